@@ -1,0 +1,54 @@
+/**
+ * One benchmark figure as `peeros bench --json` prints it, and the helpers every bench module
+ * uses to produce one: repeat a measurement `runs` times and keep median, min and max.
+ */
+export interface BenchResult {
+  name: string;
+  /** 'ns/op', 'µs/op', 'ops/s', 'ms', … — larger-is-better only for rates ('…/s'). */
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export function summarize(name: string, unit: string, samples: number[]): BenchResult {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { name, unit, median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs: sorted.length };
+}
+
+/** Percentile (0..100) of a sample list, nearest-rank. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/**
+ * Times `iterations` calls of a synchronous `fn`, `runs` times, and reports nanoseconds per call.
+ * One warm-up run lets V8 optimise first.
+ */
+export function timeSync(name: string, fn: () => void, opts: { runs: number; iterations: number }): BenchResult {
+  const samples: number[] = [];
+  for (let r = -1; r < opts.runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < opts.iterations; i++) fn();
+    const ns = Number(process.hrtime.bigint() - t0) / opts.iterations;
+    if (r >= 0) samples.push(ns);
+  }
+  return summarize(name, 'ns/op', samples);
+}
+
+/** Runs an async `fn` `iterations` times per run and reports operations per second. */
+export async function rateAsync(name: string, fn: () => Promise<void>, opts: { runs: number; iterations: number }): Promise<BenchResult> {
+  const samples: number[] = [];
+  for (let r = -1; r < opts.runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < opts.iterations; i++) await fn();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r >= 0) samples.push(opts.iterations / s);
+  }
+  return summarize(name, 'ops/s', samples);
+}
