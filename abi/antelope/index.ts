@@ -1,0 +1,16 @@
+/**
+ * The Antelope protocol core: pure codecs, no I/O. Everything public is re-exported here;
+ * import from this module, not from the individual files.
+ */
+export { AntelopeError, type AntelopeErrorCode } from './error.js';
+export { hexToBytes, bytesToHex, concatBytes, bytesEqual } from './bytes.js';
+export { BinaryWriter } from './binary-writer.js';
+export { BinaryReader } from './binary-reader.js';
+export { sha256, sha512, ripemd160, sha256Parts } from './hash.js';
+export { base58Encode, base58Decode } from './base58.js';
+export { Checksum160, Checksum256, Checksum512, type Checksum160Type, type Checksum256Type, type Checksum512Type } from './checksum.js';
+export { Name, type NameType } from './name.js';
+export { KeyType } from './key-type.js';
+export { PublicKey, type PublicKeyType } from './public-key.js';
+export { PrivateKey, type PrivateKeyType } from './private-key.js';
+export { Signature, isCanonical, type SignatureType, type DigestType } from './signature.js';

@@ -1,0 +1,27 @@
+/**
+ * Antelope key/signature algorithm tags: the first byte of the binary form and the `K1`/`R1`/`WA`
+ * part of the string form. Only K1 (secp256k1) is signed and verified here; R1 keys and
+ * signatures (secp256r1) parse and serialize so their bytes can pass through untouched.
+ */
+import { AntelopeError } from './error.js';
+
+export enum KeyType {
+  K1 = 0,
+  R1 = 1,
+  WA = 2,
+}
+
+export function keyTypeFromString(s: string, what: string): KeyType {
+  if (s === 'K1') return KeyType.K1;
+  if (s === 'R1') return KeyType.R1;
+  throw new AntelopeError(what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY', `${what}: expected key type K1 or R1, got ${JSON.stringify(s)}`);
+}
+
+export function keyTypeFromIndex(i: number, what: string): KeyType {
+  if (i === 0 || i === 1) return i;
+  throw new AntelopeError(what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY', `${what}: expected key type 0 (K1) or 1 (R1), got ${i}${i === 2 ? ' (WA is not supported)' : ''}`);
+}
+
+export function keyTypeName(t: KeyType): 'K1' | 'R1' | 'WA' {
+  return t === KeyType.K1 ? 'K1' : t === KeyType.R1 ? 'R1' : 'WA';
+}

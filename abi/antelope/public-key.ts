@@ -1,0 +1,73 @@
+/**
+ * Antelope public key: a key type and 33 bytes of compressed point. Parses `PUB_K1_…`, `PUB_R1_…`
+ * and the legacy `EOS…` form (which Leap still prints); prints `PUB_K1_…` by default and the legacy
+ * form on request. Binary form: type byte ‖ 33 bytes.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { AntelopeError, describe } from './error.js';
+import { bytesEqual } from './bytes.js';
+import { decodeRipemd160Check, encodeRipemd160Check } from './base58.js';
+import { KeyType, keyTypeFromIndex, keyTypeFromString, keyTypeName } from './key-type.js';
+import type { BinaryWriter } from './binary-writer.js';
+import type { BinaryReader } from './binary-reader.js';
+
+export type PublicKeyType = PublicKey | string;
+
+const LEGACY_PREFIX = 'EOS';
+const KEY_SIZE = 33;
+
+export class PublicKey {
+  readonly type: KeyType;
+  readonly data: Uint8Array;
+  private str?: string;
+
+  constructor(type: KeyType, data: Uint8Array) {
+    if (data.length !== KEY_SIZE) throw new AntelopeError('INVALID_KEY', `public key: expected ${KEY_SIZE} bytes, got ${data.length}`);
+    this.type = type;
+    this.data = data;
+  }
+
+  static from(value: PublicKeyType): PublicKey {
+    if (value instanceof PublicKey) return value;
+    if (typeof value !== 'string') throw new AntelopeError('INVALID_KEY', `public key: expected a string, got ${describe(value)}`);
+    if (value.startsWith('PUB_')) {
+      const parts = value.split('_');
+      if (parts.length !== 3) throw new AntelopeError('INVALID_KEY', `public key: expected PUB_<type>_<base58>, got ${describe(value)}`);
+      const type = keyTypeFromString(parts[1]!, 'public key');
+      return new PublicKey(type, decodeRipemd160Check(parts[2]!, parts[1]!, KEY_SIZE, 'INVALID_KEY', 'public key'));
+    }
+    if (value.startsWith(LEGACY_PREFIX)) {
+      return new PublicKey(KeyType.K1, decodeRipemd160Check(value.slice(LEGACY_PREFIX.length), '', KEY_SIZE, 'INVALID_KEY', 'legacy public key'));
+    }
+    throw new AntelopeError('INVALID_KEY', `public key: expected PUB_K1_…, PUB_R1_… or EOS…, got ${describe(value)}`);
+  }
+
+  static decode(r: BinaryReader): PublicKey {
+    const type = keyTypeFromIndex(r.u8(), 'public key');
+    return new PublicKey(type, r.raw(KEY_SIZE).slice());
+  }
+
+  /** True when the bytes are a valid point on the key's curve (K1 only; R1 is not checked). */
+  isValid(): boolean {
+    if (this.type !== KeyType.K1) return true;
+    try { secp256k1.Point.fromBytes(this.data); return true; } catch { return false; }
+  }
+
+  equals(other: PublicKeyType): boolean {
+    const o = PublicKey.from(other);
+    return o.type === this.type && bytesEqual(o.data, this.data);
+  }
+  toString(): string {
+    return (this.str ??= `PUB_${keyTypeName(this.type)}_${encodeRipemd160Check(this.data, keyTypeName(this.type))}`);
+  }
+  /** The legacy `EOS…` form (K1 only). */
+  toLegacyString(prefix = LEGACY_PREFIX): string {
+    if (this.type !== KeyType.K1) throw new AntelopeError('INVALID_KEY', `public key: legacy format exists only for K1 keys, this is ${keyTypeName(this.type)}`);
+    return prefix + encodeRipemd160Check(this.data, '');
+  }
+  toJSON(): string { return this.toString(); }
+  encode(w: BinaryWriter): void {
+    w.u8(this.type);
+    w.raw(this.data);
+  }
+}

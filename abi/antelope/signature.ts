@@ -1,0 +1,118 @@
+/**
+ * Antelope signature: key type and 65 bytes, recovery header (27 + 4 + recid) ‖ r ‖ s.
+ * String form `SIG_K1_…` (base58 with ripemd160(data ‖ "K1") checksum); binary: type ‖ 65 bytes.
+ * K1 recovery and verification run on @noble/curves with the digest passed as-is (no prehash).
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { AntelopeError, describe } from './error.js';
+import { bytesEqual, toBytes } from './bytes.js';
+import { decodeRipemd160Check, encodeRipemd160Check } from './base58.js';
+import { KeyType, keyTypeFromIndex, keyTypeFromString, keyTypeName } from './key-type.js';
+import { PublicKey, type PublicKeyType } from './public-key.js';
+import { Checksum256 } from './checksum.js';
+import type { BinaryWriter } from './binary-writer.js';
+import type { BinaryReader } from './binary-reader.js';
+
+export type SignatureType = Signature | string;
+export type DigestType = Checksum256 | Uint8Array | string;
+
+const SIG_SIZE = 65;
+
+function digestBytes(digest: DigestType): Uint8Array {
+  const d = digest instanceof Checksum256 ? digest.array : toBytes(digest, 'digest');
+  if (d.length !== 32) throw new AntelopeError('INVALID_VALUE', `digest: expected 32 bytes, got ${d.length}`);
+  return d;
+}
+
+/**
+ * Leap's `is_canonical`: r and s (big-endian, bytes 1..32 and 33..64 after the header) each have
+ * the top bit clear and no redundant leading zero byte.
+ */
+export function isCanonical(c: Uint8Array): boolean {
+  return !(c[1]! & 0x80) && !(c[1] === 0 && !(c[2]! & 0x80))
+    && !(c[33]! & 0x80) && !(c[33] === 0 && !(c[34]! & 0x80));
+}
+
+export class Signature {
+  readonly type: KeyType;
+  readonly data: Uint8Array;
+
+  constructor(type: KeyType, data: Uint8Array) {
+    if (data.length !== SIG_SIZE) throw new AntelopeError('INVALID_SIGNATURE', `signature: expected ${SIG_SIZE} bytes, got ${data.length}`);
+    this.type = type;
+    this.data = data;
+  }
+
+  static from(value: SignatureType): Signature {
+    if (value instanceof Signature) return value;
+    if (typeof value !== 'string' || !value.startsWith('SIG_')) {
+      throw new AntelopeError('INVALID_SIGNATURE', `signature: expected SIG_K1_… or SIG_R1_…, got ${describe(value)}`);
+    }
+    const parts = value.split('_');
+    if (parts.length !== 3) throw new AntelopeError('INVALID_SIGNATURE', `signature: expected SIG_<type>_<base58>, got ${describe(value)}`);
+    const type = keyTypeFromString(parts[1]!, 'signature');
+    return new Signature(type, decodeRipemd160Check(parts[2]!, parts[1]!, SIG_SIZE, 'INVALID_SIGNATURE', 'signature'));
+  }
+
+  static decode(r: BinaryReader): Signature {
+    const type = keyTypeFromIndex(r.u8(), 'signature');
+    return new Signature(type, r.raw(SIG_SIZE).slice());
+  }
+
+  /** Build from noble's 'recovered' layout (recid ‖ r ‖ s). */
+  static fromRecovered(bytes: Uint8Array): Signature {
+    const data = new Uint8Array(SIG_SIZE);
+    data.set(bytes.subarray(1, 65), 1);
+    data[0] = 27 + 4 + bytes[0]!;
+    return new Signature(KeyType.K1, data);
+  }
+
+  /** Recovery id 0..3 from the header byte. */
+  get recid(): number { return (this.data[0]! - 27) & 3; }
+
+  get isCanonical(): boolean { return isCanonical(this.data); }
+
+  private requireK1(op: string): void {
+    if (this.type !== KeyType.K1) throw new AntelopeError('RECOVER_FAILED', `signature: ${op} supports K1 only, got ${keyTypeName(this.type)}`);
+  }
+
+  /** The public key that produced this signature over `digest` (32 bytes). */
+  recover(digest: DigestType): PublicKey {
+    this.requireK1('recover');
+    const h = this.data[0]!;
+    if (h < 27 || h > 34) throw new AntelopeError('RECOVER_FAILED', `signature: recovery header must be 27..34, got ${h}`);
+    const rec = new Uint8Array(SIG_SIZE);
+    rec.set(this.data);
+    rec[0] = (h - 27) & 3;
+    try {
+      return new PublicKey(KeyType.K1, secp256k1.recoverPublicKey(rec, digestBytes(digest), { prehash: false }));
+    } catch (e) {
+      if (e instanceof AntelopeError) throw e;
+      throw new AntelopeError('RECOVER_FAILED', `signature: cannot recover a public key (${(e as Error).message})`);
+    }
+  }
+
+  /** True when this signature over `digest` verifies against `key`. */
+  verify(digest: DigestType, key: PublicKeyType): boolean {
+    this.requireK1('verify');
+    const pub = PublicKey.from(key);
+    if (pub.type !== KeyType.K1) return false;
+    return secp256k1.verify(this.data.subarray(1), digestBytes(digest), pub.data, { prehash: false, lowS: false });
+  }
+
+  equals(other: SignatureType): boolean {
+    const o = Signature.from(other);
+    return o.type === this.type && bytesEqual(o.data, this.data);
+  }
+  toString(): string {
+    const t = keyTypeName(this.type);
+    return `SIG_${t}_${encodeRipemd160Check(this.data, t)}`;
+  }
+  toJSON(): string { return this.toString(); }
+  encode(w: BinaryWriter): void {
+    w.u8(this.type);
+    w.raw(this.data);
+  }
+}
+
+export { digestBytes };
