@@ -1,0 +1,45 @@
+/**
+ * The one error class of the contract VM. Every failure carries Antelope's exception name
+ * (`eosio_assert_message_exception`, `missing_auth_exception`, …) as `code`, its numeric Antelope
+ * code as `antelopeCode`, and a message for people. The node turns it into Antelope's error JSON
+ * (`{code, message, error: {code, name, what, details}}`) without translating anything.
+ *
+ * Names and numbers are those of Leap's `libraries/chain/include/eosio/chain/exceptions.hpp`.
+ */
+
+/** Antelope exception name → numeric code. Add new ones at the end; never rename. */
+export const CONTRACT_ERROR_CODES = {
+  eosio_assert_message_exception: 3050003,
+  eosio_assert_code_exception: 3050004,
+  unaccessible_api: 3050007,
+  abort_called: 3050008,
+  inline_action_too_big: 3050009,
+  action_return_value_exception: 3050014,
+  missing_auth_exception: 3090004,
+  wasm_exception: 3070000,
+  page_memory_error: 3070001,
+  wasm_execution_error: 3070002,
+  wasm_serialization_error: 3070003,
+  tx_cpu_usage_exceeded: 3080004,
+  invalid_table_payer: 3160001,
+  table_access_violation: 3160002,
+  invalid_table_iterator: 3160003,
+  table_operation_not_permitted: 3160005,
+  database_exception: 3060000,
+} as const;
+
+export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;
+
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+  /** Antelope's exception name, e.g. `eosio_assert_message_exception`. */
+  readonly code: ContractErrorCode;
+  /** Antelope's numeric code for `code`, e.g. 3050003. */
+  readonly antelopeCode: number;
+
+  constructor(code: ContractErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.antelopeCode = CONTRACT_ERROR_CODES[code];
+  }
+}
