@@ -14,3 +14,14 @@ export { KeyType } from './key-type.js';
 export { PublicKey, type PublicKeyType } from './public-key.js';
 export { PrivateKey, type PrivateKeyType } from './private-key.js';
 export { Signature, isCanonical, type SignatureType, type DigestType } from './signature.js';
+export { SymbolCode, AssetSymbol, MAX_PRECISION, type SymbolCodeType, type AssetSymbolType } from './symbol.js';
+export { Asset, MAX_ASSET_AMOUNT, type AssetType } from './asset.js';
+export { ExtendedAsset, type ExtendedAssetType } from './extended-asset.js';
+export { TimePoint, type TimePointType } from './time-point.js';
+export { TimePointSec, type TimePointSecType } from './time-point-sec.js';
+export { BlockTimestamp, BLOCK_INTERVAL_MS, BLOCK_TIMESTAMP_EPOCH_MS, type BlockTimestampType } from './block-timestamp.js';
+export {
+  Abi, DEFAULT_ABI_VERSION,
+  type AbiDef, type AbiDefInput, type AbiType, type AbiTypeDef, type AbiField, type AbiStruct, type AbiAction, type AbiTable,
+  type AbiClause, type AbiErrorMessage, type AbiExtension, type AbiVariant, type AbiActionResult,
+} from './abi-def.js';
