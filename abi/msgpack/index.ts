@@ -1,0 +1,3 @@
+/** The boundary msgpack codec and its well-formedness scanner. */
+export { pack, unpack, unpackGuest, boundaryPackr } from './codec.js';
+export { scanMsgpack, scanStatusText, scanFailedAt, ScanStatus } from './scan.js';
