@@ -1,0 +1,74 @@
+/**
+ * The Antelope intrinsics a contract may import from module `env`, with their wasm signatures
+ * (Leap's `libraries/chain/webassembly/*.cpp` registrations). A module importing anything else, or
+ * one of these with another signature, is refused at `setcode` (see `prepareContract`).
+ */
+
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64';
+export interface FuncType { params: readonly ValType[]; results: readonly ValType[] }
+
+const t = (params: string, results = ''): FuncType => ({
+  params: params ? (params.split(',') as ValType[]) : [],
+  results: results ? (results.split(',') as ValType[]) : [],
+});
+
+export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
+  // authorization
+  require_auth: t('i64'),
+  require_auth2: t('i64,i64'),
+  has_auth: t('i64', 'i32'),
+  is_account: t('i64', 'i32'),
+  require_recipient: t('i64'),
+  // action
+  read_action_data: t('i32,i32', 'i32'),
+  action_data_size: t('', 'i32'),
+  current_receiver: t('', 'i64'),
+  set_action_return_value: t('i32,i32'),
+  send_inline: t('i32,i32'),
+  // assertions
+  eosio_assert: t('i32,i32'),
+  eosio_assert_message: t('i32,i32,i32'),
+  eosio_assert_code: t('i32,i64'),
+  abort: t(''),
+  // console
+  prints: t('i32'),
+  prints_l: t('i32,i32'),
+  printi: t('i64'),
+  printui: t('i64'),
+  printn: t('i64'),
+  printhex: t('i32,i32'),
+  // primary-key tables
+  db_store_i64: t('i64,i64,i64,i64,i32,i32', 'i32'),
+  db_update_i64: t('i32,i64,i32,i32'),
+  db_remove_i64: t('i32'),
+  db_get_i64: t('i32,i32,i32', 'i32'),
+  db_next_i64: t('i32,i32', 'i32'),
+  db_previous_i64: t('i32,i32', 'i32'),
+  db_find_i64: t('i64,i64,i64,i64', 'i32'),
+  db_lowerbound_i64: t('i64,i64,i64,i64', 'i32'),
+  db_upperbound_i64: t('i64,i64,i64,i64', 'i32'),
+  db_end_i64: t('i64,i64,i64', 'i32'),
+  // memory
+  memcpy: t('i32,i32,i32', 'i32'),
+  memmove: t('i32,i32,i32', 'i32'),
+  memset: t('i32,i32,i32', 'i32'),
+  memcmp: t('i32,i32,i32', 'i32'),
+  // crypto
+  sha256: t('i32,i32,i32'),
+  assert_sha256: t('i32,i32,i32'),
+  // time and TaPoS
+  current_time: t('', 'i64'),
+  publication_time: t('', 'i64'),
+  tapos_block_num: t('', 'i32'),
+  tapos_block_prefix: t('', 'i32'),
+  // producers and privileged
+  get_active_producers: t('i32,i32', 'i32'),
+  is_privileged: t('i64', 'i32'),
+  set_blockchain_parameters_packed: t('i32,i32'),
+  get_blockchain_parameters_packed: t('i32,i32', 'i32'),
+  set_proposed_producers: t('i32,i32', 'i64'),
+};
+
+export function formatFuncType(f: FuncType): string {
+  return `(${f.params.join(', ')}) -> (${f.results.join(', ')})`;
+}
