@@ -25,3 +25,17 @@ export {
   type AbiDef, type AbiDefInput, type AbiType, type AbiTypeDef, type AbiField, type AbiStruct, type AbiAction, type AbiTable,
   type AbiClause, type AbiErrorMessage, type AbiExtension, type AbiVariant, type AbiActionResult,
 } from './abi-def.js';
+export { BUILTIN_TYPES, type BuiltinCodec } from './builtin-types.js';
+export { AbiSerializer, TypeCodec, MAX_DECODE_DEPTH, MAX_ZERO_SIZE_ELEMENTS } from './abi-serializer.js';
+export { PermissionLevel, type PermissionLevelType } from './permission-level.js';
+export { Action, type ActionType, type ActionFields } from './action.js';
+export { Transaction, signingDigest, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
+export {
+  PackedTransaction, MAX_DECOMPRESSED_SIZE,
+  type CompressionType, type PackedTransactionJSON, type PackedTransactionInput,
+} from './packed-transaction.js';
+export {
+  EOSIO_ABI, NATIVE_ACTIONS, eosioSerializer,
+  type NativeAction, type PermissionLevelJSON, type KeyWeight, type PermissionLevelWeight, type WaitWeight, type Authority,
+  type NewAccount, type SetCode, type SetAbi, type UpdateAuth, type DeleteAuth, type LinkAuth, type UnlinkAuth, type CancelDelay,
+} from './eosio-abi.js';
