@@ -1,0 +1,19 @@
+/**
+ * The Secure Key Vault, public surface: the `Vault` facade, the dMemo protocol types and codec, the
+ * verifiers, signing grants and the one error class. Everything else in skv/ is internal.
+ */
+export { Vault, type VaultOptions, type SignOptions } from './vault.js';
+export { VaultChannel, VAULT_WORKER_PATH } from './vault-channel.js';
+export type { VaultConfig } from './vault-core.js';
+export { signingPreimage, exportDigest } from './vault-core.js';
+export { VaultError, type VaultErrorCode } from './error.js';
+export * from './protocol.js';
+export { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
+export { HmacVerifier, type Verifier, type VerificationRequest } from './verifier.js';
+export { TerminalVerifier, type TerminalPrompt } from './terminal-verifier.js';
+export { AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from './auto-approve-verifier.js';
+export { USER_APP, validateGrant, grantDigest, type SigningGrant } from './signing-grant.js';
+export { summarizeTransaction } from './transaction-summary.js';
+export { vaultPaths, type VaultPaths } from './keystore-file.js';
+export { KEYSTORE_FORMAT, KEYSTORE_VERSION } from './keystore-format.js';
+export * as limits from './limits.js';

@@ -1,0 +1,214 @@
+/**
+ * dMemo: the only channel to the Secure Key Vault. Versioned msgpack messages, written down here as
+ * types. Every request is `{ v, op, ...fields }`; every response is `{ v, ok: true, op, result }` or
+ * `{ v, ok: false, error: { code, message, retryAfterMs? } }`. Bytes travel as msgpack `bin`.
+ *
+ * The vault decodes and validates every field of every request (`decodeRequest`); anything malformed
+ * or unknown gets a typed error response (MALFORMED_MESSAGE, UNSUPPORTED_VERSION, UNKNOWN_OPERATION,
+ * MESSAGE_TOO_LARGE) and the vault keeps serving. Private keys travel only *into* the vault
+ * (`import_key`) and out of it only in the `export_key` result.
+ */
+import { Packr } from 'msgpackr';
+import { VaultError, type VaultErrorCode } from './error.js';
+import { ASSERTION_PURPOSES, type Assertion } from './assertion.js';
+import type { SigningGrant } from './signing-grant.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
+
+export const DMEMO_VERSION = 1;
+
+// ── requests ───────────────────────────────────────────────────────────────────────────────────
+export interface UnlockRequest { v: 1; op: 'unlock'; passphrase: string; /** Create the keystore when none exists (never over a damaged one). */ create?: boolean }
+export interface LockRequest { v: 1; op: 'lock' }
+export interface StatusRequest { v: 1; op: 'status' }
+export interface CreateKeyRequest { v: 1; op: 'create_key'; label?: string }
+/** `privateKey`: `PVT_K1_…` or WIF. */
+export interface ImportKeyRequest { v: 1; op: 'import_key'; privateKey: string; label?: string }
+export interface ListKeysRequest { v: 1; op: 'list_keys' }
+export interface SignRequest {
+  v: 1; op: 'sign';
+  /** 32 bytes. */
+  chainId: Uint8Array;
+  /** The serialized unsigned transaction (packed_trx, uncompressed). */
+  transaction: Uint8Array;
+  /** Packed context-free data; absent or empty when there is none. */
+  contextFreeData?: Uint8Array;
+  /** Public keys to sign with (`PUB_K1_…` or `EOS…`). */
+  keys: string[];
+  /** The requesting app, or `user` for the user acting directly. */
+  app: string;
+  assertion: Assertion;
+}
+/** Returns one private key; needs the passphrase again and an `export` assertion. */
+export interface ExportKeyRequest { v: 1; op: 'export_key'; key: string; passphrase: string; assertion: Assertion }
+/** Sets (replaces) the signing grant of one app; needs a `grant` assertion for `grantDigest(grant)`. */
+export interface SetGrantRequest { v: 1; op: 'set_grant'; grant: SigningGrant; assertion: Assertion }
+
+export type DmemoRequest =
+  | UnlockRequest | LockRequest | StatusRequest | CreateKeyRequest | ImportKeyRequest
+  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest;
+export type DmemoOp = DmemoRequest['op'];
+
+// ── results ────────────────────────────────────────────────────────────────────────────────────
+export interface KeyInfo { publicKey: string; legacyKey: string; label: string; created: string }
+export interface UnlockResult {
+  keyCount: number;
+  created: boolean;
+  autoLockMs: number;
+  /** Registration for the verifier (handed on once, never logged). */
+  verifier: { scheme: 'hmac-sha256'; secret: Uint8Array; session: string };
+}
+export interface LockResult { wasUnlocked: boolean }
+export interface StatusResult {
+  unlocked: boolean;
+  keystore: 'missing' | 'present' | 'corrupt';
+  formatVersion?: number;
+  /** Unlocked: keys held; locked: entries in the file (unauthenticated until unlock). */
+  keyCount?: number;
+  /** Unix ms at which the vault locks itself if idle. */
+  autoLockAt?: number;
+  autoLockMs: number;
+  failures: number;
+  retryAfterMs: number;
+  grants?: string[];
+}
+export interface SignResult {
+  signatures: string[];
+  /** The signing digest sha256(chainId ‖ transaction ‖ cfd hash or 32 zero bytes). */
+  digest: Uint8Array;
+  /** The exact bytes whose sha256 was signed. */
+  signedBytes: Uint8Array;
+}
+export interface ExportKeyResult { privateKey: string }
+export interface SetGrantResult { app: string }
+
+export interface DmemoResults {
+  unlock: UnlockResult; lock: LockResult; status: StatusResult; create_key: KeyInfo; import_key: KeyInfo;
+  list_keys: { keys: KeyInfo[] }; sign: SignResult; export_key: ExportKeyResult; set_grant: SetGrantResult;
+}
+
+export interface DmemoErrorBody { code: VaultErrorCode; message: string; retryAfterMs?: number }
+export type DmemoResponse<O extends DmemoOp = DmemoOp> =
+  | { v: 1; ok: true; op: O; result: DmemoResults[O] }
+  | { v: 1; ok: false; error: DmemoErrorBody };
+
+// ── codec ──────────────────────────────────────────────────────────────────────────────────────
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+
+export function encodeMessage(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
+  unlock: (m) => { str(m, 'passphrase', false, 4096); bool(m, 'create', true); },
+  lock: () => {},
+  status: () => {},
+  create_key: (m) => { str(m, 'label', true, 128); },
+  import_key: (m) => { str(m, 'privateKey', false, 256); str(m, 'label', true, 128); },
+  list_keys: () => {},
+  sign: (m) => {
+    bytes(m, 'chainId', false, 32, 32);
+    bytes(m, 'transaction', false, 1, MAX_MESSAGE_BYTES);
+    bytes(m, 'contextFreeData', true, 0, MAX_MESSAGE_BYTES);
+    strArray(m, 'keys');
+    str(m, 'app', false, 64);
+    assertion(m);
+  },
+  export_key: (m) => { str(m, 'key', false, 256); str(m, 'passphrase', false, 4096); assertion(m); },
+  set_grant: (m) => {
+    if (typeof m.grant !== 'object' || m.grant === null || Array.isArray(m.grant)) throw malformed('grant', 'an object');
+    assertion(m);
+  },
+};
+
+const FIELDS: Record<DmemoOp, string[]> = {
+  unlock: ['passphrase', 'create'], lock: [], status: [], create_key: ['label'], import_key: ['privateKey', 'label'], list_keys: [],
+  sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'assertion'],
+  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'],
+};
+
+function malformed(field: string, expected: string): VaultError {
+  return new VaultError('MALFORMED_MESSAGE', `dMemo message field '${field}': expected ${expected}`);
+}
+function str(m: Record<string, unknown>, k: string, optional: boolean, max: number): void {
+  const v = m[k];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'string' || v.length > max) throw malformed(k, `a string of at most ${max} characters`);
+}
+function bool(m: Record<string, unknown>, k: string, optional: boolean): void {
+  const v = m[k];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'boolean') throw malformed(k, 'a boolean');
+}
+function bytes(m: Record<string, unknown>, k: string, optional: boolean, min: number, max: number, at = m, path = k): void {
+  const v = at[k];
+  if (v === undefined && optional) return;
+  if (!(v instanceof Uint8Array) || v.length < min || v.length > max) {
+    throw malformed(path, min === max ? `${min} bytes (msgpack bin)` : `${min}..${max} bytes (msgpack bin)`);
+  }
+}
+function strArray(m: Record<string, unknown>, k: string): void {
+  const v = m[k];
+  if (!Array.isArray(v) || v.length === 0 || v.length > 16 || !v.every((s) => typeof s === 'string' && s.length <= 256)) {
+    throw malformed(k, 'a non-empty array of at most 16 public key strings');
+  }
+}
+function assertion(m: Record<string, unknown>): void {
+  const a = m.assertion;
+  if (a === undefined) return; // the vault answers ASSERTION_REQUIRED, which says more
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) throw malformed('assertion', 'an object');
+  const o = a as Record<string, unknown>;
+  if (typeof o.scheme !== 'string') throw malformed('assertion.scheme', 'a string');
+  if (!ASSERTION_PURPOSES.includes(o.purpose as never)) throw malformed('assertion.purpose', `one of ${ASSERTION_PURPOSES.join(', ')}`);
+  if (typeof o.app !== 'string' || o.app.length > 64) throw malformed('assertion.app', 'an app id');
+  if (typeof o.session !== 'string' || o.session.length > 64) throw malformed('assertion.session', 'a session id');
+  if (typeof o.expiresAt !== 'number' || !Number.isSafeInteger(o.expiresAt) || o.expiresAt < 0) throw malformed('assertion.expiresAt', 'unix milliseconds');
+  bytes(o, 'digest', false, 32, 32, o, 'assertion.digest');
+  bytes(o, 'nonce', false, 16, 16, o, 'assertion.nonce');
+  bytes(o, 'mac', false, 32, 32, o, 'assertion.mac');
+}
+
+/** Decodes and validates one request; throws a typed `VaultError` for anything else. */
+export function decodeRequest(data: unknown): DmemoRequest {
+  if (!(data instanceof Uint8Array)) throw new VaultError('MALFORMED_MESSAGE', 'a dMemo message must be msgpack bytes (Uint8Array)');
+  if (data.length > MAX_MESSAGE_BYTES) throw new VaultError('MESSAGE_TOO_LARGE', `dMemo message of ${data.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  let m: unknown;
+  try {
+    m = packr.unpack(data);
+  } catch {
+    throw new VaultError('MALFORMED_MESSAGE', 'the dMemo message is not valid msgpack');
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m) || m instanceof Uint8Array) throw new VaultError('MALFORMED_MESSAGE', 'a dMemo message must be a msgpack map');
+  const msg = m as Record<string, unknown>;
+  if (msg.v !== DMEMO_VERSION) {
+    throw new VaultError('UNSUPPORTED_VERSION', `dMemo version ${JSON.stringify(msg.v) ?? 'missing'} is not supported; this vault speaks version ${DMEMO_VERSION}`);
+  }
+  const op = msg.op;
+  if (typeof op !== 'string' || !Object.prototype.hasOwnProperty.call(OPS, op)) {
+    throw new VaultError('UNKNOWN_OPERATION', `unknown dMemo operation ${typeof op === 'string' ? JSON.stringify(op.slice(0, 40)) : typeof op}; known: ${Object.keys(OPS).join(', ')}`);
+  }
+  const allowed = FIELDS[op as DmemoOp];
+  for (const k of Object.keys(msg)) {
+    if (k !== 'v' && k !== 'op' && k !== 'id' && !allowed.includes(k)) throw new VaultError('MALFORMED_MESSAGE', `dMemo '${op}' message has an unknown field ${JSON.stringify(k.slice(0, 40))}`);
+  }
+  OPS[op as DmemoOp](msg);
+  return msg as unknown as DmemoRequest;
+}
+
+export function encodeResult<O extends DmemoOp>(op: O, result: DmemoResults[O]): Uint8Array {
+  return encodeMessage({ v: DMEMO_VERSION, ok: true, op, result });
+}
+
+export function encodeError(err: VaultError): Uint8Array {
+  const error: DmemoErrorBody = { code: err.code, message: err.message };
+  if (err.retryAfterMs !== undefined) error.retryAfterMs = err.retryAfterMs;
+  return encodeMessage({ v: DMEMO_VERSION, ok: false, error });
+}
+
+/** Decodes a response; a failed one becomes a thrown `VaultError` with the vault's code. */
+export function decodeResponse<O extends DmemoOp>(data: Uint8Array, op: O): DmemoResults[O] {
+  const r = packr.unpack(data) as DmemoResponse<O>;
+  if (!r || r.v !== DMEMO_VERSION) throw new VaultError('MALFORMED_MESSAGE', 'the vault answered with an unknown dMemo version');
+  if (!r.ok) throw new VaultError(r.error.code, r.error.message, r.error.retryAfterMs);
+  if (r.op !== op) throw new VaultError('MALFORMED_MESSAGE', `the vault answered '${r.op}' to '${op}'`);
+  return r.result;
+}

@@ -1,0 +1,99 @@
+/**
+ * A per-app signing grant: what the vault may sign for one app, whatever the host asks. The runtime
+ * fills grants from app manifests (DESIGN §4 `dmcs.push` scope); the vault stores them in the
+ * authenticated keystore body and checks every sign request of that app against its grant.
+ *
+ *   { app: "dpay", chainIds: ["<64 hex>"], contracts: { "dpay.token": ["transfer"] },
+ *     maxAmountPerTx: "100.0000 RSN", maxAmountPerDay: "500.0000 RSN" }
+ *
+ * `contracts` maps a contract account to the action names allowed on it (`"*"` = any action).
+ * The amount caps apply to token `transfer` actions (from, to, quantity, memo) on the granted
+ * contracts; a transfer in another symbol than the cap's is refused while a cap is set.
+ */
+import { createHash } from 'node:crypto';
+import { Asset, Name } from '../abi/antelope/index.js';
+import { VaultError } from './error.js';
+import { TAG_GRANT_DIGEST } from './domain-tags.js';
+
+export interface SigningGrant {
+  app: string;
+  /** Chain ids (64 lower-case hex) the app may sign for. */
+  chainIds: string[];
+  /** Contract account → allowed action names; `"*"` allows every action of that contract. */
+  contracts: Record<string, string[]>;
+  /** Largest total token amount moved by `transfer` actions in one transaction, e.g. `"100.0000 RSN"`. */
+  maxAmountPerTx?: string;
+  /** Largest total over one UTC day, same symbol as `maxAmountPerTx` when both are set. */
+  maxAmountPerDay?: string;
+}
+
+/** The app name a user acting directly (CLI, login) signs as; it has no grant and no scope limit. */
+export const USER_APP = 'user';
+/** App identifiers: lower-case words with dots and dashes, like package names. */
+const APP_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+function bad(message: string): VaultError {
+  return new VaultError('INVALID_ARGUMENT', `signing grant: ${message}`);
+}
+
+export function checkAppName(app: unknown, field = 'app'): string {
+  if (typeof app !== 'string' || !APP_RE.test(app)) {
+    throw new VaultError('INVALID_ARGUMENT', `${field}: expected an app id (lower-case letters, digits, '.', '_', '-', at most 64), got ${typeof app === 'string' ? JSON.stringify(app.slice(0, 70)) : typeof app}`);
+  }
+  return app;
+}
+
+function checkAsset(value: unknown, field: string): Asset {
+  if (typeof value !== 'string') throw bad(`${field}: expected an asset string like "100.0000 RSN"`);
+  let a: Asset;
+  try { a = Asset.from(value); } catch { throw bad(`${field}: ${JSON.stringify(value)} is not an asset like "100.0000 RSN"`); }
+  if (a.units < 0n) throw bad(`${field}: must not be negative`);
+  return a;
+}
+
+/** Validates a grant (from the host or the keystore) and returns it in normal form. */
+export function validateGrant(value: unknown): SigningGrant {
+  if (typeof value !== 'object' || value === null) throw bad('expected an object');
+  const g = value as Record<string, unknown>;
+  for (const k of Object.keys(g)) {
+    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
+  }
+  const app = checkAppName(g.app, 'signing grant: app');
+  if (app === USER_APP) throw bad(`'${USER_APP}' is the user acting directly and cannot be given a grant`);
+  if (!Array.isArray(g.chainIds) || g.chainIds.length === 0) throw bad('chainIds: expected a non-empty array of 64-hex chain ids');
+  const chainIds = g.chainIds.map((c, i) => {
+    if (typeof c !== 'string' || !/^[0-9a-fA-F]{64}$/.test(c)) throw bad(`chainIds[${i}]: expected 64 hex characters`);
+    return c.toLowerCase();
+  });
+  if (typeof g.contracts !== 'object' || g.contracts === null || Array.isArray(g.contracts)) throw bad('contracts: expected { account: [action, …] }');
+  const contracts: Record<string, string[]> = {};
+  for (const [account, actions] of Object.entries(g.contracts as Record<string, unknown>)) {
+    try { if (Name.from(account).toString() !== account) throw new Error(); } catch { throw bad(`contracts: ${JSON.stringify(account)} is not an Antelope account name`); }
+    if (!Array.isArray(actions) || actions.length === 0) throw bad(`contracts.${account}: expected a non-empty array of action names or ["*"]`);
+    contracts[account] = actions.map((a, i) => {
+      if (a === '*') return a;
+      try { if (typeof a === 'string' && Name.from(a).toString() === a) return a; } catch { /* below */ }
+      throw bad(`contracts.${account}[${i}]: ${JSON.stringify(a)} is not an action name`);
+    });
+  }
+  const out: SigningGrant = { app, chainIds, contracts };
+  let sym: string | undefined;
+  if (g.maxAmountPerTx !== undefined) { const a = checkAsset(g.maxAmountPerTx, 'maxAmountPerTx'); out.maxAmountPerTx = a.toString(); sym = a.symbol.toString(); }
+  if (g.maxAmountPerDay !== undefined) {
+    const a = checkAsset(g.maxAmountPerDay, 'maxAmountPerDay');
+    if (sym !== undefined && a.symbol.toString() !== sym) throw bad(`maxAmountPerDay (${a.symbol}) and maxAmountPerTx (${sym}) name different symbols`);
+    out.maxAmountPerDay = a.toString();
+  }
+  return out;
+}
+
+/** What the user approves to set a grant: sha256(tag ‖ canonical JSON of the normal form). */
+export function grantDigest(grant: SigningGrant): Uint8Array {
+  const g = validateGrant(grant);
+  const canonical = JSON.stringify({
+    app: g.app, chainIds: [...g.chainIds].sort(),
+    contracts: Object.fromEntries(Object.keys(g.contracts).sort().map((k) => [k, [...g.contracts[k]!].sort()])),
+    maxAmountPerTx: g.maxAmountPerTx ?? null, maxAmountPerDay: g.maxAmountPerDay ?? null,
+  });
+  return new Uint8Array(createHash('sha256').update(TAG_GRANT_DIGEST).update('\0').update(canonical).digest());
+}

@@ -1,0 +1,43 @@
+/**
+ * The main thread's end of dMemo: one piscina pool with exactly one worker thread running
+ * `worker.js`, carrying msgpack bytes both ways. This is the raw channel (tests and benchmarks use it
+ * to speak the protocol directly); `Vault` is the typed facade over it.
+ *
+ * `atomics: 'disabled'`: the worker must keep its event loop running between tasks, or the
+ * auto-lock timer inside it could not fire while the vault is idle.
+ */
+import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import { VaultError } from './error.js';
+import type { VaultConfig } from './vault-core.js';
+
+export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+export class VaultChannel {
+  #pool: Piscina<Uint8Array, Uint8Array> | null;
+
+  constructor(config: VaultConfig) {
+    this.#pool = new Piscina<Uint8Array, Uint8Array>({
+      filename: VAULT_WORKER_PATH,
+      name: 'default',
+      minThreads: 1,
+      maxThreads: 1,
+      atomics: 'disabled',
+      workerData: { vault: config },
+    });
+  }
+
+  /** Sends one dMemo message (msgpack bytes) and resolves to the response bytes. */
+  async call(message: Uint8Array): Promise<Uint8Array> {
+    const pool = this.#pool;
+    if (!pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
+    return pool.run(message);
+  }
+
+  /** Ends the worker thread; every decrypted key dies with it. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = null;
+    if (pool) await pool.destroy();
+  }
+}

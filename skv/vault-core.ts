@@ -1,0 +1,318 @@
+/**
+ * The vault's state machine, living only inside the worker thread: locked, or unlocked holding the
+ * decrypted keys, the derived keystore keys, the verifier secret of this unlock session and the
+ * spent-assertion ledger. Every dMemo request passes through `handle`, which first enforces the
+ * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { PrivateKey, PublicKey } from '../abi/antelope/index.js';
+import { VaultError } from './error.js';
+import type { DmemoRequest, DmemoResults, KeyInfo, SignRequest, ExportKeyRequest, SetGrantRequest, UnlockRequest, StatusResult } from './protocol.js';
+import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
+import {
+  parseKeystore, authenticateKeystore, serializeKeystore, newKeystoreBody, sealPrivateKey, openPrivateKey,
+  type ParsedKeystore, type KeystoreBody,
+} from './keystore-format.js';
+import { vaultPaths, ensureVaultDir, readKeystoreFile, writeKeystoreFile, type VaultPaths } from './keystore-file.js';
+import { UnlockBackoff } from './unlock-backoff.js';
+import { NonceLedger, checkAssertion } from './assertion.js';
+import { USER_APP, checkAppName, validateGrant, grantDigest } from './signing-grant.js';
+import { checkScope } from './signing-scope.js';
+import { SpendLedger } from './spend-ledger.js';
+import { TAG_EXPORT_DIGEST } from './domain-tags.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH } from './limits.js';
+
+/** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
+export interface VaultConfig {
+  home: string;
+  autoLockMs: number;
+  assertionMaxTtlMs: number;
+  backoffBaseMs: number;
+  /** Tests only: scrypt N = 2^10 for new keystores, and accept it when opening. */
+  insecureTestKdf: boolean;
+}
+
+interface Unlocked {
+  derived: DerivedKeys;
+  parsed: ParsedKeystore;
+  keys: Map<string, PrivateKey>;
+  secret: Buffer;
+  session: string;
+  spend: SpendLedger;
+  lastActivity: number;
+}
+
+const ZERO32 = new Uint8Array(32);
+
+export function exportDigest(publicKey: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(TAG_EXPORT_DIGEST).update('\0').update(PublicKey.from(publicKey).toString()).digest());
+}
+
+/** The signing digest and its pre-image: chainId ‖ packed_trx ‖ (sha256(cfd) or 32 zero bytes). */
+export function signingPreimage(chainId: Uint8Array, trx: Uint8Array, cfd?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32 + trx.length + 32);
+  out.set(chainId, 0);
+  out.set(trx, 32);
+  out.set(cfd && cfd.length ? createHash('sha256').update(cfd).digest() : ZERO32, 32 + trx.length);
+  return out;
+}
+
+export class VaultCore {
+  private readonly paths: VaultPaths;
+  private readonly backoff: UnlockBackoff;
+  private readonly nonces = new NonceLedger();
+  private state: Unlocked | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly config: VaultConfig) {
+    this.paths = vaultPaths(config.home);
+    this.backoff = new UnlockBackoff(this.paths.backoff, config.backoffBaseMs);
+  }
+
+  async handle(req: DmemoRequest): Promise<DmemoResults[DmemoRequest['op']]> {
+    const now = Date.now();
+    this.enforceAutoLock(now);
+    switch (req.op) {
+      case 'status': return this.status(now);
+      case 'unlock': return this.unlock(req, now);
+      case 'lock': { const was = this.state !== null; this.lock(); return { wasUnlocked: was }; }
+    }
+    const s = this.requireUnlocked(req.op, now);
+    switch (req.op) {
+      case 'list_keys': return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
+      case 'create_key': return this.addKey(s, PrivateKey.generate((n) => new Uint8Array(randomBytes(n))), req.label);
+      case 'import_key': {
+        let key: PrivateKey;
+        try { key = PrivateKey.from(req.privateKey); } catch {
+          throw new VaultError('INVALID_KEY', 'the key to import is not a valid private key (expected PVT_K1_… or WIF)');
+        }
+        return this.addKey(s, key, req.label);
+      }
+      case 'sign': return this.sign(s, req, now);
+      case 'export_key': return this.exportKey(s, req, now);
+      case 'set_grant': return this.setGrant(s, req, now);
+    }
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
+  private enforceAutoLock(now: number): void {
+    if (this.state && now - this.state.lastActivity >= this.config.autoLockMs) this.lock();
+  }
+
+  private requireUnlocked(op: string, now: number): Unlocked {
+    const s = this.state;
+    if (!s) throw VaultError.locked(op === 'sign' ? 'signing' : `'${op}'`);
+    s.lastActivity = now;
+    return s;
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const s = this.state;
+    if (!s) { this.timer = null; return; }
+    const due = s.lastActivity + this.config.autoLockMs - Date.now();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.state) return;
+      if (Date.now() - this.state.lastActivity >= this.config.autoLockMs) this.lock();
+      else this.armTimer();
+    }, Math.max(0, due) + 5);
+    this.timer.unref();
+  }
+
+  lock(): void {
+    const s = this.state;
+    this.state = null;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.nonces.clear();
+    if (!s) return;
+    for (const k of s.keys.values()) k.clear();
+    s.keys.clear();
+    s.secret.fill(0);
+    wipeKeys(s.derived);
+  }
+
+  private async loadParsed(): Promise<ParsedKeystore | null> {
+    const data = await readKeystoreFile(this.paths.keystore);
+    return data ? parseKeystore(data) : null;
+  }
+
+  private async status(now: number): Promise<StatusResult> {
+    const bo = await this.backoff.read(now);
+    const out: StatusResult = {
+      unlocked: this.state !== null, keystore: 'missing', autoLockMs: this.config.autoLockMs,
+      failures: bo.failures, retryAfterMs: Math.max(0, bo.nextAllowedAt - now),
+    };
+    if (this.state) {
+      out.keystore = 'present';
+      out.formatVersion = this.state.parsed.body.version;
+      out.keyCount = this.state.keys.size;
+      out.autoLockAt = this.state.lastActivity + this.config.autoLockMs;
+      out.grants = this.state.parsed.body.grants.map((g) => g.app);
+      return out;
+    }
+    try {
+      const p = await this.loadParsed();
+      if (p) { out.keystore = 'present'; out.formatVersion = p.body.version; out.keyCount = p.body.keys.length; }
+    } catch (err) {
+      if (!(err instanceof VaultError)) throw err;
+      out.keystore = 'corrupt';
+    }
+    return out;
+  }
+
+  private async unlock(req: UnlockRequest, now: number): Promise<DmemoResults['unlock']> {
+    this.lock(); // a new unlock is a new session: earlier verifier secret and assertions die here
+    ensureVaultDir(this.paths);
+    let parsed = await this.loadParsed();
+    let created = false;
+    let derived: DerivedKeys;
+    if (!parsed) {
+      if (!req.create) throw new VaultError('NO_KEYSTORE', `no keystore at ${this.paths.keystore}; create one with 'peeros key create' (or import a key with 'peeros key import')`);
+      if (req.passphrase.length < 1) throw new VaultError('INVALID_ARGUMENT', 'the new keystore needs a non-empty passphrase');
+      const kdf = newScryptParams(this.config.insecureTestKdf);
+      derived = await deriveKeys(req.passphrase, kdf);
+      const body = newKeystoreBody(kdf, derived);
+      const text = serializeKeystore(body, derived);
+      // a concurrent creator may have won the race: never overwrite an existing keystore
+      if (await readKeystoreFile(this.paths.keystore)) { wipeKeys(derived); throw new VaultError('KEYSTORE_EXISTS', 'a keystore appeared while creating one; unlock it instead'); }
+      await writeKeystoreFile(this.paths.keystore, text);
+      parsed = parseKeystore(new TextEncoder().encode(text));
+      created = true;
+    } else {
+      await this.backoff.check(now);
+      checkScryptParams(parsed.body.kdf, this.config.insecureTestKdf);
+      derived = await deriveKeys(req.passphrase, parsed.body.kdf);
+      try {
+        authenticateKeystore(parsed, derived);
+      } catch (err) {
+        wipeKeys(derived);
+        if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') await this.backoff.recordFailure(Date.now());
+        throw err;
+      }
+      await this.backoff.reset();
+    }
+    const keys = new Map<string, PrivateKey>();
+    try {
+      for (const entry of parsed.body.keys) {
+        const scalar = openPrivateKey(derived, parsed.body.id, entry);
+        const key = new PrivateKey(PublicKey.from(entry.publicKey).type, scalar);
+        if (key.toPublic().toString() !== entry.publicKey) {
+          throw new VaultError('KEYSTORE_TAMPERED', `the sealed key for ${entry.publicKey} does not match its public key; restore the keystore from a backup`);
+        }
+        keys.set(entry.publicKey, key);
+      }
+    } catch (err) {
+      for (const k of keys.values()) k.clear();
+      wipeKeys(derived);
+      throw err;
+    }
+    let spend: SpendLedger;
+    try {
+      spend = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
+    } catch (err) {
+      for (const k of keys.values()) k.clear();
+      wipeKeys(derived);
+      throw err;
+    }
+    const secret = randomBytes(32);
+    const session = randomBytes(8).toString('hex');
+    this.state = { derived, parsed, keys, secret, session, spend, lastActivity: Date.now() };
+    this.armTimer();
+    return {
+      keyCount: keys.size, created, autoLockMs: this.config.autoLockMs,
+      verifier: { scheme: 'hmac-sha256', secret: new Uint8Array(secret), session },
+    };
+  }
+
+  // ── keystore changes ───────────────────────────────────────────────────────────────────────
+  private async persist(s: Unlocked, body: KeystoreBody): Promise<void> {
+    const current = await readKeystoreFile(this.paths.keystore);
+    let currentSum: string | null = null;
+    try { currentSum = current ? parseKeystore(current).checksum : null; } catch { /* damaged: refuse below */ }
+    if (currentSum !== s.parsed.checksum) {
+      throw new VaultError('KEYSTORE_CHANGED', 'the keystore file changed since this vault unlocked it (another peeros process wrote it); nothing was written — lock and unlock again, then retry');
+    }
+    const text = serializeKeystore(body, s.derived);
+    await writeKeystoreFile(this.paths.keystore, text);
+    s.parsed = parseKeystore(new TextEncoder().encode(text));
+  }
+
+  private async addKey(s: Unlocked, key: PrivateKey, label = ''): Promise<KeyInfo> {
+    if (label.length > MAX_LABEL_LENGTH) throw new VaultError('INVALID_ARGUMENT', `label: at most ${MAX_LABEL_LENGTH} characters`);
+    const pub = key.toPublic().toString();
+    if (s.keys.has(pub)) { key.clear(); throw new VaultError('DUPLICATE_KEY', `the vault already holds ${pub}`); }
+    if (s.keys.size >= MAX_KEYS) { key.clear(); throw new VaultError('INVALID_ARGUMENT', `the keystore is full (${MAX_KEYS} keys)`); }
+    const sealed = sealPrivateKey(s.derived, s.parsed.body.id, pub, label, key.data);
+    const body: KeystoreBody = { ...s.parsed.body, keys: [...s.parsed.body.keys, sealed] };
+    try {
+      await this.persist(s, body);
+    } catch (err) {
+      key.clear();
+      throw err;
+    }
+    s.keys.set(pub, key);
+    return keyInfo(pub, sealed.label, sealed.created);
+  }
+
+  private async setGrant(s: Unlocked, req: SetGrantRequest, now: number): Promise<DmemoResults['set_grant']> {
+    const grant = validateGrant(req.grant);
+    checkAssertion(req.assertion, this.assertionCheck(s, 'grant', grant.app, grantDigest(grant), now));
+    const grants = [...s.parsed.body.grants.filter((g) => g.app !== grant.app), grant];
+    await this.persist(s, { ...s.parsed.body, grants });
+    return { app: grant.app };
+  }
+
+  // ── signing and export ─────────────────────────────────────────────────────────────────────
+  private assertionCheck(s: Unlocked, purpose: 'sign' | 'export' | 'grant', app: string, digest: Uint8Array, now: number) {
+    return { purpose, app, digest, secret: s.secret, session: s.session, maxTtlMs: this.config.assertionMaxTtlMs, now, nonces: this.nonces };
+  }
+
+  private resolveKey(s: Unlocked, key: string): [string, PrivateKey] {
+    let pub: string;
+    try { pub = PublicKey.from(key).toString(); } catch {
+      throw new VaultError('INVALID_KEY', `${JSON.stringify(key.slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
+    }
+    const priv = s.keys.get(pub);
+    if (!priv) throw new VaultError('UNKNOWN_KEY', `the vault holds no private key for ${pub}; see 'peeros key list'`);
+    return [pub, priv];
+  }
+
+  private async sign(s: Unlocked, req: SignRequest, now: number): Promise<DmemoResults['sign']> {
+    const app = checkAppName(req.app);
+    const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
+    const digest = new Uint8Array(createHash('sha256').update(signedBytes).digest());
+    const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
+    checkAssertion(req.assertion, this.assertionCheck(s, 'sign', app, digest, now));
+    let spend = null;
+    if (app !== USER_APP) {
+      const grant = s.parsed.body.grants.find((g) => g.app === app);
+      if (!grant) throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault; grant it first (deny by default)`);
+      spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, s.spend.get(app), now);
+    }
+    const signatures = keys.map((k) => k.sign(digest).toString());
+    if (spend) await s.spend.set(app, spend);
+    return { signatures, digest, signedBytes };
+  }
+
+  private async exportKey(s: Unlocked, req: ExportKeyRequest, now: number): Promise<DmemoResults['export_key']> {
+    const [pub, priv] = this.resolveKey(s, req.key);
+    checkAssertion(req.assertion, this.assertionCheck(s, 'export', USER_APP, exportDigest(pub), now));
+    await this.backoff.check(now);
+    const derived = await deriveKeys(req.passphrase, s.parsed.body.kdf);
+    try {
+      authenticateKeystore(s.parsed, derived);
+    } catch (err) {
+      if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') await this.backoff.recordFailure(Date.now());
+      throw err;
+    } finally {
+      wipeKeys(derived);
+    }
+    await this.backoff.reset();
+    return { privateKey: priv.toString() };
+  }
+}
+
+function keyInfo(publicKey: string, label: string, created: string): KeyInfo {
+  return { publicKey, legacyKey: PublicKey.from(publicKey).toLegacyString(), label, created };
+}

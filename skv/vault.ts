@@ -1,0 +1,165 @@
+/**
+ * `Vault`: the main thread's typed facade over the dMemo channel to the vault worker. It holds the
+ * registered verifier privately and asks it for an assertion before every sign, export and grant,
+ * so callers never handle assertions or the verifier secret. It returns public keys, signatures and
+ * digests — private key material only from `exportKey`, which needs the passphrase again.
+ *
+ * One-shot use (CLI): `open` → `unlock` → work → `close` (the worker and its keys end).
+ * Long-running use (host): `open` and `unlock` once; the vault locks itself after `autoLockMs` idle
+ * and every later request gets LOCKED until `unlock` is called again.
+ */
+import { createHash } from 'node:crypto';
+import { peerosHome } from '../runtime/home.js';
+import { VaultError } from './error.js';
+import { VaultChannel } from './vault-channel.js';
+import type { VaultConfig } from './vault-core.js';
+import { signingPreimage, exportDigest } from './vault-core.js';
+import { decodeResponse, encodeMessage, DMEMO_VERSION, type DmemoOp, type DmemoResults, type KeyInfo, type SignResult, type StatusResult } from './protocol.js';
+import type { Verifier } from './verifier.js';
+import { USER_APP, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
+import { summarizeTransaction } from './transaction-summary.js';
+import { DEFAULT_AUTO_LOCK_MS, MAX_AUTO_LOCK_MS, DEFAULT_ASSERTION_TTL_MS, MAX_ASSERTION_TTL_MS, DEFAULT_BACKOFF_BASE_MS } from './limits.js';
+
+export interface VaultOptions {
+  /** Data directory; default `peerosHome()` ($PEEROS_HOME or ~/.peeros). */
+  home?: string;
+  /** Idle time before the vault locks itself; default 15 min, at most 24 h. */
+  autoLockMs?: number;
+  /** Longest assertion lifetime the vault accepts; default 60 s, at most 5 min. */
+  assertionMaxTtlMs?: number;
+  /** First backoff delay after a wrong passphrase; default 1 s. */
+  backoffBaseMs?: number;
+  /** TESTS ONLY: scrypt N = 2^10 instead of 2^15. Never set this for real keystores. */
+  insecureTestKdf?: boolean;
+}
+
+export interface SignOptions {
+  /** 32-byte chain id, bytes or hex. */
+  chainId: Uint8Array | string;
+  /** The serialized unsigned transaction (packed_trx, uncompressed), bytes or hex. */
+  transaction: Uint8Array | string;
+  contextFreeData?: Uint8Array | string;
+  /** Keys to sign with. */
+  keys: string[];
+  /** Requesting app; default `user` (the user directly, not limited by a grant). */
+  app?: string;
+  /** Lines to show the user instead of the generic decoding (e.g. decoded with the contract ABI). */
+  summary?: string[];
+}
+
+function bytesArg(v: Uint8Array | string, field: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(v)) return new Uint8Array(Buffer.from(v, 'hex'));
+  throw new VaultError('INVALID_ARGUMENT', `${field}: expected bytes or an even-length hex string`);
+}
+
+function inRange(name: string, v: number | undefined, def: number, min: number, max: number): number {
+  if (v === undefined) return def;
+  if (!Number.isFinite(v) || v < min || v > max) throw new VaultError('INVALID_ARGUMENT', `${name}: expected ${min}..${max} ms, got ${v}`);
+  return v;
+}
+
+export class Vault {
+  #channel: VaultChannel;
+  #verifier: Verifier | null = null;
+
+  private constructor(channel: VaultChannel) {
+    this.#channel = channel;
+  }
+
+  /** Starts the vault worker (locked). */
+  static open(opts: VaultOptions = {}): Vault {
+    const config: VaultConfig = {
+      home: opts.home ?? peerosHome(),
+      autoLockMs: inRange('autoLockMs', opts.autoLockMs, DEFAULT_AUTO_LOCK_MS, 10, MAX_AUTO_LOCK_MS),
+      assertionMaxTtlMs: inRange('assertionMaxTtlMs', opts.assertionMaxTtlMs, DEFAULT_ASSERTION_TTL_MS, 1, MAX_ASSERTION_TTL_MS),
+      backoffBaseMs: inRange('backoffBaseMs', opts.backoffBaseMs, DEFAULT_BACKOFF_BASE_MS, 1, 60_000),
+      insecureTestKdf: opts.insecureTestKdf === true,
+    };
+    return new Vault(new VaultChannel(config));
+  }
+
+  async #call<O extends DmemoOp>(op: O, fields: Record<string, unknown> = {}): Promise<DmemoResults[O]> {
+    const res = await this.#channel.call(encodeMessage({ v: DMEMO_VERSION, op, ...fields }));
+    return decodeResponse(res, op);
+  }
+
+  /**
+   * Opens the keystore with the passphrase and registers `verifier` for this session. With
+   * `create: true` a missing keystore is created (a damaged one is never replaced).
+   */
+  async unlock(passphrase: string, opts: { verifier: Verifier; create?: boolean }): Promise<{ keyCount: number; created: boolean; autoLockMs: number }> {
+    if (typeof passphrase !== 'string') throw new VaultError('INVALID_ARGUMENT', 'passphrase: expected a string');
+    if (!opts?.verifier) throw new VaultError('INVALID_ARGUMENT', 'unlock needs a verifier (TerminalVerifier, or AutoApproveVerifier in tests)');
+    this.#verifier?.unregister();
+    this.#verifier = null;
+    const r = await this.#call('unlock', { passphrase, ...(opts.create ? { create: true } : {}) });
+    opts.verifier.register(r.verifier);
+    r.verifier.secret.fill(0);
+    this.#verifier = opts.verifier;
+    return { keyCount: r.keyCount, created: r.created, autoLockMs: r.autoLockMs };
+  }
+
+  async lock(): Promise<boolean> {
+    this.#verifier?.unregister();
+    this.#verifier = null;
+    return (await this.#call('lock')).wasUnlocked;
+  }
+
+  status(): Promise<StatusResult> { return this.#call('status'); }
+
+  createKey(label?: string): Promise<KeyInfo> { return this.#call('create_key', label === undefined ? {} : { label }); }
+
+  /** `privateKey`: `PVT_K1_…` or WIF. It goes into the vault worker and is not kept here. */
+  importKey(privateKey: string, label?: string): Promise<KeyInfo> {
+    return this.#call('import_key', { privateKey, ...(label === undefined ? {} : { label }) });
+  }
+
+  async listKeys(): Promise<KeyInfo[]> { return (await this.#call('list_keys')).keys; }
+
+  #requireVerifier(): Verifier {
+    if (!this.#verifier) throw VaultError.locked('asking for user verification');
+    return this.#verifier;
+  }
+
+  /** Asks the verifier, then has the vault sign; returns signatures, digest and the signed bytes. */
+  async sign(o: SignOptions): Promise<SignResult> {
+    const chainId = bytesArg(o.chainId, 'chainId');
+    const transaction = bytesArg(o.transaction, 'transaction');
+    const cfd = o.contextFreeData === undefined ? undefined : bytesArg(o.contextFreeData, 'contextFreeData');
+    if (chainId.length !== 32) throw new VaultError('INVALID_ARGUMENT', `chainId: expected 32 bytes, got ${chainId.length}`);
+    const app = o.app ?? USER_APP;
+    const digest = new Uint8Array(createHash('sha256').update(signingPreimage(chainId, transaction, cfd)).digest());
+    const summary = o.summary ?? summarizeTransaction(chainId, transaction);
+    const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, summary: [...summary, `keys: ${o.keys.join(', ')}`] });
+    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys: o.keys, app, assertion });
+  }
+
+  /** The private key in `PVT_K1_…` form: needs the passphrase again and the user's approval. */
+  async exportKey(publicKey: string, passphrase: string): Promise<string> {
+    let digest: Uint8Array;
+    try { digest = exportDigest(publicKey); } catch { throw new VaultError('INVALID_KEY', `${JSON.stringify(String(publicKey).slice(0, 80))} is not a public key`); }
+    const assertion = await this.#requireVerifier().verify({ purpose: 'export', app: USER_APP, digest, summary: [`export private key of ${publicKey}`] });
+    return (await this.#call('export_key', { key: publicKey, passphrase, assertion })).privateKey;
+  }
+
+  /** Sets (replaces) one app's signing grant, after the user approves it. */
+  async setGrant(grant: SigningGrant): Promise<void> {
+    const g = validateGrant(grant);
+    const summary = [
+      `app '${g.app}' may sign on chains ${g.chainIds.map((c) => c.slice(0, 12) + '…').join(', ')}`,
+      ...Object.entries(g.contracts).map(([c, a]) => `  ${c}: ${a.join(', ')}`),
+      ...(g.maxAmountPerTx ? [`  at most ${g.maxAmountPerTx} per transaction`] : []),
+      ...(g.maxAmountPerDay ? [`  at most ${g.maxAmountPerDay} per day`] : []),
+    ];
+    const assertion = await this.#requireVerifier().verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
+    await this.#call('set_grant', { grant: g, assertion });
+  }
+
+  /** Stops the worker: keys, verifier secret and session end with it. */
+  async close(): Promise<void> {
+    this.#verifier?.unregister();
+    this.#verifier = null;
+    await this.#channel.close();
+  }
+}

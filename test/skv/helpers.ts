@@ -1,0 +1,71 @@
+// Shared fixtures of the vault tests: a fresh $PEEROS_HOME per test, a vault with the test KDF,
+// and hand-built transactions (header + actions) so the tests do not depend on a serializer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Asset, BinaryWriter, Name } from '../../abi/antelope/index.js';
+import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, type VaultOptions } from '../../skv/index.js';
+
+export const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
+export const OTHER_CHAIN = '8a34ec7df1b8cd06ff4a8abbaa7cc50300823350cadc59ab296cb00d104d2b8f';
+export const PASS = 'correct horse battery staple';
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'peeros-skv-'));
+}
+
+export function removeHome(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function autoApprove(opts: { ttlMs?: number } = {}): AutoApproveVerifier {
+  return new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN, keepSeen: true, ...opts });
+}
+
+/** A vault over `home` with the fast test KDF, unlocked (keystore created) with one key. */
+export async function openTestVault(home: string, opts: VaultOptions = {}): Promise<{ vault: Vault; verifier: AutoApproveVerifier; pub: string }> {
+  const vault = Vault.open({ home, insecureTestKdf: true, backoffBaseMs: 200, ...opts });
+  const verifier = autoApprove();
+  await vault.unlock(PASS, { verifier, create: true });
+  const { publicKey } = await vault.createKey('test');
+  return { vault, verifier, pub: publicKey };
+}
+
+export interface TestAction { account: string; name: string; actor?: string; data: Uint8Array }
+
+export function transferData(from: string, to: string, quantity: string, memo = ''): Uint8Array {
+  const w = new BinaryWriter();
+  Name.from(from).encode(w);
+  Name.from(to).encode(w);
+  Asset.from(quantity).encode(w);
+  w.string(memo);
+  return w.finish();
+}
+
+export function transfer(quantity: string, contract = 'dpay.token', memo = ''): TestAction {
+  return { account: contract, name: 'transfer', actor: 'alice', data: transferData('alice', 'bob', quantity, memo) };
+}
+
+/** A packed (uncompressed) transaction with the given actions. */
+export function packTransaction(actions: TestAction[], opts: { expiration?: number; cfa?: TestAction[] } = {}): Uint8Array {
+  const w = new BinaryWriter();
+  w.u32(opts.expiration ?? Math.floor(Date.now() / 1000) + 600);
+  w.u16(1234);
+  w.u32(0xdeadbeef);
+  w.varuint32(0);
+  w.u8(0);
+  w.varuint32(0);
+  const writeActions = (list: TestAction[]) => {
+    w.varuint32(list.length);
+    for (const a of list) {
+      Name.from(a.account).encode(w);
+      Name.from(a.name).encode(w);
+      if (a.actor) { w.varuint32(1); Name.from(a.actor).encode(w); Name.from('active').encode(w); } else w.varuint32(0);
+      w.bytes(a.data);
+    }
+  };
+  writeActions(opts.cfa ?? []);
+  writeActions(actions);
+  w.varuint32(0);
+  return w.finish();
+}
