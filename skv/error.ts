@@ -59,7 +59,7 @@ export class VaultError extends Error {
 
   static backoff(retryAfterMs: number): VaultError {
     const s = Math.ceil(retryAfterMs / 1000);
-    return new VaultError('BACKOFF', `too many wrong passphrases: the next attempt is allowed in ${s} s; wait and try again`, retryAfterMs);
+    return new VaultError('BACKOFF', `after wrong passphrases, attempts are delayed: the next one is allowed in ${s} s; wait and try again`, retryAfterMs);
   }
 }
 

@@ -5,7 +5,7 @@
  * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { PrivateKey, PublicKey } from '../abi/antelope/index.js';
+import { PrivateKey, PublicKey, signingDigest } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type { DmemoRequest, DmemoResults, KeyInfo, SignRequest, ExportKeyRequest, SetGrantRequest, UnlockRequest, StatusResult } from './protocol.js';
 import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
@@ -48,12 +48,16 @@ export function exportDigest(publicKey: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(TAG_EXPORT_DIGEST).update('\0').update(PublicKey.from(publicKey).toString()).digest());
 }
 
-/** The signing digest and its pre-image: chainId ‖ packed_trx ‖ (sha256(cfd) or 32 zero bytes). */
+/**
+ * The exact bytes a transaction signature covers: chainId ‖ packed_trx ‖ (sha256(packed cfd), or 32
+ * zero bytes when there is no context-free data — the protocol core's `signingDigest` rule).
+ */
 export function signingPreimage(chainId: Uint8Array, trx: Uint8Array, cfd?: Uint8Array): Uint8Array {
   const out = new Uint8Array(32 + trx.length + 32);
   out.set(chainId, 0);
   out.set(trx, 32);
-  out.set(cfd && cfd.length ? createHash('sha256').update(cfd).digest() : ZERO32, 32 + trx.length);
+  const hasCfd = cfd !== undefined && cfd.length > 0 && !(cfd.length === 1 && cfd[0] === 0);
+  out.set(hasCfd ? createHash('sha256').update(cfd).digest() : ZERO32, 32 + trx.length);
   return out;
 }
 
@@ -281,7 +285,7 @@ export class VaultCore {
   private async sign(s: Unlocked, req: SignRequest, now: number): Promise<DmemoResults['sign']> {
     const app = checkAppName(req.app);
     const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
-    const digest = new Uint8Array(createHash('sha256').update(signedBytes).digest());
+    const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
     checkAssertion(req.assertion, this.assertionCheck(s, 'sign', app, digest, now));
     let spend = null;

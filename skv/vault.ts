@@ -8,12 +8,12 @@
  * Long-running use (host): `open` and `unlock` once; the vault locks itself after `autoLockMs` idle
  * and every later request gets LOCKED until `unlock` is called again.
  */
-import { createHash } from 'node:crypto';
+import { signingDigest } from '../abi/antelope/index.js';
 import { peerosHome } from '../runtime/home.js';
 import { VaultError } from './error.js';
 import { VaultChannel } from './vault-channel.js';
 import type { VaultConfig } from './vault-core.js';
-import { signingPreimage, exportDigest } from './vault-core.js';
+import { exportDigest } from './vault-core.js';
 import { decodeResponse, encodeMessage, DMEMO_VERSION, type DmemoOp, type DmemoResults, type KeyInfo, type SignResult, type StatusResult } from './protocol.js';
 import type { Verifier } from './verifier.js';
 import { USER_APP, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
@@ -129,7 +129,7 @@ export class Vault {
     const cfd = o.contextFreeData === undefined ? undefined : bytesArg(o.contextFreeData, 'contextFreeData');
     if (chainId.length !== 32) throw new VaultError('INVALID_ARGUMENT', `chainId: expected 32 bytes, got ${chainId.length}`);
     const app = o.app ?? USER_APP;
-    const digest = new Uint8Array(createHash('sha256').update(signingPreimage(chainId, transaction, cfd)).digest());
+    const digest = signingDigest(chainId, transaction, cfd).array;
     const summary = o.summary ?? summarizeTransaction(chainId, transaction);
     const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, summary: [...summary, `keys: ${o.keys.join(', ')}`] });
     return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys: o.keys, app, assertion });
