@@ -19,6 +19,12 @@ function docBlock(doc: string, indent: string): string {
   return `${indent}/**\n${doc.split('\n').map((l) => `${indent} * ${l.replace(/\*\//g, '*\\/')}`.trimEnd()).join('\n')}\n${indent} */\n`;
 }
 
+/** AS name of a WIT enum: `types.error-code` → ErrorCode, `log.level` → LogLevel. */
+function asEnumName(iface: string, name: string): string {
+  if (iface === 'types' || name.startsWith(`${iface}-`)) return pascal(name);
+  return pascal(`${iface}-${name}`);
+}
+
 function externName(i: LoweredImport): string {
   return `__isa_${snake(i.interface)}_${snake(i.func)}`;
 }
@@ -26,7 +32,7 @@ function externName(i: LoweredImport): string {
 function asParamType(i: LoweredImport, name: string, wit: string): string {
   if (wit === 'string') return 'string';
   if (wit === 'list<u8>') return 'Uint8Array';
-  if (i.enumParams[name]) return pascal(i.enumParams[name]!);
+  if (i.enumParams[name]) return asEnumName(i.interface, i.enumParams[name]!);
   return wit; // bool, u32, u64 … are AS types of the same name
 }
 
@@ -46,7 +52,7 @@ function emitWrapper(i: LoweredImport): string {
   const sig = i.params.map((p) => `${ident(p.name)}: ${asParamType(i, p.name, p.type)}`).join(', ');
   const body: string[] = [];
   const args: string[] = [];
-  let keep = 0;
+  let keep = 0; // keep-alive slots used (boundary.ts has two)
   for (const p of i.params) {
     const v = ident(p.name);
     if (p.type === 'string') {
@@ -54,12 +60,13 @@ function emitWrapper(i: LoweredImport): string {
       body.push(`keepAlive${keep++}(${v}_buf);`);
       args.push(`changetype<usize>(${v}_buf)`, `<usize>${v}_buf.byteLength`);
     } else if (p.type === 'list<u8>') {
-      body.push(`keepAlive${keep++}(${v});`);
+      body.push(`keepAlive${keep++}(${v}.buffer);`);
       args.push(`${v}.dataStart`, `<usize>${v}.byteLength`);
     } else {
       args.push(i.enumParams[p.name] ? `<i32>${v}` : v);
     }
   }
+  if (keep > 2) throw new Error(`${i.interface}.${i.func}: more than two byte parameters; add keep-alive slots in sdk-as/app/boundary.ts`);
   let ret = 'void';
   const call = `${externName(i)}(${[...args, ...(i.shape.startsWith('result') ? ['RET_AREA'] : [])].join(', ')})`;
   const release = keep > 0 ? ['releaseKept();'] : [];
@@ -91,7 +98,7 @@ function emitWrapper(i: LoweredImport): string {
 function emitEnum(name: string, values: Record<string, number>, doc: string): string {
   const cases = Object.entries(values).map(([k, v]) => `  ${pascal(k)} = ${v},`).join('\n');
   const names = Object.keys(values).map((k) => JSON.stringify(k)).join(', ');
-  return `${docBlock(doc, '')}export enum ${name} {\n${cases}\n}\n\nconst ${name.toUpperCase()}_NAMES: string[] = [${names}];\n\n/** The WIT case name of a ${name} value ('' when out of range). */\nexport function ${camel(name)}Name(v: i32): string {\n  return v >= 0 && v < ${name.toUpperCase()}_NAMES.length ? ${name.toUpperCase()}_NAMES[v] : "";\n}\n`;
+  return `${docBlock(doc, '')}export enum ${name} {\n${cases}\n}\n\nconst ${name.toUpperCase()}_NAMES: string[] = [${names}];\n\n/** The WIT case name of a ${name} value ('' when out of range). */\nexport function ${name[0]!.toLowerCase()}${name.slice(1)}Name(v: i32): string {\n  return v >= 0 && v < ${name.toUpperCase()}_NAMES.length ? ${name.toUpperCase()}_NAMES[v] : "";\n}\n`;
 }
 
 export function emitAsBindings(pkg: WitPackage): string {
@@ -114,8 +121,12 @@ import {
 export const ISA_PACKAGE = ${JSON.stringify(`${pkg.namespace}:${pkg.name}`)};
 export const ISA_VERSION = ${JSON.stringify(pkg.version)};
 `);
-  parts.push(emitEnum('ErrorCode', enumValues(pkg, 'error-code'), 'Stable error codes of the ISA (`types.error-code`); the value is the ABI value.'));
-  parts.push(emitEnum('LogLevel', enumValues(pkg, 'level'), 'Log levels (`log.level`).'));
+  for (const iface of pkg.interfaces) {
+    for (const e of iface.enums) {
+      const doc = `${e.doc ? `${e.doc}\n` : ''}WIT: \`${iface.name}.${e.name}\`; the value is the ABI value.`;
+      parts.push(emitEnum(asEnumName(iface.name, e.name), enumValues(pkg, e.name), doc));
+    }
+  }
   parts.push('// ---- raw imports (core ABI) ----\n');
   for (const i of imports) parts.push(emitExtern(i));
   for (const [iface, list] of byIface) {

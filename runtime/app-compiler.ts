@@ -1,0 +1,278 @@
+/**
+ * The app compiler: AssemblyScript app folder → core wasm module that follows isa/CORE-ABI.md.
+ *
+ *   1. reads `peeros.json` (`source`: the AS entry, `entry`: the output wasm path, `limits`);
+ *   2. compiles with asc: incremental runtime (host-allocated inputs are pinned, then collected),
+ *      `--use abort=<SDK handler>` (runtime errors trap; no `env.abort` import), `-O3`, a memory
+ *      maximum from `limits.memoryPages`;
+ *   3. renames the SDK's exports to their canonical-ABI names, which are not AS identifiers
+ *      (`peeros_run` → `peeros:isa/command@0.1.0#run`, `peeros_run_post` → `cabi_post_…#run`),
+ *      by rewriting the export section of the binary;
+ *   4. writes the module, and returns its path, sha256 and size.
+ *
+ * Compile errors become one `AppBuildError` whose message lists every error as
+ * `path:line:column: message` (paths relative to the current directory).
+ * The manifest is checked here only as far as building needs; the host validates it fully.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
+import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
+
+/** Memory maximum when the manifest gives none: 16 pages = 1 MiB, plenty for a command's heap. */
+export const DEFAULT_APP_MEMORY_PAGES = 16;
+/** Largest maximum the compiler accepts (the host clamps or refuses per its own limits). */
+export const MAX_APP_MEMORY_PAGES = 65536;
+
+/** SDK export name → canonical core name. */
+export const EXPORT_RENAMES: Readonly<Record<string, string>> = Object.freeze({
+  peeros_run: COMMAND_EXPORT,
+  peeros_run_post: COMMAND_POST_RETURN,
+});
+
+export interface BuildOptions {
+  /** Optimise (-O3); default true. */
+  optimize?: boolean;
+  /** Also write the text format next to the module (`.wat`); default false. */
+  wat?: boolean;
+  /** Override where the module is written (default: `dir/<manifest.entry>`). */
+  outFile?: string;
+}
+
+export interface BuildResult {
+  wasmPath: string;
+  sha256: string;
+  bytes: number;
+  manifest: unknown;
+}
+
+export interface CompileDiagnostic { file: string; line: number; column: number; code: number; message: string }
+
+export class AppBuildError extends Error {
+  constructor(message: string, readonly diagnostics: CompileDiagnostic[] = []) {
+    super(message);
+    this.name = 'AppBuildError';
+  }
+}
+
+const SDK_ABORT = fileURLToPath(new URL('../../sdk-as/app/abort.ts', import.meta.url));
+
+function sdkAbortFile(): string {
+  // dist/runtime/app-compiler.js → <root>/sdk-as/app/abort.ts; when run from source, one level less.
+  try { readFileSync(SDK_ABORT); return SDK_ABORT; } catch { /* fall through */ }
+  return fileURLToPath(new URL('../sdk-as/app/abort.ts', import.meta.url));
+}
+
+function relPath(field: string, value: unknown, manifestPath: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new AppBuildError(`${manifestPath}: field '${field}' must be a non-empty relative path, got ${JSON.stringify(value)}`);
+  }
+  if (isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
+    throw new AppBuildError(`${manifestPath}: field '${field}' must stay inside the app folder, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+interface BuildManifest { source: string; entry: string; memoryPages: number; raw: Record<string, unknown> }
+
+async function readBuildManifest(dir: string): Promise<BuildManifest> {
+  const path = join(dir, 'peeros.json');
+  let text: string;
+  try { text = await readFile(path, 'utf8'); } catch (e) {
+    throw new AppBuildError(`${path}: cannot read the app manifest (${(e as NodeJS.ErrnoException).code ?? String(e)}); an app folder needs a peeros.json`);
+  }
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch (e) {
+    throw new AppBuildError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AppBuildError(`${path}: expected a JSON object`);
+  const m = raw as Record<string, unknown>;
+  const source = relPath('source', m.source ?? 'assembly/index.ts', path);
+  const entry = relPath('entry', m.entry, path);
+  if (!entry.endsWith('.wasm')) throw new AppBuildError(`${path}: field 'entry' must name a .wasm file, got ${JSON.stringify(entry)}`);
+  let memoryPages = DEFAULT_APP_MEMORY_PAGES;
+  const limits = m.limits;
+  if (limits !== undefined) {
+    if (typeof limits !== 'object' || limits === null) throw new AppBuildError(`${path}: field 'limits' must be an object`);
+    const mp = (limits as Record<string, unknown>).memoryPages;
+    if (mp !== undefined) {
+      if (typeof mp !== 'number' || !Number.isInteger(mp) || mp < 1 || mp > MAX_APP_MEMORY_PAGES) {
+        throw new AppBuildError(`${path}: field 'limits.memoryPages' must be an integer 1..${MAX_APP_MEMORY_PAGES}, got ${JSON.stringify(mp)}`);
+      }
+      memoryPages = mp;
+    }
+  }
+  return { source, entry, memoryPages, raw: m };
+}
+
+function lineCol(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
+  return { line, column: offset - last };
+}
+
+/** Compiles `dir`'s AssemblyScript app; see the module doc. */
+export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const appDir = resolve(dir);
+  const m = await readBuildManifest(appDir);
+  const outFile = opts.outFile ? resolve(opts.outFile) : join(appDir, m.entry);
+  const abortRel = relative(appDir, sdkAbortFile()).replace(/\\/g, '/').replace(/\.ts$/, '');
+
+  const outputs = new Map<string, Uint8Array | string>();
+  const sources = new Map<string, string>();
+  const diagnostics: CompileDiagnostic[] = [];
+  const stderr = asc.createMemoryStream();
+  const argv = [
+    m.source,
+    '--baseDir', appDir,
+    '--outFile', 'out.wasm',
+    ...(opts.wat ? ['--textFile', 'out.wat'] : []),
+    '--runtime', 'incremental',
+    '--use', `abort=${abortRel}/peerosAbort`,
+    '--maximumMemory', String(m.memoryPages),
+    '--noColors',
+    ...(opts.optimize === false ? ['--debug'] : ['-O3']),
+  ];
+  const result = await asc.main(argv, {
+    stdout: asc.createMemoryStream(),
+    stderr,
+    readFile: async (name, baseDir) => {
+      try {
+        const text = await readFile(resolve(baseDir, name), 'utf8');
+        sources.set(resolve(baseDir, name), text);
+        return text;
+      } catch { return null; }
+    },
+    writeFile: (name, contents) => { outputs.set(name, contents); },
+    listFiles: () => [],
+    reportDiagnostic: (d) => {
+      if (d.category !== 3) return; // 3 = error; warnings and hints do not fail the build
+      const rangeFile = d.range ? resolve(appDir, d.range.source.normalizedPath) : '';
+      const text = sources.get(rangeFile) ?? '';
+      const pos = d.range ? lineCol(text, d.range.start) : { line: 0, column: 0 };
+      diagnostics.push({ file: rangeFile ? relative(process.cwd(), rangeFile) || rangeFile : '', ...pos, code: d.code, message: d.message });
+    },
+  });
+  if (result.error || diagnostics.length > 0) {
+    const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
+    const detail = lines.length ? lines.join('\n') : `${result.error?.message ?? 'unknown error'}\n${stderr.toString()}`;
+    throw new AppBuildError(`cannot build ${relative(process.cwd(), appDir) || '.'}: ${diagnostics.length || 1} compile error(s)\n${detail}`, diagnostics);
+  }
+  const binary = outputs.get('out.wasm');
+  if (!(binary instanceof Uint8Array)) throw new AppBuildError(`cannot build ${appDir}: the compiler produced no module`);
+  const renamed = renameExports(binary, EXPORT_RENAMES);
+  const exported = new Set(listExports(renamed));
+  for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
+    if (!exported.has(need)) {
+      throw new AppBuildError(`${join(relative(process.cwd(), appDir), m.source)}: the module does not export '${need}'; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
+    }
+  }
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, renamed);
+  const wat = outputs.get('out.wat');
+  if (opts.wat && wat !== undefined) {
+    let text = typeof wat === 'string' ? wat : new TextDecoder().decode(wat);
+    for (const [from, to] of Object.entries(EXPORT_RENAMES)) text = text.replace(`(export "${from}"`, `(export "${to}"`);
+    await writeFile(outFile.replace(/\.wasm$/, '.wat'), text);
+  }
+  return {
+    wasmPath: outFile,
+    sha256: createHash('sha256').update(renamed).digest('hex'),
+    bytes: renamed.length,
+    manifest: m.raw,
+  };
+}
+
+// ---------------------------------------------------------------- binary rewriting
+
+function readLeb(b: Uint8Array, pos: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= b.length) throw new AppBuildError('malformed wasm: LEB128 runs past the end');
+    const byte = b[pos++]!;
+    result += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [result, pos];
+    shift += 7;
+    if (shift > 35) throw new AppBuildError('malformed wasm: LEB128 too long');
+  }
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+interface Section { id: number; start: number; bodyStart: number; end: number }
+
+function sections(b: Uint8Array): Section[] {
+  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new AppBuildError('not a wasm module (bad magic)');
+  const out: Section[] = [];
+  let pos = 8;
+  while (pos < b.length) {
+    const start = pos;
+    const id = b[pos++]!;
+    const [size, bodyStart] = readLeb(b, pos);
+    const end = bodyStart + size;
+    if (end > b.length) throw new AppBuildError('malformed wasm: section runs past the end');
+    out.push({ id, start, bodyStart, end });
+    pos = end;
+  }
+  return out;
+}
+
+/** Export names of a core module, in order. */
+export function listExports(b: Uint8Array): string[] {
+  const sec = sections(b).find((s) => s.id === 7);
+  if (!sec) return [];
+  let [count, pos] = readLeb(b, sec.bodyStart);
+  const names: string[] = [];
+  while (count-- > 0) {
+    const [len, p] = readLeb(b, pos);
+    names.push(fromUtf8.decode(b.subarray(p, p + len)));
+    pos = p + len + 1; // kind byte
+    pos = readLeb(b, pos)[1];
+  }
+  return names;
+}
+
+/** Returns a copy of module `b` whose export section has the names in `renames` replaced. */
+export function renameExports(b: Uint8Array, renames: Readonly<Record<string, string>>): Uint8Array {
+  const secs = sections(b);
+  const sec = secs.find((s) => s.id === 7);
+  if (!sec) return b.slice();
+  let [count, pos] = readLeb(b, sec.bodyStart);
+  const body: number[] = leb(count);
+  while (count-- > 0) {
+    const [len, p] = readLeb(b, pos);
+    const name = fromUtf8.decode(b.subarray(p, p + len));
+    const newName = utf8.encode(Object.prototype.hasOwnProperty.call(renames, name) ? renames[name]! : name);
+    body.push(...leb(newName.length), ...newName);
+    pos = p + len;
+    const kind = b[pos++]!;
+    const [, after] = readLeb(b, pos);
+    body.push(kind, ...b.subarray(pos, after));
+    pos = after;
+  }
+  if (pos !== sec.end) throw new AppBuildError('malformed wasm: export section has trailing bytes');
+  const head = [7, ...leb(body.length)];
+  const out = new Uint8Array(sec.start + head.length + body.length + (b.length - sec.end));
+  out.set(b.subarray(0, sec.start), 0);
+  out.set(head, sec.start);
+  out.set(body, sec.start + head.length);
+  out.set(b.subarray(sec.end), sec.start + head.length + body.length);
+  return out;
+}
