@@ -12,6 +12,8 @@ import { BinaryReader } from './binary-reader.js';
 import { Abi, type AbiType } from './abi-def.js';
 import { BUILTIN_TYPES } from './builtin-types.js';
 import type { Name } from './name.js';
+import { PublicKey } from './public-key.js';
+import { KeyType } from './key-type.js';
 
 /** Leap's abi_serializer max_recursion_depth: deeper input is refused, not followed. */
 export const MAX_DECODE_DEPTH = 32;
@@ -188,8 +190,22 @@ class ExtensionCodec extends TypeCodec {
 
 const serializers = new WeakMap<Abi, AbiSerializer>();
 
+export interface AbiSerializerOptions {
+  /** Decode K1 public keys in the legacy `EOS…` form, as Leap's chain API prints them. */
+  legacyKeys?: boolean;
+}
+
+const legacyPublicKey = {
+  ...BUILTIN_TYPES.get('public_key')!,
+  decode(r: BinaryReader): unknown {
+    const k = PublicKey.decode(r);
+    return k.type === KeyType.K1 ? k.toLegacyString() : k.toString();
+  },
+};
+
 export class AbiSerializer {
   readonly abi: Abi;
+  readonly options: Readonly<AbiSerializerOptions>;
   private readonly cache = new Map<string, TypeCodec>();
   private readonly aliases = new Map<string, string>();
   private readonly structs = new Map<string, { base: string; fields: { name: string; type: string }[] }>();
@@ -198,8 +214,9 @@ export class AbiSerializer {
   private readonly resultTypes = new Map<string, string>();
   private readonly tableTypes = new Map<string, string>();
 
-  constructor(abi: AbiType) {
+  constructor(abi: AbiType, options: AbiSerializerOptions = {}) {
     this.abi = Abi.from(abi);
+    this.options = { ...options };
     for (const t of this.abi.types) this.define(this.aliases, t.new_type_name, t.type);
     for (const s of this.abi.structs) this.define(this.structs, s.name, { base: s.base, fields: s.fields });
     for (const v of this.abi.variants) this.define(this.variants, v.name, v.types);
@@ -262,7 +279,7 @@ export class AbiSerializer {
     } else if (type.endsWith('[]')) {
       codec = new ArrayCodec(type, this.build(type.slice(0, -2), aliasChain));
     } else {
-      const builtin = BUILTIN_TYPES.get(type);
+      const builtin = type === 'public_key' && this.options.legacyKeys ? legacyPublicKey : BUILTIN_TYPES.get(type);
       const alias = this.aliases.get(type);
       const struct = this.structs.get(type);
       const variant = this.variants.get(type);

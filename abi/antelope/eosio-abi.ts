@@ -80,7 +80,9 @@ export interface UnlinkAuth { account: string; code: string; type: string }
 export interface CancelDelay { canceling_auth: PermissionLevelJSON; trx_id: string }
 
 let serializer: AbiSerializer | undefined;
-/** The cached serializer for the native `eosio` ABI. */
-export function eosioSerializer(): AbiSerializer {
+let legacySerializer: AbiSerializer | undefined;
+/** The cached serializer for the native `eosio` ABI (`legacyKeys`: decode K1 keys as `EOS…`). */
+export function eosioSerializer(opts: { legacyKeys?: boolean } = {}): AbiSerializer {
+  if (opts.legacyKeys) return (legacySerializer ??= new AbiSerializer(EOSIO_ABI, { legacyKeys: true }).validate());
   return (serializer ??= new AbiSerializer(EOSIO_ABI).validate());
 }

@@ -26,7 +26,7 @@ export {
   type AbiClause, type AbiErrorMessage, type AbiExtension, type AbiVariant, type AbiActionResult,
 } from './abi-def.js';
 export { BUILTIN_TYPES, type BuiltinCodec } from './builtin-types.js';
-export { AbiSerializer, TypeCodec, MAX_DECODE_DEPTH, MAX_ZERO_SIZE_ELEMENTS } from './abi-serializer.js';
+export { AbiSerializer, TypeCodec, type AbiSerializerOptions, MAX_DECODE_DEPTH, MAX_ZERO_SIZE_ELEMENTS } from './abi-serializer.js';
 export { PermissionLevel, type PermissionLevelType } from './permission-level.js';
 export { Action, type ActionType, type ActionFields } from './action.js';
 export { Transaction, signingDigest, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
