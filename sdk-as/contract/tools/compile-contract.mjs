@@ -1,0 +1,53 @@
+// Compiles one AssemblyScript contract folder (entry `index.ts`, ABI description `abi.json`) to
+// `<outDir>/<name>.wasm` and `<outDir>/<name>.abi`.
+//
+// Compiler flags, and why:
+//   --runtime stub        no garbage collector: every action runs in a fresh instance, so nothing
+//                         needs freeing, and execution stays simple and deterministic
+//   --use abort=…         AssemblyScript's abort becomes an Antelope assertion (no env.abort import)
+//   --disable bulk-memory the VM (like Antelope) refuses memory.copy/fill: one instruction could do
+//                         33 MiB of unmetered work; copies become metered wasm loops
+//   --maximumMemory 528   33 MiB, Antelope's linear-memory limit
+//   -O3 --shrinkLevel 1   fast code, small module
+// Only `apply` (and the memory) are exported: the entry file must export nothing else.
+import asc from 'assemblyscript/asc';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { abiFromDescription, dispatchedActions } from './contract-abi.mjs';
+
+const SDK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function compileContract({ root, dir, name, outDir }) {
+  const entry = join(dir, 'index.ts');
+  const abortPath = relative(root, join(SDK_DIR, 'check')).split('\\').join('/') + '/contractAbort';
+  const wasmPath = join(outDir, `${name}.wasm`);
+  await mkdir(outDir, { recursive: true });
+  let stderr = '';
+  const args = [
+    relative(root, entry),
+    '--baseDir', root,
+    '--outFile', relative(root, wasmPath),
+    '--runtime', 'stub',
+    '--use', `abort=${abortPath}`,
+    '--disable', 'bulk-memory',
+    '--maximumMemory', '528',
+    '-O3', '--shrinkLevel', '1',
+  ];
+  const { error } = await asc.main(args, {
+    stderr: { write: (s) => { stderr += s; return true; } },
+    stdout: { write: () => true },
+  });
+  if (error) throw new Error(`contract ${name}: AssemblyScript compilation failed\n${stderr || error.message}`);
+
+  const descPath = join(dir, 'abi.json');
+  const desc = JSON.parse(await readFile(descPath, 'utf8'));
+  const abi = abiFromDescription(desc, relative(root, descPath));
+  const source = await readFile(entry, 'utf8');
+  const dispatched = new Set(dispatchedActions(source));
+  const declared = new Set(abi.actions.map((a) => a.name));
+  for (const a of dispatched) if (!declared.has(a)) throw new Error(`contract ${name}: action ${a} is dispatched in index.ts but missing from abi.json`);
+  for (const a of declared) if (!dispatched.has(a)) throw new Error(`contract ${name}: action ${a} is in abi.json but index.ts does not dispatch it`);
+  await writeFile(join(outDir, `${name}.abi`), JSON.stringify(abi, null, 2) + '\n');
+  return { wasm: wasmPath, abi: join(outDir, `${name}.abi`) };
+}
