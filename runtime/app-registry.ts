@@ -1,0 +1,152 @@
+/**
+ * Installed apps under `$PEEROS_HOME/apps/<name>/`:
+ *
+ *   peeros.json   the manifest as installed (validated)
+ *   app.wasm      the module, copied from the app's `entry`
+ *   install.json  {name, version, sha256, grants, installedAt, from} — written last: the commit point
+ *
+ * Each file is written atomically (temp + fsync + rename). Loading checks that app.wasm still has the
+ * sha256 recorded at install. App data lives apart, in `$PEEROS_HOME/data/<name>/`, so reinstalling
+ * an app keeps it.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { peerosHome } from './home.js';
+import { HostError } from './errors.js';
+import { APP_NAME, readManifest, validateManifest, type Manifest } from './manifest.js';
+import type { Grants } from './capabilities.js';
+import { sha256Hex } from './sandbox/module-loader.js';
+
+export interface InstallRecord {
+  name: string;
+  version: string;
+  sha256: string;
+  grants: Grants;
+  installedAt: string;
+  /** The directory it was installed from. */
+  from: string;
+}
+
+export interface InstalledApp {
+  manifest: Manifest;
+  record: InstallRecord;
+  wasm: Uint8Array;
+  dir: string;
+  dataDir: string;
+}
+
+export interface AppSummary {
+  name: string;
+  version: string;
+  publisher: string;
+  description?: string;
+  sha256: string;
+  capabilities: string[];
+  commands: string[];
+  installedAt: string;
+}
+
+/** An app directory's manifest and module, read and checked but not installed. */
+export interface AppPackage {
+  dir: string;
+  manifest: Manifest;
+  wasm: Uint8Array;
+  sha256: string;
+}
+
+export async function readAppPackage(dir: string): Promise<AppPackage> {
+  const abs = resolve(dir);
+  const manifest = await readManifest(abs);
+  const wasmPath = join(abs, manifest.entry);
+  let wasm: Uint8Array;
+  try {
+    wasm = await readFile(wasmPath);
+  } catch {
+    throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, { app: manifest.name });
+  }
+  return { dir: abs, manifest, wasm, sha256: sha256Hex(wasm) };
+}
+
+export class AppRegistry {
+  readonly home: string;
+  constructor(home = peerosHome()) {
+    this.home = home;
+  }
+
+  appDir(name: string): string {
+    return join(this.home, 'apps', name);
+  }
+  dataDir(name: string): string {
+    return join(this.home, 'data', name);
+  }
+
+  /** Records `pkg` as installed with `grants` (the caller has checked and confirmed them). */
+  async install(pkg: AppPackage, grants: Grants): Promise<InstallRecord> {
+    const dir = this.appDir(pkg.manifest.name);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(this.dataDir(pkg.manifest.name), { recursive: true, mode: 0o700 });
+    const record: InstallRecord = {
+      name: pkg.manifest.name,
+      version: pkg.manifest.version,
+      sha256: pkg.sha256,
+      grants,
+      installedAt: new Date().toISOString(),
+      from: pkg.dir,
+    };
+    await writeFileAtomic(join(dir, 'app.wasm'), pkg.wasm, 0o600);
+    await writeFileAtomic(join(dir, 'peeros.json'), JSON.stringify(pkg.manifest, null, 2) + '\n', 0o600);
+    await writeFileAtomic(join(dir, 'install.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
+    return record;
+  }
+
+  async #record(name: string): Promise<InstallRecord | undefined> {
+    if (!APP_NAME.test(name)) return undefined;
+    try {
+      return JSON.parse(await readFile(join(this.appDir(name), 'install.json'), 'utf8')) as InstallRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Loads an installed app. Throws UNKNOWN_APP when there is none. */
+  async load(name: string): Promise<InstalledApp> {
+    const record = await this.#record(name);
+    if (!record) throw HostError.unknownApp(name);
+    const dir = this.appDir(name);
+    const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'peeros.json'), 'utf8')), join(dir, 'peeros.json'));
+    const wasm = await readFile(join(dir, 'app.wasm'));
+    if (sha256Hex(wasm) !== record.sha256) {
+      throw new HostError('INVALID_MODULE', `app '${name}': app.wasm does not match the sha256 recorded at install; reinstall it`, { app: name });
+    }
+    return { manifest, record, wasm, dir, dataDir: this.dataDir(name) };
+  }
+
+  /** Installed apps, sorted by name. */
+  async list(): Promise<AppSummary[]> {
+    const names = await readdir(join(this.home, 'apps')).catch(() => [] as string[]);
+    const out: AppSummary[] = [];
+    for (const name of names.sort()) {
+      const record = await this.#record(name);
+      if (!record) continue;
+      let manifest: Manifest;
+      try {
+        manifest = validateManifest(JSON.parse(await readFile(join(this.appDir(name), 'peeros.json'), 'utf8')));
+      } catch {
+        continue;
+      }
+      const s: AppSummary = {
+        name,
+        version: record.version,
+        publisher: manifest.publisher,
+        sha256: record.sha256,
+        capabilities: Object.keys(record.grants),
+        commands: Object.keys(manifest.commands),
+        installedAt: record.installedAt,
+      };
+      if (manifest.description !== undefined) s.description = manifest.description;
+      out.push(s);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The one error class of the host runtime. Every failure carries a stable `code` (for programs and
+ * tests) and a message for people that says what was wrong and, where it helps, how to fix it.
+ * Errors raised while running an app carry the app and command; a trap carries its cause.
+ *
+ * Errors cross the worker boundary as plain {@link HostErrorData} and are rebuilt with
+ * {@link HostError.fromData}, so a caller sees the same class whatever thread failed.
+ */
+import { BoundaryError } from '../abi/boundary-errors.js';
+
+/** Stable codes. Add new ones at the end; never rename. */
+export type HostErrorCode =
+  /** The app called or linked something outside what the user granted. */
+  | 'CAPABILITY_DENIED'
+  /** A call ran past its CPU deadline; its worker was terminated. */
+  | 'DEADLINE_EXCEEDED'
+  /** The guest trapped (unreachable, out-of-bounds access, stack exhaustion, …). */
+  | 'TRAP'
+  /** A pointer or length from the guest was outside its memory. */
+  | 'BAD_POINTER'
+  /** A host limit was hit (memory, payload size, quota). */
+  | 'LIMIT_EXCEEDED'
+  /** Bytes from the guest that must be msgpack were not well-formed. */
+  | 'MALFORMED_MSGPACK'
+  /** The module cannot be linked: unknown import, wrong signature, missing export. */
+  | 'LINK_ERROR'
+  /** The module is not valid WebAssembly, or uses a feature the sandbox refuses. */
+  | 'INVALID_MODULE'
+  /** No app of that name is installed. */
+  | 'UNKNOWN_APP'
+  /** The app's manifest does not list that command. */
+  | 'UNKNOWN_COMMAND'
+  /** The app ran and returned its own typed error (`appCode`, message). */
+  | 'APP_ERROR'
+  /** `peeros.json` is invalid (the message gives the field path). */
+  | 'MANIFEST_INVALID'
+  /** A value from the guest is well-formed but not what the ABI requires. */
+  | 'INVALID_VALUE'
+  /** Something went wrong in the host; not the app's fault. */
+  | 'INTERNAL'
+  /** The host was closed while the call was pending. */
+  | 'CLOSED'
+  /** The installer refused (no confirmation, or the user declined). */
+  | 'NOT_GRANTED';
+
+/** The serialisable form of a {@link HostError} (worker messages, JSON output). */
+export interface HostErrorData {
+  code: HostErrorCode;
+  message: string;
+  app?: string;
+  command?: string;
+  /** For APP_ERROR: the app's own code. */
+  appCode?: string;
+  /** For TRAP: what trapped, e.g. `unreachable executed`. */
+  cause?: string;
+}
+
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  readonly code: HostErrorCode;
+  readonly app?: string;
+  readonly command?: string;
+  readonly appCode?: string;
+  readonly trapCause?: string;
+
+  constructor(code: HostErrorCode, message: string, ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {}) {
+    super(message);
+    this.code = code;
+    if (ctx.app !== undefined) this.app = ctx.app;
+    if (ctx.command !== undefined) this.command = ctx.command;
+    if (ctx.appCode !== undefined) this.appCode = ctx.appCode;
+    if (ctx.cause !== undefined) this.trapCause = ctx.cause;
+  }
+
+  toData(): HostErrorData {
+    const d: HostErrorData = { code: this.code, message: this.message };
+    if (this.app !== undefined) d.app = this.app;
+    if (this.command !== undefined) d.command = this.command;
+    if (this.appCode !== undefined) d.appCode = this.appCode;
+    if (this.trapCause !== undefined) d.cause = this.trapCause;
+    return d;
+  }
+
+  toJSON(): HostErrorData {
+    return this.toData();
+  }
+
+  static fromData(d: HostErrorData): HostError {
+    return new HostError(d.code, d.message, d);
+  }
+
+  /**
+   * Converts anything thrown while running `app`'s `command` into a HostError that names them:
+   * boundary errors keep their code, wasm runtime errors become TRAP with their cause, a stack
+   * overflow becomes TRAP with cause `call stack exhausted`.
+   */
+  static fromThrown(err: unknown, app: string, command: string): HostError {
+    const where = `app '${app}' command '${command}'`;
+    if (err instanceof HostError) {
+      if (err.app !== undefined) return err;
+      return new HostError(err.code, `${where}: ${err.message}`, { app, command, ...(err.appCode ? { appCode: err.appCode } : {}), ...(err.trapCause ? { cause: err.trapCause } : {}) });
+    }
+    if (err instanceof BoundaryError) {
+      return new HostError(err.code, `${where}: ${err.message}`, { app, command, cause: err.message });
+    }
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      return new HostError('TRAP', `${where} trapped: call stack exhausted (too deep recursion)`, { app, command, cause: 'call stack exhausted' });
+    }
+    if (err instanceof WebAssembly.RuntimeError) {
+      return new HostError('TRAP', `${where} trapped: ${err.message}`, { app, command, cause: err.message });
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    return new HostError('INTERNAL', `${where}: host failure: ${msg}`, { app, command, cause: msg });
+  }
+
+  static capabilityDenied(message: string, ctx: { app?: string; command?: string } = {}): HostError {
+    return new HostError('CAPABILITY_DENIED', message, ctx);
+  }
+  static linkError(message: string, app?: string): HostError {
+    return new HostError('LINK_ERROR', message, app !== undefined ? { app } : {});
+  }
+  static limit(message: string, ctx: { app?: string; command?: string } = {}): HostError {
+    return new HostError('LIMIT_EXCEEDED', message, ctx);
+  }
+  static unknownApp(app: string): HostError {
+    return new HostError('UNKNOWN_APP', `no app named '${app}' is installed (see 'peeros app list', or install it with 'peeros app install DIR')`, { app });
+  }
+}
+
+/** True when `err` is a HostError with `code`. */
+export function isHostError(err: unknown, code?: HostErrorCode): err is HostError {
+  return err instanceof HostError && (code === undefined || err.code === code);
+}

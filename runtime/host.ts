@@ -1,0 +1,152 @@
+/**
+ * The host facade: install, list and run apps. Everything else (registry, module cache, workers,
+ * linker, ISA implementations) is private to it.
+ *
+ *   const host = new Host();                       // $PEEROS_HOME, or { home }
+ *   await host.install('apps/calculator', { grant: async (caps) => true });
+ *   await host.run('calculator', 'add', { a: '1.5', b: '2' });
+ *   await host.close();
+ */
+import { pack, unpackGuest } from '../abi/msgpack/codec.js';
+import { BoundaryError } from '../abi/boundary-errors.js';
+import { peerosHome } from './home.js';
+import { HostError } from './errors.js';
+import { resolveLimits } from './limits.js';
+import type { Grants } from './capabilities.js';
+import { AppRegistry, readAppPackage, type AppPackage, type AppSummary, type InstallRecord } from './app-registry.js';
+import { ModuleCache } from './sandbox/module-cache.js';
+import { inspectModule } from './sandbox/module-loader.js';
+import { WorkerPool } from './sandbox/worker-pool.js';
+import { planImports } from './sandbox/linker.js';
+import type { LogHandler } from './sandbox/app-process.js';
+import { LOG_LEVEL_NAMES } from './isa/log.js';
+
+export interface HostOptions {
+  /** Data directory; default `$PEEROS_HOME` (or ~/.peeros). */
+  home?: string;
+  /** Where app log messages go; default: stderr as `[app] level: message`. */
+  onLog?: LogHandler;
+  /** Lowest recorded log level (0 trace … 4 error); default from `PEEROS_LOG` or 2 (info). */
+  logLevel?: number;
+}
+
+export interface InstallOptions {
+  /**
+   * Asked to grant the requested capabilities (name → scope); resolve true to grant all of them.
+   * Without it nothing is granted and install fails with NOT_GRANTED.
+   */
+  grant?: (capabilities: Grants, pkg: AppPackage) => boolean | Promise<boolean>;
+}
+
+export interface InstallResult extends InstallRecord {
+  /** True when the module's memory maximum was absent or too large and has been clamped. */
+  memoryClamped: boolean;
+}
+
+const defaultLog: LogHandler = (app, level, message) => {
+  process.stderr.write(`[${app}] ${LOG_LEVEL_NAMES[level] ?? level}: ${message}\n`);
+};
+
+function envLogLevel(): number {
+  const v = process.env.PEEROS_LOG;
+  const i = v ? (LOG_LEVEL_NAMES as readonly string[]).indexOf(v) : -1;
+  return i >= 0 ? i : 2;
+}
+
+export class Host {
+  readonly home: string;
+  #registry: AppRegistry;
+  #cache = new ModuleCache();
+  #pool: WorkerPool;
+  #logLevel: number;
+  #closed = false;
+
+  constructor(opts: HostOptions = {}) {
+    this.home = opts.home ?? peerosHome();
+    this.#registry = new AppRegistry(this.home);
+    this.#pool = new WorkerPool(opts.onLog ?? defaultLog);
+    this.#logLevel = opts.logLevel ?? envLogLevel();
+  }
+
+  /**
+   * Reads the app in `dir` (peeros.json + built module), checks that the module links against the
+   * capabilities it requests (an import of a capability the manifest does not request fails here,
+   * naming both), asks `grant`, and records the install.
+   */
+  async install(dir: string, opts: InstallOptions = {}): Promise<InstallResult> {
+    const pkg = await readAppPackage(dir);
+    const m = pkg.manifest;
+    const limits = resolveLimits(m.limits);
+    const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);
+    const granted = opts.grant ? await opts.grant(m.capabilities, pkg) : false;
+    if (!granted) {
+      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: its capabilities were not granted`, { app: m.name });
+    }
+    const record = await this.#registry.install(pkg, m.capabilities);
+    return { ...record, memoryClamped: checked.clamped };
+  }
+
+  /** Installed apps. */
+  list(): Promise<AppSummary[]> {
+    return this.#registry.list();
+  }
+
+  /**
+   * Runs `command` of `app` with `args` (any msgpack-able value; default `{}`) in the app's worker.
+   * Resolves to the decoded result; rejects with HostError (APP_ERROR carries the app's own code).
+   */
+  async run(app: string, command: string, args: unknown = {}): Promise<unknown> {
+    if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
+    const installed = await this.#registry.load(app);
+    const m = installed.manifest;
+    if (!Object.prototype.hasOwnProperty.call(m.commands, command)) {
+      throw new HostError('UNKNOWN_COMMAND', `app '${app}' has no command '${command}' (it has: ${Object.keys(m.commands).join(', ')})`, { app, command });
+    }
+    const grants = installed.record.grants;
+    const limits = resolveLimits(m.limits);
+    const prepared = await this.#cache.get(installed.wasm, app, grants, limits.memoryPages, installed.record.sha256);
+    const plan = planImports(prepared.info, grants, app);
+    const key = `${installed.record.sha256}:${installed.record.installedAt}`;
+    const proc = this.#pool.get({
+      app,
+      module: prepared.module,
+      plan: plan.map((p) => ({ ...p, params: [...p.params], core: { params: [...p.core.params], results: [...p.core.results] } })),
+      grants,
+      limits,
+      home: this.home,
+      dataDir: installed.dataDir,
+      logLevel: this.#logLevel,
+    }, key);
+    let argBytes: Uint8Array;
+    try {
+      argBytes = pack(args);
+    } catch (err) {
+      throw new HostError('INVALID_VALUE', `app '${app}' command '${command}': arguments cannot be encoded as msgpack: ${(err as Error).message}`, { app, command });
+    }
+    const result = await proc.call(command, argBytes);
+    let value: unknown;
+    try {
+      value = unpackGuest(result.bytes, limits.msgpackDepth, result.ok ? 'result' : 'error');
+    } catch (err) {
+      throw HostError.fromThrown(err, app, command);
+    }
+    if (result.ok) return value;
+    const e = value as { code?: unknown; message?: unknown } | null;
+    if (!e || typeof e !== 'object' || typeof e.code !== 'string') {
+      throw HostError.fromThrown(new BoundaryError('INVALID_VALUE', 'the app returned an error that is not a {code, message} map'), app, command);
+    }
+    const message = typeof e.message === 'string' ? e.message : '';
+    throw new HostError('APP_ERROR', `app '${app}' command '${command}' failed: ${e.code}${message ? `: ${message}` : ''}`, { app, command, appCode: e.code });
+  }
+
+  /** The running worker process of `app` (for diagnostics and tests). */
+  process(app: string) {
+    return this.#pool.peek(app);
+  }
+
+  /** Terminates every app worker. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#pool.close();
+  }
+}

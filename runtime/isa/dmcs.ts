@@ -1,0 +1,32 @@
+/**
+ * `peeros:isa/dmcs` — pushing actions to the app's DMCS. capability: dmcs.push, scope
+ * `{contracts: {account: [action…]}, maxAmount?}`. Dispatch, signing and the offline queue come with
+ * their issue: for now every call checks its arguments and scope (an action outside it is
+ * `capability-denied`), then answers `unavailable`.
+ */
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { scanMsgpack, ScanStatus } from '../../abi/msgpack/scan.js';
+import { boundaryPackr } from '../../abi/msgpack/codec.js';
+import type { DmcsPushScope } from '../capabilities.js';
+import type { IsaContext, InterfaceImpl } from './context.js';
+
+export function createDmcs(ctx: IsaContext): InterfaceImpl {
+  const scope = ctx.grants['dmcs.push'] as DmcsPushScope;
+  return {
+    push(aptr: number, alen: number, retptr: number): void {
+      ctx.checkBytesArea(retptr, 'dmcs.push');
+      ctx.mem.check(aptr, alen, 'dmcs.push actions');
+      if (alen > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      const bytes = ctx.mem.u8.subarray(aptr, aptr + alen);
+      if (scanMsgpack(bytes, ctx.limits.msgpackDepth) !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
+      const actions = boundaryPackr.unpack(bytes) as unknown;
+      if (!Array.isArray(actions) || actions.length === 0) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
+      for (const a of actions as { account?: unknown; name?: unknown }[]) {
+        if (!a || typeof a.account !== 'string' || typeof a.name !== 'string') return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
+        const allowed = Object.prototype.hasOwnProperty.call(scope.contracts, a.account) ? scope.contracts[a.account] : undefined;
+        if (!allowed || !allowed.includes(a.name)) return ctx.errBytes(retptr, IsaErrorCode.CAPABILITY_DENIED);
+      }
+      ctx.errBytes(retptr, IsaErrorCode.UNAVAILABLE);
+    },
+  };
+}

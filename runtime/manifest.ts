@@ -1,0 +1,139 @@
+/**
+ * The app manifest, `peeros.json`: what an app is (name, version, publisher, entry module), the
+ * commands it exports and the capabilities it asks for with their scopes, and optional limits.
+ *
+ * {@link validateManifest} checks everything and reports every problem at once; each problem gives
+ * the field path, what was expected and what arrived, e.g.
+ * `capabilities.storage.prefixes[0]: expected a non-empty string of at most 256 bytes, got 42`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HostError } from './errors.js';
+import { HOST_MAXIMA, type AppLimits } from './limits.js';
+import { ACCOUNT_NAME, describe, validateScope, type Grants } from './capabilities.js';
+
+export interface CommandSpec {
+  description: string;
+  /** Free-form description of the arguments (documentation; not enforced). */
+  args?: unknown;
+}
+
+export interface Manifest {
+  name: string;
+  version: string;
+  /** Antelope account of the publisher. */
+  publisher: string;
+  description?: string;
+  /** The wasm module, relative to the app directory. */
+  entry: string;
+  /** The AssemblyScript entry, relative to the app directory (for `peeros app build`). */
+  source?: string;
+  /** The app's DMCS side (contract account(s), contract source); validated loosely until the DMCS issue. */
+  dmcs?: Record<string, unknown>;
+  commands: Record<string, CommandSpec>;
+  capabilities: Grants;
+  limits?: Partial<AppLimits>;
+}
+
+/** App names: lowercase, digits and '-', 1–64 chars, starting with a letter (they name a directory). */
+export const APP_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+/** Command names: letters, digits, '_', '-', '.', 1–64 chars, starting with a letter or '_'. */
+export const COMMAND_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+/** Semantic version, e.g. 1.2.3 or 1.2.3-beta.1. */
+export const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+const TOP_FIELDS = ['name', 'version', 'publisher', 'description', 'entry', 'source', 'dmcs', 'commands', 'capabilities', 'limits', '$schema'];
+const LIMIT_FIELDS = Object.keys(HOST_MAXIMA) as (keyof AppLimits)[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function safeRelativePath(p: unknown): boolean {
+  return typeof p === 'string' && p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !/^[A-Za-z]:/.test(p) && !p.split('/').includes('..');
+}
+
+/** Validates a parsed `peeros.json`. Throws HostError `MANIFEST_INVALID` listing every problem. */
+export function validateManifest(value: unknown, source = 'peeros.json'): Manifest {
+  const issues: string[] = [];
+  const issue = (path: string, expected: string, got: unknown) => issues.push(`${path}: expected ${expected}, got ${describe(got)}`);
+  if (!isObject(value)) {
+    throw new HostError('MANIFEST_INVALID', `${source} is invalid: (root): expected an object, got ${describe(value)}`);
+  }
+  const m = value;
+  for (const k of Object.keys(m)) if (!TOP_FIELDS.includes(k)) issue(k, `no such field (known: ${TOP_FIELDS.filter((f) => f !== '$schema').join(', ')})`, m[k]);
+
+  if (typeof m.name !== 'string' || !APP_NAME.test(m.name)) issue('name', 'an app name: lowercase letters, digits and "-", starting with a letter, at most 64 chars', m.name);
+  if (typeof m.version !== 'string' || !VERSION.test(m.version)) issue('version', 'a semantic version such as "1.0.0"', m.version);
+  if (typeof m.publisher !== 'string' || !ACCOUNT_NAME.test(m.publisher)) issue('publisher', 'an Antelope account name (1-12 of a-z, 1-5 and ".")', m.publisher);
+  if (m.description !== undefined && typeof m.description !== 'string') issue('description', 'a string', m.description);
+  if (!safeRelativePath(m.entry) || !(m.entry as string).endsWith('.wasm')) issue('entry', 'a relative path to the .wasm module inside the app directory (no "..")', m.entry);
+  if (m.source !== undefined && !safeRelativePath(m.source)) issue('source', 'a relative path inside the app directory (no "..")', m.source);
+  if (m.dmcs !== undefined && !isObject(m.dmcs)) issue('dmcs', 'an object', m.dmcs);
+
+  if (!isObject(m.commands) || Object.keys(m.commands).length === 0) issue('commands', 'an object with at least one command', m.commands);
+  else {
+    for (const [name, spec] of Object.entries(m.commands)) {
+      const path = `commands.${name}`;
+      if (!COMMAND_NAME.test(name)) issue(path, 'a command name (letters, digits, "_", "-", ".")', name);
+      if (!isObject(spec)) { issue(path, 'an object {description, args?}', spec); continue; }
+      if (typeof spec.description !== 'string') issue(`${path}.description`, 'a string', spec.description);
+      for (const k of Object.keys(spec)) if (k !== 'description' && k !== 'args') issue(`${path}.${k}`, 'no field other than description, args', spec[k]);
+    }
+  }
+
+  const capabilities: Record<string, unknown> = {};
+  if (!isObject(m.capabilities)) issue('capabilities', 'an object mapping capability names to scopes ({} when none)', m.capabilities);
+  else {
+    for (const [name, scope] of Object.entries(m.capabilities)) {
+      capabilities[name] = validateScope(name, scope, `capabilities.${name}`, issue);
+    }
+  }
+
+  let limits: Partial<AppLimits> | undefined;
+  if (m.limits !== undefined) {
+    if (!isObject(m.limits)) issue('limits', 'an object', m.limits);
+    else {
+      limits = {};
+      for (const [k, v] of Object.entries(m.limits)) {
+        if (!(LIMIT_FIELDS as string[]).includes(k)) { issue(`limits.${k}`, `one of ${LIMIT_FIELDS.join(', ')}`, k); continue; }
+        const max = HOST_MAXIMA[k as keyof AppLimits];
+        if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max) issue(`limits.${k}`, `an integer from 1 to ${max} (the host maximum)`, v);
+        else limits[k as keyof AppLimits] = v as number;
+      }
+    }
+  }
+
+  if (issues.length) {
+    throw new HostError('MANIFEST_INVALID', `${source} is invalid: ${issues.join('; ')}`);
+  }
+  const out: Manifest = {
+    name: m.name as string,
+    version: m.version as string,
+    publisher: m.publisher as string,
+    entry: m.entry as string,
+    commands: m.commands as Record<string, CommandSpec>,
+    capabilities: capabilities as Grants,
+  };
+  if (m.description !== undefined) out.description = m.description as string;
+  if (m.source !== undefined) out.source = m.source as string;
+  if (m.dmcs !== undefined) out.dmcs = m.dmcs as Record<string, unknown>;
+  if (limits) out.limits = limits;
+  return out;
+}
+
+/** Reads and validates `DIR/peeros.json`. */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const path = join(dir, 'peeros.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new HostError('MANIFEST_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new HostError('MANIFEST_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return validateManifest(json, path);
+}

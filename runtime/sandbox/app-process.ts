@@ -1,0 +1,156 @@
+/**
+ * One app's worker thread, seen from the host. Calls are queued and sent one at a time; each has a
+ * CPU deadline (`limits.cpuMs`, counted from when the worker receives it). Past the deadline the
+ * worker is terminated and the call rejects with DEADLINE_EXCEEDED; the next call starts a new
+ * worker. Other apps have their own workers and are not affected.
+ *
+ * The worker's stack and JS heap are bounded through `resourceLimits`; running out of either kills
+ * only that worker (LIMIT_EXCEEDED).
+ */
+import { Worker } from 'node:worker_threads';
+import { HostError } from '../errors.js';
+import { WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
+import type { CallResult } from './instance.js';
+import type { HostToWorker, WorkerSpec, WorkerToHost } from './worker-protocol.js';
+
+const WORKER_URL = new URL('./app-worker.js', import.meta.url);
+
+interface Pending {
+  id: number;
+  command: string;
+  resolve: (r: CallResult) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export type LogHandler = (app: string, level: number, message: string) => void;
+
+export class AppProcess {
+  #worker: Worker | undefined;
+  #ready: Promise<void> | undefined;
+  #pending: Pending | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextId = 1;
+  #closed = false;
+  /** How many workers this process has started (tests check respawning). */
+  spawns = 0;
+
+  constructor(
+    readonly spec: WorkerSpec,
+    readonly onLog: LogHandler,
+  ) {}
+
+  get app(): string {
+    return this.spec.app;
+  }
+
+  /** Runs `command`; calls are serialised. */
+  call(command: string, args: Uint8Array): Promise<CallResult> {
+    const run = () => this.#callNow(command, args);
+    const p = this.#queue.then(run, run);
+    this.#queue = p.catch(() => undefined);
+    return p;
+  }
+
+  #spawn(): Promise<void> {
+    if (this.#ready) return this.#ready;
+    this.spawns++;
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.spec,
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB },
+      stdout: false,
+      stderr: false,
+    });
+    this.#worker = worker;
+    const app = this.spec.app;
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#kill(worker);
+        reject(new HostError('DEADLINE_EXCEEDED', `app '${app}': its worker did not start within ${WORKER_START_MS} ms`, { app }));
+      }, WORKER_START_MS);
+      worker.on('message', (m: WorkerToHost) => {
+        switch (m.type) {
+          case 'ready': clearTimeout(timer); resolve(); break;
+          case 'fatal': clearTimeout(timer); this.#kill(worker); reject(HostError.fromData(m.error)); break;
+          case 'log': this.onLog(m.app, m.level, m.message); break;
+          case 'result': this.#settle(m.id, (p) => p.resolve({ ok: m.ok, bytes: m.bytes })); break;
+          case 'error': this.#settle(m.id, (p) => p.reject(HostError.fromData(m.error))); break;
+        }
+      });
+      const died = (err: Error) => {
+        clearTimeout(timer);
+        if (this.#worker !== worker) return;
+        this.#worker = undefined;
+        this.#ready = undefined;
+        const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const e = oom
+          ? new HostError('LIMIT_EXCEEDED', `app '${app}': its worker ran out of memory (${err.message})`, { app })
+          : new HostError('TRAP', `app '${app}': its worker failed: ${err.message}`, { app, cause: err.message });
+        reject(e);
+        const p = this.#pending;
+        if (p) {
+          this.#pending = undefined;
+          clearTimeout(p.timer);
+          p.reject(new HostError(e.code, `${e.message} (during command '${p.command}')`, { app, command: p.command }));
+        }
+      };
+      worker.on('error', died);
+      worker.on('exit', (code) => died(new Error(`worker exited with code ${code}`)));
+    });
+    this.#ready = ready;
+    ready.catch(() => { if (this.#ready === ready) this.#ready = undefined; });
+    return ready;
+  }
+
+  #settle(id: number, f: (p: Pending) => void): void {
+    const p = this.#pending;
+    if (!p || p.id !== id) return;
+    this.#pending = undefined;
+    clearTimeout(p.timer);
+    f(p);
+  }
+
+  #kill(worker: Worker): void {
+    if (this.#worker === worker) {
+      this.#worker = undefined;
+      this.#ready = undefined;
+    }
+    void worker.terminate();
+  }
+
+  async #callNow(command: string, args: Uint8Array): Promise<CallResult> {
+    const app = this.spec.app;
+    if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
+    await this.#spawn();
+    const worker = this.#worker!;
+    return new Promise<CallResult>((resolve, reject) => {
+      const id = this.#nextId++;
+      const p: Pending = { id, command, resolve, reject };
+      this.#pending = p;
+      const ms = this.spec.limits.cpuMs;
+      p.timer = setTimeout(() => {
+        if (this.#pending !== p) return;
+        this.#pending = undefined;
+        this.#kill(worker);
+        reject(new HostError('DEADLINE_EXCEEDED', `app '${app}' command '${command}' ran past its CPU deadline of ${ms} ms; its worker was terminated`, { app, command }));
+      }, ms);
+      const msg: HostToWorker = { type: 'call', id, command, args };
+      worker.postMessage(msg);
+    });
+  }
+
+  /** Stops the worker; pending and queued calls reject with CLOSED. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const p = this.#pending;
+    if (p) {
+      this.#pending = undefined;
+      clearTimeout(p.timer);
+      p.reject(new HostError('CLOSED', `app '${this.app}': the host closed during command '${p.command}'`, { app: this.app, command: p.command }));
+    }
+    const w = this.#worker;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    if (w) await w.terminate();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Worker thread entry: runs one app. It instantiates the module it was given, then serves calls
+ * one at a time. A call that throws poisons the instance; the next call instantiates afresh (the
+ * module is already compiled, so that costs tens of µs). The host enforces the deadline by
+ * terminating this thread: wasm cannot be pre-empted any other way.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { HostError } from '../errors.js';
+import { AppInstance } from './instance.js';
+import type { HostToWorker, WorkerSpec, WorkerToHost } from './worker-protocol.js';
+
+const spec = workerData as WorkerSpec;
+const port = parentPort!;
+const send = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+const env = {
+  home: spec.home,
+  dataDir: spec.dataDir,
+  logLevel: spec.logLevel,
+  logSink: (app: string, level: number, message: string) => send({ type: 'log', app, level, message }),
+};
+
+let instance: AppInstance | undefined;
+const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);
+
+try {
+  instance = fresh();
+  send({ type: 'ready' });
+} catch (err) {
+  send({ type: 'fatal', error: HostError.fromThrown(err, spec.app, '(instantiate)').toData() });
+}
+
+port.on('message', (msg: HostToWorker) => {
+  if (msg.type !== 'call') return;
+  try {
+    if (!instance || instance.poisoned) instance = fresh();
+    const r = instance.run(msg.command, msg.args);
+    send({ type: 'result', id: msg.id, ok: r.ok, bytes: r.bytes }, [r.bytes.buffer as ArrayBuffer]);
+  } catch (err) {
+    send({ type: 'error', id: msg.id, error: HostError.fromThrown(err, spec.app, msg.command).toData() });
+  }
+});

@@ -1,0 +1,62 @@
+/**
+ * The linear-memory cap of an app. Policy (decided here, documented in docs/runtime.md):
+ *
+ * - The module must define exactly one memory (imported memories are refused: the host does not
+ *   hand out memory), 32-bit, not shared.
+ * - A memory with **no maximum, or a maximum above the app's `memoryPages`, is clamped**: the
+ *   memory section is rewritten so that its maximum is `memoryPages`. `memory.grow` past it then
+ *   returns -1 inside the guest, as the spec says, and the guest decides what to do.
+ * - A memory whose **minimum is above `memoryPages` is refused** (LIMIT_EXCEEDED): it could not
+ *   even start within its cap.
+ *
+ * The rewrite changes only the memory section's bytes; every other section is copied as is.
+ */
+import { HostError } from '../errors.js';
+import type { ModuleInfo } from './wasm-sections.js';
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+export interface ClampResult {
+  bytes: Uint8Array;
+  /** The maximum the module declared (undefined: none). */
+  declaredMax: number | undefined;
+  /** True when the memory section was rewritten. */
+  clamped: boolean;
+}
+
+/** Checks the module's memory against `maxPages` and clamps it if needed. */
+export function clampMemory(bytes: Uint8Array, info: ModuleInfo, maxPages: number): ClampResult {
+  const imported = info.imports.find((i) => i.kind === 'memory');
+  if (imported) {
+    throw new HostError('LINK_ERROR', `the module imports its memory (${imported.module}::${imported.name}); an app must define and export its own memory`);
+  }
+  if (info.memories.length !== 1) {
+    throw new HostError('INVALID_MODULE', `the module defines ${info.memories.length} memories; an app must define exactly one`);
+  }
+  const mem = info.memories[0]!;
+  if (mem.shared) throw new HostError('INVALID_MODULE', 'the module declares a shared memory; apps run single-threaded and may not');
+  if (mem.memory64) throw new HostError('INVALID_MODULE', 'the module declares a 64-bit memory; apps use 32-bit memory');
+  if (mem.min > maxPages) {
+    throw new HostError('LIMIT_EXCEEDED', `the module's memory starts at ${mem.min} pages, above the app's limit of ${maxPages} pages (${maxPages * 64} KiB); raise limits.memoryPages (host maximum applies) or shrink the module's initial memory`);
+  }
+  if (mem.max !== undefined && mem.max <= maxPages) return { bytes, declaredMax: mem.max, clamped: false };
+
+  const section = info.sections.find((s) => s.id === 5)!;
+  const body = [...leb(1), 0x01, ...leb(mem.min), ...leb(maxPages)];
+  const head = [5, ...leb(body.length)];
+  const out = new Uint8Array(bytes.length - (section.end - section.start) + head.length + body.length);
+  out.set(bytes.subarray(0, section.start), 0);
+  out.set(head, section.start);
+  out.set(body, section.start + head.length);
+  out.set(bytes.subarray(section.end), section.start + head.length + body.length);
+  return { bytes: out, declaredMax: mem.max, clamped: true };
+}

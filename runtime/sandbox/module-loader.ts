@@ -1,0 +1,51 @@
+/**
+ * Loading an app module: size check, sha256, structure (wasm-sections), memory cap
+ * (memory-limits: clamp or refuse), export and import checks (linker), then compilation.
+ * The result is what the module cache keeps and what workers receive.
+ */
+import { createHash } from 'node:crypto';
+import { HostError } from '../errors.js';
+import { MAX_MODULE_BYTES } from '../limits.js';
+import type { Grants } from '../capabilities.js';
+import { readModuleInfo, type ModuleInfo } from './wasm-sections.js';
+import { clampMemory } from './memory-limits.js';
+import { checkExports, planImports } from './linker.js';
+import type { IsaImport } from '../../isa/generated/imports.js';
+
+export interface PreparedModule {
+  /** sha256 (hex) of the module as installed (before any memory rewrite). */
+  sha256: string;
+  module: WebAssembly.Module;
+  info: ModuleInfo;
+  /** Memory maximum after the cap, in pages. */
+  memoryMaxPages: number;
+  /** True when the memory section was rewritten to the cap. */
+  clamped: boolean;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Validates everything that can be checked without running the module. Returns the sanitized bytes. */
+export function inspectModule(bytes: Uint8Array, app: string, grants: Grants, memoryPages: number): { bytes: Uint8Array; info: ModuleInfo; plan: IsaImport[]; clamped: boolean; sha256: string } {
+  if (bytes.length > MAX_MODULE_BYTES) throw HostError.limit(`app '${app}': module is ${bytes.length} bytes, above the host maximum of ${MAX_MODULE_BYTES}`, { app });
+  const info = readModuleInfo(bytes);
+  const sha256 = sha256Hex(bytes);
+  checkExports(info, app);
+  const plan = planImports(info, grants, app);
+  const clamp = clampMemory(bytes, info, memoryPages);
+  return { bytes: clamp.bytes, info, plan, clamped: clamp.clamped, sha256 };
+}
+
+/** Inspects and compiles a module. */
+export async function prepareModule(bytes: Uint8Array, app: string, grants: Grants, memoryPages: number): Promise<PreparedModule> {
+  const x = inspectModule(bytes, app, grants, memoryPages);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(x.bytes);
+  } catch (err) {
+    throw new HostError('INVALID_MODULE', `app '${app}': the module does not compile: ${(err as Error).message}`, { app });
+  }
+  return { sha256: x.sha256, module, info: x.info, memoryMaxPages: memoryPages, clamped: x.clamped };
+}

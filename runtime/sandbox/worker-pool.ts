@@ -1,0 +1,32 @@
+/**
+ * One {@link AppProcess} (worker thread) per app. A reinstalled app (new module hash) or a change of
+ * grants or limits replaces its process. Closing the pool terminates every worker.
+ */
+import { AppProcess, type LogHandler } from './app-process.js';
+import type { WorkerSpec } from './worker-protocol.js';
+
+export class WorkerPool {
+  #procs = new Map<string, { key: string; proc: AppProcess }>();
+  constructor(readonly onLog: LogHandler) {}
+
+  /** The process for `spec.app`; `key` identifies the module+grants+limits it runs. */
+  get(spec: WorkerSpec, key: string): AppProcess {
+    const cur = this.#procs.get(spec.app);
+    if (cur && cur.key === key) return cur.proc;
+    if (cur) void cur.proc.close();
+    const proc = new AppProcess(spec, this.onLog);
+    this.#procs.set(spec.app, { key, proc });
+    return proc;
+  }
+
+  /** The running process of `app`, if any. */
+  peek(app: string): AppProcess | undefined {
+    return this.#procs.get(app)?.proc;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#procs.values()];
+    this.#procs.clear();
+    await Promise.all(all.map((p) => p.proc.close()));
+  }
+}

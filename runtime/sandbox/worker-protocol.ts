@@ -1,0 +1,30 @@
+/**
+ * The messages between the host and an app worker, written down as types. One worker runs one app;
+ * calls are strictly one at a time.
+ */
+import type { IsaImport } from '../../isa/generated/imports.js';
+import type { Grants } from '../capabilities.js';
+import type { AppLimits } from '../limits.js';
+import type { HostErrorData } from '../errors.js';
+
+/** `workerData` of an app worker. */
+export interface WorkerSpec {
+  app: string;
+  /** Compiled (and memory-clamped) module; V8 shares compiled code with the worker. */
+  module: WebAssembly.Module;
+  plan: IsaImport[];
+  grants: Grants;
+  limits: AppLimits;
+  home: string;
+  dataDir: string;
+  logLevel: number;
+}
+
+export type HostToWorker = { type: 'call'; id: number; command: string; args: Uint8Array };
+
+export type WorkerToHost =
+  | { type: 'ready' }
+  | { type: 'fatal'; error: HostErrorData }
+  | { type: 'result'; id: number; ok: boolean; bytes: Uint8Array }
+  | { type: 'error'; id: number; error: HostErrorData }
+  | { type: 'log'; app: string; level: number; message: string };

@@ -1,0 +1,51 @@
+/**
+ * Shared test helpers: a temporary PEEROS_HOME per test file, app directories written from a
+ * manifest and module bytes, and a Host that grants everything it is asked.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Host } from '../../runtime/index.js';
+
+/** A fresh PEEROS_HOME (also set in process.env so children inherit it). */
+export function tempHome(label: string): string {
+  const home = mkdtempSync(join(tmpdir(), `peeros-test-${label}-`));
+  process.env.PEEROS_HOME = home;
+  return home;
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface ManifestOverrides {
+  capabilities?: Record<string, unknown>;
+  commands?: Record<string, { description: string }>;
+  limits?: Record<string, number>;
+  [k: string]: unknown;
+}
+
+/** Writes `peeros.json` and `build/app.wasm` into a new directory under `root`; returns it. */
+export function writeApp(root: string, name: string, wasm: Uint8Array, m: ManifestOverrides = {}): string {
+  const dir = join(root, 'src', name);
+  mkdirSync(join(dir, 'build'), { recursive: true });
+  const manifest = {
+    name,
+    version: '0.1.0',
+    publisher: 'tester',
+    entry: 'build/app.wasm',
+    commands: { go: { description: 'does its thing' } },
+    capabilities: {},
+    ...m,
+  };
+  writeFileSync(join(dir, 'peeros.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'build', 'app.wasm'), wasm);
+  return dir;
+}
+
+/** A host over `home` that records app log lines instead of printing them. */
+export function quietHost(home: string, logs: string[] = []): Host {
+  return new Host({ home, onLog: (app, level, msg) => logs.push(`${app}:${level}:${msg}`) });
+}
+
+export const grantAll = { grant: () => true };
