@@ -1,0 +1,160 @@
+/**
+ * `peeros queue …`: the offline queue of signed transactions ($PEEROS_HOME/queue/queue.log).
+ * `list` reads without taking the queue's lock, so it works while a host runs; `flush` and
+ * `resign` take the lock (a running host flushes its queue itself).
+ */
+import type { CliCommand, CliIO } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs, type FlagSpec } from '../args.js';
+import { peerosHome } from '../../home.js';
+import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
+import { OfflineQueue, QueueError, createResigner, type QueueEntry } from '../../offline-queue/index.js';
+import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
+import { readPassphrase } from '../../../skv/passphrase-source.js';
+
+const HELP = `usage: peeros queue SUBCOMMAND
+
+Signed transactions that could not reach their DMCS wait here, on disk, until they are sent.
+
+subcommands:
+  list [--json]        every entry: id, status, app, DMCS, expiration, attempts, and why it waits
+                       or failed. Status: pending (waiting to be sent), sent (the node acknowledged
+                       it; waiting for its block), done, expired, failed (the chain refused it)
+  flush                send every pending entry now and confirm acknowledged ones; exits 1 when a
+                       DMCS cannot be reached (the entries stay queued)
+  resign ID [--force]  re-sign an expired entry (ID: at least 8 hex digits of its transaction id)
+                       with a fresh expiration and TaPoS, using the same keys from the vault, after
+                       you approve it; the new transaction is queued in its place. --force re-signs
+                       an entry that may already have executed (a push that got no answer)
+
+options for resign:
+  --passphrase-file PATH   read the vault passphrase from the first line of PATH
+  --yes                    DANGEROUS: approve without asking (auto-approve verifier); scripts only
+
+Nothing is marked sent without the node's acknowledgement, and a transaction the node already has
+(tx_duplicate) is marked done, never sent twice.`;
+
+function row(e: QueueEntry): string {
+  const why = e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : e.note ?? '';
+  const flags = [e.uncertain ? 'uncertain' : '', e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : '', e.replaces ? `re-signs ${e.replaces.slice(0, 12)}` : '']
+    .filter(Boolean).join(', ');
+  return `${e.id.slice(0, 12)}  ${e.status.padEnd(7)}  ${e.app.padEnd(12)}  ${(e.dmcs ?? '(default)').padEnd(10)}  ${e.expiration}  ${String(e.attempts).padStart(3)}  ${[flags, why].filter(Boolean).join('; ')}`;
+}
+
+function publicEntry(e: QueueEntry): Omit<QueueEntry, 'body'> & { signatures: number } {
+  const { body, ...rest } = e;
+  return { ...rest, signatures: body.signatures.length };
+}
+
+async function withQueue<T>(io: CliIO, fn: (q: OfflineQueue, home: string) => Promise<T>): Promise<T> {
+  const home = peerosHome(io.env);
+  const queue = await OfflineQueue.open({ home, onWarning: (m) => io.err(`warning: ${m}`) });
+  try {
+    return await fn(queue, home);
+  } finally {
+    await queue.close();
+  }
+}
+
+const command: CliCommand = {
+  name: 'queue',
+  summary: 'the offline queue of signed transactions: list, flush, resign',
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const spec: FlagSpec = sub === 'list' ? { json: 'boolean' }
+      : sub === 'resign' ? { force: 'boolean', yes: 'boolean', 'passphrase-file': 'string' } : {};
+    const { flags, positionals } = parseArgs(rest, spec, `queue ${sub ?? ''}`.trim());
+    switch (sub) {
+      case 'list': {
+        if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+        const entries = OfflineQueue.snapshot({ home: peerosHome(io.env) });
+        if (flags.json) {
+          io.out(JSON.stringify(entries.map(publicEntry), null, 2));
+          return 0;
+        }
+        if (entries.length === 0) {
+          io.out('the offline queue is empty');
+          return 0;
+        }
+        io.out(`${'ID'.padEnd(12)}  ${'STATUS'.padEnd(7)}  ${'APP'.padEnd(12)}  ${'DMCS'.padEnd(10)}  ${'EXPIRES'.padEnd(20)}  TRY  NOTE`);
+        for (const e of entries) io.out(row(e));
+        return 0;
+      }
+      case 'flush': {
+        if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+        return withQueue(io, async (queue, home) => {
+          const dispatcher = new Dispatcher(new DmcsRegistry(home));
+          try {
+            const r = await queue.flush((e) => dispatcher.backendFor({ dmcs: e.dmcs }));
+            io.out(`flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`);
+            for (const id of r.failed) io.out(`failed: ${row(queue.get(id))}`);
+            for (const id of r.expired) io.out(`expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}'`);
+            if (r.unreachable) {
+              const why = r.waiting.map((id) => queue.get(id).error?.message).find(Boolean);
+              io.err(`a DMCS could not be reached${why ? ` (${why})` : ''}; ${r.waiting.length} transaction(s) stay queued — run 'peeros queue flush' again later`);
+              return 1;
+            }
+            return 0;
+          } finally {
+            await dispatcher.close();
+          }
+        });
+      }
+      case 'resign': {
+        if (positionals.length !== 1) throw new UsageError("'queue resign' takes one ID (see 'peeros queue list')");
+        return withQueue(io, async (queue, home) => {
+          const entry = queue.get(positionals[0]!);
+          // Refuse early, before asking for the passphrase, when re-signing cannot go ahead.
+          const expired = entry.status === 'expired' || (entry.status === 'pending' && Date.parse(entry.expiration) <= Date.now());
+          if (!expired || entry.replacedBy) {
+            throw new QueueError('WRONG_STATUS', `transaction ${entry.id.slice(0, 12)} is ${entry.replacedBy ? 'already re-signed' : entry.status}; only expired transactions can be re-signed`);
+          }
+          if (entry.uncertain && flags.force !== true) {
+            throw new QueueError('UNCERTAIN', `transaction ${entry.id.slice(0, 12)} was pushed without an answer before it expired and may have executed; check the chain, then re-sign with --force if it did not run`);
+          }
+          const dispatcher = new Dispatcher(new DmcsRegistry(home));
+          const vault = Vault.open({ home });
+          try {
+            const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
+            const st = await vault.status();
+            if (st.keystore === 'missing') {
+              throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; re-signing needs the keys that signed ${entry.id.slice(0, 12)}`);
+            }
+            const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
+            const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}) });
+            const verifier = flags.yes
+              ? new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN })
+              : new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
+            await vault.unlock(passphrase, { verifier });
+            const resign = createResigner({
+              chainId: backend.chainId,
+              backend,
+              signer: {
+                sign: async (o) => {
+                  const r = await vault.sign({
+                    chainId: o.chainId, transaction: o.transaction, keys: o.keys, app: o.app,
+                    ...(o.contextFreeData ? { contextFreeData: o.contextFreeData } : {}),
+                  });
+                  return { signatures: r.signatures };
+                },
+              },
+            });
+            const fresh = await queue.resign(entry.id, resign, { force: flags.force === true });
+            io.out(`re-signed ${entry.id.slice(0, 12)} as ${fresh.id.slice(0, 12)} (expires ${fresh.expiration}); send it with 'peeros queue flush'`);
+            return 0;
+          } finally {
+            await vault.close();
+            await dispatcher.close();
+          }
+        });
+      }
+      case undefined:
+        throw new UsageError('missing subcommand: list, flush or resign');
+      default:
+        throw new UsageError(`unknown subcommand '${sub}': expected list, flush or resign`);
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,101 @@
+/**
+ * The one error class of DMCS dispatch. Callers branch on `code`, never on message text:
+ *
+ * - `UNREACHABLE` — the DMCS could not be asked or did not answer: connection refused or reset,
+ *   DNS failure, timeout, or a 5xx whose body is not Antelope error JSON (a proxy or load balancer
+ *   speaking, not the chain). Safe to retry later; the offline queue keeps the transaction.
+ * - `REJECTED` — the chain answered with Antelope's error JSON
+ *   (`{code, message, error:{code, name, what, details}}`); `antelopeName` carries the exception
+ *   name (`tx_duplicate`, `expired_tx_exception`, `unsatisfied_authorization`, …).
+ * - `BAD_REPLY` — the DMCS answered, but not with something this host can trust: not JSON, wrong
+ *   shape, too large, or an HTTP error that is not Antelope's.
+ * - `BAD_ARGUMENT`, `NOT_FOUND`, `CHAIN_MISMATCH`, `REGISTRY_CORRUPT` — local mistakes around the
+ *   registry, each with a message that says how to fix it.
+ */
+export type DmcsErrorCode =
+  | 'UNREACHABLE'
+  | 'REJECTED'
+  | 'BAD_REPLY'
+  | 'BAD_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'CHAIN_MISMATCH'
+  | 'REGISTRY_CORRUPT';
+
+/** One line of Antelope's `error.details`. */
+export interface AntelopeErrorDetail {
+  message: string;
+  file?: string;
+  line_number?: number;
+  method?: string;
+}
+
+export interface DmcsErrorOptions {
+  /** Antelope exception name for `REJECTED`, e.g. `tx_duplicate`. */
+  antelopeName?: string;
+  /** Antelope numeric exception code, e.g. 3040008. */
+  antelopeCode?: number;
+  /** Antelope's `error.details`. */
+  details?: AntelopeErrorDetail[];
+  /** HTTP status, when the error came over HTTP. */
+  status?: number;
+  /** Which DMCS (registry name or URL) the error concerns. */
+  dmcs?: string;
+  cause?: unknown;
+}
+
+export class DmcsError extends Error {
+  override readonly name = 'DmcsError';
+  readonly code: DmcsErrorCode;
+  readonly antelopeName: string | undefined;
+  readonly antelopeCode: number | undefined;
+  readonly details: AntelopeErrorDetail[];
+  readonly status: number | undefined;
+  readonly dmcs: string | undefined;
+
+  constructor(code: DmcsErrorCode, message: string, opts: DmcsErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.antelopeName = opts.antelopeName;
+    this.antelopeCode = opts.antelopeCode;
+    this.details = opts.details ?? [];
+    this.status = opts.status;
+    this.dmcs = opts.dmcs;
+  }
+
+  static unreachable(dmcs: string, why: string, cause?: unknown, status?: number): DmcsError {
+    return new DmcsError('UNREACHABLE', `DMCS ${dmcs} is unreachable: ${why}`, { dmcs, cause, status });
+  }
+
+  static rejected(dmcs: string, antelopeName: string, message: string, opts: DmcsErrorOptions = {}): DmcsError {
+    return new DmcsError('REJECTED', `DMCS ${dmcs} rejected the request: ${antelopeName}: ${message}`, {
+      ...opts,
+      dmcs,
+      antelopeName,
+    });
+  }
+
+  static badReply(dmcs: string, why: string, status?: number): DmcsError {
+    return new DmcsError('BAD_REPLY', `DMCS ${dmcs} sent a reply this host cannot use: ${why}`, { dmcs, status });
+  }
+
+  /** JSON for logs and the offline queue: the fields a person needs to see why it failed. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.antelopeName ? { antelopeName: this.antelopeName } : {}),
+      ...(this.antelopeCode !== undefined ? { antelopeCode: this.antelopeCode } : {}),
+      ...(this.details.length ? { details: this.details } : {}),
+    };
+  }
+}
+
+/** True when `err` says the DMCS could not be reached (retry later), as opposed to a refusal. */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof DmcsError && err.code === 'UNREACHABLE';
+}
+
+/** True when the chain refused with Antelope exception `name`. */
+export function isRejectedAs(err: unknown, name: string): boolean {
+  return err instanceof DmcsError && err.code === 'REJECTED' && err.antelopeName === name;
+}

@@ -1,0 +1,408 @@
+/**
+ * The durable offline queue of signed transactions (`$PEEROS_HOME/queue/queue.log`).
+ *
+ * Guarantees (see docs/hybrid.md):
+ * - `enqueue` resolves only after the entry is in the log and fsynced;
+ * - each transaction id is queued once, and a push the node answers with `tx_duplicate` is marked
+ *   `done` — the id already executed — so nothing is executed twice by this queue;
+ * - an entry becomes `sent` or `done` only on the node's answer; a push without an answer stays
+ *   `pending` and is marked `uncertain`;
+ * - an expired entry is never pushed; it is listed and can be re-signed through the caller's
+ *   `resign` callback (refused for `uncertain` entries unless forced: the old one may have run).
+ *
+ * One process owns the queue at a time (`queue.lock`); the state in memory is the log replayed.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { peerosHome } from '../home.js';
+import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
+import { DmcsError } from '../dispatch/dmcs-error.js';
+import { isRecord } from '../dispatch/chain-reply.js';
+import { RecordLog, scanLog } from './record-log.js';
+import { QueueLock } from './queue-lock.js';
+import { QueueError } from './queue-error.js';
+import { inspectSignedTransaction } from './signed-transaction.js';
+import { isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
+import { COMPACT_SLACK_RECORDS, KEEP_FINISHED_ENTRIES, MAX_LIVE_ENTRIES } from './limits.js';
+
+export const QUEUE_DIR = 'queue';
+export const QUEUE_LOG = 'queue.log';
+export const QUEUE_LOCK = 'queue.lock';
+
+export interface OfflineQueueOptions {
+  /** Where the queue lives; defaults to `$PEEROS_HOME`. */
+  home?: string;
+  /** Clock, for tests of expiration. */
+  now?: () => number;
+  /** Told about repaired logs and dropped records; defaults to stderr. */
+  onWarning?: (message: string) => void;
+}
+
+export interface EnqueueOptions {
+  app: string;
+  /** Registry name of the DMCS; omitted means the default at flush time. */
+  dmcs?: string | null;
+}
+
+/** Finds the backend an entry goes to (the dispatcher's routing, or one backend in tests). */
+export type BackendResolver = (entry: QueueEntry) => DmcsBackend | Promise<DmcsBackend>;
+
+export interface FlushReport {
+  /** Entries the node acknowledged in this flush. */
+  sent: string[];
+  /** Entries confirmed in a block, or found already executed (`tx_duplicate`). */
+  done: string[];
+  /** Entries whose expiration passed. */
+  expired: string[];
+  /** Entries the chain refused. */
+  failed: string[];
+  /** Entries still waiting (DMCS unreachable, or acknowledged but not yet in a block). */
+  waiting: string[];
+  /** True when a DMCS could not be reached: retry later. */
+  unreachable: boolean;
+}
+
+export type ResignCallback = (entry: QueueEntry) => Promise<PushTransactionBody>;
+
+function errorOf(err: unknown): QueueEntryError {
+  if (err instanceof DmcsError) {
+    return { code: err.code, message: err.message, ...(err.antelopeName ? { antelopeName: err.antelopeName } : {}) };
+  }
+  return { code: 'ERROR', message: err instanceof Error ? err.message : String(err) };
+}
+
+function checkEntry(v: unknown): QueueEntry | undefined {
+  if (!isRecord(v) || typeof v.id !== 'string' || !/^[0-9a-f]{64}$/.test(v.id)) return undefined;
+  if (typeof v.status !== 'string' || !QUEUE_STATUSES.includes(v.status as QueueEntry['status'])) return undefined;
+  if (!isRecord(v.body) || typeof v.expiration !== 'string' || typeof v.app !== 'string') return undefined;
+  return v as unknown as QueueEntry;
+}
+
+export class OfflineQueue {
+  readonly dir: string;
+  readonly #log: RecordLog;
+  readonly #lock: QueueLock;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, QueueEntry>();
+  #records: number;
+  #closed = false;
+  #flushing: Promise<FlushReport> | undefined;
+
+  private constructor(dir: string, log: RecordLog, lock: QueueLock, now: () => number, records: unknown[], warn: (m: string) => void) {
+    this.dir = dir;
+    this.#log = log;
+    this.#lock = lock;
+    this.#now = now;
+    this.#records = records.length;
+    let bad = 0;
+    for (const r of records) {
+      const entry = isRecord(r) && r.t === 'put' ? checkEntry(r.e) : undefined;
+      if (entry) this.#entries.set(entry.id, entry);
+      else bad++;
+    }
+    if (bad) warn(`offline queue: ignored ${bad} log records of an unknown shape`);
+  }
+
+  /** Opens the queue, taking its lock and replaying its log. */
+  static async open(opts: OfflineQueueOptions = {}): Promise<OfflineQueue> {
+    const dir = join(opts.home ?? peerosHome(), QUEUE_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+    const lock = QueueLock.acquire(join(dir, QUEUE_LOCK));
+    try {
+      const { log, records } = await RecordLog.open(join(dir, QUEUE_LOG), { onWarning: warn });
+      return new OfflineQueue(dir, log, lock, opts.now ?? Date.now, records, warn);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /**
+   * Reads the queue without taking its lock or repairing its log (for `peeros queue list` while
+   * a host owns the queue). Pending entries past their expiration are shown as expired.
+   */
+  static snapshot(opts: OfflineQueueOptions = {}): QueueEntry[] {
+    const path = join(opts.home ?? peerosHome(), QUEUE_DIR, QUEUE_LOG);
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const entries = new Map<string, QueueEntry>();
+    for (const r of scanLog(data).records) {
+      const e = isRecord(r) && r.t === 'put' ? checkEntry(r.e) : undefined;
+      if (e) entries.set(e.id, e);
+    }
+    const now = (opts.now ?? Date.now)();
+    return [...entries.values()]
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((e) => (e.status === 'pending' && Date.parse(e.expiration) <= now ? { ...e, status: 'expired' as const } : e));
+  }
+
+  /**
+   * Adds a signed transaction. Resolves with its entry once it is fsynced; a transaction already
+   * queued resolves with the existing entry (idempotent by id).
+   */
+  async enqueue(body: PushTransactionBody, opts: EnqueueOptions): Promise<QueueEntry> {
+    this.#open();
+    if (typeof opts?.app !== 'string' || opts.app.length === 0) throw new TypeError('enqueue: opts.app must name the app');
+    const info = inspectSignedTransaction(body);
+    const existing = this.#entries.get(info.id);
+    if (existing) return { ...existing };
+    if (this.#live() >= MAX_LIVE_ENTRIES) {
+      throw new QueueError('FULL', `the offline queue holds ${MAX_LIVE_ENTRIES} unfinished transactions; flush it or wait for the DMCS`);
+    }
+    const at = this.#iso();
+    const entry: QueueEntry = {
+      id: info.id,
+      app: opts.app,
+      dmcs: opts.dmcs ?? null,
+      body: info.body,
+      expiration: info.expiration,
+      createdAt: at,
+      updatedAt: at,
+      attempts: 0,
+      status: 'pending',
+      uncertain: false,
+    };
+    await this.#put(entry);
+    return { ...entry };
+  }
+
+  /** Every entry, oldest first (copies). */
+  list(): QueueEntry[] {
+    return [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => ({ ...e }));
+  }
+
+  /** The entry whose id is or starts with `idOrPrefix` (at least 8 hex digits). */
+  get(idOrPrefix: string): QueueEntry {
+    const p = idOrPrefix.toLowerCase();
+    if (!/^[0-9a-f]{8,64}$/.test(p)) {
+      throw new QueueError('NOT_FOUND', `'${idOrPrefix}' is not a transaction id: give at least 8 hex digits of one (see 'peeros queue list')`);
+    }
+    const hits = [...this.#entries.values()].filter((e) => e.id.startsWith(p));
+    if (hits.length === 0) throw new QueueError('NOT_FOUND', `no queued transaction with id ${idOrPrefix}; see 'peeros queue list'`);
+    if (hits.length > 1) throw new QueueError('AMBIGUOUS_ID', `${hits.length} queued transactions start with ${idOrPrefix}; give more digits`);
+    return { ...hits[0]! };
+  }
+
+  /** Marks every pending entry whose expiration has passed as expired; returns their ids. */
+  async markExpired(): Promise<string[]> {
+    this.#open();
+    const ids: string[] = [];
+    for (const e of this.#entries.values()) {
+      if (e.status === 'pending' && this.#isExpired(e)) {
+        await this.#update(e, { status: 'expired' });
+        ids.push(e.id);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Pushes every pending entry (oldest first) and confirms acknowledged ones; see the module doc.
+   * Concurrent calls share one flush. Stops pushing to a DMCS at its first `UNREACHABLE`.
+   */
+  flush(resolve: BackendResolver): Promise<FlushReport> {
+    this.#open();
+    if (!this.#flushing) {
+      this.#flushing = this.#flush(resolve).finally(() => { this.#flushing = undefined; });
+    }
+    return this.#flushing;
+  }
+
+  /**
+   * Re-signs an expired entry: `resign(entry)` must return a new signed push body (a fresh
+   * expiration and TaPoS, obtained after a new user verification). The new transaction is queued
+   * as a new pending entry that `replaces` the old one. Refused when the old one is `uncertain`
+   * (it may have executed), unless `force`.
+   */
+  async resign(idOrPrefix: string, resign: ResignCallback, opts: { force?: boolean } = {}): Promise<QueueEntry> {
+    this.#open();
+    const id = this.get(idOrPrefix).id;
+    if (this.#entries.get(id)!.status === 'pending' && this.#isExpired(this.#entries.get(id)!)) {
+      await this.#update(this.#entries.get(id)!, { status: 'expired' });
+    }
+    const old = this.#entries.get(id)!;
+    if (old.status !== 'expired') {
+      throw new QueueError('WRONG_STATUS', `transaction ${old.id.slice(0, 12)} is ${old.status}; only expired transactions can be re-signed`);
+    }
+    if (old.replacedBy) {
+      throw new QueueError('WRONG_STATUS', `transaction ${old.id.slice(0, 12)} was already re-signed as ${old.replacedBy.slice(0, 12)}`);
+    }
+    if (old.uncertain && !opts.force) {
+      throw new QueueError('UNCERTAIN',
+        `transaction ${old.id.slice(0, 12)} was pushed without an answer before it expired, so it may have executed; ` +
+        're-signing could execute it twice. Check its effect on the chain, then re-sign with --force if it did not run');
+    }
+    const body = await resign({ ...old });
+    const info = inspectSignedTransaction(body);
+    if (info.id === old.id) throw new QueueError('BAD_TRANSACTION', 're-signing returned the same transaction; it needs a new expiration');
+    if (Date.parse(info.expiration) <= this.#now()) {
+      throw new QueueError('BAD_TRANSACTION', `the re-signed transaction already expired at ${info.expiration}`);
+    }
+    if (this.#entries.has(info.id)) throw new QueueError('BAD_TRANSACTION', `the re-signed transaction ${info.id.slice(0, 12)} is already queued`);
+    const at = this.#iso();
+    const fresh: QueueEntry = {
+      id: info.id, app: old.app, dmcs: old.dmcs, body: info.body, expiration: info.expiration,
+      createdAt: at, updatedAt: at, attempts: 0, status: 'pending', uncertain: false, replaces: old.id,
+    };
+    await this.#put(fresh);
+    await this.#update(old, { replacedBy: fresh.id });
+    return { ...fresh };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#flushing?.catch(() => {});
+    this.#closed = true;
+    await this.#log.close();
+    this.#lock.release();
+  }
+
+  async #flush(resolve: BackendResolver): Promise<FlushReport> {
+    const report: FlushReport = { sent: [], done: [], expired: [], failed: [], waiting: [], unreachable: false };
+    report.expired.push(...(await this.markExpired()));
+    const down = new Set<DmcsBackend>();
+    const order = () => [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+
+    for (const e of order().filter((x) => x.status === 'pending')) {
+      if (this.#closed) break;
+      const backend = await resolve({ ...e });
+      if (down.has(backend)) { report.waiting.push(e.id); continue; }
+      if (this.#isExpired(e)) { await this.#update(e, { status: 'expired' }); report.expired.push(e.id); continue; }
+      // Record the attempt first: if we crash mid-push, the restart knows it may have executed.
+      await this.#update(e, { attempts: e.attempts + 1, uncertain: true });
+      try {
+        const ack = await backend.pushTransaction(e.body);
+        if (ack.transaction_id !== e.id) {
+          throw DmcsError.badReply(backend.label, `push_transaction acknowledged ${ack.transaction_id}, not ${e.id}`);
+        }
+        const blockNum = ack.processed.block_num;
+        await this.#update(e, {
+          status: 'sent', uncertain: false, ackAt: this.#iso(),
+          ...(blockNum !== undefined ? { ackBlockNum: blockNum } : {}), error: undefined,
+        });
+        report.sent.push(e.id);
+      } catch (err) {
+        if (err instanceof DmcsError && err.code === 'REJECTED') {
+          if (err.antelopeName === 'tx_duplicate') {
+            await this.#update(e, { status: 'done', uncertain: false, note: 'tx_duplicate: the node already has this transaction', error: undefined });
+            report.done.push(e.id);
+          } else if (err.antelopeName === 'expired_tx_exception') {
+            await this.#update(e, { status: 'expired', error: errorOf(err) });
+            report.expired.push(e.id);
+          } else {
+            await this.#update(e, { status: 'failed', uncertain: false, error: errorOf(err) });
+            report.failed.push(e.id);
+          }
+        } else {
+          // Unreachable, a reply we cannot trust, or a chain mismatch: keep it pending and uncertain.
+          await this.#update(e, { error: errorOf(err) });
+          down.add(backend);
+          report.unreachable = true;
+          report.waiting.push(e.id);
+        }
+      }
+    }
+
+    for (const e of order().filter((x) => x.status === 'sent')) {
+      if (this.#closed) break;
+      const backend = await resolve({ ...e });
+      if (down.has(backend)) { report.waiting.push(e.id); continue; }
+      try {
+        const outcome = await this.#confirm(e, backend);
+        if (outcome === 'done') report.done.push(e.id);
+        else report.waiting.push(e.id);
+      } catch (err) {
+        down.add(backend);
+        report.unreachable = true;
+        report.waiting.push(e.id);
+        await this.#update(e, { error: errorOf(err) });
+      }
+    }
+    await this.#maybeCompact();
+    return report;
+  }
+
+  /**
+   * An acknowledged entry is done once the node's head has reached the block it was acknowledged
+   * in and, when the node lists that block's transactions, the id is among them. If the block does
+   * not hold it (the node dropped it or forked), it goes back to pending: the next push either
+   * executes it or gets `tx_duplicate`.
+   */
+  async #confirm(e: QueueEntry, backend: DmcsBackend): Promise<'done' | 'waiting'> {
+    const info = await backend.getInfo();
+    if (e.ackBlockNum === undefined) {
+      await this.#update(e, { status: 'done', note: 'acknowledged without a block number' });
+      return 'done';
+    }
+    if (info.head_block_num < e.ackBlockNum) return 'waiting';
+    let block: Record<string, unknown> | undefined;
+    try {
+      block = await backend.getBlock(e.ackBlockNum);
+    } catch (err) {
+      if (!(err instanceof DmcsError && err.code === 'REJECTED')) throw err;
+    }
+    const trxs = block && Array.isArray(block.transactions) ? block.transactions : undefined;
+    if (trxs) {
+      const ids = trxs.map((t) => {
+        const trx = isRecord(t) ? t.trx : undefined;
+        return typeof trx === 'string' ? trx : isRecord(trx) && typeof trx.id === 'string' ? trx.id : '';
+      });
+      if (!ids.includes(e.id)) {
+        await this.#update(e, { status: 'pending', note: `not found in block ${e.ackBlockNum}; will push again` });
+        return 'waiting';
+      }
+    }
+    await this.#update(e, { status: 'done', note: `in block ${e.ackBlockNum}` });
+    return 'done';
+  }
+
+  #isExpired(e: QueueEntry): boolean {
+    return Date.parse(e.expiration) <= this.#now();
+  }
+
+  #live(): number {
+    let n = 0;
+    for (const e of this.#entries.values()) if (!isFinished(e)) n++;
+    return n;
+  }
+
+  #iso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new QueueError('CLOSED', 'the offline queue is closed');
+  }
+
+  /** Applies `patch` to the entry's current state (not to the possibly stale copy passed in). */
+  async #update(e: QueueEntry, patch: Partial<QueueEntry>): Promise<void> {
+    const current = this.#entries.get(e.id) ?? e;
+    const next: QueueEntry = { ...current, ...patch, updatedAt: this.#iso() };
+    for (const k of Object.keys(next) as (keyof QueueEntry)[]) if (next[k] === undefined) delete next[k];
+    await this.#put(next);
+  }
+
+  /** Appends the entry's new state (fsynced) and only then makes it the state in memory. */
+  async #put(entry: QueueEntry): Promise<void> {
+    await this.#log.append({ t: 'put', e: entry });
+    this.#records++;
+    this.#entries.set(entry.id, entry);
+  }
+
+  async #maybeCompact(): Promise<void> {
+    if (this.#records <= this.#entries.size + COMPACT_SLACK_RECORDS) return;
+    const all = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const finished = all.filter(isFinished);
+    const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_ENTRIES)).map((e) => e.id));
+    const keep = all.filter((e) => !drop.has(e.id));
+    await this.#log.rewrite(keep.map((e) => ({ t: 'put', e })));
+    for (const id of drop) this.#entries.delete(id);
+    this.#records = keep.length;
+  }
+}

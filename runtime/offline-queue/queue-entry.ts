@@ -1,0 +1,59 @@
+/**
+ * One queued signed transaction and its life:
+ *
+ *     pending ──push acknowledged──▶ sent ──its block is on the node──▶ done
+ *        │  └──node says tx_duplicate (already executed)───────────────▶ done
+ *        │  └──node refuses it (any other Antelope error)──────────────▶ failed
+ *        └──expiration passed / expired_tx_exception──▶ expired ──resign──▶ (new pending entry)
+ *
+ * `sent` and `done` are only ever written after the node answered; an unanswered push leaves the
+ * entry `pending` with `uncertain: true` (the node may have executed it).
+ */
+import type { PushTransactionBody } from '../dispatch/dmcs-backend.js';
+
+export type QueueStatus = 'pending' | 'sent' | 'done' | 'expired' | 'failed';
+
+export const QUEUE_STATUSES: readonly QueueStatus[] = ['pending', 'sent', 'done', 'expired', 'failed'];
+
+export interface QueueEntryError {
+  code: string;
+  message: string;
+  antelopeName?: string;
+}
+
+export interface QueueEntry {
+  /** Transaction id (sha256 of the packed transaction), 64 hex digits; the entry's key. */
+  id: string;
+  /** The app that asked for the transaction. */
+  app: string;
+  /** Registry name of the DMCS to push to; null means the default at flush time. */
+  dmcs: string | null;
+  /** The signed push body, exactly as it will be sent. */
+  body: PushTransactionBody;
+  /** When the chain stops accepting this transaction (ISO). */
+  expiration: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Pushes started (including ones that got no answer). */
+  attempts: number;
+  status: QueueStatus;
+  /** A push may have reached the node without an answer: it might have executed. */
+  uncertain: boolean;
+  /** Block the node said the transaction went into (`processed.block_num`). */
+  ackBlockNum?: number;
+  /** When the node acknowledged the push. */
+  ackAt?: string;
+  /** Why the entry is done without an acknowledgement of ours, e.g. `tx_duplicate`. */
+  note?: string;
+  /** The last error: the chain's refusal for `failed`, the network failure while `pending`. */
+  error?: QueueEntryError;
+  /** Id of the expired entry this one re-signs. */
+  replaces?: string;
+  /** Id of the entry that re-signed this one. */
+  replacedBy?: string;
+}
+
+/** A finished entry: nothing more will happen to it. */
+export function isFinished(e: QueueEntry): boolean {
+  return e.status === 'done' || e.status === 'failed' || (e.status === 'expired' && e.replacedBy !== undefined);
+}

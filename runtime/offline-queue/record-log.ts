@@ -1,0 +1,166 @@
+/**
+ * An append-only log of JSON records, each framed so a crash cannot pass off half a record as a
+ * whole one:
+ *
+ *     file   = MAGIC (8 bytes, "PEEROSQ1") frame*
+ *     frame  = length (u32 LE) crc (u32 LE, CRC-32 of the length bytes and the payload) payload
+ *     payload = UTF-8 JSON, `length` bytes
+ *
+ * `append` writes one frame with a single write and fsyncs the file before it resolves. On open,
+ * frames are read until the first one that is incomplete, fails its checksum, is oversize or is not
+ * JSON: that is a torn tail from a crash mid-append. The good prefix is kept, the rest is copied to
+ * `NAME.dropped-TIME` (nothing signed is ever destroyed) and cut off, with a warning.
+ *
+ * Why a log rather than one file per entry: a status change is one small append and one fsync,
+ * instead of write + fsync + rename + directory fsync per change; the checksum catches torn and
+ * rotted records alike; and compaction (`rewrite`) is one atomic file replace.
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { writeFileAtomic, writeFileAtomicSync } from '../atomic-file.js';
+import { MAX_RECORD_BYTES } from './limits.js';
+
+export const LOG_MAGIC = Buffer.from('PEEROSQ1', 'latin1');
+const FRAME_HEADER_BYTES = 8;
+
+export interface LogScan {
+  records: unknown[];
+  /** Bytes of the file that hold the magic and whole, valid frames. */
+  goodLength: number;
+  /** Bytes after the good prefix (a torn or corrupt tail), 0 when the file is clean. */
+  droppedBytes: number;
+  /** Why scanning stopped early, when it did. */
+  reason?: string;
+}
+
+export function encodeFrame(record: unknown): Buffer {
+  const payload = Buffer.from(JSON.stringify(record), 'utf8');
+  if (payload.length > MAX_RECORD_BYTES) {
+    throw new RangeError(`queue record is ${payload.length} bytes; the limit is ${MAX_RECORD_BYTES}`);
+  }
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  frame.writeUInt32LE(payload.length, 0);
+  payload.copy(frame, FRAME_HEADER_BYTES);
+  frame.writeUInt32LE(crc32(payload, crc32(frame.subarray(0, 4))), 4);
+  return frame;
+}
+
+/** Reads every whole, valid frame of `data`; stops at the first bad one. */
+export function scanLog(data: Buffer): LogScan {
+  if (data.length < LOG_MAGIC.length || !data.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) {
+    return { records: [], goodLength: 0, droppedBytes: data.length, reason: 'the file does not start with the queue log magic' };
+  }
+  const records: unknown[] = [];
+  let off = LOG_MAGIC.length;
+  let reason: string | undefined;
+  while (off < data.length) {
+    if (data.length - off < FRAME_HEADER_BYTES) { reason = 'incomplete frame header'; break; }
+    const len = data.readUInt32LE(off);
+    if (len > MAX_RECORD_BYTES) { reason = `frame length ${len} exceeds ${MAX_RECORD_BYTES}`; break; }
+    if (data.length - off - FRAME_HEADER_BYTES < len) { reason = 'incomplete frame payload'; break; }
+    const payload = data.subarray(off + FRAME_HEADER_BYTES, off + FRAME_HEADER_BYTES + len);
+    const expect = crc32(payload, crc32(data.subarray(off, off + 4)));
+    if (data.readUInt32LE(off + 4) !== expect) { reason = 'frame checksum mismatch'; break; }
+    let value: unknown;
+    try {
+      value = JSON.parse(payload.toString('utf8'));
+    } catch {
+      reason = 'frame payload is not JSON';
+      break;
+    }
+    records.push(value);
+    off += FRAME_HEADER_BYTES + len;
+  }
+  return { records, goodLength: off, droppedBytes: data.length - off, ...(reason ? { reason } : {}) };
+}
+
+export interface RecordLogOptions {
+  /** Told about a torn or corrupt tail that was cut off. */
+  onWarning?: (message: string) => void;
+}
+
+export class RecordLog {
+  readonly path: string;
+  #fh: FileHandle | undefined;
+  #tail: Promise<void> = Promise.resolve();
+
+  private constructor(path: string, fh: FileHandle) {
+    this.path = path;
+    this.#fh = fh;
+  }
+
+  /** Opens (creating if needed) the log at `path`, repairing a torn tail; returns its records. */
+  static async open(path: string, opts: RecordLogOptions = {}): Promise<{ log: RecordLog; records: unknown[] }> {
+    if (!existsSync(path)) writeFileAtomicSync(path, LOG_MAGIC);
+    const data = readFileSync(path);
+    const scan = scanLog(data);
+    if (scan.droppedBytes > 0) {
+      const aside = `${path}.dropped-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      writeFileSync(aside, data.subarray(scan.goodLength), { mode: 0o600 });
+      opts.onWarning?.(
+        `offline queue log ${path}: dropped ${scan.droppedBytes} bytes after the last whole record ` +
+        `(${scan.reason}); ${scan.records.length} records kept; the dropped bytes are saved in ${aside}`);
+      if (scan.goodLength === 0) {
+        writeFileAtomicSync(path, LOG_MAGIC);
+      } else {
+        const fd = openSync(path, 'r+');
+        try {
+          ftruncateSync(fd, scan.goodLength);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
+    const fh = await open(path, 'a', 0o600);
+    return { log: new RecordLog(path, fh), records: scan.records };
+  }
+
+  /** Appends one record; resolves once it is fsynced. Appends are written in call order. */
+  append(record: unknown): Promise<void> {
+    const frame = encodeFrame(record);
+    const run = this.#tail.then(async () => {
+      const fh = this.#handle();
+      let off = 0;
+      while (off < frame.length) off += (await fh.write(frame, off, frame.length - off)).bytesWritten;
+      await fh.datasync();
+    });
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  /** Replaces the whole log with `records`, atomically (compaction). */
+  async rewrite(records: unknown[]): Promise<void> {
+    const run = this.#tail.then(async () => {
+      const body = Buffer.concat([LOG_MAGIC, ...records.map(encodeFrame)]);
+      await writeFileAtomic(this.path, body);
+      await this.#handle().close();
+      this.#fh = await open(this.path, 'a', 0o600);
+    });
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  /** Size of the log on disk now. */
+  size(): number {
+    const fd = openSync(this.path, 'r');
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#tail;
+    const fh = this.#fh;
+    this.#fh = undefined;
+    await fh?.close();
+  }
+
+  #handle(): FileHandle {
+    if (!this.#fh) throw new Error(`offline queue log ${this.path} is closed`);
+    return this.#fh;
+  }
+}
