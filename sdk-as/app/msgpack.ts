@@ -1,6 +1,7 @@
 /**
  * msgpack (https://github.com/msgpack/msgpack/blob/master/spec.md) for `Value`, written for the
- * SDK: the encoder picks the shortest form of every int, string, binary, array and map header and
+ * SDK: the encoder picks the shortest form of every int (those of 33..53 bits as float64, so that
+ * msgpackr reads a JS number, not a BigInt), string, binary, array and map header and
  * writes floats as float64 (as msgpackr does); the decoder is depth-limited and never throws —
  * malformed input gives a `DecodeError` with a code and the byte offset where it failed.
  * Extension types (including timestamps) are rejected: the boundary carries plain data.
@@ -61,7 +62,15 @@ export class Writer {
   finish(): Uint8Array { return this.buf.slice(0, this.len); }
 }
 
+/** Integers beyond 32 bits but within ±2^53 go out as float64, as msgpackr writes JS numbers. */
+const SAFE_INT: i64 = 9007199254740992;
+
 function writeInt(w: Writer, i: i64): void {
+  if ((i > 0xffffffff || i < -2147483648) && i <= SAFE_INT && i >= -SAFE_INT) {
+    w.u8(0xcb);
+    w.be64(reinterpret<u64>(<f64>i));
+    return;
+  }
   if (i >= 0) {
     if (i < 128) w.u8(<u32>i);
     else if (i < 256) { w.u8(0xcc); w.u8(<u32>i); }

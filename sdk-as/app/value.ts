@@ -47,6 +47,31 @@ export class Value {
   get isArray(): bool { return this.kind == Kind.Array; }
   get isMap(): bool { return this.kind == Kind.Map; }
 
+  /** The number as an i64 (floats truncated toward zero, saturating), 0 when not a number. */
+  toI64(): i64 {
+    if (this.kind == Kind.Int) return this.i;
+    if (this.kind == Kind.Float) {
+      const f = this.f;
+      if (isNaN(f)) return 0;
+      if (f >= 9.223372036854775807e18) return i64.MAX_VALUE;
+      if (f <= -9.223372036854775808e18) return i64.MIN_VALUE;
+      return <i64>f;
+    }
+    return 0;
+  }
+
+  /** The number as an f64, NaN when not a number. */
+  toF64(): f64 {
+    if (this.kind == Kind.Int) return <f64>this.i;
+    if (this.kind == Kind.Float) return this.f;
+    return NaN;
+  }
+
+  /** Whether this is an int, or a float with an integral value (msgpackr sends 2^32.. as floats). */
+  get isInteger(): bool {
+    return this.kind == Kind.Int || (this.kind == Kind.Float && Math.floor(this.f) == this.f && Math.abs(this.f) <= 9007199254740992.0);
+  }
+
   /** Items of an array, or keys of a map; empty otherwise. */
   get length(): i32 {
     const it = this.items;

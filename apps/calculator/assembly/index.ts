@@ -1,0 +1,80 @@
+// Calculator: exact decimal arithmetic (see decimal.ts) and expression evaluation (expr.ts).
+// Every result is a decimal string ("0.3"); errors are typed: SYNTAX_ERROR, DIVISION_BY_ZERO,
+// TOO_LARGE, TOO_DEEP with a `position`, BAD_NUMBER with the `field` and `position`,
+// MISSING_ARGUMENT.
+import { register, Value, Outcome, ok, fail, failWith } from "../../../sdk-as/app";
+import { Decimal, add, sub, mul, div, parseNumber, MAX_DIGITS } from "./decimal";
+import { evaluate } from "./expr";
+export * from "../../../sdk-as/app/exports";
+
+class Operand {
+  constructor(public value: Decimal | null, public error: Outcome | null) {}
+}
+
+/** A number argument: a decimal string ("-1.25", "3e2") or a msgpack int or float. */
+function operand(args: Value, field: string): Operand {
+  const v = args.get(field);
+  if (v == null || v.isNil) return new Operand(null, fail("MISSING_ARGUMENT", "argument '" + field + "' is required (a number or a decimal string)"));
+  if (v.isInt) return new Operand(Decimal.fromI64(v.i), null);
+  let text: string;
+  if (v.isStr) text = v.s.trim();
+  else if (v.isFloat) {
+    if (!isFinite(v.f)) return new Operand(null, failWith("BAD_NUMBER", "argument '" + field + "' is not a finite number", Value.map().setStr("field", field).setInt("position", 0)));
+    text = v.f.toString(); // shortest representation: 0.1 stays "0.1"
+  } else {
+    return new Operand(null, failWith("BAD_NUMBER", "argument '" + field + "' must be a number or a decimal string", Value.map().setStr("field", field).setInt("position", 0)));
+  }
+  let negative = false;
+  let start = 0;
+  if (text.startsWith("-") || text.startsWith("+")) { negative = text.startsWith("-"); start = 1; }
+  const p = parseNumber(text, start);
+  if (!p.value || p.end != text.length) {
+    const at = p.value ? p.end : p.end;
+    return new Operand(null, failWith("BAD_NUMBER", "argument '" + field + "' is not a decimal number: " + (p.value ? "unexpected character" : p.error), Value.map().setStr("field", field).setInt("position", at)));
+  }
+  const d = p.value!;
+  if (negative && !d.isZero) d.neg = true;
+  return new Operand(d, null);
+}
+
+function binary(args: Value, op: i32): Outcome {
+  if (!args.isMap) return fail("INVALID_ARGUMENT", "args must be a map {a, b}");
+  const a = operand(args, "a");
+  if (a.error) return a.error!;
+  const b = operand(args, "b");
+  if (b.error) return b.error!;
+  const x = a.value!;
+  const y = b.value!;
+  let r: Decimal;
+  if (op == 0) r = add(x, y);
+  else if (op == 1) r = sub(x, y);
+  else if (op == 2) r = mul(x, y);
+  else {
+    if (y.isZero) return failWith("DIVISION_BY_ZERO", "division by zero", Value.map().setInt("position", 0));
+    r = div(x, y);
+  }
+  if (r.digitCount > MAX_DIGITS) return fail("TOO_LARGE", "result has more than " + MAX_DIGITS.toString() + " digits");
+  return ok(Value.str(r.toString()));
+}
+
+function addCmd(args: Value): Outcome { return binary(args, 0); }
+function subCmd(args: Value): Outcome { return binary(args, 1); }
+function mulCmd(args: Value): Outcome { return binary(args, 2); }
+function divCmd(args: Value): Outcome { return binary(args, 3); }
+
+function evalCmd(args: Value): Outcome {
+  let e = args.isStr ? args : args.get("expr");
+  if (e == null || !e.isStr) return fail("MISSING_ARGUMENT", "argument 'expr' is required (a string such as \"1 + 2 * 3\")");
+  const r = evaluate(e.s);
+  if (r.error) {
+    const err = r.error!;
+    return failWith(err.code, err.message + " at position " + err.position.toString(), Value.map().setInt("position", err.position));
+  }
+  return ok(Value.str(r.value!.toString()));
+}
+
+register("add", addCmd);
+register("sub", subCmd);
+register("mul", mulCmd);
+register("div", divCmd);
+register("eval", evalCmd);

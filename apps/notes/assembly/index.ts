@@ -1,0 +1,125 @@
+// Notes: create, list, get and delete notes in the app's private storage (key "notes/<id>",
+// value: the msgpack map {id, title, body, created}). Ids are 16 hex digits from the host's
+// CSPRNG; `created` is wall-clock milliseconds.
+// Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_NOTES, ISA_* (a failed ISA call,
+// e.g. ISA_LIMIT_EXCEEDED when the storage quota is full).
+import {
+  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  storage, clock, random, log, LogLevel, ErrorCode,
+} from "../../../sdk-as/app";
+export * from "../../../sdk-as/app/exports";
+
+const PREFIX = "notes/";
+/** Titles are one line of at most this many characters. */
+const MAX_TITLE = 200;
+/** Bodies of at most this many UTF-8 bytes (64 KiB). */
+const MAX_BODY_BYTES = 65536;
+/** `list` returns at most this many notes. */
+const MAX_NOTES: u32 = 1000;
+
+const HEX = "0123456789abcdef";
+
+function hex(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += HEX.charAt(b[i] >> 4) + HEX.charAt(b[i] & 15);
+  return s;
+}
+
+function validId(id: string): bool {
+  if (id.length != 16) return false;
+  for (let i = 0; i < id.length; i++) if (!HEX.includes(id.charAt(i))) return false;
+  return true;
+}
+
+function info(msg: string): void {
+  if (log.enabled(LogLevel.Info)) log.write(LogLevel.Info, msg);
+}
+
+function idArg(args: Value): string | null {
+  const v = args.get("id");
+  if (v == null || !v.isStr || !validId(v.s)) return null;
+  return v.s;
+}
+
+function create(args: Value): Outcome {
+  const t = args.get("title");
+  if (t == null || !t.isStr || t.s.trim().length == 0) return fail("MISSING_ARGUMENT", "argument 'title' is required (a non-empty string)");
+  const title = t.s.trim();
+  if (title.length > MAX_TITLE || title.includes("\n")) return fail("INVALID_ARGUMENT", "'title' must be one line of at most " + MAX_TITLE.toString() + " characters");
+  const b = args.get("body");
+  let body = "";
+  if (b != null && !b.isNil) {
+    if (!b.isStr) return fail("INVALID_ARGUMENT", "'body' must be a string");
+    body = b.s;
+  }
+  if (String.UTF8.byteLength(body) > MAX_BODY_BYTES) return fail("INVALID_ARGUMENT", "'body' is longer than " + MAX_BODY_BYTES.toString() + " bytes");
+  const r = random.bytes(8);
+  if (!r.ok) return isaError("random.bytes", r.code);
+  const id = hex(r.value);
+  const note = Value.map()
+    .setStr("id", id)
+    .setStr("title", title)
+    .setStr("body", body)
+    .setInt("created", <i64>clock.nowMs());
+  const w = storage.set(PREFIX + id, encode(note));
+  if (!w.ok) return isaError("storage.set", w.code);
+  info("created note " + id);
+  return ok(note);
+}
+
+function load(id: string): Value | null {
+  const r = storage.get(PREFIX + id);
+  if (!r.ok) return null;
+  const d = decode(r.value);
+  return d.ok && d.value!.isMap ? d.value : null;
+}
+
+function list(args: Value): Outcome {
+  const r = storage.list(PREFIX, MAX_NOTES);
+  if (!r.ok) return isaError("storage.list", r.code);
+  const keys = decode(r.value);
+  if (!keys.ok || !keys.value!.isArray) return fail("CORRUPT", "storage.list returned something other than an array of keys");
+  const notes: Value[] = [];
+  const ks = keys.value!;
+  for (let i = 0; i < ks.length; i++) {
+    const k = ks.at(i)!;
+    if (!k.isStr || !k.s.startsWith(PREFIX)) continue;
+    const n = load(k.s.slice(PREFIX.length));
+    if (n == null) continue;
+    notes.push(Value.map().set("id", n.get("id")!).set("title", n.get("title")!).set("created", n.get("created")!));
+  }
+  // oldest first; ids break ties so the order is stable
+  notes.sort((a: Value, b: Value): i32 => {
+    const ca = a.get("created")!.toI64();
+    const cb = b.get("created")!.toI64();
+    if (ca != cb) return ca < cb ? -1 : 1;
+    const ia = a.get("id")!.s;
+    const ib = b.get("id")!.s;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  });
+  return ok(Value.array(notes));
+}
+
+function get(args: Value): Outcome {
+  const id = idArg(args);
+  if (id == null) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
+  const r = storage.get(PREFIX + id!);
+  if (!r.ok) return r.code == ErrorCode.NotFound ? fail("NOT_FOUND", "no note with id " + id!) : isaError("storage.get", r.code);
+  const d = decode(r.value);
+  if (!d.ok) return fail("CORRUPT", "note " + id! + " is not valid msgpack: " + d.error!.toString());
+  return ok(d.value!);
+}
+
+function del(args: Value): Outcome {
+  const id = idArg(args);
+  if (id == null) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
+  const r = storage.delete_(PREFIX + id!);
+  if (!r.ok) return r.code == ErrorCode.NotFound ? fail("NOT_FOUND", "no note with id " + id!) : isaError("storage.delete", r.code);
+  info("deleted note " + id!);
+  return ok(Value.map().setStr("deleted", id!));
+}
+
+register("create", create);
+register("list", list);
+register("get", get);
+register("delete", del);
