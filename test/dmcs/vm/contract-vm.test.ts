@@ -1,0 +1,175 @@
+// The contract VM's sandbox contract: only known intrinsics may be imported (the error names the
+// import), memory ≤ 33 MiB, CPU bounded by deterministic metering, traps and assertions typed,
+// CDT-style (no exported memory, no start) and AssemblyScript-style (start function) modules both run.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { ContractVm, validate } from '../../../dmcs/vm/contract-vm.js';
+import { ContractError } from '../../../dmcs/vm/contract-error.js';
+import { MAX_MEMORY_PAGES } from '../../../dmcs/vm/contract-limits.js';
+import type { ContractAction } from '../../../dmcs/vm/contract-host.js';
+import { MemoryHost, n } from './memory-host.js';
+import { DPAY_WASM } from './token-harness.js';
+import { wat } from './wat.js';
+
+const action = (name = 'go', data = new Uint8Array()): ContractAction => ({
+  receiver: n('c'), account: n('c'), name: n(name), data, authorization: [{ actor: n('alice'), permission: n('active') }],
+});
+
+function throwsCode(fn: () => unknown, code: string, text?: string): ContractError {
+  try { fn(); } catch (e) {
+    assert.instance(e, ContractError);
+    assert.is((e as ContractError).code, code, (e as Error).message);
+    if (text) assert.ok((e as Error).message.includes(text), (e as Error).message);
+    return e as ContractError;
+  }
+  throw assert.unreachable(`expected ${code}`);
+}
+
+const APPLY = '(func (export "apply") (param i64 i64 i64))';
+
+test('a module importing an unknown function is refused, naming the import', () => {
+  throwsCode(() => validate(wat(`(module (import "env" "launch_missiles" (func (param i32))) ${APPLY})`)), 'wasm_serialization_error', 'env.launch_missiles');
+  throwsCode(() => validate(wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) ${APPLY})`)), 'wasm_serialization_error', 'wasi_snapshot_preview1.fd_write');
+  throwsCode(() => validate(wat(`(module (import "env" "require_auth" (func (param i32))) ${APPLY})`)), 'wasm_serialization_error', 'env.require_auth as (i32) -> (); the intrinsic is (i64) -> ()');
+  throwsCode(() => validate(wat(`(module (import "env" "memory" (memory 1)) ${APPLY})`)), 'wasm_serialization_error', 'env.memory');
+});
+
+test('a module without apply, or with instructions outside the subset, is refused', () => {
+  throwsCode(() => validate(wat('(module (func (export "main")))')), 'wasm_serialization_error', 'apply');
+  throwsCode(() => validate(wat(`(module (memory 1) (func (export "apply") (param i64 i64 i64) (memory.fill (i32.const 0) (i32.const 0) (i32.const 65536))))`)), 'wasm_serialization_error', 'bulk memory');
+  throwsCode(() => validate(wat(`(module (func (export "apply") (param i64 i64 i64) (drop (v128.const i64x2 0 0))))`)), 'wasm_serialization_error', 'SIMD');
+  throwsCode(() => validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0])), 'wasm_serialization_error', 'version');
+});
+
+test('memory: an initial size over 33 MiB is refused; growth stops at 33 MiB', () => {
+  throwsCode(() => validate(wat(`(module (memory ${MAX_MEMORY_PAGES + 1}) ${APPLY})`)), 'page_memory_error', '33 MiB');
+  const bomb = wat(`(module
+    (import "env" "printui" (func $printui (param i64)))
+    (memory 1)
+    (func (export "apply") (param i64 i64 i64)
+      (loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 64)) (i32.const -1))))
+      (call $printui (i64.extend_i32_u (memory.size)))))`);
+  const r = new ContractVm().apply(bomb, action(), new MemoryHost());
+  assert.ok(Number(r.console) <= MAX_MEMORY_PAGES, `grew to ${r.console} pages`);
+  assert.ok(Number(r.console) >= MAX_MEMORY_PAGES - 64);
+});
+
+test('an infinite loop ends with tx_cpu_usage_exceeded, deterministically', () => {
+  const loop = wat(`(module (func (export "apply") (param i64 i64 i64) (loop $l (br $l))))`);
+  const vm = new ContractVm();
+  const t0 = Date.now();
+  throwsCode(() => vm.apply(loop, action(), new MemoryHost()), 'tx_cpu_usage_exceeded');
+  assert.ok(Date.now() - t0 < 5000, 'bounded in time');
+  throwsCode(() => vm.apply(loop, action(), new MemoryHost(), { cpuUnits: 1000 }), 'tx_cpu_usage_exceeded');
+  const counted = wat(`(module (func (export "apply") (param i64 i64 i64) (local $i i32)
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))))`);
+  const a = vm.apply(counted, action(), new MemoryHost()).cpuUnits;
+  const b = vm.apply(counted, action(), new MemoryHost()).cpuUnits;
+  assert.is(a, b, 'the same action costs the same units');
+  assert.ok(a >= 1000 && a < 20_000, `units ${a}`);
+});
+
+test('CPU spent inside intrinsics is metered too', () => {
+  const memsetLoop = wat(`(module (import "env" "memset" (func $memset (param i32 i32 i32) (result i32))) (memory 16)
+    (func (export "apply") (param i64 i64 i64) (loop $l (drop (call $memset (i32.const 0) (i32.const 1) (i32.const 1048576))) (br $l))))`);
+  throwsCode(() => new ContractVm().apply(memsetLoop, action(), new MemoryHost()), 'tx_cpu_usage_exceeded', 'intrinsics');
+});
+
+test('unbounded recursion is a typed error, and the VM keeps working', () => {
+  const rec = wat(`(module (func $f (call $f)) (func (export "apply") (param i64 i64 i64) (call $f)))`);
+  const vm = new ContractVm();
+  const e = throwsCode(() => vm.apply(rec, action(), new MemoryHost()), 'wasm_execution_error');
+  assert.ok(/stack|call depth/.test(e.message), e.message);
+  const ok = wat(`(module ${APPLY})`);
+  vm.apply(ok, action(), new MemoryHost());
+});
+
+test('assertions become eosio_assert_message_exception with the message', () => {
+  const m = wat(`(module
+    (import "env" "eosio_assert" (func $a (param i32 i32)))
+    (import "env" "eosio_assert_message" (func $am (param i32 i32 i32)))
+    (import "env" "eosio_assert_code" (func $ac (param i32 i64)))
+    (import "env" "abort" (func $abort))
+    (memory 1) (data (i32.const 8) "overdrawn balance\\00with length")
+    (func (export "apply") (param $r i64) (param $c i64) (param $act i64)
+      (call $a (i64.ne (local.get $act) (i64.const 0)) (i32.const 8))
+      (call $am (i64.ne (local.get $act) (i64.const 1)) (i32.const 26) (i32.const 11))
+      (call $ac (i64.ne (local.get $act) (i64.const 2)) (i64.const 42))
+      (if (i64.eq (local.get $act) (i64.const 3)) (then (call $abort)))
+      (if (i64.eq (local.get $act) (i64.const 4)) (then (unreachable)))))`);
+  const vm = new ContractVm();
+  const act = (v: bigint): ContractAction => ({ ...action(), name: v });
+  const e = throwsCode(() => vm.apply(m, act(0n), new MemoryHost()), 'eosio_assert_message_exception', 'assertion failure with message: overdrawn balance');
+  assert.is(e.antelopeCode, 3050003);
+  throwsCode(() => vm.apply(m, act(1n), new MemoryHost()), 'eosio_assert_message_exception', 'with length');
+  throwsCode(() => vm.apply(m, act(2n), new MemoryHost()), 'eosio_assert_code_exception', '42');
+  throwsCode(() => vm.apply(m, act(3n), new MemoryHost()), 'abort_called');
+  throwsCode(() => vm.apply(m, act(4n), new MemoryHost()), 'wasm_execution_error', 'unreachable');
+});
+
+test('a CDT-style module (memory not exported, no start) reads its action data and prints', () => {
+  const m = wat(`(module
+    (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
+    (import "env" "action_data_size" (func $size (result i32)))
+    (import "env" "prints_l" (func $prints_l (param i32 i32)))
+    (import "env" "printn" (func $printn (param i64)))
+    (import "env" "current_receiver" (func $self (result i64)))
+    (memory 1)
+    (func (export "apply") (param i64 i64 i64)
+      (drop (call $read (i32.const 100) (call $size)))
+      (call $prints_l (i32.const 100) (call $size))
+      (call $printn (call $self))))`);
+  const r = new ContractVm().apply(m, action('go', new TextEncoder().encode('hi ')), new MemoryHost());
+  assert.is(r.console, 'hi c');
+});
+
+test('a start function runs before apply, every action, on a fresh instance', () => {
+  const m = wat(`(module
+    (import "env" "printi" (func $printi (param i64)))
+    (global $g (mut i64) (i64.const 0))
+    (memory 1)
+    (func $init (global.set $g (i64.add (global.get $g) (i64.const 7))))
+    (start $init)
+    (func (export "apply") (param i64 i64 i64) (call $printi (global.get $g))))`);
+  const vm = new ContractVm();
+  assert.is(vm.apply(m, action(), new MemoryHost()).console, '7');
+  assert.is(vm.apply(m, action(), new MemoryHost()).console, '7', 'no state carried between actions');
+});
+
+test('set_action_return_value, time and TaPoS intrinsics', () => {
+  const m = wat(`(module
+    (import "env" "set_action_return_value" (func $ret (param i32 i32)))
+    (import "env" "current_time" (func $now (result i64)))
+    (import "env" "tapos_block_num" (func $tn (result i32)))
+    (import "env" "printui" (func $printui (param i64)))
+    (memory 1) (data (i32.const 0) "\\01\\02\\03")
+    (func (export "apply") (param i64 i64 i64)
+      (call $ret (i32.const 0) (i32.const 3))
+      (call $printui (call $now))
+      (call $printui (i64.extend_i32_u (call $tn)))))`);
+  const host = new MemoryHost();
+  const r = new ContractVm().apply(m, action(), host);
+  assert.equal([...r.returnValue], [1, 2, 3]);
+  assert.is(r.console, `${host.time}1234`);
+});
+
+test('compiled modules are cached by code hash', () => {
+  const vm = new ContractVm();
+  const bytes = wat(`(module ${APPLY})`);
+  const a = vm.compile(bytes);
+  assert.is(vm.compile(bytes), a);
+  assert.is(vm.compile(bytes.slice()), a, 'same code in another buffer hits the hash cache');
+  assert.is(a.codeHash.length, 64);
+});
+
+test('the built dPay contract validates and imports only known intrinsics', () => {
+  const wasm = new Uint8Array(readFileSync(DPAY_WASM));
+  validate(wasm);
+  const compiled = new ContractVm().compile(wasm);
+  assert.ok(compiled.prepared.hasStart, 'AssemblyScript contracts have a start function');
+  assert.ok(compiled.prepared.imports.includes('db_store_i64'));
+  assert.not.ok(compiled.prepared.imports.includes('abort'), 'abort is mapped to eosio_assert_message');
+});
+
+test.run();
