@@ -44,7 +44,7 @@ function emitExtern(i: LoweredImport): string {
   }
   if (i.shape === 'result-bytes' || i.shape === 'result-unit') ps.push('retptr: usize');
   const ret = i.shape === 'bool' ? 'bool' : i.shape === 'u32' ? 'u32' : i.shape === 'u64' ? 'u64' : 'void';
-  return `@external(${JSON.stringify(i.module)}, ${JSON.stringify(i.name)})\ndeclare function ${externName(i)}(${ps.join(', ')}): ${ret};\n`;
+  return `@external(${JSON.stringify(i.module)}, ${JSON.stringify(i.name)})\nexport declare function ${externName(i)}(${ps.join(', ')}): ${ret};\n`;
 }
 
 function emitWrapper(i: LoweredImport): string {
@@ -127,7 +127,7 @@ export const ISA_VERSION = ${JSON.stringify(pkg.version)};
       parts.push(emitEnum(asEnumName(iface.name, e.name), enumValues(pkg, e.name), doc));
     }
   }
-  parts.push('// ---- raw imports (core ABI) ----\n');
+  parts.push('// ---- raw imports (core ABI; exported for tests of the host defences; apps use the namespaces) ----\n');
   for (const i of imports) parts.push(emitExtern(i));
   for (const [iface, list] of byIface) {
     const meta = pkg.interfaces.find((x) => x.name === iface)!;

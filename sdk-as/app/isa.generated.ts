@@ -49,52 +49,52 @@ export function errorCodeName(v: i32): string {
   return v >= 0 && v < ERRORCODE_NAMES.length ? ERRORCODE_NAMES[v] : "";
 }
 
-// ---- raw imports (core ABI) ----
+// ---- raw imports (core ABI; exported for tests of the host defences; apps use the namespaces) ----
 
 @external("peeros:isa/log@0.1.0", "enabled")
-declare function __isa_log_enabled(lvl: i32): bool;
+export declare function __isa_log_enabled(lvl: i32): bool;
 
 @external("peeros:isa/log@0.1.0", "write")
-declare function __isa_log_write(lvl: i32, message_ptr: usize, message_len: usize): void;
+export declare function __isa_log_write(lvl: i32, message_ptr: usize, message_len: usize): void;
 
 @external("peeros:isa/clock@0.1.0", "now-ms")
-declare function __isa_clock_now_ms(): u64;
+export declare function __isa_clock_now_ms(): u64;
 
 @external("peeros:isa/clock@0.1.0", "monotonic-ns")
-declare function __isa_clock_monotonic_ns(): u64;
+export declare function __isa_clock_monotonic_ns(): u64;
 
 @external("peeros:isa/random@0.1.0", "bytes")
-declare function __isa_random_bytes(len: u32, retptr: usize): void;
+export declare function __isa_random_bytes(len: u32, retptr: usize): void;
 
 @external("peeros:isa/storage@0.1.0", "get")
-declare function __isa_storage_get(key_ptr: usize, key_len: usize, retptr: usize): void;
+export declare function __isa_storage_get(key_ptr: usize, key_len: usize, retptr: usize): void;
 
 @external("peeros:isa/storage@0.1.0", "set")
-declare function __isa_storage_set(key_ptr: usize, key_len: usize, value_ptr: usize, value_len: usize, retptr: usize): void;
+export declare function __isa_storage_set(key_ptr: usize, key_len: usize, value_ptr: usize, value_len: usize, retptr: usize): void;
 
 @external("peeros:isa/storage@0.1.0", "delete")
-declare function __isa_storage_delete(key_ptr: usize, key_len: usize, retptr: usize): void;
+export declare function __isa_storage_delete(key_ptr: usize, key_len: usize, retptr: usize): void;
 
 @external("peeros:isa/storage@0.1.0", "list")
-declare function __isa_storage_list(prefix_ptr: usize, prefix_len: usize, limit: u32, retptr: usize): void;
+export declare function __isa_storage_list(prefix_ptr: usize, prefix_len: usize, limit: u32, retptr: usize): void;
 
 @external("peeros:isa/ual@0.1.0", "account")
-declare function __isa_ual_account(retptr: usize): void;
+export declare function __isa_ual_account(retptr: usize): void;
 
 @external("peeros:isa/chain@0.1.0", "get-info")
-declare function __isa_chain_get_info(retptr: usize): void;
+export declare function __isa_chain_get_info(retptr: usize): void;
 
 @external("peeros:isa/chain@0.1.0", "get-account")
-declare function __isa_chain_get_account(name_ptr: usize, name_len: usize, retptr: usize): void;
+export declare function __isa_chain_get_account(name_ptr: usize, name_len: usize, retptr: usize): void;
 
 @external("peeros:isa/chain@0.1.0", "get-table-rows")
-declare function __isa_chain_get_table_rows(query_ptr: usize, query_len: usize, retptr: usize): void;
+export declare function __isa_chain_get_table_rows(query_ptr: usize, query_len: usize, retptr: usize): void;
 
 @external("peeros:isa/dmcs@0.1.0", "push")
-declare function __isa_dmcs_push(actions_ptr: usize, actions_len: usize, retptr: usize): void;
+export declare function __isa_dmcs_push(actions_ptr: usize, actions_len: usize, retptr: usize): void;
 
 @external("peeros:isa/diag@0.1.0", "echo")
-declare function __isa_diag_echo(payload_ptr: usize, payload_len: usize, retptr: usize): void;
+export declare function __isa_diag_echo(payload_ptr: usize, payload_len: usize, retptr: usize): void;
 
 /**
  * Diagnostic messages from the app, recorded by the host with the app's name.
