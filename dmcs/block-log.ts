@@ -1,0 +1,89 @@
+/**
+ * The block log: a hypercore (through corestore, in `<data>/blocks`) holding one serialized
+ * `signed_block` per hypercore block, hypercore index i = chain block i + 1. Appends are not
+ * fsynced one by one and a damaged write-ahead log can reopen silently shorter, so after every
+ * append the log records the committed length and last block id in `<data>/committed.json`
+ * (atomic, fsynced); on open a core shorter than that is refused with a clear error instead of
+ * silently restarting an older chain. A core longer than the marker is fine (the marker is written
+ * after the append): those blocks were written and are replayed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Corestore from 'corestore';
+import type Hypercore from 'hypercore';
+import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { bytesToHex } from '../abi/antelope/index.js';
+import { ChainError } from './chain-error.js';
+
+/** Name of the block core inside the store. */
+export const BLOCK_CORE_NAME = 'peeros-dmcs-blocks';
+
+interface CommittedMarker { length: number; lastBlockId: string }
+
+export class BlockLog {
+  private appending: Promise<unknown> = Promise.resolve();
+  private committed: CommittedMarker;
+
+  private constructor(
+    private readonly store: Corestore,
+    private readonly core: Hypercore,
+    private readonly markerPath: string,
+    committed: CommittedMarker,
+  ) {
+    this.committed = committed;
+  }
+
+  static async open(dataDir: string): Promise<BlockLog> {
+    const store = new Corestore(join(dataDir, 'blocks'));
+    let core: Hypercore;
+    try {
+      core = store.get({ name: BLOCK_CORE_NAME });
+      await core.ready();
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw new Error(`cannot open the block log in ${dataDir}: ${(e as Error).message} (is another node running on this --data directory?)`);
+    }
+    const markerPath = join(dataDir, 'committed.json');
+    let committed: CommittedMarker = { length: 0, lastBlockId: '' };
+    if (existsSync(markerPath)) committed = JSON.parse(readFileSync(markerPath, 'utf8')) as CommittedMarker;
+    if (core.length < committed.length) {
+      const have = core.length;
+      await store.close().catch(() => {});
+      throw new ChainError('block_validate_exception',
+        `the block log in ${dataDir} has ${have} block(s) but ${committed.length} were committed (last block id ${committed.lastBlockId}): ` +
+        'its storage was damaged; restore the directory from a peer or a backup');
+    }
+    return new BlockLog(store, core, markerPath, committed);
+  }
+
+  /** Blocks durably in the core. */
+  get length(): number { return this.core.length; }
+
+  /** The length recorded in the committed marker (for checks on replay). */
+  get committedLength(): number { return this.committed.length; }
+
+  /** Appends one block (serialized in call order); resolves once it is written and recorded. */
+  append(block: Uint8Array, id: Uint8Array): Promise<void> {
+    const next = this.appending.then(async () => {
+      const { length } = await this.core.append(block);
+      this.committed = { length, lastBlockId: bytesToHex(id) };
+      await writeFileAtomic(this.markerPath, JSON.stringify(this.committed), 0o644);
+    });
+    this.appending = next.catch(() => {});
+    return next;
+  }
+
+  /** Block bytes at hypercore index `i`, or null when absent. */
+  async get(i: number): Promise<Uint8Array | null> {
+    if (i < 0 || i >= this.core.length) return null;
+    const b = await this.core.get(i, { wait: false });
+    return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : null;
+  }
+
+  /** Waits for queued appends, then closes the store. */
+  async close(): Promise<void> {
+    await this.appending;
+    await this.core.close();
+    await this.store.close();
+  }
+}

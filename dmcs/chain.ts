@@ -1,0 +1,308 @@
+/**
+ * The chain controller: validates and executes pushed transactions into the pending block,
+ * seals blocks (single producer), appends them to the block log, and rebuilds state on start by
+ * replaying the log. Input checks follow Leap's order and messages: duplicate id, expiration (not
+ * past, at most `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the
+ * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
+ * (duplicates refused), authority check (irrelevant signatures refused), then execution.
+ */
+import { PrivateKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest } from '../abi/antelope/index.js';
+import { ContractVm, validate as validateWasm } from './vm/contract-vm.js';
+import { ChainState } from './chain-state.js';
+import { AuthorizationManager } from './authorization-manager.js';
+import { TransactionExecutor } from './transaction-executor.js';
+import { ChainError, toChainError } from './chain-error.js';
+import { singleKeyAuthority } from './authority.js';
+import type { TransactionTrace } from './action-trace.js';
+import {
+  blockId, blockNumOfId, decodeBlock, encodeBlock, headerDigest, merkleRoot, receiptDigest, refBlockPrefix,
+  ZERO_ID, type BlockHeader, type PackedTrx, type SignedBlock, type TransactionReceipt,
+} from './block.js';
+import { decodePackedTrx, type DecodedTransaction } from './packed-transaction.js';
+import type { BlockLog } from './block-log.js';
+import { chainIdOf, type Genesis } from './genesis.js';
+import type { KeyRecovery } from './key-recovery.js';
+
+/** Leap `max_transaction_lifetime` (1 hour). */
+export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
+/** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
+const TAPOS_WINDOW = 0x10000;
+const BLOCK_INTERVAL_MS = 500;
+
+export interface HeadBlock {
+  num: number;
+  id: Uint8Array;
+  /** block_timestamp_type slot. */
+  timestamp: number;
+  block: SignedBlock;
+}
+
+export interface PushResult {
+  trace: TransactionTrace;
+  blockNum: number;
+  /** Block time, ms since the Unix epoch. */
+  blockTime: number;
+  receipt: TransactionReceipt;
+}
+
+interface PendingBlock {
+  num: number;
+  timestamp: number;
+  receipts: TransactionReceipt[];
+  actionDigests: Uint8Array[];
+}
+
+export function slotToMs(slot: number): number { return new BlockTimestamp(slot).toMilliseconds(); }
+
+export interface ChainOptions {
+  genesis: Genesis;
+  producerKey: PrivateKey;
+  log: BlockLog;
+  recovery: KeyRecovery;
+  /** Wall clock (ms); tests may pin it. */
+  now?: () => number;
+}
+
+export class Chain {
+  readonly state = new ChainState();
+  readonly vm = new ContractVm();
+  readonly auth = new AuthorizationManager(this.state);
+  readonly executor: TransactionExecutor;
+  readonly chainId: Uint8Array;
+  readonly chainIdHex: string;
+  readonly recovery: KeyRecovery;
+  head!: HeadBlock;
+  /** Highest block known written to the log. */
+  durableNum = 0;
+  /** Called when the first transaction enters an empty pending block. */
+  onPending: (() => void) | null = null;
+
+  private readonly genesis: Genesis;
+  private readonly producerKey: PrivateKey;
+  private readonly log: BlockLog;
+  private readonly now: () => number;
+  private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
+  private readonly recent = new Map<string, number>();
+  private readonly unflushed = new Map<number, SignedBlock>();
+  private pending: PendingBlock | null = null;
+
+  private constructor(opts: ChainOptions) {
+    this.genesis = opts.genesis;
+    this.producerKey = opts.producerKey;
+    this.log = opts.log;
+    this.recovery = opts.recovery;
+    this.now = opts.now ?? Date.now;
+    this.chainId = chainIdOf(opts.genesis);
+    this.chainIdHex = bytesToHex(this.chainId);
+    this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
+      try { validateWasm(code); } catch (e) { throw toChainError(e, 'wasm_exception'); }
+    });
+  }
+
+  /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
+  static async open(opts: ChainOptions): Promise<Chain> {
+    const chain = new Chain(opts);
+    const genesisMs = Date.parse(chain.genesis.initial_timestamp);
+    chain.state.createAccount('eosio', singleKeyAuthority(opts.producerKey.toPublic()), singleKeyAuthority(opts.producerKey.toPublic()), genesisMs, true);
+    if (opts.log.length === 0) {
+      const b1 = chain.sealBlock({ num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] }, ZERO_ID);
+      await opts.log.append(encodeBlock(b1.block), b1.id);
+    }
+    await chain.replay();
+    return chain;
+  }
+
+  private async replay(): Promise<void> {
+    let prev: Uint8Array = ZERO_ID;
+    const n = this.log.length;
+    for (let i = 0; i < n; i++) {
+      const bytes = await this.log.get(i);
+      if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
+      const block = decodeBlock(bytes);
+      if (!bytesEqual(block.previous, prev)) {
+        throw new ChainError('block_validate_exception', `block log: block ${i + 1} does not link to block ${i} (previous ${bytesToHex(block.previous)})`);
+      }
+      const digests: Uint8Array[] = [];
+      for (const r of block.transactions) {
+        const d = decodePackedTrx(r.trx);
+        let trace: TransactionTrace;
+        try {
+          trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, slotToMs(block.timestamp));
+        } catch (e) {
+          throw new ChainError('block_validate_exception', `replay of block ${i + 1} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`);
+        }
+        digests.push(...trace.receiptDigests);
+        this.recent.set(d.idHex, d.trx.expiration.seconds);
+      }
+      if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
+        throw new ChainError('block_validate_exception', `replay of block ${i + 1} diverged: action_mroot differs from the one recorded`);
+      }
+      const id = blockId(block);
+      this.setHead({ num: i + 1, id, timestamp: block.timestamp, block });
+      prev = id;
+    }
+    this.durableNum = n;
+  }
+
+  private setHead(head: HeadBlock): void {
+    this.head = head;
+    this.summaries[head.num & 0xffff] = head.id;
+    const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
+    if (this.recent.size > 0 && head.num % 8 === 0) {
+      for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
+    }
+  }
+
+  /** Block time (ms) the next transaction would execute at. */
+  pendingBlockTime(): number {
+    return slotToMs(this.pendingBlock().timestamp);
+  }
+
+  private pendingBlock(): PendingBlock {
+    if (!this.pending) {
+      const slot = Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot);
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+    }
+    return this.pending;
+  }
+
+  get pendingCount(): number { return this.pending?.receipts.length ?? 0; }
+
+  /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
+  private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
+    const trx = d.trx;
+    if (this.recent.has(d.idHex)) throw new ChainError('tx_duplicate', `duplicate transaction ${d.idHex}`);
+    const exp = trx.expiration.seconds;
+    const nowSec = blockTimeMs / 1000;
+    const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, -1);
+    if (exp <= nowSec) {
+      throw new ChainError('expired_tx_exception', `transaction ${d.idHex} has expired, expiration is ${iso(exp)} and pending block time is ${iso(nowSec)}`);
+    }
+    if (exp > nowSec + MAX_TRANSACTION_LIFETIME_SEC) {
+      throw new ChainError('tx_exp_too_far_exception', `Transaction expiration is too far in the future relative to the reference time of ${iso(nowSec)}, expiration is ${iso(exp)} and the maximum transaction lifetime is ${MAX_TRANSACTION_LIFETIME_SEC} seconds`);
+    }
+    const ref = this.summaries[trx.ref_block_num];
+    if (!ref || (blockNumOfId(ref) & 0xffff) !== trx.ref_block_num || refBlockPrefix(ref) !== trx.ref_block_prefix) {
+      throw new ChainError('invalid_ref_block_exception', `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`);
+    }
+    if (trx.delay_sec !== 0) throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
+    if (trx.transaction_extensions.length) throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
+    if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
+    for (const a of d.contextFreeActions) {
+      if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');
+    }
+    let oneAuth = false;
+    for (const a of d.actions) {
+      if (!this.state.getAccount(a.account)) throw new ChainError('transaction_exception', `action's code account '${a.account}' does not exist`);
+      for (const l of a.authorization) {
+        oneAuth = true;
+        const actor = this.state.getAccount(l.actor);
+        if (!actor) throw new ChainError('transaction_exception', `action's authorizing actor '${l.actor}' does not exist`);
+        if (!actor.permissions.has(l.permission)) throw new ChainError('transaction_exception', `action's authorizations include a non-existent permission: {"actor":"${l.actor}","permission":"${l.permission}"}`);
+      }
+    }
+    if (!oneAuth) throw new ChainError('tx_no_auths', 'transaction must have at least one authorization');
+  }
+
+  /** Keys recovered from the signatures; a key signing twice is `tx_duplicate_sig`. */
+  recoverKeys(d: DecodedTransaction): Set<string> {
+    const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
+    const keys = new Set<string>();
+    for (const sig of d.packed.signatures) {
+      const k = this.recovery.recover(sig, digest);
+      if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');
+      keys.add(k);
+    }
+    return keys;
+  }
+
+  private netUsageWords(p: PackedTrx): number {
+    return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + p.signatures.length * 66 + 12) / 8);
+  }
+
+  /** Validates, authorizes and executes a pushed transaction into the pending block. */
+  pushTransaction(packed: PackedTrx): PushResult {
+    const d = decodePackedTrx(packed);
+    const pending = this.pendingBlock();
+    const blockTime = slotToMs(pending.timestamp);
+    this.validateInput(d, blockTime);
+    const keys = this.recoverKeys(d);
+    this.auth.check(d.actions, keys, [], false);
+    const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
+    const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(packed), trx: packed };
+    const wasEmpty = pending.receipts.length === 0;
+    pending.receipts.push(receipt);
+    for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
+    this.recent.set(d.idHex, d.trx.expiration.seconds);
+    if (wasEmpty) this.onPending?.();
+    return { trace, blockNum: pending.num, blockTime, receipt };
+  }
+
+  /**
+   * Runs a transaction without keeping it (compute_transaction): input checks and execution, no
+   * signature or authority checks, every write rolled back.
+   */
+  computeTransaction(packed: PackedTrx): PushResult {
+    const d = decodePackedTrx(packed);
+    const pending = this.pendingBlock();
+    const blockTime = slotToMs(pending.timestamp);
+    this.validateInput(d, blockTime);
+    const outer = this.state.undo.checkpoint();
+    try {
+      const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
+      const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(packed), trx: packed };
+      return { trace, blockNum: pending.num, blockTime, receipt };
+    } finally {
+      this.state.undo.rollback(outer);
+    }
+  }
+
+  private sealBlock(p: PendingBlock, previous: Uint8Array): { block: SignedBlock; id: Uint8Array } {
+    const header: BlockHeader = {
+      timestamp: p.timestamp, producer: 'eosio', confirmed: 0, previous,
+      transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
+      actionMroot: merkleRoot(p.actionDigests),
+      scheduleVersion: 0,
+    };
+    const producerSignature = this.producerKey.sign(headerDigest(header));
+    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
+    return { block, id: blockId(header) };
+  }
+
+  /**
+   * Seals the pending block (an empty one when nothing is pending) and appends it to the log;
+   * resolves when it is written.
+   */
+  async produceBlock(): Promise<{ num: number; id: string }> {
+    const p = this.pendingBlock();
+    this.pending = null;
+    const { block, id } = this.sealBlock(p, this.head.id);
+    this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
+    this.unflushed.set(p.num, block);
+    try {
+      await this.log.append(encodeBlock(block), id);
+      this.durableNum = Math.max(this.durableNum, p.num);
+    } finally {
+      this.unflushed.delete(p.num);
+    }
+    return { num: p.num, id: bytesToHex(id) };
+  }
+
+  /** A block by number (from memory while its append is in flight, else from the log). */
+  async getBlock(num: number): Promise<{ block: SignedBlock; id: Uint8Array } | undefined> {
+    if (!Number.isInteger(num) || num < 1 || num > this.head.num) return undefined;
+    if (num === this.head.num) return { block: this.head.block, id: this.head.id };
+    const mem = this.unflushed.get(num);
+    const block = mem ?? (await this.log.get(num - 1).then((b) => (b ? decodeBlock(b) : undefined)));
+    return block ? { block, id: blockId(block) } : undefined;
+  }
+
+  /** The id of block `num` when it is among the last 65536 blocks. */
+  blockIdByNum(num: number): Uint8Array | undefined {
+    const id = this.summaries[num & 0xffff];
+    return id && blockNumOfId(id) === num ? id : undefined;
+  }
+
+  /** The producer account's name as clients see it. */
+  get producer(): string { return Name.from('eosio').toString(); }
+}

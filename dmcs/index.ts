@@ -1,0 +1,15 @@
+/**
+ * The embedded DMCS: an Antelope-compatible node with a hypercore block log and the chain API.
+ * `startNode({ dev, dataDir, http })` is the entry point; the rest is exported for tests,
+ * benchmarks and tools. See docs/dmcs.md.
+ */
+export { startNode, EmbeddedNode, NodeClosedError, BLOCK_INTERVAL_MS, type NodeOptions } from './node.js';
+export { Chain, MAX_TRANSACTION_LIFETIME_SEC, type PushResult } from './chain.js';
+export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
+export { ChainApi } from './chain-api.js';
+export { MAX_BODY_BYTES } from './http-server.js';
+export { DEV_PUBLIC_KEY, DEV_PRIVATE_KEY, chainIdOf, type Genesis } from './genesis.js';
+export { defaultKeyRecovery, nobleRecovery, nativeRecovery, loadNativeSecp256k1, type KeyRecovery } from './key-recovery.js';
+export type { PackedTrx, SignedBlock } from './block.js';
+export { MAX_AUTHORITY_DEPTH } from './authority-checker.js';
+export { MAX_INLINE_ACTION_DEPTH } from './transaction-executor.js';

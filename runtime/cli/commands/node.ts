@@ -1,0 +1,60 @@
+/**
+ * `peeros node`: runs the embedded DMCS (an Antelope-compatible node) with its chain API over HTTP
+ * until SIGINT or SIGTERM, then seals pending transactions into a last block and exits cleanly.
+ */
+import { join, resolve } from 'node:path';
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { peerosHome } from '../../home.js';
+import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
+
+const HELP = `usage: peeros node [--dev] [--http HOST:PORT] [--data DIR]
+
+Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
+there are transactions) with a hypercore block log and the chain API v1 over HTTP.
+
+options:
+  --dev             the well-known EOSIO development key
+                    (${DEV_PUBLIC_KEY}) controls eosio and signs blocks
+  --http HOST:PORT  where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)
+  --data DIR        block log, genesis and producer key (default $PEEROS_HOME/node, or
+                    $PEEROS_HOME/node-dev with --dev)
+
+State is rebuilt on start by replaying the block log. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+
+const command: CliCommand = {
+  name: 'node',
+  summary: 'run the embedded DMCS (Antelope chain API over HTTP)',
+  help: HELP,
+  async run(argv, io) {
+    const { flags, positionals } = parseArgs(argv, { dev: 'boolean', http: 'string', data: 'string' }, 'node');
+    if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const dev = flags.dev === true;
+    const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
+    if (!/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(http)) throw new UsageError(`--http: expected HOST:PORT, got ${JSON.stringify(http)}`);
+    const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : 'node');
+    const node = await startNode({ dev, dataDir, http });
+    io.out(`chain id: ${node.chainId}`);
+    io.out(`endpoint: ${node.endpoint}`);
+    io.out(`data: ${dataDir}`);
+    io.out(`head block: ${node.chain.head.num}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
+    await new Promise<void>((done) => {
+      const stop = (sig: string) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        io.err(`peeros node: ${sig}, shutting down`);
+        done();
+      };
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    });
+    await node.close();
+    io.err(`peeros node: stopped at block ${node.chain.head.num}`);
+    return 0;
+  },
+};
+
+export default command;

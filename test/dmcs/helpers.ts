@@ -1,0 +1,121 @@
+// Shared test helpers for the embedded node: temp data dirs, a dev node, and wharfkit-signed
+// transactions (wharfkit is the oracle client; the node never imports it).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  APIClient, Action, ABI, PrivateKey, SignedTransaction, Transaction, PackedTransaction, Name, KeyType, Bytes, Checksum256,
+} from '@wharfkit/antelope';
+import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
+
+export const DEV_KEY = PrivateKey.from(DEV_PRIVATE_KEY);
+
+/** A deterministic K1 key for tests, derived from `seed`. */
+export function testKey(seed: string): PrivateKey {
+  return new PrivateKey(KeyType.K1, Bytes.from(Checksum256.hash(Bytes.from(seed, 'utf8')).array));
+}
+
+export function tempDir(tag = 'dmcs'): string {
+  return mkdtempSync(join(tmpdir(), `peeros-${tag}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface DevNode {
+  node: EmbeddedNode;
+  client: APIClient;
+  dir: string;
+  close(remove?: boolean): Promise<void>;
+}
+
+export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean } = {}): Promise<DevNode> {
+  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false });
+  const client = new APIClient({ url: node.endpoint! });
+  return {
+    node, client, dir,
+    async close(remove = true) {
+      await node.close();
+      if (remove) removeDir(dir);
+    },
+  };
+}
+
+const abiCache = new Map<string, ABI>();
+export async function abiOf(client: APIClient, account: string): Promise<ABI> {
+  const hit = abiCache.get(account);
+  if (hit) return hit;
+  const res = await client.v1.chain.get_abi(account);
+  if (!res.abi) throw new Error(`no ABI for ${account}`);
+  const abi = ABI.from(res.abi);
+  if (account === 'eosio') abiCache.set(account, abi);
+  return abi;
+}
+
+export interface ActSpec {
+  account: string;
+  name: string;
+  authorization: Array<{ actor: string; permission: string }> | string;
+  data: Record<string, unknown> | string;
+}
+
+export interface SignOpts {
+  keys?: PrivateKey[];
+  expireSeconds?: number;
+  compression?: 0 | 1;
+  header?: Partial<{ expiration: string; ref_block_num: number; ref_block_prefix: number; delay_sec: number }>;
+  contextFreeActions?: ActSpec[];
+  abi?: ABI;
+}
+
+/** Builds and signs a transaction with wharfkit. */
+export async function buildSigned(client: APIClient, acts: ActSpec[], opts: SignOpts = {}): Promise<{ signed: SignedTransaction; trx: Transaction; packed: PackedTransaction }> {
+  const info = await client.v1.chain.get_info();
+  const header = info.getTransactionHeader(opts.expireSeconds ?? 60);
+  const toAction = async (a: ActSpec) => {
+    const auth = typeof a.authorization === 'string'
+      ? [{ actor: a.authorization.split('@')[0]!, permission: a.authorization.split('@')[1] ?? 'active' }]
+      : a.authorization;
+    if (typeof a.data === 'string') return Action.from({ account: a.account, name: a.name, authorization: auth, data: a.data });
+    const abi = opts.abi ?? (await abiOf(client, a.account));
+    return Action.from({ account: a.account, name: a.name, authorization: auth, data: a.data }, abi);
+  };
+  const actions = await Promise.all(acts.map(toAction));
+  const context_free_actions = await Promise.all((opts.contextFreeActions ?? []).map(toAction));
+  const trx = Transaction.from({ ...header, ...opts.header, actions, context_free_actions });
+  const digest = trx.signingDigest(info.chain_id);
+  const keys = opts.keys ?? [DEV_KEY];
+  const signatures = keys.map((k) => k.signDigest(digest));
+  const signed = SignedTransaction.from({ ...trx, signatures });
+  return { signed, trx, packed: PackedTransaction.fromSigned(signed, opts.compression ?? 1) };
+}
+
+/** Signs and pushes with wharfkit; returns the push reply. */
+export async function transact(client: APIClient, acts: ActSpec[], opts: SignOpts = {}): Promise<any> {
+  const { packed } = await buildSigned(client, acts, opts);
+  return client.v1.chain.push_transaction(packed);
+}
+
+export function keyAuth(pub: string) {
+  return { threshold: 1, keys: [{ key: pub, weight: 1 }], accounts: [], waits: [] };
+}
+
+/** eosio::newaccount with one key for owner and active. */
+export function newAccountAction(name: string, pub: string, creator = 'eosio'): ActSpec {
+  return { account: 'eosio', name: 'newaccount', authorization: `${creator}@active`, data: { creator, name, owner: keyAuth(pub), active: keyAuth(pub) } };
+}
+
+/** The Antelope exception name of a failed wharfkit call (APIError.error.name). */
+export async function errorName(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { error?: { name?: string }; message?: string };
+    if (err.error?.name) return err.error.name;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export function name(n: string): Name { return Name.from(n); }

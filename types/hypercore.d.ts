@@ -1,0 +1,22 @@
+// Minimal types for hypercore 11 (the package ships none): only what the node's block log uses.
+declare module 'hypercore' {
+  import type { EventEmitter } from 'node:events';
+  export interface HypercoreGetOptions { wait?: boolean; timeout?: number; valueEncoding?: string }
+  export default class Hypercore extends EventEmitter {
+    readonly length: number;
+    readonly byteLength: number;
+    readonly contiguousLength: number;
+    readonly key: Buffer | null;
+    readonly discoveryKey: Buffer | null;
+    readonly writable: boolean;
+    readonly closed: boolean;
+    ready(): Promise<void>;
+    close(): Promise<void>;
+    append(blocks: Uint8Array | Uint8Array[]): Promise<{ length: number; byteLength: number }>;
+    get(index: number, opts?: HypercoreGetOptions): Promise<Buffer | null>;
+    has(start: number, end?: number): Promise<boolean>;
+    truncate(newLength?: number): Promise<void>;
+    update(opts?: { wait?: boolean }): Promise<boolean>;
+    replicate(isInitiatorOrStream: boolean | NodeJS.ReadWriteStream, opts?: object): NodeJS.ReadWriteStream;
+  }
+}
