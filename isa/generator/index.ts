@@ -31,7 +31,10 @@ export function readWitDir(dir: string): Array<{ file: string; source: string }>
 
 /** The whole package as one WIT text (for tools that take WIT as a string, such as jco's API). */
 export function witSource(root: string): string {
-  return readWitDir(join(root, WIT_DIR)).map((f) => f.source).join('\n');
+  // one `package` line: wit-parser refuses a second declaration in the same source
+  return readWitDir(join(root, WIT_DIR))
+    .map((f, i) => (i === 0 ? f.source : f.source.replace(/^\s*package\s+[^;]+;/m, '')))
+    .join('\n');
 }
 
 export function loadIsa(root: string): WitPackage {

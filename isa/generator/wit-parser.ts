@@ -118,8 +118,9 @@ class Parser {
     this.docs = [];
     return d;
   }
+  /** Line of the token just consumed (errors are raised right after reading the bad token). */
   private line(): number {
-    return this.toks[Math.min(this.pos, this.toks.length - 1)]?.line ?? 1;
+    return this.toks[Math.max(0, Math.min(this.pos - 1, this.toks.length - 1))]?.line ?? 1;
   }
   private fail(msg: string): never {
     throw new WitSyntaxError(this.file, this.line(), msg);
