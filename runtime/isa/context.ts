@@ -24,8 +24,12 @@ export interface IsaEnvironment {
   logSink: LogSink;
 }
 
-/** A memory with no pages: every access through it is out of bounds until the real one is bound. */
-const NO_MEMORY = () => new GuestMemory(new WebAssembly.Memory({ initial: 0, maximum: 0 }));
+/**
+ * A memory with no pages, shared by every context until its real memory is bound: every access
+ * through it is out of bounds (a typed trap). Zero bytes, so sharing it shares nothing.
+ */
+let noMemory: GuestMemory | undefined;
+const NO_MEMORY = () => (noMemory ??= new GuestMemory(new WebAssembly.Memory({ initial: 0, maximum: 0 })));
 
 export class IsaContext {
   /** The guest's memory; a zero-page stand-in until {@link bind} (so a start function calling an import traps cleanly). */

@@ -1,0 +1,112 @@
+/**
+ * The host's ABI benchmarks (`peeros bench`), all measured in one process, loops inside wasm so
+ * that a figure is the cost of one boundary crossing, not of a JS loop:
+ *
+ * - `v8.import.noop` — a hand-assembled module calls an empty JS import n times: the floor.
+ * - `isa.null` — the bench fixture app calls `log.enabled` (capability-checked at link time) n times
+ *   through this host's linker and glue.
+ * - `isa.echo.64`, `isa.echo.4096` — `diag.echo` of a msgpack payload of that size: bounds check,
+ *   in-place msgpack scan, `cabi_realloc` into the guest, copy, return area.
+ * - `instantiate.cached` — `AppInstance.create` from the cached compiled module (imports built,
+ *   instance made, memory bound), µs.
+ *
+ * The fixture is `test/fixtures/apps/bench` (commands `null {n}` and `echo {n, size}`), run in
+ * process through {@link AppInstance} — the same path an app worker runs.
+ */
+import { readFile } from 'node:fs/promises';
+import { pack } from '../abi/msgpack/codec.js';
+import { summarize, type BenchResult } from './result.js';
+import { validateManifest } from '../runtime/manifest.js';
+import { resolveLimits } from '../runtime/limits.js';
+import { prepareModule } from '../runtime/sandbox/module-loader.js';
+import { planImports } from '../runtime/sandbox/linker.js';
+import { AppInstance } from '../runtime/sandbox/instance.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const FIXTURE = new URL('../../test/fixtures/apps/bench/', import.meta.url);
+
+/**
+ * (module
+ *   (import "env" "noop" (func $noop))
+ *   (func (export "loop") (param $n i32)
+ *     (block (loop (br_if 1 (i32.eqz (local.get $n))) (call $noop)
+ *       (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br 0)))))
+ */
+const NOOP_LOOP = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00, // types: () -> (), (i32) -> ()
+  0x02, 0x0c, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x04, 0x6e, 0x6f, 0x6f, 0x70, 0x00, 0x00, // import env.noop
+  0x03, 0x02, 0x01, 0x01, // func 1: type 1
+  0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x6f, 0x70, 0x00, 0x01, // export "loop"
+  0x0a, 0x1a, 0x01, 0x18, 0x00,
+  0x02, 0x40, 0x03, 0x40, // block loop
+  0x20, 0x00, 0x45, 0x0d, 0x01, // local.get 0; i32.eqz; br_if 1
+  0x10, 0x00, // call 0
+  0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, // n = n - 1
+  0x0c, 0x00, 0x0b, 0x0b, 0x0b, // br 0; end; end; end
+]);
+
+function nsPerOp(fn: () => void, n: number): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / n;
+}
+
+/** Runs `fn` once to warm up, then `runs` times; each returns ns/op. */
+function measure(name: string, unit: string, runs: number, fn: () => number): BenchResult {
+  fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(fn());
+  return summarize(name, unit, samples);
+}
+
+export async function benchIsa(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
+  const runs = Math.max(1, opts.runs);
+  const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
+  const results: BenchResult[] = [];
+
+  if (want('v8.import.noop')) {
+    const noop = () => {};
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(NOOP_LOOP), { env: { noop } });
+    const loop = inst.exports.loop as (n: number) => void;
+    const N = 5_000_000;
+    results.push(measure('v8.import.noop', 'ns/op', runs, () => nsPerOp(() => loop(N), N)));
+  }
+
+  if (!['isa.null', 'isa.echo.64', 'isa.echo.4096', 'instantiate.cached'].some(want)) return results;
+  const manifest = validateManifest(JSON.parse(await readFile(new URL('peeros.json', FIXTURE), 'utf8')));
+  const wasm = await readFile(new URL(manifest.entry, FIXTURE));
+  const limits = resolveLimits(manifest.limits);
+  const grants = manifest.capabilities;
+  const prepared = await prepareModule(wasm, manifest.name, grants, limits.memoryPages);
+  const plan = planImports(prepared.info, grants, manifest.name);
+  const env = { home: tmpdir(), dataDir: join(tmpdir(), 'peeros-bench-data'), logLevel: 2, logSink: () => {} };
+  const app = AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
+  const call = (command: string, args: unknown) => {
+    const r = app.run(command, pack(args));
+    if (!r.ok) throw new Error(`bench fixture ${command} failed`);
+  };
+
+  if (want('isa.null')) {
+    const N = 5_000_000;
+    const args = { n: N };
+    results.push(measure('isa.null', 'ns/op', runs, () => nsPerOp(() => call('null', args), N)));
+  }
+  for (const size of [64, 4096]) {
+    const name = `isa.echo.${size}`;
+    if (!want(name)) continue;
+    const N = size <= 64 ? 500_000 : 100_000;
+    const args = { n: N, size };
+    results.push(measure(name, 'ns/op', runs, () => nsPerOp(() => call('echo', args), N)));
+  }
+  if (want('instantiate.cached')) {
+    const N = 200;
+    results.push(measure('instantiate.cached', 'µs/op', runs, () => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < N; i++) AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
+      return Number(process.hrtime.bigint() - t0) / N / 1000;
+    }));
+  }
+  return results;
+}

@@ -1,0 +1,149 @@
+/**
+ * `peeros app …`: build, install (with the capability grant), list and run apps.
+ * Typed failures print one line on stderr with their code and exit 1; usage mistakes exit 2.
+ */
+import type { CliCommand, CliIO } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { peerosHome } from '../../home.js';
+import { Host } from '../../host.js';
+import { HostError } from '../../errors.js';
+import { describeGrant } from '../../capabilities.js';
+import { readAppPackage } from '../../app-registry.js';
+
+const HELP = `usage: peeros app SUBCOMMAND
+
+subcommands:
+  build DIR                      compile the AssemblyScript app in DIR (its peeros.json "source")
+                                 into its "entry" module; prints the path, size and sha256
+  install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests, and
+                                 install it if you grant them. --yes grants without asking (for
+                                 scripts); without a terminal and without --yes nothing is installed
+  list [--json]                  installed apps: name, version, publisher, capabilities, commands
+  run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
+                                 JSON result. An app error or a sandbox failure prints one line on
+                                 stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1
+
+Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
+Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).`;
+
+/** JSON with bigints (64-bit integers beyond 2^53) written as strings. */
+function toJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v), indent) ?? 'null';
+}
+
+function fail(io: CliIO, sub: string, err: unknown): number {
+  if (err instanceof HostError) {
+    io.err(`peeros app ${sub}: ${err.code}: ${err.message}`);
+    return 1;
+  }
+  throw err;
+}
+
+async function build(argv: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseArgs(argv, {}, 'app build');
+  if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
+  const { buildApp } = (await import('../../app-compiler.js')) as { buildApp: (dir: string) => Promise<{ wasmPath: string; sha256: string; bytes: number }> };
+  io.err(`building ${positionals[0]} …`);
+  const r = await buildApp(positionals[0]!);
+  io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
+  return 0;
+}
+
+async function install(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { yes: 'boolean' }, 'app install');
+  if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory');
+  const dir = positionals[0]!;
+  const host = new Host({ home: peerosHome(io.env) });
+  try {
+    const pkg = await readAppPackage(dir);
+    const m = pkg.manifest;
+    const caps = Object.entries(m.capabilities);
+    io.out(`${m.name} ${m.version} by ${m.publisher}${m.description ? ` — ${m.description}` : ''}`);
+    io.out(`module ${m.entry} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
+    io.out(caps.length ? 'requests these capabilities:' : 'requests no capabilities');
+    for (const [name, scope] of caps) io.out(`  ${describeGrant(name, scope)}`);
+    const grant = async (): Promise<boolean> => {
+      if (flags.yes) return true;
+      if (!process.stdin.isTTY) {
+        throw new HostError('NOT_GRANTED', `not installing '${m.name}': granting capabilities needs confirmation; run in a terminal, or pass --yes to grant them from a script`, { app: m.name });
+      }
+      return io.confirm(caps.length ? `Grant these capabilities to ${m.name} and install it?` : `Install ${m.name}?`);
+    };
+    const r = await host.install(dir, { grant });
+    io.out(`installed ${r.name} ${r.version}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
+    return 0;
+  } catch (err) {
+    return fail(io, 'install', err);
+  } finally {
+    await host.close();
+  }
+}
+
+async function list(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { json: 'boolean' }, 'app list');
+  if (positionals.length) throw new UsageError('app list takes no arguments');
+  const host = new Host({ home: peerosHome(io.env) });
+  try {
+    const apps = await host.list();
+    if (flags.json) {
+      io.out(toJson({ apps }, 2));
+      return 0;
+    }
+    if (!apps.length) {
+      io.out('no apps installed (install one with: peeros app install DIR)');
+      return 0;
+    }
+    for (const a of apps) {
+      io.out(`${a.name} ${a.version} (${a.publisher})${a.description ? ` — ${a.description}` : ''}`);
+      io.out(`  commands: ${a.commands.join(', ')}`);
+      io.out(`  capabilities: ${a.capabilities.join(', ') || '(none)'}`);
+    }
+    return 0;
+  } finally {
+    await host.close();
+  }
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseArgs(argv, {}, 'app run');
+  if (positionals.length < 2 || positionals.length > 3) throw new UsageError('app run takes APP COMMAND [JSON]');
+  const [app, command, json] = positionals as [string, string, string | undefined];
+  let args: unknown = {};
+  if (json !== undefined) {
+    try {
+      args = JSON.parse(json);
+    } catch (err) {
+      throw new UsageError(`the arguments are not valid JSON (${(err as Error).message}); quote them, e.g. '{"a": 1}'`);
+    }
+  }
+  const host = new Host({ home: peerosHome(io.env) });
+  try {
+    const result = await host.run(app, command, args);
+    io.out(toJson(result));
+    return 0;
+  } catch (err) {
+    return fail(io, 'run', err);
+  } finally {
+    await host.close();
+  }
+}
+
+const command: CliCommand = {
+  name: 'app',
+  summary: 'build, install, list and run sandboxed apps',
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    switch (sub) {
+      case 'build': return build(rest, io);
+      case 'install': return install(rest, io);
+      case 'list': return list(rest, io);
+      case 'run': return run(rest, io);
+      case undefined: throw new UsageError('missing subcommand (build, install, list or run)');
+      default: throw new UsageError(`unknown subcommand '${sub}' (build, install, list or run)`);
+    }
+  },
+};
+
+export default command;

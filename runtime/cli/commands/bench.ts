@@ -1,0 +1,143 @@
+/**
+ * `peeros bench`: runs every benchmark module in one process and prints the figures, then the
+ * target checks of issue 2. Modules are found by dynamic import; one that does not exist yet is
+ * skipped with a note on stderr, one that fails is reported and the others still run.
+ */
+import type { CliCommand, CliIO } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import type { BenchResult } from '../../../bench/result.js';
+
+const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX]
+
+Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
+measured in this one process, with min and max. Progress goes to stderr.
+
+  --json         print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}
+  --runs N       runs per figure (default 7)
+  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.)
+
+Figures include v8.import.noop (a raw wasm→JS import: the floor), isa.null (a capability-checked
+ISA call, no payload), isa.echo.64 / isa.echo.4096 (diag.echo of that many msgpack bytes),
+jco.echo.64 (the same echo through a jco-transpiled component), instantiate.cached (an app from
+its cached compiled module), and the Antelope, vault, DMCS and contract VM figures.
+
+Targets checked: isa.null <= 3x v8.import.noop; jco.echo.64 >= 10x isa.echo.64;
+instantiate.cached <= 50 µs.`;
+
+interface BenchModule {
+  file: string;
+  fn: string;
+  /** Name prefixes this module produces, when known (lets --only skip it). */
+  prefixes?: string[];
+}
+
+const MODULES: BenchModule[] = [
+  { file: 'isa', fn: 'benchIsa', prefixes: ['v8.', 'isa.', 'instantiate.'] },
+  { file: 'jco', fn: 'benchJco', prefixes: ['jco.'] },
+  { file: 'antelope', fn: 'benchAntelope' },
+  { file: 'vault', fn: 'benchVault' },
+  { file: 'dmcs', fn: 'benchDmcs' },
+  { file: 'contract-vm', fn: 'benchContractVm' },
+];
+
+export interface BenchCheck {
+  name: string;
+  target: string;
+  /** The measured ratio or value the target is about. */
+  value: number | null;
+  pass: boolean | null;
+  note?: string;
+}
+
+/** Median in ns (converts µs/ms units). */
+function ns(r: BenchResult | undefined): number | undefined {
+  if (!r) return undefined;
+  const u = r.unit.replace('/op', '');
+  const f = u === 'ns' ? 1 : u === 'µs' || u === 'us' ? 1e3 : u === 'ms' ? 1e6 : u === 's' ? 1e9 : NaN;
+  return Number.isFinite(f) ? r.median * f : undefined;
+}
+
+export function checks(results: BenchResult[]): BenchCheck[] {
+  const get = (n: string) => ns(results.find((r) => r.name === n));
+  const ratio = (name: string, target: string, a: number | undefined, b: number | undefined, ok: (v: number) => boolean, missing: string): BenchCheck =>
+    a === undefined || b === undefined
+      ? { name, target, value: null, pass: null, note: missing }
+      : { name, target, value: Number((a / b).toFixed(2)), pass: ok(a / b) };
+  const inst = get('instantiate.cached');
+  return [
+    ratio('isa.null / v8.import.noop', '<= 3', get('isa.null'), get('v8.import.noop'), (v) => v <= 3, 'isa.null or v8.import.noop not measured'),
+    ratio('jco.echo.64 / isa.echo.64', '>= 10', get('jco.echo.64'), get('isa.echo.64'), (v) => v >= 10, 'jco.echo.64 or isa.echo.64 not measured'),
+    inst === undefined
+      ? { name: 'instantiate.cached (µs)', target: '<= 50', value: null, pass: null, note: 'instantiate.cached not measured' }
+      : { name: 'instantiate.cached (µs)', target: '<= 50', value: Number((inst / 1000).toFixed(2)), pass: inst / 1000 <= 50 },
+  ];
+}
+
+function fmt(n: number): string {
+  return n >= 1000 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+const command: CliCommand = {
+  name: 'bench',
+  summary: 'run the ABI and host benchmarks (--json for machines)',
+  help: HELP,
+  async run(argv: string[], io: CliIO) {
+    const { flags, positionals } = parseArgs(argv, { json: 'boolean', runs: 'string', only: 'string' }, 'bench');
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const runs = flags.runs === undefined ? 7 : Number(flags.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
+    const only = typeof flags.only === 'string' ? flags.only : undefined;
+
+    const results: BenchResult[] = [];
+    for (const m of MODULES) {
+      if (only && m.prefixes && !m.prefixes.some((p) => p.startsWith(only) || only.startsWith(p))) continue;
+      const url = new URL(`../../../bench/${m.file}.js`, import.meta.url);
+      let mod: Record<string, unknown>;
+      try {
+        mod = (await import(url.href)) as Record<string, unknown>;
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`bench/${m.file}.js`)) {
+          io.err(`bench: skipping ${m.file} (bench/${m.file}.ts is not there yet)`);
+        } else {
+          io.err(`bench: ${m.file} failed to load: ${e.message}`);
+        }
+        continue;
+      }
+      const fn = mod[m.fn] as ((o: { runs: number; only?: string }) => Promise<BenchResult[]>) | undefined;
+      if (typeof fn !== 'function') {
+        io.err(`bench: skipping ${m.file} (it exports no ${m.fn})`);
+        continue;
+      }
+      io.err(`bench: ${m.file} …`);
+      const t0 = Date.now();
+      try {
+        const rs = await fn(only ? { runs, only } : { runs });
+        for (const r of rs) if (!only || r.name.startsWith(only)) results.push(r);
+        io.err(`bench: ${m.file} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        io.err(`bench: ${m.file} failed: ${(err as Error).message}`);
+      }
+    }
+    const cs = checks(results);
+    if (flags.json) {
+      io.out(JSON.stringify({ results, checks: cs }));
+      return 0;
+    }
+    const w = Math.max(20, ...results.map((r) => r.name.length));
+    io.out(`${'name'.padEnd(w)}  ${'median'.padStart(10)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  unit    runs`);
+    for (const r of results) {
+      io.out(`${r.name.padEnd(w)}  ${fmt(r.median).padStart(10)}  ${fmt(r.min).padStart(10)}  ${fmt(r.max).padStart(10)}  ${r.unit.padEnd(6)}  ${r.runs}`);
+    }
+    io.out('');
+    io.out('targets:');
+    for (const c of cs) {
+      const mark = c.pass === null ? 'n/a ' : c.pass ? 'PASS' : 'FAIL';
+      io.out(`  ${mark}  ${c.name} = ${c.value ?? '-'} (target ${c.target})${c.note ? ` — ${c.note}` : ''}`);
+    }
+    return 0;
+  },
+};
+
+export default command;
