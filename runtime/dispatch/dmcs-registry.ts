@@ -6,8 +6,8 @@
  * File format, version 1:
  * `{"version":1,"default":"NAME"|null,"dmcs":[{"name","url","chainId","addedAt","verified"}]}`.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { peerosHome } from '../home.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { DmcsError } from './dmcs-error.js';
@@ -167,6 +167,7 @@ export class DmcsRegistry {
 
   async #save(state: RegistryState): Promise<void> {
     const body = { version: FORMAT_VERSION, default: state.default, dmcs: state.dmcs };
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
   }
 }
