@@ -11,17 +11,20 @@
  * memory exported as `__peeros_memory` (CDT contracts do not export theirs), the gas counter global
  * exported as `__peeros_gas`, every function body metered, and the start function (AssemblyScript
  * contracts have one) turned into the export `__peeros_start`, so the VM runs it after instantiation
- * with the memory reachable and the CPU budget set. Custom sections are dropped.
+ * with the memory reachable and the CPU budget set, and every mutable global exported as
+ * `__peeros_global_<i>` so the VM can snapshot and restore an instance. Custom sections are dropped.
  */
 import { ContractError } from './contract-error.js';
 import { INTRINSIC_TYPES, formatFuncType, type FuncType, type ValType } from './intrinsic-types.js';
 import { SECTION, WasmReader, WasmWriter, readSections, writeModule, malformed, type Section } from './wasm-binary.js';
-import { meterFunctionBody } from './cpu-metering.js';
+import { meterFunctionBody, skipImmediates } from './cpu-metering.js';
 import { DEFAULT_CPU_UNITS, MAX_CODE_BYTES, MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_TABLE_ELEMENTS, WASM_PAGE_BYTES } from './contract-limits.js';
 
 export const EXPORT_MEMORY = '__peeros_memory';
 export const EXPORT_GAS = '__peeros_gas';
 export const EXPORT_START = '__peeros_start';
+/** Prefix of the exports of the contract's mutable globals (`__peeros_global_<index>`). */
+export const EXPORT_GLOBAL_PREFIX = '__peeros_global_';
 
 export interface PreparedContract {
   /** The rewritten module to compile. */
@@ -32,6 +35,8 @@ export interface PreparedContract {
   hasStart: boolean;
   /** Always true: a contract without a memory gets an empty, exported one. */
   hasMemory: boolean;
+  /** Export names of the contract's mutable globals (the VM snapshots and restores them). */
+  mutableGlobals: string[];
 }
 
 const VALTYPES: Record<number, ValType | 'v128' | 'funcref' | 'externref'> = {
@@ -147,10 +152,16 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   const glob = get(SECTION.global);
   let globalCount = 0;
   let globalEntries: Uint8Array = new Uint8Array(0);
+  const mutableGlobals: number[] = [];
   if (glob) {
     const r = new WasmReader(glob.body);
     globalCount = r.u32();
     globalEntries = glob.body.subarray(r.pos);
+    for (let i = 0; i < globalCount; i++) {
+      r.byte();
+      if (r.byte() === 1) mutableGlobals.push(i);
+      for (let op = r.byte(); op !== 0x0b; op = r.byte()) skipImmediates(op, r, -1);
+    }
   }
   if (globalCount + 1 > MAX_GLOBALS) throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 1}`);
   const gasGlobal = globalCount; // no global imports are accepted, so defined globals start at 0
@@ -183,6 +194,7 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   if (!applyFound) throw new ContractError('wasm_serialization_error', 'contract does not export `apply(receiver, code, action)`');
   exportEntries.name(EXPORT_GAS).byte(3).u32(gasGlobal);
   exportCount++;
+  for (const g of mutableGlobals) { exportEntries.name(EXPORT_GLOBAL_PREFIX + g).byte(3).u32(g); exportCount++; }
   if (hasMemory) { exportEntries.name(EXPORT_MEMORY).byte(2).u32(0); exportCount++; }
   const start = get(SECTION.start);
   let hasStart = false;
@@ -222,5 +234,5 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   push(SECTION.dataCount, get(SECTION.dataCount)?.body);
   push(SECTION.code, code ? codeOut.finish() : undefined);
   push(SECTION.data, get(SECTION.data)?.body);
-  return { wasm: writeModule(out), imports, hasStart, hasMemory };
+  return { wasm: writeModule(out), imports, hasStart, hasMemory, mutableGlobals: mutableGlobals.map((g) => EXPORT_GLOBAL_PREFIX + g) };
 }

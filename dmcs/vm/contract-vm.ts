@@ -4,9 +4,14 @@
  * - `validate(wasm)` is what `setcode` calls: it refuses unknown imports (naming them), memories
  *   over 33 MiB and instructions outside the deterministic subset (see contract-module.ts).
  * - `ContractVm.apply(wasm, action, host)` runs one action: it compiles the module once per code
- *   hash (an LRU cache of `WebAssembly.Module`s), instantiates it fresh for every action (a new
- *   memory, like Antelope), runs the wasm start function if the contract has one, then
+ *   hash (an LRU cache of `WebAssembly.Module`s), gives every action an instance in its initial
+ *   state (like Antelope), runs the wasm start function if the contract has one, then
  *   `apply(receiver, code, action)`.
+ * - Instantiation costs ≈ 120 µs in V8 (mostly the memory reservation), more than a whole token
+ *   transfer, so an instance is reused: its whole state is its memory and mutable globals (tables
+ *   are immutable, see cpu-metering.ts), snapshotted right after instantiation and restored before
+ *   the next action, which is then indistinguishable from a fresh instance. An instance whose
+ *   memory grew is dropped (memory cannot shrink).
  * - Execution is bounded and deterministic: memory by the clamped 33 MiB maximum, CPU by
  *   instruction metering compiled into the module (docs/contract-vm.md); both failures are typed
  *   (`page_memory_error`, `tx_cpu_usage_exceeded`). Traps become `wasm_execution_error`.
@@ -50,8 +55,20 @@ interface Exports {
   [EXPORT_START]?: () => void;
 }
 
+/** An instance with what it takes to put it back in its initial state. */
+interface PooledInstance {
+  exports: Exports;
+  memory: WebAssembly.Memory;
+  gas: WebAssembly.Global;
+  globals: WebAssembly.Global[];
+  globalValues: unknown[];
+  /** Memory bytes right after instantiation (before the start function). */
+  snapshot: Uint8Array;
+}
+
 export class ContractVm {
   private readonly cache = new Map<string, CompiledContract>();
+  private readonly idle = new WeakMap<CompiledContract, PooledInstance>();
   private readonly byBytes = new WeakMap<Uint8Array, CompiledContract>();
   private readonly slot: ContextSlot = { ctx: null };
   private readonly imports: WebAssembly.Imports;
@@ -76,7 +93,7 @@ export class ContractVm {
       } catch (e) {
         throw new ContractError('wasm_serialization_error', `contract wasm does not compile: ${(e as Error).message}`);
       }
-      compiled = { codeHash: hash, module, prepared: { imports: prepared.imports, hasStart: prepared.hasStart, hasMemory: prepared.hasMemory } };
+      compiled = { codeHash: hash, module, prepared: { imports: prepared.imports, hasStart: prepared.hasStart, hasMemory: prepared.hasMemory, mutableGlobals: prepared.mutableGlobals } };
       if (this.cache.size >= MODULE_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     }
     this.cache.set(hash, compiled);
@@ -89,16 +106,11 @@ export class ContractVm {
     if (this.slot.ctx) throw new ContractError('wasm_execution_error', 'ContractVm.apply is not reentrant: an action is already running');
     const compiled = code instanceof Uint8Array ? this.compile(code, opts.codeHash) : code;
     const budget = opts.cpuUnits ?? DEFAULT_CPU_UNITS;
-    let instance: WebAssembly.Instance;
-    try {
-      instance = new WebAssembly.Instance(compiled.module, this.imports);
-    } catch (e) {
-      throw this.trap(e, undefined);
-    }
-    const ex = instance.exports as unknown as Exports;
-    const gas = ex[EXPORT_GAS];
+    const inst = this.acquire(compiled);
+    const ex = inst.exports;
+    const gas = inst.gas;
     gas.value = BigInt(budget);
-    const ctx = new ApplyContext(action, host, ex[EXPORT_MEMORY], budget);
+    const ctx = new ApplyContext(action, host, inst.memory, budget);
     this.slot.ctx = ctx;
     try {
       ex[EXPORT_START]?.();
@@ -107,6 +119,7 @@ export class ContractVm {
       throw this.trap(e, gas);
     } finally {
       this.slot.ctx = null;
+      this.idle.set(compiled, inst);
     }
     const wasmUnits = budget - Number(gas.value as bigint);
     const cpuUnits = wasmUnits + ctx.hostUnits;
@@ -114,6 +127,34 @@ export class ContractVm {
       throw new ContractError('tx_cpu_usage_exceeded', `action used ${cpuUnits} CPU units; the budget is ${budget}`);
     }
     return { console: ctx.console, returnValue: ctx.returnValue, cpuUnits };
+  }
+
+  /** An instance of `compiled` in its initial state: the idle one reset, or a new one. */
+  private acquire(compiled: CompiledContract): PooledInstance {
+    const inst = this.idle.get(compiled);
+    if (inst) {
+      this.idle.delete(compiled);
+      const mem = inst.memory.buffer;
+      if (mem.byteLength === inst.snapshot.length) {
+        new Uint8Array(mem).set(inst.snapshot);
+        for (let i = 0; i < inst.globals.length; i++) inst.globals[i]!.value = inst.globalValues[i];
+        return inst;
+      }
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(compiled.module, this.imports);
+    } catch (e) {
+      throw this.trap(e, undefined);
+    }
+    const exports = instance.exports as unknown as Exports;
+    const globals = compiled.prepared.mutableGlobals.map((name) => (instance.exports as Record<string, WebAssembly.Global>)[name]!);
+    const memory = exports[EXPORT_MEMORY];
+    return {
+      exports, memory, gas: exports[EXPORT_GAS], globals,
+      globalValues: globals.map((g) => g.value),
+      snapshot: new Uint8Array(memory.buffer).slice(),
+    };
   }
 
   /** Maps whatever a run threw to a typed error (host and contract errors pass through). */

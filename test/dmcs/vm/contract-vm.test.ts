@@ -137,6 +137,27 @@ test('a start function runs before apply, every action, on a fresh instance', ()
   assert.is(vm.apply(m, action(), new MemoryHost()).console, '7', 'no state carried between actions');
 });
 
+test('a reused instance starts from its initial memory and globals, even after a trap or growth', () => {
+  const m = wat(`(module
+    (import "env" "printui" (func $printui (param i64)))
+    (global $g (mut i32) (i32.const 100))
+    (memory 1) (data (i32.const 0) "\\05")
+    (func (export "apply") (param i64 i64 i64)
+      (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (call $printui (i64.extend_i32_u (i32.add (i32.load8_u (i32.const 0)) (global.get $g))))
+      (if (i64.eq (local.get 2) (i64.const 1)) (then (drop (memory.grow (i32.const 1)))))
+      (if (i64.eq (local.get 2) (i64.const 2)) (then (unreachable)))))`);
+  const vm = new ContractVm();
+  const run = (v: bigint) => vm.apply(m, { ...action(), name: v }, new MemoryHost()).console;
+  assert.is(run(0n), '107');
+  assert.is(run(0n), '107');
+  assert.is(run(1n), '107', 'grows memory');
+  assert.is(run(0n), '107', 'after growth');
+  assert.throws(() => run(2n));
+  assert.is(run(0n), '107', 'after a trap');
+});
+
 test('set_action_return_value, time and TaPoS intrinsics', () => {
   const m = wat(`(module
     (import "env" "set_action_return_value" (func $ret (param i32 i32)))
