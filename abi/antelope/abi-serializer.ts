@@ -116,7 +116,9 @@ class StructCodec extends TypeCodec {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       const fv = obj[f.name];
-      if (fv === undefined) {
+      // an absent binary extension may also arrive as null (other tools print it so), unless its
+      // type is optional, where null is a present value
+      if (fv === undefined || (fv === null && f.extension && !(f.codec instanceof OptionalCodec))) {
         if (f.extension) { missingExtension ??= f.name; continue; }
         if (f.codec instanceof OptionalCodec) { w.u8(0); continue; }
         throw new AntelopeError('INVALID_VALUE', `missing field (expected ${f.codec.name})`, f.name);

@@ -150,7 +150,12 @@ const list: BuiltinCodec[] = [
   { name: 'varuint32', minSize: 1, encode: (w, v) => w.varuint32(toVaruint32(v)), decode: (r) => r.varuint32() },
   { name: 'float32', minSize: 4, encode: (w, v) => w.f32(toFloat('float32', v)), decode: (r) => r.f32() },
   { name: 'float64', minSize: 8, encode: (w, v) => w.f64(toFloat('float64', v)), decode: (r) => r.f64() },
-  { name: 'float128', minSize: 16, encode: (w, v) => w.raw(toRawBytes('float128', v, 16)), decode: (r) => bytesToHex(r.raw(16)) },
+  {
+    // Leap and wharfkit print float128 as 0x-prefixed hex of the 16 little-endian bytes
+    name: 'float128', minSize: 16,
+    encode: (w, v) => w.raw(toRawBytes('float128', typeof v === 'string' && v.startsWith('0x') ? v.slice(2) : v, 16)),
+    decode: (r) => '0x' + bytesToHex(r.raw(16)),
+  },
   { name: 'time_point', minSize: 8, encode: (w, v) => toTimePoint(v).encode(w), decode: (r) => TimePoint.decode(r).toString() },
   { name: 'time_point_sec', minSize: 4, encode: (w, v) => toTimePointSec(v).encode(w), decode: (r) => TimePointSec.decode(r).toString() },
   { name: 'block_timestamp_type', minSize: 4, encode: (w, v) => toBlockTimestamp(v).encode(w), decode: (r) => BlockTimestamp.decode(r).toString() },
