@@ -59,6 +59,17 @@ export class ChainApi {
     compute_transaction: (b) => this.compute(obj(b)),
   };
 
+  /** PeerOS extensions under `/v1/peeros/`: not part of Antelope's API. */
+  readonly peerosEndpoints: Record<string, (body: unknown) => unknown> = {
+    get_state_digest: () => ({
+      head_block_num: this.chain.head.num,
+      head_block_id: bytesToHex(this.chain.head.id),
+      durable_block_num: this.chain.durableNum,
+      pending_transactions: this.chain.pendingCount,
+      state_digest: bytesToHex(this.chain.state.digest()),
+    }),
+  };
+
   private account(name: string): AccountRecord {
     const a = this.chain.state.getAccount(name);
     if (!a) throw new ChainError('account_query_exception', `unknown key (account ${name} does not exist)`);
@@ -250,7 +261,7 @@ export class ChainApi {
           },
         };
       }),
-      block_extensions: [],
+      // block_extensions is omitted when empty: @wharfkit/antelope 1.2 cannot resolve its field type
       id: bytesToHex(id),
       block_num: num,
       ref_block_prefix: refBlockPrefix(id),

@@ -5,7 +5,7 @@
  * failed transaction is rolled back whole. State is only ever derived from the block log (genesis
  * plus replayed blocks), never saved on its own.
  */
-import { Name } from '../abi/antelope/index.js';
+import { Name, BinaryWriter, sha256 } from '../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
 import { TableStore } from './table-store.js';
 import { authorityBillableSize, type Authority } from './authority.js';
@@ -165,5 +165,31 @@ export class ChainState {
   /** Leap `lookup_linked_permission`: the exact link, else the code-wide link, else undefined. */
   linkedPermission(acct: AccountRecord, code: string, type: string): string | undefined {
     return acct.links.get(`${code}:${type}`) ?? acct.links.get(`${code}:`);
+  }
+
+  /**
+   * sha256 over the whole state in a canonical order (accounts by name, permissions and links by
+   * name, tables by code/scope/table, rows by key): two nodes agree on it exactly when their states
+   * are identical. Used to check replay and restart.
+   */
+  digest(): Uint8Array {
+    const w = new BinaryWriter(4096);
+    w.u64(BigInt(this.globalSequence));
+    const byName = <T>(m: Map<string, T>) => [...m.keys()].sort();
+    for (const n of byName(this.accounts)) {
+      const a = this.accounts.get(n)!;
+      w.string(n); w.bool(a.privileged); w.raw(a.codeHash); w.bytes(a.abi ?? new Uint8Array(0));
+      w.u32(a.ramUsage >>> 0); w.u32(a.recvSequence); w.u32(a.authSequence); w.u32(a.codeSequence); w.u32(a.abiSequence);
+      w.string(String(a.creation)); w.string(String(a.lastCodeUpdate));
+      for (const p of byName(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
+      for (const l of byName(a.links)) w.string(`${l}=${a.links.get(l)}`);
+    }
+    const tables = [...this.accounts.values()].flatMap((a) => [...this.tables.tablesOf(a.value)]);
+    tables.sort((x, y) => (x.code !== y.code ? (x.code < y.code ? -1 : 1) : x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
+    for (const t of tables) {
+      w.u64(t.code); w.u64(t.scope); w.u64(t.table); w.u64(t.payer);
+      for (const k of t.keys) { const r = t.rows.get(k)!; w.u64(k); w.u64(r.payer); w.bytes(r.value); }
+    }
+    return sha256(w.peek());
   }
 }

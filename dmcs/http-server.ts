@@ -97,8 +97,9 @@ export class ChainHttpServer {
         return;
       }
       const path = (req.url ?? '').split('?')[0]!;
-      const m = /^\/v1\/chain\/([a-z_0-9]+)$/.exec(path);
-      const handler = m ? this.api.endpoints[m[1]!] : undefined;
+      const m = /^\/v1\/(?:chain|peeros)\/([a-z_0-9]+)$/.exec(path);
+      const ns = path.startsWith('/v1/peeros/') ? this.api.peerosEndpoints : this.api.endpoints;
+      const handler = m ? ns[m[1]!] : undefined;
       if (!handler) {
         req.resume();
         send(res, 404, { code: 404, message: 'Not Found', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: `Unknown Endpoint: ${path}`, file: '', line_number: 0, method: '' }] } });
