@@ -21,11 +21,12 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
+import { DEFAULT_MEMORY_PAGES, MAX_MEMORY_PAGES } from './limits.js';
 
-/** Memory maximum when the manifest gives none: 16 pages = 1 MiB, plenty for a command's heap. */
-export const DEFAULT_APP_MEMORY_PAGES = 16;
-/** Largest maximum the compiler accepts (the host clamps or refuses per its own limits). */
-export const MAX_APP_MEMORY_PAGES = 65536;
+/** Memory maximum declared when the manifest gives none: the host's default cap (runtime/limits.ts). */
+export const DEFAULT_APP_MEMORY_PAGES = DEFAULT_MEMORY_PAGES;
+/** Largest maximum the compiler accepts: the host's maximum, so a built app is never refused for it. */
+export const MAX_APP_MEMORY_PAGES = MAX_MEMORY_PAGES;
 
 /** SDK export name → canonical core name. */
 export const EXPORT_RENAMES: Readonly<Record<string, string>> = Object.freeze({
