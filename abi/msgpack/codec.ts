@@ -10,6 +10,8 @@
  * - `int64AsType: 'auto'`: 64-bit integers (0xcf/0xd3) decode to a `number` when they are safe
  *   integers and to a `bigint` otherwise, so nothing is rounded silently. A `bigint` packs as int64 /
  *   uint64; one outside 64 bits is an error (`largeBigIntToFloat: false`).
+ * - `variableMapSize: true`: maps get the smallest header (fixmap/map16/map32), as any msgpack
+ *   encoder would, rather than msgpackr's default of always map16.
  * - `useFloat32`: off — numbers that are not integers pack as float64.
  * - Extension types (timestamps included) are refused by the scanner: send times as integer ms.
  *
@@ -29,6 +31,7 @@ const OPTIONS = {
   int64AsType: 'auto',
   largeBigIntToFloat: false,
   encodeUndefinedAsNil: true,
+  variableMapSize: true,
 } as const;
 
 /** The one configured msgpackr instance of the boundary (it packs and unpacks). */

@@ -49,3 +49,20 @@ export function quietHost(home: string, logs: string[] = []): Host {
 }
 
 export const grantAll = { grant: () => true };
+
+import { inspectModule } from '../../runtime/sandbox/module-loader.js';
+import { AppInstance } from '../../runtime/sandbox/instance.js';
+import { resolveLimits, type AppLimits } from '../../runtime/limits.js';
+import type { Grants } from '../../runtime/capabilities.js';
+
+/** Inspects, links and instantiates `bytes` in this thread (no worker): the call path under test. */
+export function instantiate(bytes: Uint8Array, grants: Grants = {}, limits: Partial<AppLimits> = {}, home = '/tmp', logs: string[] = []): AppInstance {
+  const lim = resolveLimits(limits);
+  const x = inspectModule(bytes, 'probe', grants, lim.memoryPages);
+  return AppInstance.create(new WebAssembly.Module(x.bytes), x.plan, 'probe', grants, lim, {
+    home,
+    dataDir: join(home, 'data', 'probe'),
+    logLevel: 0,
+    logSink: (app, level, msg) => logs.push(`${app}:${level}:${msg}`),
+  });
+}
