@@ -69,3 +69,37 @@ export function packTransaction(actions: TestAction[], opts: { expiration?: numb
   w.varuint32(0);
   return w.finish();
 }
+
+// ── speaking dMemo directly to the worker, bypassing the Vault facade ─────────────────────────
+import { VaultChannel, encodeMessage, decodeResponse, VaultError, limits, type DmemoOp, type DmemoResults, type VerifierRegistration } from '../../skv/index.js';
+
+export class RawVault {
+  readonly channel: VaultChannel;
+  registration: VerifierRegistration | null = null;
+
+  constructor(home: string, opts: { autoLockMs?: number; assertionMaxTtlMs?: number } = {}) {
+    this.channel = new VaultChannel({
+      home, autoLockMs: opts.autoLockMs ?? limits.DEFAULT_AUTO_LOCK_MS, assertionMaxTtlMs: opts.assertionMaxTtlMs ?? limits.DEFAULT_ASSERTION_TTL_MS,
+      backoffBaseMs: 100, insecureTestKdf: true,
+    });
+  }
+
+  async call<O extends DmemoOp>(op: O, fields: Record<string, unknown> = {}): Promise<DmemoResults[O]> {
+    return decodeResponse(await this.channel.call(encodeMessage({ v: 1, op, ...fields })), op);
+  }
+
+  /** The error code of a call, or 'OK'. */
+  async code(op: DmemoOp, fields: Record<string, unknown> = {}): Promise<string> {
+    try { await this.call(op, fields); return 'OK'; } catch (err) {
+      if (err instanceof VaultError) return err.code;
+      throw err;
+    }
+  }
+
+  async unlock(create = true): Promise<void> {
+    const r = await this.call('unlock', { passphrase: PASS, create });
+    this.registration = r.verifier;
+  }
+
+  close(): Promise<void> { return this.channel.close(); }
+}

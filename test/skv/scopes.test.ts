@@ -1,0 +1,109 @@
+// Per-app signing grants enforced inside the vault: chain ids, contracts, actions, per-transaction
+// and per-day token caps. Checked through the facade and by speaking dMemo to the worker directly
+// with valid assertions — a compromised host gets no signature outside the grant.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { signingDigest } from '../../abi/antelope/index.js';
+import { VaultError, mintAssertion, grantDigest, type SigningGrant } from '../../skv/index.js';
+import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, OTHER_CHAIN, RawVault, type TestAction } from './helpers.js';
+
+const GRANT: SigningGrant = {
+  app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'], 'dpay.memo': ['*'] },
+  maxAmountPerTx: '100.0000 RSN', maxAmountPerDay: '150.0000 RSN',
+};
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try { await p; return 'OK'; } catch (err) { if (err instanceof VaultError) return err.code; throw err; }
+}
+
+test('facade: inside the grant signs; outside is SCOPE_DENIED even though the verifier approved', async () => {
+  const home = tempHome();
+  try {
+    const { vault, pub } = await openTestVault(home);
+    await vault.setGrant(GRANT);
+    const sign = (actions: TestAction[], o: { app?: string; chain?: string; cfa?: TestAction[] } = {}) =>
+      code(vault.sign({ chainId: o.chain ?? CHAIN_ID, transaction: packTransaction(actions, o.cfa ? { cfa: o.cfa } : {}), keys: [pub], app: o.app ?? 'dpay' }));
+    assert.is(await sign([transfer('10.0000 RSN')]), 'OK');
+    assert.is(await sign([{ account: 'dpay.memo', name: 'anything', actor: 'alice', data: new Uint8Array([1, 2]) }]), 'OK');
+    assert.is(await sign([transfer('10.0000 RSN')], { chain: OTHER_CHAIN }), 'SCOPE_DENIED', 'chain not granted');
+    assert.is(await sign([transfer('10.0000 RSN', 'evil.token')]), 'SCOPE_DENIED', 'contract not granted');
+    assert.is(await sign([{ account: 'dpay.token', name: 'issue', actor: 'alice', data: new Uint8Array(0) }]), 'SCOPE_DENIED', 'action not granted');
+    assert.is(await sign([transfer('100.0001 RSN')]), 'SCOPE_DENIED', 'per-tx cap');
+    assert.is(await sign([transfer('60.0000 RSN'), transfer('60.0000 RSN')]), 'SCOPE_DENIED', 'per-tx cap summed over actions');
+    assert.is(await sign([transfer('1.0000 XYZ')]), 'SCOPE_DENIED', 'other symbol while capped');
+    assert.is(await sign([transfer('1.000 RSN')]), 'SCOPE_DENIED', 'other precision while capped');
+    assert.is(await sign([{ account: 'dpay.token', name: 'transfer', actor: 'alice', data: new Uint8Array([1, 2, 3]) }]), 'SCOPE_DENIED', 'undecodable transfer');
+    assert.is(await sign([transfer('1.0000 RSN')], { cfa: [{ account: 'evil', name: 'x', data: new Uint8Array(0) }] }), 'SCOPE_DENIED', 'context-free actions are checked too');
+    assert.is(await sign([transfer('1.0000 RSN')], { app: 'dsocial' }), 'SCOPE_DENIED', 'no grant → deny by default');
+    assert.is(await sign([transfer('1000.0000 RSN', 'evil.token')], { app: 'user' }), 'OK', 'the user acting directly is not limited by app grants');
+    await vault.close();
+  } finally { removeHome(home); }
+});
+
+test('per-day cap accumulates, survives a restart, and is checked before signing', async () => {
+  const home = tempHome();
+  try {
+    let { vault, pub } = await openTestVault(home);
+    await vault.setGrant(GRANT);
+    const sign = (q: string) => code(vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer(q)]), keys: [pub], app: 'dpay' }));
+    assert.is(await sign('100.0000 RSN'), 'OK');
+    assert.is(await sign('40.0000 RSN'), 'OK');
+    assert.is(await sign('20.0000 RSN'), 'SCOPE_DENIED', '160 > 150 per day');
+    await vault.close();
+    const { Vault } = await import('../../skv/index.js');
+    const { autoApprove, PASS } = await import('./helpers.js');
+    vault = Vault.open({ home, insecureTestKdf: true });
+    await vault.unlock(PASS, { verifier: autoApprove() });
+    assert.is(await sign('20.0000 RSN'), 'SCOPE_DENIED', 'still 140 spent after a restart');
+    assert.is(await sign('10.0000 RSN'), 'OK', 'exactly 150');
+    await vault.close();
+  } finally { removeHome(home); }
+});
+
+test('raw dMemo: a host that mints valid assertions itself still cannot sign outside the grant or widen it unapproved', async () => {
+  const home = tempHome();
+  const raw = new RawVault(home);
+  try {
+    await raw.unlock();
+    const { publicKey } = await raw.call('create_key', {});
+    const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
+    const setGrant = (grant: SigningGrant, digest = grantDigest(grant)) =>
+      raw.code('set_grant', { grant, assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: grant.app, digest }) });
+    assert.is(await setGrant(GRANT), 'OK');
+    assert.is(await raw.code('set_grant', { grant: { ...GRANT, maxAmountPerTx: '1000000.0000 RSN' } }), 'ASSERTION_REQUIRED');
+    assert.is(await setGrant({ ...GRANT, maxAmountPerTx: '1000000.0000 RSN' }, grantDigest(GRANT)), 'ASSERTION_MISMATCH', 'an approval of one grant does not set another');
+    const rawSign = (transaction: Uint8Array, app = 'dpay', chain = chainId) => raw.code('sign', {
+      chainId: chain, transaction, keys: [publicKey], app,
+      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app, digest: signingDigest(chain, transaction).array }),
+    });
+    assert.is(await rawSign(packTransaction([transfer('5.0000 RSN')])), 'OK');
+    assert.is(await rawSign(packTransaction([transfer('500.0000 RSN')])), 'SCOPE_DENIED');
+    assert.is(await rawSign(packTransaction([transfer('5.0000 RSN', 'evil.token')])), 'SCOPE_DENIED');
+    assert.is(await rawSign(packTransaction([transfer('5.0000 RSN')]), 'dpay', new Uint8Array(Buffer.from(OTHER_CHAIN, 'hex'))), 'SCOPE_DENIED');
+    assert.is(await rawSign(packTransaction([transfer('5.0000 RSN')]), 'nogrant'), 'SCOPE_DENIED');
+    const trailing = new Uint8Array([...packTransaction([transfer('5.0000 RSN')]), 0]);
+    assert.is(await rawSign(trailing), 'INVALID_TRANSACTION', 'trailing bytes: what is checked must be what is signed');
+  } finally { await raw.close(); removeHome(home); }
+});
+
+test('grants are validated with messages that name the field', async () => {
+  const home = tempHome();
+  try {
+    const { vault } = await openTestVault(home);
+    const bad = async (g: unknown, re: RegExp) => {
+      try { await vault.setGrant(g as SigningGrant); assert.unreachable(); } catch (err) {
+        assert.is((err as VaultError).code, 'INVALID_ARGUMENT');
+        assert.match((err as Error).message, re);
+      }
+    };
+    await bad({ ...GRANT, chainIds: ['xyz'] }, /chainIds\[0\]/);
+    await bad({ ...GRANT, contracts: { 'NOT A NAME': ['x'] } }, /contracts/);
+    await bad({ ...GRANT, maxAmountPerTx: 'lots' }, /maxAmountPerTx/);
+    await bad({ ...GRANT, maxAmountPerDay: '1.00 EUR' }, /different symbols/);
+    await bad({ ...GRANT, app: 'user' }, /cannot be given a grant/);
+    await bad({ ...GRANT, extra: 1 }, /unknown field/);
+    await vault.close();
+  } finally { removeHome(home); }
+});
+
+test.run();
