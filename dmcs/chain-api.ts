@@ -178,11 +178,12 @@ export class ChainApi {
   getRawAbi(b: Body): unknown {
     const name = nameField(b, 'account_name');
     const a = this.account(name);
-    const abi = a.abi ?? new Uint8Array(0);
+    // eosio without a system contract serves the native actions' ABI, as get_abi does
+    const abi = a.abi ?? (name === 'eosio' ? EOSIO_ABI.toBinary() : new Uint8Array(0));
     return {
       account_name: name,
       code_hash: bytesToHex(a.codeHash),
-      abi_hash: bytesToHex(a.abi ? sha256(abi) : ZERO_HASH),
+      abi_hash: bytesToHex(abi.length ? sha256(abi) : ZERO_HASH),
       abi: Buffer.from(abi).toString('base64'),
     };
   }
@@ -193,7 +194,7 @@ export class ChainApi {
     return {
       account_name: name,
       wasm: Buffer.from(a.code ?? new Uint8Array(0)).toString('base64'),
-      abi: Buffer.from(a.abi ?? new Uint8Array(0)).toString('base64'),
+      abi: Buffer.from(a.abi ?? (name === 'eosio' ? EOSIO_ABI.toBinary() : new Uint8Array(0))).toString('base64'),
     };
   }
 
