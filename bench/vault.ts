@@ -65,7 +65,7 @@ export async function benchVault(opts: { runs: number }): Promise<BenchResult[]>
   try {
     const { publicKey } = await v1.createKey('bench');
     v2 = await openVault(home, false);
-    const listMsg = encodeMessage({ v: 1, op: 'list_keys' }); // answered from memory: the channel's cost
+    const listMsg = encodeMessage({ v: 1, op: 'list_keys' }); // the locked vault answers LOCKED from memory: the channel's cost
     const mainKey = PrivateKey.generate();
     const digests = txs.map((t) => signingDigest(CHAIN_ID, t));
 
