@@ -158,6 +158,8 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
       diagnostics.push({ file: rangeFile ? relative(process.cwd(), rangeFile) || rangeFile : '', ...pos, code: d.code, message: d.message });
     },
   });
+  const noSdk = (): AppBuildError => new AppBuildError(`${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
+  if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
   if (result.error || diagnostics.length > 0) {
     const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
     const detail = lines.length ? lines.join('\n') : `${result.error?.message ?? 'unknown error'}\n${stderr.toString()}`;
@@ -168,9 +170,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   const renamed = renameExports(binary, EXPORT_RENAMES);
   const exported = new Set(listExports(renamed));
   for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
-    if (!exported.has(need)) {
-      throw new AppBuildError(`${join(relative(process.cwd(), appDir), m.source)}: the module does not export '${need}'; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
-    }
+    if (!exported.has(need)) throw noSdk();
   }
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, renamed);
