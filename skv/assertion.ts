@@ -75,7 +75,7 @@ export class NonceLedger {
   spend(nonce: Uint8Array, expiresAt: number, now: number): boolean {
     const key = Buffer.from(nonce).toString('hex');
     if (this.spent.has(key)) return false;
-    if (this.spent.size >= MAX_REMEMBERED_NONCES) this.prune(now);
+    if ((this.spent.size & 1023) === 1023 || this.spent.size >= MAX_REMEMBERED_NONCES) this.prune(now);
     if (this.spent.size >= MAX_REMEMBERED_NONCES) {
       throw new VaultError('ASSERTION_INVALID', `more than ${MAX_REMEMBERED_NONCES} live assertions; wait a minute and try again`);
     }

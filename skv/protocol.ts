@@ -70,6 +70,9 @@ export interface StatusResult {
   failures: number;
   retryAfterMs: number;
   grants?: string[];
+  /** When and why this worker last locked: `request`, `unlock` (re-unlocked), `idle-timer` or `idle-at-request`. */
+  lastLockAt?: number;
+  lastLockReason?: 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
 }
 export interface SignResult {
   signatures: string[];

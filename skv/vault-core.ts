@@ -44,6 +44,9 @@ interface Unlocked {
 
 const ZERO32 = new Uint8Array(32);
 
+/** Why the vault last locked: told to, re-unlocked, or idle (seen by the timer or at a request). */
+export type LockReason = 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
+
 export function exportDigest(publicKey: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(TAG_EXPORT_DIGEST).update('\0').update(PublicKey.from(publicKey).toString()).digest());
 }
@@ -67,6 +70,7 @@ export class VaultCore {
   private readonly nonces = new NonceLedger();
   private state: Unlocked | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lastLock: { at: number; reason: LockReason } | null = null;
 
   constructor(private readonly config: VaultConfig) {
     this.paths = vaultPaths(config.home);
@@ -100,7 +104,7 @@ export class VaultCore {
 
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
   private enforceAutoLock(now: number): void {
-    if (this.state && now - this.state.lastActivity >= this.config.autoLockMs) this.lock();
+    if (this.state && now - this.state.lastActivity >= this.config.autoLockMs) this.lock('idle-at-request');
   }
 
   private requireUnlocked(op: string, now: number): Unlocked {
@@ -118,15 +122,16 @@ export class VaultCore {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.state) return;
-      if (Date.now() - this.state.lastActivity >= this.config.autoLockMs) this.lock();
+      if (Date.now() - this.state.lastActivity >= this.config.autoLockMs) this.lock('idle-timer');
       else this.armTimer();
     }, Math.max(0, due) + 5);
     this.timer.unref();
   }
 
-  lock(): void {
+  lock(reason: LockReason = 'request'): void {
     const s = this.state;
     this.state = null;
+    if (s) this.lastLock = { at: Date.now(), reason };
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     this.nonces.clear();
     if (!s) return;
@@ -147,6 +152,7 @@ export class VaultCore {
       unlocked: this.state !== null, keystore: 'missing', autoLockMs: this.config.autoLockMs,
       failures: bo.failures, retryAfterMs: Math.max(0, bo.nextAllowedAt - now),
     };
+    if (this.lastLock) { out.lastLockAt = this.lastLock.at; out.lastLockReason = this.lastLock.reason; }
     if (this.state) {
       out.keystore = 'present';
       out.formatVersion = this.state.parsed.body.version;
@@ -166,7 +172,7 @@ export class VaultCore {
   }
 
   private async unlock(req: UnlockRequest, now: number): Promise<DmemoResults['unlock']> {
-    this.lock(); // a new unlock is a new session: earlier verifier secret and assertions die here
+    this.lock('unlock'); // a new unlock is a new session: earlier verifier secret and assertions die here
     ensureVaultDir(this.paths);
     let parsed = await this.loadParsed();
     let created = false;

@@ -17,7 +17,9 @@ test('the timer locks an idle vault; requests then get LOCKED until unlocked aga
     await sleep(250);
     assert.is((await vault.status()).unlocked, true, 'activity 250 ms ago: still unlocked');
     await sleep(450);
-    assert.is((await vault.status()).unlocked, false, 'idle past autoLockMs: locked');
+    const st = await vault.status();
+    assert.is(st.unlocked, false, 'idle past autoLockMs: locked');
+    assert.is(st.lastLockReason, 'idle-timer', 'the timer inside the worker locked it, not this request');
     try {
       await vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [pub] });
       assert.unreachable('signed while locked');
@@ -57,6 +59,8 @@ test('wall clock: a request after the deadline finds the vault locked even befor
     } catch (err) {
       assert.is((err as VaultError).code, 'LOCKED');
     }
+    const st = (await core.handle({ v: 1, op: 'status' })) as { lastLockReason?: string };
+    assert.is(st.lastLockReason, 'idle-at-request');
     Date.now = realNow;
     core.lock();
   } finally {
