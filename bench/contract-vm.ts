@@ -1,13 +1,13 @@
 /**
  * Contract execution benchmark: dPay token transfers (the built `build/contracts/dpay` wasm) per
  * second through our contract VM and through @proton/vert on the same wasm and ABI, in the same run.
- * - `contract-vm: transfer (ours)`: `ContractVm.apply` with an in-memory host, action data packed
+ * - `contract-vm.transfer`: `ContractVm.apply` with an in-memory host, action data packed
  *   once (contract execution alone: instantiate, start, apply, intrinsics, table writes);
- * - `contract-vm: transfer + ABI encode (ours)`: the same plus packing the arguments with the ABI
+ * - `contract-vm.transfer+abi-encode`: the same plus packing the arguments with the ABI
  *   each time (closest to what vert's API does per call);
- * - `contract-vm: transfer (vert)`: `token.actions.transfer(...).send()`, vert's own path (it packs
+ * - `contract-vm.transfer.vert`: `token.actions.transfer(...).send()`, vert's own path (it packs
  *   the arguments, builds a transaction and re-instantiates the contract VM per transaction).
- * Target: ours ≥ 3× vert.
+ * - `contract-vm.transfer/vert`: the ratio of the first and third, run by run. Target: ≥ 3.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import vert from '@proton/vert';
@@ -120,11 +120,11 @@ export async function benchContractVm(opts: { runs: number }): Promise<BenchResu
   }
 
   const results = [
-    summarize('contract-vm: dpay transfer (ours)', 'ops/s', ours),
-    summarize('contract-vm: dpay transfer + ABI encode (ours)', 'ops/s', oursEncode),
-    summarize('contract-vm: dpay transfer (@proton/vert)', 'ops/s', vertRates),
+    summarize('contract-vm.transfer', 'ops/s', ours),
+    summarize('contract-vm.transfer+abi-encode', 'ops/s', oursEncode),
+    summarize('contract-vm.transfer.vert', 'ops/s', vertRates),
   ];
   const ratio = ours.map((v, i) => v / vertRates[i]!);
-  results.push(summarize('contract-vm: ours / vert (same run)', 'x', ratio));
+  results.push(summarize('contract-vm.transfer/vert', 'x', ratio));
   return results;
 }
