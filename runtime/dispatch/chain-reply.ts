@@ -31,7 +31,7 @@ export function antelopeErrorFrom(dmcs: string, body: unknown, status?: number):
   const first = details.find((d) => d.message)?.message;
   return DmcsError.rejected(dmcs, e.name, first ? `${what} (${first})` : what, {
     antelopeCode: typeof e.code === 'number' ? e.code : undefined,
-    details,
+    antelopeDetails: details,
     status,
   });
 }

@@ -35,7 +35,7 @@ export interface DmcsErrorOptions {
   /** Antelope numeric exception code, e.g. 3040008. */
   antelopeCode?: number;
   /** Antelope's `error.details`. */
-  details?: AntelopeErrorDetail[];
+  antelopeDetails?: AntelopeErrorDetail[];
   /** HTTP status, when the error came over HTTP. */
   status?: number;
   /** Which DMCS (registry name or URL) the error concerns. */
@@ -48,7 +48,8 @@ export class DmcsError extends Error {
   readonly code: DmcsErrorCode;
   readonly antelopeName: string | undefined;
   readonly antelopeCode: number | undefined;
-  readonly details: AntelopeErrorDetail[];
+  /** Antelope's `error.details` (named so test runners do not mistake it for an assertion diff). */
+  readonly antelopeDetails: AntelopeErrorDetail[];
   readonly status: number | undefined;
   readonly dmcs: string | undefined;
 
@@ -57,7 +58,7 @@ export class DmcsError extends Error {
     this.code = code;
     this.antelopeName = opts.antelopeName;
     this.antelopeCode = opts.antelopeCode;
-    this.details = opts.details ?? [];
+    this.antelopeDetails = opts.antelopeDetails ?? [];
     this.status = opts.status;
     this.dmcs = opts.dmcs;
   }
@@ -85,7 +86,7 @@ export class DmcsError extends Error {
       message: this.message,
       ...(this.antelopeName ? { antelopeName: this.antelopeName } : {}),
       ...(this.antelopeCode !== undefined ? { antelopeCode: this.antelopeCode } : {}),
-      ...(this.details.length ? { details: this.details } : {}),
+      ...(this.antelopeDetails.length ? { details: this.antelopeDetails } : {}),
     };
   }
 }

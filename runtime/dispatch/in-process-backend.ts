@@ -16,16 +16,17 @@ import type {
 } from './dmcs-backend.js';
 import { antelopeErrorFrom, checkChainInfo, checkObject, checkPushResult, checkTableRows } from './chain-reply.js';
 
-/** The subset of the embedded node this adapter calls; every method is optional. */
+/** The subset of the embedded node this adapter calls; every method is optional. Request bodies
+ * are plain JSON records, as the node's chain API takes them. */
 export interface InProcessNode {
   getInfo?(): unknown;
   getAccount?(accountName: string): unknown;
-  getTableRows?(query: TableRowsQuery): unknown;
+  getTableRows?(query: Record<string, unknown>): unknown;
   getBlock?(blockNumOrId: number | string): unknown;
   getBlockInfo?(blockNum: number): unknown;
   getAbi?(accountName: string): unknown;
   getRawAbi?(accountName: string): unknown;
-  pushTransaction?(body: PushTransactionBody): unknown;
+  pushTransaction?(body: Record<string, unknown>): unknown;
 }
 
 const STOPPED_CODES = new Set(['NODE_STOPPED', 'NODE_CLOSED', 'CLOSED']);
