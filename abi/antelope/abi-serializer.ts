@@ -336,8 +336,9 @@ export class AbiSerializer {
     }
     for (const f of s.fields) {
       let codec: TypeCodec;
-      try { codec = this.build(f.type, new Set()); } catch (e) { throw located(e, `${name}.${f.name}`); }
-      fields.push({ name: f.name, codec, extension: f.type.endsWith('$') });
+      const extension = f.type.endsWith('$');
+      try { codec = this.build(extension ? f.type.slice(0, -1) : f.type, new Set()); } catch (e) { throw located(e, `${name}.${f.name}`); }
+      fields.push({ name: f.name, codec, extension });
     }
     return fields;
   }
