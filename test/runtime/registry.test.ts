@@ -1,0 +1,90 @@
+// Installing, listing and loading apps under $PEEROS_HOME; running the stock apps when they are built.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostError, type Host } from '../../runtime/index.js';
+import { pack } from '../../abi/boundary.js';
+import * as M from '../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp, quietHost, grantAll } from './helpers.js';
+
+const home = tempHome('registry');
+let host: Host;
+test.before(() => {
+  host = quietHost(home);
+});
+
+const code = async (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: HostError) => e.code);
+
+test('install copies manifest and module and records the grants', async () => {
+  const dir = writeApp(home, 'alpha', M.appModule({ result: pack(1) }), { capabilities: { log: {} } });
+  const r = await host.install(dir, grantAll);
+  assert.is(r.name, 'alpha');
+  const appDir = join(home, 'apps', 'alpha');
+  assert.ok(existsSync(join(appDir, 'app.wasm')));
+  assert.ok(existsSync(join(appDir, 'peeros.json')));
+  const record = JSON.parse(readFileSync(join(appDir, 'install.json'), 'utf8'));
+  assert.equal(record.grants, { log: {} });
+  assert.is(record.sha256.length, 64);
+  assert.is(await host.run('alpha', 'go'), 1);
+});
+
+test('the grant callback sees the requested scopes; declining installs nothing', async () => {
+  let seen: unknown;
+  const dir = writeApp(home, 'beta', M.appModule(), { capabilities: { storage: { prefixes: ['b/'], maxBytes: 10 } } });
+  assert.is(await code(host.install(dir, { grant: (caps) => { seen = caps; return false; } })), 'NOT_GRANTED');
+  assert.equal(seen, { storage: { prefixes: ['b/'], maxBytes: 10 } });
+  assert.is(await code(host.install(dir)), 'NOT_GRANTED');
+  assert.not.ok(existsSync(join(home, 'apps', 'beta')));
+});
+
+test('list shows installed apps sorted with their capabilities and commands', async () => {
+  await host.install(writeApp(home, 'aardvark', M.appModule()), grantAll);
+  const apps = await host.list();
+  assert.equal(apps.map((a) => a.name), ['aardvark', 'alpha']);
+  assert.equal(apps[1]!.capabilities, ['log']);
+  assert.equal(apps[1]!.commands, ['go']);
+});
+
+test('unknown apps, path tricks and unlisted commands are typed errors', async () => {
+  assert.is(await code(host.run('nope', 'go')), 'UNKNOWN_APP');
+  assert.is(await code(host.run('../apps/alpha', 'go')), 'UNKNOWN_APP');
+  assert.is(await code(host.run('alpha', 'stop')), 'UNKNOWN_COMMAND');
+});
+
+test('a tampered module is refused at load (sha256 recorded at install)', async () => {
+  await host.install(writeApp(home, 'gamma', M.appModule()), grantAll);
+  writeFileSync(join(home, 'apps', 'gamma', 'app.wasm'), M.appModule({ result: pack('evil') }));
+  assert.is(await code(host.run('gamma', 'go')), 'INVALID_MODULE');
+});
+
+test('a missing entry module says to build first', async () => {
+  const dir = writeApp(home, 'delta', M.appModule(), { entry: 'build/missing.wasm' });
+  const e = await host.install(dir, grantAll).catch((x: HostError) => x);
+  assert.is((e as HostError).code, 'MANIFEST_INVALID');
+  assert.match((e as Error).message, /peeros app build/);
+});
+
+test('reinstalling replaces the module; the next run uses the new one', async () => {
+  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), grantAll);
+  assert.is(await host.run('alpha', 'go'), 2);
+});
+
+test('stock apps: calculator and notes run (when built), notes persist across hosts', async () => {
+  if (!existsSync('apps/calculator/build/calculator.wasm') || !existsSync('apps/notes/build/notes.wasm')) return;
+  await host.install('apps/calculator', grantAll);
+  await host.install('apps/notes', grantAll);
+  assert.is(await host.run('calculator', 'eval', { expr: '(1 + 2) * 3' }), '9');
+  assert.is(await code(host.run('calculator', 'div', { a: 1, b: 0 })), 'APP_ERROR');
+  const note = (await host.run('notes', 'create', { title: 'kept', body: 'across restarts' })) as { id: string };
+  await host.close();
+  host = quietHost(home);
+  const got = (await host.run('notes', 'get', { id: note.id })) as { title: string };
+  assert.is(got.title, 'kept');
+});
+
+test.after(async () => {
+  await host.close();
+  cleanup(home);
+});
+test.run();
