@@ -1,0 +1,96 @@
+// Inline actions under eosio.code, the inline depth limit, multisig and eosio.any links, with a
+// tiny contract written in WebAssembly text.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Action, Serializer, Bytes } from '@wharfkit/antelope';
+import { Name } from '../../abi/antelope/index.js';
+import { wat } from './vm/wat.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode } from './helpers.js';
+
+const relay = testKey('relay');
+const k1 = testKey('multi1');
+const k2 = testKey('multi2');
+let dn: DevNode;
+
+const i64 = (n: string) => BigInt.asIntN(64, Name.from(n).value).toString();
+const bytesLit = (b: Uint8Array) => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
+const packed = (name: string) => Serializer.encode({ object: Action.from({ account: 'relay', name, authorization: [{ actor: 'relay', permission: 'active' }], data: '' }) }).array;
+
+function relayWasm(): Uint8Array {
+  const noop = packed('noop');
+  const loop = packed('loop');
+  return wat(`(module
+    (import "env" "send_inline" (func $send_inline (param i32 i32)))
+    (import "env" "prints_l" (func $prints_l (param i32 i32)))
+    (memory 1)
+    (data (i32.const 1024) "${bytesLit(noop)}")
+    (data (i32.const 2048) "${bytesLit(loop)}")
+    (data (i32.const 3072) "ok")
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
+      (if (i64.eq (local.get $a) (i64.const ${i64('go')})) (then (call $send_inline (i32.const 1024) (i32.const ${noop.length}))))
+      (if (i64.eq (local.get $a) (i64.const ${i64('loop')})) (then (call $send_inline (i32.const 2048) (i32.const ${loop.length}))))
+      (if (i64.eq (local.get $a) (i64.const ${i64('noop')})) (then (call $prints_l (i32.const 3072) (i32.const 2))))))`);
+}
+
+test.before(async () => {
+  dn = await startDevNode();
+  await transact(dn.client, [newAccountAction('relay', String(relay.toPublic()))]);
+  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'relay@active', data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(relayWasm()).hexString } }], { keys: [relay] });
+});
+test.after(async () => { await dn.close(); });
+
+test('an inline action without eosio.code in the sender\'s permission is unsatisfied_authorization', async () => {
+  assert.is(await errorName(transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] })), 'unsatisfied_authorization');
+});
+
+test('with relay@eosio.code in active, the inline action runs after its parent', async () => {
+  await transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'relay@active', data: {
+    account: 'relay', permission: 'active', parent: 'owner',
+    auth: { threshold: 1, keys: [{ key: String(relay.toPublic()), weight: 1 }], accounts: [{ permission: { actor: 'relay', permission: 'eosio.code' }, weight: 1 }], waits: [] },
+  } }], { keys: [relay] });
+  const res = await transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] });
+  const traces = res.processed.action_traces as Array<{ act: { name: string }; console: string; creator_action_ordinal: number }>;
+  assert.equal(traces.map((t) => t.act.name), ['go', 'noop']);
+  assert.is(traces[1]!.console, 'ok');
+  assert.is(traces[1]!.creator_action_ordinal, 1);
+});
+
+test('inline actions deeper than 4 levels are refused and nothing is kept', async () => {
+  const err = await errorName(transact(dn.client, [{ account: 'relay', name: 'loop', authorization: 'relay@active', data: '' }], { keys: [relay] }));
+  assert.is(err, 'transaction_exception');
+});
+
+test('multisig: a 2-of-2 account needs both signatures', async () => {
+  const [a, b] = [String(k1.toPublic()), String(k2.toPublic())].sort();
+  const auth = { threshold: 2, keys: [{ key: a, weight: 1 }, { key: b, weight: 1 }], accounts: [], waits: [] };
+  await transact(dn.client, [{ account: 'eosio', name: 'newaccount', authorization: 'eosio@active', data: { creator: 'eosio', name: 'twokeys', owner: auth, active: auth } }]);
+  const act = { account: 'eosio', name: 'setabi', authorization: 'twokeys@active', data: { account: 'twokeys', abi: '' } };
+  assert.is(await errorName(transact(dn.client, [act], { keys: [k1] })), 'unsatisfied_authorization');
+  const ok = await transact(dn.client, [act], { keys: [k1, k2] });
+  assert.ok(ok.transaction_id);
+});
+
+test('linkauth to eosio.any lets any permission of the account authorize the action', async () => {
+  const low = testKey('low');
+  await transact(dn.client, [newAccountAction('anyuser', String(relay.toPublic()))]);
+  await transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'anyuser@active', data: { account: 'anyuser', permission: 'low', parent: 'active', auth: keyAuth(String(low.toPublic())) } }], { keys: [relay] });
+  const act = { account: 'relay', name: 'noop', authorization: 'anyuser@low', data: '' };
+  assert.is(await errorName(transact(dn.client, [act], { keys: [low] })), 'irrelevant_auth_exception');
+  await transact(dn.client, [{ account: 'eosio', name: 'linkauth', authorization: 'anyuser@active', data: { account: 'anyuser', code: 'relay', type: 'noop', requirement: 'eosio.any' } }], { keys: [relay] });
+  const ok = await transact(dn.client, [act], { keys: [low] });
+  assert.ok(ok.transaction_id);
+});
+
+test('setcode with an unknown import is refused naming it', async () => {
+  const bad = wat(`(module (import "env" "no_such_intrinsic" (func (param i32))) (func (export "apply") (param i64 i64 i64)))`);
+  try {
+    await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'relay@active', data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(bad).hexString } }], { keys: [relay] });
+    assert.unreachable();
+  } catch (e) {
+    const err = e as { error?: { name: string; details: Array<{ message: string }> } };
+    assert.ok(err.error, String(e));
+    assert.match(err.error!.details[0]!.message, /no_such_intrinsic/);
+  }
+});
+
+test.run();
