@@ -40,6 +40,9 @@ export interface DmcsErrorOptions {
   status?: number;
   /** Which DMCS (registry name or URL) the error concerns. */
   dmcs?: string;
+  /** For `UNREACHABLE`: true when the request certainly never reached the DMCS (connection
+   * refused, name not resolved), so a push cannot have executed. */
+  notDelivered?: boolean;
   cause?: unknown;
 }
 
@@ -52,6 +55,8 @@ export class DmcsError extends Error {
   readonly antelopeDetails: AntelopeErrorDetail[];
   readonly status: number | undefined;
   readonly dmcs: string | undefined;
+  /** True when the request certainly never reached the DMCS (see `DmcsErrorOptions`). */
+  readonly notDelivered: boolean;
 
   constructor(code: DmcsErrorCode, message: string, opts: DmcsErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -61,10 +66,11 @@ export class DmcsError extends Error {
     this.antelopeDetails = opts.antelopeDetails ?? [];
     this.status = opts.status;
     this.dmcs = opts.dmcs;
+    this.notDelivered = opts.notDelivered === true;
   }
 
-  static unreachable(dmcs: string, why: string, cause?: unknown, status?: number): DmcsError {
-    return new DmcsError('UNREACHABLE', `DMCS ${dmcs} is unreachable: ${why}`, { dmcs, cause, status });
+  static unreachable(dmcs: string, why: string, cause?: unknown, status?: number, notDelivered = false): DmcsError {
+    return new DmcsError('UNREACHABLE', `DMCS ${dmcs} is unreachable: ${why}`, { dmcs, cause, status, notDelivered });
   }
 
   static rejected(dmcs: string, antelopeName: string, message: string, opts: DmcsErrorOptions = {}): DmcsError {

@@ -15,6 +15,9 @@ import type {
 import { antelopeErrorFrom, checkChainInfo, checkObject, checkPushResult, checkTableRows } from './chain-reply.js';
 import { MAX_REPLY_BYTES, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
 
+/** Connection failures that happen before a single byte of the request is sent. */
+const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export interface HttpBackendOptions {
   /** Registry name or any label for messages; defaults to the URL. */
   label?: string;
@@ -105,7 +108,9 @@ export class HttpBackend implements DmcsBackend {
         signal,
       });
     } catch (err) {
-      throw DmcsError.unreachable(this.label, describeFetchFailure(err, this.#timeoutMs), err);
+      const code = (err as { cause?: { code?: string } })?.cause?.code;
+      throw DmcsError.unreachable(this.label, describeFetchFailure(err, this.#timeoutMs), err, undefined,
+        code !== undefined && NOT_DELIVERED_CODES.has(code));
     }
     let text: string;
     try {

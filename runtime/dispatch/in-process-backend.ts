@@ -94,7 +94,7 @@ export function fromNodeError(label: string, err: unknown): DmcsError {
   const e = err as { code?: unknown; antelopeCode?: unknown; name?: unknown; message?: unknown; json?: unknown; details?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (typeof e?.code === 'string' && STOPPED_CODES.has(e.code)) {
-    return DmcsError.unreachable(label, `the embedded node is stopped (${message})`, err);
+    return DmcsError.unreachable(label, `the embedded node is stopped (${message})`, err, undefined, true);
   }
   if (e && typeof e.json === 'object') {
     const fromJson = antelopeErrorFrom(label, e.json);

@@ -42,6 +42,8 @@ export interface EnqueueOptions {
   app: string;
   /** Registry name of the DMCS; omitted means the default at flush time. */
   dmcs?: string | null;
+  /** The transaction was already pushed once without an answer (it may have executed). */
+  uncertain?: boolean;
 }
 
 /** Finds the backend an entry goes to (the dispatcher's routing, or one backend in tests). */
@@ -166,7 +168,7 @@ export class OfflineQueue {
       updatedAt: at,
       attempts: 0,
       status: 'pending',
-      uncertain: false,
+      uncertain: opts.uncertain === true,
     };
     await this.#put(entry);
     return { ...entry };
@@ -271,9 +273,11 @@ export class OfflineQueue {
 
     for (const e of order().filter((x) => x.status === 'pending')) {
       if (this.#closed) break;
-      const backend = await resolve({ ...e });
+      const backend = await this.#resolveFor(e, resolve);
+      if (!backend) { report.waiting.push(e.id); continue; }
       if (down.has(backend)) { report.waiting.push(e.id); continue; }
       if (this.#isExpired(e)) { await this.#update(e, { status: 'expired' }); report.expired.push(e.id); continue; }
+      const wasUncertain = e.uncertain;
       // Record the attempt first: if we crash mid-push, the restart knows it may have executed.
       await this.#update(e, { attempts: e.attempts + 1, uncertain: true });
       try {
@@ -300,8 +304,10 @@ export class OfflineQueue {
             report.failed.push(e.id);
           }
         } else {
-          // Unreachable, a reply we cannot trust, or a chain mismatch: keep it pending and uncertain.
-          await this.#update(e, { error: errorOf(err) });
+          // Unreachable, a reply we cannot trust, or a chain mismatch: keep it pending; uncertain
+          // unless the request certainly never left (connection refused).
+          const delivered = !(err instanceof DmcsError && err.notDelivered);
+          await this.#update(e, { error: errorOf(err), uncertain: wasUncertain || delivered });
           down.add(backend);
           report.unreachable = true;
           report.waiting.push(e.id);
@@ -311,8 +317,8 @@ export class OfflineQueue {
 
     for (const e of order().filter((x) => x.status === 'sent')) {
       if (this.#closed) break;
-      const backend = await resolve({ ...e });
-      if (down.has(backend)) { report.waiting.push(e.id); continue; }
+      const backend = await this.#resolveFor(e, resolve);
+      if (!backend || down.has(backend)) { report.waiting.push(e.id); continue; }
       try {
         const outcome = await this.#confirm(e, backend);
         if (outcome === 'done') report.done.push(e.id);
@@ -354,12 +360,24 @@ export class OfflineQueue {
         return typeof trx === 'string' ? trx : isRecord(trx) && typeof trx.id === 'string' ? trx.id : '';
       });
       if (!ids.includes(e.id)) {
-        await this.#update(e, { status: 'pending', note: `not found in block ${e.ackBlockNum}; will push again` });
+        // It may still land in a later block: uncertain until the node answers a push again.
+        await this.#update(e, { status: 'pending', uncertain: true, note: `not found in block ${e.ackBlockNum}; will push again` });
         return 'waiting';
       }
     }
     await this.#update(e, { status: 'done', note: `in block ${e.ackBlockNum}` });
     return 'done';
+  }
+
+  /** The entry's backend, or undefined (with the reason recorded) when it cannot be routed, e.g.
+   * its DMCS was removed from the registry: that entry waits, the others go on. */
+  async #resolveFor(e: QueueEntry, resolve: BackendResolver): Promise<DmcsBackend | undefined> {
+    try {
+      return await resolve({ ...e });
+    } catch (err) {
+      await this.#update(e, { error: errorOf(err) });
+      return undefined;
+    }
   }
 
   #isExpired(e: QueueEntry): boolean {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpBackend } from '../../runtime/dispatch/index.js';
 import {
-  OfflineQueue, QueueFlusher, Backoff, QueueError, createResigner, inspectSignedTransaction, encodeFrame, scanLog, LOG_MAGIC,
+  OfflineQueue, QueueFlusher, Backoff, QueueError, TransactionSubmitter, createResigner, inspectSignedTransaction, encodeFrame, scanLog, LOG_MAGIC,
   type FlushReport,
 } from '../../runtime/offline-queue/index.js';
 import { Signature, signingDigest, PackedTransaction } from '../../abi/antelope/index.js';
@@ -345,6 +345,65 @@ test('compaction keeps the log short and every live entry', async () => {
   assert.ok(q2.list().every((e) => e.status === 'done'));
   assert.ok(size < 100 * 2 * 1200, `log compacted (${size} bytes)`);
   await q2.close();
+});
+
+test('a refused connection never delivered the push: not uncertain (re-signing stays allowed)', async () => {
+  const q = await OfflineQueue.open({ home: fresh() });
+  const { id } = await q.enqueue(tx(), { app: 'dpay' });
+  await chain.stop();
+  try {
+    const r = await q.flush(() => new HttpBackend(chain.url));
+    assert.is(r.unreachable, true);
+    assert.match(q.get(id).error!.message, /ECONNREFUSED/);
+    assert.is(q.get(id).uncertain, false);
+    assert.is(q.get(id).attempts, 1);
+  } finally {
+    await chain.start();
+  }
+  await q.close();
+});
+
+test('an entry whose DMCS cannot be resolved waits with the reason; the others go on', async () => {
+  const q = await OfflineQueue.open({ home: fresh() });
+  const a = await q.enqueue(tx(), { app: 'dpay', dmcs: 'gone' });
+  const b = await q.enqueue(tx(), { app: 'dpay' });
+  const r = await q.flush((e) => {
+    if (e.dmcs === 'gone') throw new Error("no DMCS named 'gone'");
+    return backend;
+  });
+  assert.equal(r.waiting, [a.id]);
+  assert.equal(r.done, [b.id]);
+  assert.match(q.get(a.id).error!.message, /no DMCS named 'gone'/);
+  assert.is(q.get(a.id).attempts, 0);
+  await q.close();
+});
+
+test('submit: sent when reachable; queued (fsynced) when not; a refusal is the answer, not queued', async () => {
+  const q = await OfflineQueue.open({ home: fresh() });
+  const queued: string[] = [];
+  const s = new TransactionSubmitter({ backendFor: () => backend, queue: q, onQueued: (e) => queued.push(e.id) });
+  const ok = await s.submit(tx(), { app: 'dpay' });
+  assert.is(ok.status, 'sent');
+  assert.is(chain.executions.get(ok.transactionId), 1);
+  assert.is(q.list().length, 0);
+
+  chain.down('reset');
+  const later = await s.submit(tx(), { app: 'dpay', dmcs: 'local' });
+  assert.is(later.status, 'queued');
+  assert.equal(queued, [later.transactionId]);
+  const e = q.get(later.transactionId);
+  assert.is(e.dmcs, 'local');
+  assert.is(e.uncertain, true, 'a reset connection may have delivered it');
+  chain.up();
+
+  const refused = tx();
+  chain.rejectOnce.set(inspectSignedTransaction(refused).id, 'unsatisfied_authorization');
+  const err = (await s.submit(refused, { app: 'dpay' }).catch((x: unknown) => x)) as { antelopeName?: string };
+  assert.is(err.antelopeName, 'unsatisfied_authorization');
+  assert.is(q.list().length, 1);
+  const r = await q.flush(() => backend);
+  assert.equal(r.done, [later.transactionId]);
+  await q.close();
 });
 
 test('backoff doubles up to the maximum, with jitter in [0.5, 1]', () => {
