@@ -129,11 +129,22 @@ export class PackedTransaction {
     return out;
   }
 
-  /** Transaction id: sha256 of the uncompressed serialized transaction. */
-  get id(): Checksum256 { return new Checksum256(sha256(this.rawTransaction)); }
+  /**
+   * Transaction id. Like Leap, the id is the hash of the transaction re-serialized after decoding,
+   * so a packed_trx with a non-minimal varuint still gets the id every node computes.
+   */
+  get id(): Checksum256 { return new Checksum256(sha256(this.canonicalTransaction())); }
 
+  /** The digest the signatures must cover (re-serialized transaction and context-free data). */
   signingDigest(chainId: Checksum256Type): Checksum256 {
-    return signingDigest(chainId, this.rawTransaction, this.rawContextFreeData);
+    const cfd = this.getContextFreeData();
+    return signingDigest(chainId, this.canonicalTransaction(), cfd.length ? packContextFreeData(cfd) : undefined);
+  }
+
+  private canonicalTransaction(): Uint8Array {
+    const raw = this.rawTransaction;
+    const again = Transaction.fromBinary(raw).toBinary();
+    return again;
   }
 
   encode(w: BinaryWriter): void {

@@ -196,6 +196,13 @@ test('packed transactions: none and zlib, signatures, binary and JSON forms, inf
     assert.equal(PackedTransaction.from({ ...json, compression: c === 'zlib' ? 1 : 0 }).toJSON(), json);
   }
   assert.is(err(() => PackedTransaction.from({ packed_trx: '00', compression: 'gzip' as never })).code, 'COMPRESSION');
+  // a non-minimal varuint (max_net_usage_words = 0 as 80 00) decodes; the id is that of the
+  // re-serialized transaction, as Leap computes it
+  const raw = trx.toBinary();
+  const padded = new Uint8Array([...raw.subarray(0, 10), 0x80, 0x00, ...raw.subarray(11)]);
+  const odd = PackedTransaction.from({ packed_trx: padded });
+  assert.is(odd.id.toString(), trx.id.toString());
+  assert.is(odd.signingDigest(chainId).toString(), trx.signingDigest(chainId).toString());
   const bomb = deflateSync(Buffer.alloc(MAX_DECOMPRESSED_SIZE + 1024));
   const p = PackedTransaction.from({ packed_trx: new Uint8Array(bomb), compression: 'zlib' });
   assert.is(err(() => p.getTransaction()).code, 'COMPRESSION');
