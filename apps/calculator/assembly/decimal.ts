@@ -186,7 +186,7 @@ export function div(a: Decimal, b: Decimal): Decimal {
 
 /** Result of parsing a number: the value, or the offset of the first bad character. */
 export class ParsedNumber {
-  constructor(public value: Decimal | null, public end: i32, public error: string) {}
+  constructor(public value: Decimal | null, public end: i32, public error: string, public tooLarge: bool = false) {}
 }
 
 function isDigit(c: i32): bool { return c >= 48 && c <= 57; }
@@ -214,14 +214,16 @@ export function parseNumber(s: string, pos: i32): ParsedNumber {
     let e = 0;
     while (j < s.length && isDigit(s.charCodeAt(j))) {
       e = e * 10 + (s.charCodeAt(j) - 48);
-      if (e > MAX_DIGITS) return new ParsedNumber(null, j, "exponent too large");
+      if (e > MAX_DIGITS) return new ParsedNumber(null, j, "exponent too large", true);
       j++;
     }
     scale += eneg ? e : -e;
     i = j;
   }
-  if (digits.length > MAX_DIGITS) return new ParsedNumber(null, pos, "number has more than " + MAX_DIGITS.toString() + " digits");
+  if (digits.length > MAX_DIGITS) return new ParsedNumber(null, pos, "number has more than " + MAX_DIGITS.toString() + " digits", true);
   let d = trim(digits);
   if (scale < 0) { d = shiftMag(d, -scale); scale = 0; }
-  return new ParsedNumber(new Decimal(false, d, scale).normalize(), i, "");
+  const value = new Decimal(false, d, scale).normalize();
+  if (value.digitCount > MAX_DIGITS) return new ParsedNumber(null, pos, "number has more than " + MAX_DIGITS.toString() + " digits", true);
+  return new ParsedNumber(value, i, "");
 }

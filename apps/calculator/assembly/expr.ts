@@ -106,7 +106,7 @@ class Parser {
     if (c == -1) return this.fail("SYNTAX_ERROR", "unexpected end of expression", this.pos);
     if ((c >= 48 && c <= 57) || c == 46) {
       const p = parseNumber(this.s, this.pos);
-      if (!p.value) return this.fail(p.error.includes("digits") ? "TOO_LARGE" : "SYNTAX_ERROR", p.error, p.end);
+      if (!p.value) return this.fail(p.tooLarge ? "TOO_LARGE" : "SYNTAX_ERROR", p.error, p.end);
       this.pos = p.end;
       return p.value!;
     }
