@@ -87,6 +87,8 @@ export async function benchAntelope(opts: { runs: number }): Promise<BenchResult
   const sigs = digests.map((d) => key.sign(d));
   results.push(rate('antelope.k1_sign_canonical.peeros', (i) => key.sign(digests[i & 63]!), runs, 400));
   results.push(rate('antelope.k1_recover.peeros', (i) => (sigs[i & 63] as Signature).recover(digests[i & 63]!), runs, 400));
+  const pub = key.toPublic();
+  results.push(rate('antelope.k1_verify.peeros', (i) => (sigs[i & 63] as Signature).verify(digests[i & 63]!, pub), runs, 400));
   return results;
 }
 

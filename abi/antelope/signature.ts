@@ -76,9 +76,15 @@ export class Signature {
     if (this.type !== KeyType.K1) throw new AntelopeError('RECOVER_FAILED', `signature: ${op} supports K1 only, got ${keyTypeName(this.type)}`);
   }
 
-  /** The public key that produced this signature over `digest` (32 bytes). */
-  recover(digest: DigestType): PublicKey {
+  /**
+   * The public key that produced this signature over `digest` (32 bytes). With
+   * `requireCanonical`, a signature that fails Leap's `is_canonical` is refused, as nodes do.
+   */
+  recover(digest: DigestType, opts: { requireCanonical?: boolean } = {}): PublicKey {
     this.requireK1('recover');
+    if (opts.requireCanonical && !isCanonical(this.data)) {
+      throw new AntelopeError('RECOVER_FAILED', 'signature: not canonical (r or s has its top bit set or a redundant leading zero byte)');
+    }
     const h = this.data[0]!;
     if (h < 27 || h > 34) throw new AntelopeError('RECOVER_FAILED', `signature: recovery header must be 27..34, got ${h}`);
     const rec = new Uint8Array(SIG_SIZE);

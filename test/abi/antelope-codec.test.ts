@@ -176,6 +176,17 @@ test('signatures: bad headers, wrong keys, R1 and tampered strings', () => {
   const bad = new Signature(KeyType.K1, s.data.slice());
   bad.data[0] = 5;
   assert.is(code(() => bad.recover(d)), 'RECOVER_FAILED');
+  assert.ok(s.recover(d, { requireCanonical: true }).equals(key.toPublic()));
+  // flip s to n - s: still a valid ECDSA signature (high S), recovers with the other parity,
+  // but s now has its top bit set, so a node refuses it
+  const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const sv = BigInt('0x' + bytesToHex(s.data.subarray(33)));
+  const high = new Signature(KeyType.K1, s.data.slice());
+  high.data.set(hexToBytes((n - sv).toString(16).padStart(64, '0')), 33);
+  high.data[0] = 31 + ((s.recid ^ 1) & 3);
+  assert.ok(high.recover(d).equals(key.toPublic()));
+  assert.not.ok(high.isCanonical);
+  assert.is(code(() => high.recover(d, { requireCanonical: true })), 'RECOVER_FAILED');
   assert.not.ok(s.verify(d, PrivateKey.generate().toPublic()));
   const r1 = Signature.from('SIG_R1_K5VEcCFUxF2jptQJUjVhV99PNiBXur6kdz6xuHtqvjqoTnzGqcCkEpD6cuA4q9DPdEHysdXjfksLB5xfkERxBuWxb9QJ8y');
   assert.is(code(() => r1.recover(d)), 'RECOVER_FAILED');
