@@ -15,6 +15,8 @@ export const MAX_TABLE_ELEMENTS = 1024;
 export const MAX_GLOBALS = 1024;
 /** Antelope's `maximum_func_local_bytes` is 8 KiB of locals; we bound the count (≤ 8 KiB / 8 B). */
 export const MAX_FUNCTION_LOCALS = 1024;
+/** Antelope's `max_call_depth`: 250 nested wasm calls, counted by the metering (deterministic, unlike V8's stack). */
+export const MAX_CALL_DEPTH = 250;
 /**
  * CPU budget of one action in metered units (≈ one wasm instruction each, see docs/contract-vm.md).
  * 50 M units is ≈ 50–150 ms of V8 time, the order of Antelope's `max_transaction_cpu_usage` (150 ms).

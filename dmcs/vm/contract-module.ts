@@ -8,8 +8,8 @@
  * - instructions outside the deterministic subset (see cpu-metering.ts);
  * - modules without an exported `apply(i64, i64, i64)`.
  * It returns a rewritten module that the VM can drive: the memory maximum clamped to 33 MiB, the
- * memory exported as `__peeros_memory` (CDT contracts do not export theirs), the gas counter global
- * exported as `__peeros_gas`, every function body metered, and the start function (AssemblyScript
+ * memory exported as `__peeros_memory` (CDT contracts do not export theirs), the gas counter and
+ * call-depth globals exported as `__peeros_gas` and `__peeros_depth`, every function body metered, and the start function (AssemblyScript
  * contracts have one) turned into the export `__peeros_start`, so the VM runs it after instantiation
  * with the memory reachable and the CPU budget set, and every mutable global exported as
  * `__peeros_global_<i>` so the VM can snapshot and restore an instance. Custom sections are dropped.
@@ -23,6 +23,7 @@ import { DEFAULT_CPU_UNITS, MAX_CODE_BYTES, MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_T
 export const EXPORT_MEMORY = '__peeros_memory';
 export const EXPORT_GAS = '__peeros_gas';
 export const EXPORT_START = '__peeros_start';
+export const EXPORT_DEPTH = '__peeros_depth';
 /** Prefix of the exports of the contract's mutable globals (`__peeros_global_<index>`). */
 export const EXPORT_GLOBAL_PREFIX = '__peeros_global_';
 
@@ -165,8 +166,10 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   }
   if (globalCount + 1 > MAX_GLOBALS) throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 1}`);
   const gasGlobal = globalCount; // no global imports are accepted, so defined globals start at 0
-  const globalBody = new WasmWriter().u32(globalCount + 1).bytes(globalEntries)
-    .byte(0x7e).byte(1).byte(0x42).sleb(DEFAULT_CPU_UNITS).byte(0x0b).finish();
+  const depthGlobal = globalCount + 1;
+  const globalBody = new WasmWriter().u32(globalCount + 2).bytes(globalEntries)
+    .byte(0x7e).byte(1).byte(0x42).sleb(DEFAULT_CPU_UNITS).byte(0x0b)
+    .byte(0x7f).byte(1).byte(0x41).byte(0x00).byte(0x0b).finish();
 
   // Exports: `apply` must be there; add ours.
   const exp = get(SECTION.export);
@@ -193,7 +196,8 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   }
   if (!applyFound) throw new ContractError('wasm_serialization_error', 'contract does not export `apply(receiver, code, action)`');
   exportEntries.name(EXPORT_GAS).byte(3).u32(gasGlobal);
-  exportCount++;
+  exportEntries.name(EXPORT_DEPTH).byte(3).u32(depthGlobal);
+  exportCount += 2;
   for (const g of mutableGlobals) { exportEntries.name(EXPORT_GLOBAL_PREFIX + g).byte(3).u32(g); exportCount++; }
   if (hasMemory) { exportEntries.name(EXPORT_MEMORY).byte(2).u32(0); exportCount++; }
   const start = get(SECTION.start);
@@ -206,7 +210,22 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
   }
   const exportBody = new WasmWriter().u32(exportCount).bytes(exportEntries.finish()).finish();
 
-  // Code: meter every body.
+  // Code: meter every body. A body is wrapped in a block yielding the function's results; a
+  // function with several results needs a `[] -> results` type, appended when missing.
+  const extraTypes: FuncType[] = [];
+  const VALTYPE_BYTE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b, funcref: 0x70, externref: 0x6f };
+  const blockTypeOf = (ft: FuncType): Uint8Array => {
+    if (ft.results.length === 0) return new Uint8Array([0x40]);
+    if (ft.results.length === 1) return new Uint8Array([VALTYPE_BYTE[ft.results[0]!]!]);
+    const want: FuncType = { params: [], results: ft.results };
+    let index = types.findIndex((t) => sameType(t, want));
+    if (index < 0) {
+      index = extraTypes.findIndex((t) => sameType(t, want));
+      if (index < 0) { extraTypes.push(want); index = extraTypes.length - 1; }
+      index += types.length;
+    }
+    return new WasmWriter().sleb(index).finish();
+  };
   const code = get(SECTION.code);
   const codeOut = new WasmWriter();
   if (code) {
@@ -215,14 +234,26 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
     codeOut.u32(n);
     for (let i = 0; i < n; i++) {
       const body = r.take(r.u32());
-      const metered = meterFunctionBody(body, gasGlobal, importedFuncs + i);
+      const ti = funcTypes[importedFuncs + i];
+      if (ti === undefined) throw new ContractError('wasm_serialization_error', 'malformed wasm: more function bodies than declared functions');
+      const metered = meterFunctionBody(body, { gasGlobal, depthGlobal, resultBlockType: blockTypeOf(typeAt(ti)), fn: importedFuncs + i });
       codeOut.u32(metered.length).bytes(metered);
     }
+  }
+  let typeBody = get(SECTION.type)?.body;
+  if (extraTypes.length) {
+    const tw = new WasmWriter().u32(types.length + extraTypes.length);
+    if (typeBody) { const tr = new WasmReader(typeBody); tr.u32(); tw.bytes(typeBody.subarray(tr.pos)); }
+    for (const t of extraTypes) {
+      tw.byte(0x60).u32(0).u32(t.results.length);
+      for (const v of t.results) tw.byte(VALTYPE_BYTE[v]!);
+    }
+    typeBody = tw.finish();
   }
 
   const out: Section[] = [];
   const push = (id: number, body: Uint8Array | undefined): void => { if (body) out.push({ id, body }); };
-  push(SECTION.type, get(SECTION.type)?.body);
+  push(SECTION.type, typeBody);
   push(SECTION.import, get(SECTION.import)?.body);
   push(SECTION.function, get(SECTION.function)?.body);
   push(SECTION.table, get(SECTION.table)?.body);

@@ -14,7 +14,8 @@
  *   memory grew is dropped (memory cannot shrink).
  * - Execution is bounded and deterministic: memory by the clamped 33 MiB maximum, CPU by
  *   instruction metering compiled into the module (docs/contract-vm.md); both failures are typed
- *   (`page_memory_error`, `tx_cpu_usage_exceeded`). Traps become `wasm_execution_error`.
+ *   (`page_memory_error`, `tx_cpu_usage_exceeded`); call depth is counted too (≤ 250, Antelope's).
+ *   Traps become `wasm_execution_error`.
  *
  * The VM never rolls anything back: if `apply` throws, the host undoes the action's writes.
  */
@@ -22,9 +23,9 @@ import { createHash } from 'node:crypto';
 import { ContractError } from './contract-error.js';
 import { ApplyContext } from './apply-context.js';
 import { createIntrinsics, type ContextSlot } from './intrinsics.js';
-import { prepareContract, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
+import { prepareContract, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
-import { DEFAULT_CPU_UNITS, MODULE_CACHE_ENTRIES } from './contract-limits.js';
+import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES } from './contract-limits.js';
 
 export { ContractError } from './contract-error.js';
 export type * from './contract-host.js';
@@ -51,6 +52,7 @@ export interface ApplyOptions {
 interface Exports {
   apply: (receiver: bigint, code: bigint, action: bigint) => void;
   [EXPORT_GAS]: WebAssembly.Global;
+  [EXPORT_DEPTH]: WebAssembly.Global;
   [EXPORT_MEMORY]: WebAssembly.Memory;
   [EXPORT_START]?: () => void;
 }
@@ -60,6 +62,7 @@ interface PooledInstance {
   exports: Exports;
   memory: WebAssembly.Memory;
   gas: WebAssembly.Global;
+  depth: WebAssembly.Global;
   globals: WebAssembly.Global[];
   globalValues: unknown[];
   /** Memory bytes right after instantiation (before the start function). */
@@ -110,13 +113,14 @@ export class ContractVm {
     const ex = inst.exports;
     const gas = inst.gas;
     gas.value = BigInt(budget);
+    inst.depth.value = 0;
     const ctx = new ApplyContext(action, host, inst.memory, budget);
     this.slot.ctx = ctx;
     try {
       ex[EXPORT_START]?.();
       ex.apply(action.receiver, action.account, action.name);
     } catch (e) {
-      throw this.trap(e, gas);
+      throw this.trap(e, gas, inst.depth);
     } finally {
       this.slot.ctx = null;
       this.idle.set(compiled, inst);
@@ -145,23 +149,26 @@ export class ContractVm {
     try {
       instance = new WebAssembly.Instance(compiled.module, this.imports);
     } catch (e) {
-      throw this.trap(e, undefined);
+      throw this.trap(e);
     }
     const exports = instance.exports as unknown as Exports;
     const globals = compiled.prepared.mutableGlobals.map((name) => (instance.exports as Record<string, WebAssembly.Global>)[name]!);
     const memory = exports[EXPORT_MEMORY];
     return {
-      exports, memory, gas: exports[EXPORT_GAS], globals,
+      exports, memory, gas: exports[EXPORT_GAS], depth: exports[EXPORT_DEPTH], globals,
       globalValues: globals.map((g) => g.value),
       snapshot: new Uint8Array(memory.buffer).slice(),
     };
   }
 
   /** Maps whatever a run threw to a typed error (host and contract errors pass through). */
-  private trap(e: unknown, gas: WebAssembly.Global | undefined): Error {
+  private trap(e: unknown, gas?: WebAssembly.Global, depth?: WebAssembly.Global): Error {
     if (e instanceof ContractError) return e;
     if (gas && (gas.value as bigint) < 0n) {
       return new ContractError('tx_cpu_usage_exceeded', 'action exceeded its CPU budget (metered wasm instructions)');
+    }
+    if (depth && (depth.value as number) > MAX_CALL_DEPTH) {
+      return new ContractError('wasm_execution_error', `contract exceeded the maximum call depth of ${MAX_CALL_DEPTH}`);
     }
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       return new ContractError('wasm_execution_error', 'contract exceeded the call depth (stack overflow)');

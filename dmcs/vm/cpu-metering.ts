@@ -14,7 +14,7 @@
  */
 import { ContractError } from './contract-error.js';
 import { WasmReader, WasmWriter } from './wasm-binary.js';
-import { MAX_FUNCTION_LOCALS } from './contract-limits.js';
+import { MAX_CALL_DEPTH, MAX_FUNCTION_LOCALS } from './contract-limits.js';
 
 function unsupported(what: string, fn: number): ContractError {
   return new ContractError('wasm_serialization_error', `unsupported instruction ${what} in function ${fn}`);
@@ -55,11 +55,32 @@ function writeCharge(w: WasmWriter, gasGlobal: number, cost: number): void {
   w.byte(0x23).u32(gasGlobal).byte(0x42).byte(0x00).byte(0x53).byte(0x04).byte(0x40).byte(0x00).byte(0x0b);
 }
 
+/** Where the counters live and how a function's body is wrapped. */
+export interface MeteringTarget {
+  gasGlobal: number;
+  /** The i32 call-depth global. */
+  depthGlobal: number;
+  /** Encoded block type producing the function's results with no parameters (0x40, a valtype, or a type index). */
+  resultBlockType: Uint8Array;
+  /** Function index, for error messages. */
+  fn: number;
+}
+
 /**
- * Rewrites one function body (locals + expression, without its size prefix) with gas charges.
- * `fn` is the function index, for error messages.
+ * Rewrites one function body (locals + expression, without its size prefix):
+ *
+ *   locals
+ *   gas -= cost(function); trap if < 0
+ *   depth += 1; trap if > MAX_CALL_DEPTH
+ *   block (result …)  original code, `return` → `br` to this block, loops charged  end
+ *   depth -= 1
+ *   end
+ *
+ * Every way out of the original body (falling off, `return`, a branch to the function label) leaves
+ * the wrapper block, so the depth count is exact; a trap leaves it high, and the VM resets it.
  */
-export function meterFunctionBody(body: Uint8Array, gasGlobal: number, fn: number): Uint8Array {
+export function meterFunctionBody(body: Uint8Array, t: MeteringTarget): Uint8Array {
+  const { gasGlobal, depthGlobal, fn } = t;
   const r = new WasmReader(body);
   let locals = 0;
   for (let groups = r.u32(); groups > 0; groups--) {
@@ -70,40 +91,56 @@ export function meterFunctionBody(body: Uint8Array, gasGlobal: number, fn: numbe
     }
   }
   const codeStart = r.pos;
-  // Pass 1: cost of each region. Region 0 is the function; region k ≥ 1 the k-th loop.
+  // Pass 1: cost of each region (region 0 is the function, region k ≥ 1 the k-th loop), where to
+  // charge loops, and where the `return`s are with their nesting depth.
   const costs = [0];
-  const loopInsertAt: number[] = [];
+  const edits: { at: number; loop: number; returnDepth: number }[] = [];
   const frames: number[] = [0]; // region of each open block; the function's implicit block first
   let region = 0;
+  let finalEnd = -1;
   while (frames.length > 0) {
     if (r.done) throw new ContractError('wasm_serialization_error', `function ${fn} ends without \`end\``);
+    const at = r.pos;
     const op = r.byte();
     costs[region]! += 1;
     skipImmediates(op, r, fn);
     if (op === 0x03) {
       region = costs.length;
       costs.push(0);
-      loopInsertAt.push(r.pos);
+      edits.push({ at: r.pos, loop: region, returnDepth: -1 });
       frames.push(region);
     } else if (op === 0x02 || op === 0x04) {
       frames.push(region);
+    } else if (op === 0x0f) {
+      edits.push({ at, loop: -1, returnDepth: frames.length - 1 });
     } else if (op === 0x0b) {
       frames.pop();
       region = frames.length ? frames[frames.length - 1]! : 0;
+      if (frames.length === 0) finalEnd = at;
     }
   }
   if (!r.done) throw new ContractError('wasm_serialization_error', `function ${fn} has bytes after its final \`end\``);
-  // Pass 2: copy with the charges inserted.
+  // Pass 2: copy with the charges, the depth count and the wrapper block.
   const w = new WasmWriter();
   w.bytes(body.subarray(0, codeStart));
   writeCharge(w, gasGlobal, costs[0]!);
+  w.byte(0x23).u32(depthGlobal).byte(0x41).byte(0x01).byte(0x6a).byte(0x24).u32(depthGlobal);
+  w.byte(0x23).u32(depthGlobal).byte(0x41).sleb(MAX_CALL_DEPTH).byte(0x4b).byte(0x04).byte(0x40).byte(0x00).byte(0x0b);
+  w.byte(0x02).bytes(t.resultBlockType);
   let from = codeStart;
-  for (let k = 0; k < loopInsertAt.length; k++) {
-    const at = loopInsertAt[k]!;
-    w.bytes(body.subarray(from, at));
-    writeCharge(w, gasGlobal, costs[k + 1]!);
-    from = at;
+  for (const e of edits) {
+    w.bytes(body.subarray(from, e.at));
+    if (e.loop >= 0) {
+      writeCharge(w, gasGlobal, costs[e.loop]!);
+      from = e.at;
+    } else {
+      w.byte(0x0c).u32(e.returnDepth); // `return` → `br` to the wrapper block
+      from = e.at + 1;
+    }
   }
-  w.bytes(body.subarray(from));
+  w.bytes(body.subarray(from, finalEnd));
+  w.byte(0x0b); // end of the wrapper block
+  w.byte(0x23).u32(depthGlobal).byte(0x41).byte(0x01).byte(0x6b).byte(0x24).u32(depthGlobal);
+  w.byte(0x0b);
   return w.finish();
 }

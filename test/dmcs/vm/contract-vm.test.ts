@@ -76,13 +76,33 @@ test('CPU spent inside intrinsics is metered too', () => {
   throwsCode(() => new ContractVm().apply(memsetLoop, action(), new MemoryHost()), 'tx_cpu_usage_exceeded', 'intrinsics');
 });
 
-test('unbounded recursion is a typed error, and the VM keeps working', () => {
-  const rec = wat(`(module (func $f (call $f)) (func (export "apply") (param i64 i64 i64) (call $f)))`);
+test('call depth is counted deterministically: 250 nested calls pass, 251 fail', () => {
+  const rec = wat(`(module
+    (func $f (param $n i32) (result i32)
+      (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+      (block $b (br_if $b (i32.const 0)) (return (i32.add (call $f (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))))
+      (unreachable))
+    (func (export "apply") (param i64 i64 i64) (drop (call $f (i32.wrap_i64 (local.get 2))))))`);
   const vm = new ContractVm();
-  const e = throwsCode(() => vm.apply(rec, action(), new MemoryHost()), 'wasm_execution_error');
-  assert.ok(/stack|call depth/.test(e.message), e.message);
-  const ok = wat(`(module ${APPLY})`);
-  vm.apply(ok, action(), new MemoryHost());
+  const depth = (d: number) => vm.apply(rec, { ...action(), name: BigInt(d) }, new MemoryHost());
+  depth(248); // apply + 249 frames of $f
+  const e = throwsCode(() => depth(249), 'wasm_execution_error', 'maximum call depth of 250');
+  assert.ok(e.message.includes('250'));
+  depth(10); // the depth counter is reset after a failure
+  const forever = wat(`(module (func $f (call $f)) (func (export "apply") (param i64 i64 i64) (call $f)))`);
+  throwsCode(() => vm.apply(forever, action(), new MemoryHost()), 'wasm_execution_error', 'call depth');
+});
+
+test('functions with several results keep working through the depth wrapper', () => {
+  const m = wat(`(module
+    (import "env" "printi" (func $printi (param i64)))
+    (func $pair (param $x i64) (result i64 i64)
+      (if (i64.eqz (local.get $x)) (then (return (i64.const 1) (i64.const 2))))
+      (i64.const 3) (i64.const 4))
+    (func (export "apply") (param i64 i64 i64) (local $a i64)
+      (call $pair (local.get 2)) (call $printi) (call $printi)))`);
+  assert.is(new ContractVm().apply(m, { ...action(), name: 0n }, new MemoryHost()).console, '21');
+  assert.is(new ContractVm().apply(m, { ...action(), name: 5n }, new MemoryHost()).console, '43');
 });
 
 test('assertions become eosio_assert_message_exception with the message', () => {
