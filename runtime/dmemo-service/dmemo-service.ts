@@ -1,0 +1,214 @@
+/**
+ * The dMemo service: an app's `dmcs.push` becomes a signed transaction on its DMCS, or in the
+ * offline queue. One readable path:
+ *
+ *   session (NOT_LOGGED_IN without one)
+ *   → grant scope: contracts and actions (CAPABILITY_DENIED)
+ *   → encode each action with the contract's ABI from the DMCS, authorization = session account
+ *   → decode the bytes back with the same ABI; amount cap of the grant (CAPABILITY_DENIED)
+ *   → TaPoS and expiration from the DMCS's head block (the cached one while offline)
+ *   → keys: the vault keys satisfying the permission (get_account; the login's keys while offline)
+ *   → confirmation rendered by the host from the decoded actions and the app's identity
+ *   → the verifier's assertion (the session-grant policy may approve by itself) → the vault signs,
+ *     checking the app's signing grant again
+ *   → dispatch; on UNREACHABLE the signed transaction is appended to the offline queue and fsynced
+ *     before the app hears `queued`.
+ */
+import { Action, type AbiSerializer } from '../../abi/antelope/index.js';
+import { VaultError, type Vault } from '../../skv/index.js';
+import type { Grants, DmcsPushScope } from '../capabilities.js';
+import { ACCOUNT_NAME } from '../capabilities.js';
+import { Dispatcher, DmcsError, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
+import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
+import type { OfflineQueue } from '../offline-queue/index.js';
+import { readSession, type Session } from '../session/session-file.js';
+import { AbiSource } from './abi-source.js';
+import { renderConfirmation, type AppIdentity, type DecodedAction } from './confirmation.js';
+import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
+import { buildTransaction, pushBody } from './transaction-builder.js';
+import { pickKeys } from './key-picker.js';
+import { DmemoServiceError } from './dmemo-service-error.js';
+import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
+import { MAX_ACTIONS_PER_PUSH } from './limits.js';
+
+export interface PushRequest {
+  app: AppIdentity;
+  /** The app's manifest (its `dmcs` field routes it). */
+  manifest: DmcsRoute;
+  grants: Grants;
+  /** From the app: `[{account, name, data}]`, data a map (encoded with the ABI) or bytes. */
+  actions: unknown;
+}
+
+export interface PushOutcome {
+  status: 'executed' | 'queued' | 'failed';
+  /** Transaction id, hex. */
+  id: string;
+  /** Block the node put it in (executed). */
+  block?: number;
+  /** Why the chain refused it (failed): Antelope exception name and message. */
+  error?: string;
+}
+
+export interface DmemoServiceOptions {
+  home: string;
+  vault: Vault;
+  dispatcher: Dispatcher;
+  /** Without a queue, an unreachable DMCS is an UNAVAILABLE error. */
+  queue?: OfflineQueue;
+  /** Told the amounts of each request before the vault asks it (session grants). */
+  policy?: GrantPolicyVerifier;
+  /** Shared hybrid cache (default: in memory). */
+  cache?: CacheStore;
+  /** Called after an entry was queued (e.g. to kick the flusher). */
+  onQueued?: () => void;
+  now?: () => number;
+}
+
+interface RawAction { account: string; name: string; data: Uint8Array | Record<string, unknown> }
+
+function badActions(why: string): DmemoServiceError {
+  return new DmemoServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
+}
+
+function checkRawActions(v: unknown): RawAction[] {
+  if (!Array.isArray(v) || v.length === 0) throw badActions('expected a non-empty array of {account, name, data}');
+  if (v.length > MAX_ACTIONS_PER_PUSH) throw badActions(`${v.length} actions; at most ${MAX_ACTIONS_PER_PUSH} per push`);
+  return v.map((a: unknown, i) => {
+    const x = a as Record<string, unknown> | null;
+    if (!x || typeof x !== 'object') throw badActions(`actions[${i}] is not a map`);
+    if (typeof x.account !== 'string' || !ACCOUNT_NAME.test(x.account)) throw badActions(`actions[${i}].account is not an account name`);
+    if (typeof x.name !== 'string' || !ACCOUNT_NAME.test(x.name)) throw badActions(`actions[${i}].name is not an action name`);
+    const d = x.data;
+    if (!(d instanceof Uint8Array) && (typeof d !== 'object' || d === null || Array.isArray(d))) throw badActions(`actions[${i}].data must be a map or bytes`);
+    return { account: x.account, name: x.name, data: d as RawAction['data'] };
+  });
+}
+
+export class DmemoService {
+  readonly #o: DmemoServiceOptions;
+  readonly #cache: CacheStore;
+  readonly #hybrid = new Map<string, HybridApi>();
+  readonly #abis = new Map<string, AbiSource>();
+
+  constructor(o: DmemoServiceOptions) {
+    this.#o = o;
+    this.#cache = o.cache ?? new CacheStore();
+  }
+
+  /** The hybrid read API for a backend (cached reads, stale while offline). */
+  hybridFor(backend: ChainCheckedBackend): HybridApi {
+    let h = this.#hybrid.get(backend.chainId);
+    if (!h) {
+      h = new HybridApi(backend, this.#cache, { chainId: backend.chainId, persistDelayMs: 0 });
+      this.#hybrid.set(backend.chainId, h);
+    }
+    return h;
+  }
+
+  #abiSource(backend: ChainCheckedBackend): AbiSource {
+    let a = this.#abis.get(backend.chainId);
+    if (!a) {
+      a = new AbiSource((acct) => backend.getAbi(acct), this.#o.now);
+      this.#abis.set(backend.chainId, a);
+    }
+    return a;
+  }
+
+  async push(req: PushRequest): Promise<PushOutcome> {
+    const app = req.app.name;
+    const session = readSession(this.#o.home);
+    if (!session) throw new DmemoServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
+    const raw = checkRawActions(req.actions);
+    const scope = req.grants['dmcs.push'] as DmcsPushScope | undefined;
+    checkActionsGranted(app, scope, raw);
+
+    const backend = await this.#o.dispatcher.backendFor(req.manifest);
+    if (backend.chainId !== session.chainId) {
+      throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
+    }
+    const { actions, decoded } = await this.#encode(backend, session, raw);
+    checkAmountGranted(app, scope!, decoded);
+
+    const hybrid = this.hybridFor(backend);
+    const info = await this.#headInfo(hybrid);
+    const trx = buildTransaction(info, actions, this.#o.now ? { now: this.#o.now() } : {});
+    const keys = await this.#keys(hybrid, session);
+    const summary = renderConfirmation({
+      app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId, actions: decoded,
+    });
+    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded));
+    let signatures: string[];
+    try {
+      signatures = (await this.#o.vault.sign({ chainId: trx.chainId, transaction: trx.bytes, keys, app, summary })).signatures;
+    } catch (err) {
+      if (err instanceof VaultError) {
+        const code = err.code === 'SCOPE_DENIED' ? 'CAPABILITY_DENIED' : 'NOT_APPROVED';
+        throw new DmemoServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+    const body = pushBody(trx.bytes, signatures);
+    try {
+      const ack = await backend.pushTransaction(body);
+      return { status: 'executed', id: ack.transaction_id, ...(ack.processed.block_num !== undefined ? { block: ack.processed.block_num } : {}) };
+    } catch (err) {
+      if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
+        if (!this.#o.queue) throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
+        const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name });
+        this.#o.onQueued?.();
+        return { status: 'queued', id: entry.id };
+      }
+      if (err instanceof DmcsError && err.code === 'REJECTED') {
+        return { status: 'failed', id: trx.id, error: `${err.antelopeName ?? 'rejected'}: ${err.message}` };
+      }
+      throw err;
+    }
+  }
+
+  async #encode(backend: ChainCheckedBackend, session: Session, raw: RawAction[]): Promise<{ actions: Action[]; decoded: DecodedAction[] }> {
+    const abis = this.#abiSource(backend);
+    const actions: Action[] = [];
+    const decoded: DecodedAction[] = [];
+    const authorization = [{ actor: session.account, permission: session.permission }];
+    for (const [i, r] of raw.entries()) {
+      const s: AbiSerializer = await abis.serializer(r.account);
+      let action: Action;
+      let data: unknown;
+      try {
+        action = Action.from({ account: r.account, name: r.name, authorization, data: r.data as Record<string, unknown> }, s);
+        data = s.decodeAction(r.name, action.data);
+      } catch (err) {
+        if (err instanceof DmemoServiceError) throw err;
+        throw badActions(`actions[${i}] (${r.account}::${r.name}) does not match the contract's ABI: ${(err as Error).message}`);
+      }
+      actions.push(action);
+      decoded.push({ account: r.account, name: r.name, authorization: [`${session.account}@${session.permission}`], data });
+    }
+    return { actions, decoded };
+  }
+
+  async #headInfo(hybrid: HybridApi): Promise<ChainInfo> {
+    try {
+      return (await hybrid.getInfo()).value;
+    } catch (err) {
+      if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
+        throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async #keys(hybrid: HybridApi, session: Session): Promise<string[]> {
+    const vaultKeys = (await this.#o.vault.listKeys()).map((k) => k.publicKey);
+    try {
+      return await pickKeys(async (n) => (await hybrid.getAccount(n)).value, [{ actor: session.account, permission: session.permission }], vaultKeys);
+    } catch (err) {
+      if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
+        const held = session.keys.filter((k) => vaultKeys.includes(k));
+        if (held.length) return held;
+      }
+      throw err;
+    }
+  }
+}

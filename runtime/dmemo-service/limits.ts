@@ -1,0 +1,27 @@
+/**
+ * Named limits of the dMemo service, each with its reason.
+ */
+
+/** Expiration of a freshly built transaction: 10 minutes. Long enough to wait in the offline queue
+ * through a short outage; Leap refuses more than 3600 s. Longer outages re-sign (`peeros queue resign`). */
+export const DEFAULT_EXPIRATION_S = 600;
+
+/** Actions in one push: an app that needs more is batching something it should split. */
+export const MAX_ACTIONS_PER_PUSH = 16;
+
+/** A contract ABI fetched from the DMCS is reused this long before it is fetched again (setabi is rare;
+ * a stale ABI can only make encoding fail, never make the user see something else than what is signed,
+ * because the confirmation decodes the bytes being signed with the same ABI). */
+export const ABI_REUSE_MS = 30_000;
+
+/** Longest line of decoded action data shown in a confirmation; longer values are cut and marked. */
+export const MAX_CONFIRMATION_VALUE_CHARS = 200;
+
+/** Session grants: at most this many approvals per period (a typo of 1e9 is refused). */
+export const MAX_GRANT_COUNT = 100_000;
+
+/** Session grants: the period is between one minute and 30 days. */
+export const MIN_GRANT_PERIOD_MS = 60_000;
+export const MAX_GRANT_PERIOD_MS = 30 * 24 * 3600_000;
+/** Default period of a session grant. */
+export const DEFAULT_GRANT_PERIOD_MS = 24 * 3600_000;

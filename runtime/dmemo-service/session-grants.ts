@@ -1,0 +1,141 @@
+/**
+ * Session grants with limits: "approve automatically up to N signatures moving at most X in total
+ * per period for app A" (`peeros grant A --max-count N --max-amount "X SYM" [--period 24h]`).
+ * Kept in `$PEEROS_HOME/session-grants.json` (atomic writes) with the approvals used so far, so a
+ * restart does not reset a period. The verifier policy (grant-policy-verifier.ts) consumes them;
+ * the vault enforces the amount again through the app's signing grant (`maxAmountPerDay`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Asset } from '../../abi/antelope/index.js';
+import { writeFileAtomic } from '../atomic-file.js';
+import { DmemoServiceError } from './dmemo-service-error.js';
+import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS } from './limits.js';
+
+export const SESSION_GRANTS_FILE = 'session-grants.json';
+
+export interface SessionGrant {
+  app: string;
+  /** Approvals per period. */
+  maxCount: number;
+  /** Total amount per period, e.g. `10.0000 RSN`; absent: the grant approves no transfer of value. */
+  maxAmount?: string;
+  periodMs: number;
+  setAt: string;
+}
+
+interface Use { at: number; units: string; symbol: string }
+interface FileBody { version: 1; grants: Record<string, SessionGrant>; used: Record<string, Use[]> }
+
+/** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
+export function parsePeriod(text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new DmemoServiceError('BAD_ACTIONS', `period ${JSON.stringify(text)}: expected a number and a unit, such as 24h, 30m, 7d`);
+  const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  if (ms < MIN_GRANT_PERIOD_MS || ms > MAX_GRANT_PERIOD_MS) throw new DmemoServiceError('BAD_ACTIONS', `period ${text}: must be between 1m and 30d`);
+  return ms;
+}
+
+export function validateSessionGrant(g: { app: string; maxCount: number; maxAmount?: string; periodMs?: number }): SessionGrant {
+  if (!Number.isInteger(g.maxCount) || g.maxCount < 1 || g.maxCount > MAX_GRANT_COUNT) {
+    throw new DmemoServiceError('BAD_ACTIONS', `--max-count: expected an integer from 1 to ${MAX_GRANT_COUNT}, got ${g.maxCount}`);
+  }
+  let maxAmount: string | undefined;
+  if (g.maxAmount !== undefined) {
+    try { maxAmount = Asset.from(g.maxAmount).toString(); } catch {
+      throw new DmemoServiceError('BAD_ACTIONS', `--max-amount: ${JSON.stringify(g.maxAmount)} is not an asset such as "10.0000 RSN"`);
+    }
+  }
+  const periodMs = g.periodMs ?? DEFAULT_GRANT_PERIOD_MS;
+  return { app: g.app, maxCount: g.maxCount, ...(maxAmount ? { maxAmount } : {}), periodMs, setAt: new Date().toISOString() };
+}
+
+export class SessionGrantStore {
+  readonly path: string;
+  readonly #now: () => number;
+
+  constructor(home: string, now: () => number = Date.now) {
+    this.path = join(home, SESSION_GRANTS_FILE);
+    this.#now = now;
+  }
+
+  #load(): FileBody {
+    try {
+      const v = JSON.parse(readFileSync(this.path, 'utf8')) as FileBody;
+      if (v.version === 1 && v.grants && v.used) return v;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new DmemoServiceError('NOT_APPROVED', `the session grants file ${this.path} is damaged; remove it and set the grants again`);
+      }
+    }
+    return { version: 1, grants: {}, used: {} };
+  }
+
+  get(app: string): SessionGrant | undefined {
+    return this.#load().grants[app];
+  }
+
+  list(): SessionGrant[] {
+    return Object.values(this.#load().grants);
+  }
+
+  async set(grant: SessionGrant): Promise<void> {
+    const body = this.#load();
+    body.grants[grant.app] = grant;
+    body.used[grant.app] = [];
+    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+  }
+
+  async revoke(app: string): Promise<boolean> {
+    const body = this.#load();
+    const had = app in body.grants;
+    delete body.grants[app];
+    delete body.used[app];
+    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+    return had;
+  }
+
+  /** What is left in the current period: approvals and (when capped) amount. */
+  remaining(app: string): { count: number; amount?: Asset } | undefined {
+    const body = this.#load();
+    const g = body.grants[app];
+    if (!g) return undefined;
+    const live = (body.used[app] ?? []).filter((u) => u.at > this.#now() - g.periodMs);
+    const out: { count: number; amount?: Asset } = { count: g.maxCount - live.length };
+    if (g.maxAmount) {
+      const cap = Asset.from(g.maxAmount);
+      const spent = live.filter((u) => u.symbol === cap.symbol.toString()).reduce((s, u) => s + BigInt(u.units), 0n);
+      out.amount = Asset.fromUnits(cap.units - spent, cap.symbol);
+    }
+    return out;
+  }
+
+  /**
+   * Records one approval moving `moved` (per symbol) if it fits the grant, and answers whether it
+   * did. A grant without `maxAmount` approves only signatures that move no asset.
+   */
+  async consume(app: string, moved: Map<string, Asset>): Promise<boolean> {
+    const body = this.#load();
+    const g = body.grants[app];
+    if (!g) return false;
+    const now = this.#now();
+    const live = (body.used[app] ?? []).filter((u) => u.at > now - g.periodMs);
+    if (live.length >= g.maxCount) return false;
+    let units = 0n;
+    let symbol = '';
+    if (moved.size > 0) {
+      if (!g.maxAmount || moved.size > 1) return false;
+      const cap = Asset.from(g.maxAmount);
+      const [sym, asset] = [...moved][0]!;
+      if (sym !== cap.symbol.toString() || asset.units < 0n) return false;
+      const spent = live.filter((u) => u.symbol === sym).reduce((s, u) => s + BigInt(u.units), 0n);
+      if (spent + asset.units > cap.units) return false;
+      units = asset.units;
+      symbol = sym;
+    }
+    live.push({ at: now, units: units.toString(), symbol });
+    body.used[app] = live;
+    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+    return true;
+  }
+}

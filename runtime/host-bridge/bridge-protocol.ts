@@ -1,0 +1,57 @@
+/**
+ * The sync-call bridge between an app worker and the main thread, written down.
+ *
+ * ISA imports are synchronous (wasm calls them and waits for the return area), but the services
+ * behind `chain` and `dmcs` (dispatch, hybrid cache, vault) live in the main thread and are async.
+ * So the worker posts a request on a per-app `BroadcastChannel` and blocks in `Atomics.wait` on a
+ * per-app `SharedArrayBuffer`; the main thread runs the service and writes the answer into that
+ * buffer, then `Atomics.notify`. Each request carries a sequence number; the main thread writes an
+ * answer only while the worker still waits for that number, so a late answer to a request that
+ * timed out can never be read as the answer to a newer one.
+ *
+ * Buffer layout (little-endian i32 words, then bytes):
+ *   [0] REQ_SEQ   sequence number of the request the worker waits for (written by the worker)
+ *   [1] RESP_SEQ  sequence number of the answer in the buffer (written last by the main thread)
+ *   [2] STATUS    0 = ok, else 1 + the ISA error-code
+ *   [3] LENGTH    bytes of the answer
+ *   [16..]        the answer (msgpack), at most `MAX_BRIDGE_RESPONSE_BYTES`
+ */
+
+export const REQ_SEQ = 0;
+export const RESP_SEQ = 1;
+export const STATUS = 2;
+export const LENGTH = 3;
+export const HEADER_BYTES = 16;
+
+/** Largest answer: the hybrid cache keeps values up to 1 MiB, and an app's host call takes at most its hostCallBytes. */
+export const MAX_BRIDGE_RESPONSE_BYTES = 1 << 20;
+/** Largest request payload (a push of 16 actions is a few KiB; 1 MiB is the default host-call limit). */
+export const MAX_BRIDGE_REQUEST_BYTES = 1 << 20;
+/** A chain read that takes longer answers `unavailable` (the HTTP backend times out before this). */
+export const CHAIN_READ_TIMEOUT_MS = 15_000;
+/** A push waits for the user to approve it: up to 2 minutes (the app's cpuMs must allow it too). */
+export const PUSH_TIMEOUT_MS = 120_000;
+
+export type BridgeOp = 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push';
+export const BRIDGE_OPS: readonly BridgeOp[] = ['chain.get-info', 'chain.get-account', 'chain.get-table-rows', 'dmcs.push'];
+
+export function timeoutOf(op: BridgeOp): number {
+  return op === 'dmcs.push' ? PUSH_TIMEOUT_MS : CHAIN_READ_TIMEOUT_MS;
+}
+
+/** What an app worker needs to reach the main thread (structured-cloneable: goes in workerData). */
+export interface BridgeEndpoint {
+  /** BroadcastChannel name, unique per app and host. */
+  channel: string;
+  buffer: SharedArrayBuffer;
+}
+
+/** One request, worker → main thread. */
+export interface BridgeRequest {
+  seq: number;
+  op: BridgeOp;
+  payload: Uint8Array;
+}
+
+/** What the worker gets back. */
+export type BridgeAnswer = { ok: true; bytes: Uint8Array } | { ok: false; code: number };
