@@ -92,13 +92,18 @@ test('wrong passphrase: non-zero exit and a message that says so; without --yes 
     assert.is(bad.code, 1);
     assert.match(bad.err, /wrong passphrase/);
     assert.not.match(bad.err + bad.out, /not the passphrase/);
+    const backoffFile = join(home, 'vault', 'unlock-backoff.json');
+    const recorded = JSON.parse(readFileSync(backoffFile, 'utf8'));
+    assert.is(recorded.failures, 1, 'the failure is on disk before the process exits');
+    // as after several failures (deterministic, whatever the machine's speed): the next process waits
+    writeFileSync(backoffFile, JSON.stringify({ ...recorded, failures: 5, nextAllowedAt: Date.now() + 60_000 }));
     const again = peeros(home, ['key', 'list']);
     assert.is(again.code, 1);
-    assert.match(again.err, /next one is allowed in/);
+    assert.match(again.err, /next one is allowed in \d+ s/);
     const status = peeros(home, ['key', 'status', '--json']);
-    assert.is(JSON.parse(status.out).failures, 1);
+    assert.is(JSON.parse(status.out).failures, 5);
+    writeFileSync(backoffFile, JSON.stringify({ ...recorded, failures: 5, nextAllowedAt: Date.now() - 1 }));
     const packed = Buffer.from(packTransaction([transfer('1.0000 RSN')])).toString('hex');
-    spawnSync('sleep', ['1.1']);
     const noYes = peeros(home, ['sign', '--chain-id', CHAIN_ID, '--packed', packed]);
     assert.is(noYes.code, 1);
     assert.match(noYes.err, /not approved/);

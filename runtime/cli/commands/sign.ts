@@ -13,7 +13,7 @@ import { readPassphrase } from '../../../skv/passphrase-source.js';
 const HELP = `usage: peeros sign --chain-id HEX (--packed HEX | --json TX_JSON) [--key PUBKEY] [--yes]
 
 Signs a transaction with a key held in the vault and prints the push_transaction body as JSON:
-  { "signatures": [...], "compression": "none", "packed_context_free_data": "", "packed_trx": "…" }
+  { "signatures": [...], "compression": 0, "packed_context_free_data": "", "packed_trx": "…" }
 
   --chain-id HEX         the 32-byte chain id (64 hex characters)
   --packed HEX           the serialized transaction (packed_trx), hex
@@ -74,7 +74,8 @@ const command: CliCommand = {
         }
         throw err;
       }
-      const body = PackedTransaction.fromSigned(trx, res.signatures).toJSON();
+      // compression as its number (0 = none), the form eosjs and @wharfkit/antelope send and Leap accepts
+      const body = { ...PackedTransaction.fromSigned(trx, res.signatures).toJSON(), compression: 0 };
       io.out(JSON.stringify(body, null, 2));
       return 0;
     } finally {
