@@ -12,7 +12,7 @@
  *
  * One process owns the queue at a time (`queue.lock`); the state in memory is the log replayed.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peerosHome } from '../home.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
@@ -73,6 +73,11 @@ function errorOf(err: unknown): QueueEntryError {
   return { code: 'ERROR', message: err instanceof Error ? err.message : String(err) };
 }
 
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}
+
 function checkEntry(v: unknown): QueueEntry | undefined {
   if (!isRecord(v) || typeof v.id !== 'string' || !/^[0-9a-f]{64}$/.test(v.id)) return undefined;
   if (typeof v.status !== 'string' || !QUEUE_STATUSES.includes(v.status as QueueEntry['status'])) return undefined;
@@ -107,8 +112,12 @@ export class OfflineQueue {
 
   /** Opens the queue, taking its lock and replaying its log. */
   static async open(opts: OfflineQueueOptions = {}): Promise<OfflineQueue> {
-    const dir = join(opts.home ?? peerosHome(), QUEUE_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const home = opts.home ?? peerosHome();
+    const dir = join(home, QUEUE_DIR);
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fsyncDir(home); // the new directory's entry must be durable before anything in it is
+    }
     const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
     const lock = QueueLock.acquire(join(dir, QUEUE_LOCK));
     try {

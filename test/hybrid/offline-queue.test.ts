@@ -243,8 +243,8 @@ test('expired entries are marked, listed, never pushed, and re-signed through th
 
 test('the node saying expired_tx_exception marks the entry expired', async () => {
   const q = await OfflineQueue.open({ home: fresh() });
-  const { id } = await q.enqueue(tx({ expiresIn: 2 }), { app: 'dpay' });
-  chain.now = () => Date.now() + 10_000; // the node's clock is ahead
+  const { id } = await q.enqueue(tx({ expiresIn: 20 }), { app: 'dpay' });
+  chain.now = () => Date.now() + 60_000; // the node's clock is ahead
   try {
     const r = await q.flush(() => backend);
     assert.equal(r.expired, [id]);
