@@ -35,6 +35,14 @@ test('every WIT function of every imported interface is in both outputs', () => 
   assert.ok(n >= 15);
 });
 
+test('isa/ISA.md documents every import', () => {
+  const doc = readFileSync(join(ROOT, 'isa/ISA.md'), 'utf8');
+  for (const i of ISA_IMPORTS) {
+    assert.ok(doc.includes(`\`${i.interface}.${i.func}\``), `ISA.md does not document ${i.interface}.${i.func}`);
+    assert.ok(doc.includes(`capability \`${i.capability}\``), `ISA.md does not name capability ${i.capability}`);
+  }
+});
+
 test('core signatures follow CORE-ABI.md', () => {
   const sig = (m: string, f: string): string => {
     const i = ISA_IMPORTS.find((x) => x.interface === m && x.func === f)!;
