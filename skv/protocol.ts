@@ -42,10 +42,12 @@ export interface SignRequest {
 export interface ExportKeyRequest { v: 1; op: 'export_key'; key: string; passphrase: string; assertion: Assertion }
 /** Sets (replaces) the signing grant of one app; needs a `grant` assertion for `grantDigest(grant)`. */
 export interface SetGrantRequest { v: 1; op: 'set_grant'; grant: SigningGrant; assertion: Assertion }
+/** Removes the signing grant of one app; narrowing rights needs no assertion. */
+export interface RevokeGrantRequest { v: 1; op: 'revoke_grant'; app: string }
 
 export type DmemoRequest =
   | UnlockRequest | LockRequest | StatusRequest | CreateKeyRequest | ImportKeyRequest
-  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest;
+  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest | RevokeGrantRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
@@ -83,10 +85,12 @@ export interface SignResult {
 }
 export interface ExportKeyResult { privateKey: string }
 export interface SetGrantResult { app: string }
+export interface RevokeGrantResult { app: string; revoked: boolean }
 
 export interface DmemoResults {
   unlock: UnlockResult; lock: LockResult; status: StatusResult; create_key: KeyInfo; import_key: KeyInfo;
   list_keys: { keys: KeyInfo[] }; sign: SignResult; export_key: ExportKeyResult; set_grant: SetGrantResult;
+  revoke_grant: RevokeGrantResult;
 }
 
 export interface DmemoErrorBody { code: VaultErrorCode; message: string; retryAfterMs?: number }
@@ -121,12 +125,13 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     if (typeof m.grant !== 'object' || m.grant === null || Array.isArray(m.grant)) throw malformed('grant', 'an object');
     assertion(m);
   },
+  revoke_grant: (m) => { str(m, 'app', false, 64); },
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
   unlock: ['passphrase', 'create'], lock: [], status: [], create_key: ['label'], import_key: ['privateKey', 'label'], list_keys: [],
   sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'assertion'],
-  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'],
+  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'], revoke_grant: ['app'],
 };
 
 function malformed(field: string, expected: string): VaultError {

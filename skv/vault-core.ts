@@ -99,6 +99,13 @@ export class VaultCore {
       case 'sign': return this.sign(s, req, now);
       case 'export_key': return this.exportKey(s, req, now);
       case 'set_grant': return this.setGrant(s, req, now);
+      case 'revoke_grant': {
+        const app = checkAppName(req.app);
+        const grants = s.parsed.body.grants.filter((g) => g.app !== app);
+        const revoked = grants.length !== s.parsed.body.grants.length;
+        if (revoked) await this.persist(s, { ...s.parsed.body, grants });
+        return { app, revoked };
+      }
     }
   }
 

@@ -130,8 +130,10 @@ export class Vault {
     if (chainId.length !== 32) throw new VaultError('INVALID_ARGUMENT', `chainId: expected 32 bytes, got ${chainId.length}`);
     const app = o.app ?? USER_APP;
     const digest = signingDigest(chainId, transaction, cfd).array;
-    const summary = o.summary ?? summarizeTransaction(chainId, transaction);
-    const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, summary: [...summary, `keys: ${o.keys.join(', ')}`] });
+    // decoded only if the verifier looks (an auto-approving one does not)
+    let lines: string[] | undefined;
+    const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${o.keys.join(', ')}`]);
+    const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, get summary() { return summary(); } });
     return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys: o.keys, app, assertion });
   }
 
@@ -154,6 +156,11 @@ export class Vault {
     ];
     const assertion = await this.#requireVerifier().verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
     await this.#call('set_grant', { grant: g, assertion });
+  }
+
+  /** Removes one app's signing grant (narrowing rights needs no approval); true when there was one. */
+  async revokeGrant(app: string): Promise<boolean> {
+    return (await this.#call('revoke_grant', { app })).revoked;
   }
 
   /** Stops the worker: keys, verifier secret and session end with it. */

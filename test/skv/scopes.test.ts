@@ -36,6 +36,10 @@ test('facade: inside the grant signs; outside is SCOPE_DENIED even though the ve
     assert.is(await sign([transfer('1.0000 RSN')], { cfa: [{ account: 'evil', name: 'x', data: new Uint8Array(0) }] }), 'SCOPE_DENIED', 'context-free actions are checked too');
     assert.is(await sign([transfer('1.0000 RSN')], { app: 'dsocial' }), 'SCOPE_DENIED', 'no grant → deny by default');
     assert.is(await sign([transfer('1000.0000 RSN', 'evil.token')], { app: 'user' }), 'OK', 'the user acting directly is not limited by app grants');
+    assert.equal((await vault.status()).grants, ['dpay']);
+    assert.is(await vault.revokeGrant('dpay'), true);
+    assert.is(await vault.revokeGrant('dpay'), false);
+    assert.is(await sign([transfer('1.0000 RSN')]), 'SCOPE_DENIED', 'revoked: deny by default again');
     await vault.close();
   } finally { removeHome(home); }
 });
