@@ -144,6 +144,7 @@ function describeFetchFailure(err: unknown, timeoutMs: number): string {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const cause = e?.cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  if (cause?.message) return `${e?.message ?? 'request failed'} (${cause.message})`;
   return e?.message ?? String(err);
 }
 

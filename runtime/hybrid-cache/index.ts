@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { peerosHome } from '../home.js';
 
 export { HybridApi, type HybridRead, type HybridApiOptions } from './hybrid-api.js';
+export { HybridReaders, type HybridReadersOptions } from './hybrid-readers.js';
 export { CacheStore, SNAPSHOT_MAGIC, type CachedAnswer, type CacheStoreOptions } from './cache-store.js';
 export { queryHash, canonicalJson, entryKey } from './cache-key.js';
 export * as cacheLimits from './limits.js';

@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpBackend, DmcsError } from '../../runtime/dispatch/index.js';
-import { HybridApi, CacheStore, defaultCachePath, queryHash, canonicalJson } from '../../runtime/hybrid-cache/index.js';
+import { HttpBackend, DmcsError, DmcsRegistry, Dispatcher } from '../../runtime/dispatch/index.js';
+import { HybridApi, HybridReaders, CacheStore, defaultCachePath, queryHash, canonicalJson } from '../../runtime/hybrid-cache/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-cache-'));
@@ -177,6 +177,32 @@ test('a corrupt cache file is discarded with a warning; the host carries on', as
   const warnings: string[] = [];
   assert.is(new CacheStore({ path, onWarning: (m) => warnings.push(m) }).size, 0);
   assert.match(warnings[0]!, /unknown snapshot version/);
+});
+
+test('readers per DMCS share one cache; an app reads from the DMCS its manifest names', async () => {
+  const other = await new FakeChain('dd'.repeat(32)).start();
+  try {
+    const reg = new DmcsRegistry(join(home, 'readers'));
+    await reg.add('main', chain.url);
+    await reg.add('side', other.url);
+    const readers = new HybridReaders({ dispatcher: new Dispatcher(reg), cachePath: join(home, 'readers', 'cache.bin'), apiOptions: { persistDelayMs: 0 } });
+    chain.setTable('eosio.token', 'alice', 'accounts', [{ balance: 'main' }]);
+    other.setTable('eosio.token', 'alice', 'accounts', [{ balance: 'side' }]);
+    const main = await (await readers.readerFor({})).getTableRows(Q);
+    const side = await (await readers.readerFor({ dmcs: { name: 'side' } })).getTableRows(Q);
+    assert.equal(main.value.rows, [{ balance: 'main' }]);
+    assert.equal(side.value.rows, [{ balance: 'side' }]);
+    assert.is(await readers.readerFor({ dmcs: 'side' }), await readers.readerFor({ dmcs: 'side' }), 'one reader per DMCS');
+    assert.is(readers.cache.size, 2, 'both chains in the one cache');
+    await readers.close();
+    await other.stop();
+    const again = new HybridReaders({ dispatcher: new Dispatcher(reg), cachePath: join(home, 'readers', 'cache.bin') });
+    const stale = await (await again.readerFor({ dmcs: 'side' })).getTableRows(Q);
+    assert.is(stale.stale, true);
+    assert.equal(stale.value.rows, [{ balance: 'side' }], 'keyed by chain id: no mix-up with main');
+  } finally {
+    await other.stop();
+  }
 });
 
 test('query keys are canonical', () => {
