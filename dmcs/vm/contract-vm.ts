@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { ContractError } from './contract-error.js';
 import { ApplyContext } from './apply-context.js';
+import { GuestMemory } from './guest-memory.js';
 import { createIntrinsics, type ContextSlot } from './intrinsics.js';
 import { prepareContract, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
@@ -61,6 +62,7 @@ interface Exports {
 interface PooledInstance {
   exports: Exports;
   memory: WebAssembly.Memory;
+  mem: GuestMemory;
   gas: WebAssembly.Global;
   depth: WebAssembly.Global;
   globals: WebAssembly.Global[];
@@ -114,7 +116,7 @@ export class ContractVm {
     const gas = inst.gas;
     gas.value = BigInt(budget);
     inst.depth.value = 0;
-    const ctx = new ApplyContext(action, host, inst.memory, budget);
+    const ctx = new ApplyContext(action, host, inst.mem, budget);
     this.slot.ctx = ctx;
     try {
       ex[EXPORT_START]?.();
@@ -138,9 +140,9 @@ export class ContractVm {
     const inst = this.idle.get(compiled);
     if (inst) {
       this.idle.delete(compiled);
-      const mem = inst.memory.buffer;
-      if (mem.byteLength === inst.snapshot.length) {
-        new Uint8Array(mem).set(inst.snapshot);
+      const bytes = inst.mem.bytes();
+      if (bytes.length === inst.snapshot.length) {
+        bytes.set(inst.snapshot);
         for (let i = 0; i < inst.globals.length; i++) inst.globals[i]!.value = inst.globalValues[i];
         return inst;
       }
@@ -155,7 +157,7 @@ export class ContractVm {
     const globals = compiled.prepared.mutableGlobals.map((name) => (instance.exports as Record<string, WebAssembly.Global>)[name]!);
     const memory = exports[EXPORT_MEMORY];
     return {
-      exports, memory, gas: exports[EXPORT_GAS], depth: exports[EXPORT_DEPTH], globals,
+      exports, memory, mem: new GuestMemory(memory), gas: exports[EXPORT_GAS], depth: exports[EXPORT_DEPTH], globals,
       globalValues: globals.map((g) => g.value),
       snapshot: new Uint8Array(memory.buffer).slice(),
     };

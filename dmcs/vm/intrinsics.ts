@@ -94,7 +94,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       if (len === 0) return data.length;
       const n = Math.min(len >>> 0, data.length);
       c.charge(n);
-      c.write(ptr, n === data.length ? data : data.subarray(0, n), 'read_action_data buffer');
+      c.mem.write(ptr, n === data.length ? data : data.subarray(0, n), 'read_action_data buffer');
       return n;
     },
     action_data_size(): number { return cx().action.data.length; },
@@ -104,7 +104,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       if (len >>> 0 > MAX_ACTION_RETURN_VALUE_BYTES) {
         throw new ContractError('action_return_value_exception', `action return value size must be less or equal to ${MAX_ACTION_RETURN_VALUE_BYTES} bytes, got ${len >>> 0}`);
       }
-      c.returnValue = c.read(ptr, len, 'set_action_return_value data');
+      c.returnValue = c.mem.read(ptr, len, 'set_action_return_value data');
     },
     send_inline(ptr: number, len: number): void {
       const c = cx();
@@ -112,17 +112,17 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
         throw new ContractError('inline_action_too_big', `inline action too big: ${len >>> 0} bytes; the limit is ${MAX_INLINE_ACTION_BYTES}`);
       }
       c.charge(len >>> 0);
-      c.host.sendInline(c.read(ptr, len, 'send_inline action'));
+      c.host.sendInline(c.mem.read(ptr, len, 'send_inline action'));
     },
 
     // ---- assertions
     eosio_assert(test: number, msg: number): void {
       if (test !== 0) return;
-      throw assertFailure(cx().cstring(msg, 'eosio_assert message'));
+      throw assertFailure(cx().mem.cstring(msg, 'eosio_assert message'));
     },
     eosio_assert_message(test: number, msg: number, len: number): void {
       if (test !== 0) return;
-      throw assertFailure(cx().text(msg, len, 'eosio_assert_message message'));
+      throw assertFailure(cx().mem.text(msg, len, 'eosio_assert_message message'));
     },
     eosio_assert_code(test: number, code: bigint): void {
       if (test !== 0) return;
@@ -131,15 +131,15 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     abort(): void { throw new ContractError('abort_called', 'abort() called'); },
 
     // ---- console
-    prints(ptr: number): void { const c = cx(); c.print(c.cstring(ptr, 'prints string')); },
-    prints_l(ptr: number, len: number): void { const c = cx(); c.charge(len >>> 0); c.print(c.text(ptr, len, 'prints_l string')); },
+    prints(ptr: number): void { const c = cx(); c.print(c.mem.cstring(ptr, 'prints string')); },
+    prints_l(ptr: number, len: number): void { const c = cx(); c.charge(len >>> 0); c.print(c.mem.text(ptr, len, 'prints_l string')); },
     printi(v: bigint): void { cx().print(BigInt.asIntN(64, v).toString()); },
     printui(v: bigint): void { cx().print(u64(v).toString()); },
     printn(v: bigint): void { cx().print(nameOf(u64(v))); },
     printhex(ptr: number, len: number): void {
       const c = cx();
       c.charge(len >>> 0);
-      c.print(Buffer.from(c.read(ptr, len, 'printhex data')).toString('hex'));
+      c.print(Buffer.from(c.mem.read(ptr, len, 'printhex data')).toString('hex'));
     },
 
     // ---- primary-key tables
@@ -148,7 +148,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const code = c.action.receiver, s = u64(scope), tn = u64(table), p = u64(payer), key = u64(id);
       if (p === 0n) throw new ContractError('invalid_table_payer', 'must specify a valid account to pay for new record');
       c.charge(len >>> 0);
-      const value = c.read(ptr, len, 'db_store_i64 data');
+      const value = c.mem.read(ptr, len, 'db_store_i64 data');
       let t = findTable(c, code, s, tn);
       if (t && t.find(key)) {
         throw new ContractError('database_exception', `db_store_i64: a row with primary key ${key} already exists in ${nameOf(code)} ${nameOf(s)} ${nameOf(tn)}`);
@@ -162,7 +162,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const { row, table } = ownRow(c, it, 'db_update_i64');
       const p = u64(payer);
       c.charge(len >>> 0);
-      const next = table.update(row, p === 0n ? row.payer : p, c.read(ptr, len, 'db_update_i64 data'));
+      const next = table.update(row, p === 0n ? row.payer : p, c.mem.read(ptr, len, 'db_update_i64 data'));
       c.iterators.replace(it, next);
     },
     db_remove_i64(it: number): void {
@@ -179,7 +179,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       if (len === 0) return size;
       const n = Math.min(len >>> 0, size);
       c.charge(n);
-      c.write(ptr, n === size ? row.value : row.value.subarray(0, n), 'db_get_i64 buffer');
+      c.mem.write(ptr, n === size ? row.value : row.value.subarray(0, n), 'db_get_i64 buffer');
       return n;
     },
     db_next_i64(it: number, primaryPtr: number): number {
@@ -189,7 +189,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const table = c.iterators.tableOf(it);
       const next = table.upperbound(row.primary);
       if (!next) return c.iterators.endOf(it);
-      c.writeU64(primaryPtr, next.primary, 'db_next_i64 primary');
+      c.mem.writeU64(primaryPtr, next.primary, 'db_next_i64 primary');
       return c.iterators.add(table, next);
     },
     db_previous_i64(it: number, primaryPtr: number): number {
@@ -198,14 +198,14 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
         const table = c.iterators.tableOfEnd(it);
         const last = table.last();
         if (!last) return -1;
-        c.writeU64(primaryPtr, last.primary, 'db_previous_i64 primary');
+        c.mem.writeU64(primaryPtr, last.primary, 'db_previous_i64 primary');
         return c.iterators.add(table, last);
       }
       const row = c.iterators.get(it);
       const table = c.iterators.tableOf(it);
       const prev = table.previous(row.primary);
       if (!prev) return -1;
-      c.writeU64(primaryPtr, prev.primary, 'db_previous_i64 primary');
+      c.mem.writeU64(primaryPtr, prev.primary, 'db_previous_i64 primary');
       return c.iterators.add(table, prev);
     },
     db_find_i64(code: bigint, scope: bigint, table: bigint, id: bigint): number {
@@ -230,31 +230,31 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const d = dest >>> 0, s = src >>> 0, n = len >>> 0;
       if ((d > s ? d - s : s - d) < n) throw new ContractError('wasm_execution_error', 'memcpy can only accept non-aliasing pointers');
       c.charge(n);
-      c.check(s, n, 'memcpy source');
-      c.check(d, n, 'memcpy destination').copyWithin(d, s, s + n);
+      c.mem.check(s, n, 'memcpy source');
+      c.mem.check(d, n, 'memcpy destination').copyWithin(d, s, s + n);
       return dest;
     },
     memmove(dest: number, src: number, len: number): number {
       const c = cx();
       const d = dest >>> 0, s = src >>> 0, n = len >>> 0;
       c.charge(n);
-      c.check(s, n, 'memmove source');
-      c.check(d, n, 'memmove destination').copyWithin(d, s, s + n);
+      c.mem.check(s, n, 'memmove source');
+      c.mem.check(d, n, 'memmove destination').copyWithin(d, s, s + n);
       return dest;
     },
     memset(dest: number, value: number, len: number): number {
       const c = cx();
       const d = dest >>> 0, n = len >>> 0;
       c.charge(n);
-      c.check(d, n, 'memset destination').fill(value & 0xff, d, d + n);
+      c.mem.check(d, n, 'memset destination').fill(value & 0xff, d, d + n);
       return dest;
     },
     memcmp(a: number, b: number, len: number): number {
       const c = cx();
       const pa = a >>> 0, pb = b >>> 0, n = len >>> 0;
       c.charge(n);
-      c.check(pa, n, 'memcmp first');
-      const mem = c.check(pb, n, 'memcmp second');
+      c.mem.check(pa, n, 'memcmp first');
+      const mem = c.mem.check(pb, n, 'memcmp second');
       const r = Buffer.compare(mem.subarray(pa, pa + n), mem.subarray(pb, pb + n));
       return r < 0 ? -1 : r > 0 ? 1 : 0;
     },
@@ -264,17 +264,17 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const c = cx();
       c.charge(len >>> 0);
       const p = ptr >>> 0;
-      const mem = c.check(p, len, 'sha256 data');
+      const mem = c.mem.check(p, len, 'sha256 data');
       const digest = createHash('sha256').update(mem.subarray(p, p + (len >>> 0))).digest();
-      c.write(out, digest, 'sha256 hash');
+      c.mem.write(out, digest, 'sha256 hash');
     },
     assert_sha256(ptr: number, len: number, hash: number): void {
       const c = cx();
       c.charge(len >>> 0);
       const p = ptr >>> 0;
-      const mem = c.check(p, len, 'assert_sha256 data');
+      const mem = c.mem.check(p, len, 'assert_sha256 data');
       const digest = createHash('sha256').update(mem.subarray(p, p + (len >>> 0))).digest();
-      if (!digest.equals(c.read(hash, 32, 'assert_sha256 hash'))) {
+      if (!digest.equals(c.mem.read(hash, 32, 'assert_sha256 hash'))) {
         throw new ContractError('eosio_assert_message_exception', 'assertion failure with message: hash mismatch');
       }
     },
@@ -295,7 +295,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const bytes = new Uint8Array(size);
       const dv = new DataView(bytes.buffer);
       producers.forEach((p, i) => dv.setBigUint64(i * 8, p, true));
-      c.write(ptr, bytes.subarray(0, n), 'get_active_producers buffer');
+      c.mem.write(ptr, bytes.subarray(0, n), 'get_active_producers buffer');
       return n;
     },
     is_privileged(name: bigint): number { return cx().host.isPrivileged(u64(name)) ? 1 : 0; },
@@ -303,7 +303,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const c = cx();
       privileged(c, 'set_blockchain_parameters_packed');
       if (!c.host.setBlockchainParameters) throw new ContractError('unaccessible_api', 'set_blockchain_parameters_packed is not supported by this node');
-      c.host.setBlockchainParameters(c.read(ptr, len, 'set_blockchain_parameters_packed data'));
+      c.host.setBlockchainParameters(c.mem.read(ptr, len, 'set_blockchain_parameters_packed data'));
     },
     get_blockchain_parameters_packed(ptr: number, len: number): number {
       const c = cx();
@@ -312,14 +312,14 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       const packed = c.host.getBlockchainParameters();
       if (len === 0) return packed.length;
       if (packed.length > len >>> 0) return 0;
-      c.write(ptr, packed, 'get_blockchain_parameters_packed buffer');
+      c.mem.write(ptr, packed, 'get_blockchain_parameters_packed buffer');
       return packed.length;
     },
     set_proposed_producers(ptr: number, len: number): bigint {
       const c = cx();
       privileged(c, 'set_proposed_producers');
       if (!c.host.setProposedProducers) throw new ContractError('unaccessible_api', 'set_proposed_producers is not supported by this node');
-      return c.host.setProposedProducers(c.read(ptr, len, 'set_proposed_producers data'));
+      return c.host.setProposedProducers(c.mem.read(ptr, len, 'set_proposed_producers data'));
     },
   } as unknown as Record<string, (...args: never[]) => unknown>;
 }

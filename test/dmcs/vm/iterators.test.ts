@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApplyContext } from '../../../dmcs/vm/apply-context.js';
+import { GuestMemory } from '../../../dmcs/vm/guest-memory.js';
 import { ContractError } from '../../../dmcs/vm/contract-error.js';
 import { createIntrinsics, type ContextSlot } from '../../../dmcs/vm/intrinsics.js';
 import { MemoryHost, n } from './memory-host.js';
@@ -15,7 +16,7 @@ function setup() {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const slot: ContextSlot = { ctx: null };
   const env = createIntrinsics(slot) as unknown as Env;
-  slot.ctx = new ApplyContext({ receiver: n('me'), account: n('me'), name: n('act'), data: new Uint8Array([1, 2, 3]), authorization: [{ actor: n('me'), permission: n('active') }] }, host, memory, 1e9);
+  slot.ctx = new ApplyContext({ receiver: n('me'), account: n('me'), name: n('act'), data: new Uint8Array([1, 2, 3]), authorization: [{ actor: n('me'), permission: n('active') }] }, host, new GuestMemory(memory), 1e9);
   const mem = () => new Uint8Array(memory.buffer);
   const u64At = (p: number) => new DataView(memory.buffer).getBigUint64(p, true);
   const me = n('me'), scope = n('s'), tbl = n('t');
@@ -103,7 +104,7 @@ test('writes: duplicates, zero payer, other contracts\' tables are refused', () 
   throwsCode(() => store(1n, 2), 'database_exception', 'already exists');
   throwsCode(() => env.db_store_i64!(scope, tbl, 0n, 5n, 100, 1), 'invalid_table_payer');
   // a row of another contract, read through the other contract's table
-  slot.ctx = new ApplyContext({ receiver: n('other'), account: n('other'), name: n('act'), data: new Uint8Array(), authorization: [] }, host, new WebAssembly.Memory({ initial: 1 }), 1e9);
+  slot.ctx = new ApplyContext({ receiver: n('other'), account: n('other'), name: n('act'), data: new Uint8Array(), authorization: [] }, host, new GuestMemory(new WebAssembly.Memory({ initial: 1 })), 1e9);
   const it = env.db_find_i64!(me, scope, tbl, 1n);
   assert.ok(it >= 0, 'reading another contract\'s table is allowed');
   throwsCode(() => env.db_update_i64!(it, 0n, 0, 1), 'table_access_violation');
