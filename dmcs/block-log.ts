@@ -62,15 +62,36 @@ export class BlockLog {
   /** The length recorded in the committed marker (for checks on replay). */
   get committedLength(): number { return this.committed.length; }
 
-  /** Appends one block (serialized in call order); resolves once it is written and recorded. */
+  /**
+   * Appends one block (serialized in call order); resolves once the core has it. The committed
+   * marker follows in the background, coalesced (one fsynced write at a time, always the latest
+   * length), so the marker never runs ahead of the core and block production never waits on fsync.
+   */
   append(block: Uint8Array, id: Uint8Array): Promise<void> {
     const next = this.appending.then(async () => {
       const { length } = await this.core.append(block);
       this.committed = { length, lastBlockId: bytesToHex(id) };
-      await writeFileAtomic(this.markerPath, JSON.stringify(this.committed), 0o644);
+      this.scheduleMarker();
     });
     this.appending = next.catch(() => {});
     return next;
+  }
+
+  private markerWrite: Promise<void> | null = null;
+  private markerDirty = false;
+
+  private scheduleMarker(): void {
+    this.markerDirty = true;
+    if (this.markerWrite) return;
+    this.markerWrite = (async () => {
+      while (this.markerDirty) {
+        this.markerDirty = false;
+        await writeFileAtomic(this.markerPath, JSON.stringify(this.committed), 0o644).catch((e: Error) => {
+          process.stderr.write(`peeros node: cannot record the committed block log length: ${e.message}\n`);
+        });
+      }
+      this.markerWrite = null;
+    })();
   }
 
   /** Block bytes at hypercore index `i`, or null when absent. */
@@ -83,6 +104,7 @@ export class BlockLog {
   /** Waits for queued appends, then closes the store. */
   async close(): Promise<void> {
     await this.appending;
+    await this.markerWrite;
     await this.core.close();
     await this.store.close();
   }

@@ -158,14 +158,18 @@ export function merkleRoot(ids: Uint8Array[]): Uint8Array {
   return level[0]!;
 }
 
+// Reused writers for digests (hashing is synchronous); two because receiptDigest nests packedDigest.
+const innerWriter = new BinaryWriter(4096);
+const outerWriter = new BinaryWriter(256);
+
 /** Leap `packed_transaction::packed_digest`. */
 export function packedDigest(p: PackedTrx): Uint8Array {
-  const pw = new BinaryWriter(256);
+  const pw = innerWriter.reset();
   pw.varuint32(p.signatures.length);
   for (const s of p.signatures) s.encode(pw);
   pw.bytes(p.packedContextFreeData);
   const prunable = sha256(pw.peek());
-  const w = new BinaryWriter(p.packedTrx.length + 48);
+  const w = innerWriter.reset();
   w.u8(p.compression);
   w.bytes(p.packedTrx);
   w.raw(prunable);
@@ -174,10 +178,11 @@ export function packedDigest(p: PackedTrx): Uint8Array {
 
 /** Leap `transaction_receipt::digest`. */
 export function receiptDigest(r: TransactionReceipt): Uint8Array {
-  const w = new BinaryWriter(48);
+  const inner = packedDigest(r.trx);
+  const w = outerWriter.reset();
   w.u8(r.status);
   w.u32(r.cpuUsageUs);
   w.varuint32(r.netUsageWords);
-  w.raw(packedDigest(r.trx));
+  w.raw(inner);
   return sha256(w.peek());
 }

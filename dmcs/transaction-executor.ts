@@ -52,20 +52,23 @@ export function valueOf(name: string): bigint {
   return v;
 }
 
-/** Antelope-serialized action, for digests. */
+/** One reused writer for digests (hashing is synchronous, so nothing interleaves). */
+const digestWriter = new BinaryWriter(1024);
+
+/** Antelope-serialized action, for digests (a view valid until the next digest). */
 export function packAction(a: ExecAction): Uint8Array {
-  const w = new BinaryWriter(64 + a.data.length);
+  const w = digestWriter.reset();
   Name.from(a.account).encode(w);
   Name.from(a.name).encode(w);
   w.varuint32(a.authorization.length);
   for (const l of a.authorization) { Name.from(l.actor).encode(w); Name.from(l.permission).encode(w); }
   w.bytes(a.data);
-  return w.finish();
+  return w.peek();
 }
 
 /** Leap `action_receipt::digest`. */
 export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
-  const w = new BinaryWriter(128);
+  const w = digestWriter.reset();
   Name.from(r.receiver).encode(w);
   w.raw(r.actDigest);
   w.u64(BigInt(r.globalSequence));
@@ -85,6 +88,8 @@ const NO_DB: ContractDatabase = {
 /** Per-action scheduling state (Leap `apply_context`'s `_notified` and `_inline_actions`). */
 interface ApplyScope {
   act: ExecAction;
+  /** sha256 of the packed action, shared by every receiver's receipt. */
+  actDigest: Uint8Array | null;
   receiver: string;
   notified: string[];
   inline: ExecAction[];
@@ -188,7 +193,7 @@ export class TransactionExecutor {
   }
 
   private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
-    const scope: ApplyScope = { act, receiver: act.account, notified: [act.account], inline: [], contextFree };
+    const scope: ApplyScope = { act, actDigest: null, receiver: act.account, notified: [act.account], inline: [], contextFree };
     const ordinal = ++this.ordinal;
     for (let i = 0; i < scope.notified.length; i++) {
       scope.receiver = scope.notified[i]!;
@@ -225,7 +230,7 @@ export class TransactionExecutor {
       console = result.console;
       returnValue = result.returnValue;
     }
-    const receipt = this.receipt(acct, act);
+    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
     this.digests.push(actionReceiptDigest(receipt));
     this.traces.push({
       actionOrdinal: ordinal, creatorActionOrdinal: creator,
@@ -235,7 +240,7 @@ export class TransactionExecutor {
     });
   }
 
-  private receipt(acct: AccountRecord, act: ExecAction): ActionReceipt {
+  private receipt(acct: AccountRecord, act: ExecAction, actDigest: Uint8Array): ActionReceipt {
     const st = this.state;
     const authSequence: Array<[string, number]> = [];
     const actors = [...new Set(act.authorization.map((l) => l.actor))].sort((a, b) => (valueOf(a) < valueOf(b) ? -1 : 1));
@@ -244,7 +249,7 @@ export class TransactionExecutor {
       if (a) authSequence.push([actor, st.nextAuthSequence(a)]);
     }
     return {
-      receiver: acct.name, actDigest: sha256(packAction(act)),
+      receiver: acct.name, actDigest,
       globalSequence: st.nextGlobalSequence(), recvSequence: st.nextRecvSequence(acct),
       authSequence, codeSequence: acct.codeSequence, abiSequence: acct.abiSequence,
     };
