@@ -39,7 +39,9 @@ interface Unlocked {
   secret: Buffer;
   session: string;
   spend: SpendLedger;
+  /** Wall clock (advances while the machine sleeps) and monotonic clock (immune to clock changes). */
   lastActivity: number;
+  lastActivityMono: number;
 }
 
 const ZERO32 = new Uint8Array(32);
@@ -88,7 +90,7 @@ export class VaultCore {
     const s = this.requireUnlocked(req.op, now);
     switch (req.op) {
       case 'list_keys': return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
-      case 'create_key': return this.addKey(s, PrivateKey.generate((n) => new Uint8Array(randomBytes(n))), req.label);
+      case 'create_key': return this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
       case 'import_key': {
         let key: PrivateKey;
         try { key = PrivateKey.from(req.privateKey); } catch {
@@ -110,14 +112,20 @@ export class VaultCore {
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
+  /** Idle time by whichever clock says more: a suspended machine or a clock set back cannot keep it open. */
+  private idleMs(s: Unlocked, now: number): number {
+    return Math.max(now - s.lastActivity, performance.now() - s.lastActivityMono);
+  }
+
   private enforceAutoLock(now: number): void {
-    if (this.state && now - this.state.lastActivity >= this.config.autoLockMs) this.lock('idle-at-request');
+    if (this.state && this.idleMs(this.state, now) >= this.config.autoLockMs) this.lock('idle-at-request');
   }
 
   private requireUnlocked(op: string, now: number): Unlocked {
     const s = this.state;
     if (!s) throw VaultError.locked(op === 'sign' ? 'signing' : `'${op}'`);
     s.lastActivity = now;
+    s.lastActivityMono = performance.now();
     return s;
   }
 
@@ -125,11 +133,11 @@ export class VaultCore {
     if (this.timer) clearTimeout(this.timer);
     const s = this.state;
     if (!s) { this.timer = null; return; }
-    const due = s.lastActivity + this.config.autoLockMs - Date.now();
+    const due = this.config.autoLockMs - this.idleMs(s, Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.state) return;
-      if (Date.now() - this.state.lastActivity >= this.config.autoLockMs) this.lock('idle-timer');
+      if (this.idleMs(this.state, Date.now()) >= this.config.autoLockMs) this.lock('idle-timer');
       else this.armTimer();
     }, Math.max(0, due) + 5);
     this.timer.unref();
@@ -234,7 +242,7 @@ export class VaultCore {
     }
     const secret = randomBytes(32);
     const session = randomBytes(8).toString('hex');
-    this.state = { derived, parsed, keys, secret, session, spend, lastActivity: Date.now() };
+    this.state = { derived, parsed, keys, secret, session, spend, lastActivity: Date.now(), lastActivityMono: performance.now() };
     this.armTimer();
     return {
       keyCount: keys.size, created, autoLockMs: this.config.autoLockMs,
@@ -328,6 +336,14 @@ export class VaultCore {
     await this.backoff.reset();
     return { privateKey: priv.toString() };
   }
+}
+
+/** Random bytes from node:crypto, copied out and the source buffer wiped. */
+function wipedRandom(n: number): Uint8Array {
+  const b = randomBytes(n);
+  const out = new Uint8Array(b);
+  b.fill(0);
+  return out;
 }
 
 function keyInfo(publicKey: string, label: string, created: string): KeyInfo {
