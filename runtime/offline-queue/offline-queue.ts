@@ -36,6 +36,8 @@ export interface OfflineQueueOptions {
   now?: () => number;
   /** Told about repaired logs and dropped records; defaults to stderr. */
   onWarning?: (message: string) => void;
+  /** Most unfinished entries; default `MAX_LIVE_ENTRIES`. */
+  maxLiveEntries?: number;
 }
 
 export interface EnqueueOptions {
@@ -90,13 +92,15 @@ export class OfflineQueue {
   readonly #log: RecordLog;
   readonly #lock: QueueLock;
   readonly #now: () => number;
+  readonly #maxLive: number;
   readonly #entries = new Map<string, QueueEntry>();
   #records: number;
   #closed = false;
   #flushing: Promise<FlushReport> | undefined;
 
-  private constructor(dir: string, log: RecordLog, lock: QueueLock, now: () => number, records: unknown[], warn: (m: string) => void) {
+  private constructor(dir: string, log: RecordLog, lock: QueueLock, now: () => number, records: unknown[], warn: (m: string) => void, maxLive: number) {
     this.dir = dir;
+    this.#maxLive = maxLive;
     this.#log = log;
     this.#lock = lock;
     this.#now = now;
@@ -122,7 +126,7 @@ export class OfflineQueue {
     const lock = QueueLock.acquire(join(dir, QUEUE_LOCK));
     try {
       const { log, records } = await RecordLog.open(join(dir, QUEUE_LOG), { onWarning: warn });
-      return new OfflineQueue(dir, log, lock, opts.now ?? Date.now, records, warn);
+      return new OfflineQueue(dir, log, lock, opts.now ?? Date.now, records, warn, opts.maxLiveEntries ?? MAX_LIVE_ENTRIES);
     } catch (err) {
       lock.release();
       throw err;
@@ -163,8 +167,8 @@ export class OfflineQueue {
     const info = inspectSignedTransaction(body);
     const existing = this.#entries.get(info.id);
     if (existing) return { ...existing };
-    if (this.#live() >= MAX_LIVE_ENTRIES) {
-      throw new QueueError('FULL', `the offline queue holds ${MAX_LIVE_ENTRIES} unfinished transactions; flush it or wait for the DMCS`);
+    if (this.#live() >= this.#maxLive) {
+      throw new QueueError('FULL', `the offline queue holds ${this.#maxLive} unfinished transactions; flush it or wait for the DMCS`);
     }
     const at = this.#iso();
     const entry: QueueEntry = {
