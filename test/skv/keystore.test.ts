@@ -109,6 +109,24 @@ test('a consistent forgery (checksum recomputed) is caught by the MAC: KEYSTORE_
   } finally { removeHome(home); }
 });
 
+test('two vaults over one keystore: the second writer is refused (KEYSTORE_CHANGED), nothing is lost', async () => {
+  const home = tempHome();
+  try {
+    const a = Vault.open({ home, insecureTestKdf: true });
+    await a.unlock(PASS, { verifier: autoApprove(), create: true });
+    const b = Vault.open({ home, insecureTestKdf: true });
+    await b.unlock(PASS, { verifier: autoApprove() });
+    const ka = await a.createKey('from a');
+    assert.is(await code(b.createKey('from b')), 'KEYSTORE_CHANGED');
+    await b.unlock(PASS, { verifier: autoApprove() }); // re-read
+    const kb = await b.createKey('from b');
+    const c = Vault.open({ home, insecureTestKdf: true });
+    await c.unlock(PASS, { verifier: autoApprove() });
+    assert.equal((await c.listKeys()).map((k) => k.publicKey).sort(), [ka.publicKey, kb.publicKey].sort());
+    await Promise.all([a.close(), b.close(), c.close()]);
+  } finally { removeHome(home); }
+});
+
 test('no file under $PEEROS_HOME holds a private key in clear (raw bytes, hex, WIF, PVT_K1)', async () => {
   const home = tempHome();
   try {

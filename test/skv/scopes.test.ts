@@ -61,6 +61,14 @@ test('per-day cap accumulates, survives a restart, and is checked before signing
     assert.is(await sign('20.0000 RSN'), 'SCOPE_DENIED', 'still 140 spent after a restart');
     assert.is(await sign('10.0000 RSN'), 'OK', 'exactly 150');
     await vault.close();
+    // an edited spend ledger is not trusted
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { vaultPaths } = await import('../../skv/index.js');
+    const ledger = vaultPaths(home).spend;
+    writeFileSync(ledger, readFileSync(ledger, 'utf8').replace(/"units":"\d+"/, '"units":"0"'));
+    vault = Vault.open({ home, insecureTestKdf: true });
+    assert.is(await code(vault.unlock(PASS, { verifier: autoApprove() })), 'KEYSTORE_TAMPERED');
+    await vault.close();
   } finally { removeHome(home); }
 });
 
