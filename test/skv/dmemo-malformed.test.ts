@@ -68,6 +68,35 @@ test('every malformed message gets a typed error, and the vault keeps serving (s
   } finally { await raw.close(); removeHome(home); }
 });
 
+test('fuzz: random bytes and random maps always get a typed answer; the vault keeps serving', async () => {
+  const home = tempHome();
+  const raw = new RawVault(home);
+  try {
+    await raw.unlock();
+    let seed = 12345;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const ops = ['unlock', 'lock', 'status', 'create_key', 'import_key', 'list_keys', 'sign', 'export_key', 'set_grant', 'revoke_grant', 'x'];
+    const values = () => [null, true, 1, -1, 2 ** 40, 'a', 'x'.repeat(300), new Uint8Array(rnd(40)), [1, 'a'], { a: 1 }, 1.5][rnd(11)];
+    const codes = new Set(['MALFORMED_MESSAGE', 'UNSUPPORTED_VERSION', 'UNKNOWN_OPERATION', 'MESSAGE_TOO_LARGE', 'INVALID_ARGUMENT', 'INVALID_KEY',
+      'ASSERTION_REQUIRED', 'UNKNOWN_KEY', 'WRONG_PASSPHRASE', 'BACKOFF', 'OK', 'LOCKED']);
+    for (let i = 0; i < 400; i++) {
+      let msg: Uint8Array;
+      if (i % 2) msg = new Uint8Array(Array.from({ length: rnd(64) }, () => rnd(256)));
+      else {
+        const m: Record<string, unknown> = { v: rnd(4) ? 1 : values(), op: ops[rnd(ops.length)] };
+        for (const f of ['passphrase', 'label', 'privateKey', 'chainId', 'transaction', 'keys', 'app', 'assertion', 'grant', 'key']) if (rnd(3) === 0) m[f] = values();
+        if (m.op === 'unlock' || m.op === 'lock') m.op = 'status'; // keep the session to prove it survives
+        msg = pk.pack(m);
+      }
+      const res = pk.unpack(await raw.channel.call(msg));
+      assert.is(res.v, 1);
+      const c = res.ok ? 'OK' : res.error.code;
+      assert.ok(codes.has(c), `input ${i}: unexpected ${c} ${res.error?.message}`);
+    }
+    assert.is((await raw.call('status')).unlocked, true, 'still unlocked after 400 bad messages');
+  } finally { await raw.close(); removeHome(home); }
+});
+
 test('responses are versioned msgpack maps', async () => {
   const home = tempHome();
   const raw = new RawVault(home);
