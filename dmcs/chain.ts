@@ -159,7 +159,7 @@ export class Chain {
   }
 
   private pendingBlock(): PendingBlock {
-    if (!this.pending) {
+    if (!this.pending || this.pending.receipts.length === 0) {
       const slot = Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot);
       this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
     }
