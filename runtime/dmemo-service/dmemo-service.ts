@@ -109,7 +109,7 @@ export class DmemoService {
   #abiSource(backend: ChainCheckedBackend): AbiSource {
     let a = this.#abis.get(backend.chainId);
     if (!a) {
-      a = new AbiSource((acct) => backend.getAbi(acct), this.#o.now);
+      a = new AbiSource((acct) => backend.getAbi(acct), { ...(this.#o.now ? { now: this.#o.now } : {}), store: { cache: this.#cache, chainId: backend.chainId } });
       this.#abis.set(backend.chainId, a);
     }
     return a;

@@ -38,7 +38,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { home?: string; verifier?: Verifier; flusher?: boolean } = {}): Promise<World> {
+export async function startWorld(opts: { home?: string; verifier?: Verifier; flusher?: boolean; memoryCache?: boolean } = {}): Promise<World> {
   const home = opts.home ?? tempHome();
   const dataDir = join(home, 'node');
   let node = await startNode({ dev: true, dataDir, http: '127.0.0.1:0', blockIntervalMs: 100 });
@@ -50,7 +50,7 @@ export async function startWorld(opts: { home?: string; verifier?: Verifier; flu
   await vault.unlock(PASS, { verifier: opts.verifier ?? verifier, create: true });
   const keys = await vault.listKeys();
   if (!keys.some((k) => k.label === 'eosio dev')) await vault.importKey(DEV_PRIVATE_KEY, 'eosio dev');
-  const services = await HostServices.open({ home, vault, memoryCache: true, flusher: opts.flusher ?? false });
+  const services = await HostServices.open({ home, vault, memoryCache: opts.memoryCache ?? true, flusher: opts.flusher ?? false });
   const { backend } = await services.defaultBackend();
   const w: World = {
     home, node, port, vault, verifier, services, backend,
