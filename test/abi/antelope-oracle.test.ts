@@ -1,11 +1,12 @@
 // Property oracle: random ABIs, values and transactions serialized by our core and by
 // @wharfkit/antelope (test-only dependency) must give identical bytes, decode back equal, and
 // give the same transaction id and signing digest; signatures must cross-recover both ways.
-// Context-free-data digests are checked against eosjs. A failing case prints its seed.
+// eosjs is a second serializer oracle, and checks context-free-data digests. A failing case prints its seed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as W from '@wharfkit/antelope';
 import eosjsSig from 'eosjs/dist/eosjs-jssig.js';
+import eosjsSer from 'eosjs/dist/eosjs-serialize.js';
 import {
   AbiSerializer, Abi, PackedTransaction, PrivateKey, PublicKey, Signature, Transaction, bytesToHex, sha256,
   packContextFreeData,
@@ -16,6 +17,7 @@ import { randomAbi, randomName, randomValue } from './antelope-generators.js';
 const SEED = Number(process.env.PEEROS_PROPERTY_SEED ?? 20261127);
 const ABI_CASES = 300;
 const VALUES_PER_ABI = 3;
+const EOSJS_ABI_CASES = 200;
 const TRX_CASES = 300;
 const SIG_CASES = 60;
 
@@ -90,6 +92,38 @@ function randomTransaction(r: Prng) {
     transaction_extensions: Array.from({ length: r.int(4) === 0 ? 1 : 0 }, () => ({ type: r.range(0, 65535), data: Buffer.from(r.bytes(r.int(20))).toString('hex') })),
   };
 }
+
+/** eosjs takes float128 as bare hex; ours and wharfkit print it 0x-prefixed, as Leap does. */
+function forEosjs(v: unknown): unknown {
+  if (typeof v === 'string' && /^0x[0-9a-f]{32}$/.test(v)) return v.slice(2);
+  if (Array.isArray(v)) return v.map(forEosjs);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, forEosjs(x)]));
+  return v;
+}
+
+test('random ABIs and values: identical bytes with eosjs too, and eosjs decodings re-encode', () => {
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  for (let i = 0; i < EOSJS_ABI_CASES; i++) {
+    const seed = SEED * 3 + i;
+    withSeed(seed, 'eosjs', () => {
+      const r = new Prng(seed);
+      const { abi, root } = randomAbi(r);
+      const ours = new AbiSerializer(abi);
+      const types = eosjsSer.getTypesFromAbi(eosjsSer.createInitialTypes(),
+        { ...abi, tables: [], ricardian_clauses: [], error_messages: [], abi_extensions: [] } as never);
+      const type = types.get(root)!;
+      for (let j = 0; j < VALUES_PER_ABI; j++) {
+        const value = randomValue(r, abi, root);
+        const mine = ours.encode(root, value);
+        const buf = new eosjsSer.SerialBuffer({ textEncoder: enc, textDecoder: dec });
+        type.serialize(buf, forEosjs(value));
+        assert.is(bytesToHex(buf.asUint8Array()), bytesToHex(mine), `bytes of ${JSON.stringify(value)}`);
+        const back = type.deserialize(new eosjsSer.SerialBuffer({ textEncoder: enc, textDecoder: dec, array: mine }));
+        assert.is(bytesToHex(ours.encode(root, plain(back))), bytesToHex(mine), 'eosjs JSON re-encoded by ours');
+      }
+    });
+  }
+});
 
 test('random transactions: bytes, id, signing digest and packed forms agree with wharfkit', () => {
   for (let i = 0; i < TRX_CASES; i++) {
