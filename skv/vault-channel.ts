@@ -31,7 +31,12 @@ export class VaultChannel {
   async call(message: Uint8Array): Promise<Uint8Array> {
     const pool = this.#pool;
     if (!pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
-    return pool.run(message);
+    try {
+      return await pool.run(message);
+    } catch (err) {
+      // the worker died (it never throws on its own): piscina starts a fresh one, which is locked
+      throw new VaultError('INTERNAL', `the vault worker failed (${(err as Error)?.message ?? err}); it restarts locked — unlock again`);
+    }
   }
 
   /** Ends the worker thread; every decrypted key dies with it. */
