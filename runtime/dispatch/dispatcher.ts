@@ -69,7 +69,9 @@ export class Dispatcher {
     const cached = this.#backends.get(entry.name);
     if (cached && cached.entry.url === entry.url && cached.entry.chainId === entry.chainId) return cached;
     const inner = this.#inProcess.get(entry.chainId) ?? this.#makeHttp(entry);
-    const backend = new ChainCheckedBackend(entry, inner);
+    const backend = new ChainCheckedBackend(entry, inner, entry.verified ? undefined : () => {
+      this.#registry.markVerified(entry.name, entry.chainId).catch(() => { /* best effort: checked again next time */ });
+    });
     this.#backends.set(entry.name, backend);
     return backend;
   }
@@ -92,11 +94,15 @@ export class Dispatcher {
 export class ChainCheckedBackend implements DmcsBackend {
   readonly entry: DmcsEntry;
   readonly inner: DmcsBackend;
+  readonly #onFirstCheck: (() => void) | undefined;
   #checked = false;
+  #told = false;
 
-  constructor(entry: DmcsEntry, inner: DmcsBackend) {
+  /** `onFirstCheck` is told once, the first time the chain id checks out (to mark the entry verified). */
+  constructor(entry: DmcsEntry, inner: DmcsBackend, onFirstCheck?: () => void) {
     this.entry = entry;
     this.inner = inner;
+    this.#onFirstCheck = onFirstCheck;
   }
 
   get label(): string {
@@ -136,6 +142,10 @@ export class ChainCheckedBackend implements DmcsBackend {
         `DMCS '${this.entry.name}' at ${this.entry.url} now reports chain id ${info.chain_id}, but it was added with ` +
         `${this.entry.chainId}; if the chain was reset, 'peeros dmcs remove ${this.entry.name}' and add it again`,
         { dmcs: this.entry.name });
+    }
+    if (!this.#checked && this.#onFirstCheck && !this.#told) {
+      this.#told = true;
+      this.#onFirstCheck();
     }
     this.#checked = true;
   }

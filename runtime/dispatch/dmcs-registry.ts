@@ -125,6 +125,10 @@ export class DmcsRegistry {
       } else if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         throw new DmcsError('UNREACHABLE',
           `${err.message}; to add it while it is offline, pass its chain id with --chain-id`, { dmcs: name, cause: err });
+      } else if (err instanceof DmcsError && err.code !== 'BAD_ARGUMENT') {
+        throw new DmcsError(err.code, `${err.message}; is ${endpoint} an Antelope chain API (it should answer /v1/chain/get_info)?`, {
+          dmcs: name, cause: err,
+        });
       } else {
         throw err;
       }
@@ -153,6 +157,15 @@ export class DmcsRegistry {
     state.default = name;
     await this.#save(state);
     return entry;
+  }
+
+  /** Records that DMCS `name` was seen serving `chainId` (for entries added unverified). */
+  async markVerified(name: string, chainId: string): Promise<void> {
+    const state = await this.load();
+    const entry = state.dmcs.find((d) => d.name === name && d.chainId === chainId);
+    if (!entry || entry.verified) return;
+    entry.verified = true;
+    await this.#save(state);
   }
 
   /** Forgets `name`. Removing the default leaves no default unless exactly one DMCS remains. */

@@ -38,6 +38,16 @@ function cli(env: NodeJS.ProcessEnv = { ...process.env, PEEROS_HOME: join(home, 
 }
 
 test.before(async () => { await a.start(); await b.start(); });
+
+/** Runs `fn` while chain A is stopped (connection refused), then starts it again. */
+async function whileStopped(fn: () => Promise<void>): Promise<void> {
+  await a.stop();
+  try {
+    await fn();
+  } finally {
+    await a.start();
+  }
+}
 test.after(async () => {
   await a.stop();
   await b.stop();
@@ -77,6 +87,26 @@ test('unreachable: refused without --chain-id, added unverified with it', async 
   const err = (await reg.add('offline2', dead).catch((x: unknown) => x)) as DmcsError;
   assert.is(err.code, 'UNREACHABLE');
   assert.match(err.message, /--chain-id/);
+});
+
+test('an unverified DMCS is checked on first use and then marked verified', async () => {
+  const reg = new DmcsRegistry(join(home, 'r9'));
+  await whileStopped(async () => {
+    const e = await reg.add('later', a.url, { chainId: TEST_CHAIN_ID });
+    assert.is(e.verified, false);
+  });
+  const d = new Dispatcher(reg);
+  const b0 = await d.backendFor({});
+  await b0.getInfo();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.is((await reg.get('later')).verified, true);
+});
+
+test('a URL that is not a chain API is refused with a hint', async () => {
+  const reg = new DmcsRegistry(join(home, 'r10'));
+  const e = (await reg.add('web', a.url + '/not-here').catch((x: unknown) => x)) as DmcsError;
+  assert.is(e.code, 'REJECTED');
+  assert.match(e.message, /is http:\/\/127\.0\.0\.1:\d+\/not-here an Antelope chain API/);
 });
 
 test('use, remove, resolve; removing the default', async () => {
