@@ -15,10 +15,10 @@ import { Prng } from './prng.js';
 import { randomAbi, randomName, randomValue } from './antelope-generators.js';
 
 const SEED = Number(process.env.PEEROS_PROPERTY_SEED ?? 20261127);
-const ABI_CASES = 300;
+const ABI_CASES = 250;
 const VALUES_PER_ABI = 3;
-const EOSJS_ABI_CASES = 200;
-const TRX_CASES = 300;
+const EOSJS_ABI_CASES = 150;
+const TRX_CASES = 250;
 const SIG_CASES = 60;
 
 /** Plain JSON (what each side would put on the wire). */
