@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Asset, BinaryWriter, Name } from '../../abi/antelope/index.js';
-import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, type VaultOptions } from '../../skv/index.js';
+import {
+  Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, VaultChannel, encodeMessage, decodeResponse, VaultError, limits,
+  type VaultOptions, type DmemoOp, type DmemoResults, type VerifierRegistration,
+} from '../../skv/index.js';
 
 export const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
 export const OTHER_CHAIN = '8a34ec7df1b8cd06ff4a8abbaa7cc50300823350cadc59ab296cb00d104d2b8f';
@@ -71,7 +74,6 @@ export function packTransaction(actions: TestAction[], opts: { expiration?: numb
 }
 
 // ── speaking dMemo directly to the worker, bypassing the Vault facade ─────────────────────────
-import { VaultChannel, encodeMessage, decodeResponse, VaultError, limits, type DmemoOp, type DmemoResults, type VerifierRegistration } from '../../skv/index.js';
 
 export class RawVault {
   readonly channel: VaultChannel;
