@@ -57,6 +57,8 @@ export class ChainApi {
     send_transaction: (b) => this.push(b),
     send_transaction2: (b) => this.push(obj(b).transaction),
     compute_transaction: (b) => this.compute(obj(b)),
+    get_currency_balance: (b) => this.getCurrencyBalance(obj(b)),
+    get_currency_stats: (b) => this.getCurrencyStats(obj(b)),
   };
 
   /** PeerOS extensions under `/v1/peeros/`: not part of Antelope's API. */
@@ -211,6 +213,37 @@ export class ChainApi {
       decode = (bytes) => s.decode(type, bytes);
     }
     return queryTableRows(this.chain.state.tables, p, decode);
+  }
+
+  /** Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`. */
+  getCurrencyBalance(b: Body): unknown {
+    const code = nameField(b, 'code');
+    const account = nameField(b, 'account');
+    const symbol = typeof b.symbol === 'string' && b.symbol !== '' ? b.symbol.toUpperCase() : undefined;
+    const s = this.serializerOf(code);
+    if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
+    const type = s.tableType('accounts');
+    if (!type) throw new ChainError('contract_table_query_exception', `Table accounts is not specified in the ABI of ${code}`);
+    const t = this.chain.state.tables.findTable(Name.from(code).value, Name.from(account).value, Name.from('accounts').value);
+    const out: string[] = [];
+    for (const k of t?.keys ?? []) {
+      const row = s.decode(type, t!.rows.get(k)!.value) as { balance?: unknown };
+      const bal = String(row.balance ?? '');
+      if (!symbol || bal.endsWith(` ${symbol}`)) out.push(bal);
+    }
+    return out;
+  }
+
+  /** Leap's get_currency_stats: the `stat` row of `symbol`, keyed by its code. */
+  getCurrencyStats(b: Body): unknown {
+    const code = nameField(b, 'code');
+    const symbol = typeof b.symbol === 'string' ? b.symbol.toUpperCase() : '';
+    const s = this.serializerOf(code);
+    if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
+    const type = s.tableType('stat');
+    if (!type) throw new ChainError('contract_table_query_exception', `Table stat is not specified in the ABI of ${code}`);
+    const res = queryTableRows(this.chain.state.tables, { code, table: 'stat', scope: symbol, json: true, limit: 1 }, (bytes) => s.decode(type, bytes));
+    return res.rows.length ? { [symbol]: res.rows[0] } : {};
   }
 
   private async blockParam(b: Body, field: string): Promise<{ block: SignedBlock; id: Uint8Array; num: number }> {
