@@ -32,17 +32,18 @@ export function cabi_realloc(oldPtr: usize, oldSize: usize, align: usize, newSiz
   return ptr;
 }
 
-/** Unpins `ptr` if the host allocated it and it was not adopted yet. */
-export function release(ptr: usize): void {
+/** Unpins `ptr` if the host allocated it and it was not adopted yet; false if it was not pending. */
+export function release(ptr: usize): bool {
   const n = pending.length;
   for (let i = n - 1; i >= 0; i--) {
     if (unchecked(pending[i]) == ptr) {
       unchecked((pending[i] = pending[n - 1]));
       pending.length = n - 1;
       __unpin(ptr);
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 /** Unpins every host allocation that was never adopted (called before each command). */
@@ -51,20 +52,16 @@ export function releaseStray(): void {
   pending.length = 0;
 }
 
-function isPending(ptr: usize): bool {
-  for (let i = pending.length - 1; i >= 0; i--) if (unchecked(pending[i]) == ptr) return true;
-  return false;
-}
-
 /**
  * Takes ownership of `len` bytes the host wrote at `ptr` (allocated through `cabi_realloc`).
- * A pointer we did not hand out (len 0 with ptr 0, or a host bug) is copied instead of adopted.
+ * A pointer we did not hand out (ptr 0 or 1 with len 0, as jco passes for empty lists, or a host
+ * bug) is copied instead of adopted.
  */
 export function adopt(ptr: usize, len: usize): Uint8Array {
-  if (ptr != 0 && isPending(ptr) && len <= <usize>changetype<ArrayBuffer>(ptr).byteLength) {
+  if (ptr != 0 && release(ptr)) {
     const buf = changetype<ArrayBuffer>(ptr);
-    release(ptr);
-    return Uint8Array.wrap(buf, 0, <i32>len);
+    // the object is unpinned but still referenced from this frame (shadow stack), then by the view
+    if (len <= <usize>buf.byteLength) return Uint8Array.wrap(buf, 0, <i32>len);
   }
   const out = new Uint8Array(<i32>len);
   if (len > 0) memory.copy(out.dataStart, ptr, len);
