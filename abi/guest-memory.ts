@@ -32,8 +32,13 @@ export class GuestMemory {
     this.dv = new DataView(this.#buffer);
   }
 
-  /** Rebuilds the views if the memory grew since they were made. Cheap when it did not. */
+  /**
+   * Rebuilds the views if the memory grew since they were made. Cheap when it did not: growing a
+   * (non-shared) wasm memory detaches its old ArrayBuffer, so a cached view of length 0 is the
+   * signal, and the slower `memory.buffer` getter is consulted only then.
+   */
   refresh(): void {
+    if (this.u8.length !== 0) return;
     const buf = this.memory.buffer;
     if (buf !== this.#buffer) {
       this.#buffer = buf;
