@@ -26,6 +26,9 @@ export const CONTRACT_ERROR_CODES = {
   invalid_table_iterator: 3160003,
   table_operation_not_permitted: 3160005,
   database_exception: 3060000,
+  overlapping_memory_error: 3070004,
+  crypto_api_exception: 3230001,
+  arithmetic_exception: 3230003,
 } as const;
 
 export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;

@@ -46,6 +46,11 @@ export class GuestMemory {
     this.check(ptr, data.length, what).set(data, ptr >>> 0);
   }
 
+  /** The u64 at `ptr` (checked by the caller). */
+  readU64(ptr: number): bigint {
+    return this.dv.getBigUint64(ptr >>> 0, true);
+  }
+
   writeU64(ptr: number, value: bigint, what: string): void {
     this.check(ptr, 8, what);
     this.dv.setBigUint64(ptr >>> 0, value, true);

@@ -37,6 +37,10 @@ export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
   printui: t('i64'),
   printn: t('i64'),
   printhex: t('i32,i32'),
+  printi128: t('i32'),
+  printui128: t('i32'),
+  printsf: t('f32'),
+  printdf: t('f64'),
   // primary-key tables
   db_store_i64: t('i64,i64,i64,i64,i32,i32', 'i32'),
   db_update_i64: t('i32,i64,i32,i32'),
@@ -56,6 +60,22 @@ export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
   // crypto
   sha256: t('i32,i32,i32'),
   assert_sha256: t('i32,i32,i32'),
+  sha1: t('i32,i32,i32'),
+  assert_sha1: t('i32,i32,i32'),
+  sha512: t('i32,i32,i32'),
+  assert_sha512: t('i32,i32,i32'),
+  ripemd160: t('i32,i32,i32'),
+  assert_ripemd160: t('i32,i32,i32'),
+  // compiler builtins: 128-bit integer arithmetic (result written through the first pointer)
+  __ashlti3: t('i32,i64,i64,i32'),
+  __ashrti3: t('i32,i64,i64,i32'),
+  __lshlti3: t('i32,i64,i64,i32'),
+  __lshrti3: t('i32,i64,i64,i32'),
+  __divti3: t('i32,i64,i64,i64,i64'),
+  __udivti3: t('i32,i64,i64,i64,i64'),
+  __multi3: t('i32,i64,i64,i64,i64'),
+  __modti3: t('i32,i64,i64,i64,i64'),
+  __umodti3: t('i32,i64,i64,i64,i64'),
   // time and TaPoS
   current_time: t('', 'i64'),
   publication_time: t('', 'i64'),

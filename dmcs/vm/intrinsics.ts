@@ -2,7 +2,7 @@
  * The Antelope intrinsics (module `env`) implemented over an `ApplyContext`. Semantics follow Leap
  * (`libraries/chain/webassembly/*.cpp`, `apply_context.cpp`): length-0 reads return the size,
  * iterators as in iterator-cache.ts, `memcpy` refuses overlapping ranges, `memcmp` returns -1/0/1,
- * privileged calls need a privileged receiver. The functions are created once per VM and read the
+ * privileged calls need a privileged receiver, 128-bit division by zero is `arithmetic_exception`. The functions are created once per VM and read the
  * running action from `slot.ctx`, so instantiating a contract allocates no closures.
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +18,12 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const nameOf = (v: bigint): string => {
   try { return Name.fromU64(v).toString(); } catch { return v.toString(); }
 };
+
+/** Leap prints floats with `%.{digits}g`-like precision; JS's shortest round-trip form is close enough for a console. */
+function formatFloat(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  return String(Number(v.toPrecision(digits)));
+}
 
 function assertFailure(message: string): ContractError {
   return new ContractError('eosio_assert_message_exception', `assertion failure with message: ${message}`);
@@ -69,6 +75,55 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     const row = t[kind](u64(id));
     return row ? c.iterators.add(t, row) : end;
   };
+
+  const hashInto = (alg: string) => (ptr: number, len: number, out: number): void => {
+    const c = cx();
+    c.charge(len >>> 0);
+    const p = ptr >>> 0;
+    const mem = c.mem.check(p, len, `${alg} data`);
+    c.mem.write(out, createHash(alg).update(mem.subarray(p, p + (len >>> 0))).digest(), `${alg} hash`);
+  };
+
+  const assertHash = (alg: string) => (ptr: number, len: number, hash: number): void => {
+    const c = cx();
+    c.charge(len >>> 0);
+    const p = ptr >>> 0;
+    const mem = c.mem.check(p, len, `assert_${alg} data`);
+    const digest = createHash(alg).update(mem.subarray(p, p + (len >>> 0))).digest();
+    if (!digest.equals(c.mem.read(hash, digest.length, `assert_${alg} hash`))) {
+      throw new ContractError('crypto_api_exception', 'hash mismatch');
+    }
+  };
+
+  const read128 = (c: ApplyContext, ptr: number, what: string): bigint => {
+    c.mem.check(ptr, 16, what);
+    const lo = c.mem.readU64(ptr), hi = c.mem.readU64((ptr >>> 0) + 8);
+    return (hi << 64n) | lo;
+  };
+
+  const write128 = (c: ApplyContext, ptr: number, v: bigint): void => {
+    const u = BigInt.asUintN(128, v);
+    c.mem.check(ptr, 16, '128-bit result');
+    c.mem.writeU64(ptr, u & 0xffffffffffffffffn, '128-bit result');
+    c.mem.writeU64((ptr >>> 0) + 8, u >> 64n, '128-bit result');
+  };
+
+  const join128 = (lo: bigint, hi: bigint): bigint => (u64(hi) << 64n) | u64(lo);
+
+  const shift = (op: (v: bigint, s: bigint) => bigint) => (ret: number, lo: bigint, hi: bigint, s: number): void => {
+    const c = cx();
+    // shifts of 128 or more give 0 (or the sign for an arithmetic right shift), never wrap around
+    write128(c, ret, op(join128(lo, hi), BigInt(Math.min(s >>> 0, 128))));
+  };
+
+  const binary128 = (op: (a: bigint, b: bigint) => bigint, signed: boolean, divides = false) =>
+    (ret: number, la: bigint, ha: bigint, lb: bigint, hb: bigint): void => {
+      const c = cx();
+      let a = join128(la, ha), b = join128(lb, hb);
+      if (signed) { a = BigInt.asIntN(128, a); b = BigInt.asIntN(128, b); }
+      if (divides && b === 0n) throw new ContractError('arithmetic_exception', 'divide by zero');
+      write128(c, ret, op(a, b));
+    };
 
   return {
     // ---- authorization
@@ -136,6 +191,10 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     printi(v: bigint): void { cx().print(BigInt.asIntN(64, v).toString()); },
     printui(v: bigint): void { cx().print(u64(v).toString()); },
     printn(v: bigint): void { cx().print(nameOf(u64(v))); },
+    printi128(ptr: number): void { const c = cx(); c.print(BigInt.asIntN(128, read128(c, ptr, 'printi128 value')).toString()); },
+    printui128(ptr: number): void { const c = cx(); c.print(read128(c, ptr, 'printui128 value').toString()); },
+    printsf(v: number): void { cx().print(formatFloat(v, 9)); },
+    printdf(v: number): void { cx().print(formatFloat(v, 17)); },
     printhex(ptr: number, len: number): void {
       const c = cx();
       c.charge(len >>> 0);
@@ -228,7 +287,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     memcpy(dest: number, src: number, len: number): number {
       const c = cx();
       const d = dest >>> 0, s = src >>> 0, n = len >>> 0;
-      if ((d > s ? d - s : s - d) < n) throw new ContractError('wasm_execution_error', 'memcpy can only accept non-aliasing pointers');
+      if ((d > s ? d - s : s - d) < n) throw new ContractError('overlapping_memory_error', 'memcpy can only accept non-aliasing pointers');
       c.charge(n);
       c.mem.check(s, n, 'memcpy source');
       c.mem.check(d, n, 'memcpy destination').copyWithin(d, s, s + n);
@@ -260,24 +319,25 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     },
 
     // ---- crypto
-    sha256(ptr: number, len: number, out: number): void {
-      const c = cx();
-      c.charge(len >>> 0);
-      const p = ptr >>> 0;
-      const mem = c.mem.check(p, len, 'sha256 data');
-      const digest = createHash('sha256').update(mem.subarray(p, p + (len >>> 0))).digest();
-      c.mem.write(out, digest, 'sha256 hash');
-    },
-    assert_sha256(ptr: number, len: number, hash: number): void {
-      const c = cx();
-      c.charge(len >>> 0);
-      const p = ptr >>> 0;
-      const mem = c.mem.check(p, len, 'assert_sha256 data');
-      const digest = createHash('sha256').update(mem.subarray(p, p + (len >>> 0))).digest();
-      if (!digest.equals(c.mem.read(hash, 32, 'assert_sha256 hash'))) {
-        throw new ContractError('eosio_assert_message_exception', 'assertion failure with message: hash mismatch');
-      }
-    },
+    sha256: hashInto('sha256'),
+    assert_sha256: assertHash('sha256'),
+    sha1: hashInto('sha1'),
+    assert_sha1: assertHash('sha1'),
+    sha512: hashInto('sha512'),
+    assert_sha512: assertHash('sha512'),
+    ripemd160: hashInto('ripemd160'),
+    assert_ripemd160: assertHash('ripemd160'),
+
+    // ---- compiler builtins (Leap's compiler_builtins.cpp): 128-bit integers as (low, high) halves
+    __ashlti3: shift((v, s) => v << s),
+    __lshlti3: shift((v, s) => v << s),
+    __ashrti3: shift((v, s) => BigInt.asIntN(128, v) >> s),
+    __lshrti3: shift((v, s) => v >> s),
+    __multi3: binary128((a, b) => a * b, false),
+    __divti3: binary128((a, b) => a / b, true, true),
+    __udivti3: binary128((a, b) => a / b, false, true),
+    __modti3: binary128((a, b) => a % b, true, true),
+    __umodti3: binary128((a, b) => a % b, false, true),
 
     // ---- time and TaPoS
     current_time(): bigint { return cx().host.currentTime(); },
