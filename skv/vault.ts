@@ -16,7 +16,7 @@ import type { VaultConfig } from './vault-core.js';
 import { exportDigest } from './vault-core.js';
 import { decodeResponse, encodeMessage, DMEMO_VERSION, type DmemoOp, type DmemoResults, type KeyInfo, type SignResult, type StatusResult } from './protocol.js';
 import type { Verifier } from './verifier.js';
-import { USER_APP, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
+import { USER_APP, checkAppName, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
 import { summarizeTransaction } from './transaction-summary.js';
 import { DEFAULT_AUTO_LOCK_MS, MAX_AUTO_LOCK_MS, DEFAULT_ASSERTION_TTL_MS, MAX_ASSERTION_TTL_MS, DEFAULT_BACKOFF_BASE_MS } from './limits.js';
 
@@ -128,7 +128,7 @@ export class Vault {
     const transaction = bytesArg(o.transaction, 'transaction');
     const cfd = o.contextFreeData === undefined ? undefined : bytesArg(o.contextFreeData, 'contextFreeData');
     if (chainId.length !== 32) throw new VaultError('INVALID_ARGUMENT', `chainId: expected 32 bytes, got ${chainId.length}`);
-    const app = o.app ?? USER_APP;
+    const app = checkAppName(o.app ?? USER_APP); // before it is shown to the user
     const digest = signingDigest(chainId, transaction, cfd).array;
     // decoded only if the verifier looks (an auto-approving one does not)
     let lines: string[] | undefined;
