@@ -1,7 +1,7 @@
 /**
  * Antelope key/signature algorithm tags: the first byte of the binary form and the `K1`/`R1`/`WA`
- * part of the string form. Only K1 (secp256k1) is signed and verified here; R1 keys and
- * signatures (secp256r1) parse and serialize so their bytes can pass through untouched.
+ * part of the string form. K1 (secp256k1) and R1 (secp256r1) sign, verify and recover; WebAuthn
+ * (WA) keys and signatures are refused.
  */
 import { AntelopeError } from './error.js';
 

@@ -1,17 +1,19 @@
 /**
- * Antelope private key: a key type and a 32-byte secret scalar. Parses `PVT_K1_…` and WIF (legacy,
- * 0x80 ‖ key ‖ sha256d checksum); prints either. K1 signing follows Leap's canonical rule: sign
- * RFC 6979 with low S, and while the result fails `is_canonical`, sign again with fresh extra
- * entropy (a counter), as Leap and @wharfkit/antelope do.
+ * Antelope private key: a key type and a 32-byte secret scalar. Parses `PVT_K1_…`, `PVT_R1_…` and
+ * WIF (legacy, 0x80 ‖ key ‖ sha256d checksum); prints either. K1 signing follows Leap's canonical
+ * rule: sign RFC 6979 with low S, and while the result fails `is_canonical`, sign again with fresh
+ * extra entropy (a counter), as Leap and @wharfkit/antelope do. R1 signs once, low S.
  *
  * JS cannot promise to erase the secret from memory: `data` lives until the garbage collector
  * reclaims it; `clear()` overwrites this copy only.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { AntelopeError, describe } from './error.js';
+import { curveFor } from './key-curve.js';
+import { Checksum512 } from './checksum.js';
+import { sha256, sha512 } from './hash.js';
 import { decodeRipemd160Check, decodeSha256dCheck, encodeRipemd160Check, encodeSha256dCheck } from './base58.js';
 import { KeyType, keyTypeFromString, keyTypeName } from './key-type.js';
-import { PublicKey } from './public-key.js';
+import { PublicKey, type PublicKeyType } from './public-key.js';
 import { Signature, digestBytes, isCanonical, type DigestType } from './signature.js';
 
 export type PrivateKeyType = PrivateKey | string;
@@ -26,8 +28,8 @@ export class PrivateKey {
 
   constructor(type: KeyType, data: Uint8Array) {
     if (data.length !== KEY_SIZE) throw new AntelopeError('INVALID_KEY', `private key: expected ${KEY_SIZE} bytes, got ${data.length}`);
-    if (type === KeyType.K1 && !secp256k1.utils.isValidSecretKey(data)) {
-      throw new AntelopeError('INVALID_KEY', 'private key: not a valid secp256k1 scalar (must be 1..n-1)');
+    if (!curveFor(type, 'INVALID_KEY', 'private key').utils.isValidSecretKey(data)) {
+      throw new AntelopeError('INVALID_KEY', `private key: not a valid ${keyTypeName(type)} scalar (must be 1..n-1)`);
     }
     this.type = type;
     this.data = data;
@@ -50,30 +52,33 @@ export class PrivateKey {
     return new PrivateKey(KeyType.K1, raw.slice(1, 33));
   }
 
-  /** A new K1 key from 32 random bytes (crypto.getRandomValues unless `random` is given). */
-  static generate(random?: (n: number) => Uint8Array): PrivateKey {
+  /** A new key (K1 unless `type` says R1) from 32 random bytes (crypto.getRandomValues unless `random` is given). */
+  static generate(random?: (n: number) => Uint8Array, type: KeyType = KeyType.K1): PrivateKey {
     const rnd = random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
+    const curve = curveFor(type, 'INVALID_KEY', 'generate');
     for (let i = 0; i < 16; i++) {
       const d = rnd(KEY_SIZE);
-      if (d.length === KEY_SIZE && secp256k1.utils.isValidSecretKey(d)) return new PrivateKey(KeyType.K1, d);
+      if (d.length === KEY_SIZE && curve.utils.isValidSecretKey(d)) return new PrivateKey(type, d);
     }
     throw new AntelopeError('INVALID_KEY', 'private key: random source produced no valid scalar in 16 tries');
   }
 
   toPublic(): PublicKey {
-    this.requireK1('toPublic');
-    return new PublicKey(KeyType.K1, secp256k1.getPublicKey(this.data, true));
+    return new PublicKey(this.type, curveFor(this.type, 'INVALID_KEY', 'toPublic').getPublicKey(this.data, true));
   }
 
-  /** Canonical K1 signature over a 32-byte digest. */
+  /** Signature over a 32-byte digest: canonical for K1 (Leap's rule), low S for R1. */
   sign(digest: DigestType): Signature {
-    this.requireK1('sign');
     const d = digestBytes(digest);
+    const curve = curveFor(this.type, 'SIGN_FAILED', 'sign');
+    if (this.type === KeyType.R1) {
+      return Signature.fromRecovered(curve.sign(d, this.data, { prehash: false, lowS: true, format: 'recovered' }), KeyType.R1);
+    }
     const entropy = new Uint8Array(32);
     for (let attempt = 0; attempt < MAX_SIGN_ATTEMPTS; attempt++) {
       // attempt 0 is plain RFC 6979; later attempts mix a counter in as extra entropy
       new DataView(entropy.buffer).setUint32(28, attempt);
-      const rec = secp256k1.sign(d, this.data, {
+      const rec = curve.sign(d, this.data, {
         prehash: false, lowS: true, format: 'recovered',
         extraEntropy: attempt === 0 ? false : entropy,
       });
@@ -81,6 +86,22 @@ export class PrivateKey {
       if (isCanonical(sig.data)) return sig;
     }
     throw new AntelopeError('SIGN_FAILED', `private key: no canonical signature after ${MAX_SIGN_ATTEMPTS} attempts`);
+  }
+
+  /** sign(sha256(message)). */
+  signMessage(message: Uint8Array): Signature { return this.sign(sha256(message)); }
+
+  /**
+   * ECDH shared secret with `pub` (same key type): sha512 of the 32-byte x coordinate of the
+   * shared point, as fc and eosjs-ecc derive it (wharfkit drops leading zero bytes of x; we do not).
+   */
+  sharedSecret(pub: PublicKeyType): Checksum512 {
+    const p = PublicKey.from(pub);
+    if (p.type !== this.type) {
+      throw new AntelopeError('INVALID_KEY', `shared secret: key types differ (${keyTypeName(this.type)} and ${keyTypeName(p.type)})`);
+    }
+    const shared = curveFor(this.type, 'INVALID_KEY', 'sharedSecret').getSharedSecret(this.data, p.data, true);
+    return new Checksum512(sha512(shared.subarray(1, 33)));
   }
 
   /** `PVT_K1_…` form. */

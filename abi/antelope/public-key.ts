@@ -3,8 +3,8 @@
  * and the legacy `EOS…` form (which Leap still prints); prints `PUB_K1_…` by default and the legacy
  * form on request. Binary form: type byte ‖ 33 bytes.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { AntelopeError, describe } from './error.js';
+import { curveFor } from './key-curve.js';
 import { bytesEqual } from './bytes.js';
 import { decodeRipemd160Check, encodeRipemd160Check } from './base58.js';
 import { KeyType, keyTypeFromIndex, keyTypeFromString, keyTypeName } from './key-type.js';
@@ -47,10 +47,9 @@ export class PublicKey {
     return new PublicKey(type, r.raw(KEY_SIZE).slice());
   }
 
-  /** True when the bytes are a valid point on the key's curve (K1 only; R1 is not checked). */
+  /** True when the bytes are a valid point on the key's curve. */
   isValid(): boolean {
-    if (this.type !== KeyType.K1) return true;
-    try { secp256k1.Point.fromBytes(this.data); return true; } catch { return false; }
+    try { curveFor(this.type, 'INVALID_KEY', 'isValid').Point.fromBytes(this.data); return true; } catch { return false; }
   }
 
   equals(other: PublicKeyType): boolean {

@@ -1,10 +1,11 @@
 /**
  * Antelope signature: key type and 65 bytes, recovery header (27 + 4 + recid) ‖ r ‖ s.
  * String form `SIG_K1_…` (base58 with ripemd160(data ‖ "K1") checksum); binary: type ‖ 65 bytes.
- * K1 recovery and verification run on @noble/curves with the digest passed as-is (no prehash).
+ * Recovery and verification (K1 and R1) run on @noble/curves with the digest passed as-is (no prehash).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { AntelopeError, describe } from './error.js';
+import { curveFor } from './key-curve.js';
+import { sha256 } from './hash.js';
 import { bytesEqual, toBytes } from './bytes.js';
 import { decodeRipemd160Check, encodeRipemd160Check } from './base58.js';
 import { KeyType, keyTypeFromIndex, keyTypeFromString, keyTypeName } from './key-type.js';
@@ -60,11 +61,11 @@ export class Signature {
   }
 
   /** Build from noble's 'recovered' layout (recid ‖ r ‖ s). */
-  static fromRecovered(bytes: Uint8Array): Signature {
+  static fromRecovered(bytes: Uint8Array, type: KeyType = KeyType.K1): Signature {
     const data = new Uint8Array(SIG_SIZE);
     data.set(bytes.subarray(1, 65), 1);
     data[0] = 27 + 4 + bytes[0]!;
-    return new Signature(KeyType.K1, data);
+    return new Signature(type, data);
   }
 
   /** Recovery id 0..3 from the header byte. */
@@ -72,17 +73,13 @@ export class Signature {
 
   get isCanonical(): boolean { return isCanonical(this.data); }
 
-  private requireK1(op: string): void {
-    if (this.type !== KeyType.K1) throw new AntelopeError('RECOVER_FAILED', `signature: ${op} supports K1 only, got ${keyTypeName(this.type)}`);
-  }
-
   /**
    * The public key that produced this signature over `digest` (32 bytes). With
    * `requireCanonical`, a signature that fails Leap's `is_canonical` is refused, as nodes do.
    */
   recover(digest: DigestType, opts: { requireCanonical?: boolean } = {}): PublicKey {
-    this.requireK1('recover');
-    if (opts.requireCanonical && !isCanonical(this.data)) {
+    const curve = curveFor(this.type, 'RECOVER_FAILED', 'signature recover');
+    if (opts.requireCanonical && this.type === KeyType.K1 && !isCanonical(this.data)) {
       throw new AntelopeError('RECOVER_FAILED', 'signature: not canonical (r or s has its top bit set or a redundant leading zero byte)');
     }
     const h = this.data[0]!;
@@ -91,7 +88,7 @@ export class Signature {
     rec.set(this.data);
     rec[0] = (h - 27) & 3;
     try {
-      return new PublicKey(KeyType.K1, secp256k1.recoverPublicKey(rec, digestBytes(digest), { prehash: false }));
+      return new PublicKey(this.type, curve.recoverPublicKey(rec, digestBytes(digest), { prehash: false }));
     } catch (e) {
       if (e instanceof AntelopeError) throw e;
       throw new AntelopeError('RECOVER_FAILED', `signature: cannot recover a public key (${(e as Error).message})`);
@@ -100,11 +97,16 @@ export class Signature {
 
   /** True when this signature over `digest` verifies against `key`. */
   verify(digest: DigestType, key: PublicKeyType): boolean {
-    this.requireK1('verify');
+    const curve = curveFor(this.type, 'RECOVER_FAILED', 'signature verify');
     const pub = PublicKey.from(key);
-    if (pub.type !== KeyType.K1) return false;
-    return secp256k1.verify(this.data.subarray(1), digestBytes(digest), pub.data, { prehash: false, lowS: false });
+    if (pub.type !== this.type) return false;
+    return curve.verify(this.data.subarray(1), digestBytes(digest), pub.data, { prehash: false, lowS: false });
   }
+
+  /** recover(sha256(message)). */
+  recoverMessage(message: Uint8Array): PublicKey { return this.recover(sha256(message)); }
+  /** verify(sha256(message), key). */
+  verifyMessage(message: Uint8Array, key: PublicKeyType): boolean { return this.verify(sha256(message), key); }
 
   equals(other: SignatureType): boolean {
     const o = Signature.from(other);

@@ -188,8 +188,14 @@ test('signatures: bad headers, wrong keys, R1 and tampered strings', () => {
   assert.not.ok(high.isCanonical);
   assert.is(code(() => high.recover(d, { requireCanonical: true })), 'RECOVER_FAILED');
   assert.not.ok(s.verify(d, PrivateKey.generate().toPublic()));
-  const r1 = Signature.from('SIG_R1_K5VEcCFUxF2jptQJUjVhV99PNiBXur6kdz6xuHtqvjqoTnzGqcCkEpD6cuA4q9DPdEHysdXjfksLB5xfkERxBuWxb9QJ8y');
-  assert.is(code(() => r1.recover(d)), 'RECOVER_FAILED');
+  const r1key = PrivateKey.generate(undefined, KeyType.R1);
+  const r1 = r1key.sign(d);
+  assert.is(r1.type, KeyType.R1);
+  assert.ok(r1.recover(d).equals(r1key.toPublic()));
+  assert.ok(r1.verify(d, r1key.toPublic()));
+  assert.not.ok(r1.verify(d, key.toPublic())); // a K1 key never verifies an R1 signature
+  assert.is(code(() => key.sharedSecret(r1key.toPublic())), 'INVALID_KEY');
+  assert.is(code(() => r1key.toWif()), 'INVALID_KEY');
   const str = s.toString();
   const tampered = str.slice(0, -2) + (str.endsWith('a') ? 'b' : 'a') + str.slice(-1);
   assert.is(code(() => Signature.from(tampered)), 'INVALID_SIGNATURE');

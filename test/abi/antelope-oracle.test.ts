@@ -206,4 +206,19 @@ test('our canonical signatures recover with wharfkit and eosjs; theirs recover w
   }
 });
 
+test('R1: our signatures recover with wharfkit, wharfkit\'s with ours', () => {
+  const r = new Prng(SEED ^ 0x71);
+  for (let i = 0; i < 10; i++) {
+    const key = PrivateKey.generate((n) => r.bytes(n), 1);
+    const wkey = W.PrivateKey.from(key.toString());
+    assert.is(wkey.toPublic().toString(), key.toPublic().toString());
+    const digest = sha256(r.bytes(40));
+    const sig = key.sign(digest);
+    assert.is(W.Signature.from(sig.toString()).recoverDigest(W.Checksum256.from(digest)).toString(), key.toPublic().toString());
+    const theirs = Signature.from(wkey.signDigest(W.Checksum256.from(digest)).toString());
+    assert.ok(theirs.recover(digest).equals(key.toPublic()));
+    assert.ok(theirs.verify(digest, key.toPublic()));
+  }
+});
+
 test.run();

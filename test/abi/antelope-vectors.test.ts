@@ -64,6 +64,27 @@ test('wharfkit: R1 keys and K1/R1 signatures round-trip as strings', () => {
   throwsCode(() => PrivateKey.from(crypto.round_trip_strings.private[0]).toWif(), 'INVALID_KEY');
 });
 
+test('wharfkit: R1 public from private, message signing and recovery (K1 and R1)', () => {
+  for (const k of crypto.r1_keys) assert.is(PrivateKey.from(k.private).toPublic().toString(), k.public);
+  const m = crypto.message_sign;
+  const msg = utf8(m.message_utf8);
+  for (const [priv, pub] of [[m.wif, m.public], [m.r1_private, m.r1_public]] as const) {
+    const sig = PrivateKey.from(priv).signMessage(msg);
+    assert.ok(sig.verifyMessage(msg, pub));
+    assert.is(sig.recoverMessage(msg).toString(), pub);
+    assert.not.ok(sig.verifyMessage(utf8('beef'), pub));
+  }
+  assert.not.ok(PrivateKey.from(m.wif).signMessage(msg).verifyMessage(msg, m.other_public));
+  assert.is(PublicKey.from(m.public).toLegacyString('FIO'), 'FIO' + PublicKey.from(m.public).toLegacyString().slice(3));
+});
+
+test('wharfkit: ECDH shared secrets', () => {
+  for (const v of crypto.shared_secrets) {
+    assert.is(PrivateKey.from(v.private1).sharedSecret(v.public2).toString(), v.secret);
+    assert.is(PrivateKey.from(v.private2).sharedSecret(v.public1).toString(), v.secret);
+  }
+});
+
 test('wharfkit: keys with a wrong checksum are refused', () => {
   for (const s of crypto.bad_checksum.private) {
     const e = throwsCode(() => PrivateKey.from(s), 'INVALID_KEY');
@@ -89,7 +110,10 @@ test('eosjs: WIF keys give the published PUB_K1_ and legacy public keys', () => 
     assert.is(pub.toLegacyString(), ekeys.legacy_public[i]);
     assert.is(PublicKey.from(ekeys.legacy_public[i]).toString(), ekeys.k1_public[i]);
   });
-  for (const s of ekeys.r1_private) assert.is(PrivateKey.from(s).toString(), s);
+  ekeys.r1_private.forEach((s: string, i: number) => {
+    assert.is(PrivateKey.from(s).toString(), s);
+    assert.is(PrivateKey.from(s).toPublic().toString(), ekeys.r1_public[i]);
+  });
   for (const s of ekeys.r1_public) assert.is(PublicKey.from(s).toString(), s);
   for (const s of ekeys.signatures) assert.is(Signature.from(s).toString(), s);
 });
