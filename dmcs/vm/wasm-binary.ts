@@ -71,7 +71,13 @@ export class WasmReader {
   }
 
   name(): string {
-    return new TextDecoder('utf-8', { fatal: true }).decode(this.take(this.u32()));
+    const at = this.pos;
+    const bytes = this.take(this.u32());
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw malformed('name is not valid UTF-8', at);
+    }
   }
 
   /** Resizable limits: `{min, max?}` (flag 0/1; shared or 64-bit memories are refused). */
