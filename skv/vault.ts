@@ -8,7 +8,7 @@
  * Long-running use (host): `open` and `unlock` once; the vault locks itself after `autoLockMs` idle
  * and every later request gets LOCKED until `unlock` is called again.
  */
-import { signingDigest } from '../abi/antelope/index.js';
+import { PublicKey, signingDigest } from '../abi/antelope/index.js';
 import { peerosHome } from '../runtime/home.js';
 import { VaultError } from './error.js';
 import { VaultChannel } from './vault-channel.js';
@@ -129,12 +129,18 @@ export class Vault {
     const cfd = o.contextFreeData === undefined ? undefined : bytesArg(o.contextFreeData, 'contextFreeData');
     if (chainId.length !== 32) throw new VaultError('INVALID_ARGUMENT', `chainId: expected 32 bytes, got ${chainId.length}`);
     const app = checkAppName(o.app ?? USER_APP); // before it is shown to the user
+    if (!Array.isArray(o.keys) || o.keys.length === 0) throw new VaultError('INVALID_ARGUMENT', 'keys: expected at least one public key');
+    const keys = o.keys.map((k) => {
+      try { return PublicKey.from(k).toString(); } catch {
+        throw new VaultError('INVALID_KEY', `${JSON.stringify(String(k).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
+      }
+    });
     const digest = signingDigest(chainId, transaction, cfd).array;
     // decoded only if the verifier looks (an auto-approving one does not)
     let lines: string[] | undefined;
-    const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${o.keys.join(', ')}`]);
+    const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${keys.join(', ')}`]);
     const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, get summary() { return summary(); } });
-    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys: o.keys, app, assertion });
+    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys, app, assertion });
   }
 
   /** The private key in `PVT_K1_…` form: needs the passphrase again and the user's approval. */
