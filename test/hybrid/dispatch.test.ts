@@ -26,7 +26,7 @@ async function rejectsWith(p: Promise<unknown>, code: string, name?: string): Pr
 
 test.before(async () => {
   await chain.start();
-  backend = new HttpBackend(chain.url, { label: 'fake', timeoutMs: 300 });
+  backend = new HttpBackend(chain.url, { label: 'fake', timeoutMs: 5000 });
 });
 test.after(async () => { await chain.stop(); });
 test.before.each(() => chain.up());
@@ -100,7 +100,7 @@ test('a 502 from a proxy (not Antelope JSON) → UNREACHABLE', async () => {
 test('no answer within the timeout → UNREACHABLE', async () => {
   chain.down('hang');
   const t0 = Date.now();
-  const e = await rejectsWith(backend.getInfo(), 'UNREACHABLE');
+  const e = await rejectsWith(new HttpBackend(chain.url, { timeoutMs: 300 }).getInfo(), 'UNREACHABLE');
   assert.match(e.message, /no answer within 300 ms/);
   assert.ok(Date.now() - t0 < 3000);
 });

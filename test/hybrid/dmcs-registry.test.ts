@@ -98,7 +98,7 @@ test('an unverified DMCS is checked on first use and then marked verified', asyn
   const d = new Dispatcher(reg);
   const b0 = await d.backendFor({});
   await b0.getInfo();
-  await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && !(await reg.get('later')).verified; i++) await new Promise((r) => setTimeout(r, 20));
   assert.is((await reg.get('later')).verified, true);
 });
 

@@ -21,7 +21,7 @@ function api(cache: CacheStore, opts: { infoReuseMs?: number } = {}) {
 
 test.before(async () => {
   await chain.start();
-  backend = new HttpBackend(chain.url, { timeoutMs: 300 });
+  backend = new HttpBackend(chain.url, { timeoutMs: 5000 });
 });
 test.after(async () => {
   await chain.stop();

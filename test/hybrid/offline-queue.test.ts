@@ -26,7 +26,7 @@ const quiet = { onWarning: () => {} };
 
 test.before(async () => {
   await chain.start();
-  backend = new HttpBackend(chain.url, { timeoutMs: 300 });
+  backend = new HttpBackend(chain.url, { timeoutMs: 5000 });
 });
 test.after(async () => {
   await chain.stop();
