@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  Abi, AbiSerializer, Action, PrivateKey, Signature, Transaction, TimePointSec, KeyType, isCanonical, signingDigest, sha256,
+  Abi, AbiSerializer, Action, PrivateKey, Signature, Transaction, TimePointSec, KeyType, isCanonical, signingDigest, sha256, EOSIO_ABI,
 } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode, DEV_PRIVATE_KEY } from '../dmcs/index.js';
 import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/key-recovery.js';
@@ -76,60 +76,63 @@ function authority(key: PrivateKey) {
   return { threshold: 1, keys: [{ key: key.toPublic().toString(), weight: 1 }], accounts: [], waits: [] };
 }
 
-export async function transferBench(runs: number): Promise<BenchResult[]> {
-  if (!existsSync(WASM) || !existsSync(ABI)) return [];
+interface TokenNode { node: EmbeddedNode; dir: string; sign: (k: PrivateKey, d: Uint8Array) => Signature; dev: PrivateKey; token: AbiSerializer }
+
+/** A dev node (with HTTP) where `bench.token` runs the dPay token and alice holds the supply. */
+async function tokenNode(): Promise<TokenNode | null> {
+  if (!existsSync(WASM) || !existsSync(ABI)) return null;
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-dmcs-'));
-  const node = await startNode({ dev: true, dataDir: dir, autoProduce: false });
-  try {
-    const sign = signer();
-    const dev = PrivateKey.from(DEV_PRIVATE_KEY);
-    const eosio = new AbiSerializer(node.chain.state.getAccount('eosio') ? (await import('../abi/antelope/index.js')).EOSIO_ABI : '');
-    const tokenAbi = Abi.fromJSON(JSON.parse(readFileSync(ABI, 'utf8')));
-    const token = new AbiSerializer(tokenAbi);
-    const act = (account: string, name: string, actor: string, data: unknown, s: AbiSerializer) =>
-      Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data: s.encodeAction(name, data) });
-    const newacct = (name: string) => act('eosio', 'newaccount', 'eosio', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }, eosio);
-    await push(node, sign, dev, [newacct('bench.token'), newacct('alice'), newacct('bob')]);
-    await push(node, sign, dev, [
-      act('eosio', 'setcode', 'bench.token', { account: 'bench.token', vmtype: 0, vmversion: 0, code: Buffer.from(readFileSync(WASM)).toString('hex') }, eosio),
-      act('eosio', 'setabi', 'bench.token', { account: 'bench.token', abi: Buffer.from(tokenAbi.toBinary()).toString('hex') }, eosio),
-    ]);
-    await push(node, sign, dev, [
-      act('bench.token', 'create', 'bench.token', { issuer: 'alice', maximum_supply: '1000000000.0000 BNC' }, token),
-      act('bench.token', 'issue', 'alice', { to: 'alice', quantity: '1000000000.0000 BNC', memo: '' }, token),
-    ]);
-    const N = 3000;
-    const BLOCK = 500;
-    const samples: number[] = [];
-    const cpuSamples: number[] = [];
-    let seq = 0;
-    for (let r = -1; r < runs; r++) {
-      const batch: PackedTrx[] = [];
-      for (let i = 0; i < N; i++) {
-        const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
-        const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
-        batch.push(signed(node, trx, sign, dev));
-      }
-      const t0 = process.hrtime.bigint();
-      const c0 = process.cpuUsage();
-      for (let i = 0; i < N; i++) {
-        node.pushPacked(batch[i]!);
-        if ((i + 1) % BLOCK === 0) await node.produceBlock();
-      }
-      if (node.chain.pendingCount) await node.produceBlock();
-      const s = Number(process.hrtime.bigint() - t0) / 1e9;
-      const c = process.cpuUsage(c0);
-      if (r >= 0) { samples.push(N / s); cpuSamples.push(N / ((c.user + c.system) / 1e6)); }
+  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false });
+  const sign = signer();
+  const dev = PrivateKey.from(DEV_PRIVATE_KEY);
+  const eosio = new AbiSerializer(EOSIO_ABI);
+  const tokenAbi = Abi.fromJSON(JSON.parse(readFileSync(ABI, 'utf8')));
+  const token = new AbiSerializer(tokenAbi);
+  const act = (account: string, name: string, actor: string, data: unknown, s: AbiSerializer) =>
+    Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data: s.encodeAction(name, data) });
+  const newacct = (name: string) => act('eosio', 'newaccount', 'eosio', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }, eosio);
+  await push(node, sign, dev, [newacct('bench.token'), newacct('alice'), newacct('bob')]);
+  await push(node, sign, dev, [
+    act('eosio', 'setcode', 'bench.token', { account: 'bench.token', vmtype: 0, vmversion: 0, code: Buffer.from(readFileSync(WASM)).toString('hex') }, eosio),
+    act('eosio', 'setabi', 'bench.token', { account: 'bench.token', abi: Buffer.from(tokenAbi.toBinary()).toString('hex') }, eosio),
+  ]);
+  await push(node, sign, dev, [
+    act('bench.token', 'create', 'bench.token', { issuer: 'alice', maximum_supply: '1000000000.0000 BNC' }, token),
+    act('bench.token', 'issue', 'alice', { to: 'alice', quantity: '1000000000.0000 BNC', memo: '' }, token),
+  ]);
+  return { node, dir, sign, dev, token };
+}
+
+export async function transferBench(env: TokenNode, runs: number): Promise<BenchResult[]> {
+  const { node, sign, dev, token } = env;
+  const N = 3000;
+  const BLOCK = 500;
+  const samples: number[] = [];
+  const cpuSamples: number[] = [];
+  let seq = 0;
+  for (let r = -1; r < runs; r++) {
+    const batch: PackedTrx[] = [];
+    for (let i = 0; i < N; i++) {
+      const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
+      const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
+      batch.push(signed(node, trx, sign, dev));
     }
-    return [
-      summarize(`dmcs.transfer.e2e (${node.chain.recovery.name})`, 'ops/s', samples),
-      // per second of this process's CPU time: the same figure, insensitive to other load on the machine
-      summarize(`dmcs.transfer.e2e.per-cpu-second (${node.chain.recovery.name})`, 'ops/s', cpuSamples),
-    ];
-  } finally {
-    await node.close();
-    rmSync(dir, { recursive: true, force: true });
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < N; i++) {
+      node.pushPacked(batch[i]!);
+      if ((i + 1) % BLOCK === 0) await node.produceBlock();
+    }
+    if (node.chain.pendingCount) await node.produceBlock();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    if (r >= 0) { samples.push(N / s); cpuSamples.push(N / ((c.user + c.system) / 1e6)); }
   }
+  return [
+    summarize(`dmcs.transfer.e2e (${node.chain.recovery.name})`, 'ops/s', samples),
+    // per second of this process's CPU time: the same figure, insensitive to other load on the machine
+    summarize(`dmcs.transfer.e2e.per-cpu-second (${node.chain.recovery.name})`, 'ops/s', cpuSamples),
+  ];
 }
 
 function recoverBench(runs: number): BenchResult[] {
@@ -161,49 +164,62 @@ function recoverBench(runs: number): BenchResult[] {
   return results;
 }
 
-async function httpBench(runs: number): Promise<BenchResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-http-'));
-  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false });
-  try {
-    const { request, Agent } = await import('node:http');
-    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const url = new URL(node.endpoint!);
-    const call = (path: string, body: string) => new Promise<void>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
+async function httpBench(node: EmbeddedNode, runs: number, table: { code: string; scope: string; table: string }): Promise<BenchResult[]> {
+  const { request, Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const url = new URL(node.endpoint!);
+  const call = (path: string, body: string) => new Promise<void>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
     });
-    const measure = async (path: string, body: string): Promise<number[]> => {
-      const N = 2000, PAR = 8;
-      const out: number[] = [];
-      for (let r = -1; r < runs; r++) {
-        let next = 0;
-        const t0 = process.hrtime.bigint();
-        await Promise.all(Array.from({ length: PAR }, async () => { while (next++ < N) await call(path, body); }));
-        const s = Number(process.hrtime.bigint() - t0) / 1e9;
-        if (r >= 0) out.push(N / s);
-      }
-      return out;
-    };
+    req.on('error', reject);
+    req.end(body);
+  });
+  const measure = async (path: string, body: string): Promise<number[]> => {
+    const N = 2000, PAR = 8;
+    const out: number[] = [];
+    for (let r = -1; r < runs; r++) {
+      let next = 0;
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: PAR }, async () => { while (next++ < N) await call(path, body); }));
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r >= 0) out.push(N / s);
+    }
+    return out;
+  };
+  try {
     const info = await measure('/v1/chain/get_info', '');
-    // a table that exists: eosio's native state has none, so read an empty one (the query path still runs)
-    const rows = await measure('/v1/chain/get_table_rows', JSON.stringify({ code: 'eosio', scope: 'eosio', table: 'accounts', json: false, limit: 10 }));
-    agent.destroy();
-    return [summarize('dmcs.http.get_info', 'ops/s', info), summarize('dmcs.http.get_table_rows', 'ops/s', rows)];
+    const rows = await measure('/v1/chain/get_table_rows', JSON.stringify({ ...table, json: true, limit: 10 }));
+    return [summarize('dmcs.http.get_info', 'ops/s', info), summarize(`dmcs.http.get_table_rows (${table.code} ${table.table})`, 'ops/s', rows)];
   } finally {
-    await node.close();
-    rmSync(dir, { recursive: true, force: true });
+    agent.destroy();
   }
 }
 
 export async function benchDmcs(opts: { runs: number }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
-  return [
-    ...(await transferBench(runs)),
-    ...recoverBench(runs),
-    ...(await httpBench(runs)),
-  ];
+  const results: BenchResult[] = [];
+  const env = await tokenNode();
+  if (env) {
+    try {
+      results.push(...(await transferBench(env, runs)));
+      results.push(...(await httpBench(env.node, runs, { code: 'bench.token', scope: 'alice', table: 'accounts' })));
+    } finally {
+      await env.node.close();
+      rmSync(env.dir, { recursive: true, force: true });
+    }
+  } else {
+    // no built contract: the HTTP figures on a bare dev node (an empty table still runs the query path)
+    const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-http-'));
+    const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false });
+    try {
+      results.push(...(await httpBench(node, runs, { code: 'eosio', scope: 'eosio', table: 'accounts' })));
+    } finally {
+      await node.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  results.push(...recoverBench(runs));
+  return results;
 }

@@ -5,7 +5,7 @@
  * failed transaction is rolled back whole. State is only ever derived from the block log (genesis
  * plus replayed blocks), never saved on its own.
  */
-import { Name, BinaryWriter, sha256 } from '../abi/antelope/index.js';
+import { Name, BinaryWriter, sha256, bytesToHex } from '../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
 import { TableStore } from './table-store.js';
 import { authorityBillableSize, type Authority } from './authority.js';
@@ -37,6 +37,8 @@ export interface AccountRecord {
   code: Uint8Array | null;
   /** sha256 of the code; 32 zero bytes when none. */
   codeHash: Uint8Array;
+  /** `codeHash` as hex (the VM's module cache key), kept to avoid re-encoding per action. */
+  codeHashHex: string;
   lastCodeUpdate: number;
   codeSequence: number;
   abi: Uint8Array | null;
@@ -99,7 +101,7 @@ export class ChainState {
   createAccount(name: string, owner: Authority, active: Authority, time: number, privileged = false): AccountRecord {
     const acct: AccountRecord = {
       name, value: Name.from(name).value, creation: time, privileged,
-      code: null, codeHash: ZERO_HASH, lastCodeUpdate: 0, codeSequence: 0,
+      code: null, codeHash: ZERO_HASH, codeHashHex: '', lastCodeUpdate: 0, codeSequence: 0,
       abi: null, abiSequence: 0, ramUsage: 0, recvSequence: 0, authSequence: 0,
       permissions: new Map(), links: new Map(),
     };
@@ -113,10 +115,11 @@ export class ChainState {
   }
 
   setCode(acct: AccountRecord, code: Uint8Array | null, hash: Uint8Array, time: number): void {
-    const old = { code: acct.code, codeHash: acct.codeHash, lastCodeUpdate: acct.lastCodeUpdate, codeSequence: acct.codeSequence };
+    const old = { code: acct.code, codeHash: acct.codeHash, codeHashHex: acct.codeHashHex, lastCodeUpdate: acct.lastCodeUpdate, codeSequence: acct.codeSequence };
     const delta = ((code?.length ?? 0) - (acct.code?.length ?? 0)) * SETCODE_RAM_MULTIPLIER;
     acct.code = code;
     acct.codeHash = hash;
+    acct.codeHashHex = bytesToHex(hash);
     acct.lastCodeUpdate = time;
     acct.codeSequence++;
     this.undo.record(() => Object.assign(acct, old));

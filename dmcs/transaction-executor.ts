@@ -15,7 +15,6 @@ import type { AccountRecord, ChainState } from './chain-state.js';
 import { NATIVE_ACTIONS, type NativeContext } from './native-actions.js';
 import type { AuthorizationManager } from './authorization-manager.js';
 import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from './action-trace.js';
-import { bytesToHex } from '../abi/antelope/index.js';
 
 /** Leap `max_inline_action_depth`. */
 export const MAX_INLINE_ACTION_DEPTH = 4;
@@ -225,7 +224,7 @@ export class TransactionExecutor {
         receiver: acct.value, account: valueOf(act.account), name: valueOf(act.name), data: act.data,
         authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
       };
-      const result = this.vm.apply(acct.code, action, this.host, { codeHash: bytesToHex(acct.codeHash), cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits });
+      const result = this.vm.apply(acct.code, action, this.host, { codeHash: acct.codeHashHex, cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits });
       this.cpuUnits += result.cpuUnits;
       console = result.console;
       returnValue = result.returnValue;
