@@ -3,7 +3,7 @@
  * (`isa/generated/imports.ts`) and the SDK's AssemblyScript bindings (`sdk-as/app/isa.generated.ts`).
  * Both outputs are committed; `test/isa/generator.test.ts` regenerates them and fails on drift.
  */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseWitPackage, type WitPackage } from './wit-parser.js';
 import { emitHostImports } from './emit-host.js';
@@ -47,12 +47,15 @@ export function generate(root: string): Record<string, string> {
   return { [HOST_OUTPUT]: emitHostImports(pkg), [AS_OUTPUT]: emitAsBindings(pkg) };
 }
 
-/** Regenerates the outputs in place; returns the paths written. */
+/** Regenerates the outputs in place (only files whose text changed); returns the paths written. */
 export function writeGenerated(root: string): string[] {
-  const out = generate(root);
-  for (const [rel, text] of Object.entries(out)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
+  const written: string[] = [];
+  for (const [rel, text] of Object.entries(generate(root))) {
+    const path = join(root, rel);
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    written.push(rel);
   }
-  return Object.keys(out);
+  return written;
 }

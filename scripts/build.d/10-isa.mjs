@@ -5,5 +5,7 @@ import { join } from 'node:path';
 
 export default async function ({ root }) {
   const gen = await import(pathToFileURL(join(root, 'dist/isa/generator/index.js')).href);
-  gen.writeGenerated(root);
+  for (const rel of gen.writeGenerated(root)) {
+    process.stderr.write(`  regenerated ${rel} from isa/wit (commit it with the WIT change)\n`);
+  }
 }
