@@ -28,5 +28,11 @@ export const BYTES_PER_CPU_UNIT = 16;
 export const INTRINSIC_CALL_CPU_UNITS = 20;
 /** Console output kept per action; Antelope truncates the console too (we cut at 64 KiB). */
 export const MAX_CONSOLE_CHARS = 64 * 1024;
+/**
+ * Instances are kept for reuse only while their memory is at most 4 MiB: the pool holds the memory
+ * plus a snapshot of it per cached contract (≤ 64 × 8 MiB), and restoring more than that per action
+ * would cost more than instantiating afresh.
+ */
+export const POOLED_MEMORY_MAX_BYTES = 4 * 1024 * 1024;
 /** Compiled modules kept in the cache (keyed by code hash); least recently used ones are dropped. */
 export const MODULE_CACHE_ENTRIES = 64;

@@ -11,7 +11,8 @@
  *   transfer, so an instance is reused: its whole state is its memory and mutable globals (tables
  *   are immutable, see cpu-metering.ts), snapshotted right after instantiation and restored before
  *   the next action, which is then indistinguishable from a fresh instance. An instance whose
- *   memory grew is dropped (memory cannot shrink).
+ *   memory grew is dropped (memory cannot shrink); one whose initial memory is over
+ *   `POOLED_MEMORY_MAX_BYTES` is never kept.
  * - Execution is bounded and deterministic: memory by the clamped 33 MiB maximum, CPU by
  *   instruction metering compiled into the module (docs/contract-vm.md); both failures are typed
  *   (`page_memory_error`, `tx_cpu_usage_exceeded`); call depth is counted too (≤ 250, Antelope's).
@@ -26,7 +27,7 @@ import { GuestMemory } from './guest-memory.js';
 import { createIntrinsics, type ContextSlot } from './intrinsics.js';
 import { prepareContract, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
-import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES } from './contract-limits.js';
+import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES, POOLED_MEMORY_MAX_BYTES } from './contract-limits.js';
 
 export { ContractError } from './contract-error.js';
 export type * from './contract-host.js';
@@ -125,7 +126,7 @@ export class ContractVm {
       throw this.trap(e, gas, inst.depth);
     } finally {
       this.slot.ctx = null;
-      this.idle.set(compiled, inst);
+      if (inst.snapshot.length <= POOLED_MEMORY_MAX_BYTES) this.idle.set(compiled, inst);
     }
     const wasmUnits = budget - Number(gas.value as bigint);
     const cpuUnits = wasmUnits + ctx.hostUnits;
