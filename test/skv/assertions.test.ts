@@ -106,4 +106,15 @@ test('the facade asks the verifier with what it decoded, and a declining verifie
   } finally { await v.close(); removeHome(home); }
 });
 
+test('the auto-approve verifier exists only with the explicit opt-in', async () => {
+  const { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, VaultError } = await import('../../skv/index.js');
+  for (const bad of [undefined, {}, { optIn: 'yes' }]) {
+    try { new AutoApproveVerifier(bad as never); assert.unreachable(); } catch (err) {
+      assert.instance(err, VaultError);
+      assert.match((err as Error).message, /explicit opt-in/);
+    }
+  }
+  assert.is(new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }).kind, 'auto-approve');
+});
+
 test.run();
