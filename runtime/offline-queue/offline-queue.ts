@@ -328,12 +328,15 @@ export class OfflineQueue {
       }
     }
 
+    const heads = new Map<DmcsBackend, number>(); // one get_info per DMCS per flush
     for (const e of order().filter((x) => x.status === 'sent')) {
       if (this.#closed) break;
       const backend = await this.#resolveFor(e, resolve);
       if (!backend || down.has(backend)) { report.waiting.push(e.id); continue; }
       try {
-        const outcome = await this.#confirm(e, backend);
+        let head = heads.get(backend);
+        if (head === undefined) heads.set(backend, (head = (await backend.getInfo()).head_block_num));
+        const outcome = await this.#confirm(e, backend, head);
         if (outcome === 'done') report.done.push(e.id);
         else report.waiting.push(e.id);
       } catch (err) {
@@ -353,13 +356,12 @@ export class OfflineQueue {
    * not hold it (the node dropped it or forked), it goes back to pending: the next push either
    * executes it or gets `tx_duplicate`.
    */
-  async #confirm(e: QueueEntry, backend: DmcsBackend): Promise<'done' | 'waiting'> {
-    const info = await backend.getInfo();
+  async #confirm(e: QueueEntry, backend: DmcsBackend, headBlockNum: number): Promise<'done' | 'waiting'> {
     if (e.ackBlockNum === undefined) {
       await this.#update(e, { status: 'done', note: 'acknowledged without a block number' });
       return 'done';
     }
-    if (info.head_block_num < e.ackBlockNum) return 'waiting';
+    if (headBlockNum < e.ackBlockNum) return 'waiting';
     let block: Record<string, unknown> | undefined;
     try {
       block = await backend.getBlock(e.ackBlockNum);
