@@ -26,6 +26,8 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_KEYS = 1000;
 /** Longest label for a key. */
 export const MAX_LABEL_LENGTH = 128;
+/** Longest passphrase accepted: long passphrases are fine, unbounded input to scrypt is not. */
+export const MAX_PASSPHRASE_LENGTH = 4096;
 /** Keys one sign request may ask for. */
 export const MAX_SIGNING_KEYS = 16;
 /** Largest keystore file read: MAX_KEYS entries of a few hundred bytes each, plus grants. */

@@ -12,7 +12,7 @@ import { Packr } from 'msgpackr';
 import { VaultError, type VaultErrorCode } from './error.js';
 import { ASSERTION_PURPOSES, type Assertion } from './assertion.js';
 import type { SigningGrant } from './signing-grant.js';
-import { MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING_KEYS } from './limits.js';
 
 export const DMEMO_VERSION = 1;
 
@@ -106,11 +106,11 @@ export function encodeMessage(value: unknown): Uint8Array {
 }
 
 const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
-  unlock: (m) => { str(m, 'passphrase', false, 4096); bool(m, 'create', true); },
+  unlock: (m) => { str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH); bool(m, 'create', true); },
   lock: () => {},
   status: () => {},
-  create_key: (m) => { str(m, 'label', true, 128); },
-  import_key: (m) => { str(m, 'privateKey', false, 256); str(m, 'label', true, 128); },
+  create_key: (m) => { str(m, 'label', true, MAX_LABEL_LENGTH); },
+  import_key: (m) => { str(m, 'privateKey', false, 256); str(m, 'label', true, MAX_LABEL_LENGTH); },
   list_keys: () => {},
   sign: (m) => {
     bytes(m, 'chainId', false, 32, 32);
@@ -120,7 +120,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     str(m, 'app', false, 64);
     assertion(m);
   },
-  export_key: (m) => { str(m, 'key', false, 256); str(m, 'passphrase', false, 4096); assertion(m); },
+  export_key: (m) => { str(m, 'key', false, 256); str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH); assertion(m); },
   set_grant: (m) => {
     if (typeof m.grant !== 'object' || m.grant === null || Array.isArray(m.grant)) throw malformed('grant', 'an object');
     assertion(m);
@@ -156,8 +156,8 @@ function bytes(m: Record<string, unknown>, k: string, optional: boolean, min: nu
 }
 function strArray(m: Record<string, unknown>, k: string): void {
   const v = m[k];
-  if (!Array.isArray(v) || v.length === 0 || v.length > 16 || !v.every((s) => typeof s === 'string' && s.length <= 256)) {
-    throw malformed(k, 'a non-empty array of at most 16 public key strings');
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SIGNING_KEYS || !v.every((s) => typeof s === 'string' && s.length <= 256)) {
+    throw malformed(k, `a non-empty array of at most ${MAX_SIGNING_KEYS} public key strings`);
   }
 }
 function assertion(m: Record<string, unknown>): void {
