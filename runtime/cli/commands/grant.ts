@@ -1,0 +1,80 @@
+/**
+ * `peeros grant APP …`: the vault's signing grant of an installed app (from its manifest), and the
+ * session grant with limits (auto-approve up to N signatures moving at most X per period).
+ */
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { peerosHome } from '../../home.js';
+import { AppRegistry } from '../../app-registry.js';
+import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../../dmemo-service/session-grants.js';
+import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
+import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+
+const HELP = `usage: peeros grant APP [--max-count N [--max-amount "X SYM"] [--period 24h]] [options]
+       peeros grant APP --revoke
+       peeros grant --list
+
+Without limits: installs APP's signing grant into the vault, from its installed manifest (the
+contracts and actions of its dmcs.push capability, its maxAmount per transaction, the chain of its
+DMCS). The vault refuses to sign anything else for APP, whatever the host asks.
+
+With --max-count: also a session grant — signatures for APP are approved without asking, up to N
+per period (default 24h), moving at most X in total per period (without --max-amount: only
+signatures that move no tokens). Beyond the limits you are asked as usual. The vault enforces the
+amount again, per UTC day (maxAmountPerDay of the app's signing grant).
+
+options:
+  --max-count N            approvals per period (1..100000)
+  --max-amount "X SYM"     total amount per period, e.g. "10.0000 RSN"
+  --period P               e.g. 24h, 30m, 7d (1m..30d; default 24h)
+  --revoke                 remove the session grant (the signing grant stays)
+  --list                   the session grants and what is left of them
+${CONTEXT_HELP}`;
+
+const command: CliCommand = {
+  name: 'grant',
+  summary: "an app's signing grant in the vault, and auto-approval within limits",
+  help: HELP,
+  async run(argv, io) {
+    const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, 'max-count': 'string', 'max-amount': 'string', period: 'string', revoke: 'boolean', list: 'boolean' }, 'grant');
+    const home = peerosHome(io.env);
+    const store = new SessionGrantStore(home);
+    if (flags.list) {
+      if (positionals.length) throw new UsageError('--list takes no APP');
+      const all = store.list();
+      if (!all.length) io.out('no session grants');
+      for (const g of all) {
+        const left = store.remaining(g.app)!;
+        io.out(`${g.app}: up to ${g.maxCount} approvals${g.maxAmount ? ` moving at most ${g.maxAmount}` : ''} per ${g.periodMs / 3600_000} h — left now: ${left.count}${left.amount ? `, ${left.amount}` : ''}`);
+      }
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('grant takes one APP name');
+    const app = positionals[0]!;
+    const installed = await new AppRegistry(home).load(app);
+    if (flags.revoke) {
+      io.out((await store.revoke(app)) ? `session grant of ${app} removed` : `${app} had no session grant`);
+      return 0;
+    }
+    if (flags['max-amount'] !== undefined && flags['max-count'] === undefined) throw new UsageError('--max-amount needs --max-count');
+    const session = flags['max-count'] === undefined ? undefined : validateSessionGrant({
+      app, maxCount: Number(flags['max-count']),
+      ...(typeof flags['max-amount'] === 'string' ? { maxAmount: flags['max-amount'] } : {}),
+      ...(typeof flags.period === 'string' ? { periodMs: parsePeriod(flags.period) } : {}),
+    });
+    const g = await withCliContext(io, flags, async (c) => {
+      const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], session);
+    });
+    if (!g) io.out(`${app} asks for no dmcs.push: it needs no signing grant`);
+    else io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}${g.maxAmountPerTx ? `, at most ${g.maxAmountPerTx} per transaction` : ''}${g.maxAmountPerDay ? `, ${g.maxAmountPerDay} per day` : ''}`);
+    if (session) {
+      await store.set(session);
+      io.out(`session grant: ${app} is approved without asking up to ${session.maxCount} times${session.maxAmount ? `, ${session.maxAmount} in total,` : ' (no token transfers)'} per ${session.periodMs / 3600_000} h`);
+    }
+    return 0;
+  },
+};
+
+export default command;

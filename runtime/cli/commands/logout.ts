@@ -1,0 +1,32 @@
+/**
+ * `peeros logout`: ends the session (removes $PEEROS_HOME/session.json).
+ */
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { peerosHome } from '../../home.js';
+import { clearSession, readSession } from '../../session/session-file.js';
+
+const command: CliCommand = {
+  name: 'logout',
+  summary: 'end the session: apps no longer run as an account',
+  help: `usage: peeros logout
+
+Ends the session started by 'peeros login'. Apps then get "no-session" from the ual ISA and
+cannot push transactions until someone logs in again. Keys stay in the vault.`,
+  async run(argv, io) {
+    const { positionals } = parseArgs(argv, {}, 'logout');
+    if (positionals.length) throw new UsageError('logout takes no arguments');
+    const home = peerosHome(io.env);
+    let who: string | undefined;
+    try { who = readSession(home)?.account; } catch { who = undefined; }
+    if (!clearSession(home)) {
+      io.out('nobody was logged in');
+      return 0;
+    }
+    io.out(`logged out${who ? ` (was ${who})` : ''}`);
+    return 0;
+  },
+};
+
+export default command;

@@ -1,0 +1,53 @@
+/**
+ * What the one-shot session commands (`peeros login|account|grant`) share: the vault opened and
+ * unlocked for this process (passphrase from --passphrase-file, $PEEROS_PASSPHRASE or the
+ * terminal; the terminal verifier, or auto-approve with an explicit --yes), and the DMCS to talk to
+ * (--dmcs NAME, else the registry's default). Everything is closed when the command ends.
+ */
+import type { CliIO } from '../cli/command.js';
+import { peerosHome } from '../home.js';
+import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
+import { readPassphrase } from '../../skv/passphrase-source.js';
+import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
+
+export interface CliContext {
+  home: string;
+  vault: Vault;
+  dispatcher: Dispatcher;
+  backend: ChainCheckedBackend;
+}
+
+export type CliFlags = Record<string, string | boolean | undefined>;
+
+/** Flags every session command accepts. */
+export const CONTEXT_FLAGS = { dmcs: 'string', 'passphrase-file': 'string', yes: 'boolean' } as const;
+
+export const CONTEXT_HELP = `  --dmcs NAME              the DMCS to use (default: the registry's default; see 'peeros dmcs list')
+  --passphrase-file PATH   read the vault passphrase from the first line of PATH (else
+                           $PEEROS_PASSPHRASE, else the terminal asks)
+  --yes                    DANGEROUS: approve without asking (auto-approve verifier); scripts only`;
+
+function verifierFor(flags: CliFlags, io: CliIO): Verifier {
+  if (flags.yes === true) return new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN });
+  return new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
+}
+
+export async function withCliContext<T>(io: CliIO, flags: CliFlags, fn: (c: CliContext) => Promise<T>): Promise<T> {
+  const home = peerosHome(io.env);
+  const dispatcher = new Dispatcher(new DmcsRegistry(home));
+  const vault = Vault.open({ home });
+  try {
+    const backend = await dispatcher.backendFor(typeof flags.dmcs === 'string' ? { dmcs: flags.dmcs } : null);
+    const st = await vault.status();
+    if (st.keystore === 'missing') {
+      throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; create one with 'peeros key create' or import a key with 'peeros key import'`);
+    }
+    const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
+    const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}), prompt: 'Vault passphrase: ' });
+    await vault.unlock(passphrase, { verifier: verifierFor(flags, io) });
+    return await fn({ home, vault, dispatcher, backend });
+  } finally {
+    await vault.close();
+    await dispatcher.close();
+  }
+}
