@@ -35,6 +35,8 @@ export interface ActionTrace {
   console: string;
   returnValue: Uint8Array;
   receipt: ActionReceipt;
+  /** RAM charged (+) or refunded (−) per account by this action run. */
+  ramDeltas: Array<{ account: string; delta: number }>;
 }
 
 export interface TransactionTrace {

@@ -407,7 +407,7 @@ export class ChainApi {
       block_num: blockNum,
       block_time: blockTime,
       producer_block_id: null,
-      account_ram_deltas: [],
+      account_ram_deltas: t.ramDeltas,
       except: null,
       error_code: null,
       return_value_hex_data: bytesToHex(t.returnValue),

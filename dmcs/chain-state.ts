@@ -66,6 +66,9 @@ export class ChainState {
     this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta));
   }
 
+  /** When set, every RAM change is also summed here per account (one action's deltas). */
+  ramDeltas: Map<string, number> | null = null;
+
   /** Actions dispatched since genesis (Leap `global_action_sequence`). */
   globalSequence = 0;
 
@@ -94,6 +97,7 @@ export class ChainState {
     if (delta === 0) return;
     const acct = typeof account === 'string' ? this.accounts.get(account) : this.byValue.get(account);
     if (!acct) return; // the payer was checked to exist by the caller
+    if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
     acct.ramUsage += delta;
     this.undo.record(() => { acct.ramUsage -= delta; });
   }

@@ -211,6 +211,44 @@ export class TransactionExecutor {
     if (!acct) throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
     let console = '';
     let returnValue: Uint8Array = new Uint8Array(0);
+    const deltas = new Map<string, number>();
+    this.state.ramDeltas = deltas;
+    try {
+      this.applyOne(scope, acct, (r) => { console = r.console; returnValue = r.returnValue; });
+    } finally {
+      this.state.ramDeltas = null;
+    }
+    this.checkRamDeltas(scope, acct, deltas);
+    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
+    this.digests.push(actionReceiptDigest(receipt));
+    this.traces.push({
+      actionOrdinal: ordinal, creatorActionOrdinal: creator,
+      closestUnnotifiedAncestorActionOrdinal: ordinal === unnotifiedAncestor ? creator : unnotifiedAncestor,
+      receiver, act, contextFree: scope.contextFree, elapsedUs: Math.round((performance.now() - t0) * 1000),
+      console, returnValue, receipt,
+      ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
+    });
+  }
+
+  /**
+   * Leap's `ram_restrictions`: an unprivileged receiver may raise another account's RAM only
+   * outside notifications and only when that account authorized the action.
+   */
+  private checkRamDeltas(scope: ApplyScope, acct: AccountRecord, deltas: Map<string, number>): void {
+    if (acct.privileged) return;
+    for (const [account, delta] of deltas) {
+      if (delta <= 0 || account === acct.name) continue;
+      if (scope.receiver !== scope.act.account) {
+        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account within a notify context: ${account}`);
+      }
+      if (!scope.act.authorization.some((l) => l.actor === account)) {
+        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account that has not authorized the action: ${account}`);
+      }
+    }
+  }
+
+  private applyOne(scope: ApplyScope, acct: AccountRecord, done: (r: { console: string; returnValue: Uint8Array }) => void): void {
+    const { act, receiver } = scope;
     if (receiver === 'eosio' && act.account === 'eosio') {
       const handler = NATIVE_ACTIONS.get(act.name);
       if (handler) {
@@ -226,17 +264,8 @@ export class TransactionExecutor {
       };
       const result = this.vm.apply(acct.code, action, this.host, { codeHash: acct.codeHashHex, cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits });
       this.cpuUnits += result.cpuUnits;
-      console = result.console;
-      returnValue = result.returnValue;
+      done(result);
     }
-    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
-    this.digests.push(actionReceiptDigest(receipt));
-    this.traces.push({
-      actionOrdinal: ordinal, creatorActionOrdinal: creator,
-      closestUnnotifiedAncestorActionOrdinal: ordinal === unnotifiedAncestor ? creator : unnotifiedAncestor,
-      receiver, act, contextFree: scope.contextFree, elapsedUs: Math.round((performance.now() - t0) * 1000),
-      console, returnValue, receipt,
-    });
   }
 
   private receipt(acct: AccountRecord, act: ExecAction, actDigest: Uint8Array): ActionReceipt {

@@ -81,6 +81,24 @@ test('linkauth to eosio.any lets any permission of the account authorize the act
   assert.ok(ok.transaction_id);
 });
 
+test('a contract charging RAM to an account that did not authorize the action is unauthorized_ram_usage_increase', async () => {
+  const hog = testKey('hog');
+  await transact(dn.client, [newAccountAction('ramhog', String(hog.toPublic())), newAccountAction('victim', String(hog.toPublic()))]);
+  const code = wat(`(module
+    (import "env" "db_store_i64" (func $store (param i64 i64 i64 i64 i32 i32) (result i32)))
+    (memory 1)
+    (data (i32.const 64) "payload!")
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
+      (drop (call $store (local.get $r) (i64.const ${i64('rows')}) (i64.const ${i64('victim')}) (i64.const 1) (i32.const 64) (i32.const 8)))))`);
+  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'ramhog@active', data: { account: 'ramhog', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } }], { keys: [hog] });
+  const before = Number((await dn.client.v1.chain.get_account('victim')).ram_usage);
+  assert.is(await errorName(transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: 'ramhog@active', data: '' }], { keys: [hog] })), 'unauthorized_ram_usage_increase');
+  const res = await transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: [{ actor: 'ramhog', permission: 'active' }, { actor: 'victim', permission: 'active' }], data: '' }], { keys: [hog] });
+  const deltas = res.processed.action_traces[0].account_ram_deltas as Array<{ account: string; delta: number }>;
+  assert.equal(deltas, [{ account: 'victim', delta: 112 + 112 + 8 }]);
+  assert.is(Number((await dn.client.v1.chain.get_account('victim')).ram_usage), before + 232);
+});
+
 test('setcode with an unknown import is refused naming it', async () => {
   const bad = wat(`(module (import "env" "no_such_intrinsic" (func (param i32))) (func (export "apply") (param i64 i64 i64)))`);
   try {
