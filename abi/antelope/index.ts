@@ -39,3 +39,4 @@ export {
   type NativeAction, type PermissionLevelJSON, type KeyWeight, type PermissionLevelWeight, type WaitWeight, type Authority,
   type NewAccount, type SetCode, type SetAbi, type UpdateAuth, type DeleteAuth, type LinkAuth, type UnlinkAuth, type CancelDelay,
 } from './eosio-abi.js';
+export { BlockId, type BlockIdType } from './block-id.js';

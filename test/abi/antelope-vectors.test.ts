@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  AbiSerializer, Abi, Asset, AssetSymbol, AntelopeError, BlockTimestamp, Checksum160, Checksum256, Checksum512, KeyType, Name,
+  AbiSerializer, Abi, Asset, BlockId, AssetSymbol, AntelopeError, BlockTimestamp, Checksum160, Checksum256, Checksum512, KeyType, Name,
   PackedTransaction, PermissionLevel, PrivateKey, PublicKey, Signature, Transaction, bytesToHex, hexToBytes, sha256,
 } from '../../abi/antelope/index.js';
 import { vectors } from './vector-file.js';
@@ -169,6 +169,17 @@ test('wharfkit: assets and symbols', () => {
   for (const s of chain.symbol_invalid.strings) throwsCode(() => AssetSymbol.from(s), 'INVALID_SYMBOL');
   for (const b of chain.block_timestamp) assert.is(BlockTimestamp.from(b.string).toString(), b.string);
   for (const p of chain.permission_level) assert.ok(PermissionLevel.from(p.string).equals(p.json));
+});
+
+test('wharfkit: block ids and TaPoS', () => {
+  const [a, b] = chain.block_ids;
+  const id = BlockId.from(a.id);
+  assert.is(id.blockNum, a.block_num);
+  assert.is(id.tapos.ref_block_num, a.block_num & 0xffff);
+  assert.is(id.tapos.ref_block_prefix, Buffer.from(a.id, 'hex').readUInt32LE(8));
+  const id2 = BlockId.fromBlockChecksum(b.checksum, b.block_num);
+  assert.is(id2.toString(), b.id);
+  assert.is(id2.blockNum, 7);
 });
 
 test('wharfkit: transaction id', () => {
