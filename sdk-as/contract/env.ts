@@ -5,45 +5,77 @@
  */
 
 // authorization
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "require_auth") export declare function require_auth(name: u64): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "require_auth2") export declare function require_auth2(name: u64, permission: u64): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "has_auth") export declare function has_auth(name: u64): bool;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "is_account") export declare function is_account(name: u64): bool;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "require_recipient") export declare function require_recipient(name: u64): void;
 
 // action
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "read_action_data") export declare function read_action_data(ptr: usize, len: u32): u32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "action_data_size") export declare function action_data_size(): u32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "current_receiver") export declare function current_receiver(): u64;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "set_action_return_value") export declare function set_action_return_value(ptr: usize, len: u32): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "send_inline") export declare function send_inline(ptr: usize, len: u32): void;
 
 // assertions
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "eosio_assert") export declare function eosio_assert(test: u32, cstr: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "eosio_assert_message") export declare function eosio_assert_message(test: u32, msg: usize, len: u32): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "eosio_assert_code") export declare function eosio_assert_code(test: u32, code: u64): void;
 
 // console
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "prints_l") export declare function prints_l(ptr: usize, len: u32): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "printi") export declare function printi(value: i64): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "printui") export declare function printui(value: u64): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "printn") export declare function printn(name: u64): void;
 
 // primary-key tables
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_store_i64") export declare function db_store_i64(scope: u64, table: u64, payer: u64, id: u64, ptr: usize, len: u32): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_update_i64") export declare function db_update_i64(itr: i32, payer: u64, ptr: usize, len: u32): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_remove_i64") export declare function db_remove_i64(itr: i32): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_get_i64") export declare function db_get_i64(itr: i32, ptr: usize, len: u32): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_next_i64") export declare function db_next_i64(itr: i32, primaryPtr: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_previous_i64") export declare function db_previous_i64(itr: i32, primaryPtr: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_find_i64") export declare function db_find_i64(code: u64, scope: u64, table: u64, id: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_lowerbound_i64") export declare function db_lowerbound_i64(code: u64, scope: u64, table: u64, id: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_upperbound_i64") export declare function db_upperbound_i64(code: u64, scope: u64, table: u64, id: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_end_i64") export declare function db_end_i64(code: u64, scope: u64, table: u64): i32;
 
 // crypto and time
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "sha256") export declare function sha256(ptr: usize, len: u32, out: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "current_time") export declare function current_time(): u64;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "publication_time") export declare function publication_time(): u64;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "tapos_block_num") export declare function tapos_block_num(): u32;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "tapos_block_prefix") export declare function tapos_block_prefix(): u32;

@@ -12,10 +12,17 @@ import {
   db_lowerbound_i64, db_end_i64, current_receiver,
 } from "./env";
 
+/** What a row class provides (structural: rows need not declare `implements TableRow`). */
+export interface TableRow {
+  primaryKey(): u64;
+  pack(ds: DataStream): void;
+  unpack(ds: DataStream): void;
+}
+
 /** Antelope's `same_payer`: keep the row's current payer on modify. */
 export const SAME_PAYER: u64 = 0;
 
-function readRow<T>(itr: i32): T {
+function readRow<T extends TableRow>(itr: i32): T {
   const size = db_get_i64(itr, 0, 0);
   const buf = new ArrayBuffer(size);
   db_get_i64(itr, changetype<usize>(buf), <u32>size);
@@ -24,17 +31,17 @@ function readRow<T>(itr: i32): T {
   return row;
 }
 
-function packRow<T>(row: T): DataStream {
+function packRow<T extends TableRow>(row: T): DataStream {
   const ds = new DataStream(new ArrayBuffer(64));
   row.pack(ds);
   return ds;
 }
 
-export class Table<T> {
+export class Table<T extends TableRow> {
   constructor(public code: u64, public scope: u64, public table: u64) {}
 
   /** A table of the running contract. */
-  static own<T>(scope: u64, table: u64): Table<T> { return new Table<T>(current_receiver(), scope, table); }
+  static own<T extends TableRow>(scope: u64, table: u64): Table<T> { return new Table<T>(current_receiver(), scope, table); }
 
   /** The row with key `pk`, or null. */
   find(pk: u64): T | null {
@@ -91,7 +98,7 @@ export class Table<T> {
 }
 
 /** Walks a table in key order: `while (c.valid) { c.value(); c.next(); }`. */
-export class TableCursor<T> {
+export class TableCursor<T extends TableRow> {
   private key: u64 = 0;
   constructor(public itr: i32) {}
   get valid(): bool { return this.itr >= 0; }

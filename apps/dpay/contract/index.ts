@@ -16,7 +16,7 @@ function subBalance(owner: u64, value: Asset): void {
   const accounts = accountsOf(self(), owner);
   const from = accounts.get(value.symbol.code, "no balance object found");
   check(from.balance.amount >= value.amount, "overdrawn balance");
-  from.balance = from.balance - value;
+  from.balance = from.balance.sub(value);
   accounts.modify(from, owner);
 }
 
@@ -26,7 +26,7 @@ function addBalance(owner: u64, value: Asset, ramPayer: u64): void {
   if (to === null) {
     accounts.store(new Account(value), ramPayer);
   } else {
-    to.balance = to.balance + value;
+    to.balance = to.balance.add(value);
     accounts.modify(to);
   }
 }
@@ -61,7 +61,7 @@ function issue(ds: DataStream): void {
   check(quantity.amount > 0, "must issue positive quantity");
   check(quantity.symbol == s.supply.symbol, "symbol precision mismatch");
   check(quantity.amount <= s.maxSupply.amount - s.supply.amount, "quantity exceeds available supply");
-  s.supply = s.supply + quantity;
+  s.supply = s.supply.add(quantity);
   stats.modify(s);
   addBalance(s.issuer, quantity, s.issuer);
 }
@@ -80,7 +80,7 @@ function retire(ds: DataStream): void {
   check(quantity.isValid(), "invalid quantity");
   check(quantity.amount > 0, "must retire positive quantity");
   check(quantity.symbol == s.supply.symbol, "symbol precision mismatch");
-  s.supply = s.supply - quantity;
+  s.supply = s.supply.sub(quantity);
   stats.modify(s);
   subBalance(s.issuer, quantity);
 }
