@@ -94,6 +94,12 @@ test('wrong export signature → LINK_ERROR naming the export', async () => {
   await stillServing();
 });
 
+test('a start function that traps → TRAP at instantiation, naming the app', async () => {
+  await expectError(runHostile('badstart', M.trapInStart()), 'TRAP', /app 'badstart' command '\(start\)' trapped: unreachable/);
+  await expectError(host.run('badstart', 'go'), 'TRAP');
+  await stillServing();
+});
+
 test('a failed call poisons only that instance: the same app runs again afterwards', async () => {
   await expectError(host.run('hosttrap', 'go'), 'TRAP');
   await expectError(host.run('malformed', 'go'), 'MALFORMED_MSGPACK');
