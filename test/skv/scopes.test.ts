@@ -98,6 +98,17 @@ test('raw dMemo: a host that mints valid assertions itself still cannot sign out
   } finally { await raw.close(); removeHome(home); }
 });
 
+test('the daily total starts again on a new UTC day', async () => {
+  const { checkScope } = await import('../../skv/signing-scope.js');
+  const trx = packTransaction([transfer('100.0000 RSN')]);
+  const noon = Date.UTC(2030, 0, 1, 12);
+  const first = checkScope(GRANT, CHAIN_ID, trx, undefined, noon)!;
+  assert.equal(first, { day: '2030-01-01', units: 1_000_000n, symbol: '4,RSN' });
+  assert.throws(() => checkScope(GRANT, CHAIN_ID, trx, first, noon + 3_600_000), (e: VaultError) => e.code === 'SCOPE_DENIED');
+  const nextDay = checkScope(GRANT, CHAIN_ID, trx, first, noon + 13 * 3_600_000)!;
+  assert.equal(nextDay, { day: '2030-01-02', units: 1_000_000n, symbol: '4,RSN' });
+});
+
 test('grants are validated with messages that name the field', async () => {
   const home = tempHome();
   try {
