@@ -53,18 +53,19 @@ export function releaseStray(): void {
 }
 
 /**
- * Takes ownership of `len` bytes the host wrote at `ptr` (allocated through `cabi_realloc`).
- * A pointer we did not hand out (ptr 0 or 1 with len 0, as jco passes for empty lists, or a host
- * bug) is copied instead of adopted.
+ * Takes ownership of `len` bytes the host wrote at `ptr` (allocated through `cabi_realloc`):
+ * the host's allocation itself becomes the returned buffer, no copy. A pointer we did not hand
+ * out (ptr 0 or 1 with len 0, as jco passes for empty lists, or a host bug) is copied instead.
  */
-export function adopt(ptr: usize, len: usize): Uint8Array {
+export function adopt(ptr: usize, len: usize): ArrayBuffer {
   if (ptr != 0 && release(ptr)) {
+    // unpinned, but referenced from this frame (shadow stack) and then by the caller
     const buf = changetype<ArrayBuffer>(ptr);
-    // the object is unpinned but still referenced from this frame (shadow stack), then by the view
-    if (len <= <usize>buf.byteLength) return Uint8Array.wrap(buf, 0, <i32>len);
+    if (len == <usize>buf.byteLength) return buf;
+    if (len < <usize>buf.byteLength) return buf.slice(0, <i32>len);
   }
-  const out = new Uint8Array(<i32>len);
-  if (len > 0) memory.copy(out.dataStart, ptr, len);
+  const out = new ArrayBuffer(<i32>len);
+  if (len > 0) memory.copy(changetype<usize>(out), ptr, len);
   return out;
 }
 
@@ -83,10 +84,23 @@ export function keepAlive0(b: ArrayBuffer): void { kept0 = b; }
 export function keepAlive1(b: ArrayBuffer): void { kept1 = b; }
 export function releaseKept(): void { kept0 = null; kept1 = null; }
 
-/** Ok or an ISA `error-code` (see `ErrorCode`); `code` is -1 when ok. */
+/**
+ * Bytes or an ISA `error-code` (see `ErrorCode`); `code` is -1 when ok. `value` is a view of the
+ * host's allocation, made on first use; `length` needs no view.
+ */
 export class BytesResult {
-  constructor(public value: Uint8Array, public code: i32) {}
+  private view: Uint8Array | null = null;
+  constructor(public buffer: ArrayBuffer, public code: i32) {}
   get ok(): bool { return this.code < 0; }
+  get length(): i32 { return this.buffer.byteLength; }
+  get value(): Uint8Array {
+    let v = this.view;
+    if (v == null) {
+      v = Uint8Array.wrap(this.buffer);
+      this.view = v;
+    }
+    return v;
+  }
 }
 export class StringResult {
   constructor(public value: string, public code: i32) {}
@@ -97,7 +111,7 @@ export class UnitResult {
   get ok(): bool { return this.code < 0; }
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY = new ArrayBuffer(0);
 
 /** Reads a `result<list<u8>, error-code>` return area. */
 export function readBytesResult(ret: usize): BytesResult {
