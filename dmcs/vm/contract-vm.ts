@@ -112,6 +112,9 @@ export class ContractVm {
     if (this.slot.ctx) throw new ContractError('wasm_execution_error', 'ContractVm.apply is not reentrant: an action is already running');
     const compiled = code instanceof Uint8Array ? this.compile(code, opts.codeHash) : code;
     const budget = opts.cpuUnits ?? DEFAULT_CPU_UNITS;
+    if (!Number.isSafeInteger(budget) || budget < 0) {
+      throw new RangeError(`ContractVm.apply: opts.cpuUnits must be a non-negative integer, got ${budget}`);
+    }
     const inst = this.acquire(compiled);
     const ex = inst.exports;
     const gas = inst.gas;
