@@ -106,7 +106,7 @@ export class EmbeddedNode {
   private live(): void { if (this.closed) throw new NodeClosedError(); }
 
   /** Pushes a packed transaction (`PackedTrx` or its JSON form); returns Leap's push_transaction reply. */
-  pushTransaction(packed: PackedTrx | Record<string, unknown>): unknown {
+  pushTransaction(packed: PackedTrx | object): unknown {
     this.live();
     const p = 'packedTrx' in packed ? (packed as PackedTrx) : packedTrxFromJson(packed);
     return this.api.pushResponse(this.chain.pushTransaction(p));
@@ -120,7 +120,7 @@ export class EmbeddedNode {
 
   getInfo(): unknown { this.live(); return this.api.getInfo(); }
   getAccount(accountName: string): unknown { this.live(); return this.api.getAccount({ account_name: accountName }); }
-  getTableRows(query: Record<string, unknown>): unknown { this.live(); return this.api.getTableRows(query); }
+  getTableRows(query: object): unknown { this.live(); return this.api.getTableRows(query as Record<string, unknown>); }
   getAbi(accountName: string): unknown { this.live(); return this.api.getAbi({ account_name: accountName }); }
   getRawAbi(accountName: string): unknown { this.live(); return this.api.getRawAbi({ account_name: accountName }); }
   getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.getBlock({ block_num_or_id: blockNumOrId }); }

@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ABI, Action, PackedTransaction, SignedTransaction, Transaction, Serializer, Bytes } from '@wharfkit/antelope';
 import { startNode, NodeClosedError, ChainError, type EmbeddedNode } from '../../dmcs/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InProcessBackend, type InProcessNode } from '../../runtime/dispatch/index.js';
 import { tempDir, removeDir, DEV_KEY, keyAuth, testKey } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/peeros.js', import.meta.url));
@@ -74,6 +77,29 @@ test('errors are ChainError with Antelope names', async () => {
   }
 });
 
+test('the node plugs into the dispatcher\'s InProcessBackend', async () => {
+  const asNode: InProcessNode = node;
+  const backend = new InProcessBackend(asNode);
+  const info = await backend.getInfo();
+  assert.is(info.chain_id, node.chainId);
+  const rows = await backend.getTableRows({ code: 'inproc', scope: 'inproc', table: 'accounts', json: true });
+  assert.is(rows.rows.length, 1);
+});
+
+test('a block log shorter than what was committed is refused with a clear error', async () => {
+  const d = tempDir('damaged');
+  const n = await startNode({ dev: true, dataDir: d, autoProduce: false });
+  await n.close();
+  writeFileSync(join(d, 'committed.json'), JSON.stringify({ length: 99, lastBlockId: 'ab'.repeat(32) }));
+  try {
+    await startNode({ dev: true, dataDir: d, autoProduce: false });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /has 1 block\(s\) but 99 were committed/);
+  }
+  removeDir(d);
+});
+
 test('after close every call throws NodeClosedError', async () => {
   const d2 = tempDir('closed');
   const n2 = await startNode({ dev: true, dataDir: d2, autoProduce: false });
@@ -84,7 +110,7 @@ test('after close every call throws NodeClosedError', async () => {
 
 test('CLI: unknown flags are usage errors; a busy port is a clear error', async () => {
   const bad = spawnSync(process.execPath, [BIN, 'node', '--nope'], { encoding: 'utf8' });
-  assert.is(bad.status, 2);
+  assert.is(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /unknown option --nope/);
   const help = spawnSync(process.execPath, [BIN, 'node', '--help'], { encoding: 'utf8' });
   assert.is(help.status, 0, help.stderr);
@@ -96,7 +122,7 @@ test('CLI: unknown flags are usage errors; a busy port is a clear error', async 
   const busy = spawnSync(process.execPath, [BIN, 'node', '--dev', '--http', `127.0.0.1:${port}`, '--data', d3], { encoding: 'utf8' });
   srv.close();
   removeDir(d3);
-  assert.is(busy.status, 1);
+  assert.is(busy.status, 1, busy.stderr);
   assert.match(busy.stderr, /cannot serve HTTP on 127\.0\.0\.1:\d+/);
 });
 
