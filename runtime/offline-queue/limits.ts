@@ -2,9 +2,9 @@
  * Limits of the offline queue, each with the reason for its value.
  */
 
-/** Largest record in the log (4 MiB): a push body holds at most Leap's 512 KiB transaction as hex
- * (1 MiB) plus context-free data; a length field above this is corruption, not a record. */
-export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/** Largest record in the log (5 MiB): an entry holds a push body (at most the 4 MiB of a DMCS
+ * request, `MAX_REQUEST_BYTES`) plus its bookkeeping; a length field above this is corruption. */
+export const MAX_RECORD_BYTES = 5 * 1024 * 1024;
 
 /** Largest inflated zlib transaction (1 MiB): twice Leap's default max_transaction_size; stops a
  * zip bomb in a queued body from exhausting memory when the host computes its id. */

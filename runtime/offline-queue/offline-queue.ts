@@ -310,16 +310,21 @@ export class OfflineQueue {
             await this.#update(e, { status: 'done', uncertain: false, note: 'tx_duplicate: the node already has this transaction', error: undefined });
             report.done.push(e.id);
           } else if (err.antelopeName === 'expired_tx_exception') {
-            await this.#update(e, { status: 'expired', error: errorOf(err) });
+            // Leap checks expiration before duplicates: an earlier unanswered push may still have run.
+            await this.#update(e, { status: 'expired', uncertain: wasUncertain, error: errorOf(err) });
             report.expired.push(e.id);
           } else {
-            await this.#update(e, { status: 'failed', uncertain: false, error: errorOf(err) });
+            await this.#update(e, { status: 'failed', uncertain: wasUncertain, error: errorOf(err) });
             report.failed.push(e.id);
           }
+        } else if (err instanceof DmcsError && err.code === 'BAD_ARGUMENT') {
+          // Refused here before sending (e.g. larger than any node accepts): it will never go.
+          await this.#update(e, { status: 'failed', uncertain: wasUncertain, error: errorOf(err) });
+          report.failed.push(e.id);
         } else {
           // Unreachable, a reply we cannot trust, or a chain mismatch: keep it pending; uncertain
-          // unless the request certainly never left (connection refused).
-          const delivered = !(err instanceof DmcsError && err.notDelivered);
+          // unless the request certainly never left (connection refused, wrong chain).
+          const delivered = !(err instanceof DmcsError && (err.notDelivered || err.code === 'CHAIN_MISMATCH'));
           await this.#update(e, { error: errorOf(err), uncertain: wasUncertain || delivered });
           down.add(backend);
           report.unreachable = true;

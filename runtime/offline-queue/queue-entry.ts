@@ -3,7 +3,8 @@
  *
  *     pending ──push acknowledged──▶ sent ──its block is on the node──▶ done
  *        │  └──node says tx_duplicate (already executed)───────────────▶ done
- *        │  └──node refuses it (any other Antelope error)──────────────▶ failed
+ *        │  └──node refuses it (any other Antelope error), or it can
+ *        │     never be sent (larger than any DMCS request)──────────────▶ failed
  *        └──expiration passed / expired_tx_exception──▶ expired ──resign──▶ (new pending entry)
  *
  * `sent` and `done` are only ever written after the node answered; an unanswered push leaves the

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import type { PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { QueueError } from './queue-error.js';
-import { MAX_INFLATED_TRX_BYTES, MAX_RECORD_BYTES } from './limits.js';
+import { MAX_INFLATED_TRX_BYTES } from './limits.js';
+import { MAX_REQUEST_BYTES } from '../dispatch/limits.js';
 
 const HEX = /^(?:[0-9a-f]{2})*$/i;
 /** expiration (4) + ref_block_num (2) + ref_block_prefix (4) + 3 varuints + 2 empty vectors. */
@@ -39,7 +40,10 @@ export function inspectSignedTransaction(body: unknown): SignedTransactionInfo {
   const cfd = b.packed_context_free_data ?? '';
   if (typeof cfd !== 'string' || !HEX.test(cfd)) throw bad('packed_context_free_data must be hex');
   if (typeof b.packed_trx !== 'string' || !HEX.test(b.packed_trx)) throw bad('packed_trx must be hex');
-  if (b.packed_trx.length / 2 > MAX_RECORD_BYTES) throw bad(`packed_trx is larger than ${MAX_RECORD_BYTES} bytes`);
+  const bodyBytes = Buffer.byteLength(JSON.stringify(b));
+  if (bodyBytes > MAX_REQUEST_BYTES) {
+    throw bad(`the push body is ${bodyBytes} bytes; a DMCS request may carry at most ${MAX_REQUEST_BYTES}`);
+  }
   let trx: Buffer = Buffer.from(b.packed_trx, 'hex');
   if (compression === 1) {
     try {

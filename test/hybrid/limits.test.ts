@@ -46,13 +46,18 @@ test('MAX_INFLATED_TRX_BYTES: a zlib bomb in a queued body is refused', () => {
   assert.is(inspectSignedTransaction(plain).expiration, '2030-03-17T17:56:40Z');
 });
 
+test('a push body larger than a DMCS request is refused at enqueue', () => {
+  const body = { ...signedTransfer(TEST_CHAIN_ID, { n: 4 }), packed_context_free_data: '00'.repeat(dispatchLimits.MAX_REQUEST_BYTES / 2) };
+  assert.throws(() => inspectSignedTransaction(body), (e: unknown) => e instanceof QueueError && /a DMCS request may carry at most 4194304/.test(e.message));
+});
+
 test('MAX_RECORD_BYTES: oversize records are neither written nor read', () => {
-  assert.throws(() => encodeFrame({ x: 'y'.repeat(queueLimits.MAX_RECORD_BYTES) }), /queue record is \d+ bytes; the limit is 4194304/);
+  assert.throws(() => encodeFrame({ x: 'y'.repeat(queueLimits.MAX_RECORD_BYTES) }), /queue record is \d+ bytes; the limit is 5242880/);
   const forged = Buffer.alloc(8);
   forged.writeUInt32LE(queueLimits.MAX_RECORD_BYTES + 1, 0);
   const scan = scanLog(Buffer.concat([LOG_MAGIC, encodeFrame({ ok: 1 }), forged]));
   assert.equal(scan.records, [{ ok: 1 }]);
-  assert.match(scan.reason!, /frame length 4194305 exceeds 4194304/);
+  assert.match(scan.reason!, /frame length 5242881 exceeds 5242880/);
 });
 
 test('MAX_LIVE_ENTRIES: a full queue refuses more, by name, until entries finish', async () => {
