@@ -1,0 +1,171 @@
+// dSocial: posts, follows and a feed on the `dsocial` contract (see ../contract).
+// Writes go through dmcs.push as the session account (the host confirms, signs and dispatches, or
+// queues offline); reads through chain.get-table-rows (hybrid cache; `stale: true` while offline).
+// The feed: your follows (table `follows`, scope = you), then the newest posts (table `posts`,
+// read newest first) whose author is you or someone you follow.
+// Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
+import {
+  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  ual, chain, dmcs, ErrorCode,
+} from "../../../sdk-as/app";
+export * from "../../../sdk-as/app/exports";
+
+const CONTRACT = "dsocial";
+/** Largest post (the contract's limit). */
+const MAX_POST_BYTES = 280;
+/** Posts scanned for a feed: the newest this many. */
+const FEED_SCAN: i64 = 200;
+/** Default and largest number of posts returned. */
+const DEFAULT_LIMIT: i64 = 20;
+const MAX_LIMIT: i64 = 100;
+
+function validName(s: string): bool {
+  if (s.length < 1 || s.length > 12) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 49 && c <= 53) || c == 46)) return false;
+  }
+  return s.charCodeAt(s.length - 1) != 46;
+}
+
+function noSession(): Outcome {
+  return fail("NO_SESSION", "nobody is logged in: run 'peeros login ACCOUNT' first");
+}
+
+function me(): string | null {
+  const r = ual.account();
+  return r.ok ? r.value : null;
+}
+
+function push(name: string, data: Value): Outcome {
+  const action = Value.map().setStr("account", CONTRACT).setStr("name", name).set("data", data);
+  const r = dmcs.push(encode(Value.array([action])));
+  if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "dmcs.push did not answer a map");
+  return ok(d.value!);
+}
+
+function rows(scope: string, table: string, limit: i64, reverse: bool): Value | null {
+  const q = Value.map().setStr("code", CONTRACT).setStr("scope", scope).setStr("table", table)
+    .setBool("json", true).setInt("limit", limit).setBool("reverse", reverse);
+  const r = chain.getTableRows(encode(q));
+  if (!r.ok) { lastCode = r.code; return null; }
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) { lastCode = -1; return null; }
+  return d.value!;
+}
+let lastCode: i32 = 0;
+
+function readFailed(): Outcome {
+  return lastCode < 0 ? fail("BAD_REPLY", "get_table_rows did not answer a map") : isaError("chain.get-table-rows", lastCode);
+}
+
+function accountArg(args: Value): string | null {
+  const a = args.get("account");
+  if (a == null || !a.isStr || !validName(a.s)) return null;
+  return a.s;
+}
+
+function limitArg(args: Value): i64 {
+  const l = args.get("limit");
+  if (l == null || !l.isInteger) return DEFAULT_LIMIT;
+  const n = l.toI64();
+  return n < 1 ? 1 : n > MAX_LIMIT ? MAX_LIMIT : n;
+}
+
+function post(args: Value): Outcome {
+  const author = me();
+  if (author == null) return noSession();
+  const t = args.get("text");
+  if (t == null || !t.isStr) return fail("INVALID_ARGUMENT", "'text' is required (a string)");
+  const n = String.UTF8.byteLength(t.s);
+  if (n == 0 || n > MAX_POST_BYTES) return fail("INVALID_ARGUMENT", "'text' must be 1 to 280 bytes");
+  return push("post", Value.map().setStr("author", author!).setStr("text", t.s));
+}
+
+function follow(args: Value): Outcome {
+  const follower = me();
+  if (follower == null) return noSession();
+  const followee = accountArg(args);
+  if (followee == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  return push("follow", Value.map().setStr("follower", follower!).setStr("followee", followee!));
+}
+
+function unfollow(args: Value): Outcome {
+  const follower = me();
+  if (follower == null) return noSession();
+  const followee = accountArg(args);
+  if (followee == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  return push("unfollow", Value.map().setStr("follower", follower!).setStr("followee", followee!));
+}
+
+function followedBy(account: string): Value[] | null {
+  const r = rows(account, "follows", 1000, false);
+  if (r == null) return null;
+  const out: Value[] = [];
+  const rs = r.get("rows");
+  if (rs != null && rs.isArray) {
+    for (let i = 0; i < rs.length; i++) {
+      const f = rs.at(i)!.get("followee");
+      if (f != null && f.isStr) out.push(Value.str(f.s));
+    }
+  }
+  return out;
+}
+
+function following(args: Value): Outcome {
+  const m = me();
+  if (m == null) return noSession();
+  const f = followedBy(m!);
+  if (f == null) return readFailed();
+  return ok(Value.array(f!));
+}
+
+function collect(authors: string[], limit: i64): Outcome {
+  const r = rows(CONTRACT, "posts", FEED_SCAN, true);
+  if (r == null) return readFailed();
+  const out: Value[] = [];
+  const rs = r.get("rows");
+  if (rs != null && rs.isArray) {
+    for (let i = 0; i < rs.length && <i64>out.length < limit; i++) {
+      const p = rs.at(i)!;
+      const a = p.get("author");
+      if (a != null && a.isStr && authors.includes(a.s)) out.push(p);
+    }
+  }
+  const res = Value.map().set("posts", Value.array(out));
+  const stale = r.get("stale");
+  if (stale != null && stale.isBool && stale.b) res.setBool("stale", true);
+  return ok(res);
+}
+
+function feed(args: Value): Outcome {
+  const m = me();
+  if (m == null) return noSession();
+  const f = followedBy(m!);
+  if (f == null) return readFailed();
+  const authors: string[] = [m!];
+  for (let i = 0; i < f!.length; i++) authors.push(f![i].s);
+  return collect(authors, limitArg(args));
+}
+
+function posts(args: Value): Outcome {
+  let who: string | null = null;
+  const a = args.get("account");
+  if (a != null && !a.isNil) {
+    who = accountArg(args);
+    if (who == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  } else {
+    who = me();
+    if (who == null) return noSession();
+  }
+  return collect([who!], limitArg(args));
+}
+
+register("post", post);
+register("follow", follow);
+register("unfollow", unfollow);
+register("following", following);
+register("feed", feed);
+register("posts", posts);
