@@ -16,9 +16,9 @@ export function appDirs(root) {
 
 export default async function ({ root }) {
   const { buildApp } = await import(pathToFileURL(join(root, 'dist/runtime/app-compiler.js')).href);
-  const results = await Promise.all(appDirs(root).map(async (dir) => {
+  // one at a time: asc is single-threaded anyway, and its compiler state is not meant to be shared
+  for (const dir of appDirs(root)) {
     const r = await buildApp(dir);
-    return `  ${relative(root, r.wasmPath)} ${r.bytes} B`;
-  }));
-  process.stderr.write(`${results.join('\n')}\n`);
+    process.stderr.write(`  ${relative(root, r.wasmPath)} ${r.bytes} B\n`);
+  }
 }
