@@ -29,6 +29,9 @@ export { BUILTIN_TYPES, type BuiltinCodec } from './builtin-types.js';
 export { AbiSerializer, TypeCodec, type AbiSerializerOptions, MAX_DECODE_DEPTH, MAX_ZERO_SIZE_ELEMENTS } from './abi-serializer.js';
 export { PermissionLevel, type PermissionLevelType } from './permission-level.js';
 export { Action, type ActionType, type ActionFields } from './action.js';
+export {
+  TransactionHeader, type TransactionHeaderFields, type TransactionHeaderType, type TransactionHeaderValues,
+} from './transaction-header.js';
 export { Transaction, signingDigest, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
 export {
   PackedTransaction, MAX_DECOMPRESSED_SIZE,

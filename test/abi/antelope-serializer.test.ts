@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { deflateSync } from 'node:zlib';
 import {
   Abi, AbiSerializer, Action, AntelopeError, MAX_DECODE_DEPTH, MAX_DECOMPRESSED_SIZE, PackedTransaction, PrivateKey,
-  Transaction, bytesToHex, eosioSerializer, hexToBytes, EOSIO_ABI, NATIVE_ACTIONS,
+  Transaction, TransactionHeader, BinaryReader, bytesToHex, eosioSerializer, hexToBytes, EOSIO_ABI, NATIVE_ACTIONS,
 } from '../../abi/antelope/index.js';
 
 function err(fn: () => unknown): AntelopeError {
@@ -176,6 +176,12 @@ test('transactions: ABI-encoded action data, errors with paths, decode back', ()
   assert.ok(['DECODE_EOF', 'DECODE_INVALID'].includes(err(() => Transaction.fromBinary(trx.toBinary().subarray(0, 20))).code));
   assert.is(err(() => Transaction.fromBinary(trx.toBinary().subarray(0, 10))).code, 'DECODE_EOF');
   assert.ok(Action.from(again.actions[0]!).equals(trx.actions[0]!));
+  // the header is the first part of the serialized transaction
+  const header = TransactionHeader.decode(new BinaryReader(trx.toBinary()));
+  assert.equal(header.toJSON(), TransactionHeader.from(TX).toJSON());
+  assert.is(header.toJSON().expiration, '2026-11-27T12:00:00');
+  assert.ok(trx instanceof TransactionHeader);
+  assert.is(err(() => TransactionHeader.from({ ...TX, expiration: 'soon' })).path, 'transaction.expiration');
 });
 
 test('packed transactions: none and zlib, signatures, binary and JSON forms, inflate cap', () => {
