@@ -17,7 +17,7 @@ import { DataStream } from "./data-stream";
 import { N, nameToString } from "./name";
 import {
   read_action_data, action_data_size, require_auth, require_auth2, has_auth, is_account,
-  require_recipient, send_inline, current_receiver, prints_l, set_action_return_value,
+  require_recipient, send_inline, current_receiver, prints_l, set_action_return_value, current_time,
 } from "./env";
 
 /** The packed arguments of the running action. */
@@ -27,6 +27,9 @@ export function readActionData(): DataStream {
   if (size > 0) read_action_data(changetype<usize>(buf), size);
   return DataStream.reading(buf);
 }
+
+/** The block time in microseconds since the Unix epoch (`current_time`). */
+export function currentTimeMicros(): u64 { return current_time(); }
 
 /** The account whose code is running. */
 export function self(): u64 { return current_receiver(); }

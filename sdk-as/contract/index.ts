@@ -8,4 +8,5 @@ export * from "./symbol";
 export * from "./asset";
 export * from "./data-stream";
 export * from "./table";
+export * from "./singleton";
 export * from "./action";

@@ -22,7 +22,8 @@ export interface TableRow {
 /** Antelope's `same_payer`: keep the row's current payer on modify. */
 export const SAME_PAYER: u64 = 0;
 
-function readRow<T extends TableRow>(itr: i32): T {
+/** Reads the row at iterator `itr`. */
+export function readRow<T extends TableRow>(itr: i32): T {
   const size = db_get_i64(itr, 0, 0);
   const buf = new ArrayBuffer(size);
   db_get_i64(itr, changetype<usize>(buf), <u32>size);
@@ -31,7 +32,8 @@ function readRow<T extends TableRow>(itr: i32): T {
   return row;
 }
 
-function packRow<T extends TableRow>(row: T): DataStream {
+/** Packs a row into a fresh stream. */
+export function packRow<T extends TableRow>(row: T): DataStream {
   const ds = new DataStream(new ArrayBuffer(64));
   row.pack(ds);
   return ds;

@@ -41,8 +41,8 @@ function throwsMsg(fn: () => unknown, code: string, text: string): void {
 
 test('the emitted ABI is a standard eosio::abi/1.2 with i64 tables', () => {
   assert.is(abiJson.version, 'eosio::abi/1.2');
-  assert.equal(abiJson.tables, [{ name: 'items', index_type: 'i64', key_names: [], key_types: [], type: 'item' }]);
-  assert.equal(abiJson.actions.map((a: { name: string }) => a.name), ['names', 'assetadd', 'symbols', 'items', 'inline', 'failassert', 'retval']);
+  assert.equal(abiJson.tables[0], { name: 'items', index_type: 'i64', key_names: [], key_types: [], type: 'item' });
+  assert.equal(abiJson.actions.map((a: { name: string }) => a.name), ['names', 'assetadd', 'symbols', 'items', 'inline', 'failassert', 'retval', 'single']);
 });
 
 test('names convert both ways like abi/antelope', () => {
@@ -94,6 +94,14 @@ test('AssemblyScript assert and out-of-bounds access become Antelope assertions'
   throwsMsg(() => run('failassert', { n: 7 }), 'eosio_assert_message_exception', 'seven is not allowed');
   throwsMsg(() => run('failassert', { n: 5 }), 'eosio_assert_message_exception', 'Index out of range');
   assert.is(run('failassert', { n: 1 }).console, '0');
+});
+
+test('a singleton lives under the key equal to its table name', () => {
+  const host = new MemoryHost(['probe']);
+  assert.is(run('single', { n: 5 }, host).console, 'new 5');
+  assert.is(run('single', { n: 2 }, host).console, 'had 7');
+  const row = host.db.findTable(n('probe'), n('probe'), n('config'))!.find(n('config'))!;
+  assert.equal(JSON.parse(JSON.stringify(abi.decode('config', row.value))), { counter: 7, stamp: String(host.time) });
 });
 
 test('return values and unknown actions', () => {
