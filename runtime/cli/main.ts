@@ -9,13 +9,21 @@ import { dirname, join } from 'node:path';
 import type { CliCommand, CliIO } from './command.js';
 import { UsageError } from './command.js';
 
+/** Command files that failed to import, by file name without `.js` (reported only when used). */
+const brokenCommands = new Map<string, Error>();
+
 export async function loadCommands(): Promise<CliCommand[]> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.js')).sort();
   const commands: CliCommand[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: CliCommand };
-    if (mod.default?.name) commands.push(mod.default);
+    // One broken command module must not take every other command down with it.
+    try {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: CliCommand };
+      if (mod.default?.name) commands.push(mod.default);
+    } catch (err) {
+      brokenCommands.set(f.replace(/\.js$/, ''), err as Error);
+    }
   }
   return commands;
 }
@@ -73,6 +81,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
+    const broken = brokenCommands.get(name);
+    if (broken) {
+      io.err(`peeros ${name}: this command failed to load: ${broken.message}`);
+      return 1;
+    }
     io.err(`peeros: unknown command '${name}'. Run 'peeros --help' to see the commands.`);
     return 2;
   }
