@@ -8,7 +8,7 @@
 import { check } from "./check";
 import { DataStream } from "./data-stream";
 import {
-  db_find_i64, db_get_i64, db_store_i64, db_update_i64, db_remove_i64, db_next_i64,
+  db_find_i64, db_get_i64, db_store_i64, db_update_i64, db_remove_i64, db_next_i64, db_previous_i64,
   db_lowerbound_i64, db_end_i64, current_receiver,
 } from "./env";
 
@@ -95,11 +95,20 @@ export class Table<T extends TableRow> {
     return out;
   }
 
+  /** The row with the greatest key, or null when the table is empty (e.g. to number new rows). */
+  last(): T | null {
+    const end = db_end_i64(this.code, this.scope, this.table);
+    if (end == -1) return null;
+    const c = new TableCursor<T>(end);
+    c.prev();
+    return c.valid ? c.value() : null;
+  }
+
   /** The end iterator of the table, or -1 when the table does not exist. */
   end(): i32 { return db_end_i64(this.code, this.scope, this.table); }
 }
 
-/** Walks a table in key order: `while (c.valid) { c.value(); c.next(); }`. */
+/** Walks a table in key order: `while (c.valid) { c.value(); c.next(); }` (or backwards with `prev`). */
 export class TableCursor<T extends TableRow> {
   private key: u64 = 0;
   constructor(public itr: i32) {}
@@ -108,5 +117,10 @@ export class TableCursor<T extends TableRow> {
   next(): void {
     if (this.itr < 0) return;
     this.itr = db_next_i64(this.itr, changetype<usize>(this) + offsetof<TableCursor<T>>("key"));
+  }
+  /** Steps to the previous row; from an end iterator to the last row; before the first → invalid. */
+  prev(): void {
+    if (this.itr == -1) return;
+    this.itr = db_previous_i64(this.itr, changetype<usize>(this) + offsetof<TableCursor<T>>("key"));
   }
 }

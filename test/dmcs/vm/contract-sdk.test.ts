@@ -67,7 +67,7 @@ test('symbols: precision, code and validity', () => {
 
 test('tables: store, get, modify, erase and cursor iteration in key order', () => {
   const host = new MemoryHost(['probe']);
-  assert.is(run('items', {}, host).console, '2:two 3:item3 gone');
+  assert.is(run('items', {}, host).console, '2:two 3:item3 gone last=3');
   const rows = host.db.findTable(n('probe'), n('probe'), n('items'))!.rows.map((r) => abi.decode('item', r.value) as { id: unknown; label: string });
   assert.equal(rows.map((r) => `${String(r.id)}:${r.label}`), ['2:two', '3:item3']);
 });
