@@ -18,6 +18,8 @@ export interface ActionFields {
   authorization: PermissionLevelType[];
   /** Serialized arguments (bytes or hex), or the arguments as an object when an ABI is given. */
   data: Uint8Array | string | Record<string, unknown>;
+  /** Serialized arguments as Leap's chain API prints them next to decoded `data`; used when given. */
+  hex_data?: string;
 }
 
 export type ActionType = Action | ActionFields;
@@ -46,7 +48,8 @@ export class Action {
     }
     const auth = value.authorization.map((a) => PermissionLevel.from(a));
     let data: Uint8Array;
-    if (value.data instanceof Uint8Array) data = value.data;
+    if (typeof value.hex_data === 'string') data = hexToBytes(value.hex_data, 'action.hex_data');
+    else if (value.data instanceof Uint8Array) data = value.data;
     else if (typeof value.data === 'string') data = hexToBytes(value.data, 'action.data');
     else {
       if (!abi) throw new AntelopeError('INVALID_VALUE', `action ${account}::${name}: data is an object, so an ABI is needed to serialize it`);

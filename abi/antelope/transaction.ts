@@ -20,7 +20,7 @@ export interface TransactionExtension { type: number; data: Uint8Array }
 export interface TransactionFields extends TransactionHeaderFields {
   context_free_actions?: ActionType[];
   actions?: ActionType[];
-  transaction_extensions?: Array<{ type: number; data: Uint8Array | string }>;
+  transaction_extensions?: Array<{ type: number; data: Uint8Array | string } | [number, Uint8Array | string]>;
 }
 
 export type TransactionType = Transaction | TransactionFields;
@@ -84,10 +84,14 @@ export class Transaction extends TransactionHeader {
       ...header,
       context_free_actions: actions(value.context_free_actions, 'context_free_actions'),
       actions: actions(value.actions, 'actions'),
-      transaction_extensions: (value.transaction_extensions ?? []).map((x, i) => ({
-        type: extensionType(x.type, i),
-        data: typeof x.data === 'string' ? hexToBytes(x.data, `transaction.transaction_extensions[${i}].data`) : x.data,
-      })),
+      // { type, data } as eosjs and wharfkit write it, or [type, data] as Leap prints a pair
+      transaction_extensions: (value.transaction_extensions ?? []).map((x, i) => {
+        const [type, data] = Array.isArray(x) ? x : [x.type, x.data];
+        return {
+          type: extensionType(type, i),
+          data: typeof data === 'string' ? hexToBytes(data, `transaction.transaction_extensions[${i}].data`) : data,
+        };
+      }),
     });
   }
 

@@ -176,6 +176,12 @@ test('transactions: ABI-encoded action data, errors with paths, decode back', ()
   assert.ok(['DECODE_EOF', 'DECODE_INVALID'].includes(err(() => Transaction.fromBinary(trx.toBinary().subarray(0, 20))).code));
   assert.is(err(() => Transaction.fromBinary(trx.toBinary().subarray(0, 10))).code, 'DECODE_EOF');
   assert.ok(Action.from(again.actions[0]!).equals(trx.actions[0]!));
+  // Leap's get_block shape: decoded data plus hex_data, extensions as [type, hex] pairs
+  const leapShape = { ...TX, transaction_extensions: [[1, 'beef']] as [number, string][],
+    actions: [{ ...TX.actions[0]!, hex_data: bytesToHex(trx.actions[0]!.data) }] };
+  const fromLeap = Transaction.from(leapShape);
+  assert.is(bytesToHex(fromLeap.actions[0]!.data), bytesToHex(trx.actions[0]!.data));
+  assert.equal(fromLeap.toJSON().transaction_extensions, [{ type: 1, data: 'beef' }]);
   // the header is the first part of the serialized transaction
   const header = TransactionHeader.decode(new BinaryReader(trx.toBinary()));
   assert.equal(header.toJSON(), TransactionHeader.from(TX).toJSON());
