@@ -76,6 +76,22 @@ test('queue flush: sends and confirms; exits 1 with the reason when the DMCS is 
   assert.match(c.out.pop()!, /flushed: 0 sent, 0 done/);
 });
 
+test('queue flush waits a few blocks for acknowledged transactions to be confirmed', async () => {
+  const { home, ids } = await setup([{ app: 'dpay' }]);
+  const c = cli(home);
+  chain.autoProduce = false;
+  const producer = setTimeout(() => chain.produce(), 700);
+  try {
+    assert.is(await c.run('queue', 'flush'), 0, c.err.join('\n'));
+  } finally {
+    clearTimeout(producer);
+    chain.autoProduce = true;
+  }
+  assert.match(c.out.pop()!, /flushed: 1 sent, 1 done/);
+  assert.is(OfflineQueue.snapshot({ home })[0]!.status, 'done');
+  assert.is(chain.executions.get(ids[0]!), 1);
+});
+
 test('queue resign: refused for a live entry or an unknown id, before any passphrase', async () => {
   const { home, ids } = await setup([{ app: 'dpay' }]);
   const c = cli(home);

@@ -8,9 +8,13 @@ import { UsageError } from '../command.js';
 import { parseArgs, type FlagSpec } from '../args.js';
 import { peerosHome } from '../../home.js';
 import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
-import { OfflineQueue, QueueError, createResigner, type QueueEntry } from '../../offline-queue/index.js';
+import { OfflineQueue, QueueError, createResigner, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
 import { readPassphrase } from '../../../skv/passphrase-source.js';
+
+/** How long \`queue flush\` waits for acknowledged transactions to appear in a block: several
+ * Antelope block intervals (500 ms), short enough for a person waiting at the terminal. */
+const CONFIRM_WAIT_MS = 5_000;
 
 const HELP = `usage: peeros queue SUBCOMMAND
 
@@ -20,8 +24,9 @@ subcommands:
   list [--json]        every entry: id, status, app, DMCS, expiration, attempts, and why it waits
                        or failed. Status: pending (waiting to be sent), sent (the node acknowledged
                        it; waiting for its block), done, expired, failed (the chain refused it)
-  flush                send every pending entry now and confirm acknowledged ones; exits 1 when a
-                       DMCS cannot be reached (the entries stay queued)
+  flush                send every pending entry now and confirm acknowledged ones (waiting up to
+                       5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries
+                       stay queued)
   resign ID [--force]  re-sign an expired entry (ID: at least 8 hex digits of its transaction id)
                        with a fresh expiration and TaPoS, using the same keys from the vault, after
                        you approve it; the new transaction is queued in its place. --force re-signs
@@ -86,7 +91,20 @@ const command: CliCommand = {
         return withQueue(io, async (queue, home) => {
           const dispatcher = new Dispatcher(new DmcsRegistry(home));
           try {
-            const r = await queue.flush((e) => dispatcher.backendFor({ dmcs: e.dmcs }));
+            const resolve = (e: QueueEntry) => dispatcher.backendFor({ dmcs: e.dmcs });
+            const r = await queue.flush(resolve);
+            // Acknowledged entries become done when their block is produced: wait a few blocks.
+            const until = Date.now() + CONFIRM_WAIT_MS;
+            while (!r.unreachable && Date.now() < until && queue.list().some((e) => e.status === 'sent')) {
+              await new Promise((ok) => setTimeout(ok, queueLimits.CONFIRM_POLL_MS));
+              const more = await queue.flush(resolve);
+              r.done.push(...more.done);
+              r.sent.push(...more.sent);
+              r.expired.push(...more.expired);
+              r.failed.push(...more.failed);
+              r.waiting = more.waiting;
+              r.unreachable = more.unreachable;
+            }
             io.out(`flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`);
             for (const id of r.failed) io.out(`failed: ${row(queue.get(id))}`);
             for (const id of r.expired) io.out(`expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}'`);
