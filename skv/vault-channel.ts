@@ -5,6 +5,10 @@
  *
  * `atomics: 'disabled'`: the worker must keep its event loop running between tasks, or the
  * auto-lock timer inside it could not fire while the vault is idle.
+ *
+ * A worker that fails before it ever answered (it could not load its modules, e.g. while files are
+ * being replaced) is replaced once, after a short pause; later failures are reported: a worker that
+ * dies after answering held a session, and a fresh one would be a different, locked vault.
  */
 import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
@@ -13,27 +17,51 @@ import type { VaultConfig } from './vault-core.js';
 
 export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
+const START_RETRY_DELAY_MS = 250; // long enough for a file being rewritten to be whole again
+
 export class VaultChannel {
   #pool: Piscina<Uint8Array, Uint8Array> | null;
+  #answered = false;
+  readonly #config: VaultConfig;
 
   constructor(config: VaultConfig) {
-    this.#pool = new Piscina<Uint8Array, Uint8Array>({
+    this.#config = config;
+    this.#pool = this.#newPool();
+  }
+
+  #newPool(): Piscina<Uint8Array, Uint8Array> {
+    return new Piscina<Uint8Array, Uint8Array>({
       filename: VAULT_WORKER_PATH,
       name: 'default',
       minThreads: 1,
       maxThreads: 1,
       atomics: 'disabled',
-      workerData: { vault: config },
+      workerData: { vault: this.#config },
     });
   }
 
   /** Sends one dMemo message (msgpack bytes) and resolves to the response bytes. */
   async call(message: Uint8Array): Promise<Uint8Array> {
-    const pool = this.#pool;
+    let pool = this.#pool;
     if (!pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
     try {
-      return await pool.run(message);
+      const res = await pool.run(message);
+      this.#answered = true;
+      return res;
     } catch (err) {
+      if (!this.#answered && this.#pool === pool) {
+        await pool.destroy().catch(() => {});
+        await new Promise((r) => setTimeout(r, START_RETRY_DELAY_MS));
+        if (this.#pool !== pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
+        pool = this.#pool = this.#newPool();
+        try {
+          const res = await pool.run(message);
+          this.#answered = true;
+          return res;
+        } catch (again) {
+          err = again;
+        }
+      }
       // the worker died (it never throws on its own): piscina starts a fresh one, which is locked
       throw new VaultError('INTERNAL', `the vault worker failed (${(err as Error)?.message ?? err}); it restarts locked — unlock again`);
     }

@@ -11,12 +11,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('the timer locks an idle vault; requests then get LOCKED until unlocked again', async () => {
   const home = tempHome();
   try {
-    const { vault, pub } = await openTestVault(home, { autoLockMs: 400 });
-    await sleep(200);
+    const { vault, pub } = await openTestVault(home, { autoLockMs: 1200 });
+    await sleep(700);
     await vault.listKeys(); // activity pushes the deadline
-    await sleep(250);
-    assert.is((await vault.status()).unlocked, true, 'activity 250 ms ago: still unlocked');
-    await sleep(450);
+    await sleep(700);
+    assert.is((await vault.status()).unlocked, true, 'activity ~700 ms ago, 1400 ms after unlock: still unlocked');
+    await sleep(1300);
     const st = await vault.status();
     assert.is(st.unlocked, false, 'idle past autoLockMs: locked');
     assert.is(st.lastLockReason, 'idle-timer', 'the timer inside the worker locked it, not this request');
