@@ -2,8 +2,9 @@
  * The Antelope intrinsics (module `env`) implemented over an `ApplyContext`. Semantics follow Leap
  * (`libraries/chain/webassembly/*.cpp`, `apply_context.cpp`): length-0 reads return the size,
  * iterators as in iterator-cache.ts, `memcpy` refuses overlapping ranges, `memcmp` returns -1/0/1,
- * privileged calls need a privileged receiver, 128-bit division by zero is `arithmetic_exception`. The functions are created once per VM and read the
- * running action from `slot.ctx`, so instantiating a contract allocates no closures.
+ * privileged calls need a privileged receiver, 128-bit division by zero is `arithmetic_exception`.
+ * The functions are created once per VM and read the running action from `slot.ctx`, so
+ * instantiating a contract allocates no closures. Every call is charged CPU units (apply-context.ts).
  */
 import { createHash } from 'node:crypto';
 import { Name } from '../../abi/antelope/index.js';
