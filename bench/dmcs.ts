@@ -5,6 +5,8 @@
  *   chosen implementation), authority check, contract execution, receipt, and sealing into blocks
  *   appended to the hypercore log (a block every 500 transfers). Transactions are pre-signed:
  *   signing is the client's cost.
+ * - `dmcs.transfer.e2e.pooled`: the same transfers pushed 256 at a time through the async path,
+ *   keys recovered on the node's worker thread(s) while the main thread executes (Leap's design).
  * - `dmcs.transfer.e2e.per-cpu-second`: the same transfers per second of this process's CPU time
  *   (user + system, all threads), which other load on a shared machine does not distort.
  * - `dmcs.recover.noble` / `dmcs.recover.native`: K1 public-key recoveries per second with
@@ -128,7 +130,36 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
     const c = process.cpuUsage(c0);
     if (r >= 0) { samples.push(N / s); cpuSamples.push(N / ((c.user + c.system) / 1e6)); }
   }
+  // the same with keys recovered on the node's worker pool, 256 pushes in flight
+  const pooled: number[] = [];
+  const pooledCpu: number[] = [];
+  for (let r = -1; r < runs; r++) {
+    const batch: PackedTrx[] = [];
+    for (let i = 0; i < N; i++) {
+      const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
+      const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
+      batch.push(signed(node, trx, sign, dev));
+    }
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    let next = 0;
+    let sinceBlock = 0;
+    let blocks: Promise<unknown> = Promise.resolve();
+    await Promise.all(Array.from({ length: 256 }, async () => {
+      while (next < N) {
+        await node.pushPackedAsync(batch[next++]!);
+        if (++sinceBlock >= BLOCK) { sinceBlock = 0; blocks = node.produceBlock(); }
+      }
+    }));
+    await blocks;
+    if (node.chain.pendingCount) await node.produceBlock();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    if (r >= 0) { pooled.push(N / s); pooledCpu.push(N / ((c.user + c.system) / 1e6)); }
+  }
   return [
+    summarize('dmcs.transfer.e2e.pooled (recovery on worker threads)', 'ops/s', pooled),
+    summarize('dmcs.transfer.e2e.pooled.per-cpu-second', 'ops/s', pooledCpu),
     summarize(`dmcs.transfer.e2e (${node.chain.recovery.name})`, 'ops/s', samples),
     // per second of this process's CPU time: the same figure, insensitive to other load on the machine
     summarize(`dmcs.transfer.e2e.per-cpu-second (${node.chain.recovery.name})`, 'ops/s', cpuSamples),

@@ -16,6 +16,7 @@ import { refBlockPrefix, type SignedBlock } from './block.js';
 import { decodePackedTrx, packedTrxFromJson } from './packed-transaction.js';
 import { queryTableRows, type TableRowsParams } from './table-query.js';
 import type { ActionTrace } from './action-trace.js';
+import type { KeyRecoveryPool } from './key-recovery-pool.js';
 
 export const SERVER_VERSION = 'peeros01';
 export const SERVER_VERSION_STRING = 'v0.1.0-peeros-dmcs';
@@ -39,6 +40,9 @@ function nameField(b: Body, field: string): string {
 
 export class ChainApi {
   private readonly serializers = new Map<string, { seq: number; s: AbiSerializer | null }>();
+
+  /** When set, pushes recover their keys on these worker threads (see key-recovery-pool.ts). */
+  pool: KeyRecoveryPool | null = null;
 
   constructor(readonly chain: Chain) {}
 
@@ -369,8 +373,9 @@ export class ChainApi {
 
   /** push_transaction / send_transaction. */
   push(body: unknown): unknown {
-    const result = this.chain.pushTransaction(packedTrxFromJson(body));
-    return this.pushResponse(result);
+    const packed = packedTrxFromJson(body);
+    if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then((r) => this.pushResponse(r));
+    return this.pushResponse(this.chain.pushTransaction(packed));
   }
 
   compute(b: Body): unknown {

@@ -22,6 +22,7 @@ import { decodePackedTrx, type DecodedTransaction } from './packed-transaction.j
 import type { BlockLog } from './block-log.js';
 import { chainIdOf, type Genesis } from './genesis.js';
 import type { KeyRecovery } from './key-recovery.js';
+import type { KeyRecoveryPool } from './key-recovery-pool.js';
 
 /** Leap `max_transaction_lifetime` (1 hour). */
 export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
@@ -223,13 +224,35 @@ export class Chain {
   /** Validates, authorizes and executes a pushed transaction into the pending block. */
   pushTransaction(packed: PackedTrx): PushResult {
     const d = decodePackedTrx(packed);
+    this.validateInput(d, this.pendingBlockTime());
+    return this.applyInput(d, this.recoverKeys(d));
+  }
+
+  /**
+   * The same with the keys recovered on `pool`'s worker threads while this thread keeps executing
+   * other transactions. Input checks run before recovery (cheap refusals stay cheap) and again
+   * after it, since the pending block and the set of known ids may have changed meanwhile.
+   */
+  async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool): Promise<PushResult> {
+    const d = decodePackedTrx(packed);
+    this.validateInput(d, this.pendingBlockTime());
+    const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
+    const recovered = await Promise.all(d.packed.signatures.map((s) => pool.recover(s, digest)));
+    const keys = new Set<string>();
+    for (const k of recovered) {
+      if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');
+      keys.add(k);
+    }
+    this.validateInput(d, this.pendingBlockTime());
+    return this.applyInput(d, keys);
+  }
+
+  private applyInput(d: DecodedTransaction, keys: Set<string>): PushResult {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
-    this.validateInput(d, blockTime);
-    const keys = this.recoverKeys(d);
     this.auth.check(d.actions, keys, [], false);
     const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
-    const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(packed), trx: packed };
+    const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(d.packed), trx: d.packed };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);

@@ -15,6 +15,8 @@ import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './key-recov
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
 import type { PushResult } from './chain.js';
+import { KeyRecoveryPool } from './key-recovery-pool.js';
+import { cpus } from 'node:os';
 
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
@@ -31,6 +33,11 @@ export interface NodeOptions {
   blockIntervalMs?: number;
   /** Key recovery implementation: 'auto' (native when loadable, default) or 'noble'. */
   keyRecovery?: 'auto' | 'noble' | KeyRecovery;
+  /**
+   * Worker threads that recover signature keys for HTTP and async pushes, so execution and
+   * recovery use different cores (default: 1 when the machine has ≥ 2 cores, else 0 = inline).
+   */
+  recoveryWorkers?: number;
   /** Where to report background failures (default stderr). */
   onError?: (err: Error) => void;
 }
@@ -49,11 +56,13 @@ export class EmbeddedNode {
   readonly endpoint: string | undefined;
   private readonly log: BlockLog;
   private readonly http: ChainHttpServer | null;
+  private readonly pool: KeyRecoveryPool | null;
   private timer: NodeJS.Timeout | null = null;
   private producing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(chain: Chain, log: BlockLog, api: ChainApi, http: ChainHttpServer | null, endpoint: string | undefined) {
+  private constructor(chain: Chain, log: BlockLog, api: ChainApi, http: ChainHttpServer | null, endpoint: string | undefined, pool: KeyRecoveryPool | null) {
+    this.pool = pool;
     this.chain = chain;
     this.log = log;
     this.api = api;
@@ -74,6 +83,9 @@ export class EmbeddedNode {
       throw e;
     }
     const api = new ChainApi(chain);
+    const workers = opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
+    const pool = workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
+    api.pool = pool;
     let http: ChainHttpServer | null = null;
     let endpoint: string | undefined;
     if (opts.http !== undefined) {
@@ -83,10 +95,11 @@ export class EmbeddedNode {
         endpoint = `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
       } catch (e) {
         await log.close().catch(() => {});
+        await pool?.close();
         throw new Error(`cannot serve HTTP on ${typeof opts.http === 'string' ? opts.http : `${opts.http.host}:${opts.http.port}`}: ${(e as Error).message}`);
       }
     }
-    const node = new EmbeddedNode(chain, log, api, http, endpoint);
+    const node = new EmbeddedNode(chain, log, api, http, endpoint, pool);
     if (opts.autoProduce ?? true) {
       const interval = opts.blockIntervalMs ?? BLOCK_INTERVAL_MS;
       const onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: block production failed: ${e.message}\n`));
@@ -118,6 +131,12 @@ export class EmbeddedNode {
     return this.chain.pushTransaction(packed);
   }
 
+  /** `pushPacked` with the keys recovered on the worker pool (inline when there is none). */
+  async pushPackedAsync(packed: PackedTrx): Promise<PushResult> {
+    this.live();
+    return this.pool ? this.chain.pushTransactionAsync(packed, this.pool) : this.chain.pushTransaction(packed);
+  }
+
   getInfo(): unknown { this.live(); return this.api.getInfo(); }
   getAccount(accountName: string): unknown { this.live(); return this.api.getAccount({ account_name: accountName }); }
   getTableRows(query: object): unknown { this.live(); return this.api.getTableRows(query as Record<string, unknown>); }
@@ -143,6 +162,7 @@ export class EmbeddedNode {
     this.closed = true;
     await this.producing;
     await this.http?.close();
+    await this.pool?.close();
     await this.log.close();
   }
 }
