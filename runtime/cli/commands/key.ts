@@ -10,7 +10,7 @@ import { peerosHome } from '../../home.js';
 import {
   Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier,
 } from '../../../skv/index.js';
-import { readPassphrase } from '../../../skv/passphrase-source.js';
+import { readPassphrase, promptHidden } from '../../../skv/passphrase-source.js';
 import { readFileSync } from 'node:fs';
 
 const HELP = `usage: peeros key SUBCOMMAND [options]
@@ -20,8 +20,8 @@ The Secure Key Vault: private keys encrypted at rest in $PEEROS_HOME/vault/keyst
 
 subcommands:
   create [--label L] [--json]        create a new K1 key (creates the keystore if there is none)
-  import [--key-file F] [--label L]  import a private key (PVT_K1_… or WIF) read from stdin or
-                                     --key-file — never from the command line
+  import [--key-file F] [--label L]  import a private key (PVT_K1_… or WIF) read from stdin (a
+                                     hidden prompt on a terminal) or --key-file — never from argv
   list [--json]                      the public keys (--json: PUB_K1_… form, with labels)
   export PUBKEY [--yes]              print one PRIVATE key in clear; asks for the passphrase and
                                      your confirmation
@@ -89,6 +89,8 @@ const command: CliCommand = {
           try { secret = readFileSync(flags['key-file'], 'utf8'); } catch (err) {
             throw new VaultError('INVALID_ARGUMENT', `cannot read the key file ${flags['key-file']} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
           }
+        } else if (process.stdin.isTTY && io.env === process.env) {
+          secret = await promptHidden('Private key to import (PVT_K1_… or WIF, not echoed): ');
         } else {
           secret = await io.readStdin();
         }
