@@ -38,16 +38,27 @@ const RUN_RET: usize = memory.data(16, 8);
 let lastResult: Uint8Array | null = null;
 let lastRaw: Uint8Array | null = null;
 
+/** Extra fields an error map may carry (a fixmap holds 15 entries: code, message and 13 more). */
+const MAX_ERROR_DETAILS = 13;
+
 function errorBytes(o: Outcome): Uint8Array {
   const w = new Writer(64);
   const d = o.details;
-  const extra = d && d.isMap ? d.length : 0;
-  w.u8(0x80 | (2 + (extra < 14 ? extra : 13)));
+  // details other than code/message, at most MAX_ERROR_DETAILS of them
+  const keep: i32[] = [];
+  if (d && d.isMap) {
+    for (let i = 0; i < d.length && keep.length < MAX_ERROR_DETAILS; i++) {
+      const k = d.keyAt(i)!;
+      if (k.isStr && (k.s == "code" || k.s == "message")) continue;
+      keep.push(i);
+    }
+  }
+  w.u8(0x80 | (2 + keep.length));
   writeStr(w, "code"); writeStr(w, o.code);
   writeStr(w, "message"); writeStr(w, o.message);
-  for (let i = 0; i < extra && i < 13; i++) {
-    writeValue(w, d!.keyAt(i)!);
-    writeValue(w, d!.valueAt(i)!);
+  for (let n = 0; n < keep.length; n++) {
+    writeValue(w, d!.keyAt(keep[n])!);
+    writeValue(w, d!.valueAt(keep[n])!);
   }
   return w.finish();
 }

@@ -72,6 +72,9 @@ test('unknown commands list the known ones; typed app errors pass through', () =
   assert.is(e.code, 'UNKNOWN_COMMAND');
   assert.equal(e.commands, ['null', 'echo', 'instantiate']);
   assert.equal(appError(() => probe.run('sdk.fail', { code: 'MY_CODE', message: 'it broke' })), { code: 'MY_CODE', message: 'it broke' });
+  assert.equal(appError(() => probe.run('sdk.fail', { code: 'E', message: 'm', details: { code: 'X', position: 4 } })), { code: 'E', message: 'm', position: 4 });
+  const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`d${i}`, i]));
+  assert.is(Object.keys(appError(() => probe.run('sdk.fail', { code: 'E', message: 'm', details: many }))).length, 15);
 });
 
 test('ISA errors reach the app as typed error codes', () => {
