@@ -84,10 +84,15 @@ export class RecordLog {
   readonly path: string;
   #fh: FileHandle | undefined;
   #tail: Promise<void> = Promise.resolve();
+  /** Length of the file up to the last whole, synced frame. */
+  #size: number;
+  /** Set when a failed append could not be undone: appending more would hide records behind garbage. */
+  #broken: Error | undefined;
 
-  private constructor(path: string, fh: FileHandle) {
+  private constructor(path: string, fh: FileHandle, size: number) {
     this.path = path;
     this.#fh = fh;
+    this.#size = size;
   }
 
   /** Opens (creating if needed) the log at `path`, repairing a torn tail; returns its records. */
@@ -114,17 +119,31 @@ export class RecordLog {
       }
     }
     const fh = await open(path, 'a', 0o600);
-    return { log: new RecordLog(path, fh), records: scan.records };
+    return { log: new RecordLog(path, fh, (await fh.stat()).size), records: scan.records };
   }
 
   /** Appends one record; resolves once it is fsynced. Appends are written in call order. */
   append(record: unknown): Promise<void> {
     const frame = encodeFrame(record);
     const run = this.#tail.then(async () => {
+      if (this.#broken) throw this.#broken;
       const fh = this.#handle();
-      let off = 0;
-      while (off < frame.length) off += (await fh.write(frame, off, frame.length - off)).bytesWritten;
-      await fh.datasync();
+      try {
+        let off = 0;
+        while (off < frame.length) off += (await fh.write(frame, off, frame.length - off)).bytesWritten;
+        await fh.datasync();
+        this.#size += frame.length;
+      } catch (err) {
+        // A half-written frame would end the log for every later reader: cut it off again.
+        try {
+          await fh.truncate(this.#size);
+          await fh.datasync();
+        } catch (undo) {
+          this.#broken = new Error(`offline queue log ${this.path} could not be repaired after a failed write ` +
+            `(${(undo as Error).message}); reopen the queue`);
+        }
+        throw err;
+      }
     });
     this.#tail = run.catch(() => {});
     return run;
@@ -137,6 +156,8 @@ export class RecordLog {
       await writeFileAtomic(this.path, body);
       await this.#handle().close();
       this.#fh = await open(this.path, 'a', 0o600);
+      this.#size = body.length;
+      this.#broken = undefined;
     });
     this.#tail = run.catch(() => {});
     return run;

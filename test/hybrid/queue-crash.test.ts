@@ -3,7 +3,7 @@
 // queued is lost, and flushing executes every transaction exactly once.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { signedTransfer } from './test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-crash-'));
 const CHILD = fileURLToPath(new URL('./queue-child.js', import.meta.url));
+const WRITE_FAIL_CHILD = fileURLToPath(new URL('./queue-write-fail-child.js', import.meta.url));
 const chain = new FakeChain();
 let n = 1000;
 
@@ -127,6 +128,28 @@ test('SIGKILL during a flush, after the node executed a push but before the answ
     assert.is(q.get(id).status, 'done');
     assert.is(chain.executions.get(id), 1, `executed once: ${id}`);
   }
+  await q.close();
+});
+
+test('a write that fails half-way (file size limit) is cut off, so later records stay readable', async () => {
+  const home = mkdtempSync(join(root, 'd-'));
+  const small = () => signedTransfer(TEST_CHAIN_ID, { n: ++n });
+  const big = { ...small(), packed_context_free_data: '00'.repeat(8 * 1024) }; // ~16 KiB record
+  const file = join(home, 'bodies.json');
+  const bodies = [small(), big, small()];
+  writeFileSync(file, JSON.stringify(bodies));
+  const child = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" "${WRITE_FAIL_CHILD}" "${file}"`], {
+    env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8',
+  });
+  const lines = child.stdout.trim().split('\n');
+  assert.is(lines.length, 3, child.stdout + child.stderr);
+  assert.match(lines[0]!, /^queued /);
+  assert.match(lines[1]!, /^failed EFBIG/, 'the big record hit the 8 KiB file size limit');
+  assert.match(lines[2]!, /^queued /, 'the log was cut back, so the next record was appended after whole records');
+  const warnings: string[] = [];
+  const q = await OfflineQueue.open({ home, onWarning: (m) => warnings.push(m) });
+  assert.equal(q.list().map((e) => e.id), [lines[0]!.slice(7), lines[2]!.slice(7)]);
+  assert.equal(warnings, [], 'no torn bytes left behind');
   await q.close();
 });
 
