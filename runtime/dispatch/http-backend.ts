@@ -106,11 +106,18 @@ export class HttpBackend implements DmcsBackend {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: payload,
         signal,
+        // A redirect would turn the POST into a GET elsewhere; a DMCS is registered by its real URL.
+        redirect: 'manual',
       });
     } catch (err) {
       const code = (err as { cause?: { code?: string } })?.cause?.code;
       throw DmcsError.unreachable(this.label, describeFetchFailure(err, this.#timeoutMs), err, undefined,
         code !== undefined && NOT_DELIVERED_CODES.has(code));
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => {});
+      throw DmcsError.badReply(this.label,
+        `${path} redirects (HTTP ${res.status}) to ${res.headers.get('location') ?? 'elsewhere'}; register the DMCS by the URL it serves from`, res.status);
     }
     let text: string;
     try {

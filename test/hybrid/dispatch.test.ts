@@ -111,6 +111,7 @@ test('replies over the size limit, non-JSON and wrong shapes → BAD_REPLY', asy
   const odd = createServer((req, res) => {
     if (req.url === '/v1/chain/get_info') res.writeHead(200, { 'content-type': 'application/json' }).end('{"chain_id":"nothex","head_block_num":1,"head_block_id":"x"}');
     else if (req.url === '/v1/chain/get_table_rows') res.writeHead(200).end('<html>hi</html>');
+    else if (req.url === '/v1/chain/get_block') res.writeHead(307, { location: 'http://example.invalid/v1/chain/get_block' }).end();
     else res.writeHead(403).end('forbidden');
   });
   await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
@@ -119,6 +120,7 @@ test('replies over the size limit, non-JSON and wrong shapes → BAD_REPLY', asy
     assert.match((await rejectsWith(b.getInfo(), 'BAD_REPLY')).message, /chain_id must be 64 hex/);
     await rejectsWith(b.getTableRows({ code: 'a', scope: 'a', table: 't' }), 'BAD_REPLY');
     await rejectsWith(b.getAccount('a'), 'BAD_REPLY');
+    assert.match((await rejectsWith(b.getBlock(1), 'BAD_REPLY')).message, /redirects \(HTTP 307\) to http:\/\/example\.invalid/);
   } finally {
     odd.closeAllConnections();
     await new Promise((r) => odd.close(r));
