@@ -11,6 +11,12 @@ import type { ChainApi } from './chain-api.js';
 
 /** Leap's default `max_body_size` (1 MiB): larger requests are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A request must arrive whole within this time (bounds slow clients holding sockets). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Headers must arrive within this time. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Idle keep-alive connections are closed after this time. */
+export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export interface HttpEndpoint { host: string; port: number }
 
@@ -78,7 +84,7 @@ export class ChainHttpServer {
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   async listen(at: HttpEndpoint): Promise<HttpEndpoint> {
-    const server = createServer((req, res) => { void this.handle(req, res); });
+    const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, (req, res) => { void this.handle(req, res); });
     server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

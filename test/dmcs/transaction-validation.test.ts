@@ -113,6 +113,9 @@ test('blocks: produceBlock seals pushed transactions; get_block and get_block_in
   const prev = await dn.client.v1.chain.get_block(num - 1);
   assert.is(String(block.previous), String(prev.id));
   assert.is(parseInt(id.slice(0, 8), 16), num);
+  const byId = await dn.client.v1.chain.get_block(id);
+  assert.is(Number(byId.block_num), num);
+  assert.is(await errorName(dn.client.v1.chain.get_block(num + 1000)), 'unknown_block_exception');
 });
 
 test.run();
