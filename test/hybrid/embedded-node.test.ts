@@ -65,6 +65,21 @@ test('registry probes the node over HTTP; the queue flushes through the in-proce
   await d.close();
 });
 
+test('every read of the backend interface, in process and over HTTP, gives the same answers', async () => {
+  const backends = [new InProcessBackend(node), new HttpBackend(node.endpoint!)];
+  const [a, b] = await Promise.all(backends.map(async (x) => ({
+    abi: await x.getAbi('eosio'),
+    raw: await x.getRawAbi('eosio'),
+    block: await x.getBlock(2),
+    blockInfo: await x.getBlockInfo(2),
+    account: await x.getAccount('hybridbob'),
+  })));
+  assert.equal(a, b);
+  assert.is((a!.abi as { account_name: string }).account_name, 'eosio');
+  assert.is((a!.block as { block_num: number }).block_num, 2);
+  assert.is((a!.blockInfo as { block_num: number }).block_num, 2);
+});
+
 test('real refusals come back by Antelope name through both backends', async () => {
   const body = await newAccount('hybridbob'); // exists already
   const http = new HttpBackend(node.endpoint!);
