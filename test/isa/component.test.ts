@@ -5,6 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { witSource } from '../../isa/generator/index.js';
 import { renameExports } from '../../runtime/app-compiler.js';
@@ -23,6 +25,19 @@ for (const [name, path] of [['calculator', CALCULATOR_WASM], ['notes', NOTES_WAS
     assert.ok(comp.length > 0);
     const wit = await componentWit(comp);
     assert.match(wit, /export peeros:isa\/command@0\.1\.0;/);
+  });
+}
+
+// every other stock app under apps/ that has been built (dPay, dSocial, …) must conform too
+for (const name of readdirSync(join(ROOT, 'apps')).sort()) {
+  if (name === 'calculator' || name === 'notes') continue;
+  const manifestPath = join(ROOT, 'apps', name, 'peeros.json');
+  if (!existsSync(manifestPath)) continue;
+  const entry = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { entry?: string }).entry;
+  const wasm = entry ? join(ROOT, 'apps', name, entry) : '';
+  if (!wasm || !existsSync(wasm)) continue;
+  test(`apps/${name}: component new against world app type-checks`, async () => {
+    await componentize(await readFile(wasm));
   });
 }
 
