@@ -34,6 +34,8 @@ export interface HybridApiOptions {
   /** Delay before a changed cache is written to disk; 0 disables automatic persistence. */
   persistDelayMs?: number;
   now?: () => number;
+  /** Told when the DMCS answers again after being unreachable (e.g. `QueueFlusher.kick`). */
+  onReconnect?: () => void;
 }
 
 export class HybridApi {
@@ -44,6 +46,8 @@ export class HybridApi {
   readonly #persistDelayMs: number;
   readonly #now: () => number;
   #info: { info: ChainInfo; at: number } | undefined;
+  #down = false;
+  readonly #onReconnect: (() => void) | undefined;
   #persistTimer: NodeJS.Timeout | undefined;
 
   constructor(backend: DmcsBackend, cache: CacheStore, opts: HybridApiOptions) {
@@ -54,6 +58,7 @@ export class HybridApi {
     this.#infoReuseMs = opts.infoReuseMs ?? INFO_REUSE_MS;
     this.#persistDelayMs = opts.persistDelayMs ?? PERSIST_DELAY_MS;
     this.#now = opts.now ?? Date.now;
+    this.#onReconnect = opts.onReconnect;
   }
 
   /** get_info, cached per head block. */
@@ -127,11 +132,16 @@ export class HybridApi {
         { dmcs: this.#backend.label });
     }
     this.#info = { info, at: now };
+    if (this.#down) {
+      this.#down = false;
+      this.#onReconnect?.();
+    }
     return info;
   }
 
   #stale<T>(q: string, err: unknown): HybridRead<T> {
     if (!(err instanceof DmcsError && err.code === 'UNREACHABLE')) throw err;
+    this.#down = true;
     const cached = this.#cache.newest(this.chainId, q);
     if (!cached) {
       throw new DmcsError('UNREACHABLE', `${err.message}; and no cached answer to this query exists yet`, {

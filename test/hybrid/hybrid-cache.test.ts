@@ -76,6 +76,20 @@ test('DMCS down → the newest cached answer, marked stale, with its block', asy
   assert.is(back.stale, false, 'fresh again once reachable');
 });
 
+test('the first answer after an outage is reported (to kick the offline queue)', async () => {
+  let reconnects = 0;
+  const h = new HybridApi(backend, new CacheStore(), { chainId: TEST_CHAIN_ID, infoReuseMs: 0, persistDelayMs: 0, onReconnect: () => reconnects++ });
+  await h.getInfo();
+  assert.is(reconnects, 0);
+  chain.down('reset');
+  assert.is((await h.getInfo()).stale, true);
+  assert.is((await h.getInfo()).stale, true);
+  chain.up();
+  await h.getInfo();
+  await h.getInfo();
+  assert.is(reconnects, 1);
+});
+
 test('down with nothing cached → UNREACHABLE that says so; a refusal is never served stale', async () => {
   const h = api(new CacheStore());
   chain.down('reset');
