@@ -5,7 +5,7 @@
  * filling omitted lists with `[]`.
  */
 import { AntelopeError, describe } from './error.js';
-import { BinaryWriter } from './binary-writer.js';
+import { encodeWith, type BinaryWriter } from './binary-writer.js';
 import { BinaryReader } from './binary-reader.js';
 import { Name } from './name.js';
 import { bytesToHex, hexToBytes } from './bytes.js';
@@ -273,11 +273,7 @@ export class Abi implements AbiDef {
     for (const a of this.action_results) { Name.from(a.name).encode(w); w.string(a.result_type); }
   }
 
-  toBinary(): Uint8Array {
-    const w = new BinaryWriter(1024);
-    this.encode(w);
-    return w.finish();
-  }
+  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
 
   getStruct(name: string): AbiStruct | undefined { return this.structs.find((s) => s.name === name); }
   getVariant(name: string): AbiVariant | undefined { return this.variants.find((v) => v.name === name); }

@@ -7,7 +7,7 @@
  * (e.g. `transfer.quantity: expected asset …`).
  */
 import { AntelopeError, describe } from './error.js';
-import { BinaryWriter } from './binary-writer.js';
+import { encodeWith, type BinaryWriter } from './binary-writer.js';
 import { BinaryReader } from './binary-reader.js';
 import { Abi, type AbiType } from './abi-def.js';
 import { BUILTIN_TYPES } from './builtin-types.js';
@@ -350,9 +350,7 @@ export class AbiSerializer {
   }
 
   encode(type: string, value: unknown): Uint8Array {
-    const w = new BinaryWriter();
-    this.encodeInto(w, type, value);
-    return w.finish();
+    return encodeWith((w) => this.encodeInto(w, type, value));
   }
 
   /** Decode one `type` value from `r` (leaves the reader after it). */

@@ -9,7 +9,7 @@ import { PermissionLevel, type PermissionLevelType } from './permission-level.js
 import { bytesEqual, bytesToHex, hexToBytes } from './bytes.js';
 import { AbiSerializer } from './abi-serializer.js';
 import type { AbiType } from './abi-def.js';
-import { BinaryWriter } from './binary-writer.js';
+import { encodeWith, type BinaryWriter } from './binary-writer.js';
 import type { BinaryReader } from './binary-reader.js';
 
 export interface ActionFields {
@@ -100,9 +100,5 @@ export class Action {
     w.bytes(this.data);
   }
 
-  toBinary(): Uint8Array {
-    const w = new BinaryWriter();
-    this.encode(w);
-    return w.finish();
-  }
+  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
 }

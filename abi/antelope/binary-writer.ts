@@ -32,6 +32,9 @@ export class BinaryWriter {
 
   reset(): this { this.pos = 0; return this; }
 
+  /** Bytes the writer can hold before it grows. */
+  get capacity(): number { return this.buf.length; }
+
   /** A copy of the bytes written so far (safe to keep after `reset`). */
   finish(): Uint8Array { return this.buf.slice(0, this.pos); }
 
@@ -151,5 +154,26 @@ export class BinaryWriter {
     this.ensure(len);
     const written = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(s, this.pos, len, 'utf8');
     this.pos += written;
+  }
+}
+
+/** Largest buffer kept for reuse: a big setcode transaction should not pin megabytes afterwards. */
+const SCRATCH_KEEP_LIMIT = 64 * 1024;
+let scratch: BinaryWriter | null = null;
+
+/**
+ * Run `fn` with a reusable writer and return a copy of what it wrote. Saves allocating and zeroing
+ * a fresh buffer per message (the largest cost when encoding small transactions); a nested call
+ * while the scratch writer is in use simply gets a writer of its own.
+ */
+export function encodeWith(fn: (w: BinaryWriter) => void): Uint8Array {
+  const w = scratch ?? new BinaryWriter(1024);
+  scratch = null;
+  try {
+    w.reset();
+    fn(w);
+    return w.finish();
+  } finally {
+    if (w.capacity <= SCRATCH_KEEP_LIMIT) scratch = w;
   }
 }

@@ -4,7 +4,7 @@
  */
 export { AntelopeError, type AntelopeErrorCode } from './error.js';
 export { hexToBytes, bytesToHex, concatBytes, bytesEqual } from './bytes.js';
-export { BinaryWriter } from './binary-writer.js';
+export { BinaryWriter, encodeWith } from './binary-writer.js';
 export { BinaryReader } from './binary-reader.js';
 export { sha256, sha512, ripemd160, sha256Parts } from './hash.js';
 export { base58Encode, base58Decode } from './base58.js';

@@ -6,7 +6,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { AntelopeError, describe } from './error.js';
-import { BinaryWriter } from './binary-writer.js';
+import { encodeWith, type BinaryWriter } from './binary-writer.js';
 import { BinaryReader } from './binary-reader.js';
 import { Signature, type SignatureType } from './signature.js';
 import { Transaction, packContextFreeData, signingDigest, type TransactionType } from './transaction.js';
@@ -155,11 +155,7 @@ export class PackedTransaction {
     w.bytes(this.packed_trx);
   }
 
-  toBinary(): Uint8Array {
-    const w = new BinaryWriter();
-    this.encode(w);
-    return w.finish();
-  }
+  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
 
   toJSON(): PackedTransactionJSON {
     return {

@@ -5,7 +5,7 @@
  * hash is 32 zero bytes when there is no context-free data, else sha256 of the packed cfd.
  */
 import { AntelopeError, describe } from './error.js';
-import { BinaryWriter } from './binary-writer.js';
+import { BinaryWriter, encodeWith } from './binary-writer.js';
 import { BinaryReader } from './binary-reader.js';
 import { TransactionHeader, type TransactionHeaderFields, type TransactionHeaderValues } from './transaction-header.js';
 import { Action, type ActionType } from './action.js';
@@ -27,10 +27,10 @@ export type TransactionType = Transaction | TransactionFields;
 
 /** Serialized context-free data: vector<bytes>. */
 export function packContextFreeData(cfd: Uint8Array[]): Uint8Array {
-  const w = new BinaryWriter();
-  w.varuint32(cfd.length);
-  for (const d of cfd) w.bytes(d);
-  return w.finish();
+  return encodeWith((w) => {
+    w.varuint32(cfd.length);
+    for (const d of cfd) w.bytes(d);
+  });
 }
 
 const ZERO32 = new Uint8Array(32);
@@ -47,8 +47,17 @@ function extensionType(v: unknown, i: number): number {
  * sha256(chain_id ‖ packed_trx ‖ (packed_cfd.length ? sha256(packed_cfd) : 32 zero bytes)).
  * `packedCfd` is the serialized context-free data (vector<bytes>); pass empty for none.
  */
+let lastChainHex = '';
+let lastChain: Uint8Array = new Uint8Array(32);
+
 export function signingDigest(chainId: Checksum256Type, packedTrx: Uint8Array, packedCfd?: Uint8Array): Checksum256 {
-  const chain = Checksum256.from(chainId).array;
+  // a node or wallet signs for one chain: keep the last parsed chain id instead of re-parsing hex
+  let chain: Uint8Array;
+  if (typeof chainId === 'string' && chainId === lastChainHex) chain = lastChain;
+  else {
+    chain = Checksum256.from(chainId).array;
+    if (typeof chainId === 'string') { lastChainHex = chainId; lastChain = chain; }
+  }
   const cfdHash = packedCfd && packedCfd.length > 0 && !(packedCfd.length === 1 && packedCfd[0] === 0) ? sha256(packedCfd) : ZERO32;
   return new Checksum256(sha256Parts(chain, packedTrx, cfdHash));
 }
@@ -136,7 +145,8 @@ export class Transaction extends TransactionHeader {
   }
 
   /** The serialized transaction (`packed_trx` before compression). */
-  toBinary(w = new BinaryWriter(512)): Uint8Array {
+  toBinary(w?: BinaryWriter): Uint8Array {
+    if (!w) return encodeWith((sw) => this.encode(sw));
     this.encode(w);
     return w.finish();
   }

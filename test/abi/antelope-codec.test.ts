@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   AntelopeError, Asset, AssetSymbol, BinaryReader, BinaryWriter, BlockTimestamp, KeyType, Name, PrivateKey, PublicKey,
-  Signature, SymbolCode, TimePoint, TimePointSec, bytesToHex, hexToBytes, isCanonical, sha256, MAX_ASSET_AMOUNT,
+  Signature, SymbolCode, TimePoint, encodeWith, TimePointSec, bytesToHex, hexToBytes, isCanonical, sha256, MAX_ASSET_AMOUNT,
 } from '../../abi/antelope/index.js';
 
 function code(fn: () => unknown): string {
@@ -28,6 +28,23 @@ test('writer grows geometrically and keeps earlier bytes', () => {
   assert.is(out[79999], 7);
   w.reset();
   assert.is(w.finish().length, 0);
+});
+
+test('encodeWith: reused scratch writer, nesting safe, copies out', () => {
+  const a = encodeWith((w) => {
+    w.u8(1);
+    const inner = encodeWith((v) => { v.u8(2); v.u8(3); });
+    w.raw(inner);
+    w.u8(4);
+  });
+  assert.is(bytesToHex(a), '01020304');
+  const b = encodeWith((w) => w.u8(9));
+  assert.is(bytesToHex(a), '01020304'); // the first result is a copy, not a view of the scratch buffer
+  assert.is(bytesToHex(b), '09');
+  assert.throws(() => encodeWith(() => { throw new Error('boom'); }), /boom/);
+  assert.is(bytesToHex(encodeWith((w) => w.u16(0x0102))), '0201');
+  const big = encodeWith((w) => w.raw(new Uint8Array(200000)));
+  assert.is(big.length, 200000);
 });
 
 test('varuint32 / varint32 encodings and limits', () => {
