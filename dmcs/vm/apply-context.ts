@@ -6,13 +6,14 @@
 import { ContractError } from './contract-error.js';
 import { IteratorCache } from './iterator-cache.js';
 import type { GuestMemory } from './guest-memory.js';
-import type { ContractAction, ContractHost } from './contract-host.js';
+import type { ContractAction, ContractHost, ContractTable, DbRow, SecondaryKind, SecondaryRow, SecondaryTable } from './contract-host.js';
 import { BYTES_PER_CPU_UNIT, INTRINSIC_CALL_CPU_UNITS, MAX_CONSOLE_CHARS } from './contract-limits.js';
 
 const EMPTY = new Uint8Array(0);
 
 export class ApplyContext {
-  private iteratorCache: IteratorCache | null = null;
+  private iteratorCache: IteratorCache<ContractTable, DbRow> | null = null;
+  private secondaryCaches: Partial<Record<SecondaryKind, IteratorCache<SecondaryTable, SecondaryRow>>> | null = null;
   private consoleText = '';
   returnValue: Uint8Array = EMPTY;
   /** CPU units charged by intrinsics (the wasm side counts in its own gas global). */
@@ -26,7 +27,14 @@ export class ApplyContext {
     readonly hostBudget: number,
   ) {}
 
-  get iterators(): IteratorCache { return (this.iteratorCache ??= new IteratorCache()); }
+  /** Iterators of the primary-key intrinsics. */
+  get iterators(): IteratorCache<ContractTable, DbRow> { return (this.iteratorCache ??= new IteratorCache()); }
+
+  /** Iterators of one kind of secondary index (each kind numbers its own, like Leap). */
+  secondaryIterators(kind: SecondaryKind): IteratorCache<SecondaryTable, SecondaryRow> {
+    const all = (this.secondaryCaches ??= {});
+    return (all[kind] ??= new IteratorCache());
+  }
 
   /** Charges one intrinsic call touching `bytes` bytes. */
   charge(bytes: number): void {

@@ -29,6 +29,7 @@ export const CONTRACT_ERROR_CODES = {
   overlapping_memory_error: 3070004,
   crypto_api_exception: 3230001,
   arithmetic_exception: 3230003,
+  transaction_exception: 3040000,
 } as const;
 
 export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;

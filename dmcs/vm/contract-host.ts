@@ -106,6 +106,50 @@ export interface ContractTable {
   remove(row: DbRow): void;
 }
 
+/**
+ * Secondary index kinds (`db_<kind>_*` intrinsics). Keys: `idx64` u64, `idx128` u128, `idx256`
+ * u256 (bigints; idx256 ordered as Antelope's `array<uint128, 2>`: word 0 is the high half),
+ * `idx_double` an f64 (never NaN; -0 and +0 are equal). `idx_long_double` is not supported.
+ */
+export type SecondaryKind = 'idx64' | 'idx128' | 'idx256' | 'idx_double';
+export type SecondaryKey = bigint | number;
+
+/** One secondary index entry: it points at the primary row `primary` of the same table name. */
+export interface SecondaryRow {
+  readonly primary: bigint;
+  readonly secondary: SecondaryKey;
+  readonly payer: bigint;
+}
+
+/**
+ * One existing secondary index `(code, scope, table)` of one kind, ordered by `(secondary, primary)`
+ * (secondary compared as numbers for `idx_double`, as unsigned integers otherwise). At most one entry
+ * per primary key. Queries return `undefined` when there is none.
+ */
+export interface SecondaryTable {
+  readonly kind: SecondaryKind;
+  readonly code: bigint;
+  readonly scope: bigint;
+  readonly table: bigint;
+  /** The entry of primary key `primary`. */
+  findPrimary(primary: bigint): SecondaryRow | undefined;
+  /** The first entry with a secondary ≥ `secondary`. */
+  lowerbound(secondary: SecondaryKey): SecondaryRow | undefined;
+  /** The first entry with a secondary > `secondary`. */
+  upperbound(secondary: SecondaryKey): SecondaryRow | undefined;
+  /** The entry after / before `row` in `(secondary, primary)` order. */
+  next(row: SecondaryRow): SecondaryRow | undefined;
+  previous(row: SecondaryRow): SecondaryRow | undefined;
+  /** The greatest entry. */
+  last(): SecondaryRow | undefined;
+  /** Adds an entry, charging `SECONDARY_ROW_BILLABLE_BYTES[kind]` to `payer`. The VM has checked the primary key is free. */
+  store(payer: bigint, primary: bigint, secondary: SecondaryKey): SecondaryRow;
+  /** Replaces `row`'s secondary key and payer (moving its RAM charge when the payer changes). */
+  update(row: SecondaryRow, payer: bigint, secondary: SecondaryKey): SecondaryRow;
+  /** Removes `row` (refunding its payer) and the index when it empties. */
+  remove(row: SecondaryRow): void;
+}
+
 /** Contract tables of the whole chain (the VM asks only for tables it may read). */
 export interface ContractDatabase {
   /** The table if it exists (has at least one row), else `undefined` (→ iterator -1). */
@@ -115,6 +159,15 @@ export interface ContractDatabase {
    * right before storing its first row. The VM only calls it when `findTable` returned undefined.
    */
   createTable(code: bigint, scope: bigint, table: bigint, payer: bigint): ContractTable;
+  /**
+   * Secondary indexes (optional): a host that implements both lets contracts import the
+   * `db_idx*` intrinsics (enable with `new ContractVm({ secondaryIndexes: true })`). Indexes are kept
+   * apart from primary tables of the same name (Leap shares the table object; contracts never
+   * give a primary table and an index the same name).
+   */
+  findIndex?(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryTable | undefined;
+  /** Creates an empty index, charging `TABLE_BILLABLE_BYTES` to `payer` (right before its first store). */
+  createIndex?(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryTable;
 }
 
 /** Everything the VM asks of the chain during one action. */
@@ -177,6 +230,13 @@ export interface ApplyResult {
 export const ROW_BILLABLE_BYTES = 112;
 /** Antelope's RAM cost of one `table_id_object`: 44 bytes of fields + 2 × 32 index overhead, aligned to 16. */
 export const TABLE_BILLABLE_BYTES = 112;
+/**
+ * Antelope's RAM cost of one secondary index entry (`billable_size<indexNN_object>`): 24 bytes of
+ * fields + the key + 3 × 32 index overhead, aligned to 16.
+ */
+export const SECONDARY_ROW_BILLABLE_BYTES: Readonly<Record<SecondaryKind, number>> = {
+  idx64: 128, idx128: 144, idx256: 160, idx_double: 128,
+};
 /** Leap's default `max_inline_action_size` (512 KiB); larger `send_inline` is `inline_action_too_big`. */
 export const MAX_INLINE_ACTION_BYTES = 512 * 1024;
 /** Leap's default `max_action_return_value_size` (256 B); larger is `action_return_value_exception`. */

@@ -18,6 +18,7 @@ import { ContractError } from './contract-error.js';
 import { INTRINSIC_TYPES, formatFuncType, type FuncType, type ValType } from './intrinsic-types.js';
 import { SECTION, WasmReader, WasmWriter, readSections, writeModule, malformed, type Section } from './wasm-binary.js';
 import { meterFunctionBody, skipImmediates } from './cpu-metering.js';
+import { secondaryIntrinsicTypes } from './secondary-intrinsics.js';
 import { DEFAULT_CPU_UNITS, MAX_CODE_BYTES, MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_TABLE_ELEMENTS, WASM_PAGE_BYTES } from './contract-limits.js';
 
 export const EXPORT_MEMORY = '__peeros_memory';
@@ -70,8 +71,16 @@ const sameType = (a: FuncType, b: FuncType): boolean =>
   a.params.length === b.params.length && a.results.length === b.results.length &&
   a.params.every((p, i) => p === b.params[i]) && a.results.every((p, i) => p === b.results[i]);
 
+export interface ContractModuleOptions {
+  /** Accept the `db_idx*` secondary-index intrinsics (the host must implement them). Default false. */
+  secondaryIndexes?: boolean;
+}
+
+const WITH_SECONDARY: Readonly<Record<string, FuncType>> = { ...INTRINSIC_TYPES, ...secondaryIntrinsicTypes() };
+
 /** Checks `wasm` and returns the module the VM runs. Throws `ContractError` naming what is wrong. */
-export function prepareContract(wasm: Uint8Array): PreparedContract {
+export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = {}): PreparedContract {
+  const known = opts.secondaryIndexes ? WITH_SECONDARY : INTRINSIC_TYPES;
   if (wasm.length > MAX_CODE_BYTES) {
     throw new ContractError('wasm_serialization_error', `contract code is ${wasm.length} bytes; the limit is ${MAX_CODE_BYTES}`);
   }
@@ -97,7 +106,7 @@ export function prepareContract(wasm: Uint8Array): PreparedContract {
       const label = `${module}.${name}`;
       if (kind !== 0) throw new ContractError('wasm_serialization_error', `contract imports ${label}, which is not a function; only Antelope intrinsics from "env" may be imported`);
       const typeIndex = r.u32();
-      const expected = module === 'env' ? INTRINSIC_TYPES[name] : undefined;
+      const expected = module === 'env' && Object.hasOwn(known, name) ? known[name] : undefined;
       if (!expected) throw new ContractError('wasm_serialization_error', `contract imports unknown function ${label}; only Antelope intrinsics from "env" are provided`);
       const actual = typeAt(typeIndex);
       if (!sameType(expected, actual)) {

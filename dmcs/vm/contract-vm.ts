@@ -25,17 +25,23 @@ import { ContractError } from './contract-error.js';
 import { ApplyContext } from './apply-context.js';
 import { GuestMemory } from './guest-memory.js';
 import { createIntrinsics, type ContextSlot } from './intrinsics.js';
-import { prepareContract, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
+import { createSecondaryIntrinsics } from './secondary-intrinsics.js';
+import { prepareContract, type ContractModuleOptions, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
 import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES, POOLED_MEMORY_MAX_BYTES } from './contract-limits.js';
 
 export { ContractError } from './contract-error.js';
 export type * from './contract-host.js';
 
-/** Validates contract wasm for `setcode`; throws `ContractError` naming the problem. */
-export function validate(wasm: Uint8Array): void {
-  prepareContract(wasm);
+/**
+ * Validates contract wasm for `setcode`; throws `ContractError` naming the problem. Pass the same
+ * `secondaryIndexes` option as the node's `ContractVm`.
+ */
+export function validate(wasm: Uint8Array, opts: ContractModuleOptions = {}): void {
+  prepareContract(wasm, opts);
 }
+
+export interface ContractVmOptions extends ContractModuleOptions {}
 
 /** A validated, instrumented and compiled contract. */
 export interface CompiledContract {
@@ -79,8 +85,13 @@ export class ContractVm {
   private readonly slot: ContextSlot = { ctx: null };
   private readonly imports: WebAssembly.Imports;
 
-  constructor() {
-    this.imports = { env: createIntrinsics(this.slot) as unknown as WebAssembly.ModuleImports };
+  private readonly opts: ContractVmOptions;
+
+  /** `secondaryIndexes: true` needs a host implementing `ContractDatabase.findIndex/createIndex`. */
+  constructor(opts: ContractVmOptions = {}) {
+    this.opts = { ...opts };
+    const env = { ...createIntrinsics(this.slot), ...(opts.secondaryIndexes ? createSecondaryIntrinsics(this.slot) : {}) };
+    this.imports = { env: env as unknown as WebAssembly.ModuleImports };
   }
 
   /** Validates, instruments and compiles `wasm`, or returns the cached compilation of the same code. */
@@ -92,7 +103,7 @@ export class ContractVm {
     if (compiled) {
       this.cache.delete(hash); // refresh its LRU position
     } else {
-      const prepared = prepareContract(wasm);
+      const prepared = prepareContract(wasm, this.opts);
       let module: WebAssembly.Module;
       try {
         module = new WebAssembly.Module(prepared.wasm);

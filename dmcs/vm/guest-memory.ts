@@ -51,6 +51,17 @@ export class GuestMemory {
     return this.dv.getBigUint64(ptr >>> 0, true);
   }
 
+  /** The f64 at `ptr`, checked. */
+  readF64(ptr: number, what: string): number {
+    this.check(ptr, 8, what);
+    return this.dv.getFloat64(ptr >>> 0, true);
+  }
+
+  writeF64(ptr: number, value: number, what: string): void {
+    this.check(ptr, 8, what);
+    this.dv.setFloat64(ptr >>> 0, value, true);
+  }
+
   writeU64(ptr: number, value: bigint, what: string): void {
     this.check(ptr, 8, what);
     this.dv.setBigUint64(ptr >>> 0, value, true);

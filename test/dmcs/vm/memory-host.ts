@@ -4,8 +4,10 @@
  * execution; tests inspect what the contract asked for.
  */
 import { Name } from '../../../abi/antelope/index.js';
-import type { ContractDatabase, ContractHost, ContractTable, DbRow } from '../../../dmcs/vm/contract-host.js';
-import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../../../dmcs/vm/contract-host.js';
+import type {
+  ContractDatabase, ContractHost, ContractTable, DbRow, SecondaryKey, SecondaryKind, SecondaryRow, SecondaryTable,
+} from '../../../dmcs/vm/contract-host.js';
+import { ROW_BILLABLE_BYTES, SECONDARY_ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../../../dmcs/vm/contract-host.js';
 
 export const n = (s: string): bigint => Name.from(s).value;
 
@@ -58,8 +60,68 @@ export class MemoryTable implements ContractTable {
   }
 }
 
+/** A secondary index as an array sorted by (secondary, primary). */
+export class MemorySecondaryTable implements SecondaryTable {
+  rows: SecondaryRow[] = [];
+  constructor(readonly kind: SecondaryKind, readonly code: bigint, readonly scope: bigint, readonly table: bigint, readonly payer: bigint, private readonly db: MemoryDatabase) {}
+
+  private static cmp(a: SecondaryKey, b: SecondaryKey): number { return a < b ? -1 : a > b ? 1 : 0; }
+  /** Index of the first entry ≥ (secondary, primary). */
+  private lower(secondary: SecondaryKey, primary: bigint): number {
+    let lo = 0, hi = this.rows.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      const r = this.rows[m]!;
+      const c = MemorySecondaryTable.cmp(r.secondary, secondary) || (r.primary < primary ? -1 : r.primary > primary ? 1 : 0);
+      if (c < 0) lo = m + 1; else hi = m;
+    }
+    return lo;
+  }
+  private indexOf(row: SecondaryRow): number { return this.lower(row.secondary, row.primary); }
+
+  findPrimary(primary: bigint): SecondaryRow | undefined { return this.rows.find((r) => r.primary === primary); }
+  lowerbound(secondary: SecondaryKey): SecondaryRow | undefined { return this.rows[this.lower(secondary, 0n)]; }
+  upperbound(secondary: SecondaryKey): SecondaryRow | undefined { return this.rows.find((r) => MemorySecondaryTable.cmp(r.secondary, secondary) > 0); }
+  next(row: SecondaryRow): SecondaryRow | undefined { return this.rows[this.indexOf(row) + 1]; }
+  previous(row: SecondaryRow): SecondaryRow | undefined { const i = this.indexOf(row); return i > 0 ? this.rows[i - 1] : undefined; }
+  last(): SecondaryRow | undefined { return this.rows[this.rows.length - 1]; }
+  store(payer: bigint, primary: bigint, secondary: SecondaryKey): SecondaryRow {
+    const row = { primary, secondary, payer };
+    this.rows.splice(this.lower(secondary, primary), 0, row);
+    this.db.ram(payer, SECONDARY_ROW_BILLABLE_BYTES[this.kind]);
+    return row;
+  }
+  update(row: SecondaryRow, payer: bigint, secondary: SecondaryKey): SecondaryRow {
+    this.rows.splice(this.indexOf(row), 1);
+    this.db.ram(row.payer, -SECONDARY_ROW_BILLABLE_BYTES[this.kind]);
+    return this.store(payer, row.primary, secondary);
+  }
+  remove(row: SecondaryRow): void {
+    this.rows.splice(this.indexOf(row), 1);
+    this.db.ram(row.payer, -SECONDARY_ROW_BILLABLE_BYTES[this.kind]);
+    if (this.rows.length === 0) this.db.dropIndex(this);
+  }
+}
+
 export class MemoryDatabase implements ContractDatabase {
   tables = new Map<string, MemoryTable>();
+  indexes = new Map<string, MemorySecondaryTable>();
+
+  findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): MemorySecondaryTable | undefined {
+    return this.indexes.get(`${kind}:${code}:${scope}:${table}`);
+  }
+
+  createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): MemorySecondaryTable {
+    const t = new MemorySecondaryTable(kind, code, scope, table, payer, this);
+    this.indexes.set(`${kind}:${code}:${scope}:${table}`, t);
+    this.ram(payer, TABLE_BILLABLE_BYTES);
+    return t;
+  }
+
+  dropIndex(t: MemorySecondaryTable): void {
+    this.indexes.delete(`${t.kind}:${t.code}:${t.scope}:${t.table}`);
+    this.ram(t.payer, -TABLE_BILLABLE_BYTES);
+  }
   ramUsage = new Map<bigint, number>();
 
   private static key(code: bigint, scope: bigint, table: bigint): string { return `${code}:${scope}:${table}`; }
