@@ -29,7 +29,7 @@ import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
-import { MAX_ACTIONS_PER_PUSH } from './limits.js';
+import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS } from './limits.js';
 
 export interface PushRequest {
   app: AppIdentity;
@@ -90,6 +90,8 @@ export class DmemoService {
   readonly #cache: CacheStore;
   readonly #hybrid = new Map<string, HybridApi>();
   readonly #abis = new Map<string, AbiSource>();
+  readonly #heads = new Map<string, { info: ChainInfo; at: number }>();
+  readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
 
   constructor(o: DmemoServiceOptions) {
     this.#o = o;
@@ -123,7 +125,7 @@ export class DmemoService {
     const scope = req.grants['dmcs.push'] as DmcsPushScope | undefined;
     checkActionsGranted(app, scope, raw);
 
-    const backend = await this.#o.dispatcher.backendFor(req.manifest);
+    const backend = await this.#route(req.manifest);
     if (backend.chainId !== session.chainId) {
       throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
     }
@@ -131,7 +133,7 @@ export class DmemoService {
     checkAmountGranted(app, scope!, decoded);
 
     const hybrid = this.hybridFor(backend);
-    const info = await this.#headInfo(hybrid);
+    const info = await this.#headInfo(hybrid, backend.chainId);
     const trx = buildTransaction(info, actions, this.#o.now ? { now: this.#o.now() } : {});
     const keys = await this.#keys(hybrid, session);
     const summary = renderConfirmation({
@@ -188,9 +190,26 @@ export class DmemoService {
     return { actions, decoded };
   }
 
-  async #headInfo(hybrid: HybridApi): Promise<ChainInfo> {
+  /** The app's backend; the registry file is re-read at most every ROUTE_REUSE_MS. */
+  async #route(manifest: DmcsRoute): Promise<ChainCheckedBackend> {
+    const key = JSON.stringify(manifest.dmcs ?? null);
+    const now = Date.now();
+    const hit = this.#routes.get(key);
+    if (hit && now - hit.at < ROUTE_REUSE_MS) return hit.backend;
+    const backend = await this.#o.dispatcher.backendFor(manifest);
+    this.#routes.set(key, { backend, at: now });
+    return backend;
+  }
+
+  /** The head block for TaPoS: reused for HEAD_REUSE_MS (any recent block is a valid reference). */
+  async #headInfo(hybrid: HybridApi, chainId: string): Promise<ChainInfo> {
+    const now = Date.now();
+    const hit = this.#heads.get(chainId);
+    if (hit && now - hit.at < HEAD_REUSE_MS) return hit.info;
     try {
-      return (await hybrid.getInfo()).value;
+      const info = (await hybrid.getInfo()).value;
+      this.#heads.set(chainId, { info, at: now });
+      return info;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });

@@ -25,3 +25,10 @@ export const MIN_GRANT_PERIOD_MS = 60_000;
 export const MAX_GRANT_PERIOD_MS = 30 * 24 * 3600_000;
 /** Default period of a session grant. */
 export const DEFAULT_GRANT_PERIOD_MS = 24 * 3600_000;
+
+/** The head block used for TaPoS is reused this long: any of the last 65,536 blocks is a valid
+ * reference, and asking get_info for every push costs a round trip. */
+export const HEAD_REUSE_MS = 500;
+
+/** An app's route to its DMCS (the registry file) is re-read at most this often. */
+export const ROUTE_REUSE_MS = 1000;
