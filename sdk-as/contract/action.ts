@@ -79,43 +79,30 @@ export class InlineAction {
 export type ActionHandler = (args: DataStream) => void;
 
 export class Dispatcher {
-  private names: u64[] = [];
-  private handlers: ActionHandler[] = [];
-  private notifyCodes: u64[] = [];
-  private notifyNames: u64[] = [];
-  private notifyHandlers: ActionHandler[] = [];
+  private handler: ActionHandler | null = null;
+  private ownAction: bool;
 
-  constructor(public receiver: u64, public code: u64, public action: u64) {}
+  constructor(public receiver: u64, public code: u64, public action: u64) {
+    this.ownAction = code == receiver;
+  }
 
-  /** Runs `handler` for this contract's action `name`. */
+  /** Runs `handler` for this contract's action `name` (names after the match are not even converted). */
   on(name: string, handler: ActionHandler): Dispatcher {
-    this.names.push(N(name));
-    this.handlers.push(handler);
+    if (this.handler === null && this.ownAction && N(name) == this.action) this.handler = handler;
     return this;
   }
 
   /** Runs `handler` when notified of `code`'s action `name` (`code` "*" matches any contract). */
   onNotify(code: string, name: string, handler: ActionHandler): Dispatcher {
-    this.notifyCodes.push(code == "*" ? 0 : N(code));
-    this.notifyNames.push(N(name));
-    this.notifyHandlers.push(handler);
+    if (this.handler === null && !this.ownAction && N(name) == this.action && (code == "*" || N(code) == this.code)) {
+      this.handler = handler;
+    }
     return this;
   }
 
   run(): void {
-    if (this.code == this.receiver) {
-      for (let i = 0; i < this.names.length; i++) {
-        if (this.names[i] == this.action) { this.handlers[i](readActionData()); return; }
-      }
-      fail("unknown action " + nameToString(this.action));
-      return;
-    }
-    for (let i = 0; i < this.notifyNames.length; i++) {
-      const c = this.notifyCodes[i];
-      if (this.notifyNames[i] == this.action && (c == 0 || c == this.code)) {
-        this.notifyHandlers[i](readActionData());
-        return;
-      }
-    }
+    const h = this.handler;
+    if (h !== null) { h(readActionData()); return; }
+    if (this.ownAction) fail("unknown action " + nameToString(this.action));
   }
 }

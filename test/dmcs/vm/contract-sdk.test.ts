@@ -104,6 +104,14 @@ test('a singleton lives under the key equal to its table name', () => {
   assert.equal(JSON.parse(JSON.stringify(abi.decode('config', row.value))), { counter: 7, stamp: String(host.time) });
 });
 
+test('notifications reach onNotify handlers only for the named contract and action', () => {
+  const probe = n('probe');
+  const notify = (code: string, name: string) => vm.apply(wasm, { receiver: probe, account: n(code), name: n(name), data: new Uint8Array(3), authorization: [] }, new MemoryHost()).console;
+  assert.is(notify('dpay.token', 'transfer'), 'notified of 3 bytes');
+  assert.is(notify('other.token', 'transfer'), '');
+  assert.is(notify('dpay.token', 'issue'), '');
+});
+
 test('return values and unknown actions', () => {
   assert.equal([...run('retval', { n: 21 }).returnValue], [42, 0, 0, 0, 0, 0, 0, 0]);
   const probe = n('probe');
