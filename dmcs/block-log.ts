@@ -18,6 +18,9 @@ import { ChainError } from './chain-error.js';
 /** Name of the block core inside the store. */
 export const BLOCK_CORE_NAME = 'peeros-dmcs-blocks';
 
+/** A replica waits this long for a block it knows exists but has not downloaded yet. */
+export const GET_TIMEOUT_MS = 10_000;
+
 interface CommittedMarker { length: number; lastBlockId: string }
 
 export class BlockLog {
@@ -27,10 +30,52 @@ export class BlockLog {
   private constructor(
     private readonly store: Corestore,
     private readonly core: Hypercore,
-    private readonly markerPath: string,
+    /** null for a replica (it does not write, so it keeps no committed marker). */
+    private readonly markerPath: string | null,
     committed: CommittedMarker,
   ) {
     this.committed = committed;
+  }
+
+  /**
+   * Opens a replica of another node's block log: the hypercore with public key `key` in
+   * `<data>/blocks`, downloaded in full from peers connected with `replicate()`.
+   */
+  static async openReplica(dataDir: string, key: Uint8Array): Promise<BlockLog> {
+    const store = new Corestore(join(dataDir, 'blocks'));
+    const core = store.get({ key });
+    try {
+      await core.ready();
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw new Error(`cannot open the replica block log in ${dataDir}: ${(e as Error).message}`);
+    }
+    core.download({ start: 0, end: -1 });
+    return new BlockLog(store, core, null, { length: 0, lastBlockId: '' });
+  }
+
+  /** The log's public key (hex): what a replica needs to follow it. */
+  get key(): string { return this.core.key ? bytesToHex(this.core.key) : ''; }
+
+  get isReplica(): boolean { return this.markerPath === null; }
+
+  /** Replicates the store over a duplex stream (a TCP socket). */
+  replicate(socket: NodeJS.ReadWriteStream, isInitiator: boolean): void {
+    const s = this.store.replicate(isInitiator);
+    socket.pipe(s).pipe(socket);
+    s.on('error', () => {});
+    socket.on('error', () => {});
+  }
+
+  /** Resolves when the log grows past `length` or after `timeoutMs`. */
+  waitForLength(length: number, timeoutMs: number): Promise<void> {
+    if (this.core.length > length) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(t); this.core.off('append', onAppend); resolve(); };
+      const onAppend = () => { if (this.core.length > length) done(); };
+      const t = setTimeout(done, timeoutMs);
+      this.core.on('append', onAppend);
+    });
   }
 
   static async open(dataDir: string): Promise<BlockLog> {
@@ -68,6 +113,7 @@ export class BlockLog {
    * length), so the marker never runs ahead of the core and block production never waits on fsync.
    */
   append(block: Uint8Array, id: Uint8Array): Promise<void> {
+    if (this.isReplica) return Promise.reject(new Error('a replica block log is read-only'));
     const next = this.appending.then(async () => {
       const { length } = await this.core.append(block);
       this.committed = { length, lastBlockId: bytesToHex(id) };
@@ -86,7 +132,7 @@ export class BlockLog {
     this.markerWrite = (async () => {
       while (this.markerDirty) {
         this.markerDirty = false;
-        await writeFileAtomic(this.markerPath, JSON.stringify(this.committed), 0o644).catch((e: Error) => {
+        await writeFileAtomic(this.markerPath!, JSON.stringify(this.committed), 0o644).catch((e: Error) => {
           process.stderr.write(`peeros node: cannot record the committed block log length: ${e.message}\n`);
         });
       }
@@ -97,7 +143,7 @@ export class BlockLog {
   /** Block bytes at hypercore index `i`, or null when absent. */
   async get(i: number): Promise<Uint8Array | null> {
     if (i < 0 || i >= this.core.length) return null;
-    const b = await this.core.get(i, { wait: false });
+    const b = await this.core.get(i, this.isReplica ? { timeout: GET_TIMEOUT_MS } : { wait: false });
     return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : null;
   }
 

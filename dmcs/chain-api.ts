@@ -65,8 +65,15 @@ export class ChainApi {
     get_currency_stats: (b) => this.getCurrencyStats(obj(b)),
   };
 
+  /** The block log's key, genesis and replication address (set by the node). */
+  blockLogInfo: (() => unknown) | null = null;
+
   /** PeerOS extensions under `/v1/peeros/`: not part of Antelope's API. */
   readonly peerosEndpoints: Record<string, (body: unknown) => unknown> = {
+    get_block_log: () => {
+      if (!this.blockLogInfo) throw new ChainError('unsupported_feature', 'this node does not describe its block log');
+      return this.blockLogInfo();
+    },
     get_state_digest: () => ({
       head_block_num: this.chain.head.num,
       head_block_id: bytesToHex(this.chain.head.id),

@@ -6,7 +6,7 @@
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
-import { PrivateKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest } from '../abi/antelope/index.js';
+import { PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest } from '../abi/antelope/index.js';
 import { ContractVm, validate as validateWasm } from './vm/contract-vm.js';
 import { ChainState } from './chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -57,7 +57,8 @@ export function slotToMs(slot: number): number { return new BlockTimestamp(slot)
 
 export interface ChainOptions {
   genesis: Genesis;
-  producerKey: PrivateKey;
+  /** The producer's private key; null on a replica (it follows another node's log, never seals). */
+  producerKey: PrivateKey | null;
   log: BlockLog;
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
@@ -79,7 +80,9 @@ export class Chain {
   onPending: (() => void) | null = null;
 
   private readonly genesis: Genesis;
-  private readonly producerKey: PrivateKey;
+  private readonly producerKey: PrivateKey | null;
+  /** The key that controls eosio and signs blocks (from genesis). */
+  readonly producerPublicKey: PublicKey;
   private readonly log: BlockLog;
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
@@ -90,6 +93,7 @@ export class Chain {
   private constructor(opts: ChainOptions) {
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
+    this.producerPublicKey = PublicKey.from(opts.genesis.initial_key);
     this.log = opts.log;
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
@@ -104,8 +108,8 @@ export class Chain {
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
     const genesisMs = Date.parse(chain.genesis.initial_timestamp);
-    chain.state.createAccount('eosio', singleKeyAuthority(opts.producerKey.toPublic()), singleKeyAuthority(opts.producerKey.toPublic()), genesisMs, true);
-    if (opts.log.length === 0) {
+    chain.state.createAccount('eosio', singleKeyAuthority(chain.producerPublicKey), singleKeyAuthority(chain.producerPublicKey), genesisMs, true);
+    if (opts.log.length === 0 && opts.producerKey) {
       const b1 = chain.sealBlock({ num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] }, ZERO_ID);
       await opts.log.append(encodeBlock(b1.block), b1.id);
     }
@@ -114,35 +118,57 @@ export class Chain {
   }
 
   private async replay(): Promise<void> {
-    let prev: Uint8Array = ZERO_ID;
     const n = this.log.length;
     for (let i = 0; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
-      const block = decodeBlock(bytes);
-      if (!bytesEqual(block.previous, prev)) {
-        throw new ChainError('block_validate_exception', `block log: block ${i + 1} does not link to block ${i} (previous ${bytesToHex(block.previous)})`);
-      }
-      const digests: Uint8Array[] = [];
+      this.applyLoggedBlock(i + 1, bytes, false);
+    }
+    this.durableNum = n;
+  }
+
+  /**
+   * Applies block `num` read from a block log (ours on replay, a peer's when following): it must
+   * link to the head, its transactions are re-executed at its time without signature or
+   * authority checks, and the recomputed merkle roots must equal the recorded ones. With
+   * `verifyProducer` the producer signature is checked against the genesis key too.
+   */
+  applyLoggedBlock(num: number, bytes: Uint8Array, verifyProducer: boolean): void {
+    const block = decodeBlock(bytes);
+    const prev = num === 1 ? ZERO_ID : this.head.id;
+    if (num !== 1 && num !== this.head.num + 1) throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
+    if (!bytesEqual(block.previous, prev)) {
+      throw new ChainError('block_validate_exception', `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`);
+    }
+    if (verifyProducer && !block.producerSignature.verify(headerDigest(block), this.producerPublicKey)) {
+      throw new ChainError('block_validate_exception', `block ${num} is not signed by the producer key of this chain`);
+    }
+    if (verifyProducer && !bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
+      throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
+    }
+    const digests: Uint8Array[] = [];
+    const mark = this.state.undo.checkpoint();
+    try {
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
         let trace: TransactionTrace;
         try {
           trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, slotToMs(block.timestamp));
         } catch (e) {
-          throw new ChainError('block_validate_exception', `replay of block ${i + 1} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`);
+          throw new ChainError('block_validate_exception', `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`);
         }
-        digests.push(...trace.receiptDigests);
+        for (const dg of trace.receiptDigests) digests.push(dg);
         this.recent.set(d.idHex, d.trx.expiration.seconds);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
-        throw new ChainError('block_validate_exception', `replay of block ${i + 1} diverged: action_mroot differs from the one recorded`);
+        throw new ChainError('block_validate_exception', `replay of block ${num} diverged: action_mroot differs from the one recorded`);
       }
-      const id = blockId(block);
-      this.setHead({ num: i + 1, id, timestamp: block.timestamp, block });
-      prev = id;
+    } catch (e) {
+      this.state.undo.rollback(mark);
+      throw e;
     }
-    this.durableNum = n;
+    this.state.undo.commit(mark);
+    this.setHead({ num, id: blockId(block), timestamp: block.timestamp, block });
   }
 
   private setHead(head: HeadBlock): void {
@@ -221,8 +247,18 @@ export class Chain {
     return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + p.signatures.length * 66 + 12) / 8);
   }
 
+  /** Where a replica tells clients to push (set by the node). */
+  producerEndpoint: string | undefined;
+
+  private requireProducer(): void {
+    if (!this.producerKey) {
+      throw new ChainError('unsupported_feature', `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`);
+    }
+  }
+
   /** Validates, authorizes and executes a pushed transaction into the pending block. */
   pushTransaction(packed: PackedTrx): PushResult {
+    this.requireProducer();
     const d = decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
     return this.applyInput(d, this.recoverKeys(d));
@@ -234,6 +270,7 @@ export class Chain {
    * after it, since the pending block and the set of known ids may have changed meanwhile.
    */
   async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool): Promise<PushResult> {
+    this.requireProducer();
     const d = decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
     const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
@@ -287,6 +324,7 @@ export class Chain {
       actionMroot: merkleRoot(p.actionDigests),
       scheduleVersion: 0,
     };
+    if (!this.producerKey) throw new ChainError('unsupported_feature', 'this node is a replica: it follows another node\'s block log and does not produce blocks');
     const producerSignature = this.producerKey.sign(headerDigest(header));
     const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
     return { block, id: blockId(header) };

@@ -62,3 +62,20 @@ export async function loadGenesis(dataDir: string, dev: boolean): Promise<Genesi
   }
   return { genesis, producerKey, chainIdHex: bytesToHex(chainIdOf(genesis)) };
 }
+
+/**
+ * A replica's genesis: the producing node's, saved as `<data>/genesis.json`; a data directory that
+ * already holds another chain's genesis is refused.
+ */
+export async function saveReplicaGenesis(dataDir: string, genesis: Genesis): Promise<string> {
+  const gPath = join(dataDir, 'genesis.json');
+  if (existsSync(gPath)) {
+    const have = JSON.parse(readFileSync(gPath, 'utf8')) as Genesis;
+    if (bytesToHex(chainIdOf(have)) !== bytesToHex(chainIdOf(genesis))) {
+      throw new Error(`${gPath} belongs to chain ${bytesToHex(chainIdOf(have))}, not to the followed chain ${bytesToHex(chainIdOf(genesis))}`);
+    }
+  } else {
+    await writeFileAtomic(gPath, JSON.stringify(genesis, null, 2) + '\n', 0o644);
+  }
+  return bytesToHex(chainIdOf(genesis));
+}

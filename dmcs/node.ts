@@ -8,7 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { Chain } from './chain.js';
 import { BlockLog } from './block-log.js';
-import { loadGenesis } from './genesis.js';
+import { loadGenesis, saveReplicaGenesis, type Genesis } from './genesis.js';
+import { ReplicationClient, ReplicationServer } from './block-replication.js';
+import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './chain-api.js';
 import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './http-server.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './key-recovery.js';
@@ -17,6 +19,23 @@ import type { PackedTrx } from './block.js';
 import type { PushResult } from './chain.js';
 import { KeyRecoveryPool } from './key-recovery-pool.js';
 import { cpus } from 'node:os';
+
+/** How long a new replica waits for the first block from the node it follows. */
+export const FIRST_BLOCK_TIMEOUT_MS = 15_000;
+
+interface BlockLogInfo { key: string; genesis: Genesis; replication: string | null; length: number }
+
+/** Asks a producing node (its chain API URL) for its block log key, genesis and replication address. */
+async function fetchBlockLogInfo(url: string): Promise<BlockLogInfo> {
+  let res: Response;
+  try {
+    res = await fetch(`${url.replace(/\/$/, '')}/v1/peeros/get_block_log`, { method: 'POST', body: '{}' });
+  } catch (e) {
+    throw new Error(`cannot reach ${url} to follow it: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`${url} did not describe its block log (HTTP ${res.status}); is it a peeros node?`);
+  return (await res.json()) as BlockLogInfo;
+}
 
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
@@ -38,6 +57,14 @@ export interface NodeOptions {
    * recovery use different cores (default: 1 when the machine has ≥ 2 cores, else 0 = inline).
    */
   recoveryWorkers?: number;
+  /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
+  replicate?: string | HttpEndpoint;
+  /**
+   * Run as a read-only replica of the node whose chain API is at this URL (it must serve its
+   * block log with `replicate`): genesis and log key come from it, blocks are downloaded and
+   * applied as they arrive, pushes are refused.
+   */
+  follow?: string;
   /** Where to report background failures (default stderr). */
   onError?: (err: Error) => void;
 }
@@ -58,6 +85,9 @@ export class EmbeddedNode {
   private readonly http: ChainHttpServer | null;
   private readonly pool: KeyRecoveryPool | null;
   private timer: NodeJS.Timeout | null = null;
+  private replication: ReplicationServer | null = null;
+  private follower: ReplicationClient | null = null;
+  private following: Promise<unknown> = Promise.resolve();
   private producing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -72,20 +102,68 @@ export class EmbeddedNode {
 
   static async start(opts: NodeOptions): Promise<EmbeddedNode> {
     mkdirSync(opts.dataDir, { recursive: true });
-    const setup = await loadGenesis(opts.dataDir, opts.dev ?? false);
-    const log = await BlockLog.open(opts.dataDir);
+    const follow = opts.follow ? await fetchBlockLogInfo(opts.follow) : null;
+    let genesis: Genesis;
+    let producerKey: PrivateKey | null = null;
+    let log: BlockLog;
+    if (follow) {
+      if (opts.dev) throw new Error('--dev and --follow exclude each other: a replica takes its genesis from the node it follows');
+      if (!follow.replication) throw new Error(`${opts.follow} does not serve its block log to peers (start it with --replicate HOST:PORT)`);
+      genesis = follow.genesis;
+      await saveReplicaGenesis(opts.dataDir, genesis);
+      log = await BlockLog.openReplica(opts.dataDir, hexToBytes(follow.key, 'block log key'));
+    } else {
+      const setup = await loadGenesis(opts.dataDir, opts.dev ?? false);
+      genesis = setup.genesis;
+      producerKey = setup.producerKey;
+      log = await BlockLog.open(opts.dataDir);
+    }
+    const cleanup: Array<() => Promise<unknown> | unknown> = [() => log.close()];
+    const fail = async (e: unknown): Promise<never> => {
+      for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => {});
+      throw e;
+    };
     let chain: Chain;
     try {
       const recovery = opts.keyRecovery === 'noble' ? nobleRecovery : typeof opts.keyRecovery === 'object' ? opts.keyRecovery : defaultKeyRecovery();
-      chain = await Chain.open({ genesis: setup.genesis, producerKey: setup.producerKey, log, recovery });
+      chain = await Chain.open({ genesis, producerKey, log, recovery });
     } catch (e) {
-      await log.close().catch(() => {});
-      throw e;
+      return fail(e);
     }
+    chain.producerEndpoint = opts.follow;
     const api = new ChainApi(chain);
     const workers = opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
-    const pool = workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
+    const pool = !follow && workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
+    if (pool) cleanup.push(() => pool.close());
     api.pool = pool;
+    let replication: ReplicationServer | null = null;
+    if (opts.replicate !== undefined) {
+      try {
+        replication = await ReplicationServer.listen(log, typeof opts.replicate === 'string' ? parseHostPort(opts.replicate) : opts.replicate);
+        cleanup.push(() => replication!.close());
+      } catch (e) {
+        return fail(new Error(`cannot serve the block log to peers on ${String(typeof opts.replicate === 'string' ? opts.replicate : `${opts.replicate.host}:${opts.replicate.port}`)}: ${(e as Error).message}`));
+      }
+    }
+    api.blockLogInfo = () => ({
+      key: log.key,
+      genesis,
+      replication: replication ? `${replication.address.host}:${replication.address.port}` : null,
+      length: log.length,
+    });
+    let follower: ReplicationClient | null = null;
+    if (follow) {
+      follower = new ReplicationClient(log, parseHostPort(follow.replication!));
+      follower.start();
+      cleanup.push(() => follower!.close());
+      if (!chain.head) {
+        await log.waitForLength(0, FIRST_BLOCK_TIMEOUT_MS);
+        const first = log.length > 0 ? await log.get(0) : null;
+        if (!first) return fail(new Error(`no block arrived from ${follow.replication} within ${FIRST_BLOCK_TIMEOUT_MS} ms`));
+        try { chain.applyLoggedBlock(1, first, true); } catch (e) { return fail(e); }
+        chain.durableNum = 1;
+      }
+    }
     let http: ChainHttpServer | null = null;
     let endpoint: string | undefined;
     if (opts.http !== undefined) {
@@ -94,24 +172,51 @@ export class EmbeddedNode {
         const at = await http.listen(typeof opts.http === 'string' ? parseHostPort(opts.http) : opts.http);
         endpoint = `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
       } catch (e) {
-        await log.close().catch(() => {});
-        await pool?.close();
-        throw new Error(`cannot serve HTTP on ${typeof opts.http === 'string' ? opts.http : `${opts.http.host}:${opts.http.port}`}: ${(e as Error).message}`);
+        return fail(new Error(`cannot serve HTTP on ${typeof opts.http === 'string' ? opts.http : `${opts.http.host}:${opts.http.port}`}: ${(e as Error).message}`));
       }
     }
     const node = new EmbeddedNode(chain, log, api, http, endpoint, pool);
-    if (opts.autoProduce ?? true) {
+    node.replication = replication;
+    node.follower = follower;
+    const onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`));
+    if (follow) {
+      node.following = node.followLoop().catch((e: Error) => onError(new Error(`stopped following ${opts.follow}: ${e.message}`)));
+    } else if (opts.autoProduce ?? true) {
       const interval = opts.blockIntervalMs ?? BLOCK_INTERVAL_MS;
-      const onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: block production failed: ${e.message}\n`));
       chain.onPending = () => {
         if (node.timer || node.closed) return;
         node.timer = setTimeout(() => {
           node.timer = null;
-          node.produceBlock().catch(onError);
+          node.produceBlock().catch((e: Error) => onError(new Error(`block production failed: ${e.message}`)));
         }, interval);
       };
     }
     return node;
+  }
+
+  /** A replica: applies the followed node's blocks as they arrive, until closed. */
+  private async followLoop(): Promise<void> {
+    while (!this.closed) {
+      const next = this.chain.head.num; // hypercore index of the next chain block
+      if (this.log.length > next) {
+        const bytes = await this.log.get(next);
+        if (this.closed) return;
+        if (bytes) {
+          this.chain.applyLoggedBlock(next + 1, bytes, true);
+          this.chain.durableNum = next + 1;
+          continue;
+        }
+      }
+      await this.log.waitForLength(next, 500);
+    }
+  }
+
+  /** Whether this node follows another node's block log (read-only). */
+  get isReplica(): boolean { return this.follower !== null; }
+
+  /** HOST:PORT where peers replicate this node's block log, when serving it. */
+  get replicationAddress(): string | undefined {
+    return this.replication ? `${this.replication.address.host}:${this.replication.address.port}` : undefined;
   }
 
   get chainId(): string { return this.chain.chainIdHex; }
@@ -163,6 +268,9 @@ export class EmbeddedNode {
     await this.producing;
     await this.http?.close();
     await this.pool?.close();
+    this.follower?.close();
+    await this.following;
+    await this.replication?.close();
     await this.log.close();
   }
 }

@@ -17,6 +17,7 @@ declare module 'hypercore' {
     has(start: number, end?: number): Promise<boolean>;
     truncate(newLength?: number): Promise<void>;
     update(opts?: { wait?: boolean }): Promise<boolean>;
+    download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void };
     replicate(isInitiatorOrStream: boolean | NodeJS.ReadWriteStream, opts?: object): NodeJS.ReadWriteStream;
   }
 }

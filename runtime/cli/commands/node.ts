@@ -9,7 +9,7 @@ import { parseArgs } from '../args.js';
 import { peerosHome } from '../../home.js';
 import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
 
-const HELP = `usage: peeros node [--dev] [--http HOST:PORT] [--data DIR]
+const HELP = `usage: peeros node [--dev] [--http HOST:PORT] [--data DIR] [--replicate HOST:PORT | --follow URL]
 
 Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
 there are transactions) with a hypercore block log and the chain API v1 over HTTP.
@@ -20,6 +20,11 @@ options:
   --http HOST:PORT  where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)
   --data DIR        block log, genesis and producer key (default $PEEROS_HOME/node, or
                     $PEEROS_HOME/node-dev with --dev)
+  --replicate HOST:PORT
+                    also serve the block log (a hypercore) to replicas on this TCP address
+  --follow URL      run as a read-only replica of the node whose chain API is at URL (it must
+                    run with --replicate): download its block log, apply blocks as they come,
+                    catch up after being offline; pushes are refused
 
 State is rebuilt on start by replaying the block log. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
@@ -28,16 +33,23 @@ const command: CliCommand = {
   summary: 'run the embedded DMCS (Antelope chain API over HTTP)',
   help: HELP,
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, { dev: 'boolean', http: 'string', data: 'string' }, 'node');
+    const { flags, positionals } = parseArgs(argv, { dev: 'boolean', http: 'string', data: 'string', replicate: 'string', follow: 'string' }, 'node');
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const dev = flags.dev === true;
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
     if (!/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(http)) throw new UsageError(`--http: expected HOST:PORT, got ${JSON.stringify(http)}`);
-    const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : 'node');
-    const node = await startNode({ dev, dataDir, http });
+    const follow = typeof flags.follow === 'string' ? flags.follow : undefined;
+    const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
+    if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
+    if (follow && !/^https?:\/\//.test(follow)) throw new UsageError(`--follow: expected an http:// URL, got ${JSON.stringify(follow)}`);
+    if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate)) throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
+    const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
+    const node = await startNode({ dev, dataDir, http, follow, replicate });
     io.out(`chain id: ${node.chainId}`);
     io.out(`endpoint: ${node.endpoint}`);
     io.out(`data: ${dataDir}`);
+    if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
+    if (follow) io.out(`following: ${follow} (read-only replica)`);
     io.out(`head block: ${node.chain.head.num}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     await new Promise<void>((done) => {
       const stop = (sig: string) => {
