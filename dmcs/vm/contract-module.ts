@@ -173,7 +173,8 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
       for (let op = r.byte(); op !== 0x0b; op = r.byte()) skipImmediates(op, r, -1);
     }
   }
-  if (globalCount + 1 > MAX_GLOBALS) throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 1}`);
+  // two globals are ours (gas counter and call depth)
+  if (globalCount + 2 > MAX_GLOBALS) throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 2}`);
   const gasGlobal = globalCount; // no global imports are accepted, so defined globals start at 0
   const depthGlobal = globalCount + 1;
   const globalBody = new WasmWriter().u32(globalCount + 2).bytes(globalEntries)
