@@ -67,13 +67,18 @@ export class GuestMemory {
     this.dv.setBigUint64(ptr >>> 0, value, true);
   }
 
-  /** A NUL-terminated string at `ptr` (to the end of memory at most). */
-  cstring(ptr: number, what: string): string {
+  /** The length of the NUL-terminated string at `ptr` (which must end inside memory). */
+  cstringLength(ptr: number, what: string): number {
     const mem = this.check(ptr, 0, what);
     const p = ptr >>> 0;
     const end = mem.indexOf(0, p);
     if (end < 0) throw new ContractError('wasm_execution_error', `access violation: ${what} at ${p} has no terminating NUL`);
-    return utf8.decode(mem.subarray(p, end));
+    return end - p;
+  }
+
+  /** A NUL-terminated string at `ptr` (to the end of memory at most). */
+  cstring(ptr: number, what: string): string {
+    return this.text(ptr, this.cstringLength(ptr, what), what);
   }
 
   text(ptr: number, len: number, what: string): string {

@@ -187,7 +187,12 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     abort(): void { throw new ContractError('abort_called', 'abort() called'); },
 
     // ---- console
-    prints(ptr: number): void { const c = cx(); c.print(c.mem.cstring(ptr, 'prints string')); },
+    prints(ptr: number): void {
+      const c = cx();
+      const len = c.mem.cstringLength(ptr, 'prints string');
+      c.charge(len); // the scan for the NUL is work too
+      c.print(c.mem.text(ptr, len, 'prints string'));
+    },
     prints_l(ptr: number, len: number): void { const c = cx(); c.charge(len >>> 0); c.print(c.mem.text(ptr, len, 'prints_l string')); },
     printi(v: bigint): void { cx().print(BigInt.asIntN(64, v).toString()); },
     printui(v: bigint): void { cx().print(u64(v).toString()); },

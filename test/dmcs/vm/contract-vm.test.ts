@@ -74,6 +74,13 @@ test('CPU spent inside intrinsics is metered too', () => {
   const memsetLoop = wat(`(module (import "env" "memset" (func $memset (param i32 i32 i32) (result i32))) (memory 16)
     (func (export "apply") (param i64 i64 i64) (loop $l (drop (call $memset (i32.const 0) (i32.const 1) (i32.const 1048576))) (br $l))))`);
   throwsCode(() => new ContractVm().apply(memsetLoop, action(), new MemoryHost()), 'tx_cpu_usage_exceeded', 'intrinsics');
+  // prints scans for a NUL: a long unterminated-looking string costs by its length
+  const printsLoop = wat(`(module (import "env" "prints" (func $prints (param i32))) (memory 16)
+    (func (export "apply") (param i64 i64 i64)
+      (call $memfill) (loop $l (call $prints (i32.const 0)) (br $l)))
+    (func $memfill (local $i i32) (loop $f (i32.store8 (local.get $i) (i32.const 65)) (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $f (i32.lt_u (local.get $i) (i32.const 1048575))))))`);
+  throwsCode(() => new ContractVm().apply(printsLoop, action(), new MemoryHost()), 'tx_cpu_usage_exceeded');
 });
 
 test('call depth is counted deterministically: 250 nested calls pass, 251 fail', () => {
