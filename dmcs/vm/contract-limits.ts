@@ -26,6 +26,11 @@ export const DEFAULT_CPU_UNITS = 50_000_000;
 export const BYTES_PER_CPU_UNIT = 16;
 /** Fixed cost of any intrinsic call, in units: a host call is worth about this many wasm instructions. */
 export const INTRINSIC_CALL_CPU_UNITS = 20;
+/**
+ * Extra units for `send_inline` and `require_recipient`: each queues work for the node (an action to
+ * run later), so a contract can queue at most budget / 1000 (50,000) of them per action.
+ */
+export const QUEUE_INTRINSIC_CPU_UNITS = 1000;
 /** Console output kept per action; Antelope truncates the console too (we cut at 64 KiB). */
 export const MAX_CONSOLE_CHARS = 64 * 1024;
 /**

@@ -12,6 +12,7 @@ import { ContractError } from './contract-error.js';
 import type { ApplyContext } from './apply-context.js';
 import type { ContractTable } from './contract-host.js';
 import { MAX_ACTION_RETURN_VALUE_BYTES, MAX_INLINE_ACTION_BYTES } from './contract-host.js';
+import { QUEUE_INTRINSIC_CPU_UNITS } from './contract-limits.js';
 
 export interface ContextSlot { ctx: ApplyContext | null }
 
@@ -141,7 +142,11 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
     },
     has_auth(name: bigint): number { return hasAuth(cx(), u64(name)) ? 1 : 0; },
     is_account(name: bigint): number { return cx().host.isAccount(u64(name)) ? 1 : 0; },
-    require_recipient(name: bigint): void { cx().host.requireRecipient(u64(name)); },
+    require_recipient(name: bigint): void {
+      const c = cx();
+      c.hostUnits += QUEUE_INTRINSIC_CPU_UNITS;
+      c.host.requireRecipient(u64(name));
+    },
 
     // ---- action
     read_action_data(ptr: number, len: number): number {
@@ -167,6 +172,7 @@ export function createIntrinsics(slot: ContextSlot): Record<string, (...args: ne
       if (len >>> 0 > MAX_INLINE_ACTION_BYTES) {
         throw new ContractError('inline_action_too_big', `inline action too big: ${len >>> 0} bytes; the limit is ${MAX_INLINE_ACTION_BYTES}`);
       }
+      c.hostUnits += QUEUE_INTRINSIC_CPU_UNITS;
       c.charge(len >>> 0);
       c.host.sendInline(c.mem.read(ptr, len, 'send_inline action'));
     },
