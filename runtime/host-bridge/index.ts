@@ -7,3 +7,4 @@ export { BridgeClient } from './bridge-client.js';
 export { BridgeError } from './bridge-error.js';
 export * from './bridge-protocol.js';
 export { HostServices, type HostServicesOptions } from './host-services.js';
+export { OnDemandServices, type OnDemandOptions } from './on-demand-services.js';

@@ -1,0 +1,124 @@
+/**
+ * The host services of a one-shot process (`peeros app run`): nothing is opened until an app calls
+ * `chain` or `dmcs`. A chain read opens dispatch and the persisted hybrid cache; a push also opens
+ * the vault (passphrase from $PEEROS_PASSPHRASE, or the terminal) with the session-grant policy in
+ * front of a terminal confirmation, and the offline queue. Without a configured DMCS every call is
+ * `unavailable` (and says why on stderr), as before services existed.
+ *
+ * Why a failure happened is written to stderr (`onMessage`): the app itself only gets the code.
+ */
+import { createInterface } from 'node:readline/promises';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { Vault, vaultPaths, type VerificationRequest } from '../../skv/index.js';
+import { promptHidden } from '../../skv/passphrase-source.js';
+import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
+import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.js';
+import { GrantPolicyVerifier } from '../dmemo-service/grant-policy-verifier.js';
+import { SessionGrantStore } from '../dmemo-service/session-grants.js';
+import { HostBridge } from './host-bridge.js';
+import { HostServices } from './host-services.js';
+import { AppDirectory } from './app-directory.js';
+import { readChain } from './chain-reads.js';
+import { BridgeError, toBridgeError } from './bridge-error.js';
+import type { BridgeEndpoint, BridgeOp } from './bridge-protocol.js';
+
+export interface OnDemandOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where explanations go (default stderr). */
+  onMessage?: (text: string) => void;
+}
+
+/** Asks on the terminal (stderr + stdin); false without one. */
+async function terminalConfirm(r: VerificationRequest, say: (t: string) => void): Promise<boolean> {
+  say([`PeerOS vault: approval needed (${r.purpose})`, `  requested by: ${r.app === 'user' ? 'you' : `app '${r.app}'`}`, ...r.summary.map((l) => `  ${l}`)].join('\n'));
+  if (!process.stdin.isTTY) {
+    say('  (no terminal to ask: declined; a session grant — peeros grant APP --max-count N — approves without asking)');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question('Approve? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export class OnDemandServices {
+  readonly #home: string;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #say: (t: string) => void;
+  readonly #bridge: HostBridge;
+  readonly #apps: AppDirectory;
+  #reads: { dispatcher: Dispatcher; cache: CacheStore; hybrid: Map<string, HybridApi> } | undefined;
+  #full: Promise<{ vault: Vault; services: HostServices }> | undefined;
+
+  constructor(home: string, opts: OnDemandOptions = {}) {
+    this.#home = home;
+    this.#env = opts.env ?? process.env;
+    this.#say = opts.onMessage ?? ((t) => process.stderr.write(`${t}\n`));
+    this.#apps = new AppDirectory(home);
+    this.#bridge = new HostBridge((app, op, payload) => this.#handle(app, op, payload), {
+      onError: (err, app, op) => this.#say(`peeros: ${op} for app '${app}': ${(err as Error).message ?? String(err)}`),
+    });
+  }
+
+  endpoint(app: string): BridgeEndpoint {
+    return this.#bridge.endpoint(app);
+  }
+
+  async #handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
+    try {
+      const state = await new DmcsRegistry(this.#home).load();
+      if (state.dmcs.length === 0) {
+        throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");
+      }
+      if (op === 'dmcs.push') return await (await this.#services()).services.handle(app, op, payload);
+      const r = (this.#reads ??= { dispatcher: new Dispatcher(new DmcsRegistry(this.#home)), cache: new CacheStore({ path: defaultCachePath(this.#home) }), hybrid: new Map() });
+      const hybridFor = (b: ChainCheckedBackend) => {
+        let h = r.hybrid.get(b.chainId);
+        if (!h) r.hybrid.set(b.chainId, (h = new HybridApi(b, r.cache, { chainId: b.chainId, persistDelayMs: 0 })));
+        return h;
+      };
+      return await readChain(await this.#apps.get(app), op, payload, r.dispatcher, hybridFor);
+    } catch (err) {
+      throw toBridgeError(err);
+    }
+  }
+
+  #services(): Promise<{ vault: Vault; services: HostServices }> {
+    this.#full ??= (async () => {
+      const vault = Vault.open({ home: this.#home });
+      try {
+        const st = await vault.status();
+        if (st.keystore !== 'present') throw new BridgeError(IsaErrorCode.UNAVAILABLE, `no usable keystore at ${vaultPaths(this.#home).keystore} (${st.keystore}); create one with 'peeros key create'`);
+        let passphrase = this.#env.PEEROS_PASSPHRASE;
+        if (passphrase === undefined) {
+          if (!process.stdin.isTTY) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'the vault is locked: set PEEROS_PASSPHRASE or run in a terminal');
+          passphrase = await promptHidden('Vault passphrase: ');
+        }
+        const policy = new GrantPolicyVerifier({ store: new SessionGrantStore(this.#home), fallback: (r) => terminalConfirm(r, this.#say) });
+        await vault.unlock(passphrase, { verifier: policy });
+        const services = await HostServices.open({ home: this.#home, vault, policy, flusher: false });
+        return { vault, services };
+      } catch (err) {
+        await vault.close().catch(() => {});
+        this.#full = undefined;
+        throw err;
+      }
+    })();
+    return this.#full;
+  }
+
+  async close(): Promise<void> {
+    this.#bridge.close();
+    const full = await this.#full?.catch(() => undefined);
+    if (full) {
+      await full.services.close().catch(() => {});
+      await full.vault.close().catch(() => {});
+    }
+    if (this.#reads) {
+      await this.#reads.cache.persist().catch(() => {});
+      await this.#reads.dispatcher.close();
+    }
+  }
+}
