@@ -48,7 +48,7 @@ export class ChainApi {
 
   /** Handlers by endpoint name. */
   readonly endpoints: Record<string, (body: unknown) => unknown> = {
-    get_info: () => this.getInfo(),
+    get_info: () => { this.beforeInfo?.(); return this.getInfo(); },
     get_account: (b) => this.getAccount(obj(b)),
     get_abi: (b) => this.getAbi(obj(b)),
     get_raw_abi: (b) => this.getRawAbi(obj(b)),
@@ -64,6 +64,9 @@ export class ChainApi {
     get_currency_balance: (b) => this.getCurrencyBalance(obj(b)),
     get_currency_stats: (b) => this.getCurrencyStats(obj(b)),
   };
+
+  /** Runs before get_info answers (the node refreshes stale recent blocks there). */
+  beforeInfo: (() => void) | null = null;
 
   /** The block log's key, genesis and replication address (set by the node). */
   blockLogInfo: (() => unknown) | null = null;

@@ -29,6 +29,8 @@ export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
 const BLOCK_INTERVAL_MS = 500;
+/** How many recent blocks `freshen` keeps young: eosjs references the block 3 behind the head. */
+export const FRESH_BLOCKS = 4;
 
 export interface HeadBlock {
   num: number;
@@ -86,6 +88,7 @@ export class Chain {
   private readonly log: BlockLog;
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
+  private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
   private readonly recent = new Map<string, number>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
@@ -174,6 +177,7 @@ export class Chain {
   private setHead(head: HeadBlock): void {
     this.head = head;
     this.summaries[head.num & 0xffff] = head.id;
+    this.summarySlots[head.num & 0xffff] = head.timestamp;
     const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
     if (this.recent.size > 0 && head.num % 8 === 0) {
       for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
@@ -334,7 +338,10 @@ export class Chain {
    * Seals the pending block (an empty one when nothing is pending) and appends it to the log;
    * resolves when it is written.
    */
-  async produceBlock(): Promise<{ num: number; id: string }> {
+  async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
+    if (atSlot !== undefined && this.pendingCount === 0) {
+      this.pending = { num: this.head.num + 1, timestamp: Math.max(this.head.timestamp + 1, atSlot), receipts: [], actionDigests: [] };
+    }
     const p = this.pendingBlock();
     this.pending = null;
     const { block, id } = this.sealBlock(p, this.head.id);
@@ -356,6 +363,24 @@ export class Chain {
     const mem = this.unflushed.get(num);
     const block = mem ?? (await this.log.get(num - 1).then((b) => (b ? decodeBlock(b) : undefined)));
     return block ? { block, id: blockId(block) } : undefined;
+  }
+
+  /**
+   * Clients take TaPoS and expiration from recent blocks (wharfkit: the head's time; eosjs: the
+   * block 3 behind the head). This node makes no blocks while idle, so after a pause those are
+   * old and a freshly signed transaction would already be expired. When the block
+   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, this seals `FRESH_BLOCKS`
+   * empty blocks ending at the current slot (never before the head). Returns their appends.
+   */
+  freshen(staleAfterMs: number): Array<Promise<unknown>> {
+    if (!this.producerKey || this.pendingCount > 0) return [];
+    const nowSlot = BlockTimestamp.fromMilliseconds(this.now()).slot;
+    const refNum = Math.max(1, this.head.num - (FRESH_BLOCKS - 1));
+    const refSlot = this.summarySlots[refNum & 0xffff] ?? 0;
+    if ((nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
+    const out: Array<Promise<unknown>> = [];
+    for (let i = 0; i < FRESH_BLOCKS; i++) out.push(this.produceBlock(nowSlot - (FRESH_BLOCKS - 1) + i));
+    return out;
   }
 
   /** The id of block `num` when it is among the last 65536 blocks. */

@@ -37,6 +37,9 @@ async function fetchBlockLogInfo(url: string): Promise<BlockLogInfo> {
   return (await res.json()) as BlockLogInfo;
 }
 
+/** Recent blocks older than this are refreshed on the next get_info (see NodeOptions.staleAfterMs). */
+export const STALE_AFTER_MS = 5000;
+
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
 
@@ -49,6 +52,12 @@ export interface NodeOptions {
   http?: string | HttpEndpoint;
   /** Produce blocks automatically (default true); tests may turn it off and call produceBlock(). */
   autoProduce?: boolean;
+  /**
+   * With autoProduce: when a client asks for chain info and the recent blocks are older than this,
+   * a few empty blocks are sealed first so TaPoS references and expirations computed from them are
+   * current (see `Chain.freshen`). Default `STALE_AFTER_MS`.
+   */
+  staleAfterMs?: number;
   blockIntervalMs?: number;
   /** Key recovery implementation: 'auto' (native when loadable, default) or 'noble'. */
   keyRecovery?: 'auto' | 'noble' | KeyRecovery;
@@ -183,6 +192,11 @@ export class EmbeddedNode {
       node.following = node.followLoop().catch((e: Error) => onError(new Error(`stopped following ${opts.follow}: ${e.message}`)));
     } else if (opts.autoProduce ?? true) {
       const interval = opts.blockIntervalMs ?? BLOCK_INTERVAL_MS;
+      const staleAfter = opts.staleAfterMs ?? STALE_AFTER_MS;
+      api.beforeInfo = () => {
+        if (node.closed) return;
+        for (const p of chain.freshen(staleAfter)) p.catch((e: Error) => onError(new Error(`block production failed: ${e.message}`)));
+      };
       chain.onPending = () => {
         if (node.timer || node.closed) return;
         node.timer = setTimeout(() => {
@@ -242,7 +256,7 @@ export class EmbeddedNode {
     return this.pool ? this.chain.pushTransactionAsync(packed, this.pool) : this.chain.pushTransaction(packed);
   }
 
-  getInfo(): unknown { this.live(); return this.api.getInfo(); }
+  getInfo(): unknown { this.live(); this.api.beforeInfo?.(); return this.api.getInfo(); }
   getAccount(accountName: string): unknown { this.live(); return this.api.getAccount({ account_name: accountName }); }
   getTableRows(query: object): unknown { this.live(); return this.api.getTableRows(query as Record<string, unknown>); }
   getAbi(accountName: string): unknown { this.live(); return this.api.getAbi({ account_name: accountName }); }

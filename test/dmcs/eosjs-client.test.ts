@@ -79,4 +79,21 @@ test('eosjs get_block and get_info agree', async () => {
   assert.is(block.block_num, info.head_block_num);
 });
 
+test('after an idle pause, eosjs (TaPoS 3 blocks back, short expiry) still gets a valid transaction through', async () => {
+  const idle = await startDevNode(undefined, { autoProduce: true, staleAfterMs: 1000 });
+  try {
+    const r = new JsonRpc(idle.node.endpoint!, { fetch });
+    const a = new Api({ rpc: r, signatureProvider: new JsSignatureProvider([DEV_KEY.toWif()]) });
+    for (let i = 0; i < 4; i++) await idle.node.produceBlock();
+    await new Promise((res) => setTimeout(res, 5000)); // the node makes no blocks while idle: without freshening, the ref block would be ≥ 5 s old
+    const res = await a.transact({ actions: [{
+      account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }],
+      data: { creator: 'eosio', name: 'afteridle', owner: keyAuth(String(carol.toPublic())), active: keyAuth(String(carol.toPublic())) },
+    }] }, { blocksBehind: 3, expireSeconds: 4 }) as { transaction_id: string };
+    assert.ok(res.transaction_id);
+  } finally {
+    await idle.close();
+  }
+});
+
 test.run();

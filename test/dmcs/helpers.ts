@@ -30,8 +30,8 @@ export interface DevNode {
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean } = {}): Promise<DevNode> {
-  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false });
+export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean; staleAfterMs?: number } = {}): Promise<DevNode> {
+  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false, staleAfterMs: opts.staleAfterMs });
   const client = new APIClient({ url: node.endpoint! });
   return {
     node, client, dir,
