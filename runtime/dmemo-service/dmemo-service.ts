@@ -29,7 +29,7 @@ import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
-import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS } from './limits.js';
+import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS } from './limits.js';
 
 export interface PushRequest {
   app: AppIdentity;
@@ -92,6 +92,7 @@ export class DmemoService {
   readonly #abis = new Map<string, AbiSource>();
   readonly #heads = new Map<string, { info: ChainInfo; at: number }>();
   readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
+  readonly #recentIds = new Set<string>();
 
   constructor(o: DmemoServiceOptions) {
     this.#o = o;
@@ -134,7 +135,7 @@ export class DmemoService {
 
     const hybrid = this.hybridFor(backend);
     const info = await this.#headInfo(hybrid, backend.chainId);
-    const trx = buildTransaction(info, actions, this.#o.now ? { now: this.#o.now() } : {});
+    const trx = this.#unique(info, actions);
     const keys = await this.#keys(hybrid, session);
     const summary = renderConfirmation({
       app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId, actions: decoded,
@@ -188,6 +189,22 @@ export class DmemoService {
       decoded.push({ account: r.account, name: r.name, authorization: [`${session.account}@${session.permission}`], data });
     }
     return { actions, decoded };
+  }
+
+  /**
+   * Builds the transaction; if this service built the same one recently (same actions, reference
+   * block and expiration second: the same Antelope id, which the node would refuse as
+   * `tx_duplicate`), the expiration moves one second later until the id is new.
+   */
+  #unique(info: ChainInfo, actions: Action[]): ReturnType<typeof buildTransaction> {
+    const now = this.#o.now ? this.#o.now() : Date.now();
+    let trx = buildTransaction(info, actions, { now });
+    for (let extra = 1; this.#recentIds.has(trx.id) && extra <= MAX_ACTIONS_PER_PUSH * 64; extra++) {
+      trx = buildTransaction(info, actions, { now, expireSeconds: DEFAULT_EXPIRATION_S + extra });
+    }
+    this.#recentIds.add(trx.id);
+    if (this.#recentIds.size > RECENT_IDS) this.#recentIds.delete(this.#recentIds.values().next().value!);
+    return trx;
   }
 
   /** The app's backend; the registry file is re-read at most every ROUTE_REUSE_MS. */

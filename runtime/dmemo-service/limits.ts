@@ -32,3 +32,7 @@ export const HEAD_REUSE_MS = 500;
 
 /** An app's route to its DMCS (the registry file) is re-read at most this often. */
 export const ROUTE_REUSE_MS = 1000;
+
+/** Transaction ids this service remembers to avoid building the same transaction twice (two equal
+ * pushes within a second would otherwise be one Antelope transaction, refused as tx_duplicate). */
+export const RECENT_IDS = 4096;

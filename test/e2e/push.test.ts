@@ -63,6 +63,14 @@ test('a granted transfer executes as the session account; the confirmation is de
   assert.is(shown.summary.filter((l) => l.startsWith('forged')).length, 0, 'app text cannot add lines');
 });
 
+test('two equal pushes in the same second are two transactions, both executed', async () => {
+  const a = await w.services.dmemo.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
+  const b = await w.services.dmemo.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
+  assert.is(a.status, 'executed');
+  assert.is(b.status, 'executed', JSON.stringify(b));
+  assert.is.not(a.id, b.id);
+});
+
 test('scope violations: an action, a contract or an amount outside the grant', async () => {
   await serviceError(w.services.dmemo.push(req([{ account: 'dpay.token', name: 'issue', data: { to: 'alice', quantity: '1.0000 RSN', memo: '' } }])), 'CAPABILITY_DENIED');
   await serviceError(w.services.dmemo.push(req([{ account: 'eosio', name: 'newaccount', data: {} }])), 'CAPABILITY_DENIED');
