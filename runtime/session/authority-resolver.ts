@@ -132,5 +132,5 @@ export function satisfyingKeys(tree: PermissionTree, level: PermissionLevel, ava
 export function keysNamedBy(tree: PermissionTree, level: PermissionLevel): string[] {
   const a = tree.lookup(level.actor, level.permission);
   if (!a) return [];
-  return a.keys.map((k) => (k.key.startsWith("unparsable:") ? k.key.slice(11) : keyIdToString(k.key)));
+  return a.keys.map((k) => (k.key.startsWith('unparsable:') ? k.key.slice(11) : keyIdToString(k.key)));
 }
