@@ -9,7 +9,7 @@
  * sha256 recorded at install. App data lives apart, in `$PEEROS_HOME/data/<name>/`, so reinstalling
  * an app keeps it.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { peerosHome } from './home.js';
@@ -104,6 +104,20 @@ export class AppRegistry {
     if (!APP_NAME.test(name)) return undefined;
     try {
       return JSON.parse(await readFile(join(this.appDir(name), 'install.json'), 'utf8')) as InstallRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A token that changes whenever `name` is (re)installed (install.json is replaced last, by
+   * rename), or undefined when it is not installed. Lets a host reuse what it loaded.
+   */
+  async stamp(name: string): Promise<string | undefined> {
+    if (!APP_NAME.test(name)) return undefined;
+    try {
+      const st = await stat(join(this.appDir(name), 'install.json'));
+      return `${st.ino}:${st.mtimeMs}:${st.size}`;
     } catch {
       return undefined;
     }

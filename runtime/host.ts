@@ -11,7 +11,9 @@ import { pack, unpackGuest } from '../abi/msgpack/codec.js';
 import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from './home.js';
 import { HostError } from './errors.js';
-import { resolveLimits } from './limits.js';
+import { resolveLimits, type AppLimits } from './limits.js';
+import type { Manifest } from './manifest.js';
+import type { WorkerSpec } from './sandbox/worker-protocol.js';
 import type { Grants } from './capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage, type AppSummary, type InstallRecord } from './app-registry.js';
 import { ModuleCache } from './sandbox/module-cache.js';
@@ -43,6 +45,15 @@ export interface InstallResult extends InstallRecord {
   memoryClamped: boolean;
 }
 
+interface LoadedApp {
+  stamp: string;
+  manifest: Manifest;
+  limits: AppLimits;
+  /** Identifies module + install: a change replaces the app's worker. */
+  key: string;
+  spec: WorkerSpec;
+}
+
 const defaultLog: LogHandler = (app, level, message) => {
   process.stderr.write(`[${app}] ${LOG_LEVEL_NAMES[level] ?? level}: ${message}\n`);
 };
@@ -60,6 +71,7 @@ export class Host {
   #pool: WorkerPool;
   #logLevel: number;
   #closed = false;
+  #loaded = new Map<string, LoadedApp>();
 
   constructor(opts: HostOptions = {}) {
     this.home = opts.home ?? peerosHome();
@@ -97,26 +109,11 @@ export class Host {
    */
   async run(app: string, command: string, args: unknown = {}): Promise<unknown> {
     if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
-    const installed = await this.#registry.load(app);
-    const m = installed.manifest;
+    const { manifest: m, limits, spec, key } = await this.#resolve(app);
     if (!Object.prototype.hasOwnProperty.call(m.commands, command)) {
       throw new HostError('UNKNOWN_COMMAND', `app '${app}' has no command '${command}' (it has: ${Object.keys(m.commands).join(', ')})`, { app, command });
     }
-    const grants = installed.record.grants;
-    const limits = resolveLimits(m.limits);
-    const prepared = await this.#cache.get(installed.wasm, app, grants, limits.memoryPages, installed.record.sha256);
-    const plan = planImports(prepared.info, grants, app);
-    const key = `${installed.record.sha256}:${installed.record.installedAt}`;
-    const proc = this.#pool.get({
-      app,
-      module: prepared.module,
-      plan: plan.map((p) => ({ ...p, params: [...p.params], core: { params: [...p.core.params], results: [...p.core.results] } })),
-      grants,
-      limits,
-      home: this.home,
-      dataDir: installed.dataDir,
-      logLevel: this.#logLevel,
-    }, key);
+    const proc = this.#pool.get(spec, key);
     let argBytes: Uint8Array;
     try {
       argBytes = pack(args);
@@ -137,6 +134,40 @@ export class Host {
     }
     const message = typeof e.message === 'string' ? e.message : '';
     throw new HostError('APP_ERROR', `app '${app}' command '${command}' failed: ${e.code}${message ? `: ${message}` : ''}`, { app, command, appCode: e.code });
+  }
+
+  /**
+   * What running `app` needs: loaded from the registry (sha256 checked), compiled (module cache),
+   * linked against its grants. Reused until the app is reinstalled (its install stamp changes).
+   */
+  async #resolve(app: string): Promise<LoadedApp> {
+    const stamp = await this.#registry.stamp(app);
+    if (stamp === undefined) throw HostError.unknownApp(app);
+    const cached = this.#loaded.get(app);
+    if (cached && cached.stamp === stamp) return cached;
+    const installed = await this.#registry.load(app);
+    const grants = installed.record.grants;
+    const limits = resolveLimits(installed.manifest.limits);
+    const prepared = await this.#cache.get(installed.wasm, app, grants, limits.memoryPages, installed.record.sha256);
+    const plan = planImports(prepared.info, grants, app);
+    const loaded: LoadedApp = {
+      stamp,
+      manifest: installed.manifest,
+      limits,
+      key: `${installed.record.sha256}:${installed.record.installedAt}`,
+      spec: {
+        app,
+        module: prepared.module,
+        plan: plan.map((p) => ({ ...p, params: [...p.params], core: { params: [...p.core.params], results: [...p.core.results] } })),
+        grants,
+        limits,
+        home: this.home,
+        dataDir: installed.dataDir,
+        logLevel: this.#logLevel,
+      },
+    };
+    this.#loaded.set(app, loaded);
+    return loaded;
   }
 
   /** The running worker process of `app` (for diagnostics and tests). */

@@ -79,14 +79,17 @@ export class AppProcess {
       });
       const died = (err: Error) => {
         clearTimeout(timer);
+        const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const e = this.#closed
+          ? new HostError('CLOSED', `app '${app}': the host closed`, { app })
+          : oom
+            ? new HostError('LIMIT_EXCEEDED', `app '${app}': its worker ran out of memory (${err.message})`, { app })
+            : new HostError('TRAP', `app '${app}': its worker failed: ${err.message}`, { app, cause: err.message });
+        // Settles this worker's start-up whatever happened to it (even closed or killed while starting).
+        reject(e);
         if (this.#worker !== worker) return;
         this.#worker = undefined;
         this.#ready = undefined;
-        const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-        const e = oom
-          ? new HostError('LIMIT_EXCEEDED', `app '${app}': its worker ran out of memory (${err.message})`, { app })
-          : new HostError('TRAP', `app '${app}': its worker failed: ${err.message}`, { app, cause: err.message });
-        reject(e);
         const p = this.#pending;
         if (p) {
           this.#pending = undefined;
@@ -122,7 +125,8 @@ export class AppProcess {
     const app = this.spec.app;
     if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
     await this.#spawn();
-    const worker = this.#worker!;
+    const worker = this.#worker;
+    if (this.#closed || !worker) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
     return new Promise<CallResult>((resolve, reject) => {
       const id = this.#nextId++;
       const p: Pending = { id, command, resolve, reject };

@@ -57,6 +57,15 @@ test('closing the host rejects a pending call with CLOSED and stops the workers'
   await h.run('good', 'go').then(() => assert.unreachable(), (e: HostError) => assert.is(e.code, 'CLOSED'));
 });
 
+test('closing the host while a worker is still starting settles the call (regression: it hung)', async () => {
+  const h = quietHost(home);
+  const p = h.run('good', 'go').then(() => 'resolved', (e: HostError) => e.code);
+  await new Promise((r) => setImmediate(r));
+  await h.close();
+  const outcome = await Promise.race([p, new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+  assert.ok(outcome === 'CLOSED' || outcome === 'resolved', String(outcome));
+});
+
 test.after(async () => {
   await host.close();
   cleanup(home);
