@@ -28,7 +28,7 @@ options:
   --max-count N            approvals per period (1..100000)
   --max-amount "X SYM"     total amount per period, e.g. "10.0000 RSN"
   --period P               e.g. 24h, 30m, 7d (1m..30d; default 24h)
-  --revoke                 remove the session grant (the signing grant stays)
+  --revoke                 remove the session grant (the signing grant stays, without its daily amount)
   --list                   the session grants and what is left of them
 ${CONTEXT_HELP}`;
 
@@ -55,6 +55,12 @@ const command: CliCommand = {
     const installed = await new AppRegistry(home).load(app);
     if (flags.revoke) {
       io.out((await store.revoke(app)) ? `session grant of ${app} removed` : `${app} had no session grant`);
+      // the vault's copy loses the session grant's daily amount too
+      const g = await withCliContext(io, flags, async (c) => {
+        const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+        return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId]);
+      });
+      if (g) io.out(`signing grant of ${app} reinstalled without a daily amount`);
       return 0;
     }
     if (flags['max-amount'] !== undefined && flags['max-count'] === undefined) throw new UsageError('--max-amount needs --max-count');
