@@ -1,8 +1,9 @@
 /**
  * Session grants with limits: "approve automatically up to N signatures moving at most X in total
  * per period for app A" (`peeros grant A --max-count N --max-amount "X SYM" [--period 24h]`).
- * Kept in `$PEEROS_HOME/session-grants.json` (atomic writes) with the approvals used so far, so a
- * restart does not reset a period. The verifier policy (grant-policy-verifier.ts) consumes them;
+ * Kept in `$PEEROS_HOME/session-grants.json` (atomic writes) with what was used in the current
+ * period, so a restart does not reset it. A period starts at the first approval after the previous
+ * one ended (fixed windows: one small record per app, whatever N is). The verifier policy (grant-policy-verifier.ts) consumes them;
  * the vault enforces the amount again through the app's signing grant (`maxAmountPerDay`).
  */
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,9 @@ export interface SessionGrant {
   setAt: string;
 }
 
-interface Use { at: number; units: string; symbol: string }
-interface FileBody { version: 1; grants: Record<string, SessionGrant>; used: Record<string, Use[]> }
+/** What one app used in its current period. */
+interface Use { since: number; count: number; units: string; symbol: string }
+interface FileBody { version: 1; grants: Record<string, SessionGrant>; used: Record<string, Use> }
 
 /** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
 export function parsePeriod(text: string): number {
@@ -82,7 +84,7 @@ export class SessionGrantStore {
   async set(grant: SessionGrant): Promise<void> {
     const body = this.#load();
     body.grants[grant.app] = grant;
-    body.used[grant.app] = [];
+    delete body.used[grant.app];
     await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
   }
 
@@ -95,17 +97,23 @@ export class SessionGrantStore {
     return had;
   }
 
+  /** The use of the period running at `now`, or an empty one. */
+  #current(body: FileBody, g: SessionGrant, now: number): Use {
+    const u = body.used[g.app];
+    if (u && now - u.since < g.periodMs && u.since <= now) return u;
+    return { since: now, count: 0, units: '0', symbol: g.maxAmount ? Asset.from(g.maxAmount).symbol.toString() : '' };
+  }
+
   /** What is left in the current period: approvals and (when capped) amount. */
   remaining(app: string): { count: number; amount?: Asset } | undefined {
     const body = this.#load();
     const g = body.grants[app];
     if (!g) return undefined;
-    const live = (body.used[app] ?? []).filter((u) => u.at > this.#now() - g.periodMs);
-    const out: { count: number; amount?: Asset } = { count: g.maxCount - live.length };
+    const u = this.#current(body, g, this.#now());
+    const out: { count: number; amount?: Asset } = { count: g.maxCount - u.count };
     if (g.maxAmount) {
       const cap = Asset.from(g.maxAmount);
-      const spent = live.filter((u) => u.symbol === cap.symbol.toString()).reduce((s, u) => s + BigInt(u.units), 0n);
-      out.amount = Asset.fromUnits(cap.units - spent, cap.symbol);
+      out.amount = Asset.fromUnits(cap.units - BigInt(u.units), cap.symbol);
     }
     return out;
   }
@@ -118,23 +126,18 @@ export class SessionGrantStore {
     const body = this.#load();
     const g = body.grants[app];
     if (!g) return false;
-    const now = this.#now();
-    const live = (body.used[app] ?? []).filter((u) => u.at > now - g.periodMs);
-    if (live.length >= g.maxCount) return false;
-    let units = 0n;
-    let symbol = '';
+    const u = this.#current(body, g, this.#now());
+    if (u.count >= g.maxCount) return false;
+    let units = BigInt(u.units);
     if (moved.size > 0) {
       if (!g.maxAmount || moved.size > 1) return false;
       const cap = Asset.from(g.maxAmount);
       const [sym, asset] = [...moved][0]!;
       if (sym !== cap.symbol.toString() || asset.units < 0n) return false;
-      const spent = live.filter((u) => u.symbol === sym).reduce((s, u) => s + BigInt(u.units), 0n);
-      if (spent + asset.units > cap.units) return false;
-      units = asset.units;
-      symbol = sym;
+      if (units + asset.units > cap.units) return false;
+      units += asset.units;
     }
-    live.push({ at: now, units: units.toString(), symbol });
-    body.used[app] = live;
+    body.used[app] = { ...u, count: u.count + 1, units: units.toString() };
     await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
     return true;
   }
