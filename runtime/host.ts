@@ -113,6 +113,7 @@ export class Host {
     if (!Object.prototype.hasOwnProperty.call(m.commands, command)) {
       throw new HostError('UNKNOWN_COMMAND', `app '${app}' has no command '${command}' (it has: ${Object.keys(m.commands).join(', ')})`, { app, command });
     }
+    if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
     const proc = this.#pool.get(spec, key);
     let argBytes: Uint8Array;
     try {

@@ -4,6 +4,7 @@
  * worker is terminated and the call rejects with DEADLINE_EXCEEDED; the next call starts a new
  * worker. Other apps have their own workers and are not affected.
  *
+ * An idle worker is unref'd, so a host that is not closed does not keep the process alive.
  * The worker's stack and JS heap are bounded through `resourceLimits`; running out of either kills
  * only that worker (LIMIT_EXCEEDED).
  */
@@ -70,7 +71,7 @@ export class AppProcess {
       }, WORKER_START_MS);
       worker.on('message', (m: WorkerToHost) => {
         switch (m.type) {
-          case 'ready': clearTimeout(timer); resolve(); break;
+          case 'ready': clearTimeout(timer); worker.unref(); resolve(); break;
           case 'fatal': clearTimeout(timer); this.#kill(worker); reject(HostError.fromData(m.error)); break;
           case 'log': this.onLog(m.app, m.level, m.message); break;
           case 'result': this.#settle(m.id, (p) => p.resolve({ ok: m.ok, bytes: m.bytes })); break;
@@ -110,6 +111,7 @@ export class AppProcess {
     if (!p || p.id !== id) return;
     this.#pending = undefined;
     clearTimeout(p.timer);
+    this.#worker?.unref(); // an idle worker does not keep the process alive
     f(p);
   }
 
@@ -139,6 +141,7 @@ export class AppProcess {
         reject(new HostError('DEADLINE_EXCEEDED', `app '${app}' command '${command}' ran past its CPU deadline of ${ms} ms; its worker was terminated`, { app, command }));
       }, ms);
       const msg: HostToWorker = { type: 'call', id, command, args };
+      worker.ref(); // a busy worker does (the deadline timer also does)
       worker.postMessage(msg);
     });
   }

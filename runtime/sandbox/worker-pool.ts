@@ -4,13 +4,16 @@
  */
 import { AppProcess, type LogHandler } from './app-process.js';
 import type { WorkerSpec } from './worker-protocol.js';
+import { HostError } from '../errors.js';
 
 export class WorkerPool {
   #procs = new Map<string, { key: string; proc: AppProcess }>();
+  #closed = false;
   constructor(readonly onLog: LogHandler) {}
 
   /** The process for `spec.app`; `key` identifies the module+grants+limits it runs. */
   get(spec: WorkerSpec, key: string): AppProcess {
+    if (this.#closed) throw new HostError('CLOSED', `app '${spec.app}': the host is closed`, { app: spec.app });
     const cur = this.#procs.get(spec.app);
     if (cur && cur.key === key) return cur.proc;
     if (cur) void cur.proc.close();
@@ -25,6 +28,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const all = [...this.#procs.values()];
     this.#procs.clear();
     await Promise.all(all.map((p) => p.proc.close()));
