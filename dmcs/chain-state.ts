@@ -197,6 +197,11 @@ export class ChainState {
       w.u64(t.code); w.u64(t.scope); w.u64(t.table); w.u64(t.payer);
       for (const k of t.keys) { const r = t.rows.get(k)!; w.u64(k); w.u64(r.payer); w.bytes(r.value); }
     }
+    for (const key of [...this.tables.indexes.keys()].sort()) {
+      const ix = this.tables.indexes.get(key)!;
+      w.string(key); w.u64(ix.payer);
+      for (const e of ix.entries) { w.u64(e.primary); w.string(String(e.secondary)); w.u64(e.payer); }
+    }
     return sha256(w.peek());
   }
 }

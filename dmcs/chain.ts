@@ -69,7 +69,7 @@ export interface ChainOptions {
 
 export class Chain {
   readonly state = new ChainState();
-  readonly vm = new ContractVm();
+  readonly vm = new ContractVm({ secondaryIndexes: true });
   readonly auth = new AuthorizationManager(this.state);
   readonly executor: TransactionExecutor;
   readonly chainId: Uint8Array;
@@ -103,7 +103,7 @@ export class Chain {
     this.chainId = chainIdOf(opts.genesis);
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
-      try { validateWasm(code); } catch (e) { throw toChainError(e, 'wasm_exception'); }
+      try { validateWasm(code, { secondaryIndexes: true }); } catch (e) { throw toChainError(e, 'wasm_exception'); }
     });
   }
 

@@ -3,9 +3,11 @@
  * its RAM payer. Implements the VM's `ContractDatabase`/`ContractTable` (dmcs/vm/contract-host.ts):
  * ordered queries by binary search over a sorted key array, rows by key in a Map. Every write is
  * journalled in the `UndoLog` and charges or refunds RAM with Antelope's billable sizes.
- * Only the primary (i64) index exists; secondary indexes are not implemented.
+ * Secondary indexes (`SecondaryIndex`) live beside the tables, keyed by kind and name, as the VM's
+ * interface describes.
  */
-import type { ContractDatabase, ContractTable, DbRow } from './vm/contract-host.js';
+import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from './vm/contract-host.js';
+import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from './vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -97,9 +99,32 @@ export class Table implements ContractTable {
   }
 }
 
-export class TableStore implements ContractDatabase {
+export class TableStore implements ContractDatabase, IndexOwner {
   /** code → scope → table name → table. */
   private readonly byCode = new Map<bigint, Map<bigint, Map<bigint, Table>>>();
+  /** `kind:code:scope:table` → secondary index. */
+  readonly indexes = new Map<string, SecondaryIndex>();
+
+  findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
+    return this.indexes.get(`${kind}:${code}:${scope}:${table}`);
+  }
+
+  createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
+    const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
+    const key = `${kind}:${code}:${scope}:${table}`;
+    this.indexes.set(key, ix);
+    this.undo.record(() => { this.indexes.delete(key); });
+    this.charge(payer, TABLE_BILLABLE_BYTES);
+    return ix;
+  }
+
+  /** Removes an emptied index and refunds its payer. */
+  dropIndex(ix: SecondaryIndex): void {
+    const key = `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
+    this.indexes.delete(key);
+    this.undo.record(() => { this.indexes.set(key, ix); });
+    this.charge(ix.payer, -TABLE_BILLABLE_BYTES);
+  }
 
   constructor(readonly undo: UndoLog, readonly charge: RamCharge) {}
 

@@ -99,6 +99,35 @@ test('a contract charging RAM to an account that did not authorize the action is
   assert.is(Number((await dn.client.v1.chain.get_account('victim')).ram_usage), before + 232);
 });
 
+test('secondary indexes: a contract stores rows with an idx64 index; get_table_rows reads them by it', async () => {
+  const sec = testKey('sec');
+  await transact(dn.client, [newAccountAction('seccontract', String(sec.toPublic()))]);
+  const T = Name.from('items').value;
+  const code = wat(`(module
+    (import "env" "db_store_i64" (func $store (param i64 i64 i64 i64 i32 i32) (result i32)))
+    (import "env" "db_idx64_store" (func $istore (param i64 i64 i64 i64 i32) (result i32)))
+    (memory 1)
+    (data (i32.const 64) "\\01\\02\\03")
+    (data (i32.const 128) "\\1e\\00\\00\\00\\00\\00\\00\\00\\0a\\00\\00\\00\\00\\00\\00\\00\\14\\00\\00\\00\\00\\00\\00\\00")
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
+      (drop (call $store (local.get $r) (i64.const ${BigInt.asIntN(64, T)}) (local.get $r) (i64.const 1) (i32.const 64) (i32.const 1)))
+      (drop (call $store (local.get $r) (i64.const ${BigInt.asIntN(64, T)}) (local.get $r) (i64.const 2) (i32.const 65) (i32.const 1)))
+      (drop (call $store (local.get $r) (i64.const ${BigInt.asIntN(64, T)}) (local.get $r) (i64.const 3) (i32.const 66) (i32.const 1)))
+      (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 1) (i32.const 128)))
+      (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 2) (i32.const 136)))
+      (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 3) (i32.const 144)))))`);
+  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'seccontract@active', data: { account: 'seccontract', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } }], { keys: [sec] });
+  await transact(dn.client, [{ account: 'seccontract', name: 'fill', authorization: 'seccontract@active', data: '' }], { keys: [sec] });
+  const rows = (p: Record<string, unknown>) => dn.client.call<{ rows: string[]; more: boolean; next_key: string }>({ path: '/v1/chain/get_table_rows', params: { code: 'seccontract', scope: 'seccontract', table: 'items', json: false, ...p } });
+  assert.equal((await rows({})).rows, ['01', '02', '03']);
+  // secondary values: row 1 → 30, row 2 → 10, row 3 → 20
+  assert.equal((await rows({ index_position: 'secondary', key_type: 'i64' })).rows, ['02', '03', '01']);
+  assert.equal((await rows({ index_position: 2, key_type: 'i64', lower_bound: '15' })).rows, ['03', '01']);
+  const page = await rows({ index_position: 2, key_type: 'i64', limit: 1 });
+  assert.ok(page.more);
+  assert.is(page.next_key, '20');
+});
+
 test('setcode with an unknown import is refused naming it', async () => {
   const bad = wat(`(module (import "env" "no_such_intrinsic" (func (param i32))) (func (export "apply") (param i64 i64 i64)))`);
   try {

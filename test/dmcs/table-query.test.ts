@@ -48,9 +48,30 @@ test('a missing table is no rows; the page size is capped', () => {
   assert.ok(big.more);
 });
 
-test('only the primary index is served', () => {
+test('index positions parse like Leap; a missing secondary index is no rows', () => {
   const st = fill(1);
-  assert.throws(() => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'secondary' }, null), /only the primary index/);
+  assert.equal(queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'secondary', key_type: 'i64' }, null).rows, []);
+  assert.throws(() => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'bogus' }, null), /Invalid index_position/);
+});
+
+test('secondary index: ordered by (secondary, primary), bounds, paging, undo', () => {
+  const st = fill(3); // primary keys 10, 20, 30
+  const mark = st.undo.checkpoint();
+  const ix = st.tables.createIndex('idx64', n('tok'), n('alice'), n('rows') | 1n, n('alice'));
+  ix.store(n('alice'), 10n, 300n);
+  ix.store(n('alice'), 20n, 100n);
+  const r30 = ix.store(n('alice'), 30n, 200n);
+  const q = (p: Record<string, unknown>) => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 2, key_type: 'i64', ...p }, null);
+  assert.equal(q({}).rows, ['02', '03', '01']);
+  assert.equal(q({ lower_bound: '150', upper_bound: '300' }).rows, ['03', '01']);
+  const page = q({ limit: 1 });
+  assert.equal(page.rows, ['02']);
+  assert.is(page.next_key, '200');
+  assert.equal(q({ reverse: true, limit: 2 }).rows, ['01', '03']);
+  ix.update(r30, n('alice'), 50n);
+  assert.equal(q({}).rows, ['03', '02', '01']);
+  st.undo.rollback(mark);
+  assert.is(st.tables.findIndex('idx64', n('tok'), n('alice'), n('rows') | 1n), undefined);
 });
 
 test('rows keep Antelope unsigned order for keys above 2^63', () => {
