@@ -1,6 +1,8 @@
 // Transaction input checks by their Antelope names, and the HTTP layer's resilience.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { P2P, Serializer, Checksum256 } from '@wharfkit/antelope';
+import { encodeBlock } from '../../dmcs/block.js';
 import { startDevNode, buildSigned, transact, newAccountAction, errorName, testKey, DEV_KEY, type DevNode } from './helpers.js';
 
 let dn: DevNode;
@@ -116,6 +118,18 @@ test('blocks: produceBlock seals pushed transactions; get_block and get_block_in
   const byId = await dn.client.v1.chain.get_block(id);
   assert.is(Number(byId.block_num), num);
   assert.is(await errorName(dn.client.v1.chain.get_block(num + 1000)), 'unknown_block_exception');
+});
+
+test('wharfkit decodes our signed_block bytes, computes the same block id and recovers the producer key', async () => {
+  await transact(dn.client, [newAccountAction('wharfblock', String(k.toPublic()))]);
+  const { num, id } = await dn.node.produceBlock();
+  const got = await dn.node.chain.getBlock(num);
+  const decoded = Serializer.decode({ data: encodeBlock(got!.block), type: P2P.SignedBlock }) as InstanceType<typeof P2P.SignedBlock>;
+  assert.is(String(decoded.id), id);
+  assert.is(decoded.transactions.length, 1);
+  const header = Serializer.encode({ object: decoded, type: P2P.BlockHeader });
+  const key = decoded.producer_signature.recoverDigest(Checksum256.hash(header));
+  assert.is(String(key), String(DEV_KEY.toPublic()));
 });
 
 test.run();
