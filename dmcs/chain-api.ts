@@ -57,13 +57,19 @@ export class ChainApi {
     get_block: (b) => this.getBlock(obj(b)),
     get_block_info: (b) => this.getBlockInfo(obj(b)),
     get_required_keys: (b) => this.getRequiredKeys(obj(b)),
-    push_transaction: (b) => this.push(b),
-    send_transaction: (b) => this.push(b),
-    send_transaction2: (b) => this.push(obj(b).transaction),
+    push_transaction: (b) => (this.forward ? this.forward('push_transaction', b) : this.push(b)),
+    send_transaction: (b) => (this.forward ? this.forward('send_transaction', b) : this.push(b)),
+    send_transaction2: (b) => (this.forward ? this.forward('send_transaction2', b) : this.push(obj(b).transaction)),
     compute_transaction: (b) => this.compute(obj(b)),
     get_currency_balance: (b) => this.getCurrencyBalance(obj(b)),
     get_currency_stats: (b) => this.getCurrencyStats(obj(b)),
   };
+
+  /**
+   * On a replica: relays a push to the producing node and returns its reply (a ChainError with the
+   * producer's exception name when it refuses), as Leap API nodes relay transactions to producers.
+   */
+  forward: ((endpoint: string, body: unknown) => Promise<unknown>) | null = null;
 
   /** Runs before get_info answers (the node refreshes stale recent blocks there). */
   beforeInfo: (() => void) | null = null;

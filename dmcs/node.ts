@@ -18,6 +18,7 @@ import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
 import type { PushResult } from './chain.js';
 import { KeyRecoveryPool } from './key-recovery-pool.js';
+import { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
 import { cpus } from 'node:os';
 
 /** How long a new replica waits for the first block from the node it follows. */
@@ -39,6 +40,28 @@ async function fetchBlockLogInfo(url: string): Promise<BlockLogInfo> {
 
 /** Recent blocks older than this are refreshed on the next get_info (see NodeOptions.staleAfterMs). */
 export const STALE_AFTER_MS = 5000;
+
+/** Most time a relayed push may take at the producer. */
+export const RELAY_TIMEOUT_MS = 30_000;
+
+/** A replica relays pushes to the producer's chain API; its refusals come back as ChainErrors. */
+async function relay(url: string, endpoint: string, body: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${url.replace(/\/$/, '')}/v1/chain/${endpoint}`, {
+      method: 'POST', body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw new ChainError('http_request_fail', `cannot relay the transaction to the producer at ${url}: ${(e as Error).message}`);
+  }
+  const json = (await res.json().catch(() => null)) as { error?: { name?: string; details?: Array<{ message?: string }>; what?: string } } | null;
+  if (!res.ok || json?.error) {
+    const name = json?.error?.name;
+    const message = json?.error?.details?.[0]?.message ?? json?.error?.what ?? `HTTP ${res.status}`;
+    throw new ChainError(name && name in CHAIN_EXCEPTIONS ? (name as ChainErrorName) : 'http_request_fail', message);
+  }
+  return json;
+}
 
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
@@ -141,6 +164,7 @@ export class EmbeddedNode {
     }
     chain.producerEndpoint = opts.follow;
     const api = new ChainApi(chain);
+    if (follow) api.forward = (endpoint, body) => relay(opts.follow!, endpoint, body);
     const workers = opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
     const pool = !follow && workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
     if (pool) cleanup.push(() => pool.close());

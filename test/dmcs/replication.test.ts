@@ -49,9 +49,16 @@ test('a replica downloads the log and reaches the identical state', async () => 
   assert.is(digest(replica).state_digest, digest(writer).state_digest);
   const rclient = new APIClient({ url: replica.endpoint! });
   assert.is(String((await rclient.v1.chain.get_account('repl2')).account_name), 'repl2');
-  // pushes to a replica are refused with a pointer to the producer
-  const { packed } = await buildSigned(wclient, [newAccountAction('repl3', String(k.toPublic()))]);
-  assert.is(await errorName(rclient.v1.chain.push_transaction(packed)), 'unsupported_feature');
+  // pushes to a replica are relayed to the producer, refusals come back by name
+  const { packed } = await buildSigned(rclient, [newAccountAction('repl3', String(k.toPublic()))]);
+  const relayed = await rclient.v1.chain.push_transaction(packed);
+  assert.ok(relayed.transaction_id);
+  assert.is(await errorName(rclient.v1.chain.push_transaction(packed)), 'tx_duplicate');
+  await writer.produceBlock();
+  await caughtUp(replica);
+  assert.is(String((await rclient.v1.chain.get_account('repl3')).account_name), 'repl3');
+  // the in-process push path of a replica refuses (only its HTTP API relays)
+  assert.throws(() => replica.pushTransaction(JSON.parse(JSON.stringify(packed))), /read-only replica/);
   await replica.close();
 });
 
