@@ -17,7 +17,8 @@
 import { ISA_IMPORTS, COMMAND_EXPORT, COMMAND_POST_RETURN, type IsaImport } from '../../isa/generated/imports.js';
 import { HostError } from '../errors.js';
 import type { Grants } from '../capabilities.js';
-import { ISA_IMPLEMENTATIONS, type IsaContext, type InterfaceImpl } from '../isa/index.js';
+import { ISA_IMPLEMENTATIONS, IsaContext, type InterfaceImpl } from '../isa/index.js';
+import { resolveLimits } from '../limits.js';
 import { formatType, sameType, type ModuleInfo } from './wasm-sections.js';
 
 export const REALLOC_EXPORT = 'cabi_realloc';
@@ -36,11 +37,14 @@ export function hasImplementation(imp: IsaImport): boolean {
   return !!factory && PROBE.has(`${imp.interface}.${imp.func}`);
 }
 
-// Which functions each factory provides, found once by calling it with a context it never uses.
+// Which functions each factory provides, found once by creating them over an unbound context
+// (factories only capture the context; nothing runs until the guest calls).
 const PROBE = new Set<string>();
-for (const [iface, factory] of Object.entries(ISA_IMPLEMENTATIONS)) {
-  const fake = { grants: new Proxy({}, { get: () => ({ prefixes: [], maxBytes: 0, contracts: {} }) }), env: {}, limits: {}, mem: undefined } as unknown as IsaContext;
-  for (const f of Object.keys(factory(fake))) PROBE.add(`${iface}.${f}`);
+{
+  const idle = new IsaContext('(probe)', {}, resolveLimits(undefined), { home: '', dataDir: '', logLevel: 0, logSink: () => {} });
+  for (const [iface, factory] of Object.entries(ISA_IMPLEMENTATIONS)) {
+    for (const f of Object.keys(factory(idle))) PROBE.add(`${iface}.${f}`);
+  }
 }
 
 /** Checks the module's exports; throws LINK_ERROR naming the first problem. */

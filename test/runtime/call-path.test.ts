@@ -123,5 +123,10 @@ test('log.write records the message with the app name; an invalid level is a typ
   assert.throws(() => bad.run('go', pack({})), (e: HostError) => e.code === 'INVALID_VALUE' && /log level 9/.test(e.message));
 });
 
+test('a cabi_realloc that answers out of bounds is BAD_POINTER naming what was being copied', () => {
+  const inst = instantiate(M.appModule({ realloc: () => [op.i32_const(0x7fffff00)] }));
+  assert.throws(() => inst.run('go', pack({})), (e: HostError) => e.code === 'BAD_POINTER' && /command name: cabi_realloc result/.test(e.message));
+});
+
 test.after(() => cleanup(home));
 test.run();

@@ -65,6 +65,11 @@ test('a missing entry module says to build first', async () => {
   assert.match((e as Error).message, /peeros app build/);
 });
 
+test('an app error that is not a {code, message} map is INVALID_VALUE', async () => {
+  await host.install(writeApp(home, 'weird', M.appModule({ tag: 1, result: pack([1, 2]) })), grantAll);
+  assert.is(await code(host.run('weird', 'go')), 'INVALID_VALUE');
+});
+
 test('reinstalling replaces the module; the next run uses the new one', async () => {
   await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), grantAll);
   assert.is(await host.run('alpha', 'go'), 2);
