@@ -1,7 +1,7 @@
 // Transaction input checks by their Antelope names, and the HTTP layer's resilience.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { P2P, Serializer, Checksum256 } from '@wharfkit/antelope';
+import { P2P, Serializer, Checksum256, Signature, KeyType, Bytes, PackedTransaction, SignedTransaction } from '@wharfkit/antelope';
 import { encodeBlock } from '../../dmcs/block.js';
 import { startDevNode, buildSigned, transact, newAccountAction, errorName, testKey, DEV_KEY, type DevNode } from './helpers.js';
 
@@ -62,9 +62,27 @@ test('a context-free action without authorization runs before the actions', asyn
   assert.is(res.processed.action_traces[1].act.name, 'newaccount');
 });
 
-test('an unknown permission is refused; a non-canonical signature is refused', async () => {
+test('an unknown permission is refused', async () => {
   const act = { ...newAccountAction('unknownp', String(k.toPublic())), authorization: 'eosio@nosuch' };
   assert.is(await errorName(transact(dn.client, [act])), 'transaction_exception');
+});
+
+test('a valid but non-canonical (high-S) signature is refused', async () => {
+  const { trx } = await buildSigned(dn.client, [newAccountAction('highs', String(k.toPublic()))]);
+  const info = await dn.client.v1.chain.get_info();
+  const sig = DEV_KEY.signDigest(trx.signingDigest(info.chain_id));
+  const data = sig.data.array.slice();
+  const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const sVal = BigInt('0x' + Buffer.from(data.subarray(33, 65)).toString('hex'));
+  data.set(Buffer.from((N - sVal).toString(16).padStart(64, '0'), 'hex'), 33);
+  data[0] = 27 + 4 + (((data[0]! - 27) & 3) ^ 1); // the flipped S recovers the same key with the other recid
+  const highS = new Signature(KeyType.K1, Bytes.from(data));
+  assert.is(String(highS.recoverDigest(trx.signingDigest(info.chain_id))), String(DEV_KEY.toPublic()), 'still a valid signature');
+  const packed = PackedTransaction.fromSigned(SignedTransaction.from({ ...trx, signatures: [highS] }));
+  const res = await post('/v1/chain/push_transaction', JSON.stringify(packed));
+  const body = await res.json() as { error: { details: Array<{ message: string }> } };
+  assert.is(res.status, 500);
+  assert.match(body.error.details[0]!.message, /not canonical/);
 });
 
 test('malformed JSON is 400 with a message, unknown endpoints 404, huge bodies 413, and the node keeps serving', async () => {
