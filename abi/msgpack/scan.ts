@@ -6,7 +6,8 @@
  * data, the reserved byte 0xc1, extension types (the boundary codec has none — msgpackr's record
  * and structure extensions would otherwise be honoured), trailing bytes after the one top-level
  * value, and nesting deeper than `maxDepth` (arrays and maps count one level each; a scalar at the
- * top is depth 0). A map or array header claiming more items than there are bytes is caught
+ * top is depth 0), and map keys that are not scalars (str, int, float, bool, nil: maps decode to
+ * plain objects, whose keys are strings). A map or array header claiming more items than there are bytes is caught
  * because every item takes at least one byte, so the walk is O(length) whatever the headers say.
  */
 
@@ -19,6 +20,7 @@ export const ScanStatus = {
   TOO_DEEP: 4,
   EXTENSION: 5,
   EMPTY: 6,
+  BAD_KEY: 7,
 } as const;
 export type ScanStatus = (typeof ScanStatus)[keyof typeof ScanStatus];
 
@@ -30,6 +32,7 @@ const REASONS = [
   'nested deeper than the limit',
   'extension types are not part of the boundary codec',
   'empty input',
+  'a map key is not a string, number, boolean or nil',
 ];
 
 /** A human sentence for a non-zero {@link ScanStatus}. */
@@ -105,7 +108,7 @@ function value(p: number, depth: number): number {
   if (p >= end) return fail(ScanStatus.TRUNCATED, p);
   const b = src[p]!;
   if (b <= 0x7f || b >= 0xe0) return p + 1; // positive / negative fixint
-  if (b <= 0x8f) return container(p, 1, (b & 0x0f) * 2, depth); // fixmap
+  if (b <= 0x8f) return map(p, 1, b & 0x0f, depth); // fixmap
   if (b <= 0x9f) return container(p, 1, b & 0x0f, depth); // fixarray
   if (b <= 0xbf) return skip(p, 1, b & 0x1f); // fixstr
   switch (b) {
@@ -125,9 +128,31 @@ function value(p: number, depth: number): number {
     case 0xcf: case 0xd3: return skip(p, 1, 8);
     case 0xdc: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 3, be16(p + 1), depth); // array16
     case 0xdd: return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 5, be32(p + 1), depth); // array32
-    case 0xde: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 3, be16(p + 1) * 2, depth); // map16
-    default: /* 0xdf */ return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 5, be32(p + 1) * 2, depth); // map32
+    case 0xde: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 3, be16(p + 1), depth); // map16
+    default: /* 0xdf */ return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 5, be32(p + 1), depth); // map32
   }
+}
+
+/** Whether the value starting with byte `b` may be a map key (a scalar other than bin and ext). */
+function scalarKey(b: number): boolean {
+  return b <= 0x7f || b >= 0xe0 || (b >= 0xa0 && b <= 0xbf) || b === 0xc0 || b === 0xc2 || b === 0xc3 ||
+    (b >= 0xca && b <= 0xd3) || (b >= 0xd9 && b <= 0xdb);
+}
+
+function map(p: number, header: number, pairs: number, depth: number): number {
+  if (depth <= 0) return fail(ScanStatus.TOO_DEEP, p);
+  if (pairs * 2 > end - p - header) return fail(ScanStatus.TRUNCATED, p);
+  let q = p + header;
+  for (let i = 0; i < pairs; i++) {
+    if (q >= end) return fail(ScanStatus.TRUNCATED, q);
+    if (!scalarKey(src[q]!)) return fail(ScanStatus.BAD_KEY, q);
+    q = value(q, depth - 1);
+    if (q < 0) return -1;
+    if (q >= end) return fail(ScanStatus.TRUNCATED, q);
+    q = value(q, depth - 1);
+    if (q < 0) return -1;
+  }
+  return q;
 }
 
 function container(p: number, header: number, count: number, depth: number): number {

@@ -30,6 +30,7 @@ export interface ModuleInfo {
 }
 
 const VALTYPES: Record<number, ValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 /** A cursor over the binary; every read is checked against the end. */
@@ -56,7 +57,12 @@ export class WasmReader {
   name(): string {
     const len = this.u32();
     if (this.pos + len > this.end) this.fail('name past the end');
-    const s = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.pos, this.pos + len));
+    let s: string;
+    try {
+      s = UTF8.decode(this.bytes.subarray(this.pos, this.pos + len));
+    } catch {
+      this.fail('a name is not valid UTF-8');
+    }
     this.pos += len;
     return s;
   }
