@@ -62,6 +62,7 @@ export class ChainApi {
     send_transaction2: (b) => (this.forward ? this.forward('send_transaction2', b) : this.push(obj(b).transaction)),
     compute_transaction: (b) => this.compute(obj(b)),
     get_currency_balance: (b) => this.getCurrencyBalance(obj(b)),
+    get_accounts_by_authorizers: (b) => this.getAccountsByAuthorizers(obj(b)),
     get_currency_stats: (b) => this.getCurrencyStats(obj(b)),
   };
 
@@ -233,6 +234,40 @@ export class ChainApi {
       decode = (bytes) => s.decode(type, bytes);
     }
     return queryTableRows(this.chain.state.tables, p, decode);
+  }
+
+  /**
+   * Leap's get_accounts_by_authorizers: every permission whose authority names one of `keys` or
+   * one of `accounts` (`name` = any permission of it, or `{actor, permission}`), with its weight.
+   */
+  getAccountsByAuthorizers(b: Body): unknown {
+    const keys = Array.isArray(b.keys) ? b.keys : [];
+    const accounts = Array.isArray(b.accounts) ? b.accounts : [];
+    const keyIds = new Map<string, string>();
+    for (const k of keys) {
+      try { keyIds.set(keyIdOf(PublicKey.from(String(k))), String(k)); } catch (e) {
+        throw new ChainError('public_key_type_exception', `keys: ${(e as Error).message}`);
+      }
+    }
+    const levels = accounts.map((a) => (typeof a === 'string'
+      ? { actor: Name.from(a).toString(), permission: '' }
+      : { actor: Name.from(String((a as Record<string, unknown>).actor)).toString(), permission: Name.from(String((a as Record<string, unknown>).permission)).toString() }));
+    const out: unknown[] = [];
+    const names = [...this.chain.state.accounts.keys()].sort((x, y) => (Name.from(x).value < Name.from(y).value ? -1 : 1));
+    for (const name of names) {
+      const acct = this.chain.state.accounts.get(name)!;
+      for (const perm of [...acct.permissions.values()].sort((x, y) => (Name.from(x.name).value < Name.from(y.name).value ? -1 : 1))) {
+        for (const kw of perm.auth.keys) {
+          if (keyIds.has(kw.key)) out.push({ account_name: name, permission_name: perm.name, authorizing_key: keyIds.get(kw.key), weight: kw.weight, threshold: perm.auth.threshold });
+        }
+        for (const aw of perm.auth.accounts) {
+          if (levels.some((l) => l.actor === aw.permission.actor && (l.permission === '' || l.permission === aw.permission.permission))) {
+            out.push({ account_name: name, permission_name: perm.name, authorizing_account: aw.permission, weight: aw.weight, threshold: perm.auth.threshold });
+          }
+        }
+      }
+    }
+    return { accounts: out };
   }
 
   /** Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`. */

@@ -79,4 +79,11 @@ test('updateauth validation: eosio.* names reserved, active parent must be owner
   assert.is(await errorName(up({ account: 'alice', permission: 'two', parent: 'active', auth: { threshold: 3, keys: [{ key: String(bob.toPublic()), weight: 1 }], accounts: [], waits: [] } })), 'action_validate_exception');
 });
 
+test('get_accounts_by_authorizers finds the permissions a key controls', async () => {
+  const res = await dn.client.v1.chain.get_accounts_by_authorizers({ keys: [String(alice.toPublic())] });
+  const rows = res.accounts.map((r) => `${r.account_name}@${r.permission_name}`).sort();
+  assert.equal(rows, ['alice@active', 'alice@owner']);
+  assert.is(String(res.accounts[0]!.authorizing_key), String(alice.toPublic()));
+});
+
 test.run();
