@@ -467,7 +467,17 @@ export class ChainApi {
       except: null,
       error_code: null,
       return_value_hex_data: bytesToHex(t.returnValue),
+      ...this.returnValueJson(t),
     };
+  }
+
+  /** `return_value_data`, decoded with the receiver's ABI `action_results` when it declares one. */
+  private returnValueJson(t: ActionTrace): Record<string, unknown> {
+    if (t.returnValue.length === 0) return {};
+    const s = this.serializerOf(t.receiver);
+    const type = s?.actionResultType(t.act.name);
+    if (!s || !type) return {};
+    try { return { return_value_data: s.decode(type, t.returnValue) }; } catch { return {}; }
   }
 
   pushResponse(r: PushResult): unknown {

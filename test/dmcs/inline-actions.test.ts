@@ -2,7 +2,7 @@
 // tiny contract written in WebAssembly text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Action, Serializer, Bytes } from '@wharfkit/antelope';
+import { Action, Serializer, Bytes, ABI } from '@wharfkit/antelope';
 import { Name } from '../../abi/antelope/index.js';
 import { wat } from './vm/wat.js';
 import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode } from './helpers.js';
@@ -126,6 +126,24 @@ test('secondary indexes: a contract stores rows with an idx64 index; get_table_r
   const page = await rows({ index_position: 2, key_type: 'i64', limit: 1 });
   assert.ok(page.more);
   assert.is(page.next_key, '20');
+});
+
+test('action return values come back as hex and decoded with the ABI\'s action_results', async () => {
+  const rv = testKey('retval');
+  await transact(dn.client, [newAccountAction('retval', String(rv.toPublic()))]);
+  const code = wat(`(module
+    (import "env" "set_action_return_value" (func $ret (param i32 i32)))
+    (memory 1)
+    (data (i32.const 16) "\\2a\\00\\00\\00")
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64) (call $ret (i32.const 16) (i32.const 4))))`);
+  const abi = ABI.from({ version: 'eosio::abi/1.2', structs: [{ name: 'get', base: '', fields: [] }], actions: [{ name: 'get', type: 'get', ricardian_contract: '' }], action_results: [{ name: 'get', result_type: 'uint32' }] });
+  await transact(dn.client, [
+    { account: 'eosio', name: 'setcode', authorization: 'retval@active', data: { account: 'retval', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } },
+    { account: 'eosio', name: 'setabi', authorization: 'retval@active', data: { account: 'retval', abi: Serializer.encode({ object: abi }).hexString } },
+  ], { keys: [rv] });
+  const res = await transact(dn.client, [{ account: 'retval', name: 'get', authorization: 'retval@active', data: '' }], { keys: [rv] });
+  assert.is(res.processed.action_traces[0].return_value_hex_data, '2a000000');
+  assert.is(res.processed.action_traces[0].return_value_data, 42);
 });
 
 test('setcode with an unknown import is refused naming it', async () => {
