@@ -65,12 +65,21 @@ export class AppProcess {
     this.#worker = worker;
     const app = this.spec.app;
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      // Thread start-up gets WORKER_START_MS (it can be slow on a loaded machine); once the thread
+      // runs, instantiation (the module's start function) gets the app's cpuMs like any call.
+      let timer = setTimeout(() => {
         this.#kill(worker);
         reject(new HostError('DEADLINE_EXCEEDED', `app '${app}': its worker did not start within ${WORKER_START_MS} ms`, { app }));
       }, WORKER_START_MS);
       worker.on('message', (m: WorkerToHost) => {
         switch (m.type) {
+          case 'booted':
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              this.#kill(worker);
+              reject(new HostError('DEADLINE_EXCEEDED', `app '${app}': instantiation (its start function) ran past the CPU deadline of ${this.spec.limits.cpuMs} ms; its worker was terminated`, { app, command: '(start)' }));
+            }, this.spec.limits.cpuMs);
+            break;
           case 'ready': clearTimeout(timer); worker.unref(); resolve(); break;
           case 'fatal': clearTimeout(timer); this.#kill(worker); reject(HostError.fromData(m.error)); break;
           case 'log': this.onLog(m.app, m.level, m.message); break;

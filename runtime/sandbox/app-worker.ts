@@ -23,6 +23,7 @@ const env = {
 let instance: AppInstance | undefined;
 const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);
 
+send({ type: 'booted' });
 try {
   instance = fresh();
   send({ type: 'ready' });

@@ -23,6 +23,8 @@ export interface WorkerSpec {
 export type HostToWorker = { type: 'call'; id: number; command: string; args: Uint8Array };
 
 export type WorkerToHost =
+  /** The thread runs (sent before instantiating, so the host can time the start function). */
+  | { type: 'booted' }
   | { type: 'ready' }
   | { type: 'fatal'; error: HostErrorData }
   | { type: 'result'; id: number; ok: boolean; bytes: Uint8Array }

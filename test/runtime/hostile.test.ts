@@ -100,6 +100,13 @@ test('a start function that traps → TRAP at instantiation, naming the app', as
   await stillServing();
 });
 
+test('a start function that loops forever → DEADLINE_EXCEEDED within cpuMs, not the worker start-up allowance', async () => {
+  const t0 = Date.now();
+  await expectError(runHostile('startloop', M.loopInStart(), {}, { cpuMs: 200 }), 'DEADLINE_EXCEEDED', /app 'startloop': instantiation \(its start function\) ran past the CPU deadline of 200 ms/);
+  assert.ok(Date.now() - t0 < 5000);
+  await stillServing();
+});
+
 test('a failed call poisons only that instance: the same app runs again afterwards', async () => {
   await expectError(host.run('hosttrap', 'go'), 'TRAP');
   await expectError(host.run('malformed', 'go'), 'MALFORMED_MSGPACK');
