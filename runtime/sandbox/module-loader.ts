@@ -34,7 +34,7 @@ export function inspectModule(bytes: Uint8Array, app: string, grants: Grants, me
   const sha256 = sha256Hex(bytes);
   checkExports(info, app);
   const plan = planImports(info, grants, app);
-  const clamp = clampMemory(bytes, info, memoryPages);
+  const clamp = clampMemory(bytes, info, memoryPages, app);
   return { bytes: clamp.bytes, info, plan, clamped: clamp.clamped, sha256 };
 }
 
