@@ -84,7 +84,7 @@ export class AppInstance {
       let name = this.#names.get(command);
       if (!name) {
         name = encoder.encode(command);
-        this.#names.set(command, name);
+        if (this.#names.size < 64) this.#names.set(command, name); // manifests list a handful
       }
       const namePtr = this.#copyIn(name, 'command name');
       const argsPtr = this.#copyIn(args, 'command args');
