@@ -6,7 +6,7 @@
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
-import { PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest } from '../abi/antelope/index.js';
+import { PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../abi/antelope/index.js';
 import { ContractVm, validate as validateWasm } from './vm/contract-vm.js';
 import { ChainState } from './chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -23,6 +23,7 @@ import type { BlockLog } from './block-log.js';
 import { chainIdOf, type Genesis } from './genesis.js';
 import type { KeyRecovery } from './key-recovery.js';
 import type { KeyRecoveryPool } from './key-recovery-pool.js';
+import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from './state-snapshot.js';
 
 /** Leap `max_transaction_lifetime` (1 hour). */
 export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
@@ -65,6 +66,10 @@ export interface ChainOptions {
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
   now?: () => number;
+  /** A state snapshot to start from (used only if it matches the log; see state-snapshot.ts). */
+  snapshot?: Snapshot | null;
+  /** Take a snapshot every this many blocks (0 = never). */
+  snapshotEvery?: number;
 }
 
 export class Chain {
@@ -80,6 +85,11 @@ export class Chain {
   durableNum = 0;
   /** Called when the first transaction enters an empty pending block. */
   onPending: (() => void) | null = null;
+  /** Called with a snapshot once the block it describes is in the log. */
+  onSnapshot: ((s: Snapshot) => void) | null = null;
+  /** Whether start used a snapshot, and of which block (0 = full replay). */
+  startedFromSnapshot = 0;
+  private readonly snapshotEvery: number;
 
   private readonly genesis: Genesis;
   private readonly producerKey: PrivateKey | null;
@@ -100,6 +110,7 @@ export class Chain {
     this.log = opts.log;
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
+    this.snapshotEvery = opts.snapshotEvery ?? 0;
     this.chainId = chainIdOf(opts.genesis);
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
@@ -116,13 +127,64 @@ export class Chain {
       const b1 = chain.sealBlock({ num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] }, ZERO_ID);
       await opts.log.append(encodeBlock(b1.block), b1.id);
     }
-    await chain.replay();
+    const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
+    await chain.replay(from);
     return chain;
   }
 
-  private async replay(): Promise<void> {
+  /**
+   * Loads `snap` when the log's block `snap.blockNum` has the recorded id and the restored state
+   * hashes to the recorded digest; returns the block to replay after, or 0 (then the state is
+   * rebuilt from genesis by a full replay).
+   */
+  private async restore(snap: Snapshot): Promise<number> {
+    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length) return 0;
+    const bytes = await this.log.get(snap.blockNum - 1);
+    if (!bytes) return 0;
+    const block = decodeBlock(bytes);
+    const id = blockId(block);
+    if (bytesToHex(id) !== snap.blockId) return 0;
+    const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
+    fresh.state.createAccount('eosio', singleKeyAuthority(this.producerPublicKey), singleKeyAuthority(this.producerPublicKey), Date.parse(this.genesis.initial_timestamp), true);
+    try {
+      loadState(fresh.state, snap.state);
+    } catch {
+      return 0;
+    }
+    if (bytesToHex(fresh.state.digest()) !== snap.stateDigest) return 0;
+    // the snapshot is sound: take its state
+    loadState(this.state, snap.state);
+    for (const [txid, exp] of snap.recent) this.recent.set(txid, exp);
+    for (const [num, idHex, slot] of snap.summaries) {
+      this.summaries[num & 0xffff] = hexToBytes(idHex);
+      this.summarySlots[num & 0xffff] = slot;
+    }
+    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block });
+    this.startedFromSnapshot = snap.blockNum;
+    return snap.blockNum;
+  }
+
+  /** The state after the head block, for a snapshot (call only with nothing pending). */
+  takeSnapshot(): Snapshot {
+    const summaries: Snapshot['summaries'] = [];
+    for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
+      const id = this.summaries[num & 0xffff];
+      if (id) summaries.push([num, bytesToHex(id), this.summarySlots[num & 0xffff]!]);
+    }
+    return {
+      version: SNAPSHOT_VERSION,
+      blockNum: this.head.num,
+      blockId: bytesToHex(this.head.id),
+      stateDigest: bytesToHex(this.state.digest()),
+      state: dumpState(this.state),
+      recent: [...this.recent],
+      summaries,
+    };
+  }
+
+  private async replay(from = 0): Promise<void> {
     const n = this.log.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
       this.applyLoggedBlock(i + 1, bytes, false);
@@ -347,12 +409,15 @@ export class Chain {
     const { block, id } = this.sealBlock(p, this.head.id);
     this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
     this.unflushed.set(p.num, block);
+    // taken now, before any later transaction runs, so it is exactly the state after this block
+    const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.onSnapshot ? this.takeSnapshot() : null;
     try {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);
     } finally {
       this.unflushed.delete(p.num);
     }
+    if (snap) this.onSnapshot?.(snap);
     return { num: p.num, id: bytesToHex(id) };
   }
 

@@ -5,7 +5,10 @@
  * pending block, so blocks come every 500 ms while there are transactions and not otherwise;
  * `produceBlock()` seals one on demand. `close()` seals pending transactions, then stops.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Snapshot } from './state-snapshot.js';
+import { writeFileAtomic } from '../runtime/atomic-file.js';
 import { Chain } from './chain.js';
 import { BlockLog } from './block-log.js';
 import { loadGenesis, saveReplicaGenesis, type Genesis } from './genesis.js';
@@ -63,6 +66,17 @@ async function relay(url: string, endpoint: string, body: unknown): Promise<unkn
   return json;
 }
 
+/** Default snapshot interval: 1000 blocks ≈ 8 minutes of continuous traffic. */
+export const SNAPSHOT_EVERY_BLOCKS = 1000;
+
+function readSnapshot(path: string): Snapshot | null {
+  try {
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Snapshot) : null;
+  } catch {
+    return null; // a damaged snapshot is only a lost shortcut: the log is replayed in full
+  }
+}
+
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
 
@@ -89,6 +103,11 @@ export interface NodeOptions {
    * recovery use different cores (default: 1 when the machine has ≥ 2 cores, else 0 = inline).
    */
   recoveryWorkers?: number;
+  /**
+   * Save a state snapshot every this many blocks and on close, so restarts replay only the blocks
+   * after it (default `SNAPSHOT_EVERY_BLOCKS`; 0 = never, always replay the whole log).
+   */
+  snapshotEvery?: number;
   /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
   replicate?: string | HttpEndpoint;
   /**
@@ -120,6 +139,18 @@ export class EmbeddedNode {
   private replication: ReplicationServer | null = null;
   private follower: ReplicationClient | null = null;
   private following: Promise<unknown> = Promise.resolve();
+  private snapshotPath: string | null = null;
+  private snapshotWrite: Promise<unknown> = Promise.resolve();
+
+  /** Writes a snapshot atomically (one write at a time, in order). */
+  private saveSnapshot(snap: Snapshot): Promise<unknown> {
+    const path = this.snapshotPath;
+    if (!path) return this.snapshotWrite;
+    this.snapshotWrite = this.snapshotWrite.then(() => writeFileAtomic(path, JSON.stringify(snap), 0o644)).catch((e: Error) => {
+      process.stderr.write(`peeros node: cannot save a state snapshot: ${e.message}\n`);
+    });
+    return this.snapshotWrite;
+  }
   private producing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -158,7 +189,8 @@ export class EmbeddedNode {
     let chain: Chain;
     try {
       const recovery = opts.keyRecovery === 'noble' ? nobleRecovery : typeof opts.keyRecovery === 'object' ? opts.keyRecovery : defaultKeyRecovery();
-      chain = await Chain.open({ genesis, producerKey, log, recovery });
+      const snapshotEvery = opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS;
+      chain = await Chain.open({ genesis, producerKey, log, recovery, snapshotEvery, snapshot: snapshotEvery > 0 ? readSnapshot(join(opts.dataDir, 'snapshot.json')) : null });
     } catch (e) {
       return fail(e);
     }
@@ -209,6 +241,8 @@ export class EmbeddedNode {
       }
     }
     const node = new EmbeddedNode(chain, log, api, http, endpoint, pool);
+    node.snapshotPath = (opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS) > 0 ? join(opts.dataDir, 'snapshot.json') : null;
+    chain.onSnapshot = (snap) => node.saveSnapshot(snap);
     node.replication = replication;
     node.follower = follower;
     const onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`));
@@ -308,6 +342,10 @@ export class EmbeddedNode {
     await this.pool?.close();
     this.follower?.close();
     await this.following;
+    if (this.snapshotPath && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
+      await this.saveSnapshot(this.chain.takeSnapshot());
+    }
+    await this.snapshotWrite;
     await this.replication?.close();
     await this.log.close();
   }
