@@ -13,9 +13,13 @@ const k = testKey('restart');
 
 interface Running { child: ChildProcess; client: APIClient; url: string; chainId: string; exited: Promise<number | null> }
 
+const children = new Set<ChildProcess>();
+
 function startCli(): Promise<Running> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let out = '';
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -45,7 +49,10 @@ async function settle(r: Running): Promise<Digest> {
   throw new Error('blocks were not produced');
 }
 
-test.after(() => removeDir(dir));
+test.after(() => {
+  for (const c of children) c.kill('SIGKILL'); // a failed test must not leave nodes running
+  removeDir(dir);
+});
 
 test('graceful restart (SIGTERM) keeps accounts and state; the chain id stays', async () => {
   const a = await startCli();
