@@ -36,9 +36,13 @@ export class HostBridge {
     this.#onError = opts.onError ?? (() => {});
   }
 
-  /** The endpoint of `app` (created on first use, the same afterwards). */
+  /**
+   * The endpoint of `app` (created on first use, the same afterwards). After `close` it is an
+   * endpoint nobody serves: calls through it time out as `unavailable` (never a throw here, so a
+   * host closing while an app starts fails that call cleanly).
+   */
   endpoint(app: string): BridgeEndpoint {
-    if (this.#closed) throw new Error('the host bridge is closed');
+    if (this.#closed) return { channel: `peeros-bridge-${this.#id}-closed`, buffer: new SharedArrayBuffer(HEADER_BYTES + 8) };
     let port = this.#ports.get(app);
     if (!port) {
       const buffer = new SharedArrayBuffer(HEADER_BYTES + MAX_BRIDGE_RESPONSE_BYTES);
