@@ -77,6 +77,9 @@ export const CHAIN_EXCEPTIONS = {
   table_operation_not_permitted: [3160005, 'The table operation is not allowed'],
   invalid_contract_vm_type: [3160006, 'Invalid contract vm type'],
   set_exact_code: [3160008, 'Contract is already running this version of code'],
+  overlapping_memory_error: [3070004, 'memcpy with overlapping memory'],
+  crypto_api_exception: [3230001, 'Crypto API exception'],
+  arithmetic_exception: [3230003, 'Arithmetic exception'],
   http_request_fail: [3200001, 'HTTP request fail'],
   invalid_http_request: [3200006, 'invalid http request'],
   parse_error_exception: [4, 'Parse Error'],
@@ -107,8 +110,12 @@ export class ChainError extends Error {
 export function toChainError(err: unknown, fallback: ChainErrorName = 'transaction_exception'): ChainError {
   if (err instanceof ChainError) return err;
   if (err instanceof ContractError) {
-    const code = (err.code in CHAIN_EXCEPTIONS ? err.code : 'wasm_execution_error') as ChainErrorName;
-    const e = new ChainError(code, err.message);
+    if (err.code in CHAIN_EXCEPTIONS) return new ChainError(err.code as ChainErrorName, err.message);
+    // a name the VM added after this table: keep its name and number, Antelope's JSON carries both
+    const e = new ChainError('wasm_execution_error', err.message);
+    Object.defineProperty(e, 'code', { value: err.code });
+    Object.defineProperty(e, 'antelopeCode', { value: err.antelopeCode });
+    Object.defineProperty(e, 'what', { value: err.code });
     return e;
   }
   if (err instanceof AntelopeError) {
