@@ -50,7 +50,8 @@ const command: CliCommand = {
     io.out(`data: ${dataDir}`);
     if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
     if (follow) io.out(`following: ${follow} (read-only replica)`);
-    io.out(`head block: ${node.chain.head.num}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
+    const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
+    io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     await new Promise<void>((done) => {
       const stop = (sig: string) => {
         process.off('SIGINT', onInt);
