@@ -1,12 +1,12 @@
 // Child process of crash.test.ts (not a test itself): runs the host services over $PEEROS_HOME
-// (argv[2]) with the vault unlocked. Mode "push" (argv[3]): an app-style transfer through the dMemo
+// (argv[2]) with the vault unlocked. Mode "push" (argv[3]; argv[4] the memo): an app-style transfer through the dMemo
 // service, printing "queued ID" or "executed ID", then waits to be killed. Mode "flush": prints
 // "flushing", flushes the offline queue, prints "flushed", then waits to be killed.
 import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from '../../skv/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
 import { PASS } from './world.js';
 
-const [home, mode] = process.argv.slice(2) as [string, string];
+const [home, mode, memo] = process.argv.slice(2) as [string, string, string | undefined];
 const vault = Vault.open({ home, insecureTestKdf: true });
 await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }) });
 const services = await HostServices.open({ home, vault, flusher: false });
@@ -14,7 +14,7 @@ if (mode === 'push') {
   const out = await services.dmemo.push({
     app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: {},
     grants: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } },
-    actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '2.0000 RSN', memo: 'crash' } }],
+    actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '2.0000 RSN', memo: memo ?? 'crash' } }],
   });
   process.stdout.write(`${out.status} ${out.id}\n`);
 } else {

@@ -15,8 +15,8 @@ const CHILD = fileURLToPath(new URL('./crash.child.js', import.meta.url));
 let w: World;
 const units = (asset: string) => Math.round(Number(asset.split(' ')[0]) * 10_000);
 
-function runChild(mode: string): { child: ChildProcess; line: (re: RegExp) => Promise<string>; exited: Promise<void> } {
-  const child = spawn(process.execPath, [CHILD, w.home, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runChild(mode: string, memo = ''): { child: ChildProcess; line: (re: RegExp) => Promise<string>; exited: Promise<void> } {
+  const child = spawn(process.execPath, [CHILD, w.home, mode, ...(memo ? [memo] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => { out += d; });
@@ -55,7 +55,7 @@ for (const killAfterMs of [0, 3, 15]) {
     await w.node.produceBlock();
     const start = await balanceOf(w, 'bob');
     await w.stopNode();
-    const pusher = runChild('push');
+    const pusher = runChild('push', `crash ${killAfterMs}`); // distinct transfers: equal ones in one second would be one transaction
     const id = (await pusher.line(/queued [0-9a-f]{64}/)).split(' ')[1]!;
     pusher.child.kill('SIGKILL');
     await pusher.exited;
