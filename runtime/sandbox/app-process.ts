@@ -12,7 +12,10 @@ import { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
 import type { CallResult } from './instance.js';
-import type { HostToWorker, WorkerSpec, WorkerToHost } from './worker-protocol.js';
+import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
+
+/** Epoch milliseconds with sub-ms precision, comparable across threads. */
+const now = () => performance.timeOrigin + performance.now();
 
 const WORKER_URL = new URL('./app-worker.js', import.meta.url);
 
@@ -32,6 +35,8 @@ export class AppProcess {
   #pending: Pending | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 1;
+  /** Shared with the current worker: [id of the call it is running, when it started it (epoch ms)]. */
+  #clock: Float64Array | undefined;
   #closed = false;
   /** How many workers this process has started (tests check respawning). */
   spawns = 0;
@@ -56,8 +61,10 @@ export class AppProcess {
   #spawn(): Promise<void> {
     if (this.#ready) return this.#ready;
     this.spawns++;
+    const clockBuffer = new SharedArrayBuffer(16);
+    this.#clock = new Float64Array(clockBuffer);
     const worker = new Worker(WORKER_URL, {
-      workerData: this.spec,
+      workerData: { ...this.spec, clock: clockBuffer } satisfies WorkerData,
       resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB },
       stdout: false,
       stderr: false,
@@ -143,12 +150,24 @@ export class AppProcess {
       const p: Pending = { id, command, resolve, reject };
       this.#pending = p;
       const ms = this.spec.limits.cpuMs;
-      p.timer = setTimeout(() => {
+      const clock = this.#clock!;
+      const posted = now();
+      // The deadline counts from when the worker starts the call (it stamps the shared clock), so
+      // message latency on a loaded machine is not charged to the app. A worker that has not
+      // started the call within cpuMs + WORKER_START_MS is treated as past its deadline all the same.
+      const expire = () => {
         if (this.#pending !== p) return;
+        const t = now();
+        const remaining = clock[0] === id ? clock[1]! + ms - t : posted + ms + WORKER_START_MS - t;
+        if (remaining > 1) {
+          p.timer = setTimeout(expire, remaining);
+          return;
+        }
         this.#pending = undefined;
         this.#kill(worker);
         reject(new HostError('DEADLINE_EXCEEDED', `app '${app}' command '${command}' ran past its CPU deadline of ${ms} ms; its worker was terminated`, { app, command }));
-      }, ms);
+      };
+      p.timer = setTimeout(expire, ms);
       const msg: HostToWorker = { type: 'call', id, command, args };
       worker.ref(); // a busy worker does (the deadline timer also does)
       worker.postMessage(msg);

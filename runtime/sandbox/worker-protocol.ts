@@ -20,6 +20,12 @@ export interface WorkerSpec {
   logLevel: number;
 }
 
+/** What the worker actually receives: the spec plus its call clock. */
+export interface WorkerData extends WorkerSpec {
+  /** 16 bytes, a Float64Array [call id, start time in epoch ms]: the worker stamps each call it starts. */
+  clock: SharedArrayBuffer;
+}
+
 export type HostToWorker = { type: 'call'; id: number; command: string; args: Uint8Array };
 
 export type WorkerToHost =
