@@ -92,7 +92,7 @@ export class Host {
     const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);
     const granted = opts.grant ? await opts.grant(m.capabilities, pkg) : false;
     if (!granted) {
-      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: its capabilities were not granted`, { app: m.name });
+      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, { app: m.name });
     }
     const record = await this.#registry.install(pkg, m.capabilities);
     return { ...record, memoryClamped: checked.clamped };
