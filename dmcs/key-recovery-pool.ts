@@ -1,6 +1,6 @@
 /**
  * Key recovery on other cores, as Leap does it (signatures are recovered in a thread pool before
- * a transaction is applied): requests made in the same tick are batched into one message per
+ * a transaction is applied): requests made before the event loop turns are batched into one message per
  * worker, so the hand-off (≈ 15–50 µs) is paid per batch, not per signature. The main thread keeps
  * executing transactions meanwhile. Workers are unref'd and stopped by `close()`.
  */
@@ -10,8 +10,8 @@ import { Signature, KeyType } from '../abi/antelope/index.js';
 import { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
 import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
 
-/** Most signatures in one batch message (bounds a worker's turn and the message size). */
-export const MAX_RECOVERY_BATCH = 256;
+/** Most signatures in one batch message: small enough that the worker works on the next batch while this thread applies the last one. */
+export const MAX_RECOVERY_BATCH = 32;
 
 interface Pending { sig: Signature; digest: Uint8Array; resolve: (k: string) => void; reject: (e: Error) => void }
 
@@ -43,7 +43,7 @@ export class KeyRecoveryPool {
       this.queue.push({ sig, digest, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        queueMicrotask(() => this.flush());
+        setImmediate(() => this.flush());
       }
     });
   }
