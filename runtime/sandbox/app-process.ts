@@ -13,9 +13,7 @@ import { HostError } from '../errors.js';
 import { WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
 import type { CallResult } from './instance.js';
 import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
-
-/** Epoch milliseconds with sub-ms precision, comparable across threads. */
-const now = () => performance.timeOrigin + performance.now();
+import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
 
 const WORKER_URL = new URL('./app-worker.js', import.meta.url);
 
@@ -35,7 +33,7 @@ export class AppProcess {
   #pending: Pending | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 1;
-  /** Shared with the current worker: [id of the call it is running, when it started it (epoch ms)]. */
+  /** Shared with the current worker (see call-clock.ts). */
   #clock: Float64Array | undefined;
   #closed = false;
   /** How many workers this process has started (tests check respawning). */
@@ -44,6 +42,8 @@ export class AppProcess {
   constructor(
     readonly spec: WorkerSpec,
     readonly onLog: LogHandler,
+    /** The worker script; tests substitute their own. */
+    readonly workerUrl: URL = WORKER_URL,
   ) {}
 
   get app(): string {
@@ -61,9 +61,9 @@ export class AppProcess {
   #spawn(): Promise<void> {
     if (this.#ready) return this.#ready;
     this.spawns++;
-    const clockBuffer = new SharedArrayBuffer(16);
+    const clockBuffer = new SharedArrayBuffer(CALL_CLOCK_BYTES);
     this.#clock = new Float64Array(clockBuffer);
-    const worker = new Worker(WORKER_URL, {
+    const worker = new Worker(this.workerUrl, {
       workerData: { ...this.spec, clock: clockBuffer } satisfies WorkerData,
       resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB },
       stdout: false,
@@ -153,12 +153,16 @@ export class AppProcess {
       const clock = this.#clock!;
       const posted = now();
       // The deadline counts from when the worker starts the call (it stamps the shared clock), so
-      // message latency on a loaded machine is not charged to the app. A worker that has not
-      // started the call within cpuMs + WORKER_START_MS is treated as past its deadline all the same.
+      // message latency on a loaded machine is not charged to the app, nor are waits the worker's
+      // host code declares (paused clock). A worker that has not started the call within
+      // cpuMs + WORKER_START_MS is treated as past its deadline all the same.
       const expire = () => {
         if (this.#pending !== p) return;
         const t = now();
-        const remaining = clock[0] === id ? clock[1]! + ms - t : posted + ms + WORKER_START_MS - t;
+        const started = clock[CLOCK_ID] === id;
+        const remaining = !started ? posted + ms + WORKER_START_MS - t
+          : clock[CLOCK_PAUSED]! > 0 ? ms
+          : clock[CLOCK_START]! + ms - t;
         if (remaining > 1) {
           p.timer = setTimeout(expire, remaining);
           return;

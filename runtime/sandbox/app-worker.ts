@@ -7,10 +7,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { AppInstance } from './instance.js';
+import { bindCallClock, startCall } from './call-clock.js';
 import type { HostToWorker, WorkerData, WorkerToHost } from './worker-protocol.js';
 
 const spec = workerData as WorkerData;
-const clock = new Float64Array(spec.clock);
+bindCallClock(spec.clock);
 const port = parentPort!;
 const send = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
@@ -34,9 +35,7 @@ try {
 
 port.on('message', (msg: HostToWorker) => {
   if (msg.type !== 'call') return;
-  // Start of the call's CPU time: the time first, then the id that makes it valid.
-  clock[1] = performance.timeOrigin + performance.now();
-  clock[0] = msg.id;
+  startCall(msg.id);
   try {
     if (!instance || instance.poisoned) instance = fresh();
     const r = instance.run(msg.command, msg.args);

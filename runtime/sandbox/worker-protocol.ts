@@ -22,7 +22,7 @@ export interface WorkerSpec {
 
 /** What the worker actually receives: the spec plus its call clock. */
 export interface WorkerData extends WorkerSpec {
-  /** 16 bytes, a Float64Array [call id, start time in epoch ms]: the worker stamps each call it starts. */
+  /** The call clock (call-clock.ts): the worker stamps each call it starts, and pauses it while waiting on the host. */
   clock: SharedArrayBuffer;
 }
 
