@@ -7,9 +7,10 @@
  *
  * Each file is written atomically (temp + fsync + rename). Loading checks that app.wasm still has the
  * sha256 recorded at install. App data lives apart, in `$PEEROS_HOME/data/<name>/`, so reinstalling
- * an app keeps it.
+ * an app keeps it; `data/<name>/.owner` names the publisher it belongs to, so that an app of the same
+ * name from another publisher never inherits it.
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { peerosHome } from './home.js';
@@ -17,6 +18,9 @@ import { HostError } from './errors.js';
 import { APP_NAME, readManifest, validateManifest, type Manifest } from './manifest.js';
 import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
+
+/** Records which publisher's app the data directory belongs to. */
+const OWNER_FILE = '.owner';
 
 export interface InstallRecord {
   name: string;
@@ -86,6 +90,7 @@ export class AppRegistry {
     const dir = this.appDir(pkg.manifest.name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await mkdir(this.dataDir(pkg.manifest.name), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(join(this.dataDir(pkg.manifest.name), OWNER_FILE), pkg.manifest.publisher + '\n', 0o600);
     const record: InstallRecord = {
       name: pkg.manifest.name,
       version: pkg.manifest.version,
@@ -134,6 +139,42 @@ export class AppRegistry {
       throw new HostError('INVALID_MODULE', `app '${name}': app.wasm does not match the sha256 recorded at install; reinstall it`, { app: name });
     }
     return { manifest, record, wasm, dir, dataDir: this.dataDir(name) };
+  }
+
+  /**
+   * The publisher that owns `name`: of the installed app, else of data a removed app left behind
+   * (`data/<name>/.owner`); undefined when neither exists.
+   */
+  async ownerOf(name: string): Promise<string | undefined> {
+    if (!APP_NAME.test(name)) return undefined;
+    if (await this.#record(name)) {
+      try {
+        return (JSON.parse(await readFile(join(this.appDir(name), 'peeros.json'), 'utf8')) as { publisher?: string }).publisher;
+      } catch { /* fall through to the data owner */ }
+    }
+    try {
+      return (await readFile(join(this.dataDir(name), OWNER_FILE), 'utf8')).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Uninstalls `name` (install.json first: the app stops being installed at once); `purge` also deletes its data. */
+  async remove(name: string, purge = false): Promise<boolean> {
+    if (!(await this.#record(name))) return false;
+    await rm(join(this.appDir(name), 'install.json'), { force: true });
+    await rm(this.appDir(name), { recursive: true, force: true });
+    if (purge) await rm(this.dataDir(name), { recursive: true, force: true });
+    return true;
+  }
+
+  /** Deletes the data a removed app left behind; false when there was none. */
+  async purgeData(name: string): Promise<boolean> {
+    if (!APP_NAME.test(name)) return false;
+    const dir = this.dataDir(name);
+    const existed = await stat(dir).then(() => true, () => false);
+    await rm(dir, { recursive: true, force: true });
+    return existed;
   }
 
   /** Installed apps, sorted by name. */

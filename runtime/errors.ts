@@ -41,7 +41,9 @@ export type HostErrorCode =
   /** The host was closed while the call was pending. */
   | 'CLOSED'
   /** The installer refused (no confirmation, or the user declined). */
-  | 'NOT_GRANTED';
+  | 'NOT_GRANTED'
+  /** An app of that name from another publisher is installed (it would inherit that app's data). */
+  | 'INSTALL_CONFLICT';
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
 export interface HostErrorData {

@@ -90,12 +90,34 @@ export class Host {
     const m = pkg.manifest;
     const limits = resolveLimits(m.limits);
     const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);
+    const owner = await this.#registry.ownerOf(m.name);
+    if (owner !== undefined && owner !== m.publisher) {
+      throw new HostError('INSTALL_CONFLICT', `app '${m.name}' belongs to publisher '${owner}' on this host (installed, or its data is), not '${m.publisher}'; installing it would hand over that app's data. Remove it first: peeros app remove ${m.name} --purge`, { app: m.name });
+    }
     const granted = opts.grant ? await opts.grant(m.capabilities, pkg) : false;
     if (!granted) {
       throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, { app: m.name });
     }
     const record = await this.#registry.install(pkg, m.capabilities);
     return { ...record, memoryClamped: checked.clamped };
+  }
+
+  /**
+   * Uninstalls `app` and stops its worker; its data stays unless `purge`. Resolves false when it
+   * was not installed.
+   */
+  async remove(app: string, opts: { purge?: boolean } = {}): Promise<boolean> {
+    await this.#pool.stop(app);
+    this.#loaded.delete(app);
+    return this.#registry.remove(app, opts.purge ?? false);
+  }
+
+  /** Deletes the data of an app that is no longer installed (refused while it is installed). */
+  async purgeData(app: string): Promise<boolean> {
+    if (await this.#registry.stamp(app)) {
+      throw new HostError('INSTALL_CONFLICT', `app '${app}' is installed; remove it with --purge instead`, { app });
+    }
+    return this.#registry.purgeData(app);
   }
 
   /** Installed apps. */

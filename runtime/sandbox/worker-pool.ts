@@ -27,6 +27,14 @@ export class WorkerPool {
     return this.#procs.get(app)?.proc;
   }
 
+  /** Stops `app`'s worker, if any (it restarts on its next call). */
+  async stop(app: string): Promise<void> {
+    const cur = this.#procs.get(app);
+    if (!cur) return;
+    this.#procs.delete(app);
+    await cur.proc.close();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const all = [...this.#procs.values()];

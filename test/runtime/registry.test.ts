@@ -1,7 +1,7 @@
 // Installing, listing and loading apps under $PEEROS_HOME; running the stock apps when they are built.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostError, type Host } from '../../runtime/index.js';
 import { pack } from '../../abi/boundary.js';
@@ -73,6 +73,23 @@ test('an app error that is not a {code, message} map is INVALID_VALUE', async ()
 test('reinstalling replaces the module; the next run uses the new one', async () => {
   await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), grantAll);
   assert.is(await host.run('alpha', 'go'), 2);
+});
+
+test('another publisher cannot install over an app (it would inherit its data); remove keeps data unless purged', async () => {
+  await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), grantAll);
+  assert.is(await code(host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll)), 'INSTALL_CONFLICT');
+  mkdirSync(join(home, 'data', 'owned'), { recursive: true });
+  writeFileSync(join(home, 'data', 'owned', 'x.kv'), 'x');
+  assert.ok(await host.remove('owned'));
+  assert.is(await code(host.run('owned', 'go')), 'UNKNOWN_APP');
+  assert.ok(existsSync(join(home, 'data', 'owned', 'x.kv')));
+  // removed but its data kept: another publisher still cannot take the name
+  assert.is(await code(host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll)), 'INSTALL_CONFLICT');
+  await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), grantAll);
+  assert.ok(await host.remove('owned', { purge: true }));
+  assert.not.ok(existsSync(join(home, 'data', 'owned')));
+  assert.not.ok(await host.remove('owned'));
+  await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll); // purged: free
 });
 
 test('stock apps: calculator and notes run (when built), notes persist across hosts', async () => {

@@ -20,6 +20,7 @@ subcommands:
                                  install it if you grant them. --yes grants without asking (for
                                  scripts); without a terminal and without --yes nothing is installed
   list [--json]                  installed apps: name, version, publisher, capabilities, commands
+  remove APP [--purge]           uninstall APP; --purge also deletes its data ($PEEROS_HOME/data/APP)
   run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
                                  JSON result. An app error or a sandbox failure prints one line on
                                  stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1
@@ -129,9 +130,29 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+async function remove(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { purge: 'boolean' }, 'app remove');
+  if (positionals.length !== 1) throw new UsageError('app remove takes one argument: the app name');
+  const host = new Host({ home: peerosHome(io.env) });
+  try {
+    const name = positionals[0]!;
+    if (!(await host.remove(name, { purge: flags.purge === true }))) {
+      if (flags.purge && (await host.purgeData(name))) {
+        io.out(`deleted the data ${name} left behind`);
+        return 0;
+      }
+      return fail(io, 'remove', HostError.unknownApp(name));
+    }
+    io.out(`removed ${name}${flags.purge ? ' and its data' : ' (its data is kept; --purge deletes it)'}`);
+    return 0;
+  } finally {
+    await host.close();
+  }
+}
+
 const command: CliCommand = {
   name: 'app',
-  summary: 'build, install, list and run sandboxed apps',
+  summary: 'build, install, list, run and remove sandboxed apps',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
@@ -140,8 +161,9 @@ const command: CliCommand = {
       case 'install': return install(rest, io);
       case 'list': return list(rest, io);
       case 'run': return run(rest, io);
-      case undefined: throw new UsageError('missing subcommand (build, install, list or run)');
-      default: throw new UsageError(`unknown subcommand '${sub}' (build, install, list or run)`);
+      case 'remove': return remove(rest, io);
+      case undefined: throw new UsageError('missing subcommand (build, install, list, run or remove)');
+      default: throw new UsageError(`unknown subcommand '${sub}' (build, install, list, run or remove)`);
     }
   },
 };
