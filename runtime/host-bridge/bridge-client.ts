@@ -2,10 +2,12 @@
  * The worker side of the bridge (see bridge-protocol.ts): `call(op, payload)` posts the request and
  * blocks the worker in `Atomics.wait` until the main thread answers or the op's timeout passes
  * (then `unavailable`). The worker is blocked anyway — the wasm called a synchronous import — so
- * blocking costs nothing the app could have used.
+ * blocking costs nothing the app could have used. The wait is not charged to the app's CPU
+ * deadline: the call clock (runtime/sandbox/call-clock.ts) is paused while it lasts.
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { pauseCallClock, resumeCallClock } from '../sandbox/call-clock.js';
 import {
   HEADER_BYTES, LENGTH, MAX_BRIDGE_REQUEST_BYTES, REQ_SEQ, RESP_SEQ, STATUS, timeoutOf,
   type BridgeAnswer, type BridgeEndpoint, type BridgeOp, type BridgeRequest,
@@ -34,12 +36,17 @@ export class BridgeClient {
     const req: BridgeRequest = { seq, op, payload: Uint8Array.from(payload) };
     this.#channel.postMessage(req);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const got = Atomics.load(i32, RESP_SEQ);
-      if (got === seq) break;
-      const left = deadline - Date.now();
-      if (left <= 0) return { ok: false, code: IsaErrorCode.UNAVAILABLE };
-      Atomics.wait(i32, RESP_SEQ, got, left);
+    pauseCallClock();
+    try {
+      for (;;) {
+        const got = Atomics.load(i32, RESP_SEQ);
+        if (got === seq) break;
+        const left = deadline - Date.now();
+        if (left <= 0) return { ok: false, code: IsaErrorCode.UNAVAILABLE };
+        Atomics.wait(i32, RESP_SEQ, got, left);
+      }
+    } finally {
+      resumeCallClock();
     }
     const status = Atomics.load(i32, STATUS);
     if (status !== 0) return { ok: false, code: status - 1 };
