@@ -61,6 +61,14 @@ test('typed errors: one line on stderr with the code, non-zero exit', () => {
   assert.is(peeros('app', 'frobnicate').code, 2);
 });
 
+test('remove uninstalls and keeps the data unless --purge', () => {
+  const r = peeros('app', 'remove', 'demo');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /removed demo \(its data is kept/);
+  assert.match(peeros('app', 'run', 'demo', 'ask').err, /UNKNOWN_APP/);
+  assert.is(peeros('app', 'remove', 'demo').code, 1);
+});
+
 test('bench --json prints {results, checks} with the isa figures', () => {
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'v8.');
   assert.is(r.code, 0, r.err);
