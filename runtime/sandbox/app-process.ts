@@ -1,6 +1,7 @@
 /**
  * One app's worker thread, seen from the host. Calls are queued and sent one at a time; each has a
- * CPU deadline (`limits.cpuMs`, counted from when the worker receives it). Past the deadline the
+ * CPU deadline (`limits.cpuMs`, counted from when the worker starts the call, minus the waits its
+ * host code declares; see call-clock.ts). Past the deadline the
  * worker is terminated and the call rejects with DEADLINE_EXCEEDED; the next call starts a new
  * worker. Other apps have their own workers and are not affected.
  *
