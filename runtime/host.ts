@@ -14,6 +14,7 @@ import { HostError } from './errors.js';
 import { resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
+import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
 import type { Grants } from './capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage, type AppSummary, type InstallRecord } from './app-registry.js';
 import { ModuleCache } from './sandbox/module-cache.js';
@@ -30,6 +31,14 @@ export interface HostOptions {
   onLog?: LogHandler;
   /** Lowest recorded log level (0 trace … 4 error); default from `PEEROS_LOG` or 2 (info). */
   logLevel?: number;
+  /**
+   * The main-thread services behind `chain` and `dmcs` (runtime/host-bridge `HostBridge`, e.g.
+   * `HostServices.bridge`); each app worker gets `bridge.endpoint(app)`. Without one (or
+   * `services`), those imports answer `unavailable`.
+   */
+  bridge?: { endpoint(app: string): BridgeEndpoint };
+  /** Same as `bridge: services.bridge`. */
+  services?: { bridge: { endpoint(app: string): BridgeEndpoint } };
 }
 
 export interface InstallOptions {
@@ -72,12 +81,14 @@ export class Host {
   #logLevel: number;
   #closed = false;
   #loaded = new Map<string, LoadedApp>();
+  #bridge: { endpoint(app: string): BridgeEndpoint } | undefined;
 
   constructor(opts: HostOptions = {}) {
     this.home = opts.home ?? peerosHome();
     this.#registry = new AppRegistry(this.home);
     this.#pool = new WorkerPool(opts.onLog ?? defaultLog);
     this.#logLevel = opts.logLevel ?? envLogLevel();
+    this.#bridge = opts.bridge ?? opts.services?.bridge;
   }
 
   /**
@@ -187,6 +198,7 @@ export class Host {
         home: this.home,
         dataDir: installed.dataDir,
         logLevel: this.#logLevel,
+        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs') ? { bridge: this.#bridge.endpoint(app) } : {}),
       },
     };
     this.#loaded.set(app, loaded);

@@ -14,6 +14,12 @@ import type { AppLimits } from '../limits.js';
 
 export type LogSink = (app: string, level: number, message: string) => void;
 
+/** The main-thread services `chain` and `dmcs` reach through (runtime/host-bridge), as the worker sees them. */
+export interface IsaBridge {
+  /** Runs `op` in the main thread and waits (synchronously) for its answer. */
+  call(op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push', payload: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
+}
+
 export interface IsaEnvironment {
   /** `$PEEROS_HOME`. */
   home: string;
@@ -22,6 +28,8 @@ export interface IsaEnvironment {
   /** Messages below this level are not recorded (0 trace … 4 error). */
   logLevel: number;
   logSink: LogSink;
+  /** Absent: `chain` and `dmcs` answer `unavailable`. */
+  bridge?: IsaBridge;
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
  * `peeros:isa/dmcs` — pushing actions to the app's DMCS. capability: dmcs.push, scope
- * `{contracts: {account: [action…]}, maxAmount?}`. Dispatch, signing and the offline queue come with
- * their issue: for now every call checks its arguments and scope (an action outside it is
- * `capability-denied`), then answers `unavailable`.
+ * `{contracts: {account: [action…]}, maxAmount?}`. Every call checks its arguments and scope here
+ * (an action outside it is `capability-denied`), then hands the actions to the dMemo service in the
+ * main thread through the host bridge (which builds, confirms, signs in the vault, dispatches or
+ * queues, and checks the scope again, `maxAmount` included). Without a bridge: `unavailable`.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { scanMsgpack, ScanStatus } from '../../abi/msgpack/scan.js';
 import { boundaryPackr } from '../../abi/msgpack/codec.js';
 import type { DmcsPushScope } from '../capabilities.js';
 import type { IsaContext, InterfaceImpl } from './context.js';
+import { answerFromBridge } from './chain.js';
 
 export function createDmcs(ctx: IsaContext): InterfaceImpl {
   const scope = ctx.grants['dmcs.push'] as DmcsPushScope;
@@ -26,7 +28,7 @@ export function createDmcs(ctx: IsaContext): InterfaceImpl {
         const allowed = Object.prototype.hasOwnProperty.call(scope.contracts, a.account) ? scope.contracts[a.account] : undefined;
         if (!allowed || !allowed.includes(a.name)) return ctx.errBytes(retptr, IsaErrorCode.CAPABILITY_DENIED);
       }
-      ctx.errBytes(retptr, IsaErrorCode.UNAVAILABLE);
+      answerFromBridge(ctx, retptr, 'dmcs.push', bytes.slice(), 'dmcs.push');
     },
   };
 }

@@ -25,5 +25,5 @@ export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = O
 });
 
 export { IsaContext } from './context.js';
-export type { IsaEnvironment, LogSink, InterfaceImpl } from './context.js';
+export type { IsaEnvironment, IsaBridge, LogSink, InterfaceImpl } from './context.js';
 export { echoPayload } from './diag.js';

@@ -7,7 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { AppInstance } from './instance.js';
-import { bindCallClock, startCall } from './call-clock.js';
+import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
+import { BridgeClient } from '../host-bridge/bridge-client.js';
+import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
 import type { HostToWorker, WorkerData, WorkerToHost } from './worker-protocol.js';
 
 const spec = workerData as WorkerData;
@@ -15,12 +17,27 @@ bindCallClock(spec.clock);
 const port = parentPort!;
 const send = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-const env = {
+const env: IsaEnvironment = {
   home: spec.home,
   dataDir: spec.dataDir,
   logLevel: spec.logLevel,
   logSink: (app: string, level: number, message: string) => send({ type: 'log', app, level, message }),
 };
+if (spec.bridge) {
+  const client = new BridgeClient(spec.bridge);
+  // A bridged call waits on the main thread (network, the user's confirmation): not CPU time.
+  const bridge: IsaBridge = {
+    call(op, payload) {
+      pauseCallClock();
+      try {
+        return client.call(op, payload);
+      } finally {
+        resumeCallClock();
+      }
+    },
+  };
+  env.bridge = bridge;
+}
 
 let instance: AppInstance | undefined;
 const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);

@@ -6,6 +6,7 @@ import type { IsaImport } from '../../isa/generated/imports.js';
 import type { Grants } from '../capabilities.js';
 import type { AppLimits } from '../limits.js';
 import type { HostErrorData } from '../errors.js';
+import type { BridgeEndpoint } from '../host-bridge/bridge-protocol.js';
 
 /** `workerData` of an app worker. */
 export interface WorkerSpec {
@@ -18,6 +19,8 @@ export interface WorkerSpec {
   home: string;
   dataDir: string;
   logLevel: number;
+  /** The app's channel to the main-thread services (chain reads, pushes); absent: they answer `unavailable`. */
+  bridge?: BridgeEndpoint;
 }
 
 /** What the worker actually receives: the spec plus its call clock. */
