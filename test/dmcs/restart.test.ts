@@ -104,7 +104,10 @@ test('kill -9 in the middle of a stream of transactions: restart at the last dur
   const after = await digest(b);
   assert.ok(after.head_block_num >= lastDurable, `head ${after.head_block_num} < durable ${lastDurable}`);
   const info = await b.client.v1.chain.get_info();
-  assert.is(Number(info.head_block_num), after.head_block_num);
+  // get_info seals empty "freshening" blocks when the head is older than STALE_AFTER_MS (a slow
+  // restart on a loaded machine): the head may only move forward, and the state must not change
+  assert.ok(Number(info.head_block_num) >= after.head_block_num, `get_info head ${info.head_block_num} < ${after.head_block_num}`);
+  assert.is((await digest(b)).state_digest, after.state_digest);
   // the restarted node keeps working
   await transact(b.client, [newAccountAction('afterkill', String(k.toPublic()))]);
   b.child.kill('SIGTERM');
