@@ -14,7 +14,7 @@
  *   → dispatch; on UNREACHABLE the signed transaction is appended to the offline queue and fsynced
  *     before the app hears `queued`.
  */
-import { Action, type AbiSerializer } from '../../abi/antelope/index.js';
+import { Action, PublicKey, type AbiSerializer } from '../../abi/antelope/index.js';
 import { VaultError, type Vault } from '../../skv/index.js';
 import type { Grants, DmcsPushScope } from '../capabilities.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
@@ -23,12 +23,13 @@ import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
 import type { OfflineQueue } from '../offline-queue/index.js';
 import { readSession, type Session } from '../session/session-file.js';
 import { AbiSource } from './abi-source.js';
-import { renderConfirmation, type AppIdentity, type DecodedAction } from './confirmation.js';
+import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } from './confirmation.js';
 import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
 import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
+import { sealRequestOf, sealText } from './sealed-fields.js';
 import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS } from './limits.js';
 
 export interface PushRequest {
@@ -130,15 +131,16 @@ export class DmemoService {
     if (backend.chainId !== session.chainId) {
       throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
     }
+    const hybrid = this.hybridFor(backend);
+    const shown = await this.#sealFields(app, hybrid, session, raw);
     const { actions, decoded } = await this.#encode(backend, session, raw);
     checkAmountGranted(app, scope!, decoded);
-
-    const hybrid = this.hybridFor(backend);
     const info = await this.#headInfo(hybrid, backend.chainId);
     const trx = this.#unique(info, actions);
     const keys = await this.#keys(hybrid, session);
     const summary = renderConfirmation({
-      app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId, actions: decoded,
+      app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId,
+      actions: decoded.map((d, i) => (shown[i] ? { ...d, data: { ...(d.data as Record<string, unknown>), ...shown[i] } } : d)),
     });
     this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded));
     let signatures: string[];
@@ -158,7 +160,12 @@ export class DmemoService {
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         if (!this.#o.queue) throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
-        const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name });
+        // a push that may have reached the node (timeout, reset mid-reply) could already have run:
+        // marked uncertain, it is never re-signed after expiry without --force (no double spend)
+        const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name, uncertain: !err.notDelivered });
+        // The same transaction may be queued already (another process built it): say what it is.
+        if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
+        if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
         this.#o.onQueued?.();
         return { status: 'queued', id: entry.id };
       }
@@ -167,6 +174,45 @@ export class DmemoService {
       }
       throw err;
     }
+  }
+
+  /**
+   * Replaces `{"$seal": text, "for": account}` fields by blobs sealed in the vault from the session's
+   * key to the account's active key (sealed-fields.ts); returns, per action, what the user is shown
+   * for those fields instead of the blob.
+   */
+  async #sealFields(app: string, hybrid: HybridApi, session: Session, raw: RawAction[]): Promise<Array<Record<string, HostText> | undefined>> {
+    const shown: Array<Record<string, HostText> | undefined> = [];
+    for (const r of raw) {
+      if (r.data instanceof Uint8Array) { shown.push(undefined); continue; }
+      let show: Record<string, HostText> | undefined;
+      for (const [field, value] of Object.entries(r.data)) {
+        const seal = sealRequestOf(value);
+        if (!seal) continue;
+        const sender = session.keys[0]!;
+        const recipient = await this.#activeKey(hybrid, seal.for);
+        r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text);
+        (show ??= {})[field] = new HostText(`[sealed for ${seal.for}] ${JSON.stringify(seal.text.length > 200 ? `${seal.text.slice(0, 200)}… (cut)` : seal.text)}`);
+      }
+      shown.push(show);
+    }
+    return shown;
+  }
+
+  /** The first key of `account@active` as the DMCS reports it (PUB_K1_…). */
+  async #activeKey(hybrid: HybridApi, account: string): Promise<string> {
+    if (!ACCOUNT_NAME.test(account)) throw badActions(`sealed field: 'for' must be an account name, got ${JSON.stringify(account)}`);
+    let reply: Record<string, unknown>;
+    try {
+      reply = (await hybrid.getAccount(account)).value;
+    } catch (err) {
+      if (err instanceof DmcsError && err.code === 'REJECTED') throw badActions(`sealed field: account '${account}' does not exist`);
+      throw err;
+    }
+    const perms = (reply.permissions ?? []) as Array<{ perm_name: string; required_auth: { keys: Array<{ key: string }> } }>;
+    const key = perms.find((p) => p.perm_name === 'active')?.required_auth.keys[0]?.key;
+    if (!key) throw badActions(`sealed field: ${account}@active names no key to seal for`);
+    return PublicKey.from(key).toString();
   }
 
   async #encode(backend: ChainCheckedBackend, session: Session, raw: RawAction[]): Promise<{ actions: Action[]; decoded: DecodedAction[] }> {
