@@ -15,6 +15,7 @@ import { resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
 import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
+import { OnDemandServices } from './host-bridge/on-demand-services.js';
 import type { Grants } from './capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage, type AppSummary, type InstallRecord } from './app-registry.js';
 import { ModuleCache } from './sandbox/module-cache.js';
@@ -34,9 +35,11 @@ export interface HostOptions {
   /**
    * The main-thread services behind `chain` and `dmcs` (runtime/host-bridge `HostBridge`, e.g.
    * `HostServices.bridge`); each app worker gets `bridge.endpoint(app)`. Without one (or
-   * `services`), those imports answer `unavailable`.
+   * `services`) the host opens its own on demand (`OnDemandServices`: the registry's DMCS, the vault
+   * with $PEEROS_PASSPHRASE or the terminal), which is what `peeros app run` uses; `null`: none,
+   * those imports answer `unavailable`.
    */
-  bridge?: { endpoint(app: string): BridgeEndpoint };
+  bridge?: { endpoint(app: string): BridgeEndpoint } | null;
   /** Same as `bridge: services.bridge`. */
   services?: { bridge: { endpoint(app: string): BridgeEndpoint } };
 }
@@ -82,13 +85,15 @@ export class Host {
   #closed = false;
   #loaded = new Map<string, LoadedApp>();
   #bridge: { endpoint(app: string): BridgeEndpoint } | undefined;
+  #ownServices: OnDemandServices | undefined;
 
   constructor(opts: HostOptions = {}) {
     this.home = opts.home ?? peerosHome();
     this.#registry = new AppRegistry(this.home);
     this.#pool = new WorkerPool(opts.onLog ?? defaultLog);
     this.#logLevel = opts.logLevel ?? envLogLevel();
-    this.#bridge = opts.bridge ?? opts.services?.bridge;
+    if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
+    else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
   }
 
   /**
@@ -214,5 +219,6 @@ export class Host {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#pool.close();
+    await this.#ownServices?.close();
   }
 }

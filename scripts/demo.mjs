@@ -2,8 +2,8 @@
 // PEEROS_HOME that is deleted at the end (your real ~/.peeros is never touched):
 //
 //   embedded DMCS → vault → accounts alice and bob → login → calculator and notes apps →
-//   dPay token and dSocial contracts → dpay and dsocial apps with their grants → transfer, posts,
-//   feed → offline: a transfer waits in the durable queue → back online: flush → balances.
+//   dPay token, dSocial and dMessenger contracts → the apps with their grants → transfer, posts,
+//   feed, an end-to-end encrypted message → offline: a transfer waits in the durable queue → back online: flush → balances.
 //
 // Every result printed is real. A stage whose parts are missing from this build says so and is
 // skipped; the demo still exits 0.
@@ -158,8 +158,10 @@ async function main() {
   stage('Contracts on the DMCS: the dPay token and dSocial', 'Deployed with eosio::setcode + setabi, signed by each contract account\'s key from the vault.');
   const tokenWasm = join(ROOT, 'build/contracts/dpay/dpay.wasm');
   const socialWasm = join(ROOT, 'build/contracts/dsocial/dsocial.wasm');
+  const messengerWasm = join(ROOT, 'build/contracts/dmessenger/dmessenger.wasm');
   let haveToken = false;
   let haveSocial = false;
+  let haveMessenger = false;
   if (haveAccounts && existsSync(tokenWasm)) {
     await session.createAccount({ vault, backend, name: 'dpay.token' });
     await dmemo.deployContract({ vault, backend, account: 'dpay.token', wasmPath: tokenWasm, abiPath: tokenWasm.replace(/\.wasm$/, '.abi') });
@@ -184,12 +186,19 @@ async function main() {
     haveSocial = true;
     say('dsocial deployed');
   } else missing('the dSocial contract (build/contracts/dsocial)');
+  if (haveAccounts && existsSync(messengerWasm) && typeof vault.sealMessage === 'function') {
+    await session.createAccount({ vault, backend, name: 'dmessenger' });
+    await dmemo.deployContract({ vault, backend, account: 'dmessenger', wasmPath: messengerWasm, abiPath: messengerWasm.replace(/\.wasm$/, '.abi') });
+    haveMessenger = true;
+    say('dmessenger deployed');
+  } else missing('the dMessenger contract, or message sealing in the vault');
   await seal();
 
   // ── 7. install dpay and dsocial ──────────────────────────────────────────────────────────────
-  stage('Install dpay and dsocial with their grants', 'The host shows what each app asks for; its dmcs.push scope also becomes the app\'s signing\ngrant INSIDE the vault, so even a compromised host cannot get a signature outside it.');
+  stage('Install dpay, dsocial and dmessenger with their grants', 'The host shows what each app asks for; its dmcs.push scope also becomes the app\'s signing\ngrant INSIDE the vault, so even a compromised host cannot get a signature outside it.');
   const installed = [];
-  for (const app of ['dpay', 'dsocial']) {
+  for (const app of ['dpay', 'dsocial', 'dmessenger']) {
+    if (app === 'dmessenger' && !haveMessenger) continue;
     if (!existsSync(join(ROOT, 'apps', app, 'build', `${app}.wasm`))) { missing(`apps/${app} (not built)`); continue; }
     say(`install ${app}:`);
     await host.install(join(ROOT, 'apps', app), { grant: grantAll });
@@ -251,6 +260,20 @@ async function main() {
     await loginAs('alice');
     say('logged in as alice again');
   } else missing('dsocial through the app (needs the contract, the app and the ISA wiring)');
+
+  // ── dmessenger ───────────────────────────────────────────────────────────────────────────────
+  stage('dMessenger: an end-to-end encrypted message', 'The vault agrees a key with bob\'s public key (ECDH of the two K1 keys, inside the vault)\nand seals the text; only ciphertext goes on chain. bob\'s vault opens it.');
+  if (appPath && installed.includes('dmessenger')) {
+    show('alice: dmessenger send to bob', (await host.run('dmessenger', 'send', { to: 'bob', text: 'Lunch at noon? (only bob can read this)' })).status);
+    await seal();
+    const raw = (await backend.getTableRows({ code: 'dmessenger', scope: 'bob', table: 'messages', json: true })).rows[0];
+    show('on chain (bob\'s inbox row, sealed)', `${raw.sealed.slice(0, 48)}… (${raw.sealed.length / 2} bytes)`);
+    await loginAs('bob');
+    say('logged in as bob');
+    for (const m of await host.run('dmessenger', 'inbox')) say(`bob: dmessenger inbox: from ${m.from}: ${m.text ?? m.error}`);
+    await loginAs('alice');
+    say('logged in as alice again');
+  } else missing('dmessenger (needs its contract, the vault\'s message sealing and the ISA wiring)');
 
   // ── 10. offline ──────────────────────────────────────────────────────────────────────────────
   stage('Offline: the DMCS goes away', 'The node stops (its HTTP endpoint is gone). A transfer is still built (TaPoS from the cached\nhead block), confirmed and signed — then written to the durable offline queue and fsynced\nbefore the app hears "queued". Reads answer from the cache, marked stale.');

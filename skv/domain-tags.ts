@@ -11,3 +11,5 @@ export const TAG_KEY_AAD = 'peeros-skv/v1/private-key'; // AES-GCM additional da
 export const TAG_ASSERTION = 'peeros-skv/v1/assertion'; // HMAC prefix of a user-verification assertion
 export const TAG_EXPORT_DIGEST = 'peeros-skv/v1/export'; // digest approved by the user to export one key
 export const TAG_GRANT_DIGEST = 'peeros-skv/v1/grant'; // digest approved by the user to set an app's grant
+export const TAG_MESSAGE_KEY = 'peeros-skv/v1/message-key'; // sha256 prefix: ECDH x coordinate → message key
+export const TAG_MESSAGE_AAD = 'peeros-skv/v1/message'; // AES-GCM additional data prefix of a sealed message

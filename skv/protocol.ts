@@ -44,10 +44,15 @@ export interface ExportKeyRequest { v: 1; op: 'export_key'; key: string; passphr
 export interface SetGrantRequest { v: 1; op: 'set_grant'; grant: SigningGrant; assertion: Assertion }
 /** Removes the signing grant of one app; narrowing rights needs no assertion. */
 export interface RevokeGrantRequest { v: 1; op: 'revoke_grant'; app: string }
+/** Seals a message for `peer` with the key agreed between `key` (ours) and `peer` (ECDH); for an app with a signing grant. */
+export interface SealMessageRequest { v: 1; op: 'seal_message'; key: string; peer: string; plaintext: Uint8Array; app: string }
+/** Opens a message sealed between `key` (ours) and `peer`. */
+export interface OpenMessageRequest { v: 1; op: 'open_message'; key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app: string }
 
 export type DmemoRequest =
   | UnlockRequest | LockRequest | StatusRequest | CreateKeyRequest | ImportKeyRequest
-  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest | RevokeGrantRequest;
+  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest | RevokeGrantRequest
+  | SealMessageRequest | OpenMessageRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
@@ -86,11 +91,13 @@ export interface SignResult {
 export interface ExportKeyResult { privateKey: string }
 export interface SetGrantResult { app: string }
 export interface RevokeGrantResult { app: string; revoked: boolean }
+export interface SealMessageResult { nonce: Uint8Array; ciphertext: Uint8Array }
+export interface OpenMessageResult { plaintext: Uint8Array }
 
 export interface DmemoResults {
   unlock: UnlockResult; lock: LockResult; status: StatusResult; create_key: KeyInfo; import_key: KeyInfo;
   list_keys: { keys: KeyInfo[] }; sign: SignResult; export_key: ExportKeyResult; set_grant: SetGrantResult;
-  revoke_grant: RevokeGrantResult;
+  revoke_grant: RevokeGrantResult; seal_message: SealMessageResult; open_message: OpenMessageResult;
 }
 
 export interface DmemoErrorBody { code: VaultErrorCode; message: string; retryAfterMs?: number }
@@ -126,12 +133,15 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     assertion(m);
   },
   revoke_grant: (m) => { str(m, 'app', false, 64); },
+  seal_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'plaintext', false, 0, 4096); str(m, 'app', false, 64); },
+  open_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'nonce', false, 12, 12); bytes(m, 'ciphertext', false, 16, 4096 + 16); str(m, 'app', false, 64); },
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
   unlock: ['passphrase', 'create'], lock: [], status: [], create_key: ['label'], import_key: ['privateKey', 'label'], list_keys: [],
   sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'assertion'],
   export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'], revoke_grant: ['app'],
+  seal_message: ['key', 'peer', 'plaintext', 'app'], open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app'],
 };
 
 function malformed(field: string, expected: string): VaultError {

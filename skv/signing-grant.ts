@@ -25,7 +25,12 @@ export interface SigningGrant {
   maxAmountPerTx?: string;
   /** Largest total over one UTC day, same symbol as `maxAmountPerTx` when both are set. */
   maxAmountPerDay?: string;
+  /** Largest number of signatures per UTC day (set from a session grant's count). */
+  maxSignaturesPerDay?: number;
 }
+
+/** A daily signature count above this is a typo, not a limit. */
+export const MAX_SIGNATURES_PER_DAY = 1_000_000;
 
 /** The app name a user acting directly (CLI, login) signs as; it has no grant and no scope limit. */
 export const USER_APP = 'user';
@@ -56,7 +61,7 @@ export function validateGrant(value: unknown): SigningGrant {
   if (typeof value !== 'object' || value === null) throw bad('expected an object');
   const g = value as Record<string, unknown>;
   for (const k of Object.keys(g)) {
-    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
+    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay', 'maxSignaturesPerDay'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
   }
   const app = checkAppName(g.app, 'signing grant: app');
   if (app === USER_APP) throw bad(`'${USER_APP}' is the user acting directly and cannot be given a grant`);
@@ -84,6 +89,11 @@ export function validateGrant(value: unknown): SigningGrant {
     if (sym !== undefined && a.symbol.toString() !== sym) throw bad(`maxAmountPerDay (${a.symbol}) and maxAmountPerTx (${sym}) name different symbols`);
     out.maxAmountPerDay = a.toString();
   }
+  if (g.maxSignaturesPerDay !== undefined) {
+    const n = g.maxSignaturesPerDay;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SIGNATURES_PER_DAY) throw bad(`maxSignaturesPerDay: expected an integer from 1 to ${MAX_SIGNATURES_PER_DAY}`);
+    out.maxSignaturesPerDay = n;
+  }
   return out;
 }
 
@@ -94,6 +104,7 @@ export function grantDigest(grant: SigningGrant): Uint8Array {
     app: g.app, chainIds: [...g.chainIds].sort(),
     contracts: Object.fromEntries(Object.keys(g.contracts).sort().map((k) => [k, [...g.contracts[k]!].sort()])),
     maxAmountPerTx: g.maxAmountPerTx ?? null, maxAmountPerDay: g.maxAmountPerDay ?? null,
+    ...(g.maxSignaturesPerDay !== undefined ? { maxSignaturesPerDay: g.maxSignaturesPerDay } : {}),
   });
   return new Uint8Array(createHash('sha256').update(TAG_GRANT_DIGEST).update('\0').update(canonical).digest());
 }

@@ -10,7 +10,7 @@ import type { SigningGrant } from './signing-grant.js';
 import { transactionActions, decodeTransfer } from './transaction-actions.js';
 
 /** Amount moved today by one app, per UTC day. */
-export interface DailySpend { day: string; units: bigint; symbol: string }
+export interface DailySpend { day: string; units: bigint; symbol: string; /** Signatures today (grants with maxSignaturesPerDay). */ count?: number }
 
 export function utcDay(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
@@ -45,7 +45,16 @@ export function checkScope(grant: SigningGrant, chainIdHex: string, packed: Uint
       total += t.quantity.units;
     }
   }
-  if (!cap) return null;
+  const today = utcDay(now);
+  const countBefore = spent && spent.day === today ? spent.count ?? 0 : 0;
+  const maxCount = grant.maxSignaturesPerDay;
+  if (maxCount !== undefined && countBefore + 1 > maxCount) {
+    throw denied(app, `it already has ${countBefore} signature(s) today, its daily limit is ${maxCount}`);
+  }
+  const counted = maxCount !== undefined ? { count: countBefore + 1 } : {};
+  if (!cap) {
+    return maxCount !== undefined ? { day: today, units: spent && spent.day === today ? spent.units : 0n, symbol: spent?.symbol ?? '', ...counted } : null;
+  }
   if (capTx && total > capTx.units) throw denied(app, `transfers total ${Asset.fromUnits(total, capTx.symbol)}, above the per-transaction cap ${capTx}`);
   const day = utcDay(now);
   const symbol = cap.symbol.toString();
@@ -53,5 +62,5 @@ export function checkScope(grant: SigningGrant, chainIdHex: string, packed: Uint
   if (capDay && before + total > capDay.units) {
     throw denied(app, `today's transfers would reach ${Asset.fromUnits(before + total, capDay.symbol)}, above the daily cap ${capDay}`);
   }
-  return { day, units: before + total, symbol };
+  return { day, units: before + total, symbol, ...counted };
 }

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../runtime/atomic-file.js';
 import { VaultError } from './error.js';
 import type { DailySpend } from './signing-scope.js';
 
-interface LedgerBody { version: 1; keystoreId: string; entries: Record<string, { day: string; units: string; symbol: string }> }
+interface LedgerBody { version: 1; keystoreId: string; entries: Record<string, { day: string; units: string; symbol: string; count?: number }> }
 
 export class SpendLedger {
   private readonly entries = new Map<string, DailySpend>();
@@ -35,7 +35,7 @@ export class SpendLedger {
     if (!timingSafeEqual(mac, expected)) throw bad();
     const body = JSON.parse(m[1]!) as LedgerBody;
     if (body.version !== 1 || body.keystoreId !== keystoreId) throw bad();
-    for (const [app, e] of Object.entries(body.entries)) ledger.entries.set(app, { day: e.day, units: BigInt(e.units), symbol: e.symbol });
+    for (const [app, e] of Object.entries(body.entries)) ledger.entries.set(app, { day: e.day, units: BigInt(e.units), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) });
     return ledger;
   }
 
@@ -48,7 +48,7 @@ export class SpendLedger {
   async set(app: string, spend: DailySpend): Promise<void> {
     this.entries.set(app, spend);
     const body: LedgerBody = { version: 1, keystoreId: this.keystoreId, entries: {} };
-    for (const [a, e] of this.entries) body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol };
+    for (const [a, e] of this.entries) body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
     const text = JSON.stringify(body);
     await writeFileAtomic(this.path, `${text}\nmac=${this.mac(text).toString('hex')}\n`);
   }

@@ -20,6 +20,7 @@ import { USER_APP, checkAppName, validateGrant, grantDigest } from './signing-gr
 import { checkScope } from './signing-scope.js';
 import { SpendLedger } from './spend-ledger.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
+import { sealMessage, openMessage } from './message-seal.js';
 import { MAX_KEYS, MAX_LABEL_LENGTH } from './limits.js';
 
 /** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
@@ -101,6 +102,19 @@ export class VaultCore {
       case 'sign': return this.sign(s, req, now);
       case 'export_key': return this.exportKey(s, req, now);
       case 'set_grant': return this.setGrant(s, req, now);
+      case 'seal_message':
+      case 'open_message': {
+        // Messages move no value and are not transactions: no assertion; but deny by default — only
+        // the user and apps holding a signing grant may use the keys for messages.
+        const app = checkAppName(req.app);
+        if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app)) {
+          throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault, so it may not use its keys for messages`);
+        }
+        const [, priv] = this.resolveKey(s, req.key);
+        let peer: PublicKey;
+        try { peer = PublicKey.from(req.peer); } catch { throw new VaultError('INVALID_KEY', `peer ${JSON.stringify(req.peer.slice(0, 80))} is not a public key`); }
+        return req.op === 'seal_message' ? sealMessage(priv, peer, req.plaintext) : { plaintext: openMessage(priv, peer, req.nonce, req.ciphertext) };
+      }
       case 'revoke_grant': {
         const app = checkAppName(req.app);
         const grants = s.parsed.body.grants.filter((g) => g.app !== app);

@@ -159,6 +159,7 @@ export class Vault {
       ...Object.entries(g.contracts).map(([c, a]) => `  ${c}: ${a.join(', ')}`),
       ...(g.maxAmountPerTx ? [`  at most ${g.maxAmountPerTx} per transaction`] : []),
       ...(g.maxAmountPerDay ? [`  at most ${g.maxAmountPerDay} per day`] : []),
+      ...(g.maxSignaturesPerDay ? [`  at most ${g.maxSignaturesPerDay} signatures per day`] : []),
     ];
     const assertion = await this.#requireVerifier().verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
     await this.#call('set_grant', { grant: g, assertion });
@@ -167,6 +168,16 @@ export class Vault {
   /** Removes one app's signing grant (narrowing rights needs no approval); true when there was one. */
   async revokeGrant(app: string): Promise<boolean> {
     return (await this.#call('revoke_grant', { app })).revoked;
+  }
+
+  /** Seals `plaintext` for `peer` with the key agreed (ECDH, inside the vault) between our `key` and `peer`. */
+  sealMessage(o: { key: string; peer: string; plaintext: Uint8Array; app?: string }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
+    return this.#call('seal_message', { key: o.key, peer: o.peer, plaintext: o.plaintext, app: o.app ?? USER_APP });
+  }
+
+  /** Opens a message sealed between our `key` and `peer`. */
+  async openMessage(o: { key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app?: string }): Promise<Uint8Array> {
+    return (await this.#call('open_message', { key: o.key, peer: o.peer, nonce: o.nonce, ciphertext: o.ciphertext, app: o.app ?? USER_APP })).plaintext;
   }
 
   /** Stops the worker: keys, verifier secret and session end with it. */

@@ -1,12 +1,14 @@
 /**
  * The vault's copy of an app's grant (skv/signing-grant.ts), filled from its manifest at install:
  * the chain of the DMCS it runs on, the contracts and actions of its `dmcs.push` scope, its
- * `maxAmount` per transaction, and — when the user set a session grant with an amount — that amount
- * per day. The vault checks every signature for the app against it, whatever the host asks.
+ * `maxAmount` per transaction, and — when the user set a session grant — its amount per day and (for
+ * a 24 h period) its count per day. The vault checks every signature for the app against it, whatever the host asks.
  */
 import type { SigningGrant, Vault } from '../../skv/index.js';
 import type { Grants, DmcsPushScope } from '../capabilities.js';
 import type { SessionGrant } from './session-grants.js';
+
+const DAY_MS = 24 * 3600_000;
 
 /** The signing grant for `app`, or undefined when it asks for no `dmcs.push`. */
 export function signingGrantFor(app: string, grants: Grants, chainIds: string[], session?: SessionGrant): SigningGrant | undefined {
@@ -18,6 +20,8 @@ export function signingGrantFor(app: string, grants: Grants, chainIds: string[],
     g.maxAmountPerDay = session.maxAmount;
     if (scope.maxAmount && scope.maxAmount.split(' ')[1] !== session.maxAmount.split(' ')[1]) delete g.maxAmountPerDay;
   }
+  // The vault counts per UTC day: a session grant of N per 24 h caps the app at N signatures a day.
+  if (session && session.periodMs === DAY_MS) g.maxSignaturesPerDay = session.maxCount;
   return g;
 }
 

@@ -22,6 +22,11 @@ export interface DecodedAction {
   data: unknown;
 }
 
+/** Text the host itself rendered for a field (e.g. a sealed field's plaintext, already quoted): shown as is. */
+export class HostText {
+  constructor(readonly text: string) {}
+}
+
 function show(v: unknown): string {
   const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)) ?? String(v);
   return s.length > MAX_CONFIRMATION_VALUE_CHARS ? `${s.slice(0, MAX_CONFIRMATION_VALUE_CHARS)}… (cut)` : s;
@@ -30,7 +35,7 @@ function show(v: unknown): string {
 function fields(data: unknown): string {
   if (data && typeof data === 'object' && !Array.isArray(data) && !(data instanceof Uint8Array)) {
     return Object.entries(data as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${typeof v === 'string' && /^[a-z1-5.]{1,13}$|^-?\d+(\.\d+)? [A-Z]{1,7}$/.test(v) ? v : show(v)}`)
+      .map(([k, v]) => `${k}: ${v instanceof HostText ? v.text : typeof v === 'string' && /^[a-z1-5.]{1,13}$|^-?\d+(\.\d+)? [A-Z]{1,7}$/.test(v) ? v : show(v)}`)
       .join(', ');
   }
   return show(data);

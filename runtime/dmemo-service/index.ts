@@ -15,3 +15,5 @@ export { SessionGrantStore, validateSessionGrant, parsePeriod, SESSION_GRANTS_FI
 export { GrantPolicyVerifier } from './grant-policy-verifier.js';
 export { signingGrantFor, installSigningGrant } from './app-signing-grant.js';
 export * as dmemoLimits from './limits.js';
+export { sealRequestOf, sealText, openText, SEALED_VERSION, MAX_SEALED_TEXT_BYTES } from './sealed-fields.js';
+export { HostText } from './confirmation.js';

@@ -2,7 +2,8 @@
  * The `chain` ISA's reads in the main thread: through the hybrid API of the app's DMCS (cached by
  * head block, stale while offline), within the app's `chain.read` scope (tables of its contracts
  * only; info and accounts for any app holding chain.read). A stale answer carries `stale: true`
- * and `stale_at_block`.
+ * and `stale_at_block`. A table query may name a sealed field to open (`"open": FIELD`, see
+ * runtime/dmemo-service/sealed-fields.ts); that needs `opener` (the vault).
  */
 import { pack, boundaryPackr } from '../../abi/msgpack/codec.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
@@ -13,9 +14,19 @@ import { BridgeError } from './bridge-error.js';
 import type { AppInfo } from './app-directory.js';
 import type { BridgeOp } from './bridge-protocol.js';
 
+/** Opens one sealed blob for the app: its text, or why not. */
+export type SealedOpener = (blob: Uint8Array) => Promise<{ text?: string; error?: string }>;
+
+/** The sealed field a table query asks to open, if any. */
+export function openFieldOf(op: BridgeOp, payload: Uint8Array): string | undefined {
+  if (op !== 'chain.get-table-rows') return undefined;
+  const q = boundaryPackr.unpack(payload) as { open?: unknown } | null;
+  return q && typeof q === 'object' && typeof q.open === 'string' ? q.open : undefined;
+}
+
 export async function readChain(
   info: AppInfo, op: Exclude<BridgeOp, 'dmcs.push'>, payload: Uint8Array,
-  dispatcher: Dispatcher, hybridFor: (b: ChainCheckedBackend) => HybridApi,
+  dispatcher: Dispatcher, hybridFor: (b: ChainCheckedBackend) => HybridApi, opener?: () => Promise<SealedOpener>,
 ): Promise<Uint8Array> {
   const scope = info.grants['chain.read'] as ChainReadScope | undefined;
   if (!scope) throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted chain.read`);
@@ -28,7 +39,20 @@ export async function readChain(
     if (!q || typeof q !== 'object' || typeof q.code !== 'string' || !scope.contracts.includes(q.code)) {
       throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' may not read tables of ${JSON.stringify((q as { code?: unknown })?.code)}`);
     }
-    read = await hybrid.getTableRows({ ...q, json: true });
+    const { open, ...query } = q as TableRowsQuery & { open?: unknown };
+    read = await hybrid.getTableRows({ ...query, json: true });
+    if (typeof open === 'string') {
+      if (!opener) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'opening sealed fields needs the vault');
+      const openOne = await opener();
+      const rows = await Promise.all((read.value as { rows: unknown[] }).rows.map(async (row) => {
+        const r = row as Record<string, unknown>;
+        const v = r[open];
+        if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v)) return r;
+        const o = await openOne(new Uint8Array(Buffer.from(v, 'hex')));
+        return o.text !== undefined ? { ...r, [open]: o.text, [`${open}_sealed`]: true } : { ...r, [`${open}_error`]: o.error };
+      }));
+      read = { ...read, value: { ...(read.value as object), rows } };
+    }
   }
   const value = read.value as Record<string, unknown>;
   return pack(read.stale ? { ...value, stale: true, stale_at_block: read.atBlock } : value);

@@ -22,6 +22,7 @@ import { SessionGrantStore } from '../dmemo-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
 import { AppDirectory } from './app-directory.js';
 import { readChain } from './chain-reads.js';
+import { openText } from '../dmemo-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
 import type { BridgeOp } from './bridge-protocol.js';
 
@@ -133,7 +134,10 @@ export class HostServices {
         });
         return pack(out);
       }
-      return await readChain(info, op, payload, this.dispatcher, (b) => this.dmemo.hybridFor(b));
+      return await readChain(info, op, payload, this.dispatcher, (b) => this.dmemo.hybridFor(b), async () => {
+        const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
+        return (blob) => openText(this.vault, app, blob, keys);
+      });
     } catch (err) {
       throw toBridgeError(err);
     }

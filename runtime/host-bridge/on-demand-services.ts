@@ -18,7 +18,7 @@ import { SessionGrantStore } from '../dmemo-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
 import { HostServices } from './host-services.js';
 import { AppDirectory } from './app-directory.js';
-import { readChain } from './chain-reads.js';
+import { readChain, openFieldOf } from './chain-reads.js';
 import { BridgeError, toBridgeError } from './bridge-error.js';
 import type { BridgeEndpoint, BridgeOp } from './bridge-protocol.js';
 
@@ -72,7 +72,7 @@ export class OnDemandServices {
       if (state.dmcs.length === 0) {
         throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");
       }
-      if (op === 'dmcs.push') return await (await this.#services()).services.handle(app, op, payload);
+      if (op === 'dmcs.push' || openFieldOf(op, payload) !== undefined) return await (await this.#services()).services.handle(app, op, payload);
       const r = (this.#reads ??= { dispatcher: new Dispatcher(new DmcsRegistry(this.#home)), cache: new CacheStore({ path: defaultCachePath(this.#home) }), hybrid: new Map() });
       const hybridFor = (b: ChainCheckedBackend) => {
         let h = r.hybrid.get(b.chainId);

@@ -81,11 +81,17 @@ test('beyond the amount and approved by the user: the vault still refuses (its d
   }
 });
 
-test('the count: the third fits, the fourth asks', async () => {
+test('the count: the third fits; the fourth asks, and even approved the vault refuses (3 a day)', async () => {
   const before = asked.length;
   assert.is((await services.dmemo.push(req('0.5000 RSN'))).status, 'executed');
   assert.is(asked.length, before);
-  assert.is((await services.dmemo.push(req('0.1000 RSN'))).status, 'executed');
+  try {
+    await services.dmemo.push(req('0.1000 RSN'));
+    assert.unreachable();
+  } catch (err) {
+    assert.is((err as DmemoServiceError).code, 'CAPABILITY_DENIED', (err as Error).message);
+    assert.match((err as Error).message, /daily limit is 3/);
+  }
   assert.is(asked.length, before + 1, 'the fourth approval was asked for');
 });
 

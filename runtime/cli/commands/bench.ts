@@ -39,6 +39,7 @@ const MODULES: BenchModule[] = [
   { file: 'vault', fn: 'benchVault' },
   { file: 'dmcs', fn: 'benchDmcs' },
   { file: 'contract-vm', fn: 'benchContractVm' },
+  { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
 ];
 
 export interface BenchCheck {

@@ -1,0 +1,96 @@
+// dMessenger: end-to-end encrypted direct messages on the `dmessenger` contract.
+// send: dmcs.push of `dmessenger::send` whose `sealed` field is {"$seal": text, "for": to}; the host
+//   has the vault seal it (ECDH of your key and the recipient's active key, inside the vault) and
+//   shows you the text before signing; only the sealed bytes go on chain.
+// inbox: chain.get-table-rows of `messages` in your scope with "open": "sealed"; the host has the
+//   vault open each message (received or sent) and returns its text.
+// Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
+import {
+  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  ual, chain, dmcs, ErrorCode,
+} from "../../../sdk-as/app";
+export * from "../../../sdk-as/app/exports";
+
+const CONTRACT = "dmessenger";
+/** Longest message text in bytes (the vault seals at most 4 KiB). */
+const MAX_TEXT_BYTES = 4096;
+const DEFAULT_LIMIT: i64 = 50;
+const MAX_LIMIT: i64 = 200;
+
+function validName(s: string): bool {
+  if (s.length < 1 || s.length > 12) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 49 && c <= 53) || c == 46)) return false;
+  }
+  return s.charCodeAt(s.length - 1) != 46;
+}
+
+function noSession(): Outcome {
+  return fail("NO_SESSION", "nobody is logged in: run 'peeros login ACCOUNT' first");
+}
+
+function send(args: Value): Outcome {
+  const me = ual.account();
+  if (!me.ok) return me.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", me.code);
+  const to = args.get("to");
+  if (to == null || !to.isStr || !validName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  const text = args.get("text");
+  if (text == null || !text.isStr) return fail("INVALID_ARGUMENT", "'text' is required (a string)");
+  const n = String.UTF8.byteLength(text.s);
+  if (n == 0 || n > MAX_TEXT_BYTES) return fail("INVALID_ARGUMENT", "'text' must be 1 to 4096 bytes");
+  const sealed = Value.map().setStr("$seal", text.s).setStr("for", to.s);
+  const data = Value.map().setStr("from", me.value).setStr("to", to.s).set("sealed", sealed);
+  const action = Value.map().setStr("account", CONTRACT).setStr("name", "send").set("data", data);
+  const r = dmcs.push(encode(Value.array([action])));
+  if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "dmcs.push did not answer a map");
+  return ok(d.value!);
+}
+
+function inbox(args: Value): Outcome {
+  const me = ual.account();
+  if (!me.ok) return me.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", me.code);
+  let other = "";
+  const w = args.get("with");
+  if (w != null && !w.isNil) {
+    if (!w.isStr || !validName(w.s)) return fail("INVALID_ARGUMENT", "'with' must be an Antelope account name");
+    other = w.s;
+  }
+  let limit = DEFAULT_LIMIT;
+  const l = args.get("limit");
+  if (l != null && l.isInteger) { limit = l.toI64(); if (limit < 1) limit = 1; if (limit > MAX_LIMIT) limit = MAX_LIMIT; }
+  const q = Value.map().setStr("code", CONTRACT).setStr("scope", me.value).setStr("table", "messages")
+    .setBool("json", true).setInt("limit", MAX_LIMIT).setBool("reverse", true).setStr("open", "sealed");
+  const r = chain.getTableRows(encode(q));
+  if (!r.ok) return isaError("chain.get-table-rows", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "get_table_rows did not answer a map");
+  const rows = d.value!.get("rows");
+  const out: Value[] = [];
+  if (rows != null && rows.isArray) {
+    for (let i = 0; i < rows.length && <i64>out.length < limit; i++) {
+      const row = rows.at(i)!;
+      const from = row.get("from");
+      const to = row.get("to");
+      if (from == null || to == null || !from.isStr || !to.isStr) continue;
+      if (other.length > 0 && from.s != other && to.s != other) continue;
+      const m = Value.map().set("id", row.get("id")!).setStr("from", from.s).setStr("to", to.s);
+      const text = row.get("sealed");
+      const opened = row.get("sealed_sealed");
+      if (opened != null && opened.isBool && opened.b && text != null && text.isStr) m.setStr("text", text.s);
+      else {
+        const e = row.get("sealed_error");
+        m.setStr("error", e != null && e.isStr ? e.s : "could not be opened");
+      }
+      const sent = row.get("sent");
+      if (sent != null) m.set("sent", sent);
+      out.push(m);
+    }
+  }
+  return ok(Value.array(out));
+}
+
+register("send", send);
+register("inbox", inbox);
