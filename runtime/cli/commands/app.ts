@@ -9,7 +9,9 @@ import { peerosHome } from '../../home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
 import { describeGrant } from '../../capabilities.js';
-import { readAppPackage } from '../../app-registry.js';
+import { readAppPackage, AppRegistry } from '../../app-registry.js';
+import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
+import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
 
 const HELP = `usage: peeros app SUBCOMMAND
 
@@ -18,12 +20,18 @@ subcommands:
                                  into its "entry" module; prints the path, size and sha256
   install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests, and
                                  install it if you grant them. --yes grants without asking (for
-                                 scripts); without a terminal and without --yes nothing is installed
+                                 scripts); without a terminal and without --yes nothing is installed.
+                                 An app asking for dmcs.push also gets its signing grant installed
+                                 in the vault (which then refuses anything outside it); that needs
+                                 the vault passphrase and a DMCS, see the options below
   list [--json]                  installed apps: name, version, publisher, capabilities, commands
   remove APP [--purge]           uninstall APP; --purge also deletes its data ($PEEROS_HOME/data/APP)
   run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
                                  JSON result. An app error or a sandbox failure prints one line on
                                  stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1
+
+options of install:
+${CONTEXT_HELP}
 
 Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
 Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).`;
@@ -51,8 +59,29 @@ async function build(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/**
+ * An app that may push transactions gets its signing grant (the contracts, actions and amounts of
+ * its `dmcs.push` scope) installed INTO THE VAULT too, so the vault itself refuses anything else.
+ * That needs the vault and a DMCS; when either is missing the app stays installed, without a grant
+ * (the vault then signs nothing for it), and the message says how to add it later.
+ */
+async function installVaultGrant(app: string, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<void> {
+  try {
+    const home = peerosHome(io.env);
+    const installed = await new AppRegistry(home).load(app);
+    const g = await withCliContext(io, flags, async (c) => {
+      const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId]);
+    });
+    if (g) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    io.err(`peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${msg}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`);
+  }
+}
+
 async function install(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { yes: 'boolean' }, 'app install');
+  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS }, 'app install');
   if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory');
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
@@ -73,6 +102,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     };
     const r = await host.install(dir, { grant });
     io.out(`installed ${r.name} ${r.version}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
+    if (m.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
     return 0;
   } catch (err) {
     return fail(io, 'install', err);
