@@ -8,6 +8,7 @@
 import {
   register, Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
+  isAccountName, noSession,
 } from "../../../sdk-as/app";
 export * from "../../../sdk-as/app/exports";
 
@@ -17,24 +18,11 @@ const MAX_TEXT_BYTES = 4096;
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
 
-function validName(s: string): bool {
-  if (s.length < 1 || s.length > 12) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 49 && c <= 53) || c == 46)) return false;
-  }
-  return s.charCodeAt(s.length - 1) != 46;
-}
-
-function noSession(): Outcome {
-  return fail("NO_SESSION", "nobody is logged in: run 'peeros login ACCOUNT' first");
-}
-
 function send(args: Value): Outcome {
   const me = ual.account();
   if (!me.ok) return me.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", me.code);
   const to = args.get("to");
-  if (to == null || !to.isStr || !validName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  if (to == null || !to.isStr || !isAccountName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
   const text = args.get("text");
   if (text == null || !text.isStr) return fail("INVALID_ARGUMENT", "'text' is required (a string)");
   const n = String.UTF8.byteLength(text.s);
@@ -55,7 +43,7 @@ function inbox(args: Value): Outcome {
   let other = "";
   const w = args.get("with");
   if (w != null && !w.isNil) {
-    if (!w.isStr || !validName(w.s)) return fail("INVALID_ARGUMENT", "'with' must be an Antelope account name");
+    if (!w.isStr || !isAccountName(w.s)) return fail("INVALID_ARGUMENT", "'with' must be an Antelope account name");
     other = w.s;
   }
   let limit = DEFAULT_LIMIT;

@@ -8,6 +8,7 @@
 import {
   register, Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, storage, clock, ErrorCode,
+  isAccountName, noSession,
 } from "../../../sdk-as/app";
 export * from "../../../sdk-as/app/exports";
 
@@ -17,15 +18,6 @@ const HISTORY = "history/";
 const MAX_MEMO_BYTES = 256;
 /** `history` returns at most this many entries. */
 const MAX_HISTORY: u32 = 1000;
-
-function validName(s: string): bool {
-  if (s.length < 1 || s.length > 12) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 49 && c <= 53) || c == 46)) return false;
-  }
-  return s.charCodeAt(s.length - 1) != 46;
-}
 
 /** "1.0000 RSN": digits with an optional fraction, one space, 1–7 capital letters. */
 function validQuantity(s: string): bool {
@@ -48,10 +40,6 @@ function me(): string | null {
   return r.ok ? r.value : null;
 }
 
-function noSession(): Outcome {
-  return fail("NO_SESSION", "nobody is logged in: run 'peeros login ACCOUNT' first");
-}
-
 function whoami(args: Value): Outcome {
   const r = ual.account();
   if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", r.code);
@@ -62,7 +50,7 @@ function balance(args: Value): Outcome {
   let account = "";
   const a = args.get("account");
   if (a != null && !a.isNil) {
-    if (!a.isStr || !validName(a.s)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+    if (!a.isStr || !isAccountName(a.s)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
     account = a.s;
   } else {
     const m = me();
@@ -100,7 +88,7 @@ function transfer(args: Value): Outcome {
   const from = me();
   if (from == null) return noSession();
   const to = args.get("to");
-  if (to == null || !to.isStr || !validName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  if (to == null || !to.isStr || !isAccountName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
   const q = args.get("quantity");
   if (q == null || !q.isStr || !validQuantity(q.s)) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
   let memo = "";

@@ -7,6 +7,7 @@
 import {
   register, Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
+  isAccountName, noSession,
 } from "../../../sdk-as/app";
 export * from "../../../sdk-as/app/exports";
 
@@ -18,19 +19,6 @@ const FEED_SCAN: i64 = 200;
 /** Default and largest number of posts returned. */
 const DEFAULT_LIMIT: i64 = 20;
 const MAX_LIMIT: i64 = 100;
-
-function validName(s: string): bool {
-  if (s.length < 1 || s.length > 12) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 49 && c <= 53) || c == 46)) return false;
-  }
-  return s.charCodeAt(s.length - 1) != 46;
-}
-
-function noSession(): Outcome {
-  return fail("NO_SESSION", "nobody is logged in: run 'peeros login ACCOUNT' first");
-}
 
 function me(): string | null {
   const r = ual.account();
@@ -63,7 +51,7 @@ function readFailed(): Outcome {
 
 function accountArg(args: Value): string | null {
   const a = args.get("account");
-  if (a == null || !a.isStr || !validName(a.s)) return null;
+  if (a == null || !a.isStr || !isAccountName(a.s)) return null;
   return a.s;
 }
 
