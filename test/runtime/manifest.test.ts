@@ -44,8 +44,11 @@ test('a complete manifest validates and keeps its scopes', () => {
 
 test('the stock apps\' manifests validate', () => {
   for (const p of ['apps/calculator/peeros.json', 'apps/notes/peeros.json', 'test/fixtures/apps/bench/peeros.json']) {
-    if (!existsSync(p)) continue;
-    validateManifest(JSON.parse(readFileSync(p, 'utf8')), p);
+    assert.ok(existsSync(p), `${p} is missing`);
+    const raw = JSON.parse(readFileSync(p, 'utf8')) as { name: string; commands: Record<string, unknown> };
+    const m = validateManifest(raw, p);
+    assert.is(m.name, raw.name);
+    assert.equal(Object.keys(m.commands), Object.keys(raw.commands));
   }
 });
 

@@ -92,8 +92,10 @@ test('another publisher cannot install over an app (it would inherit its data); 
   await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll); // purged: free
 });
 
-test('stock apps: calculator and notes run (when built), notes persist across hosts', async () => {
-  if (!existsSync('apps/calculator/build/calculator.wasm') || !existsSync('apps/notes/build/notes.wasm')) return;
+test('stock apps: calculator and notes run, notes persist across hosts', async () => {
+  // the build compiles the stock apps: a missing module is a failure, not a silent pass
+  assert.ok(existsSync('apps/calculator/build/calculator.wasm'), 'apps/calculator is not built');
+  assert.ok(existsSync('apps/notes/build/notes.wasm'), 'apps/notes is not built');
   await host.install('apps/calculator', grantAll);
   await host.install('apps/notes', grantAll);
   assert.is(await host.run('calculator', 'eval', { expr: '(1 + 2) * 3' }), '9');

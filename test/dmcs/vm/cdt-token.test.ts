@@ -47,6 +47,8 @@ test('every import of a CDT-built eosio.token is accepted with its CDT signature
   assert.is(Object.keys(CDT_TOKEN_IMPORTS).length, 24);
 });
 
+// without a CDT build the runner reports this as skipped, never as passed
+if (!prefix) test.skip('a CDT-built eosio.token behaves like dPay on our VM (set PEEROS_CDT_TOKEN to run)');
 if (prefix) test('a CDT-built eosio.token behaves like dPay on our VM', () => {
   const wasm = new Uint8Array(readFileSync(`${prefix}.wasm`));
   validate(wasm);
