@@ -70,6 +70,18 @@ test('an infinite loop ends with tx_cpu_usage_exceeded, deterministically', () =
   assert.ok(a >= 1000 && a < 20_000, `units ${a}`);
 });
 
+test('metering charges exactly one unit per instruction executed, per loop iteration', () => {
+  // A loop body of 8 instructions + its `end` costs 9 units per iteration; the function outside the
+  // loop (`loop` + final `end`) costs 2. Charging one unit per iteration, or per loop, fails this.
+  const vm = new ContractVm();
+  const counted = (k: number) => wat(`(module (func (export "apply") (param i64 i64 i64) (local $i i32)
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${k}))))))`);
+  for (const k of [1, 1000, 2000]) assert.is(vm.apply(counted(k), action(), new MemoryHost()).cpuUnits, 2 + 9 * k, `${k} iterations`);
+  // straight-line code: `drop (i32.const 7)` is two instructions, plus the function's `end`
+  const flat = (k: number) => wat(`(module (func (export "apply") (param i64 i64 i64) ${'(drop (i32.const 7)) '.repeat(k)}))`);
+  for (const k of [0, 10, 100]) assert.is(vm.apply(flat(k), action(), new MemoryHost()).cpuUnits, 1 + 2 * k, `${k} drops`);
+});
+
 test('CPU spent inside intrinsics is metered too', () => {
   const memsetLoop = wat(`(module (import "env" "memset" (func $memset (param i32 i32 i32) (result i32))) (memory 16)
     (func (export "apply") (param i64 i64 i64) (loop $l (drop (call $memset (i32.const 0) (i32.const 1) (i32.const 1048576))) (br $l))))`);
