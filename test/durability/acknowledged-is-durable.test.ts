@@ -1,0 +1,108 @@
+// "Durable before acknowledged", checked at the file-system level: for each promise the docs make
+// (offline queue, keystore, vault signing grants, the spend ledger, session grants, app installs),
+// the call is traced through node:fs and, at the moment it resolves, nothing it wrote may still be
+// unsynced (no write without a later fsync, no rename without a later sync of its directory).
+// Removing one `datasync`/`sync` from the code under test fails the matching test here.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsTrace, problems } from './fs-trace.js';
+import { OfflineQueue } from '../../runtime/offline-queue/index.js';
+import { SessionGrantStore, validateSessionGrant } from '../../runtime/dmemo-service/session-grants.js';
+import { VaultCore } from '../../skv/vault-core.js';
+import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js';
+import { grantDigest } from '../../skv/signing-grant.js';
+import { signingDigest } from '../../abi/antelope/index.js';
+import { AppRegistry, readAppPackage } from '../../runtime/app-registry.js';
+import { signedTransfer } from '../hybrid/test-transactions.js';
+import { CHAIN_ID, PASS, packTransaction, transfer } from '../skv/helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'peeros-durable-'));
+const home = (tag: string) => mkdtempSync(join(root, `${tag}-`));
+
+/** Runs `op` under a trace of `dir`; asserts it wrote something and left nothing unsynced when it resolved. */
+async function ackIsDurable<T>(dir: string, what: string, op: () => Promise<T>): Promise<T> {
+  const trace = await FsTrace.start(dir);
+  let result: T;
+  let atAck: string[];
+  try {
+    result = await op();
+    atAck = problems(trace.events);
+  } finally {
+    trace.stop();
+  }
+  assert.ok(trace.events.some((e) => e.op === 'write'), `${what}: the trace saw no write (is the tracer wired?)\n${trace.dump()}`);
+  assert.equal(atAck, [], `${what}: acknowledged before it was durable\n${trace.dump()}`);
+  return result;
+}
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test('the tracer itself: an unsynced write and an unsynced rename are reported', async () => {
+  const dir = home('tracer');
+  const trace = await FsTrace.start(dir);
+  // imported after the trace started: a name bound earlier keeps the unwrapped function
+  const { writeFile, open, rename } = await import('node:fs/promises');
+  try {
+    await writeFile(join(dir, 'a'), 'x');
+    const fh = await open(join(dir, 'b'), 'w');
+    await fh.write('y');
+    await fh.sync();
+    await fh.close();
+    await rename(join(dir, 'b'), join(dir, 'c'));
+  } finally {
+    trace.stop();
+  }
+  assert.equal(problems(trace.events).sort(), [`${join(dir, 'a')} written but not synced`, `a rename into ${dir} without a sync of the directory after it`].sort());
+});
+
+test('offline queue: enqueue resolves only after its record is synced', async () => {
+  const h = home('queue');
+  const body = signedTransfer(CHAIN_ID, { n: 1 });
+  // opened inside the trace, so the tracer knows the log's file handle
+  await ackIsDurable(h, 'open + enqueue', async () => {
+    const q = await OfflineQueue.open({ home: h, onWarning: () => {} });
+    try { return await q.enqueue(body, { app: 'dpay' }); } finally { await q.close(); }
+  });
+});
+
+test('vault: a new keystore, a new key, a signing grant and a capped signature (spend ledger) are synced before they are acknowledged', async () => {
+  const h = home('vault');
+  const core = new VaultCore({ home: h, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 100, insecureTestKdf: true });
+  try {
+    const unlocked = await ackIsDurable(h, 'keystore creation', () => core.handle({ v: 1, op: 'unlock', passphrase: PASS, create: true })) as { verifier: VerifierRegistration };
+    const reg = unlocked.verifier;
+    const key = await ackIsDurable(h, 'create_key', () => core.handle({ v: 1, op: 'create_key' })) as { publicKey: string };
+    const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, maxAmountPerDay: '500.0000 RSN' };
+    await ackIsDurable(h, 'set_grant', () => core.handle({
+      v: 1, op: 'set_grant', grant, assertion: mintAssertion(reg, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+    }));
+    const chainId = Buffer.from(CHAIN_ID, 'hex');
+    const trx = packTransaction([transfer('10.0000 RSN')]);
+    const digest = signingDigest(chainId, trx).array;
+    const signed = await ackIsDurable(h, 'capped sign (spend ledger)', () => core.handle({
+      v: 1, op: 'sign', chainId, transaction: trx, keys: [key.publicKey], app: 'dpay',
+      assertion: mintAssertion(reg, { purpose: 'sign', app: 'dpay', digest }),
+    })) as { signatures: string[] };
+    assert.is(signed.signatures.length, 1);
+  } finally {
+    core.lock();
+  }
+});
+
+test('session grants: setting and consuming a grant are synced before they resolve', async () => {
+  const h = home('session');
+  const store = new SessionGrantStore(h);
+  await ackIsDurable(h, 'session grant set', () => store.set(validateSessionGrant({ app: 'dpay', maxCount: 3 })));
+  assert.ok(await ackIsDurable(h, 'session grant use', () => store.consume('dpay', new Map())));
+});
+
+test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {
+  const h = home('registry');
+  const pkg = await readAppPackage('apps/calculator');
+  await ackIsDurable(h, 'install', () => new AppRegistry(h).install(pkg, {}));
+});
+
+test.run();
