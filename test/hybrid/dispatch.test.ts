@@ -1,5 +1,7 @@
 // DMCS backends: the HTTP backend against a real HTTP chain API double (success, Antelope
 // refusals by name, every way of being down), and the in-process adapter.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';

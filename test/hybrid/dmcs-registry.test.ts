@@ -1,5 +1,7 @@
 // The DMCS registry (add with chain-id probing, use, list, remove, persisted atomically), routing
 // by manifest, the chain-id check before first use, and `peeros dmcs` end to end.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';

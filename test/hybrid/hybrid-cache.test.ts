@@ -1,5 +1,7 @@
 // The hybrid API cache: fresh answers pinned to a block, stale answers (marked) when the DMCS is
 // down, bounds with LRU eviction, persistence, and a corrupt cache file tolerated.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node; the cache against the real node in process: test/hybrid/embedded-node.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';

@@ -1,5 +1,7 @@
 // Each named limit of the hybrid layers, hit: request and reply sizes, inflated transaction size,
 // log record size, unfinished queue entries, registry file size.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';

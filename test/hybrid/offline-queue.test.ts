@@ -1,6 +1,8 @@
 // The offline queue: durable enqueue, flush with acknowledgements, idempotency by transaction id
 // (tx_duplicate → done, nothing executed twice), refusals, confirmation in a block, expiry and
 // re-signing through a callback, torn and corrupt log records, the lock, and backoff.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node; real-node counterparts (executed once, counted by the node): test/e2e/offline.test.ts and test/e2e/crash.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, appendFileSync, writeFileSync, readdirSync, rmSync, statSync } from 'node:fs';

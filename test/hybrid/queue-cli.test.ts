@@ -1,5 +1,7 @@
 // `peeros queue list|flush|resign` end to end: against the chain API double over HTTP, with the
 // DMCS registry, and re-signing through the real vault (skv) with the development key.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node; the real-node counterpart: test/e2e/offline.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';

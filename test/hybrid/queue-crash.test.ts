@@ -1,6 +1,8 @@
 // kill -9 of a process that owns the offline queue: between queueing and flushing, in the middle of
 // a burst of enqueues, and in the middle of a flush. After a restart nothing acknowledged as
 // queued is lost, and flushing executes every transaction exactly once.
+// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node; the real-node counterpart (kill -9 around a flush, money moved once on the node): test/e2e/crash.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
