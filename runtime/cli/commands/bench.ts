@@ -8,14 +8,17 @@ import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import type { BenchResult } from '../../../bench/result.js';
 
-const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX]
+const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX] [--check]
 
 Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
 measured in this one process, with min and max. Progress goes to stderr.
 
   --json         print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}
   --runs N       runs per figure (default 7)
-  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.)
+  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.); modules that
+                 produce no such figure are not run
+  --check        exit 1 when a target below fails (a target whose figures were not measured
+                 is n/a and does not fail)
 
 Figures include v8.import.noop (a raw wasm→JS import: the floor), isa.null (a capability-checked
 ISA call, no payload), isa.echo.64 / isa.echo.4096 (diag.echo of that many msgpack bytes),
@@ -28,19 +31,24 @@ instantiate.cached <= 50 µs.`;
 interface BenchModule {
   file: string;
   fn: string;
-  /** Name prefixes this module produces, when known (lets --only skip it). */
-  prefixes?: string[];
+  /** Every figure this module produces starts with one of these: `--only` skips the module otherwise. */
+  prefixes: string[];
 }
 
 const MODULES: BenchModule[] = [
   { file: 'isa', fn: 'benchIsa', prefixes: ['v8.', 'isa.', 'instantiate.'] },
   { file: 'jco', fn: 'benchJco', prefixes: ['jco.'] },
-  { file: 'antelope', fn: 'benchAntelope' },
-  { file: 'vault', fn: 'benchVault' },
-  { file: 'dmcs', fn: 'benchDmcs' },
-  { file: 'contract-vm', fn: 'benchContractVm' },
+  { file: 'antelope', fn: 'benchAntelope', prefixes: ['antelope.'] },
+  { file: 'vault', fn: 'benchVault', prefixes: ['vault'] },
+  { file: 'dmcs', fn: 'benchDmcs', prefixes: ['dmcs.'] },
+  { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
 ];
+
+/** Whether a module whose figures start with `prefixes` can produce a figure starting with `only`. */
+export function moduleMatches(prefixes: readonly string[], only: string | undefined): boolean {
+  return only === undefined || prefixes.some((p) => p.startsWith(only) || only.startsWith(p));
+}
 
 export interface BenchCheck {
   name: string;
@@ -84,7 +92,7 @@ const command: CliCommand = {
   summary: 'run the ABI and host benchmarks (--json for machines)',
   help: HELP,
   async run(argv: string[], io: CliIO) {
-    const { flags, positionals } = parseArgs(argv, { json: 'boolean', runs: 'string', only: 'string' }, 'bench');
+    const { flags, positionals } = parseArgs(argv, { json: 'boolean', runs: 'string', only: 'string', check: 'boolean' }, 'bench');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const runs = flags.runs === undefined ? 7 : Number(flags.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
@@ -92,7 +100,7 @@ const command: CliCommand = {
 
     const results: BenchResult[] = [];
     for (const m of MODULES) {
-      if (only && m.prefixes && !m.prefixes.some((p) => p.startsWith(only) || only.startsWith(p))) continue;
+      if (!moduleMatches(m.prefixes, only)) continue;
       const url = new URL(`../../../bench/${m.file}.js`, import.meta.url);
       let mod: Record<string, unknown>;
       try {
@@ -115,16 +123,22 @@ const command: CliCommand = {
       const t0 = Date.now();
       try {
         const rs = await fn(only ? { runs, only } : { runs });
-        for (const r of rs) if (!only || r.name.startsWith(only)) results.push(r);
+        for (const r of rs) {
+          if (!m.prefixes.some((p) => r.name.startsWith(p))) io.err(`bench: ${m.file} produced '${r.name}', outside its declared prefixes ${m.prefixes.join(', ')}`);
+          if (!only || r.name.startsWith(only)) results.push(r);
+        }
         io.err(`bench: ${m.file} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       } catch (err) {
         io.err(`bench: ${m.file} failed: ${(err as Error).message}`);
       }
     }
     const cs = checks(results);
+    const failed = cs.filter((c) => c.pass === false);
+    const status = flags.check && failed.length > 0 ? 1 : 0;
+    if (flags.check && failed.length > 0) io.err(`bench: ${failed.length} target(s) missed: ${failed.map((c) => `${c.name} = ${c.value} (target ${c.target})`).join('; ')}`);
     if (flags.json) {
       io.out(JSON.stringify({ results, checks: cs }));
-      return 0;
+      return status;
     }
     const w = Math.max(20, ...results.map((r) => r.name.length));
     io.out(`${'name'.padEnd(w)}  ${'median'.padStart(10)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  unit    runs`);
@@ -137,7 +151,7 @@ const command: CliCommand = {
       const mark = c.pass === null ? 'n/a ' : c.pass ? 'PASS' : 'FAIL';
       io.out(`  ${mark}  ${c.name} = ${c.value ?? '-'} (target ${c.target})${c.note ? ` — ${c.note}` : ''}`);
     }
-    return 0;
+    return status;
   },
 };
 

@@ -1,0 +1,45 @@
+// `peeros bench` as a script uses it: `--only` runs only the modules that can produce the figures
+// asked for (the stderr progress names each module run), and `--check` turns a missed target into
+// exit status 1 while a target whose figures were not measured stays n/a.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { checks, moduleMatches } from '../../runtime/cli/commands/bench.js';
+import type { BenchResult } from '../../bench/result.js';
+
+function peeros(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const fig = (name: string, median: number, unit = 'ns/op'): BenchResult => ({ name, unit, median, min: median, max: median, runs: 1 });
+
+test('--only v8. runs the isa module alone', () => {
+  const r = peeros('bench', '--json', '--runs', '1', '--only', 'v8.', '--check');
+  assert.is(r.code, 0, r.err);
+  const ran = [...r.err.matchAll(/^bench: (\S+) …$/gm)].map((m) => m[1]);
+  assert.equal(ran, ['isa']);
+  const j = JSON.parse(r.out) as { results: { name: string }[]; checks: { pass: boolean | null }[] };
+  assert.equal(j.results.map((x) => x.name), ['v8.import.noop']);
+  assert.ok(j.checks.every((c) => c.pass === null), 'targets without their figures are n/a, not failed');
+});
+
+test('module selection by prefix', () => {
+  assert.ok(moduleMatches(['v8.', 'isa.'], undefined));
+  assert.ok(moduleMatches(['v8.', 'isa.'], 'isa.echo'));
+  assert.ok(moduleMatches(['dmcs.'], 'dmcs'));
+  assert.not.ok(moduleMatches(['dmcs.'], 'v8.'));
+  assert.not.ok(moduleMatches(['vault'], 'hybrid.'));
+});
+
+test('checks: a missed target is pass=false, a met one true, an unmeasured one null', () => {
+  const cs = checks([fig('v8.import.noop', 5), fig('isa.null', 20), fig('isa.echo.64', 100), fig('jco.echo.64', 5000), fig('instantiate.cached', 190, 'µs/op')]);
+  assert.equal(cs.map((c) => c.pass), [false, true, false]);
+  assert.equal(checks([]).map((c) => c.pass), [null, null, null]);
+});
+
+test('a bad --runs is a usage error (exit 2)', () => {
+  assert.is(peeros('bench', '--runs', 'x').code, 2);
+});
+
+test.run();
