@@ -9,6 +9,12 @@
  * (msgpack well-formedness and depth check, then the same bytes back), so both paths do the same
  * work and differ only in glue. jco issue 708: the transpiled JS reads import keys without
  * `@version` while its `.d.ts` names them with it, so both keys are passed.
+ *
+ * jco at its best: the glue jco-transpile 0.15 generates calls a `_debugLog(…)` helper on every
+ * call, which builds its argument objects and then reads `process.env.JCO_DEBUG` (a property read
+ * that goes through the environment) before returning. We compare against the strongest version of
+ * the alternative, so the bench rewrites every `_debugLog(` call into `(void 0) && _debugLog(` —
+ * neither the arguments nor the env read are evaluated — and reports how many calls it removed.
  */
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,15 +47,29 @@ export async function hostEcho(): Promise<{ echo: Echo; source: string }> {
 interface CommandExport { run(name: string, args: Uint8Array): Uint8Array }
 
 /** Wraps, transpiles and instantiates the bench fixture through jco; returns its `command` export. */
-export async function instantiateBenchComponent(echo: Echo): Promise<{ command: CommandExport; cleanup: () => Promise<void> }> {
+/** Makes every `_debugLog(…)` call of jco's generated glue a no-op that evaluates nothing; returns the count. */
+export function neutraliseDebugLog(js: string): { js: string; removed: number } {
+  let removed = 0;
+  const out = js.replace(/(?<![\w$.])_debugLog\(/g, () => { removed++; return '(void 0) && _debugLog('; });
+  return { js: out, removed };
+}
+
+export async function instantiateBenchComponent(echo: Echo, opts: { neutraliseDebug?: boolean } = {}): Promise<{ command: CommandExport; cleanup: () => Promise<void>; debugCallsRemoved: number }> {
   const core = await readFile(BENCH_WASM);
   const embedded = await componentEmbed({ binary: core, witSource: witSource(ROOT), world: 'app', stringEncoding: 'utf8' });
   const component = await componentNew(embedded);
   const out = await transpileBytes(component, { name: 'bench', instantiation: 'async' });
   const dir = await mkdtemp(join(tmpdir(), 'peeros-jco-'));
+  let debugCallsRemoved = 0;
   for (const [file, bytes] of Object.entries(out.files)) {
     await mkdir(dirname(join(dir, file)), { recursive: true });
-    await writeFile(join(dir, file), bytes);
+    if (file.endsWith('.js') && opts.neutraliseDebug !== false) {
+      const n = neutraliseDebugLog(new TextDecoder().decode(bytes));
+      debugCallsRemoved += n.removed;
+      await writeFile(join(dir, file), n.js);
+    } else {
+      await writeFile(join(dir, file), bytes);
+    }
   }
   const js = (await import(pathToFileURL(join(dir, 'bench.js')).href)) as {
     instantiate(getCoreModule: (path: string) => Promise<WebAssembly.Module>, imports: Record<string, unknown>): Promise<Record<string, unknown>>;
@@ -63,13 +83,14 @@ export async function instantiateBenchComponent(echo: Echo): Promise<{ command: 
   }
   const instance = await js.instantiate((path) => readFile(join(dir, path)).then((b) => WebAssembly.compile(b)), imports);
   const command = (instance.command ?? instance['peeros:isa/command@0.1.0']) as CommandExport;
-  return { command, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { command, cleanup: () => rm(dir, { recursive: true, force: true }), debugCallsRemoved };
 }
 
 export async function benchJco(opts: { runs: number }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
   const { echo } = await hostEcho();
-  const { command, cleanup } = await instantiateBenchComponent(echo);
+  const { command, cleanup, debugCallsRemoved } = await instantiateBenchComponent(echo);
+  if (debugCallsRemoved === 0) process.stderr.write('bench: jco glue had no _debugLog calls to neutralise (jco changed?)\n');
   try {
     const args = pack({ n: CALLS_PER_RUN, size: 64 });
     const once = (): number => {
