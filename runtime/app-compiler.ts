@@ -175,6 +175,8 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     '--noColors',
     ...(opts.optimize === false ? ['--debug'] : ['-O3']),
   ];
+  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
+  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   const reply = await compileInWorker({
     kind: 'compile', argv, appDir, sdkDir: sdk, maxFileBytes: MAX_APP_SOURCE_BYTES, maxTotalBytes: MAX_APP_SOURCES_TOTAL_BYTES,
   }, opts.deadlineMs ?? BUILD_DEADLINE_MS) as CompileReply;
@@ -196,7 +198,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
     if (!exported.has(need)) throw noSdk();
   }
-  if (ownOutput) await prepareOutput(appDir, outFile);
+  if (ownOutput) await prepareOutput(appDir, outFile); // again: the folder may have changed meanwhile
   else await mkdir(dirname(outFile), { recursive: true });
   await writeFileAtomic(outFile, renamed, 0o644);
   const wat = reply.outputs['out.wat'];
