@@ -47,6 +47,15 @@ function currentWorker(): Worker {
   return worker;
 }
 
+/** What a failed worker means for the build. */
+function failure(err: Error & { code?: string }): AppBuildError {
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return new AppBuildError('LIMIT_EXCEEDED', `the compiler ran out of its ${BUILD_HEAP_MB} MiB heap and was stopped`);
+  if (err instanceof RangeError && /call stack size/.test(err.message)) {
+    return new AppBuildError('LIMIT_EXCEEDED', `the sources nest too deeply for the compiler's ${BUILD_STACK_MB} MiB stack; it was stopped`);
+  }
+  return new AppBuildError('INTERNAL', `the compiler failed: ${err.message}`);
+}
+
 function send(request: CompileRequest, deadlineMs: number): Promise<CompileWorkerReply> {
   const w = currentWorker();
   const id = nextId++;
@@ -66,9 +75,7 @@ function send(request: CompileRequest, deadlineMs: number): Promise<CompileWorke
     const onMessage = (msg: { id: number; reply: CompileWorkerReply }): void => {
       if (msg.id === id) done(() => resolve(msg.reply), true);
     };
-    const onError = (err: Error & { code?: string }): void => done(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? new AppBuildError('LIMIT_EXCEEDED', `the compiler ran out of its ${BUILD_HEAP_MB} MiB heap and was stopped`)
-      : new AppBuildError('INTERNAL', `the compiler failed: ${err.message}`)), false);
+    const onError = (err: Error & { code?: string }): void => done(() => reject(failure(err)), false);
     const onExit = (code: number): void => done(() => reject(new AppBuildError('INTERNAL', `the compiler exited (code ${code}) without a result`)), false);
     // a ref'd timer keeps the process alive while a build is pending (the worker itself is unref'd)
     const timer = setTimeout(() => done(() => reject(new AppBuildError('DEADLINE_EXCEEDED', `the compiler ran past its ${deadlineMs} ms deadline and was stopped`)), false), deadlineMs);

@@ -133,6 +133,14 @@ test('a source past MAX_APP_SOURCE_BYTES is refused before it is read (sparse fi
   refused(await build('source 1 GiB (sparse)', dir), 'LIMIT_EXCEEDED', new RegExp(`more than the ${MAX_APP_SOURCE_BYTES}-byte limit`));
 });
 
+test('a source nested 400,000 levels deep overflows only the compiler worker: LIMIT_EXCEEDED, and the next build works', async () => {
+  const deep = `${'('.repeat(400_000)}1${')'.repeat(400_000)}`;
+  const dir = appFolder('deep', { source: `${ECHO_SOURCE('../../../sdk-as/app')}export const x: i32 = ${deep};\n` });
+  refused(await build('source nested 400k deep', dir), 'LIMIT_EXCEEDED', /nest too deeply for the compiler's \d+ MiB stack/);
+  const ok = await build('normal app after it', appFolder('after-deep'));
+  assert.is(ok.code, 0, ok.err);
+});
+
 test('peeros.json that links to /dev/zero is refused at build', async () => {
   const dir = appFolder('zero');
   rmSync(join(dir, 'peeros.json'));
