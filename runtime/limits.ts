@@ -56,8 +56,8 @@ export const MAX_APP_SOURCE_BYTES = 1 << 20;
 export const MAX_APP_SOURCES_TOTAL_BYTES = 16 << 20;
 /** Wall time one `app build` compile may take before its worker is terminated: 120 s — stock apps take 1-3 s, 10x that on a loaded machine. */
 export const BUILD_DEADLINE_MS = 120_000;
-/** JS heap (old generation) of the compile worker: 1 GiB — a stock app peaks near 100 MiB; a hostile source hits this, not the host. */
-export const BUILD_HEAP_MB = 1024;
+/** JS heap (old generation) of the compile worker: 512 MiB — dpay compiles within 64 MiB (8x headroom); a hostile source hits this, not the host. */
+export const BUILD_HEAP_MB = 512;
 /** Young generation of the compile worker: 64 MiB. */
 export const BUILD_YOUNG_HEAP_MB = 64;
 /** An idle compile worker is stopped after 5 s — long enough for a build script's next app, short enough to give back its memory. */
