@@ -10,18 +10,36 @@
  *      by rewriting the export section of the binary;
  *   4. writes the module, and returns its path, sha256 and size.
  *
- * Compile errors become one `AppBuildError` whose message lists every error as
+ * An app folder is untrusted: building it runs no code from it and shows it no secret. The host
+ * decides every compiler option (the folder's `asconfig.json` — transforms, `extends`, `lib`,
+ * `path` — is never read, only reported in `ignored`); asc runs in a worker thread
+ * (runtime/app-compile-worker.ts) with an empty environment, a heap cap and a deadline, and reads
+ * only regular `.ts` files inside the app folder or the SDK (runtime/app-folder.ts). The module is
+ * written only inside the app folder, by rename, so a symlink planted at the output path is
+ * replaced, never written through.
+ *
+ * Every failure is one `AppBuildError` with a stable `code`; compile errors list every error as
  * `path:line:column: message` (paths relative to the current directory).
  * The manifest is checked here only as far as building needs; the host validates it fully.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdir, realpath, lstat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
-import { DEFAULT_MEMORY_PAGES, MAX_MEMORY_PAGES } from './limits.js';
+import {
+  BUILD_DEADLINE_MS, DEFAULT_MEMORY_PAGES,
+  MAX_APP_SOURCE_BYTES, MAX_APP_SOURCES_TOTAL_BYTES, MAX_MANIFEST_BYTES, MAX_MEMORY_PAGES,
+} from './limits.js';
+import { isInside, readFolderFile } from './app-folder.js';
+import { HostError } from './errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { compileInWorker } from './app-compile-client.js';
+import { AppBuildError } from './app-build-error.js';
+import type { CompileReply } from './app-compile-worker.js';
+
+export { AppBuildError, type AppBuildErrorCode, type CompileDiagnostic } from './app-build-error.js';
 
 /** Memory maximum declared when the manifest gives none: the host's default cap (runtime/limits.ts). */
 export const DEFAULT_APP_MEMORY_PAGES = DEFAULT_MEMORY_PAGES;
@@ -39,8 +57,10 @@ export interface BuildOptions {
   optimize?: boolean;
   /** Also write the text format next to the module (`.wat`); default false. */
   wat?: boolean;
-  /** Override where the module is written (default: `dir/<manifest.entry>`). */
+  /** Override where the module is written (default: `dir/<manifest.entry>`, which must stay inside dir). */
   outFile?: string;
+  /** Compile deadline in ms (default BUILD_DEADLINE_MS); tests lower it. */
+  deadlineMs?: number;
 }
 
 export interface BuildResult {
@@ -48,33 +68,29 @@ export interface BuildResult {
   sha256: string;
   bytes: number;
   manifest: unknown;
+  /** Files of the app folder deliberately not read (its asconfig.json: the host sets every option). */
+  ignored: string[];
 }
 
-export interface CompileDiagnostic { file: string; line: number; column: number; code: number; message: string }
-
-export class AppBuildError extends Error {
-  constructor(message: string, readonly diagnostics: CompileDiagnostic[] = []) {
-    super(message);
-    this.name = 'AppBuildError';
-  }
-}
-
-const SDK_ABORT = fileURLToPath(new URL('../../sdk-as/app/abort.ts', import.meta.url));
-
-function sdkAbortFile(): string {
-  // dist/runtime/app-compiler.js → <root>/sdk-as/app/abort.ts; when run from source, one level less.
-  try { readFileSync(SDK_ABORT); return SDK_ABORT; } catch { /* fall through */ }
-  return fileURLToPath(new URL('../sdk-as/app/abort.ts', import.meta.url));
+/** The SDK folder (sdk-as/): from dist/runtime/ two levels up, from runtime/ (sources) one. */
+function sdkDir(): string {
+  const fromDist = fileURLToPath(new URL('../../sdk-as', import.meta.url));
+  return existsSync(join(fromDist, 'app/abort.ts')) ? fromDist : fileURLToPath(new URL('../sdk-as', import.meta.url));
 }
 
 function relPath(field: string, value: unknown, manifestPath: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new AppBuildError(`${manifestPath}: field '${field}' must be a non-empty relative path, got ${JSON.stringify(value)}`);
+    throw new AppBuildError('MANIFEST_INVALID', `${manifestPath}: field '${field}' must be a non-empty relative path, got ${JSON.stringify(value)}`);
   }
   if (isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
-    throw new AppBuildError(`${manifestPath}: field '${field}' must stay inside the app folder, got ${JSON.stringify(value)}`);
+    throw new AppBuildError('MANIFEST_INVALID', `${manifestPath}: field '${field}' must stay inside the app folder, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** A HostError of runtime/app-folder.ts as an AppBuildError with the same code. */
+function fromFolderError(err: HostError): AppBuildError {
+  return new AppBuildError(err.code === 'LIMIT_EXCEEDED' ? 'LIMIT_EXCEEDED' : 'UNSAFE_FILE', err.message);
 }
 
 interface BuildManifest { source: string; entry: string; memoryPages: number; raw: Record<string, unknown> }
@@ -82,26 +98,29 @@ interface BuildManifest { source: string; entry: string; memoryPages: number; ra
 async function readBuildManifest(dir: string): Promise<BuildManifest> {
   const path = join(dir, 'peeros.json');
   let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e) {
-    throw new AppBuildError(`${path}: cannot read the app manifest (${(e as NodeJS.ErrnoException).code ?? String(e)}); an app folder needs a peeros.json`);
+  try {
+    text = (await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' })).toString('utf8');
+  } catch (e) {
+    if (e instanceof HostError) throw fromFolderError(e);
+    throw new AppBuildError('MANIFEST_INVALID', `${path}: cannot read the app manifest (${(e as NodeJS.ErrnoException).code ?? String(e)}); an app folder needs a peeros.json`);
   }
   let raw: unknown;
   try { raw = JSON.parse(text); } catch (e) {
-    throw new AppBuildError(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new AppBuildError('MANIFEST_INVALID', `${path}: not valid JSON (${(e as Error).message})`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AppBuildError(`${path}: expected a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AppBuildError('MANIFEST_INVALID', `${path}: expected a JSON object`);
   const m = raw as Record<string, unknown>;
   const source = relPath('source', m.source ?? 'assembly/index.ts', path);
   const entry = relPath('entry', m.entry, path);
-  if (!entry.endsWith('.wasm')) throw new AppBuildError(`${path}: field 'entry' must name a .wasm file, got ${JSON.stringify(entry)}`);
+  if (!entry.endsWith('.wasm')) throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'entry' must name a .wasm file, got ${JSON.stringify(entry)}`);
   let memoryPages = DEFAULT_APP_MEMORY_PAGES;
   const limits = m.limits;
   if (limits !== undefined) {
-    if (typeof limits !== 'object' || limits === null) throw new AppBuildError(`${path}: field 'limits' must be an object`);
+    if (typeof limits !== 'object' || limits === null) throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'limits' must be an object`);
     const mp = (limits as Record<string, unknown>).memoryPages;
     if (mp !== undefined) {
       if (typeof mp !== 'number' || !Number.isInteger(mp) || mp < 1 || mp > MAX_APP_MEMORY_PAGES) {
-        throw new AppBuildError(`${path}: field 'limits.memoryPages' must be an integer 1..${MAX_APP_MEMORY_PAGES}, got ${JSON.stringify(mp)}`);
+        throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'limits.memoryPages' must be an integer 1..${MAX_APP_MEMORY_PAGES}, got ${JSON.stringify(mp)}`);
       }
       memoryPages = mp;
     }
@@ -109,24 +128,42 @@ async function readBuildManifest(dir: string): Promise<BuildManifest> {
   return { source, entry, memoryPages, raw: m };
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
-  return { line, column: offset - last };
+/** The names of the environment variables a compile worker sees (always none; for tests and audits). */
+export async function compilerEnvironment(): Promise<string[]> {
+  const reply = await compileInWorker({ kind: 'env' }, BUILD_DEADLINE_MS);
+  return reply.kind === 'env' ? reply.names : [];
+}
+
+/**
+ * Makes sure `file` will be written inside `appDir`: the deepest existing folder on its way must
+ * resolve inside the app folder both before and after its missing folders are created.
+ */
+async function prepareOutput(appDir: string, file: string): Promise<void> {
+  const appReal = await realpath(appDir);
+  const refuse = (where: string): AppBuildError => new AppBuildError('UNSAFE_FILE', `${file}: the module would be written to ${where}, outside the app folder (a symbolic link in the "entry" path?)`);
+  let dir = dirname(file);
+  for (;;) {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real !== undefined) { if (!isInside(appReal, real)) throw refuse(real); break; }
+    if (dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+  await mkdir(dirname(file), { recursive: true });
+  const real = await realpath(dirname(file));
+  if (!isInside(appReal, real)) throw refuse(real);
+  if ((await lstat(file).catch(() => undefined))?.isDirectory()) throw new AppBuildError('UNSAFE_FILE', `${file}: the module path is a directory`);
 }
 
 /** Compiles `dir`'s AssemblyScript app; see the module doc. */
 export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const appDir = resolve(dir);
   const m = await readBuildManifest(appDir);
+  const ownOutput = opts.outFile === undefined;
   const outFile = opts.outFile ? resolve(opts.outFile) : join(appDir, m.entry);
-  const abortRel = relative(appDir, sdkAbortFile()).replace(/\\/g, '/').replace(/\.ts$/, '');
+  const sdk = sdkDir();
+  const abortRel = relative(appDir, join(sdk, 'app/abort')).replace(/\\/g, '/');
 
-  const outputs = new Map<string, Uint8Array | string>();
-  const sources = new Map<string, string>();
-  const diagnostics: CompileDiagnostic[] = [];
-  const stderr = asc.createMemoryStream();
+  // every option is the host's: nothing in the folder adds to this list
   const argv = [
     m.source,
     '--baseDir', appDir,
@@ -138,53 +175,44 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     '--noColors',
     ...(opts.optimize === false ? ['--debug'] : ['-O3']),
   ];
-  const result = await asc.main(argv, {
-    stdout: asc.createMemoryStream(),
-    stderr,
-    readFile: async (name, baseDir) => {
-      try {
-        const text = await readFile(resolve(baseDir, name), 'utf8');
-        sources.set(resolve(baseDir, name), text);
-        return text;
-      } catch { return null; }
-    },
-    writeFile: (name, contents) => { outputs.set(name, contents); },
-    listFiles: () => [],
-    reportDiagnostic: (d) => {
-      if (d.category !== 3) return; // 3 = error; warnings and hints do not fail the build
-      const rangeFile = d.range ? resolve(appDir, d.range.source.normalizedPath) : '';
-      const text = sources.get(rangeFile) ?? '';
-      const pos = d.range ? lineCol(text, d.range.start) : { line: 0, column: 0 };
-      diagnostics.push({ file: rangeFile ? relative(process.cwd(), rangeFile) || rangeFile : '', ...pos, code: d.code, message: d.message });
-    },
-  });
-  const noSdk = (): AppBuildError => new AppBuildError(`${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
-  if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
-  if (result.error || diagnostics.length > 0) {
-    const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
-    const detail = lines.length ? lines.join('\n') : `${result.error?.message ?? 'unknown error'}\n${stderr.toString()}`;
-    throw new AppBuildError(`cannot build ${relative(process.cwd(), appDir) || '.'}: ${diagnostics.length || 1} compile error(s)\n${detail}`, diagnostics);
+  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
+  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
+  const reply = await compileInWorker({
+    kind: 'compile', argv, appDir, sdkDir: sdk, maxFileBytes: MAX_APP_SOURCE_BYTES, maxTotalBytes: MAX_APP_SOURCES_TOTAL_BYTES,
+  }, opts.deadlineMs ?? BUILD_DEADLINE_MS) as CompileReply;
+  const { diagnostics, refused } = reply;
+  if (refused.length > 0) {
+    throw new AppBuildError(refused[0]!.code, `cannot build ${relative(process.cwd(), appDir) || '.'}: ${refused.map((r) => r.message).join('\n')}`);
   }
-  const binary = outputs.get('out.wasm');
-  if (!(binary instanceof Uint8Array)) throw new AppBuildError(`cannot build ${appDir}: the compiler produced no module`);
+  const noSdk = (): AppBuildError => new AppBuildError('COMPILE_ERROR', `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
+  if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
+  if (reply.error !== undefined || diagnostics.length > 0) {
+    const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
+    const detail = lines.length ? lines.join('\n') : reply.error ?? 'unknown error';
+    throw new AppBuildError('COMPILE_ERROR', `cannot build ${relative(process.cwd(), appDir) || '.'}: ${diagnostics.length || 1} compile error(s)\n${detail}`, diagnostics);
+  }
+  const binary = reply.outputs['out.wasm'];
+  if (!(binary instanceof Uint8Array)) throw new AppBuildError('INTERNAL', `cannot build ${appDir}: the compiler produced no module`);
   const renamed = renameExports(binary, EXPORT_RENAMES);
   const exported = new Set(listExports(renamed));
   for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
     if (!exported.has(need)) throw noSdk();
   }
-  await mkdir(dirname(outFile), { recursive: true });
-  await writeFile(outFile, renamed);
-  const wat = outputs.get('out.wat');
+  if (ownOutput) await prepareOutput(appDir, outFile); // again: the folder may have changed meanwhile
+  else await mkdir(dirname(outFile), { recursive: true });
+  await writeFileAtomic(outFile, renamed, 0o644);
+  const wat = reply.outputs['out.wat'];
   if (opts.wat && wat !== undefined) {
     let text = typeof wat === 'string' ? wat : new TextDecoder().decode(wat);
     for (const [from, to] of Object.entries(EXPORT_RENAMES)) text = text.replace(`(export "${from}"`, `(export "${to}"`);
-    await writeFile(outFile.replace(/\.wasm$/, '.wat'), text);
+    await writeFileAtomic(outFile.replace(/\.wasm$/, '.wat'), text, 0o644);
   }
   return {
     wasmPath: outFile,
     sha256: createHash('sha256').update(renamed).digest('hex'),
     bytes: renamed.length,
     manifest: m.raw,
+    ignored: reply.ignored,
   };
 }
 
@@ -194,12 +222,12 @@ function readLeb(b: Uint8Array, pos: number): [number, number] {
   let result = 0;
   let shift = 0;
   for (;;) {
-    if (pos >= b.length) throw new AppBuildError('malformed wasm: LEB128 runs past the end');
+    if (pos >= b.length) throw new AppBuildError('INTERNAL', 'malformed wasm: LEB128 runs past the end');
     const byte = b[pos++]!;
     result += (byte & 0x7f) * 2 ** shift;
     if ((byte & 0x80) === 0) return [result, pos];
     shift += 7;
-    if (shift > 35) throw new AppBuildError('malformed wasm: LEB128 too long');
+    if (shift > 35) throw new AppBuildError('INTERNAL', 'malformed wasm: LEB128 too long');
   }
 }
 
@@ -220,7 +248,7 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 interface Section { id: number; start: number; bodyStart: number; end: number }
 
 function sections(b: Uint8Array): Section[] {
-  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new AppBuildError('not a wasm module (bad magic)');
+  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new AppBuildError('INTERNAL', 'not a wasm module (bad magic)');
   const out: Section[] = [];
   let pos = 8;
   while (pos < b.length) {
@@ -228,7 +256,7 @@ function sections(b: Uint8Array): Section[] {
     const id = b[pos++]!;
     const [size, bodyStart] = readLeb(b, pos);
     const end = bodyStart + size;
-    if (end > b.length) throw new AppBuildError('malformed wasm: section runs past the end');
+    if (end > b.length) throw new AppBuildError('INTERNAL', 'malformed wasm: section runs past the end');
     out.push({ id, start, bodyStart, end });
     pos = end;
   }
@@ -268,7 +296,7 @@ export function renameExports(b: Uint8Array, renames: Readonly<Record<string, st
     body.push(kind, ...b.subarray(pos, after));
     pos = after;
   }
-  if (pos !== sec.end) throw new AppBuildError('malformed wasm: export section has trailing bytes');
+  if (pos !== sec.end) throw new AppBuildError('INTERNAL', 'malformed wasm: export section has trailing bytes');
   const head = [7, ...leb(body.length)];
   const out = new Uint8Array(sec.start + head.length + body.length + (b.length - sec.end));
   out.set(b.subarray(0, sec.start), 0);

@@ -18,6 +18,8 @@ import { HostError } from './errors.js';
 import { APP_NAME, readManifest, validateManifest, type Manifest } from './manifest.js';
 import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
+import { readFolderFile } from './app-folder.js';
+import { MAX_MODULE_BYTES } from './limits.js';
 
 /** Records which publisher's app the data directory belongs to. */
 const OWNER_FILE = '.owner';
@@ -59,14 +61,19 @@ export interface AppPackage {
   sha256: string;
 }
 
+/**
+ * Reads the app in `dir` for install. Every file is read through runtime/app-folder.ts: only
+ * regular files inside `dir` (no link out of it, no device or FIFO), the module at most
+ * MAX_MODULE_BYTES, checked before reading.
+ */
 export async function readAppPackage(dir: string): Promise<AppPackage> {
   const abs = resolve(dir);
   const manifest = await readManifest(abs);
-  const wasmPath = join(abs, manifest.entry);
   let wasm: Uint8Array;
   try {
-    wasm = await readFile(wasmPath);
-  } catch {
+    wasm = await readFolderFile([abs], manifest.entry, { maxBytes: MAX_MODULE_BYTES, what: 'the app module (manifest "entry")' });
+  } catch (err) {
+    if (err instanceof HostError) throw new HostError(err.code, err.message, { app: manifest.name });
     throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, { app: manifest.name });
   }
   return { dir: abs, manifest, wasm, sha256: sha256Hex(wasm) };

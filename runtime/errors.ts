@@ -43,7 +43,9 @@ export type HostErrorCode =
   /** The installer refused (no confirmation, or the user declined). */
   | 'NOT_GRANTED'
   /** An app of that name from another publisher is installed (it would inherit that app's data). */
-  | 'INSTALL_CONFLICT';
+  | 'INSTALL_CONFLICT'
+  /** A file of an app folder is not a regular file inside that folder (a link out of it, a device, a FIFO, a directory). */
+  | 'UNSAFE_FILE';
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
 export interface HostErrorData {

@@ -48,6 +48,22 @@ export const MAX_STORAGE_LIST = 10_000;
 
 /** Module size accepted at install: 32 MiB — AssemblyScript apps are tens of KiB. */
 export const MAX_MODULE_BYTES = 32 << 20;
+/** `peeros.json` size accepted at build and install: 64 KiB — real manifests are about 1 KiB. */
+export const MAX_MANIFEST_BYTES = 64 << 10;
+/** One AssemblyScript source file read by `app build`: 1 MiB — the largest SDK file is about 11 KiB. */
+export const MAX_APP_SOURCE_BYTES = 1 << 20;
+/** All source files one build reads together: 16 MiB — an app with the whole SDK is about 120 KiB. */
+export const MAX_APP_SOURCES_TOTAL_BYTES = 16 << 20;
+/** Wall time one `app build` compile may take before its worker is terminated: 120 s — stock apps take 1-3 s, 10x that on a loaded machine. */
+export const BUILD_DEADLINE_MS = 120_000;
+/** JS heap (old generation) of the compile worker: 512 MiB — dpay compiles within 64 MiB (8x headroom); a hostile source hits this, not the host. */
+export const BUILD_HEAP_MB = 512;
+/** Young generation of the compile worker: 64 MiB. */
+export const BUILD_YOUNG_HEAP_MB = 64;
+/** An idle compile worker is stopped after 5 s — long enough for a build script's next app, short enough to give back its memory. */
+export const BUILD_WORKER_IDLE_MS = 5_000;
+/** Stack of the compile worker: 8 MiB — bounds the recursive parser on deeply nested sources (a stack overflow becomes a compile error). */
+export const BUILD_STACK_MB = 8;
 /** Installed apps' compiled modules kept in memory (by sha256). */
 export const MODULE_CACHE_ENTRIES = 64;
 

@@ -6,10 +6,10 @@
  * the field path, what was expected and what arrived, e.g.
  * `capabilities.storage.prefixes[0]: expected a non-empty string of at most 256 bytes, got 42`.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostError } from './errors.js';
-import { HOST_MAXIMA, type AppLimits } from './limits.js';
+import { HOST_MAXIMA, MAX_MANIFEST_BYTES, type AppLimits } from './limits.js';
+import { readFolderFile } from './app-folder.js';
 import { ACCOUNT_NAME, describe, validateScope, type Grants } from './capabilities.js';
 
 export interface CommandSpec {
@@ -120,13 +120,17 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
   return out;
 }
 
-/** Reads and validates `DIR/peeros.json`. */
+/**
+ * Reads and validates `DIR/peeros.json`: a regular file inside DIR of at most
+ * {@link MAX_MANIFEST_BYTES} (runtime/app-folder.ts), else UNSAFE_FILE / LIMIT_EXCEEDED.
+ */
 export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, 'peeros.json');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' })).toString('utf8');
   } catch (err) {
+    if (err instanceof HostError) throw err;
     throw new HostError('MANIFEST_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`);
   }
   let json: unknown;

@@ -21,8 +21,12 @@ async function app(name: string, source: string, manifest: Record<string, unknow
 
 const SDK = '../../../sdk-as/app';
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try { await p; } catch (e) { assert.match((e as Error).message, re); return; }
+async function rejects(p: Promise<unknown>, re: RegExp, code = 'MANIFEST_INVALID'): Promise<void> {
+  try { await p; } catch (e) {
+    assert.match((e as Error).message, re);
+    assert.is((e as AppBuildError).code, code);
+    return;
+  }
   assert.unreachable(`expected a rejection matching ${re}`);
 }
 
@@ -68,6 +72,7 @@ test('a compile error names the file, line and column', async () => {
   } catch (e) {
     assert.instance(e, AppBuildError);
     const err = e as AppBuildError;
+    assert.is(err.code, 'COMPILE_ERROR');
     assert.match(err.message, /broken\/assembly\/index\.ts:4:\d+: error AS\d+: Cannot find name 'undefinedThing'/);
     assert.is(err.diagnostics[0]!.line, 4);
   }

@@ -17,7 +17,9 @@ const HELP = `usage: peeros app SUBCOMMAND
 
 subcommands:
   build DIR                      compile the AssemblyScript app in DIR (its peeros.json "source")
-                                 into its "entry" module; prints the path, size and sha256
+                                 into its "entry" module; prints the path, size and sha256. The
+                                 host sets every compiler option (DIR's asconfig.json is ignored)
+                                 and reads only regular .ts files inside DIR and the SDK
   install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests, and
                                  install it if you grant them. --yes grants without asking (for
                                  scripts); without a terminal and without --yes nothing is installed.
@@ -52,11 +54,20 @@ function fail(io: CliIO, sub: string, err: unknown): number {
 async function build(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseArgs(argv, {}, 'app build');
   if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
-  const { buildApp } = (await import('../../app-compiler.js')) as { buildApp: (dir: string) => Promise<{ wasmPath: string; sha256: string; bytes: number }> };
+  const { buildApp, AppBuildError } = await import('../../app-compiler.js');
   io.err(`building ${positionals[0]} …`);
-  const r = await buildApp(positionals[0]!);
-  io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
-  return 0;
+  try {
+    const r = await buildApp(positionals[0]!);
+    for (const f of r.ignored) io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
+    io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppBuildError) {
+      io.err(`peeros app build: ${err.code}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
 }
 
 /**
