@@ -18,6 +18,7 @@ import { HostError } from './errors.js';
 import { APP_NAME, readManifest, validateManifest, type Manifest } from './manifest.js';
 import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
+import { raisedLimits, type RaisedLimit } from './limit-request.js';
 
 /** Records which publisher's app the data directory belongs to. */
 const OWNER_FILE = '.owner';
@@ -48,6 +49,8 @@ export interface AppSummary {
   sha256: string;
   capabilities: string[];
   commands: string[];
+  /** Limits the app raised above the defaults (granted at install with its capabilities). */
+  raisedLimits: RaisedLimit[];
   installedAt: string;
 }
 
@@ -197,6 +200,7 @@ export class AppRegistry {
         sha256: record.sha256,
         capabilities: Object.keys(record.grants),
         commands: Object.keys(manifest.commands),
+        raisedLimits: raisedLimits(manifest.limits),
         installedAt: record.installedAt,
       };
       if (manifest.description !== undefined) s.description = manifest.description;

@@ -1,8 +1,17 @@
 /**
  * Terminal user verification: prints what the host decoded from the request and asks y/N.
  * Anything but an explicit yes (including no TTY) declines.
+ *
+ * The prompt shares stderr with app log lines, so it is drawn so that no app text can imitate it:
+ * every line of the block and the question start with `PROMPT_PREFIX` and a frame, and each summary
+ * line is escaped for a terminal (an app's newline, ESC or bidi override shows as `\n`, `\x1b`,
+ * `\u202e`), so app-chosen text never starts a line nor moves the cursor.
  */
 import { HmacVerifier, type VerificationRequest } from './verifier.js';
+import { terminalText, terminalQuoted } from '../lib/terminal-text.js';
+
+/** Starts every line the vault's prompt writes. */
+const PROMPT_PREFIX = 'peeros vault';
 
 export interface TerminalPrompt {
   /** Prints one block of text to the user (stderr in the CLI, so stdout stays machine-readable). */
@@ -23,11 +32,12 @@ export class TerminalVerifier extends HmacVerifier {
   protected async approve(r: VerificationRequest): Promise<boolean> {
     const digest = Buffer.from(r.digest).toString('hex');
     this.prompt.show([
-      `PeerOS vault: approval needed (${r.purpose})`,
-      `  requested by: ${r.app === 'user' ? 'you (user, directly)' : `app '${r.app}'`}`,
-      ...r.summary.map((l) => `  ${l}`),
-      `  digest: ${digest}`,
+      `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
+      `${PROMPT_PREFIX} │ requested by: ${r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`}`,
+      ...r.summary.map((l) => `${PROMPT_PREFIX} │   ${terminalText(l)}`),
+      `${PROMPT_PREFIX} │ digest: ${digest}`,
+      `${PROMPT_PREFIX} └──`,
     ].join('\n'));
-    return this.prompt.confirm(QUESTIONS[r.purpose]);
+    return this.prompt.confirm(`${PROMPT_PREFIX}: ${QUESTIONS[r.purpose]}`);
   }
 }
