@@ -22,6 +22,22 @@ export interface TerminalPrompt {
 
 const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?' } as const;
 
+/** The framed block shown before the question: every line starts with `peeros vault`, app text escaped. */
+export function renderVerificationRequest(r: VerificationRequest): string {
+  return [
+    `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
+    `${PROMPT_PREFIX} │ requested by: ${r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`}`,
+    ...r.summary.map((l) => `${PROMPT_PREFIX} │   ${terminalText(l)}`),
+    `${PROMPT_PREFIX} │ digest: ${Buffer.from(r.digest).toString('hex')}`,
+    `${PROMPT_PREFIX} └──`,
+  ].join('\n');
+}
+
+/** The yes/no question after the block, e.g. `peeros vault: Sign this transaction?`. */
+export function verificationQuestion(r: Pick<VerificationRequest, 'purpose'>): string {
+  return `${PROMPT_PREFIX}: ${QUESTIONS[r.purpose]}`;
+}
+
 export class TerminalVerifier extends HmacVerifier {
   readonly kind = 'terminal';
 
@@ -30,14 +46,7 @@ export class TerminalVerifier extends HmacVerifier {
   }
 
   protected async approve(r: VerificationRequest): Promise<boolean> {
-    const digest = Buffer.from(r.digest).toString('hex');
-    this.prompt.show([
-      `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
-      `${PROMPT_PREFIX} │ requested by: ${r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`}`,
-      ...r.summary.map((l) => `${PROMPT_PREFIX} │   ${terminalText(l)}`),
-      `${PROMPT_PREFIX} │ digest: ${digest}`,
-      `${PROMPT_PREFIX} └──`,
-    ].join('\n'));
-    return this.prompt.confirm(`${PROMPT_PREFIX}: ${QUESTIONS[r.purpose]}`);
+    this.prompt.show(renderVerificationRequest(r));
+    return this.prompt.confirm(verificationQuestion(r));
   }
 }
