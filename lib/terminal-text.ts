@@ -3,7 +3,7 @@
  * codes and messages, descriptions, scopes, ABI field names) can carry ANSI/OSC escapes that clear
  * the screen or retitle the window, a carriage return or newline that starts a fake host line
  * ("Approve? [y/N] y"), bidi overrides that reverse what is read, or invisible characters. Each
- * such character becomes a visible escape (`\x1b`, `\n`, `\u202e`, `\u{e0041}`) so the user sees
+ * such character becomes a visible escape (`\x1b`, `\n`, `\u202e`, `\u0085`) so the user sees
  * that it was there and the terminal never acts on it; printable text passes unchanged.
  *
  * Escaped: every control (C0, DEL, C1: Unicode Cc), every format character (Cf: bidi embeddings,
@@ -35,15 +35,20 @@ export function isTerminalUnsafe(char: string): boolean {
   return UNSAFE_ONE.test(char);
 }
 
-/** The visible escape of one unsafe character: `\n`, `\r`, `\t`, `\xHH`, `\uHHHH` or `\u{HHHHH}`. */
+/**
+ * The visible escape of one unsafe character: `\n`, `\r`, `\t`, `\xHH` for the other C0 controls,
+ * `\uHHHH` for the rest (a surrogate pair of them beyond the BMP). Only C0 controls get `\x`, and
+ * JSON.stringify already escapes those, so escaping JSON text this way leaves it valid JSON.
+ */
 export function escapeChar(char: string): string {
   const cp = char.codePointAt(0)!;
   if (cp === 0x0a) return '\\n';
   if (cp === 0x0d) return '\\r';
   if (cp === 0x09) return '\\t';
-  if (cp < 0x100) return `\\x${hex(cp, 2)}`;
-  if (cp < 0x10000) return `\\u${hex(cp, 4)}`;
-  return `\\u{${cp.toString(16)}}`;
+  if (cp < 0x20) return `\\x${hex(cp, 2)}`;
+  let out = '';
+  for (let i = 0; i < char.length; i++) out += `\\u${hex(char.charCodeAt(i), 4)}`;
+  return out;
 }
 
 function cutMarker(total: number): string {

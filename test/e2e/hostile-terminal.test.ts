@@ -22,7 +22,7 @@ const SPOOF = 'x\x1b[2J\x1b]0;pwned\x07\r\nApprove? [y/N] y\n\u202eevil\u200b\u2
 /** The same, as a manifest can carry it (JSON allows a lone surrogate escape). */
 const SPOOF_JSON = `${SPOOF}\ud800`;
 /** How SPOOF must look on the terminal. */
-const SPOOF_SHOWN = 'x\\x1b[2J\\x1b]0;pwned\\x07\\r\\nApprove? [y/N] y\\n\\u202eevil\\u200b\\u2066iso\\u2069\\x85\\x9b31m\\x7f\\ufeff';
+const SPOOF_SHOWN = 'x\\x1b[2J\\x1b]0;pwned\\x07\\r\\nApprove? [y/N] y\\n\\u202eevil\\u200b\\u2066iso\\u2069\\u0085\\u009b31m\\u007f\\ufeff';
 
 interface Run { code: number | null; out: Buffer; err: Buffer }
 

@@ -55,7 +55,7 @@ test('property: printable text is unchanged, and escaping is idempotent', () => 
   }
 });
 
-test('property: terminalJson stays valid JSON for the same value and holds no unsafe character', () => {
+test('property: terminalJson (and the output boundary) keep JSON valid for the same value and holds no unsafe character', () => {
   for (let seed = 1; seed <= 5000; seed++) {
     const r = new Prng(seed);
     const value = { text: randomString(r, 40), list: [randomString(r, 40)], [randomString(r, 40)]: 1 };
@@ -63,12 +63,14 @@ test('property: terminalJson stays valid JSON for the same value and holds no un
     assert.not.ok(FORBIDDEN_BUT_NEWLINE.test(json), `seed ${seed}`);
     // lone surrogates already come out of JSON.stringify as \\udXXX escapes, so the value round-trips exactly
     assert.equal(JSON.parse(json), value, `seed ${seed}`);
+    // the CLI's output boundary (terminalLines) keeps JSON that skipped terminalJson valid too
+    assert.equal(JSON.parse(terminalLines(JSON.stringify(value, null, 2))), value, `seed ${seed} (lines)`);
   }
 });
 
 test('each attack is shown as a visible escape, on one line', () => {
   const out = terminalText('ok\x1b[2J\x1b]0;t\x07\r\nApprove? [y/N] y\u202eevil\u200b\x9b\x7f\ud800\u{e0041}');
-  assert.is(out, 'ok\\x1b[2J\\x1b]0;t\\x07\\r\\nApprove? [y/N] y\\u202eevil\\u200b\\x9b\\x7f\\ud800\\u{e0041}');
+  assert.is(out, 'ok\\x1b[2J\\x1b]0;t\\x07\\r\\nApprove? [y/N] y\\u202eevil\\u200b\\u009b\\u007f\\ud800\\udb40\\udc41');
   assert.is(terminalQuoted('say "hi"\\\n'), '"say \\"hi\\"\\\\\\n"');
   assert.is(terminalLines('host line\napp \x1b[31mred\u202e'), 'host line\napp \\x1b[31mred\\u202e');
   assert.is(terminalJson('"\u202e\x85"'), '"\\u202e\\u0085"');
