@@ -153,4 +153,15 @@ test('a manifest with hostile name, publisher, command, capability and limit key
   assert.is(peeros('app', 'run', 'good', 'go').code, 0);
 });
 
+test('a module whose import name is a spoof: the LINK_ERROR naming it is one escaped line', () => {
+  const dir = writeApp(home, 'spoof-import', M.appModule({ imports: [['log', SPOOF, [], []]] }), { capabilities: { log: {} } });
+  const r = peeros('app', 'install', dir, '--yes');
+  assert.is(r.code, 1);
+  assertTerminalSafe(r.out, 'spoofed import stdout');
+  const err = assertTerminalSafe(r.err, 'spoofed import stderr');
+  assert.is(err.trimEnd().split('\n').length, 1, err);
+  assert.match(err, /LINK_ERROR: .*x\\x1b\[2J/);
+  assert.is(peeros('app', 'run', 'good', 'go').code, 0);
+});
+
 test.run();
