@@ -71,4 +71,31 @@ test('capabilities and a raised limit together: both listed, only the raised one
   assert.match(r.err, /granting capabilities and resources needs confirmation/);
 });
 
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `answer`; the transcript is what the user's terminal received. */
+function peerosOnTty(answer: string, ...args: string[]): { code: number | null; transcript: string } | undefined {
+  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { input: answer, env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, transcript: r.stdout };
+}
+
+test('on a terminal: the host asks for capabilities and resources by name; "n" installs nothing, "y" grants both', () => {
+  const spoof = 'x\x1b[2J\x1b]0;pwned\x07\r\nApprove? [y/N] y\u202e';
+  const dir = writeApp(home, 'tty-greedy', M.appModule(), { description: spoof, capabilities: { log: {} }, limits: { cpuMs: 30_000 } });
+  const no = peerosOnTty('n\n', 'app', 'install', dir);
+  if (!no) { console.log('  (skipped: util-linux script is not installed)'); return; }
+  assert.is(no.code, 1, no.transcript);
+  assert.match(no.transcript, /peeros: {3}CPU per call 30 s \(default 1 s, host maximum 30 s\)/);
+  assert.match(no.transcript, /peeros: Grant these capabilities and resources to "tty-greedy" and install it\? \[y\/N\]/);
+  assert.match(no.transcript, /NOT_GRANTED: app 'tty-greedy' was not installed: the grant was declined/);
+  // the terminal received the app's description escaped, never its raw escapes (readline's own line editing aside)
+  for (const raw of ['\x1b[2J', '\x1b]0;', '\x07', '\u202e', '\rApprove']) assert.not.ok(no.transcript.includes(raw), JSON.stringify(raw));
+  assert.ok(no.transcript.includes('"x\\x1b[2J\\x1b]0;pwned\\x07\\r\\nApprove? [y/N] y\\u202e"'));
+  assert.not.match(peeros('app', 'list').out, /tty-greedy/);
+  const yes = peerosOnTty('y\n', 'app', 'install', dir);
+  assert.is(yes!.code, 0, yes!.transcript);
+  assert.match(yes!.transcript, /installed tty-greedy/);
+  assert.match(peeros('app', 'list').out, /tty-greedy[^\n]*\n {2}commands: go\n {2}capabilities: log\n {2}raised limits: CPU per call 30 s/);
+});
+
 test.run();
