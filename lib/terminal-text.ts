@@ -19,12 +19,17 @@
 export const MAX_TERMINAL_TEXT_CHARS = 4096;
 
 /** The characters a terminal may act on or that the reader cannot see. */
-const UNSAFE_CLASS = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}`;
+const OTHER_UNSAFE = String.raw`\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}`;
+/** Unicode Cc is exactly C0, DEL and C1; spelled out so the newline can be left out without a slow lookahead. */
+const UNSAFE_CLASS = String.raw`\x00-\x1f\x7f-\x9f` + OTHER_UNSAFE;
+const UNSAFE_BUT_NEWLINE_CLASS = String.raw`\x00-\x09\x0b-\x1f\x7f-\x9f` + OTHER_UNSAFE;
 const UNSAFE_ONE = new RegExp(`^[${UNSAFE_CLASS}]$`, 'u');
 const UNSAFE_ANY = new RegExp(`[${UNSAFE_CLASS}]`, 'u');
-const UNSAFE_ALL = new RegExp(`[${UNSAFE_CLASS}]`, 'gu');
+/** Printable ASCII (and the newline): the common case, checked first because Unicode property classes are slow. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const PLAIN_ASCII_LINES = /^[\n\x20-\x7e]*$/;
 /** Same set without the newline: for host-written multi-line text whose line breaks are the host's own. */
-const UNSAFE_BUT_NEWLINE = `(?!\\n)[${UNSAFE_CLASS}]`;
+const UNSAFE_BUT_NEWLINE = `[${UNSAFE_BUT_NEWLINE_CLASS}]`;
 const UNSAFE_BUT_NEWLINE_ANY = new RegExp(UNSAFE_BUT_NEWLINE, 'u');
 const UNSAFE_BUT_NEWLINE_ALL = new RegExp(UNSAFE_BUT_NEWLINE, 'gu');
 
@@ -56,7 +61,7 @@ function cutMarker(total: number): string {
 }
 
 function render(text: string, maxChars: number, quote: boolean): string {
-  if (!quote && text.length <= maxChars && !UNSAFE_ANY.test(text)) return text;
+  if (!quote && text.length <= maxChars && (PLAIN_ASCII.test(text) || !UNSAFE_ANY.test(text))) return text;
   let out = '';
   for (const ch of text) {
     const piece = isTerminalUnsafe(ch) ? escapeChar(ch) : quote && (ch === '"' || ch === '\\') ? `\\${ch}` : ch;
@@ -88,6 +93,7 @@ export function terminalQuoted(text: string, maxChars = MAX_TERMINAL_TEXT_CHARS)
  * escaped by {@link terminalText} is not escaped twice.
  */
 export function terminalLines(text: string): string {
+  if (PLAIN_ASCII_LINES.test(text)) return text;
   return UNSAFE_BUT_NEWLINE_ANY.test(text) ? text.replace(UNSAFE_BUT_NEWLINE_ALL, escapeChar) : text;
 }
 
@@ -98,7 +104,7 @@ export function terminalLines(text: string): string {
  * output) are kept: JSON strings never hold a raw newline.
  */
 export function terminalJson(json: string): string {
-  if (!UNSAFE_BUT_NEWLINE_ANY.test(json)) return json;
+  if (PLAIN_ASCII_LINES.test(json) || !UNSAFE_BUT_NEWLINE_ANY.test(json)) return json;
   return json.replace(UNSAFE_BUT_NEWLINE_ALL, (ch) => {
     let out = '';
     for (let i = 0; i < ch.length; i++) out += `\\u${hex(ch.charCodeAt(i), 4)}`;
