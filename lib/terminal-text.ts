@@ -17,6 +17,8 @@
 
 /** Longest rendering of one untrusted string: 4096 chars — a screenful; more is a flood, not information. */
 export const MAX_TERMINAL_TEXT_CHARS = 4096;
+/** Narrowest text column worth wrapping into: 16 — on a narrower terminal, wrapping would only add rows. */
+const MIN_WRAP_COLUMNS = 16;
 
 /** The characters a terminal may act on or that the reader cannot see. */
 const OTHER_UNSAFE = String.raw`\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}`;
@@ -110,4 +112,38 @@ export function terminalJson(json: string): string {
     for (let i = 0; i < ch.length; i++) out += `\\u${hex(ch.charCodeAt(i), 4)}`;
     return out;
   });
+}
+
+/** Columns a character may take, counted high (ASCII 1, anything else 2) so a wrapped line never reaches the edge. */
+function columnsOf(ch: string): number {
+  return ch.charCodeAt(0) < 0x80 ? 1 : 2;
+}
+
+/**
+ * Lays already-escaped `text` out after a host-written `prefix`, hard-wrapped so the terminal never
+ * wraps it: an app could otherwise pad its text so that a forged host line ("peeros vault │ …",
+ * "Approve? [y/N] y") starts a visual row. Each continuation row starts with `continuation` (default:
+ * the prefix), so every row on screen begins with host text. `columns` is the terminal's width;
+ * undefined (not a terminal) or too narrow to hold a prefix and some text: one line, unwrapped.
+ */
+export function terminalWrap(prefix: string, text: string, columns: number | undefined, continuation = prefix): string {
+  const room = (p: string) => (columns ?? 0) - 1 - [...p].reduce((n, c) => n + columnsOf(c), 0);
+  if (!columns || room(prefix) < MIN_WRAP_COLUMNS || room(continuation) < MIN_WRAP_COLUMNS) return prefix + text;
+  const rows: string[] = [];
+  let row = '';
+  let width = 0;
+  let limit = room(prefix);
+  for (const ch of text) {
+    const w = columnsOf(ch);
+    if (width + w > limit) {
+      rows.push((rows.length ? continuation : prefix) + row);
+      row = '';
+      width = 0;
+      limit = room(continuation);
+    }
+    row += ch;
+    width += w;
+  }
+  rows.push((rows.length ? continuation : prefix) + row);
+  return rows.join('\n');
 }

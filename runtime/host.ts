@@ -24,7 +24,7 @@ import { WorkerPool } from './sandbox/worker-pool.js';
 import { planImports } from './sandbox/linker.js';
 import type { LogHandler } from './sandbox/app-process.js';
 import { LOG_LEVEL_NAMES } from './isa/log.js';
-import { terminalText } from '../lib/terminal-text.js';
+import { terminalText, terminalWrap } from '../lib/terminal-text.js';
 
 /** An app's own error code, as shown in the APP_ERROR message: 64 chars — codes are identifiers like NO_SESSION. */
 const MAX_APP_ERROR_CODE_CHARS = 64;
@@ -70,9 +70,14 @@ interface LoadedApp {
   spec: WorkerSpec;
 }
 
-/** App log lines on stderr: the `[app] level: ` prefix is the host's; the app's text is escaped onto that one line. */
+/**
+ * App log lines on stderr: the `[app] level: ` prefix is the host's; the app's text is escaped onto
+ * that line and, on a terminal, hard-wrapped under the same prefix (the terminal's own wrapping
+ * would let padded app text start a row).
+ */
 const defaultLog: LogHandler = (app, level, message) => {
-  process.stderr.write(`[${terminalText(app)}] ${LOG_LEVEL_NAMES[level] ?? level}: ${terminalText(message)}\n`);
+  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+  process.stderr.write(`${terminalWrap(`[${terminalText(app)}] ${LOG_LEVEL_NAMES[level] ?? level}: `, terminalText(message), columns)}\n`);
 };
 
 function envLogLevel(): number {

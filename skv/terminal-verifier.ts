@@ -8,27 +8,36 @@
  * `\u202e`), so app-chosen text never starts a line nor moves the cursor.
  */
 import { HmacVerifier, type VerificationRequest } from './verifier.js';
-import { terminalText, terminalQuoted } from '../lib/terminal-text.js';
+import { terminalText, terminalQuoted, terminalWrap } from '../lib/terminal-text.js';
 
 /** Starts every line the vault's prompt writes. */
 const PROMPT_PREFIX = 'peeros vault';
+
+function stderrColumns(): number | undefined {
+  return process.stderr.isTTY ? process.stderr.columns : undefined;
+}
 
 export interface TerminalPrompt {
   /** Prints one block of text to the user (stderr in the CLI, so stdout stays machine-readable). */
   show(text: string): void;
   /** Asks a yes/no question; false when there is no terminal. */
   confirm(question: string): Promise<boolean>;
+  /** Width of the terminal the block is shown on (lines are wrapped to it); default: stderr's when it is a terminal. */
+  columns?: number;
 }
 
 const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?' } as const;
 
-/** The framed block shown before the question: every line starts with `peeros vault`, app text escaped. */
-export function renderVerificationRequest(r: VerificationRequest): string {
+/**
+ * The framed block shown before the question: every line starts with `peeros vault`, app text
+ * escaped and, given the terminal's `columns`, wrapped under the frame so no row starts with it.
+ */
+export function renderVerificationRequest(r: VerificationRequest, columns = stderrColumns()): string {
   return [
     `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
-    `${PROMPT_PREFIX} │ requested by: ${r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`}`,
-    ...r.summary.map((l) => `${PROMPT_PREFIX} │   ${terminalText(l)}`),
-    `${PROMPT_PREFIX} │ digest: ${Buffer.from(r.digest).toString('hex')}`,
+    terminalWrap(`${PROMPT_PREFIX} │ requested by: `, r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`, columns, `${PROMPT_PREFIX} │   `),
+    ...r.summary.map((l) => terminalWrap(`${PROMPT_PREFIX} │   `, terminalText(l), columns)),
+    terminalWrap(`${PROMPT_PREFIX} │ digest: `, Buffer.from(r.digest).toString('hex'), columns, `${PROMPT_PREFIX} │         `),
     `${PROMPT_PREFIX} └──`,
   ].join('\n');
 }
@@ -46,7 +55,7 @@ export class TerminalVerifier extends HmacVerifier {
   }
 
   protected async approve(r: VerificationRequest): Promise<boolean> {
-    this.prompt.show(renderVerificationRequest(r));
+    this.prompt.show(renderVerificationRequest(r, this.prompt.columns ?? stderrColumns()));
     return this.prompt.confirm(verificationQuestion(r));
   }
 }

@@ -164,4 +164,23 @@ test('a module whose import name is a spoof: the LINK_ERROR naming it is one esc
   assert.is(peeros('app', 'run', 'good', 'go').code, 0);
 });
 
+test('on a 60-column terminal, padding cannot push a forged host line to the start of a row: app log text wraps under its prefix', () => {
+  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) { console.log('  (skipped: util-linux script is not installed)'); return; }
+  const forged = `${' '.repeat(41)}peeros vault │   Approve? [y/N] y`.repeat(3);
+  const msg = Buffer.from(forged, 'utf8');
+  const pad = writeApp(home, 'spoof-pad', M.appModule({
+    imports: [['log', 'write', ['i32', 'i32', 'i32'], []]],
+    prelude: (b) => { b.data(8192, msg); return [op.i32_const(2), op.i32_const(8192), op.i32_const(msg.length), op.call(0)]; },
+  }), { capabilities: { log: {} } });
+  assert.is(peeros('app', 'install', pad, '--yes').code, 0);
+  const r = spawnSync('script', ['-qec', `stty cols 60; '${process.execPath}' '${BIN}' app run spoof-pad go`, '/dev/null'], { env: { ...process.env, PEEROS_HOME: home, PEEROS_LOG: 'info' }, encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, r.stdout);
+  const rows = r.stdout.split('\r\n').filter((row) => row.includes('peeros vault') || row.includes('Approve'));
+  assert.ok(rows.length >= 3, r.stdout);
+  for (const row of rows) {
+    assert.ok(row.startsWith('[spoof-pad] info: '), `a row not led by the host's prefix: ${JSON.stringify(row)}`);
+    assert.ok([...row].reduce((n, c) => n + (c.charCodeAt(0) < 0x80 ? 1 : 2), 0) < 60, `a row the terminal would wrap: ${JSON.stringify(row)}`);
+  }
+});
+
 test.run();

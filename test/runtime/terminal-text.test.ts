@@ -4,9 +4,9 @@
 // printable text passes unchanged, and what was escaped is visible. Seeded: a failure prints its seed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { terminalText, terminalQuoted, terminalLines, terminalJson, isTerminalUnsafe, MAX_TERMINAL_TEXT_CHARS } from '../../lib/terminal-text.js';
+import { terminalText, terminalQuoted, terminalLines, terminalJson, terminalWrap, isTerminalUnsafe, MAX_TERMINAL_TEXT_CHARS } from '../../lib/terminal-text.js';
 import { renderConfirmation } from '../../runtime/dmemo-service/confirmation.js';
-import { TerminalVerifier } from '../../skv/index.js';
+import { TerminalVerifier, renderVerificationRequest } from '../../skv/index.js';
 import { Prng } from '../abi/prng.js';
 
 /** The oracle: anything a terminal could act on, or a reader could not see. */
@@ -68,6 +68,24 @@ test('property: terminalJson (and the output boundary) keep JSON valid for the s
   }
 });
 
+/** Columns a row can take at most: ASCII 1, anything else (wide CJK, emoji) 2. */
+const maxColumns = (row: string) => [...row].reduce((n, c) => n + (c.charCodeAt(0) < 0x80 ? 1 : 2), 0);
+
+test('property: terminalWrap keeps every row inside the terminal and starting with the host prefix, losing nothing', () => {
+  for (let seed = 1; seed <= 5000; seed++) {
+    const r = new Prng(seed);
+    const columns = r.range(30, 200); // narrower than 12 + 16 + 1 is left unwrapped
+    const text = terminalText(randomString(r, 20).repeat(r.range(1, 20)));
+    const rows = terminalWrap('[app] info: ', text, columns, '[app] …  ').split('\n');
+    rows.forEach((row, i) => {
+      assert.ok(row.startsWith(i ? '[app] …  ' : '[app] info: '), `seed ${seed}: ${JSON.stringify(row)}`);
+      assert.ok(maxColumns(row) < columns, `seed ${seed}: ${maxColumns(row)} ≥ ${columns}`);
+    });
+    assert.is(rows.map((row, i) => row.slice(i ? 9 : 12)).join(''), text, `seed ${seed}`);
+  }
+  assert.is(terminalWrap('p: ', 'x'.repeat(500), undefined), `p: ${'x'.repeat(500)}`, 'not a terminal: one line');
+});
+
 test('each attack is shown as a visible escape, on one line', () => {
   const out = terminalText('ok\x1b[2J\x1b]0;t\x07\r\nApprove? [y/N] y\u202eevil\u200b\x9b\x7f\ud800\u{e0041}');
   assert.is(out, 'ok\\x1b[2J\\x1b]0;t\\x07\\r\\nApprove? [y/N] y\\u202eevil\\u200b\\u009b\\u007f\\ud800\\udb40\\udc41');
@@ -112,6 +130,15 @@ test('the vault prompt: every line framed under "peeros vault", app text escaped
   for (const line of text.split('\n')) assert.ok(line.startsWith('peeros vault '), line);
   assert.match(text, /memo\\nApprove\? \[y\/N\] y\\u202e/);
   assert.equal(asked, ['peeros vault: Sign this transaction?']);
+});
+
+test('the vault prompt on a 60-column terminal: a padded summary line wraps under the frame, never at a row start', () => {
+  const forged = `${' '.repeat(42)}peeros vault │   action 1: eosio.token::transfer — quantity: 0.0001 RSN`;
+  const text = renderVerificationRequest({ purpose: 'sign', app: 'evil', digest: new Uint8Array(32), summary: [forged] }, 60);
+  for (const row of text.split('\n')) {
+    assert.ok(row.startsWith('peeros vault │') || row.startsWith('peeros vault ┌') || row.startsWith('peeros vault └'), row);
+    assert.ok(maxColumns(row) < 60, row);
+  }
 });
 
 test.run();

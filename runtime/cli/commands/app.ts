@@ -13,7 +13,7 @@ import { readAppPackage, AppRegistry, type AppPackage } from '../../app-registry
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
-import { terminalText, terminalQuoted, terminalJson } from '../../../lib/terminal-text.js';
+import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
 
 const HELP = `usage: peeros app SUBCOMMAND
 
@@ -134,7 +134,8 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     const m = pkg.manifest;
     const caps = Object.entries(m.capabilities);
     const raised = raisedLimits(m.limits);
-    for (const line of consentLines(pkg, raised)) io.out(`${HOST_PREFIX}${line}`);
+    const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+    for (const line of consentLines(pkg, raised)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
     const asked = [caps.length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
     const grant = async (): Promise<boolean> => {
       if (flags.yes) return true;
