@@ -8,8 +8,8 @@ import { parseArgs } from '../args.js';
 import { peerosHome } from '../../home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
-import { describeGrant } from '../../capabilities.js';
-import { readAppPackage, AppRegistry, type AppPackage } from '../../app-registry.js';
+import { describeGrant, type Grants } from '../../capabilities.js';
+import { AppRegistry, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
@@ -130,14 +130,16 @@ async function install(argv: string[], io: CliIO): Promise<number> {
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
   try {
-    const pkg = await readAppPackage(dir);
-    const m = pkg.manifest;
-    const caps = Object.entries(m.capabilities);
-    const raised = raisedLimits(m.limits);
-    const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-    for (const line of consentLines(pkg, raised)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
-    const asked = [caps.length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
-    const grant = async (): Promise<boolean> => {
+    // The consent is drawn from the very package the host then installs (handed to `grant`), not
+    // from a first read of DIR that the directory could change before the install reads it again.
+    let consented: AppPackage | undefined;
+    const grant = async (_caps: Grants, pkg: AppPackage): Promise<boolean> => {
+      consented = pkg;
+      const m = pkg.manifest;
+      const raised = raisedLimits(m.limits);
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+      for (const line of consentLines(pkg, raised)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
       if (flags.yes) return true;
       if (!process.stdin.isTTY) {
         throw new HostError('NOT_GRANTED', `not installing '${m.name}': granting ${asked || 'an install'} needs confirmation; run in a terminal, or pass --yes to grant ${asked ? 'them' : 'it'} from a script`, { app: m.name });
@@ -146,7 +148,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     };
     const r = await host.install(dir, { grant });
     io.out(`installed ${r.name} ${r.version}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
-    if (m.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
+    if (consented?.manifest.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
     return 0;
   } catch (err) {
     return fail(io, 'install', err);
