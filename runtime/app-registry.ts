@@ -20,6 +20,7 @@ import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
+import { raisedLimits, type RaisedLimit } from './limit-request.js';
 
 /** Records which publisher's app the data directory belongs to. */
 const OWNER_FILE = '.owner';
@@ -50,6 +51,8 @@ export interface AppSummary {
   sha256: string;
   capabilities: string[];
   commands: string[];
+  /** Limits the app raised above the defaults (granted at install with its capabilities). */
+  raisedLimits: RaisedLimit[];
   installedAt: string;
 }
 
@@ -204,6 +207,7 @@ export class AppRegistry {
         sha256: record.sha256,
         capabilities: Object.keys(record.grants),
         commands: Object.keys(manifest.commands),
+        raisedLimits: raisedLimits(manifest.limits),
         installedAt: record.installedAt,
       };
       if (manifest.description !== undefined) s.description = manifest.description;

@@ -7,6 +7,7 @@
  */
 import { ISA_CAPABILITIES } from '../isa/generated/imports.js';
 import { DEFAULT_STORAGE_MAX_BYTES, MAX_STORAGE_MAX_BYTES } from './limits.js';
+import { terminalJson, terminalText, terminalQuoted } from '../lib/terminal-text.js';
 
 export interface StorageScope {
   /** Key prefixes the app may touch; a key must start with one of them. */
@@ -50,14 +51,13 @@ export const ASSET = /^\d+(\.\d+)? [A-Z]{1,7}$/;
 
 type Issue = (path: string, expected: string, got: unknown) => void;
 
-/** A short, safe rendering of an arrived value for error messages. */
+/** A short, safe rendering of an arrived value for error messages (escaped for a terminal: it came from a manifest). */
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+  return terminalText(terminalJson(JSON.stringify(v) ?? String(v)), 60);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -131,20 +131,20 @@ export function describeGrant(name: string, scope: unknown): string {
   switch (name) {
     case 'storage': {
       const st = s as unknown as StorageScope;
-      return `storage     keys under ${st.prefixes.map((p) => JSON.stringify(p)).join(', ')}, up to ${st.maxBytes} bytes`;
+      return `storage     keys under ${st.prefixes.map((p) => terminalQuoted(p)).join(', ')}, up to ${st.maxBytes} bytes`;
     }
     case 'chain.read':
-      return `chain.read  read tables of ${(s.contracts as string[]).join(', ') || '(no contract)'}`;
+      return `chain.read  read tables of ${(s.contracts as string[]).map((c) => terminalText(c)).join(', ') || '(no contract)'}`;
     case 'dmcs.push': {
       const c = s.contracts as Record<string, string[]>;
-      const list = Object.entries(c).map(([a, acts]) => `${a}::{${acts.join(',')}}`).join(', ');
-      return `dmcs.push   push ${list}${s.maxAmount ? `, at most ${s.maxAmount as string} per transaction` : ''}`;
+      const list = Object.entries(c).map(([a, acts]) => `${terminalText(a)}::{${acts.map((x) => terminalText(x)).join(',')}}`).join(', ');
+      return `dmcs.push   push ${list}${s.maxAmount ? `, at most ${terminalText(s.maxAmount as string)} per transaction` : ''}`;
     }
     case 'log': return 'log         write diagnostic messages';
     case 'clock': return 'clock       read the wall clock and a monotonic clock';
     case 'random': return 'random      get random bytes';
     case 'ual': return 'ual         know the logged-in account';
     case 'diag': return 'diag        ABI self-test (echo)';
-    default: return name;
+    default: return terminalText(name);
   }
 }

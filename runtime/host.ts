@@ -24,6 +24,10 @@ import { WorkerPool } from './sandbox/worker-pool.js';
 import { planImports } from './sandbox/linker.js';
 import type { LogHandler } from './sandbox/app-process.js';
 import { LOG_LEVEL_NAMES } from './isa/log.js';
+import { terminalText, terminalWrap } from '../lib/terminal-text.js';
+
+/** An app's own error code, as shown in the APP_ERROR message: 64 chars — codes are identifiers like NO_SESSION. */
+const MAX_APP_ERROR_CODE_CHARS = 64;
 
 export interface HostOptions {
   /** Data directory; default `$PEEROS_HOME` (or ~/.peeros). */
@@ -66,8 +70,14 @@ interface LoadedApp {
   spec: WorkerSpec;
 }
 
+/**
+ * App log lines on stderr: the `[app] level: ` prefix is the host's; the app's text is escaped onto
+ * that line and, on a terminal, hard-wrapped under the same prefix (the terminal's own wrapping
+ * would let padded app text start a row).
+ */
 const defaultLog: LogHandler = (app, level, message) => {
-  process.stderr.write(`[${app}] ${LOG_LEVEL_NAMES[level] ?? level}: ${message}\n`);
+  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+  process.stderr.write(`${terminalWrap(`[${terminalText(app)}] ${LOG_LEVEL_NAMES[level] ?? level}: `, terminalText(message), columns)}\n`);
 };
 
 function envLogLevel(): number {
@@ -172,7 +182,8 @@ export class Host {
       throw HostError.fromThrown(new BoundaryError('INVALID_VALUE', 'the app returned an error that is not a {code, message} map'), app, command);
     }
     const message = typeof e.message === 'string' ? e.message : '';
-    throw new HostError('APP_ERROR', `app '${app}' command '${command}' failed: ${e.code}${message ? `: ${message}` : ''}`, { app, command, appCode: e.code });
+    // The app chose its code and message: escaped here so no printer of this message can be spoofed.
+    throw new HostError('APP_ERROR', `app '${app}' command '${command}' failed: ${terminalText(e.code, MAX_APP_ERROR_CODE_CHARS)}${message ? `: ${terminalText(message)}` : ''}`, { app, command, appCode: e.code });
   }
 
   /**

@@ -10,6 +10,7 @@ export { validateManifest, readManifest } from './manifest.js';
 export type { Manifest, CommandSpec } from './manifest.js';
 export type { Grants, StorageScope, ChainReadScope, DmcsPushScope } from './capabilities.js';
 export { describeGrant, KNOWN_CAPABILITIES } from './capabilities.js';
+export { raisedLimits, describeRaisedLimit, type RaisedLimit } from './limit-request.js';
 export * as limits from './limits.js';
 export type { AppLimits } from './limits.js';
 export type { AppSummary, InstallRecord } from './app-registry.js';

@@ -11,6 +11,7 @@ import { HostError } from './errors.js';
 import { HOST_MAXIMA, MAX_MANIFEST_BYTES, type AppLimits } from './limits.js';
 import { readFolderFile } from './app-folder.js';
 import { ACCOUNT_NAME, describe, validateScope, type Grants } from './capabilities.js';
+import { terminalText } from '../lib/terminal-text.js';
 
 export interface CommandSpec {
   description: string;
@@ -42,6 +43,11 @@ export const COMMAND_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 /** Semantic version, e.g. 1.2.3 or 1.2.3-beta.1. */
 export const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
+/** A field path in a MANIFEST_INVALID message: 120 chars — enough for any real path, a hostile key is cut. */
+const MAX_ISSUE_PATH_CHARS = 120;
+/** Problems listed in one MANIFEST_INVALID message: 20 — enough to fix a real manifest, a hostile one cannot flood the terminal. */
+const MAX_MANIFEST_ISSUES_SHOWN = 20;
+
 const TOP_FIELDS = ['name', 'version', 'publisher', 'description', 'entry', 'source', 'dmcs', 'commands', 'capabilities', 'limits', '$schema'];
 const LIMIT_FIELDS = Object.keys(HOST_MAXIMA) as (keyof AppLimits)[];
 
@@ -54,7 +60,8 @@ function safeRelativePath(p: unknown): boolean {
 /** Validates a parsed `peeros.json`. Throws HostError `MANIFEST_INVALID` listing every problem. */
 export function validateManifest(value: unknown, source = 'peeros.json'): Manifest {
   const issues: string[] = [];
-  const issue = (path: string, expected: string, got: unknown) => issues.push(`${path}: expected ${expected}, got ${describe(got)}`);
+  // Paths hold the manifest's own keys (command and capability names): escaped, they reach terminals.
+  const issue = (path: string, expected: string, got: unknown) => issues.push(`${terminalText(path, MAX_ISSUE_PATH_CHARS)}: expected ${expected}, got ${describe(got)}`);
   if (!isObject(value)) {
     throw new HostError('MANIFEST_INVALID', `${source} is invalid: (root): expected an object, got ${describe(value)}`);
   }
@@ -103,7 +110,9 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
   }
 
   if (issues.length) {
-    throw new HostError('MANIFEST_INVALID', `${source} is invalid: ${issues.join('; ')}`);
+    const shown = issues.slice(0, MAX_MANIFEST_ISSUES_SHOWN).join('; ');
+    const more = issues.length > MAX_MANIFEST_ISSUES_SHOWN ? `; … and ${issues.length - MAX_MANIFEST_ISSUES_SHOWN} more problems` : '';
+    throw new HostError('MANIFEST_INVALID', `${source} is invalid: ${shown}${more}`);
   }
   const out: Manifest = {
     name: m.name as string,

@@ -10,7 +10,7 @@ export { VaultError, type VaultErrorCode } from './error.js';
 export * from './protocol.js';
 export { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
 export { HmacVerifier, type Verifier, type VerificationRequest } from './verifier.js';
-export { TerminalVerifier, type TerminalPrompt } from './terminal-verifier.js';
+export { TerminalVerifier, renderVerificationRequest, verificationQuestion, type TerminalPrompt } from './terminal-verifier.js';
 export { AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from './auto-approve-verifier.js';
 export { USER_APP, validateGrant, grantDigest, type SigningGrant } from './signing-grant.js';
 export { summarizeTransaction } from './transaction-summary.js';

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { CliCommand, CliIO } from './command.js';
 import { UsageError } from './command.js';
+import { terminalLines, terminalText } from '../../lib/terminal-text.js';
 
 /** Command files that failed to import, by file name without `.js` (reported only when used). */
 const brokenCommands = new Map<string, Error>();
@@ -28,10 +29,15 @@ export async function loadCommands(): Promise<CliCommand[]> {
   return commands;
 }
 
+/**
+ * The real terminal. Its output boundary escapes every control, bidi and invisible character except
+ * the newlines the commands write (`terminalLines`): commands escape app text where they embed it
+ * (newlines included); this is the last line of defence for any they missed.
+ */
 export function processIO(): CliIO {
   return {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
+    out: (t) => process.stdout.write(terminalLines(t) + '\n'),
+    err: (t) => process.stderr.write(terminalLines(t) + '\n'),
     env: process.env,
     async readStdin() {
       if (process.stdin.isTTY) {
@@ -45,7 +51,7 @@ export function processIO(): CliIO {
       if (!process.stdin.isTTY) return false;
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        const answer = await rl.question(`${question} [y/N] `);
+        const answer = await rl.question(`${terminalText(question)} [y/N] `);
         return /^y(es)?$/i.test(answer.trim());
       } finally {
         rl.close();
@@ -83,10 +89,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   if (!command) {
     const broken = brokenCommands.get(name);
     if (broken) {
-      io.err(`peeros ${name}: this command failed to load: ${broken.message}`);
+      io.err(`peeros ${name}: this command failed to load: ${terminalText(broken.message)}`);
       return 1;
     }
-    io.err(`peeros: unknown command '${name}'. Run 'peeros --help' to see the commands.`);
+    io.err(`peeros: unknown command '${terminalText(name, 64)}'. Run 'peeros --help' to see the commands.`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -97,11 +103,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`peeros ${name}: ${err.message}. Run 'peeros ${name} --help' for usage.`);
+      io.err(`peeros ${name}: ${terminalText(err.message)}. Run 'peeros ${name} --help' for usage.`);
       return 2;
     }
     const msg = err instanceof Error ? err.message : String(err);
-    io.err(`peeros ${name}: ${msg}`);
+    io.err(`peeros ${name}: ${terminalText(msg)}`);
     if (io.env.PEEROS_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
     return 1;
   }

@@ -30,7 +30,8 @@ import { pickKeys } from './key-picker.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
 import { sealRequestOf, sealText } from './sealed-fields.js';
-import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS } from './limits.js';
+import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS, MAX_CONFIRMATION_VALUE_CHARS } from './limits.js';
+import { terminalQuoted, terminalText } from '../../lib/terminal-text.js';
 
 export interface PushRequest {
   app: AppIdentity;
@@ -192,7 +193,7 @@ export class DmemoService {
         const sender = session.keys[0]!;
         const recipient = await this.#activeKey(hybrid, seal.for);
         r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text);
-        (show ??= {})[field] = new HostText(`[sealed for ${seal.for}] ${JSON.stringify(seal.text.length > 200 ? `${seal.text.slice(0, 200)}… (cut)` : seal.text)}`);
+        (show ??= {})[field] = new HostText(`[sealed for ${terminalText(seal.for)}] ${terminalQuoted(seal.text, MAX_CONFIRMATION_VALUE_CHARS)}`);
       }
       shown.push(show);
     }

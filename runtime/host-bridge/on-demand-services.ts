@@ -9,7 +9,8 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { Vault, vaultPaths, type VerificationRequest } from '../../skv/index.js';
+import { Vault, vaultPaths, renderVerificationRequest, verificationQuestion, type VerificationRequest } from '../../skv/index.js';
+import { terminalLines, terminalText } from '../../lib/terminal-text.js';
 import { promptHidden } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.js';
@@ -28,16 +29,16 @@ export interface OnDemandOptions {
   onMessage?: (text: string) => void;
 }
 
-/** Asks on the terminal (stderr + stdin); false without one. */
+/** Asks on the terminal (stderr + stdin) with the vault's framed prompt (app text escaped); false without one. */
 async function terminalConfirm(r: VerificationRequest, say: (t: string) => void): Promise<boolean> {
-  say([`PeerOS vault: approval needed (${r.purpose})`, `  requested by: ${r.app === 'user' ? 'you' : `app '${r.app}'`}`, ...r.summary.map((l) => `  ${l}`)].join('\n'));
+  say(renderVerificationRequest(r));
   if (!process.stdin.isTTY) {
-    say('  (no terminal to ask: declined; a session grant — peeros grant APP --max-count N — approves without asking)');
+    say('peeros vault: (no terminal to ask: declined; a session grant — peeros grant APP --max-count N — approves without asking)');
     return false;
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question('Approve? [y/N] ')).trim());
+    return /^y(es)?$/i.test((await rl.question(`${verificationQuestion(r)} [y/N] `)).trim());
   } finally {
     rl.close();
   }
@@ -55,10 +56,10 @@ export class OnDemandServices {
   constructor(home: string, opts: OnDemandOptions = {}) {
     this.#home = home;
     this.#env = opts.env ?? process.env;
-    this.#say = opts.onMessage ?? ((t) => process.stderr.write(`${t}\n`));
+    this.#say = opts.onMessage ?? ((t) => process.stderr.write(`${terminalLines(t)}\n`));
     this.#apps = new AppDirectory(home);
     this.#bridge = new HostBridge((app, op, payload) => this.#handle(app, op, payload), {
-      onError: (err, app, op) => this.#say(`peeros: ${op} for app '${app}': ${(err as Error).message ?? String(err)}`),
+      onError: (err, app, op) => this.#say(`peeros: ${op} for app '${app}': ${terminalText((err as Error).message ?? String(err))}`),
     });
   }
 

@@ -103,6 +103,9 @@ test('balance and a transfer from the command line', async () => {
   const again = await peeros(['app', 'run', 'dpay', 'transfer', '{"to":"bob","quantity":"1.0000 RSN"}']);
   assert.is(again.code, 1);
   assert.match(again.err, /approval needed/);
+  // the host's prompt is framed: every line of it starts with 'peeros vault', the app's text inside
+  const prompt = again.err.split('\n').filter((l) => /approval needed|requested by|::transfer|digest:/.test(l));
+  assert.ok(prompt.length >= 4 && prompt.every((l) => l.startsWith('peeros vault ')), again.err);
   assert.match(again.err, /ISA_CAPABILITY_DENIED/);
 });
 

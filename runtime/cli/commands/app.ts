@@ -8,10 +8,12 @@ import { parseArgs } from '../args.js';
 import { peerosHome } from '../../home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
-import { describeGrant } from '../../capabilities.js';
-import { readAppPackage, AppRegistry } from '../../app-registry.js';
+import { describeGrant, type Grants } from '../../capabilities.js';
+import { AppRegistry, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
+import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
 
 const HELP = `usage: peeros app SUBCOMMAND
 
@@ -20,13 +22,16 @@ subcommands:
                                  into its "entry" module; prints the path, size and sha256. The
                                  host sets every compiler option (DIR's asconfig.json is ignored)
                                  and reads only regular .ts files inside DIR and the SDK
-  install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests, and
-                                 install it if you grant them. --yes grants without asking (for
-                                 scripts); without a terminal and without --yes nothing is installed.
+  install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests and the
+                                 resources it asks for beyond the defaults (CPU, memory, data per
+                                 host call, nesting depth), and install it if you grant them. --yes
+                                 grants them without asking (for scripts); without a terminal and
+                                 without --yes nothing is installed.
                                  An app asking for dmcs.push also gets its signing grant installed
                                  in the vault (which then refuses anything outside it); that needs
                                  the vault passphrase and a DMCS, see the options below
-  list [--json]                  installed apps: name, version, publisher, capabilities, commands
+  list [--json]                  installed apps: name, version, publisher, capabilities, commands,
+                                 raised limits
   remove APP [--purge]           uninstall APP; --purge also deletes its data ($PEEROS_HOME/data/APP)
   run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
                                  JSON result. An app error or a sandbox failure prints one line on
@@ -36,16 +41,19 @@ options of install:
 ${CONTEXT_HELP}
 
 Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
-Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).`;
+Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).
+Text an app or its manifest chose (descriptions, log lines, error messages, results) is printed
+with control, bidi and invisible characters escaped (\x1b, \n, \u202e); the host's own consent
+lines start with 'peeros:' and app text inside them is quoted.`;
 
-/** JSON with bigints (64-bit integers beyond 2^53) written as strings. */
+/** JSON with bigints (64-bit integers beyond 2^53) written as strings, safe for a terminal (bidi and C1 controls escaped too). */
 function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v), indent) ?? 'null';
+  return terminalJson(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v), indent) ?? 'null');
 }
 
 function fail(io: CliIO, sub: string, err: unknown): number {
   if (err instanceof HostError) {
-    io.err(`peeros app ${sub}: ${err.code}: ${err.message}`);
+    io.err(`peeros app ${sub}: ${err.code}: ${terminalText(err.message)}`);
     return 1;
   }
   throw err;
@@ -87,8 +95,44 @@ async function installVaultGrant(app: string, flags: Record<string, string | boo
     if (g) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    io.err(`peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${msg}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`);
+    io.err(`peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${terminalText(msg)}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`);
   }
+}
+
+/** Every line the host writes itself starts with this, so app text can never begin a line that looks like the host's. */
+const HOST_PREFIX = 'peeros: ';
+/** The rule that frames the install consent. */
+const RULE = '─'.repeat(60);
+/** A description longer than this is cut on the consent screen and in `app list`: 300 chars, a paragraph. */
+const MAX_DESCRIPTION_CHARS = 300;
+
+/**
+ * The install consent, drawn by the host: a framed block where every app-chosen string is quoted
+ * and escaped after a host label, listing the capabilities with their scopes and every limit the
+ * app raises above the default (a raised limit is a grant, like a capability).
+ */
+function consentLines(pkg: AppPackage, raised: RaisedLimit[]): string[] {
+  const m = pkg.manifest;
+  const caps = Object.entries(m.capabilities);
+  const lines = [
+    `${RULE.slice(0, 4)} install consent ${RULE.slice(21)}`,
+    `app          ${terminalQuoted(m.name)} ${terminalText(m.version)}`,
+    `publisher    ${terminalQuoted(m.publisher)}`,
+  ];
+  if (m.description) lines.push(`description  ${terminalQuoted(m.description, MAX_DESCRIPTION_CHARS)}`);
+  lines.push(`commands     ${Object.keys(m.commands).map((c) => terminalQuoted(c)).join(', ')}`);
+  lines.push(`module       ${terminalQuoted(m.entry)} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
+  if (caps.length) {
+    lines.push('requests these capabilities:');
+    for (const [name, scope] of caps) lines.push(`  ${describeGrant(name, scope)}`);
+  }
+  if (raised.length) {
+    lines.push('asks for more resources than the default:');
+    for (const r of raised) lines.push(`  ${describeRaisedLimit(r)}`);
+  }
+  if (!caps.length && !raised.length) lines.push('requests no capabilities and no resources beyond the defaults');
+  lines.push(RULE);
+  return lines;
 }
 
 async function install(argv: string[], io: CliIO): Promise<number> {
@@ -97,23 +141,25 @@ async function install(argv: string[], io: CliIO): Promise<number> {
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
   try {
-    const pkg = await readAppPackage(dir);
-    const m = pkg.manifest;
-    const caps = Object.entries(m.capabilities);
-    io.out(`${m.name} ${m.version} by ${m.publisher}${m.description ? ` — ${m.description}` : ''}`);
-    io.out(`module ${m.entry} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
-    io.out(caps.length ? 'requests these capabilities:' : 'requests no capabilities');
-    for (const [name, scope] of caps) io.out(`  ${describeGrant(name, scope)}`);
-    const grant = async (): Promise<boolean> => {
+    // The consent is drawn from the very package the host then installs (handed to `grant`), not
+    // from a first read of DIR that the directory could change before the install reads it again.
+    let consented: AppPackage | undefined;
+    const grant = async (_caps: Grants, pkg: AppPackage): Promise<boolean> => {
+      consented = pkg;
+      const m = pkg.manifest;
+      const raised = raisedLimits(m.limits);
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+      for (const line of consentLines(pkg, raised)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
       if (flags.yes) return true;
       if (!process.stdin.isTTY) {
-        throw new HostError('NOT_GRANTED', `not installing '${m.name}': granting capabilities needs confirmation; run in a terminal, or pass --yes to grant them from a script`, { app: m.name });
+        throw new HostError('NOT_GRANTED', `not installing '${m.name}': granting ${asked || 'an install'} needs confirmation; run in a terminal, or pass --yes to grant ${asked ? 'them' : 'it'} from a script`, { app: m.name });
       }
-      return io.confirm(caps.length ? `Grant these capabilities to ${m.name} and install it?` : `Install ${m.name}?`);
+      return io.confirm(`${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`);
     };
     const r = await host.install(dir, { grant });
     io.out(`installed ${r.name} ${r.version}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
-    if (m.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
+    if (consented?.manifest.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
     return 0;
   } catch (err) {
     return fail(io, 'install', err);
@@ -137,9 +183,10 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     for (const a of apps) {
-      io.out(`${a.name} ${a.version} (${a.publisher})${a.description ? ` — ${a.description}` : ''}`);
-      io.out(`  commands: ${a.commands.join(', ')}`);
-      io.out(`  capabilities: ${a.capabilities.join(', ') || '(none)'}`);
+      io.out(`${terminalText(a.name)} ${terminalText(a.version)} (${terminalText(a.publisher)})${a.description ? ` — ${terminalQuoted(a.description, MAX_DESCRIPTION_CHARS)}` : ''}`);
+      io.out(`  commands: ${a.commands.map((c) => terminalText(c)).join(', ')}`);
+      io.out(`  capabilities: ${a.capabilities.map((c) => terminalText(c)).join(', ') || '(none)'}`);
+      if (a.raisedLimits.length) io.out(`  raised limits: ${a.raisedLimits.map(describeRaisedLimit).join('; ')}`);
     }
     return 0;
   } finally {

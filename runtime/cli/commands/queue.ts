@@ -11,6 +11,7 @@ import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
 import { OfflineQueue, QueueError, createResigner, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
 import { readPassphrase } from '../../../skv/passphrase-source.js';
+import { terminalJson, terminalText } from '../../../lib/terminal-text.js';
 
 /** How long \`queue flush\` waits for acknowledged transactions to appear in a block: several
  * Antelope block intervals (500 ms), short enough for a person waiting at the terminal. */
@@ -40,7 +41,8 @@ Nothing is marked sent without the node's acknowledgement, and a transaction the
 (tx_duplicate) is marked done, never sent twice.`;
 
 function row(e: QueueEntry): string {
-  const why = e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : e.note ?? '';
+  // a contract's assertion message is the contract author's text: one escaped line
+  const why = terminalText(e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : e.note ?? '');
   const flags = [e.uncertain ? 'uncertain' : '', e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : '', e.replaces ? `re-signs ${e.replaces.slice(0, 12)}` : '']
     .filter(Boolean).join(', ');
   return `${e.id.slice(0, 12)}  ${e.status.padEnd(7)}  ${e.app.padEnd(12)}  ${(e.dmcs ?? '(default)').padEnd(10)}  ${e.expiration}  ${String(e.attempts).padStart(3)}  ${[flags, why].filter(Boolean).join('; ')}`;
@@ -75,7 +77,7 @@ const command: CliCommand = {
         if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
         const entries = OfflineQueue.snapshot({ home: peerosHome(io.env) });
         if (flags.json) {
-          io.out(JSON.stringify(entries.map(publicEntry), null, 2));
+          io.out(terminalJson(JSON.stringify(entries.map(publicEntry), null, 2)));
           return 0;
         }
         if (entries.length === 0) {
