@@ -11,7 +11,7 @@ export interface TerminalPrompt {
   confirm(question: string): Promise<boolean>;
 }
 
-const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?' } as const;
+const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?', package: 'Sign this app package as its publisher?' } as const;
 
 export class TerminalVerifier extends HmacVerifier {
   readonly kind = 'terminal';
