@@ -122,8 +122,10 @@ export class Host {
     const proof = await provePackage(pkg);
     const owner = await this.#registry.ownerOf(m.name);
     const installed = await this.#registry.record(m.name);
-    // Reinstalling the very package that is installed hands nothing over: no --replace needed.
-    const identity = owner !== undefined && installed?.identity === owner && installed.packageHash === proof.packageHash
+    // Reinstalling the very unsigned package that is installed hands nothing over: no --replace needed.
+    const sameUnsigned = owner !== undefined && proof.publicKey === undefined && !isVerifiedIdentity(owner)
+      && installed?.identity === owner && installed.packageHash === proof.packageHash;
+    const identity = sameUnsigned
       ? owner
       : identityForInstall(m.name, proof, owner, opts.replace === true);
     const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof) : false;

@@ -165,7 +165,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     for (const a of apps) {
-      io.out(`${a.name} ${a.version} (publisher ${a.verified ? `${a.identity}, verified` : `'${a.publisher}', unverified`})${a.description ? ` — ${a.description}` : ''}`);
+      io.out(`${a.name} ${a.version} (${a.verified ? `publisher ${a.identity}, verified` : `${a.publisher}, unverified`})${a.description ? ` — ${a.description}` : ''}`);
       io.out(`  commands: ${a.commands.join(', ')}`);
       io.out(`  capabilities: ${a.capabilities.join(', ') || '(none)'}`);
     }
