@@ -140,6 +140,8 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       return io.confirm(caps.length ? `Grant these capabilities to ${m.name} and install it?` : `Install ${m.name}?`);
     };
     const r = await host.install(dir, { grant, replace: flags.replace === true });
+    // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
+    if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity) await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
     io.out(`installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
     if (m.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
     return 0;
