@@ -3,12 +3,14 @@
  *
  *   peeros.json   the manifest as installed (validated)
  *   app.wasm      the module, copied from the app's `entry`
- *   install.json  {name, version, sha256, grants, installedAt, from} — written last: the commit point
+ *   install.json  {name, version, sha256, grants, installedAt, from, identity, packageHash} — written
+ *                 last: the commit point
  *
  * Each file is written atomically (temp + fsync + rename). Loading checks that app.wasm still has the
  * sha256 recorded at install. App data lives apart, in `$PEEROS_HOME/data/<name>/`, so reinstalling
- * an app keeps it; `data/<name>/.owner` names the publisher it belongs to, so that an app of the same
- * name from another publisher never inherits it.
+ * an app keeps it; `data/<name>/.owner` records the identity it belongs to (the publisher key that
+ * signed the package, or `unverified:<install id>`: runtime/app-identity), so that an app of the same
+ * name and another identity never inherits it — whatever its manifest's `publisher` says.
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -21,8 +23,9 @@ import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
 import { raisedLimits, type RaisedLimit } from './limit-request.js';
+import { UNVERIFIED_PREFIX, isVerifiedIdentity } from './app-identity/app-identity.js';
 
-/** Records which publisher's app the data directory belongs to. */
+/** Records which app identity the data directory belongs to. */
 const OWNER_FILE = '.owner';
 
 export interface InstallRecord {
@@ -33,6 +36,10 @@ export interface InstallRecord {
   installedAt: string;
   /** The directory it was installed from. */
   from: string;
+  /** The publisher key that signed the package, or `unverified:<install id>` (absent: installed before identities). */
+  identity?: string;
+  /** The package hash (runtime/app-identity/package-hash.ts), hex. */
+  packageHash?: string;
 }
 
 export interface InstalledApp {
@@ -47,6 +54,10 @@ export interface AppSummary {
   name: string;
   version: string;
   publisher: string;
+  /** The publisher key (verified) or `unverified:<install id>`. */
+  identity: string;
+  /** True when the package's signature verified at install. */
+  verified: boolean;
   description?: string;
   sha256: string;
   capabilities: string[];
@@ -95,12 +106,15 @@ export class AppRegistry {
     return join(this.home, 'data', name);
   }
 
-  /** Records `pkg` as installed with `grants` (the caller has checked and confirmed them). */
-  async install(pkg: AppPackage, grants: Grants): Promise<InstallRecord> {
+  /**
+   * Records `pkg` as installed with `grants` under `identity` (the caller has checked the identity
+   * against the owner and confirmed the grants).
+   */
+  async install(pkg: AppPackage, grants: Grants, identity: { identity: string; packageHash: string }): Promise<InstallRecord> {
     const dir = this.appDir(pkg.manifest.name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await mkdir(this.dataDir(pkg.manifest.name), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(this.dataDir(pkg.manifest.name), OWNER_FILE), pkg.manifest.publisher + '\n', 0o600);
+    await writeFileAtomic(join(this.dataDir(pkg.manifest.name), OWNER_FILE), identity.identity + '\n', 0o600);
     const record: InstallRecord = {
       name: pkg.manifest.name,
       version: pkg.manifest.version,
@@ -108,11 +122,18 @@ export class AppRegistry {
       grants,
       installedAt: new Date().toISOString(),
       from: pkg.dir,
+      identity: identity.identity,
+      packageHash: identity.packageHash,
     };
     await writeFileAtomic(join(dir, 'app.wasm'), pkg.wasm, 0o600);
     await writeFileAtomic(join(dir, 'peeros.json'), JSON.stringify(pkg.manifest, null, 2) + '\n', 0o600);
     await writeFileAtomic(join(dir, 'install.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
     return record;
+  }
+
+  /** The install record of `name`, or undefined when it is not installed. */
+  record(name: string): Promise<InstallRecord | undefined> {
+    return this.#record(name);
   }
 
   async #record(name: string): Promise<InstallRecord | undefined> {
@@ -152,16 +173,14 @@ export class AppRegistry {
   }
 
   /**
-   * The publisher that owns `name`: of the installed app, else of data a removed app left behind
-   * (`data/<name>/.owner`); undefined when neither exists.
+   * The identity that owns `name`: of the installed app, else of data a removed app left behind
+   * (`data/<name>/.owner`); undefined when neither exists. An app installed before identities
+   * existed answers its `.owner` line (its publisher name), which counts as unverified.
    */
   async ownerOf(name: string): Promise<string | undefined> {
     if (!APP_NAME.test(name)) return undefined;
-    if (await this.#record(name)) {
-      try {
-        return (JSON.parse(await readFile(join(this.appDir(name), 'peeros.json'), 'utf8')) as { publisher?: string }).publisher;
-      } catch { /* fall through to the data owner */ }
-    }
+    const record = await this.#record(name);
+    if (record?.identity) return record.identity;
     try {
       return (await readFile(join(this.dataDir(name), OWNER_FILE), 'utf8')).trim() || undefined;
     } catch {
@@ -204,6 +223,8 @@ export class AppRegistry {
         name,
         version: record.version,
         publisher: manifest.publisher,
+        identity: record.identity ?? `${UNVERIFIED_PREFIX}legacy`,
+        verified: record.identity !== undefined && isVerifiedIdentity(record.identity),
         sha256: record.sha256,
         capabilities: Object.keys(record.grants),
         commands: Object.keys(manifest.commands),

@@ -42,10 +42,12 @@ export type HostErrorCode =
   | 'CLOSED'
   /** The installer refused (no confirmation, or the user declined). */
   | 'NOT_GRANTED'
-  /** An app of that name from another publisher is installed (it would inherit that app's data). */
+  /** An app of that name and another identity is installed or left data (it would inherit that app's data and grants). */
   | 'INSTALL_CONFLICT'
   /** A file of an app folder is not a regular file inside that folder (a link out of it, a device, a FIFO, a directory). */
-  | 'UNSAFE_FILE';
+  | 'UNSAFE_FILE'
+  /** The package's `peeros.sig` does not verify against its files (tampered, or signed for other bytes). */
+  | 'SIGNATURE_INVALID';
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
 export interface HostErrorData {

@@ -28,6 +28,8 @@ import { terminalText, terminalWrap } from '../lib/terminal-text.js';
 
 /** An app's own error code, as shown in the APP_ERROR message: 64 chars — codes are identifiers like NO_SESSION. */
 const MAX_APP_ERROR_CODE_CHARS = 64;
+import { provePackage, identityForInstall, isVerifiedIdentity, type PackageProof } from './app-identity/app-identity.js';
+import { SessionGrantStore } from './dmemo-service/session-grants.js';
 
 export interface HostOptions {
   /** Data directory; default `$PEEROS_HOME` (or ~/.peeros). */
@@ -53,10 +55,21 @@ export interface InstallOptions {
    * Asked to grant the requested capabilities (name → scope); resolve true to grant all of them.
    * Without it nothing is granted and install fails with NOT_GRANTED.
    */
-  grant?: (capabilities: Grants, pkg: AppPackage) => boolean | Promise<boolean>;
+  grant?: (capabilities: Grants, pkg: AppPackage, proof: PackageProof) => boolean | Promise<boolean>;
+  /**
+   * Allow this package to take over an installed UNVERIFIED app of the same name (and its data and
+   * grants). Never lets anything take over an app whose identity is a publisher key.
+   */
+  replace?: boolean;
 }
 
 export interface InstallResult extends InstallRecord {
+  identity: string;
+  packageHash: string;
+  /** True when the package's signature verified (identity is the publisher key). */
+  verified: boolean;
+  /** The identity that owned the name before (undefined: it was free). */
+  previousIdentity?: string;
   /** True when the module's memory maximum was absent or too large and has been clamped. */
   memoryClamped: boolean;
 }
@@ -116,26 +129,40 @@ export class Host {
     const m = pkg.manifest;
     const limits = resolveLimits(m.limits);
     const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);
+    const proof = await provePackage(pkg);
     const owner = await this.#registry.ownerOf(m.name);
-    if (owner !== undefined && owner !== m.publisher) {
-      throw new HostError('INSTALL_CONFLICT', `app '${m.name}' belongs to publisher '${owner}' on this host (installed, or its data is), not '${m.publisher}'; installing it would hand over that app's data. Remove it first: peeros app remove ${m.name} --purge`, { app: m.name });
-    }
-    const granted = opts.grant ? await opts.grant(m.capabilities, pkg) : false;
+    const installed = await this.#registry.record(m.name);
+    // Reinstalling the very unsigned package that is installed hands nothing over: no --replace needed.
+    const sameUnsigned = owner !== undefined && proof.publicKey === undefined && !isVerifiedIdentity(owner)
+      && installed?.identity === owner && installed.packageHash === proof.packageHash;
+    const identity = sameUnsigned
+      ? owner
+      : identityForInstall(m.name, proof, owner, opts.replace === true);
+    const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof) : false;
     if (!granted) {
       throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, { app: m.name });
     }
-    const record = await this.#registry.install(pkg, m.capabilities);
-    return { ...record, memoryClamped: checked.clamped };
+    // Grants belong to an identity: a new one starts with none (the vault's copy no longer matches).
+    if (owner !== undefined && owner !== identity) await new SessionGrantStore(this.home).revoke(m.name);
+    const record = await this.#registry.install(pkg, m.capabilities, { identity, packageHash: proof.packageHash });
+    return {
+      ...record, identity, packageHash: proof.packageHash, verified: isVerifiedIdentity(identity),
+      ...(owner !== undefined ? { previousIdentity: owner } : {}), memoryClamped: checked.clamped,
+    };
   }
 
   /**
-   * Uninstalls `app` and stops its worker; its data stays unless `purge`. Resolves false when it
-   * was not installed.
+   * Uninstalls `app` and stops its worker; its data stays unless `purge`. Its session grant is
+   * revoked at once (grants never outlive the app; the vault's signing grant is revoked by the
+   * caller when the vault can be unlocked, and is bound to the app's identity meanwhile).
+   * Resolves false when it was not installed.
    */
   async remove(app: string, opts: { purge?: boolean } = {}): Promise<boolean> {
     await this.#pool.stop(app);
     this.#loaded.delete(app);
-    return this.#registry.remove(app, opts.purge ?? false);
+    const removed = await this.#registry.remove(app, opts.purge ?? false);
+    if (removed) await new SessionGrantStore(this.home).revoke(app);
+    return removed;
   }
 
   /** Deletes the data of an app that is no longer installed (refused while it is installed). */

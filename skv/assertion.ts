@@ -1,6 +1,6 @@
 /**
  * User-verification assertions: the proof, minted by the verifier registered at unlock, that the
- * user approved one exact thing. An assertion is bound to a purpose (`sign`, `export`, `grant`),
+ * user approved one exact thing. An assertion is bound to a purpose (`sign`, `export`, `grant`, `package`),
  * the requesting app, a 32-byte digest (for `sign`, the transaction's signing digest) and the
  * unlock session; it carries a random nonce (single use) and an expiry (short-lived).
  *
@@ -14,8 +14,9 @@ import { VaultError } from './error.js';
 import { TAG_ASSERTION } from './domain-tags.js';
 import { DEFAULT_ASSERTION_TTL_MS, MAX_REMEMBERED_NONCES } from './limits.js';
 
-export type AssertionPurpose = 'sign' | 'export' | 'grant';
-export const ASSERTION_PURPOSES: readonly AssertionPurpose[] = ['sign', 'export', 'grant'];
+/** `package`: a publisher signs an app package hash (skv/package-digest.ts). */
+export type AssertionPurpose = 'sign' | 'export' | 'grant' | 'package';
+export const ASSERTION_PURPOSES: readonly AssertionPurpose[] = ['sign', 'export', 'grant', 'package'];
 
 export interface Assertion {
   scheme: 'hmac-sha256';

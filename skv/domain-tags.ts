@@ -13,3 +13,4 @@ export const TAG_EXPORT_DIGEST = 'peeros-skv/v1/export'; // digest approved by t
 export const TAG_GRANT_DIGEST = 'peeros-skv/v1/grant'; // digest approved by the user to set an app's grant
 export const TAG_MESSAGE_KEY = 'peeros-skv/v1/message-key'; // sha256 prefix: ECDH x coordinate → message key
 export const TAG_MESSAGE_AAD = 'peeros-skv/v1/message'; // AES-GCM additional data prefix of a sealed message
+export const TAG_APP_PACKAGE = 'peeros-skv/v1/app-package'; // sha256 prefix: an app package hash a publisher signs

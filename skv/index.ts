@@ -12,7 +12,8 @@ export { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegi
 export { HmacVerifier, type Verifier, type VerificationRequest } from './verifier.js';
 export { TerminalVerifier, renderVerificationRequest, verificationQuestion, type TerminalPrompt } from './terminal-verifier.js';
 export { AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from './auto-approve-verifier.js';
-export { USER_APP, validateGrant, grantDigest, type SigningGrant } from './signing-grant.js';
+export { USER_APP, validateGrant, grantDigest, grantMatches, type SigningGrant } from './signing-grant.js';
+export { packageSigningDigest, PACKAGE_HASH_BYTES } from './package-digest.js';
 export { summarizeTransaction } from './transaction-summary.js';
 export { vaultPaths, type VaultPaths } from './keystore-file.js';
 export { KEYSTORE_FORMAT, KEYSTORE_VERSION } from './keystore-format.js';

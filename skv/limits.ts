@@ -48,3 +48,5 @@ export const MAX_SCRYPT_R = 16;
 export const MAX_SCRYPT_P = 4;
 /** Parameters for tests only (fast): N = 2^10. Never used unless a test passes `insecureTestKdf`. */
 export const TEST_SCRYPT_LOG_N = 10;
+/** An app identity: `PUB_K1_…` (≈ 57 chars) or `unverified:` + 32 hex; 128 leaves room, bounds the grant. */
+export const MAX_IDENTITY_LENGTH = 128;

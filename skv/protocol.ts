@@ -12,7 +12,7 @@ import { Packr } from 'msgpackr';
 import { VaultError, type VaultErrorCode } from './error.js';
 import { ASSERTION_PURPOSES, type Assertion } from './assertion.js';
 import type { SigningGrant } from './signing-grant.js';
-import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING_KEYS } from './limits.js';
+import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING_KEYS, MAX_IDENTITY_LENGTH } from './limits.js';
 
 export const DMEMO_VERSION = 1;
 
@@ -36,23 +36,27 @@ export interface SignRequest {
   keys: string[];
   /** The requesting app, or `user` for the user acting directly. */
   app: string;
+  /** The installed app's identity (publisher key or `unverified:<install id>`); must match its grant's. */
+  identity?: string;
   assertion: Assertion;
 }
+/** Signs an app package hash with one key, under its own domain tag (skv/package-digest.ts); needs a `package` assertion. */
+export interface SignPackageRequest { v: 1; op: 'sign_package'; packageHash: Uint8Array; key: string; assertion: Assertion }
 /** Returns one private key; needs the passphrase again and an `export` assertion. */
 export interface ExportKeyRequest { v: 1; op: 'export_key'; key: string; passphrase: string; assertion: Assertion }
 /** Sets (replaces) the signing grant of one app; needs a `grant` assertion for `grantDigest(grant)`. */
 export interface SetGrantRequest { v: 1; op: 'set_grant'; grant: SigningGrant; assertion: Assertion }
-/** Removes the signing grant of one app; narrowing rights needs no assertion. */
-export interface RevokeGrantRequest { v: 1; op: 'revoke_grant'; app: string }
+/** Removes the signing grant of one app (with `identity`: only a grant of that identity); narrowing rights needs no assertion. */
+export interface RevokeGrantRequest { v: 1; op: 'revoke_grant'; app: string; identity?: string }
 /** Seals a message for `peer` with the key agreed between `key` (ours) and `peer` (ECDH); for an app with a signing grant. */
-export interface SealMessageRequest { v: 1; op: 'seal_message'; key: string; peer: string; plaintext: Uint8Array; app: string }
+export interface SealMessageRequest { v: 1; op: 'seal_message'; key: string; peer: string; plaintext: Uint8Array; app: string; identity?: string }
 /** Opens a message sealed between `key` (ours) and `peer`. */
-export interface OpenMessageRequest { v: 1; op: 'open_message'; key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app: string }
+export interface OpenMessageRequest { v: 1; op: 'open_message'; key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app: string; identity?: string }
 
 export type DmemoRequest =
   | UnlockRequest | LockRequest | StatusRequest | CreateKeyRequest | ImportKeyRequest
   | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest | RevokeGrantRequest
-  | SealMessageRequest | OpenMessageRequest;
+  | SealMessageRequest | OpenMessageRequest | SignPackageRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
@@ -93,11 +97,17 @@ export interface SetGrantResult { app: string }
 export interface RevokeGrantResult { app: string; revoked: boolean }
 export interface SealMessageResult { nonce: Uint8Array; ciphertext: Uint8Array }
 export interface OpenMessageResult { plaintext: Uint8Array }
+export interface SignPackageResult {
+  signature: string;
+  /** packageSigningDigest(packageHash): what was signed. */
+  digest: Uint8Array;
+}
 
 export interface DmemoResults {
   unlock: UnlockResult; lock: LockResult; status: StatusResult; create_key: KeyInfo; import_key: KeyInfo;
   list_keys: { keys: KeyInfo[] }; sign: SignResult; export_key: ExportKeyResult; set_grant: SetGrantResult;
   revoke_grant: RevokeGrantResult; seal_message: SealMessageResult; open_message: OpenMessageResult;
+  sign_package: SignPackageResult;
 }
 
 export interface DmemoErrorBody { code: VaultErrorCode; message: string; retryAfterMs?: number }
@@ -125,23 +135,26 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     bytes(m, 'contextFreeData', true, 0, MAX_MESSAGE_BYTES);
     strArray(m, 'keys');
     str(m, 'app', false, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
     assertion(m);
   },
+  sign_package: (m) => { bytes(m, 'packageHash', false, 32, 32); str(m, 'key', false, 256); assertion(m); },
   export_key: (m) => { str(m, 'key', false, 256); str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH); assertion(m); },
   set_grant: (m) => {
     if (typeof m.grant !== 'object' || m.grant === null || Array.isArray(m.grant)) throw malformed('grant', 'an object');
     assertion(m);
   },
-  revoke_grant: (m) => { str(m, 'app', false, 64); },
-  seal_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'plaintext', false, 0, 4096); str(m, 'app', false, 64); },
-  open_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'nonce', false, 12, 12); bytes(m, 'ciphertext', false, 16, 4096 + 16); str(m, 'app', false, 64); },
+  revoke_grant: (m) => { str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
+  seal_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'plaintext', false, 0, 4096); str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
+  open_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'nonce', false, 12, 12); bytes(m, 'ciphertext', false, 16, 4096 + 16); str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
   unlock: ['passphrase', 'create'], lock: [], status: [], create_key: ['label'], import_key: ['privateKey', 'label'], list_keys: [],
-  sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'assertion'],
-  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'], revoke_grant: ['app'],
-  seal_message: ['key', 'peer', 'plaintext', 'app'], open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app'],
+  sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'identity', 'assertion'],
+  sign_package: ['packageHash', 'key', 'assertion'],
+  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'], revoke_grant: ['app', 'identity'],
+  seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'], open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
 };
 
 function malformed(field: string, expected: string): VaultError {

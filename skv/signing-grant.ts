@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { Asset, Name } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import { TAG_GRANT_DIGEST } from './domain-tags.js';
+import { MAX_IDENTITY_LENGTH } from './limits.js';
 
 export interface SigningGrant {
   app: string;
@@ -27,6 +28,11 @@ export interface SigningGrant {
   maxAmountPerDay?: string;
   /** Largest number of signatures per UTC day (set from a session grant's count). */
   maxSignaturesPerDay?: number;
+  /**
+   * The installed app's identity (its publisher key, or `unverified:<install id>`): a request for
+   * `app` must carry the same, so an app of the same name but another identity never matches.
+   */
+  identity?: string;
 }
 
 /** A daily signature count above this is a typo, not a limit. */
@@ -36,6 +42,8 @@ export const MAX_SIGNATURES_PER_DAY = 1_000_000;
 export const USER_APP = 'user';
 /** App identifiers: lower-case words with dots and dashes, like package names. */
 const APP_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** App identities: a public key, or `unverified:` and an install id (runtime/app-identity). */
+const IDENTITY_RE = new RegExp(`^[A-Za-z0-9_:]{1,${MAX_IDENTITY_LENGTH}}$`);
 
 function bad(message: string): VaultError {
   return new VaultError('INVALID_ARGUMENT', `signing grant: ${message}`);
@@ -61,7 +69,7 @@ export function validateGrant(value: unknown): SigningGrant {
   if (typeof value !== 'object' || value === null) throw bad('expected an object');
   const g = value as Record<string, unknown>;
   for (const k of Object.keys(g)) {
-    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay', 'maxSignaturesPerDay'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
+    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay', 'maxSignaturesPerDay', 'identity'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
   }
   const app = checkAppName(g.app, 'signing grant: app');
   if (app === USER_APP) throw bad(`'${USER_APP}' is the user acting directly and cannot be given a grant`);
@@ -94,7 +102,19 @@ export function validateGrant(value: unknown): SigningGrant {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SIGNATURES_PER_DAY) throw bad(`maxSignaturesPerDay: expected an integer from 1 to ${MAX_SIGNATURES_PER_DAY}`);
     out.maxSignaturesPerDay = n;
   }
+  if (g.identity !== undefined) {
+    if (typeof g.identity !== 'string' || !IDENTITY_RE.test(g.identity)) throw bad(`identity: expected a public key or 'unverified:<hex>' of at most ${MAX_IDENTITY_LENGTH} characters`);
+    out.identity = g.identity;
+  }
   return out;
+}
+
+/**
+ * Whether a request from `app` claiming `identity` may use `grant`. A grant recorded without an
+ * identity (before identities existed) matches any; one with an identity matches only that one.
+ */
+export function grantMatches(grant: SigningGrant, identity: string | undefined): boolean {
+  return grant.identity === undefined || grant.identity === identity;
 }
 
 /** What the user approves to set a grant: sha256(tag ‖ canonical JSON of the normal form). */
@@ -105,6 +125,7 @@ export function grantDigest(grant: SigningGrant): Uint8Array {
     contracts: Object.fromEntries(Object.keys(g.contracts).sort().map((k) => [k, [...g.contracts[k]!].sort()])),
     maxAmountPerTx: g.maxAmountPerTx ?? null, maxAmountPerDay: g.maxAmountPerDay ?? null,
     ...(g.maxSignaturesPerDay !== undefined ? { maxSignaturesPerDay: g.maxSignaturesPerDay } : {}),
+    ...(g.identity !== undefined ? { identity: g.identity } : {}),
   });
   return new Uint8Array(createHash('sha256').update(TAG_GRANT_DIGEST).update('\0').update(canonical).digest());
 }

@@ -26,7 +26,7 @@ export interface TerminalPrompt {
   columns?: number;
 }
 
-const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?' } as const;
+const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?', package: 'Sign this app package as its publisher?' } as const;
 
 /**
  * The framed block shown before the question: every line starts with `peeros vault`, app text

@@ -16,7 +16,8 @@ import {
 import { vaultPaths, ensureVaultDir, readKeystoreFile, writeKeystoreFile, type VaultPaths } from './keystore-file.js';
 import { UnlockBackoff } from './unlock-backoff.js';
 import { NonceLedger, checkAssertion } from './assertion.js';
-import { USER_APP, checkAppName, validateGrant, grantDigest } from './signing-grant.js';
+import { USER_APP, checkAppName, validateGrant, grantDigest, grantMatches } from './signing-grant.js';
+import { packageSigningDigest } from './package-digest.js';
 import { checkScope } from './signing-scope.js';
 import { SpendLedger } from './spend-ledger.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
@@ -100,6 +101,12 @@ export class VaultCore {
         return this.addKey(s, key, req.label);
       }
       case 'sign': return this.sign(s, req, now);
+      case 'sign_package': {
+        const [, priv] = this.resolveKey(s, req.key);
+        const digest = packageSigningDigest(req.packageHash);
+        checkAssertion(req.assertion, this.assertionCheck(s, 'package', USER_APP, digest, now));
+        return { signature: priv.sign(digest).toString(), digest };
+      }
       case 'export_key': return this.exportKey(s, req, now);
       case 'set_grant': return this.setGrant(s, req, now);
       case 'seal_message':
@@ -107,8 +114,8 @@ export class VaultCore {
         // Messages move no value and are not transactions: no assertion; but deny by default — only
         // the user and apps holding a signing grant may use the keys for messages.
         const app = checkAppName(req.app);
-        if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app)) {
-          throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault, so it may not use its keys for messages`);
+        if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app && grantMatches(g, req.identity))) {
+          throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`);
         }
         const [, priv] = this.resolveKey(s, req.key);
         let peer: PublicKey;
@@ -117,7 +124,8 @@ export class VaultCore {
       }
       case 'revoke_grant': {
         const app = checkAppName(req.app);
-        const grants = s.parsed.body.grants.filter((g) => g.app !== app);
+        // with an identity: only that app's grant goes (a newer app of the same name keeps its own)
+        const grants = s.parsed.body.grants.filter((g) => g.app !== app || (req.identity !== undefined && g.identity !== undefined && g.identity !== req.identity));
         const revoked = grants.length !== s.parsed.body.grants.length;
         if (revoked) await this.persist(s, { ...s.parsed.body, grants });
         return { app, revoked };
@@ -303,7 +311,7 @@ export class VaultCore {
   }
 
   // ── signing and export ─────────────────────────────────────────────────────────────────────
-  private assertionCheck(s: Unlocked, purpose: 'sign' | 'export' | 'grant', app: string, digest: Uint8Array, now: number) {
+  private assertionCheck(s: Unlocked, purpose: 'sign' | 'export' | 'grant' | 'package', app: string, digest: Uint8Array, now: number) {
     return { purpose, app, digest, secret: s.secret, session: s.session, maxTtlMs: this.config.assertionMaxTtlMs, now, nonces: this.nonces };
   }
 
@@ -327,6 +335,9 @@ export class VaultCore {
     if (app !== USER_APP) {
       const grant = s.parsed.body.grants.find((g) => g.app === app);
       if (!grant) throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault; grant it first (deny by default)`);
+      if (!grantMatches(grant, req.identity)) {
+        throw new VaultError('SCOPE_DENIED', `the signing grant of '${app}' belongs to another identity of that app (${grant.identity}), not ${req.identity ?? 'an unidentified request'}; grant the installed app again`);
+      }
       spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, s.spend.get(app), now);
     }
     const signatures = keys.map((k) => k.sign(digest).toString());

@@ -18,6 +18,7 @@ import { decodeResponse, encodeMessage, DMEMO_VERSION, type DmemoOp, type DmemoR
 import type { Verifier } from './verifier.js';
 import { USER_APP, checkAppName, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
 import { summarizeTransaction } from './transaction-summary.js';
+import { packageSigningDigest } from './package-digest.js';
 import { DEFAULT_AUTO_LOCK_MS, MAX_AUTO_LOCK_MS, DEFAULT_ASSERTION_TTL_MS, MAX_ASSERTION_TTL_MS, DEFAULT_BACKOFF_BASE_MS } from './limits.js';
 
 export interface VaultOptions {
@@ -43,6 +44,8 @@ export interface SignOptions {
   keys: string[];
   /** Requesting app; default `user` (the user directly, not limited by a grant). */
   app?: string;
+  /** The installed app's identity (from its install record); must match the identity of its grant. */
+  identity?: string;
   /** Lines to show the user instead of the generic decoding (e.g. decoded with the contract ABI). */
   summary?: string[];
 }
@@ -140,7 +143,21 @@ export class Vault {
     let lines: string[] | undefined;
     const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${keys.join(', ')}`]);
     const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, get summary() { return summary(); } });
-    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys, app, assertion });
+    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys, app, ...(o.identity !== undefined ? { identity: o.identity } : {}), assertion });
+  }
+
+  /**
+   * Signs an app package hash with `key` after the user approves it; the vault signs
+   * packageSigningDigest(packageHash), never usable as a transaction signature.
+   */
+  async signPackage(o: { packageHash: Uint8Array; key: string; summary: string[] }): Promise<{ signature: string; digest: Uint8Array }> {
+    const digest = packageSigningDigest(o.packageHash);
+    let key: string;
+    try { key = PublicKey.from(o.key).toString(); } catch {
+      throw new VaultError('INVALID_KEY', `${JSON.stringify(String(o.key).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
+    }
+    const assertion = await this.#requireVerifier().verify({ purpose: 'package', app: USER_APP, digest, summary: [...o.summary, `publisher key: ${key}`] });
+    return this.#call('sign_package', { packageHash: o.packageHash, key, assertion });
   }
 
   /** The private key in `PVT_K1_…` form: needs the passphrase again and the user's approval. */
@@ -160,24 +177,28 @@ export class Vault {
       ...(g.maxAmountPerTx ? [`  at most ${g.maxAmountPerTx} per transaction`] : []),
       ...(g.maxAmountPerDay ? [`  at most ${g.maxAmountPerDay} per day`] : []),
       ...(g.maxSignaturesPerDay ? [`  at most ${g.maxSignaturesPerDay} signatures per day`] : []),
+      ...(g.identity ? [`  only for the app of identity ${g.identity}`] : []),
     ];
     const assertion = await this.#requireVerifier().verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
     await this.#call('set_grant', { grant: g, assertion });
   }
 
-  /** Removes one app's signing grant (narrowing rights needs no approval); true when there was one. */
-  async revokeGrant(app: string): Promise<boolean> {
-    return (await this.#call('revoke_grant', { app })).revoked;
+  /**
+   * Removes one app's signing grant (narrowing rights needs no approval); with `identity`, only a
+   * grant given to that identity (or to none). True when there was one.
+   */
+  async revokeGrant(app: string, identity?: string): Promise<boolean> {
+    return (await this.#call('revoke_grant', { app, ...(identity !== undefined ? { identity } : {}) })).revoked;
   }
 
   /** Seals `plaintext` for `peer` with the key agreed (ECDH, inside the vault) between our `key` and `peer`. */
-  sealMessage(o: { key: string; peer: string; plaintext: Uint8Array; app?: string }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
-    return this.#call('seal_message', { key: o.key, peer: o.peer, plaintext: o.plaintext, app: o.app ?? USER_APP });
+  sealMessage(o: { key: string; peer: string; plaintext: Uint8Array; app?: string; identity?: string }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
+    return this.#call('seal_message', { key: o.key, peer: o.peer, plaintext: o.plaintext, app: o.app ?? USER_APP, ...(o.identity !== undefined ? { identity: o.identity } : {}) });
   }
 
   /** Opens a message sealed between our `key` and `peer`. */
-  async openMessage(o: { key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app?: string }): Promise<Uint8Array> {
-    return (await this.#call('open_message', { key: o.key, peer: o.peer, nonce: o.nonce, ciphertext: o.ciphertext, app: o.app ?? USER_APP })).plaintext;
+  async openMessage(o: { key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app?: string; identity?: string }): Promise<Uint8Array> {
+    return (await this.#call('open_message', { key: o.key, peer: o.peer, nonce: o.nonce, ciphertext: o.ciphertext, app: o.app ?? USER_APP, ...(o.identity !== undefined ? { identity: o.identity } : {}) })).plaintext;
   }
 
   /** Stops the worker: keys, verifier secret and session end with it. */

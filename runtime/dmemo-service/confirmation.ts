@@ -18,6 +18,8 @@ export interface AppIdentity {
   publisher: string;
   /** sha256 of the installed module, hex. */
   sha256?: string;
+  /** The installed app's identity (runtime/app-identity); the vault's grant must carry the same. */
+  identity?: string;
 }
 
 export interface DecodedAction {

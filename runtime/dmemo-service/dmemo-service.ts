@@ -133,7 +133,7 @@ export class DmemoService {
       throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
     }
     const hybrid = this.hybridFor(backend);
-    const shown = await this.#sealFields(app, hybrid, session, raw);
+    const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
     const { actions, decoded } = await this.#encode(backend, session, raw);
     checkAmountGranted(app, scope!, decoded);
     const info = await this.#headInfo(hybrid, backend.chainId);
@@ -143,10 +143,10 @@ export class DmemoService {
       app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId,
       actions: decoded.map((d, i) => (shown[i] ? { ...d, data: { ...(d.data as Record<string, unknown>), ...shown[i] } } : d)),
     });
-    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded));
+    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded), req.app.identity);
     let signatures: string[];
     try {
-      signatures = (await this.#o.vault.sign({ chainId: trx.chainId, transaction: trx.bytes, keys, app, summary })).signatures;
+      signatures = (await this.#o.vault.sign({ chainId: trx.chainId, transaction: trx.bytes, keys, app, ...(req.app.identity !== undefined ? { identity: req.app.identity } : {}), summary })).signatures;
     } catch (err) {
       if (err instanceof VaultError) {
         const code = err.code === 'SCOPE_DENIED' ? 'CAPABILITY_DENIED' : 'NOT_APPROVED';
@@ -182,7 +182,7 @@ export class DmemoService {
    * key to the account's active key (sealed-fields.ts); returns, per action, what the user is shown
    * for those fields instead of the blob.
    */
-  async #sealFields(app: string, hybrid: HybridApi, session: Session, raw: RawAction[]): Promise<Array<Record<string, HostText> | undefined>> {
+  async #sealFields(app: string, identity: string | undefined, hybrid: HybridApi, session: Session, raw: RawAction[]): Promise<Array<Record<string, HostText> | undefined>> {
     const shown: Array<Record<string, HostText> | undefined> = [];
     for (const r of raw) {
       if (r.data instanceof Uint8Array) { shown.push(undefined); continue; }
@@ -192,7 +192,7 @@ export class DmemoService {
         if (!seal) continue;
         const sender = session.keys[0]!;
         const recipient = await this.#activeKey(hybrid, seal.for);
-        r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text);
+        r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text, identity);
         (show ??= {})[field] = new HostText(`[sealed for ${terminalText(seal.for)}] ${terminalQuoted(seal.text, MAX_CONFIRMATION_VALUE_CHARS)}`);
       }
       shown.push(show);

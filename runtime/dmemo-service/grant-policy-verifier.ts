@@ -14,7 +14,7 @@ export class GrantPolicyVerifier extends HmacVerifier {
   readonly kind = 'session-grant';
   readonly #store: SessionGrantStore;
   readonly #fallback: (r: VerificationRequest) => Promise<boolean>;
-  readonly #expected = new Map<string, { app: string; moved: Map<string, Asset> }>();
+  readonly #expected = new Map<string, { app: string; moved: Map<string, Asset>; identity?: string }>();
   /** How many requests the policy approved by itself (for narration and tests). */
   autoApproved = 0;
 
@@ -24,9 +24,9 @@ export class GrantPolicyVerifier extends HmacVerifier {
     this.#fallback = o.fallback;
   }
 
-  /** Announces the next sign request for `digest`: which app asks, and what it moves. */
-  expect(digest: Uint8Array, app: string, moved: Map<string, Asset>): void {
-    this.#expected.set(Buffer.from(digest).toString('hex'), { app, moved });
+  /** Announces the next sign request for `digest`: which app (and identity) asks, and what it moves. */
+  expect(digest: Uint8Array, app: string, moved: Map<string, Asset>, identity?: string): void {
+    this.#expected.set(Buffer.from(digest).toString('hex'), { app, moved, ...(identity !== undefined ? { identity } : {}) });
   }
 
   protected async approve(r: VerificationRequest): Promise<boolean> {
@@ -34,7 +34,7 @@ export class GrantPolicyVerifier extends HmacVerifier {
       const key = Buffer.from(r.digest).toString('hex');
       const e = this.#expected.get(key);
       this.#expected.delete(key);
-      if (e && e.app === r.app && (await this.#store.consume(r.app, e.moved))) {
+      if (e && e.app === r.app && (await this.#store.consume(r.app, e.moved, e.identity))) {
         this.autoApproved++;
         return true;
       }

@@ -36,3 +36,8 @@ export const ROUTE_REUSE_MS = 1000;
 /** Transaction ids this service remembers to avoid building the same transaction twice (two equal
  * pushes within a second would otherwise be one Antelope transaction, refused as tx_duplicate). */
 export const RECENT_IDS = 4096;
+/**
+ * Vault grants waiting to be revoked (one per app removed while the vault was locked). Past this the
+ * oldest entries are dropped: harmless, since each grant is bound to its removed app's identity.
+ */
+export const MAX_PENDING_REVOCATIONS = 1024;

@@ -32,11 +32,11 @@ export function sealRequestOf(v: unknown): SealRequest | undefined {
   return { text: o.$seal, for: o.for };
 }
 
-export async function sealText(vault: Vault, app: string, senderKey: string, recipientKey: string, text: string): Promise<Uint8Array> {
+export async function sealText(vault: Vault, app: string, senderKey: string, recipientKey: string, text: string, identity?: string): Promise<Uint8Array> {
   const s = PublicKey.from(senderKey);
   const r = PublicKey.from(recipientKey);
   if (s.type !== KeyType.K1 || r.type !== KeyType.K1) throw new DmemoServiceError('BAD_ACTIONS', 'sealed fields need K1 keys on both sides');
-  const { nonce, ciphertext } = await vault.sealMessage({ key: senderKey, peer: recipientKey, plaintext: new TextEncoder().encode(text), app });
+  const { nonce, ciphertext } = await vault.sealMessage({ key: senderKey, peer: recipientKey, plaintext: new TextEncoder().encode(text), app, ...(identity !== undefined ? { identity } : {}) });
   const out = new Uint8Array(1 + 33 + 33 + nonce.length + ciphertext.length);
   out[0] = SEALED_VERSION;
   out.set(s.data, 1);
@@ -47,14 +47,14 @@ export async function sealText(vault: Vault, app: string, senderKey: string, rec
 }
 
 /** Opens a blob if the vault holds either side's key; the text, or an error message. */
-export async function openText(vault: Vault, app: string, blob: Uint8Array, vaultKeys: readonly string[]): Promise<{ text?: string; error?: string }> {
+export async function openText(vault: Vault, app: string, blob: Uint8Array, vaultKeys: readonly string[], identity?: string): Promise<{ text?: string; error?: string }> {
   if (blob.length < 1 + 33 + 33 + 12 + 16 || blob[0] !== SEALED_VERSION) return { error: 'not a sealed value' };
   const sender = new PublicKey(KeyType.K1, blob.slice(1, 34)).toString();
   const recipient = new PublicKey(KeyType.K1, blob.slice(34, 67)).toString();
   const [ours, peer] = vaultKeys.includes(recipient) ? [recipient, sender] : vaultKeys.includes(sender) ? [sender, recipient] : [undefined, undefined];
   if (!ours || !peer) return { error: 'not for this account (no key of it in the vault)' };
   try {
-    const plain = await vault.openMessage({ key: ours, peer, nonce: blob.slice(67, 79), ciphertext: blob.slice(79), app });
+    const plain = await vault.openMessage({ key: ours, peer, nonce: blob.slice(67, 79), ciphertext: blob.slice(79), app, ...(identity !== undefined ? { identity } : {}) });
     return { text: new TextDecoder().decode(plain) };
   } catch (err) {
     return { error: (err as Error).message };

@@ -23,6 +23,8 @@ export interface SessionGrant {
   maxAmount?: string;
   periodMs: number;
   setAt: string;
+  /** The identity of the app it was given to (runtime/app-identity); another app of that name never uses it. */
+  identity?: string;
 }
 
 /** What one app used in its current period. */
@@ -38,7 +40,7 @@ export function parsePeriod(text: string): number {
   return ms;
 }
 
-export function validateSessionGrant(g: { app: string; maxCount: number; maxAmount?: string; periodMs?: number }): SessionGrant {
+export function validateSessionGrant(g: { app: string; maxCount: number; maxAmount?: string; periodMs?: number; identity?: string }): SessionGrant {
   if (!Number.isInteger(g.maxCount) || g.maxCount < 1 || g.maxCount > MAX_GRANT_COUNT) {
     throw new DmemoServiceError('BAD_ACTIONS', `--max-count: expected an integer from 1 to ${MAX_GRANT_COUNT}, got ${g.maxCount}`);
   }
@@ -49,7 +51,7 @@ export function validateSessionGrant(g: { app: string; maxCount: number; maxAmou
     }
   }
   const periodMs = g.periodMs ?? DEFAULT_GRANT_PERIOD_MS;
-  return { app: g.app, maxCount: g.maxCount, ...(maxAmount ? { maxAmount } : {}), periodMs, setAt: new Date().toISOString() };
+  return { app: g.app, maxCount: g.maxCount, ...(maxAmount ? { maxAmount } : {}), periodMs, setAt: new Date().toISOString(), ...(g.identity !== undefined ? { identity: g.identity } : {}) };
 }
 
 export class SessionGrantStore {
@@ -91,6 +93,7 @@ export class SessionGrantStore {
   async revoke(app: string): Promise<boolean> {
     const body = this.#load();
     const had = app in body.grants;
+    if (!had && !(app in body.used)) return false;
     delete body.grants[app];
     delete body.used[app];
     await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
@@ -120,12 +123,14 @@ export class SessionGrantStore {
 
   /**
    * Records one approval moving `moved` (per symbol) if it fits the grant, and answers whether it
-   * did. A grant without `maxAmount` approves only signatures that move no asset.
+   * did. A grant without `maxAmount` approves only signatures that move no asset; a grant given to
+   * another identity of `app` approves nothing.
    */
-  async consume(app: string, moved: Map<string, Asset>): Promise<boolean> {
+  async consume(app: string, moved: Map<string, Asset>, identity?: string): Promise<boolean> {
     const body = this.#load();
     const g = body.grants[app];
     if (!g) return false;
+    if (g.identity !== undefined && g.identity !== identity) return false;
     const u = this.#current(body, g, this.#now());
     if (u.count >= g.maxCount) return false;
     let units = BigInt(u.units);

@@ -15,6 +15,8 @@ export interface AppInfo {
   version: string;
   publisher: string;
   sha256: string;
+  /** The installed app's identity (publisher key or `unverified:<install id>`); undefined for a legacy install. */
+  identity?: string;
   manifest: { dmcs?: Record<string, unknown> };
   grants: Grants;
 }
@@ -35,6 +37,7 @@ export class AppDirectory {
     const info: AppInfo = {
       at: Date.now(), name: m.name, version: m.version, publisher: m.publisher, sha256: installed.record.sha256,
       manifest: m as { dmcs?: Record<string, unknown> }, grants: installed.record.grants,
+      ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
     };
     this.#apps.set(app, info);
     return info;

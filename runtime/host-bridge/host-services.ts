@@ -116,7 +116,7 @@ export class HostServices {
   async installAppGrant(app: string): Promise<boolean> {
     const installed = await this.#registry.load(app);
     const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
-    const g = await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], this.grants.get(app));
+    const g = await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], this.grants.get(app), installed.record.identity);
     this.#apps.forget(app);
     return g !== undefined;
   }
@@ -129,14 +129,14 @@ export class HostServices {
       if (op === 'dmcs.push') {
         const actions = boundaryPackr.unpack(payload) as unknown;
         const out: PushOutcome = await this.dmemo.push({
-          app: { name: info.name, version: info.version, publisher: info.publisher, sha256: info.sha256 },
+          app: { name: info.name, version: info.version, publisher: info.publisher, sha256: info.sha256, ...(info.identity !== undefined ? { identity: info.identity } : {}) },
           manifest: info.manifest, grants: info.grants, actions,
         });
         return pack(out);
       }
       return await readChain(info, op, payload, this.dispatcher, (b) => this.dmemo.hybridFor(b), async () => {
         const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
-        return (blob) => openText(this.vault, app, blob, keys);
+        return (blob) => openText(this.vault, app, blob, keys, info.identity);
       });
     } catch (err) {
       throw toBridgeError(err);

@@ -22,6 +22,7 @@ import { AppDirectory } from './app-directory.js';
 import { readChain, openFieldOf } from './chain-reads.js';
 import { BridgeError, toBridgeError } from './bridge-error.js';
 import type { BridgeEndpoint, BridgeOp } from './bridge-protocol.js';
+import { PendingRevocations } from '../dmemo-service/pending-revocations.js';
 
 export interface OnDemandOptions {
   env?: NodeJS.ProcessEnv;
@@ -99,6 +100,7 @@ export class OnDemandServices {
         }
         const policy = new GrantPolicyVerifier({ store: new SessionGrantStore(this.#home), fallback: (r) => terminalConfirm(r, this.#say) });
         await vault.unlock(passphrase, { verifier: policy });
+        await new PendingRevocations(this.#home).flush(vault); // grants of apps removed while it was locked
         const services = await HostServices.open({ home: this.#home, vault, policy, flusher: false });
         return { vault, services };
       } catch (err) {

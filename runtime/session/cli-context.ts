@@ -9,6 +9,7 @@ import { peerosHome } from '../home.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
 import { readPassphrase } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
+import { PendingRevocations } from '../dmemo-service/pending-revocations.js';
 
 export interface CliContext {
   home: string;
@@ -32,22 +33,41 @@ function verifierFor(flags: CliFlags, io: CliIO): Verifier {
   return new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
 }
 
+/** Unlocks `vault` (it must have a keystore), then revokes the grants of removed apps still pending. */
+async function unlockForCli(vault: Vault, home: string, io: CliIO, flags: CliFlags): Promise<void> {
+  const st = await vault.status();
+  if (st.keystore === 'missing') {
+    throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; create one with 'peeros key create' or import a key with 'peeros key import'`);
+  }
+  const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
+  const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}), prompt: 'Vault passphrase: ' });
+  await vault.unlock(passphrase, { verifier: verifierFor(flags, io) });
+  const revoked = await new PendingRevocations(home).flush(vault);
+  if (revoked.length) io.err(`revoked the vault signing grants of removed apps: ${revoked.join(', ')}`);
+}
+
 export async function withCliContext<T>(io: CliIO, flags: CliFlags, fn: (c: CliContext) => Promise<T>): Promise<T> {
   const home = peerosHome(io.env);
   const dispatcher = new Dispatcher(new DmcsRegistry(home));
   const vault = Vault.open({ home });
   try {
     const backend = await dispatcher.backendFor(typeof flags.dmcs === 'string' ? { dmcs: flags.dmcs } : null);
-    const st = await vault.status();
-    if (st.keystore === 'missing') {
-      throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; create one with 'peeros key create' or import a key with 'peeros key import'`);
-    }
-    const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
-    const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}), prompt: 'Vault passphrase: ' });
-    await vault.unlock(passphrase, { verifier: verifierFor(flags, io) });
+    await unlockForCli(vault, home, io, flags);
     return await fn({ home, vault, dispatcher, backend });
   } finally {
     await vault.close();
     await dispatcher.close();
+  }
+}
+
+/** Like `withCliContext` for commands that need only the vault (no DMCS): `peeros app sign|remove`. */
+export async function withCliVault<T>(io: CliIO, flags: CliFlags, fn: (vault: Vault, home: string) => Promise<T>): Promise<T> {
+  const home = peerosHome(io.env);
+  const vault = Vault.open({ home });
+  try {
+    await unlockForCli(vault, home, io, flags);
+    return await fn(vault, home);
+  } finally {
+    await vault.close();
   }
 }

@@ -16,6 +16,7 @@ import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js
 import { grantDigest } from '../../skv/signing-grant.js';
 import { signingDigest } from '../../abi/antelope/index.js';
 import { AppRegistry, readAppPackage } from '../../runtime/app-registry.js';
+import { hashPackage, newUnverifiedIdentity } from '../../runtime/app-identity/app-identity.js';
 import { signedTransfer } from '../hybrid/test-transactions.js';
 import { CHAIN_ID, PASS, packTransaction, transfer } from '../skv/helpers.js';
 
@@ -102,7 +103,8 @@ test('session grants: setting and consuming a grant are synced before they resol
 test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {
   const h = home('registry');
   const pkg = await readAppPackage('apps/calculator');
-  await ackIsDurable(h, 'install', () => new AppRegistry(h).install(pkg, {}));
+  const identity = { identity: newUnverifiedIdentity(), packageHash: Buffer.from(await hashPackage(pkg)).toString('hex') };
+  await ackIsDurable(h, 'install', () => new AppRegistry(h).install(pkg, {}, identity));
 });
 
 test.run();

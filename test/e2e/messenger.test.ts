@@ -4,6 +4,7 @@
 // hold stays closed; an app without a signing grant cannot use the vault's message keys.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { Host } from '../../runtime/index.js';
@@ -58,14 +59,18 @@ test('bob reads his inbox; alice sees what she sent', async () => {
 test('a blob between keys the vault does not hold stays closed; apps without a grant cannot seal', async () => {
   const keys = (await w.vault.listKeys()).map((k) => k.publicKey);
   const other = PrivateKey.generate().toPublic().toString();
-  const blob = await sealText(w.vault, 'dmessenger', keys[1]!, other, 'x');
+  // the host asks with the installed app's identity (its install record), as the bridge does
+  const identity = (JSON.parse(readFileSync(join(w.home, 'apps/dmessenger/install.json'), 'utf8')) as { identity: string }).identity;
+  const blob = await sealText(w.vault, 'dmessenger', keys[1]!, other, 'x', identity);
   const stranger = Uint8Array.from(blob);
   stranger.set(PrivateKey.generate().toPublic().data, 1); // neither side is ours any more
-  const r = await openText(w.vault, 'dmessenger', stranger, keys);
+  const r = await openText(w.vault, 'dmessenger', stranger, keys, identity);
   assert.match(r.error!, /not for this account/);
   const tampered = Uint8Array.from(blob);
   tampered[tampered.length - 1]! ^= 1;
-  assert.match((await openText(w.vault, 'dmessenger', tampered, keys)).error!, /does not open/);
+  assert.match((await openText(w.vault, 'dmessenger', tampered, keys, identity)).error!, /does not open/);
+  // an app of the same name but another identity does not get the grant's message keys
+  assert.match((await openText(w.vault, 'dmessenger', blob, keys, 'unverified:00000000000000000000000000000000')).error!, /no signing grant in this vault for its identity/);
   try {
     await w.vault.sealMessage({ key: keys[1]!, peer: other, plaintext: new Uint8Array([1]), app: 'nogrant' });
     assert.unreachable();

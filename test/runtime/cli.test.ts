@@ -38,7 +38,7 @@ test('install --yes, list, list --json', () => {
   const r = peeros('app', 'install', demo, '--yes');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /installed demo 0\.1\.0/);
-  assert.match(peeros('app', 'list').out, /demo 0\.1\.0 \(tester\)/);
+  assert.match(peeros('app', 'list').out, /demo 0\.1\.0 \(tester, unverified\)/);
   const j = JSON.parse(peeros('app', 'list', '--json').out) as { apps: { name: string; capabilities: string[] }[] };
   assert.equal(j.apps.map((a) => [a.name, a.capabilities]), [['demo', ['log', 'storage']]]);
 });

@@ -70,12 +70,12 @@ test('an app error that is not a {code, message} map is INVALID_VALUE', async ()
   assert.is(await code(host.run('weird', 'go')), 'INVALID_VALUE');
 });
 
-test('reinstalling replaces the module; the next run uses the new one', async () => {
-  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), grantAll);
+test('reinstalling (an unverified app: with replace) replaces the module; the next run uses the new one', async () => {
+  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), { ...grantAll, replace: true });
   assert.is(await host.run('alpha', 'go'), 2);
 });
 
-test('another publisher cannot install over an app (it would inherit its data); remove keeps data unless purged', async () => {
+test('another package cannot install over an unverified app without replace (it would inherit its data); remove keeps data unless purged', async () => {
   await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), grantAll);
   assert.is(await code(host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll)), 'INSTALL_CONFLICT');
   mkdirSync(join(home, 'data', 'owned'), { recursive: true });
@@ -85,7 +85,9 @@ test('another publisher cannot install over an app (it would inherit its data); 
   assert.ok(existsSync(join(home, 'data', 'owned', 'x.kv')));
   // removed but its data kept: another publisher still cannot take the name
   assert.is(await code(host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'mallory' }), grantAll)), 'INSTALL_CONFLICT');
-  await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), grantAll);
+  // the same self-declared publisher proves nothing either: only the user's explicit replace
+  assert.is(await code(host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), grantAll)), 'INSTALL_CONFLICT');
+  await host.install(writeApp(home, 'owned', M.appModule(), { publisher: 'alice' }), { ...grantAll, replace: true });
   assert.ok(await host.remove('owned', { purge: true }));
   assert.not.ok(existsSync(join(home, 'data', 'owned')));
   assert.not.ok(await host.remove('owned'));

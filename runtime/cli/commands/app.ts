@@ -1,5 +1,6 @@
 /**
- * `peeros app …`: build, install (with the capability grant), list and run apps.
+ * `peeros app …`: build, sign, install (with the capability grant and the publisher's identity), list,
+ * run and remove apps.
  * Typed failures print one line on stderr with their code and exit 1; usage mistakes exit 2.
  */
 import type { CliCommand, CliIO } from '../command.js';
@@ -9,11 +10,16 @@ import { peerosHome } from '../../home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
 import { describeGrant, type Grants } from '../../capabilities.js';
-import { AppRegistry, type AppPackage } from '../../app-registry.js';
+import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
-import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+import { withCliContext, withCliVault, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
 import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
+import { existsSync } from 'node:fs';
+import { VaultError, vaultPaths } from '../../../skv/index.js';
+import { describeIdentity, type PackageProof } from '../../app-identity/app-identity.js';
+import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
+import { PendingRevocations } from '../../dmemo-service/pending-revocations.js';
 
 const HELP = `usage: peeros app SUBCOMMAND
 
@@ -22,22 +28,35 @@ subcommands:
                                  into its "entry" module; prints the path, size and sha256. The
                                  host sets every compiler option (DIR's asconfig.json is ignored)
                                  and reads only regular .ts files inside DIR and the SDK
-  install DIR [--yes]            show the capabilities (and their scopes) DIR's app requests and the
+  sign DIR [--key PUB]           sign DIR's package (manifest + module) as its publisher with a vault
+                                 key (default: the vault's only key); writes DIR/peeros.sig. The
+                                 key becomes the app's identity: installs show it as verified
+  install DIR [--yes] [--replace]
+                                 show the capabilities (and their scopes) DIR's app requests, the
                                  resources it asks for beyond the defaults (CPU, memory, data per
-                                 host call, nesting depth), and install it if you grant them. --yes
-                                 grants them without asking (for scripts); without a terminal and
-                                 without --yes nothing is installed.
+                                 host call, nesting depth) and its publisher (the key that signed
+                                 it, verified, or "unverified"), and install it if you grant them.
+                                 --yes grants them without asking (for scripts); without a terminal
+                                 and without --yes nothing is installed.
+                                 A package whose peeros.sig does not match is refused
+                                 (SIGNATURE_INVALID). An app of another identity never takes over
+                                 an installed app (or its data) of the same name: INSTALL_CONFLICT,
+                                 even with --yes; remove the old one first. Replacing an UNVERIFIED
+                                 app (unsigned) needs --replace.
                                  An app asking for dmcs.push also gets its signing grant installed
                                  in the vault (which then refuses anything outside it); that needs
                                  the vault passphrase and a DMCS, see the options below
-  list [--json]                  installed apps: name, version, publisher, capabilities, commands,
-                                 raised limits
-  remove APP [--purge]           uninstall APP; --purge also deletes its data ($PEEROS_HOME/data/APP)
+  list [--json]                  installed apps: name, version, identity (verified publisher key or
+                                 unverified), capabilities, commands, raised limits
+  remove APP [--purge]           uninstall APP and revoke its grants: the session grant at once, the
+                                 vault's signing grant now if the vault opens (passphrase as below),
+                                 else at the next command that unlocks it; --purge also deletes its
+                                 data ($PEEROS_HOME/data/APP)
   run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
                                  JSON result. An app error or a sandbox failure prints one line on
                                  stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1
 
-options of install:
+options of install, sign and remove:
 ${CONTEXT_HELP}
 
 Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
@@ -90,7 +109,7 @@ async function installVaultGrant(app: string, flags: Record<string, string | boo
     const installed = await new AppRegistry(home).load(app);
     const g = await withCliContext(io, flags, async (c) => {
       const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
-      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId]);
+      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], undefined, installed.record.identity);
     });
     if (g) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
   } catch (err) {
@@ -111,13 +130,15 @@ const MAX_DESCRIPTION_CHARS = 300;
  * and escaped after a host label, listing the capabilities with their scopes and every limit the
  * app raises above the default (a raised limit is a grant, like a capability).
  */
-function consentLines(pkg: AppPackage, raised: RaisedLimit[]): string[] {
+function consentLines(pkg: AppPackage, raised: RaisedLimit[], proof: PackageProof): string[] {
   const m = pkg.manifest;
   const caps = Object.entries(m.capabilities);
   const lines = [
     `${RULE.slice(0, 4)} install consent ${RULE.slice(21)}`,
     `app          ${terminalQuoted(m.name)} ${terminalText(m.version)}`,
-    `publisher    ${terminalQuoted(m.publisher)}`,
+    proof.publicKey
+      ? `publisher    ${proof.publicKey} (verified: it signed this package)`
+      : `publisher    unverified (unsigned; the manifest's ${terminalQuoted(m.publisher)} is not proven)`,
   ];
   if (m.description) lines.push(`description  ${terminalQuoted(m.description, MAX_DESCRIPTION_CHARS)}`);
   lines.push(`commands     ${Object.keys(m.commands).map((c) => terminalQuoted(c)).join(', ')}`);
@@ -135,8 +156,26 @@ function consentLines(pkg: AppPackage, raised: RaisedLimit[]): string[] {
   return lines;
 }
 
+async function sign(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, key: 'string' }, 'app sign');
+  if (positionals.length !== 1) throw new UsageError('app sign takes one argument: the app directory');
+  try {
+    const pkg = await readAppPackage(positionals[0]!);
+    const signed = await withCliVault(io, flags, async (vault) => signPackage(vault, pkg, await pickPublisherKey(vault, typeof flags.key === 'string' ? flags.key : undefined)));
+    io.out(`signed ${pkg.manifest.name} ${pkg.manifest.version}: package ${signed.signature.packageHash} by ${signed.signature.publicKey}`);
+    io.out(`wrote ${signed.path}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof VaultError) {
+      io.err(`peeros app sign: ${err.code}: ${err.message}`);
+      return 1;
+    }
+    return fail(io, 'sign', err);
+  }
+}
+
 async function install(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS }, 'app install');
+  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, replace: 'boolean' }, 'app install');
   if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory');
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
@@ -144,12 +183,12 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     // The consent is drawn from the very package the host then installs (handed to `grant`), not
     // from a first read of DIR that the directory could change before the install reads it again.
     let consented: AppPackage | undefined;
-    const grant = async (_caps: Grants, pkg: AppPackage): Promise<boolean> => {
+    const grant = async (_caps: Grants, pkg: AppPackage, proof: PackageProof): Promise<boolean> => {
       consented = pkg;
       const m = pkg.manifest;
       const raised = raisedLimits(m.limits);
       const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-      for (const line of consentLines(pkg, raised)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      for (const line of consentLines(pkg, raised, proof)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
       const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
       if (flags.yes) return true;
       if (!process.stdin.isTTY) {
@@ -157,8 +196,10 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       }
       return io.confirm(`${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`);
     };
-    const r = await host.install(dir, { grant });
-    io.out(`installed ${r.name} ${r.version}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
+    const r = await host.install(dir, { grant, replace: flags.replace === true });
+    // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
+    if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity) await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
+    io.out(`installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
     if (consented?.manifest.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
     return 0;
   } catch (err) {
@@ -183,7 +224,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     for (const a of apps) {
-      io.out(`${terminalText(a.name)} ${terminalText(a.version)} (${terminalText(a.publisher)})${a.description ? ` — ${terminalQuoted(a.description, MAX_DESCRIPTION_CHARS)}` : ''}`);
+      io.out(`${terminalText(a.name)} ${terminalText(a.version)} (${a.verified ? `publisher ${a.identity}, verified` : `${terminalText(a.publisher)}, unverified`})${a.description ? ` — ${terminalQuoted(a.description, MAX_DESCRIPTION_CHARS)}` : ''}`);
       io.out(`  commands: ${a.commands.map((c) => terminalText(c)).join(', ')}`);
       io.out(`  capabilities: ${a.capabilities.map((c) => terminalText(c)).join(', ') || '(none)'}`);
       if (a.raisedLimits.length) io.out(`  raised limits: ${a.raisedLimits.map(describeRaisedLimit).join('; ')}`);
@@ -218,13 +259,36 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/**
+ * Revokes the removed app's signing grant in the vault (only the grant of its identity). When the
+ * vault cannot be opened now the revocation waits in pending-revocations.json for the next unlock;
+ * until then the grant serves nobody else, being bound to that identity.
+ */
+async function revokeVaultGrant(app: string, identity: string | undefined, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<void> {
+  const home = peerosHome(io.env);
+  const pending = new PendingRevocations(home);
+  await pending.add(app, identity);
+  if (!existsSync(vaultPaths(home).keystore)) return;
+  try {
+    await withCliVault(io, flags, async () => undefined); // unlocking flushes the pending revocations
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    io.err(`peeros app remove: the vault did not open (${msg}); the signing grant of ${app} there serves no other app (it is bound to the removed app's identity) and is revoked at the next command that unlocks the vault`);
+  }
+}
+
 async function remove(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { purge: 'boolean' }, 'app remove');
+  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, purge: 'boolean' }, 'app remove');
   if (positionals.length !== 1) throw new UsageError('app remove takes one argument: the app name');
-  const host = new Host({ home: peerosHome(io.env) });
+  const home = peerosHome(io.env);
+  const host = new Host({ home });
   try {
     const name = positionals[0]!;
-    if (!(await host.remove(name, { purge: flags.purge === true }))) {
+    const record = await new AppRegistry(home).record(name);
+    const removed = await host.remove(name, { purge: flags.purge === true });
+    // only an app granted dmcs.push gets a signing grant in the vault (app install, peeros grant)
+    if (removed && record?.grants['dmcs.push']) await revokeVaultGrant(name, record.identity, flags, io);
+    if (!removed) {
       if (flags.purge && (await host.purgeData(name))) {
         io.out(`deleted the data ${name} left behind`);
         return 0;
@@ -246,12 +310,13 @@ const command: CliCommand = {
     const [sub, ...rest] = argv;
     switch (sub) {
       case 'build': return build(rest, io);
+      case 'sign': return sign(rest, io);
       case 'install': return install(rest, io);
       case 'list': return list(rest, io);
       case 'run': return run(rest, io);
       case 'remove': return remove(rest, io);
-      case undefined: throw new UsageError('missing subcommand (build, install, list, run or remove)');
-      default: throw new UsageError(`unknown subcommand '${sub}' (build, install, list, run or remove)`);
+      case undefined: throw new UsageError('missing subcommand (build, sign, install, list, run or remove)');
+      default: throw new UsageError(`unknown subcommand '${sub}' (build, sign, install, list, run or remove)`);
     }
   },
 };

@@ -58,7 +58,7 @@ const command: CliCommand = {
       // the vault's copy loses the session grant's daily amount too
       const g = await withCliContext(io, flags, async (c) => {
         const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
-        return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId]);
+        return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], undefined, installed.record.identity);
       });
       if (g) io.out(`signing grant of ${app} reinstalled without a daily amount`);
       return 0;
@@ -68,10 +68,11 @@ const command: CliCommand = {
       app, maxCount: Number(flags['max-count']),
       ...(typeof flags['max-amount'] === 'string' ? { maxAmount: flags['max-amount'] } : {}),
       ...(typeof flags.period === 'string' ? { periodMs: parsePeriod(flags.period) } : {}),
+      ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
     });
     const g = await withCliContext(io, flags, async (c) => {
       const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
-      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], session);
+      return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], session, installed.record.identity);
     });
     if (!g) io.out(`${app} asks for no dmcs.push: it needs no signing grant`);
     else io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}${g.maxAmountPerTx ? `, at most ${g.maxAmountPerTx} per transaction` : ''}${g.maxAmountPerDay ? `, ${g.maxAmountPerDay} per day` : ''}`);
