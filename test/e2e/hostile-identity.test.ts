@@ -137,7 +137,7 @@ test('app sign → peeros.sig over the package hash, under the package domain ta
 
 test('install a signed app: publisher PUB_K1_… (verified); list and list --json show the identity', async () => {
   const out = await ok(['app', 'install', join(home, 'src/notes-v1'), '--yes']);
-  assert.match(out, new RegExp(`publisher ${alice} \\(verified\\)`));
+  assert.match(out, new RegExp(`publisher +${alice} \\(verified`));
   assert.match(out, /installed notes 0\.1\.0, identity PUB_K1_\w+ \(verified\)/);
   assert.is(installRecord('notes').identity, alice);
   assert.is(readFileSync(join(home, 'data/notes/.owner'), 'utf8').trim(), alice);
@@ -215,7 +215,7 @@ test('remove without --purge, then another identity → INSTALL_CONFLICT (the da
 test('unverified apps: shown as unverified; replacing one needs --replace (then it keeps its install id and data)', async () => {
   const v1 = copyApp('notes', 'sketch-v1', (m) => { m.name = 'sketch'; });
   const out = await ok(['app', 'install', v1, '--yes']);
-  assert.match(out, /publisher unverified/);
+  assert.match(out, /publisher +unverified/);
   assert.match(out, /identity unverified/);
   const id = installRecord('sketch').identity;
   assert.match(id, /^unverified:[0-9a-f]{32}$/);

@@ -46,7 +46,7 @@ test('--yes grants the raised limits; app list and --json show them', () => {
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /installed greedy/);
   const list = peeros('app', 'list').out;
-  assert.match(list, /greedy 0\.1\.0 \(tester\)\n {2}commands: go\n {2}capabilities: \(none\)\n {2}raised limits: memory 256 MiB \(default 16 MiB, host maximum 256 MiB\); CPU per call 30 s/);
+  assert.match(list, /greedy 0\.1\.0 \(tester, unverified\)\n {2}commands: go\n {2}capabilities: \(none\)\n {2}raised limits: memory 256 MiB \(default 16 MiB, host maximum 256 MiB\); CPU per call 30 s/);
   const j = JSON.parse(peeros('app', 'list', '--json').out) as { apps: { name: string; raisedLimits: { limit: string; value: number; default: number; hostMaximum: number }[] }[] };
   const g = j.apps.find((a) => a.name === 'greedy')!;
   assert.equal(g.raisedLimits.map((x) => [x.limit, x.value, x.default, x.hostMaximum]).sort(), (Object.keys(HOST_MAXIMA) as (keyof typeof HOST_MAXIMA)[]).map((k) => [k, HOST_MAXIMA[k], DEFAULT_LIMITS[k], HOST_MAXIMA[k]]).sort());

@@ -94,7 +94,7 @@ test('app list and list --json: hostile descriptions escaped; the JSON still par
   const r = peeros('app', 'list');
   assert.is(r.code, 0);
   const out = assertTerminalSafe(r.out, 'list stdout');
-  assert.ok(out.includes('spoof-result 0.1.0 (tester) — "x\\x1b[2J'), out);
+  assert.ok(out.includes('spoof-result 0.1.0 (tester, unverified) — "x\\x1b[2J'), out);
   const j = peeros('app', 'list', '--json');
   const json = assertTerminalSafe(j.out, 'list --json stdout');
   const apps = (JSON.parse(json) as { apps: { name: string; description?: string }[] }).apps;
