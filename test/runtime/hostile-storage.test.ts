@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AppStore, STORE_LOG_NAME } from '../../runtime/storage/app-store.js';
@@ -135,6 +135,29 @@ test('the old one-file-per-key layout is migrated on first open; files that are 
   assert.equal(readdirSync(dir).sort(), ['junk.kv', STORE_LOG_NAME]);
   s.set('notes/1', enc('edited'));
   assert.is(dec(new AppStore(dir, quiet).get('notes/1')), 'edited');
+});
+
+test('a stock app (notes) with data in the old layout keeps working through `peeros app run`: migrated on first use', () => {
+  const appHome = join(home, 'notes-home');
+  mkdirSync(appHome, { recursive: true });
+  const peeros = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/peeros.js'), ...args], { env: { ...process.env, PEEROS_HOME: appHome }, encoding: 'utf8', timeout: 60_000 });
+  assert.is(peeros('app', 'install', join(ROOT, 'apps/notes'), '--yes').status, 0);
+  for (const title of ['first', 'second']) assert.is(peeros('app', 'run', 'notes', 'create', JSON.stringify({ title })).status, 0);
+  // rewrite the store as the old release left it: one "PKV1" file per key, no log
+  const dir = join(appHome, 'data', 'notes');
+  const store = new AppStore(dir, quiet);
+  const entries = store.list('', 100).map((key) => [key, Buffer.from(store.get(key)!)] as const);
+  assert.is(entries.length, 2);
+  rmSync(join(dir, STORE_LOG_NAME));
+  for (const [key, value] of entries) {
+    const k = Buffer.from(key);
+    writeFileSync(join(dir, createHash('sha256').update(key).digest('hex') + '.kv'), Buffer.concat([Buffer.from('PKV1'), Buffer.from([k.length & 0xff, k.length >> 8]), k, value]));
+  }
+  const list = peeros('app', 'run', 'notes', 'list');
+  assert.is(list.status, 0, list.stderr);
+  assert.match(list.stdout, /first[\s\S]*second/);
+  assert.ok(existsSync(join(dir, STORE_LOG_NAME)));
+  assert.not.ok(readdirSync(dir).some((f) => f.endsWith('.kv')), 'the old files are gone once migrated');
 });
 
 test('a hostile app flooding its storage through `peeros app run` is refused at the quota and cannot amplify disk use', () => {
