@@ -166,9 +166,9 @@ export class AcceptedJournal {
     });
   }
 
-  /** Waits for pending writes, then closes the file. */
+  /** Writes what is still batched, then closes the file. */
   async close(): Promise<void> {
-    await this.#tail;
+    await this.#enqueue(() => this.#flush());
     await this.#fh.close();
   }
 

@@ -75,13 +75,15 @@ test('kill -9 right after the last acknowledgement: every acknowledged transacti
   const d = await digest(b);
   assert.is(d.pending_transactions, 0, 'carried transactions are sealed at start');
   assert.is(d.durable_block_num, d.head_block_num);
+  await b.client.v1.chain.get_info(); // serving: its SIGTERM handler is in place
   b.child.kill('SIGTERM');
-  assert.is(await b.exited, 0);
+  assert.is(await b.exited, 0, b.err());
 
   const c = await startCli(); // nothing carried twice
   assert.not.match(c.err(), /re-applied/);
+  await c.client.v1.chain.get_info();
   c.child.kill('SIGTERM');
-  assert.is(await c.exited, 0);
+  assert.is(await c.exited, 0, c.err());
   assert.is(acked.length, N);
 });
 

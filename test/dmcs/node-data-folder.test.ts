@@ -24,7 +24,7 @@ function startCli(dir: string): Promise<Running> {
     children.add(child);
     let out = '';
     let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { children.delete(child); r(code); }));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => { children.delete(child); if (signal) err += `\n[exited on ${signal}]`; r(code); }));
     child.stderr!.on('data', (d) => { err += d; });
     child.stdout!.on('data', (d) => {
       out += d;
@@ -42,6 +42,7 @@ function refusedStart(dir: string): { status: number | null; stderr: string } {
 }
 
 async function stop(r: Running): Promise<void> {
+  await r.client.v1.chain.get_info(); // serving: past start-up, its SIGTERM handler is in place
   r.child.kill('SIGTERM');
   assert.is(await r.exited, 0, r.err());
 }
