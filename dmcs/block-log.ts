@@ -9,11 +9,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Corestore from 'corestore';
+import type Corestore from 'corestore';
 import type Hypercore from 'hypercore';
 import { writeFileAtomic } from '../runtime/atomic-file.js';
 import { bytesToHex } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
+import { DataFolderError } from './data-folder-error.js';
+import { openBlockStore, releasePidFile } from './block-store.js';
+
+/** Told about repairs made while opening (a copied data folder adopted); default stderr. */
+export type OnWarning = (message: string) => void;
+const stderrWarning: OnWarning = (m) => process.stderr.write(`peeros node: ${m}\n`);
 
 /** Name of the block core inside the store. */
 export const BLOCK_CORE_NAME = 'peeros-dmcs-blocks';
@@ -23,11 +29,40 @@ export const GET_TIMEOUT_MS = 10_000;
 
 interface CommittedMarker { length: number; lastBlockId: string }
 
+/** File name of the committed marker inside the data folder. */
+export const COMMITTED_MARKER_FILE = 'committed.json';
+
+/**
+ * The committed marker at `path` ({length: 0} when there is none). The node writes it atomically,
+ * so one that is not its JSON was damaged from outside: refused with what to do, since silently
+ * replacing it would switch off the check it exists for (a block log that reopens shorter).
+ */
+function readCommittedMarker(path: string, coreLength: number): CommittedMarker {
+  if (!existsSync(path)) return { length: 0, lastBlockId: '' };
+  const text = readFileSync(path, 'utf8');
+  let problem: string;
+  try {
+    const m = JSON.parse(text) as Partial<CommittedMarker> | null;
+    if (m && typeof m === 'object' && Number.isSafeInteger(m.length) && m.length! >= 0 &&
+        typeof m.lastBlockId === 'string' && /^([0-9a-f]{64})?$/.test(m.lastBlockId)) {
+      return { length: m.length!, lastBlockId: m.lastBlockId };
+    }
+    problem = 'it is JSON but not {"length": N, "lastBlockId": "<64 hex digits>"}';
+  } catch (e) {
+    problem = `it is not valid JSON (${(e as Error).message})`;
+  }
+  throw new DataFolderError('COMMITTED_MARKER_DAMAGED',
+    `${path} is damaged: ${problem}. This file records how many blocks of the block log were committed, so that a ` +
+    `block log that reopens shorter is caught. To start anyway, delete it: the node replays the ${coreLength} block(s) ` +
+    'now in the block log and writes a new one. If the block log may be damaged too, restore the data folder from a peer or a backup instead.', path);
+}
+
 export class BlockLog {
   private appending: Promise<unknown> = Promise.resolve();
   private committed: CommittedMarker;
 
   private constructor(
+    private readonly dataDir: string,
     private readonly store: Corestore,
     private readonly core: Hypercore,
     /** null for a replica (it does not write, so it keeps no committed marker). */
@@ -41,17 +76,10 @@ export class BlockLog {
    * Opens a replica of another node's block log: the hypercore with public key `key` in
    * `<data>/blocks`, downloaded in full from peers connected with `replicate()`.
    */
-  static async openReplica(dataDir: string, key: Uint8Array): Promise<BlockLog> {
-    const store = new Corestore(join(dataDir, 'blocks'));
-    const core = store.get({ key });
-    try {
-      await core.ready();
-    } catch (e) {
-      await store.close().catch(() => {});
-      throw new Error(`cannot open the replica block log in ${dataDir}: ${(e as Error).message}`);
-    }
+  static async openReplica(dataDir: string, key: Uint8Array, onWarning: OnWarning = stderrWarning): Promise<BlockLog> {
+    const { store, core } = await openBlockStore(dataDir, (s) => s.get({ key }), onWarning);
     core.download({ start: 0, end: -1 });
-    return new BlockLog(store, core, null, { length: 0, lastBlockId: '' });
+    return new BlockLog(dataDir, store, core, null, { length: 0, lastBlockId: '' });
   }
 
   /** The log's public key (hex): what a replica needs to follow it. */
@@ -78,27 +106,26 @@ export class BlockLog {
     });
   }
 
-  static async open(dataDir: string): Promise<BlockLog> {
-    const store = new Corestore(join(dataDir, 'blocks'));
-    let core: Hypercore;
+  static async open(dataDir: string, onWarning: OnWarning = stderrWarning): Promise<BlockLog> {
+    const { store, core } = await openBlockStore(dataDir, (s) => s.get({ name: BLOCK_CORE_NAME }), onWarning);
+    const markerPath = join(dataDir, COMMITTED_MARKER_FILE);
+    let committed: CommittedMarker;
     try {
-      core = store.get({ name: BLOCK_CORE_NAME });
-      await core.ready();
+      committed = readCommittedMarker(markerPath, core.length);
     } catch (e) {
       await store.close().catch(() => {});
-      throw new Error(`cannot open the block log in ${dataDir}: ${(e as Error).message} (is another node running on this --data directory?)`);
+      releasePidFile(dataDir);
+      throw e;
     }
-    const markerPath = join(dataDir, 'committed.json');
-    let committed: CommittedMarker = { length: 0, lastBlockId: '' };
-    if (existsSync(markerPath)) committed = JSON.parse(readFileSync(markerPath, 'utf8')) as CommittedMarker;
     if (core.length < committed.length) {
       const have = core.length;
       await store.close().catch(() => {});
+      releasePidFile(dataDir);
       throw new ChainError('block_validate_exception',
         `the block log in ${dataDir} has ${have} block(s) but ${committed.length} were committed (last block id ${committed.lastBlockId}): ` +
         'its storage was damaged; restore the directory from a peer or a backup');
     }
-    return new BlockLog(store, core, markerPath, committed);
+    return new BlockLog(dataDir, store, core, markerPath, committed);
   }
 
   /** Blocks durably in the core. */
@@ -153,5 +180,6 @@ export class BlockLog {
     await this.markerWrite;
     await this.core.close();
     await this.store.close();
+    releasePidFile(this.dataDir);
   }
 }

@@ -425,8 +425,10 @@ export class ChainApi {
   /** push_transaction / send_transaction. */
   push(body: unknown): unknown {
     const packed = packedTrxFromJson(body);
-    if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then((r) => this.pushResponse(r));
-    return this.pushResponse(this.chain.pushTransaction(packed));
+    // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
+    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => this.pushResponse(r)) : this.pushResponse(r));
+    if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then(reply);
+    return reply(this.chain.pushTransaction(packed));
   }
 
   compute(b: Body): unknown {

@@ -47,6 +47,8 @@ export interface PushResult {
   /** Block time, ms since the Unix epoch. */
   blockTime: number;
   receipt: TransactionReceipt;
+  /** Resolves once the accepted transaction is journaled durably (see accepted-journal.ts); absent without a journal. */
+  accepted?: Promise<void>;
 }
 
 interface PendingBlock {
@@ -85,6 +87,10 @@ export class Chain {
   durableNum = 0;
   /** Called when the first transaction enters an empty pending block. */
   onPending: (() => void) | null = null;
+  /** Called, in acceptance order, with each transaction accepted into the pending block; may return when it is durable. */
+  onAccepted: ((packed: PackedTrx, blockNum: number) => Promise<void> | undefined) | null = null;
+  /** Called once block `num` is in the log. */
+  onDurable: ((num: number) => void) | null = null;
   /** Called with a snapshot once the block it describes is in the log. */
   onSnapshot: ((s: Snapshot) => void) | null = null;
   /** Whether start used a snapshot, and of which block (0 = full replay). */
@@ -360,8 +366,9 @@ export class Chain {
     pending.receipts.push(receipt);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.set(d.idHex, d.trx.expiration.seconds);
+    const accepted = this.onAccepted?.(d.packed, pending.num);
     if (wasEmpty) this.onPending?.();
-    return { trace, blockNum: pending.num, blockTime, receipt };
+    return { trace, blockNum: pending.num, blockTime, receipt, ...(accepted ? { accepted } : {}) };
   }
 
   /**
@@ -414,6 +421,7 @@ export class Chain {
     try {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);
+      this.onDurable?.(p.num);
     } finally {
       this.unflushed.delete(p.num);
     }

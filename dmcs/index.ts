@@ -6,6 +6,7 @@
 export { startNode, EmbeddedNode, NodeClosedError, BLOCK_INTERVAL_MS, STALE_AFTER_MS, SNAPSHOT_EVERY_BLOCKS, type NodeOptions } from './node.js';
 export { Chain, MAX_TRANSACTION_LIFETIME_SEC, type PushResult } from './chain.js';
 export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
+export { DataFolderError, type DataFolderErrorCode } from './data-folder-error.js';
 export { ChainApi } from './chain-api.js';
 export { MAX_BODY_BYTES } from './http-server.js';
 export { DEV_PUBLIC_KEY, DEV_PRIVATE_KEY, chainIdOf, type Genesis } from './genesis.js';

@@ -23,6 +23,7 @@ import type { PushResult } from './chain.js';
 import { KeyRecoveryPool } from './key-recovery-pool.js';
 import { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
 import { cpus } from 'node:os';
+import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './accepted-journal.js';
 
 /** How long a new replica waits for the first block from the node it follows. */
 export const FIRST_BLOCK_TIMEOUT_MS = 15_000;
@@ -153,6 +154,9 @@ export class EmbeddedNode {
   }
   private producing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private journal: AcceptedJournal | null = null;
+  /** What the start did with transactions acknowledged before a crash but not yet in a block. */
+  recovered: { carried: number; reapplied: number; alreadyInBlock: number; failed: number } | null = null;
 
   private constructor(chain: Chain, log: BlockLog, api: ChainApi, http: ChainHttpServer | null, endpoint: string | undefined, pool: KeyRecoveryPool | null) {
     this.pool = pool;
@@ -241,6 +245,15 @@ export class EmbeddedNode {
       }
     }
     const node = new EmbeddedNode(chain, log, api, http, endpoint, pool);
+    if (!follow) {
+      try {
+        await node.openJournal(opts.dataDir, opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`)));
+      } catch (e) {
+        await http?.close().catch(() => {});
+        return fail(e);
+      }
+      cleanup.push(() => node.journal?.close());
+    }
     node.snapshotPath = (opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS) > 0 ? join(opts.dataDir, 'snapshot.json') : null;
     chain.onSnapshot = (snap) => node.saveSnapshot(snap);
     node.replication = replication;
@@ -264,6 +277,50 @@ export class EmbeddedNode {
       };
     }
     return node;
+  }
+
+  /**
+   * Opens the accepted-transaction journal (accepted-journal.ts) and pushes again what it still
+   * holds, sealing it into a block at once; from then on every accepted transaction is journaled
+   * before its HTTP reply. A carried transaction that no longer applies (expired while the node was
+   * down, say) is reported and kept in `accepted.failed-TIME.json`.
+   */
+  private async openJournal(dataDir: string, warn: (e: Error) => void): Promise<void> {
+    const path = join(dataDir, ACCEPTED_JOURNAL_FILE);
+    const { journal, carried, cutBytes } = await AcceptedJournal.open(path);
+    this.journal = journal;
+    if (cutBytes > 0) warn(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
+    const chain = this.chain;
+    let reapplied = 0;
+    let alreadyInBlock = 0;
+    const failed: Array<{ error: string; trx: unknown }> = [];
+    for (const packed of carried) {
+      try {
+        chain.pushTransaction(packed);
+        reapplied++;
+      } catch (e) {
+        if (e instanceof ChainError && e.code === 'tx_duplicate') alreadyInBlock++;
+        else failed.push({ error: (e as Error).message, trx: packedTrxToJson(packed) });
+      }
+    }
+    chain.onAccepted = (packed, blockNum) => {
+      const p = journal.append(blockNum, packed);
+      p.catch(() => {}); // a caller that does not wait (pushPacked) must not crash the node
+      return p;
+    };
+    chain.onDurable = (num) => journal.durable(num);
+    if (carried.length === 0) return;
+    this.recovered = { carried: carried.length, reapplied, alreadyInBlock, failed: failed.length };
+    if (reapplied > 0) await chain.produceBlock();
+    else journal.durable(chain.head.num);
+    let note = `${carried.length} transaction(s) acknowledged before the last stop were not known to be in a block: ` +
+      `${reapplied} re-applied into block ${chain.head.num}, ${alreadyInBlock} already in a block`;
+    if (failed.length > 0) {
+      const aside = join(dataDir, `accepted.failed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      await writeFileAtomic(aside, JSON.stringify(failed, null, 1), 0o600);
+      note += `, ${failed.length} no longer apply (first: ${failed[0]!.error}); they are kept in ${aside}`;
+    }
+    warn(new Error(note));
   }
 
   /** A replica: applies the followed node's blocks as they arrive, until closed. */
@@ -311,7 +368,9 @@ export class EmbeddedNode {
   /** `pushPacked` with the keys recovered on the worker pool (inline when there is none). */
   async pushPackedAsync(packed: PackedTrx): Promise<PushResult> {
     this.live();
-    return this.pool ? this.chain.pushTransactionAsync(packed, this.pool) : this.chain.pushTransaction(packed);
+    const r = this.pool ? await this.chain.pushTransactionAsync(packed, this.pool) : this.chain.pushTransaction(packed);
+    await r.accepted;
+    return r;
   }
 
   getInfo(): unknown { this.live(); this.api.beforeInfo?.(); return this.api.getInfo(); }
@@ -347,6 +406,7 @@ export class EmbeddedNode {
     }
     await this.snapshotWrite;
     await this.replication?.close();
+    await this.journal?.close();
     await this.log.close();
   }
 }

@@ -45,6 +45,10 @@ export const DEFAULT_STORAGE_MAX_BYTES = 1 << 20;
 export const MAX_STORAGE_MAX_BYTES = 256 << 20;
 /** Storage: `list` returns at most this many keys whatever `limit` says. */
 export const MAX_STORAGE_LIST = 10_000;
+/** Storage: bytes charged per key on top of key + value: 16 ≥ the 11 bytes of framing each record costs on disk, so many tiny keys cannot outgrow the quota on disk. */
+export const STORAGE_RECORD_OVERHEAD_BYTES = 16;
+/** Storage: the log is compacted once dead bytes exceed live bytes plus this slack: 4 KiB (one page), so a tiny store is not rewritten on every write; bounds the file to ≤ 2 × quota + 4 KiB + one record. */
+export const STORAGE_COMPACT_SLACK_BYTES = 4096;
 
 /** Module size accepted at install: 32 MiB — AssemblyScript apps are tens of KiB. */
 export const MAX_MODULE_BYTES = 32 << 20;

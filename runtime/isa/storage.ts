@@ -2,7 +2,8 @@
  * `peeros:isa/storage` — app-private, durable key/value storage (see storage/app-store.ts).
  * capability: storage, scope `{prefixes, maxBytes}`:
  * - every key (and every `list` prefix) must start with a granted prefix → else `capability-denied`;
- * - keys + values stored may not exceed `maxBytes` → else `limit-exceeded`;
+ * - keys + values + `STORAGE_RECORD_OVERHEAD_BYTES` per key may not exceed `maxBytes` → else
+ *   `limit-exceeded` (the overhead keeps disk use of many tiny keys within the quota);
  * - keys are UTF-8, 1..=256 bytes → else `invalid-argument`; values ≤ the host-call byte limit.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
@@ -48,7 +49,7 @@ export function createStorage(ctx: IsaContext): InterfaceImpl {
       if (typeof key === 'number') return ctx.errUnit(retptr, key);
       if (vlen > ctx.limits.hostCallBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       const s = db();
-      if (s.usedBytes - s.sizeOf(key) + klen + vlen > scope.maxBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      if (s.usedBytes - s.sizeOf(key) + AppStore.charge(klen, vlen) > scope.maxBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       s.set(key, ctx.mem.u8.slice(vptr, vptr + vlen));
       ctx.mem.refresh();
       ctx.okUnit(retptr);

@@ -20,12 +20,12 @@ test('values survive a new store over the same directory (durable, reread from d
   a.set('notes/1', enc('uno'));
   const b = new AppStore(dir);
   assert.is(new TextDecoder().decode(b.get('notes/1')), 'uno');
-  assert.is(b.usedBytes, 'notes/1'.length + 3 + 'notes/2'.length + 3);
+  assert.is(b.usedBytes, AppStore.charge('notes/1'.length, 3) + AppStore.charge('notes/2'.length, 3));
   assert.ok(b.delete('notes/2'));
   assert.not.ok(new AppStore(dir).delete('notes/2'));
 });
 
-test('keys of 256 bytes work (file names are hashes); stray files are ignored', () => {
+test('keys of 256 bytes work; stray files in the data directory are ignored', () => {
   const dir = join(home, 'd2');
   const s = new AppStore(dir);
   const long = 'k/' + 'é'.repeat(127); // 256 bytes of UTF-8

@@ -26,7 +26,10 @@ options:
                     run with --replicate): download its block log, apply blocks as they come,
                     catch up after being offline; pushes are refused
 
-State is rebuilt on start by replaying the block log. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+State is rebuilt on start by replaying the block log; transactions acknowledged before a crash
+but not yet in a block are re-applied from the data folder's journal. A data folder copied with
+cp -a (a backup) starts where the copy was taken; one held by a running node is refused.
+Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
 const command: CliCommand = {
   name: 'node',
