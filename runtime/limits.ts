@@ -15,6 +15,14 @@ export const DEFAULT_MEMORY_PAGES = 256;
 /** Host maximum: 4096 pages = 256 MiB; keeps every guest address below 2^31 so a negative i32 is always out of bounds. */
 export const MAX_MEMORY_PAGES = 4096;
 
+/**
+ * Memories whose cap is above 256 pages = 16 MiB start at their cap (memory-limits.ts): V8 makes
+ * every grow past 64 MiB of wasm memory a garbage collection and ignores termination meanwhile, so
+ * growth a page at a time outlives the CPU deadline. At or below it, growing is cheap and keeps
+ * instantiation at tens of µs; 16 MiB leaves room for a poisoned instance's memory beside a fresh one.
+ */
+export const EAGER_MEMORY_PAGES = 256;
+
 /** Default CPU deadline per call: 1 s — an interactive command that takes longer is a bug or a loop. */
 export const DEFAULT_CPU_MS = 1000;
 /** Host maximum per call: 30 s — anything longer must be split; a stuck app cannot hold its worker longer. */
