@@ -38,6 +38,13 @@ export const DEFAULT_MSGPACK_DEPTH = 32;
 /** Host maximum msgpack depth: 128 — keeps the recursive scanner and msgpackr far from the JS stack limit. */
 export const MAX_MSGPACK_DEPTH = 128;
 
+/**
+ * Values (scalars, arrays, maps, map keys) one msgpack message from a guest may hold: 100 000.
+ * The wire size does not bound decoding (one byte 0x80 is a whole JS object); 100 000 empty maps
+ * decode in ~80 ms to ~6 MiB of heap, while real payloads (a page of table rows) hold thousands.
+ */
+export const MAX_DECODED_VALUES = 100_000;
+
 /** Worker thread stack: 4 MiB — bounds guest recursion (wasm frames live on this stack); deep recursion traps. */
 export const WORKER_STACK_MB = 4;
 /** Worker JS heap (old generation): 64 MiB — the glue needs little; guest memory is separate and capped by pages. */
