@@ -45,6 +45,20 @@ export const MAX_MSGPACK_DEPTH = 128;
  */
 export const MAX_DECODED_VALUES = 100_000;
 
+/**
+ * Log bytes one call may record: 1 MiB — far more than a command's diagnostics, and it bounds what
+ * one call queues for the main thread and writes to the terminal (unbounded: 2 GB in 3 s).
+ */
+export const LOG_BYTES_PER_CALL = 1 << 20;
+/** Longest log message: 16 KiB — a longer one is data, not a diagnostic; it is cut with a marker. */
+export const LOG_MESSAGE_MAX_BYTES = 16 << 10;
+/**
+ * Least a log message is charged against {@link LOG_BYTES_PER_CALL}: 64 bytes — roughly what one
+ * message costs the host (a posted object, a terminal line) beside its text, so empty messages
+ * cannot flood either (at most 16 384 messages per call).
+ */
+export const LOG_MESSAGE_CHARGE_BYTES = 64;
+
 /** Worker thread stack: 4 MiB — bounds guest recursion (wasm frames live on this stack); deep recursion traps. */
 export const WORKER_STACK_MB = 4;
 /** Worker JS heap (old generation): 64 MiB — the glue needs little; guest memory is separate and capped by pages. */

@@ -21,6 +21,7 @@ import { HostError } from '../errors.js';
 import type { Grants } from '../capabilities.js';
 import { MAX_DECODED_VALUES, type AppLimits } from '../limits.js';
 import { IsaContext, type IsaEnvironment } from '../isa/index.js';
+import { endLogCall } from '../isa/log.js';
 import { buildImports, MEMORY_EXPORT, REALLOC_EXPORT } from './linker.js';
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
@@ -111,6 +112,8 @@ export class AppInstance {
     } catch (err) {
       this.poisoned = true;
       throw HostError.fromThrown(err, ctx.app, command);
+    } finally {
+      endLogCall(ctx);
     }
   }
 
