@@ -80,6 +80,16 @@ export const MAX_MODULE_BYTES = 32 << 20;
 /** Installed apps' compiled modules kept in memory (by sha256). */
 export const MODULE_CACHE_ENTRIES = 64;
 
+/**
+ * Workers of one app terminated at their deadline that may still be exiting: 1. Termination takes
+ * V8 milliseconds, but a worker stuck where V8 does not check for it (native code; formerly
+ * memory.grow) keeps its core busy; a new worker for the same app waits for it (below) instead
+ * of adding another busy thread.
+ */
+export const MAX_TERMINATING_WORKERS = 1;
+/** How long a new call waits for its app's terminating worker to exit before LIMIT_EXCEEDED: 2 s. */
+export const TERMINATING_WORKER_WAIT_MS = 2000;
+
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;
 
