@@ -11,7 +11,7 @@ import { pack, unpackGuest } from '../abi/msgpack/codec.js';
 import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from './home.js';
 import { HostError } from './errors.js';
-import { resolveLimits, type AppLimits } from './limits.js';
+import { MAX_DECODED_VALUES, resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
 import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
@@ -199,7 +199,9 @@ export class Host {
     const result = await proc.call(command, argBytes);
     let value: unknown;
     try {
-      value = unpackGuest(result.bytes, limits.msgpackDepth, result.ok ? 'result' : 'error');
+      // The worker scanned these bytes inside the app's deadline; scanned again here (defence in
+      // depth, stops at the same MAX_DECODED_VALUES) before msgpackr builds anything.
+      value = unpackGuest(result.bytes, limits.msgpackDepth, result.ok ? 'result' : 'error', MAX_DECODED_VALUES);
     } catch (err) {
       throw HostError.fromThrown(err, app, command);
     }

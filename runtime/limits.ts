@@ -15,6 +15,14 @@ export const DEFAULT_MEMORY_PAGES = 256;
 /** Host maximum: 4096 pages = 256 MiB; keeps every guest address below 2^31 so a negative i32 is always out of bounds. */
 export const MAX_MEMORY_PAGES = 4096;
 
+/**
+ * Memories whose cap is above 256 pages = 16 MiB start at their cap (memory-limits.ts): V8 makes
+ * every grow past 64 MiB of wasm memory a garbage collection and ignores termination meanwhile, so
+ * growth a page at a time outlives the CPU deadline. At or below it, growing is cheap and keeps
+ * instantiation at tens of µs; 16 MiB leaves room for a poisoned instance's memory beside a fresh one.
+ */
+export const EAGER_MEMORY_PAGES = 256;
+
 /** Default CPU deadline per call: 1 s — an interactive command that takes longer is a bug or a loop. */
 export const DEFAULT_CPU_MS = 1000;
 /** Host maximum per call: 30 s — anything longer must be split; a stuck app cannot hold its worker longer. */
@@ -29,6 +37,27 @@ export const MAX_HOST_CALL_BYTES = 16 << 20;
 export const DEFAULT_MSGPACK_DEPTH = 32;
 /** Host maximum msgpack depth: 128 — keeps the recursive scanner and msgpackr far from the JS stack limit. */
 export const MAX_MSGPACK_DEPTH = 128;
+
+/**
+ * Values (scalars, arrays, maps, map keys) one msgpack message from a guest may hold: 100 000.
+ * The wire size does not bound decoding (one byte 0x80 is a whole JS object); 100 000 empty maps
+ * decode in ~80 ms to ~6 MiB of heap, while real payloads (a page of table rows) hold thousands.
+ */
+export const MAX_DECODED_VALUES = 100_000;
+
+/**
+ * Log bytes one call may record: 1 MiB — far more than a command's diagnostics, and it bounds what
+ * one call queues for the main thread and writes to the terminal (unbounded: 2 GB in 3 s).
+ */
+export const LOG_BYTES_PER_CALL = 1 << 20;
+/** Longest log message: 16 KiB — a longer one is data, not a diagnostic; it is cut with a marker. */
+export const LOG_MESSAGE_MAX_BYTES = 16 << 10;
+/**
+ * Least a log message is charged against {@link LOG_BYTES_PER_CALL}: 64 bytes — roughly what one
+ * message costs the host (a posted object, a terminal line) beside its text, so empty messages
+ * cannot flood either (at most 16 384 messages per call).
+ */
+export const LOG_MESSAGE_CHARGE_BYTES = 64;
 
 /** Worker thread stack: 4 MiB — bounds guest recursion (wasm frames live on this stack); deep recursion traps. */
 export const WORKER_STACK_MB = 4;
@@ -70,6 +99,16 @@ export const BUILD_WORKER_IDLE_MS = 5_000;
 export const BUILD_STACK_MB = 8;
 /** Installed apps' compiled modules kept in memory (by sha256). */
 export const MODULE_CACHE_ENTRIES = 64;
+
+/**
+ * Workers of one app terminated at their deadline that may still be exiting: 1. Termination takes
+ * V8 milliseconds, but a worker stuck where V8 does not check for it (native code; formerly
+ * memory.grow) keeps its core busy; a new worker for the same app waits for it (below) instead
+ * of adding another busy thread.
+ */
+export const MAX_TERMINATING_WORKERS = 1;
+/** How long a new call waits for its app's terminating worker to exit before LIMIT_EXCEEDED: 2 s. */
+export const TERMINATING_WORKER_WAIT_MS = 2000;
 
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;

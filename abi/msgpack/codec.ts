@@ -15,8 +15,10 @@
  * - `useFloat32`: off — numbers that are not integers pack as float64.
  * - Extension types (timestamps included) are refused by the scanner: send times as integer ms.
  *
- * {@link unpackGuest} always runs {@link scanMsgpack} first, so a malformed or over-deep payload
- * from a guest is a {@link BoundaryError} `MALFORMED_MSGPACK`, never a msgpackr exception halfway.
+ * {@link unpackGuest} always runs {@link scanMsgpack} first ({@link checkGuestMsgpack}), so a
+ * malformed or over-deep payload from a guest is a {@link BoundaryError} `MALFORMED_MSGPACK`, one
+ * with more values than the caller's limit is `LIMIT_EXCEEDED`, never a msgpackr exception halfway
+ * nor a decode that allocates without bound.
  */
 import { Packr } from 'msgpackr';
 import { BoundaryError } from '../boundary-errors.js';
@@ -43,15 +45,26 @@ export function pack(value: unknown): Uint8Array {
 }
 
 /**
- * Unpacks bytes that came from a guest: scans them (well-formed, one value, depth ≤ `maxDepth`,
- * no extensions) and only then decodes. Throws {@link BoundaryError} `MALFORMED_MSGPACK`.
+ * Checks that `bytes[start, stop)` is what {@link unpackGuest} accepts (well-formed, one value,
+ * depth ≤ `maxDepth`, at most `maxValues` values, no extensions) without decoding it. Throws
+ * {@link BoundaryError} `MALFORMED_MSGPACK`, or `LIMIT_EXCEEDED` past `maxValues`.
  */
-export function unpackGuest(bytes: Uint8Array, maxDepth: number, what = 'payload'): unknown {
-  const status = scanMsgpack(bytes, maxDepth);
-  if (status !== ScanStatus.OK) {
-    const at = status === ScanStatus.EMPTY ? '' : ` at byte ${scanFailedAt()}`;
-    throw new BoundaryError('MALFORMED_MSGPACK', `${what} is not well-formed msgpack: ${scanStatusText(status)}${at}`);
+export function checkGuestMsgpack(bytes: Uint8Array, maxDepth: number, what: string, maxValues?: number, start = 0, stop = bytes.length): void {
+  const status = scanMsgpack(bytes, maxDepth, start, stop, maxValues);
+  if (status === ScanStatus.OK) return;
+  if (status === ScanStatus.TOO_MANY_VALUES) {
+    throw new BoundaryError('LIMIT_EXCEEDED', `${what} holds more than ${maxValues} msgpack values (the decoded-values limit per message); it was not decoded`);
   }
+  const at = status === ScanStatus.EMPTY ? '' : ` at byte ${scanFailedAt() - start}`;
+  throw new BoundaryError('MALFORMED_MSGPACK', `${what} is not well-formed msgpack: ${scanStatusText(status)}${at}`);
+}
+
+/**
+ * Unpacks bytes that came from a guest: {@link checkGuestMsgpack} first, and only then decodes.
+ * Throws {@link BoundaryError} `MALFORMED_MSGPACK` or `LIMIT_EXCEEDED`.
+ */
+export function unpackGuest(bytes: Uint8Array, maxDepth: number, what = 'payload', maxValues?: number): unknown {
+  checkGuestMsgpack(bytes, maxDepth, what, maxValues);
   try {
     return boundaryPackr.unpack(bytes);
   } catch (err) {

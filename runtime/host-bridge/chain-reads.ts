@@ -5,12 +5,13 @@
  * and `stale_at_block`. A table query may name a sealed field to open (`"open": FIELD`, see
  * runtime/dmemo-service/sealed-fields.ts); that needs `opener` (the vault).
  */
-import { pack, boundaryPackr } from '../../abi/msgpack/codec.js';
+import { pack } from '../../abi/msgpack/codec.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import type { ChainReadScope } from '../capabilities.js';
 import type { ChainCheckedBackend, Dispatcher, TableRowsQuery } from '../dispatch/index.js';
 import type { HybridApi, HybridRead } from '../hybrid-cache/index.js';
 import { BridgeError } from './bridge-error.js';
+import { decodeGuestPayload } from './guest-payload.js';
 import type { AppInfo } from './app-directory.js';
 import type { BridgeOp } from './bridge-protocol.js';
 
@@ -20,7 +21,7 @@ export type SealedOpener = (blob: Uint8Array) => Promise<{ text?: string; error?
 /** The sealed field a table query asks to open, if any. */
 export function openFieldOf(op: BridgeOp, payload: Uint8Array): string | undefined {
   if (op !== 'chain.get-table-rows') return undefined;
-  const q = boundaryPackr.unpack(payload) as { open?: unknown } | null;
+  const q = decodeGuestPayload(payload, 'chain.get-table-rows query') as { open?: unknown } | null;
   return q && typeof q === 'object' && typeof q.open === 'string' ? q.open : undefined;
 }
 
@@ -35,7 +36,7 @@ export async function readChain(
   if (op === 'chain.get-info') read = await hybrid.getInfo();
   else if (op === 'chain.get-account') read = await hybrid.getAccount(new TextDecoder().decode(payload));
   else {
-    const q = boundaryPackr.unpack(payload) as TableRowsQuery;
+    const q = decodeGuestPayload(payload, 'chain.get-table-rows query') as TableRowsQuery;
     if (!q || typeof q !== 'object' || typeof q.code !== 'string' || !scope.contracts.includes(q.code)) {
       throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' may not read tables of ${JSON.stringify((q as { code?: unknown })?.code)}`);
     }

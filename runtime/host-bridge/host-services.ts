@@ -9,7 +9,7 @@
  *   …
  *   await host.close(); await services.close();
  */
-import { pack, boundaryPackr } from '../../abi/msgpack/codec.js';
+import { pack } from '../../abi/msgpack/codec.js';
 import type { Vault } from '../../skv/index.js';
 import { AppRegistry } from '../app-registry.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend, type DmcsEntry } from '../dispatch/index.js';
@@ -24,6 +24,7 @@ import { AppDirectory } from './app-directory.js';
 import { readChain } from './chain-reads.js';
 import { openText } from '../dmemo-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
+import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
 
 
@@ -127,7 +128,7 @@ export class HostServices {
     try {
       const info = await this.#apps.get(app);
       if (op === 'dmcs.push') {
-        const actions = boundaryPackr.unpack(payload) as unknown;
+        const actions = decodeGuestPayload(payload, 'dmcs.push actions');
         const out: PushOutcome = await this.dmemo.push({
           app: { name: info.name, version: info.version, publisher: info.publisher, sha256: info.sha256, ...(info.identity !== undefined ? { identity: info.identity } : {}) },
           manifest: info.manifest, grants: info.grants, actions,

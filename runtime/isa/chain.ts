@@ -10,6 +10,7 @@ import { scanMsgpack, ScanStatus } from '../../abi/msgpack/scan.js';
 import { boundaryPackr } from '../../abi/msgpack/codec.js';
 import type { ChainReadScope } from '../capabilities.js';
 import type { IsaContext, InterfaceImpl, IsaBridge } from './context.js';
+import { MAX_DECODED_VALUES } from '../limits.js';
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -42,7 +43,9 @@ export function createChain(ctx: IsaContext): InterfaceImpl {
       ctx.mem.check(qptr, qlen, 'chain.get-table-rows query');
       if (qlen > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       const bytes = ctx.mem.u8.subarray(qptr, qptr + qlen);
-      if (scanMsgpack(bytes, ctx.limits.msgpackDepth) !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
+      const scanned = scanMsgpack(bytes, ctx.limits.msgpackDepth, 0, bytes.length, MAX_DECODED_VALUES);
+      if (scanned === ScanStatus.TOO_MANY_VALUES) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      if (scanned !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       const q = boundaryPackr.unpack(bytes) as { code?: unknown } | null;
       if (!q || typeof q !== 'object' || typeof q.code !== 'string') return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       if (!scope.contracts.includes(q.code)) return ctx.errBytes(retptr, IsaErrorCode.CAPABILITY_DENIED);

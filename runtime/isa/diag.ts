@@ -9,6 +9,7 @@
 import { BoundaryError, IsaErrorCode } from '../../abi/boundary-errors.js';
 import { scanMsgpack, scanStatusText, ScanStatus } from '../../abi/msgpack/scan.js';
 import type { IsaContext, InterfaceImpl } from './context.js';
+import { MAX_DECODED_VALUES } from '../limits.js';
 
 /**
  * Returns `bytes` unchanged when they are one well-formed msgpack value nested at most `maxDepth`
@@ -27,9 +28,9 @@ export function createDiag(ctx: IsaContext): InterfaceImpl {
       const m = ctx.mem;
       if (ptr < 0 || len < 0 || ptr + len > m.u8.length) m.fail(ptr, len, 'diag.echo payload');
       if (len > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
-      if (scanMsgpack(m.u8, ctx.limits.msgpackDepth, ptr, ptr + len) !== ScanStatus.OK) {
-        return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
-      }
+      const scanned = scanMsgpack(m.u8, ctx.limits.msgpackDepth, ptr, ptr + len, MAX_DECODED_VALUES);
+      if (scanned === ScanStatus.TOO_MANY_VALUES) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      if (scanned !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       const dst = ctx.alloc(len, 'diag.echo');
       m.u8.copyWithin(dst, ptr, ptr + len);
       ctx.okAt(retptr, dst, len);

@@ -10,6 +10,7 @@ import { scanMsgpack, ScanStatus } from '../../abi/msgpack/scan.js';
 import { boundaryPackr } from '../../abi/msgpack/codec.js';
 import type { DmcsPushScope } from '../capabilities.js';
 import type { IsaContext, InterfaceImpl } from './context.js';
+import { MAX_DECODED_VALUES } from '../limits.js';
 import { answerFromBridge } from './chain.js';
 
 export function createDmcs(ctx: IsaContext): InterfaceImpl {
@@ -20,7 +21,9 @@ export function createDmcs(ctx: IsaContext): InterfaceImpl {
       ctx.mem.check(aptr, alen, 'dmcs.push actions');
       if (alen > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       const bytes = ctx.mem.u8.subarray(aptr, aptr + alen);
-      if (scanMsgpack(bytes, ctx.limits.msgpackDepth) !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
+      const scanned = scanMsgpack(bytes, ctx.limits.msgpackDepth, 0, bytes.length, MAX_DECODED_VALUES);
+      if (scanned === ScanStatus.TOO_MANY_VALUES) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      if (scanned !== ScanStatus.OK) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       const actions = boundaryPackr.unpack(bytes) as unknown;
       if (!Array.isArray(actions) || actions.length === 0) return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       for (const a of actions as { account?: unknown; name?: unknown }[]) {

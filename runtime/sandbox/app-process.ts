@@ -8,10 +8,15 @@
  * An idle worker is unref'd, so a host that is not closed does not keep the process alive.
  * The worker's stack and JS heap are bounded through `resourceLimits`; running out of either kills
  * only that worker (LIMIT_EXCEEDED).
+ *
+ * A terminated worker is counted until its thread has exited: while MAX_TERMINATING_WORKERS of
+ * them are still exiting, a new worker for the app waits up to TERMINATING_WORKER_WAIT_MS for one
+ * of them, then the call fails with LIMIT_EXCEEDED, so an app that outlives its termination cannot
+ * stack up busy threads by being called again.
  */
 import { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
-import { WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
+import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
 import type { CallResult } from './instance.js';
 import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
 import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
@@ -37,6 +42,8 @@ export class AppProcess {
   /** Shared with the current worker (see call-clock.ts). */
   #clock: Float64Array | undefined;
   #closed = false;
+  /** Terminated workers whose threads have not exited yet, with a promise of their exit. */
+  #terminating = new Map<Worker, Promise<void>>();
   /** How many workers this process has started (tests check respawning). */
   spawns = 0;
 
@@ -57,6 +64,24 @@ export class AppProcess {
     const p = this.#queue.then(run, run);
     this.#queue = p.catch(() => undefined);
     return p;
+  }
+
+  /** Terminated workers of this app still exiting (diagnostics and tests). */
+  get terminatingWorkers(): number {
+    return this.#terminating.size;
+  }
+
+  /** Waits (bounded) until fewer than MAX_TERMINATING_WORKERS of this app's workers are exiting. */
+  async #awaitTerminating(command: string): Promise<void> {
+    if (this.#terminating.size < MAX_TERMINATING_WORKERS) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => { timer = setTimeout(r, TERMINATING_WORKER_WAIT_MS); });
+    await Promise.race([Promise.race(this.#terminating.values()), timeout]);
+    clearTimeout(timer);
+    if (this.#terminating.size >= MAX_TERMINATING_WORKERS) {
+      const app = this.spec.app;
+      throw new HostError('LIMIT_EXCEEDED', `app '${app}': ${this.#terminating.size} of its workers, terminated at their deadline, ${this.#terminating.size === 1 ? 'has' : 'have'} not exited after ${TERMINATING_WORKER_WAIT_MS} ms more (MAX_TERMINATING_WORKERS); not starting another one — try again later`, { app, command });
+    }
   }
 
   #spawn(): Promise<void> {
@@ -137,12 +162,18 @@ export class AppProcess {
       this.#worker = undefined;
       this.#ready = undefined;
     }
+    if (worker.threadId !== -1 && !this.#terminating.has(worker)) { // -1: already exited
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      this.#terminating.set(worker, exited);
+      void exited.then(() => this.#terminating.delete(worker));
+    }
     void worker.terminate();
   }
 
   async #callNow(command: string, args: Uint8Array): Promise<CallResult> {
     const app = this.spec.app;
     if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
+    if (!this.#ready) await this.#awaitTerminating(command);
     await this.#spawn();
     const worker = this.#worker;
     if (this.#closed || !worker) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });

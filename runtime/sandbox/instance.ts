@@ -4,19 +4,24 @@
  *   copy the command name and the msgpack args into guest memory (cabi_realloc; the guest owns them)
  *   → call `peeros:isa/command@0.1.0#run(name_ptr, name_len, args_ptr, args_len) -> retptr`
  *   → read the 12-byte return area (tag, ptr, len), bounds-checked
+ *   → scan the result in place: well-formed, within the depth and MAX_DECODED_VALUES (here, in the
+ *     worker, inside the app's CPU deadline, so a result that would be costly to decode never
+ *     reaches the main thread)
  *   → copy the result bytes out
  *   → call `cabi_post_peeros:isa/command@0.1.0#run(retptr)` if exported.
  *
- * The result bytes are returned raw; the caller scans and decodes them. Any throw out of the
+ * The result bytes are returned raw; the caller scans them again (cheaply) and decodes them. Any throw out of the
  * guest (a trap, a typed trap from a host function) leaves the instance in an unknown state: the
  * caller must drop it ({@link AppInstance.poisoned}) and instantiate afresh.
  */
 import { COMMAND_EXPORT, COMMAND_POST_RETURN, type IsaImport } from '../../isa/generated/imports.js';
 import { BoundaryError } from '../../abi/boundary-errors.js';
+import { checkGuestMsgpack } from '../../abi/msgpack/codec.js';
 import { HostError } from '../errors.js';
 import type { Grants } from '../capabilities.js';
-import type { AppLimits } from '../limits.js';
+import { MAX_DECODED_VALUES, type AppLimits } from '../limits.js';
 import { IsaContext, type IsaEnvironment } from '../isa/index.js';
+import { endLogCall } from '../isa/log.js';
 import { buildImports, MEMORY_EXPORT, REALLOC_EXPORT } from './linker.js';
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
@@ -98,12 +103,17 @@ export class AppInstance {
       const ptr = m.dv.getUint32(retptr + 4, true);
       const len = m.dv.getUint32(retptr + 8, true);
       if (len > limit) throw new BoundaryError('LIMIT_EXCEEDED', `result is ${len} bytes, above the host-call limit of ${limit}`);
-      const bytes = m.copyOut(ptr, len, tag === 0 ? 'run result' : 'run error');
+      const what = tag === 0 ? 'result' : 'error';
+      m.check(ptr, len, `run ${what}`);
+      checkGuestMsgpack(m.u8, ctx.limits.msgpackDepth, what, MAX_DECODED_VALUES, ptr, ptr + len);
+      const bytes = m.copyOut(ptr, len, `run ${what}`);
       this.#postReturn?.(retptr);
       return { ok: tag === 0, bytes };
     } catch (err) {
       this.poisoned = true;
       throw HostError.fromThrown(err, ctx.app, command);
+    } finally {
+      endLogCall(ctx);
     }
   }
 

@@ -9,9 +9,19 @@
  * - A memory whose **minimum is above `memoryPages` is refused** (LIMIT_EXCEEDED): it could not
  *   even start within its cap.
  *
+ * - A memory whose maximum (after clamping) is above {@link EAGER_MEMORY_PAGES} **starts at its
+ *   maximum**: the rewrite sets its minimum to its maximum, so the guest never grows it at run time.
+ *   Past 64 MiB of wasm memory in a worker, each `memory.grow` makes V8 collect garbage (tens of ms
+ *   a page) and the worker does not honour termination until the grow loop ends: an app growing
+ *   256 MiB a page at a time burnt a core for a minute past its deadline. Starting at the maximum
+ *   costs ~1 ms at instantiation (the pages are reserved, not touched; the OS commits them lazily)
+ *   and `memory.grow` then returns -1 at once. Smaller memories grow as declared (cheaply), so the
+ *   default cap keeps the ~60 µs instantiation.
+ *
  * The rewrite changes only the memory section's bytes; every other section is copied as is.
  */
 import { HostError } from '../errors.js';
+import { EAGER_MEMORY_PAGES } from '../limits.js';
 import type { ModuleInfo } from './wasm-sections.js';
 
 function leb(n: number): number[] {
@@ -29,8 +39,10 @@ export interface ClampResult {
   bytes: Uint8Array;
   /** The maximum the module declared (undefined: none). */
   declaredMax: number | undefined;
-  /** True when the memory section was rewritten. */
+  /** True when the maximum was lowered to the app's cap. */
   clamped: boolean;
+  /** True when the memory now starts at its maximum (above {@link EAGER_MEMORY_PAGES}). */
+  eager: boolean;
 }
 
 /** Checks the module's memory against `maxPages` and clamps it if needed. */
@@ -48,15 +60,18 @@ export function clampMemory(bytes: Uint8Array, info: ModuleInfo, maxPages: numbe
   if (mem.min > maxPages) {
     throw new HostError('LIMIT_EXCEEDED', `app '${app}': the module's memory starts at ${mem.min} pages, above the app's limit of ${maxPages} pages (${maxPages * 64} KiB); raise limits.memoryPages (host maximum applies) or shrink the module's initial memory`);
   }
-  if (mem.max !== undefined && mem.max <= maxPages) return { bytes, declaredMax: mem.max, clamped: false };
+  const clamped = mem.max === undefined || mem.max > maxPages;
+  const max = clamped ? maxPages : mem.max!;
+  const eager = max > EAGER_MEMORY_PAGES && mem.min < max;
+  if (!clamped && !eager) return { bytes, declaredMax: mem.max, clamped: false, eager: false };
 
   const section = info.sections.find((s) => s.id === 5)!;
-  const body = [...leb(1), 0x01, ...leb(mem.min), ...leb(maxPages)];
+  const body = [...leb(1), 0x01, ...leb(eager ? max : mem.min), ...leb(max)];
   const head = [5, ...leb(body.length)];
   const out = new Uint8Array(bytes.length - (section.end - section.start) + head.length + body.length);
   out.set(bytes.subarray(0, section.start), 0);
   out.set(head, section.start);
   out.set(body, section.start + head.length);
   out.set(bytes.subarray(section.end), section.start + head.length + body.length);
-  return { bytes: out, declaredMax: mem.max, clamped: true };
+  return { bytes: out, declaredMax: mem.max, clamped, eager };
 }
