@@ -3,6 +3,7 @@
  * Anything but an explicit yes (including no TTY) declines.
  */
 import { HmacVerifier, type VerificationRequest } from './verifier.js';
+import { USER_APP } from './signing-grant.js';
 
 export interface TerminalPrompt {
   /** Prints one block of text to the user (stderr in the CLI, so stdout stays machine-readable). */
@@ -24,7 +25,7 @@ export class TerminalVerifier extends HmacVerifier {
     const digest = Buffer.from(r.digest).toString('hex');
     this.prompt.show([
       `PeerOS vault: approval needed (${r.purpose})`,
-      `  requested by: ${r.app === 'user' ? 'you (user, directly)' : `app '${r.app}'`}`,
+      `  requested by: ${r.app === USER_APP ? 'you (user, directly)' : `app '${r.app}'`}`,
       ...r.summary.map((l) => `  ${l}`),
       `  digest: ${digest}`,
     ].join('\n'));

@@ -41,7 +41,7 @@ export interface SignOptions {
   contextFreeData?: Uint8Array | string;
   /** Keys to sign with. */
   keys: string[];
-  /** Requesting app; default `user` (the user directly, not limited by a grant). */
+  /** Requesting app; default `@user` (USER_APP: the user directly, not limited by a grant). */
   app?: string;
   /** Lines to show the user instead of the generic decoding (e.g. decoded with the contract ABI). */
   summary?: string[];

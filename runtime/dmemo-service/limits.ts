@@ -36,3 +36,6 @@ export const ROUTE_REUSE_MS = 1000;
 /** Transaction ids this service remembers to avoid building the same transaction twice (two equal
  * pushes within a second would otherwise be one Antelope transaction, refused as tx_duplicate). */
 export const RECENT_IDS = 4096;
+
+/** Longest wait for another process's hold of the session grants lock (one small JSON read-write). */
+export const SESSION_GRANTS_LOCK_WAIT_MS = 10_000;

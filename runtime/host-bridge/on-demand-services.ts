@@ -9,7 +9,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { Vault, vaultPaths, type VerificationRequest } from '../../skv/index.js';
+import { Vault, vaultPaths, USER_APP, type VerificationRequest } from '../../skv/index.js';
 import { promptHidden } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.js';
@@ -30,7 +30,7 @@ export interface OnDemandOptions {
 
 /** Asks on the terminal (stderr + stdin); false without one. */
 async function terminalConfirm(r: VerificationRequest, say: (t: string) => void): Promise<boolean> {
-  say([`PeerOS vault: approval needed (${r.purpose})`, `  requested by: ${r.app === 'user' ? 'you' : `app '${r.app}'`}`, ...r.summary.map((l) => `  ${l}`)].join('\n'));
+  say([`PeerOS vault: approval needed (${r.purpose})`, `  requested by: ${r.app === USER_APP ? 'you' : `app '${r.app}'`}`, ...r.summary.map((l) => `  ${l}`)].join('\n'));
   if (!process.stdin.isTTY) {
     say('  (no terminal to ask: declined; a session grant — peeros grant APP --max-count N — approves without asking)');
     return false;
