@@ -49,7 +49,7 @@ test('a test-KDF keystore is refused by a vault without the explicit test option
     await v.unlock(PASS, { verifier: autoApprove(), create: true });
     await v.close();
     const v2 = Vault.open({ home });
-    assert.is(await code(v2.unlock(PASS, { verifier: autoApprove() })), 'KEYSTORE_TAMPERED');
+    assert.is(await code(v2.unlock(PASS, { verifier: autoApprove() })), 'KDF_OUT_OF_RANGE');
     await v2.close();
   } finally { removeHome(home); }
 });
