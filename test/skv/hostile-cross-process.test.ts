@@ -50,7 +50,7 @@ function racer(home: string, mode: string, arg: string): Racer {
 async function race(home: string, mode: string, args: string[]): Promise<string[]> {
   const rs = args.map((a) => racer(home, mode, a));
   await Promise.all(rs.map((r) => r.wait(/^ready$/)));
-  for (const r of rs) r.child.stdin.write('go\n');
+  for (const r of rs) r.child.stdin.end('go\n');
   return Promise.all(rs.map(async (r) => (JSON.parse(await r.wait(/^\{/)) as { code: string }).code));
 }
 

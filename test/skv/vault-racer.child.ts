@@ -61,4 +61,5 @@ try {
   }
 } finally {
   await vault.close();
+  process.exit(0); // stdin stays open in the parent; do not wait for it
 }
