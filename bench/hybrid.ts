@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Action } from '../abi/antelope/index.js';
 import { startNode, DEV_PRIVATE_KEY } from '../dmcs/index.js';
-import { Vault } from '../skv/index.js';
+import { Vault, USER_APP } from '../skv/index.js';
 import { Host } from '../runtime/index.js';
 import { DmcsRegistry } from '../runtime/dispatch/index.js';
 import { HostServices } from '../runtime/host-bridge/index.js';
@@ -41,7 +41,7 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
   // The benchmark operator approves the setup (accounts, deployment, login, the app's grant); an
   // app signature outside the session grant is refused, so every measured transfer went through
   // the auto-approve policy.
-  const policy = new GrantPolicyVerifier({ store, fallback: async (r) => r.purpose !== 'sign' || r.app === 'user' });
+  const policy = new GrantPolicyVerifier({ store, fallback: async (r) => r.purpose !== 'sign' || r.app === USER_APP });
   let services: HostServices | undefined;
   let host: Host | undefined;
   try {

@@ -38,6 +38,18 @@ export interface Manifest {
 
 /** App names: lowercase, digits and '-', 1–64 chars, starting with a letter (they name a directory). */
 export const APP_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+/**
+ * Names no app may take, though APP_NAME matches them: each is something the host or the vault
+ * names internally or shows the user, so an app with that name could pass for it.
+ */
+export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set([
+  'user', // the vault's user principal before it became '@user'; prompts say "you (user, directly)"
+  'peeros', 'host', 'system', 'console', 'agent', // the OS itself, its console and its vault agent
+  'vault', 'skv', 'dmemo', // the Secure Key Vault and its protocol
+  'dmcs', 'eosio', 'node', // the chain, its system account and the embedded node
+  'session', 'login', // the single account model's session
+  'constructor', // an Object.prototype member: records keyed by app name must never see it
+]);
 /** Command names: letters, digits, '_', '-', '.', 1–64 chars, starting with a letter or '_'. */
 export const COMMAND_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 /** Semantic version, e.g. 1.2.3 or 1.2.3-beta.1. */
@@ -69,6 +81,7 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
   for (const k of Object.keys(m)) if (!TOP_FIELDS.includes(k)) issue(k, `no such field (known: ${TOP_FIELDS.filter((f) => f !== '$schema').join(', ')})`, m[k]);
 
   if (typeof m.name !== 'string' || !APP_NAME.test(m.name)) issue('name', 'an app name: lowercase letters, digits and "-", starting with a letter, at most 64 chars', m.name);
+  else if (RESERVED_APP_NAMES.has(m.name)) issue('name', `a name that is not reserved for the host or the vault (${[...RESERVED_APP_NAMES].join(', ')})`, m.name);
   if (typeof m.version !== 'string' || !VERSION.test(m.version)) issue('version', 'a semantic version such as "1.0.0"', m.version);
   if (typeof m.publisher !== 'string' || !ACCOUNT_NAME.test(m.publisher)) issue('publisher', 'an Antelope account name (1-12 of a-z, 1-5 and ".")', m.publisher);
   if (m.description !== undefined && typeof m.description !== 'string') issue('description', 'a string', m.description);

@@ -35,7 +35,9 @@ export type VaultErrorCode =
   | 'INVALID_TRANSACTION'
   | 'INVALID_ARGUMENT'
   | 'VAULT_CLOSED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'KDF_OUT_OF_RANGE' // the keystore asks for KDF parameters the vault does not accept (checked before any derivation)
+  | 'VAULT_BUSY'; // another process held the vault's lock longer than VAULT_LOCK_WAIT_MS
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';

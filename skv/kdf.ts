@@ -7,9 +7,7 @@
 import { scrypt, hkdfSync, randomBytes, createHmac } from 'node:crypto';
 import { VaultError } from './error.js';
 import { TAG_KEYSTORE_ENC, TAG_KEYSTORE_MAC, TAG_PASSPHRASE_CHECK, TAG_SPEND_MAC } from './domain-tags.js';
-import {
-  SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, MIN_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MAX_SCRYPT_R, MAX_SCRYPT_P, TEST_SCRYPT_LOG_N,
-} from './limits.js';
+import { SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, TEST_SCRYPT_LOG_N } from './limits.js';
 
 export interface ScryptParams {
   name: 'scrypt';
@@ -32,11 +30,15 @@ export function newScryptParams(insecureTestKdf = false): ScryptParams {
   return { name: 'scrypt', logN: insecureTestKdf ? TEST_SCRYPT_LOG_N : SCRYPT_LOG_N, r: SCRYPT_R, p: SCRYPT_P, salt: randomBytes(32).toString('hex') };
 }
 
-/** Checks stored parameters before they are used, so a crafted file cannot weaken or exhaust the KDF. */
+/**
+ * Checks stored parameters before any derivation: exactly the vault's own setting (SCRYPT_LOG_N, r,
+ * p), or the test setting when the vault runs with `insecureTestKdf`. A crafted file can neither
+ * weaken the KDF nor make an unlock exhaust time and memory.
+ */
 export function checkScryptParams(kdf: ScryptParams, insecureTestKdf = false): void {
-  const minLogN = insecureTestKdf ? TEST_SCRYPT_LOG_N : MIN_SCRYPT_LOG_N;
-  if (kdf.logN < minLogN || kdf.logN > MAX_SCRYPT_LOG_N || kdf.r < 1 || kdf.r > MAX_SCRYPT_R || kdf.p < 1 || kdf.p > MAX_SCRYPT_P) {
-    throw new VaultError('KEYSTORE_TAMPERED', `keystore KDF parameters are out of bounds (scrypt logN=${kdf.logN} r=${kdf.r} p=${kdf.p}; expected logN ${minLogN}..${MAX_SCRYPT_LOG_N}); the file was altered or written by an unsafe tool — restore it from a backup`);
+  const logNs = insecureTestKdf ? [TEST_SCRYPT_LOG_N, SCRYPT_LOG_N] : [SCRYPT_LOG_N];
+  if (kdf.name !== 'scrypt' || !logNs.includes(kdf.logN) || kdf.r !== SCRYPT_R || kdf.p !== SCRYPT_P) {
+    throw new VaultError('KDF_OUT_OF_RANGE', `keystore KDF parameters are refused (${String(kdf.name)} logN=${kdf.logN} r=${kdf.r} p=${kdf.p}; this vault accepts only scrypt logN=${logNs.join(' or ')} r=${SCRYPT_R} p=${SCRYPT_P}); the file was altered or written by another tool — restore it from a backup`);
   }
   if (!/^[0-9a-f]{64}$/.test(kdf.salt)) throw new VaultError('KEYSTORE_CORRUPT', 'keystore KDF salt is not 32 bytes of hex; restore the keystore from a backup');
 }

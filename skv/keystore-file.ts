@@ -15,11 +15,13 @@ export interface VaultPaths {
   keystore: string;
   backoff: string;
   spend: string;
+  /** The cross-process lock over everything above (vault-lock.ts). */
+  lock: string;
 }
 
 export function vaultPaths(home: string): VaultPaths {
   const dir = join(home, 'vault');
-  return { dir, keystore: join(dir, 'keystore'), backoff: join(dir, 'unlock-backoff.json'), spend: join(dir, 'spend-ledger') };
+  return { dir, keystore: join(dir, 'keystore'), backoff: join(dir, 'unlock-backoff.json'), spend: join(dir, 'spend-ledger'), lock: join(dir, 'vault.lock') };
 }
 
 export function ensureVaultDir(paths: VaultPaths): void {

@@ -34,7 +34,7 @@ export interface SignRequest {
   contextFreeData?: Uint8Array;
   /** Public keys to sign with (`PUB_K1_…` or `EOS…`). */
   keys: string[];
-  /** The requesting app, or `user` for the user acting directly. */
+  /** The requesting app, or `@user` (USER_APP, outside the app-id grammar) for the user acting directly. */
   app: string;
   /** The installed app's identity (publisher key or `unverified:<install id>`); must match its grant's. */
   identity?: string;

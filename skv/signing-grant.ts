@@ -38,8 +38,12 @@ export interface SigningGrant {
 /** A daily signature count above this is a typo, not a limit. */
 export const MAX_SIGNATURES_PER_DAY = 1_000_000;
 
-/** The app name a user acting directly (CLI, login) signs as; it has no grant and no scope limit. */
-export const USER_APP = 'user';
+/**
+ * The principal of the user acting directly (CLI, login, key export): no grant and no scope limit.
+ * It starts with '@', which no app id can (APP_RE, and the host's stricter manifest rule), so an app
+ * can never be named the user. (Until this changed it was `user`, which an app could be named.)
+ */
+export const USER_APP = '@user';
 /** App identifiers: lower-case words with dots and dashes, like package names. */
 const APP_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** App identities: a public key, or `unverified:` and an install id (runtime/app-identity). */
@@ -49,9 +53,10 @@ function bad(message: string): VaultError {
   return new VaultError('INVALID_ARGUMENT', `signing grant: ${message}`);
 }
 
+/** An app id or the user principal `@user`: who asks for a signature or a sealed message. */
 export function checkAppName(app: unknown, field = 'app'): string {
-  if (typeof app !== 'string' || !APP_RE.test(app)) {
-    throw new VaultError('INVALID_ARGUMENT', `${field}: expected an app id (lower-case letters, digits, '.', '_', '-', at most 64), got ${typeof app === 'string' ? JSON.stringify(app.slice(0, 70)) : typeof app}`);
+  if (typeof app !== 'string' || (app !== USER_APP && !APP_RE.test(app))) {
+    throw new VaultError('INVALID_ARGUMENT', `${field}: expected an app id (lower-case letters, digits, '.', '_', '-', at most 64) or '${USER_APP}', got ${typeof app === 'string' ? JSON.stringify(app.slice(0, 70)) : typeof app}`);
   }
   return app;
 }

@@ -16,6 +16,7 @@ const PROMPT_PREFIX = 'peeros vault';
 function stderrColumns(): number | undefined {
   return process.stderr.isTTY ? process.stderr.columns : undefined;
 }
+import { USER_APP } from './signing-grant.js';
 
 export interface TerminalPrompt {
   /** Prints one block of text to the user (stderr in the CLI, so stdout stays machine-readable). */
@@ -35,7 +36,7 @@ const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE
 export function renderVerificationRequest(r: VerificationRequest, columns = stderrColumns()): string {
   return [
     `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
-    terminalWrap(`${PROMPT_PREFIX} │ requested by: `, r.app === 'user' ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`, columns, `${PROMPT_PREFIX} │   `),
+    terminalWrap(`${PROMPT_PREFIX} │ requested by: `, r.app === USER_APP ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`, columns, `${PROMPT_PREFIX} │   `),
     ...r.summary.map((l) => terminalWrap(`${PROMPT_PREFIX} │   `, terminalText(l), columns)),
     terminalWrap(`${PROMPT_PREFIX} │ digest: `, Buffer.from(r.digest).toString('hex'), columns, `${PROMPT_PREFIX} │         `),
     `${PROMPT_PREFIX} └──`,

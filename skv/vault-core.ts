@@ -5,13 +5,14 @@
  * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
  */
 import { randomBytes, createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { PrivateKey, PublicKey, signingDigest } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type { DmemoRequest, DmemoResults, KeyInfo, SignRequest, ExportKeyRequest, SetGrantRequest, UnlockRequest, StatusResult } from './protocol.js';
 import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
 import {
   parseKeystore, authenticateKeystore, serializeKeystore, newKeystoreBody, sealPrivateKey, openPrivateKey,
-  type ParsedKeystore, type KeystoreBody,
+  type ParsedKeystore, type KeystoreBody, type SealedKey,
 } from './keystore-format.js';
 import { vaultPaths, ensureVaultDir, readKeystoreFile, writeKeystoreFile, type VaultPaths } from './keystore-file.js';
 import { UnlockBackoff } from './unlock-backoff.js';
@@ -20,6 +21,7 @@ import { USER_APP, checkAppName, validateGrant, grantDigest, grantMatches } from
 import { packageSigningDigest } from './package-digest.js';
 import { checkScope } from './signing-scope.js';
 import { SpendLedger } from './spend-ledger.js';
+import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
 import { MAX_KEYS, MAX_LABEL_LENGTH } from './limits.js';
@@ -40,7 +42,8 @@ interface Unlocked {
   keys: Map<string, PrivateKey>;
   secret: Buffer;
   session: string;
-  spend: SpendLedger;
+  /** Identity of the keystore file this state was read from (inode, size, mtime): another process's write changes it. */
+  stamp: string;
   /** Wall clock (advances while the machine sleeps) and monotonic clock (immune to clock changes). */
   lastActivity: number;
   lastActivityMono: number;
@@ -86,7 +89,7 @@ export class VaultCore {
     this.enforceAutoLock(now);
     switch (req.op) {
       case 'status': return this.status(now);
-      case 'unlock': return this.unlock(req, now);
+      case 'unlock': return this.unlock(req);
       case 'lock': { const was = this.state !== null; this.lock(); return { wasUnlocked: was }; }
     }
     const s = this.requireUnlocked(req.op, now);
@@ -114,6 +117,7 @@ export class VaultCore {
         // Messages move no value and are not transactions: no assertion; but deny by default — only
         // the user and apps holding a signing grant may use the keys for messages.
         const app = checkAppName(req.app);
+        if (app !== USER_APP) await this.refresh(s);
         if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app && grantMatches(g, req.identity))) {
           throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`);
         }
@@ -125,9 +129,13 @@ export class VaultCore {
       case 'revoke_grant': {
         const app = checkAppName(req.app);
         // with an identity: only that app's grant goes (a newer app of the same name keeps its own)
-        const grants = s.parsed.body.grants.filter((g) => g.app !== app || (req.identity !== undefined && g.identity !== undefined && g.identity !== req.identity));
-        const revoked = grants.length !== s.parsed.body.grants.length;
-        if (revoked) await this.persist(s, { ...s.parsed.body, grants });
+        const goes = (g: { app: string; identity?: string }) => g.app === app && !(req.identity !== undefined && g.identity !== undefined && g.identity !== req.identity);
+        let revoked = false;
+        await this.persist(s, (body) => {
+          const grants = body.grants.filter((g) => !goes(g));
+          revoked = grants.length !== body.grants.length;
+          return revoked ? { ...body, grants } : body;
+        });
         return { app, revoked };
       }
     }
@@ -208,9 +216,15 @@ export class VaultCore {
     return out;
   }
 
-  private async unlock(req: UnlockRequest, now: number): Promise<DmemoResults['unlock']> {
+  private async unlock(req: UnlockRequest): Promise<DmemoResults['unlock']> {
     this.lock('unlock'); // a new unlock is a new session: earlier verifier secret and assertions die here
     ensureVaultDir(this.paths);
+    // one attempt at a time across processes: each sees the backoff the previous one recorded,
+    // and two creators cannot both write a keystore
+    return withVaultLock(this.paths, () => this.unlockHeld(req, Date.now()));
+  }
+
+  private async unlockHeld(req: UnlockRequest, now: number): Promise<DmemoResults['unlock']> {
     let parsed = await this.loadParsed();
     let created = false;
     let derived: DerivedKeys;
@@ -240,23 +254,12 @@ export class VaultCore {
       await this.backoff.reset();
     }
     const keys = new Map<string, PrivateKey>();
+    let stamp: string;
     try {
-      for (const entry of parsed.body.keys) {
-        const scalar = openPrivateKey(derived, parsed.body.id, entry);
-        const key = new PrivateKey(PublicKey.from(entry.publicKey).type, scalar);
-        if (key.toPublic().toString() !== entry.publicKey) {
-          throw new VaultError('KEYSTORE_TAMPERED', `the sealed key for ${entry.publicKey} does not match its public key; restore the keystore from a backup`);
-        }
-        keys.set(entry.publicKey, key);
-      }
-    } catch (err) {
-      for (const k of keys.values()) k.clear();
-      wipeKeys(derived);
-      throw err;
-    }
-    let spend: SpendLedger;
-    try {
-      spend = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
+      for (const entry of parsed.body.keys) keys.set(entry.publicKey, openKey(derived, parsed.body.id, entry));
+      // checked now so a tampered ledger is reported at unlock; every capped signature reads it again
+      await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
+      stamp = await fileStamp(this.paths.keystore);
     } catch (err) {
       for (const k of keys.values()) k.clear();
       wipeKeys(derived);
@@ -264,7 +267,7 @@ export class VaultCore {
     }
     const secret = randomBytes(32);
     const session = randomBytes(8).toString('hex');
-    this.state = { derived, parsed, keys, secret, session, spend, lastActivity: Date.now(), lastActivityMono: performance.now() };
+    this.state = { derived, parsed, keys, secret, session, stamp, lastActivity: Date.now(), lastActivityMono: performance.now() };
     this.armTimer();
     return {
       keyCount: keys.size, created, autoLockMs: this.config.autoLockMs,
@@ -273,27 +276,47 @@ export class VaultCore {
   }
 
   // ── keystore changes ───────────────────────────────────────────────────────────────────────
-  private async persist(s: Unlocked, body: KeystoreBody): Promise<void> {
-    const current = await readKeystoreFile(this.paths.keystore);
-    let currentSum: string | null = null;
-    try { currentSum = current ? parseKeystore(current).checksum : null; } catch { /* damaged: refuse below */ }
-    if (currentSum !== s.parsed.checksum) {
-      throw new VaultError('KEYSTORE_CHANGED', 'the keystore file changed since this vault unlocked it (another peeros process wrote it); nothing was written — lock and unlock again, then retry');
+  /**
+   * Adopts what another process wrote to the keystore since this vault read it (keys, grants), so a
+   * grant revoked elsewhere stops here too. Cheap when nothing changed: one stat.
+   */
+  private async refresh(s: Unlocked): Promise<void> {
+    const stamp = await fileStamp(this.paths.keystore).catch(() => '');
+    if (stamp === s.stamp) return;
+    const changed = (why: string) => new VaultError('KEYSTORE_CHANGED', `the keystore file was ${why} since this vault unlocked it (by another peeros process); nothing was signed or written — lock and unlock again`);
+    const data = await readKeystoreFile(this.paths.keystore);
+    if (!data) throw changed('removed');
+    const parsed = parseKeystore(data);
+    if (parsed.checksum !== s.parsed.checksum) {
+      if (parsed.body.id !== s.parsed.body.id) throw changed('replaced by another keystore');
+      try { authenticateKeystore(parsed, s.derived); } catch { throw changed('rewritten under another passphrase'); }
+      for (const entry of parsed.body.keys) if (!s.keys.has(entry.publicKey)) s.keys.set(entry.publicKey, openKey(s.derived, parsed.body.id, entry));
+      s.parsed = parsed;
     }
-    const text = serializeKeystore(body, s.derived);
-    await writeKeystoreFile(this.paths.keystore, text);
-    s.parsed = parseKeystore(new TextEncoder().encode(text));
+    s.stamp = stamp;
+  }
+
+  /** Read (with what other processes wrote) → change → write, under the vault lock: no update is lost. */
+  private async persist(s: Unlocked, change: (body: KeystoreBody) => KeystoreBody): Promise<void> {
+    await withVaultLock(this.paths, async () => {
+      await this.refresh(s);
+      const text = serializeKeystore(change(s.parsed.body), s.derived);
+      await writeKeystoreFile(this.paths.keystore, text);
+      s.parsed = parseKeystore(new TextEncoder().encode(text));
+      s.stamp = await fileStamp(this.paths.keystore);
+    });
   }
 
   private async addKey(s: Unlocked, key: PrivateKey, label = ''): Promise<KeyInfo> {
     if (label.length > MAX_LABEL_LENGTH) throw new VaultError('INVALID_ARGUMENT', `label: at most ${MAX_LABEL_LENGTH} characters`);
     const pub = key.toPublic().toString();
-    if (s.keys.has(pub)) { key.clear(); throw new VaultError('DUPLICATE_KEY', `the vault already holds ${pub}`); }
-    if (s.keys.size >= MAX_KEYS) { key.clear(); throw new VaultError('INVALID_ARGUMENT', `the keystore is full (${MAX_KEYS} keys)`); }
     const sealed = sealPrivateKey(s.derived, s.parsed.body.id, pub, label, key.data);
-    const body: KeystoreBody = { ...s.parsed.body, keys: [...s.parsed.body.keys, sealed] };
     try {
-      await this.persist(s, body);
+      await this.persist(s, (body) => {
+        if (body.keys.some((k) => k.publicKey === pub)) throw new VaultError('DUPLICATE_KEY', `the vault already holds ${pub}`);
+        if (body.keys.length >= MAX_KEYS) throw new VaultError('INVALID_ARGUMENT', `the keystore is full (${MAX_KEYS} keys)`);
+        return { ...body, keys: [...body.keys, sealed] };
+      });
     } catch (err) {
       key.clear();
       throw err;
@@ -305,8 +328,7 @@ export class VaultCore {
   private async setGrant(s: Unlocked, req: SetGrantRequest, now: number): Promise<DmemoResults['set_grant']> {
     const grant = validateGrant(req.grant);
     checkAssertion(req.assertion, this.assertionCheck(s, 'grant', grant.app, grantDigest(grant), now));
-    const grants = [...s.parsed.body.grants.filter((g) => g.app !== grant.app), grant];
-    await this.persist(s, { ...s.parsed.body, grants });
+    await this.persist(s, (body) => ({ ...body, grants: [...body.grants.filter((g) => g.app !== grant.app), grant] }));
     return { app: grant.app };
   }
 
@@ -331,36 +353,59 @@ export class VaultCore {
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
     checkAssertion(req.assertion, this.assertionCheck(s, 'sign', app, digest, now));
-    let spend = null;
-    if (app !== USER_APP) {
+    if (app === USER_APP) return { signatures: keys.map((k) => k.sign(digest).toString()), digest, signedBytes };
+    // An app: its grant and today's spend as every process left them, checked and counted under the
+    // vault lock, so two processes under one daily cap cannot both spend it.
+    const signatures = await withVaultLock(this.paths, async () => {
+      await this.refresh(s);
       const grant = s.parsed.body.grants.find((g) => g.app === app);
       if (!grant) throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault; grant it first (deny by default)`);
       if (!grantMatches(grant, req.identity)) {
         throw new VaultError('SCOPE_DENIED', `the signing grant of '${app}' belongs to another identity of that app (${grant.identity}), not ${req.identity ?? 'an unidentified request'}; grant the installed app again`);
       }
-      spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, s.spend.get(app), now);
-    }
-    const signatures = keys.map((k) => k.sign(digest).toString());
-    if (spend) await s.spend.set(app, spend);
+      const ledger = await SpendLedger.load(this.paths.spend, s.derived.spendMac, s.parsed.body.id);
+      const spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, ledger.get(app), Date.now());
+      const sigs = keys.map((k) => k.sign(digest).toString());
+      if (spend) await ledger.set(app, spend);
+      return sigs;
+    });
     return { signatures, digest, signedBytes };
   }
 
   private async exportKey(s: Unlocked, req: ExportKeyRequest, now: number): Promise<DmemoResults['export_key']> {
     const [pub, priv] = this.resolveKey(s, req.key);
     checkAssertion(req.assertion, this.assertionCheck(s, 'export', USER_APP, exportDigest(pub), now));
-    await this.backoff.check(now);
-    const derived = await deriveKeys(req.passphrase, s.parsed.body.kdf);
-    try {
-      authenticateKeystore(s.parsed, derived);
-    } catch (err) {
-      if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') await this.backoff.recordFailure(Date.now());
-      throw err;
-    } finally {
-      wipeKeys(derived);
-    }
-    await this.backoff.reset();
+    await withVaultLock(this.paths, async () => {
+      await this.backoff.check(Date.now());
+      const derived = await deriveKeys(req.passphrase, s.parsed.body.kdf);
+      try {
+        authenticateKeystore(s.parsed, derived);
+      } catch (err) {
+        if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') await this.backoff.recordFailure(Date.now());
+        throw err;
+      } finally {
+        wipeKeys(derived);
+      }
+      await this.backoff.reset();
+    });
     return { privateKey: priv.toString() };
   }
+}
+
+/** Opens one sealed key and checks it against its public key. */
+function openKey(derived: DerivedKeys, keystoreId: string, entry: SealedKey): PrivateKey {
+  const key = new PrivateKey(PublicKey.from(entry.publicKey).type, openPrivateKey(derived, keystoreId, entry));
+  if (key.toPublic().toString() !== entry.publicKey) {
+    key.clear();
+    throw new VaultError('KEYSTORE_TAMPERED', `the sealed key for ${entry.publicKey} does not match its public key; restore the keystore from a backup`);
+  }
+  return key;
+}
+
+/** Which version of a file this is: every atomic write replaces the inode. */
+async function fileStamp(path: string): Promise<string> {
+  const st = await stat(path, { bigint: true });
+  return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 
 /** Random bytes from node:crypto, copied out and the source buffer wiped. */

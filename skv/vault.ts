@@ -42,7 +42,7 @@ export interface SignOptions {
   contextFreeData?: Uint8Array | string;
   /** Keys to sign with. */
   keys: string[];
-  /** Requesting app; default `user` (the user directly, not limited by a grant). */
+  /** Requesting app; default `@user` (USER_APP: the user directly, not limited by a grant). */
   app?: string;
   /** The installed app's identity (from its install record); must match the identity of its grant. */
   identity?: string;

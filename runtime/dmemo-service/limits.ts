@@ -41,3 +41,6 @@ export const RECENT_IDS = 4096;
  * oldest entries are dropped: harmless, since each grant is bound to its removed app's identity.
  */
 export const MAX_PENDING_REVOCATIONS = 1024;
+
+/** Longest wait for another process's hold of the session grants lock (one small JSON read-write). */
+export const SESSION_GRANTS_LOCK_WAIT_MS = 10_000;

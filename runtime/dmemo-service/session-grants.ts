@@ -5,13 +5,18 @@
  * period, so a restart does not reset it. A period starts at the first approval after the previous
  * one ended (fixed windows: one small record per app, whatever N is). The verifier policy (grant-policy-verifier.ts) consumes them;
  * the vault enforces the amount again through the app's signing grant (`maxAmountPerDay`).
+ *
+ * Several peeros processes share the file (a host, CLI runs): every read-check-write runs under the
+ * cross-process lock `session-grants.json.lock`, so two processes racing for the last approval get
+ * one between them. Records are looked up by own property only (an app name is never a prototype key).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../atomic-file.js';
+import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
-import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS } from './limits.js';
+import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS, SESSION_GRANTS_LOCK_WAIT_MS } from './limits.js';
 
 export const SESSION_GRANTS_FILE = 'session-grants.json';
 
@@ -76,7 +81,23 @@ export class SessionGrantStore {
   }
 
   get(app: string): SessionGrant | undefined {
-    return this.#load().grants[app];
+    return own(this.#load().grants, app);
+  }
+
+  /** Read → change → write of the file, under the cross-process lock. */
+  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    try {
+      return await withFileLock(`${this.path}.lock`, async () => {
+        const body = this.#load();
+        const { result, write } = change(body);
+        if (write) await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+        return result;
+      }, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
+    } catch (err) {
+      if (!(err instanceof FileLockTimeoutError)) throw err;
+      throw new DmemoServiceError('NOT_APPROVED', `the session grants are busy: ${err.message}; another peeros process is using them — try again`);
+    }
   }
 
   list(): SessionGrant[] {
@@ -84,25 +105,25 @@ export class SessionGrantStore {
   }
 
   async set(grant: SessionGrant): Promise<void> {
-    const body = this.#load();
-    body.grants[grant.app] = grant;
-    delete body.used[grant.app];
-    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+    await this.#update((body) => {
+      body.grants[grant.app] = grant;
+      delete body.used[grant.app];
+      return { result: undefined, write: true };
+    });
   }
 
   async revoke(app: string): Promise<boolean> {
-    const body = this.#load();
-    const had = app in body.grants;
-    if (!had && !(app in body.used)) return false;
-    delete body.grants[app];
-    delete body.used[app];
-    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
-    return had;
+    return this.#update((body) => {
+      const had = own(body.grants, app) !== undefined;
+      delete body.grants[app];
+      delete body.used[app];
+      return { result: had, write: true };
+    });
   }
 
   /** The use of the period running at `now`, or an empty one. */
   #current(body: FileBody, g: SessionGrant, now: number): Use {
-    const u = body.used[g.app];
+    const u = own(body.used, g.app);
     if (u && now - u.since < g.periodMs && u.since <= now) return u;
     return { since: now, count: 0, units: '0', symbol: g.maxAmount ? Asset.from(g.maxAmount).symbol.toString() : '' };
   }
@@ -110,7 +131,7 @@ export class SessionGrantStore {
   /** What is left in the current period: approvals and (when capped) amount. */
   remaining(app: string): { count: number; amount?: Asset } | undefined {
     const body = this.#load();
-    const g = body.grants[app];
+    const g = own(body.grants, app);
     if (!g) return undefined;
     const u = this.#current(body, g, this.#now());
     const out: { count: number; amount?: Asset } = { count: g.maxCount - u.count };
@@ -127,23 +148,29 @@ export class SessionGrantStore {
    * another identity of `app` approves nothing.
    */
   async consume(app: string, moved: Map<string, Asset>, identity?: string): Promise<boolean> {
-    const body = this.#load();
-    const g = body.grants[app];
-    if (!g) return false;
-    if (g.identity !== undefined && g.identity !== identity) return false;
-    const u = this.#current(body, g, this.#now());
-    if (u.count >= g.maxCount) return false;
-    let units = BigInt(u.units);
-    if (moved.size > 0) {
-      if (!g.maxAmount || moved.size > 1) return false;
-      const cap = Asset.from(g.maxAmount);
-      const [sym, asset] = [...moved][0]!;
-      if (sym !== cap.symbol.toString() || asset.units < 0n) return false;
-      if (units + asset.units > cap.units) return false;
-      units += asset.units;
-    }
-    body.used[app] = { ...u, count: u.count + 1, units: units.toString() };
-    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
-    return true;
+    const no = { result: false, write: false };
+    return this.#update((body) => {
+      const g = own(body.grants, app);
+      if (!g) return no;
+      if (g.identity !== undefined && g.identity !== identity) return no;
+      const u = this.#current(body, g, this.#now());
+      if (u.count >= g.maxCount) return no;
+      let units = BigInt(u.units);
+      if (moved.size > 0) {
+        if (!g.maxAmount || moved.size > 1) return no;
+        const cap = Asset.from(g.maxAmount);
+        const [sym, asset] = [...moved][0]!;
+        if (sym !== cap.symbol.toString() || asset.units < 0n) return no;
+        if (units + asset.units > cap.units) return no;
+        units += asset.units;
+      }
+      body.used[app] = { ...u, count: u.count + 1, units: units.toString() };
+      return { result: true, write: true };
+    });
   }
+}
+
+/** `record[key]` only when it is the record's own entry: never `constructor` & co. of Object.prototype. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }

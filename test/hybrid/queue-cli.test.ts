@@ -105,14 +105,14 @@ test('queue resign: refused for a live entry or an unknown id, before any passph
 });
 
 test('queue resign without a vault says what is missing', async () => {
-  const { home, ids } = await setup([{ app: 'user', expiresIn: -5 }]);
+  const { home, ids } = await setup([{ app: '@user', expiresIn: -5 }]);
   const c = cli(home);
   assert.is(await c.run('queue', 'resign', ids[0]!.slice(0, 12), '--yes'), 1);
   assert.match(c.err.pop()!, /no keystore at .*re-signing needs the keys that signed/);
 });
 
 test('queue resign through the vault: same key, fresh expiration; the flush executes the new one', async () => {
-  const { home, ids } = await setup([{ app: 'user', expiresIn: -5 }, { app: 'dpay', expiresIn: -5 }]);
+  const { home, ids } = await setup([{ app: '@user', expiresIn: -5 }, { app: 'dpay', expiresIn: -5 }]);
   const vault = Vault.open({ home });
   try {
     await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }), create: true });

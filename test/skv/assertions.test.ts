@@ -19,8 +19,8 @@ async function setup() {
   const transaction = packTransaction([transfer('1.0000 RSN')]);
   const digest = signingDigest(chainId, transaction).array;
   const mint = (o: Partial<{ digest: Uint8Array; app: string; purpose: 'sign' | 'export' | 'grant'; ttlMs: number }> = {}): Assertion =>
-    mintAssertion(raw.registration!, { purpose: o.purpose ?? 'sign', app: o.app ?? 'user', digest: o.digest ?? digest, ttlMs: o.ttlMs ?? 60_000 });
-  const req = (assertion?: Assertion, extra: Record<string, unknown> = {}) => ({ chainId, transaction, keys: [publicKey], app: 'user', ...(assertion ? { assertion } : {}), ...extra });
+    mintAssertion(raw.registration!, { purpose: o.purpose ?? 'sign', app: o.app ?? '@user', digest: o.digest ?? digest, ttlMs: o.ttlMs ?? 60_000 });
+  const req = (assertion?: Assertion, extra: Record<string, unknown> = {}) => ({ chainId, transaction, keys: [publicKey], app: '@user', ...(assertion ? { assertion } : {}), ...extra });
   return { home, raw, publicKey, transaction, digest, mint, req, done: async () => { await raw.close(); removeHome(home); } };
 }
 
@@ -73,7 +73,7 @@ test('mismatched digest, app or purpose → ASSERTION_MISMATCH', async () => {
 test('forged (unknown secret), altered, or previous-session assertions → ASSERTION_INVALID', async () => {
   const s = await setup();
   try {
-    const forged = mintAssertion({ scheme: 'hmac-sha256', secret: randomBytes(32), session: s.raw.registration!.session }, { purpose: 'sign', app: 'user', digest: s.digest });
+    const forged = mintAssertion({ scheme: 'hmac-sha256', secret: randomBytes(32), session: s.raw.registration!.session }, { purpose: 'sign', app: '@user', digest: s.digest });
     assert.is(await s.raw.code('sign', s.req(forged)), 'ASSERTION_INVALID');
     const altered = s.mint();
     altered.expiresAt += 1;

@@ -40,14 +40,14 @@ test('every malformed message gets a typed error, and the vault keeps serving (s
       ['unlock without passphrase', pk.pack({ v: 1, op: 'unlock' }), 'MALFORMED_MESSAGE'],
       ['passphrase not a string', pk.pack({ v: 1, op: 'unlock', passphrase: 12 }), 'MALFORMED_MESSAGE'],
       ['label too long', pk.pack({ v: 1, op: 'create_key', label: 'x'.repeat(500) }), 'MALFORMED_MESSAGE'],
-      ['chainId as hex string', pk.pack({ v: 1, op: 'sign', chainId: CHAIN_ID, transaction: new Uint8Array(10), keys: [publicKey], app: 'user' }), 'MALFORMED_MESSAGE'],
-      ['chainId 31 bytes', pk.pack({ v: 1, op: 'sign', chainId: new Uint8Array(31), transaction: new Uint8Array(10), keys: [publicKey], app: 'user' }), 'MALFORMED_MESSAGE'],
-      ['keys empty', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [], app: 'user' }), 'MALFORMED_MESSAGE'],
-      ['assertion not an object', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [publicKey], app: 'user', assertion: 'yes' }), 'MALFORMED_MESSAGE'],
-      ['assertion mac short', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [publicKey], app: 'user',
-        assertion: { scheme: 'hmac-sha256', purpose: 'sign', app: 'user', session: 'x', expiresAt: 1, digest: new Uint8Array(32), nonce: new Uint8Array(16), mac: new Uint8Array(3) } }), 'MALFORMED_MESSAGE'],
+      ['chainId as hex string', pk.pack({ v: 1, op: 'sign', chainId: CHAIN_ID, transaction: new Uint8Array(10), keys: [publicKey], app: '@user' }), 'MALFORMED_MESSAGE'],
+      ['chainId 31 bytes', pk.pack({ v: 1, op: 'sign', chainId: new Uint8Array(31), transaction: new Uint8Array(10), keys: [publicKey], app: '@user' }), 'MALFORMED_MESSAGE'],
+      ['keys empty', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [], app: '@user' }), 'MALFORMED_MESSAGE'],
+      ['assertion not an object', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [publicKey], app: '@user', assertion: 'yes' }), 'MALFORMED_MESSAGE'],
+      ['assertion mac short', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [publicKey], app: '@user',
+        assertion: { scheme: 'hmac-sha256', purpose: 'sign', app: '@user', session: 'x', expiresAt: 1, digest: new Uint8Array(32), nonce: new Uint8Array(16), mac: new Uint8Array(3) } }), 'MALFORMED_MESSAGE'],
       ['bad app id', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: [publicKey], app: '../etc' }), 'INVALID_ARGUMENT'],
-      ['unknown key', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: ['PUB_K1_nope'], app: 'user' }), 'INVALID_KEY'],
+      ['unknown key', pk.pack({ v: 1, op: 'sign', chainId, transaction: new Uint8Array(10), keys: ['PUB_K1_nope'], app: '@user' }), 'INVALID_KEY'],
       ['oversized', new Uint8Array(limits.MAX_MESSAGE_BYTES + 1), 'MESSAGE_TOO_LARGE'],
     ];
     for (const [name, msg, expected] of cases) {
@@ -61,8 +61,8 @@ test('every malformed message gets a typed error, and the vault keeps serving (s
     assert.is(st.unlocked, true);
     const transaction = packTransaction([transfer('1.0000 RSN')]);
     const r = await raw.call('sign', {
-      chainId, transaction, keys: [publicKey], app: 'user',
-      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: 'user', digest: signingDigest(chainId, transaction).array }),
+      chainId, transaction, keys: [publicKey], app: '@user',
+      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: signingDigest(chainId, transaction).array }),
     });
     assert.is(r.signatures.length, 1);
   } finally { await raw.close(); removeHome(home); }

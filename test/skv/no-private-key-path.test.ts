@@ -35,12 +35,12 @@ test('no response of any operation but export_key carries the private key', asyn
     const pub = key.toPublic().toString();
     const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
     const transaction = packTransaction([transfer('1.0000 RSN')]);
-    await call('sign', { chainId, transaction, keys: [pub], app: 'user', assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: 'user', digest: signingDigest(chainId, transaction).array }) });
-    await call('sign', { chainId, transaction, keys: [pub], app: 'user' }); // error response
+    await call('sign', { chainId, transaction, keys: [pub], app: '@user', assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: signingDigest(chainId, transaction).array }) });
+    await call('sign', { chainId, transaction, keys: [pub], app: '@user' }); // error response
     const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] } };
     await call('set_grant', { grant, assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }) });
     await call('export_key', { key: pub, passphrase: PASS }); // no assertion
-    await call('export_key', { key: pub, passphrase: 'wrong', assertion: mintAssertion(raw.registration!, { purpose: 'export', app: 'user', digest: exportDigest(pub) }) });
+    await call('export_key', { key: pub, passphrase: 'wrong', assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }) });
     await new Promise((r) => setTimeout(r, 120)); // backoff base in RawVault is 100 ms
     await call('lock');
     await call('status');
@@ -50,9 +50,9 @@ test('no response of any operation but export_key carries the private key', asyn
     await call('unlock', { passphrase: PASS });
     raw.registration = decodeResponse(responses[responses.length - 1]![1], 'unlock').verifier;
     const other = (await raw.call('list_keys')).keys.find((k) => k.publicKey !== pub)!.publicKey;
-    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: 'user', digest: exportDigest(other) }) }), 'ASSERTION_MISMATCH');
-    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: 'user', digest: exportDigest(pub) }) }), 'ASSERTION_MISMATCH');
-    const ok = await raw.call('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: 'user', digest: exportDigest(pub) }) });
+    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(other) }) }), 'ASSERTION_MISMATCH');
+    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: exportDigest(pub) }) }), 'ASSERTION_MISMATCH');
+    const ok = await raw.call('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }) });
     assert.is(ok.privateKey, key.toString());
   } finally { await raw.close(); removeHome(home); }
 });

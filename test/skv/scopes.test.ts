@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { signingDigest } from '../../abi/antelope/index.js';
-import { VaultError, mintAssertion, grantDigest, type SigningGrant } from '../../skv/index.js';
+import { VaultError, mintAssertion, grantDigest, USER_APP, type SigningGrant } from '../../skv/index.js';
 import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, OTHER_CHAIN, RawVault, type TestAction } from './helpers.js';
 
 const GRANT: SigningGrant = {
@@ -16,7 +16,7 @@ async function code(p: Promise<unknown>): Promise<string> {
   try { await p; return 'OK'; } catch (err) { if (err instanceof VaultError) return err.code; throw err; }
 }
 
-test('facade: inside the grant signs; outside is SCOPE_DENIED even though the verifier approved', async () => {
+test('facade: an app signs inside its grant; outside it is SCOPE_DENIED though the verifier approved; revoked is denied again', async () => {
   const home = tempHome();
   try {
     const { vault, pub } = await openTestVault(home);
@@ -35,7 +35,6 @@ test('facade: inside the grant signs; outside is SCOPE_DENIED even though the ve
     assert.is(await sign([{ account: 'dpay.token', name: 'transfer', actor: 'alice', data: new Uint8Array([1, 2, 3]) }]), 'SCOPE_DENIED', 'undecodable transfer');
     assert.is(await sign([transfer('1.0000 RSN')], { cfa: [{ account: 'evil', name: 'x', data: new Uint8Array(0) }] }), 'SCOPE_DENIED', 'context-free actions are checked too');
     assert.is(await sign([transfer('1.0000 RSN')], { app: 'dsocial' }), 'SCOPE_DENIED', 'no grant → deny by default');
-    assert.is(await sign([transfer('1000.0000 RSN', 'evil.token')], { app: 'user' }), 'OK', 'the user acting directly is not limited by app grants');
     assert.equal((await vault.status()).grants, ['dpay']);
     assert.is(await vault.revokeGrant('dpay'), true);
     assert.is(await vault.revokeGrant('dpay'), false);
@@ -72,7 +71,7 @@ test('per-day cap accumulates, survives a restart, and is checked before signing
   } finally { removeHome(home); }
 });
 
-test('raw dMemo: a host that mints valid assertions itself still cannot sign outside the grant or widen it unapproved', async () => {
+test('raw dMemo: a host that mints valid assertions for an app cannot sign outside that app\'s grant, nor widen the grant with another grant\'s approval', async () => {
   const home = tempHome();
   const raw = new RawVault(home);
   try {
@@ -95,6 +94,45 @@ test('raw dMemo: a host that mints valid assertions itself still cannot sign out
     assert.is(await rawSign(packTransaction([transfer('5.0000 RSN')]), 'nogrant'), 'SCOPE_DENIED');
     const trailing = new Uint8Array([...packTransaction([transfer('5.0000 RSN')]), 0]);
     assert.is(await rawSign(trailing), 'INVALID_TRANSACTION', 'trailing bytes: what is checked must be what is signed');
+  } finally { await raw.close(); removeHome(home); }
+});
+
+test('only the user principal @user bypasses grants: an app named "user" (raw dMemo) is an app without a grant, SCOPE_DENIED', async () => {
+  const home = tempHome();
+  const raw = new RawVault(home);
+  try {
+    await raw.unlock();
+    const { publicKey } = await raw.call('create_key', {});
+    const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
+    const trx = packTransaction([transfer('1000.0000 RSN', 'evil.token')]);
+    const rawSign = (app: string) => raw.code('sign', {
+      chainId, transaction: trx, keys: [publicKey], app,
+      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app, digest: signingDigest(chainId, trx).array }),
+    });
+    assert.is(USER_APP, '@user');
+    for (const app of ['user', 'peeros', 'vault', 'constructor']) assert.is(await rawSign(app), 'SCOPE_DENIED', app);
+    assert.is(await raw.code('seal_message', { key: publicKey, peer: publicKey, plaintext: new Uint8Array(3), app: 'user' }), 'SCOPE_DENIED', 'sealing as "user" needs a grant too');
+    assert.is(await rawSign('User'), 'INVALID_ARGUMENT', 'not an app id');
+    assert.is(await rawSign('@root'), 'INVALID_ARGUMENT', 'the only principal outside the app-id grammar is @user');
+    assert.is(await rawSign(USER_APP), 'OK', 'the user acting directly is not limited by app grants');
+  } finally { await raw.close(); removeHome(home); }
+});
+
+test('remaining hole: a host that holds the verifier secret signs anything as @user (the vault cannot tell it from the person at the keyboard)', async () => {
+  // The vault trusts its registered verifier; a host compromised while the vault is unlocked holds
+  // that secret and can mint user approvals. Only a verifier outside the host (WebAuthn) closes this.
+  const home = tempHome();
+  const raw = new RawVault(home);
+  try {
+    await raw.unlock();
+    const { publicKey } = await raw.call('create_key', {});
+    const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
+    const trx = packTransaction([transfer('1000000.0000 RSN', 'evil.token')]);
+    const r = await raw.code('sign', {
+      chainId, transaction: trx, keys: [publicKey], app: USER_APP,
+      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: USER_APP, digest: signingDigest(chainId, trx).array }),
+    });
+    assert.is(r, 'OK');
   } finally { await raw.close(); removeHome(home); }
 });
 
@@ -123,7 +161,8 @@ test('grants are validated with messages that name the field', async () => {
     await bad({ ...GRANT, contracts: { 'NOT A NAME': ['x'] } }, /contracts/);
     await bad({ ...GRANT, maxAmountPerTx: 'lots' }, /maxAmountPerTx/);
     await bad({ ...GRANT, maxAmountPerDay: '1.00 EUR' }, /different symbols/);
-    await bad({ ...GRANT, app: 'user' }, /cannot be given a grant/);
+    await bad({ ...GRANT, app: USER_APP }, /cannot be given a grant/);
+    await bad({ ...GRANT, app: '@root' }, /expected an app id/);
     await bad({ ...GRANT, extra: 1 }, /unknown field/);
     await vault.close();
   } finally { removeHome(home); }

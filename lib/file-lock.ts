@@ -1,0 +1,147 @@
+/**
+ * A cross-process mutex on one path, for state that several peeros processes share (the vault's
+ * keystore, spend ledger and unlock backoff; the session grants). Imports nothing of ours.
+ *
+ * `withFileLock(path, fn)`: in this thread, callers queue on a promise chain (no polling between
+ * them); across threads and processes, the lock is a file `path` created atomically with its
+ * content (written to a temp file, then `link`ed, which fails if the lock exists), holding the
+ * owner's `pid time token`. A waiter polls with a growing delay and gives up after `waitMs` with a
+ * typed `FileLockTimeoutError` naming the owner. A lock whose owner process is dead (SIGKILL) or
+ * that is older than LOCK_STALE_MS is taken over; takeovers are serialised by a second lock file
+ * (`path.break`) so two waiters cannot both break the lock and then both hold it.
+ *
+ * The lock itself is not fsynced: after a machine crash a leftover lock names a pid that is dead or,
+ * at worst, reused, and then it goes stale by age.
+ */
+import { linkSync, openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Default longest wait for a lock: far above any hold (a scrypt unlock on a loaded machine), below a person's patience. */
+export const LOCK_WAIT_MS = 20_000;
+/** A lock held longer than this was left behind: every holder keeps it for one operation (at most a scrypt derivation). */
+export const LOCK_STALE_MS = 120_000;
+/** First poll delay while another process holds the lock; doubles up to LOCK_POLL_MAX_MS. */
+const LOCK_POLL_MIN_MS = 1;
+/** Longest poll delay: bounds the extra latency after the holder releases. */
+const LOCK_POLL_MAX_MS = 16;
+
+export class FileLockTimeoutError extends Error {
+  override readonly name = 'FileLockTimeoutError';
+  readonly code = 'LOCK_TIMEOUT';
+  constructor(readonly path: string, readonly ownerPid: number | undefined, readonly waitedMs: number) {
+    super(`${path} is still locked after ${waitedMs} ms${ownerPid !== undefined ? ` by process ${ownerPid}` : ''}`);
+  }
+}
+
+interface Owner { pid: number; at: number; text: string }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(path: string): Owner | null | 'gone' {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
+  }
+  const m = /^(\d+) (\d+) [0-9a-f]+\n$/.exec(text);
+  return m ? { pid: Number(m[1]), at: Number(m[2]), text } : null;
+}
+
+function stale(owner: Owner | null, now: number): boolean {
+  return owner === null || now - owner.at > LOCK_STALE_MS || !alive(owner.pid);
+}
+
+/** Creates `path` holding `text` only if it does not exist; false when it does. */
+function createExclusive(path: string, text: string): boolean {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  try { writeSync(fd, text); } finally { closeSync(fd); }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+  }
+}
+
+function ownerText(): string {
+  return `${process.pid} ${Date.now()} ${randomBytes(8).toString('hex')}\n`;
+}
+
+/** Removes the lock `path` if it still holds `expected` (a stale owner); serialised by `path.break`. */
+function breakStale(path: string, expected: string): void {
+  const breaker = `${path}.break`;
+  if (!createExclusive(breaker, ownerText())) {
+    const b = readOwner(breaker);
+    if (b !== 'gone' && stale(b, Date.now())) { try { unlinkSync(breaker); } catch { /* taken care of */ } }
+    return;
+  }
+  try {
+    const now = readOwner(path);
+    if (now !== 'gone' && (now === null ? '' : now.text) === expected) unlinkSync(path);
+  } finally {
+    try { unlinkSync(breaker); } catch { /* already gone */ }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function acquire(path: string, waitMs: number): Promise<() => void> {
+  const start = Date.now();
+  let delay = LOCK_POLL_MIN_MS;
+  for (;;) {
+    const mine = ownerText();
+    if (createExclusive(path, mine)) {
+      return () => {
+        // never remove a lock that was taken over from us (we held it past LOCK_STALE_MS)
+        try { if (readFileSync(path, 'utf8') === mine) unlinkSync(path); } catch { /* already gone */ }
+      };
+    }
+    const owner = readOwner(path);
+    if (owner === 'gone') continue;
+    if (stale(owner, Date.now())) { breakStale(path, owner === null ? '' : owner.text); continue; }
+    const waited = Date.now() - start;
+    if (waited >= waitMs) throw new FileLockTimeoutError(path, owner?.pid, waited);
+    await sleep(Math.min(delay, waitMs - waited));
+    delay = Math.min(delay * 2, LOCK_POLL_MAX_MS);
+  }
+}
+
+/** Callers of this thread waiting for each path, so they queue instead of polling the file. */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` while holding the lock `path` (its directory must exist). Throws FileLockTimeoutError
+ * when another process holds it longer than `waitMs` (default LOCK_WAIT_MS).
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
+  const previous = queues.get(path) ?? Promise.resolve();
+  let done!: () => void;
+  const turn = new Promise<void>((r) => { done = r; });
+  const tail = previous.then(() => turn);
+  queues.set(path, tail);
+  try {
+    await previous;
+    const release = await acquire(path, opts.waitMs ?? LOCK_WAIT_MS);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  } finally {
+    done();
+    if (queues.get(path) === tail) queues.delete(path);
+  }
+}
+
