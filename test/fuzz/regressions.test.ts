@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
+import { MAX_KEYSTORE_JSON_DEPTH } from '../../skv/limits.js';
+import { jsonDepth } from '../../lib/json-depth.js';
 import { autoApprove, removeHome, tempHome } from '../skv/helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/skv/fixtures/keystore-v1', import.meta.url));
@@ -40,6 +42,33 @@ test('keystore fuzz seed 1 index 1151: a version object whose toString is a stri
   assert.instance(e, Error);
   assert.is(e.code, 'UNSUPPORTED_KEYSTORE_VERSION', e.message);
   assert.match(e.message, '{"toString":"aaaa"}');
+});
+
+test('keystore fuzz seed 1 index 0: a body nested 50,000 deep is KEYSTORE_CORRUPT before parsing, not a keystore the vault cannot write back', async () => {
+  const deep = `${'['.repeat(50_000)}1${']'.repeat(50_000)}`;
+  const t0 = performance.now();
+  const e = await unlockError(keystoreWithBody((b) => b.replace('"grants":[', `"extra":${deep},"grants":[`)));
+  const ms = performance.now() - t0;
+  assert.is(e.code, 'KEYSTORE_CORRUPT', e.message);
+  assert.match(e.message, `deeper than ${MAX_KEYSTORE_JSON_DEPTH} levels`);
+  assert.ok(ms < 10_000, `${ms} ms`); // a linear scan of 100 KB; generous for a loaded machine
+  // the nesting the vault itself writes still opens
+  const ok = keystoreWithBody((b) => b);
+  const home = tempHome();
+  try {
+    mkdirSync(vaultPaths(home).dir, { recursive: true });
+    writeFileSync(vaultPaths(home).keystore, ok);
+    const v = Vault.open({ home, insecureTestKdf: true });
+    assert.is((await v.unlock(FIXTURE_PASSPHRASE, { verifier: autoApprove() })).keyCount, 1);
+    await v.close();
+  } finally { removeHome(home); }
+});
+
+test('jsonDepth measures nesting on the text, skipping strings and escapes', () => {
+  assert.is(jsonDepth('1'), 0);
+  assert.is(jsonDepth('{"a":[1,{"b":[]}]}'), 4);
+  assert.is(jsonDepth('["[[[\\"]]]", "\\\"[["]'), 1);
+  assert.is(jsonDepth('['.repeat(100_000)), 100_000);
 });
 
 test.run();
