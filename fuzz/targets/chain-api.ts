@@ -2,9 +2,9 @@
  * Target `chain-api`: the embedded node's chain API handlers (dmcs/chain-api.ts — body parsing of
  * every endpoint: names, table-query parameters, block ids, required keys, packed transactions via
  * packedTrxFromJson and decodePackedTrx, push/compute) called directly on an in-process dev node
- * (no HTTP; temp data dir, no block production, no recovery workers). The body is parsed as the
- * HTTP server does (UTF-8, JSON.parse; a syntax error is its 400). Oracles: a refusal is a
- * ChainError, or an AntelopeError / ContractError that the server maps to a typed one
+ * (no HTTP; temp data dir, no block production, no recovery workers), each body read by the
+ * server's own parser (parseRequestBody: UTF-8, nesting bound, JSON.parse). Oracles: a refusal is a
+ * ChainError (the server's body parser, parseRequestBody, is part of the path), or an AntelopeError / ContractError that the server maps to a typed one
  * (toChainError) — never a TypeError or RangeError that would reach the client as a bare
  * chain_exception; a reply is JSON-serializable (the server's own replacer for bigint).
  */
@@ -15,6 +15,7 @@ import { AntelopeError } from '../../abi/antelope/index.js';
 import { ChainError } from '../../dmcs/chain-error.js';
 import { ContractError } from '../../dmcs/vm/contract-error.js';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
+import { parseRequestBody } from '../../dmcs/http-server.js';
 import { acceptsAsync, oracle, type FuzzTarget } from '../target.js';
 import { requestGenerator, unframeRequest } from './chain-api-bodies.js';
 
@@ -26,8 +27,6 @@ export async function fuzzNode(http: boolean): Promise<{ node: EmbeddedNode; clo
   const node = await startNode({ dev: true, dataDir: dir, autoProduce: false, recoveryWorkers: 0, snapshotEvery: 0, ...(http ? { http: '127.0.0.1:0' } : {}) });
   return { node, async close() { await node.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
-
-const text = new TextDecoder('utf-8');
 
 export const chainApi: FuzzTarget = {
   name: 'chain-api',
@@ -43,11 +42,8 @@ export const chainApi: FuzzTarget = {
         const { endpoint, body } = unframeRequest(input);
         const handler = n.node.api.endpoints[endpoint];
         if (!handler) return false; // the server's 404
-        let json: unknown;
-        const t = text.decode(body).trim();
-        if (t.length) { try { json = JSON.parse(t); } catch { return false; } } // the server's 400
         let reply: unknown;
-        const ok = await acceptsAsync(isTypedChainError, async () => { reply = await handler(json); });
+        const ok = await acceptsAsync(isTypedChainError, async () => { reply = await handler(parseRequestBody(body)); });
         if (ok) oracle(typeof JSON.stringify(reply, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === 'string', `chain-api ${endpoint}: reply is not JSON`);
         return ok;
       },

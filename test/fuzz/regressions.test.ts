@@ -9,6 +9,8 @@ import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
 import { MAX_KEYSTORE_JSON_DEPTH } from '../../skv/limits.js';
 import { jsonDepth } from '../../lib/json-depth.js';
 import { autoApprove, removeHome, tempHome } from '../skv/helpers.js';
+import { MAX_JSON_DEPTH } from '../../dmcs/http-server.js';
+import { startDevNode } from '../dmcs/helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/skv/fixtures/keystore-v1', import.meta.url));
 const FIXTURE_PASSPHRASE = 'fixture passphrase v1';
@@ -62,6 +64,27 @@ test('keystore fuzz seed 1 index 0: a body nested 50,000 deep is KEYSTORE_CORRUP
     assert.is((await v.unlock(FIXTURE_PASSPHRASE, { verifier: autoApprove() })).keyCount, 1);
     await v.close();
   } finally { removeHome(home); }
+});
+
+test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 deep is a 400 parse_error_exception, and the node keeps answering', async () => {
+  const dev = await startDevNode();
+  try {
+    const deep = `{"block_num_or_id":${'['.repeat(100_000)}1${']'.repeat(100_000)}}`;
+    const t0 = performance.now();
+    const res = await fetch(`${dev.node.endpoint}/v1/chain/get_block`, { method: 'POST', body: deep });
+    const ms = performance.now() - t0;
+    const reply = await res.json() as { error: { name: string; details: { message: string }[] } };
+    assert.is(res.status, 400);
+    assert.is(reply.error.name, 'parse_error_exception');
+    assert.match(reply.error.details[0]!.message, `deeper than ${MAX_JSON_DEPTH} levels`);
+    assert.ok(ms < 10_000, `${ms} ms`);
+    // at the bound the body is parsed and reaches the handler, which refuses it with its own error
+    const atBound = `{"block_num_or_id":${'['.repeat(MAX_JSON_DEPTH - 1)}1${']'.repeat(MAX_JSON_DEPTH - 1)}}`;
+    const res2 = await fetch(`${dev.node.endpoint}/v1/chain/get_block`, { method: 'POST', body: atBound });
+    assert.is(((await res2.json()) as { error: { name: string } }).error.name, 'invalid_http_request');
+    const info = await fetch(`${dev.node.endpoint}/v1/chain/get_info`, { method: 'POST' });
+    assert.is(info.status, 200);
+  } finally { await dev.close(); }
 });
 
 test('jsonDepth measures nesting on the text, skipping strings and escapes', () => {
