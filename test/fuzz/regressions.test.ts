@@ -3,7 +3,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
 import { MAX_KEYSTORE_JSON_DEPTH } from '../../skv/limits.js';
@@ -11,6 +14,9 @@ import { jsonDepth } from '../../lib/json-depth.js';
 import { autoApprove, removeHome, tempHome } from '../skv/helpers.js';
 import { MAX_JSON_DEPTH } from '../../dmcs/http-server.js';
 import { startDevNode } from '../dmcs/helpers.js';
+import { MAX_MANIFEST_JSON_DEPTH } from '../../runtime/limits.js';
+import { writeApp } from '../runtime/helpers.js';
+import { appModule } from '../fixtures/hostile/modules.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/skv/fixtures/keystore-v1', import.meta.url));
 const FIXTURE_PASSPHRASE = 'fixture passphrase v1';
@@ -85,6 +91,24 @@ test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 de
     const info = await fetch(`${dev.node.endpoint}/v1/chain/get_info`, { method: 'POST' });
     assert.is(info.status, 200);
   } finally { await dev.close(); }
+});
+
+test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 50,000 deep is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
+  const home = mkdtempSync(join(tmpdir(), 'peeros-fuzz-cli-'));
+  try {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+    const deep = writeApp(home, 'deep', appModule(), {});
+    const manifestPath = join(deep, 'peeros.json');
+    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(/}\s*$/, `, "dmcs": ${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)} }`));
+    const r = cli('app', 'install', deep, '--yes');
+    assert.is(r.status, 1, r.stderr);
+    assert.match(r.stderr, `MANIFEST_INVALID`);
+    assert.match(r.stderr, `nests deeper than ${MAX_MANIFEST_JSON_DEPTH} levels`);
+    assert.not.match(r.stderr, 'RangeError');
+    assert.match(cli('app', 'list').stdout, /no apps installed/);
+    const ok = cli('app', 'install', writeApp(home, 'fine', appModule(), {}), '--yes');
+    assert.is(ok.status, 0, ok.stderr);
+  } finally { rmSync(home, { recursive: true, force: true }); }
 });
 
 test('jsonDepth measures nesting on the text, skipping strings and escapes', () => {
