@@ -28,18 +28,23 @@ export interface FuzzOptions {
   findingsDir?: string | null;
   onProgress?(stats: RunStats): void;
   progressEveryMs?: number;
+  /** No progress on one input for this long is a hang (default max(MIN_HANG_MS, 10 × the target's bound)). */
+  hangMs?: number;
+  /** Old-space cap of each target's thread (default WORKER_MAX_OLD_GENERATION_MB). */
+  maxOldGenerationMb?: number;
 }
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-function runInWorker(target: FuzzTarget, opts: FuzzOptions): Promise<RunStats> {
+/** Runs one target in its own thread; `targetModule` is a file URL whose default export is the target. */
+export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?: string): Promise<RunStats> {
   const mirror = newMirror();
   const worker = new Worker(WORKER, {
-    workerData: { target: target.name, seed: opts.seed, inputs: opts.inputs, seconds: opts.seconds, from: opts.from, input: opts.input, mirror, progressEveryMs: opts.progressEveryMs },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_MAX_OLD_GENERATION_MB },
+    workerData: { target: target.name, targetModule, seed: opts.seed, inputs: opts.inputs, seconds: opts.seconds, from: opts.from, input: opts.input, mirror, progressEveryMs: opts.progressEveryMs },
+    resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationMb ?? WORKER_MAX_OLD_GENERATION_MB },
     stdout: false,
   });
-  const hangMs = Math.max(MIN_HANG_MS, 10 * target.maxInputMs);
+  const hangMs = opts.hangMs ?? Math.max(MIN_HANG_MS, 10 * target.maxInputMs);
   return new Promise((resolve) => {
     let settled = false;
     let last = { index: -1, at: Date.now() };

@@ -14,7 +14,7 @@ export const antelopeAbiDef: FuzzTarget = {
   name: 'antelope-abi-def',
   about: 'abi/antelope Abi.fromBinary (abi_def bytes) + AbiSerializer construction, cross-checked with @wharfkit/antelope',
   maxInputMs: 1000,
-  smokeInputs: 3000,
+  smokeInputs: 2000,
   async open() {
     const seeds = abiSeeds();
     return {

@@ -49,7 +49,7 @@ export const antelopeActionData: FuzzTarget = {
   name: 'antelope-action-data',
   about: 'abi/antelope AbiSerializer.decode of action data under random and real ABIs',
   maxInputMs: 1000,
-  smokeInputs: 2000,
+  smokeInputs: 1000,
   async open() {
     const eosjs = readJson<{ abi_base64: string; serialized_actions: { data: string }[] }>('test/vectors/antelope/eosjs-api.json');
     const tokenAbi = new Uint8Array(Buffer.from(eosjs.abi_base64, 'base64'));

@@ -14,7 +14,7 @@ export const antelopePackedTransaction: FuzzTarget = {
   name: 'antelope-packed-transaction',
   about: 'abi/antelope PackedTransaction.decode + getTransaction/getContextFreeData/id (none and zlib)',
   maxInputMs: 2000,
-  smokeInputs: 2000,
+  smokeInputs: 1000,
   async open() {
     const seeds = packedTransactionSeeds();
     return {

@@ -15,7 +15,7 @@ export const antelopeTransaction: FuzzTarget = {
   name: 'antelope-transaction',
   about: 'abi/antelope Transaction.fromBinary (packed_trx bytes), cross-checked with @wharfkit/antelope',
   maxInputMs: 1000,
-  smokeInputs: 3000,
+  smokeInputs: 2000,
   async open() {
     const seeds = transactionSeeds();
     return {

@@ -31,7 +31,7 @@ export const chainApiHttp: FuzzTarget = {
   name: 'chain-api-http',
   about: 'dmcs/http-server + chain API over real HTTP on loopback (in-process node)',
   maxInputMs: 5000,
-  smokeInputs: 300,
+  smokeInputs: 200,
   async open() {
     const n = await fuzzNode(true);
     const base = new URL(n.node.endpoint!);

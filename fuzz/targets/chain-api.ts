@@ -32,7 +32,7 @@ export const chainApi: FuzzTarget = {
   name: 'chain-api',
   about: 'dmcs/chain-api request bodies (every endpoint, packedTrxFromJson/decodePackedTrx) on an in-process node',
   maxInputMs: 2000,
-  smokeInputs: 1500,
+  smokeInputs: 600,
   async open() {
     const n = await fuzzNode(false);
     const generate = requestGenerator();

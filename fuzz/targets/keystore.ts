@@ -36,7 +36,7 @@ export const keystore: FuzzTarget = {
   name: 'keystore',
   about: 'skv/keystore-format parseKeystore + checkScryptParams + authenticateKeystore + openPrivateKey',
   maxInputMs: 1000,
-  smokeInputs: 2000,
+  smokeInputs: 500,
   async open() {
     const file = new Uint8Array(readFileSync(repoFile(FIXTURE)));
     const fixture = parseKeystore(file);

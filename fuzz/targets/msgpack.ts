@@ -35,7 +35,7 @@ export const msgpack: FuzzTarget = {
   name: 'msgpack',
   about: 'abi/msgpack scanMsgpack + unpackGuest (the app/host boundary), with round trips',
   maxInputMs: 1000,
-  smokeInputs: 3000,
+  smokeInputs: 1500,
   async open() {
     return {
       generate(r) {
