@@ -55,7 +55,13 @@ if (list) {
 const mib = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 if (progress) {
   opts.progressEveryMs = 10_000;
-  opts.onProgress = (s) => process.stderr.write(`  ${s.target}: ${s.inputs} inputs, ${Math.round(s.inputsPerSecond)}/s, max ${s.maxInputMs.toFixed(1)} ms, heap +${mib(s.heapGrowthBytes)}, ${s.findings.length} finding(s)\n`);
+  let shown = 0, current = '';
+  opts.onProgress = (s) => {
+    if (s.target !== current) { current = s.target; shown = 0; }
+    process.stderr.write(`  ${s.target}: ${s.inputs} inputs, ${Math.round(s.inputsPerSecond)}/s, max ${s.maxInputMs.toFixed(1)} ms, heap +${mib(s.heapGrowthBytes)}, ${s.findings.length} finding(s)\n`);
+    for (const f of s.findings.slice(shown)) process.stderr.write(`  ${f.kind.toUpperCase()} seed ${f.seed} index ${f.index}: ${f.message.split('\n')[0]}\n`);
+    shown = s.findings.length;
+  };
 }
 console.log(`fuzz: seed ${opts.seed}, ${opts.inputs !== undefined ? `${opts.inputs} inputs` : `${opts.seconds} s`} per target${opts.from !== undefined ? `, from index ${opts.from}` : ''}`);
 console.log(`${'target'.padEnd(28)} ${'inputs'.padStart(9)} ${'accepted'.padStart(8)} ${'inputs/s'.padStart(9)} ${'max ms'.padStart(8)} ${'(index)'.padStart(9)} ${'heap +'.padStart(10)} findings`);

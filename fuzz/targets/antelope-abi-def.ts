@@ -1,7 +1,8 @@
 /**
  * Target `antelope-abi-def`: Abi.fromBinary on untrusted abi_def bytes (what setabi carries), then
  * building its serializer (type resolution, cycles). Oracles: only AntelopeError; an accepted ABI
- * re-encodes canonically; @wharfkit/antelope decodes what we accept to the same bytes.
+ * re-encodes canonically; @wharfkit/antelope decodes what we accept to the same bytes (apart from
+ * error_messages and abi_extensions, which its ABI type drops).
  */
 import * as W from '@wharfkit/antelope';
 import { Abi, AbiSerializer, bytesToHex } from '../../abi/antelope/index.js';
@@ -25,7 +26,14 @@ export const antelopeAbiDef: FuzzTarget = {
         const again = abi!.toBinary();
         oracle(bytesToHex(Abi.fromBinary(again).toBinary()) === bytesToHex(again), 'abi: re-encoding is not canonical');
         const theirs = W.Serializer.decode({ data: again, type: W.ABI }) as W.ABI;
-        oracle(bytesToHex(W.Serializer.encode({ object: theirs }).array) === bytesToHex(again), 'abi: @wharfkit/antelope re-encodes differently');
+        const theirBytes = bytesToHex(W.Serializer.encode({ object: theirs }).array);
+        if (theirBytes !== bytesToHex(again)) {
+          // a known wharfkit difference: its ABI type drops error_messages and abi_extensions when it
+          // re-encodes (fuzz seed 20261202 indexes 120879, 140376, 181438); everything else must agree
+          const ourRest = bytesToHex(Abi.from({ ...abi!.toJSON(), error_messages: [], abi_extensions: [] }).toBinary());
+          const theirRest = bytesToHex(W.Serializer.encode({ object: W.ABI.from({ ...theirs.toJSON(), error_messages: [], abi_extensions: [] } as never) }).array);
+          oracle(ourRest === theirRest, 'abi: @wharfkit/antelope re-encodes differently');
+        }
         accepts(isAntelopeError, () => { new AbiSerializer(abi!).validate(); });
         return true;
       },

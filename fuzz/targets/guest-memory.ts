@@ -67,6 +67,7 @@ export const guestMemory: FuzzTarget = {
           const size = memory.buffer.byteLength;
           const inBounds = (p: number, l: number) => p >= 0 && l >= 0 && p + l <= size;
           const raw = () => new Uint8Array(memory.buffer);
+          const same = (b: Uint8Array, at: number) => Buffer.from(b.buffer, b.byteOffset, b.length).equals(Buffer.from(memory.buffer, at, b.length));
           let expectOk = true;
           try {
             switch (op % OPS) {
@@ -74,7 +75,7 @@ export const guestMemory: FuzzTarget = {
               case 1: {
                 expectOk = inBounds(ptr, len);
                 const c = gm.copyOut(ptr, len, 'fuzz');
-                oracle(c.length === len && c.every((b, i) => b === raw()[ptr + i]), 'guest-memory: copyOut differs from memory');
+                oracle(c.length === len && same(c, ptr), 'guest-memory: copyOut differs from memory');
                 break;
               }
               case 2: {
@@ -103,7 +104,7 @@ export const guestMemory: FuzzTarget = {
                 const bytes = input.subarray(0, Math.min(len, input.length));
                 expectOk = inBounds(ptr, bytes.length);
                 gm.write(ptr, bytes, 'fuzz');
-                oracle(bytes.every((b, i) => b === raw()[ptr + i]), 'guest-memory: write did not land');
+                oracle(same(bytes, ptr), 'guest-memory: write did not land');
                 break;
               }
               case 6: expectOk = inBounds(ptr, 1); gm.writeU8(ptr, len & 0xff, 'fuzz'); oracle(raw()[ptr] === (len & 0xff), 'guest-memory: writeU8 did not land'); break;
