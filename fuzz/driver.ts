@@ -1,11 +1,13 @@
 /**
- * Runs targets one after another, each in its own worker thread (fuzz/worker.ts), watching the
+ * Runs targets one after another, each in a process of its own (fuzz/child.ts) and there in a
+ * worker thread (fuzz/worker.ts), watching the
  * input in flight: no progress for max(MIN_HANG_MS, 10 × the target's bound) is a hang, and the
  * thread is stopped; a thread that runs out of heap is an out-of-memory finding. Findings are
  * saved under `fuzz-findings/<target>/` (gitignored) as the input bytes and a text file saying how
  * to replay them. `scripts/fuzz.mjs` is the command line; the smoke test calls {@link fuzz}.
  */
 import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,27 @@ export interface FuzzOptions {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+
+/** Runs one target in a process of its own (fuzz/child.ts), which runs it in a worker thread. */
+function runInChild(target: FuzzTarget, opts: FuzzOptions): Promise<RunStats> {
+  const child = fork(CHILD, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { onProgress, ...plain } = opts;
+  let latest: RunStats = { target: target.name, seed: opts.seed, inputs: 0, accepted: 0, seconds: 0, inputsPerSecond: 0, maxInputMs: 0, maxInputIndex: -1, heapGrowthBytes: 0, peakHeapBytes: 0, findings: [] };
+  return new Promise((resolve) => {
+    let done = false;
+    child.on('message', (m: { type: string; stats: RunStats }) => {
+      if (m.type === 'progress') { latest = m.stats; onProgress?.(m.stats); }
+      else if (m.type === 'done') { done = true; resolve(m.stats); }
+    });
+    child.on('exit', (code, signal) => {
+      if (done) return;
+      latest.findings.push({ kind: 'crash', target: target.name, seed: opts.seed, index: latest.inputs, message: `the fuzz process ended (${signal ?? `code ${code}`}) after about ${latest.inputs} inputs; replay with --progress to narrow it down`, input: new Uint8Array(0) });
+      resolve(latest);
+    });
+    child.send({ target: target.name, opts: { ...plain, input: plain.input } });
+  });
+}
 
 /** Runs one target in its own thread; `targetModule` is a file URL whose default export is the target. */
 export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?: string): Promise<RunStats> {
@@ -106,7 +129,7 @@ export async function fuzz(opts: FuzzOptions): Promise<RunStats[]> {
   const dir = opts.findingsDir === undefined ? repoFile('fuzz-findings') : opts.findingsDir;
   const out: RunStats[] = [];
   for (const t of chosen) {
-    const stats = await runInWorker(t, opts);
+    const stats = await runInChild(t, opts);
     if (dir) for (const f of stats.findings) saveFinding(dir, f);
     out.push(stats);
   }
