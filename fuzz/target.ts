@@ -63,9 +63,13 @@ export async function acceptsAsync(typed: (e: unknown) => boolean, fn: () => Pro
   }
 }
 
-/** Structural equality for decoded values (plain objects, arrays, typed arrays, bigint, NaN-aware). */
+/**
+ * Structural equality for decoded values (plain objects, arrays, typed arrays, bigint). NaN equals
+ * NaN; -0 equals 0, as in JSON (msgpackr packs -0 as the integer 0: found by the msgpack target,
+ * seed 20261202 index 2507, and harmless — byte-level oracles still see float signs).
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
+  if (a === b || Object.is(a, b)) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
     if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
