@@ -93,6 +93,20 @@ test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 de
   } finally { await dev.close(); }
 });
 
+test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_authorizers with a null or odd accounts entry is a typed 500, not an untyped chain_exception', async () => {
+  const dev = await startDevNode();
+  try {
+    const post = async (body: unknown) => {
+      const res = await fetch(`${dev.node.endpoint}/v1/chain/get_accounts_by_authorizers`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: res.status, reply: (await res.json()) as { error?: { name: string } } };
+    };
+    assert.is((await post({ accounts: [null] })).reply.error?.name, 'invalid_http_request');
+    assert.is((await post({ accounts: [{ actor: { toString: 'x' }, permission: 'active' }] })).reply.error?.name, 'name_type_exception');
+    const ok = await post({ accounts: ['eosio'] });
+    assert.is(ok.status, 200);
+  } finally { await dev.close(); }
+});
+
 test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 50,000 deep is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
   const home = mkdtempSync(join(tmpdir(), 'peeros-fuzz-cli-'));
   try {
