@@ -65,9 +65,11 @@ export function mutateJson(r: Prng, doc: unknown): unknown {
       if (k === 0 || !c.length) c.push(randomJson(r));
       else if (k === 1) c.splice(r.int(c.length), 1);
       else if (k === 2) { // a large array: repeat one element up to ~64 KiB of text
-        const x = c[r.int(c.length)]!;
-        const reps = Math.min(r.pick([1, 100, 10000]), Math.floor(65536 / (JSON.stringify(x).length + 1)));
-        for (let j = 0; j < reps; j++) c.push(x);
+        // copies, not references: a shared value mutated later would grow the text multiplicatively
+        // (long run seed 20261202: keystore index 2380, chain-api index 48020 ran the generator out of heap)
+        const text = JSON.stringify(c[r.int(c.length)]!);
+        const reps = Math.min(r.pick([1, 100, 10000]), Math.floor(65536 / (text.length + 1)));
+        for (let j = 0; j < reps; j++) c.push(JSON.parse(text) as Json);
       }
       else c[r.int(c.length)] = randomJson(r);
     } else {
