@@ -2,7 +2,7 @@
  * Target `antelope-abi-def`: Abi.fromBinary on untrusted abi_def bytes (what setabi carries), then
  * building its serializer (type resolution, cycles). Oracles: only AntelopeError; an accepted ABI
  * re-encodes canonically; @wharfkit/antelope decodes what we accept to the same bytes (apart from
- * error_messages and abi_extensions, which its ABI type drops).
+ * error_messages and abi_extensions, which its ABI type drops, and an empty version it fills in).
  */
 import * as W from '@wharfkit/antelope';
 import { Abi, AbiSerializer, bytesToHex } from '../../abi/antelope/index.js';
