@@ -104,6 +104,9 @@ test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_aut
     assert.is((await post({ accounts: [{ actor: { toString: 'x' }, permission: 'active' }] })).reply.error?.name, 'name_type_exception');
     const ok = await post({ accounts: ['eosio'] });
     assert.is(ok.status, 200);
+    // get_table_rows seed 20261202 index 15694: a scope object whose toString is not a function
+    const rows = await fetch(`${dev.node.endpoint}/v1/chain/get_table_rows`, { method: 'POST', body: JSON.stringify({ code: 'eosio', table: 'accounts', scope: { toString: 'x' } }) });
+    assert.is(((await rows.json()) as { error: { name: string } }).error.name, 'chain_type_exception');
   } finally { await dev.close(); }
 });
 
