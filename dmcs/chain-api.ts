@@ -249,9 +249,16 @@ export class ChainApi {
         throw new ChainError('public_key_type_exception', `keys: ${(e as Error).message}`);
       }
     }
-    const levels = accounts.map((a) => (typeof a === 'string'
-      ? { actor: Name.from(a).toString(), permission: '' }
-      : { actor: Name.from(String((a as Record<string, unknown>).actor)).toString(), permission: Name.from(String((a as Record<string, unknown>).permission)).toString() }));
+    const levels = accounts.map((a, i) => {
+      if (typeof a !== 'string' && (typeof a !== 'object' || a === null)) throw new ChainError('invalid_http_request', `accounts[${i}]: expected a name or {actor, permission}`);
+      try {
+        return typeof a === 'string'
+          ? { actor: Name.from(a).toString(), permission: '' }
+          : { actor: Name.from(String((a as Record<string, unknown>).actor)).toString(), permission: Name.from(String((a as Record<string, unknown>).permission)).toString() };
+      } catch (e) { // String() of an object whose toString is not a function throws a TypeError
+        throw new ChainError('name_type_exception', `accounts[${i}]: ${(e as Error).message}`);
+      }
+    });
     const out: unknown[] = [];
     const names = [...this.chain.state.accounts.keys()].sort((x, y) => (Name.from(x).value < Name.from(y).value ? -1 : 1));
     for (const name of names) {

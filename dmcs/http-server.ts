@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ChainError, toChainError } from './chain-error.js';
 import type { ChainApi } from './chain-api.js';
+import { jsonDepth } from '../lib/json-depth.js';
 
 /** Leap's default `max_body_size` (1 MiB): larger requests are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,6 +18,24 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** Idle keep-alive connections are closed after this time. */
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+/**
+ * Deepest JSON nesting accepted in a request body: real requests nest under ten levels; a body of
+ * `[[[…` 100k deep parses, then overflows the stack where a handler prints or walks it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** A request body as the handlers receive it: UTF-8 JSON, nested at most MAX_JSON_DEPTH; empty is undefined. */
+export function parseRequestBody(raw: Uint8Array): unknown {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8').trim();
+  if (text.length === 0) return undefined;
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ChainError('parse_error_exception', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  try { return JSON.parse(text); } catch (err) {
+    throw new ChainError('parse_error_exception', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
 
 export interface HttpEndpoint { host: string; port: number }
 
@@ -118,13 +137,9 @@ export class ChainHttpServer {
         return;
       }
       let body: unknown;
-      const text = raw.toString('utf8').trim();
-      if (text.length > 0) {
-        try { body = JSON.parse(text); } catch (err) {
-          const e = new ChainError('parse_error_exception', `request body is not valid JSON: ${(err as Error).message}`);
-          send(res, 400, errorJson(400, 'Invalid Request', e));
-          return;
-        }
+      try { body = parseRequestBody(raw); } catch (err) {
+        send(res, 400, errorJson(400, 'Invalid Request', err as ChainError));
+        return;
       }
       const result = await handler(body);
       send(res, /^(push|send)_transaction/.test(m![1]!) ? 202 : 200, result);

@@ -36,7 +36,7 @@ function symbolCodeValue(s: string): bigint | undefined {
 /** Leap `convert_to_type<uint64_t>`: a decimal number, a name, `precision,CODE`, or a symbol code. */
 export function toUint64(value: unknown, what: string): bigint {
   const str = typeof value === 'number' ? String(value) : value;
-  if (typeof str !== 'string') throw new ChainError('chain_type_exception', `Could not convert ${what} '${String(value)}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`);
+  if (typeof str !== 'string') throw new ChainError('chain_type_exception', `Could not convert ${what} '${JSON.stringify(value) ?? String(value)}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`);
   if (/^\d+$/.test(str)) {
     const v = BigInt(str);
     if (v <= U64_MAX) return v;

@@ -33,6 +33,8 @@ export const DEFAULT_HOST_CALL_BYTES = 1 << 20;
 /** Host maximum per host call: 16 MiB — bounds what one call can make the host allocate. */
 export const MAX_HOST_CALL_BYTES = 16 << 20;
 
+/** Deepest JSON nesting of a peeros.json: real manifests nest 4 levels; deeper parses but cannot be written back at install (stack). */
+export const MAX_MANIFEST_JSON_DEPTH = 32;
 /** Default msgpack nesting depth accepted from a guest: 32 — real payloads nest a handful of levels. */
 export const DEFAULT_MSGPACK_DEPTH = 32;
 /** Host maximum msgpack depth: 128 — keeps the recursive scanner and msgpackr far from the JS stack limit. */

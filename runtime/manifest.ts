@@ -8,8 +8,9 @@
  */
 import { join } from 'node:path';
 import { HostError } from './errors.js';
-import { HOST_MAXIMA, MAX_MANIFEST_BYTES, type AppLimits } from './limits.js';
+import { HOST_MAXIMA, MAX_MANIFEST_BYTES, MAX_MANIFEST_JSON_DEPTH, type AppLimits } from './limits.js';
 import { readFolderFile } from './app-folder.js';
+import { jsonDepth } from '../lib/json-depth.js';
 import { ACCOUNT_NAME, describe, validateScope, type Grants } from './capabilities.js';
 import { terminalText } from '../lib/terminal-text.js';
 
@@ -155,6 +156,8 @@ export async function readManifest(dir: string): Promise<Manifest> {
     if (err instanceof HostError) throw err;
     throw new HostError('MANIFEST_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`);
   }
+  // JSON.parse takes any depth, but installing writes the manifest back with JSON.stringify
+  if (jsonDepth(text) > MAX_MANIFEST_JSON_DEPTH) throw new HostError('MANIFEST_INVALID', `${path} nests deeper than ${MAX_MANIFEST_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(text);

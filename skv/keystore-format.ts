@@ -20,7 +20,8 @@ import type { DerivedKeys, ScryptParams } from './kdf.js';
 import { passphraseCheckValue } from './kdf.js';
 import type { SigningGrant } from './signing-grant.js';
 import { validateGrant } from './signing-grant.js';
-import { MAX_KEYS, MAX_KEYSTORE_BYTES } from './limits.js';
+import { MAX_KEYS, MAX_KEYSTORE_BYTES, MAX_KEYSTORE_JSON_DEPTH } from './limits.js';
+import { jsonDepth } from '../lib/json-depth.js';
 
 export const KEYSTORE_FORMAT = 'peeros-skv-keystore';
 export const KEYSTORE_VERSION = 1;
@@ -87,6 +88,7 @@ export function parseKeystore(data: Uint8Array): ParsedKeystore {
   if (!mac || !sum) throw corrupt('MAC or checksum line malformed');
   const actual = createHash('sha256').update(`${bodyText}\n${macLine}`).digest('hex');
   if (actual !== sum) throw corrupt('checksum mismatch');
+  if (jsonDepth(bodyText) > MAX_KEYSTORE_JSON_DEPTH) throw corrupt(`body nests deeper than ${MAX_KEYSTORE_JSON_DEPTH} levels`);
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -96,7 +98,9 @@ export function parseKeystore(data: Uint8Array): ParsedKeystore {
   const b = body as Partial<KeystoreBody>;
   if (typeof b !== 'object' || b === null || b.format !== KEYSTORE_FORMAT) throw corrupt('not a PeerOS keystore');
   if (b.version !== KEYSTORE_VERSION) {
-    throw new VaultError('UNSUPPORTED_KEYSTORE_VERSION', `keystore format version ${String(b.version)} is not supported by this vault (it reads version ${KEYSTORE_VERSION}); use a newer peeros`);
+    // not String(): an object version with a non-function toString would throw a TypeError
+    const version = typeof b.version === 'number' ? String(b.version) : String(JSON.stringify(b.version)).slice(0, 40);
+    throw new VaultError('UNSUPPORTED_KEYSTORE_VERSION', `keystore format version ${version} is not supported by this vault (it reads version ${KEYSTORE_VERSION}); use a newer peeros`);
   }
   checkBodyShape(b);
   return { body: b as KeystoreBody, bodyText, mac, checksum: sum };

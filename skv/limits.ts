@@ -32,6 +32,8 @@ export const MAX_PASSPHRASE_LENGTH = 4096;
 export const MAX_SIGNING_KEYS = 16;
 /** Largest keystore file read: MAX_KEYS entries of a few hundred bytes each, plus grants. */
 export const MAX_KEYSTORE_BYTES = 4 * 1024 * 1024;
+/** Deepest JSON nesting of a keystore body: the vault writes 4 levels; deeper parses but cannot be written back (stack). */
+export const MAX_KEYSTORE_JSON_DEPTH = 32;
 
 /**
  * scrypt cost: N = 2^15, r = 8, p = 1 (≈ 32 MiB, ≈ 100 ms per attempt). The issue asks for N ≥ 2^15.

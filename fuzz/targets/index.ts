@@ -1,0 +1,21 @@
+/** Every fuzz target, one per decoder of untrusted bytes (docs/fuzzing.md lists them). */
+import type { FuzzTarget } from '../target.js';
+import { msgpack } from './msgpack.js';
+import { guestMemory } from './guest-memory.js';
+import { manifest } from './manifest.js';
+import { antelopeTransaction } from './antelope-transaction.js';
+import { antelopePackedTransaction } from './antelope-packed-transaction.js';
+import { antelopeAbiDef } from './antelope-abi-def.js';
+import { antelopeActionData } from './antelope-action-data.js';
+import { chainApi } from './chain-api.js';
+import { chainApiHttp } from './chain-api-http.js';
+import { keystore } from './keystore.js';
+
+export const TARGETS: readonly FuzzTarget[] = [
+  msgpack, guestMemory, manifest, antelopeTransaction, antelopePackedTransaction, antelopeAbiDef, antelopeActionData,
+  chainApi, chainApiHttp, keystore,
+];
+
+export function targetNamed(name: string): FuzzTarget | undefined {
+  return TARGETS.find((t) => t.name === name);
+}
