@@ -2,7 +2,8 @@
  * Target `manifest`: an app's `peeros.json` read by `readManifest` from a real file (the text,
  * the nesting bound, JSON.parse, validateManifest). Generators: the stock apps' manifests mutated as JSON (wrong types,
  * extreme numbers, long strings, prototype keys, deep nesting, large arrays) and as bytes.
- * Oracles: a refusal is HostError MANIFEST_INVALID (a JSON syntax error stands for readManifest's);
+ * Oracles: a refusal is HostError MANIFEST_INVALID (a JSON syntax error stands for readManifest's),
+ * or LIMIT_EXCEEDED for a file over the manifest size cap (MAX_MANIFEST_BYTES, checked before reading);
  * an accepted manifest can be written back (install does JSON.stringify) and validates again to the
  * same value (validation is idempotent).
  */
@@ -31,7 +32,7 @@ export const manifest: FuzzTarget = {
         writeFileSync(join(dir, 'peeros.json'), input);
         let m: unknown;
         try { m = await readManifest(dir); } catch (e) {
-          if (e instanceof HostError && e.code === 'MANIFEST_INVALID') return false;
+          if (e instanceof HostError && (e.code === 'MANIFEST_INVALID' || e.code === 'LIMIT_EXCEEDED')) return false;
           throw e;
         }
         const again = validateManifest(JSON.parse(JSON.stringify(m)));

@@ -141,11 +141,16 @@ export class FsTrace {
   }
 }
 
+const LOCK_FILE = /\.lock(\.[0-9a-f]+\.tmp)?$/;
+
 /**
  * What a power cut right now could lose: files written since their last sync, and renames not yet
  * made durable by a sync of their directory. Temp files renamed away count through their new name.
  */
 export function problems(events: readonly FsEvent[]): string[] {
+  // Lock files (lib/file-lock.ts: `X.lock`, written via a temp file) coordinate processes; they
+  // hold no data to lose, and a crash releases them by design.
+  events = events.filter((e) => !LOCK_FILE.test(e.op === 'rename' ? e.to : e.path));
   const unsynced = new Map<string, number>(); // path → index of a write not yet synced
   const renames = new Map<string, number>(); // directory → index of a rename not yet synced
   const out: string[] = [];

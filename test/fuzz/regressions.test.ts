@@ -110,13 +110,13 @@ test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_aut
   } finally { await dev.close(); }
 });
 
-test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 50,000 deep is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
+test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 10,000 deep (under the 64 KiB size cap) is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
   const home = mkdtempSync(join(tmpdir(), 'peeros-fuzz-cli-'));
   try {
     const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', timeout: 60_000 });
     const deep = writeApp(home, 'deep', appModule(), {});
     const manifestPath = join(deep, 'peeros.json');
-    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(/}\s*$/, `, "dmcs": ${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)} }`));
+    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(/}\s*$/, `, "dmcs": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)} }`));
     const r = cli('app', 'install', deep, '--yes');
     assert.is(r.status, 1, r.stderr);
     assert.match(r.stderr, `MANIFEST_INVALID`);

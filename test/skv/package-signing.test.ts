@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import { mintAssertion, packageSigningDigest, signingPreimage } from '../../skv/index.js';
+import { mintAssertion, packageSigningDigest, signingPreimage, USER_APP } from '../../skv/index.js';
 import { PublicKey, Signature } from '../../abi/antelope/index.js';
 import { sha256 } from '../../abi/antelope/hash.js';
 import { RawVault, tempHome, removeHome, packTransaction, transfer, CHAIN_ID } from './helpers.js';
@@ -21,14 +21,14 @@ test('sign_package: package approval required, other purposes refused, signature
     const digest = packageSigningDigest(packageHash);
     assert.is(await raw.code('sign_package', { packageHash, key: publicKey }), 'ASSERTION_REQUIRED');
     for (const purpose of ['sign', 'grant', 'export'] as const) {
-      const a = mintAssertion(raw.registration!, { purpose, app: 'user', digest });
+      const a = mintAssertion(raw.registration!, { purpose, app: USER_APP, digest });
       assert.is(await raw.code('sign_package', { packageHash, key: publicKey, assertion: a }), 'ASSERTION_MISMATCH', purpose);
     }
     // an approval of the bare hash (not the tagged digest) does not pass either
-    const bare = mintAssertion(raw.registration!, { purpose: 'package', app: 'user', digest: packageHash });
+    const bare = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest: packageHash });
     assert.is(await raw.code('sign_package', { packageHash, key: publicKey, assertion: bare }), 'ASSERTION_MISMATCH');
     assert.is(await raw.code('sign_package', { packageHash: packageHash.slice(0, 31), key: publicKey, assertion: bare }), 'MALFORMED_MESSAGE');
-    const ok = mintAssertion(raw.registration!, { purpose: 'package', app: 'user', digest });
+    const ok = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest });
     const r = await raw.call('sign_package', { packageHash, key: publicKey, assertion: ok });
     assert.equal(Array.from(r.digest), Array.from(digest));
     assert.ok(Signature.from(r.signature).verify(digest, PublicKey.from(publicKey)));
@@ -36,8 +36,8 @@ test('sign_package: package approval required, other purposes refused, signature
     // a package approval never signs a transaction (its digest is of another preimage and purpose)
     const trx = packTransaction([transfer('1.0000 RSN')]);
     const txDigest = sha256(signingPreimage(Buffer.from(CHAIN_ID, 'hex'), trx));
-    const wrong = mintAssertion(raw.registration!, { purpose: 'package', app: 'user', digest: txDigest });
-    assert.is(await raw.code('sign', { chainId: Buffer.from(CHAIN_ID, 'hex'), transaction: trx, keys: [publicKey], app: 'user', assertion: wrong }), 'ASSERTION_MISMATCH');
+    const wrong = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest: txDigest });
+    assert.is(await raw.code('sign', { chainId: Buffer.from(CHAIN_ID, 'hex'), transaction: trx, keys: [publicKey], app: USER_APP, assertion: wrong }), 'ASSERTION_MISMATCH');
     assert.is(await raw.code('sign_package', { packageHash, key: publicKey, assertion: ok }), 'ASSERTION_REPLAYED');
   } finally {
     await raw.close();
