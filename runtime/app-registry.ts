@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { peerosHome } from './home.js';
 import { HostError } from './errors.js';
-import { APP_NAME, readManifest, validateManifest, type Manifest } from './manifest.js';
+import { APP_NAME, readManifestFile, validateManifest, type Manifest } from './manifest.js';
 import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
@@ -71,6 +71,8 @@ export interface AppSummary {
 export interface AppPackage {
   dir: string;
   manifest: Manifest;
+  /** `peeros.json` exactly as read and validated (the package hash covers these bytes). */
+  manifestBytes: Uint8Array;
   wasm: Uint8Array;
   sha256: string;
 }
@@ -82,7 +84,7 @@ export interface AppPackage {
  */
 export async function readAppPackage(dir: string): Promise<AppPackage> {
   const abs = resolve(dir);
-  const manifest = await readManifest(abs);
+  const { manifest, bytes: manifestBytes } = await readManifestFile(abs);
   let wasm: Uint8Array;
   try {
     wasm = await readFolderFile([abs], manifest.entry, { maxBytes: MAX_MODULE_BYTES, what: 'the app module (manifest "entry")' });
@@ -90,7 +92,7 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
     if (err instanceof HostError) throw new HostError(err.code, err.message, { app: manifest.name });
     throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, { app: manifest.name });
   }
-  return { dir: abs, manifest, wasm, sha256: sha256Hex(wasm) };
+  return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm) };
 }
 
 export class AppRegistry {

@@ -148,14 +148,23 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
  * {@link MAX_MANIFEST_BYTES} (runtime/app-folder.ts), else UNSAFE_FILE / LIMIT_EXCEEDED.
  */
 export async function readManifest(dir: string): Promise<Manifest> {
+  return (await readManifestFile(dir)).manifest;
+}
+
+/**
+ * The same, with the exact bytes it was parsed from: the package hash covers those bytes, so the
+ * manifest that is validated and the one that is hashed (and signed) are one read, never two.
+ */
+export async function readManifestFile(dir: string): Promise<{ manifest: Manifest; bytes: Uint8Array }> {
   const path = join(dir, 'peeros.json');
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = (await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' })).toString('utf8');
+    bytes = await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' });
   } catch (err) {
     if (err instanceof HostError) throw err;
     throw new HostError('MANIFEST_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`);
   }
+  const text = Buffer.from(bytes).toString('utf8');
   // JSON.parse takes any depth, but installing writes the manifest back with JSON.stringify
   if (jsonDepth(text) > MAX_MANIFEST_JSON_DEPTH) throw new HostError('MANIFEST_INVALID', `${path} nests deeper than ${MAX_MANIFEST_JSON_DEPTH} levels`);
   let json: unknown;
@@ -164,5 +173,5 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (err) {
     throw new HostError('MANIFEST_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return validateManifest(json, path);
+  return { manifest: validateManifest(json, path), bytes };
 }

@@ -6,14 +6,12 @@
  * signing grant are bound to this identity, never to the name or the publisher field.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { HostError } from '../errors.js';
-import { validateManifest } from '../manifest.js';
 import type { AppPackage } from '../app-registry.js';
-import { readBoundedFile } from './bounded-file.js';
+import { readFolderFile } from '../app-folder.js';
 import { packageHash } from './package-hash.js';
 import { SIGNATURE_FILE, parsePackageSignature, verifyPackageSignature } from './package-signature.js';
-import { INSTALL_ID_BYTES, MAX_MANIFEST_BYTES, MAX_SIGNATURE_FILE_BYTES } from './limits.js';
+import { INSTALL_ID_BYTES, MAX_SIGNATURE_FILE_BYTES } from './limits.js';
 
 export const UNVERIFIED_PREFIX = 'unverified:';
 
@@ -39,17 +37,9 @@ export function describeIdentity(identity: string): string {
   return isVerifiedIdentity(identity) ? `${identity} (verified)` : 'unverified';
 }
 
-/** The package hash of `pkg`: the manifest bytes as on disk in `pkg.dir` and the module `pkg` read. */
-export async function hashPackage(pkg: AppPackage): Promise<Uint8Array> {
-  const app = pkg.manifest.name;
-  const manifestBytes = await readBoundedFile(join(pkg.dir, 'peeros.json'), MAX_MANIFEST_BYTES, 'the manifest');
-  // The bytes hashed must be the manifest that was validated: refuse if it changed in between.
-  let same = false;
-  try {
-    same = manifestBytes !== undefined && JSON.stringify(validateManifest(JSON.parse(new TextDecoder().decode(manifestBytes)))) === JSON.stringify(pkg.manifest);
-  } catch { same = false; }
-  if (!same) throw new HostError('MANIFEST_INVALID', `app '${app}': ${join(pkg.dir, 'peeros.json')} changed while it was being installed; try again`, { app });
-  return packageHash(manifestBytes!, pkg.wasm);
+/** The package hash of `pkg`: the manifest bytes it was validated from and its module. */
+export function hashPackage(pkg: AppPackage): Uint8Array {
+  return packageHash(pkg.manifestBytes, pkg.wasm);
 }
 
 /**
@@ -58,10 +48,15 @@ export async function hashPackage(pkg: AppPackage): Promise<Uint8Array> {
  */
 export async function provePackage(pkg: AppPackage): Promise<PackageProof> {
   const app = pkg.manifest.name;
-  const hash = await hashPackage(pkg);
+  const hash = hashPackage(pkg);
   const proof: PackageProof = { packageHash: Buffer.from(hash).toString('hex') };
-  const sigBytes = await readBoundedFile(join(pkg.dir, SIGNATURE_FILE), MAX_SIGNATURE_FILE_BYTES, 'the signature file');
-  if (sigBytes === undefined) return proof;
+  let sigBytes: Uint8Array;
+  try {
+    sigBytes = await readFolderFile([pkg.dir], SIGNATURE_FILE, { maxBytes: MAX_SIGNATURE_FILE_BYTES, what: 'the signature file' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return proof; // unsigned
+    throw err;
+  }
   proof.publicKey = verifyPackageSignature(parsePackageSignature(sigBytes, app), hash, app);
   return proof;
 }

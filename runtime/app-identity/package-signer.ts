@@ -24,7 +24,7 @@ export async function pickPublisherKey(vault: Vault, key: string | undefined): P
 }
 
 export async function signPackage(vault: Vault, pkg: AppPackage, key: string): Promise<SignedPackage> {
-  const hash = await hashPackage(pkg);
+  const hash = hashPackage(pkg);
   const hex = Buffer.from(hash).toString('hex');
   const m = pkg.manifest;
   const r = await vault.signPackage({

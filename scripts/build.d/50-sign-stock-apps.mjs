@@ -36,7 +36,7 @@ export default async function ({ root }) {
         if (err?.code !== 'SIGNATURE_INVALID') throw err; // stale signature: sign again below
       }
       key ??= PrivateKey.generate();
-      const hash = await hashPackage(pkg);
+      const hash = hashPackage(pkg);
       const publicKey = key.toPublic().toString();
       const signature = key.sign(packageSigningDigest(hash)).toString();
       await writeFileAtomic(join(dir, SIGNATURE_FILE), formatPackageSignature({ version: SIGNATURE_VERSION, publicKey, packageHash: Buffer.from(hash).toString('hex'), signature }), 0o644);

@@ -103,7 +103,7 @@ test('session grants: setting and consuming a grant are synced before they resol
 test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {
   const h = home('registry');
   const pkg = await readAppPackage('apps/calculator');
-  const identity = { identity: newUnverifiedIdentity(), packageHash: Buffer.from(await hashPackage(pkg)).toString('hex') };
+  const identity = { identity: newUnverifiedIdentity(), packageHash: Buffer.from(hashPackage(pkg)).toString('hex') };
   await ackIsDurable(h, 'install', () => new AppRegistry(h).install(pkg, {}, identity));
 });
 
