@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import Corestore from 'corestore';
 import type Hypercore from 'hypercore';
 import { DataFolderError } from './data-folder-error.js';
+import { processAlive } from '../lib/process-alive.js';
 
 /** File recording the pid of the node that runs on a data folder (for messages only; the lock decides). */
 export const PID_FILE = 'node.pid';
@@ -63,17 +64,9 @@ function inUse(dataDir: string): DataFolderError {
   let who = 'another running node';
   if (existsSync(path)) {
     const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && alive(pid)) who = `another running node (pid ${pid})`;
+    if (Number.isSafeInteger(pid) && pid > 0 && processAlive(pid)) who = `another running node (pid ${pid})`;
   }
   return new DataFolderError('DATA_FOLDER_IN_USE',
     `the data folder ${dataDir} is in use by ${who}: stop that node first, or start this one with another --data folder`, dataDir);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

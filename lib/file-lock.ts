@@ -16,6 +16,7 @@
 import { linkSync, openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { processAlive } from './process-alive.js';
 
 /** Default longest wait for a lock: far above any hold (a scrypt unlock on a loaded machine), below a person's patience. */
 export const LOCK_WAIT_MS = 20_000;
@@ -36,14 +37,6 @@ export class FileLockTimeoutError extends Error {
 
 interface Owner { pid: number; at: number; text: string }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readOwner(path: string): Owner | null | 'gone' {
   let text: string;
@@ -56,7 +49,7 @@ function readOwner(path: string): Owner | null | 'gone' {
 }
 
 function stale(owner: Owner | null, now: number): boolean {
-  return owner === null || now - owner.at > LOCK_STALE_MS || !alive(owner.pid);
+  return owner === null || now - owner.at > LOCK_STALE_MS || !processAlive(owner.pid);
 }
 
 /** Creates `path` holding `text` only if it does not exist; false when it does. */

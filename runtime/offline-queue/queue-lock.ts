@@ -5,15 +5,8 @@
  */
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync, fsyncSync } from 'node:fs';
 import { QueueError } from './queue-error.js';
+import { processAlive } from '../../lib/process-alive.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class QueueLock {
   readonly path: string;
@@ -43,7 +36,7 @@ export class QueueLock {
       try {
         owner = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
       } catch { /* vanished or unreadable: treat as stale */ }
-      if (Number.isSafeInteger(owner) && owner > 0 && alive(owner)) {
+      if (Number.isSafeInteger(owner) && owner > 0 && processAlive(owner)) {
         throw new QueueError('LOCKED',
           `the offline queue is in use by process ${owner}${owner === process.pid ? ' (this process: close the other OfflineQueue first)' : ''}; ` +
           'stop that process or let it flush the queue');
