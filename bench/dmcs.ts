@@ -194,14 +194,14 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
 
 /**
  * Transfers acknowledged over the chain API: pre-signed, pre-serialized JSON bodies POSTed to
- * `/v1/chain/push_transaction` over loopback keep-alive HTTP, 8 in flight; each reply is read,
+ * `/v1/chain/push_transaction` over loopback keep-alive HTTP, `inFlight` at a time; each reply is read,
  * parsed and checked to be `executed` (the node sends it once the transaction is journaled and
  * fdatasynced). A block is sealed every 500 acknowledged transfers, as in `transferBench`.
  */
-export async function httpTransferBench(env: TokenNode, runs: number, PAR: number): Promise<BenchResult[]> {
+export async function httpTransferBench(env: TokenNode, runs: number, inFlight: number): Promise<BenchResult[]> {
   const { node, sign, dev, token } = env;
   const { request, Agent } = await import('node:http');
-  const agent = new Agent({ keepAlive: true, maxSockets: PAR });
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const url = new URL(node.endpoint!);
   const push = (body: string) => new Promise<void>((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path: '/v1/chain/push_transaction', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
@@ -226,7 +226,7 @@ export async function httpTransferBench(env: TokenNode, runs: number, PAR: numbe
     for (let r = -1; r < runs; r++) {
       const bodies: string[] = [];
       for (let i = 0; i < N; i++) {
-        const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `h${PAR}.${seq++}` });
+        const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `h${inFlight}.${seq++}` });
         const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
         bodies.push(JSON.stringify(packedTrxToJson(signed(node, trx, sign, dev))));
       }
@@ -234,7 +234,7 @@ export async function httpTransferBench(env: TokenNode, runs: number, PAR: numbe
       let next = 0;
       let acked = 0;
       let blocks: Promise<unknown> = Promise.resolve();
-      await Promise.all(Array.from({ length: PAR }, async () => {
+      await Promise.all(Array.from({ length: inFlight }, async () => {
         while (next < N) {
           await push(bodies[next++]!);
           if (++acked % BLOCK === 0) blocks = Promise.all([blocks, node.produceBlock()]);
@@ -248,7 +248,7 @@ export async function httpTransferBench(env: TokenNode, runs: number, PAR: numbe
   } finally {
     agent.destroy();
   }
-  return [summarize(`dmcs.transfer.http${PAR === 8 ? '' : `.${PAR}-in-flight`} (push_transaction, ${PAR} in flight, acknowledged after fdatasync)`, 'ops/s', out)];
+  return [summarize(`dmcs.transfer.http${inFlight === 8 ? '' : `.${inFlight}-in-flight`} (push_transaction, ${inFlight} in flight, acknowledged after fdatasync)`, 'ops/s', out)];
 }
 
 function recoverBench(runs: number): BenchResult[] {
