@@ -42,4 +42,32 @@ test('a bad --runs is a usage error (exit 2)', () => {
   assert.is(peeros('bench', '--runs', 'x').code, 2);
 });
 
+// Issue 16: a comparison does the same work on both sides and its name says what it measures.
+// Names and that the work ran (positive rates; the benches themselves throw when a transfer did not
+// land in a block or a push reply is not `executed`), never speed.
+test('contract-vm: the like-for-like node path and the VM-only figure are separate, named figures', () => {
+  const r = peeros('bench', '--json', '--runs', '1', '--only', 'contract-vm.');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { results: { name: string; median: number }[] };
+  assert.equal(j.results.map((x) => x.name.replace(/ \(.*\)$/, '')), [
+    'contract-vm.transfer.node-path', 'contract-vm.transfer.vert', 'contract-vm.transfer.node-path/vert',
+    'contract-vm.transfer.vm-only', 'contract-vm.transfer.vm-only+abi-encode', 'contract-vm.transfer.vm-only/vert',
+  ]);
+  assert.ok(j.results.every((x) => x.median > 0), r.out);
+  assert.ok(j.results.find((x) => x.name.startsWith('contract-vm.transfer.vm-only/vert'))!.name.includes('not like for like'), 'the VM-only ratio says it is not like for like');
+});
+
+test('dmcs: transfers in process and over the chain API are separate, named figures', () => {
+  const r = peeros('bench', '--json', '--runs', '1', '--only', 'dmcs.transfer');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { results: { name: string; median: number }[] };
+  assert.equal(j.results.map((x) => x.name.replace(/ \(.*\)$/, '')), [
+    'dmcs.transfer.in-process.pooled', 'dmcs.transfer.in-process.pooled.per-cpu-second',
+    'dmcs.transfer.in-process', 'dmcs.transfer.in-process.per-cpu-second',
+    'dmcs.transfer.http', 'dmcs.transfer.http.64-in-flight',
+  ]);
+  assert.ok(j.results.every((x) => x.median > 0), r.out);
+  assert.not.ok(j.results.some((x) => x.name.includes('e2e')), 'the in-process figure is not called end to end');
+});
+
 test.run();
