@@ -37,8 +37,9 @@ function walk(dir) {
   return out;
 }
 
+// words match the path below dist/test, not the checkout's own folder name
 const files = walk(join(root, 'dist/test'))
-  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .filter((f) => filters.length === 0 || filters.some((w) => relative(join(root, 'dist/test'), f).includes(w)))
   .sort();
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
