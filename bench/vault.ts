@@ -78,9 +78,9 @@ async function signOnce(v: Vault, who: Signer, key: string, tx: Uint8Array): Pro
   await v.sign({ chainId: CHAIN_ID, transaction: tx, keys: [key], ...who });
 }
 
-async function signLatency(v: Vault, who: Signer, key: string, txs: Uint8Array[]): Promise<number[]> {
+async function signLatency(v: Vault, who: Signer, key: string, txs: Uint8Array[], samples: number): Promise<number[]> {
   const lat: number[] = [];
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+  for (let i = 0; i < samples; i++) {
     const t0 = process.hrtime.bigint();
     await signOnce(v, who, key, txs[i % txs.length]!);
     lat.push(Number(process.hrtime.bigint() - t0) / 1e3);
@@ -88,20 +88,26 @@ async function signLatency(v: Vault, who: Signer, key: string, txs: Uint8Array[]
   return lat;
 }
 
-async function signRate(vaults: Vault[], who: Signer, key: string, txs: Uint8Array[]): Promise<number> {
+async function signRate(vaults: Vault[], who: Signer, key: string, txs: Uint8Array[], count: number): Promise<number> {
   let next = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(vaults.flatMap((v) => Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < RATE_SIGNATURES) {
+    while (next < count) {
       const i = next++;
       await signOnce(v, who, key, txs[i % txs.length]!);
     }
   })));
-  return RATE_SIGNATURES / (Number(process.hrtime.bigint() - t0) / 1e9);
+  return count / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-export async function benchVault(opts: { runs: number }): Promise<BenchResult[]> {
+/**
+ * `samples` (tests only) scales down the latency samples and signatures per run; `inspect` (tests
+ * only) sees the temporary $PEEROS_HOME after the runs, before it is removed.
+ */
+export async function benchVault(opts: { runs: number; samples?: number; inspect?: (home: string) => void | Promise<void> }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
+  const latencySamples = opts.samples ?? LATENCY_SAMPLES;
+  const rateSignatures = opts.samples ?? RATE_SIGNATURES;
   const home = mkdtempSync(join(tmpdir(), 'peeros-bench-vault-'));
   const txs = Array.from({ length: 64 }, (_, i) => transferTransaction(i));
   const v1 = await openVault(home, true);
@@ -118,26 +124,27 @@ export async function benchVault(opts: { runs: number }): Promise<BenchResult[]>
     const app50: number[] = [], app99: number[] = [], user50: number[] = [], user99: number[] = [], st50: number[] = [], st99: number[] = [];
     const appRate1: number[] = [], appRate2: number[] = [], userRate1: number[] = [], noble: number[] = [];
     for (let r = -1; r < runs; r++) { // run -1 warms up
-      const appLat = await signLatency(v1, APP, publicKey, txs);
-      const userLat = await signLatency(v1, USER, publicKey, txs);
+      const appLat = await signLatency(v1, APP, publicKey, txs, latencySamples);
+      const userLat = await signLatency(v1, USER, publicKey, txs, latencySamples);
       const slat: number[] = [];
-      for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      for (let i = 0; i < latencySamples; i++) {
         const t0 = process.hrtime.bigint();
         await channel.call(listMsg);
         slat.push(Number(process.hrtime.bigint() - t0) / 1e3);
       }
-      const app1 = await signRate([v1], APP, publicKey, txs);
-      const app2 = await signRate([v1, v2], APP, publicKey, txs);
-      const user1 = await signRate([v1], USER, publicKey, txs);
+      const app1 = await signRate([v1], APP, publicKey, txs, rateSignatures);
+      const app2 = await signRate([v1, v2], APP, publicKey, txs, rateSignatures);
+      const user1 = await signRate([v1], USER, publicKey, txs, rateSignatures);
       const t0 = process.hrtime.bigint();
-      for (let i = 0; i < RATE_SIGNATURES; i++) mainKey.sign(digests[i % digests.length]!);
-      const nobleRate = RATE_SIGNATURES / (Number(process.hrtime.bigint() - t0) / 1e9);
+      for (let i = 0; i < rateSignatures; i++) mainKey.sign(digests[i % digests.length]!);
+      const nobleRate = rateSignatures / (Number(process.hrtime.bigint() - t0) / 1e9);
       if (r < 0) continue;
       app50.push(percentile(appLat, 50)); app99.push(percentile(appLat, 99));
       user50.push(percentile(userLat, 50)); user99.push(percentile(userLat, 99));
       st50.push(percentile(slat, 50)); st99.push(percentile(slat, 99));
       appRate1.push(app1); appRate2.push(app2); userRate1.push(user1); noble.push(nobleRate);
     }
+    await opts.inspect?.(home);
     return [
       summarize('vault.sign.app-capped.p50', 'µs/op', app50),
       summarize('vault.sign.app-capped.p99', 'µs/op', app99),
