@@ -1,6 +1,7 @@
 /**
- * The host's ABI benchmarks (`peeros bench`), all measured in one process (`instantiate.cold` in fresh worker threads of it), loops inside wasm so
- * that a figure is the cost of one boundary crossing, not of a JS loop:
+ * The host's ABI benchmarks (`peeros bench`), all measured in one process (`instantiate.cold` in
+ * fresh worker threads of it), loops inside wasm so that a figure is the cost of one boundary
+ * crossing, not of a JS loop:
  *
  * - `v8.import.noop` — a hand-assembled module calls an empty JS import n times: the floor.
  * - `isa.null` — the bench fixture app calls `log.enabled` (capability-checked at link time) n times
