@@ -1,13 +1,29 @@
 /**
- * Secure Key Vault benchmarks (issue 3, item 8), one run of `peeros bench`:
- *  - sign round trip through the Vault facade, dMemo and the worker (verifier assertion, msgpack,
- *    piscina hop, digest, canonical K1 signing, reply): p50 and p99 in µs; target p50 ≤ 1 ms;
- *  - a bare dMemo round trip (`list_keys` on a locked vault: decode, check, typed answer, no I/O) to
- *    show the channel's share of it;
- *  - signatures per second with 1 vault thread and with 2 (two single-thread vaults over the same
- *    keystore — the vault itself is one thread; the second exists only for this comparison);
- *  - canonical K1 signing with noble on the main thread, the baseline.
- * Runs in a temporary $PEEROS_HOME with the real scrypt parameters; never touches the user's vault.
+ * Secure Key Vault benchmarks (issue 3 item 8; issue 16: benchmark what apps pay), one run of
+ * `peeros bench`. Every figure runs in a temporary $PEEROS_HOME with the real scrypt parameters and
+ * never touches the user's vault. All names start with `vault.`.
+ *
+ * - `vault.sign.app-capped.p50` / `.p99` (µs/op) — what an app's signature costs: a sign request
+ *   from app `bench-app` (with its install identity) holding a capped signing grant
+ *   (`eosio.token::transfer` on this chain, at most 10.0000 EOS per transaction and a daily cap),
+ *   set the way an install does it (`Vault.setGrant`: the user's approval, the `set_grant` dMemo op
+ *   with its assertion). The round trip includes the facade, the verifier assertion, msgpack, the
+ *   piscina hop, the digest, the cross-process vault lock, re-reading the keystore if another
+ *   process changed it, the grant and identity check, the scope check of the transfer against the
+ *   caps, canonical K1 signing, and the fsynced write of the spend ledger (the daily cap counts
+ *   every signature), then the reply. Excludes building the transaction (done before timing).
+ * - `vault.sign.user.p50` / `.p99` (µs/op) — the same request as the user acting directly
+ *   (`@user`: CLI, login): no grant, no lock, no ledger write. Not what apps pay; kept to show the
+ *   grant path's share.
+ * - `vault.dmemo.p50` / `.p99` (µs/op) — a bare dMemo round trip (`list_keys` on a locked vault:
+ *   decode, check, typed answer, no I/O): the channel's and codec's share of the above.
+ * - `vault.sign.app-capped.per-s.1-thread` (ops/s) — app signatures per second, 8 requests in
+ *   flight on the one vault thread. `…per-s.2-threads` — two single-thread vaults over the same
+ *   keystore (the vault itself is one thread; the second exists only for this comparison, and
+ *   both serialise on the vault lock and the ledger, as two processes would).
+ * - `vault.sign.user.per-s.1-thread` (ops/s) — the same for `@user`.
+ * - `vault.noble.k1-sign` (ops/s) — canonical K1 signing with noble on the main thread of a
+ *   precomputed digest: the baseline, no vault, no I/O.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,20 +59,55 @@ async function openVault(home: string, create: boolean): Promise<Vault> {
   return v;
 }
 
-async function signRate(vaults: Vault[], key: string, txs: Uint8Array[]): Promise<number> {
+/** Who signs: the user directly, or the bench app with its identity (and its capped grant). */
+interface Signer { app?: string; identity?: string }
+const USER: Signer = {};
+const APP: Signer = { app: 'bench-app', identity: 'unverified:0123456789abcdef' };
+
+/**
+ * The app's grant: a capped one, as an install sets it. The per-day cap makes the vault count (and
+ * fsync) every signature's spend; it is high enough that the bench never reaches it (1.0000 EOS
+ * per signature, at most a few thousand signatures per bench).
+ */
+const GRANT = {
+  app: APP.app!, identity: APP.identity!, chainIds: [CHAIN_ID], contracts: { 'eosio.token': ['transfer'] },
+  maxAmountPerTx: '10.0000 EOS', maxAmountPerDay: '100000000.0000 EOS',
+};
+
+async function signOnce(v: Vault, who: Signer, key: string, tx: Uint8Array): Promise<void> {
+  await v.sign({ chainId: CHAIN_ID, transaction: tx, keys: [key], ...who });
+}
+
+async function signLatency(v: Vault, who: Signer, key: string, txs: Uint8Array[], samples: number): Promise<number[]> {
+  const lat: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = process.hrtime.bigint();
+    await signOnce(v, who, key, txs[i % txs.length]!);
+    lat.push(Number(process.hrtime.bigint() - t0) / 1e3);
+  }
+  return lat;
+}
+
+async function signRate(vaults: Vault[], who: Signer, key: string, txs: Uint8Array[], count: number): Promise<number> {
   let next = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(vaults.flatMap((v) => Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < RATE_SIGNATURES) {
+    while (next < count) {
       const i = next++;
-      await v.sign({ chainId: CHAIN_ID, transaction: txs[i % txs.length]!, keys: [key] });
+      await signOnce(v, who, key, txs[i % txs.length]!);
     }
   })));
-  return RATE_SIGNATURES / (Number(process.hrtime.bigint() - t0) / 1e9);
+  return count / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-export async function benchVault(opts: { runs: number }): Promise<BenchResult[]> {
+/**
+ * `samples` (tests only) scales down the latency samples and signatures per run; `inspect` (tests
+ * only) sees the temporary $PEEROS_HOME after the runs, before it is removed.
+ */
+export async function benchVault(opts: { runs: number; samples?: number; inspect?: (home: string) => void | Promise<void> }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
+  const latencySamples = opts.samples ?? LATENCY_SAMPLES;
+  const rateSignatures = opts.samples ?? RATE_SIGNATURES;
   const home = mkdtempSync(join(tmpdir(), 'peeros-bench-vault-'));
   const txs = Array.from({ length: 64 }, (_, i) => transferTransaction(i));
   const v1 = await openVault(home, true);
@@ -64,44 +115,47 @@ export async function benchVault(opts: { runs: number }): Promise<BenchResult[]>
   const channel = new VaultChannel({ home, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 1000, insecureTestKdf: false });
   try {
     const { publicKey } = await v1.createKey('bench');
+    await v1.setGrant(GRANT);
     v2 = await openVault(home, false);
     const listMsg = encodeMessage({ v: 1, op: 'list_keys' }); // the locked vault answers LOCKED from memory: the channel's cost
     const mainKey = PrivateKey.generate();
     const digests = txs.map((t) => signingDigest(CHAIN_ID, t));
 
-    const p50: number[] = [], p99: number[] = [], st50: number[] = [], st99: number[] = [];
-    const rate1: number[] = [], rate2: number[] = [], noble: number[] = [];
+    const app50: number[] = [], app99: number[] = [], user50: number[] = [], user99: number[] = [], st50: number[] = [], st99: number[] = [];
+    const appRate1: number[] = [], appRate2: number[] = [], userRate1: number[] = [], noble: number[] = [];
     for (let r = -1; r < runs; r++) { // run -1 warms up
-      const lat: number[] = [];
-      for (let i = 0; i < LATENCY_SAMPLES; i++) {
-        const t0 = process.hrtime.bigint();
-        await v1.sign({ chainId: CHAIN_ID, transaction: txs[i % txs.length]!, keys: [publicKey] });
-        lat.push(Number(process.hrtime.bigint() - t0) / 1e3);
-      }
+      const appLat = await signLatency(v1, APP, publicKey, txs, latencySamples);
+      const userLat = await signLatency(v1, USER, publicKey, txs, latencySamples);
       const slat: number[] = [];
-      for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      for (let i = 0; i < latencySamples; i++) {
         const t0 = process.hrtime.bigint();
         await channel.call(listMsg);
         slat.push(Number(process.hrtime.bigint() - t0) / 1e3);
       }
-      const one = await signRate([v1], publicKey, txs);
-      const two = await signRate([v1, v2], publicKey, txs);
+      const app1 = await signRate([v1], APP, publicKey, txs, rateSignatures);
+      const app2 = await signRate([v1, v2], APP, publicKey, txs, rateSignatures);
+      const user1 = await signRate([v1], USER, publicKey, txs, rateSignatures);
       const t0 = process.hrtime.bigint();
-      for (let i = 0; i < RATE_SIGNATURES; i++) mainKey.sign(digests[i % digests.length]!);
-      const nobleRate = RATE_SIGNATURES / (Number(process.hrtime.bigint() - t0) / 1e9);
+      for (let i = 0; i < rateSignatures; i++) mainKey.sign(digests[i % digests.length]!);
+      const nobleRate = rateSignatures / (Number(process.hrtime.bigint() - t0) / 1e9);
       if (r < 0) continue;
-      p50.push(percentile(lat, 50)); p99.push(percentile(lat, 99));
+      app50.push(percentile(appLat, 50)); app99.push(percentile(appLat, 99));
+      user50.push(percentile(userLat, 50)); user99.push(percentile(userLat, 99));
       st50.push(percentile(slat, 50)); st99.push(percentile(slat, 99));
-      rate1.push(one); rate2.push(two); noble.push(nobleRate);
+      appRate1.push(app1); appRate2.push(app2); userRate1.push(user1); noble.push(nobleRate);
     }
+    await opts.inspect?.(home);
     return [
-      summarize('vault sign round trip p50 (facade + dMemo + worker)', 'µs/op', p50),
-      summarize('vault sign round trip p99 (facade + dMemo + worker)', 'µs/op', p99),
-      summarize('dMemo round trip p50 (channel + codec only)', 'µs/op', st50),
-      summarize('dMemo round trip p99 (channel + codec only)', 'µs/op', st99),
-      summarize('vault signatures/s, 1 thread', 'ops/s', rate1),
-      summarize('vault signatures/s, 2 threads (2 vaults, comparison only)', 'ops/s', rate2),
-      summarize('noble canonical K1 sign on the main thread', 'ops/s', noble),
+      summarize('vault.sign.app-capped.p50', 'µs/op', app50),
+      summarize('vault.sign.app-capped.p99', 'µs/op', app99),
+      summarize('vault.sign.user.p50', 'µs/op', user50),
+      summarize('vault.sign.user.p99', 'µs/op', user99),
+      summarize('vault.dmemo.p50', 'µs/op', st50),
+      summarize('vault.dmemo.p99', 'µs/op', st99),
+      summarize('vault.sign.app-capped.per-s.1-thread', 'ops/s', appRate1),
+      summarize('vault.sign.app-capped.per-s.2-threads', 'ops/s', appRate2),
+      summarize('vault.sign.user.per-s.1-thread', 'ops/s', userRate1),
+      summarize('vault.noble.k1-sign', 'ops/s', noble),
     ];
   } finally {
     await Promise.all([v1.close(), v2?.close(), channel.close()]);

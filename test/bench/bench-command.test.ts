@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { checks, moduleMatches } from '../../runtime/cli/commands/bench.js';
+import { checks, moduleMatches, INSTANTIATE_COLD_TARGET_US, INSTANTIATE_WARM_TARGET_US } from '../../runtime/cli/commands/bench.js';
 import type { BenchResult } from '../../bench/result.js';
 
 function peeros(...args: string[]) {
@@ -29,13 +29,29 @@ test('module selection by prefix', () => {
   assert.ok(moduleMatches(['v8.', 'isa.'], 'isa.echo'));
   assert.ok(moduleMatches(['dmcs.'], 'dmcs'));
   assert.not.ok(moduleMatches(['dmcs.'], 'v8.'));
-  assert.not.ok(moduleMatches(['vault'], 'hybrid.'));
+  assert.not.ok(moduleMatches(['vault.'], 'hybrid.'));
+  assert.ok(moduleMatches(['vault.'], 'vault.sign.app-capped'));
 });
 
 test('checks: a missed target is pass=false, a met one true, an unmeasured one null', () => {
-  const cs = checks([fig('v8.import.noop', 5), fig('isa.null', 20), fig('isa.echo.64', 100), fig('jco.echo.64', 5000), fig('instantiate.cached', 190, 'µs/op')]);
-  assert.equal(cs.map((c) => c.pass), [false, true, false]);
-  assert.equal(checks([]).map((c) => c.pass), [null, null, null]);
+  const cs = checks([
+    fig('v8.import.noop', 5), fig('isa.null', 20), fig('isa.echo.64', 100), fig('jco.echo.64', 5000),
+    fig('instantiate.cold', INSTANTIATE_COLD_TARGET_US + 1, 'µs/op'), fig('instantiate.warm', INSTANTIATE_WARM_TARGET_US - 1, 'µs/op'),
+  ]);
+  assert.equal(cs.map((c) => c.name), ['isa.null / v8.import.noop', 'jco.echo.64 / isa.echo.64', 'instantiate.cold (µs)', 'instantiate.warm (µs)']);
+  assert.equal(cs.map((c) => c.pass), [false, true, false, true]);
+  assert.equal(checks([]).map((c) => c.pass), [null, null, null, null]);
+  // the old name is not checked any more: a cold figure must not hide behind a warm one's name
+  assert.equal(checks([fig('instantiate.cached', 10, 'µs/op')]).map((c) => c.pass), [null, null, null, null]);
+});
+
+test('--only instantiate. produces cold, after-gc and warm, and --check judges cold and warm', () => {
+  const r = peeros('bench', '--json', '--runs', '1', '--only', 'instantiate.');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { results: { name: string; median: number }[]; checks: { name: string; pass: boolean | null }[] };
+  assert.equal(j.results.map((x) => x.name), ['instantiate.cold', 'instantiate.after-gc', 'instantiate.warm']);
+  assert.ok(j.results.every((x) => x.median > 0), 'every instantiation was timed');
+  assert.equal(j.checks.filter((c) => c.pass !== null).map((c) => c.name), ['instantiate.cold (µs)', 'instantiate.warm (µs)']);
 });
 
 test('a bad --runs is a usage error (exit 2)', () => {
