@@ -57,10 +57,14 @@ export function renderBenchmarks(record: BenchRecord): string {
  */
 export function quotedFigures(text: string, names: readonly string[]): string[] {
   const out: string[] = [];
+  // a figure is named in prose without the explanation some names carry in parentheses
+  const bare = [...new Set(names.map((n) => n.split(' (')[0]!))];
   const number = /\d[\d,.]*\s*(?:ns|µs|us|ms|s\b|\/s|×|x\b|%|k\/s|M\/s)/;
+  // a target (≤ 3×, >= 10×, ≤ 500 µs) is a requirement, not a measurement
+  const target = /(?:[≤≥<>]=?|at most|at least)\s*\d[\d,.]*\s*\S*/g;
   text.split('\n').forEach((line, i) => {
-    if (!number.test(line)) return;
-    for (const n of names) {
+    if (!number.test(line.replace(target, ''))) return;
+    for (const n of bare) {
       if (line.includes(`\`${n}\``)) { out.push(`${i + 1}: ${line.trim().slice(0, 160)}`); return; }
     }
   });

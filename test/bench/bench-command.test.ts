@@ -24,6 +24,15 @@ test('--only v8. runs the isa module alone', () => {
   assert.ok(j.checks.every((c) => c.pass === null), 'targets without their figures are n/a, not failed');
 });
 
+test('--only takes several prefixes: the modules of each run, the figures of each are kept', () => {
+  const r = peeros('bench', '--json', '--runs', '1', '--only', 'v8.,jco.');
+  assert.is(r.code, 0, r.err);
+  const ran = [...r.err.matchAll(/^bench: (\S+) …$/gm)].map((m) => m[1]);
+  assert.equal(ran, ['isa', 'jco']);
+  const j = JSON.parse(r.out) as { results: { name: string }[] };
+  assert.equal(j.results.map((x) => x.name).sort(), ['jco.echo.64', 'v8.import.noop']);
+});
+
 test('module selection by prefix', () => {
   assert.ok(moduleMatches(['v8.', 'isa.'], undefined));
   assert.ok(moduleMatches(['v8.', 'isa.'], 'isa.echo'));

@@ -17,14 +17,15 @@ import type { BenchResult } from '../../../bench/result.js';
 export const INSTANTIATE_COLD_TARGET_US = 500;
 export const INSTANTIATE_WARM_TARGET_US = 80;
 
-const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX] [--check]
+const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX[,PREFIX…]] [--check]
 
 Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
 measured in this one process, with min and max. Progress goes to stderr.
 
   --json         print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}
   --runs N       runs per figure (default 7)
-  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.); modules that
+  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by
+                 commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that
                  produce no such figure are not run
   --check        exit 1 when a target below fails (a target whose figures were not measured
                  is n/a and does not fail)
@@ -115,11 +116,16 @@ const command: CliCommand = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const runs = flags.runs === undefined ? 7 : Number(flags.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
-    const only = typeof flags.only === 'string' ? flags.only : undefined;
+    const onlyList = typeof flags.only === 'string' ? flags.only.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
+    if (onlyList && onlyList.length === 0) throw new UsageError('--only expects a figure-name prefix, e.g. isa.');
+    const wanted = (name: string) => !onlyList || onlyList.some((p) => name.startsWith(p));
 
     const results: BenchResult[] = [];
     for (const m of MODULES) {
-      if (!moduleMatches(m.prefixes, only)) continue;
+      const matching = onlyList?.filter((p) => moduleMatches(m.prefixes, p));
+      if (matching && matching.length === 0) continue;
+      // a module told one prefix may skip its other figures; told several, it runs whole
+      const only = matching?.length === 1 ? matching[0] : undefined;
       const url = new URL(`../../../bench/${m.file}.js`, import.meta.url);
       let mod: Record<string, unknown>;
       try {
@@ -144,7 +150,7 @@ const command: CliCommand = {
         const rs = await fn(only ? { runs, only } : { runs });
         for (const r of rs) {
           if (!m.prefixes.some((p) => r.name.startsWith(p))) io.err(`bench: ${m.file} produced '${r.name}', outside its declared prefixes ${m.prefixes.join(', ')}`);
-          if (!only || r.name.startsWith(only)) results.push(r);
+          if (wanted(r.name)) results.push(r);
         }
         io.err(`bench: ${m.file} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       } catch (err) {
