@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { bytesToHex, KeyType, Signature } from '../abi/antelope/index.js';
 import type { PackedTrx } from './block.js';
 

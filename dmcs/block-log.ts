@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Corestore from 'corestore';
 import type Hypercore from 'hypercore';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { bytesToHex } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 import { DataFolderError } from './data-folder-error.js';

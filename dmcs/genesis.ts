@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey, PublicKey, sha256, bytesToHex, BlockTimestamp } from '../abi/antelope/index.js';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 
 /** The EOSIO development key pair (public in every EOSIO/Antelope tutorial; never use it for value). */
 export const DEV_PUBLIC_KEY = 'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV';

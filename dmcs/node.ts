@@ -8,7 +8,7 @@
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from './state-snapshot.js';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { Chain } from './chain.js';
 import { BlockLog } from './block-log.js';
 import { loadGenesis, saveReplicaGenesis, type Genesis } from './genesis.js';

@@ -34,7 +34,7 @@ import {
 } from './limits.js';
 import { isInside, readFolderFile } from './app-folder.js';
 import { HostError } from './errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { compileInWorker } from './app-compile-client.js';
 import { AppBuildError } from './app-build-error.js';
 import type { CompileReply } from './app-compile-worker.js';

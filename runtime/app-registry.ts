@@ -13,15 +13,16 @@
  * name and another identity never inherits it — whatever its manifest's `publisher` says.
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
-import { peerosHome } from './home.js';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../lib/atomic-file.js';
+import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
-import { APP_NAME, readManifestFile, validateManifest, type Manifest } from './manifest.js';
+import { APP_NAME, validateManifest, type Manifest } from './manifest.js';
+import type { AppPackage } from './app-package.js';
+// the package reader lives in app-package.ts; re-exported for the callers that import it from here
+export { readAppPackage, type AppPackage } from './app-package.js';
 import type { Grants } from './capabilities.js';
 import { sha256Hex } from './sandbox/module-loader.js';
-import { readFolderFile } from './app-folder.js';
-import { MAX_MODULE_BYTES } from './limits.js';
 import { raisedLimits, type RaisedLimit } from './limit-request.js';
 import { UNVERIFIED_PREFIX, isVerifiedIdentity } from './app-identity/app-identity.js';
 
@@ -65,34 +66,6 @@ export interface AppSummary {
   /** Limits the app raised above the defaults (granted at install with its capabilities). */
   raisedLimits: RaisedLimit[];
   installedAt: string;
-}
-
-/** An app directory's manifest and module, read and checked but not installed. */
-export interface AppPackage {
-  dir: string;
-  manifest: Manifest;
-  /** `peeros.json` exactly as read and validated (the package hash covers these bytes). */
-  manifestBytes: Uint8Array;
-  wasm: Uint8Array;
-  sha256: string;
-}
-
-/**
- * Reads the app in `dir` for install. Every file is read through runtime/app-folder.ts: only
- * regular files inside `dir` (no link out of it, no device or FIFO), the module at most
- * MAX_MODULE_BYTES, checked before reading.
- */
-export async function readAppPackage(dir: string): Promise<AppPackage> {
-  const abs = resolve(dir);
-  const { manifest, bytes: manifestBytes } = await readManifestFile(abs);
-  let wasm: Uint8Array;
-  try {
-    wasm = await readFolderFile([abs], manifest.entry, { maxBytes: MAX_MODULE_BYTES, what: 'the app module (manifest "entry")' });
-  } catch (err) {
-    if (err instanceof HostError) throw new HostError(err.code, err.message, { app: manifest.name });
-    throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, { app: manifest.name });
-  }
-  return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm) };
 }
 
 export class AppRegistry {

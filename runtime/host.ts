@@ -9,7 +9,7 @@
  */
 import { pack, unpackGuest } from '../abi/msgpack/codec.js';
 import { BoundaryError } from '../abi/boundary-errors.js';
-import { peerosHome } from './home.js';
+import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
 import { MAX_DECODED_VALUES, resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { MAX_KEYSTORE_BYTES } from './limits.js';
 import { VaultError } from './error.js';
 

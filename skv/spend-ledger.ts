@@ -7,7 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { VaultError } from './error.js';
 import type { DailySpend } from './signing-scope.js';
 

@@ -8,7 +8,7 @@
  * offline anyway, which only scrypt slows down (docs/vault.md, threat model).
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../runtime/atomic-file.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { VaultError } from './error.js';
 import { MAX_BACKOFF_MS } from './limits.js';
 

@@ -9,7 +9,7 @@
  * and every later request gets LOCKED until `unlock` is called again.
  */
 import { PublicKey, signingDigest } from '../abi/antelope/index.js';
-import { peerosHome } from '../runtime/home.js';
+import { peerosHome } from '../lib/home.js';
 import { VaultError } from './error.js';
 import { VaultChannel } from './vault-channel.js';
 import type { VaultConfig } from './vault-core.js';

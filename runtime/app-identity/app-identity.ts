@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../errors.js';
-import type { AppPackage } from '../app-registry.js';
+import type { AppPackage } from '../app-package.js';
 import { readFolderFile } from '../app-folder.js';
 import { packageHash } from './package-hash.js';
 import { SIGNATURE_FILE, parsePackageSignature, verifyPackageSignature } from './package-signature.js';

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { PublicKey } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { HostError } from '../errors.js';
-import type { AppPackage } from '../app-registry.js';
+import type { AppPackage } from '../app-package.js';
 import { hashPackage } from './app-identity.js';
 import { SIGNATURE_FILE, SIGNATURE_VERSION, formatPackageSignature, type PackageSignature } from './package-signature.js';
 

@@ -8,8 +8,8 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { peerosHome } from '../home.js';
-import { writeFileAtomic } from '../atomic-file.js';
+import { peerosHome } from '../../lib/home.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { DmcsError } from './dmcs-error.js';
 import type { ChainInfo } from './dmcs-backend.js';
 import { HttpBackend, normaliseEndpoint } from './http-backend.js';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Vault } from '../../skv/index.js';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { MAX_PENDING_REVOCATIONS } from './limits.js';
 
 export const PENDING_REVOCATIONS_FILE = 'pending-revocations.json';

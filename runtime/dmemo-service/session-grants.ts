@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS, SESSION_GRANTS_LOCK_WAIT_MS } from './limits.js';

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { entryKey, seriesKey } from './cache-key.js';
 import {
   MAX_BLOCKS_PER_QUERY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES, MAX_SNAPSHOT_FILE_BYTES, MAX_VALUE_BYTES,

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { peerosHome } from '../home.js';
+import { peerosHome } from '../../lib/home.js';
 
 export { HybridApi, type HybridRead, type HybridApiOptions } from './hybrid-api.js';
 export { HybridReaders, type HybridReadersOptions } from './hybrid-readers.js';

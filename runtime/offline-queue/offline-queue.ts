@@ -14,7 +14,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { peerosHome } from '../home.js';
+import { peerosHome } from '../../lib/home.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import { isRecord } from '../dispatch/chain-reply.js';

@@ -18,7 +18,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomic, writeFileAtomicSync } from '../atomic-file.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_RECORD_BYTES } from './limits.js';
 
 export const LOG_MAGIC = Buffer.from('PEEROSQ1', 'latin1');

@@ -5,7 +5,7 @@
  * (--dmcs NAME, else the registry's default). Everything is closed when the command ends.
  */
 import type { CliIO } from '../cli/command.js';
-import { peerosHome } from '../home.js';
+import { peerosHome } from '../../lib/home.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
 import { readPassphrase } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';

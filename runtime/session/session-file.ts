@@ -8,7 +8,7 @@
  */
 import { readFileSync, unlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
 import { SessionError } from './session-error.js';
 import { MAX_SESSION_FILE_BYTES, SESSION_FILE } from './limits.js';

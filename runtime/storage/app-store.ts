@@ -19,7 +19,7 @@
  */
 import { closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../atomic-file.js';
+import { writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_STORAGE_KEY_BYTES, STORAGE_COMPACT_SLACK_BYTES, STORAGE_RECORD_OVERHEAD_BYTES } from '../limits.js';
 import { encodeRecord, scanStoreLog, STORE_MAGIC, OP_DELETE, OP_PUT } from './store-log.js';
 import { readLegacyEntries } from './legacy-kv.js';

@@ -16,7 +16,7 @@ export default async function ({ root }) {
   const { readAppPackage } = await dist('runtime/app-registry.js');
   const { provePackage, hashPackage } = await dist('runtime/app-identity/app-identity.js');
   const { SIGNATURE_FILE, SIGNATURE_VERSION, formatPackageSignature } = await dist('runtime/app-identity/package-signature.js');
-  const { writeFileAtomic } = await dist('runtime/atomic-file.js');
+  const { writeFileAtomic } = await dist('lib/atomic-file.js');
   const { packageSigningDigest } = await dist('skv/index.js');
   const { PrivateKey } = await dist('abi/antelope/index.js');
 

@@ -6,7 +6,7 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
 import { describeGrant, type Grants } from '../../capabilities.js';

@@ -5,7 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs, type FlagSpec } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { DmcsRegistry } from '../../dispatch/index.js';
 
 const HELP = `usage: peeros dmcs SUBCOMMAND

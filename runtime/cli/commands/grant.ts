@@ -5,7 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { AppRegistry } from '../../app-registry.js';
 import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../../dmemo-service/session-grants.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';

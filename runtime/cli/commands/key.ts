@@ -6,7 +6,7 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import {
   Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier,
 } from '../../../skv/index.js';

@@ -4,7 +4,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { clearSession, readSession } from '../../session/session-file.js';
 
 const command: CliCommand = {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
 
 const HELP = `usage: peeros node [--dev] [--http HOST:PORT] [--data DIR] [--replicate HOST:PORT | --follow URL]

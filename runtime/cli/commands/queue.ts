@@ -6,7 +6,7 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs, type FlagSpec } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
 import { OfflineQueue, QueueError, createResigner, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';

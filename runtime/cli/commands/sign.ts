@@ -5,7 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../home.js';
+import { peerosHome } from '../../../lib/home.js';
 import { PackedTransaction, Transaction, hexToBytes, type TransactionFields } from '../../../abi/antelope/index.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
 import { readPassphrase } from '../../../skv/passphrase-source.js';
