@@ -8,7 +8,7 @@
 import type { SecondaryKey, SecondaryKind, SecondaryRow, SecondaryTable } from './vm/contract-host.js';
 import { SECONDARY_ROW_BILLABLE_BYTES } from './vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
-import type { RamCharge } from './table-store.js';
+import type { RamCharge } from './ram-charge.js';
 
 export interface IndexOwner {
   readonly undo: UndoLog;

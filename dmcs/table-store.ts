@@ -11,7 +11,8 @@ import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from './vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 
-export type RamCharge = (payer: bigint, delta: number) => void;
+import type { RamCharge } from './ram-charge.js';
+export type { RamCharge } from './ram-charge.js';
 
 export class Table implements ContractTable {
   /** Primary keys in ascending order. */

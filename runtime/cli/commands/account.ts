@@ -5,7 +5,7 @@ import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import { createAccount } from '../../session/account-creator.js';
-import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
 const HELP = `usage: peeros account create NAME [--key PUB] [--creator ACCOUNT] [options]
 

@@ -12,7 +12,7 @@ import { HostError } from '../../errors.js';
 import { describeGrant, type Grants } from '../../capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
-import { withCliContext, withCliVault, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+import { withCliContext, withCliVault, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
 import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
 import { existsSync } from 'node:fs';

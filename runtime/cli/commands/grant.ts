@@ -9,7 +9,7 @@ import { peerosHome } from '../../../lib/home.js';
 import { AppRegistry } from '../../app-registry.js';
 import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../../dmemo-service/session-grants.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
-import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../../session/cli-context.js';
+import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
 const HELP = `usage: peeros grant APP [--max-count N [--max-amount "X SYM"] [--period 24h]] [options]
        peeros grant APP --revoke

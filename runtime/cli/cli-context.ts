@@ -4,7 +4,7 @@
  * terminal; the terminal verifier, or auto-approve with an explicit --yes), and the DMCS to talk to
  * (--dmcs NAME, else the registry's default). Everything is closed when the command ends.
  */
-import type { CliIO } from '../cli/command.js';
+import type { CliIO } from './command.js';
 import { peerosHome } from '../../lib/home.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
 import { readPassphrase } from '../../skv/passphrase-source.js';
