@@ -86,7 +86,7 @@ test('bad arguments, unknown commands and apps', async () => {
   const r6 = await peeros(['grant', 'x', '--max-amount', '1.0000 RSN']);
   assert.ok(r6.code !== 0);
   const r7 = await peeros(['login', 'Not_A_Name', '--yes']);
-  assert.is(r7.code, 1);
+  assert.is(r7.code, 2, 'a malformed account name is a usage error');
   assert.match(r7.err, /not an Antelope account name/);
   const r8 = await peeros(['app', 'run', 'nosuchapp', 'cmd']);
   assert.is(r8.code, 1);

@@ -4,6 +4,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { accountNameArg, publicKeyArg } from '../arg-checks.js';
 import { createAccount } from '../../session/account-creator.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
@@ -28,6 +29,9 @@ const command: CliCommand = {
     if (sub !== 'create') throw new UsageError(sub === undefined ? 'missing subcommand (create)' : `unknown subcommand '${sub}' (create)`);
     const { flags, positionals } = parseArgs(rest, { ...CONTEXT_FLAGS, key: 'string', creator: 'string' }, 'account create');
     if (positionals.length !== 1) throw new UsageError('account create takes one NAME');
+    accountNameArg(positionals[0]!, 'NAME');
+    if (typeof flags.key === 'string') publicKeyArg(flags.key, '--key');
+    if (typeof flags.creator === 'string') accountNameArg(flags.creator, '--creator');
     const r = await withCliContext(io, flags, (c) => createAccount({
       vault: c.vault, backend: c.backend, name: positionals[0]!,
       ...(typeof flags.key === 'string' ? { key: flags.key } : {}),

@@ -5,6 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs, type FlagSpec } from '../args.js';
+import { urlArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
 import { DmcsRegistry } from '../../dispatch/index.js';
 
@@ -40,6 +41,7 @@ const command: CliCommand = {
       case 'add': {
         want(2, 'NAME and URL');
         const [name, url] = positionals as [string, string];
+        urlArg(url, 'URL');
         const chainId = typeof flags['chain-id'] === 'string' ? flags['chain-id'] : undefined;
         const entry = await registry.add(name, url, chainId ? { chainId } : {});
         const state = await registry.load();

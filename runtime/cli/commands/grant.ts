@@ -5,9 +5,11 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { integerArg, assetArg, periodArg } from '../arg-checks.js';
+import { MAX_GRANT_COUNT } from '../../dmemo-service/limits.js';
 import { peerosHome } from '../../../lib/home.js';
 import { AppRegistry } from '../../app-registry.js';
-import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../../dmemo-service/session-grants.js';
+import { SessionGrantStore, validateSessionGrant } from '../../dmemo-service/session-grants.js';
 import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
@@ -52,6 +54,10 @@ const command: CliCommand = {
     }
     if (positionals.length !== 1) throw new UsageError('grant takes one APP name');
     const app = positionals[0]!;
+    // the arguments first: a typo is a usage error whatever the state of the app or the vault
+    const maxCount = typeof flags['max-count'] === 'string' ? integerArg(flags['max-count'], '--max-count', 1, MAX_GRANT_COUNT) : undefined;
+    const maxAmount = typeof flags['max-amount'] === 'string' ? assetArg(flags['max-amount'], '--max-amount') : undefined;
+    const periodMs = typeof flags.period === 'string' ? periodArg(flags.period, '--period') : undefined;
     const installed = await new AppRegistry(home).load(app);
     if (flags.revoke) {
       io.out((await store.revoke(app)) ? `session grant of ${app} removed` : `${app} had no session grant`);
@@ -65,9 +71,9 @@ const command: CliCommand = {
     }
     if (flags['max-amount'] !== undefined && flags['max-count'] === undefined) throw new UsageError('--max-amount needs --max-count');
     const session = flags['max-count'] === undefined ? undefined : validateSessionGrant({
-      app, maxCount: Number(flags['max-count']),
-      ...(typeof flags['max-amount'] === 'string' ? { maxAmount: flags['max-amount'] } : {}),
-      ...(typeof flags.period === 'string' ? { periodMs: parsePeriod(flags.period) } : {}),
+      app, maxCount: maxCount!,
+      ...(maxAmount !== undefined ? { maxAmount } : {}),
+      ...(periodMs !== undefined ? { periodMs } : {}),
       ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
     });
     const g = await withCliContext(io, flags, async (c) => {

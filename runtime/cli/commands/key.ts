@@ -6,6 +6,7 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { publicKeyArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
 import {
   Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier,
@@ -110,6 +111,7 @@ const command: CliCommand = {
       case 'export': {
         const pub = positionals[0];
         if (!pub || positionals.length > 1) throw new UsageError('export takes exactly one public key');
+        publicKeyArg(pub, 'PUBKEY');
         const pvt = await withVault(io, flags, {}, (v, passphrase) => v.exportKey(pub, passphrase));
         io.err('WARNING: this is a private key in clear; anyone who sees it controls the key');
         io.out(pvt);

@@ -4,6 +4,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { accountNameArg } from '../arg-checks.js';
 import { login } from '../../session/login.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
@@ -24,6 +25,7 @@ const command: CliCommand = {
   async run(argv, io) {
     const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS }, 'login');
     if (positionals.length !== 1) throw new UsageError('login takes one ACCOUNT name');
+    accountNameArg(positionals[0]!, 'ACCOUNT');
     const s = await withCliContext(io, flags, (c) => login({
       home: c.home, vault: c.vault, getAccount: (n) => c.backend.getAccount(n),
       dmcs: { name: c.backend.entry.name, chainId: c.backend.chainId }, account: positionals[0]!,

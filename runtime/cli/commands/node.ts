@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { hostPortArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
 import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
 
@@ -40,7 +41,7 @@ const command: CliCommand = {
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const dev = flags.dev === true;
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
-    if (!/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(http)) throw new UsageError(`--http: expected HOST:PORT, got ${JSON.stringify(http)}`);
+    hostPortArg(http, '--http');
     const follow = typeof flags.follow === 'string' ? flags.follow : undefined;
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
