@@ -9,7 +9,7 @@ import { LOG_BYTES_PER_CALL } from '../../runtime/limits.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { writeApp } from '../runtime/helpers.js';
 import { tempHome } from './world.js';
-import { peerosMeasured } from './proc-measured-cli.js';
+import { peerosMeasured } from './measured-cli.js';
 
 let home: string;
 const peeros = (args: string[]) => peerosMeasured(args, { PEEROS_HOME: home, PEEROS_LOG: 'info' }, /DEADLINE_EXCEEDED/);

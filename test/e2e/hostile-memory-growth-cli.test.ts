@@ -9,7 +9,7 @@ import { MAX_MEMORY_PAGES } from '../../runtime/limits.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { writeApp } from '../runtime/helpers.js';
 import { tempHome } from './world.js';
-import { peerosMeasured } from './proc-measured-cli.js';
+import { peerosMeasured } from './measured-cli.js';
 
 const CPU_MS = 2000;
 let home: string;

@@ -1,40 +1,90 @@
-// Runs the real `peeros` CLI (bin/peeros.js) in a child process and measures it: exit code,
-// stdout/stderr, wall time and the child's peak RSS (from /usr/bin/time when the machine has it).
-// A child that runs past `timeoutMs` is killed and reported as timedOut, so a hang fails the test
-// instead of hanging it.
+/**
+ * Runs `bin/peeros.js` in a child process and measures it from outside while it runs: wall time,
+ * CPU (utime + stime of all its threads) and peak RSS (VmHWM), read from /proc every 50 ms, and
+ * when stderr first matched a pattern (to time what happens after a reported error). A child that
+ * runs past its timeout is killed with its whole process group and reported as timedOut, so a hang
+ * fails the test instead of hanging it.
+ */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './world.js';
 
-export const BIN = join(ROOT, 'bin/peeros.js');
-const TIME = '/usr/bin/time';
-const RSS_TAG = 'PEEROS_TEST_PEAK_RSS_KB=';
+const BIN = join(ROOT, 'bin/peeros.js');
 
-export interface CliRun { code: number; out: string; err: string; ms: number; peakRssMiB: number | undefined; timedOut: boolean }
+export interface MeasuredRun {
+  code: number;
+  out: string;
+  err: string;
+  /** stderr: all of it up to 128 KiB, else its first and last 64 KiB. Bytes: all of them. */
+  errBytes: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRssMiB: number;
+  /** Wall ms at which stderr first matched `mark`, if it did. */
+  markedAtMs: number | undefined;
+  /** Killed at the timeout. */
+  timedOut: boolean;
+}
 
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
-  const measured = existsSync(TIME);
-  const [cmd, argv] = measured
-    ? [TIME, ['-f', `${RSS_TAG}%M`, process.execPath, BIN, ...args]]
-    : [process.execPath, [BIN, ...args]];
-  const started = performance.now();
+/** utime + stime (ms) and VmHWM (MiB) of `pid`, or undefined once it is gone. */
+function usage(pid: number): { cpuMs: number; hwmMiB: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    // stat fields 14 and 15 (utime, stime) in clock ticks; USER_HZ is 100 on Linux.
+    return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, hwmMiB: hwm ? Number(hwm[1]) / 1024 : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+export function peerosMeasured(args: string[], env: Record<string, string>, mark?: RegExp, timeoutMs = 60_000): Promise<MeasuredRun> {
   return new Promise((resolve) => {
-    // its own process group, so a kill reaches the CLI under /usr/bin/time too
-    const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    let err = '';
+    const t0 = Date.now();
+    // its own process group, so the timeout reaches anything it started
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let timedOut = false;
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }, timeoutMs);
+    const killer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }, timeoutMs);
+    let out = '';
+    let head = Buffer.alloc(0);
+    let tail = Buffer.alloc(0);
+    let errBytes = 0;
+    const KEEP = 64 << 10;
+    let markedAtMs: number | undefined;
+    let cpuMs = 0;
+    let peakRssMiB = 0;
+    const sample = () => {
+      const u = usage(child.pid!);
+      if (u) { cpuMs = u.cpuMs; peakRssMiB = Math.max(peakRssMiB, u.hwmMiB); }
+    };
+    const timer = setInterval(sample, 50);
+    child.stdout.on('data', (d: Buffer) => { out += d; });
+    child.stderr.on('data', (d: Buffer) => {
+      errBytes += d.length;
+      if (head.length < KEEP) head = Buffer.concat([head, d.subarray(0, KEEP - head.length)]);
+      tail = Buffer.concat([tail, d]);
+      if (tail.length > KEEP) tail = tail.subarray(tail.length - KEEP);
+      if (mark && markedAtMs === undefined && mark.test(d.toString())) markedAtMs = Date.now() - t0;
+    });
+    child.on('exit', sample);
     child.on('close', (code) => {
-      clearTimeout(timer);
-      const m = new RegExp(`${RSS_TAG}(\\d+)`).exec(err);
-      if (m) err = err.replace(m[0], '').trimEnd();
-      resolve({ code: code ?? -1, out, err, ms: performance.now() - started, peakRssMiB: m ? Number(m[1]) / 1024 : undefined, timedOut });
+      clearInterval(timer);
+      clearTimeout(killer);
+      resolve({ code: code ?? -1, out, err: errBytes <= 2 * KEEP ? Buffer.concat([head, tail.subarray(Math.max(0, head.length + tail.length - errBytes))]).toString() : `${head}\n[…]\n${tail}`, errBytes, wallMs: Date.now() - t0, cpuMs, peakRssMiB, markedAtMs, timedOut });
     });
   });
+}
+
+/** The measured run as the install and build tests read it. */
+export interface CliRun { code: number; out: string; err: string; ms: number; peakRssMiB: number | undefined; timedOut: boolean }
+
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
+  const r = await peerosMeasured(args, env, undefined, timeoutMs);
+  // a child gone before the first sample has no reading: undefined, not 0
+  return { code: r.code, out: r.out, err: r.err, ms: r.wallMs, peakRssMiB: r.peakRssMiB > 0 ? r.peakRssMiB : undefined, timedOut: r.timedOut };
 }
 
 /** One line for the test log: what ran, how long, how much memory. */
