@@ -30,9 +30,8 @@
  */
 import { readFileSync, existsSync, rmSync } from 'node:fs';
 import vert from '@proton/vert';
-import { Abi, AbiSerializer, Action, Name, PrivateKey, Signature, Transaction, TimePointSec, KeyType, bytesEqual, sha256 } from '../abi/antelope/index.js';
+import { Abi, AbiSerializer, Action, Name, PrivateKey, Signature, Transaction, TimePointSec, KeyType, bytesEqual, sha256, keyIdOf } from '../abi/antelope/index.js';
 import { DEV_PRIVATE_KEY, type KeyRecovery, defaultKeyRecovery } from '../dmcs/index.js';
-import { keyIdOf } from '../dmcs/authority.js';
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { tokenNode } from './dmcs.js';
 import { ContractVm } from '../dmcs/vm/contract-vm.js';

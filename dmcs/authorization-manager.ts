@@ -6,9 +6,8 @@
  * the native auth actions; then every declared permission must be satisfied by the provided keys
  * and permissions; unless allowed, a provided key that was not needed is `tx_irrelevant_sig`.
  */
-import { AuthorityChecker } from './authority-checker.js';
+import { AntelopeError, AuthorityChecker, keyIdToString } from '../abi/antelope/index.js';
 import type { PermissionLevel } from './authority.js';
-import { keyIdToString } from './authority.js';
 import type { AccountRecord, ChainState } from './chain-state.js';
 import { ChainError } from './chain-error.js';
 import { nativeArgs } from './native-action-args.js';
@@ -20,6 +19,16 @@ export interface AuthorizedAction {
   readonly name: string;
   readonly authorization: readonly PermissionLevel[];
   readonly data: Uint8Array;
+}
+
+/** The checker's verdict, its unknown-permission refusal as the node's `permission_query_exception`. */
+function satisfiedOrQueryError(checker: AuthorityChecker, level: PermissionLevel): boolean {
+  try {
+    return checker.satisfied(level);
+  } catch (e) {
+    if (e instanceof AntelopeError && e.code === 'UNKNOWN_PERMISSION') throw new ChainError('permission_query_exception', e.message);
+    throw e;
+  }
 }
 
 export class AuthorizationManager {
@@ -141,7 +150,7 @@ export class AuthorizationManager {
     }
     const checker = this.checker(keys, permissions);
     for (const level of toSatisfy.values()) {
-      if (!checker.satisfied(level)) {
+      if (!satisfiedOrQueryError(checker, level)) {
         const provided = [...keys].map(keyIdToString);
         throw new ChainError('unsatisfied_authorization',
           `transaction declares authority '${JSON.stringify({ actor: level.actor, permission: level.permission })}', but does not have signatures for it under a provided delay of 0 ms, provided permissions ${JSON.stringify(permissions)}, provided keys ${JSON.stringify(provided)}, and a delay max limit of 3888000000 ms`);

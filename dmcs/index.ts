@@ -12,5 +12,5 @@ export { MAX_BODY_BYTES } from './http-server.js';
 export { DEV_PUBLIC_KEY, DEV_PRIVATE_KEY, chainIdOf, type Genesis } from './genesis.js';
 export { defaultKeyRecovery, nobleRecovery, nativeRecovery, loadNativeSecp256k1, type KeyRecovery } from './key-recovery.js';
 export type { PackedTrx, SignedBlock } from './block.js';
-export { MAX_AUTHORITY_DEPTH } from './authority-checker.js';
+export { MAX_AUTHORITY_DEPTH } from '../abi/antelope/index.js';
 export { MAX_INLINE_ACTION_DEPTH } from './transaction-executor.js';

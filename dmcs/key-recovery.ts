@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Signature, KeyType, isCanonical } from '../abi/antelope/index.js';
-import { keyIdOf } from './authority.js';
+import { keyIdOf } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 import { bytesToHex } from '../abi/antelope/index.js';
 

@@ -5,7 +5,7 @@
  */
 import { BinaryReader, Name, PublicKey } from '../abi/antelope/index.js';
 import type { Authority, PermissionLevel } from './authority.js';
-import { keyIdOf } from './authority.js';
+import { keyIdOf } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 
 export interface NewAccountArgs { creator: string; name: string; owner: Authority; active: Authority }

@@ -5,7 +5,8 @@
  */
 import { Name, sha256 } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
-import { isValidAuthority, type Authority, type PermissionLevel } from './authority.js';
+import { isValidAuthority } from '../abi/antelope/index.js';
+import type { Authority, PermissionLevel } from './authority.js';
 import type { ChainState } from './chain-state.js';
 import { ZERO_HASH } from './chain-state.js';
 import { nativeArgs } from './native-action-args.js';

@@ -23,7 +23,9 @@ export type AntelopeErrorCode =
   | 'DECODE_TRAILING'
   | 'SIGN_FAILED'
   | 'RECOVER_FAILED'
-  | 'COMPRESSION';
+  | 'COMPRESSION'
+  | 'UNKNOWN_PERMISSION'
+  | 'TOO_BIG';
 
 export class AntelopeError extends Error {
   override readonly name = 'AntelopeError';

@@ -43,3 +43,6 @@ export {
   type NewAccount, type SetCode, type SetAbi, type UpdateAuth, type DeleteAuth, type LinkAuth, type UnlinkAuth, type CancelDelay,
 } from './eosio-abi.js';
 export { BlockId, type BlockIdType } from './block-id.js';
+export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';
+export { isValidAuthority } from './authority-validity.js';
+export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';

@@ -2,16 +2,17 @@
  * Which keys satisfy `actor@permission`, as the DMCS reports the account's permissions
  * (get_account). The permission tree is fetched first (the account, then every account its
  * authorities name, to Antelope's depth of 6 and at most `MAX_AUTHORITY_ACCOUNTS`), then the
- * node's own synchronous `AuthorityChecker` (dmcs/authority-checker.ts, Leap's rules: weights,
- * thresholds, account permissions) decides, so host and node cannot disagree.
+ * protocol's synchronous `AuthorityChecker` (abi/antelope/authority-checker.ts, Leap's rules:
+ * weights, thresholds, account permissions), the one the node uses too, decides, so host and node
+ * cannot disagree.
  *
  * Used twice: to pick the vault keys that satisfy a permission (login, the dMemo service), and to
  * verify a login proof (the keys recovered from the signatures must satisfy the permission).
  * Waits are never satisfied (no delayed transactions). `owner` satisfies `active`, as on chain.
  */
-import { PublicKey } from '../../abi/antelope/index.js';
-import { AuthorityChecker, MAX_AUTHORITY_DEPTH } from '../../dmcs/authority-checker.js';
-import { keyIdOf, keyIdToString, type Authority } from '../../dmcs/authority.js';
+import {
+  AuthorityChecker, MAX_AUTHORITY_DEPTH, PublicKey, keyIdOf, keyIdToString, type Authority,
+} from '../../abi/antelope/index.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import { SessionError } from './session-error.js';
 import { MAX_AUTHORITY_ACCOUNTS } from './limits.js';

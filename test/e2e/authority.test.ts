@@ -4,8 +4,7 @@
 // satisfying active. Keys are picked and proofs verified by the node's own authority checker.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Action, PrivateKey, PublicKey, eosioSerializer } from '../../abi/antelope/index.js';
-import { keyIdOf } from '../../dmcs/authority.js';
+import { Action, PrivateKey, PublicKey, eosioSerializer, keyIdOf } from '../../abi/antelope/index.js';
 import { submitUserTransaction } from '../../runtime/dmemo-service/index.js';
 import { SessionError, loadPermissionTree, satisfyingKeys } from '../../runtime/session/index.js';
 import { startWorld, newAccount, loginAs, type World } from './world.js';

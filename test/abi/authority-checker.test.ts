@@ -2,9 +2,7 @@
 // permissions recursing to depth 6, waits, provided permissions, used/unused keys.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AuthorityChecker, MAX_AUTHORITY_DEPTH } from '../../dmcs/authority-checker.js';
-import type { Authority } from '../../dmcs/authority.js';
-import { isValidAuthority } from '../../dmcs/authority.js';
+import { AntelopeError, AuthorityChecker, MAX_AUTHORITY_DEPTH, isValidAuthority, type Authority } from '../../abi/antelope/index.js';
 
 const perms = new Map<string, Authority>();
 const lookup = (actor: string, perm: string) => perms.get(`${actor}@${perm}`);
@@ -67,8 +65,9 @@ test('provided permissions (eosio.code) satisfy without keys', () => {
   assert.not.ok(new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'code', permission: 'active' }));
 });
 
-test('a missing top-level permission is permission_query_exception', () => {
-  assert.throws(() => new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'nobody', permission: 'active' }), /does not exist/);
+test('a missing top-level permission is UNKNOWN_PERMISSION (the node reports it as permission_query_exception)', () => {
+  assert.throws(() => new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'nobody', permission: 'active' }),
+    (e: unknown) => e instanceof AntelopeError && e.code === 'UNKNOWN_PERMISSION' && /does not exist/.test(e.message));
 });
 
 test('validity: sorted unique keys, threshold reachable, no zero first wait', () => {

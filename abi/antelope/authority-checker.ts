@@ -6,9 +6,12 @@
  * `MAX_AUTHORITY_DEPTH`; results are cached per permission for one check; keys that helped satisfy
  * an authority are marked used (a failed branch un-marks them), so unused signatures can be refused
  * as `tx_irrelevant_sig`. Keys are opaque ids: the checker never touches cryptography.
+ *
+ * Pure protocol: the caller injects how a permission is looked up (the node from its state, the
+ * host's session from the accounts it fetched over the chain API), so both decide by one rule.
  */
-import type { Authority, PermissionLevel } from './authority.js';
-import { ChainError } from './chain-error.js';
+import type { Authority, PermissionLevelJSON as PermissionLevel } from './eosio-abi.js';
+import { AntelopeError } from './error.js';
 
 /** Leap `max_authority_depth`: bounds recursion through account permissions. */
 export const MAX_AUTHORITY_DEPTH = 6;
@@ -36,12 +39,13 @@ export class AuthorityChecker {
     for (const p of providedPermissions) this.cache.set(`${p.actor}@${p.permission}`, Status.Satisfied);
   }
 
-  /** Whether `level` is satisfied; a non-existent top-level permission is `permission_query_exception`. */
+  /** Whether `level` is satisfied; a non-existent top-level permission is `UNKNOWN_PERMISSION`
+   * (Leap's `permission_query_exception`). */
   satisfied(level: PermissionLevel): boolean {
     const cached = this.status(level);
     if (cached !== undefined) return cached === Status.Satisfied;
     const auth = this.lookup(level.actor, level.permission);
-    if (!auth) throw new ChainError('permission_query_exception', `permission ${level.actor}@${level.permission} does not exist`);
+    if (!auth) throw new AntelopeError('UNKNOWN_PERMISSION', `permission ${level.actor}@${level.permission} does not exist`);
     return this.evaluate(level, auth, 1);
   }
 
