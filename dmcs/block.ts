@@ -7,7 +7,7 @@
  * big-endian over its first 4 bytes, as Antelope computes it; merkle roots use Antelope's legacy
  * canonical-pair merkle and digests.
  */
-import { BinaryReader, BinaryWriter, Name, Signature, sha256, sha256Parts } from '../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, BlockId, Name, Signature, sha256, sha256Parts } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 
 /** A `packed_transaction` exactly as it was pushed (compression 0 = none, 1 = zlib). */
@@ -116,9 +116,9 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
   }
 }
 
-/** Block number encoded in a block id (first 4 bytes, big-endian). */
+/** Block number encoded in a block id (the rule is abi/antelope/block-id.ts). */
 export function blockNumOfId(id: Uint8Array): number {
-  return ((id[0]! << 24) | (id[1]! << 16) | (id[2]! << 8) | id[3]!) >>> 0;
+  return BlockId.from(id).blockNum;
 }
 
 /** sha256 of the header (what the producer signs). */
@@ -130,15 +130,12 @@ export function headerDigest(h: BlockHeader): Uint8Array {
 
 /** Antelope block id: the header digest with the block number big-endian in bytes 0..3. */
 export function blockId(h: BlockHeader): Uint8Array {
-  const id = headerDigest(h);
-  const num = blockNumOfId(h.previous) + 1;
-  id[0] = num >>> 24; id[1] = (num >>> 16) & 0xff; id[2] = (num >>> 8) & 0xff; id[3] = num & 0xff;
-  return id;
+  return BlockId.fromBlockChecksum(headerDigest(h), blockNumOfId(h.previous) + 1).array;
 }
 
-/** TaPoS `ref_block_prefix`: the little-endian u32 at bytes 8..11 of a block id. */
+/** TaPoS `ref_block_prefix` of a block id (the rule is abi/antelope/block-id.ts). */
 export function refBlockPrefix(id: Uint8Array): number {
-  return (id[8]! | (id[9]! << 8) | (id[10]! << 16) | (id[11]! << 24)) >>> 0;
+  return BlockId.from(id).tapos.ref_block_prefix;
 }
 
 /** Antelope's legacy merkle root over canonical pairs (left: top bit cleared, right: set). */

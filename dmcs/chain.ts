@@ -6,7 +6,7 @@
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
-import { PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../abi/antelope/index.js';
+import { BlockId, PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../abi/antelope/index.js';
 import { ContractVm, validate as validateWasm } from './vm/contract-vm.js';
 import { ChainState } from './chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -15,7 +15,7 @@ import { ChainError, toChainError } from './chain-error.js';
 import { singleKeyAuthority } from './authority.js';
 import type { TransactionTrace } from './action-trace.js';
 import {
-  blockId, blockNumOfId, decodeBlock, encodeBlock, headerDigest, merkleRoot, receiptDigest, refBlockPrefix,
+  blockId, blockNumOfId, decodeBlock, encodeBlock, headerDigest, merkleRoot, receiptDigest,
   ZERO_ID, type BlockHeader, type PackedTrx, type SignedBlock, type TransactionReceipt,
 } from './block.js';
 import { decodePackedTrx, type DecodedTransaction } from './packed-transaction.js';
@@ -281,7 +281,7 @@ export class Chain {
       throw new ChainError('tx_exp_too_far_exception', `Transaction expiration is too far in the future relative to the reference time of ${iso(nowSec)}, expiration is ${iso(exp)} and the maximum transaction lifetime is ${MAX_TRANSACTION_LIFETIME_SEC} seconds`);
     }
     const ref = this.summaries[trx.ref_block_num];
-    if (!ref || (blockNumOfId(ref) & 0xffff) !== trx.ref_block_num || refBlockPrefix(ref) !== trx.ref_block_prefix) {
+    if (!ref || !BlockId.from(ref).isReferencedBy(trx)) {
       throw new ChainError('invalid_ref_block_exception', `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`);
     }
     if (trx.delay_sec !== 0) throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);

@@ -6,7 +6,7 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { PrivateKey, PublicKey, signingDigest } from '../abi/antelope/index.js';
+import { PrivateKey, PublicKey, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type { DmemoRequest, DmemoResults, KeyInfo, SignRequest, ExportKeyRequest, SetGrantRequest, UnlockRequest, StatusResult } from './protocol.js';
 import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
@@ -49,26 +49,12 @@ interface Unlocked {
   lastActivityMono: number;
 }
 
-const ZERO32 = new Uint8Array(32);
 
 /** Why the vault last locked: told to, re-unlocked, or idle (seen by the timer or at a request). */
 export type LockReason = 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
 
 export function exportDigest(publicKey: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(TAG_EXPORT_DIGEST).update('\0').update(PublicKey.from(publicKey).toString()).digest());
-}
-
-/**
- * The exact bytes a transaction signature covers: chainId ‖ packed_trx ‖ (sha256(packed cfd), or 32
- * zero bytes when there is no context-free data — the protocol core's `signingDigest` rule).
- */
-export function signingPreimage(chainId: Uint8Array, trx: Uint8Array, cfd?: Uint8Array): Uint8Array {
-  const out = new Uint8Array(32 + trx.length + 32);
-  out.set(chainId, 0);
-  out.set(trx, 32);
-  const hasCfd = cfd !== undefined && cfd.length > 0 && !(cfd.length === 1 && cfd[0] === 0);
-  out.set(hasCfd ? createHash('sha256').update(cfd).digest() : ZERO32, 32 + trx.length);
-  return out;
 }
 
 export class VaultCore {

@@ -1,12 +1,20 @@
 /**
  * Antelope block id: a checksum256 whose first 4 bytes are the block number (big-endian), and
  * the source of a transaction's TaPoS fields: ref_block_num = block number & 0xffff,
- * ref_block_prefix = bytes 8..12 of the id read as a little-endian u32.
+ * ref_block_prefix = bytes 8..12 of the id read as a little-endian u32 (Leap
+ * `transaction_header::set_reference_block` and `verify_reference_block`). This file is the one
+ * home of that rule: the node checks TaPoS and the host builds and re-signs transactions with it.
  */
 import { AntelopeError } from './error.js';
 import { Checksum256, type Checksum256Type } from './checksum.js';
 
 export type BlockIdType = BlockId | Checksum256Type;
+
+/** The TaPoS reference a transaction header carries. */
+export interface Tapos {
+  ref_block_num: number;
+  ref_block_prefix: number;
+}
 
 export class BlockId extends Checksum256 {
   static override from(value: BlockIdType): BlockId {
@@ -27,8 +35,14 @@ export class BlockId extends Checksum256 {
   get blockNum(): number { return new DataView(this.array.buffer, this.array.byteOffset, 32).getUint32(0, false); }
 
   /** TaPoS fields for a transaction that references this block. */
-  get tapos(): { ref_block_num: number; ref_block_prefix: number } {
+  get tapos(): Tapos {
     const v = new DataView(this.array.buffer, this.array.byteOffset, 32);
     return { ref_block_num: v.getUint32(0, false) & 0xffff, ref_block_prefix: v.getUint32(8, true) };
+  }
+
+  /** Whether a transaction's TaPoS fields reference this block (Leap `verify_reference_block`). */
+  isReferencedBy(header: Tapos): boolean {
+    const t = this.tapos;
+    return t.ref_block_num === header.ref_block_num && t.ref_block_prefix === header.ref_block_prefix;
   }
 }

@@ -32,17 +32,18 @@ export { Action, type ActionType, type ActionFields } from './action.js';
 export {
   TransactionHeader, type TransactionHeaderFields, type TransactionHeaderType, type TransactionHeaderValues,
 } from './transaction-header.js';
-export { Transaction, signingDigest, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
+export { Transaction, signingDigest, signingPreimage, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
 export {
-  PackedTransaction, MAX_DECOMPRESSED_SIZE,
-  type CompressionType, type PackedTransactionJSON, type PackedTransactionInput,
+  PackedTransaction, MAX_DECOMPRESSED_SIZE, DEFAULT_PACKED_TRANSACTION_LIMITS, compressionFrom,
+  type CompressionType, type PackedTransactionJSON, type PackedTransactionInput, type PackedTransactionLimits,
+  type PackedTransactionBody, type UnpackedTransaction,
 } from './packed-transaction.js';
 export {
   EOSIO_ABI, NATIVE_ACTIONS, eosioSerializer,
   type NativeAction, type PermissionLevelJSON, type KeyWeight, type PermissionLevelWeight, type WaitWeight, type Authority,
   type NewAccount, type SetCode, type SetAbi, type UpdateAuth, type DeleteAuth, type LinkAuth, type UnlinkAuth, type CancelDelay,
 } from './eosio-abi.js';
-export { BlockId, type BlockIdType } from './block-id.js';
+export { BlockId, type BlockIdType, type Tapos } from './block-id.js';
 export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';
 export { isValidAuthority } from './authority-validity.js';
 export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';

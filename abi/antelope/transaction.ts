@@ -42,24 +42,39 @@ function extensionType(v: unknown, i: number): number {
   return v;
 }
 
-/**
- * The digest a K1 key signs for a transaction on `chainId`:
- * sha256(chain_id ‖ packed_trx ‖ (packed_cfd.length ? sha256(packed_cfd) : 32 zero bytes)).
- * `packedCfd` is the serialized context-free data (vector<bytes>); pass empty for none.
- */
 let lastChainHex = '';
 let lastChain: Uint8Array = new Uint8Array(32);
 
-export function signingDigest(chainId: Checksum256Type, packedTrx: Uint8Array, packedCfd?: Uint8Array): Checksum256 {
+function chainIdBytes(chainId: Checksum256Type): Uint8Array {
   // a node or wallet signs for one chain: keep the last parsed chain id instead of re-parsing hex
-  let chain: Uint8Array;
-  if (typeof chainId === 'string' && chainId === lastChainHex) chain = lastChain;
-  else {
-    chain = Checksum256.from(chainId).array;
-    if (typeof chainId === 'string') { lastChainHex = chainId; lastChain = chain; }
-  }
-  const cfdHash = packedCfd && packedCfd.length > 0 && !(packedCfd.length === 1 && packedCfd[0] === 0) ? sha256(packedCfd) : ZERO32;
-  return new Checksum256(sha256Parts(chain, packedTrx, cfdHash));
+  if (typeof chainId === 'string' && chainId === lastChainHex) return lastChain;
+  const chain = Checksum256.from(chainId).array;
+  if (typeof chainId === 'string') { lastChainHex = chainId; lastChain = chain; }
+  return chain;
+}
+
+/** The third part of the preimage: sha256 of the packed cfd, or 32 zero bytes when there is none
+ * (absent, empty, or an empty vector `00`). */
+function contextFreeDataHash(packedCfd: Uint8Array | undefined): Uint8Array {
+  return packedCfd && packedCfd.length > 0 && !(packedCfd.length === 1 && packedCfd[0] === 0) ? sha256(packedCfd) : ZERO32;
+}
+
+/**
+ * The exact bytes a transaction signature covers on `chainId`:
+ * chain_id ‖ packed_trx ‖ (packed_cfd.length ? sha256(packed_cfd) : 32 zero bytes).
+ * `packedCfd` is the serialized context-free data (vector<bytes>); pass empty for none.
+ */
+export function signingPreimage(chainId: Checksum256Type, packedTrx: Uint8Array, packedCfd?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32 + packedTrx.length + 32);
+  out.set(chainIdBytes(chainId), 0);
+  out.set(packedTrx, 32);
+  out.set(contextFreeDataHash(packedCfd), 32 + packedTrx.length);
+  return out;
+}
+
+/** The digest a K1 key signs for a transaction on `chainId`: sha256 of `signingPreimage`. */
+export function signingDigest(chainId: Checksum256Type, packedTrx: Uint8Array, packedCfd?: Uint8Array): Checksum256 {
+  return new Checksum256(sha256Parts(chainIdBytes(chainId), packedTrx, contextFreeDataHash(packedCfd)));
 }
 
 export class Transaction extends TransactionHeader {

@@ -4,6 +4,7 @@
  * JSON (`plugins/chain_api_plugin` in Leap); fields this host does not read are passed through as
  * they arrived. Every method rejects with a `DmcsError` (`UNREACHABLE`, `REJECTED` or `BAD_REPLY`).
  */
+import type { PackedTransactionBody } from '../../abi/antelope/index.js';
 
 /** `/v1/chain/get_info`: the fields the host relies on, plus whatever else the node sends. */
 export interface ChainInfo {
@@ -40,16 +41,9 @@ export interface TableRowsResult {
   [field: string]: unknown;
 }
 
-/** The body of `/v1/chain/push_transaction`: a signed, packed transaction. */
-export interface PushTransactionBody {
-  signatures: string[];
-  /** 0 / 'none' or 1 / 'zlib', as Antelope accepts either. */
-  compression: number | 'none' | 'zlib';
-  /** Hex. */
-  packed_context_free_data: string;
-  /** Hex. */
-  packed_trx: string;
-}
+/** The body of `/v1/chain/push_transaction`: a signed, packed transaction (its shape is the
+ * protocol core's, abi/antelope/packed-transaction.ts). */
+export type PushTransactionBody = PackedTransactionBody;
 
 /** What a node answers when it accepted (and executed) a transaction. */
 export interface PushTransactionResult {

@@ -4,8 +4,7 @@
  * vault will sign, the signing digest and the transaction id, and turns signatures into the
  * push_transaction body dispatch and the offline queue carry.
  */
-import { Transaction, TimePointSec, signingDigest, bytesToHex, type Action } from '../../abi/antelope/index.js';
-import { tapos } from '../offline-queue/transaction-resigner.js';
+import { BlockId, Transaction, TimePointSec, signingDigest, bytesToHex, type Action } from '../../abi/antelope/index.js';
 import type { PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DEFAULT_EXPIRATION_S } from './limits.js';
 
@@ -29,7 +28,7 @@ export interface UnsignedTransaction {
 
 export function buildTransaction(head: ChainHead, actions: Action[], opts: { expireSeconds?: number; now?: number } = {}): UnsignedTransaction {
   const now = opts.now ?? Date.now();
-  const ref = tapos(head.head_block_num, head.head_block_id);
+  const ref = BlockId.from(head.head_block_id).tapos;
   const expiration = TimePointSec.from(new Date(Math.floor(now / 1000) * 1000 + (opts.expireSeconds ?? DEFAULT_EXPIRATION_S) * 1000));
   const transaction = Transaction.from({ expiration, ...ref, actions });
   const bytes = transaction.toBinary();

@@ -12,5 +12,5 @@ export { inspectSignedTransaction, type SignedTransactionInfo } from './signed-t
 export { RecordLog, scanLog, encodeFrame, LOG_MAGIC, type LogScan } from './record-log.js';
 export { isFinished, QUEUE_STATUSES, type QueueEntry, type QueueStatus, type QueueEntryError } from './queue-entry.js';
 export * as queueLimits from './limits.js';
-export { createResigner, tapos, RESIGN_EXPIRATION_S, type TransactionSigner, type ResignerOptions } from './transaction-resigner.js';
+export { createResigner, RESIGN_EXPIRATION_S, type TransactionSigner, type ResignerOptions } from './transaction-resigner.js';
 export { TransactionSubmitter, type SubmitResult, type SubmitterOptions } from './transaction-submitter.js';

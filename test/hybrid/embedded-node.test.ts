@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
-import { EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../abi/antelope/index.js';
+import { BlockId, EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../abi/antelope/index.js';
 import { Dispatcher, DmcsRegistry, DmcsError, HttpBackend, InProcessBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
-import { OfflineQueue, tapos } from '../../runtime/offline-queue/index.js';
+import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { CacheStore, HybridApi } from '../../runtime/hybrid-cache/index.js';
 import { DEV_KEY } from './test-transactions.js';
 
@@ -21,7 +21,7 @@ async function newAccount(name: string): Promise<PushTransactionBody> {
   const auth = { threshold: 1, keys: [{ key: pub, weight: 1 }], accounts: [], waits: [] };
   const trx = Transaction.from({
     expiration: new Date(Math.floor(Date.now() / 1000) * 1000 + 300_000),
-    ...tapos(info.head_block_num, info.head_block_id),
+    ...BlockId.from(info.head_block_id).tapos,
     actions: [{ account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: { creator: 'eosio', name, owner: auth, active: auth } }],
   }, EOSIO_ABI);
   const sig = DEV_KEY.sign(signingDigest(node.chainId, trx.toBinary()));

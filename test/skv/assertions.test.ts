@@ -5,8 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { Signature } from '../../abi/antelope/index.js';
-import { mintAssertion, signingPreimage, type Assertion } from '../../skv/index.js';
-import { signingDigest } from '../../abi/antelope/index.js';
+import { mintAssertion, type Assertion } from '../../skv/index.js';
+import { signingDigest, signingPreimage } from '../../abi/antelope/index.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, RawVault } from './helpers.js';
 
 const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));

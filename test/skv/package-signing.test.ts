@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import { mintAssertion, packageSigningDigest, signingPreimage, USER_APP } from '../../skv/index.js';
-import { PublicKey, Signature } from '../../abi/antelope/index.js';
+import { mintAssertion, packageSigningDigest, USER_APP } from '../../skv/index.js';
+import { PublicKey, Signature, signingPreimage } from '../../abi/antelope/index.js';
 import { sha256 } from '../../abi/antelope/hash.js';
 import { RawVault, tempHome, removeHome, packTransaction, transfer, CHAIN_ID } from './helpers.js';
 
