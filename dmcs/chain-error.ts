@@ -123,6 +123,7 @@ export function toChainError(err: unknown, fallback: ChainErrorName = 'transacti
       INVALID_NAME: 'name_type_exception', INVALID_KEY: 'public_key_type_exception', INVALID_SIGNATURE: 'chain_type_exception',
       INVALID_ABI: 'abi_type_exception', UNKNOWN_TYPE: 'abi_type_exception', INVALID_ASSET: 'chain_type_exception',
       INVALID_SYMBOL: 'symbol_type_exception', COMPRESSION: 'tx_decompression_error',
+      TOO_BIG: 'tx_too_big', UNKNOWN_PERMISSION: 'permission_query_exception',
     };
     return new ChainError(byCode[err.code] ?? (err.code.startsWith('DECODE') ? 'unpack_exception' : 'chain_type_exception'), err.message);
   }
