@@ -6,7 +6,7 @@
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
-import { BlockId, PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../abi/antelope/index.js';
+import { BlockId, MAX_TRANSACTION_LIFETIME_SEC, PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../abi/antelope/index.js';
 import { ContractVm, validate as validateWasm } from './vm/contract-vm.js';
 import { ChainState } from './chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -25,8 +25,6 @@ import type { KeyRecovery } from './key-recovery.js';
 import type { KeyRecoveryPool } from './key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from './state-snapshot.js';
 
-/** Leap `max_transaction_lifetime` (1 hour). */
-export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
 const BLOCK_INTERVAL_MS = 500;

@@ -4,7 +4,8 @@
  * benchmarks and tools. See docs/dmcs.md.
  */
 export { startNode, EmbeddedNode, NodeClosedError, BLOCK_INTERVAL_MS, STALE_AFTER_MS, SNAPSHOT_EVERY_BLOCKS, type NodeOptions } from './node.js';
-export { Chain, MAX_TRANSACTION_LIFETIME_SEC, type PushResult } from './chain.js';
+export { Chain, type PushResult } from './chain.js';
+export { MAX_TRANSACTION_LIFETIME_SEC } from '../abi/antelope/index.js';
 export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
 export { DataFolderError, type DataFolderErrorCode } from './data-folder-error.js';
 export { ChainApi } from './chain-api.js';

@@ -5,6 +5,7 @@
  * implementations ask at call time. Deny by default: a capability that is absent is not granted,
  * and a scoped capability grants nothing outside its scope.
  */
+import { ACCOUNT_NAME_PATTERN } from '../abi/antelope/index.js';
 import { ISA_CAPABILITIES } from '../isa/generated/imports.js';
 import { DEFAULT_STORAGE_MAX_BYTES, MAX_STORAGE_MAX_BYTES } from './limits.js';
 import { terminalJson, terminalText, terminalQuoted } from '../lib/terminal-text.js';
@@ -42,8 +43,8 @@ export interface Grants {
 /** Every capability the ISA defines (from the generated import table). */
 export const KNOWN_CAPABILITIES: readonly string[] = ISA_CAPABILITIES;
 
-/** Antelope account name: 1–12 of a–z, 1–5 and '.', not ending with '.'. */
-export const ACCOUNT_NAME = /^[a-z1-5.]{0,11}[a-z1-5]$/;
+/** Antelope account name: 1–12 of a–z, 1–5 and '.', not ending with '.' (the rule is abi/antelope/name.ts). */
+export const ACCOUNT_NAME = ACCOUNT_NAME_PATTERN;
 /** Antelope action name: same alphabet. */
 export const ACTION_NAME = ACCOUNT_NAME;
 /** Asset string: amount with optional decimals, space, 1–7 uppercase symbol letters. */

@@ -9,7 +9,7 @@ export { BinaryReader } from './binary-reader.js';
 export { sha256, sha512, ripemd160, sha256Parts } from './hash.js';
 export { base58Encode, base58Decode } from './base58.js';
 export { Checksum160, Checksum256, Checksum512, type Checksum160Type, type Checksum256Type, type Checksum512Type } from './checksum.js';
-export { Name, type NameType } from './name.js';
+export { Name, ACCOUNT_NAME_PATTERN, type NameType } from './name.js';
 export { KeyType } from './key-type.js';
 export { PublicKey, type PublicKeyType } from './public-key.js';
 export { PrivateKey, type PrivateKeyType } from './private-key.js';
@@ -30,7 +30,7 @@ export { AbiSerializer, TypeCodec, type AbiSerializerOptions, MAX_DECODE_DEPTH, 
 export { PermissionLevel, type PermissionLevelType } from './permission-level.js';
 export { Action, type ActionType, type ActionFields } from './action.js';
 export {
-  TransactionHeader, type TransactionHeaderFields, type TransactionHeaderType, type TransactionHeaderValues,
+  TransactionHeader, MAX_TRANSACTION_LIFETIME_SEC, type TransactionHeaderFields, type TransactionHeaderType, type TransactionHeaderValues,
 } from './transaction-header.js';
 export { Transaction, signingDigest, signingPreimage, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
 export {

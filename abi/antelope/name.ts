@@ -18,6 +18,10 @@ const cache = new Map<string, Name>();
 
 export type NameType = Name | string | bigint;
 
+/** An account name as `newaccount` accepts it: 1–12 of a–z, 1–5 and '.', not ending with '.' (a
+ * 13-character `name` is valid, but never an account). Also the shape of action names apps use. */
+export const ACCOUNT_NAME_PATTERN = /^[a-z1-5.]{0,11}[a-z1-5]$/;
+
 export class Name {
   /** Low and high 32 bits of the u64 value. */
   readonly lo: number;

@@ -8,6 +8,10 @@ import { TimePointSec, type TimePointSecType } from './time-point-sec.js';
 import type { BinaryWriter } from './binary-writer.js';
 import type { BinaryReader } from './binary-reader.js';
 
+/** Leap's default `max_transaction_lifetime` (1 hour): a node refuses an expiration further ahead of
+ * its pending block time (`tx_exp_too_far_exception`); signers stay within it. */
+export const MAX_TRANSACTION_LIFETIME_SEC = 3600;
+
 export interface TransactionHeaderFields {
   expiration: TimePointSecType;
   ref_block_num: number;

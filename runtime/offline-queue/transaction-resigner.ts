@@ -9,7 +9,7 @@
  * context-free data are signed as they were. The result is uncompressed (`compression: "none"`),
  * as eosjs sends.
  */
-import { BlockId, PackedTransaction, Signature, TimePointSec, Transaction, bytesToHex } from '../../abi/antelope/index.js';
+import { BlockId, MAX_TRANSACTION_LIFETIME_SEC, PackedTransaction, Signature, TimePointSec, Transaction, bytesToHex } from '../../abi/antelope/index.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import type { QueueEntry } from './queue-entry.js';
@@ -17,10 +17,10 @@ import type { ResignCallback } from './offline-queue.js';
 import { QueueError } from './queue-error.js';
 import { QUEUE_PACKED_TRANSACTION_LIMITS } from './signed-transaction.js';
 
-/** Leap refuses expirations more than 3600 s ahead (`tx_exp_too_far_exception`); a re-signed
- * transaction may wait in the queue again, so it gets the longest allowed, minus a margin for
- * clock skew between host and node. */
-export const RESIGN_EXPIRATION_S = 3600 - 60;
+/** Leap refuses expirations more than `MAX_TRANSACTION_LIFETIME_SEC` (3600 s) ahead
+ * (`tx_exp_too_far_exception`); a re-signed transaction may wait in the queue again, so it gets the
+ * longest allowed, minus a margin for clock skew between host and node. */
+export const RESIGN_EXPIRATION_S = MAX_TRANSACTION_LIFETIME_SEC - 60;
 
 export interface TransactionSigner {
   /** Signs sha256(chainId ‖ transaction ‖ cfd hash) with `keys`; the vault asks the user first. */
