@@ -7,7 +7,7 @@
  * big-endian over its first 4 bytes, as Antelope computes it; merkle roots use Antelope's legacy
  * canonical-pair merkle and digests.
  */
-import { BinaryReader, BinaryWriter, BlockId, Name, Signature, sha256, sha256Parts } from '../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, BlockId, Name, PackedTransaction, Signature, sha256, sha256Parts } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 
 /** A `packed_transaction` exactly as it was pushed (compression 0 = none, 1 = zlib). */
@@ -56,12 +56,9 @@ export function encodeHeader(h: BlockHeader, w: BinaryWriter): void {
   w.varuint32(0); // header_extensions
 }
 
+/** The `packed_transaction` layout, written by the protocol core. */
 export function encodePackedTrx(p: PackedTrx, w: BinaryWriter): void {
-  w.varuint32(p.signatures.length);
-  for (const s of p.signatures) s.encode(w);
-  w.u8(p.compression);
-  w.bytes(p.packedContextFreeData);
-  w.bytes(p.packedTrx);
+  new PackedTransaction(p.signatures, p.compression === 1 ? 'zlib' : 'none', p.packedContextFreeData, p.packedTrx).encode(w);
 }
 
 export function encodeBlock(b: SignedBlock): Uint8Array {
@@ -100,13 +97,9 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
       const cpuUsageUs = r.u32();
       const netUsageWords = r.varuint32();
       if (r.varuint32() !== 1) throw new Error('only packed_transaction receipts are supported');
-      const ns = r.varuint32();
-      const signatures: Signature[] = [];
-      for (let j = 0; j < ns; j++) signatures.push(Signature.decode(r));
-      const compression = r.u8();
-      const packedContextFreeData = r.bytes();
-      const packedTrx = r.bytes();
-      transactions.push({ status, cpuUsageUs, netUsageWords, trx: { signatures, compression, packedContextFreeData, packedTrx } });
+      const p = PackedTransaction.decode(r);
+      const trx = { signatures: p.signatures, compression: p.compression === 'zlib' ? 1 : 0, packedContextFreeData: p.packed_context_free_data, packedTrx: p.packed_trx };
+      transactions.push({ status, cpuUsageUs, netUsageWords, trx });
     }
     if (r.varuint32() !== 0) throw new Error('block_extensions are not supported');
     if (r.remaining) throw new Error(`${r.remaining} trailing bytes`);
