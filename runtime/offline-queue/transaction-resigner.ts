@@ -9,7 +9,9 @@
  * context-free data are signed as they were. The result is uncompressed (`compression: "none"`),
  * as eosjs sends.
  */
-import { BlockId, MAX_TRANSACTION_LIFETIME_SEC, PackedTransaction, Signature, TimePointSec, Transaction, bytesToHex } from '../../abi/antelope/index.js';
+import {
+  BlockId, MAX_TRANSACTION_LIFETIME_SEC, PackedTransaction, Signature, TimePointSec, Transaction, bytesToHex, signingDigest,
+} from '../../abi/antelope/index.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import type { QueueEntry } from './queue-entry.js';
@@ -49,7 +51,7 @@ export function createResigner(opts: ResignerOptions): ResignCallback {
       const u = packed.unpack();
       old = u.transaction;
       cfd = u.packedContextFreeData;
-      oldDigest = packed.signingDigest(opts.chainId);
+      oldDigest = signingDigest(opts.chainId, u.bytes, u.packedContextFreeData);
     } catch (err) {
       throw new QueueError('BAD_TRANSACTION', `queued transaction ${entry.id.slice(0, 12)} does not decode: ${(err as Error).message}`);
     }
