@@ -12,14 +12,20 @@
  * - `BAD_ARGUMENT`, `NOT_FOUND`, `CHAIN_MISMATCH`, `REGISTRY_CORRUPT` — local mistakes around the
  *   registry, each with a message that says how to fix it.
  */
-export type DmcsErrorCode =
-  | 'UNREACHABLE'
-  | 'REJECTED'
-  | 'BAD_REPLY'
-  | 'BAD_ARGUMENT'
-  | 'NOT_FOUND'
-  | 'CHAIN_MISMATCH'
-  | 'REGISTRY_CORRUPT';
+import { CodedError, type CodedErrorData } from '../../lib/coded-error.js';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import type { ChainErrorName } from '../../dmcs/chain-error.js';
+
+export const DMCS_ERROR_CODES = [
+  'UNREACHABLE',
+  'REJECTED',
+  'BAD_REPLY',
+  'BAD_ARGUMENT',
+  'NOT_FOUND',
+  'CHAIN_MISMATCH',
+  'REGISTRY_CORRUPT',
+] as const;
+export type DmcsErrorCode = (typeof DMCS_ERROR_CODES)[number];
 
 /** One line of Antelope's `error.details`. */
 export interface AntelopeErrorDetail {
@@ -46,9 +52,39 @@ export interface DmcsErrorOptions {
   cause?: unknown;
 }
 
-export class DmcsError extends Error {
+/** What an app hears when a chain read or push fails: a chain that cannot be asked is `unavailable`. */
+export const DMCS_ISA_CODES: Record<DmcsErrorCode, IsaErrorCode> = {
+  UNREACHABLE: IsaErrorCode.UNAVAILABLE,
+  /** Refined by REJECTED_ISA_CODES for the chain's "no such thing" exceptions. */
+  REJECTED: IsaErrorCode.INVALID_ARGUMENT,
+  BAD_REPLY: IsaErrorCode.UNAVAILABLE,
+  BAD_ARGUMENT: IsaErrorCode.UNAVAILABLE,
+  NOT_FOUND: IsaErrorCode.UNAVAILABLE,
+  CHAIN_MISMATCH: IsaErrorCode.UNAVAILABLE,
+  REGISTRY_CORRUPT: IsaErrorCode.UNAVAILABLE,
+};
+
+/** The chain's refusals that mean "there is no such account, permission, table, contract, ABI or block". */
+export const REJECTED_ISA_CODES: Partial<Record<ChainErrorName, IsaErrorCode>> = {
+  account_query_exception: IsaErrorCode.NOT_FOUND,
+  permission_query_exception: IsaErrorCode.NOT_FOUND,
+  contract_table_query_exception: IsaErrorCode.NOT_FOUND,
+  contract_query_exception: IsaErrorCode.NOT_FOUND,
+  abi_not_found_exception: IsaErrorCode.NOT_FOUND,
+  unknown_block_exception: IsaErrorCode.NOT_FOUND,
+};
+
+/** The ISA code of a dispatch failure: by its code, and for a refusal by the chain's exception name. */
+export function dmcsIsaCode(err: DmcsError): IsaErrorCode {
+  const name = err.antelopeName;
+  if (err.code === 'REJECTED' && name !== undefined && Object.prototype.hasOwnProperty.call(REJECTED_ISA_CODES, name)) {
+    return REJECTED_ISA_CODES[name as ChainErrorName]!;
+  }
+  return DMCS_ISA_CODES[err.code];
+}
+
+export class DmcsError extends CodedError<DmcsErrorCode> {
   override readonly name = 'DmcsError';
-  readonly code: DmcsErrorCode;
   readonly antelopeName: string | undefined;
   readonly antelopeCode: number | undefined;
   /** Antelope's `error.details` (named so test runners do not mistake it for an assertion diff). */
@@ -59,8 +95,7 @@ export class DmcsError extends Error {
   readonly notDelivered: boolean;
 
   constructor(code: DmcsErrorCode, message: string, opts: DmcsErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = code;
+    super(code, message, { cause: opts.cause });
     this.antelopeName = opts.antelopeName;
     this.antelopeCode = opts.antelopeCode;
     this.antelopeDetails = opts.antelopeDetails ?? [];
@@ -86,7 +121,7 @@ export class DmcsError extends Error {
   }
 
   /** JSON for logs and the offline queue: the fields a person needs to see why it failed. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): CodedErrorData & Record<string, unknown> {
     return {
       code: this.code,
       message: this.message,
