@@ -1,7 +1,7 @@
 /**
  * Recognises errors thrown by code we do not own that carry no code: V8's stack and memory
  * `RangeError`s, fd-lock's refusal (reached through hypercore), the platform's abort/timeout
- * `DOMException`s, and Node's module loader. This is the one file allowed to read their message
+ * `DOMException`s, Node's module loader, and Leap's generic "unknown key" reply. This is the one file allowed to read their message
  * text or name (test/lib/error-patterns.test.ts checks that no other source does); everything
  * else branches on our codes. Imports nothing of ours.
  */
@@ -25,6 +25,14 @@ export function isFileLockRefused(err: unknown): boolean {
 export function isAbortOrTimeout(err: unknown): boolean {
   const name = (err as { name?: unknown } | null)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * Leap answers a lookup of an account or ABI that does not exist with its generic `exception`
+ * (code 0, "unspecified") and a first detail `unknown key (…)`: the text is its only signal.
+ */
+export function isLeapUnknownKey(exceptionName: string, firstDetail: string | undefined): boolean {
+  return exceptionName === 'exception' && firstDetail !== undefined && firstDetail.startsWith('unknown key');
 }
 
 /** Node could not find the module `file` itself (not one of its imports). */

@@ -42,6 +42,8 @@ export interface DmcsErrorOptions {
   antelopeCode?: number;
   /** Antelope's `error.details`. */
   antelopeDetails?: AntelopeErrorDetail[];
+  /** For `REJECTED`: the chain said what was asked for does not exist (see chain-reply.ts). */
+  missing?: boolean;
   /** HTTP status, when the error came over HTTP. */
   status?: number;
   /** Which DMCS (registry name or URL) the error concerns. */
@@ -80,6 +82,7 @@ export function dmcsIsaCode(err: DmcsError): IsaErrorCode {
   if (err.code === 'REJECTED' && name !== undefined && Object.prototype.hasOwnProperty.call(REJECTED_ISA_CODES, name)) {
     return REJECTED_ISA_CODES[name as ChainErrorName]!;
   }
+  if (err.code === 'REJECTED' && err.missing) return IsaErrorCode.NOT_FOUND;
   return DMCS_ISA_CODES[err.code];
 }
 
@@ -93,6 +96,8 @@ export class DmcsError extends CodedError<DmcsErrorCode> {
   readonly dmcs: string | undefined;
   /** True when the request certainly never reached the DMCS (see `DmcsErrorOptions`). */
   readonly notDelivered: boolean;
+  /** True when the chain said what was asked for does not exist (see `DmcsErrorOptions`). */
+  readonly missing: boolean;
 
   constructor(code: DmcsErrorCode, message: string, opts: DmcsErrorOptions = {}) {
     super(code, message, { cause: opts.cause });
@@ -102,6 +107,7 @@ export class DmcsError extends CodedError<DmcsErrorCode> {
     this.status = opts.status;
     this.dmcs = opts.dmcs;
     this.notDelivered = opts.notDelivered === true;
+    this.missing = opts.missing === true;
   }
 
   static unreachable(dmcs: string, why: string, cause?: unknown, status?: number, notDelivered = false): DmcsError {

@@ -15,6 +15,7 @@ import { DMEMO_SERVICE_ERROR_CODES, DMEMO_SERVICE_ISA_CODES, VAULT_SIGN_REFUSALS
 import { QUEUE_ERROR_CODES, QUEUE_ISA_CODES, QueueError } from '../../runtime/offline-queue/queue-error.js';
 import { SESSION_ERROR_CODES, SESSION_ISA_CODES, SessionError } from '../../runtime/session/session-error.js';
 import { BridgeError, FILE_LOCK_ISA_CODES, toBridgeError } from '../../runtime/host-bridge/bridge-error.js';
+import { antelopeErrorFrom } from '../../runtime/dispatch/chain-reply.js';
 
 const ISA_VALUES = new Set<number>(Object.values(IsaErrorCode));
 
@@ -62,6 +63,12 @@ test('a DMCS refusal is not-found by the chain\'s exception name, whatever the m
     assert.ok(Object.prototype.hasOwnProperty.call(CHAIN_EXCEPTIONS, n), n);
     assert.ok(ISA_VALUES.has(code!), n);
   }
+});
+
+test('Leap\'s generic exception with an `unknown key` detail (its "no such account") is not-found; other generic ones are not', () => {
+  const leap = (detail: string) => antelopeErrorFrom('d', { code: 500, message: 'Internal Service Error', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: detail }] } })!;
+  assert.is((toBridgeError(leap('unknown key (eosio::chain::name): nobody')) as BridgeError).isaCode, IsaErrorCode.NOT_FOUND);
+  assert.is((toBridgeError(leap('something else')) as BridgeError).isaCode, IsaErrorCode.INVALID_ARGUMENT);
 });
 
 test('an unknown error stays untyped (the app hears internal); a plain Error named like a domain error is not one', () => {
