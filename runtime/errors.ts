@@ -130,7 +130,10 @@ export class HostError extends CodedError<HostErrorCode> {
     const code = codeOf(HOST_ERROR_CODES, d.code);
     const ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {};
     for (const k of ['app', 'command', 'appCode', 'cause'] as const) if (typeof d[k] === 'string') ctx[k] = peerMessage(d[k]);
-    if (code === undefined) return new HostError('INTERNAL', `an error with the unknown code ${JSON.stringify(String(d.code).slice(0, 40))}: ${peerMessage(d.message)}`, ctx);
+    if (code === undefined) {
+      const unknown = JSON.stringify(String(d.code).slice(0, 40));
+      return new HostError('INTERNAL', `an error with the unknown code ${unknown}: ${peerMessage(d.message)}`, ctx);
+    }
     return new HostError(code, peerMessage(d.message), ctx);
   }
 

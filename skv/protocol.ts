@@ -244,7 +244,10 @@ export function vaultErrorFrom(body: unknown): VaultError {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const code = codeOf(VAULT_ERROR_CODES, b.code);
   const message = peerMessage(b.message ?? '');
-  if (code === undefined) return new VaultError('INTERNAL', `the vault answered with an unknown error code ${JSON.stringify(String(b.code).slice(0, 40))}: ${message}`);
+  if (code === undefined) {
+    const unknown = JSON.stringify(String(b.code).slice(0, 40));
+    return new VaultError('INTERNAL', `the vault answered with an unknown error code ${unknown}: ${message}`);
+  }
   const retry = b.retryAfterMs;
   return new VaultError(code, message, typeof retry === 'number' && Number.isFinite(retry) && retry >= 0 ? retry : undefined);
 }

@@ -19,7 +19,10 @@ export const QUEUE_ERROR_CODES = [
 ] as const;
 export type QueueErrorCode = (typeof QUEUE_ERROR_CODES)[number];
 
-/** What an app hears when its push could not be queued: the queue is the fallback for an unreachable chain, so any failure of it is `unavailable`. */
+/**
+ * What an app hears when its push could not be queued: the queue is the fallback for an
+ * unreachable chain, so any failure of it is `unavailable`.
+ */
 export const QUEUE_ISA_CODES: Record<QueueErrorCode, IsaErrorCode> = {
   BAD_TRANSACTION: IsaErrorCode.UNAVAILABLE,
   NOT_FOUND: IsaErrorCode.UNAVAILABLE,
