@@ -8,6 +8,7 @@
  *   unusable (a bad pointer, malformed msgpack, a limit). They become typed traps: the runtime turns
  *   a {@link BoundaryError} into its own error with the app and command attached.
  */
+import { CodedError } from '../lib/coded-error.js';
 
 /** The WIT `error-code` values (isa/wit/types.wit), by name. */
 export const IsaErrorCode = {
@@ -38,23 +39,27 @@ export function isaErrorName(code: number): string {
 }
 
 /** Why a guest value was refused at the boundary. Stable; append only. */
-export type BoundaryErrorCode =
+export const BOUNDARY_ERROR_CODES = [
   /** A pointer or length from the guest is negative, overflows, or lies outside linear memory. */
-  | 'BAD_POINTER'
+  'BAD_POINTER',
   /** Bytes that must be msgpack are not well-formed (truncated, 0xc1, trailing bytes, too deep, ext). */
-  | 'MALFORMED_MSGPACK'
+  'MALFORMED_MSGPACK',
   /** A value is larger than the host allows for one call. */
-  | 'LIMIT_EXCEEDED'
+  'LIMIT_EXCEEDED',
   /** A value is well-formed but not what the ABI requires (bad UTF-8, bad result tag, bad enum). */
-  | 'INVALID_VALUE';
+  'INVALID_VALUE',
+] as const;
+export type BoundaryErrorCode = (typeof BOUNDARY_ERROR_CODES)[number];
+
+/** What the app hears when a value it passed through the bridge is refused. */
+export const BOUNDARY_ISA_CODES: Record<BoundaryErrorCode, IsaErrorCode> = {
+  BAD_POINTER: IsaErrorCode.INVALID_ARGUMENT,
+  MALFORMED_MSGPACK: IsaErrorCode.INVALID_ARGUMENT,
+  LIMIT_EXCEEDED: IsaErrorCode.LIMIT_EXCEEDED,
+  INVALID_VALUE: IsaErrorCode.INVALID_ARGUMENT,
+};
 
 /** A typed trap raised by the boundary helpers. No I/O, no app context: the runtime adds that. */
-export class BoundaryError extends Error {
+export class BoundaryError extends CodedError<BoundaryErrorCode> {
   override readonly name = 'BoundaryError';
-  constructor(
-    readonly code: BoundaryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -16,6 +16,7 @@ import Corestore from 'corestore';
 import type Hypercore from 'hypercore';
 import { DataFolderError } from './data-folder-error.js';
 import { processAlive } from '../lib/process-alive.js';
+import { isFileLockRefused } from '../lib/foreign-errors.js';
 
 /** File recording the pid of the node that runs on a data folder (for messages only; the lock decides). */
 export const PID_FILE = 'node.pid';
@@ -35,7 +36,7 @@ export async function openBlockStore(dataDir: string, get: (store: Corestore) =>
     } catch (e) {
       await store.close().catch(() => {});
       const err = e as Error & { code?: string };
-      if (/could not be locked/.test(err.message)) throw inUse(dataDir);
+      if (isFileLockRefused(err)) throw inUse(dataDir);
       if (err.code === 'DEVICE_FILE' && attempt === 0) {
         const device = join(blocks, 'CORESTORE');
         // beside blocks/, not in it: without a CORESTORE file, hypercore-storage moves unknown files in blocks/ into its database folder

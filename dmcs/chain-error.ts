@@ -4,8 +4,9 @@
  * exactly as Leap's `libraries/chain/include/eosio/chain/exceptions.hpp` defines them, so the chain
  * API can answer with Antelope's error JSON and clients that match on names keep working.
  */
-import { ContractError } from './vm/contract-error.js';
-import { AntelopeError } from '../abi/antelope/index.js';
+import { ContractError, type ContractErrorCode } from './vm/contract-error.js';
+import { AntelopeError, type AntelopeErrorCode } from '../abi/antelope/index.js';
+import { CodedError, codeOf } from '../lib/coded-error.js';
 
 /** Antelope exception name → [numeric code, `what`]. Add at the end; never rename. */
 export const CHAIN_EXCEPTIONS = {
@@ -88,18 +89,43 @@ export const CHAIN_EXCEPTIONS = {
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;
 
-export class ChainError extends Error {
+/** Every contract VM code is a chain exception, so a VM error keeps its name (this fails to compile otherwise). */
+const CONTRACT_CODES_ARE_CHAIN_CODES: ContractErrorCode extends ChainErrorName ? true : never = true;
+void CONTRACT_CODES_ARE_CHAIN_CODES;
+
+/** The chain exception an Antelope protocol error is reported as. */
+export const ANTELOPE_CHAIN_EXCEPTIONS: Record<AntelopeErrorCode, ChainErrorName> = {
+  INVALID_HEX: 'chain_type_exception',
+  INVALID_NAME: 'name_type_exception',
+  INVALID_KEY: 'public_key_type_exception',
+  INVALID_SIGNATURE: 'chain_type_exception',
+  INVALID_CHECKSUM: 'chain_type_exception',
+  INVALID_ASSET: 'chain_type_exception',
+  INVALID_SYMBOL: 'symbol_type_exception',
+  INVALID_TIME: 'chain_type_exception',
+  INVALID_VALUE: 'chain_type_exception',
+  INVALID_ABI: 'abi_type_exception',
+  UNKNOWN_TYPE: 'abi_type_exception',
+  DECODE_EOF: 'unpack_exception',
+  DECODE_DEPTH: 'unpack_exception',
+  DECODE_INVALID: 'unpack_exception',
+  DECODE_TRAILING: 'unpack_exception',
+  SIGN_FAILED: 'chain_type_exception',
+  RECOVER_FAILED: 'chain_type_exception',
+  COMPRESSION: 'tx_decompression_error',
+  UNKNOWN_PERMISSION: 'permission_query_exception',
+  TOO_BIG: 'tx_too_big',
+};
+
+export class ChainError extends CodedError<ChainErrorName> {
   override readonly name = 'ChainError';
-  /** Antelope's exception name, e.g. `unsatisfied_authorization`. */
-  readonly code: ChainErrorName;
   /** Antelope's numeric code, e.g. 3090003. */
   readonly antelopeCode: number;
   /** Antelope's fixed description of the exception kind. */
   readonly what: string;
 
   constructor(code: ChainErrorName, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     const [num, what] = CHAIN_EXCEPTIONS[code];
     this.antelopeCode = num;
     this.what = what;
@@ -109,26 +135,10 @@ export class ChainError extends Error {
 /** Any thrown value as a ChainError: VM errors keep their Antelope name; the rest are wrapped. */
 export function toChainError(err: unknown, fallback: ChainErrorName = 'transaction_exception'): ChainError {
   if (err instanceof ChainError) return err;
-  if (err instanceof ContractError) {
-    if (err.code in CHAIN_EXCEPTIONS) return new ChainError(err.code as ChainErrorName, err.message);
-    // a name the VM added after this table: keep its name and number, Antelope's JSON carries both
-    const e = new ChainError('wasm_execution_error', err.message);
-    Object.defineProperty(e, 'code', { value: err.code });
-    Object.defineProperty(e, 'antelopeCode', { value: err.antelopeCode });
-    Object.defineProperty(e, 'what', { value: err.code });
-    return e;
-  }
-  if (err instanceof AntelopeError) {
-    const byCode: Partial<Record<string, ChainErrorName>> = {
-      INVALID_NAME: 'name_type_exception', INVALID_KEY: 'public_key_type_exception', INVALID_SIGNATURE: 'chain_type_exception',
-      INVALID_ABI: 'abi_type_exception', UNKNOWN_TYPE: 'abi_type_exception', INVALID_ASSET: 'chain_type_exception',
-      INVALID_SYMBOL: 'symbol_type_exception', COMPRESSION: 'tx_decompression_error',
-      TOO_BIG: 'tx_too_big', UNKNOWN_PERMISSION: 'permission_query_exception',
-    };
-    return new ChainError(byCode[err.code] ?? (err.code.startsWith('DECODE') ? 'unpack_exception' : 'chain_type_exception'), err.message);
-  }
+  if (err instanceof ContractError) return new ChainError(err.code, err.message);
+  if (err instanceof AntelopeError) return new ChainError(ANTELOPE_CHAIN_EXCEPTIONS[err.code], err.message);
   const msg = err instanceof Error ? err.message : String(err);
-  const maybe = (err as { antelopeName?: unknown })?.antelopeName;
-  if (typeof maybe === 'string' && maybe in CHAIN_EXCEPTIONS) return new ChainError(maybe as ChainErrorName, msg);
+  const named = codeOf(CHAIN_EXCEPTIONS, (err as { antelopeName?: unknown })?.antelopeName);
+  if (named !== undefined) return new ChainError(named, msg);
   return new ChainError(fallback, msg);
 }

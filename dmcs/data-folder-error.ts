@@ -2,15 +2,19 @@
  * Why a node cannot start on its data folder, with a stable `code` for callers and a message that
  * says which file, what is wrong and how to fix it.
  */
-export type DataFolderErrorCode =
-  /** A live node holds the folder's lock. */
-  | 'DATA_FOLDER_IN_USE'
-  /** `committed.json` is not the marker the node writes. */
-  | 'COMMITTED_MARKER_DAMAGED';
+import { CodedError } from '../lib/coded-error.js';
 
-export class DataFolderError extends Error {
+export const DATA_FOLDER_ERROR_CODES = [
+  /** A live node holds the folder's lock. */
+  'DATA_FOLDER_IN_USE',
+  /** `committed.json` is not the marker the node writes. */
+  'COMMITTED_MARKER_DAMAGED',
+] as const;
+export type DataFolderErrorCode = (typeof DATA_FOLDER_ERROR_CODES)[number];
+
+export class DataFolderError extends CodedError<DataFolderErrorCode> {
   override readonly name = 'DataFolderError';
-  constructor(readonly code: DataFolderErrorCode, message: string, readonly path: string) {
-    super(message);
+  constructor(code: DataFolderErrorCode, message: string, readonly path: string) {
+    super(code, message);
   }
 }

@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import { Signature, KeyType } from '../abi/antelope/index.js';
-import { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
+import { ChainError, CHAIN_EXCEPTIONS } from './chain-error.js';
+import { codeOf } from '../lib/coded-error.js';
 import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
 
 /** Most signatures in one batch message: small enough that the worker works on the next batch while this thread applies the last one. */
@@ -70,7 +71,7 @@ export class KeyRecoveryPool {
     m.results.forEach((r, i) => {
       const p = batch[i]!;
       if (typeof r === 'string') p.resolve(r);
-      else p.reject(new ChainError((r.antelope in CHAIN_EXCEPTIONS ? r.antelope : 'transaction_exception') as ChainErrorName, r.error));
+      else p.reject(new ChainError(codeOf(CHAIN_EXCEPTIONS, r.antelope) ?? 'transaction_exception', r.error));
     });
   }
 

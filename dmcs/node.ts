@@ -21,7 +21,8 @@ import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
 import type { PushResult } from './chain.js';
 import { KeyRecoveryPool } from './key-recovery-pool.js';
-import { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
+import { ChainError, CHAIN_EXCEPTIONS } from './chain-error.js';
+import { CodedError, codeOf } from '../lib/coded-error.js';
 import { cpus } from 'node:os';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './accepted-journal.js';
 
@@ -62,7 +63,7 @@ async function relay(url: string, endpoint: string, body: unknown): Promise<unkn
   if (!res.ok || json?.error) {
     const name = json?.error?.name;
     const message = json?.error?.details?.[0]?.message ?? json?.error?.what ?? `HTTP ${res.status}`;
-    throw new ChainError(name && name in CHAIN_EXCEPTIONS ? (name as ChainErrorName) : 'http_request_fail', message);
+    throw new ChainError(codeOf(CHAIN_EXCEPTIONS, name) ?? 'http_request_fail', message);
   }
   return json;
 }
@@ -122,10 +123,9 @@ export interface NodeOptions {
 }
 
 /** Thrown by every method once the node is closed (the dispatcher maps it to "unreachable"). */
-export class NodeClosedError extends Error {
+export class NodeClosedError extends CodedError<'NODE_CLOSED'> {
   override readonly name = 'NodeClosedError';
-  readonly code = 'NODE_CLOSED';
-  constructor() { super('the embedded node is closed'); }
+  constructor() { super('NODE_CLOSED', 'the embedded node is closed'); }
 }
 
 export class EmbeddedNode {

@@ -17,6 +17,7 @@ import { linkSync, openSync, writeSync, closeSync, readFileSync, unlinkSync } fr
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { processAlive } from './process-alive.js';
+import { CodedError } from './coded-error.js';
 
 /** Default longest wait for a lock: far above any hold (a scrypt unlock on a loaded machine), below a person's patience. */
 export const LOCK_WAIT_MS = 20_000;
@@ -27,11 +28,10 @@ const LOCK_POLL_MIN_MS = 1;
 /** Longest poll delay: bounds the extra latency after the holder releases. */
 const LOCK_POLL_MAX_MS = 16;
 
-export class FileLockTimeoutError extends Error {
+export class FileLockTimeoutError extends CodedError<'LOCK_TIMEOUT'> {
   override readonly name = 'FileLockTimeoutError';
-  readonly code = 'LOCK_TIMEOUT';
   constructor(readonly path: string, readonly ownerPid: number | undefined, readonly waitedMs: number) {
-    super(`${path} is still locked after ${waitedMs} ms${ownerPid !== undefined ? ` by process ${ownerPid}` : ''}`);
+    super('LOCK_TIMEOUT', `${path} is still locked after ${waitedMs} ms${ownerPid !== undefined ? ` by process ${ownerPid}` : ''}`);
   }
 }
 

@@ -14,6 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { BUILD_HEAP_MB, BUILD_STACK_MB, BUILD_WORKER_IDLE_MS, BUILD_YOUNG_HEAP_MB } from './limits.js';
 import { AppBuildError } from './app-build-error.js';
+import { isStackOverflow } from '../lib/foreign-errors.js';
 import type { CompileRequest, CompileWorkerReply } from './app-compile-worker.js';
 
 const WORKER_URL = new URL('./app-compile-worker.js', import.meta.url);
@@ -50,7 +51,7 @@ function currentWorker(): Worker {
 /** What a failed worker means for the build. */
 function failure(err: Error & { code?: string }): AppBuildError {
   if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return new AppBuildError('LIMIT_EXCEEDED', `the compiler ran out of its ${BUILD_HEAP_MB} MiB heap and was stopped`);
-  if (err instanceof RangeError && /call stack size/.test(err.message)) {
+  if (isStackOverflow(err)) {
     return new AppBuildError('LIMIT_EXCEEDED', `the sources nest too deeply for the compiler's ${BUILD_STACK_MB} MiB stack; it was stopped`);
   }
   return new AppBuildError('INTERNAL', `the compiler failed: ${err.message}`);

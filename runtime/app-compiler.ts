@@ -36,7 +36,8 @@ import { isInside, readFolderFile } from './app-folder.js';
 import { HostError } from './errors.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { compileInWorker } from './app-compile-client.js';
-import { AppBuildError } from './app-build-error.js';
+import { APP_BUILD_ERROR_CODES, AppBuildError } from './app-build-error.js';
+import { codeOf } from '../lib/coded-error.js';
 import type { CompileReply } from './app-compile-worker.js';
 
 export { AppBuildError, type AppBuildErrorCode, type CompileDiagnostic } from './app-build-error.js';
@@ -182,7 +183,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   }, opts.deadlineMs ?? BUILD_DEADLINE_MS) as CompileReply;
   const { diagnostics, refused } = reply;
   if (refused.length > 0) {
-    throw new AppBuildError(refused[0]!.code, `cannot build ${relative(process.cwd(), appDir) || '.'}: ${refused.map((r) => r.message).join('\n')}`);
+    throw new AppBuildError(codeOf(APP_BUILD_ERROR_CODES, refused[0]!.code) ?? 'INTERNAL', `cannot build ${relative(process.cwd(), appDir) || '.'}: ${refused.map((r) => r.message).join('\n')}`);
   }
   const noSdk = (): AppBuildError => new AppBuildError('COMPILE_ERROR', `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
   if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();

@@ -6,48 +6,84 @@
  * Errors cross the worker boundary as plain {@link HostErrorData} and are rebuilt with
  * {@link HostError.fromData}, so a caller sees the same class whatever thread failed.
  */
-import { BoundaryError } from '../abi/boundary-errors.js';
+import { BoundaryError, IsaErrorCode, type BoundaryErrorCode } from '../abi/boundary-errors.js';
+import { CodedError, codeOf, peerMessage } from '../lib/coded-error.js';
+import { isStackOverflow } from '../lib/foreign-errors.js';
 
 /** Stable codes. Add new ones at the end; never rename. */
-export type HostErrorCode =
+export const HOST_ERROR_CODES = [
   /** The app called or linked something outside what the user granted. */
-  | 'CAPABILITY_DENIED'
+  'CAPABILITY_DENIED',
   /** A call ran past its CPU deadline; its worker was terminated. */
-  | 'DEADLINE_EXCEEDED'
+  'DEADLINE_EXCEEDED',
   /** The guest trapped (unreachable, out-of-bounds access, stack exhaustion, …). */
-  | 'TRAP'
+  'TRAP',
   /** A pointer or length from the guest was outside its memory. */
-  | 'BAD_POINTER'
+  'BAD_POINTER',
   /** A host limit was hit (memory, payload size, quota). */
-  | 'LIMIT_EXCEEDED'
+  'LIMIT_EXCEEDED',
   /** Bytes from the guest that must be msgpack were not well-formed. */
-  | 'MALFORMED_MSGPACK'
+  'MALFORMED_MSGPACK',
   /** The module cannot be linked: unknown import, wrong signature, missing export. */
-  | 'LINK_ERROR'
+  'LINK_ERROR',
   /** The module is not valid WebAssembly, or uses a feature the sandbox refuses. */
-  | 'INVALID_MODULE'
+  'INVALID_MODULE',
   /** No app of that name is installed. */
-  | 'UNKNOWN_APP'
+  'UNKNOWN_APP',
   /** The app's manifest does not list that command. */
-  | 'UNKNOWN_COMMAND'
+  'UNKNOWN_COMMAND',
   /** The app ran and returned its own typed error (`appCode`, message). */
-  | 'APP_ERROR'
+  'APP_ERROR',
   /** `peeros.json` is invalid (the message gives the field path). */
-  | 'MANIFEST_INVALID'
+  'MANIFEST_INVALID',
   /** A value from the guest is well-formed but not what the ABI requires. */
-  | 'INVALID_VALUE'
+  'INVALID_VALUE',
   /** Something went wrong in the host; not the app's fault. */
-  | 'INTERNAL'
+  'INTERNAL',
   /** The host was closed while the call was pending. */
-  | 'CLOSED'
+  'CLOSED',
   /** The installer refused (no confirmation, or the user declined). */
-  | 'NOT_GRANTED'
+  'NOT_GRANTED',
   /** An app of that name and another identity is installed or left data (it would inherit that app's data and grants). */
-  | 'INSTALL_CONFLICT'
+  'INSTALL_CONFLICT',
   /** A file of an app folder is not a regular file inside that folder (a link out of it, a device, a FIFO, a directory). */
-  | 'UNSAFE_FILE'
+  'UNSAFE_FILE',
   /** The package's `peeros.sig` does not verify against its files (tampered, or signed for other bytes). */
-  | 'SIGNATURE_INVALID';
+  'SIGNATURE_INVALID',
+] as const;
+export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
+
+/** A refused guest value keeps its reason when it becomes the app's error. */
+export const BOUNDARY_HOST_CODES: Record<BoundaryErrorCode, HostErrorCode> = {
+  BAD_POINTER: 'BAD_POINTER',
+  MALFORMED_MSGPACK: 'MALFORMED_MSGPACK',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  INVALID_VALUE: 'INVALID_VALUE',
+};
+
+/** What an app hears when a host step on its behalf fails (through the bridge). */
+export const HOST_ISA_CODES: Record<HostErrorCode, IsaErrorCode> = {
+  CAPABILITY_DENIED: IsaErrorCode.CAPABILITY_DENIED,
+  DEADLINE_EXCEEDED: IsaErrorCode.LIMIT_EXCEEDED,
+  TRAP: IsaErrorCode.INTERNAL,
+  BAD_POINTER: IsaErrorCode.INVALID_ARGUMENT,
+  LIMIT_EXCEEDED: IsaErrorCode.LIMIT_EXCEEDED,
+  MALFORMED_MSGPACK: IsaErrorCode.INVALID_ARGUMENT,
+  LINK_ERROR: IsaErrorCode.INTERNAL,
+  INVALID_MODULE: IsaErrorCode.INTERNAL,
+  /** An app asked for through the bridge that is not installed (any more) may not be served. */
+  UNKNOWN_APP: IsaErrorCode.CAPABILITY_DENIED,
+  UNKNOWN_COMMAND: IsaErrorCode.NOT_FOUND,
+  APP_ERROR: IsaErrorCode.INTERNAL,
+  MANIFEST_INVALID: IsaErrorCode.INTERNAL,
+  INVALID_VALUE: IsaErrorCode.INVALID_ARGUMENT,
+  INTERNAL: IsaErrorCode.INTERNAL,
+  CLOSED: IsaErrorCode.UNAVAILABLE,
+  NOT_GRANTED: IsaErrorCode.CAPABILITY_DENIED,
+  INSTALL_CONFLICT: IsaErrorCode.INTERNAL,
+  UNSAFE_FILE: IsaErrorCode.INTERNAL,
+  SIGNATURE_INVALID: IsaErrorCode.INTERNAL,
+};
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
 export interface HostErrorData {
@@ -61,17 +97,15 @@ export interface HostErrorData {
   cause?: string;
 }
 
-export class HostError extends Error {
+export class HostError extends CodedError<HostErrorCode> {
   override readonly name = 'HostError';
-  readonly code: HostErrorCode;
   readonly app?: string;
   readonly command?: string;
   readonly appCode?: string;
   readonly trapCause?: string;
 
   constructor(code: HostErrorCode, message: string, ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {}) {
-    super(message);
-    this.code = code;
+    super(code, message);
     if (ctx.app !== undefined) this.app = ctx.app;
     if (ctx.command !== undefined) this.command = ctx.command;
     if (ctx.appCode !== undefined) this.appCode = ctx.appCode;
@@ -87,12 +121,20 @@ export class HostError extends Error {
     return d;
   }
 
-  toJSON(): HostErrorData {
+  override toJSON(): HostErrorData {
     return this.toData();
   }
 
+  /** Rebuilds an error that crossed the app worker boundary; a code that is not the host's is INTERNAL. */
   static fromData(d: HostErrorData): HostError {
-    return new HostError(d.code, d.message, d);
+    const code = codeOf(HOST_ERROR_CODES, d.code);
+    const ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {};
+    for (const k of ['app', 'command', 'appCode', 'cause'] as const) if (typeof d[k] === 'string') ctx[k] = peerMessage(d[k]);
+    if (code === undefined) {
+      const unknown = JSON.stringify(String(d.code).slice(0, 40));
+      return new HostError('INTERNAL', `an error with the unknown code ${unknown}: ${peerMessage(d.message)}`, ctx);
+    }
+    return new HostError(code, peerMessage(d.message), ctx);
   }
 
   /**
@@ -107,9 +149,9 @@ export class HostError extends Error {
       return new HostError(err.code, `${where}: ${err.message}`, { app, command, ...(err.appCode ? { appCode: err.appCode } : {}), ...(err.trapCause ? { cause: err.trapCause } : {}) });
     }
     if (err instanceof BoundaryError) {
-      return new HostError(err.code, `${where}: ${err.message}`, { app, command, cause: err.message });
+      return new HostError(BOUNDARY_HOST_CODES[err.code], `${where}: ${err.message}`, { app, command, cause: err.message });
     }
-    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    if (isStackOverflow(err)) {
       return new HostError('TRAP', `${where} trapped: call stack exhausted (too deep recursion)`, { app, command, cause: 'call stack exhausted' });
     }
     if (err instanceof WebAssembly.RuntimeError) {

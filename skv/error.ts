@@ -6,48 +6,87 @@
  * Errors cross the worker boundary as `{ code, message, retryAfterMs? }` inside a dMemo error
  * response and are rebuilt as `VaultError` on the main thread.
  */
+import { CodedError } from '../lib/coded-error.js';
+import { IsaErrorCode } from '../abi/boundary-errors.js';
 
 /** Stable error codes. Add new ones at the end; never rename. */
-export type VaultErrorCode =
-  | 'MALFORMED_MESSAGE' // a dMemo message that does not decode or does not match its type
-  | 'UNSUPPORTED_VERSION' // a dMemo message with a protocol version this vault does not speak
-  | 'UNKNOWN_OPERATION' // a dMemo message with an `op` this vault does not know
-  | 'MESSAGE_TOO_LARGE'
-  | 'LOCKED' // the operation needs an unlocked vault
-  | 'WRONG_PASSPHRASE'
-  | 'BACKOFF' // too many wrong passphrases: wait `retryAfterMs`
-  | 'NO_KEYSTORE'
-  | 'KEYSTORE_EXISTS'
-  | 'KEYSTORE_CORRUPT' // the file does not parse or its checksum does not match
-  | 'KEYSTORE_TAMPERED' // the passphrase is right but the authenticated contents do not verify
-  | 'KEYSTORE_CHANGED' // another process rewrote the keystore since this vault unlocked it
-  | 'UNSUPPORTED_KEYSTORE_VERSION'
-  | 'INVALID_KEY'
-  | 'UNKNOWN_KEY'
-  | 'DUPLICATE_KEY'
-  | 'ASSERTION_REQUIRED'
-  | 'ASSERTION_INVALID' // bad MAC, wrong scheme, or minted under another unlock session
-  | 'ASSERTION_EXPIRED'
-  | 'ASSERTION_REPLAYED'
-  | 'ASSERTION_MISMATCH' // bound to another digest, app or purpose
-  | 'NOT_APPROVED' // the verifier (the user) declined
-  | 'SCOPE_DENIED' // the request is outside the app's signing grant
-  | 'INVALID_TRANSACTION'
-  | 'INVALID_ARGUMENT'
-  | 'VAULT_CLOSED'
-  | 'INTERNAL'
-  | 'KDF_OUT_OF_RANGE' // the keystore asks for KDF parameters the vault does not accept (checked before any derivation)
-  | 'VAULT_BUSY'; // another process held the vault's lock longer than VAULT_LOCK_WAIT_MS
+export const VAULT_ERROR_CODES = [
+  'MALFORMED_MESSAGE', // a dMemo message that does not decode or does not match its type
+  'UNSUPPORTED_VERSION', // a dMemo message with a protocol version this vault does not speak
+  'UNKNOWN_OPERATION', // a dMemo message with an `op` this vault does not know
+  'MESSAGE_TOO_LARGE',
+  'LOCKED', // the operation needs an unlocked vault
+  'WRONG_PASSPHRASE',
+  'BACKOFF', // too many wrong passphrases: wait `retryAfterMs`
+  'NO_KEYSTORE',
+  'KEYSTORE_EXISTS',
+  'KEYSTORE_CORRUPT', // the file does not parse or its checksum does not match
+  'KEYSTORE_TAMPERED', // the passphrase is right but the authenticated contents do not verify
+  'KEYSTORE_CHANGED', // another process rewrote the keystore since this vault unlocked it
+  'UNSUPPORTED_KEYSTORE_VERSION',
+  'INVALID_KEY',
+  'UNKNOWN_KEY',
+  'DUPLICATE_KEY',
+  'ASSERTION_REQUIRED',
+  'ASSERTION_INVALID', // bad MAC, wrong scheme, or minted under another unlock session
+  'ASSERTION_EXPIRED',
+  'ASSERTION_REPLAYED',
+  'ASSERTION_MISMATCH', // bound to another digest, app or purpose
+  'NOT_APPROVED', // the verifier (the user) declined
+  'SCOPE_DENIED', // the request is outside the app's signing grant
+  'INVALID_TRANSACTION',
+  'INVALID_ARGUMENT',
+  'VAULT_CLOSED',
+  'INTERNAL',
+  'KDF_OUT_OF_RANGE', // the keystore asks for KDF parameters the vault does not accept (checked before any derivation)
+  'VAULT_BUSY', // another process held the vault's lock longer than VAULT_LOCK_WAIT_MS
+] as const;
+export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
-export class VaultError extends Error {
+/**
+ * What an app hears (its ISA `error-code`) when the vault refuses something done on its behalf:
+ * a refusal of the user or the grant is `capability-denied`, a vault that cannot serve now is
+ * `unavailable`, a broken conversation between host and vault is the host's fault (`internal`).
+ */
+export const VAULT_ISA_CODES: Record<VaultErrorCode, IsaErrorCode> = {
+  MALFORMED_MESSAGE: IsaErrorCode.INTERNAL,
+  UNSUPPORTED_VERSION: IsaErrorCode.INTERNAL,
+  UNKNOWN_OPERATION: IsaErrorCode.INTERNAL,
+  MESSAGE_TOO_LARGE: IsaErrorCode.LIMIT_EXCEEDED,
+  LOCKED: IsaErrorCode.UNAVAILABLE,
+  WRONG_PASSPHRASE: IsaErrorCode.UNAVAILABLE,
+  BACKOFF: IsaErrorCode.UNAVAILABLE,
+  NO_KEYSTORE: IsaErrorCode.UNAVAILABLE,
+  KEYSTORE_EXISTS: IsaErrorCode.INTERNAL,
+  KEYSTORE_CORRUPT: IsaErrorCode.UNAVAILABLE,
+  KEYSTORE_TAMPERED: IsaErrorCode.UNAVAILABLE,
+  KEYSTORE_CHANGED: IsaErrorCode.UNAVAILABLE,
+  UNSUPPORTED_KEYSTORE_VERSION: IsaErrorCode.UNAVAILABLE,
+  INVALID_KEY: IsaErrorCode.INVALID_ARGUMENT,
+  UNKNOWN_KEY: IsaErrorCode.NOT_FOUND,
+  DUPLICATE_KEY: IsaErrorCode.INVALID_ARGUMENT,
+  ASSERTION_REQUIRED: IsaErrorCode.CAPABILITY_DENIED,
+  ASSERTION_INVALID: IsaErrorCode.CAPABILITY_DENIED,
+  ASSERTION_EXPIRED: IsaErrorCode.CAPABILITY_DENIED,
+  ASSERTION_REPLAYED: IsaErrorCode.CAPABILITY_DENIED,
+  ASSERTION_MISMATCH: IsaErrorCode.CAPABILITY_DENIED,
+  NOT_APPROVED: IsaErrorCode.CAPABILITY_DENIED,
+  SCOPE_DENIED: IsaErrorCode.CAPABILITY_DENIED,
+  INVALID_TRANSACTION: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_ARGUMENT: IsaErrorCode.INVALID_ARGUMENT,
+  VAULT_CLOSED: IsaErrorCode.UNAVAILABLE,
+  INTERNAL: IsaErrorCode.INTERNAL,
+  KDF_OUT_OF_RANGE: IsaErrorCode.UNAVAILABLE,
+  VAULT_BUSY: IsaErrorCode.UNAVAILABLE,
+};
+
+export class VaultError extends CodedError<VaultErrorCode> {
   override readonly name = 'VaultError';
-  readonly code: VaultErrorCode;
   /** For `BACKOFF`: milliseconds until the next passphrase attempt is allowed. */
   readonly retryAfterMs?: number;
 
   constructor(code: VaultErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
-    this.code = code;
+    super(code, message);
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 

@@ -6,7 +6,7 @@ export { Vault, type VaultOptions, type SignOptions } from './vault.js';
 export { VaultChannel, VAULT_WORKER_PATH } from './vault-channel.js';
 export type { VaultConfig } from './vault-core.js';
 export { exportDigest } from './vault-core.js';
-export { VaultError, type VaultErrorCode } from './error.js';
+export { VaultError, VAULT_ERROR_CODES, VAULT_ISA_CODES, type VaultErrorCode } from './error.js';
 export * from './protocol.js';
 export { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
 export { HmacVerifier, type Verifier, type VerificationRequest } from './verifier.js';

@@ -9,7 +9,8 @@
  * (`import_key`) and out of it only in the `export_key` result.
  */
 import { Packr } from 'msgpackr';
-import { VaultError, type VaultErrorCode } from './error.js';
+import { VAULT_ERROR_CODES, VaultError, type VaultErrorCode } from './error.js';
+import { codeOf, peerMessage } from '../lib/coded-error.js';
 import { ASSERTION_PURPOSES, type Assertion } from './assertion.js';
 import type { SigningGrant } from './signing-grant.js';
 import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING_KEYS, MAX_IDENTITY_LENGTH } from './limits.js';
@@ -235,11 +236,27 @@ export function encodeError(err: VaultError): Uint8Array {
   return encodeMessage({ v: DMEMO_VERSION, ok: false, error });
 }
 
+/**
+ * The error body of a response rebuilt as a VaultError: its code must be one of the vault's (an
+ * unknown one is the vault speaking out of protocol: INTERNAL), the message is bounded.
+ */
+export function vaultErrorFrom(body: unknown): VaultError {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const code = codeOf(VAULT_ERROR_CODES, b.code);
+  const message = peerMessage(b.message ?? '');
+  if (code === undefined) {
+    const unknown = JSON.stringify(String(b.code).slice(0, 40));
+    return new VaultError('INTERNAL', `the vault answered with an unknown error code ${unknown}: ${message}`);
+  }
+  const retry = b.retryAfterMs;
+  return new VaultError(code, message, typeof retry === 'number' && Number.isFinite(retry) && retry >= 0 ? retry : undefined);
+}
+
 /** Decodes a response; a failed one becomes a thrown `VaultError` with the vault's code. */
 export function decodeResponse<O extends DmemoOp>(data: Uint8Array, op: O): DmemoResults[O] {
   const r = packr.unpack(data) as DmemoResponse<O>;
   if (!r || r.v !== DMEMO_VERSION) throw new VaultError('MALFORMED_MESSAGE', 'the vault answered with an unknown dMemo version');
-  if (!r.ok) throw new VaultError(r.error.code, r.error.message, r.error.retryAfterMs);
+  if (!r.ok) throw vaultErrorFrom(r.error);
   if (r.op !== op) throw new VaultError('MALFORMED_MESSAGE', `the vault answered '${r.op}' to '${op}'`);
   return r.result;
 }

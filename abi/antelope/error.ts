@@ -3,39 +3,66 @@
  * programs) and a message that says what was expected and what arrived (for people). Decoding and
  * ABI serialization errors also carry the `path` of the field where they failed.
  */
+import { CodedError } from '../../lib/coded-error.js';
+import { IsaErrorCode } from '../boundary-errors.js';
 
 /** Stable error codes. Add new ones at the end; never rename. */
-export type AntelopeErrorCode =
-  | 'INVALID_HEX'
-  | 'INVALID_NAME'
-  | 'INVALID_KEY'
-  | 'INVALID_SIGNATURE'
-  | 'INVALID_CHECKSUM'
-  | 'INVALID_ASSET'
-  | 'INVALID_SYMBOL'
-  | 'INVALID_TIME'
-  | 'INVALID_VALUE'
-  | 'INVALID_ABI'
-  | 'UNKNOWN_TYPE'
-  | 'DECODE_EOF'
-  | 'DECODE_DEPTH'
-  | 'DECODE_INVALID'
-  | 'DECODE_TRAILING'
-  | 'SIGN_FAILED'
-  | 'RECOVER_FAILED'
-  | 'COMPRESSION'
-  | 'UNKNOWN_PERMISSION'
-  | 'TOO_BIG';
+export const ANTELOPE_ERROR_CODES = [
+  'INVALID_HEX',
+  'INVALID_NAME',
+  'INVALID_KEY',
+  'INVALID_SIGNATURE',
+  'INVALID_CHECKSUM',
+  'INVALID_ASSET',
+  'INVALID_SYMBOL',
+  'INVALID_TIME',
+  'INVALID_VALUE',
+  'INVALID_ABI',
+  'UNKNOWN_TYPE',
+  'DECODE_EOF',
+  'DECODE_DEPTH',
+  'DECODE_INVALID',
+  'DECODE_TRAILING',
+  'SIGN_FAILED',
+  'RECOVER_FAILED',
+  'COMPRESSION',
+  'UNKNOWN_PERMISSION',
+  'TOO_BIG',
+] as const;
+export type AntelopeErrorCode = (typeof ANTELOPE_ERROR_CODES)[number];
 
-export class AntelopeError extends Error {
+/** What an app hears when a value it sent is not valid Antelope data: its argument was wrong. */
+export const ANTELOPE_ISA_CODES: Record<AntelopeErrorCode, IsaErrorCode> = {
+  INVALID_HEX: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_NAME: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_KEY: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_SIGNATURE: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_CHECKSUM: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_ASSET: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_SYMBOL: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_TIME: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_VALUE: IsaErrorCode.INVALID_ARGUMENT,
+  INVALID_ABI: IsaErrorCode.INVALID_ARGUMENT,
+  UNKNOWN_TYPE: IsaErrorCode.INVALID_ARGUMENT,
+  DECODE_EOF: IsaErrorCode.INVALID_ARGUMENT,
+  DECODE_DEPTH: IsaErrorCode.INVALID_ARGUMENT,
+  DECODE_INVALID: IsaErrorCode.INVALID_ARGUMENT,
+  DECODE_TRAILING: IsaErrorCode.INVALID_ARGUMENT,
+  /** Signing and recovery happen in the vault and the node, never on app input alone. */
+  SIGN_FAILED: IsaErrorCode.INTERNAL,
+  RECOVER_FAILED: IsaErrorCode.INVALID_ARGUMENT,
+  COMPRESSION: IsaErrorCode.INVALID_ARGUMENT,
+  UNKNOWN_PERMISSION: IsaErrorCode.NOT_FOUND,
+  TOO_BIG: IsaErrorCode.INVALID_ARGUMENT,
+};
+
+export class AntelopeError extends CodedError<AntelopeErrorCode> {
   override readonly name = 'AntelopeError';
-  readonly code: AntelopeErrorCode;
   /** Field path where serialization failed, e.g. `transfer.quantity`; empty when not applicable. */
   readonly path: string;
 
   constructor(code: AntelopeErrorCode, message: string, path = '') {
-    super(path ? `${path}: ${message}` : message);
-    this.code = code;
+    super(code, path ? `${path}: ${message}` : message);
     this.path = path;
   }
 

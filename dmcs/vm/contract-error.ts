@@ -6,6 +6,7 @@
  *
  * Names and numbers are those of Leap's `libraries/chain/include/eosio/chain/exceptions.hpp`.
  */
+import { CodedError } from '../../lib/coded-error.js';
 
 /** Antelope exception name → numeric code. Add new ones at the end; never rename. */
 export const CONTRACT_ERROR_CODES = {
@@ -34,16 +35,13 @@ export const CONTRACT_ERROR_CODES = {
 
 export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;
 
-export class ContractError extends Error {
+export class ContractError extends CodedError<ContractErrorCode> {
   override readonly name = 'ContractError';
-  /** Antelope's exception name, e.g. `eosio_assert_message_exception`. */
-  readonly code: ContractErrorCode;
   /** Antelope's numeric code for `code`, e.g. 3050003. */
   readonly antelopeCode: number;
 
   constructor(code: ContractErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.antelopeCode = CONTRACT_ERROR_CODES[code];
   }
 }

@@ -29,6 +29,7 @@ import { createSecondaryIntrinsics } from './secondary-intrinsics.js';
 import { prepareContract, type ContractModuleOptions, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
 import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES, POOLED_MEMORY_MAX_BYTES } from './contract-limits.js';
+import { isAllocationFailure, isStackOverflow } from '../../lib/foreign-errors.js';
 
 export { ContractError } from './contract-error.js';
 export type * from './contract-host.js';
@@ -187,7 +188,7 @@ export class ContractVm {
     if (depth && (depth.value as number) > MAX_CALL_DEPTH) {
       return new ContractError('wasm_execution_error', `contract exceeded the maximum call depth of ${MAX_CALL_DEPTH}`);
     }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    if (isStackOverflow(e)) {
       return new ContractError('wasm_execution_error', 'contract exceeded the call depth (stack overflow)');
     }
     if (e instanceof WebAssembly.RuntimeError) {
@@ -196,8 +197,8 @@ export class ContractVm {
     if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) {
       return new ContractError('wasm_execution_error', `contract could not be instantiated: ${e.message}`);
     }
-    if (e instanceof RangeError && /memory/i.test(e.message)) {
-      return new ContractError('page_memory_error', `contract memory could not be allocated: ${e.message}`);
+    if (isAllocationFailure(e)) {
+      return new ContractError('page_memory_error', `contract memory could not be allocated: ${(e as Error).message}`);
     }
     return e instanceof Error ? e : new Error(String(e));
   }

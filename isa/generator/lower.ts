@@ -4,6 +4,7 @@
  * Both generators (host table, AssemblyScript bindings) read the ISA through `isaImports()`, so the
  * two sides cannot disagree on a signature.
  */
+import { CodedError } from '../../lib/coded-error.js';
 import { resolveEnum, typeText, type WitFunc, type WitInterface, type WitPackage, type WitType } from './wit-parser.js';
 
 export type CoreType = 'i32' | 'i64';
@@ -25,10 +26,13 @@ export interface LoweredImport {
   enumParams: Record<string, string>;
 }
 
-export class IsaLoweringError extends Error {
+/** The generator's one code for a WIT shape CORE-ABI.md does not lower (or a world it cannot find). */
+export const ISA_LOWERING_ERROR_CODES = ['NOT_LOWERABLE'] as const;
+
+export class IsaLoweringError extends CodedError<(typeof ISA_LOWERING_ERROR_CODES)[number]> {
+  override readonly name = 'IsaLoweringError';
   constructor(message: string) {
-    super(message);
-    this.name = 'IsaLoweringError';
+    super('NOT_LOWERABLE', message);
   }
 }
 

@@ -8,11 +8,15 @@
  * `WitSyntaxError` naming file, line and what was found, so the generators never guess.
  * Spec: https://github.com/WebAssembly/component-model/blob/main/design/mvp/WIT.md
  */
+import { CodedError } from '../../lib/coded-error.js';
 
-export class WitSyntaxError extends Error {
+/** The generator's one code for WIT it cannot read. */
+export const WIT_SYNTAX_ERROR_CODES = ['WIT_SYNTAX'] as const;
+
+export class WitSyntaxError extends CodedError<(typeof WIT_SYNTAX_ERROR_CODES)[number]> {
+  override readonly name = 'WitSyntaxError';
   constructor(readonly file: string, readonly line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
-    this.name = 'WitSyntaxError';
+    super('WIT_SYNTAX', `${file}:${line}: ${message}`);
   }
 }
 

@@ -3,6 +3,8 @@
  * and default-exports a `CliCommand`; `main.ts` discovers them, so adding a command touches no
  * shared file.
  */
+import { CodedError } from '../../lib/coded-error.js';
+
 export interface CliIO {
   out(text: string): void; // stdout, a newline is added
   err(text: string): void; // stderr, a newline is added
@@ -25,6 +27,9 @@ export interface CliCommand {
 }
 
 /** A mistake in how the command was called: printed with a hint to `--help`, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends CodedError<'USAGE'> {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }

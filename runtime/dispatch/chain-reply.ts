@@ -4,6 +4,7 @@
  */
 import { DmcsError, type AntelopeErrorDetail } from './dmcs-error.js';
 import type { ChainInfo, PushTransactionResult, TableRowsResult } from './dmcs-backend.js';
+import { isLeapUnknownKey } from '../../lib/foreign-errors.js';
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
 
@@ -33,6 +34,7 @@ export function antelopeErrorFrom(dmcs: string, body: unknown, status?: number):
     antelopeCode: typeof e.code === 'number' ? e.code : undefined,
     antelopeDetails: details,
     status,
+    ...(isLeapUnknownKey(e.name, first) ? { missing: true } : {}),
   });
 }
 

@@ -12,14 +12,20 @@
  * - `BAD_ARGUMENT`, `NOT_FOUND`, `CHAIN_MISMATCH`, `REGISTRY_CORRUPT` — local mistakes around the
  *   registry, each with a message that says how to fix it.
  */
-export type DmcsErrorCode =
-  | 'UNREACHABLE'
-  | 'REJECTED'
-  | 'BAD_REPLY'
-  | 'BAD_ARGUMENT'
-  | 'NOT_FOUND'
-  | 'CHAIN_MISMATCH'
-  | 'REGISTRY_CORRUPT';
+import { CodedError, type CodedErrorData } from '../../lib/coded-error.js';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import type { ChainErrorName } from '../../dmcs/chain-error.js';
+
+export const DMCS_ERROR_CODES = [
+  'UNREACHABLE',
+  'REJECTED',
+  'BAD_REPLY',
+  'BAD_ARGUMENT',
+  'NOT_FOUND',
+  'CHAIN_MISMATCH',
+  'REGISTRY_CORRUPT',
+] as const;
+export type DmcsErrorCode = (typeof DMCS_ERROR_CODES)[number];
 
 /** One line of Antelope's `error.details`. */
 export interface AntelopeErrorDetail {
@@ -36,6 +42,8 @@ export interface DmcsErrorOptions {
   antelopeCode?: number;
   /** Antelope's `error.details`. */
   antelopeDetails?: AntelopeErrorDetail[];
+  /** For `REJECTED`: the chain said what was asked for does not exist (see chain-reply.ts). */
+  missing?: boolean;
   /** HTTP status, when the error came over HTTP. */
   status?: number;
   /** Which DMCS (registry name or URL) the error concerns. */
@@ -46,9 +54,40 @@ export interface DmcsErrorOptions {
   cause?: unknown;
 }
 
-export class DmcsError extends Error {
+/** What an app hears when a chain read or push fails: a chain that cannot be asked is `unavailable`. */
+export const DMCS_ISA_CODES: Record<DmcsErrorCode, IsaErrorCode> = {
+  UNREACHABLE: IsaErrorCode.UNAVAILABLE,
+  /** Refined by REJECTED_ISA_CODES for the chain's "no such thing" exceptions. */
+  REJECTED: IsaErrorCode.INVALID_ARGUMENT,
+  BAD_REPLY: IsaErrorCode.UNAVAILABLE,
+  BAD_ARGUMENT: IsaErrorCode.UNAVAILABLE,
+  NOT_FOUND: IsaErrorCode.UNAVAILABLE,
+  CHAIN_MISMATCH: IsaErrorCode.UNAVAILABLE,
+  REGISTRY_CORRUPT: IsaErrorCode.UNAVAILABLE,
+};
+
+/** The chain's refusals that mean "there is no such account, permission, table, contract, ABI or block". */
+export const REJECTED_ISA_CODES: Partial<Record<ChainErrorName, IsaErrorCode>> = {
+  account_query_exception: IsaErrorCode.NOT_FOUND,
+  permission_query_exception: IsaErrorCode.NOT_FOUND,
+  contract_table_query_exception: IsaErrorCode.NOT_FOUND,
+  contract_query_exception: IsaErrorCode.NOT_FOUND,
+  abi_not_found_exception: IsaErrorCode.NOT_FOUND,
+  unknown_block_exception: IsaErrorCode.NOT_FOUND,
+};
+
+/** The ISA code of a dispatch failure: by its code, and for a refusal by the chain's exception name. */
+export function dmcsIsaCode(err: DmcsError): IsaErrorCode {
+  const name = err.antelopeName;
+  if (err.code === 'REJECTED' && name !== undefined && Object.prototype.hasOwnProperty.call(REJECTED_ISA_CODES, name)) {
+    return REJECTED_ISA_CODES[name as ChainErrorName]!;
+  }
+  if (err.code === 'REJECTED' && err.missing) return IsaErrorCode.NOT_FOUND;
+  return DMCS_ISA_CODES[err.code];
+}
+
+export class DmcsError extends CodedError<DmcsErrorCode> {
   override readonly name = 'DmcsError';
-  readonly code: DmcsErrorCode;
   readonly antelopeName: string | undefined;
   readonly antelopeCode: number | undefined;
   /** Antelope's `error.details` (named so test runners do not mistake it for an assertion diff). */
@@ -57,16 +96,18 @@ export class DmcsError extends Error {
   readonly dmcs: string | undefined;
   /** True when the request certainly never reached the DMCS (see `DmcsErrorOptions`). */
   readonly notDelivered: boolean;
+  /** True when the chain said what was asked for does not exist (see `DmcsErrorOptions`). */
+  readonly missing: boolean;
 
   constructor(code: DmcsErrorCode, message: string, opts: DmcsErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = code;
+    super(code, message, { cause: opts.cause });
     this.antelopeName = opts.antelopeName;
     this.antelopeCode = opts.antelopeCode;
     this.antelopeDetails = opts.antelopeDetails ?? [];
     this.status = opts.status;
     this.dmcs = opts.dmcs;
     this.notDelivered = opts.notDelivered === true;
+    this.missing = opts.missing === true;
   }
 
   static unreachable(dmcs: string, why: string, cause?: unknown, status?: number, notDelivered = false): DmcsError {
@@ -86,7 +127,7 @@ export class DmcsError extends Error {
   }
 
   /** JSON for logs and the offline queue: the fields a person needs to see why it failed. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): CodedErrorData & Record<string, unknown> {
     return {
       code: this.code,
       message: this.message,

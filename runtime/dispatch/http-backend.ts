@@ -14,6 +14,7 @@ import type {
 } from './dmcs-backend.js';
 import { antelopeErrorFrom, checkChainInfo, checkObject, checkPushResult, checkTableRows } from './chain-reply.js';
 import { MAX_REPLY_BYTES, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
+import { isAbortOrTimeout } from '../../lib/foreign-errors.js';
 
 /** Connection failures that happen before a single byte of the request is sent. */
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -148,7 +149,7 @@ export class HttpBackend implements DmcsBackend {
 
 function describeFetchFailure(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (isAbortOrTimeout(err)) return `no answer within ${timeoutMs} ms`;
   const cause = e?.cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
   if (cause?.message) return `${e?.message ?? 'request failed'} (${cause.message})`;

@@ -5,12 +5,14 @@
  * plugin would. Replies go through the same validation as HTTP replies, so both backends hand the
  * host identical shapes.
  *
- * Errors thrown by the node: an error carrying an Antelope exception name (the node's `ChainError`:
- * `code` is the name, `antelopeCode` the number) becomes `REJECTED`; an error whose code says the
- * node is stopped (`NODE_STOPPED`, `NODE_CLOSED`, `CLOSED`) becomes `UNREACHABLE`; anything else is
- * a `BAD_REPLY` carrying the original message.
+ * Errors thrown by the node: a coded error whose code is an Antelope exception name (the node's
+ * `ChainError` and `ContractError`: `code` is the name, `antelopeCode` the number) becomes
+ * `REJECTED`; an error whose code says the node is stopped (`NODE_STOPPED`, `NODE_CLOSED`,
+ * `CLOSED`) becomes `UNREACHABLE`; anything else is a `BAD_REPLY` carrying the original message.
  */
 import { DmcsError } from './dmcs-error.js';
+import { CodedError, codeOf } from '../../lib/coded-error.js';
+import { CHAIN_EXCEPTIONS } from '../../dmcs/chain-error.js';
 import type {
   ChainInfo, DmcsBackend, PushTransactionBody, PushTransactionResult, TableRowsQuery, TableRowsResult,
 } from './dmcs-backend.js';
@@ -91,7 +93,7 @@ export class InProcessBackend implements DmcsBackend {
 /** Maps whatever the embedded node threw to a DmcsError (see the module doc). */
 export function fromNodeError(label: string, err: unknown): DmcsError {
   if (err instanceof DmcsError) return err;
-  const e = err as { code?: unknown; antelopeCode?: unknown; name?: unknown; message?: unknown; json?: unknown; details?: unknown };
+  const e = err as { code?: unknown; antelopeCode?: unknown; message?: unknown; json?: unknown; details?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (typeof e?.code === 'string' && STOPPED_CODES.has(e.code)) {
     return DmcsError.unreachable(label, `the embedded node is stopped (${message})`, err, undefined, true);
@@ -100,8 +102,9 @@ export function fromNodeError(label: string, err: unknown): DmcsError {
     const fromJson = antelopeErrorFrom(label, e.json);
     if (fromJson) return fromJson;
   }
-  if (typeof e?.code === 'string' && /^[a-z][a-z0-9_]*$/.test(e.code) && (typeof e.antelopeCode === 'number' || e.name === 'ChainError')) {
-    return DmcsError.rejected(label, e.code, message, {
+  const exception = err instanceof CodedError ? codeOf(CHAIN_EXCEPTIONS, err.code) : undefined;
+  if (exception !== undefined) {
+    return DmcsError.rejected(label, exception, message, {
       antelopeCode: typeof e.antelopeCode === 'number' ? e.antelopeCode : undefined,
       cause: err,
     });

@@ -3,24 +3,29 @@
  * (an `error-code` of peeros:isa/types); the message is for the person reading logs or the CLI.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { CodedError } from '../../lib/coded-error.js';
+import type { VaultErrorCode } from '../../skv/index.js';
 
-export type DmemoServiceErrorCode =
+export const DMEMO_SERVICE_ERROR_CODES = [
   /** Nobody is logged in. */
-  | 'NOT_LOGGED_IN'
+  'NOT_LOGGED_IN',
   /** The push is outside the app's granted scope (contract, action or amount). */
-  | 'CAPABILITY_DENIED'
+  'CAPABILITY_DENIED',
   /** The actions are malformed, or do not encode with the contract's ABI. */
-  | 'BAD_ACTIONS'
+  'BAD_ACTIONS',
   /** The vault holds no key that satisfies the session account's permission. */
-  | 'NO_MATCHING_KEY'
+  'NO_MATCHING_KEY',
   /** The user (or the verifier policy) did not approve, or the vault refused to sign. */
-  | 'NOT_APPROVED'
+  'NOT_APPROVED',
   /** The DMCS refused the transaction (its Antelope exception name is in the message). */
-  | 'REJECTED'
+  'REJECTED',
   /** The DMCS cannot be reached and nothing is cached to build the transaction with. */
-  | 'UNAVAILABLE';
+  'UNAVAILABLE',
+] as const;
+export type DmemoServiceErrorCode = (typeof DMEMO_SERVICE_ERROR_CODES)[number];
 
-const ISA: Record<DmemoServiceErrorCode, IsaErrorCode> = {
+/** What the app hears for each refusal of its push. */
+export const DMEMO_SERVICE_ISA_CODES: Record<DmemoServiceErrorCode, IsaErrorCode> = {
   NOT_LOGGED_IN: IsaErrorCode.NO_SESSION,
   CAPABILITY_DENIED: IsaErrorCode.CAPABILITY_DENIED,
   BAD_ACTIONS: IsaErrorCode.INVALID_ARGUMENT,
@@ -30,14 +35,44 @@ const ISA: Record<DmemoServiceErrorCode, IsaErrorCode> = {
   UNAVAILABLE: IsaErrorCode.UNAVAILABLE,
 };
 
-export class DmemoServiceError extends Error {
+/** How a vault refusal to sign a push is reported: outside the grant is a denied capability, anything else a signature not given. */
+export const VAULT_SIGN_REFUSALS: Record<VaultErrorCode, DmemoServiceErrorCode> = {
+  MALFORMED_MESSAGE: 'NOT_APPROVED',
+  UNSUPPORTED_VERSION: 'NOT_APPROVED',
+  UNKNOWN_OPERATION: 'NOT_APPROVED',
+  MESSAGE_TOO_LARGE: 'NOT_APPROVED',
+  LOCKED: 'NOT_APPROVED',
+  WRONG_PASSPHRASE: 'NOT_APPROVED',
+  BACKOFF: 'NOT_APPROVED',
+  NO_KEYSTORE: 'NOT_APPROVED',
+  KEYSTORE_EXISTS: 'NOT_APPROVED',
+  KEYSTORE_CORRUPT: 'NOT_APPROVED',
+  KEYSTORE_TAMPERED: 'NOT_APPROVED',
+  KEYSTORE_CHANGED: 'NOT_APPROVED',
+  UNSUPPORTED_KEYSTORE_VERSION: 'NOT_APPROVED',
+  INVALID_KEY: 'NOT_APPROVED',
+  UNKNOWN_KEY: 'NOT_APPROVED',
+  DUPLICATE_KEY: 'NOT_APPROVED',
+  ASSERTION_REQUIRED: 'NOT_APPROVED',
+  ASSERTION_INVALID: 'NOT_APPROVED',
+  ASSERTION_EXPIRED: 'NOT_APPROVED',
+  ASSERTION_REPLAYED: 'NOT_APPROVED',
+  ASSERTION_MISMATCH: 'NOT_APPROVED',
+  NOT_APPROVED: 'NOT_APPROVED',
+  SCOPE_DENIED: 'CAPABILITY_DENIED',
+  INVALID_TRANSACTION: 'NOT_APPROVED',
+  INVALID_ARGUMENT: 'NOT_APPROVED',
+  VAULT_CLOSED: 'NOT_APPROVED',
+  INTERNAL: 'NOT_APPROVED',
+  KDF_OUT_OF_RANGE: 'NOT_APPROVED',
+  VAULT_BUSY: 'NOT_APPROVED',
+};
+
+export class DmemoServiceError extends CodedError<DmemoServiceErrorCode> {
   override readonly name = 'DmemoServiceError';
-  constructor(readonly code: DmemoServiceErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 
   /** The ISA error code the app receives. */
   get isaCode(): IsaErrorCode {
-    return ISA[this.code];
+    return DMEMO_SERVICE_ISA_CODES[this.code];
   }
 }

@@ -27,7 +27,7 @@ import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } fr
 import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
 import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { DmemoServiceError, VAULT_SIGN_REFUSALS } from './dmemo-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
 import { sealRequestOf, sealText } from './sealed-fields.js';
 import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS, MAX_CONFIRMATION_VALUE_CHARS } from './limits.js';
@@ -149,7 +149,7 @@ export class DmemoService {
       signatures = (await this.#o.vault.sign({ chainId: trx.chainId, transaction: trx.bytes, keys, app, ...(req.app.identity !== undefined ? { identity: req.app.identity } : {}), summary })).signatures;
     } catch (err) {
       if (err instanceof VaultError) {
-        const code = err.code === 'SCOPE_DENIED' ? 'CAPABILITY_DENIED' : 'NOT_APPROVED';
+        const code = VAULT_SIGN_REFUSALS[err.code];
         throw new DmemoServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
       }
       throw err;

@@ -1,32 +1,57 @@
 /**
  * A service failure as the app hears it through the bridge: an ISA error code (peeros:isa/types),
- * plus a message for the host's log (the app only receives the code).
+ * plus a message for the host's log (the app only receives the code). Every domain that can fail
+ * on an app's behalf has one table from its codes to ISA codes, next to its error class;
+ * `toBridgeError` only picks the table by class, never reads a message or a class name.
  */
-import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { HostError } from '../errors.js';
-import { DmcsError } from '../dispatch/dmcs-error.js';
+import { BOUNDARY_ISA_CODES, BoundaryError, IsaErrorCode } from '../../abi/boundary-errors.js';
+import { ANTELOPE_ISA_CODES, AntelopeError } from '../../abi/antelope/index.js';
+import { CodedError } from '../../lib/coded-error.js';
+import { FileLockTimeoutError } from '../../lib/file-lock.js';
+import { VAULT_ISA_CODES, VaultError } from '../../skv/index.js';
+import { HOST_ISA_CODES, HostError } from '../errors.js';
+import { DmcsError, dmcsIsaCode } from '../dispatch/dmcs-error.js';
 import { DmemoServiceError } from '../dmemo-service/dmemo-service-error.js';
-import { SessionError } from '../session/session-error.js';
+import { QUEUE_ISA_CODES, QueueError } from '../offline-queue/queue-error.js';
+import { SESSION_ISA_CODES, SessionError } from '../session/session-error.js';
 
-export class BridgeError extends Error {
+/** The ISA error-code names (`INVALID_ARGUMENT`, …): a BridgeError's `code`. */
+export type IsaErrorName = keyof typeof IsaErrorCode;
+
+const ISA_NAMES = Object.fromEntries(Object.entries(IsaErrorCode).map(([name, n]) => [n, name])) as Record<IsaErrorCode, IsaErrorName>;
+
+/** What an app hears when another process holds a lock it needs a little too long. */
+export const FILE_LOCK_ISA_CODES: Record<FileLockTimeoutError['code'], IsaErrorCode> = {
+  LOCK_TIMEOUT: IsaErrorCode.UNAVAILABLE,
+};
+
+export class BridgeError extends CodedError<IsaErrorName> {
   override readonly name = 'BridgeError';
-  constructor(readonly isaCode: IsaErrorCode, message: string) {
-    super(message);
+  constructor(readonly isaCode: IsaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(ISA_NAMES[isaCode], message, options);
   }
+}
+
+/** The ISA code of a failure of a known domain; undefined for anything else (the app hears `internal`). */
+export function isaCodeOf(err: unknown): IsaErrorCode | undefined {
+  if (err instanceof BridgeError) return err.isaCode;
+  if (err instanceof DmemoServiceError) return err.isaCode;
+  if (err instanceof SessionError) return SESSION_ISA_CODES[err.code];
+  if (err instanceof DmcsError) return dmcsIsaCode(err);
+  if (err instanceof HostError) return HOST_ISA_CODES[err.code];
+  if (err instanceof QueueError) return QUEUE_ISA_CODES[err.code];
+  if (err instanceof VaultError) return VAULT_ISA_CODES[err.code];
+  if (err instanceof AntelopeError) return ANTELOPE_ISA_CODES[err.code];
+  if (err instanceof BoundaryError) return BOUNDARY_ISA_CODES[err.code];
+  if (err instanceof FileLockTimeoutError) return FILE_LOCK_ISA_CODES[err.code];
+  return undefined;
 }
 
 /** Maps a service failure to the ISA error code the app receives (anything unknown stays untyped: `internal`). */
 export function toBridgeError(err: unknown): unknown {
   if (err instanceof BridgeError) return err;
-  if (err instanceof DmemoServiceError) return new BridgeError(err.isaCode, err.message);
-  if (err instanceof SessionError) return new BridgeError(err.code === 'NOT_LOGGED_IN' ? IsaErrorCode.NO_SESSION : IsaErrorCode.INVALID_ARGUMENT, err.message);
-  if (err instanceof DmcsError) {
-    const code = err.code === 'UNREACHABLE' ? IsaErrorCode.UNAVAILABLE
-      : err.code === 'REJECTED' ? (/unknown key|does not exist/.test(err.message) ? IsaErrorCode.NOT_FOUND : IsaErrorCode.INVALID_ARGUMENT)
-      : IsaErrorCode.UNAVAILABLE;
-    return new BridgeError(code, err.message);
-  }
-  if (err instanceof HostError && err.code === 'UNKNOWN_APP') return new BridgeError(IsaErrorCode.CAPABILITY_DENIED, err.message);
-  if (err instanceof Error && err.name === 'QueueError') return new BridgeError(IsaErrorCode.UNAVAILABLE, `the offline queue: ${err.message}`);
-  return err;
+  const code = isaCodeOf(err);
+  if (code === undefined) return err;
+  const message = err instanceof QueueError ? `the offline queue: ${err.message}` : (err as Error).message;
+  return new BridgeError(code, message, { cause: err });
 }

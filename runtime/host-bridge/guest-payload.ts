@@ -4,8 +4,7 @@
  * builds anything (defence in depth), with the host maxima: a payload past them is refused as the
  * app would have been (`limit-exceeded` / `invalid-argument`), never decoded.
  */
-import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { BoundaryError } from '../../abi/boundary-errors.js';
+import { BOUNDARY_ISA_CODES, BoundaryError } from '../../abi/boundary-errors.js';
 import { unpackGuest } from '../../abi/msgpack/codec.js';
 import { MAX_DECODED_VALUES, MAX_MSGPACK_DEPTH } from '../limits.js';
 import { BridgeError } from './bridge-error.js';
@@ -15,7 +14,7 @@ export function decodeGuestPayload(payload: Uint8Array, what: string): unknown {
     return unpackGuest(payload, MAX_MSGPACK_DEPTH, what, MAX_DECODED_VALUES);
   } catch (err) {
     if (err instanceof BoundaryError) {
-      throw new BridgeError(err.code === 'LIMIT_EXCEEDED' ? IsaErrorCode.LIMIT_EXCEEDED : IsaErrorCode.INVALID_ARGUMENT, err.message);
+      throw new BridgeError(BOUNDARY_ISA_CODES[err.code], err.message);
     }
     throw err;
   }

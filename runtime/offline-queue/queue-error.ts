@@ -4,22 +4,36 @@
  * `AMBIGUOUS_ID`, `WRONG_STATUS`, `UNCERTAIN` (re-signing could execute the action twice), `LOCKED`
  * (another process holds the queue), `FULL`, `CLOSED`.
  */
-export type QueueErrorCode =
-  | 'BAD_TRANSACTION'
-  | 'NOT_FOUND'
-  | 'AMBIGUOUS_ID'
-  | 'WRONG_STATUS'
-  | 'UNCERTAIN'
-  | 'LOCKED'
-  | 'FULL'
-  | 'CLOSED';
+import { CodedError } from '../../lib/coded-error.js';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
 
-export class QueueError extends Error {
+export const QUEUE_ERROR_CODES = [
+  'BAD_TRANSACTION',
+  'NOT_FOUND',
+  'AMBIGUOUS_ID',
+  'WRONG_STATUS',
+  'UNCERTAIN',
+  'LOCKED',
+  'FULL',
+  'CLOSED',
+] as const;
+export type QueueErrorCode = (typeof QUEUE_ERROR_CODES)[number];
+
+/**
+ * What an app hears when its push could not be queued: the queue is the fallback for an
+ * unreachable chain, so any failure of it is `unavailable`.
+ */
+export const QUEUE_ISA_CODES: Record<QueueErrorCode, IsaErrorCode> = {
+  BAD_TRANSACTION: IsaErrorCode.UNAVAILABLE,
+  NOT_FOUND: IsaErrorCode.UNAVAILABLE,
+  AMBIGUOUS_ID: IsaErrorCode.UNAVAILABLE,
+  WRONG_STATUS: IsaErrorCode.UNAVAILABLE,
+  UNCERTAIN: IsaErrorCode.UNAVAILABLE,
+  LOCKED: IsaErrorCode.UNAVAILABLE,
+  FULL: IsaErrorCode.UNAVAILABLE,
+  CLOSED: IsaErrorCode.UNAVAILABLE,
+};
+
+export class QueueError extends CodedError<QueueErrorCode> {
   override readonly name = 'QueueError';
-  readonly code: QueueErrorCode;
-
-  constructor(code: QueueErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpBackend, InProcessBackend, DmcsError, isUnreachable, isRejectedAs } from '../../runtime/dispatch/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 import { signedTransfer } from './test-transactions.js';
+import { ChainError } from '../../dmcs/chain-error.js';
 
 const chain = new FakeChain();
 let backend: HttpBackend;
@@ -146,7 +147,7 @@ test('in-process backend: forwards, validates, maps errors', async () => {
     },
     getTableRows: async () => ({ rows: [{ balance: '1.0000 RSN' }], more: false }),
     pushTransaction: async () => {
-      throw Object.assign(new Error('duplicate transaction'), { name: 'ChainError', code: 'tx_duplicate', antelopeCode: 3040008 });
+      throw new ChainError('tx_duplicate', 'duplicate transaction');
     },
     getAccount: () => { throw new TypeError('boom'); },
   };

@@ -7,6 +7,7 @@ import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import type { BenchResult } from '../../../bench/result.js';
+import { isModuleMissing } from '../../../lib/foreign-errors.js';
 
 /**
  * Instantiation targets (µs), absolute: measured on the 2-core development machine on 2026-12-02
@@ -132,7 +133,7 @@ const command: CliCommand = {
         mod = (await import(url.href)) as Record<string, unknown>;
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        if (e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`bench/${m.file}.js`)) {
+        if (isModuleMissing(e, `bench/${m.file}.js`)) {
           io.err(`bench: skipping ${m.file} (bench/${m.file}.ts is not there yet)`);
         } else {
           io.err(`bench: ${m.file} failed to load: ${e.message}`);
