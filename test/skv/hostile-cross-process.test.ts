@@ -116,7 +116,7 @@ test('12 processes try wrong passphrases at once: exactly one is tried (WRONG_PA
 });
 
 test('3 processes race for a session grant of 1 approval: exactly one signature is approved', async () => {
-  const { home } = await setUp({ contracts: { 'dpay.memo': ['post'] } });
+  const { home } = await setUp({ contracts: { 'dpay.memo': ['note'] } });
   try {
     await new SessionGrantStore(home).set(validateSessionGrant({ app: 'dpay', maxCount: 1 }));
     const codes = await race(home, 'session', ['dpay', 'dpay', 'dpay']);
