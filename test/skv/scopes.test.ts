@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Name, signingDigest } from '../../abi/antelope/index.js';
-import { VaultError, mintAssertion, grantDigest, USER_APP, type SigningGrant } from '../../skv/index.js';
+import { VaultError, mintAssertion, grantDigest, validateGrant, USER_APP, type SigningGrant } from '../../skv/index.js';
 import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, OTHER_CHAIN, RawVault, type TestAction } from './helpers.js';
 
 const GRANT: SigningGrant = {
@@ -193,7 +193,14 @@ test('grants are validated with messages that name the field', async () => {
     await bad({ ...GRANT, app: USER_APP }, /cannot be given a grant/);
     await bad({ ...GRANT, app: '@root' }, /expected an app id/);
     await bad({ ...GRANT, extra: 1 }, /unknown field/);
+    await bad({ ...GRANT, contracts: { 'dpay.memo': ['post', '*'] } }, /contracts\.dpay\.memo\[1\]: "\*" is not allowed; name each action/);
     await vault.close();
+    // a grant stored before "*" was refused still opens the keystore; its "*" grants nothing
+    const legacy = { ...GRANT, contracts: { 'dpay.memo': ['*'] } };
+    assert.equal(validateGrant(legacy, { stored: true }).contracts, { 'dpay.memo': ['*'] });
+    const { checkScope } = await import('../../skv/signing-scope.js');
+    assert.throws(() => checkScope(legacy, CHAIN_ID, packTransaction([{ account: 'dpay.memo', name: 'post', data: new Uint8Array(0) }]), undefined, Date.now()),
+      (e: VaultError) => e.code === 'SCOPE_DENIED' && /action 'dpay\.memo::post' is not granted/.test(e.message));
   } finally { removeHome(home); }
 });
 
