@@ -7,6 +7,7 @@
  */
 import { ACCOUNT_NAME_PATTERN } from '../abi/antelope/index.js';
 import { ISA_CAPABILITIES } from '../isa/generated/imports.js';
+import type { SigningScope } from '../abi/signing-scope.js';
 import { DEFAULT_STORAGE_MAX_BYTES, MAX_STORAGE_MAX_BYTES } from './limits.js';
 import { terminalJson, terminalText, terminalQuoted } from '../lib/terminal-text.js';
 
@@ -23,8 +24,13 @@ export interface ChainReadScope {
 export interface DmcsPushScope {
   /** Contract account → actions the app may push. */
   contracts: Record<string, string[]>;
-  /** Largest asset amount per transaction, e.g. `100.0000 RSN`. */
+  /** Largest total of `transfer` quantities per transaction, e.g. `100.0000 RSN` (abi/signing-scope.ts). */
   maxAmount?: string;
+}
+
+/** A `dmcs.push` scope in the terms of the one signing-scope rule (abi/signing-scope.ts). */
+export function pushSigningScope(scope: DmcsPushScope): SigningScope {
+  return { contracts: scope.contracts, ...(scope.maxAmount !== undefined ? { maxAmountPerTx: scope.maxAmount } : {}) };
 }
 
 /** What the user granted an app: capability name → scope (`{}` for unscoped ones). */

@@ -1,4 +1,5 @@
-// `npm run check:layers`: imports only point down, and no files import each other in a loop.
+// `npm run check:layers`: imports only point down, and no files — nor subfolders of runtime/ — import
+// each other in a loop.
 // Layers, bottom up (DESIGN §2): lib < abi, isa < skv, dmcs < runtime < runtime/cli < bench;
 // fuzz/ and test/ may import anything (and each other). Folders of one layer do not import each other (skv and
 // dmcs, abi and isa). Type-only imports count: they tie the files together as much as values do.
@@ -85,7 +86,44 @@ function visit(v) {
 }
 for (const v of graph.keys()) if (!index.has(v)) visit(v);
 
-const found = [...violations, ...cycles].sort();
+// Folder-level cycles: runtime/ is split into subfolders by responsibility (sandbox, host-bridge,
+// session, …); two of them importing each other, through any files, means neither can be read or
+// replaced alone even when no single file loop exists. Files directly in a checked folder
+// (runtime/capabilities.ts, runtime/limits.ts, …) are shared ground, not a subfolder, and are left
+// to the file-level check.
+const FOLDER_CHECKED = ['runtime'];
+function subfolderOf(rel) {
+  const parts = rel.split('/');
+  return FOLDER_CHECKED.includes(parts[0]) && parts.length > 2 ? `${parts[0]}/${parts[1]}` : undefined;
+}
+const folderEdges = new Map();
+for (const [from, deps] of graph) {
+  const a = subfolderOf(from);
+  if (!a) continue;
+  for (const to of deps) {
+    const b = subfolderOf(to);
+    if (b && b !== a) (folderEdges.get(a) ?? folderEdges.set(a, new Set()).get(a)).add(b);
+  }
+}
+function reaches(from, target) {
+  const seen = new Set([from]);
+  const todo = [from];
+  while (todo.length) {
+    for (const n of folderEdges.get(todo.pop()) ?? []) {
+      if (n === target) return true;
+      if (!seen.has(n)) { seen.add(n); todo.push(n); }
+    }
+  }
+  return false;
+}
+// reported per pair of folders that reach each other, so a known pair stays one stable entry
+const folderCycles = [];
+const folders = [...folderEdges.keys()].sort();
+for (const a of folders) {
+  for (const b of folders) if (a < b && reaches(a, b) && reaches(b, a)) folderCycles.push(`folder cycle: ${a} <-> ${b}`);
+}
+
+const found = [...violations, ...cycles, ...folderCycles].sort();
 if (process.argv.includes('--write-known')) {
   writeFileSync(KNOWN, JSON.stringify({ note: 'layer violations and import cycles still to remove (issue 9); this list may only shrink', known: found }, null, 2) + '\n');
   console.log(`check:layers: wrote ${found.length} known entries to ${relative(root, KNOWN)}`);
@@ -96,5 +134,5 @@ const fresh = found.filter((f) => !known.has(f));
 const gone = [...known].filter((k) => !found.includes(k));
 for (const f of fresh) console.log(`new: ${f}`);
 for (const g of gone) console.log(`fixed (remove it from scripts/layers-known.json): ${g}`);
-console.log(`check:layers: ${files.length} files, ${violations.length} upward or sideways imports, ${cycles.length} cycles; ${known.size - gone.length} known (issue 9), ${fresh.length} new, ${gone.length} fixed`);
+console.log(`check:layers: ${files.length} files, ${violations.length} upward or sideways imports, ${cycles.length} cycles, ${folderCycles.length} folder cycles; ${known.size - gone.length} known (issue 9), ${fresh.length} new, ${gone.length} fixed`);
 process.exit(fresh.length || gone.length ? 1 : 0);

@@ -136,7 +136,7 @@ export function authenticateKeystore(parsed: ParsedKeystore, keys: DerivedKeys):
     throw new VaultError('KEYSTORE_TAMPERED', 'the keystore failed authentication: its contents were changed by something other than this vault; it was not opened — restore it from a backup');
   }
   for (const g of parsed.body.grants) {
-    try { validateGrant(g); } catch { throw new VaultError('KEYSTORE_TAMPERED', 'the keystore holds an invalid signing grant; restore it from a backup'); }
+    try { validateGrant(g, { stored: true }); } catch { throw new VaultError('KEYSTORE_TAMPERED', 'the keystore holds an invalid signing grant; restore it from a backup'); }
   }
 }
 

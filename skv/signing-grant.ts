@@ -6,12 +6,15 @@
  *   { app: "dpay", chainIds: ["<64 hex>"], contracts: { "dpay.token": ["transfer"] },
  *     maxAmountPerTx: "100.0000 RSN", maxAmountPerDay: "500.0000 RSN" }
  *
- * `contracts` maps a contract account to the action names allowed on it (`"*"` = any action).
- * The amount caps apply to token `transfer` actions (from, to, quantity, memo) on the granted
- * contracts; a transfer in another symbol than the cap's is refused while a cap is set.
+ * `contracts` maps a contract account to the action names allowed on it, each by name (`"*"` is
+ * refused: the user approves the actions they see). The amount caps apply to token `transfer`
+ * actions (from, to, quantity, memo) on the granted contracts; a transfer in another symbol than
+ * the cap's is refused while a cap is set. The rule itself is abi/signing-scope.ts, shared with the
+ * host's checkpoints.
  */
 import { createHash } from 'node:crypto';
 import { Asset, Name } from '../abi/antelope/index.js';
+import { WILDCARD } from '../abi/signing-scope.js';
 import { VaultError } from './error.js';
 import { TAG_GRANT_DIGEST } from './domain-tags.js';
 import { MAX_IDENTITY_LENGTH } from './limits.js';
@@ -20,7 +23,7 @@ export interface SigningGrant {
   app: string;
   /** Chain ids (64 lower-case hex) the app may sign for. */
   chainIds: string[];
-  /** Contract account → allowed action names; `"*"` allows every action of that contract. */
+  /** Contract account → allowed action names (each a name; a stored legacy `"*"` grants nothing). */
   contracts: Record<string, string[]>;
   /** Largest total token amount moved by `transfer` actions in one transaction, e.g. `"100.0000 RSN"`. */
   maxAmountPerTx?: string;
@@ -69,8 +72,12 @@ function checkAsset(value: unknown, field: string): Asset {
   return a;
 }
 
-/** Validates a grant (from the host or the keystore) and returns it in normal form. */
-export function validateGrant(value: unknown): SigningGrant {
+/**
+ * Validates a grant (from the host or the keystore) and returns it in normal form. A new grant may
+ * not hold `"*"`; one stored before the wildcard was refused (`stored`) still opens the keystore,
+ * its `"*"` granting nothing (abi/signing-scope.ts), so the user re-grants rather than losing the vault.
+ */
+export function validateGrant(value: unknown, o: { stored?: boolean } = {}): SigningGrant {
   if (typeof value !== 'object' || value === null) throw bad('expected an object');
   const g = value as Record<string, unknown>;
   for (const k of Object.keys(g)) {
@@ -84,12 +91,14 @@ export function validateGrant(value: unknown): SigningGrant {
     return c.toLowerCase();
   });
   if (typeof g.contracts !== 'object' || g.contracts === null || Array.isArray(g.contracts)) throw bad('contracts: expected { account: [action, …] }');
+  // read by own-property lookups only (abi/signing-scope.ts): `constructor` is an account like any other
   const contracts: Record<string, string[]> = {};
   for (const [account, actions] of Object.entries(g.contracts as Record<string, unknown>)) {
     try { if (Name.from(account).toString() !== account) throw new Error(); } catch { throw bad(`contracts: ${JSON.stringify(account)} is not an Antelope account name`); }
-    if (!Array.isArray(actions) || actions.length === 0) throw bad(`contracts.${account}: expected a non-empty array of action names or ["*"]`);
+    if (!Array.isArray(actions) || actions.length === 0) throw bad(`contracts.${account}: expected a non-empty array of action names`);
     contracts[account] = actions.map((a, i) => {
-      if (a === '*') return a;
+      if (a === WILDCARD && o.stored) return a;
+      if (a === WILDCARD) throw bad(`contracts.${account}[${i}]: "*" is not allowed; name each action the app may sign (deny by default)`);
       try { if (typeof a === 'string' && Name.from(a).toString() === a) return a; } catch { /* below */ }
       throw bad(`contracts.${account}[${i}]: ${JSON.stringify(a)} is not an action name`);
     });

@@ -1,12 +1,12 @@
 /**
  * What the vault needs to read from a serialized transaction to enforce a signing scope: its
  * actions (context-free and regular), each with contract account, action name, authorizations and
- * raw data, plus the token `transfer` payload (from, to, quantity, memo) when an action is one.
+ * raw data (the token `transfer` layout is read by abi/antelope/token-transfer.ts).
  *
  * Decoded with the protocol core's `Transaction.fromBinary`, which consumes the input exactly —
  * trailing bytes are refused, so what is checked is what is signed.
  */
-import { Asset, BinaryReader, Name, Transaction, type Action } from '../abi/antelope/index.js';
+import { Transaction, type Action } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 
 export interface ActionView {
@@ -16,8 +16,6 @@ export interface ActionView {
   data: Uint8Array;
   contextFree: boolean;
 }
-
-export interface TransferView { from: string; to: string; quantity: Asset; memo: string }
 
 const MAX_ACTIONS = 1000; // bounds the work of a scope check on untrusted input
 
@@ -39,19 +37,4 @@ export function transactionActions(packed: Uint8Array): ActionView[] {
     authorization: a.authorization.map((p) => ({ actor: p.actor.toString(), permission: p.permission.toString() })),
   });
   return [...trx.context_free_actions.map((a) => view(a, true)), ...trx.actions.map((a) => view(a, false))];
-}
-
-/** The token transfer in `data`, or null when it is not exactly (name, name, asset, string). */
-export function decodeTransfer(data: Uint8Array): TransferView | null {
-  try {
-    const r = new BinaryReader(data);
-    const from = Name.decode(r).toString();
-    const to = Name.decode(r).toString();
-    const quantity = Asset.decode(r);
-    const memo = r.string();
-    if (r.remaining !== 0) return null;
-    return { from, to, quantity, memo };
-  } catch {
-    return null;
-  }
 }

@@ -5,7 +5,7 @@
  *   session (NOT_LOGGED_IN without one)
  *   → grant scope: contracts and actions (CAPABILITY_DENIED)
  *   → encode each action with the contract's ABI from the DMCS, authorization = session account
- *   → decode the bytes back with the same ABI; amount cap of the grant (CAPABILITY_DENIED)
+ *   → decode the bytes back with the same ABI; the whole scope rule on the bytes, amount cap included (CAPABILITY_DENIED)
  *   → TaPoS and expiration from the DMCS's head block (the cached one while offline)
  *   → keys: the vault keys satisfying the permission (get_account; the login's keys while offline)
  *   → confirmation rendered by the host from the decoded actions and the app's identity
@@ -135,7 +135,7 @@ export class DmemoService {
     const hybrid = this.hybridFor(backend);
     const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
     const { actions, decoded } = await this.#encode(backend, session, raw);
-    checkAmountGranted(app, scope!, decoded);
+    checkAmountGranted(app, scope!, actions);
     const info = await this.#headInfo(hybrid, backend.chainId);
     const trx = this.#unique(info, actions);
     const keys = await this.#keys(hybrid, session);

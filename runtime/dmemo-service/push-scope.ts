@@ -1,11 +1,14 @@
 /**
- * The host's check of an app's `dmcs.push` grant before anything is built or shown: every action
- * must name a granted contract and action, and the assets the actions move (`quantity` fields, as
- * decoded with the contract's ABI) must stay within `maxAmount` per transaction. The vault checks
- * its own copy of the grant again before signing (skv/signing-scope.ts).
+ * The push service's checkpoint of an app's `dmcs.push` grant, before anything is built or shown:
+ * contracts and action names first (on the app's raw actions), then — once the actions are
+ * serialized with the contract's ABI — the whole signing-scope rule on those bytes, `maxAmount`
+ * included. The rule is abi/signing-scope.ts, the same one the ISA call and the vault apply
+ * (skv/signing-scope.ts checks its own copy of the grant again before signing); this file only
+ * turns its verdict into this service's error.
  */
-import { Asset } from '../../abi/antelope/index.js';
-import type { DmcsPushScope } from '../capabilities.js';
+import { Asset, type Action } from '../../abi/antelope/index.js';
+import { actionsInScope, transactionInScope, type ScopeAction, type ScopeVerdict } from '../../abi/signing-scope.js';
+import { pushSigningScope, type DmcsPushScope } from '../capabilities.js';
 import { DmemoServiceError } from './dmemo-service-error.js';
 
 export interface ScopedAction { account: string; name: string; data: unknown }
@@ -14,17 +17,27 @@ function denied(app: string, why: string): DmemoServiceError {
   return new DmemoServiceError('CAPABILITY_DENIED', `app '${app}' may not push this: ${why} (outside its dmcs.push grant)`);
 }
 
-/** Checks contracts and actions only (before decoding). */
-export function checkActionsGranted(app: string, scope: DmcsPushScope | undefined, actions: Array<{ account: string; name: string }>): void {
-  if (!scope) throw denied(app, 'it was not granted dmcs.push');
-  for (const a of actions) {
-    const allowed = Object.prototype.hasOwnProperty.call(scope.contracts, a.account) ? scope.contracts[a.account] : undefined;
-    if (!allowed) throw denied(app, `contract '${a.account}' is not granted`);
-    if (!allowed.includes(a.name)) throw denied(app, `action '${a.account}::${a.name}' is not granted`);
-  }
+function enforce(app: string, verdict: ScopeVerdict): void {
+  if (!verdict.ok) throw denied(app, verdict.reason);
 }
 
-/** The assets moved by the decoded actions (`quantity` fields), summed per symbol. */
+/** Checks contracts and actions only (before encoding). */
+export function checkActionsGranted(app: string, scope: DmcsPushScope | undefined, actions: ReadonlyArray<{ account: string; name: string }>): void {
+  if (!scope) throw denied(app, 'it was not granted dmcs.push');
+  enforce(app, actionsInScope(pushSigningScope(scope), actions));
+}
+
+/** Checks the whole rule, `maxAmount` included, against the actions as serialized for signing. */
+export function checkAmountGranted(app: string, scope: DmcsPushScope, actions: readonly Action[]): void {
+  const view: ScopeAction[] = actions.map((a) => ({ account: a.account.toString(), name: a.name.toString(), data: a.data }));
+  enforce(app, transactionInScope(pushSigningScope(scope), view));
+}
+
+/**
+ * What the decoded actions move, summed per symbol, for the session-grant policy (it decides only
+ * whether the user is asked, never whether the vault may sign): every asset-valued `quantity`
+ * field counts, a superset of the transfers the scope rule counts, so it errs towards asking.
+ */
 export function movedAmounts(actions: ScopedAction[]): Map<string, Asset> {
   const out = new Map<string, Asset>();
   for (const a of actions) {
@@ -36,14 +49,4 @@ export function movedAmounts(actions: ScopedAction[]): Map<string, Asset> {
     out.set(key, prev ? Asset.fromUnits(prev.units + asset.units, asset.symbol) : asset);
   }
   return out;
-}
-
-/** Checks `maxAmount` against the decoded actions. */
-export function checkAmountGranted(app: string, scope: DmcsPushScope, actions: ScopedAction[]): void {
-  if (!scope.maxAmount) return;
-  const cap = Asset.from(scope.maxAmount);
-  for (const [sym, moved] of movedAmounts(actions)) {
-    if (sym !== cap.symbol.toString()) throw denied(app, `it moves ${moved}, but its grant caps ${cap.symbol.code} only`);
-    if (moved.units > cap.units) throw denied(app, `it moves ${moved}, above its cap of ${cap} per transaction`);
-  }
 }

@@ -3,7 +3,6 @@
  * See bridge-protocol.ts and docs/hybrid-layers.md.
  */
 export { HostBridge, type BridgeHandler } from './host-bridge.js';
-export { BridgeClient } from './bridge-client.js';
 export { BridgeError } from './bridge-error.js';
 export * from './bridge-protocol.js';
 export { HostServices, type HostServicesOptions } from './host-services.js';

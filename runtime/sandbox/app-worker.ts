@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { AppInstance } from './instance.js';
 import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
-import { BridgeClient } from '../host-bridge/bridge-client.js';
+import { BridgeClient } from './bridge-client.js';
 import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
 import type { HostToWorker, WorkerData, WorkerToHost } from './worker-protocol.js';
 

@@ -1,7 +1,8 @@
 // Worker thread of bridge.test.ts (not a test itself): calls the main thread through the bridge
 // synchronously, as an ISA import does, and reports what it got.
 import { workerData, parentPort } from 'node:worker_threads';
-import { BridgeClient, type BridgeEndpoint, type BridgeOp } from '../../runtime/host-bridge/index.js';
+import { BridgeClient } from '../../runtime/sandbox/bridge-client.js';
+import type { BridgeEndpoint, BridgeOp } from '../../runtime/host-bridge/index.js';
 
 const { endpoint, calls } = workerData as { endpoint: BridgeEndpoint; calls: Array<{ op: BridgeOp; payload: number[]; timeoutMs?: number }> };
 const client = new BridgeClient(endpoint);

@@ -31,13 +31,15 @@ test('confirmation: identity from the install record, actions decoded, app strin
   assert.not.match(lines.join('|'), /\n/);
 });
 
-test('amount caps: per symbol, summed over actions; another symbol is refused', () => {
+test('amount caps: transfers summed over actions, read from the serialized bytes; another symbol is refused', () => {
   const scope = { contracts: { 'dpay.token': ['transfer'] }, maxAmount: '10.0000 RSN' };
-  const t = (q: string) => ({ account: 'dpay.token', name: 'transfer', data: { quantity: q } });
+  const abi = Abi.from(TOKEN_ABI);
+  const t = (q: string) => Action.from({ account: 'dpay.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: { from: 'alice', to: 'bob', quantity: q, memo: '' } }, abi);
   checkAmountGranted('dpay', scope, [t('4.0000 RSN'), t('6.0000 RSN')]);
   assert.throws(() => checkAmountGranted('dpay', scope, [t('4.0000 RSN'), t('6.0001 RSN')]), /10\.0001 RSN, above its cap/);
-  assert.throws(() => checkAmountGranted('dpay', scope, [t('1.0000 EOS')]), /caps RSN only/);
-  assert.is(movedAmounts([t('1.0000 RSN'), t('2.0000 EOS'), { account: 'x', name: 'y', data: {} }]).size, 2);
+  assert.throws(() => checkAmountGranted('dpay', scope, [t('1.0000 EOS')]), /its cap is in RSN/);
+  const q = (quantity: string) => ({ account: 'dpay.token', name: 'transfer', data: { quantity } });
+  assert.is(movedAmounts([q('1.0000 RSN'), q('2.0000 EOS'), { account: 'x', name: 'y', data: {} }]).size, 2);
   checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'transfer' }]);
   assert.throws(() => checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'issue' }]), (e: unknown) => e instanceof DmemoServiceError && e.code === 'CAPABILITY_DENIED');
   assert.throws(() => checkActionsGranted('dpay', undefined, [{ account: 'dpay.token', name: 'transfer' }]), /not granted dmcs\.push/);

@@ -71,7 +71,7 @@ async function stillServes(home: string): Promise<void> {
   try {
     await v.unlock(PASS, { verifier: autoApprove() });
     const [key] = (await v.listKeys()).map((k) => k.publicKey);
-    await v.setGrant({ app: 'dsocial', chainIds: [CHAIN_ID], contracts: { 'dpay.memo': ['*'] } });
+    await v.setGrant({ app: 'dsocial', chainIds: [CHAIN_ID], contracts: { 'dpay.memo': ['post'] } });
     await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([{ account: 'dpay.memo', name: 'post', data: new Uint8Array(0) }]), keys: [key!], app: 'dsocial' });
     await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [key!], app: USER_APP });
   } finally { await v.close(); }
@@ -116,7 +116,7 @@ test('12 processes try wrong passphrases at once: exactly one is tried (WRONG_PA
 });
 
 test('3 processes race for a session grant of 1 approval: exactly one signature is approved', async () => {
-  const { home } = await setUp({ contracts: { 'dpay.memo': ['*'] } });
+  const { home } = await setUp({ contracts: { 'dpay.memo': ['note'] } });
   try {
     await new SessionGrantStore(home).set(validateSessionGrant({ app: 'dpay', maxCount: 1 }));
     const codes = await race(home, 'session', ['dpay', 'dpay', 'dpay']);

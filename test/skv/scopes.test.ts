@@ -3,12 +3,12 @@
 // with valid assertions — a compromised host gets no signature outside the grant.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { signingDigest } from '../../abi/antelope/index.js';
-import { VaultError, mintAssertion, grantDigest, USER_APP, type SigningGrant } from '../../skv/index.js';
+import { Name, signingDigest } from '../../abi/antelope/index.js';
+import { VaultError, mintAssertion, grantDigest, validateGrant, USER_APP, type SigningGrant } from '../../skv/index.js';
 import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, OTHER_CHAIN, RawVault, type TestAction } from './helpers.js';
 
 const GRANT: SigningGrant = {
-  app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'], 'dpay.memo': ['*'] },
+  app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'], 'dpay.memo': ['post'] },
   maxAmountPerTx: '100.0000 RSN', maxAmountPerDay: '150.0000 RSN',
 };
 
@@ -24,7 +24,9 @@ test('facade: an app signs inside its grant; outside it is SCOPE_DENIED though t
     const sign = (actions: TestAction[], o: { app?: string; chain?: string; cfa?: TestAction[] } = {}) =>
       code(vault.sign({ chainId: o.chain ?? CHAIN_ID, transaction: packTransaction(actions, o.cfa ? { cfa: o.cfa } : {}), keys: [pub], app: o.app ?? 'dpay' }));
     assert.is(await sign([transfer('10.0000 RSN')]), 'OK');
-    assert.is(await sign([{ account: 'dpay.memo', name: 'anything', actor: 'alice', data: new Uint8Array([1, 2]) }]), 'OK');
+    assert.is(await sign([{ account: 'dpay.memo', name: 'post', actor: 'alice', data: new Uint8Array([1, 2]) }]), 'OK');
+    assert.is(await sign([{ account: 'dpay.memo', name: 'anything', actor: 'alice', data: new Uint8Array([1, 2]) }]), 'SCOPE_DENIED', 'only named actions');
+    assert.is(await code(vault.setGrant({ ...GRANT, contracts: { 'dpay.memo': ['*'] } })), 'INVALID_ARGUMENT', 'a wildcard grants nothing and is refused');
     assert.is(await sign([transfer('10.0000 RSN')], { chain: OTHER_CHAIN }), 'SCOPE_DENIED', 'chain not granted');
     assert.is(await sign([transfer('10.0000 RSN', 'evil.token')]), 'SCOPE_DENIED', 'contract not granted');
     assert.is(await sign([{ account: 'dpay.token', name: 'issue', actor: 'alice', data: new Uint8Array(0) }]), 'SCOPE_DENIED', 'action not granted');
@@ -136,6 +138,33 @@ test('remaining hole: a host that holds the verifier secret signs anything as @u
   } finally { await raw.close(); removeHome(home); }
 });
 
+test('Object.prototype names that are valid account names are plain accounts in the vault worker: SCOPE_DENIED or signed, never INTERNAL', async () => {
+  // which of Object.prototype's names are Antelope names (lower-cased): constructor, tostring, valueof, isprototypeof…
+  const protoNames = Object.getOwnPropertyNames(Object.prototype).map((n) => n.toLowerCase()).filter((n) => {
+    try { return Name.from(n).toString() === n; } catch { return false; }
+  });
+  assert.ok(protoNames.includes('constructor') && protoNames.includes('tostring') && protoNames.includes('valueof'), protoNames.join());
+  for (const invalid of ['__proto__', 'hasownproperty', 'tolocalestring']) assert.not.ok(protoNames.includes(invalid), `${invalid} is not a valid name`);
+  const home = tempHome();
+  try {
+    const { vault, pub } = await openTestVault(home);
+    const sign = (account: string, name: string) =>
+      code(vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([{ account, name, actor: 'alice', data: new Uint8Array(0) }]), keys: [pub], app: 'dpay' }));
+    await vault.setGrant({ app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, maxAmountPerTx: '1.0000 RSN' });
+    for (const n of protoNames) {
+      assert.is(await sign(n, 'transfer'), 'SCOPE_DENIED', `ungranted contract '${n}'`);
+      assert.is(await sign('dpay.token', n), 'SCOPE_DENIED', `ungranted action '${n}'`);
+    }
+    // granted by name, they sign like any other account
+    await vault.setGrant({ app: 'dpay', chainIds: [CHAIN_ID], contracts: { constructor: ['tostring'], valueof: ['constructor'] } });
+    assert.is(await sign('constructor', 'tostring'), 'OK');
+    assert.is(await sign('valueof', 'constructor'), 'OK');
+    assert.is(await sign('constructor', 'valueof'), 'SCOPE_DENIED');
+    assert.is(await sign('tostring', 'constructor'), 'SCOPE_DENIED');
+    await vault.close();
+  } finally { removeHome(home); }
+});
+
 test('the daily total starts again on a new UTC day', async () => {
   const { checkScope } = await import('../../skv/signing-scope.js');
   const trx = packTransaction([transfer('100.0000 RSN')]);
@@ -164,7 +193,14 @@ test('grants are validated with messages that name the field', async () => {
     await bad({ ...GRANT, app: USER_APP }, /cannot be given a grant/);
     await bad({ ...GRANT, app: '@root' }, /expected an app id/);
     await bad({ ...GRANT, extra: 1 }, /unknown field/);
+    await bad({ ...GRANT, contracts: { 'dpay.memo': ['post', '*'] } }, /contracts\.dpay\.memo\[1\]: "\*" is not allowed; name each action/);
     await vault.close();
+    // a grant stored before "*" was refused still opens the keystore; its "*" grants nothing
+    const legacy = { ...GRANT, contracts: { 'dpay.memo': ['*'] } };
+    assert.equal(validateGrant(legacy, { stored: true }).contracts, { 'dpay.memo': ['*'] });
+    const { checkScope } = await import('../../skv/signing-scope.js');
+    assert.throws(() => checkScope(legacy, CHAIN_ID, packTransaction([{ account: 'dpay.memo', name: 'post', data: new Uint8Array(0) }]), undefined, Date.now()),
+      (e: VaultError) => e.code === 'SCOPE_DENIED' && /action 'dpay\.memo::post' is not granted/.test(e.message));
   } finally { removeHome(home); }
 });
 

@@ -3,15 +3,15 @@
  * blocks the worker in `Atomics.wait` until the main thread answers or the op's timeout passes
  * (then `unavailable`). The worker is blocked anyway — the wasm called a synchronous import — so
  * blocking costs nothing the app could have used. The wait is not charged to the app's CPU
- * deadline: the call clock (runtime/sandbox/call-clock.ts) is paused while it lasts.
+ * deadline: the call clock (call-clock.ts) is paused while it lasts.
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { pauseCallClock, resumeCallClock } from '../sandbox/call-clock.js';
+import { pauseCallClock, resumeCallClock } from './call-clock.js';
 import {
   HEADER_BYTES, LENGTH, MAX_BRIDGE_REQUEST_BYTES, REQ_SEQ, RESP_SEQ, STATUS, timeoutOf,
   type BridgeAnswer, type BridgeEndpoint, type BridgeOp, type BridgeRequest,
-} from './bridge-protocol.js';
+} from '../host-bridge/bridge-protocol.js';
 
 export class BridgeClient {
   readonly #channel: BroadcastChannel;
