@@ -5,7 +5,7 @@
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { HostError } from '../errors.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
-import { DmemoServiceError } from '../dmemo-service/dmemo-service-error.js';
+import { TransactionServiceError } from '../transaction-service/transaction-service-error.js';
 import { SessionError } from '../session/session-error.js';
 
 export class BridgeError extends Error {
@@ -18,7 +18,7 @@ export class BridgeError extends Error {
 /** Maps a service failure to the ISA error code the app receives (anything unknown stays untyped: `internal`). */
 export function toBridgeError(err: unknown): unknown {
   if (err instanceof BridgeError) return err;
-  if (err instanceof DmemoServiceError) return new BridgeError(err.isaCode, err.message);
+  if (err instanceof TransactionServiceError) return new BridgeError(err.isaCode, err.message);
   if (err instanceof SessionError) return new BridgeError(err.code === 'NOT_LOGGED_IN' ? IsaErrorCode.NO_SESSION : IsaErrorCode.INVALID_ARGUMENT, err.message);
   if (err instanceof DmcsError) {
     const code = err.code === 'UNREACHABLE' ? IsaErrorCode.UNAVAILABLE

@@ -1,7 +1,7 @@
 /**
  * `peeros:isa/dmcs` — pushing actions to the app's DMCS. capability: dmcs.push, scope
  * `{contracts: {account: [action…]}, maxAmount?}`. Every call checks its arguments and scope here
- * (an action outside it is `capability-denied`), then hands the actions to the dMemo service in the
+ * (an action outside it is `capability-denied`), then hands the actions to the transaction service in the
  * main thread through the host bridge (which builds, confirms, signs in the vault, dispatches or
  * queues, and checks the scope again, `maxAmount` included). Without a bridge: `unavailable`.
  */

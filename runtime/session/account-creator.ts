@@ -6,7 +6,7 @@
 import { Action, PublicKey, eosioSerializer } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
-import { submitUserTransaction, type UserTransactionResult } from '../dmemo-service/user-transaction.js';
+import { submitUserTransaction, type UserTransactionResult } from '../transaction-service/user-transaction.js';
 import { checkAccountName } from './login.js';
 import { SessionError } from './session-error.js';
 

@@ -1,6 +1,6 @@
 /**
  * The single account model: `login` proves control of an account against its authority on the
- * DMCS and persists the session; `ual` and the dMemo service read it. See docs/hybrid-layers.md.
+ * DMCS and persists the session; `ual` and the transaction service read it. See docs/hybrid-layers.md.
  */
 export { login, verifyLoginProof, checkAccountName, type LoginOptions } from './login.js';
 export { loginChallenge, LOGIN_TAG, LOGIN_CONTRACT, type LoginChallenge } from './login-challenge.js';

@@ -1,10 +1,10 @@
 /**
- * The one error class of the dMemo service. `isaCode` is what the app hears through the ISA
+ * The one error class of the transaction service. `isaCode` is what the app hears through the ISA
  * (an `error-code` of peeros:isa/types); the message is for the person reading logs or the CLI.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 
-export type DmemoServiceErrorCode =
+export type TransactionServiceErrorCode =
   /** Nobody is logged in. */
   | 'NOT_LOGGED_IN'
   /** The push is outside the app's granted scope (contract, action or amount). */
@@ -20,7 +20,7 @@ export type DmemoServiceErrorCode =
   /** The DMCS cannot be reached and nothing is cached to build the transaction with. */
   | 'UNAVAILABLE';
 
-const ISA: Record<DmemoServiceErrorCode, IsaErrorCode> = {
+const ISA: Record<TransactionServiceErrorCode, IsaErrorCode> = {
   NOT_LOGGED_IN: IsaErrorCode.NO_SESSION,
   CAPABILITY_DENIED: IsaErrorCode.CAPABILITY_DENIED,
   BAD_ACTIONS: IsaErrorCode.INVALID_ARGUMENT,
@@ -30,9 +30,9 @@ const ISA: Record<DmemoServiceErrorCode, IsaErrorCode> = {
   UNAVAILABLE: IsaErrorCode.UNAVAILABLE,
 };
 
-export class DmemoServiceError extends Error {
-  override readonly name = 'DmemoServiceError';
-  constructor(readonly code: DmemoServiceErrorCode, message: string, options?: { cause?: unknown }) {
+export class TransactionServiceError extends Error {
+  override readonly name = 'TransactionServiceError';
+  constructor(readonly code: TransactionServiceErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 

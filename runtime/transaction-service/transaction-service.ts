@@ -1,5 +1,5 @@
 /**
- * The dMemo service: an app's `dmcs.push` becomes a signed transaction on its DMCS, or in the
+ * The transaction service: an app's `dmcs.push` becomes a signed transaction on its DMCS, or in the
  * offline queue. One readable path:
  *
  *   session (NOT_LOGGED_IN without one)
@@ -27,7 +27,7 @@ import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } fr
 import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
 import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
 import { sealRequestOf, sealText } from './sealed-fields.js';
 import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS, MAX_CONFIRMATION_VALUE_CHARS } from './limits.js';
@@ -52,7 +52,7 @@ export interface PushOutcome {
   error?: string;
 }
 
-export interface DmemoServiceOptions {
+export interface TransactionServiceOptions {
   home: string;
   vault: Vault;
   dispatcher: Dispatcher;
@@ -69,8 +69,8 @@ export interface DmemoServiceOptions {
 
 interface RawAction { account: string; name: string; data: Uint8Array | Record<string, unknown> }
 
-function badActions(why: string): DmemoServiceError {
-  return new DmemoServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
+function badActions(why: string): TransactionServiceError {
+  return new TransactionServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
 }
 
 function checkRawActions(v: unknown): RawAction[] {
@@ -87,8 +87,8 @@ function checkRawActions(v: unknown): RawAction[] {
   });
 }
 
-export class DmemoService {
-  readonly #o: DmemoServiceOptions;
+export class TransactionService {
+  readonly #o: TransactionServiceOptions;
   readonly #cache: CacheStore;
   readonly #hybrid = new Map<string, HybridApi>();
   readonly #abis = new Map<string, AbiSource>();
@@ -96,7 +96,7 @@ export class DmemoService {
   readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
   readonly #recentIds = new Set<string>();
 
-  constructor(o: DmemoServiceOptions) {
+  constructor(o: TransactionServiceOptions) {
     this.#o = o;
     this.#cache = o.cache ?? new CacheStore();
   }
@@ -123,14 +123,14 @@ export class DmemoService {
   async push(req: PushRequest): Promise<PushOutcome> {
     const app = req.app.name;
     const session = readSession(this.#o.home);
-    if (!session) throw new DmemoServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
+    if (!session) throw new TransactionServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
     const raw = checkRawActions(req.actions);
     const scope = req.grants['dmcs.push'] as DmcsPushScope | undefined;
     checkActionsGranted(app, scope, raw);
 
     const backend = await this.#route(req.manifest);
     if (backend.chainId !== session.chainId) {
-      throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
+      throw new TransactionServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
     }
     const hybrid = this.hybridFor(backend);
     const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
@@ -150,7 +150,7 @@ export class DmemoService {
     } catch (err) {
       if (err instanceof VaultError) {
         const code = err.code === 'SCOPE_DENIED' ? 'CAPABILITY_DENIED' : 'NOT_APPROVED';
-        throw new DmemoServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
+        throw new TransactionServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
       }
       throw err;
     }
@@ -160,7 +160,7 @@ export class DmemoService {
       return { status: 'executed', id: ack.transaction_id, ...(ack.processed.block_num !== undefined ? { block: ack.processed.block_num } : {}) };
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        if (!this.#o.queue) throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
+        if (!this.#o.queue) throw new TransactionServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
         // a push that may have reached the node (timeout, reset mid-reply) could already have run:
         // marked uncertain, it is never re-signed after expiry without --force (no double spend)
         const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name, uncertain: !err.notDelivered });
@@ -229,7 +229,7 @@ export class DmemoService {
         action = Action.from({ account: r.account, name: r.name, authorization, data: r.data as Record<string, unknown> }, s);
         data = s.decodeAction(r.name, action.data);
       } catch (err) {
-        if (err instanceof DmemoServiceError) throw err;
+        if (err instanceof TransactionServiceError) throw err;
         throw badActions(`actions[${i}] (${r.account}::${r.name}) does not match the contract's ABI: ${(err as Error).message}`);
       }
       actions.push(action);
@@ -276,7 +276,7 @@ export class DmemoService {
       return info;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
+        throw new TransactionServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
       }
       throw err;
     }
