@@ -21,9 +21,9 @@ import { Vault, USER_APP } from '../skv/index.js';
 import { Host } from '../runtime/index.js';
 import { DmcsRegistry } from '../runtime/dispatch/index.js';
 import { HostServices } from '../runtime/host-bridge/index.js';
-import { createAccount, login } from '../runtime/session/index.js';
+import { login } from '../runtime/session/index.js';
 import {
-  deployContract, submitUserTransaction, GrantPolicyVerifier, SessionGrantStore, validateSessionGrant,
+  createAccount, deployContract, submitUserTransaction, GrantPolicyVerifier, SessionGrantStore, validateSessionGrant,
 } from '../runtime/transaction-service/index.js';
 import { summarize, percentile, type BenchResult } from './result.js';
 

@@ -114,9 +114,9 @@ async function main() {
   // ── 3. accounts ──────────────────────────────────────────────────────────────────────────────
   stage('Accounts alice and bob', 'eosio::newaccount, signed by eosio with the dev key from the vault\n(like `peeros account create alice`). Each gets a fresh key created inside the vault.');
   let haveAccounts = false;
-  if (services && session) {
+  if (services && transactions) {
     for (const name of ['alice', 'bob']) {
-      const a = await session.createAccount({ vault, backend, name });
+      const a = await transactions.createAccount({ vault, backend, name });
       show(name, `key ${a.key}, transaction ${a.id.slice(0, 16)}…`);
     }
     haveAccounts = true;
@@ -163,7 +163,7 @@ async function main() {
   let haveSocial = false;
   let haveMessenger = false;
   if (haveAccounts && existsSync(tokenWasm)) {
-    await session.createAccount({ vault, backend, name: 'dpay.token' });
+    await transactions.createAccount({ vault, backend, name: 'dpay.token' });
     await transactions.deployContract({ vault, backend, account: 'dpay.token', wasmPath: tokenWasm, abiPath: tokenWasm.replace(/\.wasm$/, '.abi') });
     const abi = (await backend.getAbi('dpay.token')).abi;
     const auth = [{ actor: 'dpay.token', permission: 'active' }];
@@ -181,13 +181,13 @@ async function main() {
     say('dpay.token deployed; RSN created; alice and bob have 100.0000 RSN each');
   } else missing('the dPay token contract (build/contracts/dpay)');
   if (haveAccounts && existsSync(socialWasm)) {
-    await session.createAccount({ vault, backend, name: 'dsocial' });
+    await transactions.createAccount({ vault, backend, name: 'dsocial' });
     await transactions.deployContract({ vault, backend, account: 'dsocial', wasmPath: socialWasm, abiPath: socialWasm.replace(/\.wasm$/, '.abi') });
     haveSocial = true;
     say('dsocial deployed');
   } else missing('the dSocial contract (build/contracts/dsocial)');
   if (haveAccounts && existsSync(messengerWasm) && typeof vault.sealMessage === 'function') {
-    await session.createAccount({ vault, backend, name: 'dmessenger' });
+    await transactions.createAccount({ vault, backend, name: 'dmessenger' });
     await transactions.deployContract({ vault, backend, account: 'dmessenger', wasmPath: messengerWasm, abiPath: messengerWasm.replace(/\.wasm$/, '.abi') });
     haveMessenger = true;
     say('dmessenger deployed');

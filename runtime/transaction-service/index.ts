@@ -11,6 +11,7 @@ export { AbiSource } from './abi-source.js';
 export { pickKeys } from './key-picker.js';
 export { submitUserTransaction, type UserTransactionResult } from './user-transaction.js';
 export { deployContract } from './contract-deployer.js';
+export { createAccount, type CreateAccountOptions } from './account-creator.js';
 export { SessionGrantStore, validateSessionGrant, parsePeriod, SESSION_GRANTS_FILE, type SessionGrant } from './session-grants.js';
 export { GrantPolicyVerifier } from './grant-policy-verifier.js';
 export { signingGrantFor, installSigningGrant } from './app-signing-grant.js';

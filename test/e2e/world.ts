@@ -10,8 +10,8 @@ import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.
 import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, type Verifier } from '../../skv/index.js';
 import { DmcsRegistry, type ChainCheckedBackend } from '../../runtime/dispatch/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
-import { createAccount, login } from '../../runtime/session/index.js';
-import { deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
+import { login } from '../../runtime/session/index.js';
+import { createAccount, deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { Action } from '../../abi/antelope/index.js';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');
