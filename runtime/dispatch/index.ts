@@ -3,6 +3,7 @@
  * chain id, and the dispatcher that routes each app by its manifest. See docs/hybrid.md.
  */
 export { DmcsError, isUnreachable, isRejectedAs, type DmcsErrorCode, type AntelopeErrorDetail } from './dmcs-error.js';
+export { pushFailureOf, pushMayHaveRun, type PushFailure } from './push-failure.js';
 export type {
   DmcsBackend, ChainInfo, TableRowsQuery, TableRowsResult, PushTransactionBody, PushTransactionResult,
 } from './dmcs-backend.js';

@@ -11,16 +11,17 @@
  *   → confirmation rendered by the host from the decoded actions and the app's identity
  *   → the verifier's assertion (the session-grant policy may approve by itself) → the vault signs,
  *     checking the app's signing grant again
- *   → dispatch; on UNREACHABLE the signed transaction is appended to the offline queue and fsynced
+ *   → push or queue (`TransactionSubmitter`, the one policy): refused by the chain → `failed`;
+ *     unreachable or a reply this host cannot trust → appended to the offline queue and fsynced
  *     before the app hears `queued`.
  */
 import { Action, PublicKey, type AbiSerializer } from '../../abi/antelope/index.js';
 import { VaultError, type Vault } from '../../skv/index.js';
 import type { Grants, DmcsPushScope } from '../capabilities.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
-import { Dispatcher, DmcsError, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
+import { Dispatcher, DmcsError, pushFailureOf, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
 import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
-import type { OfflineQueue } from '../offline-queue/index.js';
+import { TransactionSubmitter, type OfflineQueue, type SubmitResult } from '../offline-queue/index.js';
 import { readSession, type Session } from '../session/session-file.js';
 import { AbiSource } from './abi-source.js';
 import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } from './confirmation.js';
@@ -56,13 +57,13 @@ export interface TransactionServiceOptions {
   home: string;
   vault: Vault;
   dispatcher: Dispatcher;
-  /** Without a queue, an unreachable DMCS is an UNAVAILABLE error. */
-  queue?: OfflineQueue;
+  /** Where a push that could not be delivered waits (see TransactionSubmitter). */
+  queue: OfflineQueue;
   /** Told the amounts of each request before the vault asks it (session grants). */
   policy?: GrantPolicyVerifier;
   /** Shared hybrid cache (default: in memory). */
   cache?: CacheStore;
-  /** Called after an entry was queued (e.g. to kick the flusher). */
+  /** Called after an entry was queued pending (e.g. to kick the flusher). */
   onQueued?: () => void;
   now?: () => number;
 }
@@ -95,10 +96,12 @@ export class TransactionService {
   readonly #heads = new Map<string, { info: ChainInfo; at: number }>();
   readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
   readonly #recentIds = new Set<string>();
+  readonly #submitter: TransactionSubmitter;
 
   constructor(o: TransactionServiceOptions) {
     this.#o = o;
     this.#cache = o.cache ?? new CacheStore();
+    this.#submitter = new TransactionSubmitter({ queue: o.queue, ...(o.onQueued ? { onQueued: o.onQueued } : {}) });
   }
 
   /** The hybrid read API for a backend (cached reads, stale while offline). */
@@ -154,27 +157,24 @@ export class TransactionService {
       }
       throw err;
     }
-    const body = pushBody(trx.bytes, signatures);
+    let sent: SubmitResult;
     try {
-      const ack = await backend.pushTransaction(body);
-      return { status: 'executed', id: ack.transaction_id, ...(ack.processed.block_num !== undefined ? { block: ack.processed.block_num } : {}) };
+      sent = await this.#submitter.submit(pushBody(trx.bytes, signatures), { app, dmcs: backend.entry.name, backend });
     } catch (err) {
-      if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        if (!this.#o.queue) throw new TransactionServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
-        // a push that may have reached the node (timeout, reset mid-reply) could already have run:
-        // marked uncertain, it is never re-signed after expiry without --force (no double spend)
-        const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name, uncertain: !err.notDelivered });
-        // The same transaction may be queued already (another process built it): say what it is.
-        if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
-        if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
-        this.#o.onQueued?.();
-        return { status: 'queued', id: entry.id };
-      }
-      if (err instanceof DmcsError && err.code === 'REJECTED') {
+      if (pushFailureOf(err) === 'refused' && err instanceof DmcsError) {
         return { status: 'failed', id: trx.id, error: `${err.antelopeName ?? 'rejected'}: ${err.message}` };
       }
       throw err;
     }
+    if (sent.status === 'sent') {
+      const block = sent.ack.processed.block_num;
+      return { status: 'executed', id: sent.transactionId, ...(block !== undefined ? { block } : {}) };
+    }
+    // The same transaction may be queued already (another process built it): say what it is.
+    const entry = sent.entry;
+    if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
+    if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
+    return { status: 'queued', id: entry.id };
   }
 
   /**

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpBackend, InProcessBackend, DmcsError, isUnreachable, isRejectedAs } from '../../runtime/dispatch/index.js';
+import { HttpBackend, InProcessBackend, DmcsError, isUnreachable, isRejectedAs, pushFailureOf, pushMayHaveRun } from '../../runtime/dispatch/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 import { signedTransfer } from './test-transactions.js';
 
@@ -134,6 +134,22 @@ test('bad endpoint URLs are refused with a message that says what is expected', 
   assert.throws(() => new HttpBackend('not a url'), /not a URL/);
   assert.throws(() => new HttpBackend('http://h:1/?q=1'), /query/);
   assert.is(new HttpBackend('http://127.0.0.1:8888/').endpoint, 'http://127.0.0.1:8888');
+});
+
+test('one rule for a failed push: refused is final, unreachable and bad replies are kept, a local refusal never goes', () => {
+  const cases: Array<[DmcsError | Error, string, boolean]> = [
+    [DmcsError.rejected('x', 'tx_duplicate', 'dup'), 'refused', true],
+    [DmcsError.unreachable('x', 'reset'), 'retry', true],
+    [DmcsError.unreachable('x', 'ECONNREFUSED', undefined, undefined, true), 'retry', false],
+    [DmcsError.badReply('x', 'not JSON'), 'retry', true],
+    [new DmcsError('BAD_ARGUMENT', 'too large'), 'unsendable', true],
+    [new DmcsError('CHAIN_MISMATCH', 'other chain'), 'other', false],
+    [new TypeError('a bug'), 'other', true],
+  ];
+  for (const [err, kind, mayHaveRun] of cases) {
+    assert.is(pushFailureOf(err), kind, err.message);
+    assert.is(pushMayHaveRun(err), mayHaveRun, err.message);
+  }
 });
 
 test('in-process backend: forwards, validates, maps errors', async () => {
