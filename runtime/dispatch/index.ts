@@ -8,7 +8,6 @@ export type {
   DmcsBackend, ChainInfo, TableRowsQuery, TableRowsResult, PushTransactionBody, PushTransactionResult,
 } from './dmcs-backend.js';
 export { HttpBackend, normaliseEndpoint, type HttpBackendOptions } from './http-backend.js';
-export { InProcessBackend, fromNodeError, type InProcessNode } from './in-process-backend.js';
 export {
   DmcsRegistry, REGISTRY_FILE, checkDmcsName, checkChainId, type DmcsEntry, type RegistryState, type AddOptions,
 } from './dmcs-registry.js';
