@@ -1,7 +1,7 @@
 /**
  * The one answer to "may this grant sign these actions?", asked at three checkpoints that each keep
  * their own error (defence in depth): the ISA call in the app's worker (runtime/isa/dmcs.ts, names
- * only — it has no ABI), the push service before anything is shown (runtime/dmemo-service/push-scope.ts)
+ * only — it has no ABI), the push service before anything is shown (runtime/transaction-service/push-scope.ts)
  * and the vault before it signs (skv/signing-scope.ts). The rule, deny by default (docs/vault.md):
  *
  * - every action must name a granted contract and one of the action names granted on it. A grant

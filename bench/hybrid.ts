@@ -1,6 +1,6 @@
 /**
  * The hybrid layers end to end: a dPay transfer from the app (wasm in its worker) through the ISA,
- * the sync bridge, the dMemo service (scope, ABI encode/decode, confirmation, key picking), the
+ * the sync bridge, the transaction service (scope, ABI encode/decode, confirmation, key picking), the
  * session-grant verifier policy (auto-approve within limits), the vault worker (assertion check,
  * signing grant, K1 signature), dispatch over the chain API on loopback HTTP, to the embedded dev
  * node (signature recovery, authority check, contract VM).
@@ -21,10 +21,10 @@ import { Vault, USER_APP } from '../skv/index.js';
 import { Host } from '../runtime/index.js';
 import { DmcsRegistry } from '../runtime/dispatch/index.js';
 import { HostServices } from '../runtime/host-bridge/index.js';
-import { createAccount, login } from '../runtime/session/index.js';
+import { login } from '../runtime/session/index.js';
 import {
-  deployContract, submitUserTransaction, GrantPolicyVerifier, SessionGrantStore, validateSessionGrant,
-} from '../runtime/dmemo-service/index.js';
+  createAccount, deployContract, submitUserTransaction, GrantPolicyVerifier, SessionGrantStore, validateSessionGrant,
+} from '../runtime/transaction-service/index.js';
 import { summarize, percentile, type BenchResult } from './result.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../..');

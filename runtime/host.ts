@@ -29,7 +29,7 @@ import { terminalText, terminalWrap } from '../lib/terminal-text.js';
 /** An app's own error code, as shown in the APP_ERROR message: 64 chars — codes are identifiers like NO_SESSION. */
 const MAX_APP_ERROR_CODE_CHARS = 64;
 import { provePackage, identityForInstall, isVerifiedIdentity, type PackageProof } from './app-identity/app-identity.js';
-import { SessionGrantStore } from './dmemo-service/session-grants.js';
+import { SessionGrantStore } from './transaction-service/session-grants.js';
 
 export interface HostOptions {
   /** Data directory; default `$PEEROS_HOME` (or ~/.peeros). */

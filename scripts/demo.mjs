@@ -49,7 +49,7 @@ async function main() {
   const dispatch = await tryImport('runtime/dispatch/index.js');
   const bridgeMod = await tryImport('runtime/host-bridge/index.js');
   const session = await tryImport('runtime/session/index.js');
-  const dmemo = await tryImport('runtime/dmemo-service/index.js');
+  const transactions = await tryImport('runtime/transaction-service/index.js');
   const antelope = await tryImport('abi/antelope/index.js');
   if (!runtime) { missing('the host runtime (dist/runtime) — run `npm run build`'); return; }
 
@@ -77,7 +77,7 @@ async function main() {
   stage('The Secure Key Vault', 'Private keys live only inside the vault worker, encrypted at rest (scrypt + AES-256-GCM).\nIt signs only after a user verification bound to the exact transaction.');
   let vault;
   let policy;
-  if (skv && dmemo) {
+  if (skv && transactions) {
     vault = skv.Vault.open({ home });
     closers.push(() => vault.close());
     // DEMO ONLY: nobody is at a terminal, so what a real host would ask you (y/N) is approved here
@@ -93,13 +93,13 @@ async function main() {
       console.log(dim('   └'));
       return true;
     };
-    policy = new dmemo.GrantPolicyVerifier({ store: new dmemo.SessionGrantStore(home), fallback: demoApprove });
+    policy = new transactions.GrantPolicyVerifier({ store: new transactions.SessionGrantStore(home), fallback: demoApprove });
     const r = await vault.unlock(DEMO_PASSPHRASE, { verifier: policy, create: true });
     show('keystore', r.created ? 'created (passphrase: a demo constant)' : 'opened');
     say('verifier: DEMO-ONLY automatic approval (explicit opt-in), behind the session-grant policy');
     const dev = await vault.importKey(dmcs.DEV_PRIVATE_KEY, 'eosio (dev)');
     show('imported the well-known EOSIO dev key (controls eosio on a --dev node)', dev.publicKey);
-  } else missing('the vault (skv/) or the dMemo service');
+  } else missing('the vault (skv/) or the transaction service');
 
   let services;
   if (vault && bridgeMod && node) {
@@ -114,9 +114,9 @@ async function main() {
   // ── 3. accounts ──────────────────────────────────────────────────────────────────────────────
   stage('Accounts alice and bob', 'eosio::newaccount, signed by eosio with the dev key from the vault\n(like `peeros account create alice`). Each gets a fresh key created inside the vault.');
   let haveAccounts = false;
-  if (services && session) {
+  if (services && transactions) {
     for (const name of ['alice', 'bob']) {
-      const a = await session.createAccount({ vault, backend, name });
+      const a = await transactions.createAccount({ vault, backend, name });
       show(name, `key ${a.key}, transaction ${a.id.slice(0, 16)}…`);
     }
     haveAccounts = true;
@@ -163,12 +163,12 @@ async function main() {
   let haveSocial = false;
   let haveMessenger = false;
   if (haveAccounts && existsSync(tokenWasm)) {
-    await session.createAccount({ vault, backend, name: 'dpay.token' });
-    await dmemo.deployContract({ vault, backend, account: 'dpay.token', wasmPath: tokenWasm, abiPath: tokenWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.createAccount({ vault, backend, name: 'dpay.token' });
+    await transactions.deployContract({ vault, backend, account: 'dpay.token', wasmPath: tokenWasm, abiPath: tokenWasm.replace(/\.wasm$/, '.abi') });
     const abi = (await backend.getAbi('dpay.token')).abi;
     const auth = [{ actor: 'dpay.token', permission: 'active' }];
     const A = (name, data) => antelope.Action.from({ account: 'dpay.token', name, authorization: auth, data }, abi);
-    await dmemo.submitUserTransaction({
+    await transactions.submitUserTransaction({
       vault, backend, summary: ['create RSN (max 1,000,000) and give alice and bob 100.0000 RSN each'],
       actions: [
         A('create', { issuer: 'dpay.token', maximum_supply: '1000000.0000 RSN' }),
@@ -181,14 +181,14 @@ async function main() {
     say('dpay.token deployed; RSN created; alice and bob have 100.0000 RSN each');
   } else missing('the dPay token contract (build/contracts/dpay)');
   if (haveAccounts && existsSync(socialWasm)) {
-    await session.createAccount({ vault, backend, name: 'dsocial' });
-    await dmemo.deployContract({ vault, backend, account: 'dsocial', wasmPath: socialWasm, abiPath: socialWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.createAccount({ vault, backend, name: 'dsocial' });
+    await transactions.deployContract({ vault, backend, account: 'dsocial', wasmPath: socialWasm, abiPath: socialWasm.replace(/\.wasm$/, '.abi') });
     haveSocial = true;
     say('dsocial deployed');
   } else missing('the dSocial contract (build/contracts/dsocial)');
   if (haveAccounts && existsSync(messengerWasm) && typeof vault.sealMessage === 'function') {
-    await session.createAccount({ vault, backend, name: 'dmessenger' });
-    await dmemo.deployContract({ vault, backend, account: 'dmessenger', wasmPath: messengerWasm, abiPath: messengerWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.createAccount({ vault, backend, name: 'dmessenger' });
+    await transactions.deployContract({ vault, backend, account: 'dmessenger', wasmPath: messengerWasm, abiPath: messengerWasm.replace(/\.wasm$/, '.abi') });
     haveMessenger = true;
     say('dmessenger deployed');
   } else missing('the dMessenger contract, or message sealing in the vault');
@@ -206,7 +206,7 @@ async function main() {
     installed.push(app);
   }
   if (services && installed.includes('dpay')) {
-    const g = dmemo.validateSessionGrant({ app: 'dpay', maxCount: 3, maxAmount: '30.0000 RSN', periodMs: 24 * 3600_000 });
+    const g = transactions.validateSessionGrant({ app: 'dpay', maxCount: 3, maxAmount: '30.0000 RSN', periodMs: 24 * 3600_000 });
     await services.grants.set(g);
     await services.installAppGrant('dpay');
     say('session grant (like `peeros grant dpay --max-count 3 --max-amount "30.0000 RSN" --period 24h`):');

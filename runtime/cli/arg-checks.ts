@@ -6,7 +6,7 @@
 import { UsageError } from './command.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
 import { Asset, PublicKey } from '../../abi/antelope/index.js';
-import { parsePeriod } from '../dmemo-service/session-grants.js';
+import { parsePeriod } from '../transaction-service/session-grants.js';
 import { normaliseEndpoint } from '../dispatch/http-backend.js';
 import { parseHostPort } from '../../dmcs/http-server.js';
 

@@ -9,7 +9,7 @@ import { peerosHome } from '../../lib/home.js';
 import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
 import { readPassphrase } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
-import { PendingRevocations } from '../dmemo-service/pending-revocations.js';
+import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 
 export interface CliContext {
   home: string;

@@ -1,7 +1,7 @@
 /**
  * Routes each app's chain traffic to its DMCS: the one its manifest names (`"dmcs": "NAME"`), else
- * the registry's default. A DMCS whose chain id has an in-process backend attached (the embedded
- * node) is served in process; any other over HTTP. Before a backend's first use, its `get_info` is
+ * the registry's default, over its HTTP chain API (the embedded node too: docs/ARCHITECTURE.md says
+ * why there is no in-process transport). Before a backend's first use, its `get_info` is
  * checked against the chain id the registry recorded, so a URL that now serves another chain (a
  * reset dev node, a wrong port) is refused with `CHAIN_MISMATCH` instead of receiving transactions.
  */
@@ -33,28 +33,18 @@ export function dmcsNameOf(manifest?: DmcsRoute | null): string | null {
 }
 
 export interface DispatcherOptions {
-  /** Backends in this process by chain id (the embedded node). */
-  inProcess?: ReadonlyMap<string, DmcsBackend>;
   /** Builds the HTTP backend for an entry; tests may shorten timeouts here. */
   httpBackend?: (entry: DmcsEntry) => DmcsBackend;
 }
 
 export class Dispatcher {
   readonly #registry: DmcsRegistry;
-  readonly #inProcess: Map<string, DmcsBackend>;
   readonly #makeHttp: (entry: DmcsEntry) => DmcsBackend;
   readonly #backends = new Map<string, ChainCheckedBackend>();
 
   constructor(registry: DmcsRegistry, opts: DispatcherOptions = {}) {
     this.#registry = registry;
-    this.#inProcess = new Map([...(opts.inProcess ?? new Map())].map(([k, v]) => [k.toLowerCase(), v]));
     this.#makeHttp = opts.httpBackend ?? ((e) => new HttpBackend(e.url, { label: e.name }));
-  }
-
-  /** Serves `chainId` from `backend` in this process (the embedded node), replacing HTTP for it. */
-  attachInProcess(chainId: string, backend: DmcsBackend): void {
-    this.#inProcess.set(chainId.toLowerCase(), backend);
-    for (const [name, b] of this.#backends) if (b.entry.chainId === chainId.toLowerCase()) this.#backends.delete(name);
   }
 
   /** The registry entry an app with this manifest is routed to. */
@@ -68,7 +58,7 @@ export class Dispatcher {
     const entry = await this.route(manifest);
     const cached = this.#backends.get(entry.name);
     if (cached && cached.entry.url === entry.url && cached.entry.chainId === entry.chainId) return cached;
-    const inner = this.#inProcess.get(entry.chainId) ?? this.#makeHttp(entry);
+    const inner = this.#makeHttp(entry);
     const backend = new ChainCheckedBackend(entry, inner, entry.verified ? undefined : () => {
       this.#registry.markVerified(entry.name, entry.chainId).catch(() => { /* best effort: checked again next time */ });
     });

@@ -1,6 +1,6 @@
 /**
- * The one interface every DMCS backend implements, whatever carries it (the embedded node in
- * process, or any Antelope chain API v1 endpoint over HTTP). Shapes follow Antelope's chain API
+ * The one interface every DMCS backend implements: `HttpBackend` for any Antelope chain API v1
+ * endpoint (the embedded node included), and test doubles. Shapes follow Antelope's chain API
  * JSON (`plugins/chain_api_plugin` in Leap); fields this host does not read are passed through as
  * they arrived. Every method rejects with a `DmcsError` (`UNREACHABLE`, `REJECTED` or `BAD_REPLY`).
  */

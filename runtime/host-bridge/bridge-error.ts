@@ -11,7 +11,7 @@ import { FileLockTimeoutError } from '../../lib/file-lock.js';
 import { VAULT_ISA_CODES, VaultError } from '../../skv/index.js';
 import { HOST_ISA_CODES, HostError } from '../errors.js';
 import { DmcsError, dmcsIsaCode } from '../dispatch/dmcs-error.js';
-import { DmemoServiceError } from '../dmemo-service/dmemo-service-error.js';
+import { TransactionServiceError } from '../transaction-service/transaction-service-error.js';
 import { QUEUE_ISA_CODES, QueueError } from '../offline-queue/queue-error.js';
 import { SESSION_ISA_CODES, SessionError } from '../session/session-error.js';
 
@@ -35,7 +35,7 @@ export class BridgeError extends CodedError<IsaErrorName> {
 /** The ISA code of a failure of a known domain; undefined for anything else (the app hears `internal`). */
 export function isaCodeOf(err: unknown): IsaErrorCode | undefined {
   if (err instanceof BridgeError) return err.isaCode;
-  if (err instanceof DmemoServiceError) return err.isaCode;
+  if (err instanceof TransactionServiceError) return err.isaCode;
   if (err instanceof SessionError) return SESSION_ISA_CODES[err.code];
   if (err instanceof DmcsError) return dmcsIsaCode(err);
   if (err instanceof HostError) return HOST_ISA_CODES[err.code];

@@ -3,7 +3,7 @@
  * head block, stale while offline), within the app's `chain.read` scope (tables of its contracts
  * only; info and accounts for any app holding chain.read). A stale answer carries `stale: true`
  * and `stale_at_block`. A table query may name a sealed field to open (`"open": FIELD`, see
- * runtime/dmemo-service/sealed-fields.ts); that needs `opener` (the vault).
+ * runtime/transaction-service/sealed-fields.ts); that needs `opener` (the vault).
  */
 import { pack } from '../../abi/msgpack/codec.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';

@@ -1,7 +1,7 @@
 /**
  * The services the app bridge serves, in the main thread: chain reads through the hybrid API
  * (cached, stale while offline, within the app's `chain.read` scope) and `dmcs.push` through the
- * dMemo service (vault, dispatch, offline queue with a background flusher). The Host gives each
+ * transaction service (vault, dispatch, offline queue with a background flusher). The Host gives each
  * app worker `bridge.endpoint(app)`; the ISA's `chain` and `dmcs` imports call through it.
  *
  *   const services = await HostServices.open({ home, vault });   // vault unlocked, verifier set
@@ -15,14 +15,14 @@ import { AppRegistry } from '../app-registry.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend, type DmcsEntry } from '../dispatch/index.js';
 import { CacheStore, defaultCachePath } from '../hybrid-cache/index.js';
 import { OfflineQueue, QueueFlusher, type FlushReport } from '../offline-queue/index.js';
-import { DmemoService, type PushOutcome } from '../dmemo-service/dmemo-service.js';
-import type { GrantPolicyVerifier } from '../dmemo-service/grant-policy-verifier.js';
-import { installSigningGrant } from '../dmemo-service/app-signing-grant.js';
-import { SessionGrantStore } from '../dmemo-service/session-grants.js';
+import { TransactionService, type PushOutcome } from '../transaction-service/transaction-service.js';
+import type { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
+import { installSigningGrant } from '../transaction-service/app-signing-grant.js';
+import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
 import { AppDirectory } from './app-directory.js';
 import { readChain } from './chain-reads.js';
-import { openText } from '../dmemo-service/sealed-fields.js';
+import { openText } from '../transaction-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
 import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
@@ -50,7 +50,7 @@ export class HostServices {
   readonly vault: Vault;
   readonly dispatcher: Dispatcher;
   readonly queue: OfflineQueue;
-  readonly dmemo: DmemoService;
+  readonly transactions: TransactionService;
   readonly bridge: HostBridge;
   readonly grants: SessionGrantStore;
   readonly #registry: AppRegistry;
@@ -73,7 +73,7 @@ export class HostServices {
         onFlush: (r) => { this.#lastFlush = r; },
       });
     }
-    this.dmemo = new DmemoService({
+    this.transactions = new TransactionService({
       home: o.home, vault: o.vault, dispatcher: this.dispatcher, queue, cache: this.#cache,
       ...(o.policy ? { policy: o.policy } : {}),
       onQueued: () => this.#flusher?.kick(),
@@ -129,13 +129,13 @@ export class HostServices {
       const info = await this.#apps.get(app);
       if (op === 'dmcs.push') {
         const actions = decodeGuestPayload(payload, 'dmcs.push actions');
-        const out: PushOutcome = await this.dmemo.push({
+        const out: PushOutcome = await this.transactions.push({
           app: { name: info.name, version: info.version, publisher: info.publisher, sha256: info.sha256, ...(info.identity !== undefined ? { identity: info.identity } : {}) },
           manifest: info.manifest, grants: info.grants, actions,
         });
         return pack(out);
       }
-      return await readChain(info, op, payload, this.dispatcher, (b) => this.dmemo.hybridFor(b), async () => {
+      return await readChain(info, op, payload, this.dispatcher, (b) => this.transactions.hybridFor(b), async () => {
         const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
         return (blob) => openText(this.vault, app, blob, keys, info.identity);
       });

@@ -14,15 +14,15 @@ import { terminalLines, terminalText } from '../../lib/terminal-text.js';
 import { promptHidden } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.js';
-import { GrantPolicyVerifier } from '../dmemo-service/grant-policy-verifier.js';
-import { SessionGrantStore } from '../dmemo-service/session-grants.js';
+import { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
+import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
 import { HostServices } from './host-services.js';
 import { AppDirectory } from './app-directory.js';
 import { readChain, openFieldOf } from './chain-reads.js';
 import { BridgeError, toBridgeError } from './bridge-error.js';
 import type { BridgeEndpoint, BridgeOp } from './bridge-protocol.js';
-import { PendingRevocations } from '../dmemo-service/pending-revocations.js';
+import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 
 export interface OnDemandOptions {
   env?: NodeJS.ProcessEnv;

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { peerosHome } from '../../lib/home.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
+import { pushFailureOf, pushMayHaveRun } from '../dispatch/push-failure.js';
 import { isRecord } from '../dispatch/chain-reply.js';
 import { RecordLog, scanLog } from './record-log.js';
 import { QueueLock } from './queue-lock.js';
@@ -305,7 +306,8 @@ export class OfflineQueue {
         });
         report.sent.push(e.id);
       } catch (err) {
-        if (err instanceof DmcsError && err.code === 'REJECTED') {
+        const failure = pushFailureOf(err);
+        if (failure === 'refused' && err instanceof DmcsError) {
           if (err.antelopeName === 'tx_duplicate') {
             await this.#update(e, { status: 'done', uncertain: false, note: 'tx_duplicate: the node already has this transaction', error: undefined });
             report.done.push(e.id);
@@ -317,15 +319,14 @@ export class OfflineQueue {
             await this.#update(e, { status: 'failed', uncertain: wasUncertain, error: errorOf(err) });
             report.failed.push(e.id);
           }
-        } else if (err instanceof DmcsError && err.code === 'BAD_ARGUMENT') {
+        } else if (failure === 'unsendable') {
           // Refused here before sending (e.g. larger than any node accepts): it will never go.
           await this.#update(e, { status: 'failed', uncertain: wasUncertain, error: errorOf(err) });
           report.failed.push(e.id);
         } else {
-          // Unreachable, a reply we cannot trust, or a chain mismatch: keep it pending; uncertain
-          // unless the request certainly never left (connection refused, wrong chain).
-          const delivered = !(err instanceof DmcsError && (err.notDelivered || err.code === 'CHAIN_MISMATCH'));
-          await this.#update(e, { error: errorOf(err), uncertain: wasUncertain || delivered });
+          // Unreachable, a reply we cannot trust ('retry'), or not about this transaction (a chain
+          // mismatch, 'other'): keep it pending; uncertain unless it certainly never left.
+          await this.#update(e, { error: errorOf(err), uncertain: wasUncertain || pushMayHaveRun(err) });
           down.add(backend);
           report.unreachable = true;
           report.waiting.push(e.id);

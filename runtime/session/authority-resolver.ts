@@ -6,7 +6,7 @@
  * weights, thresholds, account permissions), the one the node uses too, decides, so host and node
  * cannot disagree.
  *
- * Used twice: to pick the vault keys that satisfy a permission (login, the dMemo service), and to
+ * Used twice: to pick the vault keys that satisfy a permission (login, the transaction service), and to
  * verify a login proof (the keys recovered from the signatures must satisfy the permission).
  * Waits are never satisfied (no delayed transactions). `owner` satisfies `active`, as on chain.
  */

@@ -1,7 +1,7 @@
 /**
  * The persisted session of the single account model: `$PEEROS_HOME/session.json`, written
  * atomically (temp file, fsync, rename) by `peeros login`, removed by `peeros logout`. The `ual`
- * ISA reads `account` from it; the dMemo service reads the whole record.
+ * ISA reads `account` from it; the transaction service reads the whole record.
  *
  * Format, version 1:
  * `{"version":1,"account","permission","dmcs","chainId","keys":[PUB_K1_…],"loggedInAt","proof":{…}}`

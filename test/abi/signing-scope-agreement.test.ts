@@ -4,7 +4,7 @@
 //
 //   ISA      runtime/isa/dmcs.ts `push`, in an IsaContext over a real wasm memory (names only:
 //            it forwards to the bridge or answers capability-denied)
-//   push     the push service's checks (runtime/dmemo-service/push-scope.ts), on the raw actions and
+//   push     the push service's checks (runtime/transaction-service/push-scope.ts), on the raw actions and
 //            on the actions serialized for signing
 //   vault    skv/signing-scope.ts `checkScope` on the packed transaction, with the vault grant the
 //            runtime derives from the same manifest scope (signingGrantFor); every 20th case also
@@ -21,7 +21,7 @@ import { IsaContext } from '../../runtime/isa/index.js';
 import { createDmcs } from '../../runtime/isa/dmcs.js';
 import { resolveLimits } from '../../runtime/limits.js';
 import type { DmcsPushScope } from '../../runtime/capabilities.js';
-import { checkActionsGranted, checkAmountGranted, signingGrantFor, DmemoServiceError } from '../../runtime/dmemo-service/index.js';
+import { checkActionsGranted, checkAmountGranted, signingGrantFor, TransactionServiceError } from '../../runtime/transaction-service/index.js';
 import { checkScope } from '../../skv/signing-scope.js';
 import { VaultError, type Vault } from '../../skv/index.js';
 import { Prng } from './prng.js';
@@ -124,7 +124,7 @@ const VAULT_REASON = /^app 'dpay' may not sign this transaction: (.*) \(outside 
 
 function reasonOf(err: unknown, re: RegExp, code: string): string {
   const e = err as { code?: string; message?: string };
-  if (!(err instanceof DmemoServiceError || err instanceof VaultError) || e.code !== code) throw err;
+  if (!(err instanceof TransactionServiceError || err instanceof VaultError) || e.code !== code) throw err;
   const m = re.exec(e.message!);
   if (!m) throw err;
   return m[1]!;

@@ -1,5 +1,5 @@
-// The in-process API the host embeds (no HTTP): push, read, produce, close; and the CLI's
-// argument errors.
+// The node's in-process API (what `peeros node`, tests and benchmarks drive; the host reaches the
+// node over HTTP): push, read, produce, close; and the CLI's argument errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,6 @@ import { ABI, Action, PackedTransaction, SignedTransaction, Transaction, Seriali
 import { startNode, NodeClosedError, ChainError, type EmbeddedNode } from '../../dmcs/index.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InProcessBackend, type InProcessNode } from '../../runtime/dispatch/index.js';
 import { tempDir, removeDir, DEV_KEY, keyAuth, testKey } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/peeros.js', import.meta.url));
@@ -75,15 +74,6 @@ test('errors are ChainError with Antelope names', async () => {
     assert.instance(e, ChainError);
     assert.is((e as ChainError).code, 'account_query_exception');
   }
-});
-
-test('the node plugs into the dispatcher\'s InProcessBackend', async () => {
-  const asNode: InProcessNode = node;
-  const backend = new InProcessBackend(asNode);
-  const info = await backend.getInfo();
-  assert.is(info.chain_id, node.chainId);
-  const rows = await backend.getTableRows({ code: 'inproc', scope: 'inproc', table: 'accounts', json: true });
-  assert.is(rows.rows.length, 1);
 });
 
 test('a block log shorter than what was committed is refused with a clear error', async () => {

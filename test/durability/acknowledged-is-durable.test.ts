@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsTrace, problems } from './fs-trace.js';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import { SessionGrantStore, validateSessionGrant } from '../../runtime/dmemo-service/session-grants.js';
+import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
 import { VaultCore } from '../../skv/vault-core.js';
 import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js';
 import { grantDigest } from '../../skv/signing-grant.js';

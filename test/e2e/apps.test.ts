@@ -1,5 +1,5 @@
 // The stock apps through the whole path: real wasm in worker threads, the ISA's chain and dmcs
-// imports through the sync bridge to the main thread's hybrid API and dMemo service, the vault
+// imports through the sync bridge to the main thread's hybrid API and transaction service, the vault
 // worker, the dev node. dPay: whoami, balance, transfer, history; dSocial: post, follow, feed;
 // not logged in; scope denied at the ISA; unknown app and command; bad arguments.
 import { test } from 'uvu';
@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
 import { HostError } from '../../runtime/errors.js';
-import { deployContract } from '../../runtime/dmemo-service/index.js';
+import { deployContract } from '../../runtime/transaction-service/index.js';
 import { clearSession } from '../../runtime/session/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, ROOT, type World } from './world.js';
 

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Action, PrivateKey, PublicKey, eosioSerializer, keyIdOf } from '../../abi/antelope/index.js';
-import { submitUserTransaction } from '../../runtime/dmemo-service/index.js';
+import { submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { SessionError, loadPermissionTree, satisfyingKeys } from '../../runtime/session/index.js';
 import { startWorld, newAccount, loginAs, type World } from './world.js';
 

@@ -11,7 +11,7 @@ import { Action } from '../../abi/antelope/index.js';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from '../../skv/index.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
-import { deployContract, submitUserTransaction } from '../../runtime/dmemo-service/index.js';
+import { deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { ROOT, TOKEN_WASM, TOKEN_ABI, tempHome } from './world.js';
 
 const BIN = join(ROOT, 'bin/peeros.js');

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
-import { installSigningGrant } from '../../runtime/dmemo-service/index.js';
+import { installSigningGrant } from '../../runtime/transaction-service/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, type World } from './world.js';
 
 const CHILD = fileURLToPath(new URL('./crash.child.js', import.meta.url));
@@ -40,7 +40,7 @@ test.before(async () => {
   await deployToken(w, ['alice']);
   await installSigningGrant(w.vault, 'dpay', { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } }, [w.backend.chainId]);
   await loginAs(w, 'alice');
-  const warm = await w.services.dmemo.push({
+  const warm = await w.services.transactions.push({
     app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: {},
     grants: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } },
     actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '0.0001 RSN', memo: 'warm' } }],

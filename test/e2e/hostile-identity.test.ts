@@ -15,7 +15,7 @@ import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { Vault, VaultError, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, packageSigningDigest } from '../../skv/index.js';
 import { PublicKey, Signature, signingPreimage } from '../../abi/antelope/index.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
-import { installSigningGrant } from '../../runtime/dmemo-service/index.js';
+import { installSigningGrant } from '../../runtime/transaction-service/index.js';
 import { readAppPackage } from '../../runtime/app-registry.js';
 import { provePackage } from '../../runtime/app-identity/app-identity.js';
 import { packTransaction, transfer } from '../skv/helpers.js';

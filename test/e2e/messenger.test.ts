@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { Host } from '../../runtime/index.js';
-import { deployContract } from '../../runtime/dmemo-service/index.js';
-import { openText, sealText } from '../../runtime/dmemo-service/sealed-fields.js';
+import { deployContract } from '../../runtime/transaction-service/index.js';
+import { openText, sealText } from '../../runtime/transaction-service/sealed-fields.js';
 import { VaultError } from '../../skv/index.js';
 import { startWorld, newAccount, loginAs, ROOT, type World } from './world.js';
 

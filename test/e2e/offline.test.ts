@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OfflineQueue, createResigner } from '../../runtime/offline-queue/index.js';
-import { DmemoService, installSigningGrant, type PushRequest } from '../../runtime/dmemo-service/index.js';
+import { TransactionService, installSigningGrant, type PushRequest } from '../../runtime/transaction-service/index.js';
 import type { Grants } from '../../runtime/capabilities.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, type World } from './world.js';
 
@@ -23,13 +23,13 @@ test.before(async () => {
   await installSigningGrant(w.vault, 'dpay', grants, [w.backend.chainId]);
   await loginAs(w, 'alice');
   // one online push: caches the ABI, the head block and alice's permissions for the offline ones
-  assert.is((await w.services.dmemo.push(req('0.0001 RSN'))).status, 'executed');
+  assert.is((await w.services.transactions.push(req('0.0001 RSN'))).status, 'executed');
 });
 test.after(async () => { await w.close(); });
 
 test('DMCS down: the push is queued, on disk, before the app hears it', async () => {
   await w.stopNode();
-  const out = await w.services.dmemo.push(req('2.0000 RSN'));
+  const out = await w.services.transactions.push(req('2.0000 RSN'));
   assert.is(out.status, 'queued');
   const onDisk = OfflineQueue.snapshot({ home: w.home });
   const e = onDisk.find((x) => x.id === out.id);
@@ -56,7 +56,7 @@ test('DMCS back: flush executes the queued transfer exactly once', async () => {
 
 test('an entry that expired in the queue is never pushed; re-signing queues a fresh one that executes', async () => {
   // A service whose clock is 20 minutes behind builds a transaction that expires 10 minutes ago.
-  const late = new DmemoService({ home: w.home, vault: w.vault, dispatcher: w.services.dispatcher, queue: w.services.queue, now: () => Date.now() - 20 * 60_000 });
+  const late = new TransactionService({ home: w.home, vault: w.vault, dispatcher: w.services.dispatcher, queue: w.services.queue, now: () => Date.now() - 20 * 60_000 });
   const warm = await late.push(req('0.0001 RSN')); // online: the node refuses it as expired, and its caches fill
   assert.is(warm.status, 'failed');
   assert.match(warm.error!, /expired/);

@@ -1,4 +1,4 @@
-// The dMemo service end to end on a real dev node and a real vault worker: a granted transfer
+// The transaction service end to end on a real dev node and a real vault worker: a granted transfer
 // executes and the user saw the host-rendered confirmation; pushes outside the grant are refused
 // by the host, and by the vault even when its dMemo protocol is called directly with a valid
 // assertion; not logged in; malformed actions.
@@ -8,7 +8,7 @@ import { Action, Transaction, TimePointSec } from '../../abi/antelope/index.js';
 import {
   VaultChannel, encodeMessage, decodeResponse, mintAssertion, DMEMO_VERSION, VaultError, type VerifierRegistration,
 } from '../../skv/index.js';
-import { DmemoServiceError, installSigningGrant, type PushRequest } from '../../runtime/dmemo-service/index.js';
+import { TransactionServiceError, installSigningGrant, type PushRequest } from '../../runtime/transaction-service/index.js';
 import { clearSession } from '../../runtime/session/index.js';
 import type { Grants } from '../../runtime/capabilities.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, type World } from './world.js';
@@ -28,18 +28,18 @@ test.before(async () => {
 });
 test.after(async () => { await w.close(); });
 
-async function serviceError(p: Promise<unknown>, code: string): Promise<DmemoServiceError> {
+async function serviceError(p: Promise<unknown>, code: string): Promise<TransactionServiceError> {
   try { await p; } catch (err) {
-    assert.instance(err, DmemoServiceError, String(err));
-    assert.is((err as DmemoServiceError).code, code, (err as Error).message);
-    return err as DmemoServiceError;
+    assert.instance(err, TransactionServiceError, String(err));
+    assert.is((err as TransactionServiceError).code, code, (err as Error).message);
+    return err as TransactionServiceError;
   }
-  throw new Error(`expected DmemoServiceError ${code}`);
+  throw new Error(`expected TransactionServiceError ${code}`);
 }
 
 test('not logged in: a push is refused before anything is built or shown', async () => {
   const seen = w.verifier.seen.length;
-  const e = await serviceError(w.services.dmemo.push(req([transfer('1.0000 RSN')])), 'NOT_LOGGED_IN');
+  const e = await serviceError(w.services.transactions.push(req([transfer('1.0000 RSN')])), 'NOT_LOGGED_IN');
   assert.match(e.message, /peeros login/);
   assert.is(w.verifier.seen.length, seen);
 });
@@ -47,7 +47,7 @@ test('not logged in: a push is refused before anything is built or shown', async
 test('a granted transfer executes as the session account; the confirmation is decoded by the host', async () => {
   await loginAs(w, 'alice');
   const seen = w.verifier.seen.length;
-  const out = await w.services.dmemo.push(req([transfer('1.5000 RSN', 'bob', 'lunch\nforged line')]));
+  const out = await w.services.transactions.push(req([transfer('1.5000 RSN', 'bob', 'lunch\nforged line')]));
   assert.is(out.status, 'executed');
   assert.match(out.id, /^[0-9a-f]{64}$/);
   assert.type(out.block, 'number');
@@ -64,25 +64,25 @@ test('a granted transfer executes as the session account; the confirmation is de
 });
 
 test('two equal pushes in the same second are two transactions, both executed', async () => {
-  const a = await w.services.dmemo.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
-  const b = await w.services.dmemo.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
+  const a = await w.services.transactions.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
+  const b = await w.services.transactions.push(req([transfer('0.0010 RSN', 'bob', 'same')]));
   assert.is(a.status, 'executed');
   assert.is(b.status, 'executed', JSON.stringify(b));
   assert.is.not(a.id, b.id);
 });
 
 test('scope violations: an action, a contract or an amount outside the grant', async () => {
-  await serviceError(w.services.dmemo.push(req([{ account: 'dpay.token', name: 'issue', data: { to: 'alice', quantity: '1.0000 RSN', memo: '' } }])), 'CAPABILITY_DENIED');
-  await serviceError(w.services.dmemo.push(req([{ account: 'eosio', name: 'newaccount', data: {} }])), 'CAPABILITY_DENIED');
-  const e = await serviceError(w.services.dmemo.push(req([transfer('100.0001 RSN')])), 'CAPABILITY_DENIED');
+  await serviceError(w.services.transactions.push(req([{ account: 'dpay.token', name: 'issue', data: { to: 'alice', quantity: '1.0000 RSN', memo: '' } }])), 'CAPABILITY_DENIED');
+  await serviceError(w.services.transactions.push(req([{ account: 'eosio', name: 'newaccount', data: {} }])), 'CAPABILITY_DENIED');
+  const e = await serviceError(w.services.transactions.push(req([transfer('100.0001 RSN')])), 'CAPABILITY_DENIED');
   assert.match(e.message, /above its cap of 100\.0000 RSN/);
-  await serviceError(w.services.dmemo.push(req([transfer('1.0000 RSN')], {})), 'CAPABILITY_DENIED');
+  await serviceError(w.services.transactions.push(req([transfer('1.0000 RSN')], {})), 'CAPABILITY_DENIED');
 });
 
 test('bad actions: not an array, bad names, data that does not match the ABI', async () => {
-  await serviceError(w.services.dmemo.push(req('transfer')), 'BAD_ACTIONS');
-  await serviceError(w.services.dmemo.push(req([{ account: 'DPAY', name: 'transfer', data: {} }])), 'BAD_ACTIONS');
-  await serviceError(w.services.dmemo.push(req([{ account: 'dpay.token', name: 'transfer', data: { from: 'alice' } }])), 'BAD_ACTIONS');
+  await serviceError(w.services.transactions.push(req('transfer')), 'BAD_ACTIONS');
+  await serviceError(w.services.transactions.push(req([{ account: 'DPAY', name: 'transfer', data: {} }])), 'BAD_ACTIONS');
+  await serviceError(w.services.transactions.push(req([{ account: 'dpay.token', name: 'transfer', data: { from: 'alice' } }])), 'BAD_ACTIONS');
 });
 
 test('the vault refuses outside the grant even through the raw dMemo protocol with a valid assertion', async () => {
@@ -121,7 +121,7 @@ test('the vault refuses outside the grant even through the raw dMemo protocol wi
 
 test('logged out again: pushes are refused', async () => {
   clearSession(w.home);
-  await serviceError(w.services.dmemo.push(req([transfer('1.0000 RSN')])), 'NOT_LOGGED_IN');
+  await serviceError(w.services.transactions.push(req([transfer('1.0000 RSN')])), 'NOT_LOGGED_IN');
 });
 
 test.run();

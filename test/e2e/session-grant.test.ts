@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { Vault, type VerificationRequest } from '../../skv/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
 import {
-  GrantPolicyVerifier, SessionGrantStore, validateSessionGrant, parsePeriod, installSigningGrant, DmemoServiceError, type PushRequest,
-} from '../../runtime/dmemo-service/index.js';
+  GrantPolicyVerifier, SessionGrantStore, validateSessionGrant, parsePeriod, installSigningGrant, TransactionServiceError, type PushRequest,
+} from '../../runtime/transaction-service/index.js';
 import type { Grants } from '../../runtime/capabilities.js';
 import { startWorld, newAccount, deployToken, loginAs, PASS, type World } from './world.js';
 
@@ -48,7 +48,7 @@ test.after(async () => { await services.close(); await vault.close(); await w.cl
 
 test('within the limits: approved without asking', async () => {
   const before = asked.length;
-  for (const q of ['1.0000 RSN', '2.0000 RSN']) assert.is((await services.dmemo.push(req(q))).status, 'executed');
+  for (const q of ['1.0000 RSN', '2.0000 RSN']) assert.is((await services.transactions.push(req(q))).status, 'executed');
   assert.is(asked.length, before, 'nobody was asked');
   assert.is(policy.autoApproved, 2);
   const left = services.grants.remaining('dpay')!;
@@ -60,11 +60,11 @@ test('beyond the amount: the user is asked; declined → nothing signed', async 
   answer = false;
   const before = asked.length;
   try {
-    await services.dmemo.push(req('2.5000 RSN'));
+    await services.transactions.push(req('2.5000 RSN'));
     assert.unreachable();
   } catch (err) {
-    assert.instance(err, DmemoServiceError);
-    assert.is((err as DmemoServiceError).code, 'NOT_APPROVED');
+    assert.instance(err, TransactionServiceError);
+    assert.is((err as TransactionServiceError).code, 'NOT_APPROVED');
   }
   assert.is(asked.length, before + 1);
   assert.match(asked.at(-1)!.summary.join('\n'), /quantity: 2\.5000 RSN/);
@@ -73,23 +73,23 @@ test('beyond the amount: the user is asked; declined → nothing signed', async 
 
 test('beyond the amount and approved by the user: the vault still refuses (its daily cap)', async () => {
   try {
-    await services.dmemo.push(req('2.5000 RSN'));
+    await services.transactions.push(req('2.5000 RSN'));
     assert.unreachable();
   } catch (err) {
-    assert.is((err as DmemoServiceError).code, 'CAPABILITY_DENIED', (err as Error).message);
+    assert.is((err as TransactionServiceError).code, 'CAPABILITY_DENIED', (err as Error).message);
     assert.match((err as Error).message, /daily cap/);
   }
 });
 
 test('the count: the third fits; the fourth asks, and even approved the vault refuses (3 a day)', async () => {
   const before = asked.length;
-  assert.is((await services.dmemo.push(req('0.5000 RSN'))).status, 'executed');
+  assert.is((await services.transactions.push(req('0.5000 RSN'))).status, 'executed');
   assert.is(asked.length, before);
   try {
-    await services.dmemo.push(req('0.1000 RSN'));
+    await services.transactions.push(req('0.1000 RSN'));
     assert.unreachable();
   } catch (err) {
-    assert.is((err as DmemoServiceError).code, 'CAPABILITY_DENIED', (err as Error).message);
+    assert.is((err as TransactionServiceError).code, 'CAPABILITY_DENIED', (err as Error).message);
     assert.match((err as Error).message, /daily limit is 3/);
   }
   assert.is(asked.length, before + 1, 'the fourth approval was asked for');
@@ -97,7 +97,7 @@ test('the count: the third fits; the fourth asks, and even approved the vault re
 
 test('other apps and the user are never approved by a grant they do not have', async () => {
   const before = asked.length;
-  assert.is((await services.dmemo.push(req('0.0001 RSN', 'other'))).status, 'executed');
+  assert.is((await services.transactions.push(req('0.0001 RSN', 'other'))).status, 'executed');
   assert.is(asked.length, before + 1);
   assert.is(asked.at(-1)!.app, 'other');
 });

@@ -1,6 +1,6 @@
 // The e2e fixture: a real embedded dev node (HTTP on a free port) in a temp dir, registered as the
 // default DMCS of a temp $PEEROS_HOME; a real vault worker (test KDF) unlocked with an explicit
-// verifier, holding the dev key; the host services (dispatch, hybrid cache, offline queue, dMemo).
+// verifier, holding the dev key; the host services (dispatch, hybrid cache, offline queue, transaction service).
 // Helpers create accounts, deploy the dPay token and log in.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.
 import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, type Verifier } from '../../skv/index.js';
 import { DmcsRegistry, type ChainCheckedBackend } from '../../runtime/dispatch/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
-import { createAccount, login } from '../../runtime/session/index.js';
-import { deployContract, submitUserTransaction } from '../../runtime/dmemo-service/index.js';
+import { login } from '../../runtime/session/index.js';
+import { createAccount, deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { Action } from '../../abi/antelope/index.js';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');

@@ -1,12 +1,12 @@
 // DMCS backends: the HTTP backend against a real HTTP chain API double (success, Antelope
-// refusals by name, every way of being down), and the in-process adapter.
+// refusals by name, every way of being down), and the one rule for what a failed push means.
 // CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpBackend, InProcessBackend, DmcsError, isUnreachable, isRejectedAs } from '../../runtime/dispatch/index.js';
+import { HttpBackend, DmcsError, isUnreachable, isRejectedAs, pushFailureOf, pushMayHaveRun } from '../../runtime/dispatch/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 import { signedTransfer } from './test-transactions.js';
 import { ChainError } from '../../dmcs/chain-error.js';
@@ -137,29 +137,20 @@ test('bad endpoint URLs are refused with a message that says what is expected', 
   assert.is(new HttpBackend('http://127.0.0.1:8888/').endpoint, 'http://127.0.0.1:8888');
 });
 
-test('in-process backend: forwards, validates, maps errors', async () => {
-  const info = { chain_id: TEST_CHAIN_ID, head_block_num: 7, head_block_id: 'ab'.repeat(32), last_irreversible_block_num: 7 };
-  let stopped = false;
-  const node = {
-    getInfo: () => {
-      if (stopped) throw Object.assign(new Error('node stopped'), { code: 'NODE_STOPPED' });
-      return info;
-    },
-    getTableRows: async () => ({ rows: [{ balance: '1.0000 RSN' }], more: false }),
-    pushTransaction: async () => {
-      throw new ChainError('tx_duplicate', 'duplicate transaction');
-    },
-    getAccount: () => { throw new TypeError('boom'); },
-  };
-  const b = new InProcessBackend(node);
-  assert.is((await b.getInfo()).head_block_num, 7);
-  assert.equal((await b.getTableRows({ code: 'a', scope: 'a', table: 'accounts' })).rows, [{ balance: '1.0000 RSN' }]);
-  const dup = await rejectsWith(b.pushTransaction(signedTransfer(TEST_CHAIN_ID, { n: 9 })), 'REJECTED', 'tx_duplicate');
-  assert.is(dup.antelopeCode, 3040008);
-  await rejectsWith(b.getBlock(1), 'REJECTED', 'unsupported_feature');
-  await rejectsWith(b.getAccount('x'), 'BAD_REPLY');
-  stopped = true;
-  await rejectsWith(b.getInfo(), 'UNREACHABLE');
+test('one rule for a failed push: refused is final, unreachable and bad replies are kept, a local refusal never goes', () => {
+  const cases: Array<[DmcsError | Error, string, boolean]> = [
+    [DmcsError.rejected('x', 'tx_duplicate', 'dup'), 'refused', true],
+    [DmcsError.unreachable('x', 'reset'), 'retry', true],
+    [DmcsError.unreachable('x', 'ECONNREFUSED', undefined, undefined, true), 'retry', false],
+    [DmcsError.badReply('x', 'not JSON'), 'retry', true],
+    [new DmcsError('BAD_ARGUMENT', 'too large'), 'unsendable', true],
+    [new DmcsError('CHAIN_MISMATCH', 'other chain'), 'other', false],
+    [new TypeError('a bug'), 'other', true],
+  ];
+  for (const [err, kind, mayHaveRun] of cases) {
+    assert.is(pushFailureOf(err), kind, err.message);
+    assert.is(pushMayHaveRun(err), mayHaveRun, err.message);
+  }
 });
 
 test.run();

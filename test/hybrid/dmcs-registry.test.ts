@@ -155,21 +155,6 @@ test('routing by manifest: dmcs name (string or {name}), else the default', asyn
   await d.close();
 });
 
-test('an in-process backend attached for a chain id replaces HTTP for it', async () => {
-  const reg = new DmcsRegistry(join(home, 'r7'));
-  await reg.add('main', a.url);
-  let pushed = 0;
-  const inner = new HttpBackend(a.url);
-  const spy = Object.assign(Object.create(null), {
-    label: 'embedded',
-    getInfo: () => inner.getInfo(),
-    pushTransaction: (body: never) => { pushed++; return inner.pushTransaction(body); },
-  });
-  const d = new Dispatcher(reg, { inProcess: new Map([[TEST_CHAIN_ID, spy]]) });
-  await d.pushTransaction({}, signedTransfer(TEST_CHAIN_ID, { n: 77 }));
-  assert.is(pushed, 1);
-});
-
 test('a DMCS that now serves another chain is refused before anything is pushed', async () => {
   const reg = new DmcsRegistry(join(home, 'r8'));
   await reg.add('main', a.url);

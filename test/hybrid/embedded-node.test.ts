@@ -1,5 +1,5 @@
-// Dispatch, the offline queue and the hybrid cache against the real embedded node (dmcs/):
-// in process through InProcessBackend and over its HTTP chain API.
+// Dispatch, the offline queue and the hybrid cache against the real embedded node (dmcs/) over its
+// HTTP chain API, the one transport the host uses for it (docs/ARCHITECTURE.md).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { BlockId, EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../abi/antelope/index.js';
-import { Dispatcher, DmcsRegistry, DmcsError, HttpBackend, InProcessBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
+import { Dispatcher, DmcsRegistry, DmcsError, HttpBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { CacheStore, HybridApi } from '../../runtime/hybrid-cache/index.js';
 import { DEV_KEY } from './test-transactions.js';
@@ -36,12 +36,12 @@ test.after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('registry probes the node over HTTP; the queue flushes through the in-process backend', async () => {
+test('registry probes the node over HTTP; the queue flushes through the dispatcher', async () => {
   const home = join(root, 'home');
   const reg = new DmcsRegistry(home);
   const entry = await reg.add('embedded', node.endpoint!);
   assert.is(entry.chainId, node.chainId);
-  const d = new Dispatcher(reg, { inProcess: new Map([[node.chainId, new InProcessBackend(node, 'embedded')]]) });
+  const d = new Dispatcher(reg);
   const q = await OfflineQueue.open({ home });
   const body = await newAccount('hybridbob');
   const e = await q.enqueue(body, { app: 'settings' });
@@ -53,45 +53,47 @@ test('registry probes the node over HTTP; the queue flushes through the in-proce
   assert.equal(r2.done, [e.id], JSON.stringify(q.get(e.id)));
   assert.match(q.get(e.id).note!, /^in block/);
 
-  // The same transaction again over HTTP: the real node says tx_duplicate.
+  // The same transaction again: the real node says tx_duplicate.
   const http = new HttpBackend(node.endpoint!);
   const dup = (await http.pushTransaction(body).catch((x: unknown) => x)) as DmcsError;
   assert.is(dup.code, 'REJECTED');
   assert.is(dup.antelopeName, 'tx_duplicate');
-  // And in process.
-  const dup2 = (await new InProcessBackend(node).pushTransaction(body).catch((x: unknown) => x)) as DmcsError;
-  assert.is(dup2.antelopeName, 'tx_duplicate');
   await q.close();
   await d.close();
 });
 
-test('every read of the backend interface, in process and over HTTP, gives the same answers', async () => {
-  const backends = [new InProcessBackend(node), new HttpBackend(node.endpoint!)];
-  const [a, b] = await Promise.all(backends.map(async (x) => ({
+test('every read of the backend interface over HTTP gives what the node itself answers', async () => {
+  const x = new HttpBackend(node.endpoint!);
+  const a = {
     abi: await x.getAbi('eosio'),
     raw: await x.getRawAbi('eosio'),
     block: await x.getBlock(2),
     blockInfo: await x.getBlockInfo(2),
     account: await x.getAccount('hybridbob'),
-  })));
+  };
+  const b = JSON.parse(JSON.stringify({
+    abi: node.getAbi('eosio'),
+    raw: node.getRawAbi('eosio'),
+    block: await node.getBlock(2),
+    blockInfo: await node.getBlockInfo(2),
+    account: node.getAccount('hybridbob'),
+  }));
   assert.equal(a, b);
   assert.is((a!.abi as { account_name: string }).account_name, 'eosio');
   assert.is((a!.block as { block_num: number }).block_num, 2);
   assert.is((a!.blockInfo as { block_num: number }).block_num, 2);
 });
 
-test('real refusals come back by Antelope name through both backends', async () => {
+test('real refusals come back by Antelope name', async () => {
   const body = await newAccount('hybridbob'); // exists already
   const http = new HttpBackend(node.endpoint!);
   const e1 = (await http.pushTransaction(body).catch((x: unknown) => x)) as DmcsError;
   assert.is(e1.code, 'REJECTED');
   assert.is(e1.antelopeName, 'account_name_exists_exception');
-  const e2 = (await new InProcessBackend(node).pushTransaction(await newAccount('hybridbob')).catch((x: unknown) => x)) as DmcsError;
-  assert.is(e2.code, 'REJECTED', e2.message);
 });
 
-test('hybrid reads from the node in process: fresh, then stale once it is closed', async () => {
-  const b = new InProcessBackend(node);
+test('hybrid reads from the node: fresh, then stale once it is closed', async () => {
+  const b = new HttpBackend(node.endpoint!);
   const h = new HybridApi(b, new CacheStore(), { chainId: node.chainId, persistDelayMs: 0, infoReuseMs: 0 });
   const acct = await h.getAccount('hybridbob');
   assert.is(acct.stale, false);

@@ -52,8 +52,9 @@ export class FakeChain {
   autoProduce = true;
   /** Transaction id → Antelope exception name to refuse it with (once). */
   readonly rejectOnce = new Map<string, string>();
-  /** Called after a push executed and before the reply; return 'hold' to never answer it. */
-  onExecuted: ((id: string) => 'reply' | 'hold') | undefined;
+  /** Called after a push executed and before the reply; return 'hold' to never answer it, 'garble'
+   * to answer 200 with a body that is not JSON (a reply the host cannot trust). */
+  onExecuted: ((id: string) => 'reply' | 'hold' | 'garble') | undefined;
   /** Omit `transactions` from get_block (like a node that prunes them). */
   blocksWithoutTransactions = false;
   now: () => number = Date.now;
@@ -190,7 +191,9 @@ export class FakeChain {
     this.#pending.push(id);
     const blockNum = this.head + 1;
     if (this.autoProduce) this.produce();
-    if (this.onExecuted?.(id) === 'hold') return;
+    const answer = this.onExecuted?.(id);
+    if (answer === 'hold') return;
+    if (answer === 'garble') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>executed</html>'); return; }
     this.#send(res, 202, {
       transaction_id: id,
       processed: { id, block_num: blockNum, block_time: new Date(this.now()).toISOString().slice(0, -1), receipt: { status: 'executed', cpu_usage_us: 100, net_usage_words: 16 }, elapsed: 100, action_traces: [] },

@@ -380,17 +380,17 @@ test('an entry whose DMCS cannot be resolved waits with the reason; the others g
   await q.close();
 });
 
-test('submit: sent when reachable; queued (fsynced) when not; a refusal is the answer, not queued', async () => {
+test('submit: sent when reachable; queued (fsynced) when not, or when the reply cannot be trusted; a refusal is the answer, not queued', async () => {
   const q = await OfflineQueue.open({ home: fresh() });
   const queued: string[] = [];
-  const s = new TransactionSubmitter({ backendFor: () => backend, queue: q, onQueued: (e) => queued.push(e.id) });
-  const ok = await s.submit(tx(), { app: 'dpay' });
+  const s = new TransactionSubmitter({ queue: q, onQueued: (e) => queued.push(e.id) });
+  const ok = await s.submit(tx(), { app: 'dpay', dmcs: null, backend });
   assert.is(ok.status, 'sent');
   assert.is(chain.executions.get(ok.transactionId), 1);
   assert.is(q.list().length, 0);
 
   chain.down('reset');
-  const later = await s.submit(tx(), { app: 'dpay', dmcs: 'local' });
+  const later = await s.submit(tx(), { app: 'dpay', dmcs: 'local', backend });
   assert.is(later.status, 'queued');
   assert.equal(queued, [later.transactionId]);
   const e = q.get(later.transactionId);
@@ -398,13 +398,22 @@ test('submit: sent when reachable; queued (fsynced) when not; a refusal is the a
   assert.is(e.uncertain, true, 'a reset connection may have delivered it');
   chain.up();
 
+  // executed, but answered with a body that is not JSON: kept, uncertain, never run twice
+  chain.onExecuted = () => 'garble';
+  const garbled = await s.submit(tx(), { app: 'dpay', dmcs: 'local', backend });
+  chain.onExecuted = undefined;
+  assert.is(garbled.status, 'queued');
+  assert.is(q.get(garbled.transactionId).uncertain, true);
+  assert.is(chain.executions.get(garbled.transactionId), 1);
+
   const refused = tx();
   chain.rejectOnce.set(inspectSignedTransaction(refused).id, 'unsatisfied_authorization');
-  const err = (await s.submit(refused, { app: 'dpay' }).catch((x: unknown) => x)) as { antelopeName?: string };
+  const err = (await s.submit(refused, { app: 'dpay', dmcs: null, backend }).catch((x: unknown) => x)) as { antelopeName?: string };
   assert.is(err.antelopeName, 'unsatisfied_authorization');
-  assert.is(q.list().length, 1);
+  assert.is(q.list().length, 2, 'the refused transaction is not queued');
   const r = await q.flush(() => backend);
-  assert.equal(r.done, [later.transactionId]);
+  assert.equal(r.done.sort(), [later.transactionId, garbled.transactionId].sort());
+  assert.is(chain.executions.get(garbled.transactionId), 1, 'the re-push met tx_duplicate');
   await q.close();
 });
 

@@ -16,7 +16,7 @@ import { NodeClosedError } from '../../dmcs/node.js';
 import { HostError } from '../../runtime/errors.js';
 import { AppBuildError } from '../../runtime/app-build-error.js';
 import { DmcsError } from '../../runtime/dispatch/dmcs-error.js';
-import { DmemoServiceError } from '../../runtime/dmemo-service/dmemo-service-error.js';
+import { TransactionServiceError } from '../../runtime/transaction-service/transaction-service-error.js';
 import { QueueError } from '../../runtime/offline-queue/queue-error.js';
 import { SessionError } from '../../runtime/session/session-error.js';
 import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
@@ -24,11 +24,11 @@ import { UsageError } from '../../runtime/cli/command.js';
 
 test('code, message and cause; the plain form carries the cause\'s plain form', () => {
   const inner = new VaultError('LOCKED', 'locked');
-  const outer = new DmemoServiceError('NOT_APPROVED', 'no', { cause: inner });
+  const outer = new TransactionServiceError('NOT_APPROVED', 'no', { cause: inner });
   assert.is(outer.code, 'NOT_APPROVED');
   assert.is(outer.cause, inner);
   const data = JSON.parse(JSON.stringify(outer));
-  assert.equal(data, { name: 'DmemoServiceError', code: 'NOT_APPROVED', message: 'no', cause: { name: 'VaultError', code: 'LOCKED', message: 'locked' } });
+  assert.equal(data, { name: 'TransactionServiceError', code: 'NOT_APPROVED', message: 'no', cause: { name: 'VaultError', code: 'LOCKED', message: 'locked' } });
   assert.equal(structuredClone(outer.toJSON()), data);
   const plainCause = new SessionError('BAD_ARGUMENT', 'bad', { cause: new TypeError('t') });
   assert.equal(plainCause.toJSON().cause, { name: 'TypeError', code: '', message: 't' });
@@ -62,7 +62,7 @@ test('every domain error is a CodedError with its own class name and a code', ()
     [new HostError('TRAP', 'm'), 'HostError', 'TRAP'],
     [new AppBuildError('COMPILE_ERROR', 'm'), 'AppBuildError', 'COMPILE_ERROR'],
     [new DmcsError('UNREACHABLE', 'm'), 'DmcsError', 'UNREACHABLE'],
-    [new DmemoServiceError('REJECTED', 'm'), 'DmemoServiceError', 'REJECTED'],
+    [new TransactionServiceError('REJECTED', 'm'), 'TransactionServiceError', 'REJECTED'],
     [new QueueError('FULL', 'm'), 'QueueError', 'FULL'],
     [new SessionError('NOT_LOGGED_IN', 'm'), 'SessionError', 'NOT_LOGGED_IN'],
     [new BridgeError(IsaErrorCode.NOT_FOUND, 'm'), 'BridgeError', 'NOT_FOUND'],

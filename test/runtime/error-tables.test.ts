@@ -11,7 +11,7 @@ import { ANTELOPE_CHAIN_EXCEPTIONS, CHAIN_EXCEPTIONS, ChainError, toChainError }
 import { CONTRACT_ERROR_CODES, ContractError } from '../../dmcs/vm/contract-error.js';
 import { HOST_ERROR_CODES, HOST_ISA_CODES, BOUNDARY_HOST_CODES, HostError } from '../../runtime/errors.js';
 import { DMCS_ERROR_CODES, DMCS_ISA_CODES, REJECTED_ISA_CODES, DmcsError } from '../../runtime/dispatch/dmcs-error.js';
-import { DMEMO_SERVICE_ERROR_CODES, DMEMO_SERVICE_ISA_CODES, VAULT_SIGN_REFUSALS, DmemoServiceError } from '../../runtime/dmemo-service/dmemo-service-error.js';
+import { TRANSACTION_SERVICE_ERROR_CODES, TRANSACTION_SERVICE_ISA_CODES, VAULT_SIGN_REFUSALS, TransactionServiceError } from '../../runtime/transaction-service/transaction-service-error.js';
 import { QUEUE_ERROR_CODES, QUEUE_ISA_CODES, QueueError } from '../../runtime/offline-queue/queue-error.js';
 import { SESSION_ERROR_CODES, SESSION_ISA_CODES, SessionError } from '../../runtime/session/session-error.js';
 import { BridgeError, FILE_LOCK_ISA_CODES, toBridgeError } from '../../runtime/host-bridge/bridge-error.js';
@@ -25,7 +25,7 @@ const TABLES: Array<[string, readonly string[], Record<string, number>, (code: s
   ['VaultError', VAULT_ERROR_CODES, VAULT_ISA_CODES, (c) => new VaultError(c as never, 'm')],
   ['HostError', HOST_ERROR_CODES, HOST_ISA_CODES, (c) => new HostError(c as never, 'm')],
   ['DmcsError', DMCS_ERROR_CODES, DMCS_ISA_CODES, (c) => new DmcsError(c as never, 'm')],
-  ['DmemoServiceError', DMEMO_SERVICE_ERROR_CODES, DMEMO_SERVICE_ISA_CODES, (c) => new DmemoServiceError(c as never, 'm')],
+  ['TransactionServiceError', TRANSACTION_SERVICE_ERROR_CODES, TRANSACTION_SERVICE_ISA_CODES, (c) => new TransactionServiceError(c as never, 'm')],
   ['QueueError', QUEUE_ERROR_CODES, QUEUE_ISA_CODES, (c) => new QueueError(c as never, 'm')],
   ['SessionError', SESSION_ERROR_CODES, SESSION_ISA_CODES, (c) => new SessionError(c as never, 'm')],
   ['FileLockTimeoutError', ['LOCK_TIMEOUT'], FILE_LOCK_ISA_CODES, () => new FileLockTimeoutError('/x', 1, 5)],

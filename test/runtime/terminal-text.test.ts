@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { terminalText, terminalQuoted, terminalLines, terminalJson, terminalWrap, isTerminalUnsafe, MAX_TERMINAL_TEXT_CHARS } from '../../lib/terminal-text.js';
-import { renderConfirmation } from '../../runtime/dmemo-service/confirmation.js';
+import { renderConfirmation } from '../../runtime/transaction-service/confirmation.js';
 import { TerminalVerifier, renderVerificationRequest } from '../../skv/index.js';
 import { Prng } from '../abi/prng.js';
 

@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Vault, vaultPaths, USER_APP, type SigningGrant } from '../../skv/index.js';
-import { SessionGrantStore, validateSessionGrant } from '../../runtime/dmemo-service/session-grants.js';
+import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { tempHome, removeHome, openTestVault, packTransaction, transfer, autoApprove, CHAIN_ID, PASS } from './helpers.js';
 

@@ -10,8 +10,8 @@
 import { createInterface } from 'node:readline';
 import { signingDigest } from '../../abi/antelope/index.js';
 import { Vault, VaultError, type Verifier } from '../../skv/index.js';
-import { SessionGrantStore } from '../../runtime/dmemo-service/session-grants.js';
-import { GrantPolicyVerifier } from '../../runtime/dmemo-service/grant-policy-verifier.js';
+import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
+import { GrantPolicyVerifier } from '../../runtime/transaction-service/grant-policy-verifier.js';
 import { withFileLock } from '../../lib/file-lock.js';
 import { autoApprove, packTransaction, transfer, CHAIN_ID, PASS } from './helpers.js';
 

@@ -5,7 +5,7 @@ import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import { accountNameArg, publicKeyArg } from '../arg-checks.js';
-import { createAccount } from '../../session/account-creator.js';
+import { createAccount } from '../../transaction-service/account-creator.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
 const HELP = `usage: peeros account create NAME [--key PUB] [--creator ACCOUNT] [options]

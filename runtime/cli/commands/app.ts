@@ -11,7 +11,7 @@ import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
 import { describeGrant, type Grants } from '../../capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
-import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
+import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
 import { withCliContext, withCliVault, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
 import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { VaultError, vaultPaths } from '../../../skv/index.js';
 import { describeIdentity, type PackageProof } from '../../app-identity/app-identity.js';
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
-import { PendingRevocations } from '../../dmemo-service/pending-revocations.js';
+import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 
 const HELP = `usage: peeros app SUBCOMMAND
 

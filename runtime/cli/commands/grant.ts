@@ -6,11 +6,11 @@ import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import { integerArg, assetArg, periodArg } from '../arg-checks.js';
-import { MAX_GRANT_COUNT } from '../../dmemo-service/limits.js';
+import { MAX_GRANT_COUNT } from '../../transaction-service/limits.js';
 import { peerosHome } from '../../../lib/home.js';
 import { AppRegistry } from '../../app-registry.js';
-import { SessionGrantStore, validateSessionGrant } from '../../dmemo-service/session-grants.js';
-import { installSigningGrant } from '../../dmemo-service/app-signing-grant.js';
+import { SessionGrantStore, validateSessionGrant } from '../../transaction-service/session-grants.js';
+import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
 
 const HELP = `usage: peeros grant APP [--max-count N [--max-amount "X SYM"] [--period 24h]] [options]

@@ -1,4 +1,4 @@
-// The dMemo service's parts on their own: the host-rendered confirmation (app text quoted and cut,
+// The transaction service's parts on their own: the host-rendered confirmation (app text quoted and cut,
 // never new lines), the grant's amount check per symbol, transaction building (TaPoS from the head
 // block id, expiration, the digest the vault will sign), ABIs offline, session grant periods.
 import { test } from 'uvu';
@@ -8,8 +8,8 @@ import { Action } from '../../abi/antelope/index.js';
 import { DmcsError } from '../../runtime/dispatch/index.js';
 import { CacheStore } from '../../runtime/hybrid-cache/index.js';
 import {
-  renderConfirmation, checkAmountGranted, checkActionsGranted, movedAmounts, buildTransaction, pushBody, AbiSource, DmemoServiceError,
-} from '../../runtime/dmemo-service/index.js';
+  renderConfirmation, checkAmountGranted, checkActionsGranted, movedAmounts, buildTransaction, pushBody, AbiSource, TransactionServiceError,
+} from '../../runtime/transaction-service/index.js';
 
 const CHAIN = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
 const HEAD = { chain_id: CHAIN, head_block_num: 0x12345, head_block_id: '00012345' + 'ab'.repeat(4) + '0102030405060708090a0b0c0d0e0f101112131415161718' };
@@ -41,7 +41,7 @@ test('amount caps: transfers summed over actions, read from the serialized bytes
   const q = (quantity: string) => ({ account: 'dpay.token', name: 'transfer', data: { quantity } });
   assert.is(movedAmounts([q('1.0000 RSN'), q('2.0000 EOS'), { account: 'x', name: 'y', data: {} }]).size, 2);
   checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'transfer' }]);
-  assert.throws(() => checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'issue' }]), (e: unknown) => e instanceof DmemoServiceError && e.code === 'CAPABILITY_DENIED');
+  assert.throws(() => checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'issue' }]), (e: unknown) => e instanceof TransactionServiceError && e.code === 'CAPABILITY_DENIED');
   assert.throws(() => checkActionsGranted('dpay', undefined, [{ account: 'dpay.token', name: 'transfer' }]), /not granted dmcs\.push/);
 });
 
@@ -81,7 +81,7 @@ test('ABIs: fetched once, kept in the cache store, used from it while the DMCS i
     await c.serializer('dpay.token');
     assert.unreachable();
   } catch (err) {
-    assert.is((err as DmemoServiceError).code, 'UNAVAILABLE');
+    assert.is((err as TransactionServiceError).code, 'UNAVAILABLE');
   }
   const eosio = await c.serializer('eosio');
   assert.ok(eosio.actionType('newaccount'), 'the native ABI needs no fetch');

@@ -3,7 +3,7 @@
  * DMCS reports (runtime/session/authority-resolver.ts: get_account, Leap's authority rules).
  */
 import { loadPermissionTree, satisfyingKeys, keysNamedBy, type AccountSource } from '../session/authority-resolver.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 
 export async function pickKeys(getAccount: AccountSource, levels: Array<{ actor: string; permission: string }>, vaultKeys: readonly string[]): Promise<string[]> {
   const picked = new Set<string>();
@@ -16,7 +16,7 @@ export async function pickKeys(getAccount: AccountSource, levels: Array<{ actor:
     const keys = satisfyingKeys(tree, level, vaultKeys);
     if (!keys) {
       const named = keysNamedBy(tree, level);
-      throw new DmemoServiceError('NO_MATCHING_KEY',
+      throw new TransactionServiceError('NO_MATCHING_KEY',
         `none of the vault's ${vaultKeys.length} key(s) satisfies ${k}${named.length ? ` (it names ${named.join(', ')})` : ''}; import the account's key with 'peeros key import'`);
     }
     for (const key of keys) picked.add(key);

@@ -1,12 +1,12 @@
 /**
- * The one error class of the dMemo service. `isaCode` is what the app hears through the ISA
+ * The one error class of the transaction service. `isaCode` is what the app hears through the ISA
  * (an `error-code` of peeros:isa/types); the message is for the person reading logs or the CLI.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { CodedError } from '../../lib/coded-error.js';
 import type { VaultErrorCode } from '../../skv/index.js';
 
-export const DMEMO_SERVICE_ERROR_CODES = [
+export const TRANSACTION_SERVICE_ERROR_CODES = [
   /** Nobody is logged in. */
   'NOT_LOGGED_IN',
   /** The push is outside the app's granted scope (contract, action or amount). */
@@ -22,10 +22,10 @@ export const DMEMO_SERVICE_ERROR_CODES = [
   /** The DMCS cannot be reached and nothing is cached to build the transaction with. */
   'UNAVAILABLE',
 ] as const;
-export type DmemoServiceErrorCode = (typeof DMEMO_SERVICE_ERROR_CODES)[number];
+export type TransactionServiceErrorCode = (typeof TRANSACTION_SERVICE_ERROR_CODES)[number];
 
 /** What the app hears for each refusal of its push. */
-export const DMEMO_SERVICE_ISA_CODES: Record<DmemoServiceErrorCode, IsaErrorCode> = {
+export const TRANSACTION_SERVICE_ISA_CODES: Record<TransactionServiceErrorCode, IsaErrorCode> = {
   NOT_LOGGED_IN: IsaErrorCode.NO_SESSION,
   CAPABILITY_DENIED: IsaErrorCode.CAPABILITY_DENIED,
   BAD_ACTIONS: IsaErrorCode.INVALID_ARGUMENT,
@@ -36,7 +36,7 @@ export const DMEMO_SERVICE_ISA_CODES: Record<DmemoServiceErrorCode, IsaErrorCode
 };
 
 /** How a vault refusal to sign a push is reported: outside the grant is a denied capability, anything else a signature not given. */
-export const VAULT_SIGN_REFUSALS: Record<VaultErrorCode, DmemoServiceErrorCode> = {
+export const VAULT_SIGN_REFUSALS: Record<VaultErrorCode, TransactionServiceErrorCode> = {
   MALFORMED_MESSAGE: 'NOT_APPROVED',
   UNSUPPORTED_VERSION: 'NOT_APPROVED',
   UNKNOWN_OPERATION: 'NOT_APPROVED',
@@ -68,11 +68,11 @@ export const VAULT_SIGN_REFUSALS: Record<VaultErrorCode, DmemoServiceErrorCode> 
   VAULT_BUSY: 'NOT_APPROVED',
 };
 
-export class DmemoServiceError extends CodedError<DmemoServiceErrorCode> {
-  override readonly name = 'DmemoServiceError';
+export class TransactionServiceError extends CodedError<TransactionServiceErrorCode> {
+  override readonly name = 'TransactionServiceError';
 
   /** The ISA error code the app receives. */
   get isaCode(): IsaErrorCode {
-    return DMEMO_SERVICE_ISA_CODES[this.code];
+    return TRANSACTION_SERVICE_ISA_CODES[this.code];
   }
 }

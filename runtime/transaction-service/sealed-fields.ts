@@ -13,7 +13,7 @@
  */
 import { PublicKey, KeyType } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 
 export const SEALED_VERSION = 1;
 /** Plaintext of one sealed field: the vault's limit. */
@@ -26,16 +26,16 @@ export function sealRequestOf(v: unknown): SealRequest | undefined {
   const o = v as Record<string, unknown>;
   if (!('$seal' in o)) return undefined;
   if (typeof o.$seal !== 'string' || typeof o.for !== 'string' || Object.keys(o).length !== 2) {
-    throw new DmemoServiceError('BAD_ACTIONS', 'a sealed field must be {"$seal": text, "for": account}');
+    throw new TransactionServiceError('BAD_ACTIONS', 'a sealed field must be {"$seal": text, "for": account}');
   }
-  if (Buffer.byteLength(o.$seal) > MAX_SEALED_TEXT_BYTES) throw new DmemoServiceError('BAD_ACTIONS', `a sealed text holds at most ${MAX_SEALED_TEXT_BYTES} bytes`);
+  if (Buffer.byteLength(o.$seal) > MAX_SEALED_TEXT_BYTES) throw new TransactionServiceError('BAD_ACTIONS', `a sealed text holds at most ${MAX_SEALED_TEXT_BYTES} bytes`);
   return { text: o.$seal, for: o.for };
 }
 
 export async function sealText(vault: Vault, app: string, senderKey: string, recipientKey: string, text: string, identity?: string): Promise<Uint8Array> {
   const s = PublicKey.from(senderKey);
   const r = PublicKey.from(recipientKey);
-  if (s.type !== KeyType.K1 || r.type !== KeyType.K1) throw new DmemoServiceError('BAD_ACTIONS', 'sealed fields need K1 keys on both sides');
+  if (s.type !== KeyType.K1 || r.type !== KeyType.K1) throw new TransactionServiceError('BAD_ACTIONS', 'sealed fields need K1 keys on both sides');
   const { nonce, ciphertext } = await vault.sealMessage({ key: senderKey, peer: recipientKey, plaintext: new TextEncoder().encode(text), app, ...(identity !== undefined ? { identity } : {}) });
   const out = new Uint8Array(1 + 33 + 33 + nonce.length + ciphertext.length);
   out[0] = SEALED_VERSION;

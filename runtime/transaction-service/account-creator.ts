@@ -6,9 +6,9 @@
 import { Action, PublicKey, eosioSerializer } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
-import { submitUserTransaction, type UserTransactionResult } from '../dmemo-service/user-transaction.js';
-import { checkAccountName } from './login.js';
-import { SessionError } from './session-error.js';
+import { submitUserTransaction, type UserTransactionResult } from './user-transaction.js';
+import { checkAccountName } from '../session/login.js';
+import { SessionError } from '../session/session-error.js';
 
 export interface CreateAccountOptions {
   vault: Vault;

@@ -1,7 +1,7 @@
 /**
  * The verifier policy of session grants: a user verifier that approves an app's signature by
  * itself when it fits the app's session grant (count and amount per period), and otherwise asks
- * the fallback (the terminal, or a refusal). It approves only what the dMemo service announced
+ * the fallback (the terminal, or a refusal). It approves only what the transaction service announced
  * with `expect` for that exact digest — amounts decoded by the host from the bytes being signed —
  * so it never trusts an amount it did not compute. Logins, grants and exports always go to the
  * fallback.

@@ -6,7 +6,7 @@
  */
 import { Abi, AbiSerializer, eosioSerializer } from '../../abi/antelope/index.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 import { queryHash, type CacheStore } from '../hybrid-cache/index.js';
 import { ABI_REUSE_MS } from './limits.js';
 
@@ -46,14 +46,14 @@ export class AbiSource {
         return kept;
       }
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new DmemoServiceError('UNAVAILABLE', `the ABI of ${account} is needed to encode the action, and the DMCS is unreachable (${err.message})`, { cause: err });
+        throw new TransactionServiceError('UNAVAILABLE', `the ABI of ${account} is needed to encode the action, and the DMCS is unreachable (${err.message})`, { cause: err });
       }
       if (err instanceof DmcsError && err.code === 'REJECTED') {
-        throw new DmemoServiceError('BAD_ACTIONS', `contract account '${account}' does not exist on this DMCS`, { cause: err });
+        throw new TransactionServiceError('BAD_ACTIONS', `contract account '${account}' does not exist on this DMCS`, { cause: err });
       }
       throw err;
     }
-    if (!reply.abi) throw new DmemoServiceError('BAD_ACTIONS', `account '${account}' has no contract ABI on this DMCS (is the contract deployed?)`);
+    if (!reply.abi) throw new TransactionServiceError('BAD_ACTIONS', `account '${account}' has no contract ABI on this DMCS (is the contract deployed?)`);
     const s = new AbiSerializer(Abi.from(reply.abi as Parameters<typeof Abi.from>[0]));
     this.#cache.set(account, { s, at: this.#now() });
     this.#store?.cache.put({ chainId: this.#store.chainId, atBlock: 0, query: queryHash('get_abi', { account_name: account }), value: reply.abi, fetchedAt: this.#now() });

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS, SESSION_GRANTS_LOCK_WAIT_MS } from './limits.js';
 
 export const SESSION_GRANTS_FILE = 'session-grants.json';
@@ -39,20 +39,20 @@ interface FileBody { version: 1; grants: Record<string, SessionGrant>; used: Rec
 /** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
 export function parsePeriod(text: string): number {
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new DmemoServiceError('BAD_ACTIONS', `period ${JSON.stringify(text)}: expected a number and a unit, such as 24h, 30m, 7d`);
+  if (!m) throw new TransactionServiceError('BAD_ACTIONS', `period ${JSON.stringify(text)}: expected a number and a unit, such as 24h, 30m, 7d`);
   const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  if (ms < MIN_GRANT_PERIOD_MS || ms > MAX_GRANT_PERIOD_MS) throw new DmemoServiceError('BAD_ACTIONS', `period ${text}: must be between 1m and 30d`);
+  if (ms < MIN_GRANT_PERIOD_MS || ms > MAX_GRANT_PERIOD_MS) throw new TransactionServiceError('BAD_ACTIONS', `period ${text}: must be between 1m and 30d`);
   return ms;
 }
 
 export function validateSessionGrant(g: { app: string; maxCount: number; maxAmount?: string; periodMs?: number; identity?: string }): SessionGrant {
   if (!Number.isInteger(g.maxCount) || g.maxCount < 1 || g.maxCount > MAX_GRANT_COUNT) {
-    throw new DmemoServiceError('BAD_ACTIONS', `--max-count: expected an integer from 1 to ${MAX_GRANT_COUNT}, got ${g.maxCount}`);
+    throw new TransactionServiceError('BAD_ACTIONS', `--max-count: expected an integer from 1 to ${MAX_GRANT_COUNT}, got ${g.maxCount}`);
   }
   let maxAmount: string | undefined;
   if (g.maxAmount !== undefined) {
     try { maxAmount = Asset.from(g.maxAmount).toString(); } catch {
-      throw new DmemoServiceError('BAD_ACTIONS', `--max-amount: ${JSON.stringify(g.maxAmount)} is not an asset such as "10.0000 RSN"`);
+      throw new TransactionServiceError('BAD_ACTIONS', `--max-amount: ${JSON.stringify(g.maxAmount)} is not an asset such as "10.0000 RSN"`);
     }
   }
   const periodMs = g.periodMs ?? DEFAULT_GRANT_PERIOD_MS;
@@ -74,7 +74,7 @@ export class SessionGrantStore {
       if (v.version === 1 && v.grants && v.used) return v;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new DmemoServiceError('NOT_APPROVED', `the session grants file ${this.path} is damaged; remove it and set the grants again`);
+        throw new TransactionServiceError('NOT_APPROVED', `the session grants file ${this.path} is damaged; remove it and set the grants again`);
       }
     }
     return { version: 1, grants: {}, used: {} };
@@ -96,7 +96,7 @@ export class SessionGrantStore {
       }, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
     } catch (err) {
       if (!(err instanceof FileLockTimeoutError)) throw err;
-      throw new DmemoServiceError('NOT_APPROVED', `the session grants are busy: ${err.message}; another peeros process is using them — try again`);
+      throw new TransactionServiceError('NOT_APPROVED', `the session grants are busy: ${err.message}; another peeros process is using them — try again`);
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * Named limits of the dMemo service, each with its reason.
+ * Named limits of the transaction service, each with its reason.
  */
 
 /** Expiration of a freshly built transaction: 10 minutes. Long enough to wait in the offline queue

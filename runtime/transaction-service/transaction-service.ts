@@ -1,5 +1,5 @@
 /**
- * The dMemo service: an app's `dmcs.push` becomes a signed transaction on its DMCS, or in the
+ * The transaction service: an app's `dmcs.push` becomes a signed transaction on its DMCS, or in the
  * offline queue. One readable path:
  *
  *   session (NOT_LOGGED_IN without one)
@@ -11,23 +11,24 @@
  *   → confirmation rendered by the host from the decoded actions and the app's identity
  *   → the verifier's assertion (the session-grant policy may approve by itself) → the vault signs,
  *     checking the app's signing grant again
- *   → dispatch; on UNREACHABLE the signed transaction is appended to the offline queue and fsynced
+ *   → push or queue (`TransactionSubmitter`, the one policy): refused by the chain → `failed`;
+ *     unreachable or a reply this host cannot trust → appended to the offline queue and fsynced
  *     before the app hears `queued`.
  */
 import { Action, PublicKey, type AbiSerializer } from '../../abi/antelope/index.js';
 import { VaultError, type Vault } from '../../skv/index.js';
 import type { Grants, DmcsPushScope } from '../capabilities.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
-import { Dispatcher, DmcsError, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
+import { Dispatcher, DmcsError, pushFailureOf, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
 import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
-import type { OfflineQueue } from '../offline-queue/index.js';
+import { TransactionSubmitter, type OfflineQueue, type SubmitResult } from '../offline-queue/index.js';
 import { readSession, type Session } from '../session/session-file.js';
 import { AbiSource } from './abi-source.js';
 import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } from './confirmation.js';
 import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
 import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
-import { DmemoServiceError, VAULT_SIGN_REFUSALS } from './dmemo-service-error.js';
+import { TransactionServiceError, VAULT_SIGN_REFUSALS } from './transaction-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
 import { sealRequestOf, sealText } from './sealed-fields.js';
 import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS, MAX_CONFIRMATION_VALUE_CHARS } from './limits.js';
@@ -52,25 +53,25 @@ export interface PushOutcome {
   error?: string;
 }
 
-export interface DmemoServiceOptions {
+export interface TransactionServiceOptions {
   home: string;
   vault: Vault;
   dispatcher: Dispatcher;
-  /** Without a queue, an unreachable DMCS is an UNAVAILABLE error. */
-  queue?: OfflineQueue;
+  /** Where a push that could not be delivered waits (see TransactionSubmitter). */
+  queue: OfflineQueue;
   /** Told the amounts of each request before the vault asks it (session grants). */
   policy?: GrantPolicyVerifier;
   /** Shared hybrid cache (default: in memory). */
   cache?: CacheStore;
-  /** Called after an entry was queued (e.g. to kick the flusher). */
+  /** Called after an entry was queued pending (e.g. to kick the flusher). */
   onQueued?: () => void;
   now?: () => number;
 }
 
 interface RawAction { account: string; name: string; data: Uint8Array | Record<string, unknown> }
 
-function badActions(why: string): DmemoServiceError {
-  return new DmemoServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
+function badActions(why: string): TransactionServiceError {
+  return new TransactionServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
 }
 
 function checkRawActions(v: unknown): RawAction[] {
@@ -87,18 +88,20 @@ function checkRawActions(v: unknown): RawAction[] {
   });
 }
 
-export class DmemoService {
-  readonly #o: DmemoServiceOptions;
+export class TransactionService {
+  readonly #o: TransactionServiceOptions;
   readonly #cache: CacheStore;
   readonly #hybrid = new Map<string, HybridApi>();
   readonly #abis = new Map<string, AbiSource>();
   readonly #heads = new Map<string, { info: ChainInfo; at: number }>();
   readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
   readonly #recentIds = new Set<string>();
+  readonly #submitter: TransactionSubmitter;
 
-  constructor(o: DmemoServiceOptions) {
+  constructor(o: TransactionServiceOptions) {
     this.#o = o;
     this.#cache = o.cache ?? new CacheStore();
+    this.#submitter = new TransactionSubmitter({ queue: o.queue, ...(o.onQueued ? { onQueued: o.onQueued } : {}) });
   }
 
   /** The hybrid read API for a backend (cached reads, stale while offline). */
@@ -123,14 +126,14 @@ export class DmemoService {
   async push(req: PushRequest): Promise<PushOutcome> {
     const app = req.app.name;
     const session = readSession(this.#o.home);
-    if (!session) throw new DmemoServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
+    if (!session) throw new TransactionServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
     const raw = checkRawActions(req.actions);
     const scope = req.grants['dmcs.push'] as DmcsPushScope | undefined;
     checkActionsGranted(app, scope, raw);
 
     const backend = await this.#route(req.manifest);
     if (backend.chainId !== session.chainId) {
-      throw new DmemoServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
+      throw new TransactionServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
     }
     const hybrid = this.hybridFor(backend);
     const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
@@ -150,31 +153,28 @@ export class DmemoService {
     } catch (err) {
       if (err instanceof VaultError) {
         const code = VAULT_SIGN_REFUSALS[err.code];
-        throw new DmemoServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
+        throw new TransactionServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });
       }
       throw err;
     }
-    const body = pushBody(trx.bytes, signatures);
+    let sent: SubmitResult;
     try {
-      const ack = await backend.pushTransaction(body);
-      return { status: 'executed', id: ack.transaction_id, ...(ack.processed.block_num !== undefined ? { block: ack.processed.block_num } : {}) };
+      sent = await this.#submitter.submit(pushBody(trx.bytes, signatures), { app, dmcs: backend.entry.name, backend });
     } catch (err) {
-      if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        if (!this.#o.queue) throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and this host has no offline queue: ${err.message}`, { cause: err });
-        // a push that may have reached the node (timeout, reset mid-reply) could already have run:
-        // marked uncertain, it is never re-signed after expiry without --force (no double spend)
-        const entry = await this.#o.queue.enqueue(body, { app, dmcs: backend.entry.name, uncertain: !err.notDelivered });
-        // The same transaction may be queued already (another process built it): say what it is.
-        if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
-        if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
-        this.#o.onQueued?.();
-        return { status: 'queued', id: entry.id };
-      }
-      if (err instanceof DmcsError && err.code === 'REJECTED') {
+      if (pushFailureOf(err) === 'refused' && err instanceof DmcsError) {
         return { status: 'failed', id: trx.id, error: `${err.antelopeName ?? 'rejected'}: ${err.message}` };
       }
       throw err;
     }
+    if (sent.status === 'sent') {
+      const block = sent.ack.processed.block_num;
+      return { status: 'executed', id: sent.transactionId, ...(block !== undefined ? { block } : {}) };
+    }
+    // The same transaction may be queued already (another process built it): say what it is.
+    const entry = sent.entry;
+    if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
+    if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
+    return { status: 'queued', id: entry.id };
   }
 
   /**
@@ -229,7 +229,7 @@ export class DmemoService {
         action = Action.from({ account: r.account, name: r.name, authorization, data: r.data as Record<string, unknown> }, s);
         data = s.decodeAction(r.name, action.data);
       } catch (err) {
-        if (err instanceof DmemoServiceError) throw err;
+        if (err instanceof TransactionServiceError) throw err;
         throw badActions(`actions[${i}] (${r.account}::${r.name}) does not match the contract's ABI: ${(err as Error).message}`);
       }
       actions.push(action);
@@ -276,7 +276,7 @@ export class DmemoService {
       return info;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new DmemoServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
+        throw new TransactionServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
       }
       throw err;
     }

@@ -9,12 +9,12 @@
 import { Asset, type Action } from '../../abi/antelope/index.js';
 import { actionsInScope, transactionInScope, type ScopeAction, type ScopeVerdict } from '../../abi/signing-scope.js';
 import { pushSigningScope, type DmcsPushScope } from '../capabilities.js';
-import { DmemoServiceError } from './dmemo-service-error.js';
+import { TransactionServiceError } from './transaction-service-error.js';
 
 export interface ScopedAction { account: string; name: string; data: unknown }
 
-function denied(app: string, why: string): DmemoServiceError {
-  return new DmemoServiceError('CAPABILITY_DENIED', `app '${app}' may not push this: ${why} (outside its dmcs.push grant)`);
+function denied(app: string, why: string): TransactionServiceError {
+  return new TransactionServiceError('CAPABILITY_DENIED', `app '${app}' may not push this: ${why} (outside its dmcs.push grant)`);
 }
 
 function enforce(app: string, verdict: ScopeVerdict): void {
