@@ -199,12 +199,9 @@ export class EmbeddedNode {
       return fail(e);
     }
     chain.producerEndpoint = opts.follow;
-    const api = new ChainApi(chain);
-    if (follow) api.forward = (endpoint, body) => relay(opts.follow!, endpoint, body);
     const workers = opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
     const pool = !follow && workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
     if (pool) cleanup.push(() => pool.close());
-    api.pool = pool;
     let replication: ReplicationServer | null = null;
     if (opts.replicate !== undefined) {
       try {
@@ -214,11 +211,17 @@ export class EmbeddedNode {
         return fail(new Error(`cannot serve the block log to peers on ${String(typeof opts.replicate === 'string' ? opts.replicate : `${opts.replicate.host}:${opts.replicate.port}`)}: ${(e as Error).message}`));
       }
     }
-    api.blockLogInfo = () => ({
+    let beforeInfo: (() => void) | null = null;
+    const api = new ChainApi(chain, {
+      pool,
+      relay: follow ? (endpoint, body) => relay(opts.follow!, endpoint, body) : null,
+      beforeInfo: () => beforeInfo?.(),
+      blockLogInfo: () => ({
       key: log.key,
       genesis,
       replication: replication ? `${replication.address.host}:${replication.address.port}` : null,
       length: log.length,
+      }),
     });
     let follower: ReplicationClient | null = null;
     if (follow) {
@@ -264,7 +267,7 @@ export class EmbeddedNode {
     } else if (opts.autoProduce ?? true) {
       const interval = opts.blockIntervalMs ?? BLOCK_INTERVAL_MS;
       const staleAfter = opts.staleAfterMs ?? STALE_AFTER_MS;
-      api.beforeInfo = () => {
+      beforeInfo = () => {
         if (node.closed) return;
         for (const p of chain.freshen(staleAfter)) p.catch((e: Error) => onError(new Error(`block production failed: ${e.message}`)));
       };
@@ -356,7 +359,7 @@ export class EmbeddedNode {
   pushTransaction(packed: PackedTrx | object): unknown {
     this.live();
     const p = 'packedTrx' in packed ? (packed as PackedTrx) : packedTrxFromJson(packed);
-    return this.api.pushResponse(this.chain.pushTransaction(p));
+    return this.api.json.pushResponse(this.chain.pushTransaction(p));
   }
 
   /** The same push without building the JSON reply (the fast path for the host and benchmarks). */
@@ -373,13 +376,13 @@ export class EmbeddedNode {
     return r;
   }
 
-  getInfo(): unknown { this.live(); this.api.beforeInfo?.(); return this.api.getInfo(); }
-  getAccount(accountName: string): unknown { this.live(); return this.api.getAccount({ account_name: accountName }); }
-  getTableRows(query: object): unknown { this.live(); return this.api.getTableRows(query as Record<string, unknown>); }
-  getAbi(accountName: string): unknown { this.live(); return this.api.getAbi({ account_name: accountName }); }
-  getRawAbi(accountName: string): unknown { this.live(); return this.api.getRawAbi({ account_name: accountName }); }
-  getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.getBlock({ block_num_or_id: blockNumOrId }); }
-  getBlockInfo(blockNum: number): Promise<unknown> { this.live(); return this.api.getBlockInfo({ block_num: blockNum }); }
+  getInfo(): unknown { this.live(); return this.api.getInfo(); }
+  getAccount(accountName: string): unknown { this.live(); return this.api.readOnly.getAccount({ account_name: accountName }); }
+  getTableRows(query: object): unknown { this.live(); return this.api.readOnly.getTableRows(query as Record<string, unknown>); }
+  getAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getAbi({ account_name: accountName }); }
+  getRawAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getRawAbi({ account_name: accountName }); }
+  getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.readOnly.getBlock({ block_num_or_id: blockNumOrId }); }
+  getBlockInfo(blockNum: number): Promise<unknown> { this.live(); return this.api.readOnly.getBlockInfo({ block_num: blockNum }); }
 
   /** Seals the pending block now (empty if nothing is pending); resolves once it is in the log. */
   produceBlock(): Promise<{ num: number; id: string }> {
