@@ -72,6 +72,22 @@ export interface ChainOptions {
   snapshot?: Snapshot | null;
   /** Take a snapshot every this many blocks (0 = never). */
   snapshotEvery?: number;
+  /** Who hears what happens to transactions and blocks (the node: its journal, timer, snapshots). */
+  events?: ChainEvents;
+  /** On a replica: where refused pushes should go instead (named in the refusal). */
+  producerEndpoint?: string;
+}
+
+/** What the chain reports to its owner; each is optional. */
+export interface ChainEvents {
+  /** The first transaction entered an empty pending block. */
+  pendingStarted?(): void;
+  /** A transaction was accepted into pending block `blockNum` (in acceptance order); may return when it is durable. */
+  accepted?(packed: PackedTrx, blockNum: number): Promise<void> | undefined;
+  /** Block `num` is in the log. */
+  durable?(num: number): void;
+  /** A snapshot of the state after a block, once that block is in the log (every `snapshotEvery` blocks). */
+  snapshot?(s: Snapshot): void;
 }
 
 export class Chain {
@@ -85,17 +101,12 @@ export class Chain {
   head!: HeadBlock;
   /** Highest block known written to the log. */
   durableNum = 0;
-  /** Called when the first transaction enters an empty pending block. */
-  onPending: (() => void) | null = null;
-  /** Called, in acceptance order, with each transaction accepted into the pending block; may return when it is durable. */
-  onAccepted: ((packed: PackedTrx, blockNum: number) => Promise<void> | undefined) | null = null;
-  /** Called once block `num` is in the log. */
-  onDurable: ((num: number) => void) | null = null;
-  /** Called with a snapshot once the block it describes is in the log. */
-  onSnapshot: ((s: Snapshot) => void) | null = null;
   /** Whether start used a snapshot, and of which block (0 = full replay). */
   startedFromSnapshot = 0;
   private readonly snapshotEvery: number;
+  private readonly events: ChainEvents;
+  /** Where a replica tells clients to push. */
+  private readonly producerEndpoint: string | undefined;
 
   private readonly genesis: Genesis;
   private readonly producerKey: PrivateKey | null;
@@ -117,6 +128,8 @@ export class Chain {
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
+    this.events = opts.events ?? {};
+    this.producerEndpoint = opts.producerEndpoint;
     this.chainId = chainIdOf(opts.genesis);
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
@@ -319,9 +332,6 @@ export class Chain {
     return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + p.signatures.length * 66 + 12) / 8);
   }
 
-  /** Where a replica tells clients to push (set by the node). */
-  producerEndpoint: string | undefined;
-
   private requireProducer(): void {
     if (!this.producerKey) {
       throw new ChainError('unsupported_feature', `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`);
@@ -366,8 +376,8 @@ export class Chain {
     pending.receipts.push(receipt);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.set(d.idHex, d.trx.expiration.seconds);
-    const accepted = this.onAccepted?.(d.packed, pending.num);
-    if (wasEmpty) this.onPending?.();
+    const accepted = this.events.accepted?.(d.packed, pending.num);
+    if (wasEmpty) this.events.pendingStarted?.();
     return { trace, blockNum: pending.num, blockTime, receipt, ...(accepted ? { accepted } : {}) };
   }
 
@@ -417,15 +427,15 @@ export class Chain {
     this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
-    const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.onSnapshot ? this.takeSnapshot() : null;
+    const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
     try {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);
-      this.onDurable?.(p.num);
+      this.events.durable?.(p.num);
     } finally {
       this.unflushed.delete(p.num);
     }
-    if (snap) this.onSnapshot?.(snap);
+    if (snap) this.events.snapshot?.(snap);
     return { num: p.num, id: bytesToHex(id) };
   }
 
