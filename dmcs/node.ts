@@ -13,25 +13,25 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { Chain, type ChainEvents, type PushResult } from './chain.js';
-import { BlockLog } from './block-log.js';
-import { loadGenesis, saveReplicaGenesis, type Genesis } from './genesis.js';
-import { ReplicationClient, ReplicationServer } from './block-replication.js';
+import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
+import { BlockLog } from './block/block-log.js';
+import { loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
+import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
 import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
-import { ChainApi } from './chain-api.js';
-import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './http-server.js';
-import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './key-recovery.js';
+import { ChainApi } from './api/chain-api.js';
+import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './api/http-server.js';
+import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
-import { KeyRecoveryPool } from './key-recovery-pool.js';
+import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
 import { ChainError } from './chain-error.js';
-import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './accepted-journal.js';
+import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
-import { fetchBlockLogInfo, relay, type BlockLogInfo } from './producer-client.js';
-import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './snapshot-file.js';
-import type { Snapshot } from './state-snapshot.js';
+import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
+import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import type { Snapshot } from './state/state-snapshot.js';
 
-export { RELAY_TIMEOUT_MS } from './producer-client.js';
+export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
 /** How long a new replica waits for the first block from the node it follows. */
 export const FIRST_BLOCK_TIMEOUT_MS = 15_000;

@@ -8,7 +8,7 @@ import { inflateSync } from 'node:zlib';
 import { Signature, Transaction, hexToBytes, sha256, bytesToHex } from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 import type { PackedTrx } from './block.js';
-import type { ExecAction } from './action-trace.js';
+import type { ExecAction } from './chain/action-trace.js';
 
 /** Largest uncompressed transaction accepted (Leap's default max_transaction_net_usage is 512 KiB). */
 export const MAX_TRANSACTION_BYTES = 512 * 1024;

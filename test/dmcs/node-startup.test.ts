@@ -5,10 +5,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
 import { startNode } from '../../dmcs/index.js';
-import { Chain } from '../../dmcs/chain.js';
-import { BlockLog } from '../../dmcs/block-log.js';
-import { loadGenesis } from '../../dmcs/genesis.js';
-import { nobleRecovery } from '../../dmcs/key-recovery.js';
+import { Chain } from '../../dmcs/chain/chain.js';
+import { BlockLog } from '../../dmcs/block/block-log.js';
+import { loadGenesis } from '../../dmcs/chain/genesis.js';
+import { nobleRecovery } from '../../dmcs/keys/key-recovery.js';
 import { tempDir, removeDir } from './helpers.js';
 
 test('the chain reports blocks durable, then the snapshot after them, to the events given to Chain.open', async () => {
