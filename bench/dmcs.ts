@@ -4,7 +4,7 @@
  * in this process. Transactions are pre-signed outside the timing: signing is the client's cost.
  * Blocks (one per 500 transfers) are sealed, signed and appended to the hypercore block log; the
  * log does not fsync each block (a committed-length marker is fsynced in the background, coalesced,
- * see dmcs/block-log.ts), so no figure here waits for a block to be on disk.
+ * see dmcs/block/block-log.ts), so no figure here waits for a block to be on disk.
  * - `dmcs.transfer.in-process (<recovery>)`: `node.pushPacked` one after another, no HTTP, no JSON —
  *   packed transaction decoded, TaPoS/expiration/duplicate checks, signature key recovery inline
  *   (the node's chosen implementation, named in the figure), authority check, contract execution
@@ -39,8 +39,8 @@ import {
   Abi, AbiSerializer, Action, PrivateKey, Signature, Transaction, TimePointSec, KeyType, isCanonical, signingDigest, sha256, EOSIO_ABI,
 } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode, type KeyRecovery, DEV_PRIVATE_KEY } from '../dmcs/index.js';
-import { packedTrxToJson } from '../dmcs/accepted-journal.js';
-import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/key-recovery.js';
+import { packedTrxToJson } from '../dmcs/block/accepted-journal.js';
+import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/keys/key-recovery.js';
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { summarize, type BenchResult } from './result.js';
 

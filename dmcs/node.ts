@@ -4,80 +4,44 @@
  * dispatch). A block is produced `BLOCK_INTERVAL_MS` after the first transaction enters an empty
  * pending block, so blocks come every 500 ms while there are transactions and not otherwise;
  * `produceBlock()` seals one on demand. `close()` seals pending transactions, then stops.
+ *
+ * Start-up is a sequence of named steps (see `open`); the chain and the API get their hooks when
+ * they are built, pointing at this node, whose own state each step fills in: a hook whose part is
+ * not there yet does nothing (the journal's carried transactions are re-applied before the journal
+ * records anything or the producer timer runs).
  */
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Snapshot } from './state-snapshot.js';
-import { writeFileAtomic } from '../lib/atomic-file.js';
-import { Chain } from './chain.js';
-import { BlockLog } from './block-log.js';
-import { loadGenesis, saveReplicaGenesis, type Genesis } from './genesis.js';
-import { ReplicationClient, ReplicationServer } from './block-replication.js';
+import { cpus } from 'node:os';
+import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
+import { BlockLog } from './block/block-log.js';
+import { loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
+import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
 import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
-import { ChainApi } from './chain-api.js';
-import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './http-server.js';
-import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './key-recovery.js';
+import { ChainApi } from './api/chain-api.js';
+import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './api/http-server.js';
+import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
-import type { PushResult } from './chain.js';
-import { KeyRecoveryPool } from './key-recovery-pool.js';
-import { ChainError, CHAIN_EXCEPTIONS } from './chain-error.js';
-import { CodedError, codeOf } from '../lib/coded-error.js';
-import { cpus } from 'node:os';
-import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './accepted-journal.js';
+import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
+import { ChainError } from './chain-error.js';
+import { CodedError } from '../lib/coded-error.js';
+import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
+import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
+import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import type { Snapshot } from './state/state-snapshot.js';
+
+export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
 /** How long a new replica waits for the first block from the node it follows. */
 export const FIRST_BLOCK_TIMEOUT_MS = 15_000;
 
-interface BlockLogInfo { key: string; genesis: Genesis; replication: string | null; length: number }
-
-/** Asks a producing node (its chain API URL) for its block log key, genesis and replication address. */
-async function fetchBlockLogInfo(url: string): Promise<BlockLogInfo> {
-  let res: Response;
-  try {
-    res = await fetch(`${url.replace(/\/$/, '')}/v1/peeros/get_block_log`, { method: 'POST', body: '{}' });
-  } catch (e) {
-    throw new Error(`cannot reach ${url} to follow it: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new Error(`${url} did not describe its block log (HTTP ${res.status}); is it a peeros node?`);
-  return (await res.json()) as BlockLogInfo;
-}
-
 /** Recent blocks older than this are refreshed on the next get_info (see NodeOptions.staleAfterMs). */
 export const STALE_AFTER_MS = 5000;
 
-/** Most time a relayed push may take at the producer. */
-export const RELAY_TIMEOUT_MS = 30_000;
-
-/** A replica relays pushes to the producer's chain API; its refusals come back as ChainErrors. */
-async function relay(url: string, endpoint: string, body: unknown): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(`${url.replace(/\/$/, '')}/v1/chain/${endpoint}`, {
-      method: 'POST', body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
-    });
-  } catch (e) {
-    throw new ChainError('http_request_fail', `cannot relay the transaction to the producer at ${url}: ${(e as Error).message}`);
-  }
-  const json = (await res.json().catch(() => null)) as { error?: { name?: string; details?: Array<{ message?: string }>; what?: string } } | null;
-  if (!res.ok || json?.error) {
-    const name = json?.error?.name;
-    const message = json?.error?.details?.[0]?.message ?? json?.error?.what ?? `HTTP ${res.status}`;
-    throw new ChainError(codeOf(CHAIN_EXCEPTIONS, name) ?? 'http_request_fail', message);
-  }
-  return json;
-}
-
 /** Default snapshot interval: 1000 blocks ≈ 8 minutes of continuous traffic. */
 export const SNAPSHOT_EVERY_BLOCKS = 1000;
-
-function readSnapshot(path: string): Snapshot | null {
-  try {
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Snapshot) : null;
-  } catch {
-    return null; // a damaged snapshot is only a lost shortcut: the log is replayed in full
-  }
-}
 
 /** Antelope's block interval. */
 export const BLOCK_INTERVAL_MS = 500;
@@ -128,155 +92,181 @@ export class NodeClosedError extends CodedError<'NODE_CLOSED'> {
   constructor() { super('NODE_CLOSED', 'the embedded node is closed'); }
 }
 
-export class EmbeddedNode {
-  readonly chain: Chain;
-  readonly api: ChainApi;
-  /** `http://host:port` when serving HTTP. */
-  readonly endpoint: string | undefined;
-  private readonly log: BlockLog;
-  private readonly http: ChainHttpServer | null;
-  private readonly pool: KeyRecoveryPool | null;
-  private timer: NodeJS.Timeout | null = null;
-  private replication: ReplicationServer | null = null;
-  private follower: ReplicationClient | null = null;
-  private following: Promise<unknown> = Promise.resolve();
-  private snapshotPath: string | null = null;
-  private snapshotWrite: Promise<unknown> = Promise.resolve();
+/** The block log a node runs on and where its genesis came from. */
+interface BlockSource {
+  genesis: Genesis;
+  /** Null on a replica: it never seals blocks. */
+  producerKey: PrivateKey | null;
+  log: BlockLog;
+  /** On a replica: the followed node's description of its log. */
+  followed: BlockLogInfo | null;
+}
 
-  /** Writes a snapshot atomically (one write at a time, in order). */
-  private saveSnapshot(snap: Snapshot): Promise<unknown> {
-    const path = this.snapshotPath;
-    if (!path) return this.snapshotWrite;
-    this.snapshotWrite = this.snapshotWrite.then(() => writeFileAtomic(path, JSON.stringify(snap), 0o644)).catch((e: Error) => {
-      process.stderr.write(`peeros node: cannot save a state snapshot: ${e.message}\n`);
-    });
-    return this.snapshotWrite;
-  }
-  private producing: Promise<unknown> = Promise.resolve();
-  private closed = false;
-  private journal: AcceptedJournal | null = null;
+const hostPort = (at: string | HttpEndpoint): string => (typeof at === 'string' ? at : `${at.host}:${at.port}`);
+const endpointOf = (at: string | HttpEndpoint): HttpEndpoint => (typeof at === 'string' ? parseHostPort(at) : at);
+
+export class EmbeddedNode {
   /** What the start did with transactions acknowledged before a crash but not yet in a block. */
   recovered: { carried: number; reapplied: number; alreadyInBlock: number; failed: number } | null = null;
 
-  private constructor(chain: Chain, log: BlockLog, api: ChainApi, http: ChainHttpServer | null, endpoint: string | undefined, pool: KeyRecoveryPool | null) {
-    this.pool = pool;
-    this.chain = chain;
-    this.log = log;
-    this.api = api;
-    this.http = http;
-    this.endpoint = endpoint;
+  private readonly opts: NodeOptions;
+  private readonly onError: (e: Error) => void;
+  private source!: BlockSource;
+  private chainOrNull: Chain | null = null;
+  private apiOrNull: ChainApi | null = null;
+  private pool: KeyRecoveryPool | null = null;
+  private replication: ReplicationServer | null = null;
+  private follower: ReplicationClient | null = null;
+  private http: ChainHttpServer | null = null;
+  private httpEndpoint: string | undefined;
+  /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
+  private journal: AcceptedJournal | null = null;
+  /** Set at the end of the start (when snapshots are on). */
+  private snapshots: SnapshotFile | null = null;
+  /** Set at the end of the start with autoProduce: pending transactions arm the timer, get_info freshens. */
+  private autoProducing = false;
+  private timer: NodeJS.Timeout | null = null;
+  private producing: Promise<unknown> = Promise.resolve();
+  private following: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(opts: NodeOptions) {
+    this.opts = opts;
+    this.onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`));
   }
 
   static async start(opts: NodeOptions): Promise<EmbeddedNode> {
-    mkdirSync(opts.dataDir, { recursive: true });
-    const follow = opts.follow ? await fetchBlockLogInfo(opts.follow) : null;
-    let genesis: Genesis;
-    let producerKey: PrivateKey | null = null;
-    let log: BlockLog;
-    if (follow) {
-      if (opts.dev) throw new Error('--dev and --follow exclude each other: a replica takes its genesis from the node it follows');
-      if (!follow.replication) throw new Error(`${opts.follow} does not serve its block log to peers (start it with --replicate HOST:PORT)`);
-      genesis = follow.genesis;
-      await saveReplicaGenesis(opts.dataDir, genesis);
-      log = await BlockLog.openReplica(opts.dataDir, hexToBytes(follow.key, 'block log key'));
-    } else {
-      const setup = await loadGenesis(opts.dataDir, opts.dev ?? false);
-      genesis = setup.genesis;
-      producerKey = setup.producerKey;
-      log = await BlockLog.open(opts.dataDir);
-    }
-    const cleanup: Array<() => Promise<unknown> | unknown> = [() => log.close()];
-    const fail = async (e: unknown): Promise<never> => {
-      for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => {});
-      throw e;
-    };
-    let chain: Chain;
+    const node = new EmbeddedNode(opts);
     try {
-      const recovery = opts.keyRecovery === 'noble' ? nobleRecovery : typeof opts.keyRecovery === 'object' ? opts.keyRecovery : defaultKeyRecovery();
-      const snapshotEvery = opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS;
-      chain = await Chain.open({ genesis, producerKey, log, recovery, snapshotEvery, snapshot: snapshotEvery > 0 ? readSnapshot(join(opts.dataDir, 'snapshot.json')) : null });
+      await node.open();
     } catch (e) {
-      return fail(e);
-    }
-    chain.producerEndpoint = opts.follow;
-    const api = new ChainApi(chain);
-    if (follow) api.forward = (endpoint, body) => relay(opts.follow!, endpoint, body);
-    const workers = opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
-    const pool = !follow && workers > 0 && opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
-    if (pool) cleanup.push(() => pool.close());
-    api.pool = pool;
-    let replication: ReplicationServer | null = null;
-    if (opts.replicate !== undefined) {
-      try {
-        replication = await ReplicationServer.listen(log, typeof opts.replicate === 'string' ? parseHostPort(opts.replicate) : opts.replicate);
-        cleanup.push(() => replication!.close());
-      } catch (e) {
-        return fail(new Error(`cannot serve the block log to peers on ${String(typeof opts.replicate === 'string' ? opts.replicate : `${opts.replicate.host}:${opts.replicate.port}`)}: ${(e as Error).message}`));
-      }
-    }
-    api.blockLogInfo = () => ({
-      key: log.key,
-      genesis,
-      replication: replication ? `${replication.address.host}:${replication.address.port}` : null,
-      length: log.length,
-    });
-    let follower: ReplicationClient | null = null;
-    if (follow) {
-      follower = new ReplicationClient(log, parseHostPort(follow.replication!));
-      follower.start();
-      cleanup.push(() => follower!.close());
-      if (!chain.head) {
-        await log.waitForLength(0, FIRST_BLOCK_TIMEOUT_MS);
-        const first = log.length > 0 ? await log.get(0) : null;
-        if (!first) return fail(new Error(`no block arrived from ${follow.replication} within ${FIRST_BLOCK_TIMEOUT_MS} ms`));
-        try { chain.applyLoggedBlock(1, first, true); } catch (e) { return fail(e); }
-        chain.durableNum = 1;
-      }
-    }
-    let http: ChainHttpServer | null = null;
-    let endpoint: string | undefined;
-    if (opts.http !== undefined) {
-      http = new ChainHttpServer(api);
-      try {
-        const at = await http.listen(typeof opts.http === 'string' ? parseHostPort(opts.http) : opts.http);
-        endpoint = `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
-      } catch (e) {
-        return fail(new Error(`cannot serve HTTP on ${typeof opts.http === 'string' ? opts.http : `${opts.http.host}:${opts.http.port}`}: ${(e as Error).message}`));
-      }
-    }
-    const node = new EmbeddedNode(chain, log, api, http, endpoint, pool);
-    if (!follow) {
-      try {
-        await node.openJournal(opts.dataDir, opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`)));
-      } catch (e) {
-        await http?.close().catch(() => {});
-        return fail(e);
-      }
-      cleanup.push(() => node.journal?.close());
-    }
-    node.snapshotPath = (opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS) > 0 ? join(opts.dataDir, 'snapshot.json') : null;
-    chain.onSnapshot = (snap) => node.saveSnapshot(snap);
-    node.replication = replication;
-    node.follower = follower;
-    const onError = opts.onError ?? ((e: Error) => process.stderr.write(`peeros node: ${e.message}\n`));
-    if (follow) {
-      node.following = node.followLoop().catch((e: Error) => onError(new Error(`stopped following ${opts.follow}: ${e.message}`)));
-    } else if (opts.autoProduce ?? true) {
-      const interval = opts.blockIntervalMs ?? BLOCK_INTERVAL_MS;
-      const staleAfter = opts.staleAfterMs ?? STALE_AFTER_MS;
-      api.beforeInfo = () => {
-        if (node.closed) return;
-        for (const p of chain.freshen(staleAfter)) p.catch((e: Error) => onError(new Error(`block production failed: ${e.message}`)));
-      };
-      chain.onPending = () => {
-        if (node.timer || node.closed) return;
-        node.timer = setTimeout(() => {
-          node.timer = null;
-          node.produceBlock().catch((e: Error) => onError(new Error(`block production failed: ${e.message}`)));
-        }, interval);
-      };
+      await node.unwind();
+      throw e;
     }
     return node;
+  }
+
+  /** The start-up steps, in order. */
+  private async open(): Promise<void> {
+    mkdirSync(this.opts.dataDir, { recursive: true });
+    this.source = await this.openBlockSource();
+    this.chainOrNull = await this.openChain();
+    this.pool = this.startRecoveryPool();
+    this.replication = await this.serveReplication();
+    this.apiOrNull = this.buildApi();
+    await this.followFirstBlock();
+    this.httpEndpoint = await this.serveHttp();
+    if (!this.source.followed) await this.recoverJournal();
+    this.startSnapshots();
+    if (this.source.followed) this.startFollowing();
+    else if (this.opts.autoProduce ?? true) this.autoProducing = true;
+  }
+
+  /** Genesis and block log: our own (created on first start), or the followed producer's. */
+  private async openBlockSource(): Promise<BlockSource> {
+    const { dataDir, follow } = this.opts;
+    const followed = follow ? await fetchBlockLogInfo(follow) : null;
+    if (followed) {
+      if (this.opts.dev) throw new Error('--dev and --follow exclude each other: a replica takes its genesis from the node it follows');
+      if (!followed.replication) throw new Error(`${follow} does not serve its block log to peers (start it with --replicate HOST:PORT)`);
+      await saveReplicaGenesis(dataDir, followed.genesis);
+      const log = await BlockLog.openReplica(dataDir, hexToBytes(followed.key, 'block log key'));
+      return { genesis: followed.genesis, producerKey: null, log, followed };
+    }
+    const { genesis, producerKey } = await loadGenesis(dataDir, this.opts.dev ?? false);
+    return { genesis, producerKey, log: await BlockLog.open(dataDir), followed: null };
+  }
+
+  /** The chain, rebuilt by replaying the log (after a sound snapshot when there is one). */
+  private openChain(): Promise<Chain> {
+    const { genesis, producerKey, log } = this.source;
+    const kr = this.opts.keyRecovery;
+    const recovery = kr === 'noble' ? nobleRecovery : typeof kr === 'object' ? kr : defaultKeyRecovery();
+    const snapshotEvery = this.snapshotEvery;
+    return Chain.open({
+      genesis, producerKey, log, recovery, snapshotEvery,
+      snapshot: snapshotEvery > 0 ? readSnapshot(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      events: this.chainEvents(),
+      ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
+    });
+  }
+
+  private get snapshotEvery(): number { return this.opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS; }
+
+  /** What this node does when the chain reports; each does nothing until its part is started. */
+  private chainEvents(): ChainEvents {
+    return {
+      pendingStarted: () => this.scheduleBlock(),
+      accepted: (packed, blockNum) => {
+        if (!this.journal) return undefined;
+        const p = this.journal.append(blockNum, packed);
+        p.catch(() => {}); // a caller that does not wait (pushPacked) must not crash the node
+        return p;
+      },
+      durable: (num) => this.journal?.durable(num),
+      snapshot: (snap) => { void this.saveSnapshot(snap); },
+    };
+  }
+
+  /** Worker threads for key recovery (not on a replica, which recovers no keys, nor with noble). */
+  private startRecoveryPool(): KeyRecoveryPool | null {
+    const workers = this.opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
+    return !this.source.followed && workers > 0 && this.opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
+  }
+
+  /** `--replicate`: serve the block log's corestore to replicas. */
+  private async serveReplication(): Promise<ReplicationServer | null> {
+    const at = this.opts.replicate;
+    if (at === undefined) return null;
+    try {
+      return await ReplicationServer.listen(this.source.log, endpointOf(at));
+    } catch (e) {
+      throw new Error(`cannot serve the block log to peers on ${hostPort(at)}: ${(e as Error).message}`);
+    }
+  }
+
+  private buildApi(): ChainApi {
+    const { follow } = this.opts;
+    return new ChainApi(this.chain, {
+      pool: this.pool,
+      relay: follow ? (endpoint, body) => relay(follow, endpoint, body) : null,
+      beforeInfo: () => this.freshen(),
+      blockLogInfo: () => ({
+        key: this.source.log.key,
+        genesis: this.source.genesis,
+        replication: this.replicationAddress ?? null,
+        length: this.source.log.length,
+      }),
+    });
+  }
+
+  /** A new replica: start downloading, and wait for block 1 (its chain has no head before it). */
+  private async followFirstBlock(): Promise<void> {
+    const followed = this.source.followed;
+    if (!followed) return;
+    const log = this.source.log;
+    this.follower = new ReplicationClient(log, parseHostPort(followed.replication!));
+    this.follower.start();
+    if (this.chain.head) return;
+    await log.waitForLength(0, FIRST_BLOCK_TIMEOUT_MS);
+    const first = log.length > 0 ? await log.get(0) : null;
+    if (!first) throw new Error(`no block arrived from ${followed.replication} within ${FIRST_BLOCK_TIMEOUT_MS} ms`);
+    this.chain.applyLoggedBlock(1, first, true);
+    this.chain.durableNum = 1;
+  }
+
+  /** `--http`: serve the chain API; returns `http://host:port`. */
+  private async serveHttp(): Promise<string | undefined> {
+    const at = this.opts.http;
+    if (at === undefined) return undefined;
+    this.http = new ChainHttpServer(this.api);
+    try {
+      const bound = await this.http.listen(endpointOf(at));
+      return `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
+    } catch (e) {
+      this.http = null; // never listened: nothing to close
+      throw new Error(`cannot serve HTTP on ${hostPort(at)}: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -285,11 +275,11 @@ export class EmbeddedNode {
    * before its HTTP reply. A carried transaction that no longer applies (expired while the node was
    * down, say) is reported and kept in `accepted.failed-TIME.json`.
    */
-  private async openJournal(dataDir: string, warn: (e: Error) => void): Promise<void> {
+  private async recoverJournal(): Promise<void> {
+    const dataDir = this.opts.dataDir;
     const path = join(dataDir, ACCEPTED_JOURNAL_FILE);
     const { journal, carried, cutBytes } = await AcceptedJournal.open(path);
-    this.journal = journal;
-    if (cutBytes > 0) warn(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
+    if (cutBytes > 0) this.onError(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
     const chain = this.chain;
     let reapplied = 0;
     let alreadyInBlock = 0;
@@ -303,12 +293,7 @@ export class EmbeddedNode {
         else failed.push({ error: (e as Error).message, trx: packedTrxToJson(packed) });
       }
     }
-    chain.onAccepted = (packed, blockNum) => {
-      const p = journal.append(blockNum, packed);
-      p.catch(() => {}); // a caller that does not wait (pushPacked) must not crash the node
-      return p;
-    };
-    chain.onDurable = (num) => journal.durable(num);
+    this.journal = journal; // carried ones are in it already; what is accepted from now on is appended
     if (carried.length === 0) return;
     this.recovered = { carried: carried.length, reapplied, alreadyInBlock, failed: failed.length };
     if (reapplied > 0) await chain.produceBlock();
@@ -320,15 +305,28 @@ export class EmbeddedNode {
       await writeFileAtomic(aside, JSON.stringify(failed, null, 1), 0o600);
       note += `, ${failed.length} no longer apply (first: ${failed[0]!.error}); they are kept in ${aside}`;
     }
-    warn(new Error(note));
+    this.onError(new Error(note));
+  }
+
+  private startSnapshots(): void {
+    if (this.snapshotEvery > 0) this.snapshots = new SnapshotFile(join(this.opts.dataDir, SNAPSHOT_FILE));
+  }
+
+  private saveSnapshot(snap: Snapshot): Promise<unknown> {
+    return this.snapshots ? this.snapshots.save(snap) : Promise.resolve();
+  }
+
+  private startFollowing(): void {
+    this.following = this.followLoop().catch((e: Error) => this.onError(new Error(`stopped following ${this.opts.follow}: ${e.message}`)));
   }
 
   /** A replica: applies the followed node's blocks as they arrive, until closed. */
   private async followLoop(): Promise<void> {
+    const log = this.source.log;
     while (!this.closed) {
       const next = this.chain.head.num; // hypercore index of the next chain block
-      if (this.log.length > next) {
-        const bytes = await this.log.get(next);
+      if (log.length > next) {
+        const bytes = await log.get(next);
         if (this.closed) return;
         if (bytes) {
           this.chain.applyLoggedBlock(next + 1, bytes, true);
@@ -336,9 +334,50 @@ export class EmbeddedNode {
           continue;
         }
       }
-      await this.log.waitForLength(next, 500);
+      await log.waitForLength(next, 500);
     }
   }
+
+  /** The first transaction of an empty pending block: seal it one block interval later. */
+  private scheduleBlock(): void {
+    if (!this.autoProducing || this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.produceBlock().catch((e: Error) => this.onError(new Error(`block production failed: ${e.message}`)));
+    }, this.opts.blockIntervalMs ?? BLOCK_INTERVAL_MS);
+  }
+
+  /** Before get_info: seal a few empty blocks when the recent ones are stale (see Chain.freshen). */
+  private freshen(): void {
+    if (!this.autoProducing || this.closed) return;
+    for (const p of this.chain.freshen(this.opts.staleAfterMs ?? STALE_AFTER_MS)) {
+      p.catch((e: Error) => this.onError(new Error(`block production failed: ${e.message}`)));
+    }
+  }
+
+  /** A failed start: closes what the steps opened, last first. */
+  private async unwind(): Promise<void> {
+    const quietly = async (close: () => Promise<unknown> | unknown): Promise<void> => { await Promise.resolve().then(close).catch(() => {}); };
+    await quietly(() => this.journal?.close());
+    await quietly(() => this.http?.close());
+    await quietly(() => this.follower?.close());
+    await quietly(() => this.replication?.close());
+    await quietly(() => this.pool?.close());
+    if (this.source) await quietly(() => this.source.log.close());
+  }
+
+  get chain(): Chain {
+    if (!this.chainOrNull) throw new Error('the embedded node has not started');
+    return this.chainOrNull;
+  }
+
+  get api(): ChainApi {
+    if (!this.apiOrNull) throw new Error('the embedded node has not started');
+    return this.apiOrNull;
+  }
+
+  /** `http://host:port` when serving HTTP. */
+  get endpoint(): string | undefined { return this.httpEndpoint; }
 
   /** Whether this node follows another node's block log (read-only). */
   get isReplica(): boolean { return this.follower !== null; }
@@ -356,7 +395,7 @@ export class EmbeddedNode {
   pushTransaction(packed: PackedTrx | object): unknown {
     this.live();
     const p = 'packedTrx' in packed ? (packed as PackedTrx) : packedTrxFromJson(packed);
-    return this.api.pushResponse(this.chain.pushTransaction(p));
+    return this.api.json.pushResponse(this.chain.pushTransaction(p));
   }
 
   /** The same push without building the JSON reply (the fast path for the host and benchmarks). */
@@ -373,13 +412,13 @@ export class EmbeddedNode {
     return r;
   }
 
-  getInfo(): unknown { this.live(); this.api.beforeInfo?.(); return this.api.getInfo(); }
-  getAccount(accountName: string): unknown { this.live(); return this.api.getAccount({ account_name: accountName }); }
-  getTableRows(query: object): unknown { this.live(); return this.api.getTableRows(query as Record<string, unknown>); }
-  getAbi(accountName: string): unknown { this.live(); return this.api.getAbi({ account_name: accountName }); }
-  getRawAbi(accountName: string): unknown { this.live(); return this.api.getRawAbi({ account_name: accountName }); }
-  getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.getBlock({ block_num_or_id: blockNumOrId }); }
-  getBlockInfo(blockNum: number): Promise<unknown> { this.live(); return this.api.getBlockInfo({ block_num: blockNum }); }
+  getInfo(): unknown { this.live(); return this.api.getInfo(); }
+  getAccount(accountName: string): unknown { this.live(); return this.api.readOnly.getAccount({ account_name: accountName }); }
+  getTableRows(query: object): unknown { this.live(); return this.api.readOnly.getTableRows(query as Record<string, unknown>); }
+  getAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getAbi({ account_name: accountName }); }
+  getRawAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getRawAbi({ account_name: accountName }); }
+  getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.readOnly.getBlock({ block_num_or_id: blockNumOrId }); }
+  getBlockInfo(blockNum: number): Promise<unknown> { this.live(); return this.api.readOnly.getBlockInfo({ block_num: blockNum }); }
 
   /** Seals the pending block now (empty if nothing is pending); resolves once it is in the log. */
   produceBlock(): Promise<{ num: number; id: string }> {
@@ -401,13 +440,13 @@ export class EmbeddedNode {
     await this.pool?.close();
     this.follower?.close();
     await this.following;
-    if (this.snapshotPath && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
+    if (this.snapshots && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
       await this.saveSnapshot(this.chain.takeSnapshot());
     }
-    await this.snapshotWrite;
+    await this.snapshots?.settled();
     await this.replication?.close();
     await this.journal?.close();
-    await this.log.close();
+    await this.source.log.close();
   }
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../abi/antelope/index.js';
 import { ChainError, type ChainErrorName } from './chain-error.js';
 import type { PackedTrx } from './block.js';
-import type { ExecAction } from './action-trace.js';
+import type { ExecAction } from './chain/action-trace.js';
 
 /** Largest uncompressed transaction accepted (Leap's default max_transaction_net_usage is 512 KiB). */
 export const MAX_TRANSACTION_BYTES = 512 * 1024;

@@ -9,7 +9,7 @@
 import { ContractError } from './contract-error.js';
 import type { ApplyContext } from './apply-context.js';
 import type { SecondaryKey, SecondaryKind, SecondaryTable } from './contract-host.js';
-import type { ContextSlot } from './intrinsics.js';
+import type { ContextSlot } from './intrinsics/context.js';
 import type { FuncType } from './intrinsic-types.js';
 
 const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);

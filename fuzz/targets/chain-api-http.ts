@@ -1,6 +1,6 @@
 /**
  * Target `chain-api-http`: the same request bodies as `chain-api`, sent as real HTTP POSTs on
- * loopback to an in-process dev node (dmcs/http-server.ts: body size cap, JSON parsing, error
+ * loopback to an in-process dev node (dmcs/api/http-server.ts: body size cap, JSON parsing, error
  * JSON, statuses). Oracles: every request gets a reply within the per-input bound (the server
  * never dies or hangs); the status is one the server documents; the reply is JSON, and an error
  * reply is Antelope's error JSON with a known exception name; a 500 named `chain_exception` (the
@@ -29,7 +29,7 @@ function post(agent: Agent, base: URL, path: string, body: Uint8Array): Promise<
 
 export const chainApiHttp: FuzzTarget = {
   name: 'chain-api-http',
-  about: 'dmcs/http-server + chain API over real HTTP on loopback (in-process node)',
+  about: 'dmcs/api/http-server + chain API over real HTTP on loopback (in-process node)',
   maxInputMs: 5000,
   smokeInputs: 200,
   async open() {

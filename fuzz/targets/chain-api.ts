@@ -1,5 +1,5 @@
 /**
- * Target `chain-api`: the embedded node's chain API handlers (dmcs/chain-api.ts — body parsing of
+ * Target `chain-api`: the embedded node's chain API handlers (dmcs/api/chain-api.ts — body parsing of
  * every endpoint: names, table-query parameters, block ids, required keys, packed transactions via
  * packedTrxFromJson and decodePackedTrx, push/compute) called directly on an in-process dev node
  * (no HTTP; temp data dir, no block production, no recovery workers), each body read by the
@@ -15,7 +15,7 @@ import { AntelopeError } from '../../abi/antelope/index.js';
 import { ChainError } from '../../dmcs/chain-error.js';
 import { ContractError } from '../../dmcs/vm/contract-error.js';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
-import { parseRequestBody } from '../../dmcs/http-server.js';
+import { parseRequestBody } from '../../dmcs/api/http-server.js';
 import { acceptsAsync, oracle, type FuzzTarget } from '../target.js';
 import { requestGenerator, unframeRequest } from './chain-api-bodies.js';
 
@@ -30,7 +30,7 @@ export async function fuzzNode(http: boolean): Promise<{ node: EmbeddedNode; clo
 
 export const chainApi: FuzzTarget = {
   name: 'chain-api',
-  about: 'dmcs/chain-api request bodies (every endpoint, packedTrxFromJson/decodePackedTrx) on an in-process node',
+  about: 'dmcs/api request bodies (every endpoint, packedTrxFromJson/decodePackedTrx) on an in-process node',
   maxInputMs: 2000,
   smokeInputs: 600,
   async open() {

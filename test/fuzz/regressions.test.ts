@@ -12,7 +12,7 @@ import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
 import { MAX_KEYSTORE_JSON_DEPTH } from '../../skv/limits.js';
 import { jsonDepth } from '../../lib/json-depth.js';
 import { autoApprove, removeHome, tempHome } from '../skv/helpers.js';
-import { MAX_JSON_DEPTH } from '../../dmcs/http-server.js';
+import { MAX_JSON_DEPTH } from '../../dmcs/api/http-server.js';
 import { startDevNode } from '../dmcs/helpers.js';
 import { MAX_MANIFEST_JSON_DEPTH } from '../../runtime/limits.js';
 import { writeApp } from '../runtime/helpers.js';

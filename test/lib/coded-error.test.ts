@@ -11,7 +11,7 @@ import { IsaLoweringError } from '../../isa/generator/lower.js';
 import { VaultError } from '../../skv/index.js';
 import { ChainError } from '../../dmcs/chain-error.js';
 import { ContractError } from '../../dmcs/vm/contract-error.js';
-import { DataFolderError } from '../../dmcs/data-folder-error.js';
+import { DataFolderError } from '../../dmcs/block/data-folder-error.js';
 import { NodeClosedError } from '../../dmcs/node.js';
 import { HostError } from '../../runtime/errors.js';
 import { AppBuildError } from '../../runtime/app-build-error.js';

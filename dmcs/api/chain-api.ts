@@ -1,0 +1,93 @@
+/**
+ * Chain API v1 (`/v1/chain/*`) as plain handlers: request body in, JSON-ready object out, errors
+ * thrown as `ChainError`. Split as Leap's chain plugin splits it: read-only endpoints
+ * (chain-read-only.ts), read-write ones (chain-read-write.ts) and the JSON shaping of chain objects
+ * (chain-json.ts); this file is the table of endpoints. Shapes follow Leap's, as
+ * @wharfkit/antelope's APIClient and eosjs's JsonRpc/Api read them. The HTTP server
+ * (http-server.ts) adds transport, limits and error JSON.
+ */
+import { bytesToHex } from '../../abi/antelope/index.js';
+import { ChainError } from '../chain-error.js';
+import type { Chain } from '../chain/chain.js';
+import { ContractAbis } from './contract-abis.js';
+import { ChainJson } from './chain-json.js';
+import { ChainReadOnly } from './chain-read-only.js';
+import { ChainReadWrite, type ChainReadWriteOptions } from './chain-read-write.js';
+import { obj } from './request-body.js';
+
+export { isoMs } from './chain-json.js';
+export { SERVER_VERSION, SERVER_VERSION_STRING } from './chain-read-only.js';
+
+/** A handler: the parsed request body in, the reply (or a promise of it) out. */
+export type EndpointHandler = (body: unknown) => unknown;
+
+export interface ChainApiOptions extends ChainReadWriteOptions {
+  /** Runs before get_info answers (the node refreshes stale recent blocks there). */
+  beforeInfo?: (() => void) | null;
+  /** Describes the block log (key, genesis, replication address) for `/v1/peeros/get_block_log`. */
+  blockLogInfo?: (() => unknown) | null;
+}
+
+/** A table of handlers without a prototype, so `constructor` or `toString` is no endpoint. */
+function endpointTable(handlers: Record<string, EndpointHandler>): Readonly<Record<string, EndpointHandler>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, EndpointHandler>, handlers));
+}
+
+export class ChainApi {
+  readonly abis: ContractAbis;
+  readonly json: ChainJson;
+  readonly readOnly: ChainReadOnly;
+  readonly readWrite: ChainReadWrite;
+  private readonly beforeInfo: (() => void) | null;
+  private readonly blockLogInfo: (() => unknown) | null;
+
+  constructor(readonly chain: Chain, opts: ChainApiOptions = {}) {
+    this.abis = new ContractAbis(chain);
+    this.json = new ChainJson(chain, this.abis);
+    this.readOnly = new ChainReadOnly(chain, this.abis, this.json);
+    this.readWrite = new ChainReadWrite(chain, this.json, opts);
+    this.beforeInfo = opts.beforeInfo ?? null;
+    this.blockLogInfo = opts.blockLogInfo ?? null;
+  }
+
+  /** get_info as the endpoint answers it: stale recent blocks refreshed first. */
+  getInfo(): unknown {
+    this.beforeInfo?.();
+    return this.readOnly.getInfo();
+  }
+
+  /** Handlers by endpoint name. */
+  readonly endpoints = endpointTable({
+    get_info: () => this.getInfo(),
+    get_account: (b) => this.readOnly.getAccount(obj(b)),
+    get_abi: (b) => this.readOnly.getAbi(obj(b)),
+    get_raw_abi: (b) => this.readOnly.getRawAbi(obj(b)),
+    get_raw_code_and_abi: (b) => this.readOnly.getRawCodeAndAbi(obj(b)),
+    get_table_rows: (b) => this.readOnly.getTableRows(obj(b)),
+    get_block: (b) => this.readOnly.getBlock(obj(b)),
+    get_block_info: (b) => this.readOnly.getBlockInfo(obj(b)),
+    get_required_keys: (b) => this.readOnly.getRequiredKeys(obj(b)),
+    push_transaction: (b) => this.readWrite.pushTransaction(b),
+    send_transaction: (b) => this.readWrite.sendTransaction(b),
+    send_transaction2: (b) => this.readWrite.sendTransaction2(b),
+    compute_transaction: (b) => this.readOnly.compute(obj(b)),
+    get_currency_balance: (b) => this.readOnly.getCurrencyBalance(obj(b)),
+    get_accounts_by_authorizers: (b) => this.readOnly.getAccountsByAuthorizers(obj(b)),
+    get_currency_stats: (b) => this.readOnly.getCurrencyStats(obj(b)),
+  });
+
+  /** PeerOS extensions under `/v1/peeros/`: not part of Antelope's API. */
+  readonly peerosEndpoints = endpointTable({
+    get_block_log: () => {
+      if (!this.blockLogInfo) throw new ChainError('unsupported_feature', 'this node does not describe its block log');
+      return this.blockLogInfo();
+    },
+    get_state_digest: () => ({
+      head_block_num: this.chain.head.num,
+      head_block_id: bytesToHex(this.chain.head.id),
+      durable_block_num: this.chain.durableNum,
+      pending_transactions: this.chain.pendingCount,
+      state_digest: bytesToHex(this.chain.state.digest()),
+    }),
+  });
+}

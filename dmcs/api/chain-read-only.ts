@@ -1,0 +1,258 @@
+/**
+ * The chain API's read-only endpoints (Leap's `chain_apis::read_only`): chain info, accounts,
+ * ABIs and code, table rows, currency balances and stats, blocks, the keys a transaction needs,
+ * and compute_transaction (which executes and keeps nothing). Each takes the request body and
+ * returns the reply; JSON shaping of chain objects is chain-json.ts.
+ */
+import { Abi, EOSIO_ABI, Name, PublicKey, bytesToHex, sha256 } from '../../abi/antelope/index.js';
+import { ChainError } from '../chain-error.js';
+import type { Chain } from '../chain/chain.js';
+import { slotToMs } from '../chain/chain.js';
+import { keyIdOf, publicKeyOfId } from '../authority.js';
+import type { AccountRecord } from '../state/chain-state.js';
+import { ZERO_HASH } from '../state/chain-state.js';
+import type { SignedBlock } from '../block.js';
+import { packedTrxFromJson } from '../packed-transaction.js';
+import { queryTableRows, type TableRowsParams } from './table-query.js';
+import type { ContractAbis } from './contract-abis.js';
+import { isoMs, type ChainJson } from './chain-json.js';
+import { nameField, type Body } from './request-body.js';
+
+export const SERVER_VERSION = 'peeros01';
+export const SERVER_VERSION_STRING = 'v0.1.0-peeros-dmcs';
+
+export class ChainReadOnly {
+  constructor(private readonly chain: Chain, private readonly abis: ContractAbis, private readonly json: ChainJson) {}
+
+  private account(name: string): AccountRecord {
+    const a = this.chain.state.getAccount(name);
+    if (!a) throw new ChainError('account_query_exception', `unknown key (account ${name} does not exist)`);
+    return a;
+  }
+
+  getInfo(): unknown {
+    const c = this.chain;
+    const lib = Math.min(c.durableNum, c.head.num);
+    const libId = c.head.num === lib ? c.head.id : this.blockIdOf(lib);
+    const headTime = isoMs(slotToMs(c.head.timestamp));
+    return {
+      server_version: SERVER_VERSION,
+      chain_id: c.chainIdHex,
+      head_block_num: c.head.num,
+      last_irreversible_block_num: lib,
+      last_irreversible_block_id: bytesToHex(libId),
+      head_block_id: bytesToHex(c.head.id),
+      head_block_time: headTime,
+      head_block_producer: 'eosio',
+      virtual_block_cpu_limit: 200000000,
+      virtual_block_net_limit: 1048576000,
+      block_cpu_limit: 200000,
+      block_net_limit: 1048576,
+      server_version_string: SERVER_VERSION_STRING,
+      fork_db_head_block_num: c.head.num,
+      fork_db_head_block_id: bytesToHex(c.head.id),
+      server_full_version_string: SERVER_VERSION_STRING,
+      total_cpu_weight: 0,
+      total_net_weight: 0,
+      earliest_available_block_num: 1,
+      last_irreversible_block_time: headTime,
+    };
+  }
+
+  private blockIdOf(num: number): Uint8Array {
+    return this.chain.blockIdByNum(num) ?? new Uint8Array(32);
+  }
+
+  getAccount(b: Body): unknown {
+    return this.json.account(this.account(nameField(b, 'account_name')));
+  }
+
+  getAbi(b: Body): unknown {
+    const name = nameField(b, 'account_name');
+    const a = this.account(name);
+    if (a.abi) {
+      try { return { account_name: name, abi: Abi.fromBinary(a.abi).toJSON() }; } catch (e) {
+        throw new ChainError('abi_type_exception', `the ABI of ${name} cannot be decoded: ${(e as Error).message}`);
+      }
+    }
+    if (name === 'eosio') return { account_name: name, abi: EOSIO_ABI.toJSON() };
+    return { account_name: name };
+  }
+
+  getRawAbi(b: Body): unknown {
+    const name = nameField(b, 'account_name');
+    const a = this.account(name);
+    // eosio without a system contract serves the native actions' ABI, as get_abi does
+    const abi = a.abi ?? (name === 'eosio' ? EOSIO_ABI.toBinary() : new Uint8Array(0));
+    return {
+      account_name: name,
+      code_hash: bytesToHex(a.codeHash),
+      abi_hash: bytesToHex(abi.length ? sha256(abi) : ZERO_HASH),
+      abi: Buffer.from(abi).toString('base64'),
+    };
+  }
+
+  getRawCodeAndAbi(b: Body): unknown {
+    const name = nameField(b, 'account_name');
+    const a = this.account(name);
+    return {
+      account_name: name,
+      wasm: Buffer.from(a.code ?? new Uint8Array(0)).toString('base64'),
+      abi: Buffer.from(a.abi ?? (name === 'eosio' ? EOSIO_ABI.toBinary() : new Uint8Array(0))).toString('base64'),
+    };
+  }
+
+  getTableRows(b: Body): unknown {
+    const p = b as TableRowsParams;
+    const code = typeof p.code === 'string' ? p.code : '';
+    let decode: ((bytes: Uint8Array) => unknown) | null = null;
+    const json = p.json === true || p.json === 'true';
+    if (json) {
+      const s = this.abis.serializerOf(code);
+      const type = s?.tableType(String(p.table));
+      if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
+      if (!type) throw new ChainError('contract_table_query_exception', `Table ${String(p.table)} is not specified in the ABI`);
+      decode = (bytes) => s.decode(type, bytes);
+    }
+    return queryTableRows(this.chain.state.tables, p, decode);
+  }
+
+  /**
+   * Leap's get_accounts_by_authorizers: every permission whose authority names one of `keys` or
+   * one of `accounts` (`name` = any permission of it, or `{actor, permission}`), with its weight.
+   */
+  getAccountsByAuthorizers(b: Body): unknown {
+    const keys = Array.isArray(b.keys) ? b.keys : [];
+    const accounts = Array.isArray(b.accounts) ? b.accounts : [];
+    const keyIds = new Map<string, string>();
+    for (const k of keys) {
+      try { keyIds.set(keyIdOf(PublicKey.from(String(k))), String(k)); } catch (e) {
+        throw new ChainError('public_key_type_exception', `keys: ${(e as Error).message}`);
+      }
+    }
+    const levels = accounts.map((a, i) => {
+      if (typeof a !== 'string' && (typeof a !== 'object' || a === null)) throw new ChainError('invalid_http_request', `accounts[${i}]: expected a name or {actor, permission}`);
+      try {
+        return typeof a === 'string'
+          ? { actor: Name.from(a).toString(), permission: '' }
+          : { actor: Name.from(String((a as Record<string, unknown>).actor)).toString(), permission: Name.from(String((a as Record<string, unknown>).permission)).toString() };
+      } catch (e) { // String() of an object whose toString is not a function throws a TypeError
+        throw new ChainError('name_type_exception', `accounts[${i}]: ${(e as Error).message}`);
+      }
+    });
+    const out: unknown[] = [];
+    const names = [...this.chain.state.accounts.keys()].sort((x, y) => (Name.from(x).value < Name.from(y).value ? -1 : 1));
+    for (const name of names) {
+      const acct = this.chain.state.accounts.get(name)!;
+      for (const perm of [...acct.permissions.values()].sort((x, y) => (Name.from(x.name).value < Name.from(y.name).value ? -1 : 1))) {
+        for (const kw of perm.auth.keys) {
+          if (keyIds.has(kw.key)) out.push({ account_name: name, permission_name: perm.name, authorizing_key: keyIds.get(kw.key), weight: kw.weight, threshold: perm.auth.threshold });
+        }
+        for (const aw of perm.auth.accounts) {
+          if (levels.some((l) => l.actor === aw.permission.actor && (l.permission === '' || l.permission === aw.permission.permission))) {
+            out.push({ account_name: name, permission_name: perm.name, authorizing_account: aw.permission, weight: aw.weight, threshold: perm.auth.threshold });
+          }
+        }
+      }
+    }
+    return { accounts: out };
+  }
+
+  /** Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`. */
+  getCurrencyBalance(b: Body): unknown {
+    const code = nameField(b, 'code');
+    const account = nameField(b, 'account');
+    const symbol = typeof b.symbol === 'string' && b.symbol !== '' ? b.symbol.toUpperCase() : undefined;
+    const s = this.abis.serializerOf(code);
+    if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
+    const type = s.tableType('accounts');
+    if (!type) throw new ChainError('contract_table_query_exception', `Table accounts is not specified in the ABI of ${code}`);
+    const t = this.chain.state.tables.findTable(Name.from(code).value, Name.from(account).value, Name.from('accounts').value);
+    const out: string[] = [];
+    for (const k of t?.keys ?? []) {
+      const row = s.decode(type, t!.rows.get(k)!.value) as { balance?: unknown };
+      const bal = String(row.balance ?? '');
+      if (!symbol || bal.endsWith(` ${symbol}`)) out.push(bal);
+    }
+    return out;
+  }
+
+  /** Leap's get_currency_stats: the `stat` row of `symbol`, keyed by its code. */
+  getCurrencyStats(b: Body): unknown {
+    const code = nameField(b, 'code');
+    const symbol = typeof b.symbol === 'string' ? b.symbol.toUpperCase() : '';
+    const s = this.abis.serializerOf(code);
+    if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
+    const type = s.tableType('stat');
+    if (!type) throw new ChainError('contract_table_query_exception', `Table stat is not specified in the ABI of ${code}`);
+    const res = queryTableRows(this.chain.state.tables, { code, table: 'stat', scope: symbol, json: true, limit: 1 }, (bytes) => s.decode(type, bytes));
+    return res.rows.length ? { [symbol]: res.rows[0] } : {};
+  }
+
+  private async blockParam(b: Body, field: string): Promise<{ block: SignedBlock; id: Uint8Array; num: number }> {
+    const v = b[field];
+    let num: number;
+    if (typeof v === 'number') num = v;
+    else if (typeof v === 'string' && /^\d+$/.test(v)) num = Number(v);
+    else if (typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v)) num = parseInt(v.slice(0, 8), 16);
+    else throw new ChainError('invalid_http_request', `${field}: expected a block number or a block id, got ${JSON.stringify(v)}`);
+    const got = await this.chain.getBlock(num);
+    if (!got || (typeof v === 'string' && v.length === 64 && bytesToHex(got.id) !== v.toLowerCase())) {
+      throw new ChainError('unknown_block_exception', `Could not find block: ${String(v)}`);
+    }
+    return { ...got, num };
+  }
+
+  async getBlock(b: Body): Promise<unknown> {
+    const { block, id, num } = await this.blockParam(b, 'block_num_or_id');
+    return this.json.block(block, id, num);
+  }
+
+  async getBlockInfo(b: Body): Promise<unknown> {
+    const { block, id, num } = await this.blockParam(b, 'block_num');
+    return this.json.blockInfo(block, id, num);
+  }
+
+  getRequiredKeys(b: Body): unknown {
+    const t = b.transaction;
+    if (typeof t !== 'object' || t === null) throw new ChainError('invalid_http_request', 'transaction: expected a transaction object');
+    const available = b.available_keys;
+    if (!Array.isArray(available)) throw new ChainError('invalid_http_request', 'available_keys: expected an array of public keys');
+    const byId = new Map<string, string>();
+    for (const k of available) {
+      try { byId.set(keyIdOf(PublicKey.from(String(k))), String(k)); } catch (e) {
+        throw new ChainError('public_key_type_exception', `available_keys: ${(e as Error).message}`);
+      }
+    }
+    const actions = (t as { actions?: unknown }).actions;
+    if (!Array.isArray(actions)) throw new ChainError('transaction_type_exception', 'transaction.actions: expected an array');
+    const acts = actions.map((a: Record<string, unknown>, i) => {
+      try {
+        const account = Name.from(String(a.account)).toString();
+        const name = Name.from(String(a.name)).toString();
+        const authorization = (Array.isArray(a.authorization) ? a.authorization : []).map((l: Record<string, unknown>) => ({
+          actor: Name.from(String(l.actor)).toString(), permission: Name.from(String(l.permission)).toString(),
+        }));
+        let data: Uint8Array = new Uint8Array(0);
+        if (typeof a.data === 'string' && /^([0-9a-fA-F]{2})*$/.test(a.data)) data = new Uint8Array(Buffer.from(a.data, 'hex'));
+        else if (typeof a.hex_data === 'string') data = new Uint8Array(Buffer.from(a.hex_data, 'hex'));
+        else if (a.data && typeof a.data === 'object') {
+          const s = this.abis.serializerOf(account);
+          if (s) data = s.encodeAction(name, a.data);
+        }
+        return { account, name, authorization, data };
+      } catch (e) {
+        if (e instanceof ChainError) throw e;
+        throw new ChainError('transaction_type_exception', `transaction.actions[${i}]: ${(e as Error).message}`);
+      }
+    });
+    const checker = this.chain.auth.check(acts, new Set(byId.keys()), [], true);
+    return { required_keys: [...checker.usedKeys].map((id) => byId.get(id) ?? publicKeyOfId(id).toString()) };
+  }
+
+  /** compute_transaction: executes without signatures and keeps nothing. */
+  compute(b: Body): unknown {
+    const result = this.chain.computeTransaction(packedTrxFromJson(b.transaction ?? b));
+    return this.json.pushResponse(result);
+  }
+}

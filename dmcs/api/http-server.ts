@@ -1,0 +1,163 @@
+/**
+ * The chain API over HTTP (node:http): `POST|GET /v1/chain/<endpoint>` with a JSON body, JSON
+ * replies, and Antelope's error JSON `{code, message, error: {code, name, what, details}}` with
+ * Leap's HTTP statuses (401 unsatisfied_authorization, 409 tx_duplicate, 400 bad request, 404
+ * unknown endpoint, 413 body too large, 500 the rest). A bad request never stops the server.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ChainError, toChainError } from '../chain-error.js';
+import type { ChainApi } from './chain-api.js';
+import { jsonDepth } from '../../lib/json-depth.js';
+
+/** Leap's default `max_body_size` (1 MiB): larger requests are refused before parsing. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** A request must arrive whole within this time (bounds slow clients holding sockets). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Headers must arrive within this time. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Idle keep-alive connections are closed after this time. */
+export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+/**
+ * Deepest JSON nesting accepted in a request body: real requests nest under ten levels; a body of
+ * `[[[…` 100k deep parses, then overflows the stack where a handler prints or walks it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** A request body as the handlers receive it: UTF-8 JSON, nested at most MAX_JSON_DEPTH; empty is undefined. */
+export function parseRequestBody(raw: Uint8Array): unknown {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8').trim();
+  if (text.length === 0) return undefined;
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ChainError('parse_error_exception', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  try { return JSON.parse(text); } catch (err) {
+    throw new ChainError('parse_error_exception', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export interface HttpEndpoint { host: string; port: number }
+
+export function parseHostPort(s: string): HttpEndpoint {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new TypeError(`--http: expected HOST:PORT (e.g. 127.0.0.1:8888), got ${JSON.stringify(s)}`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+export function errorJson(status: number, message: string, e: ChainError): unknown {
+  return {
+    code: status,
+    message,
+    error: {
+      code: e.antelopeCode,
+      name: e.code,
+      what: e.what,
+      details: [{ message: e.message, file: '', line_number: 0, method: '' }],
+    },
+  };
+}
+
+function statusOf(e: ChainError): [number, string] {
+  switch (e.code) {
+    case 'unsatisfied_authorization': return [401, 'UnAuthorized'];
+    case 'tx_duplicate': return [409, 'Conflict'];
+    case 'invalid_http_request': case 'parse_error_exception': return [400, 'Bad Request'];
+    default: return [500, 'Internal Service Error'];
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'access-control-allow-origin': '*',
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) { resolve(null); req.resume(); return; }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) { over = true; chunks.length = 0; return; }
+      if (!over) chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export class ChainHttpServer {
+  private server: Server | null = null;
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  constructor(private readonly api: ChainApi) {}
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  async listen(at: HttpEndpoint): Promise<HttpEndpoint> {
+    const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, (req, res) => { void this.handle(req, res); });
+    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at.port, at.host, () => { server.off('error', reject); resolve(); });
+    });
+    this.server = server;
+    const addr = server.address() as AddressInfo;
+    return { host: addr.address, port: addr.port };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS' });
+        res.end();
+        return;
+      }
+      const path = (req.url ?? '').split('?')[0]!;
+      const m = /^\/v1\/(?:chain|peeros)\/([a-z_0-9]+)$/.exec(path);
+      const ns = path.startsWith('/v1/peeros/') ? this.api.peerosEndpoints : this.api.endpoints;
+      const handler = m ? ns[m[1]!] : undefined;
+      if (!handler) {
+        req.resume();
+        send(res, 404, { code: 404, message: 'Not Found', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: `Unknown Endpoint: ${path}`, file: '', line_number: 0, method: '' }] } });
+        return;
+      }
+      const raw = await readBody(req);
+      if (raw === null) {
+        const e = new ChainError('invalid_http_request', `request body exceeds the limit of ${MAX_BODY_BYTES} bytes`);
+        send(res, 413, errorJson(413, 'Payload Too Large', e));
+        return;
+      }
+      let body: unknown;
+      try { body = parseRequestBody(raw); } catch (err) {
+        send(res, 400, errorJson(400, 'Invalid Request', err as ChainError));
+        return;
+      }
+      const result = await handler(body);
+      send(res, /^(push|send)_transaction/.test(m![1]!) ? 202 : 200, result);
+    } catch (err) {
+      const e = toChainError(err, 'chain_exception');
+      const [status, message] = statusOf(e);
+      if (!res.headersSent) send(res, status, errorJson(status, message, e));
+      else res.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const sock of this.sockets) sock.destroy();
+    });
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Reading a chain API request body: an object (an empty body is `{}`), and account-name fields
+ * checked as Leap's `name` parser does. Failures are `ChainError`s the HTTP server turns into
+ * Leap's error JSON.
+ */
+import { Name } from '../../abi/antelope/index.js';
+import { ChainError } from '../chain-error.js';
+
+export type Body = Record<string, unknown>;
+
+/** The request body as an object; anything but an object (or nothing) is `invalid_http_request`. */
+export function obj(body: unknown): Body {
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ChainError('invalid_http_request', 'expected a JSON object as the request body');
+  return body as Body;
+}
+
+/** `b[field]` as a normalized account name. */
+export function nameField(b: Body, field: string): string {
+  const v = b[field];
+  if (typeof v !== 'string') throw new ChainError('invalid_http_request', `${field}: expected an account name, got ${JSON.stringify(v)}`);
+  try { return Name.from(v).toString(); } catch (e) { throw new ChainError('name_type_exception', `${field}: ${(e as Error).message}`); }
+}

@@ -1,0 +1,475 @@
+/**
+ * The chain controller: validates and executes pushed transactions into the pending block,
+ * seals blocks (single producer), appends them to the block log, and rebuilds state on start by
+ * replaying the log. Input checks follow Leap's order and messages: duplicate id, expiration (not
+ * past, at most `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the
+ * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
+ * (duplicates refused), authority check (irrelevant signatures refused), then execution.
+ */
+import { BlockId, MAX_TRANSACTION_LIFETIME_SEC, PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../../abi/antelope/index.js';
+import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
+import { ChainState } from '../state/chain-state.js';
+import { AuthorizationManager } from './authorization-manager.js';
+import { TransactionExecutor } from './transaction-executor.js';
+import { ChainError, toChainError } from '../chain-error.js';
+import { singleKeyAuthority } from '../authority.js';
+import type { TransactionTrace } from './action-trace.js';
+import {
+  blockId, blockNumOfId, decodeBlock, encodeBlock, headerDigest, merkleRoot, receiptDigest,
+  ZERO_ID, type BlockHeader, type PackedTrx, type SignedBlock, type TransactionReceipt,
+} from '../block.js';
+import { decodePackedTrx, type DecodedTransaction } from '../packed-transaction.js';
+import type { BlockLog } from '../block/block-log.js';
+import { chainIdOf, type Genesis } from './genesis.js';
+import type { KeyRecovery } from '../keys/key-recovery.js';
+import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
+import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
+
+/** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
+const TAPOS_WINDOW = 0x10000;
+const BLOCK_INTERVAL_MS = 500;
+/** How many recent blocks `freshen` keeps young: eosjs references the block 3 behind the head. */
+export const FRESH_BLOCKS = 4;
+
+export interface HeadBlock {
+  num: number;
+  id: Uint8Array;
+  /** block_timestamp_type slot. */
+  timestamp: number;
+  block: SignedBlock;
+}
+
+export interface PushResult {
+  trace: TransactionTrace;
+  blockNum: number;
+  /** Block time, ms since the Unix epoch. */
+  blockTime: number;
+  receipt: TransactionReceipt;
+  /** Resolves once the accepted transaction is journaled durably (see accepted-journal.ts); absent without a journal. */
+  accepted?: Promise<void>;
+}
+
+interface PendingBlock {
+  num: number;
+  timestamp: number;
+  receipts: TransactionReceipt[];
+  actionDigests: Uint8Array[];
+}
+
+export function slotToMs(slot: number): number { return new BlockTimestamp(slot).toMilliseconds(); }
+
+export interface ChainOptions {
+  genesis: Genesis;
+  /** The producer's private key; null on a replica (it follows another node's log, never seals). */
+  producerKey: PrivateKey | null;
+  log: BlockLog;
+  recovery: KeyRecovery;
+  /** Wall clock (ms); tests may pin it. */
+  now?: () => number;
+  /** A state snapshot to start from (used only if it matches the log; see state-snapshot.ts). */
+  snapshot?: Snapshot | null;
+  /** Take a snapshot every this many blocks (0 = never). */
+  snapshotEvery?: number;
+  /** Who hears what happens to transactions and blocks (the node: its journal, timer, snapshots). */
+  events?: ChainEvents;
+  /** On a replica: where refused pushes should go instead (named in the refusal). */
+  producerEndpoint?: string;
+}
+
+/** What the chain reports to its owner; each is optional. */
+export interface ChainEvents {
+  /** The first transaction entered an empty pending block. */
+  pendingStarted?(): void;
+  /** A transaction was accepted into pending block `blockNum` (in acceptance order); may return when it is durable. */
+  accepted?(packed: PackedTrx, blockNum: number): Promise<void> | undefined;
+  /** Block `num` is in the log. */
+  durable?(num: number): void;
+  /** A snapshot of the state after a block, once that block is in the log (every `snapshotEvery` blocks). */
+  snapshot?(s: Snapshot): void;
+}
+
+export class Chain {
+  readonly state = new ChainState();
+  readonly vm = new ContractVm({ secondaryIndexes: true });
+  readonly auth = new AuthorizationManager(this.state);
+  readonly executor: TransactionExecutor;
+  readonly chainId: Uint8Array;
+  readonly chainIdHex: string;
+  readonly recovery: KeyRecovery;
+  head!: HeadBlock;
+  /** Highest block known written to the log. */
+  durableNum = 0;
+  /** Whether start used a snapshot, and of which block (0 = full replay). */
+  startedFromSnapshot = 0;
+  private readonly snapshotEvery: number;
+  private readonly events: ChainEvents;
+  /** Where a replica tells clients to push. */
+  private readonly producerEndpoint: string | undefined;
+
+  private readonly genesis: Genesis;
+  private readonly producerKey: PrivateKey | null;
+  /** The key that controls eosio and signs blocks (from genesis). */
+  readonly producerPublicKey: PublicKey;
+  private readonly log: BlockLog;
+  private readonly now: () => number;
+  private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
+  private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
+  private readonly recent = new Map<string, number>();
+  private readonly unflushed = new Map<number, SignedBlock>();
+  private pending: PendingBlock | null = null;
+
+  private constructor(opts: ChainOptions) {
+    this.genesis = opts.genesis;
+    this.producerKey = opts.producerKey;
+    this.producerPublicKey = PublicKey.from(opts.genesis.initial_key);
+    this.log = opts.log;
+    this.recovery = opts.recovery;
+    this.now = opts.now ?? Date.now;
+    this.snapshotEvery = opts.snapshotEvery ?? 0;
+    this.events = opts.events ?? {};
+    this.producerEndpoint = opts.producerEndpoint;
+    this.chainId = chainIdOf(opts.genesis);
+    this.chainIdHex = bytesToHex(this.chainId);
+    this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
+      try { validateWasm(code, { secondaryIndexes: true }); } catch (e) { throw toChainError(e, 'wasm_exception'); }
+    });
+  }
+
+  /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
+  static async open(opts: ChainOptions): Promise<Chain> {
+    const chain = new Chain(opts);
+    const genesisMs = Date.parse(chain.genesis.initial_timestamp);
+    chain.state.createAccount('eosio', singleKeyAuthority(chain.producerPublicKey), singleKeyAuthority(chain.producerPublicKey), genesisMs, true);
+    if (opts.log.length === 0 && opts.producerKey) {
+      const b1 = chain.sealBlock({ num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] }, ZERO_ID);
+      await opts.log.append(encodeBlock(b1.block), b1.id);
+    }
+    const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
+    await chain.replay(from);
+    return chain;
+  }
+
+  /**
+   * Loads `snap` when the log's block `snap.blockNum` has the recorded id and the restored state
+   * hashes to the recorded digest; returns the block to replay after, or 0 (then the state is
+   * rebuilt from genesis by a full replay).
+   */
+  private async restore(snap: Snapshot): Promise<number> {
+    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length) return 0;
+    const bytes = await this.log.get(snap.blockNum - 1);
+    if (!bytes) return 0;
+    const block = decodeBlock(bytes);
+    const id = blockId(block);
+    if (bytesToHex(id) !== snap.blockId) return 0;
+    const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
+    fresh.state.createAccount('eosio', singleKeyAuthority(this.producerPublicKey), singleKeyAuthority(this.producerPublicKey), Date.parse(this.genesis.initial_timestamp), true);
+    try {
+      loadState(fresh.state, snap.state);
+    } catch {
+      return 0;
+    }
+    if (bytesToHex(fresh.state.digest()) !== snap.stateDigest) return 0;
+    // the snapshot is sound: take its state
+    loadState(this.state, snap.state);
+    for (const [txid, exp] of snap.recent) this.recent.set(txid, exp);
+    for (const [num, idHex, slot] of snap.summaries) {
+      this.summaries[num & 0xffff] = hexToBytes(idHex);
+      this.summarySlots[num & 0xffff] = slot;
+    }
+    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block });
+    this.startedFromSnapshot = snap.blockNum;
+    return snap.blockNum;
+  }
+
+  /** The state after the head block, for a snapshot (call only with nothing pending). */
+  takeSnapshot(): Snapshot {
+    const summaries: Snapshot['summaries'] = [];
+    for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
+      const id = this.summaries[num & 0xffff];
+      if (id) summaries.push([num, bytesToHex(id), this.summarySlots[num & 0xffff]!]);
+    }
+    return {
+      version: SNAPSHOT_VERSION,
+      blockNum: this.head.num,
+      blockId: bytesToHex(this.head.id),
+      stateDigest: bytesToHex(this.state.digest()),
+      state: dumpState(this.state),
+      recent: [...this.recent],
+      summaries,
+    };
+  }
+
+  private async replay(from = 0): Promise<void> {
+    const n = this.log.length;
+    for (let i = from; i < n; i++) {
+      const bytes = await this.log.get(i);
+      if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
+      this.applyLoggedBlock(i + 1, bytes, false);
+    }
+    this.durableNum = n;
+  }
+
+  /**
+   * Applies block `num` read from a block log (ours on replay, a peer's when following): it must
+   * link to the head, its transactions are re-executed at its time without signature or
+   * authority checks, and the recomputed merkle roots must equal the recorded ones. With
+   * `verifyProducer` the producer signature is checked against the genesis key too.
+   */
+  applyLoggedBlock(num: number, bytes: Uint8Array, verifyProducer: boolean): void {
+    const block = decodeBlock(bytes);
+    const prev = num === 1 ? ZERO_ID : this.head.id;
+    if (num !== 1 && num !== this.head.num + 1) throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
+    if (!bytesEqual(block.previous, prev)) {
+      throw new ChainError('block_validate_exception', `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`);
+    }
+    if (verifyProducer && !block.producerSignature.verify(headerDigest(block), this.producerPublicKey)) {
+      throw new ChainError('block_validate_exception', `block ${num} is not signed by the producer key of this chain`);
+    }
+    if (verifyProducer && !bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
+      throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
+    }
+    const digests: Uint8Array[] = [];
+    const mark = this.state.undo.checkpoint();
+    try {
+      for (const r of block.transactions) {
+        const d = decodePackedTrx(r.trx);
+        let trace: TransactionTrace;
+        try {
+          trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, slotToMs(block.timestamp));
+        } catch (e) {
+          throw new ChainError('block_validate_exception', `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`);
+        }
+        for (const dg of trace.receiptDigests) digests.push(dg);
+        this.recent.set(d.idHex, d.trx.expiration.seconds);
+      }
+      if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
+        throw new ChainError('block_validate_exception', `replay of block ${num} diverged: action_mroot differs from the one recorded`);
+      }
+    } catch (e) {
+      this.state.undo.rollback(mark);
+      throw e;
+    }
+    this.state.undo.commit(mark);
+    this.setHead({ num, id: blockId(block), timestamp: block.timestamp, block });
+  }
+
+  private setHead(head: HeadBlock): void {
+    this.head = head;
+    this.summaries[head.num & 0xffff] = head.id;
+    this.summarySlots[head.num & 0xffff] = head.timestamp;
+    const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
+    if (this.recent.size > 0 && head.num % 8 === 0) {
+      for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
+    }
+  }
+
+  /** Block time (ms) the next transaction would execute at. */
+  pendingBlockTime(): number {
+    return slotToMs(this.pendingBlock().timestamp);
+  }
+
+  private pendingBlock(): PendingBlock {
+    if (!this.pending || this.pending.receipts.length === 0) {
+      const slot = Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot);
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+    }
+    return this.pending;
+  }
+
+  get pendingCount(): number { return this.pending?.receipts.length ?? 0; }
+
+  /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
+  private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
+    const trx = d.trx;
+    if (this.recent.has(d.idHex)) throw new ChainError('tx_duplicate', `duplicate transaction ${d.idHex}`);
+    const exp = trx.expiration.seconds;
+    const nowSec = blockTimeMs / 1000;
+    const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, -1);
+    if (exp <= nowSec) {
+      throw new ChainError('expired_tx_exception', `transaction ${d.idHex} has expired, expiration is ${iso(exp)} and pending block time is ${iso(nowSec)}`);
+    }
+    if (exp > nowSec + MAX_TRANSACTION_LIFETIME_SEC) {
+      throw new ChainError('tx_exp_too_far_exception', `Transaction expiration is too far in the future relative to the reference time of ${iso(nowSec)}, expiration is ${iso(exp)} and the maximum transaction lifetime is ${MAX_TRANSACTION_LIFETIME_SEC} seconds`);
+    }
+    const ref = this.summaries[trx.ref_block_num];
+    if (!ref || !BlockId.from(ref).isReferencedBy(trx)) {
+      throw new ChainError('invalid_ref_block_exception', `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`);
+    }
+    if (trx.delay_sec !== 0) throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
+    if (trx.transaction_extensions.length) throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
+    if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
+    for (const a of d.contextFreeActions) {
+      if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');
+    }
+    let oneAuth = false;
+    for (const a of d.actions) {
+      if (!this.state.getAccount(a.account)) throw new ChainError('transaction_exception', `action's code account '${a.account}' does not exist`);
+      for (const l of a.authorization) {
+        oneAuth = true;
+        const actor = this.state.getAccount(l.actor);
+        if (!actor) throw new ChainError('transaction_exception', `action's authorizing actor '${l.actor}' does not exist`);
+        if (!actor.permissions.has(l.permission)) throw new ChainError('transaction_exception', `action's authorizations include a non-existent permission: {"actor":"${l.actor}","permission":"${l.permission}"}`);
+      }
+    }
+    if (!oneAuth) throw new ChainError('tx_no_auths', 'transaction must have at least one authorization');
+  }
+
+  /** Keys recovered from the signatures; a key signing twice is `tx_duplicate_sig`. */
+  recoverKeys(d: DecodedTransaction): Set<string> {
+    const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
+    const keys = new Set<string>();
+    for (const sig of d.packed.signatures) {
+      const k = this.recovery.recover(sig, digest);
+      if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');
+      keys.add(k);
+    }
+    return keys;
+  }
+
+  private netUsageWords(p: PackedTrx): number {
+    return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + p.signatures.length * 66 + 12) / 8);
+  }
+
+  private requireProducer(): void {
+    if (!this.producerKey) {
+      throw new ChainError('unsupported_feature', `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`);
+    }
+  }
+
+  /** Validates, authorizes and executes a pushed transaction into the pending block. */
+  pushTransaction(packed: PackedTrx): PushResult {
+    this.requireProducer();
+    const d = decodePackedTrx(packed);
+    this.validateInput(d, this.pendingBlockTime());
+    return this.applyInput(d, this.recoverKeys(d));
+  }
+
+  /**
+   * The same with the keys recovered on `pool`'s worker threads while this thread keeps executing
+   * other transactions. Input checks run before recovery (cheap refusals stay cheap) and again
+   * after it, since the pending block and the set of known ids may have changed meanwhile.
+   */
+  async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool): Promise<PushResult> {
+    this.requireProducer();
+    const d = decodePackedTrx(packed);
+    this.validateInput(d, this.pendingBlockTime());
+    const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
+    const recovered = await Promise.all(d.packed.signatures.map((s) => pool.recover(s, digest)));
+    const keys = new Set<string>();
+    for (const k of recovered) {
+      if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');
+      keys.add(k);
+    }
+    this.validateInput(d, this.pendingBlockTime());
+    return this.applyInput(d, keys);
+  }
+
+  private applyInput(d: DecodedTransaction, keys: Set<string>): PushResult {
+    const pending = this.pendingBlock();
+    const blockTime = slotToMs(pending.timestamp);
+    this.auth.check(d.actions, keys, [], false);
+    const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
+    const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(d.packed), trx: d.packed };
+    const wasEmpty = pending.receipts.length === 0;
+    pending.receipts.push(receipt);
+    for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
+    this.recent.set(d.idHex, d.trx.expiration.seconds);
+    const accepted = this.events.accepted?.(d.packed, pending.num);
+    if (wasEmpty) this.events.pendingStarted?.();
+    return { trace, blockNum: pending.num, blockTime, receipt, ...(accepted ? { accepted } : {}) };
+  }
+
+  /**
+   * Runs a transaction without keeping it (compute_transaction): input checks and execution, no
+   * signature or authority checks, every write rolled back.
+   */
+  computeTransaction(packed: PackedTrx): PushResult {
+    const d = decodePackedTrx(packed);
+    const pending = this.pendingBlock();
+    const blockTime = slotToMs(pending.timestamp);
+    this.validateInput(d, blockTime);
+    const outer = this.state.undo.checkpoint();
+    try {
+      const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
+      const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(packed), trx: packed };
+      return { trace, blockNum: pending.num, blockTime, receipt };
+    } finally {
+      this.state.undo.rollback(outer);
+    }
+  }
+
+  private sealBlock(p: PendingBlock, previous: Uint8Array): { block: SignedBlock; id: Uint8Array } {
+    const header: BlockHeader = {
+      timestamp: p.timestamp, producer: 'eosio', confirmed: 0, previous,
+      transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
+      actionMroot: merkleRoot(p.actionDigests),
+      scheduleVersion: 0,
+    };
+    if (!this.producerKey) throw new ChainError('unsupported_feature', 'this node is a replica: it follows another node\'s block log and does not produce blocks');
+    const producerSignature = this.producerKey.sign(headerDigest(header));
+    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
+    return { block, id: blockId(header) };
+  }
+
+  /**
+   * Seals the pending block (an empty one when nothing is pending) and appends it to the log;
+   * resolves when it is written.
+   */
+  async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
+    if (atSlot !== undefined && this.pendingCount === 0) {
+      this.pending = { num: this.head.num + 1, timestamp: Math.max(this.head.timestamp + 1, atSlot), receipts: [], actionDigests: [] };
+    }
+    const p = this.pendingBlock();
+    this.pending = null;
+    const { block, id } = this.sealBlock(p, this.head.id);
+    this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
+    this.unflushed.set(p.num, block);
+    // taken now, before any later transaction runs, so it is exactly the state after this block
+    const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
+    try {
+      await this.log.append(encodeBlock(block), id);
+      this.durableNum = Math.max(this.durableNum, p.num);
+      this.events.durable?.(p.num);
+    } finally {
+      this.unflushed.delete(p.num);
+    }
+    if (snap) this.events.snapshot?.(snap);
+    return { num: p.num, id: bytesToHex(id) };
+  }
+
+  /** A block by number (from memory while its append is in flight, else from the log). */
+  async getBlock(num: number): Promise<{ block: SignedBlock; id: Uint8Array } | undefined> {
+    if (!Number.isInteger(num) || num < 1 || num > this.head.num) return undefined;
+    if (num === this.head.num) return { block: this.head.block, id: this.head.id };
+    const mem = this.unflushed.get(num);
+    const block = mem ?? (await this.log.get(num - 1).then((b) => (b ? decodeBlock(b) : undefined)));
+    return block ? { block, id: blockId(block) } : undefined;
+  }
+
+  /**
+   * Clients take TaPoS and expiration from recent blocks (wharfkit: the head's time; eosjs: the
+   * block 3 behind the head). This node makes no blocks while idle, so after a pause those are
+   * old and a freshly signed transaction would already be expired. When the block
+   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, this seals `FRESH_BLOCKS`
+   * empty blocks ending at the current slot (never before the head). Returns their appends.
+   */
+  freshen(staleAfterMs: number): Array<Promise<unknown>> {
+    if (!this.producerKey || this.pendingCount > 0) return [];
+    const nowSlot = BlockTimestamp.fromMilliseconds(this.now()).slot;
+    const refNum = Math.max(1, this.head.num - (FRESH_BLOCKS - 1));
+    const refSlot = this.summarySlots[refNum & 0xffff] ?? 0;
+    if ((nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
+    const out: Array<Promise<unknown>> = [];
+    for (let i = 0; i < FRESH_BLOCKS; i++) out.push(this.produceBlock(nowSlot - (FRESH_BLOCKS - 1) + i));
+    return out;
+  }
+
+  /** The id of block `num` when it is among the last 65536 blocks. */
+  blockIdByNum(num: number): Uint8Array | undefined {
+    const id = this.summaries[num & 0xffff];
+    return id && blockNumOfId(id) === num ? id : undefined;
+  }
+
+  /** The producer account's name as clients see it. */
+  get producer(): string { return Name.from('eosio').toString(); }
+}

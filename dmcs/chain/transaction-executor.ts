@@ -1,0 +1,298 @@
+/**
+ * Runs a transaction's actions against chain state, in Antelope's order (Leap `apply_context::exec`):
+ * context-free actions first, then each action with its receiver, then the accounts it notified
+ * (`require_recipient`, in order, once each), then the inline actions it sent (`send_inline`), depth
+ * first up to `MAX_INLINE_ACTION_DEPTH`. `eosio` runs the native actions; accounts with code run
+ * through the contract VM with `TransactionHost` as their `ContractHost`. The whole transaction is
+ * one undo checkpoint: any failure rolls every write back and rethrows.
+ */
+import { BinaryReader, BinaryWriter, Name, Action, sha256 } from '../../abi/antelope/index.js';
+import type { ContractVm } from '../vm/contract-vm.js';
+import type { ContractAction, ContractDatabase, ContractHost, PermissionLevel as VmLevel } from '../vm/contract-host.js';
+import { MAX_INLINE_ACTION_BYTES } from '../vm/contract-host.js';
+import { ChainError, toChainError } from '../chain-error.js';
+import type { AccountRecord, ChainState } from '../state/chain-state.js';
+import { NATIVE_ACTIONS, type NativeContext } from './native-actions.js';
+import type { AuthorizationManager } from './authorization-manager.js';
+import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from './action-trace.js';
+
+/** Leap `max_inline_action_depth`. */
+export const MAX_INLINE_ACTION_DEPTH = 4;
+/** Per-transaction budget of metered contract CPU units (Leap's default max 150 ms, here deterministic). */
+export const TRANSACTION_CPU_UNITS = 150_000_000;
+
+export interface TransactionInput {
+  readonly id: string;
+  readonly contextFreeActions: readonly ExecAction[];
+  readonly actions: readonly ExecAction[];
+  readonly refBlockNum: number;
+  readonly refBlockPrefix: number;
+}
+
+const nameCache = new Map<bigint, string>();
+/** u64 → name string, cached (contracts repeat the same few names). */
+export function nameOf(v: bigint): string {
+  let s = nameCache.get(v);
+  if (s === undefined) {
+    s = Name.fromU64(v).toString();
+    if (nameCache.size > 8192) nameCache.clear();
+    nameCache.set(v, s);
+  }
+  return s;
+}
+const valueCache = new Map<string, bigint>();
+export function valueOf(name: string): bigint {
+  let v = valueCache.get(name);
+  if (v === undefined) {
+    v = Name.from(name).value;
+    if (valueCache.size > 8192) valueCache.clear();
+    valueCache.set(name, v);
+  }
+  return v;
+}
+
+/** One reused writer for digests (hashing is synchronous, so nothing interleaves). */
+const digestWriter = new BinaryWriter(1024);
+
+/** Antelope-serialized action, for digests (a view valid until the next digest). */
+export function packAction(a: ExecAction): Uint8Array {
+  const w = digestWriter.reset();
+  Name.from(a.account).encode(w);
+  Name.from(a.name).encode(w);
+  w.varuint32(a.authorization.length);
+  for (const l of a.authorization) { Name.from(l.actor).encode(w); Name.from(l.permission).encode(w); }
+  w.bytes(a.data);
+  return w.peek();
+}
+
+/** Leap `action_receipt::digest`. */
+export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
+  const w = digestWriter.reset();
+  Name.from(r.receiver).encode(w);
+  w.raw(r.actDigest);
+  w.u64(BigInt(r.globalSequence));
+  w.u64(BigInt(r.recvSequence));
+  w.varuint32(r.authSequence.length);
+  for (const [actor, seq] of r.authSequence) { Name.from(actor).encode(w); w.u64(BigInt(seq)); }
+  w.varuint32(r.codeSequence);
+  w.varuint32(r.abiSequence);
+  return sha256(w.peek());
+}
+
+const NO_DB: ContractDatabase = {
+  findTable() { throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables'); },
+  createTable() { throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables'); },
+};
+
+/** Per-action scheduling state (Leap `apply_context`'s `_notified` and `_inline_actions`). */
+interface ApplyScope {
+  act: ExecAction;
+  /** sha256 of the packed action, shared by every receiver's receipt. */
+  actDigest: Uint8Array | null;
+  receiver: string;
+  notified: string[];
+  inline: ExecAction[];
+  contextFree: boolean;
+}
+
+/** The `ContractHost` of one transaction; `scope` points at the action being run. */
+class TransactionHost implements ContractHost {
+  scope!: ApplyScope;
+  blockTimeUs = 0n;
+  refBlockNum = 0;
+  refBlockPrefix = 0;
+  constructor(private readonly ex: TransactionExecutor) {}
+
+  get db(): ContractDatabase { return this.scope.contextFree ? NO_DB : this.ex.state.tables; }
+  isAccount(name: bigint): boolean { return this.ex.state.getAccountByValue(name) !== undefined; }
+  requireRecipient(account: bigint): void {
+    const name = nameOf(account);
+    if (!this.scope.notified.includes(name)) this.scope.notified.push(name);
+  }
+  sendInline(packedAction: Uint8Array): void {
+    if (this.scope.contextFree) throw new ChainError('unaccessible_api', 'context-free actions cannot send inline actions');
+    if (packedAction.length > MAX_INLINE_ACTION_BYTES) throw new ChainError('inline_action_too_big', `inline action too big: ${packedAction.length} > ${MAX_INLINE_ACTION_BYTES} bytes`);
+    let a: Action;
+    try {
+      const r = new BinaryReader(packedAction);
+      a = Action.decode(r);
+    } catch (e) {
+      throw new ChainError('action_validate_exception', `send_inline: cannot decode the action: ${(e as Error).message}`);
+    }
+    const act: ExecAction = {
+      account: a.account.toString(), name: a.name.toString(), data: a.data,
+      authorization: a.authorization.map((l) => ({ actor: l.actor.toString(), permission: l.permission.toString() })),
+    };
+    this.ex.checkInline(act, this.scope.receiver);
+    this.scope.inline.push(act);
+  }
+  currentTime(): bigint { return this.blockTimeUs; }
+  publicationTime(): bigint { return this.blockTimeUs; }
+  taposBlockNum(): number { return this.refBlockNum; }
+  taposBlockPrefix(): number { return this.refBlockPrefix; }
+  isPrivileged(account: bigint): boolean { return this.ex.state.getAccountByValue(account)?.privileged ?? false; }
+  activeProducers(): readonly bigint[] { return [valueOf('eosio')]; }
+}
+
+export class TransactionExecutor {
+  private readonly host = new TransactionHost(this);
+  private traces: ActionTrace[] = [];
+  private digests: Uint8Array[] = [];
+  private ordinal = 0;
+  private cpuUnits = 0;
+  private blockTime = 0;
+
+  constructor(
+    readonly state: ChainState,
+    readonly vm: ContractVm,
+    readonly auth: AuthorizationManager,
+    private readonly validateCode: (code: Uint8Array) => void,
+  ) {}
+
+  /** Leap `apply_context::execute_inline` checks for an action sent by contract `sender`. */
+  checkInline(act: ExecAction, sender: string): void {
+    const st = this.state;
+    if (!st.getAccount(act.account)) throw new ChainError('action_validate_exception', `inline action's code account ${act.account} does not exist`);
+    for (const l of act.authorization) {
+      const actor = st.getAccount(l.actor);
+      if (!actor) throw new ChainError('action_validate_exception', `inline action's authorizing actor ${l.actor} does not exist`);
+      if (!actor.permissions.has(l.permission)) {
+        throw new ChainError('action_validate_exception', `inline action's authorizations include a non-existent permission: ${JSON.stringify(l)}`);
+      }
+    }
+    if (st.getAccount(sender)?.privileged) return;
+    this.auth.check([act], new Set(), [{ actor: sender, permission: 'eosio.code' }], true);
+  }
+
+  /**
+   * Runs `trx` at `blockTime` (ms). On success the writes stay and the trace is returned; on failure
+   * every write is undone and the error (a `ChainError`) is thrown.
+   */
+  execute(trx: TransactionInput, blockTime: number): TransactionTrace {
+    const t0 = performance.now();
+    this.traces = [];
+    this.digests = [];
+    this.ordinal = 0;
+    this.cpuUnits = 0;
+    this.blockTime = blockTime;
+    this.host.blockTimeUs = BigInt(blockTime) * 1000n;
+    this.host.refBlockNum = trx.refBlockNum;
+    this.host.refBlockPrefix = trx.refBlockPrefix;
+    const mark = this.state.undo.checkpoint();
+    try {
+      for (const a of trx.contextFreeActions) this.executeAction(a, 0, 0, true);
+      for (const a of trx.actions) this.executeAction(a, 0, 0, false);
+    } catch (e) {
+      this.state.undo.rollback(mark);
+      throw toChainError(e);
+    }
+    this.state.undo.commit(mark);
+    this.traces.sort((a, b) => a.actionOrdinal - b.actionOrdinal);
+    return { id: trx.id, traces: this.traces, receiptDigests: this.digests, elapsedUs: Math.round((performance.now() - t0) * 1000), cpuUnits: this.cpuUnits };
+  }
+
+  private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
+    const scope: ApplyScope = { act, actDigest: null, receiver: act.account, notified: [act.account], inline: [], contextFree };
+    const ordinal = ++this.ordinal;
+    for (let i = 0; i < scope.notified.length; i++) {
+      scope.receiver = scope.notified[i]!;
+      this.executeOne(scope, i === 0 ? ordinal : ++this.ordinal, i === 0 ? creator : creator, ordinal);
+    }
+    if (scope.inline.length > 0 && depth >= MAX_INLINE_ACTION_DEPTH) {
+      throw new ChainError('transaction_exception', 'max inline action depth per transaction reached');
+    }
+    for (const inline of scope.inline) this.executeAction(inline, depth + 1, ordinal, false);
+  }
+
+  private executeOne(scope: ApplyScope, ordinal: number, creator: number, unnotifiedAncestor: number): void {
+    const t0 = performance.now();
+    const { act, receiver } = scope;
+    const acct = this.state.getAccount(receiver);
+    if (!acct) throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
+    let console = '';
+    let returnValue: Uint8Array = new Uint8Array(0);
+    const deltas = new Map<string, number>();
+    this.state.ramDeltas = deltas;
+    try {
+      this.applyOne(scope, acct, (r) => { console = r.console; returnValue = r.returnValue; });
+    } finally {
+      this.state.ramDeltas = null;
+    }
+    this.checkRamDeltas(scope, acct, deltas);
+    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
+    this.digests.push(actionReceiptDigest(receipt));
+    this.traces.push({
+      actionOrdinal: ordinal, creatorActionOrdinal: creator,
+      closestUnnotifiedAncestorActionOrdinal: ordinal === unnotifiedAncestor ? creator : unnotifiedAncestor,
+      receiver, act, contextFree: scope.contextFree, elapsedUs: Math.round((performance.now() - t0) * 1000),
+      console, returnValue, receipt,
+      ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
+    });
+  }
+
+  /**
+   * Leap's `ram_restrictions`: an unprivileged receiver may raise another account's RAM only
+   * outside notifications and only when that account authorized the action.
+   */
+  private checkRamDeltas(scope: ApplyScope, acct: AccountRecord, deltas: Map<string, number>): void {
+    if (acct.privileged) return;
+    for (const [account, delta] of deltas) {
+      if (delta <= 0 || account === acct.name) continue;
+      if (scope.receiver !== scope.act.account) {
+        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account within a notify context: ${account}`);
+      }
+      if (!scope.act.authorization.some((l) => l.actor === account)) {
+        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account that has not authorized the action: ${account}`);
+      }
+    }
+  }
+
+  private applyOne(scope: ApplyScope, acct: AccountRecord, done: (r: { console: string; returnValue: Uint8Array }) => void): void {
+    const { act, receiver } = scope;
+    if (receiver === 'eosio' && act.account === 'eosio') {
+      const handler = NATIVE_ACTIONS.get(act.name);
+      if (handler) {
+        if (scope.contextFree) throw new ChainError('unaccessible_api', `native action eosio::${act.name} cannot run context-free`);
+        handler(this.nativeContext(act));
+      }
+    }
+    if (acct.code) {
+      this.host.scope = scope;
+      const action: ContractAction = {
+        receiver: acct.value, account: valueOf(act.account), name: valueOf(act.name), data: act.data,
+        authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
+      };
+      const result = this.vm.apply(acct.code, action, this.host, { codeHash: acct.codeHashHex, cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits });
+      this.cpuUnits += result.cpuUnits;
+      done(result);
+    }
+  }
+
+  private receipt(acct: AccountRecord, act: ExecAction, actDigest: Uint8Array): ActionReceipt {
+    const st = this.state;
+    const authSequence: Array<[string, number]> = [];
+    const actors = [...new Set(act.authorization.map((l) => l.actor))].sort((a, b) => (valueOf(a) < valueOf(b) ? -1 : 1));
+    for (const actor of actors) {
+      const a = st.getAccount(actor);
+      if (a) authSequence.push([actor, st.nextAuthSequence(a)]);
+    }
+    return {
+      receiver: acct.name, actDigest,
+      globalSequence: st.nextGlobalSequence(), recvSequence: st.nextRecvSequence(acct),
+      authSequence, codeSequence: acct.codeSequence, abiSequence: acct.abiSequence,
+    };
+  }
+
+  private nativeContext(act: ExecAction): NativeContext {
+    return {
+      state: this.state,
+      authorization: act.authorization,
+      data: act.data,
+      blockTime: this.blockTime,
+      requireAuthorization: (account: string) => {
+        if (!act.authorization.some((l) => l.actor === account)) throw new ChainError('missing_auth_exception', `missing authority of ${account}`);
+      },
+      validateCode: this.validateCode,
+    };
+  }
+}

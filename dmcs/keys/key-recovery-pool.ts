@@ -1,0 +1,89 @@
+/**
+ * Key recovery on other cores, as Leap does it (signatures are recovered in a thread pool before
+ * a transaction is applied): requests made before the event loop turns are batched into one message per
+ * worker, so the hand-off (≈ 15–50 µs) is paid per batch, not per signature. The main thread keeps
+ * executing transactions meanwhile. Workers are unref'd and stopped by `close()`.
+ */
+import { Worker } from 'node:worker_threads';
+import { cpus } from 'node:os';
+import { Signature, KeyType } from '../../abi/antelope/index.js';
+import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
+import { codeOf } from '../../lib/coded-error.js';
+import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
+
+/** Most signatures in one batch message: small enough that the worker works on the next batch while this thread applies the last one. */
+export const MAX_RECOVERY_BATCH = 32;
+
+interface Pending { sig: Signature; digest: Uint8Array; resolve: (k: string) => void; reject: (e: Error) => void }
+
+export class KeyRecoveryPool {
+  private readonly workers: Worker[] = [];
+  private readonly inflight = new Map<number, Pending[]>();
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private nextId = 1;
+  private rr = 0;
+  private closed = false;
+
+  constructor(size = Math.max(1, Math.min(4, cpus().length - 1))) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./key-recovery-worker.js', import.meta.url));
+      w.unref();
+      w.on('message', (m: RecoverReply) => this.onReply(m));
+      w.on('error', (e) => this.failAll(e));
+      this.workers.push(w);
+    }
+  }
+
+  get size(): number { return this.workers.length; }
+
+  /** The key id that made `sig` over `digest`. */
+  recover(sig: Signature, digest: Uint8Array): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('key recovery pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sig, digest, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_RECOVERY_BATCH);
+      const id = this.nextId++;
+      this.inflight.set(id, batch);
+      const req: RecoverRequest = {
+        id,
+        sigs: batch.map((p) => (p.sig.type === KeyType.K1 ? p.sig.data : new Uint8Array(65))),
+        digests: batch.map((p) => p.digest),
+      };
+      this.workers[this.rr++ % this.workers.length]!.postMessage(req);
+    }
+  }
+
+  private onReply(m: RecoverReply): void {
+    const batch = this.inflight.get(m.id);
+    if (!batch) return;
+    this.inflight.delete(m.id);
+    m.results.forEach((r, i) => {
+      const p = batch[i]!;
+      if (typeof r === 'string') p.resolve(r);
+      else p.reject(new ChainError(codeOf(CHAIN_EXCEPTIONS, r.antelope) ?? 'transaction_exception', r.error));
+    });
+  }
+
+  private failAll(e: Error): void {
+    for (const batch of this.inflight.values()) for (const p of batch) p.reject(e);
+    this.inflight.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.failAll(new Error('key recovery pool is closed'));
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Contract tables: `(code, scope, table)` → rows ordered by unsigned u64 primary key, each with
+ * its RAM payer. Implements the VM's `ContractDatabase`/`ContractTable` (dmcs/vm/contract-host.ts):
+ * ordered queries by binary search over a sorted key array, rows by key in a Map. Every write is
+ * journalled in the `UndoLog` and charges or refunds RAM with Antelope's billable sizes.
+ * Secondary indexes (`SecondaryIndex`) live beside the tables, keyed by kind and name, as the VM's
+ * interface describes.
+ */
+import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
+import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
+import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
+import type { UndoLog } from './undo-log.js';
+
+import type { RamCharge } from './ram-charge.js';
+export type { RamCharge } from './ram-charge.js';
+
+export class Table implements ContractTable {
+  /** Primary keys in ascending order. */
+  readonly keys: bigint[] = [];
+  readonly rows = new Map<bigint, DbRow>();
+
+  constructor(
+    readonly code: bigint,
+    readonly scope: bigint,
+    readonly table: bigint,
+    /** Who paid for the table object (refunded when it empties). */
+    public payer: bigint,
+    private readonly store_: TableStore,
+  ) {}
+
+  get size(): number { return this.keys.length; }
+
+  /** Index of the first key ≥ `k`. */
+  indexOf(k: bigint): number {
+    const a = this.keys;
+    let lo = 0, hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! < k) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  at(i: number): DbRow | undefined {
+    const k = this.keys[i];
+    return k === undefined ? undefined : this.rows.get(k);
+  }
+
+  find(primary: bigint): DbRow | undefined { return this.rows.get(primary); }
+  lowerbound(primary: bigint): DbRow | undefined { return this.at(this.indexOf(primary)); }
+  upperbound(primary: bigint): DbRow | undefined {
+    const i = this.indexOf(primary);
+    return this.at(this.keys[i] === primary ? i + 1 : i);
+  }
+  previous(primary: bigint): DbRow | undefined {
+    const i = this.indexOf(primary);
+    return i > 0 ? this.at(i - 1) : undefined;
+  }
+  last(): DbRow | undefined { return this.at(this.keys.length - 1); }
+
+  store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
+    const row: DbRow = { primary, payer, value };
+    this.insertRow(row);
+    this.store_.undo.record(() => this.removeRow(primary));
+    this.store_.charge(payer, ROW_BILLABLE_BYTES + value.length);
+    return row;
+  }
+
+  update(row: DbRow, payer: bigint, value: Uint8Array): DbRow {
+    const next: DbRow = { primary: row.primary, payer, value };
+    this.rows.set(row.primary, next);
+    this.store_.undo.record(() => { this.rows.set(row.primary, row); });
+    if (payer === row.payer) {
+      this.store_.charge(payer, value.length - row.value.length);
+    } else {
+      this.store_.charge(row.payer, -(ROW_BILLABLE_BYTES + row.value.length));
+      this.store_.charge(payer, ROW_BILLABLE_BYTES + value.length);
+    }
+    return next;
+  }
+
+  remove(row: DbRow): void {
+    this.removeRow(row.primary);
+    this.store_.undo.record(() => this.insertRow(row));
+    this.store_.charge(row.payer, -(ROW_BILLABLE_BYTES + row.value.length));
+    if (this.keys.length === 0) this.store_.dropTable(this);
+  }
+
+  private insertRow(row: DbRow): void {
+    const i = this.indexOf(row.primary);
+    if (i === this.keys.length) this.keys.push(row.primary);
+    else this.keys.splice(i, 0, row.primary);
+    this.rows.set(row.primary, row);
+  }
+
+  private removeRow(primary: bigint): void {
+    const i = this.indexOf(primary);
+    if (this.keys[i] === primary) this.keys.splice(i, 1);
+    this.rows.delete(primary);
+  }
+}
+
+export class TableStore implements ContractDatabase, IndexOwner {
+  /** code → scope → table name → table. */
+  private readonly byCode = new Map<bigint, Map<bigint, Map<bigint, Table>>>();
+  /** `kind:code:scope:table` → secondary index. */
+  readonly indexes = new Map<string, SecondaryIndex>();
+
+  findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
+    return this.indexes.get(`${kind}:${code}:${scope}:${table}`);
+  }
+
+  createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
+    const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
+    const key = `${kind}:${code}:${scope}:${table}`;
+    this.indexes.set(key, ix);
+    this.undo.record(() => { this.indexes.delete(key); });
+    this.charge(payer, TABLE_BILLABLE_BYTES);
+    return ix;
+  }
+
+  /** Removes an emptied index and refunds its payer. */
+  dropIndex(ix: SecondaryIndex): void {
+    const key = `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
+    this.indexes.delete(key);
+    this.undo.record(() => { this.indexes.set(key, ix); });
+    this.charge(ix.payer, -TABLE_BILLABLE_BYTES);
+  }
+
+  constructor(readonly undo: UndoLog, readonly charge: RamCharge) {}
+
+  findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
+    return this.byCode.get(code)?.get(scope)?.get(table);
+  }
+
+  createTable(code: bigint, scope: bigint, table: bigint, payer: bigint): Table {
+    const t = new Table(code, scope, table, payer, this);
+    this.attach(t);
+    this.undo.record(() => this.detach(t));
+    this.charge(payer, TABLE_BILLABLE_BYTES);
+    return t;
+  }
+
+  /** Removes an emptied table and refunds its payer. */
+  dropTable(t: Table): void {
+    this.detach(t);
+    this.undo.record(() => this.attach(t));
+    this.charge(t.payer, -TABLE_BILLABLE_BYTES);
+  }
+
+  /** Every table of `code`, for get_table_by_scope-like queries and tests. */
+  *tablesOf(code: bigint): Iterable<Table> {
+    const scopes = this.byCode.get(code);
+    if (!scopes) return;
+    for (const tables of scopes.values()) yield* tables.values();
+  }
+
+  private attach(t: Table): void {
+    let scopes = this.byCode.get(t.code);
+    if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
+    let tables = scopes.get(t.scope);
+    if (!tables) scopes.set(t.scope, (tables = new Map()));
+    tables.set(t.table, t);
+  }
+
+  private detach(t: Table): void {
+    const scopes = this.byCode.get(t.code);
+    const tables = scopes?.get(t.scope);
+    if (!tables) return;
+    tables.delete(t.table);
+    if (tables.size === 0) scopes!.delete(t.scope);
+    if (scopes!.size === 0) this.byCode.delete(t.code);
+  }
+}

@@ -1,0 +1,92 @@
+// Block-log replication: a replica follows a producing node's hypercore over TCP, applies its
+// blocks (producer signature and merkle roots checked), reaches the identical state, refuses
+// pushes, and catches up after being offline.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { APIClient } from '@wharfkit/antelope';
+import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { tempDir, removeDir, transact, newAccountAction, testKey, errorName, buildSigned } from '../helpers.js';
+
+const k = testKey('replication');
+const wdir = tempDir('writer');
+const rdir = tempDir('replica');
+let writer: EmbeddedNode;
+let wclient: APIClient;
+
+const digest = (n: EmbeddedNode) => (n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number; head_block_id: string });
+
+async function caughtUp(replica: EmbeddedNode, timeoutMs = 15000): Promise<void> {
+  const want = writer.chain.head.num;
+  const until = Date.now() + timeoutMs;
+  while (replica.chain.head.num < want) {
+    if (Date.now() > until) throw new Error(`replica at ${replica.chain.head.num}, writer at ${want}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test.before(async () => {
+  writer = await startNode({ dev: true, dataDir: wdir, http: '127.0.0.1:0', replicate: '127.0.0.1:0', autoProduce: false });
+  wclient = new APIClient({ url: writer.endpoint! });
+});
+test.after(async () => {
+  await writer.close();
+  removeDir(wdir);
+  removeDir(rdir);
+});
+
+test('a replica downloads the log and reaches the identical state', async () => {
+  await transact(wclient, [newAccountAction('repl1', String(k.toPublic()))]);
+  await writer.produceBlock();
+  const replica = await startNode({ dataDir: rdir, follow: writer.endpoint!, http: '127.0.0.1:0' });
+  assert.is(replica.chainId, writer.chainId);
+  await caughtUp(replica);
+  assert.is(digest(replica).state_digest, digest(writer).state_digest);
+  // new blocks keep flowing
+  await transact(wclient, [newAccountAction('repl2', String(k.toPublic()))]);
+  await writer.produceBlock();
+  await caughtUp(replica);
+  assert.is(digest(replica).head_block_id, digest(writer).head_block_id);
+  assert.is(digest(replica).state_digest, digest(writer).state_digest);
+  const rclient = new APIClient({ url: replica.endpoint! });
+  assert.is(String((await rclient.v1.chain.get_account('repl2')).account_name), 'repl2');
+  // pushes to a replica are relayed to the producer, refusals come back by name
+  const { packed } = await buildSigned(rclient, [newAccountAction('repl3', String(k.toPublic()))]);
+  const relayed = await rclient.v1.chain.push_transaction(packed);
+  assert.ok(relayed.transaction_id);
+  assert.is(await errorName(rclient.v1.chain.push_transaction(packed)), 'tx_duplicate');
+  await writer.produceBlock();
+  await caughtUp(replica);
+  assert.is(String((await rclient.v1.chain.get_account('repl3')).account_name), 'repl3');
+  // the in-process push path of a replica refuses (only its HTTP API relays)
+  assert.throws(() => replica.pushTransaction(JSON.parse(JSON.stringify(packed))), /read-only replica/);
+  await replica.close();
+});
+
+test('a replica that was offline catches up on restart', async () => {
+  for (let i = 0; i < 3; i++) {
+    await transact(wclient, [newAccountAction(`offline${i + 1}`, String(k.toPublic()))]);
+    await writer.produceBlock();
+  }
+  const replica = await startNode({ dataDir: rdir, follow: writer.endpoint! });
+  await caughtUp(replica);
+  assert.is(digest(replica).state_digest, digest(writer).state_digest);
+  await replica.close();
+});
+
+test('following a node that does not replicate is a clear error', async () => {
+  const pdir = tempDir('plain');
+  const odir = tempDir('orphan');
+  const plain = await startNode({ dev: true, dataDir: pdir, http: '127.0.0.1:0', autoProduce: false });
+  try {
+    await startNode({ dataDir: odir, follow: plain.endpoint! });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /does not serve its block log/);
+  } finally {
+    await plain.close();
+    removeDir(pdir);
+    removeDir(odir);
+  }
+});
+
+test.run();

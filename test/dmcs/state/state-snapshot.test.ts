@@ -1,0 +1,76 @@
+// State snapshots: a restart starts from the snapshot and replays only later blocks, to the same
+// state; a snapshot that does not match the log or its own digest is ignored (full replay).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { tempDir, removeDir, transact, newAccountAction, testKey } from '../helpers.js';
+import { APIClient } from '@wharfkit/antelope';
+
+const dir = tempDir('snapshot');
+const k = testKey('snapshot');
+const digest = (n: EmbeddedNode) => (n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number });
+
+async function withNode<T>(fn: (n: EmbeddedNode, c: APIClient) => Promise<T>, snapshotEvery = 2): Promise<T> {
+  const n = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false, snapshotEvery });
+  try { return await fn(n, new APIClient({ url: n.endpoint! })); } finally { await n.close(); }
+}
+
+test.after(() => removeDir(dir));
+
+test('periodic and closing snapshots; a restart resumes from one with the identical state', async () => {
+  const before = await withNode(async (n, c) => {
+    for (let i = 0; i < 5; i++) {
+      await transact(c, [newAccountAction(`snap${i + 1}`, String(k.toPublic()))]);
+      await n.produceBlock();
+    }
+    return digest(n);
+  });
+  assert.ok(existsSync(join(dir, 'snapshot.json')));
+  const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { blockNum: number };
+  assert.is(snap.blockNum, before.head_block_num);
+  await withNode(async (n, c) => {
+    assert.is(n.chain.startedFromSnapshot, before.head_block_num);
+    assert.is(digest(n).state_digest, before.state_digest);
+    // it keeps working from there
+    await transact(c, [newAccountAction('aftersnap', String(k.toPublic()))]);
+    await n.produceBlock();
+  });
+});
+
+test('a snapshot older than the log replays only the blocks after it', async () => {
+  // take a snapshot at the current head, then add blocks without snapshotting
+  const snapAt = await withNode(async (n) => n.chain.head.num);
+  const saved = readFileSync(join(dir, 'snapshot.json'), 'utf8');
+  const after = await withNode(async (n, c) => {
+    await transact(c, [newAccountAction('later1', String(k.toPublic()))]);
+    await n.produceBlock();
+    return digest(n);
+  }, 1000);
+  writeFileSync(join(dir, 'snapshot.json'), saved); // put the older snapshot back
+  await withNode(async (n) => {
+    assert.is(n.chain.startedFromSnapshot, snapAt);
+    assert.ok(n.chain.head.num > snapAt);
+    assert.is(digest(n).state_digest, after.state_digest);
+    assert.is(n.chain.head.num, after.head_block_num);
+  }, 1000);
+});
+
+test('a tampered snapshot is ignored and the log is replayed in full', async () => {
+  const good = await withNode(async (n) => digest(n));
+  const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { state: { accounts: Array<{ ramUsage: number }> } };
+  snap.state.accounts[0]!.ramUsage += 1;
+  writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snap));
+  await withNode(async (n) => {
+    assert.is(n.chain.startedFromSnapshot, 0);
+    assert.is(digest(n).state_digest, good.state_digest);
+  }, 1000);
+  writeFileSync(join(dir, 'snapshot.json'), '{ not json');
+  await withNode(async (n) => {
+    assert.is(n.chain.startedFromSnapshot, 0);
+    assert.is(digest(n).state_digest, good.state_digest);
+  });
+});
+
+test.run();
