@@ -114,7 +114,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const commands = await loadCommands();
   const [name, ...rest] = argv;
   const find = (n: string) => commands.find((c) => c.definition.name === n);
-  if (name === 'help' && rest.length) {
+  if (name === 'help' && rest.length && rest[0] !== 'help') {
     // `peeros help CMD [SUB]` prints what `peeros CMD [SUB] --help` prints
     const command = find(rest[0]!);
     if (!command) return unknownCommand(rest[0]!, commands, io);
