@@ -8,7 +8,7 @@ import type { FlagDefinition } from './command-definition.js';
 import { peerosHome } from '../../lib/home.js';
 import { Vault } from '../../skv/index.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
-import { unlockVault, type CliFlags } from './vault-unlock.js';
+import { unlockVault, VAULT_FLAGS, type CliFlags } from './vault-unlock.js';
 
 export type { CliFlags };
 
@@ -18,12 +18,6 @@ export interface CliContext {
   dispatcher: Dispatcher;
   backend: ChainCheckedBackend;
 }
-
-/** The flags that say how to unlock the vault: every command that unlocks it takes them. */
-export const VAULT_FLAGS: FlagDefinition[] = [
-  { name: 'passphrase-file', type: 'string', value: 'PATH', description: 'read the vault passphrase from the first line of PATH (else $PEEROS_PASSPHRASE, else the terminal asks)' },
-  { name: 'yes', type: 'boolean', description: 'DANGEROUS: approve without asking (auto-approve verifier for this one command); for scripts only' },
-];
 
 /** Flags every session command accepts. */
 export const CONTEXT_FLAGS: FlagDefinition[] = [

@@ -11,8 +11,7 @@ import { peerosHome } from '../../../lib/home.js';
 import { Vault, VaultError, vaultPaths } from '../../../skv/index.js';
 import { promptHidden } from '../../../skv/passphrase-source.js';
 import { flagSpec, type CommandDefinition, type FlagDefinition } from '../command-definition.js';
-import { VAULT_FLAGS } from '../cli-context.js';
-import { withUnlockedVault, type CliFlags } from '../vault-unlock.js';
+import { withUnlockedVault, VAULT_FLAGS, type CliFlags } from '../vault-unlock.js';
 import { JSON_FLAG } from '../json-output.js';
 import { readFileSync } from 'node:fs';
 

@@ -8,8 +8,7 @@ import { parseArgs } from '../args.js';
 import { PackedTransaction, Transaction, hexToBytes, type TransactionFields } from '../../../abi/antelope/index.js';
 import { VaultError } from '../../../skv/index.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
-import { VAULT_FLAGS } from '../cli-context.js';
-import { withUnlockedVault } from '../vault-unlock.js';
+import { withUnlockedVault, VAULT_FLAGS } from '../vault-unlock.js';
 
 const definition: CommandDefinition = {
   name: 'sign',
