@@ -2,15 +2,10 @@
  * One benchmark figure as `peeros bench --json` prints it, and the helpers every bench module
  * uses to produce one: repeat a measurement `runs` times and keep median, min and max.
  */
-export interface BenchResult {
-  name: string;
-  /** 'ns/op', 'µs/op', 'ops/s', 'ms', … — larger-is-better only for rates ('…/s'). */
-  unit: string;
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
-}
+import type { BenchFigure } from '../runtime/cli/bench-module.js';
+
+/** The CLI owns the shape (runtime/cli/bench-module.ts); bench modules produce it. */
+export type BenchResult = BenchFigure;
 
 export function summarize(name: string, unit: string, samples: number[]): BenchResult {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -1,13 +1,14 @@
 /**
- * A small, strict argument parser for the CLI: declared flags only, so a typo is an error that
- * names the flag instead of being silently ignored.
+ * The CLI's argument parser: `node:util` `parseArgs` in token mode, held to the flags a command
+ * declares, so a typo is a usage error that names the flag instead of being silently ignored.
+ * Words starting with a single '-' stay positionals (a negative number, `-` for stdin): the CLI
+ * has no short options besides -h, which `main.ts` handles.
  */
+import { parseArgs as parseTokens } from 'node:util';
 import { UsageError } from './command.js';
+import type { FlagSpec } from './command-definition.js';
 
-export interface FlagSpec {
-  /** 'boolean' flags take no value; 'string' flags take the next word or `--flag=value`. */
-  [flag: string]: 'boolean' | 'string';
-}
+export type { FlagSpec };
 
 export interface ParsedArgs {
   flags: Record<string, string | boolean | undefined>;
@@ -15,29 +16,26 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
+  const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }]));
+  const { tokens } = parseTokens({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
   const flags: Record<string, string | boolean | undefined> = {};
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    if (word === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (word.startsWith('--')) {
-      const eq = word.indexOf('=');
-      const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
-      const kind = spec[name];
-      if (!kind) throw new UsageError(`unknown option --${name} for '${command}'`);
+  let shortAt = -1; // a grouped short word (-abc) yields one token per letter: keep the word once
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    else if (token.kind === 'option' && !token.rawName.startsWith('--')) {
+      if (token.index !== shortAt) positionals.push(argv[token.index]!);
+      shortAt = token.index;
+    } else if (token.kind === 'option') {
+      const kind = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
+      if (!kind) throw new UsageError(`unknown option --${token.name} for '${command}'`);
       if (kind === 'boolean') {
-        if (eq !== -1) throw new UsageError(`option --${name} takes no value`);
-        flags[name] = true;
+        if (token.inlineValue) throw new UsageError(`option --${token.name} takes no value`);
+        flags[token.name] = true;
       } else {
-        const value = eq !== -1 ? word.slice(eq + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-        flags[name] = value;
+        if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+        flags[token.name] = token.value;
       }
-    } else {
-      positionals.push(word);
     }
   }
   return { flags, positionals };

@@ -4,6 +4,7 @@
  * shared file.
  */
 import { CodedError } from '../../lib/coded-error.js';
+import type { CommandDefinition } from './command-definition.js';
 
 export interface CliIO {
   out(text: string): void; // stdout, a newline is added
@@ -16,12 +17,8 @@ export interface CliIO {
 }
 
 export interface CliCommand {
-  /** The first word after `peeros`, e.g. `app`, `key`, `node`. */
-  name: string;
-  /** One line for `peeros --help`. */
-  summary: string;
-  /** Full help text, printed by `peeros NAME --help`. */
-  help: string;
+  /** Name, summary, usage, flags and subcommands: the source of `--help`, the parser's flags and docs/cli.md. */
+  definition: CommandDefinition;
   /** Runs the command; returns the process exit code. Throw `UsageError` for bad arguments. */
   run(argv: string[], io: CliIO): Promise<number>;
 }

@@ -20,7 +20,8 @@ const demo = writeApp(home, 'demo', M.appModule({ result: pack({ answer: 42 }) }
 test('--help works for app and bench', () => {
   const a = peeros('app', '--help');
   assert.is(a.code, 0);
-  assert.match(a.out, /install DIR \[--yes\]/);
+  assert.match(a.out, /install DIR \[--replace\] \[--json\]/);
+  assert.match(a.out, /--yes +DANGEROUS/);
   const b = peeros('bench', '--help');
   assert.is(b.code, 0);
   assert.match(b.out, /--runs N/);

@@ -6,69 +6,73 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { JSON_FLAG, printJson, toJson } from '../json-output.js';
+import { withUnlockedVault } from '../vault-unlock.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
 import { describeGrant, type Grants } from '../../capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
-import { withCliContext, withCliVault, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
+import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
 import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
-import { terminalText, terminalQuoted, terminalJson, terminalWrap } from '../../../lib/terminal-text.js';
+import { terminalText, terminalQuoted, terminalWrap } from '../../../lib/terminal-text.js';
 import { existsSync } from 'node:fs';
 import { VaultError, vaultPaths } from '../../../skv/index.js';
 import { describeIdentity, type PackageProof } from '../../app-identity/app-identity.js';
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 
-const HELP = `usage: peeros app SUBCOMMAND
+const INSTALL_JSON_KEYS = '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
 
-subcommands:
-  build DIR                      compile the AssemblyScript app in DIR (its peeros.json "source")
-                                 into its "entry" module; prints the path, size and sha256. The
-                                 host sets every compiler option (DIR's asconfig.json is ignored)
-                                 and reads only regular .ts files inside DIR and the SDK
-  sign DIR [--key PUB]           sign DIR's package (manifest + module) as its publisher with a vault
-                                 key (default: the vault's only key); writes DIR/peeros.sig. The
-                                 key becomes the app's identity: installs show it as verified
-  install DIR [--yes] [--replace]
-                                 show the capabilities (and their scopes) DIR's app requests, the
-                                 resources it asks for beyond the defaults (CPU, memory, data per
-                                 host call, nesting depth) and its publisher (the key that signed
-                                 it, verified, or "unverified"), and install it if you grant them.
-                                 --yes grants them without asking (for scripts); without a terminal
-                                 and without --yes nothing is installed.
-                                 A package whose peeros.sig does not match is refused
-                                 (SIGNATURE_INVALID). An app of another identity never takes over
-                                 an installed app (or its data) of the same name: INSTALL_CONFLICT,
-                                 even with --yes; remove the old one first. Replacing an UNVERIFIED
-                                 app (unsigned) needs --replace.
-                                 An app asking for dmcs.push also gets its signing grant installed
-                                 in the vault (which then refuses anything outside it); that needs
-                                 the vault passphrase and a DMCS, see the options below
-  list [--json]                  installed apps: name, version, identity (verified publisher key or
-                                 unverified), capabilities, commands, raised limits
-  remove APP [--purge]           uninstall APP and revoke its grants: the session grant at once, the
-                                 vault's signing grant now if the vault opens (passphrase as below),
-                                 else at the next command that unlocks it; --purge also deletes its
-                                 data ($PEEROS_HOME/data/APP)
-  run APP COMMAND [JSON]         run COMMAND of APP with JSON arguments (default {}); prints the
-                                 JSON result. An app error or a sandbox failure prints one line on
-                                 stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1
-
-options of install, sign and remove:
-${CONTEXT_HELP}
-
-Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
+const definition: CommandDefinition = {
+  name: 'app',
+  summary: 'build, install, list, run and remove sandboxed apps',
+  subcommands: [
+    {
+      name: 'build', args: 'DIR',
+      description: 'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK',
+    },
+    {
+      name: 'sign', args: 'DIR',
+      description: "sign DIR's package (manifest + module) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
+      flags: [{ name: 'key', type: 'string', value: 'PUB', description: 'the publisher key (default: the vault\'s only key)' }],
+      sharedFlags: true,
+    },
+    {
+      name: 'install', args: 'DIR',
+      description: 'show the capabilities (and their scopes) DIR\'s app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
+      flags: [
+        { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
+        { ...JSON_FLAG, description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}` },
+      ],
+      sharedFlags: true,
+    },
+    {
+      name: 'list',
+      description: 'installed apps: name, version, identity (verified publisher key or unverified), capabilities, commands, raised limits',
+      flags: [{ ...JSON_FLAG, description: 'print {"apps":[…]} as JSON' }],
+    },
+    {
+      name: 'remove', args: 'APP',
+      description: "uninstall APP and revoke its grants: the session grant at once, the vault's signing grant now if the vault opens (passphrase as below), else at the next command that unlocks it",
+      flags: [{ name: 'purge', type: 'boolean', description: 'also delete its data ($PEEROS_HOME/data/APP)' }],
+      sharedFlags: true,
+    },
+    {
+      name: 'run', args: 'APP COMMAND [JSON]',
+      description: 'run COMMAND of APP with JSON arguments (default {}); prints the JSON result. An app error or a sandbox failure prints one line on stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1',
+    },
+  ],
+  flags: CONTEXT_FLAGS,
+  flagsHeading: 'options of install, sign and remove:',
+  notes: `Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
 Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).
 Text an app or its manifest chose (descriptions, log lines, error messages, results) is printed
-with control, bidi and invisible characters escaped (\x1b, \n, \u202e); the host's own consent
-lines start with 'peeros:' and app text inside them is quoted.`;
-
-/** JSON with bigints (64-bit integers beyond 2^53) written as strings, safe for a terminal (bidi and C1 controls escaped too). */
-function toJson(value: unknown, indent?: number): string {
-  return terminalJson(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v), indent) ?? 'null');
-}
+with control, bidi and invisible characters escaped (\\x1b, \\n, \\u202e); the host's own consent
+lines start with 'peeros:' and app text inside them is quoted.`,
+};
 
 function fail(io: CliIO, sub: string, err: unknown): number {
   if (err instanceof HostError) {
@@ -79,7 +83,7 @@ function fail(io: CliIO, sub: string, err: unknown): number {
 }
 
 async function build(argv: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs(argv, {}, 'app build');
+  const { positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
   if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
   const { buildApp, AppBuildError } = await import('../../app-compiler.js');
   io.err(`building ${positionals[0]} …`);
@@ -103,7 +107,9 @@ async function build(argv: string[], io: CliIO): Promise<number> {
  * That needs the vault and a DMCS; when either is missing the app stays installed, without a grant
  * (the vault then signs nothing for it), and the message says how to add it later.
  */
-async function installVaultGrant(app: string, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<void> {
+type SigningGrantReport = { installed: true; contracts: Record<string, string[]> } | { installed: false; error: string };
+
+async function installVaultGrant(app: string, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<SigningGrantReport | null> {
   try {
     const home = peerosHome(io.env);
     const installed = await new AppRegistry(home).load(app);
@@ -111,10 +117,13 @@ async function installVaultGrant(app: string, flags: Record<string, string | boo
       const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
       return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], undefined, installed.record.identity);
     });
-    if (g) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
+    if (!g) return null;
+    if (!flags.json) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
+    return { installed: true, contracts: g.contracts };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     io.err(`peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${terminalText(msg)}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`);
+    return { installed: false, error: msg };
   }
 }
 
@@ -157,11 +166,11 @@ function consentLines(pkg: AppPackage, raised: RaisedLimit[], proof: PackageProo
 }
 
 async function sign(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, key: 'string' }, 'app sign');
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'sign'), 'app sign');
   if (positionals.length !== 1) throw new UsageError('app sign takes one argument: the app directory');
   try {
     const pkg = await readAppPackage(positionals[0]!);
-    const signed = await withCliVault(io, flags, async (vault) => signPackage(vault, pkg, await pickPublisherKey(vault, typeof flags.key === 'string' ? flags.key : undefined)));
+    const signed = await withUnlockedVault(io, flags, {}, async ({ vault }) => signPackage(vault, pkg, await pickPublisherKey(vault, typeof flags.key === 'string' ? flags.key : undefined)));
     io.out(`signed ${pkg.manifest.name} ${pkg.manifest.version}: package ${signed.signature.packageHash} by ${signed.signature.publicKey}`);
     io.out(`wrote ${signed.path}`);
     return 0;
@@ -175,7 +184,7 @@ async function sign(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function install(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, replace: 'boolean' }, 'app install');
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'install'), 'app install');
   if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory');
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
@@ -188,7 +197,9 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       const m = pkg.manifest;
       const raised = raisedLimits(m.limits);
       const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-      for (const line of consentLines(pkg, raised, proof)) io.out(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      // with --json stdout carries only the result document: the consent goes to stderr
+      const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
+      for (const line of consentLines(pkg, raised, proof)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
       const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
       if (flags.yes) return true;
       if (!process.stdin.isTTY) {
@@ -199,8 +210,14 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     const r = await host.install(dir, { grant, replace: flags.replace === true });
     // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
     if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity) await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
-    io.out(`installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
-    if (consented?.manifest.capabilities['dmcs.push']) await installVaultGrant(r.name, flags, io);
+    if (!flags.json) io.out(`installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
+    const signingGrant = consented?.manifest.capabilities['dmcs.push'] ? await installVaultGrant(r.name, flags, io) : null;
+    if (flags.json) {
+      printJson(io, {
+        name: r.name, version: r.version, identity: r.identity, verified: r.verified, packageHash: r.packageHash,
+        previousIdentity: r.previousIdentity ?? null, memoryClamped: r.memoryClamped, capabilities: Object.keys(r.grants), signingGrant,
+      });
+    }
     return 0;
   } catch (err) {
     return fail(io, 'install', err);
@@ -210,7 +227,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { json: 'boolean' }, 'app list');
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'list'), 'app list');
   if (positionals.length) throw new UsageError('app list takes no arguments');
   const host = new Host({ home: peerosHome(io.env) });
   try {
@@ -236,7 +253,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs(argv, {}, 'app run');
+  const { positionals } = parseArgs(argv, flagSpec(definition, 'run'), 'app run');
   if (positionals.length < 2 || positionals.length > 3) throw new UsageError('app run takes APP COMMAND [JSON]');
   const [app, command, json] = positionals as [string, string, string | undefined];
   let args: unknown = {};
@@ -270,7 +287,7 @@ async function revokeVaultGrant(app: string, identity: string | undefined, flags
   await pending.add(app, identity);
   if (!existsSync(vaultPaths(home).keystore)) return;
   try {
-    await withCliVault(io, flags, async () => undefined); // unlocking flushes the pending revocations
+    await withUnlockedVault(io, flags, {}, async () => undefined); // unlocking flushes the pending revocations
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     io.err(`peeros app remove: the vault did not open (${msg}); the signing grant of ${app} there serves no other app (it is bound to the removed app's identity) and is revoked at the next command that unlocks the vault`);
@@ -278,7 +295,7 @@ async function revokeVaultGrant(app: string, identity: string | undefined, flags
 }
 
 async function remove(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, purge: 'boolean' }, 'app remove');
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'remove'), 'app remove');
   if (positionals.length !== 1) throw new UsageError('app remove takes one argument: the app name');
   const home = peerosHome(io.env);
   const host = new Host({ home });
@@ -303,9 +320,7 @@ async function remove(argv: string[], io: CliIO): Promise<number> {
 }
 
 const command: CliCommand = {
-  name: 'app',
-  summary: 'build, install, list, run and remove sandboxed apps',
-  help: HELP,
+  definition,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     switch (sub) {

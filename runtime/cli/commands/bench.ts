@@ -6,7 +6,8 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import type { BenchResult } from '../../../bench/result.js';
+import type { BenchFigure as BenchResult, BenchFunction } from '../bench-module.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { isModuleMissing } from '../../../lib/foreign-errors.js';
 
 /**
@@ -18,20 +19,18 @@ import { isModuleMissing } from '../../../lib/foreign-errors.js';
 export const INSTANTIATE_COLD_TARGET_US = 500;
 export const INSTANTIATE_WARM_TARGET_US = 80;
 
-const HELP = `usage: peeros bench [--json] [--runs N] [--only PREFIX[,PREFIX…]] [--check]
-
-Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
-measured in this one process, with min and max. Progress goes to stderr.
-
-  --json         print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}
-  --runs N       runs per figure (default 7)
-  --only PREFIX  only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by
-                 commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that
-                 produce no such figure are not run
-  --check        exit 1 when a target below fails (a target whose figures were not measured
-                 is n/a and does not fail)
-
-Figures include v8.import.noop (a raw wasm→JS import: the floor), isa.null (a capability-checked
+const definition: CommandDefinition = {
+  name: 'bench',
+  summary: 'run the ABI and host benchmarks (--json for machines)',
+  description: `Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
+measured in this one process, with min and max. Progress goes to stderr.`,
+  flags: [
+    { name: 'json', type: 'boolean', description: 'print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}' },
+    { name: 'runs', type: 'string', value: 'N', description: 'runs per figure (default 7)' },
+    { name: 'only', type: 'string', value: 'PREFIX', description: 'only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that produce no such figure are not run' },
+    { name: 'check', type: 'boolean', description: 'exit 1 when a target below fails (a target whose figures were not measured is n/a and does not fail)' },
+  ],
+  notes: `Figures include v8.import.noop (a raw wasm→JS import: the floor), isa.null (a capability-checked
 ISA call, no payload), isa.echo.64 / isa.echo.4096 (diag.echo of that many msgpack bytes),
 jco.echo.64 (the same echo through a jco-transpiled component, its per-call debug logging
 neutralised), instantiate.cold (an app's first instantiation in a fresh worker thread, from the
@@ -43,7 +42,8 @@ DMCS and contract VM figures.
 Targets checked: isa.null <= 3x v8.import.noop; jco.echo.64 >= 10x isa.echo.64 (ratios measured
 in the same run); instantiate.cold <= ${INSTANTIATE_COLD_TARGET_US} µs; instantiate.warm <= ${INSTANTIATE_WARM_TARGET_US} µs.
 The two instantiate targets are absolute, set from what a 2-core development machine measures (cold ~240 µs, warm
-~32-38 µs, 2026-12-02, under load) with about 2x margin: a regression, not noise, fails them.`;
+~32-38 µs, 2026-12-02, under load) with about 2x margin: a regression, not noise, fails them.`,
+};
 
 interface BenchModule {
   file: string;
@@ -109,11 +109,9 @@ function fmt(n: number): string {
 }
 
 const command: CliCommand = {
-  name: 'bench',
-  summary: 'run the ABI and host benchmarks (--json for machines)',
-  help: HELP,
+  definition,
   async run(argv: string[], io: CliIO) {
-    const { flags, positionals } = parseArgs(argv, { json: 'boolean', runs: 'string', only: 'string', check: 'boolean' }, 'bench');
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'bench');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const runs = flags.runs === undefined ? 7 : Number(flags.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
@@ -140,7 +138,7 @@ const command: CliCommand = {
         }
         continue;
       }
-      const fn = mod[m.fn] as ((o: { runs: number; only?: string }) => Promise<BenchResult[]>) | undefined;
+      const fn = mod[m.fn] as BenchFunction | undefined;
       if (typeof fn !== 'function') {
         io.err(`bench: skipping ${m.file} (it exports no ${m.fn})`);
         continue;

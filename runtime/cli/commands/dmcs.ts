@@ -4,35 +4,36 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import { parseArgs, type FlagSpec } from '../args.js';
+import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { JSON_FLAG } from '../json-output.js';
 import { urlArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
 import { DmcsRegistry } from '../../dispatch/index.js';
 
-const HELP = `usage: peeros dmcs SUBCOMMAND
-
-The DMCSs (Antelope chains) this host sends transactions to and reads from.
-
-subcommands:
-  add NAME URL [--chain-id HEX]  add the chain API at URL (e.g. http://127.0.0.1:8888) under NAME;
-                                 asks it for its chain id (get_info). With --chain-id, a DMCS that
-                                 reports another id is refused, and one that cannot be reached is
-                                 added unverified. The first DMCS added becomes the default.
-  list [--json]                  the DMCSs; * marks the default
-  use NAME                       make NAME the default
-  remove NAME                    forget NAME
-
-An app whose manifest names a DMCS ("dmcs": {"name": "NAME"}) goes there; every other app goes to
-the default. Names: 1–32 of a-z 0-9 . _ -`;
-
-const command: CliCommand = {
+const definition: CommandDefinition = {
   name: 'dmcs',
   summary: 'the DMCSs to dispatch to: add, list, use, remove',
-  help: HELP,
+  description: 'The DMCSs (Antelope chains) this host sends transactions to and reads from.',
+  subcommands: [
+    {
+      name: 'add', args: 'NAME URL',
+      description: 'add the chain API at URL (e.g. http://127.0.0.1:8888) under NAME; asks it for its chain id (get_info). With --chain-id, a DMCS that reports another id is refused, and one that cannot be reached is added unverified. The first DMCS added becomes the default.',
+      flags: [{ name: 'chain-id', type: 'string', value: 'HEX', description: 'the chain id (64 hex) the DMCS must report' }],
+    },
+    { name: 'list', description: 'the DMCSs; * marks the default', flags: [{ ...JSON_FLAG, description: 'print {"default","dmcs":[{"name","url","chainId","addedAt","verified"}]} as JSON' }] },
+    { name: 'use', args: 'NAME', description: 'make NAME the default' },
+    { name: 'remove', args: 'NAME', description: 'forget NAME' },
+  ],
+  notes: `An app whose manifest names a DMCS ("dmcs": {"name": "NAME"}) goes there; every other app goes to
+the default. Names: 1–32 of a-z 0-9 . _ -`,
+};
+
+const command: CliCommand = {
+  definition,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    const spec: FlagSpec = sub === 'add' ? { 'chain-id': 'string' } : sub === 'list' ? { json: 'boolean' } : {};
-    const { flags, positionals } = parseArgs(rest, spec, `dmcs ${sub ?? ''}`.trim());
+    const { flags, positionals } = parseArgs(rest, flagSpec(definition, sub), `dmcs ${sub ?? ''}`.trim());
     const registry = new DmcsRegistry(peerosHome(io.env));
     const want = (n: number, what: string) => {
       if (positionals.length !== n) throw new UsageError(`'dmcs ${sub}' takes ${what}, got ${positionals.length} argument(s)`);

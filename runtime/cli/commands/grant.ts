@@ -11,40 +11,52 @@ import { peerosHome } from '../../../lib/home.js';
 import { AppRegistry } from '../../app-registry.js';
 import { SessionGrantStore, validateSessionGrant } from '../../transaction-service/session-grants.js';
 import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
-import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
+import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { JSON_FLAG, printJson } from '../json-output.js';
 
-const HELP = `usage: peeros grant APP [--max-count N [--max-amount "X SYM"] [--period 24h]] [options]
-       peeros grant APP --revoke
-       peeros grant --list
-
-Without limits: installs APP's signing grant into the vault, from its installed manifest (the
+const definition: CommandDefinition = {
+  name: 'grant',
+  summary: "an app's signing grant in the vault, and auto-approval within limits",
+  args: 'APP',
+  usage: ['peeros grant APP --revoke [options]', 'peeros grant --list [--json]'],
+  description: `Without limits: installs APP's signing grant into the vault, from its installed manifest (the
 contracts and actions of its dmcs.push capability, its maxAmount per transaction, the chain of its
 DMCS). The vault refuses to sign anything else for APP, whatever the host asks.
 
 With --max-count: also a session grant — signatures for APP are approved without asking, up to N
 per period (default 24h), moving at most X in total per period (without --max-amount: only
 signatures that move no tokens). Beyond the limits you are asked as usual. The vault enforces the
-amount again, per UTC day (maxAmountPerDay of the app's signing grant).
-
-options:
-  --max-count N            approvals per period (1..100000)
-  --max-amount "X SYM"     total amount per period, e.g. "10.0000 RSN"
-  --period P               e.g. 24h, 30m, 7d (1m..30d; default 24h)
-  --revoke                 remove the session grant (the signing grant stays, without its daily amount)
-  --list                   the session grants and what is left of them
-${CONTEXT_HELP}`;
+amount again, per UTC day (maxAmountPerDay of the app's signing grant).`,
+  flags: [
+    { name: 'max-count', type: 'string', value: 'N', description: 'approvals per period (1..100000)' },
+    { name: 'max-amount', type: 'string', value: '"X SYM"', description: 'total amount per period, e.g. "10.0000 RSN"' },
+    { name: 'period', type: 'string', value: 'P', description: 'e.g. 24h, 30m, 7d (1m..30d; default 24h)' },
+    { name: 'revoke', type: 'boolean', description: 'remove the session grant (the signing grant stays, without its daily amount)' },
+    { name: 'list', type: 'boolean', description: 'the session grants and what is left of them' },
+    { ...JSON_FLAG, description: 'with --list: print {"grants":[{"app","maxCount","maxAmount","periodMs","remaining":{"count","amount"}}]} as JSON' },
+    ...CONTEXT_FLAGS,
+  ],
+};
 
 const command: CliCommand = {
-  name: 'grant',
-  summary: "an app's signing grant in the vault, and auto-approval within limits",
-  help: HELP,
+  definition,
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS, 'max-count': 'string', 'max-amount': 'string', period: 'string', revoke: 'boolean', list: 'boolean' }, 'grant');
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'grant');
     const home = peerosHome(io.env);
     const store = new SessionGrantStore(home);
     if (flags.list) {
       if (positionals.length) throw new UsageError('--list takes no APP');
       const all = store.list();
+      if (flags.json) {
+        printJson(io, {
+          grants: all.map((g) => {
+            const left = store.remaining(g.app)!;
+            return { app: g.app, maxCount: g.maxCount, maxAmount: g.maxAmount ?? null, periodMs: g.periodMs, remaining: { count: left.count, amount: left.amount?.toString() ?? null } };
+          }),
+        });
+        return 0;
+      }
       if (!all.length) io.out('no session grants');
       for (const g of all) {
         const left = store.remaining(g.app)!;
@@ -52,6 +64,7 @@ const command: CliCommand = {
       }
       return 0;
     }
+    if (flags.json) throw new UsageError('--json goes with --list');
     if (positionals.length !== 1) throw new UsageError('grant takes one APP name');
     const app = positionals[0]!;
     // the arguments first: a typo is a usage error whatever the state of the app or the vault

@@ -8,75 +8,54 @@ import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import { publicKeyArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
-import {
-  Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier,
-} from '../../../skv/index.js';
-import { readPassphrase, promptHidden } from '../../../skv/passphrase-source.js';
+import { Vault, VaultError, vaultPaths } from '../../../skv/index.js';
+import { promptHidden } from '../../../skv/passphrase-source.js';
+import { flagSpec, type CommandDefinition, type FlagDefinition } from '../command-definition.js';
+import { withUnlockedVault, VAULT_FLAGS, type CliFlags } from '../vault-unlock.js';
+import { JSON_FLAG } from '../json-output.js';
 import { readFileSync } from 'node:fs';
 
-const HELP = `usage: peeros key SUBCOMMAND [options]
+const LABEL: FlagDefinition = { name: 'label', type: 'string', value: 'L', description: 'a label for the key, shown by list' };
 
-The Secure Key Vault: private keys encrypted at rest in $PEEROS_HOME/vault/keystore
-(scrypt + AES-256-GCM); they are decrypted only inside the vault worker.
-
-subcommands:
-  create [--label L] [--json]        create a new K1 key (creates the keystore if there is none)
-  import [--key-file F] [--label L]  import a private key (PVT_K1_… or WIF) read from stdin (a
-                                     hidden prompt on a terminal) or --key-file — never from argv
-  list [--json]                      the public keys (--json: PUB_K1_… form, with labels)
-  export PUBKEY [--yes]              print one PRIVATE key in clear; asks for the passphrase and
-                                     your confirmation
-  unlock                             check the passphrase and report the keys it opens
-  lock                               lock (see below)
-  status [--json]                    keystore state, key count, wrong-passphrase backoff
-
-options:
-  --passphrase-file PATH   read the passphrase from the first line of PATH
-  --yes                    DANGEROUS: approve without asking (auto-approve verifier for this one
-                           command); for scripts only
-  The passphrase is otherwise taken from $PEEROS_PASSPHRASE, or asked on the terminal.
+const definition: CommandDefinition = {
+  name: 'key',
+  summary: 'the Secure Key Vault: create, import, list, export keys; unlock, lock, status',
+  description: `The Secure Key Vault: private keys encrypted at rest in $PEEROS_HOME/vault/keystore
+(scrypt + AES-256-GCM); they are decrypted only inside the vault worker.`,
+  subcommands: [
+    { name: 'create', description: 'create a new K1 key (creates the keystore if there is none)', flags: [LABEL, { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' }], sharedFlags: true },
+    {
+      name: 'import', description: 'import a private key (PVT_K1_… or WIF) read from stdin (a hidden prompt on a terminal) or --key-file — never from argv',
+      flags: [{ name: 'key-file', type: 'string', value: 'F', description: 'read the private key from the file F' }, LABEL, { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' }],
+      sharedFlags: true,
+    },
+    { name: 'list', description: 'the public keys', flags: [{ ...JSON_FLAG, description: 'print [{"publicKey","label","created"}] as JSON (PUB_K1_… form)' }], sharedFlags: true },
+    { name: 'export', args: 'PUBKEY', description: 'print one PRIVATE key in clear; asks for the passphrase and your confirmation', sharedFlags: true },
+    { name: 'unlock', description: 'check the passphrase and report the keys it opens', sharedFlags: true },
+    { name: 'lock', description: 'lock (see below)' },
+    { name: 'status', description: 'keystore state, key count, wrong-passphrase backoff', flags: [{ ...JSON_FLAG, description: 'print the status, with "keystorePath", as JSON' }] },
+  ],
+  flags: VAULT_FLAGS,
+  flagsHeading: 'options of create, import, list, export and unlock:',
+  notes: `The passphrase is otherwise taken from $PEEROS_PASSPHRASE, or asked on the terminal.
 
 One-shot and long-running: each 'peeros key' process unlocks, works and exits, so its decrypted keys
 never outlive it. 'unlock' therefore verifies the passphrase and reports; it does not leave a
 session behind. A long-running host process unlocks once and holds the session until it locks
 itself after the idle timeout (default 15 min); 'lock' here has no session to end and says so.
-Wrong passphrases are delayed exponentially, also across restarts.`;
+Wrong passphrases are delayed exponentially, also across restarts.`,
+};
 
-const SPEC = { 'passphrase-file': 'string', 'key-file': 'string', label: 'string', json: 'boolean', yes: 'boolean' } as const;
-
-function verifierFor(yes: boolean, io: CliIO): Verifier {
-  if (yes) return new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN });
-  return new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
-}
-
-async function withVault<T>(io: CliIO, flags: Record<string, string | boolean | undefined>, opts: { create?: boolean }, fn: (vault: Vault, passphrase: string) => Promise<T>): Promise<T> {
-  const home = peerosHome(io.env);
-  const vault = Vault.open({ home });
-  try {
-    const st = await vault.status();
-    if (st.keystore === 'missing' && !opts.create) {
-      throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; create one with 'peeros key create' or 'peeros key import'`);
-    }
-    const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
-    const passphrase = await readPassphrase({
-      env: io.env, ...(file ? { file } : {}), confirm: st.keystore === 'missing',
-      prompt: st.keystore === 'missing' ? 'New vault passphrase: ' : 'Vault passphrase: ',
-    });
-    const r = await vault.unlock(passphrase, { verifier: verifierFor(flags.yes === true, io), create: opts.create === true });
-    if (r.created) io.err(`created a new keystore at ${vaultPaths(home).keystore}`);
-    return await fn(vault, passphrase);
-  } finally {
-    await vault.close();
-  }
+/** `key create` and `key import` create the keystore when there is none; the others need one. */
+function withVault<T>(io: CliIO, flags: CliFlags, opts: { create?: boolean }, fn: (vault: Vault, passphrase: string) => Promise<T>): Promise<T> {
+  return withUnlockedVault(io, flags, { ...opts, whenMissing: "create one with 'peeros key create' or 'peeros key import'" }, (u) => fn(u.vault, u.passphrase));
 }
 
 const command: CliCommand = {
-  name: 'key',
-  summary: 'the Secure Key Vault: create, import, list, export keys; unlock, lock, status',
-  help: HELP,
+  definition,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    const { flags, positionals } = parseArgs(rest, SPEC, `key ${sub ?? ''}`.trim());
+    const { flags, positionals } = parseArgs(rest, flagSpec(definition, sub), `key ${sub ?? ''}`.trim());
     const label = typeof flags.label === 'string' ? flags.label : undefined;
     switch (sub) {
       case 'create': {

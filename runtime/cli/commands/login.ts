@@ -3,33 +3,41 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { accountNameArg } from '../arg-checks.js';
 import { login } from '../../session/login.js';
-import { withCliContext, CONTEXT_FLAGS, CONTEXT_HELP } from '../cli-context.js';
+import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
+import { JSON_FLAG, printJson } from '../json-output.js';
 
-const HELP = `usage: peeros login ACCOUNT [options]
-
-Logs this host in as ACCOUNT (single account model): every app then runs as ACCOUNT. The vault
-signs a fresh challenge with the keys that satisfy ACCOUNT@active on the DMCS (after you approve
-it), and the host checks those signatures against the account's authority as the DMCS reports it.
-The session lasts until 'peeros logout'. The challenge cannot execute on any chain.
-
-options:
-${CONTEXT_HELP}`;
-
-const command: CliCommand = {
+const definition: CommandDefinition = {
   name: 'login',
   summary: 'log in as an account (single account model): prove control of ACCOUNT@active',
-  help: HELP,
+  args: 'ACCOUNT',
+  description: `Logs this host in as ACCOUNT (single account model): every app then runs as ACCOUNT. The vault
+signs a fresh challenge with the keys that satisfy ACCOUNT@active on the DMCS (after you approve
+it), and the host checks those signatures against the account's authority as the DMCS reports it.
+The session lasts until 'peeros logout'. The challenge cannot execute on any chain.`,
+  flags: [
+    ...CONTEXT_FLAGS,
+    { ...JSON_FLAG, description: 'print {"account","permission","dmcs","chainId","keys","loggedInAt"} as JSON' },
+  ],
+};
+
+const command: CliCommand = {
+  definition,
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, { ...CONTEXT_FLAGS }, 'login');
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'login');
     if (positionals.length !== 1) throw new UsageError('login takes one ACCOUNT name');
     accountNameArg(positionals[0]!, 'ACCOUNT');
     const s = await withCliContext(io, flags, (c) => login({
       home: c.home, vault: c.vault, getAccount: (n) => c.backend.getAccount(n),
       dmcs: { name: c.backend.entry.name, chainId: c.backend.chainId }, account: positionals[0]!,
     }));
+    if (flags.json) {
+      printJson(io, { account: s.account, permission: s.permission, dmcs: s.dmcs, chainId: s.chainId, keys: s.keys, loggedInAt: s.loggedInAt });
+      return 0;
+    }
     io.out(`logged in as ${s.account}@${s.permission} on DMCS '${s.dmcs}' (chain ${s.chainId.slice(0, 12)}…) with ${s.keys.join(', ')}`);
     return 0;
   },

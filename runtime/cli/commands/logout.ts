@@ -3,19 +3,22 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { peerosHome } from '../../../lib/home.js';
 import { clearSession, readSession } from '../../session/session-file.js';
 
-const command: CliCommand = {
+const definition: CommandDefinition = {
   name: 'logout',
   summary: 'end the session: apps no longer run as an account',
-  help: `usage: peeros logout
-
-Ends the session started by 'peeros login'. Apps then get "no-session" from the ual ISA and
+  description: `Ends the session started by 'peeros login'. Apps then get "no-session" from the ual ISA and
 cannot push transactions until someone logs in again. Keys stay in the vault.`,
+};
+
+const command: CliCommand = {
+  definition,
   async run(argv, io) {
-    const { positionals } = parseArgs(argv, {}, 'logout');
+    const { positionals } = parseArgs(argv, flagSpec(definition), 'logout');
     if (positionals.length) throw new UsageError('logout takes no arguments');
     const home = peerosHome(io.env);
     let who: string | undefined;

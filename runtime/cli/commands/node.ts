@@ -6,38 +6,35 @@ import { join, resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { JSON_FLAG, toJson } from '../json-output.js';
 import { hostPortArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
 import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
 
-const HELP = `usage: peeros node [--dev] [--http HOST:PORT] [--data DIR] [--replicate HOST:PORT | --follow URL]
-
-Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
-there are transactions) with a hypercore block log and the chain API v1 over HTTP.
-
-options:
-  --dev             the well-known EOSIO development key
-                    (${DEV_PUBLIC_KEY}) controls eosio and signs blocks
-  --http HOST:PORT  where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)
-  --data DIR        block log, genesis and producer key (default $PEEROS_HOME/node, or
-                    $PEEROS_HOME/node-dev with --dev)
-  --replicate HOST:PORT
-                    also serve the block log (a hypercore) to replicas on this TCP address
-  --follow URL      run as a read-only replica of the node whose chain API is at URL (it must
-                    run with --replicate): download its block log, apply blocks as they come,
-                    catch up after being offline; pushes are refused
-
-State is rebuilt on start by replaying the block log; transactions acknowledged before a crash
-but not yet in a block are re-applied from the data folder's journal. A data folder copied with
-cp -a (a backup) starts where the copy was taken; one held by a running node is refused.
-Stop with Ctrl-C (SIGINT) or SIGTERM.`;
-
-const command: CliCommand = {
+const definition: CommandDefinition = {
   name: 'node',
   summary: 'run the embedded DMCS (Antelope chain API over HTTP)',
-  help: HELP,
+  description: `Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
+there are transactions) with a hypercore block log and the chain API v1 over HTTP.`,
+  flags: [
+    { name: 'dev', type: 'boolean', description: `the well-known EOSIO development key (${DEV_PUBLIC_KEY}) controls eosio and signs blocks` },
+    { name: 'http', type: 'string', value: 'HOST:PORT', description: 'where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)' },
+    { name: 'data', type: 'string', value: 'DIR', description: 'block log, genesis and producer key (default $PEEROS_HOME/node, or $PEEROS_HOME/node-dev with --dev)' },
+    { name: 'replicate', type: 'string', value: 'HOST:PORT', description: 'also serve the block log (a hypercore) to replicas on this TCP address' },
+    { name: 'follow', type: 'string', value: 'URL', description: 'run as a read-only replica of the node whose chain API is at URL (it must run with --replicate): download its block log, apply blocks as they come, catch up after being offline; pushes are refused' },
+    { ...JSON_FLAG, description: 'once it listens, print one JSON line {"chainId","endpoint","data","replication","follow","headBlock","snapshotBlock","dev"} instead of the start-up text' },
+  ],
+  notes: `State is rebuilt on start by replaying the block log; transactions acknowledged before a crash
+but not yet in a block are re-applied from the data folder's journal. A data folder copied with
+cp -a (a backup) starts where the copy was taken; one held by a running node is refused.
+Stop with Ctrl-C (SIGINT) or SIGTERM.`,
+};
+
+const command: CliCommand = {
+  definition,
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, { dev: 'boolean', http: 'string', data: 'string', replicate: 'string', follow: 'string' }, 'node');
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'node');
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const dev = flags.dev === true;
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
@@ -49,13 +46,20 @@ const command: CliCommand = {
     if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate)) throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
     const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
     const node = await startNode({ dev, dataDir, http, follow, replicate });
-    io.out(`chain id: ${node.chainId}`);
-    io.out(`endpoint: ${node.endpoint}`);
-    io.out(`data: ${dataDir}`);
-    if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
-    if (follow) io.out(`following: ${follow} (read-only replica)`);
-    const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
-    io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
+    if (flags.json) {
+      io.out(toJson({
+        chainId: node.chainId, endpoint: node.endpoint, data: dataDir, replication: node.replicationAddress ?? null,
+        follow: follow ?? null, headBlock: node.chain.head.num, snapshotBlock: node.chain.startedFromSnapshot || null, dev,
+      }));
+    } else {
+      io.out(`chain id: ${node.chainId}`);
+      io.out(`endpoint: ${node.endpoint}`);
+      io.out(`data: ${dataDir}`);
+      if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
+      if (follow) io.out(`following: ${follow} (read-only replica)`);
+      const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
+      io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
+    }
     await new Promise<void>((done) => {
       const stop = (sig: string) => {
         process.off('SIGINT', onInt);

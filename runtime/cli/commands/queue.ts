@@ -5,40 +5,47 @@
  */
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
-import { parseArgs, type FlagSpec } from '../args.js';
+import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { unlockVault, VAULT_FLAGS } from '../vault-unlock.js';
+import { JSON_FLAG, printJson } from '../json-output.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
 import { OfflineQueue, QueueError, createResigner, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
-import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
-import { readPassphrase } from '../../../skv/passphrase-source.js';
+import { Vault } from '../../../skv/index.js';
 import { terminalJson, terminalText } from '../../../lib/terminal-text.js';
 
 /** How long \`queue flush\` waits for acknowledged transactions to appear in a block: several
  * Antelope block intervals (500 ms), short enough for a person waiting at the terminal. */
 const CONFIRM_WAIT_MS = 5_000;
 
-const HELP = `usage: peeros queue SUBCOMMAND
-
-Signed transactions that could not reach their DMCS wait here, on disk, until they are sent.
-
-subcommands:
-  list [--json]        every entry: id, status, app, DMCS, expiration, attempts, and why it waits
-                       or failed. Status: pending (waiting to be sent), sent (the node acknowledged
-                       it; waiting for its block), done, expired, failed (the chain refused it)
-  flush                send every pending entry now and confirm acknowledged ones (waiting up to
-                       5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries
-                       stay queued)
-  resign ID [--force]  re-sign an expired entry (ID: at least 8 hex digits of its transaction id)
-                       with a fresh expiration and TaPoS, using the same keys from the vault, after
-                       you approve it; the new transaction is queued in its place. --force re-signs
-                       an entry that may already have executed (a push that got no answer)
-
-options for resign:
-  --passphrase-file PATH   read the vault passphrase from the first line of PATH
-  --yes                    DANGEROUS: approve without asking (auto-approve verifier); scripts only
-
-Nothing is marked sent without the node's acknowledgement, and a transaction the node already has
-(tx_duplicate) is marked done, never sent twice.`;
+const definition: CommandDefinition = {
+  name: 'queue',
+  summary: 'the offline queue of signed transactions: list, flush, resign',
+  description: 'Signed transactions that could not reach their DMCS wait here, on disk, until they are sent.',
+  subcommands: [
+    {
+      name: 'list',
+      description: 'every entry: id, status, app, DMCS, expiration, attempts, and why it waits or failed. Status: pending (waiting to be sent), sent (the node acknowledged it; waiting for its block), done, expired, failed (the chain refused it)',
+      flags: [{ ...JSON_FLAG, description: 'print the entries as a JSON array (without their signed bodies; "signatures" is their count)' }],
+    },
+    {
+      name: 'flush',
+      description: 'send every pending entry now and confirm acknowledged ones (waiting up to 5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries stay queued)',
+      flags: [{ ...JSON_FLAG, description: 'print {"sent","done","expired","failed","waiting":[full transaction ids],"unreachable","error"} as JSON (same exit codes)' }],
+    },
+    {
+      name: 'resign', args: 'ID',
+      description: 're-sign an expired entry (ID: at least 8 hex digits of its transaction id) with a fresh expiration and TaPoS, using the same keys from the vault, after you approve it; the new transaction is queued in its place',
+      flags: [{ name: 'force', type: 'boolean', description: 're-sign an entry that may already have executed (a push that got no answer)' }],
+      sharedFlags: true,
+    },
+  ],
+  flags: VAULT_FLAGS,
+  flagsHeading: 'vault options of resign:',
+  notes: `Nothing is marked sent without the node's acknowledgement, and a transaction the node already has
+(tx_duplicate) is marked done, never sent twice.`,
+};
 
 function row(e: QueueEntry): string {
   // a contract's assertion message is the contract author's text: one escaped line
@@ -64,14 +71,10 @@ async function withQueue<T>(io: CliIO, fn: (q: OfflineQueue, home: string) => Pr
 }
 
 const command: CliCommand = {
-  name: 'queue',
-  summary: 'the offline queue of signed transactions: list, flush, resign',
-  help: HELP,
+  definition,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    const spec: FlagSpec = sub === 'list' ? { json: 'boolean' }
-      : sub === 'resign' ? { force: 'boolean', yes: 'boolean', 'passphrase-file': 'string' } : {};
-    const { flags, positionals } = parseArgs(rest, spec, `queue ${sub ?? ''}`.trim());
+    const { flags, positionals } = parseArgs(rest, flagSpec(definition, sub), `queue ${sub ?? ''}`.trim());
     switch (sub) {
       case 'list': {
         if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -107,11 +110,15 @@ const command: CliCommand = {
               r.waiting = more.waiting;
               r.unreachable = more.unreachable;
             }
+            const why = r.unreachable ? r.waiting.map((id) => queue.get(id).error?.message).find(Boolean) : undefined;
+            if (flags.json) {
+              printJson(io, { sent: r.sent, done: r.done, expired: r.expired, failed: r.failed, waiting: r.waiting, unreachable: r.unreachable, error: why ?? null });
+              return r.unreachable ? 1 : 0;
+            }
             io.out(`flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`);
             for (const id of r.failed) io.out(`failed: ${row(queue.get(id))}`);
             for (const id of r.expired) io.out(`expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}'`);
             if (r.unreachable) {
-              const why = r.waiting.map((id) => queue.get(id).error?.message).find(Boolean);
               io.err(`a DMCS could not be reached${why ? ` (${why})` : ''}; ${r.waiting.length} transaction(s) stay queued — run 'peeros queue flush' again later`);
               return 1;
             }
@@ -137,16 +144,7 @@ const command: CliCommand = {
           const vault = Vault.open({ home });
           try {
             const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
-            const st = await vault.status();
-            if (st.keystore === 'missing') {
-              throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; re-signing needs the keys that signed ${entry.id.slice(0, 12)}`);
-            }
-            const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
-            const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}) });
-            const verifier = flags.yes
-              ? new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN })
-              : new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
-            await vault.unlock(passphrase, { verifier });
+            await unlockVault(vault, home, io, flags, { whenMissing: `re-signing needs the keys that signed ${entry.id.slice(0, 12)}` });
             const resign = createResigner({
               chainId: backend.chainId,
               backend,

@@ -5,35 +5,30 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { peerosHome } from '../../../lib/home.js';
 import { PackedTransaction, Transaction, hexToBytes, type TransactionFields } from '../../../abi/antelope/index.js';
-import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths } from '../../../skv/index.js';
-import { readPassphrase } from '../../../skv/passphrase-source.js';
+import { VaultError } from '../../../skv/index.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { withUnlockedVault, VAULT_FLAGS } from '../vault-unlock.js';
 
-const HELP = `usage: peeros sign --chain-id HEX (--packed HEX | --json TX_JSON) [--key PUBKEY] [--yes]
-
-Signs a transaction with a key held in the vault and prints the push_transaction body as JSON:
-  { "signatures": [...], "compression": 0, "packed_context_free_data": "", "packed_trx": "…" }
-
-  --chain-id HEX         the 32-byte chain id (64 hex characters)
-  --packed HEX           the serialized transaction (packed_trx), hex
-  --json TX_JSON         the transaction as JSON (action data as hex)
-  --key PUBKEY           the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key
-  --passphrase-file PATH read the passphrase from the first line of PATH (else $PEEROS_PASSPHRASE,
-                         else a terminal prompt)
-  --yes                  DANGEROUS: sign without showing the transaction and asking (auto-approve
-                         verifier for this one command); for scripts only
-
-Without --yes the decoded transaction is shown on stderr and you are asked y/N.`;
-
-const SPEC = { 'chain-id': 'string', packed: 'string', json: 'string', key: 'string', yes: 'boolean', 'passphrase-file': 'string' } as const;
-
-const command: CliCommand = {
+const definition: CommandDefinition = {
   name: 'sign',
   summary: 'sign a transaction with a vault key; prints the push_transaction body',
-  help: HELP,
+  description: `Signs a transaction with a key held in the vault and prints the push_transaction body as JSON:
+  { "signatures": [...], "compression": 0, "packed_context_free_data": "", "packed_trx": "…" }
+Without --yes the decoded transaction is shown on stderr and you are asked y/N.`,
+  flags: [
+    { name: 'chain-id', type: 'string', value: 'HEX', description: 'the 32-byte chain id (64 hex characters); required' },
+    { name: 'packed', type: 'string', value: 'HEX', description: 'the serialized transaction (packed_trx), hex; this or --json' },
+    { name: 'json', type: 'string', value: 'TX_JSON', description: 'the transaction as JSON (action data as hex); this or --packed' },
+    { name: 'key', type: 'string', value: 'PUBKEY', description: 'the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key' },
+    ...VAULT_FLAGS,
+  ],
+};
+
+const command: CliCommand = {
+  definition,
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, SPEC, 'sign');
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'sign');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const chainId = flags['chain-id'];
     if (typeof chainId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(chainId)) throw new UsageError('--chain-id needs the 32-byte chain id as 64 hex characters');
@@ -48,17 +43,7 @@ const command: CliCommand = {
     }
     const transaction = trx.toBinary();
 
-    const home = peerosHome(io.env);
-    const vault = Vault.open({ home });
-    try {
-      const st = await vault.status();
-      if (st.keystore === 'missing') throw new VaultError('NO_KEYSTORE', `no keystore at ${vaultPaths(home).keystore}; create or import a key with 'peeros key'`);
-      const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
-      const passphrase = await readPassphrase({ env: io.env, ...(file ? { file } : {}) });
-      const verifier = flags.yes
-        ? new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN })
-        : new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
-      await vault.unlock(passphrase, { verifier });
+    return withUnlockedVault(io, flags, { whenMissing: "create or import a key with 'peeros key'" }, async ({ vault }) => {
       let key = typeof flags.key === 'string' ? flags.key : undefined;
       if (!key) {
         const keys = await vault.listKeys();
@@ -78,9 +63,7 @@ const command: CliCommand = {
       const body = { ...PackedTransaction.fromSigned(trx, res.signatures).toJSON(), compression: 0 };
       io.out(JSON.stringify(body, null, 2));
       return 0;
-    } finally {
-      await vault.close();
-    }
+    });
   },
 };
 

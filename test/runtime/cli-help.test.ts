@@ -1,0 +1,71 @@
+// `peeros help CMD [SUB]` prints exactly what `peeros CMD [SUB] --help` prints, for every command
+// and subcommand the definitions list; an unknown command exits 2 and suggests a close one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCommands } from '../../runtime/cli/main.js';
+
+const home = mkdtempSync(join(tmpdir(), 'peeros-help-'));
+const peeros = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+
+const commands = (await loadCommands()).map((c) => c.definition);
+
+test('every command is listed by peeros --help', () => {
+  const r = peeros('--help');
+  assert.is(r.status, 0);
+  for (const d of commands) assert.match(r.stdout, new RegExp(`^  ${d.name} +${d.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  assert.ok(commands.some((d) => d.name === 'whoami'));
+});
+
+for (const d of commands) {
+  test(`peeros help ${d.name} = peeros ${d.name} --help`, () => {
+    const a = peeros('help', d.name);
+    const b = peeros(d.name, '--help');
+    assert.is(a.status, 0, a.stderr);
+    assert.is(b.status, 0, b.stderr);
+    assert.is(a.stdout, b.stdout);
+    assert.match(a.stdout, /^usage: peeros /);
+    for (const f of d.flags ?? []) assert.ok(a.stdout.includes(`--${f.name}`), `--${f.name} missing from the help of ${d.name}`);
+  });
+  for (const s of d.subcommands ?? []) {
+    test(`peeros help ${d.name} ${s.name} = peeros ${d.name} ${s.name} --help`, () => {
+      const a = peeros('help', d.name, s.name);
+      const b = peeros(d.name, s.name, '--help');
+      assert.is(a.status, 0, a.stderr);
+      assert.is(a.stdout, b.stdout);
+      assert.match(a.stdout, new RegExp(`^usage: peeros ${d.name} ${s.name}`));
+      for (const f of s.flags ?? []) assert.ok(a.stdout.includes(`--${f.name}`), `--${f.name} missing from the help of ${d.name} ${s.name}`);
+    });
+  }
+}
+
+test('an unknown command exits 2 and suggests a close one', () => {
+  const r = peeros('apq');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /unknown command 'apq'\. Did you mean 'app'\?/);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+  const h = peeros('help', 'gratn');
+  assert.is(h.status, 2);
+  assert.match(h.stderr, /Did you mean 'grant'\?/);
+  const far = peeros('zzzzzzzz');
+  assert.is(far.status, 2);
+  assert.not.match(far.stderr, /Did you mean/);
+});
+
+test('a flag the definition does not list is a usage error naming it', () => {
+  const r = peeros('whoami', '--verbose');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /unknown option --verbose for 'whoami'/);
+  const v = peeros('queue', 'flush', '--json=yes');
+  assert.is(v.status, 2);
+  assert.match(v.stderr, /option --json takes no value/);
+  const n = peeros('node', '--http');
+  assert.is(n.status, 2);
+  assert.match(n.stderr, /option --http needs a value/);
+});
+
+test.after(() => rmSync(home, { recursive: true, force: true }));
+test.run();
