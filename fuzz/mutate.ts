@@ -35,7 +35,7 @@ export function mutateOnce(r: Prng, b: Uint8Array, others: readonly Uint8Array[]
   switch (r.int(11)) {
     case 0: { // bit flip
       if (!b.length) return r.bytes(1);
-      const out = Uint8Array.from(b); out[r.int(b.length)] ^= 1 << r.int(8); return out;
+      const out = Uint8Array.from(b); out[r.int(b.length)]! ^= 1 << r.int(8); return out; // r.int(n) < n
     }
     case 1: { // interesting byte
       if (!b.length) return Uint8Array.of(r.pick(INTERESTING_BYTES));

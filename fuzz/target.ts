@@ -79,6 +79,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a as object), kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k)
+  return ka.every((k) => Object.hasOwn(b as object, k)
     && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -14,7 +14,7 @@ const job = workerData as Job;
 const target = job.targetModule ? ((await import(job.targetModule)) as { default: FuzzTarget }).default : targetNamed(job.target);
 if (!target) throw new Error(`no fuzz target ${job.target}`);
 await (async () => {
-  const progress = job.progressEveryMs ? (s: unknown) => parentPort!.postMessage({ type: 'progress', stats: s }) : undefined;
-  const stats = await runTarget(target, { ...job, onProgress: progress });
+  const progress = (s: unknown) => parentPort!.postMessage({ type: 'progress', stats: s });
+  const stats = await runTarget(target, { ...job, ...(job.progressEveryMs ? { onProgress: progress } : {}) });
   parentPort!.postMessage({ type: 'done', stats });
 })();

@@ -42,6 +42,7 @@ const files = walk(join(root, 'dist/test'))
   .filter((f) => filters.length === 0 || filters.some((w) => relative(join(root, 'dist/test'), f).includes(w)))
   .sort();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes it strips
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 function runFile(file) {

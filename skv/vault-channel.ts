@@ -59,6 +59,7 @@ export class VaultChannel {
           this.#answered = true;
           return res;
         } catch (again) {
+          // biome-ignore lint/suspicious/noCatchAssign: the retry's failure is the one to report
           err = again;
         }
       }

@@ -71,7 +71,7 @@ export class AntelopeError extends CodedError<AntelopeErrorCode> {
     const path = this.path ? (this.path.startsWith('[') ? prefix + this.path : `${prefix}.${this.path}`) : prefix;
     const base = this.path ? this.message.slice(this.path.length + 2) : this.message;
     const e = new AntelopeError(this.code, base, path);
-    e.stack = this.stack;
+    if (this.stack !== undefined) e.stack = this.stack;
     return e;
   }
 }

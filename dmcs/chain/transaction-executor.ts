@@ -41,6 +41,7 @@ export function nameOf(v: bigint): string {
   return s;
 }
 const valueCache = new Map<string, bigint>();
+// biome-ignore lint/suspicious/noShadowRestrictedNames: a module function, it shadows no global
 export function valueOf(name: string): bigint {
   let v = valueCache.get(name);
   if (v === undefined) {

@@ -82,7 +82,7 @@ export function secondaryIntrinsicTypes(): Record<string, FuncType> {
 
 /** Builds the `db_idx*` functions reading the current action from `slot`. */
 export function createSecondaryIntrinsics(slot: ContextSlot): Record<string, (...args: never[]) => unknown> {
-  const out: Record<string, (...args: any[]) => unknown> = {};
+  const out: Record<string, (...args: never[]) => unknown> = {};
   for (const kind of SECONDARY_KINDS) {
     const codec = CODECS[kind];
     const wide = kind === 'idx256';

@@ -39,15 +39,15 @@ export interface DmcsErrorOptions {
   /** Antelope exception name for `REJECTED`, e.g. `tx_duplicate`. */
   antelopeName?: string;
   /** Antelope numeric exception code, e.g. 3040008. */
-  antelopeCode?: number;
+  antelopeCode?: number | undefined;
   /** Antelope's `error.details`. */
   antelopeDetails?: AntelopeErrorDetail[];
   /** For `REJECTED`: the chain said what was asked for does not exist (see chain-reply.ts). */
   missing?: boolean;
   /** HTTP status, when the error came over HTTP. */
-  status?: number;
+  status?: number | undefined;
   /** Which DMCS (registry name or URL) the error concerns. */
-  dmcs?: string;
+  dmcs?: string | undefined;
   /** For `UNREACHABLE`: true when the request certainly never reached the DMCS (connection
    * refused, name not resolved), so a push cannot have executed. */
   notDelivered?: boolean;

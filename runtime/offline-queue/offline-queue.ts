@@ -420,11 +420,12 @@ export class OfflineQueue {
   }
 
   /** Applies `patch` to the entry's current state (not to the possibly stale copy passed in). */
-  async #update(e: QueueEntry, patch: Partial<QueueEntry>): Promise<void> {
+  /** Applies `patch` to the entry's current state; a field patched to `undefined` is removed. */
+  async #update(e: QueueEntry, patch: { [K in keyof QueueEntry]?: QueueEntry[K] | undefined }): Promise<void> {
     const current = this.#entries.get(e.id) ?? e;
-    const next: QueueEntry = { ...current, ...patch, updatedAt: this.#iso() };
+    const next = { ...current, ...patch, updatedAt: this.#iso() };
     for (const k of Object.keys(next) as (keyof QueueEntry)[]) if (next[k] === undefined) delete next[k];
-    await this.#put(next);
+    await this.#put(next as QueueEntry); // a QueueEntry: its fields come from one, and none is left undefined
   }
 
   /** Appends the entry's new state (fsynced) and only then makes it the state in memory. */

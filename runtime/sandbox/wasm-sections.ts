@@ -100,7 +100,7 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
     const end = body + size;
     if (end > bytes.length) r.fail(`section ${id} runs past the end`);
     info.sections.push({ id, start, body, end });
-    const s = new WasmReader(bytes, body, end);
+    const s: WasmReader = new WasmReader(bytes, body, end); // typed: s.fail() narrows only through a declared type
     switch (id) {
       case 1: { // type
         const n = s.u32();

@@ -13,7 +13,7 @@ const SEED = Number(process.env.PEEROS_FUZZ_SEED ?? 4242);
 function mutate(r: Prng, bytes: Uint8Array): Uint8Array {
   const out = Uint8Array.from(bytes);
   const kind = r.int(4);
-  if (kind === 0 && out.length) out[r.int(out.length)] ^= 1 << r.int(8);
+  if (kind === 0 && out.length) out[r.int(out.length)]! ^= 1 << r.int(8); // r.int(n) < n
   else if (kind === 1 && out.length) return out.subarray(0, r.int(out.length));
   else if (kind === 2) return Uint8Array.from([...out, ...r.bytes(r.range(1, 8))]);
   else if (out.length) out[r.int(out.length)] = r.pick([0x00, 0x7f, 0x80, 0xff]);

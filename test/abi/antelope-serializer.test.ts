@@ -153,7 +153,8 @@ test('abi_def: JSON validation with paths, binary counts bounded, extensions kep
   assert.equal(back.toJSON(), full.toJSON());
   assert.is(new AbiSerializer(full).actionResultType('doit'), 'int8');
   assert.is(new AbiSerializer(full).tableType('accounts'), 'v');
-  assert.ok(AbiSerializer.for(full) === AbiSerializer.for(full));
+  const first = AbiSerializer.for(full);
+  assert.ok(AbiSerializer.for(full) === first);
 });
 
 const TX = {

@@ -31,7 +31,7 @@ export interface DevNode {
 }
 
 export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean; staleAfterMs?: number } = {}): Promise<DevNode> {
-  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false, staleAfterMs: opts.staleAfterMs });
+  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false, ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}) });
   const client = new APIClient({ url: node.endpoint! });
   return {
     node, client, dir,

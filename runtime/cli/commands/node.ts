@@ -45,7 +45,7 @@ const command: CliCommand = {
     if (follow && !/^https?:\/\//.test(follow)) throw new UsageError(`--follow: expected an http:// URL, got ${JSON.stringify(follow)}`);
     if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate)) throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
     const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
-    const node = await startNode({ dev, dataDir, http, follow, replicate });
+    const node = await startNode({ dev, dataDir, http, ...(follow !== undefined ? { follow } : {}), ...(replicate !== undefined ? { replicate } : {}) });
     if (flags.json) {
       io.out(toJson({
         chainId: node.chainId, endpoint: node.endpoint, data: dataDir, replication: node.replicationAddress ?? null,
