@@ -66,10 +66,7 @@ export class GuestMemory {
     if (ptr + len >= ADDRESS_SPACE) {
       throw new BoundaryError('BAD_POINTER', `${what}: pointer ${ptr} + length ${len} overflows the 32-bit address space`);
     }
-    throw new BoundaryError(
-      'BAD_POINTER',
-      `${what}: range [${ptr}, ${ptr + len}) is outside linear memory (${this.u8.length} bytes)`,
-    );
+    throw new BoundaryError('BAD_POINTER', `${what}: range [${ptr}, ${ptr + len}) is outside linear memory (${this.u8.length} bytes)`);
   }
 
   /** Checks an aligned return area of `size` bytes at `ptr`. */

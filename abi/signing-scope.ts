@@ -38,11 +38,15 @@ export interface SigningScope {
 }
 
 /** An action as the checkpoints see it; `data` is the serialized arguments (absent: names only). */
-export interface ScopeAction { readonly account: string; readonly name: string; readonly data?: Uint8Array }
+export interface ScopeAction {
+  readonly account: string;
+  readonly name: string;
+  readonly data?: Uint8Array;
+}
 
 export type ScopeVerdict =
-  | { readonly ok: true; /** Units of the cap's symbol the transfers move (0n without a cap). */ readonly moved: bigint }
-  | { readonly ok: false; /** Why not, in words that fit after "may not sign this: ". */ readonly reason: string };
+  | { readonly ok: true /** Units of the cap's symbol the transfers move (0n without a cap). */; readonly moved: bigint }
+  | { readonly ok: false /** Why not, in words that fit after "may not sign this: ". */; readonly reason: string };
 
 /** The action name that used to mean "any action"; it now grants nothing, and matches nothing. */
 export const WILDCARD = '*';
@@ -80,12 +84,17 @@ export function transactionInScope(scope: SigningScope, actions: readonly ScopeA
   for (const a of actions) {
     if (a.name !== 'transfer') continue;
     const t = a.data ? decodeTokenTransfer(a.data) : null;
-    if (!t) return deny(`'${a.account}::transfer' data is not a token transfer (from, to, quantity, memo), so its amount cannot be checked against the cap`);
-    if (!t.quantity.symbol.equals(cap.symbol)) return deny(`it transfers ${t.quantity}, but its cap is in ${cap.symbol.code} with ${cap.symbol.precision} decimals (${cap})`);
+    if (!t)
+      return deny(
+        `'${a.account}::transfer' data is not a token transfer (from, to, quantity, memo), so its amount cannot be checked against the cap`,
+      );
+    if (!t.quantity.symbol.equals(cap.symbol))
+      return deny(`it transfers ${t.quantity}, but its cap is in ${cap.symbol.code} with ${cap.symbol.precision} decimals (${cap})`);
     if (t.quantity.units < 0n) return deny(`it transfers a negative amount (${t.quantity})`);
     total += t.quantity.units;
   }
-  if (capTx && total > capTx.units) return deny(`its transfers total ${formatUnits(total, capTx.symbol)}, above its cap of ${capTx} per transaction`);
+  if (capTx && total > capTx.units)
+    return deny(`its transfers total ${formatUnits(total, capTx.symbol)}, above its cap of ${capTx} per transaction`);
   return allow(total);
 }
 

@@ -6,16 +6,24 @@
  * this (single-threaded) process, so neighbouring load on the machine does not skew them.
  */
 import * as W from '@wharfkit/antelope';
-import { AbiSerializer, PrivateKey, Signature, Transaction, sha256 } from '../abi/antelope/index.js';
+import { AbiSerializer, PrivateKey, type Signature, Transaction, sha256 } from '../abi/antelope/index.js';
 import { summarize, type BenchResult } from './result.js';
 
 const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
 const TOKEN_ABI = {
   version: 'eosio::abi/1.1',
-  structs: [{
-    name: 'transfer', base: '',
-    fields: [{ name: 'from', type: 'name' }, { name: 'to', type: 'name' }, { name: 'quantity', type: 'asset' }, { name: 'memo', type: 'string' }],
-  }],
+  structs: [
+    {
+      name: 'transfer',
+      base: '',
+      fields: [
+        { name: 'from', type: 'name' },
+        { name: 'to', type: 'name' },
+        { name: 'quantity', type: 'asset' },
+        { name: 'memo', type: 'string' },
+      ],
+    },
+  ],
   actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
 };
 // the well-known EOSIO development key (public test key, never a secret)
@@ -29,11 +37,14 @@ function transferTx(i: number) {
     max_net_usage_words: 0,
     max_cpu_usage_ms: 0,
     delay_sec: 0,
-    actions: [{
-      account: 'eosio.token', name: 'transfer',
-      authorization: [{ actor: 'alice', permission: 'active' }],
-      data: { from: 'alice', to: 'bob', quantity: `${(i % 1000) + 1}.0000 EOS`, memo: 'PeerOS bench' },
-    }],
+    actions: [
+      {
+        account: 'eosio.token',
+        name: 'transfer',
+        authorization: [{ actor: 'alice', permission: 'active' }],
+        data: { from: 'alice', to: 'bob', quantity: `${(i % 1000) + 1}.0000 EOS`, memo: 'PeerOS bench' },
+      },
+    ],
   };
 }
 
@@ -59,7 +70,9 @@ function rate(name: string, fn: (i: number) => unknown, runs: number, ms: number
     const t0 = cpuSeconds();
     let now = t0;
     while (now - t0 < ms / 1000) {
-      for (let k = 0; k < 64; k++) { if (fn(n++)) sink++; }
+      for (let k = 0; k < 64; k++) {
+        if (fn(n++)) sink++;
+      }
       now = cpuSeconds();
     }
     samples.push(n / (now - t0));
@@ -81,7 +94,8 @@ export async function benchAntelope(opts: { runs: number }): Promise<BenchResult
     const b = W.Transaction.from(txs[i] as never, wabi).signingDigest(CHAIN_ID).hexString;
     if (a !== b) throw new Error(`bench: digest mismatch with wharfkit for case ${i}: ${a} vs ${b}`);
   };
-  check(0); check(255);
+  check(0);
+  check(255);
   const oursSamples: number[] = [];
   const theirsSamples: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -105,7 +119,11 @@ export async function benchAntelope(opts: { runs: number }): Promise<BenchResult
 // `node dist/bench/antelope.js` prints the figures directly
 if (import.meta.url === `file://${process.argv[1]}`) {
   const res = await benchAntelope({ runs: Number(process.env.RUNS ?? 5) });
-  for (const r of res) console.log(`${r.name.padEnd(40)} ${Math.round(r.median).toString().padStart(9)} ${r.unit}  (min ${Math.round(r.min)}, max ${Math.round(r.max)}, runs ${r.runs})`);
-  const o = res[0]!.median, w = res[1]!.median;
+  for (const r of res)
+    console.log(
+      `${r.name.padEnd(40)} ${Math.round(r.median).toString().padStart(9)} ${r.unit}  (min ${Math.round(r.min)}, max ${Math.round(r.max)}, runs ${r.runs})`,
+    );
+  const o = res[0]!.median,
+    w = res[1]!.median;
   console.log(`serialize + digest: ${(o / w).toFixed(2)}× wharfkit`);
 }

@@ -30,7 +30,20 @@
  */
 import { readFileSync, existsSync, rmSync } from 'node:fs';
 import vert from '@proton/vert';
-import { Abi, AbiSerializer, Action, Name, PrivateKey, Signature, Transaction, TimePointSec, KeyType, bytesEqual, sha256, keyIdOf } from '../abi/antelope/index.js';
+import {
+  Abi,
+  AbiSerializer,
+  Action,
+  Name,
+  PrivateKey,
+  type Signature,
+  Transaction,
+  TimePointSec,
+  KeyType,
+  bytesEqual,
+  sha256,
+  keyIdOf,
+} from '../abi/antelope/index.js';
 import { DEV_PRIVATE_KEY, type KeyRecovery, defaultKeyRecovery } from '../dmcs/index.js';
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { tokenNode } from './dmcs.js';
@@ -47,20 +60,55 @@ const n = (s: string): bigint => Name.from(s).value;
 /** A minimal in-memory host: one sorted array per table. */
 class BenchTable implements ContractTable {
   rows: DbRow[] = [];
-  constructor(readonly code: bigint, readonly scope: bigint, readonly table: bigint, private readonly onEmpty: (t: BenchTable) => void) {}
+  constructor(
+    readonly code: bigint,
+    readonly scope: bigint,
+    readonly table: bigint,
+    private readonly onEmpty: (t: BenchTable) => void,
+  ) {}
   private lower(k: bigint): number {
-    let lo = 0, hi = this.rows.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (this.rows[m]!.primary < k) lo = m + 1; else hi = m; }
+    let lo = 0,
+      hi = this.rows.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (this.rows[m]!.primary < k) lo = m + 1;
+      else hi = m;
+    }
     return lo;
   }
-  find(k: bigint): DbRow | undefined { const r = this.rows[this.lower(k)]; return r && r.primary === k ? r : undefined; }
-  lowerbound(k: bigint): DbRow | undefined { return this.rows[this.lower(k)]; }
-  upperbound(k: bigint): DbRow | undefined { const i = this.lower(k); const r = this.rows[i]; return r && r.primary === k ? this.rows[i + 1] : r; }
-  previous(k: bigint): DbRow | undefined { const i = this.lower(k); return i > 0 ? this.rows[i - 1] : undefined; }
-  last(): DbRow | undefined { return this.rows[this.rows.length - 1]; }
-  store(payer: bigint, primary: bigint, value: Uint8Array): DbRow { const r = { primary, payer, value }; this.rows.splice(this.lower(primary), 0, r); return r; }
-  update(row: DbRow, payer: bigint, value: Uint8Array): DbRow { const r = { primary: row.primary, payer, value }; this.rows[this.lower(row.primary)] = r; return r; }
-  remove(row: DbRow): void { this.rows.splice(this.lower(row.primary), 1); if (!this.rows.length) this.onEmpty(this); }
+  find(k: bigint): DbRow | undefined {
+    const r = this.rows[this.lower(k)];
+    return r && r.primary === k ? r : undefined;
+  }
+  lowerbound(k: bigint): DbRow | undefined {
+    return this.rows[this.lower(k)];
+  }
+  upperbound(k: bigint): DbRow | undefined {
+    const i = this.lower(k);
+    const r = this.rows[i];
+    return r && r.primary === k ? this.rows[i + 1] : r;
+  }
+  previous(k: bigint): DbRow | undefined {
+    const i = this.lower(k);
+    return i > 0 ? this.rows[i - 1] : undefined;
+  }
+  last(): DbRow | undefined {
+    return this.rows[this.rows.length - 1];
+  }
+  store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
+    const r = { primary, payer, value };
+    this.rows.splice(this.lower(primary), 0, r);
+    return r;
+  }
+  update(row: DbRow, payer: bigint, value: Uint8Array): DbRow {
+    const r = { primary: row.primary, payer, value };
+    this.rows[this.lower(row.primary)] = r;
+    return r;
+  }
+  remove(row: DbRow): void {
+    this.rows.splice(this.lower(row.primary), 1);
+    if (!this.rows.length) this.onEmpty(this);
+  }
 }
 
 class BenchHost implements ContractHost {
@@ -69,21 +117,37 @@ class BenchHost implements ContractHost {
     findTable: (c, s, t) => this.tables.get(c)?.get(s)?.get(t),
     createTable: (c, s, t) => {
       const table = new BenchTable(c, s, t, (x) => this.tables.get(x.code)?.get(x.scope)?.delete(x.table));
-      let scopes = this.tables.get(c); if (!scopes) this.tables.set(c, (scopes = new Map()));
-      let names = scopes.get(s); if (!names) scopes.set(s, (names = new Map()));
+      let scopes = this.tables.get(c);
+      if (!scopes) this.tables.set(c, (scopes = new Map()));
+      let names = scopes.get(s);
+      if (!names) scopes.set(s, (names = new Map()));
       names.set(t, table);
       return table;
     },
   };
-  isAccount(): boolean { return true; }
+  isAccount(): boolean {
+    return true;
+  }
   requireRecipient(): void {}
   sendInline(): void {}
-  currentTime(): bigint { return 0n; }
-  publicationTime(): bigint { return 0n; }
-  taposBlockNum(): number { return 0; }
-  taposBlockPrefix(): number { return 0; }
-  isPrivileged(): boolean { return false; }
-  activeProducers(): readonly bigint[] { return []; }
+  currentTime(): bigint {
+    return 0n;
+  }
+  publicationTime(): bigint {
+    return 0n;
+  }
+  taposBlockNum(): number {
+    return 0;
+  }
+  taposBlockPrefix(): number {
+    return 0;
+  }
+  isPrivileged(): boolean {
+    return false;
+  }
+  activeProducers(): readonly bigint[] {
+    return [];
+  }
 }
 
 /**
@@ -104,22 +168,32 @@ function suppliedKeyRecovery(signer: PrivateKey): { recovery: KeyRecovery; signa
   return { recovery, signature };
 }
 
-function rate(samples: number[], iterations: number, seconds: number): void { samples.push(iterations / seconds); }
+function rate(samples: number[], iterations: number, seconds: number): void {
+  samples.push(iterations / seconds);
+}
 
 export async function benchContractVm(opts: { runs: number }): Promise<BenchResult[]> {
-  if (!existsSync(WASM) || !existsSync(ABI)) throw new Error('contract-vm bench: build/contracts/dpay is missing; run `npm run build` first');
+  if (!existsSync(WASM) || !existsSync(ABI))
+    throw new Error('contract-vm bench: build/contracts/dpay is missing; run `npm run build` first');
   const wasm = new Uint8Array(readFileSync(WASM));
   const abiJson = JSON.parse(readFileSync(ABI, 'utf8'));
   const abi = AbiSerializer.for(Abi.from(abiJson));
   const contract = n('dpay.token');
   const runs = Math.max(1, opts.runs);
-  const time = async (fn: () => void | Promise<void>): Promise<number> => { const t0 = process.hrtime.bigint(); await fn(); return Number(process.hrtime.bigint() - t0) / 1e9; };
+  const time = async (fn: () => void | Promise<void>): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
 
   // ours, VM only
   const vm = new ContractVm();
   const host = new BenchHost();
   const act = (name: string, data: Record<string, unknown>, actor: string): ContractAction => ({
-    receiver: contract, account: contract, name: n(name), data: abi.encodeAction(name, data),
+    receiver: contract,
+    account: contract,
+    name: n(name),
+    data: abi.encodeAction(name, data),
     authorization: [{ actor: n(actor), permission: n('active') }],
   });
   vm.apply(wasm, act('create', { issuer: 'alice', maximum_supply: '1000000000.0000 RSN' }, 'dpay.token'), host);
@@ -172,16 +246,31 @@ export async function benchContractVm(opts: { runs: number }): Promise<BenchResu
   let pushed = 1; // bob's first funds, pending until the first block below
   try {
     for (let r = -1; r < runs; r++) {
-      const s1 = await time(() => { for (let i = 0; i < vmIterations; i++) vm.apply(wasm, i & 1 ? ba : ab, host); });
+      const s1 = await time(() => {
+        for (let i = 0; i < vmIterations; i++) vm.apply(wasm, i & 1 ? ba : ab, host);
+      });
       const s2 = await time(() => {
         for (let i = 0; i < vmIterations; i++) {
           const odd = i & 1;
-          vm.apply(wasm, { ...(odd ? ba : ab), data: abi.encodeAction('transfer', { from: odd ? 'bob' : 'alice', to: odd ? 'alice' : 'bob', quantity: '0.0001 RSN', memo: 'bench' }) }, host);
+          vm.apply(
+            wasm,
+            {
+              ...(odd ? ba : ab),
+              data: abi.encodeAction('transfer', {
+                from: odd ? 'bob' : 'alice',
+                to: odd ? 'alice' : 'bob',
+                quantity: '0.0001 RSN',
+                memo: 'bench',
+              }),
+            },
+            host,
+          );
         }
       });
       const s3 = await time(async () => {
         for (let i = 0; i < nodeIterations; i++) {
-          if (i & 1) nodeTransfer('bob', 'alice'); else nodeTransfer('alice', 'bob');
+          if (i & 1) nodeTransfer('bob', 'alice');
+          else nodeTransfer('alice', 'bob');
           if ((i + 1) % BLOCK === 0) await node.produceBlock();
         }
         if (chain.pendingCount) await node.produceBlock();
@@ -190,7 +279,12 @@ export async function benchContractVm(opts: { runs: number }): Promise<BenchResu
       const s4 = await time(async () => {
         for (let i = 0; i < vertIterations; i++) {
           const odd = i & 1;
-          await vtoken.actions.transfer!({ from: odd ? 'bob' : 'alice', to: odd ? 'alice' : 'bob', quantity: '0.0001 RSN', memo: `bench${seq++}` }).send(`${odd ? 'bob' : 'alice'}@active`);
+          await vtoken.actions.transfer!({
+            from: odd ? 'bob' : 'alice',
+            to: odd ? 'alice' : 'bob',
+            quantity: '0.0001 RSN',
+            memo: `bench${seq++}`,
+          }).send(`${odd ? 'bob' : 'alice'}@active`);
         }
       });
       if (r >= 0) {
@@ -202,7 +296,8 @@ export async function benchContractVm(opts: { runs: number }): Promise<BenchResu
     }
     // the work really happened: every pushed transfer is in a block of the log
     let inBlocks = 0;
-    for (let b = firstBlock; b <= chain.head.num; b++) inBlocks += (await node.getBlock(b) as { transactions: unknown[] }).transactions.length;
+    for (let b = firstBlock; b <= chain.head.num; b++)
+      inBlocks += ((await node.getBlock(b)) as { transactions: unknown[] }).transactions.length;
     if (inBlocks !== pushed) throw new Error(`contract-vm bench: ${pushed} transfers pushed, ${inBlocks} in blocks`);
   } finally {
     await node.close();
@@ -212,9 +307,17 @@ export async function benchContractVm(opts: { runs: number }): Promise<BenchResu
   return [
     summarize('contract-vm.transfer.node-path (our node minus key recovery)', 'ops/s', nodePath),
     summarize('contract-vm.transfer.vert', 'ops/s', vertRates),
-    summarize('contract-vm.transfer.node-path/vert', 'x', nodePath.map((v, i) => v / vertRates[i]!)),
+    summarize(
+      'contract-vm.transfer.node-path/vert',
+      'x',
+      nodePath.map((v, i) => v / vertRates[i]!),
+    ),
     summarize('contract-vm.transfer.vm-only (not like for like)', 'ops/s', vmOnly),
     summarize('contract-vm.transfer.vm-only+abi-encode', 'ops/s', vmEncode),
-    summarize('contract-vm.transfer.vm-only/vert (not like for like)', 'x', vmOnly.map((v, i) => v / vertRates[i]!)),
+    summarize(
+      'contract-vm.transfer.vm-only/vert (not like for like)',
+      'x',
+      vmOnly.map((v, i) => v / vertRates[i]!),
+    ),
   ];
 }

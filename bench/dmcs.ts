@@ -36,7 +36,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  Abi, AbiSerializer, Action, PrivateKey, Signature, Transaction, TimePointSec, KeyType, isCanonical, signingDigest, sha256, EOSIO_ABI,
+  Abi,
+  AbiSerializer,
+  Action,
+  PrivateKey,
+  Signature,
+  Transaction,
+  TimePointSec,
+  KeyType,
+  isCanonical,
+  signingDigest,
+  sha256,
+  EOSIO_ABI,
 } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode, type KeyRecovery, DEV_PRIVATE_KEY } from '../dmcs/index.js';
 import { packedTrxToJson } from '../dmcs/block/accepted-journal.js';
@@ -48,12 +59,18 @@ const ROOT = new URL('../../', import.meta.url);
 const WASM = new URL('build/contracts/dpay/dpay.wasm', ROOT);
 const ABI = new URL('build/contracts/dpay/dpay.abi', ROOT);
 
-interface NativeSign { ecdsaSign(msg: Uint8Array, key: Uint8Array, opts?: { data?: Uint8Array }): { signature: Uint8Array; recid: number } }
+interface NativeSign {
+  ecdsaSign(msg: Uint8Array, key: Uint8Array, opts?: { data?: Uint8Array }): { signature: Uint8Array; recid: number };
+}
 
 /** Canonical Antelope signing; native libsecp256k1 when loadable (setup speed only). */
 function signer(): (key: PrivateKey, digest: Uint8Array) => Signature {
   let lib: NativeSign | null = null;
-  try { lib = createRequire(import.meta.url)('secp256k1/bindings.js') as NativeSign; } catch { lib = null; }
+  try {
+    lib = createRequire(import.meta.url)('secp256k1/bindings.js') as NativeSign;
+  } catch {
+    lib = null;
+  }
   if (!lib) return (key, digest) => key.sign(digest);
   return (key, digest) => {
     const extra = new Uint8Array(32);
@@ -69,7 +86,12 @@ function signer(): (key: PrivateKey, digest: Uint8Array) => Signature {
   };
 }
 
-async function push(node: EmbeddedNode, sign: (k: PrivateKey, d: Uint8Array) => Signature, key: PrivateKey, actions: Action[]): Promise<void> {
+async function push(
+  node: EmbeddedNode,
+  sign: (k: PrivateKey, d: Uint8Array) => Signature,
+  key: PrivateKey,
+  actions: Action[],
+): Promise<void> {
   const trx = makeTrx(node, actions, 0);
   node.pushPacked(signed(node, trx, sign, key));
   await node.produceBlock();
@@ -95,18 +117,28 @@ function authority(key: PrivateKey) {
   return { threshold: 1, keys: [{ key: key.toPublic().toString(), weight: 1 }], accounts: [], waits: [] };
 }
 
-export interface TokenNode { node: EmbeddedNode; dir: string; sign: (k: PrivateKey, d: Uint8Array) => Signature; dev: PrivateKey; token: AbiSerializer }
+export interface TokenNode {
+  node: EmbeddedNode;
+  dir: string;
+  sign: (k: PrivateKey, d: Uint8Array) => Signature;
+  dev: PrivateKey;
+  token: AbiSerializer;
+}
 
 /**
  * A dev node where `bench.token` runs the dPay token and alice holds the supply (alice, bob and
  * bench.token all have the dev key). HTTP unless `http: false`; `keyRecovery`/`recoveryWorkers` as
  * in `NodeOptions`. The caller closes the node and removes `dir`.
  */
-export async function tokenNode(opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number } = {}): Promise<TokenNode | null> {
+export async function tokenNode(
+  opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number } = {},
+): Promise<TokenNode | null> {
   if (!existsSync(WASM) || !existsSync(ABI)) return null;
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-dmcs-'));
   const node = await startNode({
-    dev: true, dataDir: dir, autoProduce: false,
+    dev: true,
+    dataDir: dir,
+    autoProduce: false,
     ...(opts.http === false ? {} : { http: '127.0.0.1:0' }),
     ...(opts.keyRecovery ? { keyRecovery: opts.keyRecovery } : {}),
     ...(opts.recoveryWorkers !== undefined ? { recoveryWorkers: opts.recoveryWorkers } : {}),
@@ -118,10 +150,17 @@ export async function tokenNode(opts: { http?: boolean; keyRecovery?: KeyRecover
   const token = new AbiSerializer(tokenAbi);
   const act = (account: string, name: string, actor: string, data: unknown, s: AbiSerializer) =>
     Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data: s.encodeAction(name, data) });
-  const newacct = (name: string) => act('eosio', 'newaccount', 'eosio', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }, eosio);
+  const newacct = (name: string) =>
+    act('eosio', 'newaccount', 'eosio', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }, eosio);
   await push(node, sign, dev, [newacct('bench.token'), newacct('alice'), newacct('bob')]);
   await push(node, sign, dev, [
-    act('eosio', 'setcode', 'bench.token', { account: 'bench.token', vmtype: 0, vmversion: 0, code: Buffer.from(readFileSync(WASM)).toString('hex') }, eosio),
+    act(
+      'eosio',
+      'setcode',
+      'bench.token',
+      { account: 'bench.token', vmtype: 0, vmversion: 0, code: Buffer.from(readFileSync(WASM)).toString('hex') },
+      eosio,
+    ),
     act('eosio', 'setabi', 'bench.token', { account: 'bench.token', abi: Buffer.from(tokenAbi.toBinary()).toString('hex') }, eosio),
   ]);
   await push(node, sign, dev, [
@@ -142,7 +181,11 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
     const batch: PackedTrx[] = [];
     for (let i = 0; i < N; i++) {
       const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
-      const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
+      const trx = makeTrx(
+        node,
+        [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })],
+        i,
+      );
       batch.push(signed(node, trx, sign, dev));
     }
     const t0 = process.hrtime.bigint();
@@ -154,7 +197,10 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
     if (node.chain.pendingCount) await node.produceBlock();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
-    if (r >= 0) { samples.push(N / s); cpuSamples.push(N / ((c.user + c.system) / 1e6)); }
+    if (r >= 0) {
+      samples.push(N / s);
+      cpuSamples.push(N / ((c.user + c.system) / 1e6));
+    }
   }
   // the same with keys recovered on the node's worker pool, 256 pushes in flight
   const pooled: number[] = [];
@@ -163,7 +209,11 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
     const batch: PackedTrx[] = [];
     for (let i = 0; i < N; i++) {
       const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
-      const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
+      const trx = makeTrx(
+        node,
+        [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })],
+        i,
+      );
       batch.push(signed(node, trx, sign, dev));
     }
     const t0 = process.hrtime.bigint();
@@ -171,17 +221,25 @@ export async function transferBench(env: TokenNode, runs: number): Promise<Bench
     let next = 0;
     let sinceBlock = 0;
     let blocks: Promise<unknown> = Promise.resolve();
-    await Promise.all(Array.from({ length: 256 }, async () => {
-      while (next < N) {
-        await node.pushPackedAsync(batch[next++]!);
-        if (++sinceBlock >= BLOCK) { sinceBlock = 0; blocks = node.produceBlock(); }
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 256 }, async () => {
+        while (next < N) {
+          await node.pushPackedAsync(batch[next++]!);
+          if (++sinceBlock >= BLOCK) {
+            sinceBlock = 0;
+            blocks = node.produceBlock();
+          }
+        }
+      }),
+    );
     await blocks;
     if (node.chain.pendingCount) await node.produceBlock();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
-    if (r >= 0) { pooled.push(N / s); pooledCpu.push(N / ((c.user + c.system) / 1e6)); }
+    if (r >= 0) {
+      pooled.push(N / s);
+      pooledCpu.push(N / ((c.user + c.system) / 1e6));
+    }
   }
   return [
     summarize('dmcs.transfer.in-process.pooled (recovery on worker threads, journal synced)', 'ops/s', pooled),
@@ -203,21 +261,34 @@ export async function httpTransferBench(env: TokenNode, runs: number, inFlight: 
   const { request, Agent } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const url = new URL(node.endpoint!);
-  const push = (body: string) => new Promise<void>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: '/v1/chain/push_transaction', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          const j = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { processed?: { receipt?: { status?: string } } };
-          if ((res.statusCode === 200 || res.statusCode === 202) && j.processed?.receipt?.status === 'executed') resolve();
-          else reject(new Error(`push_transaction: HTTP ${res.statusCode} ${JSON.stringify(j).slice(0, 300)}`));
-        } catch (e) { reject(e as Error); }
-      });
+  const push = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/v1/chain/push_transaction',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              const j = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { processed?: { receipt?: { status?: string } } };
+              if ((res.statusCode === 200 || res.statusCode === 202) && j.processed?.receipt?.status === 'executed') resolve();
+              else reject(new Error(`push_transaction: HTTP ${res.statusCode} ${JSON.stringify(j).slice(0, 300)}`));
+            } catch (e) {
+              reject(e as Error);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const N = 2000;
   const BLOCK = 500;
   const out: number[] = [];
@@ -227,19 +298,25 @@ export async function httpTransferBench(env: TokenNode, runs: number, inFlight: 
       const bodies: string[] = [];
       for (let i = 0; i < N; i++) {
         const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `h${inFlight}.${seq++}` });
-        const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })], i);
+        const trx = makeTrx(
+          node,
+          [Action.from({ account: 'bench.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data })],
+          i,
+        );
         bodies.push(JSON.stringify(packedTrxToJson(signed(node, trx, sign, dev))));
       }
       const t0 = process.hrtime.bigint();
       let next = 0;
       let acked = 0;
       let blocks: Promise<unknown> = Promise.resolve();
-      await Promise.all(Array.from({ length: inFlight }, async () => {
-        while (next < N) {
-          await push(bodies[next++]!);
-          if (++acked % BLOCK === 0) blocks = Promise.all([blocks, node.produceBlock()]);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < N) {
+            await push(bodies[next++]!);
+            if (++acked % BLOCK === 0) blocks = Promise.all([blocks, node.produceBlock()]);
+          }
+        }),
+      );
       await blocks;
       if (node.chain.pendingCount) await node.produceBlock();
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -248,7 +325,13 @@ export async function httpTransferBench(env: TokenNode, runs: number, inFlight: 
   } finally {
     agent.destroy();
   }
-  return [summarize(`dmcs.transfer.http${inFlight === 8 ? '' : `.${inFlight}-in-flight`} (push_transaction, ${inFlight} in flight, acknowledged after fdatasync)`, 'ops/s', out)];
+  return [
+    summarize(
+      `dmcs.transfer.http${inFlight === 8 ? '' : `.${inFlight}-in-flight`} (push_transaction, ${inFlight} in flight, acknowledged after fdatasync)`,
+      'ops/s',
+      out,
+    ),
+  ];
 }
 
 function recoverBench(runs: number): BenchResult[] {
@@ -275,7 +358,13 @@ function recoverBench(runs: number): BenchResult[] {
     const nat = nativeRecovery(lib);
     const native = rate((s, d) => nat.recover(s, d));
     results.push(summarize('dmcs.recover.native', 'ops/s', native));
-    results.push(summarize('dmcs.recover.native/noble', 'x', native.map((v, i) => v / noble[i]!)));
+    results.push(
+      summarize(
+        'dmcs.recover.native/noble',
+        'x',
+        native.map((v, i) => v / noble[i]!),
+      ),
+    );
   }
   return results;
 }
@@ -284,21 +373,30 @@ async function httpBench(node: EmbeddedNode, runs: number, table: { code: string
   const { request, Agent } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const url = new URL(node.endpoint!);
-  const call = (path: string, body: string) => new Promise<void>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+  const call = (path: string, body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const measure = async (path: string, body: string): Promise<number[]> => {
-    const N = 2000, PAR = 8;
+    const N = 2000,
+      PAR = 8;
     const out: number[] = [];
     for (let r = -1; r < runs; r++) {
       let next = 0;
       const t0 = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: PAR }, async () => { while (next++ < N) await call(path, body); }));
+      await Promise.all(
+        Array.from({ length: PAR }, async () => {
+          while (next++ < N) await call(path, body);
+        }),
+      );
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
       if (r >= 0) out.push(N / s);
     }
@@ -307,7 +405,10 @@ async function httpBench(node: EmbeddedNode, runs: number, table: { code: string
   try {
     const info = await measure('/v1/chain/get_info', '');
     const rows = await measure('/v1/chain/get_table_rows', JSON.stringify({ ...table, json: true, limit: 10 }));
-    return [summarize('dmcs.http.get_info', 'ops/s', info), summarize(`dmcs.http.get_table_rows (${table.code} ${table.table})`, 'ops/s', rows)];
+    return [
+      summarize('dmcs.http.get_info', 'ops/s', info),
+      summarize(`dmcs.http.get_table_rows (${table.code} ${table.table})`, 'ops/s', rows),
+    ];
   } finally {
     agent.destroy();
   }

@@ -23,7 +23,12 @@ import { DmcsRegistry } from '../runtime/dispatch/index.js';
 import { HostServices } from '../runtime/host-bridge/index.js';
 import { login } from '../runtime/session/index.js';
 import {
-  createAccount, deployContract, submitUserTransaction, GrantPolicyVerifier, SessionGrantStore, validateSessionGrant,
+  createAccount,
+  deployContract,
+  submitUserTransaction,
+  GrantPolicyVerifier,
+  SessionGrantStore,
+  validateSessionGrant,
 } from '../runtime/transaction-service/index.js';
 import { summarize, percentile, type BenchResult } from './result.js';
 
@@ -56,13 +61,41 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
     const abi = (await backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
     const auth = [{ actor: 'dpay.token', permission: 'active' }];
     await submitUserTransaction({
-      vault, backend, summary: ['bench setup'], actions: [
-        Action.from({ account: 'dpay.token', name: 'create', authorization: auth, data: { issuer: 'dpay.token', maximum_supply: '1000000000.0000 RSN' } }, abi),
-        Action.from({ account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: '1000000.0000 RSN', memo: '' } }, abi),
-        Action.from({ account: 'dpay.token', name: 'transfer', authorization: auth, data: { from: 'dpay.token', to: 'alice', quantity: '1000000.0000 RSN', memo: '' } }, abi),
+      vault,
+      backend,
+      summary: ['bench setup'],
+      actions: [
+        Action.from(
+          {
+            account: 'dpay.token',
+            name: 'create',
+            authorization: auth,
+            data: { issuer: 'dpay.token', maximum_supply: '1000000000.0000 RSN' },
+          },
+          abi,
+        ),
+        Action.from(
+          { account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: '1000000.0000 RSN', memo: '' } },
+          abi,
+        ),
+        Action.from(
+          {
+            account: 'dpay.token',
+            name: 'transfer',
+            authorization: auth,
+            data: { from: 'dpay.token', to: 'alice', quantity: '1000000.0000 RSN', memo: '' },
+          },
+          abi,
+        ),
       ],
     });
-    await login({ home, vault, getAccount: (n) => backend.getAccount(n), dmcs: { name: 'local', chainId: backend.chainId }, account: 'alice' });
+    await login({
+      home,
+      vault,
+      getAccount: (n) => backend.getAccount(n),
+      dmcs: { name: 'local', chainId: backend.chainId },
+      account: 'alice',
+    });
     host = new Host({ home, bridge: services.bridge, onLog: () => {} });
     await host.install(join(ROOT, 'apps/dpay'), { grant: async () => true });
     await store.set(validateSessionGrant({ app: 'dpay', maxCount: 100_000, maxAmount: '100000.0000 RSN' }));
@@ -71,7 +104,10 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
 
     let n = 0;
     const transfer = async () => {
-      const out = await host!.run('dpay', 'transfer', { to: 'bob', quantity: '0.0001 RSN', memo: `bench ${n++}` }) as { status: string; block?: number };
+      const out = (await host!.run('dpay', 'transfer', { to: 'bob', quantity: '0.0001 RSN', memo: `bench ${n++}` })) as {
+        status: string;
+        block?: number;
+      };
       if (out.status !== 'executed') throw new Error(`bench transfer ${out.status}: ${JSON.stringify(out)}`);
       return out.block!;
     };
@@ -81,7 +117,11 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
     for (let i = 0; i < 5; i++) await transfer(); // warm up: worker, caches, JIT
     await node.produceBlock();
 
-    const blockP50: number[] = [], blockP99: number[] = [], ackP50: number[] = [], ackP99: number[] = [], rate: number[] = [];
+    const blockP50: number[] = [],
+      blockP99: number[] = [],
+      ackP50: number[] = [],
+      ackP99: number[] = [],
+      rate: number[] = [];
     for (let r = 0; r < opts.runs; r++) {
       const toBlock: number[] = [];
       const toAck: number[] = [];

@@ -63,17 +63,80 @@ const FIXTURE = new URL('../../test/fixtures/apps/bench/', import.meta.url);
  *       (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br 0)))))
  */
 const NOOP_LOOP = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00, // types: () -> (), (i32) -> ()
-  0x02, 0x0c, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x04, 0x6e, 0x6f, 0x6f, 0x70, 0x00, 0x00, // import env.noop
-  0x03, 0x02, 0x01, 0x01, // func 1: type 1
-  0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x6f, 0x70, 0x00, 0x01, // export "loop"
-  0x0a, 0x1a, 0x01, 0x18, 0x00,
-  0x02, 0x40, 0x03, 0x40, // block loop
-  0x20, 0x00, 0x45, 0x0d, 0x01, // local.get 0; i32.eqz; br_if 1
-  0x10, 0x00, // call 0
-  0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, // n = n - 1
-  0x0c, 0x00, 0x0b, 0x0b, 0x0b, // br 0; end; end; end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x08,
+  0x02,
+  0x60,
+  0x00,
+  0x00,
+  0x60,
+  0x01,
+  0x7f,
+  0x00, // types: () -> (), (i32) -> ()
+  0x02,
+  0x0c,
+  0x01,
+  0x03,
+  0x65,
+  0x6e,
+  0x76,
+  0x04,
+  0x6e,
+  0x6f,
+  0x6f,
+  0x70,
+  0x00,
+  0x00, // import env.noop
+  0x03,
+  0x02,
+  0x01,
+  0x01, // func 1: type 1
+  0x07,
+  0x08,
+  0x01,
+  0x04,
+  0x6c,
+  0x6f,
+  0x6f,
+  0x70,
+  0x00,
+  0x01, // export "loop"
+  0x0a,
+  0x1a,
+  0x01,
+  0x18,
+  0x00,
+  0x02,
+  0x40,
+  0x03,
+  0x40, // block loop
+  0x20,
+  0x00,
+  0x45,
+  0x0d,
+  0x01, // local.get 0; i32.eqz; br_if 1
+  0x10,
+  0x00, // call 0
+  0x20,
+  0x00,
+  0x41,
+  0x01,
+  0x6b,
+  0x21,
+  0x00, // n = n - 1
+  0x0c,
+  0x00,
+  0x0b,
+  0x0b,
+  0x0b, // br 0; end; end; end
 ]);
 
 /** Fresh threads per run of `instantiate.cold`. */
@@ -97,7 +160,11 @@ async function coldInstantiate(data: Record<string, unknown>): Promise<number> {
   const worker = new Worker(COLD_WORKER_SOURCE, {
     eval: true,
     // the resource limits app-process.ts gives an app worker
-    resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB },
+    resourceLimits: {
+      stackSizeMb: WORKER_STACK_MB,
+      maxOldGenerationSizeMb: WORKER_HEAP_MB,
+      maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB,
+    },
     workerData: { ...data, instanceUrl: new URL('../runtime/sandbox/instance.js', import.meta.url).href },
   });
   try {
@@ -138,7 +205,8 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
     results.push(measure('v8.import.noop', 'ns/op', runs, () => nsPerOp(() => loop(N), N)));
   }
 
-  if (!['isa.null', 'isa.echo.64', 'isa.echo.4096', 'instantiate.cold', 'instantiate.after-gc', 'instantiate.warm'].some(want)) return results;
+  if (!['isa.null', 'isa.echo.64', 'isa.echo.4096', 'instantiate.cold', 'instantiate.after-gc', 'instantiate.warm'].some(want))
+    return results;
   const manifest = validateManifest(JSON.parse(await readFile(new URL('peeros.json', FIXTURE), 'utf8')));
   const wasm = await readFile(new URL(manifest.entry, FIXTURE));
   const limits = resolveLimits(manifest.limits);
@@ -166,10 +234,13 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
   }
   if (want('instantiate.cold')) {
     const samples: number[] = [];
-    for (let r = -1; r < runs; r++) { // run -1 warms up (the OS and the first thread spawns)
+    for (let r = -1; r < runs; r++) {
+      // run -1 warms up (the OS and the first thread spawns)
       const one: number[] = [];
       for (let i = 0; i < COLD_WORKERS; i++) {
-        one.push(await coldInstantiate({ module: prepared.module, plan, app: manifest.name, grants, limits, env: { ...env, logSink: undefined } }));
+        one.push(
+          await coldInstantiate({ module: prepared.module, plan, app: manifest.name, grants, limits, env: { ...env, logSink: undefined } }),
+        );
       }
       if (r >= 0) samples.push(one.sort((a, b) => a - b)[one.length >> 1]!);
     }
@@ -178,8 +249,10 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
   if (['instantiate.after-gc', 'instantiate.warm'].some(want)) {
     // 32 instantiations per run, a GC before each run outside the timing (see collectGarbage).
     const N = 32;
-    const afterGc: number[] = [], warm: number[] = [];
-    for (let r = -1; r < runs; r++) { // run -1 warms up
+    const afterGc: number[] = [],
+      warm: number[] = [];
+    for (let r = -1; r < runs; r++) {
+      // run -1 warms up
       collectGarbage();
       let t0 = process.hrtime.bigint();
       AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
@@ -187,7 +260,10 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
       t0 = process.hrtime.bigint();
       for (let i = 0; i < N; i++) AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
       const each = Number(process.hrtime.bigint() - t0) / N / 1000;
-      if (r >= 0) { afterGc.push(first); warm.push(each); }
+      if (r >= 0) {
+        afterGc.push(first);
+        warm.push(each);
+      }
     }
     if (want('instantiate.after-gc')) results.push(summarize('instantiate.after-gc', 'µs/op', afterGc));
     if (want('instantiate.warm')) results.push(summarize('instantiate.warm', 'µs/op', warm));

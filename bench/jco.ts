@@ -40,21 +40,31 @@ export async function hostEcho(): Promise<{ echo: Echo; source: string }> {
   try {
     const mod = (await import('../runtime/isa/diag.js')) as { echoPayload?: Echo };
     if (typeof mod.echoPayload === 'function') return { echo: mod.echoPayload, source: 'runtime/isa/diag.ts echoPayload' };
-  } catch { /* not built yet */ }
+  } catch {
+    /* not built yet */
+  }
   return { echo: (b) => b, source: 'pass-through (runtime/isa/diag.ts echoPayload unavailable)' };
 }
 
-interface CommandExport { run(name: string, args: Uint8Array): Uint8Array }
+interface CommandExport {
+  run(name: string, args: Uint8Array): Uint8Array;
+}
 
 /** Wraps, transpiles and instantiates the bench fixture through jco; returns its `command` export. */
 /** Makes every `_debugLog(…)` call of jco's generated glue a no-op that evaluates nothing; returns the count. */
 export function neutraliseDebugLog(js: string): { js: string; removed: number } {
   let removed = 0;
-  const out = js.replace(/(?<![\w$.])_debugLog\(/g, () => { removed++; return '(void 0) && _debugLog('; });
+  const out = js.replace(/(?<![\w$.])_debugLog\(/g, () => {
+    removed++;
+    return '(void 0) && _debugLog(';
+  });
   return { js: out, removed };
 }
 
-export async function instantiateBenchComponent(echo: Echo, opts: { neutraliseDebug?: boolean } = {}): Promise<{ command: CommandExport; cleanup: () => Promise<void>; debugCallsRemoved: number }> {
+export async function instantiateBenchComponent(
+  echo: Echo,
+  opts: { neutraliseDebug?: boolean } = {},
+): Promise<{ command: CommandExport; cleanup: () => Promise<void>; debugCallsRemoved: number }> {
   const core = await readFile(BENCH_WASM);
   const embedded = await componentEmbed({ binary: core, witSource: witSource(ROOT), world: 'app', stringEncoding: 'utf8' });
   const component = await componentNew(embedded);
@@ -72,7 +82,10 @@ export async function instantiateBenchComponent(echo: Echo, opts: { neutraliseDe
     }
   }
   const js = (await import(pathToFileURL(join(dir, 'bench.js')).href)) as {
-    instantiate(getCoreModule: (path: string) => Promise<WebAssembly.Module>, imports: Record<string, unknown>): Promise<Record<string, unknown>>;
+    instantiate(
+      getCoreModule: (path: string) => Promise<WebAssembly.Module>,
+      imports: Record<string, unknown>,
+    ): Promise<Record<string, unknown>>;
   };
   const log = { enabled: (_lvl: string): boolean => true, write: (_lvl: string, _msg: string): void => {} };
   const diag = { echo: (payload: Uint8Array): Uint8Array => echo(payload, ECHO_DEPTH) };

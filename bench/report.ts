@@ -6,7 +6,13 @@
  */
 import type { BenchResult } from './result.js';
 
-export interface BenchCheckRecord { name: string; target: string; value: number | null; pass: boolean | null; note?: string }
+export interface BenchCheckRecord {
+  name: string;
+  target: string;
+  value: number | null;
+  pass: boolean | null;
+  note?: string;
+}
 
 export interface BenchRecord {
   /** ISO date of the run. */
@@ -45,7 +51,10 @@ export function renderBenchmarks(record: BenchRecord): string {
     '',
     '| target | value | wanted | result |',
     '|---|---:|---|---|',
-    ...record.checks.map((c) => `| ${c.name} | ${c.value === null ? '–' : fmt(c.value)} | ${c.target} | ${c.pass === null ? `n/a${c.note ? ` (${c.note})` : ''}` : c.pass ? 'pass' : '**FAIL**'} |`),
+    ...record.checks.map(
+      (c) =>
+        `| ${c.name} | ${c.value === null ? '–' : fmt(c.value)} | ${c.target} | ${c.pass === null ? `n/a${c.note ? ` (${c.note})` : ''}` : c.pass ? 'pass' : '**FAIL**'} |`,
+    ),
     '',
   ];
   return lines.join('\n');
@@ -65,7 +74,10 @@ export function quotedFigures(text: string, names: readonly string[]): string[] 
   text.split('\n').forEach((line, i) => {
     if (!number.test(line.replace(target, ''))) return;
     for (const n of bare) {
-      if (line.includes(`\`${n}\``)) { out.push(`${i + 1}: ${line.trim().slice(0, 160)}`); return; }
+      if (line.includes(`\`${n}\``)) {
+        out.push(`${i + 1}: ${line.trim().slice(0, 160)}`);
+        return;
+      }
     }
   });
   return out;

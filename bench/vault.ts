@@ -41,13 +41,24 @@ const IN_FLIGHT = 8; // concurrent requests per vault for throughput
 
 function transferTransaction(i: number): Uint8Array {
   const w = new BinaryWriter();
-  w.u32(1_900_000_000); w.u16(1); w.u32(2); w.varuint32(0); w.u8(0); w.varuint32(0);
+  w.u32(1_900_000_000);
+  w.u16(1);
+  w.u32(2);
+  w.varuint32(0);
+  w.u8(0);
+  w.varuint32(0);
   w.varuint32(0); // context-free actions
   w.varuint32(1);
-  Name.from('eosio.token').encode(w); Name.from('transfer').encode(w);
-  w.varuint32(1); Name.from('alice').encode(w); Name.from('active').encode(w);
+  Name.from('eosio.token').encode(w);
+  Name.from('transfer').encode(w);
+  w.varuint32(1);
+  Name.from('alice').encode(w);
+  Name.from('active').encode(w);
   const d = new BinaryWriter();
-  Name.from('alice').encode(d); Name.from('bob').encode(d); Asset.from('1.0000 EOS').encode(d); d.string(`bench ${i}`);
+  Name.from('alice').encode(d);
+  Name.from('bob').encode(d);
+  Asset.from('1.0000 EOS').encode(d);
+  d.string(`bench ${i}`);
   w.bytes(d.finish());
   w.varuint32(0);
   return w.finish();
@@ -60,7 +71,10 @@ async function openVault(home: string, create: boolean): Promise<Vault> {
 }
 
 /** Who signs: the user directly, or the bench app with its identity (and its capped grant). */
-interface Signer { app?: string; identity?: string }
+interface Signer {
+  app?: string;
+  identity?: string;
+}
 const USER: Signer = {};
 const APP: Signer = { app: 'bench-app', identity: 'unverified:0123456789abcdef' };
 
@@ -70,8 +84,12 @@ const APP: Signer = { app: 'bench-app', identity: 'unverified:0123456789abcdef' 
  * per signature, at most a few thousand signatures per bench).
  */
 const GRANT = {
-  app: APP.app!, identity: APP.identity!, chainIds: [CHAIN_ID], contracts: { 'eosio.token': ['transfer'] },
-  maxAmountPerTx: '10.0000 EOS', maxAmountPerDay: '100000000.0000 EOS',
+  app: APP.app!,
+  identity: APP.identity!,
+  chainIds: [CHAIN_ID],
+  contracts: { 'eosio.token': ['transfer'] },
+  maxAmountPerTx: '10.0000 EOS',
+  maxAmountPerDay: '100000000.0000 EOS',
 };
 
 async function signOnce(v: Vault, who: Signer, key: string, tx: Uint8Array): Promise<void> {
@@ -91,12 +109,16 @@ async function signLatency(v: Vault, who: Signer, key: string, txs: Uint8Array[]
 async function signRate(vaults: Vault[], who: Signer, key: string, txs: Uint8Array[], count: number): Promise<number> {
   let next = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(vaults.flatMap((v) => Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < count) {
-      const i = next++;
-      await signOnce(v, who, key, txs[i % txs.length]!);
-    }
-  })));
+  await Promise.all(
+    vaults.flatMap((v) =>
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < count) {
+          const i = next++;
+          await signOnce(v, who, key, txs[i % txs.length]!);
+        }
+      }),
+    ),
+  );
   return count / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
@@ -104,7 +126,11 @@ async function signRate(vaults: Vault[], who: Signer, key: string, txs: Uint8Arr
  * `samples` (tests only) scales down the latency samples and signatures per run; `inspect` (tests
  * only) sees the temporary $PEEROS_HOME after the runs, before it is removed.
  */
-export async function benchVault(opts: { runs: number; samples?: number; inspect?: (home: string) => void | Promise<void> }): Promise<BenchResult[]> {
+export async function benchVault(opts: {
+  runs: number;
+  samples?: number;
+  inspect?: (home: string) => void | Promise<void>;
+}): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
   const latencySamples = opts.samples ?? LATENCY_SAMPLES;
   const rateSignatures = opts.samples ?? RATE_SIGNATURES;
@@ -121,9 +147,18 @@ export async function benchVault(opts: { runs: number; samples?: number; inspect
     const mainKey = PrivateKey.generate();
     const digests = txs.map((t) => signingDigest(CHAIN_ID, t));
 
-    const app50: number[] = [], app99: number[] = [], user50: number[] = [], user99: number[] = [], st50: number[] = [], st99: number[] = [];
-    const appRate1: number[] = [], appRate2: number[] = [], userRate1: number[] = [], noble: number[] = [];
-    for (let r = -1; r < runs; r++) { // run -1 warms up
+    const app50: number[] = [],
+      app99: number[] = [],
+      user50: number[] = [],
+      user99: number[] = [],
+      st50: number[] = [],
+      st99: number[] = [];
+    const appRate1: number[] = [],
+      appRate2: number[] = [],
+      userRate1: number[] = [],
+      noble: number[] = [];
+    for (let r = -1; r < runs; r++) {
+      // run -1 warms up
       const appLat = await signLatency(v1, APP, publicKey, txs, latencySamples);
       const userLat = await signLatency(v1, USER, publicKey, txs, latencySamples);
       const slat: number[] = [];
@@ -139,10 +174,16 @@ export async function benchVault(opts: { runs: number; samples?: number; inspect
       for (let i = 0; i < rateSignatures; i++) mainKey.sign(digests[i % digests.length]!);
       const nobleRate = rateSignatures / (Number(process.hrtime.bigint() - t0) / 1e9);
       if (r < 0) continue;
-      app50.push(percentile(appLat, 50)); app99.push(percentile(appLat, 99));
-      user50.push(percentile(userLat, 50)); user99.push(percentile(userLat, 99));
-      st50.push(percentile(slat, 50)); st99.push(percentile(slat, 99));
-      appRate1.push(app1); appRate2.push(app2); userRate1.push(user1); noble.push(nobleRate);
+      app50.push(percentile(appLat, 50));
+      app99.push(percentile(appLat, 99));
+      user50.push(percentile(userLat, 50));
+      user99.push(percentile(userLat, 99));
+      st50.push(percentile(slat, 50));
+      st99.push(percentile(slat, 99));
+      appRate1.push(app1);
+      appRate2.push(app2);
+      userRate1.push(user1);
+      noble.push(nobleRate);
     }
     await opts.inspect?.(home);
     return [

@@ -4,6 +4,11 @@ import { main } from '../dist/runtime/cli/main.js';
 import { terminalText } from '../dist/lib/terminal-text.js';
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`peeros: ${terminalText(String(err?.message ?? err))}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`peeros: ${terminalText(String(err?.message ?? err))}\n`);
+    process.exitCode = 1;
+  },
 );

@@ -4,7 +4,7 @@
  * here: the RAM an authority bills, the get_account JSON shape and the genesis authority. The rules
  * (validity, satisfaction, key ids) live in abi/antelope.
  */
-import { PublicKey, keyIdOf, keyIdToString } from '../abi/antelope/index.js';
+import { type PublicKey, keyIdOf, keyIdToString } from '../abi/antelope/index.js';
 import type { Authority, PermissionLevelJSON } from '../abi/antelope/index.js';
 
 export type { Authority, KeyWeight, PermissionLevelWeight, WaitWeight } from '../abi/antelope/index.js';
@@ -23,7 +23,10 @@ export function authorityToJson(auth: Authority): unknown {
   return {
     threshold: auth.threshold,
     keys: auth.keys.map((k) => ({ key: keyIdToString(k.key), weight: k.weight })),
-    accounts: auth.accounts.map((a) => ({ permission: { actor: a.permission.actor, permission: a.permission.permission }, weight: a.weight })),
+    accounts: auth.accounts.map((a) => ({
+      permission: { actor: a.permission.actor, permission: a.permission.permission },
+      weight: a.weight,
+    })),
     waits: auth.waits.map((w) => ({ wait_sec: w.wait_sec, weight: w.weight })),
   };
 }

@@ -98,7 +98,12 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
       const netUsageWords = r.varuint32();
       if (r.varuint32() !== 1) throw new Error('only packed_transaction receipts are supported');
       const p = PackedTransaction.decode(r);
-      const trx = { signatures: p.signatures, compression: p.compression === 'zlib' ? 1 : 0, packedContextFreeData: p.packed_context_free_data, packedTrx: p.packed_trx };
+      const trx = {
+        signatures: p.signatures,
+        compression: p.compression === 'zlib' ? 1 : 0,
+        packedContextFreeData: p.packed_context_free_data,
+        packedTrx: p.packed_trx,
+      };
       transactions.push({ status, cpuUsageUs, netUsageWords, trx });
     }
     if (r.varuint32() !== 0) throw new Error('block_extensions are not supported');
@@ -139,8 +144,10 @@ export function merkleRoot(ids: Uint8Array[]): Uint8Array {
     if (level.length % 2) level.push(level[level.length - 1]!);
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      const l = level[i]!.slice(); l[0]! &= 0x7f;
-      const r = level[i + 1]!.slice(); r[0]! |= 0x80;
+      const l = level[i]!.slice();
+      l[0]! &= 0x7f;
+      const r = level[i + 1]!.slice();
+      r[0]! |= 0x80;
       next.push(sha256Parts(l, r));
     }
     level = next;

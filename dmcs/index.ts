@@ -3,7 +3,15 @@
  * `startNode({ dev, dataDir, http })` is the entry point; the rest is exported for tests,
  * benchmarks and tools. See docs/dmcs.md.
  */
-export { startNode, EmbeddedNode, NodeClosedError, BLOCK_INTERVAL_MS, STALE_AFTER_MS, SNAPSHOT_EVERY_BLOCKS, type NodeOptions } from './node.js';
+export {
+  startNode,
+  EmbeddedNode,
+  NodeClosedError,
+  BLOCK_INTERVAL_MS,
+  STALE_AFTER_MS,
+  SNAPSHOT_EVERY_BLOCKS,
+  type NodeOptions,
+} from './node.js';
 export { Chain, type PushResult } from './chain/chain.js';
 export { MAX_TRANSACTION_LIFETIME_SEC } from '../abi/antelope/index.js';
 export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';

@@ -89,7 +89,9 @@ export interface NodeOptions {
 /** Thrown by every method once the node is closed (the dispatcher maps it to "unreachable"). */
 export class NodeClosedError extends CodedError<'NODE_CLOSED'> {
   override readonly name = 'NodeClosedError';
-  constructor() { super('NODE_CLOSED', 'the embedded node is closed'); }
+  constructor() {
+    super('NODE_CLOSED', 'the embedded node is closed');
+  }
 }
 
 /** The block log a node runs on and where its genesis came from. */
@@ -184,14 +186,20 @@ export class EmbeddedNode {
     const recovery = kr === 'noble' ? nobleRecovery : typeof kr === 'object' ? kr : defaultKeyRecovery();
     const snapshotEvery = this.snapshotEvery;
     return Chain.open({
-      genesis, producerKey, log, recovery, snapshotEvery,
+      genesis,
+      producerKey,
+      log,
+      recovery,
+      snapshotEvery,
       snapshot: snapshotEvery > 0 ? readSnapshot(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
       events: this.chainEvents(),
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
   }
 
-  private get snapshotEvery(): number { return this.opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS; }
+  private get snapshotEvery(): number {
+    return this.opts.snapshotEvery ?? SNAPSHOT_EVERY_BLOCKS;
+  }
 
   /** What this node does when the chain reports; each does nothing until its part is started. */
   private chainEvents(): ChainEvents {
@@ -204,7 +212,9 @@ export class EmbeddedNode {
         return p;
       },
       durable: (num) => this.journal?.durable(num),
-      snapshot: (snap) => { void this.saveSnapshot(snap); },
+      snapshot: (snap) => {
+        void this.saveSnapshot(snap);
+      },
     };
   }
 
@@ -298,7 +308,8 @@ export class EmbeddedNode {
     this.recovered = { carried: carried.length, reapplied, alreadyInBlock, failed: failed.length };
     if (reapplied > 0) await chain.produceBlock();
     else journal.durable(chain.head.num);
-    let note = `${carried.length} transaction(s) acknowledged before the last stop were not known to be in a block: ` +
+    let note =
+      `${carried.length} transaction(s) acknowledged before the last stop were not known to be in a block: ` +
       `${reapplied} re-applied into block ${chain.head.num}, ${alreadyInBlock} already in a block`;
     if (failed.length > 0) {
       const aside = join(dataDir, `accepted.failed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -357,7 +368,11 @@ export class EmbeddedNode {
 
   /** A failed start: closes what the steps opened, last first. */
   private async unwind(): Promise<void> {
-    const quietly = async (close: () => Promise<unknown> | unknown): Promise<void> => { await Promise.resolve().then(close).catch(() => {}); };
+    const quietly = async (close: () => Promise<unknown> | unknown): Promise<void> => {
+      await Promise.resolve()
+        .then(close)
+        .catch(() => {});
+    };
     await quietly(() => this.journal?.close());
     await quietly(() => this.http?.close());
     await quietly(() => this.follower?.close());
@@ -377,19 +392,27 @@ export class EmbeddedNode {
   }
 
   /** `http://host:port` when serving HTTP. */
-  get endpoint(): string | undefined { return this.httpEndpoint; }
+  get endpoint(): string | undefined {
+    return this.httpEndpoint;
+  }
 
   /** Whether this node follows another node's block log (read-only). */
-  get isReplica(): boolean { return this.follower !== null; }
+  get isReplica(): boolean {
+    return this.follower !== null;
+  }
 
   /** HOST:PORT where peers replicate this node's block log, when serving it. */
   get replicationAddress(): string | undefined {
     return this.replication ? `${this.replication.address.host}:${this.replication.address.port}` : undefined;
   }
 
-  get chainId(): string { return this.chain.chainIdHex; }
+  get chainId(): string {
+    return this.chain.chainIdHex;
+  }
 
-  private live(): void { if (this.closed) throw new NodeClosedError(); }
+  private live(): void {
+    if (this.closed) throw new NodeClosedError();
+  }
 
   /** Pushes a packed transaction (`PackedTrx` or its JSON form); returns Leap's push_transaction reply. */
   pushTransaction(packed: PackedTrx | object): unknown {
@@ -412,18 +435,42 @@ export class EmbeddedNode {
     return r;
   }
 
-  getInfo(): unknown { this.live(); return this.api.getInfo(); }
-  getAccount(accountName: string): unknown { this.live(); return this.api.readOnly.getAccount({ account_name: accountName }); }
-  getTableRows(query: object): unknown { this.live(); return this.api.readOnly.getTableRows(query as Record<string, unknown>); }
-  getAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getAbi({ account_name: accountName }); }
-  getRawAbi(accountName: string): unknown { this.live(); return this.api.readOnly.getRawAbi({ account_name: accountName }); }
-  getBlock(blockNumOrId: number | string): Promise<unknown> { this.live(); return this.api.readOnly.getBlock({ block_num_or_id: blockNumOrId }); }
-  getBlockInfo(blockNum: number): Promise<unknown> { this.live(); return this.api.readOnly.getBlockInfo({ block_num: blockNum }); }
+  getInfo(): unknown {
+    this.live();
+    return this.api.getInfo();
+  }
+  getAccount(accountName: string): unknown {
+    this.live();
+    return this.api.readOnly.getAccount({ account_name: accountName });
+  }
+  getTableRows(query: object): unknown {
+    this.live();
+    return this.api.readOnly.getTableRows(query as Record<string, unknown>);
+  }
+  getAbi(accountName: string): unknown {
+    this.live();
+    return this.api.readOnly.getAbi({ account_name: accountName });
+  }
+  getRawAbi(accountName: string): unknown {
+    this.live();
+    return this.api.readOnly.getRawAbi({ account_name: accountName });
+  }
+  getBlock(blockNumOrId: number | string): Promise<unknown> {
+    this.live();
+    return this.api.readOnly.getBlock({ block_num_or_id: blockNumOrId });
+  }
+  getBlockInfo(blockNum: number): Promise<unknown> {
+    this.live();
+    return this.api.readOnly.getBlockInfo({ block_num: blockNum });
+  }
 
   /** Seals the pending block now (empty if nothing is pending); resolves once it is in the log. */
   produceBlock(): Promise<{ num: number; id: string }> {
     this.live();
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     const p = this.chain.produceBlock();
     this.producing = p.catch(() => {});
     return p;
@@ -432,7 +479,10 @@ export class EmbeddedNode {
   /** Stops producing and serving; pending transactions are sealed into a last block first. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.chain.pendingCount > 0) await this.chain.produceBlock().catch(() => {});
     this.closed = true;
     await this.producing;

@@ -5,7 +5,13 @@
  * transaction in the executor's shape.
  */
 import {
-  AntelopeError, PackedTransaction, bytesToHex, compressionFrom, type CompressionType, type PackedTransactionLimits, type Transaction,
+  AntelopeError,
+  PackedTransaction,
+  bytesToHex,
+  compressionFrom,
+  type CompressionType,
+  type PackedTransactionLimits,
+  type Transaction,
 } from '../abi/antelope/index.js';
 import { ChainError, type ChainErrorName } from './chain-error.js';
 import type { PackedTrx } from './block.js';
@@ -39,7 +45,8 @@ export interface DecodedTransaction {
 /** The protocol core's refusal as the exception a Leap node answers with. */
 function asChainError(e: unknown, compression: ChainErrorName): unknown {
   if (!(e instanceof AntelopeError)) return e;
-  const name: ChainErrorName = e.code === 'TOO_BIG' ? 'tx_too_big' : e.code === 'COMPRESSION' ? compression : 'packed_transaction_type_exception';
+  const name: ChainErrorName =
+    e.code === 'TOO_BIG' ? 'tx_too_big' : e.code === 'COMPRESSION' ? compression : 'packed_transaction_type_exception';
   return new ChainError(name, e.message);
 }
 
@@ -54,7 +61,9 @@ function toExec(a: Transaction['actions'][number]): ExecAction {
 
 /** The compression field, refused in Leap's words. */
 function nodeCompression(v: unknown): CompressionType {
-  try { return compressionFrom(v); } catch {
+  try {
+    return compressionFrom(v);
+  } catch {
     throw new ChainError('unknown_transaction_compression', `Unknown transaction compression algorithm: ${JSON.stringify(v)}`);
   }
 }
@@ -62,17 +71,33 @@ function nodeCompression(v: unknown): CompressionType {
 /** The node's record as the protocol core's packed transaction, under the node's limits. */
 function protocolForm(packed: PackedTrx): PackedTransaction {
   const compression = nodeCompression(packed.compression);
-  if (packed.signatures.length > MAX_SIGNATURES) throw new ChainError('tx_too_big', `too many signatures: ${packed.signatures.length} > ${MAX_SIGNATURES}`);
-  return new PackedTransaction(packed.signatures, compression, packed.packedContextFreeData, packed.packedTrx, NODE_PACKED_TRANSACTION_LIMITS);
+  if (packed.signatures.length > MAX_SIGNATURES)
+    throw new ChainError('tx_too_big', `too many signatures: ${packed.signatures.length} > ${MAX_SIGNATURES}`);
+  return new PackedTransaction(
+    packed.signatures,
+    compression,
+    packed.packedContextFreeData,
+    packed.packedTrx,
+    NODE_PACKED_TRANSACTION_LIMITS,
+  );
 }
 
 export function decodePackedTrx(packed: PackedTrx): DecodedTransaction {
   const p = protocolForm(packed);
   let u;
-  try { u = p.unpack(); } catch (e) { throw asChainError(e, 'tx_decompression_error'); }
+  try {
+    u = p.unpack();
+  } catch (e) {
+    throw asChainError(e, 'tx_decompression_error');
+  }
   const id = u.id.array;
   return {
-    packed, trxBytes: u.bytes, cfdBytes: u.packedContextFreeData, id, idHex: bytesToHex(id), trx: u.transaction,
+    packed,
+    trxBytes: u.bytes,
+    cfdBytes: u.packedContextFreeData,
+    id,
+    idHex: bytesToHex(id),
+    trx: u.transaction,
     contextFreeActions: u.transaction.context_free_actions.map(toExec),
     actions: u.transaction.actions.map(toExec),
   };
@@ -80,7 +105,8 @@ export function decodePackedTrx(packed: PackedTrx): DecodedTransaction {
 
 /** The JSON body of push_transaction/send_transaction (or compute_transaction's `transaction`). */
 export function packedTrxFromJson(body: unknown): PackedTrx {
-  if (typeof body !== 'object' || body === null) throw new ChainError('packed_transaction_type_exception', 'expected a packed transaction object');
+  if (typeof body !== 'object' || body === null)
+    throw new ChainError('packed_transaction_type_exception', 'expected a packed transaction object');
   nodeCompression((body as { compression?: unknown }).compression);
   let p: PackedTransaction;
   try {
@@ -88,5 +114,10 @@ export function packedTrxFromJson(body: unknown): PackedTrx {
   } catch (e) {
     throw asChainError(e, 'unknown_transaction_compression');
   }
-  return { signatures: p.signatures, compression: p.compression === 'zlib' ? 1 : 0, packedContextFreeData: p.packed_context_free_data, packedTrx: p.packed_trx };
+  return {
+    signatures: p.signatures,
+    compression: p.compression === 'zlib' ? 1 : 0,
+    packedContextFreeData: p.packed_context_free_data,
+    packedTrx: p.packed_trx,
+  };
 }

@@ -10,6 +10,9 @@ import { targetNamed } from './targets/index.js';
 process.once('message', (m: { target: string; opts: FuzzOptions }) => {
   const target = targetNamed(m.target);
   if (!target) throw new Error(`no fuzz target ${m.target}`);
-  const opts: FuzzOptions = { ...m.opts, ...(m.opts.progressEveryMs ? { onProgress: (stats) => process.send!({ type: 'progress', stats }) } : {}) };
+  const opts: FuzzOptions = {
+    ...m.opts,
+    ...(m.opts.progressEveryMs ? { onProgress: (stats) => process.send!({ type: 'progress', stats }) } : {}),
+  };
   void runInWorker(target, opts).then((stats) => process.send!({ type: 'done', stats }, () => process.exit(0)));
 });

@@ -43,16 +43,40 @@ const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 function runInChild(target: FuzzTarget, opts: FuzzOptions): Promise<RunStats> {
   const child = fork(CHILD, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { onProgress, ...plain } = opts;
-  let latest: RunStats = { target: target.name, seed: opts.seed, inputs: 0, accepted: 0, seconds: 0, inputsPerSecond: 0, maxInputMs: 0, maxInputIndex: -1, heapGrowthBytes: 0, peakHeapBytes: 0, findings: [] };
+  let latest: RunStats = {
+    target: target.name,
+    seed: opts.seed,
+    inputs: 0,
+    accepted: 0,
+    seconds: 0,
+    inputsPerSecond: 0,
+    maxInputMs: 0,
+    maxInputIndex: -1,
+    heapGrowthBytes: 0,
+    peakHeapBytes: 0,
+    findings: [],
+  };
   return new Promise((resolve) => {
     let done = false;
     child.on('message', (m: { type: string; stats: RunStats }) => {
-      if (m.type === 'progress') { latest = m.stats; onProgress?.(m.stats); }
-      else if (m.type === 'done') { done = true; resolve(m.stats); }
+      if (m.type === 'progress') {
+        latest = m.stats;
+        onProgress?.(m.stats);
+      } else if (m.type === 'done') {
+        done = true;
+        resolve(m.stats);
+      }
     });
     child.on('exit', (code, signal) => {
       if (done) return;
-      latest.findings.push({ kind: 'crash', target: target.name, seed: opts.seed, index: latest.inputs, message: `the fuzz process ended (${signal ?? `code ${code}`}) after about ${latest.inputs} inputs; replay with --progress to narrow it down`, input: new Uint8Array(0) });
+      latest.findings.push({
+        kind: 'crash',
+        target: target.name,
+        seed: opts.seed,
+        index: latest.inputs,
+        message: `the fuzz process ended (${signal ?? `code ${code}`}) after about ${latest.inputs} inputs; replay with --progress to narrow it down`,
+        input: new Uint8Array(0),
+      });
       resolve(latest);
     });
     child.send({ target: target.name, opts: { ...plain, input: plain.input } });
@@ -63,7 +87,17 @@ function runInChild(target: FuzzTarget, opts: FuzzOptions): Promise<RunStats> {
 export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?: string): Promise<RunStats> {
   const mirror = newMirror();
   const worker = new Worker(WORKER, {
-    workerData: { target: target.name, targetModule, seed: opts.seed, inputs: opts.inputs, seconds: opts.seconds, from: opts.from, input: opts.input, mirror, progressEveryMs: opts.progressEveryMs },
+    workerData: {
+      target: target.name,
+      targetModule,
+      seed: opts.seed,
+      inputs: opts.inputs,
+      seconds: opts.seconds,
+      from: opts.from,
+      input: opts.input,
+      mirror,
+      progressEveryMs: opts.progressEveryMs,
+    },
     resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationMb ?? WORKER_MAX_OLD_GENERATION_MB },
     stdout: false,
   });
@@ -71,7 +105,19 @@ export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?
   return new Promise((resolve) => {
     let settled = false;
     let last = { index: -1, at: Date.now() };
-    const empty = (): RunStats => ({ target: target.name, seed: opts.seed, inputs: 0, accepted: 0, seconds: 0, inputsPerSecond: 0, maxInputMs: 0, maxInputIndex: -1, heapGrowthBytes: 0, peakHeapBytes: 0, findings: [] });
+    const empty = (): RunStats => ({
+      target: target.name,
+      seed: opts.seed,
+      inputs: 0,
+      accepted: 0,
+      seconds: 0,
+      inputsPerSecond: 0,
+      maxInputMs: 0,
+      maxInputIndex: -1,
+      heapGrowthBytes: 0,
+      peakHeapBytes: 0,
+      findings: [],
+    });
     let latest = empty();
     const finish = (stats: RunStats, extra?: Finding) => {
       if (settled) return;
@@ -86,7 +132,10 @@ export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?
     };
     const watch = setInterval(() => {
       const { index } = readMirror(mirror);
-      if (index !== last.index) { last = { index, at: Date.now() }; return; }
+      if (index !== last.index) {
+        last = { index, at: Date.now() };
+        return;
+      }
       const stuck = Date.now() - last.at;
       const setup = index === -1; // still in the target's open()
       if (stuck > (setup ? SETUP_TIMEOUT_MS : hangMs)) {
@@ -96,8 +145,10 @@ export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?
       }
     }, 250);
     worker.on('message', (m: { type: string; stats: RunStats }) => {
-      if (m.type === 'progress') { latest = m.stats; opts.onProgress?.(m.stats); }
-      else if (m.type === 'done') finish(m.stats);
+      if (m.type === 'progress') {
+        latest = m.stats;
+        opts.onProgress?.(m.stats);
+      } else if (m.type === 'done') finish(m.stats);
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const kind = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crash';
@@ -113,19 +164,24 @@ export function saveFinding(dir: string, f: Finding): string {
   mkdirSync(d, { recursive: true });
   const base = join(d, `${f.kind}-seed${f.seed}-index${f.index}`);
   writeFileSync(`${base}.bin`, f.input);
-  writeFileSync(`${base}.txt`, `${f.kind} in ${f.target}, seed ${f.seed}, input ${f.index}\n`
-    + `replay: npm run fuzz -- --target ${f.target} --seed ${f.seed} --index ${f.index}\n`
-    + `    or: npm run fuzz -- --target ${f.target} --input ${base}.bin\n\n${f.message}\n`);
+  writeFileSync(
+    `${base}.txt`,
+    `${f.kind} in ${f.target}, seed ${f.seed}, input ${f.index}\n` +
+      `replay: npm run fuzz -- --target ${f.target} --seed ${f.seed} --index ${f.index}\n` +
+      `    or: npm run fuzz -- --target ${f.target} --input ${base}.bin\n\n${f.message}\n`,
+  );
   return `${base}.bin`;
 }
 
 /** Runs the chosen targets (all by default) in order; returns their stats with findings saved. */
 export async function fuzz(opts: FuzzOptions): Promise<RunStats[]> {
-  const chosen = opts.targets?.length ? opts.targets.map((n) => {
-    const t = TARGETS.find((x) => x.name === n);
-    if (!t) throw new Error(`no fuzz target ${JSON.stringify(n)} (targets: ${TARGETS.map((x) => x.name).join(', ')})`);
-    return t;
-  }) : TARGETS;
+  const chosen = opts.targets?.length
+    ? opts.targets.map((n) => {
+        const t = TARGETS.find((x) => x.name === n);
+        if (!t) throw new Error(`no fuzz target ${JSON.stringify(n)} (targets: ${TARGETS.map((x) => x.name).join(', ')})`);
+        return t;
+      })
+    : TARGETS;
   const dir = opts.findingsDir === undefined ? repoFile('fuzz-findings') : opts.findingsDir;
   const out: RunStats[] = [];
   for (const t of chosen) {

@@ -3,7 +3,10 @@
  * reproducible: a failure prints its seed (and input index), and the same seed replays the same case.
  */
 export class Prng {
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
   constructor(seed: number) {
     let s = seed >>> 0;
     const next = () => {
@@ -13,7 +16,10 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
     for (let i = 0; i < 12; i++) this.u32();
   }
   u32(): number {
@@ -26,11 +32,19 @@ export class Prng {
     return t;
   }
   /** Integer in [0, n). */
-  int(n: number): number { return Math.floor((this.u32() / 4294967296) * n); }
+  int(n: number): number {
+    return Math.floor((this.u32() / 4294967296) * n);
+  }
   /** Integer in [lo, hi]. */
-  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
-  bool(): boolean { return (this.u32() & 1) === 1; }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
+  range(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+  bool(): boolean {
+    return (this.u32() & 1) === 1;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
   bytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = this.u32() & 0xff;

@@ -82,11 +82,21 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
   const head = opts.mirror ? new Int32Array(opts.mirror, 0, 2) : null;
   const body = opts.mirror ? new Uint8Array(opts.mirror, 8, MIRROR_BYTES) : null;
   const stats: RunStats = {
-    target: target.name, seed: opts.seed, inputs: 0, accepted: 0, seconds: 0, inputsPerSecond: 0,
-    maxInputMs: 0, maxInputIndex: -1, heapGrowthBytes: 0, peakHeapBytes: 0, findings: [],
+    target: target.name,
+    seed: opts.seed,
+    inputs: 0,
+    accepted: 0,
+    seconds: 0,
+    inputsPerSecond: 0,
+    maxInputMs: 0,
+    maxInputIndex: -1,
+    heapGrowthBytes: 0,
+    peakHeapBytes: 0,
+    findings: [],
   };
   const finding = (kind: Finding['kind'], index: number, message: string, input: Uint8Array) => {
-    if (stats.findings.length < MAX_FINDINGS) stats.findings.push({ kind, target: target.name, seed: opts.seed, index, message, input: Uint8Array.from(input) });
+    if (stats.findings.length < MAX_FINDINGS)
+      stats.findings.push({ kind, target: target.name, seed: opts.seed, index, message, input: Uint8Array.from(input) });
   };
   const timed = async (input: Uint8Array): Promise<{ ms: number; ok: boolean }> => {
     const t0 = performance.now();
@@ -97,7 +107,7 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
   let baseline = retained();
   let heapFlagged = false;
   const from = opts.from ?? 0;
-  const limit = opts.input ? 1 : opts.inputs ?? Number.POSITIVE_INFINITY;
+  const limit = opts.input ? 1 : (opts.inputs ?? Number.POSITIVE_INFINITY);
   const started = performance.now();
   let lastProgress = started;
   try {
@@ -115,9 +125,13 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
         let { ms, ok } = await timed(input);
         if (ms > target.maxInputMs) {
           for (let k = 0; k < SLOW_RERUNS && ms > target.maxInputMs; k++) ms = Math.min(ms, (await timed(input)).ms);
-          if (ms > target.maxInputMs) finding('slow', index, `${ms.toFixed(0)} ms > ${target.maxInputMs} ms (fastest of ${SLOW_RERUNS + 1} runs)`, input);
+          if (ms > target.maxInputMs)
+            finding('slow', index, `${ms.toFixed(0)} ms > ${target.maxInputMs} ms (fastest of ${SLOW_RERUNS + 1} runs)`, input);
         }
-        if (ms > stats.maxInputMs) { stats.maxInputMs = ms; stats.maxInputIndex = index; }
+        if (ms > stats.maxInputMs) {
+          stats.maxInputMs = ms;
+          stats.maxInputIndex = index;
+        }
         if (ok) stats.accepted++;
       } catch (e) {
         const err = e as Error;
@@ -131,7 +145,8 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
           // freed ArrayBuffers (zlib output) leave external memory counted until the sweeper runs:
           // let it, then measure again, so only memory that is really retained is a finding
           await new Promise((r) => setTimeout(r, 250));
-          gc(); gc();
+          gc();
+          gc();
           now = retained();
         }
         if (stats.inputs === HEAP_CHECK_EVERY) baseline = now; // after warm-up: caches, JIT, first allocations
@@ -139,7 +154,12 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
         stats.heapGrowthBytes = Math.max(stats.heapGrowthBytes, now - baseline);
         if (!heapFlagged && now - baseline > MAX_HEAP_GROWTH_BYTES) {
           heapFlagged = true;
-          finding('heap', index, `retained heap grew ${((now - baseline) / 2 ** 20).toFixed(1)} MiB over ${stats.inputs} inputs (bound ${MAX_HEAP_GROWTH_BYTES / 2 ** 20} MiB)`, input);
+          finding(
+            'heap',
+            index,
+            `retained heap grew ${((now - baseline) / 2 ** 20).toFixed(1)} MiB over ${stats.inputs} inputs (bound ${MAX_HEAP_GROWTH_BYTES / 2 ** 20} MiB)`,
+            input,
+          );
         }
       }
       const t = performance.now();

@@ -20,7 +20,10 @@ export function readJson<T = unknown>(...parts: string[]): T {
 /** Every `apps/<name>/peeros.json` as text. */
 export function stockManifests(): string[] {
   const dir = repoFile('apps');
-  return readdirSync(dir).map((n) => join(dir, n, 'peeros.json')).filter(existsSync).map((p) => readFileSync(p, 'utf8'));
+  return readdirSync(dir)
+    .map((n) => join(dir, n, 'peeros.json'))
+    .filter(existsSync)
+    .map((p) => readFileSync(p, 'utf8'));
 }
 
 export const hexBytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));

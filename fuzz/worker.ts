@@ -7,7 +7,11 @@ import { targetNamed } from './targets/index.js';
 import { runTarget, type RunOptions } from './runner.js';
 import type { FuzzTarget } from './target.js';
 
-interface Job extends Omit<RunOptions, 'onProgress'> { target: string; targetModule?: string; progressEveryMs?: number }
+interface Job extends Omit<RunOptions, 'onProgress'> {
+  target: string;
+  targetModule?: string;
+  progressEveryMs?: number;
+}
 
 const job = workerData as Job;
 // a module outside the registry (the harness's own tests bring targets that misbehave on purpose)

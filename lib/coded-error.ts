@@ -61,7 +61,7 @@ export function isCodedError(err: unknown, code?: string): err is CodedError {
  */
 export function codeOf<C extends string>(codes: readonly C[] | Readonly<Record<C, unknown>>, value: unknown): C | undefined {
   if (typeof value !== 'string') return undefined;
-  const known = Array.isArray(codes) ? (codes as readonly string[]).includes(value) : Object.prototype.hasOwnProperty.call(codes, value);
+  const known = Array.isArray(codes) ? (codes as readonly string[]).includes(value) : Object.hasOwn(codes, value);
   return known ? (value as C) : undefined;
 }
 

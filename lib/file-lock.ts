@@ -30,17 +30,26 @@ const LOCK_POLL_MAX_MS = 16;
 
 export class FileLockTimeoutError extends CodedError<'LOCK_TIMEOUT'> {
   override readonly name = 'FileLockTimeoutError';
-  constructor(readonly path: string, readonly ownerPid: number | undefined, readonly waitedMs: number) {
+  constructor(
+    readonly path: string,
+    readonly ownerPid: number | undefined,
+    readonly waitedMs: number,
+  ) {
     super('LOCK_TIMEOUT', `${path} is still locked after ${waitedMs} ms${ownerPid !== undefined ? ` by process ${ownerPid}` : ''}`);
   }
 }
 
-interface Owner { pid: number; at: number; text: string }
-
+interface Owner {
+  pid: number;
+  at: number;
+  text: string;
+}
 
 function readOwner(path: string): Owner | null | 'gone' {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (err) {
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;
   }
@@ -56,7 +65,11 @@ function stale(owner: Owner | null, now: number): boolean {
 function createExclusive(path: string, text: string): boolean {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
-  try { writeSync(fd, text); } finally { closeSync(fd); }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
   try {
     linkSync(tmp, path);
     return true;
@@ -64,7 +77,11 @@ function createExclusive(path: string, text: string): boolean {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   } finally {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -77,14 +94,24 @@ function breakStale(path: string, expected: string): void {
   const breaker = `${path}.break`;
   if (!createExclusive(breaker, ownerText())) {
     const b = readOwner(breaker);
-    if (b !== 'gone' && stale(b, Date.now())) { try { unlinkSync(breaker); } catch { /* taken care of */ } }
+    if (b !== 'gone' && stale(b, Date.now())) {
+      try {
+        unlinkSync(breaker);
+      } catch {
+        /* taken care of */
+      }
+    }
     return;
   }
   try {
     const now = readOwner(path);
     if (now !== 'gone' && (now === null ? '' : now.text) === expected) unlinkSync(path);
   } finally {
-    try { unlinkSync(breaker); } catch { /* already gone */ }
+    try {
+      unlinkSync(breaker);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -98,12 +125,19 @@ async function acquire(path: string, waitMs: number): Promise<() => void> {
     if (createExclusive(path, mine)) {
       return () => {
         // never remove a lock that was taken over from us (we held it past LOCK_STALE_MS)
-        try { if (readFileSync(path, 'utf8') === mine) unlinkSync(path); } catch { /* already gone */ }
+        try {
+          if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
+        } catch {
+          /* already gone */
+        }
       };
     }
     const owner = readOwner(path);
     if (owner === 'gone') continue;
-    if (stale(owner, Date.now())) { breakStale(path, owner === null ? '' : owner.text); continue; }
+    if (stale(owner, Date.now())) {
+      breakStale(path, owner === null ? '' : owner.text);
+      continue;
+    }
     const waited = Date.now() - start;
     if (waited >= waitMs) throw new FileLockTimeoutError(path, owner?.pid, waited);
     await sleep(Math.min(delay, waitMs - waited));
@@ -121,7 +155,9 @@ const queues = new Map<string, Promise<void>>();
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
   const previous = queues.get(path) ?? Promise.resolve();
   let done!: () => void;
-  const turn = new Promise<void>((r) => { done = r; });
+  const turn = new Promise<void>((r) => {
+    done = r;
+  });
   const tail = previous.then(() => turn);
   queues.set(path, tail);
   try {
@@ -137,4 +173,3 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     if (queues.get(path) === tail) queues.delete(path);
   }
 }
-

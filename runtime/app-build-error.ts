@@ -5,7 +5,13 @@
 import { CodedError } from '../lib/coded-error.js';
 
 /** One compile error: file (relative to the current directory), line, column, asc code, message. */
-export interface CompileDiagnostic { file: string; line: number; column: number; code: number; message: string }
+export interface CompileDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+}
 
 /** Stable codes of {@link AppBuildError}. Add new ones at the end; never rename. */
 export const APP_BUILD_ERROR_CODES = [
@@ -26,7 +32,11 @@ export type AppBuildErrorCode = (typeof APP_BUILD_ERROR_CODES)[number];
 
 export class AppBuildError extends CodedError<AppBuildErrorCode> {
   override readonly name = 'AppBuildError';
-  constructor(code: AppBuildErrorCode, message: string, readonly diagnostics: CompileDiagnostic[] = []) {
+  constructor(
+    code: AppBuildErrorCode,
+    message: string,
+    readonly diagnostics: CompileDiagnostic[] = [],
+  ) {
     super(code, message);
   }
 }

@@ -22,7 +22,11 @@ const WORKER_URL = new URL('./app-compile-worker.js', import.meta.url);
 /** The options every compile worker is created with (exported so tests can check them). */
 export const COMPILE_WORKER_OPTIONS = Object.freeze({
   env: Object.freeze({}) as Record<string, string>, // the compiler sees no PEEROS_PASSPHRASE nor any other variable
-  resourceLimits: Object.freeze({ maxOldGenerationSizeMb: BUILD_HEAP_MB, maxYoungGenerationSizeMb: BUILD_YOUNG_HEAP_MB, stackSizeMb: BUILD_STACK_MB }),
+  resourceLimits: Object.freeze({
+    maxOldGenerationSizeMb: BUILD_HEAP_MB,
+    maxYoungGenerationSizeMb: BUILD_YOUNG_HEAP_MB,
+    stackSizeMb: BUILD_STACK_MB,
+  }),
 });
 
 let worker: Worker | undefined;
@@ -37,11 +41,19 @@ function stopWorker(w: Worker): void {
 }
 
 function currentWorker(): Worker {
-  if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
+  if (idleTimer) {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+  }
   if (!worker) {
-    const w = new Worker(WORKER_URL, { env: { ...COMPILE_WORKER_OPTIONS.env }, resourceLimits: { ...COMPILE_WORKER_OPTIONS.resourceLimits } });
+    const w = new Worker(WORKER_URL, {
+      env: { ...COMPILE_WORKER_OPTIONS.env },
+      resourceLimits: { ...COMPILE_WORKER_OPTIONS.resourceLimits },
+    });
     w.on('error', () => stopWorker(w)); // also when idle: an unhandled 'error' event would throw in the host
-    w.on('exit', () => { if (worker === w) worker = undefined; });
+    w.on('exit', () => {
+      if (worker === w) worker = undefined;
+    });
     w.unref();
     worker = w;
   }
@@ -50,9 +62,13 @@ function currentWorker(): Worker {
 
 /** What a failed worker means for the build. */
 function failure(err: Error & { code?: string }): AppBuildError {
-  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return new AppBuildError('LIMIT_EXCEEDED', `the compiler ran out of its ${BUILD_HEAP_MB} MiB heap and was stopped`);
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return new AppBuildError('LIMIT_EXCEEDED', `the compiler ran out of its ${BUILD_HEAP_MB} MiB heap and was stopped`);
   if (isStackOverflow(err)) {
-    return new AppBuildError('LIMIT_EXCEEDED', `the sources nest too deeply for the compiler's ${BUILD_STACK_MB} MiB stack; it was stopped`);
+    return new AppBuildError(
+      'LIMIT_EXCEEDED',
+      `the sources nest too deeply for the compiler's ${BUILD_STACK_MB} MiB stack; it was stopped`,
+    );
   }
   return new AppBuildError('INTERNAL', `the compiler failed: ${err.message}`);
 }
@@ -77,9 +93,17 @@ function send(request: CompileRequest, deadlineMs: number): Promise<CompileWorke
       if (msg.id === id) done(() => resolve(msg.reply), true);
     };
     const onError = (err: Error & { code?: string }): void => done(() => reject(failure(err)), false);
-    const onExit = (code: number): void => done(() => reject(new AppBuildError('INTERNAL', `the compiler exited (code ${code}) without a result`)), false);
+    const onExit = (code: number): void =>
+      done(() => reject(new AppBuildError('INTERNAL', `the compiler exited (code ${code}) without a result`)), false);
     // a ref'd timer keeps the process alive while a build is pending (the worker itself is unref'd)
-    const timer = setTimeout(() => done(() => reject(new AppBuildError('DEADLINE_EXCEEDED', `the compiler ran past its ${deadlineMs} ms deadline and was stopped`)), false), deadlineMs);
+    const timer = setTimeout(
+      () =>
+        done(
+          () => reject(new AppBuildError('DEADLINE_EXCEEDED', `the compiler ran past its ${deadlineMs} ms deadline and was stopped`)),
+          false,
+        ),
+      deadlineMs,
+    );
     w.on('message', onMessage);
     w.once('error', onError);
     w.once('exit', onExit);

@@ -21,7 +21,6 @@ import { readFolderFile } from './app-folder.js';
 import { HostError } from './errors.js';
 import type { CompileDiagnostic } from './app-build-error.js';
 
-
 /** Compile one app: `argv` is the host's, complete; files are read from `appDir` and `sdkDir` only. */
 export interface CompileJob {
   kind: 'compile';
@@ -32,10 +31,15 @@ export interface CompileJob {
   maxTotalBytes: number;
 }
 /** Report the names of the environment variables this thread sees (proves the clean environment). */
-export interface EnvProbe { kind: 'env' }
+export interface EnvProbe {
+  kind: 'env';
+}
 export type CompileRequest = CompileJob | EnvProbe;
 
-export interface Refusal { code: 'UNSAFE_FILE' | 'LIMIT_EXCEEDED'; message: string }
+export interface Refusal {
+  code: 'UNSAFE_FILE' | 'LIMIT_EXCEEDED';
+  message: string;
+}
 export interface CompileReply {
   kind: 'compiled';
   outputs: Record<string, Uint8Array | string>;
@@ -47,13 +51,20 @@ export interface CompileReply {
   /** Files of the folder that exist and were deliberately not read (asconfig.json). */
   ignored: string[];
 }
-export interface EnvReply { kind: 'env'; names: string[] }
+export interface EnvReply {
+  kind: 'env';
+  names: string[];
+}
 export type CompileWorkerReply = CompileReply | EnvReply;
 
 function lineCol(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
   return { line, column: offset - last };
 }
 
@@ -71,7 +82,13 @@ async function compile(job: CompileJob): Promise<CompileReply> {
     readFile: async (name, baseDir) => {
       const path = resolve(baseDir, name);
       if (basename(path) === 'asconfig.json') {
-        if (await lstat(path).then(() => true, () => false)) ignored.push(path);
+        if (
+          await lstat(path).then(
+            () => true,
+            () => false,
+          )
+        )
+          ignored.push(path);
         return null;
       }
       if (!path.endsWith('.ts')) {
@@ -82,7 +99,8 @@ async function compile(job: CompileJob): Promise<CompileReply> {
       try {
         bytes = await readFolderFile([job.appDir, job.sdkDir], path, { maxBytes: job.maxFileBytes, what: 'source file' });
       } catch (err) {
-        if (err instanceof HostError && (err.code === 'UNSAFE_FILE' || err.code === 'LIMIT_EXCEEDED')) refused.push({ code: err.code, message: err.message });
+        if (err instanceof HostError && (err.code === 'UNSAFE_FILE' || err.code === 'LIMIT_EXCEEDED'))
+          refused.push({ code: err.code, message: err.message });
         return null; // a missing file: asc tries the next candidate or reports it
       }
       total += bytes.length;
@@ -94,14 +112,21 @@ async function compile(job: CompileJob): Promise<CompileReply> {
       sources.set(path, text);
       return text;
     },
-    writeFile: (name, contents) => { outputs[name] = contents; },
+    writeFile: (name, contents) => {
+      outputs[name] = contents;
+    },
     listFiles: () => [],
     reportDiagnostic: (d) => {
       if (d.category !== 3) return; // 3 = error; warnings and hints do not fail the build
       const rangeFile = d.range ? resolve(job.appDir, d.range.source.normalizedPath) : '';
       const text = sources.get(rangeFile) ?? '';
       const pos = d.range ? lineCol(text, d.range.start) : { line: 0, column: 0 };
-      diagnostics.push({ file: rangeFile ? relative(process.cwd(), rangeFile) || rangeFile : '', ...pos, code: d.code, message: d.message });
+      diagnostics.push({
+        file: rangeFile ? relative(process.cwd(), rangeFile) || rangeFile : '',
+        ...pos,
+        code: d.code,
+        message: d.message,
+      });
     },
   });
   const reply: CompileReply = { kind: 'compiled', outputs, diagnostics, refused, ignored };

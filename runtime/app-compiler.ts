@@ -29,8 +29,12 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
 import {
-  BUILD_DEADLINE_MS, DEFAULT_MEMORY_PAGES,
-  MAX_APP_SOURCE_BYTES, MAX_APP_SOURCES_TOTAL_BYTES, MAX_MANIFEST_BYTES, MAX_MEMORY_PAGES,
+  BUILD_DEADLINE_MS,
+  DEFAULT_MEMORY_PAGES,
+  MAX_APP_SOURCE_BYTES,
+  MAX_APP_SOURCES_TOTAL_BYTES,
+  MAX_MANIFEST_BYTES,
+  MAX_MEMORY_PAGES,
 } from './limits.js';
 import { isInside, readFolderFile } from './app-folder.js';
 import { HostError } from './errors.js';
@@ -81,10 +85,16 @@ function sdkDir(): string {
 
 function relPath(field: string, value: unknown, manifestPath: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new AppBuildError('MANIFEST_INVALID', `${manifestPath}: field '${field}' must be a non-empty relative path, got ${JSON.stringify(value)}`);
+    throw new AppBuildError(
+      'MANIFEST_INVALID',
+      `${manifestPath}: field '${field}' must be a non-empty relative path, got ${JSON.stringify(value)}`,
+    );
   }
   if (isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
-    throw new AppBuildError('MANIFEST_INVALID', `${manifestPath}: field '${field}' must stay inside the app folder, got ${JSON.stringify(value)}`);
+    throw new AppBuildError(
+      'MANIFEST_INVALID',
+      `${manifestPath}: field '${field}' must stay inside the app folder, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -94,7 +104,12 @@ function fromFolderError(err: HostError): AppBuildError {
   return new AppBuildError(err.code === 'LIMIT_EXCEEDED' ? 'LIMIT_EXCEEDED' : 'UNSAFE_FILE', err.message);
 }
 
-interface BuildManifest { source: string; entry: string; memoryPages: number; raw: Record<string, unknown> }
+interface BuildManifest {
+  source: string;
+  entry: string;
+  memoryPages: number;
+  raw: Record<string, unknown>;
+}
 
 async function readBuildManifest(dir: string): Promise<BuildManifest> {
   const path = join(dir, 'peeros.json');
@@ -103,25 +118,36 @@ async function readBuildManifest(dir: string): Promise<BuildManifest> {
     text = (await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' })).toString('utf8');
   } catch (e) {
     if (e instanceof HostError) throw fromFolderError(e);
-    throw new AppBuildError('MANIFEST_INVALID', `${path}: cannot read the app manifest (${(e as NodeJS.ErrnoException).code ?? String(e)}); an app folder needs a peeros.json`);
+    throw new AppBuildError(
+      'MANIFEST_INVALID',
+      `${path}: cannot read the app manifest (${(e as NodeJS.ErrnoException).code ?? String(e)}); an app folder needs a peeros.json`,
+    );
   }
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (e) {
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
     throw new AppBuildError('MANIFEST_INVALID', `${path}: not valid JSON (${(e as Error).message})`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AppBuildError('MANIFEST_INVALID', `${path}: expected a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new AppBuildError('MANIFEST_INVALID', `${path}: expected a JSON object`);
   const m = raw as Record<string, unknown>;
   const source = relPath('source', m.source ?? 'assembly/index.ts', path);
   const entry = relPath('entry', m.entry, path);
-  if (!entry.endsWith('.wasm')) throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'entry' must name a .wasm file, got ${JSON.stringify(entry)}`);
+  if (!entry.endsWith('.wasm'))
+    throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'entry' must name a .wasm file, got ${JSON.stringify(entry)}`);
   let memoryPages = DEFAULT_APP_MEMORY_PAGES;
   const limits = m.limits;
   if (limits !== undefined) {
-    if (typeof limits !== 'object' || limits === null) throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'limits' must be an object`);
+    if (typeof limits !== 'object' || limits === null)
+      throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'limits' must be an object`);
     const mp = (limits as Record<string, unknown>).memoryPages;
     if (mp !== undefined) {
       if (typeof mp !== 'number' || !Number.isInteger(mp) || mp < 1 || mp > MAX_APP_MEMORY_PAGES) {
-        throw new AppBuildError('MANIFEST_INVALID', `${path}: field 'limits.memoryPages' must be an integer 1..${MAX_APP_MEMORY_PAGES}, got ${JSON.stringify(mp)}`);
+        throw new AppBuildError(
+          'MANIFEST_INVALID',
+          `${path}: field 'limits.memoryPages' must be an integer 1..${MAX_APP_MEMORY_PAGES}, got ${JSON.stringify(mp)}`,
+        );
       }
       memoryPages = mp;
     }
@@ -141,18 +167,26 @@ export async function compilerEnvironment(): Promise<string[]> {
  */
 async function prepareOutput(appDir: string, file: string): Promise<void> {
   const appReal = await realpath(appDir);
-  const refuse = (where: string): AppBuildError => new AppBuildError('UNSAFE_FILE', `${file}: the module would be written to ${where}, outside the app folder (a symbolic link in the "entry" path?)`);
+  const refuse = (where: string): AppBuildError =>
+    new AppBuildError(
+      'UNSAFE_FILE',
+      `${file}: the module would be written to ${where}, outside the app folder (a symbolic link in the "entry" path?)`,
+    );
   let dir = dirname(file);
   for (;;) {
     const real = await realpath(dir).catch(() => undefined);
-    if (real !== undefined) { if (!isInside(appReal, real)) throw refuse(real); break; }
+    if (real !== undefined) {
+      if (!isInside(appReal, real)) throw refuse(real);
+      break;
+    }
     if (dirname(dir) === dir) break;
     dir = dirname(dir);
   }
   await mkdir(dirname(file), { recursive: true });
   const real = await realpath(dirname(file));
   if (!isInside(appReal, real)) throw refuse(real);
-  if ((await lstat(file).catch(() => undefined))?.isDirectory()) throw new AppBuildError('UNSAFE_FILE', `${file}: the module path is a directory`);
+  if ((await lstat(file).catch(() => undefined))?.isDirectory())
+    throw new AppBuildError('UNSAFE_FILE', `${file}: the module path is a directory`);
 }
 
 /** Compiles `dir`'s AssemblyScript app; see the module doc. */
@@ -167,30 +201,54 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   // every option is the host's: nothing in the folder adds to this list
   const argv = [
     m.source,
-    '--baseDir', appDir,
-    '--outFile', 'out.wasm',
+    '--baseDir',
+    appDir,
+    '--outFile',
+    'out.wasm',
     ...(opts.wat ? ['--textFile', 'out.wat'] : []),
-    '--runtime', 'incremental',
-    '--use', `abort=${abortRel}/peerosAbort`,
-    '--maximumMemory', String(m.memoryPages),
+    '--runtime',
+    'incremental',
+    '--use',
+    `abort=${abortRel}/peerosAbort`,
+    '--maximumMemory',
+    String(m.memoryPages),
     '--noColors',
     ...(opts.optimize === false ? ['--debug'] : ['-O3']),
   ];
   if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
-  const reply = await compileInWorker({
-    kind: 'compile', argv, appDir, sdkDir: sdk, maxFileBytes: MAX_APP_SOURCE_BYTES, maxTotalBytes: MAX_APP_SOURCES_TOTAL_BYTES,
-  }, opts.deadlineMs ?? BUILD_DEADLINE_MS) as CompileReply;
+  const reply = (await compileInWorker(
+    {
+      kind: 'compile',
+      argv,
+      appDir,
+      sdkDir: sdk,
+      maxFileBytes: MAX_APP_SOURCE_BYTES,
+      maxTotalBytes: MAX_APP_SOURCES_TOTAL_BYTES,
+    },
+    opts.deadlineMs ?? BUILD_DEADLINE_MS,
+  )) as CompileReply;
   const { diagnostics, refused } = reply;
   if (refused.length > 0) {
-    throw new AppBuildError(codeOf(APP_BUILD_ERROR_CODES, refused[0]!.code) ?? 'INTERNAL', `cannot build ${relative(process.cwd(), appDir) || '.'}: ${refused.map((r) => r.message).join('\n')}`);
+    throw new AppBuildError(
+      codeOf(APP_BUILD_ERROR_CODES, refused[0]!.code) ?? 'INTERNAL',
+      `cannot build ${relative(process.cwd(), appDir) || '.'}: ${refused.map((r) => r.message).join('\n')}`,
+    );
   }
-  const noSdk = (): AppBuildError => new AppBuildError('COMPILE_ERROR', `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``);
+  const noSdk = (): AppBuildError =>
+    new AppBuildError(
+      'COMPILE_ERROR',
+      `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``,
+    );
   if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
   if (reply.error !== undefined || diagnostics.length > 0) {
     const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
-    const detail = lines.length ? lines.join('\n') : reply.error ?? 'unknown error';
-    throw new AppBuildError('COMPILE_ERROR', `cannot build ${relative(process.cwd(), appDir) || '.'}: ${diagnostics.length || 1} compile error(s)\n${detail}`, diagnostics);
+    const detail = lines.length ? lines.join('\n') : (reply.error ?? 'unknown error');
+    throw new AppBuildError(
+      'COMPILE_ERROR',
+      `cannot build ${relative(process.cwd(), appDir) || '.'}: ${diagnostics.length || 1} compile error(s)\n${detail}`,
+      diagnostics,
+    );
   }
   const binary = reply.outputs['out.wasm'];
   if (!(binary instanceof Uint8Array)) throw new AppBuildError('INTERNAL', `cannot build ${appDir}: the compiler produced no module`);
@@ -199,7 +257,8 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
     if (!exported.has(need)) throw noSdk();
   }
-  if (ownOutput) await prepareOutput(appDir, outFile); // again: the folder may have changed meanwhile
+  if (ownOutput)
+    await prepareOutput(appDir, outFile); // again: the folder may have changed meanwhile
   else await mkdir(dirname(outFile), { recursive: true });
   await writeFileAtomic(outFile, renamed, 0o644);
   const wat = reply.outputs['out.wat'];
@@ -246,10 +305,16 @@ function leb(n: number): number[] {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface Section { id: number; start: number; bodyStart: number; end: number }
+interface Section {
+  id: number;
+  start: number;
+  bodyStart: number;
+  end: number;
+}
 
 function sections(b: Uint8Array): Section[] {
-  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new AppBuildError('INTERNAL', 'not a wasm module (bad magic)');
+  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d)
+    throw new AppBuildError('INTERNAL', 'not a wasm module (bad magic)');
   const out: Section[] = [];
   let pos = 8;
   while (pos < b.length) {
@@ -289,7 +354,7 @@ export function renameExports(b: Uint8Array, renames: Readonly<Record<string, st
   while (count-- > 0) {
     const [len, p] = readLeb(b, pos);
     const name = fromUtf8.decode(b.subarray(p, p + len));
-    const newName = utf8.encode(Object.prototype.hasOwnProperty.call(renames, name) ? renames[name]! : name);
+    const newName = utf8.encode(Object.hasOwn(renames, name) ? renames[name]! : name);
     body.push(...leb(newName.length), ...newName);
     pos = p + len;
     const kind = b[pos++]!;

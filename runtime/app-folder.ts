@@ -28,7 +28,14 @@ export function isInside(folder: string, path: string): boolean {
 }
 
 /** The kind of a non-regular file, for messages. */
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): string {
+function kindOf(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+  isSymbolicLink(): boolean;
+}): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
@@ -54,7 +61,10 @@ export async function readFolderFile(folders: readonly string[], path: string, o
   const roots = await Promise.all(folders.map((f) => realpath(f)));
   const real = await realpath(wanted); // ENOENT (also for a dangling link) is the caller's to report
   if (!roots.some((r) => isInside(r, real))) {
-    throw new HostError('UNSAFE_FILE', `${wanted}: ${opts.what} resolves to ${real}, outside the app folder; an app may only use regular files inside its folder`);
+    throw new HostError(
+      'UNSAFE_FILE',
+      `${wanted}: ${opts.what} resolves to ${real}, outside the app folder; an app may only use regular files inside its folder`,
+    );
   }
   let fh;
   try {
@@ -66,8 +76,10 @@ export async function readFolderFile(folders: readonly string[], path: string, o
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new HostError('UNSAFE_FILE', `${wanted}: ${opts.what} is ${kindOf(st)}; an app may only use regular files inside its folder`);
-    if (st.size > opts.maxBytes) throw new HostError('LIMIT_EXCEEDED', `${wanted}: ${opts.what} is ${st.size} bytes, more than the ${opts.maxBytes}-byte limit`);
+    if (!st.isFile())
+      throw new HostError('UNSAFE_FILE', `${wanted}: ${opts.what} is ${kindOf(st)}; an app may only use regular files inside its folder`);
+    if (st.size > opts.maxBytes)
+      throw new HostError('LIMIT_EXCEEDED', `${wanted}: ${opts.what} is ${st.size} bytes, more than the ${opts.maxBytes}-byte limit`);
     // read at most size + 1 bytes (size <= maxBytes): one byte more than fstat said means the file grew
     const buf = Buffer.allocUnsafe(st.size + 1);
     let got = 0;
@@ -76,7 +88,11 @@ export async function readFolderFile(folders: readonly string[], path: string, o
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    if (got > st.size) throw new HostError('UNSAFE_FILE', `${wanted}: ${opts.what} grew while it was read; an app folder must not change during build or install`);
+    if (got > st.size)
+      throw new HostError(
+        'UNSAFE_FILE',
+        `${wanted}: ${opts.what} grew while it was read; an app folder must not change during build or install`,
+      );
     return buf.subarray(0, got);
   } finally {
     await fh.close();

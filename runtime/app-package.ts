@@ -33,8 +33,9 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
     wasm = await readFolderFile([abs], manifest.entry, { maxBytes: MAX_MODULE_BYTES, what: 'the app module (manifest "entry")' });
   } catch (err) {
     if (err instanceof HostError) throw new HostError(err.code, err.message, { app: manifest.name });
-    throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, { app: manifest.name });
+    throw new HostError('MANIFEST_INVALID', `entry ${manifest.entry} not found in ${abs} (build the app first: peeros app build ${dir})`, {
+      app: manifest.name,
+    });
   }
   return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm) };
 }
-

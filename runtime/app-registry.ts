@@ -89,7 +89,7 @@ export class AppRegistry {
     const dir = this.appDir(pkg.manifest.name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await mkdir(this.dataDir(pkg.manifest.name), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(this.dataDir(pkg.manifest.name), OWNER_FILE), identity.identity + '\n', 0o600);
+    await writeFileAtomic(join(this.dataDir(pkg.manifest.name), OWNER_FILE), `${identity.identity}\n`, 0o600);
     const record: InstallRecord = {
       name: pkg.manifest.name,
       version: pkg.manifest.version,
@@ -101,8 +101,8 @@ export class AppRegistry {
       packageHash: identity.packageHash,
     };
     await writeFileAtomic(join(dir, 'app.wasm'), pkg.wasm, 0o600);
-    await writeFileAtomic(join(dir, 'peeros.json'), JSON.stringify(pkg.manifest, null, 2) + '\n', 0o600);
-    await writeFileAtomic(join(dir, 'install.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
+    await writeFileAtomic(join(dir, 'peeros.json'), `${JSON.stringify(pkg.manifest, null, 2)}\n`, 0o600);
+    await writeFileAtomic(join(dir, 'install.json'), `${JSON.stringify(record, null, 2)}\n`, 0o600);
     return record;
   }
 
@@ -142,7 +142,9 @@ export class AppRegistry {
     const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'peeros.json'), 'utf8')), join(dir, 'peeros.json'));
     const wasm = await readFile(join(dir, 'app.wasm'));
     if (sha256Hex(wasm) !== record.sha256) {
-      throw new HostError('INVALID_MODULE', `app '${name}': app.wasm does not match the sha256 recorded at install; reinstall it`, { app: name });
+      throw new HostError('INVALID_MODULE', `app '${name}': app.wasm does not match the sha256 recorded at install; reinstall it`, {
+        app: name,
+      });
     }
     return { manifest, record, wasm, dir, dataDir: this.dataDir(name) };
   }
@@ -176,7 +178,10 @@ export class AppRegistry {
   async purgeData(name: string): Promise<boolean> {
     if (!APP_NAME.test(name)) return false;
     const dir = this.dataDir(name);
-    const existed = await stat(dir).then(() => true, () => false);
+    const existed = await stat(dir).then(
+      () => true,
+      () => false,
+    );
     await rm(dir, { recursive: true, force: true });
     return existed;
   }

@@ -80,14 +80,24 @@ export function validateScope(name: string, value: unknown, path: string, issue:
     return undefined;
   }
   const allowed = (keys: string[]) => {
-    for (const k of Object.keys(value)) if (!keys.includes(k)) issue(`${path}.${k}`, keys.length ? `no field other than ${keys.join(', ')}` : 'no fields (this capability takes no scope)', value[k]);
+    for (const k of Object.keys(value))
+      if (!keys.includes(k))
+        issue(
+          `${path}.${k}`,
+          keys.length ? `no field other than ${keys.join(', ')}` : 'no fields (this capability takes no scope)',
+          value[k],
+        );
   };
   switch (name) {
     case 'storage': {
       allowed(['prefixes', 'maxBytes']);
       const prefixes = value.prefixes;
       if (!Array.isArray(prefixes) || prefixes.length === 0) issue(`${path}.prefixes`, 'a non-empty array of key prefixes', prefixes);
-      else prefixes.forEach((p, i) => { if (typeof p !== 'string' || p.length === 0 || Buffer.byteLength(p) > 256) issue(`${path}.prefixes[${i}]`, 'a non-empty string of at most 256 bytes', p); });
+      else
+        prefixes.forEach((p, i) => {
+          if (typeof p !== 'string' || p.length === 0 || Buffer.byteLength(p) > 256)
+            issue(`${path}.prefixes[${i}]`, 'a non-empty string of at most 256 bytes', p);
+        });
       const maxBytes = value.maxBytes ?? DEFAULT_STORAGE_MAX_BYTES;
       if (!Number.isInteger(maxBytes) || (maxBytes as number) <= 0 || (maxBytes as number) > MAX_STORAGE_MAX_BYTES) {
         issue(`${path}.maxBytes`, `an integer from 1 to ${MAX_STORAGE_MAX_BYTES}`, value.maxBytes);
@@ -98,7 +108,10 @@ export function validateScope(name: string, value: unknown, path: string, issue:
       allowed(['contracts']);
       const c = value.contracts;
       if (!Array.isArray(c)) issue(`${path}.contracts`, 'an array of Antelope account names', c);
-      else c.forEach((a, i) => { if (typeof a !== 'string' || !ACCOUNT_NAME.test(a)) issue(`${path}.contracts[${i}]`, 'an Antelope account name', a); });
+      else
+        c.forEach((a, i) => {
+          if (typeof a !== 'string' || !ACCOUNT_NAME.test(a)) issue(`${path}.contracts[${i}]`, 'an Antelope account name', a);
+        });
       return { contracts: c };
     }
     case 'dmcs.push': {
@@ -108,8 +121,12 @@ export function validateScope(name: string, value: unknown, path: string, issue:
       else {
         for (const [acct, actions] of Object.entries(c)) {
           if (!ACCOUNT_NAME.test(acct)) issue(`${path}.contracts`, 'keys that are Antelope account names', acct);
-          if (!Array.isArray(actions) || actions.length === 0) issue(`${path}.contracts.${acct}`, 'a non-empty array of action names', actions);
-          else actions.forEach((a, i) => { if (typeof a !== 'string' || !ACTION_NAME.test(a)) issue(`${path}.contracts.${acct}[${i}]`, 'an Antelope action name', a); });
+          if (!Array.isArray(actions) || actions.length === 0)
+            issue(`${path}.contracts.${acct}`, 'a non-empty array of action names', actions);
+          else
+            actions.forEach((a, i) => {
+              if (typeof a !== 'string' || !ACTION_NAME.test(a)) issue(`${path}.contracts.${acct}[${i}]`, 'an Antelope action name', a);
+            });
         }
       }
       if (value.maxAmount !== undefined && (typeof value.maxAmount !== 'string' || !ASSET.test(value.maxAmount))) {
@@ -144,14 +161,22 @@ export function describeGrant(name: string, scope: unknown): string {
       return `chain.read  read tables of ${(s.contracts as string[]).map((c) => terminalText(c)).join(', ') || '(no contract)'}`;
     case 'dmcs.push': {
       const c = s.contracts as Record<string, string[]>;
-      const list = Object.entries(c).map(([a, acts]) => `${terminalText(a)}::{${acts.map((x) => terminalText(x)).join(',')}}`).join(', ');
+      const list = Object.entries(c)
+        .map(([a, acts]) => `${terminalText(a)}::{${acts.map((x) => terminalText(x)).join(',')}}`)
+        .join(', ');
       return `dmcs.push   push ${list}${s.maxAmount ? `, at most ${terminalText(s.maxAmount as string)} per transaction` : ''}`;
     }
-    case 'log': return 'log         write diagnostic messages';
-    case 'clock': return 'clock       read the wall clock and a monotonic clock';
-    case 'random': return 'random      get random bytes';
-    case 'ual': return 'ual         know the logged-in account';
-    case 'diag': return 'diag        ABI self-test (echo)';
-    default: return terminalText(name);
+    case 'log':
+      return 'log         write diagnostic messages';
+    case 'clock':
+      return 'clock       read the wall clock and a monotonic clock';
+    case 'random':
+      return 'random      get random bytes';
+    case 'ual':
+      return 'ual         know the logged-in account';
+    case 'diag':
+      return 'diag        ABI self-test (echo)';
+    default:
+      return terminalText(name);
   }
 }

@@ -146,13 +146,22 @@ export class HostError extends CodedError<HostErrorCode> {
     const where = `app '${app}' command '${command}'`;
     if (err instanceof HostError) {
       if (err.app !== undefined) return err;
-      return new HostError(err.code, `${where}: ${err.message}`, { app, command, ...(err.appCode ? { appCode: err.appCode } : {}), ...(err.trapCause ? { cause: err.trapCause } : {}) });
+      return new HostError(err.code, `${where}: ${err.message}`, {
+        app,
+        command,
+        ...(err.appCode ? { appCode: err.appCode } : {}),
+        ...(err.trapCause ? { cause: err.trapCause } : {}),
+      });
     }
     if (err instanceof BoundaryError) {
       return new HostError(BOUNDARY_HOST_CODES[err.code], `${where}: ${err.message}`, { app, command, cause: err.message });
     }
     if (isStackOverflow(err)) {
-      return new HostError('TRAP', `${where} trapped: call stack exhausted (too deep recursion)`, { app, command, cause: 'call stack exhausted' });
+      return new HostError('TRAP', `${where} trapped: call stack exhausted (too deep recursion)`, {
+        app,
+        command,
+        cause: 'call stack exhausted',
+      });
     }
     if (err instanceof WebAssembly.RuntimeError) {
       return new HostError('TRAP', `${where} trapped: ${err.message}`, { app, command, cause: err.message });
@@ -171,7 +180,11 @@ export class HostError extends CodedError<HostErrorCode> {
     return new HostError('LIMIT_EXCEEDED', message, ctx);
   }
   static unknownApp(app: string): HostError {
-    return new HostError('UNKNOWN_APP', `no app named '${app}' is installed (see 'peeros app list', or install it with 'peeros app install DIR')`, { app });
+    return new HostError(
+      'UNKNOWN_APP',
+      `no app named '${app}' is installed (see 'peeros app list', or install it with 'peeros app install DIR')`,
+      { app },
+    );
   }
 }
 

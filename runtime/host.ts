@@ -133,21 +133,29 @@ export class Host {
     const owner = await this.#registry.ownerOf(m.name);
     const installed = await this.#registry.record(m.name);
     // Reinstalling the very unsigned package that is installed hands nothing over: no --replace needed.
-    const sameUnsigned = owner !== undefined && proof.publicKey === undefined && !isVerifiedIdentity(owner)
-      && installed?.identity === owner && installed.packageHash === proof.packageHash;
-    const identity = sameUnsigned
-      ? owner
-      : identityForInstall(m.name, proof, owner, opts.replace === true);
+    const sameUnsigned =
+      owner !== undefined &&
+      proof.publicKey === undefined &&
+      !isVerifiedIdentity(owner) &&
+      installed?.identity === owner &&
+      installed.packageHash === proof.packageHash;
+    const identity = sameUnsigned ? owner : identityForInstall(m.name, proof, owner, opts.replace === true);
     const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof) : false;
     if (!granted) {
-      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, { app: m.name });
+      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, {
+        app: m.name,
+      });
     }
     // Grants belong to an identity: a new one starts with none (the vault's copy no longer matches).
     if (owner !== undefined && owner !== identity) await new SessionGrantStore(this.home).revoke(m.name);
     const record = await this.#registry.install(pkg, m.capabilities, { identity, packageHash: proof.packageHash });
     return {
-      ...record, identity, packageHash: proof.packageHash, verified: isVerifiedIdentity(identity),
-      ...(owner !== undefined ? { previousIdentity: owner } : {}), memoryClamped: checked.clamped,
+      ...record,
+      identity,
+      packageHash: proof.packageHash,
+      verified: isVerifiedIdentity(identity),
+      ...(owner !== undefined ? { previousIdentity: owner } : {}),
+      memoryClamped: checked.clamped,
     };
   }
 
@@ -185,8 +193,11 @@ export class Host {
   async run(app: string, command: string, args: unknown = {}): Promise<unknown> {
     if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
     const { manifest: m, limits, spec, key } = await this.#resolve(app);
-    if (!Object.prototype.hasOwnProperty.call(m.commands, command)) {
-      throw new HostError('UNKNOWN_COMMAND', `app '${app}' has no command '${command}' (it has: ${Object.keys(m.commands).join(', ')})`, { app, command });
+    if (!Object.hasOwn(m.commands, command)) {
+      throw new HostError('UNKNOWN_COMMAND', `app '${app}' has no command '${command}' (it has: ${Object.keys(m.commands).join(', ')})`, {
+        app,
+        command,
+      });
     }
     if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
     const proc = this.#pool.get(spec, key);
@@ -194,7 +205,11 @@ export class Host {
     try {
       argBytes = pack(args);
     } catch (err) {
-      throw new HostError('INVALID_VALUE', `app '${app}' command '${command}': arguments cannot be encoded as msgpack: ${(err as Error).message}`, { app, command });
+      throw new HostError(
+        'INVALID_VALUE',
+        `app '${app}' command '${command}': arguments cannot be encoded as msgpack: ${(err as Error).message}`,
+        { app, command },
+      );
     }
     const result = await proc.call(command, argBytes);
     let value: unknown;
@@ -208,11 +223,19 @@ export class Host {
     if (result.ok) return value;
     const e = value as { code?: unknown; message?: unknown } | null;
     if (!e || typeof e !== 'object' || typeof e.code !== 'string') {
-      throw HostError.fromThrown(new BoundaryError('INVALID_VALUE', 'the app returned an error that is not a {code, message} map'), app, command);
+      throw HostError.fromThrown(
+        new BoundaryError('INVALID_VALUE', 'the app returned an error that is not a {code, message} map'),
+        app,
+        command,
+      );
     }
     const message = typeof e.message === 'string' ? e.message : '';
     // The app chose its code and message: escaped here so no printer of this message can be spoofed.
-    throw new HostError('APP_ERROR', `app '${app}' command '${command}' failed: ${terminalText(e.code, MAX_APP_ERROR_CODE_CHARS)}${message ? `: ${terminalText(message)}` : ''}`, { app, command, appCode: e.code });
+    throw new HostError(
+      'APP_ERROR',
+      `app '${app}' command '${command}' failed: ${terminalText(e.code, MAX_APP_ERROR_CODE_CHARS)}${message ? `: ${terminalText(message)}` : ''}`,
+      { app, command, appCode: e.code },
+    );
   }
 
   /**
@@ -243,7 +266,9 @@ export class Host {
         home: this.home,
         dataDir: installed.dataDir,
         logLevel: this.#logLevel,
-        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs') ? { bridge: this.#bridge.endpoint(app) } : {}),
+        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs')
+          ? { bridge: this.#bridge.endpoint(app) }
+          : {}),
       },
     };
     this.#loaded.set(app, loaded);

@@ -20,7 +20,8 @@ export function raisedLimits(requested: Partial<AppLimits> | undefined): RaisedL
   const out: RaisedLimit[] = [];
   for (const limit of Object.keys(DEFAULT_LIMITS) as (keyof AppLimits)[]) {
     const value = requested?.[limit];
-    if (typeof value === 'number' && value > DEFAULT_LIMITS[limit]) out.push({ limit, value, default: DEFAULT_LIMITS[limit], hostMaximum: HOST_MAXIMA[limit] });
+    if (typeof value === 'number' && value > DEFAULT_LIMITS[limit])
+      out.push({ limit, value, default: DEFAULT_LIMITS[limit], hostMaximum: HOST_MAXIMA[limit] });
   }
   return out;
 }

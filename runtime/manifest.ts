@@ -45,10 +45,19 @@ export const APP_NAME = /^[a-z][a-z0-9-]{0,63}$/;
  */
 export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set([
   'user', // the vault's user principal before it became '@user'; prompts say "you (user, directly)"
-  'peeros', 'host', 'system', 'console', 'agent', // the OS itself, its console and its vault agent
-  'vault', 'skv', 'dmemo', // the Secure Key Vault and its protocol
-  'dmcs', 'eosio', 'node', // the chain, its system account and the embedded node
-  'session', 'login', // the single account model's session
+  'peeros',
+  'host',
+  'system',
+  'console',
+  'agent', // the OS itself, its console and its vault agent
+  'vault',
+  'skv',
+  'dmemo', // the Secure Key Vault and its protocol
+  'dmcs',
+  'eosio',
+  'node', // the chain, its system account and the embedded node
+  'session',
+  'login', // the single account model's session
   'constructor', // an Object.prototype member: records keyed by app name must never see it
 ]);
 /** Command names: letters, digits, '_', '-', '.', 1–64 chars, starting with a letter or '_'. */
@@ -61,33 +70,59 @@ const MAX_ISSUE_PATH_CHARS = 120;
 /** Problems listed in one MANIFEST_INVALID message: 20 — enough to fix a real manifest, a hostile one cannot flood the terminal. */
 const MAX_MANIFEST_ISSUES_SHOWN = 20;
 
-const TOP_FIELDS = ['name', 'version', 'publisher', 'description', 'entry', 'source', 'dmcs', 'commands', 'capabilities', 'limits', '$schema'];
+const TOP_FIELDS = [
+  'name',
+  'version',
+  'publisher',
+  'description',
+  'entry',
+  'source',
+  'dmcs',
+  'commands',
+  'capabilities',
+  'limits',
+  '$schema',
+];
 const LIMIT_FIELDS = Object.keys(HOST_MAXIMA) as (keyof AppLimits)[];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function safeRelativePath(p: unknown): boolean {
-  return typeof p === 'string' && p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !/^[A-Za-z]:/.test(p) && !p.split('/').includes('..');
+  return (
+    typeof p === 'string' &&
+    p.length > 0 &&
+    !p.startsWith('/') &&
+    !p.includes('\\') &&
+    !/^[A-Za-z]:/.test(p) &&
+    !p.split('/').includes('..')
+  );
 }
 
 /** Validates a parsed `peeros.json`. Throws HostError `MANIFEST_INVALID` listing every problem. */
 export function validateManifest(value: unknown, source = 'peeros.json'): Manifest {
   const issues: string[] = [];
   // Paths hold the manifest's own keys (command and capability names): escaped, they reach terminals.
-  const issue = (path: string, expected: string, got: unknown) => issues.push(`${terminalText(path, MAX_ISSUE_PATH_CHARS)}: expected ${expected}, got ${describe(got)}`);
+  const issue = (path: string, expected: string, got: unknown) =>
+    issues.push(`${terminalText(path, MAX_ISSUE_PATH_CHARS)}: expected ${expected}, got ${describe(got)}`);
   if (!isObject(value)) {
     throw new HostError('MANIFEST_INVALID', `${source} is invalid: (root): expected an object, got ${describe(value)}`);
   }
   const m = value;
-  for (const k of Object.keys(m)) if (!TOP_FIELDS.includes(k)) issue(k, `no such field (known: ${TOP_FIELDS.filter((f) => f !== '$schema').join(', ')})`, m[k]);
+  for (const k of Object.keys(m))
+    if (!TOP_FIELDS.includes(k)) issue(k, `no such field (known: ${TOP_FIELDS.filter((f) => f !== '$schema').join(', ')})`, m[k]);
 
-  if (typeof m.name !== 'string' || !APP_NAME.test(m.name)) issue('name', 'an app name: lowercase letters, digits and "-", starting with a letter, at most 64 chars', m.name);
-  else if (RESERVED_APP_NAMES.has(m.name)) issue('name', `a name that is not reserved for the host or the vault (${[...RESERVED_APP_NAMES].join(', ')})`, m.name);
+  if (typeof m.name !== 'string' || !APP_NAME.test(m.name))
+    issue('name', 'an app name: lowercase letters, digits and "-", starting with a letter, at most 64 chars', m.name);
+  else if (RESERVED_APP_NAMES.has(m.name))
+    issue('name', `a name that is not reserved for the host or the vault (${[...RESERVED_APP_NAMES].join(', ')})`, m.name);
   if (typeof m.version !== 'string' || !VERSION.test(m.version)) issue('version', 'a semantic version such as "1.0.0"', m.version);
-  if (typeof m.publisher !== 'string' || !ACCOUNT_NAME.test(m.publisher)) issue('publisher', 'an Antelope account name (1-12 of a-z, 1-5 and ".")', m.publisher);
+  if (typeof m.publisher !== 'string' || !ACCOUNT_NAME.test(m.publisher))
+    issue('publisher', 'an Antelope account name (1-12 of a-z, 1-5 and ".")', m.publisher);
   if (m.description !== undefined && typeof m.description !== 'string') issue('description', 'a string', m.description);
-  if (!safeRelativePath(m.entry) || !(m.entry as string).endsWith('.wasm')) issue('entry', 'a relative path to the .wasm module inside the app directory (no "..")', m.entry);
-  if (m.source !== undefined && !safeRelativePath(m.source)) issue('source', 'a relative path inside the app directory (no "..")', m.source);
+  if (!safeRelativePath(m.entry) || !(m.entry as string).endsWith('.wasm'))
+    issue('entry', 'a relative path to the .wasm module inside the app directory (no "..")', m.entry);
+  if (m.source !== undefined && !safeRelativePath(m.source))
+    issue('source', 'a relative path inside the app directory (no "..")', m.source);
   if (m.dmcs !== undefined && !isObject(m.dmcs)) issue('dmcs', 'an object', m.dmcs);
 
   if (!isObject(m.commands) || Object.keys(m.commands).length === 0) issue('commands', 'an object with at least one command', m.commands);
@@ -95,9 +130,13 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
     for (const [name, spec] of Object.entries(m.commands)) {
       const path = `commands.${name}`;
       if (!COMMAND_NAME.test(name)) issue(path, 'a command name (letters, digits, "_", "-", ".")', name);
-      if (!isObject(spec)) { issue(path, 'an object {description, args?}', spec); continue; }
+      if (!isObject(spec)) {
+        issue(path, 'an object {description, args?}', spec);
+        continue;
+      }
       if (typeof spec.description !== 'string') issue(`${path}.description`, 'a string', spec.description);
-      for (const k of Object.keys(spec)) if (k !== 'description' && k !== 'args') issue(`${path}.${k}`, 'no field other than description, args', spec[k]);
+      for (const k of Object.keys(spec))
+        if (k !== 'description' && k !== 'args') issue(`${path}.${k}`, 'no field other than description, args', spec[k]);
     }
   }
 
@@ -115,9 +154,13 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
     else {
       limits = {};
       for (const [k, v] of Object.entries(m.limits)) {
-        if (!(LIMIT_FIELDS as string[]).includes(k)) { issue(`limits.${k}`, `one of ${LIMIT_FIELDS.join(', ')}`, k); continue; }
+        if (!(LIMIT_FIELDS as string[]).includes(k)) {
+          issue(`limits.${k}`, `one of ${LIMIT_FIELDS.join(', ')}`, k);
+          continue;
+        }
         const max = HOST_MAXIMA[k as keyof AppLimits];
-        if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max) issue(`limits.${k}`, `an integer from 1 to ${max} (the host maximum)`, v);
+        if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max)
+          issue(`limits.${k}`, `an integer from 1 to ${max} (the host maximum)`, v);
         else limits[k as keyof AppLimits] = v as number;
       }
     }
@@ -162,11 +205,15 @@ export async function readManifestFile(dir: string): Promise<{ manifest: Manifes
     bytes = await readFolderFile([dir], 'peeros.json', { maxBytes: MAX_MANIFEST_BYTES, what: 'the app manifest' });
   } catch (err) {
     if (err instanceof HostError) throw err;
-    throw new HostError('MANIFEST_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`);
+    throw new HostError(
+      'MANIFEST_INVALID',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`,
+    );
   }
   const text = Buffer.from(bytes).toString('utf8');
   // JSON.parse takes any depth, but installing writes the manifest back with JSON.stringify
-  if (jsonDepth(text) > MAX_MANIFEST_JSON_DEPTH) throw new HostError('MANIFEST_INVALID', `${path} nests deeper than ${MAX_MANIFEST_JSON_DEPTH} levels`);
+  if (jsonDepth(text) > MAX_MANIFEST_JSON_DEPTH)
+    throw new HostError('MANIFEST_INVALID', `${path} nests deeper than ${MAX_MANIFEST_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(text);

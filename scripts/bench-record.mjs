@@ -9,15 +9,26 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const runs = opt('--runs', '5');
 const from = opt('--from', undefined);
 const load = loadavg();
 let json;
 if (from) json = readFileSync(from, 'utf8');
 else {
-  const r = spawnSync(process.execPath, [join(root, 'bin/peeros.js'), 'bench', '--json', '--runs', runs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  if (r.status !== 0) { process.stderr.write(`bench:record: peeros bench exited ${r.status}\n`); process.exit(1); }
+  const r = spawnSync(process.execPath, [join(root, 'bin/peeros.js'), 'bench', '--json', '--runs', runs], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) {
+    process.stderr.write(`bench:record: peeros bench exited ${r.status}\n`);
+    process.exit(1);
+  }
   json = r.stdout;
 }
 const run = JSON.parse(json);
@@ -30,6 +41,6 @@ const record = {
   checks: run.checks,
 };
 const { renderBenchmarks } = await import(pathToFileURL(join(root, 'dist/bench/report.js')).href);
-writeFileSync(join(root, 'bench/results.json'), JSON.stringify(record, null, 2) + '\n');
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(record, null, 2)}\n`);
 writeFileSync(join(root, 'docs/benchmarks.md'), renderBenchmarks(record));
 process.stderr.write(`bench:record: ${record.results.length} figures written to bench/results.json and docs/benchmarks.md\n`);

@@ -19,13 +19,23 @@ const SOURCES = ['lib', 'abi', 'isa', 'skv', 'dmcs', 'runtime', 'bench', 'fuzz',
 function layerOf(rel) {
   const [top, second] = rel.split('/');
   switch (top) {
-    case 'lib': return [0, 'lib'];
-    case 'abi': case 'isa': return [1, top];
-    case 'skv': case 'dmcs': return [2, top];
-    case 'runtime': return second === 'cli' ? [4, 'cli'] : [3, 'runtime'];
-    case 'bench': return [5, 'bench'];
-    case 'fuzz': case 'test': return [9, top];
-    default: return undefined;
+    case 'lib':
+      return [0, 'lib'];
+    case 'abi':
+    case 'isa':
+      return [1, top];
+    case 'skv':
+    case 'dmcs':
+      return [2, top];
+    case 'runtime':
+      return second === 'cli' ? [4, 'cli'] : [3, 'runtime'];
+    case 'bench':
+      return [5, 'bench'];
+    case 'fuzz':
+    case 'test':
+      return [9, top];
+    default:
+      return undefined;
   }
 }
 
@@ -70,17 +80,26 @@ const onStack = new Set();
 const cycles = [];
 let next = 0;
 function visit(v) {
-  index.set(v, next); low.set(v, next); next++;
-  stack.push(v); onStack.add(v);
+  index.set(v, next);
+  low.set(v, next);
+  next++;
+  stack.push(v);
+  onStack.add(v);
   for (const w of graph.get(v) ?? []) {
     if (!graph.has(w)) continue;
-    if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-    else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+    if (!index.has(w)) {
+      visit(w);
+      low.set(v, Math.min(low.get(v), low.get(w)));
+    } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
   }
   if (low.get(v) === index.get(v)) {
     const scc = [];
     let w;
-    do { w = stack.pop(); onStack.delete(w); scc.push(w); } while (w !== v);
+    do {
+      w = stack.pop();
+      onStack.delete(w);
+      scc.push(w);
+    } while (w !== v);
     if (scc.length > 1) cycles.push(`cycle: ${scc.sort().join(' <-> ')}`);
   }
 }
@@ -111,7 +130,10 @@ function reaches(from, target) {
   while (todo.length) {
     for (const n of folderEdges.get(todo.pop()) ?? []) {
       if (n === target) return true;
-      if (!seen.has(n)) { seen.add(n); todo.push(n); }
+      if (!seen.has(n)) {
+        seen.add(n);
+        todo.push(n);
+      }
     }
   }
   return false;
@@ -125,7 +147,10 @@ for (const a of folders) {
 
 const found = [...violations, ...cycles, ...folderCycles].sort();
 if (process.argv.includes('--write-known')) {
-  writeFileSync(KNOWN, JSON.stringify({ note: 'layer violations and import cycles still to remove (issue 9); this list may only shrink', known: found }, null, 2) + '\n');
+  writeFileSync(
+    KNOWN,
+    `${JSON.stringify({ note: 'layer violations and import cycles still to remove (issue 9); this list may only shrink', known: found }, null, 2)}\n`,
+  );
   console.log(`check:layers: wrote ${found.length} known entries to ${relative(root, KNOWN)}`);
   process.exit(0);
 }
@@ -134,5 +159,7 @@ const fresh = found.filter((f) => !known.has(f));
 const gone = [...known].filter((k) => !found.includes(k));
 for (const f of fresh) console.log(`new: ${f}`);
 for (const g of gone) console.log(`fixed (remove it from scripts/layers-known.json): ${g}`);
-console.log(`check:layers: ${files.length} files, ${violations.length} upward or sideways imports, ${cycles.length} cycles, ${folderCycles.length} folder cycles; ${known.size - gone.length} known (issue 9), ${fresh.length} new, ${gone.length} fixed`);
+console.log(
+  `check:layers: ${files.length} files, ${violations.length} upward or sideways imports, ${cycles.length} cycles, ${folderCycles.length} folder cycles; ${known.size - gone.length} known (issue 9), ${fresh.length} new, ${gone.length} fixed`,
+);
 process.exit(fresh.length || gone.length ? 1 : 0);

@@ -32,7 +32,11 @@ const show = (label, value) => console.log(`   ${label}: ${typeof value === 'str
 const missing = (what) => console.log(`   ${dim(`(not in this build yet: ${what} — stage skipped)`)}`);
 
 async function tryImport(p) {
-  try { return await import(dist(p)); } catch { return undefined; }
+  try {
+    return await import(dist(p));
+  } catch {
+    return undefined;
+  }
 }
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-demo-'));
@@ -51,10 +55,16 @@ async function main() {
   const session = await tryImport('runtime/session/index.js');
   const transactions = await tryImport('runtime/transaction-service/index.js');
   const antelope = await tryImport('abi/antelope/index.js');
-  if (!runtime) { missing('the host runtime (dist/runtime) — run `npm run build`'); return; }
+  if (!runtime) {
+    missing('the host runtime (dist/runtime) — run `npm run build`');
+    return;
+  }
 
   // ── 1. the DMCS ──────────────────────────────────────────────────────────────────────────────
-  stage('The embedded DMCS', 'An Antelope-compatible chain runs inside this process: blocks every 500 ms,\na hypercore block log on disk, the chain API over HTTP on a free local port.');
+  stage(
+    'The embedded DMCS',
+    'An Antelope-compatible chain runs inside this process: blocks every 500 ms,\na hypercore block log on disk, the chain API over HTTP on a free local port.',
+  );
   let node;
   let port = 0;
   const dataDir = join(home, 'dmcs-data');
@@ -74,7 +84,10 @@ async function main() {
   }
 
   // ── 2. the vault ─────────────────────────────────────────────────────────────────────────────
-  stage('The Secure Key Vault', 'Private keys live only inside the vault worker, encrypted at rest (scrypt + AES-256-GCM).\nIt signs only after a user verification bound to the exact transaction.');
+  stage(
+    'The Secure Key Vault',
+    'Private keys live only inside the vault worker, encrypted at rest (scrypt + AES-256-GCM).\nIt signs only after a user verification bound to the exact transaction.',
+  );
   let vault;
   let policy;
   if (skv && transactions) {
@@ -84,11 +97,15 @@ async function main() {
     // automatically, after printing it. It requires the same explicit opt-in string as the
     // AutoApproveVerifier; a real host uses the terminal verifier.
     const optIn = skv.AUTO_APPROVE_OPT_IN;
-    let approvals = 0;
+    let _approvals = 0;
     const demoApprove = async (r) => {
       if (optIn !== skv.AUTO_APPROVE_OPT_IN) return false;
-      approvals++;
-      console.log(dim(`   ┌ vault asks to approve (${r.purpose}) for ${r.app === 'user' ? 'you' : `app '${r.app}'`} — DEMO ONLY: approved automatically`));
+      _approvals++;
+      console.log(
+        dim(
+          `   ┌ vault asks to approve (${r.purpose}) for ${r.app === 'user' ? 'you' : `app '${r.app}'`} — DEMO ONLY: approved automatically`,
+        ),
+      );
       for (const l of r.summary) console.log(dim(`   │ ${l}`));
       console.log(dim('   └'));
       return true;
@@ -109,10 +126,18 @@ async function main() {
   }
   // The node seals a block now (instead of within 500 ms); then we wait out the hybrid cache's
   // reuse of the head block (runtime/hybrid-cache INFO_REUSE_MS) so reads see the new block.
-  const seal = async () => { if (node) { await node.produceBlock(); await new Promise((r) => setTimeout(r, 600)); } };
+  const seal = async () => {
+    if (node) {
+      await node.produceBlock();
+      await new Promise((r) => setTimeout(r, 600));
+    }
+  };
 
   // ── 3. accounts ──────────────────────────────────────────────────────────────────────────────
-  stage('Accounts alice and bob', 'eosio::newaccount, signed by eosio with the dev key from the vault\n(like `peeros account create alice`). Each gets a fresh key created inside the vault.');
+  stage(
+    'Accounts alice and bob',
+    'eosio::newaccount, signed by eosio with the dev key from the vault\n(like `peeros account create alice`). Each gets a fresh key created inside the vault.',
+  );
   let haveAccounts = false;
   if (services && transactions) {
     for (const name of ['alice', 'bob']) {
@@ -123,8 +148,12 @@ async function main() {
   } else missing('account creation');
 
   // ── 4. login ─────────────────────────────────────────────────────────────────────────────────
-  stage('Log in as alice (single account model)', 'The vault signs a fresh challenge with a key that satisfies alice@active; the host\nrecovers the key and checks it against alice\'s authority as the DMCS reports it.');
-  const loginAs = (account) => session.login({ home, vault, getAccount: (n) => backend.getAccount(n), dmcs: { name: 'local', chainId: backend.chainId }, account });
+  stage(
+    'Log in as alice (single account model)',
+    "The vault signs a fresh challenge with a key that satisfies alice@active; the host\nrecovers the key and checks it against alice's authority as the DMCS reports it.",
+  );
+  const loginAs = (account) =>
+    session.login({ home, vault, getAccount: (n) => backend.getAccount(n), dmcs: { name: 'local', chainId: backend.chainId }, account });
   if (haveAccounts) {
     const s = await loginAs('alice');
     show('session', `${s.account}@${s.permission} on '${s.dmcs}', proven with ${s.keys[0]}`);
@@ -132,8 +161,15 @@ async function main() {
   } else missing('login');
 
   // ── 5. calculator and notes ──────────────────────────────────────────────────────────────────
-  stage('Sandboxed apps: calculator and notes', 'Each app is WebAssembly compiled from AssemblyScript, in its own worker thread, with only\nthe capabilities its manifest asks for and you grant.');
-  const host = new runtime.Host({ home, ...(services ? { bridge: services.bridge } : {}), onLog: (app, lvl, msg) => console.log(dim(`   [${app}] ${msg}`)) });
+  stage(
+    'Sandboxed apps: calculator and notes',
+    'Each app is WebAssembly compiled from AssemblyScript, in its own worker thread, with only\nthe capabilities its manifest asks for and you grant.',
+  );
+  const host = new runtime.Host({
+    home,
+    ...(services ? { bridge: services.bridge } : {}),
+    onLog: (app, _lvl, msg) => console.log(dim(`   [${app}] ${msg}`)),
+  });
   closers.unshift(() => host.close());
   const grantAll = async (caps) => {
     const lines = Object.entries(caps).map(([n, s]) => runtime.describeGrant(n, s));
@@ -141,7 +177,10 @@ async function main() {
     return true;
   };
   for (const app of ['calculator', 'notes']) {
-    if (!existsSync(join(ROOT, 'apps', app, 'build', `${app}.wasm`))) { missing(`apps/${app} (not built)`); continue; }
+    if (!existsSync(join(ROOT, 'apps', app, 'build', `${app}.wasm`))) {
+      missing(`apps/${app} (not built)`);
+      continue;
+    }
     await host.install(join(ROOT, 'apps', app), { grant: grantAll });
   }
   try {
@@ -155,7 +194,10 @@ async function main() {
   }
 
   // ── 6. contracts ─────────────────────────────────────────────────────────────────────────────
-  stage('Contracts on the DMCS: the dPay token and dSocial', 'Deployed with eosio::setcode + setabi, signed by each contract account\'s key from the vault.');
+  stage(
+    'Contracts on the DMCS: the dPay token and dSocial',
+    "Deployed with eosio::setcode + setabi, signed by each contract account's key from the vault.",
+  );
   const tokenWasm = join(ROOT, 'build/contracts/dpay/dpay.wasm');
   const socialWasm = join(ROOT, 'build/contracts/dsocial/dsocial.wasm');
   const messengerWasm = join(ROOT, 'build/contracts/dmessenger/dmessenger.wasm');
@@ -164,12 +206,20 @@ async function main() {
   let haveMessenger = false;
   if (haveAccounts && existsSync(tokenWasm)) {
     await transactions.createAccount({ vault, backend, name: 'dpay.token' });
-    await transactions.deployContract({ vault, backend, account: 'dpay.token', wasmPath: tokenWasm, abiPath: tokenWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.deployContract({
+      vault,
+      backend,
+      account: 'dpay.token',
+      wasmPath: tokenWasm,
+      abiPath: tokenWasm.replace(/\.wasm$/, '.abi'),
+    });
     const abi = (await backend.getAbi('dpay.token')).abi;
     const auth = [{ actor: 'dpay.token', permission: 'active' }];
     const A = (name, data) => antelope.Action.from({ account: 'dpay.token', name, authorization: auth, data }, abi);
     await transactions.submitUserTransaction({
-      vault, backend, summary: ['create RSN (max 1,000,000) and give alice and bob 100.0000 RSN each'],
+      vault,
+      backend,
+      summary: ['create RSN (max 1,000,000) and give alice and bob 100.0000 RSN each'],
       actions: [
         A('create', { issuer: 'dpay.token', maximum_supply: '1000000.0000 RSN' }),
         A('issue', { to: 'dpay.token', quantity: '200.0000 RSN', memo: 'demo' }),
@@ -182,24 +232,42 @@ async function main() {
   } else missing('the dPay token contract (build/contracts/dpay)');
   if (haveAccounts && existsSync(socialWasm)) {
     await transactions.createAccount({ vault, backend, name: 'dsocial' });
-    await transactions.deployContract({ vault, backend, account: 'dsocial', wasmPath: socialWasm, abiPath: socialWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.deployContract({
+      vault,
+      backend,
+      account: 'dsocial',
+      wasmPath: socialWasm,
+      abiPath: socialWasm.replace(/\.wasm$/, '.abi'),
+    });
     haveSocial = true;
     say('dsocial deployed');
   } else missing('the dSocial contract (build/contracts/dsocial)');
   if (haveAccounts && existsSync(messengerWasm) && typeof vault.sealMessage === 'function') {
     await transactions.createAccount({ vault, backend, name: 'dmessenger' });
-    await transactions.deployContract({ vault, backend, account: 'dmessenger', wasmPath: messengerWasm, abiPath: messengerWasm.replace(/\.wasm$/, '.abi') });
+    await transactions.deployContract({
+      vault,
+      backend,
+      account: 'dmessenger',
+      wasmPath: messengerWasm,
+      abiPath: messengerWasm.replace(/\.wasm$/, '.abi'),
+    });
     haveMessenger = true;
     say('dmessenger deployed');
   } else missing('the dMessenger contract, or message sealing in the vault');
   await seal();
 
   // ── 7. install dpay and dsocial ──────────────────────────────────────────────────────────────
-  stage('Install dpay, dsocial and dmessenger with their grants', 'The host shows what each app asks for; its dmcs.push scope also becomes the app\'s signing\ngrant INSIDE the vault, so even a compromised host cannot get a signature outside it.');
+  stage(
+    'Install dpay, dsocial and dmessenger with their grants',
+    "The host shows what each app asks for; its dmcs.push scope also becomes the app's signing\ngrant INSIDE the vault, so even a compromised host cannot get a signature outside it.",
+  );
   const installed = [];
   for (const app of ['dpay', 'dsocial', 'dmessenger']) {
     if (app === 'dmessenger' && !haveMessenger) continue;
-    if (!existsSync(join(ROOT, 'apps', app, 'build', `${app}.wasm`))) { missing(`apps/${app} (not built)`); continue; }
+    if (!existsSync(join(ROOT, 'apps', app, 'build', `${app}.wasm`))) {
+      missing(`apps/${app} (not built)`);
+      continue;
+    }
     say(`install ${app}:`);
     await host.install(join(ROOT, 'apps', app), { grant: grantAll });
     if (services) await services.installAppGrant(app);
@@ -215,7 +283,10 @@ async function main() {
   }
 
   // ── 8. dpay ──────────────────────────────────────────────────────────────────────────────────
-  stage('dPay: balances and a transfer', 'balance reads the token table through the hybrid cache (chain.read); transfer asks the\nhost to push an action (dmcs.push): the host builds, confirms, signs in the vault, dispatches.');
+  stage(
+    'dPay: balances and a transfer',
+    'balance reads the token table through the hybrid cache (chain.read); transfer asks the\nhost to push an action (dmcs.push): the host builds, confirms, signs in the vault, dispatches.',
+  );
   let appPath = false;
   if (installed.includes('dpay') && haveToken) {
     try {
@@ -230,7 +301,11 @@ async function main() {
       const before = policy.autoApproved;
       const t = await host.run('dpay', 'transfer', { to: 'bob', quantity: '10.0000 RSN', memo: 'lunch' });
       show('dpay transfer 10.0000 RSN to bob', t);
-      say(policy.autoApproved > before ? 'approved by the session grant (no prompt), signed by the vault' : 'approved by the (demo) verifier, signed by the vault');
+      say(
+        policy.autoApproved > before
+          ? 'approved by the session grant (no prompt), signed by the vault'
+          : 'approved by the (demo) verifier, signed by the vault',
+      );
       await seal();
       show('dpay balance alice', await host.run('dpay', 'balance'));
       show('dpay balance bob', await host.run('dpay', 'balance', { account: 'bob' }));
@@ -262,21 +337,30 @@ async function main() {
   } else missing('dsocial through the app (needs the contract, the app and the ISA wiring)');
 
   // ── dmessenger ───────────────────────────────────────────────────────────────────────────────
-  stage('dMessenger: an end-to-end encrypted message', 'The vault agrees a key with bob\'s public key (ECDH of the two K1 keys, inside the vault)\nand seals the text; only ciphertext goes on chain. bob\'s vault opens it.');
+  stage(
+    'dMessenger: an end-to-end encrypted message',
+    "The vault agrees a key with bob's public key (ECDH of the two K1 keys, inside the vault)\nand seals the text; only ciphertext goes on chain. bob's vault opens it.",
+  );
   if (appPath && installed.includes('dmessenger')) {
-    show('alice: dmessenger send to bob', (await host.run('dmessenger', 'send', { to: 'bob', text: 'Lunch at noon? (only bob can read this)' })).status);
+    show(
+      'alice: dmessenger send to bob',
+      (await host.run('dmessenger', 'send', { to: 'bob', text: 'Lunch at noon? (only bob can read this)' })).status,
+    );
     await seal();
     const raw = (await backend.getTableRows({ code: 'dmessenger', scope: 'bob', table: 'messages', json: true })).rows[0];
-    show('on chain (bob\'s inbox row, sealed)', `${raw.sealed.slice(0, 48)}… (${raw.sealed.length / 2} bytes)`);
+    show("on chain (bob's inbox row, sealed)", `${raw.sealed.slice(0, 48)}… (${raw.sealed.length / 2} bytes)`);
     await loginAs('bob');
     say('logged in as bob');
     for (const m of await host.run('dmessenger', 'inbox')) say(`bob: dmessenger inbox: from ${m.from}: ${m.text ?? m.error}`);
     await loginAs('alice');
     say('logged in as alice again');
-  } else missing('dmessenger (needs its contract, the vault\'s message sealing and the ISA wiring)');
+  } else missing("dmessenger (needs its contract, the vault's message sealing and the ISA wiring)");
 
   // ── 10. offline ──────────────────────────────────────────────────────────────────────────────
-  stage('Offline: the DMCS goes away', 'The node stops (its HTTP endpoint is gone). A transfer is still built (TaPoS from the cached\nhead block), confirmed and signed — then written to the durable offline queue and fsynced\nbefore the app hears "queued". Reads answer from the cache, marked stale.');
+  stage(
+    'Offline: the DMCS goes away',
+    'The node stops (its HTTP endpoint is gone). A transfer is still built (TaPoS from the cached\nhead block), confirmed and signed — then written to the durable offline queue and fsynced\nbefore the app hears "queued". Reads answer from the cache, marked stale.',
+  );
   let queued;
   if (appPath && node) {
     await node.close();
@@ -284,18 +368,25 @@ async function main() {
     const t = await host.run('dpay', 'transfer', { to: 'bob', quantity: '5.0000 RSN', memo: 'sent while offline' });
     show('dpay transfer 5.0000 RSN to bob', t);
     queued = t.status === 'queued' ? t.id : undefined;
-    for (const e of services.queue.list().filter((x) => x.status === 'pending')) say(`queue: ${e.id.slice(0, 16)}… ${e.status}, app ${e.app}, expires ${e.expiration}`);
+    for (const e of services.queue.list().filter((x) => x.status === 'pending'))
+      say(`queue: ${e.id.slice(0, 16)}… ${e.status}, app ${e.app}, expires ${e.expiration}`);
     show('dpay balance (offline)', await host.run('dpay', 'balance'));
   } else missing('the offline stage (needs the app path)');
 
   // ── 11. back online ──────────────────────────────────────────────────────────────────────────
-  stage('Back online: flush the queue', 'The node starts again on the same data: it replays its hypercore block log to the same state.\nThe queue is flushed; the node acknowledges; nothing is sent twice.');
+  stage(
+    'Back online: flush the queue',
+    'The node starts again on the same data: it replays its hypercore block log to the same state.\nThe queue is flushed; the node acknowledges; nothing is sent twice.',
+  );
   if (queued) {
     node = await dmcs.startNode({ dev: true, dataDir, http: `127.0.0.1:${port}` });
     closers.push(() => node.close());
     say(`node restarted at ${node.endpoint}, head block ${(await node.getInfo()).head_block_num}`);
     const r = await services.flush();
-    show('flush', `${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`);
+    show(
+      'flush',
+      `${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`,
+    );
     await node.produceBlock();
     const r2 = await services.flush();
     show('flush again', `${r2.sent.length} sent (nothing twice)`);
@@ -307,7 +398,10 @@ async function main() {
     for (const e of h) say(`  ${e.quantity} → ${e.to}  ${e.status}${e.memo ? `  "${e.memo}"` : ''}`);
   } else missing('the flush stage (nothing was queued)');
 
-  stage('Done', 'That was the whole path: app → ISA → capability check → host services → dMemo → vault →\ndispatch → DMCS, with the offline queue in between. Try it yourself with `npx peeros --help`.');
+  stage(
+    'Done',
+    'That was the whole path: app → ISA → capability check → host services → dMemo → vault →\ndispatch → DMCS, with the offline queue in between. Try it yourself with `npx peeros --help`.',
+  );
 }
 
 let code = 0;
@@ -317,7 +411,13 @@ try {
   console.error(`\ndemo failed: ${err?.stack ?? err}`);
   code = 1;
 } finally {
-  for (const c of closers) { try { await c(); } catch { /* already closed */ } }
+  for (const c of closers) {
+    try {
+      await c();
+    } catch {
+      /* already closed */
+    }
+  }
   rmSync(home, { recursive: true, force: true });
   console.log(dim(`\n(removed ${home})`));
 }

@@ -21,11 +21,18 @@ const text = cliReference(await loadCommands(), { preamble: readFileSync(join(PR
 
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(TARGET, 'utf8'); } catch { /* missing: differs */ }
+  try {
+    current = readFileSync(TARGET, 'utf8');
+  } catch {
+    /* missing: differs */
+  }
   if (current !== text) {
-    const a = current.split('\n'), b = text.split('\n');
+    const a = current.split('\n'),
+      b = text.split('\n');
     const at = a.findIndex((l, i) => l !== b[i]);
-    console.error(`docs/cli.md differs from the command definitions (first at line ${at + 1}: ${JSON.stringify(a[at] ?? '')} vs ${JSON.stringify(b[at] ?? '')}); regenerate it with: npm run build && npm run docs:cli`);
+    console.error(
+      `docs/cli.md differs from the command definitions (first at line ${at + 1}: ${JSON.stringify(a[at] ?? '')} vs ${JSON.stringify(b[at] ?? '')}); regenerate it with: npm run build && npm run docs:cli`,
+    );
     process.exit(1);
   }
   console.log('docs/cli.md matches the command definitions');

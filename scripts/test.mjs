@@ -54,9 +54,16 @@ function runFile(file) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    const timer = setTimeout(() => { out += `\n[killed after ${FILE_TIMEOUT_MS} ms]\n`; child.kill('SIGKILL'); }, FILE_TIMEOUT_MS);
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => {
+      out += `\n[killed after ${FILE_TIMEOUT_MS} ms]\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
       const text = strip(out);
@@ -75,19 +82,25 @@ const results = [];
 const retries = [];
 const queue = [...files];
 const parallel = Math.max(1, Math.min(2, cpus().length));
-await Promise.all(Array.from({ length: parallel }, async () => {
-  while (queue.length) {
-    const r = await runFile(queue.shift());
-    const name = relative(join(root, 'dist/test'), r.file);
-    if (r.failed) retries.push({ first: r, name });
-    else {
-      results.push(r);
-      console.log(`ok   ${name}  (${r.passed} passed, 0 failed, ${(r.ms / 1000).toFixed(1)} s)`);
+await Promise.all(
+  Array.from({ length: parallel }, async () => {
+    while (queue.length) {
+      const r = await runFile(queue.shift());
+      const name = relative(join(root, 'dist/test'), r.file);
+      if (r.failed) retries.push({ first: r, name });
+      else {
+        results.push(r);
+        console.log(`ok   ${name}  (${r.passed} passed, 0 failed, ${(r.ms / 1000).toFixed(1)} s)`);
+      }
     }
-  }
-}));
+  }),
+);
 
-const indent = (text) => text.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text) =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 let flaky = 0;
 for (const { first, name } of retries) {
   const r = await runFile(first.file); // alone: nothing else runs now

@@ -46,7 +46,9 @@ function macOf(secret: Uint8Array, a: Omit<Assertion, 'mac' | 'scheme'>): Buffer
   exp.writeBigUInt64BE(BigInt(a.expiresAt));
   return createHmac('sha256', secret)
     .update(`${TAG_ASSERTION}\0${a.purpose}\0${a.app}\0${a.session}\0`)
-    .update(a.digest).update(a.nonce).update(exp)
+    .update(a.digest)
+    .update(a.nonce)
+    .update(exp)
     .digest();
 }
 
@@ -62,8 +64,12 @@ export interface MintOptions {
 export function mintAssertion(reg: VerifierRegistration, o: MintOptions): Assertion {
   if (o.digest.length !== 32) throw new VaultError('INVALID_ARGUMENT', `assertion digest: expected 32 bytes, got ${o.digest.length}`);
   const fields = {
-    purpose: o.purpose, app: o.app, digest: Uint8Array.from(o.digest), session: reg.session,
-    nonce: new Uint8Array(randomBytes(16)), expiresAt: Math.floor((o.now ?? Date.now()) + (o.ttlMs ?? DEFAULT_ASSERTION_TTL_MS)),
+    purpose: o.purpose,
+    app: o.app,
+    digest: Uint8Array.from(o.digest),
+    session: reg.session,
+    nonce: new Uint8Array(randomBytes(16)),
+    expiresAt: Math.floor((o.now ?? Date.now()) + (o.ttlMs ?? DEFAULT_ASSERTION_TTL_MS)),
   };
   return { scheme: 'hmac-sha256', ...fields, mac: new Uint8Array(macOf(reg.secret, fields)) };
 }
@@ -88,7 +94,9 @@ export class NonceLedger {
     for (const [k, exp] of this.spent) if (exp < now) this.spent.delete(k);
   }
 
-  clear(): void { this.spent.clear(); }
+  clear(): void {
+    this.spent.clear();
+  }
 }
 
 export interface AssertionCheck {
@@ -104,19 +112,40 @@ export interface AssertionCheck {
 
 /** Throws the precise ASSERTION_* error, or spends the nonce and returns. */
 export function checkAssertion(a: Assertion | undefined, c: AssertionCheck): void {
-  if (!a) throw new VaultError('ASSERTION_REQUIRED', `a user-verification assertion is required to ${c.purpose}; have the registered verifier approve the request first`);
-  if (a.scheme !== 'hmac-sha256') throw new VaultError('ASSERTION_INVALID', `assertion scheme ${JSON.stringify(a.scheme)} is not supported (expected hmac-sha256)`);
-  if (a.session !== c.session) throw new VaultError('ASSERTION_INVALID', 'the assertion was minted for another unlock session; ask the verifier registered at the current unlock');
+  if (!a)
+    throw new VaultError(
+      'ASSERTION_REQUIRED',
+      `a user-verification assertion is required to ${c.purpose}; have the registered verifier approve the request first`,
+    );
+  if (a.scheme !== 'hmac-sha256')
+    throw new VaultError('ASSERTION_INVALID', `assertion scheme ${JSON.stringify(a.scheme)} is not supported (expected hmac-sha256)`);
+  if (a.session !== c.session)
+    throw new VaultError(
+      'ASSERTION_INVALID',
+      'the assertion was minted for another unlock session; ask the verifier registered at the current unlock',
+    );
   const expected = macOf(c.secret, a);
   if (a.mac.length !== expected.length || !timingSafeEqual(a.mac, expected)) {
-    throw new VaultError('ASSERTION_INVALID', 'the assertion does not verify: it was not minted by the verifier registered at unlock, or it was altered');
+    throw new VaultError(
+      'ASSERTION_INVALID',
+      'the assertion does not verify: it was not minted by the verifier registered at unlock, or it was altered',
+    );
   }
   if (a.purpose !== c.purpose) throw new VaultError('ASSERTION_MISMATCH', `the assertion approves '${a.purpose}', not '${c.purpose}'`);
   if (a.app !== c.app) throw new VaultError('ASSERTION_MISMATCH', `the assertion was approved for app '${a.app}', not '${c.app}'`);
   if (a.digest.length !== c.digest.length || !timingSafeEqual(a.digest, c.digest)) {
-    throw new VaultError('ASSERTION_MISMATCH', `the assertion is bound to another ${c.purpose === 'sign' ? 'transaction digest' : 'request'}; approve this exact request`);
+    throw new VaultError(
+      'ASSERTION_MISMATCH',
+      `the assertion is bound to another ${c.purpose === 'sign' ? 'transaction digest' : 'request'}; approve this exact request`,
+    );
   }
-  if (c.now > a.expiresAt) throw new VaultError('ASSERTION_EXPIRED', `the assertion expired ${c.now - a.expiresAt} ms ago; approve the request again`);
-  if (a.expiresAt - c.now > c.maxTtlMs) throw new VaultError('ASSERTION_INVALID', `the assertion claims to live ${a.expiresAt - c.now} ms, longer than the vault allows (${c.maxTtlMs} ms)`);
-  if (!c.nonces.spend(a.nonce, a.expiresAt, c.now)) throw new VaultError('ASSERTION_REPLAYED', 'the assertion was already used; each approval signs once — approve the request again');
+  if (c.now > a.expiresAt)
+    throw new VaultError('ASSERTION_EXPIRED', `the assertion expired ${c.now - a.expiresAt} ms ago; approve the request again`);
+  if (a.expiresAt - c.now > c.maxTtlMs)
+    throw new VaultError(
+      'ASSERTION_INVALID',
+      `the assertion claims to live ${a.expiresAt - c.now} ms, longer than the vault allows (${c.maxTtlMs} ms)`,
+    );
+  if (!c.nonces.spend(a.nonce, a.expiresAt, c.now))
+    throw new VaultError('ASSERTION_REPLAYED', 'the assertion was already used; each approval signs once — approve the request again');
 }

@@ -17,7 +17,10 @@ export class AutoApproveVerifier extends HmacVerifier {
   constructor(opts: { optIn: typeof AUTO_APPROVE_OPT_IN; ttlMs?: number; keepSeen?: boolean }) {
     super(opts);
     if (opts?.optIn !== AUTO_APPROVE_OPT_IN) {
-      throw new VaultError('INVALID_ARGUMENT', `AutoApproveVerifier needs the explicit opt-in { optIn: AUTO_APPROVE_OPT_IN }; it approves everything and is meant for tests and '--yes'`);
+      throw new VaultError(
+        'INVALID_ARGUMENT',
+        `AutoApproveVerifier needs the explicit opt-in { optIn: AUTO_APPROVE_OPT_IN }; it approves everything and is meant for tests and '--yes'`,
+      );
     }
     this.keepSeen = opts.keepSeen ?? false;
   }

@@ -95,12 +95,19 @@ export class VaultError extends CodedError<VaultErrorCode> {
   }
 
   static wrongPassphrase(): VaultError {
-    return new VaultError('WRONG_PASSPHRASE', 'wrong passphrase: the keystore did not open with it; check the passphrase and try again (repeated failures are delayed)');
+    return new VaultError(
+      'WRONG_PASSPHRASE',
+      'wrong passphrase: the keystore did not open with it; check the passphrase and try again (repeated failures are delayed)',
+    );
   }
 
   static backoff(retryAfterMs: number): VaultError {
     const s = Math.ceil(retryAfterMs / 1000);
-    return new VaultError('BACKOFF', `after wrong passphrases, attempts are delayed: the next one is allowed in ${s} s; wait and try again`, retryAfterMs);
+    return new VaultError(
+      'BACKOFF',
+      `after wrong passphrases, attempts are delayed: the next one is allowed in ${s} s; wait and try again`,
+      retryAfterMs,
+    );
   }
 }
 

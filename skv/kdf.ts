@@ -27,7 +27,13 @@ export interface DerivedKeys {
 }
 
 export function newScryptParams(insecureTestKdf = false): ScryptParams {
-  return { name: 'scrypt', logN: insecureTestKdf ? TEST_SCRYPT_LOG_N : SCRYPT_LOG_N, r: SCRYPT_R, p: SCRYPT_P, salt: randomBytes(32).toString('hex') };
+  return {
+    name: 'scrypt',
+    logN: insecureTestKdf ? TEST_SCRYPT_LOG_N : SCRYPT_LOG_N,
+    r: SCRYPT_R,
+    p: SCRYPT_P,
+    salt: randomBytes(32).toString('hex'),
+  };
 }
 
 /**
@@ -38,16 +44,25 @@ export function newScryptParams(insecureTestKdf = false): ScryptParams {
 export function checkScryptParams(kdf: ScryptParams, insecureTestKdf = false): void {
   const logNs = insecureTestKdf ? [TEST_SCRYPT_LOG_N, SCRYPT_LOG_N] : [SCRYPT_LOG_N];
   if (kdf.name !== 'scrypt' || !logNs.includes(kdf.logN) || kdf.r !== SCRYPT_R || kdf.p !== SCRYPT_P) {
-    throw new VaultError('KDF_OUT_OF_RANGE', `keystore KDF parameters are refused (${String(kdf.name)} logN=${kdf.logN} r=${kdf.r} p=${kdf.p}; this vault accepts only scrypt logN=${logNs.join(' or ')} r=${SCRYPT_R} p=${SCRYPT_P}); the file was altered or written by another tool — restore it from a backup`);
+    throw new VaultError(
+      'KDF_OUT_OF_RANGE',
+      `keystore KDF parameters are refused (${String(kdf.name)} logN=${kdf.logN} r=${kdf.r} p=${kdf.p}; this vault accepts only scrypt logN=${logNs.join(' or ')} r=${SCRYPT_R} p=${SCRYPT_P}); the file was altered or written by another tool — restore it from a backup`,
+    );
   }
-  if (!/^[0-9a-f]{64}$/.test(kdf.salt)) throw new VaultError('KEYSTORE_CORRUPT', 'keystore KDF salt is not 32 bytes of hex; restore the keystore from a backup');
+  if (!/^[0-9a-f]{64}$/.test(kdf.salt))
+    throw new VaultError('KEYSTORE_CORRUPT', 'keystore KDF salt is not 32 bytes of hex; restore the keystore from a backup');
 }
 
 export async function deriveKeys(passphrase: string, kdf: ScryptParams): Promise<DerivedKeys> {
   const N = 2 ** kdf.logN;
   const master = await new Promise<Buffer>((resolve, reject) => {
-    scrypt(passphrase.normalize('NFKC'), Buffer.from(kdf.salt, 'hex'), 32, { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r * kdf.p + 1024 * 1024 },
-      (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(
+      passphrase.normalize('NFKC'),
+      Buffer.from(kdf.salt, 'hex'),
+      32,
+      { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r * kdf.p + 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    );
   });
   const sub = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
   const keys = { enc: sub(TAG_KEYSTORE_ENC), mac: sub(TAG_KEYSTORE_MAC), check: sub(TAG_PASSPHRASE_CHECK), spendMac: sub(TAG_SPEND_MAC) };
@@ -63,5 +78,8 @@ export function passphraseCheckValue(keys: DerivedKeys): string {
 /** Best-effort wipe (JS cannot promise the engine kept no copy; see docs/vault.md). */
 export function wipeKeys(keys: DerivedKeys | null | undefined): void {
   if (!keys) return;
-  keys.enc.fill(0); keys.mac.fill(0); keys.check.fill(0); keys.spendMac.fill(0);
+  keys.enc.fill(0);
+  keys.mac.fill(0);
+  keys.check.fill(0);
+  keys.spendMac.fill(0);
 }

@@ -21,7 +21,13 @@ export interface VaultPaths {
 
 export function vaultPaths(home: string): VaultPaths {
   const dir = join(home, 'vault');
-  return { dir, keystore: join(dir, 'keystore'), backoff: join(dir, 'unlock-backoff.json'), spend: join(dir, 'spend-ledger'), lock: join(dir, 'vault.lock') };
+  return {
+    dir,
+    keystore: join(dir, 'keystore'),
+    backoff: join(dir, 'unlock-backoff.json'),
+    spend: join(dir, 'spend-ledger'),
+    lock: join(dir, 'vault.lock'),
+  };
 }
 
 export function ensureVaultDir(paths: VaultPaths): void {

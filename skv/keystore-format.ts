@@ -64,11 +64,23 @@ const SUM_RE = /^sha256=([0-9a-f]{64})$/;
 const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
 
 function corrupt(what: string): VaultError {
-  return new VaultError('KEYSTORE_CORRUPT', `the keystore file is corrupted (${what}); it was not changed — restore it from a backup (the vault never re-initialises a damaged keystore)`);
+  return new VaultError(
+    'KEYSTORE_CORRUPT',
+    `the keystore file is corrupted (${what}); it was not changed — restore it from a backup (the vault never re-initialises a damaged keystore)`,
+  );
 }
 
 export function newKeystoreBody(kdf: ScryptParams, keys: DerivedKeys): KeystoreBody {
-  return { format: KEYSTORE_FORMAT, version: KEYSTORE_VERSION, id: randomBytes(16).toString('hex'), kdf, check: passphraseCheckValue(keys), cipher: 'aes-256-gcm', keys: [], grants: [] };
+  return {
+    format: KEYSTORE_FORMAT,
+    version: KEYSTORE_VERSION,
+    id: randomBytes(16).toString('hex'),
+    kdf,
+    check: passphraseCheckValue(keys),
+    cipher: 'aes-256-gcm',
+    keys: [],
+    grants: [],
+  };
 }
 
 /** Parses and structurally checks a keystore file; needs no passphrase. */
@@ -100,7 +112,10 @@ export function parseKeystore(data: Uint8Array): ParsedKeystore {
   if (b.version !== KEYSTORE_VERSION) {
     // not String(): an object version with a non-function toString would throw a TypeError
     const version = typeof b.version === 'number' ? String(b.version) : String(JSON.stringify(b.version)).slice(0, 40);
-    throw new VaultError('UNSUPPORTED_KEYSTORE_VERSION', `keystore format version ${version} is not supported by this vault (it reads version ${KEYSTORE_VERSION}); use a newer peeros`);
+    throw new VaultError(
+      'UNSUPPORTED_KEYSTORE_VERSION',
+      `keystore format version ${version} is not supported by this vault (it reads version ${KEYSTORE_VERSION}); use a newer peeros`,
+    );
   }
   checkBodyShape(b);
   return { body: b as KeystoreBody, bodyText, mac, checksum: sum };
@@ -109,13 +124,24 @@ export function parseKeystore(data: Uint8Array): ParsedKeystore {
 function checkBodyShape(b: Partial<KeystoreBody>): void {
   if (typeof b.id !== 'string' || !HEX(32).test(b.id)) throw corrupt('bad id');
   const k = b.kdf as Partial<ScryptParams> | undefined;
-  if (!k || k.name !== 'scrypt' || !Number.isInteger(k.logN) || !Number.isInteger(k.r) || !Number.isInteger(k.p) || typeof k.salt !== 'string') throw corrupt('bad KDF parameters');
+  if (k?.name !== 'scrypt' || !Number.isInteger(k.logN) || !Number.isInteger(k.r) || !Number.isInteger(k.p) || typeof k.salt !== 'string')
+    throw corrupt('bad KDF parameters');
   if (typeof b.check !== 'string' || !HEX(64).test(b.check)) throw corrupt('bad check value');
   if (b.cipher !== 'aes-256-gcm') throw corrupt(`unknown cipher ${JSON.stringify(b.cipher)}`);
   if (!Array.isArray(b.keys) || b.keys.length > MAX_KEYS) throw corrupt('bad key list');
   for (const e of b.keys as Partial<SealedKey>[]) {
-    if (typeof e !== 'object' || e === null || typeof e.publicKey !== 'string' || typeof e.label !== 'string' || typeof e.created !== 'string'
-      || typeof e.nonce !== 'string' || !HEX(24).test(e.nonce) || typeof e.sealed !== 'string' || !HEX(96).test(e.sealed)) throw corrupt('bad key entry');
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.publicKey !== 'string' ||
+      typeof e.label !== 'string' ||
+      typeof e.created !== 'string' ||
+      typeof e.nonce !== 'string' ||
+      !HEX(24).test(e.nonce) ||
+      typeof e.sealed !== 'string' ||
+      !HEX(96).test(e.sealed)
+    )
+      throw corrupt('bad key entry');
   }
   if (!Array.isArray(b.grants)) throw corrupt('bad grant list');
 }
@@ -125,7 +151,8 @@ function macOf(bodyText: string, keys: DerivedKeys): string {
 }
 
 function hexEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex'), y = Buffer.from(b, 'hex');
+  const x = Buffer.from(a, 'hex'),
+    y = Buffer.from(b, 'hex');
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -133,10 +160,17 @@ function hexEqual(a: string, b: string): boolean {
 export function authenticateKeystore(parsed: ParsedKeystore, keys: DerivedKeys): void {
   if (!hexEqual(passphraseCheckValue(keys), parsed.body.check)) throw VaultError.wrongPassphrase();
   if (!hexEqual(macOf(parsed.bodyText, keys), parsed.mac)) {
-    throw new VaultError('KEYSTORE_TAMPERED', 'the keystore failed authentication: its contents were changed by something other than this vault; it was not opened — restore it from a backup');
+    throw new VaultError(
+      'KEYSTORE_TAMPERED',
+      'the keystore failed authentication: its contents were changed by something other than this vault; it was not opened — restore it from a backup',
+    );
   }
   for (const g of parsed.body.grants) {
-    try { validateGrant(g, { stored: true }); } catch { throw new VaultError('KEYSTORE_TAMPERED', 'the keystore holds an invalid signing grant; restore it from a backup'); }
+    try {
+      validateGrant(g, { stored: true });
+    } catch {
+      throw new VaultError('KEYSTORE_TAMPERED', 'the keystore holds an invalid signing grant; restore it from a backup');
+    }
   }
 }
 
@@ -169,6 +203,9 @@ export function openPrivateKey(keys: DerivedKeys, keystoreId: string, entry: Sea
     const out = Buffer.concat([d.update(raw.subarray(0, 32)), d.final()]);
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   } catch {
-    throw new VaultError('KEYSTORE_TAMPERED', `the sealed private key for ${entry.publicKey} failed authentication; restore the keystore from a backup`);
+    throw new VaultError(
+      'KEYSTORE_TAMPERED',
+      `the sealed private key for ${entry.publicKey} failed authentication; restore the keystore from a backup`,
+    );
   }
 }

@@ -35,7 +35,8 @@ function keyAndAad(priv: PrivateKey, peer: PublicKey): { key: Buffer; aad: Buffe
 }
 
 export function sealMessage(priv: PrivateKey, peer: PublicKey, plaintext: Uint8Array): { nonce: Uint8Array; ciphertext: Uint8Array } {
-  if (plaintext.length > MAX_SEALED_PLAINTEXT) throw new VaultError('INVALID_ARGUMENT', `a sealed message holds at most ${MAX_SEALED_PLAINTEXT} bytes, got ${plaintext.length}`);
+  if (plaintext.length > MAX_SEALED_PLAINTEXT)
+    throw new VaultError('INVALID_ARGUMENT', `a sealed message holds at most ${MAX_SEALED_PLAINTEXT} bytes, got ${plaintext.length}`);
   const { key, aad } = keyAndAad(priv, peer);
   const nonce = randomBytes(NONCE_BYTES);
   const c = createCipheriv('aes-256-gcm', key, nonce);
@@ -46,7 +47,8 @@ export function sealMessage(priv: PrivateKey, peer: PublicKey, plaintext: Uint8A
 }
 
 export function openMessage(priv: PrivateKey, peer: PublicKey, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  if (nonce.length !== NONCE_BYTES || ciphertext.length < TAG_BYTES) throw new VaultError('INVALID_ARGUMENT', 'not a sealed message (bad nonce or length)');
+  if (nonce.length !== NONCE_BYTES || ciphertext.length < TAG_BYTES)
+    throw new VaultError('INVALID_ARGUMENT', 'not a sealed message (bad nonce or length)');
   const { key, aad } = keyAndAad(priv, peer);
   try {
     const d = createDecipheriv('aes-256-gcm', key, nonce);

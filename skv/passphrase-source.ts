@@ -28,7 +28,12 @@ function fromFile(path: string): string {
 export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    return Promise.reject(new VaultError('INVALID_ARGUMENT', 'a passphrase is needed: set PEEROS_PASSPHRASE, pass --passphrase-file PATH, or run in a terminal'));
+    return Promise.reject(
+      new VaultError(
+        'INVALID_ARGUMENT',
+        'a passphrase is needed: set PEEROS_PASSPHRASE, pass --passphrase-file PATH, or run in a terminal',
+      ),
+    );
   }
   process.stderr.write(question);
   return new Promise((resolve, reject) => {
@@ -41,7 +46,8 @@ export function promptHidden(question: string): Promise<string> {
       stdin.pause();
       stdin.removeListener('data', onData);
       process.stderr.write('\n');
-      if (err) reject(err); else resolve(buf);
+      if (err) reject(err);
+      else resolve(buf);
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {

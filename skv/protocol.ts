@@ -18,15 +18,39 @@ import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING
 export const DMEMO_VERSION = 1;
 
 // ── requests ───────────────────────────────────────────────────────────────────────────────────
-export interface UnlockRequest { v: 1; op: 'unlock'; passphrase: string; /** Create the keystore when none exists (never over a damaged one). */ create?: boolean }
-export interface LockRequest { v: 1; op: 'lock' }
-export interface StatusRequest { v: 1; op: 'status' }
-export interface CreateKeyRequest { v: 1; op: 'create_key'; label?: string }
+export interface UnlockRequest {
+  v: 1;
+  op: 'unlock';
+  passphrase: string /** Create the keystore when none exists (never over a damaged one). */;
+  create?: boolean;
+}
+export interface LockRequest {
+  v: 1;
+  op: 'lock';
+}
+export interface StatusRequest {
+  v: 1;
+  op: 'status';
+}
+export interface CreateKeyRequest {
+  v: 1;
+  op: 'create_key';
+  label?: string;
+}
 /** `privateKey`: `PVT_K1_…` or WIF. */
-export interface ImportKeyRequest { v: 1; op: 'import_key'; privateKey: string; label?: string }
-export interface ListKeysRequest { v: 1; op: 'list_keys' }
+export interface ImportKeyRequest {
+  v: 1;
+  op: 'import_key';
+  privateKey: string;
+  label?: string;
+}
+export interface ListKeysRequest {
+  v: 1;
+  op: 'list_keys';
+}
 export interface SignRequest {
-  v: 1; op: 'sign';
+  v: 1;
+  op: 'sign';
   /** 32 bytes. */
   chainId: Uint8Array;
   /** The serialized unsigned transaction (packed_trx, uncompressed). */
@@ -42,26 +66,80 @@ export interface SignRequest {
   assertion: Assertion;
 }
 /** Signs an app package hash with one key, under its own domain tag (skv/package-digest.ts); needs a `package` assertion. */
-export interface SignPackageRequest { v: 1; op: 'sign_package'; packageHash: Uint8Array; key: string; assertion: Assertion }
+export interface SignPackageRequest {
+  v: 1;
+  op: 'sign_package';
+  packageHash: Uint8Array;
+  key: string;
+  assertion: Assertion;
+}
 /** Returns one private key; needs the passphrase again and an `export` assertion. */
-export interface ExportKeyRequest { v: 1; op: 'export_key'; key: string; passphrase: string; assertion: Assertion }
+export interface ExportKeyRequest {
+  v: 1;
+  op: 'export_key';
+  key: string;
+  passphrase: string;
+  assertion: Assertion;
+}
 /** Sets (replaces) the signing grant of one app; needs a `grant` assertion for `grantDigest(grant)`. */
-export interface SetGrantRequest { v: 1; op: 'set_grant'; grant: SigningGrant; assertion: Assertion }
+export interface SetGrantRequest {
+  v: 1;
+  op: 'set_grant';
+  grant: SigningGrant;
+  assertion: Assertion;
+}
 /** Removes the signing grant of one app (with `identity`: only a grant of that identity); narrowing rights needs no assertion. */
-export interface RevokeGrantRequest { v: 1; op: 'revoke_grant'; app: string; identity?: string }
+export interface RevokeGrantRequest {
+  v: 1;
+  op: 'revoke_grant';
+  app: string;
+  identity?: string;
+}
 /** Seals a message for `peer` with the key agreed between `key` (ours) and `peer` (ECDH); for an app with a signing grant. */
-export interface SealMessageRequest { v: 1; op: 'seal_message'; key: string; peer: string; plaintext: Uint8Array; app: string; identity?: string }
+export interface SealMessageRequest {
+  v: 1;
+  op: 'seal_message';
+  key: string;
+  peer: string;
+  plaintext: Uint8Array;
+  app: string;
+  identity?: string;
+}
 /** Opens a message sealed between `key` (ours) and `peer`. */
-export interface OpenMessageRequest { v: 1; op: 'open_message'; key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app: string; identity?: string }
+export interface OpenMessageRequest {
+  v: 1;
+  op: 'open_message';
+  key: string;
+  peer: string;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+  app: string;
+  identity?: string;
+}
 
 export type DmemoRequest =
-  | UnlockRequest | LockRequest | StatusRequest | CreateKeyRequest | ImportKeyRequest
-  | ListKeysRequest | SignRequest | ExportKeyRequest | SetGrantRequest | RevokeGrantRequest
-  | SealMessageRequest | OpenMessageRequest | SignPackageRequest;
+  | UnlockRequest
+  | LockRequest
+  | StatusRequest
+  | CreateKeyRequest
+  | ImportKeyRequest
+  | ListKeysRequest
+  | SignRequest
+  | ExportKeyRequest
+  | SetGrantRequest
+  | RevokeGrantRequest
+  | SealMessageRequest
+  | OpenMessageRequest
+  | SignPackageRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
-export interface KeyInfo { publicKey: string; legacyKey: string; label: string; created: string }
+export interface KeyInfo {
+  publicKey: string;
+  legacyKey: string;
+  label: string;
+  created: string;
+}
 export interface UnlockResult {
   keyCount: number;
   created: boolean;
@@ -69,7 +147,9 @@ export interface UnlockResult {
   /** Registration for the verifier (handed on once, never logged). */
   verifier: { scheme: 'hmac-sha256'; secret: Uint8Array; session: string };
 }
-export interface LockResult { wasUnlocked: boolean }
+export interface LockResult {
+  wasUnlocked: boolean;
+}
 export interface StatusResult {
   unlocked: boolean;
   keystore: 'missing' | 'present' | 'corrupt';
@@ -93,11 +173,23 @@ export interface SignResult {
   /** The exact bytes whose sha256 was signed. */
   signedBytes: Uint8Array;
 }
-export interface ExportKeyResult { privateKey: string }
-export interface SetGrantResult { app: string }
-export interface RevokeGrantResult { app: string; revoked: boolean }
-export interface SealMessageResult { nonce: Uint8Array; ciphertext: Uint8Array }
-export interface OpenMessageResult { plaintext: Uint8Array }
+export interface ExportKeyResult {
+  privateKey: string;
+}
+export interface SetGrantResult {
+  app: string;
+}
+export interface RevokeGrantResult {
+  app: string;
+  revoked: boolean;
+}
+export interface SealMessageResult {
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+}
+export interface OpenMessageResult {
+  plaintext: Uint8Array;
+}
 export interface SignPackageResult {
   signature: string;
   /** packageSigningDigest(packageHash): what was signed. */
@@ -105,13 +197,26 @@ export interface SignPackageResult {
 }
 
 export interface DmemoResults {
-  unlock: UnlockResult; lock: LockResult; status: StatusResult; create_key: KeyInfo; import_key: KeyInfo;
-  list_keys: { keys: KeyInfo[] }; sign: SignResult; export_key: ExportKeyResult; set_grant: SetGrantResult;
-  revoke_grant: RevokeGrantResult; seal_message: SealMessageResult; open_message: OpenMessageResult;
+  unlock: UnlockResult;
+  lock: LockResult;
+  status: StatusResult;
+  create_key: KeyInfo;
+  import_key: KeyInfo;
+  list_keys: { keys: KeyInfo[] };
+  sign: SignResult;
+  export_key: ExportKeyResult;
+  set_grant: SetGrantResult;
+  revoke_grant: RevokeGrantResult;
+  seal_message: SealMessageResult;
+  open_message: OpenMessageResult;
   sign_package: SignPackageResult;
 }
 
-export interface DmemoErrorBody { code: VaultErrorCode; message: string; retryAfterMs?: number }
+export interface DmemoErrorBody {
+  code: VaultErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
 export type DmemoResponse<O extends DmemoOp = DmemoOp> =
   | { v: 1; ok: true; op: O; result: DmemoResults[O] }
   | { v: 1; ok: false; error: DmemoErrorBody };
@@ -124,11 +229,19 @@ export function encodeMessage(value: unknown): Uint8Array {
 }
 
 const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
-  unlock: (m) => { str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH); bool(m, 'create', true); },
+  unlock: (m) => {
+    str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH);
+    bool(m, 'create', true);
+  },
   lock: () => {},
   status: () => {},
-  create_key: (m) => { str(m, 'label', true, MAX_LABEL_LENGTH); },
-  import_key: (m) => { str(m, 'privateKey', false, 256); str(m, 'label', true, MAX_LABEL_LENGTH); },
+  create_key: (m) => {
+    str(m, 'label', true, MAX_LABEL_LENGTH);
+  },
+  import_key: (m) => {
+    str(m, 'privateKey', false, 256);
+    str(m, 'label', true, MAX_LABEL_LENGTH);
+  },
   list_keys: () => {},
   sign: (m) => {
     bytes(m, 'chainId', false, 32, 32);
@@ -139,23 +252,55 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     str(m, 'identity', true, MAX_IDENTITY_LENGTH);
     assertion(m);
   },
-  sign_package: (m) => { bytes(m, 'packageHash', false, 32, 32); str(m, 'key', false, 256); assertion(m); },
-  export_key: (m) => { str(m, 'key', false, 256); str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH); assertion(m); },
+  sign_package: (m) => {
+    bytes(m, 'packageHash', false, 32, 32);
+    str(m, 'key', false, 256);
+    assertion(m);
+  },
+  export_key: (m) => {
+    str(m, 'key', false, 256);
+    str(m, 'passphrase', false, MAX_PASSPHRASE_LENGTH);
+    assertion(m);
+  },
   set_grant: (m) => {
     if (typeof m.grant !== 'object' || m.grant === null || Array.isArray(m.grant)) throw malformed('grant', 'an object');
     assertion(m);
   },
-  revoke_grant: (m) => { str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
-  seal_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'plaintext', false, 0, 4096); str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
-  open_message: (m) => { str(m, 'key', false, 256); str(m, 'peer', false, 256); bytes(m, 'nonce', false, 12, 12); bytes(m, 'ciphertext', false, 16, 4096 + 16); str(m, 'app', false, 64); str(m, 'identity', true, MAX_IDENTITY_LENGTH); },
+  revoke_grant: (m) => {
+    str(m, 'app', false, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+  },
+  seal_message: (m) => {
+    str(m, 'key', false, 256);
+    str(m, 'peer', false, 256);
+    bytes(m, 'plaintext', false, 0, 4096);
+    str(m, 'app', false, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+  },
+  open_message: (m) => {
+    str(m, 'key', false, 256);
+    str(m, 'peer', false, 256);
+    bytes(m, 'nonce', false, 12, 12);
+    bytes(m, 'ciphertext', false, 16, 4096 + 16);
+    str(m, 'app', false, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+  },
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
-  unlock: ['passphrase', 'create'], lock: [], status: [], create_key: ['label'], import_key: ['privateKey', 'label'], list_keys: [],
+  unlock: ['passphrase', 'create'],
+  lock: [],
+  status: [],
+  create_key: ['label'],
+  import_key: ['privateKey', 'label'],
+  list_keys: [],
   sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'identity', 'assertion'],
   sign_package: ['packageHash', 'key', 'assertion'],
-  export_key: ['key', 'passphrase', 'assertion'], set_grant: ['grant', 'assertion'], revoke_grant: ['app', 'identity'],
-  seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'], open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
+  export_key: ['key', 'passphrase', 'assertion'],
+  set_grant: ['grant', 'assertion'],
+  revoke_grant: ['app', 'identity'],
+  seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'],
+  open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
 };
 
 function malformed(field: string, expected: string): VaultError {
@@ -193,7 +338,8 @@ function assertion(m: Record<string, unknown>): void {
   if (!ASSERTION_PURPOSES.includes(o.purpose as never)) throw malformed('assertion.purpose', `one of ${ASSERTION_PURPOSES.join(', ')}`);
   if (typeof o.app !== 'string' || o.app.length > 64) throw malformed('assertion.app', 'an app id');
   if (typeof o.session !== 'string' || o.session.length > 64) throw malformed('assertion.session', 'a session id');
-  if (typeof o.expiresAt !== 'number' || !Number.isSafeInteger(o.expiresAt) || o.expiresAt < 0) throw malformed('assertion.expiresAt', 'unix milliseconds');
+  if (typeof o.expiresAt !== 'number' || !Number.isSafeInteger(o.expiresAt) || o.expiresAt < 0)
+    throw malformed('assertion.expiresAt', 'unix milliseconds');
   bytes(o, 'digest', false, 32, 32, o, 'assertion.digest');
   bytes(o, 'nonce', false, 16, 16, o, 'assertion.nonce');
   bytes(o, 'mac', false, 32, 32, o, 'assertion.mac');
@@ -202,25 +348,34 @@ function assertion(m: Record<string, unknown>): void {
 /** Decodes and validates one request; throws a typed `VaultError` for anything else. */
 export function decodeRequest(data: unknown): DmemoRequest {
   if (!(data instanceof Uint8Array)) throw new VaultError('MALFORMED_MESSAGE', 'a dMemo message must be msgpack bytes (Uint8Array)');
-  if (data.length > MAX_MESSAGE_BYTES) throw new VaultError('MESSAGE_TOO_LARGE', `dMemo message of ${data.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  if (data.length > MAX_MESSAGE_BYTES)
+    throw new VaultError('MESSAGE_TOO_LARGE', `dMemo message of ${data.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
   let m: unknown;
   try {
     m = packr.unpack(data);
   } catch {
     throw new VaultError('MALFORMED_MESSAGE', 'the dMemo message is not valid msgpack');
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m) || m instanceof Uint8Array) throw new VaultError('MALFORMED_MESSAGE', 'a dMemo message must be a msgpack map');
+  if (typeof m !== 'object' || m === null || Array.isArray(m) || m instanceof Uint8Array)
+    throw new VaultError('MALFORMED_MESSAGE', 'a dMemo message must be a msgpack map');
   const msg = m as Record<string, unknown>;
   if (msg.v !== DMEMO_VERSION) {
-    throw new VaultError('UNSUPPORTED_VERSION', `dMemo version ${JSON.stringify(msg.v) ?? 'missing'} is not supported; this vault speaks version ${DMEMO_VERSION}`);
+    throw new VaultError(
+      'UNSUPPORTED_VERSION',
+      `dMemo version ${JSON.stringify(msg.v) ?? 'missing'} is not supported; this vault speaks version ${DMEMO_VERSION}`,
+    );
   }
   const op = msg.op;
-  if (typeof op !== 'string' || !Object.prototype.hasOwnProperty.call(OPS, op)) {
-    throw new VaultError('UNKNOWN_OPERATION', `unknown dMemo operation ${typeof op === 'string' ? JSON.stringify(op.slice(0, 40)) : typeof op}; known: ${Object.keys(OPS).join(', ')}`);
+  if (typeof op !== 'string' || !Object.hasOwn(OPS, op)) {
+    throw new VaultError(
+      'UNKNOWN_OPERATION',
+      `unknown dMemo operation ${typeof op === 'string' ? JSON.stringify(op.slice(0, 40)) : typeof op}; known: ${Object.keys(OPS).join(', ')}`,
+    );
   }
   const allowed = FIELDS[op as DmemoOp];
   for (const k of Object.keys(msg)) {
-    if (k !== 'v' && k !== 'op' && k !== 'id' && !allowed.includes(k)) throw new VaultError('MALFORMED_MESSAGE', `dMemo '${op}' message has an unknown field ${JSON.stringify(k.slice(0, 40))}`);
+    if (k !== 'v' && k !== 'op' && k !== 'id' && !allowed.includes(k))
+      throw new VaultError('MALFORMED_MESSAGE', `dMemo '${op}' message has an unknown field ${JSON.stringify(k.slice(0, 40))}`);
   }
   OPS[op as DmemoOp](msg);
   return msg as unknown as DmemoRequest;

@@ -59,7 +59,10 @@ function bad(message: string): VaultError {
 /** An app id or the user principal `@user`: who asks for a signature or a sealed message. */
 export function checkAppName(app: unknown, field = 'app'): string {
   if (typeof app !== 'string' || (app !== USER_APP && !APP_RE.test(app))) {
-    throw new VaultError('INVALID_ARGUMENT', `${field}: expected an app id (lower-case letters, digits, '.', '_', '-', at most 64) or '${USER_APP}', got ${typeof app === 'string' ? JSON.stringify(app.slice(0, 70)) : typeof app}`);
+    throw new VaultError(
+      'INVALID_ARGUMENT',
+      `${field}: expected an app id (lower-case letters, digits, '.', '_', '-', at most 64) or '${USER_APP}', got ${typeof app === 'string' ? JSON.stringify(app.slice(0, 70)) : typeof app}`,
+    );
   }
   return app;
 }
@@ -67,7 +70,11 @@ export function checkAppName(app: unknown, field = 'app'): string {
 function checkAsset(value: unknown, field: string): Asset {
   if (typeof value !== 'string') throw bad(`${field}: expected an asset string like "100.0000 RSN"`);
   let a: Asset;
-  try { a = Asset.from(value); } catch { throw bad(`${field}: ${JSON.stringify(value)} is not an asset like "100.0000 RSN"`); }
+  try {
+    a = Asset.from(value);
+  } catch {
+    throw bad(`${field}: ${JSON.stringify(value)} is not an asset like "100.0000 RSN"`);
+  }
   if (a.units < 0n) throw bad(`${field}: must not be negative`);
   return a;
 }
@@ -81,7 +88,8 @@ export function validateGrant(value: unknown, o: { stored?: boolean } = {}): Sig
   if (typeof value !== 'object' || value === null) throw bad('expected an object');
   const g = value as Record<string, unknown>;
   for (const k of Object.keys(g)) {
-    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay', 'maxSignaturesPerDay', 'identity'].includes(k)) throw bad(`unknown field ${JSON.stringify(k)}`);
+    if (!['app', 'chainIds', 'contracts', 'maxAmountPerTx', 'maxAmountPerDay', 'maxSignaturesPerDay', 'identity'].includes(k))
+      throw bad(`unknown field ${JSON.stringify(k)}`);
   }
   const app = checkAppName(g.app, 'signing grant: app');
   if (app === USER_APP) throw bad(`'${USER_APP}' is the user acting directly and cannot be given a grant`);
@@ -90,34 +98,50 @@ export function validateGrant(value: unknown, o: { stored?: boolean } = {}): Sig
     if (typeof c !== 'string' || !/^[0-9a-fA-F]{64}$/.test(c)) throw bad(`chainIds[${i}]: expected 64 hex characters`);
     return c.toLowerCase();
   });
-  if (typeof g.contracts !== 'object' || g.contracts === null || Array.isArray(g.contracts)) throw bad('contracts: expected { account: [action, …] }');
+  if (typeof g.contracts !== 'object' || g.contracts === null || Array.isArray(g.contracts))
+    throw bad('contracts: expected { account: [action, …] }');
   // read by own-property lookups only (abi/signing-scope.ts): `constructor` is an account like any other
   const contracts: Record<string, string[]> = {};
   for (const [account, actions] of Object.entries(g.contracts as Record<string, unknown>)) {
-    try { if (Name.from(account).toString() !== account) throw new Error(); } catch { throw bad(`contracts: ${JSON.stringify(account)} is not an Antelope account name`); }
+    try {
+      if (Name.from(account).toString() !== account) throw new Error();
+    } catch {
+      throw bad(`contracts: ${JSON.stringify(account)} is not an Antelope account name`);
+    }
     if (!Array.isArray(actions) || actions.length === 0) throw bad(`contracts.${account}: expected a non-empty array of action names`);
     contracts[account] = actions.map((a, i) => {
       if (a === WILDCARD && o.stored) return a;
       if (a === WILDCARD) throw bad(`contracts.${account}[${i}]: "*" is not allowed; name each action the app may sign (deny by default)`);
-      try { if (typeof a === 'string' && Name.from(a).toString() === a) return a; } catch { /* below */ }
+      try {
+        if (typeof a === 'string' && Name.from(a).toString() === a) return a;
+      } catch {
+        /* below */
+      }
       throw bad(`contracts.${account}[${i}]: ${JSON.stringify(a)} is not an action name`);
     });
   }
   const out: SigningGrant = { app, chainIds, contracts };
   let sym: string | undefined;
-  if (g.maxAmountPerTx !== undefined) { const a = checkAsset(g.maxAmountPerTx, 'maxAmountPerTx'); out.maxAmountPerTx = a.toString(); sym = a.symbol.toString(); }
+  if (g.maxAmountPerTx !== undefined) {
+    const a = checkAsset(g.maxAmountPerTx, 'maxAmountPerTx');
+    out.maxAmountPerTx = a.toString();
+    sym = a.symbol.toString();
+  }
   if (g.maxAmountPerDay !== undefined) {
     const a = checkAsset(g.maxAmountPerDay, 'maxAmountPerDay');
-    if (sym !== undefined && a.symbol.toString() !== sym) throw bad(`maxAmountPerDay (${a.symbol}) and maxAmountPerTx (${sym}) name different symbols`);
+    if (sym !== undefined && a.symbol.toString() !== sym)
+      throw bad(`maxAmountPerDay (${a.symbol}) and maxAmountPerTx (${sym}) name different symbols`);
     out.maxAmountPerDay = a.toString();
   }
   if (g.maxSignaturesPerDay !== undefined) {
     const n = g.maxSignaturesPerDay;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SIGNATURES_PER_DAY) throw bad(`maxSignaturesPerDay: expected an integer from 1 to ${MAX_SIGNATURES_PER_DAY}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SIGNATURES_PER_DAY)
+      throw bad(`maxSignaturesPerDay: expected an integer from 1 to ${MAX_SIGNATURES_PER_DAY}`);
     out.maxSignaturesPerDay = n;
   }
   if (g.identity !== undefined) {
-    if (typeof g.identity !== 'string' || !IDENTITY_RE.test(g.identity)) throw bad(`identity: expected a public key or 'unverified:<hex>' of at most ${MAX_IDENTITY_LENGTH} characters`);
+    if (typeof g.identity !== 'string' || !IDENTITY_RE.test(g.identity))
+      throw bad(`identity: expected a public key or 'unverified:<hex>' of at most ${MAX_IDENTITY_LENGTH} characters`);
     out.identity = g.identity;
   }
   return out;
@@ -135,9 +159,15 @@ export function grantMatches(grant: SigningGrant, identity: string | undefined):
 export function grantDigest(grant: SigningGrant): Uint8Array {
   const g = validateGrant(grant);
   const canonical = JSON.stringify({
-    app: g.app, chainIds: [...g.chainIds].sort(),
-    contracts: Object.fromEntries(Object.keys(g.contracts).sort().map((k) => [k, [...g.contracts[k]!].sort()])),
-    maxAmountPerTx: g.maxAmountPerTx ?? null, maxAmountPerDay: g.maxAmountPerDay ?? null,
+    app: g.app,
+    chainIds: [...g.chainIds].sort(),
+    contracts: Object.fromEntries(
+      Object.keys(g.contracts)
+        .sort()
+        .map((k) => [k, [...g.contracts[k]!].sort()]),
+    ),
+    maxAmountPerTx: g.maxAmountPerTx ?? null,
+    maxAmountPerDay: g.maxAmountPerDay ?? null,
     ...(g.maxSignaturesPerDay !== undefined ? { maxSignaturesPerDay: g.maxSignaturesPerDay } : {}),
     ...(g.identity !== undefined ? { identity: g.identity } : {}),
   });

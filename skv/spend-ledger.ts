@@ -11,12 +11,20 @@ import { writeFileAtomic } from '../lib/atomic-file.js';
 import { VaultError } from './error.js';
 import type { DailySpend } from './signing-scope.js';
 
-interface LedgerBody { version: 1; keystoreId: string; entries: Record<string, { day: string; units: string; symbol: string; count?: number }> }
+interface LedgerBody {
+  version: 1;
+  keystoreId: string;
+  entries: Record<string, { day: string; units: string; symbol: string; count?: number }>;
+}
 
 export class SpendLedger {
   private readonly entries = new Map<string, DailySpend>();
 
-  private constructor(private readonly path: string, private readonly macKey: Buffer, private readonly keystoreId: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly macKey: Buffer,
+    private readonly keystoreId: string,
+  ) {}
 
   static async load(path: string, macKey: Buffer, keystoreId: string): Promise<SpendLedger> {
     const ledger = new SpendLedger(path, macKey, keystoreId);
@@ -28,14 +36,24 @@ export class SpendLedger {
       throw err;
     }
     const m = /^(.*)\nmac=([0-9a-f]{64})\n$/s.exec(text);
-    const bad = () => new VaultError('KEYSTORE_TAMPERED', `the spend ledger ${path} failed authentication; the daily caps cannot be trusted — restore it, or delete it to restart today's totals at zero`);
+    const bad = () =>
+      new VaultError(
+        'KEYSTORE_TAMPERED',
+        `the spend ledger ${path} failed authentication; the daily caps cannot be trusted — restore it, or delete it to restart today's totals at zero`,
+      );
     if (!m) throw bad();
     const mac = Buffer.from(m[2]!, 'hex');
     const expected = ledger.mac(m[1]!);
     if (!timingSafeEqual(mac, expected)) throw bad();
     const body = JSON.parse(m[1]!) as LedgerBody;
     if (body.version !== 1 || body.keystoreId !== keystoreId) throw bad();
-    for (const [app, e] of Object.entries(body.entries)) ledger.entries.set(app, { day: e.day, units: BigInt(e.units), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) });
+    for (const [app, e] of Object.entries(body.entries))
+      ledger.entries.set(app, {
+        day: e.day,
+        units: BigInt(e.units),
+        symbol: e.symbol,
+        ...(e.count !== undefined ? { count: e.count } : {}),
+      });
     return ledger;
   }
 
@@ -43,12 +61,15 @@ export class SpendLedger {
     return createHmac('sha256', this.macKey).update(bodyText).digest();
   }
 
-  get(app: string): DailySpend | undefined { return this.entries.get(app); }
+  get(app: string): DailySpend | undefined {
+    return this.entries.get(app);
+  }
 
   async set(app: string, spend: DailySpend): Promise<void> {
     this.entries.set(app, spend);
     const body: LedgerBody = { version: 1, keystoreId: this.keystoreId, entries: {} };
-    for (const [a, e] of this.entries) body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
+    for (const [a, e] of this.entries)
+      body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
     const text = JSON.stringify(body);
     await writeFileAtomic(this.path, `${text}\nmac=${this.mac(text).toString('hex')}\n`);
   }

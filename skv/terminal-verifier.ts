@@ -27,7 +27,12 @@ export interface TerminalPrompt {
   columns?: number;
 }
 
-const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE KEY in clear?', grant: 'Grant this app these signing rights?', package: 'Sign this app package as its publisher?' } as const;
+const QUESTIONS = {
+  sign: 'Sign this transaction?',
+  export: 'Reveal this PRIVATE KEY in clear?',
+  grant: 'Grant this app these signing rights?',
+  package: 'Sign this app package as its publisher?',
+} as const;
 
 /**
  * The framed block shown before the question: every line starts with `peeros vault`, app text
@@ -36,7 +41,12 @@ const QUESTIONS = { sign: 'Sign this transaction?', export: 'Reveal this PRIVATE
 export function renderVerificationRequest(r: VerificationRequest, columns = stderrColumns()): string {
   return [
     `${PROMPT_PREFIX} ┌── approval needed (${r.purpose}) ──`,
-    terminalWrap(`${PROMPT_PREFIX} │ requested by: `, r.app === USER_APP ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`, columns, `${PROMPT_PREFIX} │   `),
+    terminalWrap(
+      `${PROMPT_PREFIX} │ requested by: `,
+      r.app === USER_APP ? 'you (user, directly)' : `app ${terminalQuoted(r.app)}`,
+      columns,
+      `${PROMPT_PREFIX} │   `,
+    ),
     ...r.summary.map((l) => terminalWrap(`${PROMPT_PREFIX} │   `, terminalText(l), columns)),
     terminalWrap(`${PROMPT_PREFIX} │ digest: `, Buffer.from(r.digest).toString('hex'), columns, `${PROMPT_PREFIX} │         `),
     `${PROMPT_PREFIX} └──`,
@@ -51,7 +61,10 @@ export function verificationQuestion(r: Pick<VerificationRequest, 'purpose'>): s
 export class TerminalVerifier extends HmacVerifier {
   readonly kind = 'terminal';
 
-  constructor(private readonly prompt: TerminalPrompt, opts: { ttlMs?: number } = {}) {
+  constructor(
+    private readonly prompt: TerminalPrompt,
+    opts: { ttlMs?: number } = {},
+  ) {
     super(opts);
   }
 

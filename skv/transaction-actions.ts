@@ -33,7 +33,10 @@ export function transactionActions(packed: Uint8Array): ActionView[] {
   }
   if (trx.context_free_actions.length + trx.actions.length > MAX_ACTIONS) throw invalid(`more than ${MAX_ACTIONS} actions`);
   const view = (a: Action, contextFree: boolean): ActionView => ({
-    account: a.account.toString(), name: a.name.toString(), data: a.data, contextFree,
+    account: a.account.toString(),
+    name: a.name.toString(),
+    data: a.data,
+    contextFree,
     authorization: a.authorization.map((p) => ({ actor: p.actor.toString(), permission: p.permission.toString() })),
   });
   return [...trx.context_free_actions.map((a) => view(a, true)), ...trx.actions.map((a) => view(a, false))];

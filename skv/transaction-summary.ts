@@ -20,7 +20,10 @@ export function summarizeTransaction(chainId: Uint8Array, packed: Uint8Array): s
     const head = `${a.contextFree ? 'context-free ' : ''}action ${a.account}::${a.name} by ${auth}`;
     const t = a.name === 'transfer' ? decodeTokenTransfer(a.data) : null;
     if (t) lines.push(`${head}: transfer ${t.quantity} from ${t.from} to ${t.to}, memo ${JSON.stringify(t.memo)}`);
-    else lines.push(`${head}: ${a.data.length} bytes of data ${Buffer.from(a.data.subarray(0, 24)).toString('hex')}${a.data.length > 24 ? '…' : ''}`);
+    else
+      lines.push(
+        `${head}: ${a.data.length} bytes of data ${Buffer.from(a.data.subarray(0, 24)).toString('hex')}${a.data.length > 24 ? '…' : ''}`,
+      );
   }
   return lines;
 }

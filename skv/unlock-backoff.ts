@@ -24,7 +24,10 @@ export interface BackoffState {
 const EMPTY: BackoffState = { version: 1, failures: 0, lastFailureAt: 0, nextAllowedAt: 0 };
 
 export class UnlockBackoff {
-  constructor(private readonly path: string, private readonly baseMs: number) {}
+  constructor(
+    private readonly path: string,
+    private readonly baseMs: number,
+  ) {}
 
   async read(now = Date.now()): Promise<BackoffState> {
     let text: string;
@@ -36,7 +39,14 @@ export class UnlockBackoff {
     }
     try {
       const s = JSON.parse(text) as BackoffState;
-      if (s.version !== 1 || !Number.isSafeInteger(s.failures) || s.failures < 0 || !Number.isFinite(s.nextAllowedAt) || !Number.isFinite(s.lastFailureAt)) throw new Error();
+      if (
+        s.version !== 1 ||
+        !Number.isSafeInteger(s.failures) ||
+        s.failures < 0 ||
+        !Number.isFinite(s.nextAllowedAt) ||
+        !Number.isFinite(s.lastFailureAt)
+      )
+        throw new Error();
       // a clock set backwards must not turn the delay into a lock-out
       return { ...s, nextAllowedAt: Math.min(s.nextAllowedAt, now + MAX_BACKOFF_MS) };
     } catch {
@@ -61,13 +71,13 @@ export class UnlockBackoff {
     const prev = await this.read(now);
     const failures = prev.failures + 1;
     const s: BackoffState = { version: 1, failures, lastFailureAt: now, nextAllowedAt: now + this.delayFor(failures) };
-    await writeFileAtomic(this.path, JSON.stringify(s) + '\n');
+    await writeFileAtomic(this.path, `${JSON.stringify(s)}\n`);
     return s;
   }
 
   async reset(): Promise<void> {
     const prev = await this.read();
     if (prev.failures === 0 && prev.nextAllowedAt === 0) return;
-    await writeFileAtomic(this.path, JSON.stringify(EMPTY) + '\n');
+    await writeFileAtomic(this.path, `${JSON.stringify(EMPTY)}\n`);
   }
 }

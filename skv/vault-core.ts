@@ -8,11 +8,27 @@ import { randomBytes, createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { PrivateKey, PublicKey, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
-import type { DmemoRequest, DmemoResults, KeyInfo, SignRequest, ExportKeyRequest, SetGrantRequest, UnlockRequest, StatusResult } from './protocol.js';
+import type {
+  DmemoRequest,
+  DmemoResults,
+  KeyInfo,
+  SignRequest,
+  ExportKeyRequest,
+  SetGrantRequest,
+  UnlockRequest,
+  StatusResult,
+} from './protocol.js';
 import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
 import {
-  parseKeystore, authenticateKeystore, serializeKeystore, newKeystoreBody, sealPrivateKey, openPrivateKey,
-  type ParsedKeystore, type KeystoreBody, type SealedKey,
+  parseKeystore,
+  authenticateKeystore,
+  serializeKeystore,
+  newKeystoreBody,
+  sealPrivateKey,
+  openPrivateKey,
+  type ParsedKeystore,
+  type KeystoreBody,
+  type SealedKey,
 } from './keystore-format.js';
 import { vaultPaths, ensureVaultDir, readKeystoreFile, writeKeystoreFile, type VaultPaths } from './keystore-file.js';
 import { UnlockBackoff } from './unlock-backoff.js';
@@ -49,7 +65,6 @@ interface Unlocked {
   lastActivityMono: number;
 }
 
-
 /** Why the vault last locked: told to, re-unlocked, or idle (seen by the timer or at a request). */
 export type LockReason = 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
 
@@ -74,30 +89,43 @@ export class VaultCore {
     const now = Date.now();
     this.enforceAutoLock(now);
     switch (req.op) {
-      case 'status': return this.status(now);
-      case 'unlock': return this.unlock(req);
-      case 'lock': { const was = this.state !== null; this.lock(); return { wasUnlocked: was }; }
+      case 'status':
+        return this.status(now);
+      case 'unlock':
+        return this.unlock(req);
+      case 'lock': {
+        const was = this.state !== null;
+        this.lock();
+        return { wasUnlocked: was };
+      }
     }
     const s = this.requireUnlocked(req.op, now);
     switch (req.op) {
-      case 'list_keys': return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
-      case 'create_key': return this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
+      case 'list_keys':
+        return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
+      case 'create_key':
+        return this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
       case 'import_key': {
         let key: PrivateKey;
-        try { key = PrivateKey.from(req.privateKey); } catch {
+        try {
+          key = PrivateKey.from(req.privateKey);
+        } catch {
           throw new VaultError('INVALID_KEY', 'the key to import is not a valid private key (expected PVT_K1_… or WIF)');
         }
         return this.addKey(s, key, req.label);
       }
-      case 'sign': return this.sign(s, req, now);
+      case 'sign':
+        return this.sign(s, req, now);
       case 'sign_package': {
         const [, priv] = this.resolveKey(s, req.key);
         const digest = packageSigningDigest(req.packageHash);
         checkAssertion(req.assertion, this.assertionCheck(s, 'package', USER_APP, digest, now));
         return { signature: priv.sign(digest).toString(), digest };
       }
-      case 'export_key': return this.exportKey(s, req, now);
-      case 'set_grant': return this.setGrant(s, req, now);
+      case 'export_key':
+        return this.exportKey(s, req, now);
+      case 'set_grant':
+        return this.setGrant(s, req, now);
       case 'seal_message':
       case 'open_message': {
         // Messages move no value and are not transactions: no assertion; but deny by default — only
@@ -105,17 +133,27 @@ export class VaultCore {
         const app = checkAppName(req.app);
         if (app !== USER_APP) await this.refresh(s);
         if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app && grantMatches(g, req.identity))) {
-          throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`);
+          throw new VaultError(
+            'SCOPE_DENIED',
+            `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`,
+          );
         }
         const [, priv] = this.resolveKey(s, req.key);
         let peer: PublicKey;
-        try { peer = PublicKey.from(req.peer); } catch { throw new VaultError('INVALID_KEY', `peer ${JSON.stringify(req.peer.slice(0, 80))} is not a public key`); }
-        return req.op === 'seal_message' ? sealMessage(priv, peer, req.plaintext) : { plaintext: openMessage(priv, peer, req.nonce, req.ciphertext) };
+        try {
+          peer = PublicKey.from(req.peer);
+        } catch {
+          throw new VaultError('INVALID_KEY', `peer ${JSON.stringify(req.peer.slice(0, 80))} is not a public key`);
+        }
+        return req.op === 'seal_message'
+          ? sealMessage(priv, peer, req.plaintext)
+          : { plaintext: openMessage(priv, peer, req.nonce, req.ciphertext) };
       }
       case 'revoke_grant': {
         const app = checkAppName(req.app);
         // with an identity: only that app's grant goes (a newer app of the same name keeps its own)
-        const goes = (g: { app: string; identity?: string }) => g.app === app && !(req.identity !== undefined && g.identity !== undefined && g.identity !== req.identity);
+        const goes = (g: { app: string; identity?: string }) =>
+          g.app === app && !(req.identity !== undefined && g.identity !== undefined && g.identity !== req.identity);
         let revoked = false;
         await this.persist(s, (body) => {
           const grants = body.grants.filter((g) => !goes(g));
@@ -148,7 +186,10 @@ export class VaultCore {
   private armTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     const s = this.state;
-    if (!s) { this.timer = null; return; }
+    if (!s) {
+      this.timer = null;
+      return;
+    }
     const due = this.config.autoLockMs - this.idleMs(s, Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -163,7 +204,10 @@ export class VaultCore {
     const s = this.state;
     this.state = null;
     if (s) this.lastLock = { at: Date.now(), reason };
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     this.nonces.clear();
     if (!s) return;
     for (const k of s.keys.values()) k.clear();
@@ -180,10 +224,16 @@ export class VaultCore {
   private async status(now: number): Promise<StatusResult> {
     const bo = await this.backoff.read(now);
     const out: StatusResult = {
-      unlocked: this.state !== null, keystore: 'missing', autoLockMs: this.config.autoLockMs,
-      failures: bo.failures, retryAfterMs: Math.max(0, bo.nextAllowedAt - now),
+      unlocked: this.state !== null,
+      keystore: 'missing',
+      autoLockMs: this.config.autoLockMs,
+      failures: bo.failures,
+      retryAfterMs: Math.max(0, bo.nextAllowedAt - now),
     };
-    if (this.lastLock) { out.lastLockAt = this.lastLock.at; out.lastLockReason = this.lastLock.reason; }
+    if (this.lastLock) {
+      out.lastLockAt = this.lastLock.at;
+      out.lastLockReason = this.lastLock.reason;
+    }
     if (this.state) {
       out.keystore = 'present';
       out.formatVersion = this.state.parsed.body.version;
@@ -194,7 +244,11 @@ export class VaultCore {
     }
     try {
       const p = await this.loadParsed();
-      if (p) { out.keystore = 'present'; out.formatVersion = p.body.version; out.keyCount = p.body.keys.length; }
+      if (p) {
+        out.keystore = 'present';
+        out.formatVersion = p.body.version;
+        out.keyCount = p.body.keys.length;
+      }
     } catch (err) {
       if (!(err instanceof VaultError)) throw err;
       out.keystore = 'corrupt';
@@ -215,14 +269,21 @@ export class VaultCore {
     let created = false;
     let derived: DerivedKeys;
     if (!parsed) {
-      if (!req.create) throw new VaultError('NO_KEYSTORE', `no keystore at ${this.paths.keystore}; create one with 'peeros key create' (or import a key with 'peeros key import')`);
+      if (!req.create)
+        throw new VaultError(
+          'NO_KEYSTORE',
+          `no keystore at ${this.paths.keystore}; create one with 'peeros key create' (or import a key with 'peeros key import')`,
+        );
       if (req.passphrase.length < 1) throw new VaultError('INVALID_ARGUMENT', 'the new keystore needs a non-empty passphrase');
       const kdf = newScryptParams(this.config.insecureTestKdf);
       derived = await deriveKeys(req.passphrase, kdf);
       const body = newKeystoreBody(kdf, derived);
       const text = serializeKeystore(body, derived);
       // a concurrent creator may have won the race: never overwrite an existing keystore
-      if (await readKeystoreFile(this.paths.keystore)) { wipeKeys(derived); throw new VaultError('KEYSTORE_EXISTS', 'a keystore appeared while creating one; unlock it instead'); }
+      if (await readKeystoreFile(this.paths.keystore)) {
+        wipeKeys(derived);
+        throw new VaultError('KEYSTORE_EXISTS', 'a keystore appeared while creating one; unlock it instead');
+      }
       await writeKeystoreFile(this.paths.keystore, text);
       parsed = parseKeystore(new TextEncoder().encode(text));
       created = true;
@@ -256,7 +317,9 @@ export class VaultCore {
     this.state = { derived, parsed, keys, secret, session, stamp, lastActivity: Date.now(), lastActivityMono: performance.now() };
     this.armTimer();
     return {
-      keyCount: keys.size, created, autoLockMs: this.config.autoLockMs,
+      keyCount: keys.size,
+      created,
+      autoLockMs: this.config.autoLockMs,
       verifier: { scheme: 'hmac-sha256', secret: new Uint8Array(secret), session },
     };
   }
@@ -269,14 +332,23 @@ export class VaultCore {
   private async refresh(s: Unlocked): Promise<void> {
     const stamp = await fileStamp(this.paths.keystore).catch(() => '');
     if (stamp === s.stamp) return;
-    const changed = (why: string) => new VaultError('KEYSTORE_CHANGED', `the keystore file was ${why} since this vault unlocked it (by another peeros process); nothing was signed or written — lock and unlock again`);
+    const changed = (why: string) =>
+      new VaultError(
+        'KEYSTORE_CHANGED',
+        `the keystore file was ${why} since this vault unlocked it (by another peeros process); nothing was signed or written — lock and unlock again`,
+      );
     const data = await readKeystoreFile(this.paths.keystore);
     if (!data) throw changed('removed');
     const parsed = parseKeystore(data);
     if (parsed.checksum !== s.parsed.checksum) {
       if (parsed.body.id !== s.parsed.body.id) throw changed('replaced by another keystore');
-      try { authenticateKeystore(parsed, s.derived); } catch { throw changed('rewritten under another passphrase'); }
-      for (const entry of parsed.body.keys) if (!s.keys.has(entry.publicKey)) s.keys.set(entry.publicKey, openKey(s.derived, parsed.body.id, entry));
+      try {
+        authenticateKeystore(parsed, s.derived);
+      } catch {
+        throw changed('rewritten under another passphrase');
+      }
+      for (const entry of parsed.body.keys)
+        if (!s.keys.has(entry.publicKey)) s.keys.set(entry.publicKey, openKey(s.derived, parsed.body.id, entry));
       s.parsed = parsed;
     }
     s.stamp = stamp;
@@ -320,12 +392,23 @@ export class VaultCore {
 
   // ── signing and export ─────────────────────────────────────────────────────────────────────
   private assertionCheck(s: Unlocked, purpose: 'sign' | 'export' | 'grant' | 'package', app: string, digest: Uint8Array, now: number) {
-    return { purpose, app, digest, secret: s.secret, session: s.session, maxTtlMs: this.config.assertionMaxTtlMs, now, nonces: this.nonces };
+    return {
+      purpose,
+      app,
+      digest,
+      secret: s.secret,
+      session: s.session,
+      maxTtlMs: this.config.assertionMaxTtlMs,
+      now,
+      nonces: this.nonces,
+    };
   }
 
   private resolveKey(s: Unlocked, key: string): [string, PrivateKey] {
     let pub: string;
-    try { pub = PublicKey.from(key).toString(); } catch {
+    try {
+      pub = PublicKey.from(key).toString();
+    } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(key.slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
     }
     const priv = s.keys.get(pub);
@@ -347,7 +430,10 @@ export class VaultCore {
       const grant = s.parsed.body.grants.find((g) => g.app === app);
       if (!grant) throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault; grant it first (deny by default)`);
       if (!grantMatches(grant, req.identity)) {
-        throw new VaultError('SCOPE_DENIED', `the signing grant of '${app}' belongs to another identity of that app (${grant.identity}), not ${req.identity ?? 'an unidentified request'}; grant the installed app again`);
+        throw new VaultError(
+          'SCOPE_DENIED',
+          `the signing grant of '${app}' belongs to another identity of that app (${grant.identity}), not ${req.identity ?? 'an unidentified request'}; grant the installed app again`,
+        );
       }
       const ledger = await SpendLedger.load(this.paths.spend, s.derived.spendMac, s.parsed.body.id);
       const spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, ledger.get(app), Date.now());
@@ -383,7 +469,10 @@ function openKey(derived: DerivedKeys, keystoreId: string, entry: SealedKey): Pr
   const key = new PrivateKey(PublicKey.from(entry.publicKey).type, openPrivateKey(derived, keystoreId, entry));
   if (key.toPublic().toString() !== entry.publicKey) {
     key.clear();
-    throw new VaultError('KEYSTORE_TAMPERED', `the sealed key for ${entry.publicKey} does not match its public key; restore the keystore from a backup`);
+    throw new VaultError(
+      'KEYSTORE_TAMPERED',
+      `the sealed key for ${entry.publicKey} does not match its public key; restore the keystore from a backup`,
+    );
   }
   return key;
 }

@@ -16,6 +16,9 @@ export async function withVaultLock<T>(paths: VaultPaths, fn: () => Promise<T>):
     return await withFileLock(paths.lock, fn, { waitMs: VAULT_LOCK_WAIT_MS });
   } catch (err) {
     if (!(err instanceof FileLockTimeoutError)) throw err;
-    throw new VaultError('VAULT_BUSY', `the vault is busy: ${err.message}; another peeros process is working with the vault — wait for it, or stop it if it hangs`);
+    throw new VaultError(
+      'VAULT_BUSY',
+      `the vault is busy: ${err.message}; another peeros process is working with the vault — wait for it, or stop it if it hangs`,
+    );
   }
 }

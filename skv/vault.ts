@@ -14,12 +14,27 @@ import { VaultError } from './error.js';
 import { VaultChannel } from './vault-channel.js';
 import type { VaultConfig } from './vault-core.js';
 import { exportDigest } from './vault-core.js';
-import { decodeResponse, encodeMessage, DMEMO_VERSION, type DmemoOp, type DmemoResults, type KeyInfo, type SignResult, type StatusResult } from './protocol.js';
+import {
+  decodeResponse,
+  encodeMessage,
+  DMEMO_VERSION,
+  type DmemoOp,
+  type DmemoResults,
+  type KeyInfo,
+  type SignResult,
+  type StatusResult,
+} from './protocol.js';
 import type { Verifier } from './verifier.js';
 import { USER_APP, checkAppName, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
 import { summarizeTransaction } from './transaction-summary.js';
 import { packageSigningDigest } from './package-digest.js';
-import { DEFAULT_AUTO_LOCK_MS, MAX_AUTO_LOCK_MS, DEFAULT_ASSERTION_TTL_MS, MAX_ASSERTION_TTL_MS, DEFAULT_BACKOFF_BASE_MS } from './limits.js';
+import {
+  DEFAULT_AUTO_LOCK_MS,
+  MAX_AUTO_LOCK_MS,
+  DEFAULT_ASSERTION_TTL_MS,
+  MAX_ASSERTION_TTL_MS,
+  DEFAULT_BACKOFF_BASE_MS,
+} from './limits.js';
 
 export interface VaultOptions {
   /** Data directory; default `peerosHome()` ($PEEROS_HOME or ~/.peeros). */
@@ -91,9 +106,13 @@ export class Vault {
    * Opens the keystore with the passphrase and registers `verifier` for this session. With
    * `create: true` a missing keystore is created (a damaged one is never replaced).
    */
-  async unlock(passphrase: string, opts: { verifier: Verifier; create?: boolean }): Promise<{ keyCount: number; created: boolean; autoLockMs: number }> {
+  async unlock(
+    passphrase: string,
+    opts: { verifier: Verifier; create?: boolean },
+  ): Promise<{ keyCount: number; created: boolean; autoLockMs: number }> {
     if (typeof passphrase !== 'string') throw new VaultError('INVALID_ARGUMENT', 'passphrase: expected a string');
-    if (!opts?.verifier) throw new VaultError('INVALID_ARGUMENT', 'unlock needs a verifier (TerminalVerifier, or AutoApproveVerifier in tests)');
+    if (!opts?.verifier)
+      throw new VaultError('INVALID_ARGUMENT', 'unlock needs a verifier (TerminalVerifier, or AutoApproveVerifier in tests)');
     this.#verifier?.unregister();
     this.#verifier = null;
     const r = await this.#call('unlock', { passphrase, ...(opts.create ? { create: true } : {}) });
@@ -109,16 +128,22 @@ export class Vault {
     return (await this.#call('lock')).wasUnlocked;
   }
 
-  status(): Promise<StatusResult> { return this.#call('status'); }
+  status(): Promise<StatusResult> {
+    return this.#call('status');
+  }
 
-  createKey(label?: string): Promise<KeyInfo> { return this.#call('create_key', label === undefined ? {} : { label }); }
+  createKey(label?: string): Promise<KeyInfo> {
+    return this.#call('create_key', label === undefined ? {} : { label });
+  }
 
   /** `privateKey`: `PVT_K1_…` or WIF. It goes into the vault worker and is not kept here. */
   importKey(privateKey: string, label?: string): Promise<KeyInfo> {
     return this.#call('import_key', { privateKey, ...(label === undefined ? {} : { label }) });
   }
 
-  async listKeys(): Promise<KeyInfo[]> { return (await this.#call('list_keys')).keys; }
+  async listKeys(): Promise<KeyInfo[]> {
+    return (await this.#call('list_keys')).keys;
+  }
 
   #requireVerifier(): Verifier {
     if (!this.#verifier) throw VaultError.locked('asking for user verification');
@@ -134,7 +159,9 @@ export class Vault {
     const app = checkAppName(o.app ?? USER_APP); // before it is shown to the user
     if (!Array.isArray(o.keys) || o.keys.length === 0) throw new VaultError('INVALID_ARGUMENT', 'keys: expected at least one public key');
     const keys = o.keys.map((k) => {
-      try { return PublicKey.from(k).toString(); } catch {
+      try {
+        return PublicKey.from(k).toString();
+      } catch {
         throw new VaultError('INVALID_KEY', `${JSON.stringify(String(k).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
       }
     });
@@ -142,8 +169,23 @@ export class Vault {
     // decoded only if the verifier looks (an auto-approving one does not)
     let lines: string[] | undefined;
     const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${keys.join(', ')}`]);
-    const assertion = await this.#requireVerifier().verify({ purpose: 'sign', app, digest, get summary() { return summary(); } });
-    return this.#call('sign', { chainId, transaction, ...(cfd ? { contextFreeData: cfd } : {}), keys, app, ...(o.identity !== undefined ? { identity: o.identity } : {}), assertion });
+    const assertion = await this.#requireVerifier().verify({
+      purpose: 'sign',
+      app,
+      digest,
+      get summary() {
+        return summary();
+      },
+    });
+    return this.#call('sign', {
+      chainId,
+      transaction,
+      ...(cfd ? { contextFreeData: cfd } : {}),
+      keys,
+      app,
+      ...(o.identity !== undefined ? { identity: o.identity } : {}),
+      assertion,
+    });
   }
 
   /**
@@ -153,18 +195,34 @@ export class Vault {
   async signPackage(o: { packageHash: Uint8Array; key: string; summary: string[] }): Promise<{ signature: string; digest: Uint8Array }> {
     const digest = packageSigningDigest(o.packageHash);
     let key: string;
-    try { key = PublicKey.from(o.key).toString(); } catch {
+    try {
+      key = PublicKey.from(o.key).toString();
+    } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(String(o.key).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
     }
-    const assertion = await this.#requireVerifier().verify({ purpose: 'package', app: USER_APP, digest, summary: [...o.summary, `publisher key: ${key}`] });
+    const assertion = await this.#requireVerifier().verify({
+      purpose: 'package',
+      app: USER_APP,
+      digest,
+      summary: [...o.summary, `publisher key: ${key}`],
+    });
     return this.#call('sign_package', { packageHash: o.packageHash, key, assertion });
   }
 
   /** The private key in `PVT_K1_…` form: needs the passphrase again and the user's approval. */
   async exportKey(publicKey: string, passphrase: string): Promise<string> {
     let digest: Uint8Array;
-    try { digest = exportDigest(publicKey); } catch { throw new VaultError('INVALID_KEY', `${JSON.stringify(String(publicKey).slice(0, 80))} is not a public key`); }
-    const assertion = await this.#requireVerifier().verify({ purpose: 'export', app: USER_APP, digest, summary: [`export private key of ${publicKey}`] });
+    try {
+      digest = exportDigest(publicKey);
+    } catch {
+      throw new VaultError('INVALID_KEY', `${JSON.stringify(String(publicKey).slice(0, 80))} is not a public key`);
+    }
+    const assertion = await this.#requireVerifier().verify({
+      purpose: 'export',
+      app: USER_APP,
+      digest,
+      summary: [`export private key of ${publicKey}`],
+    });
     return (await this.#call('export_key', { key: publicKey, passphrase, assertion })).privateKey;
   }
 
@@ -172,7 +230,7 @@ export class Vault {
   async setGrant(grant: SigningGrant): Promise<void> {
     const g = validateGrant(grant);
     const summary = [
-      `app '${g.app}' may sign on chains ${g.chainIds.map((c) => c.slice(0, 12) + '…').join(', ')}`,
+      `app '${g.app}' may sign on chains ${g.chainIds.map((c) => `${c.slice(0, 12)}…`).join(', ')}`,
       ...Object.entries(g.contracts).map(([c, a]) => `  ${c}: ${a.join(', ')}`),
       ...(g.maxAmountPerTx ? [`  at most ${g.maxAmountPerTx} per transaction`] : []),
       ...(g.maxAmountPerDay ? [`  at most ${g.maxAmountPerDay} per day`] : []),
@@ -192,13 +250,41 @@ export class Vault {
   }
 
   /** Seals `plaintext` for `peer` with the key agreed (ECDH, inside the vault) between our `key` and `peer`. */
-  sealMessage(o: { key: string; peer: string; plaintext: Uint8Array; app?: string; identity?: string }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
-    return this.#call('seal_message', { key: o.key, peer: o.peer, plaintext: o.plaintext, app: o.app ?? USER_APP, ...(o.identity !== undefined ? { identity: o.identity } : {}) });
+  sealMessage(o: {
+    key: string;
+    peer: string;
+    plaintext: Uint8Array;
+    app?: string;
+    identity?: string;
+  }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
+    return this.#call('seal_message', {
+      key: o.key,
+      peer: o.peer,
+      plaintext: o.plaintext,
+      app: o.app ?? USER_APP,
+      ...(o.identity !== undefined ? { identity: o.identity } : {}),
+    });
   }
 
   /** Opens a message sealed between our `key` and `peer`. */
-  async openMessage(o: { key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app?: string; identity?: string }): Promise<Uint8Array> {
-    return (await this.#call('open_message', { key: o.key, peer: o.peer, nonce: o.nonce, ciphertext: o.ciphertext, app: o.app ?? USER_APP, ...(o.identity !== undefined ? { identity: o.identity } : {}) })).plaintext;
+  async openMessage(o: {
+    key: string;
+    peer: string;
+    nonce: Uint8Array;
+    ciphertext: Uint8Array;
+    app?: string;
+    identity?: string;
+  }): Promise<Uint8Array> {
+    return (
+      await this.#call('open_message', {
+        key: o.key,
+        peer: o.peer,
+        nonce: o.nonce,
+        ciphertext: o.ciphertext,
+        app: o.app ?? USER_APP,
+        ...(o.identity !== undefined ? { identity: o.identity } : {}),
+      })
+    ).plaintext;
   }
 
   /** Stops the worker: keys, verifier secret and session end with it. */

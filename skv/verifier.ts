@@ -57,7 +57,11 @@ export abstract class HmacVerifier implements Verifier {
   async verify(request: VerificationRequest): Promise<Assertion> {
     const reg = this.#registration;
     if (!reg) throw new VaultError('LOCKED', `the ${this.kind} verifier is not registered: unlock the vault with it first`);
-    if (!(await this.approve(request))) throw new VaultError('NOT_APPROVED', `the request was not approved (${this.kind} verifier); nothing was ${request.purpose === 'sign' ? 'signed' : 'done'}`);
+    if (!(await this.approve(request)))
+      throw new VaultError(
+        'NOT_APPROVED',
+        `the request was not approved (${this.kind} verifier); nothing was ${request.purpose === 'sign' ? 'signed' : 'done'}`,
+      );
     return mintAssertion(reg, { purpose: request.purpose, app: request.app, digest: request.digest, ttlMs: this.#ttlMs });
   }
 }

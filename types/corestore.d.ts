@@ -1,7 +1,12 @@
 // Minimal types for corestore 7 (the package ships none): named hypercores in one directory.
 declare module 'corestore' {
   import type Hypercore from 'hypercore';
-  export interface CorestoreGetOptions { name?: string; key?: Uint8Array; valueEncoding?: string; exclusive?: boolean }
+  export interface CorestoreGetOptions {
+    name?: string;
+    key?: Uint8Array;
+    valueEncoding?: string;
+    exclusive?: boolean;
+  }
   export default class Corestore {
     constructor(storage: string, opts?: object);
     ready(): Promise<void>;

@@ -1,7 +1,11 @@
 // Minimal types for hypercore 11 (the package ships none): only what the node's block log uses.
 declare module 'hypercore' {
   import type { EventEmitter } from 'node:events';
-  export interface HypercoreGetOptions { wait?: boolean; timeout?: number; valueEncoding?: string }
+  export interface HypercoreGetOptions {
+    wait?: boolean;
+    timeout?: number;
+    valueEncoding?: string;
+  }
   export default class Hypercore extends EventEmitter {
     readonly length: number;
     readonly byteLength: number;

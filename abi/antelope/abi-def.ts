@@ -10,16 +10,51 @@ import { BinaryReader } from './binary-reader.js';
 import { Name } from './name.js';
 import { bytesToHex, hexToBytes } from './bytes.js';
 
-export interface AbiTypeDef { new_type_name: string; type: string }
-export interface AbiField { name: string; type: string }
-export interface AbiStruct { name: string; base: string; fields: AbiField[] }
-export interface AbiAction { name: string; type: string; ricardian_contract: string }
-export interface AbiTable { name: string; index_type: string; key_names: string[]; key_types: string[]; type: string }
-export interface AbiClause { id: string; body: string }
-export interface AbiErrorMessage { error_code: string; error_msg: string }
-export interface AbiExtension { tag: number; value: string }
-export interface AbiVariant { name: string; types: string[] }
-export interface AbiActionResult { name: string; result_type: string }
+export interface AbiTypeDef {
+  new_type_name: string;
+  type: string;
+}
+export interface AbiField {
+  name: string;
+  type: string;
+}
+export interface AbiStruct {
+  name: string;
+  base: string;
+  fields: AbiField[];
+}
+export interface AbiAction {
+  name: string;
+  type: string;
+  ricardian_contract: string;
+}
+export interface AbiTable {
+  name: string;
+  index_type: string;
+  key_names: string[];
+  key_types: string[];
+  type: string;
+}
+export interface AbiClause {
+  id: string;
+  body: string;
+}
+export interface AbiErrorMessage {
+  error_code: string;
+  error_msg: string;
+}
+export interface AbiExtension {
+  tag: number;
+  value: string;
+}
+export interface AbiVariant {
+  name: string;
+  types: string[];
+}
+export interface AbiActionResult {
+  name: string;
+  result_type: string;
+}
 
 /** The JSON shape of an ABI (every list present). */
 export interface AbiDef {
@@ -101,7 +136,9 @@ export class Abi implements AbiDef {
     if (value instanceof Uint8Array) return Abi.fromBinary(value);
     if (typeof value === 'string') {
       let parsed: unknown;
-      try { parsed = JSON.parse(value); } catch (e) {
+      try {
+        parsed = JSON.parse(value);
+      } catch (e) {
         throw new AntelopeError('INVALID_ABI', `abi: not valid JSON (${(e as Error).message})`);
       }
       return Abi.fromJSON(parsed);
@@ -146,11 +183,16 @@ export class Abi implements AbiDef {
       })),
       error_messages: list<Record<string, unknown>>(v.error_messages, 'abi.error_messages').map((m, i) => {
         const code = m?.error_code;
-        if (!(typeof code === 'string' && /^\d+$/.test(code)) && !(typeof code === 'number' && Number.isSafeInteger(code) && code >= 0) && typeof code !== 'bigint') {
+        if (
+          !(typeof code === 'string' && /^\d+$/.test(code)) &&
+          !(typeof code === 'number' && Number.isSafeInteger(code) && code >= 0) &&
+          typeof code !== 'bigint'
+        ) {
           throw new AntelopeError('INVALID_ABI', `expected a uint64, got ${describe(code)}`, `abi.error_messages[${i}].error_code`);
         }
         const c = BigInt(code as string | number | bigint);
-        if (c < 0n || c > 0xffffffffffffffffn) throw new AntelopeError('INVALID_ABI', `uint64 out of range: ${c}`, `abi.error_messages[${i}].error_code`);
+        if (c < 0n || c > 0xffffffffffffffffn)
+          throw new AntelopeError('INVALID_ABI', `uint64 out of range: ${c}`, `abi.error_messages[${i}].error_code`);
         return { error_code: c.toString(), error_msg: str(m?.error_msg, `abi.error_messages[${i}].error_msg`) };
       }),
       abi_extensions: list<unknown>(v.abi_extensions, 'abi.abi_extensions').map((x, i) => {
@@ -212,7 +254,13 @@ export class Abi implements AbiDef {
       }
       const tables: AbiTable[] = [];
       for (let i = count('tables'); i > 0; i--) {
-        tables.push({ name: Name.decode(r).toString(), index_type: r.string(), key_names: strings(), key_types: strings(), type: r.string() });
+        tables.push({
+          name: Name.decode(r).toString(),
+          index_type: r.string(),
+          key_names: strings(),
+          key_types: strings(),
+          type: r.string(),
+        });
       }
       const ricardian_clauses: AbiClause[] = [];
       for (let i = count('ricardian_clauses'); i > 0; i--) ricardian_clauses.push({ id: r.string(), body: r.string() });
@@ -228,7 +276,18 @@ export class Abi implements AbiDef {
       if (r.remaining > 0) {
         for (let i = count('action_results'); i > 0; i--) action_results.push({ name: Name.decode(r).toString(), result_type: r.string() });
       }
-      return new Abi({ version, types, structs, actions, tables, ricardian_clauses, error_messages, abi_extensions, variants, action_results });
+      return new Abi({
+        version,
+        types,
+        structs,
+        actions,
+        tables,
+        ricardian_clauses,
+        error_messages,
+        abi_extensions,
+        variants,
+        action_results,
+      });
     } catch (e) {
       throw e instanceof AntelopeError && !e.path ? e.withPath('abi') : e;
     }
@@ -237,16 +296,26 @@ export class Abi implements AbiDef {
   encode(w: BinaryWriter): void {
     w.string(this.version);
     w.varuint32(this.types.length);
-    for (const t of this.types) { w.string(t.new_type_name); w.string(t.type); }
+    for (const t of this.types) {
+      w.string(t.new_type_name);
+      w.string(t.type);
+    }
     w.varuint32(this.structs.length);
     for (const s of this.structs) {
       w.string(s.name);
       w.string(s.base);
       w.varuint32(s.fields.length);
-      for (const f of s.fields) { w.string(f.name); w.string(f.type); }
+      for (const f of s.fields) {
+        w.string(f.name);
+        w.string(f.type);
+      }
     }
     w.varuint32(this.actions.length);
-    for (const a of this.actions) { Name.from(a.name).encode(w); w.string(a.type); w.string(a.ricardian_contract); }
+    for (const a of this.actions) {
+      Name.from(a.name).encode(w);
+      w.string(a.type);
+      w.string(a.ricardian_contract);
+    }
     w.varuint32(this.tables.length);
     for (const t of this.tables) {
       Name.from(t.name).encode(w);
@@ -258,11 +327,20 @@ export class Abi implements AbiDef {
       w.string(t.type);
     }
     w.varuint32(this.ricardian_clauses.length);
-    for (const c of this.ricardian_clauses) { w.string(c.id); w.string(c.body); }
+    for (const c of this.ricardian_clauses) {
+      w.string(c.id);
+      w.string(c.body);
+    }
     w.varuint32(this.error_messages.length);
-    for (const m of this.error_messages) { w.u64(BigInt(m.error_code)); w.string(m.error_msg); }
+    for (const m of this.error_messages) {
+      w.u64(BigInt(m.error_code));
+      w.string(m.error_msg);
+    }
     w.varuint32(this.abi_extensions.length);
-    for (const x of this.abi_extensions) { w.u16(x.tag); w.bytes(hexToBytes(x.value)); }
+    for (const x of this.abi_extensions) {
+      w.u16(x.tag);
+      w.bytes(hexToBytes(x.value));
+    }
     w.varuint32(this.variants.length);
     for (const v of this.variants) {
       w.string(v.name);
@@ -270,13 +348,22 @@ export class Abi implements AbiDef {
       for (const t of v.types) w.string(t);
     }
     w.varuint32(this.action_results.length);
-    for (const a of this.action_results) { Name.from(a.name).encode(w); w.string(a.result_type); }
+    for (const a of this.action_results) {
+      Name.from(a.name).encode(w);
+      w.string(a.result_type);
+    }
   }
 
-  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
+  toBinary(): Uint8Array {
+    return encodeWith((w) => this.encode(w));
+  }
 
-  getStruct(name: string): AbiStruct | undefined { return this.structs.find((s) => s.name === name); }
-  getVariant(name: string): AbiVariant | undefined { return this.variants.find((v) => v.name === name); }
+  getStruct(name: string): AbiStruct | undefined {
+    return this.structs.find((s) => s.name === name);
+  }
+  getVariant(name: string): AbiVariant | undefined {
+    return this.variants.find((v) => v.name === name);
+  }
   /** The argument type of an action, or undefined when the ABI has no such action. */
   getActionType(action: string | Name): string | undefined {
     const n = action.toString();
@@ -293,15 +380,23 @@ export class Abi implements AbiDef {
 
   equals(other: AbiType): boolean {
     const o = Abi.from(other);
-    const a = this.toBinary(), b = o.toBinary();
+    const a = this.toBinary(),
+      b = o.toBinary();
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
 
   toJSON(): AbiDef {
     return {
-      version: this.version, types: this.types, structs: this.structs, actions: this.actions, tables: this.tables,
-      ricardian_clauses: this.ricardian_clauses, error_messages: this.error_messages, abi_extensions: this.abi_extensions,
-      variants: this.variants, action_results: this.action_results,
+      version: this.version,
+      types: this.types,
+      structs: this.structs,
+      actions: this.actions,
+      tables: this.tables,
+      ricardian_clauses: this.ricardian_clauses,
+      error_messages: this.error_messages,
+      abi_extensions: this.abi_extensions,
+      variants: this.variants,
+      action_results: this.action_results,
     };
   }
 }

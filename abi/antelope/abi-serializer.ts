@@ -38,18 +38,34 @@ function located(e: unknown, segment: string): unknown {
 }
 
 class BuiltinTypeCodec extends TypeCodec {
-  constructor(private readonly c: { name: string; minSize: number; encode(w: BinaryWriter, v: unknown): void; decode(r: BinaryReader): unknown }) {
+  constructor(
+    private readonly c: { name: string; minSize: number; encode(w: BinaryWriter, v: unknown): void; decode(r: BinaryReader): unknown },
+  ) {
     super(c.name);
   }
-  encode(w: BinaryWriter, v: unknown): void { this.c.encode(w, v); }
-  decode(r: BinaryReader): unknown { return this.c.decode(r); }
-  minSize(): number { return this.c.minSize; }
+  encode(w: BinaryWriter, v: unknown): void {
+    this.c.encode(w, v);
+  }
+  decode(r: BinaryReader): unknown {
+    return this.c.decode(r);
+  }
+  minSize(): number {
+    return this.c.minSize;
+  }
 }
 
 class OptionalCodec extends TypeCodec {
-  constructor(name: string, readonly inner: TypeCodec) { super(name); }
+  constructor(
+    name: string,
+    readonly inner: TypeCodec,
+  ) {
+    super(name);
+  }
   encode(w: BinaryWriter, v: unknown, depth: number): void {
-    if (v === null || v === undefined) { w.u8(0); return; }
+    if (v === null || v === undefined) {
+      w.u8(0);
+      return;
+    }
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     w.u8(1);
     this.inner.encode(w, v, depth + 1);
@@ -61,11 +77,18 @@ class OptionalCodec extends TypeCodec {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     return this.inner.decode(r, depth + 1);
   }
-  minSize(): number { return 1; }
+  minSize(): number {
+    return 1;
+  }
 }
 
 class ArrayCodec extends TypeCodec {
-  constructor(name: string, readonly inner: TypeCodec) { super(name); }
+  constructor(
+    name: string,
+    readonly inner: TypeCodec,
+  ) {
+    super(name);
+  }
   encode(w: BinaryWriter, v: unknown, depth: number): void {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     if (!Array.isArray(v)) {
@@ -80,7 +103,11 @@ class ArrayCodec extends TypeCodec {
     w.varuint32(v.length);
     const inner = this.inner;
     for (let i = 0; i < v.length; i++) {
-      try { inner.encode(w, v[i], depth + 1); } catch (e) { throw located(e, `[${i}]`); }
+      try {
+        inner.encode(w, v[i], depth + 1);
+      } catch (e) {
+        throw located(e, `[${i}]`);
+      }
     }
   }
   decode(r: BinaryReader, depth: number): unknown {
@@ -93,18 +120,30 @@ class ArrayCodec extends TypeCodec {
     const out = new Array<unknown>(n);
     const inner = this.inner;
     for (let i = 0; i < n; i++) {
-      try { out[i] = inner.decode(r, depth + 1); } catch (e) { throw located(e, `[${i}]`); }
+      try {
+        out[i] = inner.decode(r, depth + 1);
+      } catch (e) {
+        throw located(e, `[${i}]`);
+      }
     }
     return out;
   }
-  minSize(): number { return 1; }
+  minSize(): number {
+    return 1;
+  }
 }
 
-interface Field { name: string; codec: TypeCodec; extension: boolean }
+interface Field {
+  name: string;
+  codec: TypeCodec;
+  extension: boolean;
+}
 
 class StructCodec extends TypeCodec {
   fields: Field[] = [];
-  constructor(name: string) { super(name); }
+  constructor(name: string) {
+    super(name);
+  }
   encode(w: BinaryWriter, v: unknown, depth: number): void {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -119,14 +158,24 @@ class StructCodec extends TypeCodec {
       // an absent binary extension may also arrive as null (other tools print it so), unless its
       // type is optional, where null is a present value
       if (fv === undefined || (fv === null && f.extension && !(f.codec instanceof OptionalCodec))) {
-        if (f.extension) { missingExtension ??= f.name; continue; }
-        if (f.codec instanceof OptionalCodec) { w.u8(0); continue; }
+        if (f.extension) {
+          missingExtension ??= f.name;
+          continue;
+        }
+        if (f.codec instanceof OptionalCodec) {
+          w.u8(0);
+          continue;
+        }
         throw new AntelopeError('INVALID_VALUE', `missing field (expected ${f.codec.name})`, f.name);
       }
       if (missingExtension !== null) {
         throw new AntelopeError('INVALID_VALUE', `binary extension ${missingExtension} is absent, so ${f.name} must be absent too`, f.name);
       }
-      try { f.codec.encode(w, fv, depth + 1); } catch (e) { throw located(e, f.name); }
+      try {
+        f.codec.encode(w, fv, depth + 1);
+      } catch (e) {
+        throw located(e, f.name);
+      }
     }
   }
   decode(r: BinaryReader, depth: number): unknown {
@@ -136,7 +185,11 @@ class StructCodec extends TypeCodec {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (f.extension && r.remaining === 0) break;
-      try { out[f.name] = f.codec.decode(r, depth + 1); } catch (e) { throw located(e, f.name); }
+      try {
+        out[f.name] = f.codec.decode(r, depth + 1);
+      } catch (e) {
+        throw located(e, f.name);
+      }
     }
     return out;
   }
@@ -153,22 +206,34 @@ class StructCodec extends TypeCodec {
 class VariantCodec extends TypeCodec {
   types: TypeCodec[] = [];
   typeNames: string[] = [];
-  constructor(name: string) { super(name); }
+  constructor(name: string) {
+    super(name);
+  }
   encode(w: BinaryWriter, v: unknown, depth: number): void {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     let tag: unknown, value: unknown;
-    if (Array.isArray(v) && v.length === 2) { tag = v[0]; value = v[1]; }
-    else if (v && typeof v === 'object' && 'type' in v && 'value' in v) {
-      tag = (v as { type: unknown }).type; value = (v as { value: unknown }).value;
+    if (Array.isArray(v) && v.length === 2) {
+      tag = v[0];
+      value = v[1];
+    } else if (v && typeof v === 'object' && 'type' in v && 'value' in v) {
+      tag = (v as { type: unknown }).type;
+      value = (v as { value: unknown }).value;
     } else {
       throw new AntelopeError('INVALID_VALUE', `expected variant ${this.name} as [type, value], got ${describe(v)}`);
     }
     const i = typeof tag === 'string' ? this.typeNames.indexOf(tag) : -1;
     if (i < 0) {
-      throw new AntelopeError('INVALID_VALUE', `expected variant ${this.name} type to be one of ${this.typeNames.join(', ')}, got ${describe(tag)}`);
+      throw new AntelopeError(
+        'INVALID_VALUE',
+        `expected variant ${this.name} type to be one of ${this.typeNames.join(', ')}, got ${describe(tag)}`,
+      );
     }
     w.varuint32(i);
-    try { this.types[i]!.encode(w, value, depth + 1); } catch (e) { throw located(e, `<${tag as string}>`); }
+    try {
+      this.types[i]!.encode(w, value, depth + 1);
+    } catch (e) {
+      throw located(e, `<${tag as string}>`);
+    }
   }
   decode(r: BinaryReader, depth: number): unknown {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
@@ -177,17 +242,34 @@ class VariantCodec extends TypeCodec {
       throw new AntelopeError('DECODE_INVALID', `variant ${this.name}: index ${i} out of range (${this.types.length} types)`);
     }
     const name = this.typeNames[i]!;
-    try { return [name, this.types[i]!.decode(r, depth + 1)]; } catch (e) { throw located(e, `<${name}>`); }
+    try {
+      return [name, this.types[i]!.decode(r, depth + 1)];
+    } catch (e) {
+      throw located(e, `<${name}>`);
+    }
   }
-  minSize(): number { return 1; }
+  minSize(): number {
+    return 1;
+  }
 }
 
 /** Binary extension `T$` at the top level (outside a struct) behaves as `T`. */
 class ExtensionCodec extends TypeCodec {
-  constructor(name: string, readonly inner: TypeCodec) { super(name); }
-  encode(w: BinaryWriter, v: unknown, depth: number): void { this.inner.encode(w, v, depth); }
-  decode(r: BinaryReader, depth: number): unknown { return this.inner.decode(r, depth); }
-  minSize(seen: Set<TypeCodec>): number { return this.inner.minSize(seen); }
+  constructor(
+    name: string,
+    readonly inner: TypeCodec,
+  ) {
+    super(name);
+  }
+  encode(w: BinaryWriter, v: unknown, depth: number): void {
+    this.inner.encode(w, v, depth);
+  }
+  decode(r: BinaryReader, depth: number): unknown {
+    return this.inner.decode(r, depth);
+  }
+  minSize(seen: Set<TypeCodec>): number {
+    return this.inner.minSize(seen);
+  }
 }
 
 const serializers = new WeakMap<Abi, AbiSerializer>();
@@ -231,7 +313,10 @@ export class AbiSerializer {
   static for(abi: AbiType): AbiSerializer {
     const a = Abi.from(abi);
     let s = serializers.get(a);
-    if (!s) { s = new AbiSerializer(a); serializers.set(a, s); }
+    if (!s) {
+      s = new AbiSerializer(a);
+      serializers.set(a, s);
+    }
     return s;
   }
 
@@ -246,18 +331,27 @@ export class AbiSerializer {
   /** Resolve every type the ABI mentions; throws on the first unknown or circular one. */
   validate(): this {
     const names = [
-      ...this.aliases.keys(), ...this.structs.keys(), ...this.variants.keys(),
-      ...this.actionTypes.values(), ...this.resultTypes.values(), ...this.tableTypes.values(),
+      ...this.aliases.keys(),
+      ...this.structs.keys(),
+      ...this.variants.keys(),
+      ...this.actionTypes.values(),
+      ...this.resultTypes.values(),
+      ...this.tableTypes.values(),
     ];
     for (const n of names) this.resolve(n);
     for (const [name, s] of this.structs) {
       for (const f of s.fields) {
-        try { this.resolve(f.type); } catch (e) { throw located(e, `${name}.${f.name}`); }
+        try {
+          this.resolve(f.type);
+        } catch (e) {
+          throw located(e, `${name}.${f.name}`);
+        }
       }
       let seenExt = false;
       for (const f of s.fields) {
         if (f.type.endsWith('$')) seenExt = true;
-        else if (seenExt) throw new AntelopeError('INVALID_ABI', `abi: field ${f.name} follows a binary extension and must be one too`, name);
+        else if (seenExt)
+          throw new AntelopeError('INVALID_ABI', `abi: field ${f.name} follows a binary extension and must be one too`, name);
       }
     }
     return this;
@@ -331,13 +425,18 @@ export class AbiSerializer {
         if (i > 64) throw new AntelopeError('INVALID_ABI', `abi: alias chain of base ${s.base} is too long`);
         base = this.aliases.get(base)!;
       }
-      if (!this.structs.has(base)) throw new AntelopeError('INVALID_ABI', `abi: base ${JSON.stringify(s.base)} of struct ${name} is not a struct`);
+      if (!this.structs.has(base))
+        throw new AntelopeError('INVALID_ABI', `abi: base ${JSON.stringify(s.base)} of struct ${name} is not a struct`);
       fields = this.structFields(base, chain);
     }
     for (const f of s.fields) {
       let codec: TypeCodec;
       const extension = f.type.endsWith('$');
-      try { codec = this.build(extension ? f.type.slice(0, -1) : f.type, new Set()); } catch (e) { throw located(e, `${name}.${f.name}`); }
+      try {
+        codec = this.build(extension ? f.type.slice(0, -1) : f.type, new Set());
+      } catch (e) {
+        throw located(e, `${name}.${f.name}`);
+      }
       fields.push({ name: f.name, codec, extension });
     }
     return fields;
@@ -346,7 +445,11 @@ export class AbiSerializer {
   /** Append the binary form of `value` (as `type`) to `w`. */
   encodeInto(w: BinaryWriter, type: string, value: unknown): void {
     const codec = this.resolve(type);
-    try { codec.encode(w, value, 0); } catch (e) { throw located(e, type); }
+    try {
+      codec.encode(w, value, 0);
+    } catch (e) {
+      throw located(e, type);
+    }
   }
 
   encode(type: string, value: unknown): Uint8Array {
@@ -356,7 +459,11 @@ export class AbiSerializer {
   /** Decode one `type` value from `r` (leaves the reader after it). */
   decodeFrom(r: BinaryReader, type: string): unknown {
     const codec = this.resolve(type);
-    try { return codec.decode(r, 0); } catch (e) { throw located(e, type); }
+    try {
+      return codec.decode(r, 0);
+    } catch (e) {
+      throw located(e, type);
+    }
   }
 
   /** Decode exactly one `type` value from `bytes`; trailing bytes are an error. */
@@ -376,11 +483,19 @@ export class AbiSerializer {
     return t;
   }
 
-  encodeAction(action: string | Name, data: unknown): Uint8Array { return this.encode(this.actionType(action), data); }
-  decodeAction(action: string | Name, data: Uint8Array): unknown { return this.decode(this.actionType(action), data); }
+  encodeAction(action: string | Name, data: unknown): Uint8Array {
+    return this.encode(this.actionType(action), data);
+  }
+  decodeAction(action: string | Name, data: Uint8Array): unknown {
+    return this.decode(this.actionType(action), data);
+  }
 
   /** The return type of `action` if it declares one. */
-  actionResultType(action: string | Name): string | undefined { return this.resultTypes.get(action.toString()); }
+  actionResultType(action: string | Name): string | undefined {
+    return this.resultTypes.get(action.toString());
+  }
   /** The row type of `table` if the ABI declares it. */
-  tableType(table: string | Name): string | undefined { return this.tableTypes.get(table.toString()); }
+  tableType(table: string | Name): string | undefined {
+    return this.tableTypes.get(table.toString());
+  }
 }

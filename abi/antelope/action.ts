@@ -40,7 +40,8 @@ export class Action {
   /** Normalise; object `data` is serialized with `abi` (the contract's ABI or a serializer). */
   static from(value: ActionType, abi?: AbiType | AbiSerializer): Action {
     if (value instanceof Action) return value;
-    if (typeof value !== 'object' || value === null) throw new AntelopeError('INVALID_VALUE', `action: expected an object, got ${describe(value)}`);
+    if (typeof value !== 'object' || value === null)
+      throw new AntelopeError('INVALID_VALUE', `action: expected an object, got ${describe(value)}`);
     const account = Name.from(value.account);
     const name = Name.from(value.name);
     if (!Array.isArray(value.authorization)) {
@@ -52,7 +53,8 @@ export class Action {
     else if (value.data instanceof Uint8Array) data = value.data;
     else if (typeof value.data === 'string') data = hexToBytes(value.data, 'action.data');
     else {
-      if (!abi) throw new AntelopeError('INVALID_VALUE', `action ${account}::${name}: data is an object, so an ABI is needed to serialize it`);
+      if (!abi)
+        throw new AntelopeError('INVALID_VALUE', `action ${account}::${name}: data is an object, so an ABI is needed to serialize it`);
       const s = abi instanceof AbiSerializer ? abi : AbiSerializer.for(abi);
       data = s.encodeAction(name, value.data);
     }
@@ -77,10 +79,13 @@ export class Action {
 
   equals(other: ActionType): boolean {
     const o = Action.from(other);
-    return o.account.equals(this.account) && o.name.equals(this.name)
-      && o.authorization.length === this.authorization.length
-      && o.authorization.every((a, i) => a.equals(this.authorization[i]!))
-      && bytesEqual(o.data, this.data);
+    return (
+      o.account.equals(this.account) &&
+      o.name.equals(this.name) &&
+      o.authorization.length === this.authorization.length &&
+      o.authorization.every((a, i) => a.equals(this.authorization[i]!)) &&
+      bytesEqual(o.data, this.data)
+    );
   }
 
   toJSON(): { account: string; name: string; authorization: { actor: string; permission: string }[]; data: string } {
@@ -100,5 +105,7 @@ export class Action {
     w.bytes(this.data);
   }
 
-  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
+  toBinary(): Uint8Array {
+    return encodeWith((w) => this.encode(w));
+  }
 }

@@ -29,11 +29,13 @@ export class Asset {
 
   static from(value: AssetType): Asset {
     if (value instanceof Asset) return value;
-    if (typeof value !== 'string') throw new AntelopeError('INVALID_ASSET', `asset: expected a string like "1.0000 EOS", got ${describe(value)}`);
+    if (typeof value !== 'string')
+      throw new AntelopeError('INVALID_ASSET', `asset: expected a string like "1.0000 EOS", got ${describe(value)}`);
     const m = ASSET_RE.exec(value.trim());
     if (!m) throw new AntelopeError('INVALID_ASSET', `asset: expected "<amount> <SYMBOL>" like "1.0000 EOS", got ${describe(value)}`);
     const frac = m[3] ?? '';
-    if (frac.length > 18) throw new AntelopeError('INVALID_ASSET', `asset: precision must be ≤ 18, got ${frac.length} in ${describe(value)}`);
+    if (frac.length > 18)
+      throw new AntelopeError('INVALID_ASSET', `asset: precision must be ≤ 18, got ${frac.length} in ${describe(value)}`);
     const digits = m[2]! + frac;
     let units = digits.length <= 15 ? BigInt(Number(digits)) : BigInt(digits);
     if (m[1]) units = -units;
@@ -51,7 +53,9 @@ export class Asset {
   }
 
   /** Amount as a JS number (may lose precision past 2^53 units). */
-  get value(): number { return Number(this.units) / 10 ** this.symbol.precision; }
+  get value(): number {
+    return Number(this.units) / 10 ** this.symbol.precision;
+  }
 
   equals(other: AssetType): boolean {
     const o = Asset.from(other);
@@ -67,7 +71,9 @@ export class Asset {
     }
     return `${neg ? '-' : ''}${digits} ${this.symbol.code}`;
   }
-  toJSON(): string { return this.toString(); }
+  toJSON(): string {
+    return this.toString();
+  }
   encode(w: BinaryWriter): void {
     w.i64(this.units);
     this.symbol.encode(w);

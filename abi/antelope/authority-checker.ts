@@ -19,7 +19,11 @@ export const MAX_AUTHORITY_DEPTH = 6;
 /** Looks up a permission's authority; undefined when the account or permission does not exist. */
 export type PermissionLookup = (actor: string, permission: string) => Authority | undefined;
 
-const enum Status { Evaluating, Satisfied, Unsatisfied }
+enum Status {
+  Evaluating,
+  Satisfied,
+  Unsatisfied,
+}
 
 type Meta =
   | { kind: 0; weight: number; key: string }
@@ -56,7 +60,9 @@ export class AuthorityChecker {
     return out;
   }
 
-  get usedKeys(): ReadonlySet<string> { return this.used; }
+  get usedKeys(): ReadonlySet<string> {
+    return this.used;
+  }
 
   private status(level: PermissionLevel): Status | undefined {
     return this.cache.get(`${level.actor}@${level.permission}`) ?? this.cache.get(`${level.actor}@eosio.any`);
@@ -80,7 +86,10 @@ export class AuthorityChecker {
     let total = 0;
     for (const m of metas) {
       if (m.kind === 0) {
-        if (this.providedKeys.has(m.key)) { this.used.add(m.key); total += m.weight; }
+        if (this.providedKeys.has(m.key)) {
+          this.used.add(m.key);
+          total += m.weight;
+        }
       } else if (m.kind === 1) {
         if (this.providedDelaySec >= m.wait) total += m.weight;
       } else {

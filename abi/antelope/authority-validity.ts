@@ -8,7 +8,8 @@ import { Name } from './name.js';
 import type { Authority, PermissionLevelJSON } from './eosio-abi.js';
 
 function levelLess(a: PermissionLevelJSON, b: PermissionLevelJSON): boolean {
-  const aa = Name.from(a.actor).value, ba = Name.from(b.actor).value;
+  const aa = Name.from(a.actor).value,
+    ba = Name.from(b.actor).value;
   if (aa !== ba) return aa < ba;
   return Name.from(a.permission).value < Name.from(b.permission).value;
 }

@@ -20,7 +20,10 @@ export function base58Encode(data: Uint8Array): string {
       digits[j] = carry % 58;
       carry = (carry / 58) | 0;
     }
-    while (carry > 0) { digits.push(carry % 58); carry = (carry / 58) | 0; }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = (carry / 58) | 0;
+    }
   }
   let out = '';
   for (let i = 0; i < data.length && data[i] === 0; i++) out += '1';
@@ -40,7 +43,10 @@ export function base58Decode(s: string, what = 'base58'): Uint8Array {
       bytes[j] = carry & 0xff;
       carry >>= 8;
     }
-    while (carry > 0) { bytes.push(carry & 0xff); carry >>= 8; }
+    while (carry > 0) {
+      bytes.push(carry & 0xff);
+      carry >>= 8;
+    }
   }
   for (let i = 0; i < s.length && s[i] === '1'; i++) bytes.push(0);
   return Uint8Array.from(bytes.reverse());
@@ -61,7 +67,13 @@ export function encodeRipemd160Check(data: Uint8Array, suffix: string): string {
   return base58Encode(out);
 }
 
-export function decodeRipemd160Check(s: string, suffix: string, size: number, code: 'INVALID_KEY' | 'INVALID_SIGNATURE', what: string): Uint8Array {
+export function decodeRipemd160Check(
+  s: string,
+  suffix: string,
+  size: number,
+  code: 'INVALID_KEY' | 'INVALID_SIGNATURE',
+  what: string,
+): Uint8Array {
   const raw = base58Decode(s, what);
   if (raw.length !== size + 4) {
     throw new AntelopeError(code, `${what}: expected ${size} bytes + 4 checksum bytes, got ${raw.length} bytes`);

@@ -16,27 +16,68 @@ export class BinaryReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get remaining(): number { return this.buf.length - this.pos; }
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
 
   need(n: number, what: string): void {
     if (this.pos + n > this.buf.length) {
-      throw new AntelopeError('DECODE_EOF', `expected ${n} byte(s) for ${what} at offset ${this.pos}, only ${this.buf.length - this.pos} left`);
+      throw new AntelopeError(
+        'DECODE_EOF',
+        `expected ${n} byte(s) for ${what} at offset ${this.pos}, only ${this.buf.length - this.pos} left`,
+      );
     }
   }
 
-  u8(): number { this.need(1, 'uint8'); return this.buf[this.pos++]!; }
+  u8(): number {
+    this.need(1, 'uint8');
+    return this.buf[this.pos++]!;
+  }
   bool(): boolean {
     const v = this.u8();
     if (v > 1) throw new AntelopeError('DECODE_INVALID', `expected bool 0 or 1, got ${v}`);
     return v === 1;
   }
-  i8(): number { this.need(1, 'int8'); return this.view.getInt8(this.pos++); }
-  u16(): number { this.need(2, 'uint16'); const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
-  i16(): number { this.need(2, 'int16'); const v = this.view.getInt16(this.pos, true); this.pos += 2; return v; }
-  u32(): number { this.need(4, 'uint32'); const v = this.view.getUint32(this.pos, true); this.pos += 4; return v; }
-  i32(): number { this.need(4, 'int32'); const v = this.view.getInt32(this.pos, true); this.pos += 4; return v; }
-  u64(): bigint { this.need(8, 'uint64'); const v = this.view.getBigUint64(this.pos, true); this.pos += 8; return v; }
-  i64(): bigint { this.need(8, 'int64'); const v = this.view.getBigInt64(this.pos, true); this.pos += 8; return v; }
+  i8(): number {
+    this.need(1, 'int8');
+    return this.view.getInt8(this.pos++);
+  }
+  u16(): number {
+    this.need(2, 'uint16');
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  i16(): number {
+    this.need(2, 'int16');
+    const v = this.view.getInt16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4, 'uint32');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  i32(): number {
+    this.need(4, 'int32');
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  u64(): bigint {
+    this.need(8, 'uint64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  i64(): bigint {
+    this.need(8, 'int64');
+    const v = this.view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
   /** Low and high 32-bit halves of a u64, without bigint. */
   u64parts(): [number, number] {
     this.need(8, 'uint64');
@@ -52,8 +93,18 @@ export class BinaryReader {
     this.pos += 16;
     return (hi << 64n) | lo;
   }
-  f32(): number { this.need(4, 'float32'); const v = this.view.getFloat32(this.pos, true); this.pos += 4; return v; }
-  f64(): number { this.need(8, 'float64'); const v = this.view.getFloat64(this.pos, true); this.pos += 8; return v; }
+  f32(): number {
+    this.need(4, 'float32');
+    const v = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  f64(): number {
+    this.need(8, 'float64');
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
   varuint32(): number {
     let v = 0;
     let shift = 0;
@@ -90,7 +141,11 @@ export class BinaryReader {
     const b = this.buf;
     let ascii = n <= 64;
     if (ascii) {
-      for (let i = 0; i < n; i++) if (b[start + i]! >= 0x80) { ascii = false; break; }
+      for (let i = 0; i < n; i++)
+        if (b[start + i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
     }
     this.pos += n;
     if (ascii) return String.fromCharCode.apply(null, b.subarray(start, start + n) as unknown as number[]);

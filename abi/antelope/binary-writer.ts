@@ -30,23 +30,36 @@ export class BinaryWriter {
     this.view = new DataView(next.buffer);
   }
 
-  reset(): this { this.pos = 0; return this; }
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
 
   /** Bytes the writer can hold before it grows. */
-  get capacity(): number { return this.buf.length; }
+  get capacity(): number {
+    return this.buf.length;
+  }
 
   /** A copy of the bytes written so far (safe to keep after `reset`). */
-  finish(): Uint8Array { return this.buf.slice(0, this.pos); }
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
 
   /** A view of the bytes written so far (valid only until the next write or `reset`). */
-  peek(): Uint8Array { return this.buf.subarray(0, this.pos); }
+  peek(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
 
   u8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v;
   }
-  bool(v: boolean): void { this.u8(v ? 1 : 0); }
-  i8(v: number): void { this.u8(v & 0xff); }
+  bool(v: boolean): void {
+    this.u8(v ? 1 : 0);
+  }
+  i8(v: number): void {
+    this.u8(v & 0xff);
+  }
   u16(v: number): void {
     this.ensure(2);
     this.view.setUint16(this.pos, v, true);
@@ -59,17 +72,30 @@ export class BinaryWriter {
   }
   u32(v: number): void {
     this.ensure(4);
-    const b = this.buf, p = this.pos;
-    b[p] = v; b[p + 1] = v >>> 8; b[p + 2] = v >>> 16; b[p + 3] = v >>> 24;
+    const b = this.buf,
+      p = this.pos;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v >>> 16;
+    b[p + 3] = v >>> 24;
     this.pos = p + 4;
   }
-  i32(v: number): void { this.u32(v >>> 0); }
+  i32(v: number): void {
+    this.u32(v >>> 0);
+  }
   /** Two 32-bit halves; the fast path for u64 values known as numbers. */
   u64parts(lo: number, hi: number): void {
     this.ensure(8);
-    const b = this.buf, p = this.pos;
-    b[p] = lo; b[p + 1] = lo >>> 8; b[p + 2] = lo >>> 16; b[p + 3] = lo >>> 24;
-    b[p + 4] = hi; b[p + 5] = hi >>> 8; b[p + 6] = hi >>> 16; b[p + 7] = hi >>> 24;
+    const b = this.buf,
+      p = this.pos;
+    b[p] = lo;
+    b[p + 1] = lo >>> 8;
+    b[p + 2] = lo >>> 16;
+    b[p + 3] = lo >>> 24;
+    b[p + 4] = hi;
+    b[p + 5] = hi >>> 8;
+    b[p + 6] = hi >>> 16;
+    b[p + 7] = hi >>> 24;
     this.pos = p + 8;
   }
   u64(v: bigint): void {

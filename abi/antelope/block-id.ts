@@ -32,7 +32,9 @@ export class BlockId extends Checksum256 {
     return new BlockId(id);
   }
 
-  get blockNum(): number { return new DataView(this.array.buffer, this.array.byteOffset, 32).getUint32(0, false); }
+  get blockNum(): number {
+    return new DataView(this.array.buffer, this.array.byteOffset, 32).getUint32(0, false);
+  }
 
   /** TaPoS fields for a transaction that references this block. */
   get tapos(): Tapos {

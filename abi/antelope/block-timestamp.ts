@@ -28,11 +28,25 @@ export class BlockTimestamp {
     if (value instanceof Date) return BlockTimestamp.fromMilliseconds(value.getTime());
     return BlockTimestamp.fromMilliseconds(Math.floor(parseIsoMicros(value, 'block_timestamp_type') / 1000));
   }
-  static decode(r: BinaryReader): BlockTimestamp { return new BlockTimestamp(r.u32()); }
-  toMilliseconds(): number { return this.slot * BLOCK_INTERVAL_MS + BLOCK_TIMESTAMP_EPOCH_MS; }
-  toDate(): Date { return new Date(this.toMilliseconds()); }
-  equals(other: BlockTimestampType): boolean { return BlockTimestamp.from(other).slot === this.slot; }
-  toString(): string { return formatIsoMicros(this.toMilliseconds() * 1000, true); }
-  toJSON(): string { return this.toString(); }
-  encode(w: BinaryWriter): void { w.u32(this.slot); }
+  static decode(r: BinaryReader): BlockTimestamp {
+    return new BlockTimestamp(r.u32());
+  }
+  toMilliseconds(): number {
+    return this.slot * BLOCK_INTERVAL_MS + BLOCK_TIMESTAMP_EPOCH_MS;
+  }
+  toDate(): Date {
+    return new Date(this.toMilliseconds());
+  }
+  equals(other: BlockTimestampType): boolean {
+    return BlockTimestamp.from(other).slot === this.slot;
+  }
+  toString(): string {
+    return formatIsoMicros(this.toMilliseconds() * 1000, true);
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  encode(w: BinaryWriter): void {
+    w.u32(this.slot);
+  }
 }

@@ -76,7 +76,11 @@ function toRawBytes(type: string, v: unknown, size?: number): Uint8Array {
   let b: Uint8Array;
   if (v instanceof Uint8Array) b = v;
   else if (typeof v === 'string') {
-    try { b = hexToBytes(v, type); } catch { throw bad(type, 'a hex string', v); }
+    try {
+      b = hexToBytes(v, type);
+    } catch {
+      throw bad(type, 'a hex string', v);
+    }
   } else if (v && typeof v === 'object' && (v as { array?: unknown }).array instanceof Uint8Array) {
     b = (v as { array: Uint8Array }).array;
   } else throw bad(type, 'a hex string', v);
@@ -87,8 +91,11 @@ function toRawBytes(type: string, v: unknown, size?: number): Uint8Array {
 /** Wrap a value-class `from` so its own error becomes an INVALID_VALUE naming the ABI type. */
 function via<T>(type: string, from: (v: never) => T): (v: unknown) => T {
   return (v: unknown) => {
-    try { return from(v as never); } catch (e) {
-      if (e instanceof AntelopeError) throw new AntelopeError(e.code === 'INVALID_VALUE' ? 'INVALID_VALUE' : e.code, `expected ${type}: ${e.message}`);
+    try {
+      return from(v as never);
+    } catch (e) {
+      if (e instanceof AntelopeError)
+        throw new AntelopeError(e.code === 'INVALID_VALUE' ? 'INVALID_VALUE' : e.code, `expected ${type}: ${e.message}`);
       throw e;
     }
   };
@@ -102,8 +109,12 @@ const toInt32 = smallInt('int32', -2147483648, 2147483647);
 const toUint32 = smallInt('uint32', 0, 4294967295);
 const toVarint32 = smallInt('varint32', -2147483648, 2147483647);
 const toVaruint32 = smallInt('varuint32', 0, 4294967295);
-const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n, U64_MAX = (1n << 64n) - 1n;
-const I128_MIN = -(1n << 127n), I128_MAX = (1n << 127n) - 1n, U128_MAX = (1n << 128n) - 1n;
+const I64_MIN = -(1n << 63n),
+  I64_MAX = (1n << 63n) - 1n,
+  U64_MAX = (1n << 64n) - 1n;
+const I128_MIN = -(1n << 127n),
+  I128_MAX = (1n << 127n) - 1n,
+  U128_MAX = (1n << 128n) - 1n;
 const toName = via('name', Name.from);
 const toAsset = via('asset', Asset.from);
 const toSymbol = via('symbol', AssetSymbol.from);
@@ -117,7 +128,8 @@ const toBlockTimestamp = via('block_timestamp_type', BlockTimestamp.from);
 
 const list: BuiltinCodec[] = [
   {
-    name: 'bool', minSize: 1,
+    name: 'bool',
+    minSize: 1,
     encode(w, v) {
       if (v === true || v === 1) w.u8(1);
       else if (v === false || v === 0) w.u8(0);
@@ -133,7 +145,8 @@ const list: BuiltinCodec[] = [
   { name: 'uint32', minSize: 4, encode: (w, v) => w.u32(toUint32(v)), decode: (r) => r.u32() },
   { name: 'int64', minSize: 8, encode: (w, v) => w.i64(toBigInt('int64', v, I64_MIN, I64_MAX)), decode: (r) => int64Json(r.i64()) },
   {
-    name: 'uint64', minSize: 8,
+    name: 'uint64',
+    minSize: 8,
     encode(w, v) {
       if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) w.u64parts(v, 0);
       else w.u64(toBigInt('uint64', v, 0n, U64_MAX));
@@ -141,7 +154,8 @@ const list: BuiltinCodec[] = [
     decode: (r) => int64Json(r.u64()),
   },
   {
-    name: 'int128', minSize: 16,
+    name: 'int128',
+    minSize: 16,
     encode: (w, v) => w.u128(BigInt.asUintN(128, toBigInt('int128', v, I128_MIN, I128_MAX))),
     decode: (r) => BigInt.asIntN(128, r.u128()).toString(),
   },
@@ -152,17 +166,24 @@ const list: BuiltinCodec[] = [
   { name: 'float64', minSize: 8, encode: (w, v) => w.f64(toFloat('float64', v)), decode: (r) => r.f64() },
   {
     // Leap and wharfkit print float128 as 0x-prefixed hex of the 16 little-endian bytes
-    name: 'float128', minSize: 16,
+    name: 'float128',
+    minSize: 16,
     encode: (w, v) => w.raw(toRawBytes('float128', typeof v === 'string' && v.startsWith('0x') ? v.slice(2) : v, 16)),
-    decode: (r) => '0x' + bytesToHex(r.raw(16)),
+    decode: (r) => `0x${bytesToHex(r.raw(16))}`,
   },
   { name: 'time_point', minSize: 8, encode: (w, v) => toTimePoint(v).encode(w), decode: (r) => TimePoint.decode(r).toString() },
   { name: 'time_point_sec', minSize: 4, encode: (w, v) => toTimePointSec(v).encode(w), decode: (r) => TimePointSec.decode(r).toString() },
-  { name: 'block_timestamp_type', minSize: 4, encode: (w, v) => toBlockTimestamp(v).encode(w), decode: (r) => BlockTimestamp.decode(r).toString() },
+  {
+    name: 'block_timestamp_type',
+    minSize: 4,
+    encode: (w, v) => toBlockTimestamp(v).encode(w),
+    decode: (r) => BlockTimestamp.decode(r).toString(),
+  },
   { name: 'name', minSize: 8, encode: (w, v) => toName(v).encode(w), decode: (r) => Name.decode(r).toString() },
   { name: 'bytes', minSize: 1, encode: (w, v) => w.bytes(toRawBytes('bytes', v)), decode: (r) => bytesToHex(r.raw(r.varuint32())) },
   {
-    name: 'string', minSize: 1,
+    name: 'string',
+    minSize: 1,
     encode(w, v) {
       if (typeof v !== 'string') throw bad('string', 'a string', v);
       w.string(v);
@@ -178,7 +199,8 @@ const list: BuiltinCodec[] = [
   { name: 'symbol_code', minSize: 8, encode: (w, v) => toSymbolCode(v).encode(w), decode: (r) => SymbolCode.decode(r).toString() },
   { name: 'asset', minSize: 16, encode: (w, v) => toAsset(v).encode(w), decode: (r) => Asset.decode(r).toString() },
   {
-    name: 'extended_asset', minSize: 24,
+    name: 'extended_asset',
+    minSize: 24,
     encode: (w, v) => toExtendedAsset(v).encode(w),
     decode: (r) => ExtendedAsset.decode(r).toJSON(),
   },

@@ -21,27 +21,72 @@ export { TimePoint, type TimePointType } from './time-point.js';
 export { TimePointSec, type TimePointSecType } from './time-point-sec.js';
 export { BlockTimestamp, BLOCK_INTERVAL_MS, BLOCK_TIMESTAMP_EPOCH_MS, type BlockTimestampType } from './block-timestamp.js';
 export {
-  Abi, DEFAULT_ABI_VERSION,
-  type AbiDef, type AbiDefInput, type AbiType, type AbiTypeDef, type AbiField, type AbiStruct, type AbiAction, type AbiTable,
-  type AbiClause, type AbiErrorMessage, type AbiExtension, type AbiVariant, type AbiActionResult,
+  Abi,
+  DEFAULT_ABI_VERSION,
+  type AbiDef,
+  type AbiDefInput,
+  type AbiType,
+  type AbiTypeDef,
+  type AbiField,
+  type AbiStruct,
+  type AbiAction,
+  type AbiTable,
+  type AbiClause,
+  type AbiErrorMessage,
+  type AbiExtension,
+  type AbiVariant,
+  type AbiActionResult,
 } from './abi-def.js';
 export { BUILTIN_TYPES, type BuiltinCodec } from './builtin-types.js';
 export { AbiSerializer, TypeCodec, type AbiSerializerOptions, MAX_DECODE_DEPTH, MAX_ZERO_SIZE_ELEMENTS } from './abi-serializer.js';
 export { PermissionLevel, type PermissionLevelType } from './permission-level.js';
 export { Action, type ActionType, type ActionFields } from './action.js';
 export {
-  TransactionHeader, MAX_TRANSACTION_LIFETIME_SEC, type TransactionHeaderFields, type TransactionHeaderType, type TransactionHeaderValues,
+  TransactionHeader,
+  MAX_TRANSACTION_LIFETIME_SEC,
+  type TransactionHeaderFields,
+  type TransactionHeaderType,
+  type TransactionHeaderValues,
 } from './transaction-header.js';
-export { Transaction, signingDigest, signingPreimage, packContextFreeData, type TransactionType, type TransactionFields, type TransactionExtension } from './transaction.js';
 export {
-  PackedTransaction, MAX_DECOMPRESSED_SIZE, DEFAULT_PACKED_TRANSACTION_LIMITS, compressionFrom,
-  type CompressionType, type PackedTransactionJSON, type PackedTransactionInput, type PackedTransactionLimits,
-  type PackedTransactionBody, type UnpackedTransaction,
+  Transaction,
+  signingDigest,
+  signingPreimage,
+  packContextFreeData,
+  type TransactionType,
+  type TransactionFields,
+  type TransactionExtension,
+} from './transaction.js';
+export {
+  PackedTransaction,
+  MAX_DECOMPRESSED_SIZE,
+  DEFAULT_PACKED_TRANSACTION_LIMITS,
+  compressionFrom,
+  type CompressionType,
+  type PackedTransactionJSON,
+  type PackedTransactionInput,
+  type PackedTransactionLimits,
+  type PackedTransactionBody,
+  type UnpackedTransaction,
 } from './packed-transaction.js';
 export {
-  EOSIO_ABI, NATIVE_ACTIONS, eosioSerializer,
-  type NativeAction, type PermissionLevelJSON, type KeyWeight, type PermissionLevelWeight, type WaitWeight, type Authority,
-  type NewAccount, type SetCode, type SetAbi, type UpdateAuth, type DeleteAuth, type LinkAuth, type UnlinkAuth, type CancelDelay,
+  EOSIO_ABI,
+  NATIVE_ACTIONS,
+  eosioSerializer,
+  type NativeAction,
+  type PermissionLevelJSON,
+  type KeyWeight,
+  type PermissionLevelWeight,
+  type WaitWeight,
+  type Authority,
+  type NewAccount,
+  type SetCode,
+  type SetAbi,
+  type UpdateAuth,
+  type DeleteAuth,
+  type LinkAuth,
+  type UnlinkAuth,
+  type CancelDelay,
 } from './eosio-abi.js';
 export { BlockId, type BlockIdType, type Tapos } from './block-id.js';
 export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';

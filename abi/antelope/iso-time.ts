@@ -13,8 +13,15 @@ export function parseIsoMicros(s: string, what: string): number {
   const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   // Date.UTC rolls over (month 13 → next year) and maps years 0–99 to 1900+: refuse, not guess
   const d = new Date(ms);
-  if (!Number.isFinite(ms) || d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!
-    || d.getUTCHours() !== +m[4]! || d.getUTCMinutes() !== +m[5]! || d.getUTCSeconds() !== +m[6]!) {
+  if (
+    !Number.isFinite(ms) ||
+    d.getUTCFullYear() !== +m[1]! ||
+    d.getUTCMonth() !== +m[2]! - 1 ||
+    d.getUTCDate() !== +m[3]! ||
+    d.getUTCHours() !== +m[4]! ||
+    d.getUTCMinutes() !== +m[5]! ||
+    d.getUTCSeconds() !== +m[6]!
+  ) {
     throw new AntelopeError('INVALID_TIME', `${what}: not a valid date: ${describe(s)}`);
   }
   const frac = m[7] ? Number(m[7].padEnd(6, '0')) : 0;

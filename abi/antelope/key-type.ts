@@ -14,12 +14,18 @@ export enum KeyType {
 export function keyTypeFromString(s: string, what: string): KeyType {
   if (s === 'K1') return KeyType.K1;
   if (s === 'R1') return KeyType.R1;
-  throw new AntelopeError(what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY', `${what}: expected key type K1 or R1, got ${JSON.stringify(s)}`);
+  throw new AntelopeError(
+    what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY',
+    `${what}: expected key type K1 or R1, got ${JSON.stringify(s)}`,
+  );
 }
 
 export function keyTypeFromIndex(i: number, what: string): KeyType {
   if (i === 0 || i === 1) return i;
-  throw new AntelopeError(what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY', `${what}: expected key type 0 (K1) or 1 (R1), got ${i}${i === 2 ? ' (WA is not supported)' : ''}`);
+  throw new AntelopeError(
+    what === 'signature' ? 'INVALID_SIGNATURE' : 'INVALID_KEY',
+    `${what}: expected key type 0 (K1) or 1 (R1), got ${i}${i === 2 ? ' (WA is not supported)' : ''}`,
+  );
 }
 
 export function keyTypeName(t: KeyType): 'K1' | 'R1' | 'WA' {

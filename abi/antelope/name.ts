@@ -46,22 +46,33 @@ export class Name {
     if (hit) return hit;
     const n = s.length;
     if (n > 13) throw new AntelopeError('INVALID_NAME', `name: expected at most 13 characters, got ${n} in ${JSON.stringify(s)}`);
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let i = 0; i < n; i++) {
       const code = s.charCodeAt(i);
       const c = code < 128 ? SYMBOL[code]! : -1;
       if (c < 0) {
-        throw new AntelopeError('INVALID_NAME', `name: character ${JSON.stringify(s[i])} at ${i} of ${JSON.stringify(s)} is not one of ".12345a-z"`);
+        throw new AntelopeError(
+          'INVALID_NAME',
+          `name: character ${JSON.stringify(s[i])} at ${i} of ${JSON.stringify(s)} is not one of ".12345a-z"`,
+        );
       }
       if (i === 12) {
-        if (c > 15) throw new AntelopeError('INVALID_NAME', `name: 13th character must be one of ".12345a-j", got ${JSON.stringify(s[i])} in ${JSON.stringify(s)}`);
+        if (c > 15)
+          throw new AntelopeError(
+            'INVALID_NAME',
+            `name: 13th character must be one of ".12345a-j", got ${JSON.stringify(s[i])} in ${JSON.stringify(s)}`,
+          );
         lo |= c;
         continue;
       }
       const p = 59 - 5 * i;
       if (p >= 32) hi |= c << (p - 32);
       else if (p + 5 <= 32) lo |= c << p;
-      else { lo |= c << p; hi |= c >>> (32 - p); }
+      else {
+        lo |= c << p;
+        hi |= c >>> (32 - p);
+      }
     }
     if (n > 0 && s.charCodeAt(n - 1) === 46) {
       throw new AntelopeError('INVALID_NAME', `name: ${JSON.stringify(s)} is not normalised (trailing dots)`);
@@ -101,13 +112,21 @@ export class Name {
   }
 
   /** The u64 value. */
-  get value(): bigint { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }
+  get value(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
 
   equals(other: NameType): boolean {
     const o = Name.from(other);
     return o.lo === this.lo && o.hi === this.hi;
   }
-  toString(): string { return this.text; }
-  toJSON(): string { return this.text; }
-  encode(w: BinaryWriter): void { w.u64parts(this.lo, this.hi); }
+  toString(): string {
+    return this.text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
+  encode(w: BinaryWriter): void {
+    w.u64parts(this.lo, this.hi);
+  }
 }

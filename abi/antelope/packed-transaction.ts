@@ -66,19 +66,25 @@ export interface PackedTransactionJSON {
   packed_trx: string;
 }
 
-export type PackedTransactionInput = PackedTransaction | {
-  signatures?: SignatureType[];
-  compression?: CompressionType | number;
-  packed_context_free_data?: string | Uint8Array;
-  packed_trx: string | Uint8Array;
-};
+export type PackedTransactionInput =
+  | PackedTransaction
+  | {
+      signatures?: SignatureType[];
+      compression?: CompressionType | number;
+      packed_context_free_data?: string | Uint8Array;
+      packed_trx: string | Uint8Array;
+    };
 
 /** The compression field in any spelling clients send: 0/1, "none"/"zlib", false/true; absent is none. */
 export function compressionFrom(v: unknown): CompressionType {
   if (v === undefined || v === null) return 'none';
   if (v === 0 || v === 'none' || v === false) return 'none';
   if (v === 1 || v === 'zlib' || v === true) return 'zlib';
-  throw new AntelopeError('COMPRESSION', `expected compression "none" (0) or "zlib" (1), got ${describe(v)}`, 'packed_transaction.compression');
+  throw new AntelopeError(
+    'COMPRESSION',
+    `expected compression "none" (0) or "zlib" (1), got ${describe(v)}`,
+    'packed_transaction.compression',
+  );
 }
 
 function checkSignatureCount(n: number, limits: PackedTransactionLimits): void {
@@ -117,8 +123,13 @@ export class PackedTransaction {
   /** The caps of the role that read it; they apply when it is unpacked. */
   readonly limits: PackedTransactionLimits;
 
-  constructor(signatures: Signature[], comp: CompressionType, packedCfd: Uint8Array, packedTrx: Uint8Array,
-    limits: PackedTransactionLimits = DEFAULT_PACKED_TRANSACTION_LIMITS) {
+  constructor(
+    signatures: Signature[],
+    comp: CompressionType,
+    packedCfd: Uint8Array,
+    packedTrx: Uint8Array,
+    limits: PackedTransactionLimits = DEFAULT_PACKED_TRANSACTION_LIMITS,
+  ) {
     this.signatures = signatures;
     this.compression = comp;
     this.packed_context_free_data = packedCfd;
@@ -132,18 +143,23 @@ export class PackedTransaction {
    */
   static from(value: PackedTransactionInput, limits: PackedTransactionLimits = DEFAULT_PACKED_TRANSACTION_LIMITS): PackedTransaction {
     if (value instanceof PackedTransaction) return value;
-    if (typeof value !== 'object' || value === null) throw new AntelopeError('INVALID_VALUE', `packed_transaction: expected an object, got ${describe(value)}`);
+    if (typeof value !== 'object' || value === null)
+      throw new AntelopeError('INVALID_VALUE', `packed_transaction: expected an object, got ${describe(value)}`);
     const comp = compressionFrom(value.compression);
     const sigs: unknown = value.signatures ?? [];
-    if (!Array.isArray(sigs)) throw new AntelopeError('INVALID_VALUE', `expected an array, got ${describe(sigs)}`, 'packed_transaction.signatures');
+    if (!Array.isArray(sigs))
+      throw new AntelopeError('INVALID_VALUE', `expected an array, got ${describe(sigs)}`, 'packed_transaction.signatures');
     checkSignatureCount(sigs.length, limits);
     const signatures = sigs.map((s: SignatureType, i) => {
-      try { return Signature.from(s); } catch (e) {
+      try {
+        return Signature.from(s);
+      } catch (e) {
         throw e instanceof AntelopeError ? e.withPath(`packed_transaction.signatures[${i}]`) : e;
       }
     });
     return new PackedTransaction(
-      signatures, comp,
+      signatures,
+      comp,
       hexOrBytes(value.packed_context_free_data, 'packed_context_free_data', false),
       hexOrBytes(value.packed_trx, 'packed_trx', true),
       limits,
@@ -151,12 +167,18 @@ export class PackedTransaction {
   }
 
   /** Pack a transaction with its signatures and context-free data. */
-  static fromSigned(trx: TransactionType, signatures: SignatureType[] = [], contextFreeData: Uint8Array[] = [], comp: CompressionType = 'none'): PackedTransaction {
+  static fromSigned(
+    trx: TransactionType,
+    signatures: SignatureType[] = [],
+    contextFreeData: Uint8Array[] = [],
+    comp: CompressionType = 'none',
+  ): PackedTransaction {
     const raw = Transaction.from(trx).toBinary();
     const cfd = contextFreeData.length ? packContextFreeData(contextFreeData) : new Uint8Array(0);
     const z = comp === 'zlib';
     return new PackedTransaction(
-      signatures.map((s) => Signature.from(s)), comp,
+      signatures.map((s) => Signature.from(s)),
+      comp,
       z && cfd.length ? deflate(cfd) : cfd,
       z ? deflate(raw) : raw,
     );
@@ -164,7 +186,8 @@ export class PackedTransaction {
 
   static decode(r: BinaryReader, limits: PackedTransactionLimits = DEFAULT_PACKED_TRANSACTION_LIMITS): PackedTransaction {
     const n = r.varuint32();
-    if (n * 66 > r.remaining) throw new AntelopeError('DECODE_INVALID', `packed_transaction: ${n} signatures do not fit in ${r.remaining} byte(s)`);
+    if (n * 66 > r.remaining)
+      throw new AntelopeError('DECODE_INVALID', `packed_transaction: ${n} signatures do not fit in ${r.remaining} byte(s)`);
     checkSignatureCount(n, limits);
     const sigs: Signature[] = [];
     for (let i = 0; i < n; i++) sigs.push(Signature.decode(r));
@@ -176,7 +199,8 @@ export class PackedTransaction {
   get rawTransaction(): Uint8Array {
     const raw = this.compression === 'zlib' ? inflate(this.packed_trx, 'packed_trx', this.limits.maxInflatedBytes) : this.packed_trx;
     const max = this.limits.maxTransactionBytes;
-    if (max !== undefined && raw.length > max) throw new AntelopeError('TOO_BIG', `transaction is ${raw.length} bytes; the limit is ${max}`, 'packed_transaction.packed_trx');
+    if (max !== undefined && raw.length > max)
+      throw new AntelopeError('TOO_BIG', `transaction is ${raw.length} bytes; the limit is ${max}`, 'packed_transaction.packed_trx');
     return raw;
   }
 
@@ -188,7 +212,9 @@ export class PackedTransaction {
       : this.packed_context_free_data;
   }
 
-  getTransaction(): Transaction { return Transaction.fromBinary(this.rawTransaction); }
+  getTransaction(): Transaction {
+    return Transaction.fromBinary(this.rawTransaction);
+  }
 
   getContextFreeData(): Uint8Array[] {
     const raw = this.rawContextFreeData;
@@ -216,7 +242,9 @@ export class PackedTransaction {
   }
 
   /** Transaction id: sha256 of the re-serialized transaction (see `unpack`). */
-  get id(): Checksum256 { return new Checksum256(sha256(this.getTransaction().toBinary())); }
+  get id(): Checksum256 {
+    return new Checksum256(sha256(this.getTransaction().toBinary()));
+  }
 
   /** The digest the signatures must cover (re-serialized transaction and context-free data). */
   signingDigest(chainId: Checksum256Type): Checksum256 {
@@ -232,7 +260,9 @@ export class PackedTransaction {
     w.bytes(this.packed_trx);
   }
 
-  toBinary(): Uint8Array { return encodeWith((w) => this.encode(w)); }
+  toBinary(): Uint8Array {
+    return encodeWith((w) => this.encode(w));
+  }
 
   toJSON(): PackedTransactionJSON {
     return {

@@ -36,7 +36,9 @@ export class PermissionLevel {
     const o = PermissionLevel.from(other);
     return o.actor.equals(this.actor) && o.permission.equals(this.permission);
   }
-  toString(): string { return `${this.actor}@${this.permission}`; }
+  toString(): string {
+    return `${this.actor}@${this.permission}`;
+  }
   toJSON(): { actor: string; permission: string } {
     return { actor: this.actor.toString(), permission: this.permission.toString() };
   }

@@ -47,7 +47,10 @@ export class PrivateKey {
     const raw = decodeSha256dCheck(value, 'WIF private key');
     // 0x80 ‖ key, optionally ‖ 0x01 (the "compressed" flag some wallets append)
     if (raw[0] !== WIF_VERSION || !(raw.length === 33 || (raw.length === 34 && raw[33] === 0x01))) {
-      throw new AntelopeError('INVALID_KEY', `WIF private key: expected version 0x80 and 32 key bytes, got version 0x${raw[0]?.toString(16)} and ${raw.length - 1} bytes`);
+      throw new AntelopeError(
+        'INVALID_KEY',
+        `WIF private key: expected version 0x80 and 32 key bytes, got version 0x${raw[0]?.toString(16)} and ${raw.length - 1} bytes`,
+      );
     }
     return new PrivateKey(KeyType.K1, raw.slice(1, 33));
   }
@@ -79,7 +82,9 @@ export class PrivateKey {
       // attempt 0 is plain RFC 6979; later attempts mix a counter in as extra entropy
       new DataView(entropy.buffer).setUint32(28, attempt);
       const rec = curve.sign(d, this.data, {
-        prehash: false, lowS: true, format: 'recovered',
+        prehash: false,
+        lowS: true,
+        format: 'recovered',
         extraEntropy: attempt === 0 ? false : entropy,
       });
       const sig = Signature.fromRecovered(rec);
@@ -89,7 +94,9 @@ export class PrivateKey {
   }
 
   /** sign(sha256(message)). */
-  signMessage(message: Uint8Array): Signature { return this.sign(sha256(message)); }
+  signMessage(message: Uint8Array): Signature {
+    return this.sign(sha256(message));
+  }
 
   /**
    * ECDH shared secret with `pub` (same key type): sha512 of the 32-byte x coordinate of the
@@ -118,9 +125,12 @@ export class PrivateKey {
     return encodeSha256dCheck(raw);
   }
   /** Overwrite this copy of the secret with zeros (other copies, e.g. strings, are out of reach). */
-  clear(): void { this.data.fill(0); }
+  clear(): void {
+    this.data.fill(0);
+  }
 
   private requireK1(op: string): void {
-    if (this.type !== KeyType.K1) throw new AntelopeError('INVALID_KEY', `private key: ${op} supports K1 only, got ${keyTypeName(this.type)}`);
+    if (this.type !== KeyType.K1)
+      throw new AntelopeError('INVALID_KEY', `private key: ${op} supports K1 only, got ${keyTypeName(this.type)}`);
   }
 }

@@ -37,7 +37,10 @@ export class PublicKey {
       return new PublicKey(type, decodeRipemd160Check(parts[2]!, parts[1]!, KEY_SIZE, 'INVALID_KEY', 'public key'));
     }
     if (value.startsWith(LEGACY_PREFIX)) {
-      return new PublicKey(KeyType.K1, decodeRipemd160Check(value.slice(LEGACY_PREFIX.length), '', KEY_SIZE, 'INVALID_KEY', 'legacy public key'));
+      return new PublicKey(
+        KeyType.K1,
+        decodeRipemd160Check(value.slice(LEGACY_PREFIX.length), '', KEY_SIZE, 'INVALID_KEY', 'legacy public key'),
+      );
     }
     throw new AntelopeError('INVALID_KEY', `public key: expected PUB_K1_…, PUB_R1_… or EOS…, got ${describe(value)}`);
   }
@@ -49,7 +52,12 @@ export class PublicKey {
 
   /** True when the bytes are a valid point on the key's curve. */
   isValid(): boolean {
-    try { curveFor(this.type, 'INVALID_KEY', 'isValid').Point.fromBytes(this.data); return true; } catch { return false; }
+    try {
+      curveFor(this.type, 'INVALID_KEY', 'isValid').Point.fromBytes(this.data);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   equals(other: PublicKeyType): boolean {
@@ -61,10 +69,13 @@ export class PublicKey {
   }
   /** The legacy `EOS…` form (K1 only). */
   toLegacyString(prefix = LEGACY_PREFIX): string {
-    if (this.type !== KeyType.K1) throw new AntelopeError('INVALID_KEY', `public key: legacy format exists only for K1 keys, this is ${keyTypeName(this.type)}`);
+    if (this.type !== KeyType.K1)
+      throw new AntelopeError('INVALID_KEY', `public key: legacy format exists only for K1 keys, this is ${keyTypeName(this.type)}`);
     return prefix + encodeRipemd160Check(this.data, '');
   }
-  toJSON(): string { return this.toString(); }
+  toJSON(): string {
+    return this.toString();
+  }
   encode(w: BinaryWriter): void {
     w.u8(this.type);
     w.raw(this.data);

@@ -30,8 +30,7 @@ function digestBytes(digest: DigestType): Uint8Array {
  * the top bit clear and no redundant leading zero byte.
  */
 export function isCanonical(c: Uint8Array): boolean {
-  return !(c[1]! & 0x80) && !(c[1] === 0 && !(c[2]! & 0x80))
-    && !(c[33]! & 0x80) && !(c[33] === 0 && !(c[34]! & 0x80));
+  return !(c[1]! & 0x80) && !(c[1] === 0 && !(c[2]! & 0x80)) && !(c[33]! & 0x80) && !(c[33] === 0 && !(c[34]! & 0x80));
 }
 
 export class Signature {
@@ -69,9 +68,13 @@ export class Signature {
   }
 
   /** Recovery id 0..3 from the header byte. */
-  get recid(): number { return (this.data[0]! - 27) & 3; }
+  get recid(): number {
+    return (this.data[0]! - 27) & 3;
+  }
 
-  get isCanonical(): boolean { return isCanonical(this.data); }
+  get isCanonical(): boolean {
+    return isCanonical(this.data);
+  }
 
   /**
    * The public key that produced this signature over `digest` (32 bytes). With
@@ -104,9 +107,13 @@ export class Signature {
   }
 
   /** recover(sha256(message)). */
-  recoverMessage(message: Uint8Array): PublicKey { return this.recover(sha256(message)); }
+  recoverMessage(message: Uint8Array): PublicKey {
+    return this.recover(sha256(message));
+  }
   /** verify(sha256(message), key). */
-  verifyMessage(message: Uint8Array, key: PublicKeyType): boolean { return this.verify(sha256(message), key); }
+  verifyMessage(message: Uint8Array, key: PublicKeyType): boolean {
+    return this.verify(sha256(message), key);
+  }
 
   equals(other: SignatureType): boolean {
     const o = Signature.from(other);
@@ -116,7 +123,9 @@ export class Signature {
     const t = keyTypeName(this.type);
     return `SIG_${t}_${encodeRipemd160Check(this.data, t)}`;
   }
-  toJSON(): string { return this.toString(); }
+  toJSON(): string {
+    return this.toString();
+  }
   encode(w: BinaryWriter): void {
     w.u8(this.type);
     w.raw(this.data);

@@ -23,7 +23,10 @@ function writeCode(w: BinaryWriter, code: string, precision: number | null): voi
   // byte 0 = precision (symbol) or first char (symbol_code); then the characters, zero padded
   w.ensure(8);
   let n = 0;
-  if (precision !== null) { w.u8(precision); n = 1; }
+  if (precision !== null) {
+    w.u8(precision);
+    n = 1;
+  }
   for (let i = 0; i < code.length; i++) w.u8(code.charCodeAt(i));
   for (let i = code.length + n; i < 8; i++) w.u8(0);
 }
@@ -33,7 +36,10 @@ function readCode(bytes: Uint8Array, what: string): string {
   let end = false;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
-    if (c === 0) { end = true; continue; }
+    if (c === 0) {
+      end = true;
+      continue;
+    }
     if (end || c < 65 || c > 90) throw new AntelopeError('DECODE_INVALID', `${what}: invalid symbol code bytes`);
     code += String.fromCharCode(c);
   }
@@ -45,15 +51,27 @@ export type SymbolCodeType = SymbolCode | string;
 
 export class SymbolCode {
   readonly code: string;
-  constructor(code: string) { this.code = checkCode(code); }
+  constructor(code: string) {
+    this.code = checkCode(code);
+  }
   static from(value: SymbolCodeType): SymbolCode {
     return value instanceof SymbolCode ? value : new SymbolCode(value);
   }
-  static decode(r: BinaryReader): SymbolCode { return new SymbolCode(readCode(r.raw(8), 'symbol_code')); }
-  equals(other: SymbolCodeType): boolean { return SymbolCode.from(other).code === this.code; }
-  toString(): string { return this.code; }
-  toJSON(): string { return this.code; }
-  encode(w: BinaryWriter): void { writeCode(w, this.code, null); }
+  static decode(r: BinaryReader): SymbolCode {
+    return new SymbolCode(readCode(r.raw(8), 'symbol_code'));
+  }
+  equals(other: SymbolCodeType): boolean {
+    return SymbolCode.from(other).code === this.code;
+  }
+  toString(): string {
+    return this.code;
+  }
+  toJSON(): string {
+    return this.code;
+  }
+  encode(w: BinaryWriter): void {
+    writeCode(w, this.code, null);
+  }
 }
 
 export type AssetSymbolType = AssetSymbol | string;
@@ -85,7 +103,13 @@ export class AssetSymbol {
     const o = AssetSymbol.from(other);
     return o.precision === this.precision && o.code === this.code;
   }
-  toString(): string { return `${this.precision},${this.code}`; }
-  toJSON(): string { return this.toString(); }
-  encode(w: BinaryWriter): void { writeCode(w, this.code, this.precision); }
+  toString(): string {
+    return `${this.precision},${this.code}`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  encode(w: BinaryWriter): void {
+    writeCode(w, this.code, this.precision);
+  }
 }

@@ -23,10 +23,22 @@ export class TimePointSec {
     const us = parseIsoMicros(value, 'time_point_sec');
     return new TimePointSec(Math.floor(us / 1e6));
   }
-  static decode(r: BinaryReader): TimePointSec { return new TimePointSec(r.u32()); }
-  toDate(): Date { return new Date(this.seconds * 1000); }
-  equals(other: TimePointSecType): boolean { return TimePointSec.from(other).seconds === this.seconds; }
-  toString(): string { return formatIsoMicros(this.seconds * 1e6, false); }
-  toJSON(): string { return this.toString(); }
-  encode(w: BinaryWriter): void { w.u32(this.seconds); }
+  static decode(r: BinaryReader): TimePointSec {
+    return new TimePointSec(r.u32());
+  }
+  toDate(): Date {
+    return new Date(this.seconds * 1000);
+  }
+  equals(other: TimePointSecType): boolean {
+    return TimePointSec.from(other).seconds === this.seconds;
+  }
+  toString(): string {
+    return formatIsoMicros(this.seconds * 1e6, false);
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  encode(w: BinaryWriter): void {
+    w.u32(this.seconds);
+  }
 }

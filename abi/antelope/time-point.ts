@@ -14,7 +14,8 @@ export class TimePoint {
   /** Microseconds since the epoch (exact up to year ~2255 as a JS number). */
   readonly micros: number;
   constructor(micros: number) {
-    if (!Number.isSafeInteger(micros)) throw new AntelopeError('INVALID_TIME', `time_point: expected integer microseconds, got ${describe(micros)}`);
+    if (!Number.isSafeInteger(micros))
+      throw new AntelopeError('INVALID_TIME', `time_point: expected integer microseconds, got ${describe(micros)}`);
     this.micros = micros;
   }
   static from(value: TimePointType): TimePoint {
@@ -22,7 +23,9 @@ export class TimePoint {
     if (value instanceof Date) return new TimePoint(value.getTime() * 1000);
     return new TimePoint(parseIsoMicros(value, 'time_point'));
   }
-  static fromMilliseconds(ms: number): TimePoint { return new TimePoint(Math.round(ms) * 1000); }
+  static fromMilliseconds(ms: number): TimePoint {
+    return new TimePoint(Math.round(ms) * 1000);
+  }
   static decode(r: BinaryReader): TimePoint {
     const v = r.i64();
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
@@ -30,9 +33,19 @@ export class TimePoint {
     }
     return new TimePoint(Number(v));
   }
-  toDate(): Date { return new Date(Math.floor(this.micros / 1000)); }
-  equals(other: TimePointType): boolean { return TimePoint.from(other).micros === this.micros; }
-  toString(): string { return formatIsoMicros(this.micros, true); }
-  toJSON(): string { return this.toString(); }
-  encode(w: BinaryWriter): void { w.i64(BigInt(this.micros)); }
+  toDate(): Date {
+    return new Date(Math.floor(this.micros / 1000));
+  }
+  equals(other: TimePointType): boolean {
+    return TimePoint.from(other).micros === this.micros;
+  }
+  toString(): string {
+    return formatIsoMicros(this.micros, true);
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  encode(w: BinaryWriter): void {
+    w.i64(BigInt(this.micros));
+  }
 }

@@ -8,7 +8,12 @@ import { Asset } from './asset.js';
 import { BinaryReader } from './binary-reader.js';
 import { Name } from './name.js';
 
-export interface TokenTransfer { from: string; to: string; quantity: Asset; memo: string }
+export interface TokenTransfer {
+  from: string;
+  to: string;
+  quantity: Asset;
+  memo: string;
+}
 
 /** The token transfer in `data`, or null when `data` is not exactly (name, name, asset, string). */
 export function decodeTokenTransfer(data: Uint8Array): TokenTransfer | null {

@@ -68,7 +68,9 @@ export class TransactionHeader implements TransactionHeaderValues {
       throw new AntelopeError('INVALID_VALUE', `transaction: expected an object, got ${describe(value)}`);
     }
     let expiration: TimePointSec;
-    try { expiration = TimePointSec.from(value.expiration); } catch (e) {
+    try {
+      expiration = TimePointSec.from(value.expiration);
+    } catch (e) {
       throw e instanceof AntelopeError ? e.withPath('transaction.expiration') : e;
     }
     return {
@@ -92,7 +94,9 @@ export class TransactionHeader implements TransactionHeaderValues {
     };
   }
 
-  static decode(r: BinaryReader): TransactionHeader { return new TransactionHeader(TransactionHeader.decodeValues(r)); }
+  static decode(r: BinaryReader): TransactionHeader {
+    return new TransactionHeader(TransactionHeader.decodeValues(r));
+  }
 
   encodeHeader(w: BinaryWriter): void {
     this.expiration.encode(w);
@@ -103,7 +107,9 @@ export class TransactionHeader implements TransactionHeaderValues {
     w.varuint32(this.delay_sec);
   }
 
-  encode(w: BinaryWriter): void { this.encodeHeader(w); }
+  encode(w: BinaryWriter): void {
+    this.encodeHeader(w);
+  }
 
   headerJSON(): Record<string, unknown> {
     return {
@@ -116,5 +122,7 @@ export class TransactionHeader implements TransactionHeaderValues {
     };
   }
 
-  toJSON(): Record<string, unknown> { return this.headerJSON(); }
+  toJSON(): Record<string, unknown> {
+    return this.headerJSON();
+  }
 }

@@ -5,7 +5,7 @@
  * hash is 32 zero bytes when there is no context-free data, else sha256 of the packed cfd.
  */
 import { AntelopeError, describe } from './error.js';
-import { BinaryWriter, encodeWith } from './binary-writer.js';
+import { type BinaryWriter, encodeWith } from './binary-writer.js';
 import { BinaryReader } from './binary-reader.js';
 import { TransactionHeader, type TransactionHeaderFields, type TransactionHeaderValues } from './transaction-header.js';
 import { Action, type ActionType } from './action.js';
@@ -15,7 +15,10 @@ import { sha256, sha256Parts } from './hash.js';
 import type { AbiType } from './abi-def.js';
 import type { AbiSerializer } from './abi-serializer.js';
 
-export interface TransactionExtension { type: number; data: Uint8Array }
+export interface TransactionExtension {
+  type: number;
+  data: Uint8Array;
+}
 
 export interface TransactionFields extends TransactionHeaderFields {
   context_free_actions?: ActionType[];
@@ -37,7 +40,11 @@ const ZERO32 = new Uint8Array(32);
 
 function extensionType(v: unknown, i: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff) {
-    throw new AntelopeError('INVALID_VALUE', `expected integer 0..65535, got ${describe(v)}`, `transaction.transaction_extensions[${i}].type`);
+    throw new AntelopeError(
+      'INVALID_VALUE',
+      `expected integer 0..65535, got ${describe(v)}`,
+      `transaction.transaction_extensions[${i}].type`,
+    );
   }
   return v;
 }
@@ -49,7 +56,10 @@ function chainIdBytes(chainId: Checksum256Type): Uint8Array {
   // a node or wallet signs for one chain: keep the last parsed chain id instead of re-parsing hex
   if (typeof chainId === 'string' && chainId === lastChainHex) return lastChain;
   const chain = Checksum256.from(chainId).array;
-  if (typeof chainId === 'string') { lastChainHex = chainId; lastChain = chain; }
+  if (typeof chainId === 'string') {
+    lastChainHex = chainId;
+    lastChain = chain;
+  }
   return chain;
 }
 
@@ -82,9 +92,13 @@ export class Transaction extends TransactionHeader {
   readonly actions: Action[];
   readonly transaction_extensions: TransactionExtension[];
 
-  constructor(f: TransactionHeaderValues & {
-    context_free_actions: Action[]; actions: Action[]; transaction_extensions: TransactionExtension[];
-  }) {
+  constructor(
+    f: TransactionHeaderValues & {
+      context_free_actions: Action[];
+      actions: Action[];
+      transaction_extensions: TransactionExtension[];
+    },
+  ) {
     super(f);
     this.context_free_actions = f.context_free_actions;
     this.actions = f.actions;
@@ -97,9 +111,12 @@ export class Transaction extends TransactionHeader {
     const header = TransactionHeader.normalise(value);
     const actions = (list: ActionType[] | undefined, field: string): Action[] => {
       if (list === undefined) return [];
-      if (!Array.isArray(list)) throw new AntelopeError('INVALID_VALUE', `expected an array, got ${describe(list)}`, `transaction.${field}`);
+      if (!Array.isArray(list))
+        throw new AntelopeError('INVALID_VALUE', `expected an array, got ${describe(list)}`, `transaction.${field}`);
       return list.map((a, i) => {
-        try { return Action.from(a, abi); } catch (e) {
+        try {
+          return Action.from(a, abi);
+        } catch (e) {
           throw e instanceof AntelopeError ? e.withPath(`transaction.${field}[${i}]`) : e;
         }
       });
@@ -123,10 +140,13 @@ export class Transaction extends TransactionHeader {
     const header = TransactionHeader.decodeValues(r);
     const actions = (field: string): Action[] => {
       const n = r.varuint32();
-      if (n * 17 > r.remaining) throw new AntelopeError('DECODE_INVALID', `${n} actions do not fit in ${r.remaining} byte(s)`, `transaction.${field}`);
+      if (n * 17 > r.remaining)
+        throw new AntelopeError('DECODE_INVALID', `${n} actions do not fit in ${r.remaining} byte(s)`, `transaction.${field}`);
       const out: Action[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        try { out[i] = Action.decode(r); } catch (e) {
+        try {
+          out[i] = Action.decode(r);
+        } catch (e) {
           throw e instanceof AntelopeError ? e.withPath(`transaction.${field}[${i}]`) : e;
         }
       }
@@ -135,7 +155,12 @@ export class Transaction extends TransactionHeader {
     const context_free_actions = actions('context_free_actions');
     const acts = actions('actions');
     const nx = r.varuint32();
-    if (nx * 3 > r.remaining) throw new AntelopeError('DECODE_INVALID', `${nx} extensions do not fit in ${r.remaining} byte(s)`, 'transaction.transaction_extensions');
+    if (nx * 3 > r.remaining)
+      throw new AntelopeError(
+        'DECODE_INVALID',
+        `${nx} extensions do not fit in ${r.remaining} byte(s)`,
+        'transaction.transaction_extensions',
+      );
     const transaction_extensions: TransactionExtension[] = [];
     for (let i = 0; i < nx; i++) transaction_extensions.push({ type: r.u16(), data: r.bytes() });
     return new Transaction({ ...header, context_free_actions, actions: acts, transaction_extensions });
@@ -156,7 +181,10 @@ export class Transaction extends TransactionHeader {
     w.varuint32(this.actions.length);
     for (const a of this.actions) a.encode(w);
     w.varuint32(this.transaction_extensions.length);
-    for (const x of this.transaction_extensions) { w.u16(x.type); w.bytes(x.data); }
+    for (const x of this.transaction_extensions) {
+      w.u16(x.type);
+      w.bytes(x.data);
+    }
   }
 
   /** The serialized transaction (`packed_trx` before compression). */
@@ -167,7 +195,9 @@ export class Transaction extends TransactionHeader {
   }
 
   /** Transaction id: sha256 of the serialized transaction. */
-  get id(): Checksum256 { return new Checksum256(sha256(this.toBinary())); }
+  get id(): Checksum256 {
+    return new Checksum256(sha256(this.toBinary()));
+  }
 
   /** The digest to sign on `chainId`; `contextFreeData` is the raw cfd entries, if any. */
   signingDigest(chainId: Checksum256Type, contextFreeData: Uint8Array[] = []): Checksum256 {
@@ -175,7 +205,8 @@ export class Transaction extends TransactionHeader {
   }
 
   equals(other: TransactionType): boolean {
-    const a = this.toBinary(), b = Transaction.from(other).toBinary();
+    const a = this.toBinary(),
+      b = Transaction.from(other).toBinary();
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
 

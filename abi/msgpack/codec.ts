@@ -49,11 +49,21 @@ export function pack(value: unknown): Uint8Array {
  * depth ≤ `maxDepth`, at most `maxValues` values, no extensions) without decoding it. Throws
  * {@link BoundaryError} `MALFORMED_MSGPACK`, or `LIMIT_EXCEEDED` past `maxValues`.
  */
-export function checkGuestMsgpack(bytes: Uint8Array, maxDepth: number, what: string, maxValues?: number, start = 0, stop = bytes.length): void {
+export function checkGuestMsgpack(
+  bytes: Uint8Array,
+  maxDepth: number,
+  what: string,
+  maxValues?: number,
+  start = 0,
+  stop = bytes.length,
+): void {
   const status = scanMsgpack(bytes, maxDepth, start, stop, maxValues);
   if (status === ScanStatus.OK) return;
   if (status === ScanStatus.TOO_MANY_VALUES) {
-    throw new BoundaryError('LIMIT_EXCEEDED', `${what} holds more than ${maxValues} msgpack values (the decoded-values limit per message); it was not decoded`);
+    throw new BoundaryError(
+      'LIMIT_EXCEEDED',
+      `${what} holds more than ${maxValues} msgpack values (the decoded-values limit per message); it was not decoded`,
+    );
   }
   const at = status === ScanStatus.EMPTY ? '' : ` at byte ${scanFailedAt() - start}`;
   throw new BoundaryError('MALFORMED_MSGPACK', `${what} is not well-formed msgpack: ${scanStatusText(status)}${at}`);

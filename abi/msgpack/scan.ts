@@ -62,7 +62,13 @@ let valuesLeft = 0;
  * `maxDepth` deep and made of at most `maxValues` values (unbounded by default: callers scanning
  * guest bytes pass their limit). Returns {@link ScanStatus.OK} (0) or the reason it is not.
  */
-export function scanMsgpack(bytes: Uint8Array, maxDepth: number, start = 0, stop = bytes.length, maxValues = Number.MAX_SAFE_INTEGER): ScanStatus {
+export function scanMsgpack(
+  bytes: Uint8Array,
+  maxDepth: number,
+  start = 0,
+  stop = bytes.length,
+  maxValues = Number.MAX_SAFE_INTEGER,
+): ScanStatus {
   if (stop <= start) return ScanStatus.EMPTY;
   src = bytes;
   end = stop;
@@ -124,31 +130,69 @@ function value(p: number, depth: number): number {
   if (b <= 0x9f) return container(p, 1, b & 0x0f, depth); // fixarray
   if (b <= 0xbf) return skip(p, 1, b & 0x1f); // fixstr
   switch (b) {
-    case 0xc0: case 0xc2: case 0xc3: return p + 1; // nil, false, true
-    case 0xc1: return fail(ScanStatus.RESERVED, p);
-    case 0xc4: case 0xd9: return p + 2 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 2, src[p + 1]!); // bin8, str8
-    case 0xc5: case 0xda: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 3, be16(p + 1)); // bin16, str16
-    case 0xc6: case 0xdb: return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 5, be32(p + 1)); // bin32, str32
-    case 0xc7: case 0xc8: case 0xc9: // ext8/16/32
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: // fixext
+    case 0xc0:
+    case 0xc2:
+    case 0xc3:
+      return p + 1; // nil, false, true
+    case 0xc1:
+      return fail(ScanStatus.RESERVED, p);
+    case 0xc4:
+    case 0xd9:
+      return p + 2 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 2, src[p + 1]!); // bin8, str8
+    case 0xc5:
+    case 0xda:
+      return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 3, be16(p + 1)); // bin16, str16
+    case 0xc6:
+    case 0xdb:
+      return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : skip(p, 5, be32(p + 1)); // bin32, str32
+    case 0xc7:
+    case 0xc8:
+    case 0xc9: // ext8/16/32
+    case 0xd4:
+    case 0xd5:
+    case 0xd6:
+    case 0xd7:
+    case 0xd8: // fixext
       return fail(ScanStatus.EXTENSION, p);
-    case 0xca: return skip(p, 1, 4); // float32
-    case 0xcb: return skip(p, 1, 8); // float64
-    case 0xcc: case 0xd0: return skip(p, 1, 1);
-    case 0xcd: case 0xd1: return skip(p, 1, 2);
-    case 0xce: case 0xd2: return skip(p, 1, 4);
-    case 0xcf: case 0xd3: return skip(p, 1, 8);
-    case 0xdc: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 3, be16(p + 1), depth); // array16
-    case 0xdd: return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 5, be32(p + 1), depth); // array32
-    case 0xde: return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 3, be16(p + 1), depth); // map16
-    default: /* 0xdf */ return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 5, be32(p + 1), depth); // map32
+    case 0xca:
+      return skip(p, 1, 4); // float32
+    case 0xcb:
+      return skip(p, 1, 8); // float64
+    case 0xcc:
+    case 0xd0:
+      return skip(p, 1, 1);
+    case 0xcd:
+    case 0xd1:
+      return skip(p, 1, 2);
+    case 0xce:
+    case 0xd2:
+      return skip(p, 1, 4);
+    case 0xcf:
+    case 0xd3:
+      return skip(p, 1, 8);
+    case 0xdc:
+      return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 3, be16(p + 1), depth); // array16
+    case 0xdd:
+      return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : container(p, 5, be32(p + 1), depth); // array32
+    case 0xde:
+      return p + 3 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 3, be16(p + 1), depth); // map16
+    default:
+      /* 0xdf */ return p + 5 > end ? fail(ScanStatus.TRUNCATED, p) : map(p, 5, be32(p + 1), depth); // map32
   }
 }
 
 /** Whether the value starting with byte `b` may be a map key (a scalar other than bin and ext). */
 function scalarKey(b: number): boolean {
-  return b <= 0x7f || b >= 0xe0 || (b >= 0xa0 && b <= 0xbf) || b === 0xc0 || b === 0xc2 || b === 0xc3 ||
-    (b >= 0xca && b <= 0xd3) || (b >= 0xd9 && b <= 0xdb);
+  return (
+    b <= 0x7f ||
+    b >= 0xe0 ||
+    (b >= 0xa0 && b <= 0xbf) ||
+    b === 0xc0 ||
+    b === 0xc2 ||
+    b === 0xc3 ||
+    (b >= 0xca && b <= 0xd3) ||
+    (b >= 0xd9 && b <= 0xdb)
+  );
 }
 
 function map(p: number, header: number, pairs: number, depth: number): number {

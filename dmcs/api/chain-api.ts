@@ -41,7 +41,10 @@ export class ChainApi {
   private readonly beforeInfo: (() => void) | null;
   private readonly blockLogInfo: (() => unknown) | null;
 
-  constructor(readonly chain: Chain, opts: ChainApiOptions = {}) {
+  constructor(
+    readonly chain: Chain,
+    opts: ChainApiOptions = {},
+  ) {
     this.abis = new ContractAbis(chain);
     this.json = new ChainJson(chain, this.abis);
     this.readOnly = new ChainReadOnly(chain, this.abis, this.json);

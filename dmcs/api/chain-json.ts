@@ -4,7 +4,7 @@
  * @wharfkit/antelope's APIClient and eosjs's JsonRpc/Api read them. Action data and return values
  * are decoded with the contract's ABI when it has one, else given as hex.
  */
-import { Name, Transaction, bytesToHex } from '../../abi/antelope/index.js';
+import { Name, type Transaction, bytesToHex } from '../../abi/antelope/index.js';
 import type { Chain, PushResult } from '../chain/chain.js';
 import { slotToMs } from '../chain/chain.js';
 import { authorityToJson } from '../authority.js';
@@ -15,10 +15,15 @@ import type { ActionTrace } from '../chain/action-trace.js';
 import type { ContractAbis } from './contract-abis.js';
 
 /** Leap's time_point JSON: ISO with milliseconds, no zone. */
-export function isoMs(ms: number): string { return new Date(ms).toISOString().slice(0, 23); }
+export function isoMs(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23);
+}
 
 export class ChainJson {
-  constructor(private readonly chain: Chain, private readonly abis: ContractAbis) {}
+  constructor(
+    private readonly chain: Chain,
+    private readonly abis: ContractAbis,
+  ) {}
 
   /** get_account's reply: permissions sorted by name with their linked actions; unlimited resources. */
   account(a: AccountRecord): unknown {
@@ -118,7 +123,11 @@ export class ChainJson {
   private actionData(account: string, name: string, data: Uint8Array): unknown {
     const s = this.abis.serializerOf(account);
     if (!s) return bytesToHex(data);
-    try { return s.decodeAction(name, data); } catch { return bytesToHex(data); }
+    try {
+      return s.decodeAction(name, data);
+    } catch {
+      return bytesToHex(data);
+    }
   }
 
   private transaction(trx: Transaction): unknown {
@@ -174,7 +183,11 @@ export class ChainJson {
     const s = this.abis.serializerOf(t.receiver);
     const type = s?.actionResultType(t.act.name);
     if (!s || !type) return {};
-    try { return { return_value_data: s.decode(type, t.returnValue) }; } catch { return {}; }
+    try {
+      return { return_value_data: s.decode(type, t.returnValue) };
+    } catch {
+      return {};
+    }
   }
 
   /** push_transaction's (and compute_transaction's) reply: `{transaction_id, processed}` with every action trace. */

@@ -22,7 +22,11 @@ export const SERVER_VERSION = 'peeros01';
 export const SERVER_VERSION_STRING = 'v0.1.0-peeros-dmcs';
 
 export class ChainReadOnly {
-  constructor(private readonly chain: Chain, private readonly abis: ContractAbis, private readonly json: ChainJson) {}
+  constructor(
+    private readonly chain: Chain,
+    private readonly abis: ContractAbis,
+    private readonly json: ChainJson,
+  ) {}
 
   private account(name: string): AccountRecord {
     const a = this.chain.state.getAccount(name);
@@ -71,7 +75,9 @@ export class ChainReadOnly {
     const name = nameField(b, 'account_name');
     const a = this.account(name);
     if (a.abi) {
-      try { return { account_name: name, abi: Abi.fromBinary(a.abi).toJSON() }; } catch (e) {
+      try {
+        return { account_name: name, abi: Abi.fromBinary(a.abi).toJSON() };
+      } catch (e) {
         throw new ChainError('abi_type_exception', `the ABI of ${name} cannot be decoded: ${(e as Error).message}`);
       }
     }
@@ -126,17 +132,24 @@ export class ChainReadOnly {
     const accounts = Array.isArray(b.accounts) ? b.accounts : [];
     const keyIds = new Map<string, string>();
     for (const k of keys) {
-      try { keyIds.set(keyIdOf(PublicKey.from(String(k))), String(k)); } catch (e) {
+      try {
+        keyIds.set(keyIdOf(PublicKey.from(String(k))), String(k));
+      } catch (e) {
         throw new ChainError('public_key_type_exception', `keys: ${(e as Error).message}`);
       }
     }
     const levels = accounts.map((a, i) => {
-      if (typeof a !== 'string' && (typeof a !== 'object' || a === null)) throw new ChainError('invalid_http_request', `accounts[${i}]: expected a name or {actor, permission}`);
+      if (typeof a !== 'string' && (typeof a !== 'object' || a === null))
+        throw new ChainError('invalid_http_request', `accounts[${i}]: expected a name or {actor, permission}`);
       try {
         return typeof a === 'string'
           ? { actor: Name.from(a).toString(), permission: '' }
-          : { actor: Name.from(String((a as Record<string, unknown>).actor)).toString(), permission: Name.from(String((a as Record<string, unknown>).permission)).toString() };
-      } catch (e) { // String() of an object whose toString is not a function throws a TypeError
+          : {
+              actor: Name.from(String((a as Record<string, unknown>).actor)).toString(),
+              permission: Name.from(String((a as Record<string, unknown>).permission)).toString(),
+            };
+      } catch (e) {
+        // String() of an object whose toString is not a function throws a TypeError
         throw new ChainError('name_type_exception', `accounts[${i}]: ${(e as Error).message}`);
       }
     });
@@ -146,11 +159,24 @@ export class ChainReadOnly {
       const acct = this.chain.state.accounts.get(name)!;
       for (const perm of [...acct.permissions.values()].sort((x, y) => (Name.from(x.name).value < Name.from(y.name).value ? -1 : 1))) {
         for (const kw of perm.auth.keys) {
-          if (keyIds.has(kw.key)) out.push({ account_name: name, permission_name: perm.name, authorizing_key: keyIds.get(kw.key), weight: kw.weight, threshold: perm.auth.threshold });
+          if (keyIds.has(kw.key))
+            out.push({
+              account_name: name,
+              permission_name: perm.name,
+              authorizing_key: keyIds.get(kw.key),
+              weight: kw.weight,
+              threshold: perm.auth.threshold,
+            });
         }
         for (const aw of perm.auth.accounts) {
           if (levels.some((l) => l.actor === aw.permission.actor && (l.permission === '' || l.permission === aw.permission.permission))) {
-            out.push({ account_name: name, permission_name: perm.name, authorizing_account: aw.permission, weight: aw.weight, threshold: perm.auth.threshold });
+            out.push({
+              account_name: name,
+              permission_name: perm.name,
+              authorizing_account: aw.permission,
+              weight: aw.weight,
+              threshold: perm.auth.threshold,
+            });
           }
         }
       }
@@ -185,7 +211,9 @@ export class ChainReadOnly {
     if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
     const type = s.tableType('stat');
     if (!type) throw new ChainError('contract_table_query_exception', `Table stat is not specified in the ABI of ${code}`);
-    const res = queryTableRows(this.chain.state.tables, { code, table: 'stat', scope: symbol, json: true, limit: 1 }, (bytes) => s.decode(type, bytes));
+    const res = queryTableRows(this.chain.state.tables, { code, table: 'stat', scope: symbol, json: true, limit: 1 }, (bytes) =>
+      s.decode(type, bytes),
+    );
     return res.rows.length ? { [symbol]: res.rows[0] } : {};
   }
 
@@ -220,7 +248,9 @@ export class ChainReadOnly {
     if (!Array.isArray(available)) throw new ChainError('invalid_http_request', 'available_keys: expected an array of public keys');
     const byId = new Map<string, string>();
     for (const k of available) {
-      try { byId.set(keyIdOf(PublicKey.from(String(k))), String(k)); } catch (e) {
+      try {
+        byId.set(keyIdOf(PublicKey.from(String(k))), String(k));
+      } catch (e) {
         throw new ChainError('public_key_type_exception', `available_keys: ${(e as Error).message}`);
       }
     }
@@ -231,7 +261,8 @@ export class ChainReadOnly {
         const account = Name.from(String(a.account)).toString();
         const name = Name.from(String(a.name)).toString();
         const authorization = (Array.isArray(a.authorization) ? a.authorization : []).map((l: Record<string, unknown>) => ({
-          actor: Name.from(String(l.actor)).toString(), permission: Name.from(String(l.permission)).toString(),
+          actor: Name.from(String(l.actor)).toString(),
+          permission: Name.from(String(l.permission)).toString(),
         }));
         let data: Uint8Array = new Uint8Array(0);
         if (typeof a.data === 'string' && /^([0-9a-fA-F]{2})*$/.test(a.data)) data = new Uint8Array(Buffer.from(a.data, 'hex'));

@@ -23,7 +23,11 @@ export class ChainReadWrite {
   private readonly pool: KeyRecoveryPool | null;
   private readonly relay: PushRelay | null;
 
-  constructor(private readonly chain: Chain, private readonly json: ChainJson, opts: ChainReadWriteOptions = {}) {
+  constructor(
+    private readonly chain: Chain,
+    private readonly json: ChainJson,
+    opts: ChainReadWriteOptions = {},
+  ) {
     this.pool = opts.pool ?? null;
     this.relay = opts.relay ?? null;
   }

@@ -18,8 +18,13 @@ export class ContractAbis {
     const hit = this.serializers.get(account);
     if (hit && hit.seq === a.abiSequence) return hit.s;
     let s: AbiSerializer | null = null;
-    if (a.abi) { try { s = new AbiSerializer(Abi.fromBinary(a.abi), { legacyKeys: true }); } catch { s = null; } }
-    else if (account === 'eosio') s = new AbiSerializer(EOSIO_ABI, { legacyKeys: true });
+    if (a.abi) {
+      try {
+        s = new AbiSerializer(Abi.fromBinary(a.abi), { legacyKeys: true });
+      } catch {
+        s = null;
+      }
+    } else if (account === 'eosio') s = new AbiSerializer(EOSIO_ABI, { legacyKeys: true });
     this.serializers.set(account, { seq: a.abiSequence, s });
     return s;
   }

@@ -32,12 +32,17 @@ export function parseRequestBody(raw: Uint8Array): unknown {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     throw new ChainError('parse_error_exception', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  try { return JSON.parse(text); } catch (err) {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
     throw new ChainError('parse_error_exception', `request body is not valid JSON: ${(err as Error).message}`);
   }
 }
 
-export interface HttpEndpoint { host: string; port: number }
+export interface HttpEndpoint {
+  host: string;
+  port: number;
+}
 
 export function parseHostPort(s: string): HttpEndpoint {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s);
@@ -61,10 +66,15 @@ export function errorJson(status: number, message: string, e: ChainError): unkno
 
 function statusOf(e: ChainError): [number, string] {
   switch (e.code) {
-    case 'unsatisfied_authorization': return [401, 'UnAuthorized'];
-    case 'tx_duplicate': return [409, 'Conflict'];
-    case 'invalid_http_request': case 'parse_error_exception': return [400, 'Bad Request'];
-    default: return [500, 'Internal Service Error'];
+    case 'unsatisfied_authorization':
+      return [401, 'UnAuthorized'];
+    case 'tx_duplicate':
+      return [409, 'Conflict'];
+    case 'invalid_http_request':
+    case 'parse_error_exception':
+      return [400, 'Bad Request'];
+    default:
+      return [500, 'Internal Service Error'];
   }
 }
 
@@ -81,13 +91,21 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) { resolve(null); req.resume(); return; }
+    if (declared > MAX_BODY_BYTES) {
+      resolve(null);
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) { over = true; chunks.length = 0; return; }
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
       if (!over) chunks.push(c);
     });
     req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
@@ -103,11 +121,27 @@ export class ChainHttpServer {
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   async listen(at: HttpEndpoint): Promise<HttpEndpoint> {
-    const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: 16 * 1024 }, (req, res) => { void this.handle(req, res); });
-    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    const server = createServer(
+      {
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        maxHeaderSize: 16 * 1024,
+      },
+      (req, res) => {
+        void this.handle(req, res);
+      },
+    );
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(at.port, at.host, () => { server.off('error', reject); resolve(); });
+      server.listen(at.port, at.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     this.server = server;
     const addr = server.address() as AddressInfo;
@@ -117,7 +151,11 @@ export class ChainHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS' });
+        res.writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-headers': '*',
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+        });
         res.end();
         return;
       }
@@ -127,7 +165,16 @@ export class ChainHttpServer {
       const handler = m ? ns[m[1]!] : undefined;
       if (!handler) {
         req.resume();
-        send(res, 404, { code: 404, message: 'Not Found', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: `Unknown Endpoint: ${path}`, file: '', line_number: 0, method: '' }] } });
+        send(res, 404, {
+          code: 404,
+          message: 'Not Found',
+          error: {
+            code: 0,
+            name: 'exception',
+            what: 'unspecified',
+            details: [{ message: `Unknown Endpoint: ${path}`, file: '', line_number: 0, method: '' }],
+          },
+        });
         return;
       }
       const raw = await readBody(req);
@@ -137,7 +184,9 @@ export class ChainHttpServer {
         return;
       }
       let body: unknown;
-      try { body = parseRequestBody(raw); } catch (err) {
+      try {
+        body = parseRequestBody(raw);
+      } catch (err) {
         send(res, 400, errorJson(400, 'Invalid Request', err as ChainError));
         return;
       }

@@ -10,7 +10,12 @@ import type { Genesis } from '../chain/genesis.js';
 export const RELAY_TIMEOUT_MS = 30_000;
 
 /** `/v1/peeros/get_block_log`: what a replica needs to open and follow the producer's log. */
-export interface BlockLogInfo { key: string; genesis: Genesis; replication: string | null; length: number }
+export interface BlockLogInfo {
+  key: string;
+  genesis: Genesis;
+  replication: string | null;
+  length: number;
+}
 
 /** Asks a producing node (its chain API URL) for its block log key, genesis and replication address. */
 export async function fetchBlockLogInfo(url: string): Promise<BlockLogInfo> {
@@ -29,12 +34,16 @@ export async function relay(url: string, endpoint: string, body: unknown): Promi
   let res: Response;
   try {
     res = await fetch(`${url.replace(/\/$/, '')}/v1/chain/${endpoint}`, {
-      method: 'POST', body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
+      method: 'POST',
+      body: JSON.stringify(body ?? {}),
+      signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
     });
   } catch (e) {
     throw new ChainError('http_request_fail', `cannot relay the transaction to the producer at ${url}: ${(e as Error).message}`);
   }
-  const json = (await res.json().catch(() => null)) as { error?: { name?: string; details?: Array<{ message?: string }>; what?: string } } | null;
+  const json = (await res.json().catch(() => null)) as {
+    error?: { name?: string; details?: Array<{ message?: string }>; what?: string };
+  } | null;
   if (!res.ok || json?.error) {
     const name = json?.error?.name;
     const message = json?.error?.details?.[0]?.message ?? json?.error?.what ?? `HTTP ${res.status}`;

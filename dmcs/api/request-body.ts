@@ -11,7 +11,8 @@ export type Body = Record<string, unknown>;
 /** The request body as an object; anything but an object (or nothing) is `invalid_http_request`. */
 export function obj(body: unknown): Body {
   if (body === undefined || body === null || body === '') return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new ChainError('invalid_http_request', 'expected a JSON object as the request body');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new ChainError('invalid_http_request', 'expected a JSON object as the request body');
   return body as Body;
 }
 
@@ -19,5 +20,9 @@ export function obj(body: unknown): Body {
 export function nameField(b: Body, field: string): string {
   const v = b[field];
   if (typeof v !== 'string') throw new ChainError('invalid_http_request', `${field}: expected an account name, got ${JSON.stringify(v)}`);
-  try { return Name.from(v).toString(); } catch (e) { throw new ChainError('name_type_exception', `${field}: ${(e as Error).message}`); }
+  try {
+    return Name.from(v).toString();
+  } catch (e) {
+    throw new ChainError('name_type_exception', `${field}: ${(e as Error).message}`);
+  }
 }

@@ -20,9 +20,18 @@ export const MAX_TABLE_ROWS = 1000;
 const U64_MAX = 0xffffffffffffffffn;
 
 export interface TableRowsParams {
-  code?: unknown; table?: unknown; scope?: unknown; lower_bound?: unknown; upper_bound?: unknown;
-  limit?: unknown; reverse?: unknown; json?: unknown; show_payer?: unknown; key_type?: unknown;
-  index_position?: unknown; encode_type?: unknown;
+  code?: unknown;
+  table?: unknown;
+  scope?: unknown;
+  lower_bound?: unknown;
+  upper_bound?: unknown;
+  limit?: unknown;
+  reverse?: unknown;
+  json?: unknown;
+  show_payer?: unknown;
+  key_type?: unknown;
+  index_position?: unknown;
+  encode_type?: unknown;
 }
 
 /** Symbol code value of an upper-case code like `EOS` (Leap `string_to_symbol(0, s) >> 8`). */
@@ -36,12 +45,20 @@ function symbolCodeValue(s: string): bigint | undefined {
 /** Leap `convert_to_type<uint64_t>`: a decimal number, a name, `precision,CODE`, or a symbol code. */
 export function toUint64(value: unknown, what: string): bigint {
   const str = typeof value === 'number' ? String(value) : value;
-  if (typeof str !== 'string') throw new ChainError('chain_type_exception', `Could not convert ${what} '${JSON.stringify(value) ?? String(value)}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`);
+  if (typeof str !== 'string')
+    throw new ChainError(
+      'chain_type_exception',
+      `Could not convert ${what} '${JSON.stringify(value) ?? String(value)}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`,
+    );
   if (/^\d+$/.test(str)) {
     const v = BigInt(str);
     if (v <= U64_MAX) return v;
   }
-  try { return Name.from(str.trim()).value; } catch { /* not a name */ }
+  try {
+    return Name.from(str.trim()).value;
+  } catch {
+    /* not a name */
+  }
   const comma = str.indexOf(',');
   if (comma >= 0) {
     const prec = Number(str.slice(0, comma));
@@ -50,12 +67,19 @@ export function toUint64(value: unknown, what: string): bigint {
   }
   const code = symbolCodeValue(str);
   if (code !== undefined) return code;
-  throw new ChainError('chain_type_exception', `Could not convert ${what} string '${str}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`);
+  throw new ChainError(
+    'chain_type_exception',
+    `Could not convert ${what} string '${str}' to any of the following: uint64_t, valid name, or valid symbol (with or without the precision)`,
+  );
 }
 
 function nameParam(value: unknown, what: string): bigint {
   if (typeof value !== 'string') throw new ChainError('name_type_exception', `${what}: expected a name, got ${JSON.stringify(value)}`);
-  try { return Name.from(value).value; } catch (e) { throw new ChainError('name_type_exception', `${what}: ${(e as Error).message}`); }
+  try {
+    return Name.from(value).value;
+  } catch (e) {
+    throw new ChainError('name_type_exception', `${what}: ${(e as Error).message}`);
+  }
 }
 
 function boundParam(value: unknown, keyType: string, what: string): bigint | undefined {
@@ -64,7 +88,11 @@ function boundParam(value: unknown, keyType: string, what: string): bigint | und
   return toUint64(value, what);
 }
 
-export interface TableRowsResult { rows: unknown[]; more: boolean; next_key: string }
+export interface TableRowsResult {
+  rows: unknown[];
+  more: boolean;
+  next_key: string;
+}
 
 export function queryTableRows(
   tables: TableStore,
@@ -82,7 +110,8 @@ export function queryTableRows(
   let limit = DEFAULT_TABLE_ROWS;
   if (p.limit !== undefined && p.limit !== null) {
     const n = Number(p.limit);
-    if (!Number.isInteger(n) || n < 0) throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
     limit = n;
   }
   limit = Math.min(limit, MAX_TABLE_ROWS);
@@ -108,7 +137,11 @@ export function queryTableRows(
   for (const r of rows) {
     let data: unknown = bytesToHex(r.value);
     if (json && decodeRow) {
-      try { data = decodeRow(r.value); } catch { /* Leap falls back to hex when the ABI cannot decode a row */ }
+      try {
+        data = decodeRow(r.value);
+      } catch {
+        /* Leap falls back to hex when the ABI cannot decode a row */
+      }
     }
     out.rows.push(showPayer ? { data, payer: nameOf(r.payer) } : data);
   }
@@ -135,11 +168,19 @@ export function indexPosition(v: unknown): number {
 
 function kindOf(keyType: string): SecondaryKind {
   switch (keyType) {
-    case '': case 'i64': case 'name': return 'idx64';
-    case 'i128': return 'idx128';
-    case 'float64': return 'idx_double';
-    case 'i256': case 'sha256': return 'idx256';
-    default: throw new ChainError('contract_table_query_exception', `unsupported secondary index type: ${keyType}`);
+    case '':
+    case 'i64':
+    case 'name':
+      return 'idx64';
+    case 'i128':
+      return 'idx128';
+    case 'float64':
+      return 'idx_double';
+    case 'i256':
+    case 'sha256':
+      return 'idx256';
+    default:
+      throw new ChainError('contract_table_query_exception', `unsupported secondary index type: ${keyType}`);
   }
 }
 
@@ -164,11 +205,17 @@ function secondaryBound(v: unknown, kind: SecondaryKind, keyType: string, what: 
 function secondaryString(k: SecondaryKey, kind: SecondaryKind, keyType: string): string {
   if (kind === 'idx64') return keyType === 'name' ? nameOf(k as bigint) : String(k);
   if (kind === 'idx_double') return String(k);
-  return '0x' + (k as bigint).toString(16).padStart(kind === 'idx128' ? 32 : 64, '0');
+  return `0x${(k as bigint).toString(16).padStart(kind === 'idx128' ? 32 : 64, '0')}`;
 }
 
 function querySecondary(
-  tables: TableStore, p: TableRowsParams, code: bigint, scope: bigint, table: bigint, pos: number, keyType: string,
+  tables: TableStore,
+  p: TableRowsParams,
+  code: bigint,
+  scope: bigint,
+  table: bigint,
+  pos: number,
+  keyType: string,
   decodeRow: ((bytes: Uint8Array) => unknown) | null,
 ): TableRowsResult {
   if ((table & 0xfn) !== 0n) throw new ChainError('contract_table_query_exception', `Unsupported table name: ${nameOf(table)}`);
@@ -182,7 +229,8 @@ function querySecondary(
   const i0 = lower === undefined ? 0 : ix.position(lower, 0n);
   const i1 = upper === undefined ? ix.size : ix.positionAfter(upper);
   let limit = p.limit === undefined || p.limit === null ? DEFAULT_TABLE_ROWS : Number(p.limit);
-  if (!Number.isInteger(limit) || limit < 0) throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
   limit = Math.min(limit, MAX_TABLE_ROWS);
   const reverse = p.reverse === true || p.reverse === 'true';
   const json = p.json === true || p.json === 'true';
@@ -194,7 +242,13 @@ function querySecondary(
     const r = primary.find(e.primary);
     if (!r) continue;
     let data: unknown = bytesToHex(r.value);
-    if (json && decodeRow) { try { data = decodeRow(r.value); } catch { /* hex */ } }
+    if (json && decodeRow) {
+      try {
+        data = decodeRow(r.value);
+      } catch {
+        /* hex */
+      }
+    }
     out.rows.push(showPayer ? { data, payer: nameOf(r.payer) } : data);
   }
   if (n > take) {

@@ -33,7 +33,11 @@ const FRAME_HEADER_BYTES = 8;
 /** A frame longer than this is corruption, not a transaction: 8 MiB, far above Leap's 512 KiB max transaction. */
 const MAX_FRAME_BYTES = 8 << 20;
 
-interface Entry { blockNum: number; frame: Buffer; written: boolean }
+interface Entry {
+  blockNum: number;
+  frame: Buffer;
+  written: boolean;
+}
 
 export function packedTrxToJson(p: PackedTrx): Record<string, unknown> {
   return {
@@ -52,12 +56,19 @@ function encodeFrame(blockNum: number, packed: PackedTrx): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + len);
   frame.writeUInt32LE(len, 0);
   let o = FRAME_HEADER_BYTES;
-  frame.writeUInt32LE(blockNum, o); o += 4;
+  frame.writeUInt32LE(blockNum, o);
+  o += 4;
   frame[o++] = packed.compression;
   frame[o++] = sigs.length;
-  for (const sig of sigs) { frame[o++] = sig.type; frame.set(sig.data, o); o += SIG_BYTES; }
-  frame.writeUInt32LE(packed.packedContextFreeData.length, o); o += 4;
-  frame.set(packed.packedContextFreeData, o); o += packed.packedContextFreeData.length;
+  for (const sig of sigs) {
+    frame[o++] = sig.type;
+    frame.set(sig.data, o);
+    o += SIG_BYTES;
+  }
+  frame.writeUInt32LE(packed.packedContextFreeData.length, o);
+  o += 4;
+  frame.set(packed.packedContextFreeData, o);
+  o += packed.packedContextFreeData.length;
   frame.set(packed.packedTrx, o);
   frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES), crc32(frame.subarray(0, 4))), 4);
   return frame;
@@ -76,7 +87,8 @@ function decodePayload(p: Buffer): PackedTrx {
     signatures.push(new Signature(type, new Uint8Array(p.subarray(o, o + SIG_BYTES))));
     o += SIG_BYTES;
   }
-  const cfd = p.readUInt32LE(o); o += 4;
+  const cfd = p.readUInt32LE(o);
+  o += 4;
   if (p.length < o + cfd) throw new Error('malformed record');
   const packedContextFreeData = new Uint8Array(p.subarray(o, o + cfd));
   return { signatures, compression, packedContextFreeData, packedTrx: new Uint8Array(p.subarray(o + cfd)) };
@@ -132,7 +144,12 @@ export class AcceptedJournal {
     } else if (goodLength < data.length) {
       cutBytes = data.length - goodLength;
       const fh = await open(path, 'r+');
-      try { await fh.truncate(goodLength); await fh.datasync(); } finally { await fh.close(); }
+      try {
+        await fh.truncate(goodLength);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
     }
     const journal = new AcceptedJournal(path, await open(path, 'a', 0o600));
     // carried entries are obsolete once the first block after the restart is in the log
@@ -193,7 +210,9 @@ export class AcceptedJournal {
       for (const e of batch) e.written = true;
       for (const w of waiters) w.resolve();
     } catch (e) {
-      const err = new Error(`the transaction was executed into the pending block but could not be journaled in ${this.path}: ${(e as Error).message}`);
+      const err = new Error(
+        `the transaction was executed into the pending block but could not be journaled in ${this.path}: ${(e as Error).message}`,
+      );
       for (const w of waiters) w.reject(err);
     }
   }
@@ -216,7 +235,11 @@ export class AcceptedJournal {
     }
     await rename(tmp, this.path);
     const dir = await open(dirname(this.path), 'r');
-    try { await dir.sync(); } finally { await dir.close(); }
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     await this.#fh.close();
     this.#fh = await open(this.path, 'a', 0o600);
   }

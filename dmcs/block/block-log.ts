@@ -27,7 +27,10 @@ export const BLOCK_CORE_NAME = 'peeros-dmcs-blocks';
 /** A replica waits this long for a block it knows exists but has not downloaded yet. */
 export const GET_TIMEOUT_MS = 10_000;
 
-interface CommittedMarker { length: number; lastBlockId: string }
+interface CommittedMarker {
+  length: number;
+  lastBlockId: string;
+}
 
 /** File name of the committed marker inside the data folder. */
 export const COMMITTED_MARKER_FILE = 'committed.json';
@@ -43,18 +46,27 @@ function readCommittedMarker(path: string, coreLength: number): CommittedMarker 
   let problem: string;
   try {
     const m = JSON.parse(text) as Partial<CommittedMarker> | null;
-    if (m && typeof m === 'object' && Number.isSafeInteger(m.length) && m.length! >= 0 &&
-        typeof m.lastBlockId === 'string' && /^([0-9a-f]{64})?$/.test(m.lastBlockId)) {
+    if (
+      m &&
+      typeof m === 'object' &&
+      Number.isSafeInteger(m.length) &&
+      m.length! >= 0 &&
+      typeof m.lastBlockId === 'string' &&
+      /^([0-9a-f]{64})?$/.test(m.lastBlockId)
+    ) {
       return { length: m.length!, lastBlockId: m.lastBlockId };
     }
     problem = 'it is JSON but not {"length": N, "lastBlockId": "<64 hex digits>"}';
   } catch (e) {
     problem = `it is not valid JSON (${(e as Error).message})`;
   }
-  throw new DataFolderError('COMMITTED_MARKER_DAMAGED',
+  throw new DataFolderError(
+    'COMMITTED_MARKER_DAMAGED',
     `${path} is damaged: ${problem}. This file records how many blocks of the block log were committed, so that a ` +
-    `block log that reopens shorter is caught. To start anyway, delete it: the node replays the ${coreLength} block(s) ` +
-    'now in the block log and writes a new one. If the block log may be damaged too, restore the data folder from a peer or a backup instead.', path);
+      `block log that reopens shorter is caught. To start anyway, delete it: the node replays the ${coreLength} block(s) ` +
+      'now in the block log and writes a new one. If the block log may be damaged too, restore the data folder from a peer or a backup instead.',
+    path,
+  );
 }
 
 export class BlockLog {
@@ -83,9 +95,13 @@ export class BlockLog {
   }
 
   /** The log's public key (hex): what a replica needs to follow it. */
-  get key(): string { return this.core.key ? bytesToHex(this.core.key) : ''; }
+  get key(): string {
+    return this.core.key ? bytesToHex(this.core.key) : '';
+  }
 
-  get isReplica(): boolean { return this.markerPath === null; }
+  get isReplica(): boolean {
+    return this.markerPath === null;
+  }
 
   /** Replicates the store over a duplex stream (a TCP socket). */
   replicate(socket: NodeJS.ReadWriteStream, isInitiator: boolean): void {
@@ -99,8 +115,14 @@ export class BlockLog {
   waitForLength(length: number, timeoutMs: number): Promise<void> {
     if (this.core.length > length) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(t); this.core.off('append', onAppend); resolve(); };
-      const onAppend = () => { if (this.core.length > length) done(); };
+      const done = () => {
+        clearTimeout(t);
+        this.core.off('append', onAppend);
+        resolve();
+      };
+      const onAppend = () => {
+        if (this.core.length > length) done();
+      };
       const t = setTimeout(done, timeoutMs);
       this.core.on('append', onAppend);
     });
@@ -121,18 +143,24 @@ export class BlockLog {
       const have = core.length;
       await store.close().catch(() => {});
       releasePidFile(dataDir);
-      throw new ChainError('block_validate_exception',
+      throw new ChainError(
+        'block_validate_exception',
         `the block log in ${dataDir} has ${have} block(s) but ${committed.length} were committed (last block id ${committed.lastBlockId}): ` +
-        'its storage was damaged; restore the directory from a peer or a backup');
+          'its storage was damaged; restore the directory from a peer or a backup',
+      );
     }
     return new BlockLog(dataDir, store, core, markerPath, committed);
   }
 
   /** Blocks durably in the core. */
-  get length(): number { return this.core.length; }
+  get length(): number {
+    return this.core.length;
+  }
 
   /** The length recorded in the committed marker (for checks on replay). */
-  get committedLength(): number { return this.committed.length; }
+  get committedLength(): number {
+    return this.committed.length;
+  }
 
   /**
    * Appends one block (serialized in call order); resolves once the core has it. The committed

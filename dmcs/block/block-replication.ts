@@ -15,7 +15,11 @@ import type { HttpEndpoint } from '../api/http-server.js';
 export const RECONNECT_MS = 1000;
 
 export class ReplicationServer {
-  private constructor(private readonly server: Server, private readonly sockets: Set<Socket>, readonly address: HttpEndpoint) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly address: HttpEndpoint,
+  ) {}
 
   static async listen(log: BlockLog, at: HttpEndpoint): Promise<ReplicationServer> {
     const sockets = new Set<Socket>();
@@ -27,7 +31,10 @@ export class ReplicationServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(at.port, at.host, () => { server.off('error', reject); resolve(); });
+      server.listen(at.port, at.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     const a = server.address() as AddressInfo;
     return new ReplicationServer(server, sockets, { host: a.address, port: a.port });
@@ -44,7 +51,10 @@ export class ReplicationClient {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly log: BlockLog, private readonly at: HttpEndpoint) {}
+  constructor(
+    private readonly log: BlockLog,
+    private readonly at: HttpEndpoint,
+  ) {}
 
   start(): void {
     if (this.closed) return;
@@ -59,7 +69,9 @@ export class ReplicationClient {
     });
   }
 
-  get connected(): boolean { return this.socket !== null && !this.socket.connecting; }
+  get connected(): boolean {
+    return this.socket !== null && !this.socket.connecting;
+  }
 
   close(): void {
     this.closed = true;

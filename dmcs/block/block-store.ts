@@ -21,10 +21,17 @@ import { isFileLockRefused } from '../../lib/foreign-errors.js';
 /** File recording the pid of the node that runs on a data folder (for messages only; the lock decides). */
 export const PID_FILE = 'node.pid';
 
-export interface OpenedStore { store: Corestore; core: Hypercore }
+export interface OpenedStore {
+  store: Corestore;
+  core: Hypercore;
+}
 
 /** Opens the store and its core `get(store)`; see the module comment for the refusals. */
-export async function openBlockStore(dataDir: string, get: (store: Corestore) => Hypercore, onWarning: (m: string) => void): Promise<OpenedStore> {
+export async function openBlockStore(
+  dataDir: string,
+  get: (store: Corestore) => Hypercore,
+  onWarning: (m: string) => void,
+): Promise<OpenedStore> {
   const blocks = join(dataDir, 'blocks');
   for (let attempt = 0; ; attempt++) {
     const store = new Corestore(blocks);
@@ -42,9 +49,11 @@ export async function openBlockStore(dataDir: string, get: (store: Corestore) =>
         // beside blocks/, not in it: without a CORESTORE file, hypercore-storage moves unknown files in blocks/ into its database folder
         const aside = join(dataDir, `CORESTORE.copied-${new Date().toISOString().replace(/[:.]/g, '-')}`);
         renameSync(device, aside);
-        onWarning(`the data folder ${dataDir} was copied or restored from a backup (${err.message.replace(/^Invalid device file, /, 'its device file ')}); ` +
-          `no node holds it, so it is adopted here (the old device file is kept as ${aside}). ` +
-          'Do not run the original and the copy as producers of the same chain.');
+        onWarning(
+          `the data folder ${dataDir} was copied or restored from a backup (${err.message.replace(/^Invalid device file, /, 'its device file ')}); ` +
+            `no node holds it, so it is adopted here (the old device file is kept as ${aside}). ` +
+            'Do not run the original and the copy as producers of the same chain.',
+        );
         continue;
       }
       throw new Error(`cannot open the block log in ${dataDir}: ${err.message}`);
@@ -57,7 +66,9 @@ export function releasePidFile(dataDir: string): void {
   const path = join(dataDir, PID_FILE);
   try {
     if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 function inUse(dataDir: string): DataFolderError {
@@ -67,7 +78,9 @@ function inUse(dataDir: string): DataFolderError {
     const pid = Number(readFileSync(path, 'utf8').trim());
     if (Number.isSafeInteger(pid) && pid > 0 && processAlive(pid)) who = `another running node (pid ${pid})`;
   }
-  return new DataFolderError('DATA_FOLDER_IN_USE',
-    `the data folder ${dataDir} is in use by ${who}: stop that node first, or start this one with another --data folder`, dataDir);
+  return new DataFolderError(
+    'DATA_FOLDER_IN_USE',
+    `the data folder ${dataDir} is in use by ${who}: stop that node first, or start this one with another --data folder`,
+    dataDir,
+  );
 }
-

@@ -14,7 +14,11 @@ export type DataFolderErrorCode = (typeof DATA_FOLDER_ERROR_CODES)[number];
 
 export class DataFolderError extends CodedError<DataFolderErrorCode> {
   override readonly name = 'DataFolderError';
-  constructor(code: DataFolderErrorCode, message: string, readonly path: string) {
+  constructor(
+    code: DataFolderErrorCode,
+    message: string,
+    readonly path: string,
+  ) {
     super(code, message);
   }
 }

@@ -65,7 +65,7 @@ export class AuthorizationManager {
 
   private permissionOrFail(level: PermissionLevel): AccountRecord {
     const acct = this.state.getAccount(level.actor);
-    if (!acct || !acct.permissions.has(level.permission)) {
+    if (!acct?.permissions.has(level.permission)) {
       throw new ChainError('permission_query_exception', `permission ${level.actor}@${level.permission} does not exist`);
     }
     return acct;
@@ -74,21 +74,29 @@ export class AuthorizationManager {
   private requireSatisfies(acct: AccountRecord, level: PermissionLevel, min: string, what: string): void {
     if (!acct.permissions.has(min)) throw new ChainError('permission_query_exception', `permission ${acct.name}@${min} does not exist`);
     if (!this.satisfies(acct, level.permission, min)) {
-      throw new ChainError('irrelevant_auth_exception', `${what} declares irrelevant authority '${level.actor}@${level.permission}'; minimum authority is ${acct.name}@${min}`);
+      throw new ChainError(
+        'irrelevant_auth_exception',
+        `${what} declares irrelevant authority '${level.actor}@${level.permission}'; minimum authority is ${acct.name}@${min}`,
+      );
     }
   }
 
   private checkNativeAuth(a: AuthorizedAction): void {
     const auths = a.authorization;
     const single = (what: string): PermissionLevel => {
-      if (auths.length !== 1) throw new ChainError('irrelevant_auth_exception', `${what} action should only have one declared authorization`);
+      if (auths.length !== 1)
+        throw new ChainError('irrelevant_auth_exception', `${what} action should only have one declared authorization`);
       return auths[0]!;
     };
     switch (a.name) {
       case 'updateauth': {
         const auth = single('updateauth');
         const u = nativeArgs.updateauth(a.data);
-        if (auth.actor !== u.account) throw new ChainError('irrelevant_auth_exception', 'the owner of the affected permission needs to be the actor of the declared authorization');
+        if (auth.actor !== u.account)
+          throw new ChainError(
+            'irrelevant_auth_exception',
+            'the owner of the affected permission needs to be the actor of the declared authorization',
+          );
         const acct = this.permissionOrFail(auth);
         const min = acct.permissions.has(u.permission) ? u.permission : u.parent;
         this.requireSatisfies(acct, auth, min, 'updateauth action');
@@ -97,14 +105,22 @@ export class AuthorizationManager {
       case 'deleteauth': {
         const auth = single('deleteauth');
         const d = nativeArgs.deleteauth(a.data);
-        if (auth.actor !== d.account) throw new ChainError('irrelevant_auth_exception', 'the owner of the permission to delete needs to be the actor of the declared authorization');
+        if (auth.actor !== d.account)
+          throw new ChainError(
+            'irrelevant_auth_exception',
+            'the owner of the permission to delete needs to be the actor of the declared authorization',
+          );
         this.requireSatisfies(this.permissionOrFail(auth), auth, d.permission, 'deleteauth action');
         return;
       }
       case 'linkauth': {
         const auth = single('link');
         const l = nativeArgs.linkauth(a.data);
-        if (auth.actor !== l.account) throw new ChainError('irrelevant_auth_exception', 'the owner of the linked permission needs to be the actor of the declared authorization');
+        if (auth.actor !== l.account)
+          throw new ChainError(
+            'irrelevant_auth_exception',
+            'the owner of the linked permission needs to be the actor of the declared authorization',
+          );
         if (l.code === 'eosio' && UNLINKABLE_NATIVE_ACTIONS.has(l.type)) {
           throw new ChainError('action_validate_exception', `Cannot link eosio::${l.type} to a minimum permission`);
         }
@@ -116,11 +132,18 @@ export class AuthorizationManager {
       case 'unlinkauth': {
         const auth = single('unlink');
         const u = nativeArgs.unlinkauth(a.data);
-        if (auth.actor !== u.account) throw new ChainError('irrelevant_auth_exception', 'the owner of the linked permission needs to be the actor of the declared authorization');
+        if (auth.actor !== u.account)
+          throw new ChainError(
+            'irrelevant_auth_exception',
+            'the owner of the linked permission needs to be the actor of the declared authorization',
+          );
         const acct = this.permissionOrFail(auth);
         const linked = this.state.linkedPermission(acct, u.code, u.type);
         if (linked === undefined) {
-          throw new ChainError('transaction_exception', `cannot unlink non-existent permission link of account '${u.account}' for actions matching '${u.code}::${u.type}'`);
+          throw new ChainError(
+            'transaction_exception',
+            `cannot unlink non-existent permission link of account '${u.account}' for actions matching '${u.code}::${u.type}'`,
+          );
         }
         if (linked !== 'eosio.any') this.requireSatisfies(acct, auth, linked, 'unlink action');
         return;
@@ -134,7 +157,12 @@ export class AuthorizationManager {
    * Checks `actions` against provided keys and permissions. Returns the checker (its `usedKeys`
    * are the keys that were needed). Throws the Antelope exception on any failure.
    */
-  check(actions: readonly AuthorizedAction[], keys: ReadonlySet<string>, permissions: readonly PermissionLevel[], allowUnusedKeys: boolean): AuthorityChecker {
+  check(
+    actions: readonly AuthorizedAction[],
+    keys: ReadonlySet<string>,
+    permissions: readonly PermissionLevel[],
+    allowUnusedKeys: boolean,
+  ): AuthorityChecker {
     const toSatisfy = new Map<string, PermissionLevel>();
     for (const a of actions) {
       const special = a.account === 'eosio' && UNLINKABLE_NATIVE_ACTIONS.has(a.name);
@@ -152,14 +180,19 @@ export class AuthorizationManager {
     for (const level of toSatisfy.values()) {
       if (!satisfiedOrQueryError(checker, level)) {
         const provided = [...keys].map(keyIdToString);
-        throw new ChainError('unsatisfied_authorization',
-          `transaction declares authority '${JSON.stringify({ actor: level.actor, permission: level.permission })}', but does not have signatures for it under a provided delay of 0 ms, provided permissions ${JSON.stringify(permissions)}, provided keys ${JSON.stringify(provided)}, and a delay max limit of 3888000000 ms`);
+        throw new ChainError(
+          'unsatisfied_authorization',
+          `transaction declares authority '${JSON.stringify({ actor: level.actor, permission: level.permission })}', but does not have signatures for it under a provided delay of 0 ms, provided permissions ${JSON.stringify(permissions)}, provided keys ${JSON.stringify(provided)}, and a delay max limit of 3888000000 ms`,
+        );
       }
     }
     if (!allowUnusedKeys) {
       const unused = checker.unusedKeys();
       if (unused.length) {
-        throw new ChainError('tx_irrelevant_sig', `transaction bears irrelevant signatures from these keys: ${JSON.stringify(unused.map(keyIdToString))}`);
+        throw new ChainError(
+          'tx_irrelevant_sig',
+          `transaction bears irrelevant signatures from these keys: ${JSON.stringify(unused.map(keyIdToString))}`,
+        );
       }
     }
     return checker;

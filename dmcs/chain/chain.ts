@@ -6,7 +6,18 @@
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
-import { BlockId, MAX_TRANSACTION_LIFETIME_SEC, PrivateKey, PublicKey, Name, BlockTimestamp, bytesToHex, bytesEqual, signingDigest, hexToBytes } from '../../abi/antelope/index.js';
+import {
+  BlockId,
+  MAX_TRANSACTION_LIFETIME_SEC,
+  type PrivateKey,
+  PublicKey,
+  Name,
+  BlockTimestamp,
+  bytesToHex,
+  bytesEqual,
+  signingDigest,
+  hexToBytes,
+} from '../../abi/antelope/index.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -15,8 +26,18 @@ import { ChainError, toChainError } from '../chain-error.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
 import {
-  blockId, blockNumOfId, decodeBlock, encodeBlock, headerDigest, merkleRoot, receiptDigest,
-  ZERO_ID, type BlockHeader, type PackedTrx, type SignedBlock, type TransactionReceipt,
+  blockId,
+  blockNumOfId,
+  decodeBlock,
+  encodeBlock,
+  headerDigest,
+  merkleRoot,
+  receiptDigest,
+  ZERO_ID,
+  type BlockHeader,
+  type PackedTrx,
+  type SignedBlock,
+  type TransactionReceipt,
 } from '../block.js';
 import { decodePackedTrx, type DecodedTransaction } from '../packed-transaction.js';
 import type { BlockLog } from '../block/block-log.js';
@@ -56,7 +77,9 @@ interface PendingBlock {
   actionDigests: Uint8Array[];
 }
 
-export function slotToMs(slot: number): number { return new BlockTimestamp(slot).toMilliseconds(); }
+export function slotToMs(slot: number): number {
+  return new BlockTimestamp(slot).toMilliseconds();
+}
 
 export interface ChainOptions {
   genesis: Genesis;
@@ -131,7 +154,11 @@ export class Chain {
     this.chainId = chainIdOf(opts.genesis);
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
-      try { validateWasm(code, { secondaryIndexes: true }); } catch (e) { throw toChainError(e, 'wasm_exception'); }
+      try {
+        validateWasm(code, { secondaryIndexes: true });
+      } catch (e) {
+        throw toChainError(e, 'wasm_exception');
+      }
     });
   }
 
@@ -139,9 +166,18 @@ export class Chain {
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
     const genesisMs = Date.parse(chain.genesis.initial_timestamp);
-    chain.state.createAccount('eosio', singleKeyAuthority(chain.producerPublicKey), singleKeyAuthority(chain.producerPublicKey), genesisMs, true);
+    chain.state.createAccount(
+      'eosio',
+      singleKeyAuthority(chain.producerPublicKey),
+      singleKeyAuthority(chain.producerPublicKey),
+      genesisMs,
+      true,
+    );
     if (opts.log.length === 0 && opts.producerKey) {
-      const b1 = chain.sealBlock({ num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] }, ZERO_ID);
+      const b1 = chain.sealBlock(
+        { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
+        ZERO_ID,
+      );
       await opts.log.append(encodeBlock(b1.block), b1.id);
     }
     const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
@@ -162,7 +198,13 @@ export class Chain {
     const id = blockId(block);
     if (bytesToHex(id) !== snap.blockId) return 0;
     const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
-    fresh.state.createAccount('eosio', singleKeyAuthority(this.producerPublicKey), singleKeyAuthority(this.producerPublicKey), Date.parse(this.genesis.initial_timestamp), true);
+    fresh.state.createAccount(
+      'eosio',
+      singleKeyAuthority(this.producerPublicKey),
+      singleKeyAuthority(this.producerPublicKey),
+      Date.parse(this.genesis.initial_timestamp),
+      true,
+    );
     try {
       loadState(fresh.state, snap.state);
     } catch {
@@ -218,9 +260,13 @@ export class Chain {
   applyLoggedBlock(num: number, bytes: Uint8Array, verifyProducer: boolean): void {
     const block = decodeBlock(bytes);
     const prev = num === 1 ? ZERO_ID : this.head.id;
-    if (num !== 1 && num !== this.head.num + 1) throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
+    if (num !== 1 && num !== this.head.num + 1)
+      throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
     if (!bytesEqual(block.previous, prev)) {
-      throw new ChainError('block_validate_exception', `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`);
+      throw new ChainError(
+        'block_validate_exception',
+        `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`,
+      );
     }
     if (verifyProducer && !block.producerSignature.verify(headerDigest(block), this.producerPublicKey)) {
       throw new ChainError('block_validate_exception', `block ${num} is not signed by the producer key of this chain`);
@@ -235,9 +281,21 @@ export class Chain {
         const d = decodePackedTrx(r.trx);
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, slotToMs(block.timestamp));
+          trace = this.executor.execute(
+            {
+              id: d.idHex,
+              contextFreeActions: d.contextFreeActions,
+              actions: d.actions,
+              refBlockNum: d.trx.ref_block_num,
+              refBlockPrefix: d.trx.ref_block_prefix,
+            },
+            slotToMs(block.timestamp),
+          );
         } catch (e) {
-          throw new ChainError('block_validate_exception', `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`);
+          throw new ChainError(
+            'block_validate_exception',
+            `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`,
+          );
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
         this.recent.set(d.idHex, d.trx.expiration.seconds);
@@ -276,7 +334,9 @@ export class Chain {
     return this.pending;
   }
 
-  get pendingCount(): number { return this.pending?.receipts.length ?? 0; }
+  get pendingCount(): number {
+    return this.pending?.receipts.length ?? 0;
+  }
 
   /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
   private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
@@ -286,29 +346,45 @@ export class Chain {
     const nowSec = blockTimeMs / 1000;
     const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, -1);
     if (exp <= nowSec) {
-      throw new ChainError('expired_tx_exception', `transaction ${d.idHex} has expired, expiration is ${iso(exp)} and pending block time is ${iso(nowSec)}`);
+      throw new ChainError(
+        'expired_tx_exception',
+        `transaction ${d.idHex} has expired, expiration is ${iso(exp)} and pending block time is ${iso(nowSec)}`,
+      );
     }
     if (exp > nowSec + MAX_TRANSACTION_LIFETIME_SEC) {
-      throw new ChainError('tx_exp_too_far_exception', `Transaction expiration is too far in the future relative to the reference time of ${iso(nowSec)}, expiration is ${iso(exp)} and the maximum transaction lifetime is ${MAX_TRANSACTION_LIFETIME_SEC} seconds`);
+      throw new ChainError(
+        'tx_exp_too_far_exception',
+        `Transaction expiration is too far in the future relative to the reference time of ${iso(nowSec)}, expiration is ${iso(exp)} and the maximum transaction lifetime is ${MAX_TRANSACTION_LIFETIME_SEC} seconds`,
+      );
     }
     const ref = this.summaries[trx.ref_block_num];
     if (!ref || !BlockId.from(ref).isReferencedBy(trx)) {
-      throw new ChainError('invalid_ref_block_exception', `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`);
+      throw new ChainError(
+        'invalid_ref_block_exception',
+        `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`,
+      );
     }
-    if (trx.delay_sec !== 0) throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
-    if (trx.transaction_extensions.length) throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
+    if (trx.delay_sec !== 0)
+      throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
+    if (trx.transaction_extensions.length)
+      throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
     if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
     for (const a of d.contextFreeActions) {
       if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');
     }
     let oneAuth = false;
     for (const a of d.actions) {
-      if (!this.state.getAccount(a.account)) throw new ChainError('transaction_exception', `action's code account '${a.account}' does not exist`);
+      if (!this.state.getAccount(a.account))
+        throw new ChainError('transaction_exception', `action's code account '${a.account}' does not exist`);
       for (const l of a.authorization) {
         oneAuth = true;
         const actor = this.state.getAccount(l.actor);
         if (!actor) throw new ChainError('transaction_exception', `action's authorizing actor '${l.actor}' does not exist`);
-        if (!actor.permissions.has(l.permission)) throw new ChainError('transaction_exception', `action's authorizations include a non-existent permission: {"actor":"${l.actor}","permission":"${l.permission}"}`);
+        if (!actor.permissions.has(l.permission))
+          throw new ChainError(
+            'transaction_exception',
+            `action's authorizations include a non-existent permission: {"actor":"${l.actor}","permission":"${l.permission}"}`,
+          );
       }
     }
     if (!oneAuth) throw new ChainError('tx_no_auths', 'transaction must have at least one authorization');
@@ -332,7 +408,10 @@ export class Chain {
 
   private requireProducer(): void {
     if (!this.producerKey) {
-      throw new ChainError('unsupported_feature', `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`);
+      throw new ChainError(
+        'unsupported_feature',
+        `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`,
+      );
     }
   }
 
@@ -368,8 +447,22 @@ export class Chain {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.auth.check(d.actions, keys, [], false);
-    const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
-    const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(d.packed), trx: d.packed };
+    const trace = this.executor.execute(
+      {
+        id: d.idHex,
+        contextFreeActions: d.contextFreeActions,
+        actions: d.actions,
+        refBlockNum: d.trx.ref_block_num,
+        refBlockPrefix: d.trx.ref_block_prefix,
+      },
+      blockTime,
+    );
+    const receipt: TransactionReceipt = {
+      status: 0,
+      cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
+      netUsageWords: this.netUsageWords(d.packed),
+      trx: d.packed,
+    };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
@@ -390,8 +483,22 @@ export class Chain {
     this.validateInput(d, blockTime);
     const outer = this.state.undo.checkpoint();
     try {
-      const trace = this.executor.execute({ id: d.idHex, contextFreeActions: d.contextFreeActions, actions: d.actions, refBlockNum: d.trx.ref_block_num, refBlockPrefix: d.trx.ref_block_prefix }, blockTime);
-      const receipt: TransactionReceipt = { status: 0, cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)), netUsageWords: this.netUsageWords(packed), trx: packed };
+      const trace = this.executor.execute(
+        {
+          id: d.idHex,
+          contextFreeActions: d.contextFreeActions,
+          actions: d.actions,
+          refBlockNum: d.trx.ref_block_num,
+          refBlockPrefix: d.trx.ref_block_prefix,
+        },
+        blockTime,
+      );
+      const receipt: TransactionReceipt = {
+        status: 0,
+        cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
+        netUsageWords: this.netUsageWords(packed),
+        trx: packed,
+      };
       return { trace, blockNum: pending.num, blockTime, receipt };
     } finally {
       this.state.undo.rollback(outer);
@@ -400,12 +507,19 @@ export class Chain {
 
   private sealBlock(p: PendingBlock, previous: Uint8Array): { block: SignedBlock; id: Uint8Array } {
     const header: BlockHeader = {
-      timestamp: p.timestamp, producer: 'eosio', confirmed: 0, previous,
+      timestamp: p.timestamp,
+      producer: 'eosio',
+      confirmed: 0,
+      previous,
       transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
       actionMroot: merkleRoot(p.actionDigests),
       scheduleVersion: 0,
     };
-    if (!this.producerKey) throw new ChainError('unsupported_feature', 'this node is a replica: it follows another node\'s block log and does not produce blocks');
+    if (!this.producerKey)
+      throw new ChainError(
+        'unsupported_feature',
+        "this node is a replica: it follows another node's block log and does not produce blocks",
+      );
     const producerSignature = this.producerKey.sign(headerDigest(header));
     const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
     return { block, id: blockId(header) };
@@ -471,5 +585,7 @@ export class Chain {
   }
 
   /** The producer account's name as clients see it. */
-  get producer(): string { return Name.from('eosio').toString(); }
+  get producer(): string {
+    return Name.from('eosio').toString();
+  }
 }

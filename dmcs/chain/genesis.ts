@@ -47,18 +47,22 @@ export async function loadGenesis(dataDir: string, dev: boolean): Promise<Genesi
   else if (existsSync(kPath)) producerKey = PrivateKey.from(readFileSync(kPath, 'utf8').trim());
   else {
     producerKey = PrivateKey.generate();
-    await writeFileAtomic(kPath, producerKey.toString() + '\n', 0o600);
+    await writeFileAtomic(kPath, `${producerKey.toString()}\n`, 0o600);
   }
   let genesis: Genesis;
   if (existsSync(gPath)) {
     genesis = JSON.parse(readFileSync(gPath, 'utf8')) as Genesis;
     if (!PublicKey.from(genesis.initial_key).equals(producerKey.toPublic())) {
-      throw new Error(`${gPath} names initial key ${genesis.initial_key}, but the producer key is ${producerKey.toPublic()}` +
-        (dev ? ' (this data directory was not created with --dev)' : ' (this data directory was created with --dev; start it with --dev)'));
+      throw new Error(
+        `${gPath} names initial key ${genesis.initial_key}, but the producer key is ${producerKey.toPublic()}` +
+          (dev
+            ? ' (this data directory was not created with --dev)'
+            : ' (this data directory was created with --dev; start it with --dev)'),
+      );
     }
   } else {
     genesis = newGenesis(producerKey.toPublic());
-    await writeFileAtomic(gPath, JSON.stringify(genesis, null, 2) + '\n', 0o644);
+    await writeFileAtomic(gPath, `${JSON.stringify(genesis, null, 2)}\n`, 0o644);
   }
   return { genesis, producerKey, chainIdHex: bytesToHex(chainIdOf(genesis)) };
 }
@@ -72,10 +76,12 @@ export async function saveReplicaGenesis(dataDir: string, genesis: Genesis): Pro
   if (existsSync(gPath)) {
     const have = JSON.parse(readFileSync(gPath, 'utf8')) as Genesis;
     if (bytesToHex(chainIdOf(have)) !== bytesToHex(chainIdOf(genesis))) {
-      throw new Error(`${gPath} belongs to chain ${bytesToHex(chainIdOf(have))}, not to the followed chain ${bytesToHex(chainIdOf(genesis))}`);
+      throw new Error(
+        `${gPath} belongs to chain ${bytesToHex(chainIdOf(have))}, not to the followed chain ${bytesToHex(chainIdOf(genesis))}`,
+      );
     }
   } else {
-    await writeFileAtomic(gPath, JSON.stringify(genesis, null, 2) + '\n', 0o644);
+    await writeFileAtomic(gPath, `${JSON.stringify(genesis, null, 2)}\n`, 0o644);
   }
   return bytesToHex(chainIdOf(genesis));
 }

@@ -8,13 +8,43 @@ import type { Authority, PermissionLevel } from '../authority.js';
 import { keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 
-export interface NewAccountArgs { creator: string; name: string; owner: Authority; active: Authority }
-export interface SetCodeArgs { account: string; vmtype: number; vmversion: number; code: Uint8Array }
-export interface SetAbiArgs { account: string; abi: Uint8Array }
-export interface UpdateAuthArgs { account: string; permission: string; parent: string; auth: Authority }
-export interface DeleteAuthArgs { account: string; permission: string }
-export interface LinkAuthArgs { account: string; code: string; type: string; requirement: string }
-export interface UnlinkAuthArgs { account: string; code: string; type: string }
+export interface NewAccountArgs {
+  creator: string;
+  name: string;
+  owner: Authority;
+  active: Authority;
+}
+export interface SetCodeArgs {
+  account: string;
+  vmtype: number;
+  vmversion: number;
+  code: Uint8Array;
+}
+export interface SetAbiArgs {
+  account: string;
+  abi: Uint8Array;
+}
+export interface UpdateAuthArgs {
+  account: string;
+  permission: string;
+  parent: string;
+  auth: Authority;
+}
+export interface DeleteAuthArgs {
+  account: string;
+  permission: string;
+}
+export interface LinkAuthArgs {
+  account: string;
+  code: string;
+  type: string;
+  requirement: string;
+}
+export interface UnlinkAuthArgs {
+  account: string;
+  code: string;
+  type: string;
+}
 
 const name = (r: BinaryReader): string => Name.decode(r).toString();
 
@@ -39,11 +69,15 @@ function decode<T>(action: string, data: Uint8Array, read: (r: BinaryReader) => 
 }
 
 export const nativeArgs = {
-  newaccount: (d: Uint8Array): NewAccountArgs => decode('newaccount', d, (r) => ({ creator: name(r), name: name(r), owner: readAuthority(r), active: readAuthority(r) })),
-  setcode: (d: Uint8Array): SetCodeArgs => decode('setcode', d, (r) => ({ account: name(r), vmtype: r.u8(), vmversion: r.u8(), code: r.bytes() })),
+  newaccount: (d: Uint8Array): NewAccountArgs =>
+    decode('newaccount', d, (r) => ({ creator: name(r), name: name(r), owner: readAuthority(r), active: readAuthority(r) })),
+  setcode: (d: Uint8Array): SetCodeArgs =>
+    decode('setcode', d, (r) => ({ account: name(r), vmtype: r.u8(), vmversion: r.u8(), code: r.bytes() })),
   setabi: (d: Uint8Array): SetAbiArgs => decode('setabi', d, (r) => ({ account: name(r), abi: r.bytes() })),
-  updateauth: (d: Uint8Array): UpdateAuthArgs => decode('updateauth', d, (r) => ({ account: name(r), permission: name(r), parent: name(r), auth: readAuthority(r) })),
+  updateauth: (d: Uint8Array): UpdateAuthArgs =>
+    decode('updateauth', d, (r) => ({ account: name(r), permission: name(r), parent: name(r), auth: readAuthority(r) })),
   deleteauth: (d: Uint8Array): DeleteAuthArgs => decode('deleteauth', d, (r) => ({ account: name(r), permission: name(r) })),
-  linkauth: (d: Uint8Array): LinkAuthArgs => decode('linkauth', d, (r) => ({ account: name(r), code: name(r), type: name(r), requirement: name(r) })),
+  linkauth: (d: Uint8Array): LinkAuthArgs =>
+    decode('linkauth', d, (r) => ({ account: name(r), code: name(r), type: name(r), requirement: name(r) })),
   unlinkauth: (d: Uint8Array): UnlinkAuthArgs => decode('unlinkauth', d, (r) => ({ account: name(r), code: name(r), type: name(r) })),
 };

@@ -16,7 +16,13 @@ import { bytesEqual } from '../../abi/antelope/index.js';
 export const MAX_TRANSACTION_DELAY_SEC = 45 * 24 * 3600;
 
 /** Native actions whose authorization has special rules and which cannot be linked. */
-export const UNLINKABLE_NATIVE_ACTIONS: ReadonlySet<string> = new Set(['updateauth', 'deleteauth', 'linkauth', 'unlinkauth', 'canceldelay']);
+export const UNLINKABLE_NATIVE_ACTIONS: ReadonlySet<string> = new Set([
+  'updateauth',
+  'deleteauth',
+  'linkauth',
+  'unlinkauth',
+  'canceldelay',
+]);
 
 export interface NativeContext {
   readonly state: ChainState;
@@ -79,7 +85,8 @@ const setcode: NativeHandler = (ctx) => {
   if (args.code.length > 0) ctx.validateCode(args.code);
   const existing = acct.code !== null;
   if (args.code.length === 0 && !existing) throw new ChainError('set_exact_code', 'contract is already cleared');
-  if (existing && bytesEqual(acct.codeHash, hash)) throw new ChainError('set_exact_code', 'contract is already running this version of code');
+  if (existing && bytesEqual(acct.codeHash, hash))
+    throw new ChainError('set_exact_code', 'contract is already running this version of code');
   ctx.state.setCode(acct, args.code.length > 0 ? args.code : null, hash, ctx.blockTime);
 };
 
@@ -99,8 +106,9 @@ const updateauth: NativeHandler = (ctx) => {
   const acct = accountOrFail(ctx, u.account);
   if (!isValidAuthority(u.auth)) fail(`Invalid authority: ${JSON.stringify(u.auth)}`);
   if (u.permission === 'active' && u.parent !== 'owner') fail("Cannot change active authority's parent from owner");
-  if (u.permission === 'owner') { if (u.parent !== '') fail("Cannot change owner authority's parent"); }
-  else if (u.parent === '') fail('Only owner permission can have empty parent');
+  if (u.permission === 'owner') {
+    if (u.parent !== '') fail("Cannot change owner authority's parent");
+  } else if (u.parent === '') fail('Only owner permission can have empty parent');
   const waits = u.auth.waits;
   if (waits.length > 0 && waits[waits.length - 1]!.wait_sec > MAX_TRANSACTION_DELAY_SEC) {
     fail(`Cannot set delay longer than max_transacton_delay, which is ${MAX_TRANSACTION_DELAY_SEC} seconds`);
@@ -160,13 +168,21 @@ const unlinkauth: NativeHandler = (ctx) => {
 };
 
 const canceldelay: NativeHandler = () => {
-  throw new ChainError('unsupported_feature', 'eosio::canceldelay is not supported: this node has no delayed transactions (delay_sec must be 0)');
+  throw new ChainError(
+    'unsupported_feature',
+    'eosio::canceldelay is not supported: this node has no delayed transactions (delay_sec must be 0)',
+  );
 };
 
 /** Native handlers by action name (receiver and code `eosio`). */
 export const NATIVE_ACTIONS: ReadonlyMap<string, NativeHandler> = new Map([
-  ['newaccount', newaccount], ['setcode', setcode], ['setabi', setabi],
-  ['updateauth', updateauth], ['deleteauth', deleteauth], ['linkauth', linkauth], ['unlinkauth', unlinkauth],
+  ['newaccount', newaccount],
+  ['setcode', setcode],
+  ['setabi', setabi],
+  ['updateauth', updateauth],
+  ['deleteauth', deleteauth],
+  ['linkauth', linkauth],
+  ['unlinkauth', unlinkauth],
   ['canceldelay', canceldelay],
 ]);
 

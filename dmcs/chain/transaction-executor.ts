@@ -61,7 +61,10 @@ export function packAction(a: ExecAction): Uint8Array {
   Name.from(a.account).encode(w);
   Name.from(a.name).encode(w);
   w.varuint32(a.authorization.length);
-  for (const l of a.authorization) { Name.from(l.actor).encode(w); Name.from(l.permission).encode(w); }
+  for (const l of a.authorization) {
+    Name.from(l.actor).encode(w);
+    Name.from(l.permission).encode(w);
+  }
   w.bytes(a.data);
   return w.peek();
 }
@@ -74,15 +77,22 @@ export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
   w.u64(BigInt(r.globalSequence));
   w.u64(BigInt(r.recvSequence));
   w.varuint32(r.authSequence.length);
-  for (const [actor, seq] of r.authSequence) { Name.from(actor).encode(w); w.u64(BigInt(seq)); }
+  for (const [actor, seq] of r.authSequence) {
+    Name.from(actor).encode(w);
+    w.u64(BigInt(seq));
+  }
   w.varuint32(r.codeSequence);
   w.varuint32(r.abiSequence);
   return sha256(w.peek());
 }
 
 const NO_DB: ContractDatabase = {
-  findTable() { throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables'); },
-  createTable() { throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables'); },
+  findTable() {
+    throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables');
+  },
+  createTable() {
+    throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables');
+  },
 };
 
 /** Per-action scheduling state (Leap `apply_context`'s `_notified` and `_inline_actions`). */
@@ -104,15 +114,20 @@ class TransactionHost implements ContractHost {
   refBlockPrefix = 0;
   constructor(private readonly ex: TransactionExecutor) {}
 
-  get db(): ContractDatabase { return this.scope.contextFree ? NO_DB : this.ex.state.tables; }
-  isAccount(name: bigint): boolean { return this.ex.state.getAccountByValue(name) !== undefined; }
+  get db(): ContractDatabase {
+    return this.scope.contextFree ? NO_DB : this.ex.state.tables;
+  }
+  isAccount(name: bigint): boolean {
+    return this.ex.state.getAccountByValue(name) !== undefined;
+  }
   requireRecipient(account: bigint): void {
     const name = nameOf(account);
     if (!this.scope.notified.includes(name)) this.scope.notified.push(name);
   }
   sendInline(packedAction: Uint8Array): void {
     if (this.scope.contextFree) throw new ChainError('unaccessible_api', 'context-free actions cannot send inline actions');
-    if (packedAction.length > MAX_INLINE_ACTION_BYTES) throw new ChainError('inline_action_too_big', `inline action too big: ${packedAction.length} > ${MAX_INLINE_ACTION_BYTES} bytes`);
+    if (packedAction.length > MAX_INLINE_ACTION_BYTES)
+      throw new ChainError('inline_action_too_big', `inline action too big: ${packedAction.length} > ${MAX_INLINE_ACTION_BYTES} bytes`);
     let a: Action;
     try {
       const r = new BinaryReader(packedAction);
@@ -121,18 +136,32 @@ class TransactionHost implements ContractHost {
       throw new ChainError('action_validate_exception', `send_inline: cannot decode the action: ${(e as Error).message}`);
     }
     const act: ExecAction = {
-      account: a.account.toString(), name: a.name.toString(), data: a.data,
+      account: a.account.toString(),
+      name: a.name.toString(),
+      data: a.data,
       authorization: a.authorization.map((l) => ({ actor: l.actor.toString(), permission: l.permission.toString() })),
     };
     this.ex.checkInline(act, this.scope.receiver);
     this.scope.inline.push(act);
   }
-  currentTime(): bigint { return this.blockTimeUs; }
-  publicationTime(): bigint { return this.blockTimeUs; }
-  taposBlockNum(): number { return this.refBlockNum; }
-  taposBlockPrefix(): number { return this.refBlockPrefix; }
-  isPrivileged(account: bigint): boolean { return this.ex.state.getAccountByValue(account)?.privileged ?? false; }
-  activeProducers(): readonly bigint[] { return [valueOf('eosio')]; }
+  currentTime(): bigint {
+    return this.blockTimeUs;
+  }
+  publicationTime(): bigint {
+    return this.blockTimeUs;
+  }
+  taposBlockNum(): number {
+    return this.refBlockNum;
+  }
+  taposBlockPrefix(): number {
+    return this.refBlockPrefix;
+  }
+  isPrivileged(account: bigint): boolean {
+    return this.ex.state.getAccountByValue(account)?.privileged ?? false;
+  }
+  activeProducers(): readonly bigint[] {
+    return [valueOf('eosio')];
+  }
 }
 
 export class TransactionExecutor {
@@ -153,12 +182,16 @@ export class TransactionExecutor {
   /** Leap `apply_context::execute_inline` checks for an action sent by contract `sender`. */
   checkInline(act: ExecAction, sender: string): void {
     const st = this.state;
-    if (!st.getAccount(act.account)) throw new ChainError('action_validate_exception', `inline action's code account ${act.account} does not exist`);
+    if (!st.getAccount(act.account))
+      throw new ChainError('action_validate_exception', `inline action's code account ${act.account} does not exist`);
     for (const l of act.authorization) {
       const actor = st.getAccount(l.actor);
       if (!actor) throw new ChainError('action_validate_exception', `inline action's authorizing actor ${l.actor} does not exist`);
       if (!actor.permissions.has(l.permission)) {
-        throw new ChainError('action_validate_exception', `inline action's authorizations include a non-existent permission: ${JSON.stringify(l)}`);
+        throw new ChainError(
+          'action_validate_exception',
+          `inline action's authorizations include a non-existent permission: ${JSON.stringify(l)}`,
+        );
       }
     }
     if (st.getAccount(sender)?.privileged) return;
@@ -189,7 +222,13 @@ export class TransactionExecutor {
     }
     this.state.undo.commit(mark);
     this.traces.sort((a, b) => a.actionOrdinal - b.actionOrdinal);
-    return { id: trx.id, traces: this.traces, receiptDigests: this.digests, elapsedUs: Math.round((performance.now() - t0) * 1000), cpuUnits: this.cpuUnits };
+    return {
+      id: trx.id,
+      traces: this.traces,
+      receiptDigests: this.digests,
+      elapsedUs: Math.round((performance.now() - t0) * 1000),
+      cpuUnits: this.cpuUnits,
+    };
   }
 
   private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
@@ -209,13 +248,17 @@ export class TransactionExecutor {
     const t0 = performance.now();
     const { act, receiver } = scope;
     const acct = this.state.getAccount(receiver);
-    if (!acct) throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
+    if (!acct)
+      throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
     let console = '';
     let returnValue: Uint8Array = new Uint8Array(0);
     const deltas = new Map<string, number>();
     this.state.ramDeltas = deltas;
     try {
-      this.applyOne(scope, acct, (r) => { console = r.console; returnValue = r.returnValue; });
+      this.applyOne(scope, acct, (r) => {
+        console = r.console;
+        returnValue = r.returnValue;
+      });
     } finally {
       this.state.ramDeltas = null;
     }
@@ -223,10 +266,16 @@ export class TransactionExecutor {
     const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
     this.digests.push(actionReceiptDigest(receipt));
     this.traces.push({
-      actionOrdinal: ordinal, creatorActionOrdinal: creator,
+      actionOrdinal: ordinal,
+      creatorActionOrdinal: creator,
       closestUnnotifiedAncestorActionOrdinal: ordinal === unnotifiedAncestor ? creator : unnotifiedAncestor,
-      receiver, act, contextFree: scope.contextFree, elapsedUs: Math.round((performance.now() - t0) * 1000),
-      console, returnValue, receipt,
+      receiver,
+      act,
+      contextFree: scope.contextFree,
+      elapsedUs: Math.round((performance.now() - t0) * 1000),
+      console,
+      returnValue,
+      receipt,
       ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
     });
   }
@@ -240,10 +289,16 @@ export class TransactionExecutor {
     for (const [account, delta] of deltas) {
       if (delta <= 0 || account === acct.name) continue;
       if (scope.receiver !== scope.act.account) {
-        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account within a notify context: ${account}`);
+        throw new ChainError(
+          'unauthorized_ram_usage_increase',
+          `unprivileged contract cannot increase RAM usage of another account within a notify context: ${account}`,
+        );
       }
       if (!scope.act.authorization.some((l) => l.actor === account)) {
-        throw new ChainError('unauthorized_ram_usage_increase', `unprivileged contract cannot increase RAM usage of another account that has not authorized the action: ${account}`);
+        throw new ChainError(
+          'unauthorized_ram_usage_increase',
+          `unprivileged contract cannot increase RAM usage of another account that has not authorized the action: ${account}`,
+        );
       }
     }
   }
@@ -260,10 +315,16 @@ export class TransactionExecutor {
     if (acct.code) {
       this.host.scope = scope;
       const action: ContractAction = {
-        receiver: acct.value, account: valueOf(act.account), name: valueOf(act.name), data: act.data,
+        receiver: acct.value,
+        account: valueOf(act.account),
+        name: valueOf(act.name),
+        data: act.data,
         authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
       };
-      const result = this.vm.apply(acct.code, action, this.host, { codeHash: acct.codeHashHex, cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits });
+      const result = this.vm.apply(acct.code, action, this.host, {
+        codeHash: acct.codeHashHex,
+        cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits,
+      });
       this.cpuUnits += result.cpuUnits;
       done(result);
     }
@@ -278,9 +339,13 @@ export class TransactionExecutor {
       if (a) authSequence.push([actor, st.nextAuthSequence(a)]);
     }
     return {
-      receiver: acct.name, actDigest,
-      globalSequence: st.nextGlobalSequence(), recvSequence: st.nextRecvSequence(acct),
-      authSequence, codeSequence: acct.codeSequence, abiSequence: acct.abiSequence,
+      receiver: acct.name,
+      actDigest,
+      globalSequence: st.nextGlobalSequence(),
+      recvSequence: st.nextRecvSequence(acct),
+      authSequence,
+      codeSequence: acct.codeSequence,
+      abiSequence: acct.abiSequence,
     };
   }
 
@@ -291,7 +356,8 @@ export class TransactionExecutor {
       data: act.data,
       blockTime: this.blockTime,
       requireAuthorization: (account: string) => {
-        if (!act.authorization.some((l) => l.actor === account)) throw new ChainError('missing_auth_exception', `missing authority of ${account}`);
+        if (!act.authorization.some((l) => l.actor === account))
+          throw new ChainError('missing_auth_exception', `missing authority of ${account}`);
       },
       validateCode: this.validateCode,
     };

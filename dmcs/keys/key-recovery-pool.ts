@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import { Signature, KeyType } from '../../abi/antelope/index.js';
+import { type Signature, KeyType } from '../../abi/antelope/index.js';
 import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
 import { codeOf } from '../../lib/coded-error.js';
 import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
@@ -14,7 +14,12 @@ import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
 /** Most signatures in one batch message: small enough that the worker works on the next batch while this thread applies the last one. */
 export const MAX_RECOVERY_BATCH = 32;
 
-interface Pending { sig: Signature; digest: Uint8Array; resolve: (k: string) => void; reject: (e: Error) => void }
+interface Pending {
+  sig: Signature;
+  digest: Uint8Array;
+  resolve: (k: string) => void;
+  reject: (e: Error) => void;
+}
 
 export class KeyRecoveryPool {
   private readonly workers: Worker[] = [];
@@ -35,7 +40,9 @@ export class KeyRecoveryPool {
     }
   }
 
-  get size(): number { return this.workers.length; }
+  get size(): number {
+    return this.workers.length;
+  }
 
   /** The key id that made `sig` over `digest`. */
   recover(sig: Signature, digest: Uint8Array): Promise<string> {

@@ -6,7 +6,7 @@
  * (see authority.ts), which is all the authority checker needs.
  */
 import { createRequire } from 'node:module';
-import { Signature, KeyType, isCanonical } from '../../abi/antelope/index.js';
+import { type Signature, KeyType, isCanonical } from '../../abi/antelope/index.js';
 import { keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
@@ -22,7 +22,8 @@ interface NativeSecp {
 }
 
 function check(sig: Signature): void {
-  if (sig.type !== KeyType.K1) throw new ChainError('unsatisfied_authorization', `only K1 signatures are supported, got key type ${sig.type}`);
+  if (sig.type !== KeyType.K1)
+    throw new ChainError('unsatisfied_authorization', `only K1 signatures are supported, got key type ${sig.type}`);
   if (!isCanonical(sig.data)) throw new ChainError('transaction_exception', `signature is not canonical: ${sig.toString()}`);
   const h = sig.data[0]!;
   if (h < 27 || h > 34) throw new ChainError('transaction_exception', `signature recovery header must be 27..34, got ${h}`);
@@ -35,7 +36,10 @@ export const nobleRecovery: KeyRecovery = {
     try {
       return keyIdOf(sig.recover(digest));
     } catch (e) {
-      throw new ChainError('transaction_exception', `cannot recover a public key from signature ${sig.toString()}: ${(e as Error).message}`);
+      throw new ChainError(
+        'transaction_exception',
+        `cannot recover a public key from signature ${sig.toString()}: ${(e as Error).message}`,
+      );
     }
   },
 };
@@ -64,7 +68,10 @@ export function nativeRecovery(lib: NativeSecp): KeyRecovery {
       try {
         pub = lib.ecdsaRecover(sig.data.subarray(1, 65), (sig.data[0]! - 27) & 3, digest, true);
       } catch (e) {
-        throw new ChainError('transaction_exception', `cannot recover a public key from signature ${sig.toString()}: ${(e as Error).message}`);
+        throw new ChainError(
+          'transaction_exception',
+          `cannot recover a public key from signature ${sig.toString()}: ${(e as Error).message}`,
+        );
       }
       out[0] = 0;
       out.set(pub, 1);

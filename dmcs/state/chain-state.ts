@@ -75,22 +75,32 @@ export class ChainState {
   /** Bumps and returns the global, receiver and authorizer sequences of one action receipt. */
   nextGlobalSequence(): number {
     const v = ++this.globalSequence;
-    this.undo.record(() => { this.globalSequence--; });
+    this.undo.record(() => {
+      this.globalSequence--;
+    });
     return v;
   }
   nextRecvSequence(acct: AccountRecord): number {
     const v = ++acct.recvSequence;
-    this.undo.record(() => { acct.recvSequence--; });
+    this.undo.record(() => {
+      acct.recvSequence--;
+    });
     return v;
   }
   nextAuthSequence(acct: AccountRecord): number {
     const v = ++acct.authSequence;
-    this.undo.record(() => { acct.authSequence--; });
+    this.undo.record(() => {
+      acct.authSequence--;
+    });
     return v;
   }
 
-  getAccount(name: string): AccountRecord | undefined { return this.accounts.get(name); }
-  getAccountByValue(value: bigint): AccountRecord | undefined { return this.byValue.get(value); }
+  getAccount(name: string): AccountRecord | undefined {
+    return this.accounts.get(name);
+  }
+  getAccountByValue(value: bigint): AccountRecord | undefined {
+    return this.byValue.get(value);
+  }
 
   /** Adds `delta` bytes to `account`'s RAM usage (negative refunds). */
   addRam(account: string | bigint, delta: number): void {
@@ -99,27 +109,50 @@ export class ChainState {
     if (!acct) return; // the payer was checked to exist by the caller
     if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
     acct.ramUsage += delta;
-    this.undo.record(() => { acct.ramUsage -= delta; });
+    this.undo.record(() => {
+      acct.ramUsage -= delta;
+    });
   }
 
   createAccount(name: string, owner: Authority, active: Authority, time: number, privileged = false): AccountRecord {
     const acct: AccountRecord = {
-      name, value: Name.from(name).value, creation: time, privileged,
-      code: null, codeHash: ZERO_HASH, codeHashHex: '', lastCodeUpdate: 0, codeSequence: 0,
-      abi: null, abiSequence: 0, ramUsage: 0, recvSequence: 0, authSequence: 0,
-      permissions: new Map(), links: new Map(),
+      name,
+      value: Name.from(name).value,
+      creation: time,
+      privileged,
+      code: null,
+      codeHash: ZERO_HASH,
+      codeHashHex: '',
+      lastCodeUpdate: 0,
+      codeSequence: 0,
+      abi: null,
+      abiSequence: 0,
+      ramUsage: 0,
+      recvSequence: 0,
+      authSequence: 0,
+      permissions: new Map(),
+      links: new Map(),
     };
     acct.permissions.set('owner', { name: 'owner', parent: '', auth: owner, lastUpdated: time });
     acct.permissions.set('active', { name: 'active', parent: 'owner', auth: active, lastUpdated: time });
     this.accounts.set(name, acct);
     this.byValue.set(acct.value, acct);
-    this.undo.record(() => { this.accounts.delete(name); this.byValue.delete(acct.value); });
+    this.undo.record(() => {
+      this.accounts.delete(name);
+      this.byValue.delete(acct.value);
+    });
     this.addRam(name, ACCOUNT_RAM_BYTES + 2 * PERMISSION_RAM_BYTES + authorityBillableSize(owner) + authorityBillableSize(active));
     return acct;
   }
 
   setCode(acct: AccountRecord, code: Uint8Array | null, hash: Uint8Array, time: number): void {
-    const old = { code: acct.code, codeHash: acct.codeHash, codeHashHex: acct.codeHashHex, lastCodeUpdate: acct.lastCodeUpdate, codeSequence: acct.codeSequence };
+    const old = {
+      code: acct.code,
+      codeHash: acct.codeHash,
+      codeHashHex: acct.codeHashHex,
+      lastCodeUpdate: acct.lastCodeUpdate,
+      codeSequence: acct.codeSequence,
+    };
     const delta = ((code?.length ?? 0) - (acct.code?.length ?? 0)) * SETCODE_RAM_MULTIPLIER;
     acct.code = code;
     acct.codeHash = hash;
@@ -143,7 +176,10 @@ export class ChainState {
   setPermission(acct: AccountRecord, perm: PermissionRecord): void {
     const old = acct.permissions.get(perm.name);
     acct.permissions.set(perm.name, perm);
-    this.undo.record(() => { if (old) acct.permissions.set(perm.name, old); else acct.permissions.delete(perm.name); });
+    this.undo.record(() => {
+      if (old) acct.permissions.set(perm.name, old);
+      else acct.permissions.delete(perm.name);
+    });
     const delta = old
       ? authorityBillableSize(perm.auth) - authorityBillableSize(old.auth)
       : PERMISSION_RAM_BYTES + authorityBillableSize(perm.auth);
@@ -154,7 +190,9 @@ export class ChainState {
     const old = acct.permissions.get(name);
     if (!old) return;
     acct.permissions.delete(name);
-    this.undo.record(() => { acct.permissions.set(name, old); });
+    this.undo.record(() => {
+      acct.permissions.set(name, old);
+    });
     this.addRam(acct.name, -(PERMISSION_RAM_BYTES + authorityBillableSize(old.auth)));
   }
 
@@ -164,7 +202,10 @@ export class ChainState {
     const old = acct.links.get(key);
     if (requirement === null) acct.links.delete(key);
     else acct.links.set(key, requirement);
-    this.undo.record(() => { if (old === undefined) acct.links.delete(key); else acct.links.set(key, old); });
+    this.undo.record(() => {
+      if (old === undefined) acct.links.delete(key);
+      else acct.links.set(key, old);
+    });
     const delta = (requirement === null ? 0 : 1) - (old === undefined ? 0 : 1);
     this.addRam(acct.name, delta * PERMISSION_LINK_RAM_BYTES);
   }
@@ -185,22 +226,57 @@ export class ChainState {
     const byName = <T>(m: Map<string, T>) => [...m.keys()].sort();
     for (const n of byName(this.accounts)) {
       const a = this.accounts.get(n)!;
-      w.string(n); w.bool(a.privileged); w.raw(a.codeHash); w.bytes(a.abi ?? new Uint8Array(0));
-      w.u32(a.ramUsage >>> 0); w.u32(a.recvSequence); w.u32(a.authSequence); w.u32(a.codeSequence); w.u32(a.abiSequence);
-      w.string(String(a.creation)); w.string(String(a.lastCodeUpdate));
+      w.string(n);
+      w.bool(a.privileged);
+      w.raw(a.codeHash);
+      w.bytes(a.abi ?? new Uint8Array(0));
+      w.u32(a.ramUsage >>> 0);
+      w.u32(a.recvSequence);
+      w.u32(a.authSequence);
+      w.u32(a.codeSequence);
+      w.u32(a.abiSequence);
+      w.string(String(a.creation));
+      w.string(String(a.lastCodeUpdate));
       for (const p of byName(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
       for (const l of byName(a.links)) w.string(`${l}=${a.links.get(l)}`);
     }
     const tables = [...this.accounts.values()].flatMap((a) => [...this.tables.tablesOf(a.value)]);
-    tables.sort((x, y) => (x.code !== y.code ? (x.code < y.code ? -1 : 1) : x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
+    tables.sort((x, y) =>
+      x.code !== y.code
+        ? x.code < y.code
+          ? -1
+          : 1
+        : x.scope !== y.scope
+          ? x.scope < y.scope
+            ? -1
+            : 1
+          : x.table < y.table
+            ? -1
+            : x.table > y.table
+              ? 1
+              : 0,
+    );
     for (const t of tables) {
-      w.u64(t.code); w.u64(t.scope); w.u64(t.table); w.u64(t.payer);
-      for (const k of t.keys) { const r = t.rows.get(k)!; w.u64(k); w.u64(r.payer); w.bytes(r.value); }
+      w.u64(t.code);
+      w.u64(t.scope);
+      w.u64(t.table);
+      w.u64(t.payer);
+      for (const k of t.keys) {
+        const r = t.rows.get(k)!;
+        w.u64(k);
+        w.u64(r.payer);
+        w.bytes(r.value);
+      }
     }
     for (const key of [...this.tables.indexes.keys()].sort()) {
       const ix = this.tables.indexes.get(key)!;
-      w.string(key); w.u64(ix.payer);
-      for (const e of ix.entries) { w.u64(e.primary); w.string(String(e.secondary)); w.u64(e.payer); }
+      w.string(key);
+      w.u64(ix.payer);
+      for (const e of ix.entries) {
+        w.u64(e.primary);
+        w.string(String(e.secondary));
+        w.u64(e.payer);
+      }
     }
     return sha256(w.peek());
   }

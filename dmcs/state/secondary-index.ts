@@ -35,17 +35,21 @@ export class SecondaryIndex implements SecondaryTable {
     private readonly owner: IndexOwner,
   ) {}
 
-  get size(): number { return this.entries.length; }
+  get size(): number {
+    return this.entries.length;
+  }
 
   /** Position of the first entry ≥ (secondary, primary). */
   position(secondary: SecondaryKey, primary: bigint): number {
     const a = this.entries;
-    let lo = 0, hi = a.length;
+    let lo = 0,
+      hi = a.length;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
       const e = a[m]!;
       const c = cmpKey(e.secondary, secondary) || (e.primary < primary ? -1 : e.primary > primary ? 1 : 0);
-      if (c < 0) lo = m + 1; else hi = m;
+      if (c < 0) lo = m + 1;
+      else hi = m;
     }
     return lo;
   }
@@ -53,23 +57,35 @@ export class SecondaryIndex implements SecondaryTable {
   /** Position of the first entry with secondary > `secondary`. */
   positionAfter(secondary: SecondaryKey): number {
     const a = this.entries;
-    let lo = 0, hi = a.length;
+    let lo = 0,
+      hi = a.length;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if (cmpKey(a[m]!.secondary, secondary) <= 0) lo = m + 1; else hi = m;
+      if (cmpKey(a[m]!.secondary, secondary) <= 0) lo = m + 1;
+      else hi = m;
     }
     return lo;
   }
 
-  findPrimary(primary: bigint): SecondaryRow | undefined { return this.byPrimary.get(primary); }
-  lowerbound(secondary: SecondaryKey): SecondaryRow | undefined { return this.entries[this.position(secondary, 0n)]; }
-  upperbound(secondary: SecondaryKey): SecondaryRow | undefined { return this.entries[this.positionAfter(secondary)]; }
-  next(row: SecondaryRow): SecondaryRow | undefined { return this.entries[this.position(row.secondary, row.primary) + 1]; }
+  findPrimary(primary: bigint): SecondaryRow | undefined {
+    return this.byPrimary.get(primary);
+  }
+  lowerbound(secondary: SecondaryKey): SecondaryRow | undefined {
+    return this.entries[this.position(secondary, 0n)];
+  }
+  upperbound(secondary: SecondaryKey): SecondaryRow | undefined {
+    return this.entries[this.positionAfter(secondary)];
+  }
+  next(row: SecondaryRow): SecondaryRow | undefined {
+    return this.entries[this.position(row.secondary, row.primary) + 1];
+  }
   previous(row: SecondaryRow): SecondaryRow | undefined {
     const i = this.position(row.secondary, row.primary);
     return i > 0 ? this.entries[i - 1] : undefined;
   }
-  last(): SecondaryRow | undefined { return this.entries[this.entries.length - 1]; }
+  last(): SecondaryRow | undefined {
+    return this.entries[this.entries.length - 1];
+  }
 
   store(payer: bigint, primary: bigint, secondary: SecondaryKey): SecondaryRow {
     const row: SecondaryRow = { primary, secondary, payer };
@@ -83,7 +99,10 @@ export class SecondaryIndex implements SecondaryTable {
     const next: SecondaryRow = { primary: row.primary, secondary, payer };
     this.delete(row);
     this.insert(next);
-    this.owner.undo.record(() => { this.delete(next); this.insert(row); });
+    this.owner.undo.record(() => {
+      this.delete(next);
+      this.insert(row);
+    });
     if (payer !== row.payer) {
       this.owner.charge(row.payer, -SECONDARY_ROW_BILLABLE_BYTES[this.kind]);
       this.owner.charge(payer, SECONDARY_ROW_BILLABLE_BYTES[this.kind]);

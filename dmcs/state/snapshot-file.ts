@@ -25,12 +25,16 @@ export class SnapshotFile {
 
   /** Writes `snap` after the writes before it; a failure is reported, never thrown. */
   save(snap: Snapshot): Promise<unknown> {
-    this.written = this.written.then(() => writeFileAtomic(this.path, JSON.stringify(snap), 0o644)).catch((e: Error) => {
-      process.stderr.write(`peeros node: cannot save a state snapshot: ${e.message}\n`);
-    });
+    this.written = this.written
+      .then(() => writeFileAtomic(this.path, JSON.stringify(snap), 0o644))
+      .catch((e: Error) => {
+        process.stderr.write(`peeros node: cannot save a state snapshot: ${e.message}\n`);
+      });
     return this.written;
   }
 
   /** Resolves once every write asked for so far is done. */
-  settled(): Promise<unknown> { return this.written; }
+  settled(): Promise<unknown> {
+    return this.written;
+  }
 }

@@ -13,17 +13,34 @@ import type { SecondaryKind } from '../vm/contract-host.js';
 export const SNAPSHOT_VERSION = 1;
 
 interface AccountDump {
-  name: string; creation: number; privileged: boolean;
-  code: string | null; codeHash: string; lastCodeUpdate: number; codeSequence: number;
-  abi: string | null; abiSequence: number; ramUsage: number; recvSequence: number; authSequence: number;
-  permissions: PermissionRecord[]; links: Array<[string, string]>;
+  name: string;
+  creation: number;
+  privileged: boolean;
+  code: string | null;
+  codeHash: string;
+  lastCodeUpdate: number;
+  codeSequence: number;
+  abi: string | null;
+  abiSequence: number;
+  ramUsage: number;
+  recvSequence: number;
+  authSequence: number;
+  permissions: PermissionRecord[];
+  links: Array<[string, string]>;
 }
 
 export interface StateDump {
   globalSequence: number;
   accounts: AccountDump[];
   tables: Array<{ code: string; scope: string; table: string; payer: string; rows: Array<[string, string, string]> }>;
-  indexes: Array<{ kind: SecondaryKind; code: string; scope: string; table: string; payer: string; entries: Array<[string, string | number, string]> }>;
+  indexes: Array<{
+    kind: SecondaryKind;
+    code: string;
+    scope: string;
+    table: string;
+    payer: string;
+    entries: Array<[string, string | number, string]>;
+  }>;
 }
 
 export interface Snapshot {
@@ -43,23 +60,47 @@ export const SNAPSHOT_SUMMARIES = 1024;
 
 export function dumpState(st: ChainState): StateDump {
   const accounts: AccountDump[] = [...st.accounts.values()].map((a) => ({
-    name: a.name, creation: a.creation, privileged: a.privileged,
-    code: a.code ? bytesToHex(a.code) : null, codeHash: bytesToHex(a.codeHash), lastCodeUpdate: a.lastCodeUpdate, codeSequence: a.codeSequence,
-    abi: a.abi ? bytesToHex(a.abi) : null, abiSequence: a.abiSequence, ramUsage: a.ramUsage, recvSequence: a.recvSequence, authSequence: a.authSequence,
-    permissions: [...a.permissions.values()], links: [...a.links],
+    name: a.name,
+    creation: a.creation,
+    privileged: a.privileged,
+    code: a.code ? bytesToHex(a.code) : null,
+    codeHash: bytesToHex(a.codeHash),
+    lastCodeUpdate: a.lastCodeUpdate,
+    codeSequence: a.codeSequence,
+    abi: a.abi ? bytesToHex(a.abi) : null,
+    abiSequence: a.abiSequence,
+    ramUsage: a.ramUsage,
+    recvSequence: a.recvSequence,
+    authSequence: a.authSequence,
+    permissions: [...a.permissions.values()],
+    links: [...a.links],
   }));
   const tables: StateDump['tables'] = [];
   for (const a of st.accounts.values()) {
     for (const t of st.tables.tablesOf(a.value)) {
       tables.push({
-        code: String(t.code), scope: String(t.scope), table: String(t.table), payer: String(t.payer),
-        rows: t.keys.map((k) => { const r = t.rows.get(k)!; return [String(k), String(r.payer), bytesToHex(r.value)]; }),
+        code: String(t.code),
+        scope: String(t.scope),
+        table: String(t.table),
+        payer: String(t.payer),
+        rows: t.keys.map((k) => {
+          const r = t.rows.get(k)!;
+          return [String(k), String(r.payer), bytesToHex(r.value)];
+        }),
       });
     }
   }
   const indexes: StateDump['indexes'] = [...st.tables.indexes.values()].map((ix) => ({
-    kind: ix.kind, code: String(ix.code), scope: String(ix.scope), table: String(ix.table), payer: String(ix.payer),
-    entries: ix.entries.map((e) => [String(e.primary), typeof e.secondary === 'number' ? e.secondary : String(e.secondary), String(e.payer)]),
+    kind: ix.kind,
+    code: String(ix.code),
+    scope: String(ix.scope),
+    table: String(ix.table),
+    payer: String(ix.payer),
+    entries: ix.entries.map((e) => [
+      String(e.primary),
+      typeof e.secondary === 'number' ? e.secondary : String(e.secondary),
+      String(e.payer),
+    ]),
   }));
   return { globalSequence: st.globalSequence, accounts, tables, indexes };
 }

@@ -28,15 +28,19 @@ export class Table implements ContractTable {
     private readonly store_: TableStore,
   ) {}
 
-  get size(): number { return this.keys.length; }
+  get size(): number {
+    return this.keys.length;
+  }
 
   /** Index of the first key ≥ `k`. */
   indexOf(k: bigint): number {
     const a = this.keys;
-    let lo = 0, hi = a.length;
+    let lo = 0,
+      hi = a.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (a[mid]! < k) lo = mid + 1; else hi = mid;
+      if (a[mid]! < k) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
@@ -46,8 +50,12 @@ export class Table implements ContractTable {
     return k === undefined ? undefined : this.rows.get(k);
   }
 
-  find(primary: bigint): DbRow | undefined { return this.rows.get(primary); }
-  lowerbound(primary: bigint): DbRow | undefined { return this.at(this.indexOf(primary)); }
+  find(primary: bigint): DbRow | undefined {
+    return this.rows.get(primary);
+  }
+  lowerbound(primary: bigint): DbRow | undefined {
+    return this.at(this.indexOf(primary));
+  }
   upperbound(primary: bigint): DbRow | undefined {
     const i = this.indexOf(primary);
     return this.at(this.keys[i] === primary ? i + 1 : i);
@@ -56,7 +64,9 @@ export class Table implements ContractTable {
     const i = this.indexOf(primary);
     return i > 0 ? this.at(i - 1) : undefined;
   }
-  last(): DbRow | undefined { return this.at(this.keys.length - 1); }
+  last(): DbRow | undefined {
+    return this.at(this.keys.length - 1);
+  }
 
   store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
     const row: DbRow = { primary, payer, value };
@@ -69,7 +79,9 @@ export class Table implements ContractTable {
   update(row: DbRow, payer: bigint, value: Uint8Array): DbRow {
     const next: DbRow = { primary: row.primary, payer, value };
     this.rows.set(row.primary, next);
-    this.store_.undo.record(() => { this.rows.set(row.primary, row); });
+    this.store_.undo.record(() => {
+      this.rows.set(row.primary, row);
+    });
     if (payer === row.payer) {
       this.store_.charge(payer, value.length - row.value.length);
     } else {
@@ -114,7 +126,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
     const key = `${kind}:${code}:${scope}:${table}`;
     this.indexes.set(key, ix);
-    this.undo.record(() => { this.indexes.delete(key); });
+    this.undo.record(() => {
+      this.indexes.delete(key);
+    });
     this.charge(payer, TABLE_BILLABLE_BYTES);
     return ix;
   }
@@ -123,11 +137,16 @@ export class TableStore implements ContractDatabase, IndexOwner {
   dropIndex(ix: SecondaryIndex): void {
     const key = `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
     this.indexes.delete(key);
-    this.undo.record(() => { this.indexes.set(key, ix); });
+    this.undo.record(() => {
+      this.indexes.set(key, ix);
+    });
     this.charge(ix.payer, -TABLE_BILLABLE_BYTES);
   }
 
-  constructor(readonly undo: UndoLog, readonly charge: RamCharge) {}
+  constructor(
+    readonly undo: UndoLog,
+    readonly charge: RamCharge,
+  ) {}
 
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
     return this.byCode.get(code)?.get(scope)?.get(table);

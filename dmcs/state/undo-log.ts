@@ -9,7 +9,9 @@ export class UndoLog {
   private depth = 0;
 
   /** True while a checkpoint is open (mutations outside one are not recorded). */
-  get active(): boolean { return this.depth > 0; }
+  get active(): boolean {
+    return this.depth > 0;
+  }
 
   /** Records how to revert one mutation. A no-op outside a checkpoint (e.g. during genesis). */
   record(undo: () => void): void {

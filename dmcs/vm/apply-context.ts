@@ -28,7 +28,9 @@ export class ApplyContext {
   ) {}
 
   /** Iterators of the primary-key intrinsics. */
-  get iterators(): IteratorCache<ContractTable, DbRow> { return (this.iteratorCache ??= new IteratorCache()); }
+  get iterators(): IteratorCache<ContractTable, DbRow> {
+    return (this.iteratorCache ??= new IteratorCache());
+  }
 
   /** Iterators of one kind of secondary index (each kind numbers its own, like Leap). */
   secondaryIterators(kind: SecondaryKind): IteratorCache<SecondaryTable, SecondaryRow> {
@@ -50,5 +52,7 @@ export class ApplyContext {
     this.consoleText += s.length > room ? s.slice(0, room) : s;
   }
 
-  get console(): string { return this.consoleText; }
+  get console(): string {
+    return this.consoleText;
+  }
 }

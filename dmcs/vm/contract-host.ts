@@ -235,7 +235,10 @@ export const TABLE_BILLABLE_BYTES = 112;
  * fields + the key + 3 × 32 index overhead, aligned to 16.
  */
 export const SECONDARY_ROW_BILLABLE_BYTES: Readonly<Record<SecondaryKind, number>> = {
-  idx64: 128, idx128: 144, idx256: 160, idx_double: 128,
+  idx64: 128,
+  idx128: 144,
+  idx256: 160,
+  idx_double: 128,
 };
 /** Leap's default `max_inline_action_size` (512 KiB); larger `send_inline` is `inline_action_too_big`. */
 export const MAX_INLINE_ACTION_BYTES = 512 * 1024;

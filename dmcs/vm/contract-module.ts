@@ -19,7 +19,14 @@ import { INTRINSIC_TYPES, formatFuncType, type FuncType, type ValType } from './
 import { SECTION, WasmReader, WasmWriter, readSections, writeModule, malformed, type Section } from './wasm-binary.js';
 import { meterFunctionBody, skipImmediates } from './cpu-metering.js';
 import { secondaryIntrinsicTypes } from './secondary-intrinsics.js';
-import { DEFAULT_CPU_UNITS, MAX_CODE_BYTES, MAX_GLOBALS, MAX_MEMORY_PAGES, MAX_TABLE_ELEMENTS, WASM_PAGE_BYTES } from './contract-limits.js';
+import {
+  DEFAULT_CPU_UNITS,
+  MAX_CODE_BYTES,
+  MAX_GLOBALS,
+  MAX_MEMORY_PAGES,
+  MAX_TABLE_ELEMENTS,
+  WASM_PAGE_BYTES,
+} from './contract-limits.js';
 
 export const EXPORT_MEMORY = '__peeros_memory';
 export const EXPORT_GAS = '__peeros_gas';
@@ -42,7 +49,13 @@ export interface PreparedContract {
 }
 
 const VALTYPES: Record<number, ValType | 'v128' | 'funcref' | 'externref'> = {
-  0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
+  0x7f: 'i32',
+  0x7e: 'i64',
+  0x7d: 'f32',
+  0x7c: 'f64',
+  0x7b: 'v128',
+  0x70: 'funcref',
+  0x6f: 'externref',
 };
 
 function readTypes(body: Uint8Array): FuncType[] {
@@ -68,8 +81,10 @@ function readTypes(body: Uint8Array): FuncType[] {
 }
 
 const sameType = (a: FuncType, b: FuncType): boolean =>
-  a.params.length === b.params.length && a.results.length === b.results.length &&
-  a.params.every((p, i) => p === b.params[i]) && a.results.every((p, i) => p === b.results[i]);
+  a.params.length === b.params.length &&
+  a.results.length === b.results.length &&
+  a.params.every((p, i) => p === b.params[i]) &&
+  a.results.every((p, i) => p === b.results[i]);
 
 export interface ContractModuleOptions {
   /** Accept the `db_idx*` secondary-index intrinsics (the host must implement them). Default false. */
@@ -104,13 +119,24 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
       const name = r.name();
       const kind = r.byte();
       const label = `${module}.${name}`;
-      if (kind !== 0) throw new ContractError('wasm_serialization_error', `contract imports ${label}, which is not a function; only Antelope intrinsics from "env" may be imported`);
+      if (kind !== 0)
+        throw new ContractError(
+          'wasm_serialization_error',
+          `contract imports ${label}, which is not a function; only Antelope intrinsics from "env" may be imported`,
+        );
       const typeIndex = r.u32();
       const expected = module === 'env' && Object.hasOwn(known, name) ? known[name] : undefined;
-      if (!expected) throw new ContractError('wasm_serialization_error', `contract imports unknown function ${label}; only Antelope intrinsics from "env" are provided`);
+      if (!expected)
+        throw new ContractError(
+          'wasm_serialization_error',
+          `contract imports unknown function ${label}; only Antelope intrinsics from "env" are provided`,
+        );
       const actual = typeAt(typeIndex);
       if (!sameType(expected, actual)) {
-        throw new ContractError('wasm_serialization_error', `contract imports ${label} as ${formatFuncType(actual)}; the intrinsic is ${formatFuncType(expected)}`);
+        throw new ContractError(
+          'wasm_serialization_error',
+          `contract imports ${label} as ${formatFuncType(actual)}; the intrinsic is ${formatFuncType(expected)}`,
+        );
       }
       imports.push(name);
       funcTypes.push(typeIndex);
@@ -130,7 +156,8 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
     for (let n = r.u32(); n > 0; n--) {
       r.byte();
       const lim = r.limits();
-      if (lim.min > MAX_TABLE_ELEMENTS) throw new ContractError('wasm_serialization_error', `table of ${lim.min} elements; the limit is ${MAX_TABLE_ELEMENTS}`);
+      if (lim.min > MAX_TABLE_ELEMENTS)
+        throw new ContractError('wasm_serialization_error', `table of ${lim.min} elements; the limit is ${MAX_TABLE_ELEMENTS}`);
     }
   }
 
@@ -139,7 +166,8 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
   const mem = get(SECTION.memory);
   let hasMemory = false;
   {
-    let min = 0, max = MAX_MEMORY_PAGES;
+    let min = 0,
+      max = MAX_MEMORY_PAGES;
     if (mem) {
       const r = new WasmReader(mem.body);
       const n = r.u32();
@@ -150,11 +178,18 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
         min = lim.min;
         max = Math.min(lim.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES);
         if (min > MAX_MEMORY_PAGES) {
-          throw new ContractError('page_memory_error', `contract asks for ${min * WASM_PAGE_BYTES} bytes of initial memory; the limit is ${MAX_MEMORY_PAGES * WASM_PAGE_BYTES} (33 MiB)`);
+          throw new ContractError(
+            'page_memory_error',
+            `contract asks for ${min * WASM_PAGE_BYTES} bytes of initial memory; the limit is ${MAX_MEMORY_PAGES * WASM_PAGE_BYTES} (33 MiB)`,
+          );
         }
       }
     }
-    if (!hasMemory) { min = 0; max = 0; hasMemory = true; } // a memoryless contract gets an empty one
+    if (!hasMemory) {
+      min = 0;
+      max = 0;
+      hasMemory = true;
+    } // a memoryless contract gets an empty one
     memoryBody = new WasmWriter().u32(1).byte(1).u32(min).u32(Math.max(min, max)).finish();
   }
 
@@ -174,12 +209,24 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
     }
   }
   // two globals are ours (gas counter and call depth)
-  if (globalCount + 2 > MAX_GLOBALS) throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 2}`);
+  if (globalCount + 2 > MAX_GLOBALS)
+    throw new ContractError('wasm_serialization_error', `contract declares ${globalCount} globals; the limit is ${MAX_GLOBALS - 2}`);
   const gasGlobal = globalCount; // no global imports are accepted, so defined globals start at 0
   const depthGlobal = globalCount + 1;
-  const globalBody = new WasmWriter().u32(globalCount + 2).bytes(globalEntries)
-    .byte(0x7e).byte(1).byte(0x42).sleb(DEFAULT_CPU_UNITS).byte(0x0b)
-    .byte(0x7f).byte(1).byte(0x41).byte(0x00).byte(0x0b).finish();
+  const globalBody = new WasmWriter()
+    .u32(globalCount + 2)
+    .bytes(globalEntries)
+    .byte(0x7e)
+    .byte(1)
+    .byte(0x42)
+    .sleb(DEFAULT_CPU_UNITS)
+    .byte(0x0b)
+    .byte(0x7f)
+    .byte(1)
+    .byte(0x41)
+    .byte(0x00)
+    .byte(0x0b)
+    .finish();
 
   // Exports: `apply` must be there; add ours.
   const exp = get(SECTION.export);
@@ -196,7 +243,10 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
       if (name === 'apply') {
         const ti = funcTypes[index];
         if (kind !== 0 || ti === undefined || !sameType(typeAt(ti), { params: ['i64', 'i64', 'i64'], results: [] })) {
-          throw new ContractError('wasm_serialization_error', 'contract exports `apply` with the wrong type; expected a function (i64, i64, i64) -> ()');
+          throw new ContractError(
+            'wasm_serialization_error',
+            'contract exports `apply` with the wrong type; expected a function (i64, i64, i64) -> ()',
+          );
         }
         applyFound = true;
       }
@@ -208,8 +258,17 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
   exportEntries.name(EXPORT_GAS).byte(3).u32(gasGlobal);
   exportEntries.name(EXPORT_DEPTH).byte(3).u32(depthGlobal);
   exportCount += 2;
-  for (const g of mutableGlobals) { exportEntries.name(EXPORT_GLOBAL_PREFIX + g).byte(3).u32(g); exportCount++; }
-  if (hasMemory) { exportEntries.name(EXPORT_MEMORY).byte(2).u32(0); exportCount++; }
+  for (const g of mutableGlobals) {
+    exportEntries
+      .name(EXPORT_GLOBAL_PREFIX + g)
+      .byte(3)
+      .u32(g);
+    exportCount++;
+  }
+  if (hasMemory) {
+    exportEntries.name(EXPORT_MEMORY).byte(2).u32(0);
+    exportCount++;
+  }
   const start = get(SECTION.start);
   let hasStart = false;
   if (start) {
@@ -231,7 +290,10 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
     let index = types.findIndex((t) => sameType(t, want));
     if (index < 0) {
       index = extraTypes.findIndex((t) => sameType(t, want));
-      if (index < 0) { extraTypes.push(want); index = extraTypes.length - 1; }
+      if (index < 0) {
+        extraTypes.push(want);
+        index = extraTypes.length - 1;
+      }
       index += types.length;
     }
     return new WasmWriter().sleb(index).finish();
@@ -245,7 +307,8 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
     for (let i = 0; i < n; i++) {
       const body = r.take(r.u32());
       const ti = funcTypes[importedFuncs + i];
-      if (ti === undefined) throw new ContractError('wasm_serialization_error', 'malformed wasm: more function bodies than declared functions');
+      if (ti === undefined)
+        throw new ContractError('wasm_serialization_error', 'malformed wasm: more function bodies than declared functions');
       const metered = meterFunctionBody(body, { gasGlobal, depthGlobal, resultBlockType: blockTypeOf(typeAt(ti)), fn: importedFuncs + i });
       codeOut.u32(metered.length).bytes(metered);
     }
@@ -253,7 +316,11 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
   let typeBody = get(SECTION.type)?.body;
   if (extraTypes.length) {
     const tw = new WasmWriter().u32(types.length + extraTypes.length);
-    if (typeBody) { const tr = new WasmReader(typeBody); tr.u32(); tw.bytes(typeBody.subarray(tr.pos)); }
+    if (typeBody) {
+      const tr = new WasmReader(typeBody);
+      tr.u32();
+      tw.bytes(typeBody.subarray(tr.pos));
+    }
     for (const t of extraTypes) {
       tw.byte(0x60).u32(0).u32(t.results.length);
       for (const v of t.results) tw.byte(VALTYPE_BYTE[v]!);
@@ -262,7 +329,9 @@ export function prepareContract(wasm: Uint8Array, opts: ContractModuleOptions = 
   }
 
   const out: Section[] = [];
-  const push = (id: number, body: Uint8Array | undefined): void => { if (body) out.push({ id, body }); };
+  const push = (id: number, body: Uint8Array | undefined): void => {
+    if (body) out.push({ id, body });
+  };
   push(SECTION.type, typeBody);
   push(SECTION.import, get(SECTION.import)?.body);
   push(SECTION.function, get(SECTION.function)?.body);

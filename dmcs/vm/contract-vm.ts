@@ -26,7 +26,15 @@ import { ApplyContext } from './apply-context.js';
 import { GuestMemory } from './guest-memory.js';
 import { createIntrinsics, type ContextSlot } from './intrinsics.js';
 import { createSecondaryIntrinsics } from './secondary-intrinsics.js';
-import { prepareContract, type ContractModuleOptions, EXPORT_DEPTH, EXPORT_GAS, EXPORT_MEMORY, EXPORT_START, type PreparedContract } from './contract-module.js';
+import {
+  prepareContract,
+  type ContractModuleOptions,
+  EXPORT_DEPTH,
+  EXPORT_GAS,
+  EXPORT_MEMORY,
+  EXPORT_START,
+  type PreparedContract,
+} from './contract-module.js';
 import type { ApplyResult, ContractAction, ContractHost } from './contract-host.js';
 import { DEFAULT_CPU_UNITS, MAX_CALL_DEPTH, MODULE_CACHE_ENTRIES, POOLED_MEMORY_MAX_BYTES } from './contract-limits.js';
 import { isAllocationFailure, isStackOverflow } from '../../lib/foreign-errors.js';
@@ -111,7 +119,16 @@ export class ContractVm {
       } catch (e) {
         throw new ContractError('wasm_serialization_error', `contract wasm does not compile: ${(e as Error).message}`);
       }
-      compiled = { codeHash: hash, module, prepared: { imports: prepared.imports, hasStart: prepared.hasStart, hasMemory: prepared.hasMemory, mutableGlobals: prepared.mutableGlobals } };
+      compiled = {
+        codeHash: hash,
+        module,
+        prepared: {
+          imports: prepared.imports,
+          hasStart: prepared.hasStart,
+          hasMemory: prepared.hasMemory,
+          mutableGlobals: prepared.mutableGlobals,
+        },
+      };
       if (this.cache.size >= MODULE_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     }
     this.cache.set(hash, compiled);
@@ -173,7 +190,12 @@ export class ContractVm {
     const globals = compiled.prepared.mutableGlobals.map((name) => (instance.exports as Record<string, WebAssembly.Global>)[name]!);
     const memory = exports[EXPORT_MEMORY];
     return {
-      exports, memory, mem: new GuestMemory(memory), gas: exports[EXPORT_GAS], depth: exports[EXPORT_DEPTH], globals,
+      exports,
+      memory,
+      mem: new GuestMemory(memory),
+      gas: exports[EXPORT_GAS],
+      depth: exports[EXPORT_DEPTH],
+      globals,
       globalValues: globals.map((g) => g.value),
       snapshot: new Uint8Array(memory.buffer).slice(),
     };

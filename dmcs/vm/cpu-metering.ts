@@ -23,29 +23,86 @@ function unsupported(what: string, fn: number): ContractError {
 /** Skips one instruction's immediates, refusing opcodes outside the accepted subset. */
 export function skipImmediates(op: number, r: WasmReader, fn: number): void {
   if (op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b) return;
-  if (op >= 0x02 && op <= 0x04) { r.sleb(33); return; }
-  if (op === 0x0c || op === 0x0d || op === 0x10) { r.u32(); return; }
-  if (op === 0x0e) { const n = r.u32(); for (let i = 0; i <= n; i++) r.u32(); return; }
-  if (op === 0x11) { r.u32(); r.u32(); return; }
-  if (op === 0x1c) { const n = r.u32(); r.take(n); return; }
-  if (op >= 0x20 && op <= 0x25) { r.u32(); return; }
-  if (op >= 0x28 && op <= 0x3e) { r.u32(); r.u32(); return; }
-  if (op === 0x3f || op === 0x40) { r.byte(); return; }
-  if (op === 0x41) { r.sleb(32); return; }
-  if (op === 0x42) { r.sleb(64); return; }
-  if (op === 0x43) { r.take(4); return; }
-  if (op === 0x44) { r.take(8); return; }
+  if (op >= 0x02 && op <= 0x04) {
+    r.sleb(33);
+    return;
+  }
+  if (op === 0x0c || op === 0x0d || op === 0x10) {
+    r.u32();
+    return;
+  }
+  if (op === 0x0e) {
+    const n = r.u32();
+    for (let i = 0; i <= n; i++) r.u32();
+    return;
+  }
+  if (op === 0x11) {
+    r.u32();
+    r.u32();
+    return;
+  }
+  if (op === 0x1c) {
+    const n = r.u32();
+    r.take(n);
+    return;
+  }
+  if (op >= 0x20 && op <= 0x25) {
+    r.u32();
+    return;
+  }
+  if (op >= 0x28 && op <= 0x3e) {
+    r.u32();
+    r.u32();
+    return;
+  }
+  if (op === 0x3f || op === 0x40) {
+    r.byte();
+    return;
+  }
+  if (op === 0x41) {
+    r.sleb(32);
+    return;
+  }
+  if (op === 0x42) {
+    r.sleb(64);
+    return;
+  }
+  if (op === 0x43) {
+    r.take(4);
+    return;
+  }
+  if (op === 0x44) {
+    r.take(8);
+    return;
+  }
   if (op >= 0x45 && op <= 0xc4) return;
-  if (op === 0xd0) { r.byte(); return; }
+  if (op === 0xd0) {
+    r.byte();
+    return;
+  }
   if (op === 0xd1) return;
-  if (op === 0xd2) { r.u32(); return; }
+  if (op === 0xd2) {
+    r.u32();
+    return;
+  }
   if (op === 0xfc) {
     const sub = r.u32();
     if (sub <= 7) return; // saturating float-to-int truncations
-    if (sub === 16) { r.u32(); return; } // table.size
+    if (sub === 16) {
+      r.u32();
+      return;
+    } // table.size
     throw unsupported(`0xfc ${sub} (${sub <= 11 ? 'bulk memory' : 'table mutation'})`, fn);
   }
-  const names: Record<number, string> = { 0x26: 'table mutation', 0xfd: 'SIMD', 0xfe: 'threads', 0x06: 'exceptions', 0x08: 'exceptions', 0x12: 'tail calls', 0x13: 'tail calls' };
+  const names: Record<number, string> = {
+    0x26: 'table mutation',
+    0xfd: 'SIMD',
+    0xfe: 'threads',
+    0x06: 'exceptions',
+    0x08: 'exceptions',
+    0x12: 'tail calls',
+    0x13: 'tail calls',
+  };
   throw unsupported(`0x${op.toString(16)}${names[op] ? ` (${names[op]})` : ''}`, fn);
 }
 

@@ -29,9 +29,13 @@ export class GuestMemory {
   /** Checks `[ptr, ptr + len)` lies in memory and returns the memory bytes. */
   check(ptr: number, len: number, what: string): Uint8Array {
     const mem = this.bytes();
-    const p = ptr >>> 0, n = len >>> 0;
+    const p = ptr >>> 0,
+      n = len >>> 0;
     if (p + n > mem.length) {
-      throw new ContractError('wasm_execution_error', `access violation: ${what} [${p}, ${p + n}) is outside the ${mem.length}-byte memory`);
+      throw new ContractError(
+        'wasm_execution_error',
+        `access violation: ${what} [${p}, ${p + n}) is outside the ${mem.length}-byte memory`,
+      );
     }
     return mem;
   }

@@ -5,7 +5,10 @@
  */
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64';
-export interface FuncType { params: readonly ValType[]; results: readonly ValType[] }
+export interface FuncType {
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
 
 const t = (params: string, results = ''): FuncType => ({
   params: params ? (params.split(',') as ValType[]) : [],

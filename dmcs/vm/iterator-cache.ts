@@ -10,7 +10,11 @@
 import { ContractError } from './contract-error.js';
 
 /** What the cache needs of a table: its id. */
-interface TableId { readonly code: bigint; readonly scope: bigint; readonly table: bigint }
+interface TableId {
+  readonly code: bigint;
+  readonly scope: bigint;
+  readonly table: bigint;
+}
 
 interface CachedTable<Table> {
   table: Table;
@@ -65,7 +69,10 @@ export class IteratorCache<Table extends TableId, Row extends { readonly primary
   add(table: Table, row: Row): number {
     const t = this.byTable.get(table)!;
     const existing = t.rows.get(row.primary);
-    if (existing !== undefined) { this.rows[existing] = row; return existing; }
+    if (existing !== undefined) {
+      this.rows[existing] = row;
+      return existing;
+    }
     const it = this.rows.length;
     this.rows.push(row);
     this.rowTable.push(t);
@@ -83,12 +90,18 @@ export class IteratorCache<Table extends TableId, Row extends { readonly primary
     return row;
   }
 
-  tableOf(it: number): Table { return this.rowTable[it]!.table; }
+  tableOf(it: number): Table {
+    return this.rowTable[it]!.table;
+  }
 
-  endOf(it: number): number { return this.rowTable[it]!.end; }
+  endOf(it: number): number {
+    return this.rowTable[it]!.end;
+  }
 
   /** Points `it` at the updated row object. */
-  replace(it: number, row: Row): void { this.rows[it] = row; }
+  replace(it: number, row: Row): void {
+    this.rows[it] = row;
+  }
 
   /** Kills a row iterator after its row was removed. */
   remove(it: number): void {

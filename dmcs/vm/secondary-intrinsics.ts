@@ -32,12 +32,19 @@ const write128 = (c: ApplyContext, ptr: number, v: bigint, what: string): void =
   c.mem.writeU64((ptr >>> 0) + 8, (v >> 64n) & MASK64, what);
 };
 const check256 = (len: number): void => {
-  if (len !== 2) throw new ContractError('wasm_execution_error', `invalid size of secondary key array for idx256: given ${len} uint128 words, expected 2`);
+  if (len !== 2)
+    throw new ContractError(
+      'wasm_execution_error',
+      `invalid size of secondary key array for idx256: given ${len} uint128 words, expected 2`,
+    );
 };
 
 const CODECS: Record<SecondaryKind, KeyCodec> = {
   idx64: {
-    read: (c, p) => { c.mem.check(p, 8, 'idx64 key'); return c.mem.readU64(p); },
+    read: (c, p) => {
+      c.mem.check(p, 8, 'idx64 key');
+      return c.mem.readU64(p);
+    },
     write: (c, p, _l, k) => c.mem.writeU64(p, k as bigint, 'idx64 key'),
   },
   idx128: {
@@ -45,8 +52,15 @@ const CODECS: Record<SecondaryKind, KeyCodec> = {
     write: (c, p, _l, k) => write128(c, p, k as bigint, 'idx128 key'),
   },
   idx256: {
-    read: (c, p, l) => { check256(l); return (read128(c, p, 'idx256 key') << 128n) | read128(c, (p >>> 0) + 16, 'idx256 key'); },
-    write: (c, p, l, k) => { check256(l); write128(c, p, (k as bigint) >> 128n, 'idx256 key'); write128(c, (p >>> 0) + 16, (k as bigint) & MASK128, 'idx256 key'); },
+    read: (c, p, l) => {
+      check256(l);
+      return (read128(c, p, 'idx256 key') << 128n) | read128(c, (p >>> 0) + 16, 'idx256 key');
+    },
+    write: (c, p, l, k) => {
+      check256(l);
+      write128(c, p, (k as bigint) >> 128n, 'idx256 key');
+      write128(c, (p >>> 0) + 16, (k as bigint) & MASK128, 'idx256 key');
+    },
   },
   idx_double: {
     read: (c, p) => {
@@ -63,7 +77,10 @@ export const SECONDARY_KINDS: readonly SecondaryKind[] = ['idx64', 'idx128', 'id
 /** The wasm signatures of the secondary-index intrinsics (idx256 passes (pointer, word count)). */
 export function secondaryIntrinsicTypes(): Record<string, FuncType> {
   const out: Record<string, FuncType> = {};
-  const t = (params: string, results = ''): FuncType => ({ params: params.split(',') as FuncType['params'], results: results ? [results as 'i32'] : [] });
+  const t = (params: string, results = ''): FuncType => ({
+    params: params.split(',') as FuncType['params'],
+    results: results ? [results as 'i32'] : [],
+  });
   for (const k of SECONDARY_KINDS) {
     const key = k === 'idx256' ? 'i32,i32' : 'i32';
     out[`db_${k}_store`] = t(`i64,i64,i64,i64,${key}`, 'i32');
@@ -115,29 +132,38 @@ export function createSecondaryIntrinsics(slot: ContextSlot): Record<string, (..
     // (…, keyPtr[, keyLen], primaryPtr) argument unpacking differs for idx256
     const split = (args: number[]): { keyPtr: number; keyLen: number; rest: number } =>
       wide ? { keyPtr: args[0]!, keyLen: args[1]!, rest: args[2]! } : { keyPtr: args[0]!, keyLen: 1, rest: args[1]! };
-    const bound = (which: 'lowerbound' | 'upperbound') => (code: bigint, scope: bigint, table: bigint, ...args: number[]): number => {
-      const c = cx();
-      const { keyPtr, keyLen, rest: primaryPtr } = split(args);
-      const t = findIndex(c, u64(code), u64(scope), u64(table));
-      if (!t) return -1;
-      const its = c.secondaryIterators(kind);
-      const end = its.cacheTable(t);
-      const row = t[which](codec.read(c, keyPtr, keyLen));
-      if (!row) return end;
-      codec.write(c, keyPtr, keyLen, row.secondary);
-      c.mem.writeU64(primaryPtr, row.primary, `db_${kind}_${which} primary`);
-      return its.add(t, row);
-    };
+    const bound =
+      (which: 'lowerbound' | 'upperbound') =>
+      (code: bigint, scope: bigint, table: bigint, ...args: number[]): number => {
+        const c = cx();
+        const { keyPtr, keyLen, rest: primaryPtr } = split(args);
+        const t = findIndex(c, u64(code), u64(scope), u64(table));
+        if (!t) return -1;
+        const its = c.secondaryIterators(kind);
+        const end = its.cacheTable(t);
+        const row = t[which](codec.read(c, keyPtr, keyLen));
+        if (!row) return end;
+        codec.write(c, keyPtr, keyLen, row.secondary);
+        c.mem.writeU64(primaryPtr, row.primary, `db_${kind}_${which} primary`);
+        return its.add(t, row);
+      };
 
     out[`db_${kind}_store`] = (scope: bigint, table: bigint, payer: bigint, id: bigint, keyPtr: number, keyLen?: number): number => {
       const c = cx();
-      const p = u64(payer), code = c.action.receiver, s = u64(scope), tn = u64(table), key = u64(id);
+      const p = u64(payer),
+        code = c.action.receiver,
+        s = u64(scope),
+        tn = u64(table),
+        key = u64(id);
       if (p === 0n) throw new ContractError('invalid_table_payer', 'must specify a valid account to pay for new record');
       const secondary = codec.read(c, keyPtr, keyLen ?? 1);
       const its = c.secondaryIterators(kind);
       let t = findIndex(c, code, s, tn);
       if (t?.findPrimary(key)) throw new ContractError('database_exception', `db_${kind}_store: primary key ${key} already has an entry`);
-      if (!t) { t = db(c).createIndex(kind, code, s, tn, p); its.cacheTable(t); }
+      if (!t) {
+        t = db(c).createIndex(kind, code, s, tn, p);
+        its.cacheTable(t);
+      }
       return its.add(t, t.store(p, key, secondary));
     };
     out[`db_${kind}_update`] = (it: number, payer: bigint, keyPtr: number, keyLen?: number): void => {
@@ -182,7 +208,9 @@ export function createSecondaryIntrinsics(slot: ContextSlot): Record<string, (..
     };
     out[`db_${kind}_find_primary`] = (code: bigint, scope: bigint, table: bigint, ...args: Array<number | bigint>): number => {
       const c = cx();
-      const keyPtr = args[0] as number, keyLen = wide ? (args[1] as number) : 1, primary = u64(args[wide ? 2 : 1] as bigint);
+      const keyPtr = args[0] as number,
+        keyLen = wide ? (args[1] as number) : 1,
+        primary = u64(args[wide ? 2 : 1] as bigint);
       if (wide) check256(keyLen);
       const t = findIndex(c, u64(code), u64(scope), u64(table));
       if (!t) return -1;

@@ -7,12 +7,38 @@
 import { ContractError } from './contract-error.js';
 
 export const SECTION = {
-  custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7,
-  start: 8, element: 9, code: 10, data: 11, dataCount: 12, tag: 13,
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+  tag: 13,
 } as const;
 
 /** Position of each known section in a valid module (tag sits between memory and global). */
-export const SECTION_ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 };
+export const SECTION_ORDER: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  13: 6,
+  6: 7,
+  7: 8,
+  8: 9,
+  9: 10,
+  12: 11,
+  10: 12,
+  11: 13,
+};
 
 export interface Section {
   id: number;
@@ -27,9 +53,16 @@ export function malformed(what: string, offset: number): ContractError {
 /** A cursor over wasm bytes. */
 export class WasmReader {
   pos = 0;
-  constructor(readonly bytes: Uint8Array, pos = 0) { this.pos = pos; }
+  constructor(
+    readonly bytes: Uint8Array,
+    pos = 0,
+  ) {
+    this.pos = pos;
+  }
 
-  get done(): boolean { return this.pos >= this.bytes.length; }
+  get done(): boolean {
+    return this.pos >= this.bytes.length;
+  }
 
   byte(): number {
     if (this.pos >= this.bytes.length) throw malformed('unexpected end', this.pos);
@@ -37,7 +70,9 @@ export class WasmReader {
   }
 
   u32(): number {
-    let result = 0, shift = 0, b: number;
+    let result = 0,
+      shift = 0,
+      b: number;
     do {
       b = this.byte();
       if (shift === 28 && (b & 0x70) !== 0) throw malformed('u32 out of range', this.pos - 1);
@@ -50,7 +85,10 @@ export class WasmReader {
 
   /** A signed LEB of up to `bits` bits, returned as a number (exact for ≤ 53 bits; callers only skip larger). */
   sleb(bits: 33 | 32 | 64): number {
-    let result = 0, mul = 1, b: number, n = 0;
+    let result = 0,
+      mul = 1,
+      b: number,
+      n = 0;
     const max = Math.ceil(bits / 7);
     do {
       b = this.byte();
@@ -131,9 +169,18 @@ export class WasmWriter {
     this.buf = next;
   }
 
-  byte(b: number): this { this.room(1); this.buf[this.length++] = b; return this; }
+  byte(b: number): this {
+    this.room(1);
+    this.buf[this.length++] = b;
+    return this;
+  }
 
-  bytes(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.length); this.length += b.length; return this; }
+  bytes(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
 
   u32(v: number): this {
     v >>>= 0;
@@ -151,17 +198,27 @@ export class WasmWriter {
     for (;;) {
       const b = v & 0x7f;
       v = Math.floor(v / 128);
-      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { this.byte(b); return this; }
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
       this.byte(b | 0x80);
     }
   }
 
-  name(s: string): this { const b = new TextEncoder().encode(s); return this.u32(b.length).bytes(b); }
+  name(s: string): this {
+    const b = new TextEncoder().encode(s);
+    return this.u32(b.length).bytes(b);
+  }
 
   /** A length-prefixed copy of another writer's output. */
-  sized(w: WasmWriter): this { return this.u32(w.length).bytes(w.finish()); }
+  sized(w: WasmWriter): this {
+    return this.u32(w.length).bytes(w.finish());
+  }
 
-  finish(): Uint8Array { return this.buf.subarray(0, this.length); }
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 /** Reassembles a module from sections (custom sections are written where they stand). */

@@ -22,7 +22,12 @@ export const antelopeAbiDef: FuzzTarget = {
       generate: (r) => (r.int(10) === 0 ? randomBytes(r, 512) : mutate(r, seeds)),
       run(input) {
         let abi: Abi | undefined;
-        if (!accepts(isAntelopeError, () => { abi = Abi.fromBinary(input); })) return false;
+        if (
+          !accepts(isAntelopeError, () => {
+            abi = Abi.fromBinary(input);
+          })
+        )
+          return false;
         const again = abi!.toBinary();
         oracle(bytesToHex(Abi.fromBinary(again).toBinary()) === bytesToHex(again), 'abi: re-encoding is not canonical');
         const theirs = W.Serializer.decode({ data: again, type: W.ABI }) as W.ABI;
@@ -33,10 +38,15 @@ export const antelopeAbiDef: FuzzTarget = {
           // indexes 120879, 140376, 181438, 237910, 365871); everything else must agree
           const v = 'eosio::abi/1.1';
           const ourRest = bytesToHex(Abi.from({ ...abi!.toJSON(), version: v, error_messages: [], abi_extensions: [] }).toBinary());
-          const theirRest = bytesToHex(W.Serializer.encode({ object: W.ABI.from({ ...theirs.toJSON(), version: v, error_messages: [], abi_extensions: [] } as never) }).array);
+          const theirRest = bytesToHex(
+            W.Serializer.encode({ object: W.ABI.from({ ...theirs.toJSON(), version: v, error_messages: [], abi_extensions: [] } as never) })
+              .array,
+          );
           oracle(ourRest === theirRest, 'abi: @wharfkit/antelope re-encodes differently');
         }
-        accepts(isAntelopeError, () => { new AbiSerializer(abi!).validate(); });
+        accepts(isAntelopeError, () => {
+          new AbiSerializer(abi!).validate();
+        });
         return true;
       },
     };

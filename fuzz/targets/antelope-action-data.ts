@@ -59,7 +59,9 @@ export const antelopeActionData: FuzzTarget = {
       const key = bytesToHex(abi);
       if (serializers.has(key)) return serializers.get(key)!;
       let s: AbiSerializer | null = null;
-      accepts(isAntelopeError, () => { s = new AbiSerializer(Abi.fromBinary(abi)); });
+      accepts(isAntelopeError, () => {
+        s = new AbiSerializer(Abi.fromBinary(abi));
+      });
       if (serializers.size > 64) serializers.clear();
       serializers.set(key, s);
       return s;
@@ -70,7 +72,11 @@ export const antelopeActionData: FuzzTarget = {
         const { abi, root } = randomAbi(r);
         const bin = Abi.from(abi).toBinary();
         let good: Uint8Array;
-        try { good = new AbiSerializer(abi).encode(root, randomValue(r, abi, root)); } catch { good = new Uint8Array(0); }
+        try {
+          good = new AbiSerializer(abi).encode(root, randomValue(r, abi, root));
+        } catch {
+          good = new Uint8Array(0);
+        }
         const data = r.int(8) === 0 ? r.bytes(r.int(64)) : mutate(r, [good]);
         return frame(r.int(20) === 0 ? mutateOnce(r, bin) : bin, root, data);
       },
@@ -80,7 +86,12 @@ export const antelopeActionData: FuzzTarget = {
         const s = serializerOf(f.abi);
         if (!s) return false;
         let v: unknown;
-        if (!accepts(isAntelopeError, () => { v = s.decodeFrom(new BinaryReader(f.data), f.type); })) return false;
+        if (
+          !accepts(isAntelopeError, () => {
+            v = s.decodeFrom(new BinaryReader(f.data), f.type);
+          })
+        )
+          return false;
         if (hasNaN(v)) return true;
         const again = s.encode(f.type, v);
         const back = s.decode(f.type, again);

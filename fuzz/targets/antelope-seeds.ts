@@ -3,7 +3,12 @@ import { deflateSync } from 'node:zlib';
 import { Abi, EOSIO_ABI, PackedTransaction, Transaction } from '../../abi/antelope/index.js';
 import { hexBytes, readJson } from '../seeds.js';
 
-interface RecordedTrx { signatures: string[]; compression: number | string; packed_context_free_data: string; packed_trx: string }
+interface RecordedTrx {
+  signatures: string[];
+  compression: number | string;
+  packed_context_free_data: string;
+  packed_trx: string;
+}
 
 function recorded(): RecordedTrx[] {
   return readJson<{ transactions: RecordedTrx[] }>('test/vectors/antelope/wharfkit-recorded-blocks.json').transactions;
@@ -12,9 +17,16 @@ function recorded(): RecordedTrx[] {
 /** A transaction with every part present: context-free action, authorization, extension. */
 export function fullTransaction(): Transaction {
   return Transaction.from({
-    expiration: '2026-11-27T12:00:00', ref_block_num: 7, ref_block_prefix: 9, max_net_usage_words: 3, max_cpu_usage_ms: 2, delay_sec: 1,
+    expiration: '2026-11-27T12:00:00',
+    ref_block_num: 7,
+    ref_block_prefix: 9,
+    max_net_usage_words: 3,
+    max_cpu_usage_ms: 2,
+    delay_sec: 1,
     context_free_actions: [{ account: 'a', name: 'b', authorization: [], data: '00' }],
-    actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: 'beef'.repeat(8) }],
+    actions: [
+      { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: 'beef'.repeat(8) },
+    ],
     transaction_extensions: [{ type: 1, data: 'aa' }],
   });
 }
@@ -45,10 +57,16 @@ export function packedTransactionSeeds(): Uint8Array[] {
 /** Binary abi_def values: eosio's, eosjs's token ABI, wharfkit's serializer-test ABIs. */
 export function abiSeeds(): Uint8Array[] {
   const out = [EOSIO_ABI.toBinary()];
-  out.push(hexBytes(Buffer.from(readJson<{ abi_base64: string }>('test/vectors/antelope/eosjs-api.json').abi_base64, 'base64').toString('hex')));
+  out.push(
+    hexBytes(Buffer.from(readJson<{ abi_base64: string }>('test/vectors/antelope/eosjs-api.json').abi_base64, 'base64').toString('hex')),
+  );
   const w = readJson<{ abis: Record<string, unknown> }>('test/vectors/antelope/wharfkit-serializer.json');
   for (const a of Object.values(w.abis)) {
-    try { out.push(Abi.from(a as never).toBinary()); } catch { /* an ABI our core refuses is not a seed */ }
+    try {
+      out.push(Abi.from(a as never).toBinary());
+    } catch {
+      /* an ABI our core refuses is not a seed */
+    }
   }
   return out;
 }

@@ -22,13 +22,18 @@ export const antelopeTransaction: FuzzTarget = {
       generate: (r) => (r.int(10) === 0 ? randomBytes(r, 512) : mutate(r, seeds)),
       run(input) {
         let t: Transaction | undefined;
-        const ok = accepts(isAntelopeError, () => { t = Transaction.fromBinary(input); });
+        const ok = accepts(isAntelopeError, () => {
+          t = Transaction.fromBinary(input);
+        });
         if (!ok) return false;
         const again = t!.toBinary();
         const back = Transaction.fromBinary(again);
         oracle(bytesToHex(back.toBinary()) === bytesToHex(again), 'transaction: re-encoding is not canonical');
         const theirs = W.Serializer.decode({ data: again, type: W.Transaction }) as W.Transaction;
-        oracle(bytesToHex(W.Serializer.encode({ object: theirs }).array) === bytesToHex(again), 'transaction: @wharfkit/antelope re-encodes differently');
+        oracle(
+          bytesToHex(W.Serializer.encode({ object: theirs }).array) === bytesToHex(again),
+          'transaction: @wharfkit/antelope re-encodes differently',
+        );
         return true;
       },
     };

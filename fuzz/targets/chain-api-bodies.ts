@@ -14,12 +14,15 @@ import type { Prng } from '../prng.js';
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
-
 function packedBody(compression: 'none' | 'zlib'): Record<string, unknown> {
   const trx = Transaction.from({
-    expiration: '2026-12-01T00:00:00', ref_block_num: 1, ref_block_prefix: 0,
+    expiration: '2026-12-01T00:00:00',
+    ref_block_num: 1,
+    ref_block_prefix: 0,
     context_free_actions: [],
-    actions: [{ account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: '0000000000ea3055' }],
+    actions: [
+      { account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: '0000000000ea3055' },
+    ],
     transaction_extensions: [],
   });
   // a key no account on the dev chain trusts: its signature recovers, authorization then fails
@@ -29,22 +32,52 @@ function packedBody(compression: 'none' | 'zlib'): Record<string, unknown> {
 }
 
 export function chainApiSeeds(): Array<{ endpoint: string; body: unknown }> {
-  const trx = { actions: [{ account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: '00' }] };
+  const trx = {
+    actions: [{ account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: '00' }],
+  };
   return [
     { endpoint: 'get_info', body: {} },
     { endpoint: 'get_account', body: { account_name: 'eosio' } },
     { endpoint: 'get_abi', body: { account_name: 'eosio' } },
     { endpoint: 'get_raw_abi', body: { account_name: 'eosio' } },
     { endpoint: 'get_raw_code_and_abi', body: { account_name: 'eosio' } },
-    { endpoint: 'get_table_rows', body: { code: 'eosio', table: 'accounts', scope: 'eosio', json: true, limit: 10, lower_bound: 'a', upper_bound: '', reverse: false, show_payer: true } },
-    { endpoint: 'get_table_rows', body: { code: 'eosio', table: 'stat', scope: 'EOS', json: false, index_position: 2, key_type: 'i128', lower_bound: '0x01', encode_type: 'hex' } },
+    {
+      endpoint: 'get_table_rows',
+      body: {
+        code: 'eosio',
+        table: 'accounts',
+        scope: 'eosio',
+        json: true,
+        limit: 10,
+        lower_bound: 'a',
+        upper_bound: '',
+        reverse: false,
+        show_payer: true,
+      },
+    },
+    {
+      endpoint: 'get_table_rows',
+      body: {
+        code: 'eosio',
+        table: 'stat',
+        scope: 'EOS',
+        json: false,
+        index_position: 2,
+        key_type: 'i128',
+        lower_bound: '0x01',
+        encode_type: 'hex',
+      },
+    },
     { endpoint: 'get_block', body: { block_num_or_id: 1 } },
     { endpoint: 'get_block', body: { block_num_or_id: '0000000100000000000000000000000000000000000000000000000000000000' } },
     { endpoint: 'get_block_info', body: { block_num: 1 } },
     { endpoint: 'get_required_keys', body: { transaction: trx, available_keys: [DEV_PUBLIC_KEY] } },
     { endpoint: 'get_currency_balance', body: { code: 'eosio.token', account: 'eosio', symbol: 'EOS' } },
     { endpoint: 'get_currency_stats', body: { code: 'eosio.token', symbol: 'EOS' } },
-    { endpoint: 'get_accounts_by_authorizers', body: { keys: [DEV_PUBLIC_KEY], accounts: ['eosio', { actor: 'eosio', permission: 'active' }] } },
+    {
+      endpoint: 'get_accounts_by_authorizers',
+      body: { keys: [DEV_PUBLIC_KEY], accounts: ['eosio', { actor: 'eosio', permission: 'active' }] },
+    },
     { endpoint: 'push_transaction', body: packedBody('none') },
     { endpoint: 'send_transaction', body: packedBody('zlib') },
     { endpoint: 'send_transaction2', body: { transaction: packedBody('none'), return_failure_trace: true } },

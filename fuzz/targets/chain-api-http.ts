@@ -16,12 +16,22 @@ const STATUSES = new Set([200, 202, 400, 401, 404, 409, 413, 500]);
 
 function post(agent: Agent, base: URL, path: string, body: Uint8Array): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ agent, host: base.hostname, port: base.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -44,14 +54,27 @@ export const chainApiHttp: FuzzTarget = {
         const { status, text } = await post(agent, base, `/v1/chain/${encodeURIComponent(endpoint)}`, body);
         oracle(STATUSES.has(status), `chain-api-http ${endpoint}: unexpected status ${status}`);
         let reply: { error?: { name?: unknown; details?: Array<{ message?: string }> } };
-        try { reply = JSON.parse(text) as typeof reply; } catch { throw new Error(`chain-api-http ${endpoint}: status ${status} reply is not JSON: ${text.slice(0, 200)}`); }
+        try {
+          reply = JSON.parse(text) as typeof reply;
+        } catch {
+          throw new Error(`chain-api-http ${endpoint}: status ${status} reply is not JSON: ${text.slice(0, 200)}`);
+        }
         if (status < 300) return true;
         const name = reply.error?.name;
-        oracle(typeof name === 'string' && (name in CHAIN_EXCEPTIONS || (status === 404 && name === 'exception')), `chain-api-http ${endpoint}: error reply without a known exception name: ${text.slice(0, 200)}`);
-        oracle(!(status === 500 && name === 'chain_exception'), `chain-api-http ${endpoint}: an untyped exception reached the client: ${reply.error?.details?.[0]?.message}`);
+        oracle(
+          typeof name === 'string' && (name in CHAIN_EXCEPTIONS || (status === 404 && name === 'exception')),
+          `chain-api-http ${endpoint}: error reply without a known exception name: ${text.slice(0, 200)}`,
+        );
+        oracle(
+          !(status === 500 && name === 'chain_exception'),
+          `chain-api-http ${endpoint}: an untyped exception reached the client: ${reply.error?.details?.[0]?.message}`,
+        );
         return false;
       },
-      async close() { agent.destroy(); await n.close(); },
+      async close() {
+        agent.destroy();
+        await n.close();
+      },
     };
   },
 };

@@ -19,13 +19,27 @@ import { parseRequestBody } from '../../dmcs/api/http-server.js';
 import { acceptsAsync, oracle, type FuzzTarget } from '../target.js';
 import { requestGenerator, unframeRequest } from './chain-api-bodies.js';
 
-export const isTypedChainError = (e: unknown): boolean => e instanceof ChainError || e instanceof AntelopeError || e instanceof ContractError;
+export const isTypedChainError = (e: unknown): boolean =>
+  e instanceof ChainError || e instanceof AntelopeError || e instanceof ContractError;
 
 /** A dev node in a temp dir: no HTTP unless asked, no block production, recovery inline. */
 export async function fuzzNode(http: boolean): Promise<{ node: EmbeddedNode; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-fuzz-node-'));
-  const node = await startNode({ dev: true, dataDir: dir, autoProduce: false, recoveryWorkers: 0, snapshotEvery: 0, ...(http ? { http: '127.0.0.1:0' } : {}) });
-  return { node, async close() { await node.close(); rmSync(dir, { recursive: true, force: true }); } };
+  const node = await startNode({
+    dev: true,
+    dataDir: dir,
+    autoProduce: false,
+    recoveryWorkers: 0,
+    snapshotEvery: 0,
+    ...(http ? { http: '127.0.0.1:0' } : {}),
+  });
+  return {
+    node,
+    async close() {
+      await node.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const chainApi: FuzzTarget = {
@@ -43,8 +57,14 @@ export const chainApi: FuzzTarget = {
         const handler = n.node.api.endpoints[endpoint];
         if (!handler) return false; // the server's 404
         let reply: unknown;
-        const ok = await acceptsAsync(isTypedChainError, async () => { reply = await handler(parseRequestBody(body)); });
-        if (ok) oracle(typeof JSON.stringify(reply, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === 'string', `chain-api ${endpoint}: reply is not JSON`);
+        const ok = await acceptsAsync(isTypedChainError, async () => {
+          reply = await handler(parseRequestBody(body));
+        });
+        if (ok)
+          oracle(
+            typeof JSON.stringify(reply, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === 'string',
+            `chain-api ${endpoint}: reply is not JSON`,
+          );
         return ok;
       },
       close: () => n.close(),

@@ -22,7 +22,24 @@ function edge(r: Prng): number {
   const pick = r.int(4);
   if (pick === 0) return r.u32();
   if (pick === 1) return r.int(2 * PAGE);
-  const edges = [0, 1, 2, 3, 4, 7, PAGE - 4, PAGE - 1, PAGE, PAGE + 1, 2 * PAGE - 1, MAX_PAGES * PAGE, 0x7fffffff, 0x80000000, 0xfffffffc, 0xffffffff];
+  const edges = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    7,
+    PAGE - 4,
+    PAGE - 1,
+    PAGE,
+    PAGE + 1,
+    2 * PAGE - 1,
+    MAX_PAGES * PAGE,
+    0x7fffffff,
+    0x80000000,
+    0xfffffffc,
+    0xffffffff,
+  ];
   return (r.pick(edges) + (pick === 2 ? 0 : r.range(-2, 2))) >>> 0;
 }
 
@@ -67,11 +84,15 @@ export const guestMemory: FuzzTarget = {
           const size = memory.buffer.byteLength;
           const inBounds = (p: number, l: number) => p >= 0 && l >= 0 && p + l <= size;
           const raw = () => new Uint8Array(memory.buffer);
-          const same = (b: Uint8Array, at: number) => Buffer.from(b.buffer, b.byteOffset, b.length).equals(Buffer.from(memory.buffer, at, b.length));
+          const same = (b: Uint8Array, at: number) =>
+            Buffer.from(b.buffer, b.byteOffset, b.length).equals(Buffer.from(memory.buffer, at, b.length));
           let expectOk = true;
           try {
             switch (op % OPS) {
-              case 0: expectOk = inBounds(ptr, len); gm.check(ptr, len, 'fuzz'); break;
+              case 0:
+                expectOk = inBounds(ptr, len);
+                gm.check(ptr, len, 'fuzz');
+                break;
               case 1: {
                 expectOk = inBounds(ptr, len);
                 const c = gm.copyOut(ptr, len, 'fuzz');
@@ -87,9 +108,21 @@ export const guestMemory: FuzzTarget = {
               case 3: {
                 expectOk = inBounds(ptr, len);
                 let valid = true;
-                if (expectOk) { try { utf8.decode(raw().subarray(ptr, ptr + len)); } catch { valid = false; } }
-                try { gm.readString(ptr, len, 'fuzz'); oracle(valid, 'guest-memory: readString accepted bad UTF-8'); } catch (e) {
-                  if (e instanceof BoundaryError && e.code === 'INVALID_VALUE') { oracle(expectOk && !valid, 'guest-memory: readString refused valid UTF-8'); continue; }
+                if (expectOk) {
+                  try {
+                    utf8.decode(raw().subarray(ptr, ptr + len));
+                  } catch {
+                    valid = false;
+                  }
+                }
+                try {
+                  gm.readString(ptr, len, 'fuzz');
+                  oracle(valid, 'guest-memory: readString accepted bad UTF-8');
+                } catch (e) {
+                  if (e instanceof BoundaryError && e.code === 'INVALID_VALUE') {
+                    oracle(expectOk && !valid, 'guest-memory: readString refused valid UTF-8');
+                    continue;
+                  }
                   throw e;
                 }
                 break;
@@ -107,7 +140,11 @@ export const guestMemory: FuzzTarget = {
                 oracle(same(bytes, ptr), 'guest-memory: write did not land');
                 break;
               }
-              case 6: expectOk = inBounds(ptr, 1); gm.writeU8(ptr, len & 0xff, 'fuzz'); oracle(raw()[ptr] === (len & 0xff), 'guest-memory: writeU8 did not land'); break;
+              case 6:
+                expectOk = inBounds(ptr, 1);
+                gm.writeU8(ptr, len & 0xff, 'fuzz');
+                oracle(raw()[ptr] === (len & 0xff), 'guest-memory: writeU8 did not land');
+                break;
               case 7: {
                 expectOk = inBounds(ptr, 4);
                 gm.writeU32(ptr, len, 'fuzz');

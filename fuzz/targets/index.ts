@@ -12,8 +12,16 @@ import { chainApiHttp } from './chain-api-http.js';
 import { keystore } from './keystore.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
-  msgpack, guestMemory, manifest, antelopeTransaction, antelopePackedTransaction, antelopeAbiDef, antelopeActionData,
-  chainApi, chainApiHttp, keystore,
+  msgpack,
+  guestMemory,
+  manifest,
+  antelopeTransaction,
+  antelopePackedTransaction,
+  antelopeAbiDef,
+  antelopeActionData,
+  chainApi,
+  chainApiHttp,
+  keystore,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {

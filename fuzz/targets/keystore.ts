@@ -54,7 +54,12 @@ export const keystore: FuzzTarget = {
       },
       run(input) {
         let parsed: ReturnType<typeof parseKeystore> | undefined;
-        if (!accepts(isVaultError, () => { parsed = parseKeystore(input); })) return false;
+        if (
+          !accepts(isVaultError, () => {
+            parsed = parseKeystore(input);
+          })
+        )
+          return false;
         const p = parsed!;
         const again = parseKeystore(utf8.encode(serializeKeystore(p.body, keys)));
         oracle(sameValue(again.body, p.body), 'keystore: a re-serialized body parses differently');

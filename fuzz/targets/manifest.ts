@@ -31,15 +31,22 @@ export const manifest: FuzzTarget = {
       async run(input) {
         writeFileSync(join(dir, 'peeros.json'), input);
         let m: unknown;
-        try { m = await readManifest(dir); } catch (e) {
+        try {
+          m = await readManifest(dir);
+        } catch (e) {
           if (e instanceof HostError && (e.code === 'MANIFEST_INVALID' || e.code === 'LIMIT_EXCEEDED')) return false;
           throw e;
         }
         const again = validateManifest(JSON.parse(JSON.stringify(m)));
-        oracle(sameValue(JSON.parse(JSON.stringify(again)), JSON.parse(JSON.stringify(m))), 'manifest: validating an accepted manifest again changes it');
+        oracle(
+          sameValue(JSON.parse(JSON.stringify(again)), JSON.parse(JSON.stringify(m))),
+          'manifest: validating an accepted manifest again changes it',
+        );
         return true;
       },
-      async close() { rmSync(dir, { recursive: true, force: true }); },
+      async close() {
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   },
 };

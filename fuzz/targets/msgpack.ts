@@ -16,16 +16,27 @@ import type { Prng } from '../prng.js';
 export function randomMsgpackValue(r: Prng, depth: number, budget = { nodes: 200 }): unknown {
   if (--budget.nodes <= 0) depth = 0; // bounds the size of one value whatever the draws
   switch (r.int(depth > 0 ? 11 : 8)) {
-    case 0: return null;
-    case 1: return r.bool();
-    case 2: return r.range(-40, 300);
-    case 3: return (r.u32() | 0) * r.pick([1, 65536, 2 ** 20]);
-    case 4: return r.pick([0.5, -1.25, 1e300, -0, Number.MAX_SAFE_INTEGER + 2, Number.MIN_VALUE]);
-    case 5: return r.pick([2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 53n + 1n]);
-    case 6: return String.fromCharCode(...Array.from({ length: r.pick([0, 5, 31, 32, 300]) }, () => r.pick([0x61, 0xe9, 0x2603, 0x20])));
-    case 7: return r.bytes(r.int(40) === 0 ? r.pick([255, 256, 65535, 65536, 70000]) : r.int(300));
-    case 8: case 9: return Array.from({ length: r.pick([0, 1, 15, 16, 40]) }, () => randomMsgpackValue(r, depth - 1, budget));
-    default: return Object.fromEntries(Array.from({ length: r.pick([0, 1, 15, 16, 20]) }, (_, i) => [`k${i}`, randomMsgpackValue(r, depth - 1)]));
+    case 0:
+      return null;
+    case 1:
+      return r.bool();
+    case 2:
+      return r.range(-40, 300);
+    case 3:
+      return (r.u32() | 0) * r.pick([1, 65536, 2 ** 20]);
+    case 4:
+      return r.pick([0.5, -1.25, 1e300, -0, Number.MAX_SAFE_INTEGER + 2, Number.MIN_VALUE]);
+    case 5:
+      return r.pick([2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 53n + 1n]);
+    case 6:
+      return String.fromCharCode(...Array.from({ length: r.pick([0, 5, 31, 32, 300]) }, () => r.pick([0x61, 0xe9, 0x2603, 0x20])));
+    case 7:
+      return r.bytes(r.int(40) === 0 ? r.pick([255, 256, 65535, 65536, 70000]) : r.int(300));
+    case 8:
+    case 9:
+      return Array.from({ length: r.pick([0, 1, 15, 16, 40]) }, () => randomMsgpackValue(r, depth - 1, budget));
+    default:
+      return Object.fromEntries(Array.from({ length: r.pick([0, 1, 15, 16, 20]) }, (_, i) => [`k${i}`, randomMsgpackValue(r, depth - 1)]));
   }
 }
 

@@ -11,12 +11,31 @@ const camel = (s: string): string => s.replace(/-([a-z0-9])/g, (_, c: string) =>
 const pascal = (s: string): string => camel(s).replace(/^[a-z]/, (c) => c.toUpperCase());
 const snake = (s: string): string => s.replace(/-/g, '_');
 /** AS identifiers that collide with keywords get a trailing underscore. */
-const RESERVED = new Set(['delete', 'function', 'default', 'new', 'class', 'enum', 'export', 'import', 'in', 'this', 'var', 'let', 'const', 'type', 'namespace']);
+const RESERVED = new Set([
+  'delete',
+  'function',
+  'default',
+  'new',
+  'class',
+  'enum',
+  'export',
+  'import',
+  'in',
+  'this',
+  'var',
+  'let',
+  'const',
+  'type',
+  'namespace',
+]);
 const ident = (s: string): string => (RESERVED.has(camel(s)) ? `${camel(s)}_` : camel(s));
 
 function docBlock(doc: string, indent: string): string {
   if (!doc) return '';
-  return `${indent}/**\n${doc.split('\n').map((l) => `${indent} * ${l.replace(/\*\//g, '*\\/')}`.trimEnd()).join('\n')}\n${indent} */\n`;
+  return `${indent}/**\n${doc
+    .split('\n')
+    .map((l) => `${indent} * ${l.replace(/\*\//g, '*\\/')}`.trimEnd())
+    .join('\n')}\n${indent} */\n`;
 }
 
 /** AS name of a WIT enum: `types.error-code` → ErrorCode, `log.level` → LogLevel. */
@@ -74,7 +93,9 @@ function emitWrapper(i: LoweredImport): string {
     case 'none':
       body.push(`${call};`, ...release);
       break;
-    case 'bool': case 'u32': case 'u64':
+    case 'bool':
+    case 'u32':
+    case 'u64':
       ret = i.shape;
       if (release.length) body.push(`const r = ${call};`, ...release, 'return r;');
       else body.push(`return ${call};`);
@@ -96,8 +117,12 @@ function emitWrapper(i: LoweredImport): string {
 }
 
 function emitEnum(name: string, values: Record<string, number>, doc: string): string {
-  const cases = Object.entries(values).map(([k, v]) => `  ${pascal(k)} = ${v},`).join('\n');
-  const names = Object.keys(values).map((k) => JSON.stringify(k)).join(', ');
+  const cases = Object.entries(values)
+    .map(([k, v]) => `  ${pascal(k)} = ${v},`)
+    .join('\n');
+  const names = Object.keys(values)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
   return `${docBlock(doc, '')}export enum ${name} {\n${cases}\n}\n\nconst ${name.toUpperCase()}_NAMES: string[] = [${names}];\n\n/** The WIT case name of a ${name} value ('' when out of range). */\nexport function ${name[0]!.toLowerCase()}${name.slice(1)}Name(v: i32): string {\n  return v >= 0 && v < ${name.toUpperCase()}_NAMES.length ? ${name.toUpperCase()}_NAMES[v] : "";\n}\n`;
 }
 

@@ -10,7 +10,11 @@ import { resolveEnum, typeText, type WitFunc, type WitInterface, type WitPackage
 export type CoreType = 'i32' | 'i64';
 export type ResultShape = 'none' | 'bool' | 'u32' | 'u64' | 'result-bytes' | 'result-unit';
 
-export interface LoweredParam { name: string; type: string; core: CoreType[] }
+export interface LoweredParam {
+  name: string;
+  type: string;
+  core: CoreType[];
+}
 export interface LoweredImport {
   interface: string;
   func: string;

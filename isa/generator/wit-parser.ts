@@ -15,7 +15,11 @@ export const WIT_SYNTAX_ERROR_CODES = ['WIT_SYNTAX'] as const;
 
 export class WitSyntaxError extends CodedError<(typeof WIT_SYNTAX_ERROR_CODES)[number]> {
   override readonly name = 'WitSyntaxError';
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super('WIT_SYNTAX', `${file}:${line}: ${message}`);
   }
 }
@@ -26,11 +30,29 @@ export type WitType =
   | { kind: 'result'; ok: WitType | null; err: WitType | null }
   | { kind: 'named'; name: string };
 
-export interface WitParam { name: string; type: WitType }
-export interface WitFunc { name: string; doc: string; params: WitParam[]; result: WitType | null }
-export interface WitEnumCase { name: string; doc: string }
-export interface WitEnum { name: string; doc: string; cases: WitEnumCase[] }
-export interface WitUse { from: string; names: string[] }
+export interface WitParam {
+  name: string;
+  type: WitType;
+}
+export interface WitFunc {
+  name: string;
+  doc: string;
+  params: WitParam[];
+  result: WitType | null;
+}
+export interface WitEnumCase {
+  name: string;
+  doc: string;
+}
+export interface WitEnum {
+  name: string;
+  doc: string;
+  cases: WitEnumCase[];
+}
+export interface WitUse {
+  from: string;
+  names: string[];
+}
 export interface WitInterface {
   name: string;
   doc: string;
@@ -41,7 +63,12 @@ export interface WitInterface {
   funcs: WitFunc[];
   file: string;
 }
-export interface WitWorld { name: string; doc: string; imports: string[]; exports: string[] }
+export interface WitWorld {
+  name: string;
+  doc: string;
+  imports: string[];
+  exports: string[];
+}
 export interface WitPackage {
   namespace: string;
   name: string;
@@ -53,7 +80,11 @@ export interface WitPackage {
 /** Primitive types the subset accepts. */
 const PRIMS = new Set(['bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string']);
 
-interface Token { kind: 'id' | 'punct' | 'doc' | 'version'; text: string; line: number }
+interface Token {
+  kind: 'id' | 'punct' | 'doc' | 'version';
+  text: string;
+  line: number;
+}
 
 function tokenize(file: string, src: string): Token[] {
   const out: Token[] = [];
@@ -61,8 +92,15 @@ function tokenize(file: string, src: string): Token[] {
   let line = 1;
   while (i < src.length) {
     const c = src[i]!;
-    if (c === '\n') { line++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
     if (src.startsWith('///', i)) {
       const end = src.indexOf('\n', i);
       const text = src.slice(i + 3, end < 0 ? src.length : end);
@@ -82,14 +120,21 @@ function tokenize(file: string, src: string): Token[] {
       i = end + 2;
       continue;
     }
-    if (src.startsWith('->', i)) { out.push({ kind: 'punct', text: '->', line }); i += 2; continue; }
+    if (src.startsWith('->', i)) {
+      out.push({ kind: 'punct', text: '->', line });
+      i += 2;
+      continue;
+    }
     if ('{}()<>,:;.@/=*_'.includes(c) && !(c === '_' && /[A-Za-z0-9-]/.test(src[i + 1] ?? ''))) {
       out.push({ kind: 'punct', text: c, line });
       i++;
       // a version after '@' is a semver: digits, dots, pre-release and build tags
       if (c === '@') {
         const m = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.-]+)?/.exec(src.slice(i));
-        if (m) { out.push({ kind: 'version', text: m[0], line }); i += m[0].length; }
+        if (m) {
+          out.push({ kind: 'version', text: m[0], line });
+          i += m[0].length;
+        }
       }
       continue;
     }
@@ -107,7 +152,10 @@ function tokenize(file: string, src: string): Token[] {
 class Parser {
   private pos = 0;
   private docs: string[] = [];
-  constructor(private readonly file: string, private readonly toks: Token[]) {}
+  constructor(
+    private readonly file: string,
+    private readonly toks: Token[],
+  ) {}
 
   private peek(): Token | undefined {
     this.collectDocs();
@@ -146,10 +194,15 @@ class Parser {
   }
   private eat(text: string): boolean {
     const t = this.peek();
-    if (t && t.kind !== 'doc' && t.text === text) { this.pos++; return true; }
+    if (t && t.kind !== 'doc' && t.text === text) {
+      this.pos++;
+      return true;
+    }
     return false;
   }
-  atEnd(): boolean { return this.peek() === undefined; }
+  atEnd(): boolean {
+    return this.peek() === undefined;
+  }
 
   packageDecl(): { namespace: string; name: string; version: string } | null {
     if (this.peek()?.text !== 'package') return null;
@@ -189,7 +242,8 @@ class Parser {
         this.expect('.');
         this.expect('{');
         const names: string[] = [];
-        do names.push(this.ident('type name')); while (this.eat(','));
+        do names.push(this.ident('type name'));
+        while (this.eat(','));
         this.expect('}');
         this.expect(';');
         out.uses.push({ from, names });
@@ -213,7 +267,10 @@ class Parser {
     while (!this.eat('}')) {
       const cdoc = this.takeDoc();
       cases.push({ name: this.ident('enum case'), doc: cdoc });
-      if (!this.eat(',')) { this.expect('}'); break; }
+      if (!this.eat(',')) {
+        this.expect('}');
+        break;
+      }
     }
     if (cases.length === 0) this.fail(`enum '${name}' has no cases`);
     return { name, doc, cases };
@@ -226,7 +283,10 @@ class Parser {
       const pname = this.ident('parameter name');
       this.expect(':');
       params.push({ name: pname, type: this.type() });
-      if (!this.eat(',')) { this.expect(')'); break; }
+      if (!this.eat(',')) {
+        this.expect(')');
+        break;
+      }
     }
     let result: WitType | null = null;
     if (this.eat('->')) result = this.type();
@@ -279,8 +339,11 @@ class Parser {
 export function typeText(t: WitType | null): string {
   if (!t) return '';
   switch (t.kind) {
-    case 'prim': case 'named': return t.name;
-    case 'list': return `list<${typeText(t.elem)}>`;
+    case 'prim':
+    case 'named':
+      return t.name;
+    case 'list':
+      return `list<${typeText(t.elem)}>`;
     case 'result':
       if (!t.ok && !t.err) return 'result';
       return `result<${t.ok ? typeText(t.ok) : '_'}${t.err ? `, ${typeText(t.err)}` : ''}>`;
@@ -302,7 +365,11 @@ export function parseWitPackage(files: ReadonlyArray<{ file: string; source: str
     const decl = p.packageDecl();
     if (decl) {
       if (pkg && (pkg.namespace !== decl.namespace || pkg.name !== decl.name || pkg.version !== decl.version)) {
-        throw new WitSyntaxError(file, 1, `package ${decl.namespace}:${decl.name}@${decl.version} differs from ${pkg.namespace}:${pkg.name}@${pkg.version}`);
+        throw new WitSyntaxError(
+          file,
+          1,
+          `package ${decl.namespace}:${decl.name}@${decl.version} differs from ${pkg.namespace}:${pkg.name}@${pkg.version}`,
+        );
       }
       pkg = decl;
     }
@@ -332,7 +399,10 @@ export function parseWitPackage(files: ReadonlyArray<{ file: string; source: str
       if (!t) return;
       if (t.kind === 'named' && !known.has(t.name)) throw new WitSyntaxError(i.file, 1, `${where}: unknown type '${t.name}'`);
       if (t.kind === 'list') check(t.elem, where);
-      if (t.kind === 'result') { check(t.ok, where); check(t.err, where); }
+      if (t.kind === 'result') {
+        check(t.ok, where);
+        check(t.err, where);
+      }
     };
     for (const f of i.funcs) {
       for (const prm of f.params) check(prm.type, `${i.name}.${f.name}`);

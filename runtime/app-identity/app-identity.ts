@@ -76,10 +76,18 @@ export function identityForInstall(app: string, proof: PackageProof, owner: stri
   if (owner === undefined) return incoming ?? newUnverifiedIdentity();
   if (isVerifiedIdentity(owner)) {
     if (incoming === owner) return owner;
-    throw new HostError('INSTALL_CONFLICT', `app '${app}' on this host belongs to publisher key ${owner} (installed, or its data is); this package is ${incoming ? `signed by another key, ${incoming}` : 'unsigned'}, and installing it would hand over that app's data and grants. If you really want the other app, remove the old one first: peeros app remove ${app} --purge`, { app });
+    throw new HostError(
+      'INSTALL_CONFLICT',
+      `app '${app}' on this host belongs to publisher key ${owner} (installed, or its data is); this package is ${incoming ? `signed by another key, ${incoming}` : 'unsigned'}, and installing it would hand over that app's data and grants. If you really want the other app, remove the old one first: peeros app remove ${app} --purge`,
+      { app },
+    );
   }
   if (!replace) {
-    throw new HostError('INSTALL_CONFLICT', `app '${app}' on this host is unverified (unsigned), so nothing proves this package is the same app; installing it would hand over that app's data and grants. Pass --replace if you trust it to take them over, or remove the old one first: peeros app remove ${app} --purge`, { app });
+    throw new HostError(
+      'INSTALL_CONFLICT',
+      `app '${app}' on this host is unverified (unsigned), so nothing proves this package is the same app; installing it would hand over that app's data and grants. Pass --replace if you trust it to take them over, or remove the old one first: peeros app remove ${app} --purge`,
+      { app },
+    );
   }
   return incoming ?? (owner.startsWith(UNVERIFIED_PREFIX) ? owner : newUnverifiedIdentity());
 }

@@ -19,9 +19,14 @@ function u64be(n: number): Buffer {
 }
 
 export function packageHash(manifest: Uint8Array, module: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256')
-    .update(PACKAGE_HASH_TAG).update('\0')
-    .update(u64be(manifest.length)).update(manifest)
-    .update(u64be(module.length)).update(module)
-    .digest());
+  return new Uint8Array(
+    createHash('sha256')
+      .update(PACKAGE_HASH_TAG)
+      .update('\0')
+      .update(u64be(manifest.length))
+      .update(manifest)
+      .update(u64be(module.length))
+      .update(module)
+      .digest(),
+  );
 }

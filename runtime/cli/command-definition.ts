@@ -60,7 +60,7 @@ export function subcommandOf(def: CommandDefinition, name: string | undefined): 
 
 function flagsOf(def: CommandDefinition, sub: SubcommandDefinition | undefined): FlagDefinition[] {
   if (!sub) return def.flags ?? [];
-  return [...(sub.flags ?? []), ...(sub.sharedFlags ? def.flags ?? [] : [])];
+  return [...(sub.flags ?? []), ...(sub.sharedFlags ? (def.flags ?? []) : [])];
 }
 
 /** The parser's view of the flags `peeros NAME [SUB]` accepts: exactly those the definition lists. */
@@ -149,7 +149,9 @@ export function subcommandHelpText(def: CommandDefinition, sub: SubcommandDefini
 /** One command's section of docs/cli.md. */
 export function markdownSection(def: CommandDefinition): string {
   const out = [`## \`peeros ${def.name}\``, '', `${def.summary[0]!.toUpperCase()}${def.summary.slice(1)}.`, ''];
-  const usage = def.subcommands?.length ? [...def.subcommands.map((s) => subcommandUsage(def, s)), ...(def.usage ?? [])] : commandUsage(def);
+  const usage = def.subcommands?.length
+    ? [...def.subcommands.map((s) => subcommandUsage(def, s)), ...(def.usage ?? [])]
+    : commandUsage(def);
   out.push('```', ...usage, '```', '');
   if (def.description) out.push(def.description, '');
   if (def.subcommands?.length) {

@@ -37,8 +37,8 @@ export async function loadCommands(): Promise<CliCommand[]> {
  */
 export function processIO(): CliIO {
   return {
-    out: (t) => process.stdout.write(terminalLines(t) + '\n'),
-    err: (t) => process.stderr.write(terminalLines(t) + '\n'),
+    out: (t) => process.stdout.write(`${terminalLines(t)}\n`),
+    err: (t) => process.stderr.write(`${terminalLines(t)}\n`),
     env: process.env,
     async readStdin() {
       if (process.stdin.isTTY) {
@@ -105,8 +105,13 @@ export function closestCommand(typed: string, names: string[]): string | undefin
 }
 
 function unknownCommand(name: string, commands: CliCommand[], io: CliIO): number {
-  const near = closestCommand(name, commands.map((c) => c.definition.name));
-  io.err(`peeros: unknown command '${terminalText(name, 64)}'.${near ? ` Did you mean '${near}'?` : ''} Run 'peeros --help' to see the commands.`);
+  const near = closestCommand(
+    name,
+    commands.map((c) => c.definition.name),
+  );
+  io.err(
+    `peeros: unknown command '${terminalText(name, 64)}'.${near ? ` Did you mean '${near}'?` : ''} Run 'peeros --help' to see the commands.`,
+  );
   return 2;
 }
 

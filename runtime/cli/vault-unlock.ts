@@ -9,7 +9,15 @@
 import type { CliIO } from './command.js';
 import type { FlagDefinition } from './command-definition.js';
 import { peerosHome } from '../../lib/home.js';
-import { Vault, VaultError, TerminalVerifier, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, vaultPaths, type Verifier } from '../../skv/index.js';
+import {
+  Vault,
+  VaultError,
+  TerminalVerifier,
+  AutoApproveVerifier,
+  AUTO_APPROVE_OPT_IN,
+  vaultPaths,
+  type Verifier,
+} from '../../skv/index.js';
 import { readPassphrase } from '../../skv/passphrase-source.js';
 import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 
@@ -17,8 +25,17 @@ export type CliFlags = Record<string, string | boolean | undefined>;
 
 /** The flags that say how to unlock the vault: every command that unlocks it takes them. */
 export const VAULT_FLAGS: FlagDefinition[] = [
-  { name: 'passphrase-file', type: 'string', value: 'PATH', description: 'read the vault passphrase from the first line of PATH (else $PEEROS_PASSPHRASE, else the terminal asks)' },
-  { name: 'yes', type: 'boolean', description: 'DANGEROUS: approve without asking (auto-approve verifier for this one command); for scripts only' },
+  {
+    name: 'passphrase-file',
+    type: 'string',
+    value: 'PATH',
+    description: 'read the vault passphrase from the first line of PATH (else $PEEROS_PASSPHRASE, else the terminal asks)',
+  },
+  {
+    name: 'yes',
+    type: 'boolean',
+    description: 'DANGEROUS: approve without asking (auto-approve verifier for this one command); for scripts only',
+  },
 ];
 
 export interface UnlockOptions {
@@ -50,7 +67,9 @@ export async function unlockVault(vault: Vault, home: string, io: CliIO, flags: 
   }
   const file = typeof flags['passphrase-file'] === 'string' ? flags['passphrase-file'] : undefined;
   const passphrase = await readPassphrase({
-    env: io.env, ...(file ? { file } : {}), confirm: missing,
+    env: io.env,
+    ...(file ? { file } : {}),
+    confirm: missing,
     prompt: missing ? 'New vault passphrase: ' : 'Vault passphrase: ',
   });
   const r = await vault.unlock(passphrase, { verifier: verifierFor(flags, io), create: opts.create === true });
@@ -61,7 +80,12 @@ export async function unlockVault(vault: Vault, home: string, io: CliIO, flags: 
 }
 
 /** Opens and unlocks the vault of $PEEROS_HOME for `fn`, and closes it (its keys end with it) after. */
-export async function withUnlockedVault<T>(io: CliIO, flags: CliFlags, opts: UnlockOptions, fn: (u: UnlockedVault) => Promise<T>): Promise<T> {
+export async function withUnlockedVault<T>(
+  io: CliIO,
+  flags: CliFlags,
+  opts: UnlockOptions,
+  fn: (u: UnlockedVault) => Promise<T>,
+): Promise<T> {
   const home = peerosHome(io.env);
   const vault = Vault.open({ home });
   try {

@@ -45,14 +45,26 @@ function need<T>(dmcs: string, what: string, ok: boolean, value: T): T {
 
 export function checkChainInfo(dmcs: string, body: unknown): ChainInfo {
   if (!isRecord(body)) throw DmcsError.badReply(dmcs, 'get_info did not return a JSON object');
-  need(dmcs, `get_info.chain_id must be 64 hex digits, got ${JSON.stringify(body.chain_id)}`,
-    typeof body.chain_id === 'string' && HEX_64.test(body.chain_id), 0);
-  need(dmcs, `get_info.head_block_num must be a non-negative integer, got ${JSON.stringify(body.head_block_num)}`,
-    Number.isSafeInteger(body.head_block_num) && (body.head_block_num as number) >= 0, 0);
+  need(
+    dmcs,
+    `get_info.chain_id must be 64 hex digits, got ${JSON.stringify(body.chain_id)}`,
+    typeof body.chain_id === 'string' && HEX_64.test(body.chain_id),
+    0,
+  );
+  need(
+    dmcs,
+    `get_info.head_block_num must be a non-negative integer, got ${JSON.stringify(body.head_block_num)}`,
+    Number.isSafeInteger(body.head_block_num) && (body.head_block_num as number) >= 0,
+    0,
+  );
   need(dmcs, 'get_info.head_block_id must be a string', typeof body.head_block_id === 'string', 0);
   const lib = body.last_irreversible_block_num;
-  need(dmcs, 'get_info.last_irreversible_block_num must be a non-negative integer',
-    lib === undefined || (Number.isSafeInteger(lib) && (lib as number) >= 0), 0);
+  need(
+    dmcs,
+    'get_info.last_irreversible_block_num must be a non-negative integer',
+    lib === undefined || (Number.isSafeInteger(lib) && (lib as number) >= 0),
+    0,
+  );
   return {
     ...body,
     chain_id: (body.chain_id as string).toLowerCase(),
@@ -73,11 +85,19 @@ export function checkTableRows(dmcs: string, body: unknown): TableRowsResult {
 
 export function checkPushResult(dmcs: string, body: unknown): PushTransactionResult {
   const o = checkObject(dmcs, 'push_transaction', body);
-  need(dmcs, `push_transaction.transaction_id must be 64 hex digits, got ${JSON.stringify(o.transaction_id)}`,
-    typeof o.transaction_id === 'string' && HEX_64.test(o.transaction_id), 0);
+  need(
+    dmcs,
+    `push_transaction.transaction_id must be 64 hex digits, got ${JSON.stringify(o.transaction_id)}`,
+    typeof o.transaction_id === 'string' && HEX_64.test(o.transaction_id),
+    0,
+  );
   need(dmcs, 'push_transaction.processed must be an object', isRecord(o.processed), 0);
   const p = o.processed as Record<string, unknown>;
-  need(dmcs, 'push_transaction.processed.block_num must be an integer when present',
-    p.block_num === undefined || Number.isSafeInteger(p.block_num), 0);
+  need(
+    dmcs,
+    'push_transaction.processed.block_num must be an integer when present',
+    p.block_num === undefined || Number.isSafeInteger(p.block_num),
+    0,
+  );
   return { ...o, transaction_id: (o.transaction_id as string).toLowerCase(), processed: p } as PushTransactionResult;
 }

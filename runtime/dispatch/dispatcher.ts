@@ -7,9 +7,14 @@
  */
 import { DmcsError } from './dmcs-error.js';
 import type {
-  ChainInfo, DmcsBackend, PushTransactionBody, PushTransactionResult, TableRowsQuery, TableRowsResult,
+  ChainInfo,
+  DmcsBackend,
+  PushTransactionBody,
+  PushTransactionResult,
+  TableRowsQuery,
+  TableRowsResult,
 } from './dmcs-backend.js';
-import { DmcsRegistry, resolveEntry, type DmcsEntry, type RegistryState } from './dmcs-registry.js';
+import { type DmcsRegistry, resolveEntry, type DmcsEntry, type RegistryState } from './dmcs-registry.js';
 import { HttpBackend } from './http-backend.js';
 
 /**
@@ -26,7 +31,8 @@ export function dmcsNameOf(manifest?: DmcsRoute | null): string | null {
   if (d === undefined || d === null) return null;
   if (typeof d === 'string') return d;
   if (typeof d === 'object' && d.name !== undefined) {
-    if (typeof d.name !== 'string') throw new DmcsError('BAD_ARGUMENT', `manifest dmcs.name must be a DMCS name (string), got ${JSON.stringify(d.name)}`);
+    if (typeof d.name !== 'string')
+      throw new DmcsError('BAD_ARGUMENT', `manifest dmcs.name must be a DMCS name (string), got ${JSON.stringify(d.name)}`);
     return d.name;
   }
   return null;
@@ -59,9 +65,17 @@ export class Dispatcher {
     const cached = this.#backends.get(entry.name);
     if (cached && cached.entry.url === entry.url && cached.entry.chainId === entry.chainId) return cached;
     const inner = this.#makeHttp(entry);
-    const backend = new ChainCheckedBackend(entry, inner, entry.verified ? undefined : () => {
-      this.#registry.markVerified(entry.name, entry.chainId).catch(() => { /* best effort: checked again next time */ });
-    });
+    const backend = new ChainCheckedBackend(
+      entry,
+      inner,
+      entry.verified
+        ? undefined
+        : () => {
+            this.#registry.markVerified(entry.name, entry.chainId).catch(() => {
+              /* best effort: checked again next time */
+            });
+          },
+    );
     this.#backends.set(entry.name, backend);
     return backend;
   }
@@ -109,13 +123,34 @@ export class ChainCheckedBackend implements DmcsBackend {
     return info;
   }
 
-  async getAccount(name: string) { await this.#ensure(); return this.inner.getAccount(name); }
-  async getTableRows(q: TableRowsQuery): Promise<TableRowsResult> { await this.#ensure(); return this.inner.getTableRows(q); }
-  async getBlock(b: number | string) { await this.#ensure(); return this.inner.getBlock(b); }
-  async getBlockInfo(b: number) { await this.#ensure(); return this.inner.getBlockInfo(b); }
-  async getAbi(a: string) { await this.#ensure(); return this.inner.getAbi(a); }
-  async getRawAbi(a: string) { await this.#ensure(); return this.inner.getRawAbi(a); }
-  async pushTransaction(body: PushTransactionBody) { await this.#ensure(); return this.inner.pushTransaction(body); }
+  async getAccount(name: string) {
+    await this.#ensure();
+    return this.inner.getAccount(name);
+  }
+  async getTableRows(q: TableRowsQuery): Promise<TableRowsResult> {
+    await this.#ensure();
+    return this.inner.getTableRows(q);
+  }
+  async getBlock(b: number | string) {
+    await this.#ensure();
+    return this.inner.getBlock(b);
+  }
+  async getBlockInfo(b: number) {
+    await this.#ensure();
+    return this.inner.getBlockInfo(b);
+  }
+  async getAbi(a: string) {
+    await this.#ensure();
+    return this.inner.getAbi(a);
+  }
+  async getRawAbi(a: string) {
+    await this.#ensure();
+    return this.inner.getRawAbi(a);
+  }
+  async pushTransaction(body: PushTransactionBody) {
+    await this.#ensure();
+    return this.inner.pushTransaction(body);
+  }
 
   async close(): Promise<void> {
     await this.inner.close?.();
@@ -128,10 +163,12 @@ export class ChainCheckedBackend implements DmcsBackend {
   #verify(info: ChainInfo): void {
     if (info.chain_id !== this.entry.chainId) {
       this.#checked = false;
-      throw new DmcsError('CHAIN_MISMATCH',
+      throw new DmcsError(
+        'CHAIN_MISMATCH',
         `DMCS '${this.entry.name}' at ${this.entry.url} now reports chain id ${info.chain_id}, but it was added with ` +
-        `${this.entry.chainId}; if the chain was reset, 'peeros dmcs remove ${this.entry.name}' and add it again`,
-        { dmcs: this.entry.name });
+          `${this.entry.chainId}; if the chain was reset, 'peeros dmcs remove ${this.entry.name}' and add it again`,
+        { dmcs: this.entry.name },
+      );
     }
     if (!this.#checked && this.#onFirstCheck && !this.#told) {
       this.#told = true;

@@ -79,7 +79,7 @@ export const REJECTED_ISA_CODES: Partial<Record<ChainErrorName, IsaErrorCode>> =
 /** The ISA code of a dispatch failure: by its code, and for a refusal by the chain's exception name. */
 export function dmcsIsaCode(err: DmcsError): IsaErrorCode {
   const name = err.antelopeName;
-  if (err.code === 'REJECTED' && name !== undefined && Object.prototype.hasOwnProperty.call(REJECTED_ISA_CODES, name)) {
+  if (err.code === 'REJECTED' && name !== undefined && Object.hasOwn(REJECTED_ISA_CODES, name)) {
     return REJECTED_ISA_CODES[name as ChainErrorName]!;
   }
   if (err.code === 'REJECTED' && err.missing) return IsaErrorCode.NOT_FOUND;

@@ -46,8 +46,10 @@ export interface AddOptions {
 
 export function checkDmcsName(name: string): string {
   if (typeof name !== 'string' || !DMCS_NAME_PATTERN.test(name)) {
-    throw new DmcsError('BAD_ARGUMENT',
-      `invalid DMCS name ${JSON.stringify(name)}: use 1–32 of a-z 0-9 . _ - starting with a letter or digit`);
+    throw new DmcsError(
+      'BAD_ARGUMENT',
+      `invalid DMCS name ${JSON.stringify(name)}: use 1–32 of a-z 0-9 . _ - starting with a letter or digit`,
+    );
   }
   return name;
 }
@@ -123,20 +125,25 @@ export class DmcsRegistry {
         chainId = expected;
         verified = false;
       } else if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new DmcsError('UNREACHABLE',
-          `${err.message}; to add it while it is offline, pass its chain id with --chain-id`, { dmcs: name, cause: err });
+        throw new DmcsError('UNREACHABLE', `${err.message}; to add it while it is offline, pass its chain id with --chain-id`, {
+          dmcs: name,
+          cause: err,
+        });
       } else if (err instanceof DmcsError && err.code !== 'BAD_ARGUMENT') {
         throw new DmcsError(err.code, `${err.message}; is ${endpoint} an Antelope chain API (it should answer /v1/chain/get_info)?`, {
-          dmcs: name, cause: err,
+          dmcs: name,
+          cause: err,
         });
       } else {
         throw err;
       }
     }
     if (expected && expected !== chainId) {
-      throw new DmcsError('CHAIN_MISMATCH',
+      throw new DmcsError(
+        'CHAIN_MISMATCH',
         `DMCS at ${endpoint} reports chain id ${chainId}, not the expected ${expected}; check the URL or the --chain-id`,
-        { dmcs: name });
+        { dmcs: name },
+      );
     }
     const entry: DmcsEntry = { name, url: endpoint, chainId, addedAt: new Date().toISOString(), verified };
     // Re-read right before writing so a concurrent `add` of another name is not lost.
@@ -181,7 +188,7 @@ export class DmcsRegistry {
   async #save(state: RegistryState): Promise<void> {
     const body = { version: FORMAT_VERSION, default: state.default, dmcs: state.dmcs };
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
+    await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
   }
 }
 
@@ -197,10 +204,12 @@ export function findEntry(state: RegistryState, name: string): DmcsEntry {
 export function resolveEntry(state: RegistryState, name?: string | null): DmcsEntry {
   if (name) return findEntry(state, name);
   if (state.default) return findEntry(state, state.default);
-  throw new DmcsError('NOT_FOUND',
+  throw new DmcsError(
+    'NOT_FOUND',
     state.dmcs.length === 0
       ? "no DMCS configured; add one with 'peeros dmcs add NAME URL'"
-      : "no default DMCS; choose one with 'peeros dmcs use NAME'");
+      : "no default DMCS; choose one with 'peeros dmcs use NAME'",
+  );
 }
 
 function parseRegistry(path: string, text: string): RegistryState {
@@ -218,8 +227,14 @@ function parseRegistry(path: string, text: string): RegistryState {
   if (!Array.isArray(raw.dmcs)) throw corrupt('dmcs is not a list');
   const dmcs: DmcsEntry[] = [];
   for (const [i, d] of raw.dmcs.entries()) {
-    if (!isRecord(d) || typeof d.name !== 'string' || !DMCS_NAME_PATTERN.test(d.name) ||
-        typeof d.url !== 'string' || typeof d.chainId !== 'string' || !CHAIN_ID.test(d.chainId)) {
+    if (
+      !isRecord(d) ||
+      typeof d.name !== 'string' ||
+      !DMCS_NAME_PATTERN.test(d.name) ||
+      typeof d.url !== 'string' ||
+      typeof d.chainId !== 'string' ||
+      !CHAIN_ID.test(d.chainId)
+    ) {
       throw corrupt(`entry ${i} is malformed`);
     }
     dmcs.push({

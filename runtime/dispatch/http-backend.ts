@@ -10,7 +10,12 @@
  */
 import { DmcsError } from './dmcs-error.js';
 import type {
-  ChainInfo, DmcsBackend, PushTransactionBody, PushTransactionResult, TableRowsQuery, TableRowsResult,
+  ChainInfo,
+  DmcsBackend,
+  PushTransactionBody,
+  PushTransactionResult,
+  TableRowsQuery,
+  TableRowsResult,
 } from './dmcs-backend.js';
 import { antelopeErrorFrom, checkChainInfo, checkObject, checkPushResult, checkTableRows } from './chain-reply.js';
 import { MAX_REPLY_BYTES, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
@@ -112,20 +117,33 @@ export class HttpBackend implements DmcsBackend {
       });
     } catch (err) {
       const code = (err as { cause?: { code?: string } })?.cause?.code;
-      throw DmcsError.unreachable(this.label, describeFetchFailure(err, this.#timeoutMs), err, undefined,
-        code !== undefined && NOT_DELIVERED_CODES.has(code));
+      throw DmcsError.unreachable(
+        this.label,
+        describeFetchFailure(err, this.#timeoutMs),
+        err,
+        undefined,
+        code !== undefined && NOT_DELIVERED_CODES.has(code),
+      );
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel().catch(() => {});
-      throw DmcsError.badReply(this.label,
-        `${path} redirects (HTTP ${res.status}) to ${res.headers.get('location') ?? 'elsewhere'}; register the DMCS by the URL it serves from`, res.status);
+      throw DmcsError.badReply(
+        this.label,
+        `${path} redirects (HTTP ${res.status}) to ${res.headers.get('location') ?? 'elsewhere'}; register the DMCS by the URL it serves from`,
+        res.status,
+      );
     }
     let text: string;
     try {
       text = await readCapped(res, this.#maxReplyBytes, this.label);
     } catch (err) {
       if (err instanceof DmcsError) throw err;
-      throw DmcsError.unreachable(this.label, `the reply to ${path} broke off: ${describeFetchFailure(err, this.#timeoutMs)}`, err, res.status);
+      throw DmcsError.unreachable(
+        this.label,
+        `the reply to ${path} broke off: ${describeFetchFailure(err, this.#timeoutMs)}`,
+        err,
+        res.status,
+      );
     }
     let parsed: unknown;
     let isJson = true;
@@ -141,7 +159,12 @@ export class HttpBackend implements DmcsBackend {
     const rejected = isJson ? antelopeErrorFrom(this.label, parsed, res.status) : undefined;
     if (rejected) throw rejected;
     if (res.status >= 500) {
-      throw DmcsError.unreachable(this.label, `${path} answered HTTP ${res.status} without Antelope error JSON (a proxy or a node that is down)`, undefined, res.status);
+      throw DmcsError.unreachable(
+        this.label,
+        `${path} answered HTTP ${res.status} without Antelope error JSON (a proxy or a node that is down)`,
+        undefined,
+        res.status,
+      );
     }
     throw DmcsError.badReply(this.label, `${path} answered HTTP ${res.status}: ${text.slice(0, 200)}`, res.status);
   }

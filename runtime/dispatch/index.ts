@@ -5,11 +5,22 @@
 export { DmcsError, isUnreachable, isRejectedAs, type DmcsErrorCode, type AntelopeErrorDetail } from './dmcs-error.js';
 export { pushFailureOf, pushMayHaveRun, type PushFailure } from './push-failure.js';
 export type {
-  DmcsBackend, ChainInfo, TableRowsQuery, TableRowsResult, PushTransactionBody, PushTransactionResult,
+  DmcsBackend,
+  ChainInfo,
+  TableRowsQuery,
+  TableRowsResult,
+  PushTransactionBody,
+  PushTransactionResult,
 } from './dmcs-backend.js';
 export { HttpBackend, normaliseEndpoint, type HttpBackendOptions } from './http-backend.js';
 export {
-  DmcsRegistry, REGISTRY_FILE, checkDmcsName, checkChainId, type DmcsEntry, type RegistryState, type AddOptions,
+  DmcsRegistry,
+  REGISTRY_FILE,
+  checkDmcsName,
+  checkChainId,
+  type DmcsEntry,
+  type RegistryState,
+  type AddOptions,
 } from './dmcs-registry.js';
 export { Dispatcher, ChainCheckedBackend, dmcsNameOf, type DmcsRoute, type DispatcherOptions } from './dispatcher.js';
 export * as dispatchLimits from './limits.js';

@@ -19,11 +19,15 @@ export type PushFailure = 'refused' | 'retry' | 'unsendable' | 'other';
 export function pushFailureOf(err: unknown): PushFailure {
   if (!(err instanceof DmcsError)) return 'other';
   switch (err.code) {
-    case 'REJECTED': return 'refused';
+    case 'REJECTED':
+      return 'refused';
     case 'UNREACHABLE':
-    case 'BAD_REPLY': return 'retry';
-    case 'BAD_ARGUMENT': return 'unsendable';
-    default: return 'other';
+    case 'BAD_REPLY':
+      return 'retry';
+    case 'BAD_ARGUMENT':
+      return 'unsendable';
+    default:
+      return 'other';
   }
 }
 

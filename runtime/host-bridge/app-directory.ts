@@ -35,8 +35,13 @@ export class AppDirectory {
     const installed = await this.#registry.load(app);
     const m = installed.manifest;
     const info: AppInfo = {
-      at: Date.now(), name: m.name, version: m.version, publisher: m.publisher, sha256: installed.record.sha256,
-      manifest: m as { dmcs?: Record<string, unknown> }, grants: installed.record.grants,
+      at: Date.now(),
+      name: m.name,
+      version: m.version,
+      publisher: m.publisher,
+      sha256: installed.record.sha256,
+      manifest: m as { dmcs?: Record<string, unknown> },
+      grants: installed.record.grants,
       ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
     };
     this.#apps.set(app, info);

@@ -27,7 +27,11 @@ export const FILE_LOCK_ISA_CODES: Record<FileLockTimeoutError['code'], IsaErrorC
 
 export class BridgeError extends CodedError<IsaErrorName> {
   override readonly name = 'BridgeError';
-  constructor(readonly isaCode: IsaErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly isaCode: IsaErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(ISA_NAMES[isaCode], message, options);
   }
 }

@@ -26,8 +26,12 @@ export function openFieldOf(op: BridgeOp, payload: Uint8Array): string | undefin
 }
 
 export async function readChain(
-  info: AppInfo, op: Exclude<BridgeOp, 'dmcs.push'>, payload: Uint8Array,
-  dispatcher: Dispatcher, hybridFor: (b: ChainCheckedBackend) => HybridApi, opener?: () => Promise<SealedOpener>,
+  info: AppInfo,
+  op: Exclude<BridgeOp, 'dmcs.push'>,
+  payload: Uint8Array,
+  dispatcher: Dispatcher,
+  hybridFor: (b: ChainCheckedBackend) => HybridApi,
+  opener?: () => Promise<SealedOpener>,
 ): Promise<Uint8Array> {
   const scope = info.grants['chain.read'] as ChainReadScope | undefined;
   if (!scope) throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted chain.read`);
@@ -38,20 +42,25 @@ export async function readChain(
   else {
     const q = decodeGuestPayload(payload, 'chain.get-table-rows query') as TableRowsQuery;
     if (!q || typeof q !== 'object' || typeof q.code !== 'string' || !scope.contracts.includes(q.code)) {
-      throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' may not read tables of ${JSON.stringify((q as { code?: unknown })?.code)}`);
+      throw new BridgeError(
+        IsaErrorCode.CAPABILITY_DENIED,
+        `app '${info.name}' may not read tables of ${JSON.stringify((q as { code?: unknown })?.code)}`,
+      );
     }
     const { open, ...query } = q as TableRowsQuery & { open?: unknown };
     read = await hybrid.getTableRows({ ...query, json: true });
     if (typeof open === 'string') {
       if (!opener) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'opening sealed fields needs the vault');
       const openOne = await opener();
-      const rows = await Promise.all((read.value as { rows: unknown[] }).rows.map(async (row) => {
-        const r = row as Record<string, unknown>;
-        const v = r[open];
-        if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v)) return r;
-        const o = await openOne(new Uint8Array(Buffer.from(v, 'hex')));
-        return o.text !== undefined ? { ...r, [open]: o.text, [`${open}_sealed`]: true } : { ...r, [`${open}_error`]: o.error };
-      }));
+      const rows = await Promise.all(
+        (read.value as { rows: unknown[] }).rows.map(async (row) => {
+          const r = row as Record<string, unknown>;
+          const v = r[open];
+          if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v)) return r;
+          const o = await openOne(new Uint8Array(Buffer.from(v, 'hex')));
+          return o.text !== undefined ? { ...r, [open]: o.text, [`${open}_sealed`]: true } : { ...r, [`${open}_error`]: o.error };
+        }),
+      );
       read = { ...read, value: { ...(read.value as object), rows } };
     }
   }

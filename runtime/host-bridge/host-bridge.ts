@@ -10,8 +10,17 @@ import { randomBytes } from 'node:crypto';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { BridgeError } from './bridge-error.js';
 import {
-  BRIDGE_OPS, HEADER_BYTES, LENGTH, MAX_BRIDGE_REQUEST_BYTES, MAX_BRIDGE_RESPONSE_BYTES, REQ_SEQ, RESP_SEQ, STATUS,
-  type BridgeEndpoint, type BridgeOp, type BridgeRequest,
+  BRIDGE_OPS,
+  HEADER_BYTES,
+  LENGTH,
+  MAX_BRIDGE_REQUEST_BYTES,
+  MAX_BRIDGE_RESPONSE_BYTES,
+  REQ_SEQ,
+  RESP_SEQ,
+  STATUS,
+  type BridgeEndpoint,
+  type BridgeOp,
+  type BridgeRequest,
 } from './bridge-protocol.js';
 
 /** Runs one bridged call for `app`; resolves to the answer bytes, or rejects (BridgeError for a typed code). */
@@ -50,7 +59,9 @@ export class HostBridge {
       const channel = new BroadcastChannel(endpoint.channel);
       (channel as unknown as { unref?: () => void }).unref?.();
       const p: Port = { endpoint, channel, i32: new Int32Array(buffer, 0, HEADER_BYTES / 4), u8: new Uint8Array(buffer) };
-      channel.onmessage = (ev: unknown) => { void this.#serve(app, p, (ev as { data: unknown }).data); };
+      channel.onmessage = (ev: unknown) => {
+        void this.#serve(app, p, (ev as { data: unknown }).data);
+      };
       this.#ports.set(app, p);
       port = p;
     }
@@ -63,10 +74,14 @@ export class HostBridge {
     let status = 0;
     let bytes: Uint8Array = new Uint8Array(0);
     try {
-      if (req.payload.length > MAX_BRIDGE_REQUEST_BYTES) throw new BridgeError(IsaErrorCode.LIMIT_EXCEEDED, `request of ${req.payload.length} bytes`);
+      if (req.payload.length > MAX_BRIDGE_REQUEST_BYTES)
+        throw new BridgeError(IsaErrorCode.LIMIT_EXCEEDED, `request of ${req.payload.length} bytes`);
       bytes = await this.#handler(app, req.op, req.payload);
       if (bytes.length > MAX_BRIDGE_RESPONSE_BYTES) {
-        throw new BridgeError(IsaErrorCode.LIMIT_EXCEEDED, `${req.op} answer of ${bytes.length} bytes is above the bridge limit of ${MAX_BRIDGE_RESPONSE_BYTES}`);
+        throw new BridgeError(
+          IsaErrorCode.LIMIT_EXCEEDED,
+          `${req.op} answer of ${bytes.length} bytes is above the bridge limit of ${MAX_BRIDGE_RESPONSE_BYTES}`,
+        );
       }
     } catch (err) {
       status = 1 + (err instanceof BridgeError ? err.isaCode : IsaErrorCode.INTERNAL);

@@ -27,7 +27,6 @@ import { toBridgeError } from './bridge-error.js';
 import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
 
-
 export interface HostServicesOptions {
   home: string;
   /** Unlocked, with its verifier registered. */
@@ -42,8 +41,6 @@ export interface HostServicesOptions {
   /** Where service failures are reported (default: silent; the app gets the error code). */
   onError?: (err: unknown, app: string, op: string) => void;
 }
-
-
 
 export class HostServices {
   readonly home: string;
@@ -70,11 +67,17 @@ export class HostServices {
     this.#cache = o.memoryCache ? new CacheStore() : new CacheStore({ path: defaultCachePath(o.home) });
     if (o.flusher !== false) {
       this.#flusher = new QueueFlusher(queue, (e) => this.dispatcher.backendFor({ dmcs: e.dmcs }), {
-        onFlush: (r) => { this.#lastFlush = r; },
+        onFlush: (r) => {
+          this.#lastFlush = r;
+        },
       });
     }
     this.transactions = new TransactionService({
-      home: o.home, vault: o.vault, dispatcher: this.dispatcher, queue, cache: this.#cache,
+      home: o.home,
+      vault: o.vault,
+      dispatcher: this.dispatcher,
+      queue,
+      cache: this.#cache,
       ...(o.policy ? { policy: o.policy } : {}),
       onQueued: () => this.#flusher?.kick(),
     });
@@ -117,11 +120,17 @@ export class HostServices {
   async installAppGrant(app: string): Promise<boolean> {
     const installed = await this.#registry.load(app);
     const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
-    const g = await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], this.grants.get(app), installed.record.identity);
+    const g = await installSigningGrant(
+      this.vault,
+      app,
+      installed.record.grants,
+      [backend.chainId],
+      this.grants.get(app),
+      installed.record.identity,
+    );
     this.#apps.forget(app);
     return g !== undefined;
   }
-
 
   /** Serves one bridged ISA call of `app` (see bridge-protocol.ts). */
   async handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
@@ -130,15 +139,30 @@ export class HostServices {
       if (op === 'dmcs.push') {
         const actions = decodeGuestPayload(payload, 'dmcs.push actions');
         const out: PushOutcome = await this.transactions.push({
-          app: { name: info.name, version: info.version, publisher: info.publisher, sha256: info.sha256, ...(info.identity !== undefined ? { identity: info.identity } : {}) },
-          manifest: info.manifest, grants: info.grants, actions,
+          app: {
+            name: info.name,
+            version: info.version,
+            publisher: info.publisher,
+            sha256: info.sha256,
+            ...(info.identity !== undefined ? { identity: info.identity } : {}),
+          },
+          manifest: info.manifest,
+          grants: info.grants,
+          actions,
         });
         return pack(out);
       }
-      return await readChain(info, op, payload, this.dispatcher, (b) => this.transactions.hybridFor(b), async () => {
-        const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
-        return (blob) => openText(this.vault, app, blob, keys, info.identity);
-      });
+      return await readChain(
+        info,
+        op,
+        payload,
+        this.dispatcher,
+        (b) => this.transactions.hybridFor(b),
+        async () => {
+          const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
+          return (blob) => openText(this.vault, app, blob, keys, info.identity);
+        },
+      );
     } catch (err) {
       throw toBridgeError(err);
     }

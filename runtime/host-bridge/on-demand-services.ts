@@ -74,8 +74,13 @@ export class OnDemandServices {
       if (state.dmcs.length === 0) {
         throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");
       }
-      if (op === 'dmcs.push' || openFieldOf(op, payload) !== undefined) return await (await this.#services()).services.handle(app, op, payload);
-      const r = (this.#reads ??= { dispatcher: new Dispatcher(new DmcsRegistry(this.#home)), cache: new CacheStore({ path: defaultCachePath(this.#home) }), hybrid: new Map() });
+      if (op === 'dmcs.push' || openFieldOf(op, payload) !== undefined)
+        return await (await this.#services()).services.handle(app, op, payload);
+      const r = (this.#reads ??= {
+        dispatcher: new Dispatcher(new DmcsRegistry(this.#home)),
+        cache: new CacheStore({ path: defaultCachePath(this.#home) }),
+        hybrid: new Map(),
+      });
       const hybridFor = (b: ChainCheckedBackend) => {
         let h = r.hybrid.get(b.chainId);
         if (!h) r.hybrid.set(b.chainId, (h = new HybridApi(b, r.cache, { chainId: b.chainId, persistDelayMs: 0 })));
@@ -92,13 +97,21 @@ export class OnDemandServices {
       const vault = Vault.open({ home: this.#home });
       try {
         const st = await vault.status();
-        if (st.keystore !== 'present') throw new BridgeError(IsaErrorCode.UNAVAILABLE, `no usable keystore at ${vaultPaths(this.#home).keystore} (${st.keystore}); create one with 'peeros key create'`);
+        if (st.keystore !== 'present')
+          throw new BridgeError(
+            IsaErrorCode.UNAVAILABLE,
+            `no usable keystore at ${vaultPaths(this.#home).keystore} (${st.keystore}); create one with 'peeros key create'`,
+          );
         let passphrase = this.#env.PEEROS_PASSPHRASE;
         if (passphrase === undefined) {
-          if (!process.stdin.isTTY) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'the vault is locked: set PEEROS_PASSPHRASE or run in a terminal');
+          if (!process.stdin.isTTY)
+            throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'the vault is locked: set PEEROS_PASSPHRASE or run in a terminal');
           passphrase = await promptHidden('Vault passphrase: ');
         }
-        const policy = new GrantPolicyVerifier({ store: new SessionGrantStore(this.#home), fallback: (r) => terminalConfirm(r, this.#say) });
+        const policy = new GrantPolicyVerifier({
+          store: new SessionGrantStore(this.#home),
+          fallback: (r) => terminalConfirm(r, this.#say),
+        });
         await vault.unlock(passphrase, { verifier: policy });
         await new PendingRevocations(this.#home).flush(vault); // grants of apps removed while it was locked
         const services = await HostServices.open({ home: this.#home, vault, policy, flusher: false });

@@ -16,9 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { entryKey, seriesKey } from './cache-key.js';
-import {
-  MAX_BLOCKS_PER_QUERY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES, MAX_SNAPSHOT_FILE_BYTES, MAX_VALUE_BYTES,
-} from './limits.js';
+import { MAX_BLOCKS_PER_QUERY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES, MAX_SNAPSHOT_FILE_BYTES, MAX_VALUE_BYTES } from './limits.js';
 
 export const SNAPSHOT_MAGIC = Buffer.from('PEEROSC1', 'latin1');
 const SNAPSHOT_VERSION = 1;
@@ -70,7 +68,12 @@ export class CacheStore {
     this.maxValueBytes = opts.maxValueBytes ?? MAX_VALUE_BYTES;
     this.maxBlocksPerQuery = opts.maxBlocksPerQuery ?? MAX_BLOCKS_PER_QUERY;
     this.#warn = opts.onWarning ?? ((m) => process.stderr.write(`warning: ${m}\n`));
-    for (const [k, v] of Object.entries({ maxEntries: this.maxEntries, maxBytes: this.maxBytes, maxValueBytes: this.maxValueBytes, maxBlocksPerQuery: this.maxBlocksPerQuery })) {
+    for (const [k, v] of Object.entries({
+      maxEntries: this.maxEntries,
+      maxBytes: this.maxBytes,
+      maxValueBytes: this.maxValueBytes,
+      maxBlocksPerQuery: this.maxBlocksPerQuery,
+    })) {
       if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`CacheStore: ${k} must be a positive integer, got ${v}`);
     }
     if (this.path) this.#load(this.path);
@@ -216,8 +219,15 @@ export class CacheStore {
     }
     for (const e of p.entries as unknown[]) {
       const a = e as Partial<CachedAnswer>;
-      if (typeof a !== 'object' || a === null || typeof a.chainId !== 'string' || !Number.isSafeInteger(a.atBlock) ||
-          typeof a.query !== 'string' || typeof a.fetchedAt !== 'number' || !('value' in a)) {
+      if (
+        typeof a !== 'object' ||
+        a === null ||
+        typeof a.chainId !== 'string' ||
+        !Number.isSafeInteger(a.atBlock) ||
+        typeof a.query !== 'string' ||
+        typeof a.fetchedAt !== 'number' ||
+        !('value' in a)
+      ) {
         this.clear();
         return this.#discard(path, 'malformed entry');
       }
@@ -228,7 +238,11 @@ export class CacheStore {
 
   #discard(path: string, why: string): void {
     this.#warn(`hybrid API cache ${path} discarded (${why}); starting with an empty cache`);
-    try { unlinkSync(path); } catch { /* already gone */ }
+    try {
+      unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
     this.#dirty = false;
   }
 }

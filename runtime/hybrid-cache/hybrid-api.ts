@@ -51,7 +51,8 @@ export class HybridApi {
   #persistTimer: NodeJS.Timeout | undefined;
 
   constructor(backend: DmcsBackend, cache: CacheStore, opts: HybridApiOptions) {
-    if (!/^[0-9a-f]{64}$/.test(opts.chainId)) throw new TypeError(`HybridApi: chainId must be 64 lowercase hex digits, got ${opts.chainId}`);
+    if (!/^[0-9a-f]{64}$/.test(opts.chainId))
+      throw new TypeError(`HybridApi: chainId must be 64 lowercase hex digits, got ${opts.chainId}`);
     this.#backend = backend;
     this.#cache = cache;
     this.chainId = opts.chainId;
@@ -85,7 +86,10 @@ export class HybridApi {
 
   /** Writes the cache to disk now. */
   async persist(): Promise<void> {
-    if (this.#persistTimer) { clearTimeout(this.#persistTimer); this.#persistTimer = undefined; }
+    if (this.#persistTimer) {
+      clearTimeout(this.#persistTimer);
+      this.#persistTimer = undefined;
+    }
     await this.#cache.persist();
   }
 
@@ -127,9 +131,11 @@ export class HybridApi {
       throw err;
     }
     if (info.chain_id !== this.chainId) {
-      throw new DmcsError('CHAIN_MISMATCH',
+      throw new DmcsError(
+        'CHAIN_MISMATCH',
         `DMCS ${this.#backend.label} serves chain ${info.chain_id}, not ${this.chainId}; check the DMCS registry`,
-        { dmcs: this.#backend.label });
+        { dmcs: this.#backend.label },
+      );
     }
     this.#info = { info, at: now };
     if (this.#down) {
@@ -145,7 +151,8 @@ export class HybridApi {
     const cached = this.#cache.newest(this.chainId, q);
     if (!cached) {
       throw new DmcsError('UNREACHABLE', `${err.message}; and no cached answer to this query exists yet`, {
-        dmcs: err.dmcs, cause: err,
+        dmcs: err.dmcs,
+        cause: err,
       });
     }
     return { value: cached.value as T, stale: true, atBlock: cached.atBlock, fetchedAt: cached.fetchedAt };

@@ -15,7 +15,13 @@ import { MAX_DECODED_VALUES } from '../limits.js';
 const NO_BYTES = new Uint8Array(0);
 
 /** Forwards a call to the bridge and writes its answer (or error code) into the return area. */
-export function answerFromBridge(ctx: IsaContext, retptr: number, op: Parameters<IsaBridge['call']>[0], payload: Uint8Array, what: string): void {
+export function answerFromBridge(
+  ctx: IsaContext,
+  retptr: number,
+  op: Parameters<IsaBridge['call']>[0],
+  payload: Uint8Array,
+  what: string,
+): void {
   const bridge = ctx.env.bridge;
   if (!bridge) return ctx.errBytes(retptr, IsaErrorCode.UNAVAILABLE);
   const answer = bridge.call(op, payload);

@@ -8,7 +8,7 @@
  * instantiation, setting the current command) belongs to the instance, not to host functions.
  */
 import { GuestMemory } from '../../abi/guest-memory.js';
-import { BoundaryError, IsaErrorCode } from '../../abi/boundary-errors.js';
+import { BoundaryError, type IsaErrorCode } from '../../abi/boundary-errors.js';
 import type { Grants } from '../capabilities.js';
 import type { AppLimits } from '../limits.js';
 
@@ -17,7 +17,10 @@ export type LogSink = (app: string, level: number, message: string) => void;
 /** The main-thread services `chain` and `dmcs` reach through (runtime/host-bridge), as the worker sees them. */
 export interface IsaBridge {
   /** Runs `op` in the main thread and waits (synchronously) for its answer. */
-  call(op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push', payload: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
+  call(
+    op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push',
+    payload: Uint8Array,
+  ): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
 }
 
 export interface IsaEnvironment {

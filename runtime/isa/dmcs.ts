@@ -34,7 +34,8 @@ export function createDmcs(ctx: IsaContext): InterfaceImpl {
       for (const a of actions as { account?: unknown; name?: unknown }[]) {
         if (!a || typeof a.account !== 'string' || typeof a.name !== 'string') return ctx.errBytes(retptr, IsaErrorCode.INVALID_ARGUMENT);
       }
-      if (!signingScope || !actionsInScope(signingScope, actions as { account: string; name: string }[]).ok) return ctx.errBytes(retptr, IsaErrorCode.CAPABILITY_DENIED);
+      if (!signingScope || !actionsInScope(signingScope, actions as { account: string; name: string }[]).ok)
+        return ctx.errBytes(retptr, IsaErrorCode.CAPABILITY_DENIED);
       answerFromBridge(ctx, retptr, 'dmcs.push', bytes.slice(), 'dmcs.push');
     },
   };

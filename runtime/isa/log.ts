@@ -52,7 +52,11 @@ export function endLogCall(ctx: IsaContext): void {
   if (!b) return;
   budgets.delete(ctx);
   if (b.droppedMessages > 0) {
-    ctx.env.logSink(ctx.app, b.droppedLevel, `… ${b.droppedBytes} more log bytes in ${b.droppedMessages} messages dropped (log budget of ${size(LOG_BYTES_PER_CALL)} per call)`);
+    ctx.env.logSink(
+      ctx.app,
+      b.droppedLevel,
+      `… ${b.droppedBytes} more log bytes in ${b.droppedMessages} messages dropped (log budget of ${size(LOG_BYTES_PER_CALL)} per call)`,
+    );
   }
 }
 
@@ -75,7 +79,7 @@ export function createLog(ctx: IsaContext): InterfaceImpl {
         return;
       }
       const cap = Math.min(LOG_MESSAGE_MAX_BYTES, ctx.limits.hostCallBytes, left);
-      const n = len > cap ? cap : len;
+      const n = Math.min(len, cap);
       const text = ctx.mem.readStringLossy(ptr, n, 'log.write message');
       b.used += Math.max(n, LOG_MESSAGE_CHARGE_BYTES);
       env.logSink(ctx.app, lvl, n < len ? `${text}… (truncated from ${len} bytes)` : text);

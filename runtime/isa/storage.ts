@@ -49,7 +49,8 @@ export function createStorage(ctx: IsaContext): InterfaceImpl {
       if (typeof key === 'number') return ctx.errUnit(retptr, key);
       if (vlen > ctx.limits.hostCallBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       const s = db();
-      if (s.usedBytes - s.sizeOf(key) + AppStore.charge(klen, vlen) > scope.maxBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
+      if (s.usedBytes - s.sizeOf(key) + AppStore.charge(klen, vlen) > scope.maxBytes)
+        return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       s.set(key, ctx.mem.u8.slice(vptr, vptr + vlen));
       ctx.mem.refresh();
       ctx.okUnit(retptr);

@@ -2,8 +2,15 @@
  * The durable offline queue of signed transactions and its background flusher. See docs/hybrid.md.
  */
 export {
-  OfflineQueue, QUEUE_DIR, QUEUE_LOG, QUEUE_LOCK,
-  type OfflineQueueOptions, type EnqueueOptions, type BackendResolver, type FlushReport, type ResignCallback,
+  OfflineQueue,
+  QUEUE_DIR,
+  QUEUE_LOG,
+  QUEUE_LOCK,
+  type OfflineQueueOptions,
+  type EnqueueOptions,
+  type BackendResolver,
+  type FlushReport,
+  type ResignCallback,
 } from './offline-queue.js';
 export { QueueFlusher, type QueueFlusherOptions } from './queue-flusher.js';
 export { Backoff, type BackoffOptions } from './backoff.js';

@@ -78,7 +78,11 @@ function errorOf(err: unknown): QueueEntryError {
 
 function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function checkEntry(v: unknown): QueueEntry | undefined {
@@ -99,7 +103,15 @@ export class OfflineQueue {
   #closed = false;
   #flushing: Promise<FlushReport> | undefined;
 
-  private constructor(dir: string, log: RecordLog, lock: QueueLock, now: () => number, records: unknown[], warn: (m: string) => void, maxLive: number) {
+  private constructor(
+    dir: string,
+    log: RecordLog,
+    lock: QueueLock,
+    now: () => number,
+    records: unknown[],
+    warn: (m: string) => void,
+    maxLive: number,
+  ) {
     this.dir = dir;
     this.#maxLive = maxLive;
     this.#log = log;
@@ -197,11 +209,15 @@ export class OfflineQueue {
   get(idOrPrefix: string): QueueEntry {
     const p = idOrPrefix.toLowerCase();
     if (!/^[0-9a-f]{8,64}$/.test(p)) {
-      throw new QueueError('NOT_FOUND', `'${idOrPrefix}' is not a transaction id: give at least 8 hex digits of one (see 'peeros queue list')`);
+      throw new QueueError(
+        'NOT_FOUND',
+        `'${idOrPrefix}' is not a transaction id: give at least 8 hex digits of one (see 'peeros queue list')`,
+      );
     }
     const hits = [...this.#entries.values()].filter((e) => e.id.startsWith(p));
     if (hits.length === 0) throw new QueueError('NOT_FOUND', `no queued transaction with id ${idOrPrefix}; see 'peeros queue list'`);
-    if (hits.length > 1) throw new QueueError('AMBIGUOUS_ID', `${hits.length} queued transactions start with ${idOrPrefix}; give more digits`);
+    if (hits.length > 1)
+      throw new QueueError('AMBIGUOUS_ID', `${hits.length} queued transactions start with ${idOrPrefix}; give more digits`);
     return { ...hits[0]! };
   }
 
@@ -225,7 +241,9 @@ export class OfflineQueue {
   flush(resolve: BackendResolver): Promise<FlushReport> {
     this.#open();
     if (!this.#flushing) {
-      this.#flushing = this.#flush(resolve).finally(() => { this.#flushing = undefined; });
+      this.#flushing = this.#flush(resolve).finally(() => {
+        this.#flushing = undefined;
+      });
     }
     return this.#flushing;
   }
@@ -244,15 +262,20 @@ export class OfflineQueue {
     }
     const old = this.#entries.get(id)!;
     if (old.status !== 'expired') {
-      throw new QueueError('WRONG_STATUS', `transaction ${old.id.slice(0, 12)} is ${old.status}; only expired transactions can be re-signed`);
+      throw new QueueError(
+        'WRONG_STATUS',
+        `transaction ${old.id.slice(0, 12)} is ${old.status}; only expired transactions can be re-signed`,
+      );
     }
     if (old.replacedBy) {
       throw new QueueError('WRONG_STATUS', `transaction ${old.id.slice(0, 12)} was already re-signed as ${old.replacedBy.slice(0, 12)}`);
     }
     if (old.uncertain && !opts.force) {
-      throw new QueueError('UNCERTAIN',
+      throw new QueueError(
+        'UNCERTAIN',
         `transaction ${old.id.slice(0, 12)} was pushed without an answer before it expired, so it may have executed; ` +
-        're-signing could execute it twice. Check its effect on the chain, then re-sign with --force if it did not run');
+          're-signing could execute it twice. Check its effect on the chain, then re-sign with --force if it did not run',
+      );
     }
     const body = await resign({ ...old });
     const info = inspectSignedTransaction(body);
@@ -260,11 +283,21 @@ export class OfflineQueue {
     if (Date.parse(info.expiration) <= this.#now()) {
       throw new QueueError('BAD_TRANSACTION', `the re-signed transaction already expired at ${info.expiration}`);
     }
-    if (this.#entries.has(info.id)) throw new QueueError('BAD_TRANSACTION', `the re-signed transaction ${info.id.slice(0, 12)} is already queued`);
+    if (this.#entries.has(info.id))
+      throw new QueueError('BAD_TRANSACTION', `the re-signed transaction ${info.id.slice(0, 12)} is already queued`);
     const at = this.#iso();
     const fresh: QueueEntry = {
-      id: info.id, app: old.app, dmcs: old.dmcs, body: info.body, expiration: info.expiration,
-      createdAt: at, updatedAt: at, attempts: 0, status: 'pending', uncertain: false, replaces: old.id,
+      id: info.id,
+      app: old.app,
+      dmcs: old.dmcs,
+      body: info.body,
+      expiration: info.expiration,
+      createdAt: at,
+      updatedAt: at,
+      attempts: 0,
+      status: 'pending',
+      uncertain: false,
+      replaces: old.id,
     };
     await this.#put(fresh);
     await this.#update(old, { replacedBy: fresh.id });
@@ -288,9 +321,19 @@ export class OfflineQueue {
     for (const e of order().filter((x) => x.status === 'pending')) {
       if (this.#closed) break;
       const backend = await this.#resolveFor(e, resolve);
-      if (!backend) { report.waiting.push(e.id); continue; }
-      if (down.has(backend)) { report.waiting.push(e.id); continue; }
-      if (this.#isExpired(e)) { await this.#update(e, { status: 'expired' }); report.expired.push(e.id); continue; }
+      if (!backend) {
+        report.waiting.push(e.id);
+        continue;
+      }
+      if (down.has(backend)) {
+        report.waiting.push(e.id);
+        continue;
+      }
+      if (this.#isExpired(e)) {
+        await this.#update(e, { status: 'expired' });
+        report.expired.push(e.id);
+        continue;
+      }
       const wasUncertain = e.uncertain;
       // Record the attempt first: if we crash mid-push, the restart knows it may have executed.
       await this.#update(e, { attempts: e.attempts + 1, uncertain: true });
@@ -301,15 +344,23 @@ export class OfflineQueue {
         }
         const blockNum = ack.processed.block_num;
         await this.#update(e, {
-          status: 'sent', uncertain: false, ackAt: this.#iso(),
-          ...(blockNum !== undefined ? { ackBlockNum: blockNum } : {}), error: undefined,
+          status: 'sent',
+          uncertain: false,
+          ackAt: this.#iso(),
+          ...(blockNum !== undefined ? { ackBlockNum: blockNum } : {}),
+          error: undefined,
         });
         report.sent.push(e.id);
       } catch (err) {
         const failure = pushFailureOf(err);
         if (failure === 'refused' && err instanceof DmcsError) {
           if (err.antelopeName === 'tx_duplicate') {
-            await this.#update(e, { status: 'done', uncertain: false, note: 'tx_duplicate: the node already has this transaction', error: undefined });
+            await this.#update(e, {
+              status: 'done',
+              uncertain: false,
+              note: 'tx_duplicate: the node already has this transaction',
+              error: undefined,
+            });
             report.done.push(e.id);
           } else if (err.antelopeName === 'expired_tx_exception') {
             // Leap checks expiration before duplicates: an earlier unanswered push may still have run.
@@ -338,7 +389,10 @@ export class OfflineQueue {
     for (const e of order().filter((x) => x.status === 'sent')) {
       if (this.#closed) break;
       const backend = await this.#resolveFor(e, resolve);
-      if (!backend || down.has(backend)) { report.waiting.push(e.id); continue; }
+      if (!backend || down.has(backend)) {
+        report.waiting.push(e.id);
+        continue;
+      }
       try {
         let head = heads.get(backend);
         if (head === undefined) heads.set(backend, (head = (await backend.getInfo()).head_block_num));

@@ -43,14 +43,25 @@ export class QueueFlusher {
   kick(): void {
     if (this.#stopped) return;
     this.#backoff.reset();
-    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    if (this.#running) { this.#again = true; return; }
-    this.#running = this.#round().finally(() => { this.#running = undefined; });
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#round().finally(() => {
+      this.#running = undefined;
+    });
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     await this.#running;
   }
 
@@ -79,7 +90,9 @@ export class QueueFlusher {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         if (this.#stopped || this.#running) return;
-        this.#running = this.#round().finally(() => { this.#running = undefined; });
+        this.#running = this.#round().finally(() => {
+          this.#running = undefined;
+        });
       }, delay);
     }
   }

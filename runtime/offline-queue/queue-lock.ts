@@ -7,7 +7,6 @@ import { openSync, writeSync, closeSync, readFileSync, unlinkSync, fsyncSync } f
 import { QueueError } from './queue-error.js';
 import { processAlive } from '../../lib/process-alive.js';
 
-
 export class QueueLock {
   readonly path: string;
   #held = false;
@@ -35,13 +34,21 @@ export class QueueLock {
       let owner = NaN;
       try {
         owner = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-      } catch { /* vanished or unreadable: treat as stale */ }
-      if (Number.isSafeInteger(owner) && owner > 0 && processAlive(owner)) {
-        throw new QueueError('LOCKED',
-          `the offline queue is in use by process ${owner}${owner === process.pid ? ' (this process: close the other OfflineQueue first)' : ''}; ` +
-          'stop that process or let it flush the queue');
+      } catch {
+        /* vanished or unreadable: treat as stale */
       }
-      try { unlinkSync(path); } catch { /* someone else took it over first */ }
+      if (Number.isSafeInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new QueueError(
+          'LOCKED',
+          `the offline queue is in use by process ${owner}${owner === process.pid ? ' (this process: close the other OfflineQueue first)' : ''}; ` +
+            'stop that process or let it flush the queue',
+        );
+      }
+      try {
+        unlinkSync(path);
+      } catch {
+        /* someone else took it over first */
+      }
     }
     throw new QueueError('LOCKED', `could not take the offline queue lock ${path}; try again`);
   }
@@ -49,6 +56,10 @@ export class QueueLock {
   release(): void {
     if (!this.#held) return;
     this.#held = false;
-    try { unlinkSync(this.path); } catch { /* already gone */ }
+    try {
+      unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
   }
 }

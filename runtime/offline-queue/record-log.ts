@@ -55,13 +55,25 @@ export function scanLog(data: Buffer): LogScan {
   let off = LOG_MAGIC.length;
   let reason: string | undefined;
   while (off < data.length) {
-    if (data.length - off < FRAME_HEADER_BYTES) { reason = 'incomplete frame header'; break; }
+    if (data.length - off < FRAME_HEADER_BYTES) {
+      reason = 'incomplete frame header';
+      break;
+    }
     const len = data.readUInt32LE(off);
-    if (len > MAX_RECORD_BYTES) { reason = `frame length ${len} exceeds ${MAX_RECORD_BYTES}`; break; }
-    if (data.length - off - FRAME_HEADER_BYTES < len) { reason = 'incomplete frame payload'; break; }
+    if (len > MAX_RECORD_BYTES) {
+      reason = `frame length ${len} exceeds ${MAX_RECORD_BYTES}`;
+      break;
+    }
+    if (data.length - off - FRAME_HEADER_BYTES < len) {
+      reason = 'incomplete frame payload';
+      break;
+    }
     const payload = data.subarray(off + FRAME_HEADER_BYTES, off + FRAME_HEADER_BYTES + len);
     const expect = crc32(payload, crc32(data.subarray(off, off + 4)));
-    if (data.readUInt32LE(off + 4) !== expect) { reason = 'frame checksum mismatch'; break; }
+    if (data.readUInt32LE(off + 4) !== expect) {
+      reason = 'frame checksum mismatch';
+      break;
+    }
     let value: unknown;
     try {
       value = JSON.parse(payload.toString('utf8'));
@@ -105,7 +117,8 @@ export class RecordLog {
       writeFileSync(aside, data.subarray(scan.goodLength), { mode: 0o600 });
       opts.onWarning?.(
         `offline queue log ${path}: dropped ${scan.droppedBytes} bytes after the last whole record ` +
-        `(${scan.reason}); ${scan.records.length} records kept; the dropped bytes are saved in ${aside}`);
+          `(${scan.reason}); ${scan.records.length} records kept; the dropped bytes are saved in ${aside}`,
+      );
       if (scan.goodLength === 0) {
         writeFileAtomicSync(path, LOG_MAGIC);
       } else {
@@ -139,8 +152,9 @@ export class RecordLog {
           await fh.truncate(this.#size);
           await fh.datasync();
         } catch (undo) {
-          this.#broken = new Error(`offline queue log ${this.path} could not be repaired after a failed write ` +
-            `(${(undo as Error).message}); reopen the queue`);
+          this.#broken = new Error(
+            `offline queue log ${this.path} could not be repaired after a failed write ` + `(${(undo as Error).message}); reopen the queue`,
+          );
         }
         throw err;
       }

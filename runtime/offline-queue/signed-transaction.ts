@@ -31,7 +31,11 @@ function bad(why: string): QueueError {
 export function inspectSignedTransaction(body: unknown): SignedTransactionInfo {
   if (typeof body !== 'object' || body === null) throw bad('expected an object');
   const b = body as Record<string, unknown>;
-  if (!Array.isArray(b.signatures) || b.signatures.length === 0 || !b.signatures.every((s) => typeof s === 'string' && s.startsWith('SIG_'))) {
+  if (
+    !Array.isArray(b.signatures) ||
+    b.signatures.length === 0 ||
+    !b.signatures.every((s) => typeof s === 'string' && s.startsWith('SIG_'))
+  ) {
     throw bad('signatures must be a non-empty list of SIG_… strings');
   }
   let compression: number;
@@ -49,8 +53,10 @@ export function inspectSignedTransaction(body: unknown): SignedTransactionInfo {
   }
   let packed: PackedTransaction;
   try {
-    packed = PackedTransaction.from({ signatures: b.signatures as string[], compression, packed_context_free_data: cfd, packed_trx: b.packed_trx },
-      QUEUE_PACKED_TRANSACTION_LIMITS);
+    packed = PackedTransaction.from(
+      { signatures: b.signatures as string[], compression, packed_context_free_data: cfd, packed_trx: b.packed_trx },
+      QUEUE_PACKED_TRANSACTION_LIMITS,
+    );
   } catch (err) {
     throw bad((err as Error).message);
   }
@@ -62,9 +68,11 @@ export function inspectSignedTransaction(body: unknown): SignedTransactionInfo {
     id = packed.id;
   } catch (err) {
     const e = err as Error & { code?: string };
-    throw bad(e.code === 'COMPRESSION'
-      ? `packed_trx does not inflate with zlib within ${MAX_INFLATED_TRX_BYTES} bytes (${e.message})`
-      : `packed_trx does not decode as a transaction (${e.message})`);
+    throw bad(
+      e.code === 'COMPRESSION'
+        ? `packed_trx does not inflate with zlib within ${MAX_INFLATED_TRX_BYTES} bytes (${e.message})`
+        : `packed_trx does not decode as a transaction (${e.message})`,
+    );
   }
   return {
     id: id.toString(),

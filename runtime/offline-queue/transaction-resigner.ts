@@ -10,7 +10,14 @@
  * as eosjs sends.
  */
 import {
-  BlockId, MAX_TRANSACTION_LIFETIME_SEC, PackedTransaction, Signature, TimePointSec, Transaction, bytesToHex, signingDigest,
+  BlockId,
+  MAX_TRANSACTION_LIFETIME_SEC,
+  PackedTransaction,
+  type Signature,
+  TimePointSec,
+  Transaction,
+  bytesToHex,
+  signingDigest,
 } from '../../abi/antelope/index.js';
 import type { DmcsBackend, PushTransactionBody } from '../dispatch/dmcs-backend.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
@@ -26,7 +33,13 @@ export const RESIGN_EXPIRATION_S = MAX_TRANSACTION_LIFETIME_SEC - 60;
 
 export interface TransactionSigner {
   /** Signs sha256(chainId ‖ transaction ‖ cfd hash) with `keys`; the vault asks the user first. */
-  sign(o: { chainId: string; transaction: Uint8Array; contextFreeData?: Uint8Array; keys: string[]; app: string }): Promise<{ signatures: string[] }>;
+  sign(o: {
+    chainId: string;
+    transaction: Uint8Array;
+    contextFreeData?: Uint8Array;
+    keys: string[];
+    app: string;
+  }): Promise<{ signatures: string[] }>;
 }
 
 export interface ResignerOptions {
@@ -64,7 +77,11 @@ export function createResigner(opts: ResignerOptions): ResignCallback {
     const expiration = new TimePointSec(Math.floor(now() / 1000) + ttl);
     const transaction = new Transaction({ ...old, expiration, ...ref }).toBinary();
     const { signatures } = await opts.signer.sign({
-      chainId: opts.chainId, transaction, ...(cfd.length ? { contextFreeData: cfd } : {}), keys, app: entry.app,
+      chainId: opts.chainId,
+      transaction,
+      ...(cfd.length ? { contextFreeData: cfd } : {}),
+      keys,
+      app: entry.app,
     });
     return {
       signatures,

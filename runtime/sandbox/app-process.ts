@@ -16,7 +16,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
-import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_START_MS, WORKER_YOUNG_HEAP_MB } from '../limits.js';
+import {
+  MAX_TERMINATING_WORKERS,
+  TERMINATING_WORKER_WAIT_MS,
+  WORKER_HEAP_MB,
+  WORKER_STACK_MB,
+  WORKER_START_MS,
+  WORKER_YOUNG_HEAP_MB,
+} from '../limits.js';
 import type { CallResult } from './instance.js';
 import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
 import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
@@ -75,12 +82,18 @@ export class AppProcess {
   async #awaitTerminating(command: string): Promise<void> {
     if (this.#terminating.size < MAX_TERMINATING_WORKERS) return;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((r) => { timer = setTimeout(r, TERMINATING_WORKER_WAIT_MS); });
+    const timeout = new Promise<void>((r) => {
+      timer = setTimeout(r, TERMINATING_WORKER_WAIT_MS);
+    });
     await Promise.race([Promise.race(this.#terminating.values()), timeout]);
     clearTimeout(timer);
     if (this.#terminating.size >= MAX_TERMINATING_WORKERS) {
       const app = this.spec.app;
-      throw new HostError('LIMIT_EXCEEDED', `app '${app}': ${this.#terminating.size} of its workers, terminated at their deadline, ${this.#terminating.size === 1 ? 'has' : 'have'} not exited after ${TERMINATING_WORKER_WAIT_MS} ms more (MAX_TERMINATING_WORKERS); not starting another one — try again later`, { app, command });
+      throw new HostError(
+        'LIMIT_EXCEEDED',
+        `app '${app}': ${this.#terminating.size} of its workers, terminated at their deadline, ${this.#terminating.size === 1 ? 'has' : 'have'} not exited after ${TERMINATING_WORKER_WAIT_MS} ms more (MAX_TERMINATING_WORKERS); not starting another one — try again later`,
+        { app, command },
+      );
     }
   }
 
@@ -91,7 +104,11 @@ export class AppProcess {
     this.#clock = new Float64Array(clockBuffer);
     const worker = new Worker(this.workerUrl, {
       workerData: { ...this.spec, clock: clockBuffer } satisfies WorkerData,
-      resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB },
+      resourceLimits: {
+        stackSizeMb: WORKER_STACK_MB,
+        maxOldGenerationSizeMb: WORKER_HEAP_MB,
+        maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB,
+      },
       stdout: false,
       stderr: false,
     });
@@ -110,14 +127,34 @@ export class AppProcess {
             clearTimeout(timer);
             timer = setTimeout(() => {
               this.#kill(worker);
-              reject(new HostError('DEADLINE_EXCEEDED', `app '${app}': instantiation (its start function) ran past the CPU deadline of ${this.spec.limits.cpuMs} ms; its worker was terminated`, { app, command: '(start)' }));
+              reject(
+                new HostError(
+                  'DEADLINE_EXCEEDED',
+                  `app '${app}': instantiation (its start function) ran past the CPU deadline of ${this.spec.limits.cpuMs} ms; its worker was terminated`,
+                  { app, command: '(start)' },
+                ),
+              );
             }, this.spec.limits.cpuMs);
             break;
-          case 'ready': clearTimeout(timer); worker.unref(); resolve(); break;
-          case 'fatal': clearTimeout(timer); this.#kill(worker); reject(HostError.fromData(m.error)); break;
-          case 'log': this.onLog(m.app, m.level, m.message); break;
-          case 'result': this.#settle(m.id, (p) => p.resolve({ ok: m.ok, bytes: m.bytes })); break;
-          case 'error': this.#settle(m.id, (p) => p.reject(HostError.fromData(m.error))); break;
+          case 'ready':
+            clearTimeout(timer);
+            worker.unref();
+            resolve();
+            break;
+          case 'fatal':
+            clearTimeout(timer);
+            this.#kill(worker);
+            reject(HostError.fromData(m.error));
+            break;
+          case 'log':
+            this.onLog(m.app, m.level, m.message);
+            break;
+          case 'result':
+            this.#settle(m.id, (p) => p.resolve({ ok: m.ok, bytes: m.bytes }));
+            break;
+          case 'error':
+            this.#settle(m.id, (p) => p.reject(HostError.fromData(m.error)));
+            break;
         }
       });
       const died = (err: Error) => {
@@ -144,7 +181,9 @@ export class AppProcess {
       worker.on('exit', (code) => died(new Error(`worker exited with code ${code}`)));
     });
     this.#ready = ready;
-    ready.catch(() => { if (this.#ready === ready) this.#ready = undefined; });
+    ready.catch(() => {
+      if (this.#ready === ready) this.#ready = undefined;
+    });
     return ready;
   }
 
@@ -162,7 +201,8 @@ export class AppProcess {
       this.#worker = undefined;
       this.#ready = undefined;
     }
-    if (worker.threadId !== -1 && !this.#terminating.has(worker)) { // -1: already exited
+    if (worker.threadId !== -1 && !this.#terminating.has(worker)) {
+      // -1: already exited
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       this.#terminating.set(worker, exited);
       void exited.then(() => this.#terminating.delete(worker));
@@ -192,16 +232,20 @@ export class AppProcess {
         if (this.#pending !== p) return;
         const t = now();
         const started = clock[CLOCK_ID] === id;
-        const remaining = !started ? posted + ms + WORKER_START_MS - t
-          : clock[CLOCK_PAUSED]! > 0 ? ms
-          : clock[CLOCK_START]! + ms - t;
+        const remaining = !started ? posted + ms + WORKER_START_MS - t : clock[CLOCK_PAUSED]! > 0 ? ms : clock[CLOCK_START]! + ms - t;
         if (remaining > 1) {
           p.timer = setTimeout(expire, remaining);
           return;
         }
         this.#pending = undefined;
         this.#kill(worker);
-        reject(new HostError('DEADLINE_EXCEEDED', `app '${app}' command '${command}' ran past its CPU deadline of ${ms} ms; its worker was terminated`, { app, command }));
+        reject(
+          new HostError(
+            'DEADLINE_EXCEEDED',
+            `app '${app}' command '${command}' ran past its CPU deadline of ${ms} ms; its worker was terminated`,
+            { app, command },
+          ),
+        );
       };
       p.timer = setTimeout(expire, ms);
       const msg: HostToWorker = { type: 'call', id, command, args };
@@ -217,7 +261,9 @@ export class AppProcess {
     if (p) {
       this.#pending = undefined;
       clearTimeout(p.timer);
-      p.reject(new HostError('CLOSED', `app '${this.app}': the host closed during command '${p.command}'`, { app: this.app, command: p.command }));
+      p.reject(
+        new HostError('CLOSED', `app '${this.app}': the host closed during command '${p.command}'`, { app: this.app, command: p.command }),
+      );
     }
     const w = this.#worker;
     this.#worker = undefined;

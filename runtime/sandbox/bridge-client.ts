@@ -9,8 +9,17 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { pauseCallClock, resumeCallClock } from './call-clock.js';
 import {
-  HEADER_BYTES, LENGTH, MAX_BRIDGE_REQUEST_BYTES, REQ_SEQ, RESP_SEQ, STATUS, timeoutOf,
-  type BridgeAnswer, type BridgeEndpoint, type BridgeOp, type BridgeRequest,
+  HEADER_BYTES,
+  LENGTH,
+  MAX_BRIDGE_REQUEST_BYTES,
+  REQ_SEQ,
+  RESP_SEQ,
+  STATUS,
+  timeoutOf,
+  type BridgeAnswer,
+  type BridgeEndpoint,
+  type BridgeOp,
+  type BridgeRequest,
 } from '../host-bridge/bridge-protocol.js';
 
 export class BridgeClient {

@@ -58,7 +58,14 @@ export class AppInstance {
    * Instantiates `module` (already inspected and linked by the loader) with the planned imports bound
    * to a fresh context. Synchronous: a cached module instantiates in tens of µs.
    */
-  static create(module: WebAssembly.Module, plan: readonly IsaImport[], app: string, grants: Grants, limits: AppLimits, env: IsaEnvironment): AppInstance {
+  static create(
+    module: WebAssembly.Module,
+    plan: readonly IsaImport[],
+    app: string,
+    grants: Grants,
+    limits: AppLimits,
+    env: IsaEnvironment,
+  ): AppInstance {
     const ctx = new IsaContext(app, grants, limits, env);
     const imports = buildImports(plan, ctx);
     let instance: WebAssembly.Instance;
@@ -85,7 +92,8 @@ export class AppInstance {
     ctx.command = command;
     try {
       const limit = ctx.limits.hostCallBytes;
-      if (args.length > limit) throw new BoundaryError('LIMIT_EXCEEDED', `arguments are ${args.length} bytes, above the host-call limit of ${limit}`);
+      if (args.length > limit)
+        throw new BoundaryError('LIMIT_EXCEEDED', `arguments are ${args.length} bytes, above the host-call limit of ${limit}`);
       let name = this.#names.get(command);
       if (!name) {
         name = encoder.encode(command);

@@ -51,7 +51,7 @@ const PROBE = new Set<string>();
 export function checkExports(info: ModuleInfo, app: string): void {
   const exp = (name: string) => info.exports.find((e) => e.name === name);
   const mem = exp(MEMORY_EXPORT);
-  if (!mem || mem.kind !== 'memory') throw HostError.linkError(`app '${app}': the module must export its memory as '${MEMORY_EXPORT}'`, app);
+  if (mem?.kind !== 'memory') throw HostError.linkError(`app '${app}': the module must export its memory as '${MEMORY_EXPORT}'`, app);
   const want = (name: string, params: string[], results: string[], optional = false) => {
     const e = exp(name);
     if (!e) {
@@ -59,7 +59,10 @@ export function checkExports(info: ModuleInfo, app: string): void {
       throw HostError.linkError(`app '${app}': missing export '${name}' ${formatType({ params, results } as never)}`, app);
     }
     if (e.kind !== 'func' || !sameType(e.type, params, results)) {
-      throw HostError.linkError(`app '${app}': export '${name}' has signature ${e.kind === 'func' ? formatType(e.type) : `(a ${e.kind})`}, expected ${formatType({ params, results } as never)}`, app);
+      throw HostError.linkError(
+        `app '${app}': export '${name}' has signature ${e.kind === 'func' ? formatType(e.type) : `(a ${e.kind})`}, expected ${formatType({ params, results } as never)}`,
+        app,
+      );
     }
   };
   want(REALLOC_EXPORT, ['i32', 'i32', 'i32', 'i32'], ['i32']);
@@ -79,14 +82,17 @@ export function planImports(info: ModuleInfo, grants: Grants, app: string): IsaI
     if (!isa) {
       throw HostError.linkError(`app '${app}': unknown import ${label} — not part of the peeros:isa ISA (see isa/ISA.md)`, app);
     }
-    if (!Object.prototype.hasOwnProperty.call(grants, isa.capability) || grants[isa.capability] === undefined) {
+    if (!Object.hasOwn(grants, isa.capability) || grants[isa.capability] === undefined) {
       throw HostError.capabilityDenied(
         `app '${app}': import ${label} needs capability '${isa.capability}', which is not granted (add it to "capabilities" in peeros.json and reinstall)`,
         { app },
       );
     }
     if (!sameType(imp.type, isa.core.params, isa.core.results)) {
-      throw HostError.linkError(`app '${app}': import ${label} has signature ${formatType(imp.type)}, expected ${formatType({ params: isa.core.params, results: isa.core.results } as never)}`, app);
+      throw HostError.linkError(
+        `app '${app}': import ${label} has signature ${formatType(imp.type)}, expected ${formatType({ params: isa.core.params, results: isa.core.results } as never)}`,
+        app,
+      );
     }
     if (!hasImplementation(isa)) {
       throw HostError.linkError(`app '${app}': import ${label} has no host implementation (the host and the WIT drifted apart)`, app);

@@ -49,16 +49,26 @@ export interface ClampResult {
 export function clampMemory(bytes: Uint8Array, info: ModuleInfo, maxPages: number, app = '(module)'): ClampResult {
   const imported = info.imports.find((i) => i.kind === 'memory');
   if (imported) {
-    throw new HostError('LINK_ERROR', `app '${app}': the module imports its memory (${imported.module}::${imported.name}); an app must define and export its own memory`);
+    throw new HostError(
+      'LINK_ERROR',
+      `app '${app}': the module imports its memory (${imported.module}::${imported.name}); an app must define and export its own memory`,
+    );
   }
   if (info.memories.length !== 1) {
-    throw new HostError('INVALID_MODULE', `app '${app}': the module defines ${info.memories.length} memories; an app must define exactly one`);
+    throw new HostError(
+      'INVALID_MODULE',
+      `app '${app}': the module defines ${info.memories.length} memories; an app must define exactly one`,
+    );
   }
   const mem = info.memories[0]!;
-  if (mem.shared) throw new HostError('INVALID_MODULE', `app '${app}': the module declares a shared memory; apps run single-threaded and may not`);
+  if (mem.shared)
+    throw new HostError('INVALID_MODULE', `app '${app}': the module declares a shared memory; apps run single-threaded and may not`);
   if (mem.memory64) throw new HostError('INVALID_MODULE', `app '${app}': the module declares a 64-bit memory; apps use 32-bit memory`);
   if (mem.min > maxPages) {
-    throw new HostError('LIMIT_EXCEEDED', `app '${app}': the module's memory starts at ${mem.min} pages, above the app's limit of ${maxPages} pages (${maxPages * 64} KiB); raise limits.memoryPages (host maximum applies) or shrink the module's initial memory`);
+    throw new HostError(
+      'LIMIT_EXCEEDED',
+      `app '${app}': the module's memory starts at ${mem.min} pages, above the app's limit of ${maxPages} pages (${maxPages * 64} KiB); raise limits.memoryPages (host maximum applies) or shrink the module's initial memory`,
+    );
   }
   const clamped = mem.max === undefined || mem.max > maxPages;
   const max = clamped ? maxPages : mem.max!;

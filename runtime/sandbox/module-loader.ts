@@ -28,8 +28,14 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Validates everything that can be checked without running the module. Returns the sanitized bytes. */
-export function inspectModule(bytes: Uint8Array, app: string, grants: Grants, memoryPages: number): { bytes: Uint8Array; info: ModuleInfo; plan: IsaImport[]; clamped: boolean; sha256: string } {
-  if (bytes.length > MAX_MODULE_BYTES) throw HostError.limit(`app '${app}': module is ${bytes.length} bytes, above the host maximum of ${MAX_MODULE_BYTES}`, { app });
+export function inspectModule(
+  bytes: Uint8Array,
+  app: string,
+  grants: Grants,
+  memoryPages: number,
+): { bytes: Uint8Array; info: ModuleInfo; plan: IsaImport[]; clamped: boolean; sha256: string } {
+  if (bytes.length > MAX_MODULE_BYTES)
+    throw HostError.limit(`app '${app}': module is ${bytes.length} bytes, above the host maximum of ${MAX_MODULE_BYTES}`, { app });
   const info = readModuleInfo(bytes);
   const sha256 = sha256Hex(bytes);
   checkExports(info, app);

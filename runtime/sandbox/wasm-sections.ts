@@ -9,14 +9,38 @@
 import { HostError } from '../errors.js';
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
-export interface FuncType { params: ValType[]; results: ValType[] }
-export interface MemoryLimits { min: number; max?: number; shared: boolean; memory64: boolean }
+export interface FuncType {
+  params: ValType[];
+  results: ValType[];
+}
+export interface MemoryLimits {
+  min: number;
+  max?: number;
+  shared: boolean;
+  memory64: boolean;
+}
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
-export interface ModuleImport { module: string; name: string; kind: ExternKind; type?: FuncType; memory?: MemoryLimits }
-export interface ModuleExport { name: string; kind: ExternKind; index: number; type?: FuncType }
+export interface ModuleImport {
+  module: string;
+  name: string;
+  kind: ExternKind;
+  type?: FuncType;
+  memory?: MemoryLimits;
+}
+export interface ModuleExport {
+  name: string;
+  kind: ExternKind;
+  index: number;
+  type?: FuncType;
+}
 
-export interface Section { id: number; /** offset of the section id byte */ start: number; /** offset of the payload */ body: number; end: number }
+export interface Section {
+  id: number /** offset of the section id byte */;
+  start: number /** offset of the payload */;
+  body: number;
+  end: number;
+}
 
 export interface ModuleInfo {
   sections: Section[];
@@ -29,13 +53,25 @@ export interface ModuleInfo {
   funcTypes: FuncType[];
 }
 
-const VALTYPES: Record<number, ValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+const VALTYPES: Record<number, ValType> = {
+  0x7f: 'i32',
+  0x7e: 'i64',
+  0x7d: 'f32',
+  0x7c: 'f64',
+  0x7b: 'v128',
+  0x70: 'funcref',
+  0x6f: 'externref',
+};
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 /** A cursor over the binary; every read is checked against the end. */
 export class WasmReader {
-  constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos = 0,
+    public end = bytes.length,
+  ) {}
   fail(what: string): never {
     throw new HostError('INVALID_MODULE', `not a valid WebAssembly module: ${what} at byte ${this.pos}`);
   }
@@ -89,7 +125,8 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
   if (bytes.length < 8 || r.u8() !== 0 || r.u8() !== 0x61 || r.u8() !== 0x73 || r.u8() !== 0x6d) {
     throw new HostError('INVALID_MODULE', 'not a WebAssembly module (missing the \\0asm magic)');
   }
-  if (r.u8() !== 1 || r.u8() !== 0 || r.u8() !== 0 || r.u8() !== 0) throw new HostError('INVALID_MODULE', 'unsupported WebAssembly binary version (expected 1)');
+  if (r.u8() !== 1 || r.u8() !== 0 || r.u8() !== 0 || r.u8() !== 0)
+    throw new HostError('INVALID_MODULE', 'unsupported WebAssembly binary version (expected 1)');
   const info: ModuleInfo = { sections: [], types: [], imports: [], exports: [], memories: [], funcTypes: [] };
   const localFuncs: number[] = [];
   while (r.pos < bytes.length) {
@@ -102,7 +139,8 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
     info.sections.push({ id, start, body, end });
     const s: WasmReader = new WasmReader(bytes, body, end); // typed: s.fail() narrows only through a declared type
     switch (id) {
-      case 1: { // type
+      case 1: {
+        // type
         const n = s.u32();
         for (let i = 0; i < n; i++) {
           if (s.u8() !== 0x60) s.fail('only function types are supported');
@@ -114,7 +152,8 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
         }
         break;
       }
-      case 2: { // import
+      case 2: {
+        // import
         const n = s.u32();
         for (let i = 0; i < n; i++) {
           const module = s.name();
@@ -128,15 +167,23 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
             if (!t) s.fail(`import ${module}::${name} uses an unknown type`);
             imp.type = t;
             info.funcTypes.push(t);
-          } else if (kind === 'table') { s.u8(); s.limits(); }
-          else if (kind === 'memory') imp.memory = s.limits();
-          else if (kind === 'global') { s.valtype(); s.u8(); }
-          else { s.u8(); s.u32(); }
+          } else if (kind === 'table') {
+            s.u8();
+            s.limits();
+          } else if (kind === 'memory') imp.memory = s.limits();
+          else if (kind === 'global') {
+            s.valtype();
+            s.u8();
+          } else {
+            s.u8();
+            s.u32();
+          }
           info.imports.push(imp);
         }
         break;
       }
-      case 3: { // function
+      case 3: {
+        // function
         for (let n = s.u32(); n > 0; n--) localFuncs.push(s.u32());
         for (const ti of localFuncs) {
           const t = info.types[ti];
@@ -145,11 +192,13 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
         }
         break;
       }
-      case 5: { // memory
+      case 5: {
+        // memory
         for (let n = s.u32(); n > 0; n--) info.memories.push(s.limits());
         break;
       }
-      case 7: { // export
+      case 7: {
+        // export
         for (let n = s.u32(); n > 0; n--) {
           const name = s.name();
           const kind = KINDS[s.u8()];
@@ -164,7 +213,11 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
     }
     r.pos = end;
   }
-  for (const e of info.exports) if (e.kind === 'func') { const t = info.funcTypes[e.index]; if (t) e.type = t; }
+  for (const e of info.exports)
+    if (e.kind === 'func') {
+      const t = info.funcTypes[e.index];
+      if (t) e.type = t;
+    }
   return info;
 }
 
@@ -174,6 +227,11 @@ export function formatType(t: FuncType | undefined): string {
 }
 
 export function sameType(t: FuncType | undefined, params: readonly string[], results: readonly string[]): boolean {
-  return !!t && t.params.length === params.length && t.results.length === results.length &&
-    t.params.every((p, i) => p === params[i]) && t.results.every((p, i) => p === results[i]);
+  return (
+    !!t &&
+    t.params.length === params.length &&
+    t.results.length === results.length &&
+    t.params.every((p, i) => p === params[i]) &&
+    t.results.every((p, i) => p === results[i])
+  );
 }

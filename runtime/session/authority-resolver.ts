@@ -10,9 +10,7 @@
  * verify a login proof (the keys recovered from the signatures must satisfy the permission).
  * Waits are never satisfied (no delayed transactions). `owner` satisfies `active`, as on chain.
  */
-import {
-  AuthorityChecker, MAX_AUTHORITY_DEPTH, PublicKey, keyIdOf, keyIdToString, type Authority,
-} from '../../abi/antelope/index.js';
+import { AuthorityChecker, MAX_AUTHORITY_DEPTH, PublicKey, keyIdOf, keyIdToString, type Authority } from '../../abi/antelope/index.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import { SessionError } from './session-error.js';
 import { MAX_AUTHORITY_ACCOUNTS } from './limits.js';
@@ -20,7 +18,10 @@ import { MAX_AUTHORITY_ACCOUNTS } from './limits.js';
 /** get_account of one account (a backend, the hybrid API, or a test double). */
 export type AccountSource = (account: string) => Promise<Record<string, unknown>>;
 
-export interface PermissionLevel { actor: string; permission: string }
+export interface PermissionLevel {
+  actor: string;
+  permission: string;
+}
 
 interface PermissionJson {
   perm_name: string;
@@ -57,7 +58,11 @@ export class PermissionTree {
     for (const p of perms as PermissionJson[]) {
       const a = p.required_auth;
       const keys = a.keys.map((k) => {
-        try { return { key: keyIdOf(PublicKey.from(k.key)), weight: k.weight }; } catch { return { key: `unparsable:${k.key}`, weight: k.weight }; }
+        try {
+          return { key: keyIdOf(PublicKey.from(k.key)), weight: k.weight };
+        } catch {
+          return { key: `unparsable:${k.key}`, weight: k.weight };
+        }
       });
       this.#auth.set(`${account}@${p.perm_name}`, { threshold: a.threshold, keys, accounts: a.accounts, waits: a.waits });
       this.#parent.set(`${account}@${p.perm_name}`, p.parent);
@@ -77,7 +82,10 @@ export async function loadPermissionTree(source: AccountSource, account: string)
     for (const name of frontier) {
       if (seen.has(name)) continue;
       if (seen.size >= MAX_AUTHORITY_ACCOUNTS) {
-        throw new SessionError('AUTHORITY_UNRESOLVED', `the authority of ${account} names more than ${MAX_AUTHORITY_ACCOUNTS} accounts; the host does not resolve it`);
+        throw new SessionError(
+          'AUTHORITY_UNRESOLVED',
+          `the authority of ${account} names more than ${MAX_AUTHORITY_ACCOUNTS} accounts; the host does not resolve it`,
+        );
       }
       seen.add(name);
       let reply: Record<string, unknown>;
@@ -85,7 +93,12 @@ export async function loadPermissionTree(source: AccountSource, account: string)
         reply = await source(name);
       } catch (err) {
         if (err instanceof DmcsError && err.code === 'REJECTED') {
-          if (name === account) throw new SessionError('UNKNOWN_ACCOUNT', `account '${account}' does not exist on this DMCS; create it with 'peeros account create ${account}'`, { cause: err });
+          if (name === account)
+            throw new SessionError(
+              'UNKNOWN_ACCOUNT',
+              `account '${account}' does not exist on this DMCS; create it with 'peeros account create ${account}'`,
+              { cause: err },
+            );
           continue; // a named account that is gone satisfies nothing
         }
         throw err;
@@ -115,7 +128,11 @@ function candidates(tree: PermissionTree, level: PermissionLevel): PermissionLev
 export function satisfyingKeys(tree: PermissionTree, level: PermissionLevel, available: readonly string[]): string[] | undefined {
   const byId = new Map<string, string>();
   for (const k of available) {
-    try { byId.set(keyIdOf(PublicKey.from(k)), k); } catch { /* not a key: ignore */ }
+    try {
+      byId.set(keyIdOf(PublicKey.from(k)), k);
+    } catch {
+      /* not a key: ignore */
+    }
   }
   if (!tree.lookup(level.actor, level.permission)) {
     throw new SessionError('UNKNOWN_ACCOUNT', `permission ${level.actor}@${level.permission} does not exist on this DMCS`);
@@ -123,7 +140,11 @@ export function satisfyingKeys(tree: PermissionTree, level: PermissionLevel, ava
   for (const c of candidates(tree, level)) {
     const checker = new AuthorityChecker(tree.lookup, new Set(byId.keys()));
     let ok = false;
-    try { ok = checker.satisfied(c); } catch { ok = false; }
+    try {
+      ok = checker.satisfied(c);
+    } catch {
+      ok = false;
+    }
     if (ok) return [...checker.usedKeys].map((id) => byId.get(id)!);
   }
   return undefined;

@@ -36,16 +36,27 @@ export function loginChallenge(o: { account: string; permission: string; chainId
   Name.from(o.account).encode(w);
   Name.from(o.permission).encode(w);
   const action = Action.from({
-    account: LOGIN_CONTRACT, name: LOGIN_ACTION,
+    account: LOGIN_CONTRACT,
+    name: LOGIN_ACTION,
     authorization: [{ actor: o.account, permission: o.permission }],
     data: w.finish(),
   });
   const expiresAt = Math.floor(now / 1000) * 1000 + LOGIN_CHALLENGE_TTL_S * 1000;
-  const trx = Transaction.from({ expiration: TimePointSec.from(new Date(expiresAt)), ref_block_num: 0, ref_block_prefix: 0, actions: [action] });
+  const trx = Transaction.from({
+    expiration: TimePointSec.from(new Date(expiresAt)),
+    ref_block_num: 0,
+    ref_block_prefix: 0,
+    actions: [action],
+  });
   const bytes = trx.toBinary();
   return {
-    account: o.account, permission: o.permission, chainId: o.chainId, nonce: bytesToHex(nonce), bytes,
-    digest: signingDigest(o.chainId, bytes).array, expiresAt,
+    account: o.account,
+    permission: o.permission,
+    chainId: o.chainId,
+    nonce: bytesToHex(nonce),
+    bytes,
+    digest: signingDigest(o.chainId, bytes).array,
+    expiresAt,
     summary: [
       `log in to PeerOS as ${o.account}@${o.permission} on DMCS '${o.dmcs}' (chain ${o.chainId.slice(0, 12)}…)`,
       'this is a login challenge: it cannot execute on any chain and moves nothing',

@@ -33,7 +33,10 @@ export interface LoginOptions {
 
 export function checkAccountName(name: unknown, what = 'account'): string {
   if (typeof name !== 'string' || !ACCOUNT_NAME.test(name)) {
-    throw new SessionError('BAD_ARGUMENT', `${what} ${JSON.stringify(name)} is not an Antelope account name (1–12 of a-z, 1-5 and '.', not ending in '.')`);
+    throw new SessionError(
+      'BAD_ARGUMENT',
+      `${what} ${JSON.stringify(name)} is not an Antelope account name (1–12 of a-z, 1-5 and '.', not ending in '.')`,
+    );
   }
   return name;
 }
@@ -43,7 +46,8 @@ export function checkAccountName(name: unknown, what = 'account'): string {
  * in `tree`. Returns the recovered keys (PUB_K1_…); throws PROOF_INVALID.
  */
 export function verifyLoginProof(tree: PermissionTree, challenge: LoginChallenge, signatures: string[], now = Date.now()): string[] {
-  if (now > challenge.expiresAt) throw new SessionError('PROOF_INVALID', 'the login challenge expired before it was signed; run login again');
+  if (now > challenge.expiresAt)
+    throw new SessionError('PROOF_INVALID', 'the login challenge expired before it was signed; run login again');
   let keys: string[];
   try {
     keys = signatures.map((s) => Signature.from(s).recover(challenge.digest).toString());
@@ -53,8 +57,10 @@ export function verifyLoginProof(tree: PermissionTree, challenge: LoginChallenge
   const level = { actor: challenge.account, permission: challenge.permission };
   const used = satisfyingKeys(tree, level, keys);
   if (!used) {
-    throw new SessionError('PROOF_INVALID',
-      `the login proof was signed by ${keys.join(', ')}, which do not satisfy ${level.actor}@${level.permission} on this DMCS`);
+    throw new SessionError(
+      'PROOF_INVALID',
+      `the login proof was signed by ${keys.join(', ')}, which do not satisfy ${level.actor}@${level.permission} on this DMCS`,
+    );
   }
   return used.map((k) => PublicKey.from(k).toString());
 }
@@ -69,16 +75,29 @@ export async function login(o: LoginOptions): Promise<Session> {
   const keys = satisfyingKeys(tree, level, vaultKeys);
   if (!keys) {
     const needed = keysNamedBy(tree, level);
-    throw new SessionError('NO_MATCHING_KEY',
+    throw new SessionError(
+      'NO_MATCHING_KEY',
       `none of the vault's ${vaultKeys.length} key(s) satisfies ${account}@${permission} on DMCS '${o.dmcs.name}'` +
-      (needed.length ? ` (it names ${needed.join(', ')})` : '') +
-      `; import the account's private key with 'peeros key import'`);
+        (needed.length ? ` (it names ${needed.join(', ')})` : '') +
+        `; import the account's private key with 'peeros key import'`,
+    );
   }
   const challenge = loginChallenge({ account, permission, chainId: o.dmcs.chainId, dmcs: o.dmcs.name, now: now() });
-  const signed = await o.vault.sign({ chainId: challenge.chainId, transaction: challenge.bytes, keys, app: USER_APP, summary: challenge.summary });
+  const signed = await o.vault.sign({
+    chainId: challenge.chainId,
+    transaction: challenge.bytes,
+    keys,
+    app: USER_APP,
+    summary: challenge.summary,
+  });
   const proven = verifyLoginProof(tree, challenge, signed.signatures, now());
   const session: Session = {
-    version: 1, account, permission, dmcs: o.dmcs.name, chainId: o.dmcs.chainId, keys: proven,
+    version: 1,
+    account,
+    permission,
+    dmcs: o.dmcs.name,
+    chainId: o.dmcs.chainId,
+    keys: proven,
     loggedInAt: new Date(now()).toISOString(),
     proof: { digest: Buffer.from(challenge.digest).toString('hex'), signatures: signed.signatures },
   };

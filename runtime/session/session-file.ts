@@ -51,7 +51,11 @@ export function readSession(home: string): Session | undefined {
     throw err;
   }
   let v: Partial<Session>;
-  try { v = JSON.parse(text) as Partial<Session>; } catch { throw corrupt(path, 'not JSON'); }
+  try {
+    v = JSON.parse(text) as Partial<Session>;
+  } catch {
+    throw corrupt(path, 'not JSON');
+  }
   if (v.version !== 1) throw corrupt(path, `unknown version ${JSON.stringify(v.version)}`);
   if (typeof v.account !== 'string' || !ACCOUNT_NAME.test(v.account)) throw corrupt(path, 'no account name');
   if (typeof v.permission !== 'string' || !ACCOUNT_NAME.test(v.permission)) throw corrupt(path, 'no permission name');
@@ -68,7 +72,7 @@ export function requireSession(home: string): Session {
 }
 
 export async function writeSession(home: string, session: Session): Promise<void> {
-  await writeFileAtomic(sessionPath(home), JSON.stringify(session, null, 2) + '\n');
+  await writeFileAtomic(sessionPath(home), `${JSON.stringify(session, null, 2)}\n`);
 }
 
 /** Removes the session; false when there was none. */

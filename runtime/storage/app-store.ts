@@ -17,7 +17,23 @@
  * One worker per app is the writer while a host runs. If the log changes under the store (another
  * process wrote or compacted it), the index is rebuilt before the next operation.
  */
-import { closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_STORAGE_KEY_BYTES, STORAGE_COMPACT_SLACK_BYTES, STORAGE_RECORD_OVERHEAD_BYTES } from '../limits.js';
@@ -55,7 +71,10 @@ export class AppStore {
   /** Told about repairs (torn tail cut, migration); default stderr. */
   readonly onWarning: (message: string) => void;
 
-  constructor(readonly dir: string, opts: { onWarning?: (message: string) => void } = {}) {
+  constructor(
+    readonly dir: string,
+    opts: { onWarning?: (message: string) => void } = {},
+  ) {
     this.path = join(dir, STORE_LOG_NAME);
     this.onWarning = opts.onWarning ?? ((m) => process.stderr.write(`peeros storage: ${m}\n`));
   }
@@ -97,7 +116,10 @@ export class AppStore {
     const offset = this.#append(frame);
     const old = index.get(key);
     const slot: Slot = {
-      offset, frameBytes: frame.length, valueOffset: offset + frame.length - value.length, valueBytes: value.length,
+      offset,
+      frameBytes: frame.length,
+      valueOffset: offset + frame.length - value.length,
+      valueBytes: value.length,
       charged: AppStore.charge(k.length, value.length),
     };
     index.set(key, slot);
@@ -153,7 +175,11 @@ export class AppStore {
       syncDir(this.dir);
     } catch (err) {
       if (dst !== undefined) closeSync(dst);
-      try { unlinkSync(tmp); } catch { /* not created */ }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* not created */
+      }
       this.#index = undefined; // offsets may have moved: rebuild from the log on the next call
       throw err;
     } finally {
@@ -179,7 +205,12 @@ export class AppStore {
       } catch (err) {
         // a half-written frame would hide every later record: cut it off (best effort; the next
         // open cuts a torn tail anyway)
-        try { ftruncateSync(fd, offset); fdatasyncSync(fd); } catch { /* reported by the original error */ }
+        try {
+          ftruncateSync(fd, offset);
+          fdatasyncSync(fd);
+        } catch {
+          /* reported by the original error */
+        }
         this.#index = undefined;
         throw err;
       }
@@ -224,17 +255,29 @@ export class AppStore {
       } finally {
         closeSync(fd);
       }
-      this.onWarning(`${this.path}: cut ${data.length - scan.goodLength} bytes after the last whole record ` +
-        `(${scan.reason}; a write interrupted by a crash, never acknowledged); ${scan.records.length} records kept`);
+      this.onWarning(
+        `${this.path}: cut ${data.length - scan.goodLength} bytes after the last whole record ` +
+          `(${scan.reason}; a write interrupted by a crash, never acknowledged); ${scan.records.length} records kept`,
+      );
     }
     const index = new Map<string, Slot>();
     let charged = 0;
     let live = 0;
     for (const r of scan.records) {
       const old = index.get(r.key);
-      if (old) { charged -= old.charged; live -= old.frameBytes; index.delete(r.key); }
+      if (old) {
+        charged -= old.charged;
+        live -= old.frameBytes;
+        index.delete(r.key);
+      }
       if (r.op === OP_PUT) {
-        const slot: Slot = { offset: r.offset, frameBytes: r.frameBytes, valueOffset: r.valueOffset, valueBytes: r.valueBytes, charged: AppStore.charge(utf8Bytes(r.key), r.valueBytes) };
+        const slot: Slot = {
+          offset: r.offset,
+          frameBytes: r.frameBytes,
+          valueOffset: r.valueOffset,
+          valueBytes: r.valueBytes,
+          charged: AppStore.charge(utf8Bytes(r.key), r.valueBytes),
+        };
         index.set(r.key, slot);
         charged += slot.charged;
         live += slot.frameBytes;
@@ -285,7 +328,11 @@ function writeFully(fd: number, buf: Buffer): void {
 
 function syncDir(dir: string): void {
   const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');

@@ -65,15 +65,29 @@ export function scanStoreLog(data: Buffer, maxKeyBytes: number): StoreLogScan {
   let off = STORE_MAGIC.length;
   let reason: string | undefined;
   while (off < data.length) {
-    if (data.length - off < FRAME_HEADER_BYTES) { reason = 'incomplete frame header'; break; }
+    if (data.length - off < FRAME_HEADER_BYTES) {
+      reason = 'incomplete frame header';
+      break;
+    }
     const len = data.readUInt32LE(off);
-    if (data.length - off - FRAME_HEADER_BYTES < len) { reason = 'incomplete frame payload'; break; }
+    if (data.length - off - FRAME_HEADER_BYTES < len) {
+      reason = 'incomplete frame payload';
+      break;
+    }
     const payload = data.subarray(off + FRAME_HEADER_BYTES, off + FRAME_HEADER_BYTES + len);
-    if (data.readUInt32LE(off + 4) !== crc32(payload, crc32(data.subarray(off, off + 4)))) { reason = 'frame checksum mismatch'; break; }
+    if (data.readUInt32LE(off + 4) !== crc32(payload, crc32(data.subarray(off, off + 4)))) {
+      reason = 'frame checksum mismatch';
+      break;
+    }
     const op = payload[0];
     const klen = len >= RECORD_HEADER_BYTES ? payload.readUInt16LE(1) : -1;
-    if ((op !== OP_PUT && op !== OP_DELETE) || klen < 1 || klen > maxKeyBytes || RECORD_HEADER_BYTES + klen > len ||
-        (op === OP_DELETE && RECORD_HEADER_BYTES + klen !== len)) {
+    if (
+      (op !== OP_PUT && op !== OP_DELETE) ||
+      klen < 1 ||
+      klen > maxKeyBytes ||
+      RECORD_HEADER_BYTES + klen > len ||
+      (op === OP_DELETE && RECORD_HEADER_BYTES + klen !== len)
+    ) {
       reason = 'malformed record';
       break;
     }

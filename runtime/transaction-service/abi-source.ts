@@ -28,7 +28,11 @@ export class AbiSource {
     if (!this.#store) return undefined;
     const hit = this.#store.cache.newest(this.#store.chainId, queryHash('get_abi', { account_name: account }));
     if (!hit) return undefined;
-    try { return new AbiSerializer(Abi.from(hit.value as Parameters<typeof Abi.from>[0])); } catch { return undefined; }
+    try {
+      return new AbiSerializer(Abi.from(hit.value as Parameters<typeof Abi.from>[0]));
+    } catch {
+      return undefined;
+    }
   }
 
   async serializer(account: string): Promise<AbiSerializer> {
@@ -46,17 +50,28 @@ export class AbiSource {
         return kept;
       }
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new TransactionServiceError('UNAVAILABLE', `the ABI of ${account} is needed to encode the action, and the DMCS is unreachable (${err.message})`, { cause: err });
+        throw new TransactionServiceError(
+          'UNAVAILABLE',
+          `the ABI of ${account} is needed to encode the action, and the DMCS is unreachable (${err.message})`,
+          { cause: err },
+        );
       }
       if (err instanceof DmcsError && err.code === 'REJECTED') {
         throw new TransactionServiceError('BAD_ACTIONS', `contract account '${account}' does not exist on this DMCS`, { cause: err });
       }
       throw err;
     }
-    if (!reply.abi) throw new TransactionServiceError('BAD_ACTIONS', `account '${account}' has no contract ABI on this DMCS (is the contract deployed?)`);
+    if (!reply.abi)
+      throw new TransactionServiceError('BAD_ACTIONS', `account '${account}' has no contract ABI on this DMCS (is the contract deployed?)`);
     const s = new AbiSerializer(Abi.from(reply.abi as Parameters<typeof Abi.from>[0]));
     this.#cache.set(account, { s, at: this.#now() });
-    this.#store?.cache.put({ chainId: this.#store.chainId, atBlock: 0, query: queryHash('get_abi', { account_name: account }), value: reply.abi, fetchedAt: this.#now() });
+    this.#store?.cache.put({
+      chainId: this.#store.chainId,
+      atBlock: 0,
+      query: queryHash('get_abi', { account_name: account }),
+      value: reply.abi,
+      fetchedAt: this.#now(),
+    });
     return s;
   }
 }

@@ -25,19 +25,28 @@ export async function createAccount(o: CreateAccountOptions): Promise<UserTransa
   const creator = checkAccountName(o.creator ?? 'eosio', 'creator');
   let key: string;
   if (o.key !== undefined) {
-    try { key = PublicKey.from(o.key).toString(); } catch {
+    try {
+      key = PublicKey.from(o.key).toString();
+    } catch {
       throw new SessionError('BAD_ARGUMENT', `--key ${JSON.stringify(o.key)} is not a public key (PUB_K1_… or EOS…)`);
     }
   } else {
     key = (await o.vault.createKey(name)).publicKey;
   }
   const auth = { threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] };
-  const action = Action.from({
-    account: 'eosio', name: 'newaccount', authorization: [{ actor: creator, permission: 'active' }],
-    data: { creator, name, owner: auth, active: auth },
-  }, eosioSerializer());
+  const action = Action.from(
+    {
+      account: 'eosio',
+      name: 'newaccount',
+      authorization: [{ actor: creator, permission: 'active' }],
+      data: { creator, name, owner: auth, active: auth },
+    },
+    eosioSerializer(),
+  );
   const r = await submitUserTransaction({
-    vault: o.vault, backend: o.backend, actions: [action],
+    vault: o.vault,
+    backend: o.backend,
+    actions: [action],
     summary: [`create account '${name}' (owner and active: ${key}), paid by ${creator}@active`],
   });
   return { ...r, key };

@@ -12,7 +12,13 @@ import type { SessionGrant } from './session-grants.js';
 const DAY_MS = 24 * 3600_000;
 
 /** The signing grant for `app`, or undefined when it asks for no `dmcs.push`. */
-export function signingGrantFor(app: string, grants: Grants, chainIds: string[], session?: SessionGrant, identity?: string): SigningGrant | undefined {
+export function signingGrantFor(
+  app: string,
+  grants: Grants,
+  chainIds: string[],
+  session?: SessionGrant,
+  identity?: string,
+): SigningGrant | undefined {
   const scope = grants['dmcs.push'] as DmcsPushScope | undefined;
   if (!scope) return undefined;
   const g: SigningGrant = { app, chainIds, contracts: Object.fromEntries(Object.entries(scope.contracts).map(([c, a]) => [c, [...a]])) };
@@ -29,7 +35,14 @@ export function signingGrantFor(app: string, grants: Grants, chainIds: string[],
 }
 
 /** Installs (replaces) the app's signing grant in the vault; the vault's verifier asks the user. */
-export async function installSigningGrant(vault: Vault, app: string, grants: Grants, chainIds: string[], session?: SessionGrant, identity?: string): Promise<SigningGrant | undefined> {
+export async function installSigningGrant(
+  vault: Vault,
+  app: string,
+  grants: Grants,
+  chainIds: string[],
+  session?: SessionGrant,
+  identity?: string,
+): Promise<SigningGrant | undefined> {
   const g = signingGrantFor(app, grants, chainIds, session, identity);
   if (g) await vault.setGrant(g);
   return g;

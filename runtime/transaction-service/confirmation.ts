@@ -36,20 +36,34 @@ export class HostText {
 
 function show(v: unknown): string {
   // JSON escapes C0 controls but not bidi overrides, C1 or invisible characters: terminalJson does.
-  const s = terminalJson(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)) ?? terminalText(String(v)));
+  const s = terminalJson(
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+    ) ?? terminalText(String(v)),
+  );
   return s.length > MAX_CONFIRMATION_VALUE_CHARS ? `${s.slice(0, MAX_CONFIRMATION_VALUE_CHARS)}… (cut)` : s;
 }
 
 function fields(data: unknown): string {
   if (data && typeof data === 'object' && !Array.isArray(data) && !(data instanceof Uint8Array)) {
     return Object.entries(data as Record<string, unknown>)
-      .map(([k, v]) => `${terminalText(k, MAX_FIELD_NAME_CHARS)}: ${v instanceof HostText ? v.text : typeof v === 'string' && /^[a-z1-5.]{1,13}$|^-?\d+(\.\d+)? [A-Z]{1,7}$/.test(v) ? v : show(v)}`)
+      .map(
+        ([k, v]) =>
+          `${terminalText(k, MAX_FIELD_NAME_CHARS)}: ${v instanceof HostText ? v.text : typeof v === 'string' && /^[a-z1-5.]{1,13}$|^-?\d+(\.\d+)? [A-Z]{1,7}$/.test(v) ? v : show(v)}`,
+      )
       .join(', ');
   }
   return show(data);
 }
 
-export function renderConfirmation(o: { app: AppIdentity; account: string; permission: string; dmcs: string; chainId: string; actions: DecodedAction[] }): string[] {
+export function renderConfirmation(o: {
+  app: AppIdentity;
+  account: string;
+  permission: string;
+  dmcs: string;
+  chainId: string;
+  actions: DecodedAction[];
+}): string[] {
   return [
     `app: ${terminalText(o.app.name)} ${terminalText(o.app.version)} (publisher ${terminalText(o.app.publisher)}${o.app.sha256 ? `, module ${o.app.sha256.slice(0, 16)}…` : ''})`,
     `signs as: ${o.account}@${o.permission} on DMCS '${o.dmcs}' (chain ${o.chainId.slice(0, 12)}…)`,

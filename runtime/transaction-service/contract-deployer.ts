@@ -8,7 +8,13 @@ import type { Vault } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import { submitUserTransaction, type UserTransactionResult } from './user-transaction.js';
 
-export async function deployContract(o: { vault: Vault; backend: DmcsBackend; account: string; wasmPath: string; abiPath: string }): Promise<UserTransactionResult> {
+export async function deployContract(o: {
+  vault: Vault;
+  backend: DmcsBackend;
+  account: string;
+  wasmPath: string;
+  abiPath: string;
+}): Promise<UserTransactionResult> {
   const code = new Uint8Array(await readFile(o.wasmPath));
   const abi = Abi.from(JSON.parse(await readFile(o.abiPath, 'utf8')) as Parameters<typeof Abi.from>[0]);
   const s = eosioSerializer();
@@ -19,7 +25,11 @@ export async function deployContract(o: { vault: Vault; backend: DmcsBackend; ac
   ];
   const { createHash } = await import('node:crypto');
   return submitUserTransaction({
-    vault: o.vault, backend: o.backend, actions,
-    summary: [`deploy contract to '${o.account}': code ${code.length} bytes (sha256 ${createHash('sha256').update(code).digest('hex').slice(0, 16)}…), ABI with ${abi.actions.length} actions`],
+    vault: o.vault,
+    backend: o.backend,
+    actions,
+    summary: [
+      `deploy contract to '${o.account}': code ${code.length} bytes (sha256 ${createHash('sha256').update(code).digest('hex').slice(0, 16)}…), ABI with ${abi.actions.length} actions`,
+    ],
   });
 }

@@ -5,7 +5,11 @@
 import { loadPermissionTree, satisfyingKeys, keysNamedBy, type AccountSource } from '../session/authority-resolver.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 
-export async function pickKeys(getAccount: AccountSource, levels: Array<{ actor: string; permission: string }>, vaultKeys: readonly string[]): Promise<string[]> {
+export async function pickKeys(
+  getAccount: AccountSource,
+  levels: Array<{ actor: string; permission: string }>,
+  vaultKeys: readonly string[],
+): Promise<string[]> {
   const picked = new Set<string>();
   const seen = new Set<string>();
   for (const level of levels) {
@@ -16,8 +20,10 @@ export async function pickKeys(getAccount: AccountSource, levels: Array<{ actor:
     const keys = satisfyingKeys(tree, level, vaultKeys);
     if (!keys) {
       const named = keysNamedBy(tree, level);
-      throw new TransactionServiceError('NO_MATCHING_KEY',
-        `none of the vault's ${vaultKeys.length} key(s) satisfies ${k}${named.length ? ` (it names ${named.join(', ')})` : ''}; import the account's key with 'peeros key import'`);
+      throw new TransactionServiceError(
+        'NO_MATCHING_KEY',
+        `none of the vault's ${vaultKeys.length} key(s) satisfies ${k}${named.length ? ` (it names ${named.join(', ')})` : ''}; import the account's key with 'peeros key import'`,
+      );
     }
     for (const key of keys) picked.add(key);
   }

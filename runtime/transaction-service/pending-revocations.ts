@@ -13,8 +13,15 @@ import { MAX_PENDING_REVOCATIONS } from './limits.js';
 
 export const PENDING_REVOCATIONS_FILE = 'pending-revocations.json';
 
-export interface PendingRevocation { app: string; identity?: string; removedAt: string }
-interface FileBody { version: 1; pending: PendingRevocation[] }
+export interface PendingRevocation {
+  app: string;
+  identity?: string;
+  removedAt: string;
+}
+interface FileBody {
+  version: 1;
+  pending: PendingRevocation[];
+}
 
 export class PendingRevocations {
   readonly path: string;
@@ -32,11 +39,14 @@ export class PendingRevocations {
   }
 
   async #write(pending: PendingRevocation[]): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify({ version: 1, pending } satisfies FileBody, null, 2) + '\n', 0o600);
+    await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, pending } satisfies FileBody, null, 2)}\n`, 0o600);
   }
 
   async add(app: string, identity: string | undefined): Promise<void> {
-    const pending = [...this.list().filter((p) => !(p.app === app && p.identity === identity)), { app, ...(identity !== undefined ? { identity } : {}), removedAt: new Date().toISOString() }];
+    const pending = [
+      ...this.list().filter((p) => !(p.app === app && p.identity === identity)),
+      { app, ...(identity !== undefined ? { identity } : {}), removedAt: new Date().toISOString() },
+    ];
     await this.#write(pending.slice(-MAX_PENDING_REVOCATIONS));
   }
 

@@ -11,7 +11,11 @@ import { actionsInScope, transactionInScope, type ScopeAction, type ScopeVerdict
 import { pushSigningScope, type DmcsPushScope } from '../capabilities.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 
-export interface ScopedAction { account: string; name: string; data: unknown }
+export interface ScopedAction {
+  account: string;
+  name: string;
+  data: unknown;
+}
 
 function denied(app: string, why: string): TransactionServiceError {
   return new TransactionServiceError('CAPABILITY_DENIED', `app '${app}' may not push this: ${why} (outside its dmcs.push grant)`);
@@ -22,7 +26,11 @@ function enforce(app: string, verdict: ScopeVerdict): void {
 }
 
 /** Checks contracts and actions only (before encoding). */
-export function checkActionsGranted(app: string, scope: DmcsPushScope | undefined, actions: ReadonlyArray<{ account: string; name: string }>): void {
+export function checkActionsGranted(
+  app: string,
+  scope: DmcsPushScope | undefined,
+  actions: ReadonlyArray<{ account: string; name: string }>,
+): void {
   if (!scope) throw denied(app, 'it was not granted dmcs.push');
   enforce(app, actionsInScope(pushSigningScope(scope), actions));
 }

@@ -19,7 +19,10 @@ export const SEALED_VERSION = 1;
 /** Plaintext of one sealed field: the vault's limit. */
 export const MAX_SEALED_TEXT_BYTES = 4096;
 
-export interface SealRequest { text: string; for: string }
+export interface SealRequest {
+  text: string;
+  for: string;
+}
 
 export function sealRequestOf(v: unknown): SealRequest | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return undefined;
@@ -28,15 +31,30 @@ export function sealRequestOf(v: unknown): SealRequest | undefined {
   if (typeof o.$seal !== 'string' || typeof o.for !== 'string' || Object.keys(o).length !== 2) {
     throw new TransactionServiceError('BAD_ACTIONS', 'a sealed field must be {"$seal": text, "for": account}');
   }
-  if (Buffer.byteLength(o.$seal) > MAX_SEALED_TEXT_BYTES) throw new TransactionServiceError('BAD_ACTIONS', `a sealed text holds at most ${MAX_SEALED_TEXT_BYTES} bytes`);
+  if (Buffer.byteLength(o.$seal) > MAX_SEALED_TEXT_BYTES)
+    throw new TransactionServiceError('BAD_ACTIONS', `a sealed text holds at most ${MAX_SEALED_TEXT_BYTES} bytes`);
   return { text: o.$seal, for: o.for };
 }
 
-export async function sealText(vault: Vault, app: string, senderKey: string, recipientKey: string, text: string, identity?: string): Promise<Uint8Array> {
+export async function sealText(
+  vault: Vault,
+  app: string,
+  senderKey: string,
+  recipientKey: string,
+  text: string,
+  identity?: string,
+): Promise<Uint8Array> {
   const s = PublicKey.from(senderKey);
   const r = PublicKey.from(recipientKey);
-  if (s.type !== KeyType.K1 || r.type !== KeyType.K1) throw new TransactionServiceError('BAD_ACTIONS', 'sealed fields need K1 keys on both sides');
-  const { nonce, ciphertext } = await vault.sealMessage({ key: senderKey, peer: recipientKey, plaintext: new TextEncoder().encode(text), app, ...(identity !== undefined ? { identity } : {}) });
+  if (s.type !== KeyType.K1 || r.type !== KeyType.K1)
+    throw new TransactionServiceError('BAD_ACTIONS', 'sealed fields need K1 keys on both sides');
+  const { nonce, ciphertext } = await vault.sealMessage({
+    key: senderKey,
+    peer: recipientKey,
+    plaintext: new TextEncoder().encode(text),
+    app,
+    ...(identity !== undefined ? { identity } : {}),
+  });
   const out = new Uint8Array(1 + 33 + 33 + nonce.length + ciphertext.length);
   out[0] = SEALED_VERSION;
   out.set(s.data, 1);
@@ -47,14 +65,31 @@ export async function sealText(vault: Vault, app: string, senderKey: string, rec
 }
 
 /** Opens a blob if the vault holds either side's key; the text, or an error message. */
-export async function openText(vault: Vault, app: string, blob: Uint8Array, vaultKeys: readonly string[], identity?: string): Promise<{ text?: string; error?: string }> {
+export async function openText(
+  vault: Vault,
+  app: string,
+  blob: Uint8Array,
+  vaultKeys: readonly string[],
+  identity?: string,
+): Promise<{ text?: string; error?: string }> {
   if (blob.length < 1 + 33 + 33 + 12 + 16 || blob[0] !== SEALED_VERSION) return { error: 'not a sealed value' };
   const sender = new PublicKey(KeyType.K1, blob.slice(1, 34)).toString();
   const recipient = new PublicKey(KeyType.K1, blob.slice(34, 67)).toString();
-  const [ours, peer] = vaultKeys.includes(recipient) ? [recipient, sender] : vaultKeys.includes(sender) ? [sender, recipient] : [undefined, undefined];
+  const [ours, peer] = vaultKeys.includes(recipient)
+    ? [recipient, sender]
+    : vaultKeys.includes(sender)
+      ? [sender, recipient]
+      : [undefined, undefined];
   if (!ours || !peer) return { error: 'not for this account (no key of it in the vault)' };
   try {
-    const plain = await vault.openMessage({ key: ours, peer, nonce: blob.slice(67, 79), ciphertext: blob.slice(79), app, ...(identity !== undefined ? { identity } : {}) });
+    const plain = await vault.openMessage({
+      key: ours,
+      peer,
+      nonce: blob.slice(67, 79),
+      ciphertext: blob.slice(79),
+      app,
+      ...(identity !== undefined ? { identity } : {}),
+    });
     return { text: new TextDecoder().decode(plain) };
   } catch (err) {
     return { error: (err as Error).message };

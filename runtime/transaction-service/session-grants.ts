@@ -16,7 +16,13 @@ import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { TransactionServiceError } from './transaction-service-error.js';
-import { DEFAULT_GRANT_PERIOD_MS, MAX_GRANT_COUNT, MAX_GRANT_PERIOD_MS, MIN_GRANT_PERIOD_MS, SESSION_GRANTS_LOCK_WAIT_MS } from './limits.js';
+import {
+  DEFAULT_GRANT_PERIOD_MS,
+  MAX_GRANT_COUNT,
+  MAX_GRANT_PERIOD_MS,
+  MIN_GRANT_PERIOD_MS,
+  SESSION_GRANTS_LOCK_WAIT_MS,
+} from './limits.js';
 
 export const SESSION_GRANTS_FILE = 'session-grants.json';
 
@@ -33,30 +39,59 @@ export interface SessionGrant {
 }
 
 /** What one app used in its current period. */
-interface Use { since: number; count: number; units: string; symbol: string }
-interface FileBody { version: 1; grants: Record<string, SessionGrant>; used: Record<string, Use> }
+interface Use {
+  since: number;
+  count: number;
+  units: string;
+  symbol: string;
+}
+interface FileBody {
+  version: 1;
+  grants: Record<string, SessionGrant>;
+  used: Record<string, Use>;
+}
 
 /** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
 export function parsePeriod(text: string): number {
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new TransactionServiceError('BAD_ACTIONS', `period ${JSON.stringify(text)}: expected a number and a unit, such as 24h, 30m, 7d`);
+  if (!m)
+    throw new TransactionServiceError('BAD_ACTIONS', `period ${JSON.stringify(text)}: expected a number and a unit, such as 24h, 30m, 7d`);
   const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  if (ms < MIN_GRANT_PERIOD_MS || ms > MAX_GRANT_PERIOD_MS) throw new TransactionServiceError('BAD_ACTIONS', `period ${text}: must be between 1m and 30d`);
+  if (ms < MIN_GRANT_PERIOD_MS || ms > MAX_GRANT_PERIOD_MS)
+    throw new TransactionServiceError('BAD_ACTIONS', `period ${text}: must be between 1m and 30d`);
   return ms;
 }
 
-export function validateSessionGrant(g: { app: string; maxCount: number; maxAmount?: string; periodMs?: number; identity?: string }): SessionGrant {
+export function validateSessionGrant(g: {
+  app: string;
+  maxCount: number;
+  maxAmount?: string;
+  periodMs?: number;
+  identity?: string;
+}): SessionGrant {
   if (!Number.isInteger(g.maxCount) || g.maxCount < 1 || g.maxCount > MAX_GRANT_COUNT) {
     throw new TransactionServiceError('BAD_ACTIONS', `--max-count: expected an integer from 1 to ${MAX_GRANT_COUNT}, got ${g.maxCount}`);
   }
   let maxAmount: string | undefined;
   if (g.maxAmount !== undefined) {
-    try { maxAmount = Asset.from(g.maxAmount).toString(); } catch {
-      throw new TransactionServiceError('BAD_ACTIONS', `--max-amount: ${JSON.stringify(g.maxAmount)} is not an asset such as "10.0000 RSN"`);
+    try {
+      maxAmount = Asset.from(g.maxAmount).toString();
+    } catch {
+      throw new TransactionServiceError(
+        'BAD_ACTIONS',
+        `--max-amount: ${JSON.stringify(g.maxAmount)} is not an asset such as "10.0000 RSN"`,
+      );
     }
   }
   const periodMs = g.periodMs ?? DEFAULT_GRANT_PERIOD_MS;
-  return { app: g.app, maxCount: g.maxCount, ...(maxAmount ? { maxAmount } : {}), periodMs, setAt: new Date().toISOString(), ...(g.identity !== undefined ? { identity: g.identity } : {}) };
+  return {
+    app: g.app,
+    maxCount: g.maxCount,
+    ...(maxAmount ? { maxAmount } : {}),
+    periodMs,
+    setAt: new Date().toISOString(),
+    ...(g.identity !== undefined ? { identity: g.identity } : {}),
+  };
 }
 
 export class SessionGrantStore {
@@ -74,7 +109,10 @@ export class SessionGrantStore {
       if (v.version === 1 && v.grants && v.used) return v;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new TransactionServiceError('NOT_APPROVED', `the session grants file ${this.path} is damaged; remove it and set the grants again`);
+        throw new TransactionServiceError(
+          'NOT_APPROVED',
+          `the session grants file ${this.path} is damaged; remove it and set the grants again`,
+        );
       }
     }
     return { version: 1, grants: {}, used: {} };
@@ -88,15 +126,22 @@ export class SessionGrantStore {
   async #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
-      return await withFileLock(`${this.path}.lock`, async () => {
-        const body = this.#load();
-        const { result, write } = change(body);
-        if (write) await writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
-        return result;
-      }, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
+      return await withFileLock(
+        `${this.path}.lock`,
+        async () => {
+          const body = this.#load();
+          const { result, write } = change(body);
+          if (write) await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
+          return result;
+        },
+        { waitMs: SESSION_GRANTS_LOCK_WAIT_MS },
+      );
     } catch (err) {
       if (!(err instanceof FileLockTimeoutError)) throw err;
-      throw new TransactionServiceError('NOT_APPROVED', `the session grants are busy: ${err.message}; another peeros process is using them — try again`);
+      throw new TransactionServiceError(
+        'NOT_APPROVED',
+        `the session grants are busy: ${err.message}; another peeros process is using them — try again`,
+      );
     }
   }
 
@@ -172,5 +217,5 @@ export class SessionGrantStore {
 
 /** `record[key]` only when it is the record's own entry: never `constructor` & co. of Object.prototype. */
 function own<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

@@ -26,7 +26,11 @@ export interface UnsignedTransaction {
   chainId: string;
 }
 
-export function buildTransaction(head: ChainHead, actions: Action[], opts: { expireSeconds?: number; now?: number } = {}): UnsignedTransaction {
+export function buildTransaction(
+  head: ChainHead,
+  actions: Action[],
+  opts: { expireSeconds?: number; now?: number } = {},
+): UnsignedTransaction {
   const now = opts.now ?? Date.now();
   const ref = BlockId.from(head.head_block_id).tapos;
   const expiration = TimePointSec.from(new Date(Math.floor(now / 1000) * 1000 + (opts.expireSeconds ?? DEFAULT_EXPIRATION_S) * 1000));

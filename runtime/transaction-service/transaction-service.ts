@@ -19,7 +19,7 @@ import { Action, PublicKey, type AbiSerializer } from '../../abi/antelope/index.
 import { VaultError, type Vault } from '../../skv/index.js';
 import type { Grants, DmcsPushScope } from '../capabilities.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
-import { Dispatcher, DmcsError, pushFailureOf, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
+import { type Dispatcher, DmcsError, pushFailureOf, type ChainCheckedBackend, type DmcsRoute, type ChainInfo } from '../dispatch/index.js';
 import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
 import { TransactionSubmitter, type OfflineQueue, type SubmitResult } from '../offline-queue/index.js';
 import { readSession, type Session } from '../session/session-file.js';
@@ -31,7 +31,14 @@ import { pickKeys } from './key-picker.js';
 import { TransactionServiceError, VAULT_SIGN_REFUSALS } from './transaction-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
 import { sealRequestOf, sealText } from './sealed-fields.js';
-import { MAX_ACTIONS_PER_PUSH, HEAD_REUSE_MS, ROUTE_REUSE_MS, DEFAULT_EXPIRATION_S, RECENT_IDS, MAX_CONFIRMATION_VALUE_CHARS } from './limits.js';
+import {
+  MAX_ACTIONS_PER_PUSH,
+  HEAD_REUSE_MS,
+  ROUTE_REUSE_MS,
+  DEFAULT_EXPIRATION_S,
+  RECENT_IDS,
+  MAX_CONFIRMATION_VALUE_CHARS,
+} from './limits.js';
 import { terminalQuoted, terminalText } from '../../lib/terminal-text.js';
 
 export interface PushRequest {
@@ -68,7 +75,11 @@ export interface TransactionServiceOptions {
   now?: () => number;
 }
 
-interface RawAction { account: string; name: string; data: Uint8Array | Record<string, unknown> }
+interface RawAction {
+  account: string;
+  name: string;
+  data: Uint8Array | Record<string, unknown>;
+}
 
 function badActions(why: string): TransactionServiceError {
   return new TransactionServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
@@ -83,7 +94,8 @@ function checkRawActions(v: unknown): RawAction[] {
     if (typeof x.account !== 'string' || !ACCOUNT_NAME.test(x.account)) throw badActions(`actions[${i}].account is not an account name`);
     if (typeof x.name !== 'string' || !ACCOUNT_NAME.test(x.name)) throw badActions(`actions[${i}].name is not an action name`);
     const d = x.data;
-    if (!(d instanceof Uint8Array) && (typeof d !== 'object' || d === null || Array.isArray(d))) throw badActions(`actions[${i}].data must be a map or bytes`);
+    if (!(d instanceof Uint8Array) && (typeof d !== 'object' || d === null || Array.isArray(d)))
+      throw badActions(`actions[${i}].data must be a map or bytes`);
     return { account: x.account, name: x.name, data: d as RawAction['data'] };
   });
 }
@@ -117,7 +129,10 @@ export class TransactionService {
   #abiSource(backend: ChainCheckedBackend): AbiSource {
     let a = this.#abis.get(backend.chainId);
     if (!a) {
-      a = new AbiSource((acct) => backend.getAbi(acct), { ...(this.#o.now ? { now: this.#o.now } : {}), store: { cache: this.#cache, chainId: backend.chainId } });
+      a = new AbiSource((acct) => backend.getAbi(acct), {
+        ...(this.#o.now ? { now: this.#o.now } : {}),
+        store: { cache: this.#cache, chainId: backend.chainId },
+      });
       this.#abis.set(backend.chainId, a);
     }
     return a;
@@ -126,14 +141,18 @@ export class TransactionService {
   async push(req: PushRequest): Promise<PushOutcome> {
     const app = req.app.name;
     const session = readSession(this.#o.home);
-    if (!session) throw new TransactionServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
+    if (!session)
+      throw new TransactionServiceError('NOT_LOGGED_IN', `app '${app}' asked to push, but nobody is logged in: run 'peeros login ACCOUNT'`);
     const raw = checkRawActions(req.actions);
     const scope = req.grants['dmcs.push'] as DmcsPushScope | undefined;
     checkActionsGranted(app, scope, raw);
 
     const backend = await this.#route(req.manifest);
     if (backend.chainId !== session.chainId) {
-      throw new TransactionServiceError('UNAVAILABLE', `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`);
+      throw new TransactionServiceError(
+        'UNAVAILABLE',
+        `app '${app}' uses DMCS '${backend.entry.name}', but the session (${session.account}) is on '${session.dmcs}'; log in on that DMCS`,
+      );
     }
     const hybrid = this.hybridFor(backend);
     const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
@@ -143,13 +162,26 @@ export class TransactionService {
     const trx = this.#unique(info, actions);
     const keys = await this.#keys(hybrid, session);
     const summary = renderConfirmation({
-      app: req.app, account: session.account, permission: session.permission, dmcs: backend.entry.name, chainId: session.chainId,
+      app: req.app,
+      account: session.account,
+      permission: session.permission,
+      dmcs: backend.entry.name,
+      chainId: session.chainId,
       actions: decoded.map((d, i) => (shown[i] ? { ...d, data: { ...(d.data as Record<string, unknown>), ...shown[i] } } : d)),
     });
     this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded), req.app.identity);
     let signatures: string[];
     try {
-      signatures = (await this.#o.vault.sign({ chainId: trx.chainId, transaction: trx.bytes, keys, app, ...(req.app.identity !== undefined ? { identity: req.app.identity } : {}), summary })).signatures;
+      signatures = (
+        await this.#o.vault.sign({
+          chainId: trx.chainId,
+          transaction: trx.bytes,
+          keys,
+          app,
+          ...(req.app.identity !== undefined ? { identity: req.app.identity } : {}),
+          summary,
+        })
+      ).signatures;
     } catch (err) {
       if (err instanceof VaultError) {
         const code = VAULT_SIGN_REFUSALS[err.code];
@@ -173,7 +205,8 @@ export class TransactionService {
     // The same transaction may be queued already (another process built it): say what it is.
     const entry = sent.entry;
     if (entry.status === 'sent' || entry.status === 'done') return { status: 'executed', id: entry.id };
-    if (entry.status !== 'pending') return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
+    if (entry.status !== 'pending')
+      return { status: 'failed', id: entry.id, error: `the same transaction is already in the offline queue, ${entry.status}` };
     return { status: 'queued', id: entry.id };
   }
 
@@ -182,10 +215,19 @@ export class TransactionService {
    * key to the account's active key (sealed-fields.ts); returns, per action, what the user is shown
    * for those fields instead of the blob.
    */
-  async #sealFields(app: string, identity: string | undefined, hybrid: HybridApi, session: Session, raw: RawAction[]): Promise<Array<Record<string, HostText> | undefined>> {
+  async #sealFields(
+    app: string,
+    identity: string | undefined,
+    hybrid: HybridApi,
+    session: Session,
+    raw: RawAction[],
+  ): Promise<Array<Record<string, HostText> | undefined>> {
     const shown: Array<Record<string, HostText> | undefined> = [];
     for (const r of raw) {
-      if (r.data instanceof Uint8Array) { shown.push(undefined); continue; }
+      if (r.data instanceof Uint8Array) {
+        shown.push(undefined);
+        continue;
+      }
       let show: Record<string, HostText> | undefined;
       for (const [field, value] of Object.entries(r.data)) {
         const seal = sealRequestOf(value);
@@ -193,7 +235,9 @@ export class TransactionService {
         const sender = session.keys[0]!;
         const recipient = await this.#activeKey(hybrid, seal.for);
         r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text, identity);
-        (show ??= {})[field] = new HostText(`[sealed for ${terminalText(seal.for)}] ${terminalQuoted(seal.text, MAX_CONFIRMATION_VALUE_CHARS)}`);
+        (show ??= {})[field] = new HostText(
+          `[sealed for ${terminalText(seal.for)}] ${terminalQuoted(seal.text, MAX_CONFIRMATION_VALUE_CHARS)}`,
+        );
       }
       shown.push(show);
     }
@@ -216,7 +260,11 @@ export class TransactionService {
     return PublicKey.from(key).toString();
   }
 
-  async #encode(backend: ChainCheckedBackend, session: Session, raw: RawAction[]): Promise<{ actions: Action[]; decoded: DecodedAction[] }> {
+  async #encode(
+    backend: ChainCheckedBackend,
+    session: Session,
+    raw: RawAction[],
+  ): Promise<{ actions: Action[]; decoded: DecodedAction[] }> {
     const abis = this.#abiSource(backend);
     const actions: Action[] = [];
     const decoded: DecodedAction[] = [];
@@ -276,7 +324,11 @@ export class TransactionService {
       return info;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
-        throw new TransactionServiceError('UNAVAILABLE', `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`, { cause: err });
+        throw new TransactionServiceError(
+          'UNAVAILABLE',
+          `the DMCS is unreachable and no recent block is cached to reference: ${err.message}`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -285,7 +337,11 @@ export class TransactionService {
   async #keys(hybrid: HybridApi, session: Session): Promise<string[]> {
     const vaultKeys = (await this.#o.vault.listKeys()).map((k) => k.publicKey);
     try {
-      return await pickKeys(async (n) => (await hybrid.getAccount(n)).value, [{ actor: session.account, permission: session.permission }], vaultKeys);
+      return await pickKeys(
+        async (n) => (await hybrid.getAccount(n)).value,
+        [{ actor: session.account, permission: session.permission }],
+        vaultKeys,
+      );
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         const held = session.keys.filter((k) => vaultKeys.includes(k));

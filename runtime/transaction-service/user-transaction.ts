@@ -16,7 +16,12 @@ export interface UserTransactionResult {
   keys: string[];
 }
 
-export async function submitUserTransaction(o: { vault: Vault; backend: DmcsBackend; actions: Action[]; summary: string[] }): Promise<UserTransactionResult> {
+export async function submitUserTransaction(o: {
+  vault: Vault;
+  backend: DmcsBackend;
+  actions: Action[];
+  summary: string[];
+}): Promise<UserTransactionResult> {
   const info = await o.backend.getInfo();
   const levels = o.actions.flatMap((a) => a.authorization.map((p) => ({ actor: p.actor.toString(), permission: p.permission.toString() })));
   const vaultKeys = (await o.vault.listKeys()).map((k) => k.publicKey);

@@ -28,10 +28,17 @@ export default async function ({ root }) {
       const dir = join(apps, name);
       if (!existsSync(join(dir, 'peeros.json'))) continue;
       let pkg;
-      try { pkg = await readAppPackage(dir); } catch { continue; } // not built (no module): nothing to sign
+      try {
+        pkg = await readAppPackage(dir);
+      } catch {
+        continue;
+      } // not built (no module): nothing to sign
       try {
         const proof = await provePackage(pkg);
-        if (proof.publicKey) { lines.push(`  ${relative(root, dir)}: kept ${proof.publicKey}`); continue; }
+        if (proof.publicKey) {
+          lines.push(`  ${relative(root, dir)}: kept ${proof.publicKey}`);
+          continue;
+        }
       } catch (err) {
         if (err?.code !== 'SIGNATURE_INVALID') throw err; // stale signature: sign again below
       }
@@ -39,7 +46,11 @@ export default async function ({ root }) {
       const hash = hashPackage(pkg);
       const publicKey = key.toPublic().toString();
       const signature = key.sign(packageSigningDigest(hash)).toString();
-      await writeFileAtomic(join(dir, SIGNATURE_FILE), formatPackageSignature({ version: SIGNATURE_VERSION, publicKey, packageHash: Buffer.from(hash).toString('hex'), signature }), 0o644);
+      await writeFileAtomic(
+        join(dir, SIGNATURE_FILE),
+        formatPackageSignature({ version: SIGNATURE_VERSION, publicKey, packageHash: Buffer.from(hash).toString('hex'), signature }),
+        0o644,
+      );
       lines.push(`  ${relative(root, dir)}: signed by ${publicKey}`);
     }
   } finally {

@@ -13,7 +13,8 @@ const SEED = Number(process.env.PEEROS_FUZZ_SEED ?? 4242);
 function mutate(r: Prng, bytes: Uint8Array): Uint8Array {
   const out = Uint8Array.from(bytes);
   const kind = r.int(4);
-  if (kind === 0 && out.length) out[r.int(out.length)]! ^= 1 << r.int(8); // r.int(n) < n
+  if (kind === 0 && out.length)
+    out[r.int(out.length)]! ^= 1 << r.int(8); // r.int(n) < n
   else if (kind === 1 && out.length) return out.subarray(0, r.int(out.length));
   else if (kind === 2) return Uint8Array.from([...out, ...r.bytes(r.range(1, 8))]);
   else if (out.length) out[r.int(out.length)] = r.pick([0x00, 0x7f, 0x80, 0xff]);
@@ -28,7 +29,9 @@ function hasNaN(v: unknown): boolean {
 }
 
 function onlyAntelopeErrors(seed: number, fn: () => void): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     if (!(e instanceof AntelopeError)) {
       throw new Error(`seed ${seed}: expected an AntelopeError, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
     }
@@ -65,24 +68,38 @@ test('ABI-driven decoding of mutated and random bytes', () => {
 test('transactions, packed transactions and abi_def from mutated bytes', () => {
   const r = new Prng(SEED ^ 0x7777);
   const trx = Transaction.from({
-    expiration: '2026-11-27T12:00:00', ref_block_num: 7, ref_block_prefix: 9,
+    expiration: '2026-11-27T12:00:00',
+    ref_block_num: 7,
+    ref_block_prefix: 9,
     context_free_actions: [{ account: 'a', name: 'b', authorization: [], data: '00' }],
-    actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: 'beef'.repeat(8) }],
+    actions: [
+      { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: 'beef'.repeat(8) },
+    ],
     transaction_extensions: [{ type: 1, data: 'aa' }],
   });
   const raw = trx.toBinary();
   const packed = PackedTransaction.fromSigned(trx, [], [new Uint8Array(3)], 'none').toBinary();
-  const abi = Abi.from({ structs: [{ name: 's', base: '', fields: [{ name: 'a', type: 'int8' }] }], actions: [{ name: 'x', type: 's', ricardian_contract: 'r' }],
-    variants: [{ name: 'v', types: ['s'] }], error_messages: [{ error_code: 1, error_msg: 'e' }] }).toBinary();
+  const abi = Abi.from({
+    structs: [{ name: 's', base: '', fields: [{ name: 'a', type: 'int8' }] }],
+    actions: [{ name: 'x', type: 's', ricardian_contract: 'r' }],
+    variants: [{ name: 'v', types: ['s'] }],
+    error_messages: [{ error_code: 1, error_msg: 'e' }],
+  }).toBinary();
   for (let i = 0; i < 2000; i++) {
-    onlyAntelopeErrors(i, () => { Transaction.fromBinary(mutate(r, raw)); });
+    onlyAntelopeErrors(i, () => {
+      Transaction.fromBinary(mutate(r, raw));
+    });
     onlyAntelopeErrors(i, () => {
       const p = PackedTransaction.decode(new BinaryReader(mutate(r, packed)));
       p.getTransaction();
       p.getContextFreeData();
     });
-    onlyAntelopeErrors(i, () => { Abi.fromBinary(mutate(r, abi)); });
-    onlyAntelopeErrors(i, () => { PackedTransaction.from({ packed_trx: mutate(r, raw), compression: 'zlib' }).getTransaction(); });
+    onlyAntelopeErrors(i, () => {
+      Abi.fromBinary(mutate(r, abi));
+    });
+    onlyAntelopeErrors(i, () => {
+      PackedTransaction.from({ packed_trx: mutate(r, raw), compression: 'zlib' }).getTransaction();
+    });
   }
 });
 

@@ -1,14 +1,41 @@
 // Generators for the property tests: random ABIs (structs with bases, aliases, variants, arrays,
 // optionals, binary extensions, every builtin) and random values of their types, in the JSON form
 // both our serializer and @wharfkit/antelope accept. Driven by a seeded Prng so cases replay.
-import { Prng } from './prng.js';
+import type { Prng } from './prng.js';
 import { PrivateKey, sha256 } from '../../abi/antelope/index.js';
 
 export const BUILTINS = [
-  'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'int128', 'uint128',
-  'varint32', 'varuint32', 'float32', 'float64', 'float128', 'time_point', 'time_point_sec', 'block_timestamp_type',
-  'name', 'bytes', 'string', 'checksum160', 'checksum256', 'checksum512', 'public_key', 'signature',
-  'symbol', 'symbol_code', 'asset', 'extended_asset',
+  'bool',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'int128',
+  'uint128',
+  'varint32',
+  'varuint32',
+  'float32',
+  'float64',
+  'float128',
+  'time_point',
+  'time_point_sec',
+  'block_timestamp_type',
+  'name',
+  'bytes',
+  'string',
+  'checksum160',
+  'checksum256',
+  'checksum512',
+  'public_key',
+  'signature',
+  'symbol',
+  'symbol_code',
+  'asset',
+  'extended_asset',
 ] as const;
 
 const NAME_CHARS = '.12345abcdefghijklmnopqrstuvwxyz';
@@ -60,46 +87,81 @@ function asset(r: Prng): string {
 }
 
 // a few real keys and signatures (key generation per value would dominate the run time)
-const KEYS = Array.from({ length: 4 }, (_, i) => PrivateKey.from(
-  PrivateKey.generate(() => sha256(new TextEncoder().encode(`peeros property key ${i}`))).toString()));
+const KEYS = Array.from({ length: 4 }, (_, i) =>
+  PrivateKey.from(PrivateKey.generate(() => sha256(new TextEncoder().encode(`peeros property key ${i}`))).toString()),
+);
 const PUBS = KEYS.map((k) => k.toPublic().toString());
 const SIGS = KEYS.map((k, i) => k.sign(sha256(Uint8Array.of(i))).toString());
 
 export function builtinValue(r: Prng, type: string): unknown {
   switch (type) {
-    case 'bool': return r.bool();
-    case 'int8': return r.range(-128, 127);
-    case 'uint8': return r.range(0, 255);
-    case 'int16': return r.range(-32768, 32767);
-    case 'uint16': return r.range(0, 65535);
-    case 'int32': return r.range(-2147483648, 2147483647);
-    case 'uint32': return r.u32();
-    case 'varint32': return r.range(-2147483648, 2147483647);
-    case 'varuint32': return r.pick([0, 1, 127, 128, 16383, 16384, r.u32(), r.int(300)]);
-    case 'int64': { const v = BigInt.asIntN(64, r.bigBits(64)) >> BigInt(r.int(64)); return v.toString(); }
-    case 'uint64': return (r.bigBits(64) >> BigInt(r.int(64))).toString();
-    case 'int128': return (BigInt.asIntN(128, r.bigBits(128)) >> BigInt(r.int(128))).toString();
-    case 'uint128': return (r.bigBits(128) >> BigInt(r.int(128))).toString();
+    case 'bool':
+      return r.bool();
+    case 'int8':
+      return r.range(-128, 127);
+    case 'uint8':
+      return r.range(0, 255);
+    case 'int16':
+      return r.range(-32768, 32767);
+    case 'uint16':
+      return r.range(0, 65535);
+    case 'int32':
+      return r.range(-2147483648, 2147483647);
+    case 'uint32':
+      return r.u32();
+    case 'varint32':
+      return r.range(-2147483648, 2147483647);
+    case 'varuint32':
+      return r.pick([0, 1, 127, 128, 16383, 16384, r.u32(), r.int(300)]);
+    case 'int64': {
+      const v = BigInt.asIntN(64, r.bigBits(64)) >> BigInt(r.int(64));
+      return v.toString();
+    }
+    case 'uint64':
+      return (r.bigBits(64) >> BigInt(r.int(64))).toString();
+    case 'int128':
+      return (BigInt.asIntN(128, r.bigBits(128)) >> BigInt(r.int(128))).toString();
+    case 'uint128':
+      return (r.bigBits(128) >> BigInt(r.int(128))).toString();
     // wharfkit prints float32 with toFixed(7), so only values that survive that are compared
-    case 'float32': return r.range(-(2 ** 20), 2 ** 20) / 128;
-    case 'float64': return (r.u32() / 4294967296 - 0.5) * 10 ** r.range(-100, 100);
-    case 'float128': return '0x' + hex(r.bytes(16));
-    case 'time_point': return iso(r.range(0, 4102444800) * 1000 + r.int(1000), true);
-    case 'time_point_sec': return iso(r.range(0, 4102444800) * 1000, false);
-    case 'block_timestamp_type': return iso(946684800000 + r.range(0, 2 ** 31) * 500, true);
-    case 'name': return randomName(r);
-    case 'bytes': return hex(r.bytes(r.int(40)));
-    case 'string': return randomString(r);
-    case 'checksum160': return hex(r.bytes(20));
-    case 'checksum256': return hex(r.bytes(32));
-    case 'checksum512': return hex(r.bytes(64));
-    case 'public_key': return r.pick(PUBS);
-    case 'signature': return r.pick(SIGS);
-    case 'symbol': return `${r.range(0, 18)},${symbolCode(r)}`;
-    case 'symbol_code': return symbolCode(r);
-    case 'asset': return asset(r);
-    case 'extended_asset': return { quantity: asset(r), contract: randomName(r) };
-    default: throw new Error(`no generator for ${type}`);
+    case 'float32':
+      return r.range(-(2 ** 20), 2 ** 20) / 128;
+    case 'float64':
+      return (r.u32() / 4294967296 - 0.5) * 10 ** r.range(-100, 100);
+    case 'float128':
+      return `0x${hex(r.bytes(16))}`;
+    case 'time_point':
+      return iso(r.range(0, 4102444800) * 1000 + r.int(1000), true);
+    case 'time_point_sec':
+      return iso(r.range(0, 4102444800) * 1000, false);
+    case 'block_timestamp_type':
+      return iso(946684800000 + r.range(0, 2 ** 31) * 500, true);
+    case 'name':
+      return randomName(r);
+    case 'bytes':
+      return hex(r.bytes(r.int(40)));
+    case 'string':
+      return randomString(r);
+    case 'checksum160':
+      return hex(r.bytes(20));
+    case 'checksum256':
+      return hex(r.bytes(32));
+    case 'checksum512':
+      return hex(r.bytes(64));
+    case 'public_key':
+      return r.pick(PUBS);
+    case 'signature':
+      return r.pick(SIGS);
+    case 'symbol':
+      return `${r.range(0, 18)},${symbolCode(r)}`;
+    case 'symbol_code':
+      return symbolCode(r);
+    case 'asset':
+      return asset(r);
+    case 'extended_asset':
+      return { quantity: asset(r), contract: randomName(r) };
+    default:
+      throw new Error(`no generator for ${type}`);
   }
 }
 
@@ -159,7 +221,7 @@ export function randomAbi(r: Prng): RandomAbi {
     // only measure those known differences (our own tests cover both)
     // (and a zero-size struct as the last extension is indistinguishable from an absent one, in
     // Leap too), so extensions here are builtins
-    f.type = r.pick(BUILTINS) + '$';
+    f.type = `${r.pick(BUILTINS)}$`;
   }
   abi.structs.push({ name: root, base: '', fields });
   abi.actions.push({ name: 'doit', type: root, ricardian_contract: '' });
@@ -186,7 +248,10 @@ export function randomValue(r: Prng, abi: RandomAbi['abi'], type: string, depth 
     const out: Record<string, unknown> = struct.base ? (randomValue(r, abi, struct.base, depth) as Record<string, unknown>) : {};
     let dropRest = false;
     for (const f of struct.fields) {
-      if (f.type.endsWith('$') && (dropRest || r.int(3) === 0)) { dropRest = true; continue; }
+      if (f.type.endsWith('$') && (dropRest || r.int(3) === 0)) {
+        dropRest = true;
+        continue;
+      }
       out[f.name] = randomValue(r, abi, f.type, depth + 1);
     }
     return out;

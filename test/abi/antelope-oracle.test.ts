@@ -8,7 +8,15 @@ import * as W from '@wharfkit/antelope';
 import eosjsSig from 'eosjs/dist/eosjs-jssig.js';
 import eosjsSer from 'eosjs/dist/eosjs-serialize.js';
 import {
-  AbiSerializer, Abi, PackedTransaction, PrivateKey, PublicKey, Signature, Transaction, bytesToHex, sha256,
+  AbiSerializer,
+  Abi,
+  PackedTransaction,
+  PrivateKey,
+  PublicKey,
+  Signature,
+  Transaction,
+  bytesToHex,
+  sha256,
   packContextFreeData,
 } from '../../abi/antelope/index.js';
 import { Prng } from './prng.js';
@@ -32,7 +40,9 @@ function numbersAsStrings(v: unknown): unknown {
 }
 
 function withSeed<T>(seed: number, what: string, fn: () => T): T {
-  try { return fn(); } catch (e) {
+  try {
+    return fn();
+  } catch (e) {
     (e as Error).message = `[${what}, seed ${seed}] ${(e as Error).message}`;
     throw e;
   }
@@ -75,7 +85,8 @@ test('random ABIs and values: identical bytes, decode back equal, both ways', ()
 
 function randomTransaction(r: Prng) {
   const action = () => ({
-    account: randomName(r), name: randomName(r),
+    account: randomName(r),
+    name: randomName(r),
     authorization: Array.from({ length: r.int(3) }, () => ({ actor: randomName(r), permission: randomName(r) })),
     data: Buffer.from(r.bytes(r.int(r.int(10) === 0 ? 300 : 60))).toString('hex'),
   });
@@ -89,7 +100,10 @@ function randomTransaction(r: Prng) {
     delay_sec: r.pick([0, r.int(3600), r.u32()]),
     context_free_actions: Array.from({ length: r.int(3) === 0 ? r.int(3) : 0 }, action),
     actions: Array.from({ length: r.range(0, 4) }, action),
-    transaction_extensions: Array.from({ length: r.int(4) === 0 ? 1 : 0 }, () => ({ type: r.range(0, 65535), data: Buffer.from(r.bytes(r.int(20))).toString('hex') })),
+    transaction_extensions: Array.from({ length: r.int(4) === 0 ? 1 : 0 }, () => ({
+      type: r.range(0, 65535),
+      data: Buffer.from(r.bytes(r.int(20))).toString('hex'),
+    })),
   };
 }
 
@@ -102,15 +116,21 @@ function forEosjs(v: unknown): unknown {
 }
 
 test('random ABIs and values: identical bytes with eosjs too, and eosjs decodings re-encode', () => {
-  const enc = new TextEncoder(), dec = new TextDecoder();
+  const enc = new TextEncoder(),
+    dec = new TextDecoder();
   for (let i = 0; i < EOSJS_ABI_CASES; i++) {
     const seed = SEED * 3 + i;
     withSeed(seed, 'eosjs', () => {
       const r = new Prng(seed);
       const { abi, root } = randomAbi(r);
       const ours = new AbiSerializer(abi);
-      const types = eosjsSer.getTypesFromAbi(eosjsSer.createInitialTypes(),
-        { ...abi, tables: [], ricardian_clauses: [], error_messages: [], abi_extensions: [] } as never);
+      const types = eosjsSer.getTypesFromAbi(eosjsSer.createInitialTypes(), {
+        ...abi,
+        tables: [],
+        ricardian_clauses: [],
+        error_messages: [],
+        abi_extensions: [],
+      } as never);
       const type = types.get(root)!;
       for (let j = 0; j < VALUES_PER_ABI; j++) {
         const value = randomValue(r, abi, root);
@@ -206,7 +226,7 @@ test('our canonical signatures recover with wharfkit and eosjs; theirs recover w
   }
 });
 
-test('R1: our signatures recover with wharfkit, wharfkit\'s with ours', () => {
+test("R1: our signatures recover with wharfkit, wharfkit's with ours", () => {
   const r = new Prng(SEED ^ 0x71);
   for (let i = 0; i < 10; i++) {
     const key = PrivateKey.generate((n) => r.bytes(n), 1);

@@ -5,12 +5,28 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deflateSync } from 'node:zlib';
 import {
-  Abi, AbiSerializer, Action, AntelopeError, MAX_DECODE_DEPTH, MAX_DECOMPRESSED_SIZE, PackedTransaction, PrivateKey,
-  Transaction, TransactionHeader, BinaryReader, bytesToHex, eosioSerializer, hexToBytes, EOSIO_ABI, NATIVE_ACTIONS,
+  Abi,
+  AbiSerializer,
+  Action,
+  AntelopeError,
+  MAX_DECODE_DEPTH,
+  MAX_DECOMPRESSED_SIZE,
+  PackedTransaction,
+  PrivateKey,
+  Transaction,
+  TransactionHeader,
+  BinaryReader,
+  bytesToHex,
+  eosioSerializer,
+  hexToBytes,
+  EOSIO_ABI,
+  NATIVE_ACTIONS,
 } from '../../abi/antelope/index.js';
 
 function err(fn: () => unknown): AntelopeError {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, AntelopeError);
     return e as AntelopeError;
   }
@@ -19,8 +35,18 @@ function err(fn: () => unknown): AntelopeError {
 }
 
 const TOKEN = {
-  structs: [{ name: 'transfer', base: '', fields: [
-    { name: 'from', type: 'name' }, { name: 'to', type: 'name' }, { name: 'quantity', type: 'asset' }, { name: 'memo', type: 'string' }] }],
+  structs: [
+    {
+      name: 'transfer',
+      base: '',
+      fields: [
+        { name: 'from', type: 'name' },
+        { name: 'to', type: 'name' },
+        { name: 'quantity', type: 'asset' },
+        { name: 'memo', type: 'string' },
+      ],
+    },
+  ],
   actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
 };
 
@@ -43,14 +69,17 @@ test('errors name the field path: transfer.quantity', () => {
 test('decoding untrusted input: nesting depth is capped', () => {
   const abi = { structs: [{ name: 'node', base: '', fields: [{ name: 'next', type: 'node?' }] }] };
   const s = new AbiSerializer(abi);
-  const ok = hexToBytes('01'.repeat(10) + '00');
+  const ok = hexToBytes(`${'01'.repeat(10)}00`);
   assert.ok(s.decode('node', ok));
-  const deep = hexToBytes('01'.repeat(MAX_DECODE_DEPTH * 2) + '00');
+  const deep = hexToBytes(`${'01'.repeat(MAX_DECODE_DEPTH * 2)}00`);
   const e = err(() => s.decode('node', deep));
   assert.is(e.code, 'DECODE_DEPTH');
   assert.match(e.path, /^node\.next\.next/);
   // arrays nest too
-  const a = new AbiSerializer({ types: [{ new_type_name: 'deep', type: 'deep2[]' }], structs: [{ name: 'deep2', base: '', fields: [{ name: 'x', type: 'deep' }] }] });
+  const a = new AbiSerializer({
+    types: [{ new_type_name: 'deep', type: 'deep2[]' }],
+    structs: [{ name: 'deep2', base: '', fields: [{ name: 'x', type: 'deep' }] }],
+  });
   assert.is(err(() => a.decode('deep', hexToBytes('01'.repeat(100)))).code, 'DECODE_DEPTH');
   // a cyclic JSON value cannot recurse forever either
   const cyc: Record<string, unknown> = {};
@@ -71,24 +100,73 @@ test('decoding untrusted input: array counts must fit the bytes left', () => {
 
 test('ABI resolution: unknown, circular, duplicate and badly based types', () => {
   assert.is(err(() => new AbiSerializer({}).encode('santa', 1)).code, 'UNKNOWN_TYPE');
-  assert.is(err(() => new AbiSerializer({ types: [{ new_type_name: 'a', type: 'b' }, { new_type_name: 'b', type: 'a' }] }).resolve('a')).code, 'INVALID_ABI');
-  assert.is(err(() => new AbiSerializer({ types: [{ new_type_name: 'x', type: 'int8' }], structs: [{ name: 'x', base: '', fields: [] }] })).code, 'INVALID_ABI');
+  assert.is(
+    err(() =>
+      new AbiSerializer({
+        types: [
+          { new_type_name: 'a', type: 'b' },
+          { new_type_name: 'b', type: 'a' },
+        ],
+      }).resolve('a'),
+    ).code,
+    'INVALID_ABI',
+  );
+  assert.is(
+    err(() => new AbiSerializer({ types: [{ new_type_name: 'x', type: 'int8' }], structs: [{ name: 'x', base: '', fields: [] }] })).code,
+    'INVALID_ABI',
+  );
   assert.is(err(() => new AbiSerializer({ types: [{ new_type_name: 'name', type: 'string' }] })).code, 'INVALID_ABI');
   assert.is(err(() => new AbiSerializer({ structs: [{ name: 's', base: 'int8', fields: [] }] }).resolve('s')).code, 'INVALID_ABI');
-  assert.is(err(() => new AbiSerializer({ structs: [{ name: 'a', base: 'b', fields: [] }, { name: 'b', base: 'a', fields: [] }] }).resolve('a')).code, 'INVALID_ABI');
+  assert.is(
+    err(() =>
+      new AbiSerializer({
+        structs: [
+          { name: 'a', base: 'b', fields: [] },
+          { name: 'b', base: 'a', fields: [] },
+        ],
+      }).resolve('a'),
+    ).code,
+    'INVALID_ABI',
+  );
   const f = err(() => new AbiSerializer({ structs: [{ name: 's', base: '', fields: [{ name: 'x', type: 'nope' }] }] }).validate());
   assert.is(f.code, 'UNKNOWN_TYPE');
   assert.is(f.path, 's.x');
-  assert.is(err(() => new AbiSerializer({ structs: [{ name: 's', base: '', fields: [{ name: 'a', type: 'int8$' }, { name: 'b', type: 'int8' }] }] }).validate()).code, 'INVALID_ABI');
+  assert.is(
+    err(() =>
+      new AbiSerializer({
+        structs: [
+          {
+            name: 's',
+            base: '',
+            fields: [
+              { name: 'a', type: 'int8$' },
+              { name: 'b', type: 'int8' },
+            ],
+          },
+        ],
+      }).validate(),
+    ).code,
+    'INVALID_ABI',
+  );
   assert.is(err(() => new AbiSerializer(TOKEN).encodeAction('issue', {})).code, 'UNKNOWN_TYPE');
 });
 
 test('structs with bases, aliases, variants, optionals', () => {
   const s = new AbiSerializer({
-    types: [{ new_type_name: 'account', type: 'name' }, { new_type_name: 'base_alias', type: 'a' }],
+    types: [
+      { new_type_name: 'account', type: 'name' },
+      { new_type_name: 'base_alias', type: 'a' },
+    ],
     structs: [
       { name: 'a', base: '', fields: [{ name: 'x', type: 'account' }] },
-      { name: 'b', base: 'base_alias', fields: [{ name: 'y', type: 'v?' }, { name: 'z', type: 'uint64[]' }] },
+      {
+        name: 'b',
+        base: 'base_alias',
+        fields: [
+          { name: 'y', type: 'v?' },
+          { name: 'z', type: 'uint64[]' },
+        ],
+      },
     ],
     variants: [{ name: 'v', types: ['int8', 'b'] }],
   }).validate();
@@ -103,8 +181,19 @@ test('structs with bases, aliases, variants, optionals', () => {
 });
 
 test('binary extensions follow Leap: stop at the first absent one, never write it', () => {
-  const s = new AbiSerializer({ structs: [{ name: 'e', base: '', fields: [
-    { name: 'a', type: 'uint8' }, { name: 'b', type: 'uint8?$' }, { name: 'c', type: 'string$' }] }] }).validate();
+  const s = new AbiSerializer({
+    structs: [
+      {
+        name: 'e',
+        base: '',
+        fields: [
+          { name: 'a', type: 'uint8' },
+          { name: 'b', type: 'uint8?$' },
+          { name: 'c', type: 'string$' },
+        ],
+      },
+    ],
+  }).validate();
   assert.is(bytesToHex(s.encode('e', { a: 1 })), '01');
   assert.is(bytesToHex(s.encode('e', { a: 1, b: null })), '0100');
   assert.is(bytesToHex(s.encode('e', { a: 1, b: 2, c: 'x' })), '0101020178');
@@ -120,11 +209,25 @@ test('binary extensions follow Leap: stop at the first absent one, never write i
 test('every builtin round-trips, 64-bit integers print as Leap does', () => {
   const s = new AbiSerializer({});
   const cases: [string, unknown, unknown?][] = [
-    ['int64', '-9223372036854775808'], ['int64', -5], ['uint64', '4294967296'], ['uint64', 4294967295], ['uint64', '7', 7],
-    ['int128', '-170141183460469231731687303715884105728'], ['uint128', '340282366920938463463374607431768211455'],
-    ['uint128', '0xff', '255'], ['float64', 1.5], ['float64', '2.25', 2.25], ['float32', -0.125], ['float128', '0x' + '11'.repeat(16)],
-    ['bytes', 'beef'], ['checksum160', '00'.repeat(20)], ['symbol_code', 'EOS'], ['extended_asset', { quantity: '1.0000 EOS', contract: 'eosio.token' }],
-    ['block_timestamp_type', '2021-08-25T02:37:24.500'], ['time_point_sec', '1970-01-01T00:00:00'], ['varint32', -2147483648],
+    ['int64', '-9223372036854775808'],
+    ['int64', -5],
+    ['uint64', '4294967296'],
+    ['uint64', 4294967295],
+    ['uint64', '7', 7],
+    ['int128', '-170141183460469231731687303715884105728'],
+    ['uint128', '340282366920938463463374607431768211455'],
+    ['uint128', '0xff', '255'],
+    ['float64', 1.5],
+    ['float64', '2.25', 2.25],
+    ['float32', -0.125],
+    ['float128', `0x${'11'.repeat(16)}`],
+    ['bytes', 'beef'],
+    ['checksum160', '00'.repeat(20)],
+    ['symbol_code', 'EOS'],
+    ['extended_asset', { quantity: '1.0000 EOS', contract: 'eosio.token' }],
+    ['block_timestamp_type', '2021-08-25T02:37:24.500'],
+    ['time_point_sec', '1970-01-01T00:00:00'],
+    ['varint32', -2147483648],
   ];
   for (const [type, json, want] of cases) assert.equal(s.decode(type, s.encode(type, json)), want ?? json, type);
   assert.is(err(() => s.encode('uint64', '18446744073709551616')).code, 'INVALID_VALUE');
@@ -158,9 +261,17 @@ test('abi_def: JSON validation with paths, binary counts bounded, extensions kep
 });
 
 const TX = {
-  expiration: '2026-11-27T12:00:00', ref_block_num: 1, ref_block_prefix: 2,
-  actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }],
-    data: { from: 'alice', to: 'bob', quantity: '1.0000 EOS', memo: 'hi' } }],
+  expiration: '2026-11-27T12:00:00',
+  ref_block_num: 1,
+  ref_block_prefix: 2,
+  actions: [
+    {
+      account: 'eosio.token',
+      name: 'transfer',
+      authorization: [{ actor: 'alice', permission: 'active' }],
+      data: { from: 'alice', to: 'bob', quantity: '1.0000 EOS', memo: 'hi' },
+    },
+  ],
 };
 
 test('transactions: ABI-encoded action data, errors with paths, decode back', () => {
@@ -178,8 +289,11 @@ test('transactions: ABI-encoded action data, errors with paths, decode back', ()
   assert.is(err(() => Transaction.fromBinary(trx.toBinary().subarray(0, 10))).code, 'DECODE_EOF');
   assert.ok(Action.from(again.actions[0]!).equals(trx.actions[0]!));
   // Leap's get_block shape: decoded data plus hex_data, extensions as [type, hex] pairs
-  const leapShape = { ...TX, transaction_extensions: [[1, 'beef']] as [number, string][],
-    actions: [{ ...TX.actions[0]!, hex_data: bytesToHex(trx.actions[0]!.data) }] };
+  const leapShape = {
+    ...TX,
+    transaction_extensions: [[1, 'beef']] as [number, string][],
+    actions: [{ ...TX.actions[0]!, hex_data: bytesToHex(trx.actions[0]!.data) }],
+  };
   const fromLeap = Transaction.from(leapShape);
   assert.is(bytesToHex(fromLeap.actions[0]!.data), bytesToHex(trx.actions[0]!.data));
   assert.equal(fromLeap.toJSON().transaction_extensions, [{ type: 1, data: 'beef' }]);
@@ -224,9 +338,16 @@ test('packed transactions: none and zlib, signatures, binary and JSON forms, inf
 
 test('built-in eosio ABI: native actions round-trip; keys in EOS… form on request', () => {
   const s = eosioSerializer();
-  assert.equal([...NATIVE_ACTIONS], ['newaccount', 'setcode', 'setabi', 'updateauth', 'deleteauth', 'linkauth', 'unlinkauth', 'canceldelay']);
-  const auth = { threshold: 2, keys: [{ key: 'PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63', weight: 1 }],
-    accounts: [{ permission: { actor: 'bob', permission: 'active' }, weight: 1 }], waits: [{ wait_sec: 3600, weight: 1 }] };
+  assert.equal(
+    [...NATIVE_ACTIONS],
+    ['newaccount', 'setcode', 'setabi', 'updateauth', 'deleteauth', 'linkauth', 'unlinkauth', 'canceldelay'],
+  );
+  const auth = {
+    threshold: 2,
+    keys: [{ key: 'PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63', weight: 1 }],
+    accounts: [{ permission: { actor: 'bob', permission: 'active' }, weight: 1 }],
+    waits: [{ wait_sec: 3600, weight: 1 }],
+  };
   const samples: Record<string, unknown> = {
     newaccount: { creator: 'eosio', name: 'alice', owner: auth, active: auth },
     setcode: { account: 'alice', vmtype: 0, vmversion: 0, code: '0061736d01000000' },
@@ -241,11 +362,21 @@ test('built-in eosio ABI: native actions round-trip; keys in EOS… form on requ
     const bytes = s.encodeAction(name, samples[name]);
     assert.equal(s.decodeAction(name, bytes), samples[name], name);
   }
-  const legacy = eosioSerializer({ legacyKeys: true }).decodeAction('newaccount', s.encodeAction('newaccount', samples.newaccount)) as { owner: { keys: { key: string }[] } };
+  const legacy = eosioSerializer({ legacyKeys: true }).decodeAction('newaccount', s.encodeAction('newaccount', samples.newaccount)) as {
+    owner: { keys: { key: string }[] };
+  };
   assert.is(legacy.owner.keys[0]!.key, 'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV');
   assert.ok(EOSIO_ABI.getStruct('authority'));
   // a native transaction decodes end to end
-  const trx = Transaction.from({ ...TX, actions: [{ account: 'eosio', name: 'linkauth', authorization: [{ actor: 'alice', permission: 'active' }], data: samples.linkauth as never }] }, s);
+  const trx = Transaction.from(
+    {
+      ...TX,
+      actions: [
+        { account: 'eosio', name: 'linkauth', authorization: [{ actor: 'alice', permission: 'active' }], data: samples.linkauth as never },
+      ],
+    },
+    s,
+  );
   assert.equal(Transaction.fromBinary(trx.toBinary()).actions[0]!.decodeData(s), samples.linkauth);
   assert.equal(s.decode('transaction', trx.toBinary()), JSON.parse(JSON.stringify(trx.toJSON())));
 });

@@ -3,15 +3,36 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  AbiSerializer, Abi, Asset, BlockId, AssetSymbol, AntelopeError, BlockTimestamp, Checksum160, Checksum256, Checksum512, KeyType, Name,
-  PackedTransaction, PermissionLevel, PrivateKey, PublicKey, Signature, Transaction, bytesToHex, hexToBytes, sha256,
+  AbiSerializer,
+  Abi,
+  Asset,
+  BlockId,
+  AssetSymbol,
+  AntelopeError,
+  BlockTimestamp,
+  Checksum160,
+  Checksum256,
+  Checksum512,
+  KeyType,
+  Name,
+  PackedTransaction,
+  PermissionLevel,
+  PrivateKey,
+  PublicKey,
+  Signature,
+  Transaction,
+  bytesToHex,
+  hexToBytes,
+  sha256,
 } from '../../abi/antelope/index.js';
 import { vectors } from './vector-file.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 function throwsCode(fn: () => unknown, code?: string): AntelopeError {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, AntelopeError);
     if (code) assert.is((e as AntelopeError).code, code);
     return e as AntelopeError;
@@ -68,14 +89,17 @@ test('wharfkit: R1 public from private, message signing and recovery (K1 and R1)
   for (const k of crypto.r1_keys) assert.is(PrivateKey.from(k.private).toPublic().toString(), k.public);
   const m = crypto.message_sign;
   const msg = utf8(m.message_utf8);
-  for (const [priv, pub] of [[m.wif, m.public], [m.r1_private, m.r1_public]] as const) {
+  for (const [priv, pub] of [
+    [m.wif, m.public],
+    [m.r1_private, m.r1_public],
+  ] as const) {
     const sig = PrivateKey.from(priv).signMessage(msg);
     assert.ok(sig.verifyMessage(msg, pub));
     assert.is(sig.recoverMessage(msg).toString(), pub);
     assert.not.ok(sig.verifyMessage(utf8('beef'), pub));
   }
   assert.not.ok(PrivateKey.from(m.wif).signMessage(msg).verifyMessage(msg, m.other_public));
-  assert.is(PublicKey.from(m.public).toLegacyString('FIO'), 'FIO' + PublicKey.from(m.public).toLegacyString().slice(3));
+  assert.is(PublicKey.from(m.public).toLegacyString('FIO'), `FIO${PublicKey.from(m.public).toLegacyString().slice(3)}`);
 });
 
 test('wharfkit: ECDH shared secrets', () => {
@@ -198,7 +222,8 @@ test('eosjs: serialized transaction ↔ deserialized transaction', () => {
   const json = trx.toJSON() as any;
   const want = eapi.deserialized_transaction;
   assert.ok(trx.expiration.equals(want.expiration));
-  for (const k of ['ref_block_num', 'ref_block_prefix', 'max_net_usage_words', 'max_cpu_usage_ms', 'delay_sec']) assert.is(json[k], want[k], k);
+  for (const k of ['ref_block_num', 'ref_block_prefix', 'max_net_usage_words', 'max_cpu_usage_ms', 'delay_sec'])
+    assert.is(json[k], want[k], k);
   assert.equal(json.actions, want.actions);
   assert.equal(json.context_free_actions, want.context_free_actions);
   assert.equal(json.transaction_extensions, want.transaction_extensions);
@@ -212,7 +237,7 @@ test('eosjs: the binary testeostoken ABI decodes, re-encodes byte for byte, and 
   assert.ok(abi.actions[0]!.ricardian_contract.startsWith('## Transfer Terms & Conditions'));
   // an abi/1.0 binary ends before the variants/action_results extensions; like Leap we always
   // write both (two empty lists), so the re-encoding is the original plus 00 00
-  assert.is(bytesToHex(abi.toBinary()), bytesToHex(raw) + '0000');
+  assert.is(bytesToHex(abi.toBinary()), `${bytesToHex(raw)}0000`);
   assert.ok(Abi.from(JSON.stringify(abi)).equals(abi));
   const s = new AbiSerializer(abi).validate();
   eapi.deserialized_actions.forEach((a: any, i: number) => {
@@ -252,7 +277,10 @@ test('recorded blocks: id = sha256(packed_trx), headers and actions decode as th
       const w = want.actions[i];
       assert.is(a.account.toString(), w.account);
       assert.is(a.name.toString(), w.name);
-      assert.equal(a.authorization.map((x) => x.toJSON()), w.authorization);
+      assert.equal(
+        a.authorization.map((x) => x.toJSON()),
+        w.authorization,
+      );
       if (w.hex_data) assert.is(bytesToHex(a.data), w.hex_data);
     });
     // our packing reproduces the chain's packed_trx byte for byte (uncompressed form)

@@ -12,17 +12,29 @@ function set(level: string, auth: Partial<Authority> & { threshold: number }) {
 }
 
 set('multi@active', { threshold: 3, keys: keys(['k1', 1], ['k2', 2], ['k3', 1]) });
-set('corp@active', { threshold: 2, accounts: [
-  { permission: { actor: 'ann', permission: 'active' }, weight: 1 },
-  { permission: { actor: 'ben', permission: 'active' }, weight: 1 },
-] });
+set('corp@active', {
+  threshold: 2,
+  accounts: [
+    { permission: { actor: 'ann', permission: 'active' }, weight: 1 },
+    { permission: { actor: 'ben', permission: 'active' }, weight: 1 },
+  ],
+});
 set('ann@active', { threshold: 1, keys: keys(['kann', 1]) });
 set('ben@active', { threshold: 1, keys: keys(['kben', 1]) });
 set('waiter@active', { threshold: 2, keys: keys(['kw', 1]), waits: [{ wait_sec: 60, weight: 1 }] });
-set('code@active', { threshold: 1, keys: keys(['kc', 1]), accounts: [{ permission: { actor: 'code', permission: 'eosio.code' }, weight: 1 }] });
+set('code@active', {
+  threshold: 1,
+  keys: keys(['kc', 1]),
+  accounts: [{ permission: { actor: 'code', permission: 'eosio.code' }, weight: 1 }],
+});
 // a chain d0 → d1 → … → d7, each satisfied only through the next; the last has a key
 for (let i = 0; i < 8; i++) {
-  set(`d${i}@active`, i === 7 ? { threshold: 1, keys: keys(['kdeep', 1]) } : { threshold: 1, accounts: [{ permission: { actor: `d${i + 1}`, permission: 'active' }, weight: 1 }] });
+  set(
+    `d${i}@active`,
+    i === 7
+      ? { threshold: 1, keys: keys(['kdeep', 1]) }
+      : { threshold: 1, accounts: [{ permission: { actor: `d${i + 1}`, permission: 'active' }, weight: 1 }] },
+  );
 }
 set('loop@active', { threshold: 1, accounts: [{ permission: { actor: 'loop', permission: 'active' }, weight: 1 }] });
 
@@ -61,13 +73,20 @@ test('waits count only with enough provided delay', () => {
 });
 
 test('provided permissions (eosio.code) satisfy without keys', () => {
-  assert.ok(new AuthorityChecker(lookup, new Set(), [{ actor: 'code', permission: 'eosio.code' }]).satisfied({ actor: 'code', permission: 'active' }));
+  assert.ok(
+    new AuthorityChecker(lookup, new Set(), [{ actor: 'code', permission: 'eosio.code' }]).satisfied({
+      actor: 'code',
+      permission: 'active',
+    }),
+  );
   assert.not.ok(new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'code', permission: 'active' }));
 });
 
 test('a missing top-level permission is UNKNOWN_PERMISSION (the node reports it as permission_query_exception)', () => {
-  assert.throws(() => new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'nobody', permission: 'active' }),
-    (e: unknown) => e instanceof AntelopeError && e.code === 'UNKNOWN_PERMISSION' && /does not exist/.test(e.message));
+  assert.throws(
+    () => new AuthorityChecker(lookup, new Set()).satisfied({ actor: 'nobody', permission: 'active' }),
+    (e: unknown) => e instanceof AntelopeError && e.code === 'UNKNOWN_PERMISSION' && /does not exist/.test(e.message),
+  );
 });
 
 test('validity: sorted unique keys, threshold reachable, no zero first wait', () => {

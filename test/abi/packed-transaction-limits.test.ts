@@ -5,15 +5,27 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deflateSync } from 'node:zlib';
 import {
-  AntelopeError, BinaryReader, DEFAULT_PACKED_TRANSACTION_LIMITS, MAX_DECOMPRESSED_SIZE, PackedTransaction, PrivateKey, Transaction, bytesToHex,
+  AntelopeError,
+  BinaryReader,
+  DEFAULT_PACKED_TRANSACTION_LIMITS,
+  MAX_DECOMPRESSED_SIZE,
+  PackedTransaction,
+  PrivateKey,
+  Transaction,
+  bytesToHex,
   compressionFrom,
 } from '../../abi/antelope/index.js';
 
 const key = PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3');
-const trx = (dataBytes: number) => Transaction.from({
-  expiration: '2031-01-02T03:04:05', ref_block_num: 1, ref_block_prefix: 2,
-  actions: [{ account: 'eosio', name: 'noop', authorization: [{ actor: 'alice', permission: 'active' }], data: new Uint8Array(dataBytes) }],
-});
+const trx = (dataBytes: number) =>
+  Transaction.from({
+    expiration: '2031-01-02T03:04:05',
+    ref_block_num: 1,
+    ref_block_prefix: 2,
+    actions: [
+      { account: 'eosio', name: 'noop', authorization: [{ actor: 'alice', permission: 'active' }], data: new Uint8Array(dataBytes) },
+    ],
+  });
 const code = (c: string) => (e: unknown) => e instanceof AntelopeError && e.code === c;
 
 test('the default reader has only the 16 MiB inflate cap', () => {
@@ -22,13 +34,18 @@ test('the default reader has only the 16 MiB inflate cap', () => {
   assert.is(PackedTransaction.from(big.toJSON()).getTransaction().actions[0]!.data.length, 600 * 1024);
 });
 
-test('a role\'s inflate cap refuses a zip bomb as COMPRESSION, naming the limit', () => {
-  const body = { ...PackedTransaction.fromSigned(trx(10), [], [], 'zlib').toJSON(), packed_trx: bytesToHex(deflateSync(Buffer.alloc(2048))) };
-  assert.throws(() => PackedTransaction.from(body, { maxInflatedBytes: 1024 }).rawTransaction,
-    (e: unknown) => code('COMPRESSION')(e) && /limit 1024 bytes/.test((e as Error).message));
+test("a role's inflate cap refuses a zip bomb as COMPRESSION, naming the limit", () => {
+  const body = {
+    ...PackedTransaction.fromSigned(trx(10), [], [], 'zlib').toJSON(),
+    packed_trx: bytesToHex(deflateSync(Buffer.alloc(2048))),
+  };
+  assert.throws(
+    () => PackedTransaction.from(body, { maxInflatedBytes: 1024 }).rawTransaction,
+    (e: unknown) => code('COMPRESSION')(e) && /limit 1024 bytes/.test((e as Error).message),
+  );
 });
 
-test('a role\'s size cap refuses a larger serialized transaction as TOO_BIG, compressed or not', () => {
+test("a role's size cap refuses a larger serialized transaction as TOO_BIG, compressed or not", () => {
   const limits = { maxInflatedBytes: 4096, maxTransactionBytes: 1000 };
   for (const c of ['none', 'zlib'] as const) {
     const p = PackedTransaction.from(PackedTransaction.fromSigned(trx(2000), [], [], c).toJSON(), limits);
@@ -37,12 +54,15 @@ test('a role\'s size cap refuses a larger serialized transaction as TOO_BIG, com
   }
 });
 
-test('a role\'s signature cap refuses more signatures as TOO_BIG, from JSON and from binary', () => {
+test("a role's signature cap refuses more signatures as TOO_BIG, from JSON and from binary", () => {
   const t = trx(1);
   const sig = key.sign(t.signingDigest('00'.repeat(32)));
   const p = PackedTransaction.fromSigned(t, [sig, sig, sig]);
   assert.throws(() => PackedTransaction.from(p.toJSON(), { maxInflatedBytes: 1024, maxSignatures: 2 }), code('TOO_BIG'));
-  assert.throws(() => PackedTransaction.decode(new BinaryReader(p.toBinary()), { maxInflatedBytes: 1024, maxSignatures: 2 }), code('TOO_BIG'));
+  assert.throws(
+    () => PackedTransaction.decode(new BinaryReader(p.toBinary()), { maxInflatedBytes: 1024, maxSignatures: 2 }),
+    code('TOO_BIG'),
+  );
   assert.is(PackedTransaction.from(p.toJSON(), { maxInflatedBytes: 1024, maxSignatures: 3 }).signatures.length, 3);
 });
 

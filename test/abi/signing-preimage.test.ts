@@ -13,14 +13,18 @@ function randomTransaction(r: Prng) {
   const name = () => Array.from({ length: r.range(1, 12) }, () => 'abcdefghijklmnopqrstuvwxyz12345'[r.int(31)]).join('');
   return {
     expiration: new Date(Date.UTC(2030, 0, 1) + r.int(1e9) * 1000).toISOString().slice(0, 19),
-    ref_block_num: r.int(0x10000), ref_block_prefix: r.int(0xffffffff),
+    ref_block_num: r.int(0x10000),
+    ref_block_prefix: r.int(0xffffffff),
     actions: Array.from({ length: r.range(1, 3) }, () => ({
-      account: name(), name: name(), authorization: [{ actor: name(), permission: 'active' }], data: bytesToHex(r.bytes(r.int(40))),
+      account: name(),
+      name: name(),
+      authorization: [{ actor: name(), permission: 'active' }],
+      data: bytesToHex(r.bytes(r.int(40))),
     })),
   };
 }
 
-test('sha256(signingPreimage) equals wharfkit\'s signing digest, without and with context-free data', () => {
+test("sha256(signingPreimage) equals wharfkit's signing digest, without and with context-free data", () => {
   const r = new Prng(SEED);
   for (let i = 0; i < 200; i++) {
     const json = randomTransaction(r);

@@ -21,7 +21,12 @@ import { IsaContext } from '../../runtime/isa/index.js';
 import { createDmcs } from '../../runtime/isa/dmcs.js';
 import { resolveLimits } from '../../runtime/limits.js';
 import type { DmcsPushScope } from '../../runtime/capabilities.js';
-import { checkActionsGranted, checkAmountGranted, signingGrantFor, TransactionServiceError } from '../../runtime/transaction-service/index.js';
+import {
+  checkActionsGranted,
+  checkAmountGranted,
+  signingGrantFor,
+  TransactionServiceError,
+} from '../../runtime/transaction-service/index.js';
 import { checkScope } from '../../skv/signing-scope.js';
 import { VaultError, type Vault } from '../../skv/index.js';
 import { Prng } from './prng.js';
@@ -34,10 +39,17 @@ const WORKER_EVERY = 20;
 // valid Antelope names, prototype names among them (constructor, tostring, valueof, isprototypeof)
 const ACCOUNTS = ['dpay.token', 'eosio.token', 'dpay.memo', 'constructor', 'tostring', 'valueof', 'isprototypeof', 'evil'];
 const ACTIONS = ['transfer', 'issue', 'post', 'constructor', 'tostring', 'valueof'];
-const SYMBOLS = [{ code: 'RSN', precision: 4 }, { code: 'EOS', precision: 4 }, { code: 'RSN', precision: 3 }];
+const SYMBOLS = [
+  { code: 'RSN', precision: 4 },
+  { code: 'EOS', precision: 4 },
+  { code: 'RSN', precision: 3 },
+];
 
 type Verdict = { ok: true } | { ok: false; reason: string };
-interface Case { scope: DmcsPushScope; actions: TestAction[] }
+interface Case {
+  scope: DmcsPushScope;
+  actions: TestAction[];
+}
 
 function asset(units: bigint, s: { code: string; precision: number }): string {
   return Asset.fromUnits(units, `${s.precision},${s.code}`).toString();
@@ -64,8 +76,12 @@ function generate(rnd: Prng, wildcard: boolean): Case {
     const name = named.length && rnd.int(12) !== 0 ? rnd.pick(named) : rnd.pick(ACTIONS);
     let data: Uint8Array;
     switch (rnd.int(6)) {
-      case 0: data = rnd.bytes(rnd.range(0, 40)); break; // not a token transfer
-      case 1: data = transferData('alice', 'bob', asset(-BigInt(rnd.range(1, 100)), capSymbol)); break;
+      case 0:
+        data = rnd.bytes(rnd.range(0, 40));
+        break; // not a token transfer
+      case 1:
+        data = transferData('alice', 'bob', asset(-BigInt(rnd.range(1, 100)), capSymbol));
+        break;
       default: {
         // near the cap: a share of it, exactly it, or one unit either side
         const share = [capUnits / BigInt(n), capUnits, capUnits - 1n, capUnits + 1n, BigInt(rnd.range(0, 1000))][rnd.int(5)]!;
@@ -90,7 +106,11 @@ function oracle(c: Case): boolean {
     if (a.name !== 'transfer') continue;
     if (a.data.length < 24) return false;
     let q: Asset;
-    try { q = Asset.decode(new BinaryReader(a.data.subarray(16, 32))); } catch { return false; }
+    try {
+      q = Asset.decode(new BinaryReader(a.data.subarray(16, 32)));
+    } catch {
+      return false;
+    }
     const memoLen = a.data[32];
     if (memoLen === undefined || memoLen !== a.data.length - 33) return false;
     if (!q.symbol.equals(cap.symbol) || q.units < 0n) return false;
@@ -106,16 +126,31 @@ function isaPush(c: Case): 'forwarded' | IsaErrorCode {
   let heap = 4096;
   let forwarded = false;
   const ctx = new IsaContext('dpay', { 'dmcs.push': c.scope }, resolveLimits({}), {
-    home: '/nonexistent', dataDir: '/nonexistent', logLevel: 4, logSink: () => {},
-    bridge: { call: () => { forwarded = true; return { ok: true, bytes: new Uint8Array([0xc0]) }; } },
+    home: '/nonexistent',
+    dataDir: '/nonexistent',
+    logLevel: 4,
+    logSink: () => {},
+    bridge: {
+      call: () => {
+        forwarded = true;
+        return { ok: true, bytes: new Uint8Array([0xc0]) };
+      },
+    },
   });
-  ctx.bind(memory, (_p, _o, _a, size) => { const p = heap; heap += size; return p; });
+  ctx.bind(memory, (_p, _o, _a, size) => {
+    const p = heap;
+    heap += size;
+    return p;
+  });
   const payload = boundaryPackr.pack(c.actions.map((a) => ({ account: a.account, name: a.name, data: a.data })));
   new Uint8Array(memory.buffer).set(payload, 16);
   const retptr = 8;
   (createDmcs(ctx).push as (p: number, l: number, r: number) => void)(16, payload.length, retptr);
   const u8 = new Uint8Array(memory.buffer);
-  if (u8[retptr] === 0) { assert.ok(forwarded); return 'forwarded'; }
+  if (u8[retptr] === 0) {
+    assert.ok(forwarded);
+    return 'forwarded';
+  }
   return u8[retptr + 4] as IsaErrorCode;
 }
 
@@ -133,11 +168,17 @@ function reasonOf(err: unknown, re: RegExp, code: string): string {
 function pushService(c: Case): Verdict & { phase?: 'names' | 'whole' } {
   try {
     checkActionsGranted('dpay', c.scope, c.actions);
-  } catch (err) { return { ok: false, reason: reasonOf(err, PUSH_REASON, 'CAPABILITY_DENIED'), phase: 'names' }; }
-  const serialized = c.actions.map((a) => Action.from({ account: a.account, name: a.name, authorization: [{ actor: 'alice', permission: 'active' }], data: a.data }));
+  } catch (err) {
+    return { ok: false, reason: reasonOf(err, PUSH_REASON, 'CAPABILITY_DENIED'), phase: 'names' };
+  }
+  const serialized = c.actions.map((a) =>
+    Action.from({ account: a.account, name: a.name, authorization: [{ actor: 'alice', permission: 'active' }], data: a.data }),
+  );
   try {
     checkAmountGranted('dpay', c.scope, serialized);
-  } catch (err) { return { ok: false, reason: reasonOf(err, PUSH_REASON, 'CAPABILITY_DENIED'), phase: 'whole' }; }
+  } catch (err) {
+    return { ok: false, reason: reasonOf(err, PUSH_REASON, 'CAPABILITY_DENIED'), phase: 'whole' };
+  }
   return { ok: true };
 }
 
@@ -146,7 +187,9 @@ function vaultCore(c: Case, packed: Uint8Array): Verdict {
   try {
     checkScope(grant, CHAIN_ID, packed, undefined, Date.now());
     return { ok: true };
-  } catch (err) { return { ok: false, reason: reasonOf(err, VAULT_REASON, 'SCOPE_DENIED') }; }
+  } catch (err) {
+    return { ok: false, reason: reasonOf(err, VAULT_REASON, 'SCOPE_DENIED') };
+  }
 }
 
 async function vaultWorker(vault: Vault, pub: string, c: Case, packed: Uint8Array): Promise<Verdict> {
@@ -154,7 +197,9 @@ async function vaultWorker(vault: Vault, pub: string, c: Case, packed: Uint8Arra
   try {
     await vault.sign({ chainId: CHAIN_ID, transaction: packed, keys: [pub], app: 'dpay' });
     return { ok: true };
-  } catch (err) { return { ok: false, reason: reasonOf(err, VAULT_REASON, 'SCOPE_DENIED') }; }
+  } catch (err) {
+    return { ok: false, reason: reasonOf(err, VAULT_REASON, 'SCOPE_DENIED') };
+  }
 }
 
 test(`ISA, push service and vault agree on ${CASES} random grants × transactions (seed ${SEED})`, async () => {
@@ -180,7 +225,9 @@ test(`ISA, push service and vault agree on ${CASES} random grants × transaction
         assert.equal(await vaultWorker(vault, pub, c, packed), core, `vault worker vs vault core, ${where}`);
         tally.worker++;
       }
-      if (push.ok) tally.ok++; else if (push.phase === 'names') tally.names++; else tally.amounts++;
+      if (push.ok) tally.ok++;
+      else if (push.phase === 'names') tally.names++;
+      else tally.amounts++;
     }
   } finally {
     await vault.close();

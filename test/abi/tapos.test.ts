@@ -9,23 +9,36 @@ import { Prng } from './prng.js';
 
 const SEED = Number(process.env.PEEROS_PROPERTY_SEED ?? 20261202);
 
-test('random block ids: ref_block_num and ref_block_prefix equal wharfkit\'s', () => {
+test("random block ids: ref_block_num and ref_block_prefix equal wharfkit's", () => {
   const r = new Prng(SEED);
   for (let i = 0; i < 500; i++) {
     const blockNum = r.int(0xffffffff);
     const id = BlockId.fromBlockChecksum(r.bytes(32), blockNum);
     const info = W.API.v1.GetInfoResponse.from({
-      server_version: 'x', chain_id: '00'.repeat(32), head_block_num: blockNum, last_irreversible_block_num: blockNum,
-      last_irreversible_block_id: id.toString(), head_block_id: id.toString(), head_block_time: '2026-01-01T00:00:00.000',
-      head_block_producer: 'eosio', virtual_block_cpu_limit: 0, virtual_block_net_limit: 0, block_cpu_limit: 0, block_net_limit: 0,
+      server_version: 'x',
+      chain_id: '00'.repeat(32),
+      head_block_num: blockNum,
+      last_irreversible_block_num: blockNum,
+      last_irreversible_block_id: id.toString(),
+      head_block_id: id.toString(),
+      head_block_time: '2026-01-01T00:00:00.000',
+      head_block_producer: 'eosio',
+      virtual_block_cpu_limit: 0,
+      virtual_block_net_limit: 0,
+      block_cpu_limit: 0,
+      block_net_limit: 0,
     });
     const theirs = info.getTransactionHeader(60);
     assert.is(id.blockNum, blockNum, `seed ${SEED} case ${i}`);
-    assert.equal(id.tapos, { ref_block_num: Number(theirs.ref_block_num), ref_block_prefix: Number(theirs.ref_block_prefix) }, `seed ${SEED} case ${i}`);
+    assert.equal(
+      id.tapos,
+      { ref_block_num: Number(theirs.ref_block_num), ref_block_prefix: Number(theirs.ref_block_prefix) },
+      `seed ${SEED} case ${i}`,
+    );
   }
 });
 
-test('block ids from a header digest equal wharfkit\'s BlockId.fromBlockChecksum', () => {
+test("block ids from a header digest equal wharfkit's BlockId.fromBlockChecksum", () => {
   const r = new Prng(SEED ^ 0xb10c);
   for (let i = 0; i < 200; i++) {
     const digest = r.bytes(32);

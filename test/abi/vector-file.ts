@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const candidates = [join(here, '../../../test/vectors/antelope'), join(here, '../vectors/antelope'), join(process.cwd(), 'test/vectors/antelope')];
+const candidates = [
+  join(here, '../../../test/vectors/antelope'),
+  join(here, '../vectors/antelope'),
+  join(process.cwd(), 'test/vectors/antelope'),
+];
 const dir = candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 
 export function vectors<T = any>(name: string): T {

@@ -9,10 +9,20 @@ import { loadGuest, AppErrorResult } from '../isa/guest-harness.js';
 import { NOTES_WASM, ROOT } from '../isa/paths.js';
 import { Host } from '../../runtime/index.js';
 
-interface Note { id: string; title: string; body: string; created: number }
+interface Note {
+  id: string;
+  title: string;
+  body: string;
+  created: number;
+}
 
 const code = (fn: () => unknown): string => {
-  try { fn(); } catch (e) { if (e instanceof AppErrorResult) return e.appError.code; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppErrorResult) return e.appError.code;
+    throw e;
+  }
   throw new Error('did not fail');
 };
 
@@ -30,21 +40,51 @@ test('create, list, get, delete', async () => {
   assert.ok(!('body' in list[0]!));
   assert.equal(g.run('get', { id: a.id }), a);
   assert.equal(g.run('delete', { id: a.id }), { deleted: a.id });
-  assert.is(code(() => g.run('get', { id: a.id })), 'NOT_FOUND');
-  assert.is(code(() => g.run('delete', { id: a.id })), 'NOT_FOUND');
-  assert.equal((g.run('list') as Note[]).map((n) => n.id), [b.id]);
+  assert.is(
+    code(() => g.run('get', { id: a.id })),
+    'NOT_FOUND',
+  );
+  assert.is(
+    code(() => g.run('delete', { id: a.id })),
+    'NOT_FOUND',
+  );
+  assert.equal(
+    (g.run('list') as Note[]).map((n) => n.id),
+    [b.id],
+  );
   assert.ok([...g.storage.keys()].every((k) => k.startsWith('notes/')));
-  assert.equal(g.logs.map((l) => l.message), [`created note ${a.id}`, `created note ${b.id}`, `deleted note ${a.id}`]);
+  assert.equal(
+    g.logs.map((l) => l.message),
+    [`created note ${a.id}`, `created note ${b.id}`, `deleted note ${a.id}`],
+  );
 });
 
 test('bad arguments are typed errors', async () => {
   const g = await loadGuest(NOTES_WASM);
-  assert.is(code(() => g.run('create', {})), 'MISSING_ARGUMENT');
-  assert.is(code(() => g.run('create', { title: '   ' })), 'MISSING_ARGUMENT');
-  assert.is(code(() => g.run('create', { title: 'x'.repeat(201) })), 'INVALID_ARGUMENT');
-  assert.is(code(() => g.run('create', { title: 'a', body: 5 })), 'INVALID_ARGUMENT');
-  assert.is(code(() => g.run('get', { id: '../../etc/passwd' })), 'INVALID_ARGUMENT');
-  assert.is(code(() => g.run('delete', {})), 'INVALID_ARGUMENT');
+  assert.is(
+    code(() => g.run('create', {})),
+    'MISSING_ARGUMENT',
+  );
+  assert.is(
+    code(() => g.run('create', { title: '   ' })),
+    'MISSING_ARGUMENT',
+  );
+  assert.is(
+    code(() => g.run('create', { title: 'x'.repeat(201) })),
+    'INVALID_ARGUMENT',
+  );
+  assert.is(
+    code(() => g.run('create', { title: 'a', body: 5 })),
+    'INVALID_ARGUMENT',
+  );
+  assert.is(
+    code(() => g.run('get', { id: '../../etc/passwd' })),
+    'INVALID_ARGUMENT',
+  );
+  assert.is(
+    code(() => g.run('delete', {})),
+    'INVALID_ARGUMENT',
+  );
 });
 
 test('list is ordered oldest first', async () => {
@@ -55,7 +95,10 @@ test('list is ordered oldest first', async () => {
     ids.push((g.run('create', { title: `t${t}` }) as Note).id);
   }
   const g = await loadGuest(NOTES_WASM, { storage });
-  assert.equal((g.run('list') as Note[]).map((n) => n.title), ['t1', 't2', 't3']);
+  assert.equal(
+    (g.run('list') as Note[]).map((n) => n.title),
+    ['t1', 't2', 't3'],
+  );
 });
 
 test('notes persist under $PEEROS_HOME across host restarts (host runtime)', async () => {
@@ -74,7 +117,10 @@ test('notes persist under $PEEROS_HOME across host restarts (host runtime)', asy
     const h2 = new Host({ home, onLog: () => {} });
     try {
       assert.equal(await h2.run('notes', 'get', { id: note.id }), note);
-      assert.equal(((await h2.run('notes', 'list')) as Note[]).map((n) => n.id), [note.id]);
+      assert.equal(
+        ((await h2.run('notes', 'list')) as Note[]).map((n) => n.id),
+        [note.id],
+      );
       await h2.run('notes', 'delete', { id: note.id });
       assert.equal(await h2.run('notes', 'list'), []);
     } finally {

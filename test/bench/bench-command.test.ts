@@ -8,7 +8,11 @@ import { checks, moduleMatches, INSTANTIATE_COLD_TARGET_US, INSTANTIATE_WARM_TAR
 import type { BenchResult } from '../../bench/result.js';
 
 function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -20,8 +24,14 @@ test('--only v8. runs the isa module alone', () => {
   const ran = [...r.err.matchAll(/^bench: (\S+) …$/gm)].map((m) => m[1]);
   assert.equal(ran, ['isa']);
   const j = JSON.parse(r.out) as { results: { name: string }[]; checks: { pass: boolean | null }[] };
-  assert.equal(j.results.map((x) => x.name), ['v8.import.noop']);
-  assert.ok(j.checks.every((c) => c.pass === null), 'targets without their figures are n/a, not failed');
+  assert.equal(
+    j.results.map((x) => x.name),
+    ['v8.import.noop'],
+  );
+  assert.ok(
+    j.checks.every((c) => c.pass === null),
+    'targets without their figures are n/a, not failed',
+  );
 });
 
 test('--only takes several prefixes: the modules of each run, the figures of each are kept', () => {
@@ -44,23 +54,48 @@ test('module selection by prefix', () => {
 
 test('checks: a missed target is pass=false, a met one true, an unmeasured one null', () => {
   const cs = checks([
-    fig('v8.import.noop', 5), fig('isa.null', 20), fig('isa.echo.64', 100), fig('jco.echo.64', 5000),
-    fig('instantiate.cold', INSTANTIATE_COLD_TARGET_US + 1, 'µs/op'), fig('instantiate.warm', INSTANTIATE_WARM_TARGET_US - 1, 'µs/op'),
+    fig('v8.import.noop', 5),
+    fig('isa.null', 20),
+    fig('isa.echo.64', 100),
+    fig('jco.echo.64', 5000),
+    fig('instantiate.cold', INSTANTIATE_COLD_TARGET_US + 1, 'µs/op'),
+    fig('instantiate.warm', INSTANTIATE_WARM_TARGET_US - 1, 'µs/op'),
   ]);
-  assert.equal(cs.map((c) => c.name), ['isa.null / v8.import.noop', 'jco.echo.64 / isa.echo.64', 'instantiate.cold (µs)', 'instantiate.warm (µs)']);
-  assert.equal(cs.map((c) => c.pass), [false, true, false, true]);
-  assert.equal(checks([]).map((c) => c.pass), [null, null, null, null]);
+  assert.equal(
+    cs.map((c) => c.name),
+    ['isa.null / v8.import.noop', 'jco.echo.64 / isa.echo.64', 'instantiate.cold (µs)', 'instantiate.warm (µs)'],
+  );
+  assert.equal(
+    cs.map((c) => c.pass),
+    [false, true, false, true],
+  );
+  assert.equal(
+    checks([]).map((c) => c.pass),
+    [null, null, null, null],
+  );
   // the old name is not checked any more: a cold figure must not hide behind a warm one's name
-  assert.equal(checks([fig('instantiate.cached', 10, 'µs/op')]).map((c) => c.pass), [null, null, null, null]);
+  assert.equal(
+    checks([fig('instantiate.cached', 10, 'µs/op')]).map((c) => c.pass),
+    [null, null, null, null],
+  );
 });
 
 test('--only instantiate. produces cold, after-gc and warm, and --check judges cold and warm', () => {
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'instantiate.');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out) as { results: { name: string; median: number }[]; checks: { name: string; pass: boolean | null }[] };
-  assert.equal(j.results.map((x) => x.name), ['instantiate.cold', 'instantiate.after-gc', 'instantiate.warm']);
-  assert.ok(j.results.every((x) => x.median > 0), 'every instantiation was timed');
-  assert.equal(j.checks.filter((c) => c.pass !== null).map((c) => c.name), ['instantiate.cold (µs)', 'instantiate.warm (µs)']);
+  assert.equal(
+    j.results.map((x) => x.name),
+    ['instantiate.cold', 'instantiate.after-gc', 'instantiate.warm'],
+  );
+  assert.ok(
+    j.results.every((x) => x.median > 0),
+    'every instantiation was timed',
+  );
+  assert.equal(
+    j.checks.filter((c) => c.pass !== null).map((c) => c.name),
+    ['instantiate.cold (µs)', 'instantiate.warm (µs)'],
+  );
 });
 
 test('a bad --runs is a usage error (exit 2)', () => {
@@ -74,25 +109,50 @@ test('contract-vm: the like-for-like node path and the VM-only figure are separa
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'contract-vm.');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out) as { results: { name: string; median: number }[] };
-  assert.equal(j.results.map((x) => x.name.replace(/ \(.*\)$/, '')), [
-    'contract-vm.transfer.node-path', 'contract-vm.transfer.vert', 'contract-vm.transfer.node-path/vert',
-    'contract-vm.transfer.vm-only', 'contract-vm.transfer.vm-only+abi-encode', 'contract-vm.transfer.vm-only/vert',
-  ]);
-  assert.ok(j.results.every((x) => x.median > 0), r.out);
-  assert.ok(j.results.find((x) => x.name.startsWith('contract-vm.transfer.vm-only/vert'))!.name.includes('not like for like'), 'the VM-only ratio says it is not like for like');
+  assert.equal(
+    j.results.map((x) => x.name.replace(/ \(.*\)$/, '')),
+    [
+      'contract-vm.transfer.node-path',
+      'contract-vm.transfer.vert',
+      'contract-vm.transfer.node-path/vert',
+      'contract-vm.transfer.vm-only',
+      'contract-vm.transfer.vm-only+abi-encode',
+      'contract-vm.transfer.vm-only/vert',
+    ],
+  );
+  assert.ok(
+    j.results.every((x) => x.median > 0),
+    r.out,
+  );
+  assert.ok(
+    j.results.find((x) => x.name.startsWith('contract-vm.transfer.vm-only/vert'))!.name.includes('not like for like'),
+    'the VM-only ratio says it is not like for like',
+  );
 });
 
 test('dmcs: transfers in process and over the chain API are separate, named figures', () => {
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'dmcs.transfer');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out) as { results: { name: string; median: number }[] };
-  assert.equal(j.results.map((x) => x.name.replace(/ \(.*\)$/, '')), [
-    'dmcs.transfer.in-process.pooled', 'dmcs.transfer.in-process.pooled.per-cpu-second',
-    'dmcs.transfer.in-process', 'dmcs.transfer.in-process.per-cpu-second',
-    'dmcs.transfer.http', 'dmcs.transfer.http.64-in-flight',
-  ]);
-  assert.ok(j.results.every((x) => x.median > 0), r.out);
-  assert.not.ok(j.results.some((x) => x.name.includes('e2e')), 'the in-process figure is not called end to end');
+  assert.equal(
+    j.results.map((x) => x.name.replace(/ \(.*\)$/, '')),
+    [
+      'dmcs.transfer.in-process.pooled',
+      'dmcs.transfer.in-process.pooled.per-cpu-second',
+      'dmcs.transfer.in-process',
+      'dmcs.transfer.in-process.per-cpu-second',
+      'dmcs.transfer.http',
+      'dmcs.transfer.http.64-in-flight',
+    ],
+  );
+  assert.ok(
+    j.results.every((x) => x.median > 0),
+    r.out,
+  );
+  assert.not.ok(
+    j.results.some((x) => x.name.includes('e2e')),
+    'the in-process figure is not called end to end',
+  );
 });
 
 test.run();

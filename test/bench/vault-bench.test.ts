@@ -11,18 +11,28 @@ test('the app figures are paid by a capped grant: its spend ledger counts every 
   const samples = 4;
   let ledger: { entries: Record<string, { units: string; symbol: string }> } | undefined;
   const results = await benchVault({
-    runs: 1, samples,
+    runs: 1,
+    samples,
     inspect: (home) => {
       const text = readFileSync(join(home, 'vault', 'spend-ledger'), 'utf8');
       ledger = JSON.parse(text.slice(0, text.lastIndexOf('\nmac='))) as typeof ledger;
     },
   });
-  assert.equal(results.map((r) => r.name), [
-    'vault.sign.app-capped.p50', 'vault.sign.app-capped.p99', 'vault.sign.user.p50', 'vault.sign.user.p99',
-    'vault.dmemo.p50', 'vault.dmemo.p99',
-    'vault.sign.app-capped.per-s.1-thread', 'vault.sign.app-capped.per-s.2-threads', 'vault.sign.user.per-s.1-thread',
-    'vault.noble.k1-sign',
-  ]);
+  assert.equal(
+    results.map((r) => r.name),
+    [
+      'vault.sign.app-capped.p50',
+      'vault.sign.app-capped.p99',
+      'vault.sign.user.p50',
+      'vault.sign.user.p99',
+      'vault.dmemo.p50',
+      'vault.dmemo.p99',
+      'vault.sign.app-capped.per-s.1-thread',
+      'vault.sign.app-capped.per-s.2-threads',
+      'vault.sign.user.per-s.1-thread',
+      'vault.noble.k1-sign',
+    ],
+  );
   assert.ok(results.every((r) => r.median > 0 && r.runs === 1));
   // a warm-up run and one timed run, each: latency samples + 1-thread and 2-thread rates; 1.0000 EOS each
   const appSignatures = 2 * 3 * samples;

@@ -4,7 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  APIClient, Action, ABI, PrivateKey, SignedTransaction, Transaction, PackedTransaction, Name, KeyType, Bytes, Checksum256,
+  APIClient,
+  Action,
+  ABI,
+  PrivateKey,
+  SignedTransaction,
+  Transaction,
+  PackedTransaction,
+  Name,
+  KeyType,
+  Bytes,
+  Checksum256,
 } from '@wharfkit/antelope';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 
@@ -31,10 +41,18 @@ export interface DevNode {
 }
 
 export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean; staleAfterMs?: number } = {}): Promise<DevNode> {
-  const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: opts.autoProduce ?? false, ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}) });
+  const node = await startNode({
+    dev: true,
+    dataDir: dir,
+    http: '127.0.0.1:0',
+    autoProduce: opts.autoProduce ?? false,
+    ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
+  });
   const client = new APIClient({ url: node.endpoint! });
   return {
-    node, client, dir,
+    node,
+    client,
+    dir,
     async close(remove = true) {
       await node.close();
       if (remove) removeDir(dir);
@@ -70,13 +88,18 @@ export interface SignOpts {
 }
 
 /** Builds and signs a transaction with wharfkit. */
-export async function buildSigned(client: APIClient, acts: ActSpec[], opts: SignOpts = {}): Promise<{ signed: SignedTransaction; trx: Transaction; packed: PackedTransaction }> {
+export async function buildSigned(
+  client: APIClient,
+  acts: ActSpec[],
+  opts: SignOpts = {},
+): Promise<{ signed: SignedTransaction; trx: Transaction; packed: PackedTransaction }> {
   const info = await client.v1.chain.get_info();
   const header = info.getTransactionHeader(opts.expireSeconds ?? 60);
   const toAction = async (a: ActSpec) => {
-    const auth = typeof a.authorization === 'string'
-      ? [{ actor: a.authorization.split('@')[0]!, permission: a.authorization.split('@')[1] ?? 'active' }]
-      : a.authorization;
+    const auth =
+      typeof a.authorization === 'string'
+        ? [{ actor: a.authorization.split('@')[0]!, permission: a.authorization.split('@')[1] ?? 'active' }]
+        : a.authorization;
     if (typeof a.data === 'string') return Action.from({ account: a.account, name: a.name, authorization: auth, data: a.data });
     const abi = opts.abi ?? (await abiOf(client, a.account));
     return Action.from({ account: a.account, name: a.name, authorization: auth, data: a.data }, abi);
@@ -103,7 +126,12 @@ export function keyAuth(pub: string) {
 
 /** eosio::newaccount with one key for owner and active. */
 export function newAccountAction(name: string, pub: string, creator = 'eosio'): ActSpec {
-  return { account: 'eosio', name: 'newaccount', authorization: `${creator}@active`, data: { creator, name, owner: keyAuth(pub), active: keyAuth(pub) } };
+  return {
+    account: 'eosio',
+    name: 'newaccount',
+    authorization: `${creator}@active`,
+    data: { creator, name, owner: keyAuth(pub), active: keyAuth(pub) },
+  };
 }
 
 /** The Antelope exception name of a failed wharfkit call (APIError.error.name). */
@@ -118,4 +146,6 @@ export async function errorName(p: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail');
 }
 
-export function name(n: string): Name { return Name.from(n); }
+export function name(n: string): Name {
+  return Name.from(n);
+}

@@ -22,25 +22,56 @@ async function eosioAbi(): Promise<ABI> {
   return ABI.from((node.getAbi('eosio') as { abi: unknown }).abi as never);
 }
 
-async function packedJson(actions: Array<{ account: string; name: string; actor: string; data: Record<string, unknown> }>, abis: Record<string, ABI>, key = DEV_KEY) {
-  const info = node.getInfo() as { chain_id: string; last_irreversible_block_num: number; last_irreversible_block_id: string; head_block_time: string };
+async function packedJson(
+  actions: Array<{ account: string; name: string; actor: string; data: Record<string, unknown> }>,
+  abis: Record<string, ABI>,
+  key = DEV_KEY,
+) {
+  const info = node.getInfo() as {
+    chain_id: string;
+    last_irreversible_block_num: number;
+    last_irreversible_block_id: string;
+    head_block_time: string;
+  };
   const prefix = Buffer.from(info.last_irreversible_block_id, 'hex').readUInt32LE(8);
   const trx = Transaction.from({
-    expiration: new Date(Date.parse(info.head_block_time + 'Z') + 60_000).toISOString().slice(0, 19),
+    expiration: new Date(Date.parse(`${info.head_block_time}Z`) + 60_000).toISOString().slice(0, 19),
     ref_block_num: info.last_irreversible_block_num & 0xffff,
     ref_block_prefix: prefix,
-    actions: actions.map((a) => Action.from({ account: a.account, name: a.name, authorization: [{ actor: a.actor, permission: 'active' }], data: a.data }, abis[a.account]!)),
+    actions: actions.map((a) =>
+      Action.from(
+        { account: a.account, name: a.name, authorization: [{ actor: a.actor, permission: 'active' }], data: a.data },
+        abis[a.account]!,
+      ),
+    ),
   });
   const sig = key.signDigest(trx.signingDigest(info.chain_id));
   return JSON.parse(JSON.stringify(PackedTransaction.fromSigned(SignedTransaction.from({ ...trx, signatures: [sig] }))));
 }
 
-test.before(async () => { node = await startNode({ dev: true, dataDir: dir, autoProduce: false }); });
-test.after(async () => { await node.close(); removeDir(dir); });
+test.before(async () => {
+  node = await startNode({ dev: true, dataDir: dir, autoProduce: false });
+});
+test.after(async () => {
+  await node.close();
+  removeDir(dir);
+});
 
 test('push a JSON packed transaction in process and read the account back', async () => {
   const abi = await eosioAbi();
-  const res = node.pushTransaction(await packedJson([{ account: 'eosio', name: 'newaccount', actor: 'eosio', data: { creator: 'eosio', name: 'inproc', owner: keyAuth(String(owner.toPublic())), active: keyAuth(String(owner.toPublic())) } }], { eosio: abi })) as { transaction_id: string; processed: { block_num: number } };
+  const res = node.pushTransaction(
+    await packedJson(
+      [
+        {
+          account: 'eosio',
+          name: 'newaccount',
+          actor: 'eosio',
+          data: { creator: 'eosio', name: 'inproc', owner: keyAuth(String(owner.toPublic())), active: keyAuth(String(owner.toPublic())) },
+        },
+      ],
+      { eosio: abi },
+    ),
+  ) as { transaction_id: string; processed: { block_num: number } };
   assert.ok(res.transaction_id);
   const { num } = await node.produceBlock();
   assert.is(num, res.processed.block_num);
@@ -52,18 +83,42 @@ test('getTableRows, get_currency_balance and get_currency_stats on a deployed to
   const abi = await eosioAbi();
   const tokenAbi = ABI.from(JSON.parse(readFileSync(new URL('build/contracts/dpay/dpay.abi', ROOT), 'utf8')));
   const wasm = readFileSync(new URL('build/contracts/dpay/dpay.wasm', ROOT));
-  node.pushTransaction(await packedJson([
-    { account: 'eosio', name: 'setcode', actor: 'inproc', data: { account: 'inproc', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString } },
-    { account: 'eosio', name: 'setabi', actor: 'inproc', data: { account: 'inproc', abi: Serializer.encode({ object: tokenAbi }).hexString } },
-  ], { eosio: abi }, owner));
-  node.pushTransaction(await packedJson([
-    { account: 'inproc', name: 'create', actor: 'inproc', data: { issuer: 'inproc', maximum_supply: '100.0 XYZ' } },
-    { account: 'inproc', name: 'issue', actor: 'inproc', data: { to: 'inproc', quantity: '7.5 XYZ', memo: '' } },
-  ], { inproc: tokenAbi }, owner));
+  node.pushTransaction(
+    await packedJson(
+      [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          actor: 'inproc',
+          data: { account: 'inproc', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
+        },
+        {
+          account: 'eosio',
+          name: 'setabi',
+          actor: 'inproc',
+          data: { account: 'inproc', abi: Serializer.encode({ object: tokenAbi }).hexString },
+        },
+      ],
+      { eosio: abi },
+      owner,
+    ),
+  );
+  node.pushTransaction(
+    await packedJson(
+      [
+        { account: 'inproc', name: 'create', actor: 'inproc', data: { issuer: 'inproc', maximum_supply: '100.0 XYZ' } },
+        { account: 'inproc', name: 'issue', actor: 'inproc', data: { to: 'inproc', quantity: '7.5 XYZ', memo: '' } },
+      ],
+      { inproc: tokenAbi },
+      owner,
+    ),
+  );
   const rows = node.getTableRows({ code: 'inproc', scope: 'inproc', table: 'accounts', json: true }) as { rows: unknown[] };
   assert.equal(rows.rows, [{ balance: '7.5 XYZ' }]);
   assert.equal(node.api.endpoints.get_currency_balance!({ code: 'inproc', account: 'inproc', symbol: 'XYZ' }), ['7.5 XYZ']);
-  assert.equal(node.api.endpoints.get_currency_stats!({ code: 'inproc', symbol: 'XYZ' }), { XYZ: { supply: '7.5 XYZ', max_supply: '100.0 XYZ', issuer: 'inproc' } });
+  assert.equal(node.api.endpoints.get_currency_stats!({ code: 'inproc', symbol: 'XYZ' }), {
+    XYZ: { supply: '7.5 XYZ', max_supply: '100.0 XYZ', issuer: 'inproc' },
+  });
 });
 
 test('errors are ChainError with Antelope names', async () => {
@@ -94,7 +149,10 @@ test('after close every call throws NodeClosedError', async () => {
   const d2 = tempDir('closed');
   const n2 = await startNode({ dev: true, dataDir: d2, autoProduce: false });
   await n2.close();
-  assert.throws(() => n2.getInfo(), (e: unknown) => e instanceof NodeClosedError && (e as NodeClosedError).code === 'NODE_CLOSED');
+  assert.throws(
+    () => n2.getInfo(),
+    (e: unknown) => e instanceof NodeClosedError && (e as NodeClosedError).code === 'NODE_CLOSED',
+  );
   removeDir(d2);
 });
 

@@ -17,12 +17,25 @@ test('the chain reports blocks durable, then the snapshot after them, to the eve
   const log = await BlockLog.open(dir);
   const seen: string[] = [];
   const chain = await Chain.open({
-    genesis, producerKey, log, recovery: nobleRecovery, snapshotEvery: 2,
+    genesis,
+    producerKey,
+    log,
+    recovery: nobleRecovery,
+    snapshotEvery: 2,
     events: {
-      pendingStarted: () => { seen.push('pending'); },
-      accepted: (_p, n) => { seen.push(`accepted ${n}`); return undefined; },
-      durable: (n) => { seen.push(`durable ${n}`); },
-      snapshot: (s) => { seen.push(`snapshot ${s.blockNum}`); },
+      pendingStarted: () => {
+        seen.push('pending');
+      },
+      accepted: (_p, n) => {
+        seen.push(`accepted ${n}`);
+        return undefined;
+      },
+      durable: (n) => {
+        seen.push(`durable ${n}`);
+      },
+      snapshot: (s) => {
+        seen.push(`snapshot ${s.blockNum}`);
+      },
     },
   });
   assert.equal(seen, [], 'opening (block 1 and the replay) reports nothing');
@@ -62,8 +75,10 @@ test('a replica refuses pushes in process, naming the producer it follows', asyn
   const replica = await startNode({ dataDir: rdir, follow: producer.endpoint! });
   try {
     assert.ok(replica.isReplica);
-    assert.throws(() => replica.pushPacked({ signatures: [], compression: 0, packedContextFreeData: new Uint8Array(), packedTrx: new Uint8Array() }),
-      (e: Error) => e.message.includes(`push transactions to the producing node at ${producer.endpoint}`));
+    assert.throws(
+      () => replica.pushPacked({ signatures: [], compression: 0, packedContextFreeData: new Uint8Array(), packedTrx: new Uint8Array() }),
+      (e: Error) => e.message.includes(`push transactions to the producing node at ${producer.endpoint}`),
+    );
   } finally {
     await replica.close();
     await producer.close();

@@ -11,19 +11,29 @@ const BIN = fileURLToPath(new URL('../../../bin/peeros.js', import.meta.url));
 const dir = tempDir('restart');
 const k = testKey('restart');
 
-interface Running { child: ChildProcess; client: APIClient; url: string; chainId: string; exited: Promise<number | null> }
+interface Running {
+  child: ChildProcess;
+  client: APIClient;
+  url: string;
+  chainId: string;
+  exited: Promise<number | null>;
+}
 
 const children = new Set<ChildProcess>();
 
 function startCli(): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     child.on('exit', () => children.delete(child));
     let out = '';
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stderr!.on('data', (d) => { err += d; });
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
     child.stdout!.on('data', (d) => {
       out += d;
       const url = /endpoint: (\S+)/.exec(out)?.[1];
@@ -34,7 +44,13 @@ function startCli(): Promise<Running> {
   });
 }
 
-interface Digest { head_block_num: number; head_block_id: string; durable_block_num: number; pending_transactions: number; state_digest: string }
+interface Digest {
+  head_block_num: number;
+  head_block_id: string;
+  durable_block_num: number;
+  pending_transactions: number;
+  state_digest: string;
+}
 async function digest(r: Running): Promise<Digest> {
   return (await fetch(`${r.url}/v1/peeros/get_state_digest`, { method: 'POST' })).json() as Promise<Digest>;
 }
@@ -94,7 +110,12 @@ test('kill -9 in the middle of a stream of transactions: restart at the last dur
   const stop = Date.now() + 1500;
   let i = 0;
   while (Date.now() < stop) {
-    await transact(a.client, [newAccountAction(`stream${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}`, String(k.toPublic()))]);
+    await transact(a.client, [
+      newAccountAction(
+        `stream${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}`,
+        String(k.toPublic()),
+      ),
+    ]);
     i++;
     if (i % 5 === 0) lastDurable = (await digest(a)).durable_block_num;
   }

@@ -22,7 +22,12 @@ test('docs/benchmarks.md is rendered from bench/results.json (run npm run bench:
 });
 
 test('no other page quotes a number next to a recorded figure', () => {
-  const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'benchmarks.md').map((f) => join('docs', f))];
+  const pages = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md') && f !== 'benchmarks.md')
+      .map((f) => join('docs', f)),
+  ];
   const found: string[] = [];
   for (const p of pages) for (const hit of quotedFigures(readFileSync(p, 'utf8'), names)) found.push(`${p}:${hit}`);
   assert.equal(found, [], `quote these from docs/benchmarks.md instead:\n${found.join('\n')}`);

@@ -34,7 +34,10 @@ async function ackIsDurable<T>(dir: string, what: string, op: () => Promise<T>):
   } finally {
     trace.stop();
   }
-  assert.ok(trace.events.some((e) => e.op === 'write'), `${what}: the trace saw no write (is the tracer wired?)\n${trace.dump()}`);
+  assert.ok(
+    trace.events.some((e) => e.op === 'write'),
+    `${what}: the trace saw no write (is the tracer wired?)\n${trace.dump()}`,
+  );
   assert.equal(atAck, [], `${what}: acknowledged before it was durable\n${trace.dump()}`);
   return result;
 }
@@ -56,7 +59,10 @@ test('the tracer itself: an unsynced write and an unsynced rename are reported',
   } finally {
     trace.stop();
   }
-  assert.equal(problems(trace.events).sort(), [`${join(dir, 'a')} written but not synced`, `a rename into ${dir} without a sync of the directory after it`].sort());
+  assert.equal(
+    problems(trace.events).sort(),
+    [`${join(dir, 'a')} written but not synced`, `a rename into ${dir} without a sync of the directory after it`].sort(),
+  );
 });
 
 test('offline queue: enqueue resolves only after its record is synced', async () => {
@@ -65,7 +71,11 @@ test('offline queue: enqueue resolves only after its record is synced', async ()
   // opened inside the trace, so the tracer knows the log's file handle
   await ackIsDurable(h, 'open + enqueue', async () => {
     const q = await OfflineQueue.open({ home: h, onWarning: () => {} });
-    try { return await q.enqueue(body, { app: 'dpay' }); } finally { await q.close(); }
+    try {
+      return await q.enqueue(body, { app: 'dpay' });
+    } finally {
+      await q.close();
+    }
   });
 });
 
@@ -73,20 +83,34 @@ test('vault: a new keystore, a new key, a signing grant and a capped signature (
   const h = home('vault');
   const core = new VaultCore({ home: h, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 100, insecureTestKdf: true });
   try {
-    const unlocked = await ackIsDurable(h, 'keystore creation', () => core.handle({ v: 1, op: 'unlock', passphrase: PASS, create: true })) as { verifier: VerifierRegistration };
+    const unlocked = (await ackIsDurable(h, 'keystore creation', () =>
+      core.handle({ v: 1, op: 'unlock', passphrase: PASS, create: true }),
+    )) as { verifier: VerifierRegistration };
     const reg = unlocked.verifier;
-    const key = await ackIsDurable(h, 'create_key', () => core.handle({ v: 1, op: 'create_key' })) as { publicKey: string };
+    const key = (await ackIsDurable(h, 'create_key', () => core.handle({ v: 1, op: 'create_key' }))) as { publicKey: string };
     const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, maxAmountPerDay: '500.0000 RSN' };
-    await ackIsDurable(h, 'set_grant', () => core.handle({
-      v: 1, op: 'set_grant', grant, assertion: mintAssertion(reg, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
-    }));
+    await ackIsDurable(h, 'set_grant', () =>
+      core.handle({
+        v: 1,
+        op: 'set_grant',
+        grant,
+        assertion: mintAssertion(reg, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+      }),
+    );
     const chainId = Buffer.from(CHAIN_ID, 'hex');
     const trx = packTransaction([transfer('10.0000 RSN')]);
     const digest = signingDigest(chainId, trx).array;
-    const signed = await ackIsDurable(h, 'capped sign (spend ledger)', () => core.handle({
-      v: 1, op: 'sign', chainId, transaction: trx, keys: [key.publicKey], app: 'dpay',
-      assertion: mintAssertion(reg, { purpose: 'sign', app: 'dpay', digest }),
-    })) as { signatures: string[] };
+    const signed = (await ackIsDurable(h, 'capped sign (spend ledger)', () =>
+      core.handle({
+        v: 1,
+        op: 'sign',
+        chainId,
+        transaction: trx,
+        keys: [key.publicKey],
+        app: 'dpay',
+        assertion: mintAssertion(reg, { purpose: 'sign', app: 'dpay', digest }),
+      }),
+    )) as { signatures: string[] };
     assert.is(signed.signatures.length, 1);
   } finally {
     core.lock();

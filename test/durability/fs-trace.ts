@@ -12,10 +12,7 @@ import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
-export type FsEvent =
-  | { op: 'write'; path: string }
-  | { op: 'sync'; path: string }
-  | { op: 'rename'; from: string; to: string };
+export type FsEvent = { op: 'write'; path: string } | { op: 'sync'; path: string } | { op: 'rename'; from: string; to: string };
 
 type AnyFn = (...args: any[]) => any;
 
@@ -40,22 +37,28 @@ export class FsTrace {
 
   /** Events so far, as a readable list (for failure messages). */
   dump(from = 0): string {
-    return this.events.slice(from).map((e) => (e.op === 'rename' ? `rename ${e.from} -> ${e.to}` : `${e.op} ${e.path}`)).join('\n');
+    return this.events
+      .slice(from)
+      .map((e) => (e.op === 'rename' ? `rename ${e.from} -> ${e.to}` : `${e.op} ${e.path}`))
+      .join('\n');
   }
 
   #patch(obj: Record<string, any>, name: string, wrap: (orig: AnyFn) => AnyFn): void {
     const orig = obj[name] as AnyFn;
     obj[name] = wrap(orig);
-    this.#undo.push(() => { obj[name] = orig; });
+    this.#undo.push(() => {
+      obj[name] = orig;
+    });
   }
 
   async #install(root: string): Promise<void> {
-    const inRoot = (p: string | undefined): p is string => p !== undefined && (p === root || p.startsWith(root + '/'));
+    const inRoot = (p: string | undefined): p is string => p !== undefined && (p === root || p.startsWith(`${root}/`));
     const rec = (e: FsEvent) => {
       const p = e.op === 'rename' ? e.to : e.path;
       if (inRoot(p)) this.events.push(e);
     };
-    const pathOf = (p: unknown): string | undefined => (typeof p === 'string' ? resolve(p) : p instanceof URL ? resolve(p.pathname) : undefined);
+    const pathOf = (p: unknown): string | undefined =>
+      typeof p === 'string' ? resolve(p) : p instanceof URL ? resolve(p.pathname) : undefined;
     const fdPath = this.#fdPath;
     const handlePath = this.#handlePath;
     const syncFs = fs as unknown as Record<string, any>;
@@ -66,7 +69,10 @@ export class FsTrace {
       if (p) fdPath.set(fd, p);
       return fd;
     });
-    this.#patch(syncFs, 'closeSync', (orig) => (fd: number) => { fdPath.delete(fd); return orig(fd); });
+    this.#patch(syncFs, 'closeSync', (orig) => (fd: number) => {
+      fdPath.delete(fd);
+      return orig(fd);
+    });
     for (const name of ['writeSync', 'writevSync']) {
       this.#patch(syncFs, name, (orig) => (fd: number, ...rest: unknown[]) => {
         const r = orig(fd, ...rest);
@@ -122,20 +128,30 @@ export class FsTrace {
     const proto = Object.getPrototypeOf(probe) as Record<string, any>;
     await probe.close();
     for (const name of ['write', 'writev', 'writeFile', 'appendFile']) {
-      this.#patch(proto, name, (orig) => async function (this: object, ...args: unknown[]) {
-        const r = await orig.apply(this, args);
-        const p = handlePath.get(this);
-        if (p) rec({ op: 'write', path: p });
-        return r;
-      });
+      this.#patch(
+        proto,
+        name,
+        (orig) =>
+          async function (this: object, ...args: unknown[]) {
+            const r = await orig.apply(this, args);
+            const p = handlePath.get(this);
+            if (p) rec({ op: 'write', path: p });
+            return r;
+          },
+      );
     }
     for (const name of ['sync', 'datasync']) {
-      this.#patch(proto, name, (orig) => async function (this: object) {
-        const r = await orig.apply(this, []);
-        const p = handlePath.get(this);
-        if (p) rec({ op: 'sync', path: p });
-        return r;
-      });
+      this.#patch(
+        proto,
+        name,
+        (orig) =>
+          async function (this: object) {
+            const r = await orig.apply(this, []);
+            const p = handlePath.get(this);
+            if (p) rec({ op: 'sync', path: p });
+            return r;
+          },
+      );
     }
     syncBuiltinESMExports();
   }

@@ -15,7 +15,9 @@ let w: World;
 let host: Host;
 
 async function appError(p: Promise<unknown>, code: string, appCode?: string): Promise<HostError> {
-  try { await p; } catch (err) {
+  try {
+    await p;
+  } catch (err) {
     assert.instance(err, HostError, String(err));
     const e = err as HostError;
     assert.is(e.code, code, e.message);
@@ -31,14 +33,23 @@ test.before(async () => {
   await newAccount(w, 'bob');
   await deployToken(w, ['alice']);
   await newAccount(w, 'dsocial');
-  await deployContract({ vault: w.vault, backend: w.backend, account: 'dsocial', wasmPath: join(ROOT, 'build/contracts/dsocial/dsocial.wasm'), abiPath: join(ROOT, 'build/contracts/dsocial/dsocial.abi') });
+  await deployContract({
+    vault: w.vault,
+    backend: w.backend,
+    account: 'dsocial',
+    wasmPath: join(ROOT, 'build/contracts/dsocial/dsocial.wasm'),
+    abiPath: join(ROOT, 'build/contracts/dsocial/dsocial.abi'),
+  });
   host = new Host({ home: w.home, bridge: w.services.bridge, onLog: () => {} });
   for (const app of ['dpay', 'dsocial']) {
     await host.install(join(ROOT, 'apps', app), { grant: async () => true });
     assert.ok(await w.services.installAppGrant(app));
   }
 });
-test.after(async () => { await host.close(); await w.close(); });
+test.after(async () => {
+  await host.close();
+  await w.close();
+});
 
 test('not logged in: the apps answer NO_SESSION', async () => {
   await appError(host.run('dpay', 'whoami'), 'APP_ERROR', 'NO_SESSION');
@@ -50,13 +61,17 @@ test('dPay: whoami, balance, transfer, history — through chain.read and dmcs.p
   await loginAs(w, 'alice');
   assert.equal(await host.run('dpay', 'whoami'), { account: 'alice' });
   assert.equal(await host.run('dpay', 'balance'), { account: 'alice', balances: ['1000.0000 RSN'] });
-  const out = await host.run('dpay', 'transfer', { to: 'bob', quantity: '12.5000 RSN', memo: 'rent' }) as { status: string; id: string; block?: number };
+  const out = (await host.run('dpay', 'transfer', { to: 'bob', quantity: '12.5000 RSN', memo: 'rent' })) as {
+    status: string;
+    id: string;
+    block?: number;
+  };
   assert.is(out.status, 'executed', JSON.stringify(out));
   await w.node.produceBlock();
   assert.is(await balanceOf(w, 'bob'), '12.5000 RSN');
-  const bob = await host.run('dpay', 'balance', { account: 'bob' }) as { balances: string[] };
+  const bob = (await host.run('dpay', 'balance', { account: 'bob' })) as { balances: string[] };
   assert.equal(bob.balances, ['12.5000 RSN']);
-  const h = await host.run('dpay', 'history') as Array<Record<string, unknown>>;
+  const h = (await host.run('dpay', 'history')) as Array<Record<string, unknown>>;
   assert.is(h.length, 1);
   assert.is(h[0]!.to, 'bob');
   assert.is(h[0]!.status, 'executed');
@@ -66,8 +81,8 @@ test('dPay: whoami, balance, transfer, history — through chain.read and dmcs.p
   assert.match(shown.summary.join('\n'), /dpay\.token::transfer — from: alice, to: bob, quantity: 12\.5000 RSN, memo: "?rent"?/);
 });
 
-test('dPay: a refused transfer comes back as failed with the chain\'s reason; bad arguments are app errors', async () => {
-  const out = await host.run('dpay', 'transfer', { to: 'nosuchacct', quantity: '1.0000 RSN' }) as { status: string; error?: string };
+test("dPay: a refused transfer comes back as failed with the chain's reason; bad arguments are app errors", async () => {
+  const out = (await host.run('dpay', 'transfer', { to: 'nosuchacct', quantity: '1.0000 RSN' })) as { status: string; error?: string };
   assert.is(out.status, 'failed');
   assert.match(out.error!, /to account does not exist/);
   await appError(host.run('dpay', 'transfer', { to: 'bob', quantity: 'lots' }), 'APP_ERROR', 'INVALID_ARGUMENT');
@@ -79,19 +94,22 @@ test('dPay: a refused transfer comes back as failed with the chain\'s reason; ba
 });
 
 test('dSocial: post, follow, feed, posts', async () => {
-  const p1 = await host.run('dsocial', 'post', { text: 'hello from alice' }) as { status: string };
+  const p1 = (await host.run('dsocial', 'post', { text: 'hello from alice' })) as { status: string };
   assert.is(p1.status, 'executed');
   await loginAs(w, 'bob');
-  assert.is((await host.run('dsocial', 'post', { text: 'bob here' }) as { status: string }).status, 'executed');
-  assert.is((await host.run('dsocial', 'follow', { account: 'alice' }) as { status: string }).status, 'executed');
+  assert.is(((await host.run('dsocial', 'post', { text: 'bob here' })) as { status: string }).status, 'executed');
+  assert.is(((await host.run('dsocial', 'follow', { account: 'alice' })) as { status: string }).status, 'executed');
   await w.node.produceBlock();
   assert.equal(await host.run('dsocial', 'following'), ['alice']);
-  const feed = await host.run('dsocial', 'feed') as { posts: Array<{ author: string; text: string; id: number }> };
-  assert.equal(feed.posts.map((p) => `${p.author}: ${p.text}`), ['bob: bob here', 'alice: hello from alice']);
-  const again = await host.run('dsocial', 'follow', { account: 'alice' }) as { status: string; error?: string };
+  const feed = (await host.run('dsocial', 'feed')) as { posts: Array<{ author: string; text: string; id: number }> };
+  assert.equal(
+    feed.posts.map((p) => `${p.author}: ${p.text}`),
+    ['bob: bob here', 'alice: hello from alice'],
+  );
+  const again = (await host.run('dsocial', 'follow', { account: 'alice' })) as { status: string; error?: string };
   assert.is(again.status, 'failed');
   assert.match(again.error!, /already following/);
-  const alices = await host.run('dsocial', 'posts', { account: 'alice' }) as { posts: unknown[] };
+  const alices = (await host.run('dsocial', 'posts', { account: 'alice' })) as { posts: unknown[] };
   assert.is(alices.posts.length, 1);
   await appError(host.run('dsocial', 'post', { text: '' }), 'APP_ERROR', 'INVALID_ARGUMENT');
 });

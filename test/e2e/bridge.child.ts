@@ -4,7 +4,10 @@ import { workerData, parentPort } from 'node:worker_threads';
 import { BridgeClient } from '../../runtime/sandbox/bridge-client.js';
 import type { BridgeEndpoint, BridgeOp } from '../../runtime/host-bridge/index.js';
 
-const { endpoint, calls } = workerData as { endpoint: BridgeEndpoint; calls: Array<{ op: BridgeOp; payload: number[]; timeoutMs?: number }> };
+const { endpoint, calls } = workerData as {
+  endpoint: BridgeEndpoint;
+  calls: Array<{ op: BridgeOp; payload: number[]; timeoutMs?: number }>;
+};
 const client = new BridgeClient(endpoint);
 const results = calls.map((c) => {
   const t0 = performance.now();

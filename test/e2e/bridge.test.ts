@@ -12,10 +12,17 @@ const CHILD = fileURLToPath(new URL('./bridge.child.js', import.meta.url));
 
 type Result = { ok: boolean; bytes?: number[]; code?: number; ms: number };
 
-function runWorker(bridge: HostBridge, app: string, calls: Array<{ op: BridgeOp; payload: number[]; timeoutMs?: number }>): Promise<Result[]> {
+function runWorker(
+  bridge: HostBridge,
+  app: string,
+  calls: Array<{ op: BridgeOp; payload: number[]; timeoutMs?: number }>,
+): Promise<Result[]> {
   return new Promise((resolve, reject) => {
     const w = new Worker(CHILD, { workerData: { endpoint: bridge.endpoint(app), calls } });
-    w.once('message', (m: Result[]) => { resolve(m); void w.terminate(); });
+    w.once('message', (m: Result[]) => {
+      resolve(m);
+      void w.terminate();
+    });
     w.once('error', reject);
   });
 }
@@ -27,8 +34,14 @@ test('answers reach the blocked worker, with the app name the channel belongs to
     return Uint8Array.from([...payload].reverse());
   });
   try {
-    const r = await runWorker(bridge, 'dpay', [{ op: 'chain.get-info', payload: [1, 2, 3] }, { op: 'dmcs.push', payload: [9] }]);
-    assert.equal(r.map((x) => x.bytes), [[3, 2, 1], [9]]);
+    const r = await runWorker(bridge, 'dpay', [
+      { op: 'chain.get-info', payload: [1, 2, 3] },
+      { op: 'dmcs.push', payload: [9] },
+    ]);
+    assert.equal(
+      r.map((x) => x.bytes),
+      [[3, 2, 1], [9]],
+    );
     assert.equal(seen, ['dpay:chain.get-info', 'dpay:dmcs.push']);
   } finally {
     bridge.close();
@@ -41,8 +54,14 @@ test('service failures become ISA error codes; anything untyped is internal', as
     throw new Error('bug');
   });
   try {
-    const r = await runWorker(bridge, 'x', [{ op: 'chain.get-account', payload: [] }, { op: 'chain.get-info', payload: [] }]);
-    assert.equal(r.map((x) => x.code), [IsaErrorCode.NOT_FOUND, IsaErrorCode.INTERNAL]);
+    const r = await runWorker(bridge, 'x', [
+      { op: 'chain.get-account', payload: [] },
+      { op: 'chain.get-info', payload: [] },
+    ]);
+    assert.equal(
+      r.map((x) => x.code),
+      [IsaErrorCode.NOT_FOUND, IsaErrorCode.INTERNAL],
+    );
   } finally {
     bridge.close();
   }
@@ -56,7 +75,10 @@ test('a slow service times out as unavailable; its late answer is not read as th
     return Uint8Array.from([mine]);
   });
   try {
-    const r = await runWorker(bridge, 'slow', [{ op: 'chain.get-info', payload: [], timeoutMs: 50 }, { op: 'chain.get-info', payload: [], timeoutMs: 2000 }]);
+    const r = await runWorker(bridge, 'slow', [
+      { op: 'chain.get-info', payload: [], timeoutMs: 50 },
+      { op: 'chain.get-info', payload: [], timeoutMs: 2000 },
+    ]);
     assert.is(r[0]!.ok, false);
     assert.is(r[0]!.code, IsaErrorCode.UNAVAILABLE);
     assert.ok(r[0]!.ms < 250);
@@ -79,7 +101,10 @@ test('an answer above the bridge limit is limit-exceeded, not a crash', async ()
 test('apps have separate channels', async () => {
   const bridge = new HostBridge(async (app) => new TextEncoder().encode(app));
   try {
-    const [a, b] = await Promise.all([runWorker(bridge, 'one', [{ op: 'chain.get-info', payload: [] }]), runWorker(bridge, 'two', [{ op: 'chain.get-info', payload: [] }])]);
+    const [a, b] = await Promise.all([
+      runWorker(bridge, 'one', [{ op: 'chain.get-info', payload: [] }]),
+      runWorker(bridge, 'two', [{ op: 'chain.get-info', payload: [] }]),
+    ]);
     assert.is(new TextDecoder().decode(Uint8Array.from(a[0]!.bytes!)), 'one');
     assert.is(new TextDecoder().decode(Uint8Array.from(b[0]!.bytes!)), 'two');
   } finally {

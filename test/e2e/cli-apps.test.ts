@@ -21,11 +21,18 @@ let node: EmbeddedNode;
 
 function peeros(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.stdin.end(stdin);
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
   });
@@ -68,11 +75,30 @@ test('balance and a transfer from the command line', async () => {
     await deployContract({ vault, backend, account: 'dpay.token', wasmPath: TOKEN_WASM, abiPath: TOKEN_ABI });
     const abi = (await backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
     const auth = [{ actor: 'dpay.token', permission: 'active' }];
-    await submitUserTransaction({ vault, backend, summary: ['fund'], actions: [
-      Action.from({ account: 'dpay.token', name: 'create', authorization: auth, data: { issuer: 'dpay.token', maximum_supply: '1000.0000 RSN' } }, abi),
-      Action.from({ account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: '100.0000 RSN', memo: '' } }, abi),
-      Action.from({ account: 'dpay.token', name: 'transfer', authorization: auth, data: { from: 'dpay.token', to: 'alice', quantity: '100.0000 RSN', memo: '' } }, abi),
-    ] });
+    await submitUserTransaction({
+      vault,
+      backend,
+      summary: ['fund'],
+      actions: [
+        Action.from(
+          { account: 'dpay.token', name: 'create', authorization: auth, data: { issuer: 'dpay.token', maximum_supply: '1000.0000 RSN' } },
+          abi,
+        ),
+        Action.from(
+          { account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: '100.0000 RSN', memo: '' } },
+          abi,
+        ),
+        Action.from(
+          {
+            account: 'dpay.token',
+            name: 'transfer',
+            authorization: auth,
+            data: { from: 'dpay.token', to: 'alice', quantity: '100.0000 RSN', memo: '' },
+          },
+          abi,
+        ),
+      ],
+    });
     await d.close();
   } finally {
     await vault.close();
@@ -81,7 +107,9 @@ test('balance and a transfer from the command line', async () => {
   await ok(['login', 'alice', '--yes']);
   await ok(['grant', 'dpay', '--max-count', '2', '--max-amount', '5.0000 RSN', '--yes']);
   assert.match(await ok(['app', 'run', 'dpay', 'balance']), /"balances":\["100\.0000 RSN"\]/);
-  const t = JSON.parse(await ok(['app', 'run', 'dpay', 'transfer', '{"to":"bob","quantity":"2.0000 RSN","memo":"cli"}'])) as { status: string };
+  const t = JSON.parse(await ok(['app', 'run', 'dpay', 'transfer', '{"to":"bob","quantity":"2.0000 RSN","memo":"cli"}'])) as {
+    status: string;
+  };
   assert.is(t.status, 'executed');
   await node.produceBlock();
   await new Promise((r) => setTimeout(r, 600));
@@ -89,7 +117,10 @@ test('balance and a transfer from the command line', async () => {
   // offline: the second approval of the grant signs a transfer that waits in the queue
   const port = new URL(node.endpoint!).port;
   await node.close();
-  const q = JSON.parse(await ok(['app', 'run', 'dpay', 'transfer', '{"to":"bob","quantity":"1.0000 RSN","memo":"offline"}'])) as { status: string; id: string };
+  const q = JSON.parse(await ok(['app', 'run', 'dpay', 'transfer', '{"to":"bob","quantity":"1.0000 RSN","memo":"offline"}'])) as {
+    status: string;
+    id: string;
+  };
   assert.is(q.status, 'queued');
   assert.match(await ok(['queue', 'list']), new RegExp(`${q.id.slice(0, 12)}\\s+pending`));
   const down = await peeros(['queue', 'flush']);

@@ -16,11 +16,18 @@ let node: EmbeddedNode;
 
 function peeros(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: 'json passphrase' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: 'json passphrase' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.stdin.end(stdin);
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
   });
@@ -75,7 +82,17 @@ test('app install --json: one document on stdout, the consent on stderr, the vau
   const r = await peeros(['app', 'install', join(ROOT, 'apps/dpay'), '--yes', '--json']);
   assert.is(r.code, 0, r.err);
   const doc = JSON.parse(r.out) as Record<string, unknown>;
-  assert.equal(Object.keys(doc).sort(), ['capabilities', 'identity', 'memoryClamped', 'name', 'packageHash', 'previousIdentity', 'signingGrant', 'verified', 'version']);
+  assert.equal(Object.keys(doc).sort(), [
+    'capabilities',
+    'identity',
+    'memoryClamped',
+    'name',
+    'packageHash',
+    'previousIdentity',
+    'signingGrant',
+    'verified',
+    'version',
+  ]);
   assert.is(doc.name, 'dpay');
   assert.ok((doc.capabilities as string[]).includes('dmcs.push'));
   assert.is((doc.signingGrant as { installed: boolean }).installed, true, r.err);
@@ -87,15 +104,28 @@ test('grant --list --json: the session grants and what is left of them', async (
   assert.equal(await json(['grant', '--list', '--json'], ['grants']), { grants: [] });
   assert.is((await peeros(['grant', 'dpay', '--max-count', '2', '--max-amount', '5.0000 RSN', '--yes'])).code, 0);
   const g = await json(['grant', '--list', '--json'], ['grants']);
-  assert.equal(g.grants, [{ app: 'dpay', maxCount: 2, maxAmount: '5.0000 RSN', periodMs: 86_400_000, remaining: { count: 2, amount: '5.0000 RSN' } }]);
+  assert.equal(g.grants, [
+    { app: 'dpay', maxCount: 2, maxAmount: '5.0000 RSN', periodMs: 86_400_000, remaining: { count: 2, amount: '5.0000 RSN' } },
+  ]);
 });
 
 test('queue flush --json on an empty queue', async () => {
-  assert.equal(await json(['queue', 'flush', '--json'], []), { sent: [], done: [], expired: [], failed: [], waiting: [], unreachable: false, error: null });
+  assert.equal(await json(['queue', 'flush', '--json'], []), {
+    sent: [],
+    done: [],
+    expired: [],
+    failed: [],
+    waiting: [],
+    unreachable: false,
+    error: null,
+  });
 });
 
 test('node --json prints one JSON line once it listens, and stops cleanly on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', join(home, 'node-json'), '--json'], { env: { ...process.env, PEEROS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', join(home, 'node-json'), '--json'], {
+    env: { ...process.env, PEEROS_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`node exited ${code} before it listened`)));
@@ -107,7 +137,10 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
   assert.is(doc.dev, true);
   const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
   assert.is(info.chain_id, doc.chainId);
-  const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
   assert.is(code, 0);
 });
 

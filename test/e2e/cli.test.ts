@@ -17,11 +17,18 @@ let node: EmbeddedNode;
 
 function peeros(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: 'cli passphrase' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: 'cli passphrase' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.stdin.end(stdin);
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
   });

@@ -12,9 +12,12 @@ await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPRO
 const services = await HostServices.open({ home, vault, flusher: false });
 if (mode === 'push') {
   const out = await services.transactions.push({
-    app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: {},
+    app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' },
+    manifest: {},
     grants: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } },
-    actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '2.0000 RSN', memo: memo ?? 'crash' } }],
+    actions: [
+      { account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '2.0000 RSN', memo: memo ?? 'crash' } },
+    ],
   });
   process.stdout.write(`${out.status} ${out.id}\n`);
 } else {

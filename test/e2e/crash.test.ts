@@ -19,17 +19,27 @@ function runChild(mode: string, memo = ''): { child: ChildProcess; line: (re: Re
   const child = spawn(process.execPath, [CHILD, w.home, mode, ...(memo ? [memo] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { err += d; });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const line = (re: RegExp) => new Promise<string>((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = setInterval(() => {
-      const m = re.exec(out);
-      if (m) { clearInterval(poll); resolve(m[0]); }
-      else if (child.exitCode !== null || Date.now() - t0 > 30_000) { clearInterval(poll); reject(new Error(`child ${mode}: no ${re} in ${JSON.stringify(out)} ${err}`)); }
-    }, 2);
+  child.stdout!.on('data', (d) => {
+    out += d;
   });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const line = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        const m = re.exec(out);
+        if (m) {
+          clearInterval(poll);
+          resolve(m[0]);
+        } else if (child.exitCode !== null || Date.now() - t0 > 30_000) {
+          clearInterval(poll);
+          reject(new Error(`child ${mode}: no ${re} in ${JSON.stringify(out)} ${err}`));
+        }
+      }, 2);
+    });
   return { child, line, exited };
 }
 
@@ -41,14 +51,17 @@ test.before(async () => {
   await installSigningGrant(w.vault, 'dpay', { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } }, [w.backend.chainId]);
   await loginAs(w, 'alice');
   const warm = await w.services.transactions.push({
-    app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: {},
+    app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' },
+    manifest: {},
     grants: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } },
     actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity: '0.0001 RSN', memo: 'warm' } }],
   });
   assert.is(warm.status, 'executed');
   await w.services.close(); // persists the hybrid cache (ABI, head block, permissions); frees the queue
 });
-test.after(async () => { await w.close(); });
+test.after(async () => {
+  await w.close();
+});
 
 for (const killAfterMs of [0, 3, 15]) {
   test(`kill -9 after queueing, kill -9 ${killAfterMs} ms into a flush: nothing lost, nothing executed twice`, async () => {

@@ -34,10 +34,18 @@ const ECHO_SOURCE = (sdk: string): string =>
 function appFolder(name: string, opts: { parent?: string; source?: string } = {}): string {
   const dir = join(opts.parent ?? TMP, name);
   mkdirSync(join(dir, 'assembly'), { recursive: true });
-  writeFileSync(join(dir, 'peeros.json'), JSON.stringify({
-    name, version: '0.1.0', publisher: 'peeros', entry: `build/${name}.wasm`, source: 'assembly/index.ts',
-    commands: { echo: { description: 'returns its arguments' } }, capabilities: {},
-  }));
+  writeFileSync(
+    join(dir, 'peeros.json'),
+    JSON.stringify({
+      name,
+      version: '0.1.0',
+      publisher: 'peeros',
+      entry: `build/${name}.wasm`,
+      source: 'assembly/index.ts',
+      commands: { echo: { description: 'returns its arguments' } },
+      capabilities: {},
+    }),
+  );
   const sdk = relative(join(dir, 'assembly'), join(ROOT, 'sdk-as/app'));
   if (opts.source !== undefined) writeFileSync(join(dir, 'assembly/index.ts'), opts.source);
   else writeFileSync(join(dir, 'assembly/index.ts'), ECHO_SOURCE(sdk));
@@ -83,12 +91,15 @@ test('asconfig.json transforms, extends, lib, path and entries never run nor loa
   mkdirSync(join(OUTSIDE, 'cfg'), { recursive: true });
   writeFileSync(join(OUTSIDE, 'cfg/evil.mjs'), evil('extends'));
   writeFileSync(join(OUTSIDE, 'cfg/asconfig.json'), JSON.stringify({ options: { transform: ['./evil.mjs'] } }));
-  writeFileSync(join(dir, 'asconfig.json'), JSON.stringify({
-    extends: '../outside/cfg/asconfig.json',
-    entries: ['../outside/secret.ts'],
-    options: { transform: ['./evil.mjs'], lib: ['../outside'], path: ['../outside'] },
-    targets: { release: { transform: ['./evil.mjs'] } },
-  }));
+  writeFileSync(
+    join(dir, 'asconfig.json'),
+    JSON.stringify({
+      extends: '../outside/cfg/asconfig.json',
+      entries: ['../outside/secret.ts'],
+      options: { transform: ['./evil.mjs'], lib: ['../outside'], path: ['../outside'] },
+      targets: { release: { transform: ['./evil.mjs'] } },
+    }),
+  );
   const r = await build('asconfig with transform/extends/lib/path', dir);
   assert.is(r.code, 0, r.err);
   assert.match(r.err, /note: .*asconfig\.json ignored: the host sets every compiler option/);
@@ -106,7 +117,9 @@ test('asconfig.json transforms, extends, lib, path and entries never run nor loa
 });
 
 test('a source file that links to a secret outside the folder is not read; its text appears nowhere', async () => {
-  const dir = appFolder('linked', { source: `import { leaked } from "./secret";\n${ECHO_SOURCE('../../../sdk-as/app')}\nexport const l = leaked;\n` });
+  const dir = appFolder('linked', {
+    source: `import { leaked } from "./secret";\n${ECHO_SOURCE('../../../sdk-as/app')}\nexport const l = leaked;\n`,
+  });
   symlinkSync(join(OUTSIDE, 'secret.ts'), join(dir, 'assembly/secret.ts'));
   refused(await build('source -> secret outside', dir), 'UNSAFE_FILE', /secret\.ts: source file resolves to .*outside the app folder/);
   assert.not.ok(existsSync(join(dir, 'build/linked.wasm')));
@@ -116,8 +129,15 @@ test('a ~lib package found in a node_modules above the folder is refused', async
   const parent = join(TMP, 'above');
   mkdirSync(join(parent, 'node_modules/evilpkg'), { recursive: true });
   writeFileSync(join(parent, 'node_modules/evilpkg/index.ts'), `export const leaked: i32 = ${SECRET};\n`);
-  const dir = appFolder('pkg', { parent, source: `import { leaked } from "~lib/evilpkg";\n${ECHO_SOURCE('../../../../sdk-as/app')}\nexport const l = leaked;\n` });
-  refused(await build('~lib package outside the folder', dir), 'UNSAFE_FILE', /evilpkg\/index\.ts: source file resolves to .*outside the app folder/);
+  const dir = appFolder('pkg', {
+    parent,
+    source: `import { leaked } from "~lib/evilpkg";\n${ECHO_SOURCE('../../../../sdk-as/app')}\nexport const l = leaked;\n`,
+  });
+  refused(
+    await build('~lib package outside the folder', dir),
+    'UNSAFE_FILE',
+    /evilpkg\/index\.ts: source file resolves to .*outside the app folder/,
+  );
 });
 
 test('a source that is a named pipe is refused at once', async () => {
@@ -171,7 +191,10 @@ test('the compile worker sees no environment variable, even with PEEROS_PASSPHRA
   try {
     assert.equal(Object.keys(COMPILE_WORKER_OPTIONS.env), []);
     const names = await compilerEnvironment();
-    assert.equal(names.filter((n) => n.startsWith('PEEROS_')), []);
+    assert.equal(
+      names.filter((n) => n.startsWith('PEEROS_')),
+      [],
+    );
     assert.equal(names, []);
   } finally {
     delete process.env.PEEROS_PASSPHRASE;

@@ -28,14 +28,25 @@ let node: EmbeddedNode;
 let alice = ''; // the real publisher's key
 let mallory = ''; // another publisher's key (same vault: two publishers on one machine)
 
-interface Run { code: number; out: string; err: string }
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
 function peeros(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.stdin.end('');
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
   });
@@ -56,7 +67,7 @@ function copyApp(stock: string, label: string, edit: (m: Record<string, unknown>
   mkdirSync(join(dir, 'build'), { recursive: true });
   const m = JSON.parse(readFileSync(join(src, 'peeros.json'), 'utf8')) as Record<string, unknown>;
   edit(m);
-  writeFileSync(join(dir, 'peeros.json'), JSON.stringify(m, null, 2) + '\n');
+  writeFileSync(join(dir, 'peeros.json'), `${JSON.stringify(m, null, 2)}\n`);
   cpSync(join(src, m.entry as string), join(dir, m.entry as string));
   return dir;
 }
@@ -74,8 +85,12 @@ function treeDigest(dir: string): string {
   return h.digest('hex');
 }
 
-const installRecord = (app: string) => JSON.parse(readFileSync(join(home, 'apps', app, 'install.json'), 'utf8')) as { identity: string; packageHash: string };
-const sessionGrants = () => existsSync(join(home, 'session-grants.json')) ? Object.keys(JSON.parse(readFileSync(join(home, 'session-grants.json'), 'utf8')).grants) : [];
+const installRecord = (app: string) =>
+  JSON.parse(readFileSync(join(home, 'apps', app, 'install.json'), 'utf8')) as { identity: string; packageHash: string };
+const sessionGrants = () =>
+  existsSync(join(home, 'session-grants.json'))
+    ? Object.keys(JSON.parse(readFileSync(join(home, 'session-grants.json'), 'utf8')).grants)
+    : [];
 
 /** Opens the keystore in this process (real scrypt) and runs `fn` with it unlocked. */
 async function withVault<T>(fn: (v: Vault) => Promise<T>): Promise<T> {
@@ -83,14 +98,22 @@ async function withVault<T>(fn: (v: Vault) => Promise<T>): Promise<T> {
   try {
     await v.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }) });
     return await fn(v);
-  } finally { await v.close(); }
+  } finally {
+    await v.close();
+  }
 }
 
 /** A raw sign request as the host makes it for `app` (its identity from its install record). */
 async function rawSign(app: string, identity: string | undefined): Promise<string> {
   return withVault(async (v) => {
     try {
-      await v.sign({ chainId: node.chain.chainId, transaction: packTransaction([transfer('1.0000 RSN', 'dpay.token', 'x')]), keys: [alice], app, ...(identity ? { identity } : {}) });
+      await v.sign({
+        chainId: node.chain.chainId,
+        transaction: packTransaction([transfer('1.0000 RSN', 'dpay.token', 'x')]),
+        keys: [alice],
+        app,
+        ...(identity ? { identity } : {}),
+      });
       return 'signed';
     } catch (err) {
       return err instanceof VaultError ? `${err.code}: ${err.message}` : String(err);
@@ -99,10 +122,17 @@ async function rawSign(app: string, identity: string | undefined): Promise<strin
 }
 
 test.before(async () => {
-  if (!existsSync(join(ROOT, 'apps/notes/build/notes.wasm')) || !existsSync(join(ROOT, 'apps/dpay/build/dpay.wasm'))) throw new Error('build the stock apps first');
+  if (!existsSync(join(ROOT, 'apps/notes/build/notes.wasm')) || !existsSync(join(ROOT, 'apps/dpay/build/dpay.wasm')))
+    throw new Error('build the stock apps first');
   home = tempHome('identity');
-  alice = (await ok(['key', 'create', '--label', 'alice publisher'])).trim().split(/\s+/).find((w) => w.startsWith('PUB_K1_'))!;
-  mallory = (await ok(['key', 'create', '--label', 'mallory publisher'])).trim().split(/\s+/).find((w) => w.startsWith('PUB_K1_'))!;
+  alice = (await ok(['key', 'create', '--label', 'alice publisher']))
+    .trim()
+    .split(/\s+/)
+    .find((w) => w.startsWith('PUB_K1_'))!;
+  mallory = (await ok(['key', 'create', '--label', 'mallory publisher']))
+    .trim()
+    .split(/\s+/)
+    .find((w) => w.startsWith('PUB_K1_'))!;
   assert.ok(alice && mallory && alice !== mallory, 'two publisher keys');
   node = await startNode({ dev: true, dataDir: join(home, 'node'), http: '127.0.0.1:0', blockIntervalMs: 100 });
   await new DmcsRegistry(home).add('local', node.endpoint!);
@@ -126,13 +156,18 @@ test('app sign → peeros.sig over the package hash, under the package domain ta
   // an independent check of what was signed: the tagged digest, not the bare hash nor a transaction
   assert.ok(Signature.from(sig.signature).verify(packageSigningDigest(hash), PublicKey.from(alice)));
   assert.not.ok(Signature.from(sig.signature).verify(hash, PublicKey.from(alice)));
-  assert.ok(signingPreimage(new Uint8Array(32), new Uint8Array(1)).length > 'peeros-skv/v1/app-package'.length + 1 + 32, 'the shortest transaction preimage is longer than the package preimage');
+  assert.ok(
+    signingPreimage(new Uint8Array(32), new Uint8Array(1)).length > 'peeros-skv/v1/app-package'.length + 1 + 32,
+    'the shortest transaction preimage is longer than the package preimage',
+  );
   const t0 = performance.now();
   const proof = await provePackage(await readAppPackage(dir));
   const ms = performance.now() - t0;
   assert.is(proof.publicKey, alice);
   assert.ok(ms < 2000, `hash + verify took ${ms.toFixed(1)} ms`);
-  process.stderr.write(`  [identity] hash + verify of notes (${statSync(join(dir, 'build/notes.wasm')).size} B module): ${ms.toFixed(2)} ms\n`);
+  process.stderr.write(
+    `  [identity] hash + verify of notes (${statSync(join(dir, 'build/notes.wasm')).size} B module): ${ms.toFixed(2)} ms\n`,
+  );
 });
 
 test('install a signed app: publisher PUB_K1_… (verified); list and list --json show the identity', async () => {
@@ -143,7 +178,10 @@ test('install a signed app: publisher PUB_K1_… (verified); list and list --jso
   assert.is(readFileSync(join(home, 'data/notes/.owner'), 'utf8').trim(), alice);
   assert.match(await ok(['app', 'list']), new RegExp(`notes 0\\.1\\.0 \\(publisher ${alice}, verified\\)`));
   const j = JSON.parse(await ok(['app', 'list', '--json'])) as { apps: Array<{ name: string; identity: string; verified: boolean }> };
-  assert.equal(j.apps.map((a) => [a.name, a.identity, a.verified]), [['notes', alice, true]]);
+  assert.equal(
+    j.apps.map((a) => [a.name, a.identity, a.verified]),
+    [['notes', alice, true]],
+  );
   const note = JSON.parse(await ok(['app', 'run', 'notes', 'create', '{"title":"secret","body":"alice only"}'])) as { id: string };
   writeFileSync(join(home, 'note-id'), note.id);
 });
@@ -151,10 +189,17 @@ test('install a signed app: publisher PUB_K1_… (verified); list and list --jso
 test('look-alikes (same name and publisher field; unsigned, or signed by another key) → INSTALL_CONFLICT even with --yes; data untouched', async () => {
   const before = treeDigest(join(home, 'data/notes'));
   const beforeApp = treeDigest(join(home, 'apps/notes'));
-  const unsigned = copyApp('notes', 'lookalike-unsigned', (m) => { m.description = 'totally the real notes'; });
+  const unsigned = copyApp('notes', 'lookalike-unsigned', (m) => {
+    m.description = 'totally the real notes';
+  });
   const other = copyApp('notes', 'lookalike-signed');
   await ok(['app', 'sign', other, '--key', mallory, '--yes']);
-  for (const [dir, flags] of [[unsigned, ['--yes']], [unsigned, ['--yes', '--replace']], [other, ['--yes']], [other, ['--yes', '--replace']]] as const) {
+  for (const [dir, flags] of [
+    [unsigned, ['--yes']],
+    [unsigned, ['--yes', '--replace']],
+    [other, ['--yes']],
+    [other, ['--yes', '--replace']],
+  ] as const) {
     const r = await peeros(['app', 'install', dir, ...flags]);
     assert.is(r.code, 1, `${dir} ${flags.join(' ')} must be refused`);
     assert.match(r.err, /INSTALL_CONFLICT: .*belongs to publisher key PUB_K1_.*remove the old one first: peeros app remove notes --purge/);
@@ -162,7 +207,9 @@ test('look-alikes (same name and publisher field; unsigned, or signed by another
   assert.is(treeDigest(join(home, 'data/notes')), before, 'the data is untouched');
   assert.is(treeDigest(join(home, 'apps/notes')), beforeApp, 'the installed app is untouched');
   // the installed app is still alice's and still reads its note
-  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as { body: string };
+  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as {
+    body: string;
+  };
   assert.is(got.body, 'alice only');
 });
 
@@ -179,7 +226,7 @@ test('tampered after signing (manifest or module) → SIGNATURE_INVALID; nothing
   await ok(['app', 'sign', dir2, '--key', alice, '--yes']);
   const m = JSON.parse(readFileSync(join(dir2, 'peeros.json'), 'utf8'));
   m.capabilities.storage.maxBytes = 2 << 20;
-  writeFileSync(join(dir2, 'peeros.json'), JSON.stringify(m, null, 2) + '\n');
+  writeFileSync(join(dir2, 'peeros.json'), `${JSON.stringify(m, null, 2)}\n`);
   r = await peeros(['app', 'install', dir2, '--yes']);
   assert.is(r.code, 1);
   assert.match(r.err, /SIGNATURE_INVALID/);
@@ -192,15 +239,19 @@ test('tampered after signing (manifest or module) → SIGNATURE_INVALID; nothing
 });
 
 test('an update signed by the same key installs and keeps the data', async () => {
-  const dir = copyApp('notes', 'notes-v2', (m) => { m.version = '0.2.0'; });
+  const dir = copyApp('notes', 'notes-v2', (m) => {
+    m.version = '0.2.0';
+  });
   await ok(['app', 'sign', dir, '--key', alice, '--yes']);
   const out = await ok(['app', 'install', dir, '--yes']);
   assert.match(out, /installed notes 0\.2\.0, identity PUB_K1_\w+ \(verified\)/);
-  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as { body: string };
+  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as {
+    body: string;
+  };
   assert.is(got.body, 'alice only');
 });
 
-test('remove without --purge, then another identity → INSTALL_CONFLICT (the data left behind is still alice\'s)', async () => {
+test("remove without --purge, then another identity → INSTALL_CONFLICT (the data left behind is still alice's)", async () => {
   await ok(['app', 'remove', 'notes']);
   assert.is(readFileSync(join(home, 'data/notes/.owner'), 'utf8').trim(), alice);
   const r = await peeros(['app', 'install', join(home, 'src/lookalike-signed'), '--yes', '--replace']);
@@ -208,12 +259,16 @@ test('remove without --purge, then another identity → INSTALL_CONFLICT (the da
   assert.match(r.err, /INSTALL_CONFLICT/);
   assert.match((await peeros(['app', 'install', join(home, 'src/lookalike-unsigned'), '--yes'])).err, /INSTALL_CONFLICT/);
   await ok(['app', 'install', join(home, 'src/notes-v2'), '--yes']); // alice's own: takes her data back
-  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as { body: string };
+  const got = JSON.parse(await ok(['app', 'run', 'notes', 'get', JSON.stringify({ id: readFileSync(join(home, 'note-id'), 'utf8') })])) as {
+    body: string;
+  };
   assert.is(got.body, 'alice only');
 });
 
 test('unverified apps: shown as unverified; replacing one needs --replace (then it keeps its install id and data)', async () => {
-  const v1 = copyApp('notes', 'sketch-v1', (m) => { m.name = 'sketch'; });
+  const v1 = copyApp('notes', 'sketch-v1', (m) => {
+    m.name = 'sketch';
+  });
   const out = await ok(['app', 'install', v1, '--yes']);
   assert.match(out, /publisher +unverified/);
   assert.match(out, /identity unverified/);
@@ -223,7 +278,10 @@ test('unverified apps: shown as unverified; replacing one needs --replace (then 
   assert.match(await ok(['app', 'list']), /sketch 0\.1\.0 \(peeros, unverified\)/);
   await ok(['app', 'install', v1, '--yes']); // the very same package again: nothing changes hands
   const note = JSON.parse(await ok(['app', 'run', 'sketch', 'create', '{"title":"s"}'])) as { id: string };
-  const v2 = copyApp('notes', 'sketch-v2', (m) => { m.name = 'sketch'; m.version = '0.2.0'; });
+  const v2 = copyApp('notes', 'sketch-v2', (m) => {
+    m.name = 'sketch';
+    m.version = '0.2.0';
+  });
   const r = await peeros(['app', 'install', v2, '--yes']);
   assert.is(r.code, 1);
   assert.match(r.err, /INSTALL_CONFLICT: .*unverified.*--replace/);
@@ -272,7 +330,7 @@ test('vault locked at removal: the grant is bound to the old identity (SCOPE_DEN
   // the host asks with the newcomer's identity (its install record): the stale grant does not match
   assert.match(await rawSign('dpay', newcomer), /^SCOPE_DENIED: .*another identity/);
   assert.match(await rawSign('dpay', undefined), /^SCOPE_DENIED/);
-  assert.is(await rawSign('dpay', alice), 'signed', 'the grant was alice\'s (the control: it still works for her identity)');
+  assert.is(await rawSign('dpay', alice), 'signed', "the grant was alice's (the control: it still works for her identity)");
 
   // the next command that unlocks the vault revokes it
   const s = await peeros(['app', 'sign', join(home, 'src/dpay-fake'), '--key', mallory, '--yes']);
@@ -283,14 +341,23 @@ test('vault locked at removal: the grant is bound to the old identity (SCOPE_DEN
   assert.match(await ok(['app', 'run', 'notes', 'list']), /secret/);
 });
 
-test('a pending revocation removes only the old identity\'s grant, never the grant of the app installed since', async () => {
+test("a pending revocation removes only the old identity's grant, never the grant of the app installed since", async () => {
   await ok(['app', 'remove', 'dpay', '--purge'], NO_VAULT); // pending: mallory's dpay
   await ok(['app', 'install', join(home, 'src/dpay-real'), '--yes'], NO_VAULT);
   // alice's grant reaches the vault before any CLI unlock flushes mallory's pending revocation
-  await withVault((v) => installSigningGrant(v, 'dpay', { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } }, [node.chain.chainIdHex], undefined, installRecord('dpay').identity));
+  await withVault((v) =>
+    installSigningGrant(
+      v,
+      'dpay',
+      { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } },
+      [node.chain.chainIdHex],
+      undefined,
+      installRecord('dpay').identity,
+    ),
+  );
   const s = await peeros(['app', 'sign', join(home, 'src/dpay-real'), '--key', alice, '--yes']); // unlocks: flushes
   assert.is(s.code, 0, s.err);
-  assert.ok((await withVault((v) => v.status())).grants!.includes('dpay'), 'alice\'s grant stays');
+  assert.ok((await withVault((v) => v.status())).grants!.includes('dpay'), "alice's grant stays");
   assert.is(await rawSign('dpay', alice), 'signed');
   assert.match(await rawSign('dpay', mallory), /^SCOPE_DENIED/);
 });

@@ -95,7 +95,11 @@ test('an entry larger than MAX_MODULE_BYTES is refused before it is read (sparse
   const entry = join(dir, 'build/calculator.wasm');
   writeFileSync(entry, '');
   truncateSync(entry, MAX_MODULE_BYTES + 1);
-  refused(await install('entry 32 MiB + 1 (sparse)', dir), 'LIMIT_EXCEEDED', new RegExp(`${MAX_MODULE_BYTES + 1} bytes, more than the ${MAX_MODULE_BYTES}-byte limit`));
+  refused(
+    await install('entry 32 MiB + 1 (sparse)', dir),
+    'LIMIT_EXCEEDED',
+    new RegExp(`${MAX_MODULE_BYTES + 1} bytes, more than the ${MAX_MODULE_BYTES}-byte limit`),
+  );
 });
 
 test('a peeros.json larger than MAX_MANIFEST_BYTES is refused before it is read', async () => {

@@ -18,7 +18,12 @@ const BIN = join(ROOT, 'bin/peeros.js');
 const home = tempHome('limits-consent');
 
 function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -46,10 +51,18 @@ test('--yes grants the raised limits; app list and --json show them', () => {
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /installed greedy/);
   const list = peeros('app', 'list').out;
-  assert.match(list, /greedy 0\.1\.0 \(tester, unverified\)\n {2}commands: go\n {2}capabilities: \(none\)\n {2}raised limits: memory 256 MiB \(default 16 MiB, host maximum 256 MiB\); CPU per call 30 s/);
-  const j = JSON.parse(peeros('app', 'list', '--json').out) as { apps: { name: string; raisedLimits: { limit: string; value: number; default: number; hostMaximum: number }[] }[] };
+  assert.match(
+    list,
+    /greedy 0\.1\.0 \(tester, unverified\)\n {2}commands: go\n {2}capabilities: \(none\)\n {2}raised limits: memory 256 MiB \(default 16 MiB, host maximum 256 MiB\); CPU per call 30 s/,
+  );
+  const j = JSON.parse(peeros('app', 'list', '--json').out) as {
+    apps: { name: string; raisedLimits: { limit: string; value: number; default: number; hostMaximum: number }[] }[];
+  };
   const g = j.apps.find((a) => a.name === 'greedy')!;
-  assert.equal(g.raisedLimits.map((x) => [x.limit, x.value, x.default, x.hostMaximum]).sort(), (Object.keys(HOST_MAXIMA) as (keyof typeof HOST_MAXIMA)[]).map((k) => [k, HOST_MAXIMA[k], DEFAULT_LIMITS[k], HOST_MAXIMA[k]]).sort());
+  assert.equal(
+    g.raisedLimits.map((x) => [x.limit, x.value, x.default, x.hostMaximum]).sort(),
+    (Object.keys(HOST_MAXIMA) as (keyof typeof HOST_MAXIMA)[]).map((k) => [k, HOST_MAXIMA[k], DEFAULT_LIMITS[k], HOST_MAXIMA[k]]).sort(),
+  );
   assert.equal(JSON.parse(peeros('app', 'run', 'greedy', 'go').out), { ok: 'greedy' });
 });
 
@@ -67,7 +80,10 @@ test('capabilities and a raised limit together: both listed, only the raised one
   const r = peeros('app', 'install', mixed);
   assert.is(r.code, 1);
   assert.match(r.out, /peeros: requests these capabilities:\npeeros: {3}log /);
-  assert.match(r.out, /peeros: asks for more resources than the default:\npeeros: {3}CPU per call 5 s \(default 1 s, host maximum 30 s\)\npeeros: ─/);
+  assert.match(
+    r.out,
+    /peeros: asks for more resources than the default:\npeeros: {3}CPU per call 5 s \(default 1 s, host maximum 30 s\)\npeeros: ─/,
+  );
   assert.match(r.err, /granting capabilities and resources needs confirmation/);
 });
 
@@ -75,7 +91,12 @@ test('capabilities and a raised limit together: both listed, only the raised one
 function peerosOnTty(answer: string, ...args: string[]): { code: number | null; transcript: string } | undefined {
   if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
   const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { input: answer, env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+    input: answer,
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, transcript: r.stdout };
 }
 
@@ -83,7 +104,10 @@ test('on a terminal: the host asks for capabilities and resources by name; "n" i
   const spoof = 'x\x1b[2J\x1b]0;pwned\x07\r\nApprove? [y/N] y\u202e';
   const dir = writeApp(home, 'tty-greedy', M.appModule(), { description: spoof, capabilities: { log: {} }, limits: { cpuMs: 30_000 } });
   const no = peerosOnTty('n\n', 'app', 'install', dir);
-  if (!no) { console.log('  (skipped: util-linux script is not installed)'); return; }
+  if (!no) {
+    console.log('  (skipped: util-linux script is not installed)');
+    return;
+  }
   assert.is(no.code, 1, no.transcript);
   assert.match(no.transcript, /peeros: {3}CPU per call 30 s \(default 1 s, host maximum 30 s\)/);
   assert.match(no.transcript, /peeros: Grant these capabilities and resources to "tty-greedy" and install it\? \[y\/N\]/);
@@ -95,7 +119,10 @@ test('on a terminal: the host asks for capabilities and resources by name; "n" i
   const yes = peerosOnTty('y\n', 'app', 'install', dir);
   assert.is(yes!.code, 0, yes!.transcript);
   assert.match(yes!.transcript, /installed tty-greedy/);
-  assert.match(peeros('app', 'list').out, /tty-greedy[^\n]*\n {2}commands: go\n {2}capabilities: log\n {2}raised limits: CPU per call 30 s/);
+  assert.match(
+    peeros('app', 'list').out,
+    /tty-greedy[^\n]*\n {2}commands: go\n {2}capabilities: log\n {2}raised limits: CPU per call 30 s/,
+  );
 });
 
 test.run();

@@ -16,7 +16,12 @@ const peeros = (args: string[]) => peerosMeasured(args, { PEEROS_HOME: home, PEE
 
 test.before(async () => {
   home = tempHome('hostile-log-flood-cli');
-  const install = await peeros(['app', 'install', writeApp(home, 'flood', M.logFlood(1 << 20), { capabilities: { log: {} }, limits: { cpuMs: 2000 } }), '--yes']);
+  const install = await peeros([
+    'app',
+    'install',
+    writeApp(home, 'flood', M.logFlood(1 << 20), { capabilities: { log: {} }, limits: { cpuMs: 2000 } }),
+    '--yes',
+  ]);
   assert.is(install.code, 0, install.err);
   const good = await peeros(['app', 'install', writeApp(home, 'good', M.appModule()), '--yes']);
   assert.is(good.code, 0, good.err);

@@ -17,7 +17,12 @@ const peeros = (args: string[]) => peerosMeasured(args, { PEEROS_HOME: home }, /
 
 test.before(async () => {
   home = tempHome('hostile-memory-growth-cli');
-  const install = await peeros(['app', 'install', writeApp(home, 'grower', M.growByPages(MAX_MEMORY_PAGES), { limits: { memoryPages: MAX_MEMORY_PAGES, cpuMs: CPU_MS } }), '--yes']);
+  const install = await peeros([
+    'app',
+    'install',
+    writeApp(home, 'grower', M.growByPages(MAX_MEMORY_PAGES), { limits: { memoryPages: MAX_MEMORY_PAGES, cpuMs: CPU_MS } }),
+    '--yes',
+  ]);
   assert.is(install.code, 0, install.err);
   const good = await peeros(['app', 'install', writeApp(home, 'good', M.appModule()), '--yes']);
   assert.is(good.code, 0, good.err);

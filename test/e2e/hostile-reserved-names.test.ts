@@ -18,11 +18,18 @@ const PARALLEL = 3;
 
 function peeros(home: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, PEEROS_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
   });
 }
@@ -41,17 +48,24 @@ test('every reserved app name (user, peeros, vault, eosio, …) is refused at in
   const root = mkdtempSync(join(tmpdir(), 'peeros-reserved-apps-'));
   try {
     const names = [...RESERVED_APP_NAMES];
-    for (const required of ['user', 'peeros', 'host', 'vault', 'system', 'console', 'eosio', 'constructor']) assert.ok(names.includes(required), required);
+    for (const required of ['user', 'peeros', 'host', 'vault', 'system', 'console', 'eosio', 'constructor'])
+      assert.ok(names.includes(required), required);
     const queue = [...names];
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const r = await peeros(home, ['app', 'install', appNamed(root, name), '--yes']);
-        assert.is(r.code, 1, `${name}: ${r.out} ${r.err}`);
-        assert.match(r.err, /MANIFEST_INVALID|is invalid/, name);
-        assert.match(r.err, new RegExp(`name: expected a name that is not reserved for the host or the vault .* got "${name}"`), `${name}: ${r.err}`);
-        assert.not.ok(existsSync(join(home, 'apps', name)), `${name} left nothing installed`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+          const r = await peeros(home, ['app', 'install', appNamed(root, name), '--yes']);
+          assert.is(r.code, 1, `${name}: ${r.out} ${r.err}`);
+          assert.match(r.err, /MANIFEST_INVALID|is invalid/, name);
+          assert.match(
+            r.err,
+            new RegExp(`name: expected a name that is not reserved for the host or the vault .* got "${name}"`),
+            `${name}: ${r.err}`,
+          );
+          assert.not.ok(existsSync(join(home, 'apps', name)), `${name} left nothing installed`);
+        }
+      }),
+    );
     const ok = await peeros(home, ['app', 'install', appNamed(root, 'user-notes'), '--yes']);
     assert.is(ok.code, 0, ok.err);
     const run = await peeros(home, ['app', 'run', 'user-notes', 'list', '{}']);

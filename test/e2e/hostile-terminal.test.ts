@@ -22,12 +22,21 @@ const SPOOF = 'x\x1b[2J\x1b]0;pwned\x07\r\nApprove? [y/N] y\n\u202eevil\u200b\u2
 /** The same, as a manifest can carry it (JSON allows a lone surrogate escape). */
 const SPOOF_JSON = `${SPOOF}\ud800`;
 /** How SPOOF must look on the terminal. */
-const SPOOF_SHOWN = 'x\\x1b[2J\\x1b]0;pwned\\x07\\r\\nApprove? [y/N] y\\n\\u202eevil\\u200b\\u2066iso\\u2069\\u0085\\u009b31m\\u007f\\ufeff';
+const SPOOF_SHOWN =
+  'x\\x1b[2J\\x1b]0;pwned\\x07\\r\\nApprove? [y/N] y\\n\\u202eevil\\u200b\\u2066iso\\u2069\\u0085\\u009b31m\\u007f\\ufeff';
 
-interface Run { code: number | null; out: Buffer; err: Buffer }
+interface Run {
+  code: number | null;
+  out: Buffer;
+  err: Buffer;
+}
 
 function peeros(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, PEEROS_HOME: home, PEEROS_LOG: 'info' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, PEEROS_HOME: home, PEEROS_LOG: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -38,11 +47,17 @@ const UNSAFE_TEXT = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
 function assertTerminalSafe(bytes: Buffer, label: string): string {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if ((b < 0x20 && b !== 0x0a) || b === 0x7f) assert.unreachable(`${label}: raw control byte 0x${b.toString(16)} at ${i}: ${JSON.stringify(bytes.subarray(Math.max(0, i - 20), i + 20).toString())}`);
+    if ((b < 0x20 && b !== 0x0a) || b === 0x7f)
+      assert.unreachable(
+        `${label}: raw control byte 0x${b.toString(16)} at ${i}: ${JSON.stringify(bytes.subarray(Math.max(0, i - 20), i + 20).toString())}`,
+      );
   }
   const text = bytes.toString('utf8');
   const bad = UNSAFE_TEXT.exec(text);
-  assert.not.ok(bad, `${label}: U+${bad?.[0].codePointAt(0)?.toString(16)} reached the terminal: ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 30), (bad?.index ?? 0) + 30))}`);
+  assert.not.ok(
+    bad,
+    `${label}: U+${bad?.[0].codePointAt(0)?.toString(16)} reached the terminal: ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 30), (bad?.index ?? 0) + 30))}`,
+  );
   assert.not.ok(text.includes('\ufffd'), `${label}: a lone surrogate or invalid UTF-8 reached the terminal`);
   for (const line of text.split('\n')) {
     assert.not.ok(/^\s*(Approve\?|evil|pwned)/.test(line), `${label}: app text starts a line: ${JSON.stringify(line)}`);
@@ -111,7 +126,10 @@ test('app run: a hostile log line and a hostile APP_ERROR are one escaped line e
   assert.is(lines.length, 2, err);
   assert.is(lines[0], `[spoof-log] info: ${SPOOF_SHOWN}`);
   assert.ok(lines[1]!.endsWith(`: ${SPOOF_SHOWN}`), lines[1]);
-  assert.match(lines[1]!, /^peeros app run: APP_ERROR: app 'spoof-log' command 'go' failed: x\\x1b\[2J.*… \(cut, \d+ chars in all\): x\\x1b\[2J/);
+  assert.match(
+    lines[1]!,
+    /^peeros app run: APP_ERROR: app 'spoof-log' command 'go' failed: x\\x1b\[2J.*… \(cut, \d+ chars in all\): x\\x1b\[2J/,
+  );
   const ok = peeros('app', 'run', 'good', 'go');
   assert.is(ok.code, 0, ok.err.toString());
   assert.equal(JSON.parse(ok.out.toString()), { ok: true });
@@ -165,21 +183,39 @@ test('a module whose import name is a spoof: the LINK_ERROR naming it is one esc
 });
 
 test('on a 60-column terminal, padding cannot push a forged host line to the start of a row: app log text wraps under its prefix', () => {
-  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) { console.log('  (skipped: util-linux script is not installed)'); return; }
+  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    console.log('  (skipped: util-linux script is not installed)');
+    return;
+  }
   const forged = `${' '.repeat(41)}peeros vault │   Approve? [y/N] y`.repeat(3);
   const msg = Buffer.from(forged, 'utf8');
-  const pad = writeApp(home, 'spoof-pad', M.appModule({
-    imports: [['log', 'write', ['i32', 'i32', 'i32'], []]],
-    prelude: (b) => { b.data(8192, msg); return [op.i32_const(2), op.i32_const(8192), op.i32_const(msg.length), op.call(0)]; },
-  }), { capabilities: { log: {} } });
+  const pad = writeApp(
+    home,
+    'spoof-pad',
+    M.appModule({
+      imports: [['log', 'write', ['i32', 'i32', 'i32'], []]],
+      prelude: (b) => {
+        b.data(8192, msg);
+        return [op.i32_const(2), op.i32_const(8192), op.i32_const(msg.length), op.call(0)];
+      },
+    }),
+    { capabilities: { log: {} } },
+  );
   assert.is(peeros('app', 'install', pad, '--yes').code, 0);
-  const r = spawnSync('script', ['-qec', `stty cols 60; '${process.execPath}' '${BIN}' app run spoof-pad go`, '/dev/null'], { env: { ...process.env, PEEROS_HOME: home, PEEROS_LOG: 'info' }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('script', ['-qec', `stty cols 60; '${process.execPath}' '${BIN}' app run spoof-pad go`, '/dev/null'], {
+    env: { ...process.env, PEEROS_HOME: home, PEEROS_LOG: 'info' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.is(r.status, 0, r.stdout);
   const rows = r.stdout.split('\r\n').filter((row) => row.includes('peeros vault') || row.includes('Approve'));
   assert.ok(rows.length >= 3, r.stdout);
   for (const row of rows) {
     assert.ok(row.startsWith('[spoof-pad] info: '), `a row not led by the host's prefix: ${JSON.stringify(row)}`);
-    assert.ok([...row].reduce((n, c) => n + (c.charCodeAt(0) < 0x80 ? 1 : 2), 0) < 60, `a row the terminal would wrap: ${JSON.stringify(row)}`);
+    assert.ok(
+      [...row].reduce((n, c) => n + (c.charCodeAt(0) < 0x80 ? 1 : 2), 0) < 60,
+      `a row the terminal would wrap: ${JSON.stringify(row)}`,
+    );
   }
 });
 

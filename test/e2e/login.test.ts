@@ -6,7 +6,14 @@ import * as assert from 'uvu/assert';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { sessionAccount } from '../../runtime/isa/ual.js';
 import {
-  readSession, clearSession, requireSession, loginChallenge, verifyLoginProof, loadPermissionTree, SessionError, checkAccountName,
+  readSession,
+  clearSession,
+  requireSession,
+  loginChallenge,
+  verifyLoginProof,
+  loadPermissionTree,
+  SessionError,
+  checkAccountName,
 } from '../../runtime/session/index.js';
 import { startWorld, newAccount, loginAs, type World } from './world.js';
 
@@ -18,10 +25,14 @@ test.before(async () => {
   // carol's key is NOT in the vault
   await newAccount(w, 'carol', PrivateKey.generate().toPublic().toString());
 });
-test.after(async () => { await w.close(); });
+test.after(async () => {
+  await w.close();
+});
 
 async function sessionError(p: Promise<unknown>, code: string): Promise<SessionError> {
-  try { await p; } catch (err) {
+  try {
+    await p;
+  } catch (err) {
     assert.instance(err, SessionError, String(err));
     assert.is((err as SessionError).code, code, (err as Error).message);
     return err as SessionError;
@@ -32,7 +43,10 @@ async function sessionError(p: Promise<unknown>, code: string): Promise<SessionE
 test('not logged in: no session, ual answers nothing, requireSession says how to fix it', () => {
   assert.is(readSession(w.home), undefined);
   assert.is(sessionAccount(w.home), undefined);
-  try { requireSession(w.home); assert.unreachable(); } catch (err) {
+  try {
+    requireSession(w.home);
+    assert.unreachable();
+  } catch (err) {
     assert.is((err as SessionError).code, 'NOT_LOGGED_IN');
     assert.match((err as Error).message, /peeros login/);
   }
@@ -63,7 +77,10 @@ test('a proof signed by a key outside the authority does not verify', async () =
   const tree = await loadPermissionTree((n) => w.backend.getAccount(n), 'alice');
   const c = loginChallenge({ account: 'alice', permission: 'active', chainId: w.backend.chainId, dmcs: 'local' });
   const wrong = PrivateKey.generate().sign(c.digest).toString();
-  assert.throws(() => verifyLoginProof(tree, c, [wrong]), (e: unknown) => e instanceof SessionError && e.code === 'PROOF_INVALID');
+  assert.throws(
+    () => verifyLoginProof(tree, c, [wrong]),
+    (e: unknown) => e instanceof SessionError && e.code === 'PROOF_INVALID',
+  );
   const expired = { ...c, expiresAt: Date.now() - 1 };
   assert.throws(() => verifyLoginProof(tree, expired, [wrong]), /expired/);
 });

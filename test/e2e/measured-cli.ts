@@ -45,9 +45,20 @@ export function peerosMeasured(args: string[], env: Record<string, string>, mark
   return new Promise((resolve) => {
     const t0 = Date.now();
     // its own process group, so the timeout reaches anything it started
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let timedOut = false;
-    const killer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }, timeoutMs);
+    const killer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
     let out = '';
     let head = Buffer.alloc(0);
     let tail = Buffer.alloc(0);
@@ -58,10 +69,15 @@ export function peerosMeasured(args: string[], env: Record<string, string>, mark
     let peakRssMiB = 0;
     const sample = () => {
       const u = usage(child.pid!);
-      if (u) { cpuMs = u.cpuMs; peakRssMiB = Math.max(peakRssMiB, u.hwmMiB); }
+      if (u) {
+        cpuMs = u.cpuMs;
+        peakRssMiB = Math.max(peakRssMiB, u.hwmMiB);
+      }
     };
     const timer = setInterval(sample, 50);
-    child.stdout.on('data', (d: Buffer) => { out += d; });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
     child.stderr.on('data', (d: Buffer) => {
       errBytes += d.length;
       if (head.length < KEEP) head = Buffer.concat([head, d.subarray(0, KEEP - head.length)]);
@@ -73,18 +89,45 @@ export function peerosMeasured(args: string[], env: Record<string, string>, mark
     child.on('close', (code) => {
       clearInterval(timer);
       clearTimeout(killer);
-      resolve({ code: code ?? -1, out, err: errBytes <= 2 * KEEP ? Buffer.concat([head, tail.subarray(Math.max(0, head.length + tail.length - errBytes))]).toString() : `${head}\n[…]\n${tail}`, errBytes, wallMs: Date.now() - t0, cpuMs, peakRssMiB, markedAtMs, timedOut });
+      resolve({
+        code: code ?? -1,
+        out,
+        err:
+          errBytes <= 2 * KEEP
+            ? Buffer.concat([head, tail.subarray(Math.max(0, head.length + tail.length - errBytes))]).toString()
+            : `${head}\n[…]\n${tail}`,
+        errBytes,
+        wallMs: Date.now() - t0,
+        cpuMs,
+        peakRssMiB,
+        markedAtMs,
+        timedOut,
+      });
     });
   });
 }
 
 /** The measured run as the install and build tests read it. */
-export interface CliRun { code: number; out: string; err: string; ms: number; peakRssMiB: number | undefined; timedOut: boolean }
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+  ms: number;
+  peakRssMiB: number | undefined;
+  timedOut: boolean;
+}
 
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
   const r = await peerosMeasured(args, env, undefined, timeoutMs);
   // a child gone before the first sample has no reading: undefined, not 0
-  return { code: r.code, out: r.out, err: r.err, ms: r.wallMs, peakRssMiB: r.peakRssMiB > 0 ? r.peakRssMiB : undefined, timedOut: r.timedOut };
+  return {
+    code: r.code,
+    out: r.out,
+    err: r.err,
+    ms: r.wallMs,
+    peakRssMiB: r.peakRssMiB > 0 ? r.peakRssMiB : undefined,
+    timedOut: r.timedOut,
+  };
 }
 
 /** One line for the test log: what ran, how long, how much memory. */

@@ -23,21 +23,33 @@ test.before(async () => {
   await newAccount(w, 'bob');
   await newAccount(w, 'dmessenger');
   const wasm = join(ROOT, 'build/contracts/dmessenger/dmessenger.wasm');
-  await deployContract({ vault: w.vault, backend: w.backend, account: 'dmessenger', wasmPath: wasm, abiPath: wasm.replace(/\.wasm$/, '.abi') });
+  await deployContract({
+    vault: w.vault,
+    backend: w.backend,
+    account: 'dmessenger',
+    wasmPath: wasm,
+    abiPath: wasm.replace(/\.wasm$/, '.abi'),
+  });
   host = new Host({ home: w.home, bridge: w.services.bridge, onLog: () => {} });
   await host.install(join(ROOT, 'apps/dmessenger'), { grant: async () => true });
   assert.ok(await w.services.installAppGrant('dmessenger'));
 });
-test.after(async () => { await host.close(); await w.close(); });
+test.after(async () => {
+  await host.close();
+  await w.close();
+});
 
 test('alice sends: sealed in the vault, confirmed with the text, only ciphertext on chain', async () => {
   await loginAs(w, 'alice');
-  const out = await host.run('dmessenger', 'send', { to: 'bob', text: TEXT }) as { status: string };
+  const out = (await host.run('dmessenger', 'send', { to: 'bob', text: TEXT })) as { status: string };
   assert.is(out.status, 'executed', JSON.stringify(out));
   const shown = w.verifier.seen.at(-1)!.summary.join('\n');
   assert.match(shown, /dmessenger::send — from: alice, to: bob, sealed: \[sealed for bob\] "hello bob, this is private/);
   await w.node.produceBlock();
-  const rows = (await w.backend.getTableRows({ code: 'dmessenger', scope: 'bob', table: 'messages', json: true })).rows as Array<{ sealed: string; from: string }>;
+  const rows = (await w.backend.getTableRows({ code: 'dmessenger', scope: 'bob', table: 'messages', json: true })).rows as Array<{
+    sealed: string;
+    from: string;
+  }>;
   assert.is(rows.length, 1);
   assert.is(rows[0]!.from, 'alice');
   assert.not.ok(Buffer.from(rows[0]!.sealed, 'hex').toString('utf8').includes('hello'), 'no plaintext on chain');
@@ -46,12 +58,12 @@ test('alice sends: sealed in the vault, confirmed with the text, only ciphertext
 test('bob reads his inbox; alice sees what she sent', async () => {
   await new Promise((r) => setTimeout(r, 600));
   await loginAs(w, 'bob');
-  const inbox = await host.run('dmessenger', 'inbox') as Array<{ from: string; to: string; text?: string; error?: string }>;
+  const inbox = (await host.run('dmessenger', 'inbox')) as Array<{ from: string; to: string; text?: string; error?: string }>;
   assert.is(inbox.length, 1);
   assert.is(inbox[0]!.text, TEXT, JSON.stringify(inbox));
   assert.is(inbox[0]!.from, 'alice');
   await loginAs(w, 'alice');
-  const sent = await host.run('dmessenger', 'inbox', { with: 'bob' }) as Array<{ text?: string; to: string }>;
+  const sent = (await host.run('dmessenger', 'inbox', { with: 'bob' })) as Array<{ text?: string; to: string }>;
   assert.is(sent[0]!.text, TEXT);
   assert.is(sent[0]!.to, 'bob');
 });
@@ -70,7 +82,10 @@ test('a blob between keys the vault does not hold stays closed; apps without a g
   tampered[tampered.length - 1]! ^= 1;
   assert.match((await openText(w.vault, 'dmessenger', tampered, keys, identity)).error!, /does not open/);
   // an app of the same name but another identity does not get the grant's message keys
-  assert.match((await openText(w.vault, 'dmessenger', blob, keys, 'unverified:00000000000000000000000000000000')).error!, /no signing grant in this vault for its identity/);
+  assert.match(
+    (await openText(w.vault, 'dmessenger', blob, keys, 'unverified:00000000000000000000000000000000')).error!,
+    /no signing grant in this vault for its identity/,
+  );
   try {
     await w.vault.sealMessage({ key: keys[1]!, peer: other, plaintext: new Uint8Array([1]), app: 'nogrant' });
     assert.unreachable();

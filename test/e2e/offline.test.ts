@@ -11,7 +11,9 @@ import { startWorld, newAccount, deployToken, loginAs, balanceOf, type World } f
 let w: World;
 const grants: Grants = { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } };
 const req = (quantity: string): PushRequest => ({
-  app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: {}, grants,
+  app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' },
+  manifest: {},
+  grants,
   actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity, memo: 'offline' } }],
 });
 
@@ -25,7 +27,9 @@ test.before(async () => {
   // one online push: caches the ABI, the head block and alice's permissions for the offline ones
   assert.is((await w.services.transactions.push(req('0.0001 RSN'))).status, 'executed');
 });
-test.after(async () => { await w.close(); });
+test.after(async () => {
+  await w.close();
+});
 
 test('DMCS down: the push is queued, on disk, before the app hears it', async () => {
   await w.stopNode();
@@ -56,7 +60,13 @@ test('DMCS back: flush executes the queued transfer exactly once', async () => {
 
 test('an entry that expired in the queue is never pushed; re-signing queues a fresh one that executes', async () => {
   // A service whose clock is 20 minutes behind builds a transaction that expires 10 minutes ago.
-  const late = new TransactionService({ home: w.home, vault: w.vault, dispatcher: w.services.dispatcher, queue: w.services.queue, now: () => Date.now() - 20 * 60_000 });
+  const late = new TransactionService({
+    home: w.home,
+    vault: w.vault,
+    dispatcher: w.services.dispatcher,
+    queue: w.services.queue,
+    now: () => Date.now() - 20 * 60_000,
+  });
   const warm = await late.push(req('0.0001 RSN')); // online: the node refuses it as expired, and its caches fill
   assert.is(warm.status, 'failed');
   assert.match(warm.error!, /expired/);
@@ -70,7 +80,8 @@ test('an entry that expired in the queue is never pushed; re-signing queues a fr
   assert.is(w.services.queue.get(out.id).status, 'expired');
   assert.is(await balanceOf(w, 'bob'), before, 'the expired transfer did not run');
   const resign = createResigner({
-    chainId: w.backend.chainId, backend: w.backend,
+    chainId: w.backend.chainId,
+    backend: w.backend,
     signer: { sign: (o) => w.vault.sign({ chainId: o.chainId, transaction: o.transaction, keys: o.keys, app: o.app }) },
   });
   const fresh = await w.services.queue.resign(out.id, resign);

@@ -21,20 +21,33 @@ let relay: Server;
 let mode: RelayMode = 'pass';
 const grants: Grants = { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } };
 const req = (quantity: string, memo: string): PushRequest => ({
-  app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' }, manifest: { dmcs: 'relayed' }, grants,
+  app: { name: 'dpay', version: '0.1.0', publisher: 'peeros' },
+  manifest: { dmcs: 'relayed' },
+  grants,
   actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity, memo } }],
 });
-const plus = (balance: string, amount: number) => `${(Math.round(Number(balance.split(' ')[0]) * 10_000) / 10_000 + amount).toFixed(4)} RSN`;
+const plus = (balance: string, amount: number) =>
+  `${(Math.round(Number(balance.split(' ')[0]) * 10_000) / 10_000 + amount).toFixed(4)} RSN`;
 
 function startRelay(target: string): Promise<string> {
   relay = createServer(async (rq, rs) => {
     const chunks: Buffer[] = [];
     for await (const c of rq) chunks.push(c as Buffer);
     const isPush = rq.url === '/v1/chain/push_transaction';
-    if (isPush && mode === 'not-a-node') { rs.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); return; }
-    const upstream = await fetch(target + rq.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    if (isPush && mode === 'not-a-node') {
+      rs.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    const upstream = await fetch(target + rq.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    });
     const text = await upstream.text();
-    if (isPush && mode === 'garble-after-executing') { rs.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'); return; }
+    if (isPush && mode === 'garble-after-executing') {
+      rs.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>');
+      return;
+    }
     rs.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
   });
   return new Promise((resolve) => relay.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(relay.address() as AddressInfo).port}`)));
@@ -53,7 +66,9 @@ test.after(async () => {
   await new Promise((r) => relay.close(r));
   await w.close();
 });
-test.before.each(() => { mode = 'pass'; });
+test.before.each(() => {
+  mode = 'pass';
+});
 
 test('a bad reply after the node executed the push: queued (on disk, uncertain), and the flush meets tx_duplicate — it ran once', async () => {
   const before = await balanceOf(w, 'bob');

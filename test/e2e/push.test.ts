@@ -6,7 +6,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Action, Transaction, TimePointSec } from '../../abi/antelope/index.js';
 import {
-  VaultChannel, encodeMessage, decodeResponse, mintAssertion, DMEMO_VERSION, VaultError, type VerifierRegistration,
+  VaultChannel,
+  encodeMessage,
+  decodeResponse,
+  mintAssertion,
+  DMEMO_VERSION,
+  VaultError,
+  type VerifierRegistration,
 } from '../../skv/index.js';
 import { TransactionServiceError, installSigningGrant, type PushRequest } from '../../runtime/transaction-service/index.js';
 import { clearSession } from '../../runtime/session/index.js';
@@ -17,7 +23,11 @@ let w: World;
 const grants: Grants = { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] }, maxAmount: '100.0000 RSN' } };
 const app = { name: 'dpay', version: '0.1.0', publisher: 'peeros', sha256: 'ab'.repeat(32) };
 const req = (actions: unknown, g: Grants = grants): PushRequest => ({ app, manifest: {}, grants: g, actions });
-const transfer = (quantity: string, to = 'bob', memo = 'lunch') => ({ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to, quantity, memo } });
+const transfer = (quantity: string, to = 'bob', memo = 'lunch') => ({
+  account: 'dpay.token',
+  name: 'transfer',
+  data: { from: 'alice', to, quantity, memo },
+});
 
 test.before(async () => {
   w = await startWorld();
@@ -26,10 +36,14 @@ test.before(async () => {
   await deployToken(w, ['alice']);
   await installSigningGrant(w.vault, 'dpay', grants, [w.backend.chainId]);
 });
-test.after(async () => { await w.close(); });
+test.after(async () => {
+  await w.close();
+});
 
 async function serviceError(p: Promise<unknown>, code: string): Promise<TransactionServiceError> {
-  try { await p; } catch (err) {
+  try {
+    await p;
+  } catch (err) {
     assert.instance(err, TransactionServiceError, String(err));
     assert.is((err as TransactionServiceError).code, code, (err as Error).message);
     return err as TransactionServiceError;
@@ -72,7 +86,10 @@ test('two equal pushes in the same second are two transactions, both executed', 
 });
 
 test('scope violations: an action, a contract or an amount outside the grant', async () => {
-  await serviceError(w.services.transactions.push(req([{ account: 'dpay.token', name: 'issue', data: { to: 'alice', quantity: '1.0000 RSN', memo: '' } }])), 'CAPABILITY_DENIED');
+  await serviceError(
+    w.services.transactions.push(req([{ account: 'dpay.token', name: 'issue', data: { to: 'alice', quantity: '1.0000 RSN', memo: '' } }])),
+    'CAPABILITY_DENIED',
+  );
   await serviceError(w.services.transactions.push(req([{ account: 'eosio', name: 'newaccount', data: {} }])), 'CAPABILITY_DENIED');
   const e = await serviceError(w.services.transactions.push(req([transfer('100.0001 RSN')])), 'CAPABILITY_DENIED');
   assert.match(e.message, /above its cap of 100\.0000 RSN/);
@@ -82,19 +99,42 @@ test('scope violations: an action, a contract or an amount outside the grant', a
 test('bad actions: not an array, bad names, data that does not match the ABI', async () => {
   await serviceError(w.services.transactions.push(req('transfer')), 'BAD_ACTIONS');
   await serviceError(w.services.transactions.push(req([{ account: 'DPAY', name: 'transfer', data: {} }])), 'BAD_ACTIONS');
-  await serviceError(w.services.transactions.push(req([{ account: 'dpay.token', name: 'transfer', data: { from: 'alice' } }])), 'BAD_ACTIONS');
+  await serviceError(
+    w.services.transactions.push(req([{ account: 'dpay.token', name: 'transfer', data: { from: 'alice' } }])),
+    'BAD_ACTIONS',
+  );
 });
 
 test('the vault refuses outside the grant even through the raw dMemo protocol with a valid assertion', async () => {
   // A second channel to the same keystore, driven by hand: what a compromised host could do.
-  const channel = new VaultChannel({ home: w.home, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 1000, insecureTestKdf: true });
+  const channel = new VaultChannel({
+    home: w.home,
+    autoLockMs: 60_000,
+    assertionMaxTtlMs: 60_000,
+    backoffBaseMs: 1000,
+    insecureTestKdf: true,
+  });
   try {
-    const call = async (op: string, fields: Record<string, unknown>) => decodeResponse(await channel.call(encodeMessage({ v: DMEMO_VERSION, op, ...fields })), op as 'sign');
+    const call = async (op: string, fields: Record<string, unknown>) =>
+      decodeResponse(await channel.call(encodeMessage({ v: DMEMO_VERSION, op, ...fields })), op as 'sign');
     const unlocked = (await call('unlock', { passphrase: 'e2e passphrase' })) as unknown as { verifier: VerifierRegistration };
     const info = await w.backend.getInfo();
     const abi = (await w.backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
-    const issue = Action.from({ account: 'dpay.token', name: 'issue', authorization: [{ actor: 'alice', permission: 'active' }], data: { to: 'alice', quantity: '5.0000 RSN', memo: '' } }, abi);
-    const trx = Transaction.from({ expiration: TimePointSec.from(new Date(Date.now() + 60_000)), ref_block_num: info.head_block_num & 0xffff, ref_block_prefix: 0, actions: [issue] });
+    const issue = Action.from(
+      {
+        account: 'dpay.token',
+        name: 'issue',
+        authorization: [{ actor: 'alice', permission: 'active' }],
+        data: { to: 'alice', quantity: '5.0000 RSN', memo: '' },
+      },
+      abi,
+    );
+    const trx = Transaction.from({
+      expiration: TimePointSec.from(new Date(Date.now() + 60_000)),
+      ref_block_num: info.head_block_num & 0xffff,
+      ref_block_prefix: 0,
+      actions: [issue],
+    });
     const bytes = trx.toBinary();
     const digest = trx.signingDigest(w.backend.chainId).array;
     const keys = (await w.vault.listKeys()).map((k) => k.publicKey);
@@ -109,7 +149,13 @@ test('the vault refuses outside the grant even through the raw dMemo protocol wi
     // an app without any grant is denied by default
     const a2 = mintAssertion(unlocked.verifier, { purpose: 'sign', app: 'dsocial', digest });
     try {
-      await call('sign', { chainId: Buffer.from(w.backend.chainId, 'hex'), transaction: bytes, keys: [keys[1]!], app: 'dsocial', assertion: a2 });
+      await call('sign', {
+        chainId: Buffer.from(w.backend.chainId, 'hex'),
+        transaction: bytes,
+        keys: [keys[1]!],
+        app: 'dsocial',
+        assertion: a2,
+      });
       assert.unreachable();
     } catch (err) {
       assert.is((err as VaultError).code, 'SCOPE_DENIED');

@@ -7,7 +7,13 @@ import * as assert from 'uvu/assert';
 import { Vault, type VerificationRequest } from '../../skv/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
 import {
-  GrantPolicyVerifier, SessionGrantStore, validateSessionGrant, parsePeriod, installSigningGrant, TransactionServiceError, type PushRequest,
+  GrantPolicyVerifier,
+  SessionGrantStore,
+  validateSessionGrant,
+  parsePeriod,
+  installSigningGrant,
+  TransactionServiceError,
+  type PushRequest,
 } from '../../runtime/transaction-service/index.js';
 import type { Grants } from '../../runtime/capabilities.js';
 import { startWorld, newAccount, deployToken, loginAs, PASS, type World } from './world.js';
@@ -21,7 +27,9 @@ let answer = true;
 const grants: Grants = { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } };
 let n = 0;
 const req = (quantity: string, app = 'dpay'): PushRequest => ({
-  app: { name: app, version: '0.1.0', publisher: 'peeros' }, manifest: {}, grants,
+  app: { name: app, version: '0.1.0', publisher: 'peeros' },
+  manifest: {},
+  grants,
   actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity, memo: `sg ${n++}` } }],
 });
 
@@ -36,7 +44,13 @@ test.before(async () => {
   // The same keystore, unlocked with the session-grant policy in front of a "user" we control.
   vault = Vault.open({ home: w.home, insecureTestKdf: true });
   const store = new SessionGrantStore(w.home);
-  policy = new GrantPolicyVerifier({ store, fallback: async (r) => { asked.push(r); return answer; } });
+  policy = new GrantPolicyVerifier({
+    store,
+    fallback: async (r) => {
+      asked.push(r);
+      return answer;
+    },
+  });
   await vault.unlock(PASS, { verifier: policy });
   services = await HostServices.open({ home: w.home, vault, policy, memoryCache: true, flusher: false });
   const session = validateSessionGrant({ app: 'dpay', maxCount: 3, maxAmount: '5.0000 RSN', periodMs: parsePeriod('24h') });
@@ -44,7 +58,11 @@ test.before(async () => {
   await installSigningGrant(vault, 'dpay', grants, [w.backend.chainId], session);
   await installSigningGrant(vault, 'other', grants, [w.backend.chainId]);
 });
-test.after(async () => { await services.close(); await vault.close(); await w.close(); });
+test.after(async () => {
+  await services.close();
+  await vault.close();
+  await w.close();
+});
 
 test('within the limits: approved without asking', async () => {
   const before = asked.length;

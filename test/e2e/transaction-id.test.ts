@@ -13,8 +13,12 @@ import { inspectSignedTransaction } from '../../runtime/offline-queue/index.js';
 const key = W.PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3');
 const CHAIN = 'cf057bbfb72640471fd910bcb67639c22df9f92470936cddc1ade0e2f2e7dc4f';
 const json = {
-  expiration: '2031-01-02T03:04:05', ref_block_num: 4242, ref_block_prefix: 123456789,
-  actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' }],
+  expiration: '2031-01-02T03:04:05',
+  ref_block_num: 4242,
+  ref_block_prefix: 123456789,
+  actions: [
+    { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' },
+  ],
 };
 
 test('a non-minimal varuint gets the canonical id from the core, the node and the queue, as wharfkit computes it', () => {
@@ -26,7 +30,12 @@ test('a non-minimal varuint gets the canonical id from the core, the node and th
   const sig = String(key.signDigest(signingDigest(CHAIN, canonical).array));
   assert.is.not(bytesToHex(W.Checksum256.hash(nonMinimal).array), expected, 'the bytes as sent hash differently');
   for (const compression of [0, 1]) {
-    const body = { signatures: [sig], compression, packed_context_free_data: '', packed_trx: bytesToHex(compression ? deflateSync(nonMinimal) : nonMinimal) };
+    const body = {
+      signatures: [sig],
+      compression,
+      packed_context_free_data: '',
+      packed_trx: bytesToHex(compression ? deflateSync(nonMinimal) : nonMinimal),
+    };
     assert.is(PackedTransaction.from(body).id.toString(), expected, `core, ${compression}`);
     assert.is(decodePackedTrx(packedTrxFromJson(body)).idHex, expected, `node, ${compression}`);
     assert.is(inspectSignedTransaction(body).id, expected, `queue, ${compression}`);

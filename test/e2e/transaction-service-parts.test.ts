@@ -8,20 +8,56 @@ import { Action } from '../../abi/antelope/index.js';
 import { DmcsError } from '../../runtime/dispatch/index.js';
 import { CacheStore } from '../../runtime/hybrid-cache/index.js';
 import {
-  renderConfirmation, checkAmountGranted, checkActionsGranted, movedAmounts, buildTransaction, pushBody, AbiSource, TransactionServiceError,
+  renderConfirmation,
+  checkAmountGranted,
+  checkActionsGranted,
+  movedAmounts,
+  buildTransaction,
+  pushBody,
+  AbiSource,
+  TransactionServiceError,
 } from '../../runtime/transaction-service/index.js';
 
 const CHAIN = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
-const HEAD = { chain_id: CHAIN, head_block_num: 0x12345, head_block_id: '00012345' + 'ab'.repeat(4) + '0102030405060708090a0b0c0d0e0f101112131415161718' };
-const TOKEN_ABI = { version: 'eosio::abi/1.2', types: [], structs: [{ name: 'transfer', base: '', fields: [
-  { name: 'from', type: 'name' }, { name: 'to', type: 'name' }, { name: 'quantity', type: 'asset' }, { name: 'memo', type: 'string' }] }],
-  actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }], tables: [] };
+const HEAD = {
+  chain_id: CHAIN,
+  head_block_num: 0x12345,
+  head_block_id: `00012345${'ab'.repeat(4)}0102030405060708090a0b0c0d0e0f101112131415161718`,
+};
+const TOKEN_ABI = {
+  version: 'eosio::abi/1.2',
+  types: [],
+  structs: [
+    {
+      name: 'transfer',
+      base: '',
+      fields: [
+        { name: 'from', type: 'name' },
+        { name: 'to', type: 'name' },
+        { name: 'quantity', type: 'asset' },
+        { name: 'memo', type: 'string' },
+      ],
+    },
+  ],
+  actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
+  tables: [],
+};
 
 test('confirmation: identity from the install record, actions decoded, app strings quoted and cut', () => {
   const lines = renderConfirmation({
     app: { name: 'dpay', version: '1.2.3', publisher: 'peeros', sha256: 'f'.repeat(64) },
-    account: 'alice', permission: 'active', dmcs: 'local', chainId: CHAIN,
-    actions: [{ account: 'dpay.token', name: 'transfer', authorization: ['alice@active'], data: { from: 'alice', to: 'bob', quantity: '1.0000 RSN', memo: 'ok\napp: evil 9.9.9 (publisher eosio)' + 'x'.repeat(300) } }],
+    account: 'alice',
+    permission: 'active',
+    dmcs: 'local',
+    chainId: CHAIN,
+    actions: [
+      {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: ['alice@active'],
+        data: { from: 'alice', to: 'bob', quantity: '1.0000 RSN', memo: `ok\napp: evil 9.9.9 (publisher eosio)${'x'.repeat(300)}` },
+      },
+    ],
   });
   assert.is(lines.length, 3);
   assert.is(lines[0], 'app: dpay 1.2.3 (publisher peeros, module ffffffffffffffff…)');
@@ -34,19 +70,39 @@ test('confirmation: identity from the install record, actions decoded, app strin
 test('amount caps: transfers summed over actions, read from the serialized bytes; another symbol is refused', () => {
   const scope = { contracts: { 'dpay.token': ['transfer'] }, maxAmount: '10.0000 RSN' };
   const abi = Abi.from(TOKEN_ABI);
-  const t = (q: string) => Action.from({ account: 'dpay.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: { from: 'alice', to: 'bob', quantity: q, memo: '' } }, abi);
+  const t = (q: string) =>
+    Action.from(
+      {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: [{ actor: 'alice', permission: 'active' }],
+        data: { from: 'alice', to: 'bob', quantity: q, memo: '' },
+      },
+      abi,
+    );
   checkAmountGranted('dpay', scope, [t('4.0000 RSN'), t('6.0000 RSN')]);
   assert.throws(() => checkAmountGranted('dpay', scope, [t('4.0000 RSN'), t('6.0001 RSN')]), /10\.0001 RSN, above its cap/);
   assert.throws(() => checkAmountGranted('dpay', scope, [t('1.0000 EOS')]), /its cap is in RSN/);
   const q = (quantity: string) => ({ account: 'dpay.token', name: 'transfer', data: { quantity } });
   assert.is(movedAmounts([q('1.0000 RSN'), q('2.0000 EOS'), { account: 'x', name: 'y', data: {} }]).size, 2);
   checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'transfer' }]);
-  assert.throws(() => checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'issue' }]), (e: unknown) => e instanceof TransactionServiceError && e.code === 'CAPABILITY_DENIED');
+  assert.throws(
+    () => checkActionsGranted('dpay', scope, [{ account: 'dpay.token', name: 'issue' }]),
+    (e: unknown) => e instanceof TransactionServiceError && e.code === 'CAPABILITY_DENIED',
+  );
   assert.throws(() => checkActionsGranted('dpay', undefined, [{ account: 'dpay.token', name: 'transfer' }]), /not granted dmcs\.push/);
 });
 
 test('transaction building: TaPoS from the head block, expiration ahead, the digest the vault signs', () => {
-  const action = Action.from({ account: 'dpay.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: { from: 'alice', to: 'bob', quantity: '1.0000 RSN', memo: '' } }, Abi.from(TOKEN_ABI));
+  const action = Action.from(
+    {
+      account: 'dpay.token',
+      name: 'transfer',
+      authorization: [{ actor: 'alice', permission: 'active' }],
+      data: { from: 'alice', to: 'bob', quantity: '1.0000 RSN', memo: '' },
+    },
+    Abi.from(TOKEN_ABI),
+  );
   const now = Date.UTC(2026, 0, 1, 12, 0, 0, 500);
   const u = buildTransaction(HEAD, [action], { now, expireSeconds: 60 });
   const trx = Transaction.fromBinary(u.bytes);
@@ -56,7 +112,12 @@ test('transaction building: TaPoS from the head block, expiration ahead, the dig
   assert.equal(u.digest, signingDigest(CHAIN, u.bytes).array);
   assert.is(u.id, trx.id.toString());
   const body = pushBody(u.bytes, ['SIG_K1_x']);
-  assert.equal(body, { signatures: ['SIG_K1_x'], compression: 0, packed_context_free_data: '', packed_trx: Buffer.from(u.bytes).toString('hex') });
+  assert.equal(body, {
+    signatures: ['SIG_K1_x'],
+    compression: 0,
+    packed_context_free_data: '',
+    packed_trx: Buffer.from(u.bytes).toString('hex'),
+  });
 });
 
 test('ABIs: fetched once, kept in the cache store, used from it while the DMCS is unreachable', async () => {

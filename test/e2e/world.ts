@@ -38,7 +38,9 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { home?: string; verifier?: Verifier; flusher?: boolean; memoryCache?: boolean } = {}): Promise<World> {
+export async function startWorld(
+  opts: { home?: string; verifier?: Verifier; flusher?: boolean; memoryCache?: boolean } = {},
+): Promise<World> {
   const home = opts.home ?? tempHome();
   const dataDir = join(home, 'node');
   let node = await startNode({ dev: true, dataDir, http: '127.0.0.1:0', blockIntervalMs: 100 });
@@ -53,8 +55,16 @@ export async function startWorld(opts: { home?: string; verifier?: Verifier; flu
   const services = await HostServices.open({ home, vault, memoryCache: opts.memoryCache ?? true, flusher: opts.flusher ?? false });
   const { backend } = await services.defaultBackend();
   const w: World = {
-    home, node, port, vault, verifier, services, backend,
-    async stopNode() { await node.close(); },
+    home,
+    node,
+    port,
+    vault,
+    verifier,
+    services,
+    backend,
+    async stopNode() {
+      await node.close();
+    },
     async restartNode() {
       node = await startNode({ dev: true, dataDir, http: `127.0.0.1:${port}`, blockIntervalMs: 100 });
       w.node = node;
@@ -80,16 +90,42 @@ export async function deployToken(w: World, to: string[], amount = '1000.0000 RS
   await deployContract({ vault: w.vault, backend: w.backend, account: 'dpay.token', wasmPath: TOKEN_WASM, abiPath: TOKEN_ABI });
   const abi = (await w.backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
   const auth = [{ actor: 'dpay.token', permission: 'active' }];
-  const actions = [Action.from({ account: 'dpay.token', name: 'create', authorization: auth, data: { issuer: 'dpay.token', maximum_supply: '1000000.0000 RSN' } }, abi)];
+  const actions = [
+    Action.from(
+      { account: 'dpay.token', name: 'create', authorization: auth, data: { issuer: 'dpay.token', maximum_supply: '1000000.0000 RSN' } },
+      abi,
+    ),
+  ];
   for (const t of to) {
-    actions.push(Action.from({ account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: amount, memo: 'issue' } }, abi));
-    actions.push(Action.from({ account: 'dpay.token', name: 'transfer', authorization: auth, data: { from: 'dpay.token', to: t, quantity: amount, memo: 'welcome' } }, abi));
+    actions.push(
+      Action.from(
+        { account: 'dpay.token', name: 'issue', authorization: auth, data: { to: 'dpay.token', quantity: amount, memo: 'issue' } },
+        abi,
+      ),
+    );
+    actions.push(
+      Action.from(
+        {
+          account: 'dpay.token',
+          name: 'transfer',
+          authorization: auth,
+          data: { from: 'dpay.token', to: t, quantity: amount, memo: 'welcome' },
+        },
+        abi,
+      ),
+    );
   }
   await submitUserTransaction({ vault: w.vault, backend: w.backend, actions, summary: ['create and issue RSN'] });
 }
 
 export async function loginAs(w: World, account: string) {
-  return login({ home: w.home, vault: w.vault, getAccount: (n) => w.backend.getAccount(n), dmcs: { name: w.backend.entry.name, chainId: w.backend.chainId }, account });
+  return login({
+    home: w.home,
+    vault: w.vault,
+    getAccount: (n) => w.backend.getAccount(n),
+    dmcs: { name: w.backend.entry.name, chainId: w.backend.chainId },
+    account,
+  });
 }
 
 export async function balanceOf(w: World, account: string): Promise<string> {

@@ -12,8 +12,13 @@ const SEED = Number(process.env.PEEROS_FUZZ_SEED ?? 1);
 for (const t of TARGETS) {
   test(`fuzz ${t.name}: ${t.smokeInputs} inputs, seed ${SEED}, no crash, hang, slow input or heap growth`, async () => {
     const [s] = await fuzz({ targets: [t.name], seed: SEED, inputs: t.smokeInputs });
-    console.log(`  ${t.name}: ${s!.inputs} inputs, ${((100 * s!.accepted) / s!.inputs).toFixed(1)}% accepted, ${Math.round(s!.inputsPerSecond)}/s, max ${s!.maxInputMs.toFixed(1)} ms`);
-    assert.equal(s!.findings.map((f) => `${f.kind} at index ${f.index}: ${f.message.split('\n')[0]}`), []);
+    console.log(
+      `  ${t.name}: ${s!.inputs} inputs, ${((100 * s!.accepted) / s!.inputs).toFixed(1)}% accepted, ${Math.round(s!.inputsPerSecond)}/s, max ${s!.maxInputMs.toFixed(1)} ms`,
+    );
+    assert.equal(
+      s!.findings.map((f) => `${f.kind} at index ${f.index}: ${f.message.split('\n')[0]}`),
+      [],
+    );
     assert.is(s!.inputs, t.smokeInputs);
     assert.ok(s!.accepted > 0, 'the generators reach acceptance'); // not only refusals: the mutations keep some inputs valid
   });

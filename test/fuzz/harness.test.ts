@@ -14,7 +14,15 @@ import type { FuzzTarget } from '../../fuzz/target.js';
 import { BAD_INDEX } from './targets/misbehaving.js';
 
 const MODULE = new URL('./targets/misbehaving.js', import.meta.url).href;
-const stub = (behaviour: string, maxInputMs = 200): FuzzTarget => ({ name: `misbehaving-${behaviour}`, about: '', maxInputMs, smokeInputs: 100, open: () => { throw new Error('opened in the worker'); } });
+const stub = (behaviour: string, maxInputMs = 200): FuzzTarget => ({
+  name: `misbehaving-${behaviour}`,
+  about: '',
+  maxInputMs,
+  smokeInputs: 100,
+  open: () => {
+    throw new Error('opened in the worker');
+  },
+});
 
 async function run(behaviour: string, extra: { hangMs?: number; maxOldGenerationMb?: number } = {}) {
   process.env.PEEROS_FUZZ_MISBEHAVE = behaviour; // the worker copies the environment when it starts
@@ -38,7 +46,9 @@ test('a planted TypeError is a crash finding at its index, and the run goes on t
     const path = saveFinding(dir, f);
     assert.equal([...readFileSync(path)], [BAD_INDEX]);
     assert.match(readFileSync(path.replace(/\.bin$/, '.txt'), 'utf8'), `--seed 5 --index ${BAD_INDEX}`);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a planted endless loop is a hang finding at its index; the thread is stopped within the bound', async () => {
@@ -68,7 +78,8 @@ test('a planted unbounded allocation ends at the thread heap cap as an out-of-me
 test('generators are deterministic: the same seed and index give the same bytes', () => {
   const seeds = [Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), jsonBytes({ a: [1, 'x'], b: { c: null } })];
   for (let i = 0; i < 200; i++) {
-    const a = new Prng(inputSeed(9, i)), b = new Prng(inputSeed(9, i));
+    const a = new Prng(inputSeed(9, i)),
+      b = new Prng(inputSeed(9, i));
     assert.equal([...mutate(a, seeds)], [...mutate(b, seeds)]);
     assert.equal(jsonBytes(mutateJson(a, { a: [1, 'x'], b: { c: null } })), jsonBytes(mutateJson(b, { a: [1, 'x'], b: { c: null } })));
   }

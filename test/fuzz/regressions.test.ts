@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
+import { Vault, type VaultError, vaultPaths } from '../../skv/index.js';
 import { MAX_KEYSTORE_JSON_DEPTH } from '../../skv/limits.js';
 import { jsonDepth } from '../../lib/json-depth.js';
 import { autoApprove, removeHome, tempHome } from '../skv/helpers.js';
@@ -40,8 +40,12 @@ async function unlockError(keystoreText: string): Promise<VaultError> {
       assert.unreachable('the keystore opened');
     } catch (e) {
       return e as VaultError;
-    } finally { await v.close(); }
-  } finally { removeHome(home); }
+    } finally {
+      await v.close();
+    }
+  } finally {
+    removeHome(home);
+  }
   throw new Error('unreachable');
 }
 
@@ -69,7 +73,9 @@ test('keystore fuzz seed 1 index 0: a body nested 50,000 deep is KEYSTORE_CORRUP
     const v = Vault.open({ home, insecureTestKdf: true });
     assert.is((await v.unlock(FIXTURE_PASSPHRASE, { verifier: autoApprove() })).keyCount, 1);
     await v.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 deep is a 400 parse_error_exception, and the node keeps answering', async () => {
@@ -79,7 +85,7 @@ test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 de
     const t0 = performance.now();
     const res = await fetch(`${dev.node.endpoint}/v1/chain/get_block`, { method: 'POST', body: deep });
     const ms = performance.now() - t0;
-    const reply = await res.json() as { error: { name: string; details: { message: string }[] } };
+    const reply = (await res.json()) as { error: { name: string; details: { message: string }[] } };
     assert.is(res.status, 400);
     assert.is(reply.error.name, 'parse_error_exception');
     assert.match(reply.error.details[0]!.message, `deeper than ${MAX_JSON_DEPTH} levels`);
@@ -90,7 +96,9 @@ test('chain-api(-http) fuzz seed 1 index 137: a get_block body nested 100,000 de
     assert.is(((await res2.json()) as { error: { name: string } }).error.name, 'invalid_http_request');
     const info = await fetch(`${dev.node.endpoint}/v1/chain/get_info`, { method: 'POST' });
     assert.is(info.status, 200);
-  } finally { await dev.close(); }
+  } finally {
+    await dev.close();
+  }
 });
 
 test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_authorizers with a null or odd accounts entry is a typed 500, not an untyped chain_exception', async () => {
@@ -105,18 +113,31 @@ test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_aut
     const ok = await post({ accounts: ['eosio'] });
     assert.is(ok.status, 200);
     // get_table_rows seed 20261202 index 15694: a scope object whose toString is not a function
-    const rows = await fetch(`${dev.node.endpoint}/v1/chain/get_table_rows`, { method: 'POST', body: JSON.stringify({ code: 'eosio', table: 'accounts', scope: { toString: 'x' } }) });
+    const rows = await fetch(`${dev.node.endpoint}/v1/chain/get_table_rows`, {
+      method: 'POST',
+      body: JSON.stringify({ code: 'eosio', table: 'accounts', scope: { toString: 'x' } }),
+    });
     assert.is(((await rows.json()) as { error: { name: string } }).error.name, 'chain_type_exception');
-  } finally { await dev.close(); }
+  } finally {
+    await dev.close();
+  }
 });
 
 test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 10,000 deep (under the 64 KiB size cap) is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
   const home = mkdtempSync(join(tmpdir(), 'peeros-fuzz-cli-'));
   try {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/peeros.js', ...args], {
+        env: { ...process.env, PEEROS_HOME: home },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const deep = writeApp(home, 'deep', appModule(), {});
     const manifestPath = join(deep, 'peeros.json');
-    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(/}\s*$/, `, "dmcs": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)} }`));
+    writeFileSync(
+      manifestPath,
+      readFileSync(manifestPath, 'utf8').replace(/}\s*$/, `, "dmcs": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)} }`),
+    );
     const r = cli('app', 'install', deep, '--yes');
     assert.is(r.status, 1, r.stderr);
     assert.match(r.stderr, `MANIFEST_INVALID`);
@@ -125,13 +146,15 @@ test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmc
     assert.match(cli('app', 'list').stdout, /no apps installed/);
     const ok = cli('app', 'install', writeApp(home, 'fine', appModule(), {}), '--yes');
     assert.is(ok.status, 0, ok.stderr);
-  } finally { rmSync(home, { recursive: true, force: true }); }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test('jsonDepth measures nesting on the text, skipping strings and escapes', () => {
   assert.is(jsonDepth('1'), 0);
   assert.is(jsonDepth('{"a":[1,{"b":[]}]}'), 4);
-  assert.is(jsonDepth('["[[[\\"]]]", "\\\"[["]'), 1);
+  assert.is(jsonDepth('["[[[\\"]]]", "\\"[["]'), 1);
   assert.is(jsonDepth('['.repeat(100_000)), 100_000);
 });
 

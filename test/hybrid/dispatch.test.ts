@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { HttpBackend, DmcsError, isUnreachable, isRejectedAs, pushFailureOf, pushMayHaveRun } from '../../runtime/dispatch/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 import { signedTransfer } from './test-transactions.js';
-import { ChainError } from '../../dmcs/chain-error.js';
 
 const chain = new FakeChain();
 let backend: HttpBackend;
@@ -31,7 +30,9 @@ test.before(async () => {
   await chain.start();
   backend = new HttpBackend(chain.url, { label: 'fake', timeoutMs: 5000 });
 });
-test.after(async () => { await chain.stop(); });
+test.after(async () => {
+  await chain.stop();
+});
 test.before.each(() => chain.up());
 
 test('get_info is validated and normalised', async () => {
@@ -112,7 +113,8 @@ test('replies over the size limit, non-JSON and wrong shapes → BAD_REPLY', asy
   const small = new HttpBackend(chain.url, { maxReplyBytes: 64 });
   await rejectsWith(small.getInfo(), 'BAD_REPLY');
   const odd = createServer((req, res) => {
-    if (req.url === '/v1/chain/get_info') res.writeHead(200, { 'content-type': 'application/json' }).end('{"chain_id":"nothex","head_block_num":1,"head_block_id":"x"}');
+    if (req.url === '/v1/chain/get_info')
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"chain_id":"nothex","head_block_num":1,"head_block_id":"x"}');
     else if (req.url === '/v1/chain/get_table_rows') res.writeHead(200).end('<html>hi</html>');
     else if (req.url === '/v1/chain/get_block') res.writeHead(307, { location: 'http://example.invalid/v1/chain/get_block' }).end();
     else res.writeHead(403).end('forbidden');

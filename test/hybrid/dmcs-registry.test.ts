@@ -33,13 +33,19 @@ function cli(env: NodeJS.ProcessEnv = { ...process.env, PEEROS_HOME: join(home, 
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {
-    out: (t) => out.push(t), err: (t) => err.push(t), env,
-    readStdin: async () => '', confirm: async () => false,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env,
+    readStdin: async () => '',
+    confirm: async () => false,
   };
   return { io, out, err, run: (...argv: string[]) => main(argv, io) };
 }
 
-test.before(async () => { await a.start(); await b.start(); });
+test.before(async () => {
+  await a.start();
+  await b.start();
+});
 
 /** Runs `fn` while chain A is stopped (connection refused), then starts it again. */
 async function whileStopped(fn: () => Promise<void>): Promise<void> {
@@ -58,14 +64,17 @@ test.after(async () => {
 
 test('add probes get_info for the chain id; the first becomes the default', async () => {
   const reg = new DmcsRegistry(join(home, 'r1'));
-  const e = await reg.add('local', a.url + '/');
+  const e = await reg.add('local', `${a.url}/`);
   assert.is(e.chainId, TEST_CHAIN_ID);
   assert.is(e.verified, true);
   assert.is(e.url, a.url);
   await reg.add('other', b.url);
   const state = await reg.load();
   assert.is(state.default, 'local');
-  assert.equal(state.dmcs.map((d) => d.name), ['local', 'other']);
+  assert.equal(
+    state.dmcs.map((d) => d.name),
+    ['local', 'other'],
+  );
   const onDisk = JSON.parse(readFileSync(reg.path, 'utf8'));
   assert.is(onDisk.version, 1);
   assert.is(onDisk.dmcs[1].chainId, OTHER_CHAIN);
@@ -106,7 +115,7 @@ test('an unverified DMCS is checked on first use and then marked verified', asyn
 
 test('a URL that is not a chain API is refused with a hint', async () => {
   const reg = new DmcsRegistry(join(home, 'r10'));
-  const e = (await reg.add('web', a.url + '/not-here').catch((x: unknown) => x)) as DmcsError;
+  const e = (await reg.add('web', `${a.url}/not-here`).catch((x: unknown) => x)) as DmcsError;
   assert.is(e.code, 'REJECTED');
   assert.match(e.message, /is http:\/\/127\.0\.0\.1:\d+\/not-here an Antelope chain API/);
 });
@@ -178,7 +187,10 @@ test('peeros dmcs add|list|use|remove', async () => {
   assert.is(listed.default, 'other');
   assert.is(listed.dmcs.length, 2);
   assert.is(await c.run('dmcs', 'list'), 0);
-  assert.ok(c.out.some((l) => /^\* other\s+a{64}/.test(l)), c.out.join('\n'));
+  assert.ok(
+    c.out.some((l) => /^\* other\s+a{64}/.test(l)),
+    c.out.join('\n'),
+  );
   assert.is(await c.run('dmcs', 'remove', 'other'), 0);
   assert.match(c.out.pop()!, /default is 'local'/);
   assert.is(await c.run('dmcs', 'frob'), 2);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { BlockId, EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../abi/antelope/index.js';
-import { Dispatcher, DmcsRegistry, DmcsError, HttpBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
+import { Dispatcher, DmcsRegistry, type DmcsError, HttpBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { CacheStore, HybridApi } from '../../runtime/hybrid-cache/index.js';
 import { DEV_KEY } from './test-transactions.js';
@@ -19,11 +19,21 @@ async function newAccount(name: string): Promise<PushTransactionBody> {
   const info = node.getInfo() as { head_block_num: number; head_block_id: string };
   const pub = DEV_KEY.toPublic().toString();
   const auth = { threshold: 1, keys: [{ key: pub, weight: 1 }], accounts: [], waits: [] };
-  const trx = Transaction.from({
-    expiration: new Date(Math.floor(Date.now() / 1000) * 1000 + 300_000),
-    ...BlockId.from(info.head_block_id).tapos,
-    actions: [{ account: 'eosio', name: 'newaccount', authorization: [{ actor: 'eosio', permission: 'active' }], data: { creator: 'eosio', name, owner: auth, active: auth } }],
-  }, EOSIO_ABI);
+  const trx = Transaction.from(
+    {
+      expiration: new Date(Math.floor(Date.now() / 1000) * 1000 + 300_000),
+      ...BlockId.from(info.head_block_id).tapos,
+      actions: [
+        {
+          account: 'eosio',
+          name: 'newaccount',
+          authorization: [{ actor: 'eosio', permission: 'active' }],
+          data: { creator: 'eosio', name, owner: auth, active: auth },
+        },
+      ],
+    },
+    EOSIO_ABI,
+  );
   const sig = DEV_KEY.sign(signingDigest(node.chainId, trx.toBinary()));
   return PackedTransaction.fromSigned(trx, [sig]).toJSON() as PushTransactionBody;
 }
@@ -71,13 +81,15 @@ test('every read of the backend interface over HTTP gives what the node itself a
     blockInfo: await x.getBlockInfo(2),
     account: await x.getAccount('hybridbob'),
   };
-  const b = JSON.parse(JSON.stringify({
-    abi: node.getAbi('eosio'),
-    raw: node.getRawAbi('eosio'),
-    block: await node.getBlock(2),
-    blockInfo: await node.getBlockInfo(2),
-    account: node.getAccount('hybridbob'),
-  }));
+  const b = JSON.parse(
+    JSON.stringify({
+      abi: node.getAbi('eosio'),
+      raw: node.getRawAbi('eosio'),
+      block: await node.getBlock(2),
+      blockInfo: await node.getBlockInfo(2),
+      account: node.getAccount('hybridbob'),
+    }),
+  );
   assert.equal(a, b);
   assert.is((a!.abi as { account_name: string }).account_name, 'eosio');
   assert.is((a!.block as { block_num: number }).block_num, 2);
@@ -98,7 +110,9 @@ test('hybrid reads from the node: fresh, then stale once it is closed', async ()
   const acct = await h.getAccount('hybridbob');
   assert.is(acct.stale, false);
   assert.is((acct.value as { account_name: string }).account_name, 'hybridbob');
-  const missing = (await h.getTableRows({ code: 'eosio', scope: 'eosio', table: 'nothing', json: true }).catch((x: unknown) => x)) as DmcsError;
+  const missing = (await h
+    .getTableRows({ code: 'eosio', scope: 'eosio', table: 'nothing', json: true })
+    .catch((x: unknown) => x)) as DmcsError;
   assert.is(missing.antelopeName, 'contract_table_query_exception', 'a refusal, not a stale answer');
   const info = await h.getInfo();
   assert.is(info.value.chain_id, node.chainId);

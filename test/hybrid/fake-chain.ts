@@ -27,7 +27,12 @@ export function antelopeError(name: string, message: string): object {
   return {
     code: 500,
     message: 'Internal Service Error',
-    error: { code: EXCEPTIONS[name] ?? 3000000, name, what: name.replace(/_/g, ' '), details: [{ message, file: 'fake-chain.ts', line_number: 1, method: 'push' }] },
+    error: {
+      code: EXCEPTIONS[name] ?? 3000000,
+      name,
+      what: name.replace(/_/g, ' '),
+      details: [{ message, file: 'fake-chain.ts', line_number: 1, method: 'push' }],
+    },
   };
 }
 
@@ -127,7 +132,10 @@ export class FakeChain {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.#down === 'reset') { req.socket.destroy(); return; }
+    if (this.#down === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     if (this.#down === 'hang') return;
     if (this.#down === 'bad-gateway') {
       res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
@@ -146,14 +154,23 @@ export class FakeChain {
     switch (path) {
       case '/v1/chain/get_info':
         return this.#send(res, 200, {
-          server_version: 'fake', chain_id: this.chainId, head_block_num: this.head,
-          last_irreversible_block_num: this.head, last_irreversible_block_id: this.blockIds.get(this.head),
-          head_block_id: this.blockIds.get(this.head), head_block_time: new Date(this.now()).toISOString().slice(0, -1),
+          server_version: 'fake',
+          chain_id: this.chainId,
+          head_block_num: this.head,
+          last_irreversible_block_num: this.head,
+          last_irreversible_block_id: this.blockIds.get(this.head),
+          head_block_id: this.blockIds.get(this.head),
+          head_block_time: new Date(this.now()).toISOString().slice(0, -1),
           head_block_producer: 'eosio',
         });
       case '/v1/chain/get_account': {
         const a = this.accounts.get(String(body.account_name));
-        if (!a) return this.#send(res, 500, antelopeError('account_query_exception', `unknown key (eosio::chain::name): ${String(body.account_name)}`));
+        if (!a)
+          return this.#send(
+            res,
+            500,
+            antelopeError('account_query_exception', `unknown key (eosio::chain::name): ${String(body.account_name)}`),
+          );
         return this.#send(res, 200, a);
       }
       case '/v1/chain/get_table_rows': {
@@ -164,14 +181,22 @@ export class FakeChain {
         const n = Number(body.block_num_or_id);
         if (!this.blockIds.has(n)) return this.#send(res, 500, antelopeError('unknown_block_exception', `Could not find block: ${n}`));
         return this.#send(res, 200, {
-          block_num: n, id: this.blockIds.get(n), producer: 'eosio',
-          ...(this.blocksWithoutTransactions ? {} : { transactions: (this.blockTx.get(n) ?? []).map((id) => ({ status: 'executed', trx: { id } })) }),
+          block_num: n,
+          id: this.blockIds.get(n),
+          producer: 'eosio',
+          ...(this.blocksWithoutTransactions
+            ? {}
+            : { transactions: (this.blockTx.get(n) ?? []).map((id) => ({ status: 'executed', trx: { id } })) }),
         });
       }
       case '/v1/chain/push_transaction':
         return this.#push(res, body);
       default:
-        return this.#send(res, 404, { code: 404, message: 'Not Found', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: `Unknown Endpoint ${path}` }] } });
+        return this.#send(res, 404, {
+          code: 404,
+          message: 'Not Found',
+          error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: `Unknown Endpoint ${path}` }] },
+        });
     }
   }
 
@@ -193,10 +218,20 @@ export class FakeChain {
     if (this.autoProduce) this.produce();
     const answer = this.onExecuted?.(id);
     if (answer === 'hold') return;
-    if (answer === 'garble') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>executed</html>'); return; }
+    if (answer === 'garble') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>executed</html>');
+      return;
+    }
     this.#send(res, 202, {
       transaction_id: id,
-      processed: { id, block_num: blockNum, block_time: new Date(this.now()).toISOString().slice(0, -1), receipt: { status: 'executed', cpu_usage_us: 100, net_usage_words: 16 }, elapsed: 100, action_traces: [] },
+      processed: {
+        id,
+        block_num: blockNum,
+        block_time: new Date(this.now()).toISOString().slice(0, -1),
+        receipt: { status: 'executed', cpu_usage_us: 100, net_usage_words: 16 },
+        elapsed: 100,
+        action_traces: [],
+      },
     });
   }
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpBackend, DmcsError, DmcsRegistry, Dispatcher } from '../../runtime/dispatch/index.js';
+import { HttpBackend, type DmcsError, DmcsRegistry, Dispatcher } from '../../runtime/dispatch/index.js';
 import { HybridApi, HybridReaders, CacheStore, defaultCachePath, queryHash, canonicalJson } from '../../runtime/hybrid-cache/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 
@@ -61,7 +61,8 @@ test('DMCS down → the newest cached answer, marked stale, with its block', asy
   const acct = await h.getAccount('alice');
   const info = await h.getInfo();
   for (const mode of ['bad-gateway', 'reset', 'stop'] as const) {
-    if (mode === 'stop') await chain.stop(); else chain.down(mode);
+    if (mode === 'stop') await chain.stop();
+    else chain.down(mode);
     const r = await h.getTableRows(Q);
     assert.is(r.stale, true, mode);
     assert.is(r.atBlock, newest.atBlock);
@@ -72,7 +73,8 @@ test('DMCS down → the newest cached answer, marked stale, with its block', asy
     const i = await h.getInfo();
     assert.is(i.stale, true);
     assert.is(i.value.head_block_num, info.value.head_block_num);
-    if (mode === 'stop') await chain.start(); else chain.up();
+    if (mode === 'stop') await chain.start();
+    else chain.up();
   }
   const back = await h.getTableRows(Q);
   assert.is(back.stale, false, 'fresh again once reachable');
@@ -80,7 +82,12 @@ test('DMCS down → the newest cached answer, marked stale, with its block', asy
 
 test('the first answer after an outage is reported (to kick the offline queue)', async () => {
   let reconnects = 0;
-  const h = new HybridApi(backend, new CacheStore(), { chainId: TEST_CHAIN_ID, infoReuseMs: 0, persistDelayMs: 0, onReconnect: () => reconnects++ });
+  const h = new HybridApi(backend, new CacheStore(), {
+    chainId: TEST_CHAIN_ID,
+    infoReuseMs: 0,
+    persistDelayMs: 0,
+    onReconnect: () => reconnects++,
+  });
   await h.getInfo();
   assert.is(reconnects, 0);
   chain.down('reset');
@@ -114,13 +121,16 @@ test('bounds: entries and bytes evict least recently used; per-query block cap; 
   const c = new CacheStore({ maxEntries: 3, maxBytes: 10_000, maxValueBytes: 2_000, maxBlocksPerQuery: 2 });
   const put = (q: string, block: number, value: unknown = { q, block }) =>
     c.put({ chainId: TEST_CHAIN_ID, atBlock: block, query: q, value, fetchedAt: block });
-  put('a', 1); put('b', 1); put('c', 1);
+  put('a', 1);
+  put('b', 1);
+  put('c', 1);
   assert.ok(c.get(TEST_CHAIN_ID, 1, 'a'), 'touch a');
   put('d', 1);
   assert.is(c.size, 3);
   assert.is(c.get(TEST_CHAIN_ID, 1, 'b'), undefined, 'b was least recently used');
   assert.ok(c.get(TEST_CHAIN_ID, 1, 'a'));
-  put('a', 2); put('a', 3);
+  put('a', 2);
+  put('a', 3);
   assert.is(c.get(TEST_CHAIN_ID, 1, 'a'), undefined, 'only the 2 newest blocks of a query are kept');
   assert.is(c.newest(TEST_CHAIN_ID, 'a')!.atBlock, 3);
   assert.is(put('big', 1, 'x'.repeat(5_000)), false, 'bigger than maxValueBytes: not cached');
@@ -140,7 +150,8 @@ test('default bounds are the named limits', async () => {
   const c = new CacheStore();
   assert.is(c.maxEntries, cacheLimits.MAX_CACHE_ENTRIES);
   assert.is(c.maxBytes, cacheLimits.MAX_CACHE_BYTES);
-  for (let i = 0; i < cacheLimits.MAX_CACHE_ENTRIES + 10; i++) c.put({ chainId: TEST_CHAIN_ID, atBlock: 1, query: `q${i}`, value: i, fetchedAt: 0 });
+  for (let i = 0; i < cacheLimits.MAX_CACHE_ENTRIES + 10; i++)
+    c.put({ chainId: TEST_CHAIN_ID, atBlock: 1, query: `q${i}`, value: i, fetchedAt: 0 });
   assert.is(c.size, cacheLimits.MAX_CACHE_ENTRIES);
 });
 
@@ -201,7 +212,11 @@ test('readers per DMCS share one cache; an app reads from the DMCS its manifest 
     const reg = new DmcsRegistry(join(home, 'readers'));
     await reg.add('main', chain.url);
     await reg.add('side', other.url);
-    const readers = new HybridReaders({ dispatcher: new Dispatcher(reg), cachePath: join(home, 'readers', 'cache.bin'), apiOptions: { persistDelayMs: 0 } });
+    const readers = new HybridReaders({
+      dispatcher: new Dispatcher(reg),
+      cachePath: join(home, 'readers', 'cache.bin'),
+      apiOptions: { persistDelayMs: 0 },
+    });
     chain.setTable('eosio.token', 'alice', 'accounts', [{ balance: 'main' }]);
     other.setTable('eosio.token', 'alice', 'accounts', [{ balance: 'side' }]);
     const main = await (await readers.readerFor({})).getTableRows(Q);

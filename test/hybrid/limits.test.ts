@@ -8,16 +8,24 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { HttpBackend, DmcsRegistry, DmcsError, dispatchLimits } from '../../runtime/dispatch/index.js';
+import { HttpBackend, DmcsRegistry, type DmcsError, dispatchLimits } from '../../runtime/dispatch/index.js';
 import {
-  OfflineQueue, QueueError, inspectSignedTransaction, encodeFrame, scanLog, LOG_MAGIC, queueLimits,
+  OfflineQueue,
+  QueueError,
+  inspectSignedTransaction,
+  encodeFrame,
+  scanLog,
+  LOG_MAGIC,
+  queueLimits,
 } from '../../runtime/offline-queue/index.js';
 import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
 import { signedTransfer } from './test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-limits-'));
 const chain = new FakeChain();
-test.before(async () => { await chain.start(); });
+test.before(async () => {
+  await chain.start();
+});
 test.after(async () => {
   await chain.stop();
   rmSync(root, { recursive: true, force: true });
@@ -26,7 +34,10 @@ test.after(async () => {
 test('MAX_REQUEST_BYTES: an oversize push is refused before it is sent', async () => {
   const b = new HttpBackend(chain.url);
   const before = chain.requests.length;
-  const huge = { ...signedTransfer(TEST_CHAIN_ID, { n: 1 }), packed_context_free_data: '00'.repeat(dispatchLimits.MAX_REQUEST_BYTES / 2 + 1) };
+  const huge = {
+    ...signedTransfer(TEST_CHAIN_ID, { n: 1 }),
+    packed_context_free_data: '00'.repeat(dispatchLimits.MAX_REQUEST_BYTES / 2 + 1),
+  };
   const e = (await b.pushTransaction(huge).catch((x: unknown) => x)) as DmcsError;
   assert.is(e.code, 'BAD_ARGUMENT');
   assert.match(e.message, /the limit is 4194304/);
@@ -40,7 +51,10 @@ test('MAX_REPLY_BYTES is the default reply cap', () => {
 test('MAX_INFLATED_TRX_BYTES: a zlib bomb in a queued body is refused', () => {
   const bomb = deflateSync(Buffer.alloc(queueLimits.MAX_INFLATED_TRX_BYTES + 1));
   const body = { ...signedTransfer(TEST_CHAIN_ID, { n: 2 }), compression: 1, packed_trx: bomb.toString('hex') };
-  assert.throws(() => inspectSignedTransaction(body), (e: unknown) => e instanceof QueueError && /does not inflate with zlib within 1048576 bytes/.test(e.message));
+  assert.throws(
+    () => inspectSignedTransaction(body),
+    (e: unknown) => e instanceof QueueError && /does not inflate with zlib within 1048576 bytes/.test(e.message),
+  );
   // A real zlib body inflates and gets the same id as its uncompressed form.
   const plain = signedTransfer(TEST_CHAIN_ID, { n: 3, now: 1_900_000_000_000 });
   const zipped = signedTransfer(TEST_CHAIN_ID, { n: 3, now: 1_900_000_000_000, compression: 'zlib' });
@@ -50,7 +64,10 @@ test('MAX_INFLATED_TRX_BYTES: a zlib bomb in a queued body is refused', () => {
 
 test('a push body larger than a DMCS request is refused at enqueue', () => {
   const body = { ...signedTransfer(TEST_CHAIN_ID, { n: 4 }), packed_context_free_data: '00'.repeat(dispatchLimits.MAX_REQUEST_BYTES / 2) };
-  assert.throws(() => inspectSignedTransaction(body), (e: unknown) => e instanceof QueueError && /a DMCS request may carry at most 4194304/.test(e.message));
+  assert.throws(
+    () => inspectSignedTransaction(body),
+    (e: unknown) => e instanceof QueueError && /a DMCS request may carry at most 4194304/.test(e.message),
+  );
 });
 
 test('MAX_RECORD_BYTES: oversize records are neither written nor read', () => {

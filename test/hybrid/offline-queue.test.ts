@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpBackend } from '../../runtime/dispatch/index.js';
 import {
-  OfflineQueue, QueueFlusher, Backoff, QueueError, TransactionSubmitter, createResigner, inspectSignedTransaction, encodeFrame, scanLog, LOG_MAGIC,
+  OfflineQueue,
+  QueueFlusher,
+  Backoff,
+  type QueueError,
+  TransactionSubmitter,
+  createResigner,
+  inspectSignedTransaction,
+  encodeFrame,
+  scanLog,
+  LOG_MAGIC,
   type FlushReport,
 } from '../../runtime/offline-queue/index.js';
 import { Signature, signingDigest, PackedTransaction } from '../../abi/antelope/index.js';
@@ -24,7 +33,7 @@ let backend: HttpBackend;
 let n = 0;
 const tx = (o: { expiresIn?: number; compression?: 'none' | 'zlib' } = {}) => signedTransfer(TEST_CHAIN_ID, { n: ++n, ...o });
 const fresh = () => mkdtempSync(join(root, 'h-'));
-const quiet = { onWarning: () => {} };
+const _quiet = { onWarning: () => {} };
 
 test.before(async () => {
   await chain.start();
@@ -52,20 +61,26 @@ test('enqueue is durable before it resolves, and idempotent by transaction id', 
   assert.is(e.attempts, 0);
   // Already in the file, readable by another reader, before anything else happens.
   const onDisk = OfflineQueue.snapshot({ home });
-  assert.equal(onDisk.map((x) => x.id), [e.id]);
+  assert.equal(
+    onDisk.map((x) => x.id),
+    [e.id],
+  );
   const again = await q.enqueue(body, { app: 'dpay' });
   assert.is(again.createdAt, e.createdAt);
   assert.is(q.list().length, 1);
   await q.close();
   const reopened = await OfflineQueue.open({ home });
-  assert.equal(reopened.list().map((x) => x.id), [e.id]);
+  assert.equal(
+    reopened.list().map((x) => x.id),
+    [e.id],
+  );
   assert.equal(reopened.list()[0]!.body, e.body);
   await reopened.close();
 });
 
 test('bad push bodies are refused with a reason', async () => {
   const q = await OfflineQueue.open({ home: fresh() });
-  const bad = async (b: unknown) => ((await q.enqueue(b as never, { app: 'x' }).catch((e: unknown) => e)) as QueueError);
+  const bad = async (b: unknown) => (await q.enqueue(b as never, { app: 'x' }).catch((e: unknown) => e)) as QueueError;
   assert.match((await bad({})).message, /signatures must be a non-empty list/);
   assert.match((await bad({ ...tx(), packed_trx: 'zz' })).message, /packed_trx must be hex/);
   assert.match((await bad({ ...tx(), compression: 'lz4' })).message, /compression must be/);
@@ -227,7 +242,10 @@ test('expired entries are marked, listed, never pushed, and re-signed through th
   // Same actions, new header, signed by the same key, TaPoS from the node's head block.
   const before = PackedTransaction.from(old.body).getTransaction();
   const after = PackedTransaction.from(renewed.body).getTransaction();
-  assert.equal(after.actions.map((a) => a.toJSON()), before.actions.map((a) => a.toJSON()));
+  assert.equal(
+    after.actions.map((a) => a.toJSON()),
+    before.actions.map((a) => a.toJSON()),
+  );
   assert.is(after.ref_block_num, chain.head & 0xffff);
   const digest = signingDigest(TEST_CHAIN_ID, PackedTransaction.from(renewed.body).rawTransaction);
   assert.is(Signature.from(renewed.body.signatures[0]!).recover(digest).toString(), DEV_KEY.toPublic().toString());
@@ -285,7 +303,10 @@ test('a torn last record (crash mid-append) is dropped, kept aside; earlier reco
   appendFileSync(log, frame.subarray(0, frame.length - 7)); // the crash cut the write short
   const warnings: string[] = [];
   const q2 = await OfflineQueue.open({ home, onWarning: (m) => warnings.push(m) });
-  assert.equal(q2.list().map((e) => e.id), [a.id, b.id]);
+  assert.equal(
+    q2.list().map((e) => e.id),
+    [a.id, b.id],
+  );
   assert.is(warnings.length, 1);
   assert.match(warnings[0]!, /dropped \d+ bytes.*incomplete frame payload.*2 records kept/);
   const aside = readdirSync(join(home, 'queue')).filter((f) => f.includes('.dropped-'));
@@ -294,7 +315,10 @@ test('a torn last record (crash mid-append) is dropped, kept aside; earlier reco
   const c = await q2.enqueue(tx(), { app: 'dpay' });
   await q2.close();
   const q3 = await OfflineQueue.open({ home, onWarning: (m) => warnings.push(m) });
-  assert.equal(q3.list().map((e) => e.id), [a.id, b.id, c.id]);
+  assert.equal(
+    q3.list().map((e) => e.id),
+    [a.id, b.id, c.id],
+  );
   assert.is(warnings.length, 1, 'clean after the repair');
   await q3.close();
 });
@@ -311,7 +335,10 @@ test('a record with a bad checksum ends the log there (and is reported)', async 
   writeFileSync(log, data);
   const warnings: string[] = [];
   const q2 = await OfflineQueue.open({ home, onWarning: (m) => warnings.push(m) });
-  assert.equal(q2.list().map((e) => e.id), [a.id]);
+  assert.equal(
+    q2.list().map((e) => e.id),
+    [a.id],
+  );
   assert.match(warnings[0]!, /checksum mismatch/);
   await q2.close();
   const scan = scanLog(Buffer.concat([LOG_MAGIC, encodeFrame({ x: 1 }), Buffer.from([1, 2, 3])]));
@@ -433,9 +460,14 @@ test('the flusher retries with backoff while down and flushes on reconnect', asy
   chain.down('bad-gateway');
   const rounds: Array<{ report: FlushReport; delay: number | undefined }> = [];
   let resolveDone!: () => void;
-  const done = new Promise<void>((r) => { resolveDone = r; });
+  const done = new Promise<void>((r) => {
+    resolveDone = r;
+  });
   const flusher = new QueueFlusher(q, () => backend, {
-    baseMs: 20, maxMs: 1000, random: () => 0.999999, confirmPollMs: 10,
+    baseMs: 20,
+    maxMs: 1000,
+    random: () => 0.999999,
+    confirmPollMs: 10,
     onFlush: (report, delay) => {
       rounds.push({ report, delay });
       if (rounds.length === 4) chain.up();
@@ -445,7 +477,11 @@ test('the flusher retries with backoff while down and flushes on reconnect', asy
   flusher.start();
   await done;
   await flusher.stop();
-  assert.equal(rounds.slice(0, 4).map((r) => r.delay), [20, 40, 80, 160], 'exponential while unreachable');
+  assert.equal(
+    rounds.slice(0, 4).map((r) => r.delay),
+    [20, 40, 80, 160],
+    'exponential while unreachable',
+  );
   assert.ok(rounds.slice(0, 4).every((r) => r.report.unreachable));
   const last = rounds[rounds.length - 1]!;
   assert.is(last.report.unreachable, false);

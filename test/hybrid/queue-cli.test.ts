@@ -24,8 +24,11 @@ function cli(home: string) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {
-    out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS },
-    readStdin: async () => '', confirm: async () => false,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS },
+    readStdin: async () => '',
+    confirm: async () => false,
   };
   return { out, err, run: (...argv: string[]) => main(argv, io) };
 }
@@ -35,12 +38,21 @@ async function setup(entries: Array<{ app: string; expiresIn?: number }>): Promi
   await new DmcsRegistry(home).add('local', chain.url);
   const q = await OfflineQueue.open({ home });
   const ids: string[] = [];
-  for (const e of entries) ids.push((await q.enqueue(signedTransfer(TEST_CHAIN_ID, { n: ++n, ...(e.expiresIn !== undefined ? { expiresIn: e.expiresIn } : {}) }), { app: e.app })).id);
+  for (const e of entries)
+    ids.push(
+      (
+        await q.enqueue(signedTransfer(TEST_CHAIN_ID, { n: ++n, ...(e.expiresIn !== undefined ? { expiresIn: e.expiresIn } : {}) }), {
+          app: e.app,
+        })
+      ).id,
+    );
   await q.close();
   return { home, ids };
 }
 
-test.before(async () => { await chain.start(); });
+test.before(async () => {
+  await chain.start();
+});
 test.after(async () => {
   await chain.stop();
   rmSync(root, { recursive: true, force: true });
@@ -55,8 +67,14 @@ test('queue list: empty, table and --json (without the signed body)', async () =
   const c = cli(home);
   assert.is(await c.run('queue', 'list', '--json'), 0);
   const listed = JSON.parse(c.out.pop()!);
-  assert.equal(listed.map((e: { id: string }) => e.id), ids);
-  assert.equal(listed.map((e: { status: string }) => e.status), ['pending', 'expired']);
+  assert.equal(
+    listed.map((e: { id: string }) => e.id),
+    ids,
+  );
+  assert.equal(
+    listed.map((e: { status: string }) => e.status),
+    ['pending', 'expired'],
+  );
   assert.is(listed[0].body, undefined);
   assert.is(listed[0].signatures, 1);
   assert.is(await c.run('queue', 'list'), 0);
@@ -112,7 +130,10 @@ test('queue resign without a vault says what is missing', async () => {
 });
 
 test('queue resign through the vault: same key, fresh expiration; the flush executes the new one', async () => {
-  const { home, ids } = await setup([{ app: '@user', expiresIn: -5 }, { app: 'dpay', expiresIn: -5 }]);
+  const { home, ids } = await setup([
+    { app: '@user', expiresIn: -5 },
+    { app: 'dpay', expiresIn: -5 },
+  ]);
   const vault = Vault.open({ home });
   try {
     await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }), create: true });

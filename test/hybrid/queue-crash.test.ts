@@ -21,14 +21,20 @@ const WRITE_FAIL_CHILD = fileURLToPath(new URL('./queue-write-fail-child.js', im
 const chain = new FakeChain();
 let n = 1000;
 
-interface Child { proc: ChildProcess; lines: string[]; waitFor(pred: (lines: string[]) => boolean): Promise<void>; exited: Promise<NodeJS.Signals | null> }
+interface Child {
+  proc: ChildProcess;
+  lines: string[];
+  waitFor(pred: (lines: string[]) => boolean): Promise<void>;
+  exited: Promise<NodeJS.Signals | null>;
+}
 
 function startChild(home: string, count: number, mode: 'wait' | 'flush'): { child: Child; ids: string[] } {
   const bodies = Array.from({ length: count }, () => signedTransfer(TEST_CHAIN_ID, { n: ++n }));
   const file = join(home, 'bodies.json');
   writeFileSync(file, JSON.stringify(bodies));
   const proc = spawn(process.execPath, [CHILD, file, mode, chain.url], {
-    env: { ...process.env, PEEROS_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PEEROS_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
   const waiters: Array<() => void> = [];
@@ -42,20 +48,30 @@ function startChild(home: string, count: number, mode: 'wait' | 'flush'): { chil
   });
   const exited = new Promise<NodeJS.Signals | null>((r) => proc.on('exit', (_c, sig) => r(sig)));
   const child: Child = {
-    proc, lines, exited,
-    waitFor: (pred) => new Promise((resolve, reject) => {
-      const check = () => { if (pred(lines)) { waiters.splice(waiters.indexOf(check), 1); resolve(); } };
-      waiters.push(check);
-      proc.on('exit', () => reject(new Error(`child exited early; output:\n${lines.join('\n')}`)));
-      check();
-    }),
+    proc,
+    lines,
+    exited,
+    waitFor: (pred) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (pred(lines)) {
+            waiters.splice(waiters.indexOf(check), 1);
+            resolve();
+          }
+        };
+        waiters.push(check);
+        proc.on('exit', () => reject(new Error(`child exited early; output:\n${lines.join('\n')}`)));
+        check();
+      }),
   };
   return { child, ids: [] };
 }
 
 const queuedIds = (lines: string[]) => lines.filter((l) => l.startsWith('queued ')).map((l) => l.slice(7));
 
-test.before(async () => { await chain.start(); });
+test.before(async () => {
+  await chain.start();
+});
 test.after(async () => {
   await chain.stop();
   rmSync(root, { recursive: true, force: true });
@@ -71,7 +87,10 @@ test('SIGKILL between queueing and flushing: nothing lost; the flush executes ea
   assert.is(acknowledged.length, 10);
 
   const q = await OfflineQueue.open({ home }); // takes over the dead child's lock
-  assert.equal(q.list().map((e) => e.id), acknowledged);
+  assert.equal(
+    q.list().map((e) => e.id),
+    acknowledged,
+  );
   assert.ok(q.list().every((e) => e.status === 'pending'));
   const r = await q.flush(() => new HttpBackend(chain.url));
   assert.equal(r.done, acknowledged);
@@ -91,7 +110,10 @@ test('SIGKILL in the middle of a burst of enqueues: every acknowledged entry sur
   const ids = q.list().map((e) => e.id);
   assert.ok(ids.length >= acknowledged.length, `${ids.length} in the log, ${acknowledged.length} acknowledged`);
   assert.equal(ids.slice(0, acknowledged.length), acknowledged, 'acknowledged entries, in order');
-  assert.ok(warnings.every((w) => /dropped \d+ bytes/.test(w)), warnings.join('\n'));
+  assert.ok(
+    warnings.every((w) => /dropped \d+ bytes/.test(w)),
+    warnings.join('\n'),
+  );
   const r = await q.flush(() => new HttpBackend(chain.url));
   assert.is(r.done.length, ids.length);
   for (const id of ids) assert.is(chain.executions.get(id), 1);
@@ -141,7 +163,8 @@ test('a write that fails half-way (file size limit) is cut off, so later records
   const bodies = [small(), big, small()];
   writeFileSync(file, JSON.stringify(bodies));
   const child = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" "${WRITE_FAIL_CHILD}" "${file}"`], {
-    env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8',
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
   });
   const lines = child.stdout.trim().split('\n');
   assert.is(lines.length, 3, child.stdout + child.stderr);
@@ -150,7 +173,10 @@ test('a write that fails half-way (file size limit) is cut off, so later records
   assert.match(lines[2]!, /^queued /, 'the log was cut back, so the next record was appended after whole records');
   const warnings: string[] = [];
   const q = await OfflineQueue.open({ home, onWarning: (m) => warnings.push(m) });
-  assert.equal(q.list().map((e) => e.id), [lines[0]!.slice(7), lines[2]!.slice(7)]);
+  assert.equal(
+    q.list().map((e) => e.id),
+    [lines[0]!.slice(7), lines[2]!.slice(7)],
+  );
   assert.equal(warnings, [], 'no torn bytes left behind');
   await q.close();
 });

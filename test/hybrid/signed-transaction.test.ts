@@ -13,11 +13,14 @@ function wharfkitSigned(memoSeed: number) {
     expiration: '2031-01-02T03:04:05',
     ref_block_num: 4242,
     ref_block_prefix: 123456789,
-    actions: [Action.from({
-      account: Name.from('eosio.token'), name: Name.from('transfer'),
-      authorization: [{ actor: 'alice', permission: 'active' }],
-      data: '0000000000855c34' + memoSeed.toString(16).padStart(16, '0'),
-    })],
+    actions: [
+      Action.from({
+        account: Name.from('eosio.token'),
+        name: Name.from('transfer'),
+        authorization: [{ actor: 'alice', permission: 'active' }],
+        data: `0000000000855c34${memoSeed.toString(16).padStart(16, '0')}`,
+      }),
+    ],
   });
   const sig = key.signDigest(trx.signingDigest(TEST_CHAIN_ID));
   return { trx, signed: SignedTransaction.from({ ...trx, signatures: [sig] }) };

@@ -25,7 +25,9 @@ export function signedTransfer(chainId: string, o: TestTxOptions): PushTransacti
     expiration: new Date(Math.floor(now / 1000) * 1000 + (o.expiresIn ?? 600) * 1000),
     ref_block_num: 1,
     ref_block_prefix: 0x01020304,
-    actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: new Uint8Array(data) }],
+    actions: [
+      { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: new Uint8Array(data) },
+    ],
   });
   const digest = signingDigest(chainId, trx.toBinary());
   const sig = DEV_KEY.sign(digest);
@@ -36,7 +38,13 @@ export function signedTransfer(chainId: string, o: TestTxOptions): PushTransacti
 /** A test signer standing in for the vault: signs with the dev key if asked for it. */
 export const testSigner = {
   calls: 0,
-  async sign(o: { chainId: string; transaction: Uint8Array; contextFreeData?: Uint8Array; keys: string[]; app: string }): Promise<{ signatures: string[] }> {
+  async sign(o: {
+    chainId: string;
+    transaction: Uint8Array;
+    contextFreeData?: Uint8Array;
+    keys: string[];
+    app: string;
+  }): Promise<{ signatures: string[] }> {
     this.calls++;
     const pub = DEV_KEY.toPublic().toString();
     if (!o.keys.includes(pub)) throw new Error(`test signer holds ${pub}, was asked for ${o.keys.join(', ')}`);

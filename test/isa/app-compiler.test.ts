@@ -14,7 +14,19 @@ const TMP = join(ROOT, `.peeros-test-compiler-${process.pid}`);
 async function app(name: string, source: string, manifest: Record<string, unknown> = {}): Promise<string> {
   const dir = join(TMP, name);
   await mkdir(join(dir, 'assembly'), { recursive: true });
-  await writeFile(join(dir, 'peeros.json'), JSON.stringify({ name, version: '0.1.0', publisher: 'peeros', entry: `build/${name}.wasm`, source: 'assembly/index.ts', commands: {}, capabilities: {}, ...manifest }));
+  await writeFile(
+    join(dir, 'peeros.json'),
+    JSON.stringify({
+      name,
+      version: '0.1.0',
+      publisher: 'peeros',
+      entry: `build/${name}.wasm`,
+      source: 'assembly/index.ts',
+      commands: {},
+      capabilities: {},
+      ...manifest,
+    }),
+  );
   await writeFile(join(dir, 'assembly/index.ts'), source);
   return dir;
 }
@@ -22,7 +34,9 @@ async function app(name: string, source: string, manifest: Record<string, unknow
 const SDK = '../../../sdk-as/app';
 
 async function rejects(p: Promise<unknown>, re: RegExp, code = 'MANIFEST_INVALID'): Promise<void> {
-  try { await p; } catch (e) {
+  try {
+    await p;
+  } catch (e) {
     assert.match((e as Error).message, re);
     assert.is((e as AppBuildError).code, code);
     return;
@@ -30,12 +44,19 @@ async function rejects(p: Promise<unknown>, re: RegExp, code = 'MANIFEST_INVALID
   assert.unreachable(`expected a rejection matching ${re}`);
 }
 
-test.after(async () => { await rm(TMP, { recursive: true, force: true }); });
+test.after(async () => {
+  await rm(TMP, { recursive: true, force: true });
+});
 
 test('built apps export exactly the core ABI names and import only the ISA', async () => {
   for (const path of [CALCULATOR_WASM, NOTES_WASM]) {
     const mod = new WebAssembly.Module(await readFile(path));
-    assert.equal(WebAssembly.Module.exports(mod).map((e) => e.name).sort(), ['cabi_realloc', COMMAND_POST_RETURN, COMMAND_EXPORT, 'memory'].sort());
+    assert.equal(
+      WebAssembly.Module.exports(mod)
+        .map((e) => e.name)
+        .sort(),
+      ['cabi_realloc', COMMAND_POST_RETURN, COMMAND_EXPORT, 'memory'].sort(),
+    );
     for (const i of WebAssembly.Module.imports(mod)) assert.match(i.module, /^peeros:isa\/[a-z]+@0\.1\.0$/);
   }
   const notes = WebAssembly.Module.imports(new WebAssembly.Module(await readFile(NOTES_WASM))).map((i) => `${i.module}#${i.name}`);
@@ -44,7 +65,11 @@ test('built apps export exactly the core ABI names and import only the ISA', asy
 });
 
 test('the memory maximum comes from limits.memoryPages', async () => {
-  const dir = await app('mem', `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\nfunction f(a: Value): Outcome { return ok(a); }\nregister("f", f);\n`, { limits: { memoryPages: 3 } });
+  const dir = await app(
+    'mem',
+    `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\nfunction f(a: Value): Outcome { return ok(a); }\nregister("f", f);\n`,
+    { limits: { memoryPages: 3 } },
+  );
   const r = await buildApp(dir);
   const { instance } = await WebAssembly.instantiate(await readFile(r.wasmPath), {});
   const memory = instance.exports.memory as WebAssembly.Memory;
@@ -55,7 +80,10 @@ test('the memory maximum comes from limits.memoryPages', async () => {
 });
 
 test('the result names the module, its sha256 and size', async () => {
-  const dir = await app('hash', `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\nfunction f(a: Value): Outcome { return ok(a); }\nregister("f", f);\n`);
+  const dir = await app(
+    'hash',
+    `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\nfunction f(a: Value): Outcome { return ok(a); }\nregister("f", f);\n`,
+  );
   const r = await buildApp(dir);
   const bytes = await readFile(r.wasmPath);
   assert.is(r.wasmPath, join(dir, 'build/hash.wasm'));
@@ -65,7 +93,10 @@ test('the result names the module, its sha256 and size', async () => {
 });
 
 test('a compile error names the file, line and column', async () => {
-  const dir = await app('broken', `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\n\nfunction f(a: Value): Outcome { return ok(undefinedThing); }\nregister("f", f);\n`);
+  const dir = await app(
+    'broken',
+    `import { register, Value, Outcome, ok } from "${SDK}";\nexport * from "${SDK}/exports";\n\nfunction f(a: Value): Outcome { return ok(undefinedThing); }\nregister("f", f);\n`,
+  );
   try {
     await buildApp(dir);
     assert.unreachable('built a broken app');
@@ -80,7 +111,10 @@ test('a compile error names the file, line and column', async () => {
 
 test('an entry that does not re-export the SDK is refused with the fix', async () => {
   const dir = await app('noexport', 'export function hello(): i32 { return 1; }\n');
-  try { await buildApp(dir); assert.unreachable(); } catch (e) {
+  try {
+    await buildApp(dir);
+    assert.unreachable();
+  } catch (e) {
     assert.instance(e, AppBuildError);
     assert.match((e as Error).message, /does not export 'cabi_realloc'.*export \* from/s);
   }
@@ -96,8 +130,10 @@ test('manifest problems are named', async () => {
 
 test('renameExports rewrites only the export section', () => {
   // (module (memory 1) (func) (export "a" (func 0)) (export "memory" (memory 0)))
-  const mod = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1,
-    7, 14, 2, 1, 0x61, 0, 0, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0, 10, 4, 1, 2, 0, 0x0b]);
+  const mod = new Uint8Array([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 14, 2, 1, 0x61, 0, 0, 6, 0x6d, 0x65, 0x6d, 0x6f,
+    0x72, 0x79, 2, 0, 10, 4, 1, 2, 0, 0x0b,
+  ]);
   const out = renameExports(mod, { a: 'peeros:isa/command@0.1.0#run' });
   assert.equal(listExports(out), ['peeros:isa/command@0.1.0#run', 'memory']);
   assert.ok(WebAssembly.validate(out));

@@ -19,7 +19,12 @@ async function componentize(core: Uint8Array): Promise<Uint8Array> {
   return componentNew(embedded);
 }
 
-for (const [name, path] of [['calculator', CALCULATOR_WASM], ['notes', NOTES_WASM], ['bench', BENCH_WASM], ['isa-probe', PROBE_WASM]] as const) {
+for (const [name, path] of [
+  ['calculator', CALCULATOR_WASM],
+  ['notes', NOTES_WASM],
+  ['bench', BENCH_WASM],
+  ['isa-probe', PROBE_WASM],
+] as const) {
   test(`${name}: component new against world app type-checks`, async () => {
     const comp = await componentize(await readFile(path));
     assert.ok(comp.length > 0);
@@ -54,10 +59,20 @@ test('isa-probe imports every ISA interface and still conforms', async () => {
 // A hand-made core module: the command export plus one import that the world does not declare.
 function moduleWithImport(module: string, field: string): Uint8Array {
   const enc = new TextEncoder();
-  const str = (s: string): number[] => { const b = enc.encode(s); return [b.length, ...b]; };
+  const str = (s: string): number[] => {
+    const b = enc.encode(s);
+    return [b.length, ...b];
+  };
   const section = (id: number, body: number[]): number[] => [id, body.length, ...body];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     // types: 0 = (i32 i32 i32) -> (), 1 = (i32 i32 i32 i32) -> i32, 2 = (i32 i32 i32 i32) -> i32 [realloc]
     ...section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 0, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
     ...section(2, [1, ...str(module), ...str(field), 0x00, 0]),
@@ -76,14 +91,22 @@ test('a module importing a declared function conforms (control for the next test
 
 test('a module importing a function not in the world is refused', async () => {
   let err: unknown = null;
-  try { await componentize(moduleWithImport('peeros:isa/diag@0.1.0', 'exfiltrate')); } catch (e) { err = e; }
+  try {
+    await componentize(moduleWithImport('peeros:isa/diag@0.1.0', 'exfiltrate'));
+  } catch (e) {
+    err = e;
+  }
   assert.ok(err, 'component new accepted an import the world does not declare');
   assert.match(String((err as Error).message ?? err), /exfiltrate/);
 });
 
 test('a module importing an interface not in the package is refused', async () => {
   let err: unknown = null;
-  try { await componentize(moduleWithImport('peeros:isa/shell@0.1.0', 'exec')); } catch (e) { err = e; }
+  try {
+    await componentize(moduleWithImport('peeros:isa/shell@0.1.0', 'exec'));
+  } catch (e) {
+    err = e;
+  }
   assert.ok(err, 'component new accepted an unknown interface');
 });
 

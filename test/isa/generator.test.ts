@@ -6,8 +6,25 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { generate, loadIsa, parseWitPackage, isaImports, HOST_OUTPUT, AS_OUTPUT, WitSyntaxError, IsaLoweringError } from '../../isa/generator/index.js';
-import { ISA_IMPORTS, ERROR_CODES, LOG_LEVELS, COMMAND_EXPORT, COMMAND_POST_RETURN, ISA_PACKAGE, ISA_VERSION } from '../../isa/generated/imports.js';
+import {
+  generate,
+  loadIsa,
+  parseWitPackage,
+  isaImports,
+  HOST_OUTPUT,
+  AS_OUTPUT,
+  WitSyntaxError,
+  IsaLoweringError,
+} from '../../isa/generator/index.js';
+import {
+  ISA_IMPORTS,
+  ERROR_CODES,
+  LOG_LEVELS,
+  COMMAND_EXPORT,
+  COMMAND_POST_RETURN,
+  ISA_PACKAGE,
+  ISA_VERSION,
+} from '../../isa/generated/imports.js';
 import { ROOT } from './paths.js';
 
 test('generated files match the WIT (no drift), on disk and as committed', () => {
@@ -31,7 +48,10 @@ test('every WIT function of every imported interface is in both outputs', () => 
     for (const f of iface.funcs) {
       n++;
       const module = `peeros:isa/${ifName}@0.1.0`;
-      assert.ok(ISA_IMPORTS.some((i) => i.module === module && i.name === f.name), `${module} ${f.name} missing from imports.ts`);
+      assert.ok(
+        ISA_IMPORTS.some((i) => i.module === module && i.name === f.name),
+        `${module} ${f.name} missing from imports.ts`,
+      );
       assert.ok(asText.includes(`@external("${module}", "${f.name}")`), `${module} ${f.name} missing from isa.generated.ts`);
     }
   }
@@ -76,8 +96,20 @@ test('core signatures follow CORE-ABI.md', () => {
 
 test('capabilities, error codes, log levels and command names', () => {
   const caps = Object.fromEntries(ISA_IMPORTS.map((i) => [i.interface, i.capability]));
-  assert.equal(caps, { log: 'log', clock: 'clock', random: 'random', storage: 'storage', ual: 'ual', chain: 'chain.read', dmcs: 'dmcs.push', diag: 'diag' });
-  assert.equal({ ...ERROR_CODES }, { 'invalid-argument': 0, 'capability-denied': 1, 'not-found': 2, unavailable: 3, 'limit-exceeded': 4, 'no-session': 5, internal: 6 });
+  assert.equal(caps, {
+    log: 'log',
+    clock: 'clock',
+    random: 'random',
+    storage: 'storage',
+    ual: 'ual',
+    chain: 'chain.read',
+    dmcs: 'dmcs.push',
+    diag: 'diag',
+  });
+  assert.equal(
+    { ...ERROR_CODES },
+    { 'invalid-argument': 0, 'capability-denied': 1, 'not-found': 2, unavailable: 3, 'limit-exceeded': 4, 'no-session': 5, internal: 6 },
+  );
   assert.equal({ ...LOG_LEVELS }, { trace: 0, debug: 1, info: 2, warn: 3, error: 4 });
   assert.is(COMMAND_EXPORT, 'peeros:isa/command@0.1.0#run');
   assert.is(COMMAND_POST_RETURN, 'cabi_post_peeros:isa/command@0.1.0#run');
@@ -98,13 +130,17 @@ test('parser: a syntax error names the file and line', () => {
 });
 
 test('parser: types outside the subset are refused by name', () => {
-  assert.throws(() => parseWitPackage(wit('package a:b;\ninterface i {\n  record r { x: u32 }\n}\n')), /'record' is outside the WIT subset/);
+  assert.throws(
+    () => parseWitPackage(wit('package a:b;\ninterface i {\n  record r { x: u32 }\n}\n')),
+    /'record' is outside the WIT subset/,
+  );
   assert.throws(() => parseWitPackage(wit('package a:b;\ninterface i {\n  f: func() -> option<u32>;\n}\n')), /'option<…>' is outside/);
   assert.throws(() => parseWitPackage(wit('package a:b;\ninterface i {\n  f: func(x: nope);\n}\n')), /unknown type 'nope'/);
 });
 
 test('parser: doc comments, escaped keywords, use and capability', () => {
-  const pkg = parseWitPackage(wit(`package p:q@1.2.3;
+  const pkg = parseWitPackage(
+    wit(`package p:q@1.2.3;
 interface types { enum error-code { bad, worse } }
 /// Things.
 /// capability: things.read   (scope: none)
@@ -115,22 +151,29 @@ interface things {
   put: func(k: string, v: list<u8>) -> result<_, error-code>;
 }
 world app { import things; }
-`));
+`),
+  );
   assert.is(pkg.version, '1.2.3');
   const things = pkg.interfaces.find((i) => i.name === 'things')!;
   assert.is(things.capability, 'things.read');
   assert.is(things.funcs[0]!.name, 'list');
   assert.is(things.funcs[0]!.doc, 'Lists them.');
   const lowered = isaImports(pkg);
-  assert.equal(lowered.map((i) => [i.module, i.name, i.shape, i.core.params.length]), [
-    ['p:q/things@1.2.3', 'list', 'result-bytes', 4],
-    ['p:q/things@1.2.3', 'put', 'result-unit', 5],
-  ]);
+  assert.equal(
+    lowered.map((i) => [i.module, i.name, i.shape, i.core.params.length]),
+    [
+      ['p:q/things@1.2.3', 'list', 'result-bytes', 4],
+      ['p:q/things@1.2.3', 'put', 'result-unit', 5],
+    ],
+  );
 });
 
 test('lowering: an imported interface without a capability line is refused', () => {
   const pkg = parseWitPackage(wit('package p:q;\ninterface open { f: func() -> u32; }\nworld app { import open; }\n'));
-  assert.throws(() => isaImports(pkg), (e: unknown) => e instanceof IsaLoweringError && /no 'capability: NAME'/.test((e as Error).message));
+  assert.throws(
+    () => isaImports(pkg),
+    (e: unknown) => e instanceof IsaLoweringError && /no 'capability: NAME'/.test((e as Error).message),
+  );
 });
 
 test.run();

@@ -57,7 +57,8 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
   const view = (): DataView => new DataView(mem().buffer);
   const bytesAt = (ptr: number, len: number): Uint8Array => {
     const buf = mem().buffer;
-    if (ptr < 0 || len < 0 || ptr + len > buf.byteLength) throw new RangeError(`guest pointer ${ptr}+${len} outside memory of ${buf.byteLength} bytes`);
+    if (ptr < 0 || len < 0 || ptr + len > buf.byteLength)
+      throw new RangeError(`guest pointer ${ptr}+${len} outside memory of ${buf.byteLength} bytes`);
     return new Uint8Array(buf, ptr, len).slice();
   };
   const alloc = (bytes: Uint8Array): number => {
@@ -86,8 +87,10 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
   const str = (p: number, l: number): string => dec.decode(bytesAt(p, l));
 
   const impl: Record<string, (...a: any[]) => unknown> = {
-    'log.enabled': () => (opts.logEnabled ?? true ? 1 : 0),
-    'log.write': (lvl: number, p: number, l: number) => { logs.push({ level: lvl, message: str(p, l) }); },
+    'log.enabled': () => ((opts.logEnabled ?? true) ? 1 : 0),
+    'log.write': (lvl: number, p: number, l: number) => {
+      logs.push({ level: lvl, message: str(p, l) });
+    },
     'clock.now-ms': () => opts.nowMs ?? BigInt(Date.now()),
     'clock.monotonic-ns': () => process.hrtime.bigint(),
     'random.bytes': (len: number, ret: number) => {
@@ -98,7 +101,8 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
     },
     'storage.get': (kp: number, kl: number, ret: number) => {
       const v = storage.get(str(kp, kl));
-      if (!v) errBytes(ret, 'not-found'); else okBytes(ret, v);
+      if (!v) errBytes(ret, 'not-found');
+      else okBytes(ret, v);
     },
     'storage.set': (kp: number, kl: number, vp: number, vl: number, ret: number) => {
       storage.set(str(kp, kl), bytesAt(vp, vl));
@@ -109,11 +113,15 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
     },
     'storage.list': (pp: number, pl: number, limit: number, ret: number) => {
       const prefix = str(pp, pl);
-      const keys = [...storage.keys()].filter((k) => k.startsWith(prefix)).sort().slice(0, limit >>> 0);
+      const keys = [...storage.keys()]
+        .filter((k) => k.startsWith(prefix))
+        .sort()
+        .slice(0, limit >>> 0);
       okBytes(ret, pack(keys));
     },
     'ual.account': (ret: number) => {
-      if (opts.account) okBytes(ret, enc.encode(opts.account)); else errBytes(ret, 'no-session');
+      if (opts.account) okBytes(ret, enc.encode(opts.account));
+      else errBytes(ret, 'no-session');
     },
     'chain.get-info': (ret: number) => okBytes(ret, pack({ chain_id: 'test' })),
     'chain.get-account': (_p: number, _l: number, ret: number) => okBytes(ret, pack({})),
@@ -121,7 +129,11 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
     'dmcs.push': (_p: number, _l: number, ret: number) => okBytes(ret, pack({ status: 'queued' })),
     'diag.echo': (p: number, l: number, ret: number) => {
       const b = bytesAt(p, l);
-      try { unpack(b); } catch { return errBytes(ret, 'invalid-argument'); }
+      try {
+        unpack(b);
+      } catch {
+        return errBytes(ret, 'invalid-argument');
+      }
       okBytes(ret, b);
     },
   };

@@ -17,7 +17,7 @@ test('the transpiled component runs the bench commands', async () => {
   const { echo } = await hostEcho();
   const { command, cleanup, debugCallsRemoved } = await instantiateBenchComponent(echo);
   try {
-    assert.ok(debugCallsRemoved > 0, 'the glue\'s per-call _debugLog reads were neutralised (jco at its best)');
+    assert.ok(debugCallsRemoved > 0, "the glue's per-call _debugLog reads were neutralised (jco at its best)");
     assert.is(unpack(command.run('echo', pack({ n: 3, size: 64 }))), 64);
     assert.is(unpack(command.run('echo', pack({ n: 1, size: 4096 }))), 4096);
     assert.is(unpack(command.run('null', pack({ n: 5 }))), 5);
@@ -30,7 +30,10 @@ test('neutraliseDebugLog rewrites calls, not the definition or other names', () 
   const src = 'const _debugLog = (...args) => {};\n_debugLog("a", {x});\nfoo._debugLog(1); my_debugLog(2); f(_debugLog("b"));';
   const { js, removed } = neutraliseDebugLog(src);
   assert.is(removed, 2);
-  assert.is(js, 'const _debugLog = (...args) => {};\n(void 0) && _debugLog("a", {x});\nfoo._debugLog(1); my_debugLog(2); f((void 0) && _debugLog("b"));');
+  assert.is(
+    js,
+    'const _debugLog = (...args) => {};\n(void 0) && _debugLog("a", {x});\nfoo._debugLog(1); my_debugLog(2); f((void 0) && _debugLog("b"));',
+  );
 });
 
 test('benchJco reports jco.echo.64 in ns/op', async () => {

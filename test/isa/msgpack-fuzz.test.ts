@@ -8,25 +8,42 @@ import { loadGuest, type Guest } from './guest-harness.js';
 import { PROBE_WASM } from './paths.js';
 
 let probe: Guest;
-test.before(async () => { probe = await loadGuest(PROBE_WASM); });
+test.before(async () => {
+  probe = await loadGuest(PROBE_WASM);
+});
 
 /** xorshift32: deterministic, so a failure names its seed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32;
+  };
 }
 
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 4 ? 7 : 9));
   switch (k) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return Math.floor((r() - 0.5) * 2 ** Math.floor(r() * 53));
-    case 3: return (r() - 0.5) * 10 ** Math.floor(r() * 20 - 10);
-    case 4: return Array.from({ length: Math.floor(r() ** 3 * 300) }, () => String.fromCharCode(32 + Math.floor(r() * 0x2f00))).join('');
-    case 5: return new Uint8Array(Array.from({ length: Math.floor(r() ** 3 * 400) }, () => Math.floor(r() * 256)));
-    case 6: return '';
-    case 7: return Array.from({ length: Math.floor(r() ** 2 * 20) }, () => randomValue(r, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return Math.floor((r() - 0.5) * 2 ** Math.floor(r() * 53));
+    case 3:
+      return (r() - 0.5) * 10 ** Math.floor(r() * 20 - 10);
+    case 4:
+      return Array.from({ length: Math.floor(r() ** 3 * 300) }, () => String.fromCharCode(32 + Math.floor(r() * 0x2f00))).join('');
+    case 5:
+      return new Uint8Array(Array.from({ length: Math.floor(r() ** 3 * 400) }, () => Math.floor(r() * 256)));
+    case 6:
+      return '';
+    case 7:
+      return Array.from({ length: Math.floor(r() ** 2 * 20) }, () => randomValue(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       const n = Math.floor(r() ** 2 * 20);

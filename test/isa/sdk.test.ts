@@ -16,23 +16,66 @@ test.before(async () => {
 });
 
 const appError = (fn: () => unknown): { code: string; message: string; [k: string]: unknown } => {
-  try { fn(); } catch (e) { if (e instanceof AppErrorResult) return e.appError; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppErrorResult) return e.appError;
+    throw e;
+  }
   throw new Error('expected an app error');
 };
 
 test('msgpack round trip of every kind through the SDK decoder and encoder', () => {
   const value = {
-    nil: null, t: true, f: false,
-    small: 5, neg: -3, byte: 200, short: 60000, word: 4_000_000_000, i32min: -2147483648,
-    big: 2 ** 40, negbig: -(2 ** 40), float: 1.5, negfloat: -0.25,
-    s: 'héllo ✓', empty: '', long: 'x'.repeat(300), bin: new Uint8Array([1, 2, 3]),
-    arr: [1, 'two', [3, [4]]], map: { a: { b: { c: 1 } } }, many: Array.from({ length: 20 }, (_, i) => i),
+    nil: null,
+    t: true,
+    f: false,
+    small: 5,
+    neg: -3,
+    byte: 200,
+    short: 60000,
+    word: 4_000_000_000,
+    i32min: -2147483648,
+    big: 2 ** 40,
+    negbig: -(2 ** 40),
+    float: 1.5,
+    negfloat: -0.25,
+    s: 'héllo ✓',
+    empty: '',
+    long: 'x'.repeat(300),
+    bin: new Uint8Array([1, 2, 3]),
+    arr: [1, 'two', [3, [4]]],
+    map: { a: { b: { c: 1 } } },
+    many: Array.from({ length: 20 }, (_, i) => i),
   };
   assert.equal(probe.run('sdk.roundtrip', value), value);
 });
 
 test('the encoder writes the shortest form, like msgpackr', () => {
-  for (const v of [0, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, -1, -32, -33, -128, -129, -32768, -32769, 'a', 'x'.repeat(31), 'x'.repeat(32), 'y'.repeat(256), [], [1], Array(16).fill(0)]) {
+  for (const v of [
+    0,
+    127,
+    128,
+    255,
+    256,
+    65535,
+    65536,
+    2 ** 32 - 1,
+    -1,
+    -32,
+    -33,
+    -128,
+    -129,
+    -32768,
+    -32769,
+    'a',
+    'x'.repeat(31),
+    'x'.repeat(32),
+    'y'.repeat(256),
+    [],
+    [1],
+    Array(16).fill(0),
+  ]) {
     const { tag, bytes } = probe.runRaw('sdk.roundtrip', pack(v));
     assert.is(tag, 0);
     assert.equal([...bytes], [...pack(v)], `encoding of ${JSON.stringify(v).slice(0, 40)}`);
@@ -71,14 +114,23 @@ test('unknown commands list the known ones; typed app errors pass through', () =
   const e = appError(() => bench.run('nope'));
   assert.is(e.code, 'UNKNOWN_COMMAND');
   assert.equal(e.commands, ['null', 'echo', 'instantiate']);
-  assert.equal(appError(() => probe.run('sdk.fail', { code: 'MY_CODE', message: 'it broke' })), { code: 'MY_CODE', message: 'it broke' });
-  assert.equal(appError(() => probe.run('sdk.fail', { code: 'E', message: 'm', details: { code: 'X', position: 4 } })), { code: 'E', message: 'm', position: 4 });
+  assert.equal(
+    appError(() => probe.run('sdk.fail', { code: 'MY_CODE', message: 'it broke' })),
+    { code: 'MY_CODE', message: 'it broke' },
+  );
+  assert.equal(
+    appError(() => probe.run('sdk.fail', { code: 'E', message: 'm', details: { code: 'X', position: 4 } })),
+    { code: 'E', message: 'm', position: 4 },
+  );
   const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`d${i}`, i]));
   assert.is(Object.keys(appError(() => probe.run('sdk.fail', { code: 'E', message: 'm', details: many }))).length, 15);
 });
 
 test('ISA errors reach the app as typed error codes', () => {
-  assert.equal(appError(() => probe.run('chain.get-info')), { code: 'ISA_UNAVAILABLE', message: 'chain.get-info failed: unavailable', isaCode: 3 });
+  assert.equal(
+    appError(() => probe.run('chain.get-info')),
+    { code: 'ISA_UNAVAILABLE', message: 'chain.get-info failed: unavailable', isaCode: 3 },
+  );
   assert.is(appError(() => probe.run('dmcs.push', { actions: [] })).code, 'ISA_UNAVAILABLE');
   assert.is(appError(() => probe.run('storage.get', { key: 'probe/none' })).code, 'ISA_NOT_FOUND');
   assert.is(appError(() => probe.run('random.bytes', { len: 2 << 20 })).code, 'ISA_LIMIT_EXCEEDED');
@@ -97,7 +149,19 @@ test('every ISA import is reachable through the probe', () => {
   assert.is(probe.run('storage.delete', { key: 'probe/k' }), null);
   assert.is(probe.run('ual.account'), 'alice');
   assert.equal(unpack(probe.run('diag.echo', { payload: { a: [1, 2] } }) as Uint8Array), { a: [1, 2] });
-  for (const key of ['log.enabled', 'log.write', 'clock.now-ms', 'clock.monotonic-ns', 'random.bytes', 'storage.get', 'storage.set', 'storage.delete', 'storage.list', 'ual.account', 'diag.echo']) {
+  for (const key of [
+    'log.enabled',
+    'log.write',
+    'clock.now-ms',
+    'clock.monotonic-ns',
+    'random.bytes',
+    'storage.get',
+    'storage.set',
+    'storage.delete',
+    'storage.list',
+    'ual.account',
+    'diag.echo',
+  ]) {
     assert.ok((probe.calls.get(key) ?? 0) > 0, `${key} never called`);
   }
 });

@@ -22,13 +22,18 @@ import { SessionError } from '../../runtime/session/session-error.js';
 import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
 import { UsageError } from '../../runtime/cli/command.js';
 
-test('code, message and cause; the plain form carries the cause\'s plain form', () => {
+test("code, message and cause; the plain form carries the cause's plain form", () => {
   const inner = new VaultError('LOCKED', 'locked');
   const outer = new TransactionServiceError('NOT_APPROVED', 'no', { cause: inner });
   assert.is(outer.code, 'NOT_APPROVED');
   assert.is(outer.cause, inner);
   const data = JSON.parse(JSON.stringify(outer));
-  assert.equal(data, { name: 'TransactionServiceError', code: 'NOT_APPROVED', message: 'no', cause: { name: 'VaultError', code: 'LOCKED', message: 'locked' } });
+  assert.equal(data, {
+    name: 'TransactionServiceError',
+    code: 'NOT_APPROVED',
+    message: 'no',
+    cause: { name: 'VaultError', code: 'LOCKED', message: 'locked' },
+  });
   assert.equal(structuredClone(outer.toJSON()), data);
   const plainCause = new SessionError('BAD_ARGUMENT', 'bad', { cause: new TypeError('t') });
   assert.equal(plainCause.toJSON().cause, { name: 'TypeError', code: '', message: 't' });
@@ -42,7 +47,8 @@ test('codeOf accepts only a code of the table: no prototype names, no other type
   const record = { A: 1, B: 2 };
   for (const codes of [list, record]) {
     assert.is(codeOf(codes, 'A'), 'A');
-    for (const bad of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'C', 1, null, undefined, {}]) assert.is(codeOf(codes, bad), undefined, String(bad));
+    for (const bad of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'C', 1, null, undefined, {}])
+      assert.is(codeOf(codes, bad), undefined, String(bad));
   }
   assert.is(peerMessage('x'.repeat(MAX_ERROR_MESSAGE_CHARS + 10)).length, MAX_ERROR_MESSAGE_CHARS + 1);
   assert.is(peerMessage(42), '42');

@@ -23,7 +23,12 @@ const host = new Host({ home, bridge, onLog: () => {} });
 const area = (v: unknown) => M.readArea(v as Uint8Array);
 
 test('chain.get-info: the main thread answers, the guest gets the msgpack bytes', async () => {
-  await host.install(writeApp(home, 'reader', M.forwardResult('chain', 'get-info', ['i32'], []), { capabilities: { 'chain.read': { contracts: ['eosio.token'] } } }), grantAll);
+  await host.install(
+    writeApp(home, 'reader', M.forwardResult('chain', 'get-info', ['i32'], []), {
+      capabilities: { 'chain.read': { contracts: ['eosio.token'] } },
+    }),
+    grantAll,
+  );
   assert.equal(await host.run('reader', 'go'), { head_block_num: 7, chain_id: 'ab' });
   assert.equal(seen, ['reader:chain.get-info:0']);
 });
@@ -31,7 +36,10 @@ test('chain.get-info: the main thread answers, the guest gets the msgpack bytes'
 test('a typed failure in the main thread reaches the guest as its error code', async () => {
   const acts = pack([{ account: 'dpay.token', name: 'transfer', data: {} }]);
   const probe = M.isaProbe('dmcs', 'push', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(acts.length)], [[1024, acts]]);
-  await host.install(writeApp(home, 'pusher', probe, { capabilities: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } } }), grantAll);
+  await host.install(
+    writeApp(home, 'pusher', probe, { capabilities: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } } }),
+    grantAll,
+  );
   assert.equal(area(await host.run('pusher', 'go')), { tag: 1, code: IsaErrorCode.NO_SESSION });
   assert.equal(seen.at(-1), `pusher:dmcs.push:${acts.length}`);
 });
@@ -39,14 +47,23 @@ test('a typed failure in the main thread reaches the guest as its error code', a
 test('outside the scope: capability-denied in the worker, the main thread is never asked', async () => {
   const acts = pack([{ account: 'evil.token', name: 'transfer', data: {} }]);
   const probe = M.isaProbe('dmcs', 'push', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(acts.length)], [[1024, acts]]);
-  await host.install(writeApp(home, 'sneaky', probe, { capabilities: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } } }), grantAll);
+  await host.install(
+    writeApp(home, 'sneaky', probe, { capabilities: { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } } }),
+    grantAll,
+  );
   const before = seen.length;
   assert.equal(area(await host.run('sneaky', 'go')), { tag: 1, code: IsaErrorCode.CAPABILITY_DENIED });
   assert.is(seen.length, before);
 });
 
-test('a slow service is not charged to the app\'s CPU deadline', async () => {
-  await host.install(writeApp(home, 'patient', M.forwardResult('chain', 'get-info', ['i32'], []), { capabilities: { 'chain.read': { contracts: [] } }, limits: { cpuMs: 100 } }), grantAll);
+test("a slow service is not charged to the app's CPU deadline", async () => {
+  await host.install(
+    writeApp(home, 'patient', M.forwardResult('chain', 'get-info', ['i32'], []), {
+      capabilities: { 'chain.read': { contracts: [] } },
+      limits: { cpuMs: 100 },
+    }),
+    grantAll,
+  );
   delayMs = 400;
   try {
     assert.equal(await host.run('patient', 'go'), { head_block_num: 7, chain_id: 'ab' });

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack, unpackGuest, IsaErrorCode } from '../../abi/boundary.js';
-import { HostError } from '../../runtime/index.js';
+import type { HostError } from '../../runtime/index.js';
 import { op } from '../fixtures/wasm-builder.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { instantiate, tempHome, cleanup } from './helpers.js';
@@ -46,9 +46,17 @@ test('diag.echo hands the payload back through a fresh guest allocation', () => 
 
 test('diag.echo over the depth limit is invalid-argument, not a trap', () => {
   const deep = pack([[[[[[1]]]]]]);
-  const inst = instantiate(M.isaProbe('diag', 'echo', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(deep.length)], [[1024, deep]]), { diag: {} }, { msgpackDepth: 3 });
+  const inst = instantiate(
+    M.isaProbe('diag', 'echo', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(deep.length)], [[1024, deep]]),
+    { diag: {} },
+    { msgpackDepth: 3 },
+  );
   assert.equal(area(inst), { tag: 1, code: IsaErrorCode.INVALID_ARGUMENT });
-  const ok = instantiate(M.isaProbe('diag', 'echo', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(deep.length)], [[1024, deep]]), { diag: {} }, { msgpackDepth: 6 });
+  const ok = instantiate(
+    M.isaProbe('diag', 'echo', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(deep.length)], [[1024, deep]]),
+    { diag: {} },
+    { msgpackDepth: 6 },
+  );
   assert.equal(area(ok).tag, 0);
 });
 
@@ -56,7 +64,9 @@ test('random.bytes: len bytes in guest memory; above the host-call limit is limi
   const r = area(instantiate(M.isaProbe('random', 'bytes', ['i32', 'i32'], [op.i32_const(32)]), { random: {} }));
   assert.is(r.tag, 0);
   assert.is(r.len, 32);
-  const big = area(instantiate(M.isaProbe('random', 'bytes', ['i32', 'i32'], [op.i32_const(5000)]), { random: {} }, { hostCallBytes: 4096 }));
+  const big = area(
+    instantiate(M.isaProbe('random', 'bytes', ['i32', 'i32'], [op.i32_const(5000)]), { random: {} }, { hostCallBytes: 4096 }),
+  );
   assert.equal(big, { tag: 1, code: IsaErrorCode.LIMIT_EXCEEDED });
 });
 
@@ -70,13 +80,26 @@ test('ual.account is no-session until a session exists, then the account', () =>
 });
 
 test('chain and dmcs answer unavailable inside their scope, capability-denied outside it', () => {
-  assert.equal(area(instantiate(M.isaProbe('chain', 'get-info', ['i32'], []), { 'chain.read': { contracts: [] } })), { tag: 1, code: IsaErrorCode.UNAVAILABLE });
+  assert.equal(area(instantiate(M.isaProbe('chain', 'get-info', ['i32'], []), { 'chain.read': { contracts: [] } })), {
+    tag: 1,
+    code: IsaErrorCode.UNAVAILABLE,
+  });
   const q = pack({ code: 'eosio.token', scope: 'alice', table: 'accounts' });
-  const rows = (contracts: string[]) => area(instantiate(M.isaProbe('chain', 'get-table-rows', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(q.length)], [[1024, q]]), { 'chain.read': { contracts } }));
+  const rows = (contracts: string[]) =>
+    area(
+      instantiate(M.isaProbe('chain', 'get-table-rows', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(q.length)], [[1024, q]]), {
+        'chain.read': { contracts },
+      }),
+    );
   assert.equal(rows(['eosio.token']), { tag: 1, code: IsaErrorCode.UNAVAILABLE });
   assert.equal(rows(['other']), { tag: 1, code: IsaErrorCode.CAPABILITY_DENIED });
   const acts = pack([{ account: 'eosio.token', name: 'transfer', data: {} }]);
-  const push = (contracts: Record<string, string[]>) => area(instantiate(M.isaProbe('dmcs', 'push', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(acts.length)], [[1024, acts]]), { 'dmcs.push': { contracts } }));
+  const push = (contracts: Record<string, string[]>) =>
+    area(
+      instantiate(M.isaProbe('dmcs', 'push', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(acts.length)], [[1024, acts]]), {
+        'dmcs.push': { contracts },
+      }),
+    );
   assert.equal(push({ 'eosio.token': ['transfer'] }), { tag: 1, code: IsaErrorCode.UNAVAILABLE });
   assert.equal(push({ 'eosio.token': ['issue'] }), { tag: 1, code: IsaErrorCode.CAPABILITY_DENIED });
 });
@@ -86,9 +109,45 @@ test('storage: scope prefixes, quota, not-found, durable set/get/delete', () => 
   const key = enc('notes/a');
   const other = enc('secret/a');
   const val = enc('hello');
-  const set = (k: Uint8Array, v: Uint8Array) => area(instantiate(M.isaProbe('storage', 'set', ['i32', 'i32', 'i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(k.length), op.i32_const(2048), op.i32_const(v.length)], [[1024, k], [2048, v]], 2), scope, {}, home), true);
-  const get = (k: Uint8Array) => area(instantiate(M.isaProbe('storage', 'get', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(k.length)], [[1024, k]]), scope, {}, home));
-  const del = (k: Uint8Array) => area(instantiate(M.isaProbe('storage', 'delete', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(k.length)], [[1024, k]], 2), scope, {}, home), true);
+  const set = (k: Uint8Array, v: Uint8Array) =>
+    area(
+      instantiate(
+        M.isaProbe(
+          'storage',
+          'set',
+          ['i32', 'i32', 'i32', 'i32', 'i32'],
+          [op.i32_const(1024), op.i32_const(k.length), op.i32_const(2048), op.i32_const(v.length)],
+          [
+            [1024, k],
+            [2048, v],
+          ],
+          2,
+        ),
+        scope,
+        {},
+        home,
+      ),
+      true,
+    );
+  const get = (k: Uint8Array) =>
+    area(
+      instantiate(
+        M.isaProbe('storage', 'get', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(k.length)], [[1024, k]]),
+        scope,
+        {},
+        home,
+      ),
+    );
+  const del = (k: Uint8Array) =>
+    area(
+      instantiate(
+        M.isaProbe('storage', 'delete', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(k.length)], [[1024, k]], 2),
+        scope,
+        {},
+        home,
+      ),
+      true,
+    );
   assert.equal(get(key), { tag: 1, code: IsaErrorCode.NOT_FOUND });
   assert.equal(set(key, val), { tag: 0 });
   const g = get(key);
@@ -103,7 +162,13 @@ test('storage: scope prefixes, quota, not-found, durable set/get/delete', () => 
 });
 
 test('a host-call return area out of bounds or misaligned is BAD_POINTER', () => {
-  const inst = instantiate(M.appModule({ imports: [['random', 'bytes', ['i32', 'i32'], []]], prelude: () => [op.i32_const(4), op.i32_const(0x7ffffff0), op.call(0)] }), { random: {} });
+  const inst = instantiate(
+    M.appModule({
+      imports: [['random', 'bytes', ['i32', 'i32'], []]],
+      prelude: () => [op.i32_const(4), op.i32_const(0x7ffffff0), op.call(0)],
+    }),
+    { random: {} },
+  );
   try {
     inst.run('go', pack({}));
     assert.unreachable();
@@ -117,15 +182,36 @@ test('a host-call return area out of bounds or misaligned is BAD_POINTER', () =>
 test('log.write records the message with the app name; an invalid level is a typed trap', () => {
   const logs: string[] = [];
   const msg = enc('hello log');
-  instantiate(M.appModule({ imports: [['log', 'write', ['i32', 'i32', 'i32'], []]], prelude: (b) => { b.data(1024, msg); return [op.i32_const(3), op.i32_const(1024), op.i32_const(msg.length), op.call(0)]; } }), { log: {} }, {}, home, logs).run('go', pack({}));
+  instantiate(
+    M.appModule({
+      imports: [['log', 'write', ['i32', 'i32', 'i32'], []]],
+      prelude: (b) => {
+        b.data(1024, msg);
+        return [op.i32_const(3), op.i32_const(1024), op.i32_const(msg.length), op.call(0)];
+      },
+    }),
+    { log: {} },
+    {},
+    home,
+    logs,
+  ).run('go', pack({}));
   assert.equal(logs, ['probe:3:hello log']);
-  const bad = instantiate(M.appModule({ imports: [['log', 'enabled', ['i32'], ['i32']]], prelude: () => [op.i32_const(9), op.call(0), op.drop] }), { log: {} });
-  assert.throws(() => bad.run('go', pack({})), (e: HostError) => e.code === 'INVALID_VALUE' && /log level 9/.test(e.message));
+  const bad = instantiate(
+    M.appModule({ imports: [['log', 'enabled', ['i32'], ['i32']]], prelude: () => [op.i32_const(9), op.call(0), op.drop] }),
+    { log: {} },
+  );
+  assert.throws(
+    () => bad.run('go', pack({})),
+    (e: HostError) => e.code === 'INVALID_VALUE' && /log level 9/.test(e.message),
+  );
 });
 
 test('a cabi_realloc that answers out of bounds is BAD_POINTER naming what was being copied', () => {
   const inst = instantiate(M.appModule({ realloc: () => [op.i32_const(0x7fffff00)] }));
-  assert.throws(() => inst.run('go', pack({})), (e: HostError) => e.code === 'BAD_POINTER' && /command name: cabi_realloc result/.test(e.message));
+  assert.throws(
+    () => inst.run('go', pack({})),
+    (e: HostError) => e.code === 'BAD_POINTER' && /command name: cabi_realloc result/.test(e.message),
+  );
 });
 
 test.after(() => cleanup(home));

@@ -8,7 +8,12 @@ import { UsageError } from '../../runtime/cli/command.js';
 const SPEC = { key: 'string', yes: 'boolean' } as const;
 
 function usage(argv: string[]): string {
-  try { parseArgs(argv, SPEC, 'demo'); } catch (err) { if (err instanceof UsageError) return err.message; throw err; }
+  try {
+    parseArgs(argv, SPEC, 'demo');
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
   throw new Error('expected a UsageError');
 }
 
@@ -25,7 +30,10 @@ test('mistakes are usage errors naming the flag', () => {
 });
 
 test('single-dash words and everything after -- stay positionals', () => {
-  assert.equal(parseArgs(['-1', '-', '-abc', '--', '--key', '--yes'], SPEC, 'demo'), { flags: {}, positionals: ['-1', '-', '-abc', '--key', '--yes'] });
+  assert.equal(parseArgs(['-1', '-', '-abc', '--', '--key', '--yes'], SPEC, 'demo'), {
+    flags: {},
+    positionals: ['-1', '-', '-abc', '--key', '--yes'],
+  });
 });
 
 test.run();

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { loadCommands } from '../../runtime/cli/main.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-help-'));
-const peeros = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+const peeros = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/peeros.js', ...args], {
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
 
 const commands = (await loadCommands()).map((c) => c.definition);
 
@@ -37,7 +43,8 @@ for (const d of commands) {
       assert.is(a.status, 0, a.stderr);
       assert.is(a.stdout, b.stdout);
       assert.match(a.stdout, new RegExp(`^usage: peeros ${d.name} ${s.name}`));
-      for (const f of s.flags ?? []) assert.ok(a.stdout.includes(`--${f.name}`), `--${f.name} missing from the help of ${d.name} ${s.name}`);
+      for (const f of s.flags ?? [])
+        assert.ok(a.stdout.includes(`--${f.name}`), `--${f.name} missing from the help of ${d.name} ${s.name}`);
     });
   }
 }

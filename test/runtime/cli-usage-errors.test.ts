@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-usage-'));
-const peeros = (...args: string[]) => spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+const peeros = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/peeros.js', ...args], {
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
 
 const CASES: [string[], RegExp][] = [
   [['grant', 'dpay', '--max-count', 'abc'], /--max-count: expected a whole number from 1 to \d+, got "abc"/],

@@ -8,7 +8,12 @@ import { tempHome, cleanup, writeApp } from './helpers.js';
 
 const home = tempHome('cli');
 function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], { env: { ...process.env, PEEROS_HOME: home }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], {
+    env: { ...process.env, PEEROS_HOME: home },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -41,7 +46,10 @@ test('install --yes, list, list --json', () => {
   assert.match(r.out, /installed demo 0\.1\.0/);
   assert.match(peeros('app', 'list').out, /demo 0\.1\.0 \(tester, unverified\)/);
   const j = JSON.parse(peeros('app', 'list', '--json').out) as { apps: { name: string; capabilities: string[] }[] };
-  assert.equal(j.apps.map((a) => [a.name, a.capabilities]), [['demo', ['log', 'storage']]]);
+  assert.equal(
+    j.apps.map((a) => [a.name, a.capabilities]),
+    [['demo', ['log', 'storage']]],
+  );
 });
 
 test('run prints the JSON result', () => {
@@ -74,7 +82,10 @@ test('bench --json prints {results, checks} with the isa figures', () => {
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'v8.');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out) as { results: { name: string; unit: string; median: number; runs: number }[]; checks: unknown[] };
-  assert.equal(j.results.map((x) => x.name), ['v8.import.noop']);
+  assert.equal(
+    j.results.map((x) => x.name),
+    ['v8.import.noop'],
+  );
   assert.ok(j.results[0]!.median > 0);
   assert.is(j.checks.length, 4); // two ratios, instantiate.cold and instantiate.warm
   assert.is(peeros('bench', '--runs', 'x').code, 2);

@@ -11,7 +11,12 @@ import { ANTELOPE_CHAIN_EXCEPTIONS, CHAIN_EXCEPTIONS, ChainError, toChainError }
 import { CONTRACT_ERROR_CODES, ContractError } from '../../dmcs/vm/contract-error.js';
 import { HOST_ERROR_CODES, HOST_ISA_CODES, BOUNDARY_HOST_CODES, HostError } from '../../runtime/errors.js';
 import { DMCS_ERROR_CODES, DMCS_ISA_CODES, REJECTED_ISA_CODES, DmcsError } from '../../runtime/dispatch/dmcs-error.js';
-import { TRANSACTION_SERVICE_ERROR_CODES, TRANSACTION_SERVICE_ISA_CODES, VAULT_SIGN_REFUSALS, TransactionServiceError } from '../../runtime/transaction-service/transaction-service-error.js';
+import {
+  TRANSACTION_SERVICE_ERROR_CODES,
+  TRANSACTION_SERVICE_ISA_CODES,
+  VAULT_SIGN_REFUSALS,
+  TransactionServiceError,
+} from '../../runtime/transaction-service/transaction-service-error.js';
 import { QUEUE_ERROR_CODES, QUEUE_ISA_CODES, QueueError } from '../../runtime/offline-queue/queue-error.js';
 import { SESSION_ERROR_CODES, SESSION_ISA_CODES, SessionError } from '../../runtime/session/session-error.js';
 import { BridgeError, FILE_LOCK_ISA_CODES, toBridgeError } from '../../runtime/host-bridge/bridge-error.js';
@@ -25,7 +30,12 @@ const TABLES: Array<[string, readonly string[], Record<string, number>, (code: s
   ['VaultError', VAULT_ERROR_CODES, VAULT_ISA_CODES, (c) => new VaultError(c as never, 'm')],
   ['HostError', HOST_ERROR_CODES, HOST_ISA_CODES, (c) => new HostError(c as never, 'm')],
   ['DmcsError', DMCS_ERROR_CODES, DMCS_ISA_CODES, (c) => new DmcsError(c as never, 'm')],
-  ['TransactionServiceError', TRANSACTION_SERVICE_ERROR_CODES, TRANSACTION_SERVICE_ISA_CODES, (c) => new TransactionServiceError(c as never, 'm')],
+  [
+    'TransactionServiceError',
+    TRANSACTION_SERVICE_ERROR_CODES,
+    TRANSACTION_SERVICE_ISA_CODES,
+    (c) => new TransactionServiceError(c as never, 'm'),
+  ],
   ['QueueError', QUEUE_ERROR_CODES, QUEUE_ISA_CODES, (c) => new QueueError(c as never, 'm')],
   ['SessionError', SESSION_ERROR_CODES, SESSION_ISA_CODES, (c) => new SessionError(c as never, 'm')],
   ['FileLockTimeoutError', ['LOCK_TIMEOUT'], FILE_LOCK_ISA_CODES, () => new FileLockTimeoutError('/x', 1, 5)],
@@ -53,20 +63,26 @@ test('toBridgeError maps every code of every domain by its table, keeping class,
   }
 });
 
-test('a DMCS refusal is not-found by the chain\'s exception name, whatever the message says', () => {
-  const isa = (antelopeName: string, message: string) => (toBridgeError(DmcsError.rejected('d', antelopeName, message)) as BridgeError).isaCode;
+test("a DMCS refusal is not-found by the chain's exception name, whatever the message says", () => {
+  const isa = (antelopeName: string, message: string) =>
+    (toBridgeError(DmcsError.rejected('d', antelopeName, message)) as BridgeError).isaCode;
   assert.is(isa('account_query_exception', 'unknown key (account bob does not exist)'), IsaErrorCode.NOT_FOUND);
   assert.is(isa('permission_query_exception', 'anything'), IsaErrorCode.NOT_FOUND);
   assert.is(isa('tx_duplicate', 'this text says does not exist'), IsaErrorCode.INVALID_ARGUMENT);
   assert.is(isa('constructor', 'does not exist'), IsaErrorCode.INVALID_ARGUMENT);
   for (const [n, code] of Object.entries(REJECTED_ISA_CODES)) {
-    assert.ok(Object.prototype.hasOwnProperty.call(CHAIN_EXCEPTIONS, n), n);
+    assert.ok(Object.hasOwn(CHAIN_EXCEPTIONS, n), n);
     assert.ok(ISA_VALUES.has(code!), n);
   }
 });
 
 test('Leap\'s generic exception with an `unknown key` detail (its "no such account") is not-found; other generic ones are not', () => {
-  const leap = (detail: string) => antelopeErrorFrom('d', { code: 500, message: 'Internal Service Error', error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: detail }] } })!;
+  const leap = (detail: string) =>
+    antelopeErrorFrom('d', {
+      code: 500,
+      message: 'Internal Service Error',
+      error: { code: 0, name: 'exception', what: 'unspecified', details: [{ message: detail }] },
+    })!;
   assert.is((toBridgeError(leap('unknown key (eosio::chain::name): nobody')) as BridgeError).isaCode, IsaErrorCode.NOT_FOUND);
   assert.is((toBridgeError(leap('something else')) as BridgeError).isaCode, IsaErrorCode.INVALID_ARGUMENT);
 });
@@ -89,7 +105,7 @@ test('cross-domain tables are total: Antelope → chain exception, boundary → 
   for (const c of ANTELOPE_ERROR_CODES) {
     const e = toChainError(new AntelopeError(c, 'm'));
     assert.is(e.code, ANTELOPE_CHAIN_EXCEPTIONS[c]);
-    assert.ok(Object.prototype.hasOwnProperty.call(CHAIN_EXCEPTIONS, e.code));
+    assert.ok(Object.hasOwn(CHAIN_EXCEPTIONS, e.code));
   }
   assert.is(ANTELOPE_CHAIN_EXCEPTIONS.DECODE_EOF, 'unpack_exception');
   assert.is(ANTELOPE_CHAIN_EXCEPTIONS.COMPRESSION, 'tx_decompression_error');

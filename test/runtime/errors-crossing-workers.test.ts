@@ -12,7 +12,11 @@ import { tempHome as skvHome, removeHome, openTestVault, packTransaction, transf
 import { tempHome, cleanup, writeApp, quietHost, grantAll } from './helpers.js';
 
 async function thrown(p: Promise<unknown>): Promise<unknown> {
-  try { await p; } catch (err) { return err; }
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
   throw new Error('expected a rejection');
 }
 
@@ -20,7 +24,13 @@ test('vault worker → main thread: a refusal arrives as VaultError with its cod
   const home = skvHome();
   try {
     const { vault, pub } = await openTestVault(home);
-    const unknown = await thrown(vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: ['PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63'] }));
+    const unknown = await thrown(
+      vault.sign({
+        chainId: CHAIN_ID,
+        transaction: packTransaction([transfer('1.0000 RSN')]),
+        keys: ['PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63'],
+      }),
+    );
     assert.instance(unknown, VaultError);
     assert.instance(unknown, CodedError);
     assert.is((unknown as VaultError).name, 'VaultError');
@@ -30,10 +40,12 @@ test('vault worker → main thread: a refusal arrives as VaultError with its cod
     assert.instance(locked, VaultError);
     assert.is((locked as VaultError).code, 'LOCKED');
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
-test('a dMemo error body with a code that is not the vault\'s becomes INTERNAL; a prototype name is no code', () => {
+test("a dMemo error body with a code that is not the vault's becomes INTERNAL; a prototype name is no code", () => {
   for (const code of ['NO_SUCH_CODE', 'constructor', '__proto__', 'toString', 42, undefined]) {
     const e = vaultErrorFrom({ code, message: 'x' });
     assert.instance(e, VaultError);
@@ -47,8 +59,13 @@ test('a dMemo error body with a code that is not the vault\'s becomes INTERNAL; 
 
 const home = tempHome('errors-crossing');
 let host: Host;
-test.before(() => { host = quietHost(home); });
-test.after(async () => { await host.close(); cleanup(home); });
+test.before(() => {
+  host = quietHost(home);
+});
+test.after(async () => {
+  await host.close();
+  cleanup(home);
+});
 
 test('app worker → main thread: a trap arrives as HostError TRAP with app, command and cause', async () => {
   await host.install(writeApp(home, 'recursion', M.deepRecursion()), grantAll);

@@ -13,9 +13,11 @@ import * as M from '../fixtures/hostile/modules.js';
 function rng(seed: number) {
   let x = seed >>> 0 || 1;
   return () => {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     return x / 0x1_0000_0000;
   };
 }
@@ -23,15 +25,24 @@ function rng(seed: number) {
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 0 ? 9 : 6));
   switch (k) {
-    case 0: return Math.floor(r() * 2 ** 32) - 2 ** 31;
-    case 1: return r() * 1e6;
-    case 2: return 'é'.repeat(Math.floor(r() * 40));
-    case 3: return r() < 0.5;
-    case 4: return null;
-    case 5: return new Uint8Array(Math.floor(r() * 300));
-    case 6: return Array.from({ length: Math.floor(r() * 5) }, () => randomValue(r, depth - 1));
-    case 7: return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, (_, i) => [`k${i}`, randomValue(r, depth - 1)]));
-    default: return BigInt(Math.floor(r() * 2 ** 52)) * 4096n;
+    case 0:
+      return Math.floor(r() * 2 ** 32) - 2 ** 31;
+    case 1:
+      return r() * 1e6;
+    case 2:
+      return 'é'.repeat(Math.floor(r() * 40));
+    case 3:
+      return r() < 0.5;
+    case 4:
+      return null;
+    case 5:
+      return new Uint8Array(Math.floor(r() * 300));
+    case 6:
+      return Array.from({ length: Math.floor(r() * 5) }, () => randomValue(r, depth - 1));
+    case 7:
+      return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, (_, i) => [`k${i}`, randomValue(r, depth - 1)]));
+    default:
+      return BigInt(Math.floor(r() * 2 ** 52)) * 4096n;
   }
 }
 
@@ -53,8 +64,13 @@ test('mutated msgpack: the scanner never throws, and what it accepts msgpackr de
     for (let k = 0; k < n; k++) bytes[Math.floor(r() * bytes.length)] = Math.floor(r() * 256);
     const cut = r() < 0.3 ? bytes.subarray(0, Math.floor(r() * bytes.length)) : bytes;
     const status = scanMsgpack(cut, 8);
-    if (status === ScanStatus.OK) unpackGuest(cut, 8); // must not throw
-    else assert.throws(() => unpackGuest(cut, 8), (e: unknown) => e instanceof BoundaryError && e.code === 'MALFORMED_MSGPACK');
+    if (status === ScanStatus.OK)
+      unpackGuest(cut, 8); // must not throw
+    else
+      assert.throws(
+        () => unpackGuest(cut, 8),
+        (e: unknown) => e instanceof BoundaryError && e.code === 'MALFORMED_MSGPACK',
+      );
   }
 });
 

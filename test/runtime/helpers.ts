@@ -56,7 +56,13 @@ import { resolveLimits, type AppLimits } from '../../runtime/limits.js';
 import type { Grants } from '../../runtime/capabilities.js';
 
 /** Inspects, links and instantiates `bytes` in this thread (no worker): the call path under test. */
-export function instantiate(bytes: Uint8Array, grants: Grants = {}, limits: Partial<AppLimits> = {}, home = '/tmp', logs: string[] = []): AppInstance {
+export function instantiate(
+  bytes: Uint8Array,
+  grants: Grants = {},
+  limits: Partial<AppLimits> = {},
+  home = '/tmp',
+  logs: string[] = [],
+): AppInstance {
   const lim = resolveLimits(limits);
   const x = inspectModule(bytes, 'probe', grants, lim.memoryPages);
   return AppInstance.create(new WebAssembly.Module(x.bytes), x.plan, 'probe', grants, lim, {

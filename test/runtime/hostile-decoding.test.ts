@@ -76,7 +76,10 @@ test('the main thread refuses the same bytes before decoding them (defence in de
   const bytes = new Uint8Array(5 + MAX_DECODED_VALUES).fill(0x80);
   bytes.set([0xdd, 0, 0x01, 0x86, 0xa0]); // array32 of MAX_DECODED_VALUES (100 000) empty maps: one value too many
   assert.is(MAX_DECODED_VALUES, 100_000);
-  assert.throws(() => unpackGuest(bytes, 8, 'result', MAX_DECODED_VALUES), (e: unknown) => e instanceof BoundaryError && e.code === 'LIMIT_EXCEEDED');
+  assert.throws(
+    () => unpackGuest(bytes, 8, 'result', MAX_DECODED_VALUES),
+    (e: unknown) => e instanceof BoundaryError && e.code === 'LIMIT_EXCEEDED',
+  );
   const fits = pack(new Array(MAX_DECODED_VALUES - 1).fill(0));
   assert.is((unpackGuest(fits, 8, 'result', MAX_DECODED_VALUES) as number[]).length, MAX_DECODED_VALUES - 1);
 });
@@ -86,7 +89,7 @@ test('diag.echo of a payload with more values than the limit → limit-exceeded 
   payload.set([0xdd, 0, 0x01, 0x86, 0xa0]);
   const probe = M.isaProbe('diag', 'echo', ['i32', 'i32', 'i32'], [op.i32_const(8192), op.i32_const(payload.length)], [[8192, payload]]);
   await host.install(writeApp(home, 'echoer', probe, { capabilities: { diag: {} }, limits: { hostCallBytes: 1 << 20 } }), grantAll);
-  const area = M.readArea(await host.run('echoer', 'go') as Uint8Array);
+  const area = M.readArea((await host.run('echoer', 'go')) as Uint8Array);
   assert.equal(area, { tag: 1, code: IsaErrorCode.LIMIT_EXCEEDED });
   assert.equal(await host.run('good', 'go'), { ok: true });
 });

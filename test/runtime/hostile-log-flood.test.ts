@@ -22,12 +22,18 @@ test.before(async () => {
   await host.install(writeApp(home, 'good', M.appModule()), grantAll);
 });
 
-for (const [name, len] of [['flood-small', 100], ['flood-empty', 0], ['flood-huge', 1 << 20]] as const) {
+for (const [name, len] of [
+  ['flood-small', 100],
+  ['flood-empty', 0],
+  ['flood-huge', 1 << 20],
+] as const) {
   test(`log.write of ${len}-byte messages for a whole 2 s deadline → DEADLINE_EXCEEDED, at most the per-call budget recorded`, async () => {
     await host.install(writeApp(home, name, M.logFlood(len), { capabilities: { log: {} }, limits: { cpuMs: 2000 } }), grantAll);
     const rss0 = process.memoryUsage().rss;
     let rss = rss0;
-    const sample = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); }, 10);
+    const sample = setInterval(() => {
+      rss = Math.max(rss, process.memoryUsage().rss);
+    }, 10);
     try {
       await host.run(name, 'go');
       assert.unreachable('the app logs forever');

@@ -37,7 +37,10 @@ test('a memory capped above EAGER_MEMORY_PAGES starts at its cap; a small one ke
 });
 
 test('growing 4096 pages one at a time → DEADLINE_EXCEEDED, and the process is quiet right after; another app runs', async () => {
-  await host.install(writeApp(home, 'grower', M.growByPages(MAX_MEMORY_PAGES), { limits: { memoryPages: MAX_MEMORY_PAGES, cpuMs: 2000 } }), grantAll);
+  await host.install(
+    writeApp(home, 'grower', M.growByPages(MAX_MEMORY_PAGES), { limits: { memoryPages: MAX_MEMORY_PAGES, cpuMs: 2000 } }),
+    grantAll,
+  );
   const t0 = Date.now();
   try {
     await host.run('grower', 'go');

@@ -89,7 +89,9 @@ test('compaction keeps every live value, through random puts, overwrites and del
   const model = new Map<string, string>();
   let seed = 42; // xorshift32: deterministic, so a failure reproduces
   const rnd = (n: number) => {
-    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
     return (seed >>> 0) % n;
   };
   let compactions = 0;
@@ -121,7 +123,7 @@ test('the old one-file-per-key layout is migrated on first open; files that are 
   mkdirSync(dir, { recursive: true });
   const legacy = (key: string, value: string) => {
     const k = Buffer.from(key);
-    const file = join(dir, createHash('sha256').update(key).digest('hex') + '.kv');
+    const file = join(dir, `${createHash('sha256').update(key).digest('hex')}.kv`);
     writeFileSync(file, Buffer.concat([Buffer.from('PKV1'), Buffer.from([k.length & 0xff, k.length >> 8]), k, Buffer.from(value)]));
   };
   legacy('notes/1', 'first note');
@@ -140,7 +142,12 @@ test('the old one-file-per-key layout is migrated on first open; files that are 
 test('a stock app (notes) with data in the old layout keeps working through `peeros app run`: migrated on first use', () => {
   const appHome = join(home, 'notes-home');
   mkdirSync(appHome, { recursive: true });
-  const peeros = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/peeros.js'), ...args], { env: { ...process.env, PEEROS_HOME: appHome }, encoding: 'utf8', timeout: 60_000 });
+  const peeros = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin/peeros.js'), ...args], {
+      env: { ...process.env, PEEROS_HOME: appHome },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   assert.is(peeros('app', 'install', join(ROOT, 'apps/notes'), '--yes').status, 0);
   for (const title of ['first', 'second']) assert.is(peeros('app', 'run', 'notes', 'create', JSON.stringify({ title })).status, 0);
   // rewrite the store as the old release left it: one "PKV1" file per key, no log
@@ -151,19 +158,30 @@ test('a stock app (notes) with data in the old layout keeps working through `pee
   rmSync(join(dir, STORE_LOG_NAME));
   for (const [key, value] of entries) {
     const k = Buffer.from(key);
-    writeFileSync(join(dir, createHash('sha256').update(key).digest('hex') + '.kv'), Buffer.concat([Buffer.from('PKV1'), Buffer.from([k.length & 0xff, k.length >> 8]), k, value]));
+    writeFileSync(
+      join(dir, `${createHash('sha256').update(key).digest('hex')}.kv`),
+      Buffer.concat([Buffer.from('PKV1'), Buffer.from([k.length & 0xff, k.length >> 8]), k, value]),
+    );
   }
   const list = peeros('app', 'run', 'notes', 'list');
   assert.is(list.status, 0, list.stderr);
   assert.match(list.stdout, /first[\s\S]*second/);
   assert.ok(existsSync(join(dir, STORE_LOG_NAME)));
-  assert.not.ok(readdirSync(dir).some((f) => f.endsWith('.kv')), 'the old files are gone once migrated');
+  assert.not.ok(
+    readdirSync(dir).some((f) => f.endsWith('.kv')),
+    'the old files are gone once migrated',
+  );
 });
 
 test('a hostile app flooding its storage through `peeros app run` is refused at the quota and cannot amplify disk use', () => {
   const appHome = join(home, 'cli');
   mkdirSync(appHome, { recursive: true });
-  const peeros = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/peeros.js'), ...args], { env: { ...process.env, PEEROS_HOME: appHome }, encoding: 'utf8', timeout: 120_000 });
+  const peeros = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin/peeros.js'), ...args], {
+      env: { ...process.env, PEEROS_HOME: appHome },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
   const install = peeros('app', 'install', join(ROOT, 'test/fixtures/apps/storage-flood'), '--yes');
   assert.is(install.status, 0, install.stderr);
   const t0 = Date.now();
@@ -184,7 +202,9 @@ test('a hostile app flooding its storage through `peeros app run` is refused at 
   const read1 = peeros('app', 'run', 'storage-flood', 'read', '{"key":"f/1"}');
   assert.is(read1.stdout.trim(), '5', read1.stderr);
   assert.is(peeros('app', 'run', 'storage-flood', 'read', '{"key":"f/0"}').stdout.trim(), '-1');
-  process.stdout.write(`  flood: ${r.written} puts, ${r.refused} refused, ${r.deleted} deletes in ${ms} ms; disk ${use.bytes} B (${use.blocks} B of blocks)\n`);
+  process.stdout.write(
+    `  flood: ${r.written} puts, ${r.refused} refused, ${r.deleted} deletes in ${ms} ms; disk ${use.bytes} B (${use.blocks} B of blocks)\n`,
+  );
 });
 
 test.after(() => cleanup(home));

@@ -30,20 +30,33 @@ async function stillServing(): Promise<void> {
   assert.equal(await host.run('good', 'go'), { ok: true });
 }
 
-async function runHostile(name: string, wasm: Uint8Array, capabilities: Record<string, unknown> = {}, limits: Record<string, number> = {}): Promise<unknown> {
+async function runHostile(
+  name: string,
+  wasm: Uint8Array,
+  capabilities: Record<string, unknown> = {},
+  limits: Record<string, number> = {},
+): Promise<unknown> {
   await host.install(writeApp(home, name, wasm, { capabilities, limits }), grantAll);
   return host.run(name, 'go');
 }
 
 test('infinite loop → DEADLINE_EXCEEDED, worker terminated', async () => {
   const t0 = Date.now();
-  await expectError(runHostile('loop', M.infiniteLoop(), {}, { cpuMs: 200 }), 'DEADLINE_EXCEEDED', /app 'loop' command 'go' ran past its CPU deadline of 200 ms/);
+  await expectError(
+    runHostile('loop', M.infiniteLoop(), {}, { cpuMs: 200 }),
+    'DEADLINE_EXCEEDED',
+    /app 'loop' command 'go' ran past its CPU deadline of 200 ms/,
+  );
   assert.ok(Date.now() - t0 < 5000);
   await stillServing();
 });
 
 test('memory.grow bomb → stops at the cap, then TRAP naming the cause', async () => {
-  const e = await expectError(runHostile('bomb', M.memoryGrowBomb(), {}, { memoryPages: 64 }), 'TRAP', /app 'bomb' command 'go' trapped: unreachable/);
+  const e = await expectError(
+    runHostile('bomb', M.memoryGrowBomb(), {}, { memoryPages: 64 }),
+    'TRAP',
+    /app 'bomb' command 'go' trapped: unreachable/,
+  );
   assert.is(e.app, 'bomb');
   assert.is(e.command, 'go');
   await stillServing();
@@ -55,7 +68,11 @@ test('deep recursion → TRAP call stack exhausted', async () => {
 });
 
 test('out-of-bounds pointer into a host call → BAD_POINTER', async () => {
-  await expectError(runHostile('oob', M.outOfBoundsPointer(), { log: {} }), 'BAD_POINTER', /log\.write message: range \[2147418112, 2147418122\) is outside linear memory/);
+  await expectError(
+    runHostile('oob', M.outOfBoundsPointer(), { log: {} }),
+    'BAD_POINTER',
+    /log\.write message: range \[2147418112, 2147418122\) is outside linear memory/,
+  );
   await stillServing();
 });
 
@@ -66,12 +83,20 @@ test('length overflow (ptr + len past 2^32) → BAD_POINTER', async () => {
 });
 
 test('malformed msgpack from the guest → MALFORMED_MSGPACK', async () => {
-  await expectError(runHostile('malformed', M.malformedResult()), 'MALFORMED_MSGPACK', /result is not well-formed msgpack: reserved byte 0xc1/);
+  await expectError(
+    runHostile('malformed', M.malformedResult()),
+    'MALFORMED_MSGPACK',
+    /result is not well-formed msgpack: reserved byte 0xc1/,
+  );
   await stillServing();
 });
 
 test('import of an ungranted capability → CAPABILITY_DENIED at install, naming import and capability', async () => {
-  await expectError(runHostile('ungranted', M.ungrantedImport(), { log: {} }), 'CAPABILITY_DENIED', /import peeros:isa\/storage@0\.1\.0::get needs capability 'storage'/);
+  await expectError(
+    runHostile('ungranted', M.ungrantedImport(), { log: {} }),
+    'CAPABILITY_DENIED',
+    /import peeros:isa\/storage@0\.1\.0::get needs capability 'storage'/,
+  );
   await expectError(host.run('ungranted', 'go'), 'UNKNOWN_APP');
   await stillServing();
 });
@@ -85,12 +110,20 @@ test('module without a memory maximum → clamped to the app limit: growing past
   const r = await host.install(writeApp(home, 'nomax', M.noMemoryMaximum(40), { limits: { memoryPages: 32 } }), grantAll);
   assert.ok(r.memoryClamped);
   assert.equal(await host.run('nomax', 'go'), { ok: true }); // memory.grow(40) returned -1
-  await expectError(host.install(writeApp(home, 'huge', M.hugeInitialMemory(100), { limits: { memoryPages: 32 } }), grantAll), 'LIMIT_EXCEEDED', /starts at 100 pages, above the app's limit of 32 pages/);
+  await expectError(
+    host.install(writeApp(home, 'huge', M.hugeInitialMemory(100), { limits: { memoryPages: 32 } }), grantAll),
+    'LIMIT_EXCEEDED',
+    /starts at 100 pages, above the app's limit of 32 pages/,
+  );
   await stillServing();
 });
 
 test('wrong export signature → LINK_ERROR naming the export', async () => {
-  await expectError(runHostile('badexport', M.wrongExportSignature()), 'LINK_ERROR', /export 'peeros:isa\/command@0\.1\.0#run' has signature \(i32\) -> \(i32\), expected \(i32, i32, i32, i32\) -> \(i32\)/);
+  await expectError(
+    runHostile('badexport', M.wrongExportSignature()),
+    'LINK_ERROR',
+    /export 'peeros:isa\/command@0\.1\.0#run' has signature \(i32\) -> \(i32\), expected \(i32, i32, i32, i32\) -> \(i32\)/,
+  );
   await stillServing();
 });
 
@@ -102,7 +135,11 @@ test('a start function that traps → TRAP at instantiation, naming the app', as
 
 test('a start function that loops forever → DEADLINE_EXCEEDED within cpuMs, not the worker start-up allowance', async () => {
   const t0 = Date.now();
-  await expectError(runHostile('startloop', M.loopInStart(), {}, { cpuMs: 200 }), 'DEADLINE_EXCEEDED', /app 'startloop': instantiation \(its start function\) ran past the CPU deadline of 200 ms/);
+  await expectError(
+    runHostile('startloop', M.loopInStart(), {}, { cpuMs: 200 }),
+    'DEADLINE_EXCEEDED',
+    /app 'startloop': instantiation \(its start function\) ran past the CPU deadline of 200 ms/,
+  );
   assert.ok(Date.now() - t0 < 5000);
   await stillServing();
 });

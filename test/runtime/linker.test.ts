@@ -56,9 +56,18 @@ test('an ISA import with the wrong core signature is a LINK_ERROR', () => {
 });
 
 test('export signatures are checked: run, cabi_realloc, memory', () => {
-  assert.match(fails(() => checkExports(readModuleInfo(M.wrongExportSignature()), 'x'), 'LINK_ERROR'), /export 'peeros:isa\/command@0\.1\.0#run' has signature \(i32\) -> \(i32\)/);
-  assert.match(fails(() => checkExports(readModuleInfo(M.missingRealloc()), 'x'), 'LINK_ERROR'), /missing export 'cabi_realloc'/);
-  assert.match(fails(() => inspectModule(M.importedMemory(), 'x', {}, 16), 'LINK_ERROR'), /env::memory is a memory/);
+  assert.match(
+    fails(() => checkExports(readModuleInfo(M.wrongExportSignature()), 'x'), 'LINK_ERROR'),
+    /export 'peeros:isa\/command@0\.1\.0#run' has signature \(i32\) -> \(i32\)/,
+  );
+  assert.match(
+    fails(() => checkExports(readModuleInfo(M.missingRealloc()), 'x'), 'LINK_ERROR'),
+    /missing export 'cabi_realloc'/,
+  );
+  assert.match(
+    fails(() => inspectModule(M.importedMemory(), 'x', {}, 16), 'LINK_ERROR'),
+    /env::memory is a memory/,
+  );
   checkExports(readModuleInfo(M.appModule()), 'x');
 });
 

@@ -31,7 +31,11 @@ test('a complete manifest validates and keeps its scopes', () => {
     source: 'assembly/index.ts',
     dmcs: { contract: 'demo' },
     capabilities: {
-      log: {}, clock: {}, random: {}, ual: {}, diag: {},
+      log: {},
+      clock: {},
+      random: {},
+      ual: {},
+      diag: {},
       storage: { prefixes: ['notes/'], maxBytes: 1048576 },
       'chain.read': { contracts: ['eosio.token'] },
       'dmcs.push': { contracts: { 'eosio.token': ['transfer'] }, maxAmount: '100.0000 RSN' },
@@ -42,7 +46,7 @@ test('a complete manifest validates and keeps its scopes', () => {
   assert.equal(m.limits, { memoryPages: 32, cpuMs: 500, hostCallBytes: 4096, msgpackDepth: 8 });
 });
 
-test('the stock apps\' manifests validate', () => {
+test("the stock apps' manifests validate", () => {
   for (const p of ['apps/calculator/peeros.json', 'apps/notes/peeros.json', 'test/fixtures/apps/bench/peeros.json']) {
     assert.ok(existsSync(p), `${p} is missing`);
     const raw = JSON.parse(readFileSync(p, 'utf8')) as { name: string; commands: Record<string, unknown> };
@@ -66,12 +70,18 @@ test('scopes are validated with their full path', () => {
   const msg = invalid({ ...base(), capabilities: { storage: { prefixes: [42], maxBytes: -1 } } });
   assert.match(msg, /capabilities\.storage\.prefixes\[0\]: expected a non-empty string of at most 256 bytes, got 42/);
   assert.match(msg, /capabilities\.storage\.maxBytes: expected an integer from 1 to \d+, got -1/);
-  assert.match(invalid({ ...base(), capabilities: { 'dmcs.push': { contracts: { 'eosio.token': [] } } } }), /capabilities\.dmcs\.push\.contracts\.eosio\.token: expected a non-empty array of action names/);
+  assert.match(
+    invalid({ ...base(), capabilities: { 'dmcs.push': { contracts: { 'eosio.token': [] } } } }),
+    /capabilities\.dmcs\.push\.contracts\.eosio\.token: expected a non-empty array of action names/,
+  );
   assert.match(invalid({ ...base(), capabilities: { log: { level: 'x' } } }), /capabilities\.log\.level: expected no fields/);
 });
 
 test('unknown capabilities and unknown fields are refused, not ignored', () => {
-  assert.match(invalid({ ...base(), capabilities: { 'fs.write': {} } }), /capabilities\.fs\.write: expected one of the ISA capabilities .*got "fs\.write"/);
+  assert.match(
+    invalid({ ...base(), capabilities: { 'fs.write': {} } }),
+    /capabilities\.fs\.write: expected one of the ISA capabilities .*got "fs\.write"/,
+  );
   assert.match(invalid({ ...base(), capabilitys: {} }), /capabilitys: expected no such field/);
 });
 

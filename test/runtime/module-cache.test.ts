@@ -35,7 +35,10 @@ test('least recently used modules are dropped past the capacity', async () => {
 
 test('a module that fails to load is not cached', async () => {
   const cache = new ModuleCache();
-  await cache.get(M.wrongExportSignature(), 'x', {}, 16).then(() => assert.unreachable(), () => {});
+  await cache.get(M.wrongExportSignature(), 'x', {}, 16).then(
+    () => assert.unreachable(),
+    () => {},
+  );
   assert.is(cache.size, 0);
 });
 

@@ -7,7 +7,21 @@ import { echoPayload } from '../../runtime/index.js';
 const b = (...xs: number[]) => new Uint8Array(xs);
 
 test('scanner accepts well-formed values of every family', () => {
-  for (const v of [0, -1, 300, -40000, 2 ** 40, 1.5, 'hi', 'x'.repeat(300), true, null, [1, [2, [3]]], { a: { b: 'c' } }, new Uint8Array(70000)]) {
+  for (const v of [
+    0,
+    -1,
+    300,
+    -40000,
+    2 ** 40,
+    1.5,
+    'hi',
+    'x'.repeat(300),
+    true,
+    null,
+    [1, [2, [3]]],
+    { a: { b: 'c' } },
+    new Uint8Array(70000),
+  ]) {
     assert.is(scanMsgpack(pack(v), 8), ScanStatus.OK, JSON.stringify(v)?.slice(0, 40));
   }
 });
@@ -77,8 +91,14 @@ test('unpackGuest turns malformed bytes into a typed MALFORMED_MSGPACK error', (
 test('echoPayload returns well-formed payloads unchanged and refuses the rest', () => {
   const p = pack({ x: 'y' });
   assert.is(echoPayload(p, 4), p);
-  assert.throws(() => echoPayload(b(0xc1), 4), (e: BoundaryError) => e.code === 'MALFORMED_MSGPACK');
-  assert.throws(() => echoPayload(pack([[[1]]]), 2), (e: BoundaryError) => e.code === 'MALFORMED_MSGPACK');
+  assert.throws(
+    () => echoPayload(b(0xc1), 4),
+    (e: BoundaryError) => e.code === 'MALFORMED_MSGPACK',
+  );
+  assert.throws(
+    () => echoPayload(pack([[[1]]]), 2),
+    (e: BoundaryError) => e.code === 'MALFORMED_MSGPACK',
+  );
 });
 
 test.run();

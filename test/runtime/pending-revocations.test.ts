@@ -12,7 +12,11 @@ const home = mkdtempSync(join(tmpdir(), 'peeros-pending-'));
 test.after(() => rmSync(home, { recursive: true, force: true }));
 
 test('at most MAX_PENDING_REVOCATIONS entries, the oldest dropped; re-adding an app/identity does not duplicate it', async () => {
-  const full = Array.from({ length: MAX_PENDING_REVOCATIONS + 5 }, (_, i) => ({ app: `app${i}`, identity: `unverified:${i}`, removedAt: new Date(i).toISOString() }));
+  const full = Array.from({ length: MAX_PENDING_REVOCATIONS + 5 }, (_, i) => ({
+    app: `app${i}`,
+    identity: `unverified:${i}`,
+    removedAt: new Date(i).toISOString(),
+  }));
   writeFileSync(join(home, PENDING_REVOCATIONS_FILE), JSON.stringify({ version: 1, pending: full }));
   const p = new PendingRevocations(home);
   await p.add('newest', 'unverified:n');
@@ -21,7 +25,10 @@ test('at most MAX_PENDING_REVOCATIONS entries, the oldest dropped; re-adding an 
   assert.is(list.length, MAX_PENDING_REVOCATIONS);
   assert.is(list[list.length - 1]!.app, 'newest');
   assert.is(list.filter((e) => e.app === 'newest').length, 1);
-  assert.not.ok(list.some((e) => e.app === 'app0'), 'the oldest went first');
+  assert.not.ok(
+    list.some((e) => e.app === 'app0'),
+    'the oldest went first',
+  );
 });
 
 test('a damaged file is read as nothing pending', () => {

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostError, type Host } from '../../runtime/index.js';
+import type { HostError, Host } from '../../runtime/index.js';
 import { pack } from '../../abi/boundary.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp, quietHost, grantAll } from './helpers.js';
@@ -14,7 +14,11 @@ test.before(() => {
   host = quietHost(home);
 });
 
-const code = async (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: HostError) => e.code);
+const code = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'resolved',
+    (e: HostError) => e.code,
+  );
 
 test('install copies manifest and module and records the grants', async () => {
   const dir = writeApp(home, 'alpha', M.appModule({ result: pack(1) }), { capabilities: { log: {} } });
@@ -32,7 +36,17 @@ test('install copies manifest and module and records the grants', async () => {
 test('the grant callback sees the requested scopes; declining installs nothing', async () => {
   let seen: unknown;
   const dir = writeApp(home, 'beta', M.appModule(), { capabilities: { storage: { prefixes: ['b/'], maxBytes: 10 } } });
-  assert.is(await code(host.install(dir, { grant: (caps) => { seen = caps; return false; } })), 'NOT_GRANTED');
+  assert.is(
+    await code(
+      host.install(dir, {
+        grant: (caps) => {
+          seen = caps;
+          return false;
+        },
+      }),
+    ),
+    'NOT_GRANTED',
+  );
   assert.equal(seen, { storage: { prefixes: ['b/'], maxBytes: 10 } });
   assert.is(await code(host.install(dir)), 'NOT_GRANTED');
   assert.not.ok(existsSync(join(home, 'apps', 'beta')));
@@ -41,7 +55,10 @@ test('the grant callback sees the requested scopes; declining installs nothing',
 test('list shows installed apps sorted with their capabilities and commands', async () => {
   await host.install(writeApp(home, 'aardvark', M.appModule()), grantAll);
   const apps = await host.list();
-  assert.equal(apps.map((a) => a.name), ['aardvark', 'alpha']);
+  assert.equal(
+    apps.map((a) => a.name),
+    ['aardvark', 'alpha'],
+  );
   assert.equal(apps[1]!.capabilities, ['log']);
   assert.equal(apps[1]!.commands, ['go']);
 });
@@ -71,7 +88,10 @@ test('an app error that is not a {code, message} map is INVALID_VALUE', async ()
 });
 
 test('reinstalling (an unverified app: with replace) replaces the module; the next run uses the new one', async () => {
-  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), { ...grantAll, replace: true });
+  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), {
+    ...grantAll,
+    replace: true,
+  });
   assert.is(await host.run('alpha', 'go'), 2);
 });
 

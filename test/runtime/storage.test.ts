@@ -28,7 +28,7 @@ test('values survive a new store over the same directory (durable, reread from d
 test('keys of 256 bytes work; stray files in the data directory are ignored', () => {
   const dir = join(home, 'd2');
   const s = new AppStore(dir);
-  const long = 'k/' + 'é'.repeat(127); // 256 bytes of UTF-8
+  const long = `k/${'é'.repeat(127)}`; // 256 bytes of UTF-8
   s.set(long, enc('v'));
   writeFileSync(join(dir, '.x.kv.tmp'), 'half-written');
   writeFileSync(join(dir, 'junk.kv'), 'not ours');
@@ -52,19 +52,46 @@ test('storage.list from a guest: msgpack array of keys, written into guest memor
   store.set('notes/b', enc('2'));
   store.set('notes/a', enc('1'));
   const prefix = enc('notes/');
-  const inst = instantiate(M.isaProbe('storage', 'list', ['i32', 'i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(prefix.length), op.i32_const(100)], [[1024, prefix]]), scope, {}, grantsHome);
+  const inst = instantiate(
+    M.isaProbe(
+      'storage',
+      'list',
+      ['i32', 'i32', 'i32', 'i32'],
+      [op.i32_const(1024), op.i32_const(prefix.length), op.i32_const(100)],
+      [[1024, prefix]],
+    ),
+    scope,
+    {},
+    grantsHome,
+  );
   const area = M.readArea(unpackGuest(inst.run('go', pack({})).bytes, 4) as Uint8Array);
   assert.is(area.tag, 0);
   assert.equal(unpackGuest(inst.ctx.mem.copyOut(area.ptr!, area.len!, 'list'), 4), ['notes/a', 'notes/b']);
   // a prefix outside the scope is refused
   const other = enc('secret/');
-  const denied = instantiate(M.isaProbe('storage', 'list', ['i32', 'i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(other.length), op.i32_const(100)], [[1024, other]]), scope, {}, grantsHome);
+  const denied = instantiate(
+    M.isaProbe(
+      'storage',
+      'list',
+      ['i32', 'i32', 'i32', 'i32'],
+      [op.i32_const(1024), op.i32_const(other.length), op.i32_const(100)],
+      [[1024, other]],
+    ),
+    scope,
+    {},
+    grantsHome,
+  );
   assert.equal(M.readArea(unpackGuest(denied.run('go', pack({})).bytes, 4) as Uint8Array), { tag: 1, code: 1 });
 });
 
 test('a key that is not UTF-8 is invalid-argument', () => {
   const bad = new Uint8Array([0x6e, 0x6f, 0x74, 0x65, 0x73, 0x2f, 0xff]);
-  const inst = instantiate(M.isaProbe('storage', 'get', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(bad.length)], [[1024, bad]]), { storage: { prefixes: ['notes/'], maxBytes: 10 } }, {}, home);
+  const inst = instantiate(
+    M.isaProbe('storage', 'get', ['i32', 'i32', 'i32'], [op.i32_const(1024), op.i32_const(bad.length)], [[1024, bad]]),
+    { storage: { prefixes: ['notes/'], maxBytes: 10 } },
+    {},
+    home,
+  );
   assert.equal(M.readArea(unpackGuest(inst.run('go', pack({})).bytes, 4) as Uint8Array), { tag: 1, code: 0 });
 });
 

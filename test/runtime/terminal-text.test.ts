@@ -4,7 +4,15 @@
 // printable text passes unchanged, and what was escaped is visible. Seeded: a failure prints its seed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { terminalText, terminalQuoted, terminalLines, terminalJson, terminalWrap, isTerminalUnsafe, MAX_TERMINAL_TEXT_CHARS } from '../../lib/terminal-text.js';
+import {
+  terminalText,
+  terminalQuoted,
+  terminalLines,
+  terminalJson,
+  terminalWrap,
+  isTerminalUnsafe,
+  MAX_TERMINAL_TEXT_CHARS,
+} from '../../lib/terminal-text.js';
 import { renderConfirmation } from '../../runtime/transaction-service/confirmation.js';
 import { TerminalVerifier, renderVerificationRequest } from '../../skv/index.js';
 import { Prng } from '../abi/prng.js';
@@ -14,9 +22,37 @@ const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 const FORBIDDEN_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 
 const HOSTILE = [
-  '\x1b[2J', '\x1b]0;pwned\x07', '\x1b[1A\x1b[2K', '\r', '\n', '\nApprove? [y/N] y', '\x00', '\x08', '\x7f', '\x9b', '\x85',
-  '\u202e', '\u202a', '\u2066', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u200d', '\ufeff', '\u00ad', '\u2028', '\u2029',
-  '\ud800', '\udfff', '\u{e0041}', '\ue000', '\u3164', '\ufe0f', '\u034f',
+  '\x1b[2J',
+  '\x1b]0;pwned\x07',
+  '\x1b[1A\x1b[2K',
+  '\r',
+  '\n',
+  '\nApprove? [y/N] y',
+  '\x00',
+  '\x08',
+  '\x7f',
+  '\x9b',
+  '\x85',
+  '\u202e',
+  '\u202a',
+  '\u2066',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\u00ad',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\u{e0041}',
+  '\ue000',
+  '\u3164',
+  '\ufe0f',
+  '\u034f',
 ];
 const PRINTABLE = ['a', 'Z', '0', ' ', '"', '\\', '[', '~', 'é', 'ß', 'Ж', 'ש', 'ع', '中', '…', '─', '😀', '𝔸', 'Approve?'];
 
@@ -105,14 +141,26 @@ test('the cap: a 1.25 Mi-char hostile string becomes at most MAX_TERMINAL_TEXT_C
   assert.ok(ms < 2000, `${ms} ms`);
   const lines = terminalLines(huge); // the output boundary does not cut, but it is linear
   assert.not.ok(FORBIDDEN_BUT_NEWLINE.test(lines));
-  console.log(`  terminalText(1.25 Mi chars hostile) ${ms.toFixed(2)} ms; terminalLines(same) ${(performance.now() - t0 - ms).toFixed(1)} ms`);
+  console.log(
+    `  terminalText(1.25 Mi chars hostile) ${ms.toFixed(2)} ms; terminalLines(same) ${(performance.now() - t0 - ms).toFixed(1)} ms`,
+  );
 });
 
 test('the transaction confirmation escapes ABI field names and values chosen by a hostile contract', () => {
   const lines = renderConfirmation({
     app: { name: 'evil', version: '1.0.0', publisher: 'evil' },
-    account: 'alice', permission: 'active', dmcs: 'local', chainId: 'ab'.repeat(32),
-    actions: [{ account: 'evil', name: 'go', authorization: ['alice@active'], data: { 'to\nApprove? [y/N] y\x1b[2J': 'bob', memo: 'hi\u202eevil\x85\u200b' } }],
+    account: 'alice',
+    permission: 'active',
+    dmcs: 'local',
+    chainId: 'ab'.repeat(32),
+    actions: [
+      {
+        account: 'evil',
+        name: 'go',
+        authorization: ['alice@active'],
+        data: { 'to\nApprove? [y/N] y\x1b[2J': 'bob', memo: 'hi\u202eevil\x85\u200b' },
+      },
+    ],
   });
   for (const l of lines) assert.not.ok(FORBIDDEN.test(l), JSON.stringify(l));
   assert.match(lines[2]!, /to\\nApprove\? \[y\/N\] y\\x1b\[2J: bob/);
@@ -122,9 +170,22 @@ test('the transaction confirmation escapes ABI field names and values chosen by 
 test('the vault prompt: every line framed under "peeros vault", app text escaped, never at a line start', async () => {
   const shown: string[] = [];
   const asked: string[] = [];
-  const v = new TerminalVerifier({ show: (t) => shown.push(t), confirm: async (q) => { asked.push(q); return false; } });
+  const v = new TerminalVerifier({
+    show: (t) => shown.push(t),
+    confirm: async (q) => {
+      asked.push(q);
+      return false;
+    },
+  });
   v.register({ scheme: 'hmac-sha256', secret: new Uint8Array(32), session: 's' } as never);
-  await v.verify({ purpose: 'sign', app: 'evil\n\x1b[2J', digest: new Uint8Array(32), summary: ['memo\nApprove? [y/N] y\u202e', '\x1b]0;t\x07'] }).catch(() => undefined);
+  await v
+    .verify({
+      purpose: 'sign',
+      app: 'evil\n\x1b[2J',
+      digest: new Uint8Array(32),
+      summary: ['memo\nApprove? [y/N] y\u202e', '\x1b]0;t\x07'],
+    })
+    .catch(() => undefined);
   const text = shown.join('\n');
   assert.not.ok(FORBIDDEN_BUT_NEWLINE.test(text), text);
   for (const line of text.split('\n')) assert.ok(line.startsWith('peeros vault '), line);

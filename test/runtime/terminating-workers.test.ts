@@ -7,13 +7,19 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppProcess } from '../../runtime/sandbox/app-process.js';
 import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, resolveLimits } from '../../runtime/limits.js';
-import { HostError } from '../../runtime/index.js';
+import type { HostError } from '../../runtime/index.js';
 
 const WORKER = new URL('../fixtures/workers/stuck-worker.js', import.meta.url);
 const STUCK_S = 7;
 const spec = {
-  app: 'stuck', module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), plan: [], grants: {},
-  limits: resolveLimits({ cpuMs: 200 }), home: '/tmp', dataDir: '/tmp', logLevel: 2,
+  app: 'stuck',
+  module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
+  plan: [],
+  grants: {},
+  limits: resolveLimits({ cpuMs: 200 }),
+  home: '/tmp',
+  dataDir: '/tmp',
+  logLevel: 2,
 };
 
 test('a worker that outlives its termination blocks a second one (LIMIT_EXCEEDED after the wait); the app runs once it exits', async () => {
@@ -21,14 +27,23 @@ test('a worker that outlives its termination blocks a second one (LIMIT_EXCEEDED
   const proc = new AppProcess(spec, () => {}, WORKER);
   try {
     const t0 = Date.now();
-    const first = await proc.call('go', new Uint8Array([STUCK_S])).then(() => undefined, (e: HostError) => e);
+    const first = await proc.call('go', new Uint8Array([STUCK_S])).then(
+      () => undefined,
+      (e: HostError) => e,
+    );
     assert.is(first?.code, 'DEADLINE_EXCEEDED');
     assert.is(proc.terminatingWorkers, 1);
     const t1 = Date.now();
-    const second = await proc.call('go', new Uint8Array([0])).then(() => undefined, (e: HostError) => e);
+    const second = await proc.call('go', new Uint8Array([0])).then(
+      () => undefined,
+      (e: HostError) => e,
+    );
     const waited = Date.now() - t1;
     assert.is(second?.code, 'LIMIT_EXCEEDED', second?.message);
-    assert.match(second!.message, /app 'stuck': 1 of its workers, terminated at their deadline, has not exited after 2000 ms more \(MAX_TERMINATING_WORKERS\)/);
+    assert.match(
+      second!.message,
+      /app 'stuck': 1 of its workers, terminated at their deadline, has not exited after 2000 ms more \(MAX_TERMINATING_WORKERS\)/,
+    );
     assert.ok(waited >= TERMINATING_WORKER_WAIT_MS - 50 && Date.now() - t0 < STUCK_S * 1000, `waited ${waited} ms`);
     assert.is(proc.spawns, 1, 'no second worker was started');
     while (proc.terminatingWorkers > 0 && Date.now() - t0 < STUCK_S * 1000 + 20_000) await new Promise((r) => setTimeout(r, 50));

@@ -18,17 +18,25 @@ const CHAIN = 'ab'.repeat(32);
 
 function io(passphrase: string, errs: string[] = []): CliIO {
   return {
-    out: () => undefined, err: (t) => errs.push(t), readStdin: async () => '', confirm: async () => false,
+    out: () => undefined,
+    err: (t) => errs.push(t),
+    readStdin: async () => '',
+    confirm: async () => false,
     env: { PEEROS_HOME: home, PEEROS_PASSPHRASE: passphrase },
   };
 }
 
 async function refusal(p: Promise<unknown>): Promise<VaultError> {
-  try { await p; } catch (err) { if (err instanceof VaultError) return err; throw err; }
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof VaultError) return err;
+    throw err;
+  }
   throw new Error('expected a VaultError');
 }
 
-test('no keystore: refused with the caller\'s fix, before a passphrase is read', async () => {
+test("no keystore: refused with the caller's fix, before a passphrase is read", async () => {
   const e = await refusal(withUnlockedVault(io(''), {}, { whenMissing: 'import the key first' }, async () => 'unreachable'));
   assert.is(e.code, 'NO_KEYSTORE');
   assert.match(e.message, /^no keystore at .*; import the key first$/);
@@ -46,7 +54,9 @@ test('create: makes the keystore and says so; the passphrase is handed back', as
 
 test('every unlock revokes the pending vault grants of removed apps first', async () => {
   const grants = { 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] } } };
-  await withUnlockedVault(io('right one'), { yes: true }, {}, async ({ vault }) => { await installSigningGrant(vault, 'dpay', grants, [CHAIN], undefined, 'PUB_K1_x'); });
+  await withUnlockedVault(io('right one'), { yes: true }, {}, async ({ vault }) => {
+    await installSigningGrant(vault, 'dpay', grants, [CHAIN], undefined, 'PUB_K1_x');
+  });
   await new PendingRevocations(home).add('dpay', 'PUB_K1_x');
   const errs: string[] = [];
   const left = await withUnlockedVault(io('right one', errs), {}, {}, async ({ vault }) => (await vault.status()).grants ?? []);
@@ -55,7 +65,7 @@ test('every unlock revokes the pending vault grants of removed apps first', asyn
   assert.equal(new PendingRevocations(home).list(), []);
 });
 
-test('a wrong passphrase is the vault\'s WRONG_PASSPHRASE (last: it starts the backoff)', async () => {
+test("a wrong passphrase is the vault's WRONG_PASSPHRASE (last: it starts the backoff)", async () => {
   const e = await refusal(withUnlockedVault(io('wrong one'), {}, {}, async () => 'unreachable'));
   assert.is(e.code, 'WRONG_PASSPHRASE');
 });

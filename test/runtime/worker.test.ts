@@ -17,7 +17,10 @@ test.before(async () => {
 
 test('a runaway app is stopped at its deadline while another app keeps answering', async () => {
   const t0 = Date.now();
-  const spinning = host.run('spin', 'go').then(() => 'no error', (e: HostError) => e);
+  const spinning = host.run('spin', 'go').then(
+    () => 'no error',
+    (e: HostError) => e,
+  );
   // while 'spin' burns its worker, 'good' answers from its own worker
   for (let i = 0; i < 5; i++) assert.is(await host.run('good', 'go'), 'fine');
   const err = await spinning;
@@ -50,17 +53,26 @@ test('the deadline covers the call, not the worker start-up', async () => {
 test('closing the host rejects a pending call with CLOSED and stops the workers', async () => {
   const h = quietHost(home);
   await h.install(writeApp(home, 'spin2', M.infiniteLoop(), { limits: { cpuMs: 10000 } }), grantAll);
-  const p = h.run('spin2', 'go').then(() => undefined, (e: HostError) => e);
+  const p = h.run('spin2', 'go').then(
+    () => undefined,
+    (e: HostError) => e,
+  );
   await new Promise((r) => setTimeout(r, 300));
   await h.close();
   const err = await p;
   assert.is(err?.code, 'CLOSED');
-  await h.run('good', 'go').then(() => assert.unreachable(), (e: HostError) => assert.is(e.code, 'CLOSED'));
+  await h.run('good', 'go').then(
+    () => assert.unreachable(),
+    (e: HostError) => assert.is(e.code, 'CLOSED'),
+  );
 });
 
 test('closing the host while a worker is still starting settles the call (regression: it hung)', async () => {
   const h = quietHost(home);
-  const p = h.run('good', 'go').then(() => 'resolved', (e: HostError) => e.code);
+  const p = h.run('good', 'go').then(
+    () => 'resolved',
+    (e: HostError) => e.code,
+  );
   await new Promise((r) => setImmediate(r));
   await h.close();
   const outcome = await Promise.race([p, new Promise((r) => setTimeout(() => r('hung'), 5000))]);

@@ -19,9 +19,33 @@ async function setup() {
   const transaction = packTransaction([transfer('1.0000 RSN')]);
   const digest = signingDigest(chainId, transaction).array;
   const mint = (o: Partial<{ digest: Uint8Array; app: string; purpose: 'sign' | 'export' | 'grant'; ttlMs: number }> = {}): Assertion =>
-    mintAssertion(raw.registration!, { purpose: o.purpose ?? 'sign', app: o.app ?? '@user', digest: o.digest ?? digest, ttlMs: o.ttlMs ?? 60_000 });
-  const req = (assertion?: Assertion, extra: Record<string, unknown> = {}) => ({ chainId, transaction, keys: [publicKey], app: '@user', ...(assertion ? { assertion } : {}), ...extra });
-  return { home, raw, publicKey, transaction, digest, mint, req, done: async () => { await raw.close(); removeHome(home); } };
+    mintAssertion(raw.registration!, {
+      purpose: o.purpose ?? 'sign',
+      app: o.app ?? '@user',
+      digest: o.digest ?? digest,
+      ttlMs: o.ttlMs ?? 60_000,
+    });
+  const req = (assertion?: Assertion, extra: Record<string, unknown> = {}) => ({
+    chainId,
+    transaction,
+    keys: [publicKey],
+    app: '@user',
+    ...(assertion ? { assertion } : {}),
+    ...extra,
+  });
+  return {
+    home,
+    raw,
+    publicKey,
+    transaction,
+    digest,
+    mint,
+    req,
+    done: async () => {
+      await raw.close();
+      removeHome(home);
+    },
+  };
 }
 
 test('a valid assertion signs; the response carries signatures, digest and the exact signed bytes', async () => {
@@ -31,12 +55,18 @@ test('a valid assertion signs; the response carries signatures, digest and the e
     assert.equal(new Uint8Array(r.digest), s.digest);
     assert.equal(new Uint8Array(r.signedBytes), signingPreimage(chainId, s.transaction));
     assert.is(Signature.from(r.signatures[0]!).recover(r.digest).toString(), s.publicKey);
-  } finally { await s.done(); }
+  } finally {
+    await s.done();
+  }
 });
 
 test('missing assertion → ASSERTION_REQUIRED', async () => {
   const s = await setup();
-  try { assert.is(await s.raw.code('sign', s.req()), 'ASSERTION_REQUIRED'); } finally { await s.done(); }
+  try {
+    assert.is(await s.raw.code('sign', s.req()), 'ASSERTION_REQUIRED');
+  } finally {
+    await s.done();
+  }
 });
 
 test('replayed assertion → ASSERTION_REPLAYED (single use)', async () => {
@@ -45,7 +75,9 @@ test('replayed assertion → ASSERTION_REPLAYED (single use)', async () => {
     const a = s.mint();
     assert.is(await s.raw.code('sign', s.req(a)), 'OK');
     assert.is(await s.raw.code('sign', s.req(a)), 'ASSERTION_REPLAYED');
-  } finally { await s.done(); }
+  } finally {
+    await s.done();
+  }
 });
 
 test('expired assertion → ASSERTION_EXPIRED; one claiming a too-long life → ASSERTION_INVALID', async () => {
@@ -55,7 +87,9 @@ test('expired assertion → ASSERTION_EXPIRED; one claiming a too-long life → 
     await new Promise((r) => setTimeout(r, 60));
     assert.is(await s.raw.code('sign', s.req(a)), 'ASSERTION_EXPIRED');
     assert.is(await s.raw.code('sign', s.req(s.mint({ ttlMs: 10 * 60_000 }))), 'ASSERTION_INVALID');
-  } finally { await s.done(); }
+  } finally {
+    await s.done();
+  }
 });
 
 test('mismatched digest, app or purpose → ASSERTION_MISMATCH', async () => {
@@ -67,13 +101,18 @@ test('mismatched digest, app or purpose → ASSERTION_MISMATCH', async () => {
     assert.is(await s.raw.code('sign', s.req(s.mint({ purpose: 'export' }))), 'ASSERTION_MISMATCH');
     // the same assertion, the transaction swapped underneath it
     assert.is(await s.raw.code('sign', s.req(s.mint(), { transaction: packTransaction([transfer('9.0000 RSN')]) })), 'ASSERTION_MISMATCH');
-  } finally { await s.done(); }
+  } finally {
+    await s.done();
+  }
 });
 
 test('forged (unknown secret), altered, or previous-session assertions → ASSERTION_INVALID', async () => {
   const s = await setup();
   try {
-    const forged = mintAssertion({ scheme: 'hmac-sha256', secret: randomBytes(32), session: s.raw.registration!.session }, { purpose: 'sign', app: '@user', digest: s.digest });
+    const forged = mintAssertion(
+      { scheme: 'hmac-sha256', secret: randomBytes(32), session: s.raw.registration!.session },
+      { purpose: 'sign', app: '@user', digest: s.digest },
+    );
     assert.is(await s.raw.code('sign', s.req(forged)), 'ASSERTION_INVALID');
     const altered = s.mint();
     altered.expiresAt += 1;
@@ -82,7 +121,9 @@ test('forged (unknown secret), altered, or previous-session assertions → ASSER
     await s.raw.unlock(); // new session, new secret
     assert.is(await s.raw.code('sign', s.req(old)), 'ASSERTION_INVALID');
     assert.is(await s.raw.code('sign', s.req(s.mint())), 'OK', 'the new session works');
-  } finally { await s.done(); }
+  } finally {
+    await s.done();
+  }
 });
 
 test('the facade asks the verifier with what it decoded, and a declining verifier signs nothing', async () => {
@@ -95,7 +136,10 @@ test('the facade asks the verifier with what it decoded, and a declining verifie
     await v.unlock('pw', { create: true, verifier: new TerminalVerifier({ show: (t) => shown.push(t), confirm: async () => answer }) });
     const { publicKey } = await v.createKey();
     const transaction = packTransaction([transfer('3.5000 RSN', 'dpay.token', 'rent')]);
-    try { await v.sign({ chainId: CHAIN_ID, transaction, keys: [publicKey] }); assert.unreachable(); } catch (err) {
+    try {
+      await v.sign({ chainId: CHAIN_ID, transaction, keys: [publicKey] });
+      assert.unreachable();
+    } catch (err) {
       assert.instance(err, VaultError);
       assert.is((err as InstanceType<typeof VaultError>).code, 'NOT_APPROVED');
     }
@@ -103,13 +147,19 @@ test('the facade asks the verifier with what it decoded, and a declining verifie
     answer = true;
     const r = await v.sign({ chainId: CHAIN_ID, transaction, keys: [publicKey] });
     assert.is(r.signatures.length, 1);
-  } finally { await v.close(); removeHome(home); }
+  } finally {
+    await v.close();
+    removeHome(home);
+  }
 });
 
 test('the auto-approve verifier exists only with the explicit opt-in', async () => {
   const { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, VaultError } = await import('../../skv/index.js');
   for (const bad of [undefined, {}, { optIn: 'yes' }]) {
-    try { new AutoApproveVerifier(bad as never); assert.unreachable(); } catch (err) {
+    try {
+      new AutoApproveVerifier(bad as never);
+      assert.unreachable();
+    } catch (err) {
       assert.instance(err, VaultError);
       assert.match((err as Error).message, /explicit opt-in/);
     }

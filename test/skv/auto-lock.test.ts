@@ -30,17 +30,24 @@ test('the timer locks an idle vault; requests then get LOCKED until unlocked aga
     await vault.unlock(PASS, { verifier: autoApprove() });
     assert.is((await vault.listKeys()).length, 1);
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('status does not count as activity', async () => {
   const home = tempHome();
   try {
     const { vault } = await openTestVault(home, { autoLockMs: 300 });
-    for (let i = 0; i < 5; i++) { await sleep(100); await vault.status(); }
+    for (let i = 0; i < 5; i++) {
+      await sleep(100);
+      await vault.status();
+    }
     assert.is((await vault.status()).unlocked, false);
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('wall clock: a request after the deadline finds the vault locked even before the timer fires', async () => {

@@ -9,7 +9,10 @@ import { tempHome, removeHome, autoApprove, PASS } from './helpers.js';
 const BASE = 1000; // long enough that a loaded machine still retries inside the delay
 
 async function attempt(v: Vault, pass: string): Promise<VaultError | null> {
-  try { await v.unlock(pass, { verifier: autoApprove() }); return null; } catch (err) {
+  try {
+    await v.unlock(pass, { verifier: autoApprove() });
+    return null;
+  } catch (err) {
     if (err instanceof VaultError) return err;
     throw err;
   }
@@ -29,7 +32,9 @@ test('wrong passphrase → WRONG_PASSPHRASE with a message that says so', async 
     assert.not.match(e!.message, /not it/);
     assert.is((await v.status()).unlocked, false);
     await v.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('backoff doubles, refuses even the right passphrase while it runs, and survives a restart', async () => {
@@ -59,7 +64,9 @@ test('backoff doubles, refuses even the right passphrase while it runs, and surv
     assert.is(await attempt(v, PASS), null, 'the right passphrase opens after the delay');
     assert.is((await v.status()).failures, 0, 'success resets the counter');
     await v.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('export re-verifies the passphrase under the same backoff', async () => {
@@ -68,12 +75,24 @@ test('export re-verifies the passphrase under the same backoff', async () => {
     const v = Vault.open({ home, insecureTestKdf: true, backoffBaseMs: BASE });
     await v.unlock(PASS, { verifier: autoApprove(), create: true });
     const k = await v.createKey();
-    try { await v.exportKey(k.publicKey, 'wrong'); assert.unreachable(); } catch (err) { assert.is((err as VaultError).code, 'WRONG_PASSPHRASE'); }
-    try { await v.exportKey(k.publicKey, PASS); assert.unreachable(); } catch (err) { assert.is((err as VaultError).code, 'BACKOFF'); }
+    try {
+      await v.exportKey(k.publicKey, 'wrong');
+      assert.unreachable();
+    } catch (err) {
+      assert.is((err as VaultError).code, 'WRONG_PASSPHRASE');
+    }
+    try {
+      await v.exportKey(k.publicKey, PASS);
+      assert.unreachable();
+    } catch (err) {
+      assert.is((err as VaultError).code, 'BACKOFF');
+    }
     await sleep(BASE + 20);
     assert.match(await v.exportKey(k.publicKey, PASS), /^PVT_K1_/);
     await v.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

@@ -17,27 +17,35 @@ const PASS = 'cli passphrase';
 
 function peeros(home: string, args: string[], o: { input?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...o.env }, input: o.input ?? '', encoding: 'utf8',
+    env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...o.env },
+    input: o.input ?? '',
+    encoding: 'utf8',
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 function allFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => { const p = join(dir, n); return statSync(p).isDirectory() ? allFiles(p) : [p]; });
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
 }
 
 test('key import (stdin) → sign --packed → wharfkit recovers the same public key; nothing in clear on disk', () => {
   const home = tempHome();
   try {
     const key = PrivateKey.generate();
-    const imp = peeros(home, ['key', 'import', '--label', 'dev'], { input: key.toWif() + '\n' });
+    const imp = peeros(home, ['key', 'import', '--label', 'dev'], { input: `${key.toWif()}\n` });
     assert.is(imp.code, 0, imp.err);
     const pub = key.toPublic().toString();
     assert.is(imp.out.trim(), pub);
 
     const list = peeros(home, ['key', 'list', '--json']);
     assert.is(list.code, 0, list.err);
-    assert.equal(JSON.parse(list.out).map((k: { publicKey: string }) => k.publicKey), [pub]);
+    assert.equal(
+      JSON.parse(list.out).map((k: { publicKey: string }) => k.publicKey),
+      [pub],
+    );
 
     const packed = Buffer.from(packTransaction([transfer('1.2345 RSN', 'dpay.token', 'cli')])).toString('hex');
     const s = peeros(home, ['sign', '--chain-id', CHAIN_ID, '--packed', packed, '--key', pub, '--yes']);
@@ -55,11 +63,18 @@ test('key import (stdin) → sign --packed → wharfkit recovers the same public
 
     for (const f of allFiles(home)) {
       const data = readFileSync(f);
-      for (const n of [Buffer.from(key.data), Buffer.from(key.toWif()), Buffer.from(key.toString()), Buffer.from(Buffer.from(key.data).toString('hex'))]) {
+      for (const n of [
+        Buffer.from(key.data),
+        Buffer.from(key.toWif()),
+        Buffer.from(key.toString()),
+        Buffer.from(Buffer.from(key.data).toString('hex')),
+      ]) {
         assert.is(data.indexOf(n), -1, `${f} holds the key in clear`);
       }
     }
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('sign --json, --key-file import, --passphrase-file, and the one-key default', () => {
@@ -68,20 +83,37 @@ test('sign --json, --key-file import, --passphrase-file, and the one-key default
     const key = PrivateKey.generate();
     writeFileSync(join(home, 'k.txt'), key.toString());
     writeFileSync(join(home, 'pw.txt'), 'file pass\n');
-    const imp = peeros(home, ['key', 'import', '--key-file', join(home, 'k.txt'), '--passphrase-file', join(home, 'pw.txt')], { env: { PEEROS_PASSPHRASE: 'ignored?' } });
+    const imp = peeros(home, ['key', 'import', '--key-file', join(home, 'k.txt'), '--passphrase-file', join(home, 'pw.txt')], {
+      env: { PEEROS_PASSPHRASE: 'ignored?' },
+    });
     assert.is(imp.code, 0, imp.err);
     const tx = {
-      expiration: '2030-01-01T00:00:00', ref_block_num: 1, ref_block_prefix: 2,
-      actions: [{ account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' }],
+      expiration: '2030-01-01T00:00:00',
+      ref_block_num: 1,
+      ref_block_prefix: 2,
+      actions: [
+        { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' },
+      ],
     };
-    const s = peeros(home, ['sign', '--chain-id', CHAIN_ID, '--json', JSON.stringify(tx), '--yes', '--passphrase-file', join(home, 'pw.txt')]);
+    const s = peeros(home, [
+      'sign',
+      '--chain-id',
+      CHAIN_ID,
+      '--json',
+      JSON.stringify(tx),
+      '--yes',
+      '--passphrase-file',
+      join(home, 'pw.txt'),
+    ]);
     assert.is(s.code, 0, s.err);
     const body = JSON.parse(s.out);
     const trx = wharf.Transaction.from({ ...tx, actions: [{ ...tx.actions[0]!, data: '0000000000855c34' }] });
     assert.is(body.packed_trx, wharf.Serializer.encode({ object: trx }).hexString);
     const recovered = wharf.Signature.from(body.signatures[0]).recoverDigest(trx.signingDigest(wharf.Checksum256.from(CHAIN_ID)));
     assert.is(recovered.toString(), key.toPublic().toString());
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('wrong passphrase: non-zero exit and a message that says so; without --yes and no terminal nothing is signed', () => {
@@ -110,7 +142,9 @@ test('wrong passphrase: non-zero exit and a message that says so; without --yes 
     assert.match(noYes.err, /--yes/);
     assert.match(noYes.err, /dpay\.token::transfer/, 'the decoded transaction was shown');
     assert.is(noYes.out, '');
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('usage: import never takes the key from argv; bad flags exit 2; unlock/lock are honest', () => {
@@ -131,7 +165,9 @@ test('usage: import never takes the key from argv; bad flags exit 2; unlock/lock
     assert.is(e.code, 0, e.err);
     assert.match(e.out, /^PVT_K1_/);
     assert.match(e.err, /WARNING/);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

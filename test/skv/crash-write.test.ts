@@ -18,7 +18,9 @@ function runAndKill(path: string, killAfterWrites: number, extraDelayMs: number)
     const child = spawn(process.execPath, [CHILD, path, PASS], { stdio: ['ignore', 'pipe', 'pipe'] });
     let last = 0;
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.stdout.on('data', (d: Buffer) => {
       const m = /wrote (\d+)\n$/.exec(d.toString());
       if (m) last = Number(m[1]);
@@ -53,7 +55,9 @@ test('SIGKILL mid-write leaves the old or the new keystore, never a broken one',
     const v2 = Vault.open({ home, insecureTestKdf: true });
     assert.is((await v2.unlock(PASS, { verifier: autoApprove() })).keyCount, 300);
     await v2.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

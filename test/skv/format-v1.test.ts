@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Signature } from '../../abi/antelope/index.js';
-import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
+import { Vault, type VaultError, vaultPaths } from '../../skv/index.js';
 import { tempHome, removeHome, autoApprove, packTransaction, transfer, CHAIN_ID } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/skv/fixtures/keystore-v1', import.meta.url));
@@ -30,9 +30,13 @@ test('keystore v1 fixture opens, lists, signs and keeps its grant', async () => 
     try {
       await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('101.0000 RSN')]), keys: [DEV_PUB], app: 'dpay' });
       assert.unreachable();
-    } catch (err) { assert.is((err as VaultError).code, 'SCOPE_DENIED'); }
+    } catch (err) {
+      assert.is((err as VaultError).code, 'SCOPE_DENIED');
+    }
     await v.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

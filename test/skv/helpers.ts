@@ -5,8 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Asset, BinaryWriter, Name } from '../../abi/antelope/index.js';
 import {
-  Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, VaultChannel, encodeMessage, decodeResponse, VaultError, limits,
-  type VaultOptions, type DmemoOp, type DmemoResults, type VerifierRegistration,
+  Vault,
+  AutoApproveVerifier,
+  AUTO_APPROVE_OPT_IN,
+  VaultChannel,
+  encodeMessage,
+  decodeResponse,
+  VaultError,
+  limits,
+  type VaultOptions,
+  type DmemoOp,
+  type DmemoResults,
+  type VerifierRegistration,
 } from '../../skv/index.js';
 
 export const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
@@ -26,7 +36,10 @@ export function autoApprove(opts: { ttlMs?: number } = {}): AutoApproveVerifier 
 }
 
 /** A vault over `home` with the fast test KDF, unlocked (keystore created) with one key. */
-export async function openTestVault(home: string, opts: VaultOptions = {}): Promise<{ vault: Vault; verifier: AutoApproveVerifier; pub: string }> {
+export async function openTestVault(
+  home: string,
+  opts: VaultOptions = {},
+): Promise<{ vault: Vault; verifier: AutoApproveVerifier; pub: string }> {
   const vault = Vault.open({ home, insecureTestKdf: true, backoffBaseMs: 200, ...opts });
   const verifier = autoApprove();
   await vault.unlock(PASS, { verifier, create: true });
@@ -34,7 +47,12 @@ export async function openTestVault(home: string, opts: VaultOptions = {}): Prom
   return { vault, verifier, pub: publicKey };
 }
 
-export interface TestAction { account: string; name: string; actor?: string; data: Uint8Array }
+export interface TestAction {
+  account: string;
+  name: string;
+  actor?: string;
+  data: Uint8Array;
+}
 
 export function transferData(from: string, to: string, quantity: string, memo = ''): Uint8Array {
   const w = new BinaryWriter();
@@ -63,7 +81,11 @@ export function packTransaction(actions: TestAction[], opts: { expiration?: numb
     for (const a of list) {
       Name.from(a.account).encode(w);
       Name.from(a.name).encode(w);
-      if (a.actor) { w.varuint32(1); Name.from(a.actor).encode(w); Name.from('active').encode(w); } else w.varuint32(0);
+      if (a.actor) {
+        w.varuint32(1);
+        Name.from(a.actor).encode(w);
+        Name.from('active').encode(w);
+      } else w.varuint32(0);
       w.bytes(a.data);
     }
   };
@@ -81,8 +103,11 @@ export class RawVault {
 
   constructor(home: string, opts: { autoLockMs?: number; assertionMaxTtlMs?: number } = {}) {
     this.channel = new VaultChannel({
-      home, autoLockMs: opts.autoLockMs ?? limits.DEFAULT_AUTO_LOCK_MS, assertionMaxTtlMs: opts.assertionMaxTtlMs ?? limits.DEFAULT_ASSERTION_TTL_MS,
-      backoffBaseMs: 100, insecureTestKdf: true,
+      home,
+      autoLockMs: opts.autoLockMs ?? limits.DEFAULT_AUTO_LOCK_MS,
+      assertionMaxTtlMs: opts.assertionMaxTtlMs ?? limits.DEFAULT_ASSERTION_TTL_MS,
+      backoffBaseMs: 100,
+      insecureTestKdf: true,
     });
   }
 
@@ -92,7 +117,10 @@ export class RawVault {
 
   /** The error code of a call, or 'OK'. */
   async code(op: DmemoOp, fields: Record<string, unknown> = {}): Promise<string> {
-    try { await this.call(op, fields); return 'OK'; } catch (err) {
+    try {
+      await this.call(op, fields);
+      return 'OK';
+    } catch (err) {
       if (err instanceof VaultError) return err.code;
       throw err;
     }
@@ -103,5 +131,7 @@ export class RawVault {
     this.registration = r.verifier;
   }
 
-  close(): Promise<void> { return this.channel.close(); }
+  close(): Promise<void> {
+    return this.channel.close();
+  }
 }

@@ -17,7 +17,11 @@ const CHILD = fileURLToPath(new URL('./vault-racer.child.js', import.meta.url));
 /** Child start-up on a loaded 2-core machine: node, a piscina worker, a test-KDF unlock. */
 const READY_TIMEOUT_MS = 120_000;
 
-interface Racer { child: ChildProcessWithoutNullStreams; lines: string[]; wait(re: RegExp): Promise<string> }
+interface Racer {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  wait(re: RegExp): Promise<string>;
+}
 
 function racer(home: string, mode: string, arg: string): Racer {
   const child = spawn(process.execPath, [CHILD, home, mode, arg], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -28,21 +32,38 @@ function racer(home: string, mode: string, arg: string): Racer {
   child.stdout.on('data', (d) => {
     buf += d;
     let i;
-    while ((i = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, i)); buf = buf.slice(i + 1); }
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
     waiters.splice(0).forEach((w) => w());
   });
-  child.stderr.on('data', (d) => { err += d; });
-  child.on('exit', () => waiters.splice(0).forEach((w) => w()));
-  const wait = (re: RegExp) => new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`racer ${mode} ${arg}: no ${re} within ${READY_TIMEOUT_MS} ms; stderr: ${err}`)), READY_TIMEOUT_MS);
-    const check = () => {
-      const hit = lines.find((l) => re.test(l));
-      if (hit !== undefined) { clearTimeout(timer); resolve(hit); return; }
-      if (child.exitCode !== null) { clearTimeout(timer); reject(new Error(`racer ${mode} ${arg} exited ${child.exitCode}: ${err}`)); return; }
-      waiters.push(check);
-    };
-    check();
+  child.stderr.on('data', (d) => {
+    err += d;
   });
+  child.on('exit', () => waiters.splice(0).forEach((w) => w()));
+  const wait = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`racer ${mode} ${arg}: no ${re} within ${READY_TIMEOUT_MS} ms; stderr: ${err}`)),
+        READY_TIMEOUT_MS,
+      );
+      const check = () => {
+        const hit = lines.find((l) => re.test(l));
+        if (hit !== undefined) {
+          clearTimeout(timer);
+          resolve(hit);
+          return;
+        }
+        if (child.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`racer ${mode} ${arg} exited ${child.exitCode}: ${err}`));
+          return;
+        }
+        waiters.push(check);
+      };
+      check();
+    });
   return { child, lines, wait };
 }
 
@@ -72,9 +93,16 @@ async function stillServes(home: string): Promise<void> {
     await v.unlock(PASS, { verifier: autoApprove() });
     const [key] = (await v.listKeys()).map((k) => k.publicKey);
     await v.setGrant({ app: 'dsocial', chainIds: [CHAIN_ID], contracts: { 'dpay.memo': ['post'] } });
-    await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([{ account: 'dpay.memo', name: 'post', data: new Uint8Array(0) }]), keys: [key!], app: 'dsocial' });
+    await v.sign({
+      chainId: CHAIN_ID,
+      transaction: packTransaction([{ account: 'dpay.memo', name: 'post', data: new Uint8Array(0) }]),
+      keys: [key!],
+      app: 'dsocial',
+    });
     await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [key!], app: USER_APP });
-  } finally { await v.close(); }
+  } finally {
+    await v.close();
+  }
 }
 
 test('4 processes race under a 1-signature-per-day grant: exactly one signature in total', async () => {
@@ -86,18 +114,30 @@ test('4 processes race under a 1-signature-per-day grant: exactly one signature 
     assert.is(count(codes, 'OK'), 1, JSON.stringify(codes));
     assert.is(count(codes, 'SCOPE_DENIED'), 3, JSON.stringify(codes));
     await stillServes(home);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('4 processes race 100-token transfers under a 150-token daily cap: exactly one is signed', async () => {
-  const { home } = await setUp({ contracts: { 'dpay.token': ['transfer'] }, maxAmountPerTx: '100.0000 RSN', maxAmountPerDay: '150.0000 RSN' });
+  const { home } = await setUp({
+    contracts: { 'dpay.token': ['transfer'] },
+    maxAmountPerTx: '100.0000 RSN',
+    maxAmountPerDay: '150.0000 RSN',
+  });
   try {
-    const codes = await race(home, 'sign', Array.from({ length: 4 }, () => 'dpay@100.0000 RSN'));
+    const codes = await race(
+      home,
+      'sign',
+      Array.from({ length: 4 }, () => 'dpay@100.0000 RSN'),
+    );
     console.log(`  150/day: ${JSON.stringify(codes)}`);
     assert.is(count(codes, 'OK'), 1, JSON.stringify(codes));
     assert.is(count(codes, 'SCOPE_DENIED'), 3, JSON.stringify(codes));
     await stillServes(home);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('12 processes try wrong passphrases at once: exactly one is tried (WRONG_PASSPHRASE, counted), 11 are refused with BACKOFF before any derivation', async () => {
@@ -105,14 +145,20 @@ test('12 processes try wrong passphrases at once: exactly one is tried (WRONG_PA
   try {
     const { vault } = await openTestVault(home);
     await vault.close();
-    const codes = await race(home, 'unlock', Array.from({ length: 12 }, (_, i) => `wrong guess ${i}`));
+    const codes = await race(
+      home,
+      'unlock',
+      Array.from({ length: 12 }, (_, i) => `wrong guess ${i}`),
+    );
     console.log(`  12 wrong: ${JSON.stringify(codes)}`);
     assert.is(count(codes, 'WRONG_PASSPHRASE'), 1, JSON.stringify(codes));
     assert.is(count(codes, 'BACKOFF'), 11, JSON.stringify(codes));
     const backoff = JSON.parse(readFileSync(vaultPaths(home).backoff, 'utf8')) as { failures: number };
     assert.is(backoff.failures, 1, 'the one attempt that was tried is on disk');
     assert.not.ok(existsSync(vaultPaths(home).lock));
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('3 processes race for a session grant of 1 approval: exactly one signature is approved', async () => {
@@ -125,7 +171,9 @@ test('3 processes race for a session grant of 1 approval: exactly one signature 
     assert.is(count(codes, 'NOT_APPROVED'), 2, JSON.stringify(codes));
     assert.is(new SessionGrantStore(home).remaining('dpay')!.count, 0);
     await stillServes(home);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('a vault lock left by a SIGKILLed process is taken over at once; a live holder makes a waiter fail with a typed timeout naming it', async () => {
@@ -135,7 +183,9 @@ test('a vault lock left by a SIGKILLed process is taken over at once; a live hol
     const holder = racer(home, 'hold', lock);
     try {
       await heldThenKilled(holder, lock);
-    } finally { holder.child.kill('SIGKILL'); }
+    } finally {
+      holder.child.kill('SIGKILL');
+    }
     assert.ok(existsSync(lock), 'the killed holder left its lock');
     const v = Vault.open({ home, insecureTestKdf: true });
     try {
@@ -144,9 +194,13 @@ test('a vault lock left by a SIGKILLed process is taken over at once; a live hol
       await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [pub], app: 'dpay' });
       console.log(`  stale lock: unlock + sign after takeover in ${Date.now() - t1} ms`);
       assert.ok(Date.now() - t1 < 15_000);
-    } finally { await v.close(); }
+    } finally {
+      await v.close();
+    }
     assert.not.ok(existsSync(lock));
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 /** A live holder makes a waiter fail after its bound with LOCK_TIMEOUT naming it; then the holder is SIGKILLed. */

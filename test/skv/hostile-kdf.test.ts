@@ -43,10 +43,16 @@ test('a keystore asking scrypt logN 20, r 16, p 4 is refused at once with KDF_OU
     try {
       const rss0 = process.memoryUsage().rss;
       let peak = rss0;
-      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 2);
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 2);
       const t0 = performance.now();
       let err: unknown;
-      try { await v.unlock(PASS, { verifier: autoApprove() }); } catch (e) { err = e; }
+      try {
+        await v.unlock(PASS, { verifier: autoApprove() });
+      } catch (e) {
+        err = e;
+      }
       const ms = performance.now() - t0;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
@@ -57,8 +63,12 @@ test('a keystore asking scrypt logN 20, r 16, p 4 is refused at once with KDF_OU
       assert.ok(ms < REFUSAL_MS, `${ms} ms`);
       assert.ok(peak - rss0 < RSS_GROWTH_BYTES, `rss grew ${peak - rss0} bytes`);
       assert.is((await v.status()).failures, 0, 'a refused file is not a wrong guess');
-    } finally { await v.close(); }
-  } finally { removeHome(home); }
+    } finally {
+      await v.close();
+    }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('only the parameters the vault writes are accepted: weaker or stronger N, other r or p are refused; the test N only in test mode', async () => {
@@ -69,7 +79,14 @@ test('only the parameters the vault writes are accepted: weaker or stronger N, o
       writeFileSync(vaultPaths(home).keystore, original);
       craftKdf(home, kdf);
       const v = Vault.open({ home, insecureTestKdf });
-      try { await v.unlock(PASS, { verifier: autoApprove() }); return 'OK'; } catch (e) { return (e as VaultError).code; } finally { await v.close(); }
+      try {
+        await v.unlock(PASS, { verifier: autoApprove() });
+        return 'OK';
+      } catch (e) {
+        return (e as VaultError).code;
+      } finally {
+        await v.close();
+      }
     };
     const N = limits.SCRYPT_LOG_N;
     assert.is(await tryUnlock({ logN: limits.TEST_SCRYPT_LOG_N }, false), 'KDF_OUT_OF_RANGE', 'test N outside test mode');
@@ -79,28 +96,43 @@ test('only the parameters the vault writes are accepted: weaker or stronger N, o
     assert.is(await tryUnlock({ logN: N, p: limits.SCRYPT_P + 1 }, false), 'KDF_OUT_OF_RANGE', 'other p');
     assert.is(await tryUnlock({ logN: 11 }, true), 'KDF_OUT_OF_RANGE', 'test mode accepts its own N, not a neighbour');
     assert.is(await tryUnlock({}, true), 'OK', 'the test keystore as written opens in test mode');
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('CLI: peeros key list over the crafted keystore exits 1 at once naming the KDF parameters, peak RSS measured', () => {
   const home = tempHome();
   try {
-    const imp = spawnSync(process.execPath, [BIN, 'key', 'create', '--label', 'k'], { env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS }, encoding: 'utf8' });
+    const imp = spawnSync(process.execPath, [BIN, 'key', 'create', '--label', 'k'], {
+      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS },
+      encoding: 'utf8',
+    });
     assert.is(imp.status, 0, imp.stderr);
     craftKdf(home, { logN: 20, r: 16, p: 4 });
     const timed = existsSync('/usr/bin/time');
     const t0 = performance.now();
-    const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, [...(timed ? ['-f', 'peak-rss-kb=%M', process.execPath] : []), BIN, 'key', 'list'], {
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS }, encoding: 'utf8', timeout: 60_000,
-    });
+    const r = spawnSync(
+      timed ? '/usr/bin/time' : process.execPath,
+      [...(timed ? ['-f', 'peak-rss-kb=%M', process.execPath] : []), BIN, 'key', 'list'],
+      {
+        env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     const ms = performance.now() - t0;
     assert.is(r.status, 1, r.stderr);
     assert.match(r.stderr, /KDF parameters are refused.*logN=20 r=16 p=4/);
     const peak = Number(/peak-rss-kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN);
-    console.log(`  CLI refusal: ${ms.toFixed(0)} ms for the whole process, peak RSS ${timed ? `${(peak / 1024).toFixed(0)} MiB` : 'not measured'}`);
+    console.log(
+      `  CLI refusal: ${ms.toFixed(0)} ms for the whole process, peak RSS ${timed ? `${(peak / 1024).toFixed(0)} MiB` : 'not measured'}`,
+    );
     if (timed) assert.ok(peak < CLI_PEAK_RSS_KB, `peak RSS ${peak} KiB`);
     assert.ok(ms < 20_000, `${ms} ms`);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

@@ -9,7 +9,12 @@ import { Vault, VaultError, vaultPaths, KEYSTORE_VERSION } from '../../skv/index
 import { tempHome, removeHome, autoApprove, PASS } from './helpers.js';
 
 async function code(p: Promise<unknown>): Promise<string> {
-  try { await p; } catch (err) { if (err instanceof VaultError) return err.code; throw err; }
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof VaultError) return err.code;
+    throw err;
+  }
   return 'OK';
 }
 
@@ -39,7 +44,9 @@ test('real parameters: scrypt N = 2^15 stored in a versioned keystore that reope
     assert.is(r2.keyCount, 1);
     assert.is((await v2.listKeys())[0]!.publicKey, k.publicKey);
     await v2.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('a test-KDF keystore is refused by a vault without the explicit test option', async () => {
@@ -51,7 +58,9 @@ test('a test-KDF keystore is refused by a vault without the explicit test option
     const v2 = Vault.open({ home });
     assert.is(await code(v2.unlock(PASS, { verifier: autoApprove() })), 'KDF_OUT_OF_RANGE');
     await v2.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('one flipped byte anywhere in the keystore → refused, and the file is left as it was', async () => {
@@ -79,9 +88,13 @@ test('one flipped byte anywhere in the keystore → refused, and the file is lef
         assert.ok(['KEYSTORE_CORRUPT', 'KEYSTORE_TAMPERED', 'UNSUPPORTED_KEYSTORE_VERSION'].includes(c), `byte ${pos}: ${c}`);
         assert.ok(Buffer.compare(readFileSync(path), bad) === 0, `byte ${pos}: the damaged file must not be replaced`);
         assert.is((await v2.status()).keystore, 'corrupt');
-      } finally { await v2.close(); }
+      } finally {
+        await v2.close();
+      }
     }
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('a consistent forgery (checksum recomputed) is caught by the MAC: KEYSTORE_TAMPERED with a clear message', async () => {
@@ -105,8 +118,12 @@ test('a consistent forgery (checksum recomputed) is caught by the MAC: KEYSTORE_
       assert.instance(err, VaultError);
       assert.is((err as VaultError).code, 'KEYSTORE_TAMPERED');
       assert.match((err as Error).message, /restore it from a backup/);
-    } finally { await v2.close(); }
-  } finally { removeHome(home); }
+    } finally {
+      await v2.close();
+    }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('two vaults over one keystore: each write merges what the other wrote (under the vault lock), nothing is lost', async () => {
@@ -118,12 +135,14 @@ test('two vaults over one keystore: each write merges what the other wrote (unde
     await b.unlock(PASS, { verifier: autoApprove() });
     const ka = await a.createKey('from a');
     const kb = await b.createKey('from b');
-    assert.equal((await b.listKeys()).map((k) => k.publicKey).sort(), [ka.publicKey, kb.publicKey].sort(), 'b adopted a\'s key');
+    assert.equal((await b.listKeys()).map((k) => k.publicKey).sort(), [ka.publicKey, kb.publicKey].sort(), "b adopted a's key");
     const c = Vault.open({ home, insecureTestKdf: true });
     await c.unlock(PASS, { verifier: autoApprove() });
     assert.equal((await c.listKeys()).map((k) => k.publicKey).sort(), [ka.publicKey, kb.publicKey].sort());
     await Promise.all([a.close(), b.close(), c.close()]);
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('no file under $PEEROS_HOME holds a private key in clear (raw bytes, hex, WIF, PVT_K1)', async () => {
@@ -137,14 +156,21 @@ test('no file under $PEEROS_HOME holds a private key in clear (raw bytes, hex, W
     const exported = await v.exportKey((await v.listKeys())[1]!.publicKey, PASS);
     await v.close();
     for (const secret of [key, PrivateKey.from(exported)]) {
-      const needles = [Buffer.from(secret.data), Buffer.from(Buffer.from(secret.data).toString('hex')), Buffer.from(secret.toWif()), Buffer.from(secret.toString())];
+      const needles = [
+        Buffer.from(secret.data),
+        Buffer.from(Buffer.from(secret.data).toString('hex')),
+        Buffer.from(secret.toWif()),
+        Buffer.from(secret.toString()),
+      ];
       for (const f of allFiles(home)) {
         const data = readFileSync(f);
         for (const n of needles) assert.is(data.indexOf(n), -1, `${f} holds the key`);
         assert.is(data.indexOf(Buffer.from(PASS)), -1, `${f} holds the passphrase`);
       }
     }
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

@@ -4,12 +4,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PrivateKey, signingDigest } from '../../abi/antelope/index.js';
-import { mintAssertion, encodeMessage, exportDigest, grantDigest, VaultError } from '../../skv/index.js';
+import { mintAssertion, encodeMessage, exportDigest, grantDigest, type VaultError } from '../../skv/index.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, RawVault, openTestVault, PASS } from './helpers.js';
 
 function holds(haystack: Uint8Array, key: PrivateKey): boolean {
   const h = Buffer.from(haystack);
-  const needles = [Buffer.from(key.data), Buffer.from(Buffer.from(key.data).toString('hex')), Buffer.from(key.toWif()), Buffer.from(key.toString())];
+  const needles = [
+    Buffer.from(key.data),
+    Buffer.from(Buffer.from(key.data).toString('hex')),
+    Buffer.from(key.toWif()),
+    Buffer.from(key.toString()),
+  ];
   return needles.some((n) => h.indexOf(n) !== -1);
 }
 
@@ -35,12 +40,25 @@ test('no response of any operation but export_key carries the private key', asyn
     const pub = key.toPublic().toString();
     const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
     const transaction = packTransaction([transfer('1.0000 RSN')]);
-    await call('sign', { chainId, transaction, keys: [pub], app: '@user', assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: signingDigest(chainId, transaction).array }) });
+    await call('sign', {
+      chainId,
+      transaction,
+      keys: [pub],
+      app: '@user',
+      assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: signingDigest(chainId, transaction).array }),
+    });
     await call('sign', { chainId, transaction, keys: [pub], app: '@user' }); // error response
     const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] } };
-    await call('set_grant', { grant, assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }) });
+    await call('set_grant', {
+      grant,
+      assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+    });
     await call('export_key', { key: pub, passphrase: PASS }); // no assertion
-    await call('export_key', { key: pub, passphrase: 'wrong', assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }) });
+    await call('export_key', {
+      key: pub,
+      passphrase: 'wrong',
+      assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }),
+    });
     await new Promise((r) => setTimeout(r, 120)); // backoff base in RawVault is 100 ms
     await call('lock');
     await call('status');
@@ -50,11 +68,32 @@ test('no response of any operation but export_key carries the private key', asyn
     await call('unlock', { passphrase: PASS });
     raw.registration = decodeResponse(responses[responses.length - 1]![1], 'unlock').verifier;
     const other = (await raw.call('list_keys')).keys.find((k) => k.publicKey !== pub)!.publicKey;
-    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(other) }) }), 'ASSERTION_MISMATCH');
-    assert.is(await raw.code('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: exportDigest(pub) }) }), 'ASSERTION_MISMATCH');
-    const ok = await raw.call('export_key', { key: pub, passphrase: PASS, assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }) });
+    assert.is(
+      await raw.code('export_key', {
+        key: pub,
+        passphrase: PASS,
+        assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(other) }),
+      }),
+      'ASSERTION_MISMATCH',
+    );
+    assert.is(
+      await raw.code('export_key', {
+        key: pub,
+        passphrase: PASS,
+        assertion: mintAssertion(raw.registration!, { purpose: 'sign', app: '@user', digest: exportDigest(pub) }),
+      }),
+      'ASSERTION_MISMATCH',
+    );
+    const ok = await raw.call('export_key', {
+      key: pub,
+      passphrase: PASS,
+      assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }),
+    });
     assert.is(ok.privateKey, key.toString());
-  } finally { await raw.close(); removeHome(home); }
+  } finally {
+    await raw.close();
+    removeHome(home);
+  }
 });
 
 test('the facade: public keys and signatures only; exportKey is the one way out', async () => {
@@ -65,13 +104,20 @@ test('the facade: public keys and signatures only; exportKey is the one way out'
     assert.equal(Object.keys(infos[0]!).sort(), ['created', 'label', 'legacyKey', 'publicKey']);
     const r = await vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [pub] });
     assert.equal(Object.keys(r).sort(), ['digest', 'signatures', 'signedBytes']);
-    try { await vault.exportKey(pub, 'wrong'); assert.unreachable(); } catch (err) { assert.is((err as VaultError).code, 'WRONG_PASSPHRASE'); }
+    try {
+      await vault.exportKey(pub, 'wrong');
+      assert.unreachable();
+    } catch (err) {
+      assert.is((err as VaultError).code, 'WRONG_PASSPHRASE');
+    }
     await new Promise((r) => setTimeout(r, 250));
     const pvt = await vault.exportKey(pub, PASS);
     assert.is(PrivateKey.from(pvt).toPublic().toString(), pub);
     assert.ok(!('privateKey' in vault), 'no private-key property on the facade');
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

@@ -27,7 +27,10 @@ test('sign_package: package approval required, other purposes refused, signature
     // an approval of the bare hash (not the tagged digest) does not pass either
     const bare = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest: packageHash });
     assert.is(await raw.code('sign_package', { packageHash, key: publicKey, assertion: bare }), 'ASSERTION_MISMATCH');
-    assert.is(await raw.code('sign_package', { packageHash: packageHash.slice(0, 31), key: publicKey, assertion: bare }), 'MALFORMED_MESSAGE');
+    assert.is(
+      await raw.code('sign_package', { packageHash: packageHash.slice(0, 31), key: publicKey, assertion: bare }),
+      'MALFORMED_MESSAGE',
+    );
     const ok = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest });
     const r = await raw.call('sign_package', { packageHash, key: publicKey, assertion: ok });
     assert.equal(Array.from(r.digest), Array.from(digest));
@@ -37,7 +40,16 @@ test('sign_package: package approval required, other purposes refused, signature
     const trx = packTransaction([transfer('1.0000 RSN')]);
     const txDigest = sha256(signingPreimage(Buffer.from(CHAIN_ID, 'hex'), trx));
     const wrong = mintAssertion(raw.registration!, { purpose: 'package', app: USER_APP, digest: txDigest });
-    assert.is(await raw.code('sign', { chainId: Buffer.from(CHAIN_ID, 'hex'), transaction: trx, keys: [publicKey], app: USER_APP, assertion: wrong }), 'ASSERTION_MISMATCH');
+    assert.is(
+      await raw.code('sign', {
+        chainId: Buffer.from(CHAIN_ID, 'hex'),
+        transaction: trx,
+        keys: [publicKey],
+        app: USER_APP,
+        assertion: wrong,
+      }),
+      'ASSERTION_MISMATCH',
+    );
     assert.is(await raw.code('sign_package', { packageHash, key: publicKey, assertion: ok }), 'ASSERTION_REPLAYED');
   } finally {
     await raw.close();
@@ -53,18 +65,43 @@ test('grants bound to an identity: another identity (or none) is SCOPE_DENIED; a
     const { publicKey } = await raw.call('create_key', {});
     const { grantDigest } = await import('../../skv/index.js');
     const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, identity: 'PUB_K1_ownerkey' };
-    await raw.call('set_grant', { grant, assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }) });
+    await raw.call('set_grant', {
+      grant,
+      assertion: mintAssertion(raw.registration!, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+    });
     const chainId = Buffer.from(CHAIN_ID, 'hex');
     const signAs = (identity?: string) => {
       const transaction = packTransaction([transfer('1.0000 RSN', 'dpay.token', `m${Math.random()}`)]);
-      const assertion = mintAssertion(raw.registration!, { purpose: 'sign', app: 'dpay', digest: sha256(signingPreimage(chainId, transaction)) });
+      const assertion = mintAssertion(raw.registration!, {
+        purpose: 'sign',
+        app: 'dpay',
+        digest: sha256(signingPreimage(chainId, transaction)),
+      });
       return raw.code('sign', { chainId, transaction, keys: [publicKey], app: 'dpay', ...(identity ? { identity } : {}), assertion });
     };
     assert.is(await signAs('PUB_K1_ownerkey'), 'OK');
     assert.is(await signAs('unverified:0123456789abcdef0123456789abcdef'), 'SCOPE_DENIED');
     assert.is(await signAs(undefined), 'SCOPE_DENIED');
-    assert.is(await raw.code('seal_message', { key: publicKey, peer: publicKey, plaintext: new Uint8Array([1]), app: 'dpay', identity: 'unverified:00' }), 'SCOPE_DENIED');
-    assert.is(await raw.code('seal_message', { key: publicKey, peer: publicKey, plaintext: new Uint8Array([1]), app: 'dpay', identity: 'PUB_K1_ownerkey' }), 'OK');
+    assert.is(
+      await raw.code('seal_message', {
+        key: publicKey,
+        peer: publicKey,
+        plaintext: new Uint8Array([1]),
+        app: 'dpay',
+        identity: 'unverified:00',
+      }),
+      'SCOPE_DENIED',
+    );
+    assert.is(
+      await raw.code('seal_message', {
+        key: publicKey,
+        peer: publicKey,
+        plaintext: new Uint8Array([1]),
+        app: 'dpay',
+        identity: 'PUB_K1_ownerkey',
+      }),
+      'OK',
+    );
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'unverified:00' })).revoked, false);
     assert.is(await signAs('PUB_K1_ownerkey'), 'OK');
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'PUB_K1_ownerkey' })).revoked, true);

@@ -24,7 +24,9 @@ test('two keys sign one transaction; wharfkit recovers each signature to its key
     assert.is(wharf.Signature.from(r.signatures[1]!).recoverDigest(digest).toString(), second);
     for (const s of r.signatures) assert.ok(Signature.from(s).isCanonical);
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('context-free data is part of the digest, and signedBytes is its exact pre-image', async () => {
@@ -41,7 +43,9 @@ test('context-free data is part of the digest, and signedBytes is its exact pre-
     assert.not.equal(new Uint8Array(plain.digest), new Uint8Array(r.digest));
     assert.is(Signature.from(r.signatures[0]!).recover(r.digest).toString(), pub);
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test('unknown or invalid keys are refused before anything is signed', async () => {
@@ -50,15 +54,23 @@ test('unknown or invalid keys are refused before anything is signed', async () =
     const { vault, verifier } = await openTestVault(home);
     const transaction = packTransaction([transfer('1.0000 RSN')]);
     const other = 'PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63';
-    for (const [key, code] of [[other, 'UNKNOWN_KEY'], ['PUB_K1_nope', 'INVALID_KEY']] as const) {
-      try { await vault.sign({ chainId: CHAIN_ID, transaction, keys: [key] }); assert.unreachable(); } catch (err) {
+    for (const [key, code] of [
+      [other, 'UNKNOWN_KEY'],
+      ['PUB_K1_nope', 'INVALID_KEY'],
+    ] as const) {
+      try {
+        await vault.sign({ chainId: CHAIN_ID, transaction, keys: [key] });
+        assert.unreachable();
+      } catch (err) {
         assert.instance(err, VaultError);
         assert.is((err as VaultError).code, code);
       }
     }
     assert.is(verifier.seen.length, 1, 'a malformed key is refused before the user is asked; an unknown one after approval, by the vault');
     await vault.close();
-  } finally { removeHome(home); }
+  } finally {
+    removeHome(home);
+  }
 });
 
 test.run();

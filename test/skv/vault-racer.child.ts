@@ -17,21 +17,33 @@ import { autoApprove, packTransaction, transfer, CHAIN_ID, PASS } from './helper
 
 const [home, mode, arg] = process.argv.slice(2) as [string, string, string];
 
-const go = () => new Promise<void>((resolve) => {
-  const rl = createInterface({ input: process.stdin });
-  rl.on('line', (l) => { if (l.trim() === 'go') { rl.close(); resolve(); } });
-});
+const go = () =>
+  new Promise<void>((resolve) => {
+    const rl = createInterface({ input: process.stdin });
+    rl.on('line', (l) => {
+      if (l.trim() === 'go') {
+        rl.close();
+        resolve();
+      }
+    });
+  });
 
 async function outcome(p: Promise<unknown>): Promise<void> {
   let code = 'OK';
-  try { await p; } catch (err) { code = err instanceof VaultError ? err.code : `THROWN ${(err as Error).message}`; }
-  process.stdout.write(JSON.stringify({ code }) + '\n');
+  try {
+    await p;
+  } catch (err) {
+    code = err instanceof VaultError ? err.code : `THROWN ${(err as Error).message}`;
+  }
+  process.stdout.write(`${JSON.stringify({ code })}\n`);
 }
 
 if (mode === 'hold') {
   await withFileLock(arg, async () => {
     process.stdout.write('held\n');
-    await new Promise(() => { setInterval(() => {}, 1000); }); // until SIGKILL
+    await new Promise(() => {
+      setInterval(() => {}, 1000);
+    }); // until SIGKILL
   });
 }
 
@@ -50,9 +62,10 @@ try {
     }
     await vault.unlock(PASS, { verifier });
     const [key] = (await vault.listKeys()).map((k) => k.publicKey);
-    const trx = mode === 'sign'
-      ? packTransaction([transfer(arg.split('@')[1]!, 'dpay.token', `from ${process.pid}`)])
-      : packTransaction([{ account: 'dpay.memo', name: 'note', actor: 'alice', data: new Uint8Array([1]) }]);
+    const trx =
+      mode === 'sign'
+        ? packTransaction([transfer(arg.split('@')[1]!, 'dpay.token', `from ${process.pid}`)])
+        : packTransaction([{ account: 'dpay.memo', name: 'note', actor: 'alice', data: new Uint8Array([1]) }]);
     const app = arg.split('@')[0]!;
     process.stdout.write('ready\n');
     await go();

@@ -14,12 +14,19 @@ export function actionIntrinsics(cx: CurrentContext): Intrinsics {
       c.mem.write(ptr, n === data.length ? data : data.subarray(0, n), 'read_action_data buffer');
       return n;
     },
-    action_data_size(): number { return cx().action.data.length; },
-    current_receiver(): bigint { return cx().action.receiver; },
+    action_data_size(): number {
+      return cx().action.data.length;
+    },
+    current_receiver(): bigint {
+      return cx().action.receiver;
+    },
     set_action_return_value(ptr: number, len: number): void {
       const c = cx();
       if (len >>> 0 > MAX_ACTION_RETURN_VALUE_BYTES) {
-        throw new ContractError('action_return_value_exception', `action return value size must be less or equal to ${MAX_ACTION_RETURN_VALUE_BYTES} bytes, got ${len >>> 0}`);
+        throw new ContractError(
+          'action_return_value_exception',
+          `action return value size must be less or equal to ${MAX_ACTION_RETURN_VALUE_BYTES} bytes, got ${len >>> 0}`,
+        );
       }
       c.returnValue = c.mem.read(ptr, len, 'set_action_return_value data');
     },

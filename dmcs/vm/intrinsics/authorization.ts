@@ -18,12 +18,17 @@ export function authorizationIntrinsics(cx: CurrentContext): Intrinsics {
     },
     require_auth2(name: bigint, permission: bigint): void {
       const c = cx();
-      const n = u64(name), p = u64(permission);
+      const n = u64(name),
+        p = u64(permission);
       for (const a of c.action.authorization) if (a.actor === n && a.permission === p) return;
       throw new ContractError('missing_auth_exception', `missing authority of ${nameOf(n)}/${nameOf(p)}`);
     },
-    has_auth(name: bigint): number { return hasAuth(cx(), u64(name)) ? 1 : 0; },
-    is_account(name: bigint): number { return cx().host.isAccount(u64(name)) ? 1 : 0; },
+    has_auth(name: bigint): number {
+      return hasAuth(cx(), u64(name)) ? 1 : 0;
+    },
+    is_account(name: bigint): number {
+      return cx().host.isAccount(u64(name)) ? 1 : 0;
+    },
     require_recipient(name: bigint): void {
       const c = cx();
       c.hostUnits += QUEUE_INTRINSIC_CPU_UNITS;

@@ -17,17 +17,24 @@ function write128(c: ApplyContext, ptr: number, v: bigint): void {
 const join128 = (lo: bigint, hi: bigint): bigint => (u64(hi) << 64n) | u64(lo);
 
 export function compilerBuiltins(cx: CurrentContext): Intrinsics {
-  const shift = (op: (v: bigint, s: bigint) => bigint) => (ret: number, lo: bigint, hi: bigint, s: number): void => {
-    const c = cx();
-    // shifts of 128 or more give 0 (or the sign for an arithmetic right shift), never wrap around
-    write128(c, ret, op(join128(lo, hi), BigInt(Math.min(s >>> 0, 128))));
-  };
+  const shift =
+    (op: (v: bigint, s: bigint) => bigint) =>
+    (ret: number, lo: bigint, hi: bigint, s: number): void => {
+      const c = cx();
+      // shifts of 128 or more give 0 (or the sign for an arithmetic right shift), never wrap around
+      write128(c, ret, op(join128(lo, hi), BigInt(Math.min(s >>> 0, 128))));
+    };
 
-  const binary128 = (op: (a: bigint, b: bigint) => bigint, signed: boolean, divides = false) =>
+  const binary128 =
+    (op: (a: bigint, b: bigint) => bigint, signed: boolean, divides = false) =>
     (ret: number, la: bigint, ha: bigint, lb: bigint, hb: bigint): void => {
       const c = cx();
-      let a = join128(la, ha), b = join128(lb, hb);
-      if (signed) { a = BigInt.asIntN(128, a); b = BigInt.asIntN(128, b); }
+      let a = join128(la, ha),
+        b = join128(lb, hb);
+      if (signed) {
+        a = BigInt.asIntN(128, a);
+        b = BigInt.asIntN(128, b);
+      }
       if (divides && b === 0n) throw new ContractError('arithmetic_exception', 'divide by zero');
       write128(c, ret, op(a, b));
     };

@@ -15,14 +15,34 @@ export function consoleIntrinsics(cx: CurrentContext): Intrinsics {
       c.charge(len); // the scan for the NUL is work too
       c.print(c.mem.text(ptr, len, 'prints string'));
     },
-    prints_l(ptr: number, len: number): void { const c = cx(); c.charge(len >>> 0); c.print(c.mem.text(ptr, len, 'prints_l string')); },
-    printi(v: bigint): void { cx().print(BigInt.asIntN(64, v).toString()); },
-    printui(v: bigint): void { cx().print(u64(v).toString()); },
-    printn(v: bigint): void { cx().print(nameOf(u64(v))); },
-    printi128(ptr: number): void { const c = cx(); c.print(BigInt.asIntN(128, read128(c, ptr, 'printi128 value')).toString()); },
-    printui128(ptr: number): void { const c = cx(); c.print(read128(c, ptr, 'printui128 value').toString()); },
-    printsf(v: number): void { cx().print(formatFloat(v, 9)); },
-    printdf(v: number): void { cx().print(formatFloat(v, 17)); },
+    prints_l(ptr: number, len: number): void {
+      const c = cx();
+      c.charge(len >>> 0);
+      c.print(c.mem.text(ptr, len, 'prints_l string'));
+    },
+    printi(v: bigint): void {
+      cx().print(BigInt.asIntN(64, v).toString());
+    },
+    printui(v: bigint): void {
+      cx().print(u64(v).toString());
+    },
+    printn(v: bigint): void {
+      cx().print(nameOf(u64(v)));
+    },
+    printi128(ptr: number): void {
+      const c = cx();
+      c.print(BigInt.asIntN(128, read128(c, ptr, 'printi128 value')).toString());
+    },
+    printui128(ptr: number): void {
+      const c = cx();
+      c.print(read128(c, ptr, 'printui128 value').toString());
+    },
+    printsf(v: number): void {
+      cx().print(formatFloat(v, 9));
+    },
+    printdf(v: number): void {
+      cx().print(formatFloat(v, 17));
+    },
     printhex(ptr: number, len: number): void {
       const c = cx();
       c.charge(len >>> 0);

@@ -8,7 +8,9 @@ import { ContractError } from '../contract-error.js';
 import type { ApplyContext } from '../apply-context.js';
 
 /** Where the VM puts the running action's context; the intrinsics read it on every call. */
-export interface ContextSlot { ctx: ApplyContext | null }
+export interface ContextSlot {
+  ctx: ApplyContext | null;
+}
 
 /** A family of `env` imports by name. */
 export type Intrinsics = Record<string, (...args: never[]) => unknown>;
@@ -29,12 +31,17 @@ export const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 
 /** A name for messages: its string form, or the number when it is not a valid name. */
 export const nameOf = (v: bigint): string => {
-  try { return Name.fromU64(v).toString(); } catch { return v.toString(); }
+  try {
+    return Name.fromU64(v).toString();
+  } catch {
+    return v.toString();
+  }
 };
 
 /** An unsigned 128-bit value at `ptr` (little-endian low half first). */
 export function read128(c: ApplyContext, ptr: number, what: string): bigint {
   c.mem.check(ptr, 16, what);
-  const lo = c.mem.readU64(ptr), hi = c.mem.readU64((ptr >>> 0) + 8);
+  const lo = c.mem.readU64(ptr),
+    hi = c.mem.readU64((ptr >>> 0) + 8);
   return (hi << 64n) | lo;
 }

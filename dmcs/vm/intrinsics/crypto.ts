@@ -4,24 +4,36 @@ import { ContractError } from '../contract-error.js';
 import type { CurrentContext, Intrinsics } from './context.js';
 
 export function cryptoIntrinsics(cx: CurrentContext): Intrinsics {
-  const hashInto = (alg: string) => (ptr: number, len: number, out: number): void => {
-    const c = cx();
-    c.charge(len >>> 0);
-    const p = ptr >>> 0;
-    const mem = c.mem.check(p, len, `${alg} data`);
-    c.mem.write(out, createHash(alg).update(mem.subarray(p, p + (len >>> 0))).digest(), `${alg} hash`);
-  };
+  const hashInto =
+    (alg: string) =>
+    (ptr: number, len: number, out: number): void => {
+      const c = cx();
+      c.charge(len >>> 0);
+      const p = ptr >>> 0;
+      const mem = c.mem.check(p, len, `${alg} data`);
+      c.mem.write(
+        out,
+        createHash(alg)
+          .update(mem.subarray(p, p + (len >>> 0)))
+          .digest(),
+        `${alg} hash`,
+      );
+    };
 
-  const assertHash = (alg: string) => (ptr: number, len: number, hash: number): void => {
-    const c = cx();
-    c.charge(len >>> 0);
-    const p = ptr >>> 0;
-    const mem = c.mem.check(p, len, `assert_${alg} data`);
-    const digest = createHash(alg).update(mem.subarray(p, p + (len >>> 0))).digest();
-    if (!digest.equals(c.mem.read(hash, digest.length, `assert_${alg} hash`))) {
-      throw new ContractError('crypto_api_exception', 'hash mismatch');
-    }
-  };
+  const assertHash =
+    (alg: string) =>
+    (ptr: number, len: number, hash: number): void => {
+      const c = cx();
+      c.charge(len >>> 0);
+      const p = ptr >>> 0;
+      const mem = c.mem.check(p, len, `assert_${alg} data`);
+      const digest = createHash(alg)
+        .update(mem.subarray(p, p + (len >>> 0)))
+        .digest();
+      if (!digest.equals(c.mem.read(hash, digest.length, `assert_${alg} hash`))) {
+        throw new ContractError('crypto_api_exception', 'hash mismatch');
+      }
+    };
 
   return {
     sha256: hashInto('sha256'),

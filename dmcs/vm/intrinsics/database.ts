@@ -22,33 +22,48 @@ function ownRow(c: ApplyContext, it: number, op: string) {
   const row = c.iterators.get(it);
   const table = c.iterators.tableOf(it);
   if (table.code !== c.action.receiver) {
-    throw new ContractError('table_access_violation', `db access violation: ${op} on a table of ${nameOf(table.code)} by ${nameOf(c.action.receiver)}`);
+    throw new ContractError(
+      'table_access_violation',
+      `db access violation: ${op} on a table of ${nameOf(table.code)} by ${nameOf(c.action.receiver)}`,
+    );
   }
   return { row, table };
 }
 
 export function databaseIntrinsics(cx: CurrentContext): Intrinsics {
-  const bound = (kind: 'lowerbound' | 'upperbound') => (code: bigint, scope: bigint, table: bigint, id: bigint): number => {
-    const c = cx();
-    const t = findTable(c, u64(code), u64(scope), u64(table));
-    if (!t) return -1;
-    const end = c.iterators.cacheTable(t);
-    const row = t[kind](u64(id));
-    return row ? c.iterators.add(t, row) : end;
-  };
+  const bound =
+    (kind: 'lowerbound' | 'upperbound') =>
+    (code: bigint, scope: bigint, table: bigint, id: bigint): number => {
+      const c = cx();
+      const t = findTable(c, u64(code), u64(scope), u64(table));
+      if (!t) return -1;
+      const end = c.iterators.cacheTable(t);
+      const row = t[kind](u64(id));
+      return row ? c.iterators.add(t, row) : end;
+    };
 
   return {
     db_store_i64(scope: bigint, table: bigint, payer: bigint, id: bigint, ptr: number, len: number): number {
       const c = cx();
-      const code = c.action.receiver, s = u64(scope), tn = u64(table), p = u64(payer), key = u64(id);
+      const code = c.action.receiver,
+        s = u64(scope),
+        tn = u64(table),
+        p = u64(payer),
+        key = u64(id);
       if (p === 0n) throw new ContractError('invalid_table_payer', 'must specify a valid account to pay for new record');
       c.charge(len >>> 0);
       const value = c.mem.read(ptr, len, 'db_store_i64 data');
       let t = findTable(c, code, s, tn);
-      if (t && t.find(key)) {
-        throw new ContractError('database_exception', `db_store_i64: a row with primary key ${key} already exists in ${nameOf(code)} ${nameOf(s)} ${nameOf(tn)}`);
+      if (t?.find(key)) {
+        throw new ContractError(
+          'database_exception',
+          `db_store_i64: a row with primary key ${key} already exists in ${nameOf(code)} ${nameOf(s)} ${nameOf(tn)}`,
+        );
       }
-      if (!t) { t = c.host.db.createTable(code, s, tn, p); c.iterators.cacheTable(t); }
+      if (!t) {
+        t = c.host.db.createTable(code, s, tn, p);
+        c.iterators.cacheTable(t);
+      }
       const row = t.store(p, key, value);
       return c.iterators.add(t, row);
     },

@@ -27,17 +27,21 @@ export function privilegedIntrinsics(cx: CurrentContext): Intrinsics {
       c.mem.write(ptr, bytes.subarray(0, n), 'get_active_producers buffer');
       return n;
     },
-    is_privileged(name: bigint): number { return cx().host.isPrivileged(u64(name)) ? 1 : 0; },
+    is_privileged(name: bigint): number {
+      return cx().host.isPrivileged(u64(name)) ? 1 : 0;
+    },
     set_blockchain_parameters_packed(ptr: number, len: number): void {
       const c = cx();
       requirePrivileged(c, 'set_blockchain_parameters_packed');
-      if (!c.host.setBlockchainParameters) throw new ContractError('unaccessible_api', 'set_blockchain_parameters_packed is not supported by this node');
+      if (!c.host.setBlockchainParameters)
+        throw new ContractError('unaccessible_api', 'set_blockchain_parameters_packed is not supported by this node');
       c.host.setBlockchainParameters(c.mem.read(ptr, len, 'set_blockchain_parameters_packed data'));
     },
     get_blockchain_parameters_packed(ptr: number, len: number): number {
       const c = cx();
       requirePrivileged(c, 'get_blockchain_parameters_packed');
-      if (!c.host.getBlockchainParameters) throw new ContractError('unaccessible_api', 'get_blockchain_parameters_packed is not supported by this node');
+      if (!c.host.getBlockchainParameters)
+        throw new ContractError('unaccessible_api', 'get_blockchain_parameters_packed is not supported by this node');
       const packed = c.host.getBlockchainParameters();
       if (len === 0) return packed.length;
       if (packed.length > len >>> 0) return 0;

@@ -20,8 +20,14 @@ export function systemIntrinsics(cx: CurrentContext): Intrinsics {
       if (test !== 0) return;
       throw new ContractError('eosio_assert_code_exception', `assertion failure with error code: ${u64(code)}`);
     },
-    abort(): void { throw new ContractError('abort_called', 'abort() called'); },
-    current_time(): bigint { return cx().host.currentTime(); },
-    publication_time(): bigint { return cx().host.publicationTime(); },
+    abort(): void {
+      throw new ContractError('abort_called', 'abort() called');
+    },
+    current_time(): bigint {
+      return cx().host.currentTime();
+    },
+    publication_time(): bigint {
+      return cx().host.publicationTime();
+    },
   };
 }

@@ -14,17 +14,20 @@ import { JSON_FLAG, printJson } from '../json-output.js';
 const definition: CommandDefinition = {
   name: 'account',
   summary: 'create an account on the current DMCS',
-  subcommands: [{
-    name: 'create',
-    args: 'NAME',
-    description: "creates the Antelope account NAME on the DMCS with eosio::newaccount, signed by the creator's active keys from the vault (default creator: eosio — on a --dev node, import the well-known dev key into the vault first). Owner and active of NAME are the one key --key (PUB_K1_… or EOS…); without --key the vault creates a new key, labelled NAME, and uses it.",
-    flags: [
-      { name: 'key', type: 'string', value: 'PUB', description: 'public key for owner and active' },
-      { name: 'creator', type: 'string', value: 'ACCOUNT', description: 'who creates and pays (default eosio)' },
-      { ...JSON_FLAG, description: 'print {"account","key","creator","transactionId","blockNum"} as JSON (the full transaction id)' },
-    ],
-    sharedFlags: true,
-  }],
+  subcommands: [
+    {
+      name: 'create',
+      args: 'NAME',
+      description:
+        "creates the Antelope account NAME on the DMCS with eosio::newaccount, signed by the creator's active keys from the vault (default creator: eosio — on a --dev node, import the well-known dev key into the vault first). Owner and active of NAME are the one key --key (PUB_K1_… or EOS…); without --key the vault creates a new key, labelled NAME, and uses it.",
+      flags: [
+        { name: 'key', type: 'string', value: 'PUB', description: 'public key for owner and active' },
+        { name: 'creator', type: 'string', value: 'ACCOUNT', description: 'who creates and pays (default eosio)' },
+        { ...JSON_FLAG, description: 'print {"account","key","creator","transactionId","blockNum"} as JSON (the full transaction id)' },
+      ],
+      sharedFlags: true,
+    },
+  ],
   flags: CONTEXT_FLAGS,
 };
 
@@ -38,17 +41,23 @@ const command: CliCommand = {
     accountNameArg(positionals[0]!, 'NAME');
     if (typeof flags.key === 'string') publicKeyArg(flags.key, '--key');
     if (typeof flags.creator === 'string') accountNameArg(flags.creator, '--creator');
-    const r = await withCliContext(io, flags, (c) => createAccount({
-      vault: c.vault, backend: c.backend, name: positionals[0]!,
-      ...(typeof flags.key === 'string' ? { key: flags.key } : {}),
-      ...(typeof flags.creator === 'string' ? { creator: flags.creator } : {}),
-    }));
+    const r = await withCliContext(io, flags, (c) =>
+      createAccount({
+        vault: c.vault,
+        backend: c.backend,
+        name: positionals[0]!,
+        ...(typeof flags.key === 'string' ? { key: flags.key } : {}),
+        ...(typeof flags.creator === 'string' ? { creator: flags.creator } : {}),
+      }),
+    );
     if (flags.json) {
       const creator = typeof flags.creator === 'string' ? flags.creator : 'eosio';
       printJson(io, { account: positionals[0], key: r.key, creator, transactionId: r.id, blockNum: r.blockNum ?? null });
       return 0;
     }
-    io.out(`created account ${positionals[0]} with key ${r.key} (transaction ${r.id.slice(0, 16)}…${r.blockNum !== undefined ? `, block ${r.blockNum}` : ''})`);
+    io.out(
+      `created account ${positionals[0]} with key ${r.key} (transaction ${r.id.slice(0, 16)}…${r.blockNum !== undefined ? `, block ${r.blockNum}` : ''})`,
+    );
     return 0;
   },
 };

@@ -24,28 +24,38 @@ import { describeIdentity, type PackageProof } from '../../app-identity/app-iden
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 
-const INSTALL_JSON_KEYS = '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
+const INSTALL_JSON_KEYS =
+  '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
 
 const definition: CommandDefinition = {
   name: 'app',
   summary: 'build, install, list, run and remove sandboxed apps',
   subcommands: [
     {
-      name: 'build', args: 'DIR',
-      description: 'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK',
+      name: 'build',
+      args: 'DIR',
+      description:
+        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK',
     },
     {
-      name: 'sign', args: 'DIR',
-      description: "sign DIR's package (manifest + module) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
-      flags: [{ name: 'key', type: 'string', value: 'PUB', description: 'the publisher key (default: the vault\'s only key)' }],
+      name: 'sign',
+      args: 'DIR',
+      description:
+        "sign DIR's package (manifest + module) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
+      flags: [{ name: 'key', type: 'string', value: 'PUB', description: "the publisher key (default: the vault's only key)" }],
       sharedFlags: true,
     },
     {
-      name: 'install', args: 'DIR',
-      description: 'show the capabilities (and their scopes) DIR\'s app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
+      name: 'install',
+      args: 'DIR',
+      description:
+        'show the capabilities (and their scopes) DIR\'s app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
       flags: [
         { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
-        { ...JSON_FLAG, description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}` },
+        {
+          ...JSON_FLAG,
+          description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}`,
+        },
       ],
       sharedFlags: true,
     },
@@ -55,14 +65,18 @@ const definition: CommandDefinition = {
       flags: [{ ...JSON_FLAG, description: 'print {"apps":[…]} as JSON' }],
     },
     {
-      name: 'remove', args: 'APP',
-      description: "uninstall APP and revoke its grants: the session grant at once, the vault's signing grant now if the vault opens (passphrase as below), else at the next command that unlocks it",
+      name: 'remove',
+      args: 'APP',
+      description:
+        "uninstall APP and revoke its grants: the session grant at once, the vault's signing grant now if the vault opens (passphrase as below), else at the next command that unlocks it",
       flags: [{ name: 'purge', type: 'boolean', description: 'also delete its data ($PEEROS_HOME/data/APP)' }],
       sharedFlags: true,
     },
     {
-      name: 'run', args: 'APP COMMAND [JSON]',
-      description: 'run COMMAND of APP with JSON arguments (default {}); prints the JSON result. An app error or a sandbox failure prints one line on stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1',
+      name: 'run',
+      args: 'APP COMMAND [JSON]',
+      description:
+        'run COMMAND of APP with JSON arguments (default {}); prints the JSON result. An app error or a sandbox failure prints one line on stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1',
     },
   ],
   flags: CONTEXT_FLAGS,
@@ -89,7 +103,8 @@ async function build(argv: string[], io: CliIO): Promise<number> {
   io.err(`building ${positionals[0]} …`);
   try {
     const r = await buildApp(positionals[0]!);
-    for (const f of r.ignored) io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
+    for (const f of r.ignored)
+      io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
     io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
     return 0;
   } catch (err) {
@@ -109,7 +124,11 @@ async function build(argv: string[], io: CliIO): Promise<number> {
  */
 type SigningGrantReport = { installed: true; contracts: Record<string, string[]> } | { installed: false; error: string };
 
-async function installVaultGrant(app: string, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<SigningGrantReport | null> {
+async function installVaultGrant(
+  app: string,
+  flags: Record<string, string | boolean | undefined>,
+  io: CliIO,
+): Promise<SigningGrantReport | null> {
   try {
     const home = peerosHome(io.env);
     const installed = await new AppRegistry(home).load(app);
@@ -118,11 +137,18 @@ async function installVaultGrant(app: string, flags: Record<string, string | boo
       return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], undefined, installed.record.identity);
     });
     if (!g) return null;
-    if (!flags.json) io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}`);
+    if (!flags.json)
+      io.out(
+        `signing grant of ${app} installed in the vault: ${Object.entries(g.contracts)
+          .map(([k, v]) => `${k}::{${v.join(',')}}`)
+          .join(', ')}`,
+      );
     return { installed: true, contracts: g.contracts };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    io.err(`peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${terminalText(msg)}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`);
+    io.err(
+      `peeros app install: ${app} is installed, but its signing grant is not in the vault yet (${terminalText(msg)}); the vault signs nothing for ${app} until you run 'peeros grant ${app}'`,
+    );
     return { installed: false, error: msg };
   }
 }
@@ -150,7 +176,11 @@ function consentLines(pkg: AppPackage, raised: RaisedLimit[], proof: PackageProo
       : `publisher    unverified (unsigned; the manifest's ${terminalQuoted(m.publisher)} is not proven)`,
   ];
   if (m.description) lines.push(`description  ${terminalQuoted(m.description, MAX_DESCRIPTION_CHARS)}`);
-  lines.push(`commands     ${Object.keys(m.commands).map((c) => terminalQuoted(c)).join(', ')}`);
+  lines.push(
+    `commands     ${Object.keys(m.commands)
+      .map((c) => terminalQuoted(c))
+      .join(', ')}`,
+  );
   lines.push(`module       ${terminalQuoted(m.entry)} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
   if (caps.length) {
     lines.push('requests these capabilities:');
@@ -170,7 +200,9 @@ async function sign(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('app sign takes one argument: the app directory');
   try {
     const pkg = await readAppPackage(positionals[0]!);
-    const signed = await withUnlockedVault(io, flags, {}, async ({ vault }) => signPackage(vault, pkg, await pickPublisherKey(vault, typeof flags.key === 'string' ? flags.key : undefined)));
+    const signed = await withUnlockedVault(io, flags, {}, async ({ vault }) =>
+      signPackage(vault, pkg, await pickPublisherKey(vault, typeof flags.key === 'string' ? flags.key : undefined)),
+    );
     io.out(`signed ${pkg.manifest.name} ${pkg.manifest.version}: package ${signed.signature.packageHash} by ${signed.signature.publicKey}`);
     io.out(`wrote ${signed.path}`);
     return 0;
@@ -200,22 +232,41 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       // with --json stdout carries only the result document: the consent goes to stderr
       const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
       for (const line of consentLines(pkg, raised, proof)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
-      const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : ''].filter(Boolean).join(' and ');
+      const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : '']
+        .filter(Boolean)
+        .join(' and ');
       if (flags.yes) return true;
       if (!process.stdin.isTTY) {
-        throw new HostError('NOT_GRANTED', `not installing '${m.name}': granting ${asked || 'an install'} needs confirmation; run in a terminal, or pass --yes to grant ${asked ? 'them' : 'it'} from a script`, { app: m.name });
+        throw new HostError(
+          'NOT_GRANTED',
+          `not installing '${m.name}': granting ${asked || 'an install'} needs confirmation; run in a terminal, or pass --yes to grant ${asked ? 'them' : 'it'} from a script`,
+          { app: m.name },
+        );
       }
-      return io.confirm(`${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`);
+      return io.confirm(
+        `${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`,
+      );
     };
     const r = await host.install(dir, { grant, replace: flags.replace === true });
     // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
-    if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity) await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
-    if (!flags.json) io.out(`installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`);
+    if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity)
+      await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
+    if (!flags.json)
+      io.out(
+        `installed ${r.name} ${r.version}, identity ${describeIdentity(r.identity)}${r.memoryClamped ? ' (its memory maximum was clamped to the app limit)' : ''}`,
+      );
     const signingGrant = consented?.manifest.capabilities['dmcs.push'] ? await installVaultGrant(r.name, flags, io) : null;
     if (flags.json) {
       printJson(io, {
-        name: r.name, version: r.version, identity: r.identity, verified: r.verified, packageHash: r.packageHash,
-        previousIdentity: r.previousIdentity ?? null, memoryClamped: r.memoryClamped, capabilities: Object.keys(r.grants), signingGrant,
+        name: r.name,
+        version: r.version,
+        identity: r.identity,
+        verified: r.verified,
+        packageHash: r.packageHash,
+        previousIdentity: r.previousIdentity ?? null,
+        memoryClamped: r.memoryClamped,
+        capabilities: Object.keys(r.grants),
+        signingGrant,
       });
     }
     return 0;
@@ -241,7 +292,9 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     for (const a of apps) {
-      io.out(`${terminalText(a.name)} ${terminalText(a.version)} (${a.verified ? `publisher ${a.identity}, verified` : `${terminalText(a.publisher)}, unverified`})${a.description ? ` — ${terminalQuoted(a.description, MAX_DESCRIPTION_CHARS)}` : ''}`);
+      io.out(
+        `${terminalText(a.name)} ${terminalText(a.version)} (${a.verified ? `publisher ${a.identity}, verified` : `${terminalText(a.publisher)}, unverified`})${a.description ? ` — ${terminalQuoted(a.description, MAX_DESCRIPTION_CHARS)}` : ''}`,
+      );
       io.out(`  commands: ${a.commands.map((c) => terminalText(c)).join(', ')}`);
       io.out(`  capabilities: ${a.capabilities.map((c) => terminalText(c)).join(', ') || '(none)'}`);
       if (a.raisedLimits.length) io.out(`  raised limits: ${a.raisedLimits.map(describeRaisedLimit).join('; ')}`);
@@ -281,7 +334,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
  * vault cannot be opened now the revocation waits in pending-revocations.json for the next unlock;
  * until then the grant serves nobody else, being bound to that identity.
  */
-async function revokeVaultGrant(app: string, identity: string | undefined, flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<void> {
+async function revokeVaultGrant(
+  app: string,
+  identity: string | undefined,
+  flags: Record<string, string | boolean | undefined>,
+  io: CliIO,
+): Promise<void> {
   const home = peerosHome(io.env);
   const pending = new PendingRevocations(home);
   await pending.add(app, identity);
@@ -290,7 +348,9 @@ async function revokeVaultGrant(app: string, identity: string | undefined, flags
     await withUnlockedVault(io, flags, {}, async () => undefined); // unlocking flushes the pending revocations
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    io.err(`peeros app remove: the vault did not open (${msg}); the signing grant of ${app} there serves no other app (it is bound to the removed app's identity) and is revoked at the next command that unlocks the vault`);
+    io.err(
+      `peeros app remove: the vault did not open (${msg}); the signing grant of ${app} there serves no other app (it is bound to the removed app's identity) and is revoked at the next command that unlocks the vault`,
+    );
   }
 }
 
@@ -324,14 +384,22 @@ const command: CliCommand = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     switch (sub) {
-      case 'build': return build(rest, io);
-      case 'sign': return sign(rest, io);
-      case 'install': return install(rest, io);
-      case 'list': return list(rest, io);
-      case 'run': return run(rest, io);
-      case 'remove': return remove(rest, io);
-      case undefined: throw new UsageError('missing subcommand (build, sign, install, list, run or remove)');
-      default: throw new UsageError(`unknown subcommand '${sub}' (build, sign, install, list, run or remove)`);
+      case 'build':
+        return build(rest, io);
+      case 'sign':
+        return sign(rest, io);
+      case 'install':
+        return install(rest, io);
+      case 'list':
+        return list(rest, io);
+      case 'run':
+        return run(rest, io);
+      case 'remove':
+        return remove(rest, io);
+      case undefined:
+        throw new UsageError('missing subcommand (build, sign, install, list, run or remove)');
+      default:
+        throw new UsageError(`unknown subcommand '${sub}' (build, sign, install, list, run or remove)`);
     }
   },
 };

@@ -27,8 +27,18 @@ measured in this one process, with min and max. Progress goes to stderr.`,
   flags: [
     { name: 'json', type: 'boolean', description: 'print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}' },
     { name: 'runs', type: 'string', value: 'N', description: 'runs per figure (default 7)' },
-    { name: 'only', type: 'string', value: 'PREFIX', description: 'only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that produce no such figure are not run' },
-    { name: 'check', type: 'boolean', description: 'exit 1 when a target below fails (a target whose figures were not measured is n/a and does not fail)' },
+    {
+      name: 'only',
+      type: 'string',
+      value: 'PREFIX',
+      description:
+        'only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that produce no such figure are not run',
+    },
+    {
+      name: 'check',
+      type: 'boolean',
+      description: 'exit 1 when a target below fails (a target whose figures were not measured is n/a and does not fail)',
+    },
   ],
   notes: `Figures include v8.import.noop (a raw wasm→JS import: the floor), isa.null (a capability-checked
 ISA call, no payload), isa.echo.64 / isa.echo.4096 (diag.echo of that many msgpack bytes),
@@ -86,7 +96,14 @@ function ns(r: BenchResult | undefined): number | undefined {
 
 export function checks(results: BenchResult[]): BenchCheck[] {
   const get = (n: string) => ns(results.find((r) => r.name === n));
-  const ratio = (name: string, target: string, a: number | undefined, b: number | undefined, ok: (v: number) => boolean, missing: string): BenchCheck =>
+  const ratio = (
+    name: string,
+    target: string,
+    a: number | undefined,
+    b: number | undefined,
+    ok: (v: number) => boolean,
+    missing: string,
+  ): BenchCheck =>
     a === undefined || b === undefined
       ? { name, target, value: null, pass: null, note: missing }
       : { name, target, value: Number((a / b).toFixed(2)), pass: ok(a / b) };
@@ -97,8 +114,22 @@ export function checks(results: BenchResult[]): BenchCheck[] {
       : { name: `${name} (µs)`, target: `<= ${targetUs}`, value: Number((v / 1000).toFixed(2)), pass: v / 1000 <= targetUs };
   };
   return [
-    ratio('isa.null / v8.import.noop', '<= 3', get('isa.null'), get('v8.import.noop'), (v) => v <= 3, 'isa.null or v8.import.noop not measured'),
-    ratio('jco.echo.64 / isa.echo.64', '>= 10', get('jco.echo.64'), get('isa.echo.64'), (v) => v >= 10, 'jco.echo.64 or isa.echo.64 not measured'),
+    ratio(
+      'isa.null / v8.import.noop',
+      '<= 3',
+      get('isa.null'),
+      get('v8.import.noop'),
+      (v) => v <= 3,
+      'isa.null or v8.import.noop not measured',
+    ),
+    ratio(
+      'jco.echo.64 / isa.echo.64',
+      '>= 10',
+      get('jco.echo.64'),
+      get('isa.echo.64'),
+      (v) => v >= 10,
+      'jco.echo.64 or isa.echo.64 not measured',
+    ),
     upTo('instantiate.cold', INSTANTIATE_COLD_TARGET_US),
     upTo('instantiate.warm', INSTANTIATE_WARM_TARGET_US),
   ];
@@ -114,8 +145,15 @@ const command: CliCommand = {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'bench');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const runs = flags.runs === undefined ? 7 : Number(flags.runs);
-    if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
-    const onlyList = typeof flags.only === 'string' ? flags.only.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
+    if (!Number.isInteger(runs) || runs < 1 || runs > 1000)
+      throw new UsageError(`--runs expects an integer from 1 to 1000, got '${String(flags.runs)}'`);
+    const onlyList =
+      typeof flags.only === 'string'
+        ? flags.only
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+        : undefined;
     if (onlyList && onlyList.length === 0) throw new UsageError('--only expects a figure-name prefix, e.g. isa.');
     const wanted = (name: string) => !onlyList || onlyList.some((p) => name.startsWith(p));
 
@@ -148,7 +186,8 @@ const command: CliCommand = {
       try {
         const rs = await fn(only ? { runs, only } : { runs });
         for (const r of rs) {
-          if (!m.prefixes.some((p) => r.name.startsWith(p))) io.err(`bench: ${m.file} produced '${r.name}', outside its declared prefixes ${m.prefixes.join(', ')}`);
+          if (!m.prefixes.some((p) => r.name.startsWith(p)))
+            io.err(`bench: ${m.file} produced '${r.name}', outside its declared prefixes ${m.prefixes.join(', ')}`);
           if (wanted(r.name)) results.push(r);
         }
         io.err(`bench: ${m.file} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -159,7 +198,8 @@ const command: CliCommand = {
     const cs = checks(results);
     const failed = cs.filter((c) => c.pass === false);
     const status = flags.check && failed.length > 0 ? 1 : 0;
-    if (flags.check && failed.length > 0) io.err(`bench: ${failed.length} target(s) missed: ${failed.map((c) => `${c.name} = ${c.value} (target ${c.target})`).join('; ')}`);
+    if (flags.check && failed.length > 0)
+      io.err(`bench: ${failed.length} target(s) missed: ${failed.map((c) => `${c.name} = ${c.value} (target ${c.target})`).join('; ')}`);
     if (flags.json) {
       io.out(JSON.stringify({ results, checks: cs }));
       return status;
@@ -167,7 +207,9 @@ const command: CliCommand = {
     const w = Math.max(20, ...results.map((r) => r.name.length));
     io.out(`${'name'.padEnd(w)}  ${'median'.padStart(10)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  unit    runs`);
     for (const r of results) {
-      io.out(`${r.name.padEnd(w)}  ${fmt(r.median).padStart(10)}  ${fmt(r.min).padStart(10)}  ${fmt(r.max).padStart(10)}  ${r.unit.padEnd(6)}  ${r.runs}`);
+      io.out(
+        `${r.name.padEnd(w)}  ${fmt(r.median).padStart(10)}  ${fmt(r.min).padStart(10)}  ${fmt(r.max).padStart(10)}  ${r.unit.padEnd(6)}  ${r.runs}`,
+      );
     }
     io.out('');
     io.out('targets:');

@@ -17,11 +17,17 @@ const definition: CommandDefinition = {
   description: 'The DMCSs (Antelope chains) this host sends transactions to and reads from.',
   subcommands: [
     {
-      name: 'add', args: 'NAME URL',
-      description: 'add the chain API at URL (e.g. http://127.0.0.1:8888) under NAME; asks it for its chain id (get_info). With --chain-id, a DMCS that reports another id is refused, and one that cannot be reached is added unverified. The first DMCS added becomes the default.',
+      name: 'add',
+      args: 'NAME URL',
+      description:
+        'add the chain API at URL (e.g. http://127.0.0.1:8888) under NAME; asks it for its chain id (get_info). With --chain-id, a DMCS that reports another id is refused, and one that cannot be reached is added unverified. The first DMCS added becomes the default.',
       flags: [{ name: 'chain-id', type: 'string', value: 'HEX', description: 'the chain id (64 hex) the DMCS must report' }],
     },
-    { name: 'list', description: 'the DMCSs; * marks the default', flags: [{ ...JSON_FLAG, description: 'print {"default","dmcs":[{"name","url","chainId","addedAt","verified"}]} as JSON' }] },
+    {
+      name: 'list',
+      description: 'the DMCSs; * marks the default',
+      flags: [{ ...JSON_FLAG, description: 'print {"default","dmcs":[{"name","url","chainId","addedAt","verified"}]} as JSON' }],
+    },
     { name: 'use', args: 'NAME', description: 'make NAME the default' },
     { name: 'remove', args: 'NAME', description: 'forget NAME' },
   ],
@@ -46,9 +52,11 @@ const command: CliCommand = {
         const chainId = typeof flags['chain-id'] === 'string' ? flags['chain-id'] : undefined;
         const entry = await registry.add(name, url, chainId ? { chainId } : {});
         const state = await registry.load();
-        io.out(`added DMCS '${entry.name}' at ${entry.url}, chain ${entry.chainId}` +
-          (entry.verified ? '' : ' (unverified: it could not be reached; the chain id is checked on first use)') +
-          (state.default === entry.name ? '; it is the default' : ''));
+        io.out(
+          `added DMCS '${entry.name}' at ${entry.url}, chain ${entry.chainId}` +
+            (entry.verified ? '' : ' (unverified: it could not be reached; the chain id is checked on first use)') +
+            (state.default === entry.name ? '; it is the default' : ''),
+        );
         return 0;
       }
       case 'list': {
@@ -65,7 +73,9 @@ const command: CliCommand = {
         const w = Math.max(4, ...state.dmcs.map((d) => d.name.length));
         io.out(`  ${'NAME'.padEnd(w)}  ${'CHAIN ID'.padEnd(64)}  URL`);
         for (const d of state.dmcs) {
-          io.out(`${d.name === state.default ? '*' : ' '} ${d.name.padEnd(w)}  ${d.chainId}  ${d.url}${d.verified ? '' : '  (unverified)'}`);
+          io.out(
+            `${d.name === state.default ? '*' : ' '} ${d.name.padEnd(w)}  ${d.chainId}  ${d.url}${d.verified ? '' : '  (unverified)'}`,
+          );
         }
         return 0;
       }
@@ -79,7 +89,9 @@ const command: CliCommand = {
         want(1, 'NAME');
         const entry = await registry.remove(positionals[0]!);
         const state = await registry.load();
-        io.out(`removed DMCS '${entry.name}'` + (state.default ? `; the default is '${state.default}'` : state.dmcs.length ? "; no default now: choose one with 'peeros dmcs use NAME'" : ''));
+        io.out(
+          `removed DMCS '${entry.name}'${state.default ? `; the default is '${state.default}'` : state.dmcs.length ? "; no default now: choose one with 'peeros dmcs use NAME'" : ''}`,
+        );
         return 0;
       }
       case undefined:

@@ -34,7 +34,10 @@ amount again, per UTC day (maxAmountPerDay of the app's signing grant).`,
     { name: 'period', type: 'string', value: 'P', description: 'e.g. 24h, 30m, 7d (1m..30d; default 24h)' },
     { name: 'revoke', type: 'boolean', description: 'remove the session grant (the signing grant stays, without its daily amount)' },
     { name: 'list', type: 'boolean', description: 'the session grants and what is left of them' },
-    { ...JSON_FLAG, description: 'with --list: print {"grants":[{"app","maxCount","maxAmount","periodMs","remaining":{"count","amount"}}]} as JSON' },
+    {
+      ...JSON_FLAG,
+      description: 'with --list: print {"grants":[{"app","maxCount","maxAmount","periodMs","remaining":{"count","amount"}}]} as JSON',
+    },
     ...CONTEXT_FLAGS,
   ],
 };
@@ -52,7 +55,13 @@ const command: CliCommand = {
         printJson(io, {
           grants: all.map((g) => {
             const left = store.remaining(g.app)!;
-            return { app: g.app, maxCount: g.maxCount, maxAmount: g.maxAmount ?? null, periodMs: g.periodMs, remaining: { count: left.count, amount: left.amount?.toString() ?? null } };
+            return {
+              app: g.app,
+              maxCount: g.maxCount,
+              maxAmount: g.maxAmount ?? null,
+              periodMs: g.periodMs,
+              remaining: { count: left.count, amount: left.amount?.toString() ?? null },
+            };
           }),
         });
         return 0;
@@ -60,7 +69,9 @@ const command: CliCommand = {
       if (!all.length) io.out('no session grants');
       for (const g of all) {
         const left = store.remaining(g.app)!;
-        io.out(`${g.app}: up to ${g.maxCount} approvals${g.maxAmount ? ` moving at most ${g.maxAmount}` : ''} per ${g.periodMs / 3600_000} h — left now: ${left.count}${left.amount ? `, ${left.amount}` : ''}`);
+        io.out(
+          `${g.app}: up to ${g.maxCount} approvals${g.maxAmount ? ` moving at most ${g.maxAmount}` : ''} per ${g.periodMs / 3600_000} h — left now: ${left.count}${left.amount ? `, ${left.amount}` : ''}`,
+        );
       }
       return 0;
     }
@@ -83,21 +94,34 @@ const command: CliCommand = {
       return 0;
     }
     if (flags['max-amount'] !== undefined && flags['max-count'] === undefined) throw new UsageError('--max-amount needs --max-count');
-    const session = flags['max-count'] === undefined ? undefined : validateSessionGrant({
-      app, maxCount: maxCount!,
-      ...(maxAmount !== undefined ? { maxAmount } : {}),
-      ...(periodMs !== undefined ? { periodMs } : {}),
-      ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
-    });
+    const session =
+      flags['max-count'] === undefined
+        ? undefined
+        : validateSessionGrant({
+            app,
+            maxCount: maxCount!,
+            ...(maxAmount !== undefined ? { maxAmount } : {}),
+            ...(periodMs !== undefined ? { periodMs } : {}),
+            ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
+          });
     const g = await withCliContext(io, flags, async (c) => {
       const backend = await c.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
       return installSigningGrant(c.vault, app, installed.record.grants, [backend.chainId], session, installed.record.identity);
     });
     if (!g) io.out(`${app} asks for no dmcs.push: it needs no signing grant`);
-    else io.out(`signing grant of ${app} installed in the vault: ${Object.entries(g.contracts).map(([k, v]) => `${k}::{${v.join(',')}}`).join(', ')}${g.maxAmountPerTx ? `, at most ${g.maxAmountPerTx} per transaction` : ''}${g.maxAmountPerDay ? `, ${g.maxAmountPerDay} per day` : ''}`);
+    else
+      io.out(
+        `signing grant of ${app} installed in the vault: ${Object.entries(g.contracts)
+          .map(([k, v]) => `${k}::{${v.join(',')}}`)
+          .join(
+            ', ',
+          )}${g.maxAmountPerTx ? `, at most ${g.maxAmountPerTx} per transaction` : ''}${g.maxAmountPerDay ? `, ${g.maxAmountPerDay} per day` : ''}`,
+      );
     if (session) {
       await store.set(session);
-      io.out(`session grant: ${app} is approved without asking up to ${session.maxCount} times${session.maxAmount ? `, ${session.maxAmount} in total,` : ' (no token transfers)'} per ${session.periodMs / 3600_000} h`);
+      io.out(
+        `session grant: ${app} is approved without asking up to ${session.maxCount} times${session.maxAmount ? `, ${session.maxAmount} in total,` : ' (no token transfers)'} per ${session.periodMs / 3600_000} h`,
+      );
     }
     return 0;
   },

@@ -23,17 +23,41 @@ const definition: CommandDefinition = {
   description: `The Secure Key Vault: private keys encrypted at rest in $PEEROS_HOME/vault/keystore
 (scrypt + AES-256-GCM); they are decrypted only inside the vault worker.`,
   subcommands: [
-    { name: 'create', description: 'create a new K1 key (creates the keystore if there is none)', flags: [LABEL, { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' }], sharedFlags: true },
     {
-      name: 'import', description: 'import a private key (PVT_K1_… or WIF) read from stdin (a hidden prompt on a terminal) or --key-file — never from argv',
-      flags: [{ name: 'key-file', type: 'string', value: 'F', description: 'read the private key from the file F' }, LABEL, { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' }],
+      name: 'create',
+      description: 'create a new K1 key (creates the keystore if there is none)',
+      flags: [LABEL, { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' }],
       sharedFlags: true,
     },
-    { name: 'list', description: 'the public keys', flags: [{ ...JSON_FLAG, description: 'print [{"publicKey","label","created"}] as JSON (PUB_K1_… form)' }], sharedFlags: true },
-    { name: 'export', args: 'PUBKEY', description: 'print one PRIVATE key in clear; asks for the passphrase and your confirmation', sharedFlags: true },
+    {
+      name: 'import',
+      description: 'import a private key (PVT_K1_… or WIF) read from stdin (a hidden prompt on a terminal) or --key-file — never from argv',
+      flags: [
+        { name: 'key-file', type: 'string', value: 'F', description: 'read the private key from the file F' },
+        LABEL,
+        { ...JSON_FLAG, description: 'print {"publicKey","label",…} as JSON' },
+      ],
+      sharedFlags: true,
+    },
+    {
+      name: 'list',
+      description: 'the public keys',
+      flags: [{ ...JSON_FLAG, description: 'print [{"publicKey","label","created"}] as JSON (PUB_K1_… form)' }],
+      sharedFlags: true,
+    },
+    {
+      name: 'export',
+      args: 'PUBKEY',
+      description: 'print one PRIVATE key in clear; asks for the passphrase and your confirmation',
+      sharedFlags: true,
+    },
     { name: 'unlock', description: 'check the passphrase and report the keys it opens', sharedFlags: true },
     { name: 'lock', description: 'lock (see below)' },
-    { name: 'status', description: 'keystore state, key count, wrong-passphrase backoff', flags: [{ ...JSON_FLAG, description: 'print the status, with "keystorePath", as JSON' }] },
+    {
+      name: 'status',
+      description: 'keystore state, key count, wrong-passphrase backoff',
+      flags: [{ ...JSON_FLAG, description: 'print the status, with "keystorePath", as JSON' }],
+    },
   ],
   flags: VAULT_FLAGS,
   flagsHeading: 'options of create, import, list, export and unlock:',
@@ -47,8 +71,15 @@ Wrong passphrases are delayed exponentially, also across restarts.`,
 };
 
 /** `key create` and `key import` create the keystore when there is none; the others need one. */
-function withVault<T>(io: CliIO, flags: CliFlags, opts: { create?: boolean }, fn: (vault: Vault, passphrase: string) => Promise<T>): Promise<T> {
-  return withUnlockedVault(io, flags, { ...opts, whenMissing: "create one with 'peeros key create' or 'peeros key import'" }, (u) => fn(u.vault, u.passphrase));
+function withVault<T>(
+  io: CliIO,
+  flags: CliFlags,
+  opts: { create?: boolean },
+  fn: (vault: Vault, passphrase: string) => Promise<T>,
+): Promise<T> {
+  return withUnlockedVault(io, flags, { ...opts, whenMissing: "create one with 'peeros key create' or 'peeros key import'" }, (u) =>
+    fn(u.vault, u.passphrase),
+  );
 }
 
 const command: CliCommand = {
@@ -66,8 +97,13 @@ const command: CliCommand = {
       case 'import': {
         let secret: string;
         if (typeof flags['key-file'] === 'string') {
-          try { secret = readFileSync(flags['key-file'], 'utf8'); } catch (err) {
-            throw new VaultError('INVALID_ARGUMENT', `cannot read the key file ${flags['key-file']} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+          try {
+            secret = readFileSync(flags['key-file'], 'utf8');
+          } catch (err) {
+            throw new VaultError(
+              'INVALID_ARGUMENT',
+              `cannot read the key file ${flags['key-file']} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+            );
           }
         } else if (process.stdin.isTTY && io.env === process.env) {
           secret = await promptHidden('Private key to import (PVT_K1_… or WIF, not echoed): ');
@@ -82,7 +118,14 @@ const command: CliCommand = {
       }
       case 'list': {
         const keys = await withVault(io, flags, {}, (v) => v.listKeys());
-        if (flags.json) io.out(JSON.stringify(keys.map((k) => ({ publicKey: k.publicKey, label: k.label, created: k.created })), null, 2));
+        if (flags.json)
+          io.out(
+            JSON.stringify(
+              keys.map((k) => ({ publicKey: k.publicKey, label: k.label, created: k.created })),
+              null,
+              2,
+            ),
+          );
         else if (keys.length === 0) io.err('the vault holds no keys');
         else for (const k of keys) io.out(`${k.publicKey}  ${k.legacyKey}${k.label ? `  ${k.label}` : ''}`);
         return 0;
@@ -99,11 +142,15 @@ const command: CliCommand = {
       case 'unlock': {
         const r = await withVault(io, flags, {}, async (v) => (await v.status()).keyCount ?? 0);
         io.out(`passphrase ok: the keystore opens and holds ${r} key${r === 1 ? '' : 's'}`);
-        io.err('(this process ends now, and its unlocked session with it; a long-running host unlocks once and keeps the session until it auto-locks)');
+        io.err(
+          '(this process ends now, and its unlocked session with it; a long-running host unlocks once and keeps the session until it auto-locks)',
+        );
         return 0;
       }
       case 'lock': {
-        io.out('nothing to lock: peeros key commands are one-shot and never leave an unlocked session behind (decrypted keys end with each process)');
+        io.out(
+          'nothing to lock: peeros key commands are one-shot and never leave an unlocked session behind (decrypted keys end with each process)',
+        );
         io.err('a long-running host holds its own session; it locks when it exits, when told to, or after the idle timeout');
         return 0;
       }
@@ -119,7 +166,10 @@ const command: CliCommand = {
             if (s.keyCount !== undefined) io.out(`keys: ${s.keyCount}`);
             io.out('session: locked (one-shot CLI; no session is held between commands)');
             io.out(`auto-lock after ${Math.round(s.autoLockMs / 1000)} s idle (long-running hosts)`);
-            if (s.failures > 0) io.out(`wrong passphrases in a row: ${s.failures}; next attempt ${s.retryAfterMs > 0 ? `in ${Math.ceil(s.retryAfterMs / 1000)} s` : 'allowed now'}`);
+            if (s.failures > 0)
+              io.out(
+                `wrong passphrases in a row: ${s.failures}; next attempt ${s.retryAfterMs > 0 ? `in ${Math.ceil(s.retryAfterMs / 1000)} s` : 'allowed now'}`,
+              );
           }
           return s.keystore === 'corrupt' ? 1 : 0;
         } finally {
@@ -127,7 +177,9 @@ const command: CliCommand = {
         }
       }
       default:
-        throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand (create, import, list, export, unlock, lock, status)');
+        throw new UsageError(
+          sub ? `unknown subcommand '${sub}'` : 'missing subcommand (create, import, list, export, unlock, lock, status)',
+        );
     }
   },
 };

@@ -18,10 +18,7 @@ const definition: CommandDefinition = {
 signs a fresh challenge with the keys that satisfy ACCOUNT@active on the DMCS (after you approve
 it), and the host checks those signatures against the account's authority as the DMCS reports it.
 The session lasts until 'peeros logout'. The challenge cannot execute on any chain.`,
-  flags: [
-    ...CONTEXT_FLAGS,
-    { ...JSON_FLAG, description: 'print {"account","permission","dmcs","chainId","keys","loggedInAt"} as JSON' },
-  ],
+  flags: [...CONTEXT_FLAGS, { ...JSON_FLAG, description: 'print {"account","permission","dmcs","chainId","keys","loggedInAt"} as JSON' }],
 };
 
 const command: CliCommand = {
@@ -30,12 +27,24 @@ const command: CliCommand = {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'login');
     if (positionals.length !== 1) throw new UsageError('login takes one ACCOUNT name');
     accountNameArg(positionals[0]!, 'ACCOUNT');
-    const s = await withCliContext(io, flags, (c) => login({
-      home: c.home, vault: c.vault, getAccount: (n) => c.backend.getAccount(n),
-      dmcs: { name: c.backend.entry.name, chainId: c.backend.chainId }, account: positionals[0]!,
-    }));
+    const s = await withCliContext(io, flags, (c) =>
+      login({
+        home: c.home,
+        vault: c.vault,
+        getAccount: (n) => c.backend.getAccount(n),
+        dmcs: { name: c.backend.entry.name, chainId: c.backend.chainId },
+        account: positionals[0]!,
+      }),
+    );
     if (flags.json) {
-      printJson(io, { account: s.account, permission: s.permission, dmcs: s.dmcs, chainId: s.chainId, keys: s.keys, loggedInAt: s.loggedInAt });
+      printJson(io, {
+        account: s.account,
+        permission: s.permission,
+        dmcs: s.dmcs,
+        chainId: s.chainId,
+        keys: s.keys,
+        loggedInAt: s.loggedInAt,
+      });
       return 0;
     }
     io.out(`logged in as ${s.account}@${s.permission} on DMCS '${s.dmcs}' (chain ${s.chainId.slice(0, 12)}…) with ${s.keys.join(', ')}`);

@@ -22,7 +22,11 @@ const command: CliCommand = {
     if (positionals.length) throw new UsageError('logout takes no arguments');
     const home = peerosHome(io.env);
     let who: string | undefined;
-    try { who = readSession(home)?.account; } catch { who = undefined; }
+    try {
+      who = readSession(home)?.account;
+    } catch {
+      who = undefined;
+    }
     if (!clearSession(home)) {
       io.out('nobody was logged in');
       return 0;

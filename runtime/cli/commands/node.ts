@@ -18,12 +18,41 @@ const definition: CommandDefinition = {
   description: `Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
 there are transactions) with a hypercore block log and the chain API v1 over HTTP.`,
   flags: [
-    { name: 'dev', type: 'boolean', description: `the well-known EOSIO development key (${DEV_PUBLIC_KEY}) controls eosio and signs blocks` },
-    { name: 'http', type: 'string', value: 'HOST:PORT', description: 'where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)' },
-    { name: 'data', type: 'string', value: 'DIR', description: 'block log, genesis and producer key (default $PEEROS_HOME/node, or $PEEROS_HOME/node-dev with --dev)' },
-    { name: 'replicate', type: 'string', value: 'HOST:PORT', description: 'also serve the block log (a hypercore) to replicas on this TCP address' },
-    { name: 'follow', type: 'string', value: 'URL', description: 'run as a read-only replica of the node whose chain API is at URL (it must run with --replicate): download its block log, apply blocks as they come, catch up after being offline; pushes are refused' },
-    { ...JSON_FLAG, description: 'once it listens, print one JSON line {"chainId","endpoint","data","replication","follow","headBlock","snapshotBlock","dev"} instead of the start-up text' },
+    {
+      name: 'dev',
+      type: 'boolean',
+      description: `the well-known EOSIO development key (${DEV_PUBLIC_KEY}) controls eosio and signs blocks`,
+    },
+    {
+      name: 'http',
+      type: 'string',
+      value: 'HOST:PORT',
+      description: 'where to serve the chain API (default 127.0.0.1:8888; port 0 = any free port)',
+    },
+    {
+      name: 'data',
+      type: 'string',
+      value: 'DIR',
+      description: 'block log, genesis and producer key (default $PEEROS_HOME/node, or $PEEROS_HOME/node-dev with --dev)',
+    },
+    {
+      name: 'replicate',
+      type: 'string',
+      value: 'HOST:PORT',
+      description: 'also serve the block log (a hypercore) to replicas on this TCP address',
+    },
+    {
+      name: 'follow',
+      type: 'string',
+      value: 'URL',
+      description:
+        'run as a read-only replica of the node whose chain API is at URL (it must run with --replicate): download its block log, apply blocks as they come, catch up after being offline; pushes are refused',
+    },
+    {
+      ...JSON_FLAG,
+      description:
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
+    },
   ],
   notes: `State is rebuilt on start by replaying the block log; transactions acknowledged before a crash
 but not yet in a block are re-applied from the data folder's journal. A data folder copied with
@@ -43,14 +72,30 @@ const command: CliCommand = {
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
     if (follow && !/^https?:\/\//.test(follow)) throw new UsageError(`--follow: expected an http:// URL, got ${JSON.stringify(follow)}`);
-    if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate)) throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
-    const dataDir = typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
-    const node = await startNode({ dev, dataDir, http, ...(follow !== undefined ? { follow } : {}), ...(replicate !== undefined ? { replicate } : {}) });
+    if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate))
+      throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
+    const dataDir =
+      typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
+    const node = await startNode({
+      dev,
+      dataDir,
+      http,
+      ...(follow !== undefined ? { follow } : {}),
+      ...(replicate !== undefined ? { replicate } : {}),
+    });
     if (flags.json) {
-      io.out(toJson({
-        chainId: node.chainId, endpoint: node.endpoint, data: dataDir, replication: node.replicationAddress ?? null,
-        follow: follow ?? null, headBlock: node.chain.head.num, snapshotBlock: node.chain.startedFromSnapshot || null, dev,
-      }));
+      io.out(
+        toJson({
+          chainId: node.chainId,
+          endpoint: node.endpoint,
+          data: dataDir,
+          replication: node.replicationAddress ?? null,
+          follow: follow ?? null,
+          headBlock: node.chain.head.num,
+          snapshotBlock: node.chain.startedFromSnapshot || null,
+          dev,
+        }),
+      );
     } else {
       io.out(`chain id: ${node.chainId}`);
       io.out(`endpoint: ${node.endpoint}`);

@@ -26,18 +26,32 @@ const definition: CommandDefinition = {
   subcommands: [
     {
       name: 'list',
-      description: 'every entry: id, status, app, DMCS, expiration, attempts, and why it waits or failed. Status: pending (waiting to be sent), sent (the node acknowledged it; waiting for its block), done, expired, failed (the chain refused it)',
-      flags: [{ ...JSON_FLAG, description: 'print the entries as a JSON array (without their signed bodies; "signatures" is their count)' }],
+      description:
+        'every entry: id, status, app, DMCS, expiration, attempts, and why it waits or failed. Status: pending (waiting to be sent), sent (the node acknowledged it; waiting for its block), done, expired, failed (the chain refused it)',
+      flags: [
+        { ...JSON_FLAG, description: 'print the entries as a JSON array (without their signed bodies; "signatures" is their count)' },
+      ],
     },
     {
       name: 'flush',
-      description: 'send every pending entry now and confirm acknowledged ones (waiting up to 5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries stay queued)',
-      flags: [{ ...JSON_FLAG, description: 'print {"sent","done","expired","failed","waiting":[full transaction ids],"unreachable","error"} as JSON (same exit codes)' }],
+      description:
+        'send every pending entry now and confirm acknowledged ones (waiting up to 5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries stay queued)',
+      flags: [
+        {
+          ...JSON_FLAG,
+          description:
+            'print {"sent","done","expired","failed","waiting":[full transaction ids],"unreachable","error"} as JSON (same exit codes)',
+        },
+      ],
     },
     {
-      name: 'resign', args: 'ID',
-      description: 're-sign an expired entry (ID: at least 8 hex digits of its transaction id) with a fresh expiration and TaPoS, using the same keys from the vault, after you approve it; the new transaction is queued in its place',
-      flags: [{ name: 'force', type: 'boolean', description: 're-sign an entry that may already have executed (a push that got no answer)' }],
+      name: 'resign',
+      args: 'ID',
+      description:
+        're-sign an expired entry (ID: at least 8 hex digits of its transaction id) with a fresh expiration and TaPoS, using the same keys from the vault, after you approve it; the new transaction is queued in its place',
+      flags: [
+        { name: 'force', type: 'boolean', description: 're-sign an entry that may already have executed (a push that got no answer)' },
+      ],
       sharedFlags: true,
     },
   ],
@@ -49,9 +63,14 @@ const definition: CommandDefinition = {
 
 function row(e: QueueEntry): string {
   // a contract's assertion message is the contract author's text: one escaped line
-  const why = terminalText(e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : e.note ?? '');
-  const flags = [e.uncertain ? 'uncertain' : '', e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : '', e.replaces ? `re-signs ${e.replaces.slice(0, 12)}` : '']
-    .filter(Boolean).join(', ');
+  const why = terminalText(e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : (e.note ?? ''));
+  const flags = [
+    e.uncertain ? 'uncertain' : '',
+    e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : '',
+    e.replaces ? `re-signs ${e.replaces.slice(0, 12)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${e.id.slice(0, 12)}  ${e.status.padEnd(7)}  ${e.app.padEnd(12)}  ${(e.dmcs ?? '(default)').padEnd(10)}  ${e.expiration}  ${String(e.attempts).padStart(3)}  ${[flags, why].filter(Boolean).join('; ')}`;
 }
 
@@ -112,14 +131,26 @@ const command: CliCommand = {
             }
             const why = r.unreachable ? r.waiting.map((id) => queue.get(id).error?.message).find(Boolean) : undefined;
             if (flags.json) {
-              printJson(io, { sent: r.sent, done: r.done, expired: r.expired, failed: r.failed, waiting: r.waiting, unreachable: r.unreachable, error: why ?? null });
+              printJson(io, {
+                sent: r.sent,
+                done: r.done,
+                expired: r.expired,
+                failed: r.failed,
+                waiting: r.waiting,
+                unreachable: r.unreachable,
+                error: why ?? null,
+              });
               return r.unreachable ? 1 : 0;
             }
-            io.out(`flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`);
+            io.out(
+              `flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`,
+            );
             for (const id of r.failed) io.out(`failed: ${row(queue.get(id))}`);
             for (const id of r.expired) io.out(`expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}'`);
             if (r.unreachable) {
-              io.err(`a DMCS could not be reached${why ? ` (${why})` : ''}; ${r.waiting.length} transaction(s) stay queued — run 'peeros queue flush' again later`);
+              io.err(
+                `a DMCS could not be reached${why ? ` (${why})` : ''}; ${r.waiting.length} transaction(s) stay queued — run 'peeros queue flush' again later`,
+              );
               return 1;
             }
             return 0;
@@ -135,10 +166,16 @@ const command: CliCommand = {
           // Refuse early, before asking for the passphrase, when re-signing cannot go ahead.
           const expired = entry.status === 'expired' || (entry.status === 'pending' && Date.parse(entry.expiration) <= Date.now());
           if (!expired || entry.replacedBy) {
-            throw new QueueError('WRONG_STATUS', `transaction ${entry.id.slice(0, 12)} is ${entry.replacedBy ? 'already re-signed' : entry.status}; only expired transactions can be re-signed`);
+            throw new QueueError(
+              'WRONG_STATUS',
+              `transaction ${entry.id.slice(0, 12)} is ${entry.replacedBy ? 'already re-signed' : entry.status}; only expired transactions can be re-signed`,
+            );
           }
           if (entry.uncertain && flags.force !== true) {
-            throw new QueueError('UNCERTAIN', `transaction ${entry.id.slice(0, 12)} was pushed without an answer before it expired and may have executed; check the chain, then re-sign with --force if it did not run`);
+            throw new QueueError(
+              'UNCERTAIN',
+              `transaction ${entry.id.slice(0, 12)} was pushed without an answer before it expired and may have executed; check the chain, then re-sign with --force if it did not run`,
+            );
           }
           const dispatcher = new Dispatcher(new DmcsRegistry(home));
           const vault = Vault.open({ home });
@@ -151,7 +188,10 @@ const command: CliCommand = {
               signer: {
                 sign: async (o) => {
                   const r = await vault.sign({
-                    chainId: o.chainId, transaction: o.transaction, keys: o.keys, app: o.app,
+                    chainId: o.chainId,
+                    transaction: o.transaction,
+                    keys: o.keys,
+                    app: o.app,
                     ...(o.contextFreeData ? { contextFreeData: o.contextFreeData } : {}),
                   });
                   return { signatures: r.signatures };
@@ -159,7 +199,9 @@ const command: CliCommand = {
               },
             });
             const fresh = await queue.resign(entry.id, resign, { force: flags.force === true });
-            io.out(`re-signed ${entry.id.slice(0, 12)} as ${fresh.id.slice(0, 12)} (expires ${fresh.expiration}); send it with 'peeros queue flush'`);
+            io.out(
+              `re-signed ${entry.id.slice(0, 12)} as ${fresh.id.slice(0, 12)} (expires ${fresh.expiration}); send it with 'peeros queue flush'`,
+            );
             return 0;
           } finally {
             await vault.close();

@@ -20,7 +20,12 @@ Without --yes the decoded transaction is shown on stderr and you are asked y/N.`
     { name: 'chain-id', type: 'string', value: 'HEX', description: 'the 32-byte chain id (64 hex characters); required' },
     { name: 'packed', type: 'string', value: 'HEX', description: 'the serialized transaction (packed_trx), hex; this or --json' },
     { name: 'json', type: 'string', value: 'TX_JSON', description: 'the transaction as JSON (action data as hex); this or --packed' },
-    { name: 'key', type: 'string', value: 'PUBKEY', description: 'the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key' },
+    {
+      name: 'key',
+      type: 'string',
+      value: 'PUBKEY',
+      description: 'the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key',
+    },
     ...VAULT_FLAGS,
   ],
 };
@@ -31,9 +36,12 @@ const command: CliCommand = {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'sign');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const chainId = flags['chain-id'];
-    if (typeof chainId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(chainId)) throw new UsageError('--chain-id needs the 32-byte chain id as 64 hex characters');
-    const packedHex = flags.packed, json = flags.json;
-    if ((typeof packedHex === 'string') === (typeof json === 'string')) throw new UsageError('give exactly one of --packed HEX or --json TX_JSON');
+    if (typeof chainId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(chainId))
+      throw new UsageError('--chain-id needs the 32-byte chain id as 64 hex characters');
+    const packedHex = flags.packed,
+      json = flags.json;
+    if ((typeof packedHex === 'string') === (typeof json === 'string'))
+      throw new UsageError('give exactly one of --packed HEX or --json TX_JSON');
     let trx: Transaction;
     try {
       if (typeof packedHex === 'string') trx = Transaction.fromBinary(hexToBytes(packedHex.trim(), '--packed'));
@@ -47,7 +55,8 @@ const command: CliCommand = {
       let key = typeof flags.key === 'string' ? flags.key : undefined;
       if (!key) {
         const keys = await vault.listKeys();
-        if (keys.length !== 1) throw new UsageError(`the vault holds ${keys.length} keys; choose one with --key PUBKEY (see 'peeros key list')`);
+        if (keys.length !== 1)
+          throw new UsageError(`the vault holds ${keys.length} keys; choose one with --key PUBKEY (see 'peeros key list')`);
         key = keys[0]!.publicKey;
       }
       let res;
@@ -55,7 +64,10 @@ const command: CliCommand = {
         res = await vault.sign({ chainId, transaction, keys: [key] });
       } catch (err) {
         if (err instanceof VaultError && err.code === 'NOT_APPROVED' && !flags.yes) {
-          throw new VaultError('NOT_APPROVED', `${err.message}; answer y at the prompt (needs a terminal), or pass --yes in scripts (dangerous: signs without asking)`);
+          throw new VaultError(
+            'NOT_APPROVED',
+            `${err.message}; answer y at the prompt (needs a terminal), or pass --yes in scripts (dangerous: signs without asking)`,
+          );
         }
         throw err;
       }

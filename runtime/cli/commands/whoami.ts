@@ -18,7 +18,13 @@ const definition: CommandDefinition = {
   description: `Shows the account apps run as (from 'peeros login'; none after 'peeros logout'), the DMCS it
 lives on (else the default DMCS), and the vault's keystore: present, missing or corrupt, how many
 keys, wrong passphrases in a row. Reads files only: no passphrase, no network.`,
-  flags: [{ ...JSON_FLAG, description: 'print {"account","permission","keys","loggedInAt","sessionError","dmcs","vault"} as JSON; "dmcs" is {"name","url","chainId","default"} or null, "vault" is {"keystore","keystorePath","keyCount","failures","retryAfterMs"}' }],
+  flags: [
+    {
+      ...JSON_FLAG,
+      description:
+        'print {"account","permission","keys","loggedInAt","sessionError","dmcs","vault"} as JSON; "dmcs" is {"name","url","chainId","default"} or null, "vault" is {"keystore","keystorePath","keyCount","failures","retryAfterMs"}',
+    },
+  ],
 };
 
 const command: CliCommand = {
@@ -29,7 +35,11 @@ const command: CliCommand = {
     const home = peerosHome(io.env);
     let session: Session | undefined;
     let sessionError: string | null = null;
-    try { session = readSession(home); } catch (err) { sessionError = (err as Error).message; }
+    try {
+      session = readSession(home);
+    } catch (err) {
+      sessionError = (err as Error).message;
+    }
     const registry = await new DmcsRegistry(home).load();
     const dmcsName = session?.dmcs ?? registry.default;
     const entry = registry.dmcs.find((d) => d.name === dmcsName);
@@ -38,18 +48,30 @@ const command: CliCommand = {
     const keystorePath = vaultPaths(home).keystore;
     if (flags.json) {
       printJson(io, {
-        account: session?.account ?? null, permission: session?.permission ?? null, keys: session?.keys ?? [],
-        loggedInAt: session?.loggedInAt ?? null, sessionError,
+        account: session?.account ?? null,
+        permission: session?.permission ?? null,
+        keys: session?.keys ?? [],
+        loggedInAt: session?.loggedInAt ?? null,
+        sessionError,
         dmcs: entry ? { name: entry.name, url: entry.url, chainId: entry.chainId, default: entry.name === registry.default } : null,
         vault: { keystore: st.keystore, keystorePath, keyCount: st.keyCount ?? null, failures: st.failures, retryAfterMs: st.retryAfterMs },
       });
       return 0;
     }
-    if (session) io.out(`account: ${session.account}@${session.permission} (logged in ${session.loggedInAt} with ${session.keys.join(', ')})`);
+    if (session)
+      io.out(`account: ${session.account}@${session.permission} (logged in ${session.loggedInAt} with ${session.keys.join(', ')})`);
     else io.out(`account: nobody is logged in${sessionError ? ` (${sessionError})` : ''}; apps run without an account`);
-    if (entry) io.out(`dmcs: ${entry.name} at ${entry.url}, chain ${entry.chainId}${entry.name === registry.default ? ' (the default)' : ''}`);
-    else io.out(session ? `dmcs: '${session.dmcs}' of the session is no longer configured` : "dmcs: none configured; add one with 'peeros dmcs add NAME URL'");
-    io.out(`vault: keystore ${st.keystore} (${keystorePath})${st.keyCount !== undefined ? `, ${st.keyCount} key${st.keyCount === 1 ? '' : 's'}` : ''}${st.failures ? `, ${st.failures} wrong passphrase(s) in a row` : ''}`);
+    if (entry)
+      io.out(`dmcs: ${entry.name} at ${entry.url}, chain ${entry.chainId}${entry.name === registry.default ? ' (the default)' : ''}`);
+    else
+      io.out(
+        session
+          ? `dmcs: '${session.dmcs}' of the session is no longer configured`
+          : "dmcs: none configured; add one with 'peeros dmcs add NAME URL'",
+      );
+    io.out(
+      `vault: keystore ${st.keystore} (${keystorePath})${st.keyCount !== undefined ? `, ${st.keyCount} key${st.keyCount === 1 ? '' : 's'}` : ''}${st.failures ? `, ${st.failures} wrong passphrase(s) in a row` : ''}`,
+    );
     return 0;
   },
 };

@@ -11,7 +11,9 @@ test.before(async () => {
   await transact(dn.client, [newAccountAction('splitter', String(testKey('splitter').toPublic()))]);
   await dn.node.produceBlock();
 });
-test.after(async () => { await dn.close(); });
+test.after(async () => {
+  await dn.close();
+});
 
 const READ_WRITE = ['push_transaction', 'send_transaction', 'send_transaction2'];
 

@@ -5,13 +5,30 @@ import * as assert from 'uvu/assert';
 import { startDevNode, type DevNode } from '../helpers.js';
 
 let dn: DevNode;
-test.before(async () => { dn = await startDevNode(); });
-test.after(async () => { await dn.close(); });
+test.before(async () => {
+  dn = await startDevNode();
+});
+test.after(async () => {
+  await dn.close();
+});
 
 const ENDPOINTS = [
-  'get_info', 'get_account', 'get_abi', 'get_raw_abi', 'get_raw_code_and_abi', 'get_table_rows', 'get_block',
-  'get_block_info', 'get_required_keys', 'push_transaction', 'send_transaction', 'send_transaction2',
-  'compute_transaction', 'get_currency_balance', 'get_currency_stats', 'get_accounts_by_authorizers',
+  'get_info',
+  'get_account',
+  'get_abi',
+  'get_raw_abi',
+  'get_raw_code_and_abi',
+  'get_table_rows',
+  'get_block',
+  'get_block_info',
+  'get_required_keys',
+  'push_transaction',
+  'send_transaction',
+  'send_transaction2',
+  'compute_transaction',
+  'get_currency_balance',
+  'get_currency_stats',
+  'get_accounts_by_authorizers',
 ];
 
 /** Deterministic hostile bodies. */
@@ -31,7 +48,7 @@ function* bodies(): Generator<string> {
   yield '{"signatures": [1, 2], "packed_trx": 7}';
   yield '{"signatures": [], "compression": 9, "packed_trx": "00"}';
   yield '{"signatures": [], "compression": "zlib", "packed_trx": "deadbeef"}';
-  yield '{"signatures": [], "compression": 0, "packed_trx": "' + 'ff'.repeat(100) + '"}';
+  yield `{"signatures": [], "compression": 0, "packed_trx": "${'ff'.repeat(100)}"}`;
   yield JSON.stringify({ keys: ['PUB_K1_nope'] });
   let deep = '1';
   for (let i = 0; i < 2000; i++) deep = `[${deep}]`;
@@ -46,7 +63,11 @@ test('every endpoint answers hostile bodies with a named JSON error or a result,
       const res = await fetch(`${dn.node.endpoint}/v1/chain/${ep}`, { method: 'POST', body });
       const text = await res.text();
       let json: { error?: { name?: string; code?: number } } | null = null;
-      try { json = JSON.parse(text); } catch { /* checked below */ }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        /* checked below */
+      }
       assert.ok(json !== null, `${ep} ${body.slice(0, 40)} → not JSON: ${text.slice(0, 80)}`);
       if (res.status >= 400) {
         assert.type(json!.error?.name, 'string', `${ep} ${body.slice(0, 40)} → ${text.slice(0, 120)}`);

@@ -26,7 +26,8 @@ function fill(count: number) {
 
 test('limit, more/next_key, inclusive upper bound, reverse, hex rows, payers', () => {
   const st = fill(25);
-  const q = (p: Record<string, unknown>) => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', key_type: 'i64', ...p }, null);
+  const q = (p: Record<string, unknown>) =>
+    queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', key_type: 'i64', ...p }, null);
   const first = q({});
   assert.is(first.rows.length, 10);
   assert.ok(first.more);
@@ -50,8 +51,14 @@ test('a missing table is no rows; the page size is capped', () => {
 
 test('index positions parse like Leap; a missing secondary index is no rows', () => {
   const st = fill(1);
-  assert.equal(queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'secondary', key_type: 'i64' }, null).rows, []);
-  assert.throws(() => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'bogus' }, null), /Invalid index_position/);
+  assert.equal(
+    queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'secondary', key_type: 'i64' }, null).rows,
+    [],
+  );
+  assert.throws(
+    () => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 'bogus' }, null),
+    /Invalid index_position/,
+  );
 });
 
 test('secondary index: ordered by (secondary, primary), bounds, paging, undo', () => {
@@ -61,7 +68,8 @@ test('secondary index: ordered by (secondary, primary), bounds, paging, undo', (
   ix.store(n('alice'), 10n, 300n);
   ix.store(n('alice'), 20n, 100n);
   const r30 = ix.store(n('alice'), 30n, 200n);
-  const q = (p: Record<string, unknown>) => queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 2, key_type: 'i64', ...p }, null);
+  const q = (p: Record<string, unknown>) =>
+    queryTableRows(st.tables, { code: 'tok', scope: 'alice', table: 'rows', index_position: 2, key_type: 'i64', ...p }, null);
   assert.equal(q({}).rows, ['02', '03', '01']);
   assert.equal(q({ lower_bound: '150', upper_bound: '300' }).rows, ['03', '01']);
   const page = q({ limit: 1 });

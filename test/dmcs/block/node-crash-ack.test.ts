@@ -15,16 +15,31 @@ const dir = tempDir('crash-ack');
 const k = testKey('crash-ack');
 const children = new Set<ChildProcess>();
 
-interface Running { child: ChildProcess; client: APIClient; url: string; err: () => string; exited: Promise<number | null> }
+interface Running {
+  child: ChildProcess;
+  client: APIClient;
+  url: string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
 
 function startCli(): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let out = '';
     let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { children.delete(child); r(code); }));
-    child.stderr!.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code) => {
+        children.delete(child);
+        r(code);
+      }),
+    );
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
     child.stdout!.on('data', (d) => {
       out += d;
       const url = /endpoint: (\S+)/.exec(out)?.[1];
@@ -41,7 +56,7 @@ async function digest(r: Running): Promise<{ head_block_num: number; durable_blo
 /** Pushes over plain HTTP; resolves with the transaction id once the node acknowledged "executed". */
 async function push(url: string, packed: unknown): Promise<string> {
   const res = await fetch(`${url}/v1/chain/push_transaction`, { method: 'POST', body: JSON.stringify(packed) });
-  const json = await res.json() as { transaction_id?: string; processed?: { receipt?: { status?: string } }; error?: unknown };
+  const json = (await res.json()) as { transaction_id?: string; processed?: { receipt?: { status?: string } }; error?: unknown };
   if (!res.ok || !json.transaction_id) throw new Error(`push refused: ${JSON.stringify(json)}`);
   assert.is(json.processed?.receipt?.status, 'executed');
   return json.transaction_id;
@@ -58,7 +73,8 @@ test('kill -9 right after the last acknowledgement: every acknowledged transacti
   const a = await startCli();
   const N = 60;
   const signed = [];
-  for (let i = 0; i < N; i++) signed.push(Serializer.objectify((await buildSigned(a.client, [newAccountAction(name(i), String(k.toPublic()))])).packed));
+  for (let i = 0; i < N; i++)
+    signed.push(Serializer.objectify((await buildSigned(a.client, [newAccountAction(name(i), String(k.toPublic()))])).packed));
   // a stream of concurrent pushes, then one more into a fresh pending block, killed on its reply
   const acked: string[] = await Promise.all(signed.slice(0, N - 1).map((p) => push(a.url, p)));
   for (let i = 0; i < 100 && (await digest(a)).pending_transactions > 0; i++) await new Promise((r) => setTimeout(r, 20));

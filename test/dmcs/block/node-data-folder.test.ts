@@ -16,21 +16,39 @@ const root = tempDir('data-folder');
 const k = testKey('data-folder');
 const children = new Set<ChildProcess>();
 
-interface Running { child: ChildProcess; client: APIClient; url: string; chainId: string; err: () => string; exited: Promise<number | null> }
+interface Running {
+  child: ChildProcess;
+  client: APIClient;
+  url: string;
+  chainId: string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
 
 function startCli(dir: string): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let out = '';
     let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => { children.delete(child); if (signal) err += `\n[exited on ${signal}]`; r(code); }));
-    child.stderr!.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code, signal) => {
+        children.delete(child);
+        if (signal) err += `\n[exited on ${signal}]`;
+        r(code);
+      }),
+    );
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
     child.stdout!.on('data', (d) => {
       out += d;
       const url = /endpoint: (\S+)/.exec(out)?.[1];
       const chainId = /chain id: ([0-9a-f]{64})/.exec(out)?.[1];
-      if (url && chainId && /head block: \d+/.test(out)) resolve({ child, client: new APIClient({ url }), url, chainId, err: () => err, exited });
+      if (url && chainId && /head block: \d+/.test(out))
+        resolve({ child, client: new APIClient({ url }), url, chainId, err: () => err, exited });
     });
     child.on('exit', (code) => reject(new Error(`peeros node exited with ${code}: ${err}`)));
   });
@@ -49,7 +67,12 @@ async function stop(r: Running): Promise<void> {
 
 async function settled(r: Running): Promise<{ head_block_num: number; state_digest: string }> {
   for (let i = 0; i < 100; i++) {
-    const d = await (await fetch(`${r.url}/v1/peeros/get_state_digest`, { method: 'POST' })).json() as { head_block_num: number; durable_block_num: number; pending_transactions: number; state_digest: string };
+    const d = (await (await fetch(`${r.url}/v1/peeros/get_state_digest`, { method: 'POST' })).json()) as {
+      head_block_num: number;
+      durable_block_num: number;
+      pending_transactions: number;
+      state_digest: string;
+    };
     if (d.pending_transactions === 0 && d.durable_block_num === d.head_block_num) return d;
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -76,7 +99,10 @@ test('a data folder copied with cp -a starts with the same chain and state (adop
   assert.ok(after.head_block_num >= before.head_block_num);
   assert.match(b.err(), /was copied or restored from a backup .* adopted here/);
   assert.not.match(b.err(), /another node/);
-  assert.ok(readdirSync(copy).some((f) => f.startsWith('CORESTORE.copied-')), 'the old device file is kept aside');
+  assert.ok(
+    readdirSync(copy).some((f) => f.startsWith('CORESTORE.copied-')),
+    'the old device file is kept aside',
+  );
   await transact(b.client, [newAccountAction('copied2', String(k.toPublic()))]); // the copy produces
   await settled(b);
   await stop(b);
@@ -94,7 +120,10 @@ test('a folder held by a live node is refused, naming its pid; after kill -9 it 
   const a = await startCli(dir);
   const busy = refusedStart(dir);
   assert.is(busy.status, 1, busy.stderr);
-  assert.match(busy.stderr, new RegExp(`the data folder .*busy is in use by another running node \\(pid ${a.child.pid}\\): stop that node first`));
+  assert.match(
+    busy.stderr,
+    new RegExp(`the data folder .*busy is in use by another running node \\(pid ${a.child.pid}\\): stop that node first`),
+  );
   a.child.kill('SIGKILL');
   await a.exited;
   assert.ok(existsSync(join(dir, 'node.pid')), 'kill -9 leaves the pid file behind');
@@ -111,7 +140,11 @@ test('a garbage committed.json is refused with the file, the problem and the fix
   const before = await settled(a);
   await stop(a);
   const marker = join(dir, 'committed.json');
-  for (const [garbage, problem] of [['{garbage', /it is not valid JSON/], ['{"length": -3, "lastBlockId": 7}', /it is JSON but not \{"length": N/], ['', /it is not valid JSON/]] as const) {
+  for (const [garbage, problem] of [
+    ['{garbage', /it is not valid JSON/],
+    ['{"length": -3, "lastBlockId": 7}', /it is JSON but not \{"length": N/],
+    ['', /it is not valid JSON/],
+  ] as const) {
     writeFileSync(marker, garbage);
     const r = refusedStart(dir);
     assert.is(r.status, 1, r.stderr);

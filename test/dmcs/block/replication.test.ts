@@ -13,7 +13,8 @@ const rdir = tempDir('replica');
 let writer: EmbeddedNode;
 let wclient: APIClient;
 
-const digest = (n: EmbeddedNode) => (n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number; head_block_id: string });
+const digest = (n: EmbeddedNode) =>
+  n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number; head_block_id: string };
 
 async function caughtUp(replica: EmbeddedNode, timeoutMs = 15000): Promise<void> {
   const want = writer.chain.head.num;

@@ -68,11 +68,23 @@ if (missing.length > 0) {
   test.before(async () => {
     buildDir = mkdtempSync(join(tmpdir(), 'peeros-c-counter-'));
     const out = join(buildDir, 'c-counter.wasm');
-    const cc = spawnSync('clang', [
-      '--target=wasm32', '-nostdlib', '-ffreestanding', '-O2', '-Wall',
-      '-Wl,--no-entry', '-Wl,--export=apply', '-Wl,--allow-undefined',
-      '-o', out, join(SRC_DIR, 'c-counter.c'),
-    ], { encoding: 'utf8' });
+    const cc = spawnSync(
+      'clang',
+      [
+        '--target=wasm32',
+        '-nostdlib',
+        '-ffreestanding',
+        '-O2',
+        '-Wall',
+        '-Wl,--no-entry',
+        '-Wl,--export=apply',
+        '-Wl,--allow-undefined',
+        '-o',
+        out,
+        join(SRC_DIR, 'c-counter.c'),
+      ],
+      { encoding: 'utf8' },
+    );
     if (cc.status !== 0) throw new Error(`clang failed (${cc.status}):\n${cc.stderr}`);
     wasm = new Uint8Array(readFileSync(out));
     dn = await startDevNode(dataDir);
@@ -96,18 +108,44 @@ if (missing.length > 0) {
       assert.is(i.kind, 'function');
     }
     const names = imports.map((i) => i.name);
-    for (const n of ['read_action_data', 'require_auth', 'has_auth', 'db_store_i64', 'db_lowerbound_i64', 'db_next_i64', 'require_recipient', 'memcpy']) {
+    for (const n of [
+      'read_action_data',
+      'require_auth',
+      'has_auth',
+      'db_store_i64',
+      'db_lowerbound_i64',
+      'db_next_i64',
+      'require_recipient',
+      'memcpy',
+    ]) {
       assert.ok(names.includes(n), `imports ${n}`);
     }
     assert.ok(WebAssembly.Module.exports(mod).some((e) => e.name === 'apply' && e.kind === 'function'));
   });
 
   test('setcode/setabi from wharfkit deploy it; the node returns the same code and ABI', async () => {
-    await transact(dn.client, [
-      { account: 'eosio', name: 'setcode', authorization: `${C}@active`, data: { account: C, vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString } },
-      { account: 'eosio', name: 'setabi', authorization: `${C}@active`, data: { account: C, abi: Serializer.encode({ object: abi }).hexString } },
-    ], { keys: [owner] });
-    const raw = await dn.client.call<{ account_name: string; wasm: string; abi: string }>({ path: '/v1/chain/get_raw_code_and_abi', params: { account_name: C } });
+    await transact(
+      dn.client,
+      [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          authorization: `${C}@active`,
+          data: { account: C, vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
+        },
+        {
+          account: 'eosio',
+          name: 'setabi',
+          authorization: `${C}@active`,
+          data: { account: C, abi: Serializer.encode({ object: abi }).hexString },
+        },
+      ],
+      { keys: [owner] },
+    );
+    const raw = await dn.client.call<{ account_name: string; wasm: string; abi: string }>({
+      path: '/v1/chain/get_raw_code_and_abi',
+      params: { account_name: C },
+    });
     assert.equal(new Uint8Array(Buffer.from(raw.wasm, 'base64')), wasm);
     assert.ok(ABI.from(Serializer.decode({ data: Bytes.from(Buffer.from(raw.abi, 'base64')), type: ABI })).equals(abi));
     const rawAbi = await dn.client.v1.chain.get_raw_abi(C);
@@ -127,7 +165,10 @@ if (missing.length > 0) {
     await run([act('set', 'alice@active', { owner: 'alice', key: 1, value: 'uno ✓' })]);
     await run([act('set', 'bob@active', { owner: 'bob', key: 2, value: 'two' }), act('bump', 'bob@active', { owner: 'bob' })], [bob]);
     const res = await run([act('bump', 'alice@active', { owner: 'alice' }), act('bump', 'alice@active', { owner: 'alice' })]);
-    assert.equal(res.processed.action_traces.map((t: { console: string }) => t.console), ['bump alice -> 2', 'bump alice -> 3']);
+    assert.equal(
+      res.processed.action_traces.map((t: { console: string }) => t.console),
+      ['bump alice -> 2', 'bump alice -> 3'],
+    );
 
     assert.equal(await rows('entries', 'alice'), [
       { key: 1, value: 'uno ✓' },
@@ -135,13 +176,17 @@ if (missing.length > 0) {
       { key: big, value: 'big' },
     ]);
     assert.equal(await rows('entries', 'bob'), [{ key: 2, value: 'two' }]);
-    assert.equal(await rows('counters', C), [{ owner: 'alice', count: 3 }, { owner: 'bob', count: 1 }]);
+    assert.equal(await rows('counters', C), [
+      { owner: 'alice', count: 3 },
+      { owner: 'bob', count: 1 },
+    ]);
     // binary rows are exactly what the contract wrote: key u64 LE, varuint32 length, UTF-8 bytes
     const bin = await dn.client.v1.chain.get_table_rows({ code: C, scope: 'bob', table: 'entries', json: false });
-    assert.equal(bin.rows, ['0200000000000000' + '03' + Buffer.from('two').toString('hex')]);
+    assert.equal(bin.rows, [`020000000000000003${Buffer.from('two').toString('hex')}`]);
     // bounds, limit and `more` over the C contract's rows
     const page = await dn.client.call<{ rows: unknown[]; more: boolean; next_key: string }>({
-      path: '/v1/chain/get_table_rows', params: { code: C, scope: 'alice', table: 'entries', json: true, lower_bound: '2', limit: 1 },
+      path: '/v1/chain/get_table_rows',
+      params: { code: C, scope: 'alice', table: 'entries', json: true, lower_bound: '2', limit: 1 },
     });
     assert.equal(page.rows, [{ key: 7, value: 'seven' }]);
     assert.is(page.more, true);
@@ -189,24 +234,38 @@ if (missing.length > 0) {
     const q = run([act('bump', 'bob@active', { owner: 'alice' })], [bob]);
     assert.is(await errorName(q), 'missing_auth_exception');
     assert.equal(await rows('entries', 'alice'), [{ key: 1, value: 'uno ✓' }]);
-    assert.equal(await rows('counters', C), [{ owner: 'alice', count: 3 }, { owner: 'bob', count: 1 }]);
+    assert.equal(await rows('counters', C), [
+      { owner: 'alice', count: 3 },
+      { owner: 'bob', count: 1 },
+    ]);
   });
 
   test('a failing action rolls the whole transaction back', async () => {
-    const p = failure(run([
-      act('set', 'alice@active', { owner: 'alice', key: 5, value: 'five' }),
-      act('bump', 'alice@active', { owner: 'alice' }),
-      act('erase', 'alice@active', { owner: 'alice', key: 404 }),
-    ]));
+    const p = failure(
+      run([
+        act('set', 'alice@active', { owner: 'alice', key: 5, value: 'five' }),
+        act('bump', 'alice@active', { owner: 'alice' }),
+        act('erase', 'alice@active', { owner: 'alice', key: 404 }),
+      ]),
+    );
     assert.is((await p).message, 'assertion failure with message: erase: no entry with this key');
     assert.equal(await rows('entries', 'alice'), [{ key: 1, value: 'uno ✓' }]);
-    assert.equal(await rows('counters', C), [{ owner: 'alice', count: 3 }, { owner: 'bob', count: 1 }]);
+    assert.equal(await rows('counters', C), [
+      { owner: 'alice', count: 3 },
+      { owner: 'bob', count: 1 },
+    ]);
   });
 
   test('notify: require_recipient delivers to bob after the contract; a non-account is refused', async () => {
     const res = await run([act('notify', 'alice@active', { to: 'bob' })]);
     const traces = res.processed.action_traces as Array<{ receiver: string; console: string; act: { account: string; name: string } }>;
-    assert.equal(traces.map((t) => [t.receiver, t.act.account, t.act.name]), [[C, C, 'notify'], ['bob', C, 'notify']]);
+    assert.equal(
+      traces.map((t) => [t.receiver, t.act.account, t.act.name]),
+      [
+        [C, C, 'notify'],
+        ['bob', C, 'notify'],
+      ],
+    );
     assert.is(traces[0]!.console, 'notified bob');
     const nobody = await failure(run([act('notify', 'alice@active', { to: 'nobody' })]));
     assert.is(nobody.name, 'eosio_assert_message_exception');
@@ -214,10 +273,13 @@ if (missing.length > 0) {
   });
 
   test('clear walks the scope with db_lowerbound_i64/db_next_i64 and removes every row', async () => {
-    await run([
-      act('set', 'bob@active', { owner: 'bob', key: 10, value: 'ten' }),
-      act('set', 'bob@active', { owner: 'bob', key: 20, value: 'twenty' }),
-    ], [bob]);
+    await run(
+      [
+        act('set', 'bob@active', { owner: 'bob', key: 10, value: 'ten' }),
+        act('set', 'bob@active', { owner: 'bob', key: 20, value: 'twenty' }),
+      ],
+      [bob],
+    );
     assert.is((await rows('entries', 'bob')).length, 3);
     const res = await run([act('clear', 'bob@active', { owner: 'bob' })], [bob]);
     assert.is(res.processed.action_traces[0].console, 'cleared 3');
@@ -227,12 +289,19 @@ if (missing.length > 0) {
 
   test('eosjs JsonRpc reads the same rows as wharfkit', async () => {
     const rpc = new JsonRpc(dn.node.endpoint!, { fetch });
-    for (const [table, scope] of [['entries', 'alice'], ['entries', 'bob'], ['counters', C]] as const) {
+    for (const [table, scope] of [
+      ['entries', 'alice'],
+      ['entries', 'bob'],
+      ['counters', C],
+    ] as const) {
       const viaEosjs = await rpc.get_table_rows({ code: C, scope, table, json: true, limit: 100 });
       assert.equal(viaEosjs.rows, await rows(table, scope), `${table}/${scope}`);
     }
     const abiViaEosjs = await rpc.get_abi(C);
-    assert.equal(abiViaEosjs.abi?.tables.map((t: { name: string }) => t.name), ['entries', 'counters']);
+    assert.equal(
+      abiViaEosjs.abi?.tables.map((t: { name: string }) => t.name),
+      ['entries', 'counters'],
+    );
   });
 
   test('after a restart on the same data dir the tables are identical and the contract still runs', async () => {
@@ -251,7 +320,10 @@ if (missing.length > 0) {
     assert.is(String((await dn.client.v1.chain.get_raw_abi(C)).code_hash), before.hash);
     const res = await run([act('bump', 'alice@active', { owner: 'alice' })]);
     assert.is(res.processed.action_traces[0].console, 'bump alice -> 4');
-    assert.equal(await rows('counters', C), [{ owner: 'alice', count: 4 }, { owner: 'bob', count: 1 }]);
+    assert.equal(await rows('counters', C), [
+      { owner: 'alice', count: 4 },
+      { owner: 'bob', count: 1 },
+    ]);
   });
 }
 

@@ -30,22 +30,67 @@ if (!prefix) {
       newAccountAction('bob', String(alice.toPublic())),
     ]);
   });
-  test.after(async () => { await dn.close(); });
+  test.after(async () => {
+    await dn.close();
+  });
 
   test('setcode/setabi from wharfkit deploy the CDT build', async () => {
-    await transact(dn.client, [
-      { account: 'eosio', name: 'setcode', authorization: 'eosio.token@active', data: { account: 'eosio.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString } },
-      { account: 'eosio', name: 'setabi', authorization: 'eosio.token@active', data: { account: 'eosio.token', abi: Serializer.encode({ object: abi }).hexString } },
-    ], { keys: [token] });
+    await transact(
+      dn.client,
+      [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          authorization: 'eosio.token@active',
+          data: { account: 'eosio.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
+        },
+        {
+          account: 'eosio',
+          name: 'setabi',
+          authorization: 'eosio.token@active',
+          data: { account: 'eosio.token', abi: Serializer.encode({ object: abi }).hexString },
+        },
+      ],
+      { keys: [token] },
+    );
     const raw = await dn.client.v1.chain.get_raw_abi('eosio.token');
     assert.ok(String(raw.code_hash) !== '0'.repeat(64));
   });
 
   test('create, issue, transfer; tables match eosio.token semantics', async () => {
-    await transact(dn.client, [{ account: 'eosio.token', name: 'create', authorization: 'eosio.token@active', data: { issuer: 'alice', maximum_supply: '1000000.0000 SYS' } }], { keys: [token] });
-    await transact(dn.client, [{ account: 'eosio.token', name: 'issue', authorization: 'alice@active', data: { to: 'alice', quantity: '100.0000 SYS', memo: '' } }], { keys: [alice] });
-    const res = await transact(dn.client, [{ account: 'eosio.token', name: 'transfer', authorization: 'alice@active', data: { from: 'alice', to: 'bob', quantity: '2.5000 SYS', memo: 'cdt' } }], { keys: [alice] });
-    assert.equal(res.processed.action_traces.map((t: { receiver: string }) => t.receiver), ['eosio.token', 'alice', 'bob']);
+    await transact(
+      dn.client,
+      [
+        {
+          account: 'eosio.token',
+          name: 'create',
+          authorization: 'eosio.token@active',
+          data: { issuer: 'alice', maximum_supply: '1000000.0000 SYS' },
+        },
+      ],
+      { keys: [token] },
+    );
+    await transact(
+      dn.client,
+      [{ account: 'eosio.token', name: 'issue', authorization: 'alice@active', data: { to: 'alice', quantity: '100.0000 SYS', memo: '' } }],
+      { keys: [alice] },
+    );
+    const res = await transact(
+      dn.client,
+      [
+        {
+          account: 'eosio.token',
+          name: 'transfer',
+          authorization: 'alice@active',
+          data: { from: 'alice', to: 'bob', quantity: '2.5000 SYS', memo: 'cdt' },
+        },
+      ],
+      { keys: [alice] },
+    );
+    assert.equal(
+      res.processed.action_traces.map((t: { receiver: string }) => t.receiver),
+      ['eosio.token', 'alice', 'bob'],
+    );
     const a = await dn.client.v1.chain.get_table_rows({ code: 'eosio.token', scope: 'alice', table: 'accounts' });
     const b = await dn.client.v1.chain.get_table_rows({ code: 'eosio.token', scope: 'bob', table: 'accounts' });
     const stat = await dn.client.v1.chain.get_table_rows({ code: 'eosio.token', scope: 'SYS', table: 'stat' });
@@ -55,7 +100,18 @@ if (!prefix) {
   });
 
   test('overdrawn balance comes back as eosio_assert_message_exception', async () => {
-    const p = transact(dn.client, [{ account: 'eosio.token', name: 'transfer', authorization: 'bob@active', data: { from: 'bob', to: 'alice', quantity: '5.0000 SYS', memo: '' } }], { keys: [alice] });
+    const p = transact(
+      dn.client,
+      [
+        {
+          account: 'eosio.token',
+          name: 'transfer',
+          authorization: 'bob@active',
+          data: { from: 'bob', to: 'alice', quantity: '5.0000 SYS', memo: '' },
+        },
+      ],
+      { keys: [alice] },
+    );
     assert.is(await errorName(p), 'eosio_assert_message_exception');
   });
 }

@@ -6,26 +6,38 @@ import { startDevNode, buildSigned, newAccountAction, testKey, errorName, type D
 
 let dn: DevNode;
 const k = testKey('concurrent');
-test.before(async () => { dn = await startDevNode(undefined, { autoProduce: true }); });
-test.after(async () => { await dn.close(); });
+test.before(async () => {
+  dn = await startDevNode(undefined, { autoProduce: true });
+});
+test.after(async () => {
+  await dn.close();
+});
 
-const nameOf = (i: number) => `conc${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}`;
+const nameOf = (i: number) => `conc${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}`;
 
 test('200 concurrent pushes all succeed; the repeated one is tx_duplicate', async () => {
-  const built = await Promise.all(Array.from({ length: 200 }, (_, i) => buildSigned(dn.client, [newAccountAction(nameOf(i), String(k.toPublic()))])));
+  const built = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => buildSigned(dn.client, [newAccountAction(nameOf(i), String(k.toPublic()))])),
+  );
   const results = await Promise.allSettled(built.map((b) => dn.client.v1.chain.push_transaction(b.packed)));
-  assert.equal(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+  assert.equal(
+    results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+    [],
+  );
   assert.is(await errorName(dn.client.v1.chain.push_transaction(built[7]!.packed)), 'tx_duplicate');
   await dn.node.produceBlock();
   // LIB is the last block durably appended; with the production timer running, a block sealed a
   // moment ago may still be on its way to the log (under load, a few): wait for it, bounded.
   let info = await dn.client.v1.chain.get_info();
-  for (const until = Date.now() + 15_000; Number(info.last_irreversible_block_num) < Number(info.head_block_num) && Date.now() < until;) {
+  for (const until = Date.now() + 15_000; Number(info.last_irreversible_block_num) < Number(info.head_block_num) && Date.now() < until; ) {
     await new Promise((r) => setTimeout(r, 50));
     info = await dn.client.v1.chain.get_info();
   }
   // the timer may seal one more block between two polls; every block before it is irreversible
-  assert.ok(Number(info.last_irreversible_block_num) >= Number(info.head_block_num) - 1, `head ${info.head_block_num}, LIB ${info.last_irreversible_block_num}`);
+  assert.ok(
+    Number(info.last_irreversible_block_num) >= Number(info.head_block_num) - 1,
+    `head ${info.head_block_num}, LIB ${info.last_irreversible_block_num}`,
+  );
   for (const i of [0, 99, 199]) assert.is(String((await dn.client.v1.chain.get_account(nameOf(i))).account_name), nameOf(i));
   // every transaction is in exactly one block
   const ids = new Set<string>();

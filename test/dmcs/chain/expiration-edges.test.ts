@@ -12,14 +12,19 @@ const k = testKey('expiry');
 /** Antelope's time_point_sec text: UTC, whole seconds, no zone. */
 const iso = (sec: number) => new Date(sec * 1000).toISOString().slice(0, 19);
 
-test.before(async () => { dn = await startDevNode(undefined, { autoProduce: false, staleAfterMs: 3_600_000 }); });
-test.after(async () => { await dn.close(); });
+test.before(async () => {
+  dn = await startDevNode(undefined, { autoProduce: false, staleAfterMs: 3_600_000 });
+});
+test.after(async () => {
+  await dn.close();
+});
 
 test('expiration edges: at or before the block time is expired; +1 s and +3600 s pass; +3601 s is too far', async () => {
   await transact(dn.client, [newAccountAction('anchor', String(k.toPublic()))]);
   const now = dn.node.chain.pendingBlockTime() / 1000; // whole or half seconds (500 ms slots)
   const base = Math.floor(now);
-  const push = (name: string, exp: number) => transact(dn.client, [newAccountAction(name, String(k.toPublic()))], { header: { expiration: iso(exp) } });
+  const push = (name: string, exp: number) =>
+    transact(dn.client, [newAccountAction(name, String(k.toPublic()))], { header: { expiration: iso(exp) } });
 
   assert.is(await errorName(push('justexpired', base - 1)), 'expired_tx_exception');
   assert.is(await errorName(push('atnow', base)), 'expired_tx_exception', 'expiration <= block time is expired');

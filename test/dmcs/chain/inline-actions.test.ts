@@ -14,7 +14,10 @@ let dn: DevNode;
 
 const i64 = (n: string) => BigInt.asIntN(64, Name.from(n).value).toString();
 const bytesLit = (b: Uint8Array) => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
-const packed = (name: string) => Serializer.encode({ object: Action.from({ account: 'relay', name, authorization: [{ actor: 'relay', permission: 'active' }], data: '' }) }).array;
+const packed = (name: string) =>
+  Serializer.encode({
+    object: Action.from({ account: 'relay', name, authorization: [{ actor: 'relay', permission: 'active' }], data: '' }),
+  }).array;
 
 function relayWasm(): Uint8Array {
   const noop = packed('noop');
@@ -35,35 +38,89 @@ function relayWasm(): Uint8Array {
 test.before(async () => {
   dn = await startDevNode();
   await transact(dn.client, [newAccountAction('relay', String(relay.toPublic()))]);
-  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'relay@active', data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(relayWasm()).hexString } }], { keys: [relay] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'relay@active',
+        data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(relayWasm()).hexString },
+      },
+    ],
+    { keys: [relay] },
+  );
 });
-test.after(async () => { await dn.close(); });
+test.after(async () => {
+  await dn.close();
+});
 
-test('an inline action without eosio.code in the sender\'s permission is unsatisfied_authorization', async () => {
-  assert.is(await errorName(transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] })), 'unsatisfied_authorization');
+test("an inline action without eosio.code in the sender's permission is unsatisfied_authorization", async () => {
+  assert.is(
+    await errorName(transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] })),
+    'unsatisfied_authorization',
+  );
 });
 
 test('with relay@eosio.code in active, the inline action runs after its parent', async () => {
-  await transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'relay@active', data: {
-    account: 'relay', permission: 'active', parent: 'owner',
-    auth: { threshold: 1, keys: [{ key: String(relay.toPublic()), weight: 1 }], accounts: [{ permission: { actor: 'relay', permission: 'eosio.code' }, weight: 1 }], waits: [] },
-  } }], { keys: [relay] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'relay@active',
+        data: {
+          account: 'relay',
+          permission: 'active',
+          parent: 'owner',
+          auth: {
+            threshold: 1,
+            keys: [{ key: String(relay.toPublic()), weight: 1 }],
+            accounts: [{ permission: { actor: 'relay', permission: 'eosio.code' }, weight: 1 }],
+            waits: [],
+          },
+        },
+      },
+    ],
+    { keys: [relay] },
+  );
   const res = await transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] });
   const traces = res.processed.action_traces as Array<{ act: { name: string }; console: string; creator_action_ordinal: number }>;
-  assert.equal(traces.map((t) => t.act.name), ['go', 'noop']);
+  assert.equal(
+    traces.map((t) => t.act.name),
+    ['go', 'noop'],
+  );
   assert.is(traces[1]!.console, 'ok');
   assert.is(traces[1]!.creator_action_ordinal, 1);
 });
 
 test('inline actions deeper than 4 levels are refused and nothing is kept', async () => {
-  const err = await errorName(transact(dn.client, [{ account: 'relay', name: 'loop', authorization: 'relay@active', data: '' }], { keys: [relay] }));
+  const err = await errorName(
+    transact(dn.client, [{ account: 'relay', name: 'loop', authorization: 'relay@active', data: '' }], { keys: [relay] }),
+  );
   assert.is(err, 'transaction_exception');
 });
 
 test('multisig: a 2-of-2 account needs both signatures', async () => {
   const [a, b] = [String(k1.toPublic()), String(k2.toPublic())].sort();
-  const auth = { threshold: 2, keys: [{ key: a, weight: 1 }, { key: b, weight: 1 }], accounts: [], waits: [] };
-  await transact(dn.client, [{ account: 'eosio', name: 'newaccount', authorization: 'eosio@active', data: { creator: 'eosio', name: 'twokeys', owner: auth, active: auth } }]);
+  const auth = {
+    threshold: 2,
+    keys: [
+      { key: a, weight: 1 },
+      { key: b, weight: 1 },
+    ],
+    accounts: [],
+    waits: [],
+  };
+  await transact(dn.client, [
+    {
+      account: 'eosio',
+      name: 'newaccount',
+      authorization: 'eosio@active',
+      data: { creator: 'eosio', name: 'twokeys', owner: auth, active: auth },
+    },
+  ]);
   const act = { account: 'eosio', name: 'setabi', authorization: 'twokeys@active', data: { account: 'twokeys', abi: '' } };
   assert.is(await errorName(transact(dn.client, [act], { keys: [k1] })), 'unsatisfied_authorization');
   const ok = await transact(dn.client, [act], { keys: [k1, k2] });
@@ -73,10 +130,32 @@ test('multisig: a 2-of-2 account needs both signatures', async () => {
 test('linkauth to eosio.any lets any permission of the account authorize the action', async () => {
   const low = testKey('low');
   await transact(dn.client, [newAccountAction('anyuser', String(relay.toPublic()))]);
-  await transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'anyuser@active', data: { account: 'anyuser', permission: 'low', parent: 'active', auth: keyAuth(String(low.toPublic())) } }], { keys: [relay] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'anyuser@active',
+        data: { account: 'anyuser', permission: 'low', parent: 'active', auth: keyAuth(String(low.toPublic())) },
+      },
+    ],
+    { keys: [relay] },
+  );
   const act = { account: 'relay', name: 'noop', authorization: 'anyuser@low', data: '' };
   assert.is(await errorName(transact(dn.client, [act], { keys: [low] })), 'irrelevant_auth_exception');
-  await transact(dn.client, [{ account: 'eosio', name: 'linkauth', authorization: 'anyuser@active', data: { account: 'anyuser', code: 'relay', type: 'noop', requirement: 'eosio.any' } }], { keys: [relay] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'linkauth',
+        authorization: 'anyuser@active',
+        data: { account: 'anyuser', code: 'relay', type: 'noop', requirement: 'eosio.any' },
+      },
+    ],
+    { keys: [relay] },
+  );
   const ok = await transact(dn.client, [act], { keys: [low] });
   assert.ok(ok.transaction_id);
 });
@@ -90,10 +169,38 @@ test('a contract charging RAM to an account that did not authorize the action is
     (data (i32.const 64) "payload!")
     (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
       (drop (call $store (local.get $r) (i64.const ${i64('rows')}) (i64.const ${i64('victim')}) (i64.const 1) (i32.const 64) (i32.const 8)))))`);
-  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'ramhog@active', data: { account: 'ramhog', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } }], { keys: [hog] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'ramhog@active',
+        data: { account: 'ramhog', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
+      },
+    ],
+    { keys: [hog] },
+  );
   const before = Number((await dn.client.v1.chain.get_account('victim')).ram_usage);
-  assert.is(await errorName(transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: 'ramhog@active', data: '' }], { keys: [hog] })), 'unauthorized_ram_usage_increase');
-  const res = await transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: [{ actor: 'ramhog', permission: 'active' }, { actor: 'victim', permission: 'active' }], data: '' }], { keys: [hog] });
+  assert.is(
+    await errorName(transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: 'ramhog@active', data: '' }], { keys: [hog] })),
+    'unauthorized_ram_usage_increase',
+  );
+  const res = await transact(
+    dn.client,
+    [
+      {
+        account: 'ramhog',
+        name: 'hog',
+        authorization: [
+          { actor: 'ramhog', permission: 'active' },
+          { actor: 'victim', permission: 'active' },
+        ],
+        data: '',
+      },
+    ],
+    { keys: [hog] },
+  );
   const deltas = res.processed.action_traces[0].account_ram_deltas as Array<{ account: string; delta: number }>;
   assert.equal(deltas, [{ account: 'victim', delta: 112 + 112 + 8 }]);
   assert.is(Number((await dn.client.v1.chain.get_account('victim')).ram_usage), before + 232);
@@ -116,9 +223,24 @@ test('secondary indexes: a contract stores rows with an idx64 index; get_table_r
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 1) (i32.const 128)))
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 2) (i32.const 136)))
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 3) (i32.const 144)))))`);
-  await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'seccontract@active', data: { account: 'seccontract', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } }], { keys: [sec] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'seccontract@active',
+        data: { account: 'seccontract', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
+      },
+    ],
+    { keys: [sec] },
+  );
   await transact(dn.client, [{ account: 'seccontract', name: 'fill', authorization: 'seccontract@active', data: '' }], { keys: [sec] });
-  const rows = (p: Record<string, unknown>) => dn.client.call<{ rows: string[]; more: boolean; next_key: string }>({ path: '/v1/chain/get_table_rows', params: { code: 'seccontract', scope: 'seccontract', table: 'items', json: false, ...p } });
+  const rows = (p: Record<string, unknown>) =>
+    dn.client.call<{ rows: string[]; more: boolean; next_key: string }>({
+      path: '/v1/chain/get_table_rows',
+      params: { code: 'seccontract', scope: 'seccontract', table: 'items', json: false, ...p },
+    });
   assert.equal((await rows({})).rows, ['01', '02', '03']);
   // secondary values: row 1 → 30, row 2 → 10, row 3 → 20
   assert.equal((await rows({ index_position: 'secondary', key_type: 'i64' })).rows, ['02', '03', '01']);
@@ -128,7 +250,7 @@ test('secondary indexes: a contract stores rows with an idx64 index; get_table_r
   assert.is(page.next_key, '20');
 });
 
-test('action return values come back as hex and decoded with the ABI\'s action_results', async () => {
+test("action return values come back as hex and decoded with the ABI's action_results", async () => {
   const rv = testKey('retval');
   await transact(dn.client, [newAccountAction('retval', String(rv.toPublic()))]);
   const code = wat(`(module
@@ -136,11 +258,30 @@ test('action return values come back as hex and decoded with the ABI\'s action_r
     (memory 1)
     (data (i32.const 16) "\\2a\\00\\00\\00")
     (func (export "apply") (param $r i64) (param $c i64) (param $a i64) (call $ret (i32.const 16) (i32.const 4))))`);
-  const abi = ABI.from({ version: 'eosio::abi/1.2', structs: [{ name: 'get', base: '', fields: [] }], actions: [{ name: 'get', type: 'get', ricardian_contract: '' }], action_results: [{ name: 'get', result_type: 'uint32' }] });
-  await transact(dn.client, [
-    { account: 'eosio', name: 'setcode', authorization: 'retval@active', data: { account: 'retval', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString } },
-    { account: 'eosio', name: 'setabi', authorization: 'retval@active', data: { account: 'retval', abi: Serializer.encode({ object: abi }).hexString } },
-  ], { keys: [rv] });
+  const abi = ABI.from({
+    version: 'eosio::abi/1.2',
+    structs: [{ name: 'get', base: '', fields: [] }],
+    actions: [{ name: 'get', type: 'get', ricardian_contract: '' }],
+    action_results: [{ name: 'get', result_type: 'uint32' }],
+  });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'retval@active',
+        data: { account: 'retval', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
+      },
+      {
+        account: 'eosio',
+        name: 'setabi',
+        authorization: 'retval@active',
+        data: { account: 'retval', abi: Serializer.encode({ object: abi }).hexString },
+      },
+    ],
+    { keys: [rv] },
+  );
   const res = await transact(dn.client, [{ account: 'retval', name: 'get', authorization: 'retval@active', data: '' }], { keys: [rv] });
   assert.is(res.processed.action_traces[0].return_value_hex_data, '2a000000');
   assert.is(res.processed.action_traces[0].return_value_data, 42);
@@ -149,7 +290,18 @@ test('action return values come back as hex and decoded with the ABI\'s action_r
 test('setcode with an unknown import is refused naming it', async () => {
   const bad = wat(`(module (import "env" "no_such_intrinsic" (func (param i32))) (func (export "apply") (param i64 i64 i64)))`);
   try {
-    await transact(dn.client, [{ account: 'eosio', name: 'setcode', authorization: 'relay@active', data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(bad).hexString } }], { keys: [relay] });
+    await transact(
+      dn.client,
+      [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          authorization: 'relay@active',
+          data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(bad).hexString },
+        },
+      ],
+      { keys: [relay] },
+    );
     assert.unreachable();
   } catch (e) {
     const err = e as { error?: { name: string; details: Array<{ message: string }> } };

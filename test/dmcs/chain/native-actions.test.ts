@@ -7,8 +7,12 @@ let dn: DevNode;
 const alice = testKey('alice');
 const bob = testKey('bob');
 
-test.before(async () => { dn = await startDevNode(); });
-test.after(async () => { await dn.close(); });
+test.before(async () => {
+  dn = await startDevNode();
+});
+test.after(async () => {
+  await dn.close();
+});
 
 test('get_info reports the chain id and a head block', async () => {
   const info = await dn.client.v1.chain.get_info();
@@ -31,12 +35,21 @@ test('newaccount of an existing name is account_name_exists_exception', async ()
 });
 
 test('a transaction signed by the wrong key is unsatisfied_authorization', async () => {
-  assert.is(await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()), 'alice')], { keys: [bob] })), 'unsatisfied_authorization');
+  assert.is(
+    await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()), 'alice')], { keys: [bob] })),
+    'unsatisfied_authorization',
+  );
 });
 
 test('an extra signature is tx_irrelevant_sig; the same key twice is tx_duplicate_sig', async () => {
-  assert.is(await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()))], { keys: [DEV_KEY, bob] })), 'tx_irrelevant_sig');
-  assert.is(await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()))], { keys: [DEV_KEY, DEV_KEY] })), 'tx_duplicate_sig');
+  assert.is(
+    await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()))], { keys: [DEV_KEY, bob] })),
+    'tx_irrelevant_sig',
+  );
+  assert.is(
+    await errorName(transact(dn.client, [newAccountAction('bob', String(bob.toPublic()))], { keys: [DEV_KEY, DEV_KEY] })),
+    'tx_duplicate_sig',
+  );
 });
 
 test('the creator must authorize newaccount (missing_auth_exception)', async () => {
@@ -46,37 +59,109 @@ test('the creator must authorize newaccount (missing_auth_exception)', async () 
 
 test('updateauth adds a custom permission; linkauth routes an action to it; unlinkauth and deleteauth remove them', async () => {
   await transact(dn.client, [newAccountAction('bob', String(bob.toPublic()))]);
-  await transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'alice@active', data: { account: 'alice', permission: 'poster', parent: 'active', auth: keyAuth(String(bob.toPublic())) } }], { keys: [alice] });
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'alice@active',
+        data: { account: 'alice', permission: 'poster', parent: 'active', auth: keyAuth(String(bob.toPublic())) },
+      },
+    ],
+    { keys: [alice] },
+  );
   let acct = await dn.client.v1.chain.get_account('alice');
   assert.is(String(acct.getPermission('poster').parent), 'active');
   // poster is not linked: using it for setabi is irrelevant_auth_exception
-  assert.is(await errorName(transact(dn.client, [{ account: 'eosio', name: 'setabi', authorization: 'alice@poster', data: { account: 'alice', abi: '' } }], { keys: [bob] })), 'irrelevant_auth_exception');
-  await transact(dn.client, [{ account: 'eosio', name: 'linkauth', authorization: 'alice@active', data: { account: 'alice', code: 'eosio', type: 'setabi', requirement: 'poster' } }], { keys: [alice] });
+  assert.is(
+    await errorName(
+      transact(dn.client, [{ account: 'eosio', name: 'setabi', authorization: 'alice@poster', data: { account: 'alice', abi: '' } }], {
+        keys: [bob],
+      }),
+    ),
+    'irrelevant_auth_exception',
+  );
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'linkauth',
+        authorization: 'alice@active',
+        data: { account: 'alice', code: 'eosio', type: 'setabi', requirement: 'poster' },
+      },
+    ],
+    { keys: [alice] },
+  );
   acct = await dn.client.v1.chain.get_account('alice');
   assert.equal(JSON.parse(JSON.stringify(acct.getPermission('poster').linked_actions)), [{ account: 'eosio', action: 'setabi' }]);
   // deleting a linked permission is refused
-  assert.is(await errorName(transact(dn.client, [{ account: 'eosio', name: 'deleteauth', authorization: 'alice@active', data: { account: 'alice', permission: 'poster' } }], { keys: [alice] })), 'action_validate_exception');
-  await transact(dn.client, [{ account: 'eosio', name: 'unlinkauth', authorization: 'alice@active', data: { account: 'alice', code: 'eosio', type: 'setabi' } }], { keys: [alice] });
-  await transact(dn.client, [{ account: 'eosio', name: 'deleteauth', authorization: 'alice@active', data: { account: 'alice', permission: 'poster' } }], { keys: [alice] });
+  assert.is(
+    await errorName(
+      transact(
+        dn.client,
+        [{ account: 'eosio', name: 'deleteauth', authorization: 'alice@active', data: { account: 'alice', permission: 'poster' } }],
+        { keys: [alice] },
+      ),
+    ),
+    'action_validate_exception',
+  );
+  await transact(
+    dn.client,
+    [{ account: 'eosio', name: 'unlinkauth', authorization: 'alice@active', data: { account: 'alice', code: 'eosio', type: 'setabi' } }],
+    { keys: [alice] },
+  );
+  await transact(
+    dn.client,
+    [{ account: 'eosio', name: 'deleteauth', authorization: 'alice@active', data: { account: 'alice', permission: 'poster' } }],
+    { keys: [alice] },
+  );
   acct = await dn.client.v1.chain.get_account('alice');
   assert.equal(acct.permissions.map((p) => String(p.perm_name)).sort(), ['active', 'owner']);
 });
 
 test('owner satisfies active; an unlinked custom permission does not', async () => {
-  const res = await transact(dn.client, [{ account: 'eosio', name: 'setabi', authorization: 'alice@owner', data: { account: 'alice', abi: '' } }], { keys: [alice] });
+  const res = await transact(
+    dn.client,
+    [{ account: 'eosio', name: 'setabi', authorization: 'alice@owner', data: { account: 'alice', abi: '' } }],
+    { keys: [alice] },
+  );
   assert.ok(res.transaction_id);
 });
 
 test('canceldelay is refused as unsupported', async () => {
-  const act = { account: 'eosio', name: 'canceldelay', authorization: 'alice@active', data: { canceling_auth: { actor: 'alice', permission: 'active' }, trx_id: '00'.repeat(32) } };
+  const act = {
+    account: 'eosio',
+    name: 'canceldelay',
+    authorization: 'alice@active',
+    data: { canceling_auth: { actor: 'alice', permission: 'active' }, trx_id: '00'.repeat(32) },
+  };
   assert.is(await errorName(transact(dn.client, [act], { keys: [alice] })), 'unsupported_feature');
 });
 
 test('updateauth validation: eosio.* names reserved, active parent must be owner, unsorted keys invalid', async () => {
-  const up = (data: Record<string, unknown>) => transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'alice@active', data }], { keys: [alice] });
-  assert.is(await errorName(up({ account: 'alice', permission: 'eosio.x', parent: 'active', auth: keyAuth(String(bob.toPublic())) })), 'action_validate_exception');
-  assert.is(await errorName(up({ account: 'alice', permission: 'active', parent: 'alice', auth: keyAuth(String(bob.toPublic())) })), 'action_validate_exception');
-  assert.is(await errorName(up({ account: 'alice', permission: 'two', parent: 'active', auth: { threshold: 3, keys: [{ key: String(bob.toPublic()), weight: 1 }], accounts: [], waits: [] } })), 'action_validate_exception');
+  const up = (data: Record<string, unknown>) =>
+    transact(dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'alice@active', data }], { keys: [alice] });
+  assert.is(
+    await errorName(up({ account: 'alice', permission: 'eosio.x', parent: 'active', auth: keyAuth(String(bob.toPublic())) })),
+    'action_validate_exception',
+  );
+  assert.is(
+    await errorName(up({ account: 'alice', permission: 'active', parent: 'alice', auth: keyAuth(String(bob.toPublic())) })),
+    'action_validate_exception',
+  );
+  assert.is(
+    await errorName(
+      up({
+        account: 'alice',
+        permission: 'two',
+        parent: 'active',
+        auth: { threshold: 3, keys: [{ key: String(bob.toPublic()), weight: 1 }], accounts: [], waits: [] },
+      }),
+    ),
+    'action_validate_exception',
+  );
 });
 
 test('get_accounts_by_authorizers finds the permissions a key controls', async () => {

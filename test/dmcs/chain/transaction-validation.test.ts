@@ -7,10 +7,15 @@ import { startDevNode, buildSigned, transact, newAccountAction, errorName, testK
 
 let dn: DevNode;
 const k = testKey('validation');
-const post = (path: string, body: string) => fetch(`${dn.node.endpoint}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const post = (path: string, body: string) =>
+  fetch(`${dn.node.endpoint}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
-test.before(async () => { dn = await startDevNode(); });
-test.after(async () => { await dn.close(); });
+test.before(async () => {
+  dn = await startDevNode();
+});
+test.after(async () => {
+  await dn.close();
+});
 
 test('uncompressed and zlib packed transactions are both accepted', async () => {
   await transact(dn.client, [newAccountAction('zipped', String(k.toPublic()))], { compression: 1 });
@@ -24,7 +29,7 @@ test('the same transaction twice is tx_duplicate (HTTP 409)', async () => {
   await dn.client.v1.chain.push_transaction(packed);
   const res = await post('/v1/chain/push_transaction', JSON.stringify(packed));
   assert.is(res.status, 409);
-  const body = await res.json() as { error: { name: string } };
+  const body = (await res.json()) as { error: { name: string } };
   assert.is(body.error.name, 'tx_duplicate');
 });
 
@@ -52,7 +57,10 @@ test('no authorization at all is tx_no_auths; a context-free action with one is 
   const noAuth = { ...newAccountAction('noauth', String(k.toPublic())), authorization: [] };
   assert.is(await errorName(transact(dn.client, [noAuth], { keys: [] })), 'tx_no_auths');
   const cfa = { account: 'eosio', name: 'setabi', authorization: 'eosio@active', data: { account: 'eosio', abi: '' } };
-  assert.is(await errorName(transact(dn.client, [newAccountAction('cfa', String(k.toPublic()))], { contextFreeActions: [cfa] })), 'cfa_irrelevant_auth');
+  assert.is(
+    await errorName(transact(dn.client, [newAccountAction('cfa', String(k.toPublic()))], { contextFreeActions: [cfa] })),
+    'cfa_irrelevant_auth',
+  );
 });
 
 test('a context-free action without authorization runs before the actions', async () => {
@@ -73,14 +81,14 @@ test('a valid but non-canonical (high-S) signature is refused', async () => {
   const sig = DEV_KEY.signDigest(trx.signingDigest(info.chain_id));
   const data = sig.data.array.slice();
   const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-  const sVal = BigInt('0x' + Buffer.from(data.subarray(33, 65)).toString('hex'));
+  const sVal = BigInt(`0x${Buffer.from(data.subarray(33, 65)).toString('hex')}`);
   data.set(Buffer.from((N - sVal).toString(16).padStart(64, '0'), 'hex'), 33);
   data[0] = 27 + 4 + (((data[0]! - 27) & 3) ^ 1); // the flipped S recovers the same key with the other recid
   const highS = new Signature(KeyType.K1, Bytes.from(data));
   assert.is(String(highS.recoverDigest(trx.signingDigest(info.chain_id))), String(DEV_KEY.toPublic()), 'still a valid signature');
   const packed = PackedTransaction.fromSigned(SignedTransaction.from({ ...trx, signatures: [highS] }));
   const res = await post('/v1/chain/push_transaction', JSON.stringify(packed));
-  const body = await res.json() as { error: { details: Array<{ message: string }> } };
+  const body = (await res.json()) as { error: { details: Array<{ message: string }> } };
   assert.is(res.status, 500);
   assert.match(body.error.details[0]!.message, /not canonical/);
 });
@@ -88,7 +96,7 @@ test('a valid but non-canonical (high-S) signature is refused', async () => {
 test('malformed JSON is 400 with a message, unknown endpoints 404, huge bodies 413, and the node keeps serving', async () => {
   const bad = await post('/v1/chain/push_transaction', '{"signatures": [');
   assert.is(bad.status, 400);
-  const badBody = await bad.json() as { error: { name: string; details: Array<{ message: string }> } };
+  const badBody = (await bad.json()) as { error: { name: string; details: Array<{ message: string }> } };
   assert.is(badBody.error.name, 'parse_error_exception');
   assert.ok(badBody.error.details[0]!.message.length > 0);
   const nf = await post('/v1/chain/no_such_thing', '{}');

@@ -10,11 +10,15 @@ import { APIClient } from '@wharfkit/antelope';
 
 const dir = tempDir('snapshot');
 const k = testKey('snapshot');
-const digest = (n: EmbeddedNode) => (n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number });
+const digest = (n: EmbeddedNode) => n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number };
 
 async function withNode<T>(fn: (n: EmbeddedNode, c: APIClient) => Promise<T>, snapshotEvery = 2): Promise<T> {
   const n = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false, snapshotEvery });
-  try { return await fn(n, new APIClient({ url: n.endpoint! })); } finally { await n.close(); }
+  try {
+    return await fn(n, new APIClient({ url: n.endpoint! }));
+  } finally {
+    await n.close();
+  }
 }
 
 test.after(() => removeDir(dir));

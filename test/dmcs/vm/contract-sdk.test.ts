@@ -26,11 +26,23 @@ const vm = new ContractVm();
 
 function run(action: string, data: Record<string, unknown>, host = new MemoryHost(['probe'])) {
   const probe = n('probe');
-  return vm.apply(wasm, { receiver: probe, account: probe, name: n(action), data: abi.encodeAction(action, data), authorization: [{ actor: probe, permission: n('active') }] }, host);
+  return vm.apply(
+    wasm,
+    {
+      receiver: probe,
+      account: probe,
+      name: n(action),
+      data: abi.encodeAction(action, data),
+      authorization: [{ actor: probe, permission: n('active') }],
+    },
+    host,
+  );
 }
 
 function throwsMsg(fn: () => unknown, code: string, text: string): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, ContractError);
     assert.is((e as ContractError).code, code, (e as Error).message);
     assert.ok((e as Error).message.includes(text), (e as Error).message);
@@ -42,7 +54,10 @@ function throwsMsg(fn: () => unknown, code: string, text: string): void {
 test('the emitted ABI is a standard eosio::abi/1.2 with i64 tables', () => {
   assert.is(abiJson.version, 'eosio::abi/1.2');
   assert.equal(abiJson.tables[0], { name: 'items', index_type: 'i64', key_names: [], key_types: [], type: 'item' });
-  assert.equal(abiJson.actions.map((a: { name: string }) => a.name), ['names', 'assetadd', 'symbols', 'items', 'inline', 'failassert', 'retval', 'single']);
+  assert.equal(
+    abiJson.actions.map((a: { name: string }) => a.name),
+    ['names', 'assetadd', 'symbols', 'items', 'inline', 'failassert', 'retval', 'single'],
+  );
 });
 
 test('names convert both ways like abi/antelope', () => {
@@ -56,32 +71,75 @@ test('names convert both ways like abi/antelope', () => {
 test('assets add and subtract with symbol and overflow checks', () => {
   assert.is(run('assetadd', { a: '1.5000 RSN', b: '0.2500 RSN' }).console, '1.7500 RSN 1.2500 RSN');
   assert.is(run('assetadd', { a: '0.0001 RSN', b: '0.0003 RSN' }).console, '0.0004 RSN -0.0002 RSN');
-  throwsMsg(() => run('assetadd', { a: '1.0000 RSN', b: '1.00 RSN' }), 'eosio_assert_message_exception', 'attempt to add asset with different symbol');
-  throwsMsg(() => run('assetadd', { a: '461168601842738.7903 RSN', b: '0.0001 RSN' }), 'eosio_assert_message_exception', 'addition overflow');
+  throwsMsg(
+    () => run('assetadd', { a: '1.0000 RSN', b: '1.00 RSN' }),
+    'eosio_assert_message_exception',
+    'attempt to add asset with different symbol',
+  );
+  throwsMsg(
+    () => run('assetadd', { a: '461168601842738.7903 RSN', b: '0.0001 RSN' }),
+    'eosio_assert_message_exception',
+    'addition overflow',
+  );
 });
 
 test('symbols: precision, code and validity', () => {
   assert.is(run('symbols', { sym: '4,RSN', code: 'ABC' }).console, '4,RSN valid ABC ok');
-  throwsMsg(() => run('symbols', { sym: '4,RSN', code: 'abc' }), 'eosio_assert_message_exception', 'only uppercase letters allowed in symbol_code string');
+  throwsMsg(
+    () => run('symbols', { sym: '4,RSN', code: 'abc' }),
+    'eosio_assert_message_exception',
+    'only uppercase letters allowed in symbol_code string',
+  );
 });
 
 test('tables: store, get, modify, erase and cursor iteration in key order', () => {
   const host = new MemoryHost(['probe']);
   assert.is(run('items', {}, host).console, '2:two 3:item3 gone last=3');
-  const rows = host.db.findTable(n('probe'), n('probe'), n('items'))!.rows.map((r) => abi.decode('item', r.value) as { id: unknown; label: string });
-  assert.equal(rows.map((r) => `${String(r.id)}:${r.label}`), ['2:two', '3:item3']);
+  const rows = host.db
+    .findTable(n('probe'), n('probe'), n('items'))!
+    .rows.map((r) => abi.decode('item', r.value) as { id: unknown; label: string });
+  assert.equal(
+    rows.map((r) => `${String(r.id)}:${r.label}`),
+    ['2:two', '3:item3'],
+  );
 });
 
 test('inline actions are packed as Antelope actions', () => {
   const host = new MemoryHost(['probe']);
   run('inline', { to: 'bob' }, host);
   assert.is(host.inline.length, 1);
-  const tokenAbi = { version: 'eosio::abi/1.1', structs: [{ name: 'transfer', base: '', fields: [{ name: 'from', type: 'name' }, { name: 'to', type: 'name' }, { name: 'quantity', type: 'asset' }, { name: 'memo', type: 'string' }] }], actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }] };
-  const data = AbiSerializer.for(Abi.from(tokenAbi)).encodeAction('transfer', { from: 'probe', to: 'bob', quantity: '1.0000 RSN', memo: 'hi' });
+  const tokenAbi = {
+    version: 'eosio::abi/1.1',
+    structs: [
+      {
+        name: 'transfer',
+        base: '',
+        fields: [
+          { name: 'from', type: 'name' },
+          { name: 'to', type: 'name' },
+          { name: 'quantity', type: 'asset' },
+          { name: 'memo', type: 'string' },
+        ],
+      },
+    ],
+    actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
+  };
+  const data = AbiSerializer.for(Abi.from(tokenAbi)).encodeAction('transfer', {
+    from: 'probe',
+    to: 'bob',
+    quantity: '1.0000 RSN',
+    memo: 'hi',
+  });
   const packed = host.inline[0]!;
   const hex = Buffer.from(packed).toString('hex');
   const expected = [
-    Buffer.alloc(8), Buffer.alloc(8), Buffer.from([1]), Buffer.alloc(8), Buffer.alloc(8), Buffer.from([data.length]), Buffer.from(data),
+    Buffer.alloc(8),
+    Buffer.alloc(8),
+    Buffer.from([1]),
+    Buffer.alloc(8),
+    Buffer.alloc(8),
+    Buffer.from([data.length]),
+    Buffer.from(data),
   ];
   expected[0]!.writeBigUInt64LE(n('dpay.token'));
   expected[1]!.writeBigUInt64LE(n('transfer'));
@@ -106,7 +164,9 @@ test('a singleton lives under the key equal to its table name', () => {
 
 test('notifications reach onNotify handlers only for the named contract and action', () => {
   const probe = n('probe');
-  const notify = (code: string, name: string) => vm.apply(wasm, { receiver: probe, account: n(code), name: n(name), data: new Uint8Array(3), authorization: [] }, new MemoryHost()).console;
+  const notify = (code: string, name: string) =>
+    vm.apply(wasm, { receiver: probe, account: n(code), name: n(name), data: new Uint8Array(3), authorization: [] }, new MemoryHost())
+      .console;
   assert.is(notify('dpay.token', 'transfer'), 'notified of 3 bytes');
   assert.is(notify('other.token', 'transfer'), '');
   assert.is(notify('dpay.token', 'issue'), '');
@@ -115,7 +175,11 @@ test('notifications reach onNotify handlers only for the named contract and acti
 test('return values and unknown actions', () => {
   assert.equal([...run('retval', { n: 21 }).returnValue], [42, 0, 0, 0, 0, 0, 0, 0]);
   const probe = n('probe');
-  throwsMsg(() => vm.apply(wasm, { receiver: probe, account: probe, name: n('nope'), data: new Uint8Array(), authorization: [] }, new MemoryHost()), 'eosio_assert_message_exception', 'unknown action nope');
+  throwsMsg(
+    () => vm.apply(wasm, { receiver: probe, account: probe, name: n('nope'), data: new Uint8Array(), authorization: [] }, new MemoryHost()),
+    'eosio_assert_message_exception',
+    'unknown action nope',
+  );
 });
 
 test.run();

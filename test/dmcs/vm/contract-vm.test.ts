@@ -13,11 +13,17 @@ import { DPAY_WASM } from './token-harness.js';
 import { wat } from './wat.js';
 
 const action = (name = 'go', data = new Uint8Array()): ContractAction => ({
-  receiver: n('c'), account: n('c'), name: n(name), data, authorization: [{ actor: n('alice'), permission: n('active') }],
+  receiver: n('c'),
+  account: n('c'),
+  name: n(name),
+  data,
+  authorization: [{ actor: n('alice'), permission: n('active') }],
 });
 
 function throwsCode(fn: () => unknown, code: string, text?: string): ContractError {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, ContractError);
     assert.is((e as ContractError).code, code, (e as Error).message);
     if (text) assert.ok((e as Error).message.includes(text), (e as Error).message);
@@ -29,16 +35,39 @@ function throwsCode(fn: () => unknown, code: string, text?: string): ContractErr
 const APPLY = '(func (export "apply") (param i64 i64 i64))';
 
 test('a module importing an unknown function is refused, naming the import', () => {
-  throwsCode(() => validate(wat(`(module (import "env" "launch_missiles" (func (param i32))) ${APPLY})`)), 'wasm_serialization_error', 'env.launch_missiles');
-  throwsCode(() => validate(wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) ${APPLY})`)), 'wasm_serialization_error', 'wasi_snapshot_preview1.fd_write');
-  throwsCode(() => validate(wat(`(module (import "env" "require_auth" (func (param i32))) ${APPLY})`)), 'wasm_serialization_error', 'env.require_auth as (i32) -> (); the intrinsic is (i64) -> ()');
+  throwsCode(
+    () => validate(wat(`(module (import "env" "launch_missiles" (func (param i32))) ${APPLY})`)),
+    'wasm_serialization_error',
+    'env.launch_missiles',
+  );
+  throwsCode(
+    () => validate(wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) ${APPLY})`)),
+    'wasm_serialization_error',
+    'wasi_snapshot_preview1.fd_write',
+  );
+  throwsCode(
+    () => validate(wat(`(module (import "env" "require_auth" (func (param i32))) ${APPLY})`)),
+    'wasm_serialization_error',
+    'env.require_auth as (i32) -> (); the intrinsic is (i64) -> ()',
+  );
   throwsCode(() => validate(wat(`(module (import "env" "memory" (memory 1)) ${APPLY})`)), 'wasm_serialization_error', 'env.memory');
 });
 
 test('a module without apply, or with instructions outside the subset, is refused', () => {
   throwsCode(() => validate(wat('(module (func (export "main")))')), 'wasm_serialization_error', 'apply');
-  throwsCode(() => validate(wat(`(module (memory 1) (func (export "apply") (param i64 i64 i64) (memory.fill (i32.const 0) (i32.const 0) (i32.const 65536))))`)), 'wasm_serialization_error', 'bulk memory');
-  throwsCode(() => validate(wat(`(module (func (export "apply") (param i64 i64 i64) (drop (v128.const i64x2 0 0))))`)), 'wasm_serialization_error', 'SIMD');
+  throwsCode(
+    () =>
+      validate(
+        wat(`(module (memory 1) (func (export "apply") (param i64 i64 i64) (memory.fill (i32.const 0) (i32.const 0) (i32.const 65536))))`),
+      ),
+    'wasm_serialization_error',
+    'bulk memory',
+  );
+  throwsCode(
+    () => validate(wat(`(module (func (export "apply") (param i64 i64 i64) (drop (v128.const i64x2 0 0))))`)),
+    'wasm_serialization_error',
+    'SIMD',
+  );
   throwsCode(() => validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0])), 'wasm_serialization_error', 'version');
 });
 
@@ -74,7 +103,8 @@ test('metering charges exactly one unit per instruction executed, per loop itera
   // A loop body of 8 instructions + its `end` costs 9 units per iteration; the function outside the
   // loop (`loop` + final `end`) costs 2. Charging one unit per iteration, or per loop, fails this.
   const vm = new ContractVm();
-  const counted = (k: number) => wat(`(module (func (export "apply") (param i64 i64 i64) (local $i i32)
+  const counted = (k: number) =>
+    wat(`(module (func (export "apply") (param i64 i64 i64) (local $i i32)
     (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${k}))))))`);
   for (const k of [1, 1000, 2000]) assert.is(vm.apply(counted(k), action(), new MemoryHost()).cpuUnits, 2 + 9 * k, `${k} iterations`);
   // straight-line code: `drop (i32.const 7)` is two instructions, plus the function's `end`
@@ -139,7 +169,11 @@ test('assertions become eosio_assert_message_exception with the message', () => 
       (if (i64.eq (local.get $act) (i64.const 4)) (then (unreachable)))))`);
   const vm = new ContractVm();
   const act = (v: bigint): ContractAction => ({ ...action(), name: v });
-  const e = throwsCode(() => vm.apply(m, act(0n), new MemoryHost()), 'eosio_assert_message_exception', 'assertion failure with message: overdrawn balance');
+  const e = throwsCode(
+    () => vm.apply(m, act(0n), new MemoryHost()),
+    'eosio_assert_message_exception',
+    'assertion failure with message: overdrawn balance',
+  );
   assert.is(e.antelopeCode, 3050003);
   throwsCode(() => vm.apply(m, act(1n), new MemoryHost()), 'eosio_assert_message_exception', 'with length');
   throwsCode(() => vm.apply(m, act(2n), new MemoryHost()), 'eosio_assert_code_exception', '42');

@@ -19,9 +19,16 @@ import { ContractError } from '../../../dmcs/vm/contract-error.js';
 
 const cx = currentContext({ ctx: null });
 const FAMILIES = {
-  authorization: authorizationIntrinsics(cx), action: actionIntrinsics(cx), transaction: transactionIntrinsics(cx),
-  system: systemIntrinsics(cx), console: consoleIntrinsics(cx), database: databaseIntrinsics(cx), memory: memoryIntrinsics(cx),
-  crypto: cryptoIntrinsics(cx), compilerBuiltins: compilerBuiltins(cx), privileged: privilegedIntrinsics(cx),
+  authorization: authorizationIntrinsics(cx),
+  action: actionIntrinsics(cx),
+  transaction: transactionIntrinsics(cx),
+  system: systemIntrinsics(cx),
+  console: consoleIntrinsics(cx),
+  database: databaseIntrinsics(cx),
+  memory: memoryIntrinsics(cx),
+  crypto: cryptoIntrinsics(cx),
+  compilerBuiltins: compilerBuiltins(cx),
+  privileged: privilegedIntrinsics(cx),
 };
 
 test('every intrinsic lives in exactly one family', () => {
@@ -35,7 +42,7 @@ test('every intrinsic lives in exactly one family', () => {
   assert.equal([...home.keys()].sort(), Object.keys(INTRINSIC_TYPES).sort());
 });
 
-test('the assembled env object is the families together, each function taking its signature\'s parameters', () => {
+test("the assembled env object is the families together, each function taking its signature's parameters", () => {
   const env = createIntrinsics({ ctx: null });
   assert.equal(Object.keys(env).sort(), Object.keys(INTRINSIC_TYPES).sort());
   for (const [name, type] of Object.entries(INTRINSIC_TYPES)) {

@@ -14,7 +14,12 @@ function setup() {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const slot: ContextSlot = { ctx: null };
   const env = createIntrinsics(slot) as unknown as Env;
-  const ctx = new ApplyContext({ receiver: n('me'), account: n('me'), name: n('act'), data: new Uint8Array(), authorization: [] }, new MemoryHost(), new GuestMemory(memory), 1e9);
+  const ctx = new ApplyContext(
+    { receiver: n('me'), account: n('me'), name: n('act'), data: new Uint8Array(), authorization: [] },
+    new MemoryHost(),
+    new GuestMemory(memory),
+    1e9,
+  );
   slot.ctx = ctx;
   const dv = () => new DataView(memory.buffer);
   const u128 = (p: number) => (dv().getBigUint64(p + 8, true) << 64n) | dv().getBigUint64(p, true);
@@ -28,7 +33,8 @@ function setup() {
 
 test('128-bit multiply, divide and modulo, signed and unsigned', () => {
   const { env, u128, i128, halves } = setup();
-  const a = 123456789012345678901234567890n, b = -987654321n;
+  const a = 123456789012345678901234567890n,
+    b = -987654321n;
   env.__multi3!(0, ...halves(a), ...halves(b));
   assert.is(i128(0), BigInt.asIntN(128, a * b));
   env.__divti3!(0, ...halves(a), ...halves(b));
@@ -39,7 +45,10 @@ test('128-bit multiply, divide and modulo, signed and unsigned', () => {
   assert.is(u128(0), 2n ** 127n / 3n);
   env.__umodti3!(0, ...halves(2n ** 127n + 5n), ...halves(7n));
   assert.is(u128(0), (2n ** 127n + 5n) % 7n);
-  try { env.__divti3!(0, ...halves(1n), ...halves(0n)); assert.unreachable(); } catch (e) {
+  try {
+    env.__divti3!(0, ...halves(1n), ...halves(0n));
+    assert.unreachable();
+  } catch (e) {
     assert.instance(e, ContractError);
     assert.is((e as ContractError).code, 'arithmetic_exception');
     assert.is((e as Error).message, 'divide by zero');
@@ -62,13 +71,23 @@ test('hashes write their digest; assert_* compare', () => {
   const { env, memory } = setup();
   const mem = new Uint8Array(memory.buffer);
   mem.set(new TextEncoder().encode('abc'), 0);
-  for (const [fn, alg, size] of [['sha256', 'sha256', 32], ['sha1', 'sha1', 20], ['sha512', 'sha512', 64], ['ripemd160', 'ripemd160', 20]] as const) {
+  for (const [fn, alg, size] of [
+    ['sha256', 'sha256', 32],
+    ['sha1', 'sha1', 20],
+    ['sha512', 'sha512', 64],
+    ['ripemd160', 'ripemd160', 20],
+  ] as const) {
     env[fn]!(0, 3, 100);
     const expected = createHash(alg).update('abc').digest();
     assert.equal(Buffer.from(mem.subarray(100, 100 + size)), expected, fn);
     env[`assert_${fn}`]!(0, 3, 100);
     mem[100]! ^= 1;
-    try { env[`assert_${fn}`]!(0, 3, 100); assert.unreachable(); } catch (e) { assert.is((e as ContractError).code, 'crypto_api_exception'); }
+    try {
+      env[`assert_${fn}`]!(0, 3, 100);
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as ContractError).code, 'crypto_api_exception');
+    }
   }
 });
 
@@ -84,7 +103,12 @@ test('numeric prints and memcpy overlap', () => {
   env.printsf!(1.5);
   env.printdf!(0.1);
   assert.is(ctx.console, `-1${2n ** 128n - 1n}-5184467440737095516151.50.1`);
-  try { env.memcpy!(4, 0, 8); assert.unreachable(); } catch (e) { assert.is((e as ContractError).code, 'overlapping_memory_error'); }
+  try {
+    env.memcpy!(4, 0, 8);
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as ContractError).code, 'overlapping_memory_error');
+  }
 });
 
 test.run();

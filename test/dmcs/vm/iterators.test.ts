@@ -16,16 +16,34 @@ function setup() {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const slot: ContextSlot = { ctx: null };
   const env = createIntrinsics(slot) as unknown as Env;
-  slot.ctx = new ApplyContext({ receiver: n('me'), account: n('me'), name: n('act'), data: new Uint8Array([1, 2, 3]), authorization: [{ actor: n('me'), permission: n('active') }] }, host, new GuestMemory(memory), 1e9);
+  slot.ctx = new ApplyContext(
+    {
+      receiver: n('me'),
+      account: n('me'),
+      name: n('act'),
+      data: new Uint8Array([1, 2, 3]),
+      authorization: [{ actor: n('me'), permission: n('active') }],
+    },
+    host,
+    new GuestMemory(memory),
+    1e9,
+  );
   const mem = () => new Uint8Array(memory.buffer);
   const u64At = (p: number) => new DataView(memory.buffer).getBigUint64(p, true);
-  const me = n('me'), scope = n('s'), tbl = n('t');
-  const store = (key: bigint, byte: number) => { mem()[100] = byte; return env.db_store_i64!(scope, tbl, me, key, 100, 1) as number; };
+  const me = n('me'),
+    scope = n('s'),
+    tbl = n('t');
+  const store = (key: bigint, byte: number) => {
+    mem()[100] = byte;
+    return env.db_store_i64!(scope, tbl, me, key, 100, 1) as number;
+  };
   return { host, env, mem, u64At, me, scope, tbl, store, slot };
 }
 
 function throwsCode(fn: () => unknown, code: string, text?: string): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, ContractError);
     assert.is((e as ContractError).code, code);
     if (text) assert.ok((e as Error).message.includes(text), (e as Error).message);
@@ -98,15 +116,20 @@ test('removing the last row removes the table: later finds answer -1', () => {
   assert.ok(store(1n, 9) >= 0, 'the table can be created again');
 });
 
-test('writes: duplicates, zero payer, other contracts\' tables are refused', () => {
+test("writes: duplicates, zero payer, other contracts' tables are refused", () => {
   const { env, me, scope, tbl, store, slot, host } = setup();
   store(1n, 1);
   throwsCode(() => store(1n, 2), 'database_exception', 'already exists');
   throwsCode(() => env.db_store_i64!(scope, tbl, 0n, 5n, 100, 1), 'invalid_table_payer');
   // a row of another contract, read through the other contract's table
-  slot.ctx = new ApplyContext({ receiver: n('other'), account: n('other'), name: n('act'), data: new Uint8Array(), authorization: [] }, host, new GuestMemory(new WebAssembly.Memory({ initial: 1 })), 1e9);
+  slot.ctx = new ApplyContext(
+    { receiver: n('other'), account: n('other'), name: n('act'), data: new Uint8Array(), authorization: [] },
+    host,
+    new GuestMemory(new WebAssembly.Memory({ initial: 1 })),
+    1e9,
+  );
   const it = env.db_find_i64!(me, scope, tbl, 1n);
-  assert.ok(it >= 0, 'reading another contract\'s table is allowed');
+  assert.ok(it >= 0, "reading another contract's table is allowed");
   throwsCode(() => env.db_update_i64!(it, 0n, 0, 1), 'table_access_violation');
   throwsCode(() => env.db_remove_i64!(it), 'table_access_violation');
 });

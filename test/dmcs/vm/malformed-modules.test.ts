@@ -22,7 +22,9 @@ const base = new Uint8Array(readFileSync(DPAY_WASM));
 
 test('truncated modules are refused with ContractError', () => {
   for (let len = 0; len < base.length; len += Math.max(1, (base.length / 97) | 0)) {
-    try { validate(base.subarray(0, len)); } catch (e) {
+    try {
+      validate(base.subarray(0, len));
+    } catch (e) {
       assert.instance(e, ContractError, `length ${len}: ${(e as Error).message}`);
     }
   }
@@ -44,7 +46,12 @@ test('mutated modules validate, or fail typed; those that validate run to a type
     }
     accepted++;
     try {
-      vm.apply(bytes, { receiver: n('t'), account: n('t'), name: n('transfer'), data: new Uint8Array(40), authorization: [] }, new MemoryHost(['t']), { cpuUnits: 1_000_000 });
+      vm.apply(
+        bytes,
+        { receiver: n('t'), account: n('t'), name: n('transfer'), data: new Uint8Array(40), authorization: [] },
+        new MemoryHost(['t']),
+        { cpuUnits: 1_000_000 },
+      );
     } catch (e) {
       assert.instance(e, ContractError, `seed ${seed} at run: ${(e as Error).message}`);
     }

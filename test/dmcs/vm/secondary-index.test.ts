@@ -22,12 +22,16 @@ function setup(receiver = 'me') {
   const act = (r: string) => ({ receiver: n(r), account: n(r), name: n('act'), data: new Uint8Array(), authorization: [] });
   slot.ctx = new ApplyContext(act(receiver), host, new GuestMemory(memory), 1e9);
   const dv = () => new DataView(memory.buffer);
-  const as = (r: string) => { slot.ctx = new ApplyContext(act(r), host, new GuestMemory(memory), 1e9); };
+  const as = (r: string) => {
+    slot.ctx = new ApplyContext(act(r), host, new GuestMemory(memory), 1e9);
+  };
   return { host, env, dv, as, me: n('me'), scope: n('s'), tbl: n('t') };
 }
 
 function throwsCode(fn: () => unknown, code: string, text?: string): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     assert.instance(e, ContractError);
     assert.is((e as ContractError).code, code, (e as Error).message);
     if (text) assert.ok((e as Error).message.includes(text), (e as Error).message);
@@ -46,8 +50,14 @@ test('a missing index answers -1', () => {
 
 test('idx64: (secondary, primary) order, write-back, next/previous and end iterators', () => {
   const { env, dv, me, scope, tbl } = setup();
-  const store = (primary: bigint, sec: bigint) => { dv().setBigUint64(0, sec, true); return env.db_idx64_store!(scope, tbl, me, primary, 0) as number; };
-  const i1 = store(1n, 30n), i2 = store(2n, 10n), i3 = store(3n, 20n), i4 = store(4n, 20n);
+  const store = (primary: bigint, sec: bigint) => {
+    dv().setBigUint64(0, sec, true);
+    return env.db_idx64_store!(scope, tbl, me, primary, 0) as number;
+  };
+  const i1 = store(1n, 30n),
+    i2 = store(2n, 10n),
+    i3 = store(3n, 20n),
+    i4 = store(4n, 20n);
   assert.equal([i1, i2, i3, i4], [0, 1, 2, 3]);
   const end = env.db_idx64_end!(me, scope, tbl);
   assert.ok(end <= -2);
@@ -102,7 +112,10 @@ test('each kind numbers its own iterators, apart from the primary table', () => 
 
 test('idx128 and idx256 keys: memory layout and order', () => {
   const { env, dv, me, scope, tbl } = setup();
-  const put128 = (p: number, v: bigint) => { dv().setBigUint64(p, v & 0xffffffffffffffffn, true); dv().setBigUint64(p + 8, v >> 64n, true); };
+  const put128 = (p: number, v: bigint) => {
+    dv().setBigUint64(p, v & 0xffffffffffffffffn, true);
+    dv().setBigUint64(p + 8, v >> 64n, true);
+  };
   const get128 = (p: number) => (dv().getBigUint64(p + 8, true) << 64n) | dv().getBigUint64(p, true);
   put128(0, 1n << 100n);
   env.db_idx128_store!(scope, tbl, me, 7n, 0);
@@ -111,9 +124,14 @@ test('idx128 and idx256 keys: memory layout and order', () => {
   assert.is(get128(0), 1n << 100n);
   assert.is(dv().getBigUint64(64, true), 7n);
   // idx256: word 0 is the high half of the order
-  put128(0, 1n); put128(16, 0n); env.db_idx256_store!(scope, tbl, me, 1n, 0, 2);
-  put128(0, 0n); put128(16, 99n); env.db_idx256_store!(scope, tbl, me, 2n, 0, 2);
-  put128(0, 0n); put128(16, 0n);
+  put128(0, 1n);
+  put128(16, 0n);
+  env.db_idx256_store!(scope, tbl, me, 1n, 0, 2);
+  put128(0, 0n);
+  put128(16, 99n);
+  env.db_idx256_store!(scope, tbl, me, 2n, 0, 2);
+  put128(0, 0n);
+  put128(16, 0n);
   assert.ok(env.db_idx256_lowerbound!(me, scope, tbl, 0, 2, 64) >= 0);
   assert.is(dv().getBigUint64(64, true), 2n, '(0, 99) sorts before (1, 0)');
   assert.equal([get128(0), get128(16)], [0n, 99n]);
@@ -122,7 +140,14 @@ test('idx128 and idx256 keys: memory layout and order', () => {
 
 test('idx_double: numeric order, -0 equals 0, NaN refused', () => {
   const { env, dv, me, scope, tbl } = setup();
-  for (const [p, v] of [[1n, 2.5], [2n, -1], [3n, 0]] as const) { dv().setFloat64(0, v, true); env.db_idx_double_store!(scope, tbl, me, p, 0); }
+  for (const [p, v] of [
+    [1n, 2.5],
+    [2n, -1],
+    [3n, 0],
+  ] as const) {
+    dv().setFloat64(0, v, true);
+    env.db_idx_double_store!(scope, tbl, me, p, 0);
+  }
   dv().setFloat64(0, -0, true);
   assert.ok(env.db_idx_double_find_secondary!(me, scope, tbl, 0, 8) >= 0);
   assert.is(dv().getBigUint64(8, true), 3n);
@@ -140,11 +165,21 @@ test('a host without secondary indexes refuses the calls', () => {
 });
 
 test('validation accepts db_idx* imports only when enabled; prototype names are unknown imports', () => {
-  const m = wat(`(module (import "env" "db_idx64_store" (func (param i64 i64 i64 i64 i32) (result i32))) (func (export "apply") (param i64 i64 i64)))`);
+  const m = wat(
+    `(module (import "env" "db_idx64_store" (func (param i64 i64 i64 i64 i32) (result i32))) (func (export "apply") (param i64 i64 i64)))`,
+  );
   throwsCode(() => validate(m), 'wasm_serialization_error', 'env.db_idx64_store');
   validate(m, { secondaryIndexes: true });
-  throwsCode(() => validate(wat(`(module (import "env" "toString" (func)) (func (export "apply") (param i64 i64 i64)))`)), 'wasm_serialization_error', 'env.toString');
-  throwsCode(() => validate(wat(`(module (import "env" "__proto__" (func)) (func (export "apply") (param i64 i64 i64)))`)), 'wasm_serialization_error', 'env.__proto__');
+  throwsCode(
+    () => validate(wat(`(module (import "env" "toString" (func)) (func (export "apply") (param i64 i64 i64)))`)),
+    'wasm_serialization_error',
+    'env.toString',
+  );
+  throwsCode(
+    () => validate(wat(`(module (import "env" "__proto__" (func)) (func (export "apply") (param i64 i64 i64)))`)),
+    'wasm_serialization_error',
+    'env.__proto__',
+  );
 });
 
 test('a contract uses an idx64 index through ContractVm({ secondaryIndexes: true })', () => {
@@ -160,7 +195,11 @@ test('a contract uses an idx64 index through ContractVm({ secondaryIndexes: true
       (drop (call $lb (local.get $r) (i64.const 1) (i64.const 2) (i32.const 0) (i32.const 8)))
       (call $printui (i64.load (i32.const 8)))))`);
   const host = new MemoryHost(['me']);
-  const r = new ContractVm({ secondaryIndexes: true }).apply(m, { receiver: n('me'), account: n('me'), name: n('go'), data: new Uint8Array(), authorization: [] }, host);
+  const r = new ContractVm({ secondaryIndexes: true }).apply(
+    m,
+    { receiver: n('me'), account: n('me'), name: n('go'), data: new Uint8Array(), authorization: [] },
+    host,
+  );
   assert.is(r.console, '7');
   throwsCode(() => new ContractVm().compile(m), 'wasm_serialization_error', 'db_idx64_store');
 });

@@ -38,10 +38,17 @@ export class TokenHarness {
       return { actor: n(actor!), permission: n(permission) };
     });
     this.host.notified = [];
-    return this.vm.apply(this.wasm, {
-      receiver: this.contract, account: this.contract, name: n(action),
-      data: this.abi.encodeAction(action, data), authorization,
-    }, this.host);
+    return this.vm.apply(
+      this.wasm,
+      {
+        receiver: this.contract,
+        account: this.contract,
+        name: n(action),
+        data: this.abi.encodeAction(action, data),
+        authorization,
+      },
+      this.host,
+    );
   }
 
   /** Decoded rows of a table. */

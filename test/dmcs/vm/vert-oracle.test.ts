@@ -45,8 +45,16 @@ test('vert and our VM agree on tables and errors after the same actions', async 
   for (const s of STEPS) {
     let vertError: string | null = null;
     let ourError: string | null = null;
-    try { await token.actions[s.action]!(s.args).send(`${s.auth}@active`); } catch (e) { vertError = (e as Error).message; }
-    try { ours.push(s.action, s.args, [s.auth]); } catch (e) { ourError = (e as Error).message; }
+    try {
+      await token.actions[s.action]!(s.args).send(`${s.auth}@active`);
+    } catch (e) {
+      vertError = (e as Error).message;
+    }
+    try {
+      ours.push(s.action, s.args, [s.auth]);
+    } catch (e) {
+      ourError = (e as Error).message;
+    }
     assert.is(ourError === null, vertError === null, `${s.action} ${JSON.stringify(s.args)}: vert ${vertError}, ours ${ourError}`);
     if (vertError && ourError) {
       failures++;

@@ -21,8 +21,17 @@ const target: FuzzTarget = {
       run(input) {
         if (input[0] !== BAD_INDEX) return input[0]! % 2 === 0;
         if (behaviour === 'crash') throw new TypeError('planted: cannot read properties of undefined');
-        if (behaviour === 'hang') for (;;) { /* planted: an endless loop */ }
-        if (behaviour === 'slow') { const until = performance.now() + 400; while (performance.now() < until) { /* planted: 400 ms */ } return true; }
+        if (behaviour === 'hang')
+          for (;;) {
+            /* planted: an endless loop */
+          }
+        if (behaviour === 'slow') {
+          const until = performance.now() + 400;
+          while (performance.now() < until) {
+            /* planted: 400 ms */
+          }
+          return true;
+        }
         for (;;) leak.push(new Array(1 << 17).fill(0.5)); // planted: unbounded allocation (on the JS heap)
       },
     };
