@@ -3,35 +3,19 @@
 // arguments exit 2 with a hint; unknown command; unknown app.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { readSession } from '../../runtime/session/index.js';
-import { ROOT, tempHome } from './world.js';
+import { tempHome } from './world.js';
+import { runCli, type CliRun } from './measured-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 let home: string;
 let node: EmbeddedNode;
 
-function peeros(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: 'cli passphrase' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end(stdin);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+function peeros(args: string[], stdin = ''): Promise<CliRun> {
+  return runCli(args, { PEEROS_HOME: home, PEEROS_PASSPHRASE: 'cli passphrase' }, 60_000, stdin);
 }
 
 test.before(async () => {

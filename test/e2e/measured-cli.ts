@@ -41,15 +41,22 @@ function usage(pid: number): { cpuMs: number; hwmMiB: number } | undefined {
   }
 }
 
-export function peerosMeasured(args: string[], env: Record<string, string>, mark?: RegExp, timeoutMs = 60_000): Promise<MeasuredRun> {
+export function peerosMeasured(
+  args: string[],
+  env: Record<string, string>,
+  mark?: RegExp,
+  timeoutMs = 60_000,
+  stdin?: string,
+): Promise<MeasuredRun> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     // its own process group, so the timeout reaches anything it started
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    child.stdin.end(stdin ?? ''); // no input: end of file at once, as 'ignore' gave
     let timedOut = false;
     const killer = setTimeout(() => {
       timedOut = true;
@@ -117,8 +124,8 @@ export interface CliRun {
   timedOut: boolean;
 }
 
-export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
-  const r = await peerosMeasured(args, env, undefined, timeoutMs);
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000, stdin?: string): Promise<CliRun> {
+  const r = await peerosMeasured(args, env, undefined, timeoutMs, stdin);
   // a child gone before the first sample has no reading: undefined, not 0
   return {
     code: r.code,
