@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes docs/cli.md from the CLI's command definitions (dist/runtime/cli/commands/*.js, the same
 // ones `--help` prints) and the prose in scripts/cli-docs/ (preamble.md; NAME.md for a command's
-// details). `--check` writes nothing and exits 1 when docs/cli.md differs (test/runtime/cli-docs).
+// details). `--check` writes nothing and exits 1 when docs/cli.md differs (test/runtime/cli/cli-docs).
 // Run after a build: `npm run docs:cli`.
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';

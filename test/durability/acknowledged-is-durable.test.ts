@@ -17,7 +17,7 @@ import { grantDigest } from '../../skv/signing-grant.js';
 import { signingDigest } from '../../abi/antelope/index.js';
 import { AppRegistry, readAppPackage } from '../../runtime/app-registry.js';
 import { hashPackage, newUnverifiedIdentity } from '../../runtime/app-identity/app-identity.js';
-import { signedTransfer } from '../hybrid/test-transactions.js';
+import { signedTransfer } from '../fixtures/test-transactions.js';
 import { CHAIN_ID, PASS, packTransaction, transfer } from '../skv/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-durable-'));

@@ -1,14 +1,14 @@
 // Compile once, instantiate many: the module cache and the cost it saves; clock and random host functions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ModuleCache } from '../../runtime/sandbox/module-cache.js';
-import { createClock } from '../../runtime/isa/clock.js';
-import { IsaContext } from '../../runtime/isa/index.js';
-import { resolveLimits } from '../../runtime/limits.js';
-import { pack, unpackGuest } from '../../abi/boundary.js';
-import { op } from '../fixtures/wasm-builder.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { instantiate } from './helpers.js';
+import { ModuleCache } from '../../../runtime/sandbox/module-cache.js';
+import { createClock } from '../../../runtime/isa/clock.js';
+import { IsaContext } from '../../../runtime/isa/index.js';
+import { resolveLimits } from '../../../runtime/limits.js';
+import { pack, unpackGuest } from '../../../abi/boundary.js';
+import { op } from '../../fixtures/wasm-builder.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { instantiate } from '../helpers.js';
 
 test('the same bytes under the same cap compile once; another cap is another entry', async () => {
   const cache = new ModuleCache(4);

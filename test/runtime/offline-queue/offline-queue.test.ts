@@ -1,14 +1,14 @@
 // The offline queue: durable enqueue, flush with acknowledgements, idempotency by transaction id
 // (tx_duplicate → done, nothing executed twice), refusals, confirmation in a block, expiry and
 // re-signing through a callback, torn and corrupt log records, the lock, and backoff.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node; real-node counterparts (executed once, counted by the node): test/e2e/offline.test.ts and test/e2e/crash.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, appendFileSync, writeFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpBackend } from '../../runtime/dispatch/index.js';
+import { HttpBackend } from '../../../runtime/dispatch/index.js';
 import {
   OfflineQueue,
   QueueFlusher,
@@ -21,10 +21,10 @@ import {
   scanLog,
   LOG_MAGIC,
   type FlushReport,
-} from '../../runtime/offline-queue/index.js';
-import { Signature, signingDigest, PackedTransaction } from '../../abi/antelope/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer, testSigner, DEV_KEY } from './test-transactions.js';
+} from '../../../runtime/offline-queue/index.js';
+import { Signature, signingDigest, PackedTransaction } from '../../../abi/antelope/index.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
+import { signedTransfer, testSigner, DEV_KEY } from '../../fixtures/test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-queue-'));
 process.env.PEEROS_HOME = root;

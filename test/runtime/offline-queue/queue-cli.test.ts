@@ -1,19 +1,19 @@
 // `peeros queue list|flush|resign` end to end: against the chain API double over HTTP, with the
 // DMCS registry, and re-signing through the real vault (skv) with the development key.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node; the real-node counterpart: test/e2e/offline.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../runtime/cli/main.js';
-import type { CliIO } from '../../runtime/cli/command.js';
-import { DmcsRegistry } from '../../runtime/dispatch/index.js';
-import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from '../../skv/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer, DEV_KEY } from './test-transactions.js';
+import { main } from '../../../runtime/cli/main.js';
+import type { CliIO } from '../../../runtime/cli/command.js';
+import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
+import { OfflineQueue } from '../../../runtime/offline-queue/index.js';
+import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from '../../../skv/index.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
+import { signedTransfer, DEV_KEY } from '../../fixtures/test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-qcli-'));
 const chain = new FakeChain();

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadCommands } from '../../runtime/cli/main.js';
+import { loadCommands } from '../../../runtime/cli/main.js';
 
 test('docs/cli.md is what `npm run docs:cli` makes of the definitions', () => {
   const r = spawnSync(process.execPath, ['scripts/gen-cli-docs.mjs', '--check'], { encoding: 'utf8', timeout: 60_000 });

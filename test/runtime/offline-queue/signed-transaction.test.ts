@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Transaction, PackedTransaction, SignedTransaction, PrivateKey, Action, Name } from '@wharfkit/antelope';
-import { inspectSignedTransaction } from '../../runtime/offline-queue/index.js';
-import { TEST_CHAIN_ID } from './fake-chain.js';
+import { inspectSignedTransaction } from '../../../runtime/offline-queue/index.js';
+import { TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
 
 const key = PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3');
 

@@ -1,14 +1,14 @@
 // DMCS backends: the HTTP backend against a real HTTP chain API double (success, Antelope
 // refusals by name, every way of being down), and the one rule for what a failed push means.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpBackend, DmcsError, isUnreachable, isRejectedAs, pushFailureOf, pushMayHaveRun } from '../../runtime/dispatch/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer } from './test-transactions.js';
+import { HttpBackend, DmcsError, isUnreachable, isRejectedAs, pushFailureOf, pushMayHaveRun } from '../../../runtime/dispatch/index.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
+import { signedTransfer } from '../../fixtures/test-transactions.js';
 
 const chain = new FakeChain();
 let backend: HttpBackend;
@@ -68,7 +68,7 @@ test('a duplicate push is REJECTED as tx_duplicate (Antelope error JSON on HTTP 
 test('expired and scripted refusals carry their Antelope names', async () => {
   await rejectsWith(backend.pushTransaction(signedTransfer(TEST_CHAIN_ID, { n: 4, expiresIn: -5 })), 'REJECTED', 'expired_tx_exception');
   const body = signedTransfer(TEST_CHAIN_ID, { n: 5 });
-  const id = (await import('../../runtime/offline-queue/index.js')).inspectSignedTransaction(body).id;
+  const id = (await import('../../../runtime/offline-queue/index.js')).inspectSignedTransaction(body).id;
   chain.rejectOnce.set(id, 'unsatisfied_authorization');
   await rejectsWith(backend.pushTransaction(body), 'REJECTED', 'unsatisfied_authorization');
   await rejectsWith(backend.getAccount('nobody'), 'REJECTED', 'account_query_exception');

@@ -1,15 +1,15 @@
 // The hybrid API cache: fresh answers pinned to a block, stale answers (marked) when the DMCS is
 // down, bounds with LRU eviction, persistence, and a corrupt cache file tolerated.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
-// (it counts executions itself), not the node; the cache against the real node in process: test/hybrid/embedded-node.test.ts.
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
+// (it counts executions itself), not the node; the cache against the real node in process: test/runtime/dispatch/embedded-node.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpBackend, type DmcsError, DmcsRegistry, Dispatcher } from '../../runtime/dispatch/index.js';
-import { HybridApi, HybridReaders, CacheStore, defaultCachePath, queryHash, canonicalJson } from '../../runtime/hybrid-cache/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
+import { HttpBackend, type DmcsError, DmcsRegistry, Dispatcher } from '../../../runtime/dispatch/index.js';
+import { HybridApi, HybridReaders, CacheStore, defaultCachePath, queryHash, canonicalJson } from '../../../runtime/hybrid-cache/index.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-cache-'));
 process.env.PEEROS_HOME = home;
@@ -146,7 +146,7 @@ test('bounds: entries and bytes evict least recently used; per-query block cap; 
 });
 
 test('default bounds are the named limits', async () => {
-  const { cacheLimits } = await import('../../runtime/hybrid-cache/index.js');
+  const { cacheLimits } = await import('../../../runtime/hybrid-cache/index.js');
   const c = new CacheStore();
   assert.is(c.maxEntries, cacheLimits.MAX_CACHE_ENTRIES);
   assert.is(c.maxBytes, cacheLimits.MAX_CACHE_BYTES);

@@ -5,11 +5,11 @@
 // blocks in native code (test/fixtures/workers/stuck-worker.ts) through the real AppProcess.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppProcess } from '../../runtime/sandbox/app-process.js';
-import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, resolveLimits } from '../../runtime/limits.js';
-import type { HostError } from '../../runtime/index.js';
+import { AppProcess } from '../../../runtime/sandbox/app-process.js';
+import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, resolveLimits } from '../../../runtime/limits.js';
+import type { HostError } from '../../../runtime/index.js';
 
-const WORKER = new URL('../fixtures/workers/stuck-worker.js', import.meta.url);
+const WORKER = new URL('../../fixtures/workers/stuck-worker.js', import.meta.url);
 const STUCK_S = 7;
 const spec = {
   app: 'stuck',

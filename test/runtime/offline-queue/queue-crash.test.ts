@@ -1,7 +1,7 @@
 // kill -9 of a process that owns the offline queue: between queueing and flushing, in the middle of
 // a burst of enqueues, and in the middle of a flush. After a restart nothing acknowledged as
 // queued is lost, and flushing executes every transaction exactly once.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node; the real-node counterpart (kill -9 around a flush, money moved once on the node): test/e2e/crash.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,10 +10,10 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HttpBackend } from '../../runtime/dispatch/index.js';
-import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer } from './test-transactions.js';
+import { HttpBackend } from '../../../runtime/dispatch/index.js';
+import { OfflineQueue } from '../../../runtime/offline-queue/index.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
+import { signedTransfer } from '../../fixtures/test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-crash-'));
 const CHILD = fileURLToPath(new URL('./queue-child.js', import.meta.url));

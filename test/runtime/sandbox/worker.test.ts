@@ -1,10 +1,10 @@
 // One worker per app: deadlines terminate only the runaway app's worker; the next call respawns it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HostError, type Host } from '../../runtime/index.js';
-import { pack } from '../../abi/boundary.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { tempHome, cleanup, writeApp, quietHost, grantAll } from './helpers.js';
+import { HostError, type Host } from '../../../runtime/index.js';
+import { pack } from '../../../abi/boundary.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp, quietHost, grantAll } from '../helpers.js';
 
 const home = tempHome('worker');
 let host: Host;

@@ -7,11 +7,11 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from '../../runtime/cli/command.js';
-import { withUnlockedVault } from '../../runtime/cli/vault-unlock.js';
-import { PendingRevocations } from '../../runtime/transaction-service/pending-revocations.js';
-import { installSigningGrant } from '../../runtime/transaction-service/app-signing-grant.js';
-import { VaultError } from '../../skv/index.js';
+import type { CliIO } from '../../../runtime/cli/command.js';
+import { withUnlockedVault } from '../../../runtime/cli/vault-unlock.js';
+import { PendingRevocations } from '../../../runtime/transaction-service/pending-revocations.js';
+import { installSigningGrant } from '../../../runtime/transaction-service/app-signing-grant.js';
+import { VaultError } from '../../../skv/index.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-unlock-'));
 const CHAIN = 'ab'.repeat(32);

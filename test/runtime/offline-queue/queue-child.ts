@@ -3,8 +3,8 @@
 // enqueue resolves, then either waits (argv[3] = "wait") or flushes to the chain API at argv[4].
 // The parent kills it with SIGKILL somewhere along the way.
 import { readFileSync } from 'node:fs';
-import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import { HttpBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
+import { OfflineQueue } from '../../../runtime/offline-queue/index.js';
+import { HttpBackend, type PushTransactionBody } from '../../../runtime/dispatch/index.js';
 
 const [bodiesFile, mode, url] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(bodiesFile!, 'utf8')) as PushTransactionBody[];

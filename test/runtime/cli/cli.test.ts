@@ -2,9 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { pack } from '../../abi/boundary.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { tempHome, cleanup, writeApp } from './helpers.js';
+import { pack } from '../../../abi/boundary.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp } from '../helpers.js';
 
 const home = tempHome('cli');
 function peeros(...args: string[]) {

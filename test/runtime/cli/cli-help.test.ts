@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCommands } from '../../runtime/cli/main.js';
+import { loadCommands } from '../../../runtime/cli/main.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-help-'));
 const peeros = (...args: string[]) =>

@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PendingRevocations, PENDING_REVOCATIONS_FILE } from '../../runtime/transaction-service/pending-revocations.js';
-import { MAX_PENDING_REVOCATIONS } from '../../runtime/transaction-service/limits.js';
+import { PendingRevocations, PENDING_REVOCATIONS_FILE } from '../../../runtime/transaction-service/pending-revocations.js';
+import { MAX_PENDING_REVOCATIONS } from '../../../runtime/transaction-service/limits.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-pending-'));
 test.after(() => rmSync(home, { recursive: true, force: true }));

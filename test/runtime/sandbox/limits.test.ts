@@ -2,12 +2,12 @@
 // CPU is in worker.test.ts and hostile.test.ts, stack in hostile.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pack } from '../../abi/boundary.js';
-import { type HostError, limits as L } from '../../runtime/index.js';
-import { readModuleInfo } from '../../runtime/sandbox/wasm-sections.js';
-import { clampMemory } from '../../runtime/sandbox/memory-limits.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { instantiate } from './helpers.js';
+import { pack } from '../../../abi/boundary.js';
+import { type HostError, limits as L } from '../../../runtime/index.js';
+import { readModuleInfo } from '../../../runtime/sandbox/wasm-sections.js';
+import { clampMemory } from '../../../runtime/sandbox/memory-limits.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { instantiate } from '../helpers.js';
 
 test('defaults sit within the host maxima; overrides replace defaults', () => {
   for (const k of Object.keys(L.DEFAULT_LIMITS) as (keyof typeof L.DEFAULT_LIMITS)[]) assert.ok(L.DEFAULT_LIMITS[k] <= L.HOST_MAXIMA[k], k);

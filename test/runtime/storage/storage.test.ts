@@ -3,11 +3,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppStore } from '../../runtime/storage/app-store.js';
-import { pack, unpackGuest } from '../../abi/boundary.js';
-import { op } from '../fixtures/wasm-builder.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { tempHome, cleanup, instantiate } from './helpers.js';
+import { AppStore } from '../../../runtime/storage/app-store.js';
+import { pack, unpackGuest } from '../../../abi/boundary.js';
+import { op } from '../../fixtures/wasm-builder.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, instantiate } from '../helpers.js';
 
 const home = tempHome('storage');
 const enc = (s: string) => new TextEncoder().encode(s);

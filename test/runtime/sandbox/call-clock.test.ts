@@ -2,11 +2,11 @@
 // deadline; running code is. Uses a stand-in worker (test/fixtures/workers/waiting-worker.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppProcess } from '../../runtime/sandbox/app-process.js';
-import { resolveLimits } from '../../runtime/limits.js';
-import type { HostError } from '../../runtime/index.js';
+import { AppProcess } from '../../../runtime/sandbox/app-process.js';
+import { resolveLimits } from '../../../runtime/limits.js';
+import type { HostError } from '../../../runtime/index.js';
 
-const WORKER = new URL('../fixtures/workers/waiting-worker.js', import.meta.url);
+const WORKER = new URL('../../fixtures/workers/waiting-worker.js', import.meta.url);
 const spec = (cpuMs: number) => ({
   app: 'waiter',
   module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),

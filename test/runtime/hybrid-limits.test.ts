@@ -1,6 +1,6 @@
 // Each named limit of the hybrid layers, hit: request and reply sizes, inflated transaction size,
 // log record size, unfinished queue entries, registry file size.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,8 +18,8 @@ import {
   LOG_MAGIC,
   queueLimits,
 } from '../../runtime/offline-queue/index.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer } from './test-transactions.js';
+import { FakeChain, TEST_CHAIN_ID } from '../fixtures/fake-chain.js';
+import { signedTransfer } from '../fixtures/test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-limits-'));
 const chain = new FakeChain();

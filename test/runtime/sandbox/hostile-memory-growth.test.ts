@@ -4,12 +4,12 @@
 // is above EAGER_MEMORY_PAGES starts at its cap and never grows: the deadline ends the CPU use.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HostError, type Host } from '../../runtime/index.js';
-import { EAGER_MEMORY_PAGES, MAX_MEMORY_PAGES } from '../../runtime/limits.js';
-import { clampMemory } from '../../runtime/sandbox/memory-limits.js';
-import { readModuleInfo } from '../../runtime/sandbox/wasm-sections.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { tempHome, cleanup, writeApp, quietHost, grantAll } from './helpers.js';
+import { HostError, type Host } from '../../../runtime/index.js';
+import { EAGER_MEMORY_PAGES, MAX_MEMORY_PAGES } from '../../../runtime/limits.js';
+import { clampMemory } from '../../../runtime/sandbox/memory-limits.js';
+import { readModuleInfo } from '../../../runtime/sandbox/wasm-sections.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp, quietHost, grantAll } from '../helpers.js';
 
 const home = tempHome('hostile-memory-growth');
 let host: Host;

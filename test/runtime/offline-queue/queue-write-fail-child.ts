@@ -2,8 +2,8 @@
 // append fails half-way (a short write, then EFBIG): enqueues the bodies in the JSON file argv[2]
 // one by one and prints "queued ID" or "failed CODE" for each.
 import { readFileSync } from 'node:fs';
-import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import type { PushTransactionBody } from '../../runtime/dispatch/index.js';
+import { OfflineQueue } from '../../../runtime/offline-queue/index.js';
+import type { PushTransactionBody } from '../../../runtime/dispatch/index.js';
 
 const bodies = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as PushTransactionBody[];
 const queue = await OfflineQueue.open();

@@ -1,14 +1,14 @@
 // The linker: deny by default, exact signatures, no drift between the generated ISA table and the host.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ISA_IMPORTS } from '../../isa/generated/imports.js';
-import { HostError } from '../../runtime/index.js';
-import { readModuleInfo } from '../../runtime/sandbox/wasm-sections.js';
-import { planImports, checkExports, hasImplementation, buildImports } from '../../runtime/sandbox/linker.js';
-import { inspectModule } from '../../runtime/sandbox/module-loader.js';
-import { IsaContext } from '../../runtime/isa/index.js';
-import { resolveLimits } from '../../runtime/limits.js';
-import * as M from '../fixtures/hostile/modules.js';
+import { ISA_IMPORTS } from '../../../isa/generated/imports.js';
+import { HostError } from '../../../runtime/index.js';
+import { readModuleInfo } from '../../../runtime/sandbox/wasm-sections.js';
+import { planImports, checkExports, hasImplementation, buildImports } from '../../../runtime/sandbox/linker.js';
+import { inspectModule } from '../../../runtime/sandbox/module-loader.js';
+import { IsaContext } from '../../../runtime/isa/index.js';
+import { resolveLimits } from '../../../runtime/limits.js';
+import * as M from '../../fixtures/hostile/modules.js';
 
 function fails(f: () => unknown, code: string): string {
   try {

@@ -5,12 +5,12 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
-import { BlockId, EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../abi/antelope/index.js';
-import { Dispatcher, DmcsRegistry, type DmcsError, HttpBackend, type PushTransactionBody } from '../../runtime/dispatch/index.js';
-import { OfflineQueue } from '../../runtime/offline-queue/index.js';
-import { CacheStore, HybridApi } from '../../runtime/hybrid-cache/index.js';
-import { DEV_KEY } from './test-transactions.js';
+import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { BlockId, EOSIO_ABI, PackedTransaction, Transaction, signingDigest } from '../../../abi/antelope/index.js';
+import { Dispatcher, DmcsRegistry, type DmcsError, HttpBackend, type PushTransactionBody } from '../../../runtime/dispatch/index.js';
+import { OfflineQueue } from '../../../runtime/offline-queue/index.js';
+import { CacheStore, HybridApi } from '../../../runtime/hybrid-cache/index.js';
+import { DEV_KEY } from '../../fixtures/test-transactions.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-embedded-'));
 let node: EmbeddedNode;

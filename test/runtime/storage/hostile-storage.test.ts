@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { AppStore, STORE_LOG_NAME } from '../../runtime/storage/app-store.js';
-import { STORAGE_COMPACT_SLACK_BYTES } from '../../runtime/limits.js';
-import { ROOT } from '../isa/paths.js';
-import { tempHome, cleanup } from './helpers.js';
+import { AppStore, STORE_LOG_NAME } from '../../../runtime/storage/app-store.js';
+import { STORAGE_COMPACT_SLACK_BYTES } from '../../../runtime/limits.js';
+import { ROOT } from '../../isa/paths.js';
+import { tempHome, cleanup } from '../helpers.js';
 
 const home = tempHome('hostile-storage');
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,17 +1,17 @@
 // The DMCS registry (add with chain-id probing, use, list, remove, persisted atomically), routing
 // by manifest, the chain-id check before first use, and `peeros dmcs` end to end.
-// CHAIN DOUBLE: the chain here is test/hybrid/fake-chain.ts, a scripted HTTP double of the chain API
+// CHAIN DOUBLE: the chain here is test/fixtures/fake-chain.ts, a scripted HTTP double of the chain API
 // (it counts executions itself), not the node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DmcsRegistry, Dispatcher, DmcsError, HttpBackend, dmcsNameOf } from '../../runtime/dispatch/index.js';
-import { main } from '../../runtime/cli/main.js';
-import type { CliIO } from '../../runtime/cli/command.js';
-import { FakeChain, TEST_CHAIN_ID } from './fake-chain.js';
-import { signedTransfer } from './test-transactions.js';
+import { DmcsRegistry, Dispatcher, DmcsError, HttpBackend, dmcsNameOf } from '../../../runtime/dispatch/index.js';
+import { main } from '../../../runtime/cli/main.js';
+import type { CliIO } from '../../../runtime/cli/command.js';
+import { FakeChain, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
+import { signedTransfer } from '../../fixtures/test-transactions.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-dmcs-'));
 process.env.PEEROS_HOME = home;

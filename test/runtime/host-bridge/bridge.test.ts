@@ -2,12 +2,12 @@
 // served by the main thread, the answer written into the guest; waits are not charged to cpuMs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HostBridge, BridgeError } from '../../runtime/host-bridge/index.js';
-import { Host } from '../../runtime/index.js';
-import { pack, IsaErrorCode } from '../../abi/boundary.js';
-import { op } from '../fixtures/wasm-builder.js';
-import * as M from '../fixtures/hostile/modules.js';
-import { tempHome, cleanup, writeApp, grantAll } from './helpers.js';
+import { HostBridge, BridgeError } from '../../../runtime/host-bridge/index.js';
+import { Host } from '../../../runtime/index.js';
+import { pack, IsaErrorCode } from '../../../abi/boundary.js';
+import { op } from '../../fixtures/wasm-builder.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
 
 const home = tempHome('bridge');
 const seen: string[] = [];

@@ -2,8 +2,8 @@
 // becomes, and the words it must leave alone.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseArgs } from '../../runtime/cli/args.js';
-import { UsageError } from '../../runtime/cli/command.js';
+import { parseArgs } from '../../../runtime/cli/args.js';
+import { UsageError } from '../../../runtime/cli/command.js';
 
 const SPEC = { key: 'string', yes: 'boolean' } as const;
 
