@@ -10,6 +10,10 @@
  * that is older than LOCK_STALE_MS is taken over; takeovers are serialised by a second lock file
  * (`path.break`) so two waiters cannot both break the lock and then both hold it.
  *
+ * `holdFileLock(path)`: the same lock file held for as long as an owner lives (the offline queue is
+ * owned by one process while it is open), taken at once or not at all. Such a lock is stale only
+ * when its owner process is dead, never by age.
+ *
  * The lock itself is not fsynced: after a machine crash a leftover lock names a pid that is dead or,
  * at worst, reused, and then it goes stale by age.
  */
@@ -54,11 +58,14 @@ function readOwner(path: string): Owner | null | 'gone' {
     throw err;
   }
   const m = /^(\d+) (\d+) [0-9a-f]+\n$/.exec(text);
-  return m ? { pid: Number(m[1]), at: Number(m[2]), text } : null;
+  if (m) return { pid: Number(m[1]), at: Number(m[2]), text };
+  // the offline queue's lock before it moved here held only the pid: its age is unknown, so not stale by age
+  const legacy = /^(\d+)\n$/.exec(text);
+  return legacy ? { pid: Number(legacy[1]), at: Date.now(), text } : null;
 }
 
-function stale(owner: Owner | null, now: number): boolean {
-  return owner === null || now - owner.at > LOCK_STALE_MS || !processAlive(owner.pid);
+function stale(owner: Owner | null, now: number, byAge = true): boolean {
+  return owner === null || (byAge && now - owner.at > LOCK_STALE_MS) || !processAlive(owner.pid);
 }
 
 /** Creates `path` holding `text` only if it does not exist; false when it does. */
@@ -117,21 +124,23 @@ function breakStale(path: string, expected: string): void {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Releases a lock we created holding `mine`; never removes one that was taken over from us. */
+function releaser(path: string, mine: string): () => void {
+  return () => {
+    try {
+      if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
 async function acquire(path: string, waitMs: number): Promise<() => void> {
   const start = Date.now();
   let delay = LOCK_POLL_MIN_MS;
   for (;;) {
     const mine = ownerText();
-    if (createExclusive(path, mine)) {
-      return () => {
-        // never remove a lock that was taken over from us (we held it past LOCK_STALE_MS)
-        try {
-          if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
-        } catch {
-          /* already gone */
-        }
-      };
-    }
+    if (createExclusive(path, mine)) return releaser(path, mine);
     const owner = readOwner(path);
     if (owner === 'gone') continue;
     if (stale(owner, Date.now())) {
@@ -172,4 +181,24 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     done();
     if (queues.get(path) === tail) queues.delete(path);
   }
+}
+
+/** What `holdFileLock` got: the lock (release it when done) or the live process that holds it. */
+export type HeldFileLock = { held: true; release: () => void } | { held: false; ownerPid: number | undefined };
+
+/**
+ * Takes the lock `path` for as long as the caller keeps it, without waiting: a lock whose owner
+ * process is dead is taken over; a live owner is returned. Synchronous, for owners that open once.
+ */
+export function holdFileLock(path: string): HeldFileLock {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const mine = ownerText();
+    if (createExclusive(path, mine)) return { held: true, release: releaser(path, mine) };
+    const owner = readOwner(path);
+    if (owner === 'gone') continue;
+    if (!stale(owner, Date.now(), false)) return { held: false, ownerPid: owner?.pid };
+    breakStale(path, owner === null ? '' : owner.text);
+  }
+  const owner = readOwner(path);
+  return { held: false, ownerPid: owner === 'gone' || owner === null ? undefined : owner.pid };
 }

@@ -9,8 +9,7 @@
  * rewritten atomically). On start, the entries still here were acknowledged but never reached a
  * block: the node pushes them again into the first block it seals.
  *
- *     file  = MAGIC (8 bytes, "PEEROSA1") frame*
- *     frame = length (u32 LE) crc (u32 LE, CRC-32 of the length bytes and the payload) payload
+ *     file  = MAGIC (8 bytes, "PEEROSA1") frame*   (the CRC framing of lib/crc-frames.ts)
  *     payload = block (u32 LE, the pending block it entered) compression (u8) n (u8)
  *               n × signature (u8 key type ‖ 65 bytes) cfd length (u32 LE) cfd packed_trx (the rest)
  *
@@ -21,15 +20,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
+import { allocFrame, FRAME_HEADER_BYTES, scanFrames, sealFrame } from '../../lib/crc-frames.js';
 import { bytesToHex, KeyType, Signature } from '../../abi/antelope/index.js';
 import type { PackedTrx } from '../block.js';
 
 /** File name inside the node's data folder. */
 export const ACCEPTED_JOURNAL_FILE = 'accepted.log';
 const MAGIC = Buffer.from('PEEROSA1', 'latin1');
-const FRAME_HEADER_BYTES = 8;
 /** A frame longer than this is corruption, not a transaction: 8 MiB, far above Leap's 512 KiB max transaction. */
 const MAX_FRAME_BYTES = 8 << 20;
 
@@ -53,8 +51,7 @@ const SIG_BYTES = 65;
 function encodeFrame(blockNum: number, packed: PackedTrx): Buffer {
   const sigs = packed.signatures;
   const len = 4 + 1 + 1 + sigs.length * (1 + SIG_BYTES) + 4 + packed.packedContextFreeData.length + packed.packedTrx.length;
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + len);
-  frame.writeUInt32LE(len, 0);
+  const frame = allocFrame(len);
   let o = FRAME_HEADER_BYTES;
   frame.writeUInt32LE(blockNum, o);
   o += 4;
@@ -70,8 +67,7 @@ function encodeFrame(blockNum: number, packed: PackedTrx): Buffer {
   frame.set(packed.packedContextFreeData, o);
   o += packed.packedContextFreeData.length;
   frame.set(packed.packedTrx, o);
-  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES), crc32(frame.subarray(0, 4))), 4);
-  return frame;
+  return sealFrame(frame);
 }
 
 /** The packed transaction of a frame's payload; throws on a malformed one. */
@@ -97,21 +93,15 @@ function decodePayload(p: Buffer): PackedTrx {
 /** The whole, valid frames of `data` (decoded) and where they end. */
 function scan(data: Buffer): { trxs: PackedTrx[]; goodLength: number } {
   const trxs: PackedTrx[] = [];
-  if (data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) return { trxs, goodLength: 0 };
-  let off = MAGIC.length;
-  while (data.length - off >= FRAME_HEADER_BYTES) {
-    const len = data.readUInt32LE(off);
-    if (len > MAX_FRAME_BYTES || data.length - off - FRAME_HEADER_BYTES < len) break;
-    const payload = data.subarray(off + FRAME_HEADER_BYTES, off + FRAME_HEADER_BYTES + len);
-    if (data.readUInt32LE(off + 4) !== crc32(payload, crc32(data.subarray(off, off + 4)))) break;
+  const { goodLength } = scanFrames(data, { magic: MAGIC, maxPayloadBytes: MAX_FRAME_BYTES, what: 'accepted journal' }, (payload) => {
     try {
       trxs.push(decodePayload(payload));
+      return undefined;
     } catch {
-      break;
+      return 'malformed record';
     }
-    off += FRAME_HEADER_BYTES + len;
-  }
-  return { trxs, goodLength: off };
+  });
+  return { trxs, goodLength };
 }
 
 export class AcceptedJournal {

@@ -1,9 +1,8 @@
 /**
- * An append-only log of JSON records, each framed so a crash cannot pass off half a record as a
- * whole one:
+ * An append-only log of JSON records, in the CRC framing of lib/crc-frames.ts, so a crash cannot
+ * pass off half a record as a whole one:
  *
  *     file   = MAGIC (8 bytes, "PEEROSQ1") frame*
- *     frame  = length (u32 LE) crc (u32 LE, CRC-32 of the length bytes and the payload) payload
  *     payload = UTF-8 JSON, `length` bytes
  *
  * `append` writes one frame with a single write and fsyncs the file before it resolves. On open,
@@ -17,12 +16,11 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { frameOf, scanFrames } from '../../lib/crc-frames.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_RECORD_BYTES } from './limits.js';
 
 export const LOG_MAGIC = Buffer.from('PEEROSQ1', 'latin1');
-const FRAME_HEADER_BYTES = 8;
 
 export interface LogScan {
   records: unknown[];
@@ -39,52 +37,26 @@ export function encodeFrame(record: unknown): Buffer {
   if (payload.length > MAX_RECORD_BYTES) {
     throw new RangeError(`queue record is ${payload.length} bytes; the limit is ${MAX_RECORD_BYTES}`);
   }
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  frame.writeUInt32LE(crc32(payload, crc32(frame.subarray(0, 4))), 4);
-  return frame;
+  return frameOf(payload);
 }
 
 /** Reads every whole, valid frame of `data`; stops at the first bad one. */
 export function scanLog(data: Buffer): LogScan {
-  if (data.length < LOG_MAGIC.length || !data.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) {
-    return { records: [], goodLength: 0, droppedBytes: data.length, reason: 'the file does not start with the queue log magic' };
-  }
   const records: unknown[] = [];
-  let off = LOG_MAGIC.length;
-  let reason: string | undefined;
-  while (off < data.length) {
-    if (data.length - off < FRAME_HEADER_BYTES) {
-      reason = 'incomplete frame header';
-      break;
-    }
-    const len = data.readUInt32LE(off);
-    if (len > MAX_RECORD_BYTES) {
-      reason = `frame length ${len} exceeds ${MAX_RECORD_BYTES}`;
-      break;
-    }
-    if (data.length - off - FRAME_HEADER_BYTES < len) {
-      reason = 'incomplete frame payload';
-      break;
-    }
-    const payload = data.subarray(off + FRAME_HEADER_BYTES, off + FRAME_HEADER_BYTES + len);
-    const expect = crc32(payload, crc32(data.subarray(off, off + 4)));
-    if (data.readUInt32LE(off + 4) !== expect) {
-      reason = 'frame checksum mismatch';
-      break;
-    }
-    let value: unknown;
+  const scan = scanFrames(data, { magic: LOG_MAGIC, maxPayloadBytes: MAX_RECORD_BYTES, what: 'queue log' }, (payload) => {
     try {
-      value = JSON.parse(payload.toString('utf8'));
+      records.push(JSON.parse(payload.toString('utf8')));
+      return undefined;
     } catch {
-      reason = 'frame payload is not JSON';
-      break;
+      return 'frame payload is not JSON';
     }
-    records.push(value);
-    off += FRAME_HEADER_BYTES + len;
-  }
-  return { records, goodLength: off, droppedBytes: data.length - off, ...(reason ? { reason } : {}) };
+  });
+  return {
+    records,
+    goodLength: scan.goodLength,
+    droppedBytes: data.length - scan.goodLength,
+    ...(scan.reason ? { reason: scan.reason } : {}),
+  };
 }
 
 export interface RecordLogOptions {
