@@ -13,7 +13,7 @@
  * host's checkpoints.
  */
 import { createHash } from 'node:crypto';
-import { Asset, Name } from '../abi/antelope/index.js';
+import { Asset, Name, normalizeChainId } from '../abi/antelope/index.js';
 import { WILDCARD } from '../abi/signing-scope.js';
 import { VaultError } from './error.js';
 import { TAG_GRANT_DIGEST } from './domain-tags.js';
@@ -95,8 +95,9 @@ export function validateGrant(value: unknown, o: { stored?: boolean } = {}): Sig
   if (app === USER_APP) throw bad(`'${USER_APP}' is the user acting directly and cannot be given a grant`);
   if (!Array.isArray(g.chainIds) || g.chainIds.length === 0) throw bad('chainIds: expected a non-empty array of 64-hex chain ids');
   const chainIds = g.chainIds.map((c, i) => {
-    if (typeof c !== 'string' || !/^[0-9a-fA-F]{64}$/.test(c)) throw bad(`chainIds[${i}]: expected 64 hex characters`);
-    return c.toLowerCase();
+    const id = normalizeChainId(c);
+    if (id === undefined) throw bad(`chainIds[${i}]: expected 64 hex characters`);
+    return id;
   });
   if (typeof g.contracts !== 'object' || g.contracts === null || Array.isArray(g.contracts))
     throw bad('contracts: expected { account: [action, …] }');

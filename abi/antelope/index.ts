@@ -89,6 +89,7 @@ export {
   type CancelDelay,
 } from './eosio-abi.js';
 export { BlockId, type BlockIdType, type Tapos } from './block-id.js';
+export { isChainId, normalizeChainId } from './chain-id.js';
 export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';
 export { isValidAuthority } from './authority-validity.js';
 export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';

@@ -5,6 +5,7 @@
 import { DmcsError, type AntelopeErrorDetail } from './dmcs-error.js';
 import type { ChainInfo, PushTransactionResult, TableRowsResult } from './dmcs-backend.js';
 import { isLeapUnknownKey } from '../../lib/foreign-errors.js';
+import { normalizeChainId } from '../../abi/antelope/index.js';
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
 
@@ -48,7 +49,7 @@ export function checkChainInfo(dmcs: string, body: unknown): ChainInfo {
   need(
     dmcs,
     `get_info.chain_id must be 64 hex digits, got ${JSON.stringify(body.chain_id)}`,
-    typeof body.chain_id === 'string' && HEX_64.test(body.chain_id),
+    normalizeChainId(body.chain_id) !== undefined,
     0,
   );
   need(
@@ -67,7 +68,7 @@ export function checkChainInfo(dmcs: string, body: unknown): ChainInfo {
   );
   return {
     ...body,
-    chain_id: (body.chain_id as string).toLowerCase(),
+    chain_id: normalizeChainId(body.chain_id) as string,
     last_irreversible_block_num: (lib as number | undefined) ?? 0,
   } as ChainInfo;
 }

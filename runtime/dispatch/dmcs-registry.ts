@@ -15,10 +15,10 @@ import type { ChainInfo } from './dmcs-backend.js';
 import { HttpBackend, normaliseEndpoint } from './http-backend.js';
 import { DMCS_NAME_PATTERN, MAX_REGISTRY_ENTRIES, MAX_REGISTRY_FILE_BYTES } from './limits.js';
 import { isRecord } from './chain-reply.js';
+import { isChainId, normalizeChainId } from '../../abi/antelope/index.js';
 
 export const REGISTRY_FILE = 'dmcs.json';
 const FORMAT_VERSION = 1;
-const CHAIN_ID = /^[0-9a-f]{64}$/;
 
 export interface DmcsEntry {
   name: string;
@@ -55,8 +55,8 @@ export function checkDmcsName(name: string): string {
 }
 
 export function checkChainId(chainId: string): string {
-  const id = typeof chainId === 'string' ? chainId.toLowerCase() : '';
-  if (!CHAIN_ID.test(id)) {
+  const id = normalizeChainId(chainId);
+  if (id === undefined) {
     throw new DmcsError('BAD_ARGUMENT', `invalid chain id ${JSON.stringify(chainId)}: expected 64 hex digits`);
   }
   return id;
@@ -233,7 +233,7 @@ function parseRegistry(path: string, text: string): RegistryState {
       !DMCS_NAME_PATTERN.test(d.name) ||
       typeof d.url !== 'string' ||
       typeof d.chainId !== 'string' ||
-      !CHAIN_ID.test(d.chainId)
+      !isChainId(d.chainId)
     ) {
       throw corrupt(`entry ${i} is malformed`);
     }

@@ -16,6 +16,7 @@ import type { ChainInfo, DmcsBackend, TableRowsQuery, TableRowsResult } from '..
 import { queryHash } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import { INFO_REUSE_MS, PERSIST_DELAY_MS } from './limits.js';
+import { isChainId } from '../../abi/antelope/index.js';
 
 export interface HybridRead<T> {
   value: T;
@@ -51,8 +52,7 @@ export class HybridApi {
   #persistTimer: NodeJS.Timeout | undefined;
 
   constructor(backend: DmcsBackend, cache: CacheStore, opts: HybridApiOptions) {
-    if (!/^[0-9a-f]{64}$/.test(opts.chainId))
-      throw new TypeError(`HybridApi: chainId must be 64 lowercase hex digits, got ${opts.chainId}`);
+    if (!isChainId(opts.chainId)) throw new TypeError(`HybridApi: chainId must be 64 lowercase hex digits, got ${opts.chainId}`);
     this.#backend = backend;
     this.#cache = cache;
     this.chainId = opts.chainId;

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
 import { SessionError } from './session-error.js';
 import { MAX_SESSION_FILE_BYTES, SESSION_FILE } from './limits.js';
+import { isChainId } from '../../abi/antelope/index.js';
 
 export interface Session {
   version: 1;
@@ -59,7 +60,7 @@ export function readSession(home: string): Session | undefined {
   if (v.version !== 1) throw corrupt(path, `unknown version ${JSON.stringify(v.version)}`);
   if (typeof v.account !== 'string' || !ACCOUNT_NAME.test(v.account)) throw corrupt(path, 'no account name');
   if (typeof v.permission !== 'string' || !ACCOUNT_NAME.test(v.permission)) throw corrupt(path, 'no permission name');
-  if (typeof v.dmcs !== 'string' || typeof v.chainId !== 'string' || !/^[0-9a-f]{64}$/.test(v.chainId)) throw corrupt(path, 'no DMCS');
+  if (typeof v.dmcs !== 'string' || !isChainId(v.chainId)) throw corrupt(path, 'no DMCS');
   if (!Array.isArray(v.keys) || v.keys.length === 0 || !v.keys.every((k) => typeof k === 'string')) throw corrupt(path, 'no keys');
   return v as Session;
 }

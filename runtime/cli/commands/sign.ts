@@ -5,7 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { PackedTransaction, Transaction, hexToBytes, type TransactionFields } from '../../../abi/antelope/index.js';
+import { PackedTransaction, Transaction, hexToBytes, normalizeChainId, type TransactionFields } from '../../../abi/antelope/index.js';
 import { VaultError } from '../../../skv/index.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { withUnlockedVault, VAULT_FLAGS } from '../vault-unlock.js';
@@ -35,9 +35,8 @@ const command: CliCommand = {
   async run(argv, io) {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'sign');
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const chainId = flags['chain-id'];
-    if (typeof chainId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(chainId))
-      throw new UsageError('--chain-id needs the 32-byte chain id as 64 hex characters');
+    const chainId = normalizeChainId(flags['chain-id']);
+    if (chainId === undefined) throw new UsageError('--chain-id needs the 32-byte chain id as 64 hex characters');
     const packedHex = flags.packed,
       json = flags.json;
     if ((typeof packedHex === 'string') === (typeof json === 'string'))
