@@ -18,6 +18,7 @@ export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error
 export { DataFolderError, type DataFolderErrorCode } from './block/data-folder-error.js';
 export { ChainApi } from './api/chain-api.js';
 export { MAX_BODY_BYTES } from './api/http-server.js';
+export { parseHostPort, type HttpEndpoint } from './endpoint.js';
 export { DEV_PUBLIC_KEY, DEV_PRIVATE_KEY, chainIdOf, type Genesis } from './chain/genesis.js';
 export { defaultKeyRecovery, nobleRecovery, nativeRecovery, loadNativeSecp256k1, type KeyRecovery } from './keys/key-recovery.js';
 export type { PackedTrx, SignedBlock } from './block.js';

@@ -19,7 +19,8 @@ import { loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.j
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
 import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
-import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './api/http-server.js';
+import { ChainHttpServer } from './api/http-server.js';
+import { parseHostPort, type HttpEndpoint } from './endpoint.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';

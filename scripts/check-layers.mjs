@@ -105,12 +105,12 @@ function visit(v) {
 }
 for (const v of graph.keys()) if (!index.has(v)) visit(v);
 
-// Folder-level cycles: runtime/ is split into subfolders by responsibility (sandbox, host-bridge,
-// session, …); two of them importing each other, through any files, means neither can be read or
+// Folder-level cycles: runtime/ and dmcs/ are split into subfolders by responsibility (sandbox,
+// host-bridge, session, …; chain, state, block, api, vm, keys); two of them importing each other, through any files, means neither can be read or
 // replaced alone even when no single file loop exists. Files directly in a checked folder
-// (runtime/capabilities.ts, runtime/limits.ts, …) are shared ground, not a subfolder, and are left
+// (runtime/capabilities.ts, dmcs/endpoint.ts, …) are shared ground, not a subfolder, and are left
 // to the file-level check.
-const FOLDER_CHECKED = ['runtime'];
+const FOLDER_CHECKED = ['runtime', 'dmcs'];
 function subfolderOf(rel) {
   const parts = rel.split('/');
   return FOLDER_CHECKED.includes(parts[0]) && parts.length > 2 ? `${parts[0]}/${parts[1]}` : undefined;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ChainError, toChainError } from '../chain-error.js';
 import type { ChainApi } from './chain-api.js';
 import { jsonDepth } from '../../lib/json-depth.js';
+import type { HttpEndpoint } from '../endpoint.js';
 
 /** Leap's default `max_body_size` (1 MiB): larger requests are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,18 +38,6 @@ export function parseRequestBody(raw: Uint8Array): unknown {
   } catch (err) {
     throw new ChainError('parse_error_exception', `request body is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-export interface HttpEndpoint {
-  host: string;
-  port: number;
-}
-
-export function parseHostPort(s: string): HttpEndpoint {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new TypeError(`--http: expected HOST:PORT (e.g. 127.0.0.1:8888), got ${JSON.stringify(s)}`);
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
 export function errorJson(status: number, message: string, e: ChainError): unknown {

@@ -9,7 +9,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { BlockLog } from './block-log.js';
-import type { HttpEndpoint } from '../api/http-server.js';
+import type { HttpEndpoint } from '../endpoint.js';
 
 /** How long a replica waits before redialing a lost producer. */
 export const RECONNECT_MS = 1000;
