@@ -21,7 +21,7 @@ import {
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
-import { TransactionExecutor } from './transaction-executor.js';
+import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
@@ -45,6 +45,7 @@ import { chainIdOf, type Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
+import type { Schedule } from '../state/producer-schedule.js';
 
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
@@ -75,6 +76,11 @@ interface PendingBlock {
   timestamp: number;
   receipts: TransactionReceipt[];
   actionDigests: Uint8Array[];
+}
+
+/** The genesis producer schedule: `eosio` signing with the genesis key (version 0). */
+function genesisSchedule(key: PublicKey): Schedule {
+  return { version: 0, producers: [{ producerName: 'eosio', authority: singleKeyAuthority(key) }] };
 }
 
 export function slotToMs(slot: number): number {
@@ -173,6 +179,7 @@ export class Chain {
       genesisMs,
       true,
     );
+    chain.state.producers.active = genesisSchedule(chain.producerPublicKey);
     if (opts.log.length === 0 && opts.producerKey) {
       const b1 = chain.sealBlock(
         { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
@@ -205,6 +212,7 @@ export class Chain {
       Date.parse(this.genesis.initial_timestamp),
       true,
     );
+    fresh.state.producers.active = genesisSchedule(this.producerPublicKey);
     try {
       loadState(fresh.state, snap.state);
     } catch {
@@ -281,16 +289,7 @@ export class Chain {
         const d = decodePackedTrx(r.trx);
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute(
-            {
-              id: d.idHex,
-              contextFreeActions: d.contextFreeActions,
-              actions: d.actions,
-              refBlockNum: d.trx.ref_block_num,
-              refBlockPrefix: d.trx.ref_block_prefix,
-            },
-            slotToMs(block.timestamp),
-          );
+          trace = this.executor.execute(transactionInputOf(d, num), slotToMs(block.timestamp));
         } catch (e) {
           throw new ChainError(
             'block_validate_exception',
@@ -447,16 +446,7 @@ export class Chain {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.auth.check(d.actions, keys, [], false);
-    const trace = this.executor.execute(
-      {
-        id: d.idHex,
-        contextFreeActions: d.contextFreeActions,
-        actions: d.actions,
-        refBlockNum: d.trx.ref_block_num,
-        refBlockPrefix: d.trx.ref_block_prefix,
-      },
-      blockTime,
-    );
+    const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
     const receipt: TransactionReceipt = {
       status: 0,
       cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
@@ -483,16 +473,7 @@ export class Chain {
     this.validateInput(d, blockTime);
     const outer = this.state.undo.checkpoint();
     try {
-      const trace = this.executor.execute(
-        {
-          id: d.idHex,
-          contextFreeActions: d.contextFreeActions,
-          actions: d.actions,
-          refBlockNum: d.trx.ref_block_num,
-          refBlockPrefix: d.trx.ref_block_prefix,
-        },
-        blockTime,
-      );
+      const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
       const receipt: TransactionReceipt = {
         status: 0,
         cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),

@@ -6,15 +6,25 @@
  * through the contract VM with `TransactionHost` as their `ContractHost`. The whole transaction is
  * one undo checkpoint: any failure rolls every write back and rethrows.
  */
-import { BinaryReader, BinaryWriter, Name, Action, sha256 } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, Name, Action, Transaction, sha256 } from '../../abi/antelope/index.js';
 import type { ContractVm } from '../vm/contract-vm.js';
-import type { ContractAction, ContractDatabase, ContractHost, PermissionLevel as VmLevel } from '../vm/contract-host.js';
+import type {
+  ContractAction,
+  ContractDatabase,
+  ContractHost,
+  PermissionLevel as VmLevel,
+  PermissionQueries,
+  RunningTransaction,
+} from '../vm/contract-host.js';
 import { MAX_INLINE_ACTION_BYTES } from '../vm/contract-host.js';
 import { ChainError, toChainError } from '../chain-error.js';
 import type { AccountRecord, ChainState } from '../state/chain-state.js';
 import { NATIVE_ACTIONS, type NativeContext } from './native-actions.js';
 import type { AuthorizationManager } from './authorization-manager.js';
 import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from './action-trace.js';
+import type { DecodedTransaction } from '../packed-transaction.js';
+import { isFeatureActivated, preactivateFeature } from './protocol-features.js';
+import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from './proposed-producers.js';
 
 /** Leap `max_inline_action_depth`. */
 export const MAX_INLINE_ACTION_DEPTH = 4;
@@ -27,6 +37,38 @@ export interface TransactionInput {
   readonly actions: readonly ExecAction[];
   readonly refBlockNum: number;
   readonly refBlockPrefix: number;
+  /** The serialized transaction, expiration and context-free data (for the context-free intrinsics). */
+  readonly packed?: { readonly bytes: Uint8Array; readonly expirationSec: number; readonly contextFreeData: readonly Uint8Array[] };
+  /** The block the transaction goes into: producer schedule proposals take effect by block. */
+  readonly blockNum?: number;
+}
+
+/** Decodes serialized context-free data (`vector<bytes>`); empty input is no entries. */
+function contextFreeDataOf(cfd: Uint8Array): Uint8Array[] {
+  if (cfd.length === 0) return [];
+  const r = new BinaryReader(cfd);
+  const n = r.varuint32();
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.bytes());
+  return out;
+}
+
+/** The executor's input for a decoded transaction going into block `blockNum`. */
+export function transactionInputOf(d: DecodedTransaction, blockNum: number): TransactionInput {
+  return {
+    id: d.idHex,
+    contextFreeActions: d.contextFreeActions,
+    actions: d.actions,
+    refBlockNum: d.trx.ref_block_num,
+    refBlockPrefix: d.trx.ref_block_prefix,
+    packed: { bytes: d.trxBytes, expirationSec: d.trx.expiration.seconds, contextFreeData: contextFreeDataOf(d.cfdBytes) },
+    blockNum,
+  };
+}
+
+/** Leap's `authorization_exception` family (3090000–3090999): a "no" from the permission intrinsics, not a failure. */
+function isAuthorizationFailure(e: unknown): boolean {
+  return e instanceof ChainError && e.antelopeCode >= 3090000 && e.antelopeCode < 3091000;
 }
 
 const nameCache = new Map<bigint, string>();
@@ -160,8 +202,99 @@ class TransactionHost implements ContractHost {
     return this.ex.state.getAccountByValue(account)?.privileged ?? false;
   }
   activeProducers(): readonly bigint[] {
-    return [valueOf('eosio')];
+    const producers = this.ex.state.producers.active.producers;
+    return producers.length ? producers.map((p) => valueOf(p.producerName)) : [valueOf('eosio')];
   }
+  private accountOrFail(account: bigint) {
+    const a = this.ex.state.getAccountByValue(account);
+    if (!a) throw new ChainError('action_validate_exception', `account '${nameOf(account)}' does not exist`);
+    return a;
+  }
+  setPrivileged(account: bigint, privileged: boolean): void {
+    const a = this.accountOrFail(account);
+    const old = a.privileged;
+    a.privileged = privileged;
+    this.ex.state.undo.record(() => {
+      a.privileged = old;
+    });
+  }
+  resourceLimits(account: bigint): readonly [bigint, bigint, bigint] {
+    const l = this.ex.state.resourceLimits.get(this.accountOrFail(account).name);
+    return [l.ramBytes, l.netWeight, l.cpuWeight];
+  }
+  setResourceLimits(account: bigint, ram: bigint, net: bigint, cpu: bigint): void {
+    this.ex.state.resourceLimits.set(this.accountOrFail(account).name, { ramBytes: ram, netWeight: net, cpuWeight: cpu });
+  }
+  isFeatureActivated(digest: Uint8Array): boolean {
+    return isFeatureActivated(digest);
+  }
+  preactivateFeature(digest: Uint8Array): void {
+    preactivateFeature(digest);
+  }
+  setProposedProducers(packed: Uint8Array): bigint {
+    return proposeProducers(this.ex.state, decodeProducerKeys(packed), this.blockNum);
+  }
+  setProposedProducerAuthorities(packed: Uint8Array): bigint {
+    return proposeProducers(this.ex.state, decodeProducerAuthorities(packed), this.blockNum);
+  }
+  blockNum = 0;
+  transaction: RunningTransaction | undefined = undefined;
+  readonly permissions: PermissionQueries = {
+    transactionAuthorized: (packedTrx, keys, permissions) => {
+      let trx: Transaction;
+      try {
+        trx = Transaction.decode(new BinaryReader(packedTrx));
+      } catch (e) {
+        throw new ChainError('unpack_exception', `check_transaction_authorization: cannot unpack the transaction: ${(e as Error).message}`);
+      }
+      const actions = trx.actions.map((a) => ({
+        account: a.account.toString(),
+        name: a.name.toString(),
+        data: a.data,
+        authorization: a.authorization.map((l) => ({ actor: l.actor.toString(), permission: l.permission.toString() })),
+      }));
+      const levels = permissions.map((l) => ({ actor: nameOf(l.actor), permission: nameOf(l.permission) }));
+      try {
+        this.ex.auth.check(actions, keys, levels, false);
+        return true;
+      } catch (e) {
+        if (isAuthorizationFailure(e)) return false;
+        throw e;
+      }
+    },
+    permissionAuthorized: (account, permission, keys, permissions) => {
+      const level = { actor: nameOf(account), permission: nameOf(permission) };
+      if (!this.ex.state.getAccount(level.actor)?.permissions.has(level.permission)) {
+        throw new ChainError('permission_query_exception', `Failed to retrieve permission: ${level.actor}@${level.permission}`);
+      }
+      const checker = this.ex.auth.checker(
+        keys,
+        permissions.map((l) => ({ actor: nameOf(l.actor), permission: nameOf(l.permission) })),
+      );
+      return checker.satisfied(level) && checker.unusedKeys().length === 0;
+    },
+    permissionLastUsed: (account, permission) => {
+      const p = this.ex.state.getAccountByValue(account)?.permissions.get(nameOf(permission));
+      if (!p) throw new ChainError('permission_query_exception', `Failed to retrieve permission: ${nameOf(account)}@${nameOf(permission)}`);
+      return BigInt(p.lastUpdated) * 1000n;
+    },
+    accountCreationTime: (account) => BigInt(this.accountOrFail(account).creation) * 1000n,
+  };
+}
+
+/** The running transaction as the context-free intrinsics read it. */
+function runningTransaction(trx: TransactionInput): RunningTransaction | undefined {
+  const p = trx.packed;
+  if (!p) return undefined;
+  return {
+    packed: p.bytes,
+    expirationSec: p.expirationSec,
+    contextFreeData: p.contextFreeData,
+    action(type, index) {
+      const a = (type === 0 ? trx.contextFreeActions : trx.actions)[index];
+      return a ? packAction(a).slice() : undefined;
+    },
+  };
 }
 
 export class TransactionExecutor {
@@ -212,8 +345,11 @@ export class TransactionExecutor {
     this.host.blockTimeUs = BigInt(blockTime) * 1000n;
     this.host.refBlockNum = trx.refBlockNum;
     this.host.refBlockPrefix = trx.refBlockPrefix;
+    this.host.blockNum = trx.blockNum ?? 0;
+    this.host.transaction = runningTransaction(trx);
     const mark = this.state.undo.checkpoint();
     try {
+      if (trx.blockNum !== undefined) this.state.producers.promote(trx.blockNum);
       for (const a of trx.contextFreeActions) this.executeAction(a, 0, 0, true);
       for (const a of trx.actions) this.executeAction(a, 0, 0, false);
     } catch (e) {
@@ -320,6 +456,7 @@ export class TransactionExecutor {
         name: valueOf(act.name),
         data: act.data,
         authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
+        ...(scope.contextFree ? { contextFree: true } : {}),
       };
       const result = this.vm.apply(acct.code, action, this.host, {
         codeHash: acct.codeHashHex,
