@@ -25,9 +25,13 @@ export class ChainJson {
     private readonly abis: ContractAbis,
   ) {}
 
-  /** get_account's reply: permissions sorted by name with their linked actions; unlimited resources. */
+  /**
+   * get_account's reply: permissions sorted by name with their linked actions; `ram_quota`,
+   * `net_weight`, `cpu_weight` as set by `set_resource_limits` (-1 = unlimited, the default).
+   */
   account(a: AccountRecord): unknown {
     const c = this.chain;
+    const limits = c.state.resourceLimits.get(a.name);
     const limit = { used: 0, available: -1, max: -1, last_usage_update_time: isoMs(slotToMs(c.head.timestamp)), current_used: 0 };
     const linked = new Map<string, Array<{ account: string; action?: string }>>();
     for (const [key, perm] of a.links) {
@@ -44,9 +48,9 @@ export class ChainJson {
       privileged: a.privileged,
       last_code_update: isoMs(a.lastCodeUpdate),
       created: isoMs(a.creation),
-      ram_quota: -1,
-      net_weight: -1,
-      cpu_weight: -1,
+      ram_quota: Number(limits.ramBytes),
+      net_weight: Number(limits.netWeight),
+      cpu_weight: Number(limits.cpuWeight),
       net_limit: limit,
       cpu_limit: limit,
       ram_usage: a.ramUsage,
