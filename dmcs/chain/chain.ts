@@ -363,10 +363,16 @@ export class Chain {
         `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`,
       );
     }
-    if (trx.delay_sec !== 0)
-      throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
+    // Leap 5 `init_for_input_trx` with DISABLE_DEFERRED_TRXS_STAGE_1 active, on a producing node
+    if (trx.delay_sec !== 0) throw new ChainError('transaction_exception', 'transaction cannot be delayed');
     if (trx.transaction_extensions.length)
-      throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
+      throw new ChainError('subjective_block_production_exception', 'no transaction extensions supported yet for input transactions');
+    if (trx.max_net_usage_words > 0 && this.netUsageWords(d.packed) > trx.max_net_usage_words) {
+      throw new ChainError(
+        'tx_net_usage_exceeded',
+        `transaction net usage is too high: ${this.netUsageWords(d.packed) * 8} > ${trx.max_net_usage_words * 8}`,
+      );
+    }
     if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
     for (const a of d.contextFreeActions) {
       if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');

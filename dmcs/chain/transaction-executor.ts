@@ -30,6 +30,8 @@ import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from 
 export const MAX_INLINE_ACTION_DEPTH = 4;
 /** Per-transaction budget of metered contract CPU units (Leap's default max 150 ms, here deterministic). */
 export const TRANSACTION_CPU_UNITS = 150_000_000;
+/** Metered units per millisecond of the budget above (150 M units ≙ 150 ms): how `max_cpu_usage_ms` converts. */
+export const CPU_UNITS_PER_MS = TRANSACTION_CPU_UNITS / 150;
 
 export interface TransactionInput {
   readonly id: string;
@@ -41,6 +43,8 @@ export interface TransactionInput {
   readonly packed?: { readonly bytes: Uint8Array; readonly expirationSec: number; readonly contextFreeData: readonly Uint8Array[] };
   /** The block the transaction goes into: producer schedule proposals take effect by block. */
   readonly blockNum?: number;
+  /** The transaction's `max_cpu_usage_ms` (0 = the chain's limit only). */
+  readonly maxCpuUsageMs?: number;
 }
 
 /** Decodes serialized context-free data (`vector<bytes>`); empty input is no entries. */
@@ -63,6 +67,7 @@ export function transactionInputOf(d: DecodedTransaction, blockNum: number): Tra
     refBlockPrefix: d.trx.ref_block_prefix,
     packed: { bytes: d.trxBytes, expirationSec: d.trx.expiration.seconds, contextFreeData: contextFreeDataOf(d.cfdBytes) },
     blockNum,
+    maxCpuUsageMs: d.trx.max_cpu_usage_ms,
   };
 }
 
@@ -111,6 +116,32 @@ export function packAction(a: ExecAction): Uint8Array {
   return w.peek();
 }
 
+/**
+ * Leap `generate_action_digest` (action.hpp), the receipt's `act_digest` once ACTION_RETURN_VALUE
+ * is active (it is from genesis here): sha256(sha256(account ‖ name ‖ authorization) ‖
+ * sha256(data ‖ return value)), data and return value each length-prefixed. Per receiver, since
+ * each receiver may return its own value.
+ */
+export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array {
+  const w = digestWriter.reset();
+  Name.from(a.account).encode(w);
+  Name.from(a.name).encode(w);
+  w.varuint32(a.authorization.length);
+  for (const l of a.authorization) {
+    Name.from(l.actor).encode(w);
+    Name.from(l.permission).encode(w);
+  }
+  const base = sha256(w.peek());
+  const io = digestWriter.reset();
+  io.bytes(a.data);
+  io.bytes(returnValue);
+  const rhs = sha256(io.peek());
+  const both = new Uint8Array(64);
+  both.set(base, 0);
+  both.set(rhs, 32);
+  return sha256(both);
+}
+
 /** Leap `action_receipt::digest`. */
 export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
   const w = digestWriter.reset();
@@ -140,8 +171,6 @@ const NO_DB: ContractDatabase = {
 /** Per-action scheduling state (Leap `apply_context`'s `_notified` and `_inline_actions`). */
 interface ApplyScope {
   act: ExecAction;
-  /** sha256 of the packed action, shared by every receiver's receipt. */
-  actDigest: Uint8Array | null;
   receiver: string;
   notified: string[];
   inline: ExecAction[];
@@ -303,7 +332,10 @@ export class TransactionExecutor {
   private digests: Uint8Array[] = [];
   private ordinal = 0;
   private cpuUnits = 0;
+  private cpuLimit = TRANSACTION_CPU_UNITS;
   private blockTime = 0;
+  /** Accounts whose RAM grew in this transaction (Leap's `validate_ram_usage`), checked against their limits at the end. */
+  private ramGrew = new Set<string>();
 
   constructor(
     readonly state: ChainState,
@@ -341,6 +373,8 @@ export class TransactionExecutor {
     this.digests = [];
     this.ordinal = 0;
     this.cpuUnits = 0;
+    this.cpuLimit = trx.maxCpuUsageMs ? Math.min(TRANSACTION_CPU_UNITS, trx.maxCpuUsageMs * CPU_UNITS_PER_MS) : TRANSACTION_CPU_UNITS;
+    this.ramGrew.clear();
     this.blockTime = blockTime;
     this.host.blockTimeUs = BigInt(blockTime) * 1000n;
     this.host.refBlockNum = trx.refBlockNum;
@@ -352,6 +386,7 @@ export class TransactionExecutor {
       if (trx.blockNum !== undefined) this.state.producers.promote(trx.blockNum);
       for (const a of trx.contextFreeActions) this.executeAction(a, 0, 0, true);
       for (const a of trx.actions) this.executeAction(a, 0, 0, false);
+      this.checkRamLimits();
     } catch (e) {
       this.state.undo.rollback(mark);
       throw toChainError(e);
@@ -368,7 +403,7 @@ export class TransactionExecutor {
   }
 
   private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
-    const scope: ApplyScope = { act, actDigest: null, receiver: act.account, notified: [act.account], inline: [], contextFree };
+    const scope: ApplyScope = { act, receiver: act.account, notified: [act.account], inline: [], contextFree };
     const ordinal = ++this.ordinal;
     for (let i = 0; i < scope.notified.length; i++) {
       scope.receiver = scope.notified[i]!;
@@ -399,7 +434,8 @@ export class TransactionExecutor {
       this.state.ramDeltas = null;
     }
     this.checkRamDeltas(scope, acct, deltas);
-    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
+    for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
+    const receipt = this.receipt(acct, act, actionDigest(act, returnValue));
     this.digests.push(actionReceiptDigest(receipt));
     this.traces.push({
       actionOrdinal: ordinal,
@@ -414,6 +450,17 @@ export class TransactionExecutor {
       receipt,
       ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
     });
+  }
+
+  /** Leap `resource_limits_manager::verify_account_ram_usage` for every account whose RAM grew. */
+  private checkRamLimits(): void {
+    for (const name of this.ramGrew) {
+      const limit = this.state.resourceLimits.get(name).ramBytes;
+      const usage = this.state.getAccount(name)?.ramUsage ?? 0;
+      if (limit >= 0n && BigInt(usage) > limit) {
+        throw new ChainError('ram_usage_exceeded', `account ${name} has insufficient ram; needs ${usage} bytes has ${limit} bytes`);
+      }
+    }
   }
 
   /**
@@ -460,7 +507,7 @@ export class TransactionExecutor {
       };
       const result = this.vm.apply(acct.code, action, this.host, {
         codeHash: acct.codeHashHex,
-        cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits,
+        cpuUnits: this.cpuLimit - this.cpuUnits,
       });
       this.cpuUnits += result.cpuUnits;
       done(result);

@@ -82,7 +82,14 @@ export interface SignOpts {
   keys?: PrivateKey[];
   expireSeconds?: number;
   compression?: 0 | 1;
-  header?: Partial<{ expiration: string; ref_block_num: number; ref_block_prefix: number; delay_sec: number }>;
+  header?: Partial<{
+    expiration: string;
+    ref_block_num: number;
+    ref_block_prefix: number;
+    delay_sec: number;
+    max_net_usage_words: number;
+    max_cpu_usage_ms: number;
+  }>;
   contextFreeActions?: ActSpec[];
   abi?: ABI;
 }
