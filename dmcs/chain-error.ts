@@ -90,6 +90,7 @@ export const CHAIN_EXCEPTIONS = {
   tx_net_usage_exceeded: [3080002, 'Transaction exceeded the current network usage limit imposed on the transaction'],
   subjective_block_production_exception: [3100006, 'Subjective exception thrown during block production'],
   protocol_feature_exception: [3250000, 'Protocol feature exception'],
+  too_many_tx_at_once: [3040012, 'Pushing too many transactions at once'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

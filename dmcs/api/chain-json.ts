@@ -87,6 +87,7 @@ export class ChainJson {
     return {
       ...this.header(block),
       new_producers: null,
+      header_extensions: [],
       producer_signature: block.producerSignature.toString(),
       transactions: block.transactions.map((r) => {
         const d = decodePackedTrx(r.trx);
@@ -105,11 +106,42 @@ export class ChainJson {
           },
         };
       }),
-      // block_extensions is omitted when empty: @wharfkit/antelope 1.2 cannot resolve its field type
+      // block_extensions is omitted even though Leap sends []: @wharfkit/antelope 1.2 cannot decode the field
       id: bytesToHex(id),
       block_num: num,
       ref_block_prefix: refBlockPrefix(id),
     };
+  }
+
+  /** get_raw_block's reply: the signed block as Leap serializes it (receipts' `trx` as `[1, packed_transaction]`). */
+  rawBlock(block: SignedBlock): unknown {
+    return {
+      ...this.signedHeader(block),
+      transactions: block.transactions.map((r) => ({
+        status: 'executed',
+        cpu_usage_us: r.cpuUsageUs,
+        net_usage_words: r.netUsageWords,
+        trx: [
+          1,
+          {
+            signatures: r.trx.signatures.map((sig) => sig.toString()),
+            compression: r.trx.compression === 1 ? 'zlib' : 'none',
+            packed_context_free_data: bytesToHex(r.trx.packedContextFreeData),
+            packed_trx: bytesToHex(r.trx.packedTrx),
+          },
+        ],
+      })),
+      block_extensions: [],
+    };
+  }
+
+  /** get_block_header's reply: the id, the signed header and (when asked) the block extensions. */
+  blockHeader(block: SignedBlock, id: Uint8Array, includeExtensions: boolean): unknown {
+    return { id: bytesToHex(id), signed_block_header: this.signedHeader(block), ...(includeExtensions ? { block_extensions: [] } : {}) };
+  }
+
+  private signedHeader(block: SignedBlock): Record<string, unknown> {
+    return { ...this.header(block), new_producers: null, header_extensions: [], producer_signature: block.producerSignature.toString() };
   }
 
   /** get_block_info's reply. */

@@ -1,13 +1,17 @@
 /**
  * The chain API's read-write endpoints (Leap's `chain_apis::read_write`): push_transaction,
- * send_transaction and send_transaction2. The reply waits until the transaction is journaled, so
+ * push_transactions, send_transaction and send_transaction2. The reply waits until the transaction is journaled, so
  * "executed" stays true across a kill -9. A replica relays them to its producer instead.
  */
 import type { Chain, PushResult } from '../chain/chain.js';
+import { ChainError, toChainError } from '../chain-error.js';
 import { packedTrxFromJson } from '../packed-transaction.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import type { ChainJson } from './chain-json.js';
 import { obj } from './request-body.js';
+
+/** Leap's cap on push_transactions (`too_many_tx_at_once`). */
+export const MAX_PUSH_TRANSACTIONS = 1000;
 
 /** Sends a push to the producing node's chain API and returns its reply (refusals as ChainErrors). */
 export type PushRelay = (endpoint: string, body: unknown) => Promise<unknown>;
@@ -34,6 +38,25 @@ export class ChainReadWrite {
 
   pushTransaction(body: unknown): unknown {
     return this.relay ? this.relay('push_transaction', body) : this.push(body);
+  }
+
+  /**
+   * Leap's push_transactions: each in order, as push_transaction; a refused one answers
+   * `{transaction_id: 0…0, processed: {error: "<detail>"}}` in its place and the rest still run.
+   */
+  async pushTransactions(body: unknown): Promise<unknown> {
+    if (!Array.isArray(body)) throw new ChainError('invalid_http_request', 'expected a JSON array of packed transactions');
+    if (body.length > MAX_PUSH_TRANSACTIONS) throw new ChainError('too_many_tx_at_once', 'Attempt to push too many transactions at once');
+    const out: unknown[] = [];
+    for (const t of body) {
+      try {
+        out.push(await this.pushTransaction(t));
+      } catch (e) {
+        const err = toChainError(e);
+        out.push({ transaction_id: '0'.repeat(64), processed: { error: `${err.antelopeCode} ${err.code}: ${err.message}` } });
+      }
+    }
+    return out;
   }
 
   sendTransaction(body: unknown): unknown {
