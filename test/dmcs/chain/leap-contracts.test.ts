@@ -150,7 +150,10 @@ if (!dir) {
   test('eosio.bios reqactivated sees the builtin protocol features; activate refuses them as already active', async () => {
     await biosAct('reqactivated', { feature_digest: BUILTIN_PROTOCOL_FEATURES.ACTION_RETURN_VALUE!.digest });
     assert.is(await errorName(biosAct('reqactivated', { feature_digest: '11'.repeat(32) })), 'eosio_assert_message_exception');
-    assert.is(await errorName(biosAct('activate', { feature_digest: BUILTIN_PROTOCOL_FEATURES.GET_SENDER!.digest })), 'protocol_feature_exception');
+    assert.is(
+      await errorName(biosAct('activate', { feature_digest: BUILTIN_PROTOCOL_FEATURES.GET_SENDER!.digest })),
+      'protocol_feature_exception',
+    );
   });
 
   test('eosio.bios setprods proposes a schedule that becomes active in a later block', async () => {
