@@ -13,10 +13,69 @@ import { refBlockPrefix, type SignedBlock } from '../block.js';
 import { decodePackedTrx } from '../packed-transaction.js';
 import type { ActionTrace } from '../chain/action-trace.js';
 import type { ContractAbis } from './contract-abis.js';
+import type { ChainError } from '../chain-error.js';
 
 /** Leap's time_point JSON: ISO with milliseconds, no zone. */
 export function isoMs(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23);
+}
+
+interface TraceJson {
+  action_ordinal: number;
+  closest_unnotified_ancestor_action_ordinal: number;
+  receipt: { global_sequence: number };
+  inline_traces?: unknown[];
+}
+
+/**
+ * Leap's push_transaction reply shape (chain_plugin `read_write::push_transaction`): the traces as a
+ * tree, each action's notifications and inline actions under its `inline_traces`, siblings by
+ * global sequence, from the actions whose closest unnotified ancestor is 0.
+ */
+function nestTraces(flat: TraceJson[]): TraceJson[] {
+  const byAncestor = new Map<number, TraceJson[]>();
+  for (const t of flat) {
+    const list = byAncestor.get(t.closest_unnotified_ancestor_action_ordinal) ?? [];
+    list.push(t);
+    byAncestor.set(t.closest_unnotified_ancestor_action_ordinal, list);
+  }
+  const under = (ordinal: number): TraceJson[] =>
+    (byAncestor.get(ordinal) ?? [])
+      .sort((a, b) => a.receipt.global_sequence - b.receipt.global_sequence)
+      .map((t) => ({ ...t, inline_traces: under(t.action_ordinal) }));
+  return under(0);
+}
+
+/** A failed transaction as Leap's send_transaction2 with `return_failure_trace` answers it: a trace whose `except` is set. */
+export function failureResponse(id: string, blockNum: number, blockTimeMs: number, err: ChainError): unknown {
+  return {
+    transaction_id: id,
+    processed: {
+      id,
+      block_num: blockNum,
+      block_time: isoMs(blockTimeMs),
+      producer_block_id: null,
+      receipt: null,
+      elapsed: 0,
+      net_usage: 0,
+      scheduled: false,
+      action_traces: [],
+      account_ram_delta: null,
+      except: {
+        code: err.antelopeCode,
+        name: err.code,
+        message: err.what,
+        stack: [
+          {
+            context: { level: 'error', file: '', line: 0, method: '', hostname: '', thread_name: '', timestamp: isoMs(blockTimeMs) },
+            format: err.message,
+            data: {},
+          },
+        ],
+      },
+      error_code: null,
+    },
+  };
 }
 
 export class ChainJson {
@@ -227,9 +286,10 @@ export class ChainJson {
   }
 
   /** push_transaction's (and compute_transaction's) reply: `{transaction_id, processed}` with every action trace. */
-  pushResponse(r: PushResult): unknown {
+  pushResponse(r: PushResult, nested = false): unknown {
     const blockTime = isoMs(r.blockTime);
     const id = r.trace.id;
+    const traces = r.trace.traces.map((t) => this.trace(t, id, r.blockNum, blockTime));
     return {
       transaction_id: id,
       processed: {
@@ -241,7 +301,7 @@ export class ChainJson {
         elapsed: r.trace.elapsedUs,
         net_usage: r.receipt.netUsageWords * 8,
         scheduled: false,
-        action_traces: r.trace.traces.map((t) => this.trace(t, id, r.blockNum, blockTime)),
+        action_traces: nested ? nestTraces(traces as TraceJson[]) : traces,
         account_ram_delta: null,
         except: null,
         error_code: null,

@@ -5,9 +5,9 @@
  */
 import type { Chain, PushResult } from '../chain/chain.js';
 import { ChainError, toChainError } from '../chain-error.js';
-import { packedTrxFromJson } from '../packed-transaction.js';
+import { decodePackedTrx, packedTrxFromJson } from '../packed-transaction.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
-import type { ChainJson } from './chain-json.js';
+import { failureResponse, type ChainJson } from './chain-json.js';
 import { obj } from './request-body.js';
 
 /** Leap's cap on push_transactions (`too_many_tx_at_once`). */
@@ -36,8 +36,9 @@ export class ChainReadWrite {
     this.relay = opts.relay ?? null;
   }
 
+  /** push_transaction answers Leap's nested traces (notifications and inline actions under `inline_traces`). */
   pushTransaction(body: unknown): unknown {
-    return this.relay ? this.relay('push_transaction', body) : this.push(body);
+    return this.relay ? this.relay('push_transaction', body) : this.push(body, true);
   }
 
   /**
@@ -63,15 +64,34 @@ export class ChainReadWrite {
     return this.relay ? this.relay('send_transaction', body) : this.push(body);
   }
 
+  /**
+   * send_transaction2: with `return_failure_trace` a transaction that decodes but fails is answered
+   * (HTTP 202, like every push) with a trace whose `except` names the failure, as Leap does.
+   */
   sendTransaction2(body: unknown): unknown {
-    return this.relay ? this.relay('send_transaction2', body) : this.push(obj(body).transaction);
+    if (this.relay) return this.relay('send_transaction2', body);
+    const b = obj(body);
+    if (b.return_failure_trace !== true) return this.push(b.transaction);
+    const packed = packedTrxFromJson(b.transaction);
+    const id = decodePackedTrx(packed).idHex;
+    const failed = (e: unknown) => {
+      const err = toChainError(e);
+      return failureResponse(id, this.chain.head.num + 1, Date.now(), err);
+    };
+    try {
+      const r = this.push(b.transaction);
+      return r instanceof Promise ? r.catch(failed) : r;
+    } catch (e) {
+      return failed(e);
+    }
   }
 
   /** Executes a packed transaction (its JSON form) into the pending block. */
-  private push(body: unknown): unknown {
+  private push(body: unknown, nested = false): unknown {
     const packed = packedTrxFromJson(body);
     // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
-    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => this.json.pushResponse(r)) : this.json.pushResponse(r));
+    const json = (r: PushResult) => this.json.pushResponse(r, nested);
+    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => json(r)) : json(r));
     if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then(reply);
     return reply(this.chain.pushTransaction(packed));
   }

@@ -121,6 +121,22 @@ export async function buildSigned(
   return { signed, trx, packed: PackedTransaction.fromSigned(signed, opts.compression ?? 1) };
 }
 
+/**
+ * The action traces of a push_transaction reply in execution order: Leap nests notifications and
+ * inline actions under `inline_traces`; this walks the tree depth first.
+ */
+export function flatTraces(res: any): any[] {
+  const out: any[] = [];
+  const walk = (ts: any[]) => {
+    for (const t of ts) {
+      out.push(t);
+      walk(t.inline_traces ?? []);
+    }
+  };
+  walk(res.processed.action_traces);
+  return out;
+}
+
 /** Signs and pushes with wharfkit; returns the push reply. */
 export async function transact(client: APIClient, acts: ActSpec[], opts: SignOpts = {}): Promise<any> {
   const { packed } = await buildSigned(client, acts, opts);

@@ -5,9 +5,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, buildSigned, newAccountAction, testKey, type DevNode } from '../helpers.js';
+import { startDevNode, transact, buildSigned, newAccountAction, testKey, errorName, type DevNode } from '../helpers.js';
 import { wat } from '../vm/wat.js';
 import { BUILTIN_PROTOCOL_FEATURES } from '../../../dmcs/chain/protocol-features.js';
+import { Name } from '../../../abi/antelope/index.js';
 
 const require = createRequire(import.meta.url);
 const { JsonRpc } = require('eosjs') as typeof import('eosjs');
@@ -15,11 +16,16 @@ const { JsonRpc } = require('eosjs') as typeof import('eosjs');
 const keeper = testKey('endpoints.keeper');
 let dn: DevNode;
 let rpc: InstanceType<typeof JsonRpc>;
+// stores one row in scope <action name> of table "keeper"; action `notify` instead notifies eosio
 const code = wat(`(module
   (import "env" "db_store_i64" (func $store (param i64 i64 i64 i64 i32 i32) (result i32)))
+  (import "env" "require_recipient" (func $notify (param i64)))
   (memory 1)
   (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
-    (drop (call $store (local.get $a) (local.get $r) (local.get $r) (i64.const 1) (i32.const 0) (i32.const 4)))))`);
+    (if (i64.eq (local.get $r) (local.get $c)) (then
+      (if (i64.eq (local.get $a) (i64.const ${BigInt.asIntN(64, Name.from('notify').value)}))
+        (then (call $notify (i64.const ${BigInt.asIntN(64, Name.from('eosio').value)})))
+        (else (drop (call $store (local.get $a) (local.get $r) (local.get $r) (i64.const 1) (i32.const 0) (i32.const 4)))))))))`);
 
 const call = <T = any>(path: string, params: unknown): Promise<T> => dn.client.call({ path: `/v1/chain/${path}`, params }) as Promise<T>;
 
@@ -149,6 +155,43 @@ test('send_read_only_transaction executes and keeps nothing', async () => {
   assert.is(String(res.processed.action_traces[0]?.receiver), 'keeper');
   const scopes = await dn.client.v1.chain.get_table_by_scope({ code: 'keeper', table: 'keeper' });
   assert.is(scopes.rows.length, 2);
+});
+
+test('push_transaction nests notifications under inline_traces; send_transaction keeps them flat', async () => {
+  const res = await transact(dn.client, [{ account: 'keeper', name: 'notify', authorization: 'keeper@active', data: '' }], {
+    keys: [keeper],
+  });
+  assert.is(res.processed.action_traces.length, 1);
+  assert.equal(
+    res.processed.action_traces[0].inline_traces.map((t: { receiver: string }) => t.receiver),
+    ['eosio'],
+  );
+  const { packed } = await buildSigned(dn.client, [{ account: 'keeper', name: 'notify', authorization: 'keeper@active', data: '' }], {
+    keys: [keeper],
+    expireSeconds: 61,
+  });
+  const flat = await dn.client.v1.chain.send_transaction(packed);
+  assert.equal(
+    flat.processed.action_traces.map((t) => String(t.receiver)),
+    ['keeper', 'eosio'],
+  );
+});
+
+test('send_transaction2 with return_failure_trace answers the failure as a trace with except (HTTP 202)', async () => {
+  const { packed } = await buildSigned(dn.client, [newAccountAction('keeper', String(keeper.toPublic()))]);
+  const res = await fetch(`${dn.node.endpoint}/v1/chain/send_transaction2`, {
+    method: 'POST',
+    body: JSON.stringify({ return_failure_trace: true, retry_trx: false, transaction: packed }),
+  });
+  assert.is(res.status, 202);
+  const body = (await res.json()) as { processed: { except: { name: string } } };
+  assert.is(body.processed.except.name, 'account_name_exists_exception');
+  // wharfkit turns a trace's `except` into an APIError carrying the exception's name
+  const again = (await buildSigned(dn.client, [newAccountAction('keeper', String(keeper.toPublic()))], { expireSeconds: 61 })).packed;
+  assert.is(
+    await errorName(dn.client.v1.chain.send_transaction2(again, { return_failure_trace: true, retry_trx: false })),
+    'account_name_exists_exception',
+  );
 });
 
 test('an unknown block or account is HTTP 400, as Leap answers', async () => {

@@ -10,7 +10,17 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ABI, Bytes, Serializer, Transaction, type PrivateKey } from '@wharfkit/antelope';
-import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode, type ActSpec } from '../helpers.js';
+import {
+  startDevNode,
+  transact,
+  newAccountAction,
+  errorName,
+  testKey,
+  keyAuth,
+  type DevNode,
+  type ActSpec,
+  flatTraces,
+} from '../helpers.js';
 import { BUILTIN_PROTOCOL_FEATURES } from '../../../dmcs/chain/protocol-features.js';
 
 const dir = process.env.PEEROS_LEAP_CONTRACTS;
@@ -266,9 +276,7 @@ if (!dir) {
     );
     await msigAct('approve', 'bob', { proposer: 'alice', proposal_name: 'pay', level: requested[1] }, k.bob, 61);
     const res = await msigAct('exec', 'bob', { proposer: 'alice', proposal_name: 'pay', executer: 'bob' }, k.bob);
-    const traces = (res.processed.action_traces as Array<{ act: { account: string; name: string } }>).map(
-      (t) => `${t.act.account}::${t.act.name}`,
-    );
+    const traces = (flatTraces(res) as Array<{ act: { account: string; name: string } }>).map((t) => `${t.act.account}::${t.act.name}`);
     assert.ok(traces.includes('eosio.msig::exec'));
     const balance = await dn.client.v1.chain.get_currency_balance('eosio.token', 'alice', 'SYS');
     assert.equal(balance.map(String), ['4.0000 SYS']);
