@@ -551,15 +551,17 @@ export class Chain {
    * Clients take TaPoS and expiration from recent blocks (wharfkit: the head's time; eosjs: the
    * block 3 behind the head). This node makes no blocks while idle, so after a pause those are
    * old and a freshly signed transaction would already be expired. When the block
-   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, this seals `FRESH_BLOCKS`
-   * empty blocks ending at the current slot (never before the head). Returns their appends.
+   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, or the chain is younger than
+   * `FRESH_BLOCKS` blocks, this seals `FRESH_BLOCKS` empty blocks ending at the current slot (never
+   * before the head). Returns their appends.
    */
   freshen(staleAfterMs: number): Array<Promise<unknown>> {
     if (!this.producerKey || this.pendingCount > 0) return [];
     const nowSlot = BlockTimestamp.fromMilliseconds(this.now()).slot;
     const refNum = Math.max(1, this.head.num - (FRESH_BLOCKS - 1));
     const refSlot = this.summarySlots[refNum & 0xffff] ?? 0;
-    if ((nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
+    // a young chain (head < FRESH_BLOCKS) has no block 3 behind its head yet: eosjs's blocksBehind 3 needs one
+    if (this.head.num >= FRESH_BLOCKS && (nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
     const out: Array<Promise<unknown>> = [];
     for (let i = 0; i < FRESH_BLOCKS; i++) out.push(this.produceBlock(nowSlot - (FRESH_BLOCKS - 1) + i));
     return out;

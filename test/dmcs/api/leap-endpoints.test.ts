@@ -5,13 +5,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, buildSigned, newAccountAction, testKey, errorName, type DevNode } from '../helpers.js';
+import { startDevNode, transact, buildSigned, newAccountAction, testKey, errorName, DEV_KEY, type DevNode } from '../helpers.js';
 import { wat } from '../vm/wat.js';
 import { BUILTIN_PROTOCOL_FEATURES } from '../../../dmcs/chain/protocol-features.js';
 import { Name } from '../../../abi/antelope/index.js';
 
 const require = createRequire(import.meta.url);
-const { JsonRpc } = require('eosjs') as typeof import('eosjs');
+const { Api, JsonRpc } = require('eosjs') as typeof import('eosjs');
+const { JsSignatureProvider } = require('eosjs/dist/eosjs-jssig') as typeof import('eosjs/dist/eosjs-jssig.js');
 
 const keeper = testKey('endpoints.keeper');
 let dn: DevNode;
@@ -192,6 +193,32 @@ test('send_transaction2 with return_failure_trace answers the failure as a trace
     await errorName(dn.client.v1.chain.send_transaction2(again, { return_failure_trace: true, retry_trx: false })),
     'account_name_exists_exception',
   );
+});
+
+test('a young chain serves eosjs blocksBehind 3 from its first seconds', async () => {
+  const young = await startDevNode(undefined, { autoProduce: true });
+  try {
+    const yrpc = new JsonRpc(young.node.endpoint!, { fetch });
+    const api = new Api({ rpc: yrpc, signatureProvider: new JsSignatureProvider([DEV_KEY.toWif()]) });
+    const key = DEV_KEY.toPublic().toLegacyString();
+    const auth = { threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] };
+    const res = (await api.transact(
+      {
+        actions: [
+          {
+            account: 'eosio',
+            name: 'newaccount',
+            authorization: [{ actor: 'eosio', permission: 'active' }],
+            data: { creator: 'eosio', name: 'young', owner: auth, active: auth },
+          },
+        ],
+      },
+      { blocksBehind: 3, expireSeconds: 30 },
+    )) as { transaction_id: string };
+    assert.match(res.transaction_id, /^[0-9a-f]{64}$/);
+  } finally {
+    await young.close();
+  }
 });
 
 test('an unknown block or account is HTTP 400, as Leap answers', async () => {
