@@ -46,6 +46,7 @@ import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
+import { createGovernanceAccounts } from './producers-authority.js';
 
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
@@ -180,6 +181,7 @@ export class Chain {
       true,
     );
     chain.state.producers.active = genesisSchedule(chain.producerPublicKey);
+    createGovernanceAccounts(chain.state, genesisMs);
     if (opts.log.length === 0 && opts.producerKey) {
       const b1 = chain.sealBlock(
         { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
@@ -213,6 +215,7 @@ export class Chain {
       true,
     );
     fresh.state.producers.active = genesisSchedule(this.producerPublicKey);
+    createGovernanceAccounts(fresh.state, Date.parse(this.genesis.initial_timestamp));
     try {
       loadState(fresh.state, snap.state);
     } catch {

@@ -53,10 +53,10 @@ export class ProducerSchedule {
     return version;
   }
 
-  /** Makes a proposal from a block before `blockNum` the active schedule (called as a block starts). */
-  promote(blockNum: number): void {
+  /** Makes a proposal from a block before `blockNum` the active schedule; true when it did. */
+  promote(blockNum: number): boolean {
     const p = this.proposed;
-    if (!p || p.blockNum >= blockNum) return;
+    if (!p || p.blockNum >= blockNum) return false;
     const old = this.active;
     this.active = { version: p.version, producers: p.producers };
     this.proposed = null;
@@ -64,5 +64,6 @@ export class ProducerSchedule {
       this.active = old;
       this.proposed = p;
     });
+    return true;
   }
 }
