@@ -85,6 +85,12 @@ export const CHAIN_EXCEPTIONS = {
   invalid_http_request: [3200006, 'invalid http request'],
   parse_error_exception: [4, 'Parse Error'],
   unspecified_exception: [0, 'unspecified'],
+  unactivated_key_type: [3010015, 'Key type is not a currently activated type'],
+  unactivated_signature_type: [3010016, 'Signature type is not a currently activated type'],
+  tx_net_usage_exceeded: [3080002, 'Transaction exceeded the current network usage limit imposed on the transaction'],
+  subjective_block_production_exception: [3100006, 'Subjective exception thrown during block production'],
+  protocol_feature_exception: [3250000, 'Protocol feature exception'],
+  too_many_tx_at_once: [3040012, 'Pushing too many transactions at once'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

@@ -10,6 +10,7 @@ import { bytesToHex } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { Chain } from '../chain/chain.js';
 import { ContractAbis } from './contract-abis.js';
+import { ProtocolReads } from './protocol-reads.js';
 import { ChainJson } from './chain-json.js';
 import { ChainReadOnly } from './chain-read-only.js';
 import { ChainReadWrite, type ChainReadWriteOptions } from './chain-read-write.js';
@@ -38,6 +39,7 @@ export class ChainApi {
   readonly json: ChainJson;
   readonly readOnly: ChainReadOnly;
   readonly readWrite: ChainReadWrite;
+  readonly protocol: ProtocolReads;
   private readonly beforeInfo: (() => void) | null;
   private readonly blockLogInfo: (() => unknown) | null;
 
@@ -49,6 +51,7 @@ export class ChainApi {
     this.json = new ChainJson(chain, this.abis);
     this.readOnly = new ChainReadOnly(chain, this.abis, this.json);
     this.readWrite = new ChainReadWrite(chain, this.json, opts);
+    this.protocol = new ProtocolReads(chain);
     this.beforeInfo = opts.beforeInfo ?? null;
     this.blockLogInfo = opts.blockLogInfo ?? null;
   }
@@ -77,6 +80,19 @@ export class ChainApi {
     get_currency_balance: (b) => this.readOnly.getCurrencyBalance(obj(b)),
     get_accounts_by_authorizers: (b) => this.readOnly.getAccountsByAuthorizers(obj(b)),
     get_currency_stats: (b) => this.readOnly.getCurrencyStats(obj(b)),
+    get_code: (b) => this.readOnly.getCode(obj(b)),
+    get_code_hash: (b) => this.readOnly.getCodeHash(obj(b)),
+    get_table_by_scope: (b) => this.readOnly.getTableByScope(obj(b)),
+    get_transaction_id: (b) => this.readOnly.getTransactionId(obj(b)),
+    get_raw_block: (b) => this.readOnly.getRawBlock(obj(b)),
+    get_block_header: (b) => this.readOnly.getBlockHeader(obj(b)),
+    send_read_only_transaction: (b) => this.readOnly.compute(obj(b)),
+    push_transactions: (b) => this.readWrite.pushTransactions(b),
+    get_activated_protocol_features: (b) => this.protocol.getActivatedProtocolFeatures(obj(b)),
+    get_producers: (b) => this.protocol.getProducers(obj(b)),
+    get_producer_schedule: () => this.protocol.getProducerSchedule(),
+    get_scheduled_transactions: () => this.protocol.getScheduledTransactions(),
+    get_consensus_parameters: () => this.protocol.getConsensusParameters(),
   });
 
   /** PeerOS extensions under `/v1/peeros/`: not part of Antelope's API. */

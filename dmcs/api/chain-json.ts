@@ -13,10 +13,69 @@ import { refBlockPrefix, type SignedBlock } from '../block.js';
 import { decodePackedTrx } from '../packed-transaction.js';
 import type { ActionTrace } from '../chain/action-trace.js';
 import type { ContractAbis } from './contract-abis.js';
+import type { ChainError } from '../chain-error.js';
 
 /** Leap's time_point JSON: ISO with milliseconds, no zone. */
 export function isoMs(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23);
+}
+
+interface TraceJson {
+  action_ordinal: number;
+  closest_unnotified_ancestor_action_ordinal: number;
+  receipt: { global_sequence: number };
+  inline_traces?: unknown[];
+}
+
+/**
+ * Leap's push_transaction reply shape (chain_plugin `read_write::push_transaction`): the traces as a
+ * tree, each action's notifications and inline actions under its `inline_traces`, siblings by
+ * global sequence, from the actions whose closest unnotified ancestor is 0.
+ */
+function nestTraces(flat: TraceJson[]): TraceJson[] {
+  const byAncestor = new Map<number, TraceJson[]>();
+  for (const t of flat) {
+    const list = byAncestor.get(t.closest_unnotified_ancestor_action_ordinal) ?? [];
+    list.push(t);
+    byAncestor.set(t.closest_unnotified_ancestor_action_ordinal, list);
+  }
+  const under = (ordinal: number): TraceJson[] =>
+    (byAncestor.get(ordinal) ?? [])
+      .sort((a, b) => a.receipt.global_sequence - b.receipt.global_sequence)
+      .map((t) => ({ ...t, inline_traces: under(t.action_ordinal) }));
+  return under(0);
+}
+
+/** A failed transaction as Leap's send_transaction2 with `return_failure_trace` answers it: a trace whose `except` is set. */
+export function failureResponse(id: string, blockNum: number, blockTimeMs: number, err: ChainError): unknown {
+  return {
+    transaction_id: id,
+    processed: {
+      id,
+      block_num: blockNum,
+      block_time: isoMs(blockTimeMs),
+      producer_block_id: null,
+      receipt: null,
+      elapsed: 0,
+      net_usage: 0,
+      scheduled: false,
+      action_traces: [],
+      account_ram_delta: null,
+      except: {
+        code: err.antelopeCode,
+        name: err.code,
+        message: err.what,
+        stack: [
+          {
+            context: { level: 'error', file: '', line: 0, method: '', hostname: '', thread_name: '', timestamp: isoMs(blockTimeMs) },
+            format: err.message,
+            data: {},
+          },
+        ],
+      },
+      error_code: null,
+    },
+  };
 }
 
 export class ChainJson {
@@ -25,9 +84,13 @@ export class ChainJson {
     private readonly abis: ContractAbis,
   ) {}
 
-  /** get_account's reply: permissions sorted by name with their linked actions; unlimited resources. */
+  /**
+   * get_account's reply: permissions sorted by name with their linked actions; `ram_quota`,
+   * `net_weight`, `cpu_weight` as set by `set_resource_limits` (-1 = unlimited, the default).
+   */
   account(a: AccountRecord): unknown {
     const c = this.chain;
+    const limits = c.state.resourceLimits.get(a.name);
     const limit = { used: 0, available: -1, max: -1, last_usage_update_time: isoMs(slotToMs(c.head.timestamp)), current_used: 0 };
     const linked = new Map<string, Array<{ account: string; action?: string }>>();
     for (const [key, perm] of a.links) {
@@ -44,9 +107,9 @@ export class ChainJson {
       privileged: a.privileged,
       last_code_update: isoMs(a.lastCodeUpdate),
       created: isoMs(a.creation),
-      ram_quota: -1,
-      net_weight: -1,
-      cpu_weight: -1,
+      ram_quota: Number(limits.ramBytes),
+      net_weight: Number(limits.netWeight),
+      cpu_weight: Number(limits.cpuWeight),
       net_limit: limit,
       cpu_limit: limit,
       ram_usage: a.ramUsage,
@@ -83,6 +146,7 @@ export class ChainJson {
     return {
       ...this.header(block),
       new_producers: null,
+      header_extensions: [],
       producer_signature: block.producerSignature.toString(),
       transactions: block.transactions.map((r) => {
         const d = decodePackedTrx(r.trx);
@@ -101,11 +165,42 @@ export class ChainJson {
           },
         };
       }),
-      // block_extensions is omitted when empty: @wharfkit/antelope 1.2 cannot resolve its field type
+      // block_extensions is omitted even though Leap sends []: @wharfkit/antelope 1.2 cannot decode the field
       id: bytesToHex(id),
       block_num: num,
       ref_block_prefix: refBlockPrefix(id),
     };
+  }
+
+  /** get_raw_block's reply: the signed block as Leap serializes it (receipts' `trx` as `[1, packed_transaction]`). */
+  rawBlock(block: SignedBlock): unknown {
+    return {
+      ...this.signedHeader(block),
+      transactions: block.transactions.map((r) => ({
+        status: 'executed',
+        cpu_usage_us: r.cpuUsageUs,
+        net_usage_words: r.netUsageWords,
+        trx: [
+          1,
+          {
+            signatures: r.trx.signatures.map((sig) => sig.toString()),
+            compression: r.trx.compression === 1 ? 'zlib' : 'none',
+            packed_context_free_data: bytesToHex(r.trx.packedContextFreeData),
+            packed_trx: bytesToHex(r.trx.packedTrx),
+          },
+        ],
+      })),
+      block_extensions: [],
+    };
+  }
+
+  /** get_block_header's reply: the id, the signed header and (when asked) the block extensions. */
+  blockHeader(block: SignedBlock, id: Uint8Array, includeExtensions: boolean): unknown {
+    return { id: bytesToHex(id), signed_block_header: this.signedHeader(block), ...(includeExtensions ? { block_extensions: [] } : {}) };
+  }
+
+  private signedHeader(block: SignedBlock): Record<string, unknown> {
+    return { ...this.header(block), new_producers: null, header_extensions: [], producer_signature: block.producerSignature.toString() };
   }
 
   /** get_block_info's reply. */
@@ -191,9 +286,10 @@ export class ChainJson {
   }
 
   /** push_transaction's (and compute_transaction's) reply: `{transaction_id, processed}` with every action trace. */
-  pushResponse(r: PushResult): unknown {
+  pushResponse(r: PushResult, nested = false): unknown {
     const blockTime = isoMs(r.blockTime);
     const id = r.trace.id;
+    const traces = r.trace.traces.map((t) => this.trace(t, id, r.blockNum, blockTime));
     return {
       transaction_id: id,
       processed: {
@@ -205,7 +301,7 @@ export class ChainJson {
         elapsed: r.trace.elapsedUs,
         net_usage: r.receipt.netUsageWords * 8,
         scheduled: false,
-        action_traces: r.trace.traces.map((t) => this.trace(t, id, r.blockNum, blockTime)),
+        action_traces: nested ? nestTraces(traces as TraceJson[]) : traces,
         account_ram_delta: null,
         except: null,
         error_code: null,

@@ -4,7 +4,7 @@
  * and compute_transaction (which executes and keeps nothing). Each takes the request body and
  * returns the reply; JSON shaping of chain objects is chain-json.ts.
  */
-import { Abi, EOSIO_ABI, Name, PublicKey, bytesToHex, sha256 } from '../../abi/antelope/index.js';
+import { Abi, EOSIO_ABI, Name, PublicKey, Transaction, bytesToHex, sha256 } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { Chain } from '../chain/chain.js';
 import { slotToMs } from '../chain/chain.js';
@@ -106,6 +106,57 @@ export class ChainReadOnly {
       wasm: Buffer.from(a.code ?? new Uint8Array(0)).toString('base64'),
       abi: Buffer.from(a.abi ?? (name === 'eosio' ? EOSIO_ABI.toBinary() : new Uint8Array(0))).toString('base64'),
     };
+  }
+
+  /** Leap's get_code (`code_as_wasm`): the wasm as a string of byte-valued characters, as Leap sends it, and the ABI. */
+  getCode(b: Body): unknown {
+    const name = nameField(b, 'account_name');
+    const a = this.account(name);
+    const abi = this.getAbi(b) as { abi?: unknown };
+    return {
+      account_name: name,
+      code_hash: bytesToHex(a.codeHash),
+      wast: '',
+      wasm: Buffer.from(a.code ?? new Uint8Array(0)).toString('latin1'),
+      // Leap leaves `abi` out without one; clients (wharfkit) require the field, so an empty ABI
+      abi: abi.abi ?? { version: 'eosio::abi/1.0', types: [], structs: [], actions: [], tables: [], ricardian_clauses: [], variants: [] },
+    };
+  }
+
+  getCodeHash(b: Body): unknown {
+    const name = nameField(b, 'account_name');
+    return { account_name: name, code_hash: bytesToHex(this.account(name).codeHash) };
+  }
+
+  /** Leap's get_table_by_scope: the tables of `code` (optionally one table name) by scope, with row counts. */
+  getTableByScope(b: Body): unknown {
+    const code = Name.from(nameField(b, 'code')).value;
+    const table = typeof b.table === 'string' && b.table !== '' ? Name.from(b.table).value : null;
+    const lower = typeof b.lower_bound === 'string' && b.lower_bound !== '' ? Name.from(b.lower_bound).value : 0n;
+    const upper = typeof b.upper_bound === 'string' && b.upper_bound !== '' ? Name.from(b.upper_bound).value : 2n ** 64n - 1n;
+    const limit = b.limit === undefined ? 10 : Math.min(Math.max(0, Number(b.limit) | 0), 1000);
+    const tables = [...this.chain.state.tables.tablesOf(code)]
+      .filter((t) => (table === null || t.table === table) && t.scope >= lower && t.scope <= upper)
+      .sort((x, y) => (x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
+    if (b.reverse === true) tables.reverse();
+    const rows = tables.slice(0, limit).map((t) => ({
+      code: Name.fromU64(t.code).toString(),
+      scope: Name.fromU64(t.scope).toString(),
+      table: Name.fromU64(t.table).toString(),
+      payer: Name.fromU64(t.payer).toString(),
+      count: t.keys.length,
+    }));
+    const next = tables[limit];
+    return { rows, more: next ? Name.fromU64(next.scope).toString() : '' };
+  }
+
+  /** Leap's get_transaction_id: the id of a transaction given as JSON (action data as hex). */
+  getTransactionId(b: Body): unknown {
+    try {
+      return Transaction.from(b as unknown as Parameters<typeof Transaction.from>[0]).id.toString();
+    } catch (e) {
+      throw new ChainError('transaction_type_exception', `Invalid transaction: ${(e as Error).message}`);
+    }
   }
 
   getTableRows(b: Body): unknown {
@@ -234,6 +285,16 @@ export class ChainReadOnly {
   async getBlock(b: Body): Promise<unknown> {
     const { block, id, num } = await this.blockParam(b, 'block_num_or_id');
     return this.json.block(block, id, num);
+  }
+
+  async getRawBlock(b: Body): Promise<unknown> {
+    const { block } = await this.blockParam(b, 'block_num_or_id');
+    return this.json.rawBlock(block);
+  }
+
+  async getBlockHeader(b: Body): Promise<unknown> {
+    const { block, id } = await this.blockParam(b, 'block_num_or_id');
+    return this.json.blockHeader(block, id, b.include_extensions === true);
   }
 
   async getBlockInfo(b: Body): Promise<unknown> {

@@ -1,13 +1,17 @@
 /**
  * The chain API's read-write endpoints (Leap's `chain_apis::read_write`): push_transaction,
- * send_transaction and send_transaction2. The reply waits until the transaction is journaled, so
+ * push_transactions, send_transaction and send_transaction2. The reply waits until the transaction is journaled, so
  * "executed" stays true across a kill -9. A replica relays them to its producer instead.
  */
 import type { Chain, PushResult } from '../chain/chain.js';
-import { packedTrxFromJson } from '../packed-transaction.js';
+import { ChainError, toChainError } from '../chain-error.js';
+import { decodePackedTrx, packedTrxFromJson } from '../packed-transaction.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
-import type { ChainJson } from './chain-json.js';
+import { failureResponse, type ChainJson } from './chain-json.js';
 import { obj } from './request-body.js';
+
+/** Leap's cap on push_transactions (`too_many_tx_at_once`). */
+export const MAX_PUSH_TRANSACTIONS = 1000;
 
 /** Sends a push to the producing node's chain API and returns its reply (refusals as ChainErrors). */
 export type PushRelay = (endpoint: string, body: unknown) => Promise<unknown>;
@@ -32,23 +36,62 @@ export class ChainReadWrite {
     this.relay = opts.relay ?? null;
   }
 
+  /** push_transaction answers Leap's nested traces (notifications and inline actions under `inline_traces`). */
   pushTransaction(body: unknown): unknown {
-    return this.relay ? this.relay('push_transaction', body) : this.push(body);
+    return this.relay ? this.relay('push_transaction', body) : this.push(body, true);
+  }
+
+  /**
+   * Leap's push_transactions: each in order, as push_transaction; a refused one answers
+   * `{transaction_id: 0…0, processed: {error: "<detail>"}}` in its place and the rest still run.
+   */
+  async pushTransactions(body: unknown): Promise<unknown> {
+    if (!Array.isArray(body)) throw new ChainError('invalid_http_request', 'expected a JSON array of packed transactions');
+    if (body.length > MAX_PUSH_TRANSACTIONS) throw new ChainError('too_many_tx_at_once', 'Attempt to push too many transactions at once');
+    const out: unknown[] = [];
+    for (const t of body) {
+      try {
+        out.push(await this.pushTransaction(t));
+      } catch (e) {
+        const err = toChainError(e);
+        out.push({ transaction_id: '0'.repeat(64), processed: { error: `${err.antelopeCode} ${err.code}: ${err.message}` } });
+      }
+    }
+    return out;
   }
 
   sendTransaction(body: unknown): unknown {
     return this.relay ? this.relay('send_transaction', body) : this.push(body);
   }
 
+  /**
+   * send_transaction2: with `return_failure_trace` a transaction that decodes but fails is answered
+   * (HTTP 202, like every push) with a trace whose `except` names the failure, as Leap does.
+   */
   sendTransaction2(body: unknown): unknown {
-    return this.relay ? this.relay('send_transaction2', body) : this.push(obj(body).transaction);
+    if (this.relay) return this.relay('send_transaction2', body);
+    const b = obj(body);
+    if (b.return_failure_trace !== true) return this.push(b.transaction);
+    const packed = packedTrxFromJson(b.transaction);
+    const id = decodePackedTrx(packed).idHex;
+    const failed = (e: unknown) => {
+      const err = toChainError(e);
+      return failureResponse(id, this.chain.head.num + 1, Date.now(), err);
+    };
+    try {
+      const r = this.push(b.transaction);
+      return r instanceof Promise ? r.catch(failed) : r;
+    } catch (e) {
+      return failed(e);
+    }
   }
 
   /** Executes a packed transaction (its JSON form) into the pending block. */
-  private push(body: unknown): unknown {
+  private push(body: unknown, nested = false): unknown {
     const packed = packedTrxFromJson(body);
     // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
-    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => this.json.pushResponse(r)) : this.json.pushResponse(r));
+    const json = (r: PushResult) => this.json.pushResponse(r, nested);
+    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => json(r)) : json(r));
     if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then(reply);
     return reply(this.chain.pushTransaction(packed));
   }

@@ -1,8 +1,9 @@
 /**
  * The chain API over HTTP (node:http): `POST|GET /v1/chain/<endpoint>` with a JSON body, JSON
  * replies, and Antelope's error JSON `{code, message, error: {code, name, what, details}}` with
- * Leap's HTTP statuses (401 unsatisfied_authorization, 409 tx_duplicate, 400 bad request, 404
- * unknown endpoint, 413 body too large, 500 the rest). A bad request never stops the server.
+ * Leap's HTTP statuses (401 unsatisfied_authorization, 409 tx_duplicate, 400 bad request, unknown
+ * block and account lookup, 404 unknown endpoint, 413 body too large, 500 the rest). A bad request
+ * never stops the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,10 @@ function statusOf(e: ChainError): [number, string] {
     case 'invalid_http_request':
     case 'parse_error_exception':
       return [400, 'Bad Request'];
+    case 'unknown_block_exception':
+      return [400, 'Unknown Block'];
+    case 'account_query_exception':
+      return [400, 'Account lookup'];
     default:
       return [500, 'Internal Service Error'];
   }

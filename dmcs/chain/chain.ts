@@ -21,7 +21,7 @@ import {
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
-import { TransactionExecutor } from './transaction-executor.js';
+import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
@@ -45,6 +45,8 @@ import { chainIdOf, type Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
+import type { Schedule } from '../state/producer-schedule.js';
+import { createGovernanceAccounts } from './producers-authority.js';
 
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
@@ -75,6 +77,11 @@ interface PendingBlock {
   timestamp: number;
   receipts: TransactionReceipt[];
   actionDigests: Uint8Array[];
+}
+
+/** The genesis producer schedule: `eosio` signing with the genesis key (version 0). */
+function genesisSchedule(key: PublicKey): Schedule {
+  return { version: 0, producers: [{ producerName: 'eosio', authority: singleKeyAuthority(key) }] };
 }
 
 export function slotToMs(slot: number): number {
@@ -173,6 +180,8 @@ export class Chain {
       genesisMs,
       true,
     );
+    chain.state.producers.active = genesisSchedule(chain.producerPublicKey);
+    createGovernanceAccounts(chain.state, genesisMs);
     if (opts.log.length === 0 && opts.producerKey) {
       const b1 = chain.sealBlock(
         { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
@@ -205,6 +214,8 @@ export class Chain {
       Date.parse(this.genesis.initial_timestamp),
       true,
     );
+    fresh.state.producers.active = genesisSchedule(this.producerPublicKey);
+    createGovernanceAccounts(fresh.state, Date.parse(this.genesis.initial_timestamp));
     try {
       loadState(fresh.state, snap.state);
     } catch {
@@ -281,16 +292,7 @@ export class Chain {
         const d = decodePackedTrx(r.trx);
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute(
-            {
-              id: d.idHex,
-              contextFreeActions: d.contextFreeActions,
-              actions: d.actions,
-              refBlockNum: d.trx.ref_block_num,
-              refBlockPrefix: d.trx.ref_block_prefix,
-            },
-            slotToMs(block.timestamp),
-          );
+          trace = this.executor.execute(transactionInputOf(d, num), slotToMs(block.timestamp));
         } catch (e) {
           throw new ChainError(
             'block_validate_exception',
@@ -364,10 +366,16 @@ export class Chain {
         `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`,
       );
     }
-    if (trx.delay_sec !== 0)
-      throw new ChainError('unsupported_feature', `delay_sec must be 0: delayed transactions are not supported (got ${trx.delay_sec})`);
+    // Leap 5 `init_for_input_trx` with DISABLE_DEFERRED_TRXS_STAGE_1 active, on a producing node
+    if (trx.delay_sec !== 0) throw new ChainError('transaction_exception', 'transaction cannot be delayed');
     if (trx.transaction_extensions.length)
-      throw new ChainError('invalid_transaction_extension', 'transaction extensions are not supported');
+      throw new ChainError('subjective_block_production_exception', 'no transaction extensions supported yet for input transactions');
+    if (trx.max_net_usage_words > 0 && this.netUsageWords(d.packed) > trx.max_net_usage_words) {
+      throw new ChainError(
+        'tx_net_usage_exceeded',
+        `transaction net usage is too high: ${this.netUsageWords(d.packed) * 8} > ${trx.max_net_usage_words * 8}`,
+      );
+    }
     if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
     for (const a of d.contextFreeActions) {
       if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');
@@ -447,16 +455,7 @@ export class Chain {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.auth.check(d.actions, keys, [], false);
-    const trace = this.executor.execute(
-      {
-        id: d.idHex,
-        contextFreeActions: d.contextFreeActions,
-        actions: d.actions,
-        refBlockNum: d.trx.ref_block_num,
-        refBlockPrefix: d.trx.ref_block_prefix,
-      },
-      blockTime,
-    );
+    const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
     const receipt: TransactionReceipt = {
       status: 0,
       cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
@@ -483,16 +482,7 @@ export class Chain {
     this.validateInput(d, blockTime);
     const outer = this.state.undo.checkpoint();
     try {
-      const trace = this.executor.execute(
-        {
-          id: d.idHex,
-          contextFreeActions: d.contextFreeActions,
-          actions: d.actions,
-          refBlockNum: d.trx.ref_block_num,
-          refBlockPrefix: d.trx.ref_block_prefix,
-        },
-        blockTime,
-      );
+      const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
       const receipt: TransactionReceipt = {
         status: 0,
         cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
@@ -564,15 +554,17 @@ export class Chain {
    * Clients take TaPoS and expiration from recent blocks (wharfkit: the head's time; eosjs: the
    * block 3 behind the head). This node makes no blocks while idle, so after a pause those are
    * old and a freshly signed transaction would already be expired. When the block
-   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, this seals `FRESH_BLOCKS`
-   * empty blocks ending at the current slot (never before the head). Returns their appends.
+   * `FRESH_BLOCKS - 1` behind the head is older than `staleAfterMs`, or the chain is younger than
+   * `FRESH_BLOCKS` blocks, this seals `FRESH_BLOCKS` empty blocks ending at the current slot (never
+   * before the head). Returns their appends.
    */
   freshen(staleAfterMs: number): Array<Promise<unknown>> {
     if (!this.producerKey || this.pendingCount > 0) return [];
     const nowSlot = BlockTimestamp.fromMilliseconds(this.now()).slot;
     const refNum = Math.max(1, this.head.num - (FRESH_BLOCKS - 1));
     const refSlot = this.summarySlots[refNum & 0xffff] ?? 0;
-    if ((nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
+    // a young chain (head < FRESH_BLOCKS) has no block 3 behind its head yet: eosjs's blocksBehind 3 needs one
+    if (this.head.num >= FRESH_BLOCKS && (nowSlot - refSlot) * BLOCK_INTERVAL_MS <= staleAfterMs) return [];
     const out: Array<Promise<unknown>> = [];
     for (let i = 0; i < FRESH_BLOCKS; i++) out.push(this.produceBlock(nowSlot - (FRESH_BLOCKS - 1) + i));
     return out;

@@ -6,20 +6,33 @@
  * through the contract VM with `TransactionHost` as their `ContractHost`. The whole transaction is
  * one undo checkpoint: any failure rolls every write back and rethrows.
  */
-import { BinaryReader, BinaryWriter, Name, Action, sha256 } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, Name, Action, Transaction, sha256 } from '../../abi/antelope/index.js';
 import type { ContractVm } from '../vm/contract-vm.js';
-import type { ContractAction, ContractDatabase, ContractHost, PermissionLevel as VmLevel } from '../vm/contract-host.js';
+import type {
+  ContractAction,
+  ContractDatabase,
+  ContractHost,
+  PermissionLevel as VmLevel,
+  PermissionQueries,
+  RunningTransaction,
+} from '../vm/contract-host.js';
 import { MAX_INLINE_ACTION_BYTES } from '../vm/contract-host.js';
 import { ChainError, toChainError } from '../chain-error.js';
 import type { AccountRecord, ChainState } from '../state/chain-state.js';
 import { NATIVE_ACTIONS, type NativeContext } from './native-actions.js';
 import type { AuthorizationManager } from './authorization-manager.js';
 import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from './action-trace.js';
+import type { DecodedTransaction } from '../packed-transaction.js';
+import { isFeatureActivated, preactivateFeature } from './protocol-features.js';
+import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from './proposed-producers.js';
+import { updateProducersAuthority } from './producers-authority.js';
 
 /** Leap `max_inline_action_depth`. */
 export const MAX_INLINE_ACTION_DEPTH = 4;
 /** Per-transaction budget of metered contract CPU units (Leap's default max 150 ms, here deterministic). */
 export const TRANSACTION_CPU_UNITS = 150_000_000;
+/** Metered units per millisecond of the budget above (150 M units ≙ 150 ms): how `max_cpu_usage_ms` converts. */
+export const CPU_UNITS_PER_MS = TRANSACTION_CPU_UNITS / 150;
 
 export interface TransactionInput {
   readonly id: string;
@@ -27,6 +40,41 @@ export interface TransactionInput {
   readonly actions: readonly ExecAction[];
   readonly refBlockNum: number;
   readonly refBlockPrefix: number;
+  /** The serialized transaction, expiration and context-free data (for the context-free intrinsics). */
+  readonly packed?: { readonly bytes: Uint8Array; readonly expirationSec: number; readonly contextFreeData: readonly Uint8Array[] };
+  /** The block the transaction goes into: producer schedule proposals take effect by block. */
+  readonly blockNum?: number;
+  /** The transaction's `max_cpu_usage_ms` (0 = the chain's limit only). */
+  readonly maxCpuUsageMs?: number;
+}
+
+/** Decodes serialized context-free data (`vector<bytes>`); empty input is no entries. */
+function contextFreeDataOf(cfd: Uint8Array): Uint8Array[] {
+  if (cfd.length === 0) return [];
+  const r = new BinaryReader(cfd);
+  const n = r.varuint32();
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.bytes());
+  return out;
+}
+
+/** The executor's input for a decoded transaction going into block `blockNum`. */
+export function transactionInputOf(d: DecodedTransaction, blockNum: number): TransactionInput {
+  return {
+    id: d.idHex,
+    contextFreeActions: d.contextFreeActions,
+    actions: d.actions,
+    refBlockNum: d.trx.ref_block_num,
+    refBlockPrefix: d.trx.ref_block_prefix,
+    packed: { bytes: d.trxBytes, expirationSec: d.trx.expiration.seconds, contextFreeData: contextFreeDataOf(d.cfdBytes) },
+    blockNum,
+    maxCpuUsageMs: d.trx.max_cpu_usage_ms,
+  };
+}
+
+/** Leap's `authorization_exception` family (3090000–3090999): a "no" from the permission intrinsics, not a failure. */
+function isAuthorizationFailure(e: unknown): boolean {
+  return e instanceof ChainError && e.antelopeCode >= 3090000 && e.antelopeCode < 3091000;
 }
 
 const nameCache = new Map<bigint, string>();
@@ -69,6 +117,32 @@ export function packAction(a: ExecAction): Uint8Array {
   return w.peek();
 }
 
+/**
+ * Leap `generate_action_digest` (action.hpp), the receipt's `act_digest` once ACTION_RETURN_VALUE
+ * is active (it is from genesis here): sha256(sha256(account ‖ name ‖ authorization) ‖
+ * sha256(data ‖ return value)), data and return value each length-prefixed. Per receiver, since
+ * each receiver may return its own value.
+ */
+export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array {
+  const w = digestWriter.reset();
+  Name.from(a.account).encode(w);
+  Name.from(a.name).encode(w);
+  w.varuint32(a.authorization.length);
+  for (const l of a.authorization) {
+    Name.from(l.actor).encode(w);
+    Name.from(l.permission).encode(w);
+  }
+  const base = sha256(w.peek());
+  const io = digestWriter.reset();
+  io.bytes(a.data);
+  io.bytes(returnValue);
+  const rhs = sha256(io.peek());
+  const both = new Uint8Array(64);
+  both.set(base, 0);
+  both.set(rhs, 32);
+  return sha256(both);
+}
+
 /** Leap `action_receipt::digest`. */
 export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
   const w = digestWriter.reset();
@@ -98,8 +172,6 @@ const NO_DB: ContractDatabase = {
 /** Per-action scheduling state (Leap `apply_context`'s `_notified` and `_inline_actions`). */
 interface ApplyScope {
   act: ExecAction;
-  /** sha256 of the packed action, shared by every receiver's receipt. */
-  actDigest: Uint8Array | null;
   receiver: string;
   notified: string[];
   inline: ExecAction[];
@@ -160,8 +232,99 @@ class TransactionHost implements ContractHost {
     return this.ex.state.getAccountByValue(account)?.privileged ?? false;
   }
   activeProducers(): readonly bigint[] {
-    return [valueOf('eosio')];
+    const producers = this.ex.state.producers.active.producers;
+    return producers.length ? producers.map((p) => valueOf(p.producerName)) : [valueOf('eosio')];
   }
+  private accountOrFail(account: bigint) {
+    const a = this.ex.state.getAccountByValue(account);
+    if (!a) throw new ChainError('action_validate_exception', `account '${nameOf(account)}' does not exist`);
+    return a;
+  }
+  setPrivileged(account: bigint, privileged: boolean): void {
+    const a = this.accountOrFail(account);
+    const old = a.privileged;
+    a.privileged = privileged;
+    this.ex.state.undo.record(() => {
+      a.privileged = old;
+    });
+  }
+  resourceLimits(account: bigint): readonly [bigint, bigint, bigint] {
+    const l = this.ex.state.resourceLimits.get(this.accountOrFail(account).name);
+    return [l.ramBytes, l.netWeight, l.cpuWeight];
+  }
+  setResourceLimits(account: bigint, ram: bigint, net: bigint, cpu: bigint): void {
+    this.ex.state.resourceLimits.set(this.accountOrFail(account).name, { ramBytes: ram, netWeight: net, cpuWeight: cpu });
+  }
+  isFeatureActivated(digest: Uint8Array): boolean {
+    return isFeatureActivated(digest);
+  }
+  preactivateFeature(digest: Uint8Array): void {
+    preactivateFeature(digest);
+  }
+  setProposedProducers(packed: Uint8Array): bigint {
+    return proposeProducers(this.ex.state, decodeProducerKeys(packed), this.blockNum);
+  }
+  setProposedProducerAuthorities(packed: Uint8Array): bigint {
+    return proposeProducers(this.ex.state, decodeProducerAuthorities(packed), this.blockNum);
+  }
+  blockNum = 0;
+  transaction: RunningTransaction | undefined = undefined;
+  readonly permissions: PermissionQueries = {
+    transactionAuthorized: (packedTrx, keys, permissions) => {
+      let trx: Transaction;
+      try {
+        trx = Transaction.decode(new BinaryReader(packedTrx));
+      } catch (e) {
+        throw new ChainError('unpack_exception', `check_transaction_authorization: cannot unpack the transaction: ${(e as Error).message}`);
+      }
+      const actions = trx.actions.map((a) => ({
+        account: a.account.toString(),
+        name: a.name.toString(),
+        data: a.data,
+        authorization: a.authorization.map((l) => ({ actor: l.actor.toString(), permission: l.permission.toString() })),
+      }));
+      const levels = permissions.map((l) => ({ actor: nameOf(l.actor), permission: nameOf(l.permission) }));
+      try {
+        this.ex.auth.check(actions, keys, levels, false);
+        return true;
+      } catch (e) {
+        if (isAuthorizationFailure(e)) return false;
+        throw e;
+      }
+    },
+    permissionAuthorized: (account, permission, keys, permissions) => {
+      const level = { actor: nameOf(account), permission: nameOf(permission) };
+      if (!this.ex.state.getAccount(level.actor)?.permissions.has(level.permission)) {
+        throw new ChainError('permission_query_exception', `Failed to retrieve permission: ${level.actor}@${level.permission}`);
+      }
+      const checker = this.ex.auth.checker(
+        keys,
+        permissions.map((l) => ({ actor: nameOf(l.actor), permission: nameOf(l.permission) })),
+      );
+      return checker.satisfied(level) && checker.unusedKeys().length === 0;
+    },
+    permissionLastUsed: (account, permission) => {
+      const p = this.ex.state.getAccountByValue(account)?.permissions.get(nameOf(permission));
+      if (!p) throw new ChainError('permission_query_exception', `Failed to retrieve permission: ${nameOf(account)}@${nameOf(permission)}`);
+      return BigInt(p.lastUpdated) * 1000n;
+    },
+    accountCreationTime: (account) => BigInt(this.accountOrFail(account).creation) * 1000n,
+  };
+}
+
+/** The running transaction as the context-free intrinsics read it. */
+function runningTransaction(trx: TransactionInput): RunningTransaction | undefined {
+  const p = trx.packed;
+  if (!p) return undefined;
+  return {
+    packed: p.bytes,
+    expirationSec: p.expirationSec,
+    contextFreeData: p.contextFreeData,
+    action(type, index) {
+      const a = (type === 0 ? trx.contextFreeActions : trx.actions)[index];
+      return a ? packAction(a).slice() : undefined;
+    },
+  };
 }
 
 export class TransactionExecutor {
@@ -170,7 +333,10 @@ export class TransactionExecutor {
   private digests: Uint8Array[] = [];
   private ordinal = 0;
   private cpuUnits = 0;
+  private cpuLimit = TRANSACTION_CPU_UNITS;
   private blockTime = 0;
+  /** Accounts whose RAM grew in this transaction (Leap's `validate_ram_usage`), checked against their limits at the end. */
+  private ramGrew = new Set<string>();
 
   constructor(
     readonly state: ChainState,
@@ -208,14 +374,22 @@ export class TransactionExecutor {
     this.digests = [];
     this.ordinal = 0;
     this.cpuUnits = 0;
+    this.cpuLimit = trx.maxCpuUsageMs ? Math.min(TRANSACTION_CPU_UNITS, trx.maxCpuUsageMs * CPU_UNITS_PER_MS) : TRANSACTION_CPU_UNITS;
+    this.ramGrew.clear();
     this.blockTime = blockTime;
     this.host.blockTimeUs = BigInt(blockTime) * 1000n;
     this.host.refBlockNum = trx.refBlockNum;
     this.host.refBlockPrefix = trx.refBlockPrefix;
+    this.host.blockNum = trx.blockNum ?? 0;
+    this.host.transaction = runningTransaction(trx);
     const mark = this.state.undo.checkpoint();
     try {
+      if (trx.blockNum !== undefined && this.state.producers.promote(trx.blockNum)) {
+        updateProducersAuthority(this.state, this.state.producers.active, blockTime);
+      }
       for (const a of trx.contextFreeActions) this.executeAction(a, 0, 0, true);
       for (const a of trx.actions) this.executeAction(a, 0, 0, false);
+      this.checkRamLimits();
     } catch (e) {
       this.state.undo.rollback(mark);
       throw toChainError(e);
@@ -232,7 +406,7 @@ export class TransactionExecutor {
   }
 
   private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
-    const scope: ApplyScope = { act, actDigest: null, receiver: act.account, notified: [act.account], inline: [], contextFree };
+    const scope: ApplyScope = { act, receiver: act.account, notified: [act.account], inline: [], contextFree };
     const ordinal = ++this.ordinal;
     for (let i = 0; i < scope.notified.length; i++) {
       scope.receiver = scope.notified[i]!;
@@ -263,7 +437,8 @@ export class TransactionExecutor {
       this.state.ramDeltas = null;
     }
     this.checkRamDeltas(scope, acct, deltas);
-    const receipt = this.receipt(acct, act, (scope.actDigest ??= sha256(packAction(act))));
+    for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
+    const receipt = this.receipt(acct, act, actionDigest(act, returnValue));
     this.digests.push(actionReceiptDigest(receipt));
     this.traces.push({
       actionOrdinal: ordinal,
@@ -278,6 +453,17 @@ export class TransactionExecutor {
       receipt,
       ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
     });
+  }
+
+  /** Leap `resource_limits_manager::verify_account_ram_usage` for every account whose RAM grew. */
+  private checkRamLimits(): void {
+    for (const name of this.ramGrew) {
+      const limit = this.state.resourceLimits.get(name).ramBytes;
+      const usage = this.state.getAccount(name)?.ramUsage ?? 0;
+      if (limit >= 0n && BigInt(usage) > limit) {
+        throw new ChainError('ram_usage_exceeded', `account ${name} has insufficient ram; needs ${usage} bytes has ${limit} bytes`);
+      }
+    }
   }
 
   /**
@@ -320,10 +506,11 @@ export class TransactionExecutor {
         name: valueOf(act.name),
         data: act.data,
         authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
+        ...(scope.contextFree ? { contextFree: true } : {}),
       };
       const result = this.vm.apply(acct.code, action, this.host, {
         codeHash: acct.codeHashHex,
-        cpuUnits: TRANSACTION_CPU_UNITS - this.cpuUnits,
+        cpuUnits: this.cpuLimit - this.cpuUnits,
       });
       this.cpuUnits += result.cpuUnits;
       done(result);

@@ -9,6 +9,8 @@ import { Name, BinaryWriter, sha256, bytesToHex } from '../../abi/antelope/index
 import { UndoLog } from './undo-log.js';
 import { TableStore } from './table-store.js';
 import { authorityBillableSize, type Authority } from '../authority.js';
+import { ResourceLimits } from './resource-limits.js';
+import { ProducerSchedule } from './producer-schedule.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -59,6 +61,10 @@ export class ChainState {
   readonly undo = new UndoLog();
   readonly accounts = new Map<string, AccountRecord>();
   readonly tables: TableStore;
+  /** Limits set by `set_resource_limits` (-1 = unlimited unless set). */
+  readonly resourceLimits = new ResourceLimits(this.undo);
+  /** Active and proposed producer schedules (the genesis one is set by the chain). */
+  readonly producers = new ProducerSchedule(this.undo, []);
   /** Account by u64 value, for the contract VM (names arrive as bigints there). */
   private readonly byValue = new Map<bigint, AccountRecord>();
 
@@ -278,6 +284,8 @@ export class ChainState {
         w.u64(e.payer);
       }
     }
+    for (const [name, l] of this.resourceLimits.entries()) w.string(`limits:${name}:${l.ramBytes}:${l.netWeight}:${l.cpuWeight}`);
+    w.string(`producers:${JSON.stringify(this.producers.active)}:${JSON.stringify(this.producers.proposed)}`);
     return sha256(w.peek());
   }
 }

@@ -8,6 +8,7 @@
 import { hexToBytes, bytesToHex } from '../../abi/antelope/index.js';
 import type { ChainState, AccountRecord, PermissionRecord } from './chain-state.js';
 import type { SecondaryKind } from '../vm/contract-host.js';
+import type { Schedule } from './producer-schedule.js';
 
 /** Bump when the layout changes; other versions are ignored (full replay). */
 export const SNAPSHOT_VERSION = 1;
@@ -29,7 +30,7 @@ interface AccountDump {
   links: Array<[string, string]>;
 }
 
-export interface StateDump {
+export interface StateDump extends GovernanceDump {
   globalSequence: number;
   accounts: AccountDump[];
   tables: Array<{ code: string; scope: string; table: string; payer: string; rows: Array<[string, string, string]> }>;
@@ -41,6 +42,12 @@ export interface StateDump {
     payer: string;
     entries: Array<[string, string | number, string]>;
   }>;
+}
+
+/** Resource limits and producer schedules (optional: snapshots written before they existed lack them). */
+export interface GovernanceDump {
+  resourceLimits?: Array<[string, string, string, string]>;
+  producers?: { active: Schedule; proposed: (Schedule & { blockNum: number }) | null };
 }
 
 export interface Snapshot {
@@ -102,7 +109,11 @@ export function dumpState(st: ChainState): StateDump {
       String(e.payer),
     ]),
   }));
-  return { globalSequence: st.globalSequence, accounts, tables, indexes };
+  const resourceLimits = st.resourceLimits
+    .entries()
+    .map(([n, l]): [string, string, string, string] => [n, String(l.ramBytes), String(l.netWeight), String(l.cpuWeight)]);
+  const producers = { active: st.producers.active, proposed: st.producers.proposed };
+  return { globalSequence: st.globalSequence, accounts, tables, indexes, resourceLimits, producers };
 }
 
 /** Loads a dump into an empty-but-for-genesis state (outside any undo checkpoint). */
@@ -137,4 +148,11 @@ export function loadState(st: ChainState, d: StateDump): void {
   // RAM was charged again while rebuilding; the dump holds the true figures
   for (const a of d.accounts) st.getAccount(a.name)!.ramUsage = a.ramUsage;
   st.globalSequence = d.globalSequence;
+  for (const [n, ram, net, cpu] of d.resourceLimits ?? []) {
+    st.resourceLimits.set(n, { ramBytes: BigInt(ram), netWeight: BigInt(net), cpuWeight: BigInt(cpu) });
+  }
+  if (d.producers) {
+    st.producers.active = d.producers.active;
+    st.producers.proposed = d.producers.proposed;
+  }
 }

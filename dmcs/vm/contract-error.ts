@@ -31,6 +31,15 @@ export const CONTRACT_ERROR_CODES = {
   crypto_api_exception: 3230001,
   arithmetic_exception: 3230003,
   transaction_exception: 3040000,
+  action_validate_exception: 3050000,
+  action_not_found_exception: 3050005,
+  unpack_exception: 3015013,
+  ram_usage_exceeded: 3080001,
+  unactivated_signature_type: 3010016,
+  unactivated_key_type: 3010015,
+  protocol_feature_exception: 3250000,
+  subjective_block_production_exception: 3100006,
+  permission_query_exception: 3060001,
 } as const;
 
 export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;

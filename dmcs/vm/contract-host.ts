@@ -60,6 +60,8 @@ export interface ContractAction {
   /** The packed action arguments (`read_action_data`). Not modified by the VM. */
   readonly data: Uint8Array;
   readonly authorization: readonly PermissionLevel[];
+  /** A context-free action: only Leap's context-free intrinsics may run (`unaccessible_api` otherwise). */
+  readonly contextFree?: boolean;
 }
 
 /**
@@ -211,6 +213,52 @@ export interface ContractHost {
    * schedule version, or -1n when nothing was proposed. Absent = refused with `unaccessible_api`.
    */
   setProposedProducers?(packed: Uint8Array): bigint;
+  /**
+   * `set_proposed_producers_ex` format 1 (privileged): packed `vector<producer_authority>`; same
+   * return as `setProposedProducers`. Absent = refused with `unaccessible_api`.
+   */
+  setProposedProducerAuthorities?(packed: Uint8Array): bigint;
+  /** `set_privileged` (privileged): marks `account` privileged or not; an unknown account throws. */
+  setPrivileged?(account: bigint, privileged: boolean): void;
+  /** `get_resource_limits`: `[ram_bytes, net_weight, cpu_weight]`, -1 = unlimited. */
+  resourceLimits?(account: bigint): readonly [bigint, bigint, bigint];
+  /** `set_resource_limits` (privileged; the VM has checked each value is ≥ -1). */
+  setResourceLimits?(account: bigint, ram: bigint, net: bigint, cpu: bigint): void;
+  /** `is_feature_activated`: whether the protocol feature with this 32-byte digest is active. */
+  isFeatureActivated?(digest: Uint8Array): boolean;
+  /** `preactivate_feature` (privileged): throws as Leap's controller does when it cannot. */
+  preactivateFeature?(digest: Uint8Array): void;
+  /** The running transaction, for the context-free transaction intrinsics (absent = refused). */
+  readonly transaction?: RunningTransaction | undefined;
+  /** The permission intrinsics (eosio.msig); absent = refused with `unaccessible_api`. */
+  readonly permissions?: PermissionQueries;
+}
+
+/** What `read_transaction`, `transaction_size`, `expiration`, `get_action` and `get_context_free_data` read. */
+export interface RunningTransaction {
+  /** The serialized `transaction` (Leap re-packs it: the exact bytes are consensus). */
+  readonly packed: Uint8Array;
+  /** `expiration` in seconds since the Unix epoch. */
+  readonly expirationSec: number;
+  /** The context-free data entries. */
+  readonly contextFreeData: readonly Uint8Array[];
+  /** The serialized action `index` of `type` (0 = context-free, 1 = actions), or undefined. */
+  action(type: 0 | 1, index: number): Uint8Array | undefined;
+}
+
+/** Authority questions a contract may ask (Leap's permission.cpp). */
+export interface PermissionQueries {
+  /**
+   * Whether the serialized `transaction` is authorized by the keys (key ids) and permissions:
+   * Leap's `check_authorization` over its actions, irrelevant keys counting as failure.
+   */
+  transactionAuthorized(packedTrx: Uint8Array, keys: ReadonlySet<string>, permissions: readonly PermissionLevel[]): boolean;
+  /** Whether `account@permission` is satisfied by the keys and permissions (unknown permission throws). */
+  permissionAuthorized(account: bigint, permission: bigint, keys: ReadonlySet<string>, permissions: readonly PermissionLevel[]): boolean;
+  /** µs since the epoch the permission was last used (this node: last changed); unknown throws. */
+  permissionLastUsed(account: bigint, permission: bigint): bigint;
+  /** µs since the epoch of the account's creation; unknown throws `action_validate_exception`. */
+  accountCreationTime(account: bigint): bigint;
 }
 
 /** What one `apply` produced besides its writes through the host. */

@@ -41,3 +41,9 @@ export const MAX_CONSOLE_CHARS = 64 * 1024;
 export const POOLED_MEMORY_MAX_BYTES = 4 * 1024 * 1024;
 /** Compiled modules kept in the cache (keyed by code hash); least recently used ones are dropped. */
 export const MODULE_CACHE_ENTRIES = 64;
+/**
+ * Units for `recover_key`/`assert_recover_key`: a secp256k1 recovery costs ≈ 1 ms in JS (NOTES:
+ * noble recovers ≈ 960/s), about what a million wasm instructions cost, so a contract can recover at
+ * most ~50 keys within one action's budget instead of stalling the node.
+ */
+export const RECOVER_KEY_CPU_UNITS = 1_000_000;

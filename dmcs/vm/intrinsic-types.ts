@@ -28,6 +28,19 @@ export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
   current_receiver: t('', 'i64'),
   set_action_return_value: t('i32,i32'),
   send_inline: t('i32,i32'),
+  // transaction: deferred (Leap 5: no-ops) and the running transaction (context-free)
+  send_deferred: t('i32,i64,i32,i32,i32'),
+  cancel_deferred: t('i32', 'i32'),
+  read_transaction: t('i32,i32', 'i32'),
+  transaction_size: t('', 'i32'),
+  expiration: t('', 'i32'),
+  get_action: t('i32,i32,i32,i32', 'i32'),
+  get_context_free_data: t('i32,i32,i32', 'i32'),
+  // permissions
+  check_transaction_authorization: t('i32,i32,i32,i32,i32,i32', 'i32'),
+  check_permission_authorization: t('i64,i64,i32,i32,i32,i32,i64', 'i32'),
+  get_permission_last_used: t('i64,i64', 'i64'),
+  get_account_creation_time: t('i64', 'i64'),
   // assertions
   eosio_assert: t('i32,i32'),
   eosio_assert_message: t('i32,i32,i32'),
@@ -69,6 +82,8 @@ export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
   assert_sha512: t('i32,i32,i32'),
   ripemd160: t('i32,i32,i32'),
   assert_ripemd160: t('i32,i32,i32'),
+  recover_key: t('i32,i32,i32,i32,i32', 'i32'),
+  assert_recover_key: t('i32,i32,i32,i32,i32'),
   // compiler builtins: 128-bit integer arithmetic (result written through the first pointer)
   __ashlti3: t('i32,i64,i64,i32'),
   __ashrti3: t('i32,i64,i64,i32'),
@@ -90,6 +105,13 @@ export const INTRINSIC_TYPES: Readonly<Record<string, FuncType>> = {
   set_blockchain_parameters_packed: t('i32,i32'),
   get_blockchain_parameters_packed: t('i32,i32', 'i32'),
   set_proposed_producers: t('i32,i32', 'i64'),
+  set_proposed_producers_ex: t('i64,i32,i32', 'i64'),
+  set_privileged: t('i64,i32'),
+  set_resource_limits: t('i64,i64,i64,i64'),
+  get_resource_limits: t('i64,i32,i32,i32'),
+  // protocol features
+  preactivate_feature: t('i32'),
+  is_feature_activated: t('i32', 'i32'),
 };
 
 export function formatFuncType(f: FuncType): string {

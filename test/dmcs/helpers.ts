@@ -82,7 +82,14 @@ export interface SignOpts {
   keys?: PrivateKey[];
   expireSeconds?: number;
   compression?: 0 | 1;
-  header?: Partial<{ expiration: string; ref_block_num: number; ref_block_prefix: number; delay_sec: number }>;
+  header?: Partial<{
+    expiration: string;
+    ref_block_num: number;
+    ref_block_prefix: number;
+    delay_sec: number;
+    max_net_usage_words: number;
+    max_cpu_usage_ms: number;
+  }>;
   contextFreeActions?: ActSpec[];
   abi?: ABI;
 }
@@ -112,6 +119,22 @@ export async function buildSigned(
   const signatures = keys.map((k) => k.signDigest(digest));
   const signed = SignedTransaction.from({ ...trx, signatures });
   return { signed, trx, packed: PackedTransaction.fromSigned(signed, opts.compression ?? 1) };
+}
+
+/**
+ * The action traces of a push_transaction reply in execution order: Leap nests notifications and
+ * inline actions under `inline_traces`; this walks the tree depth first.
+ */
+export function flatTraces(res: any): any[] {
+  const out: any[] = [];
+  const walk = (ts: any[]) => {
+    for (const t of ts) {
+      out.push(t);
+      walk(t.inline_traces ?? []);
+    }
+  };
+  walk(res.processed.action_traces);
+  return out;
 }
 
 /** Signs and pushes with wharfkit; returns the push reply. */

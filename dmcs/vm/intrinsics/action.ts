@@ -1,12 +1,15 @@
-/** Action intrinsics (Leap's action.cpp): the running action's data, receiver and return value. */
+/**
+ * Action intrinsics (Leap's action.cpp): the running action's data and receiver (context-free, `cf`),
+ * and its return value (context-aware, `cx`).
+ */
 import { ContractError } from '../contract-error.js';
 import { MAX_ACTION_RETURN_VALUE_BYTES } from '../contract-host.js';
 import type { CurrentContext, Intrinsics } from './context.js';
 
-export function actionIntrinsics(cx: CurrentContext): Intrinsics {
+export function actionIntrinsics(cx: CurrentContext, cf: CurrentContext): Intrinsics {
   return {
     read_action_data(ptr: number, len: number): number {
-      const c = cx();
+      const c = cf();
       const data = c.action.data;
       if (len === 0) return data.length;
       const n = Math.min(len >>> 0, data.length);
@@ -15,10 +18,10 @@ export function actionIntrinsics(cx: CurrentContext): Intrinsics {
       return n;
     },
     action_data_size(): number {
-      return cx().action.data.length;
+      return cf().action.data.length;
     },
     current_receiver(): bigint {
-      return cx().action.receiver;
+      return cf().action.receiver;
     },
     set_action_return_value(ptr: number, len: number): void {
       const c = cx();

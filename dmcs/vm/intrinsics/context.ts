@@ -18,7 +18,22 @@ export type Intrinsics = Record<string, (...args: never[]) => unknown>;
 /** The running action's context, charged a call's base cost; traps when no action runs. */
 export type CurrentContext = () => ApplyContext;
 
+/**
+ * The accessor of a context-aware intrinsic (Leap's `context_aware_check`): in a context-free
+ * action it fails with `unaccessible_api`.
+ */
 export function currentContext(slot: ContextSlot): CurrentContext {
+  return () => {
+    const c = slot.ctx;
+    if (!c) throw new ContractError('wasm_execution_error', 'intrinsic called outside of an action');
+    if (c.action.contextFree) throw new ContractError('unaccessible_api', "only context free api's can be used in this context");
+    c.charge(0);
+    return c;
+  };
+}
+
+/** The accessor of a context-free intrinsic (Leap's `REGISTER_CF_HOST_FUNCTION`): callable from any action. */
+export function currentContextFreeContext(slot: ContextSlot): CurrentContext {
   return () => {
     const c = slot.ctx;
     if (!c) throw new ContractError('wasm_execution_error', 'intrinsic called outside of an action');

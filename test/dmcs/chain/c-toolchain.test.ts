@@ -14,7 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ABI, Serializer, Bytes, Checksum256 } from '@wharfkit/antelope';
-import { startDevNode, tempDir, transact, newAccountAction, errorName, testKey, type DevNode, type ActSpec } from '../helpers.js';
+import {
+  startDevNode,
+  tempDir,
+  transact,
+  newAccountAction,
+  errorName,
+  testKey,
+  type DevNode,
+  type ActSpec,
+  flatTraces,
+} from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const { JsonRpc } = require('eosjs') as typeof import('eosjs');
@@ -258,7 +268,7 @@ if (missing.length > 0) {
 
   test('notify: require_recipient delivers to bob after the contract; a non-account is refused', async () => {
     const res = await run([act('notify', 'alice@active', { to: 'bob' })]);
-    const traces = res.processed.action_traces as Array<{ receiver: string; console: string; act: { account: string; name: string } }>;
+    const traces = flatTraces(res) as Array<{ receiver: string; console: string; act: { account: string; name: string } }>;
     assert.equal(
       traces.map((t) => [t.receiver, t.act.account, t.act.name]),
       [

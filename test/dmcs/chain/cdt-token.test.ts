@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { ABI, Serializer, Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode } from '../helpers.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces } from '../helpers.js';
 
 const prefix = process.env.PEEROS_CDT_TOKEN;
 
@@ -88,7 +88,7 @@ if (!prefix) {
       { keys: [alice] },
     );
     assert.equal(
-      res.processed.action_traces.map((t: { receiver: string }) => t.receiver),
+      flatTraces(res).map((t: { receiver: string }) => t.receiver),
       ['eosio.token', 'alice', 'bob'],
     );
     const a = await dn.client.v1.chain.get_table_rows({ code: 'eosio.token', scope: 'alice', table: 'accounts' });

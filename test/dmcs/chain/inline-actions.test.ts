@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { Action, Serializer, Bytes, ABI } from '@wharfkit/antelope';
 import { Name } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
-import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode } from '../helpers.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode, flatTraces } from '../helpers.js';
 
 const relay = testKey('relay');
 const k1 = testKey('multi1');
@@ -86,7 +86,7 @@ test('with relay@eosio.code in active, the inline action runs after its parent',
     { keys: [relay] },
   );
   const res = await transact(dn.client, [{ account: 'relay', name: 'go', authorization: 'relay@active', data: '' }], { keys: [relay] });
-  const traces = res.processed.action_traces as Array<{ act: { name: string }; console: string; creator_action_ordinal: number }>;
+  const traces = flatTraces(res) as Array<{ act: { name: string }; console: string; creator_action_ordinal: number }>;
   assert.equal(
     traces.map((t) => t.act.name),
     ['go', 'noop'],

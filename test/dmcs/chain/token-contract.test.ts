@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { ABI, Serializer, Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode } from '../helpers.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces } from '../helpers.js';
 
 const ROOT = new URL('../../../../', import.meta.url);
 const wasm = readFileSync(new URL('build/contracts/dpay/dpay.wasm', ROOT));
@@ -106,7 +106,7 @@ test('create, issue and transfer; balances and supply via get_table_rows', async
   );
   // the transfer notifies both parties, in order
   assert.equal(
-    res.processed.action_traces.map((t: { receiver: string }) => t.receiver),
+    flatTraces(res).map((t: { receiver: string }) => t.receiver),
     ['dpay.token', 'alice', 'bob'],
   );
   assert.equal(res.processed.action_traces[0].act.data, { from: 'alice', to: 'bob', quantity: '12.5000 RSN', memo: 'lunch' });

@@ -48,9 +48,9 @@ test('a wrong TaPoS reference is invalid_ref_block_exception', async () => {
   assert.is(await errorName(p), 'invalid_ref_block_exception');
 });
 
-test('delay_sec is refused as unsupported_feature', async () => {
+test('delay_sec > 0 is refused as Leap 5 does: transaction_exception "transaction cannot be delayed"', async () => {
   const p = transact(dn.client, [newAccountAction('delayed', String(k.toPublic()))], { header: { delay_sec: 10 } });
-  assert.is(await errorName(p), 'unsupported_feature');
+  assert.is(await errorName(p), 'transaction_exception');
 });
 
 test('no authorization at all is tx_no_auths; a context-free action with one is cfa_irrelevant_auth', async () => {

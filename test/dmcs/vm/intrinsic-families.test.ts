@@ -15,20 +15,24 @@ import { memoryIntrinsics } from '../../../dmcs/vm/intrinsics/memory.js';
 import { cryptoIntrinsics } from '../../../dmcs/vm/intrinsics/crypto.js';
 import { compilerBuiltins } from '../../../dmcs/vm/intrinsics/compiler-builtins.js';
 import { privilegedIntrinsics } from '../../../dmcs/vm/intrinsics/privileged.js';
+import { permissionIntrinsics } from '../../../dmcs/vm/intrinsics/permission.js';
+import { contextFreeIntrinsics } from '../../../dmcs/vm/intrinsics/context-free.js';
 import { ContractError } from '../../../dmcs/vm/contract-error.js';
 
 const cx = currentContext({ ctx: null });
 const FAMILIES = {
   authorization: authorizationIntrinsics(cx),
-  action: actionIntrinsics(cx),
-  transaction: transactionIntrinsics(cx),
-  system: systemIntrinsics(cx),
+  action: actionIntrinsics(cx, cx),
+  transaction: transactionIntrinsics(cx, cx),
+  system: systemIntrinsics(cx, cx),
   console: consoleIntrinsics(cx),
   database: databaseIntrinsics(cx),
   memory: memoryIntrinsics(cx),
   crypto: cryptoIntrinsics(cx),
   compilerBuiltins: compilerBuiltins(cx),
   privileged: privilegedIntrinsics(cx),
+  permission: permissionIntrinsics(cx),
+  contextFree: contextFreeIntrinsics(cx),
 };
 
 test('every intrinsic lives in exactly one family', () => {
