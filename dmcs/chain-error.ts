@@ -85,6 +85,13 @@ export const CHAIN_EXCEPTIONS = {
   invalid_http_request: [3200006, 'invalid http request'],
   parse_error_exception: [4, 'Parse Error'],
   unspecified_exception: [0, 'unspecified'],
+  unlinkable_block_exception: [3030001, 'Unlinkable block'],
+  block_tx_output_exception: [3030002, 'Transaction outputs in block do not match transaction outputs from applying block'],
+  wrong_signing_key: [3030008, 'Block is not signed with expected key'],
+  wrong_producer: [3030009, 'Block is not signed by expected producer'],
+  invalid_block_header_extension: [3030010, 'Invalid block header extension'],
+  producer_double_confirm: [3170003, 'Producer is double confirming known range'],
+  producer_schedule_exception: [3170004, 'Producer schedule exception'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

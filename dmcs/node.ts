@@ -261,7 +261,7 @@ export class EmbeddedNode {
     await log.waitForLength(0, FIRST_BLOCK_TIMEOUT_MS);
     const first = log.length > 0 ? await log.get(0) : null;
     if (!first) throw new Error(`no block arrived from ${followed.replication} within ${FIRST_BLOCK_TIMEOUT_MS} ms`);
-    this.chain.applyLoggedBlock(1, first, true);
+    this.chain.applyLoggedBlock(1, first);
     this.chain.durableNum = 1;
   }
 
@@ -340,7 +340,7 @@ export class EmbeddedNode {
         const bytes = await log.get(next);
         if (this.closed) return;
         if (bytes) {
-          this.chain.applyLoggedBlock(next + 1, bytes, true);
+          this.chain.applyLoggedBlock(next + 1, bytes);
           this.chain.durableNum = next + 1;
           continue;
         }

@@ -1,7 +1,9 @@
 /**
  * The chain controller: validates and executes pushed transactions into the pending block,
- * seals blocks (single producer), appends them to the block log, and rebuilds state on start by
- * replaying the log. Input checks follow Leap's order and messages: duplicate id, expiration (not
+ * seals blocks, appends them to the block log, and rebuilds state on start by replaying the log.
+ * Blocks are Leap's: block 1 is the unsigned genesis block, every later block is signed by the
+ * producer its slot is scheduled to under Leap's legacy digest (block/block-header-state.ts), and
+ * every block applied from the log or a peer is checked by the same rule before it runs. Input checks follow Leap's order and messages: duplicate id, expiration (not
  * past, at most `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the
  * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
@@ -10,14 +12,18 @@ import {
   BlockId,
   MAX_TRANSACTION_LIFETIME_SEC,
   type PrivateKey,
-  PublicKey,
+  type PublicKey,
   Name,
   BlockTimestamp,
   bytesToHex,
   bytesEqual,
   signingDigest,
   hexToBytes,
+  GenesisState,
+  KeyType,
+  Signature,
 } from '../../abi/antelope/index.js';
+import { BlockHeaderState } from '../block/block-header-state.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -30,10 +36,8 @@ import {
   blockNumOfId,
   decodeBlock,
   encodeBlock,
-  headerDigest,
   merkleRoot,
   receiptDigest,
-  ZERO_ID,
   type BlockHeader,
   type PackedTrx,
   type SignedBlock,
@@ -41,7 +45,7 @@ import {
 } from '../block.js';
 import { decodePackedTrx, type DecodedTransaction } from '../packed-transaction.js';
 import type { BlockLog } from '../block/block-log.js';
-import { chainIdOf, type Genesis } from './genesis.js';
+import type { Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
@@ -58,6 +62,8 @@ export interface HeadBlock {
   /** block_timestamp_type slot. */
   timestamp: number;
   block: SignedBlock;
+  /** Leap's block header state after this block (schedules, LIB, merkle of previous ids). */
+  state: BlockHeaderState;
 }
 
 export interface PushResult {
@@ -133,6 +139,8 @@ export class Chain {
   private readonly producerKey: PrivateKey | null;
   /** The key that controls eosio and signs blocks (from genesis). */
   readonly producerPublicKey: PublicKey;
+  /** The genesis state in Leap's form (chain id, block 1). */
+  readonly genesisState: GenesisState;
   private readonly log: BlockLog;
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
@@ -144,14 +152,15 @@ export class Chain {
   private constructor(opts: ChainOptions) {
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
-    this.producerPublicKey = PublicKey.from(opts.genesis.initial_key);
+    this.genesisState = GenesisState.from(opts.genesis);
+    this.producerPublicKey = this.genesisState.initialKey;
     this.log = opts.log;
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
     this.events = opts.events ?? {};
     this.producerEndpoint = opts.producerEndpoint;
-    this.chainId = chainIdOf(opts.genesis);
+    this.chainId = this.genesisState.chainId();
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
       try {
@@ -165,24 +174,29 @@ export class Chain {
   /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
-    const genesisMs = Date.parse(chain.genesis.initial_timestamp);
-    chain.state.createAccount(
-      'eosio',
-      singleKeyAuthority(chain.producerPublicKey),
-      singleKeyAuthority(chain.producerPublicKey),
-      genesisMs,
-      true,
-    );
+    chain.createGenesisAccounts(chain.state);
     if (opts.log.length === 0 && opts.producerKey) {
-      const b1 = chain.sealBlock(
-        { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
-        ZERO_ID,
-      );
-      await opts.log.append(encodeBlock(b1.block), b1.id);
+      const g = chain.genesisBlock();
+      await opts.log.append(encodeBlock(g.block), g.state.id);
     }
     const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
     await chain.replay(from);
     return chain;
+  }
+
+  private genesisMs(): number {
+    return Math.floor(this.genesisState.initialTimestamp.micros / 1000);
+  }
+
+  private createGenesisAccounts(state: ChainState): void {
+    const auth = singleKeyAuthority(this.producerPublicKey);
+    state.createAccount('eosio', auth, auth, this.genesisMs(), true);
+  }
+
+  /** Block 1 as Leap makes it: the genesis header, an empty (all-zero) signature, no transactions. */
+  genesisBlock(): { block: SignedBlock; state: BlockHeaderState } {
+    const state = BlockHeaderState.genesis(this.genesisState);
+    return { block: { ...state.header, producerSignature: new Signature(KeyType.K1, new Uint8Array(65)), transactions: [] }, state };
   }
 
   /**
@@ -191,20 +205,21 @@ export class Chain {
    * rebuilt from genesis by a full replay).
    */
   private async restore(snap: Snapshot): Promise<number> {
-    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length) return 0;
+    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length || !snap.blockHeaderState) return 0;
     const bytes = await this.log.get(snap.blockNum - 1);
     if (!bytes) return 0;
     const block = decodeBlock(bytes);
     const id = blockId(block);
     if (bytesToHex(id) !== snap.blockId) return 0;
+    let headerState: BlockHeaderState;
+    try {
+      headerState = BlockHeaderState.fromJSON(snap.blockHeaderState);
+    } catch {
+      return 0;
+    }
+    if (!bytesEqual(headerState.id, id)) return 0;
     const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
-    fresh.state.createAccount(
-      'eosio',
-      singleKeyAuthority(this.producerPublicKey),
-      singleKeyAuthority(this.producerPublicKey),
-      Date.parse(this.genesis.initial_timestamp),
-      true,
-    );
+    fresh.createGenesisAccounts(fresh.state);
     try {
       loadState(fresh.state, snap.state);
     } catch {
@@ -218,7 +233,7 @@ export class Chain {
       this.summaries[num & 0xffff] = hexToBytes(idHex);
       this.summarySlots[num & 0xffff] = slot;
     }
-    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block });
+    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block, state: headerState });
     this.startedFromSnapshot = snap.blockNum;
     return snap.blockNum;
   }
@@ -238,6 +253,7 @@ export class Chain {
       state: dumpState(this.state),
       recent: [...this.recent],
       summaries,
+      blockHeaderState: this.head.state.toJSON(),
     };
   }
 
@@ -246,32 +262,42 @@ export class Chain {
     for (let i = from; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
-      this.applyLoggedBlock(i + 1, bytes, false);
+      this.applyLoggedBlock(i + 1, bytes);
     }
     this.durableNum = n;
   }
 
   /**
-   * Applies block `num` read from a block log (ours on replay, a peer's when following): it must
-   * link to the head, its transactions are re-executed at its time without signature or
-   * authority checks, and the recomputed merkle roots must equal the recorded ones. With
-   * `verifyProducer` the producer signature is checked against the genesis key too.
+   * Applies block `num` read from a block log (ours on replay, a peer's when following). Nothing is
+   * applied unless the block passes Leap's checks: block 1 must be this chain's genesis block; a
+   * later block must link to the head, be made by the producer its slot is scheduled to, carry that
+   * producer's signature over Leap's legacy digest, and have the transaction_mroot of its
+   * transactions; then they are re-executed at its time (without signature or authority checks,
+   * as Leap replays) and the action_mroot must come out as recorded.
    */
-  applyLoggedBlock(num: number, bytes: Uint8Array, verifyProducer: boolean): void {
+  applyLoggedBlock(num: number, bytes: Uint8Array): void {
+    if (num === 1) {
+      const g = this.genesisBlock();
+      if (!bytesEqual(bytes, encodeBlock(g.block))) {
+        throw new ChainError(
+          'block_validate_exception',
+          "block 1 is not the genesis block of this chain (a data folder written before blocks followed Leap's rules cannot be read: start a new one)",
+        );
+      }
+      this.setHead({ num: 1, id: g.state.id, timestamp: g.block.timestamp, block: g.block, state: g.state });
+      return;
+    }
+    if (num !== this.head.num + 1) throw new ChainError('unlinkable_block_exception', `block ${num} cannot follow head ${this.head.num}`);
     const block = decodeBlock(bytes);
-    const prev = num === 1 ? ZERO_ID : this.head.id;
-    if (num !== 1 && num !== this.head.num + 1)
-      throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
-    if (!bytesEqual(block.previous, prev)) {
+    if (block.headerExtensions) {
       throw new ChainError(
-        'block_validate_exception',
-        `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`,
+        'invalid_block_header_extension',
+        `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
       );
     }
-    if (verifyProducer && !block.producerSignature.verify(headerDigest(block), this.producerPublicKey)) {
-      throw new ChainError('block_validate_exception', `block ${num} is not signed by the producer key of this chain`);
-    }
-    if (verifyProducer && !bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
+    const state = this.head.state.next(block);
+    state.verifySignee(block.producerSignature, (sig, digest) => this.recovery.recover(sig, digest));
+    if (!bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
       throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
     }
     const digests: Uint8Array[] = [];
@@ -308,7 +334,7 @@ export class Chain {
       throw e;
     }
     this.state.undo.commit(mark);
-    this.setHead({ num, id: blockId(block), timestamp: block.timestamp, block });
+    this.setHead({ num, id: state.id, timestamp: block.timestamp, block, state });
   }
 
   private setHead(head: HeadBlock): void {
@@ -505,24 +531,47 @@ export class Chain {
     }
   }
 
-  private sealBlock(p: PendingBlock, previous: Uint8Array): { block: SignedBlock; id: Uint8Array } {
+  /**
+   * Signs the pending block as its slot's scheduled producer, which must be one this node holds
+   * the key of. `confirmed` counts the blocks since this producer's last one, as Leap's producer
+   * does, so its block also confirms them for the 2/3+1 irreversibility rule.
+   */
+  private sealBlock(p: PendingBlock): { block: SignedBlock; id: Uint8Array; state: BlockHeaderState } {
+    const head = this.head.state;
+    const scheduled = head.scheduledProducer(p.timestamp);
+    const producer = scheduled.producerName.toString();
+    const key = this.producerKeyFor(producer, scheduled.blockSigningKey);
+    const last = head.producerToLastProduced.get(producer);
     const header: BlockHeader = {
       timestamp: p.timestamp,
-      producer: 'eosio',
-      confirmed: 0,
-      previous,
+      producer,
+      confirmed: last !== undefined && last < head.blockNum ? Math.min(0xffff, head.blockNum - last) : 0,
+      previous: head.id,
       transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
       actionMroot: merkleRoot(p.actionDigests),
-      scheduleVersion: 0,
+      scheduleVersion: head.activeSchedule.version,
     };
-    if (!this.producerKey)
+    const state = head.next(header);
+    const producerSignature = key.sign(state.sigDigest());
+    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
+    return { block, id: state.id, state };
+  }
+
+  /** The signing key of `producer` (this node holds the genesis key, which `eosio` signs with). */
+  private producerKeyFor(producer: string, expected: PublicKey): PrivateKey {
+    if (!this.producerKey) {
       throw new ChainError(
         'unsupported_feature',
         "this node is a replica: it follows another node's block log and does not produce blocks",
       );
-    const producerSignature = this.producerKey.sign(headerDigest(header));
-    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
-    return { block, id: blockId(header) };
+    }
+    if (!this.producerKey.toPublic().equals(expected)) {
+      throw new ChainError(
+        'wrong_signing_key',
+        `this node does not hold the signing key of ${producer} (${expected.toString()}), scheduled for the next slot`,
+      );
+    }
+    return this.producerKey;
   }
 
   /**
@@ -535,8 +584,8 @@ export class Chain {
     }
     const p = this.pendingBlock();
     this.pending = null;
-    const { block, id } = this.sealBlock(p, this.head.id);
-    this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
+    const { block, id, state } = this.sealBlock(p);
+    this.setHead({ num: p.num, id, timestamp: p.timestamp, block, state });
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
     const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
@@ -578,10 +627,20 @@ export class Chain {
     return out;
   }
 
+  /** The block_timestamp slot of block `num` when it is among the last 65536 blocks. */
+  blockSlotByNum(num: number): number | undefined {
+    return this.blockIdByNum(num) ? this.summarySlots[num & 0xffff] : undefined;
+  }
+
   /** The id of block `num` when it is among the last 65536 blocks. */
   blockIdByNum(num: number): Uint8Array | undefined {
     const id = this.summaries[num & 0xffff];
     return id && blockNumOfId(id) === num ? id : undefined;
+  }
+
+  /** Leap's DPoS last irreversible block (2/3+1 of the active producers confirmed it). */
+  get lastIrreversibleBlockNum(): number {
+    return this.head.state.dposIrreversibleBlocknum;
   }
 
   /** The producer account's name as clients see it. */
