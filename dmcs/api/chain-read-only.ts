@@ -36,8 +36,7 @@ export class ChainReadOnly {
 
   getInfo(): unknown {
     const c = this.chain;
-    // Leap's DPoS LIB, and never a block not yet in the log
-    const lib = Math.max(1, Math.min(c.durableNum, c.lastIrreversibleBlockNum));
+    const lib = c.lastIrreversibleBlockNum;
     const libId = c.head.num === lib ? c.head.id : this.blockIdOf(lib);
     const headTime = isoMs(slotToMs(c.head.timestamp));
     const libSlot = c.blockSlotByNum(lib);

@@ -638,9 +638,12 @@ export class Chain {
     return id && blockNumOfId(id) === num ? id : undefined;
   }
 
-  /** Leap's DPoS last irreversible block (2/3+1 of the active producers confirmed it). */
+  /**
+   * Leap's DPoS last irreversible block (2/3+1 of the active producers confirmed it), never one not
+   * yet in the log, and at least block 1 (the genesis block is final by definition).
+   */
   get lastIrreversibleBlockNum(): number {
-    return this.head.state.dposIrreversibleBlocknum;
+    return Math.max(1, Math.min(this.durableNum, this.head.state.dposIrreversibleBlocknum));
   }
 
   /** The producer account's name as clients see it. */
