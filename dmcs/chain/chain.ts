@@ -22,6 +22,10 @@ import {
   GenesisState,
   KeyType,
   Signature,
+  keyIdOf,
+  PRODUCER_REPETITIONS,
+  ProducerSchedule,
+  type ProducerKey,
 } from '../../abi/antelope/index.js';
 import { BlockHeaderState } from '../block/block-header-state.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
@@ -91,6 +95,8 @@ export interface ChainOptions {
   genesis: Genesis;
   /** The producer's private key; null on a replica (it follows another node's log, never seals). */
   producerKey: PrivateKey | null;
+  /** More block signing keys (of `--producer` names): the node produces in the slots of the producers they sign for. */
+  producerKeys?: readonly PrivateKey[];
   log: BlockLog;
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
@@ -148,6 +154,10 @@ export class Chain {
   private readonly recent = new Map<string, number>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
+  /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
+  private readonly signingKeys = new Map<string, PrivateKey>();
+  /** A schedule proposed by setProposedProducers and the block it was proposed in (not yet in a header). */
+  private proposed: { schedule: ProducerSchedule; blockNum: number } | null = null;
 
   private constructor(opts: ChainOptions) {
     this.genesis = opts.genesis;
@@ -158,6 +168,8 @@ export class Chain {
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
+    for (const k of [...(opts.producerKey ? [opts.producerKey] : []), ...(opts.producerKeys ?? [])])
+      this.signingKeys.set(keyIdOf(k.toPublic()), k);
     this.events = opts.events ?? {};
     this.producerEndpoint = opts.producerEndpoint;
     this.chainId = this.genesisState.chainId();
@@ -354,10 +366,50 @@ export class Chain {
 
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
-      const slot = Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot);
+      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
       this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
     }
     return this.pending;
+  }
+
+  /**
+   * The first slot from `from` on that a producer whose key this node holds is scheduled to (a
+   * node produces only in its producers' slots); `from` itself when it holds none of them (a
+   * replica, or a node whose producers are not scheduled: sealing then fails with
+   * wrong_signing_key).
+   */
+  private nextOwnSlot(from: number): number {
+    if (this.signingKeys.size === 0) return from;
+    const round = this.head.state.activeSchedule.producers.length * PRODUCER_REPETITIONS;
+    for (let slot = from; slot < from + round; slot++) {
+      if (this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey))) return slot;
+    }
+    return from;
+  }
+
+  /**
+   * Leap `controller::set_proposed_producers` (what the `set_proposed_producers` intrinsic calls):
+   * proposes a schedule for the pending block; it goes into the header of the first block whose
+   * predecessor made the proposing block irreversible while no other schedule is pending, and is
+   * active once that block is irreversible. Returns the new version, or -1 when nothing would
+   * change or another proposal from an earlier block is still waiting.
+   */
+  setProposedProducers(producers: readonly ProducerKey[]): number {
+    const pendingNum = this.head.num + 1;
+    if (producers.length === 0) return -1;
+    const same = (a: readonly ProducerKey[], b: readonly ProducerKey[]) =>
+      a.length === b.length &&
+      a.every((p, i) => p.producerName.equals(b[i]!.producerName) && p.blockSigningKey.equals(b[i]!.blockSigningKey));
+    if (this.proposed) {
+      if (this.proposed.blockNum !== pendingNum) return -1;
+      if (same(producers, this.proposed.schedule.producers)) return -1;
+    }
+    const pending = this.head.state.pendingSchedule.schedule;
+    const base = pending.producers.length === 0 ? this.head.state.activeSchedule : pending;
+    if (same(producers, base.producers)) return -1;
+    const schedule = new ProducerSchedule(base.version + 1, producers);
+    this.proposed = { schedule, blockNum: pendingNum };
+    return schedule.version;
   }
 
   get pendingCount(): number {
@@ -541,6 +593,15 @@ export class Chain {
     const scheduled = head.scheduledProducer(p.timestamp);
     const producer = scheduled.producerName.toString();
     const key = this.producerKeyFor(producer, scheduled.blockSigningKey);
+    const proposed = this.proposed;
+    // Leap's start_block: a proposal enters a header once its block is irreversible and nothing is pending
+    const announce =
+      proposed &&
+      proposed.blockNum <= head.dposIrreversibleBlocknum &&
+      head.pendingSchedule.schedule.producers.length === 0 &&
+      proposed.schedule.version === head.activeSchedule.version + 1
+        ? proposed.schedule
+        : undefined;
     const last = head.producerToLastProduced.get(producer);
     const header: BlockHeader = {
       timestamp: p.timestamp,
@@ -550,14 +611,16 @@ export class Chain {
       transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
       actionMroot: merkleRoot(p.actionDigests),
       scheduleVersion: head.activeSchedule.version,
+      ...(announce ? { newProducers: announce } : {}),
     };
     const state = head.next(header);
+    if (announce) this.proposed = null;
     const producerSignature = key.sign(state.sigDigest());
     const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
     return { block, id: state.id, state };
   }
 
-  /** The signing key of `producer` (this node holds the genesis key, which `eosio` signs with). */
+  /** The signing key of `producer` (this node holds the genesis key, which `eosio` signs with, and its `--producer` keys). */
   private producerKeyFor(producer: string, expected: PublicKey): PrivateKey {
     if (!this.producerKey) {
       throw new ChainError(
@@ -565,13 +628,14 @@ export class Chain {
         "this node is a replica: it follows another node's block log and does not produce blocks",
       );
     }
-    if (!this.producerKey.toPublic().equals(expected)) {
+    const key = this.signingKeys.get(keyIdOf(expected));
+    if (!key) {
       throw new ChainError(
         'wrong_signing_key',
         `this node does not hold the signing key of ${producer} (${expected.toString()}), scheduled for the next slot`,
       );
     }
-    return this.producerKey;
+    return key;
   }
 
   /**
@@ -580,7 +644,8 @@ export class Chain {
    */
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
-      this.pending = { num: this.head.num + 1, timestamp: Math.max(this.head.timestamp + 1, atSlot), receipts: [], actionDigests: [] };
+      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
     }
     const p = this.pendingBlock();
     this.pending = null;
