@@ -3,7 +3,7 @@
  * - `dmcs.block.verify`: ns to check one block header under Leap's legacy rule — the header state's
  *   `next` (slot producer, confirmations, LIB, schedule, incremental merkle append of the previous
  *   id) plus `verifySignee` (sig digest, key recovery with the node's recovery: native when it
- *   loads, named in the figure); over 2,000 empty blocks of a one-producer chain.
+ *   loads, named in the figure); over 1,000 empty blocks of a one-producer chain.
  * - `dmcs.block.verify/recover`: that cost over one bare key recovery with the same implementation
  *   (how much the rule adds beyond the unavoidable recovery).
  * - `dmcs.block.merkle.append`: ns per incremental merkle append, 10,000 block ids from empty.
@@ -17,7 +17,7 @@ import { defaultKeyRecovery } from '../dmcs/keys/key-recovery.js';
 import type { Signature } from '../abi/antelope/index.js';
 import { summarize, type BenchResult } from './result.js';
 
-const BLOCKS = 2000;
+const BLOCKS = 1000;
 const LEAVES = 10_000;
 
 function chainOf(key: PrivateKey): {

@@ -3,9 +3,10 @@
  * seals blocks, appends them to the block log, and rebuilds state on start by replaying the log.
  * Blocks are Leap's: block 1 is the unsigned genesis block, every later block is signed by the
  * producer its slot is scheduled to under Leap's legacy digest (block/block-header-state.ts), and
- * every block applied from the log or a peer is checked by the same rule before it runs. Input checks follow Leap's order and messages: duplicate id, expiration (not
- * past, at most `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the
- * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
+ * every block applied from the log or a peer is checked by the same rule before it runs.
+ * Input checks follow Leap's order and messages: duplicate id, expiration (not past, at most
+ * `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the last 65536
+ * blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
 import {
