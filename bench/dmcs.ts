@@ -30,6 +30,8 @@
  *   is their ratio. The node uses native when it can load it.
  * - `dmcs.http.get_info` / `dmcs.http.get_table_rows`: requests per second over loopback HTTP with
  *   keep-alive, 8 in flight.
+ * - `dmcs.block.*`: the cost of Leap's block rule per applied block and of the incremental merkle
+ *   (bench/leap-blocks.ts).
  */
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +56,7 @@ import { packedTrxToJson } from '../dmcs/block/accepted-journal.js';
 import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/keys/key-recovery.js';
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { summarize, type BenchResult } from './result.js';
+import { leapBlockBench } from './leap-blocks.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const WASM = new URL('build/contracts/dpay/dpay.wasm', ROOT);
@@ -440,5 +443,6 @@ export async function benchDmcs(opts: { runs: number }): Promise<BenchResult[]> 
     }
   }
   results.push(...recoverBench(runs));
+  results.push(...leapBlockBench(runs));
   return results;
 }

@@ -1,13 +1,24 @@
 /**
  * Chain blocks in Antelope's `signed_block` binary layout (legacy header, no protocol features):
  * header (timestamp slot, producer, confirmed, previous, transaction_mroot, action_mroot,
- * schedule_version, new_producers = none, header_extensions = []), producer signature, transaction
+ * schedule_version, new_producers (a legacy producer schedule, only in the block that proposes one),
+ * header_extensions = []), producer signature, transaction
  * receipts (status, cpu_usage_us, net_usage_words, `packed_transaction` variant) and
  * block_extensions = []. The block id is sha256 of the header with the block number written
  * big-endian over its first 4 bytes, as Antelope computes it; merkle roots use Antelope's legacy
  * canonical-pair merkle and digests.
  */
-import { BinaryReader, BinaryWriter, BlockId, Name, PackedTransaction, Signature, sha256, sha256Parts } from '../abi/antelope/index.js';
+import {
+  BinaryReader,
+  BinaryWriter,
+  BlockId,
+  legacyMerkleRoot,
+  Name,
+  PackedTransaction,
+  ProducerSchedule,
+  Signature,
+  sha256,
+} from '../abi/antelope/index.js';
 import { ChainError } from './chain-error.js';
 
 /** A `packed_transaction` exactly as it was pushed (compression 0 = none, 1 = zlib). */
@@ -35,6 +46,10 @@ export interface BlockHeader {
   transactionMroot: Uint8Array;
   actionMroot: Uint8Array;
   scheduleVersion: number;
+  /** The producer schedule this block proposes (it becomes active once this block is irreversible). */
+  newProducers?: ProducerSchedule;
+  /** Leap's header extensions (protocol feature activations, …): read and hashed, never made by this node. */
+  headerExtensions?: Array<{ type: number; data: Uint8Array }>;
 }
 
 export interface SignedBlock extends BlockHeader {
@@ -52,8 +67,16 @@ export function encodeHeader(h: BlockHeader, w: BinaryWriter): void {
   w.raw(h.transactionMroot);
   w.raw(h.actionMroot);
   w.u32(h.scheduleVersion);
-  w.u8(0); // new_producers: none
-  w.varuint32(0); // header_extensions
+  if (h.newProducers) {
+    w.u8(1);
+    h.newProducers.encode(w);
+  } else w.u8(0);
+  const exts = h.headerExtensions ?? [];
+  w.varuint32(exts.length);
+  for (const e of exts) {
+    w.u16(e.type);
+    w.bytes(e.data);
+  }
 }
 
 /** The `packed_transaction` layout, written by the protocol core. */
@@ -77,18 +100,64 @@ export function encodeBlock(b: SignedBlock): Uint8Array {
   return w.finish();
 }
 
+/** Reads a block header (throws plain errors; decodeBlock and decodeHeaderBytes wrap them). */
+function readHeader(r: BinaryReader): BlockHeader {
+  const timestamp = r.u32();
+  const producer = Name.decode(r).toString();
+  const confirmed = r.u16();
+  const previous = r.raw(32).slice();
+  const transactionMroot = r.raw(32).slice();
+  const actionMroot = r.raw(32).slice();
+  const scheduleVersion = r.u32();
+  const hasNewProducers = r.u8();
+  if (hasNewProducers > 1) throw new Error(`new_producers: optional flag ${hasNewProducers}`);
+  const newProducers = hasNewProducers ? ProducerSchedule.decode(r) : null;
+  const extCount = r.varuint32();
+  if (extCount > MAX_HEADER_EXTENSIONS) throw new Error(`${extCount} header extensions (at most ${MAX_HEADER_EXTENSIONS})`);
+  const headerExtensions: Array<{ type: number; data: Uint8Array }> = [];
+  for (let i = 0; i < extCount; i++) headerExtensions.push({ type: r.u16(), data: r.bytes().slice() });
+  const header: BlockHeader = { timestamp, producer, confirmed, previous, transactionMroot, actionMroot, scheduleVersion };
+  if (newProducers) header.newProducers = newProducers;
+  if (headerExtensions.length) header.headerExtensions = headerExtensions;
+  return header;
+}
+
+/** Leap defines three header extension kinds; a block listing more is malformed, not merely unknown. */
+const MAX_HEADER_EXTENSIONS = 8;
+
+/** The header and producer signature at the start of a signed block (the rest is not read). */
+export function decodeSignedHeader(bytes: Uint8Array): { header: BlockHeader; producerSignature: Signature } {
+  try {
+    const r = new BinaryReader(bytes);
+    const header = readHeader(r);
+    return { header, producerSignature: Signature.decode(r) };
+  } catch (e) {
+    throw new ChainError('block_validate_exception', `cannot decode block header: ${(e as Error).message}`);
+  }
+}
+
+/** A header alone, as encodeHeader writes it. */
+export function decodeHeaderBytes(bytes: Uint8Array): BlockHeader {
+  try {
+    const r = new BinaryReader(bytes);
+    const h = readHeader(r);
+    if (r.remaining) throw new Error(`${r.remaining} trailing bytes`);
+    return h;
+  } catch (e) {
+    throw new ChainError('block_validate_exception', `cannot decode block header: ${(e as Error).message}`);
+  }
+}
+
+export function encodeHeaderBytes(h: BlockHeader): Uint8Array {
+  const w = new BinaryWriter(256);
+  encodeHeader(h, w);
+  return w.finish();
+}
+
 export function decodeBlock(bytes: Uint8Array): SignedBlock {
   try {
     const r = new BinaryReader(bytes);
-    const timestamp = r.u32();
-    const producer = Name.decode(r).toString();
-    const confirmed = r.u16();
-    const previous = r.raw(32).slice();
-    const transactionMroot = r.raw(32).slice();
-    const actionMroot = r.raw(32).slice();
-    const scheduleVersion = r.u32();
-    if (r.u8() !== 0) throw new Error('new_producers is not supported');
-    if (r.varuint32() !== 0) throw new Error('header_extensions are not supported');
+    const header = readHeader(r);
     const producerSignature = Signature.decode(r);
     const n = r.varuint32();
     const transactions: TransactionReceipt[] = [];
@@ -108,7 +177,7 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
     }
     if (r.varuint32() !== 0) throw new Error('block_extensions are not supported');
     if (r.remaining) throw new Error(`${r.remaining} trailing bytes`);
-    return { timestamp, producer, confirmed, previous, transactionMroot, actionMroot, scheduleVersion, producerSignature, transactions };
+    return { ...header, producerSignature, transactions };
   } catch (e) {
     throw new ChainError('block_validate_exception', `cannot decode block: ${(e as Error).message}`);
   }
@@ -119,7 +188,7 @@ export function blockNumOfId(id: Uint8Array): number {
   return BlockId.from(id).blockNum;
 }
 
-/** sha256 of the header (what the producer signs). */
+/** sha256 of the header (Leap `block_header::digest`; the signed digest is block-header-state.ts `sigDigest`). */
 export function headerDigest(h: BlockHeader): Uint8Array {
   const w = new BinaryWriter(256);
   encodeHeader(h, w);
@@ -136,23 +205,9 @@ export function refBlockPrefix(id: Uint8Array): number {
   return BlockId.from(id).tapos.ref_block_prefix;
 }
 
-/** Antelope's legacy merkle root over canonical pairs (left: top bit cleared, right: set). */
+/** Antelope's legacy merkle root over canonical pairs (the rule is abi/antelope/merkle.ts). */
 export function merkleRoot(ids: Uint8Array[]): Uint8Array {
-  if (ids.length === 0) return new Uint8Array(32);
-  let level = ids.slice();
-  while (level.length > 1) {
-    if (level.length % 2) level.push(level[level.length - 1]!);
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      const l = level[i]!.slice();
-      l[0]! &= 0x7f;
-      const r = level[i + 1]!.slice();
-      r[0]! |= 0x80;
-      next.push(sha256Parts(l, r));
-    }
-    level = next;
-  }
-  return level[0]!;
+  return legacyMerkleRoot(ids);
 }
 
 // Reused writers for digests (hashing is synchronous); two because receiptDigest nests packedDigest.

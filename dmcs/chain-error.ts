@@ -91,6 +91,13 @@ export const CHAIN_EXCEPTIONS = {
   subjective_block_production_exception: [3100006, 'Subjective exception thrown during block production'],
   protocol_feature_exception: [3250000, 'Protocol feature exception'],
   too_many_tx_at_once: [3040012, 'Pushing too many transactions at once'],
+  unlinkable_block_exception: [3030001, 'Unlinkable block'],
+  block_tx_output_exception: [3030002, 'Transaction outputs in block do not match transaction outputs from applying block'],
+  wrong_signing_key: [3030008, 'Block is not signed with expected key'],
+  wrong_producer: [3030009, 'Block is not signed by expected producer'],
+  invalid_block_header_extension: [3030010, 'Invalid block header extension'],
+  producer_double_confirm: [3170003, 'Producer is double confirming known range'],
+  producer_schedule_exception: [3170004, 'Producer schedule exception'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

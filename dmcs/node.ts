@@ -31,6 +31,7 @@ import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
 import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import { loadProducerKeys } from './chain/producer-keys.js';
 import type { Snapshot } from './state/state-snapshot.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
@@ -85,6 +86,11 @@ export interface NodeOptions {
   follow?: string;
   /** Where to report background failures (default stderr). */
   onError?: (err: Error) => void;
+  /**
+   * Producer names whose block signing keys this node holds (`<data>/producers/NAME.key`, made on
+   * first start): it produces in their slots once a schedule names their keys.
+   */
+  producers?: readonly string[];
 }
 
 /** Thrown by every method once the node is closed (the dispatcher maps it to "unreachable"). */
@@ -100,6 +106,8 @@ interface BlockSource {
   genesis: Genesis;
   /** Null on a replica: it never seals blocks. */
   producerKey: PrivateKey | null;
+  /** `--producer` names and their block signing keys. */
+  producerKeys: Map<string, PrivateKey>;
   log: BlockLog;
   /** On a replica: the followed node's description of its log. */
   followed: BlockLogInfo | null;
@@ -174,21 +182,24 @@ export class EmbeddedNode {
       if (!followed.replication) throw new Error(`${follow} does not serve its block log to peers (start it with --replicate HOST:PORT)`);
       await saveReplicaGenesis(dataDir, followed.genesis);
       const log = await BlockLog.openReplica(dataDir, hexToBytes(followed.key, 'block log key'));
-      return { genesis: followed.genesis, producerKey: null, log, followed };
+      if (this.opts.producers?.length) throw new Error('--producer and --follow exclude each other: a replica produces no blocks');
+      return { genesis: followed.genesis, producerKey: null, producerKeys: new Map(), log, followed };
     }
     const { genesis, producerKey } = await loadGenesis(dataDir, this.opts.dev ?? false);
-    return { genesis, producerKey, log: await BlockLog.open(dataDir), followed: null };
+    const producerKeys = await loadProducerKeys(dataDir, this.opts.producers ?? []);
+    return { genesis, producerKey, producerKeys, log: await BlockLog.open(dataDir), followed: null };
   }
 
   /** The chain, rebuilt by replaying the log (after a sound snapshot when there is one). */
   private openChain(): Promise<Chain> {
-    const { genesis, producerKey, log } = this.source;
+    const { genesis, producerKey, producerKeys, log } = this.source;
     const kr = this.opts.keyRecovery;
     const recovery = kr === 'noble' ? nobleRecovery : typeof kr === 'object' ? kr : defaultKeyRecovery();
     const snapshotEvery = this.snapshotEvery;
     return Chain.open({
       genesis,
       producerKey,
+      producerKeys: [...producerKeys.values()],
       log,
       recovery,
       snapshotEvery,
@@ -262,7 +273,7 @@ export class EmbeddedNode {
     await log.waitForLength(0, FIRST_BLOCK_TIMEOUT_MS);
     const first = log.length > 0 ? await log.get(0) : null;
     if (!first) throw new Error(`no block arrived from ${followed.replication} within ${FIRST_BLOCK_TIMEOUT_MS} ms`);
-    this.chain.applyLoggedBlock(1, first, true);
+    this.chain.applyLoggedBlock(1, first);
     this.chain.durableNum = 1;
   }
 
@@ -341,7 +352,7 @@ export class EmbeddedNode {
         const bytes = await log.get(next);
         if (this.closed) return;
         if (bytes) {
-          this.chain.applyLoggedBlock(next + 1, bytes, true);
+          this.chain.applyLoggedBlock(next + 1, bytes);
           this.chain.durableNum = next + 1;
           continue;
         }
@@ -409,6 +420,11 @@ export class EmbeddedNode {
 
   get chainId(): string {
     return this.chain.chainIdHex;
+  }
+
+  /** The `--producer` names this node signs for, with their public block signing keys. */
+  get producers(): Array<{ name: string; key: string }> {
+    return [...this.source.producerKeys].map(([name, k]) => ({ name, key: k.toPublic().toString() }));
   }
 
   private live(): void {

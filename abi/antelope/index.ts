@@ -93,3 +93,17 @@ export { isChainId, normalizeChainId } from './chain-id.js';
 export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';
 export { isValidAuthority } from './authority-validity.js';
 export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';
+export { canonicalPairHash, legacyMerkleRoot } from './merkle.js';
+export { IncrementalMerkle, type IncrementalMerkleJSON } from './incremental-merkle.js';
+export {
+  ProducerSchedule,
+  ProducerKey,
+  MAX_PRODUCERS,
+  PRODUCER_REPETITIONS,
+  type ProducerScheduleJSON,
+  type ProducerKeyJSON,
+  type ProducerScheduleType,
+  type ProducerKeyType,
+} from './producer-schedule.js';
+export { GenesisState, DEFAULT_CHAIN_CONFIG, type ChainConfigV0, type GenesisStateJSON } from './genesis-state.js';
+export { legacyBlockSigningDigest } from './block-signing-digest.js';

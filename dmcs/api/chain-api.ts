@@ -105,8 +105,21 @@ export class ChainApi {
       head_block_num: this.chain.head.num,
       head_block_id: bytesToHex(this.chain.head.id),
       durable_block_num: this.chain.durableNum,
+      last_irreversible_block_num: this.chain.lastIrreversibleBlockNum,
       pending_transactions: this.chain.pendingCount,
       state_digest: bytesToHex(this.chain.state.digest()),
+    }),
+    /**
+     * `GET /v1/peeros/state_digest`: the same on every node at the same head, producer or replica.
+     * The digest covers the head block's state plus any pending transactions (a replica never has
+     * any; `pending_transactions` says when a producer has).
+     */
+    state_digest: () => ({
+      head_block_num: this.chain.head.num,
+      head_block_id: bytesToHex(this.chain.head.id),
+      last_irreversible_block_num: this.chain.lastIrreversibleBlockNum,
+      state_digest: bytesToHex(this.chain.state.digest()),
+      pending_transactions: this.chain.pendingCount,
     }),
   });
 }

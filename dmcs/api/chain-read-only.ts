@@ -36,9 +36,10 @@ export class ChainReadOnly {
 
   getInfo(): unknown {
     const c = this.chain;
-    const lib = Math.min(c.durableNum, c.head.num);
+    const lib = c.lastIrreversibleBlockNum;
     const libId = c.head.num === lib ? c.head.id : this.blockIdOf(lib);
     const headTime = isoMs(slotToMs(c.head.timestamp));
+    const libSlot = c.blockSlotByNum(lib);
     return {
       server_version: SERVER_VERSION,
       chain_id: c.chainIdHex,
@@ -47,7 +48,7 @@ export class ChainReadOnly {
       last_irreversible_block_id: bytesToHex(libId),
       head_block_id: bytesToHex(c.head.id),
       head_block_time: headTime,
-      head_block_producer: 'eosio',
+      head_block_producer: c.head.block.producer,
       virtual_block_cpu_limit: 200000000,
       virtual_block_net_limit: 1048576000,
       block_cpu_limit: 200000,
@@ -59,7 +60,7 @@ export class ChainReadOnly {
       total_cpu_weight: 0,
       total_net_weight: 0,
       earliest_available_block_num: 1,
-      last_irreversible_block_time: headTime,
+      last_irreversible_block_time: libSlot === undefined ? headTime : isoMs(slotToMs(libSlot)),
     };
   }
 

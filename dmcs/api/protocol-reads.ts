@@ -80,10 +80,10 @@ export class ProtocolReads {
     return { rows, total_producer_vote_weight: '0.00000000000000000', more: all[limit]?.producerName ?? '' };
   }
 
-  /** Leap's get_producer_schedule: active, pending (none: a proposal becomes active in the next block) and proposed. */
+  /** Leap's get_producer_schedule: active, pending (announced in a header, not yet active) and proposed. */
   getProducerSchedule(): unknown {
     const s = this.chain.state.producers;
-    return { active: scheduleJson(s.active), pending: null, proposed: s.proposed ? scheduleJson(s.proposed) : null };
+    return { active: scheduleJson(s.active), pending: s.pending ? scheduleJson(s.pending) : null, proposed: s.proposed ? scheduleJson(s.proposed) : null };
   }
 
   /** Leap's get_scheduled_transactions: deferred transactions are disabled, so there are none. */

@@ -1,23 +1,33 @@
 /**
  * The chain controller: validates and executes pushed transactions into the pending block,
- * seals blocks (single producer), appends them to the block log, and rebuilds state on start by
- * replaying the log. Input checks follow Leap's order and messages: duplicate id, expiration (not
- * past, at most `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the
- * last 65536 blocks, actions and authorizations present, keys recovered from canonical signatures
+ * seals blocks, appends them to the block log, and rebuilds state on start by replaying the log.
+ * Blocks are Leap's: block 1 is the unsigned genesis block, every later block is signed by the
+ * producer its slot is scheduled to under Leap's legacy digest (block/block-header-state.ts), and
+ * every block applied from the log or a peer is checked by the same rule before it runs.
+ * Input checks follow Leap's order and messages: duplicate id, expiration (not past, at most
+ * `MAX_TRANSACTION_LIFETIME_SEC` ahead of the pending block time), TaPoS against the last 65536
+ * blocks, actions and authorizations present, keys recovered from canonical signatures
  * (duplicates refused), authority check (irrelevant signatures refused), then execution.
  */
 import {
   BlockId,
   MAX_TRANSACTION_LIFETIME_SEC,
   type PrivateKey,
-  PublicKey,
+  type PublicKey,
   Name,
   BlockTimestamp,
   bytesToHex,
   bytesEqual,
   signingDigest,
   hexToBytes,
+  GenesisState,
+  KeyType,
+  Signature,
+  keyIdOf,
+  PRODUCER_REPETITIONS,
+  type ProducerSchedule,
 } from '../../abi/antelope/index.js';
+import { BlockHeaderState } from '../block/block-header-state.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -30,10 +40,8 @@ import {
   blockNumOfId,
   decodeBlock,
   encodeBlock,
-  headerDigest,
   merkleRoot,
   receiptDigest,
-  ZERO_ID,
   type BlockHeader,
   type PackedTrx,
   type SignedBlock,
@@ -41,12 +49,13 @@ import {
 } from '../block.js';
 import { decodePackedTrx, type DecodedTransaction } from '../packed-transaction.js';
 import type { BlockLog } from '../block/block-log.js';
-import { chainIdOf, type Genesis } from './genesis.js';
+import type { Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
-import { createGovernanceAccounts } from './producers-authority.js';
+import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
+import { fromLegacySchedule, toLegacySchedule } from './legacy-schedule.js';
 
 /** TaPoS window: Leap's block summary table has 2^16 entries (ref_block_num is a uint16). */
 const TAPOS_WINDOW = 0x10000;
@@ -60,6 +69,8 @@ export interface HeadBlock {
   /** block_timestamp_type slot. */
   timestamp: number;
   block: SignedBlock;
+  /** Leap's block header state after this block (schedules, LIB, merkle of previous ids). */
+  state: BlockHeaderState;
 }
 
 export interface PushResult {
@@ -84,6 +95,17 @@ function genesisSchedule(key: PublicKey): Schedule {
   return { version: 0, producers: [{ producerName: 'eosio', authority: singleKeyAuthority(key) }] };
 }
 
+function sameSchedule(a: ProducerSchedule | undefined, b: ProducerSchedule | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.version === b.version &&
+    a.producers.length === b.producers.length &&
+    a.producers.every(
+      (p, i) => p.producerName.equals(b.producers[i]!.producerName) && p.blockSigningKey.equals(b.producers[i]!.blockSigningKey),
+    )
+  );
+}
+
 export function slotToMs(slot: number): number {
   return new BlockTimestamp(slot).toMilliseconds();
 }
@@ -92,6 +114,8 @@ export interface ChainOptions {
   genesis: Genesis;
   /** The producer's private key; null on a replica (it follows another node's log, never seals). */
   producerKey: PrivateKey | null;
+  /** More block signing keys (of `--producer` names): the node produces in the slots of the producers they sign for. */
+  producerKeys?: readonly PrivateKey[];
   log: BlockLog;
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
@@ -140,6 +164,8 @@ export class Chain {
   private readonly producerKey: PrivateKey | null;
   /** The key that controls eosio and signs blocks (from genesis). */
   readonly producerPublicKey: PublicKey;
+  /** The genesis state in Leap's form (chain id, block 1). */
+  readonly genesisState: GenesisState;
   private readonly log: BlockLog;
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
@@ -147,18 +173,23 @@ export class Chain {
   private readonly recent = new Map<string, number>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
+  /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
+  private readonly signingKeys = new Map<string, PrivateKey>();
 
   private constructor(opts: ChainOptions) {
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
-    this.producerPublicKey = PublicKey.from(opts.genesis.initial_key);
+    this.genesisState = GenesisState.from(opts.genesis);
+    this.producerPublicKey = this.genesisState.initialKey;
     this.log = opts.log;
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
+    for (const k of [...(opts.producerKey ? [opts.producerKey] : []), ...(opts.producerKeys ?? [])])
+      this.signingKeys.set(keyIdOf(k.toPublic()), k);
     this.events = opts.events ?? {};
     this.producerEndpoint = opts.producerEndpoint;
-    this.chainId = chainIdOf(opts.genesis);
+    this.chainId = this.genesisState.chainId();
     this.chainIdHex = bytesToHex(this.chainId);
     this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
       try {
@@ -172,26 +203,31 @@ export class Chain {
   /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
   static async open(opts: ChainOptions): Promise<Chain> {
     const chain = new Chain(opts);
-    const genesisMs = Date.parse(chain.genesis.initial_timestamp);
-    chain.state.createAccount(
-      'eosio',
-      singleKeyAuthority(chain.producerPublicKey),
-      singleKeyAuthority(chain.producerPublicKey),
-      genesisMs,
-      true,
-    );
-    chain.state.producers.active = genesisSchedule(chain.producerPublicKey);
-    createGovernanceAccounts(chain.state, genesisMs);
+    chain.createGenesisAccounts(chain.state);
     if (opts.log.length === 0 && opts.producerKey) {
-      const b1 = chain.sealBlock(
-        { num: 1, timestamp: BlockTimestamp.fromMilliseconds(genesisMs).slot, receipts: [], actionDigests: [] },
-        ZERO_ID,
-      );
-      await opts.log.append(encodeBlock(b1.block), b1.id);
+      const g = chain.genesisBlock();
+      await opts.log.append(encodeBlock(g.block), g.state.id);
     }
     const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
     await chain.replay(from);
     return chain;
+  }
+
+  private genesisMs(): number {
+    return Math.floor(this.genesisState.initialTimestamp.micros / 1000);
+  }
+
+  private createGenesisAccounts(state: ChainState): void {
+    const auth = singleKeyAuthority(this.producerPublicKey);
+    state.createAccount('eosio', auth, auth, this.genesisMs(), true);
+    state.producers.active = genesisSchedule(this.producerPublicKey);
+    createGovernanceAccounts(state, this.genesisMs());
+  }
+
+  /** Block 1 as Leap makes it: the genesis header, an empty (all-zero) signature, no transactions. */
+  genesisBlock(): { block: SignedBlock; state: BlockHeaderState } {
+    const state = BlockHeaderState.genesis(this.genesisState);
+    return { block: { ...state.header, producerSignature: new Signature(KeyType.K1, new Uint8Array(65)), transactions: [] }, state };
   }
 
   /**
@@ -200,22 +236,21 @@ export class Chain {
    * rebuilt from genesis by a full replay).
    */
   private async restore(snap: Snapshot): Promise<number> {
-    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length) return 0;
+    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length || !snap.blockHeaderState) return 0;
     const bytes = await this.log.get(snap.blockNum - 1);
     if (!bytes) return 0;
     const block = decodeBlock(bytes);
     const id = blockId(block);
     if (bytesToHex(id) !== snap.blockId) return 0;
+    let headerState: BlockHeaderState;
+    try {
+      headerState = BlockHeaderState.fromJSON(snap.blockHeaderState);
+    } catch {
+      return 0;
+    }
+    if (!bytesEqual(headerState.id, id)) return 0;
     const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
-    fresh.state.createAccount(
-      'eosio',
-      singleKeyAuthority(this.producerPublicKey),
-      singleKeyAuthority(this.producerPublicKey),
-      Date.parse(this.genesis.initial_timestamp),
-      true,
-    );
-    fresh.state.producers.active = genesisSchedule(this.producerPublicKey);
-    createGovernanceAccounts(fresh.state, Date.parse(this.genesis.initial_timestamp));
+    fresh.createGenesisAccounts(fresh.state);
     try {
       loadState(fresh.state, snap.state);
     } catch {
@@ -229,7 +264,7 @@ export class Chain {
       this.summaries[num & 0xffff] = hexToBytes(idHex);
       this.summarySlots[num & 0xffff] = slot;
     }
-    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block });
+    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block, state: headerState });
     this.startedFromSnapshot = snap.blockNum;
     return snap.blockNum;
   }
@@ -249,6 +284,7 @@ export class Chain {
       state: dumpState(this.state),
       recent: [...this.recent],
       summaries,
+      blockHeaderState: this.head.state.toJSON(),
     };
   }
 
@@ -257,37 +293,55 @@ export class Chain {
     for (let i = from; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
-      this.applyLoggedBlock(i + 1, bytes, false);
+      this.applyLoggedBlock(i + 1, bytes);
     }
     this.durableNum = n;
   }
 
   /**
-   * Applies block `num` read from a block log (ours on replay, a peer's when following): it must
-   * link to the head, its transactions are re-executed at its time without signature or
-   * authority checks, and the recomputed merkle roots must equal the recorded ones. With
-   * `verifyProducer` the producer signature is checked against the genesis key too.
+   * Applies block `num` read from a block log (ours on replay, a peer's when following). Nothing is
+   * applied unless the block passes Leap's checks: block 1 must be this chain's genesis block; a
+   * later block must link to the head, be made by the producer its slot is scheduled to, carry that
+   * producer's signature over Leap's legacy digest, and have the transaction_mroot of its
+   * transactions; then they are re-executed at its time (without signature or authority checks,
+   * as Leap replays) and the action_mroot must come out as recorded.
    */
-  applyLoggedBlock(num: number, bytes: Uint8Array, verifyProducer: boolean): void {
+  applyLoggedBlock(num: number, bytes: Uint8Array): void {
+    if (num === 1) {
+      const g = this.genesisBlock();
+      if (!bytesEqual(bytes, encodeBlock(g.block))) {
+        throw new ChainError(
+          'block_validate_exception',
+          "block 1 is not the genesis block of this chain (a data folder written before blocks followed Leap's rules cannot be read: start a new one)",
+        );
+      }
+      this.setHead({ num: 1, id: g.state.id, timestamp: g.block.timestamp, block: g.block, state: g.state });
+      return;
+    }
+    if (num !== this.head.num + 1) throw new ChainError('unlinkable_block_exception', `block ${num} cannot follow head ${this.head.num}`);
     const block = decodeBlock(bytes);
-    const prev = num === 1 ? ZERO_ID : this.head.id;
-    if (num !== 1 && num !== this.head.num + 1)
-      throw new ChainError('block_validate_exception', `block ${num} cannot follow head ${this.head.num}`);
-    if (!bytesEqual(block.previous, prev)) {
+    if (block.headerExtensions) {
       throw new ChainError(
-        'block_validate_exception',
-        `block log: block ${num} does not link to block ${num - 1} (previous ${bytesToHex(block.previous)})`,
+        'invalid_block_header_extension',
+        `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
       );
     }
-    if (verifyProducer && !block.producerSignature.verify(headerDigest(block), this.producerPublicKey)) {
-      throw new ChainError('block_validate_exception', `block ${num} is not signed by the producer key of this chain`);
-    }
-    if (verifyProducer && !bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
+    const state = this.head.state.next(block);
+    state.verifySignee(block.producerSignature, (sig, digest) => this.recovery.recover(sig, digest));
+    if (!bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
       throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
+    }
+    const expected = this.announcement(this.head.state);
+    if (!sameSchedule(expected, block.newProducers)) {
+      throw new ChainError(
+        'block_validate_exception',
+        `block ${num}: new_producers is not the schedule this chain has waiting to be announced`,
+      );
     }
     const digests: Uint8Array[] = [];
     const mark = this.state.undo.checkpoint();
     try {
+      if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
         let trace: TransactionTrace;
@@ -310,16 +364,32 @@ export class Chain {
       throw e;
     }
     this.state.undo.commit(mark);
-    this.setHead({ num, id: blockId(block), timestamp: block.timestamp, block });
+    this.setHead({ num, id: state.id, timestamp: block.timestamp, block, state });
   }
 
   private setHead(head: HeadBlock): void {
     this.head = head;
+    this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
     const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
     if (this.recent.size > 0 && head.num % 8 === 0) {
       for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
+    }
+  }
+
+  /**
+   * Mirrors the header state's schedules into the state: `pending` for the next proposal's version,
+   * `active` for get_active_producers; a newly active schedule also rewrites eosio.prods (Leap's
+   * update_producers_authority; Leap does it as the next block starts, this node as this one ends).
+   */
+  private mirrorSchedules(head: HeadBlock): void {
+    const hs = head.state;
+    const pending = hs.pendingSchedule.schedule;
+    this.state.producers.pending = pending.producers.length > 0 ? fromLegacySchedule(pending) : null;
+    if (hs.activeSchedule.version !== this.state.producers.active.version) {
+      this.state.producers.active = fromLegacySchedule(hs.activeSchedule);
+      updateProducersAuthority(this.state, this.state.producers.active, slotToMs(head.timestamp));
     }
   }
 
@@ -330,10 +400,35 @@ export class Chain {
 
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
-      const slot = Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot);
+      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
       this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
     }
     return this.pending;
+  }
+
+  /**
+   * The first slot from `from` on that a producer whose key this node holds is scheduled to (a
+   * node produces only in its producers' slots); `from` itself when it holds none of them (a
+   * replica, or a node whose producers are not scheduled: sealing then fails with
+   * wrong_signing_key).
+   */
+  private nextOwnSlot(from: number): number {
+    if (this.signingKeys.size === 0) return from;
+    const round = this.head.state.activeSchedule.producers.length * PRODUCER_REPETITIONS;
+    for (let slot = from; slot < from + round; slot++) {
+      if (this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey))) return slot;
+    }
+    return from;
+  }
+
+  /**
+   * Leap's start_block: the proposal goes into the next header once the block that proposed it is
+   * irreversible and no other schedule is pending.
+   */
+  private announcement(head: BlockHeaderState): ProducerSchedule | undefined {
+    const p = this.state.producers.proposed;
+    if (!p || p.blockNum > head.dposIrreversibleBlocknum || head.pendingSchedule.schedule.producers.length > 0) return undefined;
+    return toLegacySchedule(p);
   }
 
   get pendingCount(): number {
@@ -495,24 +590,51 @@ export class Chain {
     }
   }
 
-  private sealBlock(p: PendingBlock, previous: Uint8Array): { block: SignedBlock; id: Uint8Array } {
+  /**
+   * Signs the pending block as its slot's scheduled producer, which must be one this node holds
+   * the key of. `confirmed` counts the blocks since this producer's last one, as Leap's producer
+   * does, so its block also confirms them for the 2/3+1 irreversibility rule.
+   */
+  private sealBlock(p: PendingBlock): { block: SignedBlock; id: Uint8Array; state: BlockHeaderState } {
+    const head = this.head.state;
+    const scheduled = head.scheduledProducer(p.timestamp);
+    const producer = scheduled.producerName.toString();
+    const key = this.producerKeyFor(producer, scheduled.blockSigningKey);
+    const announce = this.announcement(head);
+    const last = head.producerToLastProduced.get(producer);
     const header: BlockHeader = {
       timestamp: p.timestamp,
-      producer: 'eosio',
-      confirmed: 0,
-      previous,
+      producer,
+      confirmed: last !== undefined && last < head.blockNum ? Math.min(0xffff, head.blockNum - last) : 0,
+      previous: head.id,
       transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
       actionMroot: merkleRoot(p.actionDigests),
-      scheduleVersion: 0,
+      scheduleVersion: head.activeSchedule.version,
+      ...(announce ? { newProducers: announce } : {}),
     };
-    if (!this.producerKey)
+    const state = head.next(header);
+    if (announce) this.state.producers.take();
+    const producerSignature = key.sign(state.sigDigest());
+    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
+    return { block, id: state.id, state };
+  }
+
+  /** The signing key of `producer` (this node holds the genesis key, which `eosio` signs with, and its `--producer` keys). */
+  private producerKeyFor(producer: string, expected: PublicKey): PrivateKey {
+    if (!this.producerKey) {
       throw new ChainError(
         'unsupported_feature',
         "this node is a replica: it follows another node's block log and does not produce blocks",
       );
-    const producerSignature = this.producerKey.sign(headerDigest(header));
-    const block: SignedBlock = { ...header, producerSignature, transactions: p.receipts };
-    return { block, id: blockId(header) };
+    }
+    const key = this.signingKeys.get(keyIdOf(expected));
+    if (!key) {
+      throw new ChainError(
+        'wrong_signing_key',
+        `this node does not hold the signing key of ${producer} (${expected.toString()}), scheduled for the next slot`,
+      );
+    }
+    return key;
   }
 
   /**
@@ -521,12 +643,13 @@ export class Chain {
    */
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
-      this.pending = { num: this.head.num + 1, timestamp: Math.max(this.head.timestamp + 1, atSlot), receipts: [], actionDigests: [] };
+      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
     }
     const p = this.pendingBlock();
     this.pending = null;
-    const { block, id } = this.sealBlock(p, this.head.id);
-    this.setHead({ num: p.num, id, timestamp: p.timestamp, block });
+    const { block, id, state } = this.sealBlock(p);
+    this.setHead({ num: p.num, id, timestamp: p.timestamp, block, state });
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
     const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
@@ -570,10 +693,23 @@ export class Chain {
     return out;
   }
 
+  /** The block_timestamp slot of block `num` when it is among the last 65536 blocks. */
+  blockSlotByNum(num: number): number | undefined {
+    return this.blockIdByNum(num) ? this.summarySlots[num & 0xffff] : undefined;
+  }
+
   /** The id of block `num` when it is among the last 65536 blocks. */
   blockIdByNum(num: number): Uint8Array | undefined {
     const id = this.summaries[num & 0xffff];
     return id && blockNumOfId(id) === num ? id : undefined;
+  }
+
+  /**
+   * Leap's DPoS last irreversible block (2/3+1 of the active producers confirmed it), never one not
+   * yet in the log, and at least block 1 (the genesis block is final by definition).
+   */
+  get lastIrreversibleBlockNum(): number {
+    return Math.max(1, Math.min(this.durableNum, this.head.state.dposIrreversibleBlocknum));
   }
 
   /** The producer account's name as clients see it. */

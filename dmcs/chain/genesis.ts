@@ -1,12 +1,22 @@
 /**
- * Genesis: the initial block time and the key that controls `eosio` (and signs blocks). Stored as
- * `<data>/genesis.json` on first start; the chain id is sha256 over its canonical text, so two
- * nodes with the same genesis file share a chain id and a different key or time gives another chain.
- * `--dev` uses the well-known EOSIO development key.
+ * Genesis: the initial block time, the key that controls `eosio` (and signs blocks) and the initial
+ * chain configuration, in Leap's genesis.json form. Stored as `<data>/genesis.json` on first start;
+ * the chain id is Leap's (sha256 of the packed `genesis_state`, abi/antelope/genesis-state.ts), so a
+ * Leap node started with the same file has the same chain id. Missing configuration fields take
+ * Leap's defaults. `--dev` uses the well-known EOSIO development key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrivateKey, PublicKey, sha256, bytesToHex, BlockTimestamp } from '../../abi/antelope/index.js';
+import {
+  PrivateKey,
+  PublicKey,
+  bytesToHex,
+  BlockTimestamp,
+  GenesisState,
+  TimePoint,
+  DEFAULT_CHAIN_CONFIG,
+  type ChainConfigV0,
+} from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 
 /** The EOSIO development key pair (public in every EOSIO/Antelope tutorial; never use it for value). */
@@ -14,19 +24,26 @@ export const DEV_PUBLIC_KEY = 'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GD
 export const DEV_PRIVATE_KEY = '5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3';
 
 export interface Genesis {
-  /** ISO time of block 1, on a 500 ms slot. */
+  /** ISO time of block 1, on a 500 ms slot (Leap's form has no zone suffix; a trailing Z is accepted). */
   initial_timestamp: string;
-  /** Public key that controls `eosio` and produces blocks (`PUB_K1_…`). */
+  /** Public key that controls `eosio` and produces blocks (`PUB_K1_…` or `EOS…`). */
   initial_key: string;
+  /** Leap's chain_config_v0; missing fields take Leap's defaults. */
+  initial_configuration?: Partial<ChainConfigV0>;
 }
 
+/** Leap `genesis_state::compute_chain_id`. */
 export function chainIdOf(g: Genesis): Uint8Array {
-  return sha256(new TextEncoder().encode(`peeros-dmcs genesis v1\n${g.initial_timestamp}\n${PublicKey.from(g.initial_key).toString()}\n`));
+  return GenesisState.from(g).chainId();
 }
 
 export function newGenesis(key: PublicKey, now = Date.now()): Genesis {
   const ts = BlockTimestamp.fromMilliseconds(now);
-  return { initial_timestamp: new Date(ts.toMilliseconds()).toISOString(), initial_key: key.toString() };
+  return {
+    initial_timestamp: TimePoint.fromMilliseconds(ts.toMilliseconds()).toString(),
+    initial_key: key.toString(),
+    initial_configuration: { ...DEFAULT_CHAIN_CONFIG },
+  };
 }
 
 export interface GenesisSetup {

@@ -7,6 +7,7 @@
 import { BinaryReader, Name, PublicKey, keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { ChainState } from '../state/chain-state.js';
+import { soleSigningKey } from './legacy-schedule.js';
 import { MAX_PRODUCERS, type ProducerAuthority } from '../state/producer-schedule.js';
 
 function unpack<T>(packed: Uint8Array, read: (r: BinaryReader) => T): T {
@@ -71,6 +72,10 @@ export function proposeProducers(state: ChainState, producers: ProducerAuthority
     if (new Set(a.keys.map((k) => k.key)).size !== a.keys.length) fail(`producer schedule includes a duplicated key for ${p.producerName}`);
     if (a.threshold === 0) fail(`producer schedule includes an authority with a threshold of 0 for ${p.producerName}`);
     if (sum < a.threshold) fail(`producer schedule includes an unsatisfiable authority for ${p.producerName}`);
+    if (soleSigningKey(a) === undefined) {
+      // blocks announce schedules in the legacy header field, which holds one key per producer
+      fail(`producer schedule: ${p.producerName} needs several keys to sign a block; this node signs with one key per producer`);
+    }
     names.add(p.producerName);
   }
   if (names.size !== producers.length) fail('duplicate producer name in producer schedule');

@@ -25,7 +25,6 @@ import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from '.
 import type { DecodedTransaction } from '../packed-transaction.js';
 import { isFeatureActivated, preactivateFeature } from './protocol-features.js';
 import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from './proposed-producers.js';
-import { updateProducersAuthority } from './producers-authority.js';
 
 /** Leap `max_inline_action_depth`. */
 export const MAX_INLINE_ACTION_DEPTH = 4;
@@ -384,9 +383,6 @@ export class TransactionExecutor {
     this.host.transaction = runningTransaction(trx);
     const mark = this.state.undo.checkpoint();
     try {
-      if (trx.blockNum !== undefined && this.state.producers.promote(trx.blockNum)) {
-        updateProducersAuthority(this.state, this.state.producers.active, blockTime);
-      }
       for (const a of trx.contextFreeActions) this.executeAction(a, 0, 0, true);
       for (const a of trx.actions) this.executeAction(a, 0, 0, false);
       this.checkRamLimits();

@@ -4,9 +4,12 @@
  * Leap, a second proposal in the same block replaces the first, one from an earlier block that has
  * not taken effect yet blocks new ones (-1), and proposing the schedule already in force is -1.
  *
- * Where this node differs: Leap promotes proposed → pending when the proposing block becomes
- * irreversible and pending → active later; this node has one block signer, so every block is
- * irreversible at once and the proposal becomes active in the next block (`promote`).
+ * The block header state (dmcs/block/block-header-state.ts) owns the pending and active schedules
+ * as Leap's block_header_state does; the chain mirrors them here after every block (`active` for
+ * `get_active_producers` and eosio.prods, `pending` for the version of the next proposal). The
+ * proposal itself lives here, in the undo-logged state, as in Leap's global property object; the
+ * chain announces it in the header of the first block whose predecessor made the proposing block
+ * irreversible while nothing is pending, and clears it then (`take`).
  */
 import type { UndoLog } from './undo-log.js';
 import type { Authority } from '../authority.js';
@@ -32,6 +35,8 @@ function sameProducers(a: readonly ProducerAuthority[], b: readonly ProducerAuth
 export class ProducerSchedule {
   active: Schedule;
   proposed: (Schedule & { readonly blockNum: number }) | null = null;
+  /** Mirrors the head block's pending schedule (announced, not yet active); not undo-logged. */
+  pending: Schedule | null = null;
 
   constructor(
     private readonly undo: UndoLog,
@@ -40,30 +45,31 @@ export class ProducerSchedule {
     this.active = { version: 0, producers: genesis };
   }
 
-  /** Leap `controller::set_proposed_producers`: the version it will have, or -1 when nothing changes. */
+  /**
+   * Leap `controller::set_proposed_producers`: the version it will have (one more than the pending
+   * schedule's, or the active one's when nothing is pending), or -1 when nothing would change or a
+   * proposal from an earlier block is still waiting to be announced.
+   */
   propose(producers: readonly ProducerAuthority[], blockNum: number): number {
-    if (this.proposed && this.proposed.blockNum !== blockNum) return -1;
-    if (sameProducers(producers, this.active.producers)) return -1;
-    const old = this.proposed;
-    const version = this.active.version + 1;
+    const prior = this.proposed;
+    if (prior && prior.blockNum !== blockNum) return -1;
+    if (prior && sameProducers(producers, prior.producers)) return -1;
+    const base = this.pending && this.pending.producers.length > 0 ? this.pending : this.active;
+    if (sameProducers(producers, base.producers)) return -1;
+    const version = base.version + 1;
     this.proposed = { version, producers, blockNum };
     this.undo.record(() => {
-      this.proposed = old;
+      this.proposed = prior;
     });
     return version;
   }
 
-  /** Makes a proposal from a block before `blockNum` the active schedule; true when it did. */
-  promote(blockNum: number): boolean {
+  /** Clears the proposal once a block header announced it. */
+  take(): void {
     const p = this.proposed;
-    if (!p || p.blockNum >= blockNum) return false;
-    const old = this.active;
-    this.active = { version: p.version, producers: p.producers };
     this.proposed = null;
     this.undo.record(() => {
-      this.active = old;
       this.proposed = p;
     });
-    return true;
   }
 }

@@ -9,6 +9,7 @@ import { hexToBytes, bytesToHex } from '../../abi/antelope/index.js';
 import type { ChainState, AccountRecord, PermissionRecord } from './chain-state.js';
 import type { SecondaryKind } from '../vm/contract-host.js';
 import type { Schedule } from './producer-schedule.js';
+import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
 
 /** Bump when the layout changes; other versions are ignored (full replay). */
 export const SNAPSHOT_VERSION = 1;
@@ -60,6 +61,8 @@ export interface Snapshot {
   recent: Array<[string, number]>;
   /** [block number, id hex, slot] of the last `SNAPSHOT_SUMMARIES` blocks (TaPoS). */
   summaries: Array<[number, string, number]>;
+  /** Leap's block header state after block N (merkle of block ids, schedules, LIB); without it the snapshot is not used. */
+  blockHeaderState?: BlockHeaderStateJSON;
 }
 
 /** How many recent block ids a snapshot keeps for TaPoS (older references fail after a restart). */

@@ -40,3 +40,13 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
   }
   return { flags, positionals };
 }
+
+/** Every value of string flag `name`, in order, for a flag that may repeat (`parseArgs` keeps the last). */
+export function repeatedValues(argv: string[], spec: FlagSpec, name: string): string[] {
+  const options = Object.fromEntries(Object.entries(spec).map(([n, type]) => [n, { type }]));
+  const { tokens } = parseTokens({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const values: string[] = [];
+  for (const t of tokens)
+    if (t.kind === 'option' && t.rawName.startsWith('--') && t.name === name && t.value !== undefined) values.push(t.value);
+  return values;
+}

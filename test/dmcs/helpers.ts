@@ -40,13 +40,17 @@ export interface DevNode {
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startDevNode(dir = tempDir(), opts: { autoProduce?: boolean; staleAfterMs?: number } = {}): Promise<DevNode> {
+export async function startDevNode(
+  dir = tempDir(),
+  opts: { autoProduce?: boolean; staleAfterMs?: number; producers?: readonly string[] } = {},
+): Promise<DevNode> {
   const node = await startNode({
     dev: true,
     dataDir: dir,
     http: '127.0.0.1:0',
     autoProduce: opts.autoProduce ?? false,
     ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
+    ...(opts.producers ? { producers: opts.producers } : {}),
   });
   const client = new APIClient({ url: node.endpoint! });
   return {

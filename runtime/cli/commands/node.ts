@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import { parseArgs } from '../args.js';
+import { parseArgs, repeatedValues } from '../args.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { JSON_FLAG, toJson } from '../json-output.js';
 import { hostPortArg } from '../arg-checks.js';
@@ -15,8 +15,8 @@ import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
 const definition: CommandDefinition = {
   name: 'node',
   summary: 'run the embedded DMCS (Antelope chain API over HTTP)',
-  description: `Runs the embedded DMCS: an Antelope-compatible chain (one producer, a block every 500 ms while
-there are transactions) with a hypercore block log and the chain API v1 over HTTP.`,
+  description: `Runs the embedded DMCS: an Antelope-compatible chain (blocks signed as Leap signs them, a block every
+500 ms while there are transactions) with a hypercore block log and the chain API v1 over HTTP.`,
   flags: [
     {
       name: 'dev',
@@ -34,6 +34,13 @@ there are transactions) with a hypercore block log and the chain API v1 over HTT
       type: 'string',
       value: 'DIR',
       description: 'block log, genesis and producer key (default $PEEROS_HOME/node, or $PEEROS_HOME/node-dev with --dev)',
+    },
+    {
+      name: 'producer',
+      type: 'string',
+      value: 'NAME',
+      description:
+        'repeatable: hold the block signing key of producer NAME (DATA/producers/NAME.key, made on first start) and produce in its slots once the active schedule names that key',
     },
     {
       name: 'replicate',
@@ -64,6 +71,7 @@ const command: CliCommand = {
   definition,
   async run(argv, io) {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'node');
+    const producers = repeatedValues(argv, flagSpec(definition), 'producer');
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const dev = flags.dev === true;
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
@@ -71,6 +79,10 @@ const command: CliCommand = {
     const follow = typeof flags.follow === 'string' ? flags.follow : undefined;
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
+    if (follow && producers.length) throw new UsageError('--follow runs a replica, which produces no blocks; leave out --producer');
+    for (const p of producers) {
+      if (!/^[a-z1-5.]{1,12}$/.test(p)) throw new UsageError(`--producer: expected an account name, got ${JSON.stringify(p)}`);
+    }
     if (follow && !/^https?:\/\//.test(follow)) throw new UsageError(`--follow: expected an http:// URL, got ${JSON.stringify(follow)}`);
     if (replicate && !/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(replicate))
       throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
@@ -82,6 +94,7 @@ const command: CliCommand = {
       http,
       ...(follow !== undefined ? { follow } : {}),
       ...(replicate !== undefined ? { replicate } : {}),
+      ...(producers.length ? { producers } : {}),
     });
     if (flags.json) {
       io.out(
@@ -102,6 +115,7 @@ const command: CliCommand = {
       io.out(`data: ${dataDir}`);
       if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
       if (follow) io.out(`following: ${follow} (read-only replica)`);
+      for (const p of node.producers) io.out(`producer: ${p.name} signs with ${p.key}`);
       const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
       io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     }

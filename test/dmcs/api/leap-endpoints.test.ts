@@ -179,7 +179,8 @@ test('push_transaction nests notifications under inline_traces; send_transaction
 });
 
 test('send_transaction2 with return_failure_trace answers the failure as a trace with except (HTTP 202)', async () => {
-  const { packed } = await buildSigned(dn.client, [newAccountAction('keeper', String(keeper.toPublic()))]);
+  // expirations differ from the setup's identical newaccount, so this is a new transaction (not tx_duplicate)
+  const { packed } = await buildSigned(dn.client, [newAccountAction('keeper', String(keeper.toPublic()))], { expireSeconds: 62 });
   const res = await fetch(`${dn.node.endpoint}/v1/chain/send_transaction2`, {
     method: 'POST',
     body: JSON.stringify({ return_failure_trace: true, retry_trx: false, transaction: packed }),

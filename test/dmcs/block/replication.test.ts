@@ -1,5 +1,5 @@
 // Block-log replication: a replica follows a producing node's hypercore over TCP, applies its
-// blocks (producer signature and merkle roots checked), reaches the identical state, refuses
+// blocks (Leap's producer signature rule and merkle roots checked), reaches the identical state, refuses
 // pushes, and catches up after being offline.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -42,6 +42,19 @@ test('a replica downloads the log and reaches the identical state', async () => 
   assert.is(replica.chainId, writer.chainId);
   await caughtUp(replica);
   assert.is(digest(replica).state_digest, digest(writer).state_digest);
+  // GET /v1/peeros/state_digest answers the same on both, with Leap's LIB (the block before the head)
+  const stateDigest = async (n: EmbeddedNode) =>
+    (await (await fetch(`${n.endpoint}/v1/peeros/state_digest`)).json()) as Record<string, number>;
+  const [w, r] = [await stateDigest(writer), await stateDigest(replica)];
+  assert.equal(r, w);
+  assert.equal(Object.keys(w).sort(), [
+    'head_block_id',
+    'head_block_num',
+    'last_irreversible_block_num',
+    'pending_transactions',
+    'state_digest',
+  ]);
+  assert.is(w.last_irreversible_block_num, w.head_block_num! - 1);
   // new blocks keep flowing
   await transact(wclient, [newAccountAction('repl2', String(k.toPublic()))]);
   await writer.produceBlock();

@@ -1,48 +1,29 @@
 // "15 of 21 producers": eosio.prods's permissions follow the active producer schedule as Leap's
 // update_producers_authority computes them. A privileged contract on eosio proposes 21 producers
-// (set_proposed_producers); once the schedule is active, an action authorized by eosio.prods@active
+// (set_proposed_producers); once the schedule is active (the node holds their block signing keys,
+// so it goes on producing in their slots), an action authorized by eosio.prods@active
 // fails with 14 producer signatures and runs with 15; prod.major needs 11 and prod.minor 8; a
 // producer dropped from the schedule no longer counts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Bytes, Name as WName, Serializer, type PrivateKey } from '@wharfkit/antelope';
-import { Name } from '../../../abi/antelope/index.js';
-import { wat } from '../vm/wat.js';
-import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode } from '../helpers.js';
+import type { PrivateKey } from '@wharfkit/antelope';
+import { startDevNode, transact, errorName, testKey, type DevNode } from '../helpers.js';
+import { createProducerAccounts, deployGovernor, proposeAndActivate } from '../schedule.js';
 
 let dn: DevNode;
-const i64 = (n: string) => BigInt.asIntN(64, Name.from(n).value).toString();
 const producers = Array.from({ length: 21 }, (_, i) => ({
   name: `producer${'abcdefghijklmnopqrstu'[i]}`,
   key: testKey(`gov.producer.${i}`),
 }));
 
-/** On eosio: `setprods` passes its data to set_proposed_producers; anything else does nothing. */
-const governorWasm = () =>
-  wat(`(module
-    (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
-    (import "env" "set_proposed_producers" (func $propose (param i32 i32) (result i64)))
-    (memory 1)
-    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
-      (if (i64.eq (local.get $a) (i64.const ${i64('setprods')}))
-        (then (drop (call $propose (i32.const 0) (call $read (i32.const 0) (i32.const 8192))))))))`);
-
-/** Packed `vector<producer_key>`. */
-function producerKeys(list: typeof producers): string {
-  const n = list.length.toString(16).padStart(2, '0');
-  return (
-    n +
-    list
-      .map((p) => Serializer.encode({ object: WName.from(p.name) }).hexString + Serializer.encode({ object: p.key.toPublic() }).hexString)
-      .join('')
-  );
-}
-
+/** Proposes the producers (with the block signing keys the node holds for them) and waits until they are active. */
 const setprods = async (list: typeof producers) => {
-  await transact(dn.client, [{ account: 'eosio', name: 'setprods', authorization: 'eosio@active', data: producerKeys(list) }]);
-  await dn.node.produceBlock();
-  // the proposal takes effect with the first transaction of a later block
-  await transact(dn.client, [{ account: 'eosio', name: 'noop', authorization: 'eosio@active', data: '' }]);
+  const signing = new Map(dn.node.producers.map((p) => [p.name, p.key]));
+  await proposeAndActivate(
+    dn.node,
+    dn.client,
+    list.map((p) => ({ name: p.name, key: signing.get(p.name)! })),
+  );
 };
 const asProds = (permission: string, keys: PrivateKey[], salt: string) =>
   transact(dn.client, [{ account: 'eosio', name: 'noop', authorization: `eosio.prods@${permission}`, data: salt }], { keys });
@@ -52,21 +33,10 @@ const permission = async (name: string) => {
 };
 
 test.before(async () => {
-  dn = await startDevNode();
-  for (let i = 0; i < producers.length; i += 7) {
-    await transact(
-      dn.client,
-      producers.slice(i, i + 7).map((p) => newAccountAction(p.name, String(p.key.toPublic()))),
-    );
-  }
-  await transact(dn.client, [
-    {
-      account: 'eosio',
-      name: 'setcode',
-      authorization: 'eosio@active',
-      data: { account: 'eosio', vmtype: 0, vmversion: 0, code: Bytes.from(governorWasm()).hexString },
-    },
-  ]);
+  dn = await startDevNode(undefined, { producers: producers.map((p) => p.name) });
+  const accountKeys = new Map(producers.map((p) => [p.name, String(p.key.toPublic())]));
+  await createProducerAccounts(dn.client, [...accountKeys.keys()], (n) => accountKeys.get(n)!);
+  await deployGovernor(dn.client);
 });
 test.after(async () => {
   await dn.close();
