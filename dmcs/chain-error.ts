@@ -85,6 +85,8 @@ export const CHAIN_EXCEPTIONS = {
   invalid_http_request: [3200006, 'invalid http request'],
   parse_error_exception: [4, 'Parse Error'],
   unspecified_exception: [0, 'unspecified'],
+  assert_exception: [10, 'Assert Exception'],
+  sig_variable_size_limit_exception: [3100011, 'Variable length component of signature too large'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

@@ -1,0 +1,188 @@
+// An account whose active key is a WebAuthn key (PUB_WA_) transacts by passkey alone: a software
+// authenticator signs a dPay transfer digest, wharfkit pushes it over HTTP to the embedded node, the
+// node recovers the key on its recovery worker with Leap's checks and the transfer lands in a block
+// that wharfkit decodes. Every forgery a relay or a hostile page could try is refused with Leap's
+// exception name.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { ABI, Serializer, Bytes, PackedTransaction, Signature as WSignature, SignedTransaction } from '@wharfkit/antelope';
+import { MAX_WEBAUTHN_VARIABLE_BYTES, Signature, UserPresence, bytesToHex } from '../../../abi/antelope/index.js';
+import { nobleRecovery, defaultKeyRecovery } from '../../../dmcs/index.js';
+import {
+  startDevNode,
+  transact,
+  buildSigned,
+  newAccountAction,
+  errorName,
+  testKey,
+  keyAuth,
+  type DevNode,
+  type ActSpec,
+} from '../helpers.js';
+import { FLAG_UP, FLAG_UV, SoftwareAuthenticator, type AssertionOptions } from '../../fixtures/software-authenticator.js';
+
+const ROOT = new URL('../../../../', import.meta.url);
+const wasm = readFileSync(new URL('build/contracts/dpay/dpay.wasm', ROOT));
+const abi = ABI.from(JSON.parse(readFileSync(new URL('build/contracts/dpay/dpay.abi', ROOT), 'utf8')));
+
+const token = testKey('wa.token');
+const alice = testKey('wa.alice');
+const passkey = new SoftwareAuthenticator({ rpid: 'peeros.test', presence: UserPresence.VERIFIED });
+let dn: DevNode;
+
+const transfer = (memo: string): ActSpec => ({
+  account: 'dpay.token',
+  name: 'transfer',
+  authorization: 'alice@active',
+  data: { from: 'alice', to: 'dpay.token', quantity: '1.0000 RSN', memo },
+});
+
+/** Builds the transfer with wharfkit, signs its digest with the passkey, pushes it over HTTP. */
+async function pushWithPasskey(memo: string, opts: AssertionOptions = {}, sign = passkey.sign.bind(passkey)): Promise<any> {
+  const { trx } = await buildSigned(dn.client, [transfer(memo)], { keys: [], abi });
+  const info = await dn.client.v1.chain.get_info();
+  const digest = trx.signingDigest(info.chain_id).array;
+  const sig = sign(digest, opts);
+  const signed = SignedTransaction.from({ ...trx, signatures: [WSignature.from(sig.toString())] });
+  return dn.client.v1.chain.push_transaction(PackedTransaction.fromSigned(signed));
+}
+
+async function balance(account: string): Promise<string | undefined> {
+  const rows = await dn.client.v1.chain.get_table_rows({ code: 'dpay.token', scope: account, table: 'accounts' });
+  return (rows.rows[0] as { balance?: string } | undefined)?.balance;
+}
+
+test.before(async () => {
+  dn = await startDevNode();
+  await transact(dn.client, [
+    newAccountAction('dpay.token', String(token.toPublic())),
+    newAccountAction('alice', String(alice.toPublic())),
+  ]);
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'dpay.token@active',
+        data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
+      },
+      {
+        account: 'eosio',
+        name: 'setabi',
+        authorization: 'dpay.token@active',
+        data: { account: 'dpay.token', abi: Serializer.encode({ object: abi }).hexString },
+      },
+    ],
+    { keys: [token] },
+  );
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'dpay.token',
+        name: 'create',
+        authorization: 'dpay.token@active',
+        data: { issuer: 'alice', maximum_supply: '1000.0000 RSN' },
+      },
+    ],
+    { keys: [token] },
+  );
+  await transact(
+    dn.client,
+    [{ account: 'dpay.token', name: 'issue', authorization: 'alice@active', data: { to: 'alice', quantity: '100.0000 RSN', memo: '' } }],
+    { keys: [alice] },
+  );
+});
+test.after(async () => {
+  await dn?.close();
+});
+
+test('updateauth accepts a PUB_WA_ key; get_account shows it as Leap prints it', async () => {
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'alice@owner',
+        data: { account: 'alice', permission: 'active', parent: 'owner', auth: keyAuth(passkey.publicKey.toString()) },
+      },
+    ],
+    { keys: [alice] },
+  );
+  const acct = await dn.client.v1.chain.get_account('alice');
+  const active = acct.permissions.find((p) => String(p.perm_name) === 'active');
+  assert.is(String(active?.required_auth.keys[0]?.key), passkey.publicKey.toString());
+});
+
+test('a passkey-signed transfer pushed over HTTP executes and lands in a block wharfkit decodes', async () => {
+  const res = await pushWithPasskey('by passkey');
+  assert.is(res.processed.receipt.status, 'executed');
+  assert.is(await balance('alice'), '99.0000 RSN');
+  const { num } = await dn.node.produceBlock();
+  const block = await dn.client.v1.chain.get_block(num);
+  const trx = block.transactions.find((t) => String(t.id) === String(res.transaction_id));
+  assert.ok(trx, 'the transfer is in the block');
+  const sigs = (trx!.trx as unknown as { signatures: WSignature[] }).signatures.map(String);
+  assert.is(sigs.length, 1);
+  assert.ok(sigs[0]!.startsWith('SIG_WA_'));
+  assert.ok(Signature.from(sigs[0]!).webauthn, 'our codec reads the signature back from the block');
+});
+
+test('high-S authenticator signatures and extra client-data members are accepted (no K1 canonical rule)', async () => {
+  assert.is((await pushWithPasskey('high s', { highS: true })).processed.receipt.status, 'executed');
+  assert.is((await pushWithPasskey('chromium', { extraJson: ',"other_keys_can_be_added_here":"x"' })).processed.receipt.status, 'executed');
+  assert.is(await balance('alice'), '97.0000 RSN');
+});
+
+test("forgeries are refused with Leap's exception names and nothing moves", async () => {
+  const cases: Array<[string, AssertionOptions, string]> = [
+    ['tampered client JSON', { editJson: (j) => j }, 'unsatisfied_authorization'],
+    ['http origin', { origin: 'http://peeros.test' }, 'assert_exception'],
+    ['other host', { origin: 'https://evil.example' }, 'assert_exception'],
+    ['other host with matching rp id hash', { origin: 'https://evil.example', rpidHash: new Uint8Array(32) }, 'assert_exception'],
+    ['wrong rp id hash', { rpidHash: new Uint8Array(32) }, 'assert_exception'],
+    ['UP but no UV for a VERIFIED key', { flags: FLAG_UP }, 'unsatisfied_authorization'],
+    ['neither UP nor UV', { flags: 0 }, 'unsatisfied_authorization'],
+    ['registration, not assertion', { type: 'webauthn.create' }, 'assert_exception'],
+    ['another digest', { challenge: Buffer.alloc(32, 7).toString('base64url') }, 'assert_exception'],
+  ];
+  for (const [what, opts, expected] of cases) {
+    let sign = passkey.sign.bind(passkey);
+    if (what === 'tampered client JSON') {
+      // a relay edits the JSON after the authenticator signed it
+      sign = (digest, o) => {
+        const s = passkey.sign(digest, o).webauthn!;
+        const json = new TextDecoder().decode(s.clientJson).replace('"crossOrigin":false', '"crossOrigin":true');
+        return Signature.fromWebAuthn({ ...s, clientJson: new TextEncoder().encode(json) });
+      };
+    }
+    assert.is(await errorName(pushWithPasskey(`forgery: ${what}`, opts, sign)), expected, what);
+  }
+  assert.is(await balance('alice'), '97.0000 RSN');
+  // the UV flag alone (no UP) still recovers VERIFIED, as in Leap
+  assert.is((await pushWithPasskey('uv only', { flags: FLAG_UV })).processed.receipt.status, 'executed');
+});
+
+test('a client JSON over the size limit is sig_variable_size_limit_exception, before any recovery', async () => {
+  // one byte over the limit (the string form of a much longer one is refused earlier, when parsed)
+  const base = passkey.sign(new Uint8Array(32), { extraJson: ',"pad":""' }).variableSize;
+  const pad = 'x'.repeat(MAX_WEBAUTHN_VARIABLE_BYTES + 1 - base);
+  const name = await errorName(pushWithPasskey('big', { extraJson: `,"pad":"${pad}"` }));
+  assert.is(name, 'sig_variable_size_limit_exception');
+  const huge = await errorName(pushWithPasskey('huge', { extraJson: `,"pad":"${'x'.repeat(MAX_WEBAUTHN_VARIABLE_BYTES + 1500)}"` }));
+  assert.is(huge, 'packed_transaction_type_exception');
+});
+
+test('main-thread recovery (noble and the default) gives the same WA key id as the worker', () => {
+  const digest = new Uint8Array(32).fill(9);
+  const sig = passkey.sign(digest);
+  const a = nobleRecovery.recover(sig, digest);
+  assert.is(defaultKeyRecovery().recover(sig, digest), a);
+  assert.ok(a.startsWith('02'), 'key ids of WA keys start with type byte 2');
+  assert.ok(a.endsWith(bytesToHex(new TextEncoder().encode('peeros.test'))));
+});
+
+test.run();
