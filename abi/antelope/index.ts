@@ -17,6 +17,7 @@ export { Signature, isCanonical, type SignatureType, type DigestType } from './s
 export { UserPresence, MAX_RPID_BYTES, type WebAuthnKeyParts } from './webauthn-key.js';
 export { MAX_WEBAUTHN_VARIABLE_BYTES, type WebAuthnSignatureParts } from './webauthn-signature.js';
 export { recoverWebAuthnKey, parseClientData, rpidOfOrigin } from './webauthn-recovery.js';
+export { signatureFromAssertion, webAuthnKeyFromSpki, type WebAuthnAssertion } from './webauthn-assertion.js';
 export { SymbolCode, AssetSymbol, MAX_PRECISION, type SymbolCodeType, type AssetSymbolType } from './symbol.js';
 export { Asset, MAX_ASSET_AMOUNT, type AssetType } from './asset.js';
 export { ExtendedAsset, type ExtendedAssetType } from './extended-asset.js';

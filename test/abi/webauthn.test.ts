@@ -17,6 +17,8 @@ import {
   publicKeyOfId,
   sha256,
 } from '../../abi/antelope/index.js';
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { signatureFromAssertion, webAuthnKeyFromSpki } from '../../abi/antelope/index.js';
 import { FLAG_UP, FLAG_UV, SoftwareAuthenticator } from '../fixtures/software-authenticator.js';
 
 // Leap unittests/protocol_feature_tests.cpp (webauthn recover_key tests).
@@ -160,6 +162,38 @@ test('WA key ids invert and sort in Leap order (point, presence, then rp id as a
   }
   assert.ok(keyIdOf(mk('aa.com')) < keyIdOf(mk('b.com')), 'shorter rp id that sorts first by bytes');
   assert.ok(keyIdOf(mk('zz.com', UserPresence.NONE)) < keyIdOf(mk('aa.com', UserPresence.PRESENT)));
+});
+
+test("a browser-shaped assertion (SPKI key, DER signature made by OpenSSL) becomes a SIG_WA_ that recovers to the credential's PUB_WA_", () => {
+  const d = digestOf('assertion');
+  for (let i = 0; i < 6; i++) {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const key = webAuthnKeyFromSpki(
+      new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+      'peeros.test',
+      UserPresence.VERIFIED,
+    );
+    const authenticatorData = new Uint8Array(37);
+    authenticatorData.set(sha256(new TextEncoder().encode('peeros.test')));
+    authenticatorData[32] = FLAG_UP | FLAG_UV;
+    const clientDataJSON = new TextEncoder().encode(
+      JSON.stringify({
+        type: 'webauthn.get',
+        challenge: Buffer.from(d).toString('base64url'),
+        origin: 'https://peeros.test',
+        crossOrigin: false,
+      }),
+    );
+    const der = cryptoSign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), privateKey);
+    const sig = signatureFromAssertion({ authenticatorData, clientDataJSON, signature: new Uint8Array(der) }, key);
+    assert.ok(sig.recover(d).equals(key));
+    const other = new SoftwareAuthenticator().publicKey;
+    refused(
+      () => signatureFromAssertion({ authenticatorData, clientDataJSON, signature: new Uint8Array(der) }, other),
+      /not the credential's/,
+    );
+  }
+  refused(() => webAuthnKeyFromSpki(new Uint8Array(91), 'peeros.test', UserPresence.VERIFIED), /SPKI/);
 });
 
 test.run();

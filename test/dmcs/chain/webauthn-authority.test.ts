@@ -5,114 +5,29 @@
 // exception name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { ABI, Serializer, Bytes, PackedTransaction, Signature as WSignature, SignedTransaction } from '@wharfkit/antelope';
 import { MAX_WEBAUTHN_VARIABLE_BYTES, Signature, UserPresence, bytesToHex } from '../../../abi/antelope/index.js';
 import { nobleRecovery, defaultKeyRecovery } from '../../../dmcs/index.js';
-import {
-  startDevNode,
-  transact,
-  buildSigned,
-  newAccountAction,
-  errorName,
-  testKey,
-  keyAuth,
-  type DevNode,
-  type ActSpec,
-} from '../helpers.js';
+import { errorName } from '../helpers.js';
 import { FLAG_UP, FLAG_UV, SoftwareAuthenticator, type AssertionOptions } from '../../fixtures/software-authenticator.js';
+import { startPasskeyTokenChain, type PasskeyTokenChain } from './passkey-token-chain.js';
 
-const ROOT = new URL('../../../../', import.meta.url);
-const wasm = readFileSync(new URL('build/contracts/dpay/dpay.wasm', ROOT));
-const abi = ABI.from(JSON.parse(readFileSync(new URL('build/contracts/dpay/dpay.abi', ROOT), 'utf8')));
-
-const token = testKey('wa.token');
-const alice = testKey('wa.alice');
 const passkey = new SoftwareAuthenticator({ rpid: 'peeros.test', presence: UserPresence.VERIFIED });
-let dn: DevNode;
+let chain: PasskeyTokenChain;
 
-const transfer = (memo: string): ActSpec => ({
-  account: 'dpay.token',
-  name: 'transfer',
-  authorization: 'alice@active',
-  data: { from: 'alice', to: 'dpay.token', quantity: '1.0000 RSN', memo },
-});
-
-/** Builds the transfer with wharfkit, signs its digest with the passkey, pushes it over HTTP. */
-async function pushWithPasskey(memo: string, opts: AssertionOptions = {}, sign = passkey.sign.bind(passkey)): Promise<any> {
-  const { trx } = await buildSigned(dn.client, [transfer(memo)], { keys: [], abi });
-  const info = await dn.client.v1.chain.get_info();
-  const digest = trx.signingDigest(info.chain_id).array;
-  const sig = sign(digest, opts);
-  const signed = SignedTransaction.from({ ...trx, signatures: [WSignature.from(sig.toString())] });
-  return dn.client.v1.chain.push_transaction(PackedTransaction.fromSigned(signed));
-}
-
-async function balance(account: string): Promise<string | undefined> {
-  const rows = await dn.client.v1.chain.get_table_rows({ code: 'dpay.token', scope: account, table: 'accounts' });
-  return (rows.rows[0] as { balance?: string } | undefined)?.balance;
-}
+const pushWithPasskey = (memo: string, opts: AssertionOptions = {}, sign = passkey.sign.bind(passkey)): Promise<any> =>
+  chain.pushTransfer(memo, (digest) => sign(digest, opts));
+const balance = (account: string) => chain.balance(account);
 
 test.before(async () => {
-  dn = await startDevNode();
-  await transact(dn.client, [
-    newAccountAction('dpay.token', String(token.toPublic())),
-    newAccountAction('alice', String(alice.toPublic())),
-  ]);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'dpay.token@active',
-        data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
-      },
-      {
-        account: 'eosio',
-        name: 'setabi',
-        authorization: 'dpay.token@active',
-        data: { account: 'dpay.token', abi: Serializer.encode({ object: abi }).hexString },
-      },
-    ],
-    { keys: [token] },
-  );
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'dpay.token',
-        name: 'create',
-        authorization: 'dpay.token@active',
-        data: { issuer: 'alice', maximum_supply: '1000.0000 RSN' },
-      },
-    ],
-    { keys: [token] },
-  );
-  await transact(
-    dn.client,
-    [{ account: 'dpay.token', name: 'issue', authorization: 'alice@active', data: { to: 'alice', quantity: '100.0000 RSN', memo: '' } }],
-    { keys: [alice] },
-  );
+  chain = await startPasskeyTokenChain();
 });
 test.after(async () => {
-  await dn?.close();
+  await chain?.dn.close();
 });
 
 test('updateauth accepts a PUB_WA_ key; get_account shows it as Leap prints it', async () => {
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'updateauth',
-        authorization: 'alice@owner',
-        data: { account: 'alice', permission: 'active', parent: 'owner', auth: keyAuth(passkey.publicKey.toString()) },
-      },
-    ],
-    { keys: [alice] },
-  );
-  const acct = await dn.client.v1.chain.get_account('alice');
+  await chain.setActiveKey(passkey.publicKey);
+  const acct = await chain.dn.client.v1.chain.get_account('alice');
   const active = acct.permissions.find((p) => String(p.perm_name) === 'active');
   assert.is(String(active?.required_auth.keys[0]?.key), passkey.publicKey.toString());
 });
@@ -121,11 +36,11 @@ test('a passkey-signed transfer pushed over HTTP executes and lands in a block w
   const res = await pushWithPasskey('by passkey');
   assert.is(res.processed.receipt.status, 'executed');
   assert.is(await balance('alice'), '99.0000 RSN');
-  const { num } = await dn.node.produceBlock();
-  const block = await dn.client.v1.chain.get_block(num);
+  const { num } = await chain.dn.node.produceBlock();
+  const block = await chain.dn.client.v1.chain.get_block(num);
   const trx = block.transactions.find((t) => String(t.id) === String(res.transaction_id));
   assert.ok(trx, 'the transfer is in the block');
-  const sigs = (trx!.trx as unknown as { signatures: WSignature[] }).signatures.map(String);
+  const sigs = (trx!.trx as unknown as { signatures: unknown[] }).signatures.map(String);
   assert.is(sigs.length, 1);
   assert.ok(sigs[0]!.startsWith('SIG_WA_'));
   assert.ok(Signature.from(sigs[0]!).webauthn, 'our codec reads the signature back from the block');
