@@ -8,7 +8,14 @@
  * checker needs.
  */
 import { createRequire } from 'node:module';
-import { AntelopeError, type Signature, KeyType, MAX_WEBAUTHN_VARIABLE_BYTES, isCanonical } from '../../abi/antelope/index.js';
+import {
+  AntelopeError,
+  type PublicKey,
+  type Signature,
+  KeyType,
+  MAX_WEBAUTHN_VARIABLE_BYTES,
+  isCanonical,
+} from '../../abi/antelope/index.js';
 import { keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
@@ -24,24 +31,31 @@ interface NativeSecp {
 }
 
 /**
- * The key id of the WebAuthn key that made `sig` over `digest`, or a `ChainError` named as Leap
- * names it: `sig_variable_size_limit_exception` over the size limit, `assert_exception` for a
- * failed client-data check ("Wrong webauthn challenge", "webauthn origin must begin with https://",
- * …), `unspecified_exception` when no key can be reconstructed.
+ * The public key that made `sig` over `digest`, as Leap's crypto API recovers it: K1 and R1 without
+ * the canonical rule (Leap's `recover_key` intrinsic passes `check_canonical = false`), WebAuthn
+ * with the size limit and Leap's client-data checks. The one call for intrinsics; failures are
+ * `ChainError`s named as Leap names them: `sig_variable_size_limit_exception` over the size limit,
+ * `assert_exception` for a failed client-data check ("Wrong webauthn challenge", "webauthn origin
+ * must begin with https://", …), `unspecified_exception` when no key can be reconstructed.
  */
-export function recoverWebAuthnKeyId(sig: Signature, digest: Uint8Array): string {
+export function recoverPublicKey(sig: Signature, digest: Uint8Array): PublicKey {
   if (sig.variableSize > MAX_WEBAUTHN_VARIABLE_BYTES)
     throw new ChainError(
       'sig_variable_size_limit_exception',
       `signature variable length component size (${sig.variableSize}) greater than subjective maximum (${MAX_WEBAUTHN_VARIABLE_BYTES})`,
     );
   try {
-    return keyIdOf(sig.recover(digest));
+    return sig.recover(digest);
   } catch (e) {
     const message = (e as Error).message;
-    if (!(e instanceof AntelopeError)) throw new ChainError('unspecified_exception', message);
+    if (!(e instanceof AntelopeError) || sig.type !== KeyType.WA) throw new ChainError('unspecified_exception', message);
     throw new ChainError(message.startsWith('unable to reconstruct') ? 'unspecified_exception' : 'assert_exception', message);
   }
+}
+
+/** The key id of the WebAuthn key that made `sig` over `digest` (`recoverPublicKey`'s errors). */
+export function recoverWebAuthnKeyId(sig: Signature, digest: Uint8Array): string {
+  return keyIdOf(recoverPublicKey(sig, digest));
 }
 
 function check(sig: Signature): void {

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_WEBAUTHN_VARIABLE_BYTES, Signature, UserPresence, bytesToHex } from '../../../abi/antelope/index.js';
-import { nobleRecovery, defaultKeyRecovery } from '../../../dmcs/index.js';
+import { nobleRecovery, defaultKeyRecovery, recoverPublicKey, ChainError } from '../../../dmcs/index.js';
 import { errorName } from '../helpers.js';
 import { FLAG_UP, FLAG_UV, SoftwareAuthenticator, type AssertionOptions } from '../../fixtures/software-authenticator.js';
 import { startPasskeyTokenChain, type PasskeyTokenChain } from './passkey-token-chain.js';
@@ -98,6 +98,28 @@ test('main-thread recovery (noble and the default) gives the same WA key id as t
   assert.is(defaultKeyRecovery().recover(sig, digest), a);
   assert.ok(a.startsWith('02'), 'key ids of WA keys start with type byte 2');
   assert.ok(a.endsWith(bytesToHex(new TextEncoder().encode('peeros.test'))));
+});
+
+test('recoverPublicKey, the one call for intrinsics, returns the WA key or a named ChainError', () => {
+  const digest = new Uint8Array(32).fill(4);
+  assert.ok(recoverPublicKey(passkey.sign(digest), digest).equals(passkey.publicKey));
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.instance(e, ChainError);
+      return (e as ChainError).code;
+    }
+    return 'no error';
+  };
+  assert.is(
+    code(() => recoverPublicKey(passkey.sign(digest, { origin: 'http://peeros.test' }), digest)),
+    'assert_exception',
+  );
+  assert.is(
+    code(() => recoverPublicKey(passkey.sign(digest, { extraJson: `,"p":"${'x'.repeat(MAX_WEBAUTHN_VARIABLE_BYTES)}"` }), digest)),
+    'sig_variable_size_limit_exception',
+  );
 });
 
 test.run();
