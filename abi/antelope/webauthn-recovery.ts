@@ -24,6 +24,8 @@ const MIN_AUTH_DATA_SIZE = 37;
 const HTTPS = 'https://';
 
 const utf8 = new TextDecoder('utf-8');
+/** A UTF-16 surrogate without its pair (code units, so no `u` flag). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const utf8Encoder = new TextEncoder();
 
 function fail(message: string): never {
@@ -40,15 +42,23 @@ interface ClientData {
  * The three fields Leap reads from the client data. Leap parses the C string, so bytes after a NUL
  * are ignored (they still count in the hash); the document must be one object; `type`, `challenge`
  * and `origin` must be strings when present (any other value fails Leap's parser); absent ones are "".
+ * Input rapidjson refuses is refused too, even where JSON.parse would take it.
  */
 export function parseClientData(json: Uint8Array): ClientData {
   const nul = json.indexOf(0);
   let doc: unknown;
+  let leapRefuses = false;
   try {
-    doc = JSON.parse(utf8.decode(nul < 0 ? json : json.subarray(0, nul)));
+    doc = JSON.parse(utf8.decode(nul < 0 ? json : json.subarray(0, nul)), (key, value: unknown) => {
+      // what rapidjson refuses and JSON.parse takes: lone surrogate escapes, numbers beyond a double
+      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) leapRefuses = true;
+      if (typeof value === 'number' && !Number.isFinite(value)) leapRefuses = true;
+      return value;
+    });
   } catch {
     fail('Failed to parse client data JSON');
   }
+  if (leapRefuses) fail('Failed to parse client data JSON');
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('Failed to parse client data JSON');
   const o = doc as Record<string, unknown>;
   const field = (k: string): string => {

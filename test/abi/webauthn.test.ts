@@ -120,7 +120,19 @@ test("refusals carry Leap's reasons: type, challenge, https origin, rp id hash, 
   const k1Header = sig.webauthn!.compact.slice();
   k1Header[0] = k1Header[0]! - 4;
   refused(() => Signature.fromWebAuthn({ ...sig.webauthn!, compact: k1Header }).recover(d), /unable to reconstruct public key/);
-  for (const bad of ['[]', '"x"', '{"type":1}', '{"challenge":{}}', '{"origin":["https://x"]}', '{', '{} {}']) {
+  // the last three are JSON.parse-valid but refused by Leap's rapidjson: lone surrogate, number beyond a double
+  for (const bad of [
+    '[]',
+    '"x"',
+    '{"type":1}',
+    '{"challenge":{}}',
+    '{"origin":["https://x"]}',
+    '{',
+    '{} {}',
+    '{"x":"\\ud800"}',
+    '{"\\udc00":1}',
+    '{"n":1e400}',
+  ]) {
     refused(
       () => Signature.fromWebAuthn({ ...sig.webauthn!, clientJson: new TextEncoder().encode(bad) }).recover(d),
       /Failed to parse client data JSON/,
