@@ -20,12 +20,19 @@ import {
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { signatureFromAssertion, webAuthnKeyFromSpki } from '../../abi/antelope/index.js';
 import { FLAG_UP, FLAG_UV, SoftwareAuthenticator } from '../fixtures/software-authenticator.js';
+import { vectors } from './vector-file.js';
 
-// Leap unittests/protocol_feature_tests.cpp (webauthn recover_key tests).
-const LEAP_DIGEST = 'a2256be721c7d090ba13d6c37eee2a06c663473a40950d4f64f0a762dbe13d49';
-const LEAP_SIG =
-  'SIG_WA_2AAAuLJS3pLPgkQQPqLsehL6VeRBaAZS7NYM91UYRUrSAEfUvzKN7DCSwhjsDqe74cZNWKUUGAHGG8ddSA7cvUxChbfKxLSrDCpwe6MVUqz4PDdyCt5tXhEJmKekxG1o1ucY3LVj8Vi9rRbzAkKPCzWqC8cPcUtpLHNG8qUKkQrN4Xuwa9W8rsBiUKwZv1ToLyVhLrJe42pvHYBXicp4E8qec5E4m6SX11KuXERFcV48Mhiie2NyaxdtNtNzQ5XZ5hjBkxRujqejpF4SNHvdAGKRBbvhkiPLA25FD3xoCbrN26z72';
-const LEAP_KEY = 'PUB_WA_WdCPfafVNxVMiW5ybdNs83oWjenQXvSt1F49fg9mv7qrCiRwHj5b38U3ponCFWxQTkDsMC';
+interface LeapVector {
+  digest: string;
+  signature: string;
+  public_key: string;
+  presence: number;
+  rpid: string;
+}
+const LEAP = vectors<{ recover: LeapVector[] }>('leap-webauthn.json').recover;
+const LEAP_DIGEST = LEAP[0]!.digest;
+const LEAP_SIG = LEAP[0]!.signature;
+const LEAP_KEY = LEAP[0]!.public_key;
 
 const digestOf = (s: string) => sha256(new TextEncoder().encode(s));
 const wharfBytes = (v: W.PublicKey | W.Signature) => bytesToHex(W.Serializer.encode({ object: v }).array);
@@ -42,15 +49,17 @@ function refused(fn: () => unknown, message: RegExp): void {
   assert.unreachable(`expected a refusal matching ${message}`);
 }
 
-test("Leap's vector: SIG_WA_ recovers to Leap's PUB_WA_ key (presence PRESENT, rp id keosd.invalid)", () => {
-  const sig = Signature.from(LEAP_SIG);
-  assert.is(sig.type, KeyType.WA);
-  const key = sig.recover(LEAP_DIGEST);
-  assert.is(key.toString(), LEAP_KEY);
-  assert.equal(key.webauthn?.presence, UserPresence.PRESENT);
-  assert.is(key.webauthn?.rpid, 'keosd.invalid');
-  assert.ok(sig.verify(LEAP_DIGEST, LEAP_KEY));
-  assert.not.ok(sig.verify(sha256(new Uint8Array(1)), LEAP_KEY));
+test("Leap's vectors: each SIG_WA_ recovers to Leap's PUB_WA_ key with its presence and rp id", () => {
+  for (const v of LEAP) {
+    const sig = Signature.from(v.signature);
+    assert.is(sig.type, KeyType.WA);
+    const key = sig.recover(v.digest);
+    assert.is(key.toString(), v.public_key);
+    assert.is(key.webauthn?.presence, v.presence);
+    assert.is(key.webauthn?.rpid, v.rpid);
+    assert.ok(sig.verify(v.digest, v.public_key));
+    assert.not.ok(sig.verify(sha256(new Uint8Array(1)), v.public_key));
+  }
 });
 
 test('string and binary forms round-trip and match @wharfkit/antelope byte for byte', () => {
