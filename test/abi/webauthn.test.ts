@@ -30,7 +30,6 @@ interface LeapVector {
   rpid: string;
 }
 const LEAP = vectors<{ recover: LeapVector[] }>('leap-webauthn.json').recover;
-const LEAP_DIGEST = LEAP[0]!.digest;
 const LEAP_SIG = LEAP[0]!.signature;
 const LEAP_KEY = LEAP[0]!.public_key;
 
