@@ -2,11 +2,13 @@
  * Antelope protocol core benchmarks: "serialize + digest" of a token transfer transaction (build
  * the transaction from JSON with the token ABI, serialize it, compute the signing digest) for our
  * core and for @wharfkit/antelope in the same run, plus canonical K1 signing and key recovery on
- * @noble/curves. Issue 3 target: serialize + digest ≥ 2× wharfkit. Rates are per CPU-second of
+ * @noble/curves, and WebAuthn (WA) recovery with Leap's client-data checks next to K1 recovery.
+ * Issue 3 target: serialize + digest ≥ 2× wharfkit. Rates are per CPU-second of
  * this (single-threaded) process, so neighbouring load on the machine does not skew them.
  */
 import * as W from '@wharfkit/antelope';
-import { AbiSerializer, PrivateKey, type Signature, Transaction, sha256 } from '../abi/antelope/index.js';
+import { p256 } from '@noble/curves/nist.js';
+import { AbiSerializer, PrivateKey, PublicKey, Signature, Transaction, UserPresence, sha256, sha256Parts } from '../abi/antelope/index.js';
 import { summarize, type BenchResult } from './result.js';
 
 const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
@@ -113,7 +115,32 @@ export async function benchAntelope(opts: { runs: number }): Promise<BenchResult
   results.push(rate('antelope.k1_recover.peeros', (i) => (sigs[i & 63] as Signature).recover(digests[i & 63]!), runs, 400));
   const pub = key.toPublic();
   results.push(rate('antelope.k1_verify.peeros', (i) => (sigs[i & 63] as Signature).verify(digests[i & 63]!, pub), runs, 400));
+
+  // WebAuthn: parse the client JSON, check type/challenge/origin/rp id hash, recover the P-256 key
+  const wa = webAuthnSignatures(digests);
+  const waKey = wa.sigs[0]!.recover(digests[0]!);
+  if (!waKey.equals(wa.key)) throw new Error('bench: WA recovery does not give the signer');
+  results.push(rate('antelope.wa_recover.peeros', (i) => wa.sigs[i & 63]!.recover(digests[i & 63]!), runs, 400));
   return results;
+}
+
+/** Assertions over each digest as a platform authenticator makes them (fixed key: figures repeat). */
+function webAuthnSignatures(digests: Uint8Array[]): { sigs: Signature[]; key: PublicKey } {
+  const rpid = 'peeros.test';
+  const secret = sha256(new TextEncoder().encode('bench webauthn key'));
+  const authData = new Uint8Array(37);
+  authData.set(sha256(new TextEncoder().encode(rpid)));
+  authData[32] = 0x05; // UP | UV
+  const sigs = digests.map((d) => {
+    const json = `{"type":"webauthn.get","challenge":"${Buffer.from(d).toString('base64url')}","origin":"https://${rpid}","crossOrigin":false}`;
+    const clientJson = new TextEncoder().encode(json);
+    const rec = p256.sign(sha256Parts(authData, sha256(clientJson)), secret, { prehash: false, format: 'recovered' });
+    const compact = rec.slice();
+    compact[0] = 31 + rec[0]!;
+    return Signature.fromWebAuthn({ compact, authData, clientJson });
+  });
+  const point = p256.getPublicKey(secret, true);
+  return { sigs, key: PublicKey.fromWebAuthn({ point, presence: UserPresence.VERIFIED, rpid }) };
 }
 
 // `node dist/bench/antelope.js` prints the figures directly

@@ -98,6 +98,8 @@ export const CHAIN_EXCEPTIONS = {
   invalid_block_header_extension: [3030010, 'Invalid block header extension'],
   producer_double_confirm: [3170003, 'Producer is double confirming known range'],
   producer_schedule_exception: [3170004, 'Producer schedule exception'],
+  assert_exception: [10, 'Assert Exception'],
+  sig_variable_size_limit_exception: [3100011, 'Variable length component of signature too large'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

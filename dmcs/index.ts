@@ -20,7 +20,14 @@ export { ChainApi } from './api/chain-api.js';
 export { MAX_BODY_BYTES } from './api/http-server.js';
 export { parseHostPort, type HttpEndpoint } from './endpoint.js';
 export { DEV_PUBLIC_KEY, DEV_PRIVATE_KEY, chainIdOf, type Genesis } from './chain/genesis.js';
-export { defaultKeyRecovery, nobleRecovery, nativeRecovery, loadNativeSecp256k1, type KeyRecovery } from './keys/key-recovery.js';
+export {
+  defaultKeyRecovery,
+  nobleRecovery,
+  nativeRecovery,
+  loadNativeSecp256k1,
+  recoverPublicKey,
+  type KeyRecovery,
+} from './keys/key-recovery.js';
 export type { PackedTrx, SignedBlock } from './block.js';
 export { MAX_AUTHORITY_DEPTH } from '../abi/antelope/index.js';
 export { MAX_INLINE_ACTION_DEPTH } from './chain/transaction-executor.js';

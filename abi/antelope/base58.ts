@@ -70,16 +70,16 @@ export function encodeRipemd160Check(data: Uint8Array, suffix: string): string {
 export function decodeRipemd160Check(
   s: string,
   suffix: string,
-  size: number,
+  size: number | 'variable',
   code: 'INVALID_KEY' | 'INVALID_SIGNATURE',
   what: string,
 ): Uint8Array {
   const raw = base58Decode(s, what);
-  if (raw.length !== size + 4) {
+  if (size === 'variable' ? raw.length < 4 : raw.length !== size + 4) {
     throw new AntelopeError(code, `${what}: expected ${size} bytes + 4 checksum bytes, got ${raw.length} bytes`);
   }
-  const data = raw.subarray(0, size);
-  if (!bytesEqual(ripemdCheck(data, suffix), raw.subarray(size))) {
+  const data = raw.subarray(0, raw.length - 4);
+  if (!bytesEqual(ripemdCheck(data, suffix), raw.subarray(raw.length - 4))) {
     throw new AntelopeError(code, `${what}: checksum mismatch`);
   }
   return data.slice();

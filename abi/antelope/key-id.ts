@@ -1,23 +1,49 @@
 /**
- * Key ids: a public key as an opaque string (lower-case hex of its binary form, type byte ‖ 33
- * bytes), so authorities compare and hash keys cheaply and sort them in Antelope's `public_key`
- * order. The node's state, the authority checker and the host's session all key authorities by it.
+ * Key ids: a public key as an opaque string (lower-case hex of type byte ‖ 33-byte point, and for
+ * WA keys ‖ user presence ‖ rp id bytes without their length prefix), so authorities compare and hash
+ * keys cheaply and sort them in Antelope's `public_key` order (Leap orders WA keys by point, presence,
+ * then rp id as a byte string, which a length prefix would break). The node's state, the authority
+ * checker and the host's session all key authorities by it.
  */
 import { PublicKey } from './public-key.js';
 import { KeyType } from './key-type.js';
 import { bytesToHex, hexToBytes } from './bytes.js';
+import { AntelopeError } from './error.js';
 
-/** The key id of a public key (hex of its binary form). */
+const POINT_SIZE = 33;
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** The key id of a public key. */
 export function keyIdOf(key: PublicKey): string {
-  const b = new Uint8Array(34);
+  const wa = key.webauthn;
+  if (!wa) {
+    const b = new Uint8Array(1 + POINT_SIZE);
+    b[0] = key.type;
+    b.set(key.data, 1);
+    return bytesToHex(b);
+  }
+  const rp = utf8.encode(wa.rpid);
+  const b = new Uint8Array(2 + POINT_SIZE + rp.length);
   b[0] = key.type;
-  b.set(key.data, 1);
+  b.set(wa.point, 1);
+  b[1 + POINT_SIZE] = wa.presence;
+  b.set(rp, 2 + POINT_SIZE);
   return bytesToHex(b);
 }
 
 export function publicKeyOfId(id: string): PublicKey {
   const b = hexToBytes(id, 'key id');
-  return new PublicKey(b[0] as KeyType, b.slice(1));
+  if (b[0] !== KeyType.WA) return new PublicKey(b[0] as KeyType, b.slice(1));
+  if (b.length < 3 + POINT_SIZE)
+    throw new AntelopeError('INVALID_KEY', `key id: a WA key id has at least ${3 + POINT_SIZE} bytes, got ${b.length}`);
+  let rpid: string;
+  try {
+    rpid = utf8Strict.decode(b.subarray(2 + POINT_SIZE));
+  } catch {
+    throw new AntelopeError('INVALID_KEY', 'key id: the rp id is not valid UTF-8');
+  }
+  return PublicKey.fromWebAuthn({ point: b.slice(1, 1 + POINT_SIZE), presence: b[1 + POINT_SIZE]!, rpid });
 }
 
 /** Display form Leap uses in get_account: legacy `EOS…` for K1, `PUB_R1_…` otherwise. */

@@ -1,7 +1,9 @@
 /**
- * Antelope signature: key type and 65 bytes, recovery header (27 + 4 + recid) ‖ r ‖ s.
- * String form `SIG_K1_…` (base58 with ripemd160(data ‖ "K1") checksum); binary: type ‖ 65 bytes.
- * Recovery and verification (K1 and R1) run on @noble/curves with the digest passed as-is (no prehash).
+ * Antelope signature: key type and payload. K1 and R1: 65 bytes, recovery header (27 + 4 + recid) ‖
+ * r ‖ s; WA (WebAuthn): those 65 bytes ‖ authenticator data ‖ client JSON (webauthn-signature.ts).
+ * String form `SIG_K1_…` (base58 with ripemd160(data ‖ "K1") checksum); binary: type ‖ payload.
+ * Recovery and verification (K1 and R1) run on @noble/curves with the digest passed as-is (no prehash);
+ * WA recovery adds Leap's client-data checks (webauthn-recovery.ts).
  */
 import { AntelopeError, describe } from './error.js';
 import { curveFor } from './key-curve.js';
@@ -13,11 +15,24 @@ import { PublicKey, type PublicKeyType } from './public-key.js';
 import { Checksum256 } from './checksum.js';
 import type { BinaryWriter } from './binary-writer.js';
 import type { BinaryReader } from './binary-reader.js';
+import {
+  type WebAuthnSignatureParts,
+  MAX_WEBAUTHN_VARIABLE_BYTES,
+  decodeWebAuthnSignature,
+  encodeWebAuthnSignature,
+  readWebAuthnSignature,
+} from './webauthn-signature.js';
+import { recoverWebAuthnKey } from './webauthn-recovery.js';
 
 export type SignatureType = Signature | string;
 export type DigestType = Checksum256 | Uint8Array | string;
 
 const SIG_SIZE = 65;
+/**
+ * Longest `SIG_WA_…` string parsed: room for Leap's variable-length maximum in base58 (≈ 1.37
+ * characters a byte), refused before base58's quadratic decode would spend on a longer one.
+ */
+const MAX_WA_SIGNATURE_CHARS = Math.ceil((SIG_SIZE + 10 + MAX_WEBAUTHN_VARIABLE_BYTES + 4) * 1.37) + 8;
 
 function digestBytes(digest: DigestType): Uint8Array {
   const d = digest instanceof Checksum256 ? digest.array : toBytes(digest, 'digest');
@@ -36,30 +51,59 @@ export function isCanonical(c: Uint8Array): boolean {
 export class Signature {
   readonly type: KeyType;
   readonly data: Uint8Array;
+  private wa?: WebAuthnSignatureParts;
 
   constructor(type: KeyType, data: Uint8Array) {
-    if (data.length !== SIG_SIZE) throw new AntelopeError('INVALID_SIGNATURE', `signature: expected ${SIG_SIZE} bytes, got ${data.length}`);
+    if (type === KeyType.WA) {
+      this.wa = decodeWebAuthnSignature(data);
+    } else if (data.length !== SIG_SIZE) {
+      throw new AntelopeError('INVALID_SIGNATURE', `signature: expected ${SIG_SIZE} bytes, got ${data.length}`);
+    }
     this.type = type;
     this.data = data;
+  }
+
+  /** A WA signature from its parts (what a WebAuthn assertion returns, with the compact signature). */
+  static fromWebAuthn(parts: WebAuthnSignatureParts): Signature {
+    return new Signature(KeyType.WA, encodeWebAuthnSignature(parts));
+  }
+
+  /** Compact signature, authenticator data and client JSON of a WA signature; undefined otherwise. */
+  get webauthn(): WebAuthnSignatureParts | undefined {
+    return this.wa;
+  }
+
+  /** Bytes of authenticator data plus client JSON (Leap's `variable_size`); 0 for K1 and R1. */
+  get variableSize(): number {
+    return this.wa ? this.wa.authData.length + this.wa.clientJson.length : 0;
   }
 
   static from(value: SignatureType): Signature {
     if (value instanceof Signature) return value;
     if (typeof value !== 'string' || !value.startsWith('SIG_')) {
-      throw new AntelopeError('INVALID_SIGNATURE', `signature: expected SIG_K1_… or SIG_R1_…, got ${describe(value)}`);
+      throw new AntelopeError('INVALID_SIGNATURE', `signature: expected SIG_K1_…, SIG_R1_… or SIG_WA_…, got ${describe(value)}`);
     }
     const parts = value.split('_');
     if (parts.length !== 3) throw new AntelopeError('INVALID_SIGNATURE', `signature: expected SIG_<type>_<base58>, got ${describe(value)}`);
     const type = keyTypeFromString(parts[1]!, 'signature');
+    if (type === KeyType.WA) {
+      if (value.length > MAX_WA_SIGNATURE_CHARS)
+        throw new AntelopeError(
+          'INVALID_SIGNATURE',
+          `signature: a SIG_WA_ signature has at most ${MAX_WA_SIGNATURE_CHARS} characters, got ${value.length}`,
+        );
+      return new Signature(type, decodeRipemd160Check(parts[2]!, 'WA', 'variable', 'INVALID_SIGNATURE', 'signature'));
+    }
     return new Signature(type, decodeRipemd160Check(parts[2]!, parts[1]!, SIG_SIZE, 'INVALID_SIGNATURE', 'signature'));
   }
 
   static decode(r: BinaryReader): Signature {
     const type = keyTypeFromIndex(r.u8(), 'signature');
+    if (type === KeyType.WA) return Signature.fromWebAuthn(readWebAuthnSignature(r));
     return new Signature(type, r.raw(SIG_SIZE).slice());
   }
 
-  /** Build from noble's 'recovered' layout (recid ‖ r ‖ s). */
+  /** Build from noble's 'recovered' layout (recid ‖ r ‖ s); K1 or R1. */
   static fromRecovered(bytes: Uint8Array, type: KeyType = KeyType.K1): Signature {
     const data = new Uint8Array(SIG_SIZE);
     data.set(bytes.subarray(1, 65), 1);
@@ -81,6 +125,7 @@ export class Signature {
    * `requireCanonical`, a signature that fails Leap's `is_canonical` is refused, as nodes do.
    */
   recover(digest: DigestType, opts: { requireCanonical?: boolean } = {}): PublicKey {
+    if (this.wa) return PublicKey.fromWebAuthn(recoverWebAuthnKey(this.wa, digestBytes(digest)));
     const curve = curveFor(this.type, 'RECOVER_FAILED', 'signature recover');
     if (opts.requireCanonical && this.type === KeyType.K1 && !isCanonical(this.data)) {
       throw new AntelopeError('RECOVER_FAILED', 'signature: not canonical (r or s has its top bit set or a redundant leading zero byte)');
@@ -100,9 +145,17 @@ export class Signature {
 
   /** True when this signature over `digest` verifies against `key`. */
   verify(digest: DigestType, key: PublicKeyType): boolean {
-    const curve = curveFor(this.type, 'RECOVER_FAILED', 'signature verify');
     const pub = PublicKey.from(key);
     if (pub.type !== this.type) return false;
+    if (this.wa) {
+      // Leap has no WA verify: the recovered key (point, presence, rp id) must equal the key.
+      try {
+        return this.recover(digest).equals(pub);
+      } catch {
+        return false;
+      }
+    }
+    const curve = curveFor(this.type, 'RECOVER_FAILED', 'signature verify');
     return curve.verify(this.data.subarray(1), digestBytes(digest), pub.data, { prehash: false, lowS: false });
   }
 

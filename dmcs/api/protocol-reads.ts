@@ -83,7 +83,11 @@ export class ProtocolReads {
   /** Leap's get_producer_schedule: active, pending (announced in a header, not yet active) and proposed. */
   getProducerSchedule(): unknown {
     const s = this.chain.state.producers;
-    return { active: scheduleJson(s.active), pending: s.pending ? scheduleJson(s.pending) : null, proposed: s.proposed ? scheduleJson(s.proposed) : null };
+    return {
+      active: scheduleJson(s.active),
+      pending: s.pending ? scheduleJson(s.pending) : null,
+      proposed: s.proposed ? scheduleJson(s.proposed) : null,
+    };
   }
 
   /** Leap's get_scheduled_transactions: deferred transactions are disabled, so there are none. */

@@ -11,7 +11,8 @@
  *
  *     file  = MAGIC (8 bytes, "PEEROSA1") frame*   (the CRC framing of lib/crc-frames.ts)
  *     payload = block (u32 LE, the pending block it entered) compression (u8) n (u8)
- *               n × signature (u8 key type ‖ 65 bytes) cfd length (u32 LE) cfd packed_trx (the rest)
+ *               n × signature cfd length (u32 LE) cfd packed_trx (the rest)
+ *     signature = u8 key type (0 K1, 1 R1) ‖ 65 bytes  |  u8 2 (WA) ‖ length (u32 LE) ‖ WA payload
  *
  * Binary, not JSON: signature strings cost a base58 + RIPEMD-160 each, a third of a transfer's CPU.
  *
@@ -48,9 +49,16 @@ export function packedTrxToJson(p: PackedTrx): Record<string, unknown> {
 
 const SIG_BYTES = 65;
 
+/** Bytes a signature takes in a record: fixed for K1 and R1, length-prefixed for WebAuthn. */
+function sigRecordBytes(sig: Signature): number {
+  return sig.type === KeyType.WA ? 1 + 4 + sig.data.length : 1 + SIG_BYTES;
+}
+
 function encodeFrame(blockNum: number, packed: PackedTrx): Buffer {
   const sigs = packed.signatures;
-  const len = 4 + 1 + 1 + sigs.length * (1 + SIG_BYTES) + 4 + packed.packedContextFreeData.length + packed.packedTrx.length;
+  let sigBytes = 0;
+  for (const sig of sigs) sigBytes += sigRecordBytes(sig);
+  const len = 4 + 1 + 1 + sigBytes + 4 + packed.packedContextFreeData.length + packed.packedTrx.length;
   const frame = allocFrame(len);
   let o = FRAME_HEADER_BYTES;
   frame.writeUInt32LE(blockNum, o);
@@ -59,8 +67,12 @@ function encodeFrame(blockNum: number, packed: PackedTrx): Buffer {
   frame[o++] = sigs.length;
   for (const sig of sigs) {
     frame[o++] = sig.type;
+    if (sig.type === KeyType.WA) {
+      frame.writeUInt32LE(sig.data.length, o);
+      o += 4;
+    }
     frame.set(sig.data, o);
-    o += SIG_BYTES;
+    o += sig.data.length;
   }
   frame.writeUInt32LE(packed.packedContextFreeData.length, o);
   o += 4;
@@ -75,14 +87,22 @@ function decodePayload(p: Buffer): PackedTrx {
   let o = 4;
   const compression = p[o++]!;
   const n = p[o++]!;
-  if (compression > 1 || p.length < o + n * (1 + SIG_BYTES) + 4) throw new Error('malformed record');
+  if (compression > 1) throw new Error('malformed record');
   const signatures: Signature[] = [];
   for (let i = 0; i < n; i++) {
+    if (p.length < o + 1 + SIG_BYTES) throw new Error('malformed record');
     const type = p[o++]!;
     if (type !== KeyType.K1 && type !== KeyType.R1 && type !== KeyType.WA) throw new Error('malformed record');
-    signatures.push(new Signature(type, new Uint8Array(p.subarray(o, o + SIG_BYTES))));
-    o += SIG_BYTES;
+    let size = SIG_BYTES;
+    if (type === KeyType.WA) {
+      size = p.readUInt32LE(o);
+      o += 4;
+      if (p.length < o + size) throw new Error('malformed record');
+    }
+    signatures.push(new Signature(type, new Uint8Array(p.subarray(o, o + size))));
+    o += size;
   }
+  if (p.length < o + 4) throw new Error('malformed record');
   const cfd = p.readUInt32LE(o);
   o += 4;
   if (p.length < o + cfd) throw new Error('malformed record');

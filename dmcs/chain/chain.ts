@@ -506,7 +506,9 @@ export class Chain {
   }
 
   private netUsageWords(p: PackedTrx): number {
-    return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + p.signatures.length * 66 + 12) / 8);
+    let sigBytes = 0;
+    for (const s of p.signatures) sigBytes += 1 + s.data.length; // key type ‖ payload (WebAuthn ones are longer)
+    return Math.ceil((p.packedTrx.length + p.packedContextFreeData.length + sigBytes + 12) / 8);
   }
 
   private requireProducer(): void {

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import { type Signature, KeyType } from '../../abi/antelope/index.js';
+import type { Signature } from '../../abi/antelope/index.js';
 import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
 import { codeOf } from '../../lib/coded-error.js';
 import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
@@ -64,7 +64,8 @@ export class KeyRecoveryPool {
       this.inflight.set(id, batch);
       const req: RecoverRequest = {
         id,
-        sigs: batch.map((p) => (p.sig.type === KeyType.K1 ? p.sig.data : new Uint8Array(65))),
+        types: batch.map((p) => p.sig.type),
+        sigs: batch.map((p) => p.sig.data),
         digests: batch.map((p) => p.digest),
       };
       this.workers[this.rr++ % this.workers.length]!.postMessage(req);

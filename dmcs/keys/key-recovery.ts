@@ -1,12 +1,21 @@
 /**
- * Public-key recovery from K1 signatures, the node's hottest path (one per signature per
- * transaction). Two implementations with the same contract: native libsecp256k1 through the
+ * Public-key recovery from transaction signatures, the node's hottest path (one per signature per
+ * transaction). K1: two implementations with the same contract: native libsecp256k1 through the
  * `secp256k1` npm addon when it can be loaded (≈ 20× faster), else @noble/curves through the
- * protocol core. Both refuse non-canonical signatures first, as Leap does. Returns key ids
- * (see authority.ts), which is all the authority checker needs.
+ * protocol core; both refuse non-canonical signatures first, as Leap does. WA (WebAuthn): Leap's
+ * client-data checks then P-256 recovery (`recoverWebAuthnKeyId`), the same in both; no canonical
+ * rule. R1 is refused, as before. Returns key ids (see authority.ts), which is all the authority
+ * checker needs.
  */
 import { createRequire } from 'node:module';
-import { type Signature, KeyType, isCanonical } from '../../abi/antelope/index.js';
+import {
+  AntelopeError,
+  type PublicKey,
+  type Signature,
+  KeyType,
+  MAX_WEBAUTHN_VARIABLE_BYTES,
+  isCanonical,
+} from '../../abi/antelope/index.js';
 import { keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
@@ -21,9 +30,37 @@ interface NativeSecp {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;
 }
 
+/**
+ * The public key that made `sig` over `digest`, as Leap's crypto API recovers it: K1 and R1 without
+ * the canonical rule (Leap's `recover_key` intrinsic passes `check_canonical = false`), WebAuthn
+ * with the size limit and Leap's client-data checks. The one call for intrinsics; failures are
+ * `ChainError`s named as Leap names them: `sig_variable_size_limit_exception` over the size limit,
+ * `assert_exception` for a failed client-data check ("Wrong webauthn challenge", "webauthn origin
+ * must begin with https://", …), `unspecified_exception` when no key can be reconstructed.
+ */
+export function recoverPublicKey(sig: Signature, digest: Uint8Array): PublicKey {
+  if (sig.variableSize > MAX_WEBAUTHN_VARIABLE_BYTES)
+    throw new ChainError(
+      'sig_variable_size_limit_exception',
+      `signature variable length component size (${sig.variableSize}) greater than subjective maximum (${MAX_WEBAUTHN_VARIABLE_BYTES})`,
+    );
+  try {
+    return sig.recover(digest);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!(e instanceof AntelopeError) || sig.type !== KeyType.WA) throw new ChainError('unspecified_exception', message);
+    throw new ChainError(message.startsWith('unable to reconstruct') ? 'unspecified_exception' : 'assert_exception', message);
+  }
+}
+
+/** The key id of the WebAuthn key that made `sig` over `digest` (`recoverPublicKey`'s errors). */
+export function recoverWebAuthnKeyId(sig: Signature, digest: Uint8Array): string {
+  return keyIdOf(recoverPublicKey(sig, digest));
+}
+
 function check(sig: Signature): void {
   if (sig.type !== KeyType.K1)
-    throw new ChainError('unsatisfied_authorization', `only K1 signatures are supported, got key type ${sig.type}`);
+    throw new ChainError('unsatisfied_authorization', `only K1 and WA signatures are supported, got key type ${sig.type}`);
   if (!isCanonical(sig.data)) throw new ChainError('transaction_exception', `signature is not canonical: ${sig.toString()}`);
   const h = sig.data[0]!;
   if (h < 27 || h > 34) throw new ChainError('transaction_exception', `signature recovery header must be 27..34, got ${h}`);
@@ -32,6 +69,7 @@ function check(sig: Signature): void {
 export const nobleRecovery: KeyRecovery = {
   name: 'noble',
   recover(sig, digest) {
+    if (sig.type === KeyType.WA) return recoverWebAuthnKeyId(sig, digest);
     check(sig);
     try {
       return keyIdOf(sig.recover(digest));
@@ -63,6 +101,7 @@ export function nativeRecovery(lib: NativeSecp): KeyRecovery {
   return {
     name: 'native-libsecp256k1',
     recover(sig, digest) {
+      if (sig.type === KeyType.WA) return recoverWebAuthnKeyId(sig, digest);
       check(sig);
       let pub: Uint8Array;
       try {

@@ -2,10 +2,11 @@
  * Crypto intrinsics (Leap's crypto.cpp, all context-free): the hashes and their asserting forms,
  * charged per byte, and key recovery (`recover_key`, `assert_recover_key`), charged
  * `RECOVER_KEY_CPU_UNITS`. Signatures and keys arrive packed as `fc::crypto` variants (type byte +
- * data); K1 and R1 are supported, WebAuthn is refused with `unactivated_signature_type`.
+ * data); K1, R1 and WebAuthn (with Leap's size limit and client-data checks, keys/key-recovery.ts).
  */
 import { createHash } from 'node:crypto';
-import { AntelopeError, BinaryReader, BinaryWriter, PublicKey, Signature } from '../../../abi/antelope/index.js';
+import { AntelopeError, BinaryReader, BinaryWriter, KeyType, PublicKey, Signature } from '../../../abi/antelope/index.js';
+import { recoverPublicKey } from '../../keys/key-recovery.js';
 import { ContractError } from '../contract-error.js';
 import type { ApplyContext } from '../apply-context.js';
 import { RECOVER_KEY_CPU_UNITS } from '../contract-limits.js';
@@ -21,12 +22,9 @@ function recoverPacked(c: ApplyContext, fn: string, digestPtr: number, sigPtr: n
   try {
     sig = Signature.decode(new BinaryReader(sigBytes));
   } catch (e) {
-    const wa = sigBytes[0] === 2;
-    throw new ContractError(
-      wa ? 'unactivated_signature_type' : 'unpack_exception',
-      wa ? `Unactivated signature type used during ${fn}` : `${fn}: cannot unpack the signature: ${(e as Error).message}`,
-    );
+    throw new ContractError('unpack_exception', `${fn}: cannot unpack the signature: ${(e as Error).message}`);
   }
+  if (sig.type === KeyType.WA) return recoverPublicKey(sig, digest);
   try {
     return sig.recover(digest);
   } catch (e) {

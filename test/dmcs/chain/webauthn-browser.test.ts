@@ -1,0 +1,140 @@
+// A real browser's passkey signs a transfer the node accepts: Debian's Chromium, driven by
+// playwright-core over CDP with a virtual authenticator (ctap2, internal, user verification on),
+// registers a P-256 credential on https://peeros.test (served by the test through request
+// interception, so no certificate or DNS is needed), the account's active key becomes that
+// credential's PUB_WA_ key, and `navigator.credentials.get` with the transfer digest as challenge
+// yields the assertion that, as a SIG_WA_, moves tokens on the embedded node and reads back from
+// the block with wharfkit. Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
+// playwright-core (resolvable from here or NODE_PATH) are present; prints a skip line otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { UserPresence, type Signature, signatureFromAssertion, webAuthnKeyFromSpki, type PublicKey } from '../../../abi/antelope/index.js';
+import { startPasskeyTokenChain, type PasskeyTokenChain } from './passkey-token-chain.js';
+
+const CHROMIUM = process.env.PEEROS_CHROMIUM ?? '/usr/lib/chromium/chromium-headless-shell';
+const RP_ID = 'peeros.test';
+
+/** What the test page runs (plain browser script; the project compiles without DOM types). */
+const PAGE = `<!doctype html><title>PeerOS passkey test</title><script>
+const enc = (b) => btoa(String.fromCharCode(...new Uint8Array(b)));
+const dec = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+async function register(rpId) {
+  const cred = await navigator.credentials.create({ publicKey: {
+    rp: { id: rpId, name: 'PeerOS' },
+    user: { id: new Uint8Array([1, 2, 3, 4]), name: 'alice', displayName: 'alice' },
+    challenge: crypto.getRandomValues(new Uint8Array(32)),
+    pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+    authenticatorSelection: { userVerification: 'required', residentKey: 'preferred' } } });
+  return { id: enc(cred.rawId), spki: enc(cred.response.getPublicKey()) };
+}
+async function assertWith(id, challenge, rpId) {
+  const got = await navigator.credentials.get({ publicKey: { challenge: dec(challenge), rpId,
+    allowCredentials: [{ type: 'public-key', id: dec(id) }], userVerification: 'required' } });
+  const r = got.response;
+  return { authenticatorData: enc(r.authenticatorData), clientDataJSON: enc(r.clientDataJSON), signature: enc(r.signature) };
+}
+</script>`;
+
+// The few playwright-core calls used here (it is not a dependency of the project yet).
+interface Page {
+  route(
+    url: string,
+    handler: (route: { fulfill(r: { status: number; contentType: string; body: string }): Promise<void> }) => unknown,
+  ): Promise<void>;
+  goto(url: string): Promise<unknown>;
+  evaluate<R>(expression: string): Promise<R>;
+}
+interface Context {
+  newPage(): Promise<Page>;
+  newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<any> }>;
+}
+interface Browser {
+  newContext(): Promise<Context>;
+  close(): Promise<void>;
+}
+type Playwright = { chromium: { launch(o: { executablePath: string; args: string[] }): Promise<Browser> } };
+
+function loadPlaywright(): Playwright | null {
+  try {
+    return createRequire(import.meta.url)('playwright-core') as Playwright;
+  } catch {
+    return null;
+  }
+}
+
+const playwright = loadPlaywright();
+if (!playwright || !existsSync(CHROMIUM)) {
+  const missing = !playwright ? 'playwright-core is not installed' : `no Chromium at ${CHROMIUM} (set PEEROS_CHROMIUM)`;
+  console.log(`  skipped: ${missing}`);
+  test.skip('a Chromium passkey signs a transfer the node accepts');
+} else {
+  let chain: PasskeyTokenChain;
+  let browser: Browser;
+  let page: Page;
+
+  test.before(async () => {
+    chain = await startPasskeyTokenChain();
+    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const context = await browser.newContext();
+    page = await context.newPage();
+    await page.route(`https://${RP_ID}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: PAGE }));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.goto(`https://${RP_ID}/`);
+  });
+  test.after(async () => {
+    await browser?.close();
+    await chain?.dn.close();
+  });
+
+  const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+  test('a Chromium passkey signs a transfer the node accepts', async () => {
+    const reg = await page.evaluate<{ id: string; spki: string }>(`register(${JSON.stringify(RP_ID)})`);
+    const key: PublicKey = webAuthnKeyFromSpki(b64(reg.spki), RP_ID, UserPresence.VERIFIED);
+    await chain.setActiveKey(key);
+
+    // the browser is asynchronous, the signer callback is not: get the assertion first, then hand it over
+    let assertion: Signature | undefined;
+    const sign = async (digest: Uint8Array) => {
+      const challenge = Buffer.from(digest).toString('base64');
+      const a = await page.evaluate<{ authenticatorData: string; clientDataJSON: string; signature: string }>(
+        `assertWith(${JSON.stringify(reg.id)}, ${JSON.stringify(challenge)}, ${JSON.stringify(RP_ID)})`,
+      );
+      assertion = signatureFromAssertion(
+        { authenticatorData: b64(a.authenticatorData), clientDataJSON: b64(a.clientDataJSON), signature: b64(a.signature) },
+        key,
+      );
+      return assertion;
+    };
+    const res = await chain.pushTransferAsync('signed in Chromium', sign);
+    assert.is(res.processed.receipt.status, 'executed');
+    assert.is(await chain.balance('alice'), '99.0000 RSN');
+    const wa = assertion!.webauthn!;
+    const client = JSON.parse(new TextDecoder().decode(wa.clientJson)) as { type: string; origin: string };
+    assert.is(client.type, 'webauthn.get');
+    assert.is(client.origin, `https://${RP_ID}`);
+    assert.is(wa.authData[32]! & 0x05, 0x05, 'UP and UV set by the virtual authenticator');
+
+    const { num } = await chain.dn.node.produceBlock();
+    const block = await chain.dn.client.v1.chain.get_block(num);
+    const trx = block.transactions.find((t) => String(t.id) === String(res.transaction_id));
+    assert.ok(trx, 'the transfer is in the block');
+    const sigs = (trx!.trx as unknown as { signatures: unknown[] }).signatures.map(String);
+    assert.equal(sigs, [assertion!.toString()]);
+  });
+}
+
+test.run();
