@@ -10,3 +10,8 @@ export * from "./data-stream";
 export * from "./table";
 export * from "./singleton";
 export * from "./action";
+export * from "./types";
+export * from "./fixed-bytes";
+export * from "./crypto-types";
+export * from "./extended-asset";
+export * from "./optional";
