@@ -1,6 +1,7 @@
 // The app half of the transform: `@command("name")` functions of the entry file become commands.
 // For each one it generates a wrapper that takes the msgpack args (a map by parameter name, or
-// the bare value when the command has one parameter), checks and converts each argument, calls
+// the bare value when the command has one parameter; a parameter named after a reserved word
+// ends in "_", which the key leaves out: `with_` reads "with"), checks and converts each argument, calls
 // the function and encodes its result; registers the wrappers; and returns the command table
 // ({name: {description, args}}) that the app compiler stores in the module for the manifest.
 //   missing argument without a default → MISSING_ARGUMENT; wrong type or range → INVALID_ARGUMENT
@@ -23,7 +24,7 @@ function paramDecoder(source, p, i, fnName) {
   if (!t || t.kind !== NodeKind.NamedType || t.name.next)
     throw new TransformError(source, p, `@command ${fnName}: parameter ${p.name.text} needs a msgpack type (string, bool, integers, f64, Uint8Array, Value)`);
   const name = t.name.identifier.text;
-  const arg = p.name.text;
+  const arg = argName(p);
   const nullable = t.isNullable;
   const dflt = p.initializer ? textOf(source, p.initializer) : null;
   const v = `v${i}`;
@@ -69,6 +70,11 @@ function paramDecoder(source, p, i, fnName) {
   }
   const optional = dflt !== null || nullable;
   return { decl: `${decl} if (${v} === null || ${v}!.isNil) { ${missing} } else { ${convert} }`, shape: `${arg}${optional ? '?' : ''}: ${shape}` };
+}
+
+/** The msgpack key of a parameter: its name, less a trailing "_" (`with_` → "with": reserved words). */
+function argName(p) {
+  return p.name.text.replace(/_$/, '');
 }
 
 function describe(name) {
@@ -128,8 +134,8 @@ export function generateApp(sources, baseDir, sdkDir) {
     const argsShape = `{${decoders.map((x) => x.shape).join(', ')}}`;
     const fetch =
       params.length === 1
-        ? `const v0: __peeros_Value | null = args.isMap ? args.get("${params[0].name.text}") : args;`
-        : params.map((p, i) => `const v${i}: __peeros_Value | null = args.get("${p.name.text}");`).join(' ');
+        ? `const v0: __peeros_Value | null = args.isMap ? args.get("${argName(params[0])}") : args;`
+        : params.map((p, i) => `const v${i}: __peeros_Value | null = args.get("${argName(p)}");`).join(' ');
     const mustMap = params.length > 1 ? `if (!args.isMap && !args.isNil) return __peeros_fail("INVALID_ARGUMENT", "args must be a map ${argsShape.replace(/"/g, '\\"')}");` : '';
     const call = `${fnName}(${params.map((_, i) => `a${i}`).join(', ')})`;
     edits.append(`function __peeros_command${k}(args: __peeros_Value): __peeros_Outcome { ${mustMap} ${params.length ? fetch : ''} ${decoders.map((x) => x.decl).join(' ')} ${encode(call)} }`);
