@@ -43,7 +43,7 @@ const sample: Record<string, unknown> = {
   varint32: -12345,
   varuint32: 4000000000,
   float32: 1.5,
-  float64: 3.141592653589793,
+  float64: -2.718281828459045e-300,
   float128: '0x0123456789abcdef0123456789abcdef',
   time_point: '2024-01-02T03:04:05.678',
   time_point_sec: '2024-01-02T03:04:05',
