@@ -84,7 +84,7 @@ export interface BuildResult {
 }
 
 /** The SDK folder (sdk-as/): from dist/runtime/ two levels up, from runtime/ (sources) one. */
-function sdkDir(): string {
+export function sdkDir(): string {
   const fromDist = fileURLToPath(new URL('../../sdk-as', import.meta.url));
   return existsSync(join(fromDist, 'app/abort.ts')) ? fromDist : fileURLToPath(new URL('../sdk-as', import.meta.url));
 }
@@ -171,7 +171,7 @@ export async function compilerEnvironment(): Promise<string[]> {
  * Makes sure `file` will be written inside `appDir`: the deepest existing folder on its way must
  * resolve inside the app folder both before and after its missing folders are created.
  */
-async function prepareOutput(appDir: string, file: string): Promise<void> {
+export async function prepareOutput(appDir: string, file: string): Promise<void> {
   const appReal = await realpath(appDir);
   const refuse = (where: string): AppBuildError =>
     new AppBuildError(

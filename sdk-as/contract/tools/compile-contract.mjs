@@ -3,14 +3,7 @@
 // (`@contract`, `@action`, `@table`, …: the SDK transform, sdk-as/transform/); a contract without a
 // `@contract` class still dispatches by hand and describes its ABI in `abi.json` (the older style).
 //
-// Compiler flags, and why:
-//   --runtime stub        no garbage collector: every action runs in a fresh instance, so nothing
-//                         needs freeing, and execution stays simple and deterministic
-//   --use abort=…         AssemblyScript's abort becomes an Antelope assertion (no env.abort import)
-//   --disable bulk-memory the VM (like Antelope) refuses memory.copy/fill: one instruction could do
-//                         33 MiB of unmetered work; copies become metered wasm loops
-//   --maximumMemory 528   33 MiB, Antelope's linear-memory limit
-//   -O3 --shrinkLevel 1   fast code, small module
+// Compiler flags: contract-flags.mjs (shared with `peeros contract build`).
 // Only `apply` (and the memory) are exported: the entry file must export nothing else.
 import asc from 'assemblyscript/asc';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -18,26 +11,18 @@ import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { abiFromDescription, dispatchedActions } from './contract-abi.mjs';
 import { contractTransform } from '../../transform/index.mjs';
+import { contractAscArgs } from './contract-flags.mjs';
 
 const SDK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Compiles the contract in `dir`; `{ wasm, abi, abiJson }` (paths, and the ABI as an object). */
 export async function compileContract({ root, dir, name, outDir }) {
   const entry = join(dir, 'index.ts');
-  const abortPath = relative(root, join(SDK_DIR, 'check')).split('\\').join('/') + '/contractAbort';
+  const abortPath = relative(root, join(SDK_DIR, 'check')).split('\\').join('/');
   const wasmPath = join(outDir, `${name}.wasm`);
   await mkdir(outDir, { recursive: true });
   let stderr = '';
-  const args = [
-    relative(root, entry),
-    '--baseDir', root,
-    '--outFile', relative(root, wasmPath),
-    '--runtime', 'stub',
-    '--use', `abort=${abortPath}`,
-    '--disable', 'bulk-memory',
-    '--maximumMemory', '528',
-    '-O3', '--shrinkLevel', '1',
-  ];
+  const args = contractAscArgs({ entry: relative(root, entry), baseDir: root, outFile: relative(root, wasmPath), abortPath });
   let generated;
   const { error } = await asc.main(args, {
     transforms: [contractTransform((abi) => { generated = abi; })],
