@@ -60,6 +60,7 @@ export function readCommandsSection(wasm: Uint8Array): unknown {
     if (end > wasm.length) throw new HostError('INVALID_MODULE', 'malformed wasm: a section runs past the end');
     if (id === 0) {
       const [len, at] = readLeb(wasm, body);
+      if (at + len > end) throw new HostError('INVALID_MODULE', 'malformed wasm: a custom section name runs past its section');
       const name = new TextDecoder().decode(wasm.subarray(at, at + len));
       if (name === COMMANDS_SECTION) {
         if (end - (at + len) > MAX_COMMANDS_SECTION_BYTES)
