@@ -15,3 +15,4 @@ export * from "./fixed-bytes";
 export * from "./crypto-types";
 export * from "./extended-asset";
 export * from "./optional";
+export * from "./secondary-index";

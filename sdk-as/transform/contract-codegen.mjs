@@ -24,7 +24,31 @@ export function nameLiteral(s) {
 
 const SDK_IMPORTS = [
   'DataStream', 'Optional', 'BinaryExtension', 'Table', 'Singleton', 'readActionData', 'setReturnValue', 'fail', 'nameToString', 'self',
+  'SecondaryIndex', 'DoubleIndex', 'indexTableName', 'idx64Store', 'idx64Update', 'idx64Remove', 'idxDoubleStore', 'idxDoubleUpdate',
+  'idxDoubleRemove',
 ];
+
+/** Secondary key types: the written type → index kind (CDT's idx64 / idx_double). */
+const SECONDARY_KINDS = {
+  u64: 'idx64', Name: 'idx64', SymbolCode: 'idx64', u32: 'idx64', TimePoint: 'idx64', TimePointSec: 'idx64', i64: 'idx64', f64: 'idx_double',
+};
+
+/** `@secondary` members of a table class: [{ name, access, kind, n }] in declaration order. */
+function secondaries(source, decl) {
+  const out = [];
+  for (const m of decl.members) {
+    const d = decorator(m, 'secondary');
+    if (!d) continue;
+    const isMethod = m.kind === NodeKind.MethodDeclaration && !(m.flags & CommonFlags.Get);
+    const type = m.kind === NodeKind.FieldDeclaration ? m.type : m.signature?.returnType;
+    const typeName = type?.kind === NodeKind.NamedType ? type.name.identifier.text : '';
+    const kind = SECONDARY_KINDS[typeName];
+    if (!kind) throw new TransformError(source, m, `@secondary ${decl.name.text}.${m.name.text}: a secondary key is a u64-like number (u64, Name, SymbolCode, times) or an f64`);
+    if (out.length === 16) throw new TransformError(source, m, `${decl.name.text}: a table has at most 16 secondary indexes`);
+    out.push({ name: m.name.text, access: `this.${m.name.text}${isMethod ? '()' : ''}`, kind, n: out.length });
+  }
+  return out;
+}
 
 /** Runs the contract generation over the parsed program; returns the ABI and the edited sources. */
 export function generateContract(sources, baseDir, sdkDir) {
@@ -88,8 +112,27 @@ export function generateContract(sources, baseDir, sdkDir) {
           }
         }
         const lit = nameLiteral(tableName);
+        const secs = table ? secondaries(source, decl) : [];
+        const tableClass = secs.length ? `__peeros_${name}Table` : `__peeros_Table<${name}>`;
+        if (secs.length) {
+          // a table whose writes keep the secondary indexes in step (CDT's multi_index does the same)
+          const key = (x, row) => (x.kind === 'idx64' ? `<u64>${row}.${x.access.slice(5)}` : `<f64>${row}.${x.access.slice(5)}`);
+          const fn = (x, op) => `__peeros_${x.kind === 'idx64' ? 'idx64' : 'idxDouble'}${op}`;
+          const idx = (x) => `__peeros_indexTableName(${lit}, ${x.n})`;
+          edits.get(source).append(
+            `class ${tableClass} extends __peeros_Table<${name}> {` +
+              ` store(row: ${name}, payer: u64): void { super.store(row, payer); ${secs.map((x) => `${fn(x, 'Store')}(this.scope, ${idx(x)}, payer, row.primaryKey(), ${key(x, 'row')});`).join(' ')} }` +
+              ` modify(row: ${name}, payer: u64 = 0): void { super.modify(row, payer); ${secs.map((x) => `${fn(x, 'Update')}(this.code, this.scope, ${idx(x)}, payer, row.primaryKey(), ${key(x, 'row')});`).join(' ')} }` +
+              ` erase(pk: u64): void { ${secs.map((x) => `${fn(x, 'Remove')}(this.code, this.scope, ${idx(x)}, pk);`).join(' ')} super.erase(pk); } }`,
+          );
+          for (const x of secs) {
+            const by = `by${x.name[0].toUpperCase()}${x.name.slice(1)}`;
+            const cls = x.kind === 'idx64' ? '__peeros_SecondaryIndex' : '__peeros_DoubleIndex';
+            members += ` /** The \`${tableName}\` rows of \`scope\` in the order of \`${x.name}\` (secondary index ${x.n}). */ static ${by}(scope: u64, code: u64 = __peeros_self()): ${cls}<${name}> { return new ${cls}<${name}>(code, scope, ${lit}, __peeros_indexTableName(${lit}, ${x.n})); }`;
+          }
+        }
         members += table
-          ? ` /** The \`${tableName}\` table of \`code\` (this contract by default) in \`scope\`. */ static table(scope: u64, code: u64 = __peeros_self()): __peeros_Table<${name}> { return new __peeros_Table<${name}>(code, scope, ${lit}); }`
+          ? ` /** The \`${tableName}\` table of \`code\` (this contract by default) in \`scope\`. */ static table(scope: u64, code: u64 = __peeros_self()): __peeros_Table<${name}> { return new ${tableClass}(code, scope, ${lit}); }`
           : ` /** The \`${tableName}\` singleton of \`code\` (this contract by default) in \`scope\` (the contract by default). */ static singleton(scope: u64 = __peeros_self(), code: u64 = __peeros_self()): __peeros_Singleton<${name}> { return new __peeros_Singleton<${name}>(code, scope, ${lit}); }`;
       }
       if (members) edits.get(source).insert(close, `${members} `);

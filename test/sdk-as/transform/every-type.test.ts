@@ -25,7 +25,7 @@ const abiJson = out.abiJson as {
 } & Record<string, unknown>;
 const abi = ABI.from(abiJson as never);
 const wasm = new Uint8Array((await import('node:fs')).readFileSync(out.wasm));
-const vm = new ContractVm();
+const vm = new ContractVm({ secondaryIndexes: true });
 
 const key = PrivateKey.generate('K1');
 const sample: Record<string, unknown> = {
@@ -79,6 +79,7 @@ function run(action: string, data: Uint8Array, host = new MemoryHost(['everytype
 
 test('every echo action has a result type, and every mapped type is covered', () => {
   const echoes = abiJson.actions.filter((a) => a.name.startsWith('e') && a.name !== 'eext');
+  assert.equal(abiJson.structs.find((st) => st.name === 'ebool')!.fields, [{ name: 'v', type: 'bool' }]);
   assert.is(echoes.length, 37);
   for (const a of echoes) {
     const result = abiJson.action_results.find((r) => r.name === a.name)?.result_type;
@@ -88,7 +89,13 @@ test('every echo action has a result type, and every mapped type is covered', ()
 });
 
 test('each type round-trips through the generated decoder and encoder, byte for byte', () => {
-  for (const a of abiJson.actions.filter((x) => abiJson.action_results.some((r) => r.name === x.name) && x.name !== 'store')) {
+  const echo = (x: { name: string; type: string }) =>
+    abiJson.action_results.some((r) => r.name === x.name) &&
+    abiJson.structs
+      .find((st) => st.name === x.type)!
+      .fields.map((f) => f.name)
+      .join() === 'v';
+  for (const a of abiJson.actions.filter(echo)) {
     const result = abiJson.action_results.find((r) => r.name === a.name)!.result_type;
     const value = sample[result];
     const data = Serializer.encode({ object: { v: value }, type: a.type, abi }).array;
@@ -130,8 +137,40 @@ test('tables and singletons use the generated codecs, table() and singleton()', 
   assert.is(Serializer.decode({ data: second.returnValue, type: 'uint64', abi }).toString(), '2');
   assert.equal(abiJson.tables, [
     { name: 'rows', index_type: 'i64', key_names: [], key_types: [], type: 'row' },
+    { name: 'owned', index_type: 'i64', key_names: [], key_types: [], type: 'owned' },
     { name: 'config', index_type: 'i64', key_names: [], key_types: [], type: 'config' },
   ]);
+});
+
+test('@secondary fields are kept in CDT-layout indexes on store, modify and erase, and looked up by key', () => {
+  const host = new MemoryHost(['everytype', 'alice', 'bob']);
+  const act = (name: string, object: Record<string, unknown>) => {
+    const type = abiJson.actions.find((x) => x.name === name)!.type;
+    return run(name, Serializer.encode({ object, type, abi }).array, host);
+  };
+  const ids = (owner: string) =>
+    (Serializer.objectify(Serializer.decode({ data: act('ownedby', { owner }).returnValue, type: 'uint64[]', abi })) as unknown[]).map(
+      String,
+    );
+  act('own', { id: 1, owner: 'alice', price: 5.5 });
+  act('own', { id: 2, owner: 'bob', price: 1.25 });
+  act('own', { id: 3, owner: 'alice', price: 9 });
+  assert.equal(ids('alice'), ['1', '3']);
+  assert.equal(ids('bob'), ['2']);
+  act('reown', { id: 3, owner: 'bob' });
+  assert.equal(ids('alice'), ['1']);
+  assert.equal(ids('bob'), ['2', '3']);
+  act('drop', { id: 2 });
+  assert.equal(ids('bob'), ['3']);
+  const cheapest = (min: number) => Serializer.decode({ data: act('cheapest', { min }).returnValue, type: 'uint64', abi }).toString();
+  assert.is(cheapest(0), '1');
+  assert.is(cheapest(6), '3');
+  assert.is(cheapest(10), '0');
+  // CDT's layout: index n of table t lives in table (t & ~0xF) | n
+  const owned = BigInt(n('owned'));
+  const me = BigInt(n('everytype'));
+  assert.is(host.db.findIndex('idx64', me, 0n, (owned & ~0xfn) | 0n)?.rows.length, 2, 'owner index');
+  assert.is(host.db.findIndex('idx_double', me, 0n, (owned & ~0xfn) | 1n)?.rows.length, 2, 'price index');
 });
 
 test('notifications run the @notify handler with decoded arguments; unknown own actions fail', () => {
