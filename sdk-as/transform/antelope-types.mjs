@@ -44,18 +44,35 @@ export const BUILTINS = Object.freeze({
 
 const VALUE_TYPES = new Set(['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'VarInt32', 'VarUint32', 'TimePoint', 'TimePointSec', 'BlockTimestamp', 'Name', 'SymbolCode']);
 
-/** Every user class by name, across the user's sources (struct, table and variant classes). */
+/**
+ * Every user class by name, across the user's sources (struct, table and variant classes). Two
+ * classes of one name in different files are legal AssemblyScript; only using that name as an ABI
+ * type is an error (the ABI has one namespace of structs).
+ */
 export function classIndex(sources) {
   const byName = new Map();
+  const twice = new Map();
+  const all = [];
   for (const source of sources) {
     for (const st of source.statements) {
       if (st.kind !== NodeKind.ClassDeclaration) continue;
       const name = st.name.text;
-      if (byName.has(name)) throw new TransformError(source, st, `class ${name} is declared twice (also at ${byName.get(name).source.normalizedPath}); struct names must be unique`);
-      byName.set(name, { decl: st, source });
+      all.push([name, { decl: st, source }]);
+      if (byName.has(name)) twice.set(name, { first: byName.get(name), again: { decl: st, source } });
+      else byName.set(name, { decl: st, source });
     }
   }
-  return byName;
+  return {
+    /** Every declaration, duplicates included (look one up with `get` before describing it). */
+    [Symbol.iterator]: () => all[Symbol.iterator](),
+    values: () => all.map(([, c]) => c),
+    get(name) {
+      const dup = twice.get(name);
+      if (dup)
+        throw new TransformError(dup.again.source, dup.again.decl, `class ${name} is declared twice (also in ${dup.first.source.normalizedPath}); a struct name must be unique`);
+      return byName.get(name);
+    },
+  };
 }
 
 /**

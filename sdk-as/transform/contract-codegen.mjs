@@ -141,7 +141,7 @@ export function generateContract(sources, baseDir, sdkDir) {
   };
 
   // tables first (the ABI lists their structs even when no action names them), then the contract
-  for (const [name, cls] of classes) if (decorator(cls.decl, 'table') || decorator(cls.decl, 'singleton')) ctx.describeClass(name, cls);
+  for (const [name, cls] of classes) if (decorator(cls.decl, 'table') || decorator(cls.decl, 'singleton')) ctx.describeClass(name, classes.get(name));
 
   const contracts = [...classes.values()].filter((c) => decorator(c.decl, 'contract'));
   if (contracts.length === 0) return undefined;
