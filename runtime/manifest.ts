@@ -154,8 +154,9 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
     issue('source', 'a relative path inside the app directory (no "..")', m.source);
   if (m.dmcs !== undefined && !isObject(m.dmcs)) issue('dmcs', 'an object', m.dmcs);
 
-  // absent: the module carries its generated table (runtime/app-commands.ts, withModuleCommands)
-  if (m.commands !== undefined) commandIssues(m.commands, issue);
+  // absent or {}: the module carries its generated table; withModuleCommands (runtime/app-commands.ts)
+  // takes it from there and refuses an app that has commands in neither place
+  if (m.commands !== undefined && !(isObject(m.commands) && Object.keys(m.commands).length === 0)) commandIssues(m.commands, issue);
 
   const capabilities: Record<string, unknown> = {};
   if (!isObject(m.capabilities)) issue('capabilities', 'an object mapping capability names to scopes ({} when none)', m.capabilities);

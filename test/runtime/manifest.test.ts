@@ -67,7 +67,10 @@ test('missing and mistyped top-level fields name the field, expected and got', (
   assert.match(msg, /version: expected a semantic version.*got 1/);
   assert.match(msg, /publisher: expected an Antelope account name.*got "UPPER"/);
   assert.match(msg, /entry: expected a relative path.*got "\.\.\/x\.wasm"/);
-  assert.match(invalid({ ...base(), commands: {} }), /commands: expected an object with at least one command/);
+  assert.match(invalid({ ...base(), commands: [] }), /commands: expected an object with at least one command/);
+  // none declared: they come from the module, and an app with commands in neither place is refused there
+  const none = validateManifest({ ...base(), commands: {} });
+  assert.throws(() => withModuleCommands(none, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), /commands: expected @command functions/);
   assert.match(invalid([]), /\(root\): expected an object, got an array/);
 });
 
