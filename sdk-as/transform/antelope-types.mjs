@@ -109,7 +109,8 @@ export class FileCodec {
     let writeBody;
     if (type.isNullable) {
       if (VALUE_TYPES.has(name) && args.length === 0) fail(`a number cannot be null: use Optional<${name}>`);
-      const inner = this.map({ ...type, isNullable: false, range: { start: type.range.start, end: type.range.start + asText.indexOf('|') }, name: type.name, typeArguments: type.typeArguments }, declName);
+      // the same type node without `| null`: its text ends before the bar
+      const inner = this.map({ ...type, isNullable: false, range: { start: type.range.start, end: type.range.start + asText.indexOf('|') } }, declName);
       abi = `${inner.abi}?`;
       readBody = `if (!ds.readBool()) return null; return ${inner.read('ds')};`;
       writeBody = `if (v === null) { ds.writeBool(false); } else { ds.writeBool(true); ${inner.write('ds', 'v!')} }`;
@@ -139,8 +140,7 @@ export class FileCodec {
       fail('generic types other than Array, Optional and BinaryExtension cannot be described');
     } else if (Object.hasOwn(BUILTINS, name)) {
       const [abiType, method] = BUILTINS[name];
-      const cast = name === 'bool' ? '' : '';
-      const entry = { abi: abiType, read: (ds) => `${ds}.read${method}()`, write: (ds, v) => `${ds}.write${method}(${cast}${v});` };
+      const entry = { abi: abiType, read: (ds) => `${ds}.read${method}()`, write: (ds, v) => `${ds}.write${method}(${v});` };
       this.byKey.set(key, entry);
       return entry;
     } else {
