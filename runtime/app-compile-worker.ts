@@ -10,12 +10,18 @@
  *     reported as ignored. `~lib/<pkg>` lookups in node_modules outside the folder are refused;
  *   - listFiles returns nothing (no `--lib` directory scan) and outputs stay in memory.
  *
+ *   - the only transform is the SDK's own (sdk-as/transform/index.mjs under the host's `sdkDir`),
+ *     given to asc as a class, never named in `argv`: it turns `@command` functions (apps) or
+ *     `@contract` classes (contracts) into code, and its table (commands, or the ABI) comes back in
+ *     the reply's `generated`.
+ *
  * A refused file makes the build fail with its code (UNSAFE_FILE, LIMIT_EXCEEDED), never a silent
  * "file not found"; the refused file's text is never read, so it cannot appear in any message.
  */
 import { parentPort } from 'node:worker_threads';
 import { lstat } from 'node:fs/promises';
-import { basename, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { readFolderFile } from './app-folder.js';
 import { HostError } from './errors.js';
@@ -29,6 +35,8 @@ export interface CompileJob {
   sdkDir: string;
   maxFileBytes: number;
   maxTotalBytes: number;
+  /** Which half of the SDK transform runs: `app` (@command) or `contract` (@contract); none by default. */
+  transform?: 'app' | 'contract';
 }
 /** Report the names of the environment variables this thread sees (proves the clean environment). */
 export interface EnvProbe {
@@ -50,6 +58,8 @@ export interface CompileReply {
   refused: Refusal[];
   /** Files of the folder that exist and were deliberately not read (asconfig.json). */
   ignored: string[];
+  /** What the transform generated: the command table (app) or the ABI (contract); absent when the source has no decorated declarations. */
+  generated?: unknown;
 }
 export interface EnvReply {
   kind: 'env';
@@ -68,7 +78,21 @@ function lineCol(text: string, offset: number): { line: number; column: number }
   return { line, column: offset - last };
 }
 
+interface SdkTransform {
+  appTransform(onCommands: (table: unknown) => void): new () => object;
+  contractTransform(onAbi: (abi: unknown) => void): new () => object;
+}
+
 async function compile(job: CompileJob): Promise<CompileReply> {
+  let generated: unknown;
+  const transforms: (new () => object)[] = [];
+  if (job.transform !== undefined) {
+    const sdk = (await import(pathToFileURL(join(job.sdkDir, 'transform/index.mjs')).href)) as SdkTransform;
+    const keep = (table: unknown): void => {
+      generated = table;
+    };
+    transforms.push(job.transform === 'app' ? sdk.appTransform(keep) : sdk.contractTransform(keep));
+  }
   const outputs: Record<string, Uint8Array | string> = {};
   const sources = new Map<string, string>();
   const diagnostics: CompileDiagnostic[] = [];
@@ -77,6 +101,7 @@ async function compile(job: CompileJob): Promise<CompileReply> {
   let total = 0;
   const stderr = asc.createMemoryStream();
   const result = await asc.main(job.argv, {
+    transforms: transforms as never,
     stdout: asc.createMemoryStream(),
     stderr,
     readFile: async (name, baseDir) => {
@@ -130,6 +155,7 @@ async function compile(job: CompileJob): Promise<CompileReply> {
     },
   });
   const reply: CompileReply = { kind: 'compiled', outputs, diagnostics, refused, ignored };
+  if (generated !== undefined) reply.generated = generated;
   if (result.error) reply.error = `${result.error.message}\n${stderr.toString()}`;
   return reply;
 }

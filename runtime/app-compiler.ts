@@ -8,7 +8,9 @@
  *   3. renames the SDK's exports to their canonical-ABI names, which are not AS identifiers
  *      (`peeros_run` → `peeros:isa/command@0.1.0#run`, `peeros_run_post` → `cabi_post_…#run`),
  *      by rewriting the export section of the binary;
- *   4. writes the module, and returns its path, sha256 and size.
+ *   4. appends the command table the SDK transform generated from the app's `@command` functions
+ *      as the custom section `peeros:commands` (runtime/app-commands.ts);
+ *   5. writes the module, and returns its path, sha256 and size.
  *
  * An app folder is untrusted: building it runs no code from it and shows it no secret. The host
  * decides every compiler option (the folder's `asconfig.json` — transforms, `extends`, `lib`,
@@ -43,6 +45,8 @@ import { compileInWorker } from './app-compile-client.js';
 import { APP_BUILD_ERROR_CODES, AppBuildError } from './app-build-error.js';
 import { codeOf } from '../lib/coded-error.js';
 import type { CompileReply } from './app-compile-worker.js';
+import { appendCommandsSection } from './app-commands.js';
+import type { CommandSpec } from './manifest.js';
 
 export { AppBuildError, type AppBuildErrorCode, type CompileDiagnostic } from './app-build-error.js';
 
@@ -75,10 +79,12 @@ export interface BuildResult {
   manifest: unknown;
   /** Files of the app folder deliberately not read (its asconfig.json: the host sets every option). */
   ignored: string[];
+  /** The command table generated from the app's `@command` functions (also stored in the module). */
+  commands?: Record<string, CommandSpec>;
 }
 
 /** The SDK folder (sdk-as/): from dist/runtime/ two levels up, from runtime/ (sources) one. */
-function sdkDir(): string {
+export function sdkDir(): string {
   const fromDist = fileURLToPath(new URL('../../sdk-as', import.meta.url));
   return existsSync(join(fromDist, 'app/abort.ts')) ? fromDist : fileURLToPath(new URL('../sdk-as', import.meta.url));
 }
@@ -165,7 +171,7 @@ export async function compilerEnvironment(): Promise<string[]> {
  * Makes sure `file` will be written inside `appDir`: the deepest existing folder on its way must
  * resolve inside the app folder both before and after its missing folders are created.
  */
-async function prepareOutput(appDir: string, file: string): Promise<void> {
+export async function prepareOutput(appDir: string, file: string): Promise<void> {
   const appReal = await realpath(appDir);
   const refuse = (where: string): AppBuildError =>
     new AppBuildError(
@@ -225,6 +231,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
       sdkDir: sdk,
       maxFileBytes: MAX_APP_SOURCE_BYTES,
       maxTotalBytes: MAX_APP_SOURCES_TOTAL_BYTES,
+      transform: 'app',
     },
     opts.deadlineMs ?? BUILD_DEADLINE_MS,
   )) as CompileReply;
@@ -252,7 +259,8 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   }
   const binary = reply.outputs['out.wasm'];
   if (!(binary instanceof Uint8Array)) throw new AppBuildError('INTERNAL', `cannot build ${appDir}: the compiler produced no module`);
-  const renamed = renameExports(binary, EXPORT_RENAMES);
+  const commands = reply.generated as Record<string, CommandSpec> | undefined;
+  const renamed = commands ? appendCommandsSection(renameExports(binary, EXPORT_RENAMES), commands) : renameExports(binary, EXPORT_RENAMES);
   const exported = new Set(listExports(renamed));
   for (const need of ['memory', 'cabi_realloc', COMMAND_EXPORT]) {
     if (!exported.has(need)) throw noSdk();
@@ -273,6 +281,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     bytes: renamed.length,
     manifest: m.raw,
     ignored: reply.ignored,
+    ...(commands ? { commands } : {}),
   };
 }
 

@@ -3,9 +3,10 @@
  * module, both read through runtime/app-folder.ts — only regular files inside the folder, size
  * checked before reading. Nothing is installed here (runtime/app-registry.ts does that).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HostError } from './errors.js';
 import { readManifestFile, type Manifest } from './manifest.js';
+import { withModuleCommands } from './app-commands.js';
 import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
@@ -37,5 +38,5 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
       app: manifest.name,
     });
   }
-  return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm) };
+  return { dir: abs, manifest: withModuleCommands(manifest, wasm, join(abs, 'peeros.json')), manifestBytes, wasm, sha256: sha256Hex(wasm) };
 }

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../lib/atomic-file.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
 import { APP_NAME, validateManifest, type Manifest } from './manifest.js';
+import { withModuleCommands } from './app-commands.js';
 import type { AppPackage } from './app-package.js';
 // the package reader lives in app-package.ts; re-exported for the callers that import it from here
 export { readAppPackage, type AppPackage } from './app-package.js';
@@ -139,13 +140,14 @@ export class AppRegistry {
     const record = await this.#record(name);
     if (!record) throw HostError.unknownApp(name);
     const dir = this.appDir(name);
-    const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'peeros.json'), 'utf8')), join(dir, 'peeros.json'));
+    const declared = validateManifest(JSON.parse(await readFile(join(dir, 'peeros.json'), 'utf8')), join(dir, 'peeros.json'));
     const wasm = await readFile(join(dir, 'app.wasm'));
     if (sha256Hex(wasm) !== record.sha256) {
       throw new HostError('INVALID_MODULE', `app '${name}': app.wasm does not match the sha256 recorded at install; reinstall it`, {
         app: name,
       });
     }
+    const manifest = withModuleCommands(declared, wasm, join(dir, 'peeros.json'));
     return { manifest, record, wasm, dir, dataDir: this.dataDir(name) };
   }
 
@@ -196,6 +198,9 @@ export class AppRegistry {
       let manifest: Manifest;
       try {
         manifest = validateManifest(JSON.parse(await readFile(join(this.appDir(name), 'peeros.json'), 'utf8')));
+        // a generated command table lives in the module (runtime/app-commands.ts)
+        if (Object.keys(manifest.commands).length === 0)
+          manifest = withModuleCommands(manifest, await readFile(join(this.appDir(name), 'app.wasm')));
       } catch {
         continue;
       }

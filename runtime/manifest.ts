@@ -98,6 +98,35 @@ function safeRelativePath(p: unknown): boolean {
   );
 }
 
+function commandIssues(commands: unknown, issue: (path: string, expected: string, got: unknown) => void): void {
+  if (!isObject(commands) || Object.keys(commands).length === 0) {
+    issue('commands', 'an object with at least one command', commands);
+    return;
+  }
+  for (const [name, spec] of Object.entries(commands)) {
+    const path = `commands.${name}`;
+    if (!COMMAND_NAME.test(name)) issue(path, 'a command name (letters, digits, "_", "-", ".")', name);
+    if (!isObject(spec)) {
+      issue(path, 'an object {description, args?}', spec);
+      continue;
+    }
+    if (typeof spec.description !== 'string') issue(`${path}.description`, 'a string', spec.description);
+    for (const k of Object.keys(spec))
+      if (k !== 'description' && k !== 'args') issue(`${path}.${k}`, 'no field other than description, args', spec[k]);
+  }
+}
+
+/** Validates a command table (`{name: {description, args?}}`): MANIFEST_INVALID listing every problem. */
+export function validateCommands(value: unknown, source: string): Record<string, CommandSpec> {
+  const issues: string[] = [];
+  commandIssues(value, (path, expected, got) =>
+    issues.push(`${terminalText(path, MAX_ISSUE_PATH_CHARS)}: expected ${expected}, got ${describe(got)}`),
+  );
+  if (issues.length)
+    throw new HostError('MANIFEST_INVALID', `${source} is invalid: ${issues.slice(0, MAX_MANIFEST_ISSUES_SHOWN).join('; ')}`);
+  return value as Record<string, CommandSpec>;
+}
+
 /** Validates a parsed `peeros.json`. Throws HostError `MANIFEST_INVALID` listing every problem. */
 export function validateManifest(value: unknown, source = 'peeros.json'): Manifest {
   const issues: string[] = [];
@@ -125,20 +154,9 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
     issue('source', 'a relative path inside the app directory (no "..")', m.source);
   if (m.dmcs !== undefined && !isObject(m.dmcs)) issue('dmcs', 'an object', m.dmcs);
 
-  if (!isObject(m.commands) || Object.keys(m.commands).length === 0) issue('commands', 'an object with at least one command', m.commands);
-  else {
-    for (const [name, spec] of Object.entries(m.commands)) {
-      const path = `commands.${name}`;
-      if (!COMMAND_NAME.test(name)) issue(path, 'a command name (letters, digits, "_", "-", ".")', name);
-      if (!isObject(spec)) {
-        issue(path, 'an object {description, args?}', spec);
-        continue;
-      }
-      if (typeof spec.description !== 'string') issue(`${path}.description`, 'a string', spec.description);
-      for (const k of Object.keys(spec))
-        if (k !== 'description' && k !== 'args') issue(`${path}.${k}`, 'no field other than description, args', spec[k]);
-    }
-  }
+  // absent or {}: the module carries its generated table; withModuleCommands (runtime/app-commands.ts)
+  // takes it from there and refuses an app that has commands in neither place
+  if (m.commands !== undefined && !(isObject(m.commands) && Object.keys(m.commands).length === 0)) commandIssues(m.commands, issue);
 
   const capabilities: Record<string, unknown> = {};
   if (!isObject(m.capabilities)) issue('capabilities', 'an object mapping capability names to scopes ({} when none)', m.capabilities);
@@ -176,7 +194,7 @@ export function validateManifest(value: unknown, source = 'peeros.json'): Manife
     version: m.version as string,
     publisher: m.publisher as string,
     entry: m.entry as string,
-    commands: m.commands as Record<string, CommandSpec>,
+    commands: (m.commands ?? {}) as Record<string, CommandSpec>,
     capabilities: capabilities as Grants,
   };
   if (m.description !== undefined) out.description = m.description as string;

@@ -33,6 +33,8 @@ export function appDirs(root) {
 // what else an app's module depends on: the SDK, asc, and the compiler with its options and limits
 const COMPILER_INPUTS = [
   'sdk-as/app',
+  'sdk-as/transform',
+  'dist/runtime/app-commands.js',
   'node_modules/assemblyscript/package.json',
   'dist/runtime/app-compiler.js',
   'dist/runtime/app-compile-client.js',

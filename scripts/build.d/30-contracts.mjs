@@ -9,7 +9,7 @@ import { inputsDigest, unlessFresh } from '../build-inputs.mjs';
 export default async function ({ root }) {
   const apps = join(root, 'apps');
   if (!existsSync(apps)) return;
-  const sdk = inputsDigest(root, ['sdk-as/contract', 'node_modules/assemblyscript/package.json']);
+  const sdk = inputsDigest(root, ['sdk-as/contract', 'sdk-as/transform', 'node_modules/assemblyscript/package.json']);
   for (const app of readdirSync(apps).sort()) {
     const dir = join(apps, app, 'contract');
     if (!existsSync(join(dir, 'index.ts'))) continue;

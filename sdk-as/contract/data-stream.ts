@@ -7,6 +7,9 @@
 import { check } from "./check";
 import { Asset } from "./asset";
 import { AssetSymbol } from "./symbol";
+import { Checksum160, Checksum256, Checksum512, Float128, I128, U128 } from "./fixed-bytes";
+import { KEY_TYPE_WA, PublicKey, Signature } from "./crypto-types";
+import { ExtendedAsset } from "./extended-asset";
 
 export class DataStream {
   /** Bytes owned by the stream; `pos` is the read or write position. */
@@ -44,6 +47,24 @@ export class DataStream {
   readU64(): u64 { return load<u64>(this.need(8)); }
   readI64(): i64 { return load<i64>(this.need(8)); }
   readName(): u64 { return this.readU64(); }
+  readI8(): i8 { return load<i8>(this.need(1)); }
+  readI16(): i16 { return load<i16>(this.need(2)); }
+  readF32(): f32 { return load<f32>(this.need(4)); }
+  readF64(): f64 { return load<f64>(this.need(8)); }
+
+  /** A zig-zag varint32 (Antelope `varint32`). */
+  readVarI32(): i32 {
+    const z = this.readVarU32();
+    return <i32>(z >>> 1) ^ -(<i32>(z & 1));
+  }
+
+  /** `n` raw bytes (checksums, keys, 128-bit numbers). */
+  readFixed(n: u32): Uint8Array {
+    const at = this.need(n);
+    const out = new Uint8Array(<i32>n);
+    memory.copy(out.dataStart, at, n);
+    return out;
+  }
 
   readVarU32(): u32 {
     let value: u32 = 0, shift: u32 = 0, b: u8;
@@ -77,6 +98,42 @@ export class DataStream {
     return new Asset(amount, this.readSymbol());
   }
 
+  readExtendedAsset(): ExtendedAsset {
+    const quantity = this.readAsset();
+    return new ExtendedAsset(quantity, this.readName());
+  }
+
+  readChecksum160(): Checksum160 { const c = new Checksum160(); c.bytes = this.readFixed(20); return c; }
+  readChecksum256(): Checksum256 { const c = new Checksum256(); c.bytes = this.readFixed(32); return c; }
+  readChecksum512(): Checksum512 { const c = new Checksum512(); c.bytes = this.readFixed(64); return c; }
+  readFloat128(): Float128 { const c = new Float128(); c.bytes = this.readFixed(16); return c; }
+  readU128(): U128 { const lo = this.readU64(); return new U128(lo, this.readU64()); }
+  readI128(): I128 { const lo = this.readU64(); return new I128(lo, this.readI64()); }
+
+  /** A key: its type, then 33 bytes (K1, R1), or for WebAuthn 33 bytes, a presence byte and the rp id. */
+  readPublicKey(): PublicKey {
+    const type = this.readVarU32();
+    const start = this.pos;
+    this.need(33);
+    if (type == KEY_TYPE_WA) { this.need(1); this.need(this.readVarU32()); }
+    return new PublicKey(type, this.copyFrom(start));
+  }
+
+  /** A signature: its type, then 65 bytes (K1, R1), or for WebAuthn 65 bytes, authenticator data and client JSON. */
+  readSignature(): Signature {
+    const type = this.readVarU32();
+    const start = this.pos;
+    this.need(65);
+    if (type == KEY_TYPE_WA) { this.need(this.readVarU32()); this.need(this.readVarU32()); }
+    return new Signature(type, this.copyFrom(start));
+  }
+
+  private copyFrom(start: u32): Uint8Array {
+    const out = new Uint8Array(<i32>(this.pos - start));
+    memory.copy(out.dataStart, this.ptr + start, this.pos - start);
+    return out;
+  }
+
   // ---- writing
   private room(n: u32): usize {
     const want = this.pos + n;
@@ -102,6 +159,13 @@ export class DataStream {
   writeU64(v: u64): void { store<u64>(this.room(8), v); }
   writeI64(v: i64): void { store<i64>(this.room(8), v); }
   writeName(v: u64): void { this.writeU64(v); }
+  writeI8(v: i8): void { store<i8>(this.room(1), v); }
+  writeI16(v: i16): void { store<i16>(this.room(2), v); }
+  writeF32(v: f32): void { store<f32>(this.room(4), v); }
+  writeF64(v: f64): void { store<f64>(this.room(8), v); }
+  writeVarI32(v: i32): void { this.writeVarU32(<u32>((v << 1) ^ (v >> 31))); }
+  /** The bytes of `b` without a length prefix. */
+  writeFixed(b: Uint8Array): void { this.writeRaw(b.dataStart, <u32>b.length, false); }
 
   writeVarU32(v: u32): void {
     do {
@@ -132,4 +196,14 @@ export class DataStream {
     this.writeI64(a.amount);
     this.writeU64(a.symbol.raw);
   }
+
+  writeExtendedAsset(a: ExtendedAsset): void { this.writeAsset(a.quantity); this.writeName(a.contract); }
+  writeChecksum160(c: Checksum160): void { this.writeFixed(c.bytes); }
+  writeChecksum256(c: Checksum256): void { this.writeFixed(c.bytes); }
+  writeChecksum512(c: Checksum512): void { this.writeFixed(c.bytes); }
+  writeFloat128(c: Float128): void { this.writeFixed(c.bytes); }
+  writeU128(v: U128): void { this.writeU64(v.lo); this.writeU64(v.hi); }
+  writeI128(v: I128): void { this.writeU64(v.lo); this.writeI64(v.hi); }
+  writePublicKey(k: PublicKey): void { this.writeVarU32(k.type); this.writeFixed(k.data); }
+  writeSignature(s: Signature): void { this.writeVarU32(s.type); this.writeFixed(s.data); }
 }

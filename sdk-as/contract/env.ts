@@ -79,3 +79,29 @@
 @external("env", "tapos_block_num") export declare function tapos_block_num(): u32;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "tapos_block_prefix") export declare function tapos_block_prefix(): u32;
+
+// secondary indexes: u64 keys (idx64) and f64 keys (idx_double); keys and primaries pass by pointer
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_store") export declare function db_idx64_store(scope: u64, table: u64, payer: u64, id: u64, secondary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_update") export declare function db_idx64_update(itr: i32, payer: u64, secondary: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_remove") export declare function db_idx64_remove(itr: i32): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_next") export declare function db_idx64_next(itr: i32, primary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_find_primary") export declare function db_idx64_find_primary(code: u64, scope: u64, table: u64, secondary: usize, primary: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx64_lowerbound") export declare function db_idx64_lowerbound(code: u64, scope: u64, table: u64, secondary: usize, primary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_store") export declare function db_idx_double_store(scope: u64, table: u64, payer: u64, id: u64, secondary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_update") export declare function db_idx_double_update(itr: i32, payer: u64, secondary: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_remove") export declare function db_idx_double_remove(itr: i32): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_next") export declare function db_idx_double_next(itr: i32, primary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_find_primary") export declare function db_idx_double_find_primary(code: u64, scope: u64, table: u64, secondary: usize, primary: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx_double_lowerbound") export declare function db_idx_double_lowerbound(code: u64, scope: u64, table: u64, secondary: usize, primary: usize): i32;

@@ -49,11 +49,8 @@ export function nameToString(value: u64): string {
   return out;
 }
 
-/** A name as a value object, for code that prefers `Name.from("alice").toString()`. */
-export class Name {
-  constructor(public value: u64 = 0) {}
-  static from(s: string): Name { return new Name(N(s)); }
-  toString(): string { return nameToString(this.value); }
-  @operator("==") eq(other: Name): bool { return this.value == other.value; }
-  @operator("!=") ne(other: Name): bool { return this.value != other.value; }
-}
+/**
+ * A name as the contract SDK passes it: the u64 itself, so intrinsics take it unchanged. The
+ * contract transform reads the written type `Name` and declares the field `name` in the ABI.
+ */
+export type Name = u64;

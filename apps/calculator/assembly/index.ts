@@ -2,19 +2,17 @@
 // Every result is a decimal string ("0.3"); errors are typed: SYNTAX_ERROR, DIVISION_BY_ZERO,
 // TOO_LARGE, TOO_DEEP with a `position`, BAD_NUMBER with the `field` and `position`,
 // MISSING_ARGUMENT.
-import { register, Value, Outcome, ok, fail, failWith } from "../../../sdk-as/app";
+import { Value, Outcome, ok, fail, failWith } from "../../../sdk-as/app";
 import { Decimal, add, sub, mul, div, parseNumber, MAX_DIGITS } from "./decimal";
 import { evaluate } from "./expr";
-export * from "../../../sdk-as/app/exports";
 
 class Operand {
   constructor(public value: Decimal | null, public error: Outcome | null) {}
 }
 
 /** A number argument: a decimal string ("-1.25", "3e2") or a msgpack int or float. */
-function operand(args: Value, field: string): Operand {
-  const v = args.get(field);
-  if (v == null || v.isNil) return new Operand(null, fail("MISSING_ARGUMENT", "argument '" + field + "' is required (a number or a decimal string)"));
+function operand(v: Value, field: string): Operand {
+  if (v.isNil) return new Operand(null, fail("MISSING_ARGUMENT", "argument '" + field + "' is required (a number or a decimal string)"));
   if (v.isInt) return new Operand(Decimal.fromI64(v.i), null);
   let text: string;
   if (v.isStr) text = v.s.trim();
@@ -37,14 +35,13 @@ function operand(args: Value, field: string): Operand {
   return new Operand(d, null);
 }
 
-function binary(args: Value, op: i32): Outcome {
-  if (!args.isMap) return fail("INVALID_ARGUMENT", "args must be a map {a, b}");
-  const a = operand(args, "a");
-  if (a.error) return a.error!;
-  const b = operand(args, "b");
-  if (b.error) return b.error!;
-  const x = a.value!;
-  const y = b.value!;
+function binary(a: Value, b: Value, op: i32): Outcome {
+  const x0 = operand(a, "a");
+  if (x0.error) return x0.error!;
+  const y0 = operand(b, "b");
+  if (y0.error) return y0.error!;
+  const x = x0.value!;
+  const y = y0.value!;
   let r: Decimal;
   if (op == 0) r = add(x, y);
   else if (op == 1) r = sub(x, y);
@@ -57,24 +54,22 @@ function binary(args: Value, op: i32): Outcome {
   return ok(Value.str(r.toString()));
 }
 
-function addCmd(args: Value): Outcome { return binary(args, 0); }
-function subCmd(args: Value): Outcome { return binary(args, 1); }
-function mulCmd(args: Value): Outcome { return binary(args, 2); }
-function divCmd(args: Value): Outcome { return binary(args, 3); }
+/** a + b */
+@command("add") function addCmd(a: Value, b: Value): Outcome { return binary(a, b, 0); }
+/** a - b */
+@command("sub") function subCmd(a: Value, b: Value): Outcome { return binary(a, b, 1); }
+/** a * b */
+@command("mul") function mulCmd(a: Value, b: Value): Outcome { return binary(a, b, 2); }
+/** a / b, rounded half-up to 20 decimal places */
+@command("div") function divCmd(a: Value, b: Value): Outcome { return binary(a, b, 3); }
 
-function evalCmd(args: Value): Outcome {
-  let e = args.isStr ? args : args.get("expr");
-  if (e == null || !e.isStr) return fail("MISSING_ARGUMENT", "argument 'expr' is required (a string such as \"1 + 2 * 3\")");
-  const r = evaluate(e.s);
+/** evaluates an expression: + - * / ( ) unary minus, exact decimals */
+@command("eval")
+function evalCmd(expr: string): Outcome {
+  const r = evaluate(expr);
   if (r.error) {
     const err = r.error!;
     return failWith(err.code, err.message + " at position " + err.position.toString(), Value.map().setInt("position", err.position));
   }
   return ok(Value.str(r.value!.toString()));
 }
-
-register("add", addCmd);
-register("sub", subCmd);
-register("mul", mulCmd);
-register("div", divCmd);
-register("eval", evalCmd);

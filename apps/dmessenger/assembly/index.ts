@@ -6,11 +6,10 @@
 //   vault open each message (received or sent) and returns its text.
 // Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
 import {
-  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
   isAccountName, noSession,
 } from "../../../sdk-as/app";
-export * from "../../../sdk-as/app/exports";
 
 const CONTRACT = "dmessenger";
 /** Longest message text in bytes (the vault seals at most 4 KiB). */
@@ -18,17 +17,16 @@ const MAX_TEXT_BYTES = 4096;
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
 
-function send(args: Value): Outcome {
+/** sends text to an account, sealed for its active key */
+@command("send")
+function send(to: string, text: string): Outcome {
   const me = ual.account();
   if (!me.ok) return me.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", me.code);
-  const to = args.get("to");
-  if (to == null || !to.isStr || !isAccountName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
-  const text = args.get("text");
-  if (text == null || !text.isStr) return fail("INVALID_ARGUMENT", "'text' is required (a string)");
-  const n = String.UTF8.byteLength(text.s);
+  if (!isAccountName(to)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  const n = String.UTF8.byteLength(text);
   if (n == 0 || n > MAX_TEXT_BYTES) return fail("INVALID_ARGUMENT", "'text' must be 1 to 4096 bytes");
-  const sealed = Value.map().setStr("$seal", text.s).setStr("for", to.s);
-  const data = Value.map().setStr("from", me.value).setStr("to", to.s).set("sealed", sealed);
+  const sealed = Value.map().setStr("$seal", text).setStr("for", to);
+  const data = Value.map().setStr("from", me.value).setStr("to", to).set("sealed", sealed);
   const action = Value.map().setStr("account", CONTRACT).setStr("name", "send").set("data", data);
   const r = dmcs.push(encode(Value.array([action])));
   if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
@@ -37,18 +35,15 @@ function send(args: Value): Outcome {
   return ok(d.value!);
 }
 
-function inbox(args: Value): Outcome {
+/** your messages (received and sent), newest first, opened by the vault */
+@command("inbox")
+function inbox(with_: string = "", limit: i64 = DEFAULT_LIMIT): Outcome {
   const me = ual.account();
   if (!me.ok) return me.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", me.code);
-  let other = "";
-  const w = args.get("with");
-  if (w != null && !w.isNil) {
-    if (!w.isStr || !isAccountName(w.s)) return fail("INVALID_ARGUMENT", "'with' must be an Antelope account name");
-    other = w.s;
-  }
-  let limit = DEFAULT_LIMIT;
-  const l = args.get("limit");
-  if (l != null && l.isInteger) { limit = l.toI64(); if (limit < 1) limit = 1; if (limit > MAX_LIMIT) limit = MAX_LIMIT; }
+  const other = with_;
+  if (other.length > 0 && !isAccountName(other)) return fail("INVALID_ARGUMENT", "'with' must be an Antelope account name");
+  if (limit < 1) limit = 1;
+  if (limit > MAX_LIMIT) limit = MAX_LIMIT;
   const q = Value.map().setStr("code", CONTRACT).setStr("scope", me.value).setStr("table", "messages")
     .setBool("json", true).setInt("limit", MAX_LIMIT).setBool("reverse", true).setStr("open", "sealed");
   const r = chain.getTableRows(encode(q));
@@ -80,5 +75,3 @@ function inbox(args: Value): Outcome {
   return ok(Value.array(out));
 }
 
-register("send", send);
-register("inbox", inbox);

@@ -5,11 +5,10 @@
 // read newest first) whose author is you or someone you follow.
 // Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
 import {
-  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
   isAccountName, noSession,
 } from "../../../sdk-as/app";
-export * from "../../../sdk-as/app/exports";
 
 const CONTRACT = "dsocial";
 /** Largest post (the contract's limit). */
@@ -49,43 +48,36 @@ function readFailed(): Outcome {
   return lastCode < 0 ? fail("BAD_REPLY", "get_table_rows did not answer a map") : isaError("chain.get-table-rows", lastCode);
 }
 
-function accountArg(args: Value): string | null {
-  const a = args.get("account");
-  if (a == null || !a.isStr || !isAccountName(a.s)) return null;
-  return a.s;
-}
-
-function limitArg(args: Value): i64 {
-  const l = args.get("limit");
-  if (l == null || !l.isInteger) return DEFAULT_LIMIT;
-  const n = l.toI64();
+function clampLimit(n: i64): i64 {
   return n < 1 ? 1 : n > MAX_LIMIT ? MAX_LIMIT : n;
 }
 
-function post(args: Value): Outcome {
+/** posts text (1..280 bytes) as you */
+@command("post")
+function post(text: string): Outcome {
   const author = me();
   if (author == null) return noSession();
-  const t = args.get("text");
-  if (t == null || !t.isStr) return fail("INVALID_ARGUMENT", "'text' is required (a string)");
-  const n = String.UTF8.byteLength(t.s);
+  const n = String.UTF8.byteLength(text);
   if (n == 0 || n > MAX_POST_BYTES) return fail("INVALID_ARGUMENT", "'text' must be 1 to 280 bytes");
-  return push("post", Value.map().setStr("author", author!).setStr("text", t.s));
+  return push("post", Value.map().setStr("author", author!).setStr("text", text));
 }
 
-function follow(args: Value): Outcome {
+/** follows an account */
+@command("follow")
+function follow(account: string): Outcome {
   const follower = me();
   if (follower == null) return noSession();
-  const followee = accountArg(args);
-  if (followee == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
-  return push("follow", Value.map().setStr("follower", follower!).setStr("followee", followee!));
+  if (!isAccountName(account)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  return push("follow", Value.map().setStr("follower", follower!).setStr("followee", account));
 }
 
-function unfollow(args: Value): Outcome {
+/** stops following an account */
+@command("unfollow")
+function unfollow(account: string): Outcome {
   const follower = me();
   if (follower == null) return noSession();
-  const followee = accountArg(args);
-  if (followee == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
-  return push("unfollow", Value.map().setStr("follower", follower!).setStr("followee", followee!));
+  if (!isAccountName(account)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  return push("unfollow", Value.map().setStr("follower", follower!).setStr("followee", account));
 }
 
 function followedBy(account: string): Value[] | null {
@@ -102,7 +94,9 @@ function followedBy(account: string): Value[] | null {
   return out;
 }
 
-function following(args: Value): Outcome {
+/** the accounts you follow */
+@command("following")
+function following(): Outcome {
   const m = me();
   if (m == null) return noSession();
   const f = followedBy(m!);
@@ -128,32 +122,29 @@ function collect(authors: string[], limit: i64): Outcome {
   return ok(res);
 }
 
-function feed(args: Value): Outcome {
+/** the newest posts of you and the accounts you follow, newest first */
+@command("feed")
+function feed(limit: i64 = DEFAULT_LIMIT): Outcome {
   const m = me();
   if (m == null) return noSession();
   const f = followedBy(m!);
   if (f == null) return readFailed();
   const authors: string[] = [m!];
   for (let i = 0; i < f!.length; i++) authors.push(f![i].s);
-  return collect(authors, limitArg(args));
+  return collect(authors, clampLimit(limit));
 }
 
-function posts(args: Value): Outcome {
+/** the newest posts of one account (default: you), newest first */
+@command("posts")
+function posts(account: string | null = null, limit: i64 = DEFAULT_LIMIT): Outcome {
   let who: string | null = null;
-  const a = args.get("account");
-  if (a != null && !a.isNil) {
-    who = accountArg(args);
-    if (who == null) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+  if (account !== null) {
+    if (!isAccountName(account!)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+    who = account;
   } else {
     who = me();
     if (who == null) return noSession();
   }
-  return collect([who!], limitArg(args));
+  return collect([who!], clampLimit(limit));
 }
 
-register("post", post);
-register("follow", follow);
-register("unfollow", unfollow);
-register("following", following);
-register("feed", feed);
-register("posts", posts);

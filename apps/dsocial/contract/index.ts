@@ -6,61 +6,42 @@
  *   follow(follower, followee)    require_auth(follower); followee must exist; not yourself; once
  *   unfollow(follower, followee)  require_auth(follower); must be followed
  */
-import { DataStream, Dispatcher, check, self, requireAuth, isAccount } from "../../../sdk-as/contract/index";
-import { db_end_i64, db_previous_i64, current_time } from "../../../sdk-as/contract/env";
-import { PostRow, FollowRow, postsOf, followsOf } from "./tables";
-import { N } from "../../../sdk-as/contract/index";
+import { Name, check, self, requireAuth, isAccount } from "../../../sdk-as/contract/index";
+import { current_time } from "../../../sdk-as/contract/env";
+import { PostRow, FollowRow } from "./tables";
 
 /** Posts are short: 280 bytes of UTF-8. */
 const MAX_POST_BYTES = 280;
 
-/** 8 bytes where db_previous_i64 writes the primary key it lands on. */
-const KEY_SCRATCH: usize = memory.data(8);
+@contract
+class Social {
+  @action("post")
+  post(author: Name, text: string): void {
+    requireAuth(author);
+    const n = String.UTF8.byteLength(text);
+    check(n > 0, "a post needs text");
+    check(n <= MAX_POST_BYTES, "a post has at most 280 bytes");
+    const posts = PostRow.table(self());
+    const last = posts.last();
+    const created = <u32>(current_time() / 1000000);
+    posts.store(new PostRow(last === null ? 1 : last.id + 1, author, text, created), author);
+  }
 
-/** One more than the largest id so far (the table's last row), 1 for the first post. */
-function nextPostId(): u64 {
-  const end = db_end_i64(self(), self(), N("posts"));
-  if (end == -1) return 1;
-  const itr = db_previous_i64(end, KEY_SCRATCH);
-  if (itr < 0) return 1;
-  return load<u64>(KEY_SCRATCH) + 1;
-}
+  @action("follow")
+  follow(follower: Name, followee: Name): void {
+    requireAuth(follower);
+    check(follower != followee, "cannot follow yourself");
+    check(isAccount(followee), "followee account does not exist");
+    const follows = FollowRow.table(follower);
+    check(!follows.exists(followee), "already following");
+    follows.store(new FollowRow(followee), follower);
+  }
 
-function post(ds: DataStream): void {
-  const author = ds.readName();
-  const text = ds.readString();
-  requireAuth(author);
-  const n = String.UTF8.byteLength(text);
-  check(n > 0, "a post needs text");
-  check(n <= MAX_POST_BYTES, "a post has at most 280 bytes");
-  const created = <u32>(current_time() / 1000000);
-  postsOf(self()).store(new PostRow(nextPostId(), author, text, created), author);
-}
-
-function follow(ds: DataStream): void {
-  const follower = ds.readName();
-  const followee = ds.readName();
-  requireAuth(follower);
-  check(follower != followee, "cannot follow yourself");
-  check(isAccount(followee), "followee account does not exist");
-  const t = followsOf(self(), follower);
-  check(!t.exists(followee), "already following");
-  t.store(new FollowRow(followee), follower);
-}
-
-function unfollow(ds: DataStream): void {
-  const follower = ds.readName();
-  const followee = ds.readName();
-  requireAuth(follower);
-  const t = followsOf(self(), follower);
-  check(t.exists(followee), "not following");
-  t.erase(followee);
-}
-
-export function apply(receiver: u64, code: u64, action: u64): void {
-  new Dispatcher(receiver, code, action)
-    .on("post", post)
-    .on("follow", follow)
-    .on("unfollow", unfollow)
-    .run();
+  @action("unfollow")
+  unfollow(follower: Name, followee: Name): void {
+    requireAuth(follower);
+    const follows = FollowRow.table(follower);
+    check(follows.exists(followee), "not following");
+    follows.erase(followee);
+  }
 }

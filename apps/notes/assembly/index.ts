@@ -4,10 +4,9 @@
 // Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_NOTES, ISA_* (a failed ISA call,
 // e.g. ISA_LIMIT_EXCEEDED when the storage quota is full).
 import {
-  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  Value, Outcome, ok, fail, isaError, encode, decode,
   storage, clock, random, log, LogLevel, ErrorCode,
 } from "../../../sdk-as/app";
-export * from "../../../sdk-as/app/exports";
 
 const PREFIX = "notes/";
 /** Titles are one line of at most this many characters. */
@@ -35,23 +34,16 @@ function info(msg: string): void {
   if (log.enabled(LogLevel.Info)) log.write(LogLevel.Info, msg);
 }
 
-function idArg(args: Value): string | null {
-  const v = args.get("id");
-  if (v == null || !v.isStr || !validId(v.s)) return null;
-  return v.s;
+function isNoteId(id: string | null): bool {
+  return id !== null && validId(id!);
 }
 
-function create(args: Value): Outcome {
-  const t = args.get("title");
-  if (t == null || !t.isStr || t.s.trim().length == 0) return fail("MISSING_ARGUMENT", "argument 'title' is required (a non-empty string)");
-  const title = t.s.trim();
+/** creates a note with a random id and the current time */
+@command("create")
+function create(title: string, body: string = ""): Outcome {
+  if (title.trim().length == 0) return fail("MISSING_ARGUMENT", "argument 'title' is required (a non-empty string)");
+  title = title.trim();
   if (title.length > MAX_TITLE || title.includes("\n")) return fail("INVALID_ARGUMENT", "'title' must be one line of at most " + MAX_TITLE.toString() + " characters");
-  const b = args.get("body");
-  let body = "";
-  if (b != null && !b.isNil) {
-    if (!b.isStr) return fail("INVALID_ARGUMENT", "'body' must be a string");
-    body = b.s;
-  }
   if (String.UTF8.byteLength(body) > MAX_BODY_BYTES) return fail("INVALID_ARGUMENT", "'body' is longer than " + MAX_BODY_BYTES.toString() + " bytes");
   const r = random.bytes(8);
   if (!r.ok) return isaError("random.bytes", r.code);
@@ -74,7 +66,9 @@ function load(id: string): Value | null {
   return d.ok && d.value!.isMap ? d.value : null;
 }
 
-function list(args: Value): Outcome {
+/** all notes (id, title, created), oldest first */
+@command("list")
+function list(): Outcome {
   const r = storage.list(PREFIX, MAX_NOTES);
   if (!r.ok) return isaError("storage.list", r.code);
   const keys = decode(r.value);
@@ -100,9 +94,10 @@ function list(args: Value): Outcome {
   return ok(Value.array(notes));
 }
 
-function get(args: Value): Outcome {
-  const id = idArg(args);
-  if (id == null) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
+/** one note */
+@command("get")
+function get(id: string | null = null): Outcome {
+  if (!isNoteId(id)) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
   const r = storage.get(PREFIX + id!);
   if (!r.ok) return r.code == ErrorCode.NotFound ? fail("NOT_FOUND", "no note with id " + id!) : isaError("storage.get", r.code);
   const d = decode(r.value);
@@ -110,16 +105,13 @@ function get(args: Value): Outcome {
   return ok(d.value!);
 }
 
-function del(args: Value): Outcome {
-  const id = idArg(args);
-  if (id == null) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
+/** deletes a note */
+@command("delete")
+function del(id: string | null = null): Outcome {
+  if (!isNoteId(id)) return fail("INVALID_ARGUMENT", "argument 'id' must be a note id (16 hex digits)");
   const r = storage.delete_(PREFIX + id!);
   if (!r.ok) return r.code == ErrorCode.NotFound ? fail("NOT_FOUND", "no note with id " + id!) : isaError("storage.delete", r.code);
   info("deleted note " + id!);
   return ok(Value.map().setStr("deleted", id!));
 }
 
-register("create", create);
-register("list", list);
-register("get", get);
-register("delete", del);

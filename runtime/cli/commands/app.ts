@@ -35,7 +35,14 @@ const definition: CommandDefinition = {
       name: 'build',
       args: 'DIR',
       description:
-        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK',
+        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK. The app\'s @command functions become its command table, stored in the module (peeros.json then lists no commands)',
+      flags: [
+        {
+          name: 'print-commands',
+          type: 'boolean',
+          description: 'also print the command table generated from the @command functions (name, arguments, description)',
+        },
+      ],
     },
     {
       name: 'sign',
@@ -97,7 +104,7 @@ function fail(io: CliIO, sub: string, err: unknown): number {
 }
 
 async function build(argv: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
   if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
   const { buildApp, AppBuildError } = await import('../../app-compiler.js');
   io.err(`building ${positionals[0]} …`);
@@ -106,6 +113,14 @@ async function build(argv: string[], io: CliIO): Promise<number> {
     for (const f of r.ignored)
       io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
     io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
+    if (flags['print-commands']) {
+      const table = Object.entries(r.commands ?? {});
+      if (table.length === 0) io.out('no @command functions: the commands are those of peeros.json');
+      for (const [name, spec] of table)
+        io.out(
+          `  ${terminalText(name)} ${terminalText(typeof spec.args === 'string' ? spec.args : '{}')}${spec.description ? ` — ${terminalText(spec.description)}` : ''}`,
+        );
+    }
     return 0;
   } catch (err) {
     if (err instanceof AppBuildError) {

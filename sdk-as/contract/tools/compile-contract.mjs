@@ -1,45 +1,40 @@
-// Compiles one AssemblyScript contract folder (entry `index.ts`, ABI description `abi.json`) to
-// `<outDir>/<name>.wasm` and `<outDir>/<name>.abi`.
+// Compiles one AssemblyScript contract folder (entry `index.ts`) to `<outDir>/<name>.wasm` and
+// `<outDir>/<name>.abi`. The ABI and the `apply` dispatch come from the decorated source
+// (`@contract`, `@action`, `@table`, …: the SDK transform, sdk-as/transform/); a contract without a
+// `@contract` class still dispatches by hand and describes its ABI in `abi.json` (the older style).
 //
-// Compiler flags, and why:
-//   --runtime stub        no garbage collector: every action runs in a fresh instance, so nothing
-//                         needs freeing, and execution stays simple and deterministic
-//   --use abort=…         AssemblyScript's abort becomes an Antelope assertion (no env.abort import)
-//   --disable bulk-memory the VM (like Antelope) refuses memory.copy/fill: one instruction could do
-//                         33 MiB of unmetered work; copies become metered wasm loops
-//   --maximumMemory 528   33 MiB, Antelope's linear-memory limit
-//   -O3 --shrinkLevel 1   fast code, small module
+// Compiler flags: contract-flags.mjs (shared with `peeros contract build`).
 // Only `apply` (and the memory) are exported: the entry file must export nothing else.
 import asc from 'assemblyscript/asc';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { abiFromDescription, dispatchedActions } from './contract-abi.mjs';
+import { contractTransform } from '../../transform/index.mjs';
+import { contractAscArgs } from './contract-flags.mjs';
 
 const SDK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Compiles the contract in `dir`; `{ wasm, abi, abiJson }` (paths, and the ABI as an object). */
 export async function compileContract({ root, dir, name, outDir }) {
   const entry = join(dir, 'index.ts');
-  const abortPath = relative(root, join(SDK_DIR, 'check')).split('\\').join('/') + '/contractAbort';
+  const abortPath = relative(root, join(SDK_DIR, 'check')).split('\\').join('/');
   const wasmPath = join(outDir, `${name}.wasm`);
   await mkdir(outDir, { recursive: true });
   let stderr = '';
-  const args = [
-    relative(root, entry),
-    '--baseDir', root,
-    '--outFile', relative(root, wasmPath),
-    '--runtime', 'stub',
-    '--use', `abort=${abortPath}`,
-    '--disable', 'bulk-memory',
-    '--maximumMemory', '528',
-    '-O3', '--shrinkLevel', '1',
-  ];
+  const args = contractAscArgs({ entry: relative(root, entry), baseDir: root, outFile: relative(root, wasmPath), abortPath });
+  let generated;
   const { error } = await asc.main(args, {
+    transforms: [contractTransform((abi) => { generated = abi; })],
     stderr: { write: (s) => { stderr += s; return true; } },
     stdout: { write: () => true },
   });
   if (error) throw new Error(`contract ${name}: AssemblyScript compilation failed\n${stderr || error.message}`);
 
+  if (generated) {
+    await writeFile(join(outDir, `${name}.abi`), JSON.stringify(generated, null, 2) + '\n');
+    return { wasm: wasmPath, abi: join(outDir, `${name}.abi`), abiJson: generated };
+  }
   const descPath = join(dir, 'abi.json');
   const desc = JSON.parse(await readFile(descPath, 'utf8'));
   const abi = abiFromDescription(desc, relative(root, descPath));
@@ -49,5 +44,5 @@ export async function compileContract({ root, dir, name, outDir }) {
   for (const a of dispatched) if (!declared.has(a)) throw new Error(`contract ${name}: action ${a} is dispatched in index.ts but missing from abi.json`);
   for (const a of declared) if (!dispatched.has(a)) throw new Error(`contract ${name}: action ${a} is in abi.json but index.ts does not dispatch it`);
   await writeFile(join(outDir, `${name}.abi`), JSON.stringify(abi, null, 2) + '\n');
-  return { wasm: wasmPath, abi: join(outDir, `${name}.abi`) };
+  return { wasm: wasmPath, abi: join(outDir, `${name}.abi`), abiJson: abi };
 }
