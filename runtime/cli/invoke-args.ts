@@ -42,7 +42,7 @@ function number(word: string, type: NumberType | ElementType, what: string): num
   }
   const f = /^(NaN|-?Infinity|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?)$/i.test(word.trim()) ? Number(word) : undefined;
   if (f === undefined) throw new UsageError(`${what}: expected a number of type ${type}, got ${shown(word)}`);
-  return f;
+  return Number.isFinite(f) ? f : String(f); // JSON has no NaN or Infinity: they cross as strings
 }
 
 /** The value of one argument word for a parameter of type `t`. */
@@ -66,7 +66,7 @@ export function invokeArg(word: string, t: InvokeType, index: number): WireValue
       } else items = word.trim() === '' ? [] : word.split(',');
       return items.map((v, i) => {
         if (typeof v !== 'string' && typeof v !== 'number') throw new UsageError(`${what}: element ${i} is not a number`);
-        return number(String(v), t.element, `${what} element ${i}`) as number;
+        return number(String(v), t.element, `${what} element ${i}`);
       });
     }
     default:

@@ -22,8 +22,8 @@ import { asObjectHeader, AS_STRING_ID, RttiTable, RTTI_LAYOUT_MASK } from './as-
 import { createAsEnv, type TraceSink } from './as-env.js';
 import { elementBytes, layoutFlags, typeName, type InvokeType } from './invoke-types.js';
 
-/** One argument as it crosses to the worker: i64/u64 as decimal strings, arrays as numbers. */
-export type WireValue = number | string | number[] | null;
+/** One argument as it crosses to the worker: i64/u64 as decimal strings, NaN/±Infinity as strings, arrays of numbers. */
+export type WireValue = number | string | (number | string)[] | null;
 
 export interface InvokeCall {
   params: InvokeType[];
@@ -158,7 +158,7 @@ export class InvokeInstance {
     switch (t.kind) {
       case 'number':
         if (t.type === 'i64' || t.type === 'u64') return BigInt.asIntN(64, BigInt(v as string));
-        return v as number;
+        return Number(v); // NaN and ±Infinity cross as strings
       case 'string': {
         this.#need('__new');
         const s = v as string;
@@ -172,7 +172,7 @@ export class InvokeInstance {
       case 'typed-array':
       case 'array': {
         this.#need('__new');
-        const values = v as number[];
+        const values = (v as (number | string)[]).map(Number);
         const bytes = values.length * elementBytes(t.element);
         if (bytes > this.limits.hostCallBytes)
           throw new BoundaryError(

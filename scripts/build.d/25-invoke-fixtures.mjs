@@ -4,6 +4,7 @@
 //   plain.wasm (+ plain.d.ts, plain.js)  --exportRuntime --bindings raw: types from the bindings
 //   plain-bare.wasm                      --exportRuntime, no bindings: types from the flags
 //   numbers.wasm, foreign.wasm           no runtime exports
+//   hostile.wasm                         --exportRuntime: forged headers, abort and trace floods
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inputsDigest, unlessFresh } from '../build-inputs.mjs';
@@ -15,6 +16,7 @@ const BUILDS = [
   ['plain.ts', 'plain-bare.wasm', ['--exportRuntime']],
   ['numbers.ts', 'numbers.wasm', []],
   ['foreign.ts', 'foreign.wasm', []],
+  ['hostile.ts', 'hostile.wasm', ['--exportRuntime']],
 ];
 
 export default async function ({ root }) {
