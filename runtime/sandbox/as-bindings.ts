@@ -7,7 +7,7 @@
  *      * @param name `~lib/string/String`
  *      * @returns `~lib/string/String`
  *      *\/
- *     export function greet(name: string): string;
+ *     export function greet(name: string): string;     (`export declare function` with --bindings esm)
  *
  * Read line by line, bounded ({@link MAX_BINDINGS_BYTES}); what is not understood is ignored
  * (the export then falls back to its wasm signature or the command-line types).
@@ -40,7 +40,7 @@ export function parseBindings(text: string): Map<string, BoundExport> {
       doc = undefined;
     } else if (doc) doc.push(line.replace(/^\* ?/, ''));
     else {
-      const fn = /^export function ([\w$]+)\(/.exec(line);
+      const fn = /^export (?:declare )?function ([\w$]+)\(/.exec(line);
       if (fn && last) {
         const params: string[] = [];
         let result = 'void';

@@ -1,7 +1,7 @@
 // Build step: compile the plain AssemblyScript modules `peeros invoke` is tested with
 // (test/fixtures/invoke/assembly/*.ts, built with the installed asc, no PeerOS SDK) into
 // test/fixtures/invoke/build/ (gitignored): nothing binary is committed.
-//   plain.wasm (+ plain.d.ts, plain.js)  --exportRuntime --bindings raw: types from the bindings
+//   plain.wasm (+ plain.d.ts, plain.js)  --exportRuntime --bindings esm: types from the bindings
 //   plain-bare.wasm                      --exportRuntime, no bindings: types from the flags
 //   numbers.wasm, foreign.wasm           no runtime exports
 //   hostile.wasm                         --exportRuntime: forged headers, abort and trace floods
@@ -12,7 +12,7 @@ import { inputsDigest, unlessFresh } from '../build-inputs.mjs';
 const DIR = 'test/fixtures/invoke';
 const SRC = 'test/fixtures/invoke/assembly';
 const BUILDS = [
-  ['plain.ts', 'plain.wasm', ['--exportRuntime', '--bindings', 'raw']],
+  ['plain.ts', 'plain.wasm', ['--exportRuntime', '--bindings', 'esm']],
   ['plain.ts', 'plain-bare.wasm', ['--exportRuntime']],
   ['numbers.ts', 'numbers.wasm', []],
   ['foreign.ts', 'foreign.wasm', []],

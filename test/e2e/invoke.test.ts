@@ -10,7 +10,7 @@ import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 
 const BUILD = join(ROOT, 'test/fixtures/invoke/build');
-const PLAIN = join(BUILD, 'plain.wasm'); // with plain.d.ts (asc --bindings raw) beside it
+const PLAIN = join(BUILD, 'plain.wasm'); // with plain.d.ts (asc --bindings esm) beside it
 const BARE = join(BUILD, 'plain-bare.wasm'); // same module, no bindings
 const ABORT_APP = join(ROOT, 'test/fixtures/apps/abort/build/abort.wasm');
 let home: string;

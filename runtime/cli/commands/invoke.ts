@@ -177,7 +177,19 @@ const command: CliCommand = {
         if ('reason' in sig) throw new UsageError(sig.reason);
         if (words.length !== sig.params.length)
           throw new UsageError(`'${fn}' takes ${sig.params.length} argument${sig.params.length === 1 ? '' : 's'}, got ${words.length}`);
-        const values = words.map((w, i) => invokeArg(w, sig.params[i]!, i));
+        const guessed = bindings === undefined && argTypes === undefined && m.kind === 'assemblyscript';
+        const values = words.map((w, i) => {
+          try {
+            return invokeArg(w, sig.params[i]!, i);
+          } catch (err) {
+            // a pointer typed as i32 from the wasm signature: say where the real types come from
+            if (guessed && err instanceof UsageError)
+              throw new UsageError(
+                `${err.message} (no ${name.replace(/\.wasm$/, '')}.d.ts beside the module: give --arg-types for strings and arrays)`,
+              );
+            throw err;
+          }
+        });
         result = await m.call(fn, sig, values);
       }
       if (json) printJson(io, { function: fn, type: result.type, result: result.value });
