@@ -231,7 +231,8 @@ export class InvokeModule {
     if (this.kind === 'sdk') throw new HostError('INTERNAL', `${this.name} is an SDK app: use callCommand`);
     const call: InvokeCall = { params: sig.params, result: sig.result, args };
     const r = await this.#proc.call(fn, new TextEncoder().encode(JSON.stringify(call)));
-    if (r.bytes.length > this.limits.hostCallBytes * 4 + 64)
+    // the worker held the value to hostCallBytes; its JSON is at most 6 chars a byte (an f32 element)
+    if (r.bytes.length > this.limits.hostCallBytes * 8 + 64)
       throw new HostError('LIMIT_EXCEEDED', `${this.name} '${fn}': the result is above the host-call limit`, {
         app: this.name,
         command: fn,

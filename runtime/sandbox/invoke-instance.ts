@@ -17,6 +17,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 import { BoundaryError } from '../../abi/boundary-errors.js';
 import { GuestMemory } from '../../abi/guest-memory.js';
 import { HostError } from '../errors.js';
+import { isStackOverflow } from '../../lib/foreign-errors.js';
 import type { AppLimits } from '../limits.js';
 import { asObjectHeader, AS_STRING_ID, RttiTable, RTTI_LAYOUT_MASK } from './as-object.js';
 import { createAsEnv, type TraceSink } from './as-env.js';
@@ -113,7 +114,7 @@ export class InvokeInstance {
     const pinned: number[] = [];
     try {
       const f = this.#callable(fn);
-      const args = c.params.map((t, i) => this.#lower(t, c.args[i] ?? null, i, pinned));
+      const args = c.params.map((t, i) => this.#lowered(t, c.args[i] ?? null, i, pinned));
       const out = f(...args);
       this.#mem.refresh();
       const value = this.#lift(c.result, out);
@@ -154,6 +155,24 @@ export class InvokeInstance {
     return new RttiTable(this.#mem, Number(base.value) >>> 0);
   }
 
+  /**
+   * {@link #lower}, with the loader's own failures typed: it writes through views of guest memory at
+   * the address the guest's `__new` returned, and a view past memory throws a plain RangeError.
+   * Aborts and traps from the guest's runtime pass as they are.
+   */
+  #lowered(t: InvokeType, v: WireValue, i: number, pinned: number[]): unknown {
+    try {
+      return this.#lower(t, v, i, pinned);
+    } catch (err) {
+      if (err instanceof HostError || err instanceof BoundaryError || err instanceof WebAssembly.RuntimeError || isStackOverflow(err))
+        throw err;
+      throw new BoundaryError(
+        'INVALID_VALUE',
+        `argument ${i + 1}: the module's runtime gave an unusable allocation (${(err as Error).message})`,
+      );
+    }
+  }
+
   #lower(t: InvokeType, v: WireValue, i: number, pinned: number[]): unknown {
     switch (t.kind) {
       case 'number':
@@ -167,7 +186,10 @@ export class InvokeInstance {
             'LIMIT_EXCEEDED',
             `argument ${i + 1} is ${s.length * 2} bytes, above the host-call limit of ${this.limits.hostCallBytes}`,
           );
-        return this.#pin(this.#exports.__newString(s), pinned);
+        const ptr = this.#exports.__newString(s) >>> 0;
+        // the loader writes through a view and silently skips what falls outside memory: check the allocation it used
+        this.#mem.check(ptr, s.length * 2, `argument ${i + 1}: the string the module's __new allocated`);
+        return this.#pin(ptr, pinned);
       }
       case 'typed-array':
       case 'array': {

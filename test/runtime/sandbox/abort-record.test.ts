@@ -70,4 +70,24 @@ test('the record is read only with its mark and inside memory', () => {
   assert.is(readAbortRecord(undefined, mem), undefined); // no export (an app built before issue 17)
 });
 
+test('ABORT details cross a worker boundary checked: text bounded, positions whole u32s, anything else dropped', () => {
+  const good = HostError.fromData({
+    code: 'ABORT',
+    message: 'm',
+    abort: { message: 'x'.repeat(10_000), file: 'f.ts', line: 3, column: 4 },
+  });
+  assert.is(good.abort!.line, 3);
+  assert.ok(good.abort!.message.length < 5000, `${good.abort!.message.length}`);
+  for (const abort of [
+    { message: 1, file: '', line: 0, column: 0 },
+    { message: '', file: '', line: -1, column: 0 },
+    { message: '', file: '', line: 1.5, column: 0 },
+    'x',
+  ]) {
+    const e = HostError.fromData({ code: 'ABORT', message: 'm', abort } as never);
+    assert.is(e.code, 'ABORT');
+    assert.is(e.abort, undefined, JSON.stringify(abort));
+  }
+});
+
 test.run();

@@ -165,6 +165,21 @@ test('a trace flood is held to the per-call log budget, with a marker and a coun
   assert.ok(lines.some((l) => /more trace lines dropped/.test(l)));
 });
 
+test('a runtime whose __new returns an address outside memory: BAD_POINTER, nothing written', async () => {
+  const b = new WasmBuilder().memory(1);
+  const bogusNew = b.func(['i32', 'i32'], ['i32'], [op.i32_const(0x7ffffff0)]);
+  const pin = b.func(['i32'], ['i32'], [op.local_get(0)]);
+  const unpin = b.func(['i32'], [], []);
+  const f = b.func(['i32'], ['i32'], [op.local_get(0)]);
+  const base = b.global(0);
+  b.exportFunc('__new', bogusNew).exportFunc('__pin', pin).exportFunc('__unpin', unpin).exportGlobal('__rtti_base', base);
+  b.exportFunc('f', f).exportMemory();
+  await withModule(b.bytes(), async (m) => {
+    assert.is(m.kind, 'assemblyscript');
+    await rejects(m.call('f', sig(m, 'f', ['string'], 'i32'), ['abc']), 'BAD_POINTER', /the string the module's __new allocated/);
+  });
+});
+
 test('export names the loader would demangle onto Object.prototype are refused', async () => {
   assert.ok(loaderSafeExportName('add'));
   assert.ok(loaderSafeExportName('Foo#constructor'));
