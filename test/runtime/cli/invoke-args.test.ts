@@ -61,7 +61,10 @@ test('type words: lists for --arg-types, one for --result-type; an unknown one l
     () => typeArg('String', '--result-type'),
     (e: Error) => e instanceof UsageError && /unknown type "String" \(known: i32/.test(e.message),
   );
-  assert.throws(() => typeArg('i64[]', '--result-type'), (e: Error) => e instanceof UsageError);
+  assert.throws(
+    () => typeArg('i64[]', '--result-type'),
+    (e: Error) => e instanceof UsageError,
+  );
 });
 
 test.run();
