@@ -26,7 +26,7 @@ import { HostError } from './errors.js';
 import { MAX_DECODED_VALUES, MAX_MODULE_BYTES, resolveLimits, type AppLimits } from './limits.js';
 import { readModuleInfo, formatType, type FuncType, type ModuleInfo } from './sandbox/wasm-sections.js';
 import { clampMemory } from './sandbox/memory-limits.js';
-import { checkExports, planImports, REALLOC_EXPORT } from './sandbox/linker.js';
+import { checkExports, findIsaImport, planImports, REALLOC_EXPORT } from './sandbox/linker.js';
 import { checkAsEnvImports } from './sandbox/as-env.js';
 import { AppProcess, type LogHandler } from './sandbox/app-process.js';
 import { loaderSafeExportName, type InvokeCall, type WireValue } from './sandbox/invoke-instance.js';
@@ -113,17 +113,14 @@ export class InvokeModule {
     let plan: WorkerSpec['plan'] = [];
     if (kind === 'sdk') {
       checkExports(info, name);
-      try {
-        plan = planImports(info, {}, name); // nothing granted: any ISA import is refused, naming it
-      } catch (err) {
-        if (err instanceof HostError && err.code === 'CAPABILITY_DENIED')
-          throw new HostError(
-            'CAPABILITY_DENIED',
-            `${err.message.replace(/ \(add it to .*\)$/, '')}: peeros invoke grants no capability; install the app to grant it`,
-            { app: name },
-          );
-        throw err;
-      }
+      // nothing is granted: an ISA import is refused naming its capability, anything else by planImports
+      const isa = info.imports.map((imp) => ({ imp, isa: findIsaImport(imp.module, imp.name) })).find((x) => x.isa);
+      if (isa)
+        throw HostError.capabilityDenied(
+          `${name}: import ${isa.imp.module}::${isa.imp.name} needs capability '${isa.isa!.capability}': peeros invoke grants no capability; install the app to grant it`,
+          { app: name },
+        );
+      plan = planImports(info, {}, name);
     } else {
       checkAsEnvImports(info, name);
       const unsafe = info.exports.find((e) => !loaderSafeExportName(e.name));

@@ -77,9 +77,10 @@ export class InvokeInstance {
     let mem: GuestMemory | undefined;
     this.#env = createAsEnv(
       () => {
-        if (!mem) throw new HostError('TRAP', `${name}: called abort or trace before its memory was exported`);
-        mem.refresh();
-        return mem;
+        // during the start function the exports (memory) are not there yet: text reads fail softly
+        const m = mem ?? new GuestMemory(new WebAssembly.Memory({ initial: 0 }));
+        m.refresh();
+        return m;
       },
       sink,
       name,

@@ -10,8 +10,8 @@ import { bindCallClock, startCall } from './call-clock.js';
 import { InvokeInstance, type InvokeCall } from './invoke-instance.js';
 import type { HostToWorker, WorkerData, WorkerToHost } from './worker-protocol.js';
 
-/** Level of trace lines in the log messages (1: debug). */
-const TRACE_LEVEL = 1;
+/** Level of trace lines in the log messages (0: trace, LOG_LEVEL_NAMES). */
+const TRACE_LEVEL = 0;
 
 const spec = workerData as WorkerData;
 bindCallClock(spec.clock);

@@ -133,13 +133,7 @@ const command: CliCommand = {
     const name = file.split('/').pop() ?? file;
     const onLog = (app: string, level: number, message: string) => {
       const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
-      io.err(
-        terminalWrap(
-          `[${terminalText(app)}] ${level === 1 ? 'trace' : (LOG_LEVEL_NAMES[level] ?? level)}: `,
-          terminalText(message),
-          columns,
-        ),
-      );
+      io.err(terminalWrap(`[${terminalText(app)}] ${LOG_LEVEL_NAMES[level] ?? level}: `, terminalText(message), columns));
     };
     let m: InvokeModule;
     try {

@@ -219,6 +219,20 @@ test('imports: only env.abort/trace/seed with their signatures; a memory import 
   await rejects(InvokeModule.open(mem.bytes()), 'LINK_ERROR', /env::memory is refused/);
 });
 
+test('an SDK app is called through its glue; an ISA import is refused, naming its capability: invoke grants none', async () => {
+  await withModule(new Uint8Array(readFileSync(join(ROOT, 'apps/calculator/build/calculator.wasm'))), async (m) => {
+    assert.is(m.kind, 'sdk');
+    assert.equal((await m.callCommand('add', { a: '1.5', b: '2' })).value, '3.5');
+    await rejects(m.callCommand('nope', {}), 'APP_ERROR', /UNKNOWN_COMMAND/);
+  });
+  const probe = new Uint8Array(readFileSync(join(ROOT, 'test/fixtures/apps/isa-probe/build/isa-probe.wasm')));
+  await rejects(
+    InvokeModule.open(probe),
+    'CAPABILITY_DENIED',
+    /import peeros:isa\/\w+@0\.1\.0::\w+ needs capability '[\w.]+': peeros invoke grants no capability/,
+  );
+});
+
 test('the memory cap applies: a module starting above --memory-pages is refused', async () => {
   const b = new WasmBuilder().memory(8);
   b.exportFunc('f', b.func([], [], [])).exportMemory();
