@@ -19,11 +19,13 @@ import { isModuleMissing } from '../../../lib/foreign-errors.js';
 export const INSTANTIATE_COLD_TARGET_US = 500;
 export const INSTANTIATE_WARM_TARGET_US = 80;
 /**
- * `peeros invoke`'s loader-lifted string call against the SDK glue's echo, a ratio: 8.4 measured
- * on the same machine on 2026-12-02 (load ~6); about twice that, so a regression of the lifting
- * path (the host's header checks, the loader's copies) fails `--check`, noise does not.
+ * `peeros invoke`'s loader-lifted string call against the SDK glue's echo, a ratio. Measured on the
+ * 2-core machine on 2026-12-02: 8.4 at load ~6, 20-30 at load 20-27 (the lifting path is JS and
+ * allocation heavy and suffers more from a loaded machine: jco.echo.64 / isa.echo.64 went from 20
+ * to 37 in the same runs). 50 lets that pass and fails a regression of the path itself (the host's
+ * header checks, the loader's copies, a lost pin) that multiplies it.
  */
-export const INVOKE_STRING_TARGET_RATIO = 20;
+export const INVOKE_STRING_TARGET_RATIO = 50;
 
 const definition: CommandDefinition = {
   name: 'bench',
