@@ -50,6 +50,8 @@ export const HOST_ERROR_CODES = [
   'UNSAFE_FILE',
   /** The package's `peeros.sig` does not verify against its files (tampered, or signed for other bytes). */
   'SIGNATURE_INVALID',
+  /** The guest called AssemblyScript's `abort` (failed assertion, runtime error): `abort` carries its message, file, line and column. */
+  'ABORT',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
@@ -83,7 +85,16 @@ export const HOST_ISA_CODES: Record<HostErrorCode, IsaErrorCode> = {
   INSTALL_CONFLICT: IsaErrorCode.INTERNAL,
   UNSAFE_FILE: IsaErrorCode.INTERNAL,
   SIGNATURE_INVALID: IsaErrorCode.INTERNAL,
+  ABORT: IsaErrorCode.INTERNAL,
 };
+
+/** Where and why a guest aborted, as AssemblyScript reported it (text bounded by the reader, escaped when printed). */
+export interface AbortInfo {
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+}
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
 export interface HostErrorData {
@@ -95,6 +106,26 @@ export interface HostErrorData {
   appCode?: string;
   /** For TRAP: what trapped, e.g. `unreachable executed`. */
   cause?: string;
+  /** For ABORT: the guest's message, file, line and column. */
+  abort?: AbortInfo;
+}
+
+/** An AbortInfo that crossed a worker boundary: strings bounded, positions whole u32s; anything else is dropped. */
+function abortFrom(a: unknown): AbortInfo | undefined {
+  if (!a || typeof a !== 'object') return undefined;
+  const { message, file, line, column } = a as Record<string, unknown>;
+  const u32 = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+  if (typeof message !== 'string' || typeof file !== 'string' || !u32(line) || !u32(column)) return undefined;
+  return { message: peerMessage(message), file: peerMessage(file), line: line as number, column: column as number };
+}
+
+/** What a HostError may say besides its code and message. */
+export interface HostErrorContext {
+  app?: string;
+  command?: string;
+  appCode?: string;
+  cause?: string;
+  abort?: AbortInfo;
 }
 
 export class HostError extends CodedError<HostErrorCode> {
@@ -103,13 +134,15 @@ export class HostError extends CodedError<HostErrorCode> {
   readonly command?: string;
   readonly appCode?: string;
   readonly trapCause?: string;
+  readonly abort?: AbortInfo;
 
-  constructor(code: HostErrorCode, message: string, ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {}) {
+  constructor(code: HostErrorCode, message: string, ctx: HostErrorContext = {}) {
     super(code, message);
     if (ctx.app !== undefined) this.app = ctx.app;
     if (ctx.command !== undefined) this.command = ctx.command;
     if (ctx.appCode !== undefined) this.appCode = ctx.appCode;
     if (ctx.cause !== undefined) this.trapCause = ctx.cause;
+    if (ctx.abort !== undefined) this.abort = ctx.abort;
   }
 
   toData(): HostErrorData {
@@ -118,6 +151,7 @@ export class HostError extends CodedError<HostErrorCode> {
     if (this.command !== undefined) d.command = this.command;
     if (this.appCode !== undefined) d.appCode = this.appCode;
     if (this.trapCause !== undefined) d.cause = this.trapCause;
+    if (this.abort !== undefined) d.abort = { ...this.abort };
     return d;
   }
 
@@ -128,8 +162,10 @@ export class HostError extends CodedError<HostErrorCode> {
   /** Rebuilds an error that crossed the app worker boundary; a code that is not the host's is INTERNAL. */
   static fromData(d: HostErrorData): HostError {
     const code = codeOf(HOST_ERROR_CODES, d.code);
-    const ctx: { app?: string; command?: string; appCode?: string; cause?: string } = {};
+    const ctx: HostErrorContext = {};
     for (const k of ['app', 'command', 'appCode', 'cause'] as const) if (typeof d[k] === 'string') ctx[k] = peerMessage(d[k]);
+    const abort = abortFrom(d.abort);
+    if (abort) ctx.abort = abort;
     if (code === undefined) {
       const unknown = JSON.stringify(String(d.code).slice(0, 40));
       return new HostError('INTERNAL', `an error with the unknown code ${unknown}: ${peerMessage(d.message)}`, ctx);
@@ -151,6 +187,7 @@ export class HostError extends CodedError<HostErrorCode> {
         command,
         ...(err.appCode ? { appCode: err.appCode } : {}),
         ...(err.trapCause ? { cause: err.trapCause } : {}),
+        ...(err.abort ? { abort: err.abort } : {}),
       });
     }
     if (err instanceof BoundaryError) {

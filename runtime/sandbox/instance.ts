@@ -10,6 +10,8 @@
  *   → copy the result bytes out
  *   → call `cabi_post_peeros:isa/command@0.1.0#run(retptr)` if exported.
  *
+ * A trap from the SDK's abort handler becomes ABORT with the app's message (abort-record.ts).
+ *
  * The result bytes are returned raw; the caller scans them again (cheaply) and decodes them. Any throw out of the
  * guest (a trap, a typed trap from a host function) leaves the instance in an unknown state: the
  * caller must drop it ({@link AppInstance.poisoned}) and instantiate afresh.
@@ -23,6 +25,8 @@ import { MAX_DECODED_VALUES, type AppLimits } from '../limits.js';
 import { IsaContext, type IsaEnvironment } from '../isa/index.js';
 import { endLogCall } from '../isa/log.js';
 import { buildImports, MEMORY_EXPORT, REALLOC_EXPORT } from './linker.js';
+import { ABORT_RECORD_EXPORT, readAbortRecord } from './abort-record.js';
+import { abortError } from './as-env.js';
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
 type Run = (namePtr: number, nameLen: number, argsPtr: number, argsLen: number) => number;
@@ -41,6 +45,7 @@ export class AppInstance {
   #run: Run;
   #realloc: Realloc;
   #postReturn: PostReturn | undefined;
+  #abortRecord: unknown;
   #names = new Map<string, Uint8Array>();
   /** Set once a call threw: the instance must not be used again. */
   poisoned = false;
@@ -51,6 +56,7 @@ export class AppInstance {
     this.#run = ex[COMMAND_EXPORT] as Run;
     this.#realloc = ex[REALLOC_EXPORT] as Realloc;
     this.#postReturn = ex[COMMAND_POST_RETURN] as PostReturn | undefined;
+    this.#abortRecord = ex[ABORT_RECORD_EXPORT];
     ctx.bind(ex[MEMORY_EXPORT] as WebAssembly.Memory, this.#realloc);
   }
 
@@ -119,6 +125,9 @@ export class AppInstance {
       return { ok: tag === 0, bytes };
     } catch (err) {
       this.poisoned = true;
+      // an SDK abort traps after recording AssemblyScript's message: report it, not the bare trap
+      const abort = err instanceof WebAssembly.RuntimeError ? readAbortRecord(this.#abortRecord, ctx.mem) : undefined;
+      if (abort) throw abortError(abort, ctx.app, command, `app '${ctx.app}' command '${command}'`);
       throw HostError.fromThrown(err, ctx.app, command);
     } finally {
       endLogCall(ctx);

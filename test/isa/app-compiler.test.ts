@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildApp, AppBuildError, renameExports, listExports } from '../../runtime/app-compiler.js';
 import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../../isa/generated/imports.js';
 import { ROOT, CALCULATOR_WASM, NOTES_WASM } from './paths.js';
+import { ABORT_RECORD_EXPORT } from '../../runtime/sandbox/abort-record.js';
 
 const TMP = join(ROOT, `.peeros-test-compiler-${process.pid}`);
 
@@ -48,14 +49,14 @@ test.after(async () => {
   await rm(TMP, { recursive: true, force: true });
 });
 
-test('built apps export exactly the core ABI names and import only the ISA', async () => {
+test('built apps export exactly the core ABI names (and where an abort is recorded) and import only the ISA', async () => {
   for (const path of [CALCULATOR_WASM, NOTES_WASM]) {
     const mod = new WebAssembly.Module(await readFile(path));
     assert.equal(
       WebAssembly.Module.exports(mod)
         .map((e) => e.name)
         .sort(),
-      ['cabi_realloc', COMMAND_POST_RETURN, COMMAND_EXPORT, 'memory'].sort(),
+      ['cabi_realloc', COMMAND_POST_RETURN, COMMAND_EXPORT, 'memory', ABORT_RECORD_EXPORT].sort(),
     );
     for (const i of WebAssembly.Module.imports(mod)) assert.match(i.module, /^peeros:isa\/[a-z]+@0\.1\.0$/);
   }
