@@ -9,6 +9,8 @@ import { readManifestFile, type Manifest } from './manifest.js';
 import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
+import type { PackageFile } from './app-identity/package-hash.js';
+import { readFolderExtras } from './package-archive/folder-extras.js';
 
 /** An app directory's manifest and module, read and checked but not installed. */
 export interface AppPackage {
@@ -18,6 +20,13 @@ export interface AppPackage {
   manifestBytes: Uint8Array;
   wasm: Uint8Array;
   sha256: string;
+  /** The icon and assets (runtime/package-archive/package-contents.ts), sorted by path. */
+  files: PackageFile[];
+  /**
+   * For a package read from a `.peeros` file: its `peeros.sig` entry, or null when it has none.
+   * Undefined for a folder, whose `peeros.sig` is read beside the manifest.
+   */
+  signatureBytes?: Uint8Array | null;
 }
 
 /**
@@ -37,5 +46,6 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
       app: manifest.name,
     });
   }
-  return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm) };
+  const files = await readFolderExtras(abs, manifest.name);
+  return { dir: abs, manifest, manifestBytes, wasm, sha256: sha256Hex(wasm), files };
 }

@@ -50,6 +50,8 @@ export const HOST_ERROR_CODES = [
   'UNSAFE_FILE',
   /** The package's `peeros.sig` does not verify against its files (tampered, or signed for other bytes). */
   'SIGNATURE_INVALID',
+  /** A `.peeros` package file is damaged or malformed (bad layout, path, size or checksum); nothing was installed. */
+  'PACKAGE_INVALID',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
@@ -83,6 +85,7 @@ export const HOST_ISA_CODES: Record<HostErrorCode, IsaErrorCode> = {
   INSTALL_CONFLICT: IsaErrorCode.INTERNAL,
   UNSAFE_FILE: IsaErrorCode.INTERNAL,
   SIGNATURE_INVALID: IsaErrorCode.INTERNAL,
+  PACKAGE_INVALID: IsaErrorCode.INTERNAL,
 };
 
 /** The serialisable form of a {@link HostError} (worker messages, JSON output). */
