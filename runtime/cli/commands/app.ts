@@ -25,6 +25,9 @@ import { signPackage, pickPublisherKey } from '../../app-identity/package-signer
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 import { pack, packSubcommand } from './app-pack.js';
 import { installSource } from './app-install-source.js';
+import { publish, publishSubcommand, yank, yankSubcommand } from './app-publish.js';
+import { update, updateSubcommand } from './app-update.js';
+import { STORE_FLAG } from '../store-view.js';
 
 const INSTALL_JSON_KEYS =
   '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
@@ -48,13 +51,16 @@ const definition: CommandDefinition = {
       sharedFlags: true,
     },
     packSubcommand,
+    publishSubcommand,
+    yankSubcommand,
     {
       name: 'install',
-      args: 'DIR|FILE.peeros',
+      args: 'DIR|FILE.peeros|APP[@VERSION]',
       description:
-        'install an app from its folder DIR or a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md). Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
+        'install an app from its folder DIR, a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md), or the dAppStore: APP[@VERSION] (when no folder of that name is here) installs the newest release (or VERSION) after checking the fetched file against the registry\'s package hash; yanked releases and downgrades are refused, what changed in capabilities and limits since the installed version is shown, and a stale DMCS view is warned about. Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
       flags: [
         { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
+        STORE_FLAG,
         {
           ...JSON_FLAG,
           description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}`,
@@ -62,6 +68,7 @@ const definition: CommandDefinition = {
       ],
       sharedFlags: true,
     },
+    updateSubcommand,
     {
       name: 'list',
       description: 'installed apps: name, version, identity (verified publisher key or unverified), capabilities, commands, raised limits',
@@ -83,7 +90,7 @@ const definition: CommandDefinition = {
     },
   ],
   flags: CONTEXT_FLAGS,
-  flagsHeading: 'options of install, sign and remove:',
+  flagsHeading: 'options of install, sign, publish, update and remove:',
   notes: `Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
 Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).
 Text an app or its manifest chose (descriptions, log lines, error messages, results) is printed
@@ -252,7 +259,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         `${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`,
       );
     };
-    const r = await host.install(await installSource(dir), { grant, replace: flags.replace === true });
+    const r = await host.install(await installSource(dir, io, flags), { grant, replace: flags.replace === true });
     // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
     if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity)
       await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
@@ -395,6 +402,12 @@ const command: CliCommand = {
         return sign(rest, io);
       case 'pack':
         return pack(rest, io);
+      case 'publish':
+        return publish(rest, io, definition);
+      case 'yank':
+        return yank(rest, io, definition);
+      case 'update':
+        return update(rest, io, definition, install);
       case 'install':
         return install(rest, io);
       case 'list':
@@ -404,9 +417,9 @@ const command: CliCommand = {
       case 'remove':
         return remove(rest, io);
       case undefined:
-        throw new UsageError('missing subcommand (build, sign, pack, install, list, run or remove)');
+        throw new UsageError('missing subcommand (build, sign, pack, publish, yank, install, update, list, run or remove)');
       default:
-        throw new UsageError(`unknown subcommand '${sub}' (build, sign, pack, install, list, run or remove)`);
+        throw new UsageError(`unknown subcommand '${sub}' (build, sign, pack, publish, yank, install, update, list, run or remove)`);
     }
   },
 };
