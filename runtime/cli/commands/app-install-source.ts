@@ -9,6 +9,7 @@ import type { CliIO } from '../command.js';
 import type { CliFlags } from '../vault-unlock.js';
 import type { AppPackage } from '../../app-package.js';
 import { AppRegistry } from '../../app-registry.js';
+import { HostError } from '../../errors.js';
 import { APP_NAME, VERSION } from '../../manifest.js';
 import { PACKAGE_EXTENSION, readPackageFile } from '../../package-archive/package-file.js';
 import { parseAppRef, resolveStoreInstall } from '../../store/store-install.js';
@@ -24,6 +25,19 @@ export function isStoreRef(arg: string): boolean {
 export async function installSource(arg: string, io: CliIO, flags: CliFlags): Promise<string | AppPackage> {
   if (arg.endsWith(PACKAGE_EXTENSION)) return readPackageFile(arg);
   if (!isStoreRef(arg)) return arg;
+  try {
+    return await fromStore(arg, io, flags);
+  } catch (err) {
+    if (err instanceof HostError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new HostError(
+      'STORE_REFUSED',
+      `'${arg}' is no folder or .peeros file here, so it was looked up in the dAppStore, which failed: ${msg}`,
+    );
+  }
+}
+
+async function fromStore(arg: string, io: CliIO, flags: CliFlags): Promise<AppPackage> {
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   return withStore(io, flags, async ({ registry, home }) => {
     const { app } = parseAppRef(arg);
