@@ -14,6 +14,14 @@ import type { CliFlags } from './vault-unlock.js';
 /** A head block older than 2 minutes: the node is not producing or not synced; say so. */
 export const STALE_AFTER_MS = 120_000;
 
+/** The warning to print when a head block time (Antelope's UTC without 'Z') is older than STALE_AFTER_MS. */
+export function staleWarning(headBlockTime: string | undefined, now: number): string | undefined {
+  if (!headBlockTime) return undefined;
+  const head = Date.parse(`${headBlockTime}${headBlockTime.endsWith('Z') ? '' : 'Z'}`);
+  if (!Number.isFinite(head) || now - head <= STALE_AFTER_MS) return undefined;
+  return `peeros: warning: the DMCS's head block is ${Math.round((now - head) / 1000)} s old; its view of the store may be stale (a yank or a newer release may be missing)`;
+}
+
 export const STORE_FLAG: FlagDefinition = {
   name: 'store',
   type: 'string',
@@ -30,12 +38,8 @@ export async function withStore<T>(
   const dispatcher = new Dispatcher(new DmcsRegistry(home));
   try {
     const backend = await dispatcher.backendFor(typeof flags.dmcs === 'string' ? { dmcs: flags.dmcs } : null);
-    const info = await backend.getInfo();
-    const head = info.head_block_time ? Date.parse(`${info.head_block_time}${info.head_block_time.endsWith('Z') ? '' : 'Z'}`) : Number.NaN;
-    if (Number.isFinite(head) && Date.now() - head > STALE_AFTER_MS)
-      io.err(
-        `peeros: warning: the DMCS's head block is ${Math.round((Date.now() - head) / 1000)} s old; its view of the store may be stale (a yank or a newer release may be missing)`,
-      );
+    const stale = staleWarning((await backend.getInfo()).head_block_time, Date.now());
+    if (stale) io.err(stale);
     const registry = new StoreRegistry(backend, typeof flags.store === 'string' ? flags.store : DEFAULT_STORE_ACCOUNT);
     return await fn({ registry, backend, home });
   } finally {

@@ -7,13 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { packageSigningDigest } from '../../skv/index.js';
 import { readAppPackage } from '../../runtime/app-package.js';
 import { hashPackage } from '../../runtime/app-identity/app-identity.js';
 import { formatPackageSignature } from '../../runtime/app-identity/package-signature.js';
+import { MAX_PACKAGE_FILE_BYTES } from '../../runtime/package-archive/limits.js';
 import { ROOT, tempHome } from './world.js';
 import { runCli, type CliRun } from './measured-cli.js';
 
@@ -102,6 +103,18 @@ test('a package with one changed byte anywhere is refused and nothing is install
     assert.match(r.err, /peeros app install: PACKAGE_INVALID: .*(checksum does not match|PEEROSPK).*nothing was installed/, where);
     assert.equal(installedApps(home), [], where);
   }
+});
+
+test('a package file larger than the cap is refused before it is read', async () => {
+  const file = join(tmp, 'huge.peeros');
+  writeFileSync(file, '');
+  truncateSync(file, MAX_PACKAGE_FILE_BYTES + 1); // sparse: nothing to read, only its size
+  const home = join(tmp, 'huge');
+  const r = await peeros(['app', 'install', file, '--yes'], home);
+  assert.is(r.code, 1);
+  assert.match(r.err, /LIMIT_EXCEEDED: .*the package file is \d+ bytes, more than the \d+-byte limit/);
+  assert.ok(r.peakRssMiB === undefined || r.peakRssMiB < 200, `peak RSS ${r.peakRssMiB} MiB`);
+  assert.equal(installedApps(home), []);
 });
 
 test('a changed module with a recomputed checksum is refused by the signature', async () => {
