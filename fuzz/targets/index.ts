@@ -10,6 +10,7 @@ import { antelopeActionData } from './antelope-action-data.js';
 import { chainApi } from './chain-api.js';
 import { chainApiHttp } from './chain-api-http.js';
 import { keystore } from './keystore.js';
+import { packageArchive } from './package-archive.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -22,6 +23,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   chainApi,
   chainApiHttp,
   keystore,
+  packageArchive,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {
