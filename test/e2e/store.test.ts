@@ -107,6 +107,7 @@ test('published on the publisher home, listed and installed on another home', as
   assert.match(show, /1\.0\.0 +\d+ bytes/);
   const inst = await ok(['app', 'install', 'calculator', '--yes'], userHome);
   assert.match(inst, /from the store dappstore: calculator 1\.0\.0 published by alice, package hash [0-9a-f]{64} \(matches\)/);
+  assert.match(inst, /signed by PUB_K1_\w+, which is not a key of alice: alice vouches for the package by its hash/);
   assert.match(inst, /installed calculator 1\.0\.0, identity PUB_K1_.* \(verified\)/);
   assert.match(await ok(['app', 'run', 'calculator', 'add', '{"a":"2","b":"3"}'], userHome), /5/);
 });

@@ -14,6 +14,8 @@ import { APP_NAME, VERSION } from '../../manifest.js';
 import { PACKAGE_EXTENSION, readPackageFile } from '../../package-archive/package-file.js';
 import { parseAppRef, resolveStoreInstall } from '../../store/store-install.js';
 import { withStore } from '../store-view.js';
+import { describePublisherKey } from '../../store/publisher-key.js';
+import { provePackage } from '../../app-identity/app-identity.js';
 import { terminalText } from '../../../lib/terminal-text.js';
 
 /** `notes` or `notes@1.2.0`: a store reference when no file or folder of that name exists. */
@@ -39,13 +41,14 @@ export async function installSource(arg: string, io: CliIO, flags: CliFlags): Pr
 
 async function fromStore(arg: string, io: CliIO, flags: CliFlags): Promise<AppPackage> {
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
-  return withStore(io, flags, async ({ registry, home }) => {
+  return withStore(io, flags, async ({ registry, home, backend }) => {
     const { app } = parseAppRef(arg);
     const installed = (await new AppRegistry(home).record(app)) ? (await new AppRegistry(home).load(app)).manifest : undefined;
     const r = await resolveStoreInstall(registry, arg, installed);
     show(
       `peeros: from the store ${registry.store}: ${app} ${terminalText(r.release.version)} published by ${r.publisher}, package hash ${r.release.packageHash} (matches)`,
     );
+    show(`peeros: ${terminalText(await describePublisherKey(backend, r.publisher, (await provePackage(r.pkg)).publicKey))}`);
     if (installed) {
       show(`peeros: installed now: ${terminalText(installed.version)}`);
       if (r.changes.length) for (const c of r.changes) show(`peeros:   ${terminalText(c)}`);

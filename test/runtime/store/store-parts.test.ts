@@ -16,6 +16,8 @@ import { StoreRegistry, type StoreRelease } from '../../../runtime/store/store-r
 import { appKey } from '../../../runtime/store/app-key.js';
 import { validateManifest } from '../../../runtime/manifest.js';
 import type { TableRowsQuery } from '../../../runtime/dispatch/index.js';
+import { describePublisherKey, permissionsWithKey } from '../../../runtime/store/publisher-key.js';
+import { PrivateKey } from '../../../abi/antelope/index.js';
 
 async function rejects(p: Promise<unknown>, code: string, why: RegExp): Promise<void> {
   try {
@@ -166,6 +168,32 @@ test('registry rows from a hostile node are refused, and a key that names anothe
   ])
     await rejects(new StoreRegistry(fakeNode([app], [bad])).app('notes'), 'PACKAGE_INVALID', /malformed releases row/);
   await rejects(new StoreRegistry(fakeNode([{ ...app, app: '../x' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
+});
+
+test("the package's signing key is compared with the publisher account's keys, in either key spelling", async () => {
+  const k = PrivateKey.generate();
+  const pub = k.toPublic();
+  k.clear();
+  const other = 'PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63';
+  const account = {
+    async getAccount() {
+      return {
+        permissions: [
+          { perm_name: 'owner', required_auth: { keys: [{ key: other }] } },
+          { perm_name: 'active', required_auth: { keys: [{ key: pub.toLegacyString() }, { key: 'garbage' }] } },
+        ],
+      };
+    },
+  };
+  assert.equal(await permissionsWithKey(account, 'alice', pub.toString()), ['active']);
+  assert.match(await describePublisherKey(account, 'alice', pub.toString()), /a key of alice@active$/);
+  assert.match(
+    await describePublisherKey(account, 'alice', 'PUB_K1_8gBRcjqH4QAJBvsKJjLYiKfRfiVYs69sedWJYLPVqqNKDgJwqz'),
+    /not a key of alice/,
+  );
+  assert.match(await describePublisherKey(account, 'alice', undefined), /unsigned/);
+  const broken = { getAccount: async () => ({ permissions: 'x' }) };
+  assert.equal(await permissionsWithKey(broken, 'alice', pub.toString()), []);
 });
 
 test.run();
