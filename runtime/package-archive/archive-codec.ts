@@ -44,27 +44,32 @@ function invalid(what: string, why: string): HostError {
 /** Encodes `entries` (any order; sorted here). Refuses invalid or duplicate paths: a packer bug, not input. */
 export function encodeArchive(entries: readonly ArchiveEntry[]): Uint8Array {
   const sorted = [...entries].sort((a, b) => comparePaths(a.path, b.path));
-  const parts: Buffer[] = [];
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.write(ARCHIVE_MAGIC, 0, 'latin1');
-  header.writeUInt8(ARCHIVE_VERSION, 8);
-  header.writeUInt32BE(sorted.length, 9);
-  parts.push(header);
+  const paths = sorted.map((e) => Buffer.from(e.path, 'utf8'));
   let previous: string | undefined;
-  for (const e of sorted) {
+  let size = HEADER_BYTES + CHECKSUM_BYTES;
+  sorted.forEach((e, i) => {
     const problem = packagePathProblem(e.path);
     if (problem) throw invalid(`package entry ${JSON.stringify(e.path.slice(0, 80))}`, `not a package path (${problem})`);
     if (previous === e.path) throw invalid(`package entry ${e.path}`, 'given twice');
     previous = e.path;
-    const path = Buffer.from(e.path, 'utf8');
-    const frame = Buffer.alloc(2 + path.length + 4);
-    frame.writeUInt16BE(path.length, 0);
-    path.copy(frame, 2);
-    frame.writeUInt32BE(e.data.length, 2 + path.length);
-    parts.push(frame, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
-  }
-  const body = Buffer.concat(parts);
-  return new Uint8Array(Buffer.concat([body, createHash('sha256').update(body).digest()]));
+    size += 2 + paths[i]!.length + 4 + e.data.length;
+  });
+  // one buffer, written once: a package is mostly its module, so no part is copied twice
+  const out = Buffer.allocUnsafe(size);
+  out.write(ARCHIVE_MAGIC, 0, 'latin1');
+  out.writeUInt8(ARCHIVE_VERSION, 8);
+  out.writeUInt32BE(sorted.length, 9);
+  let at = HEADER_BYTES;
+  sorted.forEach((e, i) => {
+    const path = paths[i]!;
+    at = out.writeUInt16BE(path.length, at);
+    at += path.copy(out, at);
+    at = out.writeUInt32BE(e.data.length, at);
+    out.set(e.data, at);
+    at += e.data.length;
+  });
+  createHash('sha256').update(out.subarray(0, at)).digest().copy(out, at);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** Decodes a package file's bytes (`what` names it in messages); see the module doc for every check. */
@@ -128,7 +133,7 @@ export function decodeArchive(bytes: Uint8Array, limits: DecodeLimits, what = 'p
         `${what}: its entries declare more than the ${limits.maxTotalBytes}-byte limit in total; nothing was installed`,
       );
     if (end - at < len) throw invalid(what, `entry ${path} declares ${len} bytes, but only ${end - at} remain (truncated)`);
-    entries.push({ path, data: new Uint8Array(buf.subarray(at, at + len)) });
+    entries.push({ path, data: new Uint8Array(buf.buffer, buf.byteOffset + at, len) }); // a view: the caller owns the bytes
     at += len;
   }
   if (at !== end) throw invalid(what, `${end - at} unexpected bytes follow the last entry`);
