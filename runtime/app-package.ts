@@ -10,6 +10,8 @@ import { withModuleCommands } from './app-commands.js';
 import { sha256Hex } from './sandbox/module-loader.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
+import type { PackageFile } from './app-identity/package-hash.js';
+import { readFolderExtras } from './package-archive/folder-extras.js';
 
 /** An app directory's manifest and module, read and checked but not installed. */
 export interface AppPackage {
@@ -19,6 +21,13 @@ export interface AppPackage {
   manifestBytes: Uint8Array;
   wasm: Uint8Array;
   sha256: string;
+  /** The icon and assets (runtime/package-archive/package-contents.ts), sorted by path. */
+  files: PackageFile[];
+  /**
+   * For a package read from a `.peeros` file: its `peeros.sig` entry, or null when it has none.
+   * Undefined for a folder, whose `peeros.sig` is read beside the manifest.
+   */
+  signatureBytes?: Uint8Array | null;
 }
 
 /**
@@ -38,5 +47,13 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
       app: manifest.name,
     });
   }
-  return { dir: abs, manifest: withModuleCommands(manifest, wasm, join(abs, 'peeros.json')), manifestBytes, wasm, sha256: sha256Hex(wasm) };
+  const files = await readFolderExtras(abs, manifest.name);
+  return {
+    dir: abs,
+    manifest: withModuleCommands(manifest, wasm, join(abs, 'peeros.json')),
+    manifestBytes,
+    wasm,
+    sha256: sha256Hex(wasm),
+    files,
+  };
 }

@@ -3,6 +3,7 @@
  *
  *   peeros.json   the manifest as installed (validated)
  *   app.wasm      the module, copied from the app's `entry`
+ *   files/        the package's icon and assets, at their package paths
  *   install.json  {name, version, sha256, grants, installedAt, from, identity, packageHash} — written
  *                 last: the commit point
  *
@@ -13,7 +14,7 @@
  * name and another identity never inherits it — whatever its manifest's `publisher` says.
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
@@ -27,6 +28,8 @@ import { sha256Hex } from './sandbox/module-loader.js';
 import { raisedLimits, type RaisedLimit } from './limit-request.js';
 import { UNVERIFIED_PREFIX, isVerifiedIdentity } from './app-identity/app-identity.js';
 
+/** Where an installed app's icon and assets go (apps/<name>/files/<package path>). */
+const FILES_DIR = 'files';
 /** Records which app identity the data directory belongs to. */
 const OWNER_FILE = '.owner';
 
@@ -101,6 +104,13 @@ export class AppRegistry {
       identity: identity.identity,
       packageHash: identity.packageHash,
     };
+    // icon and assets: paths were checked (package-path.ts), so none leaves files/
+    await rm(join(dir, FILES_DIR), { recursive: true, force: true });
+    for (const f of pkg.files) {
+      const path = join(dir, FILES_DIR, f.path);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(path, f.data, 0o600);
+    }
     await writeFileAtomic(join(dir, 'app.wasm'), pkg.wasm, 0o600);
     await writeFileAtomic(join(dir, 'peeros.json'), `${JSON.stringify(pkg.manifest, null, 2)}\n`, 0o600);
     await writeFileAtomic(join(dir, 'install.json'), `${JSON.stringify(record, null, 2)}\n`, 0o600);

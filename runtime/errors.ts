@@ -52,6 +52,10 @@ export const HOST_ERROR_CODES = [
   'SIGNATURE_INVALID',
   /** The guest called AssemblyScript's `abort` (failed assertion, runtime error): `abort` carries its message, file, line and column. */
   'ABORT',
+  /** A `.peeros` package file is damaged or malformed (bad layout, path, size or checksum); nothing was installed. */
+  'PACKAGE_INVALID',
+  /** The dAppStore refuses this install: the app or version is not in the registry, is yanked, or is older than the installed one. */
+  'STORE_REFUSED',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
@@ -86,6 +90,8 @@ export const HOST_ISA_CODES: Record<HostErrorCode, IsaErrorCode> = {
   UNSAFE_FILE: IsaErrorCode.INTERNAL,
   SIGNATURE_INVALID: IsaErrorCode.INTERNAL,
   ABORT: IsaErrorCode.INTERNAL,
+  PACKAGE_INVALID: IsaErrorCode.INTERNAL,
+  STORE_REFUSED: IsaErrorCode.INTERNAL,
 };
 
 /** Where and why a guest aborted, as AssemblyScript reported it (text bounded by the reader, escaped when printed). */

@@ -120,12 +120,14 @@ export class Host {
   }
 
   /**
-   * Reads the app in `dir` (peeros.json + built module), checks that the module links against the
+   * Reads the app in `source` (a folder: peeros.json + built module; or a package read from a
+   * `.peeros` file by runtime/package-archive/package-file.ts), checks that the module links against the
    * capabilities it requests (an import of a capability the manifest does not request fails here,
    * naming both), asks `grant`, and records the install.
    */
-  async install(dir: string, opts: InstallOptions = {}): Promise<InstallResult> {
-    const pkg = await readAppPackage(dir);
+  async install(source: string | AppPackage, opts: InstallOptions = {}): Promise<InstallResult> {
+    // a folder is read here; a package file arrives already read and checked (runtime/package-archive)
+    const pkg = typeof source === 'string' ? await readAppPackage(source) : source;
     const m = pkg.manifest;
     const limits = resolveLimits(m.limits);
     const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);

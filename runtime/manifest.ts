@@ -228,6 +228,16 @@ export async function readManifestFile(dir: string): Promise<{ manifest: Manifes
       `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (an app directory needs a peeros.json)' : (err as Error).message}`,
     );
   }
+  return { manifest: parseManifestBytes(bytes, path), bytes };
+}
+
+/** Parses and validates manifest bytes read from `path` (a folder's file, or a package's entry). */
+export function parseManifestBytes(bytes: Uint8Array, path: string): Manifest {
+  if (bytes.length > MAX_MANIFEST_BYTES)
+    throw new HostError(
+      'LIMIT_EXCEEDED',
+      `${path}: the app manifest is ${bytes.length} bytes, more than the ${MAX_MANIFEST_BYTES}-byte limit`,
+    );
   const text = Buffer.from(bytes).toString('utf8');
   // JSON.parse takes any depth, but installing writes the manifest back with JSON.stringify
   if (jsonDepth(text) > MAX_MANIFEST_JSON_DEPTH)
@@ -238,5 +248,5 @@ export async function readManifestFile(dir: string): Promise<{ manifest: Manifes
   } catch (err) {
     throw new HostError('MANIFEST_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return { manifest: validateManifest(json, path), bytes };
+  return validateManifest(json, path);
 }

@@ -11,6 +11,7 @@ import { chainApi } from './chain-api.js';
 import { chainApiHttp } from './chain-api-http.js';
 import { keystore } from './keystore.js';
 import { commandsSection } from './commands-section.js';
+import { packageArchive } from './package-archive.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -24,6 +25,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   chainApiHttp,
   keystore,
   commandsSection,
+  packageArchive,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {

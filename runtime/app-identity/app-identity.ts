@@ -37,9 +37,9 @@ export function describeIdentity(identity: string): string {
   return isVerifiedIdentity(identity) ? `${identity} (verified)` : 'unverified';
 }
 
-/** The package hash of `pkg`: the manifest bytes it was validated from and its module. */
+/** The package hash of `pkg`: the manifest bytes it was validated from, its module, its icon and assets. */
 export function hashPackage(pkg: AppPackage): Uint8Array {
-  return packageHash(pkg.manifestBytes, pkg.wasm);
+  return packageHash(pkg.manifestBytes, pkg.wasm, pkg.files);
 }
 
 /**
@@ -51,6 +51,11 @@ export async function provePackage(pkg: AppPackage): Promise<PackageProof> {
   const hash = hashPackage(pkg);
   const proof: PackageProof = { packageHash: Buffer.from(hash).toString('hex') };
   let sigBytes: Uint8Array;
+  if (pkg.signatureBytes === null) return proof; // a package file without peeros.sig
+  if (pkg.signatureBytes !== undefined) {
+    proof.publicKey = verifyPackageSignature(parsePackageSignature(pkg.signatureBytes, app), hash, app);
+    return proof;
+  }
   try {
     sigBytes = await readFolderFile([pkg.dir], SIGNATURE_FILE, { maxBytes: MAX_SIGNATURE_FILE_BYTES, what: 'the signature file' });
   } catch (err) {

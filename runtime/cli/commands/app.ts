@@ -23,6 +23,11 @@ import { VaultError, vaultPaths } from '../../../skv/index.js';
 import { describeIdentity, type PackageProof } from '../../app-identity/app-identity.js';
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
+import { pack, packSubcommand } from './app-pack.js';
+import { installSource } from './app-install-source.js';
+import { publish, publishSubcommand, yank, yankSubcommand } from './app-publish.js';
+import { update, updateSubcommand } from './app-update.js';
+import { STORE_FLAG } from '../store-view.js';
 
 const INSTALL_JSON_KEYS =
   '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
@@ -48,17 +53,21 @@ const definition: CommandDefinition = {
       name: 'sign',
       args: 'DIR',
       description:
-        "sign DIR's package (manifest + module) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
+        "sign DIR's package (manifest, module, icon.png and assets/) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
       flags: [{ name: 'key', type: 'string', value: 'PUB', description: "the publisher key (default: the vault's only key)" }],
       sharedFlags: true,
     },
+    packSubcommand,
+    publishSubcommand,
+    yankSubcommand,
     {
       name: 'install',
-      args: 'DIR',
+      args: 'DIR|FILE.peeros|APP[@VERSION]',
       description:
-        'show the capabilities (and their scopes) DIR\'s app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
+        'install an app from its folder DIR, a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md), or the dAppStore: APP[@VERSION] (when no folder of that name is here) installs the newest release (or VERSION) after checking the fetched file against the registry\'s package hash; yanked releases and downgrades are refused, what changed in capabilities and limits since the installed version is shown, and a stale DMCS view is warned about. Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
       flags: [
         { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
+        STORE_FLAG,
         {
           ...JSON_FLAG,
           description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}`,
@@ -66,6 +75,7 @@ const definition: CommandDefinition = {
       ],
       sharedFlags: true,
     },
+    updateSubcommand,
     {
       name: 'list',
       description: 'installed apps: name, version, identity (verified publisher key or unverified), capabilities, commands, raised limits',
@@ -87,7 +97,7 @@ const definition: CommandDefinition = {
     },
   ],
   flags: CONTEXT_FLAGS,
-  flagsHeading: 'options of install, sign and remove:',
+  flagsHeading: 'options of install, sign, publish, update and remove:',
   notes: `Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
 Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).
 Text an app or its manifest chose (descriptions, log lines, error messages, results) is printed
@@ -197,6 +207,8 @@ function consentLines(pkg: AppPackage, raised: RaisedLimit[], proof: PackageProo
       .join(', ')}`,
   );
   lines.push(`module       ${terminalQuoted(m.entry)} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
+  if (pkg.files.length)
+    lines.push(`files        ${pkg.files.length} (icon and assets, ${pkg.files.reduce((n, f) => n + f.data.length, 0)} bytes)`);
   if (caps.length) {
     lines.push('requests these capabilities:');
     for (const [name, scope] of caps) lines.push(`  ${describeGrant(name, scope)}`);
@@ -232,7 +244,7 @@ async function sign(argv: string[], io: CliIO): Promise<number> {
 
 async function install(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'install'), 'app install');
-  if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory');
+  if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory or package file');
   const dir = positionals[0]!;
   const host = new Host({ home: peerosHome(io.env) });
   try {
@@ -262,7 +274,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         `${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`,
       );
     };
-    const r = await host.install(dir, { grant, replace: flags.replace === true });
+    const r = await host.install(await installSource(dir, io, flags), { grant, replace: flags.replace === true });
     // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
     if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity)
       await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);
@@ -403,6 +415,14 @@ const command: CliCommand = {
         return build(rest, io);
       case 'sign':
         return sign(rest, io);
+      case 'pack':
+        return pack(rest, io);
+      case 'publish':
+        return publish(rest, io, definition);
+      case 'yank':
+        return yank(rest, io, definition);
+      case 'update':
+        return update(rest, io, definition, install);
       case 'install':
         return install(rest, io);
       case 'list':
@@ -412,9 +432,9 @@ const command: CliCommand = {
       case 'remove':
         return remove(rest, io);
       case undefined:
-        throw new UsageError('missing subcommand (build, sign, install, list, run or remove)');
+        throw new UsageError('missing subcommand (build, sign, pack, publish, yank, install, update, list, run or remove)');
       default:
-        throw new UsageError(`unknown subcommand '${sub}' (build, sign, install, list, run or remove)`);
+        throw new UsageError(`unknown subcommand '${sub}' (build, sign, pack, publish, yank, install, update, list, run or remove)`);
     }
   },
 };

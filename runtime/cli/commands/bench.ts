@@ -80,6 +80,7 @@ const MODULES: BenchModule[] = [
   { file: 'dmcs', fn: 'benchDmcs', prefixes: ['dmcs.'] },
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
+  { file: 'packages', fn: 'benchPackages', prefixes: ['packages.'] },
 ];
 
 /** Whether a module whose figures start with `prefixes` can produce a figure starting with `only`. */

@@ -1,0 +1,71 @@
+/**
+ * `peeros app update [APP]`: installs the newest release in the dAppStore of APP (or of every
+ * installed app the store has) when it is newer than the installed version, through the same
+ * `app install APP@VERSION` path: fetch, hash check, capability diff, consent, identity.
+ */
+import { UsageError, type CliIO } from '../command.js';
+import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition, type SubcommandDefinition } from '../command-definition.js';
+import { AppRegistry } from '../../app-registry.js';
+import { HostError } from '../../errors.js';
+import { peerosHome } from '../../../lib/home.js';
+import { chooseRelease } from '../../store/store-install.js';
+import { compareVersions } from '../../store/version-order.js';
+import { STORE_FLAG, withStore } from '../store-view.js';
+import { terminalText } from '../../../lib/terminal-text.js';
+
+export const updateSubcommand: SubcommandDefinition = {
+  name: 'update',
+  args: '[APP]',
+  description:
+    'install the newest release of APP (default: every installed app) from the dAppStore when it is newer than the installed one, each through app install APP@VERSION (hash checked, capability changes shown, consent asked; --yes grants from scripts)',
+  flags: [STORE_FLAG],
+  sharedFlags: true,
+};
+
+export async function update(
+  argv: string[],
+  io: CliIO,
+  definition: CommandDefinition,
+  install: (argv: string[], io: CliIO) => Promise<number>,
+): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'update'), 'app update');
+  if (positionals.length > 1) throw new UsageError('app update takes at most one argument: the app name');
+  const home = peerosHome(io.env);
+  const names = positionals.length ? positionals : (await new AppRegistry(home).list()).map((a) => a.name);
+  let plan: { name: string; version: string }[];
+  try {
+    plan = await withStore(io, flags, async ({ registry }) => {
+      const out: { name: string; version: string }[] = [];
+      for (const name of names) {
+        const record = await new AppRegistry(home).record(name);
+        if (!record) throw HostError.unknownApp(name);
+        const entry = await registry.app(name);
+        if (!entry) {
+          io.out(`${name}: not in the store, left as it is`);
+          continue;
+        }
+        let newest: string;
+        try {
+          newest = chooseRelease(name, entry.releases, undefined).version;
+        } catch {
+          io.out(`${name}: every release in the store is yanked, left as it is`);
+          continue;
+        }
+        if (compareVersions(newest, record.version) <= 0) io.out(`${name} ${terminalText(record.version)} is up to date`);
+        else out.push({ name, version: newest });
+      }
+      return out;
+    });
+  } catch (err) {
+    if (err instanceof HostError) {
+      io.err(`peeros app update: ${err.code}: ${terminalText(err.message)}`);
+      return 1;
+    }
+    throw err;
+  }
+  const passed = argv.filter((a) => !positionals.includes(a));
+  let code = 0;
+  for (const p of plan) code = Math.max(code, await install([`${p.name}@${p.version}`, ...passed], io));
+  return code;
+}

@@ -1,0 +1,125 @@
+/**
+ * Reads the dAppStore registry (apps/dappstore/contract) through any DMCS backend: the `apps` rows
+ * and one app's `releases`. Rows come from a node, so they are checked field by field (types, sizes)
+ * before anyone uses them; a row that is not what the contract writes is refused, not guessed at.
+ */
+import type { DmcsBackend } from '../dispatch/index.js';
+import { HostError } from '../errors.js';
+import { APP_NAME, VERSION } from '../manifest.js';
+import { appKey } from './app-key.js';
+
+/** The account the store contract lives on unless `--store` names another. */
+export const DEFAULT_STORE_ACCOUNT = 'dappstore';
+/** Rows read per request (the node caps it too). */
+const PAGE = 100;
+/** Apps or releases listed at most: 10,000 — a listing is for people; a flood stops here. */
+const MAX_ROWS = 10_000;
+
+export interface StoreApp {
+  app: string;
+  publisher: string;
+  latest: string;
+  releases: number;
+}
+
+export interface StoreRelease {
+  id: number;
+  version: string;
+  packageHash: string;
+  size: number;
+  capabilitiesHash: string;
+  locations: string[];
+  yanked: boolean;
+  published: string;
+}
+
+function bad(store: string, what: string): HostError {
+  return new HostError(
+    'PACKAGE_INVALID',
+    `the store registry on ${store} returned a malformed ${what}; the node is not a dAppStore this host can trust`,
+  );
+}
+const isHex64 = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+
+export class StoreRegistry {
+  constructor(
+    readonly backend: Pick<DmcsBackend, 'getTableRows'>,
+    readonly store = DEFAULT_STORE_ACCOUNT,
+  ) {}
+
+  async #rows(scope: string, table: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let lower: string | undefined;
+    for (;;) {
+      const r = await this.backend.getTableRows({
+        code: this.store,
+        scope,
+        table,
+        json: true,
+        limit: PAGE,
+        ...(lower !== undefined ? { lower_bound: lower } : {}),
+      });
+      for (const row of r.rows) {
+        if (typeof row !== 'object' || row === null) throw bad(this.store, `${table} row`);
+        out.push(row as Record<string, unknown>);
+      }
+      if (!r.more || typeof r.next_key !== 'string' || r.next_key === '' || out.length >= MAX_ROWS) return out.slice(0, MAX_ROWS);
+      lower = r.next_key;
+    }
+  }
+
+  async apps(): Promise<StoreApp[]> {
+    return (await this.#rows(this.store, 'apps')).map((r) => this.#app(r));
+  }
+
+  #app(r: Record<string, unknown>): StoreApp {
+    if (typeof r.app !== 'string' || !APP_NAME.test(r.app) || typeof r.publisher !== 'string' || typeof r.latest !== 'string')
+      throw bad(this.store, 'apps row');
+    if (typeof r.releases !== 'number') throw bad(this.store, 'apps row');
+    return { app: r.app, publisher: r.publisher, latest: r.latest, releases: r.releases };
+  }
+
+  /** The app's row and its releases, oldest first; undefined when the store has no such app. */
+  async app(name: string): Promise<{ app: StoreApp; releases: StoreRelease[] } | undefined> {
+    const key = appKey(name).toString();
+    const rows = await this.backend.getTableRows({
+      code: this.store,
+      scope: this.store,
+      table: 'apps',
+      json: true,
+      lower_bound: key,
+      upper_bound: key,
+      limit: 1,
+    });
+    const row = rows.rows[0];
+    if (row === undefined) return undefined;
+    const app = this.#app(row as Record<string, unknown>);
+    if (app.app !== name) return undefined; // a colliding key names another app
+    const releases = (await this.#rows(key, 'releases')).map((r) => {
+      if (
+        typeof r.version !== 'string' ||
+        !VERSION.test(r.version) ||
+        !isHex64(r.package_hash) ||
+        !isHex64(r.capabilities_hash) ||
+        !Array.isArray(r.locations) ||
+        !r.locations.every((l) => typeof l === 'string') ||
+        typeof r.yanked !== 'boolean' ||
+        typeof r.published !== 'string'
+      )
+        throw bad(this.store, 'releases row');
+      const size = Number(r.size);
+      if (!Number.isSafeInteger(size) || size <= 0) throw bad(this.store, 'releases row');
+      return {
+        id: Number(r.id),
+        version: r.version,
+        packageHash: r.package_hash,
+        size,
+        capabilitiesHash: r.capabilities_hash,
+        locations: r.locations as string[],
+        yanked: r.yanked,
+        published: r.published,
+      };
+    });
+    return { app, releases };
+  }
+}

@@ -1,0 +1,199 @@
+// The dAppStore's host-side parts on their own: version precedence (semver.org §11's own example
+// order), which release is chosen, what a capability diff says, the fetcher's byte caps (a server
+// that sends more, less or announces another size; a file of another size; other schemes), and
+// registry rows from a hostile node.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HostError } from '../../../runtime/errors.js';
+import { compareVersions } from '../../../runtime/store/version-order.js';
+import { chooseRelease, manifestChanges, parseAppRef } from '../../../runtime/store/store-install.js';
+import { fetchPackage } from '../../../runtime/store/package-fetch.js';
+import { StoreRegistry, type StoreRelease } from '../../../runtime/store/store-registry.js';
+import { appKey } from '../../../runtime/store/app-key.js';
+import { validateManifest } from '../../../runtime/manifest.js';
+import type { TableRowsQuery } from '../../../runtime/dispatch/index.js';
+import { describePublisherKey, permissionsWithKey } from '../../../runtime/store/publisher-key.js';
+import { PrivateKey } from '../../../abi/antelope/index.js';
+
+async function rejects(p: Promise<unknown>, code: string, why: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    assert.instance(err, HostError);
+    assert.is((err as HostError).code, code);
+    assert.match((err as Error).message, why);
+    return;
+  }
+  assert.unreachable('accepted');
+}
+
+test('versions order as semver.org §11 lists them; build metadata is ignored', () => {
+  const order = [
+    '1.0.0-alpha',
+    '1.0.0-alpha.1',
+    '1.0.0-alpha.beta',
+    '1.0.0-beta',
+    '1.0.0-beta.2',
+    '1.0.0-beta.11',
+    '1.0.0-rc.1',
+    '1.0.0',
+    '1.9.0',
+    '1.10.0',
+    '2.0.0',
+  ];
+  for (let i = 0; i < order.length; i++)
+    for (let j = 0; j < order.length; j++)
+      assert.is(Math.sign(compareVersions(order[i]!, order[j]!)), Math.sign(i - j), `${order[i]} vs ${order[j]}`);
+  assert.is(compareVersions('1.0.0+build.1', '1.0.0+build.2'), 0);
+});
+
+const rel = (version: string, yanked = false): StoreRelease => ({
+  id: 1,
+  version,
+  packageHash: '0'.repeat(64),
+  size: 1,
+  capabilitiesHash: '0'.repeat(64),
+  locations: ['x'],
+  yanked,
+  published: '2026-01-01T00:00:00',
+});
+
+test('the newest release not yanked is chosen by version, not by publishing order; yanked and unknown versions are refused', () => {
+  assert.is(chooseRelease('a', [rel('1.10.0'), rel('1.9.0'), rel('2.0.0', true)], undefined).version, '1.10.0');
+  assert.throws(() => chooseRelease('a', [rel('1.0.0', true)], undefined), /every release of a in the store is yanked/);
+  assert.throws(() => chooseRelease('a', [rel('1.0.0', true)], '1.0.0'), /yanked/);
+  assert.throws(() => chooseRelease('a', [rel('1.0.0')], '1.0.1'), /no version 1\.0\.1/);
+  assert.equal(parseAppRef('notes@1.2.0'), { app: 'notes', version: '1.2.0' });
+  assert.equal(parseAppRef('notes'), { app: 'notes' });
+});
+
+test('the capability diff names new, changed and dropped capabilities and changed limits', () => {
+  const base = { name: 'a', version: '1.0.0', publisher: 'alice', entry: 'a.wasm', commands: { x: { description: 'x' } } };
+  const from = validateManifest({
+    ...base,
+    capabilities: { clock: {}, storage: { prefixes: ['a/'], maxBytes: 10 } },
+    limits: { cpuMs: 100 },
+  });
+  const to = validateManifest({ ...base, capabilities: { random: {}, storage: { prefixes: ['a/'], maxBytes: 20 } } });
+  assert.equal(manifestChanges(from, to), [
+    'new capability random',
+    'capability storage: scope changed',
+    'capability clock no longer requested',
+    'limit cpuMs: 100 → default',
+  ]);
+  assert.equal(manifestChanges(from, from), []);
+});
+
+let server: Server;
+let base = '';
+const routes: Record<string, (res: import('node:http').ServerResponse) => void> = {
+  '/exact': (res) => res.end(Buffer.alloc(10, 1)),
+  '/more': (res) => {
+    res.write(Buffer.alloc(8));
+    res.end(Buffer.alloc(8));
+  },
+  '/less': (res) => res.end(Buffer.alloc(4)),
+  '/announce': (res) => {
+    res.setHeader('content-length', '1000');
+    res.end(Buffer.alloc(1000));
+  },
+  '/missing': (res) => {
+    res.statusCode = 404;
+    res.end();
+  },
+};
+test.before(async () => {
+  server = createServer((req, res) => (routes[req.url ?? ''] ?? routes['/missing']!)(res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+test.after(() => {
+  server.close();
+});
+
+test('fetching takes exactly the size the registry says, from http or a file, and nothing else', async () => {
+  assert.is((await fetchPackage(`${base}/exact`, 10)).length, 10);
+  await rejects(fetchPackage(`${base}/more`, 10), 'PACKAGE_INVALID', /more than the 10 bytes|announces 16 bytes/);
+  await rejects(fetchPackage(`${base}/less`, 10), 'PACKAGE_INVALID', /sent 4 bytes|announces 4 bytes/);
+  await rejects(fetchPackage(`${base}/announce`, 10), 'PACKAGE_INVALID', /announces 1000 bytes/);
+  await rejects(fetchPackage(`${base}/missing`, 10), 'PACKAGE_INVALID', /HTTP 404/);
+  await rejects(fetchPackage('ftp://example.invalid/x', 10), 'PACKAGE_INVALID', /only http\(s\) URLs and file paths/);
+  await rejects(fetchPackage(`${base}/exact`, 2 ** 40), 'PACKAGE_INVALID', /registry says it has/);
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-fetch-'));
+  try {
+    writeFileSync(join(dir, 'p.peeros'), Buffer.alloc(10));
+    assert.is((await fetchPackage(join(dir, 'p.peeros'), 10)).length, 10);
+    await rejects(fetchPackage(join(dir, 'p.peeros'), 5), 'LIMIT_EXCEEDED', /more than the 5-byte limit/);
+    await rejects(fetchPackage(join(dir, 'p.peeros'), 11), 'PACKAGE_INVALID', /it has 10 bytes, the registry says 11/);
+    await rejects(fetchPackage(join(dir, 'none.peeros'), 11), 'PACKAGE_INVALID', /no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function fakeNode(apps: unknown[], releases: unknown[]) {
+  return {
+    async getTableRows(q: TableRowsQuery) {
+      return { rows: q.table === 'apps' ? apps : releases, more: false };
+    },
+  };
+}
+const goodRelease = {
+  id: 1,
+  version: '1.0.0',
+  package_hash: 'a'.repeat(64),
+  size: 100,
+  capabilities_hash: 'b'.repeat(64),
+  locations: ['/x'],
+  yanked: false,
+  published: '2026-01-01T00:00:00',
+};
+
+test('registry rows from a hostile node are refused, and a key that names another app is no match', async () => {
+  const app = { key: appKey('notes').toString(), app: 'notes', publisher: 'alice', latest: '1.0.0', releases: 1 };
+  const ok = await new StoreRegistry(fakeNode([app], [goodRelease])).app('notes');
+  assert.is(ok?.releases[0]?.size, 100);
+  assert.is(await new StoreRegistry(fakeNode([{ ...app, app: 'other' }], [])).app('notes'), undefined);
+  for (const bad of [
+    { ...goodRelease, package_hash: 'A'.repeat(64) },
+    { ...goodRelease, size: -1 },
+    { ...goodRelease, size: '99999999999999999999' },
+    { ...goodRelease, version: '1.0' },
+    { ...goodRelease, locations: [1] },
+    { ...goodRelease, yanked: 'no' },
+  ])
+    await rejects(new StoreRegistry(fakeNode([app], [bad])).app('notes'), 'PACKAGE_INVALID', /malformed releases row/);
+  await rejects(new StoreRegistry(fakeNode([{ ...app, app: '../x' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
+});
+
+test("the package's signing key is compared with the publisher account's keys, in either key spelling", async () => {
+  const k = PrivateKey.generate();
+  const pub = k.toPublic();
+  k.clear();
+  const other = 'PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5BoDq63';
+  const account = {
+    async getAccount() {
+      return {
+        permissions: [
+          { perm_name: 'owner', required_auth: { keys: [{ key: other }] } },
+          { perm_name: 'active', required_auth: { keys: [{ key: pub.toLegacyString() }, { key: 'garbage' }] } },
+        ],
+      };
+    },
+  };
+  assert.equal(await permissionsWithKey(account, 'alice', pub.toString()), ['active']);
+  assert.match(await describePublisherKey(account, 'alice', pub.toString()), /a key of alice@active$/);
+  assert.match(
+    await describePublisherKey(account, 'alice', 'PUB_K1_8gBRcjqH4QAJBvsKJjLYiKfRfiVYs69sedWJYLPVqqNKDgJwqz'),
+    /not a key of alice/,
+  );
+  assert.match(await describePublisherKey(account, 'alice', undefined), /unsigned/);
+  const broken = { getAccount: async () => ({ permissions: 'x' }) };
+  assert.equal(await permissionsWithKey(broken, 'alice', pub.toString()), []);
+});
+
+test.run();
