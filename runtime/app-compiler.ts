@@ -51,6 +51,9 @@ export const DEFAULT_APP_MEMORY_PAGES = DEFAULT_MEMORY_PAGES;
 /** Largest maximum the compiler accepts: the host's maximum, so a built app is never refused for it. */
 export const MAX_APP_MEMORY_PAGES = MAX_MEMORY_PAGES;
 
+/** The SDK's abort handler, a `@global` (sdk-as/app/abort.ts) installed with `--use abort=`. */
+const ABORT_HANDLER = 'peerosAbort';
+
 /** SDK export name → canonical core name. */
 export const EXPORT_RENAMES: Readonly<Record<string, string>> = Object.freeze({
   peeros_run: COMMAND_EXPORT,
@@ -196,7 +199,6 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   const ownOutput = opts.outFile === undefined;
   const outFile = opts.outFile ? resolve(opts.outFile) : join(appDir, m.entry);
   const sdk = sdkDir();
-  const abortRel = relative(appDir, join(sdk, 'app/abort')).replace(/\\/g, '/');
 
   // every option is the host's: nothing in the folder adds to this list
   const argv = [
@@ -209,13 +211,13 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     '--runtime',
     'incremental',
     '--use',
-    `abort=${abortRel}/peerosAbort`,
+    // a @global of the SDK (sdk-as/app/abort.ts): found however the app imports the SDK
+    `abort=${ABORT_HANDLER}`,
     '--maximumMemory',
     String(m.memoryPages),
     '--noColors',
     ...(opts.optimize === false ? ['--debug'] : ['-O3']),
   ];
-  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   const reply = (await compileInWorker(
     {
@@ -238,9 +240,9 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   const noSdk = (): AppBuildError =>
     new AppBuildError(
       'COMPILE_ERROR',
-      `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``,
+      `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "peeros/sdk-as/app/exports";\` (or a relative path to sdk-as/app/exports)`,
     );
-  if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
+  if (diagnostics.some((d) => d.message.includes(`'${ABORT_HANDLER}'`))) throw noSdk();
   if (reply.error !== undefined || diagnostics.length > 0) {
     const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
     const detail = lines.length ? lines.join('\n') : (reply.error ?? 'unknown error');
