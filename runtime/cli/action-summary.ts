@@ -4,7 +4,11 @@
  * one field a line, every value escaped for the terminal. Data no ABI decodes is shown as hex
  * under a loud warning: the user cannot know what such bytes do.
  */
+import { readFile } from 'node:fs/promises';
 import { type Action, Abi, AbiSerializer, bytesToHex, eosioSerializer } from '../../abi/antelope/index.js';
+import type { CliIO } from './command.js';
+import { UsageError } from './command.js';
+import { chainBackend } from './chain-target.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import { terminalText } from '../../lib/terminal-text.js';
 
@@ -50,4 +54,22 @@ export function actionSummary(actions: Action[], serializers: ReadonlyMap<string
     }
   }
   return lines;
+}
+
+/** The ABI of --abi FILE, else the chain's. */
+export async function serializerFor(
+  io: CliIO,
+  flags: Record<string, string | boolean | undefined>,
+  contract: string,
+): Promise<AbiSerializer> {
+  if (typeof flags.abi === 'string') {
+    try {
+      return new AbiSerializer(Abi.from(JSON.parse(await readFile(flags.abi, 'utf8')) as Parameters<typeof Abi.from>[0]));
+    } catch (err) {
+      throw new UsageError(`--abi ${flags.abi}: not a readable ABI (${(err as Error).message})`);
+    }
+  }
+  const s = await contractSerializer(await chainBackend(io, flags), contract);
+  if (!s) throw new UsageError(`contract ${contract} has no ABI on this chain; give one with --abi FILE`);
+  return s;
 }

@@ -2,16 +2,15 @@
  * `peeros convert pack_action_data|unpack_action_data`: cleos's converters between an action's
  * JSON and its serialized bytes (hex), with the contract's ABI from the chain or --abi FILE.
  */
-import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { accountNameArg } from '../arg-checks.js';
-import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
+import { CHAIN_FLAGS } from '../chain-target.js';
 import { printJson } from '../json-output.js';
-import { Abi, AbiSerializer, bytesToHex, hexToBytes } from '../../../abi/antelope/index.js';
-import { contractSerializer } from '../action-summary.js';
+import { bytesToHex, hexToBytes } from '../../../abi/antelope/index.js';
+import { serializerFor } from '../action-summary.js';
 
 const ABI_FLAG = { name: 'abi', type: 'string', value: 'FILE', description: "the contract's ABI (JSON) instead of the chain's" } as const;
 
@@ -36,24 +35,6 @@ const definition: CommandDefinition = {
   ],
   flags: CHAIN_FLAGS,
 };
-
-/** The ABI of --abi FILE, else the chain's. */
-export async function serializerFor(
-  io: CliIO,
-  flags: Record<string, string | boolean | undefined>,
-  contract: string,
-): Promise<AbiSerializer> {
-  if (typeof flags.abi === 'string') {
-    try {
-      return new AbiSerializer(Abi.from(JSON.parse(await readFile(flags.abi, 'utf8')) as Parameters<typeof Abi.from>[0]));
-    } catch (err) {
-      throw new UsageError(`--abi ${flags.abi}: not a readable ABI (${(err as Error).message})`);
-    }
-  }
-  const s = await contractSerializer(await chainBackend(io, flags), contract);
-  if (!s) throw new UsageError(`contract ${contract} has no ABI on this chain; give one with --abi FILE`);
-  return s;
-}
 
 async function convert(sub: 'pack_action_data' | 'unpack_action_data', argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals: p } = parseArgs(argv, flagSpec(definition, sub), `convert ${sub}`);
