@@ -25,7 +25,7 @@ const TABLE_FLAGS = [
 
 const definition: CommandDefinition = {
   name: 'get',
-  summary: 'read the chain, as cleos get does (info, account, table, abi, code, currency, block, transaction-id)',
+  summary: 'read the chain, as cleos get does (info, account, table, scope, abi, code, currency, block, transaction-id)',
   subcommands: [
     { name: 'info', description: 'the chain API get_info reply', sharedFlags: true },
     {
@@ -40,6 +40,20 @@ const definition: CommandDefinition = {
       args: 'CONTRACT SCOPE TABLE',
       description: 'rows of a contract table, decoded with the contract ABI ({"rows","more","next_key"})',
       flags: [...TABLE_FLAGS],
+      sharedFlags: true,
+    },
+    {
+      name: 'scope',
+      args: 'CONTRACT',
+      description:
+        "the scopes of CONTRACT's tables with their row counts (get_table_by_scope; Leap nodes serve it, the embedded node does not yet)",
+      flags: [
+        { name: 'table', type: 'string', value: 'TABLE', description: 'only this table (cleos -t)' },
+        { name: 'lower', type: 'string', value: 'SCOPE', description: 'lower bound (cleos -L)' },
+        { name: 'upper', type: 'string', value: 'SCOPE', description: 'upper bound (cleos -U)' },
+        { name: 'limit', type: 'string', value: 'N', description: 'at most N scopes (default 10)' },
+        { name: 'reverse', type: 'boolean', description: 'highest first (cleos -r)' },
+      ],
       sharedFlags: true,
     },
     { name: 'abi', args: 'CONTRACT', description: "the contract's ABI as JSON", sharedFlags: true },
@@ -68,8 +82,8 @@ const definition: CommandDefinition = {
   flags: CHAIN_FLAGS,
   flagsHeading: 'options (every subcommand but transaction-id):',
   notes: `Differences from cleos: options are long words (--limit, not -l); get table's --index takes
-the number only; get code prints the hash, the code itself goes to --wasm FILE; get scope is not
-offered (the embedded node has no get_table_by_scope).`,
+the number only; get code prints the hash, the code itself goes to --wasm FILE; get scope needs a
+node that serves get_table_by_scope (Leap does; the embedded node does not yet).`,
 };
 
 function positionalsOf(argv: string[], sub: string, min: number, max: number, what: string) {
@@ -130,6 +144,7 @@ async function get(sub: string, argv: string[], io: CliIO): Promise<number> {
     account: [1, 1, 'one NAME'],
     table: [3, 3, 'CONTRACT SCOPE TABLE'],
     abi: [1, 1, 'one CONTRACT'],
+    scope: [1, 1, 'one CONTRACT'],
     code: [1, 1, 'one CONTRACT'],
     currency: [2, 4, 'balance CONTRACT ACCOUNT [SYMBOL] or stats CONTRACT SYMBOL'],
     block: [1, 1, 'one block number or id'],
@@ -163,6 +178,16 @@ async function get(sub: string, argv: string[], io: CliIO): Promise<number> {
     case 'abi':
       printJson(io, await chain.getAbi(accountNameArg(p[0]!, 'CONTRACT')));
       return 0;
+    case 'scope': {
+      const query: Record<string, unknown> = { code: accountNameArg(p[0]!, 'CONTRACT') };
+      query.limit = typeof flags.limit === 'string' ? integerArg(flags.limit, '--limit', 1, 1000) : 10;
+      if (typeof flags.table === 'string') query.table = accountNameArg(flags.table, '--table');
+      if (typeof flags.lower === 'string') query.lower_bound = flags.lower;
+      if (typeof flags.upper === 'string') query.upper_bound = flags.upper;
+      if (flags.reverse) query.reverse = true;
+      printJson(io, await chain.call('/v1/chain/get_table_by_scope', query));
+      return 0;
+    }
     case 'code': {
       const r = (await chain.call('/v1/chain/get_raw_code_and_abi', { account_name: accountNameArg(p[0]!, 'CONTRACT') })) as {
         wasm?: string;
@@ -205,7 +230,8 @@ const command: CliCommand = {
   definition,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined) throw new UsageError('missing subcommand (info, account, table, abi, code, currency, block, transaction-id)');
+    if (sub === undefined)
+      throw new UsageError('missing subcommand (info, account, table, scope, abi, code, currency, block, transaction-id)');
     return get(sub, rest, io);
   },
 };
