@@ -27,7 +27,7 @@ import { mkdir, realpath, lstat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
+import { COMMAND_EXPORT, COMMAND_POST_RETURN, ISA_IMPORTS } from '../isa/generated/imports.js';
 import {
   BUILD_DEADLINE_MS,
   DEFAULT_MEMORY_PAGES,
@@ -78,6 +78,25 @@ export interface BuildResult {
   manifest: unknown;
   /** Files of the app folder deliberately not read (its asconfig.json: the host sets every option). */
   ignored: string[];
+  /**
+   * ISA imports of the module whose capability peeros.json does not ask for, as
+   * `module::name needs 'capability'`: the install would refuse them (CAPABILITY_DENIED).
+   */
+  ungranted: string[];
+}
+
+/**
+ * The module's ISA imports whose capability `capabilities` (the manifest's) lacks: what the
+ * install would refuse, told at build time. Unknown imports are the linker's to report.
+ */
+export function ungrantedImports(binary: Uint8Array, capabilities: unknown): string[] {
+  const asked = typeof capabilities === 'object' && capabilities !== null ? capabilities : {};
+  const out: string[] = [];
+  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(binary))) {
+    const isa = ISA_IMPORTS.find((i) => i.module === imp.module && i.name === imp.name);
+    if (isa && !Object.hasOwn(asked, isa.capability)) out.push(`${imp.module}::${imp.name} needs '${isa.capability}'`);
+  }
+  return out;
 }
 
 /** The SDK folder (sdk-as/): from dist/runtime/ two levels up, from runtime/ (sources) one. */
@@ -275,6 +294,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     bytes: renamed.length,
     manifest: m.raw,
     ignored: reply.ignored,
+    ungranted: ungrantedImports(renamed, m.raw.capabilities),
   };
 }
 

@@ -57,7 +57,7 @@ const definition: CommandDefinition = {
       name: 'build',
       args: 'DIR',
       description:
-        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK (imported by package path, "peeros/sdk-as/app", it is always the SDK of this peeros)',
+        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK (imported by package path, "peeros/sdk-as/app", it is always the SDK of this peeros). Warns when the module imports an ISA function whose capability peeros.json does not ask for (the install would refuse it)',
       flags: [{ name: 'watch', type: 'boolean', description: 'rebuild whenever a .ts file or peeros.json in DIR changes, until Ctrl-C' }],
     },
     {
@@ -163,6 +163,8 @@ async function buildOnce(dir: string, io: CliIO): Promise<boolean> {
     const r = await buildApp(dir);
     for (const f of r.ignored)
       io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
+    for (const u of r.ungranted)
+      io.err(`warning: ${u}, which peeros.json does not ask for under "capabilities"; the install will refuse the module`);
     io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
     return true;
   } catch (err) {
@@ -215,21 +217,7 @@ async function build(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
   if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
   if (flags.watch) return loopOnChanges(positionals[0]!, io, () => buildOnce(positionals[0]!, io));
-  const { buildApp, AppBuildError } = await import('../../app-compiler.js');
-  io.err(`building ${positionals[0]} …`);
-  try {
-    const r = await buildApp(positionals[0]!);
-    for (const f of r.ignored)
-      io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
-    io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
-    return 0;
-  } catch (err) {
-    if (err instanceof AppBuildError) {
-      io.err(`peeros app build: ${err.code}: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  return (await buildOnce(positionals[0]!, io)) ? 0 : 1;
 }
 
 /**
