@@ -46,6 +46,8 @@ export interface WalletAgentOptions {
   verifier: () => Verifier;
   /** The chain whose ABIs decode actions for the approval; undefined: raw hex, with the warning. */
   chain: () => Promise<DmcsBackend | undefined>;
+  /** Where each signed transaction is recorded (the agent's terminal): its decoded summary. */
+  log?: (line: string) => void;
 }
 
 function params(body: unknown, n: number, what: string): unknown[] {
@@ -148,13 +150,10 @@ export class WalletAgent {
       if (contract === 'eosio') serializers.set(contract, eosioSerializer());
       else serializers.set(contract, chain ? await contractSerializer(chain, contract).catch(() => undefined) : undefined);
     }
+    const summary = actionSummary([...trx.actions], serializers);
     try {
-      const r = await this.#o.vault.sign({
-        chainId,
-        transaction: trx.toBinary(),
-        keys: usable,
-        summary: actionSummary([...trx.actions], serializers),
-      });
+      const r = await this.#o.vault.sign({ chainId, transaction: trx.toBinary(), keys: usable, summary });
+      for (const line of summary) this.#o.log?.(`signed ${trx.id.toString().slice(0, 16)}…: ${line}`);
       const original = typeof txJson === 'object' && txJson !== null ? (txJson as Record<string, unknown>) : {};
       const prior = Array.isArray(original.signatures) ? (original.signatures as unknown[]) : [];
       return { ...original, signatures: [...prior, ...r.signatures] };
