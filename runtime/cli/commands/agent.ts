@@ -124,7 +124,10 @@ const command: CliCommand = {
     const servers: Server[] = [];
     try {
       await unlockVault(vault, home, io, flags);
-      const agent = new WalletAgent({ vault, verifier: () => verifierFor(flags, io), chain: () => chainBackend(io, flags), log: (l) => io.err(`peeros agent: ${l}`) }, true);
+      const agent = new WalletAgent(
+        { vault, verifier: () => verifierFor(flags, io), chain: () => chainBackend(io, flags), log: (l) => io.err(`peeros agent: ${l}`) },
+        true,
+      );
       await rm(socket, { force: true }); // a socket left by an agent that died
       const local = createServer(handler(agent, undefined));
       servers.push(local);
