@@ -8,6 +8,10 @@
  *     or the SDK folder, regular files under a size cap (runtime/app-folder.ts). So the folder's
  *     `asconfig.json` (with its `transform`, `extends`, `lib`, `path`, …) is never read: it is
  *     reported as ignored. `~lib/<pkg>` lookups in node_modules outside the folder are refused;
+ *   - the SDK by package path (`import … from "peeros/sdk-as/app"`): asc looks for it in every
+ *     `node_modules/peeros/sdk-as/` above the folder; each such lookup is served from the host's
+ *     own SDK folder (`sdkDir`), wherever the app folder is and whatever a `node_modules` near it
+ *     holds, so the SDK an app builds against is the one of the host that builds it;
  *   - listFiles returns nothing (no `--lib` directory scan) and outputs stay in memory.
  *
  *   - the only transform is the SDK's own (sdk-as/transform/index.mjs under the host's `sdkDir`),
@@ -20,7 +24,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { lstat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { readFolderFile } from './app-folder.js';
@@ -83,6 +87,15 @@ interface SdkTransform {
   contractTransform(onAbi: (abi: unknown) => void): new () => object;
 }
 
+/** Where asc looks for the SDK imported by package path: `<any folder>/node_modules/peeros/sdk-as/…`. */
+const SDK_PACKAGE_SEGMENT = `${sep}node_modules${sep}peeros${sep}sdk-as${sep}`;
+
+/** The host's SDK file behind a package-path lookup, or the path itself when it is not one. */
+export function sdkPackageFile(path: string, sdkDir: string): string {
+  const at = path.lastIndexOf(SDK_PACKAGE_SEGMENT);
+  return at < 0 ? path : join(sdkDir, path.slice(at + SDK_PACKAGE_SEGMENT.length));
+}
+
 async function compile(job: CompileJob): Promise<CompileReply> {
   let generated: unknown;
   const transforms: (new () => object)[] = [];
@@ -105,7 +118,7 @@ async function compile(job: CompileJob): Promise<CompileReply> {
     stdout: asc.createMemoryStream(),
     stderr,
     readFile: async (name, baseDir) => {
-      const path = resolve(baseDir, name);
+      const path = sdkPackageFile(resolve(baseDir, name), job.sdkDir);
       if (basename(path) === 'asconfig.json') {
         if (
           await lstat(path).then(

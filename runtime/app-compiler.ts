@@ -29,7 +29,7 @@ import { mkdir, realpath, lstat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMAND_EXPORT, COMMAND_POST_RETURN } from '../isa/generated/imports.js';
+import { COMMAND_EXPORT, COMMAND_POST_RETURN, ISA_IMPORTS } from '../isa/generated/imports.js';
 import {
   BUILD_DEADLINE_MS,
   DEFAULT_MEMORY_PAGES,
@@ -54,6 +54,9 @@ export { AppBuildError, type AppBuildErrorCode, type CompileDiagnostic } from '.
 export const DEFAULT_APP_MEMORY_PAGES = DEFAULT_MEMORY_PAGES;
 /** Largest maximum the compiler accepts: the host's maximum, so a built app is never refused for it. */
 export const MAX_APP_MEMORY_PAGES = MAX_MEMORY_PAGES;
+
+/** The SDK's abort handler, a `@global` (sdk-as/app/abort.ts) installed with `--use abort=`. */
+const ABORT_HANDLER = 'peerosAbort';
 
 /** SDK export name → canonical core name. */
 export const EXPORT_RENAMES: Readonly<Record<string, string>> = Object.freeze({
@@ -81,6 +84,25 @@ export interface BuildResult {
   ignored: string[];
   /** The command table generated from the app's `@command` functions (also stored in the module). */
   commands?: Record<string, CommandSpec>;
+  /**
+   * ISA imports of the module whose capability peeros.json does not ask for, as
+   * `module::name needs 'capability'`: the install would refuse them (CAPABILITY_DENIED).
+   */
+  ungranted: string[];
+}
+
+/**
+ * The module's ISA imports whose capability `capabilities` (the manifest's) lacks: what the
+ * install would refuse, told at build time. Unknown imports are the linker's to report.
+ */
+export function ungrantedImports(binary: Uint8Array, capabilities: unknown): string[] {
+  const asked = typeof capabilities === 'object' && capabilities !== null ? capabilities : {};
+  const out: string[] = [];
+  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(binary))) {
+    const isa = ISA_IMPORTS.find((i) => i.module === imp.module && i.name === imp.name);
+    if (isa && !Object.hasOwn(asked, isa.capability)) out.push(`${imp.module}::${imp.name} needs '${isa.capability}'`);
+  }
+  return out;
 }
 
 /** The SDK folder (sdk-as/): from dist/runtime/ two levels up, from runtime/ (sources) one. */
@@ -202,7 +224,6 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   const ownOutput = opts.outFile === undefined;
   const outFile = opts.outFile ? resolve(opts.outFile) : join(appDir, m.entry);
   const sdk = sdkDir();
-  const abortRel = relative(appDir, join(sdk, 'app/abort')).replace(/\\/g, '/');
 
   // every option is the host's: nothing in the folder adds to this list
   const argv = [
@@ -215,13 +236,13 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     '--runtime',
     'incremental',
     '--use',
-    `abort=${abortRel}/peerosAbort`,
+    // a @global of the SDK (sdk-as/app/abort.ts): found however the app imports the SDK
+    `abort=${ABORT_HANDLER}`,
     '--maximumMemory',
     String(m.memoryPages),
     '--noColors',
     ...(opts.optimize === false ? ['--debug'] : ['-O3']),
   ];
-  if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   if (ownOutput) await prepareOutput(appDir, outFile); // before compiling: a bad output path fails fast
   const reply = (await compileInWorker(
     {
@@ -245,9 +266,9 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
   const noSdk = (): AppBuildError =>
     new AppBuildError(
       'COMPILE_ERROR',
-      `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "<path to sdk-as>/app/exports";\``,
+      `${join(relative(process.cwd(), appDir), m.source)}: the module does not export 'cabi_realloc' and the command entry point; the entry file must contain \`export * from "peeros/sdk-as/app/exports";\` (or a relative path to sdk-as/app/exports)`,
     );
-  if (diagnostics.some((d) => d.message.includes(`${abortRel}/peerosAbort`))) throw noSdk();
+  if (diagnostics.some((d) => d.message.includes(`'${ABORT_HANDLER}'`))) throw noSdk();
   if (reply.error !== undefined || diagnostics.length > 0) {
     const lines = diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
     const detail = lines.length ? lines.join('\n') : (reply.error ?? 'unknown error');
@@ -282,6 +303,7 @@ export async function buildApp(dir: string, opts: BuildOptions = {}): Promise<Bu
     manifest: m.raw,
     ignored: reply.ignored,
     ...(commands ? { commands } : {}),
+    ungranted: ungrantedImports(renamed, m.raw.capabilities),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * `peeros contract build DIR`: an AssemblyScript contract folder (entry `index.ts`, decorated with
+ * `peeros contract build DIR`: an AssemblyScript contract folder (entry `index.ts`, or
+ * `contract/index.ts` in a project made by `peeros contract init`; decorated with
  * the contract SDK's `@contract` / `@action` / `@table` …) → `DIR/build/<name>.wasm` and its ABI
  * `DIR/build/<name>.abi`. The folder is as untrusted as an app folder and is compiled the same way:
  * in the compile worker (runtime/app-compile-worker.ts: empty environment, heap cap, deadline, only
@@ -7,6 +8,7 @@
  * the same as the stock contracts' build) and the SDK's own transform, which generates `apply` and
  * the ABI. A folder without a `@contract` class is refused: there would be no ABI to trust.
  */
+import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../lib/atomic-file.js';
@@ -27,19 +29,25 @@ export interface ContractBuildResult {
 }
 
 interface ContractFlags {
-  contractAscArgs(o: { entry: string; baseDir: string; outFile: string; abortPath: string }): string[];
+  contractAscArgs(o: { entry: string; baseDir: string; outFile: string }): string[];
+}
+
+/** The entry of a contract folder (`index.ts`) or of a project made by `peeros contract init` (`contract/index.ts`). */
+export function contractEntry(dir: string): string | undefined {
+  for (const entry of ['index.ts', 'contract/index.ts']) if (existsSync(join(dir, entry))) return entry;
+  return undefined;
 }
 
 /** Compiles the contract in `dir` (see the module doc); `name` defaults to the folder's name. */
 export async function buildContract(dir: string, name = basename(resolve(dir))): Promise<ContractBuildResult> {
   const contractDir = resolve(dir);
+  const entry = contractEntry(contractDir) ?? 'index.ts';
   const sdk = sdkDir();
   const where = relative(process.cwd(), contractDir) || '.';
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name))
     throw new AppBuildError('MANIFEST_INVALID', `contract name ${JSON.stringify(name)}: use lowercase letters, digits, ".", "_" or "-"`);
   const flags = (await import(pathToFileURL(join(sdk, 'contract/tools/contract-flags.mjs')).href)) as ContractFlags;
-  const abortPath = relative(contractDir, join(sdk, 'contract/check')).split('\\').join('/');
-  const argv = flags.contractAscArgs({ entry: 'index.ts', baseDir: contractDir, outFile: 'out.wasm', abortPath });
+  const argv = flags.contractAscArgs({ entry, baseDir: contractDir, outFile: 'out.wasm' });
   const wasmPath = join(contractDir, 'build', `${name}.wasm`);
   const abiPath = join(contractDir, 'build', `${name}.abi`);
   await prepareOutput(contractDir, wasmPath);
@@ -64,7 +72,7 @@ export async function buildContract(dir: string, name = basename(resolve(dir))):
   if (noSdk(reply.error) || reply.diagnostics.some((d) => noSdk(d.message)))
     throw new AppBuildError(
       'COMPILE_ERROR',
-      `cannot build contract ${where}: index.ts has no @contract class importing the contract SDK (sdk-as/contract)`,
+      `cannot build contract ${where}: ${entry} has no @contract class importing the contract SDK (sdk-as/contract)`,
     );
   if (reply.error !== undefined || reply.diagnostics.length > 0) {
     const lines = reply.diagnostics.map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}error AS${d.code}: ${d.message}`);
@@ -80,7 +88,7 @@ export async function buildContract(dir: string, name = basename(resolve(dir))):
   if (reply.generated === undefined)
     throw new AppBuildError(
       'COMPILE_ERROR',
-      `cannot build contract ${where}: index.ts has no @contract class (its actions and ABI come from one)`,
+      `cannot build contract ${where}: ${entry} has no @contract class (its actions and ABI come from one)`,
     );
   const abi = reply.generated as Record<string, unknown>;
   await prepareOutput(contractDir, wasmPath); // again: the folder may have changed meanwhile

@@ -8,12 +8,20 @@
 // Every result printed is real. A stage whose parts are missing from this build says so and is
 // skipped; the demo still exits 0.
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => join(ROOT, 'dist', p);
+
+// a fresh clone (`npm ci && npm start`): no install hook builds, so the first start does, once
+if (!existsSync(dist('runtime/cli/main.js')) && existsSync(join(ROOT, 'scripts/build.mjs'))) {
+  console.log('first start in this clone: building dist/ and the apps (about a minute) …');
+  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
 
 /** DEMO ONLY: the vault passphrase of the throw-away keystore. A real vault asks you for yours. */
 const DEMO_PASSPHRASE = 'peeros demo passphrase (throw-away keystore)';

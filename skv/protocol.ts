@@ -44,6 +44,16 @@ export interface ImportKeyRequest {
   privateKey: string;
   label?: string;
 }
+/**
+ * Removes a key created by `create_key` in this unlock session that has not been used since (no
+ * signature, export or message): the undo of a key made for something the user then declined
+ * (`peeros account create`). Any other key is refused, so a host cannot delete the user's keys.
+ */
+export interface DiscardKeyRequest {
+  v: 1;
+  op: 'discard_key';
+  key: string;
+}
 export interface ListKeysRequest {
   v: 1;
   op: 'list_keys';
@@ -123,6 +133,7 @@ export type DmemoRequest =
   | StatusRequest
   | CreateKeyRequest
   | ImportKeyRequest
+  | DiscardKeyRequest
   | ListKeysRequest
   | SignRequest
   | ExportKeyRequest
@@ -202,6 +213,7 @@ export interface DmemoResults {
   status: StatusResult;
   create_key: KeyInfo;
   import_key: KeyInfo;
+  discard_key: { publicKey: string };
   list_keys: { keys: KeyInfo[] };
   sign: SignResult;
   export_key: ExportKeyResult;
@@ -241,6 +253,9 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
   import_key: (m) => {
     str(m, 'privateKey', false, 256);
     str(m, 'label', true, MAX_LABEL_LENGTH);
+  },
+  discard_key: (m) => {
+    str(m, 'key', false, 256);
   },
   list_keys: () => {},
   sign: (m) => {
@@ -293,6 +308,7 @@ const FIELDS: Record<DmemoOp, string[]> = {
   status: [],
   create_key: ['label'],
   import_key: ['privateKey', 'label'],
+  discard_key: ['key'],
   list_keys: [],
   sign: ['chainId', 'transaction', 'contextFreeData', 'keys', 'app', 'identity', 'assertion'],
   sign_package: ['packageHash', 'key', 'assertion'],

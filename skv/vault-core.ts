@@ -56,6 +56,8 @@ interface Unlocked {
   derived: DerivedKeys;
   parsed: ParsedKeystore;
   keys: Map<string, PrivateKey>;
+  /** Keys `create_key` made in this session and nothing has used since: the only ones `discard_key` removes. */
+  unused: Set<string>;
   secret: Buffer;
   session: string;
   /** Identity of the keystore file this state was read from (inode, size, mtime): another process's write changes it. */
@@ -103,8 +105,13 @@ export class VaultCore {
     switch (req.op) {
       case 'list_keys':
         return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
-      case 'create_key':
-        return this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
+      case 'create_key': {
+        const info = await this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
+        s.unused.add(info.publicKey);
+        return info;
+      }
+      case 'discard_key':
+        return this.discardKey(s, req.key);
       case 'import_key': {
         let key: PrivateKey;
         try {
@@ -314,7 +321,17 @@ export class VaultCore {
     }
     const secret = randomBytes(32);
     const session = randomBytes(8).toString('hex');
-    this.state = { derived, parsed, keys, secret, session, stamp, lastActivity: Date.now(), lastActivityMono: performance.now() };
+    this.state = {
+      derived,
+      parsed,
+      keys,
+      unused: new Set(),
+      secret,
+      session,
+      stamp,
+      lastActivity: Date.now(),
+      lastActivityMono: performance.now(),
+    };
     this.armTimer();
     return {
       keyCount: keys.size,
@@ -383,6 +400,22 @@ export class VaultCore {
     return keyInfo(pub, sealed.label, sealed.created);
   }
 
+  private async discardKey(s: Unlocked, key: string): Promise<DmemoResults['discard_key']> {
+    let pub: string;
+    try {
+      pub = PublicKey.from(key).toString();
+    } catch {
+      throw new VaultError('INVALID_KEY', `${JSON.stringify(key.slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
+    }
+    if (!s.unused.has(pub))
+      throw new VaultError('SCOPE_DENIED', `${pub} is not a key created in this session and never used; only such a key can be discarded`);
+    await this.persist(s, (body) => ({ ...body, keys: body.keys.filter((k) => k.publicKey !== pub) }));
+    s.keys.get(pub)?.clear();
+    s.keys.delete(pub);
+    s.unused.delete(pub);
+    return { publicKey: pub };
+  }
+
   private async setGrant(s: Unlocked, req: SetGrantRequest, now: number): Promise<DmemoResults['set_grant']> {
     const grant = validateGrant(req.grant);
     checkAssertion(req.assertion, this.assertionCheck(s, 'grant', grant.app, grantDigest(grant), now));
@@ -413,6 +446,7 @@ export class VaultCore {
     }
     const priv = s.keys.get(pub);
     if (!priv) throw new VaultError('UNKNOWN_KEY', `the vault holds no private key for ${pub}; see 'peeros key list'`);
+    s.unused.delete(pub); // used from now on: never discardable
     return [pub, priv];
   }
 

@@ -141,6 +141,11 @@ export class Vault {
     return this.#call('import_key', { privateKey, ...(label === undefined ? {} : { label }) });
   }
 
+  /** Removes a key `createKey` made in this unlock session and nothing used since (see DiscardKeyRequest). */
+  async discardKey(publicKey: string): Promise<string> {
+    return (await this.#call('discard_key', { key: publicKey })).publicKey;
+  }
+
   async listKeys(): Promise<KeyInfo[]> {
     return (await this.#call('list_keys')).keys;
   }

@@ -8,7 +8,8 @@
  * recovered from sha256(authData ‖ sha256(clientJSON)) with header byte 31..34. High-S signatures are
  * accepted: authenticators make them and Leap does not apply the secp256k1 canonical rule here.
  * The result is the WA key (point, presence, rp id); an authority matches it only when all three match.
- * Every refusal is `RECOVER_FAILED` with Leap's own message.
+ * Every refusal carries Leap's own message: a failed client-data or authenticator-data check is
+ * `INVALID_SIGNATURE` (Leap's FC_ASSERT), no key reconstructable from the signature `RECOVER_FAILED`.
  */
 import { p256 } from '@noble/curves/nist.js';
 import { AntelopeError } from './error.js';
@@ -29,7 +30,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const utf8Encoder = new TextEncoder();
 
 function fail(message: string): never {
-  throw new AntelopeError('RECOVER_FAILED', message);
+  throw new AntelopeError('INVALID_SIGNATURE', message);
+}
+
+function unreconstructable(): never {
+  throw new AntelopeError('RECOVER_FAILED', 'unable to reconstruct public key from signature');
 }
 
 interface ClientData {
@@ -82,7 +87,7 @@ export function rpidOfOrigin(origin: string): string {
   return colon >= HTTPS.length ? origin.slice(HTTPS.length, colon) : origin.slice(HTTPS.length);
 }
 
-/** The WA key that made `sig` over the 32-byte `digest`, or `RECOVER_FAILED` with Leap's reason. */
+/** The WA key that made `sig` over the 32-byte `digest`, or an AntelopeError with Leap's reason. */
 export function recoverWebAuthnKey(sig: WebAuthnSignatureParts, digest: Uint8Array): WebAuthnKeyParts {
   const client = parseClientData(sig.clientJson);
   if (client.type !== 'webauthn.get') fail('webauthn signature type not an assertion');
@@ -97,14 +102,14 @@ export function recoverWebAuthnKey(sig: WebAuthnSignatureParts, digest: Uint8Arr
   if (!bytesEqual(auth.subarray(0, 32), sha256(utf8Encoder.encode(rpid)))) fail("webauthn rpid hash doesn't match origin");
   const signed = sha256Parts(auth, sha256(sig.clientJson));
   const header = sig.compact[0]!;
-  if (header < 31 || header >= 35) fail('unable to reconstruct public key from signature');
+  if (header < 31 || header >= 35) unreconstructable();
   const rec = sig.compact.slice();
   rec[0] = header - 31;
   let point: Uint8Array;
   try {
     point = p256.recoverPublicKey(rec, signed, { prehash: false });
   } catch {
-    fail('unable to reconstruct public key from signature');
+    unreconstructable();
   }
   return { point, presence, rpid };
 }

@@ -49,7 +49,8 @@ export function recoverPublicKey(sig: Signature, digest: Uint8Array): PublicKey 
   } catch (e) {
     const message = (e as Error).message;
     if (!(e instanceof AntelopeError) || sig.type !== KeyType.WA) throw new ChainError('unspecified_exception', message);
-    throw new ChainError(message.startsWith('unable to reconstruct') ? 'unspecified_exception' : 'assert_exception', message);
+    // a failed client-data check is Leap's FC_ASSERT; no reconstructable key is its generic failure
+    throw new ChainError(e.code === 'RECOVER_FAILED' ? 'unspecified_exception' : 'assert_exception', message);
   }
 }
 

@@ -52,7 +52,7 @@ export interface UnlockedVault {
   passphrase: string;
 }
 
-function verifierFor(flags: CliFlags, io: CliIO): Verifier {
+export function verifierFor(flags: CliFlags, io: CliIO): Verifier {
   if (flags.yes === true) return new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN });
   return new TerminalVerifier({ show: (t) => io.err(t), confirm: (q) => io.confirm(q) });
 }

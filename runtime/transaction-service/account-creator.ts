@@ -6,6 +6,7 @@
 import { Action, PublicKey, eosioSerializer } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
+import { DmcsError, pushFailureOf, pushMayHaveRun } from '../dispatch/index.js';
 import { submitUserTransaction, type UserTransactionResult } from './user-transaction.js';
 import { checkAccountName } from '../session/login.js';
 import { SessionError } from '../session/session-error.js';
@@ -24,6 +25,7 @@ export async function createAccount(o: CreateAccountOptions): Promise<UserTransa
   const name = checkAccountName(o.name);
   const creator = checkAccountName(o.creator ?? 'eosio', 'creator');
   let key: string;
+  let created = false;
   if (o.key !== undefined) {
     try {
       key = PublicKey.from(o.key).toString();
@@ -32,6 +34,7 @@ export async function createAccount(o: CreateAccountOptions): Promise<UserTransa
     }
   } else {
     key = (await o.vault.createKey(name)).publicKey;
+    created = true;
   }
   const auth = { threshold: 1, keys: [{ key, weight: 1 }], accounts: [], waits: [] };
   const action = Action.from(
@@ -43,11 +46,19 @@ export async function createAccount(o: CreateAccountOptions): Promise<UserTransa
     },
     eosioSerializer(),
   );
-  const r = await submitUserTransaction({
-    vault: o.vault,
-    backend: o.backend,
-    actions: [action],
-    summary: [`create account '${name}' (owner and active: ${key}), paid by ${creator}@active`],
-  });
-  return { ...r, key };
+  try {
+    const r = await submitUserTransaction({
+      vault: o.vault,
+      backend: o.backend,
+      actions: [action],
+      summary: [`create account '${name}' (owner and active: ${key}${created ? ', a new vault key' : ''}), paid by ${creator}@active`],
+    });
+    return { ...r, key };
+  } catch (err) {
+    // declined, or refused by the chain: the key made for it would be an orphan in the vault. Kept
+    // when the account may exist after all (the push was sent and its answer lost).
+    const mayExist = err instanceof DmcsError && pushFailureOf(err) !== 'refused' && pushMayHaveRun(err);
+    if (created && !mayExist) await o.vault.discardKey(key).catch(() => undefined);
+    throw err;
+  }
 }

@@ -2,7 +2,8 @@
  * The abort handler the app compiler installs with `--use abort=…`: an AssemblyScript runtime
  * error (index out of range, failed assertion, out of memory) becomes a wasm trap, which the host
  * reports as a typed error naming the app and command. No `env.abort` import is needed, so the
- * module only imports the ISA.
+ * module only imports the ISA. `@global`: the compiler names it `peerosAbort` whether the app
+ * imports the SDK by package path (`peeros/sdk-as/app`) or by a relative path.
  *
  * Before trapping it records what AssemblyScript passed (message, file, line, column) in a static
  * record whose address the `peeros_abort_record` export gives; the host reads it from guest memory
@@ -13,6 +14,7 @@ const RECORD: usize = memory.data(20, 4);
 /** "ABRT": set only by this handler, so a trap elsewhere is not read as an abort. */
 const ABORT_MARK: u32 = 0x54524241;
 
+@global
 export function peerosAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   store<u32>(RECORD, <u32>changetype<usize>(message), 0);
   store<u32>(RECORD, <u32>changetype<usize>(fileName), 4);

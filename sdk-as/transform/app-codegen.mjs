@@ -7,7 +7,7 @@
 //   missing argument without a default → MISSING_ARGUMENT; wrong type or range → INVALID_ARGUMENT
 import { NodeKind } from 'assemblyscript';
 import { resolve } from 'node:path';
-import { SourceEdits, TransformError, decorator, docBefore, importPath, stringArgs, textOf } from './source-edit.mjs';
+import { SourceEdits, TransformError, decorator, docBefore, sdkImportPath, stringArgs, textOf } from './source-edit.mjs';
 
 const COMMAND_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/; // runtime/manifest.ts COMMAND_NAME
 
@@ -144,7 +144,7 @@ export function generateApp(sources, baseDir, sdkDir) {
     commands[name] = params.length ? { description, args: argsShape } : { description };
   });
   const from = resolve(baseDir, entry.normalizedPath);
-  edits.append(`import { ${SDK_IMPORTS.map((n) => `${n} as __peeros_${n}`).join(', ')} } from "${importPath(from, resolve(sdkDir, 'app/index'))}";`);
-  if (!/app\/exports["']/.test(entry.text)) edits.append(`export * from "${importPath(from, resolve(sdkDir, 'app/exports'))}";`);
+  edits.append(`import { ${SDK_IMPORTS.map((n) => `${n} as __peeros_${n}`).join(', ')} } from "${sdkImportPath(entry, from, sdkDir, 'app/index')}";`);
+  if (!/app\/exports["']/.test(entry.text)) edits.append(`export * from "${sdkImportPath(entry, from, sdkDir, 'app/exports')}";`);
   return { commands, edits: [edits] };
 }

@@ -6,7 +6,7 @@
 //   - the ABI (eosio::abi/1.2) with structs in the order the contract names them.
 import { CommonFlags, NodeKind } from 'assemblyscript';
 import { FileCodec, classFields, classIndex } from './antelope-types.mjs';
-import { SourceEdits, TransformError, decorator, importPath, snake, stringArgs, textOf } from './source-edit.mjs';
+import { SourceEdits, TransformError, decorator, sdkImportPath, snake, stringArgs, textOf } from './source-edit.mjs';
 import { resolve } from 'node:path';
 
 const NAME_RE = /^[.1-5a-z]{0,12}[.1-5a-j]?$/;
@@ -197,7 +197,7 @@ export function apply(receiver: u64, code: u64, action: u64): void {
   for (const [s, e] of edits) {
     if (e.empty) continue;
     const from = resolve(baseDir, s.normalizedPath);
-    e.append(`import { ${SDK_IMPORTS.map((n) => `${n} as __peeros_${n}`).join(', ')} } from "${importPath(from, resolve(sdkDir, 'contract/index'))}";`);
+    e.append(`import { ${SDK_IMPORTS.map((n) => `${n} as __peeros_${n}`).join(', ')} } from "${sdkImportPath(s, from, sdkDir, 'contract/index')}";`);
   }
   return { abi, edits: [...edits.values()].filter((e) => !e.empty) };
 }

@@ -54,6 +54,16 @@ export function importPath(fromFile, target) {
   return rel;
 }
 
+/**
+ * The import path of the SDK module `sub` (e.g. `contract/index`) for generated code in `source`:
+ * by package path when the source itself imports the SDK that way (`peeros/sdk-as/…`), else
+ * relative. Mixing the two would load the SDK twice, and its `@global`s would clash.
+ */
+export function sdkImportPath(source, fromFile, sdkDir, sub) {
+  if (/from\s*["']peeros\/sdk-as\//.test(source.text)) return `peeros/sdk-as/${sub}`;
+  return importPath(fromFile, resolve(sdkDir, sub));
+}
+
 export function textOf(source, node) { return source.text.slice(node.range.start, node.range.end); }
 
 /** `file:line:column` of a node, for build errors that name the declaration. */

@@ -28,6 +28,11 @@ import { installSource } from './app-install-source.js';
 import { publish, publishSubcommand, yank, yankSubcommand } from './app-publish.js';
 import { update, updateSubcommand } from './app-update.js';
 import { STORE_FLAG } from '../store-view.js';
+import { APP_NAME, RESERVED_APP_NAMES } from '../../manifest.js';
+import { accountNameArg } from '../arg-checks.js';
+import { scaffold, templatesDir } from '../scaffold.js';
+import { isProjectSource, untilInterrupted, watchFolder } from '../watch-folder.js';
+import { join } from 'node:path';
 
 const INSTALL_JSON_KEYS =
   '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
@@ -37,16 +42,44 @@ const definition: CommandDefinition = {
   summary: 'build, install, list, run and remove sandboxed apps',
   subcommands: [
     {
+      name: 'init',
+      args: 'NAME',
+      description:
+        'create a new app folder NAME (or --dir) from a template: peeros.json, assembly/index.ts importing the SDK by package path ("peeros/sdk-as/app"), an editor tsconfig.json, a package.json (npm run build|dev|test) and a test that builds, installs and runs it',
+      flags: [
+        {
+          name: 'template',
+          type: 'string',
+          value: 'T',
+          description: 'counter (default), todo or token-app (transfers on a token contract)',
+        },
+        { name: 'dir', type: 'string', value: 'DIR', description: 'the folder to create (default: ./NAME); must not exist or be empty' },
+        { name: 'publisher', type: 'string', value: 'ACCOUNT', description: "the manifest's publisher account (default dev)" },
+        { name: 'contract', type: 'string', value: 'ACCOUNT', description: 'token-app: the token contract (default eosio.token)' },
+      ],
+    },
+    {
       name: 'build',
       args: 'DIR',
       description:
-        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK. The app\'s @command functions become its command table, stored in the module (peeros.json then lists no commands)',
+        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK (imported by package path, "peeros/sdk-as/app", it is always the SDK of this peeros). The app\'s @command functions become its command table, stored in the module (peeros.json then lists no commands). Warns when the module imports an ISA function whose capability peeros.json does not ask for (the install would refuse it)',
       flags: [
         {
           name: 'print-commands',
           type: 'boolean',
           description: 'also print the command table generated from the @command functions (name, arguments, description)',
         },
+        { name: 'watch', type: 'boolean', description: 'rebuild whenever a .ts file or peeros.json in DIR changes, until Ctrl-C' },
+      ],
+    },
+    {
+      name: 'dev',
+      args: 'DIR',
+      description:
+        'the edit loop: build DIR, install it (granting what it asks, replacing the installed copy and keeping its data), run --run COMMAND, and again on every change of a .ts file or peeros.json, until Ctrl-C. For apps on your own machine only: it grants without asking',
+      flags: [
+        { name: 'run', type: 'string', value: 'COMMAND', description: 'the command to run after each install (default: none)' },
+        { name: 'args', type: 'string', value: 'JSON', description: 'its JSON arguments (default {})' },
       ],
     },
     {
@@ -113,17 +146,44 @@ function fail(io: CliIO, sub: string, err: unknown): number {
   throw err;
 }
 
-async function build(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
-  if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
+const APP_TEMPLATES = ['counter', 'todo', 'token-app'];
+
+async function init(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'init'), 'app init');
+  if (positionals.length !== 1) throw new UsageError('app init takes one argument: the app name');
+  const name = positionals[0]!;
+  if (!APP_NAME.test(name) || RESERVED_APP_NAMES.has(name))
+    throw new UsageError(`'${name}' is not an app name: lowercase letters, digits and "-", starting with a letter (and not reserved)`);
+  const template = typeof flags.template === 'string' ? flags.template : 'counter';
+  if (!APP_TEMPLATES.includes(template)) throw new UsageError(`unknown --template '${template}' (${APP_TEMPLATES.join(', ')})`);
+  const publisher = typeof flags.publisher === 'string' ? accountNameArg(flags.publisher, '--publisher') : 'dev';
+  const contract = typeof flags.contract === 'string' ? accountNameArg(flags.contract, '--contract') : 'eosio.token';
+  const dir = typeof flags.dir === 'string' ? flags.dir : name;
+  const root = templatesDir();
+  const files = await scaffold([join(root, 'app/_shared'), join(root, 'app', template)], dir, {
+    NAME: name,
+    PUBLISHER: publisher,
+    CONTRACT: contract,
+  });
+  io.out(`created ${dir}/ from the ${template} template: ${files.join(', ')}`);
+  io.out(
+    `next: peeros app dev ${dir} --run ${template === 'todo' ? 'list' : template === 'counter' ? 'increment' : 'whoami'}   (or: cd ${dir} && npm test)`,
+  );
+  return 0;
+}
+
+/** Builds once; prints what the build printed and says whether it worked (for the watch loops). */
+async function buildOnce(dir: string, io: CliIO, printCommands = false): Promise<boolean> {
   const { buildApp, AppBuildError } = await import('../../app-compiler.js');
-  io.err(`building ${positionals[0]} …`);
+  io.err(`building ${dir} …`);
   try {
-    const r = await buildApp(positionals[0]!);
+    const r = await buildApp(dir);
     for (const f of r.ignored)
       io.err(`note: ${f} ignored: the host sets every compiler option (no transforms, lib or path from an app folder)`);
+    for (const u of r.ungranted)
+      io.err(`warning: ${u}, which peeros.json does not ask for under "capabilities"; the install will refuse the module`);
     io.out(`built ${r.wasmPath} (${r.bytes} bytes, sha256 ${r.sha256})`);
-    if (flags['print-commands']) {
+    if (printCommands) {
       const table = Object.entries(r.commands ?? {});
       if (table.length === 0) io.out('no @command functions: the commands are those of peeros.json');
       for (const [name, spec] of table)
@@ -131,14 +191,59 @@ async function build(argv: string[], io: CliIO): Promise<number> {
           `  ${terminalText(name)} ${terminalText(typeof spec.args === 'string' ? spec.args : '{}')}${spec.description ? ` — ${terminalText(spec.description)}` : ''}`,
         );
     }
-    return 0;
+    return true;
   } catch (err) {
     if (err instanceof AppBuildError) {
       io.err(`peeros app build: ${err.code}: ${err.message}`);
-      return 1;
+      return false;
     }
     throw err;
   }
+}
+
+/** Runs `step` now and after every burst of source changes in `dir`, until Ctrl-C. */
+async function loopOnChanges(dir: string, io: CliIO, step: () => Promise<unknown>): Promise<number> {
+  // a failed round is reported and the loop goes on: the next save may fix it
+  const round = async (): Promise<void> => {
+    try {
+      await step();
+    } catch (err) {
+      io.err(`peeros: ${terminalText(err instanceof Error ? err.message : String(err))}`);
+    }
+  };
+  await round();
+  const w = watchFolder(dir, isProjectSource, round);
+  io.err(`watching ${dir} for changes (Ctrl-C stops)`);
+  await untilInterrupted();
+  w.close();
+  return 0;
+}
+
+async function dev(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'dev'), 'app dev');
+  if (positionals.length !== 1) throw new UsageError('app dev takes one argument: the app directory');
+  const dir = positionals[0]!;
+  const runCommand = typeof flags.run === 'string' ? flags.run : undefined;
+  const args = typeof flags.args === 'string' ? flags.args : '{}';
+  return loopOnChanges(dir, io, async () => {
+    if (!(await buildOnce(dir, io))) return;
+    let pkg: AppPackage;
+    try {
+      pkg = await readAppPackage(dir);
+    } catch (err) {
+      return fail(io, 'dev', err);
+    }
+    if ((await install([dir, '--yes', '--replace'], io)) !== 0) return;
+    if (runCommand !== undefined) await run([pkg.manifest.name, runCommand, args], io);
+  });
+}
+
+async function build(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'build'), 'app build');
+  if (positionals.length !== 1) throw new UsageError('app build takes one argument: the app directory');
+  const printCommands = flags['print-commands'] === true;
+  if (flags.watch) return loopOnChanges(positionals[0]!, io, () => buildOnce(positionals[0]!, io, printCommands));
+  return (await buildOnce(positionals[0]!, io, printCommands)) ? 0 : 1;
 }
 
 /**
@@ -411,8 +516,12 @@ const command: CliCommand = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     switch (sub) {
+      case 'init':
+        return init(rest, io);
       case 'build':
         return build(rest, io);
+      case 'dev':
+        return dev(rest, io);
       case 'sign':
         return sign(rest, io);
       case 'pack':
@@ -432,9 +541,11 @@ const command: CliCommand = {
       case 'remove':
         return remove(rest, io);
       case undefined:
-        throw new UsageError('missing subcommand (build, sign, pack, publish, yank, install, update, list, run or remove)');
+        throw new UsageError('missing subcommand (init, build, dev, sign, pack, publish, yank, install, update, list, run or remove)');
       default:
-        throw new UsageError(`unknown subcommand '${sub}' (build, sign, pack, publish, yank, install, update, list, run or remove)`);
+        throw new UsageError(
+          `unknown subcommand '${sub}' (init, build, dev, sign, pack, publish, yank, install, update, list, run or remove)`,
+        );
     }
   },
 };

@@ -10,7 +10,8 @@ import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { JSON_FLAG, toJson } from '../json-output.js';
 import { hostPortArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
-import { startNode, DEV_PUBLIC_KEY } from '../../../dmcs/index.js';
+import { startNode, DEV_PUBLIC_KEY, type EmbeddedNode } from '../../../dmcs/index.js';
+import { LOG_LEVELS, NodeLog, type LogLevel } from '../node-log.js';
 
 const definition: CommandDefinition = {
   name: 'node',
@@ -18,6 +19,13 @@ const definition: CommandDefinition = {
   description: `Runs the embedded DMCS: an Antelope-compatible chain (blocks signed as Leap signs them, a block every
 500 ms while there are transactions) with a hypercore block log and the chain API v1 over HTTP.`,
   flags: [
+    {
+      name: 'log-level',
+      type: 'string',
+      value: 'LEVEL',
+      description: `the least severe log lines shown (stderr): ${LOG_LEVELS.join(', ')} (default info: one line per block, as nodeos)`,
+    },
+    { name: 'log-json', type: 'boolean', description: 'log lines as one JSON object each ({"level","time","source","event",…})' },
     {
       name: 'dev',
       type: 'boolean',
@@ -67,6 +75,39 @@ cp -a (a backup) starts where the copy was taken; one held by a running node is 
 Stop with Ctrl-C (SIGINT) or SIGTERM.`,
 };
 
+/** How often the log looks for new blocks: a fraction of the block interval, so lines come as blocks do. */
+const BLOCK_POLL_MS = 100;
+
+/** Logs every block after the head at start, as it appears (sealed here or received). */
+function followBlocks(node: EmbeddedNode, log: NodeLog, produced: boolean): { stop(): Promise<void> } {
+  let logged = node.chain.head.num;
+  let busy: Promise<void> = Promise.resolve();
+  const tick = async (): Promise<void> => {
+    while (logged < node.chain.head.num) {
+      const b = await node.chain.getBlock(logged + 1);
+      logged++;
+      if (b)
+        log.block({
+          num: logged,
+          id: b.id,
+          producer: b.block.producer,
+          timestamp: b.block.timestamp,
+          transactions: b.block.transactions.length,
+          produced,
+        });
+    }
+  };
+  const timer = setInterval(() => {
+    busy = busy.then(tick).catch((err: unknown) => log.error(err));
+  }, BLOCK_POLL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+    },
+  };
+}
+
 const command: CliCommand = {
   definition,
   async run(argv, io) {
@@ -88,7 +129,12 @@ const command: CliCommand = {
       throw new UsageError(`--replicate: expected HOST:PORT, got ${JSON.stringify(replicate)}`);
     const dataDir =
       typeof flags.data === 'string' ? resolve(flags.data) : join(peerosHome(io.env), dev ? 'node-dev' : follow ? 'node-replica' : 'node');
+    const level = typeof flags['log-level'] === 'string' ? flags['log-level'] : 'info';
+    if (!(LOG_LEVELS as readonly string[]).includes(level))
+      throw new UsageError(`--log-level: one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+    const log = new NodeLog((line) => io.err(line), { level: level as LogLevel, json: flags['log-json'] === true });
     const node = await startNode({
+      onError: (err) => log.error(err),
       dev,
       dataDir,
       http,
@@ -119,6 +165,7 @@ const command: CliCommand = {
       const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
       io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     }
+    const blocks = followBlocks(node, log, follow === undefined); // a replica receives its blocks
     await new Promise<void>((done) => {
       const stop = (sig: string) => {
         process.off('SIGINT', onInt);
@@ -131,6 +178,7 @@ const command: CliCommand = {
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
     });
+    await blocks.stop();
     await node.close();
     io.err(`peeros node: stopped at block ${node.chain.head.num}`);
     return 0;

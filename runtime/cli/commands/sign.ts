@@ -5,7 +5,21 @@
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { PackedTransaction, Transaction, hexToBytes, normalizeChainId, type TransactionFields } from '../../../abi/antelope/index.js';
+import {
+  type AbiSerializer,
+  PackedTransaction,
+  Transaction,
+  eosioSerializer,
+  hexToBytes,
+  normalizeChainId,
+  type TransactionFields,
+} from '../../../abi/antelope/index.js';
+import type { CliIO } from '../command.js';
+import type { HttpBackend } from '../../dispatch/index.js';
+import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
+import { RAW_DATA_WARNING, actionSummary, contractSerializer, serializerFor } from '../action-summary.js';
+import { terminalText } from '../../../lib/terminal-text.js';
+import type { CliFlags } from '../vault-unlock.js';
 import { VaultError } from '../../../skv/index.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { withUnlockedVault, VAULT_FLAGS } from '../vault-unlock.js';
@@ -15,7 +29,9 @@ const definition: CommandDefinition = {
   summary: 'sign a transaction with a vault key; prints the push_transaction body',
   description: `Signs a transaction with a key held in the vault and prints the push_transaction body as JSON:
   { "signatures": [...], "compression": 0, "packed_context_free_data": "", "packed_trx": "…" }
-Without --yes the decoded transaction is shown on stderr and you are asked y/N.`,
+Without --yes the transaction is shown on stderr and you are asked y/N. Each action's data is decoded
+with its contract's ABI: --abi FILE, else the ABI on the DMCS (--url, --dmcs or the default; eosio's
+is built in). When no ABI is known the data is shown as raw hex under a loud warning.`,
   flags: [
     { name: 'chain-id', type: 'string', value: 'HEX', description: 'the 32-byte chain id (64 hex characters); required' },
     { name: 'packed', type: 'string', value: 'HEX', description: 'the serialized transaction (packed_trx), hex; this or --json' },
@@ -26,9 +42,39 @@ Without --yes the decoded transaction is shown on stderr and you are asked y/N.`
       value: 'PUBKEY',
       description: 'the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key',
     },
+    {
+      name: 'abi',
+      type: 'string',
+      value: 'FILE',
+      description: "the ABI (JSON) that decodes the actions' data of contracts other than eosio",
+    },
+    ...CHAIN_FLAGS,
     ...VAULT_FLAGS,
   ],
 };
+
+/** The serializers of the transaction's contracts: eosio built in, --abi FILE, else the chain's; undefined where none is known. */
+async function serializersOf(io: CliIO, flags: CliFlags, trx: Transaction): Promise<Map<string, AbiSerializer | undefined>> {
+  const out = new Map<string, AbiSerializer | undefined>();
+  const fromFile = typeof flags.abi === 'string' ? await serializerFor(io, { abi: flags.abi }, '') : undefined;
+  let backend: HttpBackend | undefined;
+  for (const a of trx.actions) {
+    const contract = a.account.toString();
+    if (out.has(contract)) continue;
+    if (contract === 'eosio') out.set(contract, eosioSerializer());
+    else if (fromFile) out.set(contract, fromFile);
+    else {
+      try {
+        backend ??= await chainBackend(io, flags);
+        out.set(contract, await contractSerializer(backend, contract));
+      } catch (err) {
+        io.err(`peeros sign: no ABI for ${contract} (${terminalText(err instanceof Error ? err.message : String(err))})`);
+        out.set(contract, undefined);
+      }
+    }
+  }
+  return out;
+}
 
 const command: CliCommand = {
   definition,
@@ -58,9 +104,11 @@ const command: CliCommand = {
           throw new UsageError(`the vault holds ${keys.length} keys; choose one with --key PUBKEY (see 'peeros key list')`);
         key = keys[0]!.publicKey;
       }
+      const summary = actionSummary([...trx.actions], await serializersOf(io, flags, trx));
+      if (summary.some((l) => l.includes(RAW_DATA_WARNING))) io.err(`peeros sign: ${RAW_DATA_WARNING}`);
       let res;
       try {
-        res = await vault.sign({ chainId, transaction, keys: [key] });
+        res = await vault.sign({ chainId, transaction, keys: [key], summary });
       } catch (err) {
         if (err instanceof VaultError && err.code === 'NOT_APPROVED' && !flags.yes) {
           throw new VaultError(

@@ -1,0 +1,143 @@
+// __NAME__: token balances, transfers and history on the `__CONTRACT__` contract (eosio.token layout).
+// balance: chain.get-table-rows on `accounts` (scope = owner), through the host's hybrid cache (a
+//   stale answer while offline says so: `stale: true`).
+// transfer: dmcs.push of `__CONTRACT__::transfer` from the session account; the host renders the
+//   confirmation, signs in the vault and dispatches it, or queues it offline. The outcome
+//   ({status, id, block?, error?}) is recorded under "history/<ms>-<id prefix>".
+// Errors: NO_SESSION (nobody logged in), INVALID_ARGUMENT, ISA_* (a failed ISA call).
+import {
+  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  ual, chain, dmcs, storage, clock, ErrorCode,
+  isAccountName, noSession,
+} from "peeros/sdk-as/app";
+export * from "peeros/sdk-as/app/exports";
+
+const CONTRACT = "__CONTRACT__";
+const HISTORY = "history/";
+/** Memos of at most this many bytes (the contract's limit). */
+const MAX_MEMO_BYTES = 256;
+/** `history` returns at most this many entries. */
+const MAX_HISTORY: u32 = 1000;
+
+/** "1.0000 RSN": digits with an optional fraction, one space, 1–7 capital letters. */
+function validQuantity(s: string): bool {
+  const sp = s.indexOf(" ");
+  if (sp < 1 || sp != s.lastIndexOf(" ")) return false;
+  const sym = s.slice(sp + 1);
+  if (sym.length < 1 || sym.length > 7) return false;
+  for (let i = 0; i < sym.length; i++) { const c = sym.charCodeAt(i); if (c < 65 || c > 90) return false; }
+  let dot = 0;
+  for (let i = 0; i < sp; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 46) { dot++; continue; }
+    if (c < 48 || c > 57) return false;
+  }
+  return dot <= 1;
+}
+
+function me(): string | null {
+  const r = ual.account();
+  return r.ok ? r.value : null;
+}
+
+function whoami(args: Value): Outcome {
+  const r = ual.account();
+  if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", r.code);
+  return ok(Value.map().setStr("account", r.value));
+}
+
+function balance(args: Value): Outcome {
+  let account = "";
+  const a = args.get("account");
+  if (a != null && !a.isNil) {
+    if (!a.isStr || !isAccountName(a.s)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+    account = a.s;
+  } else {
+    const m = me();
+    if (m == null) return noSession();
+    account = m!;
+  }
+  const q = Value.map()
+    .setStr("code", CONTRACT).setStr("scope", account).setStr("table", "accounts")
+    .setBool("json", true).setInt("limit", 100);
+  const r = chain.getTableRows(encode(q));
+  if (!r.ok) return isaError("chain.get-table-rows", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "get_table_rows did not answer a map");
+  const rows = d.value!.get("rows");
+  const balances: Value[] = [];
+  if (rows != null && rows.isArray) {
+    for (let i = 0; i < rows.length; i++) {
+      const b = rows.at(i)!.get("balance");
+      if (b != null && b.isStr) balances.push(Value.str(b.s));
+    }
+  }
+  const out = Value.map().setStr("account", account).set("balances", Value.array(balances));
+  const stale = d.value!.get("stale");
+  if (stale != null && stale.isBool && stale.b) out.setBool("stale", true);
+  return ok(out);
+}
+
+function hex8(n: i64): string {
+  let s = n.toString();
+  while (s.length < 16) s = "0" + s;
+  return s;
+}
+
+function transfer(args: Value): Outcome {
+  const from = me();
+  if (from == null) return noSession();
+  const to = args.get("to");
+  if (to == null || !to.isStr || !isAccountName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  const q = args.get("quantity");
+  if (q == null || !q.isStr || !validQuantity(q.s)) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
+  let memo = "";
+  const m = args.get("memo");
+  if (m != null && !m.isNil) {
+    if (!m.isStr) return fail("INVALID_ARGUMENT", "'memo' must be a string");
+    memo = m.s;
+  }
+  if (String.UTF8.byteLength(memo) > MAX_MEMO_BYTES) return fail("INVALID_ARGUMENT", "'memo' is longer than 256 bytes");
+  const data = Value.map().setStr("from", from!).setStr("to", to.s).setStr("quantity", q.s).setStr("memo", memo);
+  const action = Value.map().setStr("account", CONTRACT).setStr("name", "transfer").set("data", data);
+  const r = dmcs.push(encode(Value.array([action])));
+  if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "dmcs.push did not answer a map");
+  const outcome = d.value!;
+  const id = outcome.get("id");
+  const at = <i64>clock.nowMs();
+  const status = outcome.get("status");
+  const entry = Value.map().setInt("at", at).setStr("from", from!).setStr("to", to.s).setStr("quantity", q.s).setStr("memo", memo)
+    .set("status", status != null ? status : Value.str("unknown")).set("id", id != null ? id : Value.str(""));
+  const err = outcome.get("error");
+  if (err != null) entry.set("error", err);
+  const key = HISTORY + hex8(at) + "-" + (id != null && id.isStr ? id.s.slice(0, 8) : "00000000");
+  const w = storage.set(key, encode(entry));
+  if (!w.ok) return isaError("storage.set", w.code);
+  return ok(outcome);
+}
+
+function history(args: Value): Outcome {
+  const r = storage.list(HISTORY, MAX_HISTORY);
+  if (!r.ok) return isaError("storage.list", r.code);
+  const keys = decode(r.value);
+  if (!keys.ok || !keys.value!.isArray) return fail("CORRUPT", "storage.list did not return an array");
+  const ks = keys.value!;
+  const names: string[] = [];
+  for (let i = 0; i < ks.length; i++) { const k = ks.at(i)!; if (k.isStr) names.push(k.s); }
+  names.sort();
+  const out: Value[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const g = storage.get(names[i]);
+    if (!g.ok) continue;
+    const e = decode(g.value);
+    if (e.ok) out.push(e.value!);
+  }
+  return ok(Value.array(out));
+}
+
+register("whoami", whoami);
+register("balance", balance);
+register("transfer", transfer);
+register("history", history);

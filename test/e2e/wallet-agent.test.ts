@@ -1,0 +1,128 @@
+// `peeros agent`: keosd's wallet API over the vault, as a process. Over its Unix socket: the one
+// wallet, its public keys, a sign_transaction whose signature wharfkit (the oracle) recovers to the
+// vault's key for exactly that transaction's digest, list_keys refused (no private key leaves),
+// lock and unlock. Over loopback TCP: nothing without the per-user token.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { Signature, Transaction as WharfTransaction } from '@wharfkit/antelope';
+import { DEV_PRIVATE_KEY } from '../../dmcs/index.js';
+import { ROOT, tempHome } from './world.js';
+
+const BIN = join(ROOT, 'bin/peeros.js');
+const PASSPHRASE = 'agent passphrase';
+const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
+
+function call(
+  where: { socketPath: string } | { port: number; token?: string },
+  method: string,
+  body: unknown,
+): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if ('token' in where && where.token) headers['x-peeros-agent-token'] = where.token;
+    const req = request(
+      {
+        ...('socketPath' in where ? { socketPath: where.socketPath } : { host: '127.0.0.1', port: where.port }),
+        path: `/v1/wallet/${method}`,
+        method: 'POST',
+        headers,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+test('keosd wallet API over the vault: keys, a signature wharfkit recovers, list_keys refused, lock/unlock, token on TCP', async () => {
+  const home = tempHome('agent');
+  const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
+  const imported = spawnSync(process.execPath, [BIN, 'key', 'import', '--label', 'dev'], { env, input: DEV_PRIVATE_KEY, encoding: 'utf8' });
+  assert.is(imported.status, 0, imported.stderr);
+  const child = spawn(process.execPath, [BIN, 'agent', '--yes', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  try {
+    const end = Date.now() + 60_000;
+    while (!/wallet API on http/.test(out)) {
+      if (Date.now() > end || child.exitCode !== null) assert.unreachable(`the agent did not start:\n${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const socketPath = /unix:\/\/(\S+)/.exec(out)![1]!;
+    assert.is(statSync(socketPath).mode & 0o777, 0o600, 'only its user may open the socket');
+    const sock = { socketPath };
+
+    assert.equal((await call(sock, 'list_wallets', {})).json, ['peeros *']);
+    const keys = (await call(sock, 'get_public_keys', {})).json as string[];
+    assert.is(keys.length, 1);
+
+    const tx = {
+      expiration: '2030-01-01T00:00:00',
+      ref_block_num: 1,
+      ref_block_prefix: 2,
+      max_net_usage_words: 0,
+      max_cpu_usage_ms: 0,
+      delay_sec: 0,
+      context_free_actions: [],
+      actions: [
+        { account: 'eosio', name: 'updateauth', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' },
+      ],
+      transaction_extensions: [],
+      signatures: [],
+      context_free_data: [],
+    };
+    const signed = await call(sock, 'sign_transaction', [tx, keys, CHAIN_ID]);
+    assert.is(signed.status, 201, JSON.stringify(signed.json));
+    assert.is(signed.json.signatures.length, 1);
+    const digest = WharfTransaction.from(tx).signingDigest(CHAIN_ID);
+    assert.is(
+      Signature.from(signed.json.signatures[0]).recoverDigest(digest).toLegacyString(),
+      'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV',
+    );
+
+    const listKeys = await call(sock, 'list_keys', ['peeros', PASSPHRASE]);
+    assert.is(listKeys.status, 500);
+    assert.not.match(JSON.stringify(listKeys.json), /PVT_K1_|5KQwrPbwdL/);
+
+    await call(sock, 'lock', 'peeros');
+    const locked = await call(sock, 'get_public_keys', {});
+    assert.is(locked.json.error.name, 'wallet_locked_exception');
+    assert.is((await call(sock, 'unlock', ['peeros', 'wrong'])).json.error.name, 'wallet_invalid_password_exception');
+    await new Promise((r) => setTimeout(r, 1500)); // the vault's backoff after a wrong passphrase (1 s)
+    const unlocked = await call(sock, 'unlock', ['peeros', PASSPHRASE]);
+    assert.is(unlocked.status, 201, JSON.stringify(unlocked.json));
+    assert.equal((await call(sock, 'get_public_keys', {})).json, keys);
+
+    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
+    assert.is((await call({ port }, 'get_public_keys', {})).status, 401, 'no token, no answer');
+    const token = readFileSync(join(home, 'agent.token'), 'utf8').trim();
+    assert.is(statSync(join(home, 'agent.token')).mode & 0o777, 0o600);
+    assert.equal((await call({ port, token }, 'get_public_keys', {})).json, keys);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((r) => child.once('close', r));
+      child.kill('SIGINT');
+      await closed;
+    }
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test.run();

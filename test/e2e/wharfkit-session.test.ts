@@ -1,0 +1,126 @@
+// An application written with @wharfkit/session transacts with PeerOS as its wallet: the real
+// Session, unchanged except for `walletPlugin: new PeerosWalletPlugin()`, transfers tokens on a
+// `peeros node`, signed by `peeros agent` (the vault). @wharfkit/session is not a dependency yet:
+// the test runs when it can be loaded (installed, or PEEROS_WHARFKIT_SESSION names its folder) and
+// prints a skip line otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ABI, APIClient, Serializer } from '@wharfkit/antelope';
+import { startNode, DEV_PRIVATE_KEY, DEV_PUBLIC_KEY, type EmbeddedNode } from '../../dmcs/index.js';
+import { PeerosWalletPlugin } from '../../runtime/wharfkit/wallet-plugin.js';
+import { ROOT, TOKEN_ABI, TOKEN_WASM, tempHome } from './world.js';
+import { transact, newAccountAction } from '../dmcs/helpers.js';
+
+const BIN = join(ROOT, 'bin/peeros.js');
+const PASSPHRASE = 'wharfkit session passphrase';
+
+function loadSession():
+  | { Session: new (...args: unknown[]) => { transact(a: unknown): Promise<unknown>; permissionLevel: unknown } }
+  | undefined {
+  const require = createRequire(import.meta.url);
+  const where = process.env.PEEROS_WHARFKIT_SESSION;
+  try {
+    return require(where ? join(where, 'lib/session.js') : '@wharfkit/session');
+  } catch {
+    return undefined;
+  }
+}
+
+const session = loadSession();
+if (!session)
+  console.log(
+    '  skipped: @wharfkit/session is not installed (npm install --save-dev --save-exact @wharfkit/session@1.7.0, or PEEROS_WHARFKIT_SESSION=DIR)',
+  );
+
+test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and agent', async () => {
+  if (!session) return;
+  const home = tempHome('wharfkit');
+  const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
+  let node: EmbeddedNode | undefined;
+  const imported = spawnSync(process.execPath, [BIN, 'key', 'import', '--label', 'dev'], { env, input: DEV_PRIVATE_KEY, encoding: 'utf8' });
+  assert.is(imported.status, 0, imported.stderr);
+  node = await startNode({ dev: true, dataDir: join(home, 'node'), http: '127.0.0.1:0', blockIntervalMs: 100 });
+  const agent = spawn(process.execPath, [BIN, 'agent', '--yes', '--url', node.endpoint!], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  agent.stdout.on('data', (d) => {
+    out += d;
+  });
+  agent.stderr.on('data', (d) => {
+    err += d;
+  });
+  try {
+    // the chain, set up by an outside client (wharfkit with the dev key): accounts and a funded token
+    const client = new APIClient({ url: node.endpoint! });
+    for (const a of ['alice', 'bob', 'dpay.token']) await transact(client, [newAccountAction(a, DEV_PUBLIC_KEY)]);
+    const abiJson = JSON.parse(readFileSync(TOKEN_ABI, 'utf8'));
+    await transact(client, [
+      {
+        account: 'eosio',
+        name: 'setcode',
+        authorization: 'dpay.token@active',
+        data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code: readFileSync(TOKEN_WASM).toString('hex') },
+      },
+      {
+        account: 'eosio',
+        name: 'setabi',
+        authorization: 'dpay.token@active',
+        data: { account: 'dpay.token', abi: Serializer.encode({ object: ABI.from(abiJson) }).hexString },
+      },
+    ]);
+    await transact(client, [
+      {
+        account: 'dpay.token',
+        name: 'create',
+        authorization: 'dpay.token@active',
+        data: { issuer: 'alice', maximum_supply: '1000000.0000 RSN' },
+      },
+    ]);
+    await transact(client, [
+      { account: 'dpay.token', name: 'issue', authorization: 'alice@active', data: { to: 'alice', quantity: '100.0000 RSN', memo: '' } },
+    ]);
+
+    const end = Date.now() + 60_000;
+    while (!/wallet API on unix:\/\//.test(out)) {
+      if (Date.now() > end || agent.exitCode !== null) assert.unreachable(`the agent did not start:\n${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const socketPath = /unix:\/\/(\S+)/.exec(out)![1]!;
+
+    // the application: plain @wharfkit/session, PeerOS only as its walletPlugin
+    const s = new session.Session({
+      chain: { id: node.chainId, url: node.endpoint },
+      actor: 'alice',
+      permission: 'active',
+      walletPlugin: new PeerosWalletPlugin({ socketPath }),
+    });
+    await s.transact({
+      action: {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: [s.permissionLevel],
+        data: { from: 'alice', to: 'bob', quantity: '1.2500 RSN', memo: 'through the PeerOS wallet' },
+      },
+    });
+    const balance = await client.v1.chain.get_currency_balance('dpay.token', 'bob', 'RSN');
+    assert.equal(balance.map(String), ['1.2500 RSN']);
+    const logged = Date.now() + 5000; // stderr is another channel than the reply: let it arrive
+    while (!/quantity: 1\.2500 RSN/.test(err) && Date.now() < logged) await new Promise((r) => setTimeout(r, 50));
+    assert.match(err, /dpay\.token::transfer by alice@active/, `the agent recorded the decoded transfer; stderr:\n${err}`);
+    assert.match(err, /quantity: 1\.2500 RSN/);
+  } finally {
+    if (agent.exitCode === null && agent.signalCode === null) {
+      const closed = new Promise((r) => agent.once('close', r));
+      agent.kill('SIGINT');
+      await closed;
+    }
+    await node?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test.run();
