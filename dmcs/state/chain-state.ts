@@ -261,7 +261,7 @@ export class ChainState {
       w.u64(t.scope);
       w.u64(t.table);
       w.u64(t.payer);
-      for (const k of t.keys) {
+      for (const k of t.keys()) {
         const r = t.rows.get(k)!;
         w.u64(k);
         w.u64(r.payer);
@@ -272,7 +272,7 @@ export class ChainState {
       const ix = this.tables.indexes.get(key)!;
       w.string(key);
       w.u64(ix.payer);
-      for (const e of ix.entries) {
+      for (const e of ix.entries()) {
         w.u64(e.primary);
         w.string(String(e.secondary));
         w.u64(e.payer);

@@ -83,7 +83,7 @@ export function dumpState(st: ChainState): StateDump {
         scope: String(t.scope),
         table: String(t.table),
         payer: String(t.payer),
-        rows: t.keys.map((k) => {
+        rows: [...t.keys()].map((k) => {
           const r = t.rows.get(k)!;
           return [String(k), String(r.payer), bytesToHex(r.value)];
         }),
@@ -96,7 +96,7 @@ export function dumpState(st: ChainState): StateDump {
     scope: String(ix.scope),
     table: String(ix.table),
     payer: String(ix.payer),
-    entries: ix.entries.map((e) => [
+    entries: [...ix.entries()].map((e) => [
       String(e.primary),
       typeof e.secondary === 'number' ? e.secondary : String(e.secondary),
       String(e.payer),

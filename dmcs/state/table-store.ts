@@ -1,22 +1,26 @@
 /**
  * Contract tables: `(code, scope, table)` → rows ordered by unsigned u64 primary key, each with
  * its RAM payer. Implements the VM's `ContractDatabase`/`ContractTable` (dmcs/vm/contract-host.ts):
- * ordered queries by binary search over a sorted key array, rows by key in a Map. Every write is
+ * keys in a `SortedChunks` (O(log n) ordered queries, inserts and removes in any key order), rows by
+ * key in a Map. Every write is
  * journalled in the `UndoLog` and charges or refunds RAM with Antelope's billable sizes.
  * Secondary indexes (`SecondaryIndex`) live beside the tables, keyed by kind and name, as the VM's
  * interface describes.
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
+import { SortedChunks } from './sorted-chunks.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 
 import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
 
+const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class Table implements ContractTable {
   /** Primary keys in ascending order. */
-  readonly keys: bigint[] = [];
+  private readonly order = new SortedChunks<bigint>(compareKeys);
   readonly rows = new Map<bigint, DbRow>();
 
   constructor(
@@ -29,43 +33,47 @@ export class Table implements ContractTable {
   ) {}
 
   get size(): number {
-    return this.keys.length;
+    return this.order.size;
   }
 
-  /** Index of the first key ≥ `k`. */
+  /** Position of the first key ≥ `k`. */
   indexOf(k: bigint): number {
-    const a = this.keys;
-    let lo = 0,
-      hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.order.rank((x) => x < k);
+  }
+
+  /** The key at position `i` (0 = least). */
+  keyAt(i: number): bigint | undefined {
+    return this.order.at(i);
   }
 
   at(i: number): DbRow | undefined {
-    const k = this.keys[i];
+    const k = this.order.at(i);
     return k === undefined ? undefined : this.rows.get(k);
+  }
+
+  /** Primary keys in ascending order. */
+  keys(): IterableIterator<bigint> {
+    return this.order.values();
   }
 
   find(primary: bigint): DbRow | undefined {
     return this.rows.get(primary);
   }
   lowerbound(primary: bigint): DbRow | undefined {
-    return this.at(this.indexOf(primary));
+    return this.rowOf(this.order.first((x) => x < primary));
   }
   upperbound(primary: bigint): DbRow | undefined {
-    const i = this.indexOf(primary);
-    return this.at(this.keys[i] === primary ? i + 1 : i);
+    return this.rowOf(this.order.first((x) => x <= primary));
   }
   previous(primary: bigint): DbRow | undefined {
-    const i = this.indexOf(primary);
-    return i > 0 ? this.at(i - 1) : undefined;
+    return this.rowOf(this.order.lastBelow((x) => x < primary));
   }
   last(): DbRow | undefined {
-    return this.at(this.keys.length - 1);
+    return this.rowOf(this.order.last());
+  }
+
+  private rowOf(k: bigint | undefined): DbRow | undefined {
+    return k === undefined ? undefined : this.rows.get(k);
   }
 
   store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
@@ -95,19 +103,16 @@ export class Table implements ContractTable {
     this.removeRow(row.primary);
     this.store_.undo.record(() => this.insertRow(row));
     this.store_.charge(row.payer, -(ROW_BILLABLE_BYTES + row.value.length));
-    if (this.keys.length === 0) this.store_.dropTable(this);
+    if (this.order.size === 0) this.store_.dropTable(this);
   }
 
   private insertRow(row: DbRow): void {
-    const i = this.indexOf(row.primary);
-    if (i === this.keys.length) this.keys.push(row.primary);
-    else this.keys.splice(i, 0, row.primary);
+    this.order.insert(row.primary);
     this.rows.set(row.primary, row);
   }
 
   private removeRow(primary: bigint): void {
-    const i = this.indexOf(primary);
-    if (this.keys[i] === primary) this.keys.splice(i, 1);
+    this.order.delete(primary);
     this.rows.delete(primary);
   }
 }
