@@ -3,11 +3,24 @@
  * account (with the code hash), RAM usage per account, and the contract tables (`TableStore`).
  * Every mutation goes through a method here that records its inverse in the shared `UndoLog`, so a
  * failed transaction is rolled back whole. State is only ever derived from the block log (genesis
- * plus replayed blocks), never saved on its own.
+ * plus replayed blocks) or a snapshot of it.
+ *
+ * The state digest is incremental (state-digest.ts): tables keep their records in the sum as they
+ * write; an account changes on almost every action (sequences, RAM), so accounts are only marked
+ * here and rehashed, once each, at the next `digest()`.
  */
-import { Name, BinaryWriter, sha256, bytesToHex } from '../../abi/antelope/index.js';
+import { Name, sha256, bytesToHex } from '../../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
 import { TableStore } from './table-store.js';
+import {
+  HashAccumulator,
+  accountRecordWriter,
+  indexEntryRecordHash,
+  indexRecordHash,
+  rowRecordHash,
+  stateDigestOf,
+  tableRecordHash,
+} from './state-digest.js';
 import { authorityBillableSize, type Authority } from '../authority.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
@@ -61,9 +74,20 @@ export class ChainState {
   readonly tables: TableStore;
   /** Account by u64 value, for the contract VM (names arrive as bigints there). */
   private readonly byValue = new Map<bigint, AccountRecord>();
+  /** The sum of every record's hash (state-digest.ts). */
+  private readonly records = new HashAccumulator();
+  /** Each account's hash as summed in `records`. */
+  private readonly accountHashes = new Map<string, Uint8Array>();
+  /** Accounts changed since their hash was last summed. */
+  private readonly dirty = new Set<string>();
 
   constructor() {
-    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta));
+    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta), this.records);
+  }
+
+  /** Marks an account as changed (created, deleted or any field): its hash is redone at the next digest. */
+  touch(name: string): void {
+    this.dirty.add(name);
   }
 
   /** When set, every RAM change is also summed here per account (one action's deltas). */
@@ -82,6 +106,7 @@ export class ChainState {
   }
   nextRecvSequence(acct: AccountRecord): number {
     const v = ++acct.recvSequence;
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.recvSequence--;
     });
@@ -89,6 +114,7 @@ export class ChainState {
   }
   nextAuthSequence(acct: AccountRecord): number {
     const v = ++acct.authSequence;
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.authSequence--;
     });
@@ -109,6 +135,7 @@ export class ChainState {
     if (!acct) return; // the payer was checked to exist by the caller
     if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
     acct.ramUsage += delta;
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.ramUsage -= delta;
     });
@@ -137,6 +164,7 @@ export class ChainState {
     acct.permissions.set('active', { name: 'active', parent: 'owner', auth: active, lastUpdated: time });
     this.accounts.set(name, acct);
     this.byValue.set(acct.value, acct);
+    this.dirty.add(name);
     this.undo.record(() => {
       this.accounts.delete(name);
       this.byValue.delete(acct.value);
@@ -159,6 +187,7 @@ export class ChainState {
     acct.codeHashHex = bytesToHex(hash);
     acct.lastCodeUpdate = time;
     acct.codeSequence++;
+    this.dirty.add(acct.name);
     this.undo.record(() => Object.assign(acct, old));
     this.addRam(acct.name, delta);
   }
@@ -168,6 +197,7 @@ export class ChainState {
     const delta = (abi?.length ?? 0) - (acct.abi?.length ?? 0);
     acct.abi = abi;
     acct.abiSequence++;
+    this.dirty.add(acct.name);
     this.undo.record(() => Object.assign(acct, old));
     this.addRam(acct.name, delta);
   }
@@ -176,6 +206,7 @@ export class ChainState {
   setPermission(acct: AccountRecord, perm: PermissionRecord): void {
     const old = acct.permissions.get(perm.name);
     acct.permissions.set(perm.name, perm);
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       if (old) acct.permissions.set(perm.name, old);
       else acct.permissions.delete(perm.name);
@@ -190,6 +221,7 @@ export class ChainState {
     const old = acct.permissions.get(name);
     if (!old) return;
     acct.permissions.delete(name);
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.permissions.set(name, old);
     });
@@ -202,6 +234,7 @@ export class ChainState {
     const old = acct.links.get(key);
     if (requirement === null) acct.links.delete(key);
     else acct.links.set(key, requirement);
+    this.dirty.add(acct.name);
     this.undo.record(() => {
       if (old === undefined) acct.links.delete(key);
       else acct.links.set(key, old);
@@ -216,68 +249,70 @@ export class ChainState {
   }
 
   /**
-   * sha256 over the whole state in a canonical order (accounts by name, permissions and links by
-   * name, tables by code/scope/table, rows by key): two nodes agree on it exactly when their states
-   * are identical. Used to check replay and restart.
+   * The state digest (state-digest.ts): two nodes agree on it exactly when their states hold the
+   * same records. Costs one hash per account changed since the last call; the tables' part is
+   * already current. Used to check replay, snapshots and restarts.
    */
   digest(): Uint8Array {
-    const w = new BinaryWriter(4096);
-    w.u64(BigInt(this.globalSequence));
-    const byName = <T>(m: Map<string, T>) => [...m.keys()].sort();
-    for (const n of byName(this.accounts)) {
-      const a = this.accounts.get(n)!;
-      w.string(n);
-      w.bool(a.privileged);
-      w.raw(a.codeHash);
-      w.bytes(a.abi ?? new Uint8Array(0));
-      w.u32(a.ramUsage >>> 0);
-      w.u32(a.recvSequence);
-      w.u32(a.authSequence);
-      w.u32(a.codeSequence);
-      w.u32(a.abiSequence);
-      w.string(String(a.creation));
-      w.string(String(a.lastCodeUpdate));
-      for (const p of byName(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
-      for (const l of byName(a.links)) w.string(`${l}=${a.links.get(l)}`);
+    for (const name of this.dirty) {
+      const old = this.accountHashes.get(name);
+      if (old) this.records.remove(old);
+      const a = this.accounts.get(name);
+      if (a) {
+        const h = accountRecordHash(a);
+        this.records.add(h);
+        this.accountHashes.set(name, h);
+      } else this.accountHashes.delete(name);
     }
-    const tables = [...this.accounts.values()].flatMap((a) => [...this.tables.tablesOf(a.value)]);
-    tables.sort((x, y) =>
-      x.code !== y.code
-        ? x.code < y.code
-          ? -1
-          : 1
-        : x.scope !== y.scope
-          ? x.scope < y.scope
-            ? -1
-            : 1
-          : x.table < y.table
-            ? -1
-            : x.table > y.table
-              ? 1
-              : 0,
-    );
-    for (const t of tables) {
-      w.u64(t.code);
-      w.u64(t.scope);
-      w.u64(t.table);
-      w.u64(t.payer);
-      for (const k of t.keys()) {
-        const r = t.rows.get(k)!;
-        w.u64(k);
-        w.u64(r.payer);
-        w.bytes(r.value);
-      }
-    }
-    for (const key of [...this.tables.indexes.keys()].sort()) {
-      const ix = this.tables.indexes.get(key)!;
-      w.string(key);
-      w.u64(ix.payer);
-      for (const e of ix.entries()) {
-        w.u64(e.primary);
-        w.string(String(e.secondary));
-        w.u64(e.payer);
-      }
-    }
-    return sha256(w.peek());
+    this.dirty.clear();
+    return stateDigestOf(this.records, this.globalSequence);
   }
+
+  /** The same digest computed from scratch over every record (tests and audits; O(state)). */
+  recomputeDigest(): Uint8Array {
+    const acc = new HashAccumulator();
+    for (const a of this.accounts.values()) acc.add(accountRecordHash(a));
+    for (const t of this.tables.allTables()) {
+      acc.add(tableRecordHash(t));
+      for (const k of t.keys()) acc.add(rowRecordHash(t, t.rows.get(k)!));
+    }
+    for (const ix of this.tables.indexes.values()) {
+      acc.add(indexRecordHash(ix));
+      for (const e of ix.entries()) acc.add(indexEntryRecordHash(ix, e));
+    }
+    return stateDigestOf(acc, this.globalSequence);
+  }
+}
+
+/** sha256 of the ABI bytes, remembered per ABI object (an ABI is replaced, never changed in place). */
+const abiHashes = new WeakMap<Uint8Array, Uint8Array>();
+const NO_ABI_HASH = new Uint8Array(32);
+function abiHashOf(abi: Uint8Array | null): Uint8Array {
+  if (!abi) return NO_ABI_HASH;
+  let h = abiHashes.get(abi);
+  if (!h) abiHashes.set(abi, (h = sha256(abi)));
+  return h;
+}
+
+const byKey = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
+
+/** An account record: its fields, its permissions and links in name order. */
+function accountRecordHash(a: AccountRecord): Uint8Array {
+  const w = accountRecordWriter();
+  w.string(a.name);
+  w.bool(a.privileged);
+  w.raw(a.codeHash);
+  w.raw(abiHashOf(a.abi));
+  w.i64(BigInt(a.ramUsage));
+  w.u32(a.recvSequence);
+  w.u32(a.authSequence);
+  w.u32(a.codeSequence);
+  w.u32(a.abiSequence);
+  w.i64(BigInt(a.creation));
+  w.i64(BigInt(a.lastCodeUpdate));
+  w.varuint32(a.permissions.size);
+  for (const p of byKey(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
+  w.varuint32(a.links.size);
+  for (const l of byKey(a.links)) w.string(`${l}=${a.links.get(l)}`);
+  return sha256(w.peek());
 }

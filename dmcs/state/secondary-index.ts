@@ -11,10 +11,13 @@ import { SECONDARY_ROW_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import type { RamCharge } from './ram-charge.js';
 import { SortedChunks } from './sorted-chunks.js';
+import { indexEntryRecordHash, type HashAccumulator } from './state-digest.js';
 
 export interface IndexOwner {
   readonly undo: UndoLog;
   readonly charge: RamCharge;
+  /** The state digest's record sum. */
+  readonly records: HashAccumulator;
   dropIndex(ix: SecondaryIndex): void;
 }
 
@@ -115,13 +118,17 @@ export class SecondaryIndex implements SecondaryTable {
     if (this.order.size === 0) this.owner.dropIndex(this);
   }
 
+  // every write and undo goes through these two; each keeps the state digest current
+
   private insert(row: SecondaryRow): void {
     this.order.insert(row);
     this.byPrimary.set(row.primary, row);
+    this.owner.records.add(indexEntryRecordHash(this, row));
   }
 
   private delete(row: SecondaryRow): void {
-    this.order.delete(row);
+    if (!this.order.delete(row)) return;
     this.byPrimary.delete(row.primary);
+    this.owner.records.remove(indexEntryRecordHash(this, row));
   }
 }

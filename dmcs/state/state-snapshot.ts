@@ -135,6 +135,9 @@ export function loadState(st: ChainState, d: StateDump): void {
     for (const [pk, sec, payer] of ix.entries) index.store(BigInt(payer), BigInt(pk), typeof sec === 'number' ? sec : BigInt(sec));
   }
   // RAM was charged again while rebuilding; the dump holds the true figures
-  for (const a of d.accounts) st.getAccount(a.name)!.ramUsage = a.ramUsage;
+  for (const a of d.accounts) {
+    st.getAccount(a.name)!.ramUsage = a.ramUsage;
+    st.touch(a.name); // fields were set directly: rehash at the next digest
+  }
   st.globalSequence = d.globalSequence;
 }

@@ -12,6 +12,7 @@ import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
 import { SortedChunks } from './sorted-chunks.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
+import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
 
 import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
@@ -86,10 +87,8 @@ export class Table implements ContractTable {
 
   update(row: DbRow, payer: bigint, value: Uint8Array): DbRow {
     const next: DbRow = { primary: row.primary, payer, value };
-    this.rows.set(row.primary, next);
-    this.store_.undo.record(() => {
-      this.rows.set(row.primary, row);
-    });
+    this.replaceRow(row, next);
+    this.store_.undo.record(() => this.replaceRow(next, row));
     if (payer === row.payer) {
       this.store_.charge(payer, value.length - row.value.length);
     } else {
@@ -106,14 +105,26 @@ export class Table implements ContractTable {
     if (this.order.size === 0) this.store_.dropTable(this);
   }
 
+  // the three primitives every write and every undo goes through; each keeps the state digest current
+
   private insertRow(row: DbRow): void {
     this.order.insert(row.primary);
     this.rows.set(row.primary, row);
+    this.store_.records.add(rowRecordHash(this, row));
   }
 
   private removeRow(primary: bigint): void {
+    const row = this.rows.get(primary);
+    if (!row) return;
     this.order.delete(primary);
     this.rows.delete(primary);
+    this.store_.records.remove(rowRecordHash(this, row));
+  }
+
+  private replaceRow(old: DbRow, next: DbRow): void {
+    this.rows.set(old.primary, next);
+    this.store_.records.remove(rowRecordHash(this, old));
+    this.store_.records.add(rowRecordHash(this, next));
   }
 }
 
@@ -129,28 +140,34 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
-    const key = `${kind}:${code}:${scope}:${table}`;
-    this.indexes.set(key, ix);
-    this.undo.record(() => {
-      this.indexes.delete(key);
-    });
+    this.attachIndex(ix);
+    this.undo.record(() => this.detachIndex(ix));
     this.charge(payer, TABLE_BILLABLE_BYTES);
     return ix;
   }
 
   /** Removes an emptied index and refunds its payer. */
   dropIndex(ix: SecondaryIndex): void {
-    const key = `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
-    this.indexes.delete(key);
-    this.undo.record(() => {
-      this.indexes.set(key, ix);
-    });
+    this.detachIndex(ix);
+    this.undo.record(() => this.attachIndex(ix));
     this.charge(ix.payer, -TABLE_BILLABLE_BYTES);
+  }
+
+  private attachIndex(ix: SecondaryIndex): void {
+    this.indexes.set(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`, ix);
+    this.records.add(indexRecordHash(ix));
+  }
+
+  private detachIndex(ix: SecondaryIndex): void {
+    this.indexes.delete(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`);
+    this.records.remove(indexRecordHash(ix));
   }
 
   constructor(
     readonly undo: UndoLog,
     readonly charge: RamCharge,
+    /** The state digest's record sum: every table, row, index and entry is in it. */
+    readonly records: HashAccumulator,
   ) {}
 
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
@@ -179,7 +196,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     for (const tables of scopes.values()) yield* tables.values();
   }
 
+  /** Every table, in no particular order. */
+  *allTables(): IterableIterator<Table> {
+    for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tables.values();
+  }
+
   private attach(t: Table): void {
+    this.records.add(tableRecordHash(t));
     let scopes = this.byCode.get(t.code);
     if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
     let tables = scopes.get(t.scope);
@@ -190,8 +213,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private detach(t: Table): void {
     const scopes = this.byCode.get(t.code);
     const tables = scopes?.get(t.scope);
-    if (!tables) return;
-    tables.delete(t.table);
+    if (!tables?.delete(t.table)) return;
+    this.records.remove(tableRecordHash(t));
     if (tables.size === 0) scopes!.delete(t.scope);
     if (scopes!.size === 0) this.byCode.delete(t.code);
   }
