@@ -20,6 +20,7 @@ import { ReplicationClient, ReplicationServer } from './block/block-replication.
 import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
 import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './api/http-server.js';
+import { ReplayGate } from './api/replay-gate.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
@@ -29,8 +30,8 @@ import { CodedError } from '../lib/coded-error.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
-import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
-import type { Snapshot } from './state/state-snapshot.js';
+import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import type { StateSnapshot } from './state/state-snapshot.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -121,6 +122,10 @@ export class EmbeddedNode {
   private follower: ReplicationClient | null = null;
   private http: ChainHttpServer | null = null;
   private httpEndpoint: string | undefined;
+  /** What HTTP serves: "replaying" until the state is current, then the chain API. */
+  private gate: ReplayGate | null = null;
+  /** How long the start's steps took (ms), for benchmarks and logs. */
+  readonly startupTimes = { openMs: 0, replayMs: 0 };
   /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
   private journal: AcceptedJournal | null = null;
   /** Set at the end of the start (when snapshots are on). */
@@ -152,12 +157,17 @@ export class EmbeddedNode {
   private async open(): Promise<void> {
     mkdirSync(this.opts.dataDir, { recursive: true });
     this.source = await this.openBlockSource();
+    const t0 = performance.now();
     this.chainOrNull = await this.openChain();
+    this.startupTimes.openMs = performance.now() - t0;
     this.pool = this.startRecoveryPool();
     this.replication = await this.serveReplication();
     this.apiOrNull = this.buildApi();
-    await this.followFirstBlock();
+    this.gate = new ReplayGate(this.chain, this.api);
     this.httpEndpoint = await this.serveHttp();
+    await this.replayLog();
+    await this.followFirstBlock();
+    this.gate.open();
     if (!this.source.followed) await this.recoverJournal();
     this.startSnapshots();
     if (this.source.followed) this.startFollowing();
@@ -179,8 +189,8 @@ export class EmbeddedNode {
     return { genesis, producerKey, log: await BlockLog.open(dataDir), followed: null };
   }
 
-  /** The chain, rebuilt by replaying the log (after a sound snapshot when there is one). */
-  private openChain(): Promise<Chain> {
+  /** The chain at genesis or at a sound snapshot; the log's later blocks are replayed by `replayLog`. */
+  private async openChain(): Promise<Chain> {
     const { genesis, producerKey, log } = this.source;
     const kr = this.opts.keyRecovery;
     const recovery = kr === 'noble' ? nobleRecovery : typeof kr === 'object' ? kr : defaultKeyRecovery();
@@ -191,8 +201,9 @@ export class EmbeddedNode {
       log,
       recovery,
       snapshotEvery,
-      snapshot: snapshotEvery > 0 ? readSnapshot(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
       events: this.chainEvents(),
+      deferReplay: true,
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
   }
@@ -215,6 +226,7 @@ export class EmbeddedNode {
       snapshot: (snap) => {
         void this.saveSnapshot(snap);
       },
+      snapshotRefused: (reason) => this.onError(new Error(`${reason}; replaying the whole block log`)),
     };
   }
 
@@ -250,6 +262,13 @@ export class EmbeddedNode {
     });
   }
 
+  /** Replays the log after the snapshot while HTTP already answers get_info ("replaying", with progress). */
+  private async replayLog(): Promise<void> {
+    const t0 = performance.now();
+    await this.chain.replay();
+    this.startupTimes.replayMs = performance.now() - t0;
+  }
+
   /** A new replica: start downloading, and wait for block 1 (its chain has no head before it). */
   private async followFirstBlock(): Promise<void> {
     const followed = this.source.followed;
@@ -269,7 +288,7 @@ export class EmbeddedNode {
   private async serveHttp(): Promise<string | undefined> {
     const at = this.opts.http;
     if (at === undefined) return undefined;
-    this.http = new ChainHttpServer(this.api);
+    this.http = new ChainHttpServer(this.gate ?? this.api);
     try {
       const bound = await this.http.listen(endpointOf(at));
       return `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
@@ -323,8 +342,11 @@ export class EmbeddedNode {
     if (this.snapshotEvery > 0) this.snapshots = new SnapshotFile(join(this.opts.dataDir, SNAPSHOT_FILE));
   }
 
-  private saveSnapshot(snap: Snapshot): Promise<unknown> {
-    return this.snapshots ? this.snapshots.save(snap) : Promise.resolve();
+  /** Writes `snap` in the background (block production goes on meanwhile; see state-snapshot.ts). */
+  private saveSnapshot(snap: StateSnapshot): Promise<unknown> {
+    if (this.snapshots) return this.snapshots.save(snap);
+    snap.abandon();
+    return Promise.resolve();
   }
 
   private startFollowing(): void {
@@ -491,7 +513,9 @@ export class EmbeddedNode {
     this.follower?.close();
     await this.following;
     if (this.snapshots && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
-      await this.saveSnapshot(this.chain.takeSnapshot());
+      await this.snapshots.settled(); // one capture at a time
+      const snap = this.snapshots.lastWritten === this.chain.head.num ? null : this.chain.takeSnapshot();
+      if (snap) await this.saveSnapshot(snap);
     }
     await this.snapshots?.settled();
     await this.replication?.close();

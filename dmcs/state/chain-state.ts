@@ -11,7 +11,9 @@
  */
 import { Name, sha256, bytesToHex } from '../../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
-import { TableStore } from './table-store.js';
+import { TableStore, type StateCapture } from './table-store.js';
+import { SnapshotCapture } from './snapshot-capture.js';
+import { encodeAccount } from './account-codec.js';
 import {
   HashAccumulator,
   accountRecordWriter,
@@ -22,6 +24,7 @@ import {
   tableRecordHash,
 } from './state-digest.js';
 import { authorityBillableSize, type Authority } from '../authority.js';
+import type { AccountRecord, PermissionRecord } from './account-record.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -32,39 +35,7 @@ export const PERMISSION_LINK_RAM_BYTES = 136;
 /** Leap `setcode_ram_bytes_multiplier`: code is charged 10× its size (it is also compiled/cached). */
 export const SETCODE_RAM_MULTIPLIER = 10;
 
-export interface PermissionRecord {
-  readonly name: string;
-  /** The parent permission's name; '' for `owner`. */
-  readonly parent: string;
-  readonly auth: Authority;
-  /** Block time of the last change, ms since the Unix epoch. */
-  readonly lastUpdated: number;
-}
-
-export interface AccountRecord {
-  readonly name: string;
-  readonly value: bigint;
-  /** Block time of creation, ms since the Unix epoch. */
-  readonly creation: number;
-  privileged: boolean;
-  code: Uint8Array | null;
-  /** sha256 of the code; 32 zero bytes when none. */
-  codeHash: Uint8Array;
-  /** `codeHash` as hex (the VM's module cache key), kept to avoid re-encoding per action. */
-  codeHashHex: string;
-  lastCodeUpdate: number;
-  codeSequence: number;
-  abi: Uint8Array | null;
-  abiSequence: number;
-  ramUsage: number;
-  /** Actions received (Leap `recv_sequence`). */
-  recvSequence: number;
-  /** Actions authorized (Leap `auth_sequence`). */
-  authSequence: number;
-  readonly permissions: Map<string, PermissionRecord>;
-  /** `code:type` (type '' = any action of code) → required permission name. */
-  readonly links: Map<string, string>;
-}
+export type { AccountRecord, PermissionRecord } from './account-record.js';
 
 export const ZERO_HASH = new Uint8Array(32);
 
@@ -90,6 +61,27 @@ export class ChainState {
     this.dirty.add(name);
   }
 
+  /** Before any change to `acct`: mark it for the digest, and keep its record for a snapshot being written. */
+  private changing(acct: AccountRecord): void {
+    this.dirty.add(acct.name);
+    const c = this.tables.capture;
+    if (c !== null && acct.snapshotEpoch !== c.epoch) c.saveAccount(acct, () => encodeAccount(acct));
+  }
+
+  /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
+  beginCapture(): StateCapture | null {
+    if (this.tables.capture) return null;
+    const c: StateCapture = new SnapshotCapture();
+    this.tables.capture = c;
+    return c;
+  }
+
+  /** Closes `c` and drops its preimages. */
+  endCapture(c: StateCapture): void {
+    if (this.tables.capture === c) this.tables.capture = null;
+    c.close();
+  }
+
   /** When set, every RAM change is also summed here per account (one action's deltas). */
   ramDeltas: Map<string, number> | null = null;
 
@@ -105,16 +97,16 @@ export class ChainState {
     return v;
   }
   nextRecvSequence(acct: AccountRecord): number {
+    this.changing(acct);
     const v = ++acct.recvSequence;
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.recvSequence--;
     });
     return v;
   }
   nextAuthSequence(acct: AccountRecord): number {
+    this.changing(acct);
     const v = ++acct.authSequence;
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.authSequence--;
     });
@@ -134,8 +126,8 @@ export class ChainState {
     const acct = typeof account === 'string' ? this.accounts.get(account) : this.byValue.get(account);
     if (!acct) return; // the payer was checked to exist by the caller
     if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
+    this.changing(acct);
     acct.ramUsage += delta;
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.ramUsage -= delta;
     });
@@ -159,7 +151,10 @@ export class ChainState {
       authSequence: 0,
       permissions: new Map(),
       links: new Map(),
+      snapshotEpoch: 0,
     };
+    const capture = this.tables.capture;
+    if (capture) capture.stamp(acct); // born after the snapshot's block: not in it
     acct.permissions.set('owner', { name: 'owner', parent: '', auth: owner, lastUpdated: time });
     acct.permissions.set('active', { name: 'active', parent: 'owner', auth: active, lastUpdated: time });
     this.accounts.set(name, acct);
@@ -182,12 +177,12 @@ export class ChainState {
       codeSequence: acct.codeSequence,
     };
     const delta = ((code?.length ?? 0) - (acct.code?.length ?? 0)) * SETCODE_RAM_MULTIPLIER;
+    this.changing(acct);
     acct.code = code;
     acct.codeHash = hash;
     acct.codeHashHex = bytesToHex(hash);
     acct.lastCodeUpdate = time;
     acct.codeSequence++;
-    this.dirty.add(acct.name);
     this.undo.record(() => Object.assign(acct, old));
     this.addRam(acct.name, delta);
   }
@@ -195,9 +190,9 @@ export class ChainState {
   setAbi(acct: AccountRecord, abi: Uint8Array | null): void {
     const old = { abi: acct.abi, abiSequence: acct.abiSequence };
     const delta = (abi?.length ?? 0) - (acct.abi?.length ?? 0);
+    this.changing(acct);
     acct.abi = abi;
     acct.abiSequence++;
-    this.dirty.add(acct.name);
     this.undo.record(() => Object.assign(acct, old));
     this.addRam(acct.name, delta);
   }
@@ -205,8 +200,8 @@ export class ChainState {
   /** Creates or replaces a permission (updateauth). */
   setPermission(acct: AccountRecord, perm: PermissionRecord): void {
     const old = acct.permissions.get(perm.name);
+    this.changing(acct);
     acct.permissions.set(perm.name, perm);
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       if (old) acct.permissions.set(perm.name, old);
       else acct.permissions.delete(perm.name);
@@ -220,8 +215,8 @@ export class ChainState {
   deletePermission(acct: AccountRecord, name: string): void {
     const old = acct.permissions.get(name);
     if (!old) return;
+    this.changing(acct);
     acct.permissions.delete(name);
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       acct.permissions.set(name, old);
     });
@@ -232,9 +227,9 @@ export class ChainState {
   setLink(acct: AccountRecord, code: string, type: string, requirement: string | null): void {
     const key = `${code}:${type}`;
     const old = acct.links.get(key);
+    this.changing(acct);
     if (requirement === null) acct.links.delete(key);
     else acct.links.set(key, requirement);
-    this.dirty.add(acct.name);
     this.undo.record(() => {
       if (old === undefined) acct.links.delete(key);
       else acct.links.set(key, old);

@@ -11,6 +11,7 @@ import { SECONDARY_ROW_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import type { RamCharge } from './ram-charge.js';
 import { SortedChunks } from './sorted-chunks.js';
+import type { CaptureStamped, SnapshotCapture } from './snapshot-capture.js';
 import { indexEntryRecordHash, type HashAccumulator } from './state-digest.js';
 
 export interface IndexOwner {
@@ -18,6 +19,8 @@ export interface IndexOwner {
   readonly charge: RamCharge;
   /** The state digest's record sum. */
   readonly records: HashAccumulator;
+  /** The snapshot being written, if any. */
+  readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
   dropIndex(ix: SecondaryIndex): void;
 }
 
@@ -32,6 +35,8 @@ function compareRows(a: SecondaryRow, b: SecondaryRow): number {
 }
 
 export class SecondaryIndex implements SecondaryTable {
+  /** The last snapshot capture that handled this index (snapshot-capture.ts). */
+  snapshotEpoch = 0;
   /** Entries in (secondary, primary) order. */
   private readonly order = new SortedChunks<SecondaryRow>(compareRows);
   private readonly byPrimary = new Map<bigint, SecondaryRow>();
@@ -120,13 +125,21 @@ export class SecondaryIndex implements SecondaryTable {
 
   // every write and undo goes through these two; each keeps the state digest current
 
+  /** Before a change: a snapshot being written that has not reached this index keeps its entries first. */
+  private beforeChange(): void {
+    const c = this.owner.capture;
+    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveIndex(this, () => [...this.order.values()]);
+  }
+
   private insert(row: SecondaryRow): void {
+    this.beforeChange();
     this.order.insert(row);
     this.byPrimary.set(row.primary, row);
     this.owner.records.add(indexEntryRecordHash(this, row));
   }
 
   private delete(row: SecondaryRow): void {
+    this.beforeChange();
     if (!this.order.delete(row)) return;
     this.byPrimary.delete(row.primary);
     this.owner.records.remove(indexEntryRecordHash(this, row));

@@ -10,6 +10,7 @@
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
 import { SortedChunks } from './sorted-chunks.js';
+import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
@@ -19,7 +20,12 @@ export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A frozen view of tables, indexes and accounts while a snapshot is written. */
+export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
+
 export class Table implements ContractTable {
+  /** The last snapshot capture that handled this table (snapshot-capture.ts). */
+  snapshotEpoch = 0;
   /** Primary keys in ascending order. */
   private readonly order = new SortedChunks<bigint>(compareKeys);
   readonly rows = new Map<bigint, DbRow>();
@@ -107,7 +113,21 @@ export class Table implements ContractTable {
 
   // the three primitives every write and every undo goes through; each keeps the state digest current
 
+  /** Rows in key order (a snapshot's copy). */
+  rowList(): DbRow[] {
+    const out: DbRow[] = [];
+    for (const k of this.order.values()) out.push(this.rows.get(k)!);
+    return out;
+  }
+
+  /** Before a change: a snapshot being written that has not reached this table keeps its rows first. */
+  private beforeChange(): void {
+    const c = this.store_.capture;
+    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
+  }
+
   private insertRow(row: DbRow): void {
+    this.beforeChange();
     this.order.insert(row.primary);
     this.rows.set(row.primary, row);
     this.store_.records.add(rowRecordHash(this, row));
@@ -116,12 +136,14 @@ export class Table implements ContractTable {
   private removeRow(primary: bigint): void {
     const row = this.rows.get(primary);
     if (!row) return;
+    this.beforeChange();
     this.order.delete(primary);
     this.rows.delete(primary);
     this.store_.records.remove(rowRecordHash(this, row));
   }
 
   private replaceRow(old: DbRow, next: DbRow): void {
+    this.beforeChange();
     this.rows.set(old.primary, next);
     this.store_.records.remove(rowRecordHash(this, old));
     this.store_.records.add(rowRecordHash(this, next));
@@ -140,6 +162,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
+    if (this.capture) this.capture.stamp(ix); // born after the snapshot's block
     this.attachIndex(ix);
     this.undo.record(() => this.detachIndex(ix));
     this.charge(payer, TABLE_BILLABLE_BYTES);
@@ -170,12 +193,16 @@ export class TableStore implements ContractDatabase, IndexOwner {
     readonly records: HashAccumulator,
   ) {}
 
+  /** The snapshot being written, if any (see snapshot-capture.ts). */
+  capture: StateCapture | null = null;
+
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
     return this.byCode.get(code)?.get(scope)?.get(table);
   }
 
   createTable(code: bigint, scope: bigint, table: bigint, payer: bigint): Table {
     const t = new Table(code, scope, table, payer, this);
+    if (this.capture) this.capture.stamp(t); // born after the snapshot's block
     this.attach(t);
     this.undo.record(() => this.detach(t));
     this.charge(payer, TABLE_BILLABLE_BYTES);
