@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
 import { BlockLog } from './block/block-log.js';
-import { loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
+import { chainIdOf, loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
-import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
+import { bytesToHex, hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
 import { ChainHttpServer, parseHostPort, type HttpEndpoint } from './api/http-server.js';
 import { ReplayGate } from './api/replay-gate.js';
@@ -157,17 +157,19 @@ export class EmbeddedNode {
   private async open(): Promise<void> {
     mkdirSync(this.opts.dataDir, { recursive: true });
     this.source = await this.openBlockSource();
+    const log = this.source.log;
+    this.gate = new ReplayGate({ chainIdHex: bytesToHex(chainIdOf(this.source.genesis)), logLength: () => log.length });
+    this.httpEndpoint = await this.serveHttp();
     const t0 = performance.now();
     this.chainOrNull = await this.openChain();
     this.startupTimes.openMs = performance.now() - t0;
+    this.gate.attach(this.chain);
     this.pool = this.startRecoveryPool();
     this.replication = await this.serveReplication();
     this.apiOrNull = this.buildApi();
-    this.gate = new ReplayGate(this.chain, this.api);
-    this.httpEndpoint = await this.serveHttp();
     await this.replayLog();
     await this.followFirstBlock();
-    this.gate.open();
+    this.gate.open(this.api);
     if (!this.source.followed) await this.recoverJournal();
     this.startSnapshots();
     if (this.source.followed) this.startFollowing();
@@ -288,7 +290,7 @@ export class EmbeddedNode {
   private async serveHttp(): Promise<string | undefined> {
     const at = this.opts.http;
     if (at === undefined) return undefined;
-    this.http = new ChainHttpServer(this.gate ?? this.api);
+    this.http = new ChainHttpServer(this.gate!);
     try {
       const bound = await this.http.listen(endpointOf(at));
       return `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
