@@ -291,6 +291,14 @@ function abiHashOf(abi: Uint8Array | null): Uint8Array {
 
 const byKey = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
 
+/** A permission as hashed, remembered per record (a permission is replaced, never changed in place). */
+const permissionTexts = new WeakMap<PermissionRecord, string>();
+function permissionText(p: PermissionRecord): string {
+  let t = permissionTexts.get(p);
+  if (t === undefined) permissionTexts.set(p, (t = `${p.name}:${JSON.stringify(p)}`));
+  return t;
+}
+
 /** An account record: its fields, its permissions and links in name order. */
 function accountRecordHash(a: AccountRecord): Uint8Array {
   const w = accountRecordWriter();
@@ -306,7 +314,7 @@ function accountRecordHash(a: AccountRecord): Uint8Array {
   w.i64(BigInt(a.creation));
   w.i64(BigInt(a.lastCodeUpdate));
   w.varuint32(a.permissions.size);
-  for (const p of byKey(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
+  for (const p of byKey(a.permissions)) w.string(permissionText(a.permissions.get(p)!));
   w.varuint32(a.links.size);
   for (const l of byKey(a.links)) w.string(`${l}=${a.links.get(l)}`);
   return sha256(w.peek());

@@ -9,7 +9,6 @@
  * the consumer awaiting each write to disk, so blocks after N are produced between two slices.
  */
 import { BinaryReader, BinaryWriter, bytesToHex, hexToBytes } from '../../abi/antelope/index.js';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
 import type { SecondaryIndex } from './secondary-index.js';
@@ -22,6 +21,7 @@ import {
   SnapshotFormatError,
   decodeHead,
   encodeHead,
+  fileChecksum,
   readSecondaryKey,
   splitSections,
   writeSecondaryKey,
@@ -36,6 +36,8 @@ export const SNAPSHOT_SUMMARIES = 1024;
 
 /** Bytes gathered before a slice is handed to the writer (and the event loop gets a turn). */
 export const SNAPSHOT_CHUNK_BYTES = 256 * 1024;
+/** A slice also ends after this long, so a block waits at most about this for the writer. */
+export const SNAPSHOT_SLICE_MS = 4;
 
 /** What a snapshot records besides the state: taken synchronously at block N (all small). */
 export interface SnapshotMeta extends SnapshotHead {
@@ -73,12 +75,25 @@ export class StateSnapshot {
     if (this.started) throw new Error('a snapshot is written once');
     this.started = true;
     const c = this.capture;
-    const hash = nobleSha256.create();
+    const hash = fileChecksum();
     let out = new BinaryWriter(chunkBytes + 4096);
+    let sliceStart = performance.now();
+    let objects = 0;
     const flush = (): Uint8Array => {
       const bytes = out.finish();
       hash.update(bytes);
       out = new BinaryWriter(chunkBytes + 4096);
+      return bytes;
+    };
+    /** Whether the slice is full: by size, or (checked every 32 objects) by time. */
+    const sliceDone = (): boolean => {
+      if (out.pos >= chunkBytes) return true;
+      if (++objects % 32 !== 0 || performance.now() - sliceStart < SNAPSHOT_SLICE_MS) return false;
+      return out.pos > 0;
+    };
+    const nextSlice = (): Uint8Array => {
+      const bytes = flush();
+      sliceStart = performance.now();
       return bytes;
     };
     try {
@@ -90,21 +105,21 @@ export class StateSnapshot {
         if (c.handled(a)) continue;
         c.stamp(a);
         writeSection(out, Section.account, encodeAccount(a));
-        if (out.pos >= chunkBytes) yield flush();
+        if (sliceDone()) yield nextSlice();
       }
       for (const bytes of c.accounts.values()) writeSection(out, Section.account, bytes);
       for (const t of this.state.tables.allTables()) {
         if (c.handled(t)) continue;
         c.stamp(t);
         writeSection(out, Section.table, encodeTable(w, t, t.rowList()));
-        if (out.pos >= chunkBytes) yield flush();
+        if (sliceDone()) yield nextSlice();
       }
       for (const [t, rows] of c.tables) writeSection(out, Section.table, encodeTable(w, t, rows));
       for (const ix of this.state.tables.indexes.values()) {
         if (c.handled(ix)) continue;
         c.stamp(ix);
         writeSection(out, Section.index, encodeIndex(w, ix, [...ix.entries()]));
-        if (out.pos >= chunkBytes) yield flush();
+        if (sliceDone()) yield nextSlice();
       }
       for (const [ix, entries] of c.indexes) writeSection(out, Section.index, encodeIndex(w, ix, entries));
       writeSection(out, Section.recent, encodeRecent(w, this.meta.recent));
