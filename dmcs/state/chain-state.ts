@@ -291,14 +291,6 @@ function abiHashOf(abi: Uint8Array | null): Uint8Array {
 
 const byKey = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
 
-/** A permission as hashed, remembered per record (a permission is replaced, never changed in place). */
-const permissionTexts = new WeakMap<PermissionRecord, string>();
-function permissionText(p: PermissionRecord): string {
-  let t = permissionTexts.get(p);
-  if (t === undefined) permissionTexts.set(p, (t = `${p.name}:${JSON.stringify(p)}`));
-  return t;
-}
-
 /** An account record: its fields, its permissions and links in name order. */
 function accountRecordHash(a: AccountRecord): Uint8Array {
   const w = accountRecordWriter();
@@ -314,8 +306,33 @@ function accountRecordHash(a: AccountRecord): Uint8Array {
   w.i64(BigInt(a.creation));
   w.i64(BigInt(a.lastCodeUpdate));
   w.varuint32(a.permissions.size);
-  for (const p of byKey(a.permissions)) w.string(permissionText(a.permissions.get(p)!));
+  for (const name of byKey(a.permissions)) {
+    const p = a.permissions.get(name)!;
+    w.string(p.name);
+    w.string(p.parent);
+    w.i64(BigInt(p.lastUpdated));
+    w.u32(p.auth.threshold);
+    w.varuint32(p.auth.keys.length);
+    for (const k of p.auth.keys) {
+      w.string(k.key);
+      w.u16(k.weight);
+    }
+    w.varuint32(p.auth.accounts.length);
+    for (const l of p.auth.accounts) {
+      w.string(l.permission.actor);
+      w.string(l.permission.permission);
+      w.u16(l.weight);
+    }
+    w.varuint32(p.auth.waits.length);
+    for (const x of p.auth.waits) {
+      w.u32(x.wait_sec);
+      w.u16(x.weight);
+    }
+  }
   w.varuint32(a.links.size);
-  for (const l of byKey(a.links)) w.string(`${l}=${a.links.get(l)}`);
+  for (const l of byKey(a.links)) {
+    w.string(l);
+    w.string(a.links.get(l)!);
+  }
   return sha256(w.peek());
 }

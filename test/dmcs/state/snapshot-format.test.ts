@@ -17,7 +17,7 @@ const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsS
 // dist/test/dmcs/state → the source tree's test/vectors
 const FIXTURE = join(import.meta.dirname, '../../../../test/vectors/dmcs/state-snapshot-v2.bin');
 /** The state digest of the fixture's state (the digest scheme of state-digest.ts). */
-const FIXTURE_DIGEST = '50d00e7f323b7322a4468c17538dda26300335913853f581a2c573bc593893f7';
+const FIXTURE_DIGEST = '77a2611bf9ca72ea5d0c153f22630cd4ea9e1aadf776344e81dd484e3ee4b351';
 
 /** A small state using every section: accounts with code, ABI, links; rows; u64, u256 and double indexes. */
 function fixtureState(): ChainState {
