@@ -1,5 +1,5 @@
 // State snapshots: a restart starts from the snapshot and replays only later blocks, to the same
-// state; a snapshot that does not match the log or its own digest is ignored (full replay).
+// state; a snapshot that does not match the log, its checksum or its own digest is ignored (full replay).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -7,6 +7,22 @@ import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { tempDir, removeDir, transact, newAccountAction, testKey } from '../helpers.js';
 import { APIClient } from '@wharfkit/antelope';
+import { BinaryWriter, sha256 } from '../../../abi/antelope/index.js';
+import { Section, splitSections, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSection } from '../../../dmcs/state/snapshot-format.js';
+
+const SNAP = 'snapshot.bin';
+
+/** Re-frames a snapshot file after `mutate` changed its sections, with a valid checksum. */
+function reframe(bytes: Uint8Array, mutate: (sections: Array<{ tag: number; payload: Uint8Array }>) => void): Uint8Array {
+  const sections = splitSections(bytes).map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
+  mutate(sections);
+  const w = new BinaryWriter(bytes.length + 64);
+  w.raw(SNAPSHOT_MAGIC);
+  w.u32(SNAPSHOT_VERSION);
+  for (const s of sections) writeSection(w, s.tag, s.payload);
+  writeSection(w, Section.end, sha256(w.peek()));
+  return w.finish();
+}
 
 const dir = tempDir('snapshot');
 const k = testKey('snapshot');
@@ -31,9 +47,9 @@ test('periodic and closing snapshots; a restart resumes from one with the identi
     }
     return digest(n);
   });
-  assert.ok(existsSync(join(dir, 'snapshot.json')));
-  const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { blockNum: number };
-  assert.is(snap.blockNum, before.head_block_num);
+  assert.ok(existsSync(join(dir, SNAP)));
+  const head = splitSections(new Uint8Array(readFileSync(join(dir, SNAP))))[0]!;
+  assert.is(Buffer.from(head.payload).readUInt32LE(0), before.head_block_num);
   await withNode(async (n, c) => {
     assert.is(n.chain.startedFromSnapshot, before.head_block_num);
     assert.is(digest(n).state_digest, before.state_digest);
@@ -46,13 +62,13 @@ test('periodic and closing snapshots; a restart resumes from one with the identi
 test('a snapshot older than the log replays only the blocks after it', async () => {
   // take a snapshot at the current head, then add blocks without snapshotting
   const snapAt = await withNode(async (n) => n.chain.head.num);
-  const saved = readFileSync(join(dir, 'snapshot.json'), 'utf8');
+  const saved = readFileSync(join(dir, SNAP));
   const after = await withNode(async (n, c) => {
     await transact(c, [newAccountAction('later1', String(k.toPublic()))]);
     await n.produceBlock();
     return digest(n);
   }, 1000);
-  writeFileSync(join(dir, 'snapshot.json'), saved); // put the older snapshot back
+  writeFileSync(join(dir, SNAP), saved); // put the older snapshot back
   await withNode(async (n) => {
     assert.is(n.chain.startedFromSnapshot, snapAt);
     assert.ok(n.chain.head.num > snapAt);
@@ -63,14 +79,39 @@ test('a snapshot older than the log replays only the blocks after it', async () 
 
 test('a tampered snapshot is ignored and the log is replayed in full', async () => {
   const good = await withNode(async (n) => digest(n));
-  const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { state: { accounts: Array<{ ramUsage: number }> } };
-  snap.state.accounts[0]!.ramUsage += 1;
-  writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snap));
+  const saved = new Uint8Array(readFileSync(join(dir, SNAP)));
+  // content changed and checksum fixed up: refused while loading
+  writeFileSync(
+    join(dir, SNAP),
+    reframe(saved, (sections) => {
+      const account = sections.find((s) => s.tag === Section.account)!;
+      account.payload[account.payload.length - 1]! ^= 1;
+    }),
+  );
   await withNode(async (n) => {
     assert.is(n.chain.startedFromSnapshot, 0);
     assert.is(digest(n).state_digest, good.state_digest);
   }, 1000);
-  writeFileSync(join(dir, 'snapshot.json'), '{ not json');
+  // a sound file whose recorded digest differs from its content: loaded, then refused by the digest
+  writeFileSync(
+    join(dir, SNAP),
+    reframe(saved, (sections) => {
+      sections[0]!.payload[4 + 32]! ^= 1; // head: u32 block number, 32 block id, then the digest
+    }),
+  );
+  await withNode(async (n) => {
+    assert.is(n.chain.startedFromSnapshot, 0);
+    assert.is(digest(n).state_digest, good.state_digest);
+  }, 1000);
+  // one byte flipped: refused by the checksum; cut short: refused as truncated
+  const flipped = saved.slice();
+  flipped[20]! ^= 1;
+  writeFileSync(join(dir, SNAP), flipped);
+  await withNode(async (n) => {
+    assert.is(n.chain.startedFromSnapshot, 0);
+    assert.is(digest(n).state_digest, good.state_digest);
+  }, 1000);
+  writeFileSync(join(dir, SNAP), saved.subarray(0, saved.length - 7));
   await withNode(async (n) => {
     assert.is(n.chain.startedFromSnapshot, 0);
     assert.is(digest(n).state_digest, good.state_digest);
