@@ -100,7 +100,7 @@ async function push(
   await node.produceBlock();
 }
 
-function makeTrx(node: EmbeddedNode, actions: Action[], salt: number): Transaction {
+export function makeTrx(node: EmbeddedNode, actions: Action[], salt: number): Transaction {
   const head = node.chain.head;
   return Transaction.from({
     expiration: new TimePointSec(Math.floor(node.chain.pendingBlockTime() / 1000) + 600 + (salt % 1000)),
@@ -110,13 +110,18 @@ function makeTrx(node: EmbeddedNode, actions: Action[], salt: number): Transacti
   });
 }
 
-function signed(node: EmbeddedNode, trx: Transaction, sign: (k: PrivateKey, d: Uint8Array) => Signature, key: PrivateKey): PackedTrx {
+export function signed(
+  node: EmbeddedNode,
+  trx: Transaction,
+  sign: (k: PrivateKey, d: Uint8Array) => Signature,
+  key: PrivateKey,
+): PackedTrx {
   const bytes = trx.toBinary();
   const digest = signingDigest(node.chain.chainId, bytes).array;
   return { signatures: [sign(key, digest)], compression: 0, packedContextFreeData: new Uint8Array(0), packedTrx: bytes };
 }
 
-function authority(key: PrivateKey) {
+export function authority(key: PrivateKey) {
   return { threshold: 1, keys: [{ key: key.toPublic().toString(), weight: 1 }], accounts: [], waits: [] };
 }
 
@@ -134,7 +139,7 @@ export interface TokenNode {
  * in `NodeOptions`. The caller closes the node and removes `dir`.
  */
 export async function tokenNode(
-  opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number } = {},
+  opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number; snapshotEvery?: number } = {},
 ): Promise<TokenNode | null> {
   if (!existsSync(WASM) || !existsSync(ABI)) return null;
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-dmcs-'));
@@ -145,6 +150,7 @@ export async function tokenNode(
     ...(opts.http === false ? {} : { http: '127.0.0.1:0' }),
     ...(opts.keyRecovery ? { keyRecovery: opts.keyRecovery } : {}),
     ...(opts.recoveryWorkers !== undefined ? { recoveryWorkers: opts.recoveryWorkers } : {}),
+    ...(opts.snapshotEvery !== undefined ? { snapshotEvery: opts.snapshotEvery } : {}),
   });
   const sign = signer();
   const dev = PrivateKey.from(DEV_PRIVATE_KEY);

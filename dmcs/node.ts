@@ -15,12 +15,13 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
 import { BlockLog } from './block/block-log.js';
-import { loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
+import { chainIdOf, loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
-import { hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
+import { bytesToHex, hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
 import { ChainHttpServer } from './api/http-server.js';
 import { parseHostPort, type HttpEndpoint } from './endpoint.js';
+import { ReplayGate } from './api/replay-gate.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx } from './block.js';
@@ -30,9 +31,9 @@ import { CodedError } from '../lib/coded-error.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
-import { readSnapshot, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
 import { loadProducerKeys } from './chain/producer-keys.js';
-import type { Snapshot } from './state/state-snapshot.js';
+import type { StateSnapshot } from './state/state-snapshot.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -130,6 +131,10 @@ export class EmbeddedNode {
   private follower: ReplicationClient | null = null;
   private http: ChainHttpServer | null = null;
   private httpEndpoint: string | undefined;
+  /** What HTTP serves: "replaying" until the state is current, then the chain API. */
+  private gate: ReplayGate | null = null;
+  /** How long the start's steps took (ms), for benchmarks and logs. */
+  readonly startupTimes = { openMs: 0, replayMs: 0 };
   /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
   private journal: AcceptedJournal | null = null;
   /** Set at the end of the start (when snapshots are on). */
@@ -161,12 +166,19 @@ export class EmbeddedNode {
   private async open(): Promise<void> {
     mkdirSync(this.opts.dataDir, { recursive: true });
     this.source = await this.openBlockSource();
+    const log = this.source.log;
+    this.gate = new ReplayGate({ chainIdHex: bytesToHex(chainIdOf(this.source.genesis)), logLength: () => log.length });
+    this.httpEndpoint = await this.serveHttp();
+    const t0 = performance.now();
     this.chainOrNull = await this.openChain();
+    this.startupTimes.openMs = performance.now() - t0;
+    this.gate.attach(this.chain);
     this.pool = this.startRecoveryPool();
     this.replication = await this.serveReplication();
     this.apiOrNull = this.buildApi();
+    await this.replayLog();
     await this.followFirstBlock();
-    this.httpEndpoint = await this.serveHttp();
+    this.gate.open(this.api);
     if (!this.source.followed) await this.recoverJournal();
     this.startSnapshots();
     if (this.source.followed) this.startFollowing();
@@ -190,8 +202,8 @@ export class EmbeddedNode {
     return { genesis, producerKey, producerKeys, log: await BlockLog.open(dataDir), followed: null };
   }
 
-  /** The chain, rebuilt by replaying the log (after a sound snapshot when there is one). */
-  private openChain(): Promise<Chain> {
+  /** The chain at genesis or at a sound snapshot; the log's later blocks are replayed by `replayLog`. */
+  private async openChain(): Promise<Chain> {
     const { genesis, producerKey, producerKeys, log } = this.source;
     const kr = this.opts.keyRecovery;
     const recovery = kr === 'noble' ? nobleRecovery : typeof kr === 'object' ? kr : defaultKeyRecovery();
@@ -203,8 +215,9 @@ export class EmbeddedNode {
       log,
       recovery,
       snapshotEvery,
-      snapshot: snapshotEvery > 0 ? readSnapshot(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
       events: this.chainEvents(),
+      deferReplay: true,
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
   }
@@ -227,6 +240,7 @@ export class EmbeddedNode {
       snapshot: (snap) => {
         void this.saveSnapshot(snap);
       },
+      snapshotRefused: (reason) => this.onError(new Error(`${reason}; replaying the whole block log`)),
     };
   }
 
@@ -262,6 +276,13 @@ export class EmbeddedNode {
     });
   }
 
+  /** Replays the log after the snapshot while HTTP already answers get_info ("replaying", with progress). */
+  private async replayLog(): Promise<void> {
+    const t0 = performance.now();
+    await this.chain.replay();
+    this.startupTimes.replayMs = performance.now() - t0;
+  }
+
   /** A new replica: start downloading, and wait for block 1 (its chain has no head before it). */
   private async followFirstBlock(): Promise<void> {
     const followed = this.source.followed;
@@ -281,7 +302,7 @@ export class EmbeddedNode {
   private async serveHttp(): Promise<string | undefined> {
     const at = this.opts.http;
     if (at === undefined) return undefined;
-    this.http = new ChainHttpServer(this.api);
+    this.http = new ChainHttpServer(this.gate!);
     try {
       const bound = await this.http.listen(endpointOf(at));
       return `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
@@ -335,8 +356,11 @@ export class EmbeddedNode {
     if (this.snapshotEvery > 0) this.snapshots = new SnapshotFile(join(this.opts.dataDir, SNAPSHOT_FILE));
   }
 
-  private saveSnapshot(snap: Snapshot): Promise<unknown> {
-    return this.snapshots ? this.snapshots.save(snap) : Promise.resolve();
+  /** Writes `snap` in the background (block production goes on meanwhile; see state-snapshot.ts). */
+  private saveSnapshot(snap: StateSnapshot): Promise<unknown> {
+    if (this.snapshots) return this.snapshots.save(snap);
+    snap.abandon();
+    return Promise.resolve();
   }
 
   private startFollowing(): void {
@@ -508,7 +532,9 @@ export class EmbeddedNode {
     this.follower?.close();
     await this.following;
     if (this.snapshots && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
-      await this.saveSnapshot(this.chain.takeSnapshot());
+      await this.snapshots.settled(); // one capture at a time
+      const snap = this.snapshots.lastWritten === this.chain.head.num ? null : this.chain.takeSnapshot();
+      if (snap) await this.saveSnapshot(snap);
     }
     await this.snapshots?.settled();
     await this.replication?.close();

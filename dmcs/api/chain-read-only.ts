@@ -145,7 +145,7 @@ export class ChainReadOnly {
       scope: Name.fromU64(t.scope).toString(),
       table: Name.fromU64(t.table).toString(),
       payer: Name.fromU64(t.payer).toString(),
-      count: t.keys.length,
+      count: t.size,
     }));
     const next = tables[limit];
     return { rows, more: next ? Name.fromU64(next.scope).toString() : '' };
@@ -247,7 +247,7 @@ export class ChainReadOnly {
     if (!type) throw new ChainError('contract_table_query_exception', `Table accounts is not specified in the ABI of ${code}`);
     const t = this.chain.state.tables.findTable(Name.from(code).value, Name.from(account).value, Name.from('accounts').value);
     const out: string[] = [];
-    for (const k of t?.keys ?? []) {
+    for (const k of t?.keys() ?? []) {
       const row = s.decode(type, t!.rows.get(k)!.value) as { balance?: unknown };
       const bal = String(row.balance ?? '');
       if (!symbol || bal.endsWith(` ${symbol}`)) out.push(bal);

@@ -111,7 +111,7 @@ export class ChainHttpServer {
   private server: Server | null = null;
   private readonly sockets = new Set<import('node:net').Socket>();
 
-  constructor(private readonly api: ChainApi) {}
+  constructor(private readonly api: Pick<ChainApi, 'endpoints' | 'peerosEndpoints'>) {}
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   async listen(at: HttpEndpoint): Promise<HttpEndpoint> {

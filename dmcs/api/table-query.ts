@@ -123,7 +123,7 @@ export function queryTableRows(
   if (!t || lower > upper) return out;
   const i0 = t.indexOf(lower);
   let i1 = t.indexOf(upper);
-  if (t.keys[i1] === upper) i1++; // inclusive upper bound
+  if (t.keyAt(i1) === upper) i1++; // inclusive upper bound
   const rows: DbRow[] = [];
   const n = i1 - i0;
   const take = Math.min(n, limit);
@@ -131,7 +131,7 @@ export function queryTableRows(
   else for (let i = i1 - 1; i >= i1 - take; i--) rows.push(t.at(i)!);
   if (n > take) {
     out.more = true;
-    const next = reverse ? t.keys[i1 - take - 1]! : t.keys[i0 + take]!;
+    const next = reverse ? t.keyAt(i1 - take - 1)! : t.keyAt(i0 + take)!;
     out.next_key = keyType === 'name' ? nameOf(next) : next.toString();
   }
   for (const r of rows) {
@@ -238,7 +238,7 @@ function querySecondary(
   const n = Math.max(0, i1 - i0);
   const take = Math.min(n, limit);
   for (let j = 0; j < take; j++) {
-    const e = ix.entries[reverse ? i1 - 1 - j : i0 + j]!;
+    const e = ix.entryAt(reverse ? i1 - 1 - j : i0 + j)!;
     const r = primary.find(e.primary);
     if (!r) continue;
     let data: unknown = bytesToHex(r.value);
@@ -253,7 +253,7 @@ function querySecondary(
   }
   if (n > take) {
     out.more = true;
-    const e = ix.entries[reverse ? i1 - take - 1 : i0 + take]!;
+    const e = ix.entryAt(reverse ? i1 - take - 1 : i0 + take)!;
     out.next_key = secondaryString(e.secondary, kind, keyType);
   }
   return out;

@@ -19,7 +19,6 @@ import {
   bytesToHex,
   bytesEqual,
   signingDigest,
-  hexToBytes,
   GenesisState,
   KeyType,
   Signature,
@@ -52,7 +51,7 @@ import type { BlockLog } from '../block/block-log.js';
 import type { Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
-import { dumpState, loadState, SNAPSHOT_SUMMARIES, SNAPSHOT_VERSION, type Snapshot } from '../state/state-snapshot.js';
+import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
 import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
 import { fromLegacySchedule, toLegacySchedule } from './legacy-schedule.js';
@@ -110,6 +109,9 @@ export function slotToMs(slot: number): number {
   return new BlockTimestamp(slot).toMilliseconds();
 }
 
+/** Blocks replayed between two turns of the event loop (an HTTP reply waits at most this many blocks). */
+export const REPLAY_YIELD_BLOCKS = 64;
+
 export interface ChainOptions {
   genesis: Genesis;
   /** The producer's private key; null on a replica (it follows another node's log, never seals). */
@@ -120,14 +122,16 @@ export interface ChainOptions {
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
   now?: () => number;
-  /** A state snapshot to start from (used only if it matches the log; see state-snapshot.ts). */
-  snapshot?: Snapshot | null;
+  /** A state snapshot file's bytes to start from (used only if it matches the log; see state-snapshot.ts). */
+  snapshot?: Uint8Array | null;
   /** Take a snapshot every this many blocks (0 = never). */
   snapshotEvery?: number;
   /** Who hears what happens to transactions and blocks (the node: its journal, timer, snapshots). */
   events?: ChainEvents;
   /** On a replica: where refused pushes should go instead (named in the refusal). */
   producerEndpoint?: string;
+  /** Leave the log's blocks for the caller to replay with `replay()` (so it can serve meanwhile). */
+  deferReplay?: boolean;
 }
 
 /** What the chain reports to its owner; each is optional. */
@@ -138,8 +142,13 @@ export interface ChainEvents {
   accepted?(packed: PackedTrx, blockNum: number): Promise<void> | undefined;
   /** Block `num` is in the log. */
   durable?(num: number): void;
-  /** A snapshot of the state after a block, once that block is in the log (every `snapshotEvery` blocks). */
-  snapshot?(s: Snapshot): void;
+  /**
+   * A snapshot of the state after a block, once that block is in the log (every `snapshotEvery`
+   * blocks); the receiver must write it (`chunks()`) or `abandon()` it.
+   */
+  snapshot?(s: StateSnapshot): void;
+  /** A snapshot file given at start was not used, and why (the log was replayed instead). */
+  snapshotRefused?(reason: string): void;
 }
 
 export class Chain {
@@ -155,6 +164,10 @@ export class Chain {
   durableNum = 0;
   /** Whether start used a snapshot, and of which block (0 = full replay). */
   startedFromSnapshot = 0;
+  /** While `replay()` runs: blocks of the log applied so far, of how many. */
+  replayProgress: { done: number; total: number } | null = null;
+  /** The log block index `replay()` starts at (the snapshot's block number, else 0). */
+  private replayFrom = 0;
   private readonly snapshotEvery: number;
   private readonly events: ChainEvents;
   /** Where a replica tells clients to push. */
@@ -202,14 +215,28 @@ export class Chain {
 
   /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
   static async open(opts: ChainOptions): Promise<Chain> {
-    const chain = new Chain(opts);
-    chain.createGenesisAccounts(chain.state);
+    let chain = Chain.atGenesis(opts);
     if (opts.log.length === 0 && opts.producerKey) {
       const g = chain.genesisBlock();
       await opts.log.append(encodeBlock(g.block), g.state.id);
     }
-    const from = opts.snapshot ? await chain.restore(opts.snapshot) : 0;
-    await chain.replay(from);
+    let from = 0;
+    if (opts.snapshot) {
+      const restored = await chain.restore(opts.snapshot);
+      if (typeof restored === 'string') {
+        chain.events.snapshotRefused?.(restored);
+        if (chain.startedFromSnapshot < 0) chain = Chain.atGenesis(opts); // half-loaded: start over
+      } else from = restored;
+    }
+    chain.replayFrom = from;
+    if (!opts.deferReplay) await chain.replay();
+    return chain;
+  }
+
+  /** A chain holding the genesis state only (eosio, eosio.null, eosio.prods, the genesis schedule). */
+  private static atGenesis(opts: ChainOptions): Chain {
+    const chain = new Chain(opts);
+    chain.createGenesisAccounts(chain.state);
     return chain;
   }
 
@@ -231,71 +258,92 @@ export class Chain {
   }
 
   /**
-   * Loads `snap` when the log's block `snap.blockNum` has the recorded id and the restored state
-   * hashes to the recorded digest; returns the block to replay after, or 0 (then the state is
-   * rebuilt from genesis by a full replay).
+   * Loads a snapshot file when the log's block N has the recorded id and the loaded state hashes
+   * to the recorded digest; returns N, or why not (then, if loading had begun, `startedFromSnapshot`
+   * is -1 and the caller starts over from genesis). The state is loaded once, into this chain.
    */
-  private async restore(snap: Snapshot): Promise<number> {
-    if (snap.version !== SNAPSHOT_VERSION || snap.blockNum < 1 || snap.blockNum > this.log.length || !snap.blockHeaderState) return 0;
-    const bytes = await this.log.get(snap.blockNum - 1);
-    if (!bytes) return 0;
-    const block = decodeBlock(bytes);
+  private async restore(bytes: Uint8Array): Promise<number | string> {
+    let file: SnapshotFile;
+    try {
+      file = parseSnapshot(bytes);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const h = file.head;
+    if (h.blockNum < 1 || h.blockNum > this.log.length) return `state snapshot: block ${h.blockNum} is not in the log`;
+    const logged = await this.log.get(h.blockNum - 1);
+    if (!logged) return `state snapshot: block ${h.blockNum} is missing from the log`;
+    const block = decodeBlock(logged);
     const id = blockId(block);
-    if (bytesToHex(id) !== snap.blockId) return 0;
+    if (!bytesEqual(id, h.blockId)) return `state snapshot: block ${h.blockNum} of the log has another id`;
+    if (!file.blockHeaderState) return 'state snapshot: no block header state (written before Leap blocks)';
     let headerState: BlockHeaderState;
     try {
-      headerState = BlockHeaderState.fromJSON(snap.blockHeaderState);
-    } catch {
-      return 0;
+      headerState = BlockHeaderState.fromJSON(file.blockHeaderState);
+    } catch (e) {
+      return `state snapshot: block header state unreadable (${(e as Error).message})`;
     }
-    if (!bytesEqual(headerState.id, id)) return 0;
-    const fresh = new Chain({ genesis: this.genesis, producerKey: this.producerKey, log: this.log, recovery: this.recovery });
-    fresh.createGenesisAccounts(fresh.state);
+    if (!bytesEqual(headerState.id, id)) return `state snapshot: the block header state is not block ${h.blockNum}'s`;
+    this.startedFromSnapshot = -1;
     try {
-      loadState(fresh.state, snap.state);
-    } catch {
-      return 0;
+      file.loadInto(this.state);
+    } catch (e) {
+      return (e as Error).message;
     }
-    if (bytesToHex(fresh.state.digest()) !== snap.stateDigest) return 0;
-    // the snapshot is sound: take its state
-    loadState(this.state, snap.state);
-    for (const [txid, exp] of snap.recent) this.recent.set(txid, exp);
-    for (const [num, idHex, slot] of snap.summaries) {
-      this.summaries[num & 0xffff] = hexToBytes(idHex);
+    if (!bytesEqual(this.state.digest(), h.stateDigest)) return 'state snapshot: the loaded state does not hash to its recorded digest';
+    for (const [txid, exp] of file.recent) this.recent.set(txid, exp);
+    for (const [num, sid, slot] of file.summaries) {
+      this.summaries[num & 0xffff] = sid;
       this.summarySlots[num & 0xffff] = slot;
     }
-    this.setHead({ num: snap.blockNum, id, timestamp: block.timestamp, block, state: headerState });
-    this.startedFromSnapshot = snap.blockNum;
-    return snap.blockNum;
+    this.setHead({ num: h.blockNum, id, timestamp: block.timestamp, block, state: headerState });
+    this.startedFromSnapshot = h.blockNum;
+    return h.blockNum;
   }
 
-  /** The state after the head block, for a snapshot (call only with nothing pending). */
-  takeSnapshot(): Snapshot {
-    const summaries: Snapshot['summaries'] = [];
+  /**
+   * Starts a snapshot of the state after the head block (call only with nothing pending): O(1)
+   * here besides copying the recent transaction ids; the state is read later, while blocks go on
+   * (state-snapshot.ts). Null while an earlier snapshot is still being written.
+   */
+  takeSnapshot(): StateSnapshot | null {
+    const capture = this.state.beginCapture();
+    if (!capture) return null;
+    const summaries: Array<[number, Uint8Array, number]> = [];
     for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
       const id = this.summaries[num & 0xffff];
-      if (id) summaries.push([num, bytesToHex(id), this.summarySlots[num & 0xffff]!]);
+      if (id) summaries.push([num, id, this.summarySlots[num & 0xffff]!]);
     }
-    return {
-      version: SNAPSHOT_VERSION,
+    const meta = {
       blockNum: this.head.num,
-      blockId: bytesToHex(this.head.id),
-      stateDigest: bytesToHex(this.state.digest()),
-      state: dumpState(this.state),
+      blockId: this.head.id,
+      stateDigest: this.state.digest(),
+      globalSequence: this.state.globalSequence,
       recent: [...this.recent],
       summaries,
       blockHeaderState: this.head.state.toJSON(),
     };
+    return new StateSnapshot(meta, this.state, capture);
   }
 
-  private async replay(from = 0): Promise<void> {
+  /**
+   * Replays the log's blocks after the snapshot (all of them without one), giving the event loop
+   * a turn every `REPLAY_YIELD_BLOCKS` blocks so an HTTP server can answer meanwhile;
+   * `replayProgress` says how far it got.
+   */
+  async replay(): Promise<void> {
     const n = this.log.length;
+    const from = this.replayFrom;
+    this.replayProgress = { done: from, total: n };
     for (let i = from; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
       this.applyLoggedBlock(i + 1, bytes);
+      this.replayProgress.done = i + 1;
+      if ((i + 1 - from) % REPLAY_YIELD_BLOCKS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.durableNum = n;
+    this.replayProgress = null;
   }
 
   /**
@@ -659,6 +707,9 @@ export class Chain {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);
       this.events.durable?.(p.num);
+    } catch (e) {
+      snap?.abandon();
+      throw e;
     } finally {
       this.unflushed.delete(p.num);
     }

@@ -3,14 +3,33 @@
  * account (with the code hash), RAM usage per account, and the contract tables (`TableStore`).
  * Every mutation goes through a method here that records its inverse in the shared `UndoLog`, so a
  * failed transaction is rolled back whole. State is only ever derived from the block log (genesis
- * plus replayed blocks), never saved on its own.
+ * plus replayed blocks) or a snapshot of it.
+ *
+ * The state digest is incremental (state-digest.ts): tables keep their records in the sum as they
+ * write; an account changes on almost every action (sequences, RAM), so accounts are only marked
+ * here and rehashed, once each, at the next `digest()`. An account's record includes its resource
+ * limits (set_resource_limits marks it too, and so does the undo); the producer schedules are one
+ * more record, rehashed when the active schedule or the proposal is replaced.
  */
-import { Name, BinaryWriter, sha256, bytesToHex } from '../../abi/antelope/index.js';
+import { Name, sha256, bytesToHex } from '../../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
-import { TableStore } from './table-store.js';
+import { TableStore, type StateCapture } from './table-store.js';
+import { SnapshotCapture } from './snapshot-capture.js';
+import { encodeAccount } from './account-codec.js';
+import {
+  HashAccumulator,
+  accountRecordWriter,
+  indexEntryRecordHash,
+  indexRecordHash,
+  producersRecordHash,
+  rowRecordHash,
+  stateDigestOf,
+  tableRecordHash,
+} from './state-digest.js';
 import { authorityBillableSize, type Authority } from '../authority.js';
-import { ResourceLimits } from './resource-limits.js';
-import { ProducerSchedule } from './producer-schedule.js';
+import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
+import { ProducerSchedule, type Schedule } from './producer-schedule.js';
+import type { AccountRecord, PermissionRecord } from './account-record.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -21,39 +40,7 @@ export const PERMISSION_LINK_RAM_BYTES = 136;
 /** Leap `setcode_ram_bytes_multiplier`: code is charged 10× its size (it is also compiled/cached). */
 export const SETCODE_RAM_MULTIPLIER = 10;
 
-export interface PermissionRecord {
-  readonly name: string;
-  /** The parent permission's name; '' for `owner`. */
-  readonly parent: string;
-  readonly auth: Authority;
-  /** Block time of the last change, ms since the Unix epoch. */
-  readonly lastUpdated: number;
-}
-
-export interface AccountRecord {
-  readonly name: string;
-  readonly value: bigint;
-  /** Block time of creation, ms since the Unix epoch. */
-  readonly creation: number;
-  privileged: boolean;
-  code: Uint8Array | null;
-  /** sha256 of the code; 32 zero bytes when none. */
-  codeHash: Uint8Array;
-  /** `codeHash` as hex (the VM's module cache key), kept to avoid re-encoding per action. */
-  codeHashHex: string;
-  lastCodeUpdate: number;
-  codeSequence: number;
-  abi: Uint8Array | null;
-  abiSequence: number;
-  ramUsage: number;
-  /** Actions received (Leap `recv_sequence`). */
-  recvSequence: number;
-  /** Actions authorized (Leap `auth_sequence`). */
-  authSequence: number;
-  readonly permissions: Map<string, PermissionRecord>;
-  /** `code:type` (type '' = any action of code) → required permission name. */
-  readonly links: Map<string, string>;
-}
+export type { AccountRecord, PermissionRecord } from './account-record.js';
 
 export const ZERO_HASH = new Uint8Array(32);
 
@@ -61,15 +48,57 @@ export class ChainState {
   readonly undo = new UndoLog();
   readonly accounts = new Map<string, AccountRecord>();
   readonly tables: TableStore;
-  /** Limits set by `set_resource_limits` (-1 = unlimited unless set). */
-  readonly resourceLimits = new ResourceLimits(this.undo);
+  /** Limits set by `set_resource_limits` (-1 = unlimited unless set); part of each account's record. */
+  readonly resourceLimits = new ResourceLimits(this.undo, (name) => this.limitsChanging(name));
   /** Active and proposed producer schedules (the genesis one is set by the chain). */
   readonly producers = new ProducerSchedule(this.undo, []);
   /** Account by u64 value, for the contract VM (names arrive as bigints there). */
   private readonly byValue = new Map<bigint, AccountRecord>();
+  /** The sum of every record's hash (state-digest.ts). */
+  private readonly records = new HashAccumulator();
+  /** Each account's hash as summed in `records`. */
+  private readonly accountHashes = new Map<string, Uint8Array>();
+  /** Accounts changed since their hash was last summed. */
+  private readonly dirty = new Set<string>();
+  /** The schedules whose record is summed in `records`, and its hash (schedules are replaced, never changed in place). */
+  private hashedSchedules: { active: Schedule; proposed: Schedule | null; hash: Uint8Array } | null = null;
 
   constructor() {
-    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta));
+    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta), this.records);
+  }
+
+  /** Marks an account as changed (created, deleted or any field): its hash is redone at the next digest. */
+  touch(name: string): void {
+    this.dirty.add(name);
+  }
+
+  /** Before any change to `acct`: mark it for the digest, and keep its record for a snapshot being written. */
+  private changing(acct: AccountRecord): void {
+    this.dirty.add(acct.name);
+    const c = this.tables.capture;
+    if (c !== null && acct.snapshotEpoch !== c.epoch)
+      c.saveAccount(acct, () => ({ record: encodeAccount(acct), limits: this.resourceLimits.find(acct.name) ?? null }));
+  }
+
+  /** Before an account's resource limits change (or an undo restores them). */
+  private limitsChanging(name: string): void {
+    const acct = this.accounts.get(name);
+    if (acct) this.changing(acct);
+    else this.dirty.add(name);
+  }
+
+  /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
+  beginCapture(): StateCapture | null {
+    if (this.tables.capture) return null;
+    const c: StateCapture = new SnapshotCapture();
+    this.tables.capture = c;
+    return c;
+  }
+
+  /** Closes `c` and drops its preimages. */
+  endCapture(c: StateCapture): void {
+    if (this.tables.capture === c) this.tables.capture = null;
+    c.close();
   }
 
   /** When set, every RAM change is also summed here per account (one action's deltas). */
@@ -87,6 +116,7 @@ export class ChainState {
     return v;
   }
   nextRecvSequence(acct: AccountRecord): number {
+    this.changing(acct);
     const v = ++acct.recvSequence;
     this.undo.record(() => {
       acct.recvSequence--;
@@ -94,6 +124,7 @@ export class ChainState {
     return v;
   }
   nextAuthSequence(acct: AccountRecord): number {
+    this.changing(acct);
     const v = ++acct.authSequence;
     this.undo.record(() => {
       acct.authSequence--;
@@ -114,6 +145,7 @@ export class ChainState {
     const acct = typeof account === 'string' ? this.accounts.get(account) : this.byValue.get(account);
     if (!acct) return; // the payer was checked to exist by the caller
     if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
+    this.changing(acct);
     acct.ramUsage += delta;
     this.undo.record(() => {
       acct.ramUsage -= delta;
@@ -138,11 +170,15 @@ export class ChainState {
       authSequence: 0,
       permissions: new Map(),
       links: new Map(),
+      snapshotEpoch: 0,
     };
+    const capture = this.tables.capture;
+    if (capture) capture.stamp(acct); // born after the snapshot's block: not in it
     acct.permissions.set('owner', { name: 'owner', parent: '', auth: owner, lastUpdated: time });
     acct.permissions.set('active', { name: 'active', parent: 'owner', auth: active, lastUpdated: time });
     this.accounts.set(name, acct);
     this.byValue.set(acct.value, acct);
+    this.dirty.add(name);
     this.undo.record(() => {
       this.accounts.delete(name);
       this.byValue.delete(acct.value);
@@ -160,6 +196,7 @@ export class ChainState {
       codeSequence: acct.codeSequence,
     };
     const delta = ((code?.length ?? 0) - (acct.code?.length ?? 0)) * SETCODE_RAM_MULTIPLIER;
+    this.changing(acct);
     acct.code = code;
     acct.codeHash = hash;
     acct.codeHashHex = bytesToHex(hash);
@@ -172,6 +209,7 @@ export class ChainState {
   setAbi(acct: AccountRecord, abi: Uint8Array | null): void {
     const old = { abi: acct.abi, abiSequence: acct.abiSequence };
     const delta = (abi?.length ?? 0) - (acct.abi?.length ?? 0);
+    this.changing(acct);
     acct.abi = abi;
     acct.abiSequence++;
     this.undo.record(() => Object.assign(acct, old));
@@ -181,6 +219,7 @@ export class ChainState {
   /** Creates or replaces a permission (updateauth). */
   setPermission(acct: AccountRecord, perm: PermissionRecord): void {
     const old = acct.permissions.get(perm.name);
+    this.changing(acct);
     acct.permissions.set(perm.name, perm);
     this.undo.record(() => {
       if (old) acct.permissions.set(perm.name, old);
@@ -195,6 +234,7 @@ export class ChainState {
   deletePermission(acct: AccountRecord, name: string): void {
     const old = acct.permissions.get(name);
     if (!old) return;
+    this.changing(acct);
     acct.permissions.delete(name);
     this.undo.record(() => {
       acct.permissions.set(name, old);
@@ -206,6 +246,7 @@ export class ChainState {
   setLink(acct: AccountRecord, code: string, type: string, requirement: string | null): void {
     const key = `${code}:${type}`;
     const old = acct.links.get(key);
+    this.changing(acct);
     if (requirement === null) acct.links.delete(key);
     else acct.links.set(key, requirement);
     this.undo.record(() => {
@@ -222,70 +263,109 @@ export class ChainState {
   }
 
   /**
-   * sha256 over the whole state in a canonical order (accounts by name, permissions and links by
-   * name, tables by code/scope/table, rows by key): two nodes agree on it exactly when their states
-   * are identical. Used to check replay and restart.
+   * The state digest (state-digest.ts): two nodes agree on it exactly when their states hold the
+   * same records. Costs one hash per account changed since the last call; the tables' part is
+   * already current. Used to check replay, snapshots and restarts.
    */
   digest(): Uint8Array {
-    const w = new BinaryWriter(4096);
-    w.u64(BigInt(this.globalSequence));
-    const byName = <T>(m: Map<string, T>) => [...m.keys()].sort();
-    for (const n of byName(this.accounts)) {
-      const a = this.accounts.get(n)!;
-      w.string(n);
-      w.bool(a.privileged);
-      w.raw(a.codeHash);
-      w.bytes(a.abi ?? new Uint8Array(0));
-      w.u32(a.ramUsage >>> 0);
-      w.u32(a.recvSequence);
-      w.u32(a.authSequence);
-      w.u32(a.codeSequence);
-      w.u32(a.abiSequence);
-      w.string(String(a.creation));
-      w.string(String(a.lastCodeUpdate));
-      for (const p of byName(a.permissions)) w.string(`${p}:${JSON.stringify(a.permissions.get(p))}`);
-      for (const l of byName(a.links)) w.string(`${l}=${a.links.get(l)}`);
+    for (const name of this.dirty) {
+      const old = this.accountHashes.get(name);
+      if (old) this.records.remove(old);
+      const a = this.accounts.get(name);
+      if (a) {
+        const h = accountRecordHash(a, this.resourceLimits.find(name));
+        this.records.add(h);
+        this.accountHashes.set(name, h);
+      } else this.accountHashes.delete(name);
     }
-    const tables = [...this.accounts.values()].flatMap((a) => [...this.tables.tablesOf(a.value)]);
-    tables.sort((x, y) =>
-      x.code !== y.code
-        ? x.code < y.code
-          ? -1
-          : 1
-        : x.scope !== y.scope
-          ? x.scope < y.scope
-            ? -1
-            : 1
-          : x.table < y.table
-            ? -1
-            : x.table > y.table
-              ? 1
-              : 0,
-    );
-    for (const t of tables) {
-      w.u64(t.code);
-      w.u64(t.scope);
-      w.u64(t.table);
-      w.u64(t.payer);
-      for (const k of t.keys) {
-        const r = t.rows.get(k)!;
-        w.u64(k);
-        w.u64(r.payer);
-        w.bytes(r.value);
-      }
+    this.dirty.clear();
+    const { active, proposed } = this.producers;
+    const hs = this.hashedSchedules;
+    if (!hs || hs.active !== active || hs.proposed !== proposed) {
+      if (hs) this.records.remove(hs.hash);
+      const hash = producersRecordHash(active, proposed);
+      this.records.add(hash);
+      this.hashedSchedules = { active, proposed, hash };
     }
-    for (const key of [...this.tables.indexes.keys()].sort()) {
-      const ix = this.tables.indexes.get(key)!;
-      w.string(key);
-      w.u64(ix.payer);
-      for (const e of ix.entries) {
-        w.u64(e.primary);
-        w.string(String(e.secondary));
-        w.u64(e.payer);
-      }
-    }
-    for (const [name, l] of this.resourceLimits.entries()) w.string(`limits:${name}:${l.ramBytes}:${l.netWeight}:${l.cpuWeight}`);
-    w.string(`producers:${JSON.stringify(this.producers.active)}:${JSON.stringify(this.producers.proposed)}`);
-    return sha256(w.peek());
+    return stateDigestOf(this.records, this.globalSequence);
   }
+
+  /** The same digest computed from scratch over every record (tests and audits; O(state)). */
+  recomputeDigest(): Uint8Array {
+    const acc = new HashAccumulator();
+    for (const a of this.accounts.values()) acc.add(accountRecordHash(a, this.resourceLimits.find(a.name)));
+    for (const t of this.tables.allTables()) {
+      acc.add(tableRecordHash(t));
+      for (const k of t.keys()) acc.add(rowRecordHash(t, t.rows.get(k)!));
+    }
+    for (const ix of this.tables.indexes.values()) {
+      acc.add(indexRecordHash(ix));
+      for (const e of ix.entries()) acc.add(indexEntryRecordHash(ix, e));
+    }
+    acc.add(producersRecordHash(this.producers.active, this.producers.proposed));
+    return stateDigestOf(acc, this.globalSequence);
+  }
+}
+
+/** sha256 of the ABI bytes, remembered per ABI object (an ABI is replaced, never changed in place). */
+const abiHashes = new WeakMap<Uint8Array, Uint8Array>();
+const NO_ABI_HASH = new Uint8Array(32);
+function abiHashOf(abi: Uint8Array | null): Uint8Array {
+  if (!abi) return NO_ABI_HASH;
+  let h = abiHashes.get(abi);
+  if (!h) abiHashes.set(abi, (h = sha256(abi)));
+  return h;
+}
+
+const byKey = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
+
+/** An account record: its fields, its permissions and links in name order, then its resource limits when set. */
+function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | undefined): Uint8Array {
+  const w = accountRecordWriter();
+  w.string(a.name);
+  w.bool(a.privileged);
+  w.raw(a.codeHash);
+  w.raw(abiHashOf(a.abi));
+  w.i64(BigInt(a.ramUsage));
+  w.u32(a.recvSequence);
+  w.u32(a.authSequence);
+  w.u32(a.codeSequence);
+  w.u32(a.abiSequence);
+  w.i64(BigInt(a.creation));
+  w.i64(BigInt(a.lastCodeUpdate));
+  w.varuint32(a.permissions.size);
+  for (const name of byKey(a.permissions)) {
+    const p = a.permissions.get(name)!;
+    w.string(p.name);
+    w.string(p.parent);
+    w.i64(BigInt(p.lastUpdated));
+    w.u32(p.auth.threshold);
+    w.varuint32(p.auth.keys.length);
+    for (const k of p.auth.keys) {
+      w.string(k.key);
+      w.u16(k.weight);
+    }
+    w.varuint32(p.auth.accounts.length);
+    for (const l of p.auth.accounts) {
+      w.string(l.permission.actor);
+      w.string(l.permission.permission);
+      w.u16(l.weight);
+    }
+    w.varuint32(p.auth.waits.length);
+    for (const x of p.auth.waits) {
+      w.u32(x.wait_sec);
+      w.u16(x.weight);
+    }
+  }
+  w.varuint32(a.links.size);
+  for (const l of byKey(a.links)) {
+    w.string(l);
+    w.string(a.links.get(l)!);
+  }
+  if (limits) {
+    w.i64(limits.ramBytes);
+    w.i64(limits.netWeight);
+    w.i64(limits.cpuWeight);
+  }
+  return sha256(w.peek());
 }

@@ -13,24 +13,44 @@ export interface AccountResourceLimits {
 
 export const UNLIMITED: AccountResourceLimits = { ramBytes: -1n, netWeight: -1n, cpuWeight: -1n };
 
+function isUnlimited(l: AccountResourceLimits): boolean {
+  return l.ramBytes === -1n && l.netWeight === -1n && l.cpuWeight === -1n;
+}
+
 export class ResourceLimits {
   private readonly byAccount = new Map<string, AccountResourceLimits>();
-  constructor(private readonly undo: UndoLog) {}
+  /**
+   * @param changing called before the limits of an account change, and again before an undo puts
+   *   them back: the state marks the account for the digest and a running snapshot capture saves it.
+   */
+  constructor(
+    private readonly undo: UndoLog,
+    private readonly changing: (account: string) => void = () => {},
+  ) {}
 
   get(account: string): AccountResourceLimits {
     return this.byAccount.get(account) ?? UNLIMITED;
   }
 
+  /** The account's limits when they are not the default (all -1), else undefined. */
+  find(account: string): AccountResourceLimits | undefined {
+    return this.byAccount.get(account);
+  }
+
+  /** Sets an account's limits; all -1 is the default and is not stored (Leap has no "unset"). */
   set(account: string, limits: AccountResourceLimits): void {
     const old = this.byAccount.get(account);
-    this.byAccount.set(account, limits);
+    this.changing(account);
+    if (isUnlimited(limits)) this.byAccount.delete(account);
+    else this.byAccount.set(account, limits);
     this.undo.record(() => {
+      this.changing(account);
       if (old) this.byAccount.set(account, old);
       else this.byAccount.delete(account);
     });
   }
 
-  /** Accounts with limits other than the default, by name (for digests and snapshots). */
+  /** Accounts with limits other than the default, by name. */
   entries(): Array<[string, AccountResourceLimits]> {
     return [...this.byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }

@@ -1,6 +1,7 @@
 /**
  * Secondary indexes of contract tables (`db_idx64/idx128/idx256/idx_double_*`): per
- * `(kind, code, scope, table)`, entries ordered by `(secondary, primary)` — secondary compared as
+ * `(kind, code, scope, table)`, entries ordered by `(secondary, primary)` in a `SortedChunks` (O(log n)
+ * inserts and removes) — secondary compared as
  * unsigned integers (idx256 as one 256-bit number, word 0 high, like Leap) or as doubles (-0 = +0)
  * — plus a map from primary key to entry. Implements the VM's `SecondaryTable`; every write is
  * journalled in the `UndoLog` and charges Leap's billable size per entry.
@@ -9,10 +10,17 @@ import type { SecondaryKey, SecondaryKind, SecondaryRow, SecondaryTable } from '
 import { SECONDARY_ROW_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import type { RamCharge } from './ram-charge.js';
+import { SortedChunks } from './sorted-chunks.js';
+import type { CaptureStamped, SnapshotCapture } from './snapshot-capture.js';
+import { indexEntryRecordHash, type HashAccumulator } from './state-digest.js';
 
 export interface IndexOwner {
   readonly undo: UndoLog;
   readonly charge: RamCharge;
+  /** The state digest's record sum. */
+  readonly records: HashAccumulator;
+  /** The snapshot being written, if any. */
+  readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
   dropIndex(ix: SecondaryIndex): void;
 }
 
@@ -21,9 +29,16 @@ function cmpKey(a: SecondaryKey, b: SecondaryKey): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** (secondary, primary) order. */
+function compareRows(a: SecondaryRow, b: SecondaryRow): number {
+  return cmpKey(a.secondary, b.secondary) || (a.primary < b.primary ? -1 : a.primary > b.primary ? 1 : 0);
+}
+
 export class SecondaryIndex implements SecondaryTable {
+  /** The last snapshot capture that handled this index (snapshot-capture.ts). */
+  snapshotEpoch = 0;
   /** Entries in (secondary, primary) order. */
-  readonly entries: SecondaryRow[] = [];
+  private readonly order = new SortedChunks<SecondaryRow>(compareRows);
   private readonly byPrimary = new Map<bigint, SecondaryRow>();
 
   constructor(
@@ -36,55 +51,46 @@ export class SecondaryIndex implements SecondaryTable {
   ) {}
 
   get size(): number {
-    return this.entries.length;
+    return this.order.size;
+  }
+
+  /** Entries in (secondary, primary) order. */
+  entries(): IterableIterator<SecondaryRow> {
+    return this.order.values();
+  }
+
+  /** The entry at position `i` in (secondary, primary) order. */
+  entryAt(i: number): SecondaryRow | undefined {
+    return this.order.at(i);
   }
 
   /** Position of the first entry ≥ (secondary, primary). */
   position(secondary: SecondaryKey, primary: bigint): number {
-    const a = this.entries;
-    let lo = 0,
-      hi = a.length;
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      const e = a[m]!;
-      const c = cmpKey(e.secondary, secondary) || (e.primary < primary ? -1 : e.primary > primary ? 1 : 0);
-      if (c < 0) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
+    return this.order.rank((e) => (cmpKey(e.secondary, secondary) || (e.primary < primary ? -1 : e.primary > primary ? 1 : 0)) < 0);
   }
 
   /** Position of the first entry with secondary > `secondary`. */
   positionAfter(secondary: SecondaryKey): number {
-    const a = this.entries;
-    let lo = 0,
-      hi = a.length;
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if (cmpKey(a[m]!.secondary, secondary) <= 0) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
+    return this.order.rank((e) => cmpKey(e.secondary, secondary) <= 0);
   }
 
   findPrimary(primary: bigint): SecondaryRow | undefined {
     return this.byPrimary.get(primary);
   }
   lowerbound(secondary: SecondaryKey): SecondaryRow | undefined {
-    return this.entries[this.position(secondary, 0n)];
+    return this.order.first((e) => cmpKey(e.secondary, secondary) < 0);
   }
   upperbound(secondary: SecondaryKey): SecondaryRow | undefined {
-    return this.entries[this.positionAfter(secondary)];
+    return this.order.first((e) => cmpKey(e.secondary, secondary) <= 0);
   }
   next(row: SecondaryRow): SecondaryRow | undefined {
-    return this.entries[this.position(row.secondary, row.primary) + 1];
+    return this.order.first((e) => compareRows(e, row) <= 0);
   }
   previous(row: SecondaryRow): SecondaryRow | undefined {
-    const i = this.position(row.secondary, row.primary);
-    return i > 0 ? this.entries[i - 1] : undefined;
+    return this.order.lastBelow((e) => compareRows(e, row) < 0);
   }
   last(): SecondaryRow | undefined {
-    return this.entries[this.entries.length - 1];
+    return this.order.last();
   }
 
   store(payer: bigint, primary: bigint, secondary: SecondaryKey): SecondaryRow {
@@ -114,18 +120,28 @@ export class SecondaryIndex implements SecondaryTable {
     this.delete(row);
     this.owner.undo.record(() => this.insert(row));
     this.owner.charge(row.payer, -SECONDARY_ROW_BILLABLE_BYTES[this.kind]);
-    if (this.entries.length === 0) this.owner.dropIndex(this);
+    if (this.order.size === 0) this.owner.dropIndex(this);
+  }
+
+  // every write and undo goes through these two; each keeps the state digest current
+
+  /** Before a change: a snapshot being written that has not reached this index keeps its entries first. */
+  private beforeChange(): void {
+    const c = this.owner.capture;
+    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveIndex(this, () => [...this.order.values()]);
   }
 
   private insert(row: SecondaryRow): void {
-    this.entries.splice(this.position(row.secondary, row.primary), 0, row);
+    this.beforeChange();
+    this.order.insert(row);
     this.byPrimary.set(row.primary, row);
+    this.owner.records.add(indexEntryRecordHash(this, row));
   }
 
   private delete(row: SecondaryRow): void {
-    const i = this.position(row.secondary, row.primary);
-    const at = this.entries[i];
-    if (at && at.primary === row.primary && cmpKey(at.secondary, row.secondary) === 0) this.entries.splice(i, 1);
+    this.beforeChange();
+    if (!this.order.delete(row)) return;
     this.byPrimary.delete(row.primary);
+    this.owner.records.remove(indexEntryRecordHash(this, row));
   }
 }

@@ -1,33 +1,45 @@
 /**
- * The node's state snapshot on disk (`<data>/snapshot.json`, see state-snapshot.ts): read once at
- * start (a missing or damaged file is only a lost shortcut), written atomically, one write at a
- * time and in order.
+ * The node's state snapshot on disk (`<data>/snapshot.bin`, format in snapshot-format.ts): read once
+ * at start (a missing or damaged file is only a lost shortcut), written one at a time and in order,
+ * streamed slice by slice to a temporary file that is fsynced and renamed over the old one, so a
+ * crash leaves the old snapshot or the new one, never a torn file.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../lib/atomic-file.js';
-import type { Snapshot } from './state-snapshot.js';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { StateSnapshot } from './state-snapshot.js';
 
 /** File name inside the node's data folder. */
-export const SNAPSHOT_FILE = 'snapshot.json';
+export const SNAPSHOT_FILE = 'snapshot.bin';
+/** The version-1 JSON snapshot of older nodes: removed when a new snapshot is written. */
+export const LEGACY_SNAPSHOT_FILE = 'snapshot.json';
 
-export function readSnapshot(path: string): Snapshot | null {
+/** The file's bytes, or null when there is none (or it cannot be read). */
+export async function readSnapshotBytes(path: string): Promise<Uint8Array | null> {
   try {
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Snapshot) : null;
+    return new Uint8Array(await readFile(path));
   } catch {
-    return null; // a damaged snapshot is only a lost shortcut: the log is replayed in full
+    return null;
   }
 }
 
 export class SnapshotFile {
   private written: Promise<unknown> = Promise.resolve();
+  /** Block number of the last snapshot written (0 = none yet). */
+  lastWritten = 0;
 
   constructor(readonly path: string) {}
 
   /** Writes `snap` after the writes before it; a failure is reported, never thrown. */
-  save(snap: Snapshot): Promise<unknown> {
+  save(snap: StateSnapshot): Promise<unknown> {
     this.written = this.written
-      .then(() => writeFileAtomic(this.path, JSON.stringify(snap), 0o644))
+      .then(() => this.stream(snap))
+      .then(() => {
+        this.lastWritten = snap.blockNum;
+        return unlink(join(dirname(this.path), LEGACY_SNAPSHOT_FILE)).catch(() => {});
+      })
       .catch((e: Error) => {
+        snap.abandon();
         process.stderr.write(`peeros node: cannot save a state snapshot: ${e.message}\n`);
       });
     return this.written;
@@ -36,5 +48,26 @@ export class SnapshotFile {
   /** Resolves once every write asked for so far is done. */
   settled(): Promise<unknown> {
     return this.written;
+  }
+
+  private async stream(snap: StateSnapshot): Promise<void> {
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      for await (const chunk of snap.chunks()) await fh.write(chunk); // each await lets blocks be produced
+      await fh.sync();
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+    await fh.close();
+    await rename(tmp, this.path);
+    const dir = await open(dirname(this.path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 }

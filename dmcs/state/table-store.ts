@@ -1,22 +1,33 @@
 /**
  * Contract tables: `(code, scope, table)` → rows ordered by unsigned u64 primary key, each with
  * its RAM payer. Implements the VM's `ContractDatabase`/`ContractTable` (dmcs/vm/contract-host.ts):
- * ordered queries by binary search over a sorted key array, rows by key in a Map. Every write is
+ * keys in a `SortedChunks` (O(log n) ordered queries, inserts and removes in any key order), rows by
+ * key in a Map. Every write is
  * journalled in the `UndoLog` and charges or refunds RAM with Antelope's billable sizes.
  * Secondary indexes (`SecondaryIndex`) live beside the tables, keyed by kind and name, as the VM's
  * interface describes.
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
+import { SortedChunks } from './sorted-chunks.js';
+import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
+import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
 
 import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
 
+const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A frozen view of tables, indexes and accounts while a snapshot is written. */
+export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
+
 export class Table implements ContractTable {
+  /** The last snapshot capture that handled this table (snapshot-capture.ts). */
+  snapshotEpoch = 0;
   /** Primary keys in ascending order. */
-  readonly keys: bigint[] = [];
+  private readonly order = new SortedChunks<bigint>(compareKeys);
   readonly rows = new Map<bigint, DbRow>();
 
   constructor(
@@ -29,43 +40,47 @@ export class Table implements ContractTable {
   ) {}
 
   get size(): number {
-    return this.keys.length;
+    return this.order.size;
   }
 
-  /** Index of the first key ≥ `k`. */
+  /** Position of the first key ≥ `k`. */
   indexOf(k: bigint): number {
-    const a = this.keys;
-    let lo = 0,
-      hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.order.rank((x) => x < k);
+  }
+
+  /** The key at position `i` (0 = least). */
+  keyAt(i: number): bigint | undefined {
+    return this.order.at(i);
   }
 
   at(i: number): DbRow | undefined {
-    const k = this.keys[i];
+    const k = this.order.at(i);
     return k === undefined ? undefined : this.rows.get(k);
+  }
+
+  /** Primary keys in ascending order. */
+  keys(): IterableIterator<bigint> {
+    return this.order.values();
   }
 
   find(primary: bigint): DbRow | undefined {
     return this.rows.get(primary);
   }
   lowerbound(primary: bigint): DbRow | undefined {
-    return this.at(this.indexOf(primary));
+    return this.rowOf(this.order.first((x) => x < primary));
   }
   upperbound(primary: bigint): DbRow | undefined {
-    const i = this.indexOf(primary);
-    return this.at(this.keys[i] === primary ? i + 1 : i);
+    return this.rowOf(this.order.first((x) => x <= primary));
   }
   previous(primary: bigint): DbRow | undefined {
-    const i = this.indexOf(primary);
-    return i > 0 ? this.at(i - 1) : undefined;
+    return this.rowOf(this.order.lastBelow((x) => x < primary));
   }
   last(): DbRow | undefined {
-    return this.at(this.keys.length - 1);
+    return this.rowOf(this.order.last());
+  }
+
+  private rowOf(k: bigint | undefined): DbRow | undefined {
+    return k === undefined ? undefined : this.rows.get(k);
   }
 
   store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
@@ -78,10 +93,8 @@ export class Table implements ContractTable {
 
   update(row: DbRow, payer: bigint, value: Uint8Array): DbRow {
     const next: DbRow = { primary: row.primary, payer, value };
-    this.rows.set(row.primary, next);
-    this.store_.undo.record(() => {
-      this.rows.set(row.primary, row);
-    });
+    this.replaceRow(row, next);
+    this.store_.undo.record(() => this.replaceRow(next, row));
     if (payer === row.payer) {
       this.store_.charge(payer, value.length - row.value.length);
     } else {
@@ -95,20 +108,45 @@ export class Table implements ContractTable {
     this.removeRow(row.primary);
     this.store_.undo.record(() => this.insertRow(row));
     this.store_.charge(row.payer, -(ROW_BILLABLE_BYTES + row.value.length));
-    if (this.keys.length === 0) this.store_.dropTable(this);
+    if (this.order.size === 0) this.store_.dropTable(this);
+  }
+
+  // the three primitives every write and every undo goes through; each keeps the state digest current
+
+  /** Rows in key order (a snapshot's copy). */
+  rowList(): DbRow[] {
+    const out: DbRow[] = [];
+    for (const k of this.order.values()) out.push(this.rows.get(k)!);
+    return out;
+  }
+
+  /** Before a change: a snapshot being written that has not reached this table keeps its rows first. */
+  private beforeChange(): void {
+    const c = this.store_.capture;
+    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
   }
 
   private insertRow(row: DbRow): void {
-    const i = this.indexOf(row.primary);
-    if (i === this.keys.length) this.keys.push(row.primary);
-    else this.keys.splice(i, 0, row.primary);
+    this.beforeChange();
+    this.order.insert(row.primary);
     this.rows.set(row.primary, row);
+    this.store_.records.add(rowRecordHash(this, row));
   }
 
   private removeRow(primary: bigint): void {
-    const i = this.indexOf(primary);
-    if (this.keys[i] === primary) this.keys.splice(i, 1);
+    const row = this.rows.get(primary);
+    if (!row) return;
+    this.beforeChange();
+    this.order.delete(primary);
     this.rows.delete(primary);
+    this.store_.records.remove(rowRecordHash(this, row));
+  }
+
+  private replaceRow(old: DbRow, next: DbRow): void {
+    this.beforeChange();
+    this.rows.set(old.primary, next);
+    this.store_.records.remove(rowRecordHash(this, old));
+    this.store_.records.add(rowRecordHash(this, next));
   }
 }
 
@@ -124,29 +162,39 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
-    const key = `${kind}:${code}:${scope}:${table}`;
-    this.indexes.set(key, ix);
-    this.undo.record(() => {
-      this.indexes.delete(key);
-    });
+    if (this.capture) this.capture.stamp(ix); // born after the snapshot's block
+    this.attachIndex(ix);
+    this.undo.record(() => this.detachIndex(ix));
     this.charge(payer, TABLE_BILLABLE_BYTES);
     return ix;
   }
 
   /** Removes an emptied index and refunds its payer. */
   dropIndex(ix: SecondaryIndex): void {
-    const key = `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
-    this.indexes.delete(key);
-    this.undo.record(() => {
-      this.indexes.set(key, ix);
-    });
+    this.detachIndex(ix);
+    this.undo.record(() => this.attachIndex(ix));
     this.charge(ix.payer, -TABLE_BILLABLE_BYTES);
+  }
+
+  private attachIndex(ix: SecondaryIndex): void {
+    this.indexes.set(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`, ix);
+    this.records.add(indexRecordHash(ix));
+  }
+
+  private detachIndex(ix: SecondaryIndex): void {
+    this.indexes.delete(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`);
+    this.records.remove(indexRecordHash(ix));
   }
 
   constructor(
     readonly undo: UndoLog,
     readonly charge: RamCharge,
+    /** The state digest's record sum: every table, row, index and entry is in it. */
+    readonly records: HashAccumulator,
   ) {}
+
+  /** The snapshot being written, if any (see snapshot-capture.ts). */
+  capture: StateCapture | null = null;
 
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
     return this.byCode.get(code)?.get(scope)?.get(table);
@@ -154,6 +202,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   createTable(code: bigint, scope: bigint, table: bigint, payer: bigint): Table {
     const t = new Table(code, scope, table, payer, this);
+    if (this.capture) this.capture.stamp(t); // born after the snapshot's block
     this.attach(t);
     this.undo.record(() => this.detach(t));
     this.charge(payer, TABLE_BILLABLE_BYTES);
@@ -174,7 +223,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     for (const tables of scopes.values()) yield* tables.values();
   }
 
+  /** Every table, in no particular order. */
+  *allTables(): IterableIterator<Table> {
+    for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tables.values();
+  }
+
   private attach(t: Table): void {
+    this.records.add(tableRecordHash(t));
     let scopes = this.byCode.get(t.code);
     if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
     let tables = scopes.get(t.scope);
@@ -185,8 +240,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private detach(t: Table): void {
     const scopes = this.byCode.get(t.code);
     const tables = scopes?.get(t.scope);
-    if (!tables) return;
-    tables.delete(t.table);
+    if (!tables?.delete(t.table)) return;
+    this.records.remove(tableRecordHash(t));
     if (tables.size === 0) scopes!.delete(t.scope);
     if (scopes!.size === 0) this.byCode.delete(t.code);
   }

@@ -35,6 +35,7 @@ test('the chain reports blocks durable, then the snapshot after them, to the eve
       },
       snapshot: (s) => {
         seen.push(`snapshot ${s.blockNum}`);
+        s.abandon(); // the receiver writes it or gives it up; until then no other snapshot starts
       },
     },
   });

@@ -78,6 +78,7 @@ const MODULES: BenchModule[] = [
   { file: 'antelope', fn: 'benchAntelope', prefixes: ['antelope.'] },
   { file: 'vault', fn: 'benchVault', prefixes: ['vault.'] },
   { file: 'dmcs', fn: 'benchDmcs', prefixes: ['dmcs.'] },
+  { file: 'dmcs-scale', fn: 'benchDmcsScale', prefixes: ['dmcs.scale.'] },
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
   { file: 'packages', fn: 'benchPackages', prefixes: ['packages.'] },

@@ -69,8 +69,11 @@ const definition: CommandDefinition = {
         'once it listens, print one JSON line {"chainId","endpoint","data","replication","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
     },
   ],
-  notes: `State is rebuilt on start by replaying the block log; transactions acknowledged before a crash
-but not yet in a block are re-applied from the data folder's journal. A data folder copied with
+  notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
+blocks after it, or by replaying the whole block log; the chain API listens from the start, and until
+the state is current get_info answers "replaying": true with replay_progress while other endpoints
+refuse. Transactions acknowledged before a crash but not yet in a block are re-applied from the
+data folder's journal. A data folder copied with
 cp -a (a backup) starts where the copy was taken; one held by a running node is refused.
 Stop with Ctrl-C (SIGINT) or SIGTERM.`,
 };

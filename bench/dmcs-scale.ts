@@ -1,0 +1,226 @@
+/**
+ * How the embedded node behaves as its state grows (issue 19), at two sizes in the same run: a
+ * small state and a big one, `PEEROS_BENCH_SCALE_HOLDERS` holders (default 2,000, the smoke size;
+ * the issue's figures use 100000) of the dPay token, one table scope per holder, created by real
+ * transactions (25 newaccount + 25 transfer actions each) so the block log holds them. Then
+ * `PEEROS_BENCH_SCALE_BLOCKS` blocks (default 200) of `PEEROS_BENCH_SCALE_TRANSFERS` transfers
+ * (default 20) between random holders, a state snapshot started every `SNAPSHOT_EVERY` blocks.
+ * - `dmcs.scale.stall_ratio (H holders)`: the longest block (pushing its transfers + sealing +
+ *   appending, with the snapshot writer's slices running in between) over the median block;
+ * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
+ * - `dmcs.scale.restart.first_get_info_ms (H holders)`: a restart (from the closing snapshot) until
+ *   the first get_info reply over HTTP; `….ready_ms`: until the node is started (state current);
+ *   `dmcs.scale.restart_ratio`: first get_info at the big size over the small one,
+ *   `dmcs.scale.restart_ready_ratio` the same for ready;
+ * - `dmcs.scale.replay.blocks_per_s` / `….transfers_per_s`: a restart without snapshot (the whole
+ *   log replayed), at the big size.
+ */
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Action, AbiSerializer, EOSIO_ABI } from '../abi/antelope/index.js';
+import { startNode, type EmbeddedNode } from '../dmcs/index.js';
+import type { PackedTrx } from '../dmcs/block.js';
+import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
+import { summarize, type BenchResult } from './result.js';
+
+const SNAPSHOT_EVERY = 50;
+const HOLDERS_PER_TRX = 25;
+const TRXS_PER_SETUP_BLOCK = 20;
+
+const envInt = (name: string, dflt: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
+};
+
+/** A valid account name per holder: `h` + 5 base-26 letters. */
+function holderName(i: number): string {
+  let s = '';
+  for (let k = 0; k < 5; k++) {
+    s = String.fromCharCode(97 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  }
+  return `h${s}`;
+}
+
+const act = (account: string, name: string, actor: string, data: Uint8Array) =>
+  Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data });
+
+/** Creates `count` holders, each with an account and a balance (its own scope of `accounts`). */
+async function addHolders(env: TokenNode, count: number): Promise<void> {
+  const { node, sign, dev, token } = env;
+  const eosio = new AbiSerializer(EOSIO_ABI);
+  let inBlock = 0;
+  for (let first = 0; first < count; first += HOLDERS_PER_TRX) {
+    const actions: Action[] = [];
+    for (let i = first; i < Math.min(count, first + HOLDERS_PER_TRX); i++) {
+      const name = holderName(i);
+      actions.push(
+        act(
+          'eosio',
+          'newaccount',
+          'eosio',
+          eosio.encodeAction('newaccount', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }),
+        ),
+      );
+      actions.push(
+        act(
+          'bench.token',
+          'transfer',
+          'alice',
+          token.encodeAction('transfer', { from: 'alice', to: name, quantity: '1.0000 BNC', memo: '' }),
+        ),
+      );
+    }
+    node.pushPacked(signed(node, makeTrx(node, actions, first), sign, dev));
+    if (++inBlock === TRXS_PER_SETUP_BLOCK) {
+      inBlock = 0;
+      await node.produceBlock();
+    }
+  }
+  await node.produceBlock();
+}
+
+/** `blocks` blocks of `perBlock` transfers between random holders; per-block wall times in ms. */
+async function transferBlocks(env: TokenNode, holders: number, blocks: number, perBlock: number): Promise<number[]> {
+  const { node, sign, dev, token } = env;
+  let seed = 19;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % holders;
+  };
+  const times: number[] = [];
+  let memo = 0;
+  for (let b = 0; b < blocks; b++) {
+    const batch: PackedTrx[] = [];
+    for (let i = 0; i < perBlock; i++) {
+      const from = holderName(random());
+      let to = holderName(random());
+      if (to === from) to = holderName((random() + 1) % holders);
+      const data = token.encodeAction('transfer', { from, to, quantity: '0.0001 BNC', memo: `s${memo++}` });
+      batch.push(signed(node, makeTrx(node, [act('bench.token', 'transfer', from, data)], i), sign, dev));
+    }
+    const t0 = performance.now();
+    for (const p of batch) node.pushPacked(p);
+    await node.produceBlock();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Restarts on `dir`: ms to the first get_info reply over HTTP, ms to started, the node's replay time. */
+async function restart(
+  dir: string,
+  snapshotEvery: number,
+): Promise<{ firstInfoMs: number; readyMs: number; replayMs: number; blocks: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  let firstInfoMs = 0;
+  const starting = startNode({
+    dev: true,
+    dataDir: dir,
+    http: `127.0.0.1:${port}`,
+    autoProduce: false,
+    snapshotEvery,
+    recoveryWorkers: 0,
+  }).then((node): [EmbeddedNode, number] => [node, performance.now() - t0]);
+  while (firstInfoMs === 0) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/chain/get_info`, { method: 'POST', body: '{}' });
+      await res.arrayBuffer();
+      firstInfoMs = performance.now() - t0;
+    } catch {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const [n, readyMs] = await starting;
+  const out = { firstInfoMs, readyMs, replayMs: n.startupTimes.replayMs, blocks: n.chain.head.num - n.chain.startedFromSnapshot };
+  await n.close();
+  return out;
+}
+
+interface SizeFigures {
+  holders: number;
+  stall: number;
+  maxMs: number;
+  medianMs: number;
+  tps: number;
+  rssPerHolder: number;
+  restart: { firstInfoMs: number; readyMs: number };
+  replay: { ms: number; blocks: number; transfers: number };
+}
+
+async function measureSize(holders: number, blocks: number, perBlock: number): Promise<SizeFigures | null> {
+  globalThis.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const env = await tokenNode({ http: false, snapshotEvery: SNAPSHOT_EVERY, recoveryWorkers: 0 });
+  if (!env) return null;
+  try {
+    await addHolders(env, holders);
+    globalThis.gc?.();
+    const rssPerHolder = (process.memoryUsage().rss - rss0) / holders;
+    const t0 = performance.now();
+    const times = await transferBlocks(env, holders, blocks, perBlock);
+    const tps = (blocks * perBlock) / ((performance.now() - t0) / 1000);
+    await env.node.close();
+    const sorted = [...times].sort((a, b) => a - b);
+    const medianMs = sorted[sorted.length >> 1]!;
+    const maxMs = sorted[sorted.length - 1]!;
+    const fromSnapshot = await restart(env.dir, SNAPSHOT_EVERY);
+    const full = await restart(env.dir, 0);
+    const setupTransfers = holders;
+    return {
+      holders,
+      stall: maxMs / medianMs,
+      maxMs,
+      medianMs,
+      tps,
+      rssPerHolder,
+      restart: fromSnapshot,
+      replay: { ms: full.replayMs, blocks: full.blocks, transfers: setupTransfers + blocks * perBlock },
+    };
+  } finally {
+    rmSync(env.dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Promise<BenchResult[]> {
+  const big = envInt('PEEROS_BENCH_SCALE_HOLDERS', 2000);
+  const small = Math.max(20, Math.min(1000, Math.floor(big / 100)));
+  const blocks = envInt('PEEROS_BENCH_SCALE_BLOCKS', 200);
+  const perBlock = envInt('PEEROS_BENCH_SCALE_TRANSFERS', 20);
+  const out: BenchResult[] = [];
+  const one = (name: string, unit: string, v: number) => out.push(summarize(name, unit, [v]));
+  const sizes: SizeFigures[] = [];
+  for (const holders of [small, big]) {
+    const f = await measureSize(holders, blocks, perBlock);
+    if (!f) return out; // no built contract
+    sizes.push(f);
+    const h = `${holders} holders`;
+    one(`dmcs.scale.stall_ratio (${h}, ${blocks} blocks of ${perBlock} transfers, snapshot every ${SNAPSHOT_EVERY})`, 'x', f.stall);
+    one(`dmcs.scale.block_ms.max (${h})`, 'ms', f.maxMs);
+    one(`dmcs.scale.block_ms.median (${h})`, 'ms', f.medianMs);
+    one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
+    one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
+    one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
+    one(`dmcs.scale.restart.ready_ms (${h}, from snapshot)`, 'ms', f.restart.readyMs);
+    one(`dmcs.scale.replay.blocks_per_s (${h}, whole log)`, 'ops/s', f.replay.blocks / (f.replay.ms / 1000));
+    one(`dmcs.scale.replay.transfers_per_s (${h}, whole log)`, 'ops/s', f.replay.transfers / (f.replay.ms / 1000));
+  }
+  const [s, b] = sizes as [SizeFigures, SizeFigures];
+  one(`dmcs.scale.restart_ratio (first get_info, ${b.holders} / ${s.holders} holders)`, 'x', b.restart.firstInfoMs / s.restart.firstInfoMs);
+  one(
+    `dmcs.scale.restart_ready_ratio (ready from snapshot, ${b.holders} / ${s.holders} holders)`,
+    'x',
+    b.restart.readyMs / s.restart.readyMs,
+  );
+  one(`dmcs.scale.transfers_per_s_ratio (${b.holders} / ${s.holders} holders)`, 'x', b.tps / s.tps);
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * An account record in binary, as snapshots store it: every field of `AccountRecord` except the
+ * derived ones (u64 value, code hash hex), permissions as JSON (their authorities hold key ids,
+ * plain strings) and links as pairs. Its own file so the state (which saves an account before
+ * changing it while a snapshot is written) and the snapshot format share it.
+ */
+import { BinaryWriter, type BinaryReader } from '../../abi/antelope/index.js';
+import type { AccountRecord, PermissionRecord } from './account-record.js';
+
+/** An account as decoded from a snapshot. */
+export interface AccountImage {
+  name: string;
+  creation: number;
+  privileged: boolean;
+  code: Uint8Array | null;
+  codeHash: Uint8Array;
+  lastCodeUpdate: number;
+  codeSequence: number;
+  abi: Uint8Array | null;
+  abiSequence: number;
+  ramUsage: number;
+  recvSequence: number;
+  authSequence: number;
+  permissions: PermissionRecord[];
+  links: Array<[string, string]>;
+}
+
+const w = new BinaryWriter(4096);
+
+function optionalBytes(b: Uint8Array | null): void {
+  w.bool(b !== null);
+  if (b) w.bytes(b);
+}
+
+/** The account's record (a copy: safe to keep). */
+export function encodeAccount(a: AccountRecord): Uint8Array {
+  w.reset();
+  w.string(a.name);
+  w.i64(BigInt(a.creation));
+  w.bool(a.privileged);
+  optionalBytes(a.code);
+  w.raw(a.codeHash);
+  w.i64(BigInt(a.lastCodeUpdate));
+  w.u32(a.codeSequence);
+  optionalBytes(a.abi);
+  w.u32(a.abiSequence);
+  w.i64(BigInt(a.ramUsage));
+  w.u32(a.recvSequence);
+  w.u32(a.authSequence);
+  w.varuint32(a.permissions.size);
+  for (const p of a.permissions.values()) w.string(JSON.stringify(p));
+  w.varuint32(a.links.size);
+  for (const [k, v] of a.links) {
+    w.string(k);
+    w.string(v);
+  }
+  return w.finish();
+}
+
+export function decodeAccount(r: BinaryReader): AccountImage {
+  const name = r.string();
+  const creation = Number(r.i64());
+  const privileged = r.bool();
+  const code = r.bool() ? r.bytes() : null;
+  const codeHash = r.raw(32).slice();
+  const lastCodeUpdate = Number(r.i64());
+  const codeSequence = r.u32();
+  const abi = r.bool() ? r.bytes() : null;
+  const abiSequence = r.u32();
+  const ramUsage = Number(r.i64());
+  const recvSequence = r.u32();
+  const authSequence = r.u32();
+  const permissions: PermissionRecord[] = [];
+  for (let i = r.varuint32(); i > 0; i--) permissions.push(JSON.parse(r.string()) as PermissionRecord);
+  const links: Array<[string, string]> = [];
+  for (let i = r.varuint32(); i > 0; i--) links.push([r.string(), r.string()]);
+  return {
+    name,
+    creation,
+    privileged,
+    code,
+    codeHash,
+    lastCodeUpdate,
+    codeSequence,
+    abi,
+    abiSequence,
+    ramUsage,
+    recvSequence,
+    authSequence,
+    permissions,
+    links,
+  };
+}

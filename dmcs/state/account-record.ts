@@ -1,0 +1,41 @@
+/**
+ * The shape of an account in the chain state (chain-state.ts changes it; the snapshot codec reads
+ * it): its own file so the two share it without importing each other.
+ */
+import type { Authority } from '../authority.js';
+
+export interface PermissionRecord {
+  readonly name: string;
+  /** The parent permission's name; '' for `owner`. */
+  readonly parent: string;
+  readonly auth: Authority;
+  /** Block time of the last change, ms since the Unix epoch. */
+  readonly lastUpdated: number;
+}
+
+export interface AccountRecord {
+  readonly name: string;
+  readonly value: bigint;
+  /** Block time of creation, ms since the Unix epoch. */
+  readonly creation: number;
+  privileged: boolean;
+  code: Uint8Array | null;
+  /** sha256 of the code; 32 zero bytes when none. */
+  codeHash: Uint8Array;
+  /** `codeHash` as hex (the VM's module cache key), kept to avoid re-encoding per action. */
+  codeHashHex: string;
+  lastCodeUpdate: number;
+  codeSequence: number;
+  abi: Uint8Array | null;
+  abiSequence: number;
+  ramUsage: number;
+  /** Actions received (Leap `recv_sequence`). */
+  recvSequence: number;
+  /** Actions authorized (Leap `auth_sequence`). */
+  authSequence: number;
+  readonly permissions: Map<string, PermissionRecord>;
+  /** `code:type` (type '' = any action of code) → required permission name. */
+  readonly links: Map<string, string>;
+  /** The last snapshot capture that handled this account (snapshot-capture.ts). */
+  snapshotEpoch?: number;
+}
