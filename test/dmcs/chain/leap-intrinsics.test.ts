@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Action, Bytes, Checksum256, PublicKey, Serializer, Transaction } from '@wharfkit/antelope';
-import { Name } from '../../../abi/antelope/index.js';
+import { BinaryWriter, Name, UserPresence, bytesToHex } from '../../../abi/antelope/index.js';
+import { SoftwareAuthenticator } from '../../fixtures/software-authenticator.js';
 import { wat } from '../vm/wat.js';
 import { startDevNode, transact, newAccountAction, errorName, testKey, buildSigned, type DevNode } from '../helpers.js';
 
@@ -52,6 +53,7 @@ function probeWasm(): Uint8Array {
       )}
       ${on('getact', '(call $printhex (i32.const 8192) (call $get_action (i32.const 1) (i32.const 0) (i32.const 8192) (i32.const 1024)))')}
       ${on('recover', '(call $printhex (i32.const 200) (call $recover_key (i32.const 4096) (i32.const 4128) (i32.const 66) (i32.const 200) (i32.const 34)))')}
+      ${on('recoverwa', '(call $printhex (i32.const 200) (call $recover_key (i32.const 4096) (i32.const 4128) (i32.sub (local.get $n) (i32.const 32)) (i32.const 200) (i32.const 256)))')}
       ${on('assertkey', '(call $assert_recover_key (i32.const 4096) (i32.const 4128) (i32.const 66) (i32.const 4194) (i32.const 34))')}
       ${on('ispriv', '(call $printi (i64.extend_i32_s (call $is_priv (local.get $r))))')}
       ${on(
@@ -136,6 +138,20 @@ test('recover_key returns the packed public key; assert_recover_key with another
   await run('assertkey', hex(digest) + sigHex + hex(Serializer.encode({ object: probe.toPublic() })));
   const wrong = hex(Serializer.encode({ object: PublicKey.from(other.toPublic()) }));
   assert.is(await errorName(run('assertkey', hex(digest) + sigHex + wrong, { expireSeconds: 61 })), 'crypto_api_exception');
+});
+
+test('recover_key recovers a WebAuthn signature (Leap client-data checks); a wrong challenge is assert_exception', async () => {
+  const passkey = new SoftwareAuthenticator({ rpid: 'peeros.test', presence: UserPresence.VERIFIED });
+  const digest = Checksum256.hash(Bytes.from('probe passkey', 'utf8'));
+  const packed = (v: { encode(w: BinaryWriter): void }) => {
+    const w = new BinaryWriter(256);
+    v.encode(w);
+    return bytesToHex(w.finish());
+  };
+  const res = await run('recoverwa', hex(digest) + packed(passkey.sign(digest.array)));
+  assert.is(consoleOf(res), packed(passkey.publicKey));
+  const other = passkey.sign(digest.array, { challenge: Buffer.from(new Uint8Array(32)).toString('base64url') });
+  assert.is(await errorName(run('recoverwa', hex(digest) + packed(other), { expireSeconds: 61 })), 'assert_exception');
 });
 
 test('is_privileged is privileged-only, as in Leap: unaccessible_api from an unprivileged contract', async () => {
