@@ -82,7 +82,15 @@ export class ValueCodecs {
       const key = `${inner.typeText}[]`;
       if (this.made.has(key)) return this.made.get(key);
       const id = this.made.size;
-      const c = { dec: `__peeros_dec${id}`, enc: `__peeros_enc${id}`, shape: `${inner.shape}[]`, typeText: `Array<${inner.typeText}>`, init: `new Array<${inner.typeText}>()` };
+      const c = {
+        dec: `__peeros_dec${id}`,
+        enc: `__peeros_enc${id}`,
+        get shape() {
+          return `${inner.shape}[]`; // read late: a class being built shows as "…" inside itself
+        },
+        typeText: `Array<${inner.typeText}>`,
+        init: `new Array<${inner.typeText}>()`,
+      };
       this.made.set(key, c);
       this.code.push(
         `function ${c.dec}(v: ${V}, at: string): ${c.typeText} { const out = ${c.init}; if (!v.isArray) { __peeros_argFail("INVALID_ARGUMENT", "argument '" + at + "' must be an array"); return out; }` +
@@ -126,7 +134,7 @@ export class ValueCodecs {
 
   klass(name, decl, src) {
     const id = this.made.size;
-    const c = { dec: `__peeros_dec${id}`, enc: `__peeros_enc${id}`, shape: '', typeText: name, init: `new ${name}()` };
+    const c = { dec: `__peeros_dec${id}`, enc: `__peeros_enc${id}`, shape: '…', typeText: name, init: `new ${name}()` };
     this.made.set(name, c); // before the fields: a class may hold arrays of itself
     const ctor = decl.members.find((m) => m.kind === NodeKind.MethodDeclaration && m.name.text === 'constructor');
     if (ctor && ctor.signature.parameters.some((p) => !p.initializer))

@@ -60,6 +60,7 @@ test('the command table comes from the functions: names, argument shapes, doc co
       args: '{paths: {name?: string, points?: {x: integer, y: integer, label?: string}[], closed?: boolean}[], scale?: integer}',
     },
     maybe: { description: '', args: '{p?: {x: integer, y: integer, label?: string}}' },
+    tree: { description: 'a class that holds itself', args: '{t: {name?: string, kids?: …[]}}' },
   });
   const wasm = new Uint8Array(readFileSync(built.wasmPath));
   assert.equal(readCommandsSection(wasm), built.commands);
@@ -140,6 +141,7 @@ test('arrays and classes: msgpack arrays and maps decoded into AssemblyScript ar
   assert.equal(g.run('path', { p: {} }), { name: '', points: [], closed: false }, 'fields with initializers may be left out');
   assert.equal(g.run('lengths', { paths: [p, { points: [] }], scale: 10 }), [20, 0]);
   assert.is(g.run('maybe', {}), null);
+  assert.is(g.run('tree', { t: { name: 'a', kids: [{ kids: [{}, {}] }, {}] } }), 5, 'a recursive class');
   assert.equal(g.run('maybe', { p: { x: 5, y: 6 } }), { x: 5, y: 6, label: null }, 'a map is always keyed by parameter name');
 });
 
