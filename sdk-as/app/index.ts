@@ -1,12 +1,11 @@
 /**
  * The PeerOS app SDK (AssemblyScript). An app's entry file:
  *
- *   import { register, Value, Outcome, ok, fail, log, LogLevel } from "<sdk>/app";
- *   export * from "<sdk>/app/exports";
- *   register("hello", hello);
- *   function hello(args: Value): Outcome { return ok(Value.str("hi")); }
+ *   import { log, LogLevel } from "<sdk>/app";
+ *   @command("hello") function hello(name: string = "world"): string { return "hi " + name; }
  *
- * See docs/sdk-guide.md.
+ * The build's transform generates the argument decoding, the registration and the module exports
+ * (`<sdk>/app/exports`). See docs/sdk-guide.md (its section 6 lists every export).
  */
 export { Value, Kind } from "./value";
 export { encode, decode, decodeRaw, Decoded, DecodeError, DecodeErrorCode, Writer, DEFAULT_MAX_DEPTH } from "./msgpack";

@@ -105,3 +105,26 @@
 @external("env", "db_idx_double_find_primary") export declare function db_idx_double_find_primary(code: u64, scope: u64, table: u64, secondary: usize, primary: u64): i32;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_idx_double_lowerbound") export declare function db_idx_double_lowerbound(code: u64, scope: u64, table: u64, secondary: usize, primary: usize): i32;
+
+// secondary indexes with 128-bit keys (idx128: a uint128 as two little-endian u64 words) and
+// 256-bit keys (idx256: an array of two uint128 words, word 0 the high half; `len` is 2)
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx128_store") export declare function db_idx128_store(scope: u64, table: u64, payer: u64, id: u64, secondary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx128_update") export declare function db_idx128_update(itr: i32, payer: u64, secondary: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx128_remove") export declare function db_idx128_remove(itr: i32): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx128_find_primary") export declare function db_idx128_find_primary(code: u64, scope: u64, table: u64, secondary: usize, primary: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx128_lowerbound") export declare function db_idx128_lowerbound(code: u64, scope: u64, table: u64, secondary: usize, primary: usize): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx256_store") export declare function db_idx256_store(scope: u64, table: u64, payer: u64, id: u64, data: usize, len: u32): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx256_update") export declare function db_idx256_update(itr: i32, payer: u64, data: usize, len: u32): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx256_remove") export declare function db_idx256_remove(itr: i32): void;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx256_find_primary") export declare function db_idx256_find_primary(code: u64, scope: u64, table: u64, data: usize, len: u32, primary: u64): i32;
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "db_idx256_lowerbound") export declare function db_idx256_lowerbound(code: u64, scope: u64, table: u64, data: usize, len: u32, primary: usize): i32;

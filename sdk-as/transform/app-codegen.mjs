@@ -1,26 +1,23 @@
 // The app half of the transform: `@command("name")` functions of the entry file become commands.
 // For each one it generates a wrapper that takes the msgpack args (a map by parameter name, or
 // the bare value when the command has one parameter; a parameter named after a reserved word
-// ends in "_", which the key leaves out: `with_` reads "with"), checks and converts each argument, calls
+// ends in "_", which the key leaves out: `with_` reads "with"), checks and converts each argument
+// (arrays and classes too: app-value-codecs.mjs), calls
 // the function and encodes its result; registers the wrappers; and returns the command table
 // ({name: {description, args}}) that the app compiler stores in the module for the manifest.
 //   missing argument without a default → MISSING_ARGUMENT; wrong type or range → INVALID_ARGUMENT
 import { NodeKind } from 'assemblyscript';
 import { resolve } from 'node:path';
 import { SourceEdits, TransformError, decorator, docBefore, sdkImportPath, stringArgs, textOf } from './source-edit.mjs';
+import { ERROR_GLOBALS, INTEGERS, RETURN_ON_ERROR, ValueCodecs } from './app-value-codecs.mjs';
 
 const COMMAND_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/; // runtime/manifest.ts COMMAND_NAME
 
-/** Integer parameter types with their range (as AssemblyScript expressions) and msgpack description. */
-const INTEGERS = {
-  i8: ['-128', '127'], u8: ['0', '255'], i16: ['-32768', '32767'], u16: ['0', '65535'],
-  i32: ['-2147483648', '2147483647'], u32: ['0', '4294967295'], i64: null, u64: ['0', null], isize: null, usize: ['0', null],
-};
-
 const SDK_IMPORTS = ['Value', 'Outcome', 'ok', 'fail', 'register'];
 
-function paramDecoder(source, p, i, fnName) {
+function paramDecoder(source, p, i, fnName, codecs) {
   const t = p.type;
+  if (t && codecs.isStructured(t)) return structuredDecoder(source, p, i, codecs);
   if (!t || t.kind !== NodeKind.NamedType || t.name.next)
     throw new TransformError(source, p, `@command ${fnName}: parameter ${p.name.text} needs a msgpack type (string, bool, integers, f64, Uint8Array, Value)`);
   const name = t.name.identifier.text;
@@ -66,10 +63,27 @@ function paramDecoder(source, p, i, fnName) {
     convert = `if (!${v}!.isBin) ${bad('binary')} ${a} = ${v}!.bin!;`;
     shape = 'binary';
   } else {
-    throw new TransformError(source, t, `@command ${fnName}: parameter ${arg} has type ${typeText}, which msgpack arguments cannot carry (use string, bool, an integer type, f64, Uint8Array or Value)`);
+    throw new TransformError(source, t, `@command ${fnName}: parameter ${arg} has type ${typeText}, which msgpack arguments cannot carry (use string, bool, an integer type, f64, Uint8Array, Value, an array or a class)`);
   }
   const optional = dflt !== null || nullable;
   return { decl: `${decl} if (${v} === null || ${v}!.isNil) { ${missing} } else { ${convert} }`, shape: `${arg}${optional ? '?' : ''}: ${shape}` };
+}
+
+/** An array or class parameter: decoded by its generated codec; missing → its default, null or MISSING_ARGUMENT. */
+function structuredDecoder(source, p, i, codecs) {
+  const arg = argName(p);
+  const c = codecs.codec(p.type);
+  const nullable = p.type.isNullable;
+  const dflt = p.initializer ? textOf(source, p.initializer) : null;
+  const a = `a${i}`;
+  const v = `v${i}`;
+  const missing = dflt !== null || nullable ? '' : `return __peeros_fail("MISSING_ARGUMENT", "argument '${arg}' is required (${c.shape.replace(/"/g, '\\"')})");`;
+  const decl = `let ${a}: ${textOf(source, p.type)} = ${dflt ?? (nullable ? 'null' : c.init)};`;
+  const optional = dflt !== null || nullable;
+  return {
+    decl: `${decl} if (${v} === null || ${v}!.isNil) { ${missing} } else { ${a} = ${c.dec}(${v}!, "${arg}"); ${RETURN_ON_ERROR} }`,
+    shape: `${arg}${optional ? '?' : ''}: ${c.shape}`,
+  };
 }
 
 /** The msgpack key of a parameter: its name, less a trailing "_" (`with_` → "with": reserved words). */
@@ -85,7 +99,12 @@ function describe(name) {
   return 'an integer';
 }
 
-function resultEncoder(source, ret, fnName) {
+function resultEncoder(source, ret, fnName, codecs) {
+  if (ret && codecs.isStructured(ret)) {
+    const c = codecs.codec(ret);
+    if (ret.isNullable) return (call) => `const r = ${call}; if (r === null) return __peeros_ok(__peeros_Value.nil()); return __peeros_ok(${c.enc}(r!));`;
+    return (call) => `return __peeros_ok(${c.enc}(${call}));`;
+  }
   if (!ret || ret.kind !== NodeKind.NamedType) throw new TransformError(source, ret ?? { range: { start: 0 } }, `@command ${fnName} needs a written return type`);
   const name = ret.name.identifier.text;
   const wrap = {
@@ -100,7 +119,7 @@ function resultEncoder(source, ret, fnName) {
   for (const i of Object.keys(INTEGERS)) wrap[i] = (r) => `__peeros_ok(__peeros_Value.int(<i64>${r}))`;
   if (name === 'void') return (call) => `${call}; return __peeros_ok(__peeros_Value.nil());`;
   if (!Object.hasOwn(wrap, name))
-    throw new TransformError(source, ret, `@command ${fnName} returns ${textOf(source, ret)}, which has no msgpack form (return Outcome, Value, string, bool, a number, Uint8Array or void)`);
+    throw new TransformError(source, ret, `@command ${fnName} returns ${textOf(source, ret)}, which has no msgpack form (return Outcome, Value, string, bool, a number, Uint8Array, an array, a class or void)`);
   if (ret.isNullable) {
     if (name === 'Outcome') throw new TransformError(source, ret, `@command ${fnName}: return an Outcome, not null`);
     return (call) => `const r = ${call}; if (r === null) return __peeros_ok(__peeros_Value.nil()); return ${wrap[name]('r!')};`;
@@ -121,6 +140,8 @@ export function generateApp(sources, baseDir, sdkDir) {
   if (found.length === 0) return undefined;
   const edits = new SourceEdits(entry);
   const commands = {};
+  const codecs = new ValueCodecs(sources, '', entry);
+  const wrappers = []; // after the codecs: their error slot must be declared before a command runs
   found.forEach((fn, k) => {
     const d = decorator(fn, 'command');
     if (fn.kind !== NodeKind.FunctionDeclaration) throw new TransformError(entry, d, '@command goes on a top-level function');
@@ -129,8 +150,9 @@ export function generateApp(sources, baseDir, sdkDir) {
     if (Object.hasOwn(commands, name)) throw new TransformError(entry, d, `command ${name} is declared twice`);
     const fnName = fn.name.text;
     const params = fn.signature.parameters;
-    const decoders = params.map((p, i) => paramDecoder(entry, p, i, fnName));
-    const encode = resultEncoder(entry, fn.signature.returnType, fnName);
+    codecs.setContext(fnName, entry);
+    const decoders = params.map((p, i) => paramDecoder(entry, p, i, fnName, codecs));
+    const encode = resultEncoder(entry, fn.signature.returnType, fnName, codecs);
     const argsShape = `{${decoders.map((x) => x.shape).join(', ')}}`;
     const fetch =
       params.length === 1
@@ -138,11 +160,13 @@ export function generateApp(sources, baseDir, sdkDir) {
         : params.map((p, i) => `const v${i}: __peeros_Value | null = args.get("${argName(p)}");`).join(' ');
     const mustMap = params.length > 1 ? `if (!args.isMap && !args.isNil) return __peeros_fail("INVALID_ARGUMENT", "args must be a map ${argsShape.replace(/"/g, '\\"')}");` : '';
     const call = `${fnName}(${params.map((_, i) => `a${i}`).join(', ')})`;
-    edits.append(`function __peeros_command${k}(args: __peeros_Value): __peeros_Outcome { ${mustMap} ${params.length ? fetch : ''} ${decoders.map((x) => x.decl).join(' ')} ${encode(call)} }`);
-    edits.append(`__peeros_register(${JSON.stringify(name)}, __peeros_command${k});`);
+    wrappers.push(`function __peeros_command${k}(args: __peeros_Value): __peeros_Outcome { ${mustMap} ${params.length ? fetch : ''} ${decoders.map((x) => x.decl).join(' ')} ${encode(call)} }`);
+    wrappers.push(`__peeros_register(${JSON.stringify(name)}, __peeros_command${k});`);
     const description = descriptionArg ?? docBefore(entry.text, Math.min(fn.range.start, ...(fn.decorators ?? []).map((x) => x.range.start)));
     commands[name] = params.length ? { description, args: argsShape } : { description };
   });
+  if (codecs.code.length) edits.append([ERROR_GLOBALS, ...codecs.code].join('\n'));
+  for (const w of wrappers) edits.append(w);
   const from = resolve(baseDir, entry.normalizedPath);
   edits.append(`import { ${SDK_IMPORTS.map((n) => `${n} as __peeros_${n}`).join(', ')} } from "${sdkImportPath(entry, from, sdkDir, 'app/index')}";`);
   if (!/app\/exports["']/.test(entry.text)) edits.append(`export * from "${sdkImportPath(entry, from, sdkDir, 'app/exports')}";`);

@@ -25,12 +25,21 @@ export function nameLiteral(s) {
 const SDK_IMPORTS = [
   'DataStream', 'Optional', 'BinaryExtension', 'Table', 'Singleton', 'readActionData', 'setReturnValue', 'fail', 'nameToString', 'self',
   'SecondaryIndex', 'DoubleIndex', 'indexTableName', 'idx64Store', 'idx64Update', 'idx64Remove', 'idxDoubleStore', 'idxDoubleUpdate',
-  'idxDoubleRemove',
+  'idxDoubleRemove', 'Index128', 'Index256', 'idx128Store', 'idx128Update', 'idx128Remove', 'idx256Store', 'idx256Update', 'idx256Remove',
 ];
 
-/** Secondary key types: the written type → index kind (CDT's idx64 / idx_double). */
+/** Secondary key types: the written type → index kind (CDT's idx64 / idx_double / idx128 / idx256). */
 const SECONDARY_KINDS = {
   u64: 'idx64', Name: 'idx64', SymbolCode: 'idx64', u32: 'idx64', TimePoint: 'idx64', TimePointSec: 'idx64', i64: 'idx64', f64: 'idx_double',
+  U128: 'idx128', Checksum256: 'idx256',
+};
+
+/** Per index kind: the SDK's helper prefix (idx64Store, …), the cast of the key, the lookup class. */
+const SECONDARY_CODE = {
+  idx64: { helper: 'idx64', cast: '<u64>', lookup: 'SecondaryIndex' },
+  idx_double: { helper: 'idxDouble', cast: '<f64>', lookup: 'DoubleIndex' },
+  idx128: { helper: 'idx128', cast: '', lookup: 'Index128' },
+  idx256: { helper: 'idx256', cast: '', lookup: 'Index256' },
 };
 
 /** `@secondary` members of a table class: [{ name, access, kind, n }] in declaration order. */
@@ -43,7 +52,7 @@ function secondaries(source, decl) {
     const type = m.kind === NodeKind.FieldDeclaration ? m.type : m.signature?.returnType;
     const typeName = type?.kind === NodeKind.NamedType ? type.name.identifier.text : '';
     const kind = SECONDARY_KINDS[typeName];
-    if (!kind) throw new TransformError(source, m, `@secondary ${decl.name.text}.${m.name.text}: a secondary key is a u64-like number (u64, Name, SymbolCode, times) or an f64`);
+    if (!kind) throw new TransformError(source, m, `@secondary ${decl.name.text}.${m.name.text}: a secondary key is a u64-like number (u64, Name, SymbolCode, times), an f64, a U128 or a Checksum256`);
     if (out.length === 16) throw new TransformError(source, m, `${decl.name.text}: a table has at most 16 secondary indexes`);
     out.push({ name: m.name.text, access: `this.${m.name.text}${isMethod ? '()' : ''}`, kind, n: out.length });
   }
@@ -116,8 +125,8 @@ export function generateContract(sources, baseDir, sdkDir) {
         const tableClass = secs.length ? `__peeros_${name}Table` : `__peeros_Table<${name}>`;
         if (secs.length) {
           // a table whose writes keep the secondary indexes in step (CDT's multi_index does the same)
-          const key = (x, row) => (x.kind === 'idx64' ? `<u64>${row}.${x.access.slice(5)}` : `<f64>${row}.${x.access.slice(5)}`);
-          const fn = (x, op) => `__peeros_${x.kind === 'idx64' ? 'idx64' : 'idxDouble'}${op}`;
+          const key = (x, row) => `${SECONDARY_CODE[x.kind].cast}${row}.${x.access.slice(5)}`;
+          const fn = (x, op) => `__peeros_${SECONDARY_CODE[x.kind].helper}${op}`;
           const idx = (x) => `__peeros_indexTableName(${lit}, ${x.n})`;
           edits.get(source).append(
             `class ${tableClass} extends __peeros_Table<${name}> {` +
@@ -127,7 +136,7 @@ export function generateContract(sources, baseDir, sdkDir) {
           );
           for (const x of secs) {
             const by = `by${x.name[0].toUpperCase()}${x.name.slice(1)}`;
-            const cls = x.kind === 'idx64' ? '__peeros_SecondaryIndex' : '__peeros_DoubleIndex';
+            const cls = `__peeros_${SECONDARY_CODE[x.kind].lookup}`;
             members += ` /** The \`${tableName}\` rows of \`scope\` in the order of \`${x.name}\` (secondary index ${x.n}). */ static ${by}(scope: u64, code: u64 = __peeros_self()): ${cls}<${name}> { return new ${cls}<${name}>(code, scope, ${lit}, __peeros_indexTableName(${lit}, ${x.n})); }`;
           }
         }

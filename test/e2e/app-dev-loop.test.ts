@@ -48,7 +48,7 @@ test('app dev: build, install, run; a save rebuilds, reinstalls keeping data, re
       const watching = Date.now() + ROUND_TIMEOUT_MS; // the watch starts right after the first round
       while (!/watching/.test(err) && Date.now() < watching) await new Promise((r) => setTimeout(r, 100));
       const file = join(work, 'loop/assembly/index.ts');
-      writeFileSync(file, readFileSync(file, 'utf8').replace('let by: i64 = 1;', 'let by: i64 = 10;'));
+      writeFileSync(file, readFileSync(file, 'utf8').replace('by: i64 = 1', 'by: i64 = 10'));
       await waitFor(/\{"count":11\}/);
     } finally {
       child.kill('SIGINT');

@@ -98,6 +98,13 @@ test('contract init → build → set contract → push action → get table, an
   const limited = JSON.parse(await ok('get', 'table', 'board', 'board', 'messages', '--limit', '1', '--reverse'));
   assert.equal(limited.rows, [{ user: 'board', text: 'first' }]);
   assert.ok(limited.more);
+  const scopes = JSON.parse(await ok('get', 'scope', 'board'));
+  assert.equal(
+    scopes.rows.map((r: Record<string, unknown>) => [r.code, r.scope, r.table, r.count]),
+    [['board', 'board', 'messages', 2]],
+  );
+  assert.is(scopes.more, '');
+  assert.equal(JSON.parse(await ok('get', 'scope', 'board', '--table', 'other')).rows, [], '--table filters');
 
   const wasm = readFileSync(join(work, 'board/build/board.wasm'));
   assert.match(await ok('get', 'code', 'board'), new RegExp(`code hash: ${createHash('sha256').update(wasm).digest('hex')}`));

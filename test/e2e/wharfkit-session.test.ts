@@ -1,7 +1,9 @@
 // An application written with @wharfkit/session transacts with PeerOS as its wallet: the real
 // Session, unchanged except for `walletPlugin: new PeerosWalletPlugin()`, transfers tokens on a
-// `peeros node`, signed by `peeros agent` (the vault). @wharfkit/session is not a dependency yet:
-// the test runs when it can be loaded (installed, or PEEROS_WHARFKIT_SESSION names its folder) and
+// `peeros node`, signed by `peeros agent` (the vault); and a SessionKit (the login flow of wharfkit
+// apps) with the plugin as its one wallet logs in headless (a UI that is never asked anything, an
+// in-memory storage), transacts, and restores the persisted session. The test runs when
+// @wharfkit/session can be loaded (installed, or PEEROS_WHARFKIT_SESSION names its folder) and
 // prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,8 +20,20 @@ import { transact, newAccountAction } from '../dmcs/helpers.js';
 const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = 'wharfkit session passphrase';
 
+interface WharfSession {
+  transact(a: unknown): Promise<unknown>;
+  permissionLevel: unknown;
+}
+interface WharfSessionKit {
+  login(options?: unknown): Promise<{ session: WharfSession }>;
+  restore(): Promise<WharfSession | undefined>;
+}
+
 function loadSession():
-  | { Session: new (...args: unknown[]) => { transact(a: unknown): Promise<unknown>; permissionLevel: unknown } }
+  | {
+      Session: new (...args: unknown[]) => WharfSession;
+      SessionKit: new (args: unknown, options?: unknown) => WharfSessionKit;
+    }
   | undefined {
   const require = createRequire(import.meta.url);
   const where = process.env.PEEROS_WHARFKIT_SESSION;
@@ -30,13 +44,54 @@ function loadSession():
   }
 }
 
+/** A SessionKit UI for a program without a screen: any question it would have to ask fails the test. */
+function headlessUi(): Record<string, unknown> {
+  const done = async (): Promise<void> => {};
+  const refuse = async (what: string): Promise<never> => {
+    throw new Error(`the headless UI was asked to ${what}`);
+  };
+  return {
+    login: () => refuse('choose a wallet, chain or permission'),
+    onError: done,
+    onAccountCreate: () => refuse('create an account'),
+    onAccountCreateComplete: done,
+    onLogin: done,
+    onLoginComplete: done,
+    onTransact: done,
+    onTransactComplete: done,
+    onSign: done,
+    onSignComplete: done,
+    onBroadcast: done,
+    onBroadcastComplete: done,
+    prompt: () => refuse('prompt'),
+    status: () => {},
+    translate: (key: string, options?: { default?: string }) => options?.default ?? key,
+    getTranslate: () => (key: string, options?: { default?: string }) => options?.default ?? key,
+    addTranslations: () => {},
+  };
+}
+
+/** SessionKit's storage, kept in memory (the default is the browser's localStorage). */
+class MemoryStorage {
+  readonly items = new Map<string, string>();
+  async write(key: string, data: string): Promise<void> {
+    this.items.set(key, data);
+  }
+  async read(key: string): Promise<string | null> {
+    return this.items.get(key) ?? null;
+  }
+  async remove(key: string): Promise<void> {
+    this.items.delete(key);
+  }
+}
+
 const session = loadSession();
 if (!session)
   console.log(
     '  skipped: @wharfkit/session is not installed (npm install --save-dev --save-exact @wharfkit/session@1.7.0, or PEEROS_WHARFKIT_SESSION=DIR)',
   );
 
-test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and agent', async () => {
+test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and agent; SessionKit logs in, transacts and restores', async () => {
   if (!session) return;
   const home = tempHome('wharfkit');
   const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
@@ -112,6 +167,41 @@ test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and ag
     while (!/quantity: 1\.2500 RSN/.test(err) && Date.now() < logged) await new Promise((r) => setTimeout(r, 50));
     assert.match(err, /dpay\.token::transfer by alice@active/, `the agent recorded the decoded transfer; stderr:\n${err}`);
     assert.match(err, /quantity: 1\.2500 RSN/);
+
+    // the login flow: SessionKit with PeerOS as its one wallet plugin, logging in as the plugin's actor
+    const storage = new MemoryStorage();
+    const kit = new session.SessionKit(
+      {
+        appName: 'peerostest',
+        chains: [{ id: node.chainId, url: node.endpoint }],
+        ui: headlessUi(),
+        walletPlugins: [new PeerosWalletPlugin({ socketPath, actor: 'alice' })],
+      },
+      { storage },
+    );
+    const { session: loggedIn } = await kit.login();
+    assert.is(String(loggedIn.permissionLevel), 'alice@active');
+    await loggedIn.transact({
+      action: {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: [loggedIn.permissionLevel],
+        data: { from: 'alice', to: 'bob', quantity: '0.7500 RSN', memo: 'after a SessionKit login' },
+      },
+    });
+    assert.equal((await client.v1.chain.get_currency_balance('dpay.token', 'bob', 'RSN')).map(String), ['2.0000 RSN']);
+    const restored = await kit.restore();
+    assert.ok(restored, 'the session was persisted and comes back');
+    assert.is(String(restored!.permissionLevel), 'alice@active');
+    await restored!.transact({
+      action: {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: [restored!.permissionLevel],
+        data: { from: 'alice', to: 'bob', quantity: '1.0000 RSN', memo: 'restored' },
+      },
+    });
+    assert.equal((await client.v1.chain.get_currency_balance('dpay.token', 'bob', 'RSN')).map(String), ['3.0000 RSN']);
   } finally {
     if (agent.exitCode === null && agent.signalCode === null) {
       const closed = new Promise((r) => agent.once('close', r));

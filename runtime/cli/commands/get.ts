@@ -46,7 +46,7 @@ const definition: CommandDefinition = {
       name: 'scope',
       args: 'CONTRACT',
       description:
-        "the scopes of CONTRACT's tables with their row counts (get_table_by_scope; Leap nodes serve it, the embedded node does not yet)",
+        "the scopes of CONTRACT's tables with their row counts (get_table_by_scope): {rows: [{code, scope, table, payer, count}], more}",
       flags: [
         { name: 'table', type: 'string', value: 'TABLE', description: 'only this table (cleos -t)' },
         { name: 'lower', type: 'string', value: 'SCOPE', description: 'lower bound (cleos -L)' },
@@ -82,8 +82,7 @@ const definition: CommandDefinition = {
   flags: CHAIN_FLAGS,
   flagsHeading: 'options (every subcommand but transaction-id):',
   notes: `Differences from cleos: options are long words (--limit, not -l); get table's --index takes
-the number only; get code prints the hash, the code itself goes to --wasm FILE; get scope needs a
-node that serves get_table_by_scope (Leap does; the embedded node does not yet).`,
+the number only; get code prints the hash, the code itself goes to --wasm FILE.`,
 };
 
 function positionalsOf(argv: string[], sub: string, min: number, max: number, what: string) {

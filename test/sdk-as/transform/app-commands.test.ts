@@ -50,6 +50,17 @@ test('the command table comes from the functions: names, argument shapes, doc co
     nothing: { description: '' },
     raw: { description: '', args: '{v: any}' },
     kw: { description: 'a reserved word as an argument name', args: '{with: string}' },
+    sum: { description: 'sums integers', args: '{values: integer[]}' },
+    path: {
+      description: 'echoes a path',
+      args: '{p: {name?: string, points?: {x: integer, y: integer, label?: string}[], closed?: boolean}}',
+    },
+    lengths: {
+      description: '',
+      args: '{paths: {name?: string, points?: {x: integer, y: integer, label?: string}[], closed?: boolean}[], scale?: integer}',
+    },
+    maybe: { description: '', args: '{p?: {x: integer, y: integer, label?: string}}' },
+    tree: { description: 'a class that holds itself', args: '{t: {name?: string, kids?: …[]}}' },
   });
   const wasm = new Uint8Array(readFileSync(built.wasmPath));
   assert.equal(readCommandsSection(wasm), built.commands);
@@ -96,6 +107,74 @@ test('arguments are converted and checked by type', () => {
   assert.is(g.run('nothing', {}), null);
   assert.equal(g.run('raw', { v: [1, 'two'] }), [1, 'two']);
   assert.is(g.run('kw', { with: 'you' }), 'with you');
+});
+
+const failure = (fn: () => unknown): { code: string; message: string } => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppErrorResult) return { code: e.appError.code, message: e.appError.message };
+    throw e;
+  }
+  throw new Error('did not fail');
+};
+
+test('arrays and classes: msgpack arrays and maps decoded into AssemblyScript arrays and classes, and encoded back', () => {
+  assert.is(g.run('sum', [1, 2, 3]), 6, 'one parameter: the bare array');
+  assert.is(g.run('sum', { values: [] }), 0);
+  const p = {
+    name: 'walk',
+    points: [
+      { x: 1, y: 2 },
+      { x: -3, y: 4, label: 'top' },
+    ],
+    closed: true,
+  };
+  assert.equal(g.run('path', { p }), {
+    name: 'walk',
+    points: [
+      { x: 1, y: 2, label: null },
+      { x: -3, y: 4, label: 'top' },
+    ],
+    closed: true,
+  });
+  assert.equal(g.run('path', { p: {} }), { name: '', points: [], closed: false }, 'fields with initializers may be left out');
+  assert.equal(g.run('lengths', { paths: [p, { points: [] }], scale: 10 }), [20, 0]);
+  assert.is(g.run('maybe', {}), null);
+  assert.is(g.run('tree', { t: { name: 'a', kids: [{ kids: [{}, {}] }, {}] } }), 5, 'a recursive class');
+  assert.equal(g.run('maybe', { p: { x: 5, y: 6 } }), { x: 5, y: 6, label: null }, 'a map is always keyed by parameter name');
+});
+
+test('a bad element or field is refused with its path', () => {
+  assert.equal(
+    failure(() => g.run('sum', [1, 'two'])),
+    { code: 'INVALID_ARGUMENT', message: "argument 'values[1]' must be an integer" },
+  );
+  assert.equal(
+    failure(() => g.run('sum', [1, null])),
+    { code: 'INVALID_ARGUMENT', message: "argument 'values[1]' must not be null" },
+  );
+  assert.equal(
+    failure(() => g.run('sum', { values: 'x' })),
+    { code: 'INVALID_ARGUMENT', message: "argument 'values' must be an array" },
+  );
+  assert.is(failure(() => g.run('sum', {})).code, 'MISSING_ARGUMENT');
+  assert.equal(
+    failure(() => g.run('path', { p: { points: [{ x: 1, y: 2 }, { y: 2 }] } })),
+    {
+      code: 'MISSING_ARGUMENT',
+      message: "argument 'p.points[1].x' is required (integer)",
+    },
+  );
+  assert.equal(
+    failure(() => g.run('path', { p: { points: [{ x: 2 ** 40, y: 0 }] } })),
+    {
+      code: 'INVALID_ARGUMENT',
+      message: "argument 'p.points[0].x' must be an integer from -2147483648 to 2147483647",
+    },
+  );
+  assert.is(failure(() => g.run('path', { p: [1] })).code, 'INVALID_ARGUMENT', 'a class wants a map');
+  assert.equal(g.run('sum', [4]), 4, 'the next call starts with no error left over');
 });
 
 test('peeros.json and the module may not disagree about the commands', () => {

@@ -138,6 +138,7 @@ test('tables and singletons use the generated codecs, table() and singleton()', 
   assert.equal(abiJson.tables, [
     { name: 'rows', index_type: 'i64', key_names: [], key_types: [], type: 'row' },
     { name: 'owned', index_type: 'i64', key_names: [], key_types: [], type: 'owned' },
+    { name: 'wide', index_type: 'i64', key_names: [], key_types: [], type: 'wide' },
     { name: 'config', index_type: 'i64', key_names: [], key_types: [], type: 'config' },
   ]);
 });
@@ -171,6 +172,42 @@ test('@secondary fields are kept in CDT-layout indexes on store, modify and eras
   const me = BigInt(n('everytype'));
   assert.is(host.db.findIndex('idx64', me, 0n, (owned & ~0xfn) | 0n)?.rows.length, 2, 'owner index');
   assert.is(host.db.findIndex('idx_double', me, 0n, (owned & ~0xfn) | 1n)?.rows.length, 2, 'price index');
+});
+
+test('@secondary U128 and Checksum256 fields are idx128 and idx256 indexes in CDT layout, found by key', () => {
+  const host = new MemoryHost(['everytype']);
+  const act = (name: string, object: Record<string, unknown>) => {
+    const type = abiJson.actions.find((x) => x.name === name)!.type;
+    return run(name, Serializer.encode({ object, type, abi }).array, host);
+  };
+  const ids = (action: string, object: Record<string, unknown>) =>
+    (Serializer.objectify(Serializer.decode({ data: act(action, object).returnValue, type: 'uint64[]', abi })) as unknown[]).map(String);
+  // keys whose order differs between bytes read little-endian and big-endian: the index orders as CDT's
+  const hashA = `01${'00'.repeat(30)}ff`;
+  const hashB = `02${'00'.repeat(31)}`;
+  const big1 = (1n << 100n).toString();
+  const big2 = ((1n << 100n) + 1n).toString();
+  act('putwide', { id: 1, big: big2, hash: hashB });
+  act('putwide', { id: 2, big: big1, hash: hashA });
+  assert.equal(ids('bybig', { big: big1 }), ['2', '2']);
+  assert.equal(ids('bybig', { big: big2 }), ['1', '1']);
+  assert.equal(ids('bybig', { big: '5' }), ['0', '2'], 'no exact match; the lower bound is the smallest key');
+  assert.equal(ids('byhash', { hash: hashA }), ['2', '2']);
+  assert.equal(ids('byhash', { hash: `01${'00'.repeat(31)}` }), ['0', '2'], 'byte order: 01…00 < 01…ff < 02…');
+  assert.equal(ids('byhash', { hash: `01${'ff'.repeat(31)}` }), ['0', '1']);
+  // the node holds the keys as CDT writes them: idx128 the number, idx256 the big-endian value of the 32 bytes
+  const me = BigInt(n('everytype'));
+  const wide = BigInt(n('wide')) & ~0xfn;
+  assert.is(host.db.findIndex('idx128', me, 0n, wide | 0n)?.findPrimary(1n)?.secondary, 1n + (1n << 100n));
+  assert.is(host.db.findIndex('idx256', me, 0n, wide | 1n)?.findPrimary(1n)?.secondary, BigInt(`0x${hashB}`));
+  // modify moves the entries; erase removes them
+  act('putwide', { id: 1, big: '7', hash: hashA });
+  assert.equal(ids('bybig', { big: '7' }), ['1', '1']);
+  assert.equal(ids('byhash', { hash: hashA }), ['1', '1'], 'the lowest primary key first among equal keys');
+  assert.is(host.db.findIndex('idx256', me, 0n, wide | 1n)?.findPrimary(1n)?.secondary, BigInt(`0x${hashA}`));
+  act('dropwide', { id: 1 });
+  assert.equal(ids('bybig', { big: '7' }), ['0', '2']);
+  assert.is(host.db.findIndex('idx128', me, 0n, wide | 0n)?.findPrimary(1n), undefined);
 });
 
 test('notifications run the @notify handler with decoded arguments; unknown own actions fail', () => {

@@ -1,7 +1,10 @@
 // __NAME__: a counter kept in the app's private storage (key "count", an msgpack integer).
-// Commands: get → {count}; increment {by?: int} → {count}; reset → {count: 0}.
-// Errors: INVALID_ARGUMENT, ISA_* (a failed ISA call, e.g. ISA_CAPABILITY_DENIED without "storage").
-import { register, Value, Outcome, ok, fail, isaError, encode, decode, storage, ErrorCode } from "peeros/sdk-as/app";
+// Commands are the @command functions below: the SDK's transform decodes their typed parameters
+// from the msgpack arguments (`{"by": 41}`, or the bare value when there is one parameter) and
+// writes the command table into the built module, so peeros.json states only capabilities.
+// Errors: INVALID_ARGUMENT (e.g. a `by` that is not an integer), ISA_* (a failed ISA call, e.g.
+// ISA_CAPABILITY_DENIED without "storage").
+import { Value, Outcome, ok, isaError, encode, decode, storage, ErrorCode } from "peeros/sdk-as/app";
 export * from "peeros/sdk-as/app/exports";
 
 const KEY = "count";
@@ -24,28 +27,22 @@ function save(count: i64): Outcome {
   return result(count);
 }
 
-function get(args: Value): Outcome {
+/** the current count */
+@command("get")
+function get(): Outcome {
   return result(load());
 }
 
-function increment(args: Value): Outcome {
-  let by: i64 = 1;
-  if (args.isMap) {
-    const v = args.get("by");
-    if (v != null && !v.isNil) {
-      if (!v.isInt) return fail("INVALID_ARGUMENT", "'by' must be an integer");
-      by = v.i;
-    }
-  }
+/** adds `by` (default 1) to the count */
+@command("increment")
+function increment(by: i64 = 1): Outcome {
   return save(load() + by);
 }
 
-function reset(args: Value): Outcome {
+/** sets the count back to 0 */
+@command("reset")
+function reset(): Outcome {
   const r = storage.delete_(KEY);
   if (!r.ok && r.code != ErrorCode.NotFound) return isaError("storage.delete", r.code);
   return result(0);
 }
-
-register("get", get);
-register("increment", increment);
-register("reset", reset);

@@ -4,9 +4,11 @@
 // transfer: dmcs.push of `__CONTRACT__::transfer` from the session account; the host renders the
 //   confirmation, signs in the vault and dispatches it, or queues it offline. The outcome
 //   ({status, id, block?, error?}) is recorded under "history/<ms>-<id prefix>".
+// Each @command function's typed parameters are checked and decoded from the msgpack arguments
+// by the SDK's transform, which also writes the command table of the built module.
 // Errors: NO_SESSION (nobody logged in), INVALID_ARGUMENT, ISA_* (a failed ISA call).
 import {
-  register, Value, Outcome, ok, fail, isaError, encode, decode,
+  Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, storage, clock, ErrorCode,
   isAccountName, noSession,
 } from "peeros/sdk-as/app";
@@ -40,25 +42,28 @@ function me(): string | null {
   return r.ok ? r.value : null;
 }
 
-function whoami(args: Value): Outcome {
+/** the account the host is logged in as */
+@command("whoami")
+function whoami(): Outcome {
   const r = ual.account();
   if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("ual.account", r.code);
   return ok(Value.map().setStr("account", r.value));
 }
 
-function balance(args: Value): Outcome {
-  let account = "";
-  const a = args.get("account");
-  if (a != null && !a.isNil) {
-    if (!a.isStr || !isAccountName(a.s)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
-    account = a.s;
+/** token balances of an account (default: you), read through the hybrid cache */
+@command("balance")
+function balance(account: string | null = null): Outcome {
+  let who = "";
+  if (account !== null) {
+    if (!isAccountName(account!)) return fail("INVALID_ARGUMENT", "'account' must be an Antelope account name");
+    who = account!;
   } else {
     const m = me();
     if (m == null) return noSession();
-    account = m!;
+    who = m!;
   }
   const q = Value.map()
-    .setStr("code", CONTRACT).setStr("scope", account).setStr("table", "accounts")
+    .setStr("code", CONTRACT).setStr("scope", who).setStr("table", "accounts")
     .setBool("json", true).setInt("limit", 100);
   const r = chain.getTableRows(encode(q));
   if (!r.ok) return isaError("chain.get-table-rows", r.code);
@@ -72,7 +77,7 @@ function balance(args: Value): Outcome {
       if (b != null && b.isStr) balances.push(Value.str(b.s));
     }
   }
-  const out = Value.map().setStr("account", account).set("balances", Value.array(balances));
+  const out = Value.map().setStr("account", who).set("balances", Value.array(balances));
   const stale = d.value!.get("stale");
   if (stale != null && stale.isBool && stale.b) out.setBool("stale", true);
   return ok(out);
@@ -84,21 +89,15 @@ function hex8(n: i64): string {
   return s;
 }
 
-function transfer(args: Value): Outcome {
+/** sends tokens from you; the host asks you to approve it (or queues it offline) */
+@command("transfer")
+function transfer(to: string, quantity: string, memo: string = ""): Outcome {
   const from = me();
   if (from == null) return noSession();
-  const to = args.get("to");
-  if (to == null || !to.isStr || !isAccountName(to.s)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
-  const q = args.get("quantity");
-  if (q == null || !q.isStr || !validQuantity(q.s)) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
-  let memo = "";
-  const m = args.get("memo");
-  if (m != null && !m.isNil) {
-    if (!m.isStr) return fail("INVALID_ARGUMENT", "'memo' must be a string");
-    memo = m.s;
-  }
+  if (!isAccountName(to)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  if (!validQuantity(quantity)) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
   if (String.UTF8.byteLength(memo) > MAX_MEMO_BYTES) return fail("INVALID_ARGUMENT", "'memo' is longer than 256 bytes");
-  const data = Value.map().setStr("from", from!).setStr("to", to.s).setStr("quantity", q.s).setStr("memo", memo);
+  const data = Value.map().setStr("from", from!).setStr("to", to).setStr("quantity", quantity).setStr("memo", memo);
   const action = Value.map().setStr("account", CONTRACT).setStr("name", "transfer").set("data", data);
   const r = dmcs.push(encode(Value.array([action])));
   if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
@@ -108,7 +107,7 @@ function transfer(args: Value): Outcome {
   const id = outcome.get("id");
   const at = <i64>clock.nowMs();
   const status = outcome.get("status");
-  const entry = Value.map().setInt("at", at).setStr("from", from!).setStr("to", to.s).setStr("quantity", q.s).setStr("memo", memo)
+  const entry = Value.map().setInt("at", at).setStr("from", from!).setStr("to", to).setStr("quantity", quantity).setStr("memo", memo)
     .set("status", status != null ? status : Value.str("unknown")).set("id", id != null ? id : Value.str(""));
   const err = outcome.get("error");
   if (err != null) entry.set("error", err);
@@ -118,7 +117,9 @@ function transfer(args: Value): Outcome {
   return ok(outcome);
 }
 
-function history(args: Value): Outcome {
+/** the transfers this app made for you, oldest first */
+@command("history")
+function history(): Outcome {
   const r = storage.list(HISTORY, MAX_HISTORY);
   if (!r.ok) return isaError("storage.list", r.code);
   const keys = decode(r.value);
@@ -137,7 +138,3 @@ function history(args: Value): Outcome {
   return ok(Value.array(out));
 }
 
-register("whoami", whoami);
-register("balance", balance);
-register("transfer", transfer);
-register("history", history);
