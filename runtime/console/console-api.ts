@@ -1,10 +1,16 @@
 /**
  * The console's JSON API: one handler per route over the console host. Reads are GETs; everything
  * that changes state is a POST (the server has checked the session and CSRF token before a handler
- * runs). Answers carry app-chosen strings as data: the page sets them with textContent.
+ * runs). App-chosen strings (manifest fields, contract messages, memos in summaries) go out with
+ * the terminal's escaping (lib/terminal-text.ts): a bidi override or an invisible character shows
+ * as a visible escape in the browser as in the terminal; the page then sets them with textContent,
+ * so markup stays text.
  */
+import { terminalText } from '../../lib/terminal-text.js';
+import type { AppSummary } from '../app-registry.js';
 import { ConsoleError } from './console-error.js';
-import type { ConsoleHost } from './console-host.js';
+import type { ConsoleHost, QueueEntryView } from './console-host.js';
+import type { ActivityRecord } from './activity-log.js';
 
 export type ApiBody = Record<string, unknown>;
 export type ApiHandler = (host: ConsoleHost, body: ApiBody) => Promise<unknown>;
@@ -21,22 +27,50 @@ function text(body: ApiBody, field: string, max: number): string {
   return v;
 }
 
+/** A description shown in the launcher: a paragraph, as `peeros app list` cuts it. */
+const MAX_DESCRIPTION_CHARS = 300;
+
+function appView(a: AppSummary): AppSummary {
+  const { description, ...rest } = a;
+  return {
+    ...rest,
+    version: terminalText(a.version),
+    publisher: terminalText(a.publisher),
+    commands: a.commands.map((c) => terminalText(c)),
+    capabilities: a.capabilities.map((c) => terminalText(c)),
+    ...(description !== undefined ? { description: terminalText(description, MAX_DESCRIPTION_CHARS) } : {}),
+  };
+}
+
+function activityView(r: ActivityRecord): ActivityRecord {
+  return { ...r, app: terminalText(r.app), summary: r.summary.map((l) => terminalText(l)) };
+}
+
+function queueView(e: QueueEntryView): QueueEntryView {
+  const { error, note, ...rest } = e;
+  return {
+    ...rest,
+    ...(note !== undefined ? { note: terminalText(note) } : {}),
+    ...(error !== undefined ? { error: { ...error, message: terminalText(error.message) } } : {}),
+  };
+}
+
 export const API_READS: Readonly<Record<string, ApiHandler>> = {
   '/api/status': async (h) => {
     const s = await h.status();
     return { unlocked: s.unlocked, keystore: s.keystore, keyCount: s.keyCount ?? null, autoLockAt: s.autoLockAt ?? null };
   },
-  '/api/apps': async (h) => ({ apps: await h.apps() }),
+  '/api/apps': async (h) => ({ apps: (await h.apps()).map(appView) }),
   '/api/grants': async (h) => {
-    const apps = await h.apps();
+    const apps = (await h.apps()).map(appView);
     return {
       apps: apps.map((a) => ({ name: a.name, capabilities: a.capabilities, raisedLimits: a.raisedLimits })),
       sessionGrants: h.sessionGrants(),
     };
   },
-  '/api/activity': async (h) => ({ records: h.activity() }),
+  '/api/activity': async (h) => ({ records: h.activity().map(activityView) }),
   '/api/dmcs': async (h) => h.dmcs(),
-  '/api/queue': async (h) => ({ entries: h.queue() }),
+  '/api/queue': async (h) => ({ entries: h.queue().map(queueView) }),
   '/api/keys': async (h) => ({ keys: (await h.keys()).map((k) => ({ label: k.label, publicKey: k.publicKey, created: k.created })) }),
 };
 
