@@ -6,7 +6,7 @@
  * as a visible escape in the browser as in the terminal; the page then sets them with textContent,
  * so markup stays text.
  */
-import { terminalText } from '../../lib/terminal-text.js';
+import { terminalJson, terminalText } from '../../lib/terminal-text.js';
 import type { AppSummary } from '../app-registry.js';
 import { ConsoleError } from './console-error.js';
 import type { ConsoleHost, QueueEntryView } from './console-host.js';
@@ -55,6 +55,16 @@ function queueView(e: QueueEntryView): QueueEntryView {
   };
 }
 
+/** An app's result as the CLI prints it: JSON (bigints as decimal text, bytes as base64), escaped. */
+function resultText(value: unknown): string {
+  const json = JSON.stringify(
+    value,
+    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v),
+    2,
+  );
+  return terminalJson(json ?? 'null');
+}
+
 export const API_READS: Readonly<Record<string, ApiHandler>> = {
   '/api/status': async (h) => {
     const s = await h.status();
@@ -86,4 +96,8 @@ export const API_WRITES: Readonly<Record<string, ApiHandler>> = {
     return h.dmcs();
   },
   '/api/queue/flush': async (h) => h.flush(),
+  '/api/apps/run': async (h, b) => {
+    const result = await h.run(text(b, 'app', MAX_NAME_CHARS), text(b, 'command', MAX_NAME_CHARS), b.args ?? {});
+    return { result: resultText(result) };
+  },
 };

@@ -93,6 +93,12 @@ export class ConsoleHost {
     return this.vault.listKeys();
   }
 
+  /** Runs `command` of an installed app in its sandbox, with the services of the unlocked vault. */
+  async run(app: string, command: string, args: unknown): Promise<unknown> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to run apps');
+    return this.#running.host.run(app, command, args);
+  }
+
   apps(): Promise<AppSummary[]> {
     return new AppRegistry(this.home).list();
   }

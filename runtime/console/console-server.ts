@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { CodedError } from '../../lib/coded-error.js';
+import { terminalText } from '../../lib/terminal-text.js';
 import { ConsoleError } from './console-error.js';
 import { ConsoleSessions, CSRF_HEADER } from './console-session.js';
 import { RequestGuard, SECURITY_HEADERS, isLoopbackHost } from './request-guard.js';
@@ -140,7 +141,8 @@ export class ConsoleServer {
     }
     if (err instanceof ConsoleError) return this.#json(res, err.status, { error: { code: err.code, message: err.message } });
     // a domain's refusal (a wrong passphrase, an unknown DMCS): its code and message, not a crash
-    if (err instanceof CodedError) return this.#json(res, 400, { error: { code: err.code, message: err.message } });
+    // (its message may quote app text: escaped as for the terminal)
+    if (err instanceof CodedError) return this.#json(res, 400, { error: { code: err.code, message: terminalText(err.message) } });
     this.#onError(err);
     this.#json(res, 500, { error: { code: 'INTERNAL', message: 'internal error (see the console terminal)' } });
   }

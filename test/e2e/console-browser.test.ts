@@ -1,6 +1,6 @@
 // The console in a real browser: Debian's Chromium (driven by playwright-core) opens the address
 // `peeros console` printed, unlocks the vault on the page, sees the stock app installed with the
-// CLI (publisher verified) and a hostile app whose manifest description is markup — rendered as
+// CLI (publisher verified) and runs one of its commands, and a hostile app whose manifest description is markup — rendered as
 // text, no element made of it, no script run — revokes a session grant, and cannot reuse the
 // address once its secret is spent. Screenshots of the main screens are saved as PNG artefacts
 // (the folder is printed; PEEROS_CONSOLE_SHOTS names another). Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
@@ -27,6 +27,7 @@ interface Page {
   click(selector: string): Promise<void>;
   waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
   textContent(selector: string): Promise<string | null>;
+  selectOption(selector: string, value: string): Promise<unknown>;
   evaluate<R>(expression: string): Promise<R>;
   screenshot(o: { path: string }): Promise<unknown>;
   setViewportSize(s: { width: number; height: number }): Promise<void>;
@@ -158,6 +159,19 @@ if (!playwright || !existsSync(CHROMIUM)) {
     assert.is(desc, HOSTILE.replace('\u202E', '\\u202e'));
     assert.is(await page.evaluate<number>('document.querySelectorAll("img, b").length'), 0, 'no element from app text');
     assert.match((await page.textContent('.app-card[data-app="hostile"]')) ?? '', /unverified/);
+
+    // run a command of the app from its card, through the console's host
+    const card = '.app-card[data-app="calculator"]';
+    await page.selectOption(`${card} select[name=command]`, 'eval');
+    await page.fill(`${card} input[name=args]`, '{"expr": "(0.1 + 0.2) * 3"}');
+    await page.click(`${card} .run-form button[type=submit]`);
+    // (polled from here: the page's CSP forbids the string evaluation waitForFunction needs)
+    let result = '…';
+    for (let i = 0; i < 200 && result === '…'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      result = (await page.textContent(`${card} pre.result`)) ?? '…';
+    }
+    assert.match(result, /0\.9/);
     await page.screenshot({ path: join(shots, 'console-apps.png') });
 
     // grants: the session grant is listed, then revoked from the page

@@ -123,6 +123,40 @@ function tags(list, cls = '') {
   return list.map((t) => el('span', { class: `tag ${cls}` }, t));
 }
 
+/** Run one command of an app: its JSON result (or its error) is shown as text. */
+function runForm(a) {
+  const command = el(
+    'select',
+    { name: 'command' },
+    a.commands.map((c) => el('option', { value: c }, c)),
+  );
+  const args = el('input', { name: 'args', value: '{}', spellcheck: 'false', 'aria-label': 'arguments (JSON)' });
+  const out = el('pre', { class: 'result app-text', hidden: true });
+  const run = async (ev) => {
+    ev.preventDefault();
+    out.hidden = false;
+    let parsed;
+    try {
+      parsed = JSON.parse(args.value || '{}');
+    } catch {
+      out.textContent = 'the arguments are not valid JSON';
+      return;
+    }
+    out.textContent = '…';
+    try {
+      out.textContent = (await api('/api/apps/run', { app: a.name, command: command.value, args: parsed })).result;
+    } catch (e) {
+      out.textContent = e.message;
+    }
+  };
+  return el(
+    'form',
+    { class: 'run-form', onsubmit: run },
+    el('div', { class: 'run-row' }, command, args, el('button', { class: 'action', type: 'submit' }, 'Run')),
+    out,
+  );
+}
+
 const PAGES = {
   async apps() {
     const { apps } = await api('/api/apps');
@@ -143,6 +177,7 @@ const PAGES = {
         a.description ? el('p', { class: 'app-text description' }, a.description) : null,
         el('div', {}, el('span', { class: 'note' }, 'capabilities: '), a.capabilities.length ? tags(a.capabilities) : 'none'),
         el('div', {}, el('span', { class: 'note' }, 'commands: '), a.commands.join(', ')),
+        runForm(a),
       ),
     );
     main.replaceChildren(

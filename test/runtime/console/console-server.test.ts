@@ -167,6 +167,7 @@ test('first run from the page: create the vault, unlock, list keys, lock; a wron
   const { cookie, csrf } = await session();
   const post = (path: string, body: unknown) => call('POST', path, { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
   assert.is((await call('GET', '/api/keys', { cookie })).json.error.code, 'LOCKED');
+  assert.is((await post('/api/apps/run', { app: 'calculator', command: 'add' })).json.error.code, 'LOCKED', 'apps run unlocked');
   const created = await post('/api/unlock', { passphrase: 'console pass', create: true });
   assert.is(created.status, 200, created.body);
   assert.is(created.json.created, true);
