@@ -86,6 +86,10 @@ export const API_READS: Readonly<Record<string, ApiHandler>> = {
 
 export const API_WRITES: Readonly<Record<string, ApiHandler>> = {
   '/api/unlock': async (h, b) => h.unlock(text(b, 'passphrase', MAX_PASSPHRASE_CHARS), b.create === true),
+  '/api/keys/create': async (h, b) => {
+    const k = await h.createKey(typeof b.label === 'string' ? b.label : '');
+    return { label: k.label, publicKey: k.publicKey, created: k.created };
+  },
   '/api/lock': async (h) => {
     await h.lock();
     return { locked: true };

@@ -43,6 +43,8 @@ export class ConsoleHost {
   readonly #grants: SessionGrantStore;
   readonly #flusher: boolean;
   #running: { services: HostServices; host: Host } | undefined;
+  /** Unlock and lock one at a time: two clicks must not open the services (and the queue) twice. */
+  #turn: Promise<unknown> = Promise.resolve();
 
   private constructor(o: ConsoleHostOptions, activity: ActivityLog) {
     this.home = o.home;
@@ -64,7 +66,11 @@ export class ConsoleHost {
    * Unlocks the vault (creating the keystore when `create` and there is none) with the console's
    * verifier, revokes the grants of apps removed while it was locked, and starts the services.
    */
-  async unlock(passphrase: string, create = false): Promise<{ keyCount: number; created: boolean }> {
+  unlock(passphrase: string, create = false): Promise<{ keyCount: number; created: boolean }> {
+    return this.#inTurn(() => this.#unlock(passphrase, create));
+  }
+
+  async #unlock(passphrase: string, create: boolean): Promise<{ keyCount: number; created: boolean }> {
     const policy = new GrantPolicyVerifier({ store: this.#grants, fallback: async () => false });
     const r = await this.vault.unlock(passphrase, { verifier: new RecordingVerifier(policy, this.#activity), create });
     await new PendingRevocations(this.home).flush(this.vault);
@@ -75,9 +81,23 @@ export class ConsoleHost {
   }
 
   /** Locks the vault now and stops the services (the offline queue's lock is released). */
-  async lock(): Promise<void> {
-    await this.#stop();
-    await this.vault.lock();
+  lock(): Promise<void> {
+    return this.#inTurn(async () => {
+      await this.#stop();
+      await this.vault.lock();
+    });
+  }
+
+  #inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#turn.then(fn, fn);
+    this.#turn = next.catch(() => {});
+    return next;
+  }
+
+  /** A new key in the unlocked vault (the first run's next step). */
+  async createKey(label: string): Promise<KeyInfo> {
+    if (!(await this.vault.status()).unlocked) throw new ConsoleError('LOCKED', 'unlock the vault to create a key');
+    return this.vault.createKey(label);
   }
 
   async #stop(): Promise<void> {

@@ -2,7 +2,8 @@
 // `peeros console` printed, unlocks the vault on the page, sees the stock app installed with the
 // CLI (publisher verified) and runs one of its commands, and a hostile app whose manifest description is markup — rendered as
 // text, no element made of it, no script run — revokes a session grant, and cannot reuse the
-// address once its secret is spent. Screenshots of the main screens are saved as PNG artefacts
+// address once its secret is spent; on a fresh home, the first run creates the vault and a key.
+// Screenshots of the main screens are saved as PNG artefacts
 // (the folder is printed; PEEROS_CONSOLE_SHOTS names another). Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
 // playwright-core are present; prints a skip line otherwise.
 import { test } from 'uvu';
@@ -138,6 +139,7 @@ if (!playwright || !existsSync(CHROMIUM)) {
     await page.waitForSelector('#unlock-form');
     const unlockShownMs = performance.now() - t0;
     assert.is(await page.evaluate<string>('location.hash'), '', 'the secret leaves the address bar');
+    assert.is(await page.evaluate<string>('getComputedStyle(document.getElementById("nav")).display'), 'none', 'no pages while locked');
     await page.screenshot({ path: join(shots, 'console-unlock.png') });
 
     await page.fill('#passphrase', PASS);
@@ -200,6 +202,36 @@ if (!playwright || !existsSync(CHROMIUM)) {
     await other.goto(console_.url);
     await other.waitForSelector('text=No console session');
     await context.close();
+  });
+
+  test('first run in Chromium: create the vault on the page, then a key', async () => {
+    const fresh = tempHome('console-first-run');
+    const first = await startConsole({ PEEROS_HOME: fresh });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.setViewportSize({ width: 1100, height: 640 });
+      await page.goto(first.url);
+      await page.waitForSelector('#passphrase-again');
+      await page.fill('#passphrase', PASS);
+      await page.fill('#passphrase-again', `${PASS} typo`);
+      await page.click('#unlock-form button[type=submit]');
+      assert.match((await page.textContent('#message')) ?? '', /differ/);
+      await page.fill('#passphrase-again', PASS);
+      await page.click('#unlock-form button[type=submit]');
+      await page.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
+      await page.click('nav button[data-page="vault"]');
+      await page.fill('#key-label', 'first');
+      await page.click('#new-key button[type=submit]');
+      await page.waitForSelector('#keys');
+      assert.match((await page.textContent('#keys')) ?? '', /first\s*PUB_K1_/);
+      assert.ok(existsSync(join(fresh, 'vault', 'keystore')), 'the keystore is on disk');
+      await page.screenshot({ path: join(shots, 'console-first-run-vault.png') });
+    } finally {
+      const exited = new Promise((r) => first.child.once('exit', r));
+      first.child.kill('SIGTERM');
+      await exited;
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 }
 

@@ -56,9 +56,16 @@ async function connect() {
 }
 
 let current = 'apps';
+/** Each refresh renders only while it is the latest: a slow page never paints over the one clicked after it. */
+let generation = 0;
 async function refresh(page) {
   if (page) current = page;
+  const mine = ++generation;
+  const show = (...nodes) => {
+    if (mine === generation) main.replaceChildren(...nodes);
+  };
   const status = await api('/api/status');
+  if (mine !== generation) return;
   document.getElementById('vault-state').textContent = status.unlocked ? 'vault unlocked' : 'vault locked';
   const nav = document.getElementById('nav');
   nav.hidden = !status.unlocked;
@@ -68,7 +75,7 @@ async function refresh(page) {
   }
   if (!status.unlocked) return showUnlock(status);
   try {
-    await PAGES[current]();
+    await PAGES[current](show);
   } catch (e) {
     say(e.message, true);
   }
@@ -157,8 +164,28 @@ function runForm(a) {
   );
 }
 
+/** Create a key in the vault: only its public half and label ever come back. */
+function newKeyForm() {
+  const label = el('input', { id: 'key-label', name: 'label', placeholder: 'label, e.g. main', maxlength: '64' });
+  const create = async (ev) => {
+    ev.preventDefault();
+    try {
+      const k = await api('/api/keys/create', { label: label.value });
+      say(`created ${k.publicKey}`);
+      await refresh();
+    } catch (e) {
+      say(e.message, true);
+    }
+  };
+  return el(
+    'form',
+    { id: 'new-key', class: 'run-form', onsubmit: create },
+    el('div', { class: 'run-row' }, label, el('button', { class: 'action', type: 'submit' }, 'Create key')),
+  );
+}
+
 const PAGES = {
-  async apps() {
+  async apps(show) {
     const { apps } = await api('/api/apps');
     const cards = apps.map((a) =>
       el(
@@ -180,13 +207,13 @@ const PAGES = {
         runForm(a),
       ),
     );
-    main.replaceChildren(
+    show(
       el('h1', {}, 'Apps'),
       apps.length ? el('div', { class: 'cards' }, cards) : el('p', { class: 'note' }, 'No apps installed yet: peeros app install DIR'),
     );
   },
 
-  async grants() {
+  async grants(show) {
     const { apps, sessionGrants } = await api('/api/grants');
     const rows = sessionGrants.map((g) =>
       el(
@@ -219,7 +246,7 @@ const PAGES = {
         ),
       ),
     );
-    main.replaceChildren(
+    show(
       el('h1', {}, 'Grants'),
       el('h2', {}, 'Auto-approval (session grants)'),
       sessionGrants.length
@@ -240,9 +267,9 @@ const PAGES = {
     );
   },
 
-  async activity() {
+  async activity(show) {
     const { records } = await api('/api/activity');
-    main.replaceChildren(
+    show(
       el('h1', {}, 'Activity'),
       records.length
         ? el(
@@ -278,9 +305,9 @@ const PAGES = {
     );
   },
 
-  async dmcs() {
+  async dmcs(show) {
     const state = await api('/api/dmcs');
-    main.replaceChildren(
+    show(
       el('h1', {}, 'DMCS'),
       state.dmcs.length
         ? el(
@@ -324,9 +351,9 @@ const PAGES = {
     );
   },
 
-  async queue() {
+  async queue(show) {
     const { entries } = await api('/api/queue');
-    main.replaceChildren(
+    show(
       el('h1', {}, 'Offline queue'),
       el(
         'p',
@@ -385,9 +412,9 @@ const PAGES = {
     );
   },
 
-  async vault() {
+  async vault(show) {
     const [{ keys }, status] = await Promise.all([api('/api/keys'), api('/api/status')]);
-    main.replaceChildren(
+    show(
       el('h1', {}, 'Vault'),
       el(
         'p',
@@ -403,7 +430,8 @@ const PAGES = {
               el('tr', {}, el('td', {}, k.label || '(no label)'), el('td', {}, el('code', {}, k.publicKey)), el('td', {}, k.created)),
             ),
           )
-        : el('p', { class: 'note' }, 'No keys yet: peeros key create --label NAME'),
+        : el('p', { class: 'note' }, 'No keys yet: create one below.'),
+      newKeyForm(),
       el(
         'p',
         {},
