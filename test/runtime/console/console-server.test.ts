@@ -13,6 +13,7 @@ import {
   MAX_BODY_BYTES,
 } from '../../../runtime/console/index.js';
 import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transaction-service/session-grants.js';
+import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
 import { tempHome, cleanup } from '../helpers.js';
 
 interface Reply {
@@ -198,6 +199,30 @@ test('grants: the session grants are listed and revoked through the API', async 
   const r = await call('POST', '/api/grants/revoke', { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify({ app: 'dpay' }));
   assert.is(r.json.revoked, true);
   assert.equal(store.list(), []);
+});
+
+test('DMCS list and switch; the offline queue listed and flushed', async () => {
+  const registry = new DmcsRegistry(home);
+  const chainId = (n: number) => String(n).repeat(64);
+  await registry.add('local', 'http://127.0.0.1:8888', { probe: async () => ({ chain_id: chainId(1) }) as never });
+  await registry.add('other', 'http://127.0.0.1:8889', { probe: async () => ({ chain_id: chainId(2) }) as never });
+  const { cookie, csrf } = await session();
+  const before = await call('GET', '/api/dmcs', { cookie });
+  assert.is(before.json.default, 'local');
+  assert.equal(
+    before.json.dmcs.map((d: { name: string }) => d.name),
+    ['local', 'other'],
+  );
+  const post = (path: string, body: unknown) => call('POST', path, { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await post('/api/dmcs/use', { name: 'other' })).json.default, 'other');
+  assert.is((await registry.load()).default, 'other', 'switched on disk');
+  const unknown = await post('/api/dmcs/use', { name: 'nowhere' });
+  assert.is(unknown.status, 400);
+  assert.is(unknown.json.error.code, 'NOT_FOUND');
+  assert.equal((await call('GET', '/api/queue', { cookie })).json, { entries: [] });
+  const flushed = await post('/api/queue/flush', {});
+  assert.is(flushed.status, 200, flushed.body);
+  assert.equal(flushed.json.sent, []);
 });
 
 test('the server refuses to listen beyond loopback', async () => {
