@@ -32,6 +32,7 @@ test('the demo runs every stage and exits 0', async () => {
   assert.match(r.out, /flush: 1 sent/);
   assert.match(r.out, /flush again: 0 sent/);
   assert.match(r.out, /dpay balance bob: \{"account":"bob","balances":\["115\.0000 RSN"\]\}/);
+  assert.match(r.out, /npx peeros console/, 'it ends by telling how to open the console');
   const home = /in (\/\S+) \(deleted at the end\)/.exec(r.out)?.[1];
   assert.ok(home && !existsSync(home), 'the temporary home is gone');
 });

@@ -1,0 +1,85 @@
+/**
+ * `peeros console`: the console, the PeerOS desktop in a browser. Serves runtime/console on
+ * loopback, prints the one address to open (a per-launch secret in its fragment) and runs the
+ * long-lived host behind it (vault, host services with the offline-queue flusher) until Ctrl-C.
+ */
+import { spawn } from 'node:child_process';
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { hostPortArg } from '../arg-checks.js';
+import { untilInterrupted } from '../watch-folder.js';
+import { peerosHome } from '../../../lib/home.js';
+import { parseHostPort } from '../../../dmcs/index.js';
+import { ConsoleHost, ConsoleServer, isLoopbackHost } from '../../console/index.js';
+
+const definition: CommandDefinition = {
+  name: 'console',
+  summary: 'the PeerOS console in your browser: apps, grants, activity, DMCS, offline queue, vault',
+  description: `Serves the console on loopback and prints one line:
+  console: http://127.0.0.1:PORT/#SECRET
+Open it in a browser on this machine. The secret works once: the page exchanges it for a session
+cookie, so a copy of the address opens nothing. Unlock the vault on the page (or create it on the
+first run); the host behind the console (app services, the offline queue and its flusher) runs
+until Ctrl-C. Requests whose Host or Origin is not the console's own are refused (DNS rebinding,
+other sites); see docs/console.md.`,
+  flags: [
+    {
+      name: 'listen',
+      type: 'string',
+      value: 'HOST:PORT',
+      description: 'where to listen (default 127.0.0.1:0, a free port); loopback only: 127.0.0.1, localhost or [::1]',
+    },
+    { name: 'no-open', type: 'boolean', description: 'do not open a browser (otherwise tried when a desktop session is present)' },
+  ],
+};
+
+/** Opens `url` in the desktop's browser when there is a desktop; silently does nothing otherwise. */
+function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
+  const opener =
+    process.platform === 'darwin'
+      ? 'open'
+      : process.platform === 'win32'
+        ? undefined
+        : env.DISPLAY || env.WAYLAND_DISPLAY
+          ? 'xdg-open'
+          : undefined;
+  if (!opener) return;
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => {});
+  child.unref();
+}
+
+const command: CliCommand = {
+  definition,
+  async run(argv, io) {
+    const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'console');
+    if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    let listenHost = '127.0.0.1';
+    let port = 0;
+    if (typeof flags.listen === 'string') {
+      const at = parseHostPort(hostPortArg(flags.listen, '--listen'));
+      if (!isLoopbackHost(at.host))
+        throw new UsageError(
+          `--listen: the console serves loopback only (127.0.0.1, localhost or [::1]), not '${at.host}': whoever reaches it reaches your unlocked vault`,
+        );
+      listenHost = at.host;
+      port = at.port;
+    }
+    const host = await ConsoleHost.open({ home: peerosHome(io.env) });
+    let server: ConsoleServer | undefined;
+    try {
+      server = await ConsoleServer.start({ host, listenHost, port });
+      io.out(`console: ${server.launchUrl}`);
+      if (flags['no-open'] !== true) openBrowser(server.launchUrl, io.env);
+      await untilInterrupted();
+      return 0;
+    } finally {
+      await server?.close();
+      await host.close();
+    }
+  },
+};
+
+export default command;

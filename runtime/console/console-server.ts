@@ -1,0 +1,183 @@
+/**
+ * `peeros console`'s HTTP server (node:http, loopback only). Every request passes, in order: the
+ * Host/Origin guard (DNS rebinding, other sites), then for the API the session cookie, and for a
+ * state-changing request the CSRF token header and a JSON body under its cap. Every answer carries
+ * the strict security headers (request-guard.ts). The page is three static files read once at start.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { CodedError } from '../../lib/coded-error.js';
+import { terminalText } from '../../lib/terminal-text.js';
+import { ConsoleError } from './console-error.js';
+import { ConsoleSessions, CSRF_HEADER } from './console-session.js';
+import { RequestGuard, SECURITY_HEADERS, isLoopbackHost } from './request-guard.js';
+import { API_READS, API_WRITES, type ApiBody } from './console-api.js';
+import type { ConsoleHost } from './console-host.js';
+
+/** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+export interface ConsoleServerOptions {
+  host: ConsoleHost;
+  /** Loopback host name or address (default 127.0.0.1). */
+  listenHost?: string;
+  /** 0 (default): a free port. */
+  port?: number;
+  /** Where unexpected failures are reported (default stderr). */
+  onError?: (err: unknown) => void;
+}
+
+export class ConsoleServer {
+  readonly #server: Server;
+  readonly #host: ConsoleHost;
+  readonly #sessions = new ConsoleSessions();
+  readonly #static = new Map<string, { body: Buffer; type: string }>();
+  readonly #onError: (err: unknown) => void;
+  #guard: RequestGuard | undefined;
+  #url = '';
+
+  private constructor(o: ConsoleServerOptions) {
+    this.#host = o.host;
+    this.#onError = o.onError ?? ((err) => process.stderr.write(`peeros console: ${(err as Error)?.stack ?? String(err)}\n`));
+    const dir = new URL('./static/', import.meta.url);
+    for (const [path, f] of Object.entries(STATIC_FILES))
+      this.#static.set(path, { body: readFileSync(new URL(f.file, dir)), type: f.type });
+    this.#server = createServer((req, res) => {
+      this.#serve(req, res).catch((err) => this.#fail(res, err));
+    });
+    this.#server.headersTimeout = 10_000;
+    this.#server.requestTimeout = 30_000;
+  }
+
+  /** Starts listening on loopback; refuses any other host with NOT_LOOPBACK. */
+  static async start(o: ConsoleServerOptions): Promise<ConsoleServer> {
+    const listenHost = o.listenHost ?? '127.0.0.1';
+    if (!isLoopbackHost(listenHost))
+      throw new ConsoleError(
+        'NOT_LOOPBACK',
+        `the console listens on loopback only (127.0.0.1, localhost or ::1), not '${listenHost}': it holds an unlocked vault`,
+      );
+    const s = new ConsoleServer(o);
+    const bindTo = listenHost === 'localhost' ? '127.0.0.1' : listenHost.replace(/^\[|\]$/g, '');
+    await new Promise<void>((resolve, reject) => {
+      s.#server.once('error', reject);
+      s.#server.listen(o.port ?? 0, bindTo, () => resolve());
+    });
+    const port = (s.#server.address() as AddressInfo).port;
+    s.#guard = new RequestGuard(port);
+    s.#url = `http://${bindTo.includes(':') ? `[${bindTo}]` : bindTo}:${port}/`;
+    return s;
+  }
+
+  /** The console's address, without the secret. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The URL to open: the address with the launch secret in the fragment (until it is exchanged). */
+  get launchUrl(): string {
+    return `${this.#url}#${this.#sessions.secret ?? ''}`;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#guard!.check({ host: req.headers.host, origin: req.headers.origin });
+    const path = new URL(req.url ?? '/', 'http://console').pathname;
+    const method = req.method ?? 'GET';
+    const file = this.#static.get(path);
+    if (file) {
+      if (method !== 'GET' && method !== 'HEAD') throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+      return this.#send(res, 200, file.body, file.type);
+    }
+    if (path === '/api/session') {
+      if (method === 'POST') {
+        // the one POST without a session: it creates one, from the launch secret
+        const body = await readJson(req);
+        const s = this.#sessions.exchange(body.secret);
+        res.setHeader('set-cookie', ConsoleSessions.cookie(s.id));
+        return this.#json(res, 200, { csrf: s.csrf });
+      }
+      if (method === 'GET') return this.#json(res, 200, { csrf: this.#sessions.session(req.headers.cookie).csrf });
+      throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+    }
+    const read = API_READS[path];
+    const write = API_WRITES[path];
+    if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
+    if (method === 'GET' && read) {
+      this.#sessions.session(req.headers.cookie);
+      return this.#json(res, 200, await read(this.#host, {}));
+    }
+    if (method === 'POST' && write) {
+      const csrf = req.headers[CSRF_HEADER];
+      this.#sessions.checkWrite(req.headers.cookie, typeof csrf === 'string' ? csrf : undefined);
+      return this.#json(res, 200, await write(this.#host, await readJson(req)));
+    }
+    throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+  }
+
+  #send(res: ServerResponse, status: number, body: Buffer | string, type: string): void {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  #json(res: ServerResponse, status: number, value: unknown): void {
+    this.#send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+  }
+
+  #fail(res: ServerResponse, err: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof ConsoleError) return this.#json(res, err.status, { error: { code: err.code, message: err.message } });
+    // a domain's refusal (a wrong passphrase, an unknown DMCS): its code and message, not a crash
+    // (its message may quote app text: escaped as for the terminal)
+    if (err instanceof CodedError) return this.#json(res, 400, { error: { code: err.code, message: terminalText(err.message) } });
+    this.#onError(err);
+    this.#json(res, 500, { error: { code: 'INTERNAL', message: 'internal error (see the console terminal)' } });
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** The request's body as a JSON object: JSON content type only, at most MAX_BODY_BYTES. */
+async function readJson(req: IncomingMessage): Promise<ApiBody> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    req.resume();
+    throw new ConsoleError('NOT_JSON', 'request bodies are JSON (Content-Type: application/json)');
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw new ConsoleError('BODY_TOO_LARGE', `request bodies are at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY_BYTES) throw new ConsoleError('BODY_TOO_LARGE', `request bodies are at most ${MAX_BODY_BYTES} bytes`);
+    chunks.push(c);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw new ConsoleError('BAD_REQUEST', 'the body is not valid JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConsoleError('BAD_REQUEST', 'the body must be a JSON object');
+  return v as ApiBody;
+}

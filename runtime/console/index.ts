@@ -1,0 +1,6 @@
+export { ConsoleServer, MAX_BODY_BYTES, type ConsoleServerOptions } from './console-server.js';
+export { ConsoleHost, type ConsoleHostOptions } from './console-host.js';
+export { ConsoleError, CONSOLE_ERROR_STATUS, type ConsoleErrorCode } from './console-error.js';
+export { ConsoleSessions, SESSION_COOKIE, CSRF_HEADER } from './console-session.js';
+export { CONTENT_SECURITY_POLICY, isLoopbackHost } from './request-guard.js';
+export { ActivityLog, type ActivityRecord } from './activity-log.js';

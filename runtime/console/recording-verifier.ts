@@ -1,0 +1,49 @@
+/**
+ * The console's verifier: the session-grant policy (runtime/transaction-service) in front of a
+ * refusal — the console has no signing dialog yet, so what no session grant covers is refused —
+ * with every request and its outcome written to the activity log. It wraps rather than extends the
+ * policy so the vault still registers its secret with the policy alone.
+ */
+import { VaultError, type Assertion, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
+import type { ActivityLog } from './activity-log.js';
+
+export class RecordingVerifier implements Verifier {
+  readonly #inner: Verifier;
+  readonly #log: ActivityLog;
+
+  constructor(inner: Verifier, log: ActivityLog) {
+    this.#inner = inner;
+    this.#log = log;
+  }
+
+  get kind(): string {
+    return this.#inner.kind;
+  }
+
+  register(registration: VerifierRegistration): void {
+    this.#inner.register(registration);
+  }
+
+  unregister(): void {
+    this.#inner.unregister();
+  }
+
+  async verify(request: VerificationRequest): Promise<Assertion> {
+    const base = {
+      at: '',
+      purpose: request.purpose,
+      app: request.app,
+      digest: Buffer.from(request.digest).toString('hex'),
+      summary: [...request.summary],
+    };
+    try {
+      const a = await this.#inner.verify(request);
+      await this.#log.add({ ...base, at: new Date().toISOString(), outcome: 'approved', note: this.#inner.kind });
+      return a;
+    } catch (err) {
+      const note = err instanceof VaultError ? err.code : 'error';
+      await this.#log.add({ ...base, at: new Date().toISOString(), outcome: 'refused', note }).catch(() => {});
+      throw err;
+    }
+  }
+}

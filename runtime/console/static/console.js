@@ -1,0 +1,469 @@
+// The PeerOS console page: plain DOM, no build step, no framework. Every string that comes from
+// the API (and so possibly from an app or a manifest) is set as text (text nodes, textContent),
+// never parsed as HTML: nothing in this file assigns innerHTML or inserts markup.
+
+let csrf = '';
+const main = document.getElementById('main');
+const message = document.getElementById('message');
+
+/** Builds an element; string children become text nodes, never markup. */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+function say(text, isError = false) {
+  message.textContent = text;
+  message.className = isError ? 'error' : '';
+}
+
+async function api(path, body) {
+  const init =
+    body === undefined
+      ? {}
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-peeros-csrf': csrf },
+          body: JSON.stringify(body),
+        };
+  const r = await fetch(path, { credentials: 'same-origin', ...init });
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.error ? `${data.error.code}: ${data.error.message}` : `HTTP ${r.status}`);
+  return data;
+}
+
+async function connect() {
+  const secret = location.hash.slice(1);
+  // the secret works once: take it out of the address bar (and history) before anything else
+  if (secret) history.replaceState(null, '', location.pathname);
+  try {
+    csrf = secret ? (await api('/api/session', { secret })).csrf : (await api('/api/session')).csrf;
+  } catch (e) {
+    main.replaceChildren(
+      el('h1', {}, 'No console session'),
+      el('p', { class: 'note' }, 'Open the address that peeros console printed in your terminal (it works once).'),
+    );
+    say(e.message, true);
+    return;
+  }
+  await refresh();
+}
+
+let current = 'apps';
+/** Each refresh renders only while it is the latest: a slow page never paints over the one clicked after it. */
+let generation = 0;
+async function refresh(page) {
+  if (page) current = page;
+  const mine = ++generation;
+  const show = (...nodes) => {
+    if (mine === generation) main.replaceChildren(...nodes);
+  };
+  const status = await api('/api/status');
+  if (mine !== generation) return;
+  document.getElementById('vault-state').textContent = status.unlocked ? 'vault unlocked' : 'vault locked';
+  const nav = document.getElementById('nav');
+  nav.hidden = !status.unlocked;
+  for (const b of nav.querySelectorAll('button')) {
+    if (b.dataset.page === current) b.setAttribute('aria-current', 'page');
+    else b.removeAttribute('aria-current');
+  }
+  if (!status.unlocked) return showUnlock(status);
+  try {
+    await PAGES[current](show);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+function showUnlock(status) {
+  const create = status.keystore === 'missing';
+  const pass = el('input', {
+    type: 'password',
+    id: 'passphrase',
+    autocomplete: create ? 'new-password' : 'current-password',
+    required: true,
+  });
+  const again = create ? el('input', { type: 'password', id: 'passphrase-again', autocomplete: 'new-password', required: true }) : null;
+  const form = el(
+    'form',
+    {
+      id: 'unlock-form',
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        if (create && pass.value !== again.value) return say('the two passphrases differ', true);
+        try {
+          say(create ? 'creating the vault…' : 'unlocking…');
+          await api('/api/unlock', { passphrase: pass.value, create });
+          pass.value = '';
+          say('');
+          await refresh('apps');
+        } catch (e) {
+          say(e.message, true);
+        }
+      },
+    },
+    el('label', {}, create ? 'New vault passphrase' : 'Vault passphrase', pass),
+    create ? el('label', {}, 'The same again', again) : null,
+    el('button', { class: 'action', type: 'submit' }, create ? 'Create vault' : 'Unlock'),
+  );
+  main.replaceChildren(
+    el('h1', {}, create ? 'Create your vault' : 'Unlock'),
+    el(
+      'p',
+      { class: 'note' },
+      create
+        ? 'No vault yet: choose a passphrase. Your keys are encrypted with it and never leave the vault.'
+        : 'Your keys stay in the vault; the passphrase unlocks it for this console.',
+    ),
+    form,
+  );
+  pass.focus();
+}
+
+function tags(list, cls = '') {
+  return list.map((t) => el('span', { class: `tag ${cls}` }, t));
+}
+
+/** Run one command of an app: its JSON result (or its error) is shown as text. */
+function runForm(a) {
+  const command = el(
+    'select',
+    { name: 'command' },
+    a.commands.map((c) => el('option', { value: c }, c)),
+  );
+  const args = el('input', { name: 'args', value: '{}', spellcheck: 'false', 'aria-label': 'arguments (JSON)' });
+  const out = el('pre', { class: 'result app-text', hidden: true });
+  const run = async (ev) => {
+    ev.preventDefault();
+    out.hidden = false;
+    let parsed;
+    try {
+      parsed = JSON.parse(args.value || '{}');
+    } catch {
+      out.textContent = 'the arguments are not valid JSON';
+      return;
+    }
+    out.textContent = '…';
+    try {
+      out.textContent = (await api('/api/apps/run', { app: a.name, command: command.value, args: parsed })).result;
+    } catch (e) {
+      out.textContent = e.message;
+    }
+  };
+  return el(
+    'form',
+    { class: 'run-form', onsubmit: run },
+    el('div', { class: 'run-row' }, command, args, el('button', { class: 'action', type: 'submit' }, 'Run')),
+    out,
+  );
+}
+
+/** Create a key in the vault: only its public half and label ever come back. */
+function newKeyForm() {
+  const label = el('input', { id: 'key-label', name: 'label', placeholder: 'label, e.g. main', maxlength: '64' });
+  const create = async (ev) => {
+    ev.preventDefault();
+    try {
+      const k = await api('/api/keys/create', { label: label.value });
+      say(`created ${k.publicKey}`);
+      await refresh();
+    } catch (e) {
+      say(e.message, true);
+    }
+  };
+  return el(
+    'form',
+    { id: 'new-key', class: 'run-form', onsubmit: create },
+    el('div', { class: 'run-row' }, label, el('button', { class: 'action', type: 'submit' }, 'Create key')),
+  );
+}
+
+const PAGES = {
+  async apps(show) {
+    const { apps } = await api('/api/apps');
+    const cards = apps.map((a) =>
+      el(
+        'article',
+        { class: 'card app-card', 'data-app': a.name },
+        el('h2', {}, a.name, ' ', el('span', { class: 'note' }, a.version)),
+        el(
+          'div',
+          {},
+          a.verified
+            ? el('span', { class: 'tag verified', title: a.identity }, 'publisher verified')
+            : el('span', { class: 'tag unverified' }, 'unverified'),
+          ' ',
+          el('span', { class: 'note' }, a.publisher),
+        ),
+        a.description ? el('p', { class: 'app-text description' }, a.description) : null,
+        el('div', {}, el('span', { class: 'note' }, 'capabilities: '), a.capabilities.length ? tags(a.capabilities) : 'none'),
+        el('div', {}, el('span', { class: 'note' }, 'commands: '), a.commands.join(', ')),
+        runForm(a),
+      ),
+    );
+    show(
+      el('h1', {}, 'Apps'),
+      apps.length ? el('div', { class: 'cards' }, cards) : el('p', { class: 'note' }, 'No apps installed yet: peeros app install DIR'),
+    );
+  },
+
+  async grants(show) {
+    const { apps, sessionGrants } = await api('/api/grants');
+    const rows = sessionGrants.map((g) =>
+      el(
+        'tr',
+        { 'data-grant': g.app },
+        el('td', {}, g.app),
+        el('td', {}, `${g.remaining.count} of ${g.maxCount} approvals left`),
+        el('td', {}, g.maxAmount ? `${g.remaining.amount ?? ''} of ${g.maxAmount}` : 'no token transfers'),
+        el('td', {}, `${Math.round(g.periodMs / 3_600_000)} h`),
+        el(
+          'td',
+          {},
+          el(
+            'button',
+            {
+              class: 'action secondary revoke',
+              type: 'button',
+              onclick: async () => {
+                try {
+                  const r = await api('/api/grants/revoke', { app: g.app });
+                  say(r.revoked ? `session grant of ${g.app} revoked` : `${g.app} had no session grant`);
+                  await refresh();
+                } catch (e) {
+                  say(e.message, true);
+                }
+              },
+            },
+            'Revoke',
+          ),
+        ),
+      ),
+    );
+    show(
+      el('h1', {}, 'Grants'),
+      el('h2', {}, 'Auto-approval (session grants)'),
+      sessionGrants.length
+        ? el(
+            'table',
+            { id: 'session-grants' },
+            el('tr', {}, el('th', {}, 'app'), el('th', {}, 'count'), el('th', {}, 'amount'), el('th', {}, 'period'), el('th')),
+            rows,
+          )
+        : el('p', { class: 'note', id: 'no-session-grants' }, 'No session grants: every signature is asked for.'),
+      el('h2', {}, 'Capabilities granted at install'),
+      el(
+        'table',
+        {},
+        el('tr', {}, el('th', {}, 'app'), el('th', {}, 'capabilities')),
+        apps.map((a) => el('tr', {}, el('td', {}, a.name), el('td', {}, a.capabilities.length ? tags(a.capabilities) : 'none'))),
+      ),
+    );
+  },
+
+  async activity(show) {
+    const { records } = await api('/api/activity');
+    show(
+      el('h1', {}, 'Activity'),
+      records.length
+        ? el(
+            'table',
+            { id: 'activity' },
+            el('tr', {}, el('th', {}, 'when'), el('th', {}, 'what'), el('th', {}, 'app'), el('th', {}, 'summary'), el('th', {}, 'outcome')),
+            records.map((r) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, new Date(r.at).toLocaleString()),
+                el('td', {}, r.purpose),
+                el('td', {}, r.app),
+                el(
+                  'td',
+                  {},
+                  el(
+                    'ul',
+                    { class: 'summary' },
+                    r.summary.map((l) => el('li', {}, l)),
+                  ),
+                ),
+                el(
+                  'td',
+                  {},
+                  el('span', { class: `tag ${r.outcome === 'approved' ? 'verified' : 'unverified'}` }, r.outcome),
+                  r.note ? ` ${r.note}` : '',
+                ),
+              ),
+            ),
+          )
+        : el('p', { class: 'note' }, 'No signatures yet in this console.'),
+    );
+  },
+
+  async dmcs(show) {
+    const state = await api('/api/dmcs');
+    show(
+      el('h1', {}, 'DMCS'),
+      state.dmcs.length
+        ? el(
+            'table',
+            { id: 'dmcs' },
+            el('tr', {}, el('th', {}, 'name'), el('th', {}, 'url'), el('th', {}, 'chain id'), el('th')),
+            state.dmcs.map((d) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, d.name, d.name === state.default ? el('span', { class: 'tag verified' }, 'default') : null),
+                el('td', {}, d.url),
+                el('td', {}, el('code', {}, d.chainId.slice(0, 16)), '…'),
+                el(
+                  'td',
+                  {},
+                  d.name === state.default
+                    ? null
+                    : el(
+                        'button',
+                        {
+                          class: 'action secondary',
+                          type: 'button',
+                          onclick: async () => {
+                            try {
+                              await api('/api/dmcs/use', { name: d.name });
+                              say(`default DMCS is now ${d.name}`);
+                              await refresh();
+                            } catch (e) {
+                              say(e.message, true);
+                            }
+                          },
+                        },
+                        'Use',
+                      ),
+                ),
+              ),
+            ),
+          )
+        : el('p', { class: 'note' }, 'No DMCS yet: peeros dmcs add NAME URL'),
+    );
+  },
+
+  async queue(show) {
+    const { entries } = await api('/api/queue');
+    show(
+      el('h1', {}, 'Offline queue'),
+      el(
+        'p',
+        {},
+        el(
+          'button',
+          {
+            class: 'action',
+            type: 'button',
+            id: 'flush',
+            onclick: async () => {
+              try {
+                const r = await api('/api/queue/flush', {});
+                say(
+                  `flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`,
+                );
+                await refresh();
+              } catch (e) {
+                say(e.message, true);
+              }
+            },
+          },
+          'Flush now',
+        ),
+      ),
+      entries.length
+        ? el(
+            'table',
+            { id: 'queue' },
+            el(
+              'tr',
+              {},
+              el('th', {}, 'id'),
+              el('th', {}, 'status'),
+              el('th', {}, 'app'),
+              el('th', {}, 'DMCS'),
+              el('th', {}, 'expires'),
+              el('th', {}, 'tries'),
+              el('th', {}, 'note'),
+            ),
+            entries.map((e) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, el('code', {}, e.id.slice(0, 12))),
+                el('td', {}, e.status),
+                el('td', {}, e.app),
+                el('td', {}, e.dmcs ?? '(default)'),
+                el('td', {}, e.expiration),
+                el('td', {}, String(e.attempts)),
+                el('td', {}, e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : (e.note ?? '')),
+              ),
+            ),
+          )
+        : el('p', { class: 'note' }, 'The offline queue is empty.'),
+    );
+  },
+
+  async vault(show) {
+    const [{ keys }, status] = await Promise.all([api('/api/keys'), api('/api/status')]);
+    show(
+      el('h1', {}, 'Vault'),
+      el(
+        'p',
+        { class: 'note' },
+        status.autoLockAt ? `locks itself when idle, next at ${new Date(status.autoLockAt).toLocaleTimeString()}` : '',
+      ),
+      keys.length
+        ? el(
+            'table',
+            { id: 'keys' },
+            el('tr', {}, el('th', {}, 'label'), el('th', {}, 'public key'), el('th', {}, 'created')),
+            keys.map((k) =>
+              el('tr', {}, el('td', {}, k.label || '(no label)'), el('td', {}, el('code', {}, k.publicKey)), el('td', {}, k.created)),
+            ),
+          )
+        : el('p', { class: 'note' }, 'No keys yet: create one below.'),
+      newKeyForm(),
+      el(
+        'p',
+        {},
+        el(
+          'button',
+          {
+            class: 'action',
+            type: 'button',
+            id: 'lock',
+            onclick: async () => {
+              try {
+                await api('/api/lock', {});
+                say('vault locked');
+                await refresh();
+              } catch (e) {
+                say(e.message, true);
+              }
+            },
+          },
+          'Lock now',
+        ),
+      ),
+    );
+  },
+};
+
+document.getElementById('nav').addEventListener('click', (ev) => {
+  const page = ev.target.closest('button')?.dataset.page;
+  if (page) {
+    say('');
+    refresh(page).catch((e) => say(e.message, true));
+  }
+});
+
+connect().catch((e) => say(e.message, true));

@@ -1,0 +1,238 @@
+// The console in a real browser: Debian's Chromium (driven by playwright-core) opens the address
+// `peeros console` printed, unlocks the vault on the page, sees the stock app installed with the
+// CLI (publisher verified) and runs one of its commands, and a hostile app whose manifest description is markup — rendered as
+// text, no element made of it, no script run — revokes a session grant, and cannot reuse the
+// address once its secret is spent; on a fresh home, the first run creates the vault and a key.
+// Screenshots of the main screens are saved as PNG artefacts
+// (the folder is printed; PEEROS_CONSOLE_SHOTS names another). Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
+// playwright-core are present; prints a skip line otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, tempHome } from './world.js';
+import { runCli } from './measured-cli.js';
+import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
+
+const CHROMIUM = process.env.PEEROS_CHROMIUM ?? '/usr/lib/chromium/chromium-headless-shell';
+const PASS = 'console e2e passphrase';
+const HOSTILE = '<img src=x onerror=alert(1)> <b>bold</b> \u202Eevil';
+
+// The few playwright-core calls used here (typed locally: the project compiles without DOM types).
+interface Page {
+  goto(url: string): Promise<unknown>;
+  fill(selector: string, value: string): Promise<void>;
+  click(selector: string): Promise<void>;
+  waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
+  textContent(selector: string): Promise<string | null>;
+  selectOption(selector: string, value: string): Promise<unknown>;
+  evaluate<R>(expression: string): Promise<R>;
+  screenshot(o: { path: string }): Promise<unknown>;
+  setViewportSize(s: { width: number; height: number }): Promise<void>;
+  on(event: 'dialog' | 'pageerror', fn: (x: { message(): string } & { dismiss?: () => Promise<void> }) => void): void;
+}
+interface Context {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Browser {
+  newContext(): Promise<Context>;
+  close(): Promise<void>;
+}
+type Playwright = { chromium: { launch(o: { executablePath: string; args: string[] }): Promise<Browser> } };
+
+function loadPlaywright(): Playwright | null {
+  try {
+    return createRequire(import.meta.url)('playwright-core') as Playwright;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts `peeros console` and resolves with its printed address (the one line on stdout). */
+function startConsole(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/peeros.js'), 'console', '--no-open'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`peeros console printed no address in 20 s: ${out} ${err}`)), 20_000);
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /^console: (http:\/\/127\.0\.0\.1:\d+\/#[\w-]+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`peeros console exited with ${code}: ${err}`)));
+  });
+}
+
+const playwright = loadPlaywright();
+if (!playwright || !existsSync(CHROMIUM)) {
+  const missing = !playwright ? 'playwright-core is not installed' : `no Chromium at ${CHROMIUM} (set PEEROS_CHROMIUM)`;
+  console.log(`  skipped: ${missing}`);
+  test.skip('the console in Chromium: unlock, launcher, hostile text, revoke');
+} else {
+  let home: string;
+  let work: string;
+  let shots: string;
+  let console_: { child: ChildProcess; url: string };
+  let browser: Browser;
+  const env = () => ({ PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS });
+
+  test.before(async () => {
+    home = tempHome('console-e2e');
+    work = mkdtempSync(join(tmpdir(), 'peeros-console-apps-'));
+    shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
+    const key = await runCli(['key', 'create', '--label', 'main'], env());
+    assert.is(key.code, 0, key.err);
+    const stock = await runCli(['app', 'install', join(ROOT, 'apps/calculator'), '--yes'], env());
+    assert.is(stock.code, 0, stock.err);
+    // a hostile app: the calculator's module under another name, unsigned, with markup as its description
+    const dir = join(work, 'hostile');
+    cpSync(join(ROOT, 'apps/calculator'), dir, { recursive: true });
+    rmSync(join(dir, 'peeros.sig'), { force: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'peeros.json'), 'utf8'));
+    writeFileSync(join(dir, 'peeros.json'), JSON.stringify({ ...manifest, name: 'hostile', publisher: 'mallory', description: HOSTILE }));
+    const hostile = await runCli(['app', 'install', dir, '--yes'], env());
+    assert.is(hostile.code, 0, hostile.err);
+    await new SessionGrantStore(home).set(validateSessionGrant({ app: 'calculator', maxCount: 3 }));
+    console_ = await startConsole(env());
+    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  test.after(async () => {
+    await browser?.close();
+    if (console_?.child.exitCode === null) {
+      const exited = new Promise((r) => console_.child.once('exit', r));
+      console_.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(home, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+    console.log(`  console screenshots: ${shots}`);
+  });
+
+  test('the console in Chromium: unlock, launcher, hostile text, revoke', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1100, height: 640 });
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss?.();
+    });
+    page.on('pageerror', (e) => errors.push(e.message()));
+
+    const t0 = performance.now();
+    await page.goto(console_.url);
+    await page.waitForSelector('#unlock-form');
+    const unlockShownMs = performance.now() - t0;
+    assert.is(await page.evaluate<string>('location.hash'), '', 'the secret leaves the address bar');
+    assert.is(await page.evaluate<string>('getComputedStyle(document.getElementById("nav")).display'), 'none', 'no pages while locked');
+    await page.screenshot({ path: join(shots, 'console-unlock.png') });
+
+    await page.fill('#passphrase', PASS);
+    const t1 = performance.now();
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('.app-card[data-app="calculator"]');
+    const unlockMs = performance.now() - t1;
+    console.log(
+      `  console: unlock form shown ${unlockShownMs.toFixed(0)} ms after navigation; unlock to launcher ${unlockMs.toFixed(0)} ms`,
+    );
+
+    // the stock app, installed by the CLI: verified publisher, its capabilities
+    const calc = await page.textContent('.app-card[data-app="calculator"]');
+    assert.match(calc ?? '', /publisher verified/);
+    assert.match(calc ?? '', /capabilities: none/);
+    // the hostile description is text: visible as typed, no element made of it, no script run
+    const desc = await page.textContent('.app-card[data-app="hostile"] .description');
+    // … with the bidi override shown as an escape, as the terminal shows it, instead of reversing the text
+    assert.is(desc, HOSTILE.replace('\u202E', '\\u202e'));
+    assert.is(await page.evaluate<number>('document.querySelectorAll("img, b").length'), 0, 'no element from app text');
+    assert.match((await page.textContent('.app-card[data-app="hostile"]')) ?? '', /unverified/);
+
+    // run a command of the app from its card, through the console's host
+    const card = '.app-card[data-app="calculator"]';
+    await page.selectOption(`${card} select[name=command]`, 'eval');
+    await page.fill(`${card} input[name=args]`, '{"expr": "(0.1 + 0.2) * 3"}');
+    await page.click(`${card} .run-form button[type=submit]`);
+    // (polled from here: the page's CSP forbids the string evaluation waitForFunction needs)
+    let result = '…';
+    for (let i = 0; i < 200 && result === '…'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      result = (await page.textContent(`${card} pre.result`)) ?? '…';
+    }
+    assert.match(result, /0\.9/);
+    await page.screenshot({ path: join(shots, 'console-apps.png') });
+
+    // grants: the session grant is listed, then revoked from the page
+    await page.click('nav button[data-page="grants"]');
+    await page.waitForSelector('tr[data-grant="calculator"]');
+    await page.screenshot({ path: join(shots, 'console-grants.png') });
+    await page.click('tr[data-grant="calculator"] button.revoke');
+    await page.waitForSelector('#no-session-grants');
+    assert.equal(new SessionGrantStore(home).list(), [], 'revoked on disk');
+
+    for (const p of ['activity', 'dmcs', 'queue', 'vault']) {
+      await page.click(`nav button[data-page="${p}"]`);
+      await page.waitForSelector(`nav button[data-page="${p}"][aria-current="page"]`);
+    }
+    await page.waitForSelector('#keys');
+    assert.match((await page.textContent('#keys')) ?? '', /main/);
+    await page.screenshot({ path: join(shots, 'console-vault.png') });
+    await page.click('#lock');
+    await page.waitForSelector('#unlock-form');
+
+    assert.equal(dialogs, [], 'no alert ran');
+    assert.equal(errors, [], 'no script error on the page');
+
+    // the printed address is spent: another browser context (no cookie) gets no session
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(console_.url);
+    await other.waitForSelector('text=No console session');
+    await context.close();
+  });
+
+  test('first run in Chromium: create the vault on the page, then a key', async () => {
+    const fresh = tempHome('console-first-run');
+    const first = await startConsole({ PEEROS_HOME: fresh });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.setViewportSize({ width: 1100, height: 640 });
+      await page.goto(first.url);
+      await page.waitForSelector('#passphrase-again');
+      await page.fill('#passphrase', PASS);
+      await page.fill('#passphrase-again', `${PASS} typo`);
+      await page.click('#unlock-form button[type=submit]');
+      assert.match((await page.textContent('#message')) ?? '', /differ/);
+      await page.fill('#passphrase-again', PASS);
+      await page.click('#unlock-form button[type=submit]');
+      await page.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
+      await page.click('nav button[data-page="vault"]');
+      await page.fill('#key-label', 'first');
+      await page.click('#new-key button[type=submit]');
+      await page.waitForSelector('#keys');
+      assert.match((await page.textContent('#keys')) ?? '', /first\s*PUB_K1_/);
+      assert.ok(existsSync(join(fresh, 'vault', 'keystore')), 'the keystore is on disk');
+      await page.screenshot({ path: join(shots, 'console-first-run-vault.png') });
+    } finally {
+      const exited = new Promise((r) => first.child.once('exit', r));
+      first.child.kill('SIGTERM');
+      await exited;
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();

@@ -1,0 +1,240 @@
+// The console server over real HTTP on loopback: the launch secret is exchanged once for an
+// HttpOnly SameSite=Strict cookie; a foreign Host (DNS rebinding) or Origin is refused before any
+// route; every write needs the session and its CSRF token; every answer carries the strict CSP.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { request } from 'node:http';
+import {
+  ConsoleHost,
+  ConsoleServer,
+  ConsoleError,
+  CONTENT_SECURITY_POLICY,
+  CSRF_HEADER,
+  MAX_BODY_BYTES,
+} from '../../../runtime/console/index.js';
+import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transaction-service/session-grants.js';
+import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
+import { tempHome, cleanup } from '../helpers.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: any;
+}
+
+let home: string;
+let host: ConsoleHost;
+let server: ConsoleServer;
+
+function call(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jsonHeaders = { 'content-type': 'application/json' };
+
+/** A fresh server (a fresh launch secret) and a session from it: cookie and CSRF token. */
+async function session(): Promise<{ cookie: string; csrf: string }> {
+  const secret = new URL(server.launchUrl).hash.slice(1);
+  const r = await call('POST', '/api/session', jsonHeaders, JSON.stringify({ secret }));
+  assert.is(r.status, 200);
+  const cookie = String(r.headers['set-cookie']).split(';')[0]!;
+  return { cookie, csrf: r.json.csrf };
+}
+
+test.before.each(async () => {
+  home = tempHome('console');
+  host = await ConsoleHost.open({ home, insecureTestKdf: true, flusher: false });
+  server = await ConsoleServer.start({ host });
+});
+test.after.each(async () => {
+  await server.close();
+  await host.close();
+  cleanup(home);
+});
+
+test('the launch secret becomes an HttpOnly SameSite=Strict session cookie, once', async () => {
+  const secret = new URL(server.launchUrl).hash.slice(1);
+  assert.ok(secret.length >= 40, 'a 32-byte secret');
+  assert.is((await call('GET', '/api/status')).status, 401, 'no cookie, no API');
+  const wrong = await call('POST', '/api/session', jsonHeaders, JSON.stringify({ secret: `${secret}x` }));
+  assert.is(wrong.status, 403);
+  assert.is(wrong.json.error.code, 'BAD_SECRET');
+  const r = await call('POST', '/api/session', jsonHeaders, JSON.stringify({ secret }));
+  assert.is(r.status, 200);
+  const setCookie = String(r.headers['set-cookie']);
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  assert.type(r.json.csrf, 'string');
+  const cookie = setCookie.split(';')[0]!;
+  const status = await call('GET', '/api/status', { cookie });
+  assert.is(status.status, 200);
+  assert.equal(status.json, { unlocked: false, keystore: 'missing', keyCount: null, autoLockAt: null });
+  // spent: the same secret (a copied URL) opens nothing, and the launch URL no longer carries it
+  const again = await call('POST', '/api/session', jsonHeaders, JSON.stringify({ secret }));
+  assert.is(again.status, 403);
+  assert.is(again.json.error.code, 'BAD_SECRET');
+  assert.ok(server.launchUrl.endsWith('#'));
+  // a reload asks for its CSRF token with the cookie alone
+  assert.is((await call('GET', '/api/session', { cookie })).json.csrf, r.json.csrf);
+  assert.is((await call('GET', '/api/session', { cookie: 'peeros_console=forged' })).status, 401);
+});
+
+test('Host: evil.example (DNS rebinding) and a foreign Origin are refused with 403 before any route', async () => {
+  const { cookie, csrf } = await session();
+  for (const path of ['/', '/console.js', '/api/status', '/api/nothing']) {
+    const r = await call('GET', path, { host: 'evil.example', cookie });
+    assert.is(r.status, 403, path);
+    assert.is(r.json.error.code, 'FORBIDDEN_HOST');
+  }
+  assert.is((await call('GET', '/', { host: `evil.example:${server.port}` })).status, 403, 'the right port does not help');
+  assert.is((await call('GET', '/', { host: '127.0.0.1:1' })).status, 403, 'another port is another origin');
+  const foreign = await call('POST', '/api/lock', { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, '{}');
+  assert.is(foreign.status, 403);
+  assert.is(foreign.json.error.code, 'FORBIDDEN_ORIGIN');
+  assert.is((await call('GET', '/api/status', { origin: 'null', cookie })).status, 403, 'an opaque origin (sandboxed frame)');
+  // its own names are fine
+  assert.is((await call('GET', '/', { host: `localhost:${server.port}` })).status, 200);
+  assert.is((await call('GET', '/api/status', { origin: `http://127.0.0.1:${server.port}`, cookie })).status, 200);
+});
+
+test('a state-changing request without the CSRF token, or with another session’s, is refused', async () => {
+  const { cookie, csrf } = await session();
+  const none = await call('POST', '/api/lock', { cookie, ...jsonHeaders }, '{}');
+  assert.is(none.status, 403);
+  assert.is(none.json.error.code, 'BAD_CSRF');
+  const wrong = await call('POST', '/api/lock', { cookie, [CSRF_HEADER]: `${csrf.slice(1)}A`, ...jsonHeaders }, '{}');
+  assert.is(wrong.json.error.code, 'BAD_CSRF');
+  const noCookie = await call('POST', '/api/lock', { [CSRF_HEADER]: csrf, ...jsonHeaders }, '{}');
+  assert.is(noCookie.status, 401);
+  assert.is((await call('GET', '/api/lock', { cookie })).status, 405, 'a write is never a GET');
+  const ok = await call('POST', '/api/lock', { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, '{}');
+  assert.is(ok.status, 200);
+});
+
+test('bodies are JSON objects under the cap', async () => {
+  const { cookie, csrf } = await session();
+  const h = { cookie, [CSRF_HEADER]: csrf };
+  const form = await call('POST', '/api/unlock', { ...h, 'content-type': 'application/x-www-form-urlencoded' }, 'passphrase=x');
+  assert.is(form.status, 415);
+  const big = await call('POST', '/api/unlock', { ...h, ...jsonHeaders }, JSON.stringify({ passphrase: 'x'.repeat(MAX_BODY_BYTES) }));
+  assert.is(big.status, 413);
+  assert.is((await call('POST', '/api/unlock', { ...h, ...jsonHeaders }, '[1]')).status, 400);
+  assert.is((await call('POST', '/api/unlock', { ...h, ...jsonHeaders }, '{"passphrase":5}')).status, 400);
+});
+
+test('every answer carries the strict CSP, nosniff and no-referrer; the page has no inline script', async () => {
+  const { cookie } = await session();
+  for (const [path, headers] of [
+    ['/', {}],
+    ['/console.js', {}],
+    ['/api/apps', { cookie }],
+    ['/api/nothing', { cookie }],
+    ['/', { host: 'evil.example' }],
+  ] as const) {
+    const r = await call('GET', path, headers);
+    assert.is(r.headers['content-security-policy'], CONTENT_SECURITY_POLICY, path);
+    assert.is(r.headers['x-content-type-options'], 'nosniff');
+    assert.is(r.headers['referrer-policy'], 'no-referrer');
+  }
+  assert.match(CONTENT_SECURITY_POLICY, /default-src 'self'; script-src 'self';/);
+  assert.match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
+  const page = (await call('GET', '/')).body;
+  assert.not.match(page, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script is a file');
+  assert.not.match((await call('GET', '/console.js')).body, /innerHTML\s*=|insertAdjacentHTML|outerHTML\s*=/);
+});
+
+test('first run from the page: create the vault, unlock, list keys, lock; a wrong passphrase is the vault’s refusal', async () => {
+  const { cookie, csrf } = await session();
+  const post = (path: string, body: unknown) => call('POST', path, { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await call('GET', '/api/keys', { cookie })).json.error.code, 'LOCKED');
+  assert.is((await post('/api/apps/run', { app: 'calculator', command: 'add' })).json.error.code, 'LOCKED', 'apps run unlocked');
+  const created = await post('/api/unlock', { passphrase: 'console pass', create: true });
+  assert.is(created.status, 200, created.body);
+  assert.is(created.json.created, true);
+  const made = await post('/api/keys/create', { label: 'main' });
+  assert.match(made.json.publicKey, /^PUB_K1_/);
+  assert.is(made.json.privateKey, undefined);
+  const keys = await call('GET', '/api/keys', { cookie });
+  assert.equal(
+    keys.json.keys.map((k: { label: string }) => k.label),
+    ['main'],
+  );
+  assert.is((await post('/api/lock', {})).status, 200);
+  assert.is((await call('GET', '/api/status', { cookie })).json.unlocked, false);
+  const wrong = await post('/api/unlock', { passphrase: 'not it' });
+  assert.is(wrong.status, 400);
+  assert.is(wrong.json.error.code, 'WRONG_PASSPHRASE');
+});
+
+test('grants: the session grants are listed and revoked through the API', async () => {
+  const store = new SessionGrantStore(home);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 5 }));
+  const { cookie, csrf } = await session();
+  const listed = await call('GET', '/api/grants', { cookie });
+  assert.equal(
+    listed.json.sessionGrants.map((g: { app: string; maxCount: number }) => [g.app, g.maxCount]),
+    [['dpay', 5]],
+  );
+  const r = await call('POST', '/api/grants/revoke', { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify({ app: 'dpay' }));
+  assert.is(r.json.revoked, true);
+  assert.equal(store.list(), []);
+});
+
+test('DMCS list and switch; the offline queue listed and flushed', async () => {
+  const registry = new DmcsRegistry(home);
+  const chainId = (n: number) => String(n).repeat(64);
+  await registry.add('local', 'http://127.0.0.1:8888', { probe: async () => ({ chain_id: chainId(1) }) as never });
+  await registry.add('other', 'http://127.0.0.1:8889', { probe: async () => ({ chain_id: chainId(2) }) as never });
+  const { cookie, csrf } = await session();
+  const before = await call('GET', '/api/dmcs', { cookie });
+  assert.is(before.json.default, 'local');
+  assert.equal(
+    before.json.dmcs.map((d: { name: string }) => d.name),
+    ['local', 'other'],
+  );
+  const post = (path: string, body: unknown) => call('POST', path, { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await post('/api/dmcs/use', { name: 'other' })).json.default, 'other');
+  assert.is((await registry.load()).default, 'other', 'switched on disk');
+  const unknown = await post('/api/dmcs/use', { name: 'nowhere' });
+  assert.is(unknown.status, 400);
+  assert.is(unknown.json.error.code, 'NOT_FOUND');
+  assert.equal((await call('GET', '/api/queue', { cookie })).json, { entries: [] });
+  const flushed = await post('/api/queue/flush', {});
+  assert.is(flushed.status, 200, flushed.body);
+  assert.equal(flushed.json.sent, []);
+});
+
+test('the server refuses to listen beyond loopback', async () => {
+  for (const listenHost of ['0.0.0.0', '192.168.1.10', 'example.com', '::']) {
+    try {
+      await ConsoleServer.start({ host, listenHost });
+      assert.unreachable(listenHost);
+    } catch (err) {
+      assert.instance(err, ConsoleError);
+      assert.is((err as ConsoleError).code, 'NOT_LOOPBACK');
+    }
+  }
+});
+
+test.run();
