@@ -4,11 +4,12 @@
  * assertions. For each request it shows the user what the host decoded — never text an app chose —
  * and mints an assertion bound to that request's digest, or refuses with NOT_APPROVED.
  *
- * `HmacVerifier` does the minting for in-process verifiers (terminal, test); a WebAuthn verifier can
- * implement `Verifier` directly (later with a scheme where the vault trusts the authenticator's key).
+ * `HmacVerifier` does the minting for in-process verifiers (terminal, test); `WebAuthnVerifier`
+ * relays an authenticator's assertion, which the vault verifies against the registered credential.
  */
 import { VaultError } from './error.js';
-import { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
+import { mintAssertion, type Approval, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
+import type { WebAuthnChallengeResult } from './protocol.js';
 import { DEFAULT_ASSERTION_TTL_MS } from './limits.js';
 
 export interface VerificationRequest {
@@ -19,6 +20,11 @@ export interface VerificationRequest {
   digest: Uint8Array;
   /** What the host decoded, one line each, for the user to read. */
   summary: string[];
+  /**
+   * Present when the vault holds a WebAuthn credential: the challenge the vault issued for this
+   * request, to pass to `navigator.credentials.get` (only an assertion over it is accepted).
+   */
+  webauthn?: WebAuthnChallengeResult;
 }
 
 export interface Verifier {
@@ -29,7 +35,7 @@ export interface Verifier {
   /** Called at lock/close: forget the secret. */
   unregister(): void;
   /** Ask the user; resolve to an assertion, or reject with `VaultError('NOT_APPROVED')`. */
-  verify(request: VerificationRequest): Promise<Assertion>;
+  verify(request: VerificationRequest): Promise<Approval>;
 }
 
 /** Base for verifiers that hold the vault's HMAC secret in this process. */
