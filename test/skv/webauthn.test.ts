@@ -66,6 +66,7 @@ test('registration: the vault keeps the credential (status counts it) and a vali
     assert.is(st.webauthnCredentials, 1);
     const r = await s.raw.call('sign', s.sign(await s.assertion()));
     assert.is(Signature.from(r.signatures[0]!).recover(r.digest).toString(), s.publicKey);
+    assert.is(await s.raw.code('sign', s.sign(await s.assertion({ highS: true }))), 'OK', 'high S accepted, as authenticators make it');
   } finally {
     await s.done();
   }
