@@ -146,6 +146,8 @@ export interface WebAuthnChallengeRequest {
   op: 'webauthn_challenge';
   purpose: WebAuthnPurpose;
   app?: string;
+  /** For `sign`: the identity the sign request will carry (committed to by the challenge). */
+  identity?: string;
   digest?: Uint8Array;
   rpId?: string;
   origin?: string;
@@ -367,6 +369,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
   webauthn_challenge: (m) => {
     if (!WEBAUTHN_PURPOSES.includes(m.purpose as never)) throw malformed('purpose', `one of ${WEBAUTHN_PURPOSES.join(', ')}`);
     str(m, 'app', true, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
     bytes(m, 'digest', true, 32, 32);
     str(m, 'rpId', true, 253);
     str(m, 'origin', true, MAX_WEBAUTHN_ORIGIN_LENGTH);
@@ -395,7 +398,7 @@ const FIELDS: Record<DmemoOp, string[]> = {
   revoke_grant: ['app', 'identity'],
   seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'],
   open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
-  webauthn_challenge: ['purpose', 'app', 'digest', 'rpId', 'origin'],
+  webauthn_challenge: ['purpose', 'app', 'identity', 'digest', 'rpId', 'origin'],
   webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject'],
 };
 

@@ -464,6 +464,7 @@ export class VaultCore {
     app: string,
     digest: Uint8Array,
     now: number,
+    identity = '',
   ): Promise<void> {
     await this.refresh(s); // a credential registered by another process binds this one too
     const credentials = s.parsed.body.webauthn ?? [];
@@ -482,6 +483,7 @@ export class VaultCore {
     const { credential, signCount } = verifyWebAuthnAssertion(a, {
       purpose,
       app,
+      identity,
       digest,
       session: s.session,
       credentials,
@@ -521,8 +523,11 @@ export class VaultCore {
       app = checkAppName(req.app);
       digest = req.digest;
     }
+    if (req.identity !== undefined && req.purpose !== 'sign')
+      throw new VaultError('INVALID_ARGUMENT', "only a 'sign' challenge takes an identity");
+    const identity = req.identity ?? '';
     const { nonce, expiresAt } = this.challenges.issue(now);
-    const challenge = webAuthnChallenge({ purpose: req.purpose as WebAuthnPurpose, app, session: s.session, digest, nonce });
+    const challenge = webAuthnChallenge({ purpose: req.purpose as WebAuthnPurpose, app, identity, session: s.session, digest, nonce });
     return {
       purpose: req.purpose,
       app,
@@ -545,6 +550,7 @@ export class VaultCore {
     const challenge = webAuthnChallenge({
       purpose: 'register',
       app: USER_APP,
+      identity: '',
       session: s.session,
       digest: registrationDigest(req.rpId, req.origin),
       nonce: req.nonce,
@@ -583,7 +589,7 @@ export class VaultCore {
     const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
-    await this.approve(s, req.assertion, 'sign', app, digest, now);
+    await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
     if (app === USER_APP) return { signatures: keys.map((k) => k.sign(digest).toString()), digest, signedBytes };
     // An app: its grant and today's spend as every process left them, checked and counted under the
     // vault lock, so two processes under one daily cap cannot both spend it.

@@ -161,7 +161,12 @@ export class Vault {
     const verifier = this.#verifier;
     if (!verifier) throw VaultError.locked('asking for user verification');
     if (!this.#webauthn) return verifier.verify(request);
-    const webauthn = await this.#call('webauthn_challenge', { purpose: request.purpose, app: request.app, digest: request.digest });
+    const webauthn = await this.#call('webauthn_challenge', {
+      purpose: request.purpose,
+      app: request.app,
+      ...(request.identity !== undefined ? { identity: request.identity } : {}),
+      digest: request.digest,
+    });
     return verifier.verify({ ...request, webauthn }); // a person will read the summary: decoding it now costs nothing extra
   }
 
@@ -217,6 +222,7 @@ export class Vault {
     const assertion = await this.#verify({
       purpose: 'sign',
       app,
+      ...(o.identity !== undefined ? { identity: o.identity } : {}),
       digest,
       get summary() {
         return summary();

@@ -16,6 +16,8 @@ export interface VerificationRequest {
   purpose: AssertionPurpose;
   /** The requesting app (`user` for the user acting directly). */
   app: string;
+  /** The installed app's identity a `sign` request carries (publisher key or `unverified:<install id>`). */
+  identity?: string;
   /** 32 bytes the assertion will be bound to (for `sign`: the transaction's signing digest). */
   digest: Uint8Array;
   /** What the host decoded, one line each, for the user to read. */

@@ -3,14 +3,15 @@
  * challenges it issued. The commitment (32 bytes, base64url in the client data's `challenge`):
  *
  *   challenge = sha256( "peeros-skv/v1/webauthn-challenge" ‖ 0x00 ‖ purpose ‖ 0x00 ‖ app ‖ 0x00 ‖
- *                       session ‖ 0x00 ‖ digest (32 bytes) ‖ nonce (16 bytes) )
+ *                       identity ‖ 0x00 ‖ session ‖ 0x00 ‖ digest (32 bytes) ‖ nonce (16 bytes) )
  *
  * `purpose` is `sign`, `export`, `grant`, `package` or `register`; `app` the requesting app id or
- * `@user`; `session` the vault's unlock session id (16 hex); `digest` the 32 bytes the request is
+ * `@user`; `identity` the installed app's identity a `sign` request carries (publisher key or
+ * `unverified:<install id>`; empty when none, and for every other purpose); `session` the vault's unlock session id (16 hex); `digest` the 32 bytes the request is
  * about (for `sign` the transaction's signing digest, which the vault recomputes from the bytes it
  * signs; for `register` `registrationDigest(rpId, origin)`); `nonce` 16 random bytes the vault
- * issued. The vault recomputes the challenge from its own copies of all six, so an assertion is
- * good for exactly one request of one app in one unlock session, and the nonce, spent on first use,
+ * issued. The vault recomputes the challenge from its own copies of all seven, so an assertion is
+ * good for exactly one request of one installed app in one unlock session, and the nonce, spent on first use,
  * makes it good once even for authenticators whose counter stays 0.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,6 +25,8 @@ export const WEBAUTHN_PURPOSES: readonly WebAuthnPurpose[] = ['sign', 'export', 
 export interface ChallengeInput {
   purpose: WebAuthnPurpose;
   app: string;
+  /** The app's identity for `sign` (empty: none). */
+  identity: string;
   session: string;
   digest: Uint8Array;
   nonce: Uint8Array;
@@ -34,7 +37,7 @@ export function webAuthnChallenge(c: ChallengeInput): Uint8Array {
   if (c.digest.length !== 32 || c.nonce.length !== 16) throw new VaultError('INVALID_ARGUMENT', 'challenge: digest 32 bytes, nonce 16');
   return new Uint8Array(
     createHash('sha256')
-      .update(`${TAG_WEBAUTHN_CHALLENGE}\0${c.purpose}\0${c.app}\0${c.session}\0`)
+      .update(`${TAG_WEBAUTHN_CHALLENGE}\0${c.purpose}\0${c.app}\0${c.identity}\0${c.session}\0`)
       .update(c.digest)
       .update(c.nonce)
       .digest(),

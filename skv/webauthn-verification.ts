@@ -36,6 +36,8 @@ export interface WebAuthnAssertion {
 export interface WebAuthnCheck {
   purpose: WebAuthnPurpose;
   app: string;
+  /** The request's app identity (`sign`), empty when none. */
+  identity: string;
   digest: Uint8Array;
   session: string;
   credentials: readonly StoredCredential[];
@@ -70,7 +72,14 @@ export function verifyWebAuthnAssertion(a: WebAuthnAssertion, c: WebAuthnCheck):
   if (a.purpose !== c.purpose) throw new VaultError('ASSERTION_MISMATCH', `the assertion approves '${a.purpose}', not '${c.purpose}'`);
   if (a.app !== c.app) throw new VaultError('ASSERTION_MISMATCH', `the assertion was approved for app '${a.app}', not '${c.app}'`);
   c.challenges.spend(a.nonce, c.now);
-  const challenge = webAuthnChallenge({ purpose: c.purpose, app: c.app, session: c.session, digest: c.digest, nonce: a.nonce });
+  const challenge = webAuthnChallenge({
+    purpose: c.purpose,
+    app: c.app,
+    identity: c.identity,
+    session: c.session,
+    digest: c.digest,
+    nonce: a.nonce,
+  });
   checkClientData(a.clientDataJSON, 'webauthn.get', challenge, credential.origin);
   const { signCount } = checkAuthenticatorData(a.authenticatorData, credential.rpId);
   // ECDSA-SHA256 over authData ‖ sha256(clientDataJSON): OpenSSL hashes the message itself

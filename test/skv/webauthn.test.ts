@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Signature, signingDigest } from '../../abi/antelope/index.js';
-import { mintAssertion, exportDigest, Vault, WebAuthnVerifier, type WebAuthnPurpose } from '../../skv/index.js';
+import { mintAssertion, exportDigest, grantDigest, Vault, WebAuthnVerifier, type WebAuthnPurpose } from '../../skv/index.js';
 import { BrowserAuthenticator, FLAG_UP, type CeremonyOptions } from '../fixtures/software-authenticator.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, PASS, RawVault } from './helpers.js';
 
@@ -124,6 +124,23 @@ test('bound to the request: another digest, another app (even if the host relabe
     assert.is(await s.raw.code('sign', s.sign(await s.assertion({ app: 'dpay' }))), 'ASSERTION_MISMATCH');
     const forExport = await s.assertion({ purpose: 'export', digest: s.digest });
     assert.is(await s.raw.code('sign', s.sign({ ...forExport, purpose: 'sign' })), 'ASSERTION_MISMATCH');
+  } finally {
+    await s.done();
+  }
+});
+
+test('an app signature is bound to the installed app identity the challenge named (another identity → ASSERTION_MISMATCH)', async () => {
+  const s = await setup();
+  try {
+    const grant = { app: 'dpay', identity: 'unverified:0123456789abcdef', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] } };
+    await s.raw.call('set_grant', { grant, assertion: await s.assertion({ purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }) });
+    const appSign = async (challengeIdentity: string, requestIdentity: string) => {
+      const ch = await s.raw.call('webauthn_challenge', { purpose: 'sign', app: 'dpay', identity: challengeIdentity, digest: s.digest });
+      const assertion = { scheme: 'webauthn', purpose: 'sign', app: 'dpay', nonce: ch.nonce, ...s.auth.get(ch.challenge) };
+      return s.raw.code('sign', { ...s.sign(assertion), app: 'dpay', identity: requestIdentity });
+    };
+    assert.is(await appSign('unverified:ffffffffffffffff', grant.identity), 'ASSERTION_MISMATCH');
+    assert.is(await appSign(grant.identity, grant.identity), 'OK');
   } finally {
     await s.done();
   }
