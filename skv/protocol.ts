@@ -154,8 +154,10 @@ export interface WebAuthnChallengeRequest {
 }
 /**
  * Registers a WebAuthn credential from what `navigator.credentials.create` returned for a
- * `register` challenge (attestation `none`, ES256, user verification). Refused while one is
- * registered (WEBAUTHN_ALREADY_REGISTERED).
+ * `register` challenge (attestation `none`, ES256, user verification). While one is registered,
+ * another (a backup authenticator) needs `assertion` from a registered one, approving a
+ * registration for this rp id and origin (else WEBAUTHN_ALREADY_REGISTERED); at most
+ * MAX_WEBAUTHN_CREDENTIALS.
  */
 export interface WebAuthnRegisterRequest {
   v: 1;
@@ -165,6 +167,8 @@ export interface WebAuthnRegisterRequest {
   nonce: Uint8Array;
   clientDataJSON: Uint8Array;
   attestationObject: Uint8Array;
+  /** With a credential registered: a `register` assertion from it over registrationDigest(rpId, origin). */
+  assertion?: Approval;
 }
 
 export type DmemoRequest =
@@ -380,6 +384,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     bytes(m, 'nonce', false, 16, 16);
     bytes(m, 'clientDataJSON', false, 1, MAX_WEBAUTHN_FIELD_BYTES);
     bytes(m, 'attestationObject', false, 1, MAX_WEBAUTHN_FIELD_BYTES);
+    assertion(m);
   },
 };
 
@@ -399,7 +404,7 @@ const FIELDS: Record<DmemoOp, string[]> = {
   seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'],
   open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
   webauthn_challenge: ['purpose', 'app', 'identity', 'digest', 'rpId', 'origin'],
-  webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject'],
+  webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject', 'assertion'],
 };
 
 function malformed(field: string, expected: string): VaultError {

@@ -46,7 +46,7 @@ import { SpendLedger } from './spend-ledger.js';
 import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
-import { MAX_KEYS, MAX_LABEL_LENGTH } from './limits.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
 
 /** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
 export interface VaultConfig {
@@ -540,12 +540,29 @@ export class VaultCore {
 
   private async registerWebAuthn(s: Unlocked, req: WebAuthnRegisterRequest, now: number): Promise<DmemoResults['webauthn_register']> {
     await this.refresh(s);
-    if ((s.parsed.body.webauthn ?? []).length > 0)
-      throw new VaultError(
-        'WEBAUTHN_ALREADY_REGISTERED',
-        'a WebAuthn credential is already registered in this vault; replacing or adding one is not supported yet',
-      );
     checkRpOrigin(req.rpId, req.origin);
+    const registered = s.parsed.body.webauthn ?? [];
+    if (registered.length > 0) {
+      // another authenticator: a registered one approves it, for this rp id and origin
+      if (req.assertion?.scheme !== 'webauthn')
+        throw new VaultError(
+          'WEBAUTHN_ALREADY_REGISTERED',
+          'a WebAuthn credential is already registered in this vault; registering another needs an assertion from it',
+        );
+      if (registered.length >= MAX_WEBAUTHN_CREDENTIALS)
+        throw new VaultError('INVALID_ARGUMENT', `the keystore already holds ${MAX_WEBAUTHN_CREDENTIALS} WebAuthn credentials`);
+      const { credential, signCount } = verifyWebAuthnAssertion(req.assertion, {
+        purpose: 'register',
+        app: USER_APP,
+        identity: '',
+        digest: registrationDigest(req.rpId, req.origin),
+        session: s.session,
+        credentials: registered,
+        challenges: this.challenges,
+        now,
+      });
+      if (signCount !== credential.signCount) await this.setSignCount(s, credential.id, signCount);
+    }
     this.challenges.spend(req.nonce, now);
     const challenge = webAuthnChallenge({
       purpose: 'register',
@@ -564,9 +581,12 @@ export class VaultCore {
       now: new Date(now),
     });
     await this.persist(s, (body) => {
-      if ((body.webauthn ?? []).length > 0)
-        throw new VaultError('WEBAUTHN_ALREADY_REGISTERED', 'a WebAuthn credential was registered meanwhile by another process');
-      return { ...body, webauthn: [credential] };
+      const current = body.webauthn ?? [];
+      if (current.length !== registered.length)
+        throw new VaultError('WEBAUTHN_ALREADY_REGISTERED', 'a WebAuthn credential was registered meanwhile by another process; try again');
+      if (current.some((c) => c.id === credential.id))
+        throw new VaultError('WEBAUTHN_ALREADY_REGISTERED', 'this authenticator credential is already registered');
+      return { ...body, webauthn: [...current, credential] };
     });
     return this.credentialInfo(credential);
   }

@@ -28,6 +28,7 @@ import {
 } from './protocol.js';
 import type { Verifier, VerificationRequest } from './verifier.js';
 import type { Approval } from './assertion.js';
+import { registrationDigest } from './webauthn-challenge.js';
 import { USER_APP, checkAppName, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
 import { summarizeTransaction } from './transaction-summary.js';
 import { packageSigningDigest } from './package-digest.js';
@@ -189,7 +190,22 @@ export class Vault {
     clientDataJSON: Uint8Array;
     attestationObject: Uint8Array;
   }): Promise<WebAuthnCredentialInfo> {
+    // another authenticator: a registered one approves it first
+    let assertion: Approval | undefined;
+    if (this.#webauthn) {
+      const verifier = this.#verifier;
+      if (!verifier) throw VaultError.locked('asking for user verification');
+      const webauthn = await this.#call('webauthn_challenge', { purpose: 'register', rpId: o.rpId, origin: o.origin });
+      assertion = await verifier.verify({
+        purpose: 'register',
+        app: USER_APP,
+        digest: registrationDigest(o.rpId, o.origin),
+        summary: [`register another authenticator for ${o.rpId} (${o.origin})`],
+        webauthn,
+      });
+    }
     const r = await this.#call('webauthn_register', {
+      ...(assertion ? { assertion } : {}),
       rpId: o.rpId,
       origin: o.origin,
       nonce: o.nonce,

@@ -13,7 +13,8 @@ import type { WebAuthnChallengeResult } from './protocol.js';
 import { DEFAULT_ASSERTION_TTL_MS } from './limits.js';
 
 export interface VerificationRequest {
-  purpose: AssertionPurpose;
+  /** `register`: another WebAuthn credential (only a WebAuthn verifier can approve it). */
+  purpose: AssertionPurpose | 'register';
   /** The requesting app (`user` for the user acting directly). */
   app: string;
   /** The installed app's identity a `sign` request carries (publisher key or `unverified:<install id>`). */
@@ -64,12 +65,15 @@ export abstract class HmacVerifier implements Verifier {
 
   async verify(request: VerificationRequest): Promise<Assertion> {
     const reg = this.#registration;
+    const purpose = request.purpose;
+    if (purpose === 'register')
+      throw new VaultError('NOT_APPROVED', 'only the registered WebAuthn authenticator can approve registering another; nothing was done');
     if (!reg) throw new VaultError('LOCKED', `the ${this.kind} verifier is not registered: unlock the vault with it first`);
     if (!(await this.approve(request)))
       throw new VaultError(
         'NOT_APPROVED',
         `the request was not approved (${this.kind} verifier); nothing was ${request.purpose === 'sign' ? 'signed' : 'done'}`,
       );
-    return mintAssertion(reg, { purpose: request.purpose, app: request.app, digest: request.digest, ttlMs: this.#ttlMs });
+    return mintAssertion(reg, { purpose, app: request.app, digest: request.digest, ttlMs: this.#ttlMs });
   }
 }

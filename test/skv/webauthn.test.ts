@@ -230,6 +230,39 @@ test('registration refusals: wrong type, UV missing, wrong challenge, attestatio
   }
 });
 
+test('a second authenticator (a backup) registers only with an assertion from the registered one; then either approves', async () => {
+  const s = await setup();
+  try {
+    const backup = new BrowserAuthenticator(RP_ID, ORIGIN);
+    const attempt = async (approver: BrowserAuthenticator | null) => {
+      const ch = await s.raw.call('webauthn_challenge', { purpose: 'register', rpId: RP_ID, origin: ORIGIN });
+      const made = backup.create(ch.challenge);
+      const fields: Record<string, unknown> = {
+        rpId: RP_ID,
+        origin: ORIGIN,
+        nonce: ch.nonce,
+        clientDataJSON: made.clientDataJSON,
+        attestationObject: made.attestationObject,
+      };
+      if (approver) {
+        const ok = await s.raw.call('webauthn_challenge', { purpose: 'register', rpId: RP_ID, origin: ORIGIN });
+        fields.assertion = { scheme: 'webauthn', purpose: 'register', app: '@user', nonce: ok.nonce, ...approver.get(ok.challenge) };
+      }
+      return s.raw.code('webauthn_register', fields);
+    };
+    assert.is(await attempt(null), 'WEBAUTHN_ALREADY_REGISTERED');
+    assert.is(await attempt(backup), 'WEBAUTHN_UNKNOWN_CREDENTIAL', 'the newcomer cannot approve itself');
+    assert.is(await attempt(s.auth), 'OK');
+    assert.is((await s.raw.call('status')).webauthnCredentials, 2);
+    const ch = await s.raw.call('webauthn_challenge', { purpose: 'sign', app: '@user', digest: s.digest });
+    const byBackup = { scheme: 'webauthn', purpose: 'sign', app: '@user', nonce: ch.nonce, ...backup.get(ch.challenge) };
+    assert.is(await s.raw.code('sign', s.sign(byBackup)), 'OK');
+    assert.is(await s.raw.code('sign', s.sign(await s.assertion())), 'OK');
+  } finally {
+    await s.done();
+  }
+});
+
 test('through the Vault facade: WebAuthnVerifier relays the ceremony; sign, export and grant all go through the authenticator', async () => {
   const home = tempHome();
   const auth = new BrowserAuthenticator(RP_ID, ORIGIN);
@@ -250,13 +283,16 @@ test('through the Vault facade: WebAuthnVerifier relays the ceremony; sign, expo
     assert.is(Signature.from(r.signatures[0]!).recover(r.digest).toString(), publicKey);
     await vault.setGrant({ app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] } });
     assert.match(await vault.exportKey(publicKey, PASS), /^PVT_K1_/);
-    assert.equal(purposes, ['sign', 'grant', 'export']);
+    const backup = new BrowserAuthenticator(RP_ID, ORIGIN);
+    const ch2 = await vault.webAuthnRegistrationChallenge(RP_ID, ORIGIN);
+    await vault.registerWebAuthn({ rpId: RP_ID, origin: ORIGIN, nonce: ch2.nonce, ...backup.create(ch2.challenge) });
+    assert.equal(purposes, ['sign', 'grant', 'export', 'register']);
     // a new session learns from unlock that a credential is registered
     await vault.lock();
     const again = await vault.unlock(PASS, { verifier });
-    assert.is(again.webauthn.length, 1);
+    assert.is(again.webauthn.length, 2);
     await vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('2.0000 RSN')]), keys: [publicKey] });
-    assert.is(auth.counter, 4);
+    assert.is(auth.counter, 5);
   } finally {
     await vault.close();
     removeHome(home);
