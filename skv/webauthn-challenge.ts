@@ -17,7 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { VaultError } from './error.js';
 import { TAG_WEBAUTHN_CHALLENGE, TAG_WEBAUTHN_REGISTER } from './domain-tags.js';
-import { MAX_PENDING_WEBAUTHN_CHALLENGES, WEBAUTHN_CHALLENGE_TTL_MS } from './limits.js';
+import { MAX_PENDING_WEBAUTHN_CHALLENGES, MAX_REMEMBERED_NONCES, WEBAUTHN_CHALLENGE_TTL_MS } from './limits.js';
 
 export type WebAuthnPurpose = 'sign' | 'export' | 'grant' | 'package' | 'register';
 export const WEBAUTHN_PURPOSES: readonly WebAuthnPurpose[] = ['sign', 'export', 'grant', 'package', 'register'];
@@ -59,7 +59,9 @@ export class ChallengeLedger {
 
   issue(now: number): { nonce: Uint8Array; expiresAt: number } {
     this.prune(now);
-    if (this.pending.size >= MAX_PENDING_WEBAUTHN_CHALLENGES)
+    // spent nonces are remembered until they expire: a host issuing and burning challenges in a
+    // loop would otherwise grow this without bound
+    if (this.pending.size >= MAX_PENDING_WEBAUTHN_CHALLENGES || this.spent.size >= MAX_REMEMBERED_NONCES)
       throw new VaultError(
         'VAULT_BUSY',
         `${MAX_PENDING_WEBAUTHN_CHALLENGES} WebAuthn challenges are waiting for an answer; answer or let them expire (${WEBAUTHN_CHALLENGE_TTL_MS / 1000} s)`,

@@ -189,6 +189,29 @@ test('a challenge the vault never issued, or issued in an earlier unlock session
   }
 });
 
+test('malformed WebAuthn fields are MALFORMED_MESSAGE before any check; challenges are capped (VAULT_BUSY)', async () => {
+  const s = await setup();
+  try {
+    const a = await s.assertion();
+    assert.is(await s.raw.code('sign', s.sign({ ...a, signature: new Uint8Array(200) })), 'MALFORMED_MESSAGE');
+    assert.is(await s.raw.code('sign', s.sign({ ...a, extra: 1 })), 'MALFORMED_MESSAGE');
+    assert.is(await s.raw.code('sign', s.sign({ ...a, authenticatorData: new Uint8Array(36) })), 'MALFORMED_MESSAGE');
+    assert.is(await s.raw.code('sign', s.sign({ ...a, purpose: 'everything' })), 'MALFORMED_MESSAGE');
+    assert.is(await s.raw.code('webauthn_challenge', { purpose: 'sign', app: '@user' }), 'INVALID_ARGUMENT', 'no digest');
+    assert.is(
+      await s.raw.code('webauthn_challenge', { purpose: 'register', rpId: 'localhost', origin: 'http://evil.example' }),
+      'INVALID_ARGUMENT',
+    );
+    let code = 'OK';
+    for (let i = 0; i < 300 && code === 'OK'; i++)
+      code = await s.raw.code('webauthn_challenge', { purpose: 'sign', app: '@user', digest: s.digest });
+    assert.is(code, 'VAULT_BUSY');
+    assert.is(await s.raw.code('sign', s.sign(a)), 'OK', 'an issued challenge still answers');
+  } finally {
+    await s.done();
+  }
+});
+
 test('registration refusals: wrong type, UV missing, wrong challenge, attestation other than none, a second credential', async () => {
   const home = tempHome();
   const raw = new RawVault(home);
