@@ -13,6 +13,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { VaultError } from './error.js';
 import { TAG_ASSERTION } from './domain-tags.js';
 import { DEFAULT_ASSERTION_TTL_MS, MAX_REMEMBERED_NONCES } from './limits.js';
+import type { WebAuthnAssertion } from './webauthn-verification.js';
 
 /** `package`: a publisher signs an app package hash (skv/package-digest.ts). */
 export type AssertionPurpose = 'sign' | 'export' | 'grant' | 'package';
@@ -33,6 +34,9 @@ export interface Assertion {
   /** 32 bytes. */
   mac: Uint8Array;
 }
+
+/** Any approval a request can carry: an HMAC assertion, or a WebAuthn assertion the vault verifies itself. */
+export type Approval = Assertion | WebAuthnAssertion;
 
 /** What a verifier receives at registration; it keeps the secret to itself. */
 export interface VerifierRegistration {
@@ -111,7 +115,7 @@ export interface AssertionCheck {
 }
 
 /** Throws the precise ASSERTION_* error, or spends the nonce and returns. */
-export function checkAssertion(a: Assertion | undefined, c: AssertionCheck): void {
+export function checkAssertion(a: Approval | undefined, c: AssertionCheck): void {
   if (!a)
     throw new VaultError(
       'ASSERTION_REQUIRED',

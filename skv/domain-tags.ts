@@ -14,3 +14,5 @@ export const TAG_GRANT_DIGEST = 'peeros-skv/v1/grant'; // digest approved by the
 export const TAG_MESSAGE_KEY = 'peeros-skv/v1/message-key'; // sha256 prefix: ECDH x coordinate → message key
 export const TAG_MESSAGE_AAD = 'peeros-skv/v1/message'; // AES-GCM additional data prefix of a sealed message
 export const TAG_APP_PACKAGE = 'peeros-skv/v1/app-package'; // sha256 prefix: an app package hash a publisher signs
+export const TAG_WEBAUTHN_CHALLENGE = 'peeros-skv/v1/webauthn-challenge'; // sha256 prefix: the challenge a WebAuthn assertion signs
+export const TAG_WEBAUTHN_REGISTER = 'peeros-skv/v1/webauthn-register'; // sha256 prefix: the digest a registration commits to (rp id, origin)

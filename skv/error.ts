@@ -40,6 +40,17 @@ export const VAULT_ERROR_CODES = [
   'INTERNAL',
   'KDF_OUT_OF_RANGE', // the keystore asks for KDF parameters the vault does not accept (checked before any derivation)
   'VAULT_BUSY', // another process held the vault's lock longer than VAULT_LOCK_WAIT_MS
+  'WEBAUTHN_REQUIRED', // a WebAuthn credential is registered: only an assertion from it approves
+  'WEBAUTHN_UNKNOWN_CREDENTIAL', // the assertion names a credential this keystore does not hold
+  'WEBAUTHN_CHALLENGE_UNKNOWN', // the challenge nonce was not issued in this unlock session, or it expired
+  'WEBAUTHN_CLIENT_DATA', // client data JSON unreadable, or of the wrong type
+  'WEBAUTHN_ORIGIN', // client data origin is not the credential's
+  'WEBAUTHN_RP_ID', // authenticator data rp id hash is not sha256(the credential's rp id)
+  'WEBAUTHN_FLAGS', // user presence (UP) or user verification (UV) not set
+  'WEBAUTHN_COUNTER', // the sign counter did not increase: a cloned authenticator or a replay
+  'WEBAUTHN_SIGNATURE', // the P-256 signature does not verify with the credential's key
+  'WEBAUTHN_ATTESTATION', // a registration's attestation object does not parse or is not acceptable
+  'WEBAUTHN_ALREADY_REGISTERED', // a credential is registered; another needs an assertion from it
 ] as const;
 export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
@@ -78,6 +89,17 @@ export const VAULT_ISA_CODES: Record<VaultErrorCode, IsaErrorCode> = {
   INTERNAL: IsaErrorCode.INTERNAL,
   KDF_OUT_OF_RANGE: IsaErrorCode.UNAVAILABLE,
   VAULT_BUSY: IsaErrorCode.UNAVAILABLE,
+  WEBAUTHN_REQUIRED: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_UNKNOWN_CREDENTIAL: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_CHALLENGE_UNKNOWN: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_CLIENT_DATA: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_ORIGIN: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_RP_ID: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_FLAGS: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_COUNTER: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_SIGNATURE: IsaErrorCode.CAPABILITY_DENIED,
+  WEBAUTHN_ATTESTATION: IsaErrorCode.INVALID_ARGUMENT,
+  WEBAUTHN_ALREADY_REGISTERED: IsaErrorCode.CAPABILITY_DENIED,
 };
 
 export class VaultError extends CodedError<VaultErrorCode> {

@@ -20,7 +20,8 @@ import type { DerivedKeys, ScryptParams } from './kdf.js';
 import { passphraseCheckValue } from './kdf.js';
 import type { SigningGrant } from './signing-grant.js';
 import { validateGrant } from './signing-grant.js';
-import { MAX_KEYS, MAX_KEYSTORE_BYTES, MAX_KEYSTORE_JSON_DEPTH } from './limits.js';
+import { MAX_KEYS, MAX_KEYSTORE_BYTES, MAX_KEYSTORE_JSON_DEPTH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
+import { isStoredCredential, type StoredCredential } from './webauthn-credential.js';
 import { jsonDepth } from '../lib/json-depth.js';
 
 export const KEYSTORE_FORMAT = 'peeros-skv-keystore';
@@ -49,6 +50,8 @@ export interface KeystoreBody {
   cipher: 'aes-256-gcm';
   keys: SealedKey[];
   grants: SigningGrant[];
+  /** WebAuthn credentials whose assertions alone approve requests (absent: none registered). */
+  webauthn?: StoredCredential[];
 }
 
 export interface ParsedKeystore {
@@ -144,6 +147,11 @@ function checkBodyShape(b: Partial<KeystoreBody>): void {
       throw corrupt('bad key entry');
   }
   if (!Array.isArray(b.grants)) throw corrupt('bad grant list');
+  if (
+    b.webauthn !== undefined &&
+    (!Array.isArray(b.webauthn) || b.webauthn.length > MAX_WEBAUTHN_CREDENTIALS || !b.webauthn.every(isStoredCredential))
+  )
+    throw corrupt('bad WebAuthn credential list');
 }
 
 function macOf(bodyText: string, keys: DerivedKeys): string {

@@ -53,3 +53,16 @@ export const MAX_IDENTITY_LENGTH = 128;
 
 /** Longest wait for the vault's cross-process lock (`vault/vault.lock`) before VAULT_BUSY: above any hold (one scrypt unlock under load). */
 export const VAULT_LOCK_WAIT_MS = 20_000;
+
+/** Life of a WebAuthn challenge the vault issued: a person reads the dialog and touches the authenticator. */
+export const WEBAUTHN_CHALLENGE_TTL_MS = 2 * 60 * 1000;
+/** Challenges issued and not yet answered at once: one per dialog on screen; more is a host flooding the vault. */
+export const MAX_PENDING_WEBAUTHN_CHALLENGES = 256;
+/** Credentials registered in one keystore: a key and its backups, not a fleet. */
+export const MAX_WEBAUTHN_CREDENTIALS = 8;
+/** Credential id bytes: WebAuthn allows up to 1023. */
+export const MAX_WEBAUTHN_CREDENTIAL_ID_BYTES = 1023;
+/** Authenticator data, client data JSON or attestation object bytes: Leap caps a WA signature's variable part at 4096 too. */
+export const MAX_WEBAUTHN_FIELD_BYTES = 4096;
+/** An rp id is a DNS name (≤ 253); an origin adds a scheme and a port. */
+export const MAX_WEBAUTHN_ORIGIN_LENGTH = 300;

@@ -11,9 +11,19 @@
 import { Packr } from 'msgpackr';
 import { VAULT_ERROR_CODES, VaultError, type VaultErrorCode } from './error.js';
 import { codeOf, peerMessage } from '../lib/coded-error.js';
-import { ASSERTION_PURPOSES, type Assertion } from './assertion.js';
+import { ASSERTION_PURPOSES, type Approval } from './assertion.js';
+import { WEBAUTHN_PURPOSES, type WebAuthnPurpose } from './webauthn-challenge.js';
 import type { SigningGrant } from './signing-grant.js';
-import { MAX_MESSAGE_BYTES, MAX_LABEL_LENGTH, MAX_PASSPHRASE_LENGTH, MAX_SIGNING_KEYS, MAX_IDENTITY_LENGTH } from './limits.js';
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_LABEL_LENGTH,
+  MAX_PASSPHRASE_LENGTH,
+  MAX_SIGNING_KEYS,
+  MAX_IDENTITY_LENGTH,
+  MAX_WEBAUTHN_CREDENTIAL_ID_BYTES,
+  MAX_WEBAUTHN_FIELD_BYTES,
+  MAX_WEBAUTHN_ORIGIN_LENGTH,
+} from './limits.js';
 
 export const DMEMO_VERSION = 1;
 
@@ -73,7 +83,7 @@ export interface SignRequest {
   app: string;
   /** The installed app's identity (publisher key or `unverified:<install id>`); must match its grant's. */
   identity?: string;
-  assertion: Assertion;
+  assertion: Approval;
 }
 /** Signs an app package hash with one key, under its own domain tag (skv/package-digest.ts); needs a `package` assertion. */
 export interface SignPackageRequest {
@@ -81,7 +91,7 @@ export interface SignPackageRequest {
   op: 'sign_package';
   packageHash: Uint8Array;
   key: string;
-  assertion: Assertion;
+  assertion: Approval;
 }
 /** Returns one private key; needs the passphrase again and an `export` assertion. */
 export interface ExportKeyRequest {
@@ -89,14 +99,14 @@ export interface ExportKeyRequest {
   op: 'export_key';
   key: string;
   passphrase: string;
-  assertion: Assertion;
+  assertion: Approval;
 }
 /** Sets (replaces) the signing grant of one app; needs a `grant` assertion for `grantDigest(grant)`. */
 export interface SetGrantRequest {
   v: 1;
   op: 'set_grant';
   grant: SigningGrant;
-  assertion: Assertion;
+  assertion: Approval;
 }
 /** Removes the signing grant of one app (with `identity`: only a grant of that identity); narrowing rights needs no assertion. */
 export interface RevokeGrantRequest {
@@ -126,6 +136,40 @@ export interface OpenMessageRequest {
   app: string;
   identity?: string;
 }
+/**
+ * Issues a WebAuthn challenge (docs/vault.md, skv/webauthn-challenge.ts) for one request: `digest`
+ * and `app` for `sign`, `export`, `grant`, `package`; `rpId` and `origin` for `register` (the vault
+ * computes that digest itself). The nonce is single use and lives WEBAUTHN_CHALLENGE_TTL_MS.
+ */
+export interface WebAuthnChallengeRequest {
+  v: 1;
+  op: 'webauthn_challenge';
+  purpose: WebAuthnPurpose;
+  app?: string;
+  /** For `sign`: the identity the sign request will carry (committed to by the challenge). */
+  identity?: string;
+  digest?: Uint8Array;
+  rpId?: string;
+  origin?: string;
+}
+/**
+ * Registers a WebAuthn credential from what `navigator.credentials.create` returned for a
+ * `register` challenge (attestation `none`, ES256, user verification). While one is registered,
+ * another (a backup authenticator) needs `assertion` from a registered one, approving a
+ * registration for this rp id and origin (else WEBAUTHN_ALREADY_REGISTERED); at most
+ * MAX_WEBAUTHN_CREDENTIALS.
+ */
+export interface WebAuthnRegisterRequest {
+  v: 1;
+  op: 'webauthn_register';
+  rpId: string;
+  origin: string;
+  nonce: Uint8Array;
+  clientDataJSON: Uint8Array;
+  attestationObject: Uint8Array;
+  /** With a credential registered: a `register` assertion from it over registrationDigest(rpId, origin). */
+  assertion?: Approval;
+}
 
 export type DmemoRequest =
   | UnlockRequest
@@ -141,7 +185,9 @@ export type DmemoRequest =
   | RevokeGrantRequest
   | SealMessageRequest
   | OpenMessageRequest
-  | SignPackageRequest;
+  | SignPackageRequest
+  | WebAuthnChallengeRequest
+  | WebAuthnRegisterRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
@@ -157,6 +203,26 @@ export interface UnlockResult {
   autoLockMs: number;
   /** Registration for the verifier (handed on once, never logged). */
   verifier: { scheme: 'hmac-sha256'; secret: Uint8Array; session: string };
+  /** Registered WebAuthn credentials: when any, only their assertions approve (the HMAC secret no longer does). */
+  webauthn: WebAuthnCredentialInfo[];
+}
+export interface WebAuthnCredentialInfo {
+  /** Credential id (`rawId`). */
+  id: Uint8Array;
+  rpId: string;
+  origin: string;
+  signCount: number;
+}
+export interface WebAuthnChallengeResult {
+  purpose: WebAuthnPurpose;
+  app: string;
+  /** The 32 bytes to pass as `publicKey.challenge`. */
+  challenge: Uint8Array;
+  /** Hand back with the assertion. */
+  nonce: Uint8Array;
+  expiresAt: number;
+  /** Credentials that may answer (`allowCredentials`); empty for `register` with none registered. */
+  credentials: WebAuthnCredentialInfo[];
 }
 export interface LockResult {
   wasUnlocked: boolean;
@@ -173,6 +239,8 @@ export interface StatusResult {
   failures: number;
   retryAfterMs: number;
   grants?: string[];
+  /** WebAuthn credentials registered in the keystore. */
+  webauthnCredentials?: number;
   /** When and why this worker last locked: `request`, `unlock` (re-unlocked), `idle-timer` or `idle-at-request`. */
   lastLockAt?: number;
   lastLockReason?: 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
@@ -222,6 +290,8 @@ export interface DmemoResults {
   seal_message: SealMessageResult;
   open_message: OpenMessageResult;
   sign_package: SignPackageResult;
+  webauthn_challenge: WebAuthnChallengeResult;
+  webauthn_register: WebAuthnCredentialInfo;
 }
 
 export interface DmemoErrorBody {
@@ -300,6 +370,22 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     str(m, 'app', false, 64);
     str(m, 'identity', true, MAX_IDENTITY_LENGTH);
   },
+  webauthn_challenge: (m) => {
+    if (!WEBAUTHN_PURPOSES.includes(m.purpose as never)) throw malformed('purpose', `one of ${WEBAUTHN_PURPOSES.join(', ')}`);
+    str(m, 'app', true, 64);
+    str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+    bytes(m, 'digest', true, 32, 32);
+    str(m, 'rpId', true, 253);
+    str(m, 'origin', true, MAX_WEBAUTHN_ORIGIN_LENGTH);
+  },
+  webauthn_register: (m) => {
+    str(m, 'rpId', false, 253);
+    str(m, 'origin', false, MAX_WEBAUTHN_ORIGIN_LENGTH);
+    bytes(m, 'nonce', false, 16, 16);
+    bytes(m, 'clientDataJSON', false, 1, MAX_WEBAUTHN_FIELD_BYTES);
+    bytes(m, 'attestationObject', false, 1, MAX_WEBAUTHN_FIELD_BYTES);
+    assertion(m);
+  },
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
@@ -317,6 +403,8 @@ const FIELDS: Record<DmemoOp, string[]> = {
   revoke_grant: ['app', 'identity'],
   seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'],
   open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
+  webauthn_challenge: ['purpose', 'app', 'identity', 'digest', 'rpId', 'origin'],
+  webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject', 'assertion'],
 };
 
 function malformed(field: string, expected: string): VaultError {
@@ -351,6 +439,7 @@ function assertion(m: Record<string, unknown>): void {
   if (typeof a !== 'object' || a === null || Array.isArray(a)) throw malformed('assertion', 'an object');
   const o = a as Record<string, unknown>;
   if (typeof o.scheme !== 'string') throw malformed('assertion.scheme', 'a string');
+  if (o.scheme === 'webauthn') return webAuthnAssertion(o);
   if (!ASSERTION_PURPOSES.includes(o.purpose as never)) throw malformed('assertion.purpose', `one of ${ASSERTION_PURPOSES.join(', ')}`);
   if (typeof o.app !== 'string' || o.app.length > 64) throw malformed('assertion.app', 'an app id');
   if (typeof o.session !== 'string' || o.session.length > 64) throw malformed('assertion.session', 'a session id');
@@ -359,6 +448,21 @@ function assertion(m: Record<string, unknown>): void {
   bytes(o, 'digest', false, 32, 32, o, 'assertion.digest');
   bytes(o, 'nonce', false, 16, 16, o, 'assertion.nonce');
   bytes(o, 'mac', false, 32, 32, o, 'assertion.mac');
+}
+
+const WEBAUTHN_ASSERTION_FIELDS = ['scheme', 'purpose', 'app', 'nonce', 'credentialId', 'authenticatorData', 'clientDataJSON', 'signature'];
+
+function webAuthnAssertion(o: Record<string, unknown>): void {
+  for (const k of Object.keys(o))
+    if (!WEBAUTHN_ASSERTION_FIELDS.includes(k)) throw malformed(`assertion.${k.slice(0, 40)}`, 'no such field in a webauthn assertion');
+  if (!WEBAUTHN_PURPOSES.includes(o.purpose as never)) throw malformed('assertion.purpose', `one of ${WEBAUTHN_PURPOSES.join(', ')}`);
+  if (typeof o.app !== 'string' || o.app.length > 64) throw malformed('assertion.app', 'an app id');
+  bytes(o, 'nonce', false, 16, 16, o, 'assertion.nonce');
+  bytes(o, 'credentialId', false, 1, MAX_WEBAUTHN_CREDENTIAL_ID_BYTES, o, 'assertion.credentialId');
+  bytes(o, 'authenticatorData', false, 37, MAX_WEBAUTHN_FIELD_BYTES, o, 'assertion.authenticatorData');
+  bytes(o, 'clientDataJSON', false, 1, MAX_WEBAUTHN_FIELD_BYTES, o, 'assertion.clientDataJSON');
+  // a DER ECDSA P-256 signature is at most 72 bytes
+  bytes(o, 'signature', false, 8, 80, o, 'assertion.signature');
 }
 
 /** Decodes and validates one request; throws a typed `VaultError` for anything else. */

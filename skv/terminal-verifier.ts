@@ -32,6 +32,7 @@ const QUESTIONS = {
   export: 'Reveal this PRIVATE KEY in clear?',
   grant: 'Grant this app these signing rights?',
   package: 'Sign this app package as its publisher?',
+  register: 'Register another authenticator for this vault?',
 } as const;
 
 /**

@@ -17,6 +17,9 @@ import type {
   SetGrantRequest,
   UnlockRequest,
   StatusResult,
+  WebAuthnChallengeRequest,
+  WebAuthnRegisterRequest,
+  WebAuthnCredentialInfo,
 } from './protocol.js';
 import { deriveKeys, newScryptParams, checkScryptParams, wipeKeys, type DerivedKeys } from './kdf.js';
 import {
@@ -32,7 +35,10 @@ import {
 } from './keystore-format.js';
 import { vaultPaths, ensureVaultDir, readKeystoreFile, writeKeystoreFile, type VaultPaths } from './keystore-file.js';
 import { UnlockBackoff } from './unlock-backoff.js';
-import { NonceLedger, checkAssertion } from './assertion.js';
+import { NonceLedger, checkAssertion, type Approval } from './assertion.js';
+import { ChallengeLedger, registrationDigest, webAuthnChallenge, type WebAuthnPurpose } from './webauthn-challenge.js';
+import { checkRpOrigin, registerCredential, type StoredCredential } from './webauthn-credential.js';
+import { verifyWebAuthnAssertion } from './webauthn-verification.js';
 import { USER_APP, checkAppName, validateGrant, grantDigest, grantMatches } from './signing-grant.js';
 import { packageSigningDigest } from './package-digest.js';
 import { checkScope } from './signing-scope.js';
@@ -40,7 +46,7 @@ import { SpendLedger } from './spend-ledger.js';
 import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
-import { MAX_KEYS, MAX_LABEL_LENGTH } from './limits.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
 
 /** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
 export interface VaultConfig {
@@ -78,6 +84,7 @@ export class VaultCore {
   private readonly paths: VaultPaths;
   private readonly backoff: UnlockBackoff;
   private readonly nonces = new NonceLedger();
+  private readonly challenges = new ChallengeLedger();
   private state: Unlocked | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastLock: { at: number; reason: LockReason } | null = null;
@@ -126,11 +133,15 @@ export class VaultCore {
       case 'sign_package': {
         const [, priv] = this.resolveKey(s, req.key);
         const digest = packageSigningDigest(req.packageHash);
-        checkAssertion(req.assertion, this.assertionCheck(s, 'package', USER_APP, digest, now));
+        await this.approve(s, req.assertion, 'package', USER_APP, digest, now);
         return { signature: priv.sign(digest).toString(), digest };
       }
       case 'export_key':
         return this.exportKey(s, req, now);
+      case 'webauthn_challenge':
+        return this.issueChallenge(s, req, now);
+      case 'webauthn_register':
+        return this.registerWebAuthn(s, req, now);
       case 'set_grant':
         return this.setGrant(s, req, now);
       case 'seal_message':
@@ -216,6 +227,7 @@ export class VaultCore {
       this.timer = null;
     }
     this.nonces.clear();
+    this.challenges.clear();
     if (!s) return;
     for (const k of s.keys.values()) k.clear();
     s.keys.clear();
@@ -247,6 +259,7 @@ export class VaultCore {
       out.keyCount = this.state.keys.size;
       out.autoLockAt = this.state.lastActivity + this.config.autoLockMs;
       out.grants = this.state.parsed.body.grants.map((g) => g.app);
+      out.webauthnCredentials = (this.state.parsed.body.webauthn ?? []).length;
       return out;
     }
     try {
@@ -255,6 +268,7 @@ export class VaultCore {
         out.keystore = 'present';
         out.formatVersion = p.body.version;
         out.keyCount = p.body.keys.length;
+        out.webauthnCredentials = (p.body.webauthn ?? []).length;
       }
     } catch (err) {
       if (!(err instanceof VaultError)) throw err;
@@ -338,6 +352,7 @@ export class VaultCore {
       created,
       autoLockMs: this.config.autoLockMs,
       verifier: { scheme: 'hmac-sha256', secret: new Uint8Array(secret), session },
+      webauthn: (parsed.body.webauthn ?? []).map((c) => this.credentialInfo(c)),
     };
   }
 
@@ -418,7 +433,7 @@ export class VaultCore {
 
   private async setGrant(s: Unlocked, req: SetGrantRequest, now: number): Promise<DmemoResults['set_grant']> {
     const grant = validateGrant(req.grant);
-    checkAssertion(req.assertion, this.assertionCheck(s, 'grant', grant.app, grantDigest(grant), now));
+    await this.approve(s, req.assertion, 'grant', grant.app, grantDigest(grant), now);
     await this.persist(s, (body) => ({ ...body, grants: [...body.grants.filter((g) => g.app !== grant.app), grant] }));
     return { app: grant.app };
   }
@@ -435,6 +450,145 @@ export class VaultCore {
       now,
       nonces: this.nonces,
     };
+  }
+
+  /**
+   * The user's approval of one request. With a WebAuthn credential registered, only an assertion
+   * from it counts (verified here; the new sign counter is persisted before the caller acts); without
+   * one, the HMAC assertion of the verifier registered at unlock.
+   */
+  private async approve(
+    s: Unlocked,
+    a: Approval | undefined,
+    purpose: 'sign' | 'export' | 'grant' | 'package',
+    app: string,
+    digest: Uint8Array,
+    now: number,
+    identity = '',
+  ): Promise<void> {
+    await this.refresh(s); // a credential registered by another process binds this one too
+    const credentials = s.parsed.body.webauthn ?? [];
+    if (credentials.length === 0) {
+      if (a?.scheme === 'webauthn')
+        throw new VaultError('WEBAUTHN_UNKNOWN_CREDENTIAL', 'no WebAuthn credential is registered in this vault; register one first');
+      checkAssertion(a, this.assertionCheck(s, purpose, app, digest, now));
+      return;
+    }
+    if (!a) throw new VaultError('ASSERTION_REQUIRED', `a WebAuthn assertion from the registered authenticator is required to ${purpose}`);
+    if (a.scheme !== 'webauthn')
+      throw new VaultError(
+        'WEBAUTHN_REQUIRED',
+        `a WebAuthn credential is registered: only an assertion from it approves '${purpose}', not an ${JSON.stringify(String(a.scheme).slice(0, 20))} assertion`,
+      );
+    const { credential, signCount } = verifyWebAuthnAssertion(a, {
+      purpose,
+      app,
+      identity,
+      digest,
+      session: s.session,
+      credentials,
+      challenges: this.challenges,
+      now,
+    });
+    if (signCount !== credential.signCount) await this.setSignCount(s, credential.id, signCount);
+  }
+
+  private async setSignCount(s: Unlocked, id: string, signCount: number): Promise<void> {
+    await this.persist(s, (body) => {
+      const stored = body.webauthn?.find((c) => c.id === id);
+      // another process may have moved it on meanwhile: the counter never goes back
+      if (!stored || stored.signCount >= signCount)
+        throw new VaultError('WEBAUTHN_COUNTER', `the authenticator's sign counter ${signCount} did not increase past the stored one`);
+      return { ...body, webauthn: body.webauthn!.map((c) => (c.id === id ? { ...c, signCount } : c)) };
+    });
+  }
+
+  private credentialInfo(c: StoredCredential): WebAuthnCredentialInfo {
+    return { id: new Uint8Array(Buffer.from(c.id, 'base64url')), rpId: c.rpId, origin: c.origin, signCount: c.signCount };
+  }
+
+  private async issueChallenge(s: Unlocked, req: WebAuthnChallengeRequest, now: number): Promise<DmemoResults['webauthn_challenge']> {
+    await this.refresh(s);
+    let app: string;
+    let digest: Uint8Array;
+    if (req.purpose === 'register') {
+      if (req.rpId === undefined || req.origin === undefined || req.digest !== undefined || (req.app ?? USER_APP) !== USER_APP)
+        throw new VaultError('INVALID_ARGUMENT', "a 'register' challenge takes rpId and origin (no digest, no app)");
+      checkRpOrigin(req.rpId, req.origin);
+      app = USER_APP;
+      digest = registrationDigest(req.rpId, req.origin);
+    } else {
+      if (req.digest === undefined || req.app === undefined || req.rpId !== undefined || req.origin !== undefined)
+        throw new VaultError('INVALID_ARGUMENT', `a '${req.purpose}' challenge takes app and digest (no rpId, no origin)`);
+      app = checkAppName(req.app);
+      digest = req.digest;
+    }
+    if (req.identity !== undefined && req.purpose !== 'sign')
+      throw new VaultError('INVALID_ARGUMENT', "only a 'sign' challenge takes an identity");
+    const identity = req.identity ?? '';
+    const { nonce, expiresAt } = this.challenges.issue(now);
+    const challenge = webAuthnChallenge({ purpose: req.purpose as WebAuthnPurpose, app, identity, session: s.session, digest, nonce });
+    return {
+      purpose: req.purpose,
+      app,
+      challenge,
+      nonce,
+      expiresAt,
+      credentials: (s.parsed.body.webauthn ?? []).map((c) => this.credentialInfo(c)),
+    };
+  }
+
+  private async registerWebAuthn(s: Unlocked, req: WebAuthnRegisterRequest, now: number): Promise<DmemoResults['webauthn_register']> {
+    await this.refresh(s);
+    checkRpOrigin(req.rpId, req.origin);
+    const registered = s.parsed.body.webauthn ?? [];
+    if (registered.length > 0) {
+      // another authenticator: a registered one approves it, for this rp id and origin
+      if (req.assertion?.scheme !== 'webauthn')
+        throw new VaultError(
+          'WEBAUTHN_ALREADY_REGISTERED',
+          'a WebAuthn credential is already registered in this vault; registering another needs an assertion from it',
+        );
+      if (registered.length >= MAX_WEBAUTHN_CREDENTIALS)
+        throw new VaultError('INVALID_ARGUMENT', `the keystore already holds ${MAX_WEBAUTHN_CREDENTIALS} WebAuthn credentials`);
+      const { credential, signCount } = verifyWebAuthnAssertion(req.assertion, {
+        purpose: 'register',
+        app: USER_APP,
+        identity: '',
+        digest: registrationDigest(req.rpId, req.origin),
+        session: s.session,
+        credentials: registered,
+        challenges: this.challenges,
+        now,
+      });
+      if (signCount !== credential.signCount) await this.setSignCount(s, credential.id, signCount);
+    }
+    this.challenges.spend(req.nonce, now);
+    const challenge = webAuthnChallenge({
+      purpose: 'register',
+      app: USER_APP,
+      identity: '',
+      session: s.session,
+      digest: registrationDigest(req.rpId, req.origin),
+      nonce: req.nonce,
+    });
+    const credential = registerCredential({
+      rpId: req.rpId,
+      origin: req.origin,
+      challenge,
+      clientDataJSON: req.clientDataJSON,
+      attestationObject: req.attestationObject,
+      now: new Date(now),
+    });
+    await this.persist(s, (body) => {
+      const current = body.webauthn ?? [];
+      if (current.length !== registered.length)
+        throw new VaultError('WEBAUTHN_ALREADY_REGISTERED', 'a WebAuthn credential was registered meanwhile by another process; try again');
+      if (current.some((c) => c.id === credential.id))
+        throw new VaultError('WEBAUTHN_ALREADY_REGISTERED', 'this authenticator credential is already registered');
+      return { ...body, webauthn: [...current, credential] };
+    });
+    return this.credentialInfo(credential);
   }
 
   private resolveKey(s: Unlocked, key: string): [string, PrivateKey] {
@@ -455,7 +609,7 @@ export class VaultCore {
     const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
-    checkAssertion(req.assertion, this.assertionCheck(s, 'sign', app, digest, now));
+    await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
     if (app === USER_APP) return { signatures: keys.map((k) => k.sign(digest).toString()), digest, signedBytes };
     // An app: its grant and today's spend as every process left them, checked and counted under the
     // vault lock, so two processes under one daily cap cannot both spend it.
@@ -480,7 +634,7 @@ export class VaultCore {
 
   private async exportKey(s: Unlocked, req: ExportKeyRequest, now: number): Promise<DmemoResults['export_key']> {
     const [pub, priv] = this.resolveKey(s, req.key);
-    checkAssertion(req.assertion, this.assertionCheck(s, 'export', USER_APP, exportDigest(pub), now));
+    await this.approve(s, req.assertion, 'export', USER_APP, exportDigest(pub), now);
     await withVaultLock(this.paths, async () => {
       await this.backoff.check(Date.now());
       const derived = await deriveKeys(req.passphrase, s.parsed.body.kdf);

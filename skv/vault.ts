@@ -23,8 +23,12 @@ import {
   type KeyInfo,
   type SignResult,
   type StatusResult,
+  type WebAuthnChallengeResult,
+  type WebAuthnCredentialInfo,
 } from './protocol.js';
-import type { Verifier } from './verifier.js';
+import type { Verifier, VerificationRequest } from './verifier.js';
+import type { Approval } from './assertion.js';
+import { registrationDigest } from './webauthn-challenge.js';
 import { USER_APP, checkAppName, grantDigest, validateGrant, type SigningGrant } from './signing-grant.js';
 import { summarizeTransaction } from './transaction-summary.js';
 import { packageSigningDigest } from './package-digest.js';
@@ -80,6 +84,8 @@ function inRange(name: string, v: number | undefined, def: number, min: number, 
 export class Vault {
   #channel: VaultChannel;
   #verifier: Verifier | null = null;
+  /** Whether the keystore holds a WebAuthn credential (then every approval needs a challenge from the vault). */
+  #webauthn = false;
 
   private constructor(channel: VaultChannel) {
     this.#channel = channel;
@@ -109,7 +115,7 @@ export class Vault {
   async unlock(
     passphrase: string,
     opts: { verifier: Verifier; create?: boolean },
-  ): Promise<{ keyCount: number; created: boolean; autoLockMs: number }> {
+  ): Promise<{ keyCount: number; created: boolean; autoLockMs: number; webauthn: WebAuthnCredentialInfo[] }> {
     if (typeof passphrase !== 'string') throw new VaultError('INVALID_ARGUMENT', 'passphrase: expected a string');
     if (!opts?.verifier)
       throw new VaultError('INVALID_ARGUMENT', 'unlock needs a verifier (TerminalVerifier, or AutoApproveVerifier in tests)');
@@ -119,7 +125,8 @@ export class Vault {
     opts.verifier.register(r.verifier);
     r.verifier.secret.fill(0);
     this.#verifier = opts.verifier;
-    return { keyCount: r.keyCount, created: r.created, autoLockMs: r.autoLockMs };
+    this.#webauthn = r.webauthn.length > 0;
+    return { keyCount: r.keyCount, created: r.created, autoLockMs: r.autoLockMs, webauthn: r.webauthn };
   }
 
   async lock(): Promise<boolean> {
@@ -150,9 +157,63 @@ export class Vault {
     return (await this.#call('list_keys')).keys;
   }
 
-  #requireVerifier(): Verifier {
-    if (!this.#verifier) throw VaultError.locked('asking for user verification');
-    return this.#verifier;
+  /** Asks the registered verifier; with a WebAuthn credential registered, first fetches the vault's challenge for this request. */
+  async #verify(request: VerificationRequest): Promise<Approval> {
+    const verifier = this.#verifier;
+    if (!verifier) throw VaultError.locked('asking for user verification');
+    if (!this.#webauthn) return verifier.verify(request);
+    const webauthn = await this.#call('webauthn_challenge', {
+      purpose: request.purpose,
+      app: request.app,
+      ...(request.identity !== undefined ? { identity: request.identity } : {}),
+      digest: request.digest,
+    });
+    return verifier.verify({ ...request, webauthn }); // a person will read the summary: decoding it now costs nothing extra
+  }
+
+  /**
+   * Step 1 of registering a WebAuthn credential: the challenge to pass to
+   * `navigator.credentials.create` (rp id `rpId`, from a page at `origin`).
+   */
+  webAuthnRegistrationChallenge(rpId: string, origin: string): Promise<WebAuthnChallengeResult> {
+    return this.#call('webauthn_challenge', { purpose: 'register', rpId, origin });
+  }
+
+  /**
+   * Step 2: the vault verifies what `navigator.credentials.create` returned and stores the
+   * credential; from then on only its assertions approve signatures, exports and grant changes.
+   */
+  async registerWebAuthn(o: {
+    rpId: string;
+    origin: string;
+    nonce: Uint8Array;
+    clientDataJSON: Uint8Array;
+    attestationObject: Uint8Array;
+  }): Promise<WebAuthnCredentialInfo> {
+    // another authenticator: a registered one approves it first
+    let assertion: Approval | undefined;
+    if (this.#webauthn) {
+      const verifier = this.#verifier;
+      if (!verifier) throw VaultError.locked('asking for user verification');
+      const webauthn = await this.#call('webauthn_challenge', { purpose: 'register', rpId: o.rpId, origin: o.origin });
+      assertion = await verifier.verify({
+        purpose: 'register',
+        app: USER_APP,
+        digest: registrationDigest(o.rpId, o.origin),
+        summary: [`register another authenticator for ${o.rpId} (${o.origin})`],
+        webauthn,
+      });
+    }
+    const r = await this.#call('webauthn_register', {
+      ...(assertion ? { assertion } : {}),
+      rpId: o.rpId,
+      origin: o.origin,
+      nonce: o.nonce,
+      clientDataJSON: o.clientDataJSON,
+      attestationObject: o.attestationObject,
+    });
+    this.#webauthn = true;
+    return r;
   }
 
   /** Asks the verifier, then has the vault sign; returns signatures, digest and the signed bytes. */
@@ -174,9 +235,10 @@ export class Vault {
     // decoded only if the verifier looks (an auto-approving one does not)
     let lines: string[] | undefined;
     const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${keys.join(', ')}`]);
-    const assertion = await this.#requireVerifier().verify({
+    const assertion = await this.#verify({
       purpose: 'sign',
       app,
+      ...(o.identity !== undefined ? { identity: o.identity } : {}),
       digest,
       get summary() {
         return summary();
@@ -205,7 +267,7 @@ export class Vault {
     } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(String(o.key).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
     }
-    const assertion = await this.#requireVerifier().verify({
+    const assertion = await this.#verify({
       purpose: 'package',
       app: USER_APP,
       digest,
@@ -222,7 +284,7 @@ export class Vault {
     } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(String(publicKey).slice(0, 80))} is not a public key`);
     }
-    const assertion = await this.#requireVerifier().verify({
+    const assertion = await this.#verify({
       purpose: 'export',
       app: USER_APP,
       digest,
@@ -242,7 +304,7 @@ export class Vault {
       ...(g.maxSignaturesPerDay ? [`  at most ${g.maxSignaturesPerDay} signatures per day`] : []),
       ...(g.identity ? [`  only for the app of identity ${g.identity}`] : []),
     ];
-    const assertion = await this.#requireVerifier().verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
+    const assertion = await this.#verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
     await this.#call('set_grant', { grant: g, assertion });
   }
 

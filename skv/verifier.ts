@@ -4,21 +4,30 @@
  * assertions. For each request it shows the user what the host decoded — never text an app chose —
  * and mints an assertion bound to that request's digest, or refuses with NOT_APPROVED.
  *
- * `HmacVerifier` does the minting for in-process verifiers (terminal, test); a WebAuthn verifier can
- * implement `Verifier` directly (later with a scheme where the vault trusts the authenticator's key).
+ * `HmacVerifier` does the minting for in-process verifiers (terminal, test); `WebAuthnVerifier`
+ * relays an authenticator's assertion, which the vault verifies against the registered credential.
  */
 import { VaultError } from './error.js';
-import { mintAssertion, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
+import { mintAssertion, type Approval, type Assertion, type AssertionPurpose, type VerifierRegistration } from './assertion.js';
+import type { WebAuthnChallengeResult } from './protocol.js';
 import { DEFAULT_ASSERTION_TTL_MS } from './limits.js';
 
 export interface VerificationRequest {
-  purpose: AssertionPurpose;
+  /** `register`: another WebAuthn credential (only a WebAuthn verifier can approve it). */
+  purpose: AssertionPurpose | 'register';
   /** The requesting app (`user` for the user acting directly). */
   app: string;
+  /** The installed app's identity a `sign` request carries (publisher key or `unverified:<install id>`). */
+  identity?: string;
   /** 32 bytes the assertion will be bound to (for `sign`: the transaction's signing digest). */
   digest: Uint8Array;
   /** What the host decoded, one line each, for the user to read. */
   summary: string[];
+  /**
+   * Present when the vault holds a WebAuthn credential: the challenge the vault issued for this
+   * request, to pass to `navigator.credentials.get` (only an assertion over it is accepted).
+   */
+  webauthn?: WebAuthnChallengeResult;
 }
 
 export interface Verifier {
@@ -29,7 +38,7 @@ export interface Verifier {
   /** Called at lock/close: forget the secret. */
   unregister(): void;
   /** Ask the user; resolve to an assertion, or reject with `VaultError('NOT_APPROVED')`. */
-  verify(request: VerificationRequest): Promise<Assertion>;
+  verify(request: VerificationRequest): Promise<Approval>;
 }
 
 /** Base for verifiers that hold the vault's HMAC secret in this process. */
@@ -56,12 +65,15 @@ export abstract class HmacVerifier implements Verifier {
 
   async verify(request: VerificationRequest): Promise<Assertion> {
     const reg = this.#registration;
+    const purpose = request.purpose;
+    if (purpose === 'register')
+      throw new VaultError('NOT_APPROVED', 'only the registered WebAuthn authenticator can approve registering another; nothing was done');
     if (!reg) throw new VaultError('LOCKED', `the ${this.kind} verifier is not registered: unlock the vault with it first`);
     if (!(await this.approve(request)))
       throw new VaultError(
         'NOT_APPROVED',
         `the request was not approved (${this.kind} verifier); nothing was ${request.purpose === 'sign' ? 'signed' : 'done'}`,
       );
-    return mintAssertion(reg, { purpose: request.purpose, app: request.app, digest: request.digest, ttlMs: this.#ttlMs });
+    return mintAssertion(reg, { purpose, app: request.app, digest: request.digest, ttlMs: this.#ttlMs });
   }
 }

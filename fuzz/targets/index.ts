@@ -12,6 +12,7 @@ import { chainApiHttp } from './chain-api-http.js';
 import { keystore } from './keystore.js';
 import { commandsSection } from './commands-section.js';
 import { packageArchive } from './package-archive.js';
+import { webauthnAttestation } from './webauthn-attestation.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -26,6 +27,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   keystore,
   commandsSection,
   packageArchive,
+  webauthnAttestation,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {

@@ -77,6 +77,7 @@ const MODULES: BenchModule[] = [
   { file: 'invoke', fn: 'benchInvoke', prefixes: ['invoke.'] },
   { file: 'antelope', fn: 'benchAntelope', prefixes: ['antelope.'] },
   { file: 'vault', fn: 'benchVault', prefixes: ['vault.'] },
+  { file: 'vault-webauthn', fn: 'benchVaultWebAuthn', prefixes: ['vault.webauthn.'] },
   { file: 'dmcs', fn: 'benchDmcs', prefixes: ['dmcs.'] },
   { file: 'dmcs-scale', fn: 'benchDmcsScale', prefixes: ['dmcs.scale.'] },
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
