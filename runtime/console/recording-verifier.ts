@@ -4,7 +4,7 @@
  * with every request and its outcome written to the activity log. It wraps rather than extends the
  * policy so the vault still registers its secret with the policy alone.
  */
-import { VaultError, type Assertion, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
+import { VaultError, type Approval, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
 import type { ActivityLog } from './activity-log.js';
 
 export class RecordingVerifier implements Verifier {
@@ -28,7 +28,7 @@ export class RecordingVerifier implements Verifier {
     this.#inner.unregister();
   }
 
-  async verify(request: VerificationRequest): Promise<Assertion> {
+  async verify(request: VerificationRequest): Promise<Approval> {
     const base = {
       at: '',
       purpose: request.purpose,
