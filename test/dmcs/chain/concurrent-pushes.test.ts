@@ -26,16 +26,17 @@ test('200 concurrent pushes all succeed; the repeated one is tx_duplicate', asyn
   );
   assert.is(await errorName(dn.client.v1.chain.push_transaction(built[7]!.packed)), 'tx_duplicate');
   await dn.node.produceBlock();
-  // LIB is the last block durably appended; with the production timer running, a block sealed a
-  // moment ago may still be on its way to the log (under load, a few): wait for it, bounded.
+  // One producer: Leap's LIB is the block before the head (and never past what is in the log); with
+  // the production timer running, a block sealed a moment ago may still be on its way to the log
+  // (under load, a few): wait for it, bounded.
   let info = await dn.client.v1.chain.get_info();
-  for (const until = Date.now() + 15_000; Number(info.last_irreversible_block_num) < Number(info.head_block_num) && Date.now() < until; ) {
+  for (const until = Date.now() + 15_000; Number(info.last_irreversible_block_num) < Number(info.head_block_num) - 1 && Date.now() < until; ) {
     await new Promise((r) => setTimeout(r, 50));
     info = await dn.client.v1.chain.get_info();
   }
-  // the timer may seal one more block between two polls; every block before it is irreversible
+  // the timer may seal one more block between two polls
   assert.ok(
-    Number(info.last_irreversible_block_num) >= Number(info.head_block_num) - 1,
+    Number(info.last_irreversible_block_num) >= Number(info.head_block_num) - 2,
     `head ${info.head_block_num}, LIB ${info.last_irreversible_block_num}`,
   );
   for (const i of [0, 99, 199]) assert.is(String((await dn.client.v1.chain.get_account(nameOf(i))).account_name), nameOf(i));
