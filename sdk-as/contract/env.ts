@@ -105,3 +105,7 @@
 @external("env", "db_idx_double_find_primary") export declare function db_idx_double_find_primary(code: u64, scope: u64, table: u64, secondary: usize, primary: u64): i32;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_idx_double_lowerbound") export declare function db_idx_double_lowerbound(code: u64, scope: u64, table: u64, secondary: usize, primary: usize): i32;
+
+// authority checks (eosio.msig): packed transaction, packed vector<public_key>, packed vector<permission_level>
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "check_transaction_authorization") export declare function check_transaction_authorization(trx: usize, trxLen: u32, keys: usize, keysLen: u32, perms: usize, permsLen: u32): i32;
