@@ -37,6 +37,8 @@ export default async function ({ root }) {
     const out = await unlessFresh({ stamp: join(outDir, '.inputs-sha256'), digest, outputs }, () =>
       compileContract({ root, dir, name, outDir }),
     );
-    process.stderr.write(out ? `build:   contract ${name} → ${out.wasm.slice(root.length + 1)}\n` : `build:   contract ${name}: unchanged\n`);
+    process.stderr.write(
+      out ? `build:   contract ${name} → ${out.wasm.slice(root.length + 1)}\n` : `build:   contract ${name}: unchanged\n`,
+    );
   }
 }
