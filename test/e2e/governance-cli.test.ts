@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import type { PrivateKey } from '@wharfkit/antelope';
-import { PRODUCERS, startGovernedChain, type GovernedChain } from '../dmcs/governed-chain.js';
+import { KEYS, PRODUCERS, startGovernedChain, type GovernedChain } from '../dmcs/governed-chain.js';
+import { errorName } from '../dmcs/helpers.js';
 import { peerosMeasured } from './measured-cli.js';
 import { PASS, tempHome } from './world.js';
 
@@ -22,12 +23,12 @@ async function ok(...args: string[]): Promise<string> {
   assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
   return r.out;
 }
-const approveWithWharfkit = (who: string, key: PrivateKey) =>
+const approveWithWharfkit = (who: string, key: PrivateKey, proposal = 'frzalice') =>
   g.act(
     'eosio.msig',
     'approve',
     `${who}@active`,
-    { proposer: proposer.name, proposal_name: 'frzalice', level: { actor: who, permission: 'active' } },
+    { proposer: proposer.name, proposal_name: proposal, level: { actor: who, permission: 'active' } },
     key,
     g.msig.abi,
   );
@@ -79,6 +80,18 @@ test('gov freeze → msig review → approve (hash pinned) → exec: refused at 
       ['eosio.prods'],
     );
   }
+});
+
+test('gov rekey: the producers give the frozen alice a new key; her old key is refused, the new one transfers', async () => {
+  const fresh = String(KEYS.aliceNew.toPublic());
+  const bad = await peeros(['gov', 'rekey', 'alice', '--owner', 'PUB_K1_nonsense', '-p', proposer.name, '--yes']);
+  assert.is(bad.code, 2, 'a malformed key is a usage error');
+  await ok('gov', 'rekey', 'alice', '--owner', fresh, '-p', proposer.name, '--proposal', 'rkalice', '--yes');
+  for (const p of PRODUCERS.slice(0, 15)) await approveWithWharfkit(p.name, p.key, 'rkalice');
+  await ok('msig', 'exec', proposer.name, 'rkalice', '-p', proposer.name, '--yes');
+  assert.is(await errorName(g.transfer('alice', 'bob', '1.0000 RSN', KEYS.alice)), 'unsatisfied_authorization');
+  await g.transfer('alice', 'bob', '1.0000 RSN', KEYS.aliceNew);
+  assert.is(await g.balance('alice'), '999.0000 RSN');
 });
 
 test.run();
