@@ -6,12 +6,13 @@
 // attacker's key no longer acts; a rekey proposal gives alice a new key: the old key is refused, the
 // new one transfers. Also: an unapproved proposal expires (exec refused, anyone may cancel it),
 // approve with a wrong proposal hash is refused, an unapproval or an invalidation stops an
-// approval counting, and a producer removed from the schedule no longer counts.
+// approval counting, and a producer removed from the schedule no longer counts. Last, the chain
+// is governed: eosio@owner/active become eosio.prods@active.
 // Driven over the chain API with @wharfkit/antelope as the client.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type ABI, Action, Bytes, Checksum256, Name, Transaction, type PrivateKey } from '@wharfkit/antelope';
-import { errorName, keyAuth } from '../helpers.js';
+import { errorName, keyAuth, newAccountAction, transact } from '../helpers.js';
 import { KEYS as k, PRODUCERS as producers, prodsAuthority, startGovernedChain, type GovernedChain } from '../governed-chain.js';
 
 let g: GovernedChain;
@@ -230,6 +231,23 @@ test('a producer removed from the schedule no longer counts', async () => {
   await approve('freezecar', kept[13]!.name, kept[13]!.key);
   await exec('freezecar');
   assert.is(await errorName(transfer('carol', 'bob', '1.0000 RSN', k.carol)), 'unsatisfied_authorization');
+});
+
+test('governed: once eosio@owner/active are eosio.prods@active, the genesis key no longer acts as eosio, the producers do', async () => {
+  for (const perm of ['active', 'owner']) {
+    const data = { account: 'eosio', permission: perm, parent: perm === 'owner' ? '' : 'owner', auth: prodsAuthority() };
+    await transact(g.dn.client, [{ account: 'eosio', name: 'updateauth', authorization: 'eosio@owner', data }], { abi: g.eosioAbi });
+  }
+  const newaccount = (name: string) => ({ ...newAccountAction(name, String(k.bob.toPublic())), authorization: 'eosio@active' });
+  assert.is(await errorName(transact(g.dn.client, [newaccount('dave')], { abi: g.eosioAbi })), 'unsatisfied_authorization');
+  // 20 producers are active after the previous test: eosio.prods@active needs 14
+  const keys = producers.slice(0, 20).map((p) => p.key);
+  assert.is(
+    await errorName(transact(g.dn.client, [newaccount('dave')], { abi: g.eosioAbi, keys: keys.slice(0, 13) })),
+    'unsatisfied_authorization',
+  );
+  await transact(g.dn.client, [newaccount('dave')], { abi: g.eosioAbi, keys: keys.slice(0, 14) });
+  assert.is(String((await g.dn.client.v1.chain.get_account('dave')).account_name), 'dave');
 });
 
 test.run();
