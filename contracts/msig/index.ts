@@ -16,17 +16,18 @@
  *   invalidate(account)                                every approval `account` gave so far stops counting
  *
  * Differences from the reference: no legacy `approvals` table (a chain that starts with this
- * contract never had one) and no `earliest_exec_time` (Leap 5 has no delayed transactions: a
- * proposal runs at `exec` or never).
+ * contract never had one), so no "old proposal" rules.
  */
-import { Bytes, Name, TimePoint, Checksum256, BinaryExtension, DataStream, check, requireAuth, requireAuth2, self } from "../../sdk-as/contract/index";
-import { current_time, sha256, check_transaction_authorization } from "../../sdk-as/contract/env";
+import { Bytes, Name, TimePoint, Checksum256, BinaryExtension, Optional, DataStream, Table, check, requireAuth, requireAuth2, self } from "../../sdk-as/contract/index";
+import { current_time, assert_sha256, check_transaction_authorization } from "../../sdk-as/contract/env";
 import { PermissionLevel, Transaction, checkNotExpired, nowSeconds, sendActionsInline } from "../shared/transaction";
 
 @table("proposal")
 class Proposal {
   @primary proposalName: Name = 0;
   packedTransaction: Bytes = new ArrayBuffer(0);
+  /** Set while the approvals satisfy the transaction: the time from which `exec` may run it. */
+  earliestExecTime: BinaryExtension<Optional<TimePoint>> = new BinaryExtension<Optional<TimePoint>>(Optional.none<TimePoint>(0));
 }
 
 class Approval {
@@ -76,6 +77,32 @@ function authorized(packed: Bytes, levels: PermissionLevel[]): bool {
   return check_transaction_authorization(changetype<usize>(packed), <u32>packed.byteLength, 0, 0, perms.ptr, perms.end) > 0;
 }
 
+/** The approvals that count: each given after its approver's last `invalidate`. */
+function countedApprovals(a: ApprovalsInfo): PermissionLevel[] {
+  const invals = Invalidation.table(self());
+  const counted: PermissionLevel[] = [];
+  for (let i = 0; i < a.providedApprovals.length; i++) {
+    const given = a.providedApprovals[i];
+    const inv = invals.find(given.level.actor);
+    if (inv === null || inv.lastInvalidationTime < given.time) counted.push(given.level);
+  }
+  return counted;
+}
+
+/**
+ * The reference's `earliest_exec_time`: set (now + the transaction's delay_sec) when the approvals
+ * come to satisfy the transaction, cleared when they stop; `exec` refuses before it.
+ */
+function updateEarliestExecTime(proposals: Table<Proposal>, p: Proposal, a: ApprovalsInfo, proposer: Name): void {
+  const ok = authorized(p.packedTransaction, countedApprovals(a));
+  const has = p.earliestExecTime.value.present;
+  if (ok == has) return;
+  p.earliestExecTime = new BinaryExtension<Optional<TimePoint>>(
+    ok ? new Optional<TimePoint>(now() + <i64>unpackTransaction(p.packedTransaction).delaySec * 1000000) : Optional.none<TimePoint>(0),
+  );
+  proposals.modify(p, proposer);
+}
+
 function unpackTransaction(packed: Bytes): Transaction {
   const trx = new Transaction();
   trx.unpack(DataStream.reading(packed));
@@ -88,6 +115,7 @@ class Multisig {
   propose(proposer: Name, proposalName: Name, requested: PermissionLevel[], trx: Transaction): void {
     requireAuth(proposer);
     checkNotExpired(trx);
+    check(trx.contextFreeActions.length == 0, "not allowed to `propose` a transaction with context-free actions");
     const proposals = Proposal.table(proposer);
     check(proposals.find(proposalName) === null, "proposal with the same name exists");
     const ds = new DataStream();
@@ -111,9 +139,8 @@ class Multisig {
     requireAuth2(level.actor, level.permission);
     if (proposalHash.present) {
       const packed = Proposal.table(proposer).get(proposalName, "proposal not found").packedTransaction;
-      const digest = new Checksum256();
-      sha256(changetype<usize>(packed), <u32>packed.byteLength, digest.bytes.dataStart);
-      check(digest == proposalHash.value, "hash mismatch");
+      // crypto_api_exception "hash mismatch", as the reference's assert_sha256
+      assert_sha256(changetype<usize>(packed), <u32>packed.byteLength, proposalHash.value.bytes.dataStart);
     }
     const approvals = ApprovalsInfo.table(proposer);
     const a = approvals.get(proposalName, "proposal not found");
@@ -122,6 +149,8 @@ class Multisig {
     a.providedApprovals.push(approvalAt(level, now()));
     a.requestedApprovals.splice(i, 1);
     approvals.modify(a, proposer);
+    const proposals = Proposal.table(proposer);
+    updateEarliestExecTime(proposals, proposals.get(proposalName, "proposal not found"), a, proposer);
   }
 
   @action("unapprove")
@@ -134,6 +163,8 @@ class Multisig {
     a.requestedApprovals.push(approvalAt(level, now()));
     a.providedApprovals.splice(i, 1);
     approvals.modify(a, proposer);
+    const proposals = Proposal.table(proposer);
+    updateEarliestExecTime(proposals, proposals.get(proposalName, "proposal not found"), a, proposer);
   }
 
   @action("cancel")
@@ -155,17 +186,13 @@ class Multisig {
     const p = proposals.get(proposalName, "proposal not found");
     const trx = unpackTransaction(p.packedTransaction);
     checkNotExpired(trx);
+    check(trx.contextFreeActions.length == 0, "not allowed to `exec` a transaction with context-free actions");
 
     const approvals = ApprovalsInfo.table(proposer);
     const a = approvals.get(proposalName, "proposal not found");
-    const invals = Invalidation.table(self());
-    const counted: PermissionLevel[] = [];
-    for (let i = 0; i < a.providedApprovals.length; i++) {
-      const given = a.providedApprovals[i];
-      const inv = invals.find(given.level.actor);
-      if (inv === null || inv.lastInvalidationTime < given.time) counted.push(given.level);
-    }
-    check(authorized(p.packedTransaction, counted), "transaction authorization failed");
+    check(authorized(p.packedTransaction, countedApprovals(a)), "transaction authorization failed");
+    const earliest = p.earliestExecTime.value;
+    if (earliest.present) check(earliest.value <= now(), "too early to execute");
     sendActionsInline(trx, "exec");
     proposals.erase(proposalName);
     approvals.erase(proposalName);

@@ -72,6 +72,8 @@
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "sha256") export declare function sha256(ptr: usize, len: u32, out: usize): void;
 // @ts-ignore: decorator (AssemblyScript)
+@external("env", "assert_sha256") export declare function assert_sha256(ptr: usize, len: u32, hash: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "current_time") export declare function current_time(): u64;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "publication_time") export declare function publication_time(): u64;

@@ -36,7 +36,7 @@ export const KEYS = {
 };
 
 /** `setprods` (packed producer keys) and `setpriv` (account, is_priv), for eosio. */
-function governorWasm(): Uint8Array {
+export function governorWasm(): Uint8Array {
   const id = (n: string) => BigInt.asIntN(64, BigInt(Name.from(n).value.toString()));
   return wat(`(module
     (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
