@@ -4,6 +4,7 @@
  * and compute_transaction (which executes and keeps nothing). Each takes the request body and
  * returns the reply; JSON shaping of chain objects is chain-json.ts.
  */
+import { blockHeaderStateJson } from './header-state-json.js';
 import { Abi, EOSIO_ABI, Name, PublicKey, Transaction, bytesToHex, sha256 } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { Chain } from '../chain/chain.js';
@@ -291,6 +292,21 @@ export class ChainReadOnly {
   async getRawBlock(b: Body): Promise<unknown> {
     const { block } = await this.blockParam(b, 'block_num_or_id');
     return this.json.rawBlock(block);
+  }
+
+  /** Leap serves the header state of fork-database blocks only: the head and those after the last irreversible block. */
+  getBlockHeaderState(b: Body): unknown {
+    const v = b.block_num_or_id;
+    let num: number;
+    if (typeof v === 'number' && Number.isInteger(v)) num = v;
+    else if (typeof v === 'string' && /^\d+$/.test(v)) num = Number(v);
+    else if (typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v)) num = parseInt(v.slice(0, 8), 16);
+    else throw new ChainError('invalid_http_request', `block_num_or_id: expected a block number or a block id, got ${JSON.stringify(v)}`);
+    const head = this.chain.reversibleBlock(num);
+    if (!head || (typeof v === 'string' && v.length === 64 && bytesToHex(head.id) !== v.toLowerCase())) {
+      throw new ChainError('unknown_block_exception', `Could not find reversible block: ${String(v)}`);
+    }
+    return blockHeaderStateJson(head);
   }
 
   async getBlockHeader(b: Body): Promise<unknown> {

@@ -62,6 +62,9 @@ const BLOCK_INTERVAL_MS = 500;
 /** How many recent blocks `freshen` keeps young: eosjs references the block 3 behind the head. */
 export const FRESH_BLOCKS = 4;
 
+/** Bounds the header states kept for reversible blocks (Leap's fork database is unbounded; a stalled LIB must not grow memory here). */
+export const MAX_REVERSIBLE_STATES = 2048;
+
 export interface HeadBlock {
   num: number;
   id: Uint8Array;
@@ -184,6 +187,8 @@ export class Chain {
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
   private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
   private readonly recent = new Map<string, number>();
+  /** The head and the blocks after the last irreversible one, as Leap's fork database holds them (get_block_header_state). */
+  private readonly reversible = new Map<number, HeadBlock>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
   /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
@@ -417,6 +422,7 @@ export class Chain {
 
   private setHead(head: HeadBlock): void {
     this.head = head;
+    this.keepReversible(head);
     this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
@@ -424,6 +430,21 @@ export class Chain {
     if (this.recent.size > 0 && head.num % 8 === 0) {
       for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
     }
+  }
+
+  /** Remembers `head`, forgets blocks now irreversible (at most MAX_REVERSIBLE_STATES are kept). */
+  private keepReversible(head: HeadBlock): void {
+    this.reversible.set(head.num, head);
+    const lib = this.lastIrreversibleBlockNum;
+    for (const n of this.reversible.keys()) {
+      if (n === head.num || (n > lib && n > head.num - MAX_REVERSIBLE_STATES)) break;
+      this.reversible.delete(n);
+    }
+  }
+
+  /** The head or a reversible block by number, with its header state; undefined once irreversible. */
+  reversibleBlock(num: number): HeadBlock | undefined {
+    return this.reversible.get(num);
   }
 
   /**
