@@ -294,6 +294,45 @@ export class ChainReadOnly {
     return this.json.rawBlock(block);
   }
 
+  /**
+   * Leap's get_transaction_status (trx_finality_status): LOCALLY_APPLIED in the pending block,
+   * IN_BLOCK, IRREVERSIBLE once its block is, UNKNOWN when not tracked (never seen, or its block is
+   * older than the retention); with the head, the last irreversible block and the earliest tracked one.
+   */
+  async getTransactionStatus(b: Body): Promise<unknown> {
+    const id = b.id;
+    if (typeof id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(id)) {
+      throw new ChainError('invalid_http_request', `id: expected a transaction id (64 hex digits), got ${JSON.stringify(id)}`);
+    }
+    const status = this.chain.transactionStatus;
+    const t = status.get(id.toLowerCase());
+    const head = this.chain.head;
+    const lib = this.chain.lastIrreversibleBlockNum;
+    const libBlock = await this.chain.getBlock(lib);
+    const earliest = status.earliestBlock() ?? head.num;
+    const common = {
+      head_number: head.num,
+      head_id: bytesToHex(head.id),
+      head_timestamp: isoMs(slotToMs(head.timestamp)),
+      irreversible_number: lib,
+      irreversible_id: libBlock ? bytesToHex(libBlock.id) : '',
+      irreversible_timestamp: libBlock ? isoMs(slotToMs(libBlock.block.timestamp)) : '',
+      earliest_tracked_block_id: bytesToHex(this.chain.blockIdByNum(earliest) ?? head.id),
+      earliest_tracked_block_number: earliest,
+    };
+    if (!t) return { state: 'UNKNOWN', ...common };
+    const expiration = isoMs(t.expiration * 1000).slice(0, 19);
+    if (!t.block) return { state: 'LOCALLY_APPLIED', block_number: t.blockNum, expiration, ...common };
+    return {
+      state: t.blockNum <= lib ? 'IRREVERSIBLE' : 'IN_BLOCK',
+      block_number: t.blockNum,
+      block_id: bytesToHex(t.block.id),
+      block_timestamp: isoMs(t.block.timeMs),
+      expiration,
+      ...common,
+    };
+  }
+
   /** Leap serves the header state of fork-database blocks only: the head and those after the last irreversible block. */
   getBlockHeaderState(b: Body): unknown {
     const v = b.block_num_or_id;

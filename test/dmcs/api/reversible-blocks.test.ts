@@ -1,20 +1,24 @@
-// get_block_header_state in Leap 5's shape: block_header_state_legacy's fields as fc reflects them,
-// served for the head and the blocks after the last irreversible one (Leap's fork database);
-// an irreversible block is unknown_block_exception "Could not find reversible block" with HTTP 400.
-// On a chain of 4 scheduled producers (the node holds their keys) the LIB lags the head, so
-// reversible blocks exist; their header states chain (previous) and agree with get_block.
+// What the node says about blocks and transactions that are not yet irreversible, in Leap 5's
+// shapes. get_block_header_state: block_header_state_legacy's fields as fc reflects them, served
+// for the head and the blocks after the last irreversible one (Leap's fork database); an
+// irreversible block is unknown_block_exception "Could not find reversible block" (HTTP 400).
+// get_transaction_status: LOCALLY_APPLIED → IN_BLOCK → IRREVERSIBLE as the transaction's block is
+// sealed and then confirmed, UNKNOWN for an id never seen. On a chain of 4 scheduled producers
+// (the node holds their keys) the LIB lags the head, so reversible blocks exist.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startDevNode, testKey, type DevNode } from '../helpers.js';
+import { startDevNode, testKey, transact, type DevNode } from '../helpers.js';
 import { createProducerAccounts, deployGovernor, proposeAndActivate } from '../schedule.js';
 
 let dn: DevNode;
 const names = ['proda', 'prodb', 'prodc', 'prodd'];
 
-const post = async (body: unknown) => {
-  const res = await fetch(`${dn.node.endpoint}/v1/chain/get_block_header_state`, { method: 'POST', body: JSON.stringify(body) });
+const call = async (endpoint: string, body: unknown) => {
+  const res = await fetch(`${dn.node.endpoint}/v1/chain/${endpoint}`, { method: 'POST', body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 };
+const post = (body: unknown) => call('get_block_header_state', body);
+const status = async (id: string) => (await call('get_transaction_status', { id })).json;
 
 test.before(async () => {
   dn = await startDevNode(undefined, { producers: names });
@@ -84,6 +88,41 @@ test('reversible blocks are served by number and by id; an irreversible one is u
   assert.is(gone.json.error.name, 'unknown_block_exception');
   assert.match(gone.json.error.details[0].message, `Could not find reversible block: ${lib}`);
   assert.is((await post({ block_num_or_id: 'nonsense' })).status, 400);
+});
+
+test('get_transaction_status follows a transaction from the pending block to irreversible', async () => {
+  const r = await transact(dn.client, [{ account: 'eosio', name: 'noop', authorization: 'eosio@active', data: '07' }]);
+  const id = String(r.transaction_id);
+  const applied = await status(id);
+  assert.is(applied.state, 'LOCALLY_APPLIED');
+  const sealed = await dn.node.produceBlock();
+  const inBlock = await status(id);
+  assert.is(inBlock.state, 'IN_BLOCK');
+  assert.is(inBlock.block_number, sealed.num);
+  assert.is(inBlock.block_id, sealed.id);
+  assert.is(inBlock.head_number, sealed.num);
+  assert.ok(inBlock.irreversible_number < sealed.num);
+  assert.match(inBlock.expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+  for (let i = 0; i < 200 && (await status(id)).state !== 'IRREVERSIBLE'; i++) await dn.node.produceBlock();
+  const final = await status(id);
+  assert.is(final.state, 'IRREVERSIBLE');
+  assert.ok(final.irreversible_number >= sealed.num);
+  assert.ok(final.earliest_tracked_block_number <= sealed.num);
+
+  const unknown = await status('ab'.repeat(32));
+  assert.equal(Object.keys(unknown), [
+    'state',
+    'head_number',
+    'head_id',
+    'head_timestamp',
+    'irreversible_number',
+    'irreversible_id',
+    'irreversible_timestamp',
+    'earliest_tracked_block_id',
+    'earliest_tracked_block_number',
+  ]);
+  assert.is(unknown.state, 'UNKNOWN');
+  assert.is((await call('get_transaction_status', { id: 'xyz' })).status, 400);
 });
 
 test.run();
