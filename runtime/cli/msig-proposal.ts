@@ -151,11 +151,15 @@ export async function readProposal(backend: DmcsBackend, proposer: string, propo
   };
 }
 
+/** How deep wrap-inside-wrap is decoded: a proposal is anyone's bytes, and nesting must not exhaust the stack. */
+const MAX_WRAP_DEPTH = 4;
+
 /** The transaction as JSON; each action's data decoded with its contract's ABI where the chain has one. */
 async function decodeTransaction(
   backend: DmcsBackend,
   packed: Uint8Array,
   abis: Map<string, AbiSerializer | undefined>,
+  depth = 0,
 ): Promise<Record<string, unknown>> {
   const trx = Transaction.fromBinary(packed);
   const actions = [];
@@ -174,10 +178,10 @@ async function decodeTransaction(
     } catch {
       // left as hex_data: the contract's ABI does not decode it
     }
-    if (account === WRAP_ACCOUNT && a.name.toString() === 'exec' && a.data.length > 8) {
+    if (account === WRAP_ACCOUNT && a.name.toString() === 'exec' && a.data.length > 8 && depth < MAX_WRAP_DEPTH) {
       // eosio.wrap::exec(executer, trx): show what governance would run
       try {
-        out.wrapped = await decodeTransaction(backend, a.data.subarray(8), abis);
+        out.wrapped = await decodeTransaction(backend, a.data.subarray(8), abis, depth + 1);
       } catch {
         // not a transaction: hex_data says what it is
       }
