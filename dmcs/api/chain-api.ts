@@ -86,6 +86,8 @@ export class ChainApi {
     get_transaction_id: (b) => this.readOnly.getTransactionId(obj(b)),
     get_raw_block: (b) => this.readOnly.getRawBlock(obj(b)),
     get_block_header: (b) => this.readOnly.getBlockHeader(obj(b)),
+    get_block_header_state: (b) => this.readOnly.getBlockHeaderState(obj(b)),
+    get_transaction_status: (b) => this.readOnly.getTransactionStatus(obj(b)),
     send_read_only_transaction: (b) => this.readOnly.compute(obj(b)),
     push_transactions: (b) => this.readWrite.pushTransactions(b),
     get_activated_protocol_features: (b) => this.protocol.getActivatedProtocolFeatures(obj(b)),

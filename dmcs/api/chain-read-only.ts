@@ -4,6 +4,7 @@
  * and compute_transaction (which executes and keeps nothing). Each takes the request body and
  * returns the reply; JSON shaping of chain objects is chain-json.ts.
  */
+import { blockHeaderStateJson } from './header-state-json.js';
 import { Abi, EOSIO_ABI, Name, PublicKey, Transaction, bytesToHex, sha256 } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { Chain } from '../chain/chain.js';
@@ -291,6 +292,60 @@ export class ChainReadOnly {
   async getRawBlock(b: Body): Promise<unknown> {
     const { block } = await this.blockParam(b, 'block_num_or_id');
     return this.json.rawBlock(block);
+  }
+
+  /**
+   * Leap's get_transaction_status (trx_finality_status): LOCALLY_APPLIED in the pending block,
+   * IN_BLOCK, IRREVERSIBLE once its block is, UNKNOWN when not tracked (never seen, or its block is
+   * older than the retention); with the head, the last irreversible block and the earliest tracked one.
+   */
+  async getTransactionStatus(b: Body): Promise<unknown> {
+    const id = b.id;
+    if (typeof id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(id)) {
+      throw new ChainError('invalid_http_request', `id: expected a transaction id (64 hex digits), got ${JSON.stringify(id)}`);
+    }
+    const status = this.chain.transactionStatus;
+    const t = status.get(id.toLowerCase());
+    const head = this.chain.head;
+    const lib = this.chain.lastIrreversibleBlockNum;
+    const libBlock = await this.chain.getBlock(lib);
+    const earliest = status.earliestBlock() ?? head.num;
+    const common = {
+      head_number: head.num,
+      head_id: bytesToHex(head.id),
+      head_timestamp: isoMs(slotToMs(head.timestamp)),
+      irreversible_number: lib,
+      irreversible_id: libBlock ? bytesToHex(libBlock.id) : '',
+      irreversible_timestamp: libBlock ? isoMs(slotToMs(libBlock.block.timestamp)) : '',
+      earliest_tracked_block_id: bytesToHex(this.chain.blockIdByNum(earliest) ?? head.id),
+      earliest_tracked_block_number: earliest,
+    };
+    if (!t) return { state: 'UNKNOWN', ...common };
+    const expiration = isoMs(t.expiration * 1000).slice(0, 19);
+    if (!t.block) return { state: 'LOCALLY_APPLIED', block_number: t.blockNum, expiration, ...common };
+    return {
+      state: t.blockNum <= lib ? 'IRREVERSIBLE' : 'IN_BLOCK',
+      block_number: t.blockNum,
+      block_id: bytesToHex(t.block.id),
+      block_timestamp: isoMs(t.block.timeMs),
+      expiration,
+      ...common,
+    };
+  }
+
+  /** Leap serves the header state of fork-database blocks only: the head and those after the last irreversible block. */
+  getBlockHeaderState(b: Body): unknown {
+    const v = b.block_num_or_id;
+    let num: number;
+    if (typeof v === 'number' && Number.isInteger(v)) num = v;
+    else if (typeof v === 'string' && /^\d+$/.test(v)) num = Number(v);
+    else if (typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v)) num = parseInt(v.slice(0, 8), 16);
+    else throw new ChainError('invalid_http_request', `block_num_or_id: expected a block number or a block id, got ${JSON.stringify(v)}`);
+    const head = this.chain.reversibleBlock(num);
+    if (!head || (typeof v === 'string' && v.length === 64 && bytesToHex(head.id) !== v.toLowerCase())) {
+      throw new ChainError('unknown_block_exception', `Could not find reversible block: ${String(v)}`);
+    }
+    return blockHeaderStateJson(head);
   }
 
   async getBlockHeader(b: Body): Promise<unknown> {

@@ -51,6 +51,7 @@ import type { BlockLog } from '../block/block-log.js';
 import type { Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
+import { TransactionStatus } from './transaction-status.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
 import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
@@ -61,6 +62,9 @@ const TAPOS_WINDOW = 0x10000;
 const BLOCK_INTERVAL_MS = 500;
 /** How many recent blocks `freshen` keeps young: eosjs references the block 3 behind the head. */
 export const FRESH_BLOCKS = 4;
+
+/** Bounds the header states kept for reversible blocks (Leap's fork database is unbounded; a stalled LIB must not grow memory here). */
+export const MAX_REVERSIBLE_STATES = 2048;
 
 export interface HeadBlock {
   num: number;
@@ -184,6 +188,10 @@ export class Chain {
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
   private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
   private readonly recent = new Map<string, number>();
+  /** Recent transactions and where they are (get_transaction_status). */
+  readonly transactionStatus = new TransactionStatus();
+  /** The head and the blocks after the last irreversible one, as Leap's fork database holds them (get_block_header_state). */
+  private readonly reversible = new Map<number, HeadBlock>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
   /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
@@ -387,6 +395,7 @@ export class Chain {
       );
     }
     const digests: Uint8Array[] = [];
+    const ids: Array<[string, number]> = [];
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
@@ -403,6 +412,7 @@ export class Chain {
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
         this.recent.set(d.idHex, d.trx.expiration.seconds);
+        ids.push([d.idHex, d.trx.expiration.seconds]);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
         throw new ChainError('block_validate_exception', `replay of block ${num} diverged: action_mroot differs from the one recorded`);
@@ -413,10 +423,12 @@ export class Chain {
     }
     this.state.undo.commit(mark);
     this.setHead({ num, id: state.id, timestamp: block.timestamp, block, state });
+    this.transactionStatus.included(num, state.id, slotToMs(block.timestamp), ids);
   }
 
   private setHead(head: HeadBlock): void {
     this.head = head;
+    this.keepReversible(head);
     this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
@@ -424,6 +436,21 @@ export class Chain {
     if (this.recent.size > 0 && head.num % 8 === 0) {
       for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
     }
+  }
+
+  /** Remembers `head`, forgets blocks now irreversible (at most MAX_REVERSIBLE_STATES are kept). */
+  private keepReversible(head: HeadBlock): void {
+    this.reversible.set(head.num, head);
+    const lib = this.lastIrreversibleBlockNum;
+    for (const n of this.reversible.keys()) {
+      if (n === head.num || (n > lib && n > head.num - MAX_REVERSIBLE_STATES)) break;
+      this.reversible.delete(n);
+    }
+  }
+
+  /** The head or a reversible block by number, with its header state; undefined once irreversible. */
+  reversibleBlock(num: number): HeadBlock | undefined {
+    return this.reversible.get(num);
   }
 
   /**
@@ -611,6 +638,7 @@ export class Chain {
     pending.receipts.push(receipt);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.set(d.idHex, d.trx.expiration.seconds);
+    this.transactionStatus.applied(d.idHex, d.trx.expiration.seconds, pending.num);
     const accepted = this.events.accepted?.(d.packed, pending.num);
     if (wasEmpty) this.events.pendingStarted?.();
     return { trace, blockNum: pending.num, blockTime, receipt, ...(accepted ? { accepted } : {}) };
@@ -700,6 +728,7 @@ export class Chain {
     this.pending = null;
     const { block, id, state } = this.sealBlock(p);
     this.setHead({ num: p.num, id, timestamp: p.timestamp, block, state });
+    this.transactionStatus.included(p.num, id, slotToMs(p.timestamp));
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
     const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;

@@ -72,6 +72,8 @@
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "sha256") export declare function sha256(ptr: usize, len: u32, out: usize): void;
 // @ts-ignore: decorator (AssemblyScript)
+@external("env", "assert_sha256") export declare function assert_sha256(ptr: usize, len: u32, hash: usize): void;
+// @ts-ignore: decorator (AssemblyScript)
 @external("env", "current_time") export declare function current_time(): u64;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "publication_time") export declare function publication_time(): u64;
@@ -128,3 +130,7 @@
 @external("env", "db_idx256_find_primary") export declare function db_idx256_find_primary(code: u64, scope: u64, table: u64, data: usize, len: u32, primary: u64): i32;
 // @ts-ignore: decorator (AssemblyScript)
 @external("env", "db_idx256_lowerbound") export declare function db_idx256_lowerbound(code: u64, scope: u64, table: u64, data: usize, len: u32, primary: usize): i32;
+
+// authority checks (eosio.msig): packed transaction, packed vector<public_key>, packed vector<permission_level>
+// @ts-ignore: decorator (AssemblyScript)
+@external("env", "check_transaction_authorization") export declare function check_transaction_authorization(trx: usize, trxLen: u32, keys: usize, keysLen: u32, perms: usize, permsLen: u32): i32;

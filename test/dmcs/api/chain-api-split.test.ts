@@ -25,7 +25,7 @@ const post = async (path: string, body: unknown): Promise<{ status: number; json
 test('every /v1/chain endpoint is either read-only or one of the four pushes', () => {
   const all = Object.keys(dn.node.api.endpoints);
   assert.ok(READ_WRITE.every((e) => all.includes(e)));
-  assert.is(all.length, 29);
+  assert.is(all.length, 31);
 });
 
 test('the read-only endpoints, compute_transaction included, leave state, head and pending block as they were', async () => {
@@ -55,6 +55,8 @@ test('the read-only endpoints, compute_transaction included, leave state, head a
     get_producer_schedule: {},
     get_scheduled_transactions: {},
     get_consensus_parameters: {},
+    get_block_header_state: { block_num_or_id: dn.node.chain.head.num },
+    get_transaction_status: { id: '00'.repeat(32) },
   };
   for (const [endpoint, body] of Object.entries(bodies)) {
     const { status, json } = await post(`/v1/chain/${endpoint}`, body);

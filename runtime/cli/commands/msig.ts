@@ -1,0 +1,230 @@
+/**
+ * `peeros msig …`: cleos multisig against eosio.msig (ours from contracts/msig, or Leap's):
+ * propose a transaction of one action with the permissions whose approval it needs, review it
+ * decoded with the approvals so far, approve (optionally pinning the proposal's hash), unapprove,
+ * cancel, exec and invalidate. Every push is signed through the vault, which shows the decoded
+ * actions (a proposal's inner action too) before it signs.
+ */
+import type { CliCommand, CliIO } from '../command.js';
+import { UsageError } from '../command.js';
+import { parseArgs } from '../args.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { accountNameArg, integerArg } from '../arg-checks.js';
+import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
+import { JSON_FLAG, printJson } from '../json-output.js';
+import { VAULT_FLAGS } from '../vault-unlock.js';
+import { Action } from '../../../abi/antelope/index.js';
+import { contractSerializer } from '../action-summary.js';
+import { terminalText } from '../../../lib/terminal-text.js';
+import {
+  MAX_EXPIRE_HOURS,
+  levelsArg,
+  msigAction,
+  proposeAction,
+  proposedTransaction,
+  readProposal,
+  type StoredProposal,
+} from '../msig-proposal.js';
+import { printPushed, pushThroughVault, withPermission } from '../proposal-push.js';
+
+const P_FLAG = { name: 'permission', type: 'string', value: 'ACTOR[@PERM]', description: 'who signs, as -p (cleos --permission)' } as const;
+const PUSH_FLAGS = [P_FLAG, { ...JSON_FLAG, description: "print the node's whole reply as JSON" }];
+
+const definition: CommandDefinition = {
+  name: 'msig',
+  summary: 'multisig proposals on eosio.msig, as cleos multisig does (propose, review, approve, unapprove, cancel, exec)',
+  subcommands: [
+    {
+      name: 'propose',
+      args: 'NAME CONTRACT ACTION JSON --requested ACTOR@PERM,… -p PROPOSER',
+      description:
+        "proposes a transaction of one action (JSON serialized with CONTRACT's ABI from the chain) as proposal NAME of PROPOSER; it runs once the requested permissions' approvals satisfy its authorization. The action is authorized by --auth (default: the requested permissions)",
+      flags: [
+        { name: 'requested', type: 'string', value: 'ACTOR@PERM,…', description: 'the permissions whose approval the proposal asks for' },
+        { name: 'auth', type: 'string', value: 'ACTOR@PERM,…', description: "the inner action's authorization (default: --requested)" },
+        { name: 'expire-hours', type: 'string', value: 'N', description: 'the proposed transaction expires N hours from now (default 24)' },
+        ...PUSH_FLAGS,
+      ],
+      sharedFlags: true,
+    },
+    {
+      name: 'review',
+      args: 'PROPOSER NAME',
+      description:
+        "the proposal: its transaction with each action decoded by its contract's ABI (eosio.wrap's inner transaction too), its hash, and the approvals requested and given so far",
+      flags: [JSON_FLAG],
+      sharedFlags: true,
+    },
+    {
+      name: 'approve',
+      args: 'PROPOSER NAME -p ACTOR[@PERM]',
+      description: 'approves the proposal as ACTOR@PERM (one of its requested permissions)',
+      flags: [
+        {
+          name: 'proposal-hash',
+          type: 'string',
+          value: 'HEX',
+          description: "approve only if the proposal's transaction still has this sha256 (as review prints it)",
+        },
+        ...PUSH_FLAGS,
+      ],
+      sharedFlags: true,
+    },
+    {
+      name: 'unapprove',
+      args: 'PROPOSER NAME -p ACTOR[@PERM]',
+      description: 'withdraws the approval ACTOR@PERM gave',
+      flags: PUSH_FLAGS,
+      sharedFlags: true,
+    },
+    {
+      name: 'cancel',
+      args: 'PROPOSER NAME -p CANCELER',
+      description: 'removes the proposal: the proposer at any time, anyone once its transaction has expired',
+      flags: PUSH_FLAGS,
+      sharedFlags: true,
+    },
+    {
+      name: 'exec',
+      args: 'PROPOSER NAME -p EXECUTER',
+      description: "runs the proposal's transaction if the approvals satisfy its authorization, then removes the proposal",
+      flags: PUSH_FLAGS,
+      sharedFlags: true,
+    },
+    {
+      name: 'invalidate',
+      args: '-p ACCOUNT',
+      description: 'every approval ACCOUNT has given so far stops counting (in proposals not yet executed)',
+      flags: PUSH_FLAGS,
+      sharedFlags: true,
+    },
+  ],
+  flags: [...CHAIN_FLAGS, ...VAULT_FLAGS],
+  notes: `Short forms as in cleos: -p ACTOR[@PERM], -j (--json).
+The multisig contract is eosio.msig (ours, built from contracts/msig, or Leap's: the same actions
+and tables). Differences from cleos: the proposal holds one action (cleos propose_trx takes a whole
+transaction); keys come from the vault, which shows the decoded actions before it signs.`,
+};
+
+function parsed(sub: string, argv: string[], count: number, usage: string) {
+  const p = parseArgs(argv, flagSpec(definition, sub), `msig ${sub}`);
+  const r = withPermission(p.positionals, p.flags);
+  if (r.rest.length !== count) throw new UsageError(`msig ${sub} takes ${usage}`);
+  return r;
+}
+
+async function propose(argv: string[], io: CliIO): Promise<number> {
+  const { rest, flags, permission } = parsed('propose', argv, 4, 'NAME CONTRACT ACTION JSON --requested ACTOR@PERM,… -p PROPOSER');
+  const [proposal, contract, name, json] = rest as [string, string, string, string];
+  accountNameArg(proposal, 'NAME');
+  accountNameArg(contract, 'CONTRACT');
+  accountNameArg(name, 'ACTION');
+  if (!permission) throw new UsageError('msig propose needs -p PROPOSER');
+  if (typeof flags.requested !== 'string') throw new UsageError('msig propose needs --requested ACTOR@PERM,…');
+  const requested = levelsArg(flags.requested, '--requested');
+  const auth = typeof flags.auth === 'string' ? levelsArg(flags.auth, '--auth') : requested;
+  const hours = typeof flags['expire-hours'] === 'string' ? integerArg(flags['expire-hours'], '--expire-hours', 1, MAX_EXPIRE_HOURS) : 24;
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (err) {
+    throw new UsageError(`JSON is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError("JSON is the action's data as an object");
+  const backend = await chainBackend(io, flags);
+  const serializer = await contractSerializer(backend, contract);
+  if (!serializer) throw new UsageError(`contract ${contract} has no ABI on this chain: msig propose needs it to serialize the data`);
+  const inner = Action.from({ account: contract, name, authorization: auth, data: data as Record<string, unknown> }, serializer);
+  const trx = await proposedTransaction(backend, [inner], hours);
+  const reply = await pushThroughVault(io, flags, backend, [proposeAction(permission.actor, proposal, requested, trx)], [inner]);
+  printPushed(io, reply, flags.json === true, `proposed ${permission.actor}/${proposal}`);
+  return 0;
+}
+
+function printReview(io: CliIO, p: StoredProposal): void {
+  const t = (v: unknown) => terminalText(typeof v === 'string' ? v : JSON.stringify(v));
+  io.out(`proposal ${p.proposer}/${p.proposal_name}  hash ${p.proposal_hash}  expires ${t(p.transaction.expiration)}`);
+  const show = (trx: Record<string, unknown>, indent: string) => {
+    for (const a of (trx.actions as Array<Record<string, unknown>>) ?? []) {
+      const auth = (a.authorization as Array<{ actor: string; permission: string }>).map((l) => `${l.actor}@${l.permission}`).join(',');
+      io.out(`${indent}${t(a.account)}::${t(a.name)} [${t(auth)}] ${t(a.data ?? a.hex_data)}`);
+      if (a.wrapped) show(a.wrapped as Record<string, unknown>, `${indent}    wraps: `);
+    }
+  };
+  show(p.transaction, '  ');
+  io.out(`approved (${p.provided_approvals.length}): ${p.provided_approvals.map((l) => `${l.actor}@${l.permission}`).join(', ') || '-'}`);
+  io.out(
+    `requested (${p.requested_approvals.length}): ${p.requested_approvals.map((l) => `${l.actor}@${l.permission}`).join(', ') || '-'}`,
+  );
+}
+
+async function review(argv: string[], io: CliIO): Promise<number> {
+  const { rest, flags } = parsed('review', argv, 2, 'PROPOSER NAME');
+  const [proposer, proposal] = rest as [string, string];
+  const p = await readProposal(await chainBackend(io, flags), accountNameArg(proposer, 'PROPOSER'), accountNameArg(proposal, 'NAME'));
+  if (flags.json === true) printJson(io, p);
+  else printReview(io, p);
+  return 0;
+}
+
+/** approve, unapprove, cancel, exec: one eosio.msig action about PROPOSER's proposal NAME, signed by -p. */
+async function onProposal(sub: 'approve' | 'unapprove' | 'cancel' | 'exec', argv: string[], io: CliIO): Promise<number> {
+  const { rest, flags, permission } = parsed(sub, argv, 2, 'PROPOSER NAME -p ACTOR[@PERM]');
+  const [proposer, proposal] = rest as [string, string];
+  accountNameArg(proposer, 'PROPOSER');
+  accountNameArg(proposal, 'NAME');
+  if (!permission) throw new UsageError(`msig ${sub} needs -p ACTOR[@PERM]`);
+  const base = { proposer, proposal_name: proposal };
+  let data: Record<string, unknown>;
+  if (sub === 'approve' || sub === 'unapprove') {
+    data = { ...base, level: permission };
+    if (sub === 'approve' && typeof flags['proposal-hash'] === 'string') {
+      if (!/^[0-9a-fA-F]{64}$/.test(flags['proposal-hash']))
+        throw new UsageError('--proposal-hash: expected 64 hex digits (as msig review prints it)');
+      data.proposal_hash = flags['proposal-hash'].toLowerCase();
+    }
+  } else data = { ...base, [sub === 'cancel' ? 'canceler' : 'executer']: permission.actor };
+  const backend = await chainBackend(io, flags);
+  const reply = await pushThroughVault(io, flags, backend, [await msigAction(backend, sub, permission, data)]);
+  printPushed(io, reply, flags.json === true, `${sub} ${proposer}/${proposal}`);
+  return 0;
+}
+
+async function invalidate(argv: string[], io: CliIO): Promise<number> {
+  const { flags, permission } = parsed('invalidate', argv, 0, '-p ACCOUNT');
+  if (!permission) throw new UsageError('msig invalidate needs -p ACCOUNT');
+  const backend = await chainBackend(io, flags);
+  const reply = await pushThroughVault(io, flags, backend, [
+    await msigAction(backend, 'invalidate', permission, { account: permission.actor }),
+  ]);
+  printPushed(io, reply, flags.json === true, `invalidated ${permission.actor}'s approvals`);
+  return 0;
+}
+
+const command: CliCommand = {
+  definition,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    switch (sub) {
+      case 'propose':
+        return propose(rest, io);
+      case 'review':
+        return review(rest, io);
+      case 'approve':
+      case 'unapprove':
+      case 'cancel':
+      case 'exec':
+        return onProposal(sub, rest, io);
+      case 'invalidate':
+        return invalidate(rest, io);
+      default:
+        throw new UsageError(
+          sub === undefined
+            ? 'missing subcommand (propose, review, approve, unapprove, cancel, exec, invalidate)'
+            : `unknown subcommand '${terminalText(sub, 32)}' (propose, review, approve, unapprove, cancel, exec, invalidate)`,
+        );
+    }
+  },
+};
+
+export default command;
