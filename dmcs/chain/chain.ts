@@ -87,6 +87,19 @@ interface PendingBlock {
   timestamp: number;
   receipts: TransactionReceipt[];
   actionDigests: Uint8Array[];
+  /** Ids (hex) of the transactions in `receipts`, in order. */
+  ids: string[];
+}
+
+/** A block applied on top of the last irreversible one: how to pop it again (Leap's undo session per block). */
+interface ReversibleBlock {
+  /** Undo mark opened before the block's changes. */
+  mark: number;
+  /** The head before this block. */
+  before: HeadBlock;
+  head: HeadBlock;
+  /** Ids (hex) of its transactions (taken back out of the duplicate-check set when popped). */
+  ids: string[];
 }
 
 /** The genesis producer schedule: `eosio` signing with the genesis key (version 0). */
@@ -186,6 +199,10 @@ export class Chain {
   private readonly recent = new Map<string, number>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
+  /** Undo mark of the pending block's changes (open from its first transaction until sealed or aborted). */
+  private pendingMark: number | null = null;
+  /** Applied blocks above the LIB, oldest first, each with its undo checkpoint still open. */
+  private readonly reversible: ReversibleBlock[] = [];
   /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
   private readonly signingKeys = new Map<string, PrivateKey>();
 
@@ -367,18 +384,44 @@ export class Chain {
       return;
     }
     if (num !== this.head.num + 1) throw new ChainError('unlinkable_block_exception', `block ${num} cannot follow head ${this.head.num}`);
-    const block = decodeBlock(bytes);
+    this.applyBlock(decodeBlock(bytes));
+  }
+
+  /**
+   * Leap's header checks of a block that would follow `prev` (links, slot producer, schedule rules,
+   * signature, transaction_mroot), without executing it: the header state after it.
+   */
+  validateHeader(prev: BlockHeaderState, block: SignedBlock): BlockHeaderState {
+    const num = prev.blockNum + 1;
     if (block.headerExtensions) {
       throw new ChainError(
         'invalid_block_header_extension',
         `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
       );
     }
-    const state = this.head.state.next(block);
+    const state = prev.next(block);
     state.verifySignee(block.producerSignature, (sig, digest) => this.recovery.recover(sig, digest));
     if (!bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
       throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
     }
+    return state;
+  }
+
+  /**
+   * Verifies and executes `block` on top of the head (nothing may be pending) and makes it the
+   * head; its changes stay undoable until it is irreversible. `checked` is its header state when
+   * `validateHeader` already ran.
+   */
+  applyBlock(block: SignedBlock, checked?: BlockHeaderState): void {
+    if (this.pendingMark !== null) throw new Error('applyBlock with a pending block: abortBlock() first');
+    const num = this.head.num + 1;
+    if (block.headerExtensions) {
+      throw new ChainError(
+        'invalid_block_header_extension',
+        `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
+      );
+    }
+    const state = checked && bytesEqual(checked.header.previous, this.head.id) ? checked : this.validateHeader(this.head.state, block);
     const expected = this.announcement(this.head.state);
     if (!sameSchedule(expected, block.newProducers)) {
       throw new ChainError(
@@ -387,11 +430,13 @@ export class Chain {
       );
     }
     const digests: Uint8Array[] = [];
+    const ids: string[] = [];
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
+        ids.push(d.idHex);
         let trace: TransactionTrace;
         try {
           trace = this.executor.execute(transactionInputOf(d, num), slotToMs(block.timestamp));
@@ -409,10 +454,80 @@ export class Chain {
       }
     } catch (e) {
       this.state.undo.rollback(mark);
+      for (const id of ids) this.recent.delete(id);
       throw e;
     }
-    this.state.undo.commit(mark);
-    this.setHead({ num, id: state.id, timestamp: block.timestamp, block, state });
+    this.pushReversible(mark, { num, id: state.id, timestamp: block.timestamp, block, state }, ids);
+  }
+
+  /** Makes `head` the head with its undo checkpoint (`mark`) kept open, then releases what became irreversible. */
+  private pushReversible(mark: number, head: HeadBlock, ids: string[]): void {
+    const before = this.head;
+    this.setHead(head);
+    this.reversible.push({ mark, before, head, ids });
+    const lib = head.state.dposIrreversibleBlocknum;
+    while (this.reversible.length > 0 && this.reversible[0]!.head.num <= lib) {
+      this.reversible.shift();
+      this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
+    }
+  }
+
+  /** Blocks applied above the LIB that `popBlock` can undo, oldest first. */
+  get reversibleHeads(): readonly HeadBlock[] {
+    return this.reversible.map((r) => r.head);
+  }
+
+  /**
+   * Undoes the head block (it must be reversible and nothing pending): its state changes are
+   * rolled back and the block before it is the head again. Returns the popped block.
+   */
+  popBlock(): HeadBlock {
+    if (this.pendingMark !== null) throw new Error('popBlock with a pending block: abortBlock() first');
+    const top = this.reversible.pop();
+    if (!top) throw new ChainError('fork_database_exception', `block ${this.head.num} is irreversible and cannot be popped`);
+    this.state.undo.rollback(top.mark);
+    for (const id of top.ids) this.recent.delete(id);
+    if (this.summaries[top.head.num & 0xffff] === top.head.id) this.summaries[top.head.num & 0xffff] = undefined;
+    this.head = top.before;
+    const hs = top.before.state;
+    const pending = hs.pendingSchedule.schedule;
+    this.state.producers.pending = pending.producers.length > 0 ? fromLegacySchedule(pending) : null;
+    this.state.producers.active = fromLegacySchedule(hs.activeSchedule); // eosio.prods came back with the rollback
+    this.durableNum = Math.min(this.durableNum, top.before.num);
+    return top.head;
+  }
+
+  /**
+   * Drops the pending block (Leap's abort_block): every change its transactions made is undone and
+   * they are handed back, in order, as "unapplied transactions" to re-apply on the next head
+   * (`reapply`). Used before applying a peer's block or switching forks.
+   */
+  abortBlock(): PackedTrx[] {
+    const p = this.pending;
+    this.pending = null;
+    if (this.pendingMark === null) return [];
+    this.state.undo.rollback(this.pendingMark);
+    this.pendingMark = null;
+    if (!p) return [];
+    for (const id of p.ids) this.recent.delete(id);
+    return p.receipts.map((r) => r.trx);
+  }
+
+  /**
+   * Re-applies unapplied transactions into the pending block; those no longer valid (in the new
+   * head's blocks already, expired, failing) are dropped. Returns how many were kept.
+   */
+  reapply(unapplied: readonly PackedTrx[]): number {
+    let kept = 0;
+    for (const t of unapplied) {
+      try {
+        this.pushTransaction(t);
+        kept++;
+      } catch {
+        // Leap drops an unapplied transaction that fails on the new head, too
+      }
+    }
+    return kept;
   }
 
   private setHead(head: HeadBlock): void {
@@ -449,7 +564,7 @@ export class Chain {
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
     }
     return this.pending;
   }
@@ -600,6 +715,7 @@ export class Chain {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.auth.check(d.actions, keys, [], false);
+    if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
     const receipt: TransactionReceipt = {
       status: 0,
@@ -609,6 +725,7 @@ export class Chain {
     };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
+    pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.set(d.idHex, d.trx.expiration.seconds);
     const accepted = this.events.accepted?.(d.packed, pending.num);
@@ -694,12 +811,25 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
     }
     const p = this.pendingBlock();
     this.pending = null;
-    const { block, id, state } = this.sealBlock(p);
-    this.setHead({ num: p.num, id, timestamp: p.timestamp, block, state });
+    const mark = this.pendingMark ?? this.state.undo.checkpoint();
+    this.pendingMark = null;
+    let sealed: ReturnType<Chain['sealBlock']>;
+    try {
+      sealed = this.sealBlock(p);
+    } catch (e) {
+      // the pending block stays as it was
+      if (this.pendingMark === null && p.receipts.length > 0) {
+        this.pending = p;
+        this.pendingMark = mark;
+      } else this.state.undo.rollback(mark);
+      throw e;
+    }
+    const { block, id, state } = sealed;
+    this.pushReversible(mark, { num: p.num, id, timestamp: p.timestamp, block, state }, p.ids);
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
     const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
