@@ -27,6 +27,7 @@ import {
   type ProducerSchedule,
 } from '../../abi/antelope/index.js';
 import { BlockHeaderState } from '../block/block-header-state.js';
+import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -162,7 +163,14 @@ export interface ChainEvents {
   snapshot?(s: StateSnapshot): void;
   /** A snapshot file given at start was not used, and why (the log was replayed instead). */
   snapshotRefused?(reason: string): void;
+  /** A producer signed two different blocks for one slot (both kept in the fork database; fork choice decides). */
+  doubleSigned?(d: DoubleSign): void;
+  /** The head moved to another branch: `popped` blocks were undone, `applied` applied. */
+  forkSwitched?(popped: number, applied: number): void;
 }
+
+/** What `acceptBlock` did with a peer's block. */
+export type AcceptOutcome = 'known' | 'stored' | 'applied';
 
 export class Chain {
   readonly state = new ChainState();
@@ -201,8 +209,12 @@ export class Chain {
   private pending: PendingBlock | null = null;
   /** Undo mark of the pending block's changes (open from its first transaction until sealed or aborted). */
   private pendingMark: number | null = null;
+  /** While `produceSlot` re-applies transactions: the slot the pending block is for. */
+  private slotOverride: number | null = null;
   /** Applied blocks above the LIB, oldest first, each with its undo checkpoint still open. */
   private readonly reversible: ReversibleBlock[] = [];
+  /** Verified reversible blocks of every branch heard of (fork-database.ts). */
+  readonly forkDb = new ForkDatabase();
   /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
   private readonly signingKeys = new Map<string, PrivateKey>();
 
@@ -470,6 +482,105 @@ export class Chain {
       this.reversible.shift();
       this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
     }
+    this.forkDb.prune(lib);
+  }
+
+  /**
+   * A block from a peer: its header is verified against the block it builds on (any reversible
+   * block of any branch: signature of the slot's producer under that branch's schedule, links,
+   * transaction_mroot) and it joins the fork database; when its branch becomes the best by Leap's
+   * legacy rule the node switches to it: the pending block is aborted, blocks above the fork point
+   * popped, the branch's blocks executed (a block that fails is dropped with its descendants and
+   * the old branch restored), and the log follows. Unapplied transactions are re-applied after.
+   * `unlinkable_block_exception` when it builds on no block this node knows (ask for earlier ones).
+   */
+  async acceptBlock(block: SignedBlock): Promise<AcceptOutcome> {
+    const idHex = bytesToHex(blockId(block));
+    if (this.forkDb.has(idHex)) return 'known';
+    const prev = this.forkDb.get(bytesToHex(block.previous));
+    const num = blockNumOfId(block.previous) + 1;
+    if (!prev) {
+      throw new ChainError(
+        'unlinkable_block_exception',
+        `block ${num} (${idHex.slice(0, 16)}) builds on no block this node knows above its LIB ${this.lastIrreversibleBlockNum}`,
+      );
+    }
+    const state = this.validateHeader(prev.state, block);
+    const double = this.forkDb.add({ idHex, block, state });
+    if (double) this.events.doubleSigned?.(double);
+    return (await this.switchToBest()) ? 'applied' : 'stored';
+  }
+
+  /** Moves the head to the fork database's best branch when it is better than the head's; true if it moved. */
+  private async switchToBest(): Promise<boolean> {
+    const best = this.forkDb.best(this.head.state.dposIrreversibleBlocknum);
+    if (!best || !betterHead(best.state, this.head.state)) return false;
+    const ours = new Set([bytesToHex((this.reversible[0]?.before ?? this.head).id), ...this.reversible.map((r) => bytesToHex(r.head.id))]);
+    const branch = this.forkDb.branchFrom(best.idHex, (id) => ours.has(id));
+    if (!branch || branch.length === 0) return false;
+    const forkPoint = bytesToHex(branch[0]!.block.previous);
+    const unapplied = this.abortBlock();
+    const popped: HeadBlock[] = [];
+    while (bytesToHex(this.head.id) !== forkPoint) popped.push(this.popBlock());
+    popped.reverse();
+    const applied: HeadBlock[] = [];
+    let failure: unknown = null;
+    for (const b of branch) {
+      try {
+        this.applyBlock(b.block, b.state);
+        applied.push(this.head);
+      } catch (e) {
+        this.forkDb.removeBranch(b.idHex);
+        failure = e;
+        break;
+      }
+    }
+    if (failure !== null) {
+      // Leap restores the branch it was on when a block of the new one fails
+      while (applied.length > 0) {
+        this.popBlock();
+        applied.pop();
+      }
+      for (const h of popped) this.applyBlock(h.block, h.state);
+      this.reapply(unapplied);
+      throw failure;
+    }
+    if (popped.length > 0) {
+      await this.log.truncate(popped[0]!.num - 1, forkPoint);
+      this.durableNum = Math.min(this.durableNum, popped[0]!.num - 1);
+      this.events.forkSwitched?.(popped.length, applied.length);
+    }
+    for (const h of applied) {
+      await this.log.append(encodeBlock(h.block), h.id);
+      this.durableNum = Math.max(this.durableNum, h.num);
+      this.events.durable?.(h.num);
+    }
+    this.reapply([...popped.flatMap((h) => h.block.transactions.map((r) => r.trx)), ...unapplied]);
+    return true;
+  }
+
+  /** Whether this node holds the key of the producer scheduled for `slot` on its head. */
+  ownsSlot(slot: number): boolean {
+    return this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey));
+  }
+
+  /**
+   * Produces the block of `slot` when this node holds its producer's key and the head is older
+   * (Leap's producer at a slot boundary); pending transactions made for another slot are moved to
+   * this one. Null when the slot is not this node's to produce.
+   */
+  async produceSlot(slot: number): Promise<{ num: number; id: string } | null> {
+    if (slot <= this.head.timestamp || !this.ownsSlot(slot) || !this.producerKey) return null;
+    if (this.pending && this.pending.receipts.length > 0 && this.pending.timestamp !== slot) {
+      const unapplied = this.abortBlock();
+      this.slotOverride = slot;
+      try {
+        this.reapply(unapplied);
+      } finally {
+        this.slotOverride = null;
+      }
+    }
+    return this.produceBlock(slot);
   }
 
   /** Blocks applied above the LIB that `popBlock` can undo, oldest first. */
@@ -532,6 +643,7 @@ export class Chain {
 
   private setHead(head: HeadBlock): void {
     this.head = head;
+    this.forkDb.add({ idHex: bytesToHex(head.id), block: head.block, state: head.state });
     this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
@@ -563,7 +675,8 @@ export class Chain {
 
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
-      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
+      const slot =
+        this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
       this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
     }
     return this.pending;
