@@ -36,8 +36,9 @@ export interface RelayHost {
 class PeerLink {
   readonly reader = new MessageReader();
   peerHead = 0;
-  /** When the last catch-up REQUEST went out (0: none in flight). */
+  /** When the last catch-up REQUEST went out (0: none in flight), and from which block. */
   requestedAt = 0;
+  requestedFrom = 0;
   greeted = false;
   constructor(
     readonly socket: Socket,
@@ -153,7 +154,9 @@ export class BlockRelay {
         link.greeted = true;
         link.peerHead = m.headNum;
         link.requestedAt = 0;
+        // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
         if (m.headNum > this.host.headNum()) this.request(link, this.host.headNum() + 1);
+        else if (m.libNum > this.host.libNum()) this.request(link, this.host.libNum() + 1); // not ahead: on another branch
         return;
       case 'request': {
         const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
@@ -188,8 +191,10 @@ export class BlockRelay {
 
   private request(link: PeerLink, fromNum: number): void {
     const now = Date.now();
-    if (link.requestedAt !== 0 && now - link.requestedAt < REQUEST_RETRY_MS) return;
+    // the same request again only after a while; another one (from the LIB after an unlinkable block) at once
+    if (link.requestedAt !== 0 && link.requestedFrom === fromNum && now - link.requestedAt < REQUEST_RETRY_MS) return;
     link.requestedAt = now;
+    link.requestedFrom = fromNum;
     link.send({ type: 'request', fromNum });
   }
 

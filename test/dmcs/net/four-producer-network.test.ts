@@ -1,11 +1,13 @@
 // Four producing nodes exchanging blocks over loopback TCP (in-process nodes, each with its own
-// data folder, hypercore block log and relay; a test clock drives the slots so rounds take
-// milliseconds, not 24 s). eosio bootstraps a 4-producer schedule; then each node produces only
+// data folder, hypercore block log and relay, every node pair joined through a cuttable TCP
+// forwarder; a test clock drives the slots so rounds take milliseconds, not 24 s). eosio bootstraps a 4-producer schedule; then each node produces only
 // in its producer's slots and every block crosses the relay, verified before it is applied. All
 // reach the same head, LIB and state digest; one node is closed, the other three go on and the
 // LIB still advances (3 of 4 is 2/3+1); it restarts, catches up from its peers and converges.
-// Every block verifies under Leap's rule with the independent oracle. Figures printed: catch-up
-// speed and propagation delay (p50) on loopback.
+// Every block verifies under Leap's rule with the independent oracle. Then a 2|2 partition: no
+// side has 2/3+1, neither side's LIB passes the blocks made before the cut; healed, the nodes
+// pick one branch by Leap's rule and converge. Figures printed: catch-up speed and propagation
+// delay (p50) on loopback.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync } from 'node:fs';
@@ -17,15 +19,19 @@ import { encodeBlock } from '../../../dmcs/block.js';
 import { removeDir, tempDir } from '../helpers.js';
 import { createProducerAccounts, deployGovernor, proposeProducers } from '../schedule.js';
 import { verifyChain } from '../block/leap-oracle.js';
+import { CuttableLink } from './cuttable-link.js';
 
 const names = ['proda', 'prodb', 'prodc', 'prodd'];
 const dirs = names.map((n) => tempDir(`p2p-${n}`));
 const nodes: Array<EmbeddedNode | null> = [null, null, null, null];
 const errors: string[] = [];
 const addrs: string[] = [];
+/** links[i][j] (j < i): how node i dials node j. */
+const links: CuttableLink[][] = [[], [], [], []];
 
 test.after(async () => {
   for (const n of nodes) await n?.close();
+  for (const l of links.flat()) await l.close();
   for (const d of dirs) removeDir(d);
 });
 
@@ -37,7 +43,7 @@ function options(i: number): NodeOptions {
     autoProduce: false,
     snapshotEvery: 0,
     p2pListen: addrs[i] ?? '127.0.0.1:0',
-    peers: addrs.slice(0, i),
+    peers: links[i]!.map((l) => l.address),
     ...(i === 0 ? { http: '127.0.0.1:0' } : {}),
     onError: (e) => errors.push(`node ${i}: ${e.message}`),
   };
@@ -64,11 +70,14 @@ async function converge(from: EmbeddedNode, timeoutMs = 5000): Promise<number> {
 let slot = 0;
 const delays: number[] = [];
 /** Runs `count` slots: the owner among the live nodes produces, the others receive. */
-async function runSlots(count: number): Promise<void> {
+async function runSlots(count: number, measure = true): Promise<void> {
   for (let i = 0; i < count; i++) {
     slot++;
     for (const n of live()) {
-      if (await n.produceSlot(slot)) delays.push(await converge(n));
+      if (!(await n.produceSlot(slot))) continue;
+      // right after a heal a block may lose to the other branch: then only wait for one head
+      if (measure) delays.push(await converge(n));
+      else await settle();
     }
   }
 }
@@ -87,6 +96,7 @@ const agreeing = () => {
 test('four producers on loopback agree; one stops, three go on, it comes back and catches up', async () => {
   for (let i = 0; i < 4; i++) {
     if (i > 0) copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[i]!, 'genesis.json'));
+    for (let j = 0; j < i; j++) links[i]!.push(await CuttableLink.open(addrs[j]!));
     nodes[i] = await startNode(options(i));
     addrs[i] = nodes[i]!.p2pAddress!;
   }
@@ -140,6 +150,74 @@ test('four producers on loopback agree; one stops, three go on, it comes back an
     `  figures: propagation to all peers p50 ${p50.toFixed(2)} ms over ${sorted.length} blocks; ` +
       `catch-up of ${missed} blocks (restart included) in ${catchUpMs.toFixed(0)} ms = ${((missed * 1000) / catchUpMs).toFixed(0)} blocks/s\n`,
   );
+});
+
+/** Waits until every live node has the same head (bounded). */
+async function settle(timeoutMs = 10_000): Promise<void> {
+  const t0 = performance.now();
+  while (new Set(live().map(headId)).size > 1) {
+    if (performance.now() - t0 > timeoutMs) {
+      const view = live().map(
+        (n) =>
+          `${n.chain.head.num}/${n.chain.lastIrreversibleBlockNum}/${n.chain.head.state.dposIrreversibleBlocknum} fork ${n.chain.forkDb.size} peers ${n.connectedPeers}`,
+      );
+      throw new Error(`heads differ: ${view.join(' | ')}; ${errors.slice(-4).join('; ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Runs slots on a split network: each side's owner produces and only its side receives. */
+async function runSplit(count: number, sides: number[][]): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    slot++;
+    for (const side of sides) {
+      for (const k of side) {
+        const n = nodes[k]!;
+        if (await n.produceSlot(slot)) {
+          const want = headId(n);
+          const t0 = performance.now();
+          while (!side.every((m) => headId(nodes[m]!) === want)) {
+            if (performance.now() - t0 > 5000) throw new Error(`side ${side} did not converge`);
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        }
+      }
+    }
+  }
+}
+
+test('a 2|2 partition advances no LIB on either side; healed, one branch wins everywhere', async () => {
+  const sides = [
+    [0, 1],
+    [2, 3],
+  ];
+  const side = (k: number) => (k < 2 ? 0 : 1);
+  const libAtCut = nodes[0]!.chain.lastIrreversibleBlockNum;
+  const headAtCut = nodes[0]!.chain.head.num;
+  for (let i = 0; i < 4; i++) for (let j = 0; j < i; j++) links[i]![j]!.setCut(side(i) !== side(j));
+  await runSplit(2 * 48, sides);
+  assert.is.not(headId(nodes[0]!), headId(nodes[2]!), 'the sides went apart');
+  for (const n of live()) {
+    assert.ok(
+      n.chain.lastIrreversibleBlockNum <= headAtCut,
+      `LIB ${n.chain.lastIrreversibleBlockNum} stays at blocks made before the cut (${headAtCut})`,
+    );
+  }
+  const libs = live().map((n) => n.chain.lastIrreversibleBlockNum);
+  await runSplit(48, sides);
+  assert.equal(
+    live().map((n) => n.chain.lastIrreversibleBlockNum),
+    libs,
+    'no LIB moves with 2 of 4',
+  );
+
+  for (const l of links.flat()) l.setCut(false);
+  await runSlots(2 * 48, false);
+  await settle();
+  const healed = agreeing();
+  assert.ok(healed.lib > Math.max(...libs), `LIB ${healed.lib} moves again once healed`);
+  assert.ok(libAtCut <= healed.lib);
 });
 
 test.run();
