@@ -51,12 +51,16 @@ export class ForkDatabase {
     return this.byId.get(idHex);
   }
 
-  /** Adds a verified block; returns the double signing it reveals, if any. */
-  add(b: ForkBlock): DoubleSign | undefined {
-    if (this.byId.has(b.idHex)) return undefined;
+  /** Refuses a peer's block when the database is full (this node's own heads are always added). */
+  checkRoom(): void {
     if (this.byId.size >= MAX_FORK_BLOCKS) {
       throw new ChainError('fork_database_exception', `fork database full (${MAX_FORK_BLOCKS} reversible blocks): block refused`);
     }
+  }
+
+  /** Adds a verified block; returns the double signing it reveals, if any. */
+  add(b: ForkBlock): DoubleSign | undefined {
+    if (this.byId.has(b.idHex)) return undefined;
     this.byId.set(b.idHex, b);
     const key = `${b.block.producer}@${b.block.timestamp}`;
     const first = this.bySlot.get(key);

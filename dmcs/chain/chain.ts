@@ -505,6 +505,7 @@ export class Chain {
         `block ${num} (${idHex.slice(0, 16)}) builds on no block this node knows above its LIB ${this.lastIrreversibleBlockNum}`,
       );
     }
+    this.forkDb.checkRoom();
     const state = this.validateHeader(prev.state, block);
     const double = this.forkDb.add({ idHex, block, state });
     if (double) this.events.doubleSigned?.(double);

@@ -11,6 +11,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
+import { blockNumOfId } from '../block.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -39,6 +40,8 @@ class PeerLink {
   /** When the last catch-up REQUEST went out (0: none in flight), and from which block. */
   requestedAt = 0;
   requestedFrom = 0;
+  /** The highest block number this peer sent that this node verified (applied or kept in its fork database). */
+  receivedUpTo = 0;
   greeted = false;
   constructor(
     readonly socket: Socket,
@@ -155,7 +158,9 @@ export class BlockRelay {
         link.peerHead = m.headNum;
         link.requestedAt = 0;
         // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
-        if (m.headNum > this.host.headNum()) this.request(link, this.host.headNum() + 1);
+        // continue from the last block it sent us: a branch longer than one answer comes in pieces
+        if (m.headNum > Math.max(this.host.headNum(), link.receivedUpTo))
+          this.request(link, Math.max(this.host.headNum(), link.receivedUpTo) + 1);
         else if (m.libNum > this.host.libNum()) this.request(link, this.host.libNum() + 1); // not ahead: on another branch
         return;
       case 'request': {
@@ -186,6 +191,8 @@ export class BlockRelay {
       this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
       return;
     }
+    // header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the block number)
+    link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOfId(bytes.subarray(14, 46)) + 1);
     if (outcome !== 'known') this.broadcast({ type: 'block', bytes }, link);
   }
 

@@ -26,6 +26,7 @@ test('abortBlock undoes the pending block and hands its transactions back; reapp
   await transact(a.client, [newAccountAction('alice', pub)]);
   await transact(a.client, [newAccountAction('bob', pub)]);
   const withBoth = digestOf(a);
+  const withBothTime = a.node.chain.pendingBlockTime();
   assert.is.not(withBoth, before);
   const unapplied = a.node.chain.abortBlock();
   assert.is(unapplied.length, 2);
@@ -34,7 +35,10 @@ test('abortBlock undoes the pending block and hands its transactions back; reapp
   assert.not.ok(a.node.chain.state.getAccount('alice'));
   assert.is(bytesToHex(a.node.chain.state.recomputeDigest()), before, 'the incremental digest agrees with one from scratch');
   assert.is(a.node.chain.reapply(unapplied), 2);
-  assert.is(digestOf(a), withBoth);
+  assert.ok(a.node.chain.state.getAccount('alice') && a.node.chain.state.getAccount('bob'));
+  // the same state as before the abort unless the pending block's time moved meanwhile (creation times differ)
+  if (a.node.chain.pendingBlockTime() === withBothTime) assert.is(digestOf(a), withBoth);
+  assert.is(bytesToHex(a.node.chain.state.recomputeDigest()), digestOf(a));
   const { num } = await a.node.produceBlock();
   assert.is((await a.node.chain.getBlock(num))!.block.transactions.length, 2);
   assert.is(a.node.chain.abortBlock().length, 0, 'nothing pending after sealing');

@@ -47,8 +47,10 @@ test('a double-signed slot is reported, the longer branch wins, the loser pops i
   // both produce block 3 for the same slot (both hold eosio's key), with different transactions
   await transact(a.client, [newAccountAction('alice', pub)]);
   await transact(b.client, [newAccountAction('bob', pub)]);
-  await a.node.chain.produceSlot(slot);
-  await b.node.chain.produceSlot(slot);
+  const a3 = await a.node.chain.produceSlot(slot);
+  const b3made = await b.node.chain.produceSlot(slot);
+  assert.equal([a3?.num, b3made?.num], [3, 3]);
+  assert.equal([a.node.chain.head.timestamp, b.node.chain.head.timestamp], [slot, slot], 'both blocks 3 are for one slot');
   assert.is.not(idOf(a), idOf(b));
   const b3 = idOf(b);
 
@@ -59,7 +61,7 @@ test('a double-signed slot is reported, the longer branch wins, the loser pops i
   assert.is(doubles[0]!.slot, slot);
   assert.is(await b.node.chain.acceptBlock(await blockAt(a, 3)), 'known');
 
-  await a.node.chain.produceSlot(slot + 1);
+  assert.is((await a.node.chain.produceSlot(a.node.chain.head.timestamp + 1))?.num, 4);
   assert.is(await b.node.chain.acceptBlock(await blockAt(a, 4)), 'applied', 'the longer branch wins');
   assert.is(idOf(b), idOf(a));
   assert.ok(b.node.chain.state.getAccount('alice'));
@@ -75,8 +77,9 @@ test('a double-signed slot is reported, the longer branch wins, the loser pops i
 
   // refused blocks move nothing
   const before = idOf(b);
-  await a.node.chain.produceSlot(slot + 2);
-  await a.node.chain.produceSlot(slot + 3);
+  const made: Array<number | undefined> = [];
+  for (let i = 0; i < 2; i++) made.push((await a.node.chain.produceSlot(a.node.chain.head.timestamp + 1))?.num);
+  assert.equal(made, [5, 6]);
   assert.is(await codeOf(b.node.chain.acceptBlock(await blockAt(a, 6))), 'unlinkable_block_exception');
   const forged = { ...(await blockAt(a, 5)), actionMroot: new Uint8Array(32).fill(7) };
   assert.is(await codeOf(b.node.chain.acceptBlock(forged)), 'wrong_signing_key');

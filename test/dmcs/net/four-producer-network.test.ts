@@ -112,7 +112,7 @@ test('four producers on loopback agree; one stops, three go on, it comes back an
   await converge(n0);
   slot = n0.chain.head.timestamp;
 
-  await runSlots(4 * 48);
+  await runSlots(3 * 48);
   const all = agreeing();
   const libBefore = all.lib;
   assert.ok(libBefore > n0.chain.head.num - 48, `LIB ${libBefore} follows the head ${n0.chain.head.num}`);
@@ -122,7 +122,7 @@ test('four producers on loopback agree; one stops, three go on, it comes back an
   await nodes[3]!.close();
   nodes[3] = null;
   const stoppedAt = n0.chain.head.num;
-  await runSlots(3 * 48);
+  await runSlots(2 * 48);
   const three = agreeing();
   assert.ok(three.lib > libBefore + 24, `LIB moved from ${libBefore} to ${three.lib} with 3 of 4`);
   const missed = n0.chain.head.num - stoppedAt;
@@ -132,7 +132,7 @@ test('four producers on loopback agree; one stops, three go on, it comes back an
   nodes[3] = await startNode(options(3));
   await converge(n0, 20_000);
   const catchUpMs = performance.now() - t0;
-  await runSlots(2 * 48);
+  await runSlots(48);
   const after = agreeing();
   assert.ok(after.lib > three.lib);
   assert.is(live().length, 4);
@@ -196,7 +196,7 @@ test('a 2|2 partition advances no LIB on either side; healed, one branch wins ev
   const libAtCut = nodes[0]!.chain.lastIrreversibleBlockNum;
   const headAtCut = nodes[0]!.chain.head.num;
   for (let i = 0; i < 4; i++) for (let j = 0; j < i; j++) links[i]![j]!.setCut(side(i) !== side(j));
-  await runSplit(2 * 48, sides);
+  await runSplit(48, sides);
   assert.is.not(headId(nodes[0]!), headId(nodes[2]!), 'the sides went apart');
   for (const n of live()) {
     assert.ok(
