@@ -32,6 +32,7 @@
  *   keep-alive, 8 in flight.
  * - `dmcs.block.*`: the cost of Leap's block rule per applied block and of the incremental merkle
  *   (bench/leap-blocks.ts).
+ * - `dmcs.p2p.*`: block propagation between producing nodes and catch-up over the relay (bench/p2p-network.ts).
  */
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,7 @@ import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/keys
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { summarize, type BenchResult } from './result.js';
 import { leapBlockBench } from './leap-blocks.js';
+import { p2pBench } from './p2p-network.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const WASM = new URL('build/contracts/dpay/dpay.wasm', ROOT);
@@ -450,5 +452,6 @@ export async function benchDmcs(opts: { runs: number }): Promise<BenchResult[]> 
   }
   results.push(...recoverBench(runs));
   results.push(...leapBlockBench(runs));
+  results.push(...(await p2pBench(Math.min(runs, 3))));
   return results;
 }

@@ -100,6 +100,7 @@ export const CHAIN_EXCEPTIONS = {
   producer_schedule_exception: [3170004, 'Producer schedule exception'],
   assert_exception: [10, 'Assert Exception'],
   sig_variable_size_limit_exception: [3100011, 'Variable length component of signature too large'],
+  fork_database_exception: [3020000, 'Fork database exception'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

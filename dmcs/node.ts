@@ -34,6 +34,9 @@ import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-clie
 import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
 import { loadProducerKeys } from './chain/producer-keys.js';
 import type { StateSnapshot } from './state/state-snapshot.js';
+import { BlockRelay } from './net/block-relay.js';
+import { decodeBlock, encodeBlock } from './block.js';
+import { BlockTimestamp } from '../abi/antelope/index.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -92,7 +95,14 @@ export interface NodeOptions {
    * first start): it produces in their slots once a schedule names their keys.
    */
   producers?: readonly string[];
+  /** Exchange blocks with other producing nodes: listen for peers at HOST:PORT (port 0 = any). */
+  p2pListen?: string | HttpEndpoint;
+  /** Peers to dial (HOST:PORT), redialled while down. With `p2pListen` or `peers`, autoProduce produces in this node's slots. */
+  peers?: readonly string[];
 }
+
+/** Transaction ids remembered as already forwarded to peers (cleared when full). */
+const FORWARDED_IDS_KEPT = 10_000;
 
 /** Thrown by every method once the node is closed (the dispatcher maps it to "unreachable"). */
 export class NodeClosedError extends CodedError<'NODE_CLOSED'> {
@@ -145,6 +155,14 @@ export class EmbeddedNode {
   private producing: Promise<unknown> = Promise.resolve();
   private following: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Block exchange with peers (`p2pListen` / `peers`). */
+  private relay: BlockRelay | null = null;
+  /** Chain changes from peers and slot production, one at a time. */
+  private chainQueue: Promise<unknown> = Promise.resolve();
+  private slotTimer: NodeJS.Timeout | null = null;
+  private readonly forwarded = new Set<string>();
+  /** Double signings seen (producer, slot, the two ids). */
+  readonly doubleSigns: Array<{ producer: string; slot: number; first: string; second: string }> = [];
 
   private constructor(opts: NodeOptions) {
     this.opts = opts;
@@ -181,8 +199,103 @@ export class EmbeddedNode {
     this.gate.open(this.api);
     if (!this.source.followed) await this.recoverJournal();
     this.startSnapshots();
+    await this.startRelay();
     if (this.source.followed) this.startFollowing();
-    else if (this.opts.autoProduce ?? true) this.autoProducing = true;
+    else if (this.relay) {
+      if (this.opts.autoProduce ?? true) this.armSlotTimer();
+    } else if (this.opts.autoProduce ?? true) this.autoProducing = true;
+  }
+
+  private get p2p(): boolean {
+    return this.opts.p2pListen !== undefined || (this.opts.peers?.length ?? 0) > 0;
+  }
+
+  /** `p2pListen` / `peers`: the block relay (net/block-relay.ts), fed through the chain queue. */
+  private async startRelay(): Promise<void> {
+    if (!this.p2p) return;
+    if (this.source.followed) throw new Error('--follow and --p2p-listen/--peer exclude each other');
+    const chain = this.chain;
+    const relay = new BlockRelay(
+      {
+        chainId: chain.chainId,
+        headNum: () => chain.head.num,
+        libNum: () => chain.lastIrreversibleBlockNum,
+        acceptBlock: (bytes) => this.serial(() => chain.acceptBlock(decodeBlock(bytes))),
+        blocksFrom: (from, max) =>
+          this.serial(async () => {
+            const out: Uint8Array[] = [];
+            for (let n = from; n < from + max && n <= chain.head.num; n++) {
+              const b = await chain.getBlock(n);
+              if (!b) break;
+              out.push(encodeBlock(b.block));
+            }
+            return out;
+          }),
+        acceptTransaction: (bytes) => {
+          try {
+            const p = packedTrxFromJson(JSON.parse(new TextDecoder().decode(bytes)));
+            chain.pushTransaction(p);
+            return true;
+          } catch {
+            return false; // a duplicate (seen already) or invalid here: not passed on
+          }
+        },
+        log: (m) => this.onError(new Error(m)),
+      },
+      (this.opts.peers ?? []).map((p) => parseHostPort(p)),
+    );
+    try {
+      await relay.start(this.opts.p2pListen !== undefined ? endpointOf(this.opts.p2pListen) : undefined);
+    } catch (e) {
+      await relay.close();
+      throw new Error(`cannot listen for peers on ${hostPort(this.opts.p2pListen!)}: ${(e as Error).message}`);
+    }
+    this.relay = relay;
+  }
+
+  /** Runs `fn` after every earlier chain change from peers or slots. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chainQueue.then(fn);
+    this.chainQueue = run.catch(() => {});
+    return run;
+  }
+
+  /** HOST:PORT where peers reach this node's block relay. */
+  get p2pAddress(): string | undefined {
+    const a = this.relay?.address;
+    return a ? `${a.host}:${a.port}` : undefined;
+  }
+
+  /** Greeted peer connections. */
+  get connectedPeers(): number {
+    return this.relay?.connected ?? 0;
+  }
+
+  /**
+   * Produces the block of `slot` if it belongs to a producer this node holds the key of (after
+   * any blocks from peers being applied), and sends it to the peers. Null when not this node's slot.
+   */
+  produceSlot(slot: number): Promise<{ num: number; id: string } | null> {
+    this.live();
+    return this.serial(async () => {
+      const made = await this.chain.produceSlot(slot);
+      if (made) this.relay?.announceBlock(encodeBlock(this.chain.head.block));
+      return made;
+    });
+  }
+
+  /** With peers and autoProduce: a timer at every slot boundary produces this node's slots. */
+  private armSlotTimer(): void {
+    if (this.closed) return;
+    const interval = BLOCK_INTERVAL_MS;
+    const wait = interval - (Date.now() % interval) + 1;
+    this.slotTimer = setTimeout(() => {
+      this.slotTimer = null;
+      if (this.closed) return;
+      this.produceSlot(BlockTimestamp.fromMilliseconds(Date.now()).slot)
+        .catch((e: Error) => this.onError(new Error(`block production failed: ${e.message}`)))
+        .finally(() => this.armSlotTimer());
+    }, wait);
   }
 
   /** Genesis and block log: our own (created on first start), or the followed producer's. */
@@ -231,6 +344,7 @@ export class EmbeddedNode {
     return {
       pendingStarted: () => this.scheduleBlock(),
       accepted: (packed, blockNum) => {
+        this.forward(packed);
         if (!this.journal) return undefined;
         const p = this.journal.append(blockNum, packed);
         p.catch(() => {}); // a caller that does not wait (pushPacked) must not crash the node
@@ -241,7 +355,24 @@ export class EmbeddedNode {
         void this.saveSnapshot(snap);
       },
       snapshotRefused: (reason) => this.onError(new Error(`${reason}; replaying the whole block log`)),
+      doubleSigned: (d) => {
+        this.doubleSigns.push(d);
+        this.onError(
+          new Error(`double signing: ${d.producer} signed blocks ${d.first.slice(0, 16)} and ${d.second.slice(0, 16)} for slot ${d.slot}`),
+        );
+      },
     };
+  }
+
+  /** Passes an accepted transaction on to the peers once (the producers of the coming slots are among them). */
+  private forward(packed: PackedTrx): void {
+    if (!this.relay) return;
+    const json = packedTrxToJson(packed);
+    const key = String(json.packed_trx);
+    if (this.forwarded.has(key)) return;
+    if (this.forwarded.size >= FORWARDED_IDS_KEPT) this.forwarded.clear();
+    this.forwarded.add(key);
+    this.relay.forwardTransaction(new TextEncoder().encode(JSON.stringify(json)));
   }
 
   /** Worker threads for key recovery (not on a replica, which recovers no keys, nor with noble). */
@@ -339,7 +470,8 @@ export class EmbeddedNode {
     this.journal = journal; // carried ones are in it already; what is accepted from now on is appended
     if (carried.length === 0) return;
     this.recovered = { carried: carried.length, reapplied, alreadyInBlock, failed: failed.length };
-    if (reapplied > 0) await chain.produceBlock();
+    if (reapplied > 0 && !this.p2p)
+      await chain.produceBlock(); // with peers they wait for this node's slot
     else journal.durable(chain.head.num);
     let note =
       `${carried.length} transaction(s) acknowledged before the last stop were not known to be in a block: ` +
@@ -396,7 +528,7 @@ export class EmbeddedNode {
 
   /** Before get_info: seal a few empty blocks when the recent ones are stale (see Chain.freshen). */
   private freshen(): void {
-    if (!this.autoProducing || this.closed) return;
+    if (!this.autoProducing || this.closed || this.relay) return;
     for (const p of this.chain.freshen(this.opts.staleAfterMs ?? STALE_AFTER_MS)) {
       p.catch((e: Error) => this.onError(new Error(`block production failed: ${e.message}`)));
     }
@@ -410,6 +542,7 @@ export class EmbeddedNode {
         .catch(() => {});
     };
     await quietly(() => this.journal?.close());
+    await quietly(() => this.relay?.close());
     await quietly(() => this.http?.close());
     await quietly(() => this.follower?.close());
     await quietly(() => this.replication?.close());
@@ -512,7 +645,13 @@ export class EmbeddedNode {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const p = this.chain.produceBlock();
+    const p = this.relay
+      ? this.serial(async () => {
+          const made = await this.chain.produceBlock();
+          this.relay?.announceBlock(encodeBlock(this.chain.head.block));
+          return made;
+        })
+      : this.chain.produceBlock();
     this.producing = p.catch(() => {});
     return p;
   }
@@ -524,8 +663,15 @@ export class EmbeddedNode {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.chain.pendingCount > 0) await this.chain.produceBlock().catch(() => {});
+    if (this.slotTimer) {
+      clearTimeout(this.slotTimer);
+      this.slotTimer = null;
+    }
+    // with peers, a block outside this node's slot would fork: pending transactions stay in the journal instead
+    if (this.chain.pendingCount > 0 && !this.relay) await this.chain.produceBlock().catch(() => {});
     this.closed = true;
+    await this.relay?.close();
+    await this.chainQueue;
     await this.producing;
     await this.http?.close();
     await this.pool?.close();

@@ -178,6 +178,24 @@ export class BlockLog {
     return next;
   }
 
+  /**
+   * Cuts the log back to its first `length` blocks (the node switched to another fork; those
+   * blocks were reversible), after queued appends; `lastBlockId` is the id of the block now last.
+   */
+  truncate(length: number, lastBlockId: string): Promise<void> {
+    if (this.isReplica) return Promise.reject(new Error('a replica block log is read-only'));
+    const next = this.appending.then(async () => {
+      if (length >= this.core.length) return;
+      // the marker first: a crash between the two leaves a marker shorter than the core (allowed), never longer
+      this.committed = { length, lastBlockId };
+      await this.markerWrite;
+      await writeFileAtomic(this.markerPath!, JSON.stringify(this.committed), 0o644);
+      await this.core.truncate(length);
+    });
+    this.appending = next.catch(() => {});
+    return next;
+  }
+
   private markerWrite: Promise<void> | null = null;
   private markerDirty = false;
 

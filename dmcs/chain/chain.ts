@@ -27,6 +27,7 @@ import {
   type ProducerSchedule,
 } from '../../abi/antelope/index.js';
 import { BlockHeaderState } from '../block/block-header-state.js';
+import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
@@ -63,9 +64,6 @@ const BLOCK_INTERVAL_MS = 500;
 /** How many recent blocks `freshen` keeps young: eosjs references the block 3 behind the head. */
 export const FRESH_BLOCKS = 4;
 
-/** Bounds the header states kept for reversible blocks (Leap's fork database is unbounded; a stalled LIB must not grow memory here). */
-export const MAX_REVERSIBLE_STATES = 2048;
-
 export interface HeadBlock {
   num: number;
   id: Uint8Array;
@@ -91,6 +89,19 @@ interface PendingBlock {
   timestamp: number;
   receipts: TransactionReceipt[];
   actionDigests: Uint8Array[];
+  /** Ids (hex) of the transactions in `receipts`, in order. */
+  ids: string[];
+}
+
+/** A block applied on top of the last irreversible one: how to pop it again (Leap's undo session per block). */
+interface ReversibleBlock {
+  /** Undo mark opened before the block's changes. */
+  mark: number;
+  /** The head before this block. */
+  before: HeadBlock;
+  head: HeadBlock;
+  /** Ids (hex) of its transactions (taken back out of the duplicate-check set when popped). */
+  ids: string[];
 }
 
 /** The genesis producer schedule: `eosio` signing with the genesis key (version 0). */
@@ -153,7 +164,14 @@ export interface ChainEvents {
   snapshot?(s: StateSnapshot): void;
   /** A snapshot file given at start was not used, and why (the log was replayed instead). */
   snapshotRefused?(reason: string): void;
+  /** A producer signed two different blocks for one slot (both kept in the fork database; fork choice decides). */
+  doubleSigned?(d: DoubleSign): void;
+  /** The head moved to another branch: `popped` blocks were undone, `applied` applied. */
+  forkSwitched?(popped: number, applied: number): void;
 }
+
+/** What `acceptBlock` did with a peer's block. */
+export type AcceptOutcome = 'known' | 'stored' | 'applied';
 
 export class Chain {
   readonly state = new ChainState();
@@ -190,10 +208,16 @@ export class Chain {
   private readonly recent = new Map<string, number>();
   /** Recent transactions and where they are (get_transaction_status). */
   readonly transactionStatus = new TransactionStatus();
-  /** The head and the blocks after the last irreversible one, as Leap's fork database holds them (get_block_header_state). */
-  private readonly reversible = new Map<number, HeadBlock>();
   private readonly unflushed = new Map<number, SignedBlock>();
   private pending: PendingBlock | null = null;
+  /** Undo mark of the pending block's changes (open from its first transaction until sealed or aborted). */
+  private pendingMark: number | null = null;
+  /** While `produceSlot` re-applies transactions: the slot the pending block is for. */
+  private slotOverride: number | null = null;
+  /** Applied blocks above the LIB, oldest first, each with its undo checkpoint still open. */
+  private readonly reversible: ReversibleBlock[] = [];
+  /** Verified reversible blocks of every branch heard of (fork-database.ts). */
+  readonly forkDb = new ForkDatabase();
   /** Block signing keys this node holds, by key id (the genesis key, for `eosio`, and `--producer` keys). */
   private readonly signingKeys = new Map<string, PrivateKey>();
 
@@ -375,18 +399,44 @@ export class Chain {
       return;
     }
     if (num !== this.head.num + 1) throw new ChainError('unlinkable_block_exception', `block ${num} cannot follow head ${this.head.num}`);
-    const block = decodeBlock(bytes);
+    this.applyBlock(decodeBlock(bytes));
+  }
+
+  /**
+   * Leap's header checks of a block that would follow `prev` (links, slot producer, schedule rules,
+   * signature, transaction_mroot), without executing it: the header state after it.
+   */
+  validateHeader(prev: BlockHeaderState, block: SignedBlock): BlockHeaderState {
+    const num = prev.blockNum + 1;
     if (block.headerExtensions) {
       throw new ChainError(
         'invalid_block_header_extension',
         `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
       );
     }
-    const state = this.head.state.next(block);
+    const state = prev.next(block);
     state.verifySignee(block.producerSignature, (sig, digest) => this.recovery.recover(sig, digest));
     if (!bytesEqual(merkleRoot(block.transactions.map(receiptDigest)), block.transactionMroot)) {
       throw new ChainError('block_validate_exception', `block ${num}: transaction_mroot does not match its transactions`);
     }
+    return state;
+  }
+
+  /**
+   * Verifies and executes `block` on top of the head (nothing may be pending) and makes it the
+   * head; its changes stay undoable until it is irreversible. `checked` is its header state when
+   * `validateHeader` already ran.
+   */
+  applyBlock(block: SignedBlock, checked?: BlockHeaderState): void {
+    if (this.pendingMark !== null) throw new Error('applyBlock with a pending block: abortBlock() first');
+    const num = this.head.num + 1;
+    if (block.headerExtensions) {
+      throw new ChainError(
+        'invalid_block_header_extension',
+        `block ${num}: header extensions (protocol feature activations) are not supported by this node`,
+      );
+    }
+    const state = checked && bytesEqual(checked.header.previous, this.head.id) ? checked : this.validateHeader(this.head.state, block);
     const expected = this.announcement(this.head.state);
     if (!sameSchedule(expected, block.newProducers)) {
       throw new ChainError(
@@ -395,12 +445,14 @@ export class Chain {
       );
     }
     const digests: Uint8Array[] = [];
-    const ids: Array<[string, number]> = [];
+    const ids: string[] = [];
+    const expirations: Array<[string, number]> = [];
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
+        ids.push(d.idHex);
         let trace: TransactionTrace;
         try {
           trace = this.executor.execute(transactionInputOf(d, num), slotToMs(block.timestamp));
@@ -412,23 +464,193 @@ export class Chain {
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
         this.recent.set(d.idHex, d.trx.expiration.seconds);
-        ids.push([d.idHex, d.trx.expiration.seconds]);
+        expirations.push([d.idHex, d.trx.expiration.seconds]);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
         throw new ChainError('block_validate_exception', `replay of block ${num} diverged: action_mroot differs from the one recorded`);
       }
     } catch (e) {
       this.state.undo.rollback(mark);
+      for (const id of ids) this.recent.delete(id);
       throw e;
     }
-    this.state.undo.commit(mark);
-    this.setHead({ num, id: state.id, timestamp: block.timestamp, block, state });
-    this.transactionStatus.included(num, state.id, slotToMs(block.timestamp), ids);
+    this.pushReversible(mark, { num, id: state.id, timestamp: block.timestamp, block, state }, ids);
+    this.transactionStatus.included(num, state.id, slotToMs(block.timestamp), expirations);
+  }
+
+  /** Makes `head` the head with its undo checkpoint (`mark`) kept open, then releases what became irreversible. */
+  private pushReversible(mark: number, head: HeadBlock, ids: string[]): void {
+    const before = this.head;
+    this.setHead(head);
+    this.reversible.push({ mark, before, head, ids });
+    const lib = head.state.dposIrreversibleBlocknum;
+    while (this.reversible.length > 0 && this.reversible[0]!.head.num <= lib) {
+      this.reversible.shift();
+      this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
+    }
+    this.forkDb.prune(lib);
+  }
+
+  /**
+   * A block from a peer: its header is verified against the block it builds on (any reversible
+   * block of any branch: signature of the slot's producer under that branch's schedule, links,
+   * transaction_mroot) and it joins the fork database; when its branch becomes the best by Leap's
+   * legacy rule the node switches to it: the pending block is aborted, blocks above the fork point
+   * popped, the branch's blocks executed (a block that fails is dropped with its descendants and
+   * the old branch restored), and the log follows. Unapplied transactions are re-applied after.
+   * `unlinkable_block_exception` when it builds on no block this node knows (ask for earlier ones).
+   */
+  async acceptBlock(block: SignedBlock): Promise<AcceptOutcome> {
+    const idHex = bytesToHex(blockId(block));
+    if (this.forkDb.has(idHex)) return 'known';
+    const prev = this.forkDb.get(bytesToHex(block.previous));
+    const num = blockNumOfId(block.previous) + 1;
+    if (!prev) {
+      throw new ChainError(
+        'unlinkable_block_exception',
+        `block ${num} (${idHex.slice(0, 16)}) builds on no block this node knows above its LIB ${this.lastIrreversibleBlockNum}`,
+      );
+    }
+    this.forkDb.checkRoom();
+    const state = this.validateHeader(prev.state, block);
+    const double = this.forkDb.add({ idHex, block, state });
+    if (double) this.events.doubleSigned?.(double);
+    return (await this.switchToBest()) ? 'applied' : 'stored';
+  }
+
+  /** Moves the head to the fork database's best branch when it is better than the head's; true if it moved. */
+  private async switchToBest(): Promise<boolean> {
+    const best = this.forkDb.best(this.head.state.dposIrreversibleBlocknum);
+    if (!best || !betterHead(best.state, this.head.state)) return false;
+    const ours = new Set([bytesToHex((this.reversible[0]?.before ?? this.head).id), ...this.reversible.map((r) => bytesToHex(r.head.id))]);
+    const branch = this.forkDb.branchFrom(best.idHex, (id) => ours.has(id));
+    if (!branch || branch.length === 0) return false;
+    const forkPoint = bytesToHex(branch[0]!.block.previous);
+    const unapplied = this.abortBlock();
+    const popped: HeadBlock[] = [];
+    while (bytesToHex(this.head.id) !== forkPoint) popped.push(this.popBlock());
+    popped.reverse();
+    const applied: HeadBlock[] = [];
+    let failure: unknown = null;
+    for (const b of branch) {
+      try {
+        this.applyBlock(b.block, b.state);
+        applied.push(this.head);
+      } catch (e) {
+        this.forkDb.removeBranch(b.idHex);
+        failure = e;
+        break;
+      }
+    }
+    if (failure !== null) {
+      // Leap restores the branch it was on when a block of the new one fails
+      while (applied.length > 0) {
+        this.popBlock();
+        applied.pop();
+      }
+      for (const h of popped) this.applyBlock(h.block, h.state);
+      this.reapply(unapplied);
+      throw failure;
+    }
+    if (popped.length > 0) {
+      await this.log.truncate(popped[0]!.num - 1, forkPoint);
+      this.durableNum = Math.min(this.durableNum, popped[0]!.num - 1);
+      this.events.forkSwitched?.(popped.length, applied.length);
+    }
+    for (const h of applied) {
+      await this.log.append(encodeBlock(h.block), h.id);
+      this.durableNum = Math.max(this.durableNum, h.num);
+      this.events.durable?.(h.num);
+    }
+    this.reapply([...popped.flatMap((h) => h.block.transactions.map((r) => r.trx)), ...unapplied]);
+    return true;
+  }
+
+  /** Whether this node holds the key of the producer scheduled for `slot` on its head. */
+  ownsSlot(slot: number): boolean {
+    return this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey));
+  }
+
+  /**
+   * Produces the block of `slot` when this node holds its producer's key and the head is older
+   * (Leap's producer at a slot boundary); pending transactions made for another slot are moved to
+   * this one. Null when the slot is not this node's to produce.
+   */
+  async produceSlot(slot: number): Promise<{ num: number; id: string } | null> {
+    if (slot <= this.head.timestamp || !this.ownsSlot(slot) || !this.producerKey) return null;
+    if (this.pending && this.pending.receipts.length > 0 && this.pending.timestamp !== slot) {
+      const unapplied = this.abortBlock();
+      this.slotOverride = slot;
+      try {
+        this.reapply(unapplied);
+      } finally {
+        this.slotOverride = null;
+      }
+    }
+    return this.produceBlock(slot);
+  }
+
+  /** Blocks applied above the LIB that `popBlock` can undo, oldest first. */
+  get reversibleHeads(): readonly HeadBlock[] {
+    return this.reversible.map((r) => r.head);
+  }
+
+  /**
+   * Undoes the head block (it must be reversible and nothing pending): its state changes are
+   * rolled back and the block before it is the head again. Returns the popped block.
+   */
+  popBlock(): HeadBlock {
+    if (this.pendingMark !== null) throw new Error('popBlock with a pending block: abortBlock() first');
+    const top = this.reversible.pop();
+    if (!top) throw new ChainError('fork_database_exception', `block ${this.head.num} is irreversible and cannot be popped`);
+    this.state.undo.rollback(top.mark);
+    for (const id of top.ids) this.recent.delete(id);
+    if (this.summaries[top.head.num & 0xffff] === top.head.id) this.summaries[top.head.num & 0xffff] = undefined;
+    this.head = top.before;
+    const hs = top.before.state;
+    const pending = hs.pendingSchedule.schedule;
+    this.state.producers.pending = pending.producers.length > 0 ? fromLegacySchedule(pending) : null;
+    this.state.producers.active = fromLegacySchedule(hs.activeSchedule); // eosio.prods came back with the rollback
+    this.durableNum = Math.min(this.durableNum, top.before.num);
+    return top.head;
+  }
+
+  /**
+   * Drops the pending block (Leap's abort_block): every change its transactions made is undone and
+   * they are handed back, in order, as "unapplied transactions" to re-apply on the next head
+   * (`reapply`). Used before applying a peer's block or switching forks.
+   */
+  abortBlock(): PackedTrx[] {
+    const p = this.pending;
+    this.pending = null;
+    if (this.pendingMark === null) return [];
+    this.state.undo.rollback(this.pendingMark);
+    this.pendingMark = null;
+    if (!p) return [];
+    for (const id of p.ids) this.recent.delete(id);
+    return p.receipts.map((r) => r.trx);
+  }
+
+  /**
+   * Re-applies unapplied transactions into the pending block; those no longer valid (in the new
+   * head's blocks already, expired, failing) are dropped. Returns how many were kept.
+   */
+  reapply(unapplied: readonly PackedTrx[]): number {
+    let kept = 0;
+    for (const t of unapplied) {
+      try {
+        this.pushTransaction(t);
+        kept++;
+      } catch {
+        // Leap drops an unapplied transaction that fails on the new head, too
+      }
+    }
+    return kept;
   }
 
   private setHead(head: HeadBlock): void {
     this.head = head;
-    this.keepReversible(head);
+    this.forkDb.add({ idHex: bytesToHex(head.id), block: head.block, state: head.state });
     this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
@@ -438,19 +660,11 @@ export class Chain {
     }
   }
 
-  /** Remembers `head`, forgets blocks now irreversible (at most MAX_REVERSIBLE_STATES are kept). */
-  private keepReversible(head: HeadBlock): void {
-    this.reversible.set(head.num, head);
-    const lib = this.lastIrreversibleBlockNum;
-    for (const n of this.reversible.keys()) {
-      if (n === head.num || (n > lib && n > head.num - MAX_REVERSIBLE_STATES)) break;
-      this.reversible.delete(n);
-    }
-  }
-
   /** The head or a reversible block by number, with its header state; undefined once irreversible. */
   reversibleBlock(num: number): HeadBlock | undefined {
-    return this.reversible.get(num);
+    if (num === this.head.num) return this.head;
+    if (num <= this.lastIrreversibleBlockNum) return undefined;
+    return this.reversible.find((r) => r.head.num === num)?.head;
   }
 
   /**
@@ -475,8 +689,9 @@ export class Chain {
 
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
-      const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+      const slot =
+        this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
     }
     return this.pending;
   }
@@ -627,6 +842,7 @@ export class Chain {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.auth.check(d.actions, keys, [], false);
+    if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
     const receipt: TransactionReceipt = {
       status: 0,
@@ -636,6 +852,7 @@ export class Chain {
     };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
+    pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.set(d.idHex, d.trx.expiration.seconds);
     this.transactionStatus.applied(d.idHex, d.trx.expiration.seconds, pending.num);
@@ -722,12 +939,25 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [] };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
     }
     const p = this.pendingBlock();
     this.pending = null;
-    const { block, id, state } = this.sealBlock(p);
-    this.setHead({ num: p.num, id, timestamp: p.timestamp, block, state });
+    const mark = this.pendingMark ?? this.state.undo.checkpoint();
+    this.pendingMark = null;
+    let sealed: ReturnType<Chain['sealBlock']>;
+    try {
+      sealed = this.sealBlock(p);
+    } catch (e) {
+      // the pending block stays as it was
+      if (this.pendingMark === null && p.receipts.length > 0) {
+        this.pending = p;
+        this.pendingMark = mark;
+      } else this.state.undo.rollback(mark);
+      throw e;
+    }
+    const { block, id, state } = sealed;
+    this.pushReversible(mark, { num: p.num, id, timestamp: p.timestamp, block, state }, p.ids);
     this.transactionStatus.included(p.num, id, slotToMs(p.timestamp));
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block

@@ -74,7 +74,11 @@ export class ChainState {
 
   /** Before any change to `acct`: mark it for the digest, and keep its record for a snapshot being written. */
   private changing(acct: AccountRecord): void {
-    this.dirty.add(acct.name);
+    const name = acct.name;
+    this.dirty.add(name);
+    // the undo marks it again: a digest taken in between (a pending block later aborted, a block
+    // later popped) cleared the mark the change itself made
+    this.undo.record(() => this.dirty.add(name));
     const c = this.tables.capture;
     if (c !== null && acct.snapshotEpoch !== c.epoch)
       c.saveAccount(acct, () => ({ record: encodeAccount(acct), limits: this.resourceLimits.find(acct.name) ?? null }));
@@ -182,6 +186,7 @@ export class ChainState {
     this.undo.record(() => {
       this.accounts.delete(name);
       this.byValue.delete(acct.value);
+      this.dirty.add(name);
     });
     this.addRam(name, ACCOUNT_RAM_BYTES + 2 * PERMISSION_RAM_BYTES + authorityBillableSize(owner) + authorityBillableSize(active));
     return acct;

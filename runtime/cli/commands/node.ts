@@ -64,9 +64,22 @@ const definition: CommandDefinition = {
         'run as a read-only replica of the node whose chain API is at URL (it must run with --replicate): download its block log, apply blocks as they come, catch up after being offline; pushes are refused',
     },
     {
+      name: 'p2p-listen',
+      type: 'string',
+      value: 'HOST:PORT',
+      description:
+        "exchange blocks and transactions with other producing nodes: accept peers on this TCP address (see docs/network.md); the node then produces in its producers' slots every 500 ms",
+    },
+    {
+      name: 'peer',
+      type: 'string',
+      value: 'HOST:PORT',
+      description: 'repeatable: a producing node to connect to (its --p2p-listen address), redialled while it is down',
+    },
+    {
       ...JSON_FLAG,
       description:
-        'once it listens, print one JSON line {"chainId","endpoint","data","replication","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
     },
   ],
   notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
@@ -82,7 +95,7 @@ Stop with Ctrl-C (SIGINT) or SIGTERM.`,
 const BLOCK_POLL_MS = 100;
 
 /** Logs every block after the head at start, as it appears (sealed here or received). */
-function followBlocks(node: EmbeddedNode, log: NodeLog, produced: boolean): { stop(): Promise<void> } {
+function followBlocks(node: EmbeddedNode, log: NodeLog, producedHere: (producer: string) => boolean): { stop(): Promise<void> } {
   let logged = node.chain.head.num;
   let busy: Promise<void> = Promise.resolve();
   const tick = async (): Promise<void> => {
@@ -96,7 +109,7 @@ function followBlocks(node: EmbeddedNode, log: NodeLog, produced: boolean): { st
           producer: b.block.producer,
           timestamp: b.block.timestamp,
           transactions: b.block.transactions.length,
-          produced,
+          produced: producedHere(b.block.producer),
         });
     }
   };
@@ -116,6 +129,10 @@ const command: CliCommand = {
   async run(argv, io) {
     const { flags, positionals } = parseArgs(argv, flagSpec(definition), 'node');
     const producers = repeatedValues(argv, flagSpec(definition), 'producer');
+    const peers = repeatedValues(argv, flagSpec(definition), 'peer');
+    const p2pListen = typeof flags['p2p-listen'] === 'string' ? flags['p2p-listen'] : undefined;
+    if (p2pListen !== undefined) hostPortArg(p2pListen, '--p2p-listen');
+    for (const p of peers) hostPortArg(p, '--peer');
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const dev = flags.dev === true;
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
@@ -123,6 +140,8 @@ const command: CliCommand = {
     const follow = typeof flags.follow === 'string' ? flags.follow : undefined;
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
+    if (follow && (p2pListen !== undefined || peers.length))
+      throw new UsageError('--follow runs a replica of one node; --p2p-listen and --peer are for producing nodes');
     if (follow && producers.length) throw new UsageError('--follow runs a replica, which produces no blocks; leave out --producer');
     for (const p of producers) {
       if (!/^[a-z1-5.]{1,12}$/.test(p)) throw new UsageError(`--producer: expected an account name, got ${JSON.stringify(p)}`);
@@ -144,6 +163,8 @@ const command: CliCommand = {
       ...(follow !== undefined ? { follow } : {}),
       ...(replicate !== undefined ? { replicate } : {}),
       ...(producers.length ? { producers } : {}),
+      ...(p2pListen !== undefined ? { p2pListen } : {}),
+      ...(peers.length ? { peers } : {}),
     });
     if (flags.json) {
       io.out(
@@ -152,6 +173,7 @@ const command: CliCommand = {
           endpoint: node.endpoint,
           data: dataDir,
           replication: node.replicationAddress ?? null,
+          p2p: node.p2pAddress ?? null,
           follow: follow ?? null,
           headBlock: node.chain.head.num,
           snapshotBlock: node.chain.startedFromSnapshot || null,
@@ -164,11 +186,15 @@ const command: CliCommand = {
       io.out(`data: ${dataDir}`);
       if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
       if (follow) io.out(`following: ${follow} (read-only replica)`);
+      if (node.p2pAddress) io.out(`p2p: listening on ${node.p2pAddress}`);
+      for (const p of peers) io.out(`peer: ${p}`);
       for (const p of node.producers) io.out(`producer: ${p.name} signs with ${p.key}`);
       const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
       io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     }
-    const blocks = followBlocks(node, log, follow === undefined); // a replica receives its blocks
+    const ours = new Set(['eosio', ...node.producers.map((p) => p.name)]);
+    // a replica receives all its blocks; a node with peers receives theirs
+    const blocks = followBlocks(node, log, (producer) => follow === undefined && ours.has(producer));
     await new Promise<void>((done) => {
       const stop = (sig: string) => {
         process.off('SIGINT', onInt);

@@ -1,0 +1,235 @@
+/**
+ * Block exchange between producing nodes over direct TCP (peeros-relay/1, relay-message.ts): each
+ * node listens (`--p2p-listen`) and dials its peers (`--peer`, redialled while down). On connect
+ * both send HELLO (a peer of another chain is dropped); a node behind asks for blocks from its
+ * head on, and from its LIB on when a block does not link (it is on another fork); every block
+ * received goes to the node, which verifies it before anything is applied (Chain.acceptBlock),
+ * and a block new to this node is passed on to its other peers, so blocks flood the network once.
+ * Transactions are flooded the same way towards whichever node produces next. Everything a peer
+ * sends is bounded: frame size, blocks per request, one catch-up request in flight per peer.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { HttpEndpoint } from '../endpoint.js';
+import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
+import { blockNumOfId } from '../block.js';
+
+/** Blocks sent for one REQUEST (the requester asks again from where it got to). */
+export const BLOCKS_PER_REQUEST = 256;
+/** Delay before redialling a peer that is down. */
+export const REDIAL_MS = 300;
+/** A catch-up request unanswered this long may be sent again. */
+export const REQUEST_RETRY_MS = 2000;
+
+/** What the relay needs from its node; calls that change the chain are serialized by the node. */
+export interface RelayHost {
+  readonly chainId: Uint8Array;
+  headNum(): number;
+  libNum(): number;
+  /** Verifies and applies a peer's block: 'known' | 'stored' | 'applied', or throws (coded error). */
+  acceptBlock(bytes: Uint8Array): Promise<'known' | 'stored' | 'applied'>;
+  /** This node's blocks `from`..`from+max-1` (of its current branch), as stored bytes. */
+  blocksFrom(from: number, max: number): Promise<Uint8Array[]>;
+  /** A transaction forwarded by a peer: true if it was new here and accepted (then it is passed on). */
+  acceptTransaction(bytes: Uint8Array): boolean;
+  log(message: string): void;
+}
+
+class PeerLink {
+  readonly reader = new MessageReader();
+  peerHead = 0;
+  /** When the last catch-up REQUEST went out (0: none in flight), and from which block. */
+  requestedAt = 0;
+  requestedFrom = 0;
+  /** The highest block number this peer sent that this node verified (applied or kept in its fork database). */
+  receivedUpTo = 0;
+  greeted = false;
+  constructor(
+    readonly socket: Socket,
+    readonly label: string,
+  ) {}
+
+  send(m: RelayMessage): void {
+    if (!this.socket.destroyed) this.socket.write(encodeMessage(m));
+  }
+}
+
+export class BlockRelay {
+  private server: Server | null = null;
+  private readonly links = new Set<PeerLink>();
+  private readonly dialTimers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly host: RelayHost,
+    private readonly peers: readonly HttpEndpoint[],
+  ) {}
+
+  /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
+  async start(at?: HttpEndpoint): Promise<void> {
+    if (at) {
+      const server = createServer((s) => this.attach(s, `${s.remoteAddress}:${s.remotePort}`));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(at.port, at.host, () => resolve());
+      });
+      this.server = server;
+    }
+    for (const p of this.peers) this.dial(p);
+  }
+
+  get address(): HttpEndpoint | null {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? { host: a.address, port: a.port } : null;
+  }
+
+  /** Peers with a live, greeted connection. */
+  get connected(): number {
+    let n = 0;
+    for (const l of this.links) if (l.greeted) n++;
+    return n;
+  }
+
+  private dial(p: HttpEndpoint): void {
+    if (this.closed) return;
+    const s = connect(p.port, p.host);
+    let attached = false;
+    s.once('connect', () => {
+      attached = true;
+      this.attach(s, `${p.host}:${p.port}`, () => this.redial(p));
+    });
+    s.once('error', () => {
+      if (!attached) this.redial(p);
+    });
+  }
+
+  private redial(p: HttpEndpoint): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.dialTimers.delete(t);
+      this.dial(p);
+    }, REDIAL_MS);
+    this.dialTimers.add(t);
+  }
+
+  private attach(socket: Socket, label: string, onClose?: () => void): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const link = new PeerLink(socket, label);
+    this.links.add(link);
+    // one message at a time per link, in order (a block before the next one it links to)
+    let queue: Promise<void> = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      let msgs: RelayMessage[];
+      try {
+        msgs = link.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      } catch (e) {
+        this.host.log(`peer ${label}: ${(e as Error).message}; disconnecting`);
+        socket.destroy();
+        return;
+      }
+      for (const m of msgs)
+        queue = queue.then(() => this.handle(link, m)).catch((e: Error) => this.host.log(`peer ${label}: ${e.message}`));
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.links.delete(link);
+      onClose?.();
+    });
+    link.send(this.hello());
+  }
+
+  private hello(): RelayMessage {
+    return { type: 'hello', chainId: this.host.chainId, headNum: this.host.headNum(), libNum: this.host.libNum() };
+  }
+
+  private async handle(link: PeerLink, m: RelayMessage): Promise<void> {
+    if (m.type !== 'hello' && !link.greeted) throw new Error(`${m.type} before HELLO`);
+    switch (m.type) {
+      case 'hello':
+        if (!equalBytes(m.chainId, this.host.chainId)) {
+          this.host.log(`peer ${link.label} is on another chain; disconnecting`);
+          link.socket.destroy();
+          return;
+        }
+        link.greeted = true;
+        link.peerHead = m.headNum;
+        link.requestedAt = 0;
+        // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
+        // continue from the last block it sent us: a branch longer than one answer comes in pieces
+        if (m.headNum > Math.max(this.host.headNum(), link.receivedUpTo))
+          this.request(link, Math.max(this.host.headNum(), link.receivedUpTo) + 1);
+        else if (m.libNum > this.host.libNum()) this.request(link, this.host.libNum() + 1); // not ahead: on another branch
+        return;
+      case 'request': {
+        const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
+        for (const b of blocks) link.send({ type: 'block', bytes: b });
+        link.send(this.hello());
+        return;
+      }
+      case 'block':
+        return this.onBlock(link, m.bytes);
+      case 'trx':
+        if (this.host.acceptTransaction(m.bytes)) this.broadcast({ type: 'trx', bytes: m.bytes }, link);
+        return;
+    }
+  }
+
+  private async onBlock(link: PeerLink, bytes: Uint8Array): Promise<void> {
+    let outcome: 'known' | 'stored' | 'applied';
+    try {
+      outcome = await this.host.acceptBlock(bytes);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'unlinkable_block_exception') {
+        // on another fork, or blocks missed: ask for the peer's branch from our LIB
+        this.request(link, this.host.libNum() + 1);
+        return;
+      }
+      this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
+      return;
+    }
+    // header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the block number)
+    link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOfId(bytes.subarray(14, 46)) + 1);
+    if (outcome !== 'known') this.broadcast({ type: 'block', bytes }, link);
+  }
+
+  private request(link: PeerLink, fromNum: number): void {
+    const now = Date.now();
+    // the same request again only after a while; another one (from the LIB after an unlinkable block) at once
+    if (link.requestedAt !== 0 && link.requestedFrom === fromNum && now - link.requestedAt < REQUEST_RETRY_MS) return;
+    link.requestedAt = now;
+    link.requestedFrom = fromNum;
+    link.send({ type: 'request', fromNum });
+  }
+
+  /** Sends `m` to every greeted peer but `except`. */
+  broadcast(m: RelayMessage, except?: PeerLink): void {
+    for (const l of this.links) if (l !== except && l.greeted) l.send(m);
+  }
+
+  /** A block this node produced. */
+  announceBlock(bytes: Uint8Array): void {
+    this.broadcast({ type: 'block', bytes });
+  }
+
+  /** A transaction pushed to this node, for the producers of the coming slots. */
+  forwardTransaction(bytes: Uint8Array): void {
+    this.broadcast({ type: 'trx', bytes });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.dialTimers) clearTimeout(t);
+    for (const l of this.links) l.socket.destroy();
+    this.links.clear();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
