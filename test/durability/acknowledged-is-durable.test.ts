@@ -124,6 +124,28 @@ test('session grants: setting and consuming a grant are synced before they resol
   assert.ok(await ackIsDurable(h, 'session grant use', () => store.consume('dpay', new Map())));
 });
 
+test('session grants, grouped: concurrent approvals share writes, and each resolves only once its write is synced', async () => {
+  const h = home('session-group');
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 100 }));
+  const trace = await FsTrace.start(h);
+  const atAck: string[][] = [];
+  try {
+    const approvals = Array.from({ length: 12 }, () =>
+      store.consume('dpay', new Map()).then((ok) => {
+        atAck.push(problems(trace.events));
+        return ok;
+      }),
+    );
+    assert.equal(await Promise.all(approvals), Array(12).fill(true));
+  } finally {
+    trace.stop();
+  }
+  for (const p of atAck) assert.equal(p, [], `an approval was acknowledged before it was durable\n${trace.dump()}`);
+  assert.ok(store.consumeWrites < 12, `12 concurrent approvals took ${store.consumeWrites} writes: not grouped`);
+  assert.is(store.remaining('dpay')?.count, 88);
+});
+
 test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {
   const h = home('registry');
   const pkg = await readAppPackage('apps/calculator');
