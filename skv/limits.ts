@@ -53,3 +53,15 @@ export const MAX_IDENTITY_LENGTH = 128;
 
 /** Longest wait for the vault's cross-process lock (`vault/vault.lock`) before VAULT_BUSY: above any hold (one scrypt unlock under load). */
 export const VAULT_LOCK_WAIT_MS = 20_000;
+
+/**
+ * App signatures counted under one hold of the vault lock and one spend-ledger write (group commit):
+ * 32 covers many apps signing at once and bounds how long one batch keeps other processes waiting
+ * on the lock (each signature is about a millisecond of CPU).
+ */
+export const MAX_SIGN_BATCH = 32;
+/**
+ * dMemo requests the vault worker holds at once: app sign requests waiting for their group's ledger
+ * write let the next request in, up to this many; beyond it they wait in the channel.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 32;

@@ -117,6 +117,53 @@ test('vault: a new keystore, a new key, a signing grant and a capped signature (
   }
 });
 
+test('vault, grouped: concurrent capped signatures share spend-ledger writes, and each is answered only once its write is synced', async () => {
+  const h = home('vault-group');
+  const core = new VaultCore({ home: h, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 100, insecureTestKdf: true });
+  try {
+    const { verifier: reg } = (await core.handle({ v: 1, op: 'unlock', passphrase: PASS, create: true })) as {
+      verifier: VerifierRegistration;
+    };
+    const key = (await core.handle({ v: 1, op: 'create_key' })) as { publicKey: string };
+    const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, maxAmountPerDay: '500.0000 RSN' };
+    await core.handle({
+      v: 1,
+      op: 'set_grant',
+      grant,
+      assertion: mintAssertion(reg, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+    });
+    const chainId = Buffer.from(CHAIN_ID, 'hex');
+    const trace = await FsTrace.start(h);
+    const atAck: string[][] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const trx = packTransaction([transfer('10.0000 RSN', 'dpay.token', `g${i}`)]);
+          const digest = signingDigest(chainId, trx).array;
+          await core.handle({
+            v: 1,
+            op: 'sign',
+            chainId,
+            transaction: trx,
+            keys: [key.publicKey],
+            app: 'dpay',
+            assertion: mintAssertion(reg, { purpose: 'sign', app: 'dpay', digest }),
+          });
+          atAck.push(problems(trace.events));
+        }),
+      );
+    } finally {
+      trace.stop();
+    }
+    assert.is(atAck.length, 8);
+    for (const p of atAck) assert.equal(p, [], `a signature was answered before its ledger write was durable\n${trace.dump()}`);
+    const ledgerWrites = trace.events.filter((e) => e.op === 'rename' && e.to.endsWith('spend-ledger')).length;
+    assert.ok(ledgerWrites >= 1 && ledgerWrites < 8, `8 concurrent signatures took ${ledgerWrites} ledger writes: not grouped`);
+  } finally {
+    core.lock();
+  }
+});
+
 test('session grants: setting and consuming a grant are synced before they resolve', async () => {
   const h = home('session');
   const store = new SessionGrantStore(h);
