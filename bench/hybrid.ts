@@ -10,6 +10,12 @@
  *                                      as Antelope's block interval, so this is dominated by it
  *   hybrid.transfer.ack.p50 / .p99     app call → the node acknowledged it (ms)
  *   hybrid.transfer.rate               transfers/s, one app calling back to back (ack, not block)
+ *   hybrid.concurrent-8.rate           transfers/s with 8 installed apps (copies of dPay, one worker
+ *                                      each) pushing back to back at once (ack, not block): what the
+ *                                      session grants, the vault and the node do with concurrent pushes
+ *   hybrid.first-call.p50 / .p99       ms, the first call (dPay's `history`, no chain) of an installed
+ *                                      idle app: its worker was stopped, its compiled module is cached;
+ *                                      so a worker start, an instantiation and the call
  */
 import { openDpayRig } from './dpay-rig.js';
 import { summarize, percentile, type BenchResult } from './result.js';
@@ -18,9 +24,15 @@ import { summarize, percentile, type BenchResult } from './result.js';
 const LATENCY_SAMPLES = 12;
 /** Transfers per run for the rate. */
 const RATE_SAMPLES = 100;
+/** Apps pushing at once for hybrid.concurrent-8.rate, and the transfers each makes per run. */
+const CONCURRENT_APPS = 8;
+const CONCURRENT_EACH = 20;
+/** First calls per run (each after stopping the app's worker). */
+const FIRST_CALL_SAMPLES = 10;
 
-export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]> {
-  const rig = await openDpayRig();
+export async function benchHybrid(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
+  const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
+  const rig = await openDpayRig({ apps: want('hybrid.concurrent-8.rate') ? CONCURRENT_APPS : 1 });
   const { node } = rig;
   try {
     const transfer = () => rig.transfer();
@@ -34,7 +46,11 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
       blockP99: number[] = [],
       ackP50: number[] = [],
       ackP99: number[] = [],
-      rate: number[] = [];
+      rate: number[] = [],
+      concurrent: number[] = [],
+      firstP50: number[] = [],
+      firstP99: number[] = [];
+    if (rig.apps.length > 1) for (const app of rig.apps) await rig.transfer(app); // warm up each worker
     for (let r = 0; r < opts.runs; r++) {
       const toBlock: number[] = [];
       const toAck: number[] = [];
@@ -53,6 +69,27 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
       for (let i = 0; i < RATE_SAMPLES; i++) await transfer();
       rate.push(RATE_SAMPLES / ((performance.now() - t0) / 1000));
       await node.produceBlock();
+      if (rig.apps.length > 1) {
+        const t1 = performance.now();
+        await Promise.all(
+          rig.apps.map(async (app) => {
+            for (let i = 0; i < CONCURRENT_EACH; i++) await rig.transfer(app);
+          }),
+        );
+        concurrent.push((rig.apps.length * CONCURRENT_EACH) / ((performance.now() - t1) / 1000));
+        await node.produceBlock();
+      }
+      if (want('hybrid.first-call')) {
+        const first: number[] = [];
+        for (let i = 0; i < FIRST_CALL_SAMPLES; i++) {
+          await rig.host.stopWorker('dpay');
+          const t1 = performance.now();
+          await rig.host.run('dpay', 'history');
+          first.push(performance.now() - t1);
+        }
+        firstP50.push(percentile(first, 50));
+        firstP99.push(percentile(first, 99));
+      }
     }
     return [
       summarize('hybrid.transfer.block.p50', 'ms', blockP50),
@@ -60,6 +97,8 @@ export async function benchHybrid(opts: { runs: number }): Promise<BenchResult[]
       summarize('hybrid.transfer.ack.p50', 'ms', ackP50),
       summarize('hybrid.transfer.ack.p99', 'ms', ackP99),
       summarize('hybrid.transfer.rate', 'ops/s', rate),
+      ...(concurrent.length ? [summarize('hybrid.concurrent-8.rate', 'ops/s', concurrent)] : []),
+      ...(firstP50.length ? [summarize('hybrid.first-call.p50', 'ms', firstP50), summarize('hybrid.first-call.p99', 'ms', firstP99)] : []),
     ];
   } finally {
     await rig.close();
