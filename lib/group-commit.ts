@@ -11,6 +11,9 @@
  * - A request's answer is its own (`flush` answers each request: a value or an error); a flush that
  *   throws fails every request of its batch and none other.
  * - At most `maxBatch` requests per flush, so one flush holds its store's lock for a bounded time.
+ * - `submitEarly` also hears the answer as soon as the flush has decided it (before its write is
+ *   synced), for a caller that can start work that stays inside the process meanwhile; it must
+ *   still wait for `durable` before anything based on the answer leaves the process.
  */
 
 /** What `flush` says about one request of its batch. */
@@ -20,17 +23,21 @@ interface Waiting<Q, R> {
   request: Q;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
+  decided?: (answer: Committed<R>) => void;
 }
 
+/** A flush: applies `batch` in order, may call `decide` once before its durable write, resolves after it. */
+export type Flush<Q, R> = (batch: readonly Q[], decide: (answers: Committed<R>[]) => void) => Promise<Committed<R>[]>;
+
 export class GroupCommit<Q, R> {
-  readonly #flush: (batch: readonly Q[]) => Promise<Committed<R>[]>;
+  readonly #flush: Flush<Q, R>;
   readonly #maxBatch: number;
   #waiting: Waiting<Q, R>[] = [];
   #running = false;
   /** Flushes done (tests and measurements: how many writes the requests shared). */
   flushes = 0;
 
-  constructor(flush: (batch: readonly Q[]) => Promise<Committed<R>[]>, opts: { maxBatch: number }) {
+  constructor(flush: Flush<Q, R>, opts: { maxBatch: number }) {
     if (!Number.isInteger(opts.maxBatch) || opts.maxBatch < 1)
       throw new RangeError(`GroupCommit maxBatch: expected an integer >= 1, got ${opts.maxBatch}`);
     this.#flush = flush;
@@ -39,13 +46,45 @@ export class GroupCommit<Q, R> {
 
   /** Resolves with the request's answer once the flush that applied it is durable. */
   submit(request: Q): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.#waiting.push({ request, resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        queueMicrotask(() => void this.#drain());
-      }
+    return new Promise<R>((resolve, reject) => this.#enqueue({ request, resolve, reject }));
+  }
+
+  /**
+   * `decided`: the request's answer once its flush has decided it; `durable`: the same once the
+   * write holding it is synced (rejects when that write fails, even after `decided` resolved).
+   */
+  submitEarly(request: Q): { decided: Promise<R>; durable: Promise<R> } {
+    let decided!: Promise<R>;
+    const durable = new Promise<R>((resolve, reject) => {
+      decided = new Promise<R>((resolveDecided, rejectDecided) => {
+        let told = false;
+        this.#enqueue({
+          request,
+          resolve: (v) => {
+            if (!told) resolveDecided(v);
+            resolve(v);
+          },
+          reject: (e) => {
+            if (!told) rejectDecided(e);
+            reject(e);
+          },
+          decided: (a) => {
+            told = true;
+            if (a.ok) resolveDecided(a.value);
+            else rejectDecided(a.error);
+          },
+        });
+      });
     });
+    return { decided, durable };
+  }
+
+  #enqueue(w: Waiting<Q, R>): void {
+    this.#waiting.push(w);
+    if (!this.#running) {
+      this.#running = true;
+      queueMicrotask(() => void this.#drain());
+    }
   }
 
   async #drain(): Promise<void> {
@@ -53,7 +92,19 @@ export class GroupCommit<Q, R> {
       const batch = this.#waiting.splice(0, this.#maxBatch);
       let answers: Committed<R>[];
       try {
-        answers = await this.#flush(batch.map((w) => w.request));
+        let decidedOnce = false;
+        const decide = (early: Committed<R>[]) => {
+          if (decidedOnce) return;
+          decidedOnce = true;
+          batch.forEach((w, i) => {
+            const a = early[i];
+            if (a) w.decided?.(a);
+          });
+        };
+        answers = await this.#flush(
+          batch.map((w) => w.request),
+          decide,
+        );
         this.flushes++;
       } catch (err) {
         for (const w of batch) w.reject(err);

@@ -108,7 +108,7 @@ export class SessionGrantStore {
   readonly path: string;
   readonly #now: () => number;
   /** Approvals waiting for, or riding on, the next write of the file. */
-  readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch) => this.#consumeBatch(batch), {
+  readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch, decide) => this.#consumeBatch(batch, decide), {
     maxBatch: SESSION_GRANTS_MAX_BATCH,
   });
 
@@ -142,7 +142,7 @@ export class SessionGrantStore {
   }
 
   /** Read → change → write of the file, under the cross-process lock. */
-  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
+  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }, beforeWrite?: (result: T) => void): Promise<T> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
       return await withFileLock(
@@ -150,6 +150,7 @@ export class SessionGrantStore {
         async () => {
           const body = this.#load();
           const { result, write } = change(body);
+          beforeWrite?.(result);
           if (write) await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
           return result;
         },
@@ -215,8 +216,18 @@ export class SessionGrantStore {
     return this.#consumes.submit({ app, moved, identity });
   }
 
+  /**
+   * `consume`, told early: `approved` as soon as the decision is made under the lock (before the
+   * write), `durable` once the write holding it is synced. Whatever the approval lets the caller do
+   * must stay inside this process until `durable` resolves (it rejects when the write failed).
+   */
+  consumeEarly(app: string, moved: Map<string, Asset>, identity?: string): { approved: Promise<boolean>; durable: Promise<boolean> } {
+    const { decided, durable } = this.#consumes.submitEarly({ app, moved, identity });
+    return { approved: decided, durable };
+  }
+
   /** One read-check-write of the file under the lock for a batch of approvals, in order. */
-  #consumeBatch(batch: readonly ConsumeRequest[]): Promise<Committed<boolean>[]> {
+  #consumeBatch(batch: readonly ConsumeRequest[], decide: (answers: Committed<boolean>[]) => void): Promise<Committed<boolean>[]> {
     return this.#update((body) => {
       let write = false;
       const result = batch.map((r): Committed<boolean> => {
@@ -229,7 +240,7 @@ export class SessionGrantStore {
         }
       });
       return { result, write };
-    });
+    }, decide);
   }
 
   /** Records one approval in `body` if it fits the grant; answers whether it did. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { FsTrace, problems } from './fs-trace.js';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
+import { GrantPolicyVerifier } from '../../runtime/transaction-service/grant-policy-verifier.js';
 import { VaultCore } from '../../skv/vault-core.js';
 import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js';
 import { grantDigest } from '../../skv/signing-grant.js';
@@ -191,6 +192,28 @@ test('session grants, grouped: concurrent approvals share writes, and each resol
   for (const p of atAck) assert.equal(p, [], `an approval was acknowledged before it was durable\n${trace.dump()}`);
   assert.ok(store.consumeWrites < 12, `12 concurrent approvals took ${store.consumeWrites} writes: not grouped`);
   assert.is(store.remaining('dpay')?.count, 88);
+});
+
+test('session grants, early approval: the policy approves before the write, and settle() resolves only once it is synced', async () => {
+  const h = home('session-early');
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  const policy = new GrantPolicyVerifier({ store, fallback: async () => false });
+  policy.register({ scheme: 'hmac-sha256', secret: new Uint8Array(32).fill(1), session: 'test' });
+  const digest = new Uint8Array(32).fill(7);
+  policy.expect(digest, 'dpay', new Map(), undefined, { early: true });
+  const trace = await FsTrace.start(h);
+  let atSettle: string[];
+  try {
+    const assertion = await policy.verify({ purpose: 'sign', app: 'dpay', digest, summary: ['test'] });
+    assert.ok(assertion, 'approved');
+    await policy.settle(digest);
+    atSettle = problems(trace.events);
+  } finally {
+    trace.stop();
+  }
+  assert.equal(atSettle, [], `settled before the grant use was durable\n${trace.dump()}`);
+  assert.is(store.remaining('dpay')?.count, 9);
 });
 
 test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {

@@ -110,6 +110,37 @@ test('a flush that throws fails its batch, and the next batch still runs', async
   assert.is(await gc.submit(3), 3);
 });
 
+test('submitEarly: decided as soon as the flush decides, durable only when it finished; a write failing after the decision rejects durable', async () => {
+  let fail = false;
+  let release!: () => void;
+  const gc = new GroupCommit<number, number>(
+    async (batch, decide) => {
+      const answers = batch.map((n): Committed<number> => ({ ok: true, value: n + 1 }));
+      decide(answers);
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      if (fail) throw new Error('fsync failed');
+      return answers;
+    },
+    { maxBatch: 8 },
+  );
+  const a = gc.submitEarly(1);
+  let durable = false;
+  a.durable.then(() => {
+    durable = true;
+  });
+  assert.is(await a.decided, 2);
+  assert.is(durable, false, 'durable before the write finished');
+  release();
+  assert.is(await a.durable, 2);
+  fail = true;
+  const b = gc.submitEarly(5);
+  assert.is(await b.decided, 6);
+  release();
+  await rejects(b.durable, /fsync failed/);
+});
+
 test('maxBatch is checked', () => {
   assert.throws(() => new GroupCommit(async () => [], { maxBatch: 0 }), /maxBatch/);
 });
