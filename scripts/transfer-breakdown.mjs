@@ -20,7 +20,7 @@ const dist = new URL('../dist/', import.meta.url);
 const imp = (p) => import(new URL(p, dist).href);
 const { openDpayRig } = await imp('bench/dpay-rig.js');
 const { Host } = await imp('runtime/index.js');
-const { TransactionService, SessionGrantStore, AbiSource } = await imp('runtime/transaction-service/index.js');
+const { TransactionService, SessionGrantStore, AbiSource, GrantPolicyVerifier } = await imp('runtime/transaction-service/index.js');
 const { HttpBackend } = await imp('runtime/dispatch/index.js');
 const { HybridApi } = await imp('runtime/hybrid-cache/index.js');
 const { Vault, VaultChannel } = await imp('skv/index.js');
@@ -49,6 +49,8 @@ wrap(HybridApi.prototype, 'getAccount', '  key lookup (get_account)');
 wrap(AbiSource.prototype, 'serializer', '  ABI lookup');
 wrap(Vault.prototype, 'sign', '  vault.sign (verifier + vault)');
 wrap(SessionGrantStore.prototype, 'consume', '    session-grant ledger (lock, atomic write)');
+// since the early approval, the grant's write runs during the vault round trip; what is left of it after
+if (GrantPolicyVerifier.prototype.settle) wrap(GrantPolicyVerifier.prototype, 'settle', '  session-grant ledger, wait left after signing');
 wrap(VaultChannel.prototype, 'call', '    vault round trip (dMemo, sign, spend ledger)');
 wrap(HttpBackend.prototype, 'pushTransaction', '  HTTP push_transaction (node accept)');
 wrap(AcceptedJournal.prototype, 'append', '    node accept journal (fdatasync, grouped)');
