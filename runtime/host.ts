@@ -282,6 +282,14 @@ export class Host {
     return this.#pool.peek(app);
   }
 
+  /**
+   * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached, so the next
+   * call pays a worker start and an instantiation, not a compilation (the bench's first-call figure).
+   */
+  async stopWorker(app: string): Promise<void> {
+    await this.#pool.stop(app);
+  }
+
   /** Terminates every app worker. */
   async close(): Promise<void> {
     this.#closed = true;

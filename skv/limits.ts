@@ -66,3 +66,14 @@ export const MAX_WEBAUTHN_CREDENTIAL_ID_BYTES = 1023;
 export const MAX_WEBAUTHN_FIELD_BYTES = 4096;
 /** An rp id is a DNS name (≤ 253); an origin adds a scheme and a port. */
 export const MAX_WEBAUTHN_ORIGIN_LENGTH = 300;
+/**
+ * App signatures counted under one hold of the vault lock and one spend-ledger write (group commit):
+ * 32 covers many apps signing at once and bounds how long one batch keeps other processes waiting
+ * on the lock (each signature is about a millisecond of CPU).
+ */
+export const MAX_SIGN_BATCH = 32;
+/**
+ * dMemo requests the vault worker holds at once: app sign requests waiting for their group's ledger
+ * write let the next request in, up to this many; beyond it they wait in the channel.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 32;

@@ -2,7 +2,7 @@
  * The per-app daily spend of capped grants, persisted so a restart does not reset today's totals:
  * `$PEEROS_HOME/vault/spend-ledger`, two lines `<body JSON>\nmac=<hex>\n`, the MAC under a key
  * derived from the passphrase and bound to the keystore id. Written atomically after each counted
- * signature. An unauthenticated ledger is refused (KEYSTORE_TAMPERED) rather than trusted; a missing
+ * signature (a group of concurrent signatures shares one write). An unauthenticated ledger is refused (KEYSTORE_TAMPERED) rather than trusted; a missing
  * one means nothing was spent yet.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -65,8 +65,18 @@ export class SpendLedger {
     return this.entries.get(app);
   }
 
-  async set(app: string, spend: DailySpend): Promise<void> {
+  /** Records `spend` in memory; `save` makes it durable. */
+  put(app: string, spend: DailySpend): void {
     this.entries.set(app, spend);
+  }
+
+  async set(app: string, spend: DailySpend): Promise<void> {
+    this.put(app, spend);
+    await this.save();
+  }
+
+  /** Writes every entry (atomic, synced): one write for any number of `put`s. */
+  async save(): Promise<void> {
     const body: LedgerBody = { version: 1, keystoreId: this.keystoreId, entries: {} };
     for (const [a, e] of this.entries)
       body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };

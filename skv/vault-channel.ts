@@ -14,6 +14,7 @@ import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
 import { VaultError } from './error.js';
 import type { VaultConfig } from './vault-core.js';
+import { MAX_REQUESTS_IN_FLIGHT } from './limits.js';
 
 export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -35,6 +36,8 @@ export class VaultChannel {
       name: 'default',
       minThreads: 1,
       maxThreads: 1,
+      // the worker orders them itself (worker.ts); several in flight let app signatures share a ledger write
+      concurrentTasksPerWorker: MAX_REQUESTS_IN_FLIGHT,
       atomics: 'disabled',
       workerData: { vault: this.#config },
     });

@@ -46,7 +46,8 @@ import { SpendLedger } from './spend-ledger.js';
 import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
-import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_SIGN_BATCH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
+import { GroupCommit, type Committed } from '../lib/group-commit.js';
 
 /** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
 export interface VaultConfig {
@@ -73,6 +74,17 @@ interface Unlocked {
   lastActivityMono: number;
 }
 
+/** An app's sign request past its assertion check, waiting for the grant check, the signature and the ledger write. */
+interface AppSign {
+  s: Unlocked;
+  app: string;
+  identity: string | undefined;
+  chainId: Uint8Array;
+  transaction: Uint8Array;
+  digest: Uint8Array;
+  keys: PrivateKey[];
+}
+
 /** Why the vault last locked: told to, re-unlocked, or idle (seen by the timer or at a request). */
 export type LockReason = 'request' | 'unlock' | 'idle-timer' | 'idle-at-request';
 
@@ -88,13 +100,20 @@ export class VaultCore {
   private state: Unlocked | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastLock: { at: number; reason: LockReason } | null = null;
+  /** App signatures waiting for, or riding on, the next spend-ledger write (group commit). */
+  private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), { maxBatch: MAX_SIGN_BATCH });
 
   constructor(private readonly config: VaultConfig) {
     this.paths = vaultPaths(config.home);
     this.backoff = new UnlockBackoff(this.paths.backoff, config.backoffBaseMs);
   }
 
-  async handle(req: DmemoRequest): Promise<DmemoResults[DmemoRequest['op']]> {
+  /**
+   * `admitted` is called when an app's sign request has passed its checks in arrival order and
+   * waits only for its group's ledger write (the worker may take the next request then); other
+   * requests finish before the next one starts.
+   */
+  async handle(req: DmemoRequest, admitted?: () => void): Promise<DmemoResults[DmemoRequest['op']]> {
     const now = Date.now();
     this.enforceAutoLock(now);
     switch (req.op) {
@@ -129,7 +148,7 @@ export class VaultCore {
         return this.addKey(s, key, req.label);
       }
       case 'sign':
-        return this.sign(s, req, now);
+        return this.sign(s, req, now, admitted);
       case 'sign_package': {
         const [, priv] = this.resolveKey(s, req.key);
         const digest = packageSigningDigest(req.packageHash);
@@ -467,6 +486,7 @@ export class VaultCore {
     identity = '',
   ): Promise<void> {
     await this.refresh(s); // a credential registered by another process binds this one too
+    if (this.state !== s) throw VaultError.locked(purpose === 'sign' ? 'signing' : purpose); // locked meanwhile: that session is over
     const credentials = s.parsed.body.webauthn ?? [];
     if (credentials.length === 0) {
       if (a?.scheme === 'webauthn')
@@ -604,7 +624,7 @@ export class VaultCore {
     return [pub, priv];
   }
 
-  private async sign(s: Unlocked, req: SignRequest, now: number): Promise<DmemoResults['sign']> {
+  private async sign(s: Unlocked, req: SignRequest, now: number, admitted?: () => void): Promise<DmemoResults['sign']> {
     const app = checkAppName(req.app);
     const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
@@ -612,24 +632,55 @@ export class VaultCore {
     await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
     if (app === USER_APP) return { signatures: keys.map((k) => k.sign(digest).toString()), digest, signedBytes };
     // An app: its grant and today's spend as every process left them, checked and counted under the
-    // vault lock, so two processes under one daily cap cannot both spend it.
-    const signatures = await withVaultLock(this.paths, async () => {
-      await this.refresh(s);
-      const grant = s.parsed.body.grants.find((g) => g.app === app);
-      if (!grant) throw new VaultError('SCOPE_DENIED', `app '${app}' has no signing grant in this vault; grant it first (deny by default)`);
-      if (!grantMatches(grant, req.identity)) {
-        throw new VaultError(
-          'SCOPE_DENIED',
-          `the signing grant of '${app}' belongs to another identity of that app (${grant.identity}), not ${req.identity ?? 'an unidentified request'}; grant the installed app again`,
-        );
-      }
-      const ledger = await SpendLedger.load(this.paths.spend, s.derived.spendMac, s.parsed.body.id);
-      const spend = checkScope(grant, Buffer.from(req.chainId).toString('hex'), req.transaction, ledger.get(app), Date.now());
-      const sigs = keys.map((k) => k.sign(digest).toString());
-      if (spend) await ledger.set(app, spend);
-      return sigs;
+    // vault lock, so two processes under one daily cap cannot both spend it; concurrent requests
+    // share the lock and the ledger write, and none is answered before that write is synced.
+    const signed = this.appSigns.submit({
+      s,
+      app,
+      identity: req.identity,
+      chainId: req.chainId,
+      transaction: req.transaction,
+      digest,
+      keys,
     });
-    return { signatures, digest, signedBytes };
+    admitted?.();
+    return { signatures: await signed, digest, signedBytes };
+  }
+
+  /** One hold of the vault lock for a batch of app signatures, in arrival order, and one ledger write. */
+  private async signBatch(batch: readonly AppSign[]): Promise<Committed<string[]>[]> {
+    const s = this.state;
+    return withVaultLock(this.paths, async () => {
+      if (s) await this.refresh(s);
+      const ledger = s ? await SpendLedger.load(this.paths.spend, s.derived.spendMac, s.parsed.body.id) : undefined;
+      let spent = false;
+      const answers = batch.map((r): Committed<string[]> => {
+        try {
+          // locked (or unlocked anew) since the request was admitted: its session is over
+          if (!s || !ledger || r.s !== s) throw VaultError.locked('signing');
+          const grant = s.parsed.body.grants.find((g) => g.app === r.app);
+          if (!grant)
+            throw new VaultError('SCOPE_DENIED', `app '${r.app}' has no signing grant in this vault; grant it first (deny by default)`);
+          if (!grantMatches(grant, r.identity)) {
+            throw new VaultError(
+              'SCOPE_DENIED',
+              `the signing grant of '${r.app}' belongs to another identity of that app (${grant.identity}), not ${r.identity ?? 'an unidentified request'}; grant the installed app again`,
+            );
+          }
+          const spend = checkScope(grant, Buffer.from(r.chainId).toString('hex'), r.transaction, ledger.get(r.app), Date.now());
+          const sigs = r.keys.map((k) => k.sign(r.digest).toString());
+          if (spend) {
+            ledger.put(r.app, spend);
+            spent = true;
+          }
+          return { ok: true, value: sigs };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+      if (spent) await ledger!.save();
+      return answers;
+    });
   }
 
   private async exportKey(s: Unlocked, req: ExportKeyRequest, now: number): Promise<DmemoResults['export_key']> {

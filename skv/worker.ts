@@ -11,20 +11,26 @@ import { asVaultError } from './error.js';
 
 const core = new VaultCore((workerData as { vault: VaultConfig }).vault);
 
-// one request at a time, in arrival order: state changes (unlock, key writes) never interleave
+// one request at a time, in arrival order: state changes (unlock, key writes) never interleave. An
+// app's sign request lets the next one in once it is admitted (checked, waiting only for its group's
+// spend-ledger write), so concurrent signatures share that write (vault-core.ts).
 let queue: Promise<unknown> = Promise.resolve();
 
 export default function handleDmemo(message: unknown): Promise<Uint8Array> {
+  let admit!: () => void;
+  const admitted = new Promise<void>((r) => {
+    admit = r;
+  });
   const run = async (): Promise<Uint8Array> => {
     try {
       const req = decodeRequest(message);
-      const result = await core.handle(req);
+      const result = await core.handle(req, admit);
       return encodeResult(req.op, result as never);
     } catch (err) {
       return encodeError(asVaultError(err));
     }
   };
   const p = queue.then(run, run);
-  queue = p;
+  queue = Promise.race([p, admitted]);
   return p;
 }

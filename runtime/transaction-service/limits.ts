@@ -44,3 +44,10 @@ export const MAX_PENDING_REVOCATIONS = 1024;
 
 /** Longest wait for another process's hold of the session grants lock (one small JSON read-write). */
 export const SESSION_GRANTS_LOCK_WAIT_MS = 10_000;
+
+/**
+ * Approvals written together in one session-grants write (group commit): 64 covers every app of a
+ * busy host pushing at once, and bounds how long one batch holds the file lock that other peeros
+ * processes wait on (one JSON read-modify-write whatever the batch size).
+ */
+export const SESSION_GRANTS_MAX_BATCH = 64;

@@ -9,12 +9,16 @@
  * Several peeros processes share the file (a host, CLI runs): every read-check-write runs under the
  * cross-process lock `session-grants.json.lock`, so two processes racing for the last approval get
  * one between them. Records are looked up by own property only (an app name is never a prototype key).
+ *
+ * Approvals of concurrent pushes (several apps of one host) share one lock and one atomic write
+ * (lib/group-commit.ts): each `consume` resolves only after the write holding its use is synced.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
+import { GroupCommit, type Committed } from '../../lib/group-commit.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 import {
   DEFAULT_GRANT_PERIOD_MS,
@@ -22,6 +26,7 @@ import {
   MAX_GRANT_PERIOD_MS,
   MIN_GRANT_PERIOD_MS,
   SESSION_GRANTS_LOCK_WAIT_MS,
+  SESSION_GRANTS_MAX_BATCH,
 } from './limits.js';
 
 export const SESSION_GRANTS_FILE = 'session-grants.json';
@@ -44,6 +49,11 @@ interface Use {
   count: number;
   units: string;
   symbol: string;
+}
+interface ConsumeRequest {
+  app: string;
+  moved: Map<string, Asset>;
+  identity: string | undefined;
 }
 interface FileBody {
   version: 1;
@@ -97,10 +107,19 @@ export function validateSessionGrant(g: {
 export class SessionGrantStore {
   readonly path: string;
   readonly #now: () => number;
+  /** Approvals waiting for, or riding on, the next write of the file. */
+  readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch, decide) => this.#consumeBatch(batch, decide), {
+    maxBatch: SESSION_GRANTS_MAX_BATCH,
+  });
 
   constructor(home: string, now: () => number = Date.now) {
     this.path = join(home, SESSION_GRANTS_FILE);
     this.#now = now;
+  }
+
+  /** Writes this store made for approvals (each shared by every approval of its batch). */
+  get consumeWrites(): number {
+    return this.#consumes.flushes;
   }
 
   #load(): FileBody {
@@ -123,7 +142,7 @@ export class SessionGrantStore {
   }
 
   /** Read → change → write of the file, under the cross-process lock. */
-  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
+  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }, beforeWrite?: (result: T) => void): Promise<T> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
       return await withFileLock(
@@ -131,6 +150,7 @@ export class SessionGrantStore {
         async () => {
           const body = this.#load();
           const { result, write } = change(body);
+          beforeWrite?.(result);
           if (write) await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
           return result;
         },
@@ -192,26 +212,55 @@ export class SessionGrantStore {
    * did. A grant without `maxAmount` approves only signatures that move no asset; a grant given to
    * another identity of `app` approves nothing.
    */
-  async consume(app: string, moved: Map<string, Asset>, identity?: string): Promise<boolean> {
-    const no = { result: false, write: false };
+  consume(app: string, moved: Map<string, Asset>, identity?: string): Promise<boolean> {
+    return this.#consumes.submit({ app, moved, identity });
+  }
+
+  /**
+   * `consume`, told early: `approved` as soon as the decision is made under the lock (before the
+   * write), `durable` once the write holding it is synced. Whatever the approval lets the caller do
+   * must stay inside this process until `durable` resolves (it rejects when the write failed).
+   */
+  consumeEarly(app: string, moved: Map<string, Asset>, identity?: string): { approved: Promise<boolean>; durable: Promise<boolean> } {
+    const { decided, durable } = this.#consumes.submitEarly({ app, moved, identity });
+    return { approved: decided, durable };
+  }
+
+  /** One read-check-write of the file under the lock for a batch of approvals, in order. */
+  #consumeBatch(batch: readonly ConsumeRequest[], decide: (answers: Committed<boolean>[]) => void): Promise<Committed<boolean>[]> {
     return this.#update((body) => {
-      const g = own(body.grants, app);
-      if (!g) return no;
-      if (g.identity !== undefined && g.identity !== identity) return no;
-      const u = this.#current(body, g, this.#now());
-      if (u.count >= g.maxCount) return no;
-      let units = BigInt(u.units);
-      if (moved.size > 0) {
-        if (!g.maxAmount || moved.size > 1) return no;
-        const cap = Asset.from(g.maxAmount);
-        const [sym, asset] = [...moved][0]!;
-        if (sym !== cap.symbol.toString() || asset.units < 0n) return no;
-        if (units + asset.units > cap.units) return no;
-        units += asset.units;
-      }
-      body.used[app] = { ...u, count: u.count + 1, units: units.toString() };
-      return { result: true, write: true };
-    });
+      let write = false;
+      const result = batch.map((r): Committed<boolean> => {
+        try {
+          const used = this.#consumeOne(body, r);
+          write ||= used;
+          return { ok: true, value: used };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+      return { result, write };
+    }, decide);
+  }
+
+  /** Records one approval in `body` if it fits the grant; answers whether it did. */
+  #consumeOne(body: FileBody, { app, moved, identity }: ConsumeRequest): boolean {
+    const g = own(body.grants, app);
+    if (!g) return false;
+    if (g.identity !== undefined && g.identity !== identity) return false;
+    const u = this.#current(body, g, this.#now());
+    if (u.count >= g.maxCount) return false;
+    let units = BigInt(u.units);
+    if (moved.size > 0) {
+      if (!g.maxAmount || moved.size > 1) return false;
+      const cap = Asset.from(g.maxAmount);
+      const [sym, asset] = [...moved][0]!;
+      if (sym !== cap.symbol.toString() || asset.units < 0n) return false;
+      if (units + asset.units > cap.units) return false;
+      units += asset.units;
+    }
+    body.used[app] = { ...u, count: u.count + 1, units: units.toString() };
+    return true;
   }
 }
 

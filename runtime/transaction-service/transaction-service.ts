@@ -169,7 +169,8 @@ export class TransactionService {
       chainId: session.chainId,
       actions: decoded.map((d, i) => (shown[i] ? { ...d, data: { ...(d.data as Record<string, unknown>), ...shown[i] } } : d)),
     });
-    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded), req.app.identity);
+    // early: the session grant's use is written while the vault signs; settled before the push
+    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded), req.app.identity, { early: true });
     let signatures: string[];
     try {
       signatures = (
@@ -182,7 +183,10 @@ export class TransactionService {
           summary,
         })
       ).signatures;
+      await this.#o.policy?.settle(trx.digest);
     } catch (err) {
+      this.#o.policy?.forget(trx.digest);
+      this.#o.policy?.settle(trx.digest).catch(() => {});
       if (err instanceof VaultError) {
         const code = VAULT_SIGN_REFUSALS[err.code];
         throw new TransactionServiceError(code, `the vault did not sign for app '${app}': ${err.code}: ${err.message}`, { cause: err });

@@ -63,7 +63,7 @@ test('checks: a missed target is pass=false, a met one true, an unmeasured one n
     fig('instantiate.warm', INSTANTIATE_WARM_TARGET_US - 1, 'µs/op'),
   ]);
   assert.equal(
-    cs.map((c) => c.name),
+    cs.slice(0, 5).map((c) => c.name),
     [
       'isa.null / v8.import.noop',
       'jco.echo.64 / isa.echo.64',
@@ -73,27 +73,57 @@ test('checks: a missed target is pass=false, a met one true, an unmeasured one n
     ],
   );
   assert.equal(
-    cs.map((c) => c.pass),
+    cs.slice(0, 5).map((c) => c.pass),
     [false, true, false, false, true],
   );
+  const none = Array(13).fill(null);
   assert.equal(
     checks([]).map((c) => c.pass),
-    [null, null, null, null, null],
+    none,
   );
   // the old name is not checked any more: a cold figure must not hide behind a warm one's name
   assert.equal(
     checks([fig('instantiate.cached', 10, 'µs/op')]).map((c) => c.pass),
-    [null, null, null, null, null],
+    none,
   );
 });
 
-test('--only instantiate. produces cold, after-gc and warm, and --check judges cold and warm', () => {
+test('checks of the whole path (issue 15): ratios of rates and latencies across units, each against its target', () => {
+  const cs = checks([
+    fig('hybrid.transfer.rate', 100, 'ops/s'),
+    fig('vault.sign.app-capped.per-s.1-thread', 250, 'ops/s'), // 0.4 < 0.5: fails
+    fig('hybrid.transfer.ack.p50', 6, 'ms'),
+    fig('vault.sign.app-capped.p50', 2500, 'µs/op'), // 2.4 <= 3: passes
+    fig('hybrid.concurrent-8.rate', 180, 'ops/s'),
+    fig('vault.sign.app-capped.per-s.2-threads', 240, 'ops/s'), // 0.75 >= 0.7: passes
+    fig('instantiate.warm.p50', 30, 'µs/op'),
+    fig('instantiate.warm.p99', 150, 'µs/op'), // 5 > 4: fails; p50 30 <= 50: passes
+    fig('hybrid.first-call.p50', 25, 'ms'), // > 2 ms: fails
+    fig('hybrid.first-call.p99', 50, 'ms'), // 2 <= 4: passes
+    fig('vault.noble.k1-sign', 400, 'ops/s'), // 240 / 400 = 0.6 < 1.8: fails
+  ]).slice(5);
+  assert.equal(
+    cs.map((c) => [c.name, c.value, c.pass]),
+    [
+      ['hybrid.transfer.rate / vault.sign.app-capped.per-s.1-thread', 0.4, false],
+      ['hybrid.transfer.ack.p50 / vault.sign.app-capped.p50', 2.4, true],
+      ['hybrid.concurrent-8.rate / vault.sign.app-capped.per-s.2-threads', 0.75, true],
+      ['instantiate.warm.p99 / instantiate.warm.p50', 5, false],
+      ['instantiate.warm.p50 (µs)', 30, true],
+      ['hybrid.first-call.p50 (µs)', 25000, false],
+      ['hybrid.first-call.p99 / hybrid.first-call.p50', 2, true],
+      ['vault.sign.app-capped.per-s.2-threads / vault.noble.k1-sign', 0.6, false],
+    ],
+  );
+});
+
+test('--only instantiate. produces cold, after-gc, warm and warm p50/p99, and --check judges cold, warm and the spread', () => {
   const r = peeros('bench', '--json', '--runs', '1', '--only', 'instantiate.');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out) as { results: { name: string; median: number }[]; checks: { name: string; pass: boolean | null }[] };
   assert.equal(
     j.results.map((x) => x.name),
-    ['instantiate.cold', 'instantiate.after-gc', 'instantiate.warm'],
+    ['instantiate.cold', 'instantiate.after-gc', 'instantiate.warm', 'instantiate.warm.p50', 'instantiate.warm.p99'],
   );
   assert.ok(
     j.results.every((x) => x.median > 0),
@@ -101,7 +131,7 @@ test('--only instantiate. produces cold, after-gc and warm, and --check judges c
   );
   assert.equal(
     j.checks.filter((c) => c.pass !== null).map((c) => c.name),
-    ['instantiate.cold (µs)', 'instantiate.warm (µs)'],
+    ['instantiate.cold (µs)', 'instantiate.warm (µs)', 'instantiate.warm.p99 / instantiate.warm.p50', 'instantiate.warm.p50 (µs)'],
   );
 });
 

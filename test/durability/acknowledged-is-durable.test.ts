@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { FsTrace, problems } from './fs-trace.js';
 import { OfflineQueue } from '../../runtime/offline-queue/index.js';
 import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
+import { GrantPolicyVerifier } from '../../runtime/transaction-service/grant-policy-verifier.js';
 import { VaultCore } from '../../skv/vault-core.js';
 import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js';
 import { grantDigest } from '../../skv/signing-grant.js';
@@ -117,11 +118,102 @@ test('vault: a new keystore, a new key, a signing grant and a capped signature (
   }
 });
 
+test('vault, grouped: concurrent capped signatures share spend-ledger writes, and each is answered only once its write is synced', async () => {
+  const h = home('vault-group');
+  const core = new VaultCore({ home: h, autoLockMs: 60_000, assertionMaxTtlMs: 60_000, backoffBaseMs: 100, insecureTestKdf: true });
+  try {
+    const { verifier: reg } = (await core.handle({ v: 1, op: 'unlock', passphrase: PASS, create: true })) as {
+      verifier: VerifierRegistration;
+    };
+    const key = (await core.handle({ v: 1, op: 'create_key' })) as { publicKey: string };
+    const grant = { app: 'dpay', chainIds: [CHAIN_ID], contracts: { 'dpay.token': ['transfer'] }, maxAmountPerDay: '500.0000 RSN' };
+    await core.handle({
+      v: 1,
+      op: 'set_grant',
+      grant,
+      assertion: mintAssertion(reg, { purpose: 'grant', app: 'dpay', digest: grantDigest(grant) }),
+    });
+    const chainId = Buffer.from(CHAIN_ID, 'hex');
+    const trace = await FsTrace.start(h);
+    const atAck: string[][] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const trx = packTransaction([transfer('10.0000 RSN', 'dpay.token', `g${i}`)]);
+          const digest = signingDigest(chainId, trx).array;
+          await core.handle({
+            v: 1,
+            op: 'sign',
+            chainId,
+            transaction: trx,
+            keys: [key.publicKey],
+            app: 'dpay',
+            assertion: mintAssertion(reg, { purpose: 'sign', app: 'dpay', digest }),
+          });
+          atAck.push(problems(trace.events));
+        }),
+      );
+    } finally {
+      trace.stop();
+    }
+    assert.is(atAck.length, 8);
+    for (const p of atAck) assert.equal(p, [], `a signature was answered before its ledger write was durable\n${trace.dump()}`);
+    const ledgerWrites = trace.events.filter((e) => e.op === 'rename' && e.to.endsWith('spend-ledger')).length;
+    assert.ok(ledgerWrites >= 1 && ledgerWrites < 8, `8 concurrent signatures took ${ledgerWrites} ledger writes: not grouped`);
+  } finally {
+    core.lock();
+  }
+});
+
 test('session grants: setting and consuming a grant are synced before they resolve', async () => {
   const h = home('session');
   const store = new SessionGrantStore(h);
   await ackIsDurable(h, 'session grant set', () => store.set(validateSessionGrant({ app: 'dpay', maxCount: 3 })));
   assert.ok(await ackIsDurable(h, 'session grant use', () => store.consume('dpay', new Map())));
+});
+
+test('session grants, grouped: concurrent approvals share writes, and each resolves only once its write is synced', async () => {
+  const h = home('session-group');
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 100 }));
+  const trace = await FsTrace.start(h);
+  const atAck: string[][] = [];
+  try {
+    const approvals = Array.from({ length: 12 }, () =>
+      store.consume('dpay', new Map()).then((ok) => {
+        atAck.push(problems(trace.events));
+        return ok;
+      }),
+    );
+    assert.equal(await Promise.all(approvals), Array(12).fill(true));
+  } finally {
+    trace.stop();
+  }
+  for (const p of atAck) assert.equal(p, [], `an approval was acknowledged before it was durable\n${trace.dump()}`);
+  assert.ok(store.consumeWrites < 12, `12 concurrent approvals took ${store.consumeWrites} writes: not grouped`);
+  assert.is(store.remaining('dpay')?.count, 88);
+});
+
+test('session grants, early approval: the policy approves before the write, and settle() resolves only once it is synced', async () => {
+  const h = home('session-early');
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  const policy = new GrantPolicyVerifier({ store, fallback: async () => false });
+  policy.register({ scheme: 'hmac-sha256', secret: new Uint8Array(32).fill(1), session: 'test' });
+  const digest = new Uint8Array(32).fill(7);
+  policy.expect(digest, 'dpay', new Map(), undefined, { early: true });
+  const trace = await FsTrace.start(h);
+  let atSettle: string[];
+  try {
+    const assertion = await policy.verify({ purpose: 'sign', app: 'dpay', digest, summary: ['test'] });
+    assert.ok(assertion, 'approved');
+    await policy.settle(digest);
+    atSettle = problems(trace.events);
+  } finally {
+    trace.stop();
+  }
+  assert.equal(atSettle, [], `settled before the grant use was durable\n${trace.dump()}`);
+  assert.is(store.remaining('dpay')?.count, 9);
 });
 
 test('app registry: an install is synced (module, manifest, install record) before it resolves', async () => {

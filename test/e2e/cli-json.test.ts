@@ -116,13 +116,18 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`node exited ${code} before it listened`)));
   });
-  const doc = JSON.parse(first) as Record<string, unknown>;
-  assert.equal(Object.keys(doc).sort(), ['chainId', 'data', 'dev', 'endpoint', 'follow', 'headBlock', 'replication', 'snapshotBlock']);
-  assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
-  assert.match(String(doc.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.is(doc.dev, true);
-  const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
-  assert.is(info.chain_id, doc.chainId);
+  try {
+    const doc = JSON.parse(first) as Record<string, unknown>;
+    assert.equal(Object.keys(doc).sort(), ['chainId', 'data', 'dev', 'endpoint', 'follow', 'headBlock', 'p2p', 'replication', 'snapshotBlock']);
+    assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
+    assert.match(String(doc.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.is(doc.dev, true);
+    const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
+    assert.is(info.chain_id, doc.chainId);
+  } catch (e) {
+    child.kill('SIGKILL'); // a failed check must not leave the node running
+    throw e;
+  }
   const code = await new Promise<number | null>((resolve) => {
     child.once('exit', resolve);
     child.kill('SIGTERM');

@@ -16,6 +16,8 @@ import {
   type PushRequest,
 } from '../../runtime/transaction-service/index.js';
 import type { Grants } from '../../runtime/capabilities.js';
+import { HttpBackend } from '../../runtime/dispatch/index.js';
+import { FsTrace, problems } from '../durability/fs-trace.js';
 import { startWorld, newAccount, deployToken, loginAs, PASS, type World } from './world.js';
 
 let w: World;
@@ -126,6 +128,34 @@ test('the usage survives a new store over the same file; a period passes', async
   const later = new SessionGrantStore(w.home, () => Date.now() + 25 * 3600_000);
   assert.is(later.remaining('dpay')!.count, 3);
   assert.is(later.remaining('dpay')!.amount!.toString(), '5.0000 RSN');
+});
+
+test('the early approval: the grant use is synced before the push leaves the host, and the vault signed meanwhile', async () => {
+  const session = validateSessionGrant({ app: 'early', maxCount: 5, maxAmount: '5.0000 RSN', periodMs: parsePeriod('24h') });
+  await services.grants.set(session);
+  await installSigningGrant(vault, 'early', grants, [w.backend.chainId], session);
+  const atPush: string[][] = [];
+  const original = HttpBackend.prototype.pushTransaction;
+  const trace = await FsTrace.start(w.home);
+  HttpBackend.prototype.pushTransaction = function (this: HttpBackend, body) {
+    atPush.push(problems(trace.events).filter((p) => p.includes('session-grants')));
+    return original.call(this, body);
+  };
+  try {
+    const before = policy.autoApproved;
+    assert.is((await services.transactions.push(req('1.0000 RSN', 'early'))).status, 'executed');
+    assert.is(policy.autoApproved, before + 1, 'approved by the policy');
+  } finally {
+    HttpBackend.prototype.pushTransaction = original;
+    trace.stop();
+  }
+  assert.is(atPush.length, 1, 'one push');
+  assert.equal(atPush[0], [], `the push left before the grant use was durable\n${trace.dump()}`);
+  assert.ok(
+    trace.events.some((e) => e.op === 'rename' && e.to.endsWith('session-grants.json')),
+    'the grant use was written',
+  );
+  assert.is(services.grants.remaining('early')!.count, 4);
 });
 
 test('bad grant arguments are refused with the flag named', () => {

@@ -26,6 +26,30 @@ export const INSTANTIATE_WARM_TARGET_US = 80;
  * header checks, the loader's copies, a lost pin) that multiplies it.
  */
 export const INVOKE_STRING_TARGET_RATIO = 50;
+/**
+ * The whole path at the speed of its parts (issue 15): each a ratio of two figures of one run (so it
+ * holds on a noisy machine), or an absolute bound the issue states for a quiet machine. A target not
+ * met is reported as not met, never loosened to pass; while the issue is open it does not fail
+ * `--check` (see `BenchCheck.open`).
+ */
+export const PATH_TARGETS = {
+  /** hybrid.transfer.rate / vault.sign.app-capped.per-s.1-thread, at least. */
+  transferRateOfVault: 0.5,
+  /** hybrid.transfer.ack.p50 / vault.sign.app-capped.p50, at most. */
+  ackOfVaultRoundTrip: 3,
+  /** hybrid.concurrent-8.rate / vault.sign.app-capped.per-s.2-threads, at least. */
+  concurrentOfVault: 0.7,
+  /** instantiate.warm.p99 / instantiate.warm.p50, at most. */
+  instantiateSpread: 4,
+  /** instantiate.warm.p50 in µs, at most (quiet machine). */
+  instantiateP50Us: 50,
+  /** hybrid.first-call.p50 in ms, at most (quiet machine). */
+  firstCallP50Ms: 2,
+  /** hybrid.first-call.p99 / hybrid.first-call.p50, at most. */
+  firstCallSpread: 4,
+  /** vault.sign.app-capped.per-s.2-threads / vault.noble.k1-sign, at least. */
+  vaultThreadsOfNoble: 1.8,
+} as const;
 
 const definition: CommandDefinition = {
   name: 'bench',
@@ -61,7 +85,12 @@ DMCS and contract VM figures.
 Targets checked: isa.null <= 3x v8.import.noop; jco.echo.64 >= 10x isa.echo.64; invoke.string.64
 <= ${INVOKE_STRING_TARGET_RATIO}x isa.echo.64 (ratios measured in the same run); instantiate.cold <= ${INSTANTIATE_COLD_TARGET_US} µs; instantiate.warm <= ${INSTANTIATE_WARM_TARGET_US} µs.
 The two instantiate targets are absolute, set from what a 2-core development machine measures (cold ~240 µs, warm
-~32-38 µs, 2026-12-02, under load) with about 2x margin: a regression, not noise, fails them.`,
+~32-38 µs, 2026-12-02, under load) with about 2x margin: a regression, not noise, fails them.
+The whole path (issue 15, docs/performance.md): hybrid.transfer.rate >= ${PATH_TARGETS.transferRateOfVault}x
+vault.sign.app-capped.per-s.1-thread; hybrid.transfer.ack.p50 <= ${PATH_TARGETS.ackOfVaultRoundTrip}x vault.sign.app-capped.p50;
+hybrid.concurrent-8.rate >= ${PATH_TARGETS.concurrentOfVault}x vault.sign.app-capped.per-s.2-threads; instantiate.warm.p99 <=
+${PATH_TARGETS.instantiateSpread}x instantiate.warm.p50 and p50 <= ${PATH_TARGETS.instantiateP50Us} µs; hybrid.first-call.p50 <= ${PATH_TARGETS.firstCallP50Ms} ms and p99 <=
+${PATH_TARGETS.firstCallSpread}x p50; vault.sign.app-capped.per-s.2-threads >= ${PATH_TARGETS.vaultThreadsOfNoble}x vault.noble.k1-sign.`,
 };
 
 interface BenchModule {
@@ -97,7 +126,16 @@ export interface BenchCheck {
   value: number | null;
   pass: boolean | null;
   note?: string;
+  /**
+   * The open issue whose target this is, while it is not met yet: reported as NOT MET but not failing
+   * `--check` (CI gates on the targets the product already holds; an open one is never loosened).
+   */
+  open?: string;
 }
+
+/** Issue 15's targets: measured and reported in every run, gating `--check` once the issue closes. */
+const ISSUE_15 = 'issue 15';
+const opened = (c: BenchCheck): BenchCheck => ({ ...c, open: ISSUE_15 });
 
 /** Median in ns (converts µs/ms units). */
 function ns(r: BenchResult | undefined): number | undefined {
@@ -109,6 +147,12 @@ function ns(r: BenchResult | undefined): number | undefined {
 
 export function checks(results: BenchResult[]): BenchCheck[] {
   const get = (n: string) => ns(results.find((r) => r.name === n));
+  /** A rate's median (ops/s); undefined for anything else. */
+  const rate = (n: string) => {
+    const r = results.find((x) => x.name === n);
+    return r?.unit.endsWith('/s') ? r.median : undefined;
+  };
+  const T = PATH_TARGETS;
   const ratio = (
     name: string,
     target: string,
@@ -153,6 +197,68 @@ export function checks(results: BenchResult[]): BenchCheck[] {
     ),
     upTo('instantiate.cold', INSTANTIATE_COLD_TARGET_US),
     upTo('instantiate.warm', INSTANTIATE_WARM_TARGET_US),
+    opened(
+      ratio(
+        'hybrid.transfer.rate / vault.sign.app-capped.per-s.1-thread',
+        `>= ${T.transferRateOfVault}`,
+        rate('hybrid.transfer.rate'),
+        rate('vault.sign.app-capped.per-s.1-thread'),
+        (v) => v >= T.transferRateOfVault,
+        'hybrid.transfer.rate or vault.sign.app-capped.per-s.1-thread not measured',
+      ),
+    ),
+    opened(
+      ratio(
+        'hybrid.transfer.ack.p50 / vault.sign.app-capped.p50',
+        `<= ${T.ackOfVaultRoundTrip}`,
+        get('hybrid.transfer.ack.p50'),
+        get('vault.sign.app-capped.p50'),
+        (v) => v <= T.ackOfVaultRoundTrip,
+        'hybrid.transfer.ack.p50 or vault.sign.app-capped.p50 not measured',
+      ),
+    ),
+    opened(
+      ratio(
+        'hybrid.concurrent-8.rate / vault.sign.app-capped.per-s.2-threads',
+        `>= ${T.concurrentOfVault}`,
+        rate('hybrid.concurrent-8.rate'),
+        rate('vault.sign.app-capped.per-s.2-threads'),
+        (v) => v >= T.concurrentOfVault,
+        'hybrid.concurrent-8.rate or vault.sign.app-capped.per-s.2-threads not measured',
+      ),
+    ),
+    opened(
+      ratio(
+        'instantiate.warm.p99 / instantiate.warm.p50',
+        `<= ${T.instantiateSpread}`,
+        get('instantiate.warm.p99'),
+        get('instantiate.warm.p50'),
+        (v) => v <= T.instantiateSpread,
+        'instantiate.warm.p99 or .p50 not measured',
+      ),
+    ),
+    opened(upTo('instantiate.warm.p50', T.instantiateP50Us)),
+    opened(upTo('hybrid.first-call.p50', T.firstCallP50Ms * 1000)),
+    opened(
+      ratio(
+        'hybrid.first-call.p99 / hybrid.first-call.p50',
+        `<= ${T.firstCallSpread}`,
+        get('hybrid.first-call.p99'),
+        get('hybrid.first-call.p50'),
+        (v) => v <= T.firstCallSpread,
+        'hybrid.first-call.p99 or .p50 not measured',
+      ),
+    ),
+    opened(
+      ratio(
+        'vault.sign.app-capped.per-s.2-threads / vault.noble.k1-sign',
+        `>= ${T.vaultThreadsOfNoble}`,
+        rate('vault.sign.app-capped.per-s.2-threads'),
+        rate('vault.noble.k1-sign'),
+        (v) => v >= T.vaultThreadsOfNoble,
+        'vault.sign.app-capped.per-s.2-threads or vault.noble.k1-sign not measured',
+      ),
+    ),
   ];
 }
 
@@ -217,7 +323,7 @@ const command: CliCommand = {
       }
     }
     const cs = checks(results);
-    const failed = cs.filter((c) => c.pass === false);
+    const failed = cs.filter((c) => c.pass === false && c.open === undefined);
     const status = flags.check && failed.length > 0 ? 1 : 0;
     if (flags.check && failed.length > 0)
       io.err(`bench: ${failed.length} target(s) missed: ${failed.map((c) => `${c.name} = ${c.value} (target ${c.target})`).join('; ')}`);
@@ -235,8 +341,9 @@ const command: CliCommand = {
     io.out('');
     io.out('targets:');
     for (const c of cs) {
-      const mark = c.pass === null ? 'n/a ' : c.pass ? 'PASS' : 'FAIL';
-      io.out(`  ${mark}  ${c.name} = ${c.value ?? '-'} (target ${c.target})${c.note ? ` — ${c.note}` : ''}`);
+      const mark = c.pass === null ? 'n/a ' : c.pass ? 'PASS' : c.open ? 'MISS' : 'FAIL';
+      const open = c.open && c.pass === false ? ` — not met yet (${c.open}, open)` : '';
+      io.out(`  ${mark}  ${c.name} = ${c.value ?? '-'} (target ${c.target})${c.note ? ` — ${c.note}` : ''}${open}`);
     }
     return status;
   },

@@ -87,7 +87,7 @@ test('bench --json prints {results, checks} with the isa figures', () => {
     ['v8.import.noop'],
   );
   assert.ok(j.results[0]!.median > 0);
-  assert.is(j.checks.length, 5); // three ratios, instantiate.cold and instantiate.warm
+  assert.is(j.checks.length, 13); // three ratios, instantiate.cold and .warm, and the whole path's eight (issue 15)
   assert.is(peeros('bench', '--runs', 'x').code, 2);
 });
 

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * Where the time of one dPay transfer goes (docs/performance.md): runs the bench rig
+ * (bench/dpay-rig.ts: app worker → ISA → bridge → transaction service → session-grant policy →
+ * vault worker → HTTP → embedded node), times each stage by wrapping the methods that carry it
+ * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
+ * p90 per transfer of each stage over N serial transfers, with the load average.
+ *
+ *   node scripts/transfer-breakdown.mjs [N=200]      (after `node scripts/build.mjs`)
+ *
+ * Stages nest: `vault round trip` and `session-grant ledger` are inside `vault.sign`, which is inside
+ * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
+ * system's own costs, measured in the same run the way each store writes.
+ */
+import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dist = new URL('../dist/', import.meta.url);
+const imp = (p) => import(new URL(p, dist).href);
+const { openDpayRig } = await imp('bench/dpay-rig.js');
+const { Host } = await imp('runtime/index.js');
+const { TransactionService, SessionGrantStore, AbiSource, GrantPolicyVerifier } = await imp('runtime/transaction-service/index.js');
+const { HttpBackend } = await imp('runtime/dispatch/index.js');
+const { HybridApi } = await imp('runtime/hybrid-cache/index.js');
+const { Vault, VaultChannel } = await imp('skv/index.js');
+const { AcceptedJournal } = await imp('dmcs/block/accepted-journal.js');
+
+const N = Number(process.argv[2] ?? 200);
+let sample = null; // stage → ms of the transfer being measured
+const order = [];
+function wrap(proto, method, stage) {
+  const orig = proto[method];
+  if (typeof orig !== 'function') throw new Error(`no ${method} to wrap for ${stage}`);
+  order.push(stage);
+  proto[method] = async function (...args) {
+    const t0 = performance.now();
+    try {
+      return await orig.apply(this, args);
+    } finally {
+      if (sample) sample[stage] = (sample[stage] ?? 0) + performance.now() - t0;
+    }
+  };
+}
+wrap(Host.prototype, 'run', 'app call (total, as the app sees it)');
+wrap(TransactionService.prototype, 'push', 'transaction service (bridge side of dmcs.push)');
+wrap(HybridApi.prototype, 'getInfo', '  TaPoS lookup (get_info, cached by block)');
+wrap(HybridApi.prototype, 'getAccount', '  key lookup (get_account)');
+wrap(AbiSource.prototype, 'serializer', '  ABI lookup');
+wrap(Vault.prototype, 'sign', '  vault.sign (verifier + vault)');
+wrap(SessionGrantStore.prototype, 'consume', '    session-grant ledger (lock, atomic write)');
+// since the early approval, the grant's write runs during the vault round trip; what is left of it after
+if (GrantPolicyVerifier.prototype.settle) wrap(GrantPolicyVerifier.prototype, 'settle', '  session-grant ledger, wait left after signing');
+wrap(VaultChannel.prototype, 'call', '    vault round trip (dMemo, sign, spend ledger)');
+wrap(HttpBackend.prototype, 'pushTransaction', '  HTTP push_transaction (node accept)');
+wrap(AcceptedJournal.prototype, 'append', '    node accept journal (fdatasync, grouped)');
+
+const rig = await openDpayRig();
+try {
+  for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
+  const load0 = loadavg();
+  const samples = [];
+  for (let i = 0; i < N; i++) {
+    sample = {};
+    await rig.transfer();
+    samples.push(sample);
+    sample = null;
+    if (i % 50 === 49) await rig.node.produceBlock();
+  }
+  const q = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+  };
+  const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
+  console.log(
+    `transfers: ${N} serial, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
+  );
+  console.log(`${'stage'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)}`);
+  for (const [stage, xs] of rows)
+    console.log(`${stage.padEnd(52)} ${q(xs, 50).toFixed(2).padStart(8)} ${q(xs, 90).toFixed(2).padStart(8)}`);
+} finally {
+  await rig.close();
+}
+
+// The file system's own costs, measured the way the stores write.
+const dir = mkdtempSync(join(tmpdir(), 'peeros-fsync-'));
+try {
+  const times = (fn, n = 100) => {
+    const xs = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      fn(i);
+      xs.push(performance.now() - t0);
+    }
+    return xs.sort((a, b) => a - b)[n >> 1];
+  };
+  const log = openSync(join(dir, 'log'), 'a');
+  const append = times(() => {
+    writeSync(log, Buffer.alloc(200, 1));
+    fdatasyncSync(log);
+  });
+  closeSync(log);
+  const atomic = times(() => {
+    const f = openSync(join(dir, 'f.tmp'), 'w');
+    writeSync(f, Buffer.alloc(300, 2));
+    fsyncSync(f);
+    closeSync(f);
+    renameSync(join(dir, 'f.tmp'), join(dir, 'f'));
+    const d = openSync(dir, 'r');
+    fsyncSync(d);
+    closeSync(d);
+  });
+  console.log(`append + fdatasync (app history record, queue record, node journal): ${append.toFixed(2)} ms p50`);
+  console.log(`atomic replace (temp, fsync, rename, dir fsync: session grants, spend ledger): ${atomic.toFixed(2)} ms p50`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
