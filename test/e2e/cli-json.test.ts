@@ -118,7 +118,17 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
   });
   try {
     const doc = JSON.parse(first) as Record<string, unknown>;
-    assert.equal(Object.keys(doc).sort(), ['chainId', 'data', 'dev', 'endpoint', 'follow', 'headBlock', 'p2p', 'replication', 'snapshotBlock']);
+    assert.equal(Object.keys(doc).sort(), [
+      'chainId',
+      'data',
+      'dev',
+      'endpoint',
+      'follow',
+      'headBlock',
+      'p2p',
+      'replication',
+      'snapshotBlock',
+    ]);
     assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
     assert.match(String(doc.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.is(doc.dev, true);
