@@ -109,6 +109,32 @@ export class AppStore {
     return out;
   }
 
+  /** At most `len` bytes of `key`'s value from `offset` (the fs drive's range read); undefined when absent. */
+  getRange(key: string, offset: number, len: number): Uint8Array | undefined {
+    const slot = this.#load().get(key);
+    if (!slot) return undefined;
+    const start = Math.min(offset, slot.valueBytes);
+    const out = Buffer.allocUnsafe(Math.min(len, slot.valueBytes - start));
+    if (out.length === 0) return out;
+    const fd = openSync(this.path, 'r');
+    try {
+      readFully(fd, out, slot.valueOffset + start);
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+
+  /** Size of `key`'s value, undefined when absent. */
+  valueBytes(key: string): number | undefined {
+    return this.#load().get(key)?.valueBytes;
+  }
+
+  /** Every key, unsorted (the fs drive builds its folder index from them). */
+  keys(): IterableIterator<string> {
+    return this.#load().keys();
+  }
+
   set(key: string, value: Uint8Array): void {
     const index = this.#load();
     const k = Buffer.from(key, 'utf8');
