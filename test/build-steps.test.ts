@@ -32,8 +32,10 @@ test('one list of apps: every stock app and every fixture app', async () => {
     'apps/dpay',
     'apps/dsocial',
     'apps/dmessenger',
+    'apps/dbox',
     'test/fixtures/apps/bench',
     'test/fixtures/apps/isa-probe',
+    'test/fixtures/apps/fs-probe',
   ]) {
     assert.ok(dirs.includes(app), `${app} is missing from ${dirs.join(', ')}`);
   }
