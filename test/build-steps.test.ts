@@ -33,6 +33,8 @@ test('one list of apps: every stock app and every fixture app', async () => {
     'apps/dsocial',
     'apps/dmessenger',
     'apps/dbox',
+    'apps/calendar',
+    'apps/settings',
     'test/fixtures/apps/bench',
     'test/fixtures/apps/isa-probe',
     'test/fixtures/apps/fs-probe',
