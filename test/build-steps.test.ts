@@ -35,6 +35,7 @@ test('one list of apps: every stock app and every fixture app', async () => {
     'apps/dbox',
     'apps/calendar',
     'apps/settings',
+    'apps/dbnk',
     'test/fixtures/apps/bench',
     'test/fixtures/apps/isa-probe',
     'test/fixtures/apps/fs-probe',
