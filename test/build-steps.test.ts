@@ -36,6 +36,7 @@ test('one list of apps: every stock app and every fixture app', async () => {
     'apps/calendar',
     'apps/settings',
     'apps/dbnk',
+    'apps/dappstore',
     'test/fixtures/apps/bench',
     'test/fixtures/apps/isa-probe',
     'test/fixtures/apps/fs-probe',
