@@ -9,8 +9,13 @@
  * so a file can never sit where a folder is or below a file. Paths reaching here are already valid
  * (fs-path.ts) and inside the app's grant (runtime/isa/fs.ts): this class enforces the quota, the
  * file-size cap and the file/folder rules; every refusal is an ISA error code.
+ *
+ * Given a 32-byte drive key, every file is stored encrypted (file-seal.ts: AES-256-GCM, the path as
+ * additional data, so a record cannot be moved to another path or altered unnoticed); sizes and the
+ * quota then count 28 bytes more per file. A record that does not open answers `internal`.
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { FILE_SEAL_OVERHEAD, openFile, sealFile } from './file-seal.js';
 import { MAX_FS_FILE_BYTES } from '../limits.js';
 import { AppStore } from '../storage/app-store.js';
 
@@ -34,14 +39,38 @@ function ancestors(path: string): string[] {
 
 export class Drive {
   readonly #store: AppStore;
+  readonly #key: Uint8Array | undefined;
   #folders: Map<string, number> | undefined;
 
-  /** `maxBytes`: the drive's quota (paths + contents + the log's per-record charge). */
+  /** `maxBytes`: the drive's quota (paths + stored contents + the log's per-record charge); `key`: encrypt files with it. */
   constructor(
     readonly dir: string,
     readonly maxBytes: number,
+    opts: { key?: Uint8Array } = {},
   ) {
     this.#store = new AppStore(dir);
+    if (opts.key !== undefined && opts.key.length !== 32) throw new RangeError(`a drive key is 32 bytes, got ${opts.key.length}`);
+    this.#key = opts.key;
+  }
+
+  /** Whether files are stored encrypted. */
+  get encrypted(): boolean {
+    return this.#key !== undefined;
+  }
+
+  /** A file's size as the app sees it (stored size less the seal), undefined when absent. */
+  #size(path: string): number | undefined {
+    const stored = this.#store.valueBytes(path);
+    return stored === undefined || !this.#key ? stored : stored - FILE_SEAL_OVERHEAD;
+  }
+
+  /** A file's whole content, opened when encrypted. */
+  #content(path: string): FsResult<Uint8Array> {
+    const stored = this.#store.get(path);
+    if (!stored) return fail(IsaErrorCode.NOT_FOUND);
+    if (!this.#key) return { ok: true, value: stored };
+    const plain = openFile(this.#key, path, stored);
+    return plain ? { ok: true, value: plain } : fail(IsaErrorCode.INTERNAL);
   }
 
   /** Bytes charged against the quota. */
@@ -68,9 +97,10 @@ export class Drive {
     if (data.length > MAX_FS_FILE_BYTES) return fail(IsaErrorCode.LIMIT_EXCEEDED);
     const existed = this.#store.valueBytes(path) !== undefined;
     if (!existed && !this.#creatable(path)) return fail(IsaErrorCode.INVALID_ARGUMENT);
-    const charge = AppStore.charge(Buffer.byteLength(path, 'utf8'), data.length);
+    const stored = this.#key ? FILE_SEAL_OVERHEAD + data.length : data.length;
+    const charge = AppStore.charge(Buffer.byteLength(path, 'utf8'), stored);
     if (this.#store.usedBytes - this.#store.sizeOf(path) + charge > this.maxBytes) return fail(IsaErrorCode.LIMIT_EXCEEDED);
-    this.#store.set(path, data);
+    this.#store.set(path, this.#key ? sealFile(this.#key, path, data) : data);
     if (!existed) {
       const index = this.#index();
       for (const f of ancestors(path)) index.set(f, (index.get(f) ?? 0) + 1);
@@ -79,6 +109,13 @@ export class Drive {
   }
 
   read(path: string, offset: number, len: number): FsResult<Uint8Array> {
+    if (this.#key) {
+      // an encrypted record opens only whole (the tag covers it all)
+      const whole = this.#content(path);
+      if (!whole.ok) return whole;
+      const start = Math.min(offset, whole.value.length);
+      return { ok: true, value: whole.value.subarray(start, Math.min(whole.value.length, start + len)) };
+    }
     const bytes = this.#store.getRange(path, offset, len);
     return bytes ? { ok: true, value: bytes } : fail(IsaErrorCode.NOT_FOUND);
   }
@@ -89,13 +126,17 @@ export class Drive {
 
   /** Writes `data` at `offset` ≤ the file's size (no holes); the file's record is rewritten whole. */
   write(path: string, offset: number, data: Uint8Array): FsResult<void> {
-    const size = this.#store.valueBytes(path) ?? (offset === 0 ? 0 : undefined);
+    const size = this.#size(path) ?? (offset === 0 ? 0 : undefined);
     if (size === undefined) return fail(IsaErrorCode.NOT_FOUND);
     if (offset > size) return fail(IsaErrorCode.INVALID_ARGUMENT);
     const end = offset + data.length;
     if (end > MAX_FS_FILE_BYTES) return fail(IsaErrorCode.LIMIT_EXCEEDED);
     const next = new Uint8Array(Math.max(size, end));
-    if (size > 0) next.set(this.#store.getRange(path, 0, size)!, 0);
+    if (this.#store.valueBytes(path) !== undefined) {
+      const old = this.#content(path);
+      if (!old.ok) return old;
+      next.set(old.value, 0);
+    }
     next.set(data, offset);
     return this.#put(path, next);
   }
@@ -112,14 +153,14 @@ export class Drive {
       const slash = rest.indexOf('/');
       const name = slash < 0 ? rest : rest.slice(0, slash);
       if (byName.has(name)) continue;
-      byName.set(name, slash < 0 ? { name, dir: false, size: this.#store.valueBytes(key)! } : { name, dir: true, size: 0 });
+      byName.set(name, slash < 0 ? { name, dir: false, size: this.#size(key)! } : { name, dir: true, size: 0 });
     }
     const names = [...byName.keys()].sort();
     return { ok: true, value: names.slice(0, limit).map((n) => byName.get(n)!) };
   }
 
   stat(path: string): FsResult<{ dir: boolean; size: number }> {
-    const size = this.#store.valueBytes(path);
+    const size = this.#size(path);
     if (size !== undefined) return { ok: true, value: { dir: false, size } };
     const files = this.#index().get(path);
     return files === undefined ? fail(IsaErrorCode.NOT_FOUND) : { ok: true, value: { dir: true, size: files } };
@@ -138,10 +179,11 @@ export class Drive {
 
   /** Renames file `source` to `target` (replacing a file there); one new record, then the old one removed. */
   rename(source: string, target: string): FsResult<void> {
-    const size = this.#store.valueBytes(source);
-    if (size === undefined) return fail(IsaErrorCode.NOT_FOUND);
+    if (this.#store.valueBytes(source) === undefined) return fail(IsaErrorCode.NOT_FOUND);
     if (source === target) return { ok: true, value: undefined };
-    const put = this.#put(target, this.#store.getRange(source, 0, size)!);
+    const content = this.#content(source); // opened and sealed again: the path is part of the seal
+    if (!content.ok) return content;
+    const put = this.#put(target, content.value);
     if (!put.ok) return put;
     return this.remove(source);
   }
