@@ -17,7 +17,13 @@
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { FILE_SEAL_OVERHEAD, openFile, sealFile } from './file-seal.js';
 import { MAX_FS_FILE_BYTES } from '../limits.js';
+import { join } from 'node:path';
 import { AppStore } from '../storage/app-store.js';
+
+/** The drive folder of an app's data directory for `account` (none: before any login). */
+export function driveDir(dataDir: string, account: string | undefined): string {
+  return join(dataDir, 'fs', account ?? '_nosession');
+}
 
 export interface FsEntry {
   name: string;

@@ -1,6 +1,11 @@
 /**
  * `peeros:isa/fs` — the hybrid file system (isa/wit/fs.wit): the app's own drive, one per
  * (account, app), under `<app data>/fs/<account>/` (`_nosession` before `peeros login`).
+ * An account's drive is encrypted with its drive key (runtime/fs/drive-key.ts), asked from the
+ * main thread through the bridge (`fs.drive-key`) when the drive is first used in this worker: a
+ * drive with a sealed key never opens without it (the call answers the bridge's error, e.g.
+ * `unavailable` while the vault is locked). A new drive is encrypted when a bridge is present; a
+ * drive created without one (no host services, or before any login) stays as it was made.
  * capability: fs, scope `{roots, rights, maxBytes}`:
  * - a path breaking the rules of runtime/fs/fs-path.ts (absolute, `..`, `.`, empty segment, NUL or
  *   another control character, too long, too deep, bad UTF-8) → `invalid-argument`;
@@ -9,32 +14,44 @@
  * - the drive's quota (`maxBytes`) or `MAX_FS_FILE_BYTES` → `limit-exceeded`; a read or a written
  *   range larger than the host-call byte limit → `limit-exceeded`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import { pack } from '../../abi/msgpack/codec.js';
+import { pack, unpack } from '../../abi/msgpack/codec.js';
 import { type FsScope, fsPathAllowed } from '../capabilities.js';
-import { Drive, type FsResult } from '../fs/drive.js';
+import { Drive, driveDir, type FsResult } from '../fs/drive.js';
+import { hasDriveKey } from '../fs/drive-key.js';
+import { STORE_LOG_NAME } from '../storage/app-store.js';
 import { fsPathProblem } from '../fs/fs-path.js';
 import { MAX_FS_FILE_BYTES, MAX_FS_LIST, MAX_FS_PATH_BYTES } from '../limits.js';
 import type { IsaContext, InterfaceImpl } from './context.js';
 import { sessionAccount } from './ual.js';
-
-/** The drive folder of an app's data directory for `account` (none: before any login). */
-export function driveDir(dataDir: string, account: string | undefined): string {
-  return join(dataDir, 'fs', account ?? '_nosession');
-}
 
 export function createFs(ctx: IsaContext): InterfaceImpl {
   const scope = ctx.grants.fs as FsScope;
   const drives = new Map<string, Drive>();
   const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-  /** The drive of the account logged in now (a login between commands switches drives). */
-  function drive(): Drive {
+  /** The drive of the account logged in now (a login between commands switches drives), or why it cannot open. */
+  function drive(): Drive | IsaErrorCode {
     const account = sessionAccount(ctx.env.home);
-    const key = account ?? '';
-    let d = drives.get(key);
-    if (!d) drives.set(key, (d = new Drive(driveDir(ctx.env.dataDir, account), scope.maxBytes)));
+    const name = account ?? '';
+    const known = drives.get(name);
+    if (known) return known;
+    const dir = driveDir(ctx.env.dataDir, account);
+    const bridge = ctx.env.bridge;
+    const encrypted = account !== undefined && (hasDriveKey(dir) || (bridge !== undefined && !existsSync(join(dir, STORE_LOG_NAME))));
+    let d: Drive;
+    if (!encrypted) d = new Drive(dir, scope.maxBytes);
+    else {
+      if (!bridge) return IsaErrorCode.UNAVAILABLE; // a sealed drive and nobody to open its key
+      const r = bridge.call('fs.drive-key', pack({ account }));
+      if (!r.ok) return r.code as IsaErrorCode;
+      const answer = unpack(r.bytes) as { account?: unknown; key?: unknown };
+      if (answer.account !== account || !(answer.key instanceof Uint8Array) || answer.key.length !== 32) return IsaErrorCode.UNAVAILABLE; // the session changed meanwhile
+      d = new Drive(dir, scope.maxBytes, { key: answer.key });
+    }
+    drives.set(name, d);
     return d;
   }
 
@@ -64,7 +81,9 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       const path = readPath(pptr, plen, 'fs.read path', false);
       if (typeof path === 'number') return ctx.errBytes(retptr, path);
       if (len >>> 0 > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
-      const r = drive().read(path, offsetOf(offset), len >>> 0);
+      const d = drive();
+      if (typeof d === 'number') return ctx.errBytes(retptr, d);
+      const r = d.read(path, offsetOf(offset), len >>> 0);
       if (!r.ok) return ctx.errBytes(retptr, r.code);
       ctx.okBytes(retptr, r.value, 'fs.read');
     },
@@ -74,7 +93,9 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       ctx.mem.check(dptr, dlen, 'fs.write-file data');
       if (typeof path === 'number') return ctx.errUnit(retptr, path);
       if (dlen > ctx.limits.hostCallBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
-      unit(retptr, drive().writeFile(path, ctx.mem.u8.slice(dptr, dptr + dlen)));
+      const d = drive();
+      if (typeof d === 'number') return ctx.errUnit(retptr, d);
+      unit(retptr, d.writeFile(path, ctx.mem.u8.slice(dptr, dptr + dlen)));
       ctx.mem.refresh();
     },
     write(pptr: number, plen: number, offset: bigint, dptr: number, dlen: number, retptr: number): void {
@@ -85,14 +106,18 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       if (dlen > ctx.limits.hostCallBytes) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
       const at = offsetOf(offset);
       if (at > MAX_FS_FILE_BYTES) return ctx.errUnit(retptr, IsaErrorCode.LIMIT_EXCEEDED);
-      unit(retptr, drive().write(path, at, ctx.mem.u8.slice(dptr, dptr + dlen)));
+      const d = drive();
+      if (typeof d === 'number') return ctx.errUnit(retptr, d);
+      unit(retptr, d.write(path, at, ctx.mem.u8.slice(dptr, dptr + dlen)));
       ctx.mem.refresh();
     },
     list(pptr: number, plen: number, limit: number, retptr: number): void {
       ctx.checkBytesArea(retptr, 'fs.list');
       const path = readPath(pptr, plen, 'fs.list path', false);
       if (typeof path === 'number') return ctx.errBytes(retptr, path);
-      const r = drive().list(path, Math.min(limit >>> 0, MAX_FS_LIST));
+      const d = drive();
+      if (typeof d === 'number') return ctx.errBytes(retptr, d);
+      const r = d.list(path, Math.min(limit >>> 0, MAX_FS_LIST));
       if (!r.ok) return ctx.errBytes(retptr, r.code);
       const bytes = pack(r.value);
       if (bytes.length > ctx.limits.hostCallBytes) return ctx.errBytes(retptr, IsaErrorCode.LIMIT_EXCEEDED);
@@ -102,7 +127,9 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       ctx.checkBytesArea(retptr, 'fs.stat');
       const path = readPath(pptr, plen, 'fs.stat path', false);
       if (typeof path === 'number') return ctx.errBytes(retptr, path);
-      const r = drive().stat(path);
+      const d = drive();
+      if (typeof d === 'number') return ctx.errBytes(retptr, d);
+      const r = d.stat(path);
       if (!r.ok) return ctx.errBytes(retptr, r.code);
       ctx.okBytes(retptr, pack(r.value), 'fs.stat');
     },
@@ -110,7 +137,9 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       ctx.checkUnitArea(retptr, 'fs.remove');
       const path = readPath(pptr, plen, 'fs.remove path', true);
       if (typeof path === 'number') return ctx.errUnit(retptr, path);
-      unit(retptr, drive().remove(path));
+      const d = drive();
+      if (typeof d === 'number') return ctx.errUnit(retptr, d);
+      unit(retptr, d.remove(path));
     },
     rename(sptr: number, slen: number, tptr: number, tlen: number, retptr: number): void {
       ctx.checkUnitArea(retptr, 'fs.rename');
@@ -118,7 +147,9 @@ export function createFs(ctx: IsaContext): InterfaceImpl {
       const target = readPath(tptr, tlen, 'fs.rename target', true);
       if (typeof source === 'number') return ctx.errUnit(retptr, source);
       if (typeof target === 'number') return ctx.errUnit(retptr, target);
-      unit(retptr, drive().rename(source, target));
+      const d = drive();
+      if (typeof d === 'number') return ctx.errUnit(retptr, d);
+      unit(retptr, d.rename(source, target));
     },
   };
 }

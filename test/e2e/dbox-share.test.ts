@@ -16,7 +16,8 @@ import { deployContract } from '../../runtime/transaction-service/index.js';
 import { openText } from '../../runtime/transaction-service/sealed-fields.js';
 import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, Vault } from '../../skv/index.js';
 import { startWorld, newAccount, loginAs, tempHome, ROOT, PASS, type World } from './world.js';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { DRIVE_KEY_FILE } from '../../runtime/fs/drive-key.js';
 
 let w: World;
 let alice: Host;
@@ -124,6 +125,32 @@ test('alice shares a file: sealed in her vault, only ciphertext on chain; bob’
     size: Buffer.byteLength(CONTENT),
     text: CONTENT,
   });
+});
+
+test('each account’s drive is encrypted with a key sealed in its own vault: no plaintext on disk; a locked vault opens nothing', async () => {
+  for (const [home, account] of [
+    [w.home, 'alice'],
+    [bob.home, 'bob'],
+  ] as const) {
+    const drive = join(home, 'data', 'dbox', 'fs', account);
+    assert.ok(existsSync(join(drive, DRIVE_KEY_FILE)), `${account}'s drive has a sealed key`);
+    assert.not.ok(readFileSync(join(drive, 'store.log')).includes(Buffer.from('ship dBox')), `${account}'s drive holds no plaintext`);
+  }
+  await bob.host.close();
+  await bob.vault.lock();
+  bob.host = new Host({ home: bob.home, bridge: bob.services.bridge, onLog: () => {} }); // a new worker: no key in memory
+  try {
+    await bob.host.run('dbox', 'get', { from: 'alice', path: 'plans/2027.txt' });
+    assert.unreachable('read with the vault locked');
+  } catch (e) {
+    assert.is((e as { appCode?: string }).appCode, 'ISA_UNAVAILABLE', (e as Error).message);
+  }
+  await bob.vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }) });
+  assert.is(
+    ((await bob.host.run('dbox', 'get', { from: 'alice', path: 'plans/2027.txt' })) as { text: string }).text,
+    CONTENT,
+    'opens once unlocked',
+  );
 });
 
 test('a third account cannot read it: nothing in carol’s scope, and bob’s row, even claimed for her key, does not open in her vault', async () => {

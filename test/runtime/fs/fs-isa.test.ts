@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { HostError, type Host } from '../../../runtime/index.js';
 import { ROOT } from '../../isa/paths.js';
 import { validateScope } from '../../../runtime/capabilities.js';
-import { Drive } from '../../../runtime/fs/drive.js';
-import { driveDir } from '../../../runtime/isa/fs.js';
+import { Drive, driveDir } from '../../../runtime/fs/drive.js';
 import { DEFAULT_FS_MAX_BYTES } from '../../../runtime/limits.js';
 import { tempHome, cleanup, quietHost, grantAll, writeApp } from '../helpers.js';
 
