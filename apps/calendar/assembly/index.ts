@@ -2,7 +2,8 @@
 // "events/<start>-<id>": <start> is the start time in milliseconds since the epoch, zero-padded to
 // 15 digits, so the drive's sorted listing is already time order and a range is one scan; <id> is 8
 // hex digits from the host's CSPRNG. The file holds the msgpack map {id, title, start, end, note}.
-// Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_EVENTS, CORRUPT, ISA_*.
+// Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_EVENTS, CORRUPT, ISA_* (e.g. ISA_UNAVAILABLE
+// while the drive's key cannot be opened).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode, fs, random, ErrorCode,
 } from "../../../sdk-as/app";
@@ -28,10 +29,18 @@ function fileName(start: i64, id: string): string {
   return start.toString().padStart(15, "0") + "-" + id;
 }
 
-/** The event names in time order, or an error outcome. */
+/** The ISA code that made `names` fail, -1 when its answer was not a listing. */
+let listCode: i32 = -1;
+
+/** The event names in time order, or null (see `listCode`). */
 function names(): string[] | null {
   const r = fs.list(ROOT, MAX_EVENTS);
-  if (!r.ok) return r.code == ErrorCode.NotFound ? [] : null;
+  listCode = -1;
+  if (!r.ok) {
+    if (r.code == ErrorCode.NotFound) return [];
+    listCode = r.code;
+    return null;
+  }
   const d = decode(r.value);
   if (!d.ok || !d.value!.isArray) return null;
   const out: string[] = [];
@@ -41,6 +50,10 @@ function names(): string[] | null {
     if (name != null && name.isStr && name.s.length == 24) out.push(name.s);
   }
   return out;
+}
+
+function listFailed(): Outcome {
+  return listCode >= 0 ? isaError("fs.list", listCode) : fail("CORRUPT", "the events folder could not be listed");
 }
 
 function load(name: string): Value | null {
@@ -75,7 +88,7 @@ function add(title: string, start: i64, end: i64 = -1, note: string = ""): Outco
   if (start < 0 || start > MAX_TIME || end < start || end > MAX_TIME)
     return fail("INVALID_ARGUMENT", "'start' and 'end' are milliseconds since 1970 (up to year 9999), end not before start");
   const all = names();
-  if (all === null) return fail("CORRUPT", "the events folder could not be listed");
+  if (all === null) return listFailed();
   if (<u32>all!.length >= MAX_EVENTS) return fail("TOO_MANY_EVENTS", "the calendar holds at most 10000 events");
   const r = random.bytes(4);
   if (!r.ok) return isaError("random.bytes", r.code);
@@ -91,7 +104,7 @@ function add(title: string, start: i64, end: i64 = -1, note: string = ""): Outco
 function list(from: i64 = 0, to: i64 = MAX_TIME): Outcome {
   if (to < from) return fail("INVALID_ARGUMENT", "'to' is before 'from'");
   const all = names();
-  if (all === null) return fail("CORRUPT", "the events folder could not be listed");
+  if (all === null) return listFailed();
   const out: Value[] = [];
   for (let i = 0; i < all!.length; i++) {
     const start = I64.parseInt(all![i].slice(0, 15));
@@ -109,7 +122,7 @@ function list(from: i64 = 0, to: i64 = MAX_TIME): Outcome {
 function get(id: string): Outcome {
   if (!validId(id)) return fail("INVALID_ARGUMENT", "'id' must be an event id (8 hex digits)");
   const name = find(id);
-  if (name === null) return fail("NOT_FOUND", "no event with id " + id);
+  if (name === null) return listCode >= 0 ? listFailed() : fail("NOT_FOUND", "no event with id " + id);
   const ev = load(name!);
   return ev == null ? fail("CORRUPT", "event " + id + " could not be read") : ok(ev);
 }
@@ -119,7 +132,7 @@ function get(id: string): Outcome {
 function remove(id: string): Outcome {
   if (!validId(id)) return fail("INVALID_ARGUMENT", "'id' must be an event id (8 hex digits)");
   const name = find(id);
-  if (name === null) return fail("NOT_FOUND", "no event with id " + id);
+  if (name === null) return listCode >= 0 ? listFailed() : fail("NOT_FOUND", "no event with id " + id);
   const r = fs.remove(ROOT + "/" + name!);
   if (!r.ok) return isaError("fs.remove", r.code);
   return ok(Value.map().setStr("removed", id));
