@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostError, type Host } from '../../../runtime/index.js';
 import { ROOT } from '../../isa/paths.js';
-import { validateScope } from '../../../runtime/capabilities.js';
+import { describeGrant, validateScope } from '../../../runtime/capabilities.js';
 import { Drive, driveDir } from '../../../runtime/fs/drive.js';
 import { DEFAULT_FS_MAX_BYTES } from '../../../runtime/limits.js';
 import { tempHome, cleanup, quietHost, grantAll, writeApp } from '../helpers.js';
@@ -159,6 +159,15 @@ test('the manifest scope is validated: roots must be single names, rights ro|rw,
   issues.length = 0;
   assert.equal(validateScope('fs', { roots: ['docs'] }, 'c', issue), { roots: ['docs'], rights: 'rw', maxBytes: DEFAULT_FS_MAX_BYTES });
   assert.equal(issues, []);
+  // the install prompt says what the grant allows
+  assert.is(
+    describeGrant('fs', { roots: ['docs', 'photos'], rights: 'ro', maxBytes: 4096 }),
+    'fs          read files under "docs", "photos", up to 4096 bytes',
+  );
+  assert.is(
+    describeGrant('fs', { roots: ['docs'], rights: 'rw', maxBytes: 9 }),
+    'fs          read and write files under "docs", up to 9 bytes',
+  );
 });
 
 test.run();
