@@ -47,6 +47,8 @@ export class Drive {
   readonly #store: AppStore;
   readonly #key: Uint8Array | undefined;
   #folders: Map<string, number> | undefined;
+  /** The store's generation the folder index was built from (another process's write makes it stale). */
+  #foldersAt = -1;
 
   /** `maxBytes`: the drive's quota (paths + stored contents + the log's per-record charge); `key`: encrypt files with it. */
   constructor(
@@ -85,7 +87,9 @@ export class Drive {
   }
 
   #index(): Map<string, number> {
-    if (this.#folders) return this.#folders;
+    const generation = this.#store.generation;
+    if (this.#folders && this.#foldersAt === generation) return this.#folders;
+    this.#foldersAt = generation;
     const folders = new Map<string, number>();
     for (const key of this.#store.keys()) for (const f of ancestors(key)) folders.set(f, (folders.get(f) ?? 0) + 1);
     this.#folders = folders;

@@ -63,6 +63,7 @@ export class AppStore {
 
   readonly path: string;
   #index: Map<string, Slot> | undefined;
+  #generation = 0;
   #charged = 0;
   #liveBytes = 0;
   /** Size and inode of the log as this store last left it. */
@@ -128,6 +129,15 @@ export class AppStore {
   /** Size of `key`'s value, undefined when absent. */
   valueBytes(key: string): number | undefined {
     return this.#load().get(key)?.valueBytes;
+  }
+
+  /**
+   * Counts the times the index was rebuilt from the log (another process wrote it, or a compaction
+   * moved offsets): a cache derived from the keys (the fs drive's folders) is stale when it changes.
+   */
+  get generation(): number {
+    this.#load();
+    return this.#generation;
   }
 
   /** Every key, unsorted (the fs drive builds its folder index from them). */
@@ -310,6 +320,7 @@ export class AppStore {
       }
     }
     this.#index = index;
+    this.#generation++;
     this.#charged = charged;
     this.#liveBytes = live;
     this.#remember();
