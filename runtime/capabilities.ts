@@ -8,13 +8,22 @@
 import { ACCOUNT_NAME_PATTERN } from '../abi/antelope/index.js';
 import { ISA_CAPABILITIES } from '../isa/generated/imports.js';
 import type { SigningScope } from '../abi/signing-scope.js';
-import { DEFAULT_STORAGE_MAX_BYTES, MAX_STORAGE_MAX_BYTES } from './limits.js';
+import { DEFAULT_FS_MAX_BYTES, DEFAULT_STORAGE_MAX_BYTES, MAX_FS_MAX_BYTES, MAX_STORAGE_MAX_BYTES } from './limits.js';
+import { isFsRootName } from './fs/fs-path.js';
 import { terminalJson, terminalText, terminalQuoted } from '../lib/terminal-text.js';
 
 export interface StorageScope {
   /** Key prefixes the app may touch; a key must start with one of them. */
   prefixes: string[];
   /** Total bytes (keys + values) the app may keep. */
+  maxBytes: number;
+}
+export interface FsScope {
+  /** Top-level folders of the drive the app may touch; a path's first segment must be one of them. */
+  roots: string[];
+  /** `ro`: read, list and stat only; `rw`: also write, remove and rename. */
+  rights: 'ro' | 'rw';
+  /** The drive's quota: paths + contents + a per-file charge. */
   maxBytes: number;
 }
 export interface ChainReadScope {
@@ -43,6 +52,7 @@ export interface Grants {
   'chain.read'?: ChainReadScope;
   'dmcs.push'?: DmcsPushScope;
   diag?: Record<string, never>;
+  fs?: FsScope;
   [capability: string]: unknown;
 }
 
@@ -104,6 +114,23 @@ export function validateScope(name: string, value: unknown, path: string, issue:
       }
       return { prefixes, maxBytes };
     }
+    case 'fs': {
+      allowed(['roots', 'rights', 'maxBytes']);
+      const roots = value.roots;
+      if (!Array.isArray(roots) || roots.length === 0) issue(`${path}.roots`, 'a non-empty array of root folder names', roots);
+      else
+        roots.forEach((r, i) => {
+          if (typeof r !== 'string' || !isFsRootName(r))
+            issue(`${path}.roots[${i}]`, "one folder name (no '/', '.', '..' or control characters)", r);
+        });
+      const rights = value.rights ?? 'rw';
+      if (rights !== 'ro' && rights !== 'rw') issue(`${path}.rights`, '"ro" or "rw"', value.rights);
+      const maxBytes = value.maxBytes ?? DEFAULT_FS_MAX_BYTES;
+      if (!Number.isInteger(maxBytes) || (maxBytes as number) <= 0 || (maxBytes as number) > MAX_FS_MAX_BYTES) {
+        issue(`${path}.maxBytes`, `an integer from 1 to ${MAX_FS_MAX_BYTES}`, value.maxBytes);
+      }
+      return { roots, rights, maxBytes };
+    }
     case 'chain.read': {
       allowed(['contracts']);
       const c = value.contracts;
@@ -142,6 +169,12 @@ export function validateScope(name: string, value: unknown, path: string, issue:
   }
 }
 
+/** Whether a valid fs path lies under one of the scope's roots. */
+export function fsPathAllowed(scope: FsScope, path: string): boolean {
+  const slash = path.indexOf('/');
+  return scope.roots.includes(slash < 0 ? path : path.slice(0, slash));
+}
+
 /** Whether `key` falls inside a storage scope's prefixes. */
 export function storageKeyAllowed(scope: StorageScope, key: string): boolean {
   const p = scope.prefixes;
@@ -156,6 +189,10 @@ export function describeGrant(name: string, scope: unknown): string {
     case 'storage': {
       const st = s as unknown as StorageScope;
       return `storage     keys under ${st.prefixes.map((p) => terminalQuoted(p)).join(', ')}, up to ${st.maxBytes} bytes`;
+    }
+    case 'fs': {
+      const f = s as unknown as FsScope;
+      return `fs          ${f.rights === 'ro' ? 'read' : 'read and write'} files under ${f.roots.map((r) => terminalQuoted(r)).join(', ')}, up to ${f.maxBytes} bytes`;
     }
     case 'chain.read':
       return `chain.read  read tables of ${(s.contracts as string[]).map((c) => terminalText(c)).join(', ') || '(no contract)'}`;

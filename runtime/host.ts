@@ -39,7 +39,7 @@ export interface HostOptions {
   /** Lowest recorded log level (0 trace … 4 error); default from `PEEROS_LOG` or 2 (info). */
   logLevel?: number;
   /**
-   * The main-thread services behind `chain` and `dmcs` (runtime/host-bridge `HostBridge`, e.g.
+   * The main-thread services behind `chain`, `dmcs` and the `fs` drive key (runtime/host-bridge `HostBridge`, e.g.
    * `HostServices.bridge`); each app worker gets `bridge.endpoint(app)`. Without one (or
    * `services`) the host opens its own on demand (`OnDemandServices`: the registry's DMCS, the vault
    * with $PEEROS_PASSPHRASE or the terminal), which is what `peeros app run` uses; `null`: none,
@@ -268,7 +268,7 @@ export class Host {
         home: this.home,
         dataDir: installed.dataDir,
         logLevel: this.#logLevel,
-        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs')
+        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs' || p.interface === 'fs')
           ? { bridge: this.#bridge.endpoint(app) }
           : {}),
       },

@@ -81,6 +81,21 @@ export const STORAGE_RECORD_OVERHEAD_BYTES = 16;
 /** Storage: the log is compacted once dead bytes exceed live bytes plus this slack: 4 KiB (one page), so a tiny store is not rewritten on every write; bounds the file to ≤ 2 × quota + 4 KiB + one record. */
 export const STORAGE_COMPACT_SLACK_BYTES = 4096;
 
+/** fs: a path is at most 256 bytes of UTF-8 (it is the drive's record key, same cap as a storage key). */
+export const MAX_FS_PATH_BYTES = MAX_STORAGE_KEY_BYTES;
+/** fs: one path segment (a file or folder name) is at most 255 bytes, as on ext4 and in WASI. */
+export const MAX_FS_NAME_BYTES = 255;
+/** fs: a path has at most 32 segments, so a listing never walks an unbounded depth. */
+export const MAX_FS_DEPTH = 32;
+/** fs: the default drive quota when the grant gives no `maxBytes`: 16 MiB. */
+export const DEFAULT_FS_MAX_BYTES = 16 << 20;
+/** fs: host maximum drive quota per (account, app): 1 GiB. */
+export const MAX_FS_MAX_BYTES = 1 << 30;
+/** fs: one file is at most 64 MiB: a range write rewrites the file's record, so its cost is bounded by this. */
+export const MAX_FS_FILE_BYTES = 64 << 20;
+/** fs: `list` returns at most this many entries whatever `limit` says. */
+export const MAX_FS_LIST = 10_000;
+
 /** Module size accepted at install: 32 MiB — AssemblyScript apps are tens of KiB. */
 export const MAX_MODULE_BYTES = 32 << 20;
 /** `peeros.json` size accepted at build and install: 64 KiB — real manifests are about 1 KiB. */

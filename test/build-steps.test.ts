@@ -32,8 +32,14 @@ test('one list of apps: every stock app and every fixture app', async () => {
     'apps/dpay',
     'apps/dsocial',
     'apps/dmessenger',
+    'apps/dbox',
+    'apps/calendar',
+    'apps/settings',
+    'apps/dbnk',
+    'apps/dappstore',
     'test/fixtures/apps/bench',
     'test/fixtures/apps/isa-probe',
+    'test/fixtures/apps/fs-probe',
   ]) {
     assert.ok(dirs.includes(app), `${app} is missing from ${dirs.join(', ')}`);
   }

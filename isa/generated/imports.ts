@@ -155,10 +155,66 @@ export const ISA_IMPORTS: readonly IsaImport[] = Object.freeze([
     core: { params: ['i32', 'i32', 'i32'], results: [] },
     doc: 'Checks that `payload` is well-formed msgpack within the host\'s depth limit and returns it\nunchanged; `invalid-argument` if it is not.',
   },
+  {
+    interface: 'fs', func: 'read', module: 'peeros:isa/fs@0.1.0', name: 'read',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }, { name: 'offset', type: 'u64' }, { name: 'len', type: 'u32' }],
+    result: 'result<list<u8>, error-code>', shape: 'result-bytes',
+    core: { params: ['i32', 'i32', 'i64', 'i32', 'i32'], results: [] },
+    doc: 'At most `len` bytes of file `path` from byte `offset` (fewer at the end of the file, none\npast it); `not-found` when there is no such file.',
+  },
+  {
+    interface: 'fs', func: 'write-file', module: 'peeros:isa/fs@0.1.0', name: 'write-file',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }, { name: 'data', type: 'list<u8>' }],
+    result: 'result<_, error-code>', shape: 'result-unit',
+    core: { params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] },
+    doc: 'Replaces file `path` with `data`, creating it (and its folders), durably.',
+  },
+  {
+    interface: 'fs', func: 'write', module: 'peeros:isa/fs@0.1.0', name: 'write',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }, { name: 'offset', type: 'u64' }, { name: 'data', type: 'list<u8>' }],
+    result: 'result<_, error-code>', shape: 'result-unit',
+    core: { params: ['i32', 'i32', 'i64', 'i32', 'i32', 'i32'], results: [] },
+    doc: 'Writes `data` into file `path` at `offset` (at most the file\'s size: no holes), creating\nan empty file first when `offset` is 0 and there is none.',
+  },
+  {
+    interface: 'fs', func: 'list', module: 'peeros:isa/fs@0.1.0', name: 'list',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }, { name: 'limit', type: 'u32' }],
+    result: 'result<list<u8>, error-code>', shape: 'result-bytes',
+    core: { params: ['i32', 'i32', 'i32', 'i32'], results: [] },
+    doc: 'The entries directly inside folder `path`, sorted by name, as a msgpack array of maps\n`{name, dir, size}` (at most `limit`).',
+  },
+  {
+    interface: 'fs', func: 'stat', module: 'peeros:isa/fs@0.1.0', name: 'stat',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }],
+    result: 'result<list<u8>, error-code>', shape: 'result-bytes',
+    core: { params: ['i32', 'i32', 'i32'], results: [] },
+    doc: 'What `path` is, as a msgpack map `{dir, size}` (`size` of a folder: its file count).',
+  },
+  {
+    interface: 'fs', func: 'remove', module: 'peeros:isa/fs@0.1.0', name: 'remove',
+    capability: 'fs',
+    params: [{ name: 'path', type: 'string' }],
+    result: 'result<_, error-code>', shape: 'result-unit',
+    core: { params: ['i32', 'i32', 'i32'], results: [] },
+    doc: 'Removes file `path`; `not-found` when there is none (folders vanish with their last file).',
+  },
+  {
+    interface: 'fs', func: 'rename', module: 'peeros:isa/fs@0.1.0', name: 'rename',
+    capability: 'fs',
+    params: [{ name: 'source', type: 'string' }, { name: 'target', type: 'string' }],
+    result: 'result<_, error-code>', shape: 'result-unit',
+    core: { params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] },
+    doc: 'Renames file `source` to `target`, replacing `target` if it is a file.',
+  },
 ]);
 
 /** Capability names that gate at least one import, in world order. */
-export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag']);
+export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag', 'fs']);
 
 /** `error-code` case → ABI value (its position). Append-only. */
 export const ERROR_CODES: { readonly [name: string]: number } = Object.freeze({

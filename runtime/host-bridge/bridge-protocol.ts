@@ -32,11 +32,15 @@ export const CHAIN_READ_TIMEOUT_MS = 15_000;
 /** A push waits for the user to approve it: up to 2 minutes (the app's cpuMs must allow it too). */
 export const PUSH_TIMEOUT_MS = 120_000;
 
-export type BridgeOp = 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push';
-export const BRIDGE_OPS: readonly BridgeOp[] = ['chain.get-info', 'chain.get-account', 'chain.get-table-rows', 'dmcs.push'];
+/** Opening a drive key may wait for the vault to be unlocked at a prompt: as long as a push. */
+export const DRIVE_KEY_TIMEOUT_MS = PUSH_TIMEOUT_MS;
+
+/** `fs.drive-key`: the key of the session account's drive of the app (runtime/fs/drive-key.ts); answers msgpack `{account, key}`. */
+export type BridgeOp = 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push' | 'fs.drive-key';
+export const BRIDGE_OPS: readonly BridgeOp[] = ['chain.get-info', 'chain.get-account', 'chain.get-table-rows', 'dmcs.push', 'fs.drive-key'];
 
 export function timeoutOf(op: BridgeOp): number {
-  return op === 'dmcs.push' ? PUSH_TIMEOUT_MS : CHAIN_READ_TIMEOUT_MS;
+  return op === 'dmcs.push' ? PUSH_TIMEOUT_MS : op === 'fs.drive-key' ? DRIVE_KEY_TIMEOUT_MS : CHAIN_READ_TIMEOUT_MS;
 }
 
 /** What an app worker needs to reach the main thread (structured-cloneable: goes in workerData). */

@@ -10,7 +10,12 @@
  *   await host.close(); await services.close();
  */
 import { pack } from '../../abi/msgpack/codec.js';
-import type { Vault } from '../../skv/index.js';
+import { USER_APP, type Vault } from '../../skv/index.js';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { driveDir } from '../fs/drive.js';
+import { driveKey } from '../fs/drive-key.js';
+import { readSession } from '../session/session-file.js';
+import { BridgeError } from './bridge-error.js';
 import { AppRegistry } from '../app-registry.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend, type DmcsEntry } from '../dispatch/index.js';
 import { CacheStore, defaultCachePath } from '../hybrid-cache/index.js';
@@ -135,6 +140,7 @@ export class HostServices {
   /** Serves one bridged ISA call of `app` (see bridge-protocol.ts). */
   async handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
+      if (op === 'fs.drive-key') return pack(await this.#driveKey(app));
       const info = await this.#apps.get(app);
       if (op === 'dmcs.push') {
         const actions = decodeGuestPayload(payload, 'dmcs.push actions');
@@ -166,6 +172,16 @@ export class HostServices {
     } catch (err) {
       throw toBridgeError(err);
     }
+  }
+
+  /** The key of the session account's drive of `app`, opened (or created and sealed) by the vault. */
+  async #driveKey(app: string): Promise<{ account: string; key: Uint8Array }> {
+    const session = readSession(this.home);
+    const sealTo = session?.keys[0];
+    if (!session || sealTo === undefined)
+      throw new BridgeError(IsaErrorCode.NO_SESSION, 'nobody is logged in: the drive key belongs to an account');
+    const { dataDir } = await this.#registry.load(app);
+    return { account: session.account, key: await driveKey(this.vault, USER_APP, driveDir(dataDir, session.account), sealTo) };
   }
 
   async close(): Promise<void> {

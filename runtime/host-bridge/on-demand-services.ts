@@ -70,6 +70,7 @@ export class OnDemandServices {
 
   async #handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
+      if (op === 'fs.drive-key') return await (await this.#services()).services.handle(app, op, payload);
       const state = await new DmcsRegistry(this.#home).load();
       if (state.dmcs.length === 0) {
         throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");

@@ -18,7 +18,7 @@ export type LogSink = (app: string, level: number, message: string) => void;
 export interface IsaBridge {
   /** Runs `op` in the main thread and waits (synchronously) for its answer. */
   call(
-    op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push',
+    op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push' | 'fs.drive-key',
     payload: Uint8Array,
   ): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
 }
@@ -31,7 +31,7 @@ export interface IsaEnvironment {
   /** Messages below this level are not recorded (0 trace … 4 error). */
   logLevel: number;
   logSink: LogSink;
-  /** Absent: `chain` and `dmcs` answer `unavailable`. */
+  /** Absent: `chain` and `dmcs` answer `unavailable`, and new drives are not encrypted. */
   bridge?: IsaBridge;
 }
 

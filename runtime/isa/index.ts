@@ -12,6 +12,7 @@ import { createUal } from './ual.js';
 import { createChain } from './chain.js';
 import { createDmcs } from './dmcs.js';
 import { createDiag } from './diag.js';
+import { createFs } from './fs.js';
 
 export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = Object.freeze({
   log: createLog,
@@ -22,6 +23,7 @@ export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = O
   chain: createChain,
   dmcs: createDmcs,
   diag: createDiag,
+  fs: createFs,
 });
 
 export { IsaContext } from './context.js';

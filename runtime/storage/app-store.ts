@@ -63,6 +63,7 @@ export class AppStore {
 
   readonly path: string;
   #index: Map<string, Slot> | undefined;
+  #generation = 0;
   #charged = 0;
   #liveBytes = 0;
   /** Size and inode of the log as this store last left it. */
@@ -107,6 +108,41 @@ export class AppStore {
       closeSync(fd);
     }
     return out;
+  }
+
+  /** At most `len` bytes of `key`'s value from `offset` (the fs drive's range read); undefined when absent. */
+  getRange(key: string, offset: number, len: number): Uint8Array | undefined {
+    const slot = this.#load().get(key);
+    if (!slot) return undefined;
+    const start = Math.min(offset, slot.valueBytes);
+    const out = Buffer.allocUnsafe(Math.min(len, slot.valueBytes - start));
+    if (out.length === 0) return out;
+    const fd = openSync(this.path, 'r');
+    try {
+      readFully(fd, out, slot.valueOffset + start);
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+
+  /** Size of `key`'s value, undefined when absent. */
+  valueBytes(key: string): number | undefined {
+    return this.#load().get(key)?.valueBytes;
+  }
+
+  /**
+   * Counts the times the index was rebuilt from the log (another process wrote it, or a compaction
+   * moved offsets): a cache derived from the keys (the fs drive's folders) is stale when it changes.
+   */
+  get generation(): number {
+    this.#load();
+    return this.#generation;
+  }
+
+  /** Every key, unsorted (the fs drive builds its folder index from them). */
+  keys(): IterableIterator<string> {
+    return this.#load().keys();
   }
 
   set(key: string, value: Uint8Array): void {
@@ -284,6 +320,7 @@ export class AppStore {
       }
     }
     this.#index = index;
+    this.#generation++;
     this.#charged = charged;
     this.#liveBytes = live;
     this.#remember();

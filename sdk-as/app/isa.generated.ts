@@ -96,6 +96,27 @@ export declare function __isa_dmcs_push(actions_ptr: usize, actions_len: usize, 
 @external("peeros:isa/diag@0.1.0", "echo")
 export declare function __isa_diag_echo(payload_ptr: usize, payload_len: usize, retptr: usize): void;
 
+@external("peeros:isa/fs@0.1.0", "read")
+export declare function __isa_fs_read(path_ptr: usize, path_len: usize, offset: u64, len: u32, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "write-file")
+export declare function __isa_fs_write_file(path_ptr: usize, path_len: usize, data_ptr: usize, data_len: usize, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "write")
+export declare function __isa_fs_write(path_ptr: usize, path_len: usize, offset: u64, data_ptr: usize, data_len: usize, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "list")
+export declare function __isa_fs_list(path_ptr: usize, path_len: usize, limit: u32, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "stat")
+export declare function __isa_fs_stat(path_ptr: usize, path_len: usize, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "remove")
+export declare function __isa_fs_remove(path_ptr: usize, path_len: usize, retptr: usize): void;
+
+@external("peeros:isa/fs@0.1.0", "rename")
+export declare function __isa_fs_rename(source_ptr: usize, source_len: usize, target_ptr: usize, target_len: usize, retptr: usize): void;
+
 /**
  * Diagnostic messages from the app, recorded by the host with the app's name.
  * capability: log
@@ -317,5 +338,113 @@ export namespace diag {
     __isa_diag_echo(payload.dataStart, <usize>payload.byteLength, RET_AREA);
     releaseKept();
     return readBytesResult(RET_AREA);
+  }
+}
+
+/**
+ * The hybrid file system: the app's own drive, one per (account, app), modelled on WASI's
+ * preopens. The app sees only the roots it was granted; a path is relative, its first segment
+ * a granted root (`docs/2026/plan.txt`), its segments 1..=255 bytes of UTF-8 without `/`, NUL,
+ * control characters, `.` or `..`; at most 256 bytes and 32 segments. Folders are implicit: a
+ * folder exists while a file below it exists. No symlinks, so nothing can point outside the drive.
+ * capability: fs   (scope: `roots` the app may touch, `rights` ro|rw, `maxBytes` drive quota)
+ */
+export namespace fs {
+  /**
+   * At most `len` bytes of file `path` from byte `offset` (fewer at the end of the file, none
+   * past it); `not-found` when there is no such file.
+   *
+   * WIT: `read: func(path: string, offset: u64, len: u32) -> result<list<u8>, error-code>`; capability: fs.
+   */
+  export function read(path: string, offset: u64, len: u32): BytesResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    __isa_fs_read(changetype<usize>(path_buf), <usize>path_buf.byteLength, offset, len, RET_AREA);
+    releaseKept();
+    return readBytesResult(RET_AREA);
+  }
+
+  /**
+   * Replaces file `path` with `data`, creating it (and its folders), durably.
+   *
+   * WIT: `write-file: func(path: string, data: list<u8>) -> result<_, error-code>`; capability: fs.
+   */
+  export function writeFile(path: string, data: Uint8Array): UnitResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    keepAlive1(data.buffer);
+    __isa_fs_write_file(changetype<usize>(path_buf), <usize>path_buf.byteLength, data.dataStart, <usize>data.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
+  }
+
+  /**
+   * Writes `data` into file `path` at `offset` (at most the file's size: no holes), creating
+   * an empty file first when `offset` is 0 and there is none.
+   *
+   * WIT: `write: func(path: string, offset: u64, data: list<u8>) -> result<_, error-code>`; capability: fs.
+   */
+  export function write(path: string, offset: u64, data: Uint8Array): UnitResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    keepAlive1(data.buffer);
+    __isa_fs_write(changetype<usize>(path_buf), <usize>path_buf.byteLength, offset, data.dataStart, <usize>data.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
+  }
+
+  /**
+   * The entries directly inside folder `path`, sorted by name, as a msgpack array of maps
+   * `{name, dir, size}` (at most `limit`).
+   *
+   * WIT: `list: func(path: string, limit: u32) -> result<list<u8>, error-code>`; capability: fs.
+   */
+  export function list(path: string, limit: u32): BytesResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    __isa_fs_list(changetype<usize>(path_buf), <usize>path_buf.byteLength, limit, RET_AREA);
+    releaseKept();
+    return readBytesResult(RET_AREA);
+  }
+
+  /**
+   * What `path` is, as a msgpack map `{dir, size}` (`size` of a folder: its file count).
+   *
+   * WIT: `stat: func(path: string) -> result<list<u8>, error-code>`; capability: fs.
+   */
+  export function stat(path: string): BytesResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    __isa_fs_stat(changetype<usize>(path_buf), <usize>path_buf.byteLength, RET_AREA);
+    releaseKept();
+    return readBytesResult(RET_AREA);
+  }
+
+  /**
+   * Removes file `path`; `not-found` when there is none (folders vanish with their last file).
+   *
+   * WIT: `remove: func(path: string) -> result<_, error-code>`; capability: fs.
+   */
+  export function remove(path: string): UnitResult {
+    const path_buf = String.UTF8.encode(path);
+    keepAlive0(path_buf);
+    __isa_fs_remove(changetype<usize>(path_buf), <usize>path_buf.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
+  }
+
+  /**
+   * Renames file `source` to `target`, replacing `target` if it is a file.
+   *
+   * WIT: `rename: func(source: string, target: string) -> result<_, error-code>`; capability: fs.
+   */
+  export function rename(source: string, target: string): UnitResult {
+    const source_buf = String.UTF8.encode(source);
+    keepAlive0(source_buf);
+    const target_buf = String.UTF8.encode(target);
+    keepAlive1(target_buf);
+    __isa_fs_rename(changetype<usize>(source_buf), <usize>source_buf.byteLength, changetype<usize>(target_buf), <usize>target_buf.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
   }
 }

@@ -87,6 +87,13 @@ test('core signatures follow CORE-ABI.md', () => {
   assert.is(sig('chain', 'get-table-rows'), 'i32,i32,i32->');
   assert.is(sig('dmcs', 'push'), 'i32,i32,i32->');
   assert.is(sig('diag', 'echo'), 'i32,i32,i32->');
+  assert.is(sig('fs', 'read'), 'i32,i32,i64,i32,i32->');
+  assert.is(sig('fs', 'write-file'), 'i32,i32,i32,i32,i32->');
+  assert.is(sig('fs', 'write'), 'i32,i32,i64,i32,i32,i32->');
+  assert.is(sig('fs', 'list'), 'i32,i32,i32,i32->');
+  assert.is(sig('fs', 'stat'), 'i32,i32,i32->');
+  assert.is(sig('fs', 'remove'), 'i32,i32,i32->');
+  assert.is(sig('fs', 'rename'), 'i32,i32,i32,i32,i32->');
   const shapes = Object.fromEntries(ISA_IMPORTS.map((i) => [`${i.interface}.${i.func}`, i.shape]));
   assert.is(shapes['storage.set'], 'result-unit');
   assert.is(shapes['ual.account'], 'result-bytes');
@@ -105,6 +112,7 @@ test('capabilities, error codes, log levels and command names', () => {
     chain: 'chain.read',
     dmcs: 'dmcs.push',
     diag: 'diag',
+    fs: 'fs',
   });
   assert.equal(
     { ...ERROR_CODES },

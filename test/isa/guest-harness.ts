@@ -13,7 +13,7 @@ export interface HarnessOptions {
   logEnabled?: boolean;
   account?: string | null;
   storage?: Map<string, Uint8Array>;
-  /** Modules (`peeros:isa/x@0.1.0`) whose functions return `unavailable`; default chain and dmcs. */
+  /** Modules (`peeros:isa/x@0.1.0`) whose functions return `unavailable`; default chain, dmcs and fs. */
   unavailable?: string[];
   nowMs?: bigint;
   /** Bytes returned by a host call at most (random.bytes above it: limit-exceeded). */
@@ -50,7 +50,7 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
   const storage = opts.storage ?? new Map<string, Uint8Array>();
   const logs: Array<{ level: number; message: string }> = [];
   const calls = new Map<string, number>();
-  const unavailable = new Set(opts.unavailable ?? ['peeros:isa/chain@0.1.0', 'peeros:isa/dmcs@0.1.0']);
+  const unavailable = new Set(opts.unavailable ?? ['peeros:isa/chain@0.1.0', 'peeros:isa/dmcs@0.1.0', 'peeros:isa/fs@0.1.0']);
   const maxBytes = opts.maxBytes ?? 1 << 20;
   let exportsRef: WebAssembly.Exports | null = null;
   const mem = (): WebAssembly.Memory => exportsRef!.memory as WebAssembly.Memory;
@@ -141,7 +141,7 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
   for (const imp of ISA_IMPORTS) {
     const key = `${imp.interface}.${imp.func}`;
     const f = impl[key];
-    if (!f) throw new Error(`harness has no implementation of ${key}`);
+    if (!f && !unavailable.has(imp.module)) throw new Error(`harness has no implementation of ${key}`);
     const retptr = imp.shape.startsWith('result');
     const wrapped = (...a: any[]): unknown => {
       calls.set(key, (calls.get(key) ?? 0) + 1);
@@ -149,7 +149,7 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
         const ret = a[a.length - 1] as number;
         return imp.shape === 'result-unit' ? unit(ret, 'unavailable') : errBytes(ret, 'unavailable');
       }
-      return f(...a);
+      return f!(...a);
     };
     (imports[imp.module] ??= {})[imp.name] = wrapped;
   }

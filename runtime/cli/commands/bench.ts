@@ -112,6 +112,7 @@ const MODULES: BenchModule[] = [
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
   { file: 'packages', fn: 'benchPackages', prefixes: ['packages.'] },
+  { file: 'fs', fn: 'benchFs', prefixes: ['fs.'] },
 ];
 
 /** Whether a module whose figures start with `prefixes` can produce a figure starting with `only`. */

@@ -1,0 +1,85 @@
+/**
+ * Hybrid file system benchmarks (issue 13): what writing and reading a 64 KiB file costs through
+ * the ISA (a real app worker, the fs-probe fixture looping inside wasm) against the drive called
+ * directly, plain and sealed (AES-256-GCM), in the same run. All names start with `fs.`.
+ *
+ * - `fs.drive.write.64k` (ms/op) — the baseline: `Drive.writeFile` of 64 KiB, plain (one
+ *   fdatasynced record append).
+ * - `fs.drive-sealed.write.64k` (ms/op) — the same with a drive key (seal, then append).
+ * - `fs.isa.write.64k` (ms/op) — `fs.write-file` from the app's worker (guest copy, path checks,
+ *   grant, quota), per file, over a command that writes 50 files.
+ * - `fs.drive.read.64k` / `fs.drive-sealed.read.64k` (ms/op) — a whole-file read, plain and opened.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Host } from '../runtime/host.js';
+import { Drive } from '../runtime/fs/drive.js';
+import { summarize, type BenchResult } from './result.js';
+
+const PROBE = fileURLToPath(new URL('../../test/fixtures/apps/fs-probe/', import.meta.url));
+const SIZE = 64 << 10;
+const FILES = 50;
+const QUOTA = 1 << 30;
+
+export async function benchFs(opts: { runs: number }): Promise<BenchResult[]> {
+  const runs = Math.max(1, opts.runs);
+  const home = mkdtempSync(join(tmpdir(), 'peeros-bench-fs-'));
+  const key = randomBytes(32);
+  const data = new Uint8Array(randomBytes(SIZE));
+  try {
+    const wPlain: number[] = [];
+    const wSealed: number[] = [];
+    const wIsa: number[] = [];
+    const rPlain: number[] = [];
+    const rSealed: number[] = [];
+    const manifest = JSON.parse(readFileSync(join(PROBE, 'peeros.json'), 'utf8'));
+    manifest.capabilities.fs.maxBytes = QUOTA;
+    const dir = join(home, 'src', 'fs-probe');
+    mkdirSync(join(dir, 'build'), { recursive: true });
+    writeFileSync(join(dir, manifest.entry), readFileSync(join(PROBE, manifest.entry)));
+    writeFileSync(join(dir, 'peeros.json'), JSON.stringify(manifest));
+    const host = new Host({ home, onLog: () => {} });
+    try {
+      await host.install(dir, { grant: () => true });
+      for (let r = -1; r < runs; r++) {
+        const plain = new Drive(join(home, `plain-${r}`), QUOTA);
+        const sealed = new Drive(join(home, `sealed-${r}`), QUOTA, { key });
+        let t = process.hrtime.bigint();
+        for (let i = 0; i < FILES; i++) plain.writeFile(`docs/f/${i}`, data);
+        const a = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+        t = process.hrtime.bigint();
+        for (let i = 0; i < FILES; i++) sealed.writeFile(`docs/f/${i}`, data);
+        const b = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+        t = process.hrtime.bigint();
+        await host.run('fs-probe', 'fs.fill', { count: FILES, size: SIZE });
+        const c = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+        t = process.hrtime.bigint();
+        for (let i = 0; i < FILES; i++) plain.read(`docs/f/${i}`, 0, SIZE);
+        const d = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+        t = process.hrtime.bigint();
+        for (let i = 0; i < FILES; i++) sealed.read(`docs/f/${i}`, 0, SIZE);
+        const e = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+        if (r < 0) continue; // warm-up
+        wPlain.push(a);
+        wSealed.push(b);
+        wIsa.push(c);
+        rPlain.push(d);
+        rSealed.push(e);
+      }
+    } finally {
+      await host.close();
+    }
+    return [
+      summarize('fs.drive.write.64k', 'ms/op', wPlain),
+      summarize('fs.drive-sealed.write.64k', 'ms/op', wSealed),
+      summarize('fs.isa.write.64k', 'ms/op', wIsa),
+      summarize('fs.drive.read.64k', 'ms/op', rPlain),
+      summarize('fs.drive-sealed.read.64k', 'ms/op', rSealed),
+    ];
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
