@@ -10,14 +10,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
+import { chromium } from '../fixtures/chromium.js';
 
-const CHROMIUM = process.env.PEEROS_CHROMIUM ?? '/usr/lib/chromium/chromium-headless-shell';
 const PASS = 'console e2e passphrase';
 const HOSTILE = '<img src=x onerror=alert(1)> <b>bold</b> \u202Eevil';
 
@@ -41,15 +40,6 @@ interface Context {
 interface Browser {
   newContext(): Promise<Context>;
   close(): Promise<void>;
-}
-type Playwright = { chromium: { launch(o: { executablePath: string; args: string[] }): Promise<Browser> } };
-
-function loadPlaywright(): Playwright | null {
-  try {
-    return createRequire(import.meta.url)('playwright-core') as Playwright;
-  } catch {
-    return null;
-  }
 }
 
 /** Starts `peeros console` and resolves with its printed address (the one line on stdout). */
@@ -77,10 +67,9 @@ function startConsole(env: Record<string, string>): Promise<{ child: ChildProces
   });
 }
 
-const playwright = loadPlaywright();
-if (!playwright || !existsSync(CHROMIUM)) {
-  const missing = !playwright ? 'playwright-core is not installed' : `no Chromium at ${CHROMIUM} (set PEEROS_CHROMIUM)`;
-  console.log(`  skipped: ${missing}`);
+const browserOrWhy = chromium<Browser>();
+if ('missing' in browserOrWhy) {
+  console.log(`  skipped: ${browserOrWhy.missing}`);
   test.skip('the console in Chromium: unlock, launcher, hostile text, revoke');
 } else {
   let home: string;
@@ -108,7 +97,7 @@ if (!playwright || !existsSync(CHROMIUM)) {
     assert.is(hostile.code, 0, hostile.err);
     await new SessionGrantStore(home).set(validateSessionGrant({ app: 'calculator', maxCount: 3 }));
     console_ = await startConsole(env());
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await browserOrWhy.launch();
   });
   test.after(async () => {
     await browser?.close();

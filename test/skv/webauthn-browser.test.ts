@@ -8,13 +8,11 @@
 // are present; prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Signature } from '../../abi/antelope/index.js';
 import { Vault, VaultError, WebAuthnVerifier, type WebAuthnCeremonyResult } from '../../skv/index.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, PASS } from './helpers.js';
+import { chromium } from '../fixtures/chromium.js';
 
-const CHROMIUM = process.env.PEEROS_CHROMIUM ?? '/usr/lib/chromium/chromium-headless-shell';
 const RP_ID = 'peeros.test';
 const ORIGIN = `https://${RP_ID}`;
 
@@ -56,30 +54,20 @@ interface Browser {
   newContext(): Promise<Context>;
   close(): Promise<void>;
 }
-type Playwright = { chromium: { launch(o: { executablePath: string; args: string[] }): Promise<Browser> } };
-
-function loadPlaywright(): Playwright | null {
-  try {
-    return createRequire(import.meta.url)('playwright-core') as Playwright;
-  } catch {
-    return null;
-  }
-}
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const toB64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-const playwright = loadPlaywright();
-if (!playwright || !existsSync(CHROMIUM)) {
-  const missing = !playwright ? 'playwright-core is not installed' : `no Chromium at ${CHROMIUM} (set PEEROS_CHROMIUM)`;
-  console.log(`  skipped: ${missing}`);
+const browserOrWhy = chromium<Browser>();
+if ('missing' in browserOrWhy) {
+  console.log(`  skipped: ${browserOrWhy.missing}`);
   test.skip('a Chromium authenticator registers with the vault and approves a signature the vault verifies');
 } else {
   let browser: Browser;
   let page: Page;
 
   test.before(async () => {
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await browserOrWhy.launch();
     const context = await browser.newContext();
     page = await context.newPage();
     await page.route(`${ORIGIN}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: PAGE }));

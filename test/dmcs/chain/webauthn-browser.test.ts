@@ -5,15 +5,13 @@
 // credential's PUB_WA_ key, and `navigator.credentials.get` with the transfer digest as challenge
 // yields the assertion that, as a SIG_WA_, moves tokens on the embedded node and reads back from
 // the block with wharfkit. Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
-// playwright-core (resolvable from here or NODE_PATH) are present; prints a skip line otherwise.
+// playwright-core are present (test/fixtures/chromium.ts); prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { UserPresence, type Signature, signatureFromAssertion, webAuthnKeyFromSpki, type PublicKey } from '../../../abi/antelope/index.js';
 import { startPasskeyTokenChain, type PasskeyTokenChain } from './passkey-token-chain.js';
+import { chromium } from '../../fixtures/chromium.js';
 
-const CHROMIUM = process.env.PEEROS_CHROMIUM ?? '/usr/lib/chromium/chromium-headless-shell';
 const RP_ID = 'peeros.test';
 
 /** What the test page runs (plain browser script; the project compiles without DOM types). */
@@ -37,7 +35,7 @@ async function assertWith(id, challenge, rpId) {
 }
 </script>`;
 
-// The few playwright-core calls used here (it is not a dependency of the project yet).
+// The few playwright-core calls used here.
 interface Page {
   route(
     url: string,
@@ -54,20 +52,10 @@ interface Browser {
   newContext(): Promise<Context>;
   close(): Promise<void>;
 }
-type Playwright = { chromium: { launch(o: { executablePath: string; args: string[] }): Promise<Browser> } };
 
-function loadPlaywright(): Playwright | null {
-  try {
-    return createRequire(import.meta.url)('playwright-core') as Playwright;
-  } catch {
-    return null;
-  }
-}
-
-const playwright = loadPlaywright();
-if (!playwright || !existsSync(CHROMIUM)) {
-  const missing = !playwright ? 'playwright-core is not installed' : `no Chromium at ${CHROMIUM} (set PEEROS_CHROMIUM)`;
-  console.log(`  skipped: ${missing}`);
+const browserOrWhy = chromium<Browser>();
+if ('missing' in browserOrWhy) {
+  console.log(`  skipped: ${browserOrWhy.missing}`);
   test.skip('a Chromium passkey signs a transfer the node accepts');
 } else {
   let chain: PasskeyTokenChain;
@@ -76,7 +64,7 @@ if (!playwright || !existsSync(CHROMIUM)) {
 
   test.before(async () => {
     chain = await startPasskeyTokenChain();
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await browserOrWhy.launch();
     const context = await browser.newContext();
     page = await context.newPage();
     await page.route(`https://${RP_ID}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: PAGE }));
