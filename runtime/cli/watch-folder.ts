@@ -1,9 +1,11 @@
 /**
- * Watching a project folder for `peeros app build --watch` and `peeros app dev`: one callback per
+ * Watching a project folder for `peeros app build --watch`, `peeros app dev` and `peeros contract build --watch`: one callback per
  * burst of changes (editors write a file in several steps), never two at once, and none for the
  * files the build itself writes (the output folder).
  */
 import { watch } from 'node:fs';
+import type { CliIO } from './command.js';
+import { terminalText } from '../../lib/terminal-text.js';
 
 /** Changes closer together than this are one burst: an editor's save is a write, a rename and a chmod. */
 export const WATCH_SETTLE_MS = 150;
@@ -65,4 +67,22 @@ export function untilInterrupted(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** Runs `step` now and after every burst of source changes in `dir`, until Ctrl-C. */
+export async function loopOnChanges(dir: string, io: CliIO, step: () => Promise<unknown>): Promise<number> {
+  // a failed round is reported and the loop goes on: the next save may fix it
+  const round = async (): Promise<void> => {
+    try {
+      await step();
+    } catch (err) {
+      io.err(`peeros: ${terminalText(err instanceof Error ? err.message : String(err))}`);
+    }
+  };
+  await round();
+  const w = watchFolder(dir, isProjectSource, round);
+  io.err(`watching ${dir} for changes (Ctrl-C stops)`);
+  await untilInterrupted();
+  w.close();
+  return 0;
 }

@@ -31,7 +31,7 @@ import { STORE_FLAG } from '../store-view.js';
 import { APP_NAME, RESERVED_APP_NAMES } from '../../manifest.js';
 import { accountNameArg } from '../arg-checks.js';
 import { scaffold, templatesDir } from '../scaffold.js';
-import { isProjectSource, untilInterrupted, watchFolder } from '../watch-folder.js';
+import { loopOnChanges } from '../watch-folder.js';
 import { join } from 'node:path';
 
 const INSTALL_JSON_KEYS =
@@ -199,24 +199,6 @@ async function buildOnce(dir: string, io: CliIO, printCommands = false): Promise
     }
     throw err;
   }
-}
-
-/** Runs `step` now and after every burst of source changes in `dir`, until Ctrl-C. */
-async function loopOnChanges(dir: string, io: CliIO, step: () => Promise<unknown>): Promise<number> {
-  // a failed round is reported and the loop goes on: the next save may fix it
-  const round = async (): Promise<void> => {
-    try {
-      await step();
-    } catch (err) {
-      io.err(`peeros: ${terminalText(err instanceof Error ? err.message : String(err))}`);
-    }
-  };
-  await round();
-  const w = watchFolder(dir, isProjectSource, round);
-  io.err(`watching ${dir} for changes (Ctrl-C stops)`);
-  await untilInterrupted();
-  w.close();
-  return 0;
 }
 
 async function dev(argv: string[], io: CliIO): Promise<number> {

@@ -16,7 +16,7 @@ import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { accountNameArg } from '../arg-checks.js';
 import { scaffold, templatesDir } from '../scaffold.js';
 import { terminalJson } from '../../../lib/terminal-text.js';
-import { isProjectSource, untilInterrupted, watchFolder } from '../watch-folder.js';
+import { loopOnChanges } from '../watch-folder.js';
 
 const definition: CommandDefinition = {
   name: 'contract',
@@ -85,15 +85,8 @@ async function build(argv: string[], io: CliIO): Promise<number> {
   const dir = positionals[0]!;
   const name = typeof flags.name === 'string' ? flags.name : undefined;
   const printAbi = flags['print-abi'] === true;
-  const ok = await buildOnce(dir, name, printAbi, io);
-  if (!flags.watch) return ok ? 0 : 1;
-  const w = watchFolder(resolve(dir), isProjectSource, async () => {
-    await buildOnce(dir, name, printAbi, io);
-  });
-  io.err(`watching ${dir} for changes (Ctrl-C stops)`);
-  await untilInterrupted();
-  w.close();
-  return 0;
+  if (flags.watch) return loopOnChanges(resolve(dir), io, () => buildOnce(dir, name, printAbi, io));
+  return (await buildOnce(dir, name, printAbi, io)) ? 0 : 1;
 }
 
 const command: CliCommand = {
