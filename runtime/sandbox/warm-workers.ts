@@ -13,6 +13,7 @@
 import type { Worker } from 'node:worker_threads';
 import { CALL_CLOCK_BYTES } from './call-clock.js';
 import { startAppWorker } from './worker-thread.js';
+import type { WorkerToHost } from './worker-protocol.js';
 
 export interface WarmWorker {
   worker: Worker;
@@ -23,6 +24,9 @@ export interface WarmWorker {
 interface Idle extends WarmWorker {
   /** Drops the worker from the pool if it dies while idle. */
   onGone: () => void;
+  /** Marks it booted (its `warm` message). */
+  onWarm: (m: WorkerToHost) => void;
+  booted: boolean;
 }
 
 export class WarmWorkers {
@@ -45,13 +49,22 @@ export class WarmWorkers {
     while (!this.#closed && this.#idle.length < this.size) this.#start();
   }
 
-  /** A warm worker for one app, or undefined (none waiting: the caller starts its own); refills in the background. */
+  /**
+   * A warm worker for one app — a booted one if any, else the oldest still booting (ahead of a new
+   * thread all the same) — or undefined (none waiting: the caller starts its own). Refills in the background.
+   */
   take(): WarmWorker | undefined {
-    let w = this.#idle.shift();
-    while (w && w.worker.threadId === -1) w = this.#idle.shift(); // exited: its exit event may be pending
+    this.#idle = this.#idle.filter((i) => i.worker.threadId !== -1); // exited: its exit event may be pending
+    const i = Math.max(
+      0,
+      this.#idle.findIndex((w) => w.booted),
+    );
+    const w = this.#idle[i];
     if (!w) return undefined;
+    this.#idle.splice(i, 1);
     w.worker.off('error', w.onGone);
     w.worker.off('exit', w.onGone);
+    w.worker.off('message', w.onWarm);
     this.taken++;
     // After the caller's call path, not on it.
     setImmediate(() => this.fill());
@@ -66,6 +79,10 @@ export class WarmWorkers {
     const idle: Idle = {
       worker,
       clock,
+      booted: false,
+      onWarm: (m) => {
+        if (m.type === 'warm') idle.booted = true;
+      },
       onGone: () => {
         // not refilled here: a worker that cannot start would otherwise respawn in a loop
         this.#idle = this.#idle.filter((i) => i !== idle);
@@ -73,6 +90,7 @@ export class WarmWorkers {
     };
     worker.on('error', idle.onGone);
     worker.on('exit', idle.onGone);
+    worker.on('message', idle.onWarm);
     this.#idle.push(idle);
   }
 
