@@ -2,7 +2,7 @@
 // thread; a worker that ran an app is never handed to another; the pool is bounded and closed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Host } from '../../../runtime/index.js';
+import { Host, HostError } from '../../../runtime/index.js';
 import { WARM_WORKERS } from '../../../runtime/limits.js';
 import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
@@ -15,6 +15,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 test.before(async () => {
   const host = open();
   for (const name of ['alpha', 'beta']) await host.install(writeApp(home, name, M.appModule({ result: pack(name) })), grantAll);
+  await host.install(writeApp(home, 'spinstart', M.loopInStart(), { limits: { cpuMs: 200 } }), grantAll);
   await host.close();
 });
 
@@ -67,6 +68,23 @@ test('a worker that ran one app never serves another: each app gets a fresh thre
     // every worker in the pool was started by it: none came back from an app
     const w = host.warmWorkers;
     assert.is(w.started, w.idle + w.taken);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a warm worker keeps the start deadline: a start function that never returns is terminated', async () => {
+  const host = open();
+  try {
+    await host.stopWorker('alpha');
+    const err = await host.run('spinstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.instance(err, HostError);
+    assert.is(err!.code, 'DEADLINE_EXCEEDED');
+    assert.is(host.process('spinstart')!.adopted, 1);
+    assert.is(await host.run('alpha', 'go'), 'alpha', 'other apps still start from the pool');
   } finally {
     await host.close();
   }
