@@ -11,7 +11,7 @@ import { pack, unpackGuest } from '../abi/msgpack/codec.js';
 import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
-import { MAX_DECODED_VALUES, resolveLimits, type AppLimits } from './limits.js';
+import { MAX_DECODED_VALUES, MAX_WARM_WORKERS, WARM_WORKERS, resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
 import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
@@ -48,6 +48,11 @@ export interface HostOptions {
   bridge?: { endpoint(app: string): BridgeEndpoint } | null;
   /** Same as `bridge: services.bridge`. */
   services?: { bridge: { endpoint(app: string): BridgeEndpoint } };
+  /**
+   * Pre-started app-less workers kept once an app has gone idle ({@link Host.stopWorker}), so its
+   * next first call does not start a thread: default WARM_WORKERS, at most MAX_WARM_WORKERS, 0: none.
+   */
+  warmWorkers?: number;
 }
 
 export interface InstallOptions {
@@ -113,7 +118,11 @@ export class Host {
   constructor(opts: HostOptions = {}) {
     this.home = opts.home ?? peerosHome();
     this.#registry = new AppRegistry(this.home);
-    this.#pool = new WorkerPool(opts.onLog ?? defaultLog);
+    const warm = opts.warmWorkers ?? WARM_WORKERS;
+    if (!Number.isInteger(warm) || warm < 0 || warm > MAX_WARM_WORKERS) {
+      throw new RangeError(`warmWorkers must be an integer from 0 to ${MAX_WARM_WORKERS}, not ${warm}`);
+    }
+    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm);
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
     else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
@@ -283,14 +292,23 @@ export class Host {
   }
 
   /**
-   * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached, so the next
-   * call pays a worker start and an instantiation, not a compilation (the bench's first-call figure).
+   * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached. The stopped
+   * worker is terminated (never reused), and the warm pool is filled, so the next call takes a
+   * pre-started worker and pays an instantiation, not a thread start nor a compilation (the bench's
+   * first-call figure).
    */
   async stopWorker(app: string): Promise<void> {
     await this.#pool.stop(app);
+    if (!this.#closed) this.#pool.prewarm();
   }
 
-  /** Terminates every app worker. */
+  /** The warm pool (diagnostics and tests): workers waiting, started and handed out so far. */
+  get warmWorkers(): { idle: number; started: number; taken: number } {
+    const w = this.#pool.warm;
+    return { idle: w.idle, started: w.started, taken: w.taken };
+  }
+
+  /** Terminates every app worker and every warm worker. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.#pool.close();

@@ -127,6 +127,15 @@ export const MAX_TERMINATING_WORKERS = 1;
 /** How long a new call waits for its app's terminating worker to exit before LIMIT_EXCEEDED: 2 s. */
 export const TERMINATING_WORKER_WAIT_MS = 2000;
 
+/**
+ * Pre-started, app-less sandbox workers a host keeps once an app has gone idle: 2. An idle app's
+ * first call takes one instead of paying a thread start (tens to hundreds of ms); each costs an idle
+ * thread (a few MiB), so few. 0 disables the pool.
+ */
+export const WARM_WORKERS = 2;
+/** Most warm workers a host may be configured with: 8 — beyond the cores of any machine we target. */
+export const MAX_WARM_WORKERS = 8;
+
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;
 

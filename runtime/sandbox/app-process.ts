@@ -13,22 +13,18 @@
  * them are still exiting, a new worker for the app waits up to TERMINATING_WORKER_WAIT_MS for one
  * of them, then the call fails with LIMIT_EXCEEDED, so an app that outlives its termination cannot
  * stack up busy threads by being called again.
+ *
+ * Given a source of warm workers (warm-workers.ts), a start takes a pre-started app-less worker when
+ * one is waiting and hands it this app's spec, instead of starting a thread on the call path.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
-import {
-  MAX_TERMINATING_WORKERS,
-  TERMINATING_WORKER_WAIT_MS,
-  WORKER_HEAP_MB,
-  WORKER_STACK_MB,
-  WORKER_START_MS,
-  WORKER_YOUNG_HEAP_MB,
-} from '../limits.js';
+import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, WORKER_START_MS } from '../limits.js';
 import type { CallResult } from './instance.js';
 import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
 import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
-
-const WORKER_URL = new URL('./app-worker.js', import.meta.url);
+import { APP_WORKER_URL, startAppWorker } from './worker-thread.js';
+import type { WarmWorker } from './warm-workers.js';
 
 interface Pending {
   id: number;
@@ -51,15 +47,24 @@ export class AppProcess {
   #closed = false;
   /** Terminated workers whose threads have not exited yet, with a promise of their exit. */
   #terminating = new Map<Worker, Promise<void>>();
-  /** How many workers this process has started (tests check respawning). */
+  /** How many workers this process has started or taken warm (tests check respawning). */
   spawns = 0;
+  /** Of {@link spawns}, how many were warm workers taken from the pool. */
+  adopted = 0;
 
   constructor(
     readonly spec: WorkerSpec,
     readonly onLog: LogHandler,
     /** The worker script; tests substitute their own. */
-    readonly workerUrl: URL = WORKER_URL,
+    readonly workerUrl: URL = APP_WORKER_URL,
+    /** Where pre-started workers wait (only for the standard worker script). */
+    readonly warm?: { take(): WarmWorker | undefined },
   ) {}
+
+  /** The current worker's thread id, if one runs (tests check that apps never share a thread). */
+  get threadId(): number | undefined {
+    return this.#worker?.threadId;
+  }
 
   get app(): string {
     return this.spec.app;
@@ -100,18 +105,14 @@ export class AppProcess {
   #spawn(): Promise<void> {
     if (this.#ready) return this.#ready;
     this.spawns++;
-    const clockBuffer = new SharedArrayBuffer(CALL_CLOCK_BYTES);
+    const pooled = this.workerUrl === APP_WORKER_URL ? this.warm?.take() : undefined;
+    const clockBuffer = pooled?.clock ?? new SharedArrayBuffer(CALL_CLOCK_BYTES);
     this.#clock = new Float64Array(clockBuffer);
-    const worker = new Worker(this.workerUrl, {
-      workerData: { ...this.spec, clock: clockBuffer } satisfies WorkerData,
-      resourceLimits: {
-        stackSizeMb: WORKER_STACK_MB,
-        maxOldGenerationSizeMb: WORKER_HEAP_MB,
-        maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB,
-      },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = pooled?.worker ?? startAppWorker({ ...this.spec, clock: clockBuffer } satisfies WorkerData, this.workerUrl);
+    if (pooled) {
+      this.adopted++;
+      worker.ref(); // starting, as a new worker would be
+    }
     this.#worker = worker;
     const app = this.spec.app;
     const ready = new Promise<void>((resolve, reject) => {
@@ -179,6 +180,8 @@ export class AppProcess {
       };
       worker.on('error', died);
       worker.on('exit', (code) => died(new Error(`worker exited with code ${code}`)));
+      // A warm worker learns its app now; it answers `booted` and `ready` as a new one does.
+      if (pooled) worker.postMessage({ type: 'assign', spec: this.spec } satisfies HostToWorker);
     });
     this.#ready = ready;
     ready.catch(() => {

@@ -3,6 +3,9 @@
  * one at a time. A call that throws poisons the instance; the next call instantiates afresh (the
  * module is already compiled, so that costs tens of µs). The host enforces the deadline by
  * terminating this thread: wasm cannot be pre-empted any other way.
+ *
+ * Started warm (warm-workers.ts), the thread has loaded this code but knows no app: it waits for
+ * one `assign` message, then runs that app exactly as if it had been started with it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
@@ -10,54 +13,68 @@ import { AppInstance } from './instance.js';
 import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
 import { BridgeClient } from './bridge-client.js';
 import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
-import type { HostToWorker, WorkerData, WorkerToHost } from './worker-protocol.js';
+import type { HostToWorker, WarmWorkerData, WorkerData, WorkerToHost } from './worker-protocol.js';
 
-const spec = workerData as WorkerData;
-bindCallClock(spec.clock);
+const data = workerData as WorkerData | WarmWorkerData;
+bindCallClock(data.clock);
 const port = parentPort!;
 const send = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-const env: IsaEnvironment = {
-  home: spec.home,
-  dataDir: spec.dataDir,
-  logLevel: spec.logLevel,
-  logSink: (app: string, level: number, message: string) => send({ type: 'log', app, level, message }),
-};
-if (spec.bridge) {
-  const client = new BridgeClient(spec.bridge);
-  // A bridged call waits on the main thread (network, the user's confirmation): not CPU time.
-  const bridge: IsaBridge = {
-    call(op, payload) {
-      pauseCallClock();
-      try {
-        return client.call(op, payload);
-      } finally {
-        resumeCallClock();
-      }
-    },
+function serve(spec: WorkerData): void {
+  const env: IsaEnvironment = {
+    home: spec.home,
+    dataDir: spec.dataDir,
+    logLevel: spec.logLevel,
+    logSink: (app: string, level: number, message: string) => send({ type: 'log', app, level, message }),
   };
-  env.bridge = bridge;
-}
-
-let instance: AppInstance | undefined;
-const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);
-
-send({ type: 'booted' });
-try {
-  instance = fresh();
-  send({ type: 'ready' });
-} catch (err) {
-  send({ type: 'fatal', error: HostError.fromThrown(err, spec.app, '(instantiate)').toData() });
-}
-
-port.on('message', (msg: HostToWorker) => {
-  if (msg.type !== 'call') return;
-  startCall(msg.id);
-  try {
-    if (!instance || instance.poisoned) instance = fresh();
-    const r = instance.run(msg.command, msg.args);
-    send({ type: 'result', id: msg.id, ok: r.ok, bytes: r.bytes }, [r.bytes.buffer as ArrayBuffer]);
-  } catch (err) {
-    send({ type: 'error', id: msg.id, error: HostError.fromThrown(err, spec.app, msg.command).toData() });
+  if (spec.bridge) {
+    const client = new BridgeClient(spec.bridge);
+    // A bridged call waits on the main thread (network, the user's confirmation): not CPU time.
+    const bridge: IsaBridge = {
+      call(op, payload) {
+        pauseCallClock();
+        try {
+          return client.call(op, payload);
+        } finally {
+          resumeCallClock();
+        }
+      },
+    };
+    env.bridge = bridge;
   }
-});
+
+  let instance: AppInstance | undefined;
+  const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);
+
+  send({ type: 'booted' });
+  try {
+    instance = fresh();
+    send({ type: 'ready' });
+  } catch (err) {
+    send({ type: 'fatal', error: HostError.fromThrown(err, spec.app, '(instantiate)').toData() });
+  }
+
+  port.on('message', (msg: HostToWorker) => {
+    if (msg.type !== 'call') return;
+    startCall(msg.id);
+    try {
+      if (!instance || instance.poisoned) instance = fresh();
+      const r = instance.run(msg.command, msg.args);
+      send({ type: 'result', id: msg.id, ok: r.ok, bytes: r.bytes }, [r.bytes.buffer as ArrayBuffer]);
+    } catch (err) {
+      send({ type: 'error', id: msg.id, error: HostError.fromThrown(err, spec.app, msg.command).toData() });
+    }
+  });
+}
+
+if ('app' in data) serve(data);
+else {
+  const clock = data.clock;
+  const assign = (msg: HostToWorker) => {
+    if (msg.type !== 'assign') return;
+    port.off('message', assign);
+    serve({ ...msg.spec, clock });
+  };
+  port.on('message', assign);
+  send({ type: 'warm' });
+}

@@ -29,9 +29,20 @@ export interface WorkerData extends WorkerSpec {
   clock: SharedArrayBuffer;
 }
 
-export type HostToWorker = { type: 'call'; id: number; command: string; args: Uint8Array };
+/**
+ * `workerData` of a warm worker (warm-workers.ts): started before any app needs it, so it carries
+ * nothing app-specific; it learns its one app from the `assign` message.
+ */
+export interface WarmWorkerData {
+  clock: SharedArrayBuffer;
+}
+
+/** `assign` goes to a warm worker, once: the app it runs from now on (a worker is never assigned a second app). */
+export type HostToWorker = { type: 'assign'; spec: WorkerSpec } | { type: 'call'; id: number; command: string; args: Uint8Array };
 
 export type WorkerToHost =
+  /** A warm worker's thread runs and waits for its app. */
+  | { type: 'warm' }
   /** The thread runs (sent before instantiating, so the host can time the start function). */
   | { type: 'booted' }
   | { type: 'ready' }

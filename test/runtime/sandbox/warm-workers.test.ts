@@ -1,0 +1,127 @@
+// Warm workers: an idle app's first call takes a pre-started, app-less worker instead of starting a
+// thread; a worker that ran an app is never handed to another; the pool is bounded and closed.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Host, HostError } from '../../../runtime/index.js';
+import { WARM_WORKERS } from '../../../runtime/limits.js';
+import { pack } from '../../../abi/boundary.js';
+import * as M from '../../fixtures/hostile/modules.js';
+import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
+
+const home = tempHome('warm-workers');
+const open = (warmWorkers?: number) => new Host({ home, onLog: () => {}, ...(warmWorkers !== undefined ? { warmWorkers } : {}) });
+const tick = () => new Promise((r) => setImmediate(r));
+
+test.before(async () => {
+  const host = open();
+  for (const name of ['alpha', 'beta']) await host.install(writeApp(home, name, M.appModule({ result: pack(name) })), grantAll);
+  await host.install(writeApp(home, 'spinstart', M.loopInStart(), { limits: { cpuMs: 200 } }), grantAll);
+  await host.close();
+});
+
+test('the first call after stopWorker runs in a pooled worker; the pool refills afterwards', async () => {
+  const host = open();
+  try {
+    assert.is(await host.run('alpha', 'go'), 'alpha');
+    assert.is(host.process('alpha')!.adopted, 0, 'no pool before any app went idle: a one-shot run starts no spare thread');
+    assert.is(host.warmWorkers.started, 0);
+    await host.stopWorker('alpha');
+    assert.is(host.warmWorkers.idle, WARM_WORKERS);
+    assert.is(await host.run('alpha', 'go'), 'alpha');
+    const proc = host.process('alpha')!;
+    assert.is(proc.spawns, 1);
+    assert.is(proc.adopted, 1, 'the call took a warm worker: no worker was started on the call path');
+    assert.is(host.warmWorkers.taken, 1);
+    await tick();
+    assert.is(host.warmWorkers.idle, WARM_WORKERS, 'refilled in the background');
+    assert.is(host.warmWorkers.started, WARM_WORKERS + 1);
+    assert.is(await host.run('alpha', 'go'), 'alpha', 'later calls reuse the app worker');
+    assert.is(proc.spawns, 1);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a worker that ran one app never serves another: each app gets a fresh thread', async () => {
+  const host = open();
+  try {
+    const seen = new Map<number, string>();
+    const record = (app: string) => {
+      const tid = host.process(app)!.threadId!;
+      assert.ok(!seen.has(tid), `thread ${tid} ran '${seen.get(tid)}' before '${app}'`);
+      seen.set(tid, app);
+    };
+    await host.run('alpha', 'go');
+    record('alpha');
+    await host.stopWorker('alpha');
+    await host.run('beta', 'go');
+    assert.is(host.process('beta')!.adopted, 1);
+    record('beta');
+    for (let i = 0; i < 3; i++) {
+      for (const app of ['alpha', 'beta']) {
+        await host.stopWorker(app);
+        assert.is(await host.run(app, 'go'), app, 'the pooled worker runs the app it was handed');
+        assert.is(host.process(app)!.adopted, 1);
+        record(app);
+      }
+    }
+    // every worker in the pool was started by it: none came back from an app
+    const w = host.warmWorkers;
+    assert.is(w.started, w.idle + w.taken);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a warm worker keeps the start deadline: a start function that never returns is terminated', async () => {
+  const host = open();
+  try {
+    await host.stopWorker('alpha');
+    const err = await host.run('spinstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.instance(err, HostError);
+    assert.is(err!.code, 'DEADLINE_EXCEEDED');
+    assert.is(host.process('spinstart')!.adopted, 1);
+    assert.is(await host.run('alpha', 'go'), 'alpha', 'other apps still start from the pool');
+  } finally {
+    await host.close();
+  }
+});
+
+test('the pool is bounded by its size, and 0 disables it', async () => {
+  const one = open(1);
+  try {
+    await one.stopWorker('alpha');
+    await one.stopWorker('beta');
+    assert.equal(one.warmWorkers, { idle: 1, started: 1, taken: 0 });
+  } finally {
+    await one.close();
+  }
+  const none = open(0);
+  try {
+    await none.stopWorker('alpha');
+    assert.is(await none.run('alpha', 'go'), 'alpha');
+    assert.is(none.process('alpha')!.adopted, 0);
+    assert.equal(none.warmWorkers, { idle: 0, started: 0, taken: 0 });
+  } finally {
+    await none.close();
+  }
+  for (const bad of [-1, 1.5, 9]) assert.throws(() => open(bad), /warmWorkers must be an integer from 0 to 8/);
+});
+
+test('close terminates the warm workers and starts no more', async () => {
+  const host = open();
+  await host.stopWorker('alpha');
+  assert.is(host.warmWorkers.idle, WARM_WORKERS);
+  await host.close();
+  assert.is(host.warmWorkers.idle, 0);
+  await host.stopWorker('alpha');
+  assert.is(host.warmWorkers.idle, 0);
+  assert.is(host.warmWorkers.started, WARM_WORKERS);
+});
+
+test.after(() => cleanup(home));
+
+test.run();
