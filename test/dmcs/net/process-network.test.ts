@@ -1,6 +1,7 @@
 // A network of separate `peeros node` processes on loopback, set up from the CLI: a genesis node
 // (--dev: it alone holds eosio's key and produces eosio's slots) and two producer nodes that join
-// its chain with `--genesis FILE --producer NAME --peer …` (no genesis key). A schedule of the two
+// its chain with `--genesis FILE --producer NAME --peer …` (no genesis key), and a non-producing
+// peer (`--genesis FILE --peer …`) that takes a push and floods it to the producers. A schedule of the two
 // producers is activated through a privileged contract over HTTP to the genesis node; then only
 // the producers make blocks and every node agrees on head, LIB and state digest. One producer is
 // killed with SIGKILL, the others go on, it restarts from its own log and catches up.
@@ -11,13 +12,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIClient, PrivateKey } from '@wharfkit/antelope';
-import { removeDir, tempDir } from '../helpers.js';
+import { newAccountAction, removeDir, tempDir, transact } from '../helpers.js';
 import { createProducerAccounts, deployGovernor, proposeProducers } from '../schedule.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/peeros.js', import.meta.url));
 const names = ['proda', 'prodb'];
 const gdir = tempDir('net-genesis');
 const pdirs = names.map((n) => tempDir(`net-${n}`));
+const peerDir = tempDir('net-peer');
 const children = new Set<ChildProcess>();
 
 interface Running {
@@ -86,6 +88,7 @@ test.after(() => {
   for (const c of children) c.kill('SIGKILL');
   removeDir(gdir);
   for (const d of pdirs) removeDir(d);
+  removeDir(peerDir);
 });
 
 test('separate node processes join one chain, agree, survive a SIGKILL and catch up', async () => {
@@ -103,11 +106,13 @@ test('separate node processes join one chain, agree, survive a SIGKILL and catch
   const a = await startNodeCli([...producerArgs(0, [genesisNode.p2p!]), '--p2p-listen', '127.0.0.1:0']);
   const bArgs = producerArgs(1, [genesisNode.p2p!, a.p2p!]);
   let b = await startNodeCli(bArgs);
+  // a non-producing peer: the chain's genesis, no --producer
+  const peer = await startNodeCli(['--data', peerDir, '--genesis', genesisFile, '--peer', a.p2p!]);
   const keyOf = (i: number) => PrivateKey.from(readFileSync(join(pdirs[i]!, 'producers', `${names[i]}.key`), 'utf8').trim()).toPublic();
   const schedule = names.map((name, i) => ({ name, key: keyOf(i).toString() }));
 
   // the producer nodes hold no genesis key, yet follow the genesis node's chain
-  await converge([genesisNode.endpoint, a.endpoint, b.endpoint], 10_000);
+  await converge([genesisNode.endpoint, a.endpoint, b.endpoint, peer.endpoint], 10_000);
 
   const client = new APIClient({ url: genesisNode.endpoint });
   await createProducerAccounts(client, names, (n) => schedule.find((p) => p.name === n)!.key);
@@ -120,8 +125,19 @@ test('separate node processes join one chain, agree, survive a SIGKILL and catch
     if (Date.now() > until) throw new Error(`the producers' schedule is not active: ${genesisNode.stderr().slice(-500)}`);
     await sleep(100);
   }
-  const all = [genesisNode.endpoint, a.endpoint, b.endpoint];
-  const agreed = await converge(all, 10_000);
+  // a transaction pushed to the non-producing peer is flooded to the producers and lands in a block
+  const carol = PrivateKey.generate('K1').toPublic().toString();
+  await transact(new APIClient({ url: peer.endpoint }), [newAccountAction('carol', carol)]);
+  const carolOn = async (endpoint: string) =>
+    (await fetch(`${endpoint}/v1/chain/get_account`, { method: 'POST', body: JSON.stringify({ account_name: 'carol' }) })).status === 200;
+  const carolUntil = Date.now() + 10_000;
+  while (!(await carolOn(genesisNode.endpoint))) {
+    if (Date.now() > carolUntil) throw new Error('the account pushed through the peer never reached the genesis node');
+    await sleep(100);
+  }
+
+  const agreed = await converge([genesisNode.endpoint, a.endpoint, b.endpoint, peer.endpoint], 10_000);
+  for (const n of [a, b, peer]) assert.ok(await carolOn(n.endpoint), 'every node has the account pushed through the peer');
 
   // prodb is killed: the others go on (proda's turns still make blocks)
   b.child.kill('SIGKILL');
@@ -132,14 +148,14 @@ test('separate node processes join one chain, agree, survive a SIGKILL and catch
     if (Date.now() > goOnUntil) throw new Error('no block after prodb was killed');
     await sleep(100);
   }
-  const twoOn = await converge([genesisNode.endpoint, a.endpoint], 10_000);
+  const twoOn = await converge([genesisNode.endpoint, a.endpoint, peer.endpoint], 10_000);
 
   // it restarts from its own log, catches up from its peers, and everyone agrees again
   b = await startNodeCli(bArgs);
-  const after = await converge([genesisNode.endpoint, a.endpoint, b.endpoint], 15_000);
+  const after = await converge([genesisNode.endpoint, a.endpoint, b.endpoint, peer.endpoint], 15_000);
   // and the two producers make the blocks after the kill irreversible (2/3+1 of 2 is both)
   const final = await converge(
-    [genesisNode.endpoint, a.endpoint, b.endpoint],
+    [genesisNode.endpoint, a.endpoint, b.endpoint, peer.endpoint],
     30_000,
     (d) => d.last_irreversible_block_num > twoOn.head_block_num,
   );
