@@ -86,7 +86,7 @@ const definition: CommandDefinition = {
     {
       ...JSON_FLAG,
       description:
-        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers"} (genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys) instead of the start-up text',
     },
   ],
   notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
@@ -191,6 +191,8 @@ const command: CliCommand = {
           headBlock: node.chain.head.num,
           snapshotBlock: node.chain.startedFromSnapshot || null,
           dev,
+          genesisKey: node.holdsGenesisKey,
+          producers: node.producers,
         }),
       );
     } else {

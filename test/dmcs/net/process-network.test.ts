@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIClient, PrivateKey } from '@wharfkit/antelope';
@@ -26,6 +26,8 @@ interface Running {
   child: ChildProcess;
   endpoint: string;
   p2p: string | null;
+  genesisKey: boolean;
+  producers: Array<{ name: string; key: string }>;
   stderr: () => string;
 }
 
@@ -42,8 +44,8 @@ function startNodeCli(args: string[]): Promise<Running> {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) {
-        const doc = JSON.parse(line) as { endpoint: string; p2p: string | null };
-        resolve({ child, endpoint: doc.endpoint, p2p: doc.p2p, stderr: () => err });
+        const doc = JSON.parse(line) as Omit<Running, 'child' | 'stderr'>;
+        resolve({ child, endpoint: doc.endpoint, p2p: doc.p2p, genesisKey: doc.genesisKey, producers: doc.producers, stderr: () => err });
       }
     });
     child.on('exit', (code, signal) => {
@@ -108,8 +110,14 @@ test('separate node processes join one chain, agree, survive a SIGKILL and catch
   let b = await startNodeCli(bArgs);
   // a non-producing peer: the chain's genesis, no --producer
   const peer = await startNodeCli(['--data', peerDir, '--genesis', genesisFile, '--peer', a.p2p!]);
-  const keyOf = (i: number) => PrivateKey.from(readFileSync(join(pdirs[i]!, 'producers', `${names[i]}.key`), 'utf8').trim()).toPublic();
-  const schedule = names.map((name, i) => ({ name, key: keyOf(i).toString() }));
+  assert.is(genesisNode.genesisKey, true);
+  for (const n of [a, b, peer]) assert.is(n.genesisKey, false, 'a joined node holds no genesis key');
+  assert.not.ok(existsSync(join(pdirs[0]!, 'producer.key')));
+  const schedule = [...a.producers, ...b.producers];
+  assert.equal(
+    schedule.map((p) => p.name),
+    names,
+  );
 
   // the producer nodes hold no genesis key, yet follow the genesis node's chain
   await converge([genesisNode.endpoint, a.endpoint, b.endpoint, peer.endpoint], 10_000);
