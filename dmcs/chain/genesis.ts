@@ -88,7 +88,10 @@ export async function loadGenesis(dataDir: string, dev: boolean, join_?: Genesis
   if (dev) producerKey = PrivateKey.from(DEV_PRIVATE_KEY);
   else if (existsSync(kPath)) producerKey = PrivateKey.from(readFileSync(kPath, 'utf8').trim());
   else if (join_ || (have && !PublicKey.from(have.initial_key).equals(PublicKey.from(DEV_PUBLIC_KEY)))) producerKey = null;
-  else if (have) throw new Error(`${gPath} names the development key: this data directory was created with --dev; start it with --dev`);
+  else if (have)
+    throw new Error(
+      `${gPath} names the development key and the folder holds no producer.key: start it with --dev (its own dev chain) or with --genesis FILE (a node that joined that chain)`,
+    );
   else {
     producerKey = PrivateKey.generate();
     await writeFileAtomic(kPath, `${producerKey.toString()}\n`, 0o600);
