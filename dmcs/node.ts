@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
 import { BlockLog } from './block/block-log.js';
-import { chainIdOf, loadGenesis, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
+import { chainIdOf, loadGenesis, readGenesisFile, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
 import { bytesToHex, hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
@@ -97,6 +97,13 @@ export interface NodeOptions {
   producers?: readonly string[];
   /** Exchange blocks with other producing nodes: listen for peers at HOST:PORT (port 0 = any). */
   p2pListen?: string | HttpEndpoint;
+  /**
+   * Join an existing chain: its genesis.json (a path or the parsed form), saved in the data folder.
+   * The genesis key is not needed: blocks are validated with the public key and the node produces
+   * only in its `producers`' slots, so it needs `p2pListen` or `peers`. A data folder with a
+   * genesis.json but no producer.key starts as such a node without this option too.
+   */
+  genesis?: string | Genesis;
   /** Peers to dial (HOST:PORT), redialled while down. With `p2pListen` or `peers`, autoProduce produces in this node's slots. */
   peers?: readonly string[];
 }
@@ -308,9 +315,16 @@ export class EmbeddedNode {
       await saveReplicaGenesis(dataDir, followed.genesis);
       const log = await BlockLog.openReplica(dataDir, hexToBytes(followed.key, 'block log key'));
       if (this.opts.producers?.length) throw new Error('--producer and --follow exclude each other: a replica produces no blocks');
+      if (this.opts.genesis !== undefined)
+        throw new Error('--genesis and --follow exclude each other: a replica takes the genesis of the node it follows');
       return { genesis: followed.genesis, producerKey: null, producerKeys: new Map(), log, followed };
     }
-    const { genesis, producerKey } = await loadGenesis(dataDir, this.opts.dev ?? false);
+    const join = typeof this.opts.genesis === 'string' ? readGenesisFile(this.opts.genesis) : this.opts.genesis;
+    const { genesis, producerKey } = await loadGenesis(dataDir, this.opts.dev ?? false, join);
+    if (!producerKey && !this.p2p)
+      throw new Error(
+        "this node does not hold the genesis key (it joined a chain): it needs peers (--p2p-listen and/or --peer) to receive blocks and produces only in its producers' slots",
+      );
     const producerKeys = await loadProducerKeys(dataDir, this.opts.producers ?? []);
     return { genesis, producerKey, producerKeys, log: await BlockLog.open(dataDir), followed: null };
   }
@@ -331,6 +345,7 @@ export class EmbeddedNode {
       snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
       events: this.chainEvents(),
       deferReplay: true,
+      ...(producerKey === null && !this.opts.follow ? { joined: true } : {}),
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
   }
@@ -577,6 +592,11 @@ export class EmbeddedNode {
 
   get chainId(): string {
     return this.chain.chainIdHex;
+  }
+
+  /** Whether this node holds the genesis key (and so produces `eosio`'s slots). */
+  get holdsGenesisKey(): boolean {
+    return this.source.producerKey !== null;
   }
 
   /** The `--producer` names this node signs for, with their public block signing keys. */

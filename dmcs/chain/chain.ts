@@ -129,8 +129,13 @@ export const REPLAY_YIELD_BLOCKS = 64;
 
 export interface ChainOptions {
   genesis: Genesis;
-  /** The producer's private key; null on a replica (it follows another node's log, never seals). */
+  /** The genesis key (`eosio` signs with it); null on a replica and on a node that joined a chain without it. */
   producerKey: PrivateKey | null;
+  /**
+   * A node that joined a chain without its genesis key (`peeros node --genesis FILE`): it validates
+   * with the public key, takes pushes and produces in the slots of its `producerKeys` only.
+   */
+  joined?: boolean;
   /** More block signing keys (of `--producer` names): the node produces in the slots of the producers they sign for. */
   producerKeys?: readonly PrivateKey[];
   log: BlockLog;
@@ -197,6 +202,8 @@ export class Chain {
 
   private readonly genesis: Genesis;
   private readonly producerKey: PrivateKey | null;
+  /** Whether this node takes pushes and seals blocks (false on a read-only replica). */
+  private readonly producing: boolean;
   /** The key that controls eosio and signs blocks (from genesis). */
   readonly producerPublicKey: PublicKey;
   /** The genesis state in Leap's form (chain id, block 1). */
@@ -224,6 +231,7 @@ export class Chain {
   private constructor(opts: ChainOptions) {
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
+    this.producing = opts.producerKey !== null || opts.joined === true;
     this.genesisState = GenesisState.from(opts.genesis);
     this.producerPublicKey = this.genesisState.initialKey;
     this.log = opts.log;
@@ -248,7 +256,7 @@ export class Chain {
   /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
   static async open(opts: ChainOptions): Promise<Chain> {
     let chain = Chain.atGenesis(opts);
-    if (opts.log.length === 0 && opts.producerKey) {
+    if (opts.log.length === 0 && (opts.producerKey || opts.joined)) {
       const g = chain.genesisBlock();
       await opts.log.append(encodeBlock(g.block), g.state.id);
     }
@@ -577,7 +585,7 @@ export class Chain {
    * this one. Null when the slot is not this node's to produce.
    */
   async produceSlot(slot: number): Promise<{ num: number; id: string } | null> {
-    if (slot <= this.head.timestamp || !this.ownsSlot(slot) || !this.producerKey) return null;
+    if (slot <= this.head.timestamp || !this.ownsSlot(slot) || !this.producing) return null;
     if (this.pending && this.pending.receipts.length > 0 && this.pending.timestamp !== slot) {
       const unapplied = this.abortBlock();
       this.slotOverride = slot;
@@ -802,7 +810,7 @@ export class Chain {
   }
 
   private requireProducer(): void {
-    if (!this.producerKey) {
+    if (!this.producing) {
       throw new ChainError(
         'unsupported_feature',
         `this node is a read-only replica; push transactions to the producing node${this.producerEndpoint ? ` at ${this.producerEndpoint}` : ''}`,
@@ -916,7 +924,7 @@ export class Chain {
 
   /** The signing key of `producer` (this node holds the genesis key, which `eosio` signs with, and its `--producer` keys). */
   private producerKeyFor(producer: string, expected: PublicKey): PrivateKey {
-    if (!this.producerKey) {
+    if (!this.producing) {
       throw new ChainError(
         'unsupported_feature',
         "this node is a replica: it follows another node's block log and does not produce blocks",
@@ -994,7 +1002,7 @@ export class Chain {
    * before the head). Returns their appends.
    */
   freshen(staleAfterMs: number): Array<Promise<unknown>> {
-    if (!this.producerKey || this.pendingCount > 0) return [];
+    if (!this.producerKey || this.pendingCount > 0) return []; // a joined node holds no key for eosio's slots
     const nowSlot = BlockTimestamp.fromMilliseconds(this.now()).slot;
     const refNum = Math.max(1, this.head.num - (FRESH_BLOCKS - 1));
     const refSlot = this.summarySlots[refNum & 0xffff] ?? 0;

@@ -48,38 +48,66 @@ export function newGenesis(key: PublicKey, now = Date.now()): Genesis {
 
 export interface GenesisSetup {
   genesis: Genesis;
-  producerKey: PrivateKey;
+  /** The genesis key (`eosio`'s signing key); null on a node that joined the chain without it. */
+  producerKey: PrivateKey | null;
   chainIdHex: string;
 }
 
+/** Reads a genesis.json (a chain to join): it must parse and give a chain id. */
+export function readGenesisFile(path: string): Genesis {
+  let genesis: Genesis;
+  try {
+    genesis = JSON.parse(readFileSync(path, 'utf8')) as Genesis;
+    chainIdOf(genesis);
+  } catch (e) {
+    throw new Error(`${path}: not a genesis.json (${(e as Error).message})`);
+  }
+  return genesis;
+}
+
 /**
- * Loads or creates the genesis of `dataDir`. In dev mode the producer key is the dev key; otherwise
- * a fresh key is generated on first start and kept in `<data>/producer.key` (mode 600).
+ * Loads or creates the genesis of `dataDir`. In dev mode the producer key is the dev key. With
+ * `join` (a genesis.json of an existing chain) the node joins that chain: the file is saved as
+ * `<data>/genesis.json` and no genesis key is needed (blocks are validated with the public key; the
+ * node produces only its `--producer` slots). A data folder holding a genesis.json but no
+ * producer.key is such a joined node on later starts too. Otherwise a fresh key is generated on first
+ * start and kept in `<data>/producer.key` (mode 600), and a new chain begins.
  */
-export async function loadGenesis(dataDir: string, dev: boolean): Promise<GenesisSetup> {
+export async function loadGenesis(dataDir: string, dev: boolean, join_?: Genesis): Promise<GenesisSetup> {
   const gPath = join(dataDir, 'genesis.json');
   const kPath = join(dataDir, 'producer.key');
-  let producerKey: PrivateKey;
+  const have = existsSync(gPath) ? (JSON.parse(readFileSync(gPath, 'utf8')) as Genesis) : null;
+  if (join_) {
+    if (dev) throw new Error('--dev makes a chain of its own; a node joining a chain takes its genesis.json');
+    const id = bytesToHex(chainIdOf(join_));
+    if (have && bytesToHex(chainIdOf(have)) !== id)
+      throw new Error(`${gPath} belongs to chain ${bytesToHex(chainIdOf(have))}, not to the joined chain ${id}`);
+    if (!have) await writeFileAtomic(gPath, `${JSON.stringify(join_, null, 2)}\n`, 0o644);
+  }
+  let producerKey: PrivateKey | null;
   if (dev) producerKey = PrivateKey.from(DEV_PRIVATE_KEY);
   else if (existsSync(kPath)) producerKey = PrivateKey.from(readFileSync(kPath, 'utf8').trim());
+  else if (join_ || (have && !PublicKey.from(have.initial_key).equals(PublicKey.from(DEV_PUBLIC_KEY)))) producerKey = null;
+  else if (have)
+    throw new Error(
+      `${gPath} names the development key and the folder holds no producer.key: start it with --dev (its own dev chain) or with --genesis FILE (a node that joined that chain)`,
+    );
   else {
     producerKey = PrivateKey.generate();
     await writeFileAtomic(kPath, `${producerKey.toString()}\n`, 0o600);
   }
   let genesis: Genesis;
-  if (existsSync(gPath)) {
-    genesis = JSON.parse(readFileSync(gPath, 'utf8')) as Genesis;
-    if (!PublicKey.from(genesis.initial_key).equals(producerKey.toPublic())) {
-      throw new Error(
-        `${gPath} names initial key ${genesis.initial_key}, but the producer key is ${producerKey.toPublic()}` +
-          (dev
-            ? ' (this data directory was not created with --dev)'
-            : ' (this data directory was created with --dev; start it with --dev)'),
-      );
-    }
-  } else {
-    genesis = newGenesis(producerKey.toPublic());
+  if (join_) genesis = have ?? join_;
+  else if (have) genesis = have;
+  else {
+    genesis = newGenesis(producerKey!.toPublic());
     await writeFileAtomic(gPath, `${JSON.stringify(genesis, null, 2)}\n`, 0o644);
+  }
+  if (producerKey && !PublicKey.from(genesis.initial_key).equals(producerKey.toPublic())) {
+    throw new Error(
+      `${gPath} names initial key ${genesis.initial_key}, but the producer key is ${producerKey.toPublic()}` +
+        (dev ? ' (this data directory was not created with --dev)' : ' (this data directory was created with --dev; start it with --dev)'),
+    );
   }
   return { genesis, producerKey, chainIdHex: bytesToHex(chainIdOf(genesis)) };
 }

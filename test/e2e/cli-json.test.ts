@@ -124,14 +124,18 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
       'dev',
       'endpoint',
       'follow',
+      'genesisKey',
       'headBlock',
       'p2p',
+      'producers',
       'replication',
       'snapshotBlock',
     ]);
     assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
     assert.match(String(doc.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.is(doc.dev, true);
+    assert.is(doc.genesisKey, true);
+    assert.equal(doc.producers, []);
     const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
     assert.is(info.chain_id, doc.chainId);
   } catch (e) {

@@ -51,6 +51,13 @@ const definition: CommandDefinition = {
         'repeatable: hold the block signing key of producer NAME (DATA/producers/NAME.key, made on first start) and produce in its slots once the active schedule names that key',
     },
     {
+      name: 'genesis',
+      type: 'string',
+      value: 'FILE',
+      description:
+        'join an existing chain: its genesis.json (copied into DATA). The genesis key is not needed: blocks are validated with the public key, and the node produces only in its --producer slots once a schedule names them, so it needs --p2p-listen and/or --peer. Later starts may leave it out (DATA has a genesis.json and no producer.key)',
+    },
+    {
       name: 'replicate',
       type: 'string',
       value: 'HOST:PORT',
@@ -79,7 +86,7 @@ const definition: CommandDefinition = {
     {
       ...JSON_FLAG,
       description:
-        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev"} instead of the start-up text',
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers"} (genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys) instead of the start-up text',
     },
   ],
   notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
@@ -138,6 +145,11 @@ const command: CliCommand = {
     const http = typeof flags.http === 'string' ? flags.http : '127.0.0.1:8888';
     hostPortArg(http, '--http');
     const follow = typeof flags.follow === 'string' ? flags.follow : undefined;
+    const genesis = typeof flags.genesis === 'string' ? resolve(flags.genesis) : undefined;
+    if (genesis !== undefined && dev) throw new UsageError('--dev makes a chain of its own; leave it out with --genesis');
+    if (genesis !== undefined && follow) throw new UsageError('--follow takes the genesis of the followed node; leave out --genesis');
+    if (genesis !== undefined && p2pListen === undefined && !peers.length)
+      throw new UsageError('--genesis joins a network of producing nodes: give --p2p-listen and/or --peer');
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
     if (follow && (p2pListen !== undefined || peers.length))
@@ -162,6 +174,7 @@ const command: CliCommand = {
       http,
       ...(follow !== undefined ? { follow } : {}),
       ...(replicate !== undefined ? { replicate } : {}),
+      ...(genesis !== undefined ? { genesis } : {}),
       ...(producers.length ? { producers } : {}),
       ...(p2pListen !== undefined ? { p2pListen } : {}),
       ...(peers.length ? { peers } : {}),
@@ -178,6 +191,8 @@ const command: CliCommand = {
           headBlock: node.chain.head.num,
           snapshotBlock: node.chain.startedFromSnapshot || null,
           dev,
+          genesisKey: node.holdsGenesisKey,
+          producers: node.producers,
         }),
       );
     } else {
@@ -190,9 +205,10 @@ const command: CliCommand = {
       for (const p of peers) io.out(`peer: ${p}`);
       for (const p of node.producers) io.out(`producer: ${p.name} signs with ${p.key}`);
       const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';
+      if (!follow && !node.holdsGenesisKey) io.out("genesis key: not held (joined chain; eosio's slots are produced elsewhere)");
       io.out(`head block: ${node.chain.head.num}${resumed}${dev ? ` (dev: eosio is ${DEV_PUBLIC_KEY})` : ''}`);
     }
-    const ours = new Set(['eosio', ...node.producers.map((p) => p.name)]);
+    const ours = new Set([...(node.holdsGenesisKey ? ['eosio'] : []), ...node.producers.map((p) => p.name)]);
     // a replica receives all its blocks; a node with peers receives theirs
     const blocks = followBlocks(node, log, (producer) => follow === undefined && ours.has(producer));
     await new Promise<void>((done) => {
