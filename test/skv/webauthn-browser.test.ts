@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { Signature } from '../../abi/antelope/index.js';
 import { Vault, VaultError, WebAuthnVerifier, type WebAuthnCeremonyResult } from '../../skv/index.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, PASS } from './helpers.js';
-import { chromium } from '../fixtures/chromium.js';
+import { chromium, openPasskeyPage, type PasskeyBrowser, type PasskeyPage } from '../fixtures/chromium.js';
 
 const RP_ID = 'peeros.test';
 const ORIGIN = `https://${RP_ID}`;
@@ -37,53 +37,20 @@ async function assertWith(id, challenge, rpId) {
 }
 </script>`;
 
-// The few playwright-core calls used here.
-interface Page {
-  route(
-    url: string,
-    handler: (route: { fulfill(r: { status: number; contentType: string; body: string }): Promise<void> }) => unknown,
-  ): Promise<void>;
-  goto(url: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<any> }>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
-
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const toB64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-const browserOrWhy = chromium<Browser>();
+const browserOrWhy = chromium<PasskeyBrowser>();
 if ('missing' in browserOrWhy) {
   console.log(`  skipped: ${browserOrWhy.missing}`);
   test.skip('a Chromium authenticator registers with the vault and approves a signature the vault verifies');
 } else {
-  let browser: Browser;
-  let page: Page;
+  let browser: PasskeyBrowser;
+  let page: PasskeyPage;
 
   test.before(async () => {
     browser = await browserOrWhy.launch();
-    const context = await browser.newContext();
-    page = await context.newPage();
-    await page.route(`${ORIGIN}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: PAGE }));
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    await page.goto(`${ORIGIN}/`);
+    page = await openPasskeyPage(browser, ORIGIN, PAGE);
   });
   test.after(async () => {
     await browser?.close();

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserPresence, type Signature, signatureFromAssertion, webAuthnKeyFromSpki, type PublicKey } from '../../../abi/antelope/index.js';
 import { startPasskeyTokenChain, type PasskeyTokenChain } from './passkey-token-chain.js';
-import { chromium } from '../../fixtures/chromium.js';
+import { chromium, openPasskeyPage, type PasskeyBrowser, type PasskeyPage } from '../../fixtures/chromium.js';
 
 const RP_ID = 'peeros.test';
 
@@ -35,52 +35,19 @@ async function assertWith(id, challenge, rpId) {
 }
 </script>`;
 
-// The few playwright-core calls used here.
-interface Page {
-  route(
-    url: string,
-    handler: (route: { fulfill(r: { status: number; contentType: string; body: string }): Promise<void> }) => unknown,
-  ): Promise<void>;
-  goto(url: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<any> }>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
-
-const browserOrWhy = chromium<Browser>();
+const browserOrWhy = chromium<PasskeyBrowser>();
 if ('missing' in browserOrWhy) {
   console.log(`  skipped: ${browserOrWhy.missing}`);
   test.skip('a Chromium passkey signs a transfer the node accepts');
 } else {
   let chain: PasskeyTokenChain;
-  let browser: Browser;
-  let page: Page;
+  let browser: PasskeyBrowser;
+  let page: PasskeyPage;
 
   test.before(async () => {
     chain = await startPasskeyTokenChain();
     browser = await browserOrWhy.launch();
-    const context = await browser.newContext();
-    page = await context.newPage();
-    await page.route(`https://${RP_ID}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: PAGE }));
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    await page.goto(`https://${RP_ID}/`);
+    page = await openPasskeyPage(browser, `https://${RP_ID}`, PAGE);
   });
   test.after(async () => {
     await browser?.close();
