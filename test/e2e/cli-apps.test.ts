@@ -4,7 +4,6 @@
 // is declined and nothing is signed. Without a DMCS configured the app hears `unavailable`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Action } from '../../abi/antelope/index.js';
@@ -13,29 +12,15 @@ import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from '../../skv/index
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
 import { deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { ROOT, TOKEN_WASM, TOKEN_ABI, tempHome } from './world.js';
+import { runCli, type CliRun } from './measured-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = 'cli apps passphrase';
 let home: string;
 let node: EmbeddedNode;
 
-function peeros(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end(stdin);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+/** The real CLI as this test's user (home and vault passphrase set). */
+function peeros(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env }, 60_000, stdin);
 }
 
 async function ok(args: string[], stdin = ''): Promise<string> {

@@ -5,36 +5,21 @@
 // be opened, and nothing is written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
 import { DRIVE_KEY_FILE } from '../../runtime/fs/drive-key.js';
 import { ROOT, tempHome } from './world.js';
+import { runCli, type CliRun } from './measured-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = 'cli fs passphrase';
 let home: string;
 let node: EmbeddedNode;
 
-function peeros(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end(stdin);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+/** The real CLI as this test's user (home and vault passphrase set). */
+function peeros(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE, ...env }, 60_000, stdin);
 }
 
 async function ok(args: string[], stdin = ''): Promise<string> {
