@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { HostError, type Host } from '../../runtime/index.js';
+import type { Host } from '../../runtime/index.js';
 import { ROOT } from '../isa/paths.js';
-import { tempHome, cleanup, quietHost, grantAll } from '../runtime/helpers.js';
+import { tempHome, cleanup, quietHost, grantAll, refusalCode } from '../runtime/helpers.js';
 
 interface Event {
   id: string;
@@ -22,15 +22,7 @@ const run = (cmd: string, args: Record<string, unknown> = {}) => host.run('calen
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 11, 1);
 
-async function appCode(cmd: string, args: Record<string, unknown>): Promise<string> {
-  try {
-    await run(cmd, args);
-  } catch (e) {
-    assert.instance(e, HostError);
-    return (e as HostError).appCode ?? (e as HostError).code;
-  }
-  throw new Error(`${cmd} was not refused`);
-}
+const appCode = (cmd: string, args: Record<string, unknown>) => refusalCode(run(cmd, args), `${cmd} ${JSON.stringify(args)}`);
 
 test.before(async () => {
   host = quietHost(home);

@@ -4,22 +4,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { HostError, Host } from '../../runtime/index.js';
+import { Host } from '../../runtime/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, ROOT, type World } from '../e2e/world.js';
+import { refusalCode } from '../runtime/helpers.js';
 
 let w: World;
 let host: Host;
 const run = (cmd: string, args: Record<string, unknown> = {}) => host.run('dbnk', cmd, args);
 
-async function appCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, HostError);
-    return (e as HostError).appCode ?? (e as HostError).code;
-  }
-  throw new Error('was not refused');
-}
+const appCode = (p: Promise<unknown>) => refusalCode(p);
 
 test.before(async () => {
   w = await startWorld();

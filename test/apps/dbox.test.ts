@@ -3,23 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { HostError, type Host } from '../../runtime/index.js';
+import type { HostError, Host } from '../../runtime/index.js';
 import { ROOT } from '../isa/paths.js';
-import { tempHome, cleanup, quietHost, grantAll } from '../runtime/helpers.js';
+import { tempHome, cleanup, quietHost, grantAll, refusalCode } from '../runtime/helpers.js';
 
 const home = tempHome('dbox');
 let host: Host;
 const run = (cmd: string, args: Record<string, unknown> = {}) => host.run('dbox', cmd, args);
 
-async function appCode(cmd: string, args: Record<string, unknown>): Promise<string> {
-  try {
-    await run(cmd, args);
-  } catch (e) {
-    assert.instance(e, HostError);
-    return (e as HostError).appCode ?? (e as HostError).code;
-  }
-  throw new Error(`${cmd} was not refused`);
-}
+const appCode = (cmd: string, args: Record<string, unknown>) => refusalCode(run(cmd, args), `${cmd} ${JSON.stringify(args)}`);
 
 test.before(async () => {
   host = quietHost(home);

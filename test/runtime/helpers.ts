@@ -5,7 +5,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Host } from '../../runtime/index.js';
+import { Host, HostError } from '../../runtime/index.js';
 
 /** A fresh PEEROS_HOME (also set in process.env so children inherit it). */
 export function tempHome(label: string): string {
@@ -71,4 +71,15 @@ export function instantiate(
     logLevel: 0,
     logSink: (app, level, msg) => logs.push(`${app}:${level}:${msg}`),
   });
+}
+
+/** The code a refused call failed with: the app's own code (`appCode`) or the host's; throws when `call` succeeded. */
+export async function refusalCode(call: Promise<unknown>, what = 'the call'): Promise<string> {
+  try {
+    await call;
+  } catch (e) {
+    if (!(e instanceof HostError)) throw e;
+    return e.appCode ?? e.code;
+  }
+  throw new Error(`${what} was not refused`);
 }

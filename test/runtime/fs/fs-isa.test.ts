@@ -6,12 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostError, type Host } from '../../../runtime/index.js';
+import type { HostError, Host } from '../../../runtime/index.js';
 import { ROOT } from '../../isa/paths.js';
 import { describeGrant, validateScope } from '../../../runtime/capabilities.js';
 import { Drive, driveDir } from '../../../runtime/fs/drive.js';
 import { DEFAULT_FS_MAX_BYTES } from '../../../runtime/limits.js';
-import { tempHome, cleanup, quietHost, grantAll, writeApp } from '../helpers.js';
+import { tempHome, cleanup, quietHost, grantAll, writeApp, refusalCode } from '../helpers.js';
 
 const home = tempHome('fs-isa');
 const PROBE = join(ROOT, 'test/fixtures/apps/fs-probe');
@@ -30,15 +30,7 @@ const run = (cmd: string, args: Record<string, unknown> = {}) => host.run('fs-pr
 const text = (b: unknown) => Buffer.from(b as Uint8Array).toString('utf8');
 
 /** The ISA code an fs call was refused with (`ISA_INVALID_ARGUMENT` …). */
-async function refused(cmd: string, args: Record<string, unknown>): Promise<string> {
-  try {
-    await run(cmd, args);
-  } catch (e) {
-    assert.instance(e, HostError);
-    return (e as HostError).appCode ?? (e as HostError).code;
-  }
-  throw new Error(`${cmd} ${JSON.stringify(args)} was not refused`);
-}
+const refused = (cmd: string, args: Record<string, unknown>) => refusalCode(run(cmd, args), `${cmd} ${JSON.stringify(args)}`);
 
 test('write-file, read (whole and ranges), write at an offset, stat, list, rename, remove', async () => {
   await run('fs.write-file', { path: 'docs/2026/plan.txt', data: 'hello world' });
