@@ -112,10 +112,14 @@ test('four producers on loopback agree; one stops, three go on, it comes back an
   await converge(n0);
   slot = n0.chain.head.timestamp;
 
+  const libAtStart = n0.chain.lastIrreversibleBlockNum;
   await runSlots(3 * 48);
   const all = agreeing();
   const libBefore = all.lib;
-  assert.ok(libBefore > n0.chain.head.num - 48, `LIB ${libBefore} follows the head ${n0.chain.head.num}`);
+  // Leap's legacy rule is two-stage (proposed, then irreversible), each stage waiting for 2/3+1 of
+  // the producers: the lag depends on where in the round we stop, up to two rounds (2 * 48 here)
+  assert.ok(libBefore >= n0.chain.head.num - 2 * 48, `LIB ${libBefore} follows the head ${n0.chain.head.num}`);
+  assert.ok(libBefore >= libAtStart + 48, `LIB moved from ${libAtStart} to ${libBefore} over 3 rounds`);
   for (const n of live()) assert.is(bytesToHex(n.chain.state.recomputeDigest()), all.digest);
 
   // node 3 stops; three of four still make 2/3+1
