@@ -296,7 +296,8 @@ export class ChainReadOnly {
 
   /**
    * Leap's get_transaction_status (trx_finality_status): LOCALLY_APPLIED in the pending block,
-   * IN_BLOCK, IRREVERSIBLE once its block is, UNKNOWN when not tracked (never seen, or its block is
+   * IN_BLOCK, IRREVERSIBLE once its block is, FORKED_OUT when a fork switch popped its block and it
+   * did not apply again on the new branch, UNKNOWN when not tracked (never seen, or its block is
    * older than the retention); with the head, the last irreversible block and the earliest tracked one.
    */
   async getTransactionStatus(b: Body): Promise<unknown> {
@@ -323,6 +324,9 @@ export class ChainReadOnly {
     if (!t) return { state: 'UNKNOWN', ...common };
     const expiration = isoMs(t.expiration * 1000).slice(0, 19);
     if (!t.block) return { state: 'LOCALLY_APPLIED', block_number: t.blockNum, expiration, ...common };
+    // its block was popped by a fork switch and it was not applied again on the new branch
+    const onBranch = this.chain.blockIdByNum(t.blockNum);
+    if (!onBranch || bytesToHex(onBranch) !== bytesToHex(t.block.id)) return { state: 'FORKED_OUT', expiration, ...common };
     return {
       state: t.blockNum <= lib ? 'IRREVERSIBLE' : 'IN_BLOCK',
       block_number: t.blockNum,

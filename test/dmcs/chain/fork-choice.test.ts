@@ -102,4 +102,32 @@ test('a double-signed slot is reported, the longer branch wins, the loser pops i
   }
 });
 
+test('get_transaction_status says FORKED_OUT for a transaction whose block lost a fork and could not apply again', async () => {
+  const a = await startDevNode();
+  const bdir = tempDir();
+  copyFileSync(join(a.dir, 'genesis.json'), join(bdir, 'genesis.json'));
+  const b = await startDevNode(bdir);
+  open.push(a, b);
+  const status = async (n: DevNode, id: string) => (await n.client.v1.chain.get_transaction_status(id)).state;
+  await a.node.produceBlock();
+  assert.is(await b.node.chain.acceptBlock(await blockAt(a, 2)), 'applied');
+  const slot = a.node.chain.head.timestamp + 1;
+
+  // both create "carol" in block 3 for one slot: b's transaction cannot apply after a's branch wins
+  const ta = await transact(a.client, [newAccountAction('carol', pub)]);
+  const tb = await transact(b.client, [newAccountAction('carol', pub)], { expireSeconds: 90 });
+  assert.is.not(String(ta.transaction_id), String(tb.transaction_id));
+  await a.node.chain.produceSlot(slot);
+  await b.node.chain.produceSlot(slot);
+  // (one producer: its own blocks count as irreversible at once, as in the first test)
+  assert.ok(['IN_BLOCK', 'IRREVERSIBLE'].includes(await status(b, String(tb.transaction_id))));
+  assert.is(await b.node.chain.acceptBlock(await blockAt(a, 3)), 'stored');
+  await a.node.chain.produceSlot(a.node.chain.head.timestamp + 1);
+  assert.is(await b.node.chain.acceptBlock(await blockAt(a, 4)), 'applied');
+  assert.is(idOf(b), idOf(a));
+
+  assert.is(await status(b, String(tb.transaction_id)), 'FORKED_OUT');
+  assert.ok(['IN_BLOCK', 'IRREVERSIBLE'].includes(await status(b, String(ta.transaction_id))));
+});
+
 test.run();
