@@ -6,31 +6,16 @@
 // a non-funder funding, a deposit the pool cannot pay.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { Action } from '../../abi/antelope/index.js';
-import { deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
-import { startWorld, newAccount, deployToken, ROOT, TOKEN_ABI, TOKEN_WASM, type World } from '../e2e/world.js';
-
-const DBNK_WASM = join(ROOT, 'build/contracts/dbnk/dbnk.wasm');
-const DBNK_ABI = join(ROOT, 'build/contracts/dbnk/dbnk.abi');
+import { deployContract } from '../../runtime/transaction-service/index.js';
+import { startWorld, newAccount, deployToken, TOKEN_ABI, TOKEN_WASM, type World } from '../e2e/world.js';
+import { type Act, deploySavings, pushAll as pushFixture } from './savings-fixture.js';
 /** A generous bound for the 1-second lock to pass on a loaded machine. */
 const UNLOCK_WAIT_MS = 30_000;
 
 let w: World;
 let devKey = '';
 
-type Act = { account: string; name: string; actor: string; data: Record<string, unknown> };
-
-async function pushAll(acts: Act[]): Promise<void> {
-  const actions: Action[] = [];
-  for (const a of acts) {
-    const abi = (await w.backend.getAbi(a.account)).abi as Parameters<typeof Action.from>[1];
-    actions.push(
-      Action.from({ account: a.account, name: a.name, authorization: [{ actor: a.actor, permission: 'active' }], data: a.data }, abi),
-    );
-  }
-  await submitUserTransaction({ vault: w.vault, backend: w.backend, actions, summary: acts.map((a) => `${a.account}::${a.name}`) });
-}
+const pushAll = (acts: Act[]) => pushFixture(w, acts);
 const push = (account: string, name: string, actor: string, data: Record<string, unknown>) => pushAll([{ account, name, actor, data }]);
 const transfer = (from: string, to: string, quantity: string, memo: string, token = 'dpay.token') =>
   push(token, 'transfer', from, { from, to, quantity, memo });
@@ -70,23 +55,8 @@ async function rows(code: string, scope: string, table: string): Promise<Array<R
 }
 const config = async (code: string) => (await rows(code, code, 'config'))[0]!;
 
-/** Deploys the savings contract to `account` with dbnk@eosio.code in its active permission, and sets its terms. */
-async function deploySavings(account: string, symbol: string, lockSeconds: number, rateBps: number): Promise<void> {
-  await newAccount(w, account);
-  await deployContract({ vault: w.vault, backend: w.backend, account, wasmPath: DBNK_WASM, abiPath: DBNK_ABI });
-  await push('eosio', 'updateauth', account, {
-    account,
-    permission: 'active',
-    parent: 'owner',
-    auth: {
-      threshold: 1,
-      keys: [{ key: devKey, weight: 1 }],
-      accounts: [{ permission: { actor: account, permission: 'eosio.code' }, weight: 1 }],
-      waits: [],
-    },
-  });
-  await push(account, 'setup', account, { funder: 'funder', symbol, lock_seconds: lockSeconds, rate_bps: rateBps });
-}
+const deploy = (account: string, symbol: string, lockSeconds: number, rateBps: number) =>
+  deploySavings(w, { account, key: devKey, funder: 'funder', symbol, lockSeconds, rateBps });
 
 test.before(async () => {
   w = await startWorld();
@@ -120,8 +90,8 @@ test.before(async () => {
       data: { from: 'dpay.token', to: 'funder', quantity: '2305843009213693951 BIG', memo: '' },
     },
   ]);
-  await deploySavings('dbnk', '4,RSN', 3600, 1000); // 10 % per hour-long lock
-  await deploySavings('dbnkfast', '0,BIG', 1, 5000); // 50 % per one-second lock
+  await deploy('dbnk', '4,RSN', 3600, 1000); // 10 % per hour-long lock
+  await deploy('dbnkfast', '0,BIG', 1, 5000); // 50 % per one-second lock
 });
 test.after(async () => {
   await w?.close();
