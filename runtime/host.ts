@@ -14,7 +14,7 @@ import { HostError } from './errors.js';
 import { MAX_DECODED_VALUES, MAX_WARM_WORKERS, WARM_WORKERS, resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
-import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
+import { BRIDGED_INTERFACES, type BridgeEndpoint } from './host-bridge/bridge-protocol.js';
 import { OnDemandServices } from './host-bridge/on-demand-services.js';
 import { AppRegistry, type AppPackage, type AppSummary } from './app-registry.js';
 import { ModuleCache } from './sandbox/module-cache.js';
@@ -37,7 +37,7 @@ export interface HostOptions {
   /** Lowest recorded log level (0 trace … 4 error); default from `PEEROS_LOG` or 2 (info). */
   logLevel?: number;
   /**
-   * The main-thread services behind `chain`, `dmcs` and the `fs` drive key (runtime/host-bridge `HostBridge`, e.g.
+   * The main-thread services behind `chain`, `dmcs`, `store`, `host` and the `fs` drive key (runtime/host-bridge `HostBridge`, e.g.
    * `HostServices.bridge`); each app worker gets `bridge.endpoint(app)`. Without one (or
    * `services`) the host opens its own on demand (`OnDemandServices`: the registry's DMCS, the vault
    * with $PEEROS_PASSPHRASE or the terminal), which is what `peeros app run` uses; `null`: none,
@@ -221,9 +221,7 @@ export class Host {
         home: this.home,
         dataDir: installed.dataDir,
         logLevel: this.#logLevel,
-        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs' || p.interface === 'fs')
-          ? { bridge: this.#bridge.endpoint(app) }
-          : {}),
+        ...(this.#bridge && plan.some((p) => BRIDGED_INTERFACES.has(p.interface)) ? { bridge: this.#bridge.endpoint(app) } : {}),
       },
     };
     this.#loaded.set(app, loaded);

@@ -35,6 +35,9 @@ export const PUSH_TIMEOUT_MS = 120_000;
 /** Opening a drive key may wait for the vault to be unlocked at a prompt: as long as a push. */
 export const DRIVE_KEY_TIMEOUT_MS = PUSH_TIMEOUT_MS;
 
+/** The ISA interfaces served in the main thread: an app importing one of them gets a bridge endpoint. */
+export const BRIDGED_INTERFACES: ReadonlySet<string> = new Set(['chain', 'dmcs', 'fs', 'store', 'host']);
+
 /** An install request waits for the registry, the package fetch and the user's answer in the install dialog: 5 minutes. */
 export const INSTALL_REQUEST_TIMEOUT_MS = 300_000;
 
