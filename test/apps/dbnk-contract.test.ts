@@ -6,8 +6,11 @@
 // a non-funder funding, a deposit the pool cannot pay.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { deployContract } from '../../runtime/transaction-service/index.js';
-import { startWorld, newAccount, deployToken, TOKEN_ABI, TOKEN_WASM, type World } from '../e2e/world.js';
+import { startWorld, newAccount, deployToken, ROOT, TOKEN_ABI, TOKEN_WASM, type World } from '../e2e/world.js';
 import { type Act, deploySavings, pushAll as pushFixture } from './savings-fixture.js';
 /** A generous bound for the 1-second lock to pass on a loaded machine. */
 const UNLOCK_WAIT_MS = 30_000;
@@ -154,6 +157,23 @@ test('a fake token contract sending transfer notices deposits nothing', async ()
   await transfer('mallory', 'dbnk', '1000.0000 RSN', 'deposit', 'fake.token');
   await transfer('mallory', 'dbnk', '1000.0000 RSN', 'fund', 'fake.token');
   assert.is((await rows('dbnk', 'mallory', 'deposits')).length, 0);
+  assert.equal(await config('dbnk'), before);
+});
+
+test('a genuine dpay.token transfer to another contract, forwarded to dbnk as a notice, deposits nothing', async () => {
+  const dir = join(ROOT, 'build/test-contracts/notice-relay');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(ROOT, 'test/fixtures/contracts/notice-relay/index.as'), join(dir, 'index.ts'));
+  const { compileContract } = (await import(pathToFileURL(join(ROOT, 'sdk-as/contract/tools/compile-contract.mjs')).href)) as {
+    compileContract: (o: { root: string; dir: string; name: string; outDir: string }) => Promise<{ wasm: string; abi: string }>;
+  };
+  const out = await compileContract({ root: ROOT, dir, name: 'relay', outDir: dir });
+  await newAccount(w, 'relay');
+  await deployContract({ vault: w.vault, backend: w.backend, account: 'relay', wasmPath: out.wasm, abiPath: out.abi });
+  const before = await config('dbnk');
+  await transfer('mallory', 'relay', '7.0000 RSN', 'deposit');
+  assert.is(await balance('relay', 'RSN'), '7.0000 RSN', 'the tokens went to the relay');
+  assert.is((await rows('dbnk', 'mallory', 'deposits')).length, 0, 'dbnk credited nothing for a transfer it did not receive');
   assert.equal(await config('dbnk'), before);
 });
 
