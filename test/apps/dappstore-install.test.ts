@@ -22,7 +22,8 @@ import { deployContract } from '../../runtime/transaction-service/index.js';
 import { serveInstallRequest, type InstallDialogRequest } from '../../runtime/app-install-request.js';
 import { pack } from '../../abi/msgpack/codec.js';
 import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
-import { startWorld, newAccount, tempHome, ROOT, type World } from '../e2e/world.js';
+import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from '../e2e/world.js';
+import { runCli } from '../e2e/measured-cli.js';
 import { refusalCode } from '../runtime/helpers.js';
 
 const STORE_WASM = join(ROOT, 'build/contracts/dappstore/dappstore.wasm');
@@ -202,6 +203,29 @@ test('a host with no install dialog answers unavailable and installs nothing', a
     assert.is((e as BridgeError).code, 'INVALID_ARGUMENT', 'a location or a file is no part of a request');
   }
   assert.is((await host.list()).find((a) => a.name === 'calculator')?.version, '1.1.0');
+});
+
+test('peeros app run without a terminal: the host draws its consent on stderr and declines; nothing installed', async () => {
+  const home = tempHome('store-request-cli');
+  try {
+    const env = { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS };
+    const step = async (args: string[]) => {
+      const r = await runCli(args, env, 120_000);
+      assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
+      return r;
+    };
+    await step(['dmcs', 'add', 'local', w.node.endpoint!]);
+    await step(['key', 'create', '--label', 'me']);
+    await step(['app', 'install', join(ROOT, 'apps/dappstore'), '--yes']);
+    const r = await step(['app', 'run', 'dappstore', 'install', '{"app":"calculator","version":"1.0.0"}']);
+    assert.match(r.out, /declined/);
+    assert.match(r.err, /peeros: .*requested by the app "dappstore"/);
+    assert.match(r.err, /peeros: app +"calculator" 1\.0\.0/);
+    assert.match(r.err, /no terminal to ask: the install of "calculator" that "dappstore" requested was declined/);
+    assert.not.match((await step(['app', 'list'])).out, /calculator/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test.run();
