@@ -13,6 +13,7 @@ import { DmcsRegistry } from '../../runtime/dispatch/index.js';
 import { MAX_STATE_APPS, readHostState, urlOrigin } from '../../runtime/host-bridge/host-state.js';
 import { startWorld, newAccount, loginAs, ROOT, type World } from '../e2e/world.js';
 import { tempHome, cleanup } from '../runtime/helpers.js';
+import { runCli } from '../e2e/measured-cli.js';
 
 let w: World;
 let host: Host;
@@ -108,6 +109,29 @@ test('a Settings module without the host.read grant is refused at install, namin
     ISA_IMPORTS.filter((i) => i.capability === 'host.read').map((i) => i.func),
     ['state'],
   );
+});
+
+test('peeros app run settings (on-demand services): the vault status without a passphrase, the DMCS by origin', async () => {
+  const home = tempHome('settings-cli');
+  try {
+    const env = { PEEROS_HOME: home };
+    const step = async (args: string[]) => {
+      const r = await runCli(args, env, 120_000);
+      assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
+      return r.out;
+    };
+    await step(['dmcs', 'add', 'local', w.node.endpoint!]);
+    await step(['app', 'install', join(ROOT, 'apps/settings'), '--yes']);
+    const vault = await step(['app', 'run', 'settings', 'vault']);
+    assert.equal(JSON.parse(vault), { keystore: 'missing', unlocked: false, session: null });
+    const dmcs = JSON.parse(await step(['app', 'run', 'settings', 'dmcs'])) as Array<{ origin: string }>;
+    assert.equal(
+      dmcs.map((d) => d.origin),
+      [`http://127.0.0.1:${w.port}`],
+    );
+  } finally {
+    cleanup(home);
+  }
 });
 
 test.run();
