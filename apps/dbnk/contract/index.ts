@@ -127,7 +127,9 @@ class Savings {
     d.id = c.nextId;
     d.principal = principal;
     d.interest = interest;
-    d.unlock = <u32>(nowSeconds() + <u64>c.lockSeconds);
+    const unlock = nowSeconds() + <u64>c.lockSeconds;
+    check(unlock <= <u64>u32.MAX_VALUE, "the unlock time does not fit a time_point_sec");
+    d.unlock = <u32>unlock;
     c.nextId = c.nextId + 1;
     table.store(d, self());
   }
