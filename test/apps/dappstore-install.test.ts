@@ -124,12 +124,15 @@ test('consented: installed through the verified path and runs', async () => {
 });
 
 test('an update shows what changed; a downgrade, a yanked release and a tampered package are refused without a dialog', async () => {
-  await publish('1.1.0', { clock: {} });
+  await publish('1.1.0', { clock: {}, 'dmcs.push': { contracts: { 'dpay.token': ['transfer'] }, maxAmount: '1.0000 RSN' } });
   answer = true;
+  assert.not.ok((await w.vault.status()).grants?.includes('calculator'));
   const out = (await run('install', { app: 'calculator' })) as Answer;
   assert.equal(out, { status: 'installed', app: 'calculator', version: '1.1.0' });
   const text = shown.at(-1)!.lines.join('\n');
-  assert.match(text, /installed now: 1\.0\.0\n +new capability clock/);
+  assert.match(text, /installed now: 1\.0\.0\n +new capability clock\n +new capability dmcs\.push/);
+  assert.match(text, /dmcs\.push +push dpay\.token::\{transfer\}, at most 1\.0000 RSN per transaction/);
+  assert.ok((await w.vault.status()).grants?.includes('calculator'), 'the vault holds its signing grant, as after peeros app install');
   const dialogs = shown.length;
 
   const down = (await run('install', { app: 'calculator', version: '1.0.0' })) as Answer;
