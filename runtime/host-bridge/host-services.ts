@@ -25,7 +25,7 @@ import type { GrantPolicyVerifier } from '../transaction-service/grant-policy-ve
 import { installSigningGrant } from '../transaction-service/app-signing-grant.js';
 import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
-import { AppDirectory } from './app-directory.js';
+import { AppDirectory, type AppInfo } from './app-directory.js';
 import { readChain } from './chain-reads.js';
 import { openText } from '../transaction-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
@@ -33,6 +33,15 @@ import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
 import { serveInstallRequest, type InstallDialog } from '../app-install-request.js';
 import { readHostState } from './host-state.js';
+
+/**
+ * The main thread checks the grant again (its worker only links a granted import): an op of a
+ * capability the installed app does not hold is `capability-denied`, whatever the worker claims.
+ */
+export function requireGrant(info: AppInfo, capability: 'host.read' | 'store.install', op: string): void {
+  if (info.grants[capability] === undefined)
+    throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted ${capability}, which ${op} needs`);
+}
 
 export interface HostServicesOptions {
   home: string;
@@ -154,7 +163,10 @@ export class HostServices {
   async handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
       if (op === 'fs.drive-key') return pack(await this.#driveKey(app));
-      if (op === 'host.state') return pack(await readHostState(this.home, () => this.vault.status()));
+      if (op === 'host.state') {
+        requireGrant(await this.#apps.get(app), 'host.read', op);
+        return pack(await readHostState(this.home, () => this.vault.status()));
+      }
       if (op === 'store.request-install') return pack(await this.#installRequest(app, payload));
       const info = await this.#apps.get(app);
       if (op === 'dmcs.push') {
@@ -191,7 +203,7 @@ export class HostServices {
 
   /** An app's install request: the registry, the package checks and the user's consent decide (runtime/app-install-request.ts). */
   async #installRequest(app: string, payload: Uint8Array): Promise<unknown> {
-    await this.#apps.get(app); // the asking app is installed (and granted store.install: its worker linked the import)
+    requireGrant(await this.#apps.get(app), 'store.install', 'store.request-install');
     const { answer, installed } = await serveInstallRequest({
       home: this.home,
       requestedBy: app,

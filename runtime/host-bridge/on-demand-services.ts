@@ -18,7 +18,7 @@ import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.j
 import { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
 import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
-import { HostServices } from './host-services.js';
+import { HostServices, requireGrant } from './host-services.js';
 import { AppDirectory } from './app-directory.js';
 import { readChain, openFieldOf } from './chain-reads.js';
 import { BridgeError, toBridgeError } from './bridge-error.js';
@@ -100,7 +100,10 @@ export class OnDemandServices {
   async #handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
       if (op === 'fs.drive-key' || op === 'store.request-install') return await (await this.#services()).services.handle(app, op, payload);
-      if (op === 'host.state') return pack(await readHostState(this.#home, () => this.#vaultStatus()));
+      if (op === 'host.state') {
+        requireGrant(await this.#apps.get(app), 'host.read', op);
+        return pack(await readHostState(this.#home, () => this.#vaultStatus()));
+      }
       const state = await new DmcsRegistry(this.#home).load();
       if (state.dmcs.length === 0) {
         throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");

@@ -14,6 +14,8 @@ import { MAX_STATE_APPS, readHostState, urlOrigin } from '../../runtime/host-bri
 import { startWorld, newAccount, loginAs, ROOT, type World } from '../e2e/world.js';
 import { tempHome, cleanup } from '../runtime/helpers.js';
 import { runCli } from '../e2e/measured-cli.js';
+import { pack } from '../../abi/msgpack/codec.js';
+import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
 
 let w: World;
 let host: Host;
@@ -58,6 +60,21 @@ test('dmcs: the configured DMCS by origin; vault: status and session, no key mat
   for (const k of keys) assert.not.ok(everything.includes(k.publicKey), 'no vault key appears');
   assert.not.ok(everything.includes('eosio dev'), "no key label appears (the dev key's)");
   assert.not.ok(/keyCount|autoLock|grants"/.test(JSON.stringify(await run('vault'))), 'only keystore, unlocked and session');
+});
+
+test('the main thread checks the grant again: an app without host.read or store.install is refused whatever its worker sends', async () => {
+  for (const [op, payload] of [
+    ['host.state', new Uint8Array(0)],
+    ['store.request-install', pack({ app: 'calculator', version: '' })],
+  ] as const) {
+    try {
+      await w.services.handle('dbnk', op, payload);
+      assert.unreachable(`${op} served to an app without its capability`);
+    } catch (e) {
+      assert.instance(e, BridgeError);
+      assert.is((e as BridgeError).code, 'CAPABILITY_DENIED');
+    }
+  }
 });
 
 test('a DMCS URL shows only its origin (a user part, path or query may carry credentials)', () => {
