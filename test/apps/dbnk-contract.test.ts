@@ -110,6 +110,26 @@ test('setup: only the contract, only once, within bounds', async () => {
   assert.equal([c.funder, c.symbol, c.lock_seconds, c.rate_bps, c.pool], ['funder', '4,RSN', 3600, 1000, '0.0000 RSN']);
 });
 
+test('setup refuses terms outside MAX_RATE_BPS (10000) and MAX_LOCK_SECONDS (ten years)', async () => {
+  await deploySavings(w, {
+    account: 'dbnkterms',
+    key: devKey,
+    funder: 'funder',
+    symbol: '4,RSN',
+    lockSeconds: 1,
+    rateBps: 0,
+    setup: false,
+  });
+  const setup = (lock_seconds: number, rate_bps: number) =>
+    push('dbnkterms', 'setup', 'dbnkterms', { funder: 'funder', symbol: '4,RSN', lock_seconds, rate_bps });
+  await refused(setup(60, 10001), 'rate_bps: expected 0 to 10000');
+  await refused(setup(0, 100), 'lock_seconds: expected 1 to 315360000');
+  await refused(setup(315360001, 100), 'lock_seconds: expected 1 to 315360000');
+  assert.is((await rows('dbnkterms', 'dbnkterms', 'config')).length, 0);
+  await setup(315360000, 10000);
+  assert.equal([(await config('dbnkterms')).lock_seconds, (await config('dbnkterms')).rate_bps], [315360000, 10000]);
+});
+
 test('funding: only the funder, only the symbol, only the memos it knows', async () => {
   await refused(transfer('mallory', 'dbnk', '5.0000 RSN', 'fund'), 'only the funder (funder) funds the interest pool');
   await refused(transfer('alice', 'dbnk', '5.0000 RSN', 'thanks'), 'memo: expected "deposit" or "fund"');

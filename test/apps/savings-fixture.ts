@@ -24,11 +24,11 @@ export async function pushAll(w: World, acts: Act[]): Promise<void> {
 
 /**
  * Creates `account`, deploys the savings contract there with `account@eosio.code` in its active
- * permission (for the inline payout) next to `key`, and sets its terms.
+ * permission (for the inline payout) next to `key`, and sets its terms (unless `setup: false`).
  */
 export async function deploySavings(
   w: World,
-  o: { account: string; key: string; funder: string; symbol: string; lockSeconds: number; rateBps: number },
+  o: { account: string; key: string; funder: string; symbol: string; lockSeconds: number; rateBps: number; setup?: boolean },
 ): Promise<void> {
   await newAccount(w, o.account, o.key);
   await deployContract({ vault: w.vault, backend: w.backend, account: o.account, wasmPath: DBNK_WASM, abiPath: DBNK_ABI });
@@ -41,6 +41,7 @@ export async function deploySavings(
   await pushAll(w, [
     { account: 'eosio', name: 'updateauth', actor: o.account, data: { account: o.account, permission: 'active', parent: 'owner', auth } },
   ]);
+  if (o.setup === false) return;
   await pushAll(w, [
     {
       account: o.account,
