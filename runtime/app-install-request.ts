@@ -43,7 +43,10 @@ export interface InstallAnswer {
   reason?: string;
 }
 
-const cut = (s: string) => (s.length > MAX_INSTALL_REASON_CHARS ? `${s.slice(0, MAX_INSTALL_REASON_CHARS - 1)}…` : s);
+/** A refusal's message as the app's `reason`: at most MAX_INSTALL_REASON_CHARS, an ellipsis when cut. */
+export function refusalReason(message: string): string {
+  return message.length > MAX_INSTALL_REASON_CHARS ? `${message.slice(0, MAX_INSTALL_REASON_CHARS - 1)}…` : message;
+}
 
 /** Decodes and re-checks the app's `{app, version}` (the worker checked them already; this side trusts nothing). */
 export function parseInstallRequest(payload: Uint8Array): { app: string; version: string } {
@@ -75,7 +78,7 @@ export async function serveInstallRequest(o: {
   try {
     resolved = await resolveStoreInstall(store, version ? `${app}@${version}` : app, before);
   } catch (err) {
-    if (err instanceof HostError) return { answer: { status: 'refused', app, reason: cut(err.message) } };
+    if (err instanceof HostError) return { answer: { status: 'refused', app, reason: refusalReason(err.message) } };
     throw err;
   }
   const dialog = o.dialog;
@@ -99,7 +102,7 @@ export async function serveInstallRequest(o: {
     return { answer: { status: 'installed', app, version: installed.version }, installed };
   } catch (err) {
     if (err instanceof HostError && err.code === 'NOT_GRANTED') return { answer: { status: 'declined', app, version: chosen } };
-    if (err instanceof HostError) return { answer: { status: 'refused', app, version: chosen, reason: cut(err.message) } };
+    if (err instanceof HostError) return { answer: { status: 'refused', app, version: chosen, reason: refusalReason(err.message) } };
     throw err;
   }
 }

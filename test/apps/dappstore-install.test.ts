@@ -19,7 +19,12 @@ import { formatPackageSignature } from '../../runtime/app-identity/package-signa
 import { packPackage } from '../../runtime/package-archive/package-file.js';
 import { publishRelease, yankRelease } from '../../runtime/store/store-publish.js';
 import { deployContract } from '../../runtime/transaction-service/index.js';
-import { serveInstallRequest, type InstallDialogRequest } from '../../runtime/app-install-request.js';
+import {
+  MAX_INSTALL_REASON_CHARS,
+  refusalReason,
+  serveInstallRequest,
+  type InstallDialogRequest,
+} from '../../runtime/app-install-request.js';
 import { pack } from '../../abi/msgpack/codec.js';
 import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from '../e2e/world.js';
@@ -177,6 +182,13 @@ test('malformed names and versions never reach the host services', async () => {
   assert.is(await refusalCode(run('install', { app: 'calculator', version: 'latest' })), 'ISA_INVALID_ARGUMENT');
   assert.is(await refusalCode(run('install', { app: 'calculator', version: `1.0.0-${'x'.repeat(80)}` })), 'ISA_INVALID_ARGUMENT');
   assert.is(shown.length, dialogs);
+});
+
+test('a refusal reason is at most MAX_INSTALL_REASON_CHARS', () => {
+  assert.is(refusalReason('short'), 'short');
+  const long = refusalReason('x'.repeat(MAX_INSTALL_REASON_CHARS + 50));
+  assert.is(long.length, MAX_INSTALL_REASON_CHARS);
+  assert.ok(long.endsWith('…'));
 });
 
 test('a host with no install dialog answers unavailable and installs nothing', async () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
 import { AppRegistry, readAppPackage } from '../../runtime/app-registry.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
-import { MAX_STATE_APPS, readHostState, urlOrigin } from '../../runtime/host-bridge/host-state.js';
+import { REGISTRY_FILE } from '../../runtime/dispatch/dmcs-registry.js';
+import { MAX_STATE_APPS, MAX_STATE_DMCS, readHostState, urlOrigin } from '../../runtime/host-bridge/host-state.js';
 import { startWorld, newAccount, loginAs, ROOT, type World } from '../e2e/world.js';
 import { tempHome, cleanup } from '../runtime/helpers.js';
 import { runCli } from '../e2e/measured-cli.js';
@@ -82,7 +83,7 @@ test('a DMCS URL shows only its origin (a user part, path or query may carry cre
   assert.is(urlOrigin('not a url'), '(invalid)');
 });
 
-test(`at most MAX_STATE_APPS (${MAX_STATE_APPS}) apps, truncated says so`, async () => {
+test(`at most MAX_STATE_APPS (${MAX_STATE_APPS}) apps and MAX_STATE_DMCS (${MAX_STATE_DMCS}) DMCSs, truncated says so`, async () => {
   const home = tempHome('host-state');
   try {
     const registry = new AppRegistry(home);
@@ -91,9 +92,18 @@ test(`at most MAX_STATE_APPS (${MAX_STATE_APPS}) apps, truncated says so`, async
       const manifest = { ...pkg.manifest, name: `app-${i}` };
       await registry.install({ ...pkg, manifest }, {}, { identity: `unverified:${i}`, packageHash: '00'.repeat(32) });
     }
-    await new DmcsRegistry(home).load();
+    const dmcs = Array.from({ length: MAX_STATE_DMCS + 1 }, (_, i) => ({
+      name: `node${i}`,
+      url: `http://127.0.0.1:${9000 + i}`,
+      chainId: 'ab'.repeat(32),
+      addedAt: new Date(0).toISOString(),
+      verified: true,
+    }));
+    writeFileSync(join(home, REGISTRY_FILE), JSON.stringify({ version: 1, default: 'node0', dmcs }));
+    assert.is((await new DmcsRegistry(home).list()).length, MAX_STATE_DMCS + 1);
     const st = await readHostState(home, async () => ({ keystore: 'missing', unlocked: false }));
     assert.is(st.apps.length, MAX_STATE_APPS);
+    assert.is(st.dmcs.length, MAX_STATE_DMCS);
     assert.ok(st.truncated);
     assert.equal(st.vault, { keystore: 'missing', unlocked: false });
   } finally {
