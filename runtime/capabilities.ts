@@ -53,6 +53,8 @@ export interface Grants {
   'dmcs.push'?: DmcsPushScope;
   diag?: Record<string, never>;
   fs?: FsScope;
+  'store.install'?: Record<string, never>;
+  'host.read'?: Record<string, never>;
   [capability: string]: unknown;
 }
 
@@ -213,6 +215,10 @@ export function describeGrant(name: string, scope: unknown): string {
       return 'ual         know the logged-in account';
     case 'diag':
       return 'diag        ABI self-test (echo)';
+    case 'store.install':
+      return 'store.install  ask the host to install dAppStore apps (each install asks you first)';
+    case 'host.read':
+      return 'host.read   read installed apps and their grants, the DMCS list and whether the vault is locked';
     default:
       return terminalText(name);
   }

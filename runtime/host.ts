@@ -14,12 +14,10 @@ import { HostError } from './errors.js';
 import { MAX_DECODED_VALUES, MAX_WARM_WORKERS, WARM_WORKERS, resolveLimits, type AppLimits } from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
-import type { BridgeEndpoint } from './host-bridge/bridge-protocol.js';
+import { BRIDGED_INTERFACES, type BridgeEndpoint } from './host-bridge/bridge-protocol.js';
 import { OnDemandServices } from './host-bridge/on-demand-services.js';
-import type { Grants } from './capabilities.js';
-import { AppRegistry, readAppPackage, type AppPackage, type AppSummary, type InstallRecord } from './app-registry.js';
+import { AppRegistry, type AppPackage, type AppSummary } from './app-registry.js';
 import { ModuleCache } from './sandbox/module-cache.js';
-import { inspectModule } from './sandbox/module-loader.js';
 import { WorkerPool } from './sandbox/worker-pool.js';
 import { planImports } from './sandbox/linker.js';
 import type { LogHandler } from './sandbox/app-process.js';
@@ -28,7 +26,7 @@ import { terminalText, terminalWrap } from '../lib/terminal-text.js';
 
 /** An app's own error code, as shown in the APP_ERROR message: 64 chars — codes are identifiers like NO_SESSION. */
 const MAX_APP_ERROR_CODE_CHARS = 64;
-import { provePackage, identityForInstall, isVerifiedIdentity, type PackageProof } from './app-identity/app-identity.js';
+import { installApp, type InstallOptions, type InstallResult } from './app-install.js';
 import { SessionGrantStore } from './transaction-service/session-grants.js';
 
 export interface HostOptions {
@@ -39,7 +37,7 @@ export interface HostOptions {
   /** Lowest recorded log level (0 trace … 4 error); default from `PEEROS_LOG` or 2 (info). */
   logLevel?: number;
   /**
-   * The main-thread services behind `chain`, `dmcs` and the `fs` drive key (runtime/host-bridge `HostBridge`, e.g.
+   * The main-thread services behind `chain`, `dmcs`, `store`, `host` and the `fs` drive key (runtime/host-bridge `HostBridge`, e.g.
    * `HostServices.bridge`); each app worker gets `bridge.endpoint(app)`. Without one (or
    * `services`) the host opens its own on demand (`OnDemandServices`: the registry's DMCS, the vault
    * with $PEEROS_PASSPHRASE or the terminal), which is what `peeros app run` uses; `null`: none,
@@ -55,29 +53,7 @@ export interface HostOptions {
   warmWorkers?: number;
 }
 
-export interface InstallOptions {
-  /**
-   * Asked to grant the requested capabilities (name → scope); resolve true to grant all of them.
-   * Without it nothing is granted and install fails with NOT_GRANTED.
-   */
-  grant?: (capabilities: Grants, pkg: AppPackage, proof: PackageProof) => boolean | Promise<boolean>;
-  /**
-   * Allow this package to take over an installed UNVERIFIED app of the same name (and its data and
-   * grants). Never lets anything take over an app whose identity is a publisher key.
-   */
-  replace?: boolean;
-}
-
-export interface InstallResult extends InstallRecord {
-  identity: string;
-  packageHash: string;
-  /** True when the package's signature verified (identity is the publisher key). */
-  verified: boolean;
-  /** The identity that owned the name before (undefined: it was free). */
-  previousIdentity?: string;
-  /** True when the module's memory maximum was absent or too large and has been clamped. */
-  memoryClamped: boolean;
-}
+export type { InstallOptions, InstallResult } from './app-install.js';
 
 interface LoadedApp {
   stamp: string;
@@ -135,39 +111,7 @@ export class Host {
    * naming both), asks `grant`, and records the install.
    */
   async install(source: string | AppPackage, opts: InstallOptions = {}): Promise<InstallResult> {
-    // a folder is read here; a package file arrives already read and checked (runtime/package-archive)
-    const pkg = typeof source === 'string' ? await readAppPackage(source) : source;
-    const m = pkg.manifest;
-    const limits = resolveLimits(m.limits);
-    const checked = inspectModule(pkg.wasm, m.name, m.capabilities, limits.memoryPages);
-    const proof = await provePackage(pkg);
-    const owner = await this.#registry.ownerOf(m.name);
-    const installed = await this.#registry.record(m.name);
-    // Reinstalling the very unsigned package that is installed hands nothing over: no --replace needed.
-    const sameUnsigned =
-      owner !== undefined &&
-      proof.publicKey === undefined &&
-      !isVerifiedIdentity(owner) &&
-      installed?.identity === owner &&
-      installed.packageHash === proof.packageHash;
-    const identity = sameUnsigned ? owner : identityForInstall(m.name, proof, owner, opts.replace === true);
-    const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof) : false;
-    if (!granted) {
-      throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, {
-        app: m.name,
-      });
-    }
-    // Grants belong to an identity: a new one starts with none (the vault's copy no longer matches).
-    if (owner !== undefined && owner !== identity) await new SessionGrantStore(this.home).revoke(m.name);
-    const record = await this.#registry.install(pkg, m.capabilities, { identity, packageHash: proof.packageHash });
-    return {
-      ...record,
-      identity,
-      packageHash: proof.packageHash,
-      verified: isVerifiedIdentity(identity),
-      ...(owner !== undefined ? { previousIdentity: owner } : {}),
-      memoryClamped: checked.clamped,
-    };
+    return installApp(this.home, this.#registry, source, opts);
   }
 
   /**
@@ -277,9 +221,7 @@ export class Host {
         home: this.home,
         dataDir: installed.dataDir,
         logLevel: this.#logLevel,
-        ...(this.#bridge && plan.some((p) => p.interface === 'chain' || p.interface === 'dmcs' || p.interface === 'fs')
-          ? { bridge: this.#bridge.endpoint(app) }
-          : {}),
+        ...(this.#bridge && plan.some((p) => BRIDGED_INTERFACES.has(p.interface)) ? { bridge: this.#bridge.endpoint(app) } : {}),
       },
     };
     this.#loaded.set(app, loaded);

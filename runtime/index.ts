@@ -4,6 +4,7 @@
  */
 export { Host } from './host.js';
 export type { HostOptions, InstallOptions, InstallResult } from './host.js';
+export type { InstallDialog, InstallDialogRequest, InstallAnswer } from './app-install-request.js';
 export { HostError, isHostError } from './errors.js';
 export type { HostErrorCode, HostErrorData } from './errors.js';
 export { validateManifest, readManifest } from './manifest.js';

@@ -211,10 +211,26 @@ export const ISA_IMPORTS: readonly IsaImport[] = Object.freeze([
     core: { params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] },
     doc: 'Renames file `source` to `target`, replacing `target` if it is a file.',
   },
+  {
+    interface: 'store', func: 'request-install', module: 'peeros:isa/store@0.1.0', name: 'request-install',
+    capability: 'store.install',
+    params: [{ name: 'app', type: 'string' }, { name: 'version', type: 'string' }],
+    result: 'result<list<u8>, error-code>', shape: 'result-bytes',
+    core: { params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] },
+    doc: 'Requests the install of `app` at `version` (`""`: the newest release not yanked). Waits for\nthe user\'s answer. Returns a msgpack map `{status, app, version?, reason?}`: status\n`installed`, `declined` (the user said no) or `refused` (the host refused the release: not in\nthe registry, yanked, a downgrade, a package that does not match its row; `reason` says why).\n`invalid-argument` for a malformed name or version; `unavailable` when the host has no\ninstall dialog or no DMCS.',
+  },
+  {
+    interface: 'host', func: 'state', module: 'peeros:isa/host@0.1.0', name: 'state',
+    capability: 'host.read',
+    params: [],
+    result: 'result<list<u8>, error-code>', shape: 'result-bytes',
+    core: { params: ['i32'], results: [] },
+    doc: 'The host\'s state as a msgpack map: `apps` (installed apps: name, version, identity, verified,\ncapabilities: one host-written line per granted capability), `dmcs` (configured DMCSs:\nname, url, chain id, default), `vault` (`keystore` state and `unlocked`; never key material\nor key names), `session` (the logged-in account or nil). At most 256 apps and 64 DMCSs\n(`truncated` says when more exist).',
+  },
 ]);
 
 /** Capability names that gate at least one import, in world order. */
-export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag', 'fs']);
+export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag', 'fs', 'store.install', 'host.read']);
 
 /** `error-code` case → ABI value (its position). Append-only. */
 export const ERROR_CODES: { readonly [name: string]: number } = Object.freeze({

@@ -35,12 +35,46 @@ export const PUSH_TIMEOUT_MS = 120_000;
 /** Opening a drive key may wait for the vault to be unlocked at a prompt: as long as a push. */
 export const DRIVE_KEY_TIMEOUT_MS = PUSH_TIMEOUT_MS;
 
-/** `fs.drive-key`: the key of the session account's drive of the app (runtime/fs/drive-key.ts); answers msgpack `{account, key}`. */
-export type BridgeOp = 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push' | 'fs.drive-key';
-export const BRIDGE_OPS: readonly BridgeOp[] = ['chain.get-info', 'chain.get-account', 'chain.get-table-rows', 'dmcs.push', 'fs.drive-key'];
+/** The ISA interfaces served in the main thread: an app importing one of them gets a bridge endpoint. */
+export const BRIDGED_INTERFACES: ReadonlySet<string> = new Set(['chain', 'dmcs', 'fs', 'store', 'host']);
+
+/** An install request waits for the registry, the package fetch and the user's answer in the install dialog: 5 minutes. */
+export const INSTALL_REQUEST_TIMEOUT_MS = 300_000;
+
+/**
+ * `fs.drive-key`: the key of the session account's drive of the app (runtime/fs/drive-key.ts); answers msgpack `{account, key}`.
+ * `store.request-install`: msgpack `{app, version}` → `{status, app, version?, reason?}` (runtime/app-install-request.ts).
+ * `host.state`: no payload → the host-state view (runtime/host-bridge/host-state.ts).
+ */
+export type BridgeOp =
+  | 'chain.get-info'
+  | 'chain.get-account'
+  | 'chain.get-table-rows'
+  | 'dmcs.push'
+  | 'fs.drive-key'
+  | 'store.request-install'
+  | 'host.state';
+export const BRIDGE_OPS: readonly BridgeOp[] = [
+  'chain.get-info',
+  'chain.get-account',
+  'chain.get-table-rows',
+  'dmcs.push',
+  'fs.drive-key',
+  'store.request-install',
+  'host.state',
+];
 
 export function timeoutOf(op: BridgeOp): number {
-  return op === 'dmcs.push' ? PUSH_TIMEOUT_MS : op === 'fs.drive-key' ? DRIVE_KEY_TIMEOUT_MS : CHAIN_READ_TIMEOUT_MS;
+  switch (op) {
+    case 'dmcs.push':
+      return PUSH_TIMEOUT_MS;
+    case 'fs.drive-key':
+      return DRIVE_KEY_TIMEOUT_MS;
+    case 'store.request-install':
+      return INSTALL_REQUEST_TIMEOUT_MS;
+    default:
+      return CHAIN_READ_TIMEOUT_MS;
+  }
 }
 
 /** What an app worker needs to reach the main thread (structured-cloneable: goes in workerData). */

@@ -25,12 +25,23 @@ import type { GrantPolicyVerifier } from '../transaction-service/grant-policy-ve
 import { installSigningGrant } from '../transaction-service/app-signing-grant.js';
 import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
-import { AppDirectory } from './app-directory.js';
+import { AppDirectory, type AppInfo } from './app-directory.js';
 import { readChain } from './chain-reads.js';
 import { openText } from '../transaction-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
 import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
+import { serveInstallRequest, type InstallDialog } from '../app-install-request.js';
+import { readHostState } from './host-state.js';
+
+/**
+ * The main thread checks the grant again (its worker only links a granted import): an op of a
+ * capability the installed app does not hold is `capability-denied`, whatever the worker claims.
+ */
+export function requireGrant(info: AppInfo, capability: 'host.read' | 'store.install', op: string): void {
+  if (info.grants[capability] === undefined)
+    throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted ${capability}, which ${op} needs`);
+}
 
 export interface HostServicesOptions {
   home: string;
@@ -45,6 +56,13 @@ export interface HostServicesOptions {
   flusher?: boolean;
   /** Where service failures are reported (default: silent; the app gets the error code). */
   onError?: (err: unknown, app: string, op: string) => void;
+  /**
+   * The host's install dialog, asked before an app's install request installs anything
+   * (runtime/app-install-request.ts). Absent: every request answers `unavailable` (nobody to ask).
+   */
+  installDialog?: InstallDialog;
+  /** The dAppStore contract account install requests read (default `dappstore`). */
+  store?: string;
 }
 
 export class HostServices {
@@ -59,6 +77,8 @@ export class HostServices {
   readonly #cache: CacheStore;
   readonly #flusher: QueueFlusher | undefined;
   readonly #apps: AppDirectory;
+  readonly #installDialog: InstallDialog | undefined;
+  readonly #store: string | undefined;
   #lastFlush: FlushReport | undefined;
 
   private constructor(o: HostServicesOptions, queue: OfflineQueue) {
@@ -69,6 +89,8 @@ export class HostServices {
     this.grants = new SessionGrantStore(o.home);
     this.#registry = new AppRegistry(o.home);
     this.#apps = new AppDirectory(o.home);
+    this.#installDialog = o.installDialog;
+    this.#store = o.store;
     this.#cache = o.memoryCache ? new CacheStore() : new CacheStore({ path: defaultCachePath(o.home) });
     if (o.flusher !== false) {
       this.#flusher = new QueueFlusher(queue, (e) => this.dispatcher.backendFor({ dmcs: e.dmcs }), {
@@ -141,6 +163,11 @@ export class HostServices {
   async handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
       if (op === 'fs.drive-key') return pack(await this.#driveKey(app));
+      if (op === 'host.state') {
+        requireGrant(await this.#apps.get(app), 'host.read', op);
+        return pack(await readHostState(this.home, () => this.vault.status()));
+      }
+      if (op === 'store.request-install') return pack(await this.#installRequest(app, payload));
       const info = await this.#apps.get(app);
       if (op === 'dmcs.push') {
         const actions = decodeGuestPayload(payload, 'dmcs.push actions');
@@ -172,6 +199,26 @@ export class HostServices {
     } catch (err) {
       throw toBridgeError(err);
     }
+  }
+
+  /** An app's install request: the registry, the package checks and the user's consent decide (runtime/app-install-request.ts). */
+  async #installRequest(app: string, payload: Uint8Array): Promise<unknown> {
+    requireGrant(await this.#apps.get(app), 'store.install', 'store.request-install');
+    const { answer, installed } = await serveInstallRequest({
+      home: this.home,
+      requestedBy: app,
+      payload,
+      backend: () => this.dispatcher.backendFor(null),
+      store: this.#store,
+      dialog: this.#installDialog,
+    });
+    if (installed) {
+      this.#apps.forget(installed.name);
+      // like `peeros app install`: an app granted dmcs.push gets its signing grant in the vault; if
+      // that fails the app stays installed and the vault signs nothing for it until `peeros grant`
+      if (installed.grants['dmcs.push']) await this.installAppGrant(installed.name).catch(() => false);
+    }
+    return answer;
   }
 
   /** The key of the session account's drive of `app`, opened (or created and sealed) by the vault. */

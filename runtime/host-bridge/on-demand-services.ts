@@ -9,20 +9,23 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { pack } from '../../abi/msgpack/codec.js';
 import { Vault, vaultPaths, renderVerificationRequest, verificationQuestion, type VerificationRequest } from '../../skv/index.js';
-import { terminalLines, terminalText } from '../../lib/terminal-text.js';
+import { terminalLines, terminalQuoted, terminalText } from '../../lib/terminal-text.js';
 import { promptHidden } from '../../skv/passphrase-source.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { CacheStore, HybridApi, defaultCachePath } from '../hybrid-cache/index.js';
 import { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
 import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
-import { HostServices } from './host-services.js';
+import { HostServices, requireGrant } from './host-services.js';
 import { AppDirectory } from './app-directory.js';
 import { readChain, openFieldOf } from './chain-reads.js';
 import { BridgeError, toBridgeError } from './bridge-error.js';
 import type { BridgeEndpoint, BridgeOp } from './bridge-protocol.js';
 import { PendingRevocations } from '../transaction-service/pending-revocations.js';
+import type { InstallDialogRequest } from '../app-install-request.js';
+import { readHostState } from './host-state.js';
 
 export interface OnDemandOptions {
   env?: NodeJS.ProcessEnv;
@@ -40,6 +43,32 @@ async function terminalConfirm(r: VerificationRequest, say: (t: string) => void)
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${verificationQuestion(r)} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * The install dialog on the terminal: the host's consent block (app text already escaped), then a
+ * y/N question; without a terminal nothing is installed.
+ */
+async function terminalInstallDialog(r: InstallDialogRequest, say: (t: string) => void): Promise<boolean> {
+  for (const line of r.lines) say(`peeros: ${line}`);
+  if (!process.stdin.isTTY) {
+    say(
+      `peeros: (no terminal to ask: the install of ${terminalQuoted(r.app)} that ${terminalQuoted(r.requestedBy)} requested was declined)`,
+    );
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test(
+      (
+        await rl.question(
+          `peeros: Install ${terminalQuoted(r.app)} as ${terminalQuoted(r.requestedBy)} asked, granting what it requests? [y/N] `,
+        )
+      ).trim(),
+    );
   } finally {
     rl.close();
   }
@@ -70,7 +99,11 @@ export class OnDemandServices {
 
   async #handle(app: string, op: BridgeOp, payload: Uint8Array): Promise<Uint8Array> {
     try {
-      if (op === 'fs.drive-key') return await (await this.#services()).services.handle(app, op, payload);
+      if (op === 'fs.drive-key' || op === 'store.request-install') return await (await this.#services()).services.handle(app, op, payload);
+      if (op === 'host.state') {
+        requireGrant(await this.#apps.get(app), 'host.read', op);
+        return pack(await readHostState(this.#home, () => this.#vaultStatus()));
+      }
       const state = await new DmcsRegistry(this.#home).load();
       if (state.dmcs.length === 0) {
         throw new BridgeError(IsaErrorCode.UNAVAILABLE, "no DMCS is configured: add one with 'peeros dmcs add NAME URL'");
@@ -115,7 +148,13 @@ export class OnDemandServices {
         });
         await vault.unlock(passphrase, { verifier: policy });
         await new PendingRevocations(this.#home).flush(vault); // grants of apps removed while it was locked
-        const services = await HostServices.open({ home: this.#home, vault, policy, flusher: false });
+        const services = await HostServices.open({
+          home: this.#home,
+          vault,
+          policy,
+          flusher: false,
+          installDialog: (r) => terminalInstallDialog(r, this.#say),
+        });
         return { vault, services };
       } catch (err) {
         await vault.close().catch(() => {});
@@ -124,6 +163,18 @@ export class OnDemandServices {
       }
     })();
     return this.#full;
+  }
+
+  /** The vault's status without unlocking it: the open one's, else a worker opened for the question. */
+  async #vaultStatus(): Promise<{ keystore: 'missing' | 'present' | 'corrupt'; unlocked: boolean }> {
+    const full = this.#full ? await this.#full.catch(() => undefined) : undefined;
+    if (full) return full.vault.status();
+    const vault = Vault.open({ home: this.#home });
+    try {
+      return await vault.status();
+    } finally {
+      await vault.close().catch(() => {});
+    }
   }
 
   async close(): Promise<void> {

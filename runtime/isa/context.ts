@@ -14,11 +14,18 @@ import type { AppLimits } from '../limits.js';
 
 export type LogSink = (app: string, level: number, message: string) => void;
 
-/** The main-thread services `chain` and `dmcs` reach through (runtime/host-bridge), as the worker sees them. */
+/** The main-thread services `chain`, `dmcs`, `fs` (its key), `store` and `host` reach through (runtime/host-bridge), as the worker sees them. */
 export interface IsaBridge {
   /** Runs `op` in the main thread and waits (synchronously) for its answer. */
   call(
-    op: 'chain.get-info' | 'chain.get-account' | 'chain.get-table-rows' | 'dmcs.push' | 'fs.drive-key',
+    op:
+      | 'chain.get-info'
+      | 'chain.get-account'
+      | 'chain.get-table-rows'
+      | 'dmcs.push'
+      | 'fs.drive-key'
+      | 'store.request-install'
+      | 'host.state',
     payload: Uint8Array,
   ): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
 }

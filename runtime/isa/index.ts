@@ -13,6 +13,8 @@ import { createChain } from './chain.js';
 import { createDmcs } from './dmcs.js';
 import { createDiag } from './diag.js';
 import { createFs } from './fs.js';
+import { createStore } from './store.js';
+import { createHost } from './host.js';
 
 export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = Object.freeze({
   log: createLog,
@@ -24,6 +26,8 @@ export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = O
   dmcs: createDmcs,
   diag: createDiag,
   fs: createFs,
+  store: createStore,
+  host: createHost,
 });
 
 export { IsaContext } from './context.js';

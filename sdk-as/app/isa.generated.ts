@@ -117,6 +117,12 @@ export declare function __isa_fs_remove(path_ptr: usize, path_len: usize, retptr
 @external("peeros:isa/fs@0.1.0", "rename")
 export declare function __isa_fs_rename(source_ptr: usize, source_len: usize, target_ptr: usize, target_len: usize, retptr: usize): void;
 
+@external("peeros:isa/store@0.1.0", "request-install")
+export declare function __isa_store_request_install(app_ptr: usize, app_len: usize, version_ptr: usize, version_len: usize, retptr: usize): void;
+
+@external("peeros:isa/host@0.1.0", "state")
+export declare function __isa_host_state(retptr: usize): void;
+
 /**
  * Diagnostic messages from the app, recorded by the host with the app's name.
  * capability: log
@@ -446,5 +452,57 @@ export namespace fs {
     __isa_fs_rename(changetype<usize>(source_buf), <usize>source_buf.byteLength, changetype<usize>(target_buf), <usize>target_buf.byteLength, RET_AREA);
     releaseKept();
     return readUnitResult(RET_AREA);
+  }
+}
+
+/**
+ * Asking the host to install an app from the dAppStore. The app names a registry release, never a
+ * package or a location: the host looks the release up in the registry contract, fetches the
+ * package from the row's locations, checks its hash, capabilities hash and signature exactly as
+ * `peeros app install APP@VERSION` does, and installs it only if the user consents in the host's
+ * own install dialog (capabilities, limits, publisher and what changed since the installed version,
+ * drawn by the host). No dialog, no install.
+ * capability: store.install
+ */
+export namespace store {
+  /**
+   * Requests the install of `app` at `version` (`""`: the newest release not yanked). Waits for
+   * the user's answer. Returns a msgpack map `{status, app, version?, reason?}`: status
+   * `installed`, `declined` (the user said no) or `refused` (the host refused the release: not in
+   * the registry, yanked, a downgrade, a package that does not match its row; `reason` says why).
+   * `invalid-argument` for a malformed name or version; `unavailable` when the host has no
+   * install dialog or no DMCS.
+   *
+   * WIT: `request-install: func(app: string, version: string) -> result<list<u8>, error-code>`; capability: store.install.
+   */
+  export function requestInstall(app: string, version: string): BytesResult {
+    const app_buf = String.UTF8.encode(app);
+    keepAlive0(app_buf);
+    const version_buf = String.UTF8.encode(version);
+    keepAlive1(version_buf);
+    __isa_store_request_install(changetype<usize>(app_buf), <usize>app_buf.byteLength, changetype<usize>(version_buf), <usize>version_buf.byteLength, RET_AREA);
+    releaseKept();
+    return readBytesResult(RET_AREA);
+  }
+}
+
+/**
+ * A read-only view of the host's state, for a settings app. Nothing here changes anything:
+ * grants, DMCSs and the vault change only through the host's own commands and dialogs.
+ * capability: host.read
+ */
+export namespace host {
+  /**
+   * The host's state as a msgpack map: `apps` (installed apps: name, version, identity, verified,
+   * capabilities: one host-written line per granted capability), `dmcs` (configured DMCSs:
+   * name, url, chain id, default), `vault` (`keystore` state and `unlocked`; never key material
+   * or key names), `session` (the logged-in account or nil). At most 256 apps and 64 DMCSs
+   * (`truncated` says when more exist).
+   *
+   * WIT: `state: func() -> result<list<u8>, error-code>`; capability: host.read.
+   */
+  export function state(): BytesResult {
+    __isa_host_state(RET_AREA);
+    return readBytesResult(RET_AREA);
   }
 }

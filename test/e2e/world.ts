@@ -10,6 +10,7 @@ import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.
 import { Vault, AutoApproveVerifier, AUTO_APPROVE_OPT_IN, type Verifier } from '../../skv/index.js';
 import { DmcsRegistry, type ChainCheckedBackend } from '../../runtime/dispatch/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
+import type { InstallDialog } from '../../runtime/app-install-request.js';
 import { login } from '../../runtime/session/index.js';
 import { createAccount, deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
 import { Action } from '../../abi/antelope/index.js';
@@ -39,7 +40,7 @@ export interface World {
 }
 
 export async function startWorld(
-  opts: { home?: string; verifier?: Verifier; flusher?: boolean; memoryCache?: boolean } = {},
+  opts: { home?: string; verifier?: Verifier; flusher?: boolean; memoryCache?: boolean; installDialog?: InstallDialog } = {},
 ): Promise<World> {
   const home = opts.home ?? tempHome();
   const dataDir = join(home, 'node');
@@ -52,7 +53,13 @@ export async function startWorld(
   await vault.unlock(PASS, { verifier: opts.verifier ?? verifier, create: true });
   const keys = await vault.listKeys();
   if (!keys.some((k) => k.label === 'eosio dev')) await vault.importKey(DEV_PRIVATE_KEY, 'eosio dev');
-  const services = await HostServices.open({ home, vault, memoryCache: opts.memoryCache ?? true, flusher: opts.flusher ?? false });
+  const services = await HostServices.open({
+    home,
+    vault,
+    memoryCache: opts.memoryCache ?? true,
+    flusher: opts.flusher ?? false,
+    ...(opts.installDialog ? { installDialog: opts.installDialog } : {}),
+  });
   const { backend } = await services.defaultBackend();
   const w: World = {
     home,

@@ -113,6 +113,8 @@ test('capabilities, error codes, log levels and command names', () => {
     dmcs: 'dmcs.push',
     diag: 'diag',
     fs: 'fs',
+    store: 'store.install',
+    host: 'host.read',
   });
   assert.equal(
     { ...ERROR_CODES },

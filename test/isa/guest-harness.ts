@@ -13,7 +13,7 @@ export interface HarnessOptions {
   logEnabled?: boolean;
   account?: string | null;
   storage?: Map<string, Uint8Array>;
-  /** Modules (`peeros:isa/x@0.1.0`) whose functions return `unavailable`; default chain, dmcs and fs. */
+  /** Modules (`peeros:isa/x@0.1.0`) whose functions return `unavailable`; default chain, dmcs, fs, store and host (the main-thread services). */
   unavailable?: string[];
   nowMs?: bigint;
   /** Bytes returned by a host call at most (random.bytes above it: limit-exceeded). */
@@ -50,7 +50,15 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
   const storage = opts.storage ?? new Map<string, Uint8Array>();
   const logs: Array<{ level: number; message: string }> = [];
   const calls = new Map<string, number>();
-  const unavailable = new Set(opts.unavailable ?? ['peeros:isa/chain@0.1.0', 'peeros:isa/dmcs@0.1.0', 'peeros:isa/fs@0.1.0']);
+  const unavailable = new Set(
+    opts.unavailable ?? [
+      'peeros:isa/chain@0.1.0',
+      'peeros:isa/dmcs@0.1.0',
+      'peeros:isa/fs@0.1.0',
+      'peeros:isa/store@0.1.0',
+      'peeros:isa/host@0.1.0',
+    ],
+  );
   const maxBytes = opts.maxBytes ?? 1 << 20;
   let exportsRef: WebAssembly.Exports | null = null;
   const mem = (): WebAssembly.Memory => exportsRef!.memory as WebAssembly.Memory;

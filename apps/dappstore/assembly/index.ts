@@ -2,10 +2,12 @@
 // list: the `apps` table (scope dappstore): name, publisher, latest version, number of releases.
 // show: one app and its releases (the `releases` table in the scope of the app's row key), oldest
 //   first, each with its package hash, size, capabilities hash, locations and yanked state.
-// Installing stays with the host (`peeros app install APP[@VERSION]`), which fetches the package,
-// checks its hash against the row shown here and asks for consent: an app cannot install apps.
+// install: asks the host to install a release (store.request-install, capability store.install).
+//   The app names the app and version only; the host reads the registry itself, fetches and checks
+//   the package, shows its own consent dialog and installs only on the user's yes. The answer is the
+//   host's `{status: installed|declined|refused, app, version?, reason?}`.
 // Errors: INVALID_ARGUMENT, NOT_FOUND, BAD_REPLY, ISA_*.
-import { Value, Outcome, ok, fail, isaError, encode, decode, chain } from "../../../sdk-as/app";
+import { Value, Outcome, ok, fail, isaError, encode, decode, chain, store } from "../../../sdk-as/app";
 
 const STORE = "dappstore";
 /** Rows read per table: the contract keeps at most 1000 releases per app. */
@@ -75,4 +77,15 @@ function show(app: string): Outcome {
     return ok(appSummary(row).set("versions", Value.array(releases)));
   }
   return fail("NOT_FOUND", "the registry has no app named " + app);
+}
+
+/** asks the host to install an app from the registry (newest release unless version is given); the host asks you first */
+@command("install")
+function install(app: string, version: string = ""): Outcome {
+  if (app.length == 0 || app.length > MAX_APP_CHARS) return fail("INVALID_ARGUMENT", "'app' must be an app name of 1 to 64 characters");
+  const r = store.requestInstall(app, version);
+  if (!r.ok) return isaError("store.request-install", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "store.request-install did not answer a map");
+  return ok(d.value!);
 }

@@ -4,13 +4,21 @@
 //   the totals per symbol, summed exactly in integer units of the token's precision.
 // transfer: dmcs.push of `dpay.token::transfer` from the session account; the manifest caps one
 //   transaction at 100 RSN (`maxAmount`), which the host checks and the vault enforces again.
-// Errors: NO_SESSION, INVALID_ARGUMENT, TOO_MANY_ACCOUNTS, BAD_REPLY, ISA_*.
+// deposit / withdraw / savings: the savings contract `dbnk` (apps/dbnk/contract). A deposit is a
+//   `dpay.token::transfer` to `dbnk` with memo "deposit" (so the same 100 RSN cap applies, in the
+//   host and in the vault); withdraw pushes `dbnk::withdraw` of one of your deposits (the contract
+//   refuses it before its lock ends); savings reads the terms, the pool and your open deposits.
+// Errors: NO_SESSION, INVALID_ARGUMENT, TOO_MANY_ACCOUNTS, NOT_FOUND, REFUSED (the DMCS refused the
+// transaction; the message is the chain's), BAD_REPLY, ISA_*.
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, storage, ErrorCode, isAccountName, noSession,
 } from "../../../sdk-as/app";
 
 const CONTRACT = "dpay.token";
+const SAVINGS = "dbnk";
+/** The contract keeps at most 50 open deposits per account. */
+const MAX_DEPOSITS: i64 = 50;
 const WATCH = "watch/";
 /** Accounts followed besides your own: bounds one overview to 21 chain reads. */
 const MAX_WATCHED: i32 = 20;
@@ -142,10 +150,83 @@ function transfer(to: string, quantity: string, memo: string = ""): Outcome {
   if (Amount.parse(quantity) === null) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
   if (String.UTF8.byteLength(memo) > MAX_MEMO_BYTES) return fail("INVALID_ARGUMENT", "'memo' is longer than 256 bytes");
   const data = Value.map().setStr("from", from!).setStr("to", to).setStr("quantity", quantity).setStr("memo", memo);
-  const action = Value.map().setStr("account", CONTRACT).setStr("name", "transfer").set("data", data);
+  return pushOne(CONTRACT, "transfer", data);
+}
+
+/** Pushes one action and answers the host's `{status, id, …}`. */
+function pushOne(account: string, name: string, data: Value): Outcome {
+  const action = Value.map().setStr("account", account).setStr("name", name).set("data", data);
   const r = dmcs.push(encode(Value.array([action])));
   if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
   const d = decode(r.value);
   if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "dmcs.push did not answer a map");
+  const status = d.value!.get("status");
+  if (status != null && status.isStr && status.s == "failed") {
+    const why = d.value!.get("error");
+    return fail("REFUSED", "the DMCS refused it: " + (why != null && why.isStr ? why.s : "no reason given"));
+  }
   return ok(d.value!);
+}
+
+/** puts tokens into savings: locked for the contract's term, earning its interest (at most 100 RSN per transaction) */
+@command("deposit")
+function deposit(quantity: string): Outcome {
+  const from = me();
+  if (from === null) return noSession();
+  if (Amount.parse(quantity) === null) return fail("INVALID_ARGUMENT", "'quantity' must be an asset such as \"1.0000 RSN\"");
+  const data = Value.map().setStr("from", from!).setStr("to", SAVINGS).setStr("quantity", quantity).setStr("memo", "deposit");
+  return pushOne(CONTRACT, "transfer", data);
+}
+
+/** takes one of your deposits back with its interest, once its lock has ended */
+@command("withdraw")
+function withdraw(id: i64): Outcome {
+  const owner = me();
+  if (owner === null) return noSession();
+  if (id < 1) return fail("INVALID_ARGUMENT", "'id' must be a deposit number (see savings)");
+  return pushOne(SAVINGS, "withdraw", Value.map().setStr("owner", owner!).setInt("id", id));
+}
+
+function savingsRows(scope: string, table: string): Value | null {
+  const q = Value.map().setStr("code", SAVINGS).setStr("scope", scope).setStr("table", table).setBool("json", true).setInt("limit", MAX_DEPOSITS);
+  const r = chain.getTableRows(encode(q));
+  if (!r.ok) return null;
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return null;
+  const rows = d.value!.get("rows");
+  return rows != null && rows.isArray ? rows : null;
+}
+
+/** the savings terms, the interest pool and your open deposits with their unlock times */
+@command("savings")
+function savings(): Outcome {
+  const owner = me();
+  if (owner === null) return noSession();
+  const cfg = savingsRows(SAVINGS, "config");
+  if (cfg === null) return fail("BAD_REPLY", "could not read the savings contract's terms");
+  if (cfg!.length == 0) return fail("NOT_FOUND", "the savings contract is not set up on this DMCS");
+  const c = cfg!.at(0)!;
+  const rows = savingsRows(owner!, "deposits");
+  if (rows === null) return fail("BAD_REPLY", "could not read your deposits");
+  const list: Value[] = [];
+  for (let i = 0; i < rows!.length; i++) {
+    const r = rows!.at(i)!;
+    const id = r.get("id");
+    list.push(
+      Value.map().setInt("id", id != null && id.isNumber ? id.toI64() : I64.parseInt(field(r, "id")))
+        .setStr("principal", field(r, "principal")).setStr("interest", field(r, "interest")).setStr("unlock", field(r, "unlock")),
+    );
+  }
+  const rate = c.get("rate_bps");
+  const lock = c.get("lock_seconds");
+  return ok(
+    Value.map().setStr("account", owner!).setStr("pool", field(c, "pool")).setStr("reserved", field(c, "reserved"))
+      .setInt("rateBps", rate != null && rate.isNumber ? rate.toI64() : 0).setInt("lockSeconds", lock != null && lock.isNumber ? lock.toI64() : 0)
+      .set("deposits", Value.array(list)),
+  );
+}
+
+function field(row: Value, key: string): string {
+  const v = row.get(key);
+  return v != null && v.isStr ? v.s : "";
 }

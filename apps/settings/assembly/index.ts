@@ -2,9 +2,13 @@
 // one stored under "pref/<name>" in the app's storage as its msgpack string. Only names in the
 // catalogue exist and only allowed values are stored, so other apps' future readers (and the
 // console) can trust what they find. Unset preferences answer their default.
-// Errors: UNKNOWN_PREFERENCE, INVALID_VALUE, ISA_*.
+// apps / dmcs / vault: the host's state, read through `host.state` (capability host.read): installed
+// apps with their grants, the DMCSs, whether the vault is locked and who is logged in. A view only:
+// the app cannot change any of it (grants, DMCSs and the vault change through the host's commands
+// and dialogs: `peeros grant`, `peeros dmcs`, `peeros vault`).
+// Errors: UNKNOWN_PREFERENCE, INVALID_VALUE, BAD_REPLY, ISA_*.
 import {
-  Value, Outcome, ok, fail, failWith, isaError, encode, decode, storage, ErrorCode,
+  Value, Outcome, ok, fail, failWith, isaError, encode, decode, storage, host, ErrorCode,
 } from "../../../sdk-as/app";
 
 const PREFIX = "pref/";
@@ -107,4 +111,44 @@ function reset(name: string): Outcome {
   const r = storage.delete_(PREFIX + name);
   if (!r.ok && r.code != ErrorCode.NotFound) return isaError("storage.delete", r.code);
   return ok(describe(p!));
+}
+
+/** The host's state map, or the failure to answer with. */
+class HostRead {
+  constructor(public state: Value | null, public failure: Outcome | null) {}
+}
+
+function readHost(): HostRead {
+  const r = host.state();
+  if (!r.ok) return new HostRead(null, isaError("host.state", r.code));
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return new HostRead(null, fail("BAD_REPLY", "host.state did not answer a map"));
+  return new HostRead(d.value!, null);
+}
+
+function hostPart(key: string): Outcome {
+  const h = readHost();
+  if (h.failure !== null) return h.failure!;
+  const v = h.state!.get(key);
+  if (v == null) return fail("BAD_REPLY", "host.state has no " + key);
+  return ok(v);
+}
+
+/** installed apps: version, identity (verified publisher key or unverified) and what each was granted */
+@command("apps")
+function apps(): Outcome { return hostPart("apps"); }
+
+/** the DMCSs this host dispatches to (name, origin, chain id, which is the default) */
+@command("dmcs")
+function dmcsList(): Outcome { return hostPart("dmcs"); }
+
+/** whether the vault's keystore exists and is unlocked, and who is logged in (no key material) */
+@command("vault")
+function vault(): Outcome {
+  const h = readHost();
+  if (h.failure !== null) return h.failure!;
+  const v = h.state!.get("vault");
+  const session = h.state!.get("session");
+  if (v == null || !v.isMap) return fail("BAD_REPLY", "host.state has no vault");
+  return ok(v.set("session", session != null ? session : Value.nil()));
 }

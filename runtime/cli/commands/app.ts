@@ -12,17 +12,18 @@ import { withUnlockedVault } from '../vault-unlock.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Host } from '../../host.js';
 import { HostError } from '../../errors.js';
-import { describeGrant, type Grants } from '../../capabilities.js';
+import type { Grants } from '../../capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
 import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
-import { raisedLimits, describeRaisedLimit, type RaisedLimit } from '../../limit-request.js';
+import { raisedLimits, describeRaisedLimit } from '../../limit-request.js';
 import { terminalText, terminalQuoted, terminalWrap } from '../../../lib/terminal-text.js';
 import { existsSync } from 'node:fs';
 import { VaultError, vaultPaths } from '../../../skv/index.js';
 import { describeIdentity, type PackageProof } from '../../app-identity/app-identity.js';
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
+import { installConsentLines, MAX_DESCRIPTION_CHARS } from '../../store/install-consent.js';
 import { pack, packSubcommand } from './app-pack.js';
 import { installSource } from './app-install-source.js';
 import { publish, publishSubcommand, yank, yankSubcommand } from './app-publish.js';
@@ -267,48 +268,6 @@ async function installVaultGrant(
 
 /** Every line the host writes itself starts with this, so app text can never begin a line that looks like the host's. */
 const HOST_PREFIX = 'peeros: ';
-/** The rule that frames the install consent. */
-const RULE = '─'.repeat(60);
-/** A description longer than this is cut on the consent screen and in `app list`: 300 chars, a paragraph. */
-const MAX_DESCRIPTION_CHARS = 300;
-
-/**
- * The install consent, drawn by the host: a framed block where every app-chosen string is quoted
- * and escaped after a host label, listing the capabilities with their scopes and every limit the
- * app raises above the default (a raised limit is a grant, like a capability).
- */
-function consentLines(pkg: AppPackage, raised: RaisedLimit[], proof: PackageProof): string[] {
-  const m = pkg.manifest;
-  const caps = Object.entries(m.capabilities);
-  const lines = [
-    `${RULE.slice(0, 4)} install consent ${RULE.slice(21)}`,
-    `app          ${terminalQuoted(m.name)} ${terminalText(m.version)}`,
-    proof.publicKey
-      ? `publisher    ${proof.publicKey} (verified: it signed this package)`
-      : `publisher    unverified (unsigned; the manifest's ${terminalQuoted(m.publisher)} is not proven)`,
-  ];
-  if (m.description) lines.push(`description  ${terminalQuoted(m.description, MAX_DESCRIPTION_CHARS)}`);
-  lines.push(
-    `commands     ${Object.keys(m.commands)
-      .map((c) => terminalQuoted(c))
-      .join(', ')}`,
-  );
-  lines.push(`module       ${terminalQuoted(m.entry)} (${pkg.wasm.length} bytes, sha256 ${pkg.sha256})`);
-  if (pkg.files.length)
-    lines.push(`files        ${pkg.files.length} (icon and assets, ${pkg.files.reduce((n, f) => n + f.data.length, 0)} bytes)`);
-  if (caps.length) {
-    lines.push('requests these capabilities:');
-    for (const [name, scope] of caps) lines.push(`  ${describeGrant(name, scope)}`);
-  }
-  if (raised.length) {
-    lines.push('asks for more resources than the default:');
-    for (const r of raised) lines.push(`  ${describeRaisedLimit(r)}`);
-  }
-  if (!caps.length && !raised.length) lines.push('requests no capabilities and no resources beyond the defaults');
-  lines.push(RULE);
-  return lines;
-}
-
 async function sign(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'sign'), 'app sign');
   if (positionals.length !== 1) throw new UsageError('app sign takes one argument: the app directory');
@@ -345,7 +304,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
       // with --json stdout carries only the result document: the consent goes to stderr
       const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
-      for (const line of consentLines(pkg, raised, proof)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      for (const line of installConsentLines(pkg, proof)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
       const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : '']
         .filter(Boolean)
         .join(' and ');
