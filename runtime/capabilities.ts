@@ -53,6 +53,7 @@ export interface Grants {
   'dmcs.push'?: DmcsPushScope;
   diag?: Record<string, never>;
   fs?: FsScope;
+  ui?: Record<string, never>;
   [capability: string]: unknown;
 }
 
@@ -213,6 +214,8 @@ export function describeGrant(name: string, scope: unknown): string {
       return 'ual         know the logged-in account';
     case 'diag':
       return 'diag        ABI self-test (echo)';
+    case 'ui':
+      return 'ui          show a screen in the console (drawn by the host from a view tree)';
     default:
       return terminalText(name);
   }

@@ -13,6 +13,7 @@ import { createChain } from './chain.js';
 import { createDmcs } from './dmcs.js';
 import { createDiag } from './diag.js';
 import { createFs } from './fs.js';
+import { createUi } from './ui.js';
 
 export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = Object.freeze({
   log: createLog,
@@ -24,6 +25,7 @@ export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = O
   dmcs: createDmcs,
   diag: createDiag,
   fs: createFs,
+  ui: createUi,
 });
 
 export { IsaContext } from './context.js';

@@ -117,6 +117,9 @@ export declare function __isa_fs_remove(path_ptr: usize, path_len: usize, retptr
 @external("peeros:isa/fs@0.1.0", "rename")
 export declare function __isa_fs_rename(source_ptr: usize, source_len: usize, target_ptr: usize, target_len: usize, retptr: usize): void;
 
+@external("peeros:isa/ui@0.1.0", "check")
+export declare function __isa_ui_check(view_ptr: usize, view_len: usize, retptr: usize): void;
+
 /**
  * Diagnostic messages from the app, recorded by the host with the app's name.
  * capability: log
@@ -444,6 +447,31 @@ export namespace fs {
     const target_buf = String.UTF8.encode(target);
     keepAlive1(target_buf);
     __isa_fs_rename(changetype<usize>(source_buf), <usize>source_buf.byteLength, changetype<usize>(target_buf), <usize>target_buf.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
+  }
+}
+
+/**
+ * App screens: an app describes its screen as a declarative view tree (msgpack) of a fixed
+ * component set, and the host renders it (the app never ships HTML, CSS or script). The screen
+ * itself is the ok result of the app's `ui.render` and `ui.event` commands (isa/ISA.md, "App
+ * screens"); this interface lets the app check a tree against the host's rules before returning
+ * it. The host checks every returned tree again: an app is never trusted to have checked.
+ * capability: ui
+ */
+export namespace ui {
+  /**
+   * Checks `view` (one msgpack view tree) against the host's view rules: ok when the host would
+   * render it; `invalid-argument` for a malformed tree (an unknown component or field, a bad id,
+   * an image path outside the package's assets), `limit-exceeded` past a size bound (bytes,
+   * depth, nodes, string length).
+   *
+   * WIT: `check: func(view: list<u8>) -> result<_, error-code>`; capability: ui.
+   */
+  export function check(view: Uint8Array): UnitResult {
+    keepAlive0(view.buffer);
+    __isa_ui_check(view.dataStart, <usize>view.byteLength, RET_AREA);
     releaseKept();
     return readUnitResult(RET_AREA);
   }

@@ -113,6 +113,7 @@ test('capabilities, error codes, log levels and command names', () => {
     dmcs: 'dmcs.push',
     diag: 'diag',
     fs: 'fs',
+    ui: 'ui',
   });
   assert.equal(
     { ...ERROR_CODES },

@@ -1,0 +1,111 @@
+// App screens through the real path: the stock calculator, notes and dPay installed from apps/,
+// run in their workers by a Host, `ui.render` / `ui.event` returning view trees the host checks
+// (runtime/ui/app-screen.ts). Also: the `ui` capability gate (deny by default, at link time for an
+// app that imports ui.check), and an app's own failure shown as a frame error, not thrown.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../isa/paths.js';
+import { AppScreens, UiError, type SafeNode, type ScreenResult } from '../../../runtime/ui/index.js';
+import { cleanup, quietHost, refusalCode, tempHome } from '../helpers.js';
+
+const home = tempHome('ui-screen');
+const host = quietHost(home);
+const screens = new AppScreens(host);
+
+test.after(async () => {
+  await host.close();
+  cleanup(home);
+});
+
+const view = (r: ScreenResult): SafeNode => {
+  if ('error' in r) throw new Error(`frame error ${r.error.code}: ${r.error.message}`);
+  return r.view;
+};
+/** Every node of a tree, depth first. */
+const nodes = (n: SafeNode): SafeNode[] => [n, ...((n.children as SafeNode[] | undefined) ?? []).flatMap(nodes)];
+const texts = (n: SafeNode): string[] =>
+  nodes(n)
+    .filter((x) => x.kind === 'text' || x.kind === 'heading')
+    .map((x) => x.text as string);
+
+test('calculator: render draws the keypad; key events build the expression; = evaluates exactly', async () => {
+  await host.install(join(ROOT, 'apps/calculator'), { grant: () => true });
+  const first = view(await screens.render('calculator'));
+  assert.is(first.kind, 'column');
+  const buttons = nodes(first).filter((n) => n.kind === 'button');
+  const seven = buttons.find((b) => b.label === '7')!;
+  assert.ok(seven, 'a 7 key');
+  let expr = '';
+  for (const key of ['0', '.', '1', '+', '0', '.', '2']) {
+    const b = buttons.find((x) => x.label === key)!;
+    const next = view(await screens.event('calculator', { id: b.id, value: b.value, form: { expr } }));
+    expr = nodes(next).find((n) => n.id === 'expr')!.value as string;
+  }
+  assert.is(expr, '0.1+0.2');
+  const result = view(await screens.event('calculator', { id: 'equals', form: { expr } }));
+  assert.ok(texts(result).includes('= 0.3'), texts(result).join(' | '));
+  const error = view(await screens.event('calculator', { id: 'equals', form: { expr: '1/0' } }));
+  assert.ok(
+    texts(error).some((t) => t.startsWith('Error: division by zero')),
+    texts(error).join(' | '),
+  );
+});
+
+test('notes: add a note from the form, see it listed, open it, delete it', async () => {
+  await host.install(join(ROOT, 'apps/notes'), { grant: () => true });
+  assert.ok(texts(view(await screens.render('notes'))).includes('No notes yet.'));
+  const added = view(await screens.event('notes', { id: 'add', form: { title: 'Groceries', body: 'milk\n<b>eggs</b>' } }));
+  assert.ok(texts(added).includes('Added "Groceries".'), texts(added).join(' | '));
+  const open = nodes(added).find((n) => n.kind === 'button' && n.label === 'Open')!;
+  const note = view(await screens.event('notes', { id: open.id }));
+  assert.equal(texts(note).slice(0, 2), ['Groceries', 'milk\n<b>eggs</b>']);
+  const del = nodes(view(await screens.render('notes'))).find((n) => n.kind === 'button' && n.label === 'Delete')!;
+  assert.ok(texts(view(await screens.event('notes', { id: del.id }))).includes('No notes yet.'));
+  // the app's own refusal (an empty title) is text in its frame
+  assert.ok(texts(view(await screens.event('notes', { id: 'add', form: { title: ' ' } }))).some((t) => t.includes("'title' is required")));
+});
+
+test('dpay: without a session the screen says so and still offers the send form and history', async () => {
+  await host.install(join(ROOT, 'apps/dpay'), { grant: () => true });
+  const v = view(await screens.render('dpay'));
+  assert.ok(
+    texts(v).some((t) => t.startsWith('Nobody is logged in')),
+    texts(v).join(' | '),
+  );
+  assert.ok(nodes(v).some((n) => n.kind === 'button' && n.id === 'send'));
+  assert.ok(texts(v).includes('No transfers yet.'));
+  const sent = view(await screens.event('dpay', { id: 'send', form: { to: 'bob', quantity: '1.0000 RSN', memo: '' } }));
+  assert.ok(
+    texts(sent).some((t) => t.startsWith('Not sent:')),
+    texts(sent).join(' | '),
+  );
+});
+
+test('the ui capability: an app not granted ui has no screen, and a module importing ui.check is refused at install', async () => {
+  // the calculator's module under another name, its manifest without "ui"
+  const dir = join(home, 'src', 'calc-noui');
+  cpSync(join(ROOT, 'apps/calculator'), dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'peeros.json'), 'utf8'));
+  writeFileSync(join(dir, 'peeros.json'), JSON.stringify({ ...m, name: 'calc-noui', capabilities: {} }));
+  const code = await refusalCode(host.install(dir, { grant: () => true }), 'installing a ui.check importer without ui');
+  assert.is(code, 'CAPABILITY_DENIED');
+});
+
+const uiCode = (call: Promise<unknown>): Promise<string> =>
+  call.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof UiError ? e.code : `not a UiError: ${String(e)}`),
+  );
+
+test('events from the page are checked before the app runs; a missing or ungranted app is the chrome`s error', async () => {
+  assert.is(await uiCode(screens.event('calculator', { id: '<script>' })), 'EVENT_INVALID');
+  assert.is(await uiCode(screens.event('calculator', { id: 'x', form: { a: { b: 1 } } })), 'EVENT_INVALID');
+  assert.is(await uiCode(screens.render('nosuchapp')), 'UI_NOT_AVAILABLE');
+  // an installed app without the ui capability (its module does not import ui.check)
+  await host.install(join(ROOT, 'apps/calendar'), { grant: () => true });
+  assert.is(await uiCode(screens.render('calendar')), 'UI_NOT_AVAILABLE');
+});
+
+test.run();
