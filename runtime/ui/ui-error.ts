@@ -29,6 +29,8 @@ export const UI_ERROR_CODES = [
   'EVENT_INVALID',
   /** The app was not granted the `ui` capability, or has no `ui.render` command. */
   'UI_NOT_AVAILABLE',
+  /** A screen's image is not in the app's package, too large, or not a PNG, JPEG, GIF or WebP image. */
+  'IMAGE_UNAVAILABLE',
 ] as const;
 
 export type UiErrorCode = (typeof UI_ERROR_CODES)[number];
