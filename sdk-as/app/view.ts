@@ -9,13 +9,14 @@
  *     return View.column().heading("Notes").input("title", "Title").button("add", "Add").render();
  *   }
  *
- * `render()` checks the tree with the host (`ui.check`) and returns it as the command's result, or
- * the app error `UI_INVALID_VIEW` when the host would refuse it (the host checks again anyway).
+ * `render()` returns the tree as the command's result; the host checks it before anything is drawn.
+ * `check()` asks the host (`ui.check`) first, for an app that wants to know (it needs nothing
+ * more than the `ui` capability every screen has; an app that never calls it does not import it).
  */
 import { Value } from "./value";
-import { Outcome, ok, fail } from "./outcome";
+import { Outcome, ok } from "./outcome";
 import { encode } from "./msgpack";
-import { ui, errorCodeName } from "./isa.generated";
+import { ui } from "./isa.generated";
 
 export class View {
   private readonly kids: Value = Value.array();
@@ -113,11 +114,13 @@ export class View {
   /** The tree as a `Value` (to embed or inspect). */
   toValue(): Value { return this.node; }
 
-  /** Checks the tree with the host (`ui.check`) and returns it as the command's result. */
-  render(): Outcome {
+  /** The tree as the command's result (the host checks it). */
+  render(): Outcome { return ok(this.node); }
+
+  /** Whether the host would draw this tree (`ui.check`): -1 when it would, else the `ErrorCode` (`InvalidArgument`, `LimitExceeded`). */
+  check(): i32 {
     const r = ui.check(encode(this.node));
-    if (!r.ok) return fail("UI_INVALID_VIEW", "the host refuses this view: " + errorCodeName(r.code));
-    return ok(this.node);
+    return r.ok ? -1 : r.code;
   }
 }
 

@@ -83,14 +83,18 @@ test('dpay: without a session the screen says so and still offers the send form 
   );
 });
 
-test('the ui capability: an app not granted ui has no screen, and a module importing ui.check is refused at install', async () => {
-  // the calculator's module under another name, its manifest without "ui"
-  const dir = join(home, 'src', 'calc-noui');
-  cpSync(join(ROOT, 'apps/calculator'), dir, { recursive: true });
+test('ui.check in the real worker: the host rule answers the app (ok, invalid-argument, limit-exceeded)', async () => {
+  await host.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), { grant: () => true });
+  // good, unknown kind, __proto__ field, image outside the package, too deep, huge string
+  assert.equal(await host.run('ui-hostile', 'check', {}), [-1, 0, 0, 0, 4, 4]);
+});
+
+test('the ui capability: a module importing ui.check without the grant is refused at install', async () => {
+  const dir = join(home, 'src', 'ui-nogrant');
+  cpSync(join(ROOT, 'test/fixtures/apps/ui-hostile'), dir, { recursive: true });
   const m = JSON.parse(readFileSync(join(dir, 'peeros.json'), 'utf8'));
-  writeFileSync(join(dir, 'peeros.json'), JSON.stringify({ ...m, name: 'calc-noui', capabilities: {} }));
-  const code = await refusalCode(host.install(dir, { grant: () => true }), 'installing a ui.check importer without ui');
-  assert.is(code, 'CAPABILITY_DENIED');
+  writeFileSync(join(dir, 'peeros.json'), JSON.stringify({ ...m, name: 'ui-nogrant', capabilities: {} }));
+  assert.is(await refusalCode(host.install(dir, { grant: () => true }), 'installing a ui.check importer without ui'), 'CAPABILITY_DENIED');
 });
 
 const uiCode = (call: Promise<unknown>): Promise<string> =>
