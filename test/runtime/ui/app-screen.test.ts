@@ -1,4 +1,4 @@
-// App screens through the real path: the stock calculator, notes and dPay installed from apps/,
+// App screens through the real path: the stock calculator, notes, dPay, dSocial and dMessenger installed from apps/,
 // run in their workers by a Host, `ui.render` / `ui.event` returning view trees the host checks
 // (runtime/ui/app-screen.ts). Also: the `ui` capability gate (deny by default, at link time for an
 // app that imports ui.check), and an app's own failure shown as a frame error, not thrown.
@@ -79,6 +79,28 @@ test('dpay: without a session the screen says so and still offers the send form 
   const sent = view(await screens.event('dpay', { id: 'send', form: { to: 'bob', quantity: '1.0000 RSN', memo: '' } }));
   assert.ok(
     texts(sent).some((t) => t.startsWith('Not sent:')),
+    texts(sent).join(' | '),
+  );
+});
+
+test('dsocial and dmessenger: without a session each screen says so; their events are refused in the frame, not thrown', async () => {
+  await host.install(join(ROOT, 'apps/dsocial'), { grant: () => true });
+  await host.install(join(ROOT, 'apps/dmessenger'), { grant: () => true });
+  const social = view(await screens.render('dsocial'));
+  assert.ok(
+    texts(social).some((t) => t.startsWith('Nobody is logged in')),
+    texts(social).join(' | '),
+  );
+  const posted = view(await screens.event('dsocial', { id: 'post', form: { text: 'hello' } }));
+  assert.ok(texts(posted).some((t) => t.startsWith('Nobody is logged in')));
+  const messenger = view(await screens.render('dmessenger'));
+  assert.ok(
+    texts(messenger).some((t) => t.startsWith('Nobody is logged in')),
+    texts(messenger).join(' | '),
+  );
+  const sent = view(await screens.event('dmessenger', { id: 'send', form: { to: 'bob', text: 'hi' } }));
+  assert.ok(
+    texts(sent).some((t) => t.startsWith('Nobody is logged in') || t.startsWith('Not sent')),
     texts(sent).join(' | '),
   );
 });
