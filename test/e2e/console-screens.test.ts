@@ -27,6 +27,7 @@ interface Page {
   click(selector: string): Promise<void>;
   waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
   textContent(selector: string): Promise<string | null>;
+  selectOption(selector: string, value: string): Promise<unknown>;
   evaluate<R>(expression: string): Promise<R>;
   screenshot(o: { path: string }): Promise<unknown>;
   setViewportSize(s: { width: number; height: number }): Promise<void>;
@@ -57,7 +58,7 @@ if ('missing' in browserOrWhy) {
     shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
     const key = await runCli(['key', 'create', '--label', 'main'], env());
     assert.is(key.code, 0, key.err);
-    for (const dir of ['apps/calculator', 'apps/notes', 'test/fixtures/apps/ui-hostile']) {
+    for (const dir of ['apps/calculator', 'apps/notes', 'test/fixtures/apps/ui-hostile', 'test/fixtures/apps/ui-gallery']) {
       const r = await runCli(['app', 'install', join(ROOT, dir), '--yes'], env());
       assert.is(r.code, 0, r.err);
     }
@@ -134,6 +135,22 @@ if ('missing' in browserOrWhy) {
     await drawn(page, 3);
     assert.is(await page.textContent('#frame h2.v-heading'), 'Groceries <b>now</b>');
     assert.is(await page.textContent('#frame p.v-text'), 'milk\neggs');
+
+    // every component of the SDK's builder: the fields' current values travel with the event
+    await page.goto(console_!.url.replace(/#.*/, 'app.html?app=ui-gallery'));
+    await drawn(page, 1);
+    await page.screenshot({ path: join(shots, 'console-app-gallery.png') });
+    await page.fill('#f-name', 'Bo');
+    await page.fill('#f-age', '7');
+    await page.selectOption('#f-color', 'red');
+    await page.click('#f-agree');
+    await page.click('#frame button[data-id="save"]');
+    await drawn(page, 2);
+    assert.match(await frameText(page), 'event save value v1 name Bo age 7 color red agree no');
+    // Refresh (the page's chrome) runs ui.render again
+    await page.click('#refresh');
+    await drawn(page, 3);
+    assert.not.match(await frameText(page), 'event save');
 
     // the hostile app: every string drawn as text, no element made of it, no script run
     await page.goto(console_!.url.replace(/#.*/, 'app.html?app=ui-hostile'));

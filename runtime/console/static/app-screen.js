@@ -203,6 +203,8 @@ async function start() {
     say(`No console session (${e.message}): open the console from the address peeros console printed.`, true);
     return;
   }
+  // the chrome's own control: draws the screen afresh (after chain state changed behind it)
+  document.getElementById('refresh').addEventListener('click', () => request('/api/apps/screen', { app }));
   await request('/api/apps/screen', { app });
 }
 

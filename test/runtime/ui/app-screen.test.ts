@@ -105,6 +105,53 @@ test('dsocial and dmessenger: without a session each screen says so; their event
   );
 });
 
+test('the SDK View builder: every component, as the host checks it; events carry the form; View.check() agrees', async () => {
+  await host.install(join(ROOT, 'test/fixtures/apps/ui-gallery'), { grant: () => true });
+  const v = view(await screens.render('ui-gallery'));
+  assert.equal(v, {
+    kind: 'column',
+    children: [
+      { kind: 'heading', text: 'Gallery' },
+      { kind: 'text', text: 'Every component.\nTwo lines.' },
+      { kind: 'input', id: 'name', label: 'Name', value: 'Ada', placeholder: 'your name' },
+      { kind: 'input', id: 'bio', label: 'Bio', value: 'line one\nline two', multiline: true },
+      { kind: 'number', id: 'age', label: 'Age', value: '36' },
+      { kind: 'select', id: 'color', label: 'Color', options: ['red', 'green', 'blue'], value: 'green' },
+      { kind: 'checkbox', id: 'agree', label: 'I agree', checked: true },
+      {
+        kind: 'table',
+        columns: ['Item', 'Qty'],
+        rows: [
+          ['apples', '3'],
+          ['pears', '5'],
+        ],
+      },
+      { kind: 'image', src: 'assets/logo.png', alt: 'the logo' },
+      { kind: 'amount', value: '12.5000 RSN', label: 'Balance' },
+      { kind: 'account', name: 'alice', label: 'Owner' },
+      {
+        kind: 'row',
+        children: [
+          { kind: 'button', id: 'save', label: 'Save', value: 'v1' },
+          { kind: 'button', id: 'reset', label: 'Reset' },
+        ],
+      },
+      {
+        kind: 'list',
+        children: [
+          { kind: 'text', text: 'first' },
+          { kind: 'text', text: 'second' },
+        ],
+      },
+    ],
+  });
+  const echoed = view(
+    await screens.event('ui-gallery', { id: 'save', value: 'v1', form: { name: 'Bo', age: 7, color: 'red', agree: false } }),
+  );
+  assert.ok(texts(echoed).includes('event save value v1 name Bo age 7 color red agree no'), texts(echoed).join(' | '));
+  assert.is(await host.run('ui-gallery', 'check', {}), -1);
+});
+
 test('ui.check in the real worker: the host rule answers the app (ok, invalid-argument, limit-exceeded)', async () => {
   await host.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), { grant: () => true });
   // good, unknown kind, __proto__ field, image outside the package, too deep, huge string
