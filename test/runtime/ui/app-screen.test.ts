@@ -158,6 +158,18 @@ test('ui.check in the real worker: the host rule answers the app (ok, invalid-ar
   assert.equal(await host.run('ui-hostile', 'check', {}), [-1, 0, 0, 0, 4, 4]);
 });
 
+test('a screen that spins past its deadline, or fails with markup and escapes, is a typed error for its frame; the host keeps serving', async () => {
+  const spin = await screens.event('ui-hostile', { id: 'spin' });
+  assert.ok('error' in spin);
+  assert.is(spin.error.code, 'DEADLINE_EXCEEDED');
+  const failed = await screens.event('ui-hostile', { id: 'fail' });
+  assert.ok('error' in failed);
+  assert.is(failed.error.code, 'APP_ERROR');
+  assert.not.match(failed.error.message, '\x1b', 'escapes made visible');
+  assert.match(failed.error.message, '\\x1b[2J<script>alert(5)</script>');
+  assert.is(view(await screens.render('ui-hostile')).kind, 'column', 'the next render works');
+});
+
 test('the ui capability: a module importing ui.check without the grant is refused at install', async () => {
   const dir = join(home, 'src', 'ui-nogrant');
   cpSync(join(ROOT, 'test/fixtures/apps/ui-hostile'), dir, { recursive: true });
