@@ -30,6 +30,18 @@ export const MAX_VIEW_TEXT_CHARS = 16 * 1024;
 export const MAX_VIEW_LABEL_CHARS = 256;
 /** Characters of all the strings of one tree together: 128 Ki. */
 export const MAX_VIEW_TOTAL_CHARS = 128 * 1024;
+/**
+ * msgpack nesting of a tree within {@link MAX_VIEW_DEPTH}: a component is a map whose children
+ * array holds the next level (two msgpack levels per component), and a table's rows and cells
+ * nest two more below its map, plus one to spare.
+ */
+export const MAX_VIEW_MSGPACK_DEPTH = 2 * MAX_VIEW_DEPTH + 3;
+/**
+ * msgpack values of a tree within {@link MAX_VIEW_NODES}: a node is one map and at most 7 fields
+ * (a key and a value each: 15 values), and every cell, option and row is a node or fewer values
+ * than one; 16 per node bounds them all, so the scan refuses a flood before msgpackr builds it.
+ */
+export const MAX_VIEW_MSGPACK_VALUES = 16 * MAX_VIEW_NODES;
 /** Columns of a table: 16. */
 export const MAX_TABLE_COLUMNS = 16;
 /** Options of a select: 100. */
@@ -53,20 +65,7 @@ export const MAX_VIEW_IMAGE_PATH_CHARS = 255;
  */
 export const VIEW_IMAGE_PATH = /^assets(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){1,7}$/;
 
-type Rule =
-  | 'id'
-  | 'label'
-  | 'text'
-  | 'lines'
-  | 'bool'
-  | 'decimal'
-  | 'asset'
-  | 'account'
-  | 'image'
-  | 'children'
-  | 'options'
-  | 'columns'
-  | 'rows';
+type Rule = 'id' | 'label' | 'lines' | 'bool' | 'decimal' | 'asset' | 'account' | 'image' | 'children' | 'options' | 'columns' | 'rows';
 
 interface Component {
   /** Field → its rule; fields in `required` must be present. */
@@ -180,8 +179,6 @@ class Walk {
       }
       case 'label':
         return terminalText(this.string(v, MAX_VIEW_LABEL_CHARS, path));
-      case 'text':
-        return terminalText(this.string(v, MAX_VIEW_TEXT_CHARS, path));
       case 'lines':
         return terminalLines(this.string(v, MAX_VIEW_TEXT_CHARS, path));
       case 'bool':
@@ -274,8 +271,7 @@ export function validateViewBytes(bytes: Uint8Array, start = 0, stop = bytes.len
   const len = stop - start;
   if (len > MAX_VIEW_BYTES) throw new UiError('VIEW_TOO_LARGE', `view: ${len} bytes, more than ${MAX_VIEW_BYTES}`);
   try {
-    // a node is a map holding an array of maps: two msgpack levels per component, and a table's rows two more
-    checkGuestMsgpack(bytes, 2 * MAX_VIEW_DEPTH + 3, 'view', 4 * MAX_VIEW_NODES + MAX_VIEW_NODES, start, stop);
+    checkGuestMsgpack(bytes, MAX_VIEW_MSGPACK_DEPTH, 'view', MAX_VIEW_MSGPACK_VALUES, start, stop);
   } catch (err) {
     if (err instanceof BoundaryError && err.code === 'LIMIT_EXCEEDED') throw new UiError('VIEW_TOO_LARGE', err.message);
     if (err instanceof BoundaryError && /deeper/.test(err.message)) throw new UiError('VIEW_TOO_DEEP', err.message);
