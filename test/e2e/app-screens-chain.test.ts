@@ -2,7 +2,8 @@
 // (chain reads through the hybrid API, pushes through the transaction service and the vault), and
 // its view tree checked by the host (runtime/ui). dPay: your balance, a send from the form, the
 // history with its state; dSocial: a post from the form in the feed, a follow; dMessenger: a
-// message sealed by the vault, then the conversation opened with its text.
+// message sealed by the vault, then the conversation opened with its text; offline, a dPay send
+// queued with its state on the screen.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -110,6 +111,23 @@ test('dMessenger screen: a message sealed by the vault, then the conversation op
   );
   const convo = view(await screens.event('dmessenger', { id: 'open:alice' }));
   assert.ok(texts(convo).includes('private hello'), texts(convo).join(' | '));
+});
+
+test('dPay screen offline: a send is queued, the history shows its state, and the flush sends it once the node is back', async () => {
+  await loginAs(w, 'alice');
+  await w.stopNode();
+  const queued = view(await screens.event('dpay', { id: 'send', form: { to: 'bob', quantity: '2.0000 RSN', memo: '' } }));
+  assert.ok(texts(queued).includes('Queued: it is sent when the chain is reachable.'), texts(queued).join(' | '));
+  assert.equal((of(queued, 'table')[0]!.rows as string[][])[0], ['bob', '2.0000 RSN', 'queued']);
+  assert.ok(
+    texts(queued).some((t) => t.startsWith('1 transfer(s) wait in the offline queue')),
+    texts(queued).join(' | '),
+  );
+  await w.restartNode();
+  const before = await balanceOf(w, 'bob');
+  assert.is((await w.services.flush()).sent.length, 1);
+  await w.node.produceBlock();
+  assert.is(await balanceOf(w, 'bob'), `${(Number(before.split(' ')[0]) + 2).toFixed(4)} RSN`);
 });
 
 test.run();
