@@ -81,6 +81,10 @@ export class AppRegistry {
   appDir(name: string): string {
     return join(this.home, 'apps', name);
   }
+  /** Where an installed app's icon and assets are (`files/<package path>`). */
+  filesDir(name: string): string {
+    return join(this.appDir(name), FILES_DIR);
+  }
   dataDir(name: string): string {
     return join(this.home, 'data', name);
   }

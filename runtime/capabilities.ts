@@ -55,6 +55,7 @@ export interface Grants {
   fs?: FsScope;
   'store.install'?: Record<string, never>;
   'host.read'?: Record<string, never>;
+  ui?: Record<string, never>;
   [capability: string]: unknown;
 }
 
@@ -219,6 +220,8 @@ export function describeGrant(name: string, scope: unknown): string {
       return 'store.install  ask the host to install dAppStore apps (each install asks you first)';
     case 'host.read':
       return 'host.read   read installed apps and their grants, the DMCS list and whether the vault is locked';
+    case 'ui':
+      return 'ui          show a screen in the console (drawn by the host from a view tree)';
     default:
       return terminalText(name);
   }

@@ -227,10 +227,18 @@ export const ISA_IMPORTS: readonly IsaImport[] = Object.freeze([
     core: { params: ['i32'], results: [] },
     doc: 'The host\'s state as a msgpack map: `apps` (installed apps: name, version, identity, verified,\ncapabilities: one host-written line per granted capability), `dmcs` (configured DMCSs:\nname, url, chain id, default), `vault` (`keystore` state and `unlocked`; never key material\nor key names), `session` (the logged-in account or nil). At most 256 apps and 64 DMCSs\n(`truncated` says when more exist).',
   },
+  {
+    interface: 'ui', func: 'check', module: 'peeros:isa/ui@0.1.0', name: 'check',
+    capability: 'ui',
+    params: [{ name: 'view', type: 'list<u8>' }],
+    result: 'result<_, error-code>', shape: 'result-unit',
+    core: { params: ['i32', 'i32', 'i32'], results: [] },
+    doc: 'Checks `view` (one msgpack view tree) against the host\'s view rules: ok when the host would\nrender it; `invalid-argument` for a malformed tree (an unknown component or field, a bad id,\nan image path outside the package\'s assets), `limit-exceeded` past a size bound (bytes,\ndepth, nodes, string length).',
+  },
 ]);
 
 /** Capability names that gate at least one import, in world order. */
-export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag', 'fs', 'store.install', 'host.read']);
+export const ISA_CAPABILITIES: readonly string[] = Object.freeze(['log', 'clock', 'random', 'storage', 'ual', 'chain.read', 'dmcs.push', 'diag', 'fs', 'store.install', 'host.read', 'ui']);
 
 /** `error-code` case → ABI value (its position). Append-only. */
 export const ERROR_CODES: { readonly [name: string]: number } = Object.freeze({

@@ -100,6 +100,9 @@ export const API_WRITES: Readonly<Record<string, ApiHandler>> = {
     return h.dmcs();
   },
   '/api/queue/flush': async (h) => h.flush(),
+  // app screens (runtime/ui): POSTs, as they run app code; the view comes back checked and escaped
+  '/api/apps/screen': async (h, b) => h.screen(text(b, 'app', MAX_NAME_CHARS)),
+  '/api/apps/screen/event': async (h, b) => h.screenEvent(text(b, 'app', MAX_NAME_CHARS), b.event),
   '/api/apps/run': async (h, b) => {
     const result = await h.run(text(b, 'app', MAX_NAME_CHARS), text(b, 'command', MAX_NAME_CHARS), b.args ?? {});
     return { result: resultText(result) };

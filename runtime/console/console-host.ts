@@ -16,6 +16,7 @@ import { PendingRevocations } from '../transaction-service/pending-revocations.j
 import { ActivityLog, type ActivityRecord } from './activity-log.js';
 import { RecordingVerifier } from './recording-verifier.js';
 import { ConsoleError } from './console-error.js';
+import { AppScreens, type ScreenResult } from '../ui/index.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -117,6 +118,18 @@ export class ConsoleHost {
   async run(app: string, command: string, args: unknown): Promise<unknown> {
     if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to run apps');
     return this.#running.host.run(app, command, args);
+  }
+
+  /** An app's screen (runtime/ui): `ui.render` run by the console's Host, its view tree checked. */
+  async screen(app: string): Promise<ScreenResult> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to open app screens');
+    return new AppScreens(this.#running.host).render(app);
+  }
+
+  /** Delivers an event from an app screen (`event`: the page's body, checked in runtime/ui) and returns the next screen. */
+  async screenEvent(app: string, event: unknown): Promise<ScreenResult> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to open app screens');
+    return new AppScreens(this.#running.host).event(app, event);
   }
 
   apps(): Promise<AppSummary[]> {

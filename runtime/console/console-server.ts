@@ -14,6 +14,7 @@ import { ConsoleSessions, CSRF_HEADER } from './console-session.js';
 import { RequestGuard, SECURITY_HEADERS, isLoopbackHost } from './request-guard.js';
 import { API_READS, API_WRITES, type ApiBody } from './console-api.js';
 import type { ConsoleHost } from './console-host.js';
+import { readScreenImage } from './screen-image.js';
 
 /** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -22,7 +23,14 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  // an app's screen (runtime/ui): its own page, so an app's frame never shares the chrome's DOM
+  '/app.html': { file: 'app.html', type: 'text/html; charset=utf-8' },
+  '/app-screen.js': { file: 'app-screen.js', type: 'text/javascript; charset=utf-8' },
+  '/app-screen.css': { file: 'app-screen.css', type: 'text/css; charset=utf-8' },
 };
+
+/** Where an app screen's images are served from (`?app=NAME&path=assets/...`; runtime/console/screen-image.ts). */
+const SCREEN_IMAGE_PATH = '/api/apps/asset';
 
 export interface ConsoleServerOptions {
   host: ConsoleHost;
@@ -109,6 +117,14 @@ export class ConsoleServer {
       }
       if (method === 'GET') return this.#json(res, 200, { csrf: this.#sessions.session(req.headers.cookie).csrf });
       throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+    }
+    if (path === SCREEN_IMAGE_PATH) {
+      // an image of an app screen: a file of the app's own package, a raster type by its bytes (screen-image.ts)
+      if (method !== 'GET') throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+      this.#sessions.session(req.headers.cookie);
+      const q = new URL(req.url ?? '/', 'http://console').searchParams;
+      const img = await readScreenImage(this.#host.home, q.get('app') ?? '', q.get('path') ?? '');
+      return this.#send(res, 200, Buffer.from(img.bytes), img.type);
     }
     const read = API_READS[path];
     const write = API_WRITES[path];

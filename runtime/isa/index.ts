@@ -15,6 +15,7 @@ import { createDiag } from './diag.js';
 import { createFs } from './fs.js';
 import { createStore } from './store.js';
 import { createHost } from './host.js';
+import { createUi } from './ui.js';
 
 export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = Object.freeze({
   log: createLog,
@@ -28,6 +29,7 @@ export const ISA_IMPLEMENTATIONS: Readonly<Record<string, InterfaceFactory>> = O
   fs: createFs,
   store: createStore,
   host: createHost,
+  ui: createUi,
 });
 
 export { IsaContext } from './context.js';

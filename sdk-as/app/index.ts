@@ -15,3 +15,4 @@ export { BytesResult, StringResult, UnitResult } from "./boundary";
 export * from "./isa.generated";
 export { isaError } from "./errors";
 export { isAccountName, noSession } from "./account";
+export { View, formText, formBool } from "./view";

@@ -123,6 +123,9 @@ export declare function __isa_store_request_install(app_ptr: usize, app_len: usi
 @external("peeros:isa/host@0.1.0", "state")
 export declare function __isa_host_state(retptr: usize): void;
 
+@external("peeros:isa/ui@0.1.0", "check")
+export declare function __isa_ui_check(view_ptr: usize, view_len: usize, retptr: usize): void;
+
 /**
  * Diagnostic messages from the app, recorded by the host with the app's name.
  * capability: log
@@ -504,5 +507,30 @@ export namespace host {
   export function state(): BytesResult {
     __isa_host_state(RET_AREA);
     return readBytesResult(RET_AREA);
+  }
+}
+
+/**
+ * App screens: an app describes its screen as a declarative view tree (msgpack) of a fixed
+ * component set, and the host renders it (the app never ships HTML, CSS or script). The screen
+ * itself is the ok result of the app's `ui.render` and `ui.event` commands (isa/ISA.md, "App
+ * screens"); this interface lets the app check a tree against the host's rules before returning
+ * it. The host checks every returned tree again: an app is never trusted to have checked.
+ * capability: ui
+ */
+export namespace ui {
+  /**
+   * Checks `view` (one msgpack view tree) against the host's view rules: ok when the host would
+   * render it; `invalid-argument` for a malformed tree (an unknown component or field, a bad id,
+   * an image path outside the package's assets), `limit-exceeded` past a size bound (bytes,
+   * depth, nodes, string length).
+   *
+   * WIT: `check: func(view: list<u8>) -> result<_, error-code>`; capability: ui.
+   */
+  export function check(view: Uint8Array): UnitResult {
+    keepAlive0(view.buffer);
+    __isa_ui_check(view.dataStart, <usize>view.byteLength, RET_AREA);
+    releaseKept();
+    return readUnitResult(RET_AREA);
   }
 }

@@ -115,6 +115,7 @@ test('capabilities, error codes, log levels and command names', () => {
     fs: 'fs',
     store: 'store.install',
     host: 'host.read',
+    ui: 'ui',
   });
   assert.equal(
     { ...ERROR_CODES },

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { pack, unpack } from 'msgpackr';
 import { COMMAND_EXPORT, COMMAND_POST_RETURN, ERROR_CODES, ISA_IMPORTS } from '../../isa/generated/imports.js';
+import { validateViewBytes, UiError } from '../../runtime/ui/index.js';
 
 export interface HarnessOptions {
   /** log.enabled answer; default true. */
@@ -143,6 +144,19 @@ export async function instantiateGuest(module: WebAssembly.Module, opts: Harness
         return errBytes(ret, 'invalid-argument');
       }
       okBytes(ret, b);
+    },
+    // the host's own view rule (runtime/ui/view-tree.ts), so SDK-built screens are checked as the host checks them
+    'ui.check': (p: number, l: number, ret: number) => {
+      try {
+        validateViewBytes(bytesAt(p, l));
+      } catch (e) {
+        if (!(e instanceof UiError)) throw e;
+        return unit(
+          ret,
+          ['VIEW_TOO_LARGE', 'VIEW_TOO_DEEP', 'VIEW_STRING_TOO_LONG'].includes(e.code) ? 'limit-exceeded' : 'invalid-argument',
+        );
+      }
+      unit(ret, null);
     },
   };
   const imports: Record<string, Record<string, (...a: any[]) => unknown>> = {};

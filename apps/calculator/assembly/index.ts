@@ -2,7 +2,9 @@
 // Every result is a decimal string ("0.3"); errors are typed: SYNTAX_ERROR, DIVISION_BY_ZERO,
 // TOO_LARGE, TOO_DEEP with a `position`, BAD_NUMBER with the `field` and `position`,
 // MISSING_ARGUMENT.
-import { Value, Outcome, ok, fail, failWith } from "../../../sdk-as/app";
+// Screen (capability ui): an expression field, a keypad and the result; every key is an event
+// that returns the next screen, so the app keeps no state between them.
+import { Value, Outcome, ok, fail, failWith, View, formText } from "../../../sdk-as/app";
 import { Decimal, add, sub, mul, div, parseNumber, MAX_DIGITS } from "./decimal";
 import { evaluate } from "./expr";
 
@@ -72,4 +74,42 @@ function evalCmd(expr: string): Outcome {
     return failWith(err.code, err.message + " at position " + err.position.toString(), Value.map().setInt("position", err.position));
   }
   return ok(Value.str(r.value!.toString()));
+}
+
+/** Longest expression the screen keeps (the keypad appends to it). */
+const MAX_SCREEN_EXPR = 200;
+/** Keypad rows: each key's label is the text it appends. */
+const KEYPAD: string[][] = [["7", "8", "9", "/"], ["4", "5", "6", "*"], ["1", "2", "3", "-"], ["0", ".", "(", ")", "+"]];
+
+function screen(expr: string, result: string, error: string): Outcome {
+  const v = View.column().heading("Calculator").input("expr", "Expression", expr, "1 + 2 * 3");
+  for (let r = 0; r < KEYPAD.length; r++) {
+    const row = View.row();
+    for (let k = 0; k < KEYPAD[r].length; k++) row.button("key" + r.toString() + k.toString(), KEYPAD[r][k], KEYPAD[r][k]);
+    v.add(row);
+  }
+  v.add(View.row().button("clear", "C").button("equals", "="));
+  if (result.length) v.text("= " + result);
+  if (error.length) v.text("Error: " + error);
+  return v.render();
+}
+
+/** the calculator's screen */
+@command("ui.render")
+function uiRender(): Outcome { return screen("", "", ""); }
+
+/** a key of the calculator's screen: keyRC appends its value, clear empties, equals evaluates */
+@command("ui.event")
+function uiEvent(id: string, form: Value, value: string = ""): Outcome {
+  let expr = formText(form, "expr");
+  if (expr.length > MAX_SCREEN_EXPR) expr = expr.slice(0, MAX_SCREEN_EXPR);
+  if (id == "clear") return screen("", "", "");
+  if (id == "equals") {
+    if (expr.trim().length == 0) return screen(expr, "", "");
+    const r = evaluate(expr);
+    if (r.error) return screen(expr, "", r.error!.message + " at position " + r.error!.position.toString());
+    return screen(expr, r.value!.toString(), "");
+  }
+  if (id.startsWith("key") && value.length <= 1 && expr.length < MAX_SCREEN_EXPR) return screen(expr + value, "", "");
+  return screen(expr, "", "");
 }

@@ -4,11 +4,13 @@
 //   shows you the text before signing; only the sealed bytes go on chain.
 // inbox: chain.get-table-rows of `messages` in your scope with "open": "sealed"; the host has the
 //   vault open each message (received or sent) and returns its text.
+// Screen (capability ui): your conversations (one per account you wrote with), a conversation's
+//   messages opened by the vault, and a form to send one. Events: open:<account>, send, back.
 // Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
-  isAccountName, noSession,
+  isAccountName, noSession, View, formText,
 } from "../../../sdk-as/app";
 
 const CONTRACT = "dmessenger";
@@ -75,3 +77,84 @@ function inbox(with_: string = "", limit: i64 = DEFAULT_LIMIT): Outcome {
   return ok(Value.array(out));
 }
 
+
+/** The send form, addressed to `to` ("" for a new conversation). */
+function sendForm(v: View, to: string): void {
+  v.heading(to.length ? "Reply" : "New message").input("to", "To", to, "account").textarea("text", "Message (sealed for the recipient by the vault)").button("send", "Send");
+}
+
+/** The conversations: each account you exchanged messages with, newest first. */
+function conversations(message: string): Outcome {
+  const v = View.column().heading("dMessenger");
+  const all = inbox("", MAX_LIMIT);
+  if (!all.ok) {
+    v.text(all.code == "NO_SESSION" ? "Nobody is logged in: run peeros login, then reopen this screen." : "Messages unavailable: " + all.message);
+    return v.render();
+  }
+  const me = ual.account();
+  const mine = me.ok ? me.value : "";
+  if (mine.length) v.account(mine, "You");
+  const seen: string[] = [];
+  const list = View.list();
+  const ms = all.value;
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms.at(i)!;
+    const other = m.get("from")!.s == mine ? m.get("to")!.s : m.get("from")!.s;
+    if (seen.includes(other) || !isAccountName(other)) continue;
+    seen.push(other);
+    list.add(View.row().account(other).button("open:" + other, "Open"));
+  }
+  v.heading("Conversations");
+  if (seen.length == 0) v.text("No messages yet.");
+  else v.add(list);
+  sendForm(v, "");
+  if (message.length) v.text(message);
+  return v.render();
+}
+
+/** One conversation, oldest message first. */
+function conversation(other: string, message: string): Outcome {
+  const v = View.column().heading("dMessenger").account(other, "With");
+  const r = inbox(other, MAX_LIMIT);
+  if (!r.ok) v.text("Messages unavailable: " + r.message);
+  else {
+    const ms = r.value;
+    if (ms.length == 0) v.text("No messages yet.");
+    const list = View.list();
+    for (let i = ms.length - 1; i >= 0; i--) {
+      const m = ms.at(i)!;
+      const text = m.get("text");
+      const err = m.get("error");
+      const item = View.row().account(m.get("from")!.s);
+      item.text(text != null ? text.s : "(could not be opened: " + (err != null ? err.s : "unknown") + ")");
+      list.add(item);
+    }
+    if (ms.length > 0) v.add(list);
+  }
+  sendForm(v, other);
+  if (message.length) v.text(message);
+  v.button("back", "All conversations");
+  return v.render();
+}
+
+/** the dMessenger screen */
+@command("ui.render")
+function uiRender(): Outcome { return conversations(""); }
+
+/** an event of the dMessenger screen: open:<account>, send, back */
+@command("ui.event")
+function uiEvent(id: string, form: Value): Outcome {
+  if (id.startsWith("open:") && isAccountName(id.slice(5))) return conversation(id.slice(5), "");
+  if (id == "send") {
+    const to = formText(form, "to").trim();
+    const r = send(to, formText(form, "text"));
+    let note = "Sent.";
+    if (!r.ok) note = "Not sent: " + r.message;
+    else {
+      const st = r.value.get("status");
+      if (st != null && st.isStr && st.s == "queued") note = "Queued: it is sent when the chain is reachable.";
+    }
+    return isAccountName(to) ? conversation(to, note) : conversations(note);
+  }
+  return conversations("");
+}

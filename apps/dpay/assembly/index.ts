@@ -4,11 +4,13 @@
 // transfer: dmcs.push of `dpay.token::transfer` from the session account; the host renders the
 //   confirmation, signs in the vault and dispatches it, or queues it offline. The outcome
 //   ({status, id, block?, error?}) is recorded under "history/<ms>-<id prefix>".
+// Screen (capability ui): who you are, your balances (marked when stale), a send form, and your
+//   transfers with their state (executed, or queued while offline). Event: send.
 // Errors: NO_SESSION (nobody logged in), INVALID_ARGUMENT, ISA_* (a failed ISA call).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, storage, clock, ErrorCode,
-  isAccountName, noSession,
+  isAccountName, noSession, View, formText,
 } from "../../../sdk-as/app";
 
 const CONTRACT = "dpay.token";
@@ -135,3 +137,75 @@ function history(): Outcome {
   return ok(Value.array(out));
 }
 
+
+/** Transfers the screen lists, newest first. */
+const SCREEN_HISTORY = 20;
+
+function statusText(e: Value): string {
+  const st = e.get("status");
+  return st != null && st.isStr ? st.s : "unknown";
+}
+
+/** The dPay screen, with `message` (the last send's outcome) under the form. */
+function screen(message: string, to: string, quantity: string, memo: string): Outcome {
+  const v = View.column().heading("dPay");
+  const who = me();
+  if (who == null) v.text("Nobody is logged in: run peeros login, then reopen this screen.");
+  else {
+    v.account(who!, "You");
+    const b = balance(null);
+    if (!b.ok) v.text("Balance unavailable: " + b.message);
+    else {
+      const bs = b.value.get("balances")!;
+      if (bs.length == 0) v.text("No tokens yet.");
+      for (let i = 0; i < bs.length; i++) {
+        const amount = bs.at(i)!.s;
+        v.amount(amount, "Balance");
+      }
+      const stale = b.value.get("stale");
+      if (stale != null && stale.isBool && stale.b) v.text("Offline: this balance may be out of date.");
+    }
+  }
+  v.heading("Send").input("to", "To", to, "account").input("quantity", "Amount", quantity, "1.0000 RSN").input("memo", "Memo", memo).button("send", "Send");
+  if (message.length) v.text(message);
+  const h = history();
+  v.heading("History");
+  if (!h.ok) v.text("History unavailable: " + h.message);
+  else {
+    const all = h.value;
+    if (all.length == 0) v.text("No transfers yet.");
+    else {
+      const rows: string[][] = [];
+      let queued = 0;
+      for (let i = all.length - 1; i >= 0 && rows.length < SCREEN_HISTORY; i--) {
+        const e = all.at(i)!;
+        const to = e.get("to");
+        const q = e.get("quantity");
+        const st = statusText(e);
+        if (st == "queued") queued++;
+        rows.push([to != null && to.isStr ? to.s : "", q != null && q.isStr ? q.s : "", st]);
+      }
+      v.table(["To", "Amount", "State"], rows);
+      if (queued > 0) v.text(queued.toString() + " transfer(s) wait in the offline queue; they are sent when the chain is reachable.");
+    }
+  }
+  return v.render();
+}
+
+/** the dPay screen */
+@command("ui.render")
+function uiRender(): Outcome { return screen("", "", "", ""); }
+
+/** an event of the dPay screen: send transfers the form's amount */
+@command("ui.event")
+function uiEvent(id: string, form: Value): Outcome {
+  const to = formText(form, "to").trim();
+  const quantity = formText(form, "quantity").trim();
+  const memo = formText(form, "memo");
+  if (id != "send") return screen("", to, quantity, memo);
+  const r = transfer(to, quantity, memo);
+  if (!r.ok) return screen("Not sent: " + r.message, to, quantity, memo);
+  const st = r.value.get("status");
+  const state = st != null && st.isStr ? st.s : "unknown";
+  return screen(state == "queued" ? "Queued: it is sent when the chain is reachable." : "Sent (" + state + ").", "", "", "");
+}

@@ -3,11 +3,13 @@
 // queues offline); reads through chain.get-table-rows (hybrid cache; `stale: true` while offline).
 // The feed: your follows (table `follows`, scope = you), then the newest posts (table `posts`,
 // read newest first) whose author is you or someone you follow.
+// Screen (capability ui): a post form, whom you follow (follow, unfollow) and your feed.
+//   Events: post, follow, unfollow:<account>.
 // Errors: NO_SESSION, INVALID_ARGUMENT, BAD_REPLY, ISA_* (a failed ISA call).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   ual, chain, dmcs, ErrorCode,
-  isAccountName, noSession,
+  isAccountName, noSession, View, formText,
 } from "../../../sdk-as/app";
 
 const CONTRACT = "dsocial";
@@ -148,3 +150,73 @@ function posts(account: string | null = null, limit: i64 = DEFAULT_LIMIT): Outco
   return collect([who!], clampLimit(limit));
 }
 
+
+/** The dSocial screen, with `message` (the last action's outcome) under the forms. */
+function screen(message: string, draft: string): Outcome {
+  const v = View.column().heading("dSocial");
+  const who = me();
+  if (who == null) {
+    v.text("Nobody is logged in: run peeros login, then reopen this screen.");
+    return v.render();
+  }
+  v.account(who!, "You");
+  v.textarea("text", "New post (at most 280 bytes)", draft).button("post", "Post");
+  v.add(View.row().input("account", "Follow an account", "", "account").button("follow", "Follow"));
+  if (message.length) v.text(message);
+  v.heading("Following");
+  const f = followedBy(who!);
+  if (f == null) v.text("Unavailable: " + readFailed().message);
+  else if (f!.length == 0) v.text("Nobody yet.");
+  else {
+    const list = View.list();
+    for (let i = 0; i < f!.length; i++) {
+      const a = f![i].s;
+      list.add(View.row().account(a).button("unfollow:" + a, "Unfollow"));
+    }
+    v.add(list);
+  }
+  v.heading("Feed");
+  const fd = feed(DEFAULT_LIMIT);
+  if (!fd.ok) v.text("Unavailable: " + fd.message);
+  else {
+    const ps = fd.value.get("posts")!;
+    if (ps.length == 0) v.text("No posts yet.");
+    const list = View.list();
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps.at(i)!;
+      const a = p.get("author");
+      const t = p.get("text");
+      const item = View.column();
+      if (a != null && a.isStr && isAccountName(a.s)) item.account(a.s);
+      item.text(t != null && t.isStr ? t.s : "");
+      list.add(item);
+    }
+    if (ps.length > 0) v.add(list);
+    const stale = fd.value.get("stale");
+    if (stale != null && stale.isBool && stale.b) v.text("Offline: this feed may be out of date.");
+  }
+  return v.render();
+}
+
+function outcomeText(done: string, r: Outcome): string {
+  if (!r.ok) return "Not done: " + r.message;
+  const st = r.value.get("status");
+  return st != null && st.isStr && st.s == "queued" ? done + " (queued: sent when the chain is reachable)." : done + ".";
+}
+
+/** the dSocial screen */
+@command("ui.render")
+function uiRender(): Outcome { return screen("", ""); }
+
+/** an event of the dSocial screen: post, follow, unfollow:<account> */
+@command("ui.event")
+function uiEvent(id: string, form: Value): Outcome {
+  if (id == "post") {
+    const text = formText(form, "text");
+    const r = post(text);
+    return screen(outcomeText("Posted", r), r.ok ? "" : text);
+  }
+  if (id == "follow") return screen(outcomeText("Following " + formText(form, "account").trim(), follow(formText(form, "account").trim())), "");
+  if (id.startsWith("unfollow:")) return screen(outcomeText("Unfollowed " + id.slice(9), unfollow(id.slice(9))), "");
+  return screen("", formText(form, "text"));
+}

@@ -3,9 +3,11 @@
 // CSPRNG; `created` is wall-clock milliseconds.
 // Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_NOTES, ISA_* (a failed ISA call,
 // e.g. ISA_LIMIT_EXCEEDED when the storage quota is full).
+// Screen (capability ui): the notes as a list (open, delete) and a form to add one; an opened
+// note shows its body. Events: add, open:<id>, delete:<id>, back.
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
-  storage, clock, random, log, LogLevel, ErrorCode,
+  storage, clock, random, log, LogLevel, ErrorCode, View, formText,
 } from "../../../sdk-as/app";
 
 const PREFIX = "notes/";
@@ -115,3 +117,48 @@ function del(id: string | null = null): Outcome {
   return ok(Value.map().setStr("deleted", id!));
 }
 
+
+/** The notes screen: every note with Open and Delete, a form to add one, and `message` (or nothing). */
+function listScreen(message: string): Outcome {
+  const all = list();
+  const v = View.column().heading("Notes");
+  if (!all.ok) v.text("Cannot list the notes: " + all.message);
+  else {
+    const notes = all.value;
+    if (notes.length == 0) v.text("No notes yet.");
+    const items = View.list();
+    for (let i = 0; i < notes.length; i++) {
+      const n = notes.at(i)!;
+      const id = n.get("id")!.s;
+      items.add(View.row().text(n.get("title")!.s).button("open:" + id, "Open").button("delete:" + id, "Delete"));
+    }
+    if (notes.length > 0) v.add(items);
+  }
+  v.heading("New note").input("title", "Title", "", "Title").textarea("body", "Text").button("add", "Add note");
+  if (message.length) v.text(message);
+  return v.render();
+}
+
+/** the notes screen */
+@command("ui.render")
+function uiRender(): Outcome { return listScreen(""); }
+
+/** an event of the notes screen */
+@command("ui.event")
+function uiEvent(id: string, form: Value): Outcome {
+  if (id == "add") {
+    const r = create(formText(form, "title"), formText(form, "body"));
+    return listScreen(r.ok ? "Added \"" + r.value.get("title")!.s + "\"." : r.message);
+  }
+  if (id.startsWith("open:")) {
+    const r = get(id.slice(5));
+    if (!r.ok) return listScreen(r.message);
+    const n = r.value;
+    return View.column().heading(n.get("title")!.s).text(n.get("body")!.s).button("back", "Back to the notes").render();
+  }
+  if (id.startsWith("delete:")) {
+    const r = del(id.slice(7));
+    return listScreen(r.ok ? "Deleted." : r.message);
+  }
+  return listScreen("");
+}

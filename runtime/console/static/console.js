@@ -204,6 +204,10 @@ const PAGES = {
         a.description ? el('p', { class: 'app-text description' }, a.description) : null,
         el('div', {}, el('span', { class: 'note' }, 'capabilities: '), a.capabilities.length ? tags(a.capabilities) : 'none'),
         el('div', {}, el('span', { class: 'note' }, 'commands: '), a.commands.join(', ')),
+        // an app with a screen (capability ui, a ui.render command) opens on its own page: app-screen.js
+        a.capabilities.includes('ui') && a.commands.includes('ui.render')
+          ? el('a', { class: 'action open-screen', href: `/app.html?app=${encodeURIComponent(a.name)}` }, 'Open screen')
+          : null,
         runForm(a),
       ),
     );

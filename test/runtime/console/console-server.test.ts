@@ -14,7 +14,11 @@ import {
 } from '../../../runtime/console/index.js';
 import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transaction-service/session-grants.js';
 import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
-import { tempHome, cleanup } from '../helpers.js';
+import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
+import { ROOT } from '../../isa/paths.js';
+import { MAX_SCREEN_IMAGE_BYTES } from '../../../runtime/console/screen-image.js';
+import { join } from 'node:path';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 
 interface Reply {
   status: number;
@@ -235,6 +239,56 @@ test('the server refuses to listen beyond loopback', async () => {
       assert.is((err as ConsoleError).code, 'NOT_LOOPBACK');
     }
   }
+});
+
+test('app screens over HTTP: writes with the CSRF token, refused while locked, the checked view when unlocked, a bad event refused', async () => {
+  const installer = quietHost(home);
+  await installer.install(join(ROOT, 'apps/calculator'), grantAll);
+  await installer.close();
+  const { cookie, csrf } = await session();
+  const post = (path: string, body: unknown, token = csrf) =>
+    call('POST', path, { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await post('/api/apps/screen', { app: 'calculator' }, 'wrong')).status, 403, 'no CSRF token, no screen');
+  const locked = await post('/api/apps/screen', { app: 'calculator' });
+  assert.is(locked.status, 409);
+  assert.is(locked.json.error.code, 'LOCKED');
+  assert.is((await post('/api/unlock', { passphrase: 'pw', create: true })).status, 200);
+  const screen = await post('/api/apps/screen', { app: 'calculator' });
+  assert.is(screen.status, 200, screen.body);
+  assert.is(screen.json.view.kind, 'column');
+  const after = await post('/api/apps/screen/event', { app: 'calculator', event: { id: 'equals', form: { expr: '2 * 21' } } });
+  assert.match(JSON.stringify(after.json.view), '"= 42"');
+  const bad = await post('/api/apps/screen/event', { app: 'calculator', event: { id: 'x', form: { a: [1] } } });
+  assert.is(bad.status, 400);
+  assert.is(bad.json.error.code, 'EVENT_INVALID');
+  const none = await post('/api/apps/screen', { app: 'nosuchapp' });
+  assert.is(none.json.error.code, 'UI_NOT_AVAILABLE');
+});
+
+test('screen images: only raster files of the app`s own package, by their bytes; no way out, no SVG, bounded', async () => {
+  const installer = quietHost(home);
+  await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
+  await installer.close();
+  const { cookie } = await session();
+  const img = (path: string, c = cookie) =>
+    call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, c ? { cookie: c } : {});
+  const ok = await img('assets/logo.png');
+  assert.is(ok.status, 200);
+  assert.is(ok.headers['content-type'], 'image/png');
+  assert.is(ok.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
+  assert.is((await img('assets/logo.png', '')).status, 401, 'no session, no image');
+  for (const path of ['assets/../peeros.json', '../install.json', 'app.wasm', 'assets/%2e%2e/x', '/etc/passwd'])
+    assert.is((await img(path)).json.error.code, 'VIEW_BAD_IMAGE_PATH', path);
+  const files = join(home, 'apps', 'ui-hostile', 'files', 'assets');
+  writeFileSync(join(files, 'page.png'), '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
+  symlinkSync('/etc/hostname', join(files, 'link.png'));
+  writeFileSync(join(files, 'big.png'), Buffer.concat([readFileSync(join(files, 'logo.png')), Buffer.alloc(MAX_SCREEN_IMAGE_BYTES)]));
+  for (const path of ['assets/page.png', 'assets/link.png', 'assets/big.png', 'assets/none.png']) {
+    const r = await img(path);
+    assert.is(r.status, 400, path);
+    assert.is(r.json.error.code, 'IMAGE_UNAVAILABLE', path);
+  }
+  assert.is((await call('GET', '/api/apps/asset?app=..&path=assets/logo.png', { cookie })).json.error.code, 'IMAGE_UNAVAILABLE');
 });
 
 test.run();
