@@ -240,6 +240,7 @@ export class Vault {
       app,
       ...(o.identity !== undefined ? { identity: o.identity } : {}),
       digest,
+      transaction: { chainId, bytes: transaction, ...(cfd ? { contextFreeData: cfd } : {}) },
       get summary() {
         return summary();
       },

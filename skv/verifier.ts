@@ -21,6 +21,11 @@ export interface VerificationRequest {
   identity?: string;
   /** 32 bytes the assertion will be bound to (for `sign`: the transaction's signing digest). */
   digest: Uint8Array;
+  /**
+   * For `sign`: the bytes the vault will sign (the digest is computed from them), for a verifier
+   * that decodes them itself (the console's dialog); it must check them against `digest`.
+   */
+  transaction?: { chainId: Uint8Array; bytes: Uint8Array; contextFreeData?: Uint8Array };
   /** What the host decoded, one line each, for the user to read. */
   summary: string[];
   /**
