@@ -44,6 +44,12 @@ export interface Verifier {
   unregister(): void;
   /** Ask the user; resolve to an assertion, or reject with `VaultError('NOT_APPROVED')`. */
   verify(request: VerificationRequest): Promise<Approval>;
+  /**
+   * Optional: told, after the vault answered a request this verifier approved, whether the vault
+   * acted (`null`) or refused, with its error code: an approval is only a claim until the vault
+   * has checked it (a WebAuthn assertion can still be refused there).
+   */
+  settled?(request: VerificationRequest, refusal: string | null): void;
 }
 
 /** Base for verifiers that hold the vault's HMAC secret in this process. */

@@ -13,6 +13,7 @@ import { ConsoleError } from './console-error.js';
 import { ConsoleSessions, CSRF_HEADER } from './console-session.js';
 import { RequestGuard, SECURITY_HEADERS, isLoopbackHost } from './request-guard.js';
 import { API_READS, API_WRITES, type ApiBody } from './console-api.js';
+import { SIGNING_READS, SIGNING_WRITES } from './signing-api.js';
 import type { ConsoleHost } from './console-host.js';
 
 /** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
@@ -22,6 +23,8 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  '/signing-dialog.js': { file: 'signing-dialog.js', type: 'text/javascript; charset=utf-8' },
+  '/signing-dialog.css': { file: 'signing-dialog.css', type: 'text/css; charset=utf-8' },
 };
 
 export interface ConsoleServerOptions {
@@ -110,8 +113,8 @@ export class ConsoleServer {
       if (method === 'GET') return this.#json(res, 200, { csrf: this.#sessions.session(req.headers.cookie).csrf });
       throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
     }
-    const read = API_READS[path];
-    const write = API_WRITES[path];
+    const read = API_READS[path] ?? SIGNING_READS[path];
+    const write = API_WRITES[path] ?? SIGNING_WRITES[path];
     if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
     if (method === 'GET' && read) {
       this.#sessions.session(req.headers.cookie);

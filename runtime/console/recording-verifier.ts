@@ -28,6 +28,23 @@ export class RecordingVerifier implements Verifier {
     this.#inner.unregister();
   }
 
+  /** A request the verifier approved and the vault then refused (a WebAuthn check failed there) is logged again, refused, with the vault's code. */
+  settled(request: VerificationRequest, refusal: string | null): void {
+    this.#inner.settled?.(request, refusal);
+    if (refusal === null) return;
+    this.#log
+      .add({
+        at: new Date().toISOString(),
+        purpose: request.purpose,
+        app: request.app,
+        digest: Buffer.from(request.digest).toString('hex'),
+        summary: [...request.summary],
+        outcome: 'refused',
+        note: `the vault refused: ${refusal}`,
+      })
+      .catch(() => {});
+  }
+
   async verify(request: VerificationRequest): Promise<Approval> {
     const base = {
       at: '',

@@ -2,6 +2,8 @@
 // the API (and so possibly from an app or a manifest) is set as text (text nodes, textContent),
 // never parsed as HTML: nothing in this file assigns innerHTML or inserts markup.
 
+import { passkeySection, startSigningDialogs } from './signing-dialog.js';
+
 let csrf = '';
 const main = document.getElementById('main');
 const message = document.getElementById('message');
@@ -39,6 +41,11 @@ async function api(path, body) {
 }
 
 async function connect() {
+  // passkeys need a host name (rp id `localhost`), not an address: same console, same port
+  if (location.hostname === '127.0.0.1') {
+    location.replace(`http://localhost:${location.port}/${location.hash}`);
+    return;
+  }
   const secret = location.hash.slice(1);
   // the secret works once: take it out of the address bar (and history) before anything else
   if (secret) history.replaceState(null, '', location.pathname);
@@ -52,6 +59,7 @@ async function connect() {
     say(e.message, true);
     return;
   }
+  startSigningDialogs({ api, el, say });
   await refresh();
 }
 
@@ -432,6 +440,7 @@ const PAGES = {
           )
         : el('p', { class: 'note' }, 'No keys yet: create one below.'),
       newKeyForm(),
+      passkeySection(),
       el(
         'p',
         {},
