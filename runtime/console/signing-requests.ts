@@ -85,7 +85,6 @@ export class SigningRequests {
           ),
         );
       }, this.#timeoutMs);
-      timer.unref();
       this.#waiting.set(id, {
         id,
         view,
