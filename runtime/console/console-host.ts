@@ -13,7 +13,8 @@ import { HostServices } from '../host-bridge/index.js';
 import { Dispatcher, DmcsRegistry, type RegistryState } from '../dispatch/index.js';
 import { OfflineQueue, type FlushReport, type QueueEntry } from '../offline-queue/index.js';
 import { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
-import { SessionGrantStore } from '../transaction-service/session-grants.js';
+import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../transaction-service/session-grants.js';
+import { installSigningGrant } from '../transaction-service/app-signing-grant.js';
 import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 import { ActivityLog, type ActivityRecord } from './activity-log.js';
 import { RecordingVerifier } from './recording-verifier.js';
@@ -219,6 +220,34 @@ export class ConsoleHost {
       attestationObject,
     });
     return { credentials: await this.passkeys() };
+  }
+
+  /**
+   * New limits for `app`'s session grant, as `peeros grant APP --max-count N …`: the vault's signing
+   * grant is reinstalled with the new daily amount first — a grant change the user approves (with a
+   * passkey, a fresh assertion the vault verifies) — and the session grant is written only once the
+   * vault accepted it.
+   */
+  async setGrantLimits(app: string, limits: { maxCount: number; maxAmount?: string; period?: string }): Promise<{ app: string }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to change grants');
+    const installed = await new AppRegistry(this.home).load(app);
+    const session = validateSessionGrant({
+      app,
+      maxCount: limits.maxCount,
+      ...(limits.maxAmount !== undefined ? { maxAmount: limits.maxAmount } : {}),
+      ...(limits.period !== undefined ? { periodMs: parsePeriod(limits.period) } : {}),
+      ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
+    });
+    const backend = await this.#running.services.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+    await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], session, installed.record.identity);
+    await this.#grants.set(session);
+    return { app };
+  }
+
+  /** A private key out of the vault: the passphrase again and the user's approval (with a passkey, a fresh assertion). */
+  async exportKey(publicKey: string, passphrase: string): Promise<string> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to export a key');
+    return this.vault.exportKey(publicKey, passphrase);
   }
 
   activity(): ActivityRecord[] {

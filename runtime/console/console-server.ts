@@ -25,6 +25,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   '/signing-dialog.js': { file: 'signing-dialog.js', type: 'text/javascript; charset=utf-8' },
   '/signing-dialog.css': { file: 'signing-dialog.css', type: 'text/css; charset=utf-8' },
+  '/guarded-actions.js': { file: 'guarded-actions.js', type: 'text/javascript; charset=utf-8' },
 };
 
 export interface ConsoleServerOptions {

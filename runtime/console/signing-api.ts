@@ -7,6 +7,17 @@
 import type { ApiHandler } from './console-api.js';
 import { ConsoleError } from './console-error.js';
 
+/** Grant limits and key export from the page: both need the user's approval in the vault (a dialog with a passkey). */
+const MAX_FIELD_CHARS = 128;
+/** As the unlock form's cap. */
+const MAX_PASSPHRASE_CHARS = 1024;
+
+function shortText(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FIELD_CHARS)
+    throw new ConsoleError('BAD_REQUEST', `"${name}" must be a non-empty string of at most ${MAX_FIELD_CHARS} characters`);
+  return v;
+}
+
 /** Cap of the registration's base64url fields (an attestation object with `none` is a few hundred bytes). */
 export const MAX_REGISTRATION_FIELD_CHARS = 16384;
 
@@ -28,6 +39,19 @@ export const SIGNING_WRITES: Readonly<Record<string, ApiHandler>> = {
   '/api/signing/deny': async (h, b) => {
     h.signing.deny(b.id);
     return { denied: true };
+  },
+  '/api/grants/limits': async (h, b) => {
+    if (typeof b.maxCount !== 'number') throw new ConsoleError('BAD_REQUEST', '"maxCount" must be a number');
+    return h.setGrantLimits(shortText(b.app, 'app'), {
+      maxCount: b.maxCount,
+      ...(b.maxAmount !== undefined && b.maxAmount !== '' ? { maxAmount: shortText(b.maxAmount, 'maxAmount') } : {}),
+      ...(b.period !== undefined && b.period !== '' ? { period: shortText(b.period, 'period') } : {}),
+    });
+  },
+  '/api/keys/export': async (h, b) => {
+    if (typeof b.passphrase !== 'string' || b.passphrase.length === 0 || b.passphrase.length > MAX_PASSPHRASE_CHARS)
+      throw new ConsoleError('BAD_REQUEST', `"passphrase" must be a non-empty string of at most ${MAX_PASSPHRASE_CHARS} characters`);
+    return { privateKey: await h.exportKey(shortText(b.publicKey, 'publicKey'), b.passphrase) };
   },
   '/api/passkey/challenge': async (h) => h.passkeyChallenge(),
   '/api/passkey/register': async (h, b) =>

@@ -17,6 +17,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
+import { PrivateKey } from '../../abi/antelope/index.js';
+import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, ROOT, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator, type Cdp } from '../fixtures/chromium.js';
@@ -275,6 +277,49 @@ if ('missing' in browserOrWhy) {
     assert.match(out, /CAPABILITY_DENIED/, out);
     assert.is(await lastNote(), 'the vault refused: WEBAUTHN_ORIGIN');
     assert.is(await balanceOf(w, 'bob'), '2.5000 RSN', 'nothing more was signed');
+  });
+
+  test('new grant limits from the page: denied, nothing is written; approved with the passkey, the vault takes the change, then the session grant is set', async () => {
+    await page.click('nav button[data-page="grants"]');
+    await page.waitForSelector('#limits-form');
+    await page.selectOption('#limits-app', 'dpay');
+    await page.fill('#limits-count', '5');
+    await page.fill('#limits-amount', '10.0000 RSN');
+    await page.click('#limits-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    assert.match((await page.textContent('#signing-title')) ?? '', /grant change/);
+    assert.match((await page.textContent('#signing-summary')) ?? '', /dpay\.token: transfer.*at most 10\.0000 RSN per day/s);
+    assert.match((await page.textContent('#signing-grants')) ?? '', /only you can/);
+    await page.click('#signing-deny');
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/NOT_APPROVED/) ?? undefined, 'the refusal');
+    assert.is(new SessionGrantStore(w.home).get('dpay'), undefined, 'denied: no session grant written');
+
+    await page.click('#limits-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    await page.screenshot({ path: join(shots, 'console-grant-dialog.png') });
+    await page.click('#signing-approve');
+    await page.waitForSelector('tr[data-grant="dpay"]');
+    const g = new SessionGrantStore(w.home).get('dpay');
+    assert.is(g?.maxCount, 5);
+    assert.is(g?.maxAmount, '10.0000 RSN');
+    assert.is(consoleHost.activity()[0]?.purpose, 'grant');
+    assert.is(consoleHost.activity()[0]?.outcome, 'approved');
+  });
+
+  test('a key export from the page needs the passphrase again and the passkey', async () => {
+    await page.click('nav button[data-page="vault"]');
+    await page.waitForSelector('#export-form');
+    const pub = await page.evaluate<string>('document.getElementById("export-key").value');
+    await page.fill('#export-passphrase', PASS);
+    await page.click('#export-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="export"]');
+    assert.match((await page.textContent('#signing-summary')) ?? '', new RegExp(`export private key of ${pub}`));
+    await page.click('#signing-approve');
+    await page.waitForSelector('#exported-key');
+    const exported = (await page.textContent('#exported-key')) ?? '';
+    assert.is(PrivateKey.from(exported).toPublic().toString(), pub);
+    await page.click('nav button[data-page="apps"]');
+    await page.waitForSelector(CARD);
   });
 
   test("the authenticator's counter going back (a cloned credential) is refused by the vault", async () => {

@@ -3,6 +3,7 @@
 // never parsed as HTML: nothing in this file assigns innerHTML or inserts markup.
 
 import { passkeySection, startSigningDialogs } from './signing-dialog.js';
+import { exportKeyForm, limitsForm } from './guarded-actions.js';
 
 let csrf = '';
 const main = document.getElementById('main');
@@ -272,6 +273,9 @@ const PAGES = {
         el('tr', {}, el('th', {}, 'app'), el('th', {}, 'capabilities')),
         apps.map((a) => el('tr', {}, el('td', {}, a.name), el('td', {}, a.capabilities.length ? tags(a.capabilities) : 'none'))),
       ),
+      el('h2', {}, 'Change limits'),
+      el('p', { class: 'note' }, 'Approvals and amount per period for an app; the vault must approve the change.'),
+      apps.length ? limitsForm({ el, api, say }, apps, () => refresh()) : null,
     );
   },
 
@@ -441,6 +445,7 @@ const PAGES = {
         : el('p', { class: 'note' }, 'No keys yet: create one below.'),
       newKeyForm(),
       passkeySection(),
+      keys.length ? exportKeyForm({ el, api, say }, keys) : null,
       el(
         'p',
         {},
