@@ -22,6 +22,7 @@ import { ConsoleVerifier } from './console-verifier.js';
 import { SigningRequests } from './signing-requests.js';
 import type { ViewContext } from './signing-view.js';
 import { grantLines } from './grant-lines.js';
+import { installPreview, type InstallConsent } from './install-consent.js';
 import { ConsoleError } from './console-error.js';
 
 export interface ConsoleHostOptions {
@@ -242,6 +243,23 @@ export class ConsoleHost {
     await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], session, installed.record.identity);
     await this.#grants.set(session);
     return { app };
+  }
+
+  /** What installing the app in `dir` would grant (nothing is written). */
+  installPreview(dir: string): Promise<InstallConsent> {
+    return installPreview(dir);
+  }
+
+  /**
+   * Installs the app in `dir` if its package is the one consented to (`packageHash` of the
+   * preview); never takes over another identity's app. An app asking for dmcs.push then gets its
+   * vault signing grant — a grant change the vault must approve (with a passkey, the dialog).
+   */
+  async install(dir: string, packageHash: string): Promise<{ name: string; version: string; verified: boolean; signingGrant: boolean }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to install apps');
+    const r = await this.#running.host.install(dir, { grant: (_caps, _pkg, proof) => proof.packageHash === packageHash });
+    const signingGrant = r.grants['dmcs.push'] !== undefined ? await this.#running.services.installAppGrant(r.name) : false;
+    return { name: r.name, version: r.version, verified: r.verified, signingGrant };
   }
 
   /** A private key out of the vault: the passphrase again and the user's approval (with a passkey, a fresh assertion). */

@@ -1,11 +1,15 @@
 /**
- * The console's routes for signing dialogs and passkeys (same rules as console-api.ts: reads need
- * the session, writes the CSRF token too). The page polls `/api/signing` for waiting dialogs,
- * answers each with the assertion its authenticator made or a denial, and registers a passkey in
- * two steps (the vault's challenge, then what `navigator.credentials.create` returned).
+ * The console's routes for what the vault must approve, and the dialogs that ask (same rules as
+ * console-api.ts: reads need the session, writes the CSRF token too). The page polls
+ * `/api/signing` for waiting dialogs and answers each with the assertion its authenticator made or
+ * a denial; registers a passkey in two steps (the vault's challenge, then what
+ * `navigator.credentials.create` returned); and changes grant limits, exports a key and installs
+ * an app from a folder (preview, then install of exactly the package previewed) — each of which
+ * makes the vault ask, so with a passkey each comes back to the page as a dialog.
  */
 import type { ApiHandler } from './console-api.js';
 import { ConsoleError } from './console-error.js';
+import { folderArg } from './install-consent.js';
 
 /** Grant limits and key export from the page: both need the user's approval in the vault (a dialog with a passkey). */
 const MAX_FIELD_CHARS = 128;
@@ -52,6 +56,12 @@ export const SIGNING_WRITES: Readonly<Record<string, ApiHandler>> = {
     if (typeof b.passphrase !== 'string' || b.passphrase.length === 0 || b.passphrase.length > MAX_PASSPHRASE_CHARS)
       throw new ConsoleError('BAD_REQUEST', `"passphrase" must be a non-empty string of at most ${MAX_PASSPHRASE_CHARS} characters`);
     return { privateKey: await h.exportKey(shortText(b.publicKey, 'publicKey'), b.passphrase) };
+  },
+  '/api/apps/preview': async (h, b) => h.installPreview(folderArg(b.dir)),
+  '/api/apps/install': async (h, b) => {
+    if (typeof b.packageHash !== 'string' || !/^[0-9a-f]{64}$/.test(b.packageHash))
+      throw new ConsoleError('BAD_REQUEST', '"packageHash" must be the preview\'s package hash (64 hex digits)');
+    return h.install(folderArg(b.dir), b.packageHash);
   },
   '/api/passkey/challenge': async (h) => h.passkeyChallenge(),
   '/api/passkey/register': async (h, b) =>

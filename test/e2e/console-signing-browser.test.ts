@@ -322,6 +322,22 @@ if ('missing' in browserOrWhy) {
     await page.waitForSelector(CARD);
   });
 
+  test('install from a folder on the page: the consent (capabilities, publisher), then the vault approves the signing grant with the passkey', async () => {
+    await page.waitForSelector('#install-dir'); // (the previous test ends on the Apps page)
+    await page.fill('#install-dir', join(ROOT, 'apps/dsocial'));
+    await page.click('#install-form button[type=submit]');
+    await page.waitForSelector('#install-consent h2');
+    assert.match((await page.textContent('#install-consent')) ?? '', /publisher verified: PUB_K1_/);
+    assert.match((await page.textContent('#install-capabilities')) ?? '', /dmcs\.push/);
+    await page.screenshot({ path: join(shots, 'console-install-consent.png') });
+    await page.click('#install-grant');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    assert.is(await page.textContent('#signing-app'), 'dsocial');
+    await page.click('#signing-approve');
+    await page.waitForSelector('.app-card[data-app="dsocial"]');
+    assert.ok((await consoleHost.vault.status()).grants?.includes('dsocial'), 'the vault holds its signing grant');
+  });
+
   test("the authenticator's counter going back (a cloned credential) is refused by the vault", async () => {
     const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as {
       credentials: Array<Record<string, unknown> & { credentialId: string; signCount: number }>;

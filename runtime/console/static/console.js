@@ -3,7 +3,7 @@
 // never parsed as HTML: nothing in this file assigns innerHTML or inserts markup.
 
 import { passkeySection, startSigningDialogs } from './signing-dialog.js';
-import { exportKeyForm, limitsForm } from './guarded-actions.js';
+import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
 
 let csrf = '';
 const main = document.getElementById('main');
@@ -110,7 +110,7 @@ function showUnlock(status) {
           say(create ? 'creating the vault…' : 'unlocking…');
           await api('/api/unlock', { passphrase: pass.value, create });
           pass.value = '';
-          say('');
+          say(create ? 'vault created: register a passkey on the Vault page to approve signatures here' : '');
           await refresh('apps');
         } catch (e) {
           say(e.message, true);
@@ -219,6 +219,7 @@ const PAGES = {
     show(
       el('h1', {}, 'Apps'),
       apps.length ? el('div', { class: 'cards' }, cards) : el('p', { class: 'note' }, 'No apps installed yet: peeros app install DIR'),
+      installForm({ el, api, say }, () => refresh()),
     );
   },
 

@@ -81,3 +81,71 @@ export function exportKeyForm({ el, api, say }, keys) {
     out,
   );
 }
+
+/** Install an app from a folder (Apps page): what it asks for first, then install exactly that package. */
+export function installForm({ el, api, say }, after) {
+  const dir = el('input', { id: 'install-dir', name: 'dir', placeholder: '/path/to/app folder', size: '40', 'aria-label': 'app folder' });
+  const consent = el('div', { id: 'install-consent', class: 'card', hidden: true });
+  const preview = async (ev) => {
+    ev.preventDefault();
+    try {
+      const c = await api('/api/apps/preview', { dir: dir.value });
+      const install = async () => {
+        try {
+          say(`installing ${c.name}…`);
+          const r = await api('/api/apps/install', { dir: dir.value, packageHash: c.packageHash });
+          consent.hidden = true;
+          say(`installed ${r.name} ${r.version}${r.signingGrant ? ', its signing grant approved in the vault' : ''}`);
+          await after();
+        } catch (e) {
+          say(e.message, true);
+        }
+      };
+      consent.replaceChildren(
+        el('h2', {}, 'Install ', el('q', { class: 'app-text' }, c.name), ' ', c.version, '?'),
+        c.publisherKey
+          ? el('p', {}, `publisher verified: ${c.publisherKey}`)
+          : el('p', {}, 'publisher unverified (unsigned; the manifest claims ', el('q', { class: 'app-text' }, c.publisher), ')'),
+        c.description ? el('p', { class: 'app-text description' }, c.description) : null,
+        el('p', {}, `commands: ${c.commands.join(', ')}`),
+        el('h3', {}, 'Capabilities it asks for'),
+        c.capabilities.length
+          ? el(
+              'ul',
+              { id: 'install-capabilities' },
+              c.capabilities.map((x) => el('li', {}, x)),
+            )
+          : el('p', { class: 'note' }, 'none'),
+        el('h3', {}, 'Resources beyond the defaults'),
+        c.raisedLimits.length
+          ? el(
+              'ul',
+              { id: 'install-limits' },
+              c.raisedLimits.map((x) => el('li', {}, x)),
+            )
+          : el('p', { class: 'note' }, 'none'),
+        el('p', { class: 'note' }, `package ${c.packageHash}`),
+        el(
+          'div',
+          { class: 'run-row' },
+          el('button', { class: 'action secondary', type: 'button', onclick: () => (consent.hidden = true) }, 'Cancel'),
+          el('button', { class: 'action', type: 'button', id: 'install-grant', onclick: install }, 'Grant and install'),
+        ),
+      );
+      consent.hidden = false;
+    } catch (e) {
+      say(e.message, true);
+    }
+  };
+  return el(
+    'section',
+    { id: 'install' },
+    el('h2', {}, 'Install from a folder'),
+    el(
+      'form',
+      { id: 'install-form', class: 'run-form', onsubmit: preview },
+      el('div', { class: 'run-row' }, dir, el('button', { class: 'action', type: 'submit' }, 'Review')),
+    ),
+    consent,
+  );
+}
