@@ -7,10 +7,17 @@
  * verifies it and could not be given one this process made. The policy's secret is registered as
  * before, so unlocking a vault without a credential behaves as it did.
  */
-import { WebAuthnVerifier, type Approval, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
+import {
+  VaultError,
+  WebAuthnVerifier,
+  type Approval,
+  type VerificationRequest,
+  type Verifier,
+  type VerifierRegistration,
+} from '../../skv/index.js';
 import type { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
 import type { SigningRequests } from './signing-requests.js';
-import { buildSigningView, type ViewContext } from './signing-view.js';
+import { buildSigningView, type SigningView, type ViewContext } from './signing-view.js';
 
 export class ConsoleVerifier implements Verifier {
   /** Which path answered last: `session-grant` (no passkey) or `webauthn` (the activity log's note). */
@@ -20,7 +27,19 @@ export class ConsoleVerifier implements Verifier {
 
   constructor(policy: GrantPolicyVerifier, dialogs: SigningRequests, context: ViewContext) {
     this.#policy = policy;
-    this.#webauthn = new WebAuthnVerifier(async (r) => dialogs.ask(await buildSigningView(r, context), r.webauthn));
+    this.#webauthn = new WebAuthnVerifier(async (r) => {
+      let view: SigningView;
+      try {
+        view = await buildSigningView(r, context);
+      } catch (err) {
+        // nothing is shown that the host could not build: refused, never approved blind
+        throw new VaultError(
+          'NOT_APPROVED',
+          `the console could not build the signing dialog (${(err as Error).message}); nothing was signed`,
+        );
+      }
+      return dialogs.ask(view, r.webauthn);
+    });
   }
 
   register(registration: VerifierRegistration): void {

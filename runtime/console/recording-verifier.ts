@@ -1,8 +1,9 @@
 /**
- * The console's verifier: the session-grant policy (runtime/transaction-service) in front of a
- * refusal — the console has no signing dialog yet, so what no session grant covers is refused —
- * with every request and its outcome written to the activity log. It wraps rather than extends the
- * policy so the vault still registers its secret with the policy alone.
+ * The activity log around the console's verifier (console-verifier.ts: the session-grant policy
+ * without a passkey, the signing dialog with one): every request and the verifier's answer is
+ * written, and when the vault then refuses an approved request (a WebAuthn assertion it did not
+ * accept), that refusal with the vault's code. It wraps rather than extends, so the vault registers
+ * its secret with the inner verifier alone.
  */
 import { VaultError, type Approval, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
 import type { ActivityLog } from './activity-log.js';
