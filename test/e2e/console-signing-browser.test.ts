@@ -13,14 +13,14 @@
 // folder). Runs when Chromium and playwright-core are present; prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
-import { startWorld, newAccount, deployToken, loginAs, balanceOf, ROOT, PASS, type World } from './world.js';
+import { startWorld, newAccount, deployToken, loginAs, balanceOf, tempHome, ROOT, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator, type Cdp } from '../fixtures/chromium.js';
 
 interface Request {
@@ -187,7 +187,9 @@ if ('missing' in browserOrWhy) {
       firstApproval = request.postData() ?? '';
       return route.continue();
     });
+    const tRun = performance.now();
     await startTransfer('2.5000 RSN', MEMO);
+    const toDialogMs = performance.now() - tRun;
     const dialog = '#signing-overlay .signing-dialog';
     assert.match((await page.textContent('#signing-title')) ?? '', /Approve this signature/);
     assert.is(await page.textContent('#signing-app'), 'dpay');
@@ -217,7 +219,7 @@ if ('missing' in browserOrWhy) {
     assert.is(consoleHost.activity()[0]?.outcome, 'approved');
     assert.is(consoleHost.activity()[0]?.note, 'webauthn');
     console.log(
-      `  console: approve click to the app's signed, pushed answer ${latencyMs.toFixed(0)} ms (WebAuthn ceremony, vault verification, signature, push)`,
+      `  console: Run click to the dialog on screen ${toDialogMs.toFixed(0)} ms (app, encoding, vault challenge, decoding, the page's poll); Approve click to the app's signed, pushed answer ${latencyMs.toFixed(0)} ms (WebAuthn ceremony, vault verification, signature, push)`,
     );
   });
 
@@ -353,6 +355,38 @@ if ('missing' in browserOrWhy) {
     assert.match(out, /CAPABILITY_DENIED/, out);
     assert.is(await lastNote(), 'the vault refused: WEBAUTHN_COUNTER');
     assert.is(await balanceOf(w, 'bob'), '2.5000 RSN');
+  });
+
+  test('first run on a fresh home: create the vault on the page, register a passkey, create a key', async () => {
+    const fresh = tempHome('console-first-passkey');
+    const h = await ConsoleHost.open({ home: fresh, insecureTestKdf: true, flusher: false });
+    const srv = await ConsoleServer.start({ host: h });
+    const ctx = await browser.newContext();
+    try {
+      const p = await ctx.newPage();
+      await addVirtualAuthenticator(ctx, p);
+      await p.goto(srv.launchUrl);
+      await p.waitForSelector('#passphrase-again');
+      await p.fill('#passphrase', 'first run passphrase');
+      await p.fill('#passphrase-again', 'first run passphrase');
+      await p.click('#unlock-form button[type=submit]');
+      await p.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
+      assert.match((await p.textContent('#message')) ?? '', /register a passkey on the Vault page/);
+      await p.click('nav button[data-page="vault"]');
+      await p.click('#register-passkey');
+      await until(async () => ((await p.textContent('#passkey-state')) ?? '').match(/1 passkey registered/) ?? undefined, 'registration');
+      await p.fill('#key-label', 'first');
+      await p.click('#new-key button[type=submit]');
+      await until(async () => ((await p.textContent('#keys')) ?? '').match(/first\s*PUB_K1_/) ?? undefined, 'the new key');
+      const st = await h.vault.status();
+      assert.is(st.webauthnCredentials, 1);
+      assert.is(st.keyCount, 1);
+    } finally {
+      await ctx.close();
+      await srv.close();
+      await h.close();
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 }
 
