@@ -350,6 +350,11 @@ if ('missing' in browserOrWhy) {
     await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId: c.credentialId });
     await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: { ...c, signCount: 0 } });
     await startTransfer('1.0000 RSN');
+    // the session grant set from the page earlier would cover this transfer; with a passkey it approves nothing by itself
+    assert.match(
+      (await page.textContent('#signing-grants')) ?? '',
+      /session grant: 5 of 5 approvals left, 10\.0000 RSN of 10\.0000 RSN; it would cover this request, but with a passkey registered every signature needs your approval here/,
+    );
     await page.click('#signing-approve');
     const out = await result();
     assert.match(out, /CAPABILITY_DENIED/, out);
