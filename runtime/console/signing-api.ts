@@ -32,7 +32,9 @@ function bytes(v: unknown, name: string): Uint8Array {
 }
 
 export const SIGNING_READS: Readonly<Record<string, ApiHandler>> = {
-  '/api/signing': async (h) => ({ dialogs: h.signing.list(), passkeys: await h.passkeys() }),
+  // polled by the page: answered from memory, without a vault round trip
+  '/api/signing': async (h) => ({ dialogs: h.signing.list() }),
+  '/api/passkeys': async (h) => ({ passkeys: await h.passkeys() }),
 };
 
 export const SIGNING_WRITES: Readonly<Record<string, ApiHandler>> = {

@@ -33,9 +33,7 @@ export function startSigningDialogs(tools) {
   ui = tools;
   const tick = async () => {
     try {
-      const r = await ui.api('/api/signing');
-      passkeys = r.passkeys;
-      render(r.dialogs[0]);
+      render((await ui.api('/api/signing')).dialogs[0]);
     } catch {
       // locked or no session yet: nothing to show
     }
@@ -273,8 +271,7 @@ export function passkeySection() {
     ),
   ];
   const section = el('section', { id: 'passkey' }, ...content());
-  // the count may be newer than the last poll
-  api('/api/signing')
+  api('/api/passkeys')
     .then((r) => {
       passkeys = r.passkeys;
       section.replaceChildren(...content());
