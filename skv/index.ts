@@ -12,7 +12,7 @@ export { mintAssertion, type Assertion, type Approval, type AssertionPurpose, ty
 export { WebAuthnVerifier, type WebAuthnCeremony, type WebAuthnCeremonyResult } from './webauthn-verifier.js';
 export type { WebAuthnAssertion } from './webauthn-verification.js';
 export { webAuthnChallenge, registrationDigest, WEBAUTHN_PURPOSES, type WebAuthnPurpose } from './webauthn-challenge.js';
-export type { StoredCredential } from './webauthn-credential.js';
+export { LOCALHOST_ANY_PORT, type StoredCredential } from './webauthn-credential.js';
 export { HmacVerifier, type Verifier, type VerificationRequest } from './verifier.js';
 export { TerminalVerifier, renderVerificationRequest, verificationQuestion, type TerminalPrompt } from './terminal-verifier.js';
 export { AutoApproveVerifier, AUTO_APPROVE_OPT_IN } from './auto-approve-verifier.js';

@@ -157,6 +157,19 @@ export class Vault {
     return (await this.#call('list_keys')).keys;
   }
 
+  /** Runs the vault's half of an approved request and tells the verifier how the vault answered. */
+  async #settle<T>(request: VerificationRequest, act: () => Promise<T>): Promise<T> {
+    const verifier = this.#verifier;
+    try {
+      const r = await act();
+      verifier?.settled?.(request, null);
+      return r;
+    } catch (err) {
+      verifier?.settled?.(request, err instanceof VaultError ? err.code : 'error');
+      throw err;
+    }
+  }
+
   /** Asks the registered verifier; with a WebAuthn credential registered, first fetches the vault's challenge for this request. */
   async #verify(request: VerificationRequest): Promise<Approval> {
     const verifier = this.#verifier;
@@ -235,24 +248,28 @@ export class Vault {
     // decoded only if the verifier looks (an auto-approving one does not)
     let lines: string[] | undefined;
     const summary = () => (lines ??= [...(o.summary ?? summarizeTransaction(chainId, transaction)), `keys: ${keys.join(', ')}`]);
-    const assertion = await this.#verify({
+    const request: VerificationRequest = {
       purpose: 'sign',
       app,
       ...(o.identity !== undefined ? { identity: o.identity } : {}),
       digest,
+      transaction: { chainId, bytes: transaction, ...(cfd ? { contextFreeData: cfd } : {}) },
       get summary() {
         return summary();
       },
-    });
-    return this.#call('sign', {
-      chainId,
-      transaction,
-      ...(cfd ? { contextFreeData: cfd } : {}),
-      keys,
-      app,
-      ...(o.identity !== undefined ? { identity: o.identity } : {}),
-      assertion,
-    });
+    };
+    const assertion = await this.#verify(request);
+    return this.#settle(request, () =>
+      this.#call('sign', {
+        chainId,
+        transaction,
+        ...(cfd ? { contextFreeData: cfd } : {}),
+        keys,
+        app,
+        ...(o.identity !== undefined ? { identity: o.identity } : {}),
+        assertion,
+      }),
+    );
   }
 
   /**
@@ -267,13 +284,9 @@ export class Vault {
     } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(String(o.key).slice(0, 80))} is not a public key (expected PUB_K1_… or EOS…)`);
     }
-    const assertion = await this.#verify({
-      purpose: 'package',
-      app: USER_APP,
-      digest,
-      summary: [...o.summary, `publisher key: ${key}`],
-    });
-    return this.#call('sign_package', { packageHash: o.packageHash, key, assertion });
+    const request: VerificationRequest = { purpose: 'package', app: USER_APP, digest, summary: [...o.summary, `publisher key: ${key}`] };
+    const assertion = await this.#verify(request);
+    return this.#settle(request, () => this.#call('sign_package', { packageHash: o.packageHash, key, assertion }));
   }
 
   /** The private key in `PVT_K1_…` form: needs the passphrase again and the user's approval. */
@@ -284,13 +297,9 @@ export class Vault {
     } catch {
       throw new VaultError('INVALID_KEY', `${JSON.stringify(String(publicKey).slice(0, 80))} is not a public key`);
     }
-    const assertion = await this.#verify({
-      purpose: 'export',
-      app: USER_APP,
-      digest,
-      summary: [`export private key of ${publicKey}`],
-    });
-    return (await this.#call('export_key', { key: publicKey, passphrase, assertion })).privateKey;
+    const request: VerificationRequest = { purpose: 'export', app: USER_APP, digest, summary: [`export private key of ${publicKey}`] };
+    const assertion = await this.#verify(request);
+    return (await this.#settle(request, () => this.#call('export_key', { key: publicKey, passphrase, assertion }))).privateKey;
   }
 
   /** Sets (replaces) one app's signing grant, after the user approves it. */
@@ -304,8 +313,9 @@ export class Vault {
       ...(g.maxSignaturesPerDay ? [`  at most ${g.maxSignaturesPerDay} signatures per day`] : []),
       ...(g.identity ? [`  only for the app of identity ${g.identity}`] : []),
     ];
-    const assertion = await this.#verify({ purpose: 'grant', app: g.app, digest: grantDigest(g), summary });
-    await this.#call('set_grant', { grant: g, assertion });
+    const request: VerificationRequest = { purpose: 'grant', app: g.app, digest: grantDigest(g), summary };
+    const assertion = await this.#verify(request);
+    await this.#settle(request, () => this.#call('set_grant', { grant: g, assertion }));
   }
 
   /**

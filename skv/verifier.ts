@@ -21,6 +21,11 @@ export interface VerificationRequest {
   identity?: string;
   /** 32 bytes the assertion will be bound to (for `sign`: the transaction's signing digest). */
   digest: Uint8Array;
+  /**
+   * For `sign`: the bytes the vault will sign (the digest is computed from them), for a verifier
+   * that decodes them itself (the console's dialog); it must check them against `digest`.
+   */
+  transaction?: { chainId: Uint8Array; bytes: Uint8Array; contextFreeData?: Uint8Array };
   /** What the host decoded, one line each, for the user to read. */
   summary: string[];
   /**
@@ -39,6 +44,12 @@ export interface Verifier {
   unregister(): void;
   /** Ask the user; resolve to an assertion, or reject with `VaultError('NOT_APPROVED')`. */
   verify(request: VerificationRequest): Promise<Approval>;
+  /**
+   * Optional: told, after the vault answered a request this verifier approved, whether the vault
+   * acted (`null`) or refused, with its error code: an approval is only a claim until the vault
+   * has checked it (a WebAuthn assertion can still be refused there).
+   */
+  settled?(request: VerificationRequest, refusal: string | null): void;
 }
 
 /** Base for verifiers that hold the vault's HMAC secret in this process. */

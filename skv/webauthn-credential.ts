@@ -71,6 +71,20 @@ export function timingEqual(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
+/**
+ * The origin a credential registered for the console is kept with: `http://localhost` without a
+ * port. `peeros console` listens on a free port chosen at each launch, and a browser scopes a
+ * credential by rp id (`localhost`), not by port; so a credential stored with this origin answers
+ * from `http://localhost:PORT` for any PORT, and from no other host or scheme.
+ */
+export const LOCALHOST_ANY_PORT = 'http://localhost';
+const LOCALHOST_WITH_PORT = /^http:\/\/localhost:[0-9]{1,5}$/;
+
+/** Whether client data `got` comes from the `registered` origin (see LOCALHOST_ANY_PORT). */
+export function originMatches(registered: string, got: string): boolean {
+  return got === registered || (registered === LOCALHOST_ANY_PORT && LOCALHOST_WITH_PORT.test(got));
+}
+
 /** The client data's three fields, read as Leap reads them (parsed, never matched to a template). */
 export function clientDataOf(json: Uint8Array): { type: string; challenge: string; origin: string } {
   try {
@@ -91,7 +105,7 @@ export function checkClientData(json: Uint8Array, type: 'webauthn.create' | 'web
   const c = clientDataOf(json);
   if (c.type !== type)
     throw new VaultError('WEBAUTHN_CLIENT_DATA', `WebAuthn client data type ${JSON.stringify(c.type.slice(0, 40))}, expected ${type}`);
-  if (c.origin !== origin)
+  if (!originMatches(origin, c.origin))
     throw new VaultError(
       'WEBAUTHN_ORIGIN',
       `WebAuthn client data origin ${JSON.stringify(c.origin.slice(0, 80))} is not the registered origin ${origin}`,

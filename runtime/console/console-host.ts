@@ -4,17 +4,25 @@
  * (transaction service, offline queue with its background flusher, DMCS dispatch) and a `Host`
  * that runs apps through them. Every page's data comes from here; nothing here renders anything.
  */
-import { Vault, type KeyInfo, type StatusResult } from '../../skv/index.js';
+import { LOCALHOST_ANY_PORT, Vault, type KeyInfo, type StatusResult, type VerificationRequest } from '../../skv/index.js';
+import type { AbiSerializer } from '../../abi/antelope/index.js';
+import { AbiSource } from '../transaction-service/abi-source.js';
 import { AppRegistry, type AppSummary } from '../app-registry.js';
 import { Host } from '../host.js';
 import { HostServices } from '../host-bridge/index.js';
 import { Dispatcher, DmcsRegistry, type RegistryState } from '../dispatch/index.js';
 import { OfflineQueue, type FlushReport, type QueueEntry } from '../offline-queue/index.js';
 import { GrantPolicyVerifier } from '../transaction-service/grant-policy-verifier.js';
-import { SessionGrantStore } from '../transaction-service/session-grants.js';
+import { SessionGrantStore, validateSessionGrant, parsePeriod } from '../transaction-service/session-grants.js';
+import { installSigningGrant } from '../transaction-service/app-signing-grant.js';
 import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 import { ActivityLog, type ActivityRecord } from './activity-log.js';
 import { RecordingVerifier } from './recording-verifier.js';
+import { ConsoleVerifier } from './console-verifier.js';
+import { SigningRequests } from './signing-requests.js';
+import type { ViewContext } from './signing-view.js';
+import { grantLines } from './grant-lines.js';
+import { installPreview, type InstallConsent } from './install-consent.js';
 import { ConsoleError } from './console-error.js';
 import { AppScreens, type ScreenResult } from '../ui/index.js';
 
@@ -44,6 +52,10 @@ export class ConsoleHost {
   readonly #grants: SessionGrantStore;
   readonly #flusher: boolean;
   #running: { services: HostServices; host: Host } | undefined;
+  /** The signing dialogs waiting for the page (WebAuthn path). */
+  readonly signing = new SigningRequests();
+  /** The registration challenge the page is answering (one at a time). */
+  #registration: { nonce: Uint8Array; expiresAt: number } | undefined;
   /** Unlock and lock one at a time: two clicks must not open the services (and the queue) twice. */
   #turn: Promise<unknown> = Promise.resolve();
 
@@ -73,7 +85,8 @@ export class ConsoleHost {
 
   async #unlock(passphrase: string, create: boolean): Promise<{ keyCount: number; created: boolean }> {
     const policy = new GrantPolicyVerifier({ store: this.#grants, fallback: async () => false });
-    const r = await this.vault.unlock(passphrase, { verifier: new RecordingVerifier(policy, this.#activity), create });
+    const verifier = new ConsoleVerifier(policy, this.signing, this.#viewContext(policy));
+    const r = await this.vault.unlock(passphrase, { verifier: new RecordingVerifier(verifier, this.#activity), create });
     await new PendingRevocations(this.home).flush(this.vault);
     await this.#stop();
     const services = await HostServices.open({ home: this.home, vault: this.vault, policy, flusher: this.#flusher });
@@ -84,6 +97,7 @@ export class ConsoleHost {
   /** Locks the vault now and stops the services (the offline queue's lock is released). */
   lock(): Promise<void> {
     return this.#inTurn(async () => {
+      this.signing.clear('the vault was locked from the console');
       await this.#stop();
       await this.vault.lock();
     });
@@ -160,6 +174,113 @@ export class ConsoleHost {
     return { revoked, vaultGrantReinstalled };
   }
 
+  /** What the signing dialog needs from the host: chain names, contract ABIs (fetched per dialog), the grants that apply. */
+  #viewContext(policy: GrantPolicyVerifier): ViewContext {
+    const abis = new Map<string, AbiSource>();
+    return {
+      chainName: async (chainId) => (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId)?.name ?? null,
+      abi: async (chainId, account): Promise<AbiSerializer> => {
+        let source = abis.get(chainId);
+        if (!source) {
+          const entry = (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId);
+          if (!entry || !this.#running) throw new ConsoleError('NOT_FOUND', `no DMCS of this console is chain ${chainId.slice(0, 12)}…`);
+          const backend = await this.#running.services.dispatcher.backendFor({ dmcs: entry.name });
+          source = new AbiSource((a) => backend.getAbi(a));
+          abis.set(chainId, source);
+        }
+        return source.serializer(account);
+      },
+      grants: async (r: VerificationRequest) =>
+        grantLines({
+          request: r,
+          session: this.#grants.get(r.app),
+          remaining: this.#grants.remaining(r.app),
+          announced: policy.announced(r.digest),
+          vaultGrants: (await this.vault.status()).grants ?? [],
+        }),
+    };
+  }
+
+  /** Passkeys registered in the vault (0: the console refuses what no session grant covers). */
+  async passkeys(): Promise<number> {
+    return (await this.vault.status()).webauthnCredentials ?? 0;
+  }
+
+  /**
+   * Step 1 of registering a passkey from the page: the vault's challenge, for rp id `localhost`
+   * and origin `http://localhost` (any port: the console's port changes between launches).
+   */
+  async passkeyChallenge(): Promise<{ challenge: string; rpId: string; excludeIds: string[] }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to register a passkey');
+    const ch = await this.vault.webAuthnRegistrationChallenge('localhost', LOCALHOST_ANY_PORT);
+    this.#registration = { nonce: ch.nonce, expiresAt: ch.expiresAt };
+    return {
+      challenge: Buffer.from(ch.challenge).toString('base64url'),
+      rpId: 'localhost',
+      excludeIds: ch.credentials.map((c) => Buffer.from(c.id).toString('base64url')),
+    };
+  }
+
+  /** Step 2: the vault verifies what `navigator.credentials.create` returned and keeps the credential. */
+  async registerPasskey(clientDataJSON: Uint8Array, attestationObject: Uint8Array): Promise<{ credentials: number }> {
+    const pending = this.#registration;
+    this.#registration = undefined;
+    if (!pending) throw new ConsoleError('BAD_REQUEST', 'ask for a passkey challenge first');
+    await this.vault.registerWebAuthn({
+      rpId: 'localhost',
+      origin: LOCALHOST_ANY_PORT,
+      nonce: pending.nonce,
+      clientDataJSON,
+      attestationObject,
+    });
+    return { credentials: await this.passkeys() };
+  }
+
+  /**
+   * New limits for `app`'s session grant, as `peeros grant APP --max-count N …`: the vault's signing
+   * grant is reinstalled with the new daily amount first — a grant change the user approves (with a
+   * passkey, a fresh assertion the vault verifies) — and the session grant is written only once the
+   * vault accepted it.
+   */
+  async setGrantLimits(app: string, limits: { maxCount: number; maxAmount?: string; period?: string }): Promise<{ app: string }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to change grants');
+    const installed = await new AppRegistry(this.home).load(app);
+    const session = validateSessionGrant({
+      app,
+      maxCount: limits.maxCount,
+      ...(limits.maxAmount !== undefined ? { maxAmount: limits.maxAmount } : {}),
+      ...(limits.period !== undefined ? { periodMs: parsePeriod(limits.period) } : {}),
+      ...(installed.record.identity !== undefined ? { identity: installed.record.identity } : {}),
+    });
+    const backend = await this.#running.services.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+    await installSigningGrant(this.vault, app, installed.record.grants, [backend.chainId], session, installed.record.identity);
+    await this.#grants.set(session);
+    return { app };
+  }
+
+  /** What installing the app in `dir` would grant (nothing is written). */
+  installPreview(dir: string): Promise<InstallConsent> {
+    return installPreview(dir);
+  }
+
+  /**
+   * Installs the app in `dir` if its package is the one consented to (`packageHash` of the
+   * preview); never takes over another identity's app. An app asking for dmcs.push then gets its
+   * vault signing grant — a grant change the vault must approve (with a passkey, the dialog).
+   */
+  async install(dir: string, packageHash: string): Promise<{ name: string; version: string; verified: boolean; signingGrant: boolean }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to install apps');
+    const r = await this.#running.host.install(dir, { grant: (_caps, _pkg, proof) => proof.packageHash === packageHash });
+    const signingGrant = r.grants['dmcs.push'] !== undefined ? await this.#running.services.installAppGrant(r.name) : false;
+    return { name: r.name, version: r.version, verified: r.verified, signingGrant };
+  }
+
+  /** A private key out of the vault: the passphrase again and the user's approval (with a passkey, a fresh assertion). */
+  async exportKey(publicKey: string, passphrase: string): Promise<string> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to export a key');
+    return this.vault.exportKey(publicKey, passphrase);
+  }
+
   activity(): ActivityRecord[] {
     return this.#activity.list();
   }
@@ -193,6 +314,7 @@ export class ConsoleHost {
   }
 
   async close(): Promise<void> {
+    this.signing.clear('the console stopped');
     await this.#stop().catch(() => {});
     await this.vault.close();
   }

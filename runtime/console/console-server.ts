@@ -13,6 +13,7 @@ import { ConsoleError } from './console-error.js';
 import { ConsoleSessions, CSRF_HEADER } from './console-session.js';
 import { RequestGuard, SECURITY_HEADERS, isLoopbackHost } from './request-guard.js';
 import { API_READS, API_WRITES, type ApiBody } from './console-api.js';
+import { SIGNING_READS, SIGNING_WRITES } from './signing-api.js';
 import type { ConsoleHost } from './console-host.js';
 import { readScreenImage } from './screen-image.js';
 
@@ -22,11 +23,15 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/page-tools.js': { file: 'page-tools.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   // an app's screen (runtime/ui): its own page, so an app's frame never shares the chrome's DOM
   '/app.html': { file: 'app.html', type: 'text/html; charset=utf-8' },
   '/app-screen.js': { file: 'app-screen.js', type: 'text/javascript; charset=utf-8' },
   '/app-screen.css': { file: 'app-screen.css', type: 'text/css; charset=utf-8' },
+  '/signing-dialog.js': { file: 'signing-dialog.js', type: 'text/javascript; charset=utf-8' },
+  '/signing-dialog.css': { file: 'signing-dialog.css', type: 'text/css; charset=utf-8' },
+  '/guarded-actions.js': { file: 'guarded-actions.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** Where an app screen's images are served from (`?app=NAME&path=assets/...`; runtime/console/screen-image.ts). */
@@ -126,8 +131,8 @@ export class ConsoleServer {
       const img = await readScreenImage(this.#host.home, q.get('app') ?? '', q.get('path') ?? '');
       return this.#send(res, 200, Buffer.from(img.bytes), img.type);
     }
-    const read = API_READS[path];
-    const write = API_WRITES[path];
+    const read = API_READS[path] ?? SIGNING_READS[path];
+    const write = API_WRITES[path] ?? SIGNING_WRITES[path];
     if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
     if (method === 'GET' && read) {
       this.#sessions.session(req.headers.cookie);

@@ -1,8 +1,9 @@
 /**
- * The console's verifier: the session-grant policy (runtime/transaction-service) in front of a
- * refusal — the console has no signing dialog yet, so what no session grant covers is refused —
- * with every request and its outcome written to the activity log. It wraps rather than extends the
- * policy so the vault still registers its secret with the policy alone.
+ * The activity log around the console's verifier (console-verifier.ts: the session-grant policy
+ * without a passkey, the signing dialog with one): every request and the verifier's answer is
+ * written, and when the vault then refuses an approved request (a WebAuthn assertion it did not
+ * accept), that refusal with the vault's code. It wraps rather than extends, so the vault registers
+ * its secret with the inner verifier alone.
  */
 import { VaultError, type Approval, type VerificationRequest, type Verifier, type VerifierRegistration } from '../../skv/index.js';
 import type { ActivityLog } from './activity-log.js';
@@ -26,6 +27,23 @@ export class RecordingVerifier implements Verifier {
 
   unregister(): void {
     this.#inner.unregister();
+  }
+
+  /** A request the verifier approved and the vault then refused (a WebAuthn check failed there) is logged again, refused, with the vault's code. */
+  settled(request: VerificationRequest, refusal: string | null): void {
+    this.#inner.settled?.(request, refusal);
+    if (refusal === null) return;
+    this.#log
+      .add({
+        at: new Date().toISOString(),
+        purpose: request.purpose,
+        app: request.app,
+        digest: Buffer.from(request.digest).toString('hex'),
+        summary: [...request.summary],
+        outcome: 'refused',
+        note: `the vault refused: ${refusal}`,
+      })
+      .catch(() => {});
   }
 
   async verify(request: VerificationRequest): Promise<Approval> {

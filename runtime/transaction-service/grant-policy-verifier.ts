@@ -52,6 +52,11 @@ export class GrantPolicyVerifier extends HmacVerifier {
     await p;
   }
 
+  /** What was announced for `digest` (which app, what it moves), without using it: for a dialog to say whether the grant would cover it. */
+  announced(digest: Uint8Array): { app: string; moved: Map<string, Asset> } | undefined {
+    return this.#expected.get(Buffer.from(digest).toString('hex'));
+  }
+
   /** Forgets an announcement that was never asked about (the push failed before the vault did). */
   forget(digest: Uint8Array): void {
     this.#expected.delete(Buffer.from(digest).toString('hex'));

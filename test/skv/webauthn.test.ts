@@ -175,6 +175,47 @@ test('origin, rp id, flags and type are checked: WEBAUTHN_ORIGIN, WEBAUTHN_RP_ID
   }
 });
 
+test("a credential registered for http://localhost (the console's) answers from any port of localhost, and from no other origin", async () => {
+  const home = tempHome();
+  const raw = new RawVault(home);
+  try {
+    await raw.unlock();
+    const { publicKey } = await raw.call('create_key', { label: 't' });
+    const auth = new BrowserAuthenticator(RP_ID, 'http://localhost:41999');
+    const ch = await raw.call('webauthn_challenge', { purpose: 'register', rpId: RP_ID, origin: 'http://localhost' });
+    const made = auth.create(ch.challenge);
+    const info = await raw.call('webauthn_register', {
+      rpId: RP_ID,
+      origin: 'http://localhost',
+      nonce: ch.nonce,
+      clientDataJSON: made.clientDataJSON,
+      attestationObject: made.attestationObject,
+    });
+    assert.is(info.origin, 'http://localhost', 'kept without the port of the page that registered it');
+    const transaction = packTransaction([transfer('1.0000 RSN')]);
+    const digest = signingDigest(chainId, transaction).array;
+    const signWith = async (origin: string) => {
+      const c = await raw.call('webauthn_challenge', { purpose: 'sign', app: '@user', digest });
+      const got = auth.get(c.challenge, { origin });
+      const assertion = { scheme: 'webauthn', purpose: 'sign', app: '@user', nonce: c.nonce, ...got };
+      return raw.code('sign', { chainId, transaction, keys: [publicKey], app: '@user', assertion });
+    };
+    assert.is(await signWith('http://localhost:41999'), 'OK');
+    assert.is(await signWith('http://localhost:5173'), 'OK', 'the console on another launch, another port');
+    for (const origin of [
+      'http://127.0.0.1:41999',
+      'https://localhost:41999',
+      'http://localhost.evil.example:1',
+      'http://localhost:1/x',
+      'http://evil.example',
+    ])
+      assert.is(await signWith(origin), 'WEBAUTHN_ORIGIN', origin);
+  } finally {
+    await raw.close();
+    removeHome(home);
+  }
+});
+
 test('a challenge the vault never issued, or issued in an earlier unlock session, is refused (WEBAUTHN_CHALLENGE_UNKNOWN)', async () => {
   const s = await setup();
   try {

@@ -22,8 +22,10 @@ const definition: CommandDefinition = {
 Open it in a browser on this machine. The secret works once: the page exchanges it for a session
 cookie, so a copy of the address opens nothing. Unlock the vault on the page (or create it on the
 first run); the host behind the console (app services, the offline queue and its flusher) runs
-until Ctrl-C. Requests whose Host or Origin is not the console's own are refused (DNS rebinding,
-other sites); see docs/console.md.`,
+until Ctrl-C. Register a passkey on the Vault page: every signature, grant change and key export
+then comes up in the console's signing dialog and needs the passkey, which the vault verifies
+(without one, what no session grant covers is refused). Requests whose Host or Origin is not the
+console's own are refused (DNS rebinding, other sites); see docs/console.md.`,
   flags: [
     {
       name: 'listen',

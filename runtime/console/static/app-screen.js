@@ -6,28 +6,18 @@
 // properties), never parsed as HTML — nothing here assigns innerHTML or inserts markup. An app's
 // failure (its error, a trap, a refused tree) is drawn inside the frame, never in the chrome.
 
+import { api, el, setCsrf } from './page-tools.js';
+import { startSigningDialogs } from './signing-dialog.js';
+
 const frame = document.getElementById('frame');
 const message = document.getElementById('message');
 const app = new URLSearchParams(location.search).get('app') ?? '';
-let csrf = '';
 /** Each draw is applied only while it is the latest request: a slow answer never paints over a newer one. */
 let generation = 0;
 
 function say(text, isError = false) {
   message.textContent = text;
   message.className = isError ? 'error' : '';
-}
-
-async function post(path, body) {
-  const r = await fetch(path, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', 'x-peeros-csrf': csrf },
-    body: JSON.stringify(body),
-  });
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(data.error ? `${data.error.code}: ${data.error.message}` : `HTTP ${r.status}`);
-  return data;
 }
 
 /** An element with a class; `text` (if any) becomes its text content. */
@@ -176,7 +166,7 @@ async function request(path, body) {
   const mine = ++generation;
   frame.setAttribute('aria-busy', 'true');
   try {
-    const result = await post(path, body);
+    const result = await api(path, body);
     if (mine !== generation) return;
     say('');
     show(result);
@@ -194,15 +184,14 @@ async function start() {
   document.getElementById('app-name').textContent = app;
   document.title = `${app} — PeerOS`;
   try {
-    csrf = (
-      await fetch('/api/session', { credentials: 'same-origin' }).then((r) =>
-        r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`)),
-      )
-    ).csrf;
+    setCsrf((await api('/api/session')).csrf);
   } catch (e) {
     say(`No console session (${e.message}): open the console from the address peeros console printed.`, true);
     return;
   }
+  // a send from the screen waits for the user in the host's signing dialog, drawn over this page
+  // by the host's own script (never by the app's view)
+  startSigningDialogs({ api, el, say });
   // the chrome's own control: draws the screen afresh (after chain state changed behind it)
   document.getElementById('refresh').addEventListener('click', () => request('/api/apps/screen', { app }));
   await request('/api/apps/screen', { app });

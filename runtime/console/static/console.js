@@ -2,48 +2,29 @@
 // the API (and so possibly from an app or a manifest) is set as text (text nodes, textContent),
 // never parsed as HTML: nothing in this file assigns innerHTML or inserts markup.
 
-let csrf = '';
+import { passkeySection, startSigningDialogs } from './signing-dialog.js';
+import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
+import { api, el, setCsrf } from './page-tools.js';
+
 const main = document.getElementById('main');
 const message = document.getElementById('message');
-
-/** Builds an element; string children become text nodes, never markup. */
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return e;
-}
 
 function say(text, isError = false) {
   message.textContent = text;
   message.className = isError ? 'error' : '';
 }
 
-async function api(path, body) {
-  const init =
-    body === undefined
-      ? {}
-      : {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-peeros-csrf': csrf },
-          body: JSON.stringify(body),
-        };
-  const r = await fetch(path, { credentials: 'same-origin', ...init });
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(data.error ? `${data.error.code}: ${data.error.message}` : `HTTP ${r.status}`);
-  return data;
-}
-
 async function connect() {
+  // passkeys need a host name (rp id `localhost`), not an address: same console, same port
+  if (location.hostname === '127.0.0.1') {
+    location.replace(`http://localhost:${location.port}/${location.hash}`);
+    return;
+  }
   const secret = location.hash.slice(1);
   // the secret works once: take it out of the address bar (and history) before anything else
   if (secret) history.replaceState(null, '', location.pathname);
   try {
-    csrf = secret ? (await api('/api/session', { secret })).csrf : (await api('/api/session')).csrf;
+    setCsrf(secret ? (await api('/api/session', { secret })).csrf : (await api('/api/session')).csrf);
   } catch (e) {
     main.replaceChildren(
       el('h1', {}, 'No console session'),
@@ -52,6 +33,7 @@ async function connect() {
     say(e.message, true);
     return;
   }
+  startSigningDialogs({ api, el, say });
   await refresh();
 }
 
@@ -101,7 +83,7 @@ function showUnlock(status) {
           say(create ? 'creating the vault…' : 'unlocking…');
           await api('/api/unlock', { passphrase: pass.value, create });
           pass.value = '';
-          say('');
+          say(create ? 'vault created: register a passkey on the Vault page to approve signatures here' : '');
           await refresh('apps');
         } catch (e) {
           say(e.message, true);
@@ -214,6 +196,7 @@ const PAGES = {
     show(
       el('h1', {}, 'Apps'),
       apps.length ? el('div', { class: 'cards' }, cards) : el('p', { class: 'note' }, 'No apps installed yet: peeros app install DIR'),
+      installForm({ el, api, say }, () => refresh()),
     );
   },
 
@@ -268,6 +251,9 @@ const PAGES = {
         el('tr', {}, el('th', {}, 'app'), el('th', {}, 'capabilities')),
         apps.map((a) => el('tr', {}, el('td', {}, a.name), el('td', {}, a.capabilities.length ? tags(a.capabilities) : 'none'))),
       ),
+      el('h2', {}, 'Change limits'),
+      el('p', { class: 'note' }, 'Approvals and amount per period for an app; the vault must approve the change.'),
+      apps.length ? limitsForm({ el, api, say }, apps, () => refresh()) : null,
     );
   },
 
@@ -436,6 +422,8 @@ const PAGES = {
           )
         : el('p', { class: 'note' }, 'No keys yet: create one below.'),
       newKeyForm(),
+      passkeySection(),
+      keys.length ? exportKeyForm({ el, api, say }, keys) : null,
       el(
         'p',
         {},

@@ -1,5 +1,5 @@
 // The console's host with a real vault worker: a signature asked while the console runs goes
-// through the console's verifier, which (no signing dialog yet) refuses what no session grant
+// through the console's verifier, which (no passkey registered) refuses what no session grant
 // covers — and the activity log shows it with the summary the vault decoded from the bytes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

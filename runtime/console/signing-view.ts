@@ -1,0 +1,186 @@
+/**
+ * What the console's signing dialog shows for one request the vault is about to approve, built by
+ * the host from the exact bytes the vault will sign (never from what an app said about them): the
+ * bytes are checked against the request's digest first, then decoded — chain (name from the DMCS
+ * registry, id), `actor@permission`, and each action's fields with their ABI types from the
+ * contract's ABI on that chain. Strings inside action data are app text: escaped as for the
+ * terminal, cut, and flagged so the page shows them quoted. An action whose ABI cannot be had or
+ * whose data does not decode with it is marked undecodable; the dialog then refuses by default.
+ * Every other request (grant change, key export, another authenticator, package) shows the host's
+ * own summary lines and the digest.
+ */
+import { Transaction, signingDigest, type AbiSerializer } from '../../abi/antelope/index.js';
+import { terminalJson, terminalText } from '../../lib/terminal-text.js';
+import type { VerificationRequest } from '../../skv/index.js';
+
+/** Actions shown one by one; a transaction with more is shown cut and counts as undecodable. */
+export const MAX_DIALOG_ACTIONS = 32;
+/** A field value (JSON or app text) is cut here, as the terminal's confirmation cuts it. */
+export const MAX_DIALOG_VALUE_CHARS = 200;
+/** The raw transaction shown under "raw" is cut at this many bytes (the digest covers all of them). */
+export const MAX_DIALOG_RAW_BYTES = 8192;
+/** Nested struct bases followed when listing an action's fields. */
+const MAX_STRUCT_DEPTH = 8;
+
+export interface DialogField {
+  name: string;
+  /** The ABI type, e.g. `asset`, `name`, `string`. */
+  type: string;
+  value: string;
+  /** The value is text the app (or whoever built the transaction) chose: shown quoted. */
+  appText: boolean;
+}
+
+export interface DialogAction {
+  contract: string;
+  action: string;
+  authorization: string[];
+  contextFree: boolean;
+  fields: DialogField[];
+  /** Why the data could not be decoded (then `fields` is empty and `dataHex` is all there is). */
+  undecodable?: string;
+  dataHex: string;
+}
+
+export interface SigningView {
+  purpose: string;
+  app: string;
+  chain?: { name: string | null; id: string };
+  /** Every `actor@permission` the transaction's actions name. */
+  signers: string[];
+  actions: DialogAction[];
+  /** True when any action (or the transaction) could not be decoded: refused unless overridden. */
+  undecodable: boolean;
+  /** Which grants apply, as the host sees them. */
+  grants: string[];
+  /** The host's summary lines (for requests other than a transaction, all there is). */
+  summary: string[];
+  digest: string;
+  rawHex?: string;
+  rawBytes?: number;
+}
+
+/** What the builder needs from the host: the DMCS name of a chain, and a contract's ABI on it. */
+export interface ViewContext {
+  chainName(chainIdHex: string): Promise<string | null>;
+  abi(chainIdHex: string, account: string): Promise<AbiSerializer>;
+  grants(request: VerificationRequest): Promise<string[]>;
+}
+
+function cut(s: string): string {
+  return s.length > MAX_DIALOG_VALUE_CHARS ? `${s.slice(0, MAX_DIALOG_VALUE_CHARS)}… (cut)` : s;
+}
+
+function valueText(v: unknown): string {
+  const json = JSON.stringify(v, (_k, x: unknown) =>
+    typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+  );
+  return cut(terminalJson(json ?? 'null'));
+}
+
+/** The fields of struct `type` (its bases' first), or null when `type` is not a struct of the ABI. */
+function structFields(s: AbiSerializer, type: string): Array<{ name: string; type: string }> | null {
+  const out: Array<{ name: string; type: string }> = [];
+  let name = type;
+  const chain: Array<Array<{ name: string; type: string }>> = [];
+  for (let depth = 0; name && depth < MAX_STRUCT_DEPTH; depth++) {
+    const st = s.abi.structs.find((x) => x.name === name);
+    if (!st) return depth === 0 ? null : out;
+    chain.unshift(st.fields);
+    name = st.base ?? '';
+  }
+  for (const f of chain) out.push(...f);
+  return out;
+}
+
+function decodeFields(s: AbiSerializer, action: string, data: Uint8Array): DialogField[] {
+  const type = s.actionType(action);
+  const decoded = s.decode(type, data);
+  const fields = structFields(s, type);
+  if (!fields || typeof decoded !== 'object' || decoded === null)
+    return [{ name: '(data)', type: terminalText(type, 64), value: valueText(decoded), appText: false }];
+  const record = decoded as Record<string, unknown>;
+  return fields.map((f) => {
+    const v = record[f.name];
+    const appText = typeof v === 'string' && (f.type === 'string' || f.type === 'string?');
+    return {
+      name: terminalText(f.name, 64),
+      type: terminalText(f.type, 64),
+      value: appText
+        ? cut(terminalText(v as string, MAX_DIALOG_VALUE_CHARS * 2))
+        : typeof v === 'string'
+          ? cut(terminalText(v))
+          : valueText(v),
+      appText,
+    };
+  });
+}
+
+export async function buildSigningView(r: VerificationRequest, ctx: ViewContext): Promise<SigningView> {
+  const base: SigningView = {
+    purpose: r.purpose,
+    app: terminalText(r.app, 64),
+    signers: [],
+    actions: [],
+    undecodable: false,
+    grants: await ctx.grants(r),
+    summary: r.summary.map((l) => terminalText(l)),
+    digest: Buffer.from(r.digest).toString('hex'),
+  };
+  const t = r.transaction;
+  if (r.purpose !== 'sign' || !t) return base;
+  const chainId = Buffer.from(t.chainId).toString('hex');
+  const view: SigningView = {
+    ...base,
+    chain: { name: await ctx.chainName(chainId), id: chainId },
+    rawHex: Buffer.from(t.bytes.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
+    rawBytes: t.bytes.length,
+  };
+  // what is shown must be what the vault signs: the bytes must hash to the digest it was asked about
+  const digest = signingDigest(t.chainId, t.bytes, t.contextFreeData).array;
+  if (Buffer.compare(Buffer.from(digest), Buffer.from(r.digest)) !== 0)
+    return {
+      ...view,
+      undecodable: true,
+      summary: ['the bytes handed to the dialog are not the ones whose digest the vault was asked to approve'],
+    };
+  let trx: Transaction;
+  try {
+    trx = Transaction.fromBinary(t.bytes);
+  } catch (err) {
+    return {
+      ...view,
+      undecodable: true,
+      summary: [`the transaction does not decode: ${terminalText((err as Error).message)}`, ...base.summary],
+    };
+  }
+  const all = [...trx.context_free_actions.map((a) => ({ a, cf: true })), ...trx.actions.map((a) => ({ a, cf: false }))];
+  const signers = new Set<string>();
+  for (const { a, cf } of all.slice(0, MAX_DIALOG_ACTIONS)) {
+    const contract = a.account.toString();
+    const action = a.name.toString();
+    const authorization = a.authorization.map((p) => `${p.actor.toString()}@${p.permission.toString()}`);
+    for (const s of authorization) signers.add(s);
+    const shown: DialogAction = {
+      contract,
+      action,
+      authorization,
+      contextFree: cf,
+      fields: [],
+      dataHex: Buffer.from(a.data.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
+    };
+    try {
+      shown.fields = decodeFields(await ctx.abi(chainId, contract), action, a.data);
+    } catch (err) {
+      shown.undecodable = terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS);
+      view.undecodable = true;
+    }
+    view.actions.push(shown);
+  }
+  if (all.length > MAX_DIALOG_ACTIONS) {
+    view.undecodable = true;
+    view.summary = [`${all.length - MAX_DIALOG_ACTIONS} more actions are not shown (at most ${MAX_DIALOG_ACTIONS})`, ...view.summary];
+  }
+  view.signers = [...signers];
+  return view;
+}

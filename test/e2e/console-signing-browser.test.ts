@@ -1,0 +1,398 @@
+// The console's signing dialog in a real browser, with a passkey the vault verifies: Debian's
+// Chromium (playwright-core) with a CDP virtual authenticator (internal, user verification on)
+// opens the console of a home whose dev node (embedded, real blocks) has the dPay token, alice
+// logged in and the stock dPay app installed. On the page: unlock, register a passkey (the vault
+// worker verifies the attestation and keeps the credential), then a dPay transfer run from the
+// app's card brings up the host's dialog (chain, alice@active, the transfer's fields with their ABI
+// types, the memo as quoted app text, the grants, the raw digest); Approve runs
+// navigator.credentials.get over the vault's challenge, the vault verifies and signs, and the
+// transfer is in a block. Deny refuses. Assertions altered on the way from the page to the console
+// (a tampered signature, a replayed assertion, one for another challenge, a wrong origin) and a
+// counter going back are refused by the vault, which signs nothing. Prints the console's load
+// time and the dialog-to-signature latency; saves screenshots (PEEROS_CONSOLE_SHOTS names the
+// folder). Runs when Chromium and playwright-core are present; prints a skip line otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Host } from '../../runtime/index.js';
+import { PrivateKey } from '../../abi/antelope/index.js';
+import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
+import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
+import { startWorld, newAccount, deployToken, loginAs, balanceOf, tempHome, ROOT, PASS, type World } from './world.js';
+import { chromium, addVirtualAuthenticator, type Cdp } from '../fixtures/chromium.js';
+
+interface Request {
+  postData(): string | null;
+}
+interface Route {
+  continue(o?: { postData?: string }): Promise<void>;
+}
+interface Page {
+  goto(url: string): Promise<unknown>;
+  fill(selector: string, value: string): Promise<void>;
+  click(selector: string): Promise<void>;
+  waitForSelector(selector: string, o?: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' }): Promise<unknown>;
+  textContent(selector: string): Promise<string | null>;
+  selectOption(selector: string, value: string): Promise<unknown>;
+  evaluate<R>(expression: string): Promise<R>;
+  screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;
+  setViewportSize(s: { width: number; height: number }): Promise<void>;
+  route(url: string, handler: (route: Route, request: Request) => unknown): Promise<void>;
+  unroute(url: string): Promise<void>;
+  on(event: 'dialog' | 'pageerror', fn: (x: { message(): string } & { dismiss?: () => Promise<void> }) => void): void;
+}
+interface Context {
+  newPage(): Promise<Page>;
+  newCDPSession(page: Page): Promise<Cdp>;
+  close(): Promise<void>;
+}
+interface Browser {
+  newContext(): Promise<Context>;
+  close(): Promise<void>;
+}
+
+const CARD = '.app-card[data-app="dpay"]';
+const MEMO = '<b>rent</b> \u202Emarch';
+const APPROVE_ROUTE = '**/api/signing/approve';
+
+/** Polls until `probe` returns a value (the page's CSP forbids the string evaluation waitForFunction needs). */
+async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 60_000): Promise<T> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const browserOrWhy = chromium<Browser>();
+if ('missing' in browserOrWhy) {
+  console.log(`  skipped: ${browserOrWhy.missing}`);
+  test.skip('the signing dialog in Chromium: passkey, approve into a block, deny, refused assertions');
+} else {
+  let w: World;
+  let consoleHost: ConsoleHost;
+  let server: ConsoleServer;
+  let browser: Browser;
+  let context: Context;
+  let page: Page;
+  let cdp: Cdp;
+  let authenticatorId: string;
+  let shots: string;
+  /** The body of the first approval relayed (replayed later). */
+  let firstApproval = '';
+
+  /** Runs a dPay transfer from the app's card; resolves once the dialog is up. */
+  async function startTransfer(quantity: string, memo = 'test'): Promise<void> {
+    await page.selectOption(`${CARD} select[name=command]`, 'transfer');
+    await page.fill(`${CARD} input[name=args]`, JSON.stringify({ to: 'bob', quantity, memo }));
+    await page.click(`${CARD} .run-form button[type=submit]`);
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+  }
+
+  /** The app's answer shown on its card, once there is one. */
+  function result(): Promise<string> {
+    return until(async () => {
+      const t = (await page.textContent(`${CARD} pre.result`)) ?? '…';
+      return t === '…' ? undefined : t;
+    }, 'the run result');
+  }
+
+  /** The vault's last refusal in the activity log (written as the vault answers). */
+  function lastNote(): Promise<string> {
+    return until(
+      async () => {
+        const n = consoleHost.activity()[0]?.note ?? '';
+        return n.startsWith('the vault refused') ? n : undefined;
+      },
+      "the vault's verdict in the activity log",
+      10_000,
+    );
+  }
+
+  /** Approves the dialog with the body of the relayed assertion changed by `change`. */
+  async function approveAltered(change: (body: { assertion: Record<string, string> }) => void): Promise<string> {
+    await page.route(APPROVE_ROUTE, (route, request) => {
+      const body = JSON.parse(request.postData() ?? '{}') as { assertion: Record<string, string> };
+      change(body);
+      return route.continue({ postData: JSON.stringify(body) });
+    });
+    try {
+      await page.click('#signing-approve');
+      return await result();
+    } finally {
+      await page.unroute(APPROVE_ROUTE);
+    }
+  }
+
+  test.before(async () => {
+    w = await startWorld();
+    await newAccount(w, 'alice');
+    await newAccount(w, 'bob');
+    await deployToken(w, ['alice']);
+    await loginAs(w, 'alice');
+    const host = new Host({ home: w.home, bridge: w.services.bridge, onLog: () => {} });
+    await host.install(join(ROOT, 'apps/dpay'), { grant: async () => true });
+    assert.ok(await w.services.installAppGrant('dpay'));
+    await host.close();
+    // the console owns the vault and the queue from here; the node keeps running
+    await w.services.close();
+    await w.vault.close();
+    consoleHost = await ConsoleHost.open({ home: w.home, insecureTestKdf: true, flusher: false });
+    server = await ConsoleServer.start({ host: consoleHost });
+    shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
+    browser = await browserOrWhy.launch();
+    context = await browser.newContext();
+    page = await context.newPage();
+    ({ cdp, authenticatorId } = await addVirtualAuthenticator(context, page));
+    await page.setViewportSize({ width: 1100, height: 900 });
+  });
+  test.after(async () => {
+    await browser?.close();
+    await server?.close();
+    await consoleHost?.close();
+    await w?.close();
+    console.log(`  console screenshots: ${shots}`);
+  });
+
+  test('unlock, then register a passkey from the Vault page (the vault keeps the credential)', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message()));
+    const t0 = performance.now();
+    await page.goto(server.launchUrl);
+    await page.waitForSelector('#unlock-form');
+    const loadMs = performance.now() - t0;
+    assert.is(await page.evaluate<string>('location.origin'), `http://localhost:${server.port}`, 'moved to localhost (rp id)');
+    await page.fill('#passphrase', PASS);
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector(CARD);
+    await page.click('nav button[data-page="vault"]');
+    await page.waitForSelector('#register-passkey');
+    assert.match((await page.textContent('#passkey-state')) ?? '', /No passkey yet/);
+    await page.click('#register-passkey');
+    await until(async () => ((await page.textContent('#passkey-state')) ?? '').match(/1 passkey registered/) ?? undefined, 'registration');
+    assert.is(await consoleHost.passkeys(), 1);
+    await page.screenshot({ path: join(shots, 'console-passkey.png') });
+    assert.equal(errors, []);
+    console.log(`  console: unlock page shown ${loadMs.toFixed(0)} ms after navigation (redirect to localhost included)`);
+    await page.click('nav button[data-page="apps"]');
+    await page.waitForSelector(CARD);
+  });
+
+  test('a dPay transfer from the console: the host dialog, approved with the passkey, lands in a block', async () => {
+    await page.route(APPROVE_ROUTE, (route, request) => {
+      firstApproval = request.postData() ?? '';
+      return route.continue();
+    });
+    const tRun = performance.now();
+    await startTransfer('2.5000 RSN', MEMO);
+    const toDialogMs = performance.now() - tRun;
+    const dialog = '#signing-overlay .signing-dialog';
+    assert.match((await page.textContent('#signing-title')) ?? '', /Approve this signature/);
+    assert.is(await page.textContent('#signing-app'), 'dpay');
+    assert.match((await page.textContent('#signing-chain')) ?? '', new RegExp(`^local ${w.backend.chainId}$`));
+    assert.is(await page.textContent('#signing-signers'), 'alice@active');
+    const actions = (await page.textContent('#signing-actions')) ?? '';
+    assert.match(actions, /dpay\.token::transfer/);
+    assert.match(actions, /quantityasset2\.5000 RSN/);
+    assert.match(actions, /toname\s*bob/);
+    // the memo is the app's text: quoted, escaped (the bidi override visible), no element made of it
+    assert.is(await page.textContent(`${dialog} q.quoted`), MEMO.replace('\u202E', '\\u202e'));
+    assert.is(await page.evaluate<number>('document.querySelectorAll("#signing-overlay b").length'), 0);
+    assert.match((await page.textContent('#signing-grants')) ?? '', /vault signing grant: yes/);
+    await page.click('#signing-raw summary');
+    assert.match((await page.textContent('#signing-digest')) ?? '', /^[0-9a-f]{64}$/);
+    await page.screenshot({ path: join(shots, 'console-signing-dialog.png') });
+
+    const t0 = performance.now();
+    await page.click('#signing-approve');
+    const out = await result();
+    const latencyMs = performance.now() - t0;
+    await page.unroute(APPROVE_ROUTE);
+    assert.match(out, /"status": "executed"/, out);
+    assert.match(out, /"block": \d+/, out);
+    await until(async () => ((await balanceOf(w, 'bob')) === '2.5000 RSN' ? true : undefined), "bob's balance");
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-overlay").hidden'), true, 'the dialog is gone');
+    assert.is(consoleHost.activity()[0]?.outcome, 'approved');
+    assert.is(consoleHost.activity()[0]?.note, 'webauthn');
+    console.log(
+      `  console: Run click to the dialog on screen ${toDialogMs.toFixed(0)} ms (app, encoding, vault challenge, decoding, the page's poll); Approve click to the app's signed, pushed answer ${latencyMs.toFixed(0)} ms (WebAuthn ceremony, vault verification, signature, push)`,
+    );
+  });
+
+  test('deny: the app gets a typed refusal and nothing is signed', async () => {
+    await startTransfer('1.0000 RSN');
+    await page.click('#signing-deny');
+    const out = await result();
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN');
+    assert.is(consoleHost.activity()[0]?.outcome, 'refused');
+    assert.is(consoleHost.activity()[0]?.note, 'NOT_APPROVED');
+  });
+
+  test('the vault refuses assertions altered on the way: tampered, replayed, for another challenge, from another origin', async () => {
+    // a tampered signature: one byte flipped
+    await startTransfer('1.0000 RSN');
+    let out = await approveAltered((b) => {
+      const sig = Buffer.from(b.assertion.signature!, 'base64url');
+      sig[sig.length - 3]! ^= 0x01;
+      b.assertion.signature = sig.toString('base64url');
+    });
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await lastNote(), 'the vault refused: WEBAUTHN_SIGNATURE');
+
+    // the first approval's assertion, relayed again for a new request
+    await startTransfer('1.0000 RSN');
+    out = await approveAltered((b) => {
+      b.assertion = (JSON.parse(firstApproval) as { assertion: Record<string, string> }).assertion;
+    });
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await lastNote(), 'the vault refused: ASSERTION_MISMATCH');
+
+    // a fresh assertion by the same authenticator, but over another challenge (another digest)
+    await startTransfer('1.0000 RSN');
+    const other = await page.evaluate<Record<string, string>>(`(async () => {
+      const ids = [...(await (await fetch('/api/signing')).json()).dialogs[0].webauthn.credentialIds];
+      const dec = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      const enc = (b) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+      const got = await navigator.credentials.get({ publicKey: { challenge: crypto.getRandomValues(new Uint8Array(32)), rpId: 'localhost',
+        allowCredentials: ids.map((id) => ({ type: 'public-key', id: dec(id) })), userVerification: 'required' } });
+      const r = got.response;
+      return { credentialId: enc(got.rawId), authenticatorData: enc(r.authenticatorData), clientDataJSON: enc(r.clientDataJSON), signature: enc(r.signature) };
+    })()`);
+    out = await approveAltered((b) => {
+      b.assertion = other;
+    });
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await lastNote(), 'the vault refused: ASSERTION_MISMATCH');
+
+    // the client data rewritten to claim another origin
+    await startTransfer('1.0000 RSN');
+    out = await approveAltered((b) => {
+      const client = JSON.parse(Buffer.from(b.assertion.clientDataJSON!, 'base64url').toString()) as { origin: string };
+      client.origin = 'http://evil.example';
+      b.assertion.clientDataJSON = Buffer.from(JSON.stringify(client)).toString('base64url');
+    });
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await lastNote(), 'the vault refused: WEBAUTHN_ORIGIN');
+    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN', 'nothing more was signed');
+  });
+
+  test('new grant limits from the page: denied, nothing is written; approved with the passkey, the vault takes the change, then the session grant is set', async () => {
+    await page.click('nav button[data-page="grants"]');
+    await page.waitForSelector('#limits-form');
+    await page.selectOption('#limits-app', 'dpay');
+    await page.fill('#limits-count', '5');
+    await page.fill('#limits-amount', '10.0000 RSN');
+    await page.click('#limits-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    assert.match((await page.textContent('#signing-title')) ?? '', /grant change/);
+    assert.match((await page.textContent('#signing-summary')) ?? '', /dpay\.token: transfer.*at most 10\.0000 RSN per day/s);
+    assert.match((await page.textContent('#signing-grants')) ?? '', /only you can/);
+    await page.click('#signing-deny');
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/NOT_APPROVED/) ?? undefined, 'the refusal');
+    assert.is(new SessionGrantStore(w.home).get('dpay'), undefined, 'denied: no session grant written');
+
+    await page.click('#limits-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    await page.screenshot({ path: join(shots, 'console-grant-dialog.png') });
+    await page.click('#signing-approve');
+    await page.waitForSelector('tr[data-grant="dpay"]');
+    const g = new SessionGrantStore(w.home).get('dpay');
+    assert.is(g?.maxCount, 5);
+    assert.is(g?.maxAmount, '10.0000 RSN');
+    assert.is(consoleHost.activity()[0]?.purpose, 'grant');
+    assert.is(consoleHost.activity()[0]?.outcome, 'approved');
+  });
+
+  test('a key export from the page needs the passphrase again and the passkey', async () => {
+    await page.click('nav button[data-page="vault"]');
+    await page.waitForSelector('#export-form');
+    const pub = await page.evaluate<string>('document.getElementById("export-key").value');
+    await page.fill('#export-passphrase', PASS);
+    await page.click('#export-form button[type=submit]');
+    await page.waitForSelector('.signing-dialog[data-purpose="export"]');
+    assert.match((await page.textContent('#signing-summary')) ?? '', new RegExp(`export private key of ${pub}`));
+    await page.click('#signing-approve');
+    await page.waitForSelector('#exported-key');
+    const exported = (await page.textContent('#exported-key')) ?? '';
+    assert.is(PrivateKey.from(exported).toPublic().toString(), pub);
+    await page.click('nav button[data-page="apps"]');
+    await page.waitForSelector(CARD);
+  });
+
+  test('install from a folder on the page: the consent (capabilities, publisher), then the vault approves the signing grant with the passkey', async () => {
+    await page.waitForSelector('#install-dir'); // (the previous test ends on the Apps page)
+    await page.fill('#install-dir', join(ROOT, 'apps/dsocial'));
+    await page.click('#install-form button[type=submit]');
+    await page.waitForSelector('#install-consent h2');
+    assert.match((await page.textContent('#install-consent')) ?? '', /publisher verified: PUB_K1_/);
+    assert.match((await page.textContent('#install-capabilities')) ?? '', /dmcs\.push/);
+    await page.screenshot({ path: join(shots, 'console-install-consent.png') });
+    await page.click('#install-grant');
+    await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
+    assert.is(await page.textContent('#signing-app'), 'dsocial');
+    await page.click('#signing-approve');
+    await page.waitForSelector('.app-card[data-app="dsocial"]');
+    assert.ok((await consoleHost.vault.status()).grants?.includes('dsocial'), 'the vault holds its signing grant');
+  });
+
+  test("the authenticator's counter going back (a cloned credential) is refused by the vault", async () => {
+    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as {
+      credentials: Array<Record<string, unknown> & { credentialId: string; signCount: number }>;
+    };
+    assert.is(credentials.length, 1);
+    const c = credentials[0]!;
+    assert.ok(c.signCount > 1, 'the authenticator counts');
+    await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId: c.credentialId });
+    await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: { ...c, signCount: 0 } });
+    await startTransfer('1.0000 RSN');
+    // the session grant set from the page earlier would cover this transfer; with a passkey it approves nothing by itself
+    assert.match(
+      (await page.textContent('#signing-grants')) ?? '',
+      /session grant: 5 of 5 approvals left, 10\.0000 RSN of 10\.0000 RSN; it would cover this request, but with a passkey registered every signature needs your approval here/,
+    );
+    await page.click('#signing-approve');
+    const out = await result();
+    assert.match(out, /CAPABILITY_DENIED/, out);
+    assert.is(await lastNote(), 'the vault refused: WEBAUTHN_COUNTER');
+    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN');
+  });
+
+  test('first run on a fresh home: create the vault on the page, register a passkey, create a key', async () => {
+    const fresh = tempHome('console-first-passkey');
+    const h = await ConsoleHost.open({ home: fresh, insecureTestKdf: true, flusher: false });
+    const srv = await ConsoleServer.start({ host: h });
+    const ctx = await browser.newContext();
+    try {
+      const p = await ctx.newPage();
+      await addVirtualAuthenticator(ctx, p);
+      await p.goto(srv.launchUrl);
+      await p.waitForSelector('#passphrase-again');
+      await p.fill('#passphrase', 'first run passphrase');
+      await p.fill('#passphrase-again', 'first run passphrase');
+      await p.click('#unlock-form button[type=submit]');
+      await p.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
+      assert.match((await p.textContent('#message')) ?? '', /register a passkey on the Vault page/);
+      await p.click('nav button[data-page="vault"]');
+      await p.click('#register-passkey');
+      await until(async () => ((await p.textContent('#passkey-state')) ?? '').match(/1 passkey registered/) ?? undefined, 'registration');
+      await p.fill('#key-label', 'first');
+      await p.click('#new-key button[type=submit]');
+      await until(async () => ((await p.textContent('#keys')) ?? '').match(/first\s*PUB_K1_/) ?? undefined, 'the new key');
+      const st = await h.vault.status();
+      assert.is(st.webauthnCredentials, 1);
+      assert.is(st.keyCount, 1);
+    } finally {
+      await ctx.close();
+      await srv.close();
+      await h.close();
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();

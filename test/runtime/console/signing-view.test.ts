@@ -1,0 +1,108 @@
+// What the signing dialog shows, built from the exact bytes to be signed: chain and signers, each
+// action's fields with their ABI types (strings flagged as app text, escaped), and undecodable when
+// the ABI is missing or does not fit, when there are more actions than shown, or when the bytes are
+// not the ones whose digest the vault was asked to approve.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Abi, AbiSerializer, signingDigest } from '../../../abi/antelope/index.js';
+import { buildSigningView, MAX_DIALOG_ACTIONS, type ViewContext } from '../../../runtime/console/signing-view.js';
+import { grantLines } from '../../../runtime/console/grant-lines.js';
+import type { VerificationRequest } from '../../../skv/index.js';
+import { Asset } from '../../../abi/antelope/index.js';
+import { CHAIN_ID, packTransaction, transfer } from '../../skv/helpers.js';
+import { ROOT } from '../../e2e/world.js';
+
+const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
+const dpay = new AbiSerializer(Abi.from(JSON.parse(readFileSync(join(ROOT, 'build/contracts/dpay/dpay.abi'), 'utf8'))));
+const ctx: ViewContext = {
+  chainName: async (id) => (id === CHAIN_ID ? 'local' : null),
+  abi: async (_chain, account) => {
+    if (account === 'dpay.token') return dpay;
+    throw new Error(`no ABI for ${account}`);
+  },
+  grants: async () => ['a grant line'],
+};
+
+function request(bytes: Uint8Array, digest = signingDigest(chainId, bytes).array): VerificationRequest {
+  return { purpose: 'sign', app: 'dpay', digest, summary: ['host line'], transaction: { chainId, bytes } };
+}
+
+test('a transfer: chain name and id, signer, typed fields, the memo as escaped app text', async () => {
+  const bytes = packTransaction([transfer('2.5000 RSN', 'dpay.token', '<b>x</b>\u202E')]);
+  const v = await buildSigningView(request(bytes), ctx);
+  assert.equal(v.chain, { name: 'local', id: CHAIN_ID });
+  assert.equal(v.signers, ['alice@active']);
+  assert.is(v.undecodable, false);
+  assert.is(v.rawBytes, bytes.length);
+  const [a] = v.actions;
+  assert.is(`${a!.contract}::${a!.action}`, 'dpay.token::transfer');
+  assert.equal(
+    a!.fields.map((f) => [f.name, f.type, f.value, f.appText]),
+    [
+      ['from', 'name', 'alice', false],
+      ['to', 'name', 'bob', false],
+      ['quantity', 'asset', '2.5000 RSN', false],
+      ['memo', 'string', '<b>x</b>\\u202e', true],
+    ],
+  );
+  assert.equal(v.grants, ['a grant line']);
+});
+
+test('undecodable: no ABI for the contract, data that does not fit it, too many actions, bytes not matching the digest', async () => {
+  const noAbi = await buildSigningView(request(packTransaction([transfer('1.0000 RSN', 'other.token')])), ctx);
+  assert.is(noAbi.undecodable, true);
+  assert.match(noAbi.actions[0]!.undecodable!, /no ABI for other\.token/);
+  assert.ok(noAbi.actions[0]!.dataHex.length > 0);
+
+  const bad = { ...transfer('1.0000 RSN'), data: new Uint8Array([1, 2, 3]) };
+  const badView = await buildSigningView(request(packTransaction([bad])), ctx);
+  assert.is(badView.undecodable, true);
+  assert.is(badView.actions[0]!.fields.length, 0);
+
+  const many = await buildSigningView(
+    request(packTransaction(Array.from({ length: MAX_DIALOG_ACTIONS + 2 }, () => transfer('1.0000 RSN')))),
+    ctx,
+  );
+  assert.is(many.actions.length, MAX_DIALOG_ACTIONS);
+  assert.is(many.undecodable, true);
+  assert.match(many.summary[0]!, /2 more actions are not shown/);
+
+  const bytes = packTransaction([transfer('1.0000 RSN')]);
+  const other = packTransaction([transfer('9.0000 RSN')]);
+  const swapped = await buildSigningView(request(other, signingDigest(chainId, bytes).array), ctx);
+  assert.is(swapped.undecodable, true);
+  assert.equal(swapped.actions, [], 'nothing of the other bytes is shown');
+});
+
+test('requests other than a transaction show the host lines and the digest', async () => {
+  const v = await buildSigningView(
+    { purpose: 'export', app: '@user', digest: new Uint8Array(32).fill(1), summary: ['export private key of X'] },
+    ctx,
+  );
+  assert.equal(v.summary, ['export private key of X']);
+  assert.is(v.digest, '01'.repeat(32));
+  assert.is(v.chain, undefined);
+  assert.is(v.undecodable, false);
+});
+
+test('grant lines: the session grant would or would not cover it; the vault grant; no grant for the user or a grant change', () => {
+  const r: VerificationRequest = { purpose: 'sign', app: 'dpay', digest: new Uint8Array(32), summary: [] };
+  const session = { app: 'dpay', maxCount: 3, maxAmount: '10.0000 RSN', periodMs: 3_600_000, setAt: '' };
+  const moved = new Map([['RSN', Asset.from('2.0000 RSN')]]);
+  const base = { request: r, session, announced: { app: 'dpay', moved }, vaultGrants: ['dpay'] };
+  const yes = grantLines({ ...base, remaining: { count: 2, amount: Asset.from('5.0000 RSN') } });
+  assert.match(yes[0]!, /2 of 3 approvals left, 5\.0000 RSN of 10\.0000 RSN; it would cover this request/);
+  assert.match(yes[1]!, /vault signing grant: yes/);
+  assert.match(grantLines({ ...base, remaining: { count: 2, amount: Asset.from('1.0000 RSN') } })[0]!, /would not cover/);
+  assert.match(grantLines({ ...base, remaining: { count: 0, amount: Asset.from('5.0000 RSN') } })[0]!, /would not cover/);
+  assert.match(
+    grantLines({ ...base, session: undefined, remaining: undefined, vaultGrants: [] }).join('\n'),
+    /session grant: none\nvault signing grant: none/,
+  );
+  assert.match(grantLines({ ...base, request: { ...r, app: '@user' }, remaining: undefined })[0]!, /no grant applies/);
+  assert.match(grantLines({ ...base, request: { ...r, purpose: 'grant' }, remaining: undefined })[0]!, /only you can/);
+});
+
+test.run();
