@@ -23,6 +23,7 @@ const WAIT_MS = 30_000;
 // The few playwright-core calls used here (typed locally: the project compiles without DOM types).
 interface Page {
   goto(url: string): Promise<unknown>;
+  url(): string;
   fill(selector: string, value: string): Promise<void>;
   click(selector: string): Promise<void>;
   waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
@@ -73,6 +74,8 @@ if ('missing' in browserOrWhy) {
   });
 
   /** Waits until the frame has drawn `n` answers (each render or event is one). */
+  // the console moves itself from 127.0.0.1 to localhost (a passkey needs a host name): screens open beside it
+  const screenUrl = (page: Page, path: string) => new URL(path, page.url()).href;
   const drawn = (page: Page, n: number) => page.waitForSelector(`#frame[data-renders="${n}"]`, { timeout: WAIT_MS });
   const frameText = async (page: Page) => (await page.textContent('#frame')) ?? '';
 
@@ -123,7 +126,7 @@ if ('missing' in browserOrWhy) {
     );
 
     // notes: the form's fields go to the app, the list comes back with the new note
-    await page.goto(console_!.url.replace(/#.*/, 'app.html?app=notes'));
+    await page.goto(screenUrl(page, 'app.html?app=notes'));
     await drawn(page, 1);
     assert.match(await frameText(page), 'No notes yet.');
     await page.fill('#f-title', 'Groceries <b>now</b>');
@@ -137,7 +140,7 @@ if ('missing' in browserOrWhy) {
     assert.is(await page.textContent('#frame p.v-text'), 'milk\neggs');
 
     // every component of the SDK's builder: the fields' current values travel with the event
-    await page.goto(console_!.url.replace(/#.*/, 'app.html?app=ui-gallery'));
+    await page.goto(screenUrl(page, 'app.html?app=ui-gallery'));
     await drawn(page, 1);
     await page.screenshot({ path: join(shots, 'console-app-gallery.png') });
     await page.fill('#f-name', 'Bo');
@@ -153,7 +156,7 @@ if ('missing' in browserOrWhy) {
     assert.not.match(await frameText(page), 'event save');
 
     // the hostile app: every string drawn as text, no element made of it, no script run
-    await page.goto(console_!.url.replace(/#.*/, 'app.html?app=ui-hostile'));
+    await page.goto(screenUrl(page, 'app.html?app=ui-hostile'));
     await drawn(page, 1);
     const chrome = await page.textContent('header');
     assert.is(await page.textContent('#frame h2.v-heading'), '<img src=x onerror=alert(1)><script>alert(2)</script>');
@@ -193,7 +196,7 @@ if ('missing' in browserOrWhy) {
       ['huge', ['VIEW_STRING_TOO_LONG']],
     ] as const) {
       if (draws > 1) {
-        await page.goto(console_!.url.replace(/#.*/, 'app.html?app=ui-hostile'));
+        await page.goto(screenUrl(page, 'app.html?app=ui-hostile'));
         draws = 1;
         await drawn(page, draws);
       }
