@@ -15,7 +15,8 @@
  *
  * Recipient: `open` parses the descriptor (hostile), replicates the core from the sender's address
  * (share-peer.ts, bounded), replays and checks every block, and only then writes the files into its
- * drive under `shared/<from>/<path>` (removals removed). A failed write rolls back the files this
+ * drive under `shared/<from>/<path without its root>` (removals removed): `files/plans/a` from alice
+ * is `shared/alice/plans/a`, as dBox saves small shares. A failed write rolls back the files this
  * sync already wrote: a sync saves all of its files or none.
  */
 import { randomBytes } from 'node:crypto';
@@ -34,8 +35,14 @@ import { ShareError } from './share-error.js';
 import { MAX_SHARE_FILES, sha256Hex } from './share-format.js';
 import { ShareServer, syncShare, type PeerAddress } from './share-peer.js';
 
-const FILES = 'files';
 const SHARED = 'shared';
+
+/** A shared path as the recipient saves it below `shared/<from>/`: without its root folder (`files/plans/a` → `plans/a`). */
+export function underRoot(path: string): string {
+  const cut = path.indexOf('/');
+  if (cut < 0) throw new ShareError('SHARE_MALFORMED', `"${path}" names a whole root, not a file below one`);
+  return path.slice(cut + 1);
+}
 const OUTGOING = 'outgoing.json';
 
 interface OutgoingShare {
@@ -69,7 +76,7 @@ export interface ShareRequest {
   app: string;
   account: string;
   accountKey: string;
-  /** A file or folder below the app's `files/` root. */
+  /** A file or folder of the app's drive (a full drive path: `files/plans`, `events`). */
   path: string;
   to: string;
 }
@@ -134,7 +141,7 @@ export class ShareService {
     if (fsPathProblem(r.path) !== undefined) throw new ShareError('SHARE_DRIVE', `"${r.path}" is not a drive path`);
     if (!ACCOUNT_NAME_PATTERN.test(r.to)) throw new ShareError('SHARE_DRIVE', 'the recipient is not an account name');
     const drive = await this.#drive(r.app, r.account, r.accountKey, MAX_FS_MAX_BYTES);
-    const stat = drive.stat(`${FILES}/${r.path}`);
+    const stat = drive.stat(r.path);
     if (!stat.ok) throw new ShareError('SHARE_DRIVE', `no file or folder "${r.path}" in ${r.account}'s ${r.app} drive`);
     const folder = stat.value.dir;
     const contentKey = randomBytes(32);
@@ -183,13 +190,13 @@ export class ShareService {
   #changes(drive: Drive, s: OutgoingShare): Map<string, Uint8Array | null> {
     const now = new Map<string, Uint8Array>();
     const walk = (rel: string): void => {
-      const listed = drive.list(`${FILES}/${rel}`, MAX_FS_LIST);
+      const listed = drive.list(rel, MAX_FS_LIST);
       if (!listed.ok) return;
       for (const e of listed.value) {
         const p = `${rel}/${e.name}`;
         if (e.dir) walk(p);
         else {
-          const r = drive.read(`${FILES}/${p}`, 0, MAX_FS_FILE_BYTES);
+          const r = drive.read(p, 0, MAX_FS_FILE_BYTES);
           if (r.ok) now.set(p, r.value);
         }
         if (now.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `a shared folder holds at most ${MAX_SHARE_FILES} files`);
@@ -197,7 +204,7 @@ export class ShareService {
     };
     if (s.folder) walk(s.path);
     else {
-      const r = drive.read(`${FILES}/${s.path}`, 0, MAX_FS_FILE_BYTES);
+      const r = drive.read(s.path, 0, MAX_FS_FILE_BYTES);
       if (r.ok) now.set(s.path, r.value);
     }
     const changes = new Map<string, Uint8Array | null>();
@@ -266,7 +273,7 @@ export class ShareService {
     const length = await syncShare(core, d.at, { minLength: d.length, ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) });
     const state = await readShare(core, { contentKey: d.key, root: d.path, folder: d.folder, length });
     const drive = await this.#drive(r.app, r.account, r.accountKey, r.maxBytes);
-    const target = (p: string): string => `${SHARED}/${r.from}/${p}`;
+    const target = (p: string): string => `${SHARED}/${r.from}/${underRoot(p)}`;
     const before = new Map<string, Uint8Array | null>();
     const saved: string[] = [];
     const removed: string[] = [];
@@ -278,13 +285,13 @@ export class ShareService {
           if (prev === null) continue;
           before.set(p, prev);
           if (!drive.remove(target(p)).ok) throw new ShareError('SHARE_DRIVE', `cannot remove ${target(p)}`);
-          removed.push(p);
+          removed.push(underRoot(p));
         } else {
           if (prev !== null && Buffer.from(prev).equals(content)) continue;
           before.set(p, prev);
           const w = drive.writeFile(target(p), content);
           if (!w.ok) throw new ShareError('SHARE_DRIVE', `cannot save ${target(p)} (drive error ${w.code}: quota or a folder in the way)`);
-          saved.push(p);
+          saved.push(underRoot(p));
         }
       }
     } catch (e) {

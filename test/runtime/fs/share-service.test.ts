@@ -112,7 +112,7 @@ test('a 1 MiB file: written on alice’s host, readable on bob’s; only ciphert
   const content = Buffer.concat([Buffer.from(MARKER), randomBytes((1 << 20) - MARKER.length)]);
   assert.ok((await drive(alice)).writeFile('files/big.bin', content).ok);
   const t0 = performance.now();
-  bigShare = await share('big.bin', bob);
+  bigShare = await share('files/big.bin', bob);
   assert.equal(await open(bob, bigShare.blob), { saved: ['big.bin'], removed: [] });
   const ms = performance.now() - t0;
   process.stdout.write(
@@ -148,7 +148,7 @@ test('a shared folder (a calendar, events as files): later writes and removals r
   const a = await drive(alice);
   assert.ok(a.writeFile('files/cal/1.json', Buffer.from(ev(1))).ok);
   assert.ok(a.writeFile('files/cal/2.json', Buffer.from(ev(2))).ok);
-  folder = await share('cal', bob);
+  folder = await share('files/cal', bob);
   assert.equal((await open(bob, folder.blob)).saved.sort(), ['cal/1.json', 'cal/2.json']);
   // bob is offline (no sync): alice writes a new event, moves one, removes one
   assert.ok(a.writeFile('files/cal/3.json', Buffer.from(ev(3))).ok);
@@ -189,7 +189,7 @@ test('a sync that does not fit the recipient’s drive saves nothing (the files 
   const a = await drive(alice);
   assert.ok(a.writeFile('files/q/a.txt', Buffer.from('small')).ok);
   assert.ok(a.writeFile('files/q/b.bin', randomBytes(200_000)).ok);
-  const q = await share('q', bob);
+  const q = await share('files/q', bob);
   const before = (await drive(bob)).usedBytes;
   assert.is(await codeOf(open(bob, q.blob, { maxBytes: before + 100_000 })), 'SHARE_DRIVE');
   const b = await drive(bob);
