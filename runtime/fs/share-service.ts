@@ -59,8 +59,13 @@ interface OutgoingShare {
   sealedKey: string;
   /** What the core says each path holds now (SHA-256, or null once removed). */
   files: Record<string, string | null>;
+  /** When the share was made (ms since the epoch): `revokeUnlisted` spares younger shares. */
+  made: number;
   revoked?: boolean;
 }
+
+/** How long a new share may be missing from the chain (its push in flight or queued offline) before `revokeUnlisted` revokes it. */
+export const SHARE_LISTING_GRACE_MS = 10 * 60_000;
 
 export interface ShareServiceOptions {
   home: string;
@@ -165,6 +170,7 @@ export class ShareService {
       nonce: Buffer.from(nonce).toString('hex'),
       sealedKey: Buffer.from(ciphertext).toString('hex'),
       files: {},
+      made: Date.now(),
     };
     const changes = this.#changes(drive, s);
     const length = await appendToShare(core, contentKey, changes);
@@ -229,8 +235,22 @@ export class ShareService {
     return n;
   }
 
+  /**
+   * Revokes `account`'s active shares of `app` to `to` whose core is not among `listed` (the core
+   * keys, hex, of the share rows still on chain: the sender's vault opens its own rows too), once
+   * older than `graceMs`: an `unshare` on chain stops the core being served at the next reconcile.
+   */
+  async revokeUnlisted(o: { app: string; account: string; to: string; listed: ReadonlySet<string>; graceMs?: number }): Promise<string[]> {
+    const before = Date.now() - (o.graceMs ?? SHARE_LISTING_GRACE_MS);
+    const gone = this.#shares.filter(
+      (s) => !s.revoked && s.app === o.app && s.account === o.account && s.to === o.to && s.made <= before && !o.listed.has(s.core),
+    );
+    for (const s of gone) await this.revoke(s.id);
+    return gone.map((s) => s.id);
+  }
+
   /** The outgoing shares (no keys): id, to, path, folder, revoked. */
-  list(): Array<{ id: string; app: string; account: string; to: string; path: string; folder: boolean; revoked: boolean }> {
+  list(): Array<{ id: string; app: string; account: string; to: string; path: string; folder: boolean; core: string; revoked: boolean }> {
     return this.#shares.map((s) => ({
       id: s.id,
       app: s.app,
@@ -238,6 +258,7 @@ export class ShareService {
       to: s.to,
       path: s.path,
       folder: s.folder,
+      core: s.core,
       revoked: !!s.revoked,
     }));
   }
