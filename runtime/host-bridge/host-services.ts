@@ -208,7 +208,8 @@ export class HostServices {
   /**
    * Opens the peer-to-peer shares in the session account's scope of `code`'s `table` (dBox's
    * `shares`: rows `{id, from, path, sealed}`) into `app`'s drive: each row whose sealed field
-   * opens to a share descriptor is replicated, checked and saved under `shared/<from>/`. A share
+   * opens to a share descriptor of a path in one of `app`'s granted roots (a calendar's `events`
+   * go to Calendar, `files/…` to dBox) is replicated, checked and saved under `shared/<from>/`. A share
    * that fails (its peer offline, revoked, hostile) is reported and leaves the drive as it was.
    */
   async syncShares(app: string, o: { code?: string; table?: string; timeoutMs?: number } = {}): Promise<SyncedShare[]> {
@@ -235,6 +236,14 @@ export class HostServices {
       const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
       const r: SyncedShare = { id: Number(row.id), from: String(row.from), path: String(row.path) };
+      let root: string;
+      try {
+        root = parseDescriptor(opened.text).path;
+      } catch (err) {
+        out.push({ ...r, error: (err as ShareError).code });
+        continue;
+      }
+      if (!fsPathAllowed(scope, root)) continue; // another app's share (a calendar's events are not dBox's files)
       try {
         const done = await this.shares.open({
           app,

@@ -52,8 +52,10 @@ async function openSide(account: string, serve: boolean): Promise<Side> {
     account,
   });
   const host = new Host({ home, bridge: services.bridge, onLog: () => {} });
-  await host.install(join(ROOT, 'apps/dbox'), { grant: async () => true });
-  assert.ok(await services.installAppGrant('dbox'));
+  for (const app of ['dbox', 'calendar']) {
+    await host.install(join(ROOT, 'apps', app), { grant: async () => true });
+    assert.ok(await services.installAppGrant(app));
+  }
   return { account, home, vault, verifier, shares, services, host };
 }
 
@@ -192,6 +194,33 @@ test('alice unshares the folder: her host stops serving its core; bob keeps what
     assert.is((e as { appCode?: string }).appCode, 'NOT_FOUND');
   }
   assert.ok(await bob.host.run('dbox', 'get', { from: 'alice', path: 'cal/2027-03-01.json' }), 'bob keeps what he synced');
+});
+
+test('a shared calendar: alice’s Calendar shares its events folder; bob’s host syncs it into his Calendar (not his dBox), later events follow', async () => {
+  const day = Date.UTC(2027, 0, 1);
+  await alice.host.run('calendar', 'add', { title: 'launch', start: day });
+  await alice.host.run('calendar', 'add', { title: 'retro', start: day + 86_400_000 });
+  const out = (await alice.host.run('calendar', 'share', { to: 'bob' })) as { status: string };
+  assert.is(out.status, 'executed', JSON.stringify(out));
+  await until(
+    () => bob.host.run('dbox', 'shares') as Promise<Share[]>,
+    (s) => s.some((x) => x.path === 'events'),
+  );
+  assert.equal(
+    await bob.services.syncShares('dbox'),
+    [{ id: fileShare.id, from: 'alice', path: 'photos/p.bin', saved: [], removed: [] }],
+    'not into dBox',
+  );
+  const synced = await bob.services.syncShares('calendar', { code: 'dbox' });
+  assert.is(synced.length, 1);
+  assert.is(synced[0]!.saved!.length, 2);
+  const titles = async () => ((await bob.host.run('calendar', 'list', { owner: 'alice' })) as Array<{ title: string }>).map((e) => e.title);
+  assert.equal(await titles(), ['launch', 'retro']);
+  assert.equal(await bob.host.run('calendar', 'list'), [], 'his own calendar is his');
+  await alice.host.run('calendar', 'add', { title: 'planning', start: day + 2 * 86_400_000 });
+  assert.is(await alice.shares.publish(), 1);
+  await bob.services.syncShares('calendar', { code: 'dbox' });
+  assert.equal(await titles(), ['launch', 'retro', 'planning']);
 });
 
 test.run();
