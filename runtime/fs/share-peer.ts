@@ -109,9 +109,15 @@ function within<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
 /**
  * Replicates `core` (a replica) from the peer at `at`: its signed length must reach `minLength`
  * (what the share descriptor commits to) and stay within MAX_SHARE_BLOCKS / MAX_SHARE_CORE_BYTES;
- * then blocks [0, length) are downloaded. Returns the length now local.
+ * then blocks [0, length) are downloaded. Returns the length now local. `limits` replaces the two
+ * bounds (tests check the byte bound with a smaller one: a 1 GiB core is too big to build in a test).
  */
-export async function syncShare(core: Hypercore, at: PeerAddress, o: { minLength: number; timeoutMs?: number }): Promise<number> {
+export async function syncShare(
+  core: Hypercore,
+  at: PeerAddress,
+  o: { minLength: number; timeoutMs?: number; limits?: { maxBlocks: number; maxBytes: number } },
+): Promise<number> {
+  const limits = o.limits ?? { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: MAX_SHARE_CORE_BYTES };
   const deadline = Date.now() + (o.timeoutMs ?? SHARE_SYNC_TIMEOUT_MS);
   const sock = connect(at.port, at.host);
   sock.setNoDelay(true);
@@ -140,10 +146,10 @@ export async function syncShare(core: Hypercore, at: PeerAddress, o: { minLength
         'SHARE_TRUNCATED',
         `the peer's share core has ${core.length} blocks; the share commits to at least ${o.minLength}`,
       );
-    if (core.length > MAX_SHARE_BLOCKS)
-      throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.length} blocks; at most ${MAX_SHARE_BLOCKS}`);
-    if (core.byteLength > MAX_SHARE_CORE_BYTES)
-      throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.byteLength} bytes; at most ${MAX_SHARE_CORE_BYTES}`);
+    if (core.length > limits.maxBlocks)
+      throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.length} blocks; at most ${limits.maxBlocks}`);
+    if (core.byteLength > limits.maxBytes)
+      throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.byteLength} bytes; at most ${limits.maxBytes}`);
     const length = core.length;
     if (length > 0) await within(core.download({ start: 0, end: length }).done(), deadline, 'downloading the share');
     return length;

@@ -170,6 +170,11 @@ test('alice unshares the folder: her host stops serving its core; bob keeps what
   const cal = ((await bob.host.run('dbox', 'shares')) as Share[]).find((s) => s.path === 'cal')!;
   const out = (await alice.host.run('dbox', 'unshare', { to: 'bob', id: cal.id })) as { status: string };
   assert.is(out.status, 'executed', JSON.stringify(out));
+  assert.equal(
+    await alice.services.reconcileShares('dbox', 'bob'),
+    [],
+    'SHARE_LISTING_GRACE_MS spares a share made minutes ago (its push may still be queued)',
+  );
   const revoked = await alice.services.reconcileShares('dbox', 'bob', { graceMs: 0 });
   assert.is(revoked.length, 1);
   assert.equal(

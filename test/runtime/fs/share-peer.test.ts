@@ -16,6 +16,7 @@ import {
   KIND_FILE,
   MAX_SHARE_BLOCK_BYTES,
   MAX_SHARE_BLOCKS,
+  MAX_SHARE_FILES,
   MAX_SHARE_HEADER_BYTES,
   SHARE_CHUNK_BYTES,
   fileBlocks,
@@ -203,6 +204,27 @@ test('a core shorter than the descriptor commits to, or longer than MAX_SHARE_BL
   const replica = await bob.incoming(huge.key!);
   assert.is(await codeOf(syncShare(replica, server.address, { minLength: 1 })), 'SHARE_TOO_LARGE');
   assert.ok(replica.contiguousLength < 10, `nothing downloaded (${replica.contiguousLength} blocks)`);
+
+  // the byte bound, from the peer's signed byte length, before downloading (a smaller bound than
+  // MAX_SHARE_CORE_BYTES: a core over 1 GiB is too big to build here)
+  const heavy = await served('heavy');
+  await appendToShare(heavy, key, new Map([['h.bin', randomBytes(4 * SHARE_CHUNK_BYTES)]]));
+  const heavyReplica = await bob.incoming(heavy.key!);
+  assert.is(
+    await codeOf(
+      syncShare(heavyReplica, server.address, { minLength: 1, limits: { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: 3 * SHARE_CHUNK_BYTES } }),
+    ),
+    'SHARE_TOO_LARGE',
+  );
+  assert.is(heavyReplica.contiguousLength, 0, 'nothing downloaded');
+});
+
+test(`a share naming more than MAX_SHARE_FILES (${MAX_SHARE_FILES}) files is refused`, async () => {
+  const key = randomBytes(32);
+  const many = await served('many');
+  const empty = new Uint8Array(0);
+  await appendToShare(many, key, new Map(Array.from({ length: MAX_SHARE_FILES + 1 }, (_, i) => [`m/${i}`, empty] as const)));
+  assert.is(await codeOf(bobReads(many, key, 'm', true)), 'SHARE_TOO_LARGE');
 });
 
 test('figures: share replication vs raw hypercore replication of the same bytes (printed for docs/fs.md)', async () => {
