@@ -18,6 +18,8 @@ import Hypercore from 'hypercore';
 import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
 
+/** Connections a sharing host keeps open at once; more are closed on arrival (a peer may not exhaust its sockets). */
+export const MAX_SHARE_CONNECTIONS = 64;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
@@ -65,11 +67,20 @@ export class ShareServer {
   }
 
   private accept(sock: Socket): void {
+    if (this.#conns.size >= MAX_SHARE_CONNECTIONS) {
+      sock.destroy();
+      return;
+    }
     sock.setNoDelay(true);
     const proto = protocolOver(sock, false);
     this.#conns.set(sock, proto);
     sock.on('close', () => this.#conns.delete(sock));
     for (const core of this.active()) core.replicate(proto);
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#conns.size;
   }
 
   /** Offers a newly shared core on the connections already open. */

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Hypercore from 'hypercore';
 import { ShareCores, appendToShare, readShare } from '../../../runtime/fs/share-core.js';
-import { ShareServer, syncShare } from '../../../runtime/fs/share-peer.js';
+import { MAX_SHARE_CONNECTIONS, ShareServer, syncShare } from '../../../runtime/fs/share-peer.js';
+import { connect, type Socket } from 'node:net';
 import {
   KIND_CHUNK,
   KIND_FILE,
@@ -225,6 +226,26 @@ test(`a share naming more than MAX_SHARE_FILES (${MAX_SHARE_FILES}) files is ref
   const empty = new Uint8Array(0);
   await appendToShare(many, key, new Map(Array.from({ length: MAX_SHARE_FILES + 1 }, (_, i) => [`m/${i}`, empty] as const)));
   assert.is(await codeOf(bobReads(many, key, 'm', true)), 'SHARE_TOO_LARGE');
+});
+
+test(`a sharing host keeps at most MAX_SHARE_CONNECTIONS (${MAX_SHARE_CONNECTIONS}) connections; the next is closed on arrival`, async () => {
+  server.dropAll();
+  const socks: Socket[] = [];
+  const closed = new Set<Socket>();
+  try {
+    for (let i = 0; i <= MAX_SHARE_CONNECTIONS; i++) {
+      const s = connect(server.address.port, server.address.host);
+      s.on('error', () => {});
+      s.on('close', () => closed.add(s));
+      socks.push(s);
+    }
+    const end = Date.now() + 10_000;
+    while ((server.connections < MAX_SHARE_CONNECTIONS || closed.size < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.is(server.connections, MAX_SHARE_CONNECTIONS);
+    assert.is(closed.size, 1, 'one connection over the limit was closed');
+  } finally {
+    for (const s of socks) s.destroy();
+  }
 });
 
 test('figures: share replication vs raw hypercore replication of the same bytes (printed for docs/fs.md)', async () => {
