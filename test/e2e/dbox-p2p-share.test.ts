@@ -18,6 +18,7 @@ import { deployContract } from '../../runtime/transaction-service/index.js';
 import { ShareService } from '../../runtime/fs/share-service.js';
 import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../../skv/index.js';
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from './world.js';
+import { runCli } from './measured-cli.js';
 
 let w: World;
 interface Side {
@@ -226,6 +227,51 @@ test('a shared calendar: alice’s Calendar shares its events folder; bob’s ho
   assert.is(await alice.shares.publish(), 1);
   await bob.services.syncShares('calendar', { code: 'dbox' });
   assert.equal(await titles(), ['launch', 'retro', 'planning']);
+});
+
+test('the recipient syncs from the command line: `peeros share sync` in its own process, then `peeros app run dbox get`', async () => {
+  // dave's home: a real-KDF vault (the CLI refuses test keystores), set up here and closed, so the CLI process takes its locks
+  const home = tempHome('p2p-dave');
+  try {
+    await new DmcsRegistry(home).add('local', w.node.endpoint!);
+    const vault = Vault.open({ home });
+    await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }), create: true });
+    const key = (await vault.createKey('dave')).publicKey;
+    await newAccount(w, 'dave', key);
+    const services = await HostServices.open({ home, vault, memoryCache: true, flusher: false });
+    const { backend } = await services.defaultBackend();
+    await login({
+      home,
+      vault,
+      getAccount: (n) => backend.getAccount(n),
+      dmcs: { name: backend.entry.name, chainId: backend.chainId },
+      account: 'dave',
+    });
+    const host = new Host({ home, bridge: services.bridge, onLog: () => {} });
+    await host.install(join(ROOT, 'apps/dbox'), { grant: async () => true });
+    assert.ok(await services.installAppGrant('dbox'));
+    await host.close();
+    await services.close();
+    await vault.close();
+
+    const out = (await alice.host.run('dbox', 'share', { path: 'photos/p.bin', to: 'dave' })) as { status: string };
+    assert.is(out.status, 'executed', JSON.stringify(out));
+    const env = { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS };
+    const sync = await runCli(['share', 'sync', 'dbox', '--json'], env, 120_000);
+    assert.is(sync.code, 0, sync.err);
+    const synced = JSON.parse(sync.out) as Array<{ from: string; path: string; saved: string[] }>;
+    assert.equal(
+      synced.map((s) => [s.from, s.path, s.saved]),
+      [['alice', 'photos/p.bin', ['photos/p.bin']]],
+    );
+    const get = await runCli(['app', 'run', 'dbox', 'get', '{"from":"alice","path":"photos/p.bin"}'], env, 120_000);
+    assert.is(get.code, 0, get.err);
+    assert.is((JSON.parse(get.out) as { size: number }).size, CONTENT.length);
+    const bad = await runCli(['share', 'sync', 'Not-An-App'], env, 60_000);
+    assert.is(bad.code, 2, bad.err);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test.run();
