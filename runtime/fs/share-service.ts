@@ -89,6 +89,8 @@ export interface ShareRequest {
 export class ShareService {
   readonly #shares: OutgoingShare[];
   readonly #open = new Map<string, Hypercore>();
+  /** Writes of outgoing shares run one at a time (two publishes must not append the same change twice). */
+  #writing: Promise<unknown> = Promise.resolve();
   private server: ShareServer | undefined;
 
   private constructor(
@@ -107,7 +109,14 @@ export class ShareService {
     const cores = await ShareCores.open(join(dir, 'store'));
     const service = new ShareService(o, cores, shares);
     for (const s of shares) if (!s.revoked) service.#open.set(s.id, await cores.outgoing(s.id));
-    if (o.serve) service.server = await ShareServer.listen(() => service.activeCores(), o.serve);
+    if (o.serve) {
+      try {
+        service.server = await ShareServer.listen(() => service.activeCores(), o.serve);
+      } catch (err) {
+        await cores.close(); // the address is taken: release the store's lock too
+        throw new ShareError('SHARE_UNREACHABLE', `cannot serve shares on ${o.serve.host}:${o.serve.port}: ${(err as Error).message}`);
+      }
+    }
     return service;
   }
 
@@ -140,7 +149,11 @@ export class ShareService {
   }
 
   /** Shares a file or folder of the app's drive with `to`; answers the share's id and its descriptor text (to be sealed for `to`). */
-  async share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
+  share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
+    return this.#serial(() => this.#share(r));
+  }
+
+  async #share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
     if (!this.server)
       throw new ShareError('SHARE_UNREACHABLE', 'this host does not serve shares (open the share service with an address to serve on)');
     if (fsPathProblem(r.path) !== undefined) throw new ShareError('SHARE_DRIVE', `"${r.path}" is not a drive path`);
@@ -220,7 +233,11 @@ export class ShareService {
   }
 
   /** Appends what changed in every active share (files written, rewritten or removed since); the number of files appended. */
-  async publish(): Promise<number> {
+  publish(): Promise<number> {
+    return this.#serial(() => this.#publish());
+  }
+
+  async #publish(): Promise<number> {
     let n = 0;
     for (const s of this.#shares) {
       if (s.revoked) continue;
@@ -245,8 +262,14 @@ export class ShareService {
     const gone = this.#shares.filter(
       (s) => !s.revoked && s.app === o.app && s.account === o.account && s.to === o.to && s.made <= before && !o.listed.has(s.core),
     );
-    for (const s of gone) await this.revoke(s.id);
+    for (const s of gone) await this.#serial(() => this.#revoke(s.id));
     return gone.map((s) => s.id);
+  }
+
+  #serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.#writing.then(f, f);
+    this.#writing = run.catch(() => {});
+    return run;
   }
 
   /** The outgoing shares (no keys): id, to, path, folder, revoked. */
@@ -264,7 +287,11 @@ export class ShareService {
   }
 
   /** Revokes a share: its core is no longer served (open connections are dropped) nor written. */
-  async revoke(id: string): Promise<void> {
+  revoke(id: string): Promise<void> {
+    return this.#serial(() => this.#revoke(id));
+  }
+
+  async #revoke(id: string): Promise<void> {
     const s = this.#shares.find((x) => x.id === id && !x.revoked);
     if (!s) throw new ShareError('SHARE_NOT_FOUND', 'no active share with that id');
     s.revoked = true;

@@ -234,4 +234,21 @@ test('hostile descriptors are refused with SHARE_BAD_DESCRIPTOR before anything 
   );
 });
 
+test('concurrent publishes append a change once; a taken address is SHARE_UNREACHABLE and releases the store', async () => {
+  const a = await drive(alice);
+  assert.ok(a.writeFile('files/q/c.txt', Buffer.from('once')).ok);
+  const counts = await Promise.all([alice.shares.publish(), alice.shares.publish(), alice.shares.publish()]);
+  assert.equal(counts.sort(), [0, 0, 1]);
+
+  const home = tempHome('share-taken');
+  try {
+    const taken = ShareService.open({ home, vault: carol.vault, userApp: USER_APP, serve: alice.shares.address! });
+    assert.is(await codeOf(taken), 'SHARE_UNREACHABLE');
+    const again = await ShareService.open({ home, vault: carol.vault, userApp: USER_APP });
+    await again.close();
+  } finally {
+    cleanup(home);
+  }
+});
+
 test.run();
