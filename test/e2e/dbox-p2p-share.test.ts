@@ -19,6 +19,7 @@ import { ShareService } from '../../runtime/fs/share-service.js';
 import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../../skv/index.js';
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from './world.js';
 import { runCli } from './measured-cli.js';
+import { runShareCycle } from '../../runtime/host-bridge/share-cycle.js';
 
 let w: World;
 interface Side {
@@ -227,6 +228,26 @@ test('a shared calendar: alice’s Calendar shares its events folder; bob’s ho
   assert.is(await alice.shares.publish(), 1);
   await bob.services.syncShares('calendar', { code: 'dbox' });
   assert.equal(await titles(), ['launch', 'retro', 'planning']);
+});
+
+test('a share cycle (what a long-running host runs on a timer): alice’s publishes her new event, bob’s syncs it into his Calendar only', async () => {
+  await alice.host.run('calendar', 'add', { title: 'cycle', start: Date.UTC(2027, 0, 9) });
+  const sent = await runShareCycle(alice.services);
+  assert.is(sent.published, 1);
+  assert.equal(sent.errors, []);
+  assert.equal(sent.revoked, [], 'nothing unshared');
+  const got = await runShareCycle(bob.services);
+  assert.equal(got.errors, []);
+  assert.equal(
+    got.synced.calendar!.map((s) => s.saved!.length),
+    [1],
+  );
+  assert.equal(
+    got.synced.dbox!.map((s) => [s.path, s.saved]),
+    [['photos/p.bin', []]],
+  );
+  const titles = ((await bob.host.run('calendar', 'list', { owner: 'alice' })) as Array<{ title: string }>).map((e) => e.title);
+  assert.ok(titles.includes('cycle'), titles.join());
 });
 
 test('the recipient syncs from the command line: `peeros share sync` in its own process, then `peeros app run dbox get`', async () => {

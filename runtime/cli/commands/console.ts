@@ -32,6 +32,13 @@ other sites); see docs/console.md.`,
       description: 'where to listen (default 127.0.0.1:0, a free port); loopback only: 127.0.0.1, localhost or [::1]',
     },
     { name: 'no-open', type: 'boolean', description: 'do not open a browser (otherwise tried when a desktop session is present)' },
+    {
+      name: 'share-listen',
+      type: 'string',
+      value: 'HOST:PORT',
+      description:
+        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, which share descriptors name, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you (docs/fs.md)',
+    },
   ],
 };
 
@@ -67,7 +74,9 @@ const command: CliCommand = {
       listenHost = at.host;
       port = at.port;
     }
-    const host = await ConsoleHost.open({ home: peerosHome(io.env) });
+    const shareListen =
+      typeof flags['share-listen'] === 'string' ? parseHostPort(hostPortArg(flags['share-listen'], '--share-listen')) : undefined;
+    const host = await ConsoleHost.open({ home: peerosHome(io.env), ...(shareListen ? { shareListen } : {}) });
     let server: ConsoleServer | undefined;
     try {
       server = await ConsoleServer.start({ host, listenHost, port });
