@@ -3,6 +3,7 @@
  * Everything a peer or a share row sends is hostile: each refusal is one of these codes, and a
  * refused sync saves nothing.
  */
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { CodedError } from '../../lib/coded-error.js';
 
 export const SHARE_ERROR_CODES = [
@@ -28,3 +29,15 @@ export type ShareErrorCode = (typeof SHARE_ERROR_CODES)[number];
 export class ShareError extends CodedError<ShareErrorCode> {
   override readonly name = 'ShareError';
 }
+
+/** What an app hears when a share fails on its behalf (a `$share` push): runtime/host-bridge/bridge-error.ts. */
+export const SHARE_ISA_CODES: Record<ShareErrorCode, IsaErrorCode> = {
+  SHARE_BAD_DESCRIPTOR: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_TAMPERED: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_MALFORMED: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_TOO_LARGE: IsaErrorCode.LIMIT_EXCEEDED,
+  SHARE_TRUNCATED: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_UNREACHABLE: IsaErrorCode.UNAVAILABLE,
+  SHARE_NOT_FOUND: IsaErrorCode.NOT_FOUND,
+  SHARE_DRIVE: IsaErrorCode.NOT_FOUND,
+};

@@ -18,6 +18,7 @@ import type { ShareService } from '../fs/share-service.js';
 import { ShareError } from '../fs/share-error.js';
 import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../fs/share-descriptor.js';
 import { type FsScope, fsPathAllowed } from '../capabilities.js';
+import { fsPathProblem } from '../fs/fs-path.js';
 import { TransactionServiceError } from '../transaction-service/transaction-service-error.js';
 import { readSession } from '../session/session-file.js';
 import { BridgeError } from './bridge-error.js';
@@ -199,6 +200,8 @@ export class HostServices {
 
   /** A `$share` field: the path must lie in the app's fs grant; the share is made by the share service. */
   async #shareFile(r: { app: string; account: string; accountKey: string; path: string; to: string }): Promise<string> {
+    if (fsPathProblem(r.path) !== undefined)
+      throw new TransactionServiceError('BAD_ACTIONS', `dmcs.push: $share of "${r.path}": not a drive path`);
     const scope = (await this.#apps.get(r.app)).grants.fs as FsScope | undefined;
     if (!scope || !fsPathAllowed(scope, r.path))
       throw new TransactionServiceError('CAPABILITY_DENIED', `dmcs.push: $share of "${r.path}" is outside ${r.app}'s fs grant`);

@@ -242,7 +242,10 @@ export class TransactionService {
       for (const [field, value] of Object.entries(r.data)) {
         const shared = shareRequestOf(value);
         if (shared) {
-          if (!this.#o.shareFile) throw badActions('this host does not serve peer-to-peer shares ($share)');
+          if (!this.#o.shareFile)
+            throw badActions(
+              'this host does not serve peer-to-peer shares ($share): run the app in a host that does, e.g. `peeros console --share-listen HOST:PORT`',
+            );
           const sender = session.keys[0]!;
           const recipient = await this.#activeKey(hybrid, shared.for);
           const descriptor = await this.#o.shareFile({

@@ -20,6 +20,8 @@ import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../..
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from './world.js';
 import { runCli } from './measured-cli.js';
 import { runShareCycle } from '../../runtime/host-bridge/share-cycle.js';
+import { pack } from '../../abi/msgpack/codec.js';
+import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
 
 let w: World;
 interface Side {
@@ -139,6 +141,37 @@ test('a 300 KiB binary file: alice’s dBox shares it peer to peer; only the sea
   const got = (await bob.host.run('dbox', 'get', { from: 'alice', path: 'photos/p.bin', raw: true })) as { size: number; data: Uint8Array };
   assert.is(got.size, CONTENT.length);
   assert.ok(Buffer.from(got.data).equals(CONTENT));
+});
+
+test('a $share outside the app’s fs grant, of no file, or on a host without a share service is refused; nothing is shared', async () => {
+  const push = (svc: HostServices, path: string) =>
+    svc.handle(
+      'dbox',
+      'dmcs.push',
+      pack([{ account: 'dbox', name: 'share', data: { from: 'alice', to: 'bob', path: 'x', sealed: { $share: path, for: 'bob' } } }]),
+    );
+  const before = alice.shares.list().length;
+  for (const [path, code] of [
+    ['secrets/x', 'CAPABILITY_DENIED'],
+    ['files/none.bin', 'NOT_FOUND'],
+    ['files/../x', 'INVALID_ARGUMENT'],
+  ] as const) {
+    try {
+      await push(alice.services, path);
+      assert.unreachable(path);
+    } catch (e) {
+      assert.instance(e, BridgeError, String(e));
+      assert.is((e as BridgeError).code, code, `${path}: ${(e as Error).message}`);
+    }
+  }
+  assert.is(alice.shares.list().length, before, 'no share made');
+  // bob's host has a share service but serves nothing: it cannot make shares
+  try {
+    await push(bob.services, 'files/x');
+    assert.unreachable('a host that serves nothing made a share');
+  } catch (e) {
+    assert.is((e as BridgeError).code, 'UNAVAILABLE', (e as Error).message);
+  }
 });
 
 test('a third account sees nothing and syncs nothing', async () => {
