@@ -13,6 +13,7 @@ import { keystore } from './keystore.js';
 import { commandsSection } from './commands-section.js';
 import { packageArchive } from './package-archive.js';
 import { webauthnAttestation } from './webauthn-attestation.js';
+import { shareCore } from './share-core.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -28,6 +29,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   commandsSection,
   packageArchive,
   webauthnAttestation,
+  shareCore,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {
