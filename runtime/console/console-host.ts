@@ -32,6 +32,8 @@ export interface ConsoleHostOptions {
    * folders, and a share cycle (publish, reconcile, sync) runs every `shareCycleMs`.
    */
   shareListen?: PeerAddress;
+  /** The address share descriptors name (default: `shareListen` as bound). */
+  shareAnnounce?: PeerAddress;
   /** Default SHARE_CYCLE_MS; 0: no timer (call `shareCycle()`). */
   shareCycleMs?: number;
 }
@@ -64,6 +66,7 @@ export class ConsoleHost {
   readonly #flusher: boolean;
   #running: Running | undefined;
   readonly #shareListen: PeerAddress | undefined;
+  readonly #shareAnnounce: PeerAddress | undefined;
   readonly #shareCycleMs: number;
   /** Unlock and lock one at a time: two clicks must not open the services (and the queue) twice. */
   #turn: Promise<unknown> = Promise.resolve();
@@ -75,6 +78,7 @@ export class ConsoleHost {
     this.#grants = new SessionGrantStore(o.home);
     this.#flusher = o.flusher !== false;
     this.#shareListen = o.shareListen;
+    this.#shareAnnounce = o.shareAnnounce;
     this.#shareCycleMs = o.shareCycleMs ?? SHARE_CYCLE_MS;
   }
 
@@ -100,7 +104,13 @@ export class ConsoleHost {
     await new PendingRevocations(this.home).flush(this.vault);
     await this.#stop();
     const shares = this.#shareListen
-      ? await ShareService.open({ home: this.home, vault: this.vault, userApp: USER_APP, serve: this.#shareListen })
+      ? await ShareService.open({
+          home: this.home,
+          vault: this.vault,
+          userApp: USER_APP,
+          serve: this.#shareListen,
+          ...(this.#shareAnnounce ? { announce: this.#shareAnnounce } : {}),
+        })
       : undefined;
     let services: HostServices;
     try {

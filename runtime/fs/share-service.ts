@@ -75,7 +75,11 @@ export interface ShareServiceOptions {
   userApp: string;
   /** Where to serve this host's shares (port 0: any free port); none: this host only receives. */
   serve?: PeerAddress;
+  /** The address descriptors name, where peers reach `serve` (default: the address served on; needed when that is 0.0.0.0 or ::, or behind a forwarded port). */
+  announce?: PeerAddress;
 }
+
+const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 export interface ShareRequest {
   app: string;
@@ -120,9 +124,20 @@ export class ShareService {
     return service;
   }
 
-  /** Where this host serves its shares (what descriptors name). */
+  /** Where this host serves its shares. */
   get address(): PeerAddress | undefined {
     return this.server?.address;
+  }
+
+  /** What descriptors name: `announce`, else the address served on (refused when that is no address a peer can dial). */
+  #announced(): PeerAddress {
+    const at = this.o.announce ?? this.server!.address;
+    if (UNSPECIFIED_HOSTS.has(at.host))
+      throw new ShareError(
+        'SHARE_UNREACHABLE',
+        `shares are served on ${at.host}:${at.port}, which no peer can dial: name the address peers reach (announce)`,
+      );
+    return at;
   }
 
   private activeCores(): Hypercore[] {
@@ -156,6 +171,7 @@ export class ShareService {
   async #share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
     if (!this.server)
       throw new ShareError('SHARE_UNREACHABLE', 'this host does not serve shares (open the share service with an address to serve on)');
+    const at = this.#announced();
     if (fsPathProblem(r.path) !== undefined) throw new ShareError('SHARE_DRIVE', `"${r.path}" is not a drive path`);
     if (!ACCOUNT_NAME_PATTERN.test(r.to)) throw new ShareError('SHARE_DRIVE', 'the recipient is not an account name');
     const drive = await this.#drive(r.app, r.account, r.accountKey, MAX_FS_MAX_BYTES);
@@ -197,7 +213,7 @@ export class ShareService {
       descriptor: descriptorText({
         core: core.key!,
         key: contentKey,
-        at: this.server.address,
+        at,
         path: r.path,
         folder,
         length: Math.max(1, length),

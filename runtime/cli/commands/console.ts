@@ -37,7 +37,14 @@ other sites); see docs/console.md.`,
       type: 'string',
       value: 'HOST:PORT',
       description:
-        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, which share descriptors name, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you (docs/fs.md)',
+        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you (docs/fs.md)',
+    },
+    {
+      name: 'share-announce',
+      type: 'string',
+      value: 'HOST:PORT',
+      description:
+        'the address share descriptors name, where peers reach --share-listen (default: --share-listen itself; needed when it is 0.0.0.0)',
     },
   ],
 };
@@ -76,7 +83,14 @@ const command: CliCommand = {
     }
     const shareListen =
       typeof flags['share-listen'] === 'string' ? parseHostPort(hostPortArg(flags['share-listen'], '--share-listen')) : undefined;
-    const host = await ConsoleHost.open({ home: peerosHome(io.env), ...(shareListen ? { shareListen } : {}) });
+    const shareAnnounce =
+      typeof flags['share-announce'] === 'string' ? parseHostPort(hostPortArg(flags['share-announce'], '--share-announce')) : undefined;
+    if (shareAnnounce && !shareListen) throw new UsageError('--share-announce names where --share-listen is reached: give both');
+    const host = await ConsoleHost.open({
+      home: peerosHome(io.env),
+      ...(shareListen ? { shareListen } : {}),
+      ...(shareAnnounce ? { shareAnnounce } : {}),
+    });
     let server: ConsoleServer | undefined;
     try {
       server = await ConsoleServer.start({ host, listenHost, port });

@@ -251,4 +251,25 @@ test('concurrent publishes append a change once; a taken address is SHARE_UNREAC
   }
 });
 
+test('descriptors name the announced address when one is given (a host behind a forwarded port)', async () => {
+  const home = tempHome('share-announce');
+  const s = await ShareService.open({
+    home,
+    vault: alice.vault,
+    userApp: USER_APP,
+    serve: { host: '127.0.0.1', port: 0 },
+    announce: { host: 'alice.example', port: 7700 },
+  });
+  try {
+    const dir = driveDir(join(home, 'data', 'dbox'), 'alice');
+    const d = new Drive(dir, QUOTA, { key: await driveKey(alice.vault, USER_APP, dir, alice.key) });
+    assert.ok(d.writeFile('files/announced.txt', Buffer.from('hi')).ok);
+    const { descriptor } = await s.share({ app: 'dbox', account: 'alice', accountKey: alice.key, path: 'files/announced.txt', to: 'bob' });
+    assert.equal(parseDescriptor(descriptor).at, { host: 'alice.example', port: 7700 });
+  } finally {
+    await s.close();
+    cleanup(home);
+  }
+});
+
 test.run();
