@@ -9,6 +9,11 @@
  * - `fs.isa.write.64k` (ms/op) — `fs.write-file` from the app's worker (guest copy, path checks,
  *   grant, quota), per file, over a command that writes 50 files.
  * - `fs.drive.read.64k` / `fs.drive-sealed.read.64k` (ms/op) — a whole-file read, plain and opened.
+ * - `fs.share.raw-replicate.1m` (ms) — the baseline: 1 MiB appended to a hypercore in 64 KiB blocks,
+ *   replicated to a second corestore over loopback TCP (dial, signed length, download).
+ * - `fs.share.sealed-replicate.1m` (ms) — the same bytes as a peer-to-peer share: sealed in chunks,
+ *   appended, replicated by `syncShare`, every block opened and checked (runtime/fs/share-*.ts).
+ * - `fs.share.sealed/raw` (x) — their ratio, run by run.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +22,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Host } from '../runtime/host.js';
 import { Drive } from '../runtime/fs/drive.js';
+import { ShareCores, appendToShare, readShare } from '../runtime/fs/share-core.js';
+import { SHARE_CHUNK_BYTES } from '../runtime/fs/share-format.js';
+import { ShareServer, syncShare } from '../runtime/fs/share-peer.js';
+import type Hypercore from 'hypercore';
 import { summarize, type BenchResult } from './result.js';
 
 const PROBE = fileURLToPath(new URL('../../test/fixtures/apps/fs-probe/', import.meta.url));
@@ -78,8 +87,60 @@ export async function benchFs(opts: { runs: number }): Promise<BenchResult[]> {
       summarize('fs.isa.write.64k', 'ms/op', wIsa),
       summarize('fs.drive.read.64k', 'ms/op', rPlain),
       summarize('fs.drive-sealed.read.64k', 'ms/op', rSealed),
+      ...(await benchShare(home, runs)),
     ];
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** Raw hypercore replication of 1 MiB against the same bytes as a sealed share, between two corestores over loopback. */
+async function benchShare(home: string, runs: number): Promise<BenchResult[]> {
+  const sender = await ShareCores.open(join(home, 'share-sender'));
+  const receiver = await ShareCores.open(join(home, 'share-receiver'));
+  const served: Hypercore[] = [];
+  const server = await ShareServer.listen(() => served, { host: '127.0.0.1', port: 0 });
+  const raw: number[] = [];
+  const sealed: number[] = [];
+  try {
+    const content = randomBytes(1 << 20);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < content.length; i += SHARE_CHUNK_BYTES) chunks.push(content.subarray(i, i + SHARE_CHUNK_BYTES));
+    for (let r = -1; r < runs; r++) {
+      let t = process.hrtime.bigint();
+      const plain = await sender.outgoing(`raw-${r}`);
+      served.push(plain);
+      server.offer(plain);
+      await plain.append(chunks);
+      await syncShare(await receiver.incoming(plain.key!), server.address, { minLength: chunks.length });
+      const a = Number(process.hrtime.bigint() - t) / 1e6;
+      t = process.hrtime.bigint();
+      const key = randomBytes(32);
+      const core = await sender.outgoing(`sealed-${r}`);
+      served.push(core);
+      server.offer(core);
+      const length = await appendToShare(core, key, new Map([['files/m.bin', content]]));
+      const replica = await receiver.incoming(core.key!);
+      await syncShare(replica, server.address, { minLength: length });
+      const state = await readShare(replica, { contentKey: key, root: 'files/m.bin', folder: false, length });
+      const b = Number(process.hrtime.bigint() - t) / 1e6;
+      if (state.get('files/m.bin')?.length !== content.length) throw new Error('the share did not read back');
+      if (r < 0) continue; // warm-up
+      raw.push(a);
+      sealed.push(b);
+    }
+  } finally {
+    await server.close();
+    await sender.close();
+    await receiver.close();
+  }
+  return [
+    summarize('fs.share.raw-replicate.1m', 'ms', raw),
+    summarize('fs.share.sealed-replicate.1m', 'ms', sealed),
+    summarize(
+      'fs.share.sealed/raw',
+      'x',
+      sealed.map((v, i) => v / raw[i]!),
+    ),
+  ];
 }

@@ -14,6 +14,7 @@ import { commandsSection } from './commands-section.js';
 import { packageArchive } from './package-archive.js';
 import { webauthnAttestation } from './webauthn-attestation.js';
 import { viewTree } from './view-tree.js';
+import { shareCore } from './share-core.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -30,6 +31,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   packageArchive,
   webauthnAttestation,
   viewTree,
+  shareCore,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {

@@ -25,6 +25,10 @@ import { grantLines } from './grant-lines.js';
 import { installPreview, type InstallConsent } from './install-consent.js';
 import { ConsoleError } from './console-error.js';
 import { AppScreens, type ScreenResult } from '../ui/index.js';
+import { ShareService } from '../fs/share-service.js';
+import type { PeerAddress } from '../fs/share-peer.js';
+import { USER_APP } from '../../skv/index.js';
+import { runShareCycle, SHARE_CYCLE_MS, type ShareCycleReport } from '../host-bridge/share-cycle.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -32,6 +36,15 @@ export interface ConsoleHostOptions {
   insecureTestKdf?: boolean;
   /** Runs the offline queue's background flusher while unlocked (default true). */
   flusher?: boolean;
+  /**
+   * Serve peer-to-peer shares here while unlocked (docs/fs.md): apps may share large files and
+   * folders, and a share cycle (publish, reconcile, sync) runs every `shareCycleMs`.
+   */
+  shareListen?: PeerAddress;
+  /** The address share descriptors name (default: `shareListen` as bound). */
+  shareAnnounce?: PeerAddress;
+  /** Default SHARE_CYCLE_MS; 0: no timer (call `shareCycle()`). */
+  shareCycleMs?: number;
 }
 
 export interface SessionGrantView {
@@ -45,17 +58,29 @@ export interface SessionGrantView {
 /** A queue entry without its signed body (the page shows what and where, not the bytes). */
 export type QueueEntryView = Omit<QueueEntry, 'body'> & { signatures: number };
 
+/** The services of the unlocked console, its share service and share-cycle timer. */
+interface Running {
+  services: HostServices;
+  host: Host;
+  shares?: ShareService;
+  timer?: NodeJS.Timeout;
+  cycle?: Promise<unknown> | undefined;
+}
+
 export class ConsoleHost {
   readonly home: string;
   readonly vault: Vault;
   readonly #activity: ActivityLog;
   readonly #grants: SessionGrantStore;
   readonly #flusher: boolean;
-  #running: { services: HostServices; host: Host } | undefined;
+  #running: Running | undefined;
   /** The signing dialogs waiting for the page (WebAuthn path). */
   readonly signing = new SigningRequests();
   /** The registration challenge the page is answering (one at a time). */
   #registration: { nonce: Uint8Array; expiresAt: number } | undefined;
+  readonly #shareListen: PeerAddress | undefined;
+  readonly #shareAnnounce: PeerAddress | undefined;
+  readonly #shareCycleMs: number;
   /** Unlock and lock one at a time: two clicks must not open the services (and the queue) twice. */
   #turn: Promise<unknown> = Promise.resolve();
 
@@ -65,6 +90,9 @@ export class ConsoleHost {
     this.#activity = activity;
     this.#grants = new SessionGrantStore(o.home);
     this.#flusher = o.flusher !== false;
+    this.#shareListen = o.shareListen;
+    this.#shareAnnounce = o.shareAnnounce;
+    this.#shareCycleMs = o.shareCycleMs ?? SHARE_CYCLE_MS;
   }
 
   static async open(o: ConsoleHostOptions): Promise<ConsoleHost> {
@@ -89,9 +117,49 @@ export class ConsoleHost {
     const r = await this.vault.unlock(passphrase, { verifier: new RecordingVerifier(verifier, this.#activity), create });
     await new PendingRevocations(this.home).flush(this.vault);
     await this.#stop();
-    const services = await HostServices.open({ home: this.home, vault: this.vault, policy, flusher: this.#flusher });
-    this.#running = { services, host: new Host({ home: this.home, services }) };
+    const shares = this.#shareListen
+      ? await ShareService.open({
+          home: this.home,
+          vault: this.vault,
+          userApp: USER_APP,
+          serve: this.#shareListen,
+          ...(this.#shareAnnounce ? { announce: this.#shareAnnounce } : {}),
+        })
+      : undefined;
+    let services: HostServices;
+    try {
+      services = await HostServices.open({
+        home: this.home,
+        vault: this.vault,
+        policy,
+        flusher: this.#flusher,
+        ...(shares ? { shares } : {}),
+      });
+    } catch (err) {
+      await shares?.close();
+      throw err;
+    }
+    const running: Running = { services, host: new Host({ home: this.home, services }), ...(shares ? { shares } : {}) };
+    if (shares && this.#shareCycleMs > 0) {
+      running.timer = setInterval(() => {
+        if (!running.cycle) running.cycle = this.shareCycle().finally(() => (running.cycle = undefined));
+      }, this.#shareCycleMs);
+      running.timer.unref();
+    }
+    this.#running = running;
     return { keyCount: r.keyCount, created: r.created };
+  }
+
+  /** Where this console serves peer-to-peer shares while unlocked (undefined: it does not). */
+  get shareAddress(): PeerAddress | undefined {
+    return this.#running?.shares?.address;
+  }
+
+  /** Runs one share cycle now (share-cycle.ts): publish, reconcile, sync. */
+  async shareCycle(o: { graceMs?: number } = {}): Promise<ShareCycleReport> {
+    const r = this.#running;
+    if (!r?.shares) throw new ConsoleError('LOCKED', 'peer-to-peer shares run while the vault is unlocked, with --share-listen');
+    return runShareCycle(r.services, o);
   }
 
   /** Locks the vault now and stops the services (the offline queue's lock is released). */
@@ -119,8 +187,11 @@ export class ConsoleHost {
     const r = this.#running;
     this.#running = undefined;
     if (!r) return;
+    if (r.timer) clearInterval(r.timer);
+    await r.cycle?.catch(() => {});
     await r.host.close();
     await r.services.close();
+    await r.shares?.close();
   }
 
   async keys(): Promise<KeyInfo[]> {

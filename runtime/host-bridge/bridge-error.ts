@@ -14,6 +14,7 @@ import { DmcsError, dmcsIsaCode } from '../dispatch/dmcs-error.js';
 import { TransactionServiceError } from '../transaction-service/transaction-service-error.js';
 import { QUEUE_ISA_CODES, QueueError } from '../offline-queue/queue-error.js';
 import { SESSION_ISA_CODES, SessionError } from '../session/session-error.js';
+import { SHARE_ISA_CODES, ShareError } from '../fs/share-error.js';
 
 /** The ISA error-code names (`INVALID_ARGUMENT`, …): a BridgeError's `code`. */
 export type IsaErrorName = keyof typeof IsaErrorCode;
@@ -48,6 +49,7 @@ export function isaCodeOf(err: unknown): IsaErrorCode | undefined {
   if (err instanceof AntelopeError) return ANTELOPE_ISA_CODES[err.code];
   if (err instanceof BoundaryError) return BOUNDARY_ISA_CODES[err.code];
   if (err instanceof FileLockTimeoutError) return FILE_LOCK_ISA_CODES[err.code];
+  if (err instanceof ShareError) return SHARE_ISA_CODES[err.code];
   return undefined;
 }
 

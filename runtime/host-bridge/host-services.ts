@@ -14,6 +14,12 @@ import { USER_APP, type Vault } from '../../skv/index.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { driveDir } from '../fs/drive.js';
 import { driveKey } from '../fs/drive-key.js';
+import type { ShareService } from '../fs/share-service.js';
+import { ShareError } from '../fs/share-error.js';
+import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../fs/share-descriptor.js';
+import { type FsScope, fsPathAllowed } from '../capabilities.js';
+import { fsPathProblem } from '../fs/fs-path.js';
+import { TransactionServiceError } from '../transaction-service/transaction-service-error.js';
 import { readSession } from '../session/session-file.js';
 import { BridgeError } from './bridge-error.js';
 import { AppRegistry } from '../app-registry.js';
@@ -63,6 +69,21 @@ export interface HostServicesOptions {
   installDialog?: InstallDialog;
   /** The dAppStore contract account install requests read (default `dappstore`). */
   store?: string;
+  /** This host's peer-to-peer shares (runtime/fs/share-service.ts): lets apps push `$share` fields and `syncShares` open shares. */
+  shares?: ShareService;
+}
+
+/** Most share rows one `syncShares` reads from the contract's table. */
+export const MAX_SYNCED_SHARE_ROWS = 200;
+
+export interface SyncedShare {
+  id: number;
+  from: string;
+  path: string;
+  saved?: string[];
+  removed?: string[];
+  /** The ShareError code (or a message) when this share could not be synced; the others still are. */
+  error?: string;
 }
 
 export class HostServices {
@@ -73,6 +94,7 @@ export class HostServices {
   readonly transactions: TransactionService;
   readonly bridge: HostBridge;
   readonly grants: SessionGrantStore;
+  readonly shares: ShareService | undefined;
   readonly #registry: AppRegistry;
   readonly #cache: CacheStore;
   readonly #flusher: QueueFlusher | undefined;
@@ -87,6 +109,7 @@ export class HostServices {
     this.dispatcher = o.dispatcher ?? new Dispatcher(new DmcsRegistry(o.home));
     this.queue = queue;
     this.grants = new SessionGrantStore(o.home);
+    this.shares = o.shares;
     this.#registry = new AppRegistry(o.home);
     this.#apps = new AppDirectory(o.home);
     this.#installDialog = o.installDialog;
@@ -107,6 +130,7 @@ export class HostServices {
       cache: this.#cache,
       ...(o.policy ? { policy: o.policy } : {}),
       onQueued: () => this.#flusher?.kick(),
+      ...(o.shares ? { shareFile: (r) => this.#shareFile(r) } : {}),
     });
     this.bridge = new HostBridge((app, op, payload) => this.handle(app, op, payload), o.onError ? { onError: o.onError } : {});
   }
@@ -219,6 +243,114 @@ export class HostServices {
       if (installed.grants['dmcs.push']) await this.installAppGrant(installed.name).catch(() => false);
     }
     return answer;
+  }
+
+  /** A `$share` field: the path must lie in the app's fs grant; the share is made by the share service. */
+  async #shareFile(r: { app: string; account: string; accountKey: string; path: string; to: string }): Promise<string> {
+    if (fsPathProblem(r.path) !== undefined)
+      throw new TransactionServiceError('BAD_ACTIONS', `dmcs.push: $share of "${r.path}": not a drive path`);
+    const scope = (await this.#apps.get(r.app)).grants.fs as FsScope | undefined;
+    if (!scope || !fsPathAllowed(scope, r.path))
+      throw new TransactionServiceError('CAPABILITY_DENIED', `dmcs.push: $share of "${r.path}" is outside ${r.app}'s fs grant`);
+    return (await this.shares!.share(r)).descriptor;
+  }
+
+  /**
+   * Opens the peer-to-peer shares in the session account's scope of `code`'s `table` (dBox's
+   * `shares`: rows `{id, from, path, sealed}`) into `app`'s drive: each row whose sealed field
+   * opens to a share descriptor of a path in one of `app`'s granted roots (a calendar's `events`
+   * go to Calendar, `files/…` to dBox) is replicated, checked and saved under `shared/<from>/`. A share
+   * that fails (its peer offline, revoked, hostile) is reported and leaves the drive as it was.
+   */
+  async syncShares(app: string, o: { code?: string; table?: string; timeoutMs?: number } = {}): Promise<SyncedShare[]> {
+    if (!this.shares) throw new ShareError('SHARE_UNREACHABLE', 'this host has no share service');
+    const session = readSession(this.home);
+    if (!session) throw new BridgeError(IsaErrorCode.NO_SESSION, 'nobody is logged in');
+    const info = await this.#apps.get(app);
+    const scope = info.grants.fs as FsScope | undefined;
+    if (!scope?.roots.includes('shared') || scope.rights !== 'rw')
+      throw new TransactionServiceError('CAPABILITY_DENIED', `${app} has no writable "shared" root in its fs grant`);
+    const installed = await this.#registry.load(app);
+    const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+    const reply = await backend.getTableRows({
+      code: o.code ?? app,
+      scope: session.account,
+      table: o.table ?? 'shares',
+      json: true,
+      limit: MAX_SYNCED_SHARE_ROWS,
+    });
+    const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
+    const out: SyncedShare[] = [];
+    for (const row of reply.rows as Array<{ id: number; from: string; path: string; sealed: string }>) {
+      if (typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
+      const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
+      if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
+      const r: SyncedShare = { id: Number(row.id), from: String(row.from), path: String(row.path) };
+      let root: string;
+      try {
+        root = parseDescriptor(opened.text).path;
+      } catch (err) {
+        out.push({ ...r, error: (err as ShareError).code });
+        continue;
+      }
+      if (!fsPathAllowed(scope, root)) continue; // another app's share (a calendar's events are not dBox's files)
+      try {
+        const done = await this.shares.open({
+          app,
+          account: session.account,
+          accountKey: session.keys[0]!,
+          from: r.from,
+          descriptor: opened.text,
+          maxBytes: scope.maxBytes,
+          ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+        });
+        out.push({ ...r, ...done });
+      } catch (err) {
+        out.push({ ...r, error: err instanceof ShareError ? err.code : String((err as Error).message) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sender's side of `unshare`: reads the share rows the session account made for `to` in
+   * `code`'s `table`, and revokes its shares to `to` whose core no row names any more (share-service.ts
+   * `revokeUnlisted`). Answers the ids revoked.
+   */
+  async reconcileShares(app: string, to: string, o: { code?: string; table?: string; graceMs?: number } = {}): Promise<string[]> {
+    if (!this.shares) return [];
+    const session = readSession(this.home);
+    if (!session) throw new BridgeError(IsaErrorCode.NO_SESSION, 'nobody is logged in');
+    const info = await this.#apps.get(app);
+    const installed = await this.#registry.load(app);
+    const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
+    const reply = await backend.getTableRows({
+      code: o.code ?? app,
+      scope: to,
+      table: o.table ?? 'shares',
+      json: true,
+      limit: MAX_SYNCED_SHARE_ROWS,
+    });
+    if (reply.more) return []; // not every row seen: revoke nothing rather than something still listed
+    const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
+    const listed = new Set<string>();
+    for (const row of reply.rows as Array<{ from: string; sealed: string }>) {
+      if (row.from !== session.account || typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
+      const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
+      if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
+      try {
+        listed.add(Buffer.from(parseDescriptor(opened.text).core).toString('hex'));
+      } catch {
+        /* not one of ours */
+      }
+    }
+    return this.shares.revokeUnlisted({
+      app,
+      account: session.account,
+      to,
+      listed,
+      ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+    });
   }
 
   /** The key of the session account's drive of `app`, opened (or created and sealed) by the vault. */

@@ -9,6 +9,11 @@
  * every row whose blob names a key the vault holds (either side: received or sent); the row then
  * carries the text, and `FIELD_sealed: true`, or `FIELD_error` when it does not open.
  *
+ * A field `{"$share": PATH, "for": ACCOUNT}` asks the host to share a file or folder of the app's
+ * own drive peer to peer (runtime/fs/share-service.ts): the host makes the share and the field
+ * becomes its descriptor (core key, content key, address), sealed like a `$seal` text. A host that
+ * does not serve shares refuses the push.
+ *
  * Blob, version 1: `0x01 ‖ sender key (33) ‖ recipient key (33) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`.
  */
 import { PublicKey, KeyType } from '../../abi/antelope/index.js';
@@ -34,6 +39,20 @@ export function sealRequestOf(v: unknown): SealRequest | undefined {
   if (Buffer.byteLength(o.$seal) > MAX_SEALED_TEXT_BYTES)
     throw new TransactionServiceError('BAD_ACTIONS', `a sealed text holds at most ${MAX_SEALED_TEXT_BYTES} bytes`);
   return { text: o.$seal, for: o.for };
+}
+
+export interface ShareFieldRequest {
+  path: string;
+  for: string;
+}
+
+export function shareRequestOf(v: unknown): ShareFieldRequest | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return undefined;
+  const o = v as Record<string, unknown>;
+  if (!('$share' in o)) return undefined;
+  if (typeof o.$share !== 'string' || typeof o.for !== 'string' || Object.keys(o).length !== 2)
+    throw new TransactionServiceError('BAD_ACTIONS', 'a shared field must be {"$share": drive path, "for": account}');
+  return { path: o.$share, for: o.for };
 }
 
 export async function sealText(

@@ -30,7 +30,7 @@ import { buildTransaction, pushBody } from './transaction-builder.js';
 import { pickKeys } from './key-picker.js';
 import { TransactionServiceError, VAULT_SIGN_REFUSALS } from './transaction-service-error.js';
 import type { GrantPolicyVerifier } from './grant-policy-verifier.js';
-import { sealRequestOf, sealText } from './sealed-fields.js';
+import { sealRequestOf, sealText, shareRequestOf } from './sealed-fields.js';
 import {
   MAX_ACTIONS_PER_PUSH,
   HEAD_REUSE_MS,
@@ -73,6 +73,12 @@ export interface TransactionServiceOptions {
   /** Called after an entry was queued pending (e.g. to kick the flusher). */
   onQueued?: () => void;
   now?: () => number;
+  /**
+   * Makes a peer-to-peer share of a file or folder of `app`'s drive for `to` and answers its
+   * descriptor text (runtime/fs/share-service.ts), for `{"$share": path, "for": to}` fields.
+   * Absent: such fields are refused.
+   */
+  shareFile?: (r: { app: string; account: string; accountKey: string; path: string; to: string }) => Promise<string>;
 }
 
 interface RawAction {
@@ -234,6 +240,27 @@ export class TransactionService {
       }
       let show: Record<string, HostText> | undefined;
       for (const [field, value] of Object.entries(r.data)) {
+        const shared = shareRequestOf(value);
+        if (shared) {
+          if (!this.#o.shareFile)
+            throw badActions(
+              'this host does not serve peer-to-peer shares ($share): run the app in a host that does, e.g. `peeros console --share-listen HOST:PORT`',
+            );
+          const sender = session.keys[0]!;
+          const recipient = await this.#activeKey(hybrid, shared.for);
+          const descriptor = await this.#o.shareFile({
+            app,
+            account: session.account,
+            accountKey: sender,
+            path: shared.path,
+            to: shared.for,
+          });
+          r.data[field] = await sealText(this.#o.vault, app, sender, recipient, descriptor, identity);
+          (show ??= {})[field] = new HostText(
+            `[shared peer to peer with ${terminalText(shared.for)}] ${terminalQuoted(shared.path, MAX_CONFIRMATION_VALUE_CHARS)}`,
+          );
+          continue;
+        }
         const seal = sealRequestOf(value);
         if (!seal) continue;
         const sender = session.keys[0]!;

@@ -2,13 +2,20 @@
 // "events/<start>-<id>": <start> is the start time in milliseconds since the epoch, zero-padded to
 // 15 digits, so the drive's sorted listing is already time order and a range is one scan; <id> is 8
 // hex digits from the host's CSPRNG. The file holds the msgpack map {id, title, start, end, note}.
+// Sharing: `share {to}` shares the whole calendar (the "events" folder) peer to peer through the
+// dbox contract's `shares` table: the host makes the share and seals only its descriptor for `to`
+// (runtime/fs/share-service.ts); later events reach `to` each time the sharing host publishes and
+// the recipient's host syncs. A calendar shared with you is saved by your host under
+// "shared/<from>/" (same file names); `list {owner: from}` lists it, read-only by convention.
 // Errors: MISSING_ARGUMENT, INVALID_ARGUMENT, NOT_FOUND, TOO_MANY_EVENTS, CORRUPT, ISA_* (e.g. ISA_UNAVAILABLE
 // while the drive's key cannot be opened).
 import {
-  Value, Outcome, ok, fail, isaError, encode, decode, fs, random, ErrorCode,
+  Value, Outcome, ok, fail, isaError, encode, decode, fs, random, ual, dmcs, ErrorCode, isAccountName, noSession,
 } from "../../../sdk-as/app";
 
 const ROOT = "events";
+const SHARED = "shared/";
+const CONTRACT = "dbox";
 /** Titles are one line of at most this many characters. */
 const MAX_TITLE = 200;
 /** Notes of at most this many UTF-8 bytes. */
@@ -32,9 +39,9 @@ function fileName(start: i64, id: string): string {
 /** The ISA code that made `names` fail, -1 when its answer was not a listing. */
 let listCode: i32 = -1;
 
-/** The event names in time order, or null (see `listCode`). */
-function names(): string[] | null {
-  const r = fs.list(ROOT, MAX_EVENTS);
+/** The event names of `folder` (yours: "events") in time order, or null (see `listCode`). */
+function names(folder: string = ROOT): string[] | null {
+  const r = fs.list(folder, MAX_EVENTS);
   listCode = -1;
   if (!r.ok) {
     if (r.code == ErrorCode.NotFound) return [];
@@ -56,8 +63,8 @@ function listFailed(): Outcome {
   return listCode >= 0 ? isaError("fs.list", listCode) : fail("CORRUPT", "the events folder could not be listed");
 }
 
-function load(name: string): Value | null {
-  const r = fs.read(ROOT + "/" + name, 0, 65536);
+function load(name: string, folder: string = ROOT): Value | null {
+  const r = fs.read(folder + "/" + name, 0, 65536);
   if (!r.ok) return null;
   const d = decode(r.value);
   return d.ok && d.value!.isMap ? d.value : null;
@@ -99,19 +106,22 @@ function add(title: string, start: i64, end: i64 = -1, note: string = ""): Outco
   return ok(ev);
 }
 
-/** the events overlapping [from, to] (milliseconds), in start order */
+/** the events overlapping [from, to] (milliseconds), in start order; owner: an account whose calendar was shared with you */
 @command("list")
-function list(from: i64 = 0, to: i64 = MAX_TIME): Outcome {
+function list(from: i64 = 0, to: i64 = MAX_TIME, owner: string = ""): Outcome {
   if (to < from) return fail("INVALID_ARGUMENT", "'to' is before 'from'");
-  const all = names();
+  if (owner.length > 0 && !isAccountName(owner)) return fail("INVALID_ARGUMENT", "'owner' must be an Antelope account name");
+  const folder = owner.length > 0 ? SHARED + owner : ROOT;
+  const all = names(folder);
   if (all === null) return listFailed();
   const out: Value[] = [];
   for (let i = 0; i < all!.length; i++) {
     const start = I64.parseInt(all![i].slice(0, 15));
     if (start > to) break; // names are in start order
-    const ev = load(all![i]);
+    const ev = load(all![i], folder);
     if (ev == null) continue;
-    if (ev.get("end")!.toI64() < from) continue;
+    const end = ev.get("end");
+    if (end == null || end.toI64() < from) continue;
     out.push(ev);
   }
   return ok(Value.array(out));
@@ -136,4 +146,33 @@ function remove(id: string): Outcome {
   const r = fs.remove(ROOT + "/" + name!);
   if (!r.ok) return isaError("fs.remove", r.code);
   return ok(Value.map().setStr("removed", id));
+}
+
+/** shares your calendar with an account, peer to peer (its later events follow) */
+@command("share")
+function share(to: string): Outcome {
+  const me = ual.account();
+  if (!me.ok) return noSession();
+  if (!isAccountName(to)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  const sealed = Value.map().setStr("$share", ROOT).setStr("for", to);
+  const data = Value.map().setStr("from", me.value).setStr("to", to).setStr("path", ROOT).set("sealed", sealed);
+  return push(Value.map().setStr("account", CONTRACT).setStr("name", "share").set("data", data));
+}
+
+/** stops sharing your calendar: the share's id in the recipient's list of shares */
+@command("unshare")
+function unshare(to: string, id: u64): Outcome {
+  const me = ual.account();
+  if (!me.ok) return noSession();
+  if (!isAccountName(to)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
+  const data = Value.map().setStr("from", me.value).setStr("to", to).setInt("id", <i64>id);
+  return push(Value.map().setStr("account", CONTRACT).setStr("name", "unshare").set("data", data));
+}
+
+function push(action: Value): Outcome {
+  const r = dmcs.push(encode(Value.array([action])));
+  if (!r.ok) return r.code == ErrorCode.NoSession ? noSession() : isaError("dmcs.push", r.code);
+  const d = decode(r.value);
+  if (!d.ok || !d.value!.isMap) return fail("BAD_REPLY", "dmcs.push did not answer a map");
+  return ok(d.value!);
 }

@@ -5,10 +5,14 @@
 // Sharing: `share` pushes `dbox::share` whose `sealed` field is {"$seal": content, "for": to}: the
 //   host has the vault seal the file for the recipient's active key (ECDH inside the vault,
 //   AES-256-GCM) and shows you what is shared with whom before signing; only ciphertext goes on
-//   chain, so a shared file holds at most 4 KiB of text (the vault's sealing limit). `shares`
-//   lists what was shared with you, opened by your vault; `accept` saves one into "shared/";
+//   chain, for a text file of at most 4 KiB (the vault's sealing limit). A larger or binary file, or
+//   a folder, is shared peer to peer: the field is {"$share": path, "for": to}, the host makes a
+//   hypercore of the content sealed under a new key and seals only its descriptor for `to`
+//   (runtime/fs/share-service.ts); the recipient's host replicates it into "shared/<from>/" when it
+//   syncs shares. `shares` lists what was shared with you, opened by your vault (peer shares as
+//   `peer: true`); `accept` saves an inline one into "shared/" (a peer one is there once synced);
 //   `unshare` revokes a share you made (the recipient can no longer read it from the chain).
-// Errors: NO_SESSION, INVALID_ARGUMENT, NOT_FOUND, TOO_LARGE, BAD_REPLY, ISA_* (a failed ISA call).
+// Errors: NO_SESSION, INVALID_ARGUMENT, NOT_FOUND, NOT_SYNCED, NOT_OPENED, BAD_REPLY, ISA_* (a failed ISA call).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   fs, ual, chain, dmcs, ErrorCode, isAccountName, noSession,
@@ -19,7 +23,7 @@ const FILES = "files/";
 const SHARED = "shared/";
 /** Largest file `get` returns in one call (the host's per-call limit is 1 MiB by default). */
 const MAX_READ: u32 = 1 << 20;
-/** Largest shared file: the vault seals at most 4 KiB. */
+/** Largest file shared inline on chain: the vault seals at most 4 KiB. */
 const MAX_SHARE_BYTES = 4096;
 const MAX_LIST: u32 = 1000;
 
@@ -83,18 +87,33 @@ function account(): string | null {
   return me.ok ? me.value : null;
 }
 
-/** shares a file (at most 4 KiB of text) with an account, sealed for its key */
+/** The text a peer-to-peer share's descriptor starts with (runtime/fs/share-descriptor.ts). */
+const PEER_SHARE_PREFIX = "peeros-share/v1 ";
+
+/** shares a file or folder with an account: a text file of at most 4 KiB sealed on chain; anything larger, binary, or a folder, peer to peer */
 @command("share")
 function share(path: string, to: string): Outcome {
   const me = account();
   if (me === null) return noSession();
   if (!isAccountName(to)) return fail("INVALID_ARGUMENT", "'to' must be an Antelope account name");
-  const r = fs.read(own(path), 0, <u32>MAX_SHARE_BYTES + 1);
-  if (!r.ok) return fsError("fs.read", r.code);
-  if (r.value.length == 0 || r.value.length > MAX_SHARE_BYTES) return fail("TOO_LARGE", "a shared file has 1 to 4096 bytes (the vault seals at most 4 KiB)");
-  const content = String.UTF8.decode(r.value.buffer.slice(r.value.byteOffset, r.value.byteOffset + r.value.length));
-  const sealed = Value.map().setStr("$seal", content).setStr("for", to);
-  const data = Value.map().setStr("from", me!).setStr("to", to).setStr("path", path).set("sealed", sealed);
+  if (path.length == 0) return fail("INVALID_ARGUMENT", "'path' is required");
+  const st = fs.stat(own(path));
+  if (!st.ok) return fsError("fs.stat", st.code);
+  const sd = decode(st.value);
+  if (!sd.ok || !sd.value!.isMap) return fail("BAD_REPLY", "fs.stat did not answer a map");
+  const isDir = sd.value!.get("dir");
+  const size = sd.value!.get("size");
+  let sealed: Value | null = null;
+  if (isDir != null && isDir.isBool && !isDir.b && size != null && size.toI64() > 0 && size.toI64() <= <i64>MAX_SHARE_BYTES) {
+    const r = fs.read(own(path), 0, <u32>MAX_SHARE_BYTES);
+    if (!r.ok) return fsError("fs.read", r.code);
+    const content = String.UTF8.decode(r.value.buffer.slice(r.value.byteOffset, r.value.byteOffset + r.value.length));
+    // text that survives a UTF-8 round trip goes on chain sealed; anything else is shared peer to peer
+    if (String.UTF8.byteLength(content) == r.value.length && !content.startsWith(PEER_SHARE_PREFIX)) sealed = Value.map().setStr("$seal", content).setStr("for", to);
+  }
+  // larger files and folders: the host makes a peer-to-peer share and seals its descriptor for `to`
+  if (sealed === null) sealed = Value.map().setStr("$share", own(path)).setStr("for", to);
+  const data = Value.map().setStr("from", me!).setStr("to", to).setStr("path", path).set("sealed", sealed!);
   return push(Value.map().setStr("account", CONTRACT).setStr("name", "share").set("data", data));
 }
 
@@ -135,8 +154,11 @@ function sharedWithMe(me: string): Value[] | null {
     const m = Value.map().set("id", row.get("id")!).setStr("from", from.s).setStr("path", path.s);
     const text = row.get("sealed");
     const opened = row.get("sealed_sealed");
-    if (opened != null && opened.isBool && opened.b && text != null && text.isStr) m.setStr("text", text.s);
-    else {
+    if (opened != null && opened.isBool && opened.b && text != null && text.isStr) {
+      // a peer-to-peer share: the host syncs it into shared/<from>/; its descriptor (keys) is not shown
+      if (text.s.startsWith(PEER_SHARE_PREFIX)) m.setBool("peer", true);
+      else m.setStr("text", text.s);
+    } else {
       const e = row.get("sealed_error");
       m.setStr("error", e != null && e.isStr ? e.s : "could not be opened");
     }
@@ -165,9 +187,14 @@ function accept(id: u64): Outcome {
   for (let i = 0; i < rows!.length; i++) {
     const row = rows![i];
     if (row.get("id")!.toI64() != <i64>id) continue;
+    const path = SHARED + row.get("from")!.s + "/" + row.get("path")!.s;
+    const peer = row.get("peer");
+    if (peer != null) {
+      if (!fs.stat(path).ok) return fail("NOT_SYNCED", "a peer-to-peer share: your host saves it when it syncs shares (peeros share sync)");
+      return ok(Value.map().setStr("path", path).setStr("from", row.get("from")!.s).setBool("peer", true));
+    }
     const text = row.get("text");
     if (text == null) return fail("NOT_OPENED", "the share does not open with your keys");
-    const path = SHARED + row.get("from")!.s + "/" + row.get("path")!.s;
     const w = fs.writeFile(path, Uint8Array.wrap(String.UTF8.encode(text.s)));
     if (!w.ok) return isaError("fs.write-file", w.code);
     return ok(Value.map().setStr("path", path).setStr("from", row.get("from")!.s));

@@ -34,6 +34,20 @@ console's own are refused (DNS rebinding, other sites); see docs/console.md.`,
       description: 'where to listen (default 127.0.0.1:0, a free port); loopback only: 127.0.0.1, localhost or [::1]',
     },
     { name: 'no-open', type: 'boolean', description: 'do not open a browser (otherwise tried when a desktop session is present)' },
+    {
+      name: 'share-listen',
+      type: 'string',
+      value: 'HOST:PORT',
+      description:
+        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you (docs/fs.md)',
+    },
+    {
+      name: 'share-announce',
+      type: 'string',
+      value: 'HOST:PORT',
+      description:
+        'the address share descriptors name, where peers reach --share-listen (default: --share-listen itself; needed when it is 0.0.0.0)',
+    },
   ],
 };
 
@@ -69,7 +83,16 @@ const command: CliCommand = {
       listenHost = at.host;
       port = at.port;
     }
-    const host = await ConsoleHost.open({ home: peerosHome(io.env) });
+    const shareListen =
+      typeof flags['share-listen'] === 'string' ? parseHostPort(hostPortArg(flags['share-listen'], '--share-listen')) : undefined;
+    const shareAnnounce =
+      typeof flags['share-announce'] === 'string' ? parseHostPort(hostPortArg(flags['share-announce'], '--share-announce')) : undefined;
+    if (shareAnnounce && !shareListen) throw new UsageError('--share-announce names where --share-listen is reached: give both');
+    const host = await ConsoleHost.open({
+      home: peerosHome(io.env),
+      ...(shareListen ? { shareListen } : {}),
+      ...(shareAnnounce ? { shareAnnounce } : {}),
+    });
     let server: ConsoleServer | undefined;
     try {
       server = await ConsoleServer.start({ host, listenHost, port });

@@ -7,6 +7,7 @@ import { ConsoleHost } from '../../../runtime/console/index.js';
 import { VaultError } from '../../../skv/index.js';
 import { CHAIN_ID, packTransaction, transfer } from '../../skv/helpers.js';
 import { tempHome, cleanup } from '../helpers.js';
+import { connect } from 'node:net';
 
 test('a signature no grant covers is refused and recorded with its decoded summary', async () => {
   const home = tempHome('console-host');
@@ -37,6 +38,40 @@ test('a signature no grant covers is refused and recorded with its decoded summa
     // locking stops the services; the vault refuses until unlocked again
     await host.lock();
     assert.is((await host.status()).unlocked, false);
+  } finally {
+    await host.close();
+    cleanup(home);
+  }
+});
+
+test('with shareListen, the unlocked console serves peer-to-peer shares and runs share cycles; locking stops serving', async () => {
+  const home = tempHome('console-shares');
+  const host = await ConsoleHost.open({
+    home,
+    insecureTestKdf: true,
+    flusher: false,
+    shareListen: { host: '127.0.0.1', port: 0 },
+    shareCycleMs: 0,
+  });
+  const reach = (at: { host: string; port: number }) =>
+    new Promise<boolean>((resolve) => {
+      const s = connect(at.port, at.host);
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+  try {
+    assert.is(host.shareAddress, undefined, 'nothing served while locked');
+    await host.unlock('console pass', true);
+    const at = host.shareAddress!;
+    assert.ok(at.port > 0);
+    assert.ok(await reach(at), 'serving');
+    assert.equal(await host.shareCycle(), { published: 0, revoked: [], synced: {}, errors: [] });
+    await host.lock();
+    assert.is(host.shareAddress, undefined);
+    assert.not.ok(await reach(at), 'no longer serving once locked');
   } finally {
     await host.close();
     cleanup(home);

@@ -1,0 +1,375 @@
+/**
+ * Peer-to-peer shares of an app's drive, on the host's main thread (the ISA side stays
+ * synchronous and never waits on a peer). One `ShareService` per host process owns
+ * `$PEEROS_HOME/shares/` (the corestore is locked to one process).
+ *
+ * Sender: `share` reads a file (or every file below a folder) from the sender's drive (opened with
+ * its drive key from the vault), makes a new hypercore and a random 32-byte content key for this
+ * share alone, appends the sealed blocks (share-format.ts), and answers the descriptor text
+ * (share-descriptor.ts) that the caller has the vault seal for the recipient (`$seal`) and puts on
+ * chain. The content key is kept in `shares/outgoing.json` sealed by the vault to the sender's own
+ * key (as drive keys are), so later writes can be appended after a restart. `publish` appends what
+ * changed in shared folders since the last time (new and rewritten files, removals): the recipient
+ * sees them on its next sync. `revoke` marks the share revoked, stops serving its core (every open
+ * connection is dropped) and never appends to it again.
+ *
+ * Recipient: `open` parses the descriptor (hostile), replicates the core from the sender's address
+ * (share-peer.ts, bounded), replays and checks every block, and only then writes the files into its
+ * drive under `shared/<from>/<path without its root>` (removals removed): `files/plans/a` from alice
+ * is `shared/alice/plans/a`, as dBox saves small shares. A failed write rolls back the files this
+ * sync already wrote: a sync saves all of its files or none.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Hypercore from 'hypercore';
+import { ACCOUNT_NAME_PATTERN } from '../../abi/antelope/name.js';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
+import { MAX_FS_FILE_BYTES, MAX_FS_LIST, MAX_FS_MAX_BYTES } from '../limits.js';
+import { Drive, driveDir } from './drive.js';
+import { driveKey, type DriveKeyVault } from './drive-key.js';
+import { fsPathProblem } from './fs-path.js';
+import { ShareCores, appendToShare, readShare } from './share-core.js';
+import { descriptorText, parseDescriptor } from './share-descriptor.js';
+import { ShareError } from './share-error.js';
+import { MAX_SHARE_FILES, sha256Hex } from './share-format.js';
+import { ShareServer, syncShare, type PeerAddress } from './share-peer.js';
+
+const SHARED = 'shared';
+
+/** A shared path as the recipient saves it below `shared/<from>/`: without its root folder (`files/plans/a` → `plans/a`). */
+export function underRoot(path: string): string {
+  const cut = path.indexOf('/');
+  if (cut < 0) throw new ShareError('SHARE_MALFORMED', `"${path}" names a whole root, not a file below one`);
+  return path.slice(cut + 1);
+}
+const OUTGOING = 'outgoing.json';
+
+interface OutgoingShare {
+  id: string;
+  app: string;
+  account: string;
+  /** The account's key the content key is sealed to (and the drive key opened with). */
+  accountKey: string;
+  to: string;
+  path: string;
+  folder: boolean;
+  core: string;
+  nonce: string;
+  sealedKey: string;
+  /** What the core says each path holds now (SHA-256, or null once removed). */
+  files: Record<string, string | null>;
+  /** When the share was made (ms since the epoch): `revokeUnlisted` spares younger shares. */
+  made: number;
+  revoked?: boolean;
+}
+
+/** How long a new share may be missing from the chain (its push in flight or queued offline) before `revokeUnlisted` revokes it. */
+export const SHARE_LISTING_GRACE_MS = 10 * 60_000;
+
+export interface ShareServiceOptions {
+  home: string;
+  /** Unlocked; holds the accounts' keys. */
+  vault: DriveKeyVault;
+  /** The vault's app name for acting as the user (skv USER_APP). */
+  userApp: string;
+  /** Where to serve this host's shares (port 0: any free port); none: this host only receives. */
+  serve?: PeerAddress;
+  /** The address descriptors name, where peers reach `serve` (default: the address served on; needed when that is 0.0.0.0 or ::, or behind a forwarded port). */
+  announce?: PeerAddress;
+}
+
+const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+export interface ShareRequest {
+  app: string;
+  account: string;
+  accountKey: string;
+  /** A file or folder of the app's drive (a full drive path: `files/plans`, `events`). */
+  path: string;
+  to: string;
+}
+
+export class ShareService {
+  readonly #shares: OutgoingShare[];
+  readonly #open = new Map<string, Hypercore>();
+  /** Writes of outgoing shares run one at a time (two publishes must not append the same change twice). */
+  #writing: Promise<unknown> = Promise.resolve();
+  private server: ShareServer | undefined;
+
+  private constructor(
+    private readonly o: ShareServiceOptions,
+    private readonly cores: ShareCores,
+    shares: OutgoingShare[],
+  ) {
+    this.#shares = shares;
+  }
+
+  static async open(o: ShareServiceOptions): Promise<ShareService> {
+    const dir = join(o.home, 'shares');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, OUTGOING);
+    const shares = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { shares: OutgoingShare[] }).shares ?? []) : [];
+    const cores = await ShareCores.open(join(dir, 'store'));
+    const service = new ShareService(o, cores, shares);
+    for (const s of shares) if (!s.revoked) service.#open.set(s.id, await cores.outgoing(s.id));
+    if (o.serve) {
+      try {
+        service.server = await ShareServer.listen(() => service.activeCores(), o.serve);
+      } catch (err) {
+        await cores.close(); // the address is taken: release the store's lock too
+        throw new ShareError('SHARE_UNREACHABLE', `cannot serve shares on ${o.serve.host}:${o.serve.port}: ${(err as Error).message}`);
+      }
+    }
+    return service;
+  }
+
+  /** Where this host serves its shares. */
+  get address(): PeerAddress | undefined {
+    return this.server?.address;
+  }
+
+  /** What descriptors name: `announce`, else the address served on (refused when that is no address a peer can dial). */
+  #announced(): PeerAddress {
+    const at = this.o.announce ?? this.server!.address;
+    if (UNSPECIFIED_HOSTS.has(at.host))
+      throw new ShareError(
+        'SHARE_UNREACHABLE',
+        `shares are served on ${at.host}:${at.port}, which no peer can dial: name the address peers reach (announce)`,
+      );
+    return at;
+  }
+
+  private activeCores(): Hypercore[] {
+    return this.#shares.filter((s) => !s.revoked).flatMap((s) => this.#open.get(s.id) ?? []);
+  }
+
+  async #drive(app: string, account: string, accountKey: string, maxBytes: number): Promise<Drive> {
+    const dir = driveDir(join(this.o.home, 'data', app), account);
+    return new Drive(dir, maxBytes, { key: await driveKey(this.o.vault, this.o.userApp, dir, accountKey) });
+  }
+
+  async #save(): Promise<void> {
+    await writeFileAtomic(join(this.o.home, 'shares', OUTGOING), `${JSON.stringify({ version: 1, shares: this.#shares }, null, 1)}\n`);
+  }
+
+  async #contentKey(s: OutgoingShare): Promise<Uint8Array> {
+    return this.o.vault.openMessage({
+      key: s.accountKey,
+      peer: s.accountKey,
+      nonce: Buffer.from(s.nonce, 'hex'),
+      ciphertext: Buffer.from(s.sealedKey, 'hex'),
+      app: this.o.userApp,
+    });
+  }
+
+  /** Shares a file or folder of the app's drive with `to`; answers the share's id and its descriptor text (to be sealed for `to`). */
+  share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
+    return this.#serial(() => this.#share(r));
+  }
+
+  async #share(r: ShareRequest): Promise<{ id: string; descriptor: string }> {
+    if (!this.server)
+      throw new ShareError('SHARE_UNREACHABLE', 'this host does not serve shares (open the share service with an address to serve on)');
+    const at = this.#announced();
+    if (fsPathProblem(r.path) !== undefined) throw new ShareError('SHARE_DRIVE', `"${r.path}" is not a drive path`);
+    if (!ACCOUNT_NAME_PATTERN.test(r.to)) throw new ShareError('SHARE_DRIVE', 'the recipient is not an account name');
+    const drive = await this.#drive(r.app, r.account, r.accountKey, MAX_FS_MAX_BYTES);
+    const stat = drive.stat(r.path);
+    if (!stat.ok) throw new ShareError('SHARE_DRIVE', `no file or folder "${r.path}" in ${r.account}'s ${r.app} drive`);
+    const folder = stat.value.dir;
+    const contentKey = randomBytes(32);
+    const id = randomBytes(16).toString('hex');
+    const core = await this.cores.outgoing(id);
+    const { nonce, ciphertext } = await this.o.vault.sealMessage({
+      key: r.accountKey,
+      peer: r.accountKey,
+      plaintext: contentKey,
+      app: this.o.userApp,
+    });
+    const s: OutgoingShare = {
+      id,
+      app: r.app,
+      account: r.account,
+      accountKey: r.accountKey,
+      to: r.to,
+      path: r.path,
+      folder,
+      core: core.key!.toString('hex'),
+      nonce: Buffer.from(nonce).toString('hex'),
+      sealedKey: Buffer.from(ciphertext).toString('hex'),
+      files: {},
+      made: Date.now(),
+    };
+    const changes = this.#changes(drive, s);
+    const length = await appendToShare(core, contentKey, changes);
+    for (const [p, c] of changes) s.files[p] = c === null ? null : sha256Hex(c);
+    this.#shares.push(s);
+    this.#open.set(id, core);
+    await this.#save();
+    this.server.offer(core);
+    return {
+      id,
+      descriptor: descriptorText({
+        core: core.key!,
+        key: contentKey,
+        at,
+        path: r.path,
+        folder,
+        length: Math.max(1, length),
+      }),
+    };
+  }
+
+  /** The files of a share's root in the drive now, against what its core holds: what to append. */
+  #changes(drive: Drive, s: OutgoingShare): Map<string, Uint8Array | null> {
+    const now = new Map<string, Uint8Array>();
+    const walk = (rel: string): void => {
+      const listed = drive.list(rel, MAX_FS_LIST);
+      if (!listed.ok) return;
+      for (const e of listed.value) {
+        const p = `${rel}/${e.name}`;
+        if (e.dir) walk(p);
+        else {
+          const r = drive.read(p, 0, MAX_FS_FILE_BYTES);
+          if (r.ok) now.set(p, r.value);
+        }
+        if (now.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `a shared folder holds at most ${MAX_SHARE_FILES} files`);
+      }
+    };
+    if (s.folder) walk(s.path);
+    else {
+      const r = drive.read(s.path, 0, MAX_FS_FILE_BYTES);
+      if (r.ok) now.set(s.path, r.value);
+    }
+    const changes = new Map<string, Uint8Array | null>();
+    for (const [p, c] of now) if (s.files[p] !== sha256Hex(c)) changes.set(p, c);
+    for (const [p, h] of Object.entries(s.files)) if (h !== null && !now.has(p)) changes.set(p, null);
+    return changes;
+  }
+
+  /** Appends what changed in every active share (files written, rewritten or removed since); the number of files appended. */
+  publish(): Promise<number> {
+    return this.#serial(() => this.#publish());
+  }
+
+  async #publish(): Promise<number> {
+    let n = 0;
+    for (const s of this.#shares) {
+      if (s.revoked) continue;
+      const drive = await this.#drive(s.app, s.account, s.accountKey, MAX_FS_MAX_BYTES);
+      const changes = this.#changes(drive, s);
+      if (changes.size === 0) continue;
+      await appendToShare(this.#open.get(s.id)!, await this.#contentKey(s), changes);
+      for (const [p, c] of changes) s.files[p] = c === null ? null : sha256Hex(c);
+      n += changes.size;
+    }
+    if (n > 0) await this.#save();
+    return n;
+  }
+
+  /**
+   * Revokes `account`'s active shares of `app` to `to` whose core is not among `listed` (the core
+   * keys, hex, of the share rows still on chain: the sender's vault opens its own rows too), once
+   * older than `graceMs`: an `unshare` on chain stops the core being served at the next reconcile.
+   */
+  async revokeUnlisted(o: { app: string; account: string; to: string; listed: ReadonlySet<string>; graceMs?: number }): Promise<string[]> {
+    const before = Date.now() - (o.graceMs ?? SHARE_LISTING_GRACE_MS);
+    const gone = this.#shares.filter(
+      (s) => !s.revoked && s.app === o.app && s.account === o.account && s.to === o.to && s.made <= before && !o.listed.has(s.core),
+    );
+    for (const s of gone) await this.#serial(() => this.#revoke(s.id));
+    return gone.map((s) => s.id);
+  }
+
+  #serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.#writing.then(f, f);
+    this.#writing = run.catch(() => {});
+    return run;
+  }
+
+  /** The outgoing shares (no keys): id, to, path, folder, revoked. */
+  list(): Array<{ id: string; app: string; account: string; to: string; path: string; folder: boolean; core: string; revoked: boolean }> {
+    return this.#shares.map((s) => ({
+      id: s.id,
+      app: s.app,
+      account: s.account,
+      to: s.to,
+      path: s.path,
+      folder: s.folder,
+      core: s.core,
+      revoked: !!s.revoked,
+    }));
+  }
+
+  /** Revokes a share: its core is no longer served (open connections are dropped) nor written. */
+  revoke(id: string): Promise<void> {
+    return this.#serial(() => this.#revoke(id));
+  }
+
+  async #revoke(id: string): Promise<void> {
+    const s = this.#shares.find((x) => x.id === id && !x.revoked);
+    if (!s) throw new ShareError('SHARE_NOT_FOUND', 'no active share with that id');
+    s.revoked = true;
+    await this.#save();
+    this.server?.dropAll();
+    const core = this.#open.get(id);
+    this.#open.delete(id);
+    await core?.close();
+  }
+
+  /**
+   * Opens a share for `account` (the recipient): replicates, checks, and saves its files into the
+   * app's drive under `shared/<from>/`. Answers the paths saved and removed (relative to `shared/<from>/`).
+   */
+  async open(r: {
+    app: string;
+    account: string;
+    accountKey: string;
+    from: string;
+    descriptor: string;
+    maxBytes: number;
+    timeoutMs?: number;
+  }): Promise<{ saved: string[]; removed: string[] }> {
+    if (!ACCOUNT_NAME_PATTERN.test(r.from)) throw new ShareError('SHARE_BAD_DESCRIPTOR', 'the sender is not an account name');
+    const d = parseDescriptor(r.descriptor);
+    const core = await this.cores.incoming(d.core);
+    const length = await syncShare(core, d.at, { minLength: d.length, ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) });
+    const state = await readShare(core, { contentKey: d.key, root: d.path, folder: d.folder, length });
+    const drive = await this.#drive(r.app, r.account, r.accountKey, r.maxBytes);
+    const target = (p: string): string => `${SHARED}/${r.from}/${underRoot(p)}`;
+    const before = new Map<string, Uint8Array | null>();
+    const saved: string[] = [];
+    const removed: string[] = [];
+    try {
+      for (const [p, content] of state) {
+        const old = drive.read(target(p), 0, MAX_FS_FILE_BYTES);
+        const prev = old.ok ? old.value : null;
+        if (content === null) {
+          if (prev === null) continue;
+          before.set(p, prev);
+          if (!drive.remove(target(p)).ok) throw new ShareError('SHARE_DRIVE', `cannot remove ${target(p)}`);
+          removed.push(underRoot(p));
+        } else {
+          if (prev !== null && Buffer.from(prev).equals(content)) continue;
+          before.set(p, prev);
+          const w = drive.writeFile(target(p), content);
+          if (!w.ok) throw new ShareError('SHARE_DRIVE', `cannot save ${target(p)} (drive error ${w.code}: quota or a folder in the way)`);
+          saved.push(underRoot(p));
+        }
+      }
+    } catch (e) {
+      for (const [p, prev] of before) {
+        if (prev === null) drive.remove(target(p));
+        else drive.writeFile(target(p), prev);
+      }
+      throw e;
+    }
+    return { saved, removed };
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+    await this.cores.close();
+  }
+}

@@ -1,0 +1,275 @@
+// Peer-to-peer shares between three hosts (runtime/fs/share-service.ts), each its own PEEROS_HOME
+// with its own vault, corestore and drives, over loopback TCP: alice shares from her dbox drive;
+// the descriptor (core key, content key, address) is sealed by her vault for bob's key, as
+// `dbox::share` carries it on chain; bob's host opens it with his vault, replicates, checks and saves
+// under shared/alice/. Carol, a third account, cannot open it. A shared folder's later writes
+// and removals reach bob on his next sync, also across either side being offline; a revoked share
+// stops new data; a sync that does not fit bob's drive saves nothing; hostile descriptors are refused.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../../../skv/index.js';
+import { Drive, driveDir } from '../../../runtime/fs/drive.js';
+import { driveKey } from '../../../runtime/fs/drive-key.js';
+import { ShareService } from '../../../runtime/fs/share-service.js';
+import { ShareError } from '../../../runtime/fs/share-error.js';
+import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
+import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
+import { tempHome, cleanup } from '../helpers.js';
+
+const PASS = 'share test passphrase';
+const QUOTA = 16 << 20;
+interface Side {
+  account: string;
+  home: string;
+  vault: Vault;
+  key: string;
+  shares: ShareService;
+}
+let alice: Side;
+let bob: Side;
+let carol: Side;
+
+async function side(account: string, serve: boolean): Promise<Side> {
+  const home = tempHome(`share-${account}`);
+  const vault = Vault.open({ home, insecureTestKdf: true });
+  await vault.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }), create: true });
+  const key = (await vault.createKey(account)).publicKey;
+  const shares = await ShareService.open({ home, vault, userApp: USER_APP, ...(serve ? { serve: { host: '127.0.0.1', port: 0 } } : {}) });
+  return { account, home, vault, key, shares };
+}
+
+/** The side's dbox drive, opened with its drive key from its vault (what the app's worker gets). */
+async function drive(s: Side, maxBytes = QUOTA): Promise<Drive> {
+  const dir = driveDir(join(s.home, 'data', 'dbox'), s.account);
+  return new Drive(dir, maxBytes, { key: await driveKey(s.vault, USER_APP, dir, s.key) });
+}
+
+const read = (d: Drive, path: string): string | undefined => {
+  const r = d.read(path, 0, 64 << 20);
+  return r.ok ? Buffer.from(r.value).toString('latin1') : undefined;
+};
+
+test.before(async () => {
+  alice = await side('alice', true);
+  bob = await side('bob', false);
+  carol = await side('carol', false);
+});
+test.after(async () => {
+  for (const s of [alice, bob, carol]) {
+    if (!s) continue;
+    await s.shares.close().catch(() => {});
+    await s.vault.close().catch(() => {});
+    cleanup(s.home);
+  }
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.instance(e, ShareError, (e as Error).stack);
+    return (e as ShareError).code;
+  }
+  return 'resolved';
+}
+
+/** Alice shares `path` with `to`; the descriptor sealed by her vault for `to`'s key: the bytes that go on chain. */
+async function share(path: string, to: Side): Promise<{ id: string; blob: Uint8Array }> {
+  const { id, descriptor } = await alice.shares.share({ app: 'dbox', account: 'alice', accountKey: alice.key, path, to: to.account });
+  return { id, blob: await sealText(alice.vault, USER_APP, alice.key, to.key, descriptor) };
+}
+
+/** `who` opens a sealed share with its vault and syncs it into its drive. */
+async function open(who: Side, blob: Uint8Array, o: { maxBytes?: number; timeoutMs?: number } = {}) {
+  const opened = await openText(who.vault, USER_APP, blob, [who.key]);
+  if (opened.text === undefined) throw new Error(`does not open: ${opened.error}`);
+  return who.shares.open({
+    app: 'dbox',
+    account: who.account,
+    accountKey: who.key,
+    from: 'alice',
+    descriptor: opened.text,
+    maxBytes: o.maxBytes ?? QUOTA,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+  });
+}
+
+/** Every file below `dir`, read whole. */
+function filesBelow(dir: string): Buffer[] {
+  return readdirSync(dir, { recursive: true }).flatMap((n) => {
+    const p = join(dir, String(n));
+    return statSync(p).isFile() ? [readFileSync(p)] : [];
+  });
+}
+
+const MARKER = 'alice-secret-marker-7f3a';
+let bigShare: { id: string; blob: Uint8Array };
+
+test('a 1 MiB file: written on alice’s host, readable on bob’s; only ciphertext in the core and the sealed descriptor', async () => {
+  const content = Buffer.concat([Buffer.from(MARKER), randomBytes((1 << 20) - MARKER.length)]);
+  assert.ok((await drive(alice)).writeFile('files/big.bin', content).ok);
+  const t0 = performance.now();
+  bigShare = await share('files/big.bin', bob);
+  assert.equal(await open(bob, bigShare.blob), { saved: ['big.bin'], removed: [] });
+  const ms = performance.now() - t0;
+  process.stdout.write(
+    `  share-to-readable between two hosts, 1 MiB (seal, append, seal descriptor, open, replicate, verify, save): ${ms.toFixed(0)} ms\n`,
+  );
+  assert.is(read(await drive(bob), 'shared/alice/big.bin'), content.toString('latin1'));
+  assert.not.ok(Buffer.from(bigShare.blob).includes(Buffer.from(SHARE_DESCRIPTOR_PREFIX)), 'the descriptor is sealed');
+  for (const s of [alice, bob]) {
+    for (const f of filesBelow(join(s.home, 'shares')))
+      assert.not.ok(f.includes(Buffer.from(MARKER)), `no plaintext in ${s.account}'s share store`);
+  }
+});
+
+test('a third account cannot read it: her vault does not open bob’s descriptor, and without the content key every block fails', async () => {
+  const opened = await openText(carol.vault, USER_APP, bigShare.blob, [carol.key]);
+  assert.is(opened.text, undefined);
+  // carol learns the core key and address (e.g. a leaked descriptor with the content key cut out)
+  const leaked = (await openText(bob.vault, USER_APP, bigShare.blob, [bob.key])).text!;
+  const d = JSON.parse(leaked.slice(SHARE_DESCRIPTOR_PREFIX.length)) as Record<string, unknown>;
+  d.key = randomBytes(32).toString('hex');
+  const guess = SHARE_DESCRIPTOR_PREFIX + JSON.stringify(d);
+  const code = await codeOf(
+    carol.shares.open({ app: 'dbox', account: 'carol', accountKey: carol.key, from: 'alice', descriptor: guess, maxBytes: QUOTA }),
+  );
+  assert.is(code, 'SHARE_TAMPERED');
+  assert.is((await drive(carol)).list('shared', 10).ok, false, 'nothing saved in carol’s drive');
+});
+
+let folder: { id: string; blob: Uint8Array };
+const ev = (n: number, title = `event ${n}`) => JSON.stringify({ title, start: `2027-01-0${n}T09:00` });
+
+test('a shared folder (a calendar, events as files): later writes and removals reach bob on his next sync, also after he was offline', async () => {
+  const a = await drive(alice);
+  assert.ok(a.writeFile('files/cal/1.json', Buffer.from(ev(1))).ok);
+  assert.ok(a.writeFile('files/cal/2.json', Buffer.from(ev(2))).ok);
+  folder = await share('files/cal', bob);
+  assert.equal((await open(bob, folder.blob)).saved.sort(), ['cal/1.json', 'cal/2.json']);
+  // bob is offline (no sync): alice writes a new event, moves one, removes one
+  assert.ok(a.writeFile('files/cal/3.json', Buffer.from(ev(3))).ok);
+  assert.ok(a.writeFile('files/cal/2.json', Buffer.from(ev(2, 'moved'))).ok);
+  assert.ok(a.remove('files/cal/1.json').ok);
+  assert.is(await alice.shares.publish(), 3);
+  assert.is(await alice.shares.publish(), 0, 'nothing new');
+  const synced = await open(bob, folder.blob);
+  assert.equal({ saved: synced.saved.sort(), removed: synced.removed }, { saved: ['cal/2.json', 'cal/3.json'], removed: ['cal/1.json'] });
+  const b = await drive(bob);
+  assert.is(read(b, 'shared/alice/cal/1.json'), undefined);
+  assert.is(read(b, 'shared/alice/cal/2.json'), ev(2, 'moved'));
+  assert.is(read(b, 'shared/alice/cal/3.json'), ev(3));
+});
+
+test('alice offline: bob’s sync is SHARE_UNREACHABLE and keeps what he has; alice writes offline and back online her host serves it (shares and keys survive a restart)', async () => {
+  const at = alice.shares.address!;
+  await alice.shares.close();
+  assert.is(await codeOf(open(bob, folder.blob, { timeoutMs: 2000 })), 'SHARE_UNREACHABLE');
+  assert.is(read(await drive(bob), 'shared/alice/cal/3.json'), ev(3), 'bob keeps his copy');
+  assert.ok((await drive(alice)).writeFile('files/cal/4.json', Buffer.from(ev(4))).ok, 'written while offline');
+  alice.shares = await ShareService.open({ home: alice.home, vault: alice.vault, userApp: USER_APP, serve: at });
+  assert.is(await alice.shares.publish(), 1);
+  assert.equal(await open(bob, folder.blob), { saved: ['cal/4.json'], removed: [] });
+});
+
+test('alice revokes the folder: its core is no longer served, later writes are not appended', async () => {
+  assert.ok((await drive(alice)).writeFile('files/cal/5.json', Buffer.from(ev(5))).ok);
+  await alice.shares.revoke(folder.id);
+  assert.is(await alice.shares.publish(), 0, 'a revoked share takes no new writes');
+  assert.is(await codeOf(open(bob, folder.blob, { timeoutMs: 2000 })), 'SHARE_UNREACHABLE');
+  assert.is(read(await drive(bob), 'shared/alice/cal/5.json'), undefined);
+  assert.is(await codeOf(alice.shares.revoke(folder.id)), 'SHARE_NOT_FOUND');
+  assert.ok(alice.shares.list().find((s) => s.id === folder.id)!.revoked);
+});
+
+test('a sync that does not fit the recipient’s drive saves nothing (the files it wrote are rolled back)', async () => {
+  const a = await drive(alice);
+  assert.ok(a.writeFile('files/q/a.txt', Buffer.from('small')).ok);
+  assert.ok(a.writeFile('files/q/b.bin', randomBytes(200_000)).ok);
+  const q = await share('files/q', bob);
+  const before = (await drive(bob)).usedBytes;
+  assert.is(await codeOf(open(bob, q.blob, { maxBytes: before + 100_000 })), 'SHARE_DRIVE');
+  const b = await drive(bob);
+  assert.is(read(b, 'shared/alice/q/a.txt'), undefined);
+  assert.is(b.usedBytes, before);
+  assert.equal((await open(bob, q.blob)).saved.sort(), ['q/a.txt', 'q/b.bin'], 'with room it saves');
+});
+
+test('hostile descriptors are refused with SHARE_BAD_DESCRIPTOR before anything is dialled', async () => {
+  const good = (await openText(bob.vault, USER_APP, bigShare.blob, [bob.key])).text!;
+  const d = JSON.parse(good.slice(SHARE_DESCRIPTOR_PREFIX.length)) as Record<string, unknown>;
+  const bad = [
+    'hello',
+    `${SHARE_DESCRIPTOR_PREFIX}{`,
+    `${SHARE_DESCRIPTOR_PREFIX}[]`,
+    ...[
+      { core: 'zz' },
+      { key: 'ab'.repeat(31) },
+      { path: '../etc/passwd' },
+      { path: 'a//b' },
+      { path: 'x\u001b[2J' },
+      { folder: 'yes' },
+      { length: 0 },
+      { length: 1e9 },
+      { at: 'nohost' },
+      { at: 'h:0' },
+      { at: 'h:70000' },
+      { at: `${'h'.repeat(300)}:1` },
+      { at: 'a b:1' },
+    ].map((o) => SHARE_DESCRIPTOR_PREFIX + JSON.stringify({ ...d, ...o })),
+  ];
+  for (const text of bad) {
+    assert.throws(
+      () => parseDescriptor(text),
+      (e: unknown) => e instanceof ShareError && e.code === 'SHARE_BAD_DESCRIPTOR',
+      text,
+    );
+  }
+  assert.is(
+    await codeOf(bob.shares.open({ app: 'dbox', account: 'bob', accountKey: bob.key, from: 'Alice!', descriptor: good, maxBytes: QUOTA })),
+    'SHARE_BAD_DESCRIPTOR',
+  );
+});
+
+test('concurrent publishes append a change once; a taken address is SHARE_UNREACHABLE and releases the store', async () => {
+  const a = await drive(alice);
+  assert.ok(a.writeFile('files/q/c.txt', Buffer.from('once')).ok);
+  const counts = await Promise.all([alice.shares.publish(), alice.shares.publish(), alice.shares.publish()]);
+  assert.equal(counts.sort(), [0, 0, 1]);
+
+  const home = tempHome('share-taken');
+  try {
+    const taken = ShareService.open({ home, vault: carol.vault, userApp: USER_APP, serve: alice.shares.address! });
+    assert.is(await codeOf(taken), 'SHARE_UNREACHABLE');
+    const again = await ShareService.open({ home, vault: carol.vault, userApp: USER_APP });
+    await again.close();
+  } finally {
+    cleanup(home);
+  }
+});
+
+test('descriptors name the announced address when one is given (a host behind a forwarded port)', async () => {
+  const home = tempHome('share-announce');
+  const s = await ShareService.open({
+    home,
+    vault: alice.vault,
+    userApp: USER_APP,
+    serve: { host: '127.0.0.1', port: 0 },
+    announce: { host: 'alice.example', port: 7700 },
+  });
+  try {
+    const dir = driveDir(join(home, 'data', 'dbox'), 'alice');
+    const d = new Drive(dir, QUOTA, { key: await driveKey(alice.vault, USER_APP, dir, alice.key) });
+    assert.ok(d.writeFile('files/announced.txt', Buffer.from('hi')).ok);
+    const { descriptor } = await s.share({ app: 'dbox', account: 'alice', accountKey: alice.key, path: 'files/announced.txt', to: 'bob' });
+    assert.equal(parseDescriptor(descriptor).at, { host: 'alice.example', port: 7700 });
+  } finally {
+    await s.close();
+    cleanup(home);
+  }
+});
+
+test.run();
