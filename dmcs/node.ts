@@ -271,6 +271,8 @@ export class EmbeddedNode {
             return false; // a duplicate (seen already) or invalid here: not passed on
           }
         },
+        pendingTransactions: (max) =>
+          chain.pendingTransactions.slice(0, max).map((t) => new TextEncoder().encode(JSON.stringify(packedTrxToJson(t)))),
         log: (m) => this.onError(new Error(m)),
       },
       (this.opts.peers ?? []).map((p) => parseHostPort(p)),

@@ -19,6 +19,8 @@ export const BLOCKS_PER_REQUEST = 256;
 export const REDIAL_MS = 300;
 /** A catch-up request unanswered this long may be sent again. */
 export const REQUEST_RETRY_MS = 2000;
+/** Pending transactions handed to a peer when it connects (the rest wait for the next connection or a block). */
+export const MAX_TRX_ON_CONNECT = 1000;
 
 /** What the relay needs from its node; calls that change the chain are serialized by the node. */
 export interface RelayHost {
@@ -31,6 +33,11 @@ export interface RelayHost {
   blocksFrom(from: number, max: number): Promise<Uint8Array[]>;
   /** A transaction forwarded by a peer: true if it was new here and accepted (then it is passed on). */
   acceptTransaction(bytes: Uint8Array): boolean;
+  /**
+   * Transactions this node holds that are not in a block yet (its pending block), as TRX payloads:
+   * sent to a peer when it connects, so a push taken while no peer was reachable still reaches a producer.
+   */
+  pendingTransactions(max: number): Uint8Array[];
   log(message: string): void;
 }
 
@@ -154,7 +161,10 @@ export class BlockRelay {
           link.socket.destroy();
           return;
         }
-        link.greeted = true;
+        if (!link.greeted) {
+          link.greeted = true;
+          for (const bytes of this.host.pendingTransactions(MAX_TRX_ON_CONNECT)) link.send({ type: 'trx', bytes });
+        }
         link.peerHead = m.headNum;
         link.requestedAt = 0;
         // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks

@@ -15,6 +15,7 @@ import { APIClient, PrivateKey } from '@wharfkit/antelope';
 import { newAccountAction, removeDir, tempDir, transact } from '../helpers.js';
 import { createProducerAccounts, deployGovernor, proposeProducers } from '../schedule.js';
 import { ProcessCluster, digestOf, type NodeProcess } from './process-cluster.js';
+import { CuttableLink } from './cuttable-link.js';
 
 const names = ['proda', 'prodb', 'prodc', 'prodd'];
 /** Slots in one round of the 4-producer schedule (12 each). */
@@ -25,9 +26,12 @@ const cluster = new ProcessCluster();
 const producers: NodeProcess[] = [];
 let replica: NodeProcess;
 let slot = 0;
+/** The replica reaches its two peers through these (a test cuts them to take it offline). */
+const replicaLinks: CuttableLink[] = [];
 
 test.after(async () => {
   await cluster.close();
+  for (const l of replicaLinks) await l.close();
   for (const d of [...dirs, replicaDir]) removeDir(d);
 });
 
@@ -52,16 +56,14 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
       ]),
     );
   }
-  // the replica: the chain's genesis, no key at all, two peers
+  // the replica: the chain's genesis, no key at all, two peers (through cuttable links)
+  for (const p of [producers[0]!, producers[2]!]) replicaLinks.push(await CuttableLink.open(p.p2p!));
   replica = await cluster.start('replica', [
     '--data',
     replicaDir,
     '--genesis',
     join(dirs[0]!, 'genesis.json'),
-    '--peer',
-    producers[0]!.p2p!,
-    '--peer',
-    producers[2]!.p2p!,
+    ...replicaLinks.flatMap((l) => ['--peer', l.address]),
   ]);
   await cluster.converge(everyone(), 20_000);
 
@@ -122,6 +124,72 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
   process.stdout.write(
     `  cluster: ${caughtUp.head_block_num} blocks, LIB ${caughtUp.last_irreversible_block_num}; with 3 of 4 the LIB went ${all.last_irreversible_block_num} → ${three.last_irreversible_block_num}\n`,
   );
+});
+
+/** Whether `account` exists on node `n`. */
+const hasAccount = async (n: NodeProcess, account: string) =>
+  (await fetch(`${n.endpoint}/v1/chain/get_account`, { method: 'POST', body: JSON.stringify({ account_name: account }) })).status === 200;
+
+/** The producer (schedule index) of `s` under the 4-producer schedule: (slot mod N·12) / 12. */
+const ownerOf = (s: number) => Math.floor((s % ROUND) / 12);
+
+/** The block (num, producer) holding transaction `id`, searched from block `from` on node `n`. */
+async function blockWith(n: NodeProcess, id: string, from: number): Promise<{ num: number; producer: string } | null> {
+  const head = (await digestOf(n)).head_block_num;
+  for (let num = from; num <= head; num++) {
+    const b = (await (
+      await fetch(`${n.endpoint}/v1/chain/get_block`, { method: 'POST', body: JSON.stringify({ block_num_or_id: num }) })
+    ).json()) as {
+      producer: string;
+      transactions: Array<{ trx: { id: string } }>;
+    };
+    if (b.transactions.some((t) => t.trx.id === id)) return { num, producer: b.producer };
+  }
+  return null;
+}
+
+test('a transaction pushed to a node that does not produce the coming slots is forwarded and lands in a block', async () => {
+  // pushed to the keyless replica: it floods it to its peers
+  const key = () => PrivateKey.generate('K1').toPublic().toString();
+  const from = (await digestOf(producers[0]!)).head_block_num;
+  const viaReplica = (await transact(new APIClient({ url: replica.endpoint }), [newAccountAction('carol', key())])) as {
+    transaction_id: string;
+  };
+  // pushed to a producer whose turn is not next: the producer of the coming slots gets it
+  const next = ownerOf(slot + 1);
+  const other = producers[(next + 2) % names.length]!;
+  const viaOther = (await transact(new APIClient({ url: other.endpoint }), [newAccountAction('dave', key())])) as {
+    transaction_id: string;
+  };
+  slot = await cluster.runSlots(slot, 24);
+  await cluster.converge(everyone(), 20_000);
+  for (const n of everyone()) {
+    assert.ok(await hasAccount(n, 'carol'), `${n.label} has the account pushed to the replica`);
+    assert.ok(await hasAccount(n, 'dave'), `${n.label} has the account pushed to ${other.label}`);
+  }
+  assert.ok(await blockWith(replica, viaReplica.transaction_id, from), 'in a block');
+  const dave = (await blockWith(producers[0]!, viaOther.transaction_id, from))!;
+  assert.is.not(dave.producer, other.label, `${other.label} does not produce the coming slots: another producer included it`);
+
+  // offline: the replica takes a push while it reaches no peer; once reconnected it hands it on
+  for (const l of replicaLinks) l.setCut(true);
+  const offline = (await transact(new APIClient({ url: replica.endpoint }), [newAccountAction('erin', key())])) as {
+    transaction_id: string;
+  };
+  slot = await cluster.runSlots(slot, 12);
+  assert.not.ok(await hasAccount(producers[0]!, 'erin'), 'not on the producers while the replica is cut off');
+  for (const l of replicaLinks) l.setCut(false);
+  const until = Date.now() + 20_000;
+  while (!(await hasAccount(producers[0]!, 'erin'))) {
+    if (Date.now() > until) throw new Error(`the offline push never reached a producer: ${replica.stderr().slice(-500)}`);
+    slot = await cluster.runSlots(slot, 1);
+  }
+  // it may be in a pending block only (reads see pending state): one producer's turn seals it
+  slot = await cluster.runSlots(slot, 12);
+  const final = await cluster.converge(everyone(), 20_000);
+  assert.ok(await hasAccount(replica, 'erin'));
+  assert.ok(await blockWith(producers[1]!, offline.transaction_id, from));
+  assert.ok(final.head_block_num > 0);
 });
 
 test.run();

@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../../bin/peeros.js', import.meta.url));
 
-export type Digest = { head_block_num: number; head_block_id: string; last_irreversible_block_num: number; state_digest: string };
+export type Digest = {
+  head_block_num: number;
+  head_block_id: string;
+  last_irreversible_block_num: number;
+  state_digest: string;
+  pending_transactions: number;
+};
 export type Head = { num: number; id: string; lib: number; timestamp: number; producer: string };
 
 /** One `peeros node` process as it reported itself on start (`--json`). */
@@ -144,7 +150,7 @@ export class ProcessCluster {
         return first;
       if (Date.now() > until)
         throw new Error(
-          `no convergence: ${among.map((n, i) => `${n.label} ${views[i] ? `${views[i]!.head_block_num}/${views[i]!.last_irreversible_block_num}` : 'down'}`).join(' | ')}`,
+          `no convergence: ${among.map((n, i) => `${n.label} ${views[i] ? `${views[i]!.head_block_num}/${views[i]!.last_irreversible_block_num} ${views[i]!.head_block_id.slice(8, 16)} ${views[i]!.state_digest.slice(0, 8)} pending ${views[i]!.pending_transactions}` : 'down'}`).join(' | ')}`,
         );
       await sleep(50);
     }
