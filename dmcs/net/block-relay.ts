@@ -49,6 +49,11 @@ class PeerLink {
   requestedFrom = 0;
   /** The highest block number this peer sent that this node verified (applied or kept in its fork database). */
   receivedUpTo = 0;
+  /**
+   * Fetching this peer's branch from this node's LIB (it is on another fork): continue from the
+   * last block it sent, not from this node's own head, until its head is reached.
+   */
+  forkSync = false;
   greeted = false;
   constructor(
     readonly socket: Socket,
@@ -169,9 +174,15 @@ export class BlockRelay {
         link.requestedAt = 0;
         // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
         // continue from the last block it sent us: a branch longer than one answer comes in pieces
+        if (link.forkSync && m.headNum > link.receivedUpTo) {
+          // its branch is longer than one answer: the next piece, from the last block it sent
+          this.request(link, link.receivedUpTo + 1);
+          return;
+        }
+        link.forkSync = false;
         if (m.headNum > Math.max(this.host.headNum(), link.receivedUpTo))
           this.request(link, Math.max(this.host.headNum(), link.receivedUpTo) + 1);
-        else if (m.libNum > this.host.libNum()) this.request(link, this.host.libNum() + 1); // not ahead: on another branch
+        else if (m.libNum > this.host.libNum()) this.forkRequest(link); // not ahead: on another branch
         return;
       case 'request': {
         const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
@@ -195,7 +206,7 @@ export class BlockRelay {
       const code = (e as { code?: string }).code;
       if (code === 'unlinkable_block_exception') {
         // on another fork, or blocks missed: ask for the peer's branch from our LIB
-        this.request(link, this.host.libNum() + 1);
+        this.forkRequest(link);
         return;
       }
       this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
@@ -204,6 +215,13 @@ export class BlockRelay {
     // header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the block number)
     link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOfId(bytes.subarray(14, 46)) + 1);
     if (outcome !== 'known') this.broadcast({ type: 'block', bytes }, link);
+  }
+
+  /** Asks `link` for its branch from this node's LIB on (in pieces, see `PeerLink.forkSync`). */
+  private forkRequest(link: PeerLink): void {
+    link.forkSync = true;
+    link.receivedUpTo = this.host.libNum();
+    this.request(link, this.host.libNum() + 1);
   }
 
   private request(link: PeerLink, fromNum: number): void {
