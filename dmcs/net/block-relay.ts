@@ -6,12 +6,26 @@
  * received goes to the node, which verifies it before anything is applied (Chain.acceptBlock),
  * and a block new to this node is passed on to its other peers, so blocks flood the network once.
  * Transactions are flooded the same way towards whichever node produces next. Everything a peer
- * sends is bounded: frame size, blocks per request, one catch-up request in flight per peer.
+ * sends is bounded: frame size, blocks per request, one catch-up request in flight per peer, and
+ * the per-peer limits of peer-limits.ts (rates, refused blocks, queued and unread bytes, HELLO
+ * first and in time, inbound connections): a peer past one is disconnected with the reason logged.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
+import {
+  HELLO_TIMEOUT_MS,
+  MAX_INBOUND_PEERS,
+  MAX_QUEUED_BYTES,
+  MAX_QUEUED_MESSAGES,
+  MAX_REFUSED_BLOCKS,
+  MAX_REQUESTS_PER_SECOND,
+  MAX_TRX_PER_SECOND,
+  MAX_UNREAD_BYTES,
+  MAX_UNSOLICITED_BLOCKS_PER_SECOND,
+  RateLimit,
+} from './peer-limits.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -55,13 +69,27 @@ class PeerLink {
    */
   forkSync = false;
   greeted = false;
+  /** A HELLO has arrived (it may not be handled yet): other messages may follow it. */
+  helloReceived = false;
+  /** Blocks this node asked for and has not received yet: they do not count against `blockRate`. */
+  requestCredit = 0;
+  readonly blockRate = new RateLimit(MAX_UNSOLICITED_BLOCKS_PER_SECOND);
+  readonly trxRate = new RateLimit(MAX_TRX_PER_SECOND);
+  readonly requestRate = new RateLimit(MAX_REQUESTS_PER_SECOND);
+  refusedBlocks = 0;
+  queuedMessages = 0;
+  queuedBytes = 0;
+  /** Set once the link is dropped for breaking a limit (the reason is logged once). */
+  droppedFor: string | null = null;
   constructor(
     readonly socket: Socket,
     readonly label: string,
+    readonly inbound: boolean,
   ) {}
 
   send(m: RelayMessage): void {
-    if (!this.socket.destroyed) this.socket.write(encodeMessage(m));
+    if (this.socket.destroyed) return;
+    this.socket.write(encodeMessage(m));
   }
 }
 
@@ -79,7 +107,7 @@ export class BlockRelay {
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
   async start(at?: HttpEndpoint): Promise<void> {
     if (at) {
-      const server = createServer((s) => this.attach(s, `${s.remoteAddress}:${s.remotePort}`));
+      const server = createServer((s) => this.attach(s, `${s.remoteAddress}:${s.remotePort}`, undefined, true));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(at.port, at.host, () => resolve());
@@ -123,34 +151,106 @@ export class BlockRelay {
     this.dialTimers.add(t);
   }
 
-  private attach(socket: Socket, label: string, onClose?: () => void): void {
+  private attach(socket: Socket, label: string, onClose?: () => void, inbound = false): void {
     if (this.closed) {
       socket.destroy();
       return;
     }
+    if (inbound && this.inboundCount() >= MAX_INBOUND_PEERS) {
+      this.host.log(`peer ${label}: refused, already ${MAX_INBOUND_PEERS} inbound peers (MAX_INBOUND_PEERS)`);
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
-    const link = new PeerLink(socket, label);
+    const link = new PeerLink(socket, label, inbound);
     this.links.add(link);
+    const helloTimer = setTimeout(() => {
+      if (!link.helloReceived) this.drop(link, `no HELLO within ${HELLO_TIMEOUT_MS} ms (HELLO_TIMEOUT_MS)`);
+    }, HELLO_TIMEOUT_MS);
+    helloTimer.unref();
     // one message at a time per link, in order (a block before the next one it links to)
     let queue: Promise<void> = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
+      if (link.droppedFor) return;
       let msgs: RelayMessage[];
       try {
         msgs = link.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       } catch (e) {
-        this.host.log(`peer ${label}: ${(e as Error).message}; disconnecting`);
-        socket.destroy();
+        this.drop(link, (e as Error).message);
         return;
       }
-      for (const m of msgs)
-        queue = queue.then(() => this.handle(link, m)).catch((e: Error) => this.host.log(`peer ${label}: ${e.message}`));
+      for (const m of msgs) {
+        const over = this.admit(link, m);
+        if (over) {
+          this.drop(link, over);
+          return;
+        }
+        const size = messageBytes(m);
+        link.queuedMessages++;
+        link.queuedBytes += size;
+        queue = queue
+          .then(() => (link.droppedFor ? undefined : this.handle(link, m)))
+          .catch((e: Error) => this.host.log(`peer ${label}: ${e.message}`))
+          .finally(() => {
+            link.queuedMessages--;
+            link.queuedBytes -= size;
+          });
+      }
     });
     socket.on('error', () => {});
     socket.on('close', () => {
+      clearTimeout(helloTimer);
       this.links.delete(link);
       onClose?.();
     });
     link.send(this.hello());
+  }
+
+  private inboundCount(): number {
+    let n = 0;
+    for (const l of this.links) if (l.inbound) n++;
+    return n;
+  }
+
+  /**
+   * The per-peer limits checked as a message arrives (before it waits in the queue): null when
+   * it may be handled, else why the peer is dropped.
+   */
+  private admit(link: PeerLink, m: RelayMessage): string | null {
+    if (m.type === 'hello') link.helloReceived = true;
+    else if (!link.helloReceived) return `${m.type.toUpperCase()} before HELLO`;
+    if (link.queuedMessages >= MAX_QUEUED_MESSAGES) return `more than ${MAX_QUEUED_MESSAGES} messages waiting (MAX_QUEUED_MESSAGES)`;
+    if (link.queuedBytes + messageBytes(m) > MAX_QUEUED_BYTES) return `more than ${MAX_QUEUED_BYTES} bytes waiting (MAX_QUEUED_BYTES)`;
+    switch (m.type) {
+      case 'block':
+        if (link.requestCredit > 0) link.requestCredit--;
+        else if (!link.blockRate.take())
+          return `more than ${MAX_UNSOLICITED_BLOCKS_PER_SECOND} unrequested blocks a second (MAX_UNSOLICITED_BLOCKS_PER_SECOND)`;
+        return null;
+      case 'trx':
+        return link.trxRate.take() ? null : `more than ${MAX_TRX_PER_SECOND} transactions a second (MAX_TRX_PER_SECOND)`;
+      case 'request':
+        return link.requestRate.take() ? null : `more than ${MAX_REQUESTS_PER_SECOND} requests a second (MAX_REQUESTS_PER_SECOND)`;
+      default:
+        return null;
+    }
+  }
+
+  /** Disconnects a peer that broke a limit, with the reason logged once. */
+  private drop(link: PeerLink, reason: string): void {
+    if (link.droppedFor) return;
+    link.droppedFor = reason;
+    this.host.log(`peer ${link.label}: ${reason}; disconnecting`);
+    link.socket.destroy();
+  }
+
+  /** Sends to a peer, dropping one that leaves more than MAX_UNREAD_BYTES unread. */
+  private sendTo(link: PeerLink, m: RelayMessage): void {
+    if (link.socket.writableLength > MAX_UNREAD_BYTES) {
+      this.drop(link, `more than ${MAX_UNREAD_BYTES} bytes sent and not read (MAX_UNREAD_BYTES)`);
+      return;
+    }
+    link.send(m);
   }
 
   private hello(): RelayMessage {
@@ -186,8 +286,8 @@ export class BlockRelay {
         return;
       case 'request': {
         const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
-        for (const b of blocks) link.send({ type: 'block', bytes: b });
-        link.send(this.hello());
+        for (const b of blocks) this.sendTo(link, { type: 'block', bytes: b });
+        this.sendTo(link, this.hello());
         return;
       }
       case 'block':
@@ -210,6 +310,8 @@ export class BlockRelay {
         return;
       }
       this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
+      if (++link.refusedBlocks >= MAX_REFUSED_BLOCKS)
+        this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
       return;
     }
     // header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the block number)
@@ -230,12 +332,13 @@ export class BlockRelay {
     if (link.requestedAt !== 0 && link.requestedFrom === fromNum && now - link.requestedAt < REQUEST_RETRY_MS) return;
     link.requestedAt = now;
     link.requestedFrom = fromNum;
-    link.send({ type: 'request', fromNum });
+    link.requestCredit = Math.min(2 * BLOCKS_PER_REQUEST, link.requestCredit + BLOCKS_PER_REQUEST);
+    this.sendTo(link, { type: 'request', fromNum });
   }
 
   /** Sends `m` to every greeted peer but `except`. */
   broadcast(m: RelayMessage, except?: PeerLink): void {
-    for (const l of this.links) if (l !== except && l.greeted) l.send(m);
+    for (const l of this.links) if (l !== except && l.greeted) this.sendTo(l, m);
   }
 
   /** A block this node produced. */
@@ -256,6 +359,11 @@ export class BlockRelay {
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** What a message holds in memory while it waits. */
+function messageBytes(m: RelayMessage): number {
+  return m.type === 'block' || m.type === 'trx' ? m.bytes.length : 40;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
