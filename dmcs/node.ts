@@ -38,6 +38,7 @@ import { BlockRelay } from './net/block-relay.js';
 import { decodeBlock, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
 import { ManualSlotClock } from './net/manual-slot-clock.js';
+import { PEER_LIMITS, type PeerLimits } from './net/peer-limits.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -114,6 +115,8 @@ export interface NodeOptions {
    * node's time; nothing is produced on a timer.
    */
   slotClock?: 'wall' | 'manual';
+  /** Lower per-peer relay limits (tests only; default `PEER_LIMITS`, net/peer-limits.ts). */
+  peerLimits?: Partial<PeerLimits>;
 }
 
 /** Transaction ids remembered as already forwarded to peers (cleared when full). */
@@ -276,6 +279,7 @@ export class EmbeddedNode {
         log: (m) => this.onError(new Error(m)),
       },
       (this.opts.peers ?? []).map((p) => parseHostPort(p)),
+      { ...PEER_LIMITS, ...this.opts.peerLimits },
     );
     try {
       await relay.start(this.opts.p2pListen !== undefined ? endpointOf(this.opts.p2pListen) : undefined);

@@ -14,18 +14,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
-import {
-  HELLO_TIMEOUT_MS,
-  MAX_INBOUND_PEERS,
-  MAX_QUEUED_BYTES,
-  MAX_QUEUED_MESSAGES,
-  MAX_REFUSED_BLOCKS,
-  MAX_REQUESTS_PER_SECOND,
-  MAX_TRX_PER_SECOND,
-  MAX_UNREAD_BYTES,
-  MAX_UNSOLICITED_BLOCKS_PER_SECOND,
-  RateLimit,
-} from './peer-limits.js';
+import { PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -73,9 +62,9 @@ class PeerLink {
   helloReceived = false;
   /** Blocks this node asked for and has not received yet: they do not count against `blockRate`. */
   requestCredit = 0;
-  readonly blockRate = new RateLimit(MAX_UNSOLICITED_BLOCKS_PER_SECOND);
-  readonly trxRate = new RateLimit(MAX_TRX_PER_SECOND);
-  readonly requestRate = new RateLimit(MAX_REQUESTS_PER_SECOND);
+  readonly blockRate: RateLimit;
+  readonly trxRate: RateLimit;
+  readonly requestRate: RateLimit;
   refusedBlocks = 0;
   queuedMessages = 0;
   queuedBytes = 0;
@@ -85,7 +74,12 @@ class PeerLink {
     readonly socket: Socket,
     readonly label: string,
     readonly inbound: boolean,
-  ) {}
+    limits: PeerLimits,
+  ) {
+    this.blockRate = new RateLimit(limits.unsolicitedBlocksPerSecond);
+    this.trxRate = new RateLimit(limits.trxPerSecond);
+    this.requestRate = new RateLimit(limits.requestsPerSecond);
+  }
 
   send(m: RelayMessage): void {
     if (this.socket.destroyed) return;
@@ -102,6 +96,7 @@ export class BlockRelay {
   constructor(
     private readonly host: RelayHost,
     private readonly peers: readonly HttpEndpoint[],
+    private readonly limits: PeerLimits = PEER_LIMITS,
   ) {}
 
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
@@ -156,17 +151,18 @@ export class BlockRelay {
       socket.destroy();
       return;
     }
-    if (inbound && this.inboundCount() >= MAX_INBOUND_PEERS) {
-      this.host.log(`peer ${label}: refused, already ${MAX_INBOUND_PEERS} inbound peers (MAX_INBOUND_PEERS)`);
+    const L = this.limits;
+    if (inbound && this.inboundCount() >= L.inboundPeers) {
+      this.host.log(`peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`);
       socket.destroy();
       return;
     }
     socket.setNoDelay(true);
-    const link = new PeerLink(socket, label, inbound);
+    const link = new PeerLink(socket, label, inbound, L);
     this.links.add(link);
     const helloTimer = setTimeout(() => {
-      if (!link.helloReceived) this.drop(link, `no HELLO within ${HELLO_TIMEOUT_MS} ms (HELLO_TIMEOUT_MS)`);
-    }, HELLO_TIMEOUT_MS);
+      if (!link.helloReceived) this.drop(link, `no HELLO within ${L.helloTimeoutMs} ms (HELLO_TIMEOUT_MS)`);
+    }, L.helloTimeoutMs);
     helloTimer.unref();
     // one message at a time per link, in order (a block before the next one it links to)
     let queue: Promise<void> = Promise.resolve();
@@ -219,18 +215,19 @@ export class BlockRelay {
   private admit(link: PeerLink, m: RelayMessage): string | null {
     if (m.type === 'hello') link.helloReceived = true;
     else if (!link.helloReceived) return `${m.type.toUpperCase()} before HELLO`;
-    if (link.queuedMessages >= MAX_QUEUED_MESSAGES) return `more than ${MAX_QUEUED_MESSAGES} messages waiting (MAX_QUEUED_MESSAGES)`;
-    if (link.queuedBytes + messageBytes(m) > MAX_QUEUED_BYTES) return `more than ${MAX_QUEUED_BYTES} bytes waiting (MAX_QUEUED_BYTES)`;
+    const L = this.limits;
+    if (link.queuedMessages >= L.queuedMessages) return `more than ${L.queuedMessages} messages waiting (MAX_QUEUED_MESSAGES)`;
+    if (link.queuedBytes + messageBytes(m) > L.queuedBytes) return `more than ${L.queuedBytes} bytes waiting (MAX_QUEUED_BYTES)`;
     switch (m.type) {
       case 'block':
         if (link.requestCredit > 0) link.requestCredit--;
         else if (!link.blockRate.take())
-          return `more than ${MAX_UNSOLICITED_BLOCKS_PER_SECOND} unrequested blocks a second (MAX_UNSOLICITED_BLOCKS_PER_SECOND)`;
+          return `more than ${L.unsolicitedBlocksPerSecond} unrequested blocks a second (MAX_UNSOLICITED_BLOCKS_PER_SECOND)`;
         return null;
       case 'trx':
-        return link.trxRate.take() ? null : `more than ${MAX_TRX_PER_SECOND} transactions a second (MAX_TRX_PER_SECOND)`;
+        return link.trxRate.take() ? null : `more than ${L.trxPerSecond} transactions a second (MAX_TRX_PER_SECOND)`;
       case 'request':
-        return link.requestRate.take() ? null : `more than ${MAX_REQUESTS_PER_SECOND} requests a second (MAX_REQUESTS_PER_SECOND)`;
+        return link.requestRate.take() ? null : `more than ${L.requestsPerSecond} requests a second (MAX_REQUESTS_PER_SECOND)`;
       default:
         return null;
     }
@@ -246,8 +243,8 @@ export class BlockRelay {
 
   /** Sends to a peer, dropping one that leaves more than MAX_UNREAD_BYTES unread. */
   private sendTo(link: PeerLink, m: RelayMessage): void {
-    if (link.socket.writableLength > MAX_UNREAD_BYTES) {
-      this.drop(link, `more than ${MAX_UNREAD_BYTES} bytes sent and not read (MAX_UNREAD_BYTES)`);
+    if (link.socket.writableLength > this.limits.unreadBytes) {
+      this.drop(link, `more than ${this.limits.unreadBytes} bytes sent and not read (MAX_UNREAD_BYTES)`);
       return;
     }
     link.send(m);
@@ -310,7 +307,7 @@ export class BlockRelay {
         return;
       }
       this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
-      if (++link.refusedBlocks >= MAX_REFUSED_BLOCKS)
+      if (++link.refusedBlocks >= this.limits.refusedBlocks)
         this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
       return;
     }

@@ -29,6 +29,31 @@ export const HELLO_TIMEOUT_MS = 10_000;
 /** Inbound connections held at once; more are refused at accept. */
 export const MAX_INBOUND_PEERS = 64;
 
+/** The limits one relay applies to each of its peers (tests may lower them; nodes use `PEER_LIMITS`). */
+export interface PeerLimits {
+  unsolicitedBlocksPerSecond: number;
+  trxPerSecond: number;
+  requestsPerSecond: number;
+  refusedBlocks: number;
+  queuedMessages: number;
+  queuedBytes: number;
+  unreadBytes: number;
+  helloTimeoutMs: number;
+  inboundPeers: number;
+}
+
+export const PEER_LIMITS: PeerLimits = {
+  unsolicitedBlocksPerSecond: MAX_UNSOLICITED_BLOCKS_PER_SECOND,
+  trxPerSecond: MAX_TRX_PER_SECOND,
+  requestsPerSecond: MAX_REQUESTS_PER_SECOND,
+  refusedBlocks: MAX_REFUSED_BLOCKS,
+  queuedMessages: MAX_QUEUED_MESSAGES,
+  queuedBytes: MAX_QUEUED_BYTES,
+  unreadBytes: MAX_UNREAD_BYTES,
+  helloTimeoutMs: HELLO_TIMEOUT_MS,
+  inboundPeers: MAX_INBOUND_PEERS,
+};
+
 /** A token bucket: `perSecond` tokens a second, holding at most `perSecond`. */
 export class RateLimit {
   private tokens: number;

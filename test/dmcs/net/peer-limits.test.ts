@@ -189,6 +189,43 @@ test('the node still serves honest peers: a peer joins and follows its blocks', 
   }
 });
 
+test('with lowered limits: a peer silent past the HELLO timeout, and one with too many messages waiting, are dropped', async () => {
+  const d = tempDir('limits-low');
+  dirs.push(d);
+  const low = await startNode({
+    dev: true,
+    dataDir: d,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    peerLimits: { helloTimeoutMs: 200, queuedMessages: 3 },
+    onError: (e) => logs.push(e.message),
+  });
+  others.push(low);
+  const [host, port] = low.p2pAddress!.split(':');
+  const open = () =>
+    new Promise<Socket>((resolve) => {
+      const s = connect(Number(port), host!, () => resolve(s));
+      sockets.push(s);
+      s.on('error', () => {});
+      s.resume();
+    });
+  const silent = await open();
+  await closed(silent);
+  await logged(/no HELLO within 200 ms \(HELLO_TIMEOUT_MS\); disconnecting/);
+  // messages of one read are queued before any is handled: the fourth is one too many
+  const busy = await open();
+  busy.write(
+    frames([
+      { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+      ...Array.from({ length: 5 }, () => ({ type: 'request', fromNum: 1 }) as RelayMessage),
+    ]),
+  );
+  await closed(busy);
+  await logged(/more than 3 messages waiting \(MAX_QUEUED_MESSAGES\); disconnecting/);
+});
+
 test('RateLimit: a bucket of perSecond tokens, refilled continuously', () => {
   const r = new RateLimit(10, 0);
   for (let i = 0; i < 10; i++) assert.ok(r.take(0));
