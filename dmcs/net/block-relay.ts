@@ -22,6 +22,8 @@ export const BLOCKS_PER_REQUEST = 256;
 export const REDIAL_MS = 300;
 /** A catch-up request unanswered this long may be sent again. */
 export const REQUEST_RETRY_MS = 2000;
+/** HELLOs in a row with no new block that end a fork sync (one may cross the request it answers). */
+export const FORK_SYNC_IDLE_HELLOS = 3;
 /** Pending transactions handed to a peer when it connects (the rest wait for the next connection or a block). */
 export const MAX_TRX_ON_CONNECT = 1000;
 
@@ -57,6 +59,9 @@ class PeerLink {
    * last block it sent, not from this node's own head, until its head is reached.
    */
   forkSync = false;
+  /** `receivedUpTo` at the last HELLO, and how many HELLOs in a row came with nothing new during a fork sync. */
+  forkSyncMark = 0;
+  forkSyncIdle = 0;
   greeted = false;
   /** A HELLO has arrived (it may not be handled yet): other messages may follow it. */
   helloReceived = false;
@@ -65,6 +70,8 @@ class PeerLink {
   readonly blockRate: RateLimit;
   readonly trxRate: RateLimit;
   readonly requestRate: RateLimit;
+  /** HELLOs share the request rate: an honest peer sends one on connect and one per answer. */
+  readonly helloRate: RateLimit;
   refusedBlocks = 0;
   queuedMessages = 0;
   queuedBytes = 0;
@@ -79,6 +86,7 @@ class PeerLink {
     this.blockRate = new RateLimit(limits.unsolicitedBlocksPerSecond);
     this.trxRate = new RateLimit(limits.trxPerSecond);
     this.requestRate = new RateLimit(limits.requestsPerSecond);
+    this.helloRate = new RateLimit(limits.requestsPerSecond);
   }
 
   send(m: RelayMessage): void {
@@ -228,8 +236,8 @@ export class BlockRelay {
         return link.trxRate.take() ? null : `more than ${L.trxPerSecond} transactions a second (MAX_TRX_PER_SECOND)`;
       case 'request':
         return link.requestRate.take() ? null : `more than ${L.requestsPerSecond} requests a second (MAX_REQUESTS_PER_SECOND)`;
-      default:
-        return null;
+      case 'hello':
+        return link.helloRate.take() ? null : `more than ${L.requestsPerSecond} HELLOs a second (MAX_REQUESTS_PER_SECOND)`;
     }
   }
 
@@ -271,7 +279,10 @@ export class BlockRelay {
         link.requestedAt = 0;
         // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
         // continue from the last block it sent us: a branch longer than one answer comes in pieces
-        if (link.forkSync && m.headNum > link.receivedUpTo) {
+        // (FORK_SYNC_IDLE_HELLOS in a row with no new block end it: the peer has no more of that branch to give)
+        if (link.forkSync) link.forkSyncIdle = link.receivedUpTo > link.forkSyncMark ? 0 : link.forkSyncIdle + 1;
+        link.forkSyncMark = link.receivedUpTo;
+        if (link.forkSync && m.headNum > link.receivedUpTo && link.forkSyncIdle < FORK_SYNC_IDLE_HELLOS) {
           // its branch is longer than one answer: the next piece, from the last block it sent
           this.request(link, link.receivedUpTo + 1);
           return;
@@ -319,7 +330,9 @@ export class BlockRelay {
   /** Asks `link` for its branch from this node's LIB on (in pieces, see `PeerLink.forkSync`). */
   private forkRequest(link: PeerLink): void {
     link.forkSync = true;
+    link.forkSyncIdle = 0;
     link.receivedUpTo = this.host.libNum();
+    link.forkSyncMark = link.receivedUpTo;
     this.request(link, this.host.libNum() + 1);
   }
 

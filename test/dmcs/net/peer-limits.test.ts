@@ -145,7 +145,7 @@ test('forged blocks: disconnected after MAX_REFUSED_BLOCKS refusals, nothing app
   assert.is(node.chain.head.num, 1, 'nothing applied');
 });
 
-test('a flood of transactions and of requests: disconnected past each rate', async () => {
+test('a flood of transactions, of requests and of HELLOs: disconnected past each rate', async () => {
   const s = await dial();
   const junk = new TextEncoder().encode('{"not":"a transaction"}');
   s.write(frames([hello(), ...Array.from({ length: 3 * MAX_TRX_PER_SECOND }, () => ({ type: 'trx', bytes: junk }) as RelayMessage)]));
@@ -158,6 +158,11 @@ test('a flood of transactions and of requests: disconnected past each rate', asy
   );
   await closed(r);
   await logged(/requests a second \(MAX_REQUESTS_PER_SECOND\); disconnecting/);
+
+  const h = await dial();
+  h.write(frames(Array.from({ length: 5 * MAX_REQUESTS_PER_SECOND }, () => hello())));
+  await closed(h);
+  await logged(/HELLOs a second \(MAX_REQUESTS_PER_SECOND\); disconnecting/);
 });
 
 test('inbound connections past MAX_INBOUND_PEERS are refused at accept', async () => {

@@ -31,6 +31,11 @@ const KEYS_PER_NODE = SOAK ? Array.from({ length: 21 }, () => 1) : [5, 5, 4, 4, 
 /** Nodes 0..SIDE_A-1 hold 14 producers, the rest 7. */
 const SIDE_A = SOAK ? 14 : 3;
 const ROUND = 21 * 12;
+/**
+ * How long a heal may take: each node of the losing side pops its branch and applies the other
+ * (with 21 nodes in one process, hundreds of blocks each).
+ */
+const HEAL_TIMEOUT_MS = SOAK ? 300_000 : 20_000;
 /** Rounds of each phase (the soak runs them longer). */
 const PHASE_ROUNDS = SOAK ? 4 : 1;
 
@@ -99,6 +104,7 @@ async function runSlots(count: number, groups: number[][], healing = false): Pro
           await waitHeight(
             made.num,
             g.map((m) => nodes[m]!),
+            HEAL_TIMEOUT_MS,
           );
         else if (made)
           await waitHead(
@@ -217,7 +223,7 @@ test('21 producers over the relay: agree, skip missed slots, a 14-producer side 
   // healed: one branch wins everywhere and the LIB moves past the partition's blocks
   for (const l of links) l.setCut(false);
   await runSlots(ROUND, [all()], true);
-  const healed = await agree();
+  const healed = await agree(HEAL_TIMEOUT_MS);
   phase('heal');
   assert.ok(healed.lib > Math.max(...libsCut), `LIB ${healed.lib} moves again once healed`);
   // Leap's two-stage rule needs about two rounds of 15 producers to make the partition's blocks irreversible
