@@ -37,6 +37,8 @@ import type { StateSnapshot } from './state/state-snapshot.js';
 import { BlockRelay } from './net/block-relay.js';
 import { decodeBlock, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
+import { ManualSlotClock } from './net/manual-slot-clock.js';
+import { PEER_LIMITS, type PeerLimits } from './net/peer-limits.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -106,6 +108,15 @@ export interface NodeOptions {
   genesis?: string | Genesis;
   /** Peers to dial (HOST:PORT), redialled while down. With `p2pListen` or `peers`, autoProduce produces in this node's slots. */
   peers?: readonly string[];
+  /**
+   * 'wall' (default): with peers, produce at every 500 ms slot boundary. 'manual' (tests and
+   * development only, needs `dev`): produce only when a slot is driven through the loopback
+   * control endpoint (`slotClockAddress`, net/manual-slot-clock.ts), whose latest slot is also the
+   * node's time; nothing is produced on a timer.
+   */
+  slotClock?: 'wall' | 'manual';
+  /** Lower per-peer relay limits (tests only; default `PEER_LIMITS`, net/peer-limits.ts). */
+  peerLimits?: Partial<PeerLimits>;
 }
 
 /** Transaction ids remembered as already forwarded to peers (cleared when full). */
@@ -168,6 +179,8 @@ export class EmbeddedNode {
   private chainQueue: Promise<unknown> = Promise.resolve();
   private slotTimer: NodeJS.Timeout | null = null;
   private readonly forwarded = new Set<string>();
+  /** `slotClock: 'manual'`: the test clock that drives production (and the node's time). */
+  private manualClock: ManualSlotClock | null = null;
   /** Double signings seen (producer, slot, the two ids). */
   readonly doubleSigns: Array<{ producer: string; slot: number; first: string; second: string }> = [];
 
@@ -189,6 +202,19 @@ export class EmbeddedNode {
 
   /** The start-up steps, in order. */
   private async open(): Promise<void> {
+    if (this.opts.slotClock === 'manual' && !this.opts.dev)
+      throw new Error('the manual slot clock is for tests and development (--dev); a production node uses wall time');
+    if (this.opts.slotClock === 'manual')
+      this.manualClock = new ManualSlotClock({
+        produceSlot: (slot) => this.produceSlot(slot),
+        head: () => ({
+          num: this.chain.head.num,
+          id: bytesToHex(this.chain.head.id),
+          lib: this.chain.lastIrreversibleBlockNum,
+          timestamp: this.chain.head.timestamp,
+          producer: this.chain.head.block.producer,
+        }),
+      });
     mkdirSync(this.opts.dataDir, { recursive: true });
     this.source = await this.openBlockSource();
     const log = this.source.log;
@@ -207,7 +233,8 @@ export class EmbeddedNode {
     if (!this.source.followed) await this.recoverJournal();
     this.startSnapshots();
     await this.startRelay();
-    if (this.source.followed) this.startFollowing();
+    if (this.opts.slotClock === 'manual') await this.startManualClock();
+    else if (this.source.followed) this.startFollowing();
     else if (this.relay) {
       if (this.opts.autoProduce ?? true) this.armSlotTimer();
     } else if (this.opts.autoProduce ?? true) this.autoProducing = true;
@@ -247,9 +274,12 @@ export class EmbeddedNode {
             return false; // a duplicate (seen already) or invalid here: not passed on
           }
         },
+        pendingTransactions: (max) =>
+          chain.pendingTransactions.slice(0, max).map((t) => new TextEncoder().encode(JSON.stringify(packedTrxToJson(t)))),
         log: (m) => this.onError(new Error(m)),
       },
       (this.opts.peers ?? []).map((p) => parseHostPort(p)),
+      { ...PEER_LIMITS, ...this.opts.peerLimits },
     );
     try {
       await relay.start(this.opts.p2pListen !== undefined ? endpointOf(this.opts.p2pListen) : undefined);
@@ -258,6 +288,16 @@ export class EmbeddedNode {
       throw new Error(`cannot listen for peers on ${hostPort(this.opts.p2pListen!)}: ${(e as Error).message}`);
     }
     this.relay = relay;
+  }
+
+  /** `slotClock: 'manual'`: blocks are produced only when the test clock drives a slot. */
+  private async startManualClock(): Promise<void> {
+    await this.manualClock!.listen();
+  }
+
+  /** HOST:PORT of the manual slot clock's control endpoint (127.0.0.1), when the node runs on one. */
+  get slotClockAddress(): string | undefined {
+    return this.manualClock?.address ?? undefined;
   }
 
   /** Runs `fn` after every earlier chain change from peers or slots. */
@@ -282,12 +322,13 @@ export class EmbeddedNode {
    * Produces the block of `slot` if it belongs to a producer this node holds the key of (after
    * any blocks from peers being applied), and sends it to the peers. Null when not this node's slot.
    */
-  produceSlot(slot: number): Promise<{ num: number; id: string } | null> {
+  produceSlot(slot: number): Promise<{ num: number; id: string; producer: string } | null> {
     this.live();
     return this.serial(async () => {
       const made = await this.chain.produceSlot(slot);
-      if (made) this.relay?.announceBlock(encodeBlock(this.chain.head.block));
-      return made;
+      if (!made) return null;
+      this.relay?.announceBlock(encodeBlock(this.chain.head.block));
+      return { ...made, producer: this.chain.head.block.producer };
     });
   }
 
@@ -345,6 +386,7 @@ export class EmbeddedNode {
       snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
       events: this.chainEvents(),
       deferReplay: true,
+      ...(this.manualClock ? { now: () => this.manualClock!.nowMs() } : {}),
       ...(producerKey === null && !this.opts.follow ? { joined: true } : {}),
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
@@ -557,6 +599,7 @@ export class EmbeddedNode {
         .catch(() => {});
     };
     await quietly(() => this.journal?.close());
+    await quietly(() => this.manualClock?.close());
     await quietly(() => this.relay?.close());
     await quietly(() => this.http?.close());
     await quietly(() => this.follower?.close());
@@ -690,6 +733,7 @@ export class EmbeddedNode {
     // with peers, a block outside this node's slot would fork: pending transactions stay in the journal instead
     if (this.chain.pendingCount > 0 && !this.relay) await this.chain.produceBlock().catch(() => {});
     this.closed = true;
+    await this.manualClock?.close();
     await this.relay?.close();
     await this.chainQueue;
     await this.producing;

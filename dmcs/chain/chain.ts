@@ -733,6 +733,11 @@ export class Chain {
     return this.pending?.receipts.length ?? 0;
   }
 
+  /** The pending block's transactions, in order (what a node hands a peer that just connected). */
+  get pendingTransactions(): PackedTrx[] {
+    return this.pending?.receipts.map((r) => r.trx) ?? [];
+  }
+
   /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
   private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
     const trx = d.trx;

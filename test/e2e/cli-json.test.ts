@@ -129,6 +129,7 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
       'p2p',
       'producers',
       'replication',
+      'slotClock',
       'snapshotBlock',
     ]);
     assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
@@ -136,6 +137,7 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
     assert.is(doc.dev, true);
     assert.is(doc.genesisKey, true);
     assert.equal(doc.producers, []);
+    assert.is(doc.slotClock, null, 'wall time unless --slot-clock manual');
     const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
     assert.is(info.chain_id, doc.chainId);
   } catch (e) {

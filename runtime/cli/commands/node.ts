@@ -84,9 +84,16 @@ const definition: CommandDefinition = {
       description: 'repeatable: a producing node to connect to (its --p2p-listen address), redialled while it is down',
     },
     {
+      name: 'slot-clock',
+      type: 'string',
+      value: 'CLOCK',
+      description:
+        'wall (default): produce at every 500 ms slot boundary; manual (tests and development, needs --dev): produce only when a slot is driven over a control endpoint on 127.0.0.1 (POST /slot {"slot":N}, GET /head; its address is printed), whose latest slot is also the node\'s time',
+    },
+    {
       ...JSON_FLAG,
       description:
-        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers"} (genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys) instead of the start-up text',
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers","slotClock"} (slotClock: HOST:PORT of the manual slot clock or null; genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys) instead of the start-up text',
     },
   ],
   notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
@@ -151,6 +158,11 @@ const command: CliCommand = {
     if (genesis !== undefined && p2pListen === undefined && !peers.length)
       throw new UsageError('--genesis joins a network of producing nodes: give --p2p-listen and/or --peer');
     const replicate = typeof flags.replicate === 'string' ? flags.replicate : undefined;
+    const slotClock = typeof flags['slot-clock'] === 'string' ? flags['slot-clock'] : 'wall';
+    if (slotClock !== 'wall' && slotClock !== 'manual')
+      throw new UsageError(`--slot-clock: wall or manual, got ${JSON.stringify(slotClock)}`);
+    if (slotClock === 'manual' && !dev)
+      throw new UsageError('--slot-clock manual is for tests and development: give --dev (a production node uses wall time)');
     if (follow && dev) throw new UsageError('--follow takes the chain of the followed node; leave out --dev');
     if (follow && (p2pListen !== undefined || peers.length))
       throw new UsageError('--follow runs a replica of one node; --p2p-listen and --peer are for producing nodes');
@@ -178,6 +190,7 @@ const command: CliCommand = {
       ...(producers.length ? { producers } : {}),
       ...(p2pListen !== undefined ? { p2pListen } : {}),
       ...(peers.length ? { peers } : {}),
+      ...(slotClock === 'manual' ? { slotClock } : {}),
     });
     if (flags.json) {
       io.out(
@@ -193,6 +206,7 @@ const command: CliCommand = {
           dev,
           genesisKey: node.holdsGenesisKey,
           producers: node.producers,
+          slotClock: node.slotClockAddress ?? null,
         }),
       );
     } else {
@@ -202,6 +216,7 @@ const command: CliCommand = {
       if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
       if (follow) io.out(`following: ${follow} (read-only replica)`);
       if (node.p2pAddress) io.out(`p2p: listening on ${node.p2pAddress}`);
+      if (node.slotClockAddress) io.out(`slot clock: manual, driven at ${node.slotClockAddress} (POST /slot {"slot":N})`);
       for (const p of peers) io.out(`peer: ${p}`);
       for (const p of node.producers) io.out(`producer: ${p.name} signs with ${p.key}`);
       const resumed = node.chain.startedFromSnapshot ? `, state from the snapshot of block ${node.chain.startedFromSnapshot}` : '';

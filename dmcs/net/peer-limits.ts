@@ -1,0 +1,78 @@
+/**
+ * What one relay peer may cost this node (block-relay.ts applies them): a peer past a limit is
+ * disconnected and the reason logged. Rates are token buckets refilled continuously, sized well
+ * above honest traffic (a block per slot from each neighbour, a test clock driving hundreds of
+ * slots a second, transaction bursts) and far below what a flood costs. Blocks this node asked for
+ * (a catch-up answer of up to BLOCKS_PER_REQUEST) do not count against the block rate.
+ */
+
+/** Blocks a peer may send unasked, per second (burst: one second's worth). */
+export const MAX_UNSOLICITED_BLOCKS_PER_SECOND = 1000;
+/**
+ * Transactions a peer may forward per second (burst: one second's worth). Kept below what the node
+ * can turn away: a flood of junk is read as fast as it is refused (about 5000/s on a loaded core),
+ * so a higher cap would never be reached while the flood held the event loop.
+ */
+export const MAX_TRX_PER_SECOND = 2000;
+/** Catch-up requests a peer may send per second; each may cost this node BLOCKS_PER_REQUEST block reads. */
+export const MAX_REQUESTS_PER_SECOND = 50;
+/** Blocks that fail verification (bad signature, wrong producer, …) before the peer is dropped. */
+export const MAX_REFUSED_BLOCKS = 16;
+/** Messages received and not yet handled (they are handled one at a time, in order). */
+export const MAX_QUEUED_MESSAGES = 4096;
+/** Bytes of messages received and not yet handled. */
+export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** Bytes written to a peer that it has not read yet (a peer that asks and does not read is dropped). */
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+/** A connection must say HELLO within this time. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Inbound connections held at once; more are refused at accept. */
+export const MAX_INBOUND_PEERS = 64;
+
+/** The limits one relay applies to each of its peers (tests may lower them; nodes use `PEER_LIMITS`). */
+export interface PeerLimits {
+  unsolicitedBlocksPerSecond: number;
+  trxPerSecond: number;
+  requestsPerSecond: number;
+  refusedBlocks: number;
+  queuedMessages: number;
+  queuedBytes: number;
+  unreadBytes: number;
+  helloTimeoutMs: number;
+  inboundPeers: number;
+}
+
+export const PEER_LIMITS: PeerLimits = {
+  unsolicitedBlocksPerSecond: MAX_UNSOLICITED_BLOCKS_PER_SECOND,
+  trxPerSecond: MAX_TRX_PER_SECOND,
+  requestsPerSecond: MAX_REQUESTS_PER_SECOND,
+  refusedBlocks: MAX_REFUSED_BLOCKS,
+  queuedMessages: MAX_QUEUED_MESSAGES,
+  queuedBytes: MAX_QUEUED_BYTES,
+  unreadBytes: MAX_UNREAD_BYTES,
+  helloTimeoutMs: HELLO_TIMEOUT_MS,
+  inboundPeers: MAX_INBOUND_PEERS,
+};
+
+/** A token bucket: `perSecond` tokens a second, holding at most `perSecond`. */
+export class RateLimit {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    readonly perSecond: number,
+    now = performance.now(),
+  ) {
+    this.tokens = perSecond;
+    this.at = now;
+  }
+
+  /** Takes one token: false when none is left (the caller drops the peer). */
+  take(now = performance.now()): boolean {
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,244 @@
+// A hostile peer against a node's block relay, written as an attacker would: raw TCP, the public
+// chain id, frames built by hand. Each abuse gets the peer disconnected with its reason logged
+// (the limits of dmcs/net/peer-limits.ts and the frame cap of relay-message.ts), and the node goes
+// on working for honest peers.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { copyFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { encodeBlock } from '../../../dmcs/block.js';
+import { encodeMessage, MAX_FRAME_BYTES, type RelayMessage } from '../../../dmcs/net/relay-message.js';
+import {
+  MAX_INBOUND_PEERS,
+  MAX_REFUSED_BLOCKS,
+  MAX_REQUESTS_PER_SECOND,
+  MAX_TRX_PER_SECOND,
+  MAX_UNSOLICITED_BLOCKS_PER_SECOND,
+  RateLimit,
+} from '../../../dmcs/net/peer-limits.js';
+import { BLOCKS_PER_REQUEST } from '../../../dmcs/net/block-relay.js';
+import { removeDir, tempDir } from '../helpers.js';
+
+const dirs = [tempDir('limits-a'), tempDir('limits-b'), tempDir('limits-c')];
+const logs: string[] = [];
+let node: EmbeddedNode;
+const others: EmbeddedNode[] = [];
+const sockets: Socket[] = [];
+
+test.after(async () => {
+  for (const s of sockets) s.destroy();
+  await node?.close();
+  for (const n of others) await n.close();
+  for (const d of dirs) removeDir(d);
+});
+
+/** Connects to the node's relay; resolves once connected. */
+function dial(): Promise<Socket> {
+  const [host, port] = node.p2pAddress!.split(':');
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(port), host!);
+    sockets.push(s);
+    s.on('error', () => {});
+    s.resume(); // reads (and drops) what the node sends, so its FIN is seen
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+const closed = (s: Socket, timeoutMs = 10_000) =>
+  new Promise<void>((resolve, reject) => {
+    if (s.destroyed || s.readableEnded) return resolve();
+    const t = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the node did not disconnect the peer (${s.destroyed} ${s.readableEnded} ${s.writableLength}); ${logs.slice(-2).join(' | ')}`,
+          ),
+        ),
+      timeoutMs,
+    );
+    s.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+const hello = (): RelayMessage => ({ type: 'hello', chainId: node.chain.chainId, headNum: 1, libNum: 0 });
+const frames = (ms: RelayMessage[]) => Buffer.concat(ms.map((m) => encodeMessage(m)));
+
+/** Waits for a log line matching `re` (bounded). */
+async function logged(re: RegExp, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const line = logs.find((l) => re.test(l));
+    if (line) return line;
+    if (Date.now() > until) throw new Error(`no log line ${re}; last: ${logs.slice(-3).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('start: a node with a relay, and a block it does not have', async () => {
+  node = await startNode({
+    dev: true,
+    dataDir: dirs[0]!,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    onError: (e) => logs.push(e.message),
+  });
+  assert.is(node.chain.head.num, 1);
+});
+
+test('an oversize frame: disconnected before the body is read', async () => {
+  const s = await dial();
+  const head = Buffer.alloc(5);
+  head.writeUInt32LE(MAX_FRAME_BYTES + 1, 0);
+  s.write(head);
+  await closed(s);
+  assert.match(await logged(/frame of \d+ bytes/), /disconnecting/);
+});
+
+test('a block before HELLO: disconnected', async () => {
+  const s = await dial();
+  s.write(frames([{ type: 'block', bytes: encodeBlock((await node.chain.getBlock(1))!.block) }]));
+  await closed(s);
+  await logged(/BLOCK before HELLO; disconnecting/);
+});
+
+test('a flood of unrequested blocks: disconnected past the rate', async () => {
+  const s = await dial();
+  const block1 = encodeBlock((await node.chain.getBlock(1))!.block);
+  // block 1 does not link (it is the root): each one asks for the peer's branch, which grants up to
+  // 2 * BLOCKS_PER_REQUEST blocks of credit; the rest refills while the flood is read: send plenty more
+  const flood = Array.from(
+    { length: 3 * MAX_UNSOLICITED_BLOCKS_PER_SECOND + 2 * BLOCKS_PER_REQUEST },
+    () => ({ type: 'block', bytes: block1 }) as RelayMessage,
+  );
+  s.write(frames([hello(), ...flood]));
+  await closed(s);
+  await logged(/unrequested blocks a second \(MAX_UNSOLICITED_BLOCKS_PER_SECOND\); disconnecting/);
+});
+
+test('forged blocks: disconnected after MAX_REFUSED_BLOCKS refusals, nothing applied', async () => {
+  // a real block 2 made on the same chain by another node, its signature then tampered with
+  copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[1]!, 'genesis.json'));
+  const maker = await startNode({
+    dev: true,
+    dataDir: dirs[1]!,
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    onError: () => {},
+  });
+  others.push(maker);
+  await maker.produceBlock();
+  const forged = encodeBlock(maker.chain.head.block);
+  forged[116 + 1 + 10]! ^= 0xff; // header (116 bytes for an empty one) ‖ signature type ‖ r, s
+  const s = await dial();
+  s.write(frames([hello(), ...Array.from({ length: MAX_REFUSED_BLOCKS + 4 }, () => ({ type: 'block', bytes: forged }) as RelayMessage)]));
+  await closed(s);
+  await logged(/blocks refused by verification \(MAX_REFUSED_BLOCKS\); disconnecting/);
+  assert.ok(logs.filter((l) => l.startsWith('refused a block')).length >= MAX_REFUSED_BLOCKS);
+  assert.is(node.chain.head.num, 1, 'nothing applied');
+});
+
+test('a flood of transactions, of requests and of HELLOs: disconnected past each rate', async () => {
+  const s = await dial();
+  const junk = new TextEncoder().encode('{"not":"a transaction"}');
+  s.write(frames([hello(), ...Array.from({ length: 3 * MAX_TRX_PER_SECOND }, () => ({ type: 'trx', bytes: junk }) as RelayMessage)]));
+  await closed(s);
+  await logged(/transactions a second \(MAX_TRX_PER_SECOND\); disconnecting/);
+
+  const r = await dial();
+  r.write(
+    frames([hello(), ...Array.from({ length: 5 * MAX_REQUESTS_PER_SECOND }, () => ({ type: 'request', fromNum: 1 }) as RelayMessage)]),
+  );
+  await closed(r);
+  await logged(/requests a second \(MAX_REQUESTS_PER_SECOND\); disconnecting/);
+
+  const h = await dial();
+  h.write(frames(Array.from({ length: 5 * MAX_REQUESTS_PER_SECOND }, () => hello())));
+  await closed(h);
+  await logged(/HELLOs a second \(MAX_REQUESTS_PER_SECOND\); disconnecting/);
+});
+
+test('inbound connections past MAX_INBOUND_PEERS are refused at accept', async () => {
+  const held: Socket[] = [];
+  for (let i = 0; i < MAX_INBOUND_PEERS; i++) held.push(await dial());
+  const extra = await dial();
+  await closed(extra);
+  await logged(/already 64 inbound peers \(MAX_INBOUND_PEERS\)/);
+  for (const h of held) h.destroy();
+});
+
+test('the node still serves honest peers: a peer joins and follows its blocks', async () => {
+  copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[2]!, 'genesis.json'));
+  const peer = await startNode({
+    dev: true,
+    dataDir: dirs[2]!,
+    peers: [node.p2pAddress!],
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    onError: () => {},
+  });
+  others.push(peer);
+  const made = await node.produceBlock();
+  const until = Date.now() + 10_000;
+  while (peer.chain.head.num < made.num) {
+    if (Date.now() > until) throw new Error(`the honest peer is at ${peer.chain.head.num}, the node at ${made.num}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+});
+
+test('with lowered limits: a peer silent past the HELLO timeout, and one with too many messages waiting, are dropped', async () => {
+  const d = tempDir('limits-low');
+  dirs.push(d);
+  const low = await startNode({
+    dev: true,
+    dataDir: d,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    peerLimits: { helloTimeoutMs: 200, queuedMessages: 3 },
+    onError: (e) => logs.push(e.message),
+  });
+  others.push(low);
+  const [host, port] = low.p2pAddress!.split(':');
+  const open = () =>
+    new Promise<Socket>((resolve) => {
+      const s = connect(Number(port), host!, () => resolve(s));
+      sockets.push(s);
+      s.on('error', () => {});
+      s.resume();
+    });
+  const silent = await open();
+  await closed(silent);
+  await logged(/no HELLO within 200 ms \(HELLO_TIMEOUT_MS\); disconnecting/);
+  // messages of one read are queued before any is handled: the fourth is one too many
+  const busy = await open();
+  busy.write(
+    frames([
+      { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+      ...Array.from({ length: 5 }, () => ({ type: 'request', fromNum: 1 }) as RelayMessage),
+    ]),
+  );
+  await closed(busy);
+  await logged(/more than 3 messages waiting \(MAX_QUEUED_MESSAGES\); disconnecting/);
+});
+
+test('RateLimit: a bucket of perSecond tokens, refilled continuously', () => {
+  const r = new RateLimit(10, 0);
+  for (let i = 0; i < 10; i++) assert.ok(r.take(0));
+  assert.not.ok(r.take(0), 'empty');
+  assert.ok(r.take(100), 'one token back after 100 ms');
+  assert.not.ok(r.take(100));
+  for (let i = 0; i < 10; i++) assert.ok(r.take(10_000));
+  assert.not.ok(r.take(10_000), 'never more than perSecond at once');
+});
+
+test.run();
