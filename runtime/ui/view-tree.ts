@@ -13,8 +13,7 @@
  * naming the path of the node or field; nothing is cut or guessed.
  */
 import { ACCOUNT_NAME_PATTERN } from '../../abi/antelope/index.js';
-import { checkGuestMsgpack, boundaryPackr } from '../../abi/msgpack/index.js';
-import { BoundaryError } from '../../abi/boundary-errors.js';
+import { boundaryPackr, scanMsgpack, ScanStatus, scanStatusText } from '../../abi/msgpack/index.js';
 import { terminalLines, terminalText } from '../../lib/terminal-text.js';
 import { UiError } from './ui-error.js';
 
@@ -270,12 +269,11 @@ export function validateView(view: unknown): SafeNode {
 export function validateViewBytes(bytes: Uint8Array, start = 0, stop = bytes.length): SafeNode {
   const len = stop - start;
   if (len > MAX_VIEW_BYTES) throw new UiError('VIEW_TOO_LARGE', `view: ${len} bytes, more than ${MAX_VIEW_BYTES}`);
-  try {
-    checkGuestMsgpack(bytes, MAX_VIEW_MSGPACK_DEPTH, 'view', MAX_VIEW_MSGPACK_VALUES, start, stop);
-  } catch (err) {
-    if (err instanceof BoundaryError && err.code === 'LIMIT_EXCEEDED') throw new UiError('VIEW_TOO_LARGE', err.message);
-    if (err instanceof BoundaryError && /deeper/.test(err.message)) throw new UiError('VIEW_TOO_DEEP', err.message);
-    throw new UiError('VIEW_MALFORMED', (err as Error).message);
+  const status = scanMsgpack(bytes, MAX_VIEW_MSGPACK_DEPTH, start, stop, MAX_VIEW_MSGPACK_VALUES);
+  if (status === ScanStatus.TOO_MANY_VALUES) {
+    throw new UiError('VIEW_TOO_LARGE', `view: more than ${MAX_VIEW_MSGPACK_VALUES} msgpack values`);
   }
+  if (status === ScanStatus.TOO_DEEP) throw new UiError('VIEW_TOO_DEEP', `view: msgpack nested deeper than ${MAX_VIEW_MSGPACK_DEPTH}`);
+  if (status !== ScanStatus.OK) throw new UiError('VIEW_MALFORMED', `view: malformed msgpack: ${scanStatusText(status)}`);
   return validateView(boundaryPackr.unpack(bytes.subarray(start, stop)));
 }
