@@ -228,17 +228,16 @@ export function checks(results: BenchResult[]): BenchCheck[] {
         'hybrid.concurrent-8.rate or vault.sign.app-capped.per-s.2-threads not measured',
       ),
     ),
-    opened(
-      ratio(
-        'instantiate.warm.p99 / instantiate.warm.p50',
-        `<= ${T.instantiateSpread}`,
-        get('instantiate.warm.p99'),
-        get('instantiate.warm.p50'),
-        (v) => v <= T.instantiateSpread,
-        'instantiate.warm.p99 or .p50 not measured',
-      ),
+    // met and held (2026-12-03: three runs at load 14-15, p99/p50 1.7-2.0, p50 27-31 µs): gates `--check`
+    ratio(
+      'instantiate.warm.p99 / instantiate.warm.p50',
+      `<= ${T.instantiateSpread}`,
+      get('instantiate.warm.p99'),
+      get('instantiate.warm.p50'),
+      (v) => v <= T.instantiateSpread,
+      'instantiate.warm.p99 or .p50 not measured',
     ),
-    opened(upTo('instantiate.warm.p50', T.instantiateP50Us)),
+    upTo('instantiate.warm.p50', T.instantiateP50Us),
     opened(upTo('hybrid.first-call.p50', T.firstCallP50Ms * 1000)),
     opened(
       ratio(
