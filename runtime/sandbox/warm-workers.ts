@@ -36,6 +36,8 @@ export class WarmWorkers {
   started = 0;
   /** Workers handed out. */
   taken = 0;
+  /** Workers whose warm-up (warm-up.ts) ran without a failure. */
+  warmedUp = 0;
 
   constructor(readonly size: number) {}
 
@@ -81,7 +83,9 @@ export class WarmWorkers {
       clock,
       booted: false,
       onWarm: (m) => {
-        if (m.type === 'warm') idle.booted = true;
+        if (m.type !== 'warm') return;
+        idle.booted = true;
+        if (m.warmedUp) this.warmedUp++;
       },
       onGone: () => {
         // not refilled here: a worker that cannot start would otherwise respawn in a loop

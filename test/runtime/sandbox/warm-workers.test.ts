@@ -7,6 +7,8 @@ import { WARM_WORKERS } from '../../../runtime/limits.js';
 import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
+import { WarmWorkers } from '../../../runtime/sandbox/warm-workers.js';
+import { WARM_UP_CALLS, warmUp, warmUpModuleBytes } from '../../../runtime/sandbox/warm-up.js';
 
 const home = tempHome('warm-workers');
 const open = (warmWorkers?: number) => new Host({ home, onLog: () => {}, ...(warmWorkers !== undefined ? { warmWorkers } : {}) });
@@ -137,6 +139,30 @@ test('a first call sent behind the hand-over fails with the start error a fresh 
     assert.is(await pooled.run('alpha', 'go'), 'alpha', 'the host keeps serving');
   } finally {
     await Promise.all([fresh.close(), pooled.close()]);
+  }
+});
+
+test('the warm-up module is valid wasm speaking the core ABI, and its call path answers nil', () => {
+  assert.ok(WebAssembly.validate(warmUpModuleBytes()));
+  const m = new WebAssembly.Module(warmUpModuleBytes());
+  assert.equal(WebAssembly.Module.imports(m), [], 'it imports nothing');
+  assert.equal(
+    WebAssembly.Module.exports(m).map((e) => e.name),
+    ['memory', 'cabi_realloc', 'peeros:isa/command@0.1.0#run'],
+  );
+  assert.ok(WARM_UP_CALLS >= 1);
+  assert.ok(warmUp(), 'AppInstance ran it and got msgpack nil back');
+});
+
+test('every pooled worker runs the warm-up before it reports warm', async () => {
+  const pool = new WarmWorkers(2);
+  try {
+    pool.fill();
+    for (const until = Date.now() + 30_000; pool.warmedUp < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    assert.is(pool.warmedUp, 2);
+    assert.is(pool.idle, 2);
+  } finally {
+    await pool.close();
   }
 });
 
