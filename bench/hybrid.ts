@@ -13,9 +13,11 @@
  *   hybrid.concurrent-8.rate           transfers/s with 8 installed apps (copies of dPay, one worker
  *                                      each) pushing back to back at once (ack, not block): what the
  *                                      session grants, the vault and the node do with concurrent pushes
- *   hybrid.first-call.p50 / .p99       ms, the first call (dPay's `history`, no chain) of an installed
- *                                      idle app: its worker was stopped IDLE_MS before, its compiled module
- *                                      is cached; so a warm worker taken from the pool (runtime/sandbox/
+ *   hybrid.first-call.p50 / .p99       ms, the first call (dPay's `whoami`: the session file, no chain,
+ *                                      no storage; a command whose own cost does not grow with the app's
+ *                                      recorded history, unlike `history`) of an installed idle app: its
+ *                                      worker was stopped IDLE_MS before, its compiled module is cached;
+ *                                      so a warm worker taken from the pool (runtime/sandbox/
  *                                      warm-workers.ts; a worker start without one), an instantiation
  *                                      and the call
  */
@@ -93,7 +95,7 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
           await rig.host.stopWorker('dpay');
           await new Promise((r) => setTimeout(r, IDLE_MS));
           const t1 = performance.now();
-          await rig.host.run('dpay', 'history');
+          await rig.host.run('dpay', 'whoami');
           first.push(performance.now() - t1);
         }
         firstP50.push(percentile(first, 50));

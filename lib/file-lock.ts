@@ -6,7 +6,9 @@
  * them); across threads and processes, the lock is a file `path` created atomically with its
  * content (written to a temp file, then `link`ed, which fails if the lock exists), holding the
  * owner's `pid time token`. A waiter polls with a growing delay and gives up after `waitMs` with a
- * typed `FileLockTimeoutError` naming the owner. A lock whose owner process is dead (SIGKILL) or
+ * typed `FileLockTimeoutError` naming the owner; a waiter also watches the lock's directory
+ * (inotify), so the holder's release wakes it at once instead of at its next poll (the polls stay,
+ * for file systems that do not report changes). A lock whose owner process is dead (SIGKILL) or
  * that is older than LOCK_STALE_MS is taken over; takeovers are serialised by a second lock file
  * (`path.break`) so two waiters cannot both break the lock and then both hold it.
  *
@@ -17,7 +19,7 @@
  * The lock itself is not fsynced: after a machine crash a leftover lock names a pid that is dead or,
  * at worst, reused, and then it goes stale by age.
  */
-import { linkSync, openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { linkSync, openSync, writeSync, closeSync, readFileSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { processAlive } from './process-alive.js';
@@ -122,8 +124,6 @@ function breakStale(path: string, expected: string): void {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Releases a lock we created holding `mine`; never removes one that was taken over from us. */
 function releaser(path: string, mine: string): () => void {
   return () => {
@@ -135,22 +135,82 @@ function releaser(path: string, mine: string): () => void {
   };
 }
 
-async function acquire(path: string, waitMs: number): Promise<() => void> {
-  const start = Date.now();
-  let delay = LOCK_POLL_MIN_MS;
-  for (;;) {
-    const mine = ownerText();
-    if (createExclusive(path, mine)) return releaser(path, mine);
-    const owner = readOwner(path);
-    if (owner === 'gone') continue;
-    if (stale(owner, Date.now())) {
-      breakStale(path, owner === null ? '' : owner.text);
-      continue;
+/**
+ * Tests and diagnostics: `waiting`, acquirers in this thread waiting on a watch now; `wakes`, waits
+ * cut short by a change of the lock file (the watch works here).
+ */
+export const fileLockWatch = { waiting: 0, wakes: 0 };
+
+/**
+ * Wakes a waiting acquirer when the lock file's directory entry changes (its holder released it),
+ * or after the poll delay. Without inotify (or when the watch fails) it is the poll delay alone.
+ */
+class ReleaseWatch {
+  #watcher: FSWatcher | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(path: string) {
+    const name = basename(path);
+    try {
+      this.#watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
+        if (file !== null && file !== name) return;
+        const wake = this.#wake;
+        if (!wake) return;
+        fileLockWatch.wakes++;
+        wake();
+      });
+      this.#watcher.on('error', () => this.close());
+    } catch {
+      this.#watcher = undefined;
     }
-    const waited = Date.now() - start;
-    if (waited >= waitMs) throw new FileLockTimeoutError(path, owner?.pid, waited);
-    await sleep(Math.min(delay, waitMs - waited));
-    delay = Math.min(delay * 2, LOCK_POLL_MAX_MS);
+  }
+
+  wait(ms: number): Promise<void> {
+    fileLockWatch.waiting++;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        fileLockWatch.waiting--;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  close(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
+
+async function acquire(path: string, waitMs: number, pollMs?: number): Promise<() => void> {
+  const start = Date.now();
+  let delay = pollMs ?? LOCK_POLL_MIN_MS;
+  let watch: ReleaseWatch | undefined;
+  try {
+    for (;;) {
+      const mine = ownerText();
+      if (createExclusive(path, mine)) return releaser(path, mine);
+      const owner = readOwner(path);
+      if (owner === 'gone') continue;
+      if (stale(owner, Date.now())) {
+        breakStale(path, owner === null ? '' : owner.text);
+        continue;
+      }
+      const waited = Date.now() - start;
+      if (waited >= waitMs) throw new FileLockTimeoutError(path, owner?.pid, waited);
+      if (!watch) {
+        // watching from now on; tried once more first, so a release before the watch began is not missed
+        watch = new ReleaseWatch(path);
+        continue;
+      }
+      await watch.wait(Math.min(delay, waitMs - waited));
+      delay = pollMs ?? Math.min(delay * 2, LOCK_POLL_MAX_MS);
+    }
+  } finally {
+    watch?.close();
   }
 }
 
@@ -159,9 +219,10 @@ const queues = new Map<string, Promise<void>>();
 
 /**
  * Runs `fn` while holding the lock `path` (its directory must exist). Throws FileLockTimeoutError
- * when another process holds it longer than `waitMs` (default LOCK_WAIT_MS).
+ * when another process holds it longer than `waitMs` (default LOCK_WAIT_MS). `pollMs` (tests only)
+ * replaces the growing poll delay with a fixed one.
  */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: { waitMs?: number; pollMs?: number } = {}): Promise<T> {
   const previous = queues.get(path) ?? Promise.resolve();
   let done!: () => void;
   const turn = new Promise<void>((r) => {
@@ -171,7 +232,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   queues.set(path, tail);
   try {
     await previous;
-    const release = await acquire(path, opts.waitMs ?? LOCK_WAIT_MS);
+    const release = await acquire(path, opts.waitMs ?? LOCK_WAIT_MS, opts.pollMs);
     try {
       return await fn();
     } finally {

@@ -77,3 +77,10 @@ export const MAX_SIGN_BATCH = 32;
  * write let the next request in, up to this many; beyond it they wait in the channel.
  */
 export const MAX_REQUESTS_IN_FLIGHT = 32;
+/**
+ * The spend ledger is an append log of whole authenticated records (one per ledger write, one
+ * datasync each); once the next record would take it past this many bytes it is rewritten with the
+ * current record alone (atomic replace). 16 KiB is some fifty records of a few apps: each write
+ * re-reads and authenticates the file, so it stays small.
+ */
+export const MAX_SPEND_LEDGER_BYTES = 16 * 1024;

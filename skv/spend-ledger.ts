@@ -1,14 +1,22 @@
 /**
  * The per-app daily spend of capped grants, persisted so a restart does not reset today's totals:
- * `$PEEROS_HOME/vault/spend-ledger`, two lines `<body JSON>\nmac=<hex>\n`, the MAC under a key
- * derived from the passphrase and bound to the keystore id. Written atomically after each counted
- * signature (a group of concurrent signatures shares one write). An unauthenticated ledger is refused (KEYSTORE_TAMPERED) rather than trusted; a missing
- * one means nothing was spent yet.
+ * `$PEEROS_HOME/vault/spend-ledger`, an append log of records `<body JSON>\nmac=<hex>\n`, each the
+ * whole ledger at one write, the MAC under a key derived from the passphrase and bound to the
+ * keystore id. The last whole record is the ledger.
+ *
+ * A write (a group of concurrent signatures shares one) appends one record and datasyncs: one sync,
+ * where an atomic replace costs two and a rename. The first write, and one that would take the file
+ * past MAX_SPEND_LEDGER_BYTES, replaces the file atomically with the record alone. Every whole record
+ * must authenticate, or the ledger is refused (KEYSTORE_TAMPERED) rather than trusted. Bytes after
+ * the last whole record are an append cut short by a crash (never acknowledged: a signature is
+ * released only after its record is synced); they are ignored, and cut before the next append. A
+ * missing ledger means nothing was spent yet.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { VaultError } from './error.js';
+import { MAX_SPEND_LEDGER_BYTES } from './limits.js';
 import type { DailySpend } from './signing-scope.js';
 
 interface LedgerBody {
@@ -17,8 +25,14 @@ interface LedgerBody {
   entries: Record<string, { day: string; units: string; symbol: string; count?: number }>;
 }
 
+/** One whole record (latin1 over the file's bytes, so offsets are byte offsets). */
+const RECORD = /([^\n]*)\nmac=([0-9a-f]{64})\n/y;
+
 export class SpendLedger {
   private readonly entries = new Map<string, DailySpend>();
+  /** Bytes of whole records on disk (0: no file); `fileBytes` differs after a cut-short append. */
+  private validBytes = 0;
+  private fileBytes = 0;
 
   private constructor(
     private readonly path: string,
@@ -28,24 +42,38 @@ export class SpendLedger {
 
   static async load(path: string, macKey: Buffer, keystoreId: string): Promise<SpendLedger> {
     const ledger = new SpendLedger(path, macKey, keystoreId);
-    let text: string;
+    let data: Buffer;
     try {
-      text = await readFile(path, 'utf8');
+      data = await readFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ledger;
       throw err;
     }
-    const m = /^(.*)\nmac=([0-9a-f]{64})\n$/s.exec(text);
     const bad = () =>
       new VaultError(
         'KEYSTORE_TAMPERED',
         `the spend ledger ${path} failed authentication; the daily caps cannot be trusted — restore it, or delete it to restart today's totals at zero`,
       );
-    if (!m) throw bad();
-    const mac = Buffer.from(m[2]!, 'hex');
-    const expected = ledger.mac(m[1]!);
-    if (!timingSafeEqual(mac, expected)) throw bad();
-    const body = JSON.parse(m[1]!) as LedgerBody;
+    const text = data.toString('latin1');
+    let pos = 0;
+    let last: Buffer | undefined;
+    for (;;) {
+      RECORD.lastIndex = pos;
+      const m = RECORD.exec(text);
+      if (!m) break;
+      const body = data.subarray(pos, pos + m[1]!.length);
+      if (!timingSafeEqual(Buffer.from(m[2]!, 'hex'), ledger.mac(body))) throw bad();
+      last = body;
+      pos = RECORD.lastIndex;
+    }
+    // the first record is written atomically: a file without one was not written by the vault
+    if (!last) throw bad();
+    let body: LedgerBody;
+    try {
+      body = JSON.parse(last.toString('utf8')) as LedgerBody;
+    } catch {
+      throw bad();
+    }
     if (body.version !== 1 || body.keystoreId !== keystoreId) throw bad();
     for (const [app, e] of Object.entries(body.entries))
       ledger.entries.set(app, {
@@ -54,11 +82,13 @@ export class SpendLedger {
         symbol: e.symbol,
         ...(e.count !== undefined ? { count: e.count } : {}),
       });
+    ledger.validBytes = pos;
+    ledger.fileBytes = data.length;
     return ledger;
   }
 
-  private mac(bodyText: string): Buffer {
-    return createHmac('sha256', this.macKey).update(bodyText).digest();
+  private mac(body: string | Buffer): Buffer {
+    return createHmac('sha256', this.macKey).update(body).digest();
   }
 
   get(app: string): DailySpend | undefined {
@@ -75,12 +105,30 @@ export class SpendLedger {
     await this.save();
   }
 
-  /** Writes every entry (atomic, synced): one write for any number of `put`s. */
+  /** Writes every entry as one record (appended and datasynced, or the file replaced): one write for any number of `put`s. */
   async save(): Promise<void> {
     const body: LedgerBody = { version: 1, keystoreId: this.keystoreId, entries: {} };
     for (const [a, e] of this.entries)
       body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
     const text = JSON.stringify(body);
-    await writeFileAtomic(this.path, `${text}\nmac=${this.mac(text).toString('hex')}\n`);
+    const record = Buffer.from(`${text}\nmac=${this.mac(text).toString('hex')}\n`, 'utf8');
+    if (this.validBytes === 0 || this.validBytes + record.length > MAX_SPEND_LEDGER_BYTES) {
+      await writeFileAtomic(this.path, record);
+      this.validBytes = this.fileBytes = record.length;
+      return;
+    }
+    const at = this.validBytes;
+    const cut = this.fileBytes !== at;
+    this.fileBytes = -1; // unknown until the append is whole and synced
+    const fh = await open(this.path, 'r+');
+    try {
+      if (cut) await fh.truncate(at); // a cut-short append after the last whole record goes first
+      let off = 0;
+      while (off < record.length) off += (await fh.write(record, off, record.length - off, at + off)).bytesWritten;
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    this.validBytes = this.fileBytes = at + record.length;
   }
 }

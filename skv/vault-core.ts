@@ -6,7 +6,7 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { PrivateKey, PublicKey, signingDigest, signingPreimage } from '../abi/antelope/index.js';
+import { PrivateKey, PublicKey, signCanonical, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type {
   DmemoRequest,
@@ -153,7 +153,7 @@ export class VaultCore {
         const [, priv] = this.resolveKey(s, req.key);
         const digest = packageSigningDigest(req.packageHash);
         await this.approve(s, req.assertion, 'package', USER_APP, digest, now);
-        return { signature: priv.sign(digest).toString(), digest };
+        return { signature: signCanonical(priv, digest).toString(), digest };
       }
       case 'export_key':
         return this.exportKey(s, req, now);
@@ -630,7 +630,7 @@ export class VaultCore {
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
     await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
-    if (app === USER_APP) return { signatures: keys.map((k) => k.sign(digest).toString()), digest, signedBytes };
+    if (app === USER_APP) return { signatures: keys.map((k) => signCanonical(k, digest).toString()), digest, signedBytes };
     // An app: its grant and today's spend as every process left them, checked and counted under the
     // vault lock, so two processes under one daily cap cannot both spend it; concurrent requests
     // share the lock and the ledger write, and none is answered before that write is synced.
@@ -668,7 +668,7 @@ export class VaultCore {
             );
           }
           const spend = checkScope(grant, Buffer.from(r.chainId).toString('hex'), r.transaction, ledger.get(r.app), Date.now());
-          const sigs = r.keys.map((k) => k.sign(r.digest).toString());
+          const sigs = r.keys.map((k) => signCanonical(k, r.digest).toString());
           if (spend) {
             ledger.put(r.app, spend);
             spent = true;

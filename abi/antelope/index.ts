@@ -13,6 +13,7 @@ export { Name, ACCOUNT_NAME_PATTERN, type NameType } from './name.js';
 export { KeyType } from './key-type.js';
 export { PublicKey, type PublicKeyType } from './public-key.js';
 export { PrivateKey, type PrivateKeyType } from './private-key.js';
+export { loadNativeSecp256k1, signCanonical, signK1Native, type NativeSecp256k1 } from './native-secp256k1.js';
 export { Signature, isCanonical, type SignatureType, type DigestType } from './signature.js';
 export { UserPresence, MAX_RPID_BYTES, type WebAuthnKeyParts } from './webauthn-key.js';
 export { MAX_WEBAUTHN_VARIABLE_BYTES, type WebAuthnSignatureParts } from './webauthn-signature.js';

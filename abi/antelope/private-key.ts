@@ -20,7 +20,8 @@ export type PrivateKeyType = PrivateKey | string;
 
 const KEY_SIZE = 32;
 const WIF_VERSION = 0x80;
-const MAX_SIGN_ATTEMPTS = 1000; // ~2 expected; 1000 failures means something is broken, not bad luck
+/** Canonical K1 signing tries at most this many nonces: ~2 expected; 1000 failures means something is broken, not bad luck. */
+export const MAX_SIGN_ATTEMPTS = 1000;
 
 export class PrivateKey {
   readonly type: KeyType;

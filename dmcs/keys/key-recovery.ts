@@ -7,7 +7,6 @@
  * rule. R1 is refused, as before. Returns key ids (see authority.ts), which is all the authority
  * checker needs.
  */
-import { createRequire } from 'node:module';
 import {
   AntelopeError,
   type PublicKey,
@@ -15,6 +14,8 @@ import {
   KeyType,
   MAX_WEBAUTHN_VARIABLE_BYTES,
   isCanonical,
+  loadNativeSecp256k1,
+  type NativeSecp256k1,
 } from '../../abi/antelope/index.js';
 import { keyIdOf } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
@@ -24,10 +25,6 @@ export interface KeyRecovery {
   readonly name: 'native-libsecp256k1' | 'noble';
   /** The key id that signed `digest`, or throws `ChainError` for an unusable signature. */
   recover(sig: Signature, digest: Uint8Array): string;
-}
-
-interface NativeSecp {
-  ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;
 }
 
 /**
@@ -83,21 +80,10 @@ export const nobleRecovery: KeyRecovery = {
   },
 };
 
-let nativeLib: NativeSecp | null | undefined;
+/** The native addon's one home is abi/antelope/native-secp256k1.ts (the vault signs with it too). */
+export { loadNativeSecp256k1 };
 
-/** The native addon, or null when it is not installed or fails to load. */
-export function loadNativeSecp256k1(): NativeSecp | null {
-  if (nativeLib !== undefined) return nativeLib;
-  try {
-    const require = createRequire(import.meta.url);
-    nativeLib = require('secp256k1/bindings.js') as NativeSecp;
-  } catch {
-    nativeLib = null;
-  }
-  return nativeLib;
-}
-
-export function nativeRecovery(lib: NativeSecp): KeyRecovery {
+export function nativeRecovery(lib: NativeSecp256k1): KeyRecovery {
   const out = new Uint8Array(34); // K1 type byte 0 ‖ 33-byte compressed point
   return {
     name: 'native-libsecp256k1',

@@ -15,7 +15,9 @@
  * stack up busy threads by being called again.
  *
  * Given a source of warm workers (warm-workers.ts), a start takes a pre-started app-less worker when
- * one is waiting and hands it this app's spec, instead of starting a thread on the call path.
+ * one is waiting and hands it this app's spec, instead of starting a thread on the call path; the
+ * first call follows the spec without waiting for `ready`, and the pool is refilled only once that
+ * call is answered.
  */
 import type { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
@@ -51,14 +53,16 @@ export class AppProcess {
   spawns = 0;
   /** Of {@link spawns}, how many were warm workers taken from the pool. */
   adopted = 0;
+  /** A warm worker was taken and the pool not refilled yet: done once its first call is answered. */
+  #refill = false;
 
   constructor(
     readonly spec: WorkerSpec,
     readonly onLog: LogHandler,
     /** The worker script; tests substitute their own. */
     readonly workerUrl: URL = APP_WORKER_URL,
-    /** Where pre-started workers wait (only for the standard worker script). */
-    readonly warm?: { take(): WarmWorker | undefined },
+    /** Where pre-started workers wait (only for the standard worker script); refilled after the first answer. */
+    readonly warm?: { take(): WarmWorker | undefined; fill(): void },
   ) {}
 
   /** The current worker's thread id, if one runs (tests check that apps never share a thread). */
@@ -111,6 +115,7 @@ export class AppProcess {
     const worker = pooled?.worker ?? startAppWorker({ ...this.spec, clock: clockBuffer } satisfies WorkerData, this.workerUrl);
     if (pooled) {
       this.adopted++;
+      this.#refill = true;
       worker.ref(); // starting, as a new worker would be
     }
     this.#worker = worker;
@@ -139,7 +144,7 @@ export class AppProcess {
             break;
           case 'ready':
             clearTimeout(timer);
-            worker.unref();
+            if (!this.#pending) worker.unref(); // a pipelined first call may already be waiting on it
             resolve();
             break;
           case 'fatal':
@@ -168,6 +173,7 @@ export class AppProcess {
             : new HostError('TRAP', `app '${app}': its worker failed: ${err.message}`, { app, cause: err.message });
         // Settles this worker's start-up whatever happened to it (even closed or killed while starting).
         reject(e);
+        this.#refillWarm();
         if (this.#worker !== worker) return;
         this.#worker = undefined;
         this.#ready = undefined;
@@ -186,6 +192,7 @@ export class AppProcess {
     this.#ready = ready;
     ready.catch(() => {
       if (this.#ready === ready) this.#ready = undefined;
+      this.#refillWarm();
     });
     return ready;
   }
@@ -197,9 +204,23 @@ export class AppProcess {
     clearTimeout(p.timer);
     this.#worker?.unref(); // an idle worker does not keep the process alive
     f(p);
+    this.#refillWarm();
+  }
+
+  /**
+   * Refills the warm pool after the call that took from it was answered (a thread start costs the
+   * main thread milliseconds: never between the hand-over and the first answer).
+   */
+  #refillWarm(): void {
+    if (!this.#refill) return;
+    this.#refill = false;
+    setImmediate(() => {
+      if (!this.#closed) this.warm?.fill();
+    });
   }
 
   #kill(worker: Worker): void {
+    this.#refillWarm();
     if (this.#worker === worker) {
       this.#worker = undefined;
       this.#ready = undefined;
@@ -217,13 +238,27 @@ export class AppProcess {
     const app = this.spec.app;
     if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
     if (!this.#ready) await this.#awaitTerminating(command);
-    await this.#spawn();
+    const adoptedBefore = this.adopted;
+    const ready = this.#spawn();
+    // A warm worker just handed this app gets the call right behind its `assign` (it instantiates,
+    // answers `ready`, then runs the call): one round trip between the threads instead of two. Any
+    // other worker is waited for first.
+    const pipelined = this.adopted !== adoptedBefore;
+    if (!pipelined) await ready;
     const worker = this.#worker;
     if (this.#closed || !worker) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
     return new Promise<CallResult>((resolve, reject) => {
       const id = this.#nextId++;
       const p: Pending = { id, command, resolve, reject };
       this.#pending = p;
+      // a start that fails (fatal, start deadline, worker gone) fails the call with its own error
+      if (pipelined)
+        ready.catch((err: Error) => {
+          if (this.#pending !== p) return;
+          this.#pending = undefined;
+          clearTimeout(p.timer);
+          reject(err);
+        });
       const ms = this.spec.limits.cpuMs;
       const clock = this.#clock!;
       const posted = now();

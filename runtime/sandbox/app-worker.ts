@@ -4,14 +4,16 @@
  * module is already compiled, so that costs tens of µs). The host enforces the deadline by
  * terminating this thread: wasm cannot be pre-empted any other way.
  *
- * Started warm (warm-workers.ts), the thread has loaded this code but knows no app: it waits for
- * one `assign` message, then runs that app exactly as if it had been started with it.
+ * Started warm (warm-workers.ts), the thread has loaded this code and run the call path once on a
+ * host-made module (warm-up.ts) but knows no app: it waits for one `assign` message, then runs that
+ * app exactly as if it had been started with it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { AppInstance } from './instance.js';
 import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
 import { BridgeClient } from './bridge-client.js';
+import { warmUp } from './warm-up.js';
 import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
 import type { HostToWorker, WarmWorkerData, WorkerData, WorkerToHost } from './worker-protocol.js';
 
@@ -76,5 +78,6 @@ else {
     serve({ ...msg.spec, clock });
   };
   port.on('message', assign);
-  send({ type: 'warm' });
+  // the call path compiled before any app needs it (warm-up.ts), off every call's path
+  send({ type: 'warm', warmedUp: warmUp() });
 }

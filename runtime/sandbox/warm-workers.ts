@@ -1,8 +1,8 @@
 /**
  * A bounded pool of pre-started, app-less app workers (WARM_WORKERS by default). Starting a worker
  * thread and loading the sandbox code is most of an idle app's first call; a warm worker has done
- * both and waits for its app (app-worker.ts `assign`). {@link take} hands one out and refills the
- * pool in the background.
+ * both and waits for its app (app-worker.ts `assign`). {@link take} hands one out; its taker refills
+ * the pool ({@link fill}) once the app's first call is answered, off that call's path.
  *
  * Nothing flows back: a worker that ran an app is terminated as before, never returned here, so no
  * state (guest memory, JS globals, its app's bridge or data folder) can reach another app. A warm
@@ -36,6 +36,8 @@ export class WarmWorkers {
   started = 0;
   /** Workers handed out. */
   taken = 0;
+  /** Workers whose warm-up (warm-up.ts) ran without a failure. */
+  warmedUp = 0;
 
   constructor(readonly size: number) {}
 
@@ -51,7 +53,9 @@ export class WarmWorkers {
 
   /**
    * A warm worker for one app — a booted one if any, else the oldest still booting (ahead of a new
-   * thread all the same) — or undefined (none waiting: the caller starts its own). Refills in the background.
+   * thread all the same) — or undefined (none waiting: the caller starts its own). Does not refill:
+   * starting a thread costs the main thread a few milliseconds, which must not land between the
+   * hand-over and the app's first answer; the taker calls {@link fill} once that call is answered.
    */
   take(): WarmWorker | undefined {
     this.#idle = this.#idle.filter((i) => i.worker.threadId !== -1); // exited: its exit event may be pending
@@ -66,8 +70,6 @@ export class WarmWorkers {
     w.worker.off('exit', w.onGone);
     w.worker.off('message', w.onWarm);
     this.taken++;
-    // After the caller's call path, not on it.
-    setImmediate(() => this.fill());
     return { worker: w.worker, clock: w.clock };
   }
 
@@ -81,7 +83,9 @@ export class WarmWorkers {
       clock,
       booted: false,
       onWarm: (m) => {
-        if (m.type === 'warm') idle.booted = true;
+        if (m.type !== 'warm') return;
+        idle.booted = true;
+        if (m.warmedUp) this.warmedUp++;
       },
       onGone: () => {
         // not refilled here: a worker that cannot start would otherwise respawn in a loop

@@ -41,8 +41,8 @@ export interface WarmWorkerData {
 export type HostToWorker = { type: 'assign'; spec: WorkerSpec } | { type: 'call'; id: number; command: string; args: Uint8Array };
 
 export type WorkerToHost =
-  /** A warm worker's thread runs and waits for its app. */
-  | { type: 'warm' }
+  /** A warm worker's thread runs and waits for its app; `warmedUp`: its warm-up call path ran (warm-up.ts). */
+  | { type: 'warm'; warmedUp: boolean }
   /** The thread runs (sent before instantiating, so the host can time the start function). */
   | { type: 'booted' }
   | { type: 'ready' }

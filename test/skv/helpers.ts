@@ -135,3 +135,10 @@ export class RawVault {
     return this.channel.close();
   }
 }
+
+/** The body of the spend ledger's last whole record (skv/spend-ledger.ts: an append log of `<body>\nmac=<hex>\n`). */
+export function lastLedgerRecord(text: string): unknown {
+  const records = [...text.matchAll(/([^\n]*)\nmac=[0-9a-f]{64}\n/g)];
+  if (records.length === 0) throw new Error('the spend ledger holds no whole record');
+  return JSON.parse(records[records.length - 1]![1]!);
+}

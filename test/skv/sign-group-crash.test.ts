@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { vaultPaths } from '../../skv/keystore-file.js';
 import { Vault } from '../../skv/index.js';
-import { autoApprove, CHAIN_ID, PASS, openTestVault, packTransaction, removeHome, tempHome, transfer } from './helpers.js';
+import {
+  autoApprove,
+  CHAIN_ID,
+  PASS,
+  lastLedgerRecord,
+  openTestVault,
+  packTransaction,
+  removeHome,
+  tempHome,
+  transfer,
+} from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./vault-signer.child.js', import.meta.url));
 
@@ -41,7 +51,7 @@ for (const killAfter of [3, 20, 45]) {
         child.on('exit', () => reject(new Error(`child exited after ${signed} signatures`)));
       });
       assert.is(await exited, 'SIGKILL');
-      const body = JSON.parse(readFileSync(vaultPaths(home).spend, 'utf8').split('\n')[0]!) as { entries: { dpay: { units: string } } };
+      const body = lastLedgerRecord(readFileSync(vaultPaths(home).spend, 'utf8')) as { entries: { dpay: { units: string } } };
       const counted = Number(BigInt(body.entries.dpay.units) / 10_000n);
       assert.ok(counted >= signed, `the child received ${signed} signatures, the ledger counts ${counted}`);
       // the ledger authenticates: a new vault signs on from it

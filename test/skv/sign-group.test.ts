@@ -11,7 +11,7 @@ import { mintAssertion, type VerifierRegistration } from '../../skv/assertion.js
 import { grantDigest } from '../../skv/signing-grant.js';
 import { VaultError } from '../../skv/index.js';
 import { vaultPaths } from '../../skv/keystore-file.js';
-import { CHAIN_ID, PASS, openTestVault, packTransaction, removeHome, tempHome, transfer } from './helpers.js';
+import { CHAIN_ID, PASS, lastLedgerRecord, openTestVault, packTransaction, removeHome, tempHome, transfer } from './helpers.js';
 
 async function outcomes(ps: Promise<unknown>[]): Promise<string[]> {
   return Promise.all(
@@ -26,7 +26,7 @@ async function outcomes(ps: Promise<unknown>[]): Promise<string[]> {
 
 /** What the spend ledger on disk says `app` spent today (units). */
 function spentUnits(home: string, app: string): bigint {
-  const body = JSON.parse(readFileSync(vaultPaths(home).spend, 'utf8').split('\n')[0]!) as { entries: Record<string, { units: string }> };
+  const body = lastLedgerRecord(readFileSync(vaultPaths(home).spend, 'utf8')) as { entries: Record<string, { units: string }> };
   return BigInt(body.entries[app]?.units ?? '0');
 }
 

@@ -228,6 +228,7 @@ export function checks(results: BenchResult[]): BenchCheck[] {
         'hybrid.concurrent-8.rate or vault.sign.app-capped.per-s.2-threads not measured',
       ),
     ),
+    // not held: 1.7-2.0 in four runs at load 12-15 on 2026-12-03, 18.7 in a fifth (p99 604 µs)
     opened(
       ratio(
         'instantiate.warm.p99 / instantiate.warm.p50',
@@ -238,7 +239,8 @@ export function checks(results: BenchResult[]): BenchCheck[] {
         'instantiate.warm.p99 or .p50 not measured',
       ),
     ),
-    opened(upTo('instantiate.warm.p50', T.instantiateP50Us)),
+    // met and held (2026-12-03: 27-32 µs in five runs at load 12-15): gates `--check`
+    upTo('instantiate.warm.p50', T.instantiateP50Us),
     opened(upTo('hybrid.first-call.p50', T.firstCallP50Ms * 1000)),
     opened(
       ratio(

@@ -7,6 +7,8 @@ import { WARM_WORKERS } from '../../../runtime/limits.js';
 import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
+import { WarmWorkers } from '../../../runtime/sandbox/warm-workers.js';
+import { WARM_UP_CALLS, warmUp, warmUpModuleBytes } from '../../../runtime/sandbox/warm-up.js';
 
 const home = tempHome('warm-workers');
 const open = (warmWorkers?: number) => new Host({ home, onLog: () => {}, ...(warmWorkers !== undefined ? { warmWorkers } : {}) });
@@ -16,6 +18,8 @@ test.before(async () => {
   const host = open();
   for (const name of ['alpha', 'beta']) await host.install(writeApp(home, name, M.appModule({ result: pack(name) })), grantAll);
   await host.install(writeApp(home, 'spinstart', M.loopInStart(), { limits: { cpuMs: 200 } }), grantAll);
+  await host.install(writeApp(home, 'spinrun', M.infiniteLoop(), { limits: { cpuMs: 300 } }), grantAll);
+  await host.install(writeApp(home, 'trapstart', M.trapInStart()), grantAll);
   await host.close();
 });
 
@@ -87,6 +91,78 @@ test('a warm worker keeps the start deadline: a start function that never return
     assert.is(await host.run('alpha', 'go'), 'alpha', 'other apps still start from the pool');
   } finally {
     await host.close();
+  }
+});
+
+test('the pool is refilled once the first call from it is answered, not while it runs', async () => {
+  const host = open();
+  try {
+    await host.stopWorker('alpha');
+    assert.equal(host.warmWorkers, { idle: WARM_WORKERS, started: WARM_WORKERS, taken: 0 });
+    const call = host.run('spinrun', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    // bounded wait for the call's start (loading and compiling the app come first)
+    for (const until = Date.now() + 20_000; host.warmWorkers.taken === 0 && Date.now() < until; )
+      await new Promise((r) => setTimeout(r, 2));
+    assert.is(host.warmWorkers.taken, 1);
+    for (let i = 0; i < 20; i++) await tick(); // the old pool refilled on the next tick, inside the call
+    assert.equal(host.warmWorkers, { idle: WARM_WORKERS - 1, started: WARM_WORKERS, taken: 1 }, 'no thread started during the call');
+    const err = await call;
+    assert.is(err?.code, 'DEADLINE_EXCEEDED');
+    await tick();
+    assert.equal(host.warmWorkers, { idle: WARM_WORKERS, started: WARM_WORKERS + 1, taken: 1 }, 'refilled once it was answered');
+  } finally {
+    await host.close();
+  }
+});
+
+test('a first call sent behind the hand-over fails with the start error a fresh worker gives', async () => {
+  const fresh = open(0);
+  const pooled = open();
+  try {
+    const want = await fresh.run('trapstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.instance(want, HostError);
+    await pooled.stopWorker('alpha');
+    const got = await pooled.run('trapstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.is(pooled.process('trapstart')!.adopted, 1, 'the call went to a warm worker');
+    assert.instance(got, HostError);
+    assert.is(got!.code, want!.code);
+    assert.is(got!.message, want!.message);
+    assert.is(await pooled.run('alpha', 'go'), 'alpha', 'the host keeps serving');
+  } finally {
+    await Promise.all([fresh.close(), pooled.close()]);
+  }
+});
+
+test('the warm-up module is valid wasm speaking the core ABI, and its call path answers nil', () => {
+  assert.ok(WebAssembly.validate(warmUpModuleBytes()));
+  const m = new WebAssembly.Module(warmUpModuleBytes());
+  assert.equal(WebAssembly.Module.imports(m), [], 'it imports nothing');
+  assert.equal(
+    WebAssembly.Module.exports(m).map((e) => e.name),
+    ['memory', 'cabi_realloc', 'peeros:isa/command@0.1.0#run'],
+  );
+  assert.ok(WARM_UP_CALLS >= 1);
+  assert.ok(warmUp(), 'AppInstance ran it and got msgpack nil back');
+});
+
+test('every pooled worker runs the warm-up before it reports warm', async () => {
+  const pool = new WarmWorkers(2);
+  try {
+    pool.fill();
+    for (const until = Date.now() + 30_000; pool.warmedUp < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    assert.is(pool.warmedUp, 2);
+    assert.is(pool.idle, 2);
+  } finally {
+    await pool.close();
   }
 });
 
