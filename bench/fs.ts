@@ -9,6 +9,13 @@
  * - `fs.isa.write.64k` (ms/op) — `fs.write-file` from the app's worker (guest copy, path checks,
  *   grant, quota), per file, over a command that writes 50 files.
  * - `fs.drive.read.64k` / `fs.drive-sealed.read.64k` (ms/op) — a whole-file read, plain and opened.
+ * - `fs.hyperdrive.write.64k` / `fs.hyperdrive.read.64k` (ms/op) — raw hyperdrive (its own corestore
+ *   on disk, `put` and `get` of the same files), the issue's outside baseline. Hyperdrive does not
+ *   sync each put to disk; the drive above does (one fdatasync per file), so the write ratio
+ *   compares a durable write with a buffered one. Skipped when hyperdrive (a dev dependency) is
+ *   not installed, as in a packaged install.
+ * - `fs.isa/hyperdrive.write` (x) — the ISA write over raw hyperdrive's put; `fs.drive-sealed/hyperdrive.read`
+ *   (x) — a sealed drive's read over hyperdrive's get; run by run.
  * - `fs.share.raw-replicate.1m` (ms) — the baseline: 1 MiB appended to a hypercore in 64 KiB blocks,
  *   replicated to a second corestore over loopback TCP (dial, signed length, download).
  * - `fs.share.sealed-replicate.1m` (ms) — the same bytes as a peer-to-peer share: sealed in chunks,
@@ -87,11 +94,69 @@ export async function benchFs(opts: { runs: number }): Promise<BenchResult[]> {
       summarize('fs.isa.write.64k', 'ms/op', wIsa),
       summarize('fs.drive.read.64k', 'ms/op', rPlain),
       summarize('fs.drive-sealed.read.64k', 'ms/op', rSealed),
+      ...(await benchHyperdrive(home, runs, data, wIsa, rSealed)),
       ...(await benchShare(home, runs)),
     ];
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** The same 64 KiB files put into and read from a raw hyperdrive; undefined when it is not installed. */
+async function benchHyperdrive(home: string, runs: number, data: Uint8Array, wIsa: number[], rSealed: number[]): Promise<BenchResult[]> {
+  let Hyperdrive: new (
+    store: unknown,
+  ) => {
+    ready(): Promise<void>;
+    put(path: string, data: Uint8Array): Promise<unknown>;
+    get(path: string): Promise<Uint8Array | null>;
+    close(): Promise<void>;
+  };
+  let Corestore: new (dir: string) => { ready(): Promise<void>; close(): Promise<void> };
+  try {
+    // a dev dependency: a packaged install has none, and the figure is simply not measured there
+    const hyperdrivePackage = 'hyperdrive';
+    Hyperdrive = (await import(hyperdrivePackage)).default;
+    Corestore = (await import('corestore')).default as unknown as typeof Corestore;
+  } catch {
+    return [];
+  }
+  const write: number[] = [];
+  const read: number[] = [];
+  for (let r = -1; r < runs; r++) {
+    const store = new Corestore(join(home, `hyperdrive-${r}`));
+    const drive = new Hyperdrive(store);
+    try {
+      await drive.ready();
+      let t = process.hrtime.bigint();
+      for (let i = 0; i < FILES; i++) await drive.put(`/docs/f/${i}`, data);
+      const a = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+      t = process.hrtime.bigint();
+      for (let i = 0; i < FILES; i++)
+        if ((await drive.get(`/docs/f/${i}`))?.length !== data.length) throw new Error('hyperdrive read back short');
+      const b = Number(process.hrtime.bigint() - t) / 1e6 / FILES;
+      if (r < 0) continue; // warm-up
+      write.push(a);
+      read.push(b);
+    } finally {
+      await drive.close();
+      await store.close();
+    }
+  }
+  return [
+    summarize('fs.hyperdrive.write.64k', 'ms/op', write),
+    summarize('fs.hyperdrive.read.64k', 'ms/op', read),
+    summarize(
+      'fs.isa/hyperdrive.write',
+      'x',
+      wIsa.map((v, i) => v / write[i]!),
+    ),
+    summarize(
+      'fs.drive-sealed/hyperdrive.read',
+      'x',
+      rSealed.map((v, i) => v / read[i]!),
+    ),
+  ];
 }
 
 /** Raw hypercore replication of 1 MiB against the same bytes as a sealed share, between two corestores over loopback. */
