@@ -225,8 +225,11 @@ function dialog(d) {
   );
 }
 
-/** The Vault page's passkey section: how many are registered, and registering one (first run). */
-export function passkeySection() {
+/**
+ * The passkey section (Vault page, and the Account page's first steps): how many are registered,
+ * and registering one; `after` (if given) runs once one was registered.
+ */
+export function passkeySection(after) {
   const { el, api, say } = ui;
   const register = async () => {
     try {
@@ -251,6 +254,7 @@ export function passkeySection() {
       passkeys = r.credentials;
       say(`passkey registered: from now on every signature, grant change and key export needs it (${r.credentials} registered)`);
       section.replaceChildren(...content());
+      await after?.();
     } catch (e) {
       say(e.message, true);
     }
