@@ -30,7 +30,7 @@ import type { PeerAddress } from '../fs/share-peer.js';
 import { USER_APP } from '../../skv/index.js';
 import { runShareCycle, SHARE_CYCLE_MS, type ShareCycleReport } from '../host-bridge/share-cycle.js';
 import { createAccount } from '../transaction-service/account-creator.js';
-import { login } from '../session/login.js';
+import { checkAccountName, login } from '../session/login.js';
 import { readSession } from '../session/session-file.js';
 import { LOGIN_CONTRACT, loginChallengeSerializer } from '../session/login-challenge.js';
 import { createResigner } from '../offline-queue/index.js';
@@ -186,6 +186,7 @@ export class ConsoleHost {
     creator?: string,
   ): Promise<{ account: string; key: string; id: string; blockNum: number | null }> {
     if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to create an account');
+    checkAccountName(name); // before reaching for the DMCS
     const backend = await this.#running.services.dispatcher.backendFor({});
     const r = await createAccount({
       vault: this.vault,
@@ -200,6 +201,7 @@ export class ConsoleHost {
   /** `peeros login NAME` on the default DMCS: the vault signs a login challenge (the dialog), the host checks it against the account's authority. */
   async login(account: string): Promise<{ account: string; permission: string; dmcs: string; keys: string[]; loggedInAt: string }> {
     if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to log in');
+    checkAccountName(account); // before reaching for the DMCS
     const backend = await this.#running.services.dispatcher.backendFor({});
     const s = await login({
       home: this.home,
