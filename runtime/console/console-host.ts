@@ -20,6 +20,7 @@ import { ActivityLog, type ActivityRecord } from './activity-log.js';
 import { RecordingVerifier } from './recording-verifier.js';
 import { ConsoleVerifier } from './console-verifier.js';
 import { SigningRequests } from './signing-requests.js';
+import { InstallRequests } from './install-requests.js';
 import type { ViewContext } from './signing-view.js';
 import { grantLines } from './grant-lines.js';
 import { installPreview, type InstallConsent } from './install-consent.js';
@@ -81,6 +82,8 @@ export class ConsoleHost {
   #running: Running | undefined;
   /** The signing dialogs waiting for the page (WebAuthn path). */
   readonly signing = new SigningRequests();
+  /** Apps' install requests (`store.request-install`) waiting for the page's yes or no. */
+  readonly installs = new InstallRequests();
   /** The registration challenge the page is answering (one at a time). */
   #registration: { nonce: Uint8Array; expiresAt: number } | undefined;
   readonly #shareListen: PeerAddress | undefined;
@@ -138,6 +141,8 @@ export class ConsoleHost {
         vault: this.vault,
         policy,
         flusher: this.#flusher,
+        // an app's install request is answered by the person at the console (install-requests.ts)
+        installDialog: (r) => this.installs.ask(r),
         ...(shares ? { shares } : {}),
       });
     } catch (err) {
@@ -249,6 +254,7 @@ export class ConsoleHost {
   lock(): Promise<void> {
     return this.#inTurn(async () => {
       this.signing.clear('the vault was locked from the console');
+      this.installs.clear();
       await this.#stop();
       await this.vault.lock();
     });
@@ -471,6 +477,7 @@ export class ConsoleHost {
 
   async close(): Promise<void> {
     this.signing.clear('the console stopped');
+    this.installs.clear();
     await this.#stop().catch(() => {});
     await this.vault.close();
   }

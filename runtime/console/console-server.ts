@@ -34,6 +34,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/signing-dialog.css': { file: 'signing-dialog.css', type: 'text/css; charset=utf-8' },
   '/guarded-actions.js': { file: 'guarded-actions.js', type: 'text/javascript; charset=utf-8' },
   '/account-page.js': { file: 'account-page.js', type: 'text/javascript; charset=utf-8' },
+  '/install-dialog.js': { file: 'install-dialog.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** Where an app screen's images are served from (`?app=NAME&path=assets/...`; runtime/console/screen-image.ts). */

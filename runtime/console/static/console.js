@@ -6,6 +6,7 @@ import { passkeySection, startSigningDialogs } from './signing-dialog.js';
 import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
 import { api, el, setCsrf } from './page-tools.js';
 import { accountPage } from './account-page.js';
+import { startInstallDialogs } from './install-dialog.js';
 
 const main = document.getElementById('main');
 const message = document.getElementById('message');
@@ -35,6 +36,7 @@ async function connect() {
     return;
   }
   startSigningDialogs({ api, el, say });
+  startInstallDialogs({ api, el, say });
   await refresh();
 }
 

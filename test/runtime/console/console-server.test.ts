@@ -273,6 +273,29 @@ test('accounts, login and queue re-sign: the session and CSRF token first, every
   assert.is(missing.json.error.code, 'NOT_FOUND');
 });
 
+test('install requests: listed with the cookie, answered with the CSRF token and a boolean only', async () => {
+  const { cookie, csrf } = await session();
+  const post = (body: unknown, token = csrf) =>
+    call('POST', '/api/installs/answer', { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await call('GET', '/api/installs')).status, 401);
+  assert.equal((await call('GET', '/api/installs', { cookie })).json, { requests: [] });
+  const asked = host.installs.ask({ requestedBy: 'dappstore', app: 'calculator', version: '1.0.0', lines: ['<b>x</b>'] });
+  const [r] = (await call('GET', '/api/installs', { cookie })).json.requests;
+  assert.is(r.app, 'calculator');
+  assert.is((await post({ id: r.id, yes: true }, 'wrong')).status, 403, 'no CSRF token, no answer');
+  const foreign = await call(
+    'POST',
+    '/api/installs/answer',
+    { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders },
+    JSON.stringify({ id: r.id, yes: true }),
+  );
+  assert.is(foreign.status, 403);
+  assert.is((await post({ id: r.id, yes: 'true' })).json.error.code, 'BAD_REQUEST');
+  assert.is((await post({ id: 'other', yes: true })).json.error.code, 'NOT_FOUND');
+  assert.is((await post({ id: r.id, yes: false })).status, 200);
+  assert.is(await asked, false);
+});
+
 test('the server refuses to listen beyond loopback', async () => {
   for (const listenHost of ['0.0.0.0', '192.168.1.10', 'example.com', '::']) {
     try {
