@@ -444,6 +444,8 @@ if ('missing' in browserOrWhy) {
     const challenge = (await page.textContent('#signing-actions')) ?? '';
     assert.match(challenge, /peeros\.login::login/);
     assert.match(challenge, /accountname\s*carol/);
+    // the host's own words for what the user asks directly: a login that cannot execute
+    assert.match((await page.textContent('#signing-summary')) ?? '', /log in to PeerOS as carol@active.*cannot execute on any chain/s);
     assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'the challenge is decoded');
     await page.click('#signing-approve');
     await until(

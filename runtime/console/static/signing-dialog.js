@@ -16,6 +16,9 @@ const toB64u = (buf) =>
 const fromB64u = (s) =>
   Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
 
+/** The vault's name for requests the user makes directly (skv USER_APP), not an app. */
+const USER_APP = '@user';
+
 const TITLES = {
   sign: 'Approve this signature?',
   grant: 'Approve this grant change?',
@@ -191,7 +194,9 @@ function dialog(d) {
           el('label', {}, override, ' advanced: approve it anyway'),
         )
       : null,
-    v.summary.length && !v.actions.length
+    // the host's own lines: for a grant change or an export, and for what the user asks directly
+    // (an account creation, a login: the challenge cannot execute); an app's request shows its actions
+    v.summary.length && (!v.actions.length || v.app === USER_APP)
       ? el(
           'ul',
           { class: 'summary', id: 'signing-summary' },
