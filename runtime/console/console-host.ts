@@ -20,6 +20,7 @@ import { ActivityLog, type ActivityRecord } from './activity-log.js';
 import { RecordingVerifier } from './recording-verifier.js';
 import { ConsoleVerifier } from './console-verifier.js';
 import { SigningRequests } from './signing-requests.js';
+import { InstallRequests } from './install-requests.js';
 import type { ViewContext } from './signing-view.js';
 import { grantLines } from './grant-lines.js';
 import { installPreview, type InstallConsent } from './install-consent.js';
@@ -29,6 +30,11 @@ import { ShareService } from '../fs/share-service.js';
 import type { PeerAddress } from '../fs/share-peer.js';
 import { USER_APP } from '../../skv/index.js';
 import { runShareCycle, SHARE_CYCLE_MS, type ShareCycleReport } from '../host-bridge/share-cycle.js';
+import { createAccount } from '../transaction-service/account-creator.js';
+import { checkAccountName, login } from '../session/login.js';
+import { readSession } from '../session/session-file.js';
+import { LOGIN_CONTRACT, loginChallengeSerializer } from '../session/login-challenge.js';
+import { createResigner } from '../offline-queue/index.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -76,6 +82,8 @@ export class ConsoleHost {
   #running: Running | undefined;
   /** The signing dialogs waiting for the page (WebAuthn path). */
   readonly signing = new SigningRequests();
+  /** Apps' install requests (`store.request-install`) waiting for the page's yes or no. */
+  readonly installs = new InstallRequests();
   /** The registration challenge the page is answering (one at a time). */
   #registration: { nonce: Uint8Array; expiresAt: number } | undefined;
   readonly #shareListen: PeerAddress | undefined;
@@ -133,6 +141,8 @@ export class ConsoleHost {
         vault: this.vault,
         policy,
         flusher: this.#flusher,
+        // an app's install request is answered by the person at the console (install-requests.ts)
+        installDialog: (r) => this.installs.ask(r),
         ...(shares ? { shares } : {}),
       });
     } catch (err) {
@@ -162,10 +172,89 @@ export class ConsoleHost {
     return runShareCycle(r.services, o);
   }
 
+  /**
+   * Who this host is logged in as (`peeros whoami`): the session file, or null. The DMCS it was
+   * proven on is named; the page shows it beside the account.
+   */
+  account(): { account: string; permission: string; dmcs: string; keys: string[]; loggedInAt: string } | null {
+    const s = readSession(this.home);
+    return s ? { account: s.account, permission: s.permission, dmcs: s.dmcs, keys: s.keys, loggedInAt: s.loggedInAt } : null;
+  }
+
+  /**
+   * `peeros account create NAME [--key PUB]` on the default DMCS: `eosio::newaccount` signed by
+   * the creator's keys in the vault, a user transaction the vault must approve (the dialog).
+   */
+  async createAccount(
+    name: string,
+    key?: string,
+    creator?: string,
+  ): Promise<{ account: string; key: string; id: string; blockNum: number | null }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to create an account');
+    checkAccountName(name); // before reaching for the DMCS
+    const backend = await this.#running.services.dispatcher.backendFor({});
+    const r = await createAccount({
+      vault: this.vault,
+      backend,
+      name,
+      ...(key !== undefined ? { key } : {}),
+      ...(creator !== undefined ? { creator } : {}),
+    });
+    return { account: name, key: r.key, id: r.id, blockNum: r.blockNum ?? null };
+  }
+
+  /** `peeros login NAME` on the default DMCS: the vault signs a login challenge (the dialog), the host checks it against the account's authority. */
+  async login(account: string): Promise<{ account: string; permission: string; dmcs: string; keys: string[]; loggedInAt: string }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to log in');
+    checkAccountName(account); // before reaching for the DMCS
+    const backend = await this.#running.services.dispatcher.backendFor({});
+    const s = await login({
+      home: this.home,
+      vault: this.vault,
+      getAccount: (n) => backend.getAccount(n),
+      dmcs: { name: backend.entry.name, chainId: backend.chainId },
+      account,
+    });
+    return { account: s.account, permission: s.permission, dmcs: s.dmcs, keys: s.keys, loggedInAt: s.loggedInAt };
+  }
+
+  /**
+   * `peeros queue resign ID`: an expired entry signed afresh (new expiration and TaPoS) by the keys
+   * that signed it — a signature the vault must approve (the dialog) — and queued in its place.
+   */
+  async resign(id: string, force = false): Promise<{ id: string; replaces: string; expiration: string }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to re-sign queued transactions');
+    const { queue, dispatcher } = this.#running.services;
+    const entry = queue.get(id);
+    const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
+    // the vault's signing grant is the installed app's identity's: the re-signature names it (the user's own entries have none)
+    const identity = entry.app === USER_APP ? undefined : (await new AppRegistry(this.home).load(entry.app)).record.identity;
+    const resign = createResigner({
+      chainId: backend.chainId,
+      backend,
+      signer: {
+        sign: async (o) => {
+          const r = await this.vault.sign({
+            chainId: o.chainId,
+            transaction: o.transaction,
+            keys: o.keys,
+            app: o.app,
+            ...(identity !== undefined ? { identity } : {}),
+            ...(o.contextFreeData ? { contextFreeData: o.contextFreeData } : {}),
+          });
+          return { signatures: r.signatures };
+        },
+      },
+    });
+    const fresh = await queue.resign(entry.id, resign, { force });
+    return { id: fresh.id, replaces: entry.id, expiration: fresh.expiration };
+  }
+
   /** Locks the vault now and stops the services (the offline queue's lock is released). */
   lock(): Promise<void> {
     return this.#inTurn(async () => {
       this.signing.clear('the vault was locked from the console');
+      this.installs.clear();
       await this.#stop();
       await this.vault.lock();
     });
@@ -251,6 +340,8 @@ export class ConsoleHost {
     return {
       chainName: async (chainId) => (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId)?.name ?? null,
       abi: async (chainId, account): Promise<AbiSerializer> => {
+        // a login challenge's action is no contract's: its layout is the host's own
+        if (account === LOGIN_CONTRACT) return loginChallengeSerializer();
         let source = abis.get(chainId);
         if (!source) {
           const entry = (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId);
@@ -386,6 +477,7 @@ export class ConsoleHost {
 
   async close(): Promise<void> {
     this.signing.clear('the console stopped');
+    this.installs.clear();
     await this.#stop().catch(() => {});
     await this.vault.close();
   }

@@ -35,12 +35,19 @@ export const SIGNING_READS: Readonly<Record<string, ApiHandler>> = {
   // polled by the page: answered from memory, without a vault round trip
   '/api/signing': async (h) => ({ dialogs: h.signing.list() }),
   '/api/passkeys': async (h) => ({ passkeys: await h.passkeys() }),
+  // apps' install requests waiting for the page (install-requests.ts): polled like the signing dialogs
+  '/api/installs': async (h) => ({ requests: h.installs.list() }),
 };
 
 export const SIGNING_WRITES: Readonly<Record<string, ApiHandler>> = {
   '/api/signing/approve': async (h, b) => {
     h.signing.approve(b.id, b.assertion, b.override === true);
     return { relayed: true };
+  },
+  '/api/installs/answer': async (h, b) => {
+    if (typeof b.yes !== 'boolean') throw new ConsoleError('BAD_REQUEST', '"yes" must be true or false');
+    h.installs.answer(b.id, b.yes);
+    return { answered: true };
   },
   '/api/signing/deny': async (h, b) => {
     h.signing.deny(b.id);

@@ -7,13 +7,52 @@
  * as a login, not as a transfer.
  */
 import { randomBytes } from 'node:crypto';
-import { Action, Transaction, TimePointSec, signingDigest, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
+import {
+  Abi,
+  AbiSerializer,
+  Action,
+  Transaction,
+  TimePointSec,
+  signingDigest,
+  BinaryWriter,
+  Name,
+  bytesToHex,
+} from '../../abi/antelope/index.js';
 import { LOGIN_CHALLENGE_TTL_S, LOGIN_NONCE_BYTES } from './limits.js';
 
 /** Domain tag in the challenge data: a login signature cannot be mistaken for anything else. */
 export const LOGIN_TAG = 'peeros-login-v1';
 export const LOGIN_CONTRACT = 'peeros.login';
 export const LOGIN_ACTION = 'login';
+
+let loginSerializer: AbiSerializer | undefined;
+
+/**
+ * The challenge action's ABI (no chain holds it: `peeros.login` is no contract), so a signing
+ * dialog can show the challenge decoded — the tag, the nonce, who logs in — rather than refuse it
+ * as undecodable.
+ */
+export function loginChallengeSerializer(): AbiSerializer {
+  loginSerializer ??= new AbiSerializer(
+    Abi.from({
+      version: 'eosio::abi/1.1',
+      structs: [
+        {
+          name: LOGIN_ACTION,
+          base: '',
+          fields: [
+            { name: 'tag', type: 'string' },
+            { name: 'nonce', type: 'bytes' },
+            { name: 'account', type: 'name' },
+            { name: 'permission', type: 'name' },
+          ],
+        },
+      ],
+      actions: [{ name: LOGIN_ACTION, type: LOGIN_ACTION, ricardian_contract: '' }],
+    }),
+  ).validate();
+  return loginSerializer;
+}
 
 export interface LoginChallenge {
   account: string;

@@ -183,7 +183,9 @@ if ('missing' in browserOrWhy) {
       assert.match((await page.textContent('#message')) ?? '', /differ/);
       await page.fill('#passphrase-again', PASS);
       await page.click('#unlock-form button[type=submit]');
-      await page.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
+      // the first run walks on to the Account page's first steps (a passkey, a key, an account, a login)
+      await page.waitForSelector('nav button[data-page="account"][aria-current="page"]');
+      await page.waitForSelector('#step-vault[data-done="yes"]');
       await page.click('nav button[data-page="vault"]');
       await page.fill('#key-label', 'first');
       await page.click('#new-key button[type=submit]');

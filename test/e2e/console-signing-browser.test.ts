@@ -17,7 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
-import { PrivateKey } from '../../abi/antelope/index.js';
+import { Action, PrivateKey } from '../../abi/antelope/index.js';
+import { buildTransaction, pushBody } from '../../runtime/transaction-service/transaction-builder.js';
 import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, tempHome, ROOT, PASS, type World } from './world.js';
@@ -84,6 +85,11 @@ if ('missing' in browserOrWhy) {
   let shots: string;
   /** The body of the first approval relayed (replayed later). */
   let firstApproval = '';
+  /** The id of a transfer that expired in the offline queue before the console started. */
+  let expiredEntry = '';
+  /** What bob holds so far (each test that moves tokens adds to it). */
+  let bobHas = 0;
+  const rsn = (n: number) => `${n.toFixed(4)} RSN`;
 
   /** Runs a dPay transfer from the app's card; resolves once the dialog is up. */
   async function startTransfer(quantity: string, memo = 'test'): Promise<void> {
@@ -135,9 +141,35 @@ if ('missing' in browserOrWhy) {
     await deployToken(w, ['alice']);
     await loginAs(w, 'alice');
     const host = new Host({ home: w.home, bridge: w.services.bridge, onLog: () => {} });
-    await host.install(join(ROOT, 'apps/dpay'), { grant: async () => true });
+    const dpay = await host.install(join(ROOT, 'apps/dpay'), { grant: async () => true });
     assert.ok(await w.services.installAppGrant('dpay'));
     await host.close();
+    // a transfer signed an hour ago that expired in the queue (re-signed from the Queue page below)
+    const aliceKey = (await w.vault.listKeys()).find((k) => k.label === 'alice')!.publicKey;
+    const abi = (await w.backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
+    const late = buildTransaction(
+      await w.backend.getInfo(),
+      [
+        Action.from(
+          {
+            account: 'dpay.token',
+            name: 'transfer',
+            authorization: [{ actor: 'alice', permission: 'active' }],
+            data: { from: 'alice', to: 'bob', quantity: '0.7500 RSN', memo: 'late' },
+          },
+          abi,
+        ),
+      ],
+      { now: Date.now() - 3_600_000, expireSeconds: 60 },
+    );
+    const lateSig = await w.vault.sign({
+      chainId: late.chainId,
+      transaction: late.bytes,
+      keys: [aliceKey],
+      app: 'dpay',
+      identity: dpay.identity,
+    });
+    expiredEntry = (await w.services.queue.enqueue(pushBody(late.bytes, lateSig.signatures), { app: 'dpay' })).id;
     // the console owns the vault and the queue from here; the node keeps running
     await w.services.close();
     await w.vault.close();
@@ -214,7 +246,8 @@ if ('missing' in browserOrWhy) {
     await page.unroute(APPROVE_ROUTE);
     assert.match(out, /"status": "executed"/, out);
     assert.match(out, /"block": \d+/, out);
-    await until(async () => ((await balanceOf(w, 'bob')) === '2.5000 RSN' ? true : undefined), "bob's balance");
+    bobHas += 2.5;
+    await until(async () => ((await balanceOf(w, 'bob')) === rsn(bobHas) ? true : undefined), "bob's balance");
     assert.is(await page.evaluate<boolean>('document.getElementById("signing-overlay").hidden'), true, 'the dialog is gone');
     assert.is(consoleHost.activity()[0]?.outcome, 'approved');
     assert.is(consoleHost.activity()[0]?.note, 'webauthn');
@@ -223,12 +256,51 @@ if ('missing' in browserOrWhy) {
     );
   });
 
+  test("a send clicked on dPay's screen: the host dialog over the screen, approved with the passkey, in a block and on the screen", async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message()));
+    const back = await page.evaluate<string>('location.href');
+    await page.goto(new URL('/app.html?app=dpay', back).href);
+    await page.waitForSelector('#frame[data-renders="1"]', { timeout: 60_000 });
+    assert.match((await page.textContent('#frame')) ?? '', /alice/);
+    await page.fill('#f-to', 'bob');
+    await page.fill('#f-quantity', '1.2500 RSN');
+    await page.fill('#f-memo', 'from the screen');
+    await page.click('#frame button[data-id="send"]');
+    // the dialog is the host's, over the app's page: outside the frame the app draws
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    assert.is(await page.evaluate<boolean>('document.getElementById("frame").contains(document.getElementById("signing-overlay"))'), false);
+    assert.is(await page.textContent('#signing-app'), 'dpay');
+    assert.is(await page.textContent('#signing-signers'), 'alice@active');
+    const actions = (await page.textContent('#signing-actions')) ?? '';
+    assert.match(actions, /dpay\.token::transfer/);
+    assert.match(actions, /quantityasset1\.2500 RSN/);
+    await page.screenshot({ path: join(shots, 'console-screen-dialog.png') });
+    const t0 = performance.now();
+    await page.click('#signing-approve');
+    await page.waitForSelector('#frame[data-renders="2"]', { timeout: 60_000 });
+    const ms = performance.now() - t0;
+    const frame = (await page.textContent('#frame')) ?? '';
+    assert.match(frame, /Sent \(executed\)/, frame);
+    assert.match(frame, /bob1\.2500 RSNexecuted/, frame);
+    bobHas += 1.25;
+    assert.is(await balanceOf(w, 'bob'), rsn(bobHas));
+    assert.is(consoleHost.activity()[0]?.outcome, 'approved');
+    assert.is(consoleHost.activity()[0]?.note, 'webauthn');
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-overlay").hidden'), true, 'the dialog is gone');
+    await page.screenshot({ path: join(shots, 'console-screen-sent.png') });
+    assert.equal(errors, []);
+    console.log(`  console: Approve click on the screen's dialog to the screen showing the transfer in a block ${ms.toFixed(0)} ms`);
+    await page.goto(back);
+    await page.waitForSelector(CARD, { timeout: 60_000 });
+  });
+
   test('deny: the app gets a typed refusal and nothing is signed', async () => {
     await startTransfer('1.0000 RSN');
     await page.click('#signing-deny');
     const out = await result();
     assert.match(out, /CAPABILITY_DENIED/, out);
-    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN');
+    assert.is(await balanceOf(w, 'bob'), rsn(bobHas));
     assert.is(consoleHost.activity()[0]?.outcome, 'refused');
     assert.is(consoleHost.activity()[0]?.note, 'NOT_APPROVED');
   });
@@ -278,7 +350,7 @@ if ('missing' in browserOrWhy) {
     });
     assert.match(out, /CAPABILITY_DENIED/, out);
     assert.is(await lastNote(), 'the vault refused: WEBAUTHN_ORIGIN');
-    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN', 'nothing more was signed');
+    assert.is(await balanceOf(w, 'bob'), rsn(bobHas), 'nothing more was signed');
   });
 
   test('new grant limits from the page: denied, nothing is written; approved with the passkey, the vault takes the change, then the session grant is set', async () => {
@@ -340,6 +412,87 @@ if ('missing' in browserOrWhy) {
     assert.ok((await consoleHost.vault.status()).grants?.includes('dsocial'), 'the vault holds its signing grant');
   });
 
+  test('accounts from the page: create one on the DMCS (the dialog decodes newaccount), log in as it (a login challenge in the dialog), log back in', async () => {
+    await page.click('nav button[data-page="account"]');
+    await page.waitForSelector('#account-form');
+    assert.match((await page.textContent('#account-state')) ?? '', /Logged in as alice@active/);
+    assert.is(await page.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'yes');
+    const keysBefore = (await consoleHost.keys()).length;
+    await page.fill('#account-name', 'carol');
+    const t0 = performance.now();
+    await page.click('#account-form button[type=submit]');
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    assert.is(await page.textContent('#signing-signers'), 'eosio@active');
+    const actions = (await page.textContent('#signing-actions')) ?? '';
+    assert.match(actions, /eosio::newaccount/);
+    assert.match(actions, /name(account_)?name\s*carol/, actions);
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'decoded: no override needed');
+    await page.screenshot({ path: join(shots, 'console-account-dialog.png') });
+    await page.click('#signing-approve');
+    const account = await until(async () => w.backend.getAccount('carol').catch(() => undefined), 'carol on chain');
+    const createMs = performance.now() - t0;
+    assert.is((account as { account_name?: string }).account_name, 'carol');
+    assert.ok((await consoleHost.keys()).some((k) => k.label === 'carol'));
+    assert.is((await consoleHost.keys()).length, keysBefore + 1, 'a new vault key for carol');
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/created account carol/) ?? undefined, 'the page saying so');
+    await page.waitForSelector('#login-form');
+    assert.is(await page.evaluate<string>('document.getElementById("login-account").value'), 'carol');
+
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    assert.is(await page.textContent('#signing-signers'), 'carol@active');
+    const challenge = (await page.textContent('#signing-actions')) ?? '';
+    assert.match(challenge, /peeros\.login::login/);
+    assert.match(challenge, /accountname\s*carol/);
+    // the host's own words for what the user asks directly: a login that cannot execute
+    assert.match((await page.textContent('#signing-summary')) ?? '', /log in to PeerOS as carol@active.*cannot execute on any chain/s);
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'the challenge is decoded');
+    await page.click('#signing-approve');
+    await until(
+      async () => ((await page.textContent('#account-state')) ?? '').match(/Logged in as carol@active/) ?? undefined,
+      'logged in',
+    );
+    assert.is(consoleHost.account()?.account, 'carol');
+    assert.is(await page.evaluate<string>('document.getElementById("step-login").dataset.done'), 'yes');
+    await page.screenshot({ path: join(shots, 'console-account.png') });
+
+    // back to alice (the later tests send from her), by the same form and another dialog
+    await page.fill('#login-account', 'alice');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.click('#signing-approve');
+    await until(
+      async () => ((await page.textContent('#account-state')) ?? '').match(/Logged in as alice@active/) ?? undefined,
+      'alice again',
+    );
+    console.log(
+      `  console: "Create account" click to the account on chain ${createMs.toFixed(0)} ms (dialog, passkey, vault signature, push, block)`,
+    );
+  });
+
+  test('the offline queue: an expired transfer re-signed from the page (the dialog), then sent by Flush now', async () => {
+    await page.click('nav button[data-page="queue"]');
+    const button = `button.resign[data-entry="${expiredEntry}"]`;
+    await page.waitForSelector(button);
+    await page.click(button);
+    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    assert.is(await page.textContent('#signing-app'), 'dpay');
+    assert.match((await page.textContent('#signing-actions')) ?? '', /quantityasset0\.7500 RSN/);
+    await page.click('#signing-approve');
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/re-signed/) ?? undefined, 'the re-signed entry');
+    const q = consoleHost.queue();
+    const old = q.find((e) => e.id === expiredEntry)!;
+    assert.ok(old.replacedBy, 'the old entry names its replacement');
+    assert.is(q.find((e) => e.id === old.replacedBy)?.status, 'pending');
+    await page.waitForSelector(button, { state: 'detached' });
+    await page.click('#flush');
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/flushed: /) ?? undefined, 'the flush');
+    bobHas += 0.75;
+    await until(async () => ((await balanceOf(w, 'bob')) === rsn(bobHas) ? true : undefined), "bob's balance after the flush");
+    await page.click('nav button[data-page="apps"]');
+    await page.waitForSelector(CARD);
+  });
+
   test("the authenticator's counter going back (a cloned credential) is refused by the vault", async () => {
     const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as {
       credentials: Array<Record<string, unknown> & { credentialId: string; signCount: number }>;
@@ -359,7 +512,7 @@ if ('missing' in browserOrWhy) {
     const out = await result();
     assert.match(out, /CAPABILITY_DENIED/, out);
     assert.is(await lastNote(), 'the vault refused: WEBAUTHN_COUNTER');
-    assert.is(await balanceOf(w, 'bob'), '2.5000 RSN');
+    assert.is(await balanceOf(w, 'bob'), rsn(bobHas));
   });
 
   test('first run on a fresh home: create the vault on the page, register a passkey, create a key', async () => {
@@ -375,11 +528,16 @@ if ('missing' in browserOrWhy) {
       await p.fill('#passphrase', 'first run passphrase');
       await p.fill('#passphrase-again', 'first run passphrase');
       await p.click('#unlock-form button[type=submit]');
-      await p.waitForSelector('nav button[data-page="apps"][aria-current="page"]');
-      assert.match((await p.textContent('#message')) ?? '', /register a passkey on the Vault page/);
-      await p.click('nav button[data-page="vault"]');
+      // the first run goes on to the first steps: vault done, then the passkey, a key, an account, a login
+      await p.waitForSelector('nav button[data-page="account"][aria-current="page"]');
+      assert.match((await p.textContent('#message')) ?? '', /next, a passkey, a key, an account and a login/);
+      assert.is(await p.evaluate<string>('document.getElementById("step-vault").dataset.done'), 'yes');
+      assert.is(await p.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'no');
+      assert.is(await p.evaluate<string>('document.getElementById("step-login").dataset.done'), 'no');
       await p.click('#register-passkey');
-      await until(async () => ((await p.textContent('#passkey-state')) ?? '').match(/1 passkey registered/) ?? undefined, 'registration');
+      await p.waitForSelector('#step-passkey[data-done="yes"]');
+      await p.screenshot({ path: join(shots, 'console-first-steps.png') });
+      await p.click('nav button[data-page="vault"]');
       await p.fill('#key-label', 'first');
       await p.click('#new-key button[type=submit]');
       await until(async () => ((await p.textContent('#keys')) ?? '').match(/first\s*PUB_K1_/) ?? undefined, 'the new key');

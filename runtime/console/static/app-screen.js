@@ -8,6 +8,7 @@
 
 import { api, el, setCsrf } from './page-tools.js';
 import { startSigningDialogs } from './signing-dialog.js';
+import { startInstallDialogs } from './install-dialog.js';
 
 const frame = document.getElementById('frame');
 const message = document.getElementById('message');
@@ -192,6 +193,7 @@ async function start() {
   // a send from the screen waits for the user in the host's signing dialog, drawn over this page
   // by the host's own script (never by the app's view)
   startSigningDialogs({ api, el, say });
+  startInstallDialogs({ api, el, say });
   // the chrome's own control: draws the screen afresh (after chain state changed behind it)
   document.getElementById('refresh').addEventListener('click', () => request('/api/apps/screen', { app }));
   await request('/api/apps/screen', { app });

@@ -5,6 +5,8 @@
 import { passkeySection, startSigningDialogs } from './signing-dialog.js';
 import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
 import { api, el, setCsrf } from './page-tools.js';
+import { accountPage } from './account-page.js';
+import { startInstallDialogs } from './install-dialog.js';
 
 const main = document.getElementById('main');
 const message = document.getElementById('message');
@@ -34,6 +36,7 @@ async function connect() {
     return;
   }
   startSigningDialogs({ api, el, say });
+  startInstallDialogs({ api, el, say });
   await refresh();
 }
 
@@ -83,8 +86,9 @@ function showUnlock(status) {
           say(create ? 'creating the vault…' : 'unlocking…');
           await api('/api/unlock', { passphrase: pass.value, create });
           pass.value = '';
-          say(create ? 'vault created: register a passkey on the Vault page to approve signatures here' : '');
-          await refresh('apps');
+          say(create ? 'vault created: next, a passkey, a key, an account and a login (the first steps below)' : '');
+          // the first run walks on through the Account page's first steps
+          await refresh(create ? 'account' : 'apps');
         } catch (e) {
           say(e.message, true);
         }
@@ -166,7 +170,57 @@ function newKeyForm() {
   );
 }
 
+/** An entry `peeros queue resign` would take: expired (or past its expiration), not re-signed yet. */
+function resignable(e) {
+  return !e.replacedBy && (e.status === 'expired' || (e.status === 'pending' && Date.parse(e.expiration) <= Date.now()));
+}
+
+/**
+ * Re-signs an expired entry (`peeros queue resign`): the vault signs it afresh (the dialog), and it
+ * waits in the queue again. One that may have run already (`uncertain`) asks for a confirmation first.
+ */
+function resignButton(e) {
+  return el(
+    'button',
+    {
+      class: 'action secondary resign',
+      type: 'button',
+      'data-entry': e.id,
+      onclick: async () => {
+        const force =
+          e.uncertain === true &&
+          confirm('This transaction was pushed without an answer before it expired, so it may have run. Re-sign it anyway?');
+        if (e.uncertain === true && !force) return;
+        try {
+          say(`asking the vault to re-sign ${e.id.slice(0, 12)}…`);
+          const r = await api('/api/queue/resign', { id: e.id, force });
+          say(`re-signed ${r.replaces.slice(0, 12)} as ${r.id.slice(0, 12)} (expires ${r.expiration}): it is sent with the next flush`);
+          await refresh();
+        } catch (err) {
+          say(err.message, true);
+        }
+      },
+    },
+    'Re-sign',
+  );
+}
+
+/** The account just created on the Account page: its login form starts with it. */
+let createdAccount = '';
+
 const PAGES = {
+  async account(show) {
+    const nodes = await accountPage(
+      { el, api, say },
+      async (o) => {
+        createdAccount = o?.login ?? createdAccount;
+        await refresh();
+      },
+      createdAccount,
+    );
+    show(...nodes);
+  },
+
   async apps(show) {
     const { apps } = await api('/api/apps');
     const cards = apps.map((a) =>
@@ -383,6 +437,7 @@ const PAGES = {
               el('th', {}, 'expires'),
               el('th', {}, 'tries'),
               el('th', {}, 'note'),
+              el('th'),
             ),
             entries.map((e) =>
               el(
@@ -395,6 +450,7 @@ const PAGES = {
                 el('td', {}, e.expiration),
                 el('td', {}, String(e.attempts)),
                 el('td', {}, e.error ? `${e.error.antelopeName ?? e.error.code}: ${e.error.message}` : (e.note ?? '')),
+                el('td', {}, resignable(e) ? resignButton(e) : e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : ''),
               ),
             ),
           )

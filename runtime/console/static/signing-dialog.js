@@ -16,6 +16,9 @@ const toB64u = (buf) =>
 const fromB64u = (s) =>
   Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
 
+/** The vault's name for requests the user makes directly (skv USER_APP), not an app. */
+const USER_APP = '@user';
+
 const TITLES = {
   sign: 'Approve this signature?',
   grant: 'Approve this grant change?',
@@ -191,7 +194,9 @@ function dialog(d) {
           el('label', {}, override, ' advanced: approve it anyway'),
         )
       : null,
-    v.summary.length && !v.actions.length
+    // the host's own lines: for a grant change or an export, and for what the user asks directly
+    // (an account creation, a login: the challenge cannot execute); an app's request shows its actions
+    v.summary.length && (!v.actions.length || v.app === USER_APP)
       ? el(
           'ul',
           { class: 'summary', id: 'signing-summary' },
@@ -225,8 +230,11 @@ function dialog(d) {
   );
 }
 
-/** The Vault page's passkey section: how many are registered, and registering one (first run). */
-export function passkeySection() {
+/**
+ * The passkey section (Vault page, and the Account page's first steps): how many are registered,
+ * and registering one; `after` (if given) runs once one was registered.
+ */
+export function passkeySection(after) {
   const { el, api, say } = ui;
   const register = async () => {
     try {
@@ -251,6 +259,7 @@ export function passkeySection() {
       passkeys = r.credentials;
       say(`passkey registered: from now on every signature, grant change and key export needs it (${r.credentials} registered)`);
       section.replaceChildren(...content());
+      await after?.();
     } catch (e) {
       say(e.message, true);
     }

@@ -17,6 +17,7 @@ import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
 import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
 import { ROOT } from '../../isa/paths.js';
 import { MAX_SCREEN_IMAGE_BYTES } from '../../../runtime/console/screen-image.js';
+import { MAX_ACCOUNT_FIELD_CHARS } from '../../../runtime/console/account-api.js';
 import { join } from 'node:path';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 
@@ -227,6 +228,72 @@ test('DMCS list and switch; the offline queue listed and flushed', async () => {
   const flushed = await post('/api/queue/flush', {});
   assert.is(flushed.status, 200, flushed.body);
   assert.equal(flushed.json.sent, []);
+});
+
+test('accounts, login and queue re-sign: the session and CSRF token first, every field capped, refused while locked', async () => {
+  const { cookie, csrf } = await session();
+  const post = (path: string, body: unknown, token = csrf) =>
+    call('POST', path, { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await call('GET', '/api/account')).status, 401, 'no cookie, no account');
+  assert.equal((await call('GET', '/api/account', { cookie })).json, { session: null }, 'nobody logged in');
+  for (const [path, body] of [
+    ['/api/account/create', { name: 'carol' }],
+    ['/api/login', { account: 'carol' }],
+    ['/api/queue/resign', { id: 'abcd' }],
+  ] as const) {
+    const forged = await post(path, body, 'wrong');
+    assert.is(forged.status, 403, path);
+    assert.is(forged.json.error.code, 'BAD_CSRF', path);
+    const foreign = await call(
+      'POST',
+      path,
+      { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders },
+      JSON.stringify(body),
+    );
+    assert.is(foreign.status, 403, path);
+    const locked = await post(path, body);
+    assert.is(locked.json.error.code, 'LOCKED', `${path}: ${locked.body}`);
+  }
+  // each field at its cap is taken to the domain; one past it is refused here
+  const long = await post('/api/account/create', { name: 'a'.repeat(MAX_ACCOUNT_FIELD_CHARS + 1) });
+  assert.is(long.status, 400);
+  assert.is(long.json.error.code, 'BAD_REQUEST');
+  assert.is((await post('/api/account/create', { name: 'a'.repeat(MAX_ACCOUNT_FIELD_CHARS) })).json.error.code, 'LOCKED');
+  assert.is((await post('/api/login', { account: 7 })).json.error.code, 'BAD_REQUEST');
+  assert.is((await post('/api/account/create', { name: 'carol', key: { k: 1 } })).json.error.code, 'BAD_REQUEST');
+  for (const id of ['', 'abc', 'ABCD', 'zzzz', '0'.repeat(65), '../queue.log'])
+    assert.is((await post('/api/queue/resign', { id })).json.error.code, 'BAD_REQUEST', id);
+  // unlocked: the domain's rules answer (a bad account name, no such queued transaction)
+  await post('/api/unlock', { passphrase: 'account routes', create: true });
+  const bad = await post('/api/login', { account: 'Not A Name' });
+  assert.is(bad.status, 400);
+  assert.is(bad.json.error.code, 'BAD_ARGUMENT');
+  const missing = await post('/api/queue/resign', { id: 'abcd' });
+  assert.is(missing.status, 400, missing.body);
+  assert.is(missing.json.error.code, 'NOT_FOUND');
+});
+
+test('install requests: listed with the cookie, answered with the CSRF token and a boolean only', async () => {
+  const { cookie, csrf } = await session();
+  const post = (body: unknown, token = csrf) =>
+    call('POST', '/api/installs/answer', { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await call('GET', '/api/installs')).status, 401);
+  assert.equal((await call('GET', '/api/installs', { cookie })).json, { requests: [] });
+  const asked = host.installs.ask({ requestedBy: 'dappstore', app: 'calculator', version: '1.0.0', lines: ['<b>x</b>'] });
+  const [r] = (await call('GET', '/api/installs', { cookie })).json.requests;
+  assert.is(r.app, 'calculator');
+  assert.is((await post({ id: r.id, yes: true }, 'wrong')).status, 403, 'no CSRF token, no answer');
+  const foreign = await call(
+    'POST',
+    '/api/installs/answer',
+    { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders },
+    JSON.stringify({ id: r.id, yes: true }),
+  );
+  assert.is(foreign.status, 403);
+  assert.is((await post({ id: r.id, yes: 'true' })).json.error.code, 'BAD_REQUEST');
+  assert.is((await post({ id: 'other', yes: true })).json.error.code, 'NOT_FOUND');
+  assert.is((await post({ id: r.id, yes: false })).status, 200);
+  assert.is(await asked, false);
 });
 
 test('the server refuses to listen beyond loopback', async () => {

@@ -13,6 +13,7 @@ import type { VerificationRequest } from '../../../skv/index.js';
 import { Asset } from '../../../abi/antelope/index.js';
 import { CHAIN_ID, packTransaction, transfer } from '../../skv/helpers.js';
 import { ROOT } from '../../e2e/world.js';
+import { loginChallenge, loginChallengeSerializer, LOGIN_TAG } from '../../../runtime/session/login-challenge.js';
 
 const chainId = new Uint8Array(Buffer.from(CHAIN_ID, 'hex'));
 const dpay = new AbiSerializer(Abi.from(JSON.parse(readFileSync(join(ROOT, 'build/contracts/dpay/dpay.abi'), 'utf8'))));
@@ -103,6 +104,28 @@ test('grant lines: the session grant would or would not cover it; the vault gran
   );
   assert.match(grantLines({ ...base, request: { ...r, app: '@user' }, remaining: undefined })[0]!, /no grant applies/);
   assert.match(grantLines({ ...base, request: { ...r, purpose: 'grant' }, remaining: undefined })[0]!, /only you can/);
+});
+
+test("a login challenge decodes with the host's own layout of peeros.login::login: nothing undecodable, the tag as quoted text", async () => {
+  const c = loginChallenge({ account: 'carol', permission: 'active', chainId: CHAIN_ID, dmcs: 'local' });
+  const login: ViewContext = {
+    ...ctx,
+    abi: async (_chain, account) => (account === 'peeros.login' ? loginChallengeSerializer() : ctx.abi(_chain, account)),
+  };
+  const v = await buildSigningView({ ...request(c.bytes, c.digest), app: '@user', summary: c.summary }, login);
+  assert.is(v.undecodable, false);
+  assert.equal(v.signers, ['carol@active']);
+  const [a] = v.actions;
+  assert.is(`${a!.contract}::${a!.action}`, 'peeros.login::login');
+  const fields = Object.fromEntries(a!.fields.map((f) => [f.name, f]));
+  assert.is(fields.tag?.value, LOGIN_TAG);
+  assert.is(fields.tag?.appText, true);
+  assert.is(fields.account?.value, 'carol');
+  assert.is(fields.permission?.value, 'active');
+  assert.is(fields.nonce?.type, 'bytes');
+  assert.is(String(fields.nonce?.value).toLowerCase(), c.nonce.toLowerCase());
+  // without the host's layout the same challenge is undecodable (no chain holds that ABI)
+  assert.is((await buildSigningView({ ...request(c.bytes, c.digest), app: '@user' }, ctx)).undecodable, true);
 });
 
 test.run();
