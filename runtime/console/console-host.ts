@@ -228,7 +228,7 @@ export class ConsoleHost {
     const entry = queue.get(id);
     const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
     // the vault's signing grant is the installed app's identity's: the re-signature names it (the user's own entries have none)
-    const identity = entry.app === USER_APP ? undefined : (await new AppRegistry(this.home).load(entry.app)).record.identity;
+    const identity = entry.app === USER_APP ? undefined : (await new AppRegistry(this.home).record(entry.app))?.identity;
     const resign = createResigner({
       chainId: backend.chainId,
       backend,
