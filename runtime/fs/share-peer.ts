@@ -23,6 +23,9 @@ export const MAX_SHARE_CONNECTIONS = 64;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
+/** The port `peeros share serve` listens on when not told (on loopback). */
+export const DEFAULT_SHARE_PORT = 7447;
+
 export interface PeerAddress {
   host: string;
   port: number;
