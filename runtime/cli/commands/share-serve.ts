@@ -26,7 +26,7 @@ export function cycleLines(r: ShareCycleReport): { out: string[]; err: string[] 
       if (s.error) out.push(`${app}: ${s.id} ${s.from} ${s.path} failed: ${s.error}`);
       else if (s.saved!.length + s.removed!.length > 0)
         out.push(`${app}: ${s.id} ${s.from} ${s.path} saved ${s.saved!.length}, removed ${s.removed!.length}`);
-  return { out: out.map(terminalText), err: r.errors.map((e) => terminalText(`share cycle: ${e}`)) };
+  return { out: out.map((l) => terminalText(l)), err: r.errors.map((e) => terminalText(`share cycle: ${e}`)) };
 }
 
 export async function serveShares(
