@@ -317,6 +317,11 @@ export class ShareService {
     return this.#serial(() => this.#revoke(id));
   }
 
+  /** Whether the core (hex) is one of this host's own outgoing shares (then it is never cleared as a replica). */
+  #isOutgoing(core: string): boolean {
+    return this.#shares.some((s) => s.core === core && !s.revoked);
+  }
+
   /** Revoked entries keep no key, their cores are gone, and only the newest MAX_REVOKED_SHARES_KEPT stay. */
   async #collectRevoked(): Promise<void> {
     let changed = false;
@@ -451,8 +456,9 @@ export class ShareService {
     if (rec) this.#incoming.splice(this.#incoming.indexOf(rec), 1, next);
     else this.#incoming.push(next);
     await writeIncoming(this.o.home, this.#incoming);
-    // the files are in the drive now: the replica keeps its tree and last block (what the next sync's check reads)
-    if (length > 1) await core.clear(0, length - 1);
+    // the files are in the drive now: the replica keeps its tree and last block (what the next sync's
+    // check reads); not when the core is one this host shares (a share to oneself): that one is served
+    if (length > 1 && !this.#isOutgoing(coreHex)) await core.clear(0, length - 1);
     return { saved, removed };
   }
 
@@ -467,7 +473,7 @@ export class ShareService {
       if (gone.length === 0) return [];
       for (const x of gone) this.#incoming.splice(this.#incoming.indexOf(x), 1);
       await writeIncoming(this.o.home, this.#incoming);
-      for (const x of gone) await this.cores.purgeIncoming(Buffer.from(x.core, 'hex'));
+      for (const x of gone) if (!this.#isOutgoing(x.core)) await this.cores.purgeIncoming(Buffer.from(x.core, 'hex'));
       return gone.map((x) => x.core);
     });
   }

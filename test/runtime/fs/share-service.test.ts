@@ -241,6 +241,25 @@ test('alice revokes the folder: its core is no longer served, later writes are n
   assert.ok(alice.shares.list().find((s) => s.id === folder.id)!.revoked);
 });
 
+test('a share to oneself: syncing it never clears nor deletes the core this host serves', async () => {
+  assert.ok((await drive(alice)).writeFile('files/self/a.bin', randomBytes(150_000)).ok);
+  const { id, descriptor } = await alice.shares.share({
+    app: 'dbox',
+    account: 'alice',
+    accountKey: alice.key,
+    path: 'files/self',
+    to: 'alice',
+  });
+  const mine = { app: 'dbox', account: 'alice', accountKey: alice.key, from: 'alice', descriptor, maxBytes: QUOTA };
+  assert.equal(await alice.shares.open(mine), { saved: ['self/a.bin'], removed: [] });
+  const served = await coresOf(alice).outgoing(id);
+  assert.ok(await served.has(0), 'the served core keeps its blocks');
+  await alice.shares.forgetUnlisted({ app: 'dbox', account: 'alice', listed: new Set() });
+  assert.ok((await coresOf(alice).outgoing(id)).length > 0 && (await served.has(0)), 'and is not purged as a replica');
+  assert.equal(await bob.shares.open({ ...mine, account: 'bob', accountKey: bob.key }), { saved: ['self/a.bin'], removed: [] });
+  await alice.shares.revoke(id);
+});
+
 test('a revoked share keeps no key and no core on disk; at most MAX_REVOKED_SHARES_KEPT revoked entries are kept', async () => {
   const entry = readOutgoing(alice.home).find((x) => x.id === folder.id)!;
   assert.ok(entry.revoked && entry.revokedAt! > 0);
