@@ -31,6 +31,8 @@ export interface OutgoingShare {
   path: string;
   folder: boolean;
   core: string;
+  /** The address its descriptor names (`HOST:PORT`), where peers dial for it. */
+  at?: string;
   /** The content key, sealed by the vault (absent once revoked). */
   nonce?: string;
   sealedKey?: string;
@@ -92,6 +94,8 @@ export interface OutgoingListing {
   path: string;
   folder: boolean;
   core: string;
+  /** Where its descriptor tells peers to dial (absent for shares made before it was recorded). */
+  at?: string;
   revoked: boolean;
   blocks: number;
   bytes: number;
@@ -122,6 +126,7 @@ export function outgoingListing(s: OutgoingShare): OutgoingListing {
     path: s.path,
     folder: s.folder,
     core: s.core,
+    ...(s.at !== undefined ? { at: s.at } : {}),
     revoked: !!s.revoked,
     blocks: s.revoked ? 0 : (s.blocks ?? 0),
     bytes: s.revoked ? 0 : (s.bytes ?? 0),

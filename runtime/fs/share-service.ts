@@ -201,6 +201,7 @@ export class ShareService {
       path: r.path,
       folder,
       core: core.key!.toString('hex'),
+      at: `${at.host}:${at.port}`,
       nonce: Buffer.from(nonce).toString('hex'),
       sealedKey: Buffer.from(ciphertext).toString('hex'),
       files: {},

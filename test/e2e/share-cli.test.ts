@@ -114,17 +114,17 @@ test('share serve: owns the store, publishes and serves; list works beside it; a
     assert.is(list.code, 0, list.err);
     assert.not.ok(/sealedKey|nonce|"key"/.test(list.out), 'no key material in the listing');
     const { outgoing } = JSON.parse(list.out) as {
-      outgoing: Array<{ id: string; path: string; to: string; revoked: boolean; blocks: number; bytes: number }>;
+      outgoing: Array<{ id: string; path: string; to: string; at?: string; revoked: boolean; blocks: number; bytes: number }>;
     };
     const served = outgoing.find((s) => s.id === folderShare.id)!;
-    assert.equal([served.path, served.to, served.revoked], ['files/docs', 'bob', false]);
+    assert.equal([served.path, served.to, served.revoked, served.at], ['files/docs', 'bob', false, `127.0.0.1:${port}`]);
     assert.ok(served.bytes > BIG.length && served.blocks >= 5, JSON.stringify(served));
     assert.equal(
       outgoing.filter((s) => s.revoked).map((s) => s.id),
       [revokedId],
     );
     const human = await runCli(['share', 'list'], env());
-    assert.match(human.out, `${folderShare.id}  dbox  alice → bob  files/docs/  served`);
+    assert.match(human.out, `${folderShare.id}  dbox  alice → bob  files/docs/  served at 127.0.0.1:${port}, `);
     assert.match(human.out, `${revokedId}  dbox  alice → bob  files/note.txt  revoked`);
 
     const second = await runCli(['share', 'serve', '--listen', '127.0.0.1:0'], env(), 120_000);
@@ -136,6 +136,17 @@ test('share serve: owns the store, publishes and serves; list works beside it; a
 
     assert.is(await stopShareServe(serve, 'SIGTERM'), 0, serve.err());
     assert.match(serve.err(), 'stopped serving shares');
+    assert.not.match(serve.err(), 'name another address');
+
+    // served elsewhere than its descriptors name: said at once
+    serve = await startShareServe(env(), ['--listen', '127.0.0.1:0']);
+    const s = serve;
+    await until(
+      () => /name another address/.test(s.err()),
+      () => `no warning: ${s.err()}`,
+    );
+    assert.match(s.err(), `1 active share(s) name another address (127.0.0.1:${port})`);
+    assert.is(await stopShareServe(s, 'SIGTERM'), 0, s.err());
   } finally {
     if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
   }

@@ -65,6 +65,15 @@ export async function serveShares(
     const at = shares.address!;
     const named = o.announce ? ` (descriptors name ${o.announce.host}:${o.announce.port})` : '';
     io.out(`serving peer-to-peer shares on ${at.host}:${at.port}${named}; Ctrl-C stops`);
+    // a descriptor names the address its share was made on: peers dial there, not here
+    const here = o.announce ? `${o.announce.host}:${o.announce.port}` : `${at.host}:${at.port}`;
+    const elsewhere = shares.list().filter((s) => !s.revoked && s.at !== undefined && s.at !== here);
+    if (elsewhere.length > 0)
+      io.err(
+        terminalText(
+          `${elsewhere.length} active share(s) name another address (${[...new Set(elsewhere.map((s) => s.at))].join(', ')}): their recipients dial there, not here`,
+        ),
+      );
     const stopped = untilInterrupted();
     tick();
     const timer = setInterval(tick, o.cycleMs ?? SHARE_CYCLE_MS);

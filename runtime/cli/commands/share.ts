@@ -62,7 +62,7 @@ const definition: CommandDefinition = {
         {
           ...JSON_FLAG,
           description:
-            'print {"outgoing": [{"id","app","account","to","path","folder","core","revoked","blocks","bytes","made"}], "incoming": [{"app","account","from","path","folder","core","blocks","bytes","files","synced"}]} as JSON',
+            'print {"outgoing": [{"id","app","account","to","path","folder","core","at","revoked","blocks","bytes","made"}], "incoming": [{"app","account","from","path","folder","core","blocks","bytes","files","synced"}]} as JSON',
         },
       ],
     },
@@ -131,7 +131,7 @@ function list(positionals: string[], json: boolean, io: CliIO): number {
   for (const s of outgoing)
     io.out(
       terminalText(
-        `  ${s.id}  ${s.app}  ${s.account} → ${s.to}  ${s.path}${s.folder ? '/' : ''}  ${s.revoked ? 'revoked' : `served, ${s.blocks} blocks, ${s.bytes} bytes`}  core ${s.core.slice(0, 16)}…`,
+        `  ${s.id}  ${s.app}  ${s.account} → ${s.to}  ${s.path}${s.folder ? '/' : ''}  ${s.revoked ? 'revoked' : `served${s.at ? ` at ${s.at}` : ''}, ${s.blocks} blocks, ${s.bytes} bytes`}  core ${s.core.slice(0, 16)}…`,
       ),
     );
   if (incoming.length > 0) io.out('synced for you:');
