@@ -21,6 +21,12 @@
  * - `fs.share.sealed-replicate.1m` (ms) — the same bytes as a peer-to-peer share: sealed in chunks,
  *   appended, replicated by `syncShare`, every block opened and checked (runtime/fs/share-*.ts).
  * - `fs.share.sealed/raw` (x) — their ratio, run by run.
+ * - `fs.share.resync-full.4m` (ms) — the baseline: a later sync of a 4 MiB shared folder after one
+ *   1 KiB file was added, replaying the core from its first block (what a sync did before it kept
+ *   a verified position): signed length, download, open and check every block.
+ * - `fs.share.resync-incremental.4m` (ms) — the same sync from the verified position: the fork and
+ *   tree-hash check, then only the blocks after it (share-peer.ts `VerifiedPosition`).
+ * - `fs.share.resync-full/incremental` (x) — their ratio, run by run (the order alternates).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +37,7 @@ import { Host } from '../runtime/host.js';
 import { Drive } from '../runtime/fs/drive.js';
 import { ShareCores, appendToShare, readShare } from '../runtime/fs/share-core.js';
 import { SHARE_CHUNK_BYTES } from '../runtime/fs/share-format.js';
-import { ShareServer, syncShare } from '../runtime/fs/share-peer.js';
+import { ShareServer, positionOf, syncShare } from '../runtime/fs/share-peer.js';
 import type Hypercore from 'hypercore';
 import { summarize, type BenchResult } from './result.js';
 
@@ -96,6 +102,7 @@ export async function benchFs(opts: { runs: number }): Promise<BenchResult[]> {
       summarize('fs.drive-sealed.read.64k', 'ms/op', rSealed),
       ...(await benchHyperdrive(home, runs, data, wIsa, rSealed)),
       ...(await benchShare(home, runs)),
+      ...(await benchResync(home, runs)),
     ];
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -206,6 +213,74 @@ async function benchShare(home: string, runs: number): Promise<BenchResult[]> {
       'fs.share.sealed/raw',
       'x',
       sealed.map((v, i) => v / raw[i]!),
+    ),
+  ];
+}
+
+/** A later sync of a 4 MiB shared folder after a 1 KiB write: replayed from block 0, against from the verified position. */
+async function benchResync(home: string, runs: number): Promise<BenchResult[]> {
+  const sender = await ShareCores.open(join(home, 'resync-sender'));
+  const receiver = await ShareCores.open(join(home, 'resync-receiver'));
+  const served: Hypercore[] = [];
+  const server = await ShareServer.listen(() => served, { host: '127.0.0.1', port: 0 });
+  const full: number[] = [];
+  const incremental: number[] = [];
+  try {
+    const key = randomBytes(32);
+    const core = await sender.outgoing('resync');
+    served.push(core);
+    server.offer(core);
+    const files = new Map<string, Uint8Array>();
+    for (let i = 0; i < 4; i++) files.set(`files/f/${i}.bin`, randomBytes(1 << 20));
+    let length = await appendToShare(core, key, files);
+    const replica = await receiver.incoming(core.key!);
+    await syncShare(replica, server.address, { minLength: length });
+    const sizes = new Map<string, number | null>([...files].map(([p, c]) => [p, c.length]));
+    for (let r = -1; r < runs; r++) {
+      const verified = await positionOf(replica, length);
+      const start = length;
+      const path = `files/f/new-${r + 1}.txt`;
+      length = await appendToShare(core, key, new Map([[path, randomBytes(1024)]]));
+      const timeFull = async (): Promise<number> => {
+        const t = process.hrtime.bigint();
+        await syncShare(replica, server.address, { minLength: length });
+        const state = await readShare(replica, { contentKey: key, root: 'files/f', folder: true, length });
+        if (!state.has(path)) throw new Error('the full resync missed the new file');
+        return Number(process.hrtime.bigint() - t) / 1e6;
+      };
+      const timeIncremental = async (): Promise<number> => {
+        const t = process.hrtime.bigint();
+        await syncShare(replica, server.address, { minLength: length, verified });
+        const state = await readShare(replica, { contentKey: key, root: 'files/f', folder: true, length, start, prior: sizes });
+        if (state.size !== 1 || !state.has(path)) throw new Error('the incremental resync read more than the new file');
+        return Number(process.hrtime.bigint() - t) / 1e6;
+      };
+      let a: number;
+      let b: number;
+      if (r % 2 === 0) {
+        a = await timeFull();
+        b = await timeIncremental();
+      } else {
+        b = await timeIncremental();
+        a = await timeFull();
+      }
+      sizes.set(path, 1024);
+      if (r < 0) continue; // warm-up
+      full.push(a);
+      incremental.push(b);
+    }
+  } finally {
+    await server.close();
+    await sender.close();
+    await receiver.close();
+  }
+  return [
+    summarize('fs.share.resync-full.4m', 'ms', full),
+    summarize('fs.share.resync-incremental.4m', 'ms', incremental),
+    summarize(
+      'fs.share.resync-full/incremental',
+      'x',
+      full.map((v, i) => v / incremental[i]!),
     ),
   ];
 }

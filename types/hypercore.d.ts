@@ -14,12 +14,20 @@ declare module 'hypercore' {
     readonly discoveryKey: Buffer | null;
     readonly writable: boolean;
     readonly closed: boolean;
+    /** The fork id: grows each time the writer truncates the core. */
+    readonly fork: number;
     ready(): Promise<void>;
     close(): Promise<void>;
     append(blocks: Uint8Array | Uint8Array[]): Promise<{ length: number; byteLength: number }>;
     get(index: number, opts?: HypercoreGetOptions): Promise<Buffer | null>;
     has(start: number, end?: number): Promise<boolean>;
     truncate(newLength?: number): Promise<void>;
+    /** The hash of the core's Merkle roots at `length` (default: its length now). */
+    treeHash(length?: number): Promise<Buffer>;
+    /** Deletes blocks [start, end) from local storage (the tree stays). */
+    clear(start: number, end?: number): Promise<unknown>;
+    /** Closes every session of the core and deletes it from storage. */
+    purge(): Promise<void>;
     update(opts?: { wait?: boolean }): Promise<boolean>;
     download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void };
     replicate(isInitiatorOrStream: boolean | NodeJS.ReadWriteStream, opts?: object): NodeJS.ReadWriteStream;

@@ -10,7 +10,8 @@
  * dropped, duplicated, swapped, altered or mutated, and descriptors mutated as JSON and bytes.
  * Oracles: a refusal is a ShareError; an accepted descriptor prints and parses back to the same; an
  * accepted share's files are valid drive paths inside the share, and each file alone re-encodes and
- * replays to the same bytes.
+ * replays to the same bytes; an incremental replay (`start`, `prior`) from any file boundary, on top
+ * of the replay up to it, ends in the same files as the whole replay.
  */
 import { randomBytes as cryptoRandom } from 'node:crypto';
 import { fsPathProblem } from '../../runtime/fs/fs-path.js';
@@ -108,6 +109,42 @@ function generateDescriptor(r: Prng): Uint8Array {
 
 const refused = (e: unknown): boolean => e instanceof ShareError;
 
+/** Most split points one input checks (each costs a replay of the share). */
+const MAX_SPLITS = 4;
+
+/** The whole replay equals the replay up to a file boundary followed by the incremental one from there. */
+async function sameWhenSplit(o: {
+  root: string;
+  folder: boolean;
+  sealed: Uint8Array[];
+  state: Awaited<ReturnType<typeof replayShare>>;
+}): Promise<void> {
+  const get = async (i: number) => o.sealed[i]!;
+  const base = { contentKey: KEY, coreKey: CORE, root: o.root, folder: o.folder };
+  let splits = 0;
+  for (let cut = 1; cut < o.sealed.length && splits < MAX_SPLITS; cut++) {
+    let head: Awaited<ReturnType<typeof replayShare>>;
+    try {
+      head = await replayShare({ ...base, length: cut }, get);
+    } catch (e) {
+      if (refused(e)) continue; // not a file boundary
+      throw e;
+    }
+    splits++;
+    const prior = new Map([...head].map(([p, c]) => [p, c === null ? null : c.length] as const));
+    const tail = await replayShare({ ...base, length: o.sealed.length, start: cut, prior }, get);
+    const merged = new Map(head);
+    for (const [p, c] of tail) merged.set(p, c);
+    oracle(
+      sameValue(
+        [...merged].sort(([a], [b]) => (a < b ? -1 : 1)),
+        [...o.state].sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
+      `share-core: an incremental replay from block ${cut} ends in other files than the whole replay`,
+    );
+  }
+}
+
 export const shareCore: FuzzTarget = {
   name: 'share-core',
   about: 'runtime/fs share-descriptor parseDescriptor and share-format replayShare (sealed blocks a hostile sender writes)',
@@ -142,6 +179,7 @@ export const shareCore: FuzzTarget = {
           if (refused(e)) return false;
           throw e;
         }
+        await sameWhenSplit({ root, folder, sealed, state });
         for (const [path, content] of state) {
           oracle(
             fsPathProblem(path) === undefined && insideShare(root, folder, path),

@@ -6,14 +6,26 @@
  */
 import Corestore from 'corestore';
 import type Hypercore from 'hypercore';
+import { ShareError } from './share-error.js';
 import { fileBlocks, removeBlock, sealBlock, type ShareState, replayShare } from './share-format.js';
 
 export class ShareCores {
   private constructor(readonly store: Corestore) {}
 
+  /** Opens the host's corestore; SHARE_BUSY when another process holds its lock. */
   static async open(dir: string): Promise<ShareCores> {
     const store = new Corestore(dir);
-    await store.ready();
+    try {
+      await store.ready();
+    } catch (err) {
+      await store.close().catch(() => {});
+      if (/lock/i.test((err as Error).message))
+        throw new ShareError(
+          'SHARE_BUSY',
+          "another process holds this host's share store (peeros share serve, the console with --share-listen, or a share sync): stop it, or run this there",
+        );
+      throw err;
+    }
     return new ShareCores(store);
   }
 
@@ -29,6 +41,23 @@ export class ShareCores {
     const core = this.store.get({ key });
     await core.ready();
     return core;
+  }
+
+  /** Deletes outgoing share `id`'s core from disk (after its revocation): its blocks and tree. */
+  async purgeOutgoing(id: string): Promise<void> {
+    let core: Hypercore;
+    try {
+      core = await this.outgoing(id);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'STORAGE_EMPTY') return; // already deleted
+      throw err;
+    }
+    await core.purge();
+  }
+
+  /** Deletes the local replica of the core `key` from disk (its share was unshared). */
+  async purgeIncoming(key: Uint8Array): Promise<void> {
+    await (await this.incoming(key)).purge();
   }
 
   async close(): Promise<void> {
@@ -51,10 +80,20 @@ export async function appendToShare(
   return core.length;
 }
 
-/** The files of a core's first `length` blocks, fully checked (share-format.ts `replayShare`); every block must be local. */
+/**
+ * The files of a core's blocks [start, length), fully checked (share-format.ts `replayShare`; `prior`:
+ * each path's size after [0, start)); every block read must be local.
+ */
 export function readShare(
   core: Hypercore,
-  o: { contentKey: Uint8Array; root: string; folder: boolean; length: number },
+  o: {
+    contentKey: Uint8Array;
+    root: string;
+    folder: boolean;
+    length: number;
+    start?: number;
+    prior?: ReadonlyMap<string, number | null>;
+  },
 ): Promise<ShareState> {
   return replayShare({ ...o, coreKey: core.key! }, async (i) => {
     const b = await core.get(i, { wait: false });

@@ -17,6 +17,10 @@ export const SHARE_ERROR_CODES = [
   'SHARE_TOO_LARGE',
   /** The core is shorter than the descriptor commits to, or a file's chunks stop before its final one. */
   'SHARE_TRUNCATED',
+  /** The share's core shrank, or forked, below a position this host already verified and saved: refused, nothing saved. */
+  'SHARE_FORKED',
+  /** Another process (`peeros share serve`, the console, `share sync`) holds this host's share store. */
+  'SHARE_BUSY',
   /** The sharing peer could not be reached (or did not answer in time): nothing new was saved. */
   'SHARE_UNREACHABLE',
   /** No such outgoing share, or it was revoked. */
@@ -37,6 +41,8 @@ export const SHARE_ISA_CODES: Record<ShareErrorCode, IsaErrorCode> = {
   SHARE_MALFORMED: IsaErrorCode.INVALID_ARGUMENT,
   SHARE_TOO_LARGE: IsaErrorCode.LIMIT_EXCEEDED,
   SHARE_TRUNCATED: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_FORKED: IsaErrorCode.INVALID_ARGUMENT,
+  SHARE_BUSY: IsaErrorCode.UNAVAILABLE,
   SHARE_UNREACHABLE: IsaErrorCode.UNAVAILABLE,
   SHARE_NOT_FOUND: IsaErrorCode.NOT_FOUND,
   SHARE_DRIVE: IsaErrorCode.NOT_FOUND,

@@ -123,22 +123,41 @@ export type ShareState = Map<string, Uint8Array | null>;
  * does not open, a header that breaks the rules, a chunk out of place, a missing final marker, a
  * size or hash that differs, a path outside the share, or a total above the limits throws, and the
  * caller saves nothing. `get(i)` yields block `i` (already replicated and verified by hypercore).
+ *
+ * Incremental: with `start` (a verified position, where an earlier replay ended) and `prior` (each
+ * path's size, or null once removed, after blocks [0, start)), only blocks [start, length) are read
+ * and the answer holds what they changed; the limits still count the whole share.
  */
 export async function replayShare(
-  o: { contentKey: Uint8Array; coreKey: Uint8Array; root: string; folder: boolean; length: number },
+  o: {
+    contentKey: Uint8Array;
+    coreKey: Uint8Array;
+    root: string;
+    folder: boolean;
+    length: number;
+    start?: number;
+    prior?: ReadonlyMap<string, number | null>;
+  },
   get: (index: number) => Promise<Uint8Array>,
 ): Promise<ShareState> {
   if (o.length > MAX_SHARE_BLOCKS) throw new ShareError('SHARE_TOO_LARGE', `the share has ${o.length} blocks; at most ${MAX_SHARE_BLOCKS}`);
+  const start = o.start ?? 0;
+  if (!Number.isSafeInteger(start) || start < 0 || start > o.length)
+    throw new ShareError('SHARE_TRUNCATED', `the share has ${o.length} blocks, fewer than the ${start} already verified`);
   const state: ShareState = new Map();
+  /** Every path's size (null: removed) after the blocks read so far: what the limits count. */
+  const sizes = new Map<string, number | null>(o.prior ?? []);
   let live = 0;
-  const liveSize = (p: string): number => state.get(p)?.length ?? 0;
-  for (let i = 0; i < o.length; ) {
+  for (const n of sizes.values()) live += n ?? 0;
+  const liveSize = (p: string): number => sizes.get(p) ?? 0;
+  for (let i = start; i < o.length; ) {
     const plain = openBlock(o.contentKey, o.coreKey, i, await get(i));
     const kind = plain[0];
     if (kind === KIND_REMOVE) {
       const path = checkedPath(header(plain, i).path, o.root, o.folder, i);
       live -= liveSize(path);
       state.set(path, null);
+      sizes.set(path, null);
       i++;
       continue;
     }
@@ -174,7 +193,8 @@ export async function replayShare(
     }
     if (sha256Hex(content) !== sha256) throw new ShareError('SHARE_MALFORMED', `the file at block ${i} does not match its SHA-256`);
     state.set(path, content);
-    if (state.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `the share names more than ${MAX_SHARE_FILES} files`);
+    sizes.set(path, content.length);
+    if (sizes.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `the share names more than ${MAX_SHARE_FILES} files`);
     i += 1 + (chunks as number);
   }
   return state;

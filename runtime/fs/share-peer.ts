@@ -23,6 +23,9 @@ export const MAX_SHARE_CONNECTIONS = 64;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
+/** The port `peeros share serve` listens on when not told (on loopback). */
+export const DEFAULT_SHARE_PORT = 7447;
+
 export interface PeerAddress {
   host: string;
   port: number;
@@ -117,16 +120,36 @@ function within<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   });
 }
 
+/** Where a recipient's earlier sync of a share ended: the core's length then, its fork id and its tree hash (hex) at that length. */
+export interface VerifiedPosition {
+  length: number;
+  fork: number;
+  treeHash: string;
+}
+
+/** A replica's position now (its length, fork and tree hash): what the next sync checks the core still extends. */
+export async function positionOf(core: Hypercore, length: number): Promise<VerifiedPosition> {
+  return { length, fork: core.fork, treeHash: length === 0 ? '' : Buffer.from(await core.treeHash(length)).toString('hex') };
+}
+
 /**
  * Replicates `core` (a replica) from the peer at `at`: its signed length must reach `minLength`
  * (what the share descriptor commits to) and stay within MAX_SHARE_BLOCKS / MAX_SHARE_CORE_BYTES;
- * then blocks [0, length) are downloaded. Returns the length now local. `limits` replaces the two
- * bounds (tests check the byte bound with a smaller one: a 1 GiB core is too big to build in a test).
+ * then blocks [from, length) are downloaded, `from` being `verified.length` (0 on a first sync).
+ * With `verified`, the core must still extend that position: a core now shorter (the writer
+ * truncated it), on another fork, or whose tree at that length hashes otherwise is `SHARE_FORKED`,
+ * before anything is downloaded. Returns the length now local. `limits` replaces the two bounds
+ * (tests check the byte bound with a smaller one: a 1 GiB core is too big to build in a test).
  */
 export async function syncShare(
   core: Hypercore,
   at: PeerAddress,
-  o: { minLength: number; timeoutMs?: number; limits?: { maxBlocks: number; maxBytes: number } },
+  o: {
+    minLength: number;
+    timeoutMs?: number;
+    limits?: { maxBlocks: number; maxBytes: number };
+    verified?: VerifiedPosition;
+  },
 ): Promise<number> {
   const limits = o.limits ?? { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: MAX_SHARE_CORE_BYTES };
   const deadline = Date.now() + (o.timeoutMs ?? SHARE_SYNC_TIMEOUT_MS);
@@ -161,8 +184,17 @@ export async function syncShare(
       throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.length} blocks; at most ${limits.maxBlocks}`);
     if (core.byteLength > limits.maxBytes)
       throw new ShareError('SHARE_TOO_LARGE', `the peer's share core has ${core.byteLength} bytes; at most ${limits.maxBytes}`);
+    const v = o.verified;
+    if (v) {
+      if (core.length < v.length)
+        throw new ShareError('SHARE_FORKED', `the share's core shrank to ${core.length} blocks from the ${v.length} already verified`);
+      if (core.fork !== v.fork) throw new ShareError('SHARE_FORKED', `the share's core moved to fork ${core.fork} from ${v.fork}`);
+      if ((await within(positionOf(core, v.length), deadline, 'checking the verified position')).treeHash !== v.treeHash)
+        throw new ShareError('SHARE_FORKED', `the share's core no longer extends the ${v.length} blocks already verified`);
+    }
     const length = core.length;
-    if (length > 0) await within(core.download({ start: 0, end: length }).done(), deadline, 'downloading the share');
+    const from = v?.length ?? 0;
+    if (length > from) await within(core.download({ start: from, end: length }).done(), deadline, 'downloading the share');
     return length;
   } finally {
     sock.destroy();

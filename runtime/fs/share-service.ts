@@ -20,11 +20,10 @@
  * sync already wrote: a sync saves all of its files or none.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Hypercore from 'hypercore';
 import { ACCOUNT_NAME_PATTERN } from '../../abi/antelope/name.js';
-import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { MAX_FS_FILE_BYTES, MAX_FS_LIST, MAX_FS_MAX_BYTES } from '../limits.js';
 import { Drive, driveDir } from './drive.js';
 import { driveKey, type DriveKeyVault } from './drive-key.js';
@@ -33,7 +32,20 @@ import { ShareCores, appendToShare, readShare } from './share-core.js';
 import { descriptorText, parseDescriptor } from './share-descriptor.js';
 import { ShareError } from './share-error.js';
 import { MAX_SHARE_FILES, sha256Hex } from './share-format.js';
-import { ShareServer, syncShare, type PeerAddress } from './share-peer.js';
+import { ShareServer, positionOf, syncShare, type PeerAddress } from './share-peer.js';
+import {
+  MAX_REVOKED_SHARES_KEPT,
+  type IncomingShare,
+  type IncomingListing,
+  type OutgoingListing,
+  type OutgoingShare,
+  incomingListing,
+  outgoingListing,
+  readIncoming,
+  readOutgoing,
+  writeIncoming,
+  writeOutgoing,
+} from './share-records.js';
 
 const SHARED = 'shared';
 
@@ -43,27 +55,6 @@ export function underRoot(path: string): string {
   if (cut < 0) throw new ShareError('SHARE_MALFORMED', `"${path}" names a whole root, not a file below one`);
   return path.slice(cut + 1);
 }
-const OUTGOING = 'outgoing.json';
-
-interface OutgoingShare {
-  id: string;
-  app: string;
-  account: string;
-  /** The account's key the content key is sealed to (and the drive key opened with). */
-  accountKey: string;
-  to: string;
-  path: string;
-  folder: boolean;
-  core: string;
-  nonce: string;
-  sealedKey: string;
-  /** What the core says each path holds now (SHA-256, or null once removed). */
-  files: Record<string, string | null>;
-  /** When the share was made (ms since the epoch): `revokeUnlisted` spares younger shares. */
-  made: number;
-  revoked?: boolean;
-}
-
 /** How long a new share may be missing from the chain (its push in flight or queued offline) before `revokeUnlisted` revokes it. */
 export const SHARE_LISTING_GRACE_MS = 10 * 60_000;
 
@@ -92,27 +83,40 @@ export interface ShareRequest {
 
 export class ShareService {
   readonly #shares: OutgoingShare[];
+  readonly #incoming: IncomingShare[];
   readonly #open = new Map<string, Hypercore>();
   /** Writes of outgoing shares run one at a time (two publishes must not append the same change twice). */
   #writing: Promise<unknown> = Promise.resolve();
+  /** Syncs of incoming shares run one at a time too (each updates `incoming.json`). */
+  #reading: Promise<unknown> = Promise.resolve();
   private server: ShareServer | undefined;
 
   private constructor(
     private readonly o: ShareServiceOptions,
     private readonly cores: ShareCores,
     shares: OutgoingShare[],
+    incoming: IncomingShare[],
   ) {
     this.#shares = shares;
+    this.#incoming = incoming;
   }
 
   static async open(o: ShareServiceOptions): Promise<ShareService> {
     const dir = join(o.home, 'shares');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, OUTGOING);
-    const shares = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { shares: OutgoingShare[] }).shares ?? []) : [];
-    const cores = await ShareCores.open(join(dir, 'store'));
-    const service = new ShareService(o, cores, shares);
+    const cores = await ShareCores.open(join(dir, 'store')); // first: the lock says who may write the records
+    let shares: OutgoingShare[];
+    let incoming: IncomingShare[];
+    try {
+      shares = readOutgoing(o.home);
+      incoming = readIncoming(o.home);
+    } catch (err) {
+      await cores.close();
+      throw err;
+    }
+    const service = new ShareService(o, cores, shares, incoming);
     for (const s of shares) if (!s.revoked) service.#open.set(s.id, await cores.outgoing(s.id));
+    await service.#collectRevoked();
     if (o.serve) {
       try {
         service.server = await ShareServer.listen(() => service.activeCores(), o.serve);
@@ -150,10 +154,11 @@ export class ShareService {
   }
 
   async #save(): Promise<void> {
-    await writeFileAtomic(join(this.o.home, 'shares', OUTGOING), `${JSON.stringify({ version: 1, shares: this.#shares }, null, 1)}\n`);
+    await writeOutgoing(this.o.home, this.#shares);
   }
 
   async #contentKey(s: OutgoingShare): Promise<Uint8Array> {
+    if (s.nonce === undefined || s.sealedKey === undefined) throw new ShareError('SHARE_NOT_FOUND', 'the share was revoked');
     return this.o.vault.openMessage({
       key: s.accountKey,
       peer: s.accountKey,
@@ -196,6 +201,7 @@ export class ShareService {
       path: r.path,
       folder,
       core: core.key!.toString('hex'),
+      at: `${at.host}:${at.port}`,
       nonce: Buffer.from(nonce).toString('hex'),
       sealedKey: Buffer.from(ciphertext).toString('hex'),
       files: {},
@@ -204,6 +210,8 @@ export class ShareService {
     const changes = this.#changes(drive, s);
     const length = await appendToShare(core, contentKey, changes);
     for (const [p, c] of changes) s.files[p] = c === null ? null : sha256Hex(c);
+    s.blocks = core.length;
+    s.bytes = core.byteLength;
     this.#shares.push(s);
     this.#open.set(id, core);
     await this.#save();
@@ -260,8 +268,11 @@ export class ShareService {
       const drive = await this.#drive(s.app, s.account, s.accountKey, MAX_FS_MAX_BYTES);
       const changes = this.#changes(drive, s);
       if (changes.size === 0) continue;
-      await appendToShare(this.#open.get(s.id)!, await this.#contentKey(s), changes);
+      const core = this.#open.get(s.id)!;
+      await appendToShare(core, await this.#contentKey(s), changes);
       for (const [p, c] of changes) s.files[p] = c === null ? null : sha256Hex(c);
+      s.blocks = core.length;
+      s.bytes = core.byteLength;
       n += changes.size;
     }
     if (n > 0) await this.#save();
@@ -288,41 +299,91 @@ export class ShareService {
     return run;
   }
 
-  /** The outgoing shares (no keys): id, to, path, folder, revoked. */
-  list(): Array<{ id: string; app: string; account: string; to: string; path: string; folder: boolean; core: string; revoked: boolean }> {
-    return this.#shares.map((s) => ({
-      id: s.id,
-      app: s.app,
-      account: s.account,
-      to: s.to,
-      path: s.path,
-      folder: s.folder,
-      core: s.core,
-      revoked: !!s.revoked,
-    }));
+  /** The outgoing shares (no keys): id, to, path, folder, core, revoked, size. */
+  list(): OutgoingListing[] {
+    return this.#shares.map(outgoingListing);
   }
 
-  /** Revokes a share: its core is no longer served (open connections are dropped) nor written. */
+  /** The shares this host synced into its drives, with the position each last verified. */
+  listIncoming(): IncomingListing[] {
+    return this.#incoming.map(incomingListing);
+  }
+
+  /**
+   * Revokes a share: its core is no longer served (open connections are dropped) nor written, and
+   * is deleted from disk; its entry keeps no key, and only the newest MAX_REVOKED_SHARES_KEPT revoked
+   * entries are kept.
+   */
   revoke(id: string): Promise<void> {
     return this.#serial(() => this.#revoke(id));
+  }
+
+  /** Whether the core (hex) is one of this host's own outgoing shares (then it is never cleared as a replica). */
+  #isOutgoing(core: string): boolean {
+    return this.#shares.some((s) => s.core === core && !s.revoked);
+  }
+
+  /** Revoked entries keep no key, their cores are gone, and only the newest MAX_REVOKED_SHARES_KEPT stay. */
+  async #collectRevoked(): Promise<void> {
+    let changed = false;
+    for (const s of this.#shares) {
+      if (!s.revoked || (s.nonce === undefined && Object.keys(s.files).length === 0)) continue;
+      s.revokedAt ??= Date.now();
+      delete s.nonce;
+      delete s.sealedKey;
+      s.files = {};
+      await this.cores.purgeOutgoing(s.id);
+      changed = true;
+    }
+    const revoked = this.#shares.filter((x) => x.revoked).sort((x, y) => (y.revokedAt ?? 0) - (x.revokedAt ?? 0));
+    for (const old of revoked.slice(MAX_REVOKED_SHARES_KEPT)) {
+      this.#shares.splice(this.#shares.indexOf(old), 1);
+      changed = true;
+    }
+    if (changed) await this.#save();
   }
 
   async #revoke(id: string): Promise<void> {
     const s = this.#shares.find((x) => x.id === id && !x.revoked);
     if (!s) throw new ShareError('SHARE_NOT_FOUND', 'no active share with that id');
     s.revoked = true;
+    s.revokedAt = Date.now();
     await this.#save();
     this.server?.dropAll();
     const core = this.#open.get(id);
     this.#open.delete(id);
     await core?.close();
+    await this.#collectRevoked();
   }
 
   /**
    * Opens a share for `account` (the recipient): replicates, checks, and saves its files into the
    * app's drive under `shared/<from>/`. Answers the paths saved and removed (relative to `shared/<from>/`).
+   *
+   * Incremental: a share synced before is read from the position its last sync verified (kept in
+   * `incoming.json`), so only the blocks after it are downloaded, opened and checked; a core that
+   * shrank or forked below that position is `SHARE_FORKED`. Once saved, the replica keeps only its
+   * tree and its last block (the files are in the drive): its disk stays bounded.
    */
-  async open(r: {
+  open(r: {
+    app: string;
+    account: string;
+    accountKey: string;
+    from: string;
+    descriptor: string;
+    maxBytes: number;
+    timeoutMs?: number;
+  }): Promise<{ saved: string[]; removed: string[] }> {
+    return this.#receiving(() => this.#openShare(r));
+  }
+
+  #receiving<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.#reading.then(f, f);
+    this.#reading = run.catch(() => {});
+    return run;
+  }
+
+  async #openShare(r: {
     app: string;
     account: string;
     accountKey: string;
@@ -333,9 +394,23 @@ export class ShareService {
   }): Promise<{ saved: string[]; removed: string[] }> {
     if (!ACCOUNT_NAME_PATTERN.test(r.from)) throw new ShareError('SHARE_BAD_DESCRIPTOR', 'the sender is not an account name');
     const d = parseDescriptor(r.descriptor);
+    const coreHex = Buffer.from(d.core).toString('hex');
+    const rec = this.#incoming.find((x) => x.app === r.app && x.account === r.account && x.core === coreHex);
+    if (rec && (rec.path !== d.path || rec.folder !== d.folder || rec.from !== r.from))
+      throw new ShareError('SHARE_BAD_DESCRIPTOR', 'this core was shared before as another path or by another sender');
     const core = await this.cores.incoming(d.core);
-    const length = await syncShare(core, d.at, { minLength: d.length, ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) });
-    const state = await readShare(core, { contentKey: d.key, root: d.path, folder: d.folder, length });
+    const length = await syncShare(core, d.at, {
+      minLength: d.length,
+      ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+      ...(rec ? { verified: rec.position } : {}),
+    });
+    const state = await readShare(core, {
+      contentKey: d.key,
+      root: d.path,
+      folder: d.folder,
+      length,
+      ...(rec ? { start: rec.position.length, prior: new Map(Object.entries(rec.files)) } : {}),
+    });
     const drive = await this.#drive(r.app, r.account, r.accountKey, r.maxBytes);
     const target = (p: string): string => `${SHARED}/${r.from}/${underRoot(p)}`;
     const before = new Map<string, Uint8Array | null>();
@@ -365,7 +440,43 @@ export class ShareService {
       }
       throw e;
     }
+    const files = { ...rec?.files };
+    for (const [p, c] of state) files[p] = c === null ? null : c.length;
+    const next: IncomingShare = {
+      app: r.app,
+      account: r.account,
+      from: r.from,
+      path: d.path,
+      folder: d.folder,
+      core: coreHex,
+      position: await positionOf(core, length),
+      files,
+      bytes: core.byteLength,
+      synced: Date.now(),
+    };
+    if (rec) this.#incoming.splice(this.#incoming.indexOf(rec), 1, next);
+    else this.#incoming.push(next);
+    await writeIncoming(this.o.home, this.#incoming);
+    // the files are in the drive now: the replica keeps its tree and last block (what the next sync's
+    // check reads); not when the core is one this host shares (a share to oneself): that one is served
+    if (length > 1 && !this.#isOutgoing(coreHex)) await core.clear(0, length - 1);
     return { saved, removed };
+  }
+
+  /**
+   * Forgets `account`'s incoming shares in `app` whose core is not among `listed` (hex keys of the
+   * share rows still in the account's scope): their replicas are deleted from disk and their records
+   * dropped. The files they saved stay in the drive. Answers the cores forgotten.
+   */
+  forgetUnlisted(o: { app: string; account: string; listed: ReadonlySet<string> }): Promise<string[]> {
+    return this.#receiving(async () => {
+      const gone = this.#incoming.filter((x) => x.app === o.app && x.account === o.account && !o.listed.has(x.core));
+      if (gone.length === 0) return [];
+      for (const x of gone) this.#incoming.splice(this.#incoming.indexOf(x), 1);
+      await writeIncoming(this.o.home, this.#incoming);
+      for (const x of gone) if (!this.#isOutgoing(x.core)) await this.cores.purgeIncoming(Buffer.from(x.core, 'hex'));
+      return gone.map((x) => x.core);
+    });
   }
 
   async close(): Promise<void> {

@@ -260,7 +260,8 @@ export class HostServices {
    * `shares`: rows `{id, from, path, sealed}`) into `app`'s drive: each row whose sealed field
    * opens to a share descriptor of a path in one of `app`'s granted roots (a calendar's `events`
    * go to Calendar, `files/…` to dBox) is replicated, checked and saved under `shared/<from>/`. A share
-   * that fails (its peer offline, revoked, hostile) is reported and leaves the drive as it was.
+   * that fails (its peer offline, revoked, hostile) is reported and leaves the drive as it was. The
+   * replicas of `app`'s shares no row names any more are deleted (share-service.ts `forgetUnlisted`).
    */
   async syncShares(app: string, o: { code?: string; table?: string; timeoutMs?: number } = {}): Promise<SyncedShare[]> {
     if (!this.shares) throw new ShareError('SHARE_UNREACHABLE', 'this host has no share service');
@@ -281,6 +282,7 @@ export class HostServices {
     });
     const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
     const out: SyncedShare[] = [];
+    const listed = new Set<string>();
     for (const row of reply.rows as Array<{ id: number; from: string; path: string; sealed: string }>) {
       if (typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
       const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
@@ -288,7 +290,9 @@ export class HostServices {
       const r: SyncedShare = { id: Number(row.id), from: String(row.from), path: String(row.path) };
       let root: string;
       try {
-        root = parseDescriptor(opened.text).path;
+        const d = parseDescriptor(opened.text);
+        root = d.path;
+        listed.add(Buffer.from(d.core).toString('hex'));
       } catch (err) {
         out.push({ ...r, error: (err as ShareError).code });
         continue;
@@ -309,6 +313,8 @@ export class HostServices {
         out.push({ ...r, error: err instanceof ShareError ? err.code : String((err as Error).message) });
       }
     }
+    // the replicas of shares no row names any more (unshared) are deleted; not when some rows went unread
+    if (!reply.more) await this.shares.forgetUnlisted({ app, account: session.account, listed });
     return out;
   }
 

@@ -226,7 +226,19 @@ test('alice unshares the folder: her host stops serving its core; bob keeps what
     (s) => s.length === 1,
   );
   assert.is(after[0]!.path, 'photos/p.bin');
+  assert.equal(
+    bob.shares
+      .listIncoming()
+      .map((s) => s.path)
+      .sort(),
+    ['files/cal', 'files/photos/p.bin'],
+  );
   assert.equal(await bob.services.syncShares('dbox'), [{ id: fileShare.id, from: 'alice', path: 'photos/p.bin', saved: [], removed: [] }]);
+  assert.equal(
+    bob.shares.listIncoming().map((s) => s.path),
+    ['files/photos/p.bin'],
+    'the unshared folder’s replica and record are gone',
+  );
   try {
     await bob.host.run('dbox', 'get', { from: 'alice', path: 'cal/2027-04-01.json' });
     assert.unreachable('a write after the revocation arrived');
@@ -242,10 +254,22 @@ test('a shared calendar: alice’s Calendar shares its events folder; bob’s ho
   await alice.host.run('calendar', 'add', { title: 'retro', start: day + 86_400_000 });
   const out = (await alice.host.run('calendar', 'share', { to: 'bob' })) as { status: string };
   assert.is(out.status, 'executed', JSON.stringify(out));
-  await until(
+  const rows = await until(
     () => bob.host.run('dbox', 'shares') as Promise<Share[]>,
     (s) => s.some((x) => x.path === 'events'),
   );
+  // dBox lists the calendar's row as Calendar's, and its accept points there instead of NOT_SYNCED
+  const calRow = rows.find((x) => x.path === 'events')! as Share & { app?: string; root?: string };
+  assert.equal([calRow.peer, calRow.app, calRow.root], [true, 'calendar', 'events']);
+  assert.is((rows.find((x) => x.path === 'photos/p.bin') as { app?: string }).app, undefined, 'dBox’s own share is dBox’s');
+  try {
+    await bob.host.run('dbox', 'accept', { id: calRow.id });
+    assert.unreachable('dBox accepted a calendar');
+  } catch (e) {
+    assert.is((e as { appCode?: string }).appCode, 'OTHER_APP', String(e));
+    assert.match(String((e as Error).message), 'Calendar');
+    assert.match(String((e as Error).message), 'calendar list {"owner": "alice"}');
+  }
   assert.equal(
     await bob.services.syncShares('dbox'),
     [{ id: fileShare.id, from: 'alice', path: 'photos/p.bin', saved: [], removed: [] }],

@@ -12,7 +12,9 @@
 //   syncs shares. `shares` lists what was shared with you, opened by your vault (peer shares as
 //   `peer: true`); `accept` saves an inline one into "shared/" (a peer one is there once synced);
 //   `unshare` revokes a share you made (the recipient can no longer read it from the chain).
-// Errors: NO_SESSION, INVALID_ARGUMENT, NOT_FOUND, NOT_SYNCED, NOT_OPENED, BAD_REPLY, ISA_* (a failed ISA call).
+//   The dbox contract carries other apps' shares too (a calendar's "events"): `shares` shows their
+//   root (and `app: "calendar"` for a calendar), and `accept` answers OTHER_APP pointing at Calendar.
+// Errors: NO_SESSION, INVALID_ARGUMENT, NOT_FOUND, NOT_SYNCED, OTHER_APP, NOT_OPENED, BAD_REPLY, ISA_* (a failed ISA call).
 import {
   Value, Outcome, ok, fail, isaError, encode, decode,
   fs, ual, chain, dmcs, ErrorCode, isAccountName, noSession,
@@ -89,6 +91,28 @@ function account(): string | null {
 
 /** The text a peer-to-peer share's descriptor starts with (runtime/fs/share-descriptor.ts). */
 const PEER_SHARE_PREFIX = "peeros-share/v1 ";
+/** What precedes the shared path in a descriptor (the host writes its fields in one order). */
+const DESCRIPTOR_PATH = ',"path":"';
+/** The drive root Calendar shares (apps/calendar: its events folder). */
+const CALENDAR_ROOT = "events";
+
+/**
+ * The root folder of a peer share's path (the first segment of the descriptor's "path"): "files"
+ * for dBox's own shares, "events" for a calendar; "" when the text does not say. Only picks the app
+ * a share belongs to: the host parses and checks the descriptor itself when it syncs.
+ */
+function peerRoot(descriptor: string): string {
+  const at = descriptor.indexOf(DESCRIPTOR_PATH);
+  if (at < 0) return "";
+  const start = at + DESCRIPTOR_PATH.length;
+  let end = start;
+  while (end < descriptor.length) {
+    const c = descriptor.charCodeAt(end);
+    if (c == 0x2f || c == 0x22 || c == 0x5c) break; // '/', '"', '\'
+    end++;
+  }
+  return end < descriptor.length && descriptor.charCodeAt(end) != 0x5c ? descriptor.substring(start, end) : "";
+}
 
 /** shares a file or folder with an account: a text file of at most 4 KiB sealed on chain; anything larger, binary, or a folder, peer to peer */
 @command("share")
@@ -156,8 +180,13 @@ function sharedWithMe(me: string): Value[] | null {
     const opened = row.get("sealed_sealed");
     if (opened != null && opened.isBool && opened.b && text != null && text.isStr) {
       // a peer-to-peer share: the host syncs it into shared/<from>/; its descriptor (keys) is not shown
-      if (text.s.startsWith(PEER_SHARE_PREFIX)) m.setBool("peer", true);
-      else m.setStr("text", text.s);
+      if (text.s.startsWith(PEER_SHARE_PREFIX)) {
+        m.setBool("peer", true);
+        const root = peerRoot(text.s);
+        // another app's share through the same contract: say whose it is
+        if (root != "files") m.setStr("root", root);
+        if (root == CALENDAR_ROOT) m.setStr("app", "calendar");
+      } else m.setStr("text", text.s);
     } else {
       const e = row.get("sealed_error");
       m.setStr("error", e != null && e.isStr ? e.s : "could not be opened");
@@ -190,6 +219,13 @@ function accept(id: u64): Outcome {
     const path = SHARED + row.get("from")!.s + "/" + row.get("path")!.s;
     const peer = row.get("peer");
     if (peer != null) {
+      const app = row.get("app");
+      if (row.get("root") != null) {
+        const from = row.get("from")!.s;
+        if (app != null && app.s == "calendar")
+          return fail("OTHER_APP", "a shared calendar, not files: your host syncs it into Calendar (peeros share sync calendar --code dbox); see it with calendar list {\"owner\": \"" + from + "\"}");
+        return fail("OTHER_APP", "a peer-to-peer share of another app's folder, not dBox files: that app's host syncs it");
+      }
       if (!fs.stat(path).ok) return fail("NOT_SYNCED", "a peer-to-peer share: your host saves it when it syncs shares (peeros share sync)");
       return ok(Value.map().setStr("path", path).setStr("from", row.get("from")!.s).setBool("peer", true));
     }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Hypercore from 'hypercore';
 import { ShareCores, appendToShare, readShare } from '../../../runtime/fs/share-core.js';
-import { MAX_SHARE_CONNECTIONS, ShareServer, syncShare } from '../../../runtime/fs/share-peer.js';
+import { MAX_SHARE_CONNECTIONS, ShareServer, positionOf, syncShare } from '../../../runtime/fs/share-peer.js';
 import { connect, type Socket } from 'node:net';
 import {
   KIND_CHUNK,
@@ -270,6 +270,77 @@ test('figures: share replication vs raw hypercore replication of the same bytes 
   assert.ok(Buffer.from(state.get('m.bin')!).equals(content));
   process.stdout.write(
     `  1 MiB: raw hypercore replication ${rawMs.toFixed(0)} ms; sealed share (seal, append, replicate, verify, open) ${shareMs.toFixed(0)} ms; ratio ${(shareMs / rawMs).toFixed(2)}\n`,
+  );
+});
+
+test('incremental: a sync from a verified position downloads and replays only the blocks after it; the limits still count the whole share', async () => {
+  const key = randomBytes(32);
+  const out = await served('incr');
+  const first = await appendToShare(out, key, new Map([['f/a', randomBytes(3 * SHARE_CHUNK_BYTES)]]));
+  const replica = await bob.incoming(out.key!);
+  await syncShare(replica, server.address, { minLength: first });
+  const prior = new Map<string, number | null>([['f/a', 3 * SHARE_CHUNK_BYTES]]);
+  const verified = await positionOf(replica, first);
+  await replica.clear(0, first - 1); // what a recipient keeps after saving: the tree and the last block
+  const b = randomBytes(100);
+  const second = await appendToShare(
+    out,
+    key,
+    new Map<string, Uint8Array | null>([
+      ['f/b', b],
+      ['f/a', null],
+    ]),
+  );
+  const length = await syncShare(replica, server.address, { minLength: first, verified });
+  assert.is(length, second);
+  assert.not.ok(await replica.has(0), 'block 0 was not downloaded again');
+  const state = await readShare(replica, { contentKey: key, root: 'f', folder: true, length, start: first, prior });
+  assert.equal([...state.keys()], ['f/b', 'f/a']);
+  assert.ok(Buffer.from(state.get('f/b')!).equals(b));
+  assert.is(state.get('f/a'), null);
+  // a replay from 0 needs block 0, which is gone: the incremental read never asks for it
+  assert.match(
+    String(await readShare(replica, { contentKey: key, root: 'f', folder: true, length }).catch((e: Error) => e.message)),
+    'not local',
+  );
+  // the share's limits count what came before the position
+  const crowded = new Map<string, number | null>(Array.from({ length: MAX_SHARE_FILES }, (_, i) => [`f/x${i}`, 1] as const));
+  assert.is(
+    await codeOf(readShare(replica, { contentKey: key, root: 'f', folder: true, length, start: first, prior: crowded })),
+    'SHARE_TOO_LARGE',
+  );
+  // a start past the length is refused
+  assert.is(await codeOf(readShare(replica, { contentKey: key, root: 'f', folder: true, length, start: length + 1 })), 'SHARE_TRUNCATED');
+});
+
+test('a core that shrank or forked below the verified position is refused (SHARE_FORKED) before anything is downloaded', async () => {
+  const key = randomBytes(32);
+  const out = await served('forks');
+  const first = await appendToShare(out, key, new Map([['g/a', randomBytes(2 * SHARE_CHUNK_BYTES)]]));
+  const replica = await bob.incoming(out.key!);
+  await syncShare(replica, server.address, { minLength: first });
+  const verified = await positionOf(replica, first);
+  // the writer truncates its core and writes something else in its place
+  await out.truncate(1);
+  await appendToShare(out, key, new Map([['g/other', randomBytes(5 * SHARE_CHUNK_BYTES)]]));
+  assert.ok(out.length > first);
+  assert.is(await codeOf(syncShare(replica, server.address, { minLength: 1, verified })), 'SHARE_FORKED');
+
+  // shrank: a fresh reader verified a longer core; the writer cuts it short
+  const out2 = await served('shrinks');
+  const long = await appendToShare(out2, key, new Map([['h/a', randomBytes(4 * SHARE_CHUNK_BYTES)]]));
+  const replica2 = await bob.incoming(out2.key!);
+  await syncShare(replica2, server.address, { minLength: long });
+  const v2 = await positionOf(replica2, long);
+  await out2.truncate(2);
+  assert.is(await codeOf(syncShare(replica2, server.address, { minLength: 1, verified: v2 })), 'SHARE_FORKED');
+  // a position that does not hash as the core does (another tree) is refused too
+  const other = await served('other-tree');
+  const len3 = await appendToShare(other, key, new Map([['i/a', randomBytes(10)]]));
+  const replica3 = await bob.incoming(other.key!);
+  assert.is(
+    await codeOf(syncShare(replica3, server.address, { minLength: len3, verified: { ...verified, length: 1, fork: 0 } })),
+    'SHARE_FORKED',
   );
 });
 

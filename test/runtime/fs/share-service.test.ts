@@ -14,6 +14,8 @@ import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../..
 import { Drive, driveDir } from '../../../runtime/fs/drive.js';
 import { driveKey } from '../../../runtime/fs/drive-key.js';
 import { ShareService } from '../../../runtime/fs/share-service.js';
+import type { ShareCores } from '../../../runtime/fs/share-core.js';
+import { MAX_REVOKED_SHARES_KEPT, readOutgoing } from '../../../runtime/fs/share-records.js';
 import { ShareError } from '../../../runtime/fs/share-error.js';
 import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
 import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
@@ -175,6 +177,60 @@ test('alice offline: bob’s sync is SHARE_UNREACHABLE and keeps what he has; al
   assert.equal(await open(bob, folder.blob), { saved: ['cal/4.json'], removed: [] });
 });
 
+/** The side's corestore (to look at what its replicas and cores hold on disk). */
+const coresOf = (x: Side): ShareCores => (x.shares as unknown as { cores: ShareCores }).cores;
+
+test('bob’s sync is incremental: it starts at the position it verified, saves what changed, and keeps only the tree and last block of the replica', async () => {
+  const a = await drive(alice);
+  assert.ok(a.writeFile('files/inc/a.bin', randomBytes(200_000)).ok);
+  const inc = await share('files/inc', bob);
+  assert.equal(await open(bob, inc.blob), { saved: ['inc/a.bin'], removed: [] });
+  const core = parseDescriptor((await openText(bob.vault, USER_APP, inc.blob, [bob.key])).text!).core;
+  const hex = Buffer.from(core).toString('hex');
+  const rec1 = bob.shares.listIncoming().find((x) => x.core === hex)!;
+  const sent = alice.shares.list().find((x) => x.id === inc.id)!;
+  assert.is(rec1.blocks, sent.blocks, 'the verified position is the whole core');
+  assert.is(rec1.files, 1);
+  const replica = await coresOf(bob).incoming(core);
+  assert.not.ok(await replica.has(0), 'the saved blocks left the replica');
+  assert.ok(await replica.has(rec1.blocks - 1), 'its last block stays (the next check reads it)');
+
+  assert.ok(a.writeFile('files/inc/b.txt', Buffer.from('later')).ok);
+  assert.is(await alice.shares.publish(), 1);
+  assert.equal(await open(bob, inc.blob), { saved: ['inc/b.txt'], removed: [] });
+  const rec2 = bob.shares.listIncoming().find((x) => x.core === hex)!;
+  assert.is(rec2.blocks, alice.shares.list().find((x) => x.id === inc.id)!.blocks);
+  assert.ok(rec2.blocks > rec1.blocks);
+  assert.is(rec2.files, 2);
+  assert.not.ok(await replica.has(0), 'block 0 was not fetched again: the sync did not replay the core from its start');
+  assert.is(read(await drive(bob), 'shared/alice/inc/b.txt'), 'later');
+  assert.equal(await open(bob, inc.blob), { saved: [], removed: [] }, 'nothing new');
+
+  // the row is gone (unshared): bob's host forgets the share and deletes its replica; his files stay
+  const known = bob.shares.listIncoming().map((x) => x.core);
+  assert.ok(known.includes(hex));
+  const kept = known.find((c) => c !== hex)!;
+  assert.equal(
+    await bob.shares.forgetUnlisted({ app: 'dbox', account: 'bob', listed: new Set([kept]) }),
+    known.filter((c) => c !== kept),
+  );
+  assert.equal(
+    bob.shares.listIncoming().map((x) => x.core),
+    [kept],
+    'a share still listed keeps its record',
+  );
+  assert.equal(
+    await bob.shares.forgetUnlisted({ app: 'calendar', account: 'bob', listed: new Set() }),
+    [],
+    'another app’s records are its own',
+  );
+  assert.is((await coresOf(bob).incoming(core)).length, 0, 'the replica is gone from disk');
+  assert.is(read(await drive(bob), 'shared/alice/inc/b.txt'), 'later', 'what he synced stays his');
+  // a later sync (the row came back) starts over from block 0 and saves nothing new
+  assert.equal(await open(bob, inc.blob), { saved: [], removed: [] });
+  assert.is(bob.shares.listIncoming().find((x) => x.core === hex)!.blocks, rec2.blocks);
+});
+
 test('alice revokes the folder: its core is no longer served, later writes are not appended', async () => {
   assert.ok((await drive(alice)).writeFile('files/cal/5.json', Buffer.from(ev(5))).ok);
   await alice.shares.revoke(folder.id);
@@ -183,6 +239,60 @@ test('alice revokes the folder: its core is no longer served, later writes are n
   assert.is(read(await drive(bob), 'shared/alice/cal/5.json'), undefined);
   assert.is(await codeOf(alice.shares.revoke(folder.id)), 'SHARE_NOT_FOUND');
   assert.ok(alice.shares.list().find((s) => s.id === folder.id)!.revoked);
+});
+
+test('a share to oneself: syncing it never clears nor deletes the core this host serves', async () => {
+  assert.ok((await drive(alice)).writeFile('files/self/a.bin', randomBytes(150_000)).ok);
+  const { id, descriptor } = await alice.shares.share({
+    app: 'dbox',
+    account: 'alice',
+    accountKey: alice.key,
+    path: 'files/self',
+    to: 'alice',
+  });
+  const mine = { app: 'dbox', account: 'alice', accountKey: alice.key, from: 'alice', descriptor, maxBytes: QUOTA };
+  assert.equal(await alice.shares.open(mine), { saved: ['self/a.bin'], removed: [] });
+  const served = await coresOf(alice).outgoing(id);
+  assert.ok(await served.has(0), 'the served core keeps its blocks');
+  await alice.shares.forgetUnlisted({ app: 'dbox', account: 'alice', listed: new Set() });
+  assert.ok((await coresOf(alice).outgoing(id)).length > 0 && (await served.has(0)), 'and is not purged as a replica');
+  assert.equal(await bob.shares.open({ ...mine, account: 'bob', accountKey: bob.key }), { saved: ['self/a.bin'], removed: [] });
+  await alice.shares.revoke(id);
+});
+
+test('a revoked share keeps no key and no core on disk; at most MAX_REVOKED_SHARES_KEPT revoked entries are kept', async () => {
+  const entry = readOutgoing(alice.home).find((x) => x.id === folder.id)!;
+  assert.ok(entry.revoked && entry.revokedAt! > 0);
+  assert.is(entry.sealedKey, undefined);
+  assert.is(entry.nonce, undefined);
+  assert.equal(entry.files, {});
+  const gone = await coresOf(alice)
+    .outgoing(folder.id)
+    .then((c) => `length ${c.length}`)
+    .catch((e: { code?: string }) => e.code);
+  assert.is(gone, 'STORAGE_EMPTY', 'its core was deleted from the store');
+  const listed = alice.shares.list().find((x) => x.id === folder.id)!;
+  assert.equal([listed.revoked, listed.blocks, listed.bytes], [true, 0, 0]);
+
+  assert.ok((await drive(alice)).writeFile('files/tiny.txt', Buffer.from('t')).ok);
+  for (let i = 0; i <= MAX_REVOKED_SHARES_KEPT; i++) {
+    const { id } = await alice.shares.share({ app: 'dbox', account: 'alice', accountKey: alice.key, path: 'files/tiny.txt', to: 'bob' });
+    await alice.shares.revoke(id);
+  }
+  const revoked = readOutgoing(alice.home).filter((x) => x.revoked);
+  assert.is(revoked.length, MAX_REVOKED_SHARES_KEPT);
+  assert.not.ok(
+    revoked.some((x) => x.id === folder.id),
+    'the oldest revoked entry was forgotten',
+  );
+  assert.ok(
+    readOutgoing(alice.home).some((x) => x.id === bigShare.id && !x.revoked),
+    'active shares stay',
+  );
+});
+
+test('a second process (or a second service) on the same home is refused with SHARE_BUSY while the first holds the store', async () => {
+  assert.is(await codeOf(ShareService.open({ home: alice.home, vault: alice.vault, userApp: USER_APP })), 'SHARE_BUSY');
 });
 
 test('a sync that does not fit the recipient’s drive saves nothing (the files it wrote are rolled back)', async () => {
