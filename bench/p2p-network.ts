@@ -5,11 +5,19 @@
  * - `dmcs.p2p.catchup`: blocks per second a new node verifies, applies and logs when it joins a
  *   peer that is `CATCHUP_BLOCKS` ahead (from connect to the same head).
  * - `dmcs.p2p.catchup/replay`: that over the same node's replay of its own log of those blocks on
- *   restart (how much the relay and the fork database cost beyond applying blocks).
+ *   restart (how much the relay and the fork database cost beyond applying blocks). Both nodes
+ *   share one event loop here, so the peer's reading and sending cannot overlap the applying.
+ * - `dmcs.p2p.catchup.process` and `dmcs.p2p.catchup.process/replay`: the same catch-up of
+ *   `CATCHUP_BLOCKS` from a peer that is its own `peeros node` process (`--slot-clock manual`, so it
+ *   makes no block meanwhile), as between machines: the pipelined requests (CATCHUP_WINDOW) keep
+ *   the peer reading the next pieces while this node applies (from the node's start, when its relay
+ *   dials, to the same head; the in-process figure above counts the start-up too).
  */
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startNode, type EmbeddedNode, type NodeOptions } from '../dmcs/index.js';
 import { percentile, summarize, type BenchResult } from './result.js';
 
@@ -71,10 +79,77 @@ export async function p2pBench(runs: number): Promise<BenchResult[]> {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   }
+  const proc = await processCatchup(runs);
   return [
     summarize('dmcs.p2p.propagate.p50', 'ms', p50),
     summarize('dmcs.p2p.propagate.p99', 'ms', p99),
     summarize('dmcs.p2p.catchup', 'blocks/s', catchup),
     summarize('dmcs.p2p.catchup/replay', 'x', ratio),
+    summarize('dmcs.p2p.catchup.process', 'blocks/s', proc.rate),
+    summarize('dmcs.p2p.catchup.process/replay', 'x', proc.ratio),
   ];
+}
+
+const BIN = fileURLToPath(new URL('../../bin/peeros.js', import.meta.url));
+
+/** Catch-up from a peer in its own process: blocks/s, and that over the same node's replay. */
+async function processCatchup(runs: number): Promise<{ rate: number[]; ratio: number[] }> {
+  const rate: number[] = [];
+  const ratio: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'peeros-bench-p2p-')));
+    const base = (i: number): NodeOptions => ({ dev: true, dataDir: dirs[i]!, autoProduce: false, snapshotEvery: 0, onError: () => {} });
+    const source = await startNode(base(0));
+    for (let i = 1; i < CATCHUP_BLOCKS; i++) await source.produceBlock();
+    const head = source.chain.head.num;
+    await source.close();
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'node',
+        '--dev',
+        '--slot-clock',
+        'manual',
+        '--data',
+        dirs[0]!,
+        '--p2p-listen',
+        '127.0.0.1:0',
+        '--http',
+        '127.0.0.1:0',
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let c: EmbeddedNode | null = null;
+    try {
+      const p2p = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.once('exit', (code) => reject(new Error(`p2p bench: the peer process exited (${code})`)));
+        child.stdout!.on('data', (d) => {
+          out += d;
+          const line = out.split('\n').find((l) => l.startsWith('{'));
+          if (line) resolve((JSON.parse(line) as { p2p: string }).p2p);
+        });
+      });
+      copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[1]!, 'genesis.json'));
+      c = await startNode({ ...base(1), peers: [p2p] });
+      const t0 = performance.now(); // from the relay dialling (the node's own start-up is not catch-up)
+      const node = c;
+      await until(() => node.chain.head.num === head, 60_000);
+      const catchupRate = ((head - 1) * 1000) / (performance.now() - t0);
+      await c.close();
+      c = null;
+      const again = await startNode(base(1));
+      const replayRate = ((head - 1) * 1000) / Math.max(0.001, again.startupTimes.replayMs);
+      await again.close();
+      rate.push(catchupRate);
+      ratio.push(catchupRate / replayRate);
+    } finally {
+      child.kill('SIGKILL');
+      await c?.close().catch(() => {});
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  }
+  return { rate, ratio };
 }

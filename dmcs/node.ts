@@ -736,6 +736,7 @@ export class EmbeddedNode {
     await this.manualClock?.close();
     await this.relay?.close();
     await this.chainQueue;
+    await this.chain.logWritten(); // peers' blocks are written behind the chain (the journal hears they are durable)
     await this.producing;
     await this.http?.close();
     await this.pool?.close();

@@ -216,6 +216,10 @@ export class Chain {
   /** Recent transactions and where they are (get_transaction_status). */
   readonly transactionStatus = new TransactionStatus();
   private readonly unflushed = new Map<number, SignedBlock>();
+  /** Why writing a peer's applied block to the log failed (appendApplied), if it did. */
+  private logFailure: Error | null = null;
+  /** The last of those writes (settles, never rejects). */
+  private written: Promise<void> = Promise.resolve();
   private pending: PendingBlock | null = null;
   /** Undo mark of the pending block's changes (open from its first transaction until sealed or aborted). */
   private pendingMark: number | null = null;
@@ -509,6 +513,7 @@ export class Chain {
    * `unlinkable_block_exception` when it builds on no block this node knows (ask for earlier ones).
    */
   async acceptBlock(block: SignedBlock): Promise<AcceptOutcome> {
+    if (this.logFailure) throw new ChainError('chain_exception', `the block log cannot be written: ${this.logFailure.message}`);
     const idHex = bytesToHex(blockId(block));
     if (this.forkDb.has(idHex)) return 'known';
     const prev = this.forkDb.get(bytesToHex(block.previous));
@@ -565,13 +570,38 @@ export class Chain {
       this.durableNum = Math.min(this.durableNum, popped[0]!.num - 1);
       this.events.forkSwitched?.(popped.length, applied.length);
     }
-    for (const h of applied) {
-      await this.log.append(encodeBlock(h.block), h.id);
-      this.durableNum = Math.max(this.durableNum, h.num);
-      this.events.durable?.(h.num);
-    }
+    for (const h of applied) this.appendApplied(h);
     this.reapply([...popped.flatMap((h) => h.block.transactions.map((r) => r.trx)), ...unapplied]);
     return true;
+  }
+
+  /**
+   * Writes a block applied from a peer to the log without holding up the next one (a catch-up
+   * applies block after block while the log writes them, in order; `getBlock` serves a block from
+   * memory until it is written). A failed write refuses the next peer block (`logFailure`).
+   */
+  private appendApplied(h: HeadBlock): void {
+    const block = h.block;
+    this.unflushed.set(h.num, block);
+    this.written = this.log
+      .append(encodeBlock(block), h.id)
+      .then(
+        () => {
+          this.durableNum = Math.max(this.durableNum, h.num);
+          this.events.durable?.(h.num);
+        },
+        (e: unknown) => {
+          this.logFailure ??= e instanceof Error ? e : new Error(String(e));
+        },
+      )
+      .finally(() => {
+        if (this.unflushed.get(h.num) === block) this.unflushed.delete(h.num);
+      });
+  }
+
+  /** Resolves once every block applied from a peer so far is in the log (or failed: `logFailure`). */
+  logWritten(): Promise<void> {
+    return this.written;
   }
 
   /** Whether this node holds the key of the producer scheduled for `slot` on its head. */

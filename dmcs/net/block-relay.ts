@@ -5,8 +5,13 @@
  * head on, and from its LIB on when a block does not link (it is on another fork); every block
  * received goes to the node, which verifies it before anything is applied (Chain.acceptBlock),
  * and a block new to this node is passed on to its other peers, so blocks flood the network once.
- * Transactions are flooded the same way towards whichever node produces next. Everything a peer
- * sends is bounded: frame size, blocks per request, one catch-up request in flight per peer, and
+ * Transactions are flooded the same way towards whichever node produces next. Catch-up is
+ * pipelined: up to CATCHUP_WINDOW requests are in flight per peer (each answered by up to
+ * BLOCKS_PER_REQUEST blocks and a HELLO), so the peer reads the next piece while this node verifies
+ * and applies the last one, in order; a node's own requests are paced below the request rate it
+ * allows its peers (OWN_REQUEST_SHARE), so its catch-up never trips a peer's limit. A block refused
+ * in the middle of a window drops the rest of that window unread (it builds on the refused one).
+ * Everything a peer sends is bounded: frame size, blocks per request, requests in flight, and
  * the per-peer limits of peer-limits.ts (rates, refused blocks, queued and unread bytes, HELLO
  * first and in time, inbound connections): a peer past one is disconnected with the reason logged.
  */
@@ -24,6 +29,18 @@ export const REDIAL_MS = 300;
 export const REQUEST_RETRY_MS = 2000;
 /** HELLOs in a row with no new block that end a fork sync (one may cross the request it answers). */
 export const FORK_SYNC_IDLE_HELLOS = 3;
+/**
+ * Catch-up requests kept in flight to one peer: the peer reads and sends the next pieces while this
+ * node verifies and applies the current one. At most CATCHUP_WINDOW * (BLOCKS_PER_REQUEST + 1)
+ * messages wait unhandled (1028, under MAX_QUEUED_MESSAGES).
+ */
+export const CATCHUP_WINDOW = 4;
+/**
+ * The share of the peer request rate (MAX_REQUESTS_PER_SECOND, the same constant on every node) a
+ * node uses for its own requests to one peer: its burst and its sustained rate stay under half of
+ * what the peer allows, so a fast catch-up is never taken for a request flood.
+ */
+export const OWN_REQUEST_SHARE = 0.5;
 /** Pending transactions handed to a peer when it connects (the rest wait for the next connection or a block). */
 export const MAX_TRX_ON_CONNECT = 1000;
 
@@ -49,9 +66,26 @@ export interface RelayHost {
 class PeerLink {
   readonly reader = new MessageReader();
   peerHead = 0;
-  /** When the last catch-up REQUEST went out (0: none in flight), and from which block. */
+  /** When the first catch-up REQUEST of a sync went out, and from which block (the same one again only after REQUEST_RETRY_MS). */
   requestedAt = 0;
   requestedFrom = 0;
+  /** Catch-up REQUESTs sent and not answered yet (each answer ends with a HELLO), at most CATCHUP_WINDOW. */
+  inFlight = 0;
+  /** The block number the next REQUEST of this sync starts at (the end of the last piece asked for). */
+  syncNext = 0;
+  /**
+   * The rest of the window in flight is dropped unread: a block of it was refused (what follows
+   * builds on it), or did not link (this node asks for the peer's branch from its LIB once the
+   * window is answered: `wantForkSync`).
+   */
+  abandoned = false;
+  wantForkSync = false;
+  /** A sync was started and its first piece is not asked for yet (asked even when the peer's head is not past it). */
+  firstPending = false;
+  /** This node's own requests to this peer (paced under the peer's MAX_REQUESTS_PER_SECOND). */
+  readonly ownRequests: RateLimit;
+  /** A pump waiting for `ownRequests` to refill. */
+  pumpTimer: NodeJS.Timeout | null = null;
   /** The highest block number this peer sent that this node verified (applied or kept in its fork database). */
   receivedUpTo = 0;
   /**
@@ -87,6 +121,7 @@ class PeerLink {
     this.trxRate = new RateLimit(limits.trxPerSecond);
     this.requestRate = new RateLimit(limits.requestsPerSecond);
     this.helloRate = new RateLimit(limits.requestsPerSecond);
+    this.ownRequests = new RateLimit(Math.max(1, Math.floor(limits.requestsPerSecond * OWN_REQUEST_SHARE)));
   }
 
   send(m: RelayMessage): void {
@@ -204,6 +239,7 @@ export class BlockRelay {
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      if (link.pumpTimer) clearTimeout(link.pumpTimer);
       this.links.delete(link);
       onClose?.();
     });
@@ -276,14 +312,26 @@ export class BlockRelay {
           for (const bytes of this.host.pendingTransactions(MAX_TRX_ON_CONNECT)) link.send({ type: 'trx', bytes });
         }
         link.peerHead = m.headNum;
+        // each answer ends with a HELLO: while more of the window is in flight, keep it full
+        if (link.inFlight > 0) link.inFlight--;
+        if (link.inFlight > 0) {
+          if (!link.abandoned) this.pump(link);
+          return;
+        }
+        link.abandoned = false;
         link.requestedAt = 0;
+        if (link.wantForkSync) {
+          link.wantForkSync = false;
+          this.forkRequest(link);
+          return;
+        }
         // a peer ahead, or on a branch with a higher LIB (Leap's fork choice prefers it): fetch its blocks
-        // continue from the last block it sent us: a branch longer than one answer comes in pieces
-        // (FORK_SYNC_IDLE_HELLOS in a row with no new block end it: the peer has no more of that branch to give)
+        // continue from the last block it sent us: a branch longer than one window comes in pieces
+        // (FORK_SYNC_IDLE_HELLOS windows in a row with no new block end it: the peer has no more of that branch to give)
         if (link.forkSync) link.forkSyncIdle = link.receivedUpTo > link.forkSyncMark ? 0 : link.forkSyncIdle + 1;
         link.forkSyncMark = link.receivedUpTo;
         if (link.forkSync && m.headNum > link.receivedUpTo && link.forkSyncIdle < FORK_SYNC_IDLE_HELLOS) {
-          // its branch is longer than one answer: the next piece, from the last block it sent
+          // its branch is longer than one window: the next pieces, from the last block it sent
           this.request(link, link.receivedUpTo + 1);
           return;
         }
@@ -307,28 +355,40 @@ export class BlockRelay {
   }
 
   private async onBlock(link: PeerLink, bytes: Uint8Array): Promise<void> {
+    if (link.abandoned) return; // the rest of a window after a refused or unlinkable block: it cannot apply
     let outcome: 'known' | 'stored' | 'applied';
     try {
       outcome = await this.host.acceptBlock(bytes);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'unlinkable_block_exception') {
+        // a new block past what the window in flight brings: it comes in order with the window
+        if (link.inFlight > 0 && blockNumOf(bytes) > Math.max(this.host.headNum(), link.receivedUpTo) + 1) return;
         // on another fork, or blocks missed: ask for the peer's branch from our LIB
         this.forkRequest(link);
         return;
       }
+      // what the window brings after a refused block builds on it: dropped unread until it is answered
+      if (link.inFlight > 0) link.abandoned = true;
       this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
       if (++link.refusedBlocks >= this.limits.refusedBlocks)
         this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
       return;
     }
-    // header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the block number)
-    link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOfId(bytes.subarray(14, 46)) + 1);
+    link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOf(bytes));
     if (outcome !== 'known') this.broadcast({ type: 'block', bytes }, link);
   }
 
   /** Asks `link` for its branch from this node's LIB on (in pieces, see `PeerLink.forkSync`). */
   private forkRequest(link: PeerLink): void {
+    if (link.inFlight > 0) {
+      // the rest of the window cannot link either: ask from the LIB once it is answered
+      if (!(link.forkSync && link.requestedFrom === this.host.libNum() + 1)) {
+        link.abandoned = true;
+        link.wantForkSync = true;
+      }
+      return;
+    }
     link.forkSync = true;
     link.forkSyncIdle = 0;
     link.receivedUpTo = this.host.libNum();
@@ -336,14 +396,48 @@ export class BlockRelay {
     this.request(link, this.host.libNum() + 1);
   }
 
+  /** Starts fetching `link`'s blocks from `fromNum` on, a window of requests at a time (see `pump`). */
   private request(link: PeerLink, fromNum: number): void {
     const now = Date.now();
     // the same request again only after a while; another one (from the LIB after an unlinkable block) at once
     if (link.requestedAt !== 0 && link.requestedFrom === fromNum && now - link.requestedAt < REQUEST_RETRY_MS) return;
+    if (link.inFlight > 0) return; // a window is being answered: its last HELLO decides what comes next
     link.requestedAt = now;
     link.requestedFrom = fromNum;
-    link.requestCredit = Math.min(2 * BLOCKS_PER_REQUEST, link.requestCredit + BLOCKS_PER_REQUEST);
-    this.sendTo(link, { type: 'request', fromNum });
+    link.syncNext = fromNum;
+    link.firstPending = true;
+    this.pump(link);
+  }
+
+  /**
+   * Keeps up to CATCHUP_WINDOW requests in flight while the peer has blocks past the last piece
+   * asked for, paced by `ownRequests` (a refill is waited for, never a peer limit tripped). The
+   * first piece of a sync is asked even when the peer's head is not past it (a fork sync from the
+   * LIB, or the same head on another branch).
+   */
+  private pump(link: PeerLink): void {
+    if (link.droppedFor || link.socket.destroyed) return;
+    const L = this.limits;
+    while (link.inFlight < CATCHUP_WINDOW && (link.firstPending || link.syncNext <= link.peerHead)) {
+      // what the window may bring must fit in what this node lets wait for one peer
+      if (link.queuedMessages + (link.inFlight + 1) * (BLOCKS_PER_REQUEST + 1) > L.queuedMessages) return;
+      if (!link.ownRequests.take()) {
+        if (!link.pumpTimer)
+          link.pumpTimer = setTimeout(
+            () => {
+              link.pumpTimer = null;
+              if (!link.abandoned && (link.inFlight > 0 || link.firstPending)) this.pump(link);
+            },
+            Math.ceil(1000 / link.ownRequests.perSecond),
+          );
+        return;
+      }
+      link.firstPending = false;
+      link.inFlight++;
+      link.requestCredit = Math.min(CATCHUP_WINDOW * BLOCKS_PER_REQUEST, link.requestCredit + BLOCKS_PER_REQUEST);
+      this.sendTo(link, { type: 'request', fromNum: link.syncNext });
+      link.syncNext += BLOCKS_PER_REQUEST;
+    }
   }
 
   /** Sends `m` to every greeted peer but `except`. */
@@ -369,6 +463,11 @@ export class BlockRelay {
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** A block's number, from its header: timestamp u32 ‖ producer u64 ‖ confirmed u16 ‖ previous id (its first 4 bytes: the number before). */
+function blockNumOf(bytes: Uint8Array): number {
+  return blockNumOfId(bytes.subarray(14, 46)) + 1;
 }
 
 /** What a message holds in memory while it waits. */

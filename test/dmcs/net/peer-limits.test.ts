@@ -18,7 +18,7 @@ import {
   MAX_UNSOLICITED_BLOCKS_PER_SECOND,
   RateLimit,
 } from '../../../dmcs/net/peer-limits.js';
-import { BLOCKS_PER_REQUEST } from '../../../dmcs/net/block-relay.js';
+import { BLOCKS_PER_REQUEST, CATCHUP_WINDOW } from '../../../dmcs/net/block-relay.js';
 import { removeDir, tempDir } from '../helpers.js';
 
 const dirs = [tempDir('limits-a'), tempDir('limits-b'), tempDir('limits-c')];
@@ -112,9 +112,9 @@ test('a flood of unrequested blocks: disconnected past the rate', async () => {
   const s = await dial();
   const block1 = encodeBlock((await node.chain.getBlock(1))!.block);
   // block 1 does not link (it is the root): each one asks for the peer's branch, which grants up to
-  // 2 * BLOCKS_PER_REQUEST blocks of credit; the rest refills while the flood is read: send plenty more
+  // CATCHUP_WINDOW * BLOCKS_PER_REQUEST blocks of credit at most; the rest refills while the flood is read: send plenty more
   const flood = Array.from(
-    { length: 3 * MAX_UNSOLICITED_BLOCKS_PER_SECOND + 2 * BLOCKS_PER_REQUEST },
+    { length: 3 * MAX_UNSOLICITED_BLOCKS_PER_SECOND + CATCHUP_WINDOW * BLOCKS_PER_REQUEST },
     () => ({ type: 'block', bytes: block1 }) as RelayMessage,
   );
   s.write(frames([hello(), ...flood]));

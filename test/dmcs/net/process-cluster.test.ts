@@ -13,7 +13,6 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIClient, PrivateKey } from '@wharfkit/antelope';
 import { newAccountAction, removeDir, tempDir, transact } from '../helpers.js';
-import { createProducerAccounts, deployGovernor, proposeProducers } from '../schedule.js';
 import { ProcessCluster, digestOf, type NodeProcess } from './process-cluster.js';
 import { CuttableLink } from './cuttable-link.js';
 
@@ -69,24 +68,7 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
 
   // eosio (every --dev node holds its key, so only node 0 is driven) sets up the schedule of four
   const n0 = producers[0]!;
-  const client = new APIClient({ url: n0.endpoint });
-  const schedule = producers.map((p) => p.producers[0]!);
-  await createProducerAccounts(client, names, (n) => schedule.find((p) => p.name === n)!.key);
-  await deployGovernor(client);
-  await proposeProducers(client, schedule);
-  slot = (await cluster.clockHead(n0)).timestamp;
-  for (let i = 0; ; i++) {
-    if (i > 200) throw new Error('the four-producer schedule did not become active');
-    slot++;
-    const r = await fetch(`http://${n0.slotClock}/slot`, { method: 'POST', body: JSON.stringify({ slot }) });
-    const { produced } = (await r.json()) as { produced: { id: string; producer: string } | null };
-    if (produced?.producer === 'eosio') {
-      await cluster.waitHead(produced.id, producers);
-      continue;
-    }
-    slot--; // the slot belongs to the new schedule: driven again below for every node
-    break;
-  }
+  slot = await cluster.bootstrapSchedule(n0, producers);
   const libAtStart = (await digestOf(n0)).last_irreversible_block_num;
 
   slot = await cluster.runSlots(slot, 3 * ROUND);

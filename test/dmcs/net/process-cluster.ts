@@ -5,6 +5,8 @@
 // when the cluster closes, and also if the test process exits without closing it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { APIClient } from '@wharfkit/antelope';
+import { createProducerAccounts, deployGovernor, proposeProducers } from '../schedule.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/peeros.js', import.meta.url));
 
@@ -128,6 +130,50 @@ export class ProcessCluster {
         );
     }
     return slot;
+  }
+
+  /**
+   * Runs `count` slots from `from + 1` on a split network: a block made on one side has to reach
+   * that side only (bounded). Returns the last slot driven.
+   */
+  async runSplit(from: number, count: number, sides: readonly (readonly NodeProcess[])[]): Promise<number> {
+    let slot = from;
+    for (let i = 0; i < count; i++) {
+      const made = await this.tick(++slot);
+      const side = made && sides.find((s) => s.includes(made.by));
+      if (made && side) await this.waitHead(made.id, side);
+    }
+    return slot;
+  }
+
+  /**
+   * Bootstraps the schedule of `producers` (each a node holding one producer's key) from `genesis`,
+   * the node driven for eosio's slots (every --dev node holds eosio's key, so only it is driven):
+   * accounts, the governor contract, the proposal, then eosio's slots until the new schedule takes
+   * over. Returns the last slot driven (the next one belongs to the new schedule).
+   */
+  async bootstrapSchedule(genesis: NodeProcess, producers: readonly NodeProcess[]): Promise<number> {
+    const client = new APIClient({ url: genesis.endpoint });
+    const schedule = producers.map((p) => p.producers[0]!);
+    await createProducerAccounts(
+      client,
+      schedule.map((p) => p.name),
+      (n) => schedule.find((p) => p.name === n)!.key,
+    );
+    await deployGovernor(client);
+    await proposeProducers(client, schedule);
+    let slot = (await this.clockHead(genesis)).timestamp;
+    for (let i = 0; ; i++) {
+      if (i > 200) throw new Error('the producer schedule did not become active');
+      slot++;
+      const r = await fetch(`http://${genesis.slotClock}/slot`, { method: 'POST', body: JSON.stringify({ slot }) });
+      const { produced } = (await r.json()) as { produced: { id: string; producer: string } | null };
+      if (produced?.producer === 'eosio') {
+        await this.waitHead(produced.id, producers);
+        continue;
+      }
+      return slot - 1; // the slot belongs to the new schedule: driven again for every node
+    }
   }
 
   /** Waits until every node of `among` gives the same head id, LIB and state digest, and `enough` holds (bounded). */
