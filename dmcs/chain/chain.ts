@@ -55,6 +55,7 @@ import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { TransactionStatus } from './transaction-status.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
+import { RecentTransactions } from '../state/recent-transactions.js';
 import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
 import { fromLegacySchedule, toLegacySchedule } from './legacy-schedule.js';
 
@@ -212,7 +213,8 @@ export class Chain {
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
   private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
-  private readonly recent = new Map<string, number>();
+  /** Unexpired transaction ids (duplicate checks), expired in expiration order as heads advance. */
+  private readonly recent = new RecentTransactions();
   /** Recent transactions and where they are (get_transaction_status). */
   readonly transactionStatus = new TransactionStatus();
   private readonly unflushed = new Map<number, SignedBlock>();
@@ -331,7 +333,7 @@ export class Chain {
       return (e as Error).message;
     }
     if (!bytesEqual(this.state.digest(), h.stateDigest)) return 'state snapshot: the loaded state does not hash to its recorded digest';
-    for (const [txid, exp] of file.recent) this.recent.set(txid, exp);
+    for (const [txid, exp] of file.recent) this.recent.add(txid, exp);
     for (const [num, sid, slot] of file.summaries) {
       this.summaries[num & 0xffff] = sid;
       this.summarySlots[num & 0xffff] = slot;
@@ -343,12 +345,18 @@ export class Chain {
 
   /**
    * Starts a snapshot of the state after the head block (call only with nothing pending): O(1)
-   * here besides copying the recent transaction ids; the state is read later, while blocks go on
-   * (state-snapshot.ts). Null while an earlier snapshot is still being written.
+   * here besides the last block ids (TaPoS); the state and the unexpired transaction ids are read
+   * later, copy-on-write, while blocks go on (state-snapshot.ts). Null while an earlier snapshot is
+   * still being written.
    */
   takeSnapshot(): StateSnapshot | null {
     const capture = this.state.beginCapture();
     if (!capture) return null;
+    const recent = this.recent.beginCapture();
+    if (!recent) {
+      this.state.endCapture(capture);
+      return null;
+    }
     const summaries: Array<[number, Uint8Array, number]> = [];
     for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
       const id = this.summaries[num & 0xffff];
@@ -359,7 +367,7 @@ export class Chain {
       blockId: this.head.id,
       stateDigest: this.state.digest(),
       globalSequence: this.state.globalSequence,
-      recent: [...this.recent],
+      recent,
       summaries,
       blockHeaderState: this.head.state.toJSON(),
     };
@@ -471,7 +479,7 @@ export class Chain {
           );
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
-        this.recent.set(d.idHex, d.trx.expiration.seconds);
+        this.recent.add(d.idHex, d.trx.expiration.seconds);
         expirations.push([d.idHex, d.trx.expiration.seconds]);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
@@ -663,9 +671,7 @@ export class Chain {
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
     const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
-    if (this.recent.size > 0 && head.num % 8 === 0) {
-      for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
-    }
+    this.recent.expire(nowSec);
   }
 
   /** The head or a reversible block by number, with its header state; undefined once irreversible. */
@@ -862,7 +868,7 @@ export class Chain {
     pending.receipts.push(receipt);
     pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
-    this.recent.set(d.idHex, d.trx.expiration.seconds);
+    this.recent.add(d.idHex, d.trx.expiration.seconds);
     this.transactionStatus.applied(d.idHex, d.trx.expiration.seconds, pending.num);
     const accepted = this.events.accepted?.(d.packed, pending.num);
     if (wasEmpty) this.events.pendingStarted?.();
