@@ -34,6 +34,8 @@ import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-clie
 import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
 import { loadProducerKeys } from './chain/producer-keys.js';
 import type { StateSnapshot } from './state/state-snapshot.js';
+import { OrderedStore } from './state/ordered-store.js';
+import type { StateStoreOptions } from './state/chain-state.js';
 import { BlockRelay } from './net/block-relay.js';
 import { decodeBlock, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
@@ -80,6 +82,12 @@ export interface NodeOptions {
    * after it (default `SNAPSHOT_EVERY_BLOCKS`; 0 = never, always replay the whole log).
    */
   snapshotEvery?: number;
+  /**
+   * Keep at most this many accounts in memory between blocks; the others live in an on-disk
+   * store, `<data>/state` (emptied at every start: the state is rebuilt from the log or a
+   * snapshot). Default: none, every account in memory.
+   */
+  accountCache?: number;
   /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
   replicate?: string | HttpEndpoint;
   /**
@@ -343,11 +351,18 @@ export class EmbeddedNode {
       recovery,
       snapshotEvery,
       snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      ...(this.opts.accountCache !== undefined ? { stateStore: this.stateStore(this.opts.accountCache) } : {}),
       events: this.chainEvents(),
       deferReplay: true,
       ...(producerKey === null && !this.opts.follow ? { joined: true } : {}),
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
+  }
+
+  /** Opens the state's store (empty) with an account cache of `accounts` (see chain-state.ts). */
+  private stateStore(accounts: number): () => StateStoreOptions {
+    if (!Number.isInteger(accounts) || accounts < 1) throw new RangeError(`accountCache: expected a positive integer, got ${accounts}`);
+    return () => ({ store: new OrderedStore(join(this.opts.dataDir, STATE_STORE_DIR)), accountCache: accounts });
   }
 
   private get snapshotEvery(): number {
@@ -705,9 +720,13 @@ export class EmbeddedNode {
     await this.snapshots?.settled();
     await this.replication?.close();
     await this.journal?.close();
+    await this.chain.state.close();
     await this.source.log.close();
   }
 }
+
+/** The state's on-disk store under the data folder (`accountCache`). */
+export const STATE_STORE_DIR = 'state';
 
 /** Starts an embedded node (see `NodeOptions`). */
 export function startNode(opts: NodeOptions): Promise<EmbeddedNode> {

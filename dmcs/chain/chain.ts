@@ -29,7 +29,7 @@ import {
 import { BlockHeaderState } from '../block/block-header-state.js';
 import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
-import { ChainState } from '../state/chain-state.js';
+import { ChainState, type StateStoreOptions } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
@@ -153,6 +153,11 @@ export interface ChainOptions {
   producerEndpoint?: string;
   /** Leave the log's blocks for the caller to replay with `replay()` (so it can serve meanwhile). */
   deferReplay?: boolean;
+  /**
+   * Opens (empty) where the state keeps what its memory budget does not hold (chain-state.ts); called
+   * once per state built (a half-loaded snapshot is dropped with its store). None: all in memory.
+   */
+  stateStore?: () => StateStoreOptions;
 }
 
 /** What the chain reports to its owner; each is optional. */
@@ -180,9 +185,9 @@ export interface ChainEvents {
 export type AcceptOutcome = 'known' | 'stored' | 'applied';
 
 export class Chain {
-  readonly state = new ChainState();
+  readonly state: ChainState;
   readonly vm = new ContractVm({ secondaryIndexes: true });
-  readonly auth = new AuthorizationManager(this.state);
+  readonly auth: AuthorizationManager;
   readonly executor: TransactionExecutor;
   readonly chainId: Uint8Array;
   readonly chainIdHex: string;
@@ -231,6 +236,8 @@ export class Chain {
   private readonly signingKeys = new Map<string, PrivateKey>();
 
   private constructor(opts: ChainOptions) {
+    this.state = new ChainState(opts.stateStore?.() ?? {});
+    this.auth = new AuthorizationManager(this.state);
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
     this.producing = opts.producerKey !== null || opts.joined === true;
@@ -267,7 +274,10 @@ export class Chain {
       const restored = await chain.restore(opts.snapshot);
       if (typeof restored === 'string') {
         chain.events.snapshotRefused?.(restored);
-        if (chain.startedFromSnapshot < 0) chain = Chain.atGenesis(opts); // half-loaded: start over
+        if (chain.startedFromSnapshot < 0) {
+          await chain.state.close();
+          chain = Chain.atGenesis(opts); // half-loaded: start over
+        }
       } else from = restored;
     }
     chain.replayFrom = from;
@@ -505,6 +515,7 @@ export class Chain {
       this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
     }
     this.forkDb.prune(lib);
+    if (this.pendingMark === null) this.state.atSafePoint();
   }
 
   /**

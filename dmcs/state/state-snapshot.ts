@@ -150,7 +150,14 @@ export class StateSnapshot {
       out.u32(SNAPSHOT_VERSION);
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
-      for (const a of this.state.accounts.values()) {
+      // with a store, the accounts at N are the store's (flushed when the capture began, not
+      // written to until it ends); without one, the live accounts and the capture's preimages
+      for (const a of this.state.accounts.stored()) {
+        writeSection(out, Section.account, a.record);
+        if (a.limits) writeSection(out, Section.limits, encodeLimits(w, a.name, a.limits));
+        if (sliceDone()) yield nextSlice();
+      }
+      for (const a of this.state.accounts.persistent ? [] : this.state.accounts.values()) {
         if (c.handled(a)) continue;
         c.stamp(a);
         writeSection(out, Section.account, encodeAccount(a));
