@@ -14,8 +14,9 @@
  *   `dmcs.scale.restart_ready_ratio` the same for ready;
  * - `dmcs.scale.replay.blocks_per_s` / `….transfers_per_s`: a restart without snapshot (the whole
  *   log replayed), at the big size.
- * With `PEEROS_BENCH_SCALE_ACCOUNT_CACHE=N` every node of the run keeps at most N accounts in
- * memory between blocks (the others in the state store, `accountCache`), and the figure names say so.
+ * With `PEEROS_BENCH_SCALE_STATE_CACHE=N` every node of the run keeps at most N accounts and N
+ * tables in memory between blocks (the others in the state store, `stateCache`), and the figure
+ * names say so.
  */
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,9 +35,9 @@ const envInt = (name: string, dflt: number): number => {
   return Number.isInteger(v) && v > 0 ? v : dflt;
 };
 
-/** The nodes' account cache (`PEEROS_BENCH_SCALE_ACCOUNT_CACHE`); 0 = every account in memory. */
-const ACCOUNT_CACHE = envInt('PEEROS_BENCH_SCALE_ACCOUNT_CACHE', 0);
-const cacheOpt = (): { accountCache?: number } => (ACCOUNT_CACHE > 0 ? { accountCache: ACCOUNT_CACHE } : {});
+/** The nodes' state cache (`PEEROS_BENCH_SCALE_STATE_CACHE`); 0 = the whole state in memory. */
+const STATE_CACHE = envInt('PEEROS_BENCH_SCALE_STATE_CACHE', 0);
+const cacheOpt = (): { stateCache?: number } => (STATE_CACHE > 0 ? { stateCache: STATE_CACHE } : {});
 
 /** A valid account name per holder: `h` + 5 base-26 letters. */
 function holderName(i: number): string {
@@ -206,7 +207,7 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
   const out: BenchResult[] = [];
   const one = (name: string, unit: string, v: number) => out.push(summarize(name, unit, [v]));
   const sizes: SizeFigures[] = [];
-  const cacheTag = ACCOUNT_CACHE > 0 ? `, account cache ${ACCOUNT_CACHE}` : '';
+  const cacheTag = STATE_CACHE > 0 ? `, state cache ${STATE_CACHE}` : '';
   for (const holders of [small, big]) {
     const f = await measureSize(holders, blocks, perBlock);
     if (!f) return out; // no built contract

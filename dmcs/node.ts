@@ -83,11 +83,11 @@ export interface NodeOptions {
    */
   snapshotEvery?: number;
   /**
-   * Keep at most this many accounts in memory between blocks; the others live in an on-disk
-   * store, `<data>/state` (emptied at every start: the state is rebuilt from the log or a
-   * snapshot). Default: none, every account in memory.
+   * Keep at most this many accounts, and this many contract tables (each with its rows), in memory
+   * between blocks; the others live in an on-disk store, `<data>/state` (emptied at every start:
+   * the state is rebuilt from the log or a snapshot). Default: none, the whole state in memory.
    */
-  accountCache?: number;
+  stateCache?: number;
   /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
   replicate?: string | HttpEndpoint;
   /**
@@ -351,7 +351,7 @@ export class EmbeddedNode {
       recovery,
       snapshotEvery,
       snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
-      ...(this.opts.accountCache !== undefined ? { stateStore: this.stateStore(this.opts.accountCache) } : {}),
+      ...(this.opts.stateCache !== undefined ? { stateStore: this.stateStore(this.opts.stateCache) } : {}),
       events: this.chainEvents(),
       deferReplay: true,
       ...(producerKey === null && !this.opts.follow ? { joined: true } : {}),
@@ -359,10 +359,10 @@ export class EmbeddedNode {
     });
   }
 
-  /** Opens the state's store (empty) with an account cache of `accounts` (see chain-state.ts). */
-  private stateStore(accounts: number): () => StateStoreOptions {
-    if (!Number.isInteger(accounts) || accounts < 1) throw new RangeError(`accountCache: expected a positive integer, got ${accounts}`);
-    return () => ({ store: new OrderedStore(join(this.opts.dataDir, STATE_STORE_DIR)), accountCache: accounts });
+  /** Opens the state's store (empty) with caches of `n` accounts and `n` tables (see chain-state.ts). */
+  private stateStore(n: number): () => StateStoreOptions {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`stateCache: expected a positive integer, got ${n}`);
+    return () => ({ store: new OrderedStore(join(this.opts.dataDir, STATE_STORE_DIR)), accountCache: n, tableCache: n });
   }
 
   private get snapshotEvery(): number {
@@ -725,7 +725,7 @@ export class EmbeddedNode {
   }
 }
 
-/** The state's on-disk store under the data folder (`accountCache`). */
+/** The state's on-disk store under the data folder (`stateCache`). */
 export const STATE_STORE_DIR = 'state';
 
 /** Starts an embedded node (see `NodeOptions`). */

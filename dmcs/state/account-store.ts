@@ -3,20 +3,22 @@
  * in memory (a `Map`). With an `OrderedStore` underneath, memory holds a bounded cache: at most
  * `budget` accounts after a `trim`, least recently used first out; the rest live on disk as
  *
- *   key   u64 name value, big-endian (so the store's order is Antelope's name order)
+ *   key   'A' ‖ u64 name value, big-endian (so the store's order is Antelope's name order)
  *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
  *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ account record (account-codec.ts)
  *
  * Objects the chain may still hold are never dropped: accounts changed since the last flush are
- * pinned, and `trim` is called only at a safe point (no undo checkpoint open, so no undo closure
- * refers to an account; no snapshot capture open; between blocks, so no action holds one). A read
- * of an account that is not cached costs one store read and a decode.
+ * pinned, and so are accounts an undo closure still refers to (changed in a block that is not
+ * irreversible yet, or in the pending block: pinned until the journal releases that position);
+ * `trim` runs only between blocks (no action holds an account) with no snapshot capture open. A
+ * read of an account that is not cached costs one store read and a decode.
  */
 import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
 import { decodeAccount, encodeAccount } from './account-codec.js';
 import type { AccountRecord } from './account-record.js';
 import type { OrderedStore } from './ordered-store.js';
 import type { AccountResourceLimits } from './resource-limits.js';
+import type { UndoLog } from './undo-log.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -31,12 +33,15 @@ export interface StoredAccount {
   readonly limits: AccountResourceLimits | null;
 }
 
-const KEY_FIRST = new Uint8Array(8);
-const KEY_END = new Uint8Array(9).fill(0xff);
+/** The accounts' key tag in the store (tables use another, table-store.ts). */
+const ACCOUNT_TAG = 0x41;
+const KEY_FIRST = new Uint8Array([ACCOUNT_TAG]);
+const KEY_END = new Uint8Array([ACCOUNT_TAG + 1]);
 
 function keyOf(value: bigint): Uint8Array {
-  const k = new Uint8Array(8);
-  new DataView(k.buffer).setBigUint64(0, value);
+  const k = new Uint8Array(9);
+  k[0] = ACCOUNT_TAG;
+  new DataView(k.buffer).setBigUint64(1, value);
   return k;
 }
 
@@ -51,8 +56,11 @@ export class AccountStore {
    * summed (null: none), since a new object under the same name does not know it.
    */
   private readonly summedBefore = new Map<string, Uint8Array | null>();
+  /** Undo journal position each recently changed account waits for (UndoLog.pinFor). */
+  private readonly pins = new Map<string, number>();
 
   constructor(
+    private readonly undo: UndoLog,
     private readonly store: OrderedStore | null,
     /** Accounts kept in memory after a trim (ignored without a store). */
     readonly budget: number,
@@ -100,7 +108,7 @@ export class AccountStore {
   set(a: AccountRecord): void {
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
-    this.changed.add(a.name);
+    this.markChanged(a.name);
   }
 
   /** Removes the account (the undo of its creation). */
@@ -110,12 +118,15 @@ export class AccountStore {
     if (!this.summedBefore.has(name)) this.summedBefore.set(name, a.recordHash ?? null);
     this.hot.delete(name);
     this.byValue.delete(a.value);
-    this.changed.add(name);
+    this.markChanged(name);
   }
 
-  /** Marks an account changed (its record must be written at the next flush; pinned until then). */
+  /** Marks an account changed (written at the next flush; pinned until then and while an undo refers to it). */
   markChanged(name: string): void {
+    if (this.store === null) return;
     this.changed.add(name);
+    const pin = this.undo.pinFor();
+    if (pin > (this.pins.get(name) ?? 0)) this.pins.set(name, pin);
   }
 
   /** The hash currently summed in the digest for `name` (undefined: none). */
@@ -137,7 +148,7 @@ export class AccountStore {
       return;
     }
     for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
-      const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 8).getBigUint64(0)).toString();
+      const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)).toString();
       if (this.changed.has(name)) continue; // yielded below from memory, or gone
       yield this.hot.get(name) ?? decodeStored(value);
     }
@@ -181,9 +192,12 @@ export class AccountStore {
     if (this.store === null || this.hot.size <= this.budget) return 0;
     if (this.changed.size > 0) throw new Error('AccountStore.trim before flush');
     const keep = Math.floor(this.budget * TRIM_TO);
+    const released = this.undo.released;
+    for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
     let dropped = 0;
     for (const [name, a] of this.hot) {
       if (this.hot.size <= keep) break;
+      if (this.pins.has(name)) continue; // an undo closure of a reversible block refers to it
       this.hot.delete(name);
       this.byValue.delete(a.value);
       dropped++;

@@ -30,7 +30,7 @@ import { authorityBillableSize, type Authority } from '../authority.js';
 import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
-import { ACCOUNT_CACHE_DEFAULT, AccountStore } from './account-store.js';
+import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO } from './account-store.js';
 import type { OrderedStore } from './ordered-store.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
@@ -52,6 +52,8 @@ export interface StateStoreOptions {
   store?: OrderedStore;
   /** Accounts kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
   accountCache?: number;
+  /** Tables (each with all its rows) kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
+  tableCache?: number;
 }
 
 export class ChainState {
@@ -74,8 +76,16 @@ export class ChainState {
 
   constructor(opts: StateStoreOptions = {}) {
     this.store = opts.store ?? null;
-    this.accounts = new AccountStore(this.store, opts.accountCache ?? ACCOUNT_CACHE_DEFAULT, (name) => this.resourceLimits.find(name));
-    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta), this.records);
+    this.accounts = new AccountStore(this.undo, this.store, opts.accountCache ?? ACCOUNT_CACHE_DEFAULT, (name) =>
+      this.resourceLimits.find(name),
+    );
+    this.tables = new TableStore(
+      this.undo,
+      (payer, delta) => this.addRam(payer, delta),
+      this.records,
+      this.store,
+      opts.tableCache ?? ACCOUNT_CACHE_DEFAULT,
+    );
   }
 
   /** Marks an account as changed (created, deleted or any field): its hash is redone at the next digest. */
@@ -90,16 +100,19 @@ export class ChainState {
   }
 
   /**
-   * Between blocks: with a store, when more accounts are cached than the budget, writes the changed
-   * ones and drops the least recently used. Only at a safe point: no undo checkpoint open (no
-   * closure refers to an account), no snapshot capture open. Returns how many were dropped.
+   * Between blocks (no action holds an account or a table): with a store, when more accounts or
+   * tables are cached than their budget, writes the changed ones and drops the least recently used
+   * that no undo closure refers to. Not while a snapshot capture is open (the store must stay at its
+   * block). Returns how many were dropped.
    */
   atSafePoint(): number {
-    if (!this.accounts.persistent || this.accounts.cached <= this.accounts.budget) return 0;
-    if (this.undo.openCheckpoints > 0 || this.tables.capture !== null) return 0;
+    if (this.store === null) return 0;
+    if (this.accounts.cached <= this.accounts.budget && this.tables.cached <= this.tables.budget) return 0;
+    if (this.tables.capture !== null) return 0;
     this.digest();
     this.accounts.flush();
-    return this.accounts.trim();
+    this.tables.flush();
+    return this.accounts.trim() + this.tables.trim(TRIM_TO);
   }
 
   /** Closes the store, if any. */
@@ -130,10 +143,11 @@ export class ChainState {
   /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
   beginCapture(): StateCapture | null {
     if (this.tables.capture) return null;
-    if (this.accounts.persistent) {
-      // the store holds the accounts at N for the writer; nothing is flushed until the capture ends
+    if (this.store !== null) {
+      // the store holds the accounts and tables at N for the writer; nothing is flushed until the capture ends
       this.digest();
       this.accounts.flush();
+      this.tables.flush();
     }
     const c: StateCapture = new SnapshotCapture();
     this.tables.capture = c;

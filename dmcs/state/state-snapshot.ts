@@ -169,7 +169,11 @@ export class StateSnapshot {
         writeSection(out, Section.account, saved.record);
         if (saved.limits) writeSection(out, Section.limits, encodeLimits(w, name, saved.limits));
       }
-      for (const t of this.state.tables.allTables()) {
+      for (const payload of this.state.tables.stored()) {
+        writeSection(out, Section.table, payload);
+        if (sliceDone()) yield nextSlice();
+      }
+      for (const t of this.state.tables.persistent ? [] : this.state.tables.allTables()) {
         if (c.handled(t)) continue;
         c.stamp(t);
         writeSection(out, Section.table, encodeTable(w, t, t.rowList()));

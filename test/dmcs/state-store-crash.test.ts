@@ -1,5 +1,5 @@
-// The state store under kill -9: a node whose account cache holds 4 accounts (the others written
-// to `<data>/state` at every safe point, snapshots reading them from there) is killed at seeded
+// The state store under kill -9: a node whose state cache holds 4 accounts and 4 tables (the others
+// written to `<data>/state` at every safe point, snapshots reading them from there) is killed at seeded
 // points of a burst of account creations. Restarted with the same cache (the store emptied, the
 // state rebuilt from the last snapshot and the blocks after it) and again with every account in
 // memory and a full replay, it has the same head and the same state digest, and its incremental
@@ -84,7 +84,7 @@ test('kill -9 while accounts spill to the store: restart with the store == full 
       snapshotEvery: 2,
       autoProduce: false,
       recoveryWorkers: 0,
-      accountCache: CACHE,
+      stateCache: CACHE,
     });
     const viaStore = digestOf(cached);
     assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
