@@ -14,6 +14,9 @@
  *   `dmcs.scale.restart_ready_ratio` the same for ready;
  * - `dmcs.scale.replay.blocks_per_s` / `….transfers_per_s`: a restart without snapshot (the whole
  *   log replayed), at the big size.
+ * With `PEEROS_BENCH_SCALE_STATE_CACHE=N` every node of the run keeps at most N accounts and N
+ * tables in memory between blocks (the others in the state store, `stateCache`), and the figure
+ * names say so.
  */
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,6 +34,10 @@ const envInt = (name: string, dflt: number): number => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : dflt;
 };
+
+/** The nodes' state cache (`PEEROS_BENCH_SCALE_STATE_CACHE`); 0 = the whole state in memory. */
+const STATE_CACHE = envInt('PEEROS_BENCH_SCALE_STATE_CACHE', 0);
+const cacheOpt = (): { stateCache?: number } => (STATE_CACHE > 0 ? { stateCache: STATE_CACHE } : {});
 
 /** A valid account name per holder: `h` + 5 base-26 letters. */
 function holderName(i: number): string {
@@ -130,6 +137,7 @@ async function restart(
     autoProduce: false,
     snapshotEvery,
     recoveryWorkers: 0,
+    ...cacheOpt(),
   }).then((node): [EmbeddedNode, number] => [node, performance.now() - t0]);
   while (firstInfoMs === 0) {
     try {
@@ -160,7 +168,7 @@ interface SizeFigures {
 async function measureSize(holders: number, blocks: number, perBlock: number): Promise<SizeFigures | null> {
   globalThis.gc?.();
   const rss0 = process.memoryUsage().rss;
-  const env = await tokenNode({ http: false, snapshotEvery: SNAPSHOT_EVERY, recoveryWorkers: 0 });
+  const env = await tokenNode({ http: false, snapshotEvery: SNAPSHOT_EVERY, recoveryWorkers: 0, ...cacheOpt() });
   if (!env) return null;
   try {
     await addHolders(env, holders);
@@ -199,11 +207,12 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
   const out: BenchResult[] = [];
   const one = (name: string, unit: string, v: number) => out.push(summarize(name, unit, [v]));
   const sizes: SizeFigures[] = [];
+  const cacheTag = STATE_CACHE > 0 ? `, state cache ${STATE_CACHE}` : '';
   for (const holders of [small, big]) {
     const f = await measureSize(holders, blocks, perBlock);
     if (!f) return out; // no built contract
     sizes.push(f);
-    const h = `${holders} holders`;
+    const h = `${holders} holders${cacheTag}`;
     one(`dmcs.scale.stall_ratio (${h}, ${blocks} blocks of ${perBlock} transfers, snapshot every ${SNAPSHOT_EVERY})`, 'x', f.stall);
     one(`dmcs.scale.block_ms.max (${h})`, 'ms', f.maxMs);
     one(`dmcs.scale.block_ms.median (${h})`, 'ms', f.medianMs);
@@ -215,12 +224,16 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.replay.transfers_per_s (${h}, whole log)`, 'ops/s', f.replay.transfers / (f.replay.ms / 1000));
   }
   const [s, b] = sizes as [SizeFigures, SizeFigures];
-  one(`dmcs.scale.restart_ratio (first get_info, ${b.holders} / ${s.holders} holders)`, 'x', b.restart.firstInfoMs / s.restart.firstInfoMs);
   one(
-    `dmcs.scale.restart_ready_ratio (ready from snapshot, ${b.holders} / ${s.holders} holders)`,
+    `dmcs.scale.restart_ratio (first get_info, ${b.holders} / ${s.holders} holders${cacheTag})`,
+    'x',
+    b.restart.firstInfoMs / s.restart.firstInfoMs,
+  );
+  one(
+    `dmcs.scale.restart_ready_ratio (ready from snapshot, ${b.holders} / ${s.holders} holders${cacheTag})`,
     'x',
     b.restart.readyMs / s.restart.readyMs,
   );
-  one(`dmcs.scale.transfers_per_s_ratio (${b.holders} / ${s.holders} holders)`, 'x', b.tps / s.tps);
+  one(`dmcs.scale.transfers_per_s_ratio (${b.holders} / ${s.holders} holders${cacheTag})`, 'x', b.tps / s.tps);
   return out;
 }

@@ -141,7 +141,7 @@ export interface TokenNode {
  * in `NodeOptions`. The caller closes the node and removes `dir`.
  */
 export async function tokenNode(
-  opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number; snapshotEvery?: number } = {},
+  opts: { http?: boolean; keyRecovery?: KeyRecovery; recoveryWorkers?: number; snapshotEvery?: number; stateCache?: number } = {},
 ): Promise<TokenNode | null> {
   if (!existsSync(WASM) || !existsSync(ABI)) return null;
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-dmcs-'));
@@ -153,6 +153,7 @@ export async function tokenNode(
     ...(opts.keyRecovery ? { keyRecovery: opts.keyRecovery } : {}),
     ...(opts.recoveryWorkers !== undefined ? { recoveryWorkers: opts.recoveryWorkers } : {}),
     ...(opts.snapshotEvery !== undefined ? { snapshotEvery: opts.snapshotEvery } : {}),
+    ...(opts.stateCache !== undefined ? { stateCache: opts.stateCache } : {}),
   });
   const sign = signer();
   const dev = PrivateKey.from(DEV_PRIVATE_KEY);

@@ -34,6 +34,8 @@ import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-clie
 import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
 import { loadProducerKeys } from './chain/producer-keys.js';
 import type { StateSnapshot } from './state/state-snapshot.js';
+import { OrderedStore } from './state/ordered-store.js';
+import type { StateStoreOptions } from './state/chain-state.js';
 import { BlockRelay } from './net/block-relay.js';
 import { decodeBlock, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
@@ -82,6 +84,12 @@ export interface NodeOptions {
    * after it (default `SNAPSHOT_EVERY_BLOCKS`; 0 = never, always replay the whole log).
    */
   snapshotEvery?: number;
+  /**
+   * Keep at most this many accounts, and this many contract tables (each with its rows), in memory
+   * between blocks; the others live in an on-disk store, `<data>/state` (emptied at every start:
+   * the state is rebuilt from the log or a snapshot). Default: none, the whole state in memory.
+   */
+  stateCache?: number;
   /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
   replicate?: string | HttpEndpoint;
   /**
@@ -384,12 +392,19 @@ export class EmbeddedNode {
       recovery,
       snapshotEvery,
       snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      ...(this.opts.stateCache !== undefined ? { stateStore: this.stateStore(this.opts.stateCache) } : {}),
       events: this.chainEvents(),
       deferReplay: true,
       ...(this.manualClock ? { now: () => this.manualClock!.nowMs() } : {}),
       ...(producerKey === null && !this.opts.follow ? { joined: true } : {}),
       ...(this.opts.follow !== undefined ? { producerEndpoint: this.opts.follow } : {}),
     });
+  }
+
+  /** Opens the state's store (empty) with caches of `n` accounts and `n` tables (see chain-state.ts). */
+  private stateStore(n: number): () => StateStoreOptions {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`stateCache: expected a positive integer, got ${n}`);
+    return () => ({ store: new OrderedStore(join(this.opts.dataDir, STATE_STORE_DIR)), accountCache: n, tableCache: n });
   }
 
   private get snapshotEvery(): number {
@@ -750,9 +765,13 @@ export class EmbeddedNode {
     await this.snapshots?.settled();
     await this.replication?.close();
     await this.journal?.close();
+    await this.chain.state.close();
     await this.source.log.close();
   }
 }
+
+/** The state's on-disk store under the data folder (`stateCache`). */
+export const STATE_STORE_DIR = 'state';
 
 /** Starts an embedded node (see `NodeOptions`). */
 export function startNode(opts: NodeOptions): Promise<EmbeddedNode> {

@@ -29,7 +29,7 @@ import {
 import { BlockHeaderState } from '../block/block-header-state.js';
 import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
-import { ChainState } from '../state/chain-state.js';
+import { ChainState, type StateStoreOptions } from '../state/chain-state.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
@@ -55,6 +55,7 @@ import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { TransactionStatus } from './transaction-status.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
+import { RecentTransactions } from '../state/recent-transactions.js';
 import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
 import { fromLegacySchedule, toLegacySchedule } from './legacy-schedule.js';
 
@@ -152,6 +153,11 @@ export interface ChainOptions {
   producerEndpoint?: string;
   /** Leave the log's blocks for the caller to replay with `replay()` (so it can serve meanwhile). */
   deferReplay?: boolean;
+  /**
+   * Opens (empty) where the state keeps what its memory budget does not hold (chain-state.ts); called
+   * once per state built (a half-loaded snapshot is dropped with its store). None: all in memory.
+   */
+  stateStore?: () => StateStoreOptions;
 }
 
 /** What the chain reports to its owner; each is optional. */
@@ -179,9 +185,9 @@ export interface ChainEvents {
 export type AcceptOutcome = 'known' | 'stored' | 'applied';
 
 export class Chain {
-  readonly state = new ChainState();
+  readonly state: ChainState;
   readonly vm = new ContractVm({ secondaryIndexes: true });
-  readonly auth = new AuthorizationManager(this.state);
+  readonly auth: AuthorizationManager;
   readonly executor: TransactionExecutor;
   readonly chainId: Uint8Array;
   readonly chainIdHex: string;
@@ -212,7 +218,8 @@ export class Chain {
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
   private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
-  private readonly recent = new Map<string, number>();
+  /** Unexpired transaction ids (duplicate checks), expired in expiration order as heads advance. */
+  private readonly recent = new RecentTransactions();
   /** Recent transactions and where they are (get_transaction_status). */
   readonly transactionStatus = new TransactionStatus();
   private readonly unflushed = new Map<number, SignedBlock>();
@@ -233,6 +240,8 @@ export class Chain {
   private readonly signingKeys = new Map<string, PrivateKey>();
 
   private constructor(opts: ChainOptions) {
+    this.state = new ChainState(opts.stateStore?.() ?? {});
+    this.auth = new AuthorizationManager(this.state);
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
     this.producing = opts.producerKey !== null || opts.joined === true;
@@ -269,7 +278,10 @@ export class Chain {
       const restored = await chain.restore(opts.snapshot);
       if (typeof restored === 'string') {
         chain.events.snapshotRefused?.(restored);
-        if (chain.startedFromSnapshot < 0) chain = Chain.atGenesis(opts); // half-loaded: start over
+        if (chain.startedFromSnapshot < 0) {
+          await chain.state.close();
+          chain = Chain.atGenesis(opts); // half-loaded: start over
+        }
       } else from = restored;
     }
     chain.replayFrom = from;
@@ -335,7 +347,7 @@ export class Chain {
       return (e as Error).message;
     }
     if (!bytesEqual(this.state.digest(), h.stateDigest)) return 'state snapshot: the loaded state does not hash to its recorded digest';
-    for (const [txid, exp] of file.recent) this.recent.set(txid, exp);
+    for (const [txid, exp] of file.recent) this.recent.add(txid, exp);
     for (const [num, sid, slot] of file.summaries) {
       this.summaries[num & 0xffff] = sid;
       this.summarySlots[num & 0xffff] = slot;
@@ -347,12 +359,18 @@ export class Chain {
 
   /**
    * Starts a snapshot of the state after the head block (call only with nothing pending): O(1)
-   * here besides copying the recent transaction ids; the state is read later, while blocks go on
-   * (state-snapshot.ts). Null while an earlier snapshot is still being written.
+   * here besides the last block ids (TaPoS); the state and the unexpired transaction ids are read
+   * later, copy-on-write, while blocks go on (state-snapshot.ts). Null while an earlier snapshot is
+   * still being written.
    */
   takeSnapshot(): StateSnapshot | null {
     const capture = this.state.beginCapture();
     if (!capture) return null;
+    const recent = this.recent.beginCapture();
+    if (!recent) {
+      this.state.endCapture(capture);
+      return null;
+    }
     const summaries: Array<[number, Uint8Array, number]> = [];
     for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
       const id = this.summaries[num & 0xffff];
@@ -363,7 +381,7 @@ export class Chain {
       blockId: this.head.id,
       stateDigest: this.state.digest(),
       globalSequence: this.state.globalSequence,
-      recent: [...this.recent],
+      recent,
       summaries,
       blockHeaderState: this.head.state.toJSON(),
     };
@@ -475,7 +493,7 @@ export class Chain {
           );
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
-        this.recent.set(d.idHex, d.trx.expiration.seconds);
+        this.recent.add(d.idHex, d.trx.expiration.seconds);
         expirations.push([d.idHex, d.trx.expiration.seconds]);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
@@ -501,6 +519,7 @@ export class Chain {
       this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
     }
     this.forkDb.prune(lib);
+    if (this.pendingMark === null) this.state.atSafePoint();
   }
 
   /**
@@ -693,9 +712,7 @@ export class Chain {
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
     const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
-    if (this.recent.size > 0 && head.num % 8 === 0) {
-      for (const [id, exp] of this.recent) if (exp <= nowSec) this.recent.delete(id);
-    }
+    this.recent.expire(nowSec);
   }
 
   /** The head or a reversible block by number, with its header state; undefined once irreversible. */
@@ -897,7 +914,7 @@ export class Chain {
     pending.receipts.push(receipt);
     pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
-    this.recent.set(d.idHex, d.trx.expiration.seconds);
+    this.recent.add(d.idHex, d.trx.expiration.seconds);
     this.transactionStatus.applied(d.idHex, d.trx.expiration.seconds, pending.num);
     const accepted = this.events.accepted?.(d.packed, pending.num);
     if (wasEmpty) this.events.pendingStarted?.();

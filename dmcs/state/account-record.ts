@@ -38,4 +38,6 @@ export interface AccountRecord {
   readonly links: Map<string, string>;
   /** The last snapshot capture that handled this account (snapshot-capture.ts). */
   snapshotEpoch?: number;
+  /** The record hash summed for this account in the state digest (set by `digest()`). */
+  recordHash?: Uint8Array;
 }

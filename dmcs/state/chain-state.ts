@@ -30,6 +30,8 @@ import { authorityBillableSize, type Authority } from '../authority.js';
 import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
+import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO } from './account-store.js';
+import type { OrderedStore } from './ordered-store.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -44,43 +46,90 @@ export type { AccountRecord, PermissionRecord } from './account-record.js';
 
 export const ZERO_HASH = new Uint8Array(32);
 
+/** Where the state keeps what does not fit its memory budget (see account-store.ts). */
+export interface StateStoreOptions {
+  /** The on-disk store (opened empty); none = everything in memory. */
+  store?: OrderedStore;
+  /** Accounts kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
+  accountCache?: number;
+  /** Tables (each with all its rows) kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
+  tableCache?: number;
+}
+
 export class ChainState {
   readonly undo = new UndoLog();
-  readonly accounts = new Map<string, AccountRecord>();
+  /** Accounts: all in memory, or a bounded cache over the store (account-store.ts). */
+  readonly accounts: AccountStore;
   readonly tables: TableStore;
   /** Limits set by `set_resource_limits` (-1 = unlimited unless set); part of each account's record. */
   readonly resourceLimits = new ResourceLimits(this.undo, (name) => this.limitsChanging(name));
   /** Active and proposed producer schedules (the genesis one is set by the chain). */
   readonly producers = new ProducerSchedule(this.undo, []);
-  /** Account by u64 value, for the contract VM (names arrive as bigints there). */
-  private readonly byValue = new Map<bigint, AccountRecord>();
   /** The sum of every record's hash (state-digest.ts). */
   private readonly records = new HashAccumulator();
-  /** Each account's hash as summed in `records`. */
-  private readonly accountHashes = new Map<string, Uint8Array>();
   /** Accounts changed since their hash was last summed. */
   private readonly dirty = new Set<string>();
   /** The schedules whose record is summed in `records`, and its hash (schedules are replaced, never changed in place). */
   private hashedSchedules: { active: Schedule; proposed: Schedule | null; hash: Uint8Array } | null = null;
 
-  constructor() {
-    this.tables = new TableStore(this.undo, (payer, delta) => this.addRam(payer, delta), this.records);
+  private readonly store: OrderedStore | null;
+
+  constructor(opts: StateStoreOptions = {}) {
+    this.store = opts.store ?? null;
+    this.accounts = new AccountStore(this.undo, this.store, opts.accountCache ?? ACCOUNT_CACHE_DEFAULT, (name) =>
+      this.resourceLimits.find(name),
+    );
+    this.tables = new TableStore(
+      this.undo,
+      (payer, delta) => this.addRam(payer, delta),
+      this.records,
+      this.store,
+      opts.tableCache ?? ACCOUNT_CACHE_DEFAULT,
+    );
   }
 
   /** Marks an account as changed (created, deleted or any field): its hash is redone at the next digest. */
   touch(name: string): void {
+    this.mark(name);
+  }
+
+  /** An account changed: rehash it at the next digest, write it at the next flush. */
+  private mark(name: string): void {
     this.dirty.add(name);
+    this.accounts.markChanged(name);
+  }
+
+  /**
+   * Between blocks (no action holds an account or a table): with a store, when more accounts or
+   * tables are cached than their budget, writes the changed ones and drops the least recently used
+   * that no undo closure refers to. Not while a snapshot capture is open (the store must stay at its
+   * block). Returns how many were dropped.
+   */
+  atSafePoint(): number {
+    if (this.store === null) return 0;
+    if (this.accounts.cached <= this.accounts.budget && this.tables.cached <= this.tables.budget) return 0;
+    if (this.tables.capture !== null) return 0;
+    this.digest();
+    this.accounts.flush();
+    this.tables.flush();
+    return this.accounts.trim() + this.tables.trim(TRIM_TO);
+  }
+
+  /** Closes the store, if any. */
+  close(): Promise<void> {
+    return this.store?.close() ?? Promise.resolve();
   }
 
   /** Before any change to `acct`: mark it for the digest, and keep its record for a snapshot being written. */
   private changing(acct: AccountRecord): void {
     const name = acct.name;
-    this.dirty.add(name);
+    this.mark(name);
     // the undo marks it again: a digest taken in between (a pending block later aborted, a block
     // later popped) cleared the mark the change itself made
-    this.undo.record(() => this.dirty.add(name));
+    this.undo.record(() => this.mark(name));
     const c = this.tables.capture;
-    if (c !== null && acct.snapshotEpoch !== c.epoch)
+    // with a store, a snapshot reads the accounts from it (flushed at N, not written while open)
+    if (c !== null && !this.accounts.persistent && acct.snapshotEpoch !== c.epoch)
       c.saveAccount(acct, () => ({ record: encodeAccount(acct), limits: this.resourceLimits.find(acct.name) ?? null }));
   }
 
@@ -88,12 +137,18 @@ export class ChainState {
   private limitsChanging(name: string): void {
     const acct = this.accounts.get(name);
     if (acct) this.changing(acct);
-    else this.dirty.add(name);
+    else this.mark(name);
   }
 
   /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
   beginCapture(): StateCapture | null {
     if (this.tables.capture) return null;
+    if (this.store !== null) {
+      // the store holds the accounts and tables at N for the writer; nothing is flushed until the capture ends
+      this.digest();
+      this.accounts.flush();
+      this.tables.flush();
+    }
     const c: StateCapture = new SnapshotCapture();
     this.tables.capture = c;
     return c;
@@ -140,13 +195,13 @@ export class ChainState {
     return this.accounts.get(name);
   }
   getAccountByValue(value: bigint): AccountRecord | undefined {
-    return this.byValue.get(value);
+    return this.accounts.getByValue(value);
   }
 
   /** Adds `delta` bytes to `account`'s RAM usage (negative refunds). */
   addRam(account: string | bigint, delta: number): void {
     if (delta === 0) return;
-    const acct = typeof account === 'string' ? this.accounts.get(account) : this.byValue.get(account);
+    const acct = typeof account === 'string' ? this.accounts.get(account) : this.accounts.getByValue(account);
     if (!acct) return; // the payer was checked to exist by the caller
     if (this.ramDeltas) this.ramDeltas.set(acct.name, (this.ramDeltas.get(acct.name) ?? 0) + delta);
     this.changing(acct);
@@ -180,13 +235,11 @@ export class ChainState {
     if (capture) capture.stamp(acct); // born after the snapshot's block: not in it
     acct.permissions.set('owner', { name: 'owner', parent: '', auth: owner, lastUpdated: time });
     acct.permissions.set('active', { name: 'active', parent: 'owner', auth: active, lastUpdated: time });
-    this.accounts.set(name, acct);
-    this.byValue.set(acct.value, acct);
-    this.dirty.add(name);
+    this.accounts.set(acct);
+    this.mark(name);
     this.undo.record(() => {
       this.accounts.delete(name);
-      this.byValue.delete(acct.value);
-      this.dirty.add(name);
+      this.mark(name);
     });
     this.addRam(name, ACCOUNT_RAM_BYTES + 2 * PERMISSION_RAM_BYTES + authorityBillableSize(owner) + authorityBillableSize(active));
     return acct;
@@ -274,14 +327,15 @@ export class ChainState {
    */
   digest(): Uint8Array {
     for (const name of this.dirty) {
-      const old = this.accountHashes.get(name);
+      const old = this.accounts.summedHash(name);
       if (old) this.records.remove(old);
       const a = this.accounts.get(name);
       if (a) {
         const h = accountRecordHash(a, this.resourceLimits.find(name));
         this.records.add(h);
-        this.accountHashes.set(name, h);
-      } else this.accountHashes.delete(name);
+        a.recordHash = h;
+      }
+      this.accounts.summed(name);
     }
     this.dirty.clear();
     const { active, proposed } = this.producers;

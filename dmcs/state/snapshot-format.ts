@@ -10,7 +10,8 @@
  *   TABLE     u64 code, scope, table, payer ‖ varuint32 n ‖ n × (u64 primary ‖ u64 payer ‖ bytes value)
  *   INDEX     string kind ‖ u64 code, scope, table, payer ‖ varuint32 n ‖ n × (u64 primary ‖ key ‖ u64 payer),
  *             key = u8 0 ‖ f64 (idx_double, idx_long_double) or u8 1 ‖ string hex (integer kinds)
- *   RECENT    varuint32 n ‖ n × (32 transaction id ‖ u32 expiration seconds)
+ *   RECENT    varuint32 n ‖ n × (32 transaction id ‖ u32 expiration seconds); may repeat (a writer
+ *             emits the ids in slices of `SNAPSHOT_RECENT_BATCH`), readers take the union
  *   SUMMARIES varuint32 n ‖ n × (u32 block number ‖ 32 block id ‖ u32 slot)
  *   LIMITS    string account ‖ i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight  (after its ACCOUNT;
  *             only for accounts whose limits are not the default -1)

@@ -20,6 +20,7 @@ import { decodeAccount, encodeAccount } from './account-codec.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { Schedule } from './producer-schedule.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
+import type { RecentCapture } from './recent-transactions.js';
 import {
   Section,
   SNAPSHOT_MAGIC,
@@ -44,13 +45,20 @@ export const SNAPSHOT_SUMMARIES = 1024;
 
 /** Bytes gathered before a slice is handed to the writer (and the event loop gets a turn). */
 export const SNAPSHOT_CHUNK_BYTES = 256 * 1024;
+/** Most transaction ids per RECENT section (fewer when a slice is smaller): written in slices, like the records. */
+export const SNAPSHOT_RECENT_BATCH = 4096;
+/** Bytes one id takes in a RECENT section (id and expiration). */
+const RECENT_ID_BYTES = 36;
 /** A slice also ends after this long, so a block waits at most about this for the writer. */
 export const SNAPSHOT_SLICE_MS = 4;
 
 /** What a snapshot records besides the state: taken synchronously at block N (all small). */
 export interface SnapshotMeta extends SnapshotHead {
-  /** Known transaction ids (hex) and their expirations (duplicate checks). */
-  recent: Array<[string, number]>;
+  /**
+   * Known transaction ids (hex) and their expirations (duplicate checks): a copy-on-write view of
+   * them at N (recent-transactions.ts), walked while the file is written, or a list.
+   */
+  recent: RecentCapture | ReadonlyArray<readonly [string, number]>;
   /** [block number, id, slot] of the last `SNAPSHOT_SUMMARIES` blocks (TaPoS). */
   summaries: Array<[number, Uint8Array, number]>;
   /** Leap's block header state after block N; a snapshot without it is not used by a chain. */
@@ -85,6 +93,27 @@ export class StateSnapshot {
   /** Gives up without writing (the capture's preimages are dropped). */
   abandon(): void {
     this.state.endCapture(this.capture);
+    this.closeRecent();
+  }
+
+  private closeRecent(): void {
+    const r = this.meta.recent;
+    if (!Array.isArray(r)) (r as RecentCapture).close();
+  }
+
+  /** The ids at N in batches (one batch, maybe empty, when there are none: a RECENT section is always written). */
+  private *recentBatches(chunkBytes: number): Generator<ReadonlyArray<readonly [string, number]>> {
+    const r = this.meta.recent;
+    if (Array.isArray(r)) {
+      yield r;
+      return;
+    }
+    let any = false;
+    for (const b of (r as RecentCapture).batches(Math.max(1, Math.min(SNAPSHOT_RECENT_BATCH, Math.floor(chunkBytes / RECENT_ID_BYTES))))) {
+      any = true;
+      yield b;
+    }
+    if (!any) yield [];
   }
 
   /**
@@ -121,7 +150,14 @@ export class StateSnapshot {
       out.u32(SNAPSHOT_VERSION);
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
-      for (const a of this.state.accounts.values()) {
+      // with a store, the accounts at N are the store's (flushed when the capture began, not
+      // written to until it ends); without one, the live accounts and the capture's preimages
+      for (const a of this.state.accounts.stored()) {
+        writeSection(out, Section.account, a.record);
+        if (a.limits) writeSection(out, Section.limits, encodeLimits(w, a.name, a.limits));
+        if (sliceDone()) yield nextSlice();
+      }
+      for (const a of this.state.accounts.persistent ? [] : this.state.accounts.values()) {
         if (c.handled(a)) continue;
         c.stamp(a);
         writeSection(out, Section.account, encodeAccount(a));
@@ -133,7 +169,11 @@ export class StateSnapshot {
         writeSection(out, Section.account, saved.record);
         if (saved.limits) writeSection(out, Section.limits, encodeLimits(w, name, saved.limits));
       }
-      for (const t of this.state.tables.allTables()) {
+      for (const payload of this.state.tables.stored()) {
+        writeSection(out, Section.table, payload);
+        if (sliceDone()) yield nextSlice();
+      }
+      for (const t of this.state.tables.persistent ? [] : this.state.tables.allTables()) {
         if (c.handled(t)) continue;
         c.stamp(t);
         writeSection(out, Section.table, encodeTable(w, t, t.rowList()));
@@ -147,7 +187,10 @@ export class StateSnapshot {
         if (sliceDone()) yield nextSlice();
       }
       for (const [ix, entries] of c.indexes) writeSection(out, Section.index, encodeIndex(w, ix, entries));
-      writeSection(out, Section.recent, encodeRecent(w, this.meta.recent));
+      for (const batch of this.recentBatches(chunkBytes)) {
+        writeSection(out, Section.recent, encodeRecent(w, batch));
+        if (sliceDone()) yield nextSlice();
+      }
       writeSection(out, Section.summaries, encodeSummaries(w, this.meta.summaries));
       writeSection(out, Section.producers, jsonBytes(this.producers));
       if (this.meta.blockHeaderState) writeSection(out, Section.headerState, jsonBytes(this.meta.blockHeaderState));
@@ -157,6 +200,7 @@ export class StateSnapshot {
       yield concat(last, end.finish());
     } finally {
       this.state.endCapture(c);
+      this.closeRecent();
     }
   }
 
@@ -234,7 +278,7 @@ function encodeIndex(w: BinaryWriter, ix: SecondaryIndex, entries: SecondaryRow[
   return w.peek();
 }
 
-function encodeRecent(w: BinaryWriter, recent: Array<[string, number]>): Uint8Array {
+function encodeRecent(w: BinaryWriter, recent: ReadonlyArray<readonly [string, number]>): Uint8Array {
   w.reset();
   w.varuint32(recent.length);
   for (const [id, exp] of recent) {

@@ -6,6 +6,18 @@
  * journalled in the `UndoLog` and charges or refunds RAM with Antelope's billable sizes.
  * Secondary indexes (`SecondaryIndex`) live beside the tables, keyed by kind and name, as the VM's
  * interface describes.
+ *
+ * With an `OrderedStore` underneath, memory holds a bounded cache of tables (a table is one unit:
+ * its header and all its rows), the rest live on disk as
+ *
+ *   key   'T' ‖ u64 code ‖ u64 scope ‖ u64 table, big-endian (the store's order is (code, scope, table))
+ *   value the snapshot's TABLE section payload (code, scope, table, payer, rows)
+ *
+ * under the same rules as the accounts (account-store.ts): tables changed since the last flush, or
+ * that an undo closure of a reversible block still refers to, are pinned, and `trim` drops the least
+ * recently used only between blocks. A table
+ * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
+ * indexes stay in memory.
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
@@ -14,6 +26,8 @@ import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
+import type { OrderedStore } from './ordered-store.js';
+import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 
 import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
@@ -123,11 +137,23 @@ export class Table implements ContractTable {
   /** Before a change: a snapshot being written that has not reached this table keeps its rows first. */
   private beforeChange(): void {
     const c = this.store_.capture;
-    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
+    // with a store, a snapshot reads the tables from it (flushed at N, not written while open)
+    if (c !== null && !this.store_.persistent && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
+  }
+
+  /** A table read back from the store: rows in key order, the digest untouched. */
+  static hydrate(code: bigint, scope: bigint, table: bigint, payer: bigint, owner: TableStore, rows: Iterable<DbRow>): Table {
+    const t = new Table(code, scope, table, payer, owner);
+    for (const r of rows) {
+      t.order.insert(r.primary);
+      t.rows.set(r.primary, r);
+    }
+    return t;
   }
 
   private insertRow(row: DbRow): void {
     this.beforeChange();
+    this.store_.markChanged(this);
     this.order.insert(row.primary);
     this.rows.set(row.primary, row);
     this.store_.records.add(rowRecordHash(this, row));
@@ -137,6 +163,7 @@ export class Table implements ContractTable {
     const row = this.rows.get(primary);
     if (!row) return;
     this.beforeChange();
+    this.store_.markChanged(this);
     this.order.delete(primary);
     this.rows.delete(primary);
     this.store_.records.remove(rowRecordHash(this, row));
@@ -144,6 +171,7 @@ export class Table implements ContractTable {
 
   private replaceRow(old: DbRow, next: DbRow): void {
     this.beforeChange();
+    this.store_.markChanged(this);
     this.rows.set(old.primary, next);
     this.store_.records.remove(rowRecordHash(this, old));
     this.store_.records.add(rowRecordHash(this, next));
@@ -186,18 +214,123 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.records.remove(indexRecordHash(ix));
   }
 
+  /** With a store: tables in access order, least recent first (the cached ones). */
+  private readonly recent = new Map<string, Table>();
+  /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
+  private readonly changed = new Map<string, { code: bigint; scope: bigint; table: bigint }>();
+  /** With a store: the undo journal position each recently changed table waits for (UndoLog.pinFor). */
+  private readonly pins = new Map<string, number>();
+
   constructor(
     readonly undo: UndoLog,
     readonly charge: RamCharge,
     /** The state digest's record sum: every table, row, index and entry is in it. */
     readonly records: HashAccumulator,
+    /** Where tables beyond the cache live (none: all in memory). */
+    private readonly store: OrderedStore | null = null,
+    /** Tables kept in memory after a trim (ignored without a store). */
+    readonly budget = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Whether the tables live in a store (a bounded cache) rather than all in memory. */
+  get persistent(): boolean {
+    return this.store !== null;
+  }
+
+  /** Tables in memory now (with a store). */
+  get cached(): number {
+    return this.recent.size;
+  }
+
+  /** A table's rows changed, or it was attached or detached: write it at the next flush. */
+  markChanged(t: Table): void {
+    if (this.store === null) return;
+    const key = tableKeyString(t.code, t.scope, t.table);
+    this.changed.set(key, t);
+    const pin = this.undo.pinFor();
+    if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
+  }
+
+  /** Writes every changed table to the store, atomically (the snapshot encoding of each). */
+  flush(): void {
+    if (this.store === null || this.changed.size === 0) return;
+    const entries: Array<[Uint8Array, Uint8Array | null]> = [];
+    const w = new BinaryWriter(4096);
+    for (const { code, scope, table } of this.changed.values()) {
+      const t = this.byCode.get(code)?.get(scope)?.get(table);
+      entries.push([tableKey(code, scope, table), t ? encodeStoredTable(w, t) : null]);
+    }
+    this.store.commit(entries);
+    this.changed.clear();
+  }
+
+  /** Drops the least recently used tables down to `TRIM_TO` of the budget; only after `flush`, at a safe point. */
+  trim(keepShare: number): number {
+    if (this.store === null || this.recent.size <= this.budget) return 0;
+    if (this.changed.size > 0) throw new Error('TableStore.trim before flush');
+    const keep = Math.floor(this.budget * keepShare);
+    const released = this.undo.released;
+    for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
+    let dropped = 0;
+    for (const [key, t] of this.recent) {
+      if (this.recent.size <= keep) break;
+      if (this.pins.has(key)) continue; // an undo closure of a reversible block refers to it
+      this.forget(t);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** The tables as of the last flush, in (code, scope, table) order: each one's TABLE section payload. */
+  *stored(): Generator<Uint8Array> {
+    if (this.store === null) return;
+    for (const { value } of this.store.range(TABLE_KEY_FIRST, TABLE_KEY_END)) yield value;
+  }
+
+  /** Removes `t` from memory only (it is in the store). */
+  private forget(t: Table): void {
+    const key = tableKeyString(t.code, t.scope, t.table);
+    this.recent.delete(key);
+    const scopes = this.byCode.get(t.code);
+    const tables = scopes?.get(t.scope);
+    if (!tables?.delete(t.table)) return;
+    if (tables.size === 0) scopes!.delete(t.scope);
+    if (scopes!.size === 0) this.byCode.delete(t.code);
+  }
+
+  /** Puts `t` in the in-memory maps (no digest change: attach adds its record). */
+  private remember(t: Table): void {
+    let scopes = this.byCode.get(t.code);
+    if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
+    let tables = scopes.get(t.scope);
+    if (!tables) scopes.set(t.scope, (tables = new Map()));
+    tables.set(t.table, t);
+    if (this.store !== null) this.recent.set(tableKeyString(t.code, t.scope, t.table), t);
+  }
+
+  private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
+    const key = tableKeyString(code, scope, table);
+    if (this.changed.has(key)) return undefined; // removed since the last flush
+    const bytes = this.store!.get(tableKey(code, scope, table));
+    if (bytes === undefined) return undefined;
+    const t = decodeStoredTable(bytes, this);
+    this.remember(t);
+    return t;
+  }
 
   /** The snapshot being written, if any (see snapshot-capture.ts). */
   capture: StateCapture | null = null;
 
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
-    return this.byCode.get(code)?.get(scope)?.get(table);
+    const t = this.byCode.get(code)?.get(scope)?.get(table);
+    if (this.store === null) return t;
+    if (t) {
+      const key = tableKeyString(code, scope, table);
+      this.recent.delete(key); // most recently used last
+      this.recent.set(key, t);
+      return t;
+    }
+    return this.load(code, scope, table);
   }
 
   createTable(code: bigint, scope: bigint, table: bigint, payer: bigint): Table {
@@ -216,25 +349,45 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.charge(t.payer, -TABLE_BILLABLE_BYTES);
   }
 
-  /** Every table of `code`, for get_table_by_scope-like queries and tests. */
+  /** Every table of `code`, for get_table_by_scope-like queries and tests (with a store: in scope order). */
   *tablesOf(code: bigint): Iterable<Table> {
+    if (this.store !== null) {
+      yield* this.storedAndChanged(tableKey(code, 0n, 0n), tableKey(code, 0xffffffffffffffffn, 0xffffffffffffffffn, true), code);
+      return;
+    }
     const scopes = this.byCode.get(code);
     if (!scopes) return;
     for (const tables of scopes.values()) yield* tables.values();
   }
 
-  /** Every table, in no particular order. */
+  /** Every table, in no particular order (with a store: those not cached are read back, not cached). */
   *allTables(): IterableIterator<Table> {
+    if (this.store !== null) {
+      yield* this.storedAndChanged(TABLE_KEY_FIRST, TABLE_KEY_END, null);
+      return;
+    }
     for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tables.values();
+  }
+
+  /** The store's tables in [start, end) as they are now: cached objects first, changed ones from memory. */
+  private *storedAndChanged(start: Uint8Array, end: Uint8Array, code: bigint | null): IterableIterator<Table> {
+    for (const { key, value } of this.store!.range(start, end)) {
+      const v = new DataView(key.buffer, key.byteOffset, 25);
+      const k = tableKeyString(v.getBigUint64(1), v.getBigUint64(9), v.getBigUint64(17));
+      if (this.changed.has(k)) continue; // yielded below from memory, or gone
+      yield this.recent.get(k) ?? decodeStoredTable(value, this);
+    }
+    for (const { code: c, scope, table } of this.changed.values()) {
+      if (code !== null && c !== code) continue;
+      const t = this.byCode.get(c)?.get(scope)?.get(table);
+      if (t) yield t;
+    }
   }
 
   private attach(t: Table): void {
     this.records.add(tableRecordHash(t));
-    let scopes = this.byCode.get(t.code);
-    if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
-    let tables = scopes.get(t.scope);
-    if (!tables) scopes.set(t.scope, (tables = new Map()));
-    tables.set(t.table, t);
+    this.remember(t);
+    this.markChanged(t);
   }
 
   private detach(t: Table): void {
@@ -244,5 +397,56 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.records.remove(tableRecordHash(t));
     if (tables.size === 0) scopes!.delete(t.scope);
     if (scopes!.size === 0) this.byCode.delete(t.code);
+    if (this.store !== null) this.recent.delete(tableKeyString(t.code, t.scope, t.table));
+    this.markChanged(t);
   }
+}
+
+/** The tables' key tag in the store (accounts use another, account-store.ts). */
+const TABLE_TAG = 0x54;
+const TABLE_KEY_FIRST = new Uint8Array([TABLE_TAG]);
+const TABLE_KEY_END = new Uint8Array([TABLE_TAG + 1]);
+
+/** 'T' ‖ code ‖ scope ‖ table, big-endian; `past` = just after every key with that prefix. */
+function tableKey(code: bigint, scope: bigint, table: bigint, past = false): Uint8Array {
+  const k = new Uint8Array(past ? 26 : 25);
+  k[0] = TABLE_TAG;
+  const v = new DataView(k.buffer);
+  v.setBigUint64(1, code);
+  v.setBigUint64(9, scope);
+  v.setBigUint64(17, table);
+  if (past) k[25] = 0xff;
+  return k;
+}
+
+function tableKeyString(code: bigint, scope: bigint, table: bigint): string {
+  return `${code}:${scope}:${table}`;
+}
+
+/** The snapshot's TABLE payload: u64 code, scope, table, payer ‖ varuint32 n ‖ n × (u64 primary ‖ u64 payer ‖ bytes value). */
+function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
+  w.reset();
+  w.u64(t.code);
+  w.u64(t.scope);
+  w.u64(t.table);
+  w.u64(t.payer);
+  w.varuint32(t.size);
+  for (const k of t.keys()) {
+    const r = t.rows.get(k)!;
+    w.u64(r.primary);
+    w.u64(r.payer);
+    w.bytes(r.value);
+  }
+  return w.finish();
+}
+
+function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
+  const r = new BinaryReader(bytes);
+  const code = r.u64();
+  const scope = r.u64();
+  const table = r.u64();
+  const payer = r.u64();
+  const rows: DbRow[] = [];
+  for (let i = r.varuint32(); i > 0; i--) rows.push({ primary: r.u64(), payer: r.u64(), value: r.bytes() });
+  return Table.hydrate(code, scope, table, payer, owner, rows);
 }

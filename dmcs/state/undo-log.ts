@@ -63,6 +63,23 @@ export class UndoLog {
     this.base += n;
   }
 
+  /**
+   * Journal positions below this are released: no closure recorded there can run any more (all of
+   * them with no checkpoint open). An object whose last change recorded its closures below it is
+   * referenced by no undo.
+   */
+  get released(): number {
+    return this.depth === 0 ? Number.POSITIVE_INFINITY : this.base;
+  }
+
+  /**
+   * The position an object changed now must wait for before nothing in the journal refers to it:
+   * just past the closure about to be recorded (0 outside a checkpoint, where nothing is recorded).
+   */
+  pinFor(): number {
+    return this.depth > 0 ? this.base + this.entries.length + 1 : 0;
+  }
+
   /** The mark a checkpoint opened now would get. */
   get end(): number {
     return this.base + this.entries.length;

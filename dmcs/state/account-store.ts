@@ -1,0 +1,266 @@
+/**
+ * The accounts of the chain state, by name and by u64 value. Without a store every account stays
+ * in memory (a `Map`). With an `OrderedStore` underneath, memory holds a bounded cache: at most
+ * `budget` accounts after a `trim`, least recently used first out; the rest live on disk as
+ *
+ *   key   'A' ‖ u64 name value, big-endian (so the store's order is Antelope's name order)
+ *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
+ *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ account record (account-codec.ts)
+ *
+ * Objects the chain may still hold are never dropped: accounts changed since the last flush are
+ * pinned, and so are accounts an undo closure still refers to (changed in a block that is not
+ * irreversible yet, or in the pending block: pinned until the journal releases that position);
+ * `trim` runs only between blocks (no action holds an account) with no snapshot capture open. A
+ * read of an account that is not cached costs one store read and a decode.
+ */
+import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
+import { decodeAccount, encodeAccount } from './account-codec.js';
+import type { AccountRecord } from './account-record.js';
+import type { OrderedStore } from './ordered-store.js';
+import type { AccountResourceLimits } from './resource-limits.js';
+import type { UndoLog } from './undo-log.js';
+
+/** Accounts kept in memory after a trim, by default (a node option sets it). */
+export const ACCOUNT_CACHE_DEFAULT = 65_536;
+/** A trim leaves the cache at this share of its budget, so the next one is not due at the next block. */
+export const TRIM_TO = 0.75;
+
+/** What the store holds for an account at the last flush. */
+export interface StoredAccount {
+  readonly name: string;
+  /** The account record as snapshots encode it. */
+  readonly record: Uint8Array;
+  readonly limits: AccountResourceLimits | null;
+}
+
+/** The accounts' key tag in the store (tables use another, table-store.ts). */
+const ACCOUNT_TAG = 0x41;
+const KEY_FIRST = new Uint8Array([ACCOUNT_TAG]);
+const KEY_END = new Uint8Array([ACCOUNT_TAG + 1]);
+
+function keyOf(value: bigint): Uint8Array {
+  const k = new Uint8Array(9);
+  k[0] = ACCOUNT_TAG;
+  new DataView(k.buffer).setBigUint64(1, value);
+  return k;
+}
+
+export class AccountStore {
+  /** Cached accounts, least recently used first (with a store); every account (without one). */
+  private readonly hot = new Map<string, AccountRecord>();
+  private readonly byValue = new Map<bigint, AccountRecord>();
+  /** Names created, changed or removed since the last flush (pinned in `hot` when they exist). */
+  private readonly changed = new Set<string>();
+  /**
+   * For names whose account object was removed since the last digest: the hash that object had
+   * summed (null: none), since a new object under the same name does not know it.
+   */
+  private readonly summedBefore = new Map<string, Uint8Array | null>();
+  /** Undo journal position each recently changed account waits for (UndoLog.pinFor). */
+  private readonly pins = new Map<string, number>();
+
+  constructor(
+    private readonly undo: UndoLog,
+    private readonly store: OrderedStore | null,
+    /** Accounts kept in memory after a trim (ignored without a store). */
+    readonly budget: number,
+    /** An account's resource limits as the state holds them (stored beside the record). */
+    private readonly limitsOf: (name: string) => AccountResourceLimits | undefined,
+  ) {}
+
+  /** Whether the accounts live in a store (a bounded cache) rather than all in memory. */
+  get persistent(): boolean {
+    return this.store !== null;
+  }
+
+  /** Accounts in memory now. */
+  get cached(): number {
+    return this.hot.size;
+  }
+
+  get(name: string): AccountRecord | undefined {
+    const a = this.hot.get(name);
+    if (a !== undefined) {
+      if (this.store !== null) {
+        this.hot.delete(name); // most recently used last
+        this.hot.set(name, a);
+      }
+      return a;
+    }
+    if (this.store === null || this.changed.has(name)) return undefined;
+    let value: bigint;
+    try {
+      value = Name.from(name).value;
+    } catch {
+      return undefined;
+    }
+    return this.load(value);
+  }
+
+  getByValue(value: bigint): AccountRecord | undefined {
+    const a = this.byValue.get(value);
+    if (a !== undefined || this.store === null) return a ?? undefined;
+    const name = Name.fromU64(value).toString();
+    return this.changed.has(name) ? undefined : this.load(value);
+  }
+
+  /** Adds a new account object (creation, or the undo of its removal). */
+  set(a: AccountRecord): void {
+    this.hot.set(a.name, a);
+    this.byValue.set(a.value, a);
+    this.markChanged(a.name);
+  }
+
+  /** Removes the account (the undo of its creation). */
+  delete(name: string): void {
+    const a = this.hot.get(name);
+    if (!a) return;
+    if (!this.summedBefore.has(name)) this.summedBefore.set(name, a.recordHash ?? null);
+    this.hot.delete(name);
+    this.byValue.delete(a.value);
+    this.markChanged(name);
+  }
+
+  /** Marks an account changed (written at the next flush; pinned until then and while an undo refers to it). */
+  markChanged(name: string): void {
+    if (this.store === null) return;
+    this.changed.add(name);
+    const pin = this.undo.pinFor();
+    if (pin > (this.pins.get(name) ?? 0)) this.pins.set(name, pin);
+  }
+
+  /** The hash currently summed in the digest for `name` (undefined: none). */
+  summedHash(name: string): Uint8Array | undefined {
+    const before = this.summedBefore.get(name);
+    if (before !== undefined) return before ?? undefined;
+    return this.hot.get(name)?.recordHash;
+  }
+
+  /** `name`'s hash was just summed again (or removed): forget what it had before. */
+  summed(name: string): void {
+    this.summedBefore.delete(name);
+  }
+
+  /** Every account, in no particular order (the store's ones decoded, not cached). */
+  *values(): IterableIterator<AccountRecord> {
+    if (this.store === null) {
+      yield* this.hot.values();
+      return;
+    }
+    for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
+      const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)).toString();
+      if (this.changed.has(name)) continue; // yielded below from memory, or gone
+      yield this.hot.get(name) ?? decodeStored(value);
+    }
+    for (const name of this.changed) {
+      const a = this.hot.get(name);
+      if (a) yield a;
+    }
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const a of this.values()) yield a.name;
+  }
+
+  /**
+   * The accounts as of the last flush, in name order, read from the store (a snapshot writer
+   * walks them while later changes stay in memory: no flush runs while a capture is open).
+   */
+  *stored(): Generator<StoredAccount> {
+    if (this.store === null) return;
+    for (const { value } of this.store.range(KEY_FIRST, KEY_END)) yield splitStored(value);
+  }
+
+  /**
+   * Writes every changed account to the store, atomically. Each one's `recordHash` must be
+   * current (the state runs its digest first).
+   */
+  flush(): void {
+    if (this.store === null || this.changed.size === 0) return;
+    const entries: Array<[Uint8Array, Uint8Array | null]> = [];
+    for (const name of this.changed) {
+      const a = this.hot.get(name);
+      if (a) entries.push([keyOf(a.value), this.encodeStored(a)]);
+      else entries.push([keyOf(Name.from(name).value), null]);
+    }
+    this.store.commit(entries);
+    this.changed.clear();
+  }
+
+  /** Drops the least recently used accounts down to `TRIM_TO` of the budget; only after `flush`, at a safe point. */
+  trim(): number {
+    if (this.store === null || this.hot.size <= this.budget) return 0;
+    if (this.changed.size > 0) throw new Error('AccountStore.trim before flush');
+    const keep = Math.floor(this.budget * TRIM_TO);
+    const released = this.undo.released;
+    for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
+    let dropped = 0;
+    for (const [name, a] of this.hot) {
+      if (this.hot.size <= keep) break;
+      if (this.pins.has(name)) continue; // an undo closure of a reversible block refers to it
+      this.hot.delete(name);
+      this.byValue.delete(a.value);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  private load(value: bigint): AccountRecord | undefined {
+    const bytes = this.store!.get(keyOf(value));
+    if (bytes === undefined) return undefined;
+    const a = decodeStored(bytes);
+    this.hot.set(a.name, a);
+    this.byValue.set(a.value, a);
+    return a;
+  }
+
+  private encodeStored(a: AccountRecord): Uint8Array {
+    if (!a.recordHash) throw new Error(`AccountStore.flush: account ${a.name} has no record hash (digest first)`);
+    const limits = this.limitsOf(a.name);
+    const w = new BinaryWriter(256);
+    w.raw(a.recordHash);
+    w.bool(limits !== undefined);
+    if (limits) {
+      w.i64(limits.ramBytes);
+      w.i64(limits.netWeight);
+      w.i64(limits.cpuWeight);
+    }
+    w.raw(encodeAccount(a));
+    return w.finish();
+  }
+}
+
+function splitStored(v: Uint8Array): StoredAccount & { hash: Uint8Array } {
+  const r = new BinaryReader(v);
+  const hash = r.raw(32).slice();
+  const limits = r.bool() ? { ramBytes: r.i64(), netWeight: r.i64(), cpuWeight: r.i64() } : null;
+  const record = v.subarray(r.pos);
+  const name = new BinaryReader(record).string();
+  return { name, record, limits, hash };
+}
+
+/** An account object from its stored form. */
+function decodeStored(v: Uint8Array): AccountRecord {
+  const { record, hash } = splitStored(v);
+  const img = decodeAccount(new BinaryReader(record));
+  return {
+    name: img.name,
+    value: Name.from(img.name).value,
+    creation: img.creation,
+    privileged: img.privileged,
+    code: img.code,
+    codeHash: img.codeHash,
+    codeHashHex: img.code === null ? '' : bytesToHex(img.codeHash),
+    lastCodeUpdate: img.lastCodeUpdate,
+    codeSequence: img.codeSequence,
+    abi: img.abi,
+    abiSequence: img.abiSequence,
+    ramUsage: img.ramUsage,
+    recvSequence: img.recvSequence,
+    authSequence: img.authSequence,
+    permissions: new Map(img.permissions.map((p) => [p.name, p])),
+    links: new Map(img.links),
+    snapshotEpoch: 0,
+    recordHash: hash,
+  };
+}

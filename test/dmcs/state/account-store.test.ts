@@ -1,0 +1,172 @@
+// Accounts behind the on-disk store with a bounded cache: a state whose cache holds 8 accounts runs
+// the same seeded writes (new accounts, sequences, permissions, links, limits, RAM; committed and
+// rolled back) as an all-in-memory twin, dropping accounts at every safe point: the digests stay
+// equal (and equal to a full recompute), the cache stays within its budget, an evicted account
+// reads back whole, and a snapshot taken from the store (with writes between its slices) loads to
+// the state at its block.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChainState } from '../../../dmcs/state/chain-state.js';
+import { OrderedStore, STORE_RANGE_BATCH } from '../../../dmcs/state/ordered-store.js';
+import { TRIM_TO } from '../../../dmcs/state/account-store.js';
+import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { singleKeyAuthority } from '../../../dmcs/authority.js';
+import { PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+
+const hex = bytesToHex;
+const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
+const BUDGET = 8;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A valid account name per index: `acct` + 4 base-26 letters. */
+function nameOf(i: number): string {
+  let s = '';
+  for (let k = 0; k < 4; k++) {
+    s = String.fromCharCode(97 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  }
+  return `acct${s}`;
+}
+
+/** One seeded "transaction" applied to `st`: the same on both twins. */
+function step(st: ChainState, rand: () => number, created: number, t: number): number {
+  const x = rand();
+  if (x < 0.25 || created === 0) {
+    st.createAccount(nameOf(created), auth, auth, t);
+    return created + 1;
+  }
+  const a = st.getAccount(nameOf(Math.floor(rand() * created)));
+  if (!a) return created; // rolled back earlier
+  if (x < 0.5) st.nextRecvSequence(a);
+  else if (x < 0.6) st.nextAuthSequence(a);
+  else if (x < 0.7) st.setPermission(a, { name: `p${Math.floor(rand() * 3)}`, parent: 'active', auth, lastUpdated: t });
+  else if (x < 0.8) st.setLink(a, 'eosio.token', rand() < 0.5 ? 'transfer' : '', rand() < 0.7 ? 'active' : null);
+  else if (x < 0.9) st.resourceLimits.set(a.name, { ramBytes: BigInt(Math.floor(rand() * 9000)), netWeight: 1n, cpuWeight: -1n });
+  else st.addRam(a.value, Math.floor(rand() * 100) - 50);
+  return created;
+}
+
+test('a cache of 8 accounts over the store keeps the digest of an all-in-memory twin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  const store = new OrderedStore(dir);
+  const spill = new ChainState({ store, accountCache: BUDGET });
+  const mem = new ChainState();
+  const r1 = rng(7);
+  const r2 = rng(7);
+  let c1 = 0;
+  let c2 = 0;
+  let dropped = 0;
+  try {
+    for (let block = 0; block < 200; block++) {
+      const m1 = spill.undo.checkpoint();
+      const m2 = mem.undo.checkpoint();
+      for (let i = 0; i < 6; i++) {
+        c1 = step(spill, r1, c1, block);
+        c2 = step(mem, r2, c2, block);
+      }
+      if (block % 5 === 4) {
+        spill.undo.rollback(m1);
+        mem.undo.rollback(m2);
+        // the rolled-back accounts are gone: the counters follow the state, not the attempts
+        while (c1 > 0 && !spill.getAccount(nameOf(c1 - 1))) c1--;
+        while (c2 > 0 && !mem.getAccount(nameOf(c2 - 1))) c2--;
+      } else {
+        spill.undo.commit(m1);
+        mem.undo.commit(m2);
+      }
+      dropped += spill.atSafePoint();
+      assert.ok(spill.accounts.cached <= BUDGET, `cache ${spill.accounts.cached} after block ${block}`);
+      if (block % 10 === 9) {
+        assert.is(hex(spill.digest()), hex(mem.digest()), `block ${block}`);
+        assert.is(hex(spill.recomputeDigest()), hex(mem.digest()));
+      }
+    }
+    assert.ok(dropped > 100, `only ${dropped} accounts dropped`);
+    assert.ok(c1 > 100, `${c1} accounts`);
+    assert.ok(Math.floor(BUDGET * TRIM_TO) < BUDGET);
+    // every account reads back whole, through names and u64 values
+    for (let i = 0; i < c1; i++) {
+      const a = spill.getAccount(nameOf(i))!;
+      const b = mem.getAccount(nameOf(i))!;
+      assert.equal({ ...a, recordHash: 0, snapshotEpoch: 0 }, { ...b, recordHash: 0, snapshotEpoch: 0 }, nameOf(i));
+      assert.is(spill.getAccountByValue(a.value)?.name, a.name);
+    }
+    assert.is(spill.getAccount('nosuchacct'), undefined);
+    assert.is([...spill.accounts.keys()].length, [...mem.accounts.keys()].length);
+    // more accounts than one range batch: values() walks the store across batches
+    assert.ok(c1 > STORE_RANGE_BATCH / 2, `${c1} accounts`);
+  } finally {
+    void spill.close().then(() => rmSync(dir, { recursive: true, force: true }));
+  }
+});
+
+test('a snapshot of a state over the store is the state at its block, whatever happens between slices', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  const st = new ChainState({ store: new OrderedStore(dir), accountCache: BUDGET });
+  try {
+    for (let i = 0; i < 600; i++) st.createAccount(nameOf(i), auth, auth, i);
+    st.resourceLimits.set(nameOf(3), { ramBytes: 5000n, netWeight: 2n, cpuWeight: 3n });
+    st.atSafePoint();
+    const atBlock = hex(st.digest());
+    const meta = { blockNum: 9, blockId: new Uint8Array(32), stateDigest: st.digest(), globalSequence: 0, recent: [], summaries: [] };
+    const snap = new StateSnapshot(meta, st, st.beginCapture()!);
+    const parts: Uint8Array[] = [];
+    let slice = 0;
+    for await (const part of snap.chunks(2048)) {
+      parts.push(part);
+      const mark = st.undo.checkpoint();
+      st.nextRecvSequence(st.getAccount(nameOf((slice * 7) % 600))!);
+      st.resourceLimits.set(nameOf(3), { ramBytes: BigInt(slice), netWeight: 1n, cpuWeight: 1n });
+      st.createAccount(nameOf(1000 + slice), auth, auth, 1);
+      if (slice % 2 === 0) st.undo.rollback(mark);
+      else st.undo.commit(mark);
+      assert.is(st.atSafePoint(), 0, 'no flush or trim while a capture is open');
+      slice++;
+    }
+    assert.ok(slice > 10, `only ${slice} slices`);
+    const restored = new ChainState();
+    parseSnapshot(new Uint8Array(Buffer.concat(parts))).loadInto(restored);
+    assert.is(hex(restored.digest()), atBlock);
+    assert.is(hex(restored.recomputeDigest()), atBlock);
+    assert.equal(restored.resourceLimits.get(nameOf(3)), { ramBytes: 5000n, netWeight: 2n, cpuWeight: 3n });
+    assert.is(restored.getAccount(nameOf(1001)), undefined);
+    // the capture is closed: the next safe point flushes and trims again
+    assert.ok(st.atSafePoint() > 0);
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the store opens empty: what a previous run left is not state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  try {
+    const a = new ChainState({ store: new OrderedStore(dir), accountCache: 2 });
+    for (let i = 0; i < 10; i++) a.createAccount(nameOf(i), auth, auth, i);
+    a.atSafePoint();
+    assert.ok(a.getAccount(nameOf(0)));
+    await a.close();
+    const b = new ChainState({ store: new OrderedStore(dir), accountCache: 2 });
+    assert.is(b.getAccount(nameOf(0)), undefined);
+    assert.is([...b.accounts.keys()].length, 0);
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

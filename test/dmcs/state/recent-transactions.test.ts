@@ -1,0 +1,137 @@
+// The unexpired transaction ids: expiring walks only what expired (in expiration order, checked
+// against a brute-force model over random adds, rollbacks and expiries), the lazy heap stays within
+// HEAP_COMPACT_SLACK of the live ids, and a snapshot's copy-on-write view of the ids is the set at
+// its block however the live ids change between its slices.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HEAP_COMPACT_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
+import { ChainState } from '../../../dmcs/state/chain-state.js';
+import { StateSnapshot, SNAPSHOT_RECENT_BATCH, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { Section } from '../../../dmcs/state/snapshot-format.js';
+
+/** A deterministic PRNG (mulberry32), so a failure replays. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const idOf = (i: number) => i.toString(16).padStart(64, '0');
+
+test('expire removes exactly the ids at or before now, matching a brute-force model', () => {
+  const r = new RecentTransactions();
+  const model = new Map<string, number>();
+  const rand = rng(19);
+  let now = 1000;
+  for (let step = 0; step < 20_000; step++) {
+    const x = rand();
+    const id = idOf(Math.floor(rand() * 3000));
+    if (x < 0.6) {
+      const exp = now + 1 + Math.floor(rand() * 60);
+      r.add(id, exp);
+      model.set(id, exp);
+    } else if (x < 0.8) {
+      assert.is(r.delete(id), model.delete(id));
+    } else {
+      now += Math.floor(rand() * 3);
+      let expected = 0;
+      for (const [k, e] of model)
+        if (e <= now) {
+          model.delete(k);
+          expected++;
+        }
+      assert.is(r.expire(now), expected, `step ${step}`);
+    }
+    assert.is(r.size, model.size);
+  }
+  assert.equal(new Map(r.entries()), model);
+  for (const [k, e] of model) assert.is(r.expirationOf(k), e);
+});
+
+test('expiring costs what expired: nothing expired touches nothing; stale heap entries stay bounded', () => {
+  const r = new RecentTransactions();
+  for (let i = 0; i < 50_000; i++) r.add(idOf(i), 10_000 + (i % 3600));
+  assert.is(r.expire(9_999), 0);
+  assert.is(r.size, 50_000);
+  let due = 0;
+  for (let i = 0; i < 50_000; i++) if (i % 3600 < 100) due++;
+  assert.is(r.expire(10_000 + 99), due);
+  assert.is(r.size, 50_000 - due);
+  // rolled back and re-added over and over (an aborted pending block re-applied): the heap is rebuilt
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 5000; i++) r.delete(idOf(i));
+    for (let i = 0; i < 5000; i++) r.add(idOf(i), 20_000 + i);
+    assert.ok(r.heapSize <= 2 * r.size + HEAP_COMPACT_SLACK + 1, `heap ${r.heapSize} for ${r.size} ids`);
+  }
+  const live = r.size;
+  assert.is(r.expire(20_000 + 4999), live);
+  assert.is(r.size, 0);
+  assert.is(r.heapSize, 0, 'stale entries go as they reach the top');
+});
+
+test("a snapshot's view of the ids is the set at its block, whatever changes between its slices", async () => {
+  const r = new RecentTransactions();
+  const st = new ChainState();
+  const n = SNAPSHOT_RECENT_BATCH * 3 + 17;
+  for (let i = 0; i < n; i++) r.add(idOf(i), 5000 + (i % 100));
+  const atBlock = new Map(r.entries());
+  const capture = r.beginCapture()!;
+  assert.is(r.beginCapture(), null, 'one capture at a time');
+  const meta = {
+    blockNum: 7,
+    blockId: new Uint8Array(32).fill(7),
+    stateDigest: st.digest(),
+    globalSequence: 0,
+    recent: capture,
+    summaries: [],
+  };
+  const snap = new StateSnapshot(meta, st, st.beginCapture()!);
+  const parts: Uint8Array[] = [];
+  let step = 0;
+  for await (const part of snap.chunks(4096)) {
+    parts.push(part);
+    // a block between two slices: new ids, some expire, some are rolled back, one is replaced
+    for (let i = 0; i < 50; i++) r.add(idOf(1_000_000 + step * 50 + i), 9000);
+    r.expire(5000 + step);
+    r.delete(idOf(n - 1 - step));
+    r.add(idOf(step * 3), 9999);
+    step++;
+  }
+  assert.ok(step > 10, `only ${step} slices`);
+  const file = parseSnapshot(new Uint8Array(Buffer.concat(parts)));
+  assert.is(file.recent.length, atBlock.size, 'each id once');
+  assert.equal(new Map(file.recent), atBlock);
+  // the capture closed with the file: the next snapshot can start
+  assert.ok(r.beginCapture());
+});
+
+test('a snapshot with no unexpired ids still has one (empty) RECENT section', async () => {
+  const r = new RecentTransactions();
+  const st = new ChainState();
+  const meta = {
+    blockNum: 3,
+    blockId: new Uint8Array(32),
+    stateDigest: st.digest(),
+    globalSequence: 0,
+    recent: r.beginCapture()!,
+    summaries: [],
+  };
+  const bytes = await new StateSnapshot(meta, st, st.beginCapture()!).bytes();
+  const file = parseSnapshot(bytes);
+  assert.equal(file.recent, []);
+  let sections = 0;
+  for (let at = 12; at < bytes.length; ) {
+    const tag = bytes[at]!;
+    const len = new DataView(bytes.buffer, bytes.byteOffset + at + 1, 4).getUint32(0, true);
+    if (tag === Section.recent) sections++;
+    at += 5 + len;
+  }
+  assert.is(sections, 1);
+});
+
+test.run();

@@ -1,0 +1,144 @@
+// Contract tables behind the on-disk store with a bounded cache: a state caching 8 tables runs the
+// same seeded row writes (stores, updates, removals that empty and drop tables; a fifth of the
+// blocks rolled back) as an all-in-memory twin, dropping tables at every safe point: equal digests
+// (and full recomputes), the cache within its budget, every table reading back with the same rows
+// in order, `tablesOf` agreeing; and a snapshot taken from the store with writes between its
+// slices loads to the state at its block.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChainState } from '../../../dmcs/state/chain-state.js';
+import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
+import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import type { Table } from '../../../dmcs/state/table-store.js';
+import { bytesToHex } from '../../../abi/antelope/index.js';
+
+const hex = bytesToHex;
+const BUDGET = 8;
+const CODES = [11n, 12n];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One seeded row write on `st` (the same on both twins). */
+function write(st: ChainState, rand: () => number): void {
+  const code = CODES[Math.floor(rand() * CODES.length)]!;
+  const scope = BigInt(Math.floor(rand() * 60));
+  const name = 7n;
+  const primary = BigInt(Math.floor(rand() * 12));
+  const value = new Uint8Array([Math.floor(rand() * 256), 1, 2]);
+  const t = st.tables.findTable(code, scope, name);
+  const row = t?.find(primary);
+  const x = rand();
+  if (!t) st.tables.createTable(code, scope, name, 5n).store(5n, primary, value);
+  else if (!row) t.store(5n, primary, value);
+  else if (x < 0.5) t.update(row, x < 0.1 ? 6n : row.payer, value);
+  else t.remove(row);
+}
+
+const rowsOf = (t: Table) => [...t.keys()].map((k) => `${k}:${t.rows.get(k)!.payer}:${hex(t.rows.get(k)!.value)}`).join(',');
+const tableId = (t: Table) => `${t.code}/${t.scope}/${t.table}/${t.payer}`;
+const dump = (ts: Iterable<Table>) => [...ts].map((t) => `${tableId(t)}=${rowsOf(t)}`).sort();
+
+test('a cache of 8 tables over the store keeps the digest and rows of an all-in-memory twin', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-table-spill-'));
+  const spill = new ChainState({ store: new OrderedStore(dir), tableCache: BUDGET });
+  const mem = new ChainState();
+  const r1 = rng(19);
+  const r2 = rng(19);
+  let dropped = 0;
+  try {
+    for (let block = 0; block < 150; block++) {
+      const m1 = spill.undo.checkpoint();
+      const m2 = mem.undo.checkpoint();
+      for (let i = 0; i < 12; i++) {
+        write(spill, r1);
+        write(mem, r2);
+      }
+      if (block % 5 === 4) {
+        spill.undo.rollback(m1);
+        mem.undo.rollback(m2);
+      } else {
+        spill.undo.commit(m1);
+        mem.undo.commit(m2);
+      }
+      dropped += spill.atSafePoint();
+      assert.ok(spill.tables.cached <= BUDGET, `cache ${spill.tables.cached} after block ${block}`);
+      if (block % 10 === 9) {
+        assert.is(hex(spill.digest()), hex(mem.digest()), `block ${block}`);
+        assert.is(hex(spill.recomputeDigest()), hex(mem.digest()));
+      }
+    }
+    assert.ok(dropped > 100, `only ${dropped} tables dropped`);
+    const all = dump(mem.tables.allTables());
+    assert.ok(all.length > 50, `${all.length} tables`);
+    assert.equal(dump(spill.tables.allTables()), all);
+    for (const code of CODES) assert.equal(dump(spill.tables.tablesOf(code)), dump(mem.tables.tablesOf(code)));
+    // point reads through the cache, including tables dropped from it
+    for (let scope = 0n; scope < 60n; scope++) {
+      const a = spill.tables.findTable(11n, scope, 7n);
+      const b = mem.tables.findTable(11n, scope, 7n);
+      assert.is(a ? rowsOf(a) : null, b ? rowsOf(b) : null, `scope ${scope}`);
+      if (a && b) assert.is(a.lowerbound(5n)?.primary, b.lowerbound(5n)?.primary);
+    }
+  } finally {
+    await spill.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a snapshot of tables over the store is the state at its block, whatever happens between slices', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-table-spill-'));
+  const st = new ChainState({ store: new OrderedStore(dir), tableCache: BUDGET });
+  try {
+    for (let scope = 0n; scope < 300n; scope++) {
+      const t = st.tables.createTable(11n, scope, 7n, 5n);
+      for (let k = 0n; k < 3n; k++) t.store(5n, k, new Uint8Array([Number(scope & 0xffn), Number(k)]));
+    }
+    st.atSafePoint();
+    const atBlock = hex(st.digest());
+    const meta = { blockNum: 9, blockId: new Uint8Array(32), stateDigest: st.digest(), globalSequence: 0, recent: [], summaries: [] };
+    const snap = new StateSnapshot(meta, st, st.beginCapture()!);
+    const parts: Uint8Array[] = [];
+    let slice = 0;
+    for await (const part of snap.chunks(1024)) {
+      parts.push(part);
+      const mark = st.undo.checkpoint();
+      const t = st.tables.findTable(11n, BigInt((slice * 7) % 300), 7n);
+      if (t) {
+        const row = t.find(1n);
+        if (row) t.update(row, 5n, new Uint8Array([9]));
+        const gone = t.find(0n);
+        if (gone) t.remove(gone);
+      }
+      st.tables.createTable(12n, BigInt(slice), 7n, 5n).store(5n, 1n, new Uint8Array([1]));
+      if (slice % 2 === 0) st.undo.rollback(mark);
+      else st.undo.commit(mark);
+      assert.is(st.atSafePoint(), 0, 'no flush or trim while a capture is open');
+      slice++;
+    }
+    assert.ok(slice > 10, `only ${slice} slices`);
+    const restored = new ChainState();
+    parseSnapshot(new Uint8Array(Buffer.concat(parts))).loadInto(restored);
+    assert.is(hex(restored.digest()), atBlock);
+    assert.is(hex(restored.recomputeDigest()), atBlock);
+    assert.is([...restored.tables.tablesOf(12n)].length, 0);
+    assert.ok(st.atSafePoint() > 0, 'the capture closed: the next safe point trims again');
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
