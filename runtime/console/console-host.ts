@@ -38,6 +38,9 @@ import { LOGIN_CONTRACT, loginChallengeSerializer } from '../session/login-chall
 import { createResigner } from '../offline-queue/index.js';
 import { deployContractBytes } from '../transaction-service/contract-deployer.js';
 import { folderContract, stockContract } from './contract-source.js';
+import { submitUserTransaction } from '../transaction-service/user-transaction.js';
+import { Action } from '../../abi/antelope/index.js';
+import { CodedError } from '../../lib/coded-error.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -261,6 +264,38 @@ export class ConsoleHost {
     } finally {
       this.#deploying = false;
     }
+  }
+
+  /**
+   * `peeros push action CONTRACT ACTION DATA -p ACTOR@active` from the page: the data encoded with
+   * the contract's ABI on the default DMCS (data that does not fit it is refused here), signed by
+   * the actor's active keys in the vault as a user transaction (the dialog decodes it again).
+   */
+  async pushAction(
+    contract: string,
+    action: string,
+    actor: string,
+    data: Record<string, unknown>,
+  ): Promise<{ contract: string; action: string; actor: string; id: string; blockNum: number | null }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to push an action');
+    checkAccountName(contract);
+    checkAccountName(actor);
+    const backend = await this.#running.services.dispatcher.backendFor({});
+    const abi = await new AbiSource((a) => backend.getAbi(a)).serializer(contract);
+    let encoded: Action;
+    try {
+      encoded = Action.from({ account: contract, name: action, authorization: [{ actor, permission: 'active' }], data }, abi);
+    } catch (err) {
+      if (err instanceof CodedError) throw err;
+      throw new ConsoleError('BAD_REQUEST', `${contract}::${action}: the data does not fit its ABI (${(err as Error).message})`);
+    }
+    const r = await submitUserTransaction({
+      vault: this.vault,
+      backend,
+      actions: [encoded],
+      summary: [`${contract}::${action} as ${actor}@active`],
+    });
+    return { contract, action, actor, id: r.id, blockNum: r.blockNum ?? null };
   }
 
   /**

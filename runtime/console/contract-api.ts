@@ -3,6 +3,8 @@
  * a deployment (`peeros set contract`) of one of them, or of a contract folder on this machine
  * built in the compile worker, to an account the vault holds keys for. The deployment makes the
  * vault sign setcode + setabi, so with a passkey it comes back to the page as the signing dialog.
+ * An action of a deployed contract (`peeros push action`) goes the same way. The body's cap
+ * (MAX_BODY_BYTES) bounds an action's data.
  * Same rules as console-api.ts: reads need the session, writes the CSRF token too.
  */
 import type { ApiHandler } from './console-api.js';
@@ -32,5 +34,10 @@ export const CONTRACT_WRITES: Readonly<Record<string, ApiHandler>> = {
     if (typeof b.folder !== 'string' || b.folder.length > MAX_CONTRACT_PATH_CHARS)
       throw new ConsoleError('BAD_REQUEST', `"folder" must be a path of at most ${MAX_CONTRACT_PATH_CHARS} characters`);
     return h.deployContract(account, { folder: b.folder });
+  },
+  '/api/contracts/action': async (h, b) => {
+    if (typeof b.data !== 'object' || b.data === null || Array.isArray(b.data))
+      throw new ConsoleError('BAD_REQUEST', '"data" must be a JSON object (the action\'s fields)');
+    return h.pushAction(name(b.contract, 'contract'), name(b.action, 'action'), name(b.actor, 'actor'), b.data as Record<string, unknown>);
   },
 };

@@ -4,7 +4,8 @@
 // vault. On the page: unlock, register a passkey, pick the stock dPay token contract and the
 // account, Deploy → the host's dialog decodes setcode (the code's sha256 and size) and setabi (the
 // ABI's actions) → Approve with the passkey → the node's get_code_hash is the built wasm's sha256,
-// and an action of the new contract (create) signed through the same dialog executes. Then a
+// and an action of the new contract (create) run from the page's form through the same dialog
+// executes (data that does not fit its ABI is refused first). Then a
 // contract folder on this machine (made as `peeros contract init` makes one) is built by the host's
 // compile worker and deployed the same way; a relative path is refused with a typed error. Runs when
 // Chromium and playwright-core are present; prints a skip line otherwise.
@@ -14,8 +15,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Action } from '../../abi/antelope/index.js';
-import { submitUserTransaction } from '../../runtime/transaction-service/user-transaction.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { scaffold, templatesDir } from '../../runtime/cli/scaffold.js';
 import { startWorld, newAccount, TOKEN_WASM, PASS, type World } from './world.js';
@@ -152,23 +151,20 @@ if ('missing' in browserOrWhy) {
     assert.ok(((await page.textContent('#contract-result')) ?? '').includes(sha));
     await page.screenshot({ path: join(shots, 'console-contracts.png') });
 
-    // an action of the new contract, signed through the same dialog (decoded with the ABI just set)
-    const abi = (await w.backend.getAbi(ACCOUNT)).abi as Parameters<typeof Action.from>[1];
-    const create = Action.from(
-      {
-        account: ACCOUNT,
-        name: 'create',
-        authorization: [{ actor: ACCOUNT, permission: 'active' }],
-        data: { issuer: ACCOUNT, maximum_supply: '5000.0000 NEW' },
-      },
-      abi,
-    );
-    const pushed = submitUserTransaction({ vault: consoleHost.vault, backend: w.backend, actions: [create], summary: ['create NEW'] });
+    // an action of the new contract from the page's form, signed through the same dialog (decoded with the ABI just set)
+    assert.is(await page.evaluate<string>('document.getElementById("action-contract").value'), ACCOUNT, 'prefilled');
+    await page.fill('#action-name', 'create');
+    await page.fill('#action-data', JSON.stringify({ issuer: ACCOUNT, maximum_supply: '5000.0000 NEW' }));
+    await page.click('#action-form button[type=submit]');
     await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    assert.is(await page.textContent('#signing-signers'), `${ACCOUNT}@active`);
     assert.match((await page.textContent('#signing-actions')) ?? '', new RegExp(`${ACCOUNT}::create[\\s\\S]*5000\\.0000 NEW`));
     await page.click('#signing-approve');
-    const r = await pushed;
-    assert.ok(r.blockNum !== undefined && r.blockNum > 0);
+    await until(async () => (await message()).match(/executed newtoken::create/) ?? undefined, 'the action executed');
+    // data that does not fit the ABI is refused before anything is signed
+    await page.fill('#action-data', JSON.stringify({ issuer: ACCOUNT, maximum_supply: 'lots' }));
+    await page.click('#action-form button[type=submit]');
+    await until(async () => (await message()).match(/INVALID_ASSET: create\.maximum_supply: expected asset/) ?? undefined, 'the refusal');
     const stat = await w.backend.getTableRows({ code: ACCOUNT, scope: 'NEW', table: 'stat', json: true });
     assert.is((stat.rows[0] as { max_supply?: string } | undefined)?.max_supply, '5000.0000 NEW');
     assert.equal(errors, []);

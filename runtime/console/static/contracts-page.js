@@ -3,7 +3,8 @@
 // contracts the demo deploys) or a contract folder on this machine, which the host builds first in
 // its compile worker (as `peeros contract build DIR`). The deployment (setcode + setabi) makes the
 // vault sign, so with a passkey it comes up in the host's signing dialog, which shows the code's
-// sha256 and the ABI's actions read from the bytes. As in console.js, every string is set as text.
+// sha256 and the ABI's actions read from the bytes. Then an action of a deployed contract can be
+// run (`peeros push action`), through the same dialog. As in console.js, every string is set as text.
 
 /** Longest folder path the page sends (the console refuses longer: MAX_CONTRACT_PATH_CHARS). */
 const MAX_PATH_CHARS = 1024;
@@ -61,10 +62,44 @@ export async function contractsPage({ el, api, say }) {
         `in        transaction ${r.id}${r.blockNum !== null ? `, block ${r.blockNum}` : ''}`,
       ].join('\n');
       say(`deployed ${r.from} to ${r.account}`);
+      if (!contract.value) contract.value = r.account;
+      if (!actor.value) actor.value = r.account;
     } catch (e) {
       say(e.message, true);
     }
   };
+  // an action of a deployed contract, as `peeros push action CONTRACT ACTION DATA -p ACTOR@active`
+  const contract = el('input', { id: 'action-contract', name: 'contract', placeholder: 'contract', maxlength: '13', required: true });
+  const action = el('input', { id: 'action-name', name: 'action', placeholder: 'action, e.g. create', maxlength: '13', required: true });
+  const actor = el('input', { id: 'action-actor', name: 'actor', placeholder: 'as (actor@active)', maxlength: '13', required: true });
+  const data = el('textarea', {
+    id: 'action-data',
+    name: 'data',
+    rows: '3',
+    placeholder: '{"issuer": "dpay.token", "maximum_supply": "1000000.0000 RSN"}',
+    'aria-label': 'the action data (JSON)',
+  });
+  const pushed = el('pre', { id: 'action-result', class: 'result', hidden: true });
+  const push = async (ev) => {
+    ev.preventDefault();
+    let fields;
+    try {
+      fields = JSON.parse(data.value || '{}');
+    } catch {
+      say('the data is not JSON', true);
+      return;
+    }
+    try {
+      say(`asking the vault to sign ${contract.value}::${action.value} as ${actor.value}@active…`);
+      const r = await api('/api/contracts/action', { contract: contract.value, action: action.value, actor: actor.value, data: fields });
+      pushed.hidden = false;
+      pushed.textContent = `${r.contract}::${r.action} by ${r.actor}@active in transaction ${r.id}${r.blockNum !== null ? `, block ${r.blockNum}` : ''}`;
+      say(`executed ${r.contract}::${r.action}`);
+    } catch (e) {
+      say(e.message, true);
+    }
+  };
+
   const nodes = [
     el('h1', {}, 'Contracts'),
     el(
@@ -80,6 +115,19 @@ export async function contractsPage({ el, api, say }) {
     ),
     contracts.length ? null : el('p', { class: 'note' }, 'No stock contracts on this host (a packaged install has none): deploy a folder.'),
     result,
+    el('h2', {}, 'Run an action'),
+    el(
+      'p',
+      { class: 'note' },
+      'An action of a deployed contract, as peeros push action: the data is encoded with the contract’s ABI on the DMCS and signed by the actor’s active key in the vault.',
+    ),
+    el(
+      'form',
+      { id: 'action-form', class: 'run-form', onsubmit: push },
+      el('div', { class: 'run-row' }, contract, action, actor, el('button', { class: 'action', type: 'submit' }, 'Run')),
+      el('div', { class: 'run-row' }, data),
+    ),
+    pushed,
   ];
   return nodes.filter((n) => n !== null);
 }

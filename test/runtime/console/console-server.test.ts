@@ -308,6 +308,24 @@ test('contracts: the stock list with the cookie, a deployment with the CSRF toke
   ])
     assert.is((await post(body)).json.error.code, 'BAD_REQUEST', JSON.stringify(body).slice(0, 80));
   assert.is((await post({ account: 'carol', stock: 'dpay' })).json.error.code, 'LOCKED');
+  // an action of a deployed contract: names capped, data a JSON object
+  const act = (body: unknown) =>
+    call('POST', '/api/contracts/action', { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
+  assert.is(
+    (await call('POST', '/api/contracts/action', { cookie, [CSRF_HEADER]: 'wrong', ...jsonHeaders }, '{}')).json.error.code,
+    'BAD_CSRF',
+  );
+  const fine = { contract: 'carol', action: 'create', actor: 'carol', data: { a: 1 } };
+  for (const body of [
+    { ...fine, data: [1] },
+    { ...fine, data: 'x' },
+    { ...fine, data: null },
+    { ...fine, contract: 'a'.repeat(65) },
+    { ...fine, action: '' },
+    { ...fine, actor: 7 },
+  ])
+    assert.is((await act(body)).json.error.code, 'BAD_REQUEST', JSON.stringify(body).slice(0, 80));
+  assert.is((await act(fine)).json.error.code, 'LOCKED');
   // unlocked: the domain's rules answer
   const opened = await call(
     'POST',
@@ -322,6 +340,7 @@ test('contracts: the stock list with the cookie, a deployment with the CSRF toke
   assert.is(none.json.error.code, 'NOT_FOUND');
   assert.is((await post({ account: 'carol', folder: 'relative/path' })).json.error.code, 'BAD_REQUEST');
   assert.is((await post({ account: 'carol', folder: `/${'a'.repeat(MAX_CONTRACT_PATH_CHARS - 1)}` })).json.error.code, 'NOT_FOUND');
+  assert.is((await act({ ...fine, actor: 'Not A Name' })).json.error.code, 'BAD_ARGUMENT');
 });
 
 test('install requests: listed with the cookie, answered with the CSRF token and a boolean only', async () => {
