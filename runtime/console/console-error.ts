@@ -24,6 +24,10 @@ export const CONSOLE_ERROR_STATUS = {
   LOCKED: 409,
   /** `--listen` names a host that is not loopback. */
   NOT_LOOPBACK: 400,
+  /** A file or input past its named limit (a contract's code or ABI). */
+  TOO_LARGE: 413,
+  /** One at a time (a contract deployment, whose build takes a compile worker). */
+  BUSY: 409,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_STATUS;

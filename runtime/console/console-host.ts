@@ -4,6 +4,7 @@
  * (transaction service, offline queue with its background flusher, DMCS dispatch) and a `Host`
  * that runs apps through them. Every page's data comes from here; nothing here renders anything.
  */
+import { createHash } from 'node:crypto';
 import { LOCALHOST_ANY_PORT, Vault, type KeyInfo, type StatusResult, type VerificationRequest } from '../../skv/index.js';
 import type { AbiSerializer } from '../../abi/antelope/index.js';
 import { AbiSource } from '../transaction-service/abi-source.js';
@@ -35,6 +36,11 @@ import { checkAccountName, login } from '../session/login.js';
 import { readSession } from '../session/session-file.js';
 import { LOGIN_CONTRACT, loginChallengeSerializer } from '../session/login-challenge.js';
 import { createResigner } from '../offline-queue/index.js';
+import { deployContractBytes } from '../transaction-service/contract-deployer.js';
+import { folderContract, stockContract } from './contract-source.js';
+import { submitUserTransaction } from '../transaction-service/user-transaction.js';
+import { Action } from '../../abi/antelope/index.js';
+import { CodedError } from '../../lib/coded-error.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -80,6 +86,8 @@ export class ConsoleHost {
   readonly #grants: SessionGrantStore;
   readonly #flusher: boolean;
   #running: Running | undefined;
+  /** A contract deployment under way (its build holds a compile worker): one at a time. */
+  #deploying = false;
   /** The signing dialogs waiting for the page (WebAuthn path). */
   readonly signing = new SigningRequests();
   /** Apps' install requests (`store.request-install`) waiting for the page's yes or no. */
@@ -216,6 +224,78 @@ export class ConsoleHost {
       account,
     });
     return { account: s.account, permission: s.permission, dmcs: s.dmcs, keys: s.keys, loggedInAt: s.loggedInAt };
+  }
+
+  /**
+   * `peeros set contract ACCOUNT DIR` from the page: a stock contract or a folder built in the
+   * compile worker, deployed with setcode + setabi as a user transaction signed by the account's
+   * active keys in the vault (the dialog decodes both actions: the code's sha256, the ABI's actions).
+   */
+  async deployContract(
+    account: string,
+    source: { stock: string } | { folder: string },
+  ): Promise<{
+    account: string;
+    from: string;
+    codeHash: string;
+    codeBytes: number;
+    actions: string[];
+    id: string;
+    blockNum: number | null;
+  }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to deploy a contract');
+    checkAccountName(account);
+    if (this.#deploying) throw new ConsoleError('BUSY', 'a contract deployment is under way: wait for it');
+    this.#deploying = true;
+    try {
+      const c = 'stock' in source ? await stockContract(source.stock) : await folderContract(source.folder);
+      if (!this.#running) throw new ConsoleError('LOCKED', 'the vault was locked during the build');
+      const backend = await this.#running.services.dispatcher.backendFor({});
+      const r = await deployContractBytes({ vault: this.vault, backend, account, code: c.code, abi: c.abi });
+      return {
+        account,
+        from: c.from,
+        codeHash: createHash('sha256').update(c.code).digest('hex'),
+        codeBytes: c.code.length,
+        actions: c.abi.actions.map((a) => a.name.toString()),
+        id: r.id,
+        blockNum: r.blockNum ?? null,
+      };
+    } finally {
+      this.#deploying = false;
+    }
+  }
+
+  /**
+   * `peeros push action CONTRACT ACTION DATA -p ACTOR@active` from the page: the data encoded with
+   * the contract's ABI on the default DMCS (data that does not fit it is refused here), signed by
+   * the actor's active keys in the vault as a user transaction (the dialog decodes it again).
+   */
+  async pushAction(
+    contract: string,
+    action: string,
+    actor: string,
+    data: Record<string, unknown>,
+  ): Promise<{ contract: string; action: string; actor: string; id: string; blockNum: number | null }> {
+    if (!this.#running) throw new ConsoleError('LOCKED', 'unlock the vault to push an action');
+    checkAccountName(contract);
+    checkAccountName(actor);
+    const backend = await this.#running.services.dispatcher.backendFor({});
+    const abi = await new AbiSource((a) => backend.getAbi(a)).serializer(contract);
+    let encoded: Action;
+    try {
+      encoded = Action.from({ account: contract, name: action, authorization: [{ actor, permission: 'active' }], data }, abi);
+    } catch (err) {
+      if (err instanceof CodedError) throw err;
+      throw new ConsoleError('BAD_REQUEST', `${contract}::${action}: the data does not fit its ABI (${(err as Error).message})`);
+    }
+    const r = await submitUserTransaction({
+      vault: this.vault,
+      backend,
+      actions: [encoded],
+      summary: [`${contract}::${action} as ${actor}@active`],
+    });
+    return { contract, action, actor, id: r.id, blockNum: r.blockNum ?? null };
   }
 
   /**

@@ -9,7 +9,8 @@
  * Every other request (grant change, key export, another authenticator, package) shows the host's
  * own summary lines and the digest.
  */
-import { Transaction, signingDigest, type AbiSerializer } from '../../abi/antelope/index.js';
+import { createHash } from 'node:crypto';
+import { Abi, Transaction, signingDigest, type AbiSerializer } from '../../abi/antelope/index.js';
 import { terminalJson, terminalText } from '../../lib/terminal-text.js';
 import type { VerificationRequest } from '../../skv/index.js';
 
@@ -93,14 +94,55 @@ function structFields(s: AbiSerializer, type: string): Array<{ name: string; typ
   return out;
 }
 
-function decodeFields(s: AbiSerializer, action: string, data: Uint8Array): DialogField[] {
+/** A `bytes` field as the serializer decodes it (hex text), or as bytes. */
+function bytesOf(v: unknown): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  return typeof v === 'string' && /^(?:[0-9a-f]{2})*$/i.test(v) ? Buffer.from(v, 'hex') : undefined;
+}
+
+/**
+ * A deployment's bytes, read by the host: `eosio::setcode`'s code as its sha256 and size,
+ * `eosio::setabi`'s ABI as its actions and tables (an ABI that does not decode makes the action
+ * undecodable). The raw fields alone (hex, cut) would say nothing a person can check.
+ */
+function deploymentFields(contract: string, action: string, record: Record<string, unknown>): DialogField[] {
+  if (contract !== 'eosio') return [];
+  const code = bytesOf(record.code);
+  if (action === 'setcode' && code)
+    return [
+      { name: 'code sha256', type: 'checksum256', value: createHash('sha256').update(code).digest('hex'), appText: false },
+      { name: 'code size', type: 'bytes', value: `${code.length} bytes`, appText: false },
+    ];
+  const abiBytes = bytesOf(record.abi);
+  if (action === 'setabi' && abiBytes) {
+    let abi: Abi;
+    try {
+      abi = Abi.fromBinary(abiBytes);
+    } catch (err) {
+      throw new Error(`the ABI in setabi does not decode: ${(err as Error).message}`);
+    }
+    const list = (names: string[]): string => cut(terminalText(names.join(', ') || 'none'));
+    return [
+      {
+        name: 'abi actions',
+        type: `${abi.actions.length} actions`,
+        value: list(abi.actions.map((a) => a.name.toString())),
+        appText: false,
+      },
+      { name: 'abi tables', type: `${abi.tables.length} tables`, value: list(abi.tables.map((t) => t.name.toString())), appText: false },
+    ];
+  }
+  return [];
+}
+
+function decodeFields(s: AbiSerializer, contract: string, action: string, data: Uint8Array): DialogField[] {
   const type = s.actionType(action);
   const decoded = s.decode(type, data);
   const fields = structFields(s, type);
   if (!fields || typeof decoded !== 'object' || decoded === null)
     return [{ name: '(data)', type: terminalText(type, 64), value: valueText(decoded), appText: false }];
   const record = decoded as Record<string, unknown>;
-  return fields.map((f) => {
+  const shown = fields.map((f) => {
     const v = record[f.name];
     const appText = typeof v === 'string' && (f.type === 'string' || f.type === 'string?');
     return {
@@ -114,6 +156,7 @@ function decodeFields(s: AbiSerializer, action: string, data: Uint8Array): Dialo
       appText,
     };
   });
+  return [...shown, ...deploymentFields(contract, action, record)];
 }
 
 export async function buildSigningView(r: VerificationRequest, ctx: ViewContext): Promise<SigningView> {
@@ -170,7 +213,7 @@ export async function buildSigningView(r: VerificationRequest, ctx: ViewContext)
       dataHex: Buffer.from(a.data.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
     };
     try {
-      shown.fields = decodeFields(await ctx.abi(chainId, contract), action, a.data);
+      shown.fields = decodeFields(await ctx.abi(chainId, contract), contract, action, a.data);
     } catch (err) {
       shown.undecodable = terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS);
       view.undecodable = true;

@@ -10,7 +10,7 @@ export { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-sc
 export { AbiSource } from './abi-source.js';
 export { pickKeys } from './key-picker.js';
 export { submitUserTransaction, type UserTransactionResult } from './user-transaction.js';
-export { deployContract } from './contract-deployer.js';
+export { deployContract, deployContractBytes, MAX_CODE_BYTES, MAX_ABI_BYTES } from './contract-deployer.js';
 export { createAccount, type CreateAccountOptions } from './account-creator.js';
 export { SessionGrantStore, validateSessionGrant, parsePeriod, SESSION_GRANTS_FILE, type SessionGrant } from './session-grants.js';
 export { GrantPolicyVerifier } from './grant-policy-verifier.js';

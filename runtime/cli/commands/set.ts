@@ -17,11 +17,8 @@ import { JSON_FLAG, printJson } from '../json-output.js';
 import { VAULT_FLAGS, withUnlockedVault } from '../vault-unlock.js';
 import { Abi, Action, eosioSerializer } from '../../../abi/antelope/index.js';
 import { pushActions } from '../../transaction-service/action-pusher.js';
+import { MAX_ABI_BYTES, MAX_CODE_BYTES } from '../../transaction-service/contract-deployer.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-
-/** Contract code larger than Leap's default max (wasm limits are checked by the node; this bounds reading). */
-const MAX_CODE_BYTES = 4 * 1024 * 1024;
-const MAX_ABI_BYTES = 1024 * 1024;
 
 const definition: CommandDefinition = {
   name: 'set',

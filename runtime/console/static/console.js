@@ -6,6 +6,7 @@ import { passkeySection, startSigningDialogs } from './signing-dialog.js';
 import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
 import { api, el, setCsrf } from './page-tools.js';
 import { accountPage } from './account-page.js';
+import { contractsPage } from './contracts-page.js';
 import { startInstallDialogs } from './install-dialog.js';
 
 const main = document.getElementById('main');
@@ -209,6 +210,10 @@ function resignButton(e) {
 let createdAccount = '';
 
 const PAGES = {
+  async contracts(show) {
+    show(...(await contractsPage({ el, api, say })));
+  },
+
   async account(show) {
     const nodes = await accountPage(
       { el, api, say },

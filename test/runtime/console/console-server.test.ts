@@ -18,6 +18,7 @@ import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
 import { ROOT } from '../../isa/paths.js';
 import { MAX_SCREEN_IMAGE_BYTES } from '../../../runtime/console/screen-image.js';
 import { MAX_ACCOUNT_FIELD_CHARS } from '../../../runtime/console/account-api.js';
+import { MAX_CONTRACT_PATH_CHARS } from '../../../runtime/console/contract-source.js';
 import { join } from 'node:path';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 
@@ -271,6 +272,75 @@ test('accounts, login and queue re-sign: the session and CSRF token first, every
   const missing = await post('/api/queue/resign', { id: 'abcd' });
   assert.is(missing.status, 400, missing.body);
   assert.is(missing.json.error.code, 'NOT_FOUND');
+});
+
+test('contracts: the stock list with the cookie, a deployment with the CSRF token, one source, every field capped, the domain refusing the rest', async () => {
+  const { cookie, csrf } = await session();
+  const post = (body: unknown, token = csrf) =>
+    call('POST', '/api/contracts/deploy', { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
+  assert.is((await call('GET', '/api/contracts/stock')).status, 401, 'no cookie, no list');
+  const stock = (await call('GET', '/api/contracts/stock', { cookie })).json.contracts as Array<{ name: string; account: string }>;
+  assert.equal(
+    stock.map((c) => [c.name, c.account]),
+    [
+      ['dpay', 'dpay.token'],
+      ['dsocial', 'dsocial'],
+      ['dmessenger', 'dmessenger'],
+    ],
+  );
+  const forged = await post({ account: 'carol', stock: 'dpay' }, 'wrong');
+  assert.is(forged.json.error.code, 'BAD_CSRF');
+  const foreign = await call(
+    'POST',
+    '/api/contracts/deploy',
+    { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders },
+    JSON.stringify({ account: 'carol', stock: 'dpay' }),
+  );
+  assert.is(foreign.status, 403);
+  for (const body of [
+    { account: 'carol' },
+    { account: 'carol', stock: 'dpay', folder: '/tmp' },
+    { account: 'a'.repeat(65), stock: 'dpay' },
+    { account: 7, stock: 'dpay' },
+    { account: 'carol', stock: { x: 1 } },
+    { account: 'carol', folder: 7 },
+    { account: 'carol', folder: `/${'a'.repeat(MAX_CONTRACT_PATH_CHARS + 1)}` },
+  ])
+    assert.is((await post(body)).json.error.code, 'BAD_REQUEST', JSON.stringify(body).slice(0, 80));
+  assert.is((await post({ account: 'carol', stock: 'dpay' })).json.error.code, 'LOCKED');
+  // an action of a deployed contract: names capped, data a JSON object
+  const act = (body: unknown) =>
+    call('POST', '/api/contracts/action', { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
+  assert.is(
+    (await call('POST', '/api/contracts/action', { cookie, [CSRF_HEADER]: 'wrong', ...jsonHeaders }, '{}')).json.error.code,
+    'BAD_CSRF',
+  );
+  const fine = { contract: 'carol', action: 'create', actor: 'carol', data: { a: 1 } };
+  for (const body of [
+    { ...fine, data: [1] },
+    { ...fine, data: 'x' },
+    { ...fine, data: null },
+    { ...fine, contract: 'a'.repeat(65) },
+    { ...fine, action: '' },
+    { ...fine, actor: 7 },
+  ])
+    assert.is((await act(body)).json.error.code, 'BAD_REQUEST', JSON.stringify(body).slice(0, 80));
+  assert.is((await act(fine)).json.error.code, 'LOCKED');
+  // unlocked: the domain's rules answer
+  const opened = await call(
+    'POST',
+    '/api/unlock',
+    { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders },
+    JSON.stringify({ passphrase: 'pw', create: true }),
+  );
+  assert.is(opened.status, 200, opened.body);
+  assert.is((await post({ account: 'Not A Name', stock: 'dpay' })).json.error.code, 'BAD_ARGUMENT');
+  const none = await post({ account: 'carol', stock: 'nope' });
+  assert.is(none.status, 404);
+  assert.is(none.json.error.code, 'NOT_FOUND');
+  assert.is((await post({ account: 'carol', folder: 'relative/path' })).json.error.code, 'BAD_REQUEST');
+  assert.is((await post({ account: 'carol', folder: `/${'a'.repeat(MAX_CONTRACT_PATH_CHARS - 1)}` })).json.error.code, 'NOT_FOUND');
+  assert.is((await act({ ...fine, actor: 'Not A Name' })).json.error.code, 'BAD_ARGUMENT');
 });
 
 test('install requests: listed with the cookie, answered with the CSRF token and a boolean only', async () => {

@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Abi, AbiSerializer, signingDigest } from '../../../abi/antelope/index.js';
+import { Abi, AbiSerializer, Action, eosioSerializer, signingDigest } from '../../../abi/antelope/index.js';
+import { createHash } from 'node:crypto';
 import { buildSigningView, MAX_DIALOG_ACTIONS, type ViewContext } from '../../../runtime/console/signing-view.js';
 import { grantLines } from '../../../runtime/console/grant-lines.js';
 import type { VerificationRequest } from '../../../skv/index.js';
@@ -126,6 +127,31 @@ test("a login challenge decodes with the host's own layout of peeros.login::logi
   assert.is(String(fields.nonce?.value).toLowerCase(), c.nonce.toLowerCase());
   // without the host's layout the same challenge is undecodable (no chain holds that ABI)
   assert.is((await buildSigningView({ ...request(c.bytes, c.digest), app: '@user' }, ctx)).undecodable, true);
+});
+
+test('a deployment: setcode shows the code sha256 and size, setabi the ABI actions and tables, read from the bytes; an ABI that does not decode is undecodable', async () => {
+  const eosio = eosioSerializer();
+  const withEosio: ViewContext = { ...ctx, abi: async (c, account) => (account === 'eosio' ? eosio : ctx.abi(c, account)) };
+  const code = readFileSync(join(ROOT, 'build/contracts/dpay/dpay.wasm'));
+  const authorization = [{ actor: 'dpay.token', permission: 'active' }];
+  const asTest = (a: Action) => ({ account: 'eosio', name: a.name.toString(), actor: 'dpay.token', data: a.data });
+  const setcode = Action.from(
+    { account: 'eosio', name: 'setcode', authorization, data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code } },
+    eosio,
+  );
+  const setabi = (abi: Uint8Array) =>
+    Action.from({ account: 'eosio', name: 'setabi', authorization, data: { account: 'dpay.token', abi } }, eosio);
+  const v = await buildSigningView(request(packTransaction([asTest(setcode), asTest(setabi(dpay.abi.toBinary()))])), withEosio);
+  assert.is(v.undecodable, false);
+  const field = (i: number, name: string) => v.actions[i]!.fields.find((f) => f.name === name)?.value;
+  assert.is(field(0, 'code sha256'), createHash('sha256').update(code).digest('hex'));
+  assert.is(field(0, 'code size'), `${code.length} bytes`);
+  assert.is(field(1, 'abi actions'), 'create, issue, retire, transfer, open, close');
+  assert.match(field(1, 'abi tables') ?? '', /accounts/);
+
+  const broken = await buildSigningView(request(packTransaction([asTest(setabi(new Uint8Array([0xff, 1, 2])))])), withEosio);
+  assert.is(broken.undecodable, true);
+  assert.match(broken.actions[0]!.undecodable ?? '', /the ABI in setabi does not decode/);
 });
 
 test.run();
