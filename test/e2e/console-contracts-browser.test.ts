@@ -19,41 +19,10 @@ import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { scaffold, templatesDir } from '../../runtime/cli/scaffold.js';
 import { startWorld, newAccount, TOKEN_WASM, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator } from '../fixtures/chromium.js';
-
-interface Page {
-  goto(url: string): Promise<unknown>;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  waitForSelector(selector: string, o?: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' }): Promise<unknown>;
-  textContent(selector: string): Promise<string | null>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-  screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;
-  setViewportSize(s: { width: number; height: number }): Promise<void>;
-  on(event: 'pageerror', fn: (x: { message(): string }) => void): void;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<unknown> }>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
+import { type Browser, type Page, until } from '../fixtures/console-page.js';
 
 const ACCOUNT = 'newtoken';
 const FOLDER_ACCOUNT = 'mycontract';
-
-/** Polls until `probe` returns a value (the page's CSP forbids the string evaluation waitForFunction needs). */
-async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 60_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const browserOrWhy = chromium<Browser>();
 if ('missing' in browserOrWhy) {

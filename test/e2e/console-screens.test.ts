@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 import { chromium } from '../fixtures/chromium.js';
+import type { Browser, Page } from '../fixtures/console-page.js';
 import { startConsole, stopConsole } from '../fixtures/console-process.js';
 
 const PASS = 'console screens passphrase';
@@ -21,27 +22,6 @@ const PASS = 'console screens passphrase';
 const WAIT_MS = 30_000;
 
 // The few playwright-core calls used here (typed locally: the project compiles without DOM types).
-interface Page {
-  goto(url: string): Promise<unknown>;
-  url(): string;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
-  textContent(selector: string): Promise<string | null>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-  screenshot(o: { path: string }): Promise<unknown>;
-  setViewportSize(s: { width: number; height: number }): Promise<void>;
-  on(event: 'dialog' | 'pageerror', fn: (x: { message(): string } & { dismiss?: () => Promise<void> }) => void): void;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
 
 const browserOrWhy = chromium<Browser>();
 if ('missing' in browserOrWhy) {

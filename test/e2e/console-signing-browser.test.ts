@@ -23,51 +23,11 @@ import { SessionGrantStore } from '../../runtime/transaction-service/session-gra
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, tempHome, ROOT, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator, type Cdp } from '../fixtures/chromium.js';
-
-interface Request {
-  postData(): string | null;
-}
-interface Route {
-  continue(o?: { postData?: string }): Promise<void>;
-}
-interface Page {
-  goto(url: string): Promise<unknown>;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  waitForSelector(selector: string, o?: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' }): Promise<unknown>;
-  textContent(selector: string): Promise<string | null>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-  screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;
-  setViewportSize(s: { width: number; height: number }): Promise<void>;
-  route(url: string, handler: (route: Route, request: Request) => unknown): Promise<void>;
-  unroute(url: string): Promise<void>;
-  on(event: 'dialog' | 'pageerror', fn: (x: { message(): string } & { dismiss?: () => Promise<void> }) => void): void;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  newCDPSession(page: Page): Promise<Cdp>;
-  close(): Promise<void>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
+import { type Browser, type Context, type Page, until } from '../fixtures/console-page.js';
 
 const CARD = '.app-card[data-app="dpay"]';
 const MEMO = '<b>rent</b> \u202Emarch';
 const APPROVE_ROUTE = '**/api/signing/approve';
-
-/** Polls until `probe` returns a value (the page's CSP forbids the string evaluation waitForFunction needs). */
-async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 60_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const browserOrWhy = chromium<Browser>();
 if ('missing' in browserOrWhy) {

@@ -24,42 +24,11 @@ import { AppRegistry } from '../../runtime/app-registry.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from './world.js';
 import { chromium } from '../fixtures/chromium.js';
-
-interface Page {
-  goto(url: string): Promise<unknown>;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  waitForSelector(selector: string, o?: { timeout?: number; state?: 'attached' | 'detached' | 'visible' | 'hidden' }): Promise<unknown>;
-  textContent(selector: string): Promise<string | null>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  evaluate<R>(expression: string): Promise<R>;
-  screenshot(o: { path: string }): Promise<unknown>;
-  setViewportSize(s: { width: number; height: number }): Promise<void>;
-  on(event: 'dialog' | 'pageerror', fn: (x: { message(): string } & { dismiss?: () => Promise<void> }) => void): void;
-}
-interface Context {
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Browser {
-  newContext(): Promise<Context>;
-  close(): Promise<void>;
-}
+import { type Browser, type Page, until } from '../fixtures/console-page.js';
 
 const STORE_WASM = join(ROOT, 'build/contracts/dappstore/dappstore.wasm');
 const CARD = '.app-card[data-app="dappstore"]';
 const WAIT_MS = 60_000;
-
-/** Polls until `probe` returns a value (the page's CSP forbids the string evaluation waitForFunction needs). */
-async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = WAIT_MS): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const browserOrWhy = chromium<Browser>();
 if ('missing' in browserOrWhy) {
