@@ -4,14 +4,13 @@
 // several seeded kill points. Real node in a child process, real hypercore log and snapshot files.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { APIClient, Serializer } from '@wharfkit/antelope';
-import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
+import { startNode } from '../../dmcs/index.js';
+import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
 import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf } from './helpers.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
 
-const CHILD = fileURLToPath(new URL('./crash-recovery.child.js', import.meta.url));
 const dir = tempDir('crash-recovery');
 const k = testKey('crash-recovery');
 const children = new Set<ChildProcess>();
@@ -23,33 +22,10 @@ test.after(() => {
   removeDir(dir);
 });
 
-function startChild(): Promise<{ url: string; exited: Promise<unknown>; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const exited = new Promise((r) => child.on('exit', r)).finally(() => children.delete(child));
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-    });
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /endpoint (\S+)/.exec(out)?.[1];
-      if (url) resolve({ url, exited, child });
-    });
-    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${err}`)));
-  });
-}
-
-const digestOf = (n: EmbeddedNode) => n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number };
+const startChild = () => startCrashChild([dir], children);
 
 /** Seeded, so a failing kill point replays. */
-let seed = 0x19;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
+const random = seededRandom(0x19);
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const accountName = (round: number, i: number) => `crash${letters[round]}${letters[Math.floor(i / 26)]}${letters[i % 26]}`;

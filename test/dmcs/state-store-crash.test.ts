@@ -6,17 +6,16 @@
 // digest equals a full recompute over the store. Real node in a child process, real LMDB store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APIClient, Serializer } from '@wharfkit/antelope';
-import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
+import { startNode } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
+import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
 import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf } from './helpers.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
 
-const CHILD = fileURLToPath(new URL('./crash-recovery.child.js', import.meta.url));
 const dir = tempDir('state-store-crash');
 const k = testKey('state-store-crash');
 const children = new Set<ChildProcess>();
@@ -29,32 +28,10 @@ test.after(() => {
   removeDir(dir);
 });
 
-function startChild(): Promise<{ url: string; exited: Promise<unknown>; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(CACHE)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const exited = new Promise((r) => child.on('exit', r)).finally(() => children.delete(child));
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-    });
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /endpoint (\S+)/.exec(out)?.[1];
-      if (url) resolve({ url, exited, child });
-    });
-    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${err}`)));
-  });
-}
+const startChild = () => startCrashChild([dir, String(CACHE)], children);
 
-const digestOf = (n: EmbeddedNode) => n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number };
-
-let seed = 0x2b;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
+/** Seeded, so a failing kill point replays. */
+const random = seededRandom(0x2b);
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const accountName = (round: number, i: number) => `store${letters[round]}${letters[Math.floor(i / 26)]}${letters[i % 26]}`;
