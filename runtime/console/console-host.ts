@@ -35,7 +35,7 @@ import { createAccount } from '../transaction-service/account-creator.js';
 import { checkAccountName, login } from '../session/login.js';
 import { readSession } from '../session/session-file.js';
 import { LOGIN_CONTRACT, loginChallengeSerializer } from '../session/login-challenge.js';
-import { createResigner } from '../offline-queue/index.js';
+import { vaultResigner } from '../vault-resigner.js';
 import { deployContractBytes } from '../transaction-service/contract-deployer.js';
 import { folderContract, stockContract } from './contract-source.js';
 import { submitUserTransaction } from '../transaction-service/user-transaction.js';
@@ -307,25 +307,7 @@ export class ConsoleHost {
     const { queue, dispatcher } = this.#running.services;
     const entry = queue.get(id);
     const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
-    // the vault's signing grant is the installed app's identity's: the re-signature names it (the user's own entries have none)
-    const identity = entry.app === USER_APP ? undefined : (await new AppRegistry(this.home).record(entry.app))?.identity;
-    const resign = createResigner({
-      chainId: backend.chainId,
-      backend,
-      signer: {
-        sign: async (o) => {
-          const r = await this.vault.sign({
-            chainId: o.chainId,
-            transaction: o.transaction,
-            keys: o.keys,
-            app: o.app,
-            ...(identity !== undefined ? { identity } : {}),
-            ...(o.contextFreeData ? { contextFreeData: o.contextFreeData } : {}),
-          });
-          return { signatures: r.signatures };
-        },
-      },
-    });
+    const resign = await vaultResigner({ home: this.home, vault: this.vault, backend, entry });
     const fresh = await queue.resign(entry.id, resign, { force });
     return { id: fresh.id, replaces: entry.id, expiration: fresh.expiration };
   }

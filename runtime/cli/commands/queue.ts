@@ -11,9 +11,9 @@ import { unlockVault, VAULT_FLAGS } from '../vault-unlock.js';
 import { JSON_FLAG, printJson } from '../json-output.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
-import { OfflineQueue, QueueError, createResigner, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
-import { USER_APP, Vault } from '../../../skv/index.js';
-import { AppRegistry } from '../../app-registry.js';
+import { OfflineQueue, QueueError, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
+import { Vault } from '../../../skv/index.js';
+import { vaultResigner } from '../../vault-resigner.js';
 import { terminalJson, terminalText } from '../../../lib/terminal-text.js';
 
 /** How long \`queue flush\` waits for acknowledged transactions to appear in a block: several
@@ -183,26 +183,7 @@ const command: CliCommand = {
           try {
             const backend = await dispatcher.backendFor({ dmcs: entry.dmcs });
             await unlockVault(vault, home, io, flags, { whenMissing: `re-signing needs the keys that signed ${entry.id.slice(0, 12)}` });
-            // the vault's signing grant belongs to the installed app's identity: the re-signature names it
-            // (the user's own entries, and an app no longer installed, have none)
-            const identity = entry.app === USER_APP ? undefined : (await new AppRegistry(home).record(entry.app))?.identity;
-            const resign = createResigner({
-              chainId: backend.chainId,
-              backend,
-              signer: {
-                sign: async (o) => {
-                  const r = await vault.sign({
-                    chainId: o.chainId,
-                    transaction: o.transaction,
-                    keys: o.keys,
-                    app: o.app,
-                    ...(identity !== undefined ? { identity } : {}),
-                    ...(o.contextFreeData ? { contextFreeData: o.contextFreeData } : {}),
-                  });
-                  return { signatures: r.signatures };
-                },
-              },
-            });
+            const resign = await vaultResigner({ home, vault, backend, entry });
             const fresh = await queue.resign(entry.id, resign, { force: flags.force === true });
             io.out(
               `re-signed ${entry.id.slice(0, 12)} as ${fresh.id.slice(0, 12)} (expires ${fresh.expiration}); send it with 'peeros queue flush'`,
