@@ -81,6 +81,17 @@ export interface ShareRequest {
   to: string;
 }
 
+/** A received share to open into `app`'s drive: whose, from whom, its sealed descriptor, the drive's quota. */
+export interface OpenShareRequest {
+  app: string;
+  account: string;
+  accountKey: string;
+  from: string;
+  descriptor: string;
+  maxBytes: number;
+  timeoutMs?: number;
+}
+
 export class ShareService {
   readonly #shares: OutgoingShare[];
   readonly #incoming: IncomingShare[];
@@ -365,15 +376,7 @@ export class ShareService {
    * shrank or forked below that position is `SHARE_FORKED`. Once saved, the replica keeps only its
    * tree and its last block (the files are in the drive): its disk stays bounded.
    */
-  open(r: {
-    app: string;
-    account: string;
-    accountKey: string;
-    from: string;
-    descriptor: string;
-    maxBytes: number;
-    timeoutMs?: number;
-  }): Promise<{ saved: string[]; removed: string[] }> {
+  open(r: OpenShareRequest): Promise<{ saved: string[]; removed: string[] }> {
     return this.#receiving(() => this.#openShare(r));
   }
 
@@ -383,15 +386,7 @@ export class ShareService {
     return run;
   }
 
-  async #openShare(r: {
-    app: string;
-    account: string;
-    accountKey: string;
-    from: string;
-    descriptor: string;
-    maxBytes: number;
-    timeoutMs?: number;
-  }): Promise<{ saved: string[]; removed: string[] }> {
+  async #openShare(r: OpenShareRequest): Promise<{ saved: string[]; removed: string[] }> {
     if (!ACCOUNT_NAME_PATTERN.test(r.from)) throw new ShareError('SHARE_BAD_DESCRIPTOR', 'the sender is not an account name');
     const d = parseDescriptor(r.descriptor);
     const coreHex = Buffer.from(d.core).toString('hex');
