@@ -408,7 +408,7 @@ async function main() {
 
   stage(
     'Done',
-    'That was the whole path: app → ISA → capability check → host services → dMemo → vault →\ndispatch → DMCS, with the offline queue in between. Try it yourself with `npx peeros --help`,\nor open the console in your browser: `npx peeros console` prints its address (loopback, usable once);\nunlock the vault there to see your apps, grants, activity, DMCSs and offline queue.',
+    'That was the whole path: app → ISA → capability check → host services → dMemo → vault →\ndispatch → DMCS, with the offline queue in between. Try it yourself with `npx peeros --help`,\nor open the console in your browser: `npx peeros console` prints its address (loopback, usable once);\nthere you can do all of the above by clicking: vault and passkey, accounts, contracts, app screens,\nevery signature shown decoded and approved with your passkey, the offline queue.',
   );
 }
 
