@@ -100,6 +100,13 @@ export class ManualSlotClock {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopback(req.socket.remoteAddress)) throw new SlotClockError('the slot clock answers loopback clients only', 403);
+    // a web page can reach 127.0.0.1 too: through a name rebound to it (its own Host) or a cross-site
+    // request (an Origin); only a local program that names this address drives the clock
+    const port = (this.server?.address() as { port?: number } | null)?.port;
+    const host = req.headers.host;
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+      throw new SlotClockError(`Host ${JSON.stringify(host ?? '')} refused`, 403);
+    if (req.headers.origin !== undefined) throw new SlotClockError('requests from web pages (an Origin header) are refused', 403);
     if (req.method === 'GET' && req.url === '/head') return reply(res, 200, this.host.head());
     if (req.method !== 'POST' || req.url !== '/slot') throw new SlotClockError('POST /slot or GET /head', 404);
     const slot = parseSlotRequest(await readBody(req));

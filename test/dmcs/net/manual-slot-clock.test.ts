@@ -3,6 +3,7 @@
 // produces that slot's block (when it is the node's) and moves the node's time; hostile bodies are
 // refused with a reason; the CLI and the node refuse the clock on a non-development node.
 import { test } from 'uvu';
+import { connect } from 'node:net';
 import * as assert from 'uvu/assert';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { MAX_CLOCK_BODY_BYTES, parseSlotRequest } from '../../../dmcs/net/manual-slot-clock.js';
@@ -59,6 +60,20 @@ test('hostile requests to the clock are refused with a reason', async () => {
   const big = await post(addr, `{"slot":1${' '.repeat(MAX_CLOCK_BODY_BYTES)}}`).catch(() => null);
   assert.ok(big === null || big.status === 413, 'an oversize body is cut off');
   assert.is((await fetch(`http://${addr}/other`)).status, 404);
+  // DNS rebinding (another Host) and cross-site requests (an Origin) are refused before anything runs
+  const port = addr.split(':')[1];
+  const raw = (headers: string) =>
+    new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(port), '127.0.0.1', () =>
+        sock.end(`POST /slot HTTP/1.1\r\n${headers}Content-Length: 10\r\nConnection: close\r\n\r\n{"slot":1}`),
+      );
+      let out = '';
+      sock.on('data', (d) => (out += d));
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+    });
+  assert.match(await raw('Host: evil.example\r\n'), /^HTTP\/1\.1 403/);
+  assert.match(await raw(`Host: 127.0.0.1:${port}\r\nOrigin: http://evil.example\r\n`), /^HTTP\/1\.1 403/);
   assert.throws(() => parseSlotRequest('{"slot":0}'), /1\.\.4294967295/);
 });
 
