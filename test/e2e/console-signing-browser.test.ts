@@ -395,8 +395,11 @@ if ('missing' in browserOrWhy) {
     assert.ok((await consoleHost.keys()).some((k) => k.label === 'carol'));
     assert.is((await consoleHost.keys()).length, keysBefore + 1, 'a new vault key for carol');
     await until(async () => ((await page.textContent('#message')) ?? '').match(/created account carol/) ?? undefined, 'the page saying so');
-    await page.waitForSelector('#login-form');
-    assert.is(await page.evaluate<string>('document.getElementById("login-account").value'), 'carol');
+    // the page redraws after saying so (four API calls): the new form is the one filled in with carol
+    await until(
+      async () => (await page.evaluate<string>('document.getElementById("login-account")?.value ?? ""')) === 'carol' || undefined,
+      'the login form filled in with carol',
+    );
 
     await page.click('#login-form button[type=submit]');
     await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
@@ -490,6 +493,7 @@ if ('missing' in browserOrWhy) {
       await p.click('#unlock-form button[type=submit]');
       // the first run goes on to the first steps: vault done, then the passkey, a key, an account, a login
       await p.waitForSelector('nav button[data-page="account"][aria-current="page"]');
+      await p.waitForSelector('#step-vault'); // the nav is marked before the page's four API calls return
       assert.match((await p.textContent('#message')) ?? '', /next, a passkey, a key, an account and a login/);
       assert.is(await p.evaluate<string>('document.getElementById("step-vault").dataset.done'), 'yes');
       assert.is(await p.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'no');
