@@ -22,6 +22,7 @@ import {
   EOSIO_ABI,
   NATIVE_ACTIONS,
 } from '../../abi/antelope/index.js';
+import { TOKEN_TRANSFER_ABI as TOKEN } from '../fixtures/token-abi.js';
 
 function err(fn: () => unknown): AntelopeError {
   try {
@@ -33,22 +34,6 @@ function err(fn: () => unknown): AntelopeError {
   assert.unreachable('expected an AntelopeError');
   throw new Error('unreachable');
 }
-
-const TOKEN = {
-  structs: [
-    {
-      name: 'transfer',
-      base: '',
-      fields: [
-        { name: 'from', type: 'name' },
-        { name: 'to', type: 'name' },
-        { name: 'quantity', type: 'asset' },
-        { name: 'memo', type: 'string' },
-      ],
-    },
-  ],
-  actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
-};
 
 test('errors name the field path: transfer.quantity', () => {
   const s = new AbiSerializer(TOKEN);

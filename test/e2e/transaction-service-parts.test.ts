@@ -17,30 +17,13 @@ import {
   AbiSource,
   TransactionServiceError,
 } from '../../runtime/transaction-service/index.js';
+import { TOKEN_TRANSFER_ABI as TOKEN_ABI } from '../fixtures/token-abi.js';
 
 const CHAIN = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
 const HEAD = {
   chain_id: CHAIN,
   head_block_num: 0x12345,
   head_block_id: `00012345${'ab'.repeat(4)}0102030405060708090a0b0c0d0e0f101112131415161718`,
-};
-const TOKEN_ABI = {
-  version: 'eosio::abi/1.2',
-  types: [],
-  structs: [
-    {
-      name: 'transfer',
-      base: '',
-      fields: [
-        { name: 'from', type: 'name' },
-        { name: 'to', type: 'name' },
-        { name: 'quantity', type: 'asset' },
-        { name: 'memo', type: 'string' },
-      ],
-    },
-  ],
-  actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
-  tables: [],
 };
 
 test('confirmation: identity from the install record, actions decoded, app strings quoted and cut', () => {

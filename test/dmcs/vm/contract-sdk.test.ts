@@ -10,6 +10,7 @@ import { ContractVm } from '../../../dmcs/vm/contract-vm.js';
 import { ContractError } from '../../../dmcs/vm/contract-error.js';
 import { MemoryHost, n } from './memory-host.js';
 import { ROOT } from './token-harness.js';
+import { TOKEN_TRANSFER_ABI } from '../../fixtures/token-abi.js';
 
 const root = fileURLToPath(ROOT);
 const src = new URL('test/dmcs/vm/fixtures/sdk-probe/', ROOT);
@@ -108,23 +109,8 @@ test('inline actions are packed as Antelope actions', () => {
   const host = new MemoryHost(['probe']);
   run('inline', { to: 'bob' }, host);
   assert.is(host.inline.length, 1);
-  const tokenAbi = {
-    version: 'eosio::abi/1.1',
-    structs: [
-      {
-        name: 'transfer',
-        base: '',
-        fields: [
-          { name: 'from', type: 'name' },
-          { name: 'to', type: 'name' },
-          { name: 'quantity', type: 'asset' },
-          { name: 'memo', type: 'string' },
-        ],
-      },
-    ],
-    actions: [{ name: 'transfer', type: 'transfer', ricardian_contract: '' }],
-  };
-  const data = AbiSerializer.for(Abi.from(tokenAbi)).encodeAction('transfer', {
+
+  const data = AbiSerializer.for(Abi.from(TOKEN_TRANSFER_ABI)).encodeAction('transfer', {
     from: 'probe',
     to: 'bob',
     quantity: '1.0000 RSN',
