@@ -216,7 +216,12 @@ export async function syncShare(
     const ext = own
       ? undefined
       : core.registerExtension(SHARE_PROOF_EXTENSION, {
-          onmessage: (message, peer) => proved(verifyServeProof(message, core.key!, peer.stream.handshakeHash)),
+          // only this connection's proof counts (the core may have other peers): its peer's stream
+          // is the Noise stream under the protocol stream dialled here
+          onmessage: (message, peer) => {
+            if (peer.stream === (proto as unknown as { noiseStream: unknown }).noiseStream)
+              proved(verifyServeProof(message, core.key!, peer.stream.handshakeHash));
+          },
         });
     try {
       core.replicate(proto);
