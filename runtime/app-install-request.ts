@@ -5,7 +5,8 @@
  *      package exactly as `peeros app install APP@VERSION` does (runtime/store/store-install.ts:
  *      yanked, downgrades, hash, capabilities hash, name and version refused);
  *   2. shows its own install consent (runtime/store/install-consent.ts, saying which app asked and
- *      what changes against the installed version) through the host's install dialog, and installs
+ *      what changes against the installed version, and warning when the DMCS's view may be stale:
+ *      runtime/store/stale-view.ts, the CLI's rule) through the host's install dialog, and installs
  *      through the one install path (app-install.ts: link check, identity, signature) only on a yes. Never `replace`: a request cannot take over an unverified app.
  * No dialog (a host with nobody to ask): `unavailable`, nothing fetched. The app hears the outcome
  * as `{status: installed|declined|refused, app, version?, reason?}`.
@@ -17,6 +18,7 @@ import { HostError } from './errors.js';
 import { APP_NAME, VERSION } from './manifest.js';
 import { installConsentLines } from './store/install-consent.js';
 import { resolveStoreInstall } from './store/store-install.js';
+import { staleWarning } from './store/stale-view.js';
 import { DEFAULT_STORE_ACCOUNT, StoreRegistry } from './store/store-registry.js';
 import type { DmcsBackend } from './dispatch/index.js';
 import { BridgeError } from './host-bridge/bridge-error.js';
@@ -31,6 +33,11 @@ export interface InstallDialogRequest {
   app: string;
   version: string;
   lines: string[];
+  /**
+   * Set when the DMCS the release was read from looks stale (runtime/store/stale-view.ts, the rule
+   * `peeros app install APP` warns with): a yank or a newer release may be missing. The dialog shows it.
+   */
+  stale?: string;
 }
 
 /** Asks the user; resolves true only on an explicit yes (the terminal in the CLI, the console's dialog later). */
@@ -63,17 +70,22 @@ export async function serveInstallRequest(o: {
   requestedBy: string;
   payload: Uint8Array;
   /** The default DMCS, whose registry contract `store` is read. */
-  backend: () => Promise<Pick<DmcsBackend, 'getTableRows'>>;
+  backend: () => Promise<Pick<DmcsBackend, 'getTableRows' | 'getInfo'>>;
   /** The store contract account (default DEFAULT_STORE_ACCOUNT). */
   store?: string | undefined;
   dialog: InstallDialog | undefined;
+  /** The host's clock for the stale-view rule (default Date.now; a test runs it ahead, as if the DMCS had stopped). */
+  now?: () => number;
 }): Promise<{ answer: InstallAnswer; installed?: InstallResult }> {
   const { app, version } = parseInstallRequest(o.payload);
   if (!o.dialog)
     throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'this host has no install dialog to ask the user: an app cannot install apps here');
   const registry = new AppRegistry(o.home);
   const before = (await registry.record(app)) ? (await registry.load(app)).manifest : undefined;
-  const store = new StoreRegistry(await o.backend(), o.store ?? DEFAULT_STORE_ACCOUNT);
+  const backend = await o.backend();
+  const store = new StoreRegistry(backend, o.store ?? DEFAULT_STORE_ACCOUNT);
+  // read before the registry, as `peeros app install APP` does: the view the consent is drawn from
+  const stale = staleWarning((await backend.getInfo()).head_block_time, (o.now ?? Date.now)());
   let resolved: Awaited<ReturnType<typeof resolveStoreInstall>>;
   try {
     resolved = await resolveStoreInstall(store, version ? `${app}@${version}` : app, before);
@@ -90,6 +102,7 @@ export async function serveInstallRequest(o: {
           requestedBy: o.requestedBy,
           app,
           version: chosen,
+          ...(stale ? { stale } : {}),
           lines: installConsentLines(pkg, proof, {
             requestedBy: o.requestedBy,
             store: store.store,

@@ -7,6 +7,8 @@ declare module 'hypercore' {
     valueEncoding?: string;
   }
   export default class Hypercore extends EventEmitter {
+    /** The key of a core signed by `publicKey` alone (the hash of its default manifest): what a writer's core key commits to. */
+    static key(publicKey: Buffer): Buffer;
     readonly length: number;
     readonly byteLength: number;
     readonly contiguousLength: number;
@@ -31,5 +33,19 @@ declare module 'hypercore' {
     update(opts?: { wait?: boolean }): Promise<boolean>;
     download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void };
     replicate(isInitiatorOrStream: boolean | NodeJS.ReadWriteStream, opts?: object): NodeJS.ReadWriteStream;
+    /** The writer's key pair (libsodium's 64-byte secret key) on a writable core; a replica has only the public half. */
+    readonly keyPair: { publicKey: Buffer; secretKey: Buffer | null } | null;
+    /** The peers replicating this core now (one per open channel). */
+    readonly peers: HypercorePeer[];
+    /** A named extension message on this core's channels (raw bytes by default). */
+    registerExtension(name: string, handlers?: { onmessage?: (message: Buffer, peer: HypercorePeer) => void }): HypercoreExtension;
+  }
+  export interface HypercorePeer {
+    /** The connection's encrypted stream: its Noise handshake hash is the same on both ends. */
+    readonly stream: { readonly handshakeHash: Buffer | null };
+  }
+  export interface HypercoreExtension {
+    send(message: Uint8Array, peer: HypercorePeer): void;
+    destroy(): void;
   }
 }

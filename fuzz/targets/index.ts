@@ -15,6 +15,7 @@ import { packageArchive } from './package-archive.js';
 import { webauthnAttestation } from './webauthn-attestation.js';
 import { viewTree } from './view-tree.js';
 import { shareCore } from './share-core.js';
+import { shareProof } from './share-proof.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -32,6 +33,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   webauthnAttestation,
   viewTree,
   shareCore,
+  shareProof,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {

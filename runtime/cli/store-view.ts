@@ -1,8 +1,8 @@
 /**
  * The dAppStore as the CLI reads it: the DMCS (--dmcs NAME, else the default) and the store
  * account (--store ACCOUNT, else `dappstore`), no vault — reading the registry needs no key. Warns
- * on stderr when the node's head block is older than STALE_AFTER_MS: its view of the registry (a
- * yank, a newer release) may be behind.
+ * on stderr when the node's head block is old (runtime/store/stale-view.ts): its view of the
+ * registry (a yank, a newer release) may be behind.
  */
 import type { CliIO } from './command.js';
 import type { FlagDefinition } from './command-definition.js';
@@ -10,17 +10,7 @@ import { peerosHome } from '../../lib/home.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { DEFAULT_STORE_ACCOUNT, StoreRegistry } from '../store/store-registry.js';
 import type { CliFlags } from './vault-unlock.js';
-
-/** A head block older than 2 minutes: the node is not producing or not synced; say so. */
-export const STALE_AFTER_MS = 120_000;
-
-/** The warning to print when a head block time (Antelope's UTC without 'Z') is older than STALE_AFTER_MS. */
-export function staleWarning(headBlockTime: string | undefined, now: number): string | undefined {
-  if (!headBlockTime) return undefined;
-  const head = Date.parse(`${headBlockTime}${headBlockTime.endsWith('Z') ? '' : 'Z'}`);
-  if (!Number.isFinite(head) || now - head <= STALE_AFTER_MS) return undefined;
-  return `peeros: warning: the DMCS's head block is ${Math.round((now - head) / 1000)} s old; its view of the store may be stale (a yank or a newer release may be missing)`;
-}
+import { staleWarning } from '../store/stale-view.js';
 
 export const STORE_FLAG: FlagDefinition = {
   name: 'store',
@@ -39,7 +29,7 @@ export async function withStore<T>(
   try {
     const backend = await dispatcher.backendFor(typeof flags.dmcs === 'string' ? { dmcs: flags.dmcs } : null);
     const stale = staleWarning((await backend.getInfo()).head_block_time, Date.now());
-    if (stale) io.err(stale);
+    if (stale) io.err(`peeros: warning: ${stale}`);
     const registry = new StoreRegistry(backend, typeof flags.store === 'string' ? flags.store : DEFAULT_STORE_ACCOUNT);
     return await fn({ registry, backend, home });
   } finally {

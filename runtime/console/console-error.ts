@@ -28,6 +28,8 @@ export const CONSOLE_ERROR_STATUS = {
   TOO_LARGE: 413,
   /** One at a time (a contract deployment, whose build takes a compile worker). */
   BUSY: 409,
+  /** Peer-to-peer share work this console does not do: it was started without --share-listen. */
+  NOT_SERVING: 409,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_STATUS;

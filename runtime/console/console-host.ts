@@ -31,6 +31,8 @@ import { ShareService } from '../fs/share-service.js';
 import type { PeerAddress } from '../fs/share-peer.js';
 import { USER_APP } from '../../skv/index.js';
 import { runShareCycle, SHARE_CYCLE_MS, type ShareCycleReport } from '../host-bridge/share-cycle.js';
+import { listShares, type IncomingListing, type OutgoingListing } from '../fs/share-records.js';
+import { ShareError } from '../fs/share-error.js';
 import { createAccount } from '../transaction-service/account-creator.js';
 import { checkAccountName, login } from '../session/login.js';
 import { readSession } from '../session/session-file.js';
@@ -77,6 +79,14 @@ interface Running {
   shares?: ShareService;
   timer?: NodeJS.Timeout;
   cycle?: Promise<unknown> | undefined;
+}
+
+/** The Shares page: this console's serving address and the host's share records (no keys). */
+export interface SharesState {
+  /** Where this console serves shares and the address its descriptors name; null: it does not serve. */
+  serving: { listen: string; announce: string } | null;
+  outgoing: Array<OutgoingListing & { servedHere: boolean }>;
+  incoming: IncomingListing[];
 }
 
 export class ConsoleHost {
@@ -160,7 +170,7 @@ export class ConsoleHost {
     const running: Running = { services, host: new Host({ home: this.home, services }), ...(shares ? { shares } : {}) };
     if (shares && this.#shareCycleMs > 0) {
       running.timer = setInterval(() => {
-        if (!running.cycle) running.cycle = this.shareCycle().finally(() => (running.cycle = undefined));
+        if (!running.cycle) this.#cycle(running).catch(() => {});
       }, this.#shareCycleMs);
       running.timer.unref();
     }
@@ -173,11 +183,78 @@ export class ConsoleHost {
     return this.#running?.shares?.address;
   }
 
-  /** Runs one share cycle now (share-cycle.ts): publish, reconcile, sync. */
+  /**
+   * Runs one share cycle now (share-cycle.ts): publish, reconcile, sync — after the one under way,
+   * if any (the timer's and the page's Sync now never run side by side).
+   */
   async shareCycle(o: { graceMs?: number } = {}): Promise<ShareCycleReport> {
     const r = this.#running;
-    if (!r?.shares) throw new ConsoleError('LOCKED', 'peer-to-peer shares run while the vault is unlocked, with --share-listen');
-    return runShareCycle(r.services, o);
+    if (!r) throw new ConsoleError('LOCKED', 'unlock the vault to sync shares');
+    if (!r.shares)
+      throw new ConsoleError('NOT_SERVING', 'this console does not serve peer-to-peer shares: start it with --share-listen HOST:PORT');
+    return this.#cycle(r, o);
+  }
+
+  #cycle(r: Running, o: { graceMs?: number } = {}): Promise<ShareCycleReport> {
+    const next = (r.cycle ?? Promise.resolve()).catch(() => {}).then(() => runShareCycle(r.services, o));
+    r.cycle = next;
+    const done = (): void => {
+      if (r.cycle === next) r.cycle = undefined;
+    };
+    next.then(done, done);
+    return next;
+  }
+
+  /**
+   * The Shares page's data: the records of `$PEEROS_HOME/shares/` (read without the store's lock, as
+   * `peeros share list` reads them) and where this console serves. `servedHere`: an active share
+   * whose descriptor names the address this console serves at (recipients dial there).
+   */
+  sharesState(): SharesState {
+    const { outgoing, incoming } = listShares(this.home);
+    const address = this.#running?.shares?.address;
+    const announced = address ? (this.#shareAnnounce ?? address) : undefined;
+    const serving =
+      address && announced ? { listen: `${address.host}:${address.port}`, announce: `${announced.host}:${announced.port}` } : null;
+    return {
+      serving,
+      outgoing: outgoing.map((s) => ({
+        ...s,
+        servedHere: !s.revoked && serving !== null && (s.at === undefined || s.at === serving.announce),
+      })),
+      incoming,
+    };
+  }
+
+  /**
+   * Revokes outgoing share `id` at once, as `peeros share revoke ID`: no longer served (open
+   * connections dropped), its core deleted, never written again; the recipient keeps what it
+   * synced. Through this console's share service when it serves; else the store is opened for the
+   * revoke alone (SHARE_BUSY while another process, `share serve`, holds it). Nothing is signed and
+   * no key is opened: revoking withdraws access and grants none.
+   */
+  async revokeShare(id: string): Promise<OutgoingListing> {
+    const r = this.#running;
+    if (!r) throw new ConsoleError('LOCKED', 'unlock the vault to revoke shares');
+    const find = (list: OutgoingListing[]): OutgoingListing => {
+      const s = list.find((x) => x.id === id);
+      if (!s) throw new ShareError('SHARE_NOT_FOUND', 'no outgoing share with that id on this host');
+      if (s.revoked) throw new ShareError('SHARE_NOT_FOUND', 'that share was already revoked');
+      return s;
+    };
+    if (r.shares) {
+      const s = find(r.shares.list());
+      await r.shares.revoke(id);
+      return { ...s, revoked: true };
+    }
+    const shares = await ShareService.open({ home: this.home, vault: this.vault, userApp: USER_APP });
+    try {
+      const s = find(shares.list());
+      await shares.revoke(id);
+      return { ...s, revoked: true };
+    } finally {
+      await shares.close();
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import { API_READS, API_WRITES, type ApiBody } from './console-api.js';
 import { SIGNING_READS, SIGNING_WRITES } from './signing-api.js';
 import { ACCOUNT_READS, ACCOUNT_WRITES } from './account-api.js';
 import { CONTRACT_READS, CONTRACT_WRITES } from './contract-api.js';
+import { SHARE_READS, SHARE_WRITES } from './share-api.js';
 import type { ConsoleHost } from './console-host.js';
 import { readScreenImage } from './screen-image.js';
 
@@ -37,6 +38,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/account-page.js': { file: 'account-page.js', type: 'text/javascript; charset=utf-8' },
   '/contracts-page.js': { file: 'contracts-page.js', type: 'text/javascript; charset=utf-8' },
   '/install-dialog.js': { file: 'install-dialog.js', type: 'text/javascript; charset=utf-8' },
+  '/shares-page.js': { file: 'shares-page.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** Where an app screen's images are served from (`?app=NAME&path=assets/...`; runtime/console/screen-image.ts). */
@@ -136,8 +138,8 @@ export class ConsoleServer {
       const img = await readScreenImage(this.#host.home, q.get('app') ?? '', q.get('path') ?? '');
       return this.#send(res, 200, Buffer.from(img.bytes), img.type);
     }
-    const read = API_READS[path] ?? SIGNING_READS[path] ?? ACCOUNT_READS[path] ?? CONTRACT_READS[path];
-    const write = API_WRITES[path] ?? SIGNING_WRITES[path] ?? ACCOUNT_WRITES[path] ?? CONTRACT_WRITES[path];
+    const read = API_READS[path] ?? SIGNING_READS[path] ?? ACCOUNT_READS[path] ?? CONTRACT_READS[path] ?? SHARE_READS[path];
+    const write = API_WRITES[path] ?? SIGNING_WRITES[path] ?? ACCOUNT_WRITES[path] ?? CONTRACT_WRITES[path] ?? SHARE_WRITES[path];
     if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
     if (method === 'GET' && read) {
       this.#sessions.session(req.headers.cookie);

@@ -23,6 +23,8 @@ export interface PendingInstall {
   app: string;
   version: string;
   lines: string[];
+  /** The host's stale-view warning (runtime/store/stale-view.ts), when the registry was read from a DMCS that looks stale. */
+  stale?: string;
   /** When the console stops waiting (Unix ms). */
   deadline: number;
 }
@@ -57,6 +59,7 @@ export class InstallRequests {
         app: r.app,
         version: r.version,
         lines: [...r.lines],
+        ...(r.stale !== undefined ? { stale: r.stale } : {}),
         deadline: Date.now() + this.#timeoutMs,
         resolve,
         timer,
@@ -65,12 +68,13 @@ export class InstallRequests {
   }
 
   list(): PendingInstall[] {
-    return [...this.#waiting.values()].map(({ id, requestedBy, app, version, lines, deadline }) => ({
+    return [...this.#waiting.values()].map(({ id, requestedBy, app, version, lines, stale, deadline }) => ({
       id,
       requestedBy,
       app,
       version,
       lines,
+      ...(stale !== undefined ? { stale } : {}),
       deadline,
     }));
   }

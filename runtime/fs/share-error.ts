@@ -27,6 +27,8 @@ export const SHARE_ERROR_CODES = [
   'SHARE_NOT_FOUND',
   /** The path to share is not a file or folder of the drive, or the drive refused a read or write. */
   'SHARE_DRIVE',
+  /** The peer at the descriptor's address did not prove it holds the share core's secret key (share-proof.ts): nothing was asked of it. */
+  'SHARE_UNAUTHENTICATED',
 ] as const;
 export type ShareErrorCode = (typeof SHARE_ERROR_CODES)[number];
 
@@ -46,4 +48,5 @@ export const SHARE_ISA_CODES: Record<ShareErrorCode, IsaErrorCode> = {
   SHARE_UNREACHABLE: IsaErrorCode.UNAVAILABLE,
   SHARE_NOT_FOUND: IsaErrorCode.NOT_FOUND,
   SHARE_DRIVE: IsaErrorCode.NOT_FOUND,
+  SHARE_UNAUTHENTICATED: IsaErrorCode.UNAVAILABLE,
 };

@@ -8,15 +8,20 @@
  * the cores whose keys it was given (sealed to it in a share descriptor); the blocks it gets are
  * ciphertext under the content key.
  *
- * The receiving host (`syncShare`) dials, learns the core's signed length, refuses a core longer or
+ * The serving host also proves, on each connection, that it holds each served core's secret key
+ * (share-proof.ts), and the receiving host asks nothing of a peer that has not: a relay, a replica
+ * or whoever listens at the address now is `SHARE_UNAUTHENTICATED`.
+ *
+ * The receiving host (`syncShare`) dials, waits for that proof, learns the core's signed length, refuses a core longer or
  * larger than the limits *before* downloading anything, downloads [0, length) and disconnects.
  * Every wait is bounded by `timeoutMs`; an unreachable peer is `SHARE_UNREACHABLE` and leaves what
  * was already replicated in place (offline first: the next sync resumes).
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import Hypercore from 'hypercore';
+import Hypercore, { type HypercorePeer } from 'hypercore';
 import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
+import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share-proof.js';
 
 /** Connections a sharing host keeps open at once; more are closed on arrival (a peer may not exhaust its sockets). */
 export const MAX_SHARE_CONNECTIONS = 64;
@@ -44,8 +49,29 @@ function protocolOver(sock: Socket, initiator: boolean): ProtocolStream {
   return proto;
 }
 
+/**
+ * Makes a served core prove, to every peer that opens its channel, that this host holds its secret
+ * key (share-proof.ts). A core without a secret key (a replica) proves nothing, and recipients
+ * refuse it.
+ */
+function proveOnEveryChannel(core: Hypercore): void {
+  const pair = core.keyPair;
+  const key = core.key;
+  if (!pair?.secretKey || !key) return;
+  const keyPair = { publicKey: pair.publicKey, secretKey: pair.secretKey };
+  const ext = core.registerExtension(SHARE_PROOF_EXTENSION, {});
+  const prove = (peer: HypercorePeer): void => {
+    const hash = peer.stream.handshakeHash;
+    if (hash) ext.send(signServeProof(keyPair, key, hash), peer);
+  };
+  core.on('peer-add', prove);
+  for (const peer of core.peers) prove(peer);
+}
+
 export class ShareServer {
   readonly #conns = new Map<Socket, ProtocolStream>();
+  /** The cores already set up to prove themselves (once per core, whatever the number of connections). */
+  readonly #proving = new WeakSet<Hypercore>();
 
   private constructor(
     private readonly server: Server,
@@ -78,7 +104,15 @@ export class ShareServer {
     const proto = protocolOver(sock, false);
     this.#conns.set(sock, proto);
     sock.on('close', () => this.#conns.delete(sock));
-    for (const core of this.active()) core.replicate(proto);
+    for (const core of this.active()) this.#serve(core, proto);
+  }
+
+  #serve(core: Hypercore, proto: ProtocolStream): void {
+    if (!this.#proving.has(core)) {
+      this.#proving.add(core);
+      proveOnEveryChannel(core);
+    }
+    core.replicate(proto);
   }
 
   /** Connections open now. */
@@ -88,7 +122,7 @@ export class ShareServer {
 
   /** Offers a newly shared core on the connections already open. */
   offer(core: Hypercore): void {
-    for (const proto of this.#conns.values()) core.replicate(proto);
+    for (const proto of this.#conns.values()) this.#serve(core, proto);
   }
 
   /** Drops every connection (after a revocation): redialing peers get only the still-active cores. */
@@ -168,12 +202,47 @@ export async function syncShare(
     );
     const proto = protocolOver(sock, true);
     const peered = new Promise<void>((resolve) => {
-      if ((core as unknown as { peers: unknown[] }).peers.length > 0) resolve();
+      if (core.peers.length > 0) resolve();
       else core.once('peer-add', () => resolve());
     });
-    core.replicate(proto);
-    // a peer that does not serve this core (never shared, or revoked) never opens its channel
-    await within(peered, deadline, 'waiting for the peer to offer the share');
+    // the peer must prove it holds the core's secret key on this connection (share-proof.ts); not
+    // when this host holds it itself (a share to oneself: the core is its own, and its serving
+    // session already answers the proof extension on this core)
+    const own = !!core.keyPair?.secretKey;
+    let proved: (ok: boolean) => void = () => {};
+    const proof = new Promise<boolean>((resolve) => {
+      proved = resolve;
+    });
+    const ext = own
+      ? undefined
+      : core.registerExtension(SHARE_PROOF_EXTENSION, {
+          // only this connection's proof counts (the core may have other peers): its peer's stream
+          // is the Noise stream under the protocol stream dialled here
+          onmessage: (message, peer) => {
+            if (peer.stream === (proto as unknown as { noiseStream: unknown }).noiseStream)
+              proved(verifyServeProof(message, core.key!, peer.stream.handshakeHash));
+          },
+        });
+    try {
+      core.replicate(proto);
+      // a peer that does not serve this core (never shared, or revoked) never opens its channel
+      await within(peered, deadline, 'waiting for the peer to offer the share');
+      const ok =
+        own ||
+        (await within(proof, deadline, 'waiting for the peer to prove it is the share’s sender').catch((e: ShareError) => {
+          throw new ShareError(
+            'SHARE_UNAUTHENTICATED',
+            `the peer at ${at.host}:${at.port} offers the share but did not prove it holds its key (${e.message})`,
+          );
+        }));
+      if (!ok)
+        throw new ShareError(
+          'SHARE_UNAUTHENTICATED',
+          `the peer at ${at.host}:${at.port} sent a proof that is not the share key's signature of this connection`,
+        );
+    } finally {
+      ext?.destroy();
+    }
     await within(core.update({ wait: true }), deadline, "learning the share's length");
     if (core.length < o.minLength)
       throw new ShareError(

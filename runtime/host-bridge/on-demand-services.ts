@@ -49,10 +49,12 @@ async function terminalConfirm(r: VerificationRequest, say: (t: string) => void)
 }
 
 /**
- * The install dialog on the terminal: the host's consent block (app text already escaped), then a
- * y/N question; without a terminal nothing is installed.
+ * The install dialog on the terminal: the stale-view warning when there is one (as `peeros app
+ * install APP` prints it), the host's consent block (app text already escaped), then a y/N
+ * question; without a terminal nothing is installed.
  */
 async function terminalInstallDialog(r: InstallDialogRequest, say: (t: string) => void): Promise<boolean> {
+  if (r.stale) say(`peeros: warning: ${r.stale}`);
   for (const line of r.lines) say(`peeros: ${line}`);
   if (!process.stdin.isTTY) {
     say(

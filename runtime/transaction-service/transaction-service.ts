@@ -91,6 +91,19 @@ function badActions(why: string): TransactionServiceError {
   return new TransactionServiceError('BAD_ACTIONS', `dmcs.push: ${why}`);
 }
 
+/**
+ * A `$share` on a host without a share service (the one-shot `peeros app run`, or an embedder that
+ * passes none): refused before anything is made or signed, saying exactly where it can be done. Not
+ * served for the run: a share is read by its recipient from the address its descriptor names for as
+ * long as it lives, and this process ends with its command (the recipient would find nobody there).
+ */
+export function noShareService(path: string): TransactionServiceError {
+  return new TransactionServiceError(
+    'UNAVAILABLE',
+    `dmcs.push: ${terminalQuoted(path, MAX_CONFIRMATION_VALUE_CHARS)} would be shared peer to peer (a file over 4 KiB, a binary file or a folder), but this host serves no shares: a recipient reads a share from the host that made it, at the address its descriptor names, for as long as the share lives, and a one-shot \`peeros app run\` ends with its command. Nothing was shared or signed. Run the app in a host that serves shares: \`peeros console --share-listen HOST:PORT\` (its Apps page or the app's screen); when that console is closed, \`peeros share serve --listen HOST:PORT\` (the same address) serves what it shared`,
+  );
+}
+
 function checkRawActions(v: unknown): RawAction[] {
   if (!Array.isArray(v) || v.length === 0) throw badActions('expected a non-empty array of {account, name, data}');
   if (v.length > MAX_ACTIONS_PER_PUSH) throw badActions(`${v.length} actions; at most ${MAX_ACTIONS_PER_PUSH} per push`);
@@ -242,10 +255,7 @@ export class TransactionService {
       for (const [field, value] of Object.entries(r.data)) {
         const shared = shareRequestOf(value);
         if (shared) {
-          if (!this.#o.shareFile)
-            throw badActions(
-              'this host does not serve peer-to-peer shares ($share): run the app in a host that does, e.g. `peeros console --share-listen HOST:PORT`',
-            );
+          if (!this.#o.shareFile) throw noShareService(shared.path);
           const sender = session.keys[0]!;
           const recipient = await this.#activeKey(hybrid, shared.for);
           const descriptor = await this.#o.shareFile({

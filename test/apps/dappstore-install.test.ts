@@ -243,4 +243,27 @@ test('peeros app run without a terminal: the host draws its consent on stderr an
   }
 });
 
+test('a stale chain view is warned about in the dialog, by the rule `peeros app install APP` warns with; a fresh one is not', async () => {
+  assert.ok(shown.length > 0 && shown.every((r) => r.stale === undefined), 'the dev node produces: its view is fresh');
+  const seen: InstallDialogRequest[] = [];
+  // the host's clock ten minutes ahead of the node's head block: as a DMCS that stopped producing ten minutes ago
+  const { answer: out } = await serveInstallRequest({
+    home: w.home,
+    requestedBy: 'dappstore',
+    payload: pack({ app: 'calculator', version: '1.1.0' }),
+    backend: async () => w.backend,
+    dialog: async (r) => {
+      seen.push(r);
+      return false;
+    },
+    now: () => Date.now() + 10 * 60_000,
+  });
+  assert.is(out.status, 'declined', JSON.stringify(out));
+  assert.is(seen.length, 1);
+  assert.match(
+    seen[0]!.stale ?? '',
+    /^the DMCS's head block is 6\d\d s old; its view of the store may be stale \(a yank or a newer release may be missing\)$/,
+  );
+});
+
 test.run();

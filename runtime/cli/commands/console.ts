@@ -39,7 +39,7 @@ console's own are refused (DNS rebinding, other sites); see docs/console.md.`,
       type: 'string',
       value: 'HOST:PORT',
       description:
-        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you (docs/fs.md)',
+        'while unlocked, serve peer-to-peer shares (large files, folders, calendars) on this address, and every 10 s publish new writes to them, stop serving unshared ones and sync the shares sent to you; apps run from the console can then share peer to peer (peeros app run cannot), and the Shares page syncs now and revokes (docs/fs.md)',
     },
     {
       name: 'share-announce',

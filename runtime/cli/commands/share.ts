@@ -70,7 +70,7 @@ const definition: CommandDefinition = {
       name: 'revoke',
       args: 'ID',
       description:
-        "stop serving outgoing share ID (from share list) now: its core is deleted and never written again; the recipient keeps what it synced. The row stays on chain until the app's unshare. Needs the share store, so not while share serve or the console serves this home (revoke there)",
+        "stop serving outgoing share ID (from share list) now: its core is deleted and never written again; the recipient keeps what it synced. The row stays on chain until the app's unshare. Needs the share store, so not while share serve or the console serves this home (stop that serve first, or use Revoke on the console's Shares page)",
     },
     {
       name: 'serve',

@@ -8,6 +8,7 @@ import { api, el, setCsrf } from './page-tools.js';
 import { accountPage } from './account-page.js';
 import { contractsPage } from './contracts-page.js';
 import { startInstallDialogs } from './install-dialog.js';
+import { sharesPage } from './shares-page.js';
 
 const main = document.getElementById('main');
 const message = document.getElementById('message');
@@ -210,6 +211,10 @@ function resignButton(e) {
 let createdAccount = '';
 
 const PAGES = {
+  async shares(show) {
+    show(...(await sharesPage({ el, api, say }, () => refresh())));
+  },
+
   async contracts(show) {
     show(...(await contractsPage({ el, api, say })));
   },

@@ -65,6 +65,9 @@ function render(r) {
         el('span', { class: 'note' }, 'app'),
         el('span', { id: 'install-app' }, `${r.app} ${r.version}`),
       ),
+      // the host's stale-view warning (the CLI's rule, runtime/store/stale-view.ts): a yank or a newer
+      // release may be missing from what the host read
+      r.stale ? el('p', { class: 'warning', id: 'install-stale', role: 'alert' }, `warning: ${r.stale}`) : null,
       // the consent as the terminal draws it (its indentation and rules kept), as text
       el('pre', { class: 'install-lines', id: 'install-lines' }, r.lines.join('\n')),
       el('p', { class: 'note' }, `installs nothing by itself at ${new Date(r.deadline).toLocaleTimeString()} if not answered`),

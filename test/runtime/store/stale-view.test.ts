@@ -2,7 +2,7 @@
 // its view of yanks and releases may be behind. Antelope's head_block_time has no 'Z'; it is UTC.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { STALE_AFTER_MS, staleWarning } from '../../../runtime/cli/store-view.js';
+import { STALE_AFTER_MS, staleWarning } from '../../../runtime/store/stale-view.js';
 
 test('a head block older than the limit is warned about, a fresh or unknown one is not', () => {
   const now = Date.parse('2026-12-02T12:00:00Z');
