@@ -6,7 +6,11 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200]      (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--per-block]      (after `node scripts/build.mjs`)
+ *
+ * `--per-block` waits after each transfer until its block is produced, as the latency loop of
+ * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
+ * reference, the node's post-block work) instead of back to back.
  *
  * Stages nest: `vault round trip` and `session-grant ledger` are inside `vault.sign`, which is inside
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
@@ -26,7 +30,9 @@ const { HybridApi } = await imp('runtime/hybrid-cache/index.js');
 const { Vault, VaultChannel } = await imp('skv/index.js');
 const { AcceptedJournal } = await imp('dmcs/block/accepted-journal.js');
 
-const N = Number(process.argv[2] ?? 200);
+const args = process.argv.slice(2);
+const perBlock = args.includes('--per-block');
+const N = Number(args.find((a) => !a.startsWith('--')) ?? 200);
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
 function wrap(proto, method, stage) {
@@ -62,10 +68,12 @@ try {
   const samples = [];
   for (let i = 0; i < N; i++) {
     sample = {};
-    await rig.transfer();
+    const block = await rig.transfer();
     samples.push(sample);
     sample = null;
-    if (i % 50 === 49) await rig.node.produceBlock();
+    if (perBlock) {
+      while (rig.node.getInfo().head_block_num < block) await new Promise((r) => setTimeout(r, 1));
+    } else if (i % 50 === 49) await rig.node.produceBlock();
   }
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -73,7 +81,7 @@ try {
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} serial, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} serial${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   );
