@@ -56,10 +56,14 @@ test("an append right after a cut does not wait for the cut's datasync; close do
     journal.durable(5); // block 5 is in the log: both entries go
     await until(() => held === 1, "the cut's datasync started");
     // resolves while the cut's sync is still held (behind it, it would wait for the release)
+    let timer: NodeJS.Timeout | undefined;
     const appended = await Promise.race([
       journal.append(6, trx(3)).then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), 10_000);
+      }),
     ]);
+    clearTimeout(timer);
     if (!appended) release();
     assert.ok(appended, "the append was held behind the cut's datasync");
     assert.ok(syncs >= 2, 'the append synced on its own');
