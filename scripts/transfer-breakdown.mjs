@@ -12,6 +12,9 @@
  * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
  * reference, the node's post-block work) instead of back to back.
  *
+ * It also prints the CPU time of the whole process (every thread) per transfer, which other load on
+ * a shared machine distorts far less than the stages' wall-clock times.
+ *
  * Stages nest: `vault round trip` and `session-grant ledger` are inside `vault.sign`, which is inside
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
  * system's own costs, measured in the same run the way each store writes.
@@ -65,6 +68,8 @@ const rig = await openDpayRig();
 try {
   for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
   const load0 = loadavg();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const samples = [];
   for (let i = 0; i < N; i++) {
     sample = {};
@@ -75,6 +80,8 @@ try {
       while (rig.node.getInfo().head_block_num < block) await new Promise((r) => setTimeout(r, 1));
     } else if (i % 50 === 49) await rig.node.produceBlock();
   }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
@@ -84,6 +91,11 @@ try {
     `transfers: ${N} serial${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
+  );
+  // CPU time of this process (every thread: app worker, vault, node, recovery) per transfer: what
+  // the path costs, far less sensitive to other load on the machine than the wall-clock stages
+  console.log(
+    `CPU per transfer (all threads of the process): ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}, system ${(cpu.system / 1000 / N).toFixed(2)}); wall per transfer ${(wall / N).toFixed(2)} ms`,
   );
   console.log(`${'stage'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)}`);
   for (const [stage, xs] of rows)
