@@ -6,7 +6,14 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200]      (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--per-block]      (after `node scripts/build.mjs`)
+ *
+ * `--per-block` waits after each transfer until its block is produced, as the latency loop of
+ * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
+ * reference, the node's post-block work) instead of back to back.
+ *
+ * It also prints the CPU time of the whole process (every thread) per transfer, which other load on
+ * a shared machine distorts far less than the stages' wall-clock times.
  *
  * Stages nest: `vault round trip` and `session-grant ledger` are inside `vault.sign`, which is inside
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
@@ -26,7 +33,9 @@ const { HybridApi } = await imp('runtime/hybrid-cache/index.js');
 const { Vault, VaultChannel } = await imp('skv/index.js');
 const { AcceptedJournal } = await imp('dmcs/block/accepted-journal.js');
 
-const N = Number(process.argv[2] ?? 200);
+const args = process.argv.slice(2);
+const perBlock = args.includes('--per-block');
+const N = Number(args.find((a) => !a.startsWith('--')) ?? 200);
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
 function wrap(proto, method, stage) {
@@ -59,23 +68,34 @@ const rig = await openDpayRig();
 try {
   for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
   const load0 = loadavg();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const samples = [];
   for (let i = 0; i < N; i++) {
     sample = {};
-    await rig.transfer();
+    const block = await rig.transfer();
     samples.push(sample);
     sample = null;
-    if (i % 50 === 49) await rig.node.produceBlock();
+    if (perBlock) {
+      while (rig.node.getInfo().head_block_num < block) await new Promise((r) => setTimeout(r, 1));
+    } else if (i % 50 === 49) await rig.node.produceBlock();
   }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} serial, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} serial${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
+  );
+  // CPU time of this process (every thread: app worker, vault, node, recovery) per transfer: what
+  // the path costs, far less sensitive to other load on the machine than the wall-clock stages
+  console.log(
+    `CPU per transfer (all threads of the process): ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}, system ${(cpu.system / 1000 / N).toFixed(2)}); wall per transfer ${(wall / N).toFixed(2)} ms`,
   );
   console.log(`${'stage'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)}`);
   for (const [stage, xs] of rows)

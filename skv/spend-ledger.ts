@@ -11,9 +11,16 @@
  * the last whole record are an append cut short by a crash (never acknowledged: a signature is
  * released only after its record is synced); they are ignored, and cut before the next append. A
  * missing ledger means nothing was spent yet.
+ *
+ * `fresh()` answers the ledger as the file holds it now: the same object when the file is the one
+ * it last read or wrote (same inode, size and modification time, as the keystore's refresh checks
+ * it), else the file loaded and authenticated again. A write by another vault or process (under the
+ * vault lock, like every write) changes the size (an append) or the inode (a replace), so it is
+ * always read; a failed write forgets the stamp, so the next signature reads the file.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { VaultError } from './error.js';
 import { MAX_SPEND_LEDGER_BYTES } from './limits.js';
@@ -33,6 +40,8 @@ export class SpendLedger {
   /** Bytes of whole records on disk (0: no file); `fileBytes` differs after a cut-short append. */
   private validBytes = 0;
   private fileBytes = 0;
+  /** The file as this object last read or wrote it (`stampOf`); null: not known, read it again. */
+  private stamp: string | null = null;
 
   private constructor(
     private readonly path: string,
@@ -43,8 +52,15 @@ export class SpendLedger {
   static async load(path: string, macKey: Buffer, keystoreId: string): Promise<SpendLedger> {
     const ledger = new SpendLedger(path, macKey, keystoreId);
     let data: Buffer;
+    let st: BigIntStats;
     try {
-      data = await readFile(path);
+      const fh = await open(path, 'r');
+      try {
+        st = await fh.stat({ bigint: true });
+        data = await fh.readFile();
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ledger;
       throw err;
@@ -84,7 +100,17 @@ export class SpendLedger {
       });
     ledger.validBytes = pos;
     ledger.fileBytes = data.length;
+    if (st.size === BigInt(data.length)) ledger.stamp = stampOf(st);
     return ledger;
+  }
+
+  /** This ledger when the file is still the one it read or wrote last (one stat), else the file loaded again. */
+  async fresh(): Promise<SpendLedger> {
+    if (this.stamp !== null) {
+      const now = await stat(this.path, { bigint: true }).then(stampOf, () => null);
+      if (now === this.stamp) return this;
+    }
+    return SpendLedger.load(this.path, this.macKey, this.keystoreId);
   }
 
   private mac(body: string | Buffer): Buffer {
@@ -112,9 +138,13 @@ export class SpendLedger {
       body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
     const text = JSON.stringify(body);
     const record = Buffer.from(`${text}\nmac=${this.mac(text).toString('hex')}\n`, 'utf8');
+    this.stamp = null; // unknown until the write is whole and synced
     if (this.validBytes === 0 || this.validBytes + record.length > MAX_SPEND_LEDGER_BYTES) {
       await writeFileAtomic(this.path, record);
       this.validBytes = this.fileBytes = record.length;
+      // the file just written (writers hold the vault lock); unknown if it cannot be stat'ed
+      const st = await stat(this.path, { bigint: true }).catch(() => null);
+      if (st?.size === BigInt(record.length)) this.stamp = stampOf(st);
       return;
     }
     const at = this.validBytes;
@@ -126,9 +156,16 @@ export class SpendLedger {
       let off = 0;
       while (off < record.length) off += (await fh.write(record, off, record.length - off, at + off)).bytesWritten;
       await fh.datasync();
+      const st = await fh.stat({ bigint: true }).catch(() => null); // durable already: a failed stat only forgets the stamp
+      if (st?.size === BigInt(at + record.length)) this.stamp = stampOf(st);
     } finally {
       await fh.close();
     }
     this.validBytes = this.fileBytes = at + record.length;
   }
+}
+
+/** Which file, at which write: inode, size and modification time (ns). */
+function stampOf(st: BigIntStats): string {
+  return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }

@@ -69,6 +69,8 @@ interface Unlocked {
   session: string;
   /** Identity of the keystore file this state was read from (inode, size, mtime): another process's write changes it. */
   stamp: string;
+  /** The spend ledger as this session last read or wrote it (`SpendLedger.fresh` reads it again when the file changed). */
+  ledger: SpendLedger;
   /** Wall clock (advances while the machine sleeps) and monotonic clock (immune to clock changes). */
   lastActivity: number;
   lastActivityMono: number;
@@ -342,10 +344,11 @@ export class VaultCore {
     }
     const keys = new Map<string, PrivateKey>();
     let stamp: string;
+    let ledger: SpendLedger;
     try {
       for (const entry of parsed.body.keys) keys.set(entry.publicKey, openKey(derived, parsed.body.id, entry));
-      // checked now so a tampered ledger is reported at unlock; every capped signature reads it again
-      await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
+      // checked now so a tampered ledger is reported at unlock; every capped signature checks it again
+      ledger = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
       stamp = await fileStamp(this.paths.keystore);
     } catch (err) {
       for (const k of keys.values()) k.clear();
@@ -362,6 +365,7 @@ export class VaultCore {
       secret,
       session,
       stamp,
+      ledger,
       lastActivity: Date.now(),
       lastActivityMono: performance.now(),
     };
@@ -652,7 +656,8 @@ export class VaultCore {
     const s = this.state;
     return withVaultLock(this.paths, async () => {
       if (s) await this.refresh(s);
-      const ledger = s ? await SpendLedger.load(this.paths.spend, s.derived.spendMac, s.parsed.body.id) : undefined;
+      // as every process left it: re-read when another wrote it since (one stat when none did)
+      const ledger = s ? (s.ledger = await s.ledger.fresh()) : undefined;
       let spent = false;
       const answers = batch.map((r): Committed<string[]> => {
         try {

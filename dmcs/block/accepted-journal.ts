@@ -132,6 +132,8 @@ export class AcceptedJournal {
   #waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   #scheduled = false;
   #tail: Promise<void> = Promise.resolve();
+  /** The datasync of the last cut, running beside later appends (awaited before the handle closes). */
+  #trimSync: Promise<void> | undefined;
 
   private constructor(path: string, fh: FileHandle) {
     this.path = path;
@@ -196,6 +198,7 @@ export class AcceptedJournal {
   /** Writes what is still batched, then closes the file. */
   async close(): Promise<void> {
     await this.#enqueue(() => this.#flush());
+    await this.#trimSync;
     await this.#fh.close();
   }
 
@@ -231,10 +234,21 @@ export class AcceptedJournal {
   async #rewrite(): Promise<void> {
     const keep = this.#entries.filter((e) => e.written);
     if (keep.length === 0) {
+      // The cut is synced beside the next appends, not before them: nothing waits on it (a journal
+      // whose cut a crash undid only holds transactions already in a block: `tx_duplicate` on restart),
+      // and the next append's own datasync makes the cut durable with it.
       await this.#fh.truncate(MAGIC.length);
-      await this.#fh.datasync();
+      const fh = this.#fh;
+      const synced = fh.datasync().catch((e: Error) => {
+        process.stderr.write(`peeros node: cannot sync the trimmed accepted-transaction journal ${this.path}: ${e.message}\n`);
+      });
+      this.#trimSync = synced;
+      void synced.then(() => {
+        if (this.#trimSync === synced) this.#trimSync = undefined;
+      });
       return;
     }
+    await this.#trimSync; // the handle is replaced below: its sync first
     const tmp = `${this.path}.trim.tmp`;
     const fh = await open(tmp, 'w', 0o600);
     try {

@@ -47,6 +47,7 @@ export class HybridApi {
   readonly #persistDelayMs: number;
   readonly #now: () => number;
   #info: { info: ChainInfo; at: number } | undefined;
+  #infoInFlight: Promise<ChainInfo> | undefined;
   #down = false;
   readonly #onReconnect: (() => void) | undefined;
   #persistTimer: NodeJS.Timeout | undefined;
@@ -120,9 +121,23 @@ export class HybridApi {
     return { value, stale: false, atBlock: head, fetchedAt };
   }
 
-  async #headInfo(force: boolean): Promise<ChainInfo> {
+  /**
+   * The head block: the one fetched less than `infoReuseMs` ago (unless `force`), else the answer of
+   * the get_info in flight (concurrent reads after a block share one request: it was sent after they
+   * were made, so it is as fresh as their own), else a new get_info.
+   */
+  #headInfo(force: boolean): Promise<ChainInfo> {
     const now = this.#now();
-    if (!force && this.#info && now - this.#info.at < this.#infoReuseMs) return this.#info.info;
+    if (!force && this.#info && now - this.#info.at < this.#infoReuseMs) return Promise.resolve(this.#info.info);
+    if (this.#infoInFlight) return this.#infoInFlight;
+    const p = this.#fetchHeadInfo(now).finally(() => {
+      if (this.#infoInFlight === p) this.#infoInFlight = undefined;
+    });
+    this.#infoInFlight = p;
+    return p;
+  }
+
+  async #fetchHeadInfo(now: number): Promise<ChainInfo> {
     let info: ChainInfo;
     try {
       info = await this.#backend.getInfo();

@@ -51,3 +51,10 @@ export const SESSION_GRANTS_LOCK_WAIT_MS = 10_000;
  * processes wait on (one JSON read-modify-write whatever the batch size).
  */
 export const SESSION_GRANTS_MAX_BATCH = 64;
+
+/**
+ * The session grant uses log (session-grant-uses.ts) is folded into session-grants.json once an
+ * append takes it past this many bytes: 64 KiB is a few hundred approvals between two folds, and
+ * every approval reads the whole log under the lock, so it stays small.
+ */
+export const SESSION_GRANT_USES_MAX_BYTES = 64 * 1024;

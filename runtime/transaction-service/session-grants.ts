@@ -2,7 +2,8 @@
  * Session grants with limits: "approve automatically up to N signatures moving at most X in total
  * per period for app A" (`peeros grant A --max-count N --max-amount "X SYM" [--period 24h]`).
  * Kept in `$PEEROS_HOME/session-grants.json` (atomic writes) with what was used in the current
- * period, so a restart does not reset it. A period starts at the first approval after the previous
+ * period, so a restart does not reset it; an approval appends its use to `session-grants.uses`
+ * (session-grant-uses.ts: one datasync) and the uses are folded into the JSON file from time to time. A period starts at the first approval after the previous
  * one ended (fixed windows: one small record per app, whatever N is). The verifier policy (grant-policy-verifier.ts) consumes them;
  * the vault enforces the amount again through the app's signing grant (`maxAmountPerDay`).
  *
@@ -10,7 +11,7 @@
  * cross-process lock `session-grants.json.lock`, so two processes racing for the last approval get
  * one between them. Records are looked up by own property only (an app name is never a prototype key).
  *
- * Approvals of concurrent pushes (several apps of one host) share one lock and one atomic write
+ * Approvals of concurrent pushes (several apps of one host) share one lock and one append
  * (lib/group-commit.ts): each `consume` resolves only after the write holding its use is synced.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { GroupCommit, type Committed } from '../../lib/group-commit.js';
 import { TransactionServiceError } from './transaction-service-error.js';
+import { SessionGrantUses, SESSION_GRANT_USES_FILE, type Use, type UseRecord } from './session-grant-uses.js';
 import {
   DEFAULT_GRANT_PERIOD_MS,
   MAX_GRANT_COUNT,
@@ -43,13 +45,6 @@ export interface SessionGrant {
   identity?: string;
 }
 
-/** What one app used in its current period. */
-interface Use {
-  since: number;
-  count: number;
-  units: string;
-  symbol: string;
-}
 interface ConsumeRequest {
   app: string;
   moved: Map<string, Asset>;
@@ -106,6 +101,7 @@ export function validateSessionGrant(g: {
 
 export class SessionGrantStore {
   readonly path: string;
+  readonly #uses: SessionGrantUses;
   readonly #now: () => number;
   /** Approvals waiting for, or riding on, the next write of the file. */
   readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch, decide) => this.#consumeBatch(batch, decide), {
@@ -114,6 +110,7 @@ export class SessionGrantStore {
 
   constructor(home: string, now: () => number = Date.now) {
     this.path = join(home, SESSION_GRANTS_FILE);
+    this.#uses = new SessionGrantUses(join(home, SESSION_GRANT_USES_FILE));
     this.#now = now;
   }
 
@@ -122,7 +119,17 @@ export class SessionGrantStore {
     return this.#consumes.flushes;
   }
 
+  /** The grants and their uses: the JSON file, with the uses appended since its last write applied in order. */
   #load(): FileBody {
+    const body = this.#loadFile();
+    for (const r of this.#uses.read()) {
+      const g = own(body.grants, r.app);
+      if (g && g.setAt === r.setAt) body.used[r.app] = r.use; // a use counts for the grant it was made under
+    }
+    return body;
+  }
+
+  #loadFile(): FileBody {
     try {
       const v = JSON.parse(readFileSync(this.path, 'utf8')) as FileBody;
       if (v.version === 1 && v.grants && v.used) return v;
@@ -137,25 +144,31 @@ export class SessionGrantStore {
     return { version: 1, grants: {}, used: {} };
   }
 
+  /** Writes `body` (grants and every use) to the JSON file, then empties the uses log it now holds. */
+  async #fold(body: FileBody): Promise<void> {
+    await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
+    await this.#uses.clear();
+  }
+
   get(app: string): SessionGrant | undefined {
     return own(this.#load().grants, app);
   }
 
-  /** Read → change → write of the file, under the cross-process lock. */
-  async #update<T>(change: (body: FileBody) => { result: T; write: boolean }, beforeWrite?: (result: T) => void): Promise<T> {
+  /** Read → change → write of the grants (the uses folded in), under the cross-process lock. */
+  #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
+    return this.#locked(async () => {
+      const body = this.#load();
+      const { result, write } = change(body);
+      if (write) await this.#fold(body);
+      return result;
+    });
+  }
+
+  /** `fn` under the cross-process lock of the session grants. */
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
-      return await withFileLock(
-        `${this.path}.lock`,
-        async () => {
-          const body = this.#load();
-          const { result, write } = change(body);
-          beforeWrite?.(result);
-          if (write) await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
-          return result;
-        },
-        { waitMs: SESSION_GRANTS_LOCK_WAIT_MS },
-      );
+      return await withFileLock(`${this.path}.lock`, fn, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
     } catch (err) {
       if (!(err instanceof FileLockTimeoutError)) throw err;
       throw new TransactionServiceError(
@@ -226,21 +239,30 @@ export class SessionGrantStore {
     return { approved: decided, durable };
   }
 
-  /** One read-check-write of the file under the lock for a batch of approvals, in order. */
+  /**
+   * One read-check-append under the lock for a batch of approvals, in order: one record per app
+   * whose use changed, one datasync; the log folded into the JSON file once it is full.
+   */
   #consumeBatch(batch: readonly ConsumeRequest[], decide: (answers: Committed<boolean>[]) => void): Promise<Committed<boolean>[]> {
-    return this.#update((body) => {
-      let write = false;
+    return this.#locked(async () => {
+      const body = this.#load();
+      const changed = new Set<string>();
       const result = batch.map((r): Committed<boolean> => {
         try {
           const used = this.#consumeOne(body, r);
-          write ||= used;
+          if (used) changed.add(r.app);
           return { ok: true, value: used };
         } catch (error) {
           return { ok: false, error };
         }
       });
-      return { result, write };
-    }, decide);
+      decide(result);
+      const records: UseRecord[] = [...changed].map((app) => ({ app, setAt: own(body.grants, app)!.setAt, use: body.used[app]! }));
+      await this.#uses.append(records);
+      // appended first, so a crash during the fold leaves the same uses readable (session-grant-uses.ts)
+      if (this.#uses.full) await this.#fold(body);
+      return result;
+    });
   }
 
   /** Records one approval in `body` if it fits the grant; answers whether it did. */

@@ -174,12 +174,17 @@ export class TransactionService {
       );
     }
     const hybrid = this.hybridFor(backend);
+    // the lookups the transaction needs (the vault's keys, a dMemo round trip; the head and the
+    // account, reads of the DMCS after each block) run while the actions are encoded and checked
+    const infoP = this.#headInfo(hybrid, backend.chainId);
+    const keysP = this.#keys(hybrid, session);
+    for (const p of [infoP, keysP]) p.catch(() => {}); // awaited below; a refusal before that must not leave them unhandled
     const shown = await this.#sealFields(app, req.app.identity, hybrid, session, raw);
     const { actions, decoded } = await this.#encode(backend, session, raw);
     checkAmountGranted(app, scope!, actions);
-    const info = await this.#headInfo(hybrid, backend.chainId);
+    const info = await infoP; // in this order: an unreachable DMCS is reported before the vault's keys
+    const keys = await keysP;
     const trx = this.#unique(info, actions);
-    const keys = await this.#keys(hybrid, session);
     const summary = renderConfirmation({
       app: req.app,
       account: session.account,

@@ -115,6 +115,41 @@ test('the one-record file of earlier versions reads as before', async () => {
   assert.is((await load(path)).get('dpay')!.units, 80_000n);
 });
 
+test('fresh(): the same ledger while the file is as it left it; read again after another writer, a replace or a tamper', async () => {
+  const path = fresh();
+  const mine = await load(path);
+  await mine.set('dpay', spend(10_000n));
+  assert.is(await mine.fresh(), mine, 'its own write: no read');
+  assert.is(await mine.fresh(), mine);
+  // another vault (another process) appends under the lock: the size changes, the file is read
+  const other = await load(path);
+  assert.is.not(other, mine);
+  await other.set('dpay', spend(30_000n));
+  const seen = await mine.fresh();
+  assert.is.not(seen, mine);
+  assert.is(seen.get('dpay')!.units, 30_000n, 'the other writer counted');
+  assert.is(await seen.fresh(), seen);
+  // replaced by another file of the same size (another inode): read again, and its record authenticated
+  const bytes = readFileSync(path);
+  writeFileSync(`${path}.new`, bytes);
+  const { renameSync } = await import('node:fs');
+  renameSync(`${path}.new`, path);
+  const replaced = await seen.fresh();
+  assert.is.not(replaced, seen);
+  assert.is(replaced.get('dpay')!.units, 30_000n);
+  // tampered after it was cached: refused at the next look, not served from memory
+  const text = readFileSync(path, 'latin1');
+  writeFileSync(path, text.replace('30000', '300000'), 'latin1'); // (a write that keeps size and inode within one clock tick would not be seen: the keystore's rule too)
+  const err = await replaced.fresh().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.is((err as VaultError).code, 'KEYSTORE_TAMPERED');
+  // a missing file is read again each time (nothing cached to trust)
+  const none = await load(fresh());
+  assert.is.not(await none.fresh(), none);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();

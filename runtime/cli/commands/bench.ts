@@ -49,7 +49,12 @@ export const PATH_TARGETS = {
   firstCallSpread: 4,
   /** vault.sign.app-capped.per-s.2-threads / vault.noble.k1-sign, at least. */
   vaultThreadsOfNoble: 1.8,
+  /** dmcs.transfer.in-process.pooled / dmcs.recover.native (the node at the speed of key recovery), at least. */
+  pooledOfRecovery: 0.9,
 } as const;
+
+/** The node's pooled in-process transfer figure (its name carries what it includes). */
+export const DMCS_POOLED_FIGURE = 'dmcs.transfer.in-process.pooled (recovery on worker threads, journal synced)';
 
 const definition: CommandDefinition = {
   name: 'bench',
@@ -90,7 +95,8 @@ The whole path (issue 15, docs/performance.md): hybrid.transfer.rate >= ${PATH_T
 vault.sign.app-capped.per-s.1-thread; hybrid.transfer.ack.p50 <= ${PATH_TARGETS.ackOfVaultRoundTrip}x vault.sign.app-capped.p50;
 hybrid.concurrent-8.rate >= ${PATH_TARGETS.concurrentOfVault}x vault.sign.app-capped.per-s.2-threads; instantiate.warm.p99 <=
 ${PATH_TARGETS.instantiateSpread}x instantiate.warm.p50 and p50 <= ${PATH_TARGETS.instantiateP50Us} µs; hybrid.first-call.p50 <= ${PATH_TARGETS.firstCallP50Ms} ms and p99 <=
-${PATH_TARGETS.firstCallSpread}x p50; vault.sign.app-capped.per-s.2-threads >= ${PATH_TARGETS.vaultThreadsOfNoble}x vault.noble.k1-sign.`,
+${PATH_TARGETS.firstCallSpread}x p50; vault.sign.app-capped.per-s.2-threads >= ${PATH_TARGETS.vaultThreadsOfNoble}x vault.noble.k1-sign;
+dmcs.transfer.in-process.pooled >= ${PATH_TARGETS.pooledOfRecovery}x dmcs.recover.native.`,
 };
 
 interface BenchModule {
@@ -260,6 +266,16 @@ export function checks(results: BenchResult[]): BenchCheck[] {
         rate('vault.noble.k1-sign'),
         (v) => v >= T.vaultThreadsOfNoble,
         'vault.sign.app-capped.per-s.2-threads or vault.noble.k1-sign not measured',
+      ),
+    ),
+    opened(
+      ratio(
+        'dmcs.transfer.in-process.pooled / dmcs.recover.native',
+        `>= ${T.pooledOfRecovery}`,
+        rate(DMCS_POOLED_FIGURE),
+        rate('dmcs.recover.native'),
+        (v) => v >= T.pooledOfRecovery,
+        'dmcs.transfer.in-process.pooled or dmcs.recover.native not measured',
       ),
     ),
   ];

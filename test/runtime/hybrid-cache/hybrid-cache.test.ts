@@ -242,4 +242,26 @@ test('query keys are canonical', () => {
   assert.is.not(queryHash('get_table_rows', { a: 1 }), queryHash('get_account', { a: 1 }));
 });
 
+test('concurrent reads after a block share one get_info (sent after they were made), then read at that head', async () => {
+  const h = api(new CacheStore());
+  chain.accounts.set('alice', { account_name: 'alice', ram_quota: 1 });
+  chain.setTable('eosio.token', 'alice', 'accounts', [{ balance: '3.0000 RSN' }]);
+  chain.produce();
+  const infos = chain.count('/v1/chain/get_info');
+  const [info, acct, rows] = await Promise.all([h.getInfo(), h.getAccount('alice'), h.getTableRows(Q)]);
+  assert.is(chain.count('/v1/chain/get_info'), infos + 1, 'one get_info for the three');
+  assert.is(info.atBlock, chain.head);
+  assert.is(acct.atBlock, chain.head);
+  assert.is(rows.atBlock, chain.head);
+  // the next block: a new get_info (none is in flight any more), never the one shared before
+  chain.produce();
+  assert.is((await h.getInfo()).atBlock, chain.head);
+  assert.is(chain.count('/v1/chain/get_info'), infos + 2);
+  // a failed get_info is not kept: the next read asks again
+  chain.down('bad-gateway');
+  assert.is((await h.getAccount('alice')).stale, true);
+  chain.up();
+  assert.is((await h.getAccount('alice')).stale, false);
+});
+
 test.run();

@@ -1,0 +1,113 @@
+// Session grant uses as an append log (runtime/transaction-service/session-grant-uses.ts, issue 15):
+// an approval appends its use (session-grants.json is not rewritten); a restart reads the same uses;
+// a torn tail is ignored and cut; the log is folded into the JSON file past
+// SESSION_GRANT_USES_MAX_BYTES, and a crash between the fold and the emptying reads the same; old
+// records never count for a grant set again; a whole frame that is not a record is refused.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SessionGrantStore, validateSessionGrant, SESSION_GRANTS_FILE } from '../../../runtime/transaction-service/session-grants.js';
+import { SESSION_GRANT_USES_FILE } from '../../../runtime/transaction-service/session-grant-uses.js';
+import { SESSION_GRANT_USES_MAX_BYTES } from '../../../runtime/transaction-service/limits.js';
+import { TransactionServiceError } from '../../../runtime/transaction-service/transaction-service-error.js';
+import { Asset } from '../../../abi/antelope/index.js';
+import { frameOf } from '../../../lib/crc-frames.js';
+
+const root = mkdtempSync(join(tmpdir(), 'peeros-grant-uses-'));
+let n = 0;
+const home = () => join(root, `h${n++}`);
+const moved = (q: string) => new Map([['4,RSN', Asset.from(q)]]);
+
+test('an approval appends its use; the JSON file is not rewritten; a restart reads the same', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10, maxAmount: '5.0000 RSN' }));
+  const json = readFileSync(join(h, SESSION_GRANTS_FILE), 'utf8');
+  for (let i = 0; i < 3; i++) assert.ok(await store.consume('dpay', moved('1.0000 RSN')));
+  assert.is(readFileSync(join(h, SESSION_GRANTS_FILE), 'utf8'), json, 'the grants file was not rewritten');
+  assert.ok(statSync(join(h, SESSION_GRANT_USES_FILE)).size > 8, 'the uses went to the log');
+  const again = new SessionGrantStore(h);
+  assert.is(again.remaining('dpay')!.count, 7);
+  assert.is(again.remaining('dpay')!.amount!.toString(), '2.0000 RSN');
+  assert.not.ok(await again.consume('dpay', moved('2.5000 RSN')), 'over the amount left');
+  assert.ok(await again.consume('dpay', moved('2.0000 RSN')));
+  assert.is(store.remaining('dpay')!.count, 6, 'the other store object sees it too');
+});
+
+test('a torn tail is ignored, then cut before the next append', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  assert.ok(await store.consume('dpay', new Map()));
+  const path = join(h, SESSION_GRANT_USES_FILE);
+  const whole = statSync(path).size;
+  appendFileSync(path, frameOf(Buffer.from('{"app":"dpay","setAt":"x","use":{"since":1,"count":0,')).subarray(0, 30)); // a crash mid-append
+  assert.is(store.remaining('dpay')!.count, 9, 'the torn record never counted');
+  assert.ok(await store.consume('dpay', new Map()));
+  assert.is(store.remaining('dpay')!.count, 8);
+  assert.ok(statSync(path).size > whole);
+  assert.is(new SessionGrantStore(h).remaining('dpay')!.count, 8, 'the tail was cut: the new record reads');
+});
+
+test('past SESSION_GRANT_USES_MAX_BYTES the log is folded into session-grants.json and emptied', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 100_000 }));
+  const path = join(h, SESSION_GRANT_USES_FILE);
+  let approvals = 0;
+  let folded = false;
+  for (let last = 0; approvals < 2000 && !folded; approvals++) {
+    assert.ok(await store.consume('dpay', new Map()));
+    const size = statSync(path).size;
+    assert.ok(size <= SESSION_GRANT_USES_MAX_BYTES + 1024, `the log at ${size} bytes`);
+    folded = size < last;
+    last = size;
+  }
+  assert.ok(folded, `no fold after ${approvals} approvals`);
+  assert.is(statSync(path).size, 8, 'emptied to its magic');
+  const json = JSON.parse(readFileSync(join(h, SESSION_GRANTS_FILE), 'utf8'));
+  assert.is(json.used.dpay.count, approvals, 'the JSON file holds every use');
+  assert.is(new SessionGrantStore(h).remaining('dpay')!.count, 100_000 - approvals);
+});
+
+test('a crash between the fold and the emptying reads the same uses; records of an earlier grant never count', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  await store.set(validateSessionGrant({ app: 'notes', maxCount: 10 }));
+  for (let i = 0; i < 4; i++) assert.ok(await store.consume('dpay', new Map()));
+  assert.ok(await store.consume('notes', new Map()));
+  const path = join(h, SESSION_GRANT_USES_FILE);
+  const log = readFileSync(path);
+  await store.set(validateSessionGrant({ app: 'other', maxCount: 1 })); // folds and empties
+  assert.is(statSync(path).size, 8);
+  writeFileSync(path, log); // as if the emptying never happened
+  assert.is(store.remaining('dpay')!.count, 6);
+  assert.is(store.remaining('notes')!.count, 9);
+  // dpay's grant set again: its old records (still in the restored log) do not count for it
+  await new Promise((r) => setTimeout(r, 2)); // another setAt
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  writeFileSync(path, log);
+  assert.is(store.remaining('dpay')!.count, 10);
+  assert.is(store.remaining('notes')!.count, 9);
+});
+
+test('a whole frame that is not a use record: the uses are refused as damaged', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  assert.ok(await store.consume('dpay', new Map()));
+  appendFileSync(join(h, SESSION_GRANT_USES_FILE), frameOf(Buffer.from('{"app":"dpay","use":"lots"}')));
+  const err = await store.consume('dpay', new Map()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(err, TransactionServiceError);
+  assert.is((err as TransactionServiceError).code, 'NOT_APPROVED');
+});
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test.run();
