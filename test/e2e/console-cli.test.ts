@@ -35,7 +35,7 @@ test('prints one line with the address, serves it, and exits 0 on SIGTERM', asyn
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${err}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no address in 60 s: ${err}`)), 60_000);
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         if (out.includes('\n')) {
