@@ -11,7 +11,7 @@ import type { HostError } from '../../../runtime/index.js';
 
 const WORKER = new URL('../../fixtures/workers/stuck-worker.js', import.meta.url);
 /** How long the first call stays stuck: well past the worker's start-up, its deadline and the wait, even on a loaded machine. */
-const STUCK_S = 15;
+const STUCK_S = 20;
 const spec = {
   app: 'stuck',
   module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
