@@ -62,12 +62,12 @@ test('--listen beyond loopback is a usage error naming why', async () => {
   const home = tempHome('console-cli');
   try {
     for (const listen of ['0.0.0.0:0', '192.168.1.2:8080', 'example.com:80']) {
-      const r = await runCli(['console', '--no-open', '--listen', listen], { PEEROS_HOME: home }, 20_000);
+      const r = await runCli(['console', '--no-open', '--listen', listen], { PEEROS_HOME: home }, 60_000);
       assert.is(r.code, 2, listen);
       assert.match(r.err, /loopback only/);
       assert.is(r.out, '');
     }
-    const bad = await runCli(['console', '--no-open', '--listen', 'nonsense'], { PEEROS_HOME: home }, 20_000);
+    const bad = await runCli(['console', '--no-open', '--listen', 'nonsense'], { PEEROS_HOME: home }, 60_000);
     assert.is(bad.code, 2);
     assert.match(bad.err, /HOST:PORT/);
   } finally {
