@@ -112,9 +112,9 @@ export class ChainApi {
       state_digest: bytesToHex(this.chain.state.digest()),
     }),
     /**
-     * `GET /v1/peeros/state_digest`: the same on every node at the same head, producer or replica.
-     * The digest covers the head block's state plus any pending transactions (a replica never has
-     * any; `pending_transactions` says when a producer has).
+     * `GET /v1/peeros/state_digest`: the same on every node at the same head, producer or replica,
+     * while no transaction is pending. The digest covers the head block's state plus any pending
+     * transactions (a replica never has any; `pending_transactions` says when a producer has).
      */
     state_digest: () => ({
       head_block_num: this.chain.head.num,

@@ -10,6 +10,7 @@
 import { GuestMemory } from '../../abi/guest-memory.js';
 import { BoundaryError, type IsaErrorCode } from '../../abi/boundary-errors.js';
 import type { Grants } from '../capabilities.js';
+import type { BridgeOp } from '../host-bridge/bridge-protocol.js';
 import type { AppLimits } from '../limits.js';
 
 export type LogSink = (app: string, level: number, message: string) => void;
@@ -17,17 +18,7 @@ export type LogSink = (app: string, level: number, message: string) => void;
 /** The main-thread services `chain`, `dmcs`, `fs` (its key), `store` and `host` reach through (runtime/host-bridge), as the worker sees them. */
 export interface IsaBridge {
   /** Runs `op` in the main thread and waits (synchronously) for its answer. */
-  call(
-    op:
-      | 'chain.get-info'
-      | 'chain.get-account'
-      | 'chain.get-table-rows'
-      | 'dmcs.push'
-      | 'fs.drive-key'
-      | 'store.request-install'
-      | 'host.state',
-    payload: Uint8Array,
-  ): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
+  call(op: BridgeOp, payload: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; code: number };
 }
 
 export interface IsaEnvironment {

@@ -57,7 +57,7 @@ async function digest(r: Running): Promise<Digest> {
 
 /** Waits until every pushed transaction is in a durable block. */
 async function settle(r: Running): Promise<Digest> {
-  for (let i = 0; i < 100; i++) {
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
     const d = await digest(r);
     if (d.pending_transactions === 0 && d.durable_block_num === d.head_block_num) return d;
     await new Promise((res) => setTimeout(res, 100));

@@ -16,7 +16,7 @@ import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
 import { chromium } from '../fixtures/chromium.js';
-import type { Browser } from '../fixtures/console-page.js';
+import { type Browser, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
 import { startConsole } from '../fixtures/console-process.js';
 
 const PASS = 'console e2e passphrase';
@@ -70,7 +70,7 @@ if ('missing' in browserOrWhy) {
 
   test('the console in Chromium: unlock, launcher, hostile text, revoke', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
+    const page = await newPage(context);
     await page.setViewportSize({ width: 1100, height: 640 });
     const dialogs: string[] = [];
     const errors: string[] = [];
@@ -90,8 +90,7 @@ if ('missing' in browserOrWhy) {
 
     await page.fill('#passphrase', PASS);
     const t1 = performance.now();
-    await page.click('#unlock-form button[type=submit]');
-    await page.waitForSelector('.app-card[data-app="calculator"]');
+    await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
     const unlockMs = performance.now() - t1;
     console.log(
       `  console: unlock form shown ${unlockShownMs.toFixed(0)} ms after navigation; unlock to launcher ${unlockMs.toFixed(0)} ms`,
@@ -113,38 +112,37 @@ if ('missing' in browserOrWhy) {
     await page.selectOption(`${card} select[name=command]`, 'eval');
     await page.fill(`${card} input[name=args]`, '{"expr": "(0.1 + 0.2) * 3"}');
     await page.click(`${card} .run-form button[type=submit]`);
-    // (polled from here: the page's CSP forbids the string evaluation waitForFunction needs)
-    let result = '…';
-    for (let i = 0; i < 200 && result === '…'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      result = (await page.textContent(`${card} pre.result`)) ?? '…';
-    }
+    // the result replaces the '…' the click put there (polled: a worker call, slow on a loaded machine)
+    const result = await until(async () => {
+      const t = (await page.textContent(`${card} pre.result`)) ?? '';
+      return t === '' || t === '…' ? undefined : t;
+    }, 'the run result');
     assert.match(result, /0\.9/);
     await page.screenshot({ path: join(shots, 'console-apps.png') });
 
     // grants: the session grant is listed, then revoked from the page
-    await page.click('nav button[data-page="grants"]');
+    await openPage(page, 'grants');
     await page.waitForSelector('tr[data-grant="calculator"]');
     await page.screenshot({ path: join(shots, 'console-grants.png') });
-    await page.click('tr[data-grant="calculator"] button.revoke');
+    await redrawn(page, 'grants', () => page.click('tr[data-grant="calculator"] button.revoke'));
     await page.waitForSelector('#no-session-grants');
     assert.equal(new SessionGrantStore(home).list(), [], 'revoked on disk');
 
     for (const p of ['activity', 'dmcs', 'queue', 'vault']) {
-      await page.click(`nav button[data-page="${p}"]`);
-      await page.waitForSelector(`nav button[data-page="${p}"][aria-current="page"]`);
+      await openPage(page, p);
+      assert.ok(await page.$(`nav button[data-page="${p}"][aria-current="page"]`), `${p} marked in the nav`);
     }
     await page.waitForSelector('#keys');
     assert.match((await page.textContent('#keys')) ?? '', /main/);
     await page.screenshot({ path: join(shots, 'console-vault.png') });
-    await page.click('#lock');
+    await redrawn(page, 'unlock', () => page.click('#lock'));
     await page.waitForSelector('#unlock-form');
 
     assert.equal(dialogs, [], 'no alert ran');
     assert.equal(errors, [], 'no script error on the page');
 
     // the printed address is spent: another browser context (no cookie) gets no session
-    const other = await (await browser.newContext()).newPage();
+    const other = await newPage(await browser.newContext());
     await other.goto(console_.url);
     await other.waitForSelector('text=No console session');
     await context.close();
@@ -154,22 +152,22 @@ if ('missing' in browserOrWhy) {
     const fresh = tempHome('console-first-run');
     const first = await startConsole({ PEEROS_HOME: fresh });
     try {
-      const page = await (await browser.newContext()).newPage();
+      const page = await newPage(await browser.newContext());
       await page.setViewportSize({ width: 1100, height: 640 });
       await page.goto(first.url);
       await page.waitForSelector('#passphrase-again');
       await page.fill('#passphrase', PASS);
       await page.fill('#passphrase-again', `${PASS} typo`);
       await page.click('#unlock-form button[type=submit]');
-      assert.match((await page.textContent('#message')) ?? '', /differ/);
+      await until(async () => ((await page.textContent('#message')) ?? '').match(/differ/) ?? undefined, 'the passphrases differ');
       await page.fill('#passphrase-again', PASS);
-      await page.click('#unlock-form button[type=submit]');
       // the first run walks on to the Account page's first steps (a passkey, a key, an account, a login)
-      await page.waitForSelector('nav button[data-page="account"][aria-current="page"]');
+      await redrawn(page, 'account', () => page.click('#unlock-form button[type=submit]'));
+      assert.ok(await page.$('nav button[data-page="account"][aria-current="page"]'), 'the Account page marked in the nav');
       await page.waitForSelector('#step-vault[data-done="yes"]');
-      await page.click('nav button[data-page="vault"]');
+      await openPage(page, 'vault');
       await page.fill('#key-label', 'first');
-      await page.click('#new-key button[type=submit]');
+      await redrawn(page, 'vault', () => page.click('#new-key button[type=submit]'));
       await page.waitForSelector('#keys');
       assert.match((await page.textContent('#keys')) ?? '', /first\s*PUB_K1_/);
       assert.ok(existsSync(join(fresh, 'vault', 'keystore')), 'the keystore is on disk');

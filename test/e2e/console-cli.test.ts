@@ -35,7 +35,7 @@ test('prints one line with the address, serves it, and exits 0 on SIGTERM', asyn
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${err}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no address in 60 s: ${err}`)), 60_000);
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         if (out.includes('\n')) {
@@ -62,12 +62,12 @@ test('--listen beyond loopback is a usage error naming why', async () => {
   const home = tempHome('console-cli');
   try {
     for (const listen of ['0.0.0.0:0', '192.168.1.2:8080', 'example.com:80']) {
-      const r = await runCli(['console', '--no-open', '--listen', listen], { PEEROS_HOME: home }, 20_000);
+      const r = await runCli(['console', '--no-open', '--listen', listen], { PEEROS_HOME: home }, 60_000);
       assert.is(r.code, 2, listen);
       assert.match(r.err, /loopback only/);
       assert.is(r.out, '');
     }
-    const bad = await runCli(['console', '--no-open', '--listen', 'nonsense'], { PEEROS_HOME: home }, 20_000);
+    const bad = await runCli(['console', '--no-open', '--listen', 'nonsense'], { PEEROS_HOME: home }, 60_000);
     assert.is(bad.code, 2);
     assert.match(bad.err, /HOST:PORT/);
   } finally {

@@ -19,7 +19,7 @@ import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { scaffold, templatesDir } from '../../runtime/cli/scaffold.js';
 import { startWorld, newAccount, TOKEN_WASM, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator } from '../fixtures/chromium.js';
-import { type Browser, type Page, until } from '../fixtures/console-page.js';
+import { type Browser, type Page, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
 
 const ACCOUNT = 'newtoken';
 const FOLDER_ACCOUNT = 'mycontract';
@@ -66,7 +66,7 @@ if ('missing' in browserOrWhy) {
     shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
     browser = await browserOrWhy.launch();
     const context = await browser.newContext();
-    page = await context.newPage();
+    page = await newPage(context);
     await addVirtualAuthenticator(context, page);
     await page.setViewportSize({ width: 1100, height: 900 });
     page.on('pageerror', (e) => errors.push(e.message()));
@@ -84,9 +84,8 @@ if ('missing' in browserOrWhy) {
     await page.goto(server.launchUrl);
     await page.waitForSelector('#unlock-form');
     await page.fill('#passphrase', PASS);
-    await page.click('#unlock-form button[type=submit]');
-    await page.waitForSelector('nav:not([hidden])');
-    await page.click('nav button[data-page="vault"]');
+    await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
+    await openPage(page, 'vault');
     await page.waitForSelector('#register-passkey');
     await page.click('#register-passkey');
     await until(async () => ((await page.textContent('#passkey-state')) ?? '').match(/1 passkey registered/) ?? undefined, 'registration');
@@ -97,13 +96,14 @@ if ('missing' in browserOrWhy) {
     const wasm = readFileSync(TOKEN_WASM);
     const sha = createHash('sha256').update(wasm).digest('hex');
     assert.is(await codeHash(ACCOUNT), '0'.repeat(64), 'a fresh account has no code');
-    await page.click('nav button[data-page="contracts"]');
+    // (the page may already show the Contracts page: the form to fill is the one drawn after the click)
+    await openPage(page, 'contracts');
     await page.waitForSelector('#contract-form');
     await page.selectOption('#contract-source', 'stock:dpay');
     await page.fill('#contract-account', ACCOUNT);
     const t0 = performance.now();
     await page.click('#contract-form button[type=submit]');
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.textContent('#signing-signers'), `${ACCOUNT}@active`);
     const actions = (await page.textContent('#signing-actions')) ?? '';
     assert.match(actions, /eosio::setcode/);
@@ -125,7 +125,7 @@ if ('missing' in browserOrWhy) {
     await page.fill('#action-name', 'create');
     await page.fill('#action-data', JSON.stringify({ issuer: ACCOUNT, maximum_supply: '5000.0000 NEW' }));
     await page.click('#action-form button[type=submit]');
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.textContent('#signing-signers'), `${ACCOUNT}@active`);
     assert.match((await page.textContent('#signing-actions')) ?? '', new RegExp(`${ACCOUNT}::create[\\s\\S]*5000\\.0000 NEW`));
     await page.click('#signing-approve');
@@ -141,7 +141,8 @@ if ('missing' in browserOrWhy) {
   });
 
   test('a contract folder on this machine: built by the host, deployed through the dialog; a relative path is refused', async () => {
-    await page.click('nav button[data-page="contracts"]');
+    // (the page may already show the Contracts page: the form to fill is the one drawn after the click)
+    await openPage(page, 'contracts');
     await page.waitForSelector('#contract-form');
     await page.selectOption('#contract-source', 'folder');
     await page.fill('#contract-account', FOLDER_ACCOUNT);

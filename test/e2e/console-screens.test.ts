@@ -14,12 +14,10 @@ import { join } from 'node:path';
 import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 import { chromium } from '../fixtures/chromium.js';
-import type { Browser, Page } from '../fixtures/console-page.js';
+import { type Browser, type Page, newPage, redrawn, until } from '../fixtures/console-page.js';
 import { startConsole, stopConsole } from '../fixtures/console-process.js';
 
 const PASS = 'console screens passphrase';
-/** Bounded waits: poll up to this long (the machine may be loaded), never a fixed sleep. */
-const WAIT_MS = 30_000;
 
 // The few playwright-core calls used here (typed locally: the project compiles without DOM types).
 
@@ -56,12 +54,12 @@ if ('missing' in browserOrWhy) {
   /** Waits until the frame has drawn `n` answers (each render or event is one). */
   // the console moves itself from 127.0.0.1 to localhost (a passkey needs a host name): screens open beside it
   const screenUrl = (page: Page, path: string) => new URL(path, page.url()).href;
-  const drawn = (page: Page, n: number) => page.waitForSelector(`#frame[data-renders="${n}"]`, { timeout: WAIT_MS });
+  const drawn = (page: Page, n: number) => page.waitForSelector(`#frame[data-renders="${n}"]`);
   const frameText = async (page: Page) => (await page.textContent('#frame')) ?? '';
 
   test('app screens in Chromium: calculator clicks, a note added, a hostile view drawn as text', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
+    const page = await newPage(context);
     await page.setViewportSize({ width: 900, height: 720 });
     const dialogs: string[] = [];
     const errors: string[] = [];
@@ -74,8 +72,8 @@ if ('missing' in browserOrWhy) {
     await page.goto(console_!.url);
     await page.waitForSelector('#unlock-form');
     await page.fill('#passphrase', PASS);
-    await page.click('#unlock-form button[type=submit]');
-    await page.waitForSelector('.app-card[data-app="calculator"] a.open-screen', { timeout: WAIT_MS });
+    await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
+    await page.waitForSelector('.app-card[data-app="calculator"] a.open-screen');
 
     // the calculator: opened from its card; every key is an event the app answers with its next screen
     const t0 = performance.now();
@@ -151,14 +149,12 @@ if ('missing' in browserOrWhy) {
       'no element from app text',
     );
     // its image: a file of its own package, served as a PNG by its bytes
-    await page.waitForSelector('#frame img.v-image', { timeout: WAIT_MS });
-    for (
-      let i = 0;
-      i < WAIT_MS / 50 && (await page.evaluate<number>('document.querySelector("#frame img.v-image").naturalWidth')) === 0;
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 50));
-    assert.is(await page.evaluate<number>('document.querySelector("#frame img.v-image").naturalWidth'), 48);
+    await page.waitForSelector('#frame img.v-image');
+    const width = await until(async () => {
+      const w = await page.evaluate<number>('document.querySelector("#frame img.v-image").naturalWidth');
+      return w === 0 ? undefined : w;
+    }, 'the image loaded');
+    assert.is(width, 48);
     await page.screenshot({ path: join(shots, 'console-app-hostile.png') });
     // a path out of the package is refused by the server too
     const outside = await page.evaluate<number>(

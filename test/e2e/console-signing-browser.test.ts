@@ -23,7 +23,7 @@ import { SessionGrantStore } from '../../runtime/transaction-service/session-gra
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, tempHome, ROOT, PASS, type World } from './world.js';
 import { chromium, addVirtualAuthenticator, type Cdp } from '../fixtures/chromium.js';
-import { type Browser, type Context, type Page, until } from '../fixtures/console-page.js';
+import { type Browser, type Context, type Page, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
 
 const CARD = '.app-card[data-app="dpay"]';
 const MEMO = '<b>rent</b> \u202Emarch';
@@ -56,27 +56,23 @@ if ('missing' in browserOrWhy) {
     await page.selectOption(`${CARD} select[name=command]`, 'transfer');
     await page.fill(`${CARD} input[name=args]`, JSON.stringify({ to: 'bob', quantity, memo }));
     await page.click(`${CARD} .run-form button[type=submit]`);
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
   }
 
   /** The app's answer shown on its card, once there is one. */
   function result(): Promise<string> {
     return until(async () => {
-      const t = (await page.textContent(`${CARD} pre.result`)) ?? '…';
-      return t === '…' ? undefined : t;
+      const t = (await page.textContent(`${CARD} pre.result`)) ?? '';
+      return t === '' || t === '…' ? undefined : t;
     }, 'the run result');
   }
 
   /** The vault's last refusal in the activity log (written as the vault answers). */
   function lastNote(): Promise<string> {
-    return until(
-      async () => {
-        const n = consoleHost.activity()[0]?.note ?? '';
-        return n.startsWith('the vault refused') ? n : undefined;
-      },
-      "the vault's verdict in the activity log",
-      10_000,
-    );
+    return until(async () => {
+      const n = consoleHost.activity()[0]?.note ?? '';
+      return n.startsWith('the vault refused') ? n : undefined;
+    }, "the vault's verdict in the activity log");
   }
 
   /** Approves the dialog with the body of the relayed assertion changed by `change`. */
@@ -138,7 +134,7 @@ if ('missing' in browserOrWhy) {
     shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
     browser = await browserOrWhy.launch();
     context = await browser.newContext();
-    page = await context.newPage();
+    page = await newPage(context);
     ({ cdp, authenticatorId } = await addVirtualAuthenticator(context, page));
     await page.setViewportSize({ width: 1100, height: 900 });
   });
@@ -159,9 +155,9 @@ if ('missing' in browserOrWhy) {
     const loadMs = performance.now() - t0;
     assert.is(await page.evaluate<string>('location.origin'), `http://localhost:${server.port}`, 'moved to localhost (rp id)');
     await page.fill('#passphrase', PASS);
-    await page.click('#unlock-form button[type=submit]');
+    await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
     await page.waitForSelector(CARD);
-    await page.click('nav button[data-page="vault"]');
+    await openPage(page, 'vault');
     await page.waitForSelector('#register-passkey');
     assert.match((await page.textContent('#passkey-state')) ?? '', /No passkey yet/);
     await page.click('#register-passkey');
@@ -170,7 +166,7 @@ if ('missing' in browserOrWhy) {
     await page.screenshot({ path: join(shots, 'console-passkey.png') });
     assert.equal(errors, []);
     console.log(`  console: unlock page shown ${loadMs.toFixed(0)} ms after navigation (redirect to localhost included)`);
-    await page.click('nav button[data-page="apps"]');
+    await openPage(page, 'apps');
     await page.waitForSelector(CARD);
   });
 
@@ -221,14 +217,14 @@ if ('missing' in browserOrWhy) {
     page.on('pageerror', (e) => errors.push(e.message()));
     const back = await page.evaluate<string>('location.href');
     await page.goto(new URL('/app.html?app=dpay', back).href);
-    await page.waitForSelector('#frame[data-renders="1"]', { timeout: 60_000 });
+    await page.waitForSelector('#frame[data-renders="1"]');
     assert.match((await page.textContent('#frame')) ?? '', /alice/);
     await page.fill('#f-to', 'bob');
     await page.fill('#f-quantity', '1.2500 RSN');
     await page.fill('#f-memo', 'from the screen');
     await page.click('#frame button[data-id="send"]');
     // the dialog is the host's, over the app's page: outside the frame the app draws
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.evaluate<boolean>('document.getElementById("frame").contains(document.getElementById("signing-overlay"))'), false);
     assert.is(await page.textContent('#signing-app'), 'dpay');
     assert.is(await page.textContent('#signing-signers'), 'alice@active');
@@ -238,7 +234,7 @@ if ('missing' in browserOrWhy) {
     await page.screenshot({ path: join(shots, 'console-screen-dialog.png') });
     const t0 = performance.now();
     await page.click('#signing-approve');
-    await page.waitForSelector('#frame[data-renders="2"]', { timeout: 60_000 });
+    await page.waitForSelector('#frame[data-renders="2"]');
     const ms = performance.now() - t0;
     const frame = (await page.textContent('#frame')) ?? '';
     assert.match(frame, /Sent \(executed\)/, frame);
@@ -252,7 +248,7 @@ if ('missing' in browserOrWhy) {
     assert.equal(errors, []);
     console.log(`  console: Approve click on the screen's dialog to the screen showing the transfer in a block ${ms.toFixed(0)} ms`);
     await page.goto(back);
-    await page.waitForSelector(CARD, { timeout: 60_000 });
+    await page.waitForSelector(CARD);
   });
 
   test('deny: the app gets a typed refusal and nothing is signed', async () => {
@@ -314,7 +310,7 @@ if ('missing' in browserOrWhy) {
   });
 
   test('new grant limits from the page: denied, nothing is written; approved with the passkey, the vault takes the change, then the session grant is set', async () => {
-    await page.click('nav button[data-page="grants"]');
+    await openPage(page, 'grants');
     await page.waitForSelector('#limits-form');
     await page.selectOption('#limits-app', 'dpay');
     await page.fill('#limits-count', '5');
@@ -331,7 +327,7 @@ if ('missing' in browserOrWhy) {
     await page.click('#limits-form button[type=submit]');
     await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
     await page.screenshot({ path: join(shots, 'console-grant-dialog.png') });
-    await page.click('#signing-approve');
+    await redrawn(page, 'grants', () => page.click('#signing-approve'));
     await page.waitForSelector('tr[data-grant="dpay"]');
     const g = new SessionGrantStore(w.home).get('dpay');
     assert.is(g?.maxCount, 5);
@@ -341,7 +337,7 @@ if ('missing' in browserOrWhy) {
   });
 
   test('a key export from the page needs the passphrase again and the passkey', async () => {
-    await page.click('nav button[data-page="vault"]');
+    await openPage(page, 'vault');
     await page.waitForSelector('#export-form');
     const pub = await page.evaluate<string>('document.getElementById("export-key").value');
     await page.fill('#export-passphrase', PASS);
@@ -352,7 +348,7 @@ if ('missing' in browserOrWhy) {
     await page.waitForSelector('#exported-key');
     const exported = (await page.textContent('#exported-key')) ?? '';
     assert.is(PrivateKey.from(exported).toPublic().toString(), pub);
-    await page.click('nav button[data-page="apps"]');
+    await openPage(page, 'apps');
     await page.waitForSelector(CARD);
   });
 
@@ -367,13 +363,13 @@ if ('missing' in browserOrWhy) {
     await page.click('#install-grant');
     await page.waitForSelector('.signing-dialog[data-purpose="grant"]');
     assert.is(await page.textContent('#signing-app'), 'dsocial');
-    await page.click('#signing-approve');
+    await redrawn(page, 'apps', () => page.click('#signing-approve'));
     await page.waitForSelector('.app-card[data-app="dsocial"]');
     assert.ok((await consoleHost.vault.status()).grants?.includes('dsocial'), 'the vault holds its signing grant');
   });
 
   test('accounts from the page: create one on the DMCS (the dialog decodes newaccount), log in as it (a login challenge in the dialog), log back in', async () => {
-    await page.click('nav button[data-page="account"]');
+    await openPage(page, 'account');
     await page.waitForSelector('#account-form');
     assert.match((await page.textContent('#account-state')) ?? '', /Logged in as alice@active/);
     assert.is(await page.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'yes');
@@ -381,28 +377,29 @@ if ('missing' in browserOrWhy) {
     await page.fill('#account-name', 'carol');
     const t0 = performance.now();
     await page.click('#account-form button[type=submit]');
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.textContent('#signing-signers'), 'eosio@active');
     const actions = (await page.textContent('#signing-actions')) ?? '';
     assert.match(actions, /eosio::newaccount/);
     assert.match(actions, /name(account_)?name\s*carol/, actions);
     assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'decoded: no override needed');
     await page.screenshot({ path: join(shots, 'console-account-dialog.png') });
-    await page.click('#signing-approve');
+    // the page redraws after saying "created account carol" (four API calls): the form to use is the new one
+    await redrawn(page, 'account', () => page.click('#signing-approve'));
     const account = await until(async () => w.backend.getAccount('carol').catch(() => undefined), 'carol on chain');
     const createMs = performance.now() - t0;
     assert.is((account as { account_name?: string }).account_name, 'carol');
     assert.ok((await consoleHost.keys()).some((k) => k.label === 'carol'));
     assert.is((await consoleHost.keys()).length, keysBefore + 1, 'a new vault key for carol');
-    await until(async () => ((await page.textContent('#message')) ?? '').match(/created account carol/) ?? undefined, 'the page saying so');
-    // the page redraws after saying so (four API calls): the new form is the one filled in with carol
-    await until(
-      async () => (await page.evaluate<string>('document.getElementById("login-account")?.value ?? ""')) === 'carol' || undefined,
+    assert.match((await page.textContent('#message')) ?? '', /created account carol/);
+    assert.is(
+      await page.evaluate<string>('document.getElementById("login-account").value'),
+      'carol',
       'the login form filled in with carol',
     );
 
     await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.textContent('#signing-signers'), 'carol@active');
     const challenge = (await page.textContent('#signing-actions')) ?? '';
     assert.match(challenge, /peeros\.login::login/);
@@ -410,11 +407,8 @@ if ('missing' in browserOrWhy) {
     // the host's own words for what the user asks directly: a login that cannot execute
     assert.match((await page.textContent('#signing-summary')) ?? '', /log in to PeerOS as carol@active.*cannot execute on any chain/s);
     assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'the challenge is decoded');
-    await page.click('#signing-approve');
-    await until(
-      async () => ((await page.textContent('#account-state')) ?? '').match(/Logged in as carol@active/) ?? undefined,
-      'logged in',
-    );
+    await redrawn(page, 'account', () => page.click('#signing-approve'));
+    assert.match((await page.textContent('#account-state')) ?? '', /Logged in as carol@active/);
     assert.is(consoleHost.account()?.account, 'carol');
     assert.is(await page.evaluate<string>('document.getElementById("step-login").dataset.done'), 'yes');
     await page.screenshot({ path: join(shots, 'console-account.png') });
@@ -422,37 +416,34 @@ if ('missing' in browserOrWhy) {
     // back to alice (the later tests send from her), by the same form and another dialog
     await page.fill('#login-account', 'alice');
     await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
-    await page.click('#signing-approve');
-    await until(
-      async () => ((await page.textContent('#account-state')) ?? '').match(/Logged in as alice@active/) ?? undefined,
-      'alice again',
-    );
+    await page.waitForSelector('#signing-overlay .signing-dialog');
+    await redrawn(page, 'account', () => page.click('#signing-approve'));
+    assert.match((await page.textContent('#account-state')) ?? '', /Logged in as alice@active/);
     console.log(
       `  console: "Create account" click to the account on chain ${createMs.toFixed(0)} ms (dialog, passkey, vault signature, push, block)`,
     );
   });
 
   test('the offline queue: an expired transfer re-signed from the page (the dialog), then sent by Flush now', async () => {
-    await page.click('nav button[data-page="queue"]');
+    await openPage(page, 'queue');
     const button = `button.resign[data-entry="${expiredEntry}"]`;
     await page.waitForSelector(button);
     await page.click(button);
-    await page.waitForSelector('#signing-overlay .signing-dialog', { timeout: 60_000 });
+    await page.waitForSelector('#signing-overlay .signing-dialog');
     assert.is(await page.textContent('#signing-app'), 'dpay');
     assert.match((await page.textContent('#signing-actions')) ?? '', /quantityasset0\.7500 RSN/);
-    await page.click('#signing-approve');
-    await until(async () => ((await page.textContent('#message')) ?? '').match(/re-signed/) ?? undefined, 'the re-signed entry');
+    await redrawn(page, 'queue', () => page.click('#signing-approve'));
+    assert.match((await page.textContent('#message')) ?? '', /re-signed/);
     const q = consoleHost.queue();
     const old = q.find((e) => e.id === expiredEntry)!;
     assert.ok(old.replacedBy, 'the old entry names its replacement');
     assert.is(q.find((e) => e.id === old.replacedBy)?.status, 'pending');
-    await page.waitForSelector(button, { state: 'detached' });
+    assert.is(await page.$(button), null, 'no Re-sign button for the replaced entry');
     await page.click('#flush');
     await until(async () => ((await page.textContent('#message')) ?? '').match(/flushed: /) ?? undefined, 'the flush');
     bobHas += 0.75;
     await until(async () => ((await balanceOf(w, 'bob')) === rsn(bobHas) ? true : undefined), "bob's balance after the flush");
-    await page.click('nav button[data-page="apps"]');
+    await openPage(page, 'apps');
     await page.waitForSelector(CARD);
   });
 
@@ -484,27 +475,26 @@ if ('missing' in browserOrWhy) {
     const srv = await ConsoleServer.start({ host: h });
     const ctx = await browser.newContext();
     try {
-      const p = await ctx.newPage();
+      const p = await newPage(ctx);
       await addVirtualAuthenticator(ctx, p);
       await p.goto(srv.launchUrl);
       await p.waitForSelector('#passphrase-again');
       await p.fill('#passphrase', 'first run passphrase');
       await p.fill('#passphrase-again', 'first run passphrase');
-      await p.click('#unlock-form button[type=submit]');
       // the first run goes on to the first steps: vault done, then the passkey, a key, an account, a login
-      await p.waitForSelector('nav button[data-page="account"][aria-current="page"]');
-      await p.waitForSelector('#step-vault'); // the nav is marked before the page's four API calls return
+      await redrawn(p, 'account', () => p.click('#unlock-form button[type=submit]'));
+      assert.ok(await p.$('nav button[data-page="account"][aria-current="page"]'), 'the Account page marked in the nav');
       assert.match((await p.textContent('#message')) ?? '', /next, a passkey, a key, an account and a login/);
       assert.is(await p.evaluate<string>('document.getElementById("step-vault").dataset.done'), 'yes');
       assert.is(await p.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'no');
       assert.is(await p.evaluate<string>('document.getElementById("step-login").dataset.done'), 'no');
-      await p.click('#register-passkey');
-      await p.waitForSelector('#step-passkey[data-done="yes"]');
+      await redrawn(p, 'account', () => p.click('#register-passkey'));
+      assert.is(await p.evaluate<string>('document.getElementById("step-passkey").dataset.done'), 'yes');
       await p.screenshot({ path: join(shots, 'console-first-steps.png') });
-      await p.click('nav button[data-page="vault"]');
+      await openPage(p, 'vault');
       await p.fill('#key-label', 'first');
-      await p.click('#new-key button[type=submit]');
-      await until(async () => ((await p.textContent('#keys')) ?? '').match(/first\s*PUB_K1_/) ?? undefined, 'the new key');
+      await redrawn(p, 'vault', () => p.click('#new-key button[type=submit]'));
+      assert.match((await p.textContent('#keys')) ?? '', /first\s*PUB_K1_/);
       const st = await h.vault.status();
       assert.is(st.webauthnCredentials, 1);
       assert.is(st.keyCount, 1);

@@ -24,11 +24,10 @@ import { AppRegistry } from '../../runtime/app-registry.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { startWorld, newAccount, tempHome, ROOT, PASS, type World } from './world.js';
 import { chromium } from '../fixtures/chromium.js';
-import { type Browser, type Page, until } from '../fixtures/console-page.js';
+import { type Browser, type Page, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
 
 const STORE_WASM = join(ROOT, 'build/contracts/dappstore/dappstore.wasm');
 const CARD = '.app-card[data-app="dappstore"]';
-const WAIT_MS = 60_000;
 
 const browserOrWhy = chromium<Browser>();
 if ('missing' in browserOrWhy) {
@@ -78,13 +77,13 @@ if ('missing' in browserOrWhy) {
     await page.selectOption(`${CARD} select[name=command]`, 'install');
     await page.fill(`${CARD} input[name=args]`, JSON.stringify({ app: 'calculator' }));
     await page.click(`${CARD} .run-form button[type=submit]`);
-    await page.waitForSelector('#install-overlay .signing-dialog', { timeout: WAIT_MS });
+    await page.waitForSelector('#install-overlay .signing-dialog');
   }
 
   function result(): Promise<string> {
     return until(async () => {
-      const t = (await page.textContent(`${CARD} pre.result`)) ?? '…';
-      return t === '…' ? undefined : t;
+      const t = (await page.textContent(`${CARD} pre.result`)) ?? '';
+      return t === '' || t === '…' ? undefined : t;
     }, 'the run result');
   }
 
@@ -110,7 +109,7 @@ if ('missing' in browserOrWhy) {
     server = await ConsoleServer.start({ host: consoleHost });
     shots = process.env.PEEROS_CONSOLE_SHOTS ?? mkdtempSync(join(tmpdir(), 'peeros-console-shots-'));
     browser = await browserOrWhy.launch();
-    page = await (await browser.newContext()).newPage();
+    page = await newPage(await browser.newContext());
     await page.setViewportSize({ width: 1100, height: 900 });
   });
   test.after(async () => {
@@ -129,8 +128,8 @@ if ('missing' in browserOrWhy) {
     await page.goto(server.launchUrl);
     await page.waitForSelector('#unlock-form');
     await page.fill('#passphrase', PASS);
-    await page.click('#unlock-form button[type=submit]');
-    await page.waitForSelector(CARD, { timeout: WAIT_MS });
+    await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
+    await page.waitForSelector(CARD);
 
     await requestInstall();
     assert.is(await page.textContent('#install-requested-by'), 'dappstore');
@@ -153,7 +152,7 @@ if ('missing' in browserOrWhy) {
     assert.ok(out.includes(`"version": "${VERSION}"`), out);
     const installed = (await new AppRegistry(w.home).list()).find((a) => a.name === 'calculator');
     assert.ok(installed?.verified, 'installed through the verified path: the publisher key signed it');
-    await page.click('nav button[data-page="apps"]');
+    await openPage(page, 'apps');
     await page.waitForSelector('.app-card[data-app="calculator"]');
     assert.equal(errors, []);
   });

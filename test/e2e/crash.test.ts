@@ -26,6 +26,11 @@ function runChild(mode: string, memo = ''): { child: ChildProcess; line: (re: Re
     err += d;
   });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  // 'close' (its output all read), not 'exit': a line printed just before exiting may still be in the pipe
+  let closed = false;
+  child.on('close', () => {
+    closed = true;
+  });
   const line = (re: RegExp) =>
     new Promise<string>((resolve, reject) => {
       const t0 = Date.now();
@@ -34,7 +39,7 @@ function runChild(mode: string, memo = ''): { child: ChildProcess; line: (re: Re
         if (m) {
           clearInterval(poll);
           resolve(m[0]);
-        } else if (child.exitCode !== null || Date.now() - t0 > 30_000) {
+        } else if (closed || Date.now() - t0 > 60_000) {
           clearInterval(poll);
           reject(new Error(`child ${mode}: no ${re} in ${JSON.stringify(out)} ${err}`));
         }

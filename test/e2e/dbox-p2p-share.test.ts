@@ -89,7 +89,7 @@ test.after(async () => {
 });
 
 /** Polls `f` until `ok` accepts its answer (the node makes a block every 100 ms); fails after `ms`. */
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();

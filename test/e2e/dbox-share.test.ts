@@ -85,7 +85,7 @@ test.after(async () => {
 });
 
 /** Waits until `f` answers something `ok` accepts (the node produces a block every 100 ms). */
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();

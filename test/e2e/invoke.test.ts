@@ -14,7 +14,7 @@ const PLAIN = join(BUILD, 'plain.wasm'); // with plain.d.ts (asc --bindings esm)
 const BARE = join(BUILD, 'plain-bare.wasm'); // same module, no bindings
 const ABORT_APP = join(ROOT, 'test/fixtures/apps/abort/build/abort.wasm');
 let home: string;
-const invoke = (...args: string[]) => runCli(['invoke', ...args], { PEEROS_HOME: home }, 30_000);
+const invoke = (...args: string[]) => runCli(['invoke', ...args], { PEEROS_HOME: home }, 60_000);
 
 test.before(() => {
   home = tempHome('invoke');

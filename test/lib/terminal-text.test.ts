@@ -138,7 +138,7 @@ test('the cap: a 1.25 Mi-char hostile string becomes at most MAX_TERMINAL_TEXT_C
   const ms = performance.now() - t0;
   assert.ok(out.length <= MAX_TERMINAL_TEXT_CHARS + 40, `${out.length}`);
   assert.ok(out.endsWith(`… (cut, ${huge.length} chars in all)`), out.slice(-60));
-  assert.ok(ms < 2000, `${ms} ms`);
+  assert.ok(ms < 10_000, `${ms} ms`); // linear: milliseconds unloaded; loose for a loaded machine
   const lines = terminalLines(huge); // the output boundary does not cut, but it is linear
   assert.not.ok(FORBIDDEN_BUT_NEWLINE.test(lines));
   console.log(

@@ -64,7 +64,7 @@ for (const [name, count, word, what] of [
     assert.is(r.err.app, name);
     // Measured ~0.2 s including the worker's start and its 16 MiB of guest memory (before: 41 s,
     // 2.1 GB); the main thread's heap barely moves. Generous bounds for a loaded machine.
-    assert.ok(r.ms < 8000, `took ${r.ms.toFixed(0)} ms`);
+    assert.ok(r.ms < 20_000, `took ${r.ms.toFixed(0)} ms`);
     assert.ok(r.heapMiB < 64, `main-thread heap grew ${r.heapMiB.toFixed(1)} MiB`);
     assert.ok(r.rssMiB < 256, `process RSS grew ${r.rssMiB.toFixed(1)} MiB`);
     console.log(`  ${name}: ${r.ms.toFixed(0)} ms, main-thread heap +${r.heapMiB.toFixed(1)} MiB, process RSS +${r.rssMiB.toFixed(1)} MiB`);

@@ -43,7 +43,12 @@ for (const [name, len] of [
     } finally {
       clearInterval(sample);
     }
-    await new Promise((r) => setTimeout(r, 200)); // messages already posted arrive
+    // the messages the worker posted before it was stopped may still be on their way: wait for its marker line
+    const MARKER = /^… log budget of 1 MiB per call reached/;
+    for (const end = Date.now() + 60_000; !logged(name).some((l) => MARKER.test(l.message)); ) {
+      if (Date.now() > end) throw new Error(`no marker line among ${logged(name).length} messages`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const mine = logged(name);
     const bytes = bytesOf(mine);
     assert.ok(bytes <= LOG_BYTES_PER_CALL + MARGIN, `${bytes} bytes logged`);

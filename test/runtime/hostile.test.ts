@@ -41,13 +41,12 @@ async function runHostile(
 }
 
 test('infinite loop → DEADLINE_EXCEEDED, worker terminated', async () => {
-  const t0 = Date.now();
+  // (no wall-clock bound: the message names the CPU deadline that fired, and a loaded machine stretches wall time)
   await expectError(
     runHostile('loop', M.infiniteLoop(), {}, { cpuMs: 200 }),
     'DEADLINE_EXCEEDED',
     /app 'loop' command 'go' ran past its CPU deadline of 200 ms/,
   );
-  assert.ok(Date.now() - t0 < 5000);
   await stillServing();
 });
 
@@ -134,13 +133,12 @@ test('a start function that traps → TRAP at instantiation, naming the app', as
 });
 
 test('a start function that loops forever → DEADLINE_EXCEEDED within cpuMs, not the worker start-up allowance', async () => {
-  const t0 = Date.now();
+  // the message names the deadline that fired (the call's, not WORKER_START_MS): no wall-clock bound, which load stretches
   await expectError(
     runHostile('startloop', M.loopInStart(), {}, { cpuMs: 200 }),
     'DEADLINE_EXCEEDED',
     /app 'startloop': instantiation \(its start function\) ran past the CPU deadline of 200 ms/,
   );
-  assert.ok(Date.now() - t0 < 5000);
   await stillServing();
 });
 

@@ -40,7 +40,8 @@ test('scanner: a header claiming 2^32 items is truncation, found without walking
   const t0 = Date.now();
   assert.is(scanMsgpack(b(0xdd, 0xff, 0xff, 0xff, 0xff, 0x01), 8), ScanStatus.TRUNCATED);
   assert.is(scanMsgpack(b(0xdf, 0xff, 0xff, 0xff, 0xff), 8), ScanStatus.TRUNCATED);
-  assert.ok(Date.now() - t0 < 50);
+  // walking 2^32 items would take minutes; the bound is loose so that a loaded machine cannot fail it (≈ 0 ms unloaded)
+  assert.ok(Date.now() - t0 < 10_000);
 });
 
 test('scanner enforces the depth limit (containers count one level each)', () => {

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Vault, VaultError, vaultPaths } from '../../skv/index.js';
 import { tempHome, removeHome, autoApprove, PASS } from './helpers.js';
 
-const BASE = 1000; // long enough that a loaded machine still retries inside the delay
+// long enough that a loaded machine still retries inside the delay: the retry after a restart
+// (a new vault worker) must come within 2 × BASE of the failure
+const BASE = 3000;
 
 async function attempt(v: Vault, pass: string): Promise<VaultError | null> {
   try {

@@ -17,16 +17,20 @@ function runAndKill(path: string, killAfterWrites: number, extraDelayMs: number)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, path, PASS], { stdio: ['ignore', 'pipe', 'pipe'] });
     let last = 0;
+    let out = '';
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
     });
     child.stdout.on('data', (d: Buffer) => {
-      const m = /wrote (\d+)\n$/.exec(d.toString());
-      if (m) last = Number(m[1]);
+      // whole lines only: a chunk may end inside one, or hold several
+      out += d.toString();
+      for (const m of out.matchAll(/wrote (\d+)\n/g)) last = Math.max(last, Number(m[1]));
+      out = out.slice(out.lastIndexOf('\n') + 1);
       if (last >= killAfterWrites && !child.killed) setTimeout(() => child.kill('SIGKILL'), extraDelayMs);
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the last "wrote N" lines may still be in the pipe when the writer has exited
+    child.on('close', (code, signal) => {
       if (signal !== 'SIGKILL') reject(new Error(`writer exited ${code}: ${err}`));
       else resolve(last);
     });

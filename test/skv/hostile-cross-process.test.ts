@@ -41,7 +41,12 @@ function racer(home: string, mode: string, arg: string): Racer {
   child.stderr.on('data', (d) => {
     err += d;
   });
-  child.on('exit', () => waiters.splice(0).forEach((w) => w()));
+  // 'close', not 'exit': a child's last lines may still be in the pipe when it has exited
+  let closed = false;
+  child.on('close', () => {
+    closed = true;
+    waiters.splice(0).forEach((w) => w());
+  });
   const wait = (re: RegExp) =>
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
@@ -55,7 +60,7 @@ function racer(home: string, mode: string, arg: string): Racer {
           resolve(hit);
           return;
         }
-        if (child.exitCode !== null) {
+        if (closed) {
           clearTimeout(timer);
           reject(new Error(`racer ${mode} ${arg} exited ${child.exitCode}: ${err}`));
           return;
@@ -193,7 +198,7 @@ test('a vault lock left by a SIGKILLed process is taken over at once; a live hol
       await v.unlock(PASS, { verifier: autoApprove() });
       await v.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [pub], app: 'dpay' });
       console.log(`  stale lock: unlock + sign after takeover in ${Date.now() - t1} ms`);
-      assert.ok(Date.now() - t1 < 15_000);
+      assert.ok(Date.now() - t1 < 60_000, 'no wait on the stale lock (loose: the machine may be loaded)');
     } finally {
       await v.close();
     }

@@ -12,8 +12,11 @@ import { Vault, VaultError, vaultPaths, limits } from '../../skv/index.js';
 import { tempHome, removeHome, openTestVault, autoApprove, PASS } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/peeros.js', import.meta.url));
-/** Generous bounds for a loaded 2-core machine; a derivation with the crafted parameters takes ~30 s and 2 GiB. */
-const REFUSAL_MS = 3000;
+/**
+ * Generous bounds for a loaded 2-core machine (a refusal takes milliseconds unloaded, the vault
+ * worker's start included); a derivation with the crafted parameters takes ~30 s and 2 GiB.
+ */
+const REFUSAL_MS = 15_000;
 const RSS_GROWTH_BYTES = 128 * 1024 * 1024;
 const CLI_PEAK_RSS_KB = 400 * 1024;
 

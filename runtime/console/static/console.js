@@ -45,11 +45,19 @@ async function connect() {
 let current = 'apps';
 /** Each refresh renders only while it is the latest: a slow page never paints over the one clicked after it. */
 let generation = 0;
+/** Pages drawn so far: main's data-drawn, with data-page the one drawn last (what a test waits for after a click). */
+let draws = 0;
+function drawn(page) {
+  main.dataset.page = page;
+  main.dataset.drawn = String(++draws);
+}
 async function refresh(page) {
   if (page) current = page;
   const mine = ++generation;
   const show = (...nodes) => {
-    if (mine === generation) main.replaceChildren(...nodes);
+    if (mine !== generation) return;
+    main.replaceChildren(...nodes);
+    drawn(current);
   };
   const status = await api('/api/status');
   if (mine !== generation) return;
@@ -111,6 +119,7 @@ function showUnlock(status) {
     ),
     form,
   );
+  drawn('unlock');
   pass.focus();
 }
 

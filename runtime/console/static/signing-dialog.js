@@ -29,6 +29,8 @@ const TITLES = {
 
 let ui;
 let shown = '';
+/** The dialog answered last: a poll answered before the answer was taken may still list it, and must not show it again. */
+let answered = '';
 let passkeys = 0;
 
 /** Starts polling for dialogs; `ui` is console.js's { api, el, say }. */
@@ -56,7 +58,7 @@ function overlay() {
 
 function render(d) {
   const o = overlay();
-  if (!d) {
+  if (!d || d.id === answered) {
     o.hidden = true;
     o.replaceChildren();
     shown = '';
@@ -98,6 +100,7 @@ function dialog(d) {
   });
   const deny = el('button', { class: 'action secondary', type: 'button', id: 'signing-deny' }, 'Deny');
   const close = () => {
+    answered = d.id;
     shown = '';
     overlay().hidden = true;
   };

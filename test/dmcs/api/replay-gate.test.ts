@@ -31,33 +31,44 @@ test('get_info says "replaying" with progress during the replay; the chain API a
   const head = first.chain.head.num;
   await first.close();
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let started = false;
-  const starting = startNode({
-    dev: true,
-    dataDir: dir,
-    http: `127.0.0.1:${port}`,
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-  }).finally(() => {
-    started = true;
-  });
-  const seen: Array<{ done_blocks: number; total_blocks: number }> = [];
+  // the port is known before the node listens (to poll it during the replay); another process may
+  // take it between freePort and the node's listen, so a start refused for the port picks another
+  let base = '';
+  let seen: Array<{ done_blocks: number; total_blocks: number }> = [];
   let refused: { status: number; json: Record<string, unknown> } | null = null;
-  while (!started) {
-    try {
-      const info = await post(`${base}/v1/chain/get_info`);
-      if (info.json.replaying === true) {
-        seen.push(info.json.replay_progress as { done_blocks: number; total_blocks: number });
-        refused ??= await post(`${base}/v1/chain/get_account`, { account_name: 'eosio' });
+  let node: Awaited<ReturnType<typeof startNode>> | undefined;
+  for (let attempt = 1; !node; attempt++) {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    seen = [];
+    refused = null;
+    let started = false;
+    const starting = startNode({
+      dev: true,
+      dataDir: dir,
+      http: `127.0.0.1:${port}`,
+      autoProduce: false,
+      snapshotEvery: 0,
+      recoveryWorkers: 0,
+    }).finally(() => {
+      started = true;
+    });
+    while (!started) {
+      try {
+        const info = await post(`${base}/v1/chain/get_info`);
+        if (info.json.replaying === true) {
+          seen.push(info.json.replay_progress as { done_blocks: number; total_blocks: number });
+          refused ??= await post(`${base}/v1/chain/get_account`, { account_name: 'eosio' });
+        }
+      } catch {
+        await new Promise((r) => setTimeout(r, 1)); // not listening yet
       }
-    } catch {
-      await new Promise((r) => setTimeout(r, 1)); // not listening yet
     }
+    node = await starting.catch((e: Error) => {
+      if (attempt < 5 && /cannot serve HTTP/.test(e.message)) return undefined;
+      throw e;
+    });
   }
-  const node = await starting;
   try {
     assert.ok(seen.length > 0, 'get_info answered during the replay');
     console.log(`  ${seen.length} get_info replies during the replay, last ${JSON.stringify(seen.at(-1))}`);

@@ -77,7 +77,10 @@ test('kill -9 right after the last acknowledgement: every acknowledged transacti
     signed.push(Serializer.objectify((await buildSigned(a.client, [newAccountAction(name(i), String(k.toPublic()))])).packed));
   // a stream of concurrent pushes, then one more into a fresh pending block, killed on its reply
   const acked: string[] = await Promise.all(signed.slice(0, N - 1).map((p) => push(a.url, p)));
-  for (let i = 0; i < 100 && (await digest(a)).pending_transactions > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (const end = Date.now() + 60_000; (await digest(a)).pending_transactions > 0; ) {
+    if (Date.now() > end) throw new Error('the pushed transactions were not sealed in a block within 60 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const last = await push(a.url, signed[N - 1]);
   a.child.kill('SIGKILL');
   acked.push(last);

@@ -66,7 +66,7 @@ async function stop(r: Running): Promise<void> {
 }
 
 async function settled(r: Running): Promise<{ head_block_num: number; state_digest: string }> {
-  for (let i = 0; i < 100; i++) {
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
     const d = (await (await fetch(`${r.url}/v1/peeros/get_state_digest`, { method: 'POST' })).json()) as {
       head_block_num: number;
       durable_block_num: number;

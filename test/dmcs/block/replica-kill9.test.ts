@@ -47,10 +47,16 @@ function startNodeCli(args: string[]): Promise<Running> {
   });
 }
 
-type Digest = { head_block_num: number; head_block_id: string; last_irreversible_block_num: number; state_digest: string };
+type Digest = {
+  head_block_num: number;
+  head_block_id: string;
+  last_irreversible_block_num: number;
+  state_digest: string;
+  pending_transactions: number;
+};
 const digestOf = async (endpoint: string) => (await (await fetch(`${endpoint}/v1/peeros/state_digest`)).json()) as Digest;
 
-async function sameState(producer: string, replica: string, timeoutMs = 20000): Promise<Digest> {
+async function sameState(producer: string, replica: string, timeoutMs = 60_000): Promise<Digest> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const [p, r] = [await digestOf(producer), await digestOf(replica)];
@@ -89,7 +95,11 @@ test('a replica killed with -9 catches up on restart and reaches the producer’
   replica.child.kill('SIGKILL');
   await new Promise((r) => replica.child.once('exit', r));
   for (let i = 0; i < 3; i++) await transact(client, [newAccountAction(`missed${i + 1}`, String(k.toPublic()))]);
-  await new Promise((r) => setTimeout(r, 700)); // the last block is sealed 500 ms after its first transaction
+  // the last block is sealed 500 ms after its first transaction (polled: later on a loaded machine)
+  for (const end = Date.now() + 60_000; (await digestOf(producer.endpoint)).pending_transactions > 0; ) {
+    if (Date.now() > end) throw new Error('the producer did not seal its pending transactions within 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   replica = await startNodeCli(['--follow', producer.endpoint, '--data', rdir]);
   const after = await sameState(producer.endpoint, replica.endpoint);

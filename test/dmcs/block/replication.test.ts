@@ -16,7 +16,7 @@ let wclient: APIClient;
 const digest = (n: EmbeddedNode) =>
   n.api.peerosEndpoints.get_state_digest!({}) as { state_digest: string; head_block_num: number; head_block_id: string };
 
-async function caughtUp(replica: EmbeddedNode, timeoutMs = 15000): Promise<void> {
+async function caughtUp(replica: EmbeddedNode, timeoutMs = 60_000): Promise<void> {
   const want = writer.chain.head.num;
   const until = Date.now() + timeoutMs;
   while (replica.chain.head.num < want) {
@@ -85,6 +85,38 @@ test('a replica that was offline catches up on restart', async () => {
   await caughtUp(replica);
   assert.is(digest(replica).state_digest, digest(writer).state_digest);
   await replica.close();
+});
+
+test('GET state_digest with a transaction pending on the producer: its digest includes it and says so; once sealed, the replica has the same', async () => {
+  const replica = await startNode({ dataDir: rdir, follow: writer.endpoint!, http: '127.0.0.1:0' });
+  try {
+    await caughtUp(replica);
+    const stateDigest = async (n: EmbeddedNode) =>
+      (await (await fetch(`${n.endpoint}/v1/peeros/state_digest`)).json()) as {
+        head_block_id: string;
+        state_digest: string;
+        pending_transactions: number;
+      };
+    const [w0, r0] = [await stateDigest(writer), await stateDigest(replica)];
+    assert.equal(r0, w0, 'no transaction pending: the same answer');
+    assert.is(w0.pending_transactions, 0);
+    // the writer makes no block by itself here (autoProduce off): the transaction stays pending
+    await transact(wclient, [newAccountAction('pending1', String(k.toPublic()))]);
+    const w1 = await stateDigest(writer);
+    assert.is(w1.pending_transactions, 1, 'the producer says it has a pending transaction');
+    assert.is(w1.head_block_id, w0.head_block_id, 'same head');
+    assert.is.not(w1.state_digest, w0.state_digest, "the digest is the state with the pending transaction, not the head block's");
+    const r1 = await stateDigest(replica);
+    assert.equal(r1, r0, 'a replica never has pending transactions: it still answers the head block state');
+    await writer.produceBlock();
+    await caughtUp(replica);
+    const [w2, r2] = [await stateDigest(writer), await stateDigest(replica)];
+    assert.equal(r2, w2, 'sealed: equal again');
+    assert.is(w2.pending_transactions, 0);
+    assert.is(w2.state_digest, w1.state_digest, 'sealing the block changed no state the pending digest did not already have');
+  } finally {
+    await replica.close();
+  }
 });
 
 test('following a node that does not replicate is a clear error', async () => {

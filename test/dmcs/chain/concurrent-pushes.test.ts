@@ -31,7 +31,7 @@ test('200 concurrent pushes all succeed; the repeated one is tx_duplicate', asyn
   // (under load, a few): wait for it, bounded.
   let info = await dn.client.v1.chain.get_info();
   for (
-    const until = Date.now() + 15_000;
+    const until = Date.now() + 60_000;
     Number(info.last_irreversible_block_num) < Number(info.head_block_num) - 1 && Date.now() < until;
   ) {
     await new Promise((r) => setTimeout(r, 50));

@@ -64,7 +64,7 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
     join(dirs[0]!, 'genesis.json'),
     ...replicaLinks.flatMap((l) => ['--peer', l.address]),
   ]);
-  await cluster.converge(everyone(), 20_000);
+  await cluster.converge(everyone(), 60_000);
 
   // eosio (every --dev node holds its key, so only node 0 is driven) sets up the schedule of four
   const n0 = producers[0]!;
@@ -72,7 +72,7 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
   const libAtStart = (await digestOf(n0)).last_irreversible_block_num;
 
   slot = await cluster.runSlots(slot, 3 * ROUND);
-  const all = await cluster.converge(everyone(), 20_000);
+  const all = await cluster.converge(everyone(), 60_000);
   assert.ok(all.last_irreversible_block_num >= libAtStart + ROUND, `LIB moved from ${libAtStart} to ${all.last_irreversible_block_num}`);
   assert.ok(all.last_irreversible_block_num >= all.head_block_num - 2 * ROUND, 'the LIB follows the head (at most two rounds behind)');
 
@@ -81,7 +81,7 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
   await cluster.kill(killed, 'SIGKILL');
   const headAtKill = all.head_block_num;
   slot = await cluster.runSlots(slot, 2 * ROUND);
-  const three = await cluster.converge([...producers.slice(0, 3), replica], 20_000);
+  const three = await cluster.converge([...producers.slice(0, 3), replica], 60_000);
   assert.ok(
     three.last_irreversible_block_num > all.last_irreversible_block_num + 12,
     `LIB ${three.last_irreversible_block_num} moved with 3 of 4`,
@@ -90,17 +90,17 @@ test('four producer processes agree; one killed -9, three advance the LIB, it re
 
   // it restarts from its data folder, catches up from its peers and converges
   await cluster.restart(killed);
-  await cluster.converge(everyone(), 30_000, (d) => d.head_block_num === three.head_block_num);
+  await cluster.converge(everyone(), 60_000, (d) => d.head_block_num === three.head_block_num);
   slot = await cluster.runSlots(slot, ROUND);
-  const back = await cluster.converge(everyone(), 20_000);
+  const back = await cluster.converge(everyone(), 60_000);
   assert.ok(back.last_irreversible_block_num > three.last_irreversible_block_num);
 
   // the replica is killed -9 while the network goes on; restarted, it verifies and applies what it missed
   await cluster.kill(replica, 'SIGKILL');
   slot = await cluster.runSlots(slot, ROUND);
-  const missed = await cluster.converge(producers, 20_000);
+  const missed = await cluster.converge(producers, 60_000);
   await cluster.restart(replica);
-  const caughtUp = await cluster.converge(everyone(), 30_000);
+  const caughtUp = await cluster.converge(everyone(), 60_000);
   assert.is(caughtUp.head_block_id, missed.head_block_id);
   assert.is(caughtUp.state_digest, missed.state_digest);
   process.stdout.write(
@@ -144,7 +144,7 @@ test('a transaction pushed to a node that does not produce the coming slots is f
     transaction_id: string;
   };
   slot = await cluster.runSlots(slot, 24);
-  await cluster.converge(everyone(), 20_000);
+  await cluster.converge(everyone(), 60_000);
   for (const n of everyone()) {
     assert.ok(await hasAccount(n, 'carol'), `${n.label} has the account pushed to the replica`);
     assert.ok(await hasAccount(n, 'dave'), `${n.label} has the account pushed to ${other.label}`);
@@ -168,7 +168,7 @@ test('a transaction pushed to a node that does not produce the coming slots is f
   }
   // it may be in a pending block only (reads see pending state): one producer's turn seals it
   slot = await cluster.runSlots(slot, 12);
-  const final = await cluster.converge(everyone(), 20_000);
+  const final = await cluster.converge(everyone(), 60_000);
   assert.ok(await hasAccount(replica, 'erin'));
   assert.ok(await blockWith(producers[1]!, offline.transaction_id, from));
   assert.ok(final.head_block_num > 0);

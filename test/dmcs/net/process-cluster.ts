@@ -103,7 +103,7 @@ export class ProcessCluster {
   }
 
   /** Waits until every node of `among` has block `id` as its head (bounded). */
-  async waitHead(id: string, among: readonly NodeProcess[], timeoutMs = 10_000): Promise<void> {
+  async waitHead(id: string, among: readonly NodeProcess[], timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const heads = await Promise.all(among.map((n) => this.head(n)));
@@ -134,14 +134,14 @@ export class ProcessCluster {
 
   /**
    * Runs `count` slots from `from + 1` on a split network: a block made on one side has to reach
-   * that side only (bounded). Returns the last slot driven.
+   * that side only (bounded by `timeoutMs` a block). Returns the last slot driven.
    */
-  async runSplit(from: number, count: number, sides: readonly (readonly NodeProcess[])[]): Promise<number> {
+  async runSplit(from: number, count: number, sides: readonly (readonly NodeProcess[])[], timeoutMs?: number): Promise<number> {
     let slot = from;
     for (let i = 0; i < count; i++) {
       const made = await this.tick(++slot);
       const side = made && sides.find((s) => s.includes(made.by));
-      if (made && side) await this.waitHead(made.id, side);
+      if (made && side) await this.waitHead(made.id, side, timeoutMs);
     }
     return slot;
   }

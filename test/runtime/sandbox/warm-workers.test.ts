@@ -104,7 +104,7 @@ test('the pool is refilled once the first call from it is answered, not while it
       (e: HostError) => e,
     );
     // bounded wait for the call's start (loading and compiling the app come first)
-    for (const until = Date.now() + 20_000; host.warmWorkers.taken === 0 && Date.now() < until; )
+    for (const until = Date.now() + 60_000; host.warmWorkers.taken === 0 && Date.now() < until; )
       await new Promise((r) => setTimeout(r, 2));
     assert.is(host.warmWorkers.taken, 1);
     for (let i = 0; i < 20; i++) await tick(); // the old pool refilled on the next tick, inside the call
