@@ -139,6 +139,13 @@ export const MAX_WARM_WORKERS = 8;
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;
 
+/**
+ * How often the host looks again for the start of a call its worker has not begun yet (a loaded
+ * machine, a slow start function): once begun, the call has cpuMs from its own start, so a call
+ * begun late still ends at most this much past its deadline.
+ */
+export const CALL_START_POLL_MS = 20;
+
 /** The resolved limits of one app. */
 export interface AppLimits {
   memoryPages: number;

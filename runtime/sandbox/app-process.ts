@@ -21,7 +21,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
-import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, WORKER_START_MS } from '../limits.js';
+import { CALL_START_POLL_MS, MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, WORKER_START_MS } from '../limits.js';
 import type { CallResult } from './instance.js';
 import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worker-protocol.js';
 import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
@@ -265,14 +265,15 @@ export class AppProcess {
       // The deadline counts from when the worker starts the call (it stamps the shared clock), so
       // message latency on a loaded machine is not charged to the app, nor are waits the worker's
       // host code declares (paused clock). A worker that has not started the call within
-      // cpuMs + WORKER_START_MS is treated as past its deadline all the same.
+      // cpuMs + WORKER_START_MS is treated as past its deadline all the same; until it starts, the
+      // host looks every CALL_START_POLL_MS, so a call started late still gets only cpuMs.
       const expire = () => {
         if (this.#pending !== p) return;
         const t = now();
         const started = clock[CLOCK_ID] === id;
         const remaining = !started ? posted + ms + WORKER_START_MS - t : clock[CLOCK_PAUSED]! > 0 ? ms : clock[CLOCK_START]! + ms - t;
         if (remaining > 1) {
-          p.timer = setTimeout(expire, remaining);
+          p.timer = setTimeout(expire, started ? remaining : Math.min(remaining, CALL_START_POLL_MS));
           return;
         }
         this.#pending = undefined;
