@@ -440,6 +440,12 @@ export class EmbeddedNode {
       snapshotRefused: (reason) => this.onError(new Error(`${reason}; replaying the whole block log`)),
       storeOpened: (num, toReplay) =>
         this.onError(new Error(`state store: opened at its last commit, block ${num}; replaying the ${toReplay} block(s) after it`)),
+      storeAppendedBlock: (num) =>
+        this.onError(
+          new Error(
+            `state store: its last commit is of block ${num}, which the block log lacked (a stop before the append completed): appended it from the store`,
+          ),
+        ),
       storeRefused: (reason) =>
         this.onError(
           new Error(

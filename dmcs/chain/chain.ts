@@ -202,6 +202,8 @@ export interface ChainEvents {
   storeOpened?(blockNum: number, toReplay: number): void;
   /** The state store was not used, and why (it was emptied; the state is built from a snapshot or genesis). */
   storeRefused?(reason: string): void;
+  /** The store's commit was of block `num`, which the log lacked (a crash before its append): appended from the store. */
+  storeAppendedBlock?(num: number): void;
   /** A producer signed two different blocks for one slot (both kept in the fork database; fork choice decides). */
   doubleSigned?(d: DoubleSign): void;
   /** The head moved to another branch: `popped` blocks were undone, `applied` applied. */
@@ -372,6 +374,10 @@ export class Chain {
     }
     if (!bytesEqual(c.chainId, this.chainId)) return `state store: holds another chain (${bytesToHex(c.chainId).slice(0, 16)}…)`;
     const n = c.blockNum;
+    if (n === this.log.length + 1 && c.headBlock) {
+      const appended = await this.appendCommittedBlock(c.headBlock, c.blockId);
+      if (appended) return appended;
+    }
     if (n < 1 || n > this.log.length) return `state store: at block ${n}, which the block log (${this.log.length} blocks) does not hold`;
     const logged = await this.log.get(n - 1);
     if (!logged) return `state store: block ${n} is missing from the log`;
@@ -413,6 +419,31 @@ export class Chain {
     return n;
   }
 
+  /**
+   * The store's commit ran before its block's append to the log completed, and the process died in
+   * between: the block (the commit record's copy, this node's own output) goes to the log now, when
+   * it has the recorded id and follows the log's last block. Returns why not, or null once appended.
+   */
+  private async appendCommittedBlock(bytes: Uint8Array, id: Uint8Array): Promise<string | null> {
+    let block: SignedBlock;
+    try {
+      block = decodeBlock(bytes);
+    } catch (e) {
+      return `state store: the committed head block is unreadable (${(e as Error).message})`;
+    }
+    if (!bytesEqual(blockId(block), id)) return 'state store: the committed head block has another id';
+    const last = this.log.length > 0 ? await this.log.get(this.log.length - 1) : undefined;
+    if (!last || !bytesEqual(blockId(decodeBlock(last)), block.previous))
+      return `state store: its block ${this.log.length + 1} does not follow the block log's last block`;
+    try {
+      await this.log.append(bytes, id);
+    } catch (e) {
+      return `state store: cannot append its block ${this.log.length + 1} to the block log (${(e as Error).message})`;
+    }
+    this.events.storeAppendedBlock?.(this.log.length);
+    return null;
+  }
+
   /** The writes that go with the records at a commit: the ids changed since the last one and the commit record. */
   private readonly commitWrites = (digest: Uint8Array): StoreWrite[] => {
     const out: StoreWrite[] = [];
@@ -429,6 +460,8 @@ export class Chain {
       producers: { active: this.state.producers.active, proposed: this.state.producers.proposed },
       blockHeaderState: this.head.state.toJSON(),
       summaries: this.lastSummaries(),
+      // not in the log yet (a produced block's append runs after this): kept so a crash in between loses nothing
+      headBlock: this.head.num > this.log.length ? encodeBlock(this.head.block) : null,
     };
     out.push([COMMIT_KEY, encodeCommit(commit)]);
     this.committedNum = this.head.num;

@@ -7,7 +7,9 @@
  *                digest ‖ the digest's record sum ‖ u64 record count ‖ u64 global action sequence ‖
  *                bytes producer schedules (JSON, as a snapshot's PRODUCERS) ‖ bytes Leap's block
  *                header state (JSON) ‖ varuint32 n ‖ n × (u32 block number ‖ block id ‖ u32 slot),
- *                the last `SNAPSHOT_SUMMARIES` blocks (TaPoS) ‖ sha256 of every byte before it
+ *                the last `SNAPSHOT_SUMMARIES` blocks (TaPoS) ‖ u8 has block ‖ [bytes the head
+ *                block, when the commit ran before its append to the log completed] ‖ sha256 of
+ *                every byte before it
  *   'x' ‖ id     u32 expiration (seconds), one key per unexpired transaction id (the duplicate check)
  *
  * A restart opens the store at this block when the log holds it (chain.ts `openStore`) and replays
@@ -55,6 +57,11 @@ export interface StoreCommit {
   blockHeaderState: BlockHeaderStateJSON;
   /** [block number, id, slot] of the last blocks (TaPoS). */
   summaries: Array<[number, Uint8Array, number]>;
+  /**
+   * The head block (serialized) when the commit ran before the block log had it: a crash before
+   * the append completes leaves the log one block short, and the restart appends it from here.
+   */
+  headBlock: Uint8Array | null;
 }
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
@@ -77,6 +84,8 @@ export function encodeCommit(c: StoreCommit): Uint8Array {
     w.raw(id);
     w.u32(slot);
   }
+  w.bool(c.headBlock !== null);
+  if (c.headBlock) w.bytes(c.headBlock);
   w.raw(createHash('sha256').update(w.peek()).digest());
   return w.finish();
 }
@@ -102,8 +111,10 @@ export function decodeCommit(bytes: Uint8Array): StoreCommit {
       producers: decodeProducers(r.bytes()),
       blockHeaderState: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(r.bytes())) as BlockHeaderStateJSON,
       summaries: [],
+      headBlock: null,
     };
     for (let i = r.varuint32(); i > 0; i--) c.summaries.push([r.u32(), r.raw(32).slice(), r.u32()]);
+    if (r.bool()) c.headBlock = r.bytes().slice();
     if (r.remaining !== 0) throw new StoreFormatError('bytes after the commit record');
     return c;
   } catch (e) {

@@ -1,5 +1,7 @@
 // When a restart does not use the state store, and says why: a node whose state lives in its store
-// (a cache of 8 accounts) restarts from the store's last commit; then the store is damaged (its
+// (a cache of 8 accounts) restarts from the store's last commit, also when the log lacks that
+// commit's block (a kill between the commit and the append: the block comes from the commit
+// record, as it keeps it until the log has it); then the store is damaged (its
 // commit record's bytes flipped), replaced by another chain's store, and left behind a newer
 // snapshot (a run without the store); each time the restart refuses it with that reason on its
 // log, empties it, rebuilds the state from the snapshot or the log, and reaches the digest of the
@@ -12,7 +14,10 @@ import { APIClient, Serializer } from '@wharfkit/antelope';
 import { startNode, type EmbeddedNode, type NodeOptions } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
 import { OrderedStore } from '../../dmcs/state/ordered-store.js';
-import { COMMIT_KEY } from '../../dmcs/state/store-commit.js';
+import { COMMIT_KEY, decodeCommit, encodeCommit } from '../../dmcs/state/store-commit.js';
+import { BlockLog } from '../../dmcs/block/block-log.js';
+import { blockId, decodeBlock } from '../../dmcs/block.js';
+import { bytesToHex } from '../../abi/antelope/index.js';
 import { buildSigned, newAccountAction, removeDir, tempDir, testKey } from './helpers.js';
 import { digestOf } from './crash-child.js';
 
@@ -69,6 +74,33 @@ test("a damaged store, another chain's store, a store older than the snapshot: r
   node = await start(dir, notes);
   assert.is(node.chain.startedFromStore, stopped.head_block_num);
   assert.is(node.chain.replayedBlocks, 0);
+  assert.is(digestOf(node).state_digest, stopped.state_digest);
+  await node.close();
+
+  // the log one block short of the store's commit, as a kill right after the commit leaves it: the
+  // commit record keeps the block then, and the restart appends it
+  {
+    const log = await BlockLog.open(dir);
+    const last = (await log.get(log.length - 1))!;
+    const before = decodeBlock((await log.get(log.length - 2))!);
+    await log.truncate(log.length - 1, bytesToHex(blockId(before)));
+    await log.close();
+    const s = new OrderedStore(join(dir, STATE_STORE_DIR));
+    const c = decodeCommit(s.get(COMMIT_KEY)!);
+    assert.is(c.blockNum, stopped.head_block_num);
+    assert.is(c.headBlock, null, 'a clean stop commits a block the log has');
+    s.commit([[COMMIT_KEY, encodeCommit({ ...c, headBlock: last })]]);
+    await s.close();
+  }
+  notes.length = 0;
+  node = await start(dir, notes);
+  assert.ok(
+    notes.includes(
+      `state store: its last commit is of block ${stopped.head_block_num}, which the block log lacked (a stop before the append completed): appended it from the store`,
+    ),
+    notes.join('\n'),
+  );
+  assert.is(node.chain.startedFromStore, stopped.head_block_num);
   assert.is(digestOf(node).state_digest, stopped.state_digest);
   await node.close();
 
