@@ -129,7 +129,7 @@ async function freePort(): Promise<number> {
 async function restart(
   dir: string,
   snapshotEvery: number,
-): Promise<{ firstInfoMs: number; readyMs: number; replayMs: number; blocks: number }> {
+): Promise<{ firstInfoMs: number; readyMs: number; replayMs: number; blocks: number; logOpenMs: number; openMs: number }> {
   const port = await freePort();
   const t0 = performance.now();
   let firstInfoMs = 0;
@@ -152,7 +152,8 @@ async function restart(
     }
   }
   const [n, readyMs] = await starting;
-  const out = { firstInfoMs, readyMs, replayMs: n.startupTimes.replayMs, blocks: n.chain.replayedBlocks };
+  const t = n.startupTimes;
+  const out = { firstInfoMs, readyMs, replayMs: t.replayMs, blocks: n.chain.replayedBlocks, logOpenMs: t.logOpenMs, openMs: t.openMs };
   await n.close();
   return out;
 }
@@ -164,7 +165,7 @@ interface SizeFigures {
   medianMs: number;
   tps: number;
   rssPerHolder: number;
-  restart: { firstInfoMs: number; readyMs: number };
+  restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number };
   replay: { ms: number; blocks: number; transfers: number };
 }
 
@@ -226,6 +227,9 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
     one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
     one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
+    // where a restart's time goes: the block log's open (before HTTP listens), the state's open
+    one(`dmcs.scale.restart.log_open_ms (${h})`, 'ms', f.restart.logOpenMs);
+    one(`dmcs.scale.restart.state_open_ms (${h}, ${from})`, 'ms', f.restart.openMs);
     one(`dmcs.scale.replay.blocks_per_s (${h}, whole log)`, 'ops/s', f.replay.blocks / (f.replay.ms / 1000));
     one(`dmcs.scale.replay.transfers_per_s (${h}, whole log)`, 'ops/s', f.replay.transfers / (f.replay.ms / 1000));
   }

@@ -175,7 +175,7 @@ export class EmbeddedNode {
   /** What HTTP serves: "replaying" until the state is current, then the chain API. */
   private gate: ReplayGate | null = null;
   /** How long the start's steps took (ms), for benchmarks and logs. */
-  readonly startupTimes = { openMs: 0, replayMs: 0 };
+  readonly startupTimes = { logOpenMs: 0, openMs: 0, replayMs: 0 };
   /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
   private journal: AcceptedJournal | null = null;
   /** Set at the end of the start (when snapshots are on). */
@@ -229,7 +229,9 @@ export class EmbeddedNode {
         }),
       });
     mkdirSync(this.opts.dataDir, { recursive: true });
+    const tLog = performance.now();
     this.source = await this.openBlockSource();
+    this.startupTimes.logOpenMs = performance.now() - tLog;
     const log = this.source.log;
     this.gate = new ReplayGate({ chainIdHex: bytesToHex(chainIdOf(this.source.genesis)), logLength: () => log.length });
     this.httpEndpoint = await this.serveHttp();
