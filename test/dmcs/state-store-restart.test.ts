@@ -14,7 +14,7 @@ import { APIClient, Serializer } from '@wharfkit/antelope';
 import { startNode, type EmbeddedNode, type NodeOptions } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
 import { OrderedStore } from '../../dmcs/state/ordered-store.js';
-import { COMMIT_KEY, decodeCommit, encodeCommit } from '../../dmcs/state/store-commit.js';
+import { COMMIT_KEY, STATE_COMMIT_BLOCKS, decodeCommit, encodeCommit } from '../../dmcs/state/store-commit.js';
 import { BlockLog } from '../../dmcs/block/block-log.js';
 import { blockId, decodeBlock } from '../../dmcs/block.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
@@ -164,6 +164,28 @@ test("a damaged store, another chain's store, a store older than the snapshot: r
   assert.is(node.chain.startedFromStore, later.head_block_num);
   assert.is(digestOf(node).state_digest, later.state_digest);
   await node.close();
+});
+
+test('with a cache no block fills, the state commits every STATE_COMMIT_BLOCKS blocks, and not before', async () => {
+  const dir = tempDir('state-store-every');
+  dirs.push(dir);
+  const node = await start(dir, [], { stateCache: 100_000, snapshotEvery: 0 });
+  try {
+    // no commit yet in this run: the first is due at block STATE_COMMIT_BLOCKS
+    while (node.chain.head.num < STATE_COMMIT_BLOCKS - 1) {
+      await node.produceBlock();
+      assert.is(node.chain.stateCommittedAt, 0, `no commit at block ${node.chain.head.num}`);
+    }
+    await node.produceBlock();
+    assert.is(node.chain.stateCommittedAt, STATE_COMMIT_BLOCKS);
+    for (let i = 0; i < 2 * STATE_COMMIT_BLOCKS + 5; i++) {
+      await node.produceBlock();
+      assert.ok(node.chain.head.num - node.chain.stateCommittedAt < STATE_COMMIT_BLOCKS, `block ${node.chain.head.num}`);
+    }
+    assert.is(node.chain.stateCommittedAt, 3 * STATE_COMMIT_BLOCKS);
+  } finally {
+    await node.close();
+  }
 });
 
 test.run();
