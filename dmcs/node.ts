@@ -31,7 +31,7 @@ import { CodedError } from '../lib/coded-error.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { fetchBlockLogInfo, relay, type BlockLogInfo } from './api/producer-client.js';
-import { readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
+import { readSnapshotBlock, readSnapshotBytes, SnapshotFile, SNAPSHOT_FILE } from './state/snapshot-file.js';
 import { loadProducerKeys } from './chain/producer-keys.js';
 import type { StateSnapshot } from './state/state-snapshot.js';
 import { OrderedStore } from './state/ordered-store.js';
@@ -86,10 +86,15 @@ export interface NodeOptions {
   snapshotEvery?: number;
   /**
    * Keep at most this many accounts, and this many contract tables (each with its rows), in memory
-   * between blocks; the others live in an on-disk store, `<data>/state` (emptied at every start:
-   * the state is rebuilt from the log or a snapshot). Default: none, the whole state in memory.
+   * between blocks; the state lives in an on-disk store, `<data>/state`, committed at least every
+   * `STATE_COMMIT_BLOCKS` blocks and at a clean stop, and a restart opens it at its last commit and
+   * replays only the blocks after it (see docs/dmcs.md). Default: none, the whole state in memory.
    */
   stateCache?: number;
+  /** With `stateCache`: recompute the state digest over the whole store before using it at start (O(state)). */
+  verifyStateStore?: boolean;
+  /** With `stateCache`: commit the state to its store at least every this many blocks (default `STATE_COMMIT_BLOCKS`; tests). */
+  stateCommitEvery?: number;
   /** Serve the block log to replicas at HOST:PORT (port 0 = any free port). */
   replicate?: string | HttpEndpoint;
   /**
@@ -170,7 +175,7 @@ export class EmbeddedNode {
   /** What HTTP serves: "replaying" until the state is current, then the chain API. */
   private gate: ReplayGate | null = null;
   /** How long the start's steps took (ms), for benchmarks and logs. */
-  readonly startupTimes = { openMs: 0, replayMs: 0 };
+  readonly startupTimes = { logOpenMs: 0, openMs: 0, replayMs: 0 };
   /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
   private journal: AcceptedJournal | null = null;
   /** Set at the end of the start (when snapshots are on). */
@@ -224,7 +229,9 @@ export class EmbeddedNode {
         }),
       });
     mkdirSync(this.opts.dataDir, { recursive: true });
+    const tLog = performance.now();
     this.source = await this.openBlockSource();
+    this.startupTimes.logOpenMs = performance.now() - tLog;
     const log = this.source.log;
     this.gate = new ReplayGate({ chainIdHex: bytesToHex(chainIdOf(this.source.genesis)), logLength: () => log.length });
     this.httpEndpoint = await this.serveHttp();
@@ -391,8 +398,14 @@ export class EmbeddedNode {
       log,
       recovery,
       snapshotEvery,
-      snapshot: snapshotEvery > 0 ? await readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      // read only when used: a restart from the state store never reads the snapshot
+      snapshot: snapshotEvery > 0 ? () => readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      snapshotBlock: () => (snapshotEvery > 0 ? readSnapshotBlock(join(this.opts.dataDir, SNAPSHOT_FILE)) : Promise.resolve(null)),
       ...(this.opts.stateCache !== undefined ? { stateStore: this.stateStore(this.opts.stateCache) } : {}),
+      ...(this.opts.verifyStateStore ? { verifyStateStore: true } : {}),
+      ...(this.opts.stateCommitEvery !== undefined
+        ? { stateCommitEvery: positiveInt('stateCommitEvery', this.opts.stateCommitEvery) }
+        : {}),
       events: this.chainEvents(),
       deferReplay: true,
       ...(this.manualClock ? { now: () => this.manualClock!.nowMs() } : {}),
@@ -401,9 +414,9 @@ export class EmbeddedNode {
     });
   }
 
-  /** Opens the state's store (empty) with caches of `n` accounts and `n` tables (see chain-state.ts). */
+  /** Opens the state's store (as it was left) with caches of `n` accounts and `n` tables (see chain-state.ts). */
   private stateStore(n: number): () => StateStoreOptions {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`stateCache: expected a positive integer, got ${n}`);
+    positiveInt('stateCache', n);
     return () => ({ store: new OrderedStore(join(this.opts.dataDir, STATE_STORE_DIR)), accountCache: n, tableCache: n });
   }
 
@@ -427,6 +440,20 @@ export class EmbeddedNode {
         void this.saveSnapshot(snap);
       },
       snapshotRefused: (reason) => this.onError(new Error(`${reason}; replaying the whole block log`)),
+      storeOpened: (num, toReplay) =>
+        this.onError(new Error(`state store: opened at its last commit, block ${num}; replaying the ${toReplay} block(s) after it`)),
+      storeAppendedBlock: (num) =>
+        this.onError(
+          new Error(
+            `state store: its last commit is of block ${num}, which the block log lacked (a stop before the append completed): appended it from the store`,
+          ),
+        ),
+      storeRefused: (reason) =>
+        this.onError(
+          new Error(
+            `${reason}; building the state from ${this.snapshotEvery > 0 ? 'the snapshot if sound, else ' : ''}the whole block log`,
+          ),
+        ),
       doubleSigned: (d) => {
         this.doubleSigns.push(d);
         this.onError(
@@ -763,11 +790,17 @@ export class EmbeddedNode {
       if (snap) await this.saveSnapshot(snap);
     }
     await this.snapshots?.settled();
+    this.chain.commitState(); // with a state store: the next start opens it at this head
     await this.replication?.close();
     await this.journal?.close();
     await this.chain.state.close();
     await this.source.log.close();
   }
+}
+
+function positiveInt(what: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what}: expected a positive integer, got ${n}`);
+  return n;
 }
 
 /** The state's on-disk store under the data folder (`stateCache`). */

@@ -30,7 +30,20 @@ import {
 import { BlockHeaderState } from '../block/block-header-state.js';
 import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
-import { ChainState, type StateStoreOptions } from '../state/chain-state.js';
+import { ChainState, type StateStoreOptions, type StoreWrite } from '../state/chain-state.js';
+import {
+  COMMIT_KEY,
+  RECENT_KEY_END,
+  RECENT_KEY_FIRST,
+  STATE_COMMIT_BLOCKS,
+  decodeCommit,
+  encodeCommit,
+  recentEntry,
+  recentKey,
+  recentValue,
+  type StoreCommit,
+} from '../state/store-commit.js';
+import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
@@ -144,8 +157,13 @@ export interface ChainOptions {
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
   now?: () => number;
-  /** A state snapshot file's bytes to start from (used only if it matches the log; see state-snapshot.ts). */
-  snapshot?: Uint8Array | null;
+  /**
+   * A state snapshot file's bytes to start from (used only if it matches the log; see
+   * state-snapshot.ts), or how to read them (not read when the state store is used).
+   */
+  snapshot?: Uint8Array | null | (() => Promise<Uint8Array | null>);
+  /** The block number of that snapshot, read cheaply (a state store older than it is not used). */
+  snapshotBlock?: () => Promise<number | null>;
   /** Take a snapshot every this many blocks (0 = never). */
   snapshotEvery?: number;
   /** Who hears what happens to transactions and blocks (the node: its journal, timer, snapshots). */
@@ -155,10 +173,15 @@ export interface ChainOptions {
   /** Leave the log's blocks for the caller to replay with `replay()` (so it can serve meanwhile). */
   deferReplay?: boolean;
   /**
-   * Opens (empty) where the state keeps what its memory budget does not hold (chain-state.ts); called
-   * once per state built (a half-loaded snapshot is dropped with its store). None: all in memory.
+   * Opens where the state lives beyond its memory budget (chain-state.ts, store-commit.ts): the chain
+   * starts at the store's last commit when the log holds that block, and empties it otherwise;
+   * called once per state built (a half-loaded snapshot is dropped with its store). None: all in memory.
    */
   stateStore?: () => StateStoreOptions;
+  /** Also recompute the digest over the whole store before using it (O(state); tests and audits). */
+  verifyStateStore?: boolean;
+  /** Commit the state to its store at least every this many blocks (default `STATE_COMMIT_BLOCKS`). */
+  stateCommitEvery?: number;
 }
 
 /** What the chain reports to its owner; each is optional. */
@@ -176,6 +199,12 @@ export interface ChainEvents {
   snapshot?(s: StateSnapshot): void;
   /** A snapshot file given at start was not used, and why (the log was replayed instead). */
   snapshotRefused?(reason: string): void;
+  /** The state store was opened at its last commit, block `blockNum`; `toReplay` log blocks follow it. */
+  storeOpened?(blockNum: number, toReplay: number): void;
+  /** The state store was not used, and why (it was emptied; the state is built from a snapshot or genesis). */
+  storeRefused?(reason: string): void;
+  /** The store's commit was of block `num`, which the log lacked (a crash before its append): appended from the store. */
+  storeAppendedBlock?(num: number): void;
   /** A producer signed two different blocks for one slot (both kept in the fork database; fork choice decides). */
   doubleSigned?(d: DoubleSign): void;
   /** The head moved to another branch: `popped` blocks were undone, `applied` applied. */
@@ -198,6 +227,13 @@ export class Chain {
   durableNum = 0;
   /** Whether start used a snapshot, and of which block (0 = full replay). */
   startedFromSnapshot = 0;
+  /** Whether start used the state store's last commit, and of which block (0 = no; -1 while loading). */
+  startedFromStore = 0;
+  /** Blocks `replay()` applied (those after the snapshot or the store's commit). */
+  replayedBlocks = 0;
+  /** The head block number at the state store's last commit. */
+  private committedNum = 0;
+  private readonly commitEvery: number;
   /** While `replay()` runs: blocks of the log applied so far, of how many. */
   replayProgress: { done: number; total: number } | null = null;
   /** The log block index `replay()` starts at (the snapshot's block number, else 0). */
@@ -242,6 +278,7 @@ export class Chain {
 
   private constructor(opts: ChainOptions) {
     this.state = new ChainState(opts.stateStore?.() ?? {});
+    if (this.state.persistent) this.recent.trackChanges();
     this.auth = new AuthorizationManager(this.state);
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
@@ -252,6 +289,7 @@ export class Chain {
     this.recovery = opts.recovery;
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
+    this.commitEvery = opts.stateCommitEvery ?? STATE_COMMIT_BLOCKS;
     for (const k of [...(opts.producerKey ? [opts.producerKey] : []), ...(opts.producerKeys ?? [])])
       this.signingKeys.set(keyIdOf(k.toPublic()), k);
     this.events = opts.events ?? {};
@@ -267,16 +305,36 @@ export class Chain {
     });
   }
 
-  /** Opens the chain: genesis state, then every block of the log replayed (block 1 written if new). */
+  /**
+   * Opens the chain: at the state store's last commit when it is sound (store-commit.ts), else at
+   * genesis or a sound snapshot; then the log's later blocks are replayed (block 1 written if new).
+   */
   static async open(opts: ChainOptions): Promise<Chain> {
-    let chain = Chain.atGenesis(opts);
+    let chain = new Chain(opts);
     if (opts.log.length === 0 && (opts.producerKey || opts.joined)) {
       const g = chain.genesisBlock();
       await opts.log.append(encodeBlock(g.block), g.state.id);
     }
+    if (chain.state.persistent) {
+      const opened = await chain.openStore(opts);
+      if (typeof opened === 'number') {
+        chain.replayFrom = opened;
+        chain.events.storeOpened?.(opened, opts.log.length - opened);
+        if (!opts.deferReplay) await chain.replay();
+        return chain;
+      }
+      chain.events.storeRefused?.(opened);
+      if (chain.startedFromStore < 0) {
+        await chain.state.close();
+        chain = new Chain(opts); // half-loaded: start over
+      }
+    }
+    chain.state.resetStore();
+    chain.createGenesisAccounts(chain.state);
     let from = 0;
-    if (opts.snapshot) {
-      const restored = await chain.restore(opts.snapshot);
+    const snapshot = typeof opts.snapshot === 'function' ? await opts.snapshot() : opts.snapshot;
+    if (snapshot) {
+      const restored = await chain.restore(snapshot);
       if (typeof restored === 'string') {
         chain.events.snapshotRefused?.(restored);
         if (chain.startedFromSnapshot < 0) {
@@ -290,11 +348,161 @@ export class Chain {
     return chain;
   }
 
-  /** A chain holding the genesis state only (eosio, eosio.null, eosio.prods, the genesis schedule). */
+  /** A chain holding the genesis state only (eosio, eosio.null, eosio.prods, the genesis schedule); its store emptied. */
   private static atGenesis(opts: ChainOptions): Chain {
     const chain = new Chain(opts);
+    chain.state.resetStore();
     chain.createGenesisAccounts(chain.state);
     return chain;
+  }
+
+  /**
+   * Opens the state at the store's last commit when it is this chain's, the log holds its block with
+   * the recorded id and header state, no snapshot is newer, and the recorded sum hashes to the
+   * recorded digest (with `verifyStateStore`, also a recompute over the whole store); returns the
+   * block number, or why not (then, if loading had begun, `startedFromStore` is -1). Costs the
+   * secondary indexes and the unexpired transaction ids, not the accounts and tables.
+   */
+  private async openStore(opts: ChainOptions): Promise<number | string> {
+    const store = this.state.store!;
+    const bytes = store.get(COMMIT_KEY);
+    if (bytes === undefined) return 'state store: empty (no commit yet)';
+    let c: StoreCommit;
+    try {
+      c = decodeCommit(bytes);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    if (!bytesEqual(c.chainId, this.chainId)) return `state store: holds another chain (${bytesToHex(c.chainId).slice(0, 16)}…)`;
+    const n = c.blockNum;
+    if (n === this.log.length + 1 && c.headBlock) {
+      const appended = await this.appendCommittedBlock(c.headBlock, c.blockId);
+      if (appended) return appended;
+    }
+    if (n < 1 || n > this.log.length) return `state store: at block ${n}, which the block log (${this.log.length} blocks) does not hold`;
+    const logged = await this.log.get(n - 1);
+    if (!logged) return `state store: block ${n} is missing from the log`;
+    const block = decodeBlock(logged);
+    const id = blockId(block);
+    if (!bytesEqual(id, c.blockId)) return `state store: block ${n} of the log has another id (the store followed a dropped fork)`;
+    let headerState: BlockHeaderState;
+    try {
+      headerState = BlockHeaderState.fromJSON(c.blockHeaderState);
+    } catch (e) {
+      return `state store: block header state unreadable (${(e as Error).message})`;
+    }
+    if (!bytesEqual(headerState.id, id)) return `state store: the block header state is not block ${n}'s`;
+    const snapAt = (await opts.snapshotBlock?.()) ?? null;
+    if (snapAt !== null && snapAt > n && snapAt <= this.log.length)
+      return `state store: at block ${n}, older than the snapshot (block ${snapAt})`;
+    const acc = new HashAccumulator();
+    acc.restore(c.recordSum, c.recordCount);
+    if (!bytesEqual(stateDigestOf(acc, c.globalSequence), c.stateDigest))
+      return 'state store: its record sum does not hash to its recorded digest';
+    this.startedFromStore = -1;
+    try {
+      this.state.openAtCommit(c);
+      for (const { key, value } of store.range(RECENT_KEY_FIRST, RECENT_KEY_END)) this.recent.add(...recentEntry(key, value));
+    } catch (e) {
+      return `state store: ${(e as Error).message}`;
+    }
+    this.recent.takeChanges(); // they are the store's already
+    if (!bytesEqual(this.state.digest(), c.stateDigest)) return 'state store: the reopened state does not hash to its recorded digest';
+    if (opts.verifyStateStore && !bytesEqual(this.state.recomputeDigest(), c.stateDigest))
+      return 'state store: its records do not hash to the recorded digest';
+    for (const [num, sid, slot] of c.summaries) {
+      this.summaries[num & 0xffff] = sid;
+      this.summarySlots[num & 0xffff] = slot;
+    }
+    this.setHead({ num: n, id, timestamp: block.timestamp, block, state: headerState });
+    this.committedNum = n;
+    this.startedFromStore = n;
+    return n;
+  }
+
+  /**
+   * The store's commit ran before its block's append to the log completed, and the process died in
+   * between: the block (the commit record's copy, this node's own output) goes to the log now, when
+   * it has the recorded id and follows the log's last block. Returns why not, or null once appended.
+   */
+  private async appendCommittedBlock(bytes: Uint8Array, id: Uint8Array): Promise<string | null> {
+    let block: SignedBlock;
+    try {
+      block = decodeBlock(bytes);
+    } catch (e) {
+      return `state store: the committed head block is unreadable (${(e as Error).message})`;
+    }
+    if (!bytesEqual(blockId(block), id)) return 'state store: the committed head block has another id';
+    const last = this.log.length > 0 ? await this.log.get(this.log.length - 1) : undefined;
+    if (!last || !bytesEqual(blockId(decodeBlock(last)), block.previous))
+      return `state store: its block ${this.log.length + 1} does not follow the block log's last block`;
+    try {
+      await this.log.append(bytes, id);
+    } catch (e) {
+      return `state store: cannot append its block ${this.log.length + 1} to the block log (${(e as Error).message})`;
+    }
+    this.events.storeAppendedBlock?.(this.log.length);
+    return null;
+  }
+
+  /** The writes that go with the records at a commit: the ids changed since the last one and the commit record. */
+  private readonly commitWrites = (digest: Uint8Array): StoreWrite[] => {
+    const out: StoreWrite[] = [];
+    for (const [id, exp] of this.recent.takeChanges()) out.push([recentKey(id), exp === null ? null : recentValue(exp)]);
+    const { sum, count } = this.state.recordSum;
+    const commit: StoreCommit = {
+      chainId: this.chainId,
+      blockNum: this.head.num,
+      blockId: this.head.id,
+      stateDigest: digest,
+      recordSum: sum,
+      recordCount: count,
+      globalSequence: this.state.globalSequence,
+      producers: { active: this.state.producers.active, proposed: this.state.producers.proposed },
+      blockHeaderState: this.head.state.toJSON(),
+      summaries: this.lastSummaries(),
+      // not in the log yet (a produced block's append runs after this): kept so a crash in between loses nothing
+      headBlock: this.head.num > this.log.length ? encodeBlock(this.head.block) : null,
+    };
+    out.push([COMMIT_KEY, encodeCommit(commit)]);
+    this.committedNum = this.head.num;
+    return out;
+  };
+
+  /** [number, id, slot] of the last `SNAPSHOT_SUMMARIES` blocks (TaPoS after a restart). */
+  private lastSummaries(): Array<[number, Uint8Array, number]> {
+    const out: Array<[number, Uint8Array, number]> = [];
+    for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
+      const id = this.summaries[num & 0xffff];
+      if (id) out.push([num, id, this.summarySlots[num & 0xffff]!]);
+    }
+    return out;
+  }
+
+  /**
+   * Between blocks (nothing pending): the state's cache is trimmed when over budget, and with a store
+   * the state is committed with the head when `STATE_COMMIT_BLOCKS` blocks (`stateCommitEvery`)
+   * passed since the last commit (or `force`, at a clean stop). Every write to the store is a commit
+   * (a trim's too), so the store is always the state after one block, whole.
+   */
+  private atSafePoint(force = false): void {
+    if (!this.state.persistent) return;
+    this.state.atSafePoint({ due: force || this.head.num - this.committedNum >= this.commitEvery, writes: this.commitWrites });
+  }
+
+  /**
+   * A clean stop: the pending block (if any) is dropped — its transactions are in the accepted journal
+   * — and the state is committed to its store at the head. Call once no snapshot is being written.
+   */
+  commitState(): void {
+    if (!this.state.persistent || !this.head) return;
+    this.abortBlock();
+    this.atSafePoint(true);
+  }
+
+  /** The head block number at the state store's last commit (0: none in this run). */
+  get stateCommittedAt(): number {
+    return this.committedNum;
   }
 
   private genesisMs(): number {
@@ -365,18 +573,14 @@ export class Chain {
    * still being written.
    */
   takeSnapshot(): StateSnapshot | null {
-    const capture = this.state.beginCapture();
+    const capture = this.state.beginCapture(this.state.persistent ? this.commitWrites : undefined);
     if (!capture) return null;
     const recent = this.recent.beginCapture();
     if (!recent) {
       this.state.endCapture(capture);
       return null;
     }
-    const summaries: Array<[number, Uint8Array, number]> = [];
-    for (let num = Math.max(1, this.head.num - SNAPSHOT_SUMMARIES + 1); num <= this.head.num; num++) {
-      const id = this.summaries[num & 0xffff];
-      if (id) summaries.push([num, id, this.summarySlots[num & 0xffff]!]);
-    }
+    const summaries = this.lastSummaries();
     const meta = {
       blockNum: this.head.num,
       blockId: this.head.id,
@@ -402,6 +606,7 @@ export class Chain {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
       this.applyLoggedBlock(i + 1, bytes);
+      this.replayedBlocks++;
       this.replayProgress.done = i + 1;
       if ((i + 1 - from) % REPLAY_YIELD_BLOCKS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -520,7 +725,7 @@ export class Chain {
       this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
     }
     this.forkDb.prune(lib);
-    if (this.pendingMark === null) this.state.atSafePoint();
+    if (this.pendingMark === null) this.atSafePoint();
   }
 
   /**

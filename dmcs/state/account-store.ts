@@ -66,6 +66,8 @@ export class AccountStore {
     readonly budget: number,
     /** An account's resource limits as the state holds them (stored beside the record). */
     private readonly limitsOf: (name: string) => AccountResourceLimits | undefined,
+    /** An account was read back from the store with these limits (the state's home for them is the store). */
+    private readonly limitsLoaded: (name: string, limits: AccountResourceLimits | null) => void = () => {},
   ) {}
 
   /** Whether the accounts live in a store (a bounded cache) rather than all in memory. */
@@ -150,7 +152,7 @@ export class AccountStore {
     for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
       const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)).toString();
       if (this.changed.has(name)) continue; // yielded below from memory, or gone
-      yield this.hot.get(name) ?? decodeStored(value);
+      yield this.hot.get(name) ?? this.decode(value);
     }
     for (const name of this.changed) {
       const a = this.hot.get(name);
@@ -172,18 +174,21 @@ export class AccountStore {
   }
 
   /**
-   * Writes every changed account to the store, atomically. Each one's `recordHash` must be
-   * current (the state runs its digest first).
+   * The store writes for every account changed since the last flush (a null value removes it), to
+   * commit with the rest of the state (chain-state.ts); `flushed()` once committed. Each one's
+   * `recordHash` must be current (the state runs its digest first).
    */
-  flush(): void {
-    if (this.store === null || this.changed.size === 0) return;
-    const entries: Array<[Uint8Array, Uint8Array | null]> = [];
+  writes(out: Array<[Uint8Array, Uint8Array | null]>): void {
+    if (this.store === null) return;
     for (const name of this.changed) {
       const a = this.hot.get(name);
-      if (a) entries.push([keyOf(a.value), this.encodeStored(a)]);
-      else entries.push([keyOf(Name.from(name).value), null]);
+      if (a) out.push([keyOf(a.value), this.encodeStored(a)]);
+      else out.push([keyOf(Name.from(name).value), null]);
     }
-    this.store.commit(entries);
+  }
+
+  /** The writes of `writes()` are committed. */
+  flushed(): void {
     this.changed.clear();
   }
 
@@ -208,10 +213,17 @@ export class AccountStore {
   private load(value: bigint): AccountRecord | undefined {
     const bytes = this.store!.get(keyOf(value));
     if (bytes === undefined) return undefined;
-    const a = decodeStored(bytes);
+    const a = this.decode(bytes);
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     return a;
+  }
+
+  /** An account object from its stored form; its limits go back to the state. */
+  private decode(v: Uint8Array): AccountRecord {
+    const stored = splitStored(v);
+    this.limitsLoaded(stored.name, stored.limits);
+    return decodeStored(stored);
   }
 
   private encodeStored(a: AccountRecord): Uint8Array {
@@ -239,9 +251,8 @@ function splitStored(v: Uint8Array): StoredAccount & { hash: Uint8Array } {
   return { name, record, limits, hash };
 }
 
-/** An account object from its stored form. */
-function decodeStored(v: Uint8Array): AccountRecord {
-  const { record, hash } = splitStored(v);
+/** An account object from its stored form (split). */
+function decodeStored({ record, hash }: { record: Uint8Array; hash: Uint8Array }): AccountRecord {
   const img = decodeAccount(new BinaryReader(record));
   return {
     name: img.name,

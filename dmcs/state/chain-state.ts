@@ -46,9 +46,12 @@ export type { AccountRecord, PermissionRecord } from './account-record.js';
 
 export const ZERO_HASH = new Uint8Array(32);
 
+/** Store writes: a key and its new value (null: removed). */
+export type StoreWrite = [Uint8Array, Uint8Array | null];
+
 /** Where the state keeps what does not fit its memory budget (see account-store.ts). */
 export interface StateStoreOptions {
-  /** The on-disk store (opened empty); none = everything in memory. */
+  /** The on-disk store (as it was left: see `openAtCommit`, `resetStore`); none = everything in memory. */
   store?: OrderedStore;
   /** Accounts kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
   accountCache?: number;
@@ -72,12 +75,17 @@ export class ChainState {
   /** The schedules whose record is summed in `records`, and its hash (schedules are replaced, never changed in place). */
   private hashedSchedules: { active: Schedule; proposed: Schedule | null; hash: Uint8Array } | null = null;
 
-  private readonly store: OrderedStore | null;
+  /** The persistent home of the state, when it has one (ordered-store.ts). */
+  readonly store: OrderedStore | null;
 
   constructor(opts: StateStoreOptions = {}) {
     this.store = opts.store ?? null;
-    this.accounts = new AccountStore(this.undo, this.store, opts.accountCache ?? ACCOUNT_CACHE_DEFAULT, (name) =>
-      this.resourceLimits.find(name),
+    this.accounts = new AccountStore(
+      this.undo,
+      this.store,
+      opts.accountCache ?? ACCOUNT_CACHE_DEFAULT,
+      (name) => this.resourceLimits.find(name),
+      (name, limits) => this.resourceLimits.loaded(name, limits),
     );
     this.tables = new TableStore(
       this.undo,
@@ -99,20 +107,67 @@ export class ChainState {
     this.accounts.markChanged(name);
   }
 
+  /** Whether the state lives in a store (with a bounded cache in memory). */
+  get persistent(): boolean {
+    return this.store !== null;
+  }
+
   /**
-   * Between blocks (no action holds an account or a table): with a store, when more accounts or
-   * tables are cached than their budget, writes the changed ones and drops the least recently used
-   * that no undo closure refers to. Not while a snapshot capture is open (the store must stay at its
-   * block). Returns how many were dropped.
+   * Between blocks (no action holds an account or a table), with a store: when more accounts or
+   * tables are cached than their budget, or `due`, commits the changed records, and `commit`'s
+   * writes (the chain's commit record, store-commit.ts), in one store transaction; then drops the
+   * least recently used that no undo closure refers to. Not while a snapshot capture is open (the
+   * store must stay at its block). Returns how many were dropped.
    */
-  atSafePoint(): number {
+  atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[] }): number {
     if (this.store === null) return 0;
-    if (this.accounts.cached <= this.accounts.budget && this.tables.cached <= this.tables.budget) return 0;
+    const over = this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
+    if (!over && !commit?.due) return 0;
     if (this.tables.capture !== null) return 0;
-    this.digest();
-    this.accounts.flush();
-    this.tables.flush();
+    this.flush(commit?.writes);
     return this.accounts.trim() + this.tables.trim(TRIM_TO);
+  }
+
+  /** Writes every record changed since the last flush, and `more`, in one store transaction. */
+  private flush(more?: (digest: Uint8Array) => StoreWrite[]): void {
+    const digest = this.digest();
+    const out: StoreWrite[] = [];
+    this.accounts.writes(out);
+    this.tables.writes(out);
+    if (more) for (const w of more(digest)) out.push(w);
+    if (out.length > 0) this.store!.commit(out);
+    this.accounts.flushed();
+    this.tables.flushed();
+  }
+
+  /** Empties the store: the state is about to be built from genesis (and a snapshot or the log). */
+  resetStore(): void {
+    this.store?.clear();
+  }
+
+  /**
+   * The state as the store's last commit left it (store-commit.ts): the digest's sum and count, the
+   * global sequence and the producer schedules from the commit record; accounts and tables are read
+   * back when used; secondary indexes are read back now (they live in memory, O(entries)).
+   */
+  openAtCommit(c: {
+    recordSum: Uint8Array;
+    recordCount: number;
+    globalSequence: number;
+    producers: { active: Schedule; proposed: (Schedule & { blockNum: number }) | null };
+  }): void {
+    this.records.restore(c.recordSum, c.recordCount);
+    this.globalSequence = c.globalSequence;
+    const { active, proposed } = c.producers;
+    this.producers.active = active;
+    this.producers.proposed = proposed;
+    this.hashedSchedules = { active, proposed, hash: producersRecordHash(active, proposed) };
+    this.tables.loadIndexes();
+  }
+
+  /** The digest's record sum and count as they are now (a commit records them after `digest()`). */
+  get recordSum(): { sum: Uint8Array; count: number } {
+    return { sum: this.records.sum(), count: this.records.count };
   }
 
   /** Closes the store, if any. */
@@ -141,14 +196,10 @@ export class ChainState {
   }
 
   /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
-  beginCapture(): StateCapture | null {
+  beginCapture(commit?: (digest: Uint8Array) => StoreWrite[]): StateCapture | null {
     if (this.tables.capture) return null;
-    if (this.store !== null) {
-      // the store holds the accounts and tables at N for the writer; nothing is flushed until the capture ends
-      this.digest();
-      this.accounts.flush();
-      this.tables.flush();
-    }
+    // the store holds the accounts and tables at N for the writer; nothing is flushed until the capture ends
+    if (this.store !== null) this.flush(commit);
     const c: StateCapture = new SnapshotCapture();
     this.tables.capture = c;
     return c;

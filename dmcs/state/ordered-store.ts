@@ -4,8 +4,10 @@
  * batches, and writes only as one atomic batch (`commit`). One environment per chain, in its own
  * folder.
  *
- * Used today as a spill store: opening it empties it, because the state it holds is rebuilt from
- * the block log (or a snapshot) at every start; it is opened without fsync for the same reason.
+ * The persistent home of the state (chain-state.ts, store-head.ts): a commit writes the changed
+ * records and the commit record (block, digest, …) in one transaction, fsynced, so after a crash the
+ * store holds the last commit whole or the one before it whole (LMDB flips one meta page last).
+ * Opening it keeps what it holds; `clear` empties it when the state is rebuilt from elsewhere.
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database } from 'lmdb';
@@ -17,10 +19,14 @@ export class OrderedStore {
   private readonly db: Database<Uint8Array, Uint8Array>;
   private closed = false;
 
-  /** Opens (and empties) the store in `dir`. */
+  /** Opens the store in `dir` (created when missing), as it was left. */
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.db = open<Uint8Array, Uint8Array>({ path: dir, keyEncoding: 'binary', encoding: 'binary', noSync: true, compression: false });
+    this.db = open<Uint8Array, Uint8Array>({ path: dir, keyEncoding: 'binary', encoding: 'binary', compression: false });
+  }
+
+  /** Removes every entry, in one transaction (the state is about to be rebuilt from the log or a snapshot). */
+  clear(): void {
     this.db.clearSync();
   }
 

@@ -71,6 +71,20 @@ export class RecentTransactions {
   /** Min-heap by `exp` (may hold stale entries, see the file comment). */
   private heap: Entry[] = [];
   private capture: RecentCapture | null = null;
+  /** With a state store: ids added (their expiration) or removed (null) since the last `takeChanges`. */
+  private changes: Map<string, number | null> | null = null;
+
+  /** Starts keeping the changes a state store writes at its next commit (`takeChanges`). */
+  trackChanges(): void {
+    this.changes ??= new Map();
+  }
+
+  /** The ids added (with their expiration) and removed (null) since the last call; O(those). */
+  takeChanges(): Map<string, number | null> {
+    const c = this.changes ?? new Map<string, number | null>();
+    if (this.changes) this.changes = new Map();
+    return c;
+  }
 
   /** Live ids. */
   get size(): number {
@@ -96,6 +110,7 @@ export class RecentTransactions {
     if (old) this.forget(old);
     const e: Entry = { id, exp, epoch: this.capture?.epoch ?? 0 };
     this.byId.set(id, e);
+    this.changes?.set(id, exp);
     this.push(e);
     if (this.heap.length > 2 * this.byId.size + HEAP_COMPACT_SLACK) this.rebuild();
   }
@@ -106,6 +121,7 @@ export class RecentTransactions {
     if (!e) return false;
     this.forget(e);
     this.byId.delete(id);
+    this.changes?.set(id, null);
     return true;
   }
 
@@ -118,6 +134,7 @@ export class RecentTransactions {
       if (this.byId.get(e.id) !== e) continue; // stale: removed or replaced already
       this.forget(e);
       this.byId.delete(e.id);
+      this.changes?.set(e.id, null);
       n++;
     }
     return n;

@@ -39,8 +39,8 @@ export class ResourceLimits {
 
   /** Sets an account's limits; all -1 is the default and is not stored (Leap has no "unset"). */
   set(account: string, limits: AccountResourceLimits): void {
+    this.changing(account); // first: with a store, this reads the account (and its limits) back
     const old = this.byAccount.get(account);
-    this.changing(account);
     if (isUnlimited(limits)) this.byAccount.delete(account);
     else this.byAccount.set(account, limits);
     this.undo.record(() => {
@@ -48,6 +48,15 @@ export class ResourceLimits {
       if (old) this.byAccount.set(account, old);
       else this.byAccount.delete(account);
     });
+  }
+
+  /**
+   * An account's limits as read back from the state store with the account (no undo, no mark: the
+   * state already holds them; the store is their home for accounts not read since the start).
+   */
+  loaded(account: string, limits: AccountResourceLimits | null): void {
+    if (limits) this.byAccount.set(account, limits);
+    else this.byAccount.delete(account);
   }
 
   /** Accounts with limits other than the default, by name. */

@@ -22,6 +22,8 @@ export interface IndexOwner {
   /** The snapshot being written, if any. */
   readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
   dropIndex(ix: SecondaryIndex): void;
+  /** An entry was added or removed: with a store, the index is written at the next flush. */
+  indexChanged(ix: SecondaryIndex): void;
 }
 
 function cmpKey(a: SecondaryKey, b: SecondaryKey): number {
@@ -52,6 +54,20 @@ export class SecondaryIndex implements SecondaryTable {
 
   get size(): number {
     return this.order.size;
+  }
+
+  /** An index read back from the state store: entries in (secondary, primary) order, the digest untouched (they are in its sum). */
+  static hydrate(
+    h: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint; payer: bigint },
+    owner: IndexOwner,
+    entries: Iterable<SecondaryRow>,
+  ): SecondaryIndex {
+    const ix = new SecondaryIndex(h.kind, h.code, h.scope, h.table, h.payer, owner);
+    for (const e of entries) {
+      ix.order.insert(e);
+      ix.byPrimary.set(e.primary, e);
+    }
+    return ix;
   }
 
   /** Entries in (secondary, primary) order. */
@@ -133,6 +149,7 @@ export class SecondaryIndex implements SecondaryTable {
 
   private insert(row: SecondaryRow): void {
     this.beforeChange();
+    this.owner.indexChanged(this);
     this.order.insert(row);
     this.byPrimary.set(row.primary, row);
     this.owner.records.add(indexEntryRecordHash(this, row));
@@ -141,6 +158,7 @@ export class SecondaryIndex implements SecondaryTable {
   private delete(row: SecondaryRow): void {
     this.beforeChange();
     if (!this.order.delete(row)) return;
+    this.owner.indexChanged(this);
     this.byPrimary.delete(row.primary);
     this.owner.records.remove(indexEntryRecordHash(this, row));
   }

@@ -5,6 +5,8 @@
  * crash leaves the old snapshot or the new one, never a torn file.
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { BinaryReader } from '../../abi/antelope/index.js';
+import { Section, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, SECTION_HEADER_BYTES } from './snapshot-format.js';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { StateSnapshot } from './state-snapshot.js';
@@ -20,6 +22,29 @@ export async function readSnapshotBytes(path: string): Promise<Uint8Array | null
     return new Uint8Array(await readFile(path));
   } catch {
     return null;
+  }
+}
+
+/**
+ * The block number in the file's HEAD section, read from its first bytes without checking the rest
+ * (a cheap look to compare with the state store's block); null when there is no readable head.
+ */
+export async function readSnapshotBlock(path: string): Promise<number | null> {
+  let fh: Awaited<ReturnType<typeof open>> | null = null;
+  try {
+    fh = await open(path, 'r');
+    const prefix = SNAPSHOT_MAGIC.length + 4 + SECTION_HEADER_BYTES;
+    const buf = new Uint8Array(prefix + 4);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    if (bytesRead < buf.length || !SNAPSHOT_MAGIC.every((b, i) => buf[i] === b)) return null;
+    const r = new BinaryReader(buf.subarray(SNAPSHOT_MAGIC.length));
+    if (r.u32() !== SNAPSHOT_VERSION || r.u8() !== Section.head) return null;
+    r.u32(); // the section's length
+    return r.u32();
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
   }
 }
 

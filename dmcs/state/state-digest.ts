@@ -76,6 +76,16 @@ export class HashAccumulator {
     return out;
   }
 
+  /** Sets the sum (32 big-endian bytes, as `sum()` gives it) and the count (a state reopened from its store). */
+  restore(sum: Uint8Array, count: number): void {
+    if (sum.length !== 32) throw new RangeError('HashAccumulator.restore: a sum is 32 bytes');
+    for (let i = 0; i < 8; i++) {
+      const j = 28 - 4 * i;
+      this.words[i] = ((sum[j]! << 24) | (sum[j + 1]! << 16) | (sum[j + 2]! << 8) | sum[j + 3]!) >>> 0;
+    }
+    this.count = count;
+  }
+
   clear(): void {
     this.words.fill(0);
     this.count = 0;

@@ -14,9 +14,9 @@
 import { BinaryReader, BinaryWriter, bytesToHex, hexToBytes } from '../../abi/antelope/index.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
-import type { SecondaryIndex } from './secondary-index.js';
-import type { DbRow, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
+import type { DbRow } from '../vm/contract-host.js';
 import { decodeAccount, encodeAccount } from './account-codec.js';
+import { decodeIndexEntries, decodeIndexHeader, encodeIndex } from './index-codec.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { Schedule } from './producer-schedule.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
@@ -31,9 +31,7 @@ import {
   encodeHead,
   encodeLimits,
   fileChecksum,
-  readSecondaryKey,
   splitSections,
-  writeSecondaryKey,
   writeSection,
   type SnapshotHead,
 } from './snapshot-format.js';
@@ -70,8 +68,6 @@ export interface SnapshotProducers {
   active: Schedule;
   proposed: (Schedule & { blockNum: number }) | null;
 }
-
-const SECONDARY_KINDS: readonly SecondaryKind[] = ['idx64', 'idx128', 'idx256', 'idx_double'];
 
 export class StateSnapshot {
   private started = false;
@@ -183,10 +179,10 @@ export class StateSnapshot {
       for (const ix of this.state.tables.indexes.values()) {
         if (c.handled(ix)) continue;
         c.stamp(ix);
-        writeSection(out, Section.index, encodeIndex(w, ix, [...ix.entries()]));
+        writeSection(out, Section.index, encodeIndex(w, ix, ix.entries(), ix.size));
         if (sliceDone()) yield nextSlice();
       }
-      for (const [ix, entries] of c.indexes) writeSection(out, Section.index, encodeIndex(w, ix, entries));
+      for (const [ix, entries] of c.indexes) writeSection(out, Section.index, encodeIndex(w, ix, entries, entries.length));
       for (const batch of this.recentBatches(chunkBytes)) {
         writeSection(out, Section.recent, encodeRecent(w, batch));
         if (sliceDone()) yield nextSlice();
@@ -239,7 +235,7 @@ function isSchedule(v: unknown): v is Schedule {
   return typeof s === 'object' && s !== null && Number.isInteger(s.version) && Array.isArray(s.producers);
 }
 
-function decodeProducers(payload: Uint8Array): SnapshotProducers {
+export function decodeProducers(payload: Uint8Array): SnapshotProducers {
   const p = parseJson(payload, 'producers') as Partial<SnapshotProducers> | null;
   const proposed = p?.proposed;
   if (!isSchedule(p?.active) || (proposed !== null && !(isSchedule(proposed) && Number.isInteger(proposed.blockNum))))
@@ -258,22 +254,6 @@ function encodeTable(w: BinaryWriter, t: Table, rows: DbRow[]): Uint8Array {
     w.u64(r.primary);
     w.u64(r.payer);
     w.bytes(r.value);
-  }
-  return w.peek();
-}
-
-function encodeIndex(w: BinaryWriter, ix: SecondaryIndex, entries: SecondaryRow[]): Uint8Array {
-  w.reset();
-  w.string(ix.kind);
-  w.u64(ix.code);
-  w.u64(ix.scope);
-  w.u64(ix.table);
-  w.u64(ix.payer);
-  w.varuint32(entries.length);
-  for (const e of entries) {
-    w.u64(e.primary);
-    writeSecondaryKey(w, e.secondary);
-    w.u64(e.payer);
   }
   return w.peek();
 }
@@ -371,14 +351,9 @@ function loadSections(st: ChainState, head: SnapshotHead, sections: Array<{ tag:
         t.store(payer, primary, r.bytes());
       }
     } else if (s.tag === Section.index) {
-      const kind = r.string() as SecondaryKind;
-      if (!SECONDARY_KINDS.includes(kind)) throw new SnapshotFormatError(`unknown index kind ${JSON.stringify(kind)}`);
-      const ix = st.tables.createIndex(kind, r.u64(), r.u64(), r.u64(), r.u64());
-      for (let i = r.varuint32(); i > 0; i--) {
-        const primary = r.u64();
-        const secondary = readSecondaryKey(r);
-        ix.store(r.u64(), primary, secondary);
-      }
+      const h = decodeIndexHeader(r);
+      const ix = st.tables.createIndex(h.kind, h.code, h.scope, h.table, h.payer);
+      for (const e of decodeIndexEntries(r)) ix.store(e.payer, e.primary, e.secondary);
     } else if (s.tag === Section.limits) {
       limits.push(decodeLimits(r));
     } else if (s.tag === Section.producers) {

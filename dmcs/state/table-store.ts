@@ -17,7 +17,12 @@
  * that an undo closure of a reversible block still refers to, are pinned, and `trim` drops the least
  * recently used only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
- * indexes stay in memory.
+ * indexes stay in memory, and each one changed since the last flush is written whole under
+ *
+ *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
+ *   value the snapshot's INDEX section payload (index-codec.ts)
+ *
+ * so a state reopened from the store reads them all back (`loadIndexes`).
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
@@ -28,6 +33,7 @@ import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
 import type { OrderedStore } from './ordered-store.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
+import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
@@ -185,7 +191,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   readonly indexes = new Map<string, SecondaryIndex>();
 
   findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
-    return this.indexes.get(`${kind}:${code}:${scope}:${table}`);
+    return this.indexes.get(indexKeyString({ kind, code, scope, table }));
   }
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
@@ -205,13 +211,32 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   private attachIndex(ix: SecondaryIndex): void {
-    this.indexes.set(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`, ix);
+    this.indexes.set(indexKeyString(ix), ix);
     this.records.add(indexRecordHash(ix));
+    this.indexChanged(ix);
   }
 
   private detachIndex(ix: SecondaryIndex): void {
-    this.indexes.delete(`${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`);
+    this.indexes.delete(indexKeyString(ix));
     this.records.remove(indexRecordHash(ix));
+    this.indexChanged(ix);
+  }
+
+  /** With a store: indexes created, changed or removed since the last flush, by key. */
+  private readonly changedIndexes = new Map<string, SecondaryIndex>();
+
+  indexChanged(ix: SecondaryIndex): void {
+    if (this.store !== null) this.changedIndexes.set(indexKeyString(ix), ix);
+  }
+
+  /** Reads every index back from the store (a state reopened at its last commit); O(entries). */
+  loadIndexes(): void {
+    if (this.store === null) return;
+    for (const { value } of this.store.range(INDEX_KEY_FIRST, INDEX_KEY_END)) {
+      const { header, entries } = decodeIndex(value);
+      const ix = SecondaryIndex.hydrate(header, this, entries);
+      this.indexes.set(indexKeyString(ix), ix);
+    }
   }
 
   /** With a store: tables in access order, least recent first (the cached ones). */
@@ -251,17 +276,27 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
   }
 
-  /** Writes every changed table to the store, atomically (the snapshot encoding of each). */
-  flush(): void {
-    if (this.store === null || this.changed.size === 0) return;
-    const entries: Array<[Uint8Array, Uint8Array | null]> = [];
+  /**
+   * The store writes for every table and index changed since the last flush (the snapshot encoding
+   * of each; a null value removes it), to commit with the rest of the state; `flushed()` once committed.
+   */
+  writes(out: Array<[Uint8Array, Uint8Array | null]>): void {
+    if (this.store === null) return;
     const w = new BinaryWriter(4096);
     for (const { code, scope, table } of this.changed.values()) {
       const t = this.byCode.get(code)?.get(scope)?.get(table);
-      entries.push([tableKey(code, scope, table), t ? encodeStoredTable(w, t) : null]);
+      out.push([tableKey(code, scope, table), t ? encodeStoredTable(w, t) : null]);
     }
-    this.store.commit(entries);
+    for (const [k, ix] of this.changedIndexes) {
+      const live = this.indexes.get(k);
+      out.push([indexKey(ix), live ? encodeIndex(w, live, live.entries(), live.size).slice() : null]);
+    }
+  }
+
+  /** The writes of `writes()` are committed. */
+  flushed(): void {
     this.changed.clear();
+    this.changedIndexes.clear();
   }
 
   /** Drops the least recently used tables down to `TRIM_TO` of the budget; only after `flush`, at a safe point. */
@@ -417,6 +452,27 @@ function tableKey(code: bigint, scope: bigint, table: bigint, past = false): Uin
   v.setBigUint64(17, table);
   if (past) k[25] = 0xff;
   return k;
+}
+
+/** The indexes' key tag. */
+const INDEX_TAG = 0x49;
+const INDEX_KEY_FIRST = new Uint8Array([INDEX_TAG]);
+const INDEX_KEY_END = new Uint8Array([INDEX_TAG + 1]);
+
+/** 'I' ‖ u8 kind (its place in SECONDARY_KINDS) ‖ code ‖ scope ‖ table, big-endian. */
+function indexKey(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint }): Uint8Array {
+  const k = new Uint8Array(26);
+  k[0] = INDEX_TAG;
+  k[1] = SECONDARY_KINDS.indexOf(ix.kind);
+  const v = new DataView(k.buffer);
+  v.setBigUint64(2, ix.code);
+  v.setBigUint64(10, ix.scope);
+  v.setBigUint64(18, ix.table);
+  return k;
+}
+
+function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint }): string {
+  return `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
 }
 
 function tableKeyString(code: bigint, scope: bigint, table: bigint): string {

@@ -1,19 +1,23 @@
 // Child process of crash-recovery.test.ts (not a test itself): a node on the data folder argv[2]
 // that seals a block every 20 ms and starts a state snapshot every 2 blocks, so kill -9 lands in
 // the middle of snapshot writes and block appends. argv[3], when given, is the node's state cache
-// (accounts beyond it live in the state store). Prints "endpoint URL", then waits to be killed.
+// (the state lives in the state store), argv[4] the snapshot interval (default 2), argv[5] how
+// often the state is committed to its store. Prints "endpoint URL", then waits to be killed.
 import { startNode } from '../../dmcs/index.js';
 
 const dir = process.argv[2]!;
 const stateCache = process.argv[3] ? { stateCache: Number(process.argv[3]) } : {};
+const snapshotEvery = process.argv[4] ? Number(process.argv[4]) : 2;
+const commitEvery = process.argv[5] ? { stateCommitEvery: Number(process.argv[5]) } : {};
 const node = await startNode({
   dev: true,
   dataDir: dir,
   http: '127.0.0.1:0',
-  snapshotEvery: 2,
+  snapshotEvery,
   blockIntervalMs: 20,
   recoveryWorkers: 0,
   ...stateCache,
+  ...commitEvery,
 });
 process.stdout.write(`endpoint ${node.endpoint}\n`);
 setInterval(() => {}, 1000); // wait for SIGKILL

@@ -1,60 +1,83 @@
-// The state store under kill -9: a node whose state cache holds 4 accounts and 4 tables (the others
-// written to `<data>/state` at every safe point, snapshots reading them from there) is killed at seeded
-// points of a burst of account creations. Restarted with the same cache (the store emptied, the
-// state rebuilt from the last snapshot and the blocks after it) and again with every account in
-// memory and a full replay, it has the same head and the same state digest, and its incremental
-// digest equals a full recompute over the store. Real node in a child process, real LMDB store.
+// The state store under kill -9. A node whose state lives in `<data>/state` (a cache of 4 accounts
+// and 4 tables in memory, so every block commits to the store: records, transaction ids and the
+// commit record in one LMDB transaction) is killed at seeded points of a burst of account creations,
+// which land between commits, inside them, and between a commit and the block's append (the commit
+// record then carries the block, appended to the log at the restart). Restarted with the store it
+// opens at the store's last commit every time, and has the head and state digest of a full replay
+// in memory, with its incremental digest equal to a recompute over the store. A second test counts
+// what a restart replays: only the blocks after the last commit (at most `stateCommitEvery`).
+// Real node in a child process, real LMDB store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIClient, Serializer } from '@wharfkit/antelope';
-import { startNode } from '../../dmcs/index.js';
+import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
 import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
 import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf } from './helpers.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
 
-const dir = tempDir('state-store-crash');
 const k = testKey('state-store-crash');
 const children = new Set<ChildProcess>();
-const ROUNDS = 2;
+const dirs: string[] = [];
+const ROUNDS = 4;
 const BURST = 60;
 const CACHE = 4;
 
 test.after(() => {
   for (const c of children) c.kill('SIGKILL');
-  removeDir(dir);
+  for (const d of dirs) removeDir(d);
 });
-
-const startChild = () => startCrashChild([dir, String(CACHE)], children);
 
 /** Seeded, so a failing kill point replays. */
 const random = seededRandom(0x2b);
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
-const accountName = (round: number, i: number) => `store${letters[round]}${letters[Math.floor(i / 26)]}${letters[i % 26]}`;
+const accountName = (tag: string, round: number, i: number) => `${tag}${letters[round]}${letters[Math.floor(i / 26)]}${letters[i % 26]}`;
 
-test('kill -9 while accounts spill to the store: restart with the store == full replay in memory', async () => {
+async function signedNewAccounts(client: APIClient, names: string[]): Promise<unknown[]> {
+  const abi = await abiOf(client, 'eosio');
+  const out: unknown[] = [];
+  for (const n of names)
+    out.push(Serializer.objectify((await buildSigned(client, [newAccountAction(n, String(k.toPublic()))], { abi })).packed));
+  return out;
+}
+
+const push = (url: string, p: unknown) => fetch(`${url}/v1/chain/push_transaction`, { method: 'POST', body: JSON.stringify(p) });
+
+/** The full replay's head and digest (every account in memory, no snapshot, no store). */
+async function fullReplay(dir: string): Promise<{ head_block_num: number; state_digest: string }> {
+  const replayed = await startNode({ dev: true, dataDir: dir, snapshotEvery: 0, autoProduce: false, recoveryWorkers: 0 });
+  try {
+    assert.is(replayed.chain.startedFromStore, 0);
+    return digestOf(replayed);
+  } finally {
+    await replayed.close();
+  }
+}
+
+test('kill -9 while the state commits to its store: the restart from the store == a full replay in memory', async () => {
+  const dir = tempDir('state-store-crash');
+  dirs.push(dir);
+  let fromStore = 0;
+  const refusals: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const { url, exited, child } = await startChild();
+    const { url, exited, child } = await startCrashChild([dir, String(CACHE)], children);
     const client = new APIClient({ url });
-    const abi = await abiOf(client, 'eosio');
-    const signed: unknown[] = [];
-    for (let i = 0; i < BURST; i++)
-      signed.push(
-        Serializer.objectify((await buildSigned(client, [newAccountAction(accountName(round, i), String(k.toPublic()))], { abi })).packed),
-      );
-    const pushes = signed.map((p) =>
-      fetch(`${url}/v1/chain/push_transaction`, { method: 'POST', body: JSON.stringify(p) }).catch(() => null),
+    const signed = await signedNewAccounts(
+      client,
+      Array.from({ length: BURST }, (_, i) => accountName('store', round, i)),
     );
+    const pushes = signed.map((p) => push(url, p).catch(() => null));
     await new Promise((r) => setTimeout(r, 50 + random() * 300));
     child.kill('SIGKILL');
     await exited;
     await Promise.all(pushes);
     assert.ok(existsSync(join(dir, STATE_STORE_DIR)), 'the child used the store');
 
+    const notes: string[] = [];
     const cached = await startNode({
       dev: true,
       dataDir: dir,
@@ -62,19 +85,93 @@ test('kill -9 while accounts spill to the store: restart with the store == full 
       autoProduce: false,
       recoveryWorkers: 0,
       stateCache: CACHE,
+      onError: (e) => notes.push(e.message),
     });
-    const viaStore = digestOf(cached);
-    assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
-    assert.ok(cached.chain.state.accounts.cached <= Math.max(CACHE, 64), `round ${round}: ${cached.chain.state.accounts.cached} cached`);
-    await cached.close();
-    const replayed = await startNode({ dev: true, dataDir: dir, snapshotEvery: 0, autoProduce: false, recoveryWorkers: 0 });
+    let viaStore: { head_block_num: number; state_digest: string };
     try {
-      const full = digestOf(replayed);
-      assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
-      assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+      if (cached.chain.startedFromStore > 0) {
+        fromStore++;
+        assert.ok(
+          notes.some((n) => n.startsWith(`state store: opened at its last commit, block ${cached.chain.startedFromStore}`)),
+          notes.join('\n'),
+        );
+      } else refusals.push(notes.find((n) => n.startsWith('state store:')) ?? '(no note)');
+      viaStore = digestOf(cached);
+      assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
+      assert.ok(cached.chain.state.accounts.cached <= Math.max(CACHE, 64), `round ${round}: ${cached.chain.state.accounts.cached} cached`);
     } finally {
-      await replayed.close();
+      await cached.close();
     }
+    const full = await fullReplay(dir);
+    assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
+    assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+  }
+  assert.is(fromStore, ROUNDS, `the store was used in ${fromStore} of ${ROUNDS} rounds (refused: ${refusals.join('; ')})`);
+});
+
+test("a restart replays only the blocks after the store's last commit", async () => {
+  const dir = tempDir('state-store-replay');
+  dirs.push(dir);
+  const COMMIT_EVERY = 10;
+  // a cache no block fills (no trim commits) and no snapshots: only the every-10-blocks commits
+  const { url, exited, child } = await startCrashChild([dir, '100000', '0', String(COMMIT_EVERY)], children);
+  const client = new APIClient({ url });
+  const names = Array.from({ length: 40 }, (_, i) => accountName('replay', 0, i));
+  const signed = await signedNewAccounts(client, names);
+  let head = 0;
+  for (const p of signed) {
+    const before = (await client.v1.chain.get_info()).head_block_num.toNumber();
+    assert.is((await push(url, p)).status, 202);
+    for (let i = 0; i < 500 && head <= before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      head = (await client.v1.chain.get_info()).head_block_num.toNumber();
+    }
+  }
+  assert.ok(head >= 3 * COMMIT_EVERY, `head ${head}`);
+  // nothing pending, the head in the log: then the kill
+  for (let i = 0; i < 500; i++) {
+    const s = (await (await fetch(`${url}/v1/peeros/get_state_digest`, { method: 'POST' })).json()) as {
+      durable_block_num: number;
+      head_block_num: number;
+      pending_transactions: number;
+    };
+    if (s.pending_transactions === 0 && s.durable_block_num === s.head_block_num) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  await exited;
+
+  const notes: string[] = [];
+  let node: EmbeddedNode | null = null;
+  try {
+    node = await startNode({
+      dev: true,
+      dataDir: dir,
+      snapshotEvery: 0,
+      autoProduce: false,
+      recoveryWorkers: 0,
+      stateCache: 100000,
+      stateCommitEvery: COMMIT_EVERY,
+      onError: (e) => notes.push(e.message),
+    });
+    const at = node.chain.startedFromStore;
+    const logged = node.chain.head.num;
+    assert.ok(at > 0, notes.join('\n'));
+    assert.is(node.chain.replayedBlocks, logged - at, 'replayed the blocks after the commit, no more');
+    assert.ok(node.chain.replayedBlocks < COMMIT_EVERY, `${node.chain.replayedBlocks} blocks replayed`);
+    assert.ok(
+      notes.includes(`state store: opened at its last commit, block ${at}; replaying the ${logged - at} block(s) after it`),
+      notes.join('\n'),
+    );
+    const viaStore = digestOf(node);
+    assert.is(bytesToHex(node.chain.state.recomputeDigest()), viaStore.state_digest);
+    await node.close();
+    node = null;
+    const full = await fullReplay(dir);
+    assert.is(full.head_block_num, viaStore.head_block_num);
+    assert.is(full.state_digest, viaStore.state_digest);
+  } finally {
+    await node?.close();
   }
 });
 

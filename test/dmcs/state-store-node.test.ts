@@ -3,13 +3,17 @@
 // balance table scope each) and moves tokens between random holders for 30 blocks, snapshots every
 // 5 blocks. Its caches stay within 4 between blocks plus what the last, still reversible block
 // changed (its undo refers to those), its incremental digest equals a full recompute
-// over the store, balances read back through the contract's tables, and restarts (with the store
-// from the last snapshot; all in memory with a full replay) reach the same digest. Runs when the
+// over the store, balances read back through the contract's tables, and restarts reach the same
+// digest: from the store's last commit (the clean stop's: no block replayed), from the snapshot
+// once the store is gone, and all in memory with a full replay. Runs when the
 // dPay contract is built (build/contracts/dpay), like the bench it borrows the setup from.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Action, AbiSerializer, EOSIO_ABI, Name, bytesToHex } from '../../abi/antelope/index.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
+import { STATE_STORE_DIR } from '../../dmcs/node.js';
 import { tokenNode, makeTrx, signed, authority } from '../../bench/dmcs.js';
 import { removeDir } from './helpers.js';
 
@@ -71,6 +75,7 @@ test('a token node caching 4 accounts and 4 tables agrees with itself restarted 
       assert.ok(node.chain.state.tables.cached <= CACHE + 2 * 8 + 2, `block ${b}: ${node.chain.state.tables.cached} tables cached`);
     }
     digest = digestOf(node);
+    const head = node.chain.head.num;
     assert.is(bytesToHex(node.chain.state.recomputeDigest()), digest, 'incremental == recomputed over the store');
     // every holder's balance row reads back through the store (alice paid 10 BNC to each)
     let total = 0n;
@@ -83,17 +88,46 @@ test('a token node caching 4 accounts and 4 tables agrees with itself restarted 
     assert.is(total, BigInt(HOLDERS) * 100_000n, 'transfers between holders keep their total');
     await node.close();
 
-    const cached = await startNode({
-      dev: true,
-      dataDir: dir,
-      autoProduce: false,
-      snapshotEvery: 5,
-      recoveryWorkers: 0,
-      stateCache: CACHE,
-    });
+    const notes: string[] = [];
+    const restart = () =>
+      startNode({
+        dev: true,
+        dataDir: dir,
+        autoProduce: false,
+        snapshotEvery: 5,
+        recoveryWorkers: 0,
+        stateCache: CACHE,
+        onError: (e) => notes.push(e.message),
+      });
+    const reopened = await restart();
     try {
-      assert.ok(cached.chain.startedFromSnapshot > 0, 'restarted from a snapshot');
-      assert.is(digestOf(cached), digest, 'restart with the store (snapshot + later blocks)');
+      assert.is(reopened.chain.startedFromStore, head, "opened at the clean stop's commit");
+      assert.is(reopened.chain.startedFromSnapshot, 0, 'the snapshot was not read');
+      assert.is(reopened.chain.replayedBlocks, 0, 'no block replayed');
+      assert.ok(
+        notes.some((n) => n.includes(`opened at its last commit, block ${head}`)),
+        notes.join('\n'),
+      );
+      assert.is(digestOf(reopened), digest, 'restart from the store');
+      assert.is(bytesToHex(reopened.chain.state.recomputeDigest()), digest);
+      const t = reopened.chain.state.tables.findTable(
+        Name.from('bench.token').value,
+        Name.from(holder(3)).value,
+        Name.from('accounts').value,
+      );
+      assert.ok(t?.last(), 'a balance reads back from the reopened store');
+    } finally {
+      await reopened.close();
+    }
+    rmSync(join(dir, STATE_STORE_DIR), { recursive: true, force: true });
+    const cached = await restart();
+    try {
+      assert.ok(cached.chain.startedFromSnapshot > 0, 'without the store: from the snapshot');
+      assert.ok(
+        notes.some((n) => n.startsWith('state store: empty')),
+        notes.join('\n'),
+      );
+      assert.is(digestOf(cached), digest, 'restart with a new store (snapshot + later blocks)');
       assert.is(bytesToHex(cached.chain.state.recomputeDigest()), digest);
     } finally {
       await cached.close();

@@ -152,21 +152,4 @@ test('a snapshot of a state over the store is the state at its block, whatever h
   }
 });
 
-test('the store opens empty: what a previous run left is not state', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
-  try {
-    const a = new ChainState({ store: new OrderedStore(dir), accountCache: 2 });
-    for (let i = 0; i < 10; i++) a.createAccount(nameOf(i), auth, auth, i);
-    a.atSafePoint();
-    assert.ok(a.getAccount(nameOf(0)));
-    await a.close();
-    const b = new ChainState({ store: new OrderedStore(dir), accountCache: 2 });
-    assert.is(b.getAccount(nameOf(0)), undefined);
-    assert.is([...b.accounts.keys()].length, 0);
-    await b.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 test.run();

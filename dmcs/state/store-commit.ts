@@ -1,0 +1,144 @@
+/**
+ * What the state store holds besides the records (accounts, tables, indexes): the commit record and
+ * the unexpired transaction ids, written in the same LMDB transaction as the records they go with
+ * (chain-state.ts `atSafePoint`), so a reopened store is the state after one block, whole.
+ *
+ *   'M'          the commit record: u32 format ‖ chain id ‖ u32 block number ‖ block id ‖ state
+ *                digest ‖ the digest's record sum ‖ u64 record count ‖ u64 global action sequence ‖
+ *                bytes producer schedules (JSON, as a snapshot's PRODUCERS) ‖ bytes Leap's block
+ *                header state (JSON) ‖ varuint32 n ‖ n × (u32 block number ‖ block id ‖ u32 slot),
+ *                the last `SNAPSHOT_SUMMARIES` blocks (TaPoS) ‖ u8 has block ‖ [bytes the head
+ *                block, when the commit ran before its append to the log completed] ‖ sha256 of
+ *                every byte before it
+ *   'x' ‖ id     u32 expiration (seconds), one key per unexpired transaction id (the duplicate check)
+ *
+ * A restart opens the store at this block when the log holds it (chain.ts `openStore`) and replays
+ * only the blocks after it.
+ */
+import { createHash } from 'node:crypto';
+import { BinaryReader, BinaryWriter, hexToBytes, bytesToHex } from '../../abi/antelope/index.js';
+import { CodedError } from '../../lib/coded-error.js';
+import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
+import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
+
+/** The commit record's layout version; another version is not used (the state is rebuilt). */
+export const STORE_FORMAT = 1;
+
+/**
+ * The state is committed to the store at least every this many blocks (and at a clean stop), so a
+ * restart replays at most this many blocks (plus those produced while a snapshot was being written,
+ * when no commit runs: the writer reads the store at its block).
+ */
+export const STATE_COMMIT_BLOCKS = 100;
+
+export const COMMIT_KEY = new Uint8Array([0x4d]);
+const RECENT_TAG = 0x78;
+export const RECENT_KEY_FIRST = new Uint8Array([RECENT_TAG]);
+export const RECENT_KEY_END = new Uint8Array([RECENT_TAG + 1]);
+
+/** Why a store's commit record was not used (the state is then rebuilt from a snapshot or the log). */
+export class StoreFormatError extends CodedError<'STATE_STORE_FORMAT'> {
+  override readonly name = 'StoreFormatError';
+  constructor(message: string) {
+    super('STATE_STORE_FORMAT', `state store: ${message}`);
+  }
+}
+
+export interface StoreCommit {
+  chainId: Uint8Array;
+  blockNum: number;
+  blockId: Uint8Array;
+  stateDigest: Uint8Array;
+  /** The state digest's record sum and count (state-digest.ts `HashAccumulator`). */
+  recordSum: Uint8Array;
+  recordCount: number;
+  globalSequence: number;
+  producers: SnapshotProducers;
+  blockHeaderState: BlockHeaderStateJSON;
+  /** [block number, id, slot] of the last blocks (TaPoS). */
+  summaries: Array<[number, Uint8Array, number]>;
+  /**
+   * The head block (serialized) when the commit ran before the block log had it: a crash before
+   * the append completes leaves the log one block short, and the restart appends it from here.
+   */
+  headBlock: Uint8Array | null;
+}
+
+const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
+
+export function encodeCommit(c: StoreCommit): Uint8Array {
+  const w = new BinaryWriter(4096 + 40 * c.summaries.length);
+  w.u32(STORE_FORMAT);
+  w.raw(c.chainId);
+  w.u32(c.blockNum);
+  w.raw(c.blockId);
+  w.raw(c.stateDigest);
+  w.raw(c.recordSum);
+  w.u64(BigInt(c.recordCount));
+  w.u64(BigInt(c.globalSequence));
+  w.bytes(json(c.producers));
+  w.bytes(json(c.blockHeaderState));
+  w.varuint32(c.summaries.length);
+  for (const [num, id, slot] of c.summaries) {
+    w.u32(num);
+    w.raw(id);
+    w.u32(slot);
+  }
+  w.bool(c.headBlock !== null);
+  if (c.headBlock) w.bytes(c.headBlock);
+  w.raw(createHash('sha256').update(w.peek()).digest());
+  return w.finish();
+}
+
+/** The commit record; `StoreFormatError` when it is damaged or of another format. */
+export function decodeCommit(bytes: Uint8Array): StoreCommit {
+  if (bytes.length < 36) throw new StoreFormatError('commit record truncated');
+  const body = bytes.subarray(0, bytes.length - 32);
+  const sum = createHash('sha256').update(body).digest();
+  if (!sum.equals(bytes.subarray(bytes.length - 32))) throw new StoreFormatError('commit record damaged (checksum mismatch)');
+  const r = new BinaryReader(body);
+  try {
+    const format = r.u32();
+    if (format !== STORE_FORMAT) throw new StoreFormatError(`commit record format ${format}, this node reads ${STORE_FORMAT}`);
+    const c: StoreCommit = {
+      chainId: r.raw(32).slice(),
+      blockNum: r.u32(),
+      blockId: r.raw(32).slice(),
+      stateDigest: r.raw(32).slice(),
+      recordSum: r.raw(32).slice(),
+      recordCount: Number(r.u64()),
+      globalSequence: Number(r.u64()),
+      producers: decodeProducers(r.bytes()),
+      blockHeaderState: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(r.bytes())) as BlockHeaderStateJSON,
+      summaries: [],
+      headBlock: null,
+    };
+    for (let i = r.varuint32(); i > 0; i--) c.summaries.push([r.u32(), r.raw(32).slice(), r.u32()]);
+    if (r.bool()) c.headBlock = r.bytes().slice();
+    if (r.remaining !== 0) throw new StoreFormatError('bytes after the commit record');
+    return c;
+  } catch (e) {
+    if (e instanceof StoreFormatError) throw e;
+    throw new StoreFormatError(`commit record malformed (${(e as Error).message})`);
+  }
+}
+
+/** 'x' ‖ the 32-byte transaction id. */
+export function recentKey(idHex: string): Uint8Array {
+  const k = new Uint8Array(33);
+  k[0] = RECENT_TAG;
+  k.set(hexToBytes(idHex), 1);
+  return k;
+}
+
+export function recentValue(exp: number): Uint8Array {
+  const v = new Uint8Array(4);
+  new DataView(v.buffer).setUint32(0, exp);
+  return v;
+}
+
+/** An id key and its value back as [id hex, expiration]. */
+export function recentEntry(key: Uint8Array, value: Uint8Array): [string, number] {
+  if (key.length !== 33 || value.length !== 4) throw new StoreFormatError('a transaction id entry is malformed');
+  return [bytesToHex(key.subarray(1)), new DataView(value.buffer, value.byteOffset, 4).getUint32(0)];
+}
