@@ -140,9 +140,10 @@ export const MAX_WARM_WORKERS = 8;
 export const WORKER_START_MS = 10_000;
 
 /**
- * How often the host looks again for the start of a call its worker has not begun yet (a loaded
- * machine, a slow start function): once begun, the call has cpuMs from its own start, so a call
- * begun late still ends at most this much past its deadline.
+ * How often the host looks again at a call its worker has not begun yet (a loaded machine, a slow
+ * start function) or whose clock is paused (host code waiting on the main thread): once running,
+ * the call has cpuMs of running time, so a call begun late or resumed from a wait still ends at
+ * most this much past its deadline.
  */
 export const CALL_START_POLL_MS = 20;
 

@@ -265,15 +265,17 @@ export class AppProcess {
       // The deadline counts from when the worker starts the call (it stamps the shared clock), so
       // message latency on a loaded machine is not charged to the app, nor are waits the worker's
       // host code declares (paused clock). A worker that has not started the call within
-      // cpuMs + WORKER_START_MS is treated as past its deadline all the same; until it starts, the
-      // host looks every CALL_START_POLL_MS, so a call started late still gets only cpuMs.
+      // cpuMs + WORKER_START_MS is treated as past its deadline all the same. Until the call starts,
+      // and while its clock is paused, the host looks every CALL_START_POLL_MS, so a call started
+      // late or resumed from a wait still gets only cpuMs of running time.
       const expire = () => {
         if (this.#pending !== p) return;
         const t = now();
         const started = clock[CLOCK_ID] === id;
-        const remaining = !started ? posted + ms + WORKER_START_MS - t : clock[CLOCK_PAUSED]! > 0 ? ms : clock[CLOCK_START]! + ms - t;
+        const paused = started && clock[CLOCK_PAUSED]! > 0;
+        const remaining = !started ? posted + ms + WORKER_START_MS - t : paused ? ms : clock[CLOCK_START]! + ms - t;
         if (remaining > 1) {
-          p.timer = setTimeout(expire, started ? remaining : Math.min(remaining, CALL_START_POLL_MS));
+          p.timer = setTimeout(expire, started && !paused ? remaining : Math.min(remaining, CALL_START_POLL_MS));
           return;
         }
         this.#pending = undefined;
