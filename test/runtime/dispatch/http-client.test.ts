@@ -5,7 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { HttpBackend, DmcsError, dispatchLimits } from '../../../runtime/dispatch/index.js';
 import { antelopeError, TEST_CHAIN_ID } from '../../fixtures/fake-chain.js';
 
@@ -222,6 +228,66 @@ test('a base path in the endpoint URL is kept in front of each call', async () =
     assert.is(path, '/chain-a/v1/chain/get_info');
   } finally {
     await b.close();
+  }
+});
+
+test('https: TLS with the verified certificate chain; an untrusted certificate is UNREACHABLE', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  let tlsRequests = 0;
+  const tls = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    tlsRequests++;
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(INFO));
+  });
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+  const tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+  try {
+    // this process does not trust the certificate: refused before any request is sent
+    const b = new HttpBackend(tlsUrl, { label: 'tls' });
+    assert.match((await rejectsWith(b.getInfo(), 'UNREACHABLE')).message, /SELF_SIGNED|certificate/i);
+    await b.close();
+    assert.is(tlsRequests, 0);
+    // a process that trusts it (NODE_EXTRA_CA_CERTS) gets its answers over one kept-alive TLS socket
+    const dispatch = new URL('../../../runtime/dispatch/index.js', import.meta.url).href;
+    const script = `const { HttpBackend } = await import(${JSON.stringify(dispatch)});
+      const b = new HttpBackend(${JSON.stringify(tlsUrl)});
+      const a = await b.getInfo(); const c = await b.getInfo();
+      console.log(JSON.stringify([a.head_block_num, c.head_block_num, b.openSockets()])); await b.close();`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },
+      timeout: 60_000,
+    });
+    assert.equal(JSON.parse(stdout.trim()), [7, 7, 1]);
+    assert.is(tlsRequests, 2);
+  } finally {
+    tls.closeAllConnections();
+    await new Promise((r) => tls.close(r));
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
