@@ -164,7 +164,9 @@ export class ChainHttpClient {
       const encoding = res.headers['content-encoding'];
       if (encoding !== undefined && encoding !== 'identity') {
         // not asked for (no accept-encoding is sent); decoding it would put an unbounded inflate here
-        refuse(DmcsError.badReply(label, `${path} answered with a ${encoding}-encoded body, which was not asked for`, status));
+        refuse(
+          DmcsError.badReply(label, `${path} answered with a body encoded as ${JSON.stringify(encoding)}, which was not asked for`, status),
+        );
         return;
       }
       const chunks: Buffer[] = [];
