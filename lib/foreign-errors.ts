@@ -1,8 +1,7 @@
 /**
  * Recognises errors thrown by code we do not own that carry no code: V8's stack and memory
- * `RangeError`s, fd-lock's refusal (reached through hypercore), the platform's abort/timeout
- * `DOMException`s, Node's module loader, and Leap's generic "unknown key" reply. This is the one file allowed to read their message
- * text or name (test/lib/error-patterns.test.ts checks that no other source does); everything
+ * `RangeError`s, fd-lock's refusal (reached through hypercore), Node's module loader, and Leap's
+ * generic "unknown key" reply. This is the one file allowed to read their message text or name (test/lib/error-patterns.test.ts checks that no other source does); everything
  * else branches on our codes. Imports nothing of ours.
  */
 
@@ -19,12 +18,6 @@ export function isAllocationFailure(err: unknown): boolean {
 /** fd-lock could not take its lock: another process holds the hypercore files. */
 export function isFileLockRefused(err: unknown): boolean {
   return err instanceof Error && /could not be locked/.test(err.message);
-}
-
-/** A fetch stopped by its `AbortSignal` (timeout or abort): the DOMException's name is its code. */
-export function isAbortOrTimeout(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 /**

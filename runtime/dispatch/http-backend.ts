@@ -1,6 +1,7 @@
 /**
  * A DMCS over Antelope's chain API v1 on HTTP(S): any Leap/Spring node, or `peeros node --http`.
- * Uses Node's global fetch with a per-request timeout and a streamed size cap on replies.
+ * The transport is http-client.ts (node:http keep-alive, a deadline per request, a bounded body
+ * read); this file maps what comes back.
  *
  * Error mapping (what the offline queue relies on):
  * - network failure, timeout, or a 5xx whose body is not Antelope error JSON → `UNREACHABLE`;
@@ -19,16 +20,15 @@ import type {
 } from './dmcs-backend.js';
 import { antelopeErrorFrom, checkChainInfo, checkObject, checkPushResult, checkTableRows } from './chain-reply.js';
 import { MAX_REPLY_BYTES, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
-import { isAbortOrTimeout } from '../../lib/foreign-errors.js';
-
-/** Connection failures that happen before a single byte of the request is sent. */
-const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+import { ChainHttpClient } from './http-client.js';
 
 export interface HttpBackendOptions {
   /** Registry name or any label for messages; defaults to the URL. */
   label?: string;
   timeoutMs?: number;
   maxReplyBytes?: number;
+  /** How long an idle kept-alive socket stays open; `KEEP_ALIVE_IDLE_MS` by default. */
+  keepAliveIdleMs?: number;
 }
 
 /** Checks and normalises a chain API base URL: http(s), no query or fragment, no trailing slash. */
@@ -53,6 +53,7 @@ export class HttpBackend implements DmcsBackend {
   readonly endpoint: string;
   readonly #timeoutMs: number;
   readonly #maxReplyBytes: number;
+  readonly #client: ChainHttpClient;
 
   constructor(url: string, opts: HttpBackendOptions = {}) {
     this.endpoint = normaliseEndpoint(url);
@@ -60,6 +61,12 @@ export class HttpBackend implements DmcsBackend {
     this.#timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.#maxReplyBytes = opts.maxReplyBytes ?? MAX_REPLY_BYTES;
     if (!(this.#timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.#timeoutMs}`);
+    this.#client = new ChainHttpClient(this.endpoint, {
+      label: this.label,
+      timeoutMs: this.#timeoutMs,
+      maxReplyBytes: this.#maxReplyBytes,
+      keepAliveIdleMs: opts.keepAliveIdleMs,
+    });
   }
 
   async getInfo(): Promise<ChainInfo> {
@@ -95,64 +102,38 @@ export class HttpBackend implements DmcsBackend {
   }
 
   async close(): Promise<void> {
-    /* fetch pools its sockets globally and unrefs them; nothing of ours to release */
+    await this.#client.close();
+  }
+
+  /** Sockets this backend holds open to its DMCS (busy and idle). */
+  openSockets(): number {
+    return this.#client.openSockets();
   }
 
   /** POSTs `body` as JSON to `path` and returns the parsed reply, mapping failures to DmcsError. */
   async call(path: string, body: unknown): Promise<unknown> {
-    const payload = JSON.stringify(body);
-    if (Buffer.byteLength(payload) > MAX_REQUEST_BYTES) {
-      throw new DmcsError('BAD_ARGUMENT', `request to ${path} is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    const payload = Buffer.from(JSON.stringify(body));
+    if (payload.byteLength > MAX_REQUEST_BYTES) {
+      throw new DmcsError('BAD_ARGUMENT', `request to ${path} is ${payload.byteLength} bytes; the limit is ${MAX_REQUEST_BYTES}`);
     }
-    const signal = AbortSignal.timeout(this.#timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(this.endpoint + path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: payload,
-        signal,
-        // A redirect would turn the POST into a GET elsewhere; a DMCS is registered by its real URL.
-        redirect: 'manual',
-      });
-    } catch (err) {
-      const code = (err as { cause?: { code?: string } })?.cause?.code;
-      throw DmcsError.unreachable(
-        this.label,
-        describeFetchFailure(err, this.#timeoutMs),
-        err,
-        undefined,
-        code !== undefined && NOT_DELIVERED_CODES.has(code),
-      );
-    }
+    const res = await this.#client.post(path, payload);
     if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel().catch(() => {});
+      // A redirect would turn the POST into a GET elsewhere; a DMCS is registered by its real URL.
       throw DmcsError.badReply(
         this.label,
-        `${path} redirects (HTTP ${res.status}) to ${res.headers.get('location') ?? 'elsewhere'}; register the DMCS by the URL it serves from`,
-        res.status,
-      );
-    }
-    let text: string;
-    try {
-      text = await readCapped(res, this.#maxReplyBytes, this.label);
-    } catch (err) {
-      if (err instanceof DmcsError) throw err;
-      throw DmcsError.unreachable(
-        this.label,
-        `the reply to ${path} broke off: ${describeFetchFailure(err, this.#timeoutMs)}`,
-        err,
+        `${path} redirects (HTTP ${res.status}) to ${res.location ?? 'elsewhere'}; register the DMCS by the URL it serves from`,
         res.status,
       );
     }
     let parsed: unknown;
     let isJson = true;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(res.body);
     } catch {
       isJson = false;
     }
-    if (res.ok) {
+    const ok = res.status >= 200 && res.status < 300;
+    if (ok) {
       if (!isJson) throw DmcsError.badReply(this.label, `${path} answered ${res.status} with a body that is not JSON`, res.status);
       return parsed;
     }
@@ -166,38 +147,6 @@ export class HttpBackend implements DmcsBackend {
         res.status,
       );
     }
-    throw DmcsError.badReply(this.label, `${path} answered HTTP ${res.status}: ${text.slice(0, 200)}`, res.status);
+    throw DmcsError.badReply(this.label, `${path} answered HTTP ${res.status}: ${res.body.slice(0, 200)}`, res.status);
   }
-}
-
-function describeFetchFailure(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (isAbortOrTimeout(err)) return `no answer within ${timeoutMs} ms`;
-  const cause = e?.cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  if (cause?.message) return `${e?.message ?? 'request failed'} (${cause.message})`;
-  return e?.message ?? String(err);
-}
-
-async function readCapped(res: Response, max: number, label: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => {});
-    throw DmcsError.badReply(label, `reply of ${declared} bytes exceeds the ${max}-byte limit`, res.status);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw DmcsError.badReply(label, `reply exceeds the ${max}-byte limit`, res.status);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -10,6 +10,15 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  * contract stay far below it, and a hostile or broken endpoint cannot exhaust the host's memory. */
 export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
+/** Sockets one DMCS client keeps open at most (busy and idle): eight apps pushing at once plus
+ * their reads fit; more requests wait for a free socket (inside their own timeout) instead of
+ * opening connections without bound against a node that is slow. */
+export const MAX_SOCKETS_PER_DMCS = 16;
+
+/** An idle kept-alive socket is closed after 4 s (as undici's fetch did), or earlier when the
+ * server's `Keep-Alive: timeout=` hint says so (Node closes 1 s before the hint). */
+export const KEEP_ALIVE_IDLE_MS = 4_000;
+
 /** Largest request body sent (4 MiB): Leap's default max transaction size is 512 KiB, so a bigger
  * push body is a mistake worth refusing before it goes out. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
