@@ -7,6 +7,10 @@
  * (default 20) between random holders, a state snapshot started every `SNAPSHOT_EVERY` blocks.
  * - `dmcs.scale.stall_ratio (H holders)`: the longest block (pushing its transfers + sealing +
  *   appending, with the snapshot writer's slices running in between) over the median block;
+ *   `….stall_ratio.cpu`: the same over this process's CPU time per block (without the waits of a
+ *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
+ *   commits and trims (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
+ *   with their CPU, GC and store time to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
  * - `dmcs.scale.restart.first_get_info_ms (H holders)`: a restart (from the closing snapshot) until
  *   the first get_info reply over HTTP; `….ready_ms`: until the node is started (state current);
