@@ -7,6 +7,10 @@
  * (default 20) between random holders, a state snapshot started every `SNAPSHOT_EVERY` blocks.
  * - `dmcs.scale.stall_ratio (H holders)`: the longest block (pushing its transfers + sealing +
  *   appending, with the snapshot writer's slices running in between) over the median block;
+ *   `….stall_ratio.cpu`: the same over this process's CPU time per block (without the waits of a
+ *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
+ *   commits and trims (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
+ *   with their CPU, GC and store time to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
  * - `dmcs.scale.restart.first_get_info_ms (H holders)`: a restart (from the closing snapshot) until
  *   the first get_info reply over HTTP; `….ready_ms`: until the node is started (state current);
@@ -22,6 +26,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Action, AbiSerializer, EOSIO_ABI } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
@@ -90,15 +95,40 @@ async function addHolders(env: TokenNode, count: number): Promise<void> {
   await node.produceBlock();
 }
 
-/** `blocks` blocks of `perBlock` transfers between random holders; per-block wall times in ms. */
-async function transferBlocks(env: TokenNode, holders: number, blocks: number, perBlock: number): Promise<number[]> {
+/** One transfer block: its wall time and what the state store's upkeep took of it (ChainState.work). */
+interface BlockTime {
+  num: number;
+  /** performance.now() at its start. */
+  start: number;
+  ms: number;
+  /** Commits (with the digest each runs first) and trims during the block. */
+  storeMs: number;
+  flushes: number;
+  /** Of `storeMs`, the store's transactions (fsync included). */
+  writeMs: number;
+  writes: number;
+  dropped: number;
+  /** This process's CPU time during the block (user + system; the rest of `ms` is waiting: disk, other processes). */
+  cpuMs: number;
+  /** Garbage collection pauses that ended during the block. */
+  gcMs: number;
+}
+
+/** `blocks` blocks of `perBlock` transfers between random holders; per-block wall times. */
+async function transferBlocks(env: TokenNode, holders: number, blocks: number, perBlock: number): Promise<BlockTime[]> {
   const { node, sign, dev, token } = env;
   let seed = 19;
   const random = () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % holders;
   };
-  const times: number[] = [];
+  const times: BlockTime[] = [];
+  const work = node.chain.state.work;
+  const gcs: Array<{ start: number; ms: number }> = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
+  gc.observe({ entryTypes: ['gc'] });
   let memo = 0;
   for (let b = 0; b < blocks; b++) {
     const batch: PackedTrx[] = [];
@@ -109,10 +139,32 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       const data = token.encodeAction('transfer', { from, to, quantity: '0.0001 BNC', memo: `s${memo++}` });
       batch.push(signed(node, makeTrx(node, [act('bench.token', 'transfer', from, data)], i), sign, dev));
     }
+    const w0 = { ...work };
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const p of batch) node.pushPacked(p);
-    await node.produceBlock();
-    times.push(performance.now() - t0);
+    const { num } = await node.produceBlock();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    times.push({
+      start: t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      gcMs: 0,
+      num,
+      ms,
+      storeMs: work.flushMs + work.trimMs - w0.flushMs - w0.trimMs,
+      flushes: work.flushes - w0.flushes,
+      writeMs: work.writeMs - w0.writeMs,
+      writes: work.flushWrites - w0.flushWrites,
+      dropped: work.dropped - w0.dropped,
+    });
+  }
+  await new Promise((r) => setImmediate(r)); // the last gc entries
+  gc.disconnect();
+  // each pause to the block it started in
+  for (const g of gcs) {
+    const t = times.find((b) => g.start >= b.start && g.start < b.start + b.ms);
+    if (t) t.gcMs += g.ms;
   }
   return times;
 }
@@ -162,6 +214,10 @@ interface SizeFigures {
   holders: number;
   stall: number;
   maxMs: number;
+  /** Of the slowest block, the state store's upkeep (commits and trims). */
+  maxStoreMs: number;
+  /** The stall over CPU time per block (max / median). */
+  cpuStall: number;
   medianMs: number;
   tps: number;
   rssPerHolder: number;
@@ -182,9 +238,25 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const times = await transferBlocks(env, holders, blocks, perBlock);
     const tps = (blocks * perBlock) / ((performance.now() - t0) / 1000);
     await env.node.close();
-    const sorted = [...times].sort((a, b) => a - b);
-    const medianMs = sorted[sorted.length >> 1]!;
-    const maxMs = sorted[sorted.length - 1]!;
+    const sorted = [...times].sort((a, b) => a.ms - b.ms);
+    const medianMs = sorted[sorted.length >> 1]!.ms;
+    const slowest = sorted[sorted.length - 1]!;
+    const maxMs = slowest.ms;
+    // the same over this process's CPU time per block: what the code costs, without the waits a
+    // loaded machine adds (preemption, a shared disk's fsync)
+    const cpuSorted = times.map((t) => t.cpuMs).sort((a, b) => a - b);
+    const cpuStall = cpuSorted[cpuSorted.length - 1]! / Math.max(0.001, cpuSorted[cpuSorted.length >> 1]!);
+    if (process.env.PEEROS_BENCH_SCALE_TRACE) {
+      const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
+      process.stderr.write(
+        `scale ${holders}: cpu per block median ${cpuSorted[cpuSorted.length >> 1]!.toFixed(1)} ms; most: ${byCpu.map((t) => `${t.num} ${t.cpuMs.toFixed(1)} ms (store ${t.storeMs.toFixed(1)}, ${t.writes} writes, gc ${t.gcMs.toFixed(1)})`).join('; ')}\n`,
+      );
+      // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
+      for (const t of sorted.slice(-12).reverse())
+        process.stderr.write(
+          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (transaction ${t.writeMs.toFixed(1)} ms), ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.num % SNAPSHOT_EVERY === 0 ? ', snapshot started' : ''}\n`,
+        );
+    }
     const fromSnapshot = await restart(env.dir, SNAPSHOT_EVERY);
     // the whole log: with a state store, from an emptied one (it would open at its last commit)
     rmSync(join(env.dir, STATE_STORE_DIR), { recursive: true, force: true });
@@ -194,6 +266,8 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       holders,
       stall: maxMs / medianMs,
       maxMs,
+      maxStoreMs: slowest.storeMs,
+      cpuStall,
       medianMs,
       tps,
       rssPerHolder,
@@ -221,7 +295,9 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     sizes.push(f);
     const h = `${holders} holders${cacheTag}`;
     one(`dmcs.scale.stall_ratio (${h}, ${blocks} blocks of ${perBlock} transfers, snapshot every ${SNAPSHOT_EVERY})`, 'x', f.stall);
+    one(`dmcs.scale.stall_ratio.cpu (${h}, the process's CPU time per block: max / median)`, 'x', f.cpuStall);
     one(`dmcs.scale.block_ms.max (${h})`, 'ms', f.maxMs);
+    one(`dmcs.scale.block_ms.max.store_ms (${h}, commits and trims in the slowest block)`, 'ms', f.maxStoreMs);
     one(`dmcs.scale.block_ms.median (${h})`, 'ms', f.medianMs);
     one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
     one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);

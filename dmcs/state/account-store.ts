@@ -16,7 +16,7 @@
 import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
 import { decodeAccount, encodeAccount } from './account-codec.js';
 import type { AccountRecord } from './account-record.js';
-import type { OrderedStore } from './ordered-store.js';
+import type { OrderedStore, StoreView } from './ordered-store.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -73,6 +73,11 @@ export class AccountStore {
   /** Whether the accounts live in a store (a bounded cache) rather than all in memory. */
   get persistent(): boolean {
     return this.store !== null;
+  }
+
+  /** Accounts created, changed or removed since the last flush (written at the next). */
+  get changedCount(): number {
+    return this.changed.size;
   }
 
   /** Accounts in memory now. */
@@ -165,12 +170,12 @@ export class AccountStore {
   }
 
   /**
-   * The accounts as of the last flush, in name order, read from the store (a snapshot writer
-   * walks them while later changes stay in memory: no flush runs while a capture is open).
+   * The accounts in the store as `view` sees it, in name order (a snapshot writer walks them
+   * through the view taken at its block, while later commits go on).
    */
-  *stored(): Generator<StoredAccount> {
+  *stored(view: StoreView): Generator<StoredAccount> {
     if (this.store === null) return;
-    for (const { value } of this.store.range(KEY_FIRST, KEY_END)) yield splitStored(value);
+    for (const { value } of this.store.range(KEY_FIRST, KEY_END, view)) yield splitStored(value);
   }
 
   /**

@@ -31,7 +31,7 @@ import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
 import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO } from './account-store.js';
-import type { OrderedStore } from './ordered-store.js';
+import type { OrderedStore, StoreView } from './ordered-store.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -45,6 +45,14 @@ export const SETCODE_RAM_MULTIPLIER = 10;
 export type { AccountRecord, PermissionRecord } from './account-record.js';
 
 export const ZERO_HASH = new Uint8Array(32);
+
+/**
+ * With a store, a commit is also due once this many accounts, tables and indexes changed since the
+ * last one (`atSafePoint`), so no block pays for writing much more than this many records plus what
+ * it changed itself: commits come in many small ones rather than one per `STATE_COMMIT_BLOCKS` or per
+ * snapshot holding everything changed since (the block-production stall, issue 19).
+ */
+export const STATE_COMMIT_MAX_CHANGES = 1024;
 
 /** Store writes: a key and its new value (null: removed). */
 export type StoreWrite = [Uint8Array, Uint8Array | null];
@@ -114,30 +122,48 @@ export class ChainState {
 
   /**
    * Between blocks (no action holds an account or a table), with a store: when more accounts or
-   * tables are cached than their budget, or `due`, commits the changed records, and `commit`'s
+   * tables are cached than their budget, `STATE_COMMIT_MAX_CHANGES` records changed since the last
+   * commit, or `due`, commits the changed records, and `commit`'s
    * writes (the chain's commit record, store-commit.ts), in one store transaction; then drops the
-   * least recently used that no undo closure refers to. Not while a snapshot capture is open (the
-   * store must stay at its block). Returns how many were dropped.
+   * least recently used that no undo closure refers to. Also while a snapshot is being written: its
+   * writer reads the store through a view of its block (`captureView`). Returns how many were dropped.
    */
   atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[] }): number {
     if (this.store === null) return 0;
     const over = this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
-    if (!over && !commit?.due) return 0;
-    if (this.tables.capture !== null) return 0;
+    const many = this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_MAX_CHANGES;
+    if (!over && !many && !commit?.due) return 0;
     this.flush(commit?.writes);
-    return this.accounts.trim() + this.tables.trim(TRIM_TO);
+    const t0 = performance.now();
+    const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO);
+    this.work.trimMs += performance.now() - t0;
+    this.work.dropped += dropped;
+    return dropped;
   }
+
+  /**
+   * What the store's upkeep has cost since the start (cumulative; a bench reads it before and after
+   * each block to say where a slow block's time went): commits (`flushes`, their wall time with the
+   * digest they run first; `writeMs` the store's transaction alone, fsync included; store writes), trims (wall time, objects dropped).
+   */
+  readonly work = { flushes: 0, flushMs: 0, writeMs: 0, flushWrites: 0, trimMs: 0, dropped: 0 };
 
   /** Writes every record changed since the last flush, and `more`, in one store transaction. */
   private flush(more?: (digest: Uint8Array) => StoreWrite[]): void {
+    const t0 = performance.now();
     const digest = this.digest();
     const out: StoreWrite[] = [];
     this.accounts.writes(out);
     this.tables.writes(out);
     if (more) for (const w of more(digest)) out.push(w);
+    const t1 = performance.now();
     if (out.length > 0) this.store!.commit(out);
+    this.work.writeMs += performance.now() - t1;
     this.accounts.flushed();
     this.tables.flushed();
+    this.work.flushes++;
+    this.work.flushWrites += out.length;
+    this.work.flushMs += performance.now() - t0;
   }
 
   /** Empties the store: the state is about to be built from genesis (and a snapshot or the log). */
@@ -183,7 +209,7 @@ export class ChainState {
     // later popped) cleared the mark the change itself made
     this.undo.record(() => this.mark(name));
     const c = this.tables.capture;
-    // with a store, a snapshot reads the accounts from it (flushed at N, not written while open)
+    // with a store, a snapshot reads the accounts from it (flushed at N, read through a view of N)
     if (c !== null && !this.accounts.persistent && acct.snapshotEpoch !== c.epoch)
       c.saveAccount(acct, () => ({ record: encodeAccount(acct), limits: this.resourceLimits.find(acct.name) ?? null }));
   }
@@ -198,16 +224,27 @@ export class ChainState {
   /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
   beginCapture(commit?: (digest: Uint8Array) => StoreWrite[]): StateCapture | null {
     if (this.tables.capture) return null;
-    // the store holds the accounts and tables at N for the writer; nothing is flushed until the capture ends
-    if (this.store !== null) this.flush(commit);
+    // the store then holds the accounts and tables at N; the writer reads them through a view of
+    // that commit, so later commits (and trims) go on while it writes
+    if (this.store !== null) {
+      this.flush(commit);
+      this.captureView = this.store.view();
+    }
     const c: StateCapture = new SnapshotCapture();
     this.tables.capture = c;
     return c;
   }
 
-  /** Closes `c` and drops its preimages. */
+  /** With a store, while a capture is open: the store as it was at the capture's block. */
+  captureView: StoreView | null = null;
+
+  /** Closes `c` and drops its preimages (and the store view). */
   endCapture(c: StateCapture): void {
-    if (this.tables.capture === c) this.tables.capture = null;
+    if (this.tables.capture === c) {
+      this.tables.capture = null;
+      this.captureView?.done();
+      this.captureView = null;
+    }
     c.close();
   }
 

@@ -12,6 +12,19 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database } from 'lmdb';
 
+/**
+ * A consistent read of the store as it was when the view was taken (an LMDB read transaction):
+ * commits made afterwards are not seen through it. `done()` releases it (a view held open keeps
+ * the pages it sees from being reused, so the file grows while it lives).
+ */
+export interface StoreView {
+  done(): void;
+}
+
+interface LmdbView extends StoreView {
+  readonly txn: ReturnType<Database<Uint8Array, Uint8Array>['useReadTransaction']>;
+}
+
 /** Entries read per range batch (`range` yields between batches; no read transaction spans them). */
 export const STORE_RANGE_BATCH = 256;
 
@@ -45,12 +58,38 @@ export class OrderedStore {
     });
   }
 
-  /** Entries with keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time. */
-  *range(start: Uint8Array, end: Uint8Array): Generator<{ key: Uint8Array; value: Uint8Array }> {
+  /** A read view of the store as it is now (see `StoreView`). */
+  view(): StoreView {
+    const txn = this.db.useReadTransaction();
+    let open = true;
+    const v: LmdbView = {
+      txn,
+      done: () => {
+        if (open) txn.done();
+        open = false;
+      },
+    };
+    return v;
+  }
+
+  /**
+   * Entries with keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time; through
+   * `view` when given (the store as it was then), else as it is at each batch.
+   */
+  *range(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
+    const transaction = (view as LmdbView | undefined)?.txn;
     let from = start;
     let exclusive = false;
     for (;;) {
-      const batch = [...this.db.getRange({ start: from, end, exclusiveStart: exclusive, limit: STORE_RANGE_BATCH })].map((e) => ({
+      const batch = [
+        ...this.db.getRange({
+          start: from,
+          end,
+          exclusiveStart: exclusive,
+          limit: STORE_RANGE_BATCH,
+          ...(transaction ? { transaction } : {}),
+        }),
+      ].map((e) => ({
         key: new Uint8Array(e.key),
         value: new Uint8Array(e.value),
       }));

@@ -146,9 +146,10 @@ export class StateSnapshot {
       out.u32(SNAPSHOT_VERSION);
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
-      // with a store, the accounts at N are the store's (flushed when the capture began, not
-      // written to until it ends); without one, the live accounts and the capture's preimages
-      for (const a of this.state.accounts.stored()) {
+      // with a store, the accounts at N are the store's, read through the view of the commit made
+      // when the capture began; without one, the live accounts and the capture's preimages
+      const view = this.state.captureView;
+      for (const a of view ? this.state.accounts.stored(view) : []) {
         writeSection(out, Section.account, a.record);
         if (a.limits) writeSection(out, Section.limits, encodeLimits(w, a.name, a.limits));
         if (sliceDone()) yield nextSlice();
@@ -165,7 +166,7 @@ export class StateSnapshot {
         writeSection(out, Section.account, saved.record);
         if (saved.limits) writeSection(out, Section.limits, encodeLimits(w, name, saved.limits));
       }
-      for (const payload of this.state.tables.stored()) {
+      for (const payload of view ? this.state.tables.stored(view) : []) {
         writeSection(out, Section.table, payload);
         if (sliceDone()) yield nextSlice();
       }

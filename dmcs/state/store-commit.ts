@@ -26,8 +26,9 @@ export const STORE_FORMAT = 1;
 
 /**
  * The state is committed to the store at least every this many blocks (and at a clean stop), so a
- * restart replays at most this many blocks (plus those produced while a snapshot was being written,
- * when no commit runs: the writer reads the store at its block).
+ * restart replays at most this many blocks. Commits also run while a snapshot is being written (its
+ * writer reads the store through a view of its block, ordered-store.ts `view`), and sooner when many
+ * records changed (chain-state.ts `STATE_COMMIT_MAX_CHANGES`).
  */
 export const STATE_COMMIT_BLOCKS = 100;
 

@@ -31,7 +31,7 @@ import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
-import type { OrderedStore } from './ordered-store.js';
+import type { OrderedStore, StoreView } from './ordered-store.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
@@ -143,7 +143,7 @@ export class Table implements ContractTable {
   /** Before a change: a snapshot being written that has not reached this table keeps its rows first. */
   private beforeChange(): void {
     const c = this.store_.capture;
-    // with a store, a snapshot reads the tables from it (flushed at N, not written while open)
+    // with a store, a snapshot reads the tables from it (flushed at N, read through a view of N)
     if (c !== null && !this.store_.persistent && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
   }
 
@@ -267,6 +267,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.recent.size;
   }
 
+  /** Tables and indexes created, changed or removed since the last flush (written at the next). */
+  get changedCount(): number {
+    return this.changed.size + this.changedIndexes.size;
+  }
+
   /** A table's rows changed, or it was attached or detached: write it at the next flush. */
   markChanged(t: Table): void {
     if (this.store === null) return;
@@ -316,10 +321,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return dropped;
   }
 
-  /** The tables as of the last flush, in (code, scope, table) order: each one's TABLE section payload. */
-  *stored(): Generator<Uint8Array> {
+  /** The tables in the store as `view` sees it, in (code, scope, table) order: each one's TABLE section payload. */
+  *stored(view: StoreView): Generator<Uint8Array> {
     if (this.store === null) return;
-    for (const { value } of this.store.range(TABLE_KEY_FIRST, TABLE_KEY_END)) yield value;
+    for (const { value } of this.store.range(TABLE_KEY_FIRST, TABLE_KEY_END, view)) yield value;
   }
 
   /** Removes `t` from memory only (it is in the store). */

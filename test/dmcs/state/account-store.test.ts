@@ -2,14 +2,15 @@
 // the same seeded writes (new accounts, sequences, permissions, links, limits, RAM; committed and
 // rolled back) as an all-in-memory twin, dropping accounts at every safe point: the digests stay
 // equal (and equal to a full recompute), the cache stays within its budget, an evicted account
-// reads back whole, and a snapshot taken from the store (with writes between its slices) loads to
-// the state at its block.
+// reads back whole, and a snapshot taken from the store (with writes, commits and trims between
+// its slices) loads to the state at its block; a commit is due once STATE_COMMIT_MAX_CHANGES
+// records changed, so none writes a pile.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChainState } from '../../../dmcs/state/chain-state.js';
+import { ChainState, STATE_COMMIT_MAX_CHANGES } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore, STORE_RANGE_BATCH } from '../../../dmcs/state/ordered-store.js';
 import { TRIM_TO } from '../../../dmcs/state/account-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
@@ -125,6 +126,8 @@ test('a snapshot of a state over the store is the state at its block, whatever h
     const snap = new StateSnapshot(meta, st, st.beginCapture()!);
     const parts: Uint8Array[] = [];
     let slice = 0;
+    let droppedMeanwhile = 0;
+    const flushesBefore = st.work.flushes;
     for await (const part of snap.chunks(2048)) {
       parts.push(part);
       const mark = st.undo.checkpoint();
@@ -133,22 +136,60 @@ test('a snapshot of a state over the store is the state at its block, whatever h
       st.createAccount(nameOf(1000 + slice), auth, auth, 1);
       if (slice % 2 === 0) st.undo.rollback(mark);
       else st.undo.commit(mark);
-      assert.is(st.atSafePoint(), 0, 'no flush or trim while a capture is open');
+      // commits and trims go on while the writer reads the store through its view of the block
+      droppedMeanwhile += st.atSafePoint();
+      assert.ok(st.accounts.cached <= BUDGET, `cache ${st.accounts.cached} over budget while a capture is open`);
       slice++;
     }
     assert.ok(slice > 10, `only ${slice} slices`);
+    assert.ok(st.work.flushes - flushesBefore > 0, 'commits while the snapshot was written');
+    assert.ok(droppedMeanwhile > 0, 'trims while the snapshot was written');
     const restored = new ChainState();
     parseSnapshot(new Uint8Array(Buffer.concat(parts))).loadInto(restored);
     assert.is(hex(restored.digest()), atBlock);
     assert.is(hex(restored.recomputeDigest()), atBlock);
     assert.equal(restored.resourceLimits.get(nameOf(3)), { ramBytes: 5000n, netWeight: 2n, cpuWeight: 3n });
     assert.is(restored.getAccount(nameOf(1001)), undefined);
-    // the capture is closed: the next safe point flushes and trims again
-    assert.ok(st.atSafePoint() > 0);
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
     await st.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a commit is due once STATE_COMMIT_MAX_CHANGES records changed: no safe point writes a pile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  // a cache no block fills and no commit due by block count: only the bound makes commits
+  const st = new ChainState({ store: new OrderedStore(dir), accountCache: 1_000_000 });
+  const mem = new ChainState();
+  const PER_BLOCK = 37;
+  const BLOCKS = 120;
+  try {
+    let created = 0;
+    let commits = 0;
+    for (let block = 0; block < BLOCKS; block++) {
+      for (const s of [st, mem]) {
+        const mark = s.undo.checkpoint();
+        for (let i = 0; i < PER_BLOCK; i++) s.createAccount(nameOf(created + i), auth, auth, block);
+        if (block % 3 === 0) s.nextRecvSequence(s.getAccount(nameOf(created))!);
+        s.undo.commit(mark);
+      }
+      created += PER_BLOCK;
+      const before = { ...st.work };
+      st.atSafePoint({ due: false, writes: () => [] });
+      const writes = st.work.flushWrites - before.flushWrites;
+      if (st.work.flushes > before.flushes) {
+        commits++;
+        assert.ok(writes >= STATE_COMMIT_MAX_CHANGES, `block ${block}: a commit of ${writes} writes before the bound`);
+        assert.ok(writes < STATE_COMMIT_MAX_CHANGES + PER_BLOCK, `block ${block}: a commit of ${writes} writes`);
+      }
+    }
+    assert.is(commits, Math.floor(BLOCKS / Math.ceil(STATE_COMMIT_MAX_CHANGES / PER_BLOCK)));
+    assert.ok(commits >= 3, `${commits} commits`);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    void st.close().then(() => rmSync(dir, { recursive: true, force: true }));
   }
 });
 
