@@ -18,12 +18,12 @@ import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../..
 import { Drive, driveDir } from '../../runtime/fs/drive.js';
 import { driveKey } from '../../runtime/fs/drive-key.js';
 import { ShareService } from '../../runtime/fs/share-service.js';
-import { ShareError } from '../../runtime/fs/share-error.js';
 import { readOutgoing } from '../../runtime/fs/share-records.js';
 import { ConsoleHost, ConsoleServer } from '../../runtime/console/index.js';
 import { tempHome } from './world.js';
 import { chromium } from '../fixtures/chromium.js';
 import { type Browser, type Page, until } from '../fixtures/console-page.js';
+import { codeOf } from '../fixtures/share-code.js';
 
 const PASS = 'console shares passphrase';
 const QUOTA = 16 << 20;
@@ -48,16 +48,6 @@ async function side(account: string): Promise<Side> {
 async function drive(home: string, vault: Vault, account: string, key: string): Promise<Drive> {
   const dir = driveDir(join(home, 'data', 'dbox'), account);
   return new Drive(dir, QUOTA, { key: await driveKey(vault, USER_APP, dir, key) });
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, ShareError, (e as Error).stack);
-    return (e as ShareError).code;
-  }
-  return 'resolved';
 }
 
 const browserOrWhy = chromium<Browser>();

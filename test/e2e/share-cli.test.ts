@@ -14,12 +14,12 @@ import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../..
 import { Drive, driveDir } from '../../runtime/fs/drive.js';
 import { driveKey } from '../../runtime/fs/drive-key.js';
 import { ShareService } from '../../runtime/fs/share-service.js';
-import { ShareError } from '../../runtime/fs/share-error.js';
 import { INCOMING_FILE } from '../../runtime/fs/share-records.js';
 import { cleanup } from '../runtime/helpers.js';
 import { runCli } from './measured-cli.js';
 import { PASS, tempHome } from './world.js';
 import { startShareServe, stopShareServe, until, type ShareServeProcess } from '../fixtures/share-serve-process.js';
+import { codeOf } from '../fixtures/share-code.js';
 
 const QUOTA = 16 << 20;
 let aliceHome: string;
@@ -79,16 +79,6 @@ const bobOpens = (timeoutMs?: number) =>
     maxBytes: QUOTA,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, ShareError, (e as Error).stack);
-    return (e as ShareError).code;
-  }
-  return 'resolved';
-}
 
 test('share serve: owns the store, publishes and serves; list works beside it; a second serve and a revoke are refused; SIGTERM closes it cleanly', async () => {
   const before = (JSON.parse((await runCli(['share', 'list', '--json'], env())).out) as { outgoing: Array<{ id: string }> }).outgoing;

@@ -23,8 +23,8 @@ import {
   fileBlocks,
   sealBlock,
 } from '../../../runtime/fs/share-format.js';
-import { ShareError } from '../../../runtime/fs/share-error.js';
 import { tempHome, cleanup } from '../helpers.js';
+import { codeOf } from '../../fixtures/share-code.js';
 
 const home = tempHome('share-peer');
 let alice: ShareCores;
@@ -43,16 +43,6 @@ test.after(async () => {
   await bob?.close();
   cleanup(home);
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, ShareError, (e as Error).stack);
-    return (e as ShareError).code;
-  }
-  return 'resolved';
-}
 
 test('a 1 MiB file written on one host is read on the other', async () => {
   const key = randomBytes(32);

@@ -24,6 +24,7 @@ import {
 } from '../../../runtime/fs/share-proof.js';
 import { ShareError } from '../../../runtime/fs/share-error.js';
 import { tempHome, cleanup } from '../helpers.js';
+import { codeOf } from '../../fixtures/share-code.js';
 
 const home = tempHome('share-proof');
 let alice: ShareCores;
@@ -37,16 +38,6 @@ async function stores(name: string): Promise<ShareCores> {
   const c = await ShareCores.open(join(home, name));
   extra.push(c);
   return c;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, ShareError, (e as Error).stack);
-    return (e as ShareError).code;
-  }
-  return 'resolved';
 }
 
 type Proto = NodeJS.ReadWriteStream & { destroy(): void };

@@ -20,6 +20,7 @@ import { ShareError } from '../../../runtime/fs/share-error.js';
 import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
 import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
 import { tempHome, cleanup } from '../helpers.js';
+import { codeOf } from '../../fixtures/share-code.js';
 
 const PASS = 'share test passphrase';
 const QUOTA = 16 << 20;
@@ -67,16 +68,6 @@ test.after(async () => {
     cleanup(s.home);
   }
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, ShareError, (e as Error).stack);
-    return (e as ShareError).code;
-  }
-  return 'resolved';
-}
 
 /** Alice shares `path` with `to`; the descriptor sealed by her vault for `to`'s key: the bytes that go on chain. */
 async function share(path: string, to: Side): Promise<{ id: string; blob: Uint8Array }> {
