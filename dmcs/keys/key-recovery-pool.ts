@@ -11,6 +11,9 @@ import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
 import { codeOf } from '../../lib/coded-error.js';
 import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
 
+/** How long `close` lets a worker finish its batch before terminating it. */
+const STOP_WAIT_MS = 2_000;
+
 /** Most signatures in one batch message: small enough that the worker works on the next batch while this thread applies the last one. */
 export const MAX_RECOVERY_BATCH = 32;
 /**
@@ -117,6 +120,29 @@ export class KeyRecoveryPool {
     if (this.closed) return;
     this.closed = true;
     this.failAll(new Error('key recovery pool is closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    // Each worker is asked to stop and ends after the batch it is on: terminating a thread inside a
+    // native recovery throws out of the addon (`Napi::Error`), which aborts the whole process. One
+    // that does not end in time is terminated all the same.
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.threadId < 0) return resolve(); // already gone
+            const timer = setTimeout(
+              () =>
+                void w.terminate().then(
+                  () => resolve(),
+                  () => resolve(),
+                ),
+              STOP_WAIT_MS,
+            );
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.postMessage('stop');
+          }),
+      ),
+    );
   }
 }

@@ -25,7 +25,9 @@ export interface RecoverReply {
 
 const recovery = defaultKeyRecovery();
 
-parentPort?.on('message', (req: RecoverRequest) => {
+parentPort?.on('message', (req: RecoverRequest | 'stop') => {
+  // the pool's close: end after this batch (never terminated inside the native addon)
+  if (req === 'stop') return parentPort!.close();
   const results: RecoverReply['results'] = req.sigs.map((data, i) => {
     try {
       return recovery.recover(new Signature(req.types[i] as KeyType, data), req.digests[i]!);
