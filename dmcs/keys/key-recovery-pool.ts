@@ -119,7 +119,11 @@ export class KeyRecoveryPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.failAll(new Error('key recovery pool is closed'));
+    const closed = new Error('key recovery pool is closed');
+    this.failAll(closed);
+    // recoveries not yet handed to a worker settle too, never left waiting forever
+    for (const p of this.queue) p.reject(closed);
+    this.queue = [];
     // Each worker is asked to stop and ends after the batch it is on: terminating a thread inside a
     // native recovery throws out of the addon (`Napi::Error`), which aborts the whole process. One
     // that does not end in time is terminated all the same.

@@ -37,6 +37,25 @@ test('the pool says inline only when it is idle and nothing asked within RECOVER
   assert.not.ok(pool.inlineNow(), 'a closed pool never says inline');
 });
 
+test('close with recoveries in flight: they reject, and each worker ends after its batch (never terminated inside the native addon)', async () => {
+  const pool = new KeyRecoveryPool(2);
+  const key = PrivateKey.generate();
+  const digest = new Uint8Array(32).fill(9);
+  const sig = key.sign(digest);
+  const inFlight = Array.from({ length: 400 }, () =>
+    pool.recover(sig, digest).then(
+      () => 'recovered',
+      () => 'refused',
+    ),
+  );
+  const workers = (pool as unknown as { workers: import('node:worker_threads').Worker[] }).workers;
+  const codes = workers.map((w) => new Promise<number>((r) => w.once('exit', r)));
+  await pool.close();
+  assert.ok((await Promise.all(inFlight)).includes('refused'), 'the recoveries still queued are refused');
+  // a thread that left by itself exits with 0; one terminated (after STOP_WAIT_MS) with 1
+  assert.equal(await Promise.all(codes), [0, 0]);
+});
+
 let dn: DevNode;
 test.before(async () => {
   dn = await startDevNode(undefined, { autoProduce: false });
