@@ -12,6 +12,9 @@
  *   commits and trims (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
  *   with their CPU, GC and store time to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
+ *   `dmcs.scale.transfers_per_cpu_s (H holders)`: the same transfers per second of this process's
+ *   CPU time (all threads), and `….transfers_per_cpu_s_ratio` big over small: the state's size's
+ *   cost without the waits of a loaded machine;
  * - `dmcs.scale.restart.first_get_info_ms (H holders)`: a restart (from the closing snapshot) until
  *   the first get_info reply over HTTP; `….ready_ms`: until the node is started (state current);
  *   `dmcs.scale.restart_ratio`: first get_info at the big size over the small one,
@@ -220,6 +223,8 @@ interface SizeFigures {
   cpuStall: number;
   medianMs: number;
   tps: number;
+  /** Transfers per second of this process's CPU time in the transfer blocks (all threads). */
+  cpuTps: number;
   rssPerHolder: number;
   restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number };
   replay: { ms: number; blocks: number; transfers: number };
@@ -246,6 +251,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     // loaded machine adds (preemption, a shared disk's fsync)
     const cpuSorted = times.map((t) => t.cpuMs).sort((a, b) => a - b);
     const cpuStall = cpuSorted[cpuSorted.length - 1]! / Math.max(0.001, cpuSorted[cpuSorted.length >> 1]!);
+    const cpuTps = (blocks * perBlock) / (cpuSorted.reduce((a, b) => a + b, 0) / 1000);
     if (process.env.PEEROS_BENCH_SCALE_TRACE) {
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
@@ -270,6 +276,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       cpuStall,
       medianMs,
       tps,
+      cpuTps,
       rssPerHolder,
       restart: fromSnapshot,
       replay: { ms: full.replayMs, blocks: full.blocks, transfers: setupTransfers + blocks * perBlock },
@@ -300,6 +307,7 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.block_ms.max.store_ms (${h}, commits and trims in the slowest block)`, 'ms', f.maxStoreMs);
     one(`dmcs.scale.block_ms.median (${h})`, 'ms', f.medianMs);
     one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
+    one(`dmcs.scale.transfers_per_cpu_s (${h}, per second of the process's CPU time)`, 'ops/s', f.cpuTps);
     one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
     one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
     one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
@@ -321,5 +329,7 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     b.restart.readyMs / s.restart.readyMs,
   );
   one(`dmcs.scale.transfers_per_s_ratio (${b.holders} / ${s.holders} holders${cacheTag})`, 'x', b.tps / s.tps);
+  // the same in CPU time: what the state's size costs, without the other load of a shared machine
+  one(`dmcs.scale.transfers_per_cpu_s_ratio (${b.holders} / ${s.holders} holders${cacheTag})`, 'x', b.cpuTps / s.cpuTps);
   return out;
 }
