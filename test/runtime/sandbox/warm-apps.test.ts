@@ -36,6 +36,7 @@ test.before(async () => {
     grantAll,
   );
   await host.install(writeApp(home, 'trapstart', M.trapInStart()), grantAll);
+  await host.install(writeApp(home, 'spinstart', M.loopInStart(), { limits: { cpuMs: 200 } }), grantAll);
   await host.close();
 });
 
@@ -181,6 +182,29 @@ test('a preparation that fails holds nothing, and the next call gets the start e
     assert.is(again?.code, first!.code);
     assert.is(again?.message, first!.message);
     assert.is(await host.run('alpha', 'go'), 'alpha', 'the host keeps serving');
+  } finally {
+    await host.close();
+  }
+});
+
+test('a prepared start function that never returns is terminated at the deadline, in the background', async () => {
+  const host = open();
+  try {
+    const first = await host.run('spinstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.is(first?.code, 'DEADLINE_EXCEEDED');
+    await host.stopWorker('spinstart');
+    assert.equal(host.warmApps.apps, 1, 'preparing');
+    await until(() => host.warmApps.apps === 0, 'the preparation hit the start deadline and was forgotten');
+    assert.is(host.process('spinstart')!.threadId, undefined, 'its worker was terminated');
+    const again = await host.run('spinstart', 'go').then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.is(again?.code, 'DEADLINE_EXCEEDED', 'the next call starts its own worker and meets the same deadline');
+    assert.is(await host.run('alpha', 'go'), 'alpha');
   } finally {
     await host.close();
   }
