@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Action } from '../abi/antelope/index.js';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../dmcs/index.js';
 import { Vault, USER_APP } from '../skv/index.js';
-import { Host } from '../runtime/index.js';
+import { Host, type HostOptions } from '../runtime/index.js';
 import { DmcsRegistry } from '../runtime/dispatch/index.js';
 import { HostServices } from '../runtime/host-bridge/index.js';
 import { login } from '../runtime/session/index.js';
@@ -38,6 +38,11 @@ export interface DpayRig {
   apps: string[];
   /** One executed transfer of 0.0001 RSN alice → bob by `app`; resolves to its block number. */
   transfer(app?: string): Promise<number>;
+  /**
+   * Another host over the same home and services, with its own workers and pools (the first-call
+   * figures compare pool settings); closed with the rig.
+   */
+  openHost(opts: Pick<HostOptions, 'warmWorkers' | 'warmApps'>): Host;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,9 @@ export async function openDpayRig(opts: { apps?: number } = {}): Promise<DpayRig
   const policy = new GrantPolicyVerifier({ store, fallback: async (r) => r.purpose !== 'sign' || r.app === USER_APP });
   let services: HostServices | undefined;
   let host: Host | undefined;
+  const others: Host[] = [];
   const close = async () => {
+    for (const h of others) await h.close().catch(() => {});
     await host?.close().catch(() => {});
     await services?.close().catch(() => {});
     await vault.close().catch(() => {});
@@ -116,7 +123,13 @@ export async function openDpayRig(opts: { apps?: number } = {}): Promise<DpayRig
       if (out.status !== 'executed') throw new Error(`bench transfer ${out.status}: ${JSON.stringify(out)}`);
       return out.block!;
     };
-    return { home, node, host, vault, policy, apps, transfer, close };
+    const bridge = services.bridge;
+    const openHost = (o: Pick<HostOptions, 'warmWorkers' | 'warmApps'>) => {
+      const other = new Host({ home, bridge, onLog: () => {}, ...o });
+      others.push(other);
+      return other;
+    };
+    return { home, node, host, vault, policy, apps, transfer, openHost, close };
   } catch (err) {
     await close();
     throw err;

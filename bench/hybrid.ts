@@ -16,12 +16,23 @@
  *   hybrid.first-call.p50 / .p99       ms, the first call (dPay's `whoami`: the session file, no chain,
  *                                      no storage; a command whose own cost does not grow with the app's
  *                                      recorded history, unlike `history`) of an installed idle app: its
- *                                      worker was stopped IDLE_MS before, its compiled module is cached;
- *                                      so a warm worker taken from the pool (runtime/sandbox/
- *                                      warm-workers.ts; a worker start without one), an instantiation
- *                                      and the call
+ *                                      worker was stopped (Host.stopWorker) IDLE_MS before, its compiled
+ *                                      module is cached; with the host's defaults the app was prepared
+ *                                      behind the stop (runtime/sandbox/warm-apps.ts: a worker of its
+ *                                      own, the module instantiated afresh), so this is the warm case:
+ *                                      one call round trip to a worker that has never run a call
+ *   hybrid.first-call.pooled.p50/.p99  the same with no prepared apps (warmApps 0): a warm, app-less
+ *                                      worker taken from the pool (warm-workers.ts), the app's spec
+ *                                      sent to it, an instantiation and the call
+ *   hybrid.first-call.cold.p50/.p99    the same with neither pool (warmWorkers 0, warmApps 0): a thread
+ *                                      start, the sandbox code loaded, an instantiation and the call
+ *
+ * Each first-call figure has its own host over the rig's home and services (the same installed
+ * dPay), so the three are measured in one run under the same load. Without a wanted transfer
+ * figure (`--only hybrid.first-call`) no transfer is measured.
  */
 import { openDpayRig } from './dpay-rig.js';
+import type { Host } from '../runtime/index.js';
 import { summarize, percentile, type BenchResult } from './result.js';
 
 /** Transfers per run for the latency percentiles. */
@@ -35,10 +46,32 @@ const CONCURRENT_EACH = 20;
 const FIRST_CALL_SAMPLES = 10;
 /**
  * How long the app stays idle before its first call: 300 ms, outside the timing. An idle app is
- * idle for seconds or more; this is enough for the host's warm pool to have refilled behind the
- * previous sample (a thread start is about 100 ms on a quiet machine), and far less than real idleness.
+ * idle for seconds or more; this is enough for the app to have been prepared behind its stop (a
+ * booted warm worker and an instantiation: about a millisecond) and for the host's warm pool to
+ * have refilled behind that (a thread start is about 100 ms on a quiet machine; on a loaded one
+ * longer, and then it competes with the measured call), and far less than real idleness.
  */
 const IDLE_MS = 300;
+
+/** The first-call figures: name prefix and the host's pool settings. */
+const FIRST_CALL_KINDS = [
+  { name: 'hybrid.first-call', pools: undefined },
+  { name: 'hybrid.first-call.pooled', pools: { warmApps: 0 } },
+  { name: 'hybrid.first-call.cold', pools: { warmApps: 0, warmWorkers: 0 } },
+] as const;
+
+/** `samples` first calls of dPay's `whoami` on `host`, each after stopping its worker and IDLE_MS idle (ms). */
+async function firstCalls(host: Host, samples: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await host.stopWorker('dpay');
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const t0 = performance.now();
+    await host.run('dpay', 'whoami');
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
 
 export async function benchHybrid(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
   const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
@@ -49,19 +82,33 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
     const inBlock = async (block: number) => {
       while ((node.getInfo() as { head_block_num: number }).head_block_num < block) await new Promise((r) => setTimeout(r, 1));
     };
-    for (let i = 0; i < 5; i++) await transfer(); // warm up: worker, caches, JIT
-    await node.produceBlock();
+    const transfers = ['hybrid.transfer', 'hybrid.concurrent-8'].some(want);
+    if (transfers) {
+      for (let i = 0; i < 5; i++) await transfer(); // warm up: worker, caches, JIT
+      await node.produceBlock();
+    }
 
     const blockP50: number[] = [],
       blockP99: number[] = [],
       ackP50: number[] = [],
       ackP99: number[] = [],
       rate: number[] = [],
-      concurrent: number[] = [],
-      firstP50: number[] = [],
-      firstP99: number[] = [];
+      concurrent: number[] = [];
+    const firstKinds = FIRST_CALL_KINDS.filter((k) => want(k.name)).map((k) => ({
+      name: k.name,
+      host: k.pools ? rig.openHost(k.pools) : rig.host,
+      p50: [] as number[],
+      p99: [] as number[],
+    }));
+    // each host's first load of the app, then one idle cycle not counted (its pools start filling
+    // at the first stop: the first cycle may wait for a thread still booting)
+    for (const k of firstKinds) {
+      await k.host.run('dpay', 'whoami');
+      await firstCalls(k.host, 1);
+    }
     if (rig.apps.length > 1) for (const app of rig.apps) await rig.transfer(app); // warm up each worker
-    for (let r = 0; r < opts.runs; r++) {
+    /** One run of the transfer figures. */
+    const transferRun = async (): Promise<void> => {
       const toBlock: number[] = [];
       const toAck: number[] = [];
       for (let i = 0; i < LATENCY_SAMPLES; i++) {
@@ -89,17 +136,13 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
         concurrent.push((rig.apps.length * CONCURRENT_EACH) / ((performance.now() - t1) / 1000));
         await node.produceBlock();
       }
-      if (want('hybrid.first-call')) {
-        const first: number[] = [];
-        for (let i = 0; i < FIRST_CALL_SAMPLES; i++) {
-          await rig.host.stopWorker('dpay');
-          await new Promise((r) => setTimeout(r, IDLE_MS));
-          const t1 = performance.now();
-          await rig.host.run('dpay', 'whoami');
-          first.push(performance.now() - t1);
-        }
-        firstP50.push(percentile(first, 50));
-        firstP99.push(percentile(first, 99));
+    };
+    for (let r = 0; r < opts.runs; r++) {
+      if (transfers) await transferRun();
+      for (const k of firstKinds) {
+        const first = await firstCalls(k.host, FIRST_CALL_SAMPLES);
+        k.p50.push(percentile(first, 50));
+        k.p99.push(percentile(first, 99));
       }
     }
     return [
@@ -108,9 +151,9 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
       summarize('hybrid.transfer.ack.p50', 'ms', ackP50),
       summarize('hybrid.transfer.ack.p99', 'ms', ackP99),
       summarize('hybrid.transfer.rate', 'ops/s', rate),
-      ...(concurrent.length ? [summarize('hybrid.concurrent-8.rate', 'ops/s', concurrent)] : []),
-      ...(firstP50.length ? [summarize('hybrid.first-call.p50', 'ms', firstP50), summarize('hybrid.first-call.p99', 'ms', firstP99)] : []),
-    ];
+      summarize('hybrid.concurrent-8.rate', 'ops/s', concurrent),
+      ...firstKinds.flatMap((k) => [summarize(`${k.name}.p50`, 'ms', k.p50), summarize(`${k.name}.p99`, 'ms', k.p99)]),
+    ].filter((r) => r.runs > 0); // figures not measured (not wanted) are not reported
   } finally {
     await rig.close();
   }

@@ -11,7 +11,16 @@ import { pack, unpackGuest } from '../abi/msgpack/codec.js';
 import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
-import { MAX_DECODED_VALUES, MAX_WARM_WORKERS, WARM_WORKERS, resolveLimits, type AppLimits } from './limits.js';
+import {
+  MAX_DECODED_VALUES,
+  MAX_WARM_APPS,
+  MAX_WARM_WORKERS,
+  WARM_APPS,
+  WARM_APPS_MEMORY_PAGES,
+  WARM_WORKERS,
+  resolveLimits,
+  type AppLimits,
+} from './limits.js';
 import type { Manifest } from './manifest.js';
 import type { WorkerSpec } from './sandbox/worker-protocol.js';
 import { BRIDGED_INTERFACES, type BridgeEndpoint } from './host-bridge/bridge-protocol.js';
@@ -51,6 +60,13 @@ export interface HostOptions {
    * next first call does not start a thread: default WARM_WORKERS, at most MAX_WARM_WORKERS, 0: none.
    */
   warmWorkers?: number;
+  /**
+   * Idle apps kept prepared ({@link Host.stopWorker}): a worker of their own with their module
+   * instantiated afresh, so their next first call is one call round trip. Default WARM_APPS, at most
+   * MAX_WARM_APPS, 0: none; together they may hold WARM_APPS_MEMORY_PAGES of guest memory, each
+   * counted at its cap.
+   */
+  warmApps?: number;
 }
 
 export type { InstallOptions, InstallResult } from './app-install.js';
@@ -98,7 +114,11 @@ export class Host {
     if (!Number.isInteger(warm) || warm < 0 || warm > MAX_WARM_WORKERS) {
       throw new RangeError(`warmWorkers must be an integer from 0 to ${MAX_WARM_WORKERS}, not ${warm}`);
     }
-    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm);
+    const apps = opts.warmApps ?? WARM_APPS;
+    if (!Number.isInteger(apps) || apps < 0 || apps > MAX_WARM_APPS) {
+      throw new RangeError(`warmApps must be an integer from 0 to ${MAX_WARM_APPS}, not ${apps}`);
+    }
+    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm, { apps, pages: WARM_APPS_MEMORY_PAGES });
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
     else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
@@ -111,7 +131,10 @@ export class Host {
    * naming both), asks `grant`, and records the install.
    */
   async install(source: string | AppPackage, opts: InstallOptions = {}): Promise<InstallResult> {
-    return installApp(this.home, this.#registry, source, opts);
+    const result = await installApp(this.home, this.#registry, source, opts);
+    // a worker prepared for the previous install (module, grants) is not kept for the new one
+    await this.#pool.drop(result.name);
+    return result;
   }
 
   /**
@@ -130,7 +153,7 @@ export class Host {
 
   /** Deletes the data of an app that is no longer installed (refused while it is installed). */
   async purgeData(app: string): Promise<boolean> {
-    if (await this.#registry.stamp(app)) {
+    if (this.#registry.stamp(app)) {
       throw new HostError('INSTALL_CONFLICT', `app '${app}' is installed; remove it with --purge instead`, { app });
     }
     return this.#registry.purgeData(app);
@@ -198,7 +221,7 @@ export class Host {
    * linked against its grants. Reused until the app is reinstalled (its install stamp changes).
    */
   async #resolve(app: string): Promise<LoadedApp> {
-    const stamp = await this.#registry.stamp(app);
+    const stamp = this.#registry.stamp(app);
     if (stamp === undefined) throw HostError.unknownApp(app);
     const cached = this.#loaded.get(app);
     if (cached && cached.stamp === stamp) return cached;
@@ -235,19 +258,28 @@ export class Host {
 
   /**
    * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached. The stopped
-   * worker is terminated (never reused), and the warm pool is filled, so the next call takes a
-   * pre-started worker and pays an instantiation, not a thread start nor a compilation (the bench's
-   * first-call figure).
+   * worker is terminated (never reused) and the warm pool is filled; then, within the prepared
+   * apps' bounds (`warmApps`), a new worker is started for the app in the background, taking a warm
+   * worker and instantiating the module afresh, so the next call is one call round trip (the bench's
+   * first-call figure). Without it (or evicted) the next call takes a warm worker and pays an
+   * instantiation, not a thread start nor a compilation.
    */
   async stopWorker(app: string): Promise<void> {
-    await this.#pool.stop(app);
-    if (!this.#closed) this.#pool.prewarm();
+    if (this.#closed) return;
+    this.#pool.prewarm();
+    await this.#pool.idle(app);
   }
 
   /** The warm pool (diagnostics and tests): workers waiting, started and handed out so far. */
   get warmWorkers(): { idle: number; started: number; taken: number } {
     const w = this.#pool.warm;
     return { idle: w.idle, started: w.started, taken: w.taken };
+  }
+
+  /** The prepared apps (diagnostics and tests): how many, the guest memory pages they may hold, evictions so far. */
+  get warmApps(): { apps: number; pages: number; evicted: number } {
+    const p = this.#pool.prepared;
+    return { apps: p.size, pages: p.pages, evicted: p.evicted };
   }
 
   /** Terminates every app worker and every warm worker. */

@@ -136,6 +136,22 @@ export const WARM_WORKERS = 2;
 /** Most warm workers a host may be configured with: 8 — beyond the cores of any machine we target. */
 export const MAX_WARM_WORKERS = 8;
 
+/**
+ * Installed apps a host keeps prepared once they have gone idle (warm-apps.ts): 4. A prepared app
+ * has its own worker with its module instantiated afresh and nothing else run, so its next first
+ * call is one call round trip; each costs a thread (a few MiB) and the app's guest memory, so few.
+ * 0 disables it.
+ */
+export const WARM_APPS = 4;
+/** Most prepared apps a host may be configured with: 16. */
+export const MAX_WARM_APPS = 16;
+/**
+ * Guest memory the prepared apps may hold together, counted at each app's cap (`limits.memoryPages`,
+ * what its start function could grow to): 1024 pages, 64 MiB — four apps at the default cap. An app
+ * that does not fit after evicting the least recently prepared ones is not prepared.
+ */
+export const WARM_APPS_MEMORY_PAGES = 1024;
+
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;
 

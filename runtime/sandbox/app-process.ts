@@ -17,7 +17,7 @@
  * Given a source of warm workers (warm-workers.ts), a start takes a pre-started app-less worker when
  * one is waiting and hands it this app's spec, instead of starting a thread on the call path; the
  * first call follows the spec without waiting for `ready`, and the pool is refilled only once that
- * call is answered.
+ * call is answered. {@link prepare} starts the worker before any call (an idle app kept prepared).
  */
 import type { Worker } from 'node:worker_threads';
 import { HostError } from '../errors.js';
@@ -55,6 +55,8 @@ export class AppProcess {
   adopted = 0;
   /** A warm worker was taken and the pool not refilled yet: done once its first call is answered. */
   #refill = false;
+  /** The worker that answered `ready` last (see {@link ready}). */
+  #readyWorker: Worker | undefined;
 
   constructor(
     readonly spec: WorkerSpec,
@@ -72,6 +74,11 @@ export class AppProcess {
 
   get app(): string {
     return this.spec.app;
+  }
+
+  /** True while a worker runs that has instantiated the app (tests wait for a prepared app with it). */
+  get ready(): boolean {
+    return this.#worker !== undefined && this.#worker === this.#readyWorker;
   }
 
   /** Runs `command`; calls are serialised. */
@@ -144,6 +151,7 @@ export class AppProcess {
             break;
           case 'ready':
             clearTimeout(timer);
+            this.#readyWorker = worker;
             if (!this.#pending) worker.unref(); // a pipelined first call may already be waiting on it
             resolve();
             break;
@@ -195,6 +203,24 @@ export class AppProcess {
       this.#refillWarm();
     });
     return ready;
+  }
+
+  /**
+   * Starts this app's worker ahead of any call (a prepared app, worker-pool.ts `idle`): it boots and
+   * instantiates as for a call (same start timers and deadline) and then waits, unref'd. Resolves
+   * true once it is ready, false if its start failed (the next call starts another worker and gets
+   * that failure itself). A warm worker taken for it is replaced once it is ready.
+   */
+  async prepare(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.#spawn();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.#refillWarm();
+    }
   }
 
   #settle(id: number, f: (p: Pending) => void): void {

@@ -11,7 +11,9 @@ import { WarmWorkers } from '../../../runtime/sandbox/warm-workers.js';
 import { WARM_UP_CALLS, warmUp, warmUpModuleBytes } from '../../../runtime/sandbox/warm-up.js';
 
 const home = tempHome('warm-workers');
-const open = (warmWorkers?: number) => new Host({ home, onLog: () => {}, ...(warmWorkers !== undefined ? { warmWorkers } : {}) });
+// warmApps 0: these tests are about the app-less pool itself (prepared apps: warm-apps.test.ts)
+const open = (warmWorkers?: number) =>
+  new Host({ home, onLog: () => {}, warmApps: 0, ...(warmWorkers !== undefined ? { warmWorkers } : {}) });
 const tick = () => new Promise((r) => setImmediate(r));
 
 test.before(async () => {
