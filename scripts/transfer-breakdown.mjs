@@ -19,7 +19,18 @@
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
  * system's own costs, measured in the same run the way each store writes.
  */
-import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  readdirSync,
+  readFileSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,11 +75,26 @@ wrap(VaultChannel.prototype, 'call', '    vault round trip (dMemo, sign, spend l
 wrap(HttpBackend.prototype, 'pushTransaction', '  HTTP push_transaction (node accept)');
 wrap(AcceptedJournal.prototype, 'append', '    node accept journal (fdatasync, grouped)');
 
+// CPU time (user + system, clock ticks) of each thread of this process: the main thread is the
+// process id; workers and libuv's pool threads are unnamed, so they are told apart by their size
+const threadTicks = () => {
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, Number(f[11]) + Number(f[12]));
+    } catch {} // the thread ended
+  }
+  return out;
+};
+
 const rig = await openDpayRig();
 try {
   for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
   const load0 = loadavg();
+  const mono0 = process.hrtime.bigint() / 1000n;
   const cpu0 = process.cpuUsage();
+  const ticks0 = threadTicks();
   const wall0 = performance.now();
   const samples = [];
   for (let i = 0; i < N; i++) {
@@ -81,7 +107,12 @@ try {
     } else if (i % 50 === 49) await rig.node.produceBlock();
   }
   const cpu = process.cpuUsage(cpu0);
+  const ticks1 = threadTicks();
   const wall = performance.now() - wall0;
+  // under `node --cpu-prof`, the measured loop's window on the profiles' clock (monotonic µs), so
+  // that the samples of the rig's start and close can be left out of a per-transfer profile
+  if (process.execArgv.some((a) => a.startsWith('--cpu-prof')))
+    console.log(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
@@ -96,6 +127,14 @@ try {
   // the path costs, far less sensitive to other load on the machine than the wall-clock stages
   console.log(
     `CPU per transfer (all threads of the process): ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}, system ${(cpu.system / 1000 / N).toFixed(2)}); wall per transfer ${(wall / N).toFixed(2)} ms`,
+  );
+  // clock ticks are 10 ms: over a few hundred transfers each thread's share is exact enough
+  const perThread = [...ticks1]
+    .map(([tid, t]) => [tid, ((t - (ticks0.get(tid) ?? 0)) * 10) / N])
+    .filter(([, ms]) => ms > 0.01)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(
+    `CPU per transfer by thread (ms; ${process.pid} is the main thread): ${perThread.map(([tid, ms]) => `${tid} ${ms.toFixed(2)}`).join(', ')}`,
   );
   console.log(`${'stage'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)}`);
   for (const [stage, xs] of rows)

@@ -1,6 +1,6 @@
 /**
  * Test-only: records, in order, what reaches the disk through node:fs — writes, fsync/fdatasync,
- * renames — by wrapping the sync functions and the promise API's FileHandle methods in this
+ * renames — by wrapping the sync functions, the callback syncs and the promise API's FileHandle methods in this
  * process, then `syncBuiltinESMExports()` so modules that imported them by name see the wrappers.
  *
  * `problems(events)` reads the record as a crash would: a file whose last write has no sync after
@@ -96,6 +96,19 @@ export class FsTrace {
         if (p) rec({ op: 'sync', path: p });
         return r;
       });
+    }
+    // the callback forms of the syncs (a store that writes synchronously and sends only the sync to libuv's pool)
+    for (const name of ['fsync', 'fdatasync']) {
+      this.#patch(
+        syncFs,
+        name,
+        (orig) => (fd: number, cb: (err: Error | null) => void) =>
+          orig(fd, (err: Error | null) => {
+            const p = fdPath.get(fd);
+            if (!err && p) rec({ op: 'sync', path: p });
+            cb(err);
+          }),
+      );
     }
     this.#patch(syncFs, 'renameSync', (orig) => (from: unknown, to: unknown) => {
       const r = orig(from, to);
