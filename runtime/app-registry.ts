@@ -13,6 +13,7 @@
  * signed the package, or `unverified:<install id>`: runtime/app-identity), so that an app of the same
  * name and another identity never inherits it — whatever its manifest's `publisher` says.
  */
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-file.js';
@@ -137,12 +138,13 @@ export class AppRegistry {
 
   /**
    * A token that changes whenever `name` is (re)installed (install.json is replaced last, by
-   * rename), or undefined when it is not installed. Lets a host reuse what it loaded.
+   * rename), or undefined when it is not installed. Lets a host reuse what it loaded. Asked on
+   * every call of an app: a synchronous stat (microseconds, no trip to libuv's pool and back).
    */
   async stamp(name: string): Promise<string | undefined> {
     if (!APP_NAME.test(name)) return undefined;
     try {
-      const st = await stat(join(this.appDir(name), 'install.json'));
+      const st = statSync(join(this.appDir(name), 'install.json'));
       return `${st.ino}:${st.mtimeMs}:${st.size}`;
     } catch {
       return undefined;

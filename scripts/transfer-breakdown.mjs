@@ -6,11 +6,14 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200] [--per-block]      (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--per-block] [--apps K]   (after `node scripts/build.mjs`)
  *
  * `--per-block` waits after each transfer until its block is produced, as the latency loop of
  * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
  * reference, the node's post-block work) instead of back to back.
+ *
+ * `--apps K` installs K copies of dPay and has them push back to back at once (N in all), as
+ * `hybrid.concurrent-8.rate` does: the stages overlap then, so only the rate and the CPU are printed.
  *
  * It also prints the CPU time of the whole process (every thread) per transfer, which other load on
  * a shared machine distorts far less than the stages' wall-clock times.
@@ -46,7 +49,10 @@ const { AcceptedJournal } = await imp('dmcs/block/accepted-journal.js');
 
 const args = process.argv.slice(2);
 const perBlock = args.includes('--per-block');
-const N = Number(args.find((a) => !a.startsWith('--')) ?? 200);
+const appsAt = args.indexOf('--apps');
+const APPS = appsAt >= 0 ? Number(args[appsAt + 1]) : 1;
+const n0 = Number(args.find((a, i) => !a.startsWith('--') && i !== appsAt + 1) ?? 200);
+const N = Math.ceil(n0 / APPS) * APPS;
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
 function wrap(proto, method, stage) {
@@ -88,16 +94,27 @@ const threadTicks = () => {
   return out;
 };
 
-const rig = await openDpayRig();
+const rig = await openDpayRig({ apps: APPS });
 try {
   for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
+  for (const app of rig.apps) await rig.transfer(app);
   const load0 = loadavg();
   const mono0 = process.hrtime.bigint() / 1000n;
   const cpu0 = process.cpuUsage();
   const ticks0 = threadTicks();
   const wall0 = performance.now();
   const samples = [];
-  for (let i = 0; i < N; i++) {
+  if (APPS > 1) {
+    // every app pushes back to back at once, as hybrid.concurrent-8.rate does; stages overlap, so
+    // only the CPU and the rate are printed
+    const each = N / APPS;
+    await Promise.all(
+      rig.apps.map(async (app) => {
+        for (let i = 0; i < each; i++) await rig.transfer(app);
+      }),
+    );
+  }
+  for (let i = 0; i < (APPS > 1 ? 0 : N); i++) {
     sample = {};
     const block = await rig.transfer();
     samples.push(sample);
@@ -119,7 +136,7 @@ try {
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} serial${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   );
