@@ -120,7 +120,10 @@ export class FsTrace {
     this.#patch(promises, 'open', (orig) => async (path: unknown, ...rest: unknown[]) => {
       const fh = await orig(path, ...rest);
       const p = pathOf(path);
-      if (p) handlePath.set(fh, p);
+      if (p) {
+        handlePath.set(fh, p);
+        fdPath.set(fh.fd, p); // a store may write or sync through the handle's descriptor (writeSync(fh.fd, …))
+      }
       return fh;
     });
     this.#patch(promises, 'rename', (orig) => async (from: unknown, to: unknown) => {
