@@ -51,7 +51,7 @@ const args = process.argv.slice(2);
 const perBlock = args.includes('--per-block');
 const appsAt = args.indexOf('--apps');
 const APPS = appsAt >= 0 ? Number(args[appsAt + 1]) : 1;
-const n0 = Number(args.find((a, i) => !a.startsWith('--') && i !== appsAt + 1) ?? 200);
+const n0 = Number(args.find((a, i) => !a.startsWith('--') && (appsAt < 0 || i !== appsAt + 1)) ?? 200);
 const N = Math.ceil(n0 / APPS) * APPS;
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
