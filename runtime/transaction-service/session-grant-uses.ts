@@ -138,11 +138,11 @@ export class SessionGrantUses {
     return { records, goodLength: scan.goodLength };
   }
 
-  /** What the file holds now: `goodBytes` of whole records (a copy of them, to compare the next read with) out of `data`. */
+  /** What the file holds now: `goodBytes` of whole records (kept to compare the next read with; `data` is ours alone) out of `data`. */
   #remember(data: Buffer, goodBytes: number, records: UseRecord[]): void {
     this.#goodBytes = goodBytes;
     this.#fileBytes = data.length;
-    this.#known = { bytes: Buffer.from(data.subarray(0, goodBytes)), records };
+    this.#known = { bytes: data.subarray(0, goodBytes), records };
   }
 
   /** Whether the log is past SESSION_GRANT_USES_MAX_BYTES (then fold it into session-grants.json and `clear`). */
