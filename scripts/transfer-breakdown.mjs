@@ -6,11 +6,14 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200] [--per-block]      (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--per-block] [--apps K]   (after `node scripts/build.mjs`)
  *
  * `--per-block` waits after each transfer until its block is produced, as the latency loop of
  * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
  * reference, the node's post-block work) instead of back to back.
+ *
+ * `--apps K` installs K copies of dPay and has them push back to back at once (N in all), as
+ * `hybrid.concurrent-8.rate` does: the stages overlap then, so only the rate and the CPU are printed.
  *
  * It also prints the CPU time of the whole process (every thread) per transfer, which other load on
  * a shared machine distorts far less than the stages' wall-clock times.
@@ -19,7 +22,18 @@
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
  * system's own costs, measured in the same run the way each store writes.
  */
-import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  readdirSync,
+  readFileSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +49,10 @@ const { AcceptedJournal } = await imp('dmcs/block/accepted-journal.js');
 
 const args = process.argv.slice(2);
 const perBlock = args.includes('--per-block');
-const N = Number(args.find((a) => !a.startsWith('--')) ?? 200);
+const appsAt = args.indexOf('--apps');
+const APPS = appsAt >= 0 ? Number(args[appsAt + 1]) : 1;
+const n0 = Number(args.find((a, i) => !a.startsWith('--') && (appsAt < 0 || i !== appsAt + 1)) ?? 200);
+const N = Math.ceil(n0 / APPS) * APPS;
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
 function wrap(proto, method, stage) {
@@ -64,14 +81,40 @@ wrap(VaultChannel.prototype, 'call', '    vault round trip (dMemo, sign, spend l
 wrap(HttpBackend.prototype, 'pushTransaction', '  HTTP push_transaction (node accept)');
 wrap(AcceptedJournal.prototype, 'append', '    node accept journal (fdatasync, grouped)');
 
-const rig = await openDpayRig();
+// CPU time (user + system, clock ticks) of each thread of this process: the main thread is the
+// process id; workers and libuv's pool threads are unnamed, so they are told apart by their size
+const threadTicks = () => {
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, Number(f[11]) + Number(f[12]));
+    } catch {} // the thread ended
+  }
+  return out;
+};
+
+const rig = await openDpayRig({ apps: APPS });
 try {
   for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
+  for (const app of rig.apps) await rig.transfer(app);
   const load0 = loadavg();
+  const mono0 = process.hrtime.bigint() / 1000n;
   const cpu0 = process.cpuUsage();
+  const ticks0 = threadTicks();
   const wall0 = performance.now();
   const samples = [];
-  for (let i = 0; i < N; i++) {
+  if (APPS > 1) {
+    // every app pushes back to back at once, as hybrid.concurrent-8.rate does; stages overlap, so
+    // only the CPU and the rate are printed
+    const each = N / APPS;
+    await Promise.all(
+      rig.apps.map(async (app) => {
+        for (let i = 0; i < each; i++) await rig.transfer(app);
+      }),
+    );
+  }
+  for (let i = 0; i < (APPS > 1 ? 0 : N); i++) {
     sample = {};
     const block = await rig.transfer();
     samples.push(sample);
@@ -81,14 +124,19 @@ try {
     } else if (i % 50 === 49) await rig.node.produceBlock();
   }
   const cpu = process.cpuUsage(cpu0);
+  const ticks1 = threadTicks();
   const wall = performance.now() - wall0;
+  // under `node --cpu-prof`, the measured loop's window on the profiles' clock (monotonic µs), so
+  // that the samples of the rig's start and close can be left out of a per-transfer profile
+  if (process.execArgv.some((a) => a.startsWith('--cpu-prof')))
+    console.log(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} serial${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   );
@@ -96,6 +144,14 @@ try {
   // the path costs, far less sensitive to other load on the machine than the wall-clock stages
   console.log(
     `CPU per transfer (all threads of the process): ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}, system ${(cpu.system / 1000 / N).toFixed(2)}); wall per transfer ${(wall / N).toFixed(2)} ms`,
+  );
+  // clock ticks are 10 ms: over a few hundred transfers each thread's share is exact enough
+  const perThread = [...ticks1]
+    .map(([tid, t]) => [tid, ((t - (ticks0.get(tid) ?? 0)) * 10) / N])
+    .filter(([, ms]) => ms > 0.01)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(
+    `CPU per transfer by thread (ms; ${process.pid} is the main thread): ${perThread.map(([tid, ms]) => `${tid} ${ms.toFixed(2)}`).join(', ')}`,
   );
   console.log(`${'stage'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)}`);
   for (const [stage, xs] of rows)

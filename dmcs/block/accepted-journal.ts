@@ -18,7 +18,7 @@
  *
  * A torn tail (a crash mid-append, never acknowledged) is cut off on open.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
@@ -217,8 +217,10 @@ export class AcceptedJournal {
     if (batch.length === 0) return;
     try {
       const body = Buffer.concat(batch.map((e) => e.frame));
+      // the write is page-cache work, done here; only the datasync goes to libuv's pool (one thread
+      // hand-off per batch instead of two, on the path of every push's reply)
       let off = 0;
-      while (off < body.length) off += (await this.#fh.write(body, off, body.length - off)).bytesWritten;
+      while (off < body.length) off += writeSync(this.#fh.fd, body, off, body.length - off);
       await this.#fh.datasync();
       for (const e of batch) e.written = true;
       for (const w of waiters) w.resolve();

@@ -19,12 +19,17 @@
  * record is synced) is ignored and cut before the next append. A whole frame that is not a use
  * record was not written by this code: the file is refused as damaged, as the JSON file is.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fdatasync as fdatasyncCb, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { frameOf, scanFrames } from '../../lib/crc-frames.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 import { SESSION_GRANT_USES_MAX_BYTES } from './limits.js';
+
+const fdatasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasyncCb(fd, (err) => (err ? reject(err) : resolve())));
+
+/** A copy of `r` nobody can change: the known records are shared by every later read. */
+const frozen = (r: UseRecord): UseRecord => Object.freeze({ app: r.app, setAt: r.setAt, use: Object.freeze({ ...r.use }) });
 
 export const SESSION_GRANT_USES_FILE = 'session-grants.uses';
 const MAGIC = Buffer.from('PEEROSG1', 'latin1');
@@ -60,6 +65,8 @@ export class SessionGrantUses {
   /** Bytes of the magic and whole records at the last read or write (0: no file); the rest is a torn tail. */
   #goodBytes = 0;
   #fileBytes = 0;
+  /** The whole records as last read or written here, and the bytes that hold them (magic first). */
+  #known: { bytes: Buffer; records: UseRecord[] } | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -70,7 +77,13 @@ export class SessionGrantUses {
     return this.#goodBytes;
   }
 
-  /** The whole records in order (none when there is no log). Call under the session grants lock. */
+  /**
+   * The whole records in order (none when there is no log). Call under the session grants lock.
+   * The file is read every time (another process may have appended, cut or folded it), but the
+   * records are parsed only past the bytes already parsed here when the file still starts with
+   * exactly those bytes (issue 15: parsing the whole log on every approval cost more CPU than the
+   * rest of the approval).
+   */
   read(): UseRecord[] {
     let data: Buffer;
     try {
@@ -78,13 +91,33 @@ export class SessionGrantUses {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.#goodBytes = this.#fileBytes = 0;
+      this.#known = undefined;
       return [];
     }
-    const damaged = () =>
-      new TransactionServiceError(
-        'NOT_APPROVED',
-        `the session grant uses ${this.path} are damaged; remove them (and session-grants.json) and set the grants again`,
-      );
+    const known = this.#known;
+    if (known && data.length >= known.bytes.length && data.subarray(0, known.bytes.length).equals(known.bytes)) {
+      // only the frames after the known prefix are new: scan them behind the magic
+      const tail = this.#scan(Buffer.concat([MAGIC, data.subarray(known.bytes.length)]));
+      const records = tail.records.length ? [...known.records, ...tail.records] : known.records;
+      this.#remember(data, known.bytes.length + tail.goodLength - MAGIC.length, records);
+      return records;
+    }
+    const scan = this.#scan(data);
+    // the first write creates the file whole (atomically): a file without the magic was not written here
+    if (scan.goodLength === 0) throw this.#damaged();
+    this.#remember(data, scan.goodLength, scan.records);
+    return scan.records;
+  }
+
+  #damaged(): TransactionServiceError {
+    return new TransactionServiceError(
+      'NOT_APPROVED',
+      `the session grant uses ${this.path} are damaged; remove them (and session-grants.json) and set the grants again`,
+    );
+  }
+
+  /** The whole records of `data` (magic first) and the bytes they end at; a whole frame that is not a record is damage. */
+  #scan(data: Buffer): { records: UseRecord[]; goodLength: number } {
     const records: UseRecord[] = [];
     let bad = false;
     const scan = scanFrames(data, { magic: MAGIC, maxPayloadBytes: MAX_RECORD_BYTES, what: 'session grant uses' }, (payload) => {
@@ -98,14 +131,18 @@ export class SessionGrantUses {
         bad = true;
         return 'not a use record';
       }
-      records.push(r);
+      records.push(frozen(r));
       return undefined;
     });
-    // the first write creates the file whole (atomically): a file without the magic was not written here
-    if (bad || scan.goodLength === 0) throw damaged();
-    this.#goodBytes = scan.goodLength;
+    if (bad) throw this.#damaged();
+    return { records, goodLength: scan.goodLength };
+  }
+
+  /** What the file holds now: `goodBytes` of whole records (kept to compare the next read with; `data` is ours alone) out of `data`. */
+  #remember(data: Buffer, goodBytes: number, records: UseRecord[]): void {
+    this.#goodBytes = goodBytes;
     this.#fileBytes = data.length;
-    return records;
+    this.#known = { bytes: data.subarray(0, goodBytes), records };
   }
 
   /** Whether the log is past SESSION_GRANT_USES_MAX_BYTES (then fold it into session-grants.json and `clear`). */
@@ -124,24 +161,32 @@ export class SessionGrantUses {
   async append(records: readonly UseRecord[]): Promise<void> {
     if (records.length === 0) return;
     const body = this.#encode(records);
+    const known = this.#known;
+    this.#known = undefined; // unknown until the append is whole and synced
     if (this.#goodBytes === 0) {
-      await writeFileAtomic(this.path, Buffer.concat([MAGIC, body]));
-      this.#goodBytes = this.#fileBytes = MAGIC.length + body.length;
+      const whole = Buffer.concat([MAGIC, body]);
+      await writeFileAtomic(this.path, whole);
+      this.#goodBytes = this.#fileBytes = whole.length;
+      this.#known = { bytes: whole, records: records.map(frozen) };
       return;
     }
     const at = this.#goodBytes;
     const cut = this.#fileBytes !== at;
-    this.#fileBytes = -1; // unknown until the append is whole and synced
-    const fh = await open(this.path, 'r+');
+    this.#fileBytes = -1;
+    // open, cut and write are page-cache work, done here; only the datasync goes to libuv's pool
+    // (each trip there is a thread hand-off, and this runs on every approval)
+    const fd = openSync(this.path, 'r+');
     try {
-      if (cut) await fh.truncate(at);
+      if (cut) ftruncateSync(fd, at);
       let off = 0;
-      while (off < body.length) off += (await fh.write(body, off, body.length - off, at + off)).bytesWritten;
-      await fh.datasync();
+      while (off < body.length) off += writeSync(fd, body, off, body.length - off, at + off);
+      await fdatasync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     this.#goodBytes = this.#fileBytes = at + body.length;
+    if (known && known.bytes.length === at)
+      this.#known = { bytes: Buffer.concat([known.bytes, body]), records: [...known.records, ...records.map(frozen)] };
   }
 
   /** Empties the log once its records are folded into session-grants.json (synced); nothing to do without one. */
@@ -155,5 +200,6 @@ export class SessionGrantUses {
       await fh.close();
     }
     this.#goodBytes = this.#fileBytes = MAGIC.length;
+    this.#known = { bytes: Buffer.from(MAGIC), records: [] };
   }
 }

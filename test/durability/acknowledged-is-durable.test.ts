@@ -1,5 +1,6 @@
 // "Durable before acknowledged", checked at the file-system level: for each promise the docs make
-// (offline queue, keystore, vault signing grants, the spend ledger, session grants, app installs),
+// (offline queue, keystore, vault signing grants, the spend ledger, session grants, app installs,
+// the node's journal of accepted transactions),
 // the call is traced through node:fs and, at the moment it resolves, nothing it wrote may still be
 // unsynced (no write without a later fsync, no rename without a later sync of its directory).
 // Removing one `datasync`/`sync` from the code under test fails the matching test here.
@@ -20,6 +21,8 @@ import { AppRegistry, readAppPackage } from '../../runtime/app-registry.js';
 import { hashPackage, newUnverifiedIdentity } from '../../runtime/app-identity/app-identity.js';
 import { signedTransfer } from '../fixtures/test-transactions.js';
 import { CHAIN_ID, PASS, packTransaction, transfer } from '../skv/helpers.js';
+import { AcceptedJournal } from '../../dmcs/block/accepted-journal.js';
+import { PrivateKey } from '../../abi/antelope/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-durable-'));
 const home = (tag: string) => mkdtempSync(join(root, `${tag}-`));
@@ -224,6 +227,27 @@ test('app registry: an install is synced (module, manifest, install record) befo
   const pkg = await readAppPackage('apps/calculator');
   const identity = { identity: newUnverifiedIdentity(), packageHash: Buffer.from(hashPackage(pkg)).toString('hex') };
   await ackIsDurable(h, 'install', () => new AppRegistry(h).install(pkg, {}, identity));
+});
+
+test("node: the accepted-transaction journal's appends (grouped) resolve only once they are synced", async () => {
+  const h = home('journal');
+  const path = join(h, 'accepted.log');
+  const trx = (n: number) => ({
+    signatures: [PrivateKey.generate().sign(new Uint8Array(32).fill(n))],
+    compression: 0,
+    packedContextFreeData: new Uint8Array(0),
+    packedTrx: new Uint8Array([n, n, n]),
+  });
+  // opened inside the trace, so the tracer knows the journal's file and its descriptor
+  await ackIsDurable(h, 'open + appends', async () => {
+    const { journal } = await AcceptedJournal.open(path);
+    try {
+      await journal.append(1, trx(1));
+      await Promise.all([2, 3, 4].map((n) => journal.append(1, trx(n))));
+    } finally {
+      await journal.close();
+    }
+  });
 });
 
 test.run();

@@ -1,6 +1,6 @@
 /**
  * Test-only: records, in order, what reaches the disk through node:fs — writes, fsync/fdatasync,
- * renames — by wrapping the sync functions and the promise API's FileHandle methods in this
+ * renames — by wrapping the sync functions, the callback syncs and the promise API's FileHandle methods in this
  * process, then `syncBuiltinESMExports()` so modules that imported them by name see the wrappers.
  *
  * `problems(events)` reads the record as a crash would: a file whose last write has no sync after
@@ -97,6 +97,19 @@ export class FsTrace {
         return r;
       });
     }
+    // the callback forms of the syncs (a store that writes synchronously and sends only the sync to libuv's pool)
+    for (const name of ['fsync', 'fdatasync']) {
+      this.#patch(
+        syncFs,
+        name,
+        (orig) => (fd: number, cb: (err: Error | null) => void) =>
+          orig(fd, (err: Error | null) => {
+            const p = fdPath.get(fd);
+            if (!err && p) rec({ op: 'sync', path: p });
+            cb(err);
+          }),
+      );
+    }
     this.#patch(syncFs, 'renameSync', (orig) => (from: unknown, to: unknown) => {
       const r = orig(from, to);
       rec({ op: 'rename', from: pathOf(from)!, to: pathOf(to)! });
@@ -107,7 +120,10 @@ export class FsTrace {
     this.#patch(promises, 'open', (orig) => async (path: unknown, ...rest: unknown[]) => {
       const fh = await orig(path, ...rest);
       const p = pathOf(path);
-      if (p) handlePath.set(fh, p);
+      if (p) {
+        handlePath.set(fh, p);
+        fdPath.set(fh.fd, p); // a store may write or sync through the handle's descriptor (writeSync(fh.fd, …))
+      }
       return fh;
     });
     this.#patch(promises, 'rename', (orig) => async (from: unknown, to: unknown) => {

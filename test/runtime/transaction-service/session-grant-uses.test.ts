@@ -108,6 +108,39 @@ test('a whole frame that is not a use record: the uses are refused as damaged', 
   assert.is((err as TransactionServiceError).code, 'NOT_APPROVED');
 });
 
+test('a store parses only past what it read, yet sees another writer rewrite the log to the same size', async () => {
+  const h = home();
+  const store = new SessionGrantStore(h);
+  await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
+  assert.ok(await store.consume('dpay', new Map()));
+  assert.is(store.remaining('dpay')!.count, 9);
+  const path = join(h, SESSION_GRANT_USES_FILE);
+  const before = readFileSync(path);
+  // another process folded the log and appended a use of 5: the same bytes but one digit
+  const { setAt } = JSON.parse(readFileSync(join(h, SESSION_GRANTS_FILE), 'utf8')).grants.dpay;
+  const record = JSON.parse(before.subarray(16).toString('utf8'));
+  assert.is(record.setAt, setAt);
+  const rewritten = Buffer.concat([
+    before.subarray(0, 8),
+    frameOf(Buffer.from(JSON.stringify({ ...record, use: { ...record.use, count: 5 } }))),
+  ]);
+  assert.is(rewritten.length, before.length, 'the same size');
+  writeFileSync(path, rewritten);
+  assert.is(store.remaining('dpay')!.count, 5, 'the rewritten use counts, not the one read before');
+  // appends by another store object are read by this one, and its own appends by the other
+  const other = new SessionGrantStore(h);
+  assert.ok(await other.consume('dpay', new Map()));
+  assert.is(store.remaining('dpay')!.count, 4);
+  assert.ok(await store.consume('dpay', new Map()));
+  assert.is(other.remaining('dpay')!.count, 3);
+  assert.is(store.remaining('dpay')!.count, 3);
+  // damage inside the part already read is still found
+  const now = readFileSync(path);
+  now[20]! ^= 0xff;
+  writeFileSync(path, now);
+  assert.is(store.remaining('dpay')!.count, 10, 'every record after the damaged one is a torn tail: none counts');
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test.run();
