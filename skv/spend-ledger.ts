@@ -126,6 +126,12 @@ export class SpendLedger {
     this.entries.set(app, spend);
   }
 
+  /** Puts back what `get` answered before (undefined: the app had no entry); `save` makes it durable. */
+  restore(app: string, spend: DailySpend | undefined): void {
+    if (spend === undefined) this.entries.delete(app);
+    else this.entries.set(app, spend);
+  }
+
   async set(app: string, spend: DailySpend): Promise<void> {
     this.put(app, spend);
     await this.save();
