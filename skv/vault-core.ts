@@ -5,7 +5,7 @@
  * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { PrivateKey, PublicKey, signCanonical, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type {
@@ -110,7 +110,11 @@ export class VaultCore {
   private timer: NodeJS.Timeout | null = null;
   private lastLock: { at: number; reason: LockReason } | null = null;
   /** App signatures waiting for, or riding on, the next spend-ledger write (group commit). */
-  private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), { maxBatch: MAX_SIGN_BATCH });
+  // gathered per event-loop turn: the requests the main thread posted together arrive as separate messages
+  private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), {
+    maxBatch: MAX_SIGN_BATCH,
+    gather: 'turn',
+  });
   /** The second vault thread, signing app batches while this one writes their ledger record; null: one thread. */
   private readonly signer: VaultSigner | null;
 
@@ -362,7 +366,7 @@ export class VaultCore {
       for (const entry of parsed.body.keys) keys.set(entry.publicKey, openKey(derived, parsed.body.id, entry));
       // checked now so a tampered ledger is reported at unlock; every capped signature checks it again
       ledger = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
-      stamp = await fileStamp(this.paths.keystore);
+      stamp = fileStamp(this.paths.keystore);
     } catch (err) {
       for (const k of keys.values()) k.clear();
       wipeKeys(derived);
@@ -398,7 +402,12 @@ export class VaultCore {
    * grant revoked elsewhere stops here too. Cheap when nothing changed: one stat.
    */
   private async refresh(s: Unlocked): Promise<void> {
-    const stamp = await fileStamp(this.paths.keystore).catch(() => '');
+    let stamp = '';
+    try {
+      stamp = fileStamp(this.paths.keystore);
+    } catch {
+      /* removed: read below says so */
+    }
     if (stamp === s.stamp) return;
     const changed = (why: string) =>
       new VaultError(
@@ -429,7 +438,7 @@ export class VaultCore {
       const text = serializeKeystore(change(s.parsed.body), s.derived);
       await writeKeystoreFile(this.paths.keystore, text);
       s.parsed = parseKeystore(new TextEncoder().encode(text));
-      s.stamp = await fileStamp(this.paths.keystore);
+      s.stamp = fileStamp(this.paths.keystore);
     });
   }
 
@@ -768,9 +777,13 @@ function openKey(derived: DerivedKeys, keystoreId: string, entry: SealedKey): Pr
   return key;
 }
 
-/** Which version of a file this is: every atomic write replaces the inode. */
-async function fileStamp(path: string): Promise<string> {
-  const st = await stat(path, { bigint: true });
+/**
+ * Which version of a file this is: every atomic write replaces the inode. Synchronous: it runs at
+ * every request, and a stat is a few µs of syscall where a thread-pool hop costs far more on a
+ * busy machine (and serialises the vault's admissions behind the pool).
+ */
+function fileStamp(path: string): string {
+  const st = statSync(path, { bigint: true });
   return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 
