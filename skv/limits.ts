@@ -94,3 +94,8 @@ export const MAX_SPEND_LEDGER_BYTES = 16 * 1024;
 export const VAULT_THREADS = 2;
 /** How long a signing thread told to wipe its keys and end may take before it is terminated. */
 export const SIGNER_EXIT_WAIT_MS = 1000;
+/**
+ * Fewest signatures a group hands to the signing thread: a lone one is signed in the vault worker,
+ * since waking the other thread and hearing back costs more than one K1 signature (~0.1 ms).
+ */
+export const SIGNER_MIN_JOBS = 2;

@@ -46,7 +46,7 @@ import { SpendLedger } from './spend-ledger.js';
 import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
-import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_SIGN_BATCH, MAX_WEBAUTHN_CREDENTIALS, VAULT_THREADS } from './limits.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_SIGN_BATCH, MAX_WEBAUTHN_CREDENTIALS, SIGNER_MIN_JOBS, VAULT_THREADS } from './limits.js';
 import { GroupCommit, type Committed } from '../lib/group-commit.js';
 import { VaultSigner, type SignJob } from './vault-signer.js';
 import type { DailySpend } from './signing-scope.js';
@@ -719,11 +719,15 @@ export class VaultCore {
           return { ok: false, error };
         }
       });
-      if (!signer || passed.length === 0) {
+      const jobs: SignJob[] = passed.flatMap((i) => batch[i]!.keys.map(([pub, key]) => ({ pub, key, digest: batch[i]!.digest })));
+      if (!signer || jobs.length < SIGNER_MIN_JOBS) {
+        // one thread, or a lone signature: signed here (a hop to the signing thread costs more than it)
+        if (signer)
+          for (const i of passed)
+            answers[i] = { ok: true, value: batch[i]!.keys.map(([, k]) => signCanonical(k, batch[i]!.digest).toString()) };
         if (spent) await ledger!.save();
         return answers;
       }
-      const jobs: SignJob[] = passed.flatMap((i) => batch[i]!.keys.map(([pub, key]) => ({ pub, key, digest: batch[i]!.digest })));
       const [signed, saved] = await Promise.allSettled([signer.sign(jobs), spent ? ledger!.save() : Promise.resolve()]);
       if (saved.status === 'rejected') throw saved.reason; // nothing of this batch is answered
       if (signed.status === 'rejected') {

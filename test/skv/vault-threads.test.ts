@@ -147,11 +147,11 @@ test('a count cap of 5 hit by 16 concurrent requests on two threads: exactly 5 s
 
 test('the signing thread killed mid-batch: that batch fails INTERNAL with no signature, its spend is taken back, the vault keeps signing', async () => {
   const home = tempHome();
-  // the first signing thread ends itself half-way through its second batch, before answering it
-  const { vault, pub } = await openTestVault(home, { testSignerExitAtBatch: 2 });
+  // the first signing thread ends itself half-way through its first batch, before answering it
+  const { vault, pub } = await openTestVault(home, { testSignerExitAtBatch: 1 });
   try {
     await vault.setGrant({ ...GRANT, maxSignaturesPerDay: 100 });
-    await vault.sign({ chainId: CHAIN_ID, transaction: tx('first'), keys: [pub], app: 'dpay' }); // batch 1
+    await vault.sign({ chainId: CHAIN_ID, transaction: tx('first'), keys: [pub], app: 'dpay' }); // alone: signed inline
     assert.equal(ledgerEntry(home, 'dpay'), { units: 10_000n, count: 1 });
     const txs = Array.from({ length: 8 }, (_, i) => tx(`k${i}`));
     const got = await outcomes(txs.map((transaction) => vault.sign({ chainId: CHAIN_ID, transaction, keys: [pub], app: 'dpay' })));
