@@ -97,6 +97,16 @@ export class FsTrace {
         return r;
       });
     }
+    // the callback forms: the sync is recorded when it completed, as the FileHandle one below
+    for (const name of ['fsync', 'fdatasync']) {
+      this.#patch(syncFs, name, (orig) => (fd: number, cb: (err: unknown) => void) => {
+        const p = fdPath.get(fd);
+        return orig(fd, (err: unknown) => {
+          if (!err && p) rec({ op: 'sync', path: p });
+          cb(err);
+        });
+      });
+    }
     this.#patch(syncFs, 'renameSync', (orig) => (from: unknown, to: unknown) => {
       const r = orig(from, to);
       rec({ op: 'rename', from: pathOf(from)!, to: pathOf(to)! });
