@@ -722,9 +722,11 @@ export class VaultCore {
       const jobs: SignJob[] = passed.flatMap((i) => batch[i]!.keys.map(([pub, key]) => ({ pub, key, digest: batch[i]!.digest })));
       if (!signer || jobs.length < SIGNER_MIN_JOBS) {
         // one thread, or a lone signature: signed here (a hop to the signing thread costs more than it)
-        if (signer)
+        if (signer && jobs.length > 0) {
           for (const i of passed)
             answers[i] = { ok: true, value: batch[i]!.keys.map(([, k]) => signCanonical(k, batch[i]!.digest).toString()) };
+          signer.warm(); // an app signs: its next group should not wait for the thread to start
+        }
         if (spent) await ledger!.save();
         return answers;
       }

@@ -78,6 +78,11 @@ export class VaultSigner {
     for (const p of pending) p.reject(error);
   }
 
+  /** Starts the thread now if there is none (an app signs: its later groups will not wait for the start). */
+  warm(): void {
+    if (!this.#worker) this.#start();
+  }
+
   sign(jobs: readonly SignJob[]): Promise<string[]> {
     const w = this.#worker ?? this.#start();
     const keys: SignerKey[] = [];
