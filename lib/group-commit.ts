@@ -10,6 +10,10 @@
  *   (a leader writes, followers ride along): one write per flush, however many callers.
  * - A request's answer is its own (`flush` answers each request: a value or an error); a flush that
  *   throws fails every request of its batch and none other.
+ * - With `gather: 'turn'`, the first request of an idle committer waits for the end of the event
+ *   loop's turn instead (setImmediate): requests that arrive as separate events of one turn — the
+ *   messages another thread posted together — share its write too. It costs a lone request nothing
+ *   but the rest of the turn.
  * - At most `maxBatch` requests per flush, so one flush holds its store's lock for a bounded time.
  * - `submitEarly` also hears the answer as soon as the flush has decided it (before its write is
  *   synced), for a caller that can start work that stays inside the process meanwhile; it must
@@ -32,16 +36,18 @@ export type Flush<Q, R> = (batch: readonly Q[], decide: (answers: Committed<R>[]
 export class GroupCommit<Q, R> {
   readonly #flush: Flush<Q, R>;
   readonly #maxBatch: number;
+  readonly #turn: boolean;
   #waiting: Waiting<Q, R>[] = [];
   #running = false;
   /** Flushes done (tests and measurements: how many writes the requests shared). */
   flushes = 0;
 
-  constructor(flush: Flush<Q, R>, opts: { maxBatch: number }) {
+  constructor(flush: Flush<Q, R>, opts: { maxBatch: number; gather?: 'microtask' | 'turn' }) {
     if (!Number.isInteger(opts.maxBatch) || opts.maxBatch < 1)
       throw new RangeError(`GroupCommit maxBatch: expected an integer >= 1, got ${opts.maxBatch}`);
     this.#flush = flush;
     this.#maxBatch = opts.maxBatch;
+    this.#turn = opts.gather === 'turn';
   }
 
   /** Resolves with the request's answer once the flush that applied it is durable. */
@@ -83,7 +89,8 @@ export class GroupCommit<Q, R> {
     this.#waiting.push(w);
     if (!this.#running) {
       this.#running = true;
-      queueMicrotask(() => void this.#drain());
+      if (this.#turn) setImmediate(() => void this.#drain());
+      else queueMicrotask(() => void this.#drain());
     }
   }
 

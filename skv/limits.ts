@@ -84,3 +84,18 @@ export const MAX_REQUESTS_IN_FLIGHT = 32;
  * re-reads and authenticates the file, so it stays small.
  */
 export const MAX_SPEND_LEDGER_BYTES = 16 * 1024;
+/**
+ * The vault's threads: the vault worker, which owns every piece of state (the unlocked keys, grants,
+ * the single-use assertion ledger, the spend ledger) and decides every request, and one signing
+ * thread it starts, which only turns digests of requests already checked and recorded into
+ * signatures, while the vault worker writes their ledger record (skv/vault-signer.ts). 1 signs
+ * inline in the vault worker (`VaultOptions.threads`; benchmarks compare the two).
+ */
+export const VAULT_THREADS = 2;
+/** How long a signing thread told to wipe its keys and end may take before it is terminated. */
+export const SIGNER_EXIT_WAIT_MS = 1000;
+/**
+ * Fewest signatures a group hands to the signing thread: a lone one is signed in the vault worker,
+ * since waking the other thread and hearing back costs more than one K1 signature (~0.1 ms).
+ */
+export const SIGNER_MIN_JOBS = 2;

@@ -5,7 +5,7 @@
  * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { PrivateKey, PublicKey, signCanonical, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import type {
@@ -46,8 +46,10 @@ import { SpendLedger } from './spend-ledger.js';
 import { withVaultLock } from './vault-lock.js';
 import { TAG_EXPORT_DIGEST } from './domain-tags.js';
 import { sealMessage, openMessage } from './message-seal.js';
-import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_SIGN_BATCH, MAX_WEBAUTHN_CREDENTIALS } from './limits.js';
+import { MAX_KEYS, MAX_LABEL_LENGTH, MAX_SIGN_BATCH, MAX_WEBAUTHN_CREDENTIALS, SIGNER_MIN_JOBS, VAULT_THREADS } from './limits.js';
 import { GroupCommit, type Committed } from '../lib/group-commit.js';
+import { VaultSigner, type SignJob } from './vault-signer.js';
+import type { DailySpend } from './signing-scope.js';
 
 /** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
 export interface VaultConfig {
@@ -57,6 +59,10 @@ export interface VaultConfig {
   backoffBaseMs: number;
   /** Tests only: scrypt N = 2^10 for new keystores, and accept it when opening. */
   insecureTestKdf: boolean;
+  /** 1: sign inline in the vault worker; 2 (VAULT_THREADS, the default): app signatures on a signing thread. */
+  threads?: number;
+  /** Tests only: the first signing thread ends itself in the middle of its Nth batch (skv/signer-thread.ts). */
+  testSignerExitAtBatch?: number;
 }
 
 interface Unlocked {
@@ -84,7 +90,8 @@ interface AppSign {
   chainId: Uint8Array;
   transaction: Uint8Array;
   digest: Uint8Array;
-  keys: PrivateKey[];
+  /** Public key (the vault's name for it) and private key. */
+  keys: [string, PrivateKey][];
 }
 
 /** Why the vault last locked: told to, re-unlocked, or idle (seen by the timer or at a request). */
@@ -103,11 +110,20 @@ export class VaultCore {
   private timer: NodeJS.Timeout | null = null;
   private lastLock: { at: number; reason: LockReason } | null = null;
   /** App signatures waiting for, or riding on, the next spend-ledger write (group commit). */
-  private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), { maxBatch: MAX_SIGN_BATCH });
+  // gathered per event-loop turn: the requests the main thread posted together arrive as separate messages
+  private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), {
+    maxBatch: MAX_SIGN_BATCH,
+    gather: 'turn',
+  });
+  /** The second vault thread, signing app batches while this one writes their ledger record; null: one thread. */
+  private readonly signer: VaultSigner | null;
 
   constructor(private readonly config: VaultConfig) {
     this.paths = vaultPaths(config.home);
     this.backoff = new UnlockBackoff(this.paths.backoff, config.backoffBaseMs);
+    const threads = config.threads ?? VAULT_THREADS;
+    this.signer =
+      threads > 1 ? new VaultSigner(config.testSignerExitAtBatch !== undefined ? { exitAtBatch: config.testSignerExitAtBatch } : {}) : null;
   }
 
   /**
@@ -249,6 +265,7 @@ export class VaultCore {
     }
     this.nonces.clear();
     this.challenges.clear();
+    void this.signer?.close(); // its keys are wiped and the thread ends; batches in flight fail LOCKED
     if (!s) return;
     for (const k of s.keys.values()) k.clear();
     s.keys.clear();
@@ -349,7 +366,7 @@ export class VaultCore {
       for (const entry of parsed.body.keys) keys.set(entry.publicKey, openKey(derived, parsed.body.id, entry));
       // checked now so a tampered ledger is reported at unlock; every capped signature checks it again
       ledger = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
-      stamp = await fileStamp(this.paths.keystore);
+      stamp = fileStamp(this.paths.keystore);
     } catch (err) {
       for (const k of keys.values()) k.clear();
       wipeKeys(derived);
@@ -385,7 +402,12 @@ export class VaultCore {
    * grant revoked elsewhere stops here too. Cheap when nothing changed: one stat.
    */
   private async refresh(s: Unlocked): Promise<void> {
-    const stamp = await fileStamp(this.paths.keystore).catch(() => '');
+    let stamp = '';
+    try {
+      stamp = fileStamp(this.paths.keystore);
+    } catch {
+      /* removed: read below says so */
+    }
     if (stamp === s.stamp) return;
     const changed = (why: string) =>
       new VaultError(
@@ -416,7 +438,7 @@ export class VaultCore {
       const text = serializeKeystore(change(s.parsed.body), s.derived);
       await writeKeystoreFile(this.paths.keystore, text);
       s.parsed = parseKeystore(new TextEncoder().encode(text));
-      s.stamp = await fileStamp(this.paths.keystore);
+      s.stamp = fileStamp(this.paths.keystore);
     });
   }
 
@@ -451,6 +473,7 @@ export class VaultCore {
     s.keys.get(pub)?.clear();
     s.keys.delete(pub);
     s.unused.delete(pub);
+    this.signer?.forget(pub);
     return { publicKey: pub };
   }
 
@@ -632,9 +655,9 @@ export class VaultCore {
     const app = checkAppName(req.app);
     const signedBytes = signingPreimage(req.chainId, req.transaction, req.contextFreeData);
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
-    const keys = req.keys.map((k) => this.resolveKey(s, k)[1]);
+    const keys = req.keys.map((k) => this.resolveKey(s, k));
     await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
-    if (app === USER_APP) return { signatures: keys.map((k) => signCanonical(k, digest).toString()), digest, signedBytes };
+    if (app === USER_APP) return { signatures: keys.map(([, k]) => signCanonical(k, digest).toString()), digest, signedBytes };
     // An app: its grant and today's spend as every process left them, checked and counted under the
     // vault lock, so two processes under one daily cap cannot both spend it; concurrent requests
     // share the lock and the ledger write, and none is answered before that write is synced.
@@ -651,15 +674,26 @@ export class VaultCore {
     return { signatures: await signed, digest, signedBytes };
   }
 
-  /** One hold of the vault lock for a batch of app signatures, in arrival order, and one ledger write. */
+  /**
+   * One hold of the vault lock for a batch of app signatures, in arrival order, and one ledger write.
+   * With a signing thread, the requests that pass are signed there while this thread writes their
+   * ledger record; none is answered before both are done. If the signing thread fails, their spend
+   * is taken back out of the ledger (a second record, still under the lock) and they fail: the
+   * ledger counts exactly the signatures answered (a crash between the two writes over-counts, the
+   * safe side).
+   */
   private async signBatch(batch: readonly AppSign[]): Promise<Committed<string[]>[]> {
     const s = this.state;
+    const signer = this.signer;
     return withVaultLock(this.paths, async () => {
       if (s) await this.refresh(s);
       // as every process left it: re-read when another wrote it since (one stat when none did)
       const ledger = s ? (s.ledger = await s.ledger.fresh()) : undefined;
       let spent = false;
-      const answers = batch.map((r): Committed<string[]> => {
+      /** Each app's spend before this batch, to take the batch back out if the signing thread fails. */
+      const before = new Map<string, DailySpend | undefined>();
+      const passed: number[] = [];
+      const answers = batch.map((r, i): Committed<string[]> => {
         try {
           // locked (or unlocked anew) since the request was admitted: its session is over
           if (!s || !ledger || r.s !== s) throw VaultError.locked('signing');
@@ -673,17 +707,45 @@ export class VaultCore {
             );
           }
           const spend = checkScope(grant, Buffer.from(r.chainId).toString('hex'), r.transaction, ledger.get(r.app), Date.now());
-          const sigs = r.keys.map((k) => signCanonical(k, r.digest).toString());
+          const sigs = signer ? [] : r.keys.map(([, k]) => signCanonical(k, r.digest).toString());
           if (spend) {
+            if (!before.has(r.app)) before.set(r.app, ledger.get(r.app));
             ledger.put(r.app, spend);
             spent = true;
           }
+          passed.push(i);
           return { ok: true, value: sigs };
         } catch (error) {
           return { ok: false, error };
         }
       });
-      if (spent) await ledger!.save();
+      const jobs: SignJob[] = passed.flatMap((i) => batch[i]!.keys.map(([pub, key]) => ({ pub, key, digest: batch[i]!.digest })));
+      if (!signer || jobs.length < SIGNER_MIN_JOBS) {
+        // one thread, or a lone signature: signed here (a hop to the signing thread costs more than it)
+        if (signer && jobs.length > 0) {
+          for (const i of passed)
+            answers[i] = { ok: true, value: batch[i]!.keys.map(([, k]) => signCanonical(k, batch[i]!.digest).toString()) };
+          signer.warm(); // an app signs: its next group should not wait for the thread to start
+        }
+        if (spent) await ledger!.save();
+        return answers;
+      }
+      const [signed, saved] = await Promise.allSettled([signer.sign(jobs), spent ? ledger!.save() : Promise.resolve()]);
+      if (saved.status === 'rejected') throw saved.reason; // nothing of this batch is answered
+      if (signed.status === 'rejected') {
+        if (spent) {
+          for (const [app, spend] of before) ledger!.restore(app, spend);
+          await ledger!.save();
+        }
+        for (const i of passed) answers[i] = { ok: false, error: signed.reason };
+        return answers;
+      }
+      let at = 0;
+      for (const i of passed) {
+        const n = batch[i]!.keys.length;
+        answers[i] = { ok: true, value: signed.value.slice(at, at + n) };
+        at += n;
+      }
       return answers;
     });
   }
@@ -721,9 +783,13 @@ function openKey(derived: DerivedKeys, keystoreId: string, entry: SealedKey): Pr
   return key;
 }
 
-/** Which version of a file this is: every atomic write replaces the inode. */
-async function fileStamp(path: string): Promise<string> {
-  const st = await stat(path, { bigint: true });
+/**
+ * Which version of a file this is: every atomic write replaces the inode. Synchronous: it runs at
+ * every request, and a stat is a few µs of syscall where a thread-pool hop costs far more on a
+ * busy machine (and serialises the vault's admissions behind the pool).
+ */
+function fileStamp(path: string): string {
+  const st = statSync(path, { bigint: true });
   return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 

@@ -38,6 +38,7 @@ import {
   DEFAULT_ASSERTION_TTL_MS,
   MAX_ASSERTION_TTL_MS,
   DEFAULT_BACKOFF_BASE_MS,
+  VAULT_THREADS,
 } from './limits.js';
 
 export interface VaultOptions {
@@ -51,6 +52,13 @@ export interface VaultOptions {
   backoffBaseMs?: number;
   /** TESTS ONLY: scrypt N = 2^10 instead of 2^15. Never set this for real keystores. */
   insecureTestKdf?: boolean;
+  /**
+   * The vault's threads: VAULT_THREADS (2, the default: app signatures are made on a signing thread
+   * the vault worker owns) or 1 (signed inline; benchmarks compare the two).
+   */
+  threads?: 1 | 2;
+  /** TESTS ONLY: the vault's first signing thread ends itself in the middle of its Nth batch. */
+  testSignerExitAtBatch?: number;
 }
 
 export interface SignOptions {
@@ -99,7 +107,11 @@ export class Vault {
       assertionMaxTtlMs: inRange('assertionMaxTtlMs', opts.assertionMaxTtlMs, DEFAULT_ASSERTION_TTL_MS, 1, MAX_ASSERTION_TTL_MS),
       backoffBaseMs: inRange('backoffBaseMs', opts.backoffBaseMs, DEFAULT_BACKOFF_BASE_MS, 1, 60_000),
       insecureTestKdf: opts.insecureTestKdf === true,
+      threads: opts.threads ?? VAULT_THREADS,
+      ...(opts.testSignerExitAtBatch !== undefined ? { testSignerExitAtBatch: opts.testSignerExitAtBatch } : {}),
     };
+    if (config.threads !== 1 && config.threads !== 2)
+      throw new VaultError('INVALID_ARGUMENT', `threads: expected 1 or 2, got ${opts.threads}`);
     return new Vault(new VaultChannel(config));
   }
 

@@ -141,6 +141,37 @@ test('submitEarly: decided as soon as the flush decides, durable only when it fi
   await rejects(b.durable, /fsync failed/);
 });
 
+test("gather 'turn': requests arriving as separate messages of one event-loop turn share one flush (microtask gathering splits them)", async () => {
+  const { MessageChannel } = await import('node:worker_threads');
+  const run = async (gather: 'microtask' | 'turn') => {
+    const batches: number[][] = [];
+    const gc = new GroupCommit<number, number>(
+      async (batch) => {
+        batches.push([...batch]);
+        return batch.map((n): Committed<number> => ({ ok: true, value: n }));
+      },
+      { maxBatch: 8, gather },
+    );
+    const { port1, port2 } = new MessageChannel();
+    const done: Promise<number>[] = [];
+    const all = new Promise<void>((resolve) => {
+      port1.on('message', (n: number) => {
+        done.push(gc.submit(n));
+        if (done.length === 5) resolve();
+      });
+    });
+    for (let n = 1; n <= 5; n++) port2.postMessage(n); // posted together, delivered as five events
+    await all;
+    assert.equal(await Promise.all(done), [1, 2, 3, 4, 5]);
+    port1.close();
+    return batches;
+  };
+  assert.equal(await run('turn'), [[1, 2, 3, 4, 5]]);
+  const split = await run('microtask');
+  assert.equal(split[0], [1], 'a microtask flush starts with the first message alone');
+  assert.equal(split.flat(), [1, 2, 3, 4, 5]);
+});
+
 test('maxBatch is checked', () => {
   assert.throws(() => new GroupCommit(async () => [], { maxBatch: 0 }), /maxBatch/);
 });
