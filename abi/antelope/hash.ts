@@ -19,16 +19,25 @@ export function ripemd160(data: Uint8Array): Uint8Array {
   return nobleRipemd160(data);
 }
 
-/** Incremental sha256 over several parts without concatenating them first. */
+/** Above this many bytes in all, `sha256Parts` hashes incrementally instead of concatenating first. */
+export const SHA256_CONCAT_MAX_BYTES = 64 * 1024;
+
+/**
+ * sha256 over several parts without the caller concatenating them. Short inputs (a merkle pair, a
+ * signing preimage: chain id ‖ transaction ‖ cfd hash) are copied into one buffer for the one-shot
+ * hash, several times cheaper than creating an incremental hasher; long ones stream through one.
+ */
 export function sha256Parts(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 2) {
-    // the merkle pair: one buffer and the one-shot hash beat an incremental hasher
-    const a = parts[0]!;
-    const b = parts[1]!;
-    const both = new Uint8Array(a.length + b.length);
-    both.set(a);
-    both.set(b, a.length);
-    return sha256(both);
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (total <= SHA256_CONCAT_MAX_BYTES) {
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return sha256(all);
   }
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
