@@ -1106,7 +1106,10 @@ export class Chain {
     // a lone push (the pool idle, no other push just before) is not worth a hand-off when recovery is native
     if (this.recovery.name === 'native-libsecp256k1' && pool.inlineNow()) return this.applyInput(d, this.recoverKeys(d));
     const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
-    const recovered = await Promise.all(d.packed.signatures.map((s) => pool.recover(s, digest)));
+    const sigs = d.packed.signatures;
+    // one signature (the common case): no array of promises to gather
+    const recovered =
+      sigs.length === 1 ? [await pool.recover(sigs[0]!, digest)] : await Promise.all(sigs.map((s) => pool.recover(s, digest)));
     const keys = new Set<string>();
     for (const k of recovered) {
       if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');
