@@ -26,6 +26,7 @@ export function ripemd160(data: Uint8Array): Uint8Array {
 
 /** Above this many bytes in all, `sha256Parts` hashes incrementally instead of concatenating first. */
 export const SHA256_CONCAT_MAX_BYTES = 64 * 1024;
+let scratch = new Uint8Array(1024);
 
 /**
  * sha256 over several parts without the caller concatenating them. Short inputs (a merkle pair, a
@@ -36,13 +37,14 @@ export function sha256Parts(...parts: Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
   if (total <= SHA256_CONCAT_MAX_BYTES) {
-    const all = new Uint8Array(total);
+    // one reused scratch buffer (hashing is synchronous): a fresh array this size would live off the heap
+    if (scratch.length < total) scratch = new Uint8Array(Math.min(SHA256_CONCAT_MAX_BYTES, 2 ** Math.ceil(Math.log2(total))));
     let at = 0;
     for (const p of parts) {
-      all.set(p, at);
+      scratch.set(p, at);
       at += p.length;
     }
-    return sha256(all);
+    return sha256(scratch.subarray(0, total));
   }
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
