@@ -471,18 +471,16 @@ export class TransactionExecutor {
     const acct = this.state.getAccount(receiver);
     if (!acct)
       throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
-    let console = '';
-    let returnValue: Uint8Array = new Uint8Array(0);
     const deltas = new Map<string, number>();
     this.state.ramDeltas = deltas;
+    let result: { console: string; returnValue: Uint8Array } | undefined;
     try {
-      this.applyOne(scope, acct, (r) => {
-        console = r.console;
-        returnValue = r.returnValue;
-      });
+      result = this.applyOne(scope, acct);
     } finally {
       this.state.ramDeltas = null;
     }
+    const console = result?.console ?? '';
+    const returnValue = result?.returnValue ?? new Uint8Array(0);
     this.checkRamDeltas(scope, acct, deltas);
     for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
     const receipt = this.receipt(acct, scope, scope.digester.digest(returnValue));
@@ -498,7 +496,7 @@ export class TransactionExecutor {
       console,
       returnValue,
       receipt,
-      ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
+      ramDeltas: deltas.size === 0 ? [] : [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
     });
   }
 
@@ -536,7 +534,8 @@ export class TransactionExecutor {
     }
   }
 
-  private applyOne(scope: ApplyScope, acct: AccountRecord, done: (r: { console: string; returnValue: Uint8Array }) => void): void {
+  /** Runs the receiver's native handler and contract; the contract's console and return value, when it has code. */
+  private applyOne(scope: ApplyScope, acct: AccountRecord): { console: string; returnValue: Uint8Array } | undefined {
     const { act, receiver } = scope;
     if (receiver === 'eosio' && act.account === 'eosio') {
       const handler = NATIVE_ACTIONS.get(act.name);
@@ -561,8 +560,9 @@ export class TransactionExecutor {
         cpuUnits: this.cpuLimit - this.cpuUnits,
       });
       this.cpuUnits += result.cpuUnits;
-      done(result);
+      return result;
     }
+    return undefined;
   }
 
   private receipt(acct: AccountRecord, scope: ApplyScope, actDigest: Uint8Array): ActionReceipt {
