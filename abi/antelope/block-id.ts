@@ -44,7 +44,14 @@ export class BlockId extends Checksum256 {
 
   /** Whether a transaction's TaPoS fields reference this block (Leap `verify_reference_block`). */
   isReferencedBy(header: Tapos): boolean {
-    const t = this.tapos;
-    return t.ref_block_num === header.ref_block_num && t.ref_block_prefix === header.ref_block_prefix;
+    return BlockId.bytesReferencedBy(this.array, header);
+  }
+
+  /** `isReferencedBy` on a 32-byte id as bytes, reading them in place (the node checks every push). */
+  static bytesReferencedBy(id: Uint8Array, header: Tapos): boolean {
+    if (id.length !== 32) throw new AntelopeError('INVALID_VALUE', `block id: expected 32 bytes, got ${id.length}`);
+    const num = (id[2]! << 8) | id[3]!;
+    const prefix = (id[8]! | (id[9]! << 8) | (id[10]! << 16) | (id[11]! << 24)) >>> 0;
+    return num === header.ref_block_num && prefix === header.ref_block_prefix;
   }
 }

@@ -15,6 +15,9 @@ for (let i = 0; i < CHARMAP.length; i++) SYMBOL[CHARMAP.charCodeAt(i)] = i;
 
 const CACHE_LIMIT = 8192; // names repeat (accounts, actions, permissions); bounded so input cannot grow it
 const cache = new Map<string, Name>();
+/** Slots of `fromParts`'s table (a power of two): bounded, a miss only rebuilds the text. */
+export const NAME_PARTS_SLOTS = 1024;
+const partsCache: Array<Name | undefined> = new Array(NAME_PARTS_SLOTS);
 
 export type NameType = Name | string | bigint;
 
@@ -84,6 +87,19 @@ export class Name {
   }
 
   static fromParts(lo: number, hi: number): Name {
+    lo >>>= 0;
+    hi >>>= 0;
+    // decoding meets the same few names over and over (every action's account, name, actor,
+    // permission): a direct-mapped table of the last name per slot spares building the text again
+    const slot = (Math.imul(hi, 0x9e3779b1) ^ lo) & (NAME_PARTS_SLOTS - 1);
+    const hit = partsCache[slot];
+    if (hit !== undefined && hit.lo === lo && hit.hi === hi) return hit;
+    const name = Name.textOf(lo, hi);
+    partsCache[slot] = name;
+    return name;
+  }
+
+  private static textOf(lo: number, hi: number): Name {
     let out = '';
     for (let i = 0; i < 13; i++) {
       let c: number;
@@ -98,7 +114,7 @@ export class Name {
     }
     let end = 13;
     while (end > 0 && out.charCodeAt(end - 1) === 46) end--;
-    return new Name(out.slice(0, end), lo >>> 0, hi >>> 0);
+    return new Name(out.slice(0, end), lo, hi);
   }
 
   static fromU64(v: bigint): Name {

@@ -965,12 +965,22 @@ export class Chain {
    */
   private nextOwnSlot(from: number): number {
     if (this.signingKeys.size === 0) return from;
+    // every push asks while the pending block is empty (256 in flight right after a block): the
+    // answer depends only on the head (its schedule) and `from`, so the last one is kept
+    const memo = this.ownSlotMemo;
+    if (memo && memo.head === this.head && memo.from === from) return memo.slot;
     const round = this.head.state.activeSchedule.producers.length * PRODUCER_REPETITIONS;
+    let found = from;
     for (let slot = from; slot < from + round; slot++) {
-      if (this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey))) return slot;
+      if (this.signingKeys.has(keyIdOf(this.head.state.scheduledProducer(slot).blockSigningKey))) {
+        found = slot;
+        break;
+      }
     }
-    return from;
+    this.ownSlotMemo = { head: this.head, from, slot: found };
+    return found;
   }
+  private ownSlotMemo: { readonly head: HeadBlock; readonly from: number; readonly slot: number } | undefined;
 
   /**
    * Leap's start_block: the proposal goes into the next header once the block that proposed it is
@@ -1011,7 +1021,7 @@ export class Chain {
       );
     }
     const ref = this.summaries[trx.ref_block_num];
-    if (!ref || !BlockId.from(ref).isReferencedBy(trx)) {
+    if (!ref || !BlockId.bytesReferencedBy(ref, trx)) {
       throw new ChainError(
         'invalid_ref_block_exception',
         `Transaction's reference block did not match. Is this transaction from a different fork? (ref_block_num ${trx.ref_block_num}, ref_block_prefix ${trx.ref_block_prefix})`,
@@ -1096,7 +1106,10 @@ export class Chain {
     // a lone push (the pool idle, no other push just before) is not worth a hand-off when recovery is native
     if (this.recovery.name === 'native-libsecp256k1' && pool.inlineNow()) return this.applyInput(d, this.recoverKeys(d));
     const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
-    const recovered = await Promise.all(d.packed.signatures.map((s) => pool.recover(s, digest)));
+    const sigs = d.packed.signatures;
+    // one signature (the common case): no array of promises to gather
+    const recovered =
+      sigs.length === 1 ? [await pool.recover(sigs[0]!, digest)] : await Promise.all(sigs.map((s) => pool.recover(s, digest)));
     const keys = new Set<string>();
     for (const k of recovered) {
       if (keys.has(k)) throw new ChainError('tx_duplicate_sig', 'transaction includes more than one signature signed using the same key');

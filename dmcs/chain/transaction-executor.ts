@@ -116,13 +116,8 @@ export function packAction(a: ExecAction): Uint8Array {
   return w.peek();
 }
 
-/**
- * Leap `generate_action_digest` (action.hpp), the receipt's `act_digest` once ACTION_RETURN_VALUE
- * is active (it is from genesis here): sha256(sha256(account ‖ name ‖ authorization) ‖
- * sha256(data ‖ return value)), data and return value each length-prefixed. Per receiver, since
- * each receiver may return its own value.
- */
-export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array {
+/** sha256(account ‖ name ‖ authorization): the left half of an action digest, the same for every receiver. */
+function actionBaseHash(a: ExecAction): Uint8Array {
   const w = digestWriter.reset();
   Name.from(a.account).encode(w);
   Name.from(a.name).encode(w);
@@ -131,15 +126,51 @@ export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array
     Name.from(l.actor).encode(w);
     Name.from(l.permission).encode(w);
   }
-  const base = sha256(w.peek());
+  return sha256(w.peek());
+}
+
+/** sha256(data ‖ return value), each length-prefixed: the right half of an action digest. */
+function actionDataHash(a: ExecAction, returnValue: Uint8Array): Uint8Array {
   const io = digestWriter.reset();
   io.bytes(a.data);
   io.bytes(returnValue);
-  const rhs = sha256(io.peek());
-  const both = new Uint8Array(64);
-  both.set(base, 0);
-  both.set(rhs, 32);
-  return sha256(both);
+  return sha256(io.peek());
+}
+
+/** One reused 64-byte buffer for the two halves (hashing copies its input's digest out). */
+const digestPair = new Uint8Array(64);
+
+function combineHalves(base: Uint8Array, rhs: Uint8Array): Uint8Array {
+  digestPair.set(base, 0);
+  digestPair.set(rhs, 32);
+  return sha256(digestPair);
+}
+
+/**
+ * Leap `generate_action_digest` (action.hpp), the receipt's `act_digest` once ACTION_RETURN_VALUE
+ * is active (it is from genesis here): sha256(sha256(account ‖ name ‖ authorization) ‖
+ * sha256(data ‖ return value)), data and return value each length-prefixed. Per receiver, since
+ * each receiver may return its own value.
+ */
+export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array {
+  return combineHalves(actionBaseHash(a), actionDataHash(a, returnValue));
+}
+
+/**
+ * The halves of one action's digest shared by its receivers (a transfer has three): the base
+ * half always, the data half while the receiver returns nothing (the common case). Same bytes as
+ * `actionDigest`, one sha256 per receiver instead of three.
+ */
+class ActionDigester {
+  private base: Uint8Array | undefined;
+  private emptyRhs: Uint8Array | undefined;
+  constructor(private readonly act: ExecAction) {}
+  digest(returnValue: Uint8Array): Uint8Array {
+    this.base ??= actionBaseHash(this.act);
+    if (returnValue.length !== 0) return combineHalves(this.base, actionDataHash(this.act, returnValue));
+    this.emptyRhs ??= actionDataHash(this.act, returnValue);
+    return combineHalves(this.base, this.emptyRhs);
+  }
 }
 
 /** Leap `action_receipt::digest`. */
@@ -159,6 +190,13 @@ export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
   return sha256(w.peek());
 }
 
+/** An action's distinct authorizing actors in name order. */
+function sortedActors(act: ExecAction): string[] {
+  const auth = act.authorization;
+  if (auth.length === 1) return [auth[0]!.actor];
+  return [...new Set(auth.map((l) => l.actor))].sort((a, b) => (valueOf(a) < valueOf(b) ? -1 : 1));
+}
+
 const NO_DB: ContractDatabase = {
   findTable() {
     throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables');
@@ -175,6 +213,10 @@ interface ApplyScope {
   notified: string[];
   inline: ExecAction[];
   contextFree: boolean;
+  digester: ActionDigester;
+  /** The action's distinct authorizing actors in name order (its receipts' `auth_sequence` keys), computed once. */
+  actors: string[] | undefined;
+  vmAction: { account: bigint; name: bigint; authorization: readonly VmLevel[] } | undefined;
 }
 
 /** The `ContractHost` of one transaction; `scope` points at the action being run. */
@@ -402,7 +444,16 @@ export class TransactionExecutor {
   }
 
   private executeAction(act: ExecAction, depth: number, creator: number, contextFree: boolean): void {
-    const scope: ApplyScope = { act, receiver: act.account, notified: [act.account], inline: [], contextFree };
+    const scope: ApplyScope = {
+      act,
+      receiver: act.account,
+      notified: [act.account],
+      inline: [],
+      contextFree,
+      digester: new ActionDigester(act),
+      actors: undefined,
+      vmAction: undefined,
+    };
     const ordinal = ++this.ordinal;
     for (let i = 0; i < scope.notified.length; i++) {
       scope.receiver = scope.notified[i]!;
@@ -420,21 +471,19 @@ export class TransactionExecutor {
     const acct = this.state.getAccount(receiver);
     if (!acct)
       throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
-    let console = '';
-    let returnValue: Uint8Array = new Uint8Array(0);
     const deltas = new Map<string, number>();
     this.state.ramDeltas = deltas;
+    let result: { console: string; returnValue: Uint8Array } | undefined;
     try {
-      this.applyOne(scope, acct, (r) => {
-        console = r.console;
-        returnValue = r.returnValue;
-      });
+      result = this.applyOne(scope, acct);
     } finally {
       this.state.ramDeltas = null;
     }
+    const console = result?.console ?? '';
+    const returnValue = result?.returnValue ?? new Uint8Array(0);
     this.checkRamDeltas(scope, acct, deltas);
     for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
-    const receipt = this.receipt(acct, act, actionDigest(act, returnValue));
+    const receipt = this.receipt(acct, scope, scope.digester.digest(returnValue));
     this.digests.push(actionReceiptDigest(receipt));
     this.traces.push({
       actionOrdinal: ordinal,
@@ -447,7 +496,7 @@ export class TransactionExecutor {
       console,
       returnValue,
       receipt,
-      ramDeltas: [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
+      ramDeltas: deltas.size === 0 ? [] : [...deltas].filter(([, d]) => d !== 0).map(([account, delta]) => ({ account, delta })),
     });
   }
 
@@ -485,7 +534,8 @@ export class TransactionExecutor {
     }
   }
 
-  private applyOne(scope: ApplyScope, acct: AccountRecord, done: (r: { console: string; returnValue: Uint8Array }) => void): void {
+  /** Runs the receiver's native handler and contract; the contract's console and return value, when it has code. */
+  private applyOne(scope: ApplyScope, acct: AccountRecord): { console: string; returnValue: Uint8Array } | undefined {
     const { act, receiver } = scope;
     if (receiver === 'eosio' && act.account === 'eosio') {
       const handler = NATIVE_ACTIONS.get(act.name);
@@ -496,27 +546,29 @@ export class TransactionExecutor {
     }
     if (acct.code) {
       this.host.scope = scope;
-      const action: ContractAction = {
-        receiver: acct.value,
+      // the action as names' values, the same for every receiver: built once per action
+      const vm = (scope.vmAction ??= {
         account: valueOf(act.account),
         name: valueOf(act.name),
-        data: act.data,
         authorization: act.authorization.map((l): VmLevel => ({ actor: valueOf(l.actor), permission: valueOf(l.permission) })),
-        ...(scope.contextFree ? { contextFree: true } : {}),
-      };
+      });
+      const action: ContractAction = scope.contextFree
+        ? { receiver: acct.value, account: vm.account, name: vm.name, data: act.data, authorization: vm.authorization, contextFree: true }
+        : { receiver: acct.value, account: vm.account, name: vm.name, data: act.data, authorization: vm.authorization };
       const result = this.vm.apply(acct.code, action, this.host, {
         codeHash: acct.codeHashHex,
         cpuUnits: this.cpuLimit - this.cpuUnits,
       });
       this.cpuUnits += result.cpuUnits;
-      done(result);
+      return result;
     }
+    return undefined;
   }
 
-  private receipt(acct: AccountRecord, act: ExecAction, actDigest: Uint8Array): ActionReceipt {
+  private receipt(acct: AccountRecord, scope: ApplyScope, actDigest: Uint8Array): ActionReceipt {
     const st = this.state;
     const authSequence: Array<[string, number]> = [];
-    const actors = [...new Set(act.authorization.map((l) => l.actor))].sort((a, b) => (valueOf(a) < valueOf(b) ? -1 : 1));
+    const actors = (scope.actors ??= sortedActors(scope.act));
     for (const actor of actors) {
       const a = st.getAccount(actor);
       if (a) authSequence.push([actor, st.nextAuthSequence(a)]);

@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import type { Signature } from '../../abi/antelope/index.js';
 import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
 import { codeOf } from '../../lib/coded-error.js';
-import type { RecoverReply, RecoverRequest } from './key-recovery-worker.js';
+import { packRecoverItems, type RecoverReply, type RecoverRequest } from './recover-batch.js';
 
 /** How long `close` lets a worker finish its batch before terminating it. */
 const STOP_WAIT_MS = 2_000;
@@ -75,6 +75,7 @@ export class KeyRecoveryPool {
   /** The key id that made `sig` over `digest`. */
   recover(sig: Signature, digest: Uint8Array): Promise<string> {
     if (this.closed) return Promise.reject(new Error('key recovery pool is closed'));
+    if (digest.length !== 32) return Promise.reject(new RangeError(`recovery digest must be 32 bytes, got ${digest.length}`));
     return new Promise((resolve, reject) => {
       this.queue.push({ sig, digest, resolve, reject });
       if (!this.scheduled) {
@@ -90,13 +91,12 @@ export class KeyRecoveryPool {
       const batch = this.queue.splice(0, MAX_RECOVERY_BATCH);
       const id = this.nextId++;
       this.inflight.set(id, batch);
-      const req: RecoverRequest = {
-        id,
-        types: batch.map((p) => p.sig.type),
-        sigs: batch.map((p) => p.sig.data),
-        digests: batch.map((p) => p.digest),
-      };
-      this.workers[this.rr++ % this.workers.length]!.postMessage(req);
+      const items = packRecoverItems(
+        batch.map((p) => p.sig),
+        batch.map((p) => p.digest),
+      );
+      const req: RecoverRequest = { id, count: batch.length, items };
+      this.workers[this.rr++ % this.workers.length]!.postMessage(req, [items.buffer]);
     }
   }
 

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { sha256, sha256Parts, bytesToHex } from '../../abi/antelope/index.js';
+import { SHA256_CONCAT_MAX_BYTES } from '../../abi/antelope/hash.js';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 0xff);
 
@@ -27,7 +28,9 @@ test('results are plain, unshared Uint8Arrays', () => {
 });
 
 test('sha256Parts equals the hash of the concatenation', () => {
-  for (const lens of [[0], [33], [32, 32], [0, 5], [64, 1], [1, 2, 3], [100, 0, 200]]) {
+  // both sides of the concatenate-or-stream limit, in two and three parts
+  const M = SHA256_CONCAT_MAX_BYTES;
+  for (const lens of [[0], [33], [32, 32], [0, 5], [64, 1], [1, 2, 3], [100, 0, 200], [M - 1, 1], [M, 1], [32, M, 32]]) {
     const parts = lens.map((n, i) => bytes(n, i + 1));
     const all = new Uint8Array(lens.reduce((s, n) => s + n, 0));
     let at = 0;

@@ -55,4 +55,16 @@ test('a header references exactly the block it names (Leap verify_reference_bloc
   assert.not.ok(id.isReferencedBy({ ...id.tapos, ref_block_num: (id.tapos.ref_block_num + 1) & 0xffff }));
 });
 
+test('the in-place check on bytes agrees with the tapos fields for random ids (high prefix bit included)', () => {
+  const r = new Prng(SEED + 1);
+  for (let i = 0; i < 500; i++) {
+    const id = BlockId.fromBlockChecksum(r.bytes(32), r.int(0xffffffff));
+    const t = id.tapos;
+    assert.ok(BlockId.bytesReferencedBy(id.array, t));
+    assert.not.ok(BlockId.bytesReferencedBy(id.array, { ...t, ref_block_prefix: (t.ref_block_prefix ^ 0x80000000) >>> 0 }));
+    assert.not.ok(BlockId.bytesReferencedBy(id.array, { ...t, ref_block_num: (t.ref_block_num + 1) & 0xffff }));
+  }
+  assert.throws(() => BlockId.bytesReferencedBy(new Uint8Array(31), { ref_block_num: 0, ref_block_prefix: 0 }), /32 bytes/);
+});
+
 test.run();

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * The embedded node's own CPU per transfer (docs/performance.md, the node's main thread): a dev node
+ * in this process with the dPay token (bench/dmcs.ts `tokenNode`), then runs of N pre-signed
+ * transfers pushed in process, and per run the main thread's CPU per transfer (read from
+ * /proc/self/task/<pid>/stat, so the key-recovery workers are not counted: recovery runs on the
+ * other core, and the main thread is what bounds `dmcs.transfer.in-process.pooled`), the whole
+ * process's CPU per transfer, and the rate.
+ *
+ *   node scripts/node-cpu.mjs [--mode pooled|sync] [--runs R=6] [--n N=3000]   (after `node scripts/build.mjs`)
+ *
+ * `pooled` pushes with `pushPackedAsync`, 256 in flight (keys recovered on the worker pool, each
+ * push waiting for its journal's group-committed fdatasync), as the bench does; `sync` pushes one
+ * after another with `pushPacked` (recovery inline, no wait for the journal). Run 0 warms up. The
+ * thread's CPU is counted in clock ticks (10 ms), so a run of 3,000 transfers reads to about ±3 µs.
+ * On a shared machine compare trees run alternately, back to back, and read the medians.
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+const dist = new URL('../dist/', import.meta.url);
+const imp = (p) => import(new URL(p, dist).href);
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const mode = opt('--mode', 'pooled');
+const runs = Number(opt('--runs', '6'));
+const N = Number(opt('--n', '3000'));
+if (!['pooled', 'sync'].includes(mode) || !(runs >= 2) || !(N >= 500)) {
+  process.stderr.write('usage: node scripts/node-cpu.mjs [--mode pooled|sync] [--runs R>=2] [--n N>=500]\n');
+  process.exit(2);
+}
+const BLOCK = 500;
+const IN_FLIGHT = 256;
+
+/** This thread's CPU in clock ticks (utime + stime of the main task). */
+function mainTicks() {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+const { tokenNode, makeTrx, signed } = await imp('bench/dmcs.js');
+const { Action } = await imp('abi/antelope/index.js');
+const env = await tokenNode({ http: false });
+if (!env) {
+  process.stderr.write('node-cpu: build the contracts first (node scripts/build.mjs)\n');
+  process.exit(1);
+}
+const { node, sign, dev, token } = env;
+const mainUs = [];
+let seq = 0;
+process.stdout.write(
+  `node-cpu: ${mode}, ${N} transfers per run, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
+try {
+  for (let r = 0; r < runs; r++) {
+    const batch = [];
+    for (let i = 0; i < N; i++) {
+      const data = token.encodeAction('transfer', { from: 'alice', to: 'bob', quantity: '0.0001 BNC', memo: `t${seq++}` });
+      const auth = [{ actor: 'alice', permission: 'active' }];
+      const trx = makeTrx(node, [Action.from({ account: 'bench.token', name: 'transfer', authorization: auth, data })], i);
+      batch.push(signed(node, trx, sign, dev));
+    }
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    const m0 = mainTicks();
+    if (mode === 'sync') {
+      for (let i = 0; i < N; i++) {
+        node.pushPacked(batch[i]);
+        if ((i + 1) % BLOCK === 0) await node.produceBlock();
+      }
+    } else {
+      let next = 0;
+      let since = 0;
+      let blocks = Promise.resolve();
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < N) {
+            await node.pushPackedAsync(batch[next++]);
+            if (++since >= BLOCK) {
+              since = 0;
+              blocks = node.produceBlock();
+            }
+          }
+        }),
+      );
+      await blocks;
+    }
+    if (node.chain.pendingCount) await node.produceBlock();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    const main = ((mainTicks() - m0) * 1e4) / N; // a tick is 10 ms
+    if (r > 0) mainUs.push(main);
+    process.stdout.write(
+      `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s\n`,
+    );
+  }
+  mainUs.sort((a, b) => a - b);
+  process.stdout.write(`median main thread: ${mainUs[mainUs.length >> 1].toFixed(1)} µs/transfer\n`);
+} finally {
+  await node.close();
+  const { rmSync } = await import('node:fs');
+  rmSync(env.dir, { recursive: true, force: true });
+}
