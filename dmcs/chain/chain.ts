@@ -491,13 +491,30 @@ export class Chain {
   }
 
   /**
-   * A clean stop: the pending block (if any) is dropped — its transactions are in the accepted journal
-   * — and the state is committed to its store at the head. Call once no snapshot is being written.
+   * After a block, with a store: when commits are owed beyond the backlog the state allows
+   * (chain-state.ts `STATE_COMMITS_IN_FLIGHT`, `mustWait`), waits for the one in flight to land
+   * (counted in `state.work`) and starts the next, until the backlog is under its bound or a block
+   * is pending (its end runs the safe point).
    */
-  commitState(): void {
+  async settleCommits(): Promise<void> {
+    while (this.state.mustWait) {
+      await this.state.settle();
+      if (this.pendingMark !== null) return;
+      this.atSafePoint();
+    }
+  }
+
+  /**
+   * A clean stop: the pending block (if any) is dropped — its transactions are in the accepted journal
+   * — and the state is committed to its store at the head, once the commits in flight landed;
+   * resolves when that commit landed. Call once no snapshot is being written.
+   */
+  async commitState(): Promise<void> {
     if (!this.state.persistent || !this.head) return;
     this.abortBlock();
+    await this.state.settle();
     this.atSafePoint(true);
+    await this.state.settle();
   }
 
   /** The head block number at the state store's last commit (0: none in this run). */
@@ -606,6 +623,7 @@ export class Chain {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
       this.applyLoggedBlock(i + 1, bytes);
+      if (this.state.mustWait) await this.settleCommits();
       this.replayedBlocks++;
       this.replayProgress.done = i + 1;
       if ((i + 1 - from) % REPLAY_YIELD_BLOCKS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -753,7 +771,9 @@ export class Chain {
     const state = this.validateHeader(prev.state, block);
     const double = this.forkDb.add({ idHex, block, state });
     if (double) this.events.doubleSigned?.(double);
-    return (await this.switchToBest()) ? 'applied' : 'stored';
+    const applied = await this.switchToBest();
+    if (this.state.mustWait) await this.settleCommits();
+    return applied ? 'applied' : 'stored';
   }
 
   /** Moves the head to the fork database's best branch when it is better than the head's; true if it moved. */
@@ -1242,6 +1262,7 @@ export class Chain {
       this.unflushed.delete(p.num);
     }
     if (snap) this.events.snapshot?.(snap);
+    if (this.state.mustWait) await this.settleCommits();
     return { num: p.num, id: bytesToHex(id) };
   }
 
