@@ -487,7 +487,13 @@ export class Chain {
    */
   private atSafePoint(force = false): void {
     if (!this.state.persistent) return;
-    this.state.atSafePoint({ due: force || this.head.num - this.committedNum >= this.commitEvery, writes: this.commitWrites });
+    this.state.atSafePoint({
+      due: force || this.head.num - this.committedNum >= this.commitEvery,
+      writes: this.commitWrites,
+      // the commit record keeps one block the log lacks (its head), not more: with two appends in
+      // flight (blocks sealed back to back) the commit is owed until the log catches up
+      ready: this.head.num <= this.log.length + 1,
+    });
   }
 
   /**
@@ -587,9 +593,11 @@ export class Chain {
    * Starts a snapshot of the state after the head block (call only with nothing pending): O(1)
    * here besides the last block ids (TaPoS); the state and the unexpired transaction ids are read
    * later, copy-on-write, while blocks go on (state-snapshot.ts). Null while an earlier snapshot is
-   * still being written.
+   * still being written, and, with a store, while the log lacks more than the head (the capture's
+   * commit record could not keep the blocks in between).
    */
   takeSnapshot(): StateSnapshot | null {
+    if (this.state.persistent && this.head.num > this.log.length + 1) return null;
     const capture = this.state.beginCapture(this.state.persistent ? this.commitWrites : undefined);
     if (!capture) return null;
     const recent = this.recent.beginCapture();

@@ -150,15 +150,16 @@ export class ChainState {
    * `STATE_COMMITS_IN_FLIGHT` are in flight: then it is owed to a later safe point); then drops the
    * least recently used that no undo closure refers to and the store holds as they are. Also while a
    * snapshot is being written: its writer reads the store through a view of its block
-   * (`captureView`). Returns how many were dropped. Throws `StateCommitError` once a commit failed.
+   * (`captureView`). With `commit.ready` false no commit starts (owed: the chain's commit record
+   * cannot be written yet). Returns how many were dropped. Throws `StateCommitError` once a commit failed.
    */
-  atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[] }): number {
+  atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[]; ready?: boolean }): number {
     if (this.store === null) return 0;
     if (this.failure) throw this.failure;
     const over = this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
     const many = this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_MAX_CHANGES;
     if (!over && !many && !commit?.due) return 0;
-    if (this.canStartCommit) this.flush(commit?.writes);
+    if (this.canStartCommit && commit?.ready !== false) this.flush(commit?.writes);
     const t0 = performance.now();
     const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO);
     this.work.trimMs += performance.now() - t0;

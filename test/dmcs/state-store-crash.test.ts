@@ -114,14 +114,16 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
   dirs.push(dir);
   let inFlightKills = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    // the child kills itself while its nth commit of this run is in flight, a seeded number of turns in
-    const nth = 1 + Math.floor(random() * 4);
+    // the child kills itself while a commit of this run is in flight (the first that is still in
+    // flight a seeded number of event loop turns after it was queued)
+    const nth = 1;
     const turns = Math.floor(random() * 4);
     const { url, exited, child } = await startCrashChild([dir, String(CACHE), '0', '100', `${nth}:${turns}`], children);
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
     });
+    const outClosed = new Promise((r) => child.stdout!.on('close', r)); // its last line may come after 'exit'
     const client = new APIClient({ url });
     const signed = await signedNewAccounts(
       client,
@@ -129,8 +131,9 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
     );
     const pushes = signed.map((p) => push(url, p).catch(() => null));
     // bounded: a child that never reached its nth commit is killed here (and the count below fails)
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     await exited;
+    await outClosed;
     clearTimeout(guard);
     await Promise.all(pushes);
     if (/killed with commit \d+ in flight/.test(out)) inFlightKills++;
