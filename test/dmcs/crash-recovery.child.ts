@@ -4,7 +4,7 @@
 // (the state lives in the state store), argv[4] the snapshot interval (default 2), argv[5] how
 // often the state is committed to its store; argv[6], when given as "N:K", makes the child kill
 // itself (SIGKILL) while its Nth state commit is in flight (queued on the store's writer thread, not
-// landed), K event loop turns after it was queued. Prints "endpoint URL", then waits to be killed.
+// landed), K event loop turns after it was queued (the next one at once when that one landed first). Prints "endpoint URL", then waits to be killed.
 import { writeSync } from 'node:fs';
 import { startNode } from '../../dmcs/index.js';
 
@@ -24,7 +24,8 @@ const node = await startNode({
 });
 process.stdout.write(`endpoint ${node.endpoint}\n`);
 if (process.argv[6]) {
-  const [nth, turns] = process.argv[6].split(':').map(Number) as [number, number];
+  const [nth, firstTurns] = process.argv[6].split(':').map(Number) as [number, number];
+  let turns = firstTurns;
   const state = node.chain.state;
   const first = state.work.flushes;
   let seen = -1;
@@ -33,6 +34,7 @@ if (process.argv[6]) {
     const started = state.work.flushes - first;
     if (started >= nth && state.commitsInFlight > 0) {
       if (seen !== state.work.flushes) {
+        if (seen >= 0) turns = 0; // the one before landed first: this one goes at once
         seen = state.work.flushes;
         waited = 0;
       }
