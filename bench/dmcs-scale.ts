@@ -9,7 +9,8 @@
  *   appending, with the snapshot writer's slices running in between) over the median block;
  *   `….stall_ratio.cpu`: the same over this process's CPU time per block (without the waits of a
  *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
- *   commits and trims (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
+ *   commits (on this thread: the digest, encoding and queueing; the transaction runs on the store's
+ *   writer thread), trims and waits for commits to land (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
  *   with their CPU, GC and store time to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
  *   `dmcs.scale.transfers_per_cpu_s (H holders)`: the same transfers per second of this process's
@@ -107,8 +108,10 @@ interface BlockTime {
   /** Commits (with the digest each runs first) and trims during the block. */
   storeMs: number;
   flushes: number;
-  /** Of `storeMs`, the store's transactions (fsync included). */
+  /** Of `storeMs`, queueing the commits' writes (the transaction and its fsync run on the store's writer thread). */
   writeMs: number;
+  /** Waits of the block thread for commits in flight to land (a backlog). */
+  waitMs: number;
   writes: number;
   dropped: number;
   /** This process's CPU time during the block (user + system; the rest of `ms` is waiting: disk, other processes). */
@@ -155,9 +158,10 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       gcMs: 0,
       num,
       ms,
-      storeMs: work.flushMs + work.trimMs - w0.flushMs - w0.trimMs,
+      storeMs: work.flushMs + work.trimMs + work.waitMs - w0.flushMs - w0.trimMs - w0.waitMs,
       flushes: work.flushes - w0.flushes,
       writeMs: work.writeMs - w0.writeMs,
+      waitMs: work.waitMs - w0.waitMs,
       writes: work.flushWrites - w0.flushWrites,
       dropped: work.dropped - w0.dropped,
     });
@@ -260,7 +264,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (transaction ${t.writeMs.toFixed(1)} ms), ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.num % SNAPSHOT_EVERY === 0 ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.num % SNAPSHOT_EVERY === 0 ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = await restart(env.dir, SNAPSHOT_EVERY);

@@ -609,6 +609,7 @@ export class EmbeddedNode {
         if (bytes) {
           this.chain.applyLoggedBlock(next + 1, bytes);
           this.chain.durableNum = next + 1;
+          if (this.chain.state.mustWait) await this.chain.settleCommits();
           continue;
         }
       }
@@ -790,7 +791,7 @@ export class EmbeddedNode {
       if (snap) await this.saveSnapshot(snap);
     }
     await this.snapshots?.settled();
-    this.chain.commitState(); // with a state store: the next start opens it at this head
+    await this.chain.commitState(); // with a state store: the next start opens it at this head
     await this.replication?.close();
     await this.journal?.close();
     await this.chain.state.close();

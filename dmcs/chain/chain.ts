@@ -487,17 +487,40 @@ export class Chain {
    */
   private atSafePoint(force = false): void {
     if (!this.state.persistent) return;
-    this.state.atSafePoint({ due: force || this.head.num - this.committedNum >= this.commitEvery, writes: this.commitWrites });
+    this.state.atSafePoint({
+      due: force || this.head.num - this.committedNum >= this.commitEvery,
+      writes: this.commitWrites,
+      // the commit record keeps one block the log lacks (its head), not more: with two appends in
+      // flight (blocks sealed back to back) the commit is owed until the log catches up
+      ready: this.head.num <= this.log.length + 1,
+    });
+  }
+
+  /**
+   * After a block, with a store: when commits are owed beyond the backlog the state allows
+   * (chain-state.ts `STATE_COMMITS_IN_FLIGHT`, `mustWait`), waits for the one in flight to land
+   * (counted in `state.work`) and starts the next, until the backlog is under its bound or a block
+   * is pending (its end runs the safe point).
+   */
+  async settleCommits(): Promise<void> {
+    while (this.state.mustWait) {
+      await this.state.settle();
+      if (this.pendingMark !== null) return;
+      this.atSafePoint();
+    }
   }
 
   /**
    * A clean stop: the pending block (if any) is dropped — its transactions are in the accepted journal
-   * — and the state is committed to its store at the head. Call once no snapshot is being written.
+   * — and the state is committed to its store at the head, once the commits in flight landed;
+   * resolves when that commit landed. Call once no snapshot is being written.
    */
-  commitState(): void {
+  async commitState(): Promise<void> {
     if (!this.state.persistent || !this.head) return;
     this.abortBlock();
+    await this.state.settle();
     this.atSafePoint(true);
+    await this.state.settle();
   }
 
   /** The head block number at the state store's last commit (0: none in this run). */
@@ -570,9 +593,11 @@ export class Chain {
    * Starts a snapshot of the state after the head block (call only with nothing pending): O(1)
    * here besides the last block ids (TaPoS); the state and the unexpired transaction ids are read
    * later, copy-on-write, while blocks go on (state-snapshot.ts). Null while an earlier snapshot is
-   * still being written.
+   * still being written, and, with a store, while the log lacks more than the head (the capture's
+   * commit record could not keep the blocks in between).
    */
   takeSnapshot(): StateSnapshot | null {
+    if (this.state.persistent && this.head.num > this.log.length + 1) return null;
     const capture = this.state.beginCapture(this.state.persistent ? this.commitWrites : undefined);
     if (!capture) return null;
     const recent = this.recent.beginCapture();
@@ -606,6 +631,7 @@ export class Chain {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
       this.applyLoggedBlock(i + 1, bytes);
+      if (this.state.mustWait) await this.settleCommits();
       this.replayedBlocks++;
       this.replayProgress.done = i + 1;
       if ((i + 1 - from) % REPLAY_YIELD_BLOCKS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -753,7 +779,9 @@ export class Chain {
     const state = this.validateHeader(prev.state, block);
     const double = this.forkDb.add({ idHex, block, state });
     if (double) this.events.doubleSigned?.(double);
-    return (await this.switchToBest()) ? 'applied' : 'stored';
+    const applied = await this.switchToBest();
+    if (this.state.mustWait) await this.settleCommits();
+    return applied ? 'applied' : 'stored';
   }
 
   /** Moves the head to the fork database's best branch when it is better than the head's; true if it moved. */
@@ -1255,6 +1283,7 @@ export class Chain {
       this.unflushed.delete(p.num);
     }
     if (snap) this.events.snapshot?.(snap);
+    if (this.state.mustWait) await this.settleCommits();
     return { num: p.num, id: bytesToHex(id) };
   }
 

@@ -8,7 +8,8 @@
  *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ account record (account-codec.ts)
  *
  * Objects the chain may still hold are never dropped: accounts changed since the last flush are
- * pinned, and so are accounts an undo closure still refers to (changed in a block that is not
+ * pinned, so are those written by a commit that has not landed yet (the store does not hold them
+ * until it does: `commitStarted`, `landed`), and so are accounts an undo closure still refers to (changed in a block that is not
  * irreversible yet, or in the pending block: pinned until the journal releases that position);
  * `trim` runs only between blocks (no action holds an account) with no snapshot capture open. A
  * read of an account that is not cached costs one store read and a decode.
@@ -50,7 +51,12 @@ export class AccountStore {
   private readonly hot = new Map<string, AccountRecord>();
   private readonly byValue = new Map<bigint, AccountRecord>();
   /** Names created, changed or removed since the last flush (pinned in `hot` when they exist). */
-  private readonly changed = new Set<string>();
+  private changed = new Set<string>();
+  /**
+   * The names each commit still in flight writes, oldest first (pinned in `hot` when they exist;
+   * the store holds them only once it landed, so a name here and not in `hot` was removed).
+   */
+  private readonly landing: Array<Set<string>> = [];
   /**
    * For names whose account object was removed since the last digest: the hash that object had
    * summed (null: none), since a new object under the same name does not know it.
@@ -94,7 +100,7 @@ export class AccountStore {
       }
       return a;
     }
-    if (this.store === null || this.changed.has(name)) return undefined;
+    if (this.store === null || this.unsettled(name)) return undefined;
     let value: bigint;
     try {
       value = Name.from(name).value;
@@ -108,7 +114,7 @@ export class AccountStore {
     const a = this.byValue.get(value);
     if (a !== undefined || this.store === null) return a ?? undefined;
     const name = Name.fromU64(value).toString();
-    return this.changed.has(name) ? undefined : this.load(value);
+    return this.unsettled(name) ? undefined : this.load(value);
   }
 
   /** Adds a new account object (creation, or the undo of its removal). */
@@ -148,6 +154,13 @@ export class AccountStore {
     this.summedBefore.delete(name);
   }
 
+  /** Whether the store may not hold `name` as memory does: changed since the last flush, or written by a commit in flight. */
+  private unsettled(name: string): boolean {
+    if (this.changed.has(name)) return true;
+    for (const s of this.landing) if (s.has(name)) return true;
+    return false;
+  }
+
   /** Every account, in no particular order (the store's ones decoded, not cached). */
   *values(): IterableIterator<AccountRecord> {
     if (this.store === null) {
@@ -156,13 +169,17 @@ export class AccountStore {
     }
     for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
       const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)).toString();
-      if (this.changed.has(name)) continue; // yielded below from memory, or gone
+      if (this.unsettled(name)) continue; // yielded below from memory, or gone
       yield this.hot.get(name) ?? this.decode(value);
     }
-    for (const name of this.changed) {
-      const a = this.hot.get(name);
-      if (a) yield a;
-    }
+    const seen = new Set<string>();
+    for (const names of [...this.landing, this.changed])
+      for (const name of names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const a = this.hot.get(name);
+        if (a) yield a;
+      }
   }
 
   *keys(): IterableIterator<string> {
@@ -180,7 +197,7 @@ export class AccountStore {
 
   /**
    * The store writes for every account changed since the last flush (a null value removes it), to
-   * commit with the rest of the state (chain-state.ts); `flushed()` once committed. Each one's
+   * commit with the rest of the state (chain-state.ts); `commitStarted()` once queued. Each one's
    * `recordHash` must be current (the state runs its digest first).
    */
   writes(out: Array<[Uint8Array, Uint8Array | null]>): void {
@@ -192,15 +209,23 @@ export class AccountStore {
     }
   }
 
-  /** The writes of `writes()` are committed. */
-  flushed(): void {
-    this.changed.clear();
+  /** The writes of `writes()` are queued as a commit (they stay pinned until it `landed`). */
+  commitStarted(): void {
+    this.landing.push(this.changed);
+    this.changed = new Set();
   }
 
-  /** Drops the least recently used accounts down to `TRIM_TO` of the budget; only after `flush`, at a safe point. */
+  /** The oldest commit in flight landed: the store holds what it wrote. */
+  landed(): void {
+    this.landing.shift();
+  }
+
+  /**
+   * Drops the least recently used accounts down to `TRIM_TO` of the budget, at a safe point; never
+   * one the store does not hold as it is (changed since the last flush, or in a commit in flight).
+   */
   trim(): number {
     if (this.store === null || this.hot.size <= this.budget) return 0;
-    if (this.changed.size > 0) throw new Error('AccountStore.trim before flush');
     const keep = Math.floor(this.budget * TRIM_TO);
     const released = this.undo.released;
     for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
@@ -208,6 +233,7 @@ export class AccountStore {
     for (const [name, a] of this.hot) {
       if (this.hot.size <= keep) break;
       if (this.pins.has(name)) continue; // an undo closure of a reversible block refers to it
+      if (this.unsettled(name)) continue; // the store does not hold it as it is (yet)
       this.hot.delete(name);
       this.byValue.delete(a.value);
       dropped++;

@@ -32,6 +32,7 @@ import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
 import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO } from './account-store.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
+import { CodedError } from '../../lib/coded-error.js';
 
 /** Leap `overhead_per_account_ram_bytes`: the account, its metadata and sequence objects. */
 export const ACCOUNT_RAM_BYTES = 2 * 1024;
@@ -53,6 +54,27 @@ export const ZERO_HASH = new Uint8Array(32);
  * snapshot holding everything changed since (the block-production stall, issue 19).
  */
 export const STATE_COMMIT_MAX_CHANGES = 1024;
+
+/**
+ * Commits handed to the store's writer thread and not landed yet (committed and flushed), at most.
+ * A commit due while this many are in flight is owed: the next safe point starts it; blocks go on
+ * meanwhile, until `STATE_COMMIT_BACKLOG` records changed since the last commit started, then the
+ * block that would start one more waits for the landing (`mustWait`, `settle`; counted in
+ * `work.waitMs`). A snapshot's commit may start one more (one snapshot at a time), and no commit
+ * starts while a snapshot waits for its own to land (its read view is of that commit, exactly).
+ */
+export const STATE_COMMITS_IN_FLIGHT = 1;
+
+/** Records changed since the last commit started beyond which a block waits for the one in flight (see `STATE_COMMITS_IN_FLIGHT`). */
+export const STATE_COMMIT_BACKLOG = 4 * STATE_COMMIT_MAX_CHANGES;
+
+/** Why the state store's commit failed: the store is behind memory and the chain must stop (a restart replays from its last commit). */
+export class StateCommitError extends CodedError<'STATE_COMMIT_FAILED'> {
+  override readonly name = 'StateCommitError';
+  constructor(cause: Error) {
+    super('STATE_COMMIT_FAILED', `state store: a commit failed (${cause.message})`);
+  }
+}
 
 /** Store writes: a key and its new value (null: removed). */
 export type StoreWrite = [Uint8Array, Uint8Array | null];
@@ -123,17 +145,21 @@ export class ChainState {
   /**
    * Between blocks (no action holds an account or a table), with a store: when more accounts or
    * tables are cached than their budget, `STATE_COMMIT_MAX_CHANGES` records changed since the last
-   * commit, or `due`, commits the changed records, and `commit`'s
-   * writes (the chain's commit record, store-commit.ts), in one store transaction; then drops the
-   * least recently used that no undo closure refers to. Also while a snapshot is being written: its
-   * writer reads the store through a view of its block (`captureView`). Returns how many were dropped.
+   * commit, or `due`, starts a commit of the changed records, and `commit`'s writes (the chain's
+   * commit record, store-commit.ts), in one store transaction on the store's writer thread (unless
+   * `STATE_COMMITS_IN_FLIGHT` are in flight: then it is owed to a later safe point); then drops the
+   * least recently used that no undo closure refers to and the store holds as they are. Also while a
+   * snapshot is being written: its writer reads the store through a view of its block
+   * (`captureView`). With `commit.ready` false no commit starts (owed: the chain's commit record
+   * cannot be written yet). Returns how many were dropped. Throws `StateCommitError` once a commit failed.
    */
-  atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[] }): number {
+  atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[]; ready?: boolean }): number {
     if (this.store === null) return 0;
+    if (this.failure) throw this.failure;
     const over = this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
     const many = this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_MAX_CHANGES;
     if (!over && !many && !commit?.due) return 0;
-    this.flush(commit?.writes);
+    if (this.canStartCommit && commit?.ready !== false) this.flush(commit?.writes);
     const t0 = performance.now();
     const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO);
     this.work.trimMs += performance.now() - t0;
@@ -143,13 +169,60 @@ export class ChainState {
 
   /**
    * What the store's upkeep has cost since the start (cumulative; a bench reads it before and after
-   * each block to say where a slow block's time went): commits (`flushes`, their wall time with the
-   * digest they run first; `writeMs` the store's transaction alone, fsync included; store writes), trims (wall time, objects dropped).
+   * each block to say where a slow block's time went): commits started (`flushes`, their wall time on
+   * this thread with the digest they run first; `writeMs` of it queueing the writes; store writes),
+   * trims (wall time, objects dropped), waits of this thread for commits to land (`waits`, `waitMs`:
+   * a backlog, a clean stop), and `landMs`, the commits' time from queued to landed (on the store's
+   * writer thread, fsync included: not this thread's).
    */
-  readonly work = { flushes: 0, flushMs: 0, writeMs: 0, flushWrites: 0, trimMs: 0, dropped: 0 };
+  readonly work = { flushes: 0, flushMs: 0, writeMs: 0, flushWrites: 0, trimMs: 0, dropped: 0, waits: 0, waitMs: 0, landMs: 0 };
 
-  /** Writes every record changed since the last flush, and `more`, in one store transaction. */
-  private flush(more?: (digest: Uint8Array) => StoreWrite[]): void {
+  /** Commits queued and not landed yet. */
+  private inFlight = 0;
+  /** Settles once every commit queued so far landed (or one failed); commits land in order. */
+  private lastLanding: Promise<void> = Promise.resolve();
+  /** The first commit failure: every later safe point throws it (the store is behind memory). */
+  private failure: StateCommitError | null = null;
+  /** While a snapshot's commit is in flight: no other commit starts (its view is taken as it lands). */
+  private viewPending = false;
+
+  /** Commits in flight now (see `STATE_COMMITS_IN_FLIGHT`). */
+  get commitsInFlight(): number {
+    return this.inFlight;
+  }
+
+  private get canStartCommit(): boolean {
+    return this.inFlight < STATE_COMMITS_IN_FLIGHT && !this.viewPending;
+  }
+
+  /**
+   * Whether the block just ended must wait for the commit in flight before another block runs: a
+   * commit is owed and `STATE_COMMIT_BACKLOG` records changed since the last one started.
+   */
+  get mustWait(): boolean {
+    return this.store !== null && !this.canStartCommit && this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_BACKLOG;
+  }
+
+  /**
+   * Waits until every commit queued so far landed (a backlog, a clean stop: the caller then runs its
+   * safe point), counted in `work`; throws `StateCommitError` when one failed.
+   */
+  async settle(): Promise<void> {
+    if (this.inFlight > 0) {
+      const t0 = performance.now();
+      await this.lastLanding;
+      this.work.waits++;
+      this.work.waitMs += performance.now() - t0;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Queues every record changed since the last flush, and `more`, as one store transaction (on the
+   * store's writer thread); the records stay pinned in memory until it landed. Returns its landing.
+   */
+  private flush(more?: (digest: Uint8Array) => StoreWrite[]): Promise<void> {
+    if (this.failure) throw this.failure;
     const t0 = performance.now();
     const digest = this.digest();
     const out: StoreWrite[] = [];
@@ -157,17 +230,37 @@ export class ChainState {
     this.tables.writes(out);
     if (more) for (const w of more(digest)) out.push(w);
     const t1 = performance.now();
-    if (out.length > 0) this.store!.commit(out);
+    const written = out.length > 0 ? this.store!.commit(out) : Promise.resolve();
     this.work.writeMs += performance.now() - t1;
-    this.accounts.flushed();
-    this.tables.flushed();
+    this.accounts.commitStarted();
+    this.tables.commitStarted();
+    this.inFlight++;
+    const before = this.lastLanding;
+    const landing = before
+      .then(() => written)
+      .then(
+        () => {
+          this.accounts.landed();
+          this.tables.landed();
+          this.work.landMs += performance.now() - t1;
+        },
+        (e: unknown) => {
+          this.failure ??= new StateCommitError(e instanceof Error ? e : new Error(String(e)));
+        },
+      )
+      .finally(() => {
+        this.inFlight--;
+      });
+    this.lastLanding = landing;
     this.work.flushes++;
     this.work.flushWrites += out.length;
     this.work.flushMs += performance.now() - t0;
+    return landing;
   }
 
-  /** Empties the store: the state is about to be built from genesis (and a snapshot or the log). */
+  /** Empties the store: the state is about to be built from genesis (and a snapshot or the log); no commit is in flight then. */
   resetStore(): void {
+    if (this.inFlight > 0) throw new Error('ChainState.resetStore with a commit in flight');
     this.store?.clear();
   }
 
@@ -196,9 +289,10 @@ export class ChainState {
     return { sum: this.records.sum(), count: this.records.count };
   }
 
-  /** Closes the store, if any. */
-  close(): Promise<void> {
-    return this.store?.close() ?? Promise.resolve();
+  /** Closes the store, if any, once the commits in flight landed (a failed one is not retried: a restart replays from the last that landed). */
+  async close(): Promise<void> {
+    await this.lastLanding;
+    await this.store?.close();
   }
 
   /** Before any change to `acct`: mark it for the digest, and keep its record for a snapshot being written. */
@@ -224,25 +318,36 @@ export class ChainState {
   /** Starts a frozen view of the state as it is now (see snapshot-capture.ts); null while another is open. */
   beginCapture(commit?: (digest: Uint8Array) => StoreWrite[]): StateCapture | null {
     if (this.tables.capture) return null;
-    // the store then holds the accounts and tables at N; the writer reads them through a view of
-    // that commit, so later commits (and trims) go on while it writes
-    if (this.store !== null) {
-      this.flush(commit);
-      this.captureView = this.store.view();
-    }
     const c: StateCapture = new SnapshotCapture();
+    // the store then holds the accounts and tables at N; the writer reads them through a view of
+    // that commit, taken as it lands (no other commit starts before), so later commits (and trims)
+    // go on while it writes
+    if (this.store !== null) {
+      const store = this.store;
+      const landing = this.flush(commit);
+      this.viewPending = true;
+      this.captureView = landing.then(() => {
+        this.viewPending = false;
+        if (this.failure) throw this.failure;
+        return store.view(); // endCapture releases it
+      });
+      this.captureView.catch(() => {}); // the writer sees the failure when it reads the view
+    }
     this.tables.capture = c;
     return c;
   }
 
-  /** With a store, while a capture is open: the store as it was at the capture's block. */
-  captureView: StoreView | null = null;
+  /** With a store, while a capture is open: the store as it was at the capture's block, once its commit landed. */
+  captureView: Promise<StoreView> | null = null;
 
   /** Closes `c` and drops its preimages (and the store view). */
   endCapture(c: StateCapture): void {
     if (this.tables.capture === c) {
       this.tables.capture = null;
-      this.captureView?.done();
+      this.captureView?.then(
+        (v) => v.done(),
+        () => {},
+      );
       this.captureView = null;
     }
     c.close();

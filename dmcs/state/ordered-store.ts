@@ -4,10 +4,13 @@
  * batches, and writes only as one atomic batch (`commit`). One environment per chain, in its own
  * folder.
  *
- * The persistent home of the state (chain-state.ts, store-head.ts): a commit writes the changed
- * records and the commit record (block, digest, …) in one transaction, fsynced, so after a crash the
- * store holds the last commit whole or the one before it whole (LMDB flips one meta page last).
- * Opening it keeps what it holds; `clear` empties it when the state is rebuilt from elsewhere.
+ * The persistent home of the state (chain-state.ts, store-commit.ts): a commit writes the changed
+ * records and the commit record (block, digest, …) in one transaction, so after a crash the store
+ * holds the last commit whole or the one before it whole (LMDB flips one meta page last). The
+ * transaction runs on LMDB's writer thread, not the caller's (`commit` queues the writes and returns
+ * a promise that settles once they are committed and flushed to disk): the block thread pays for
+ * queueing the bytes, never for the write or the fsync. Opening it keeps what it holds; `clear`
+ * empties it when the state is rebuilt from elsewhere (no commit in flight then).
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database } from 'lmdb';
@@ -48,18 +51,27 @@ export class OrderedStore {
     return v === undefined ? undefined : new Uint8Array(v);
   }
 
-  /** Writes every entry (a null value removes the key) in one transaction: all or none. */
-  commit(entries: Iterable<readonly [Uint8Array, Uint8Array | null]>): void {
-    this.db.transactionSync(() => {
+  /**
+   * Writes every entry (a null value removes the key) in one transaction, all or none, on LMDB's
+   * writer thread: the entries are queued now (one batch), the promise resolves once the transaction
+   * is committed (visible to reads) and flushed to disk (durable), and rejects when it failed.
+   * Commits land in the order they were queued.
+   */
+  async commit(entries: Iterable<readonly [Uint8Array, Uint8Array | null]>): Promise<void> {
+    const committed = this.db.batch(() => {
       for (const [k, v] of entries) {
-        if (v === null) this.db.removeSync(k);
-        else this.db.putSync(k, v);
+        if (v === null) void this.db.remove(k);
+        else void this.db.put(k, v);
       }
     });
+    await committed;
+    await this.db.flushed;
+    this.db.resetReadTxn(); // later reads see it
   }
 
-  /** A read view of the store as it is now (see `StoreView`). */
+  /** A read view of the store as it is now (see `StoreView`): of its last commit that landed, when none is queued after it. */
   view(): StoreView {
+    this.db.resetReadTxn();
     const txn = this.db.useReadTransaction();
     let open = true;
     const v: LmdbView = {

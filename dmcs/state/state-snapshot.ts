@@ -147,8 +147,8 @@ export class StateSnapshot {
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
       // with a store, the accounts at N are the store's, read through the view of the commit made
-      // when the capture began; without one, the live accounts and the capture's preimages
-      const view = this.state.captureView;
+      // when the capture began (taken as it landed); without one, the live accounts and the capture's preimages
+      const view = this.state.captureView ? await this.state.captureView : null;
       for (const a of view ? this.state.accounts.stored(view) : []) {
         writeSection(out, Section.account, a.record);
         if (a.limits) writeSection(out, Section.limits, encodeLimits(w, a.name, a.limits));

@@ -25,8 +25,9 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
 export const STORE_FORMAT = 1;
 
 /**
- * The state is committed to the store at least every this many blocks (and at a clean stop), so a
- * restart replays at most this many blocks. Commits also run while a snapshot is being written (its
+ * A commit of the state to the store is due every this many blocks (and at a clean stop), so a
+ * restart replays about this many blocks at most (more while a due commit is owed: one still in
+ * flight, or the log lagging, chain-state.ts `STATE_COMMITS_IN_FLIGHT`). Commits also run while a snapshot is being written (its
  * writer reads the store through a view of its block, ordered-store.ts `view`), and sooner when many
  * records changed (chain-state.ts `STATE_COMMIT_MAX_CHANGES`).
  */

@@ -13,8 +13,9 @@
  *   key   'T' ‖ u64 code ‖ u64 scope ‖ u64 table, big-endian (the store's order is (code, scope, table))
  *   value the snapshot's TABLE section payload (code, scope, table, payer, rows)
  *
- * under the same rules as the accounts (account-store.ts): tables changed since the last flush, or
- * that an undo closure of a reversible block still refers to, are pinned, and `trim` drops the least
+ * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
+ * written by a commit that has not landed yet, or that an undo closure of a reversible block still
+ * refers to, are pinned, and `trim` drops the least
  * recently used only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
  * indexes stay in memory, and each one changed since the last flush is written whole under
@@ -242,7 +243,19 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** With a store: tables in access order, least recent first (the cached ones). */
   private readonly recent = new Map<string, Table>();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
-  private readonly changed = new Map<string, { code: bigint; scope: bigint; table: bigint }>();
+  private changed = new Map<string, TableKey>();
+  /**
+   * With a store: the tables each commit still in flight writes, oldest first (pinned; the store
+   * holds them only once it landed, so one here and not in memory was removed).
+   */
+  private readonly landing: Array<Map<string, TableKey>> = [];
+
+  /** Whether the store may not hold the table `key` as memory does: changed since the last flush, or written by a commit in flight. */
+  private unsettled(key: string): boolean {
+    if (this.changed.has(key)) return true;
+    for (const m of this.landing) if (m.has(key)) return true;
+    return false;
+  }
   /** With a store: the undo journal position each recently changed table waits for (UndoLog.pinFor). */
   private readonly pins = new Map<string, number>();
 
@@ -283,7 +296,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /**
    * The store writes for every table and index changed since the last flush (the snapshot encoding
-   * of each; a null value removes it), to commit with the rest of the state; `flushed()` once committed.
+   * of each; a null value removes it), to commit with the rest of the state; `commitStarted()` once queued.
    */
   writes(out: Array<[Uint8Array, Uint8Array | null]>): void {
     if (this.store === null) return;
@@ -298,16 +311,24 @@ export class TableStore implements ContractDatabase, IndexOwner {
     }
   }
 
-  /** The writes of `writes()` are committed. */
-  flushed(): void {
-    this.changed.clear();
+  /** The writes of `writes()` are queued as a commit (the tables stay pinned until it `landed`; indexes are all in memory). */
+  commitStarted(): void {
+    this.landing.push(this.changed);
+    this.changed = new Map();
     this.changedIndexes.clear();
   }
 
-  /** Drops the least recently used tables down to `TRIM_TO` of the budget; only after `flush`, at a safe point. */
+  /** The oldest commit in flight landed: the store holds what it wrote. */
+  landed(): void {
+    this.landing.shift();
+  }
+
+  /**
+   * Drops the least recently used tables down to `keepShare` of the budget, at a safe point; never
+   * one the store does not hold as it is (changed since the last flush, or in a commit in flight).
+   */
   trim(keepShare: number): number {
     if (this.store === null || this.recent.size <= this.budget) return 0;
-    if (this.changed.size > 0) throw new Error('TableStore.trim before flush');
     const keep = Math.floor(this.budget * keepShare);
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
@@ -315,6 +336,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     for (const [key, t] of this.recent) {
       if (this.recent.size <= keep) break;
       if (this.pins.has(key)) continue; // an undo closure of a reversible block refers to it
+      if (this.unsettled(key)) continue; // the store does not hold it as it is (yet)
       this.forget(t);
       dropped++;
     }
@@ -350,7 +372,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
     const key = tableKeyString(code, scope, table);
-    if (this.changed.has(key)) return undefined; // removed since the last flush
+    if (this.unsettled(key)) return undefined; // removed since the store's last landed commit
     const bytes = this.store!.get(tableKey(code, scope, table));
     if (bytes === undefined) return undefined;
     const t = decodeStoredTable(bytes, this);
@@ -414,14 +436,17 @@ export class TableStore implements ContractDatabase, IndexOwner {
     for (const { key, value } of this.store!.range(start, end)) {
       const v = new DataView(key.buffer, key.byteOffset, 25);
       const k = tableKeyString(v.getBigUint64(1), v.getBigUint64(9), v.getBigUint64(17));
-      if (this.changed.has(k)) continue; // yielded below from memory, or gone
+      if (this.unsettled(k)) continue; // yielded below from memory, or gone
       yield this.recent.get(k) ?? decodeStoredTable(value, this);
     }
-    for (const { code: c, scope, table } of this.changed.values()) {
-      if (code !== null && c !== code) continue;
-      const t = this.byCode.get(c)?.get(scope)?.get(table);
-      if (t) yield t;
-    }
+    const seen = new Set<string>();
+    for (const m of [...this.landing, this.changed])
+      for (const [k, { code: c, scope, table }] of m) {
+        if ((code !== null && c !== code) || seen.has(k)) continue;
+        seen.add(k);
+        const t = this.byCode.get(c)?.get(scope)?.get(table);
+        if (t) yield t;
+      }
   }
 
   private attach(t: Table): void {
@@ -478,6 +503,13 @@ function indexKey(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table:
 
 function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint }): string {
   return `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
+}
+
+/** A table's (code, scope, table). */
+interface TableKey {
+  code: bigint;
+  scope: bigint;
+  table: bigint;
 }
 
 function tableKeyString(code: bigint, scope: bigint, table: bigint): string {

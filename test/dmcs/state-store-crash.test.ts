@@ -109,6 +109,60 @@ test('kill -9 while the state commits to its store: the restart from the store =
   assert.is(fromStore, ROUNDS, `the store was used in ${fromStore} of ${ROUNDS} rounds (refused: ${refusals.join('; ')})`);
 });
 
+test('kill -9 while a state commit is in flight (queued on the store thread, not landed): the restart == a full replay', async () => {
+  const dir = tempDir('state-store-inflight');
+  dirs.push(dir);
+  let inFlightKills = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    // the child kills itself while a commit of this run is in flight (the first that is still in
+    // flight a seeded number of event loop turns after it was queued)
+    const nth = 1;
+    const turns = Math.floor(random() * 4);
+    const { url, exited, child } = await startCrashChild([dir, String(CACHE), '0', '100', `${nth}:${turns}`], children);
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    const outClosed = new Promise((r) => child.stdout!.on('close', r)); // its last line may come after 'exit'
+    const client = new APIClient({ url });
+    const signed = await signedNewAccounts(
+      client,
+      Array.from({ length: BURST }, (_, i) => accountName('flight', round, i)),
+    );
+    const pushes = signed.map((p) => push(url, p).catch(() => null));
+    // bounded: a child that never reached its nth commit is killed here (and the count below fails)
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    await exited;
+    await outClosed;
+    clearTimeout(guard);
+    await Promise.all(pushes);
+    if (/killed with commit \d+ in flight/.test(out)) inFlightKills++;
+
+    const notes: string[] = [];
+    const cached = await startNode({
+      dev: true,
+      dataDir: dir,
+      snapshotEvery: 0,
+      autoProduce: false,
+      recoveryWorkers: 0,
+      stateCache: CACHE,
+      onError: (e) => notes.push(e.message),
+    });
+    let viaStore: { head_block_num: number; state_digest: string };
+    try {
+      assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
+      viaStore = digestOf(cached);
+      assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
+    } finally {
+      await cached.close();
+    }
+    const full = await fullReplay(dir);
+    assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
+    assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+  }
+  assert.is(inFlightKills, ROUNDS, 'every kill landed with a commit in flight');
+});
+
 test("a restart replays only the blocks after the store's last commit", async () => {
   const dir = tempDir('state-store-replay');
   dirs.push(dir);

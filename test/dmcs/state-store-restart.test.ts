@@ -180,9 +180,14 @@ test('with a cache no block fills, the state commits every STATE_COMMIT_BLOCKS b
     assert.is(node.chain.stateCommittedAt, STATE_COMMIT_BLOCKS);
     for (let i = 0; i < 2 * STATE_COMMIT_BLOCKS + 5; i++) {
       await node.produceBlock();
-      assert.ok(node.chain.head.num - node.chain.stateCommittedAt < STATE_COMMIT_BLOCKS, `block ${node.chain.head.num}`);
+      // a due commit waits (owed) only while the one before it has not landed
+      const lag = node.chain.head.num - node.chain.stateCommittedAt;
+      assert.ok(lag < STATE_COMMIT_BLOCKS || node.chain.state.commitsInFlight > 0, `block ${node.chain.head.num}`);
     }
-    assert.is(node.chain.stateCommittedAt, 3 * STATE_COMMIT_BLOCKS);
+    await node.chain.state.settle();
+    await node.produceBlock();
+    const at = node.chain.stateCommittedAt;
+    assert.ok(at >= 3 * STATE_COMMIT_BLOCKS && at < 3 * STATE_COMMIT_BLOCKS + 6, `committed at ${at}`);
   } finally {
     await node.close();
   }

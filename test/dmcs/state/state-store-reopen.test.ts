@@ -15,6 +15,7 @@ import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import type { SecondaryKind } from '../../../dmcs/vm/contract-host.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { blockEnd } from './block-end.js';
 
 const hex = bytesToHex;
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
@@ -108,7 +109,8 @@ test('a state reopened from its store at the last commit is the state of that co
         st.undo.commit(m1);
         mem.undo.commit(m2);
       }
-      st.atSafePoint({
+      if (block % 3 === 0) await st.settle(); // a due commit starts (none in flight)
+      await blockEnd(st, {
         due: block % 3 === 0,
         writes: () => {
           commits++;
@@ -117,6 +119,7 @@ test('a state reopened from its store at the last commit is the state of that co
       });
     }
     // the last commit: what a commit record carries
+    await st.settle();
     st.atSafePoint({ due: true, writes: () => [] });
     const committed = {
       digest: hex(st.digest()),
