@@ -37,6 +37,40 @@ const random = seededRandom(0x2b);
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const accountName = (tag: string, round: number, i: number) => `${tag}${letters[round]}${letters[Math.floor(i / 26)]}${letters[i % 26]}`;
 
+/**
+ * Restarts the node of `dir` with the store (`check` sees it and its start notes), checks its
+ * incremental digest against a recompute, closes it, and asserts a full replay of the log reaches
+ * the same head and state digest.
+ */
+async function restartEqualsReplay(
+  dir: string,
+  round: number,
+  snapshotEvery: number,
+  check: (node: EmbeddedNode, notes: string[]) => void,
+): Promise<void> {
+  const notes: string[] = [];
+  const cached = await startNode({
+    dev: true,
+    dataDir: dir,
+    snapshotEvery,
+    autoProduce: false,
+    recoveryWorkers: 0,
+    stateCache: CACHE,
+    onError: (e) => notes.push(e.message),
+  });
+  let viaStore: { head_block_num: number; state_digest: string };
+  try {
+    check(cached, notes);
+    viaStore = digestOf(cached);
+    assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
+  } finally {
+    await cached.close();
+  }
+  const full = await fullReplay(dir);
+  assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
+  assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+}
+
 async function signedNewAccounts(client: APIClient, names: string[]): Promise<unknown[]> {
   const abi = await abiOf(client, 'eosio');
   const out: unknown[] = [];
@@ -77,18 +111,7 @@ test('kill -9 while the state commits to its store: the restart from the store =
     await Promise.all(pushes);
     assert.ok(existsSync(join(dir, STATE_STORE_DIR)), 'the child used the store');
 
-    const notes: string[] = [];
-    const cached = await startNode({
-      dev: true,
-      dataDir: dir,
-      snapshotEvery: 2,
-      autoProduce: false,
-      recoveryWorkers: 0,
-      stateCache: CACHE,
-      onError: (e) => notes.push(e.message),
-    });
-    let viaStore: { head_block_num: number; state_digest: string };
-    try {
+    await restartEqualsReplay(dir, round, 2, (cached, notes) => {
       if (cached.chain.startedFromStore > 0) {
         fromStore++;
         assert.ok(
@@ -96,15 +119,8 @@ test('kill -9 while the state commits to its store: the restart from the store =
           notes.join('\n'),
         );
       } else refusals.push(notes.find((n) => n.startsWith('state store:')) ?? '(no note)');
-      viaStore = digestOf(cached);
-      assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
       assert.ok(cached.chain.state.accounts.cached <= Math.max(CACHE, 64), `round ${round}: ${cached.chain.state.accounts.cached} cached`);
-    } finally {
-      await cached.close();
-    }
-    const full = await fullReplay(dir);
-    assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
-    assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+    });
   }
   assert.is(fromStore, ROUNDS, `the store was used in ${fromStore} of ${ROUNDS} rounds (refused: ${refusals.join('; ')})`);
 });
@@ -138,27 +154,9 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
     await Promise.all(pushes);
     if (/killed with commit \d+ in flight/.test(out)) inFlightKills++;
 
-    const notes: string[] = [];
-    const cached = await startNode({
-      dev: true,
-      dataDir: dir,
-      snapshotEvery: 0,
-      autoProduce: false,
-      recoveryWorkers: 0,
-      stateCache: CACHE,
-      onError: (e) => notes.push(e.message),
-    });
-    let viaStore: { head_block_num: number; state_digest: string };
-    try {
+    await restartEqualsReplay(dir, round, 0, (cached, notes) => {
       assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
-      viaStore = digestOf(cached);
-      assert.is(bytesToHex(cached.chain.state.recomputeDigest()), viaStore.state_digest, `round ${round}: incremental == recomputed`);
-    } finally {
-      await cached.close();
-    }
-    const full = await fullReplay(dir);
-    assert.is(full.head_block_num, viaStore.head_block_num, `round ${round}: same head`);
-    assert.is(full.state_digest, viaStore.state_digest, `round ${round}: same state`);
+    });
   }
   assert.is(inFlightKills, ROUNDS, 'every kill landed with a commit in flight');
 });
