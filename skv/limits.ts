@@ -99,3 +99,10 @@ export const SIGNER_EXIT_WAIT_MS = 1000;
  * since waking the other thread and hearing back costs more than one K1 signature (~0.1 ms).
  */
 export const SIGNER_MIN_JOBS = 2;
+/**
+ * The host keeps its copy of the vault's key list (`Vault.listKeys({ recent })`) only while less
+ * than this share of the auto-lock time has passed since it last sent a request the vault answered
+ * unlocked: the vault counts idleness from the latest request it received, so it cannot have locked
+ * itself meanwhile; half leaves room for a wall clock moved forward (the vault reads both clocks).
+ */
+export const KEY_LIST_REUSE_SHARE = 0.5;

@@ -252,6 +252,18 @@ export interface SignResult {
   /** The exact bytes whose sha256 was signed. */
   signedBytes: Uint8Array;
 }
+/** The `sign` reply on the wire: the result, and the version of the vault's key list when it answered (ListKeysResult.keySet). */
+export interface SignReply extends SignResult {
+  keySet: string;
+}
+export interface ListKeysResult {
+  keys: KeyInfo[];
+  /**
+   * The version of this list: another reply with the same version comes from the same worker with
+   * no lock, unlock or keystore change between them (the host's copy of the list is still right).
+   */
+  keySet: string;
+}
 export interface ExportKeyResult {
   privateKey: string;
 }
@@ -282,8 +294,8 @@ export interface DmemoResults {
   create_key: KeyInfo;
   import_key: KeyInfo;
   discard_key: { publicKey: string };
-  list_keys: { keys: KeyInfo[] };
-  sign: SignResult;
+  list_keys: ListKeysResult;
+  sign: SignReply;
   export_key: ExportKeyResult;
   set_grant: SetGrantResult;
   revoke_grant: RevokeGrantResult;

@@ -109,6 +109,10 @@ export class VaultCore {
   private state: Unlocked | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastLock: { at: number; reason: LockReason } | null = null;
+  /** This worker's name in key-set versions: a new worker (a restarted vault) never repeats one. */
+  private readonly keySetId = randomBytes(8).toString('hex');
+  /** Bumped whenever the keys `list_keys` answers may have changed: lock, unlock, a keystore write or reread. */
+  private keySetGeneration = 0;
   /** App signatures waiting for, or riding on, the next spend-ledger write (group commit). */
   // gathered per event-loop turn: the requests the main thread posted together arrive as separate messages
   private readonly appSigns = new GroupCommit<AppSign, string[]>((batch) => this.signBatch(batch), {
@@ -148,7 +152,8 @@ export class VaultCore {
     const s = this.requireUnlocked(req.op, now);
     switch (req.op) {
       case 'list_keys':
-        return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)) };
+        await this.refresh(s); // a key another process imported is listed (and usable) at once: one stat when none did
+        return { keys: s.parsed.body.keys.map((k) => keyInfo(k.publicKey, k.label, k.created)), keySet: this.keySet() };
       case 'create_key': {
         const info = await this.addKey(s, PrivateKey.generate(wipedRandom), req.label);
         s.unused.add(info.publicKey);
@@ -258,7 +263,10 @@ export class VaultCore {
   lock(reason: LockReason = 'request'): void {
     const s = this.state;
     this.state = null;
-    if (s) this.lastLock = { at: Date.now(), reason };
+    if (s) {
+      this.lastLock = { at: Date.now(), reason };
+      this.keySetGeneration++;
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -386,6 +394,7 @@ export class VaultCore {
       lastActivity: Date.now(),
       lastActivityMono: performance.now(),
     };
+    this.keySetGeneration++;
     this.armTimer();
     return {
       keyCount: keys.size,
@@ -427,6 +436,7 @@ export class VaultCore {
       for (const entry of parsed.body.keys)
         if (!s.keys.has(entry.publicKey)) s.keys.set(entry.publicKey, openKey(s.derived, parsed.body.id, entry));
       s.parsed = parsed;
+      this.keySetGeneration++;
     }
     s.stamp = stamp;
   }
@@ -439,7 +449,17 @@ export class VaultCore {
       await writeKeystoreFile(this.paths.keystore, text);
       s.parsed = parseKeystore(new TextEncoder().encode(text));
       s.stamp = fileStamp(this.paths.keystore);
+      this.keySetGeneration++;
     });
+  }
+
+  /**
+   * The version of the key list this vault answers: equal in two replies only if no lock, unlock or
+   * keystore change came between them in this worker. The host keeps its copy of the list while the
+   * signatures' replies carry the version it was read at (skv/vault.ts, `listKeys({ recent })`).
+   */
+  private keySet(): string {
+    return `${this.keySetId}.${this.keySetGeneration}`;
   }
 
   private async addKey(s: Unlocked, key: PrivateKey, label = ''): Promise<KeyInfo> {
@@ -657,7 +677,8 @@ export class VaultCore {
     const digest = signingDigest(req.chainId, req.transaction, req.contextFreeData).array;
     const keys = req.keys.map((k) => this.resolveKey(s, k));
     await this.approve(s, req.assertion, 'sign', app, digest, now, req.identity);
-    if (app === USER_APP) return { signatures: keys.map(([, k]) => signCanonical(k, digest).toString()), digest, signedBytes };
+    if (app === USER_APP)
+      return { signatures: keys.map(([, k]) => signCanonical(k, digest).toString()), digest, signedBytes, keySet: this.keySet() };
     // An app: its grant and today's spend as every process left them, checked and counted under the
     // vault lock, so two processes under one daily cap cannot both spend it; concurrent requests
     // share the lock and the ledger write, and none is answered before that write is synced.
@@ -671,7 +692,8 @@ export class VaultCore {
       keys,
     });
     admitted?.();
-    return { signatures: await signed, digest, signedBytes };
+    const signatures = await signed;
+    return { signatures, digest, signedBytes, keySet: this.keySet() };
   }
 
   /**

@@ -39,6 +39,7 @@ import {
   MAX_ASSERTION_TTL_MS,
   DEFAULT_BACKOFF_BASE_MS,
   VAULT_THREADS,
+  KEY_LIST_REUSE_SHARE,
 } from './limits.js';
 
 export interface VaultOptions {
@@ -77,6 +78,9 @@ export interface SignOptions {
   summary?: string[];
 }
 
+/** Requests that lock, unlock or change the vault's keys: the facade's copy of the key list is dropped before each. */
+const KEY_CHANGING_OPS: ReadonlySet<DmemoOp> = new Set<DmemoOp>(['unlock', 'lock', 'create_key', 'import_key', 'discard_key']);
+
 function bytesArg(v: Uint8Array | string, field: string): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(v)) return new Uint8Array(Buffer.from(v, 'hex'));
@@ -94,9 +98,17 @@ export class Vault {
   #verifier: Verifier | null = null;
   /** Whether the keystore holds a WebAuthn credential (then every approval needs a challenge from the vault). */
   #webauthn = false;
+  readonly #autoLockMs: number;
+  /** The key list as last read and the version the vault gave it, while no reply since said it changed. */
+  #keys: { list: readonly KeyInfo[]; keySet: string } | null = null;
+  /** `performance.now()` when the latest request was sent that the vault answered unlocked (a list or a signature). */
+  #activeAt = Number.NEGATIVE_INFINITY;
+  /** Bumped by every request that may change the keys or the lock, so a list read across one is not kept. */
+  #epoch = 0;
 
-  private constructor(channel: VaultChannel) {
+  private constructor(channel: VaultChannel, autoLockMs: number) {
     this.#channel = channel;
+    this.#autoLockMs = autoLockMs;
   }
 
   /** Starts the vault worker (locked). */
@@ -112,12 +124,32 @@ export class Vault {
     };
     if (config.threads !== 1 && config.threads !== 2)
       throw new VaultError('INVALID_ARGUMENT', `threads: expected 1 or 2, got ${opts.threads}`);
-    return new Vault(new VaultChannel(config));
+    return new Vault(new VaultChannel(config), config.autoLockMs);
   }
 
   async #call<O extends DmemoOp>(op: O, fields: Record<string, unknown> = {}): Promise<DmemoResults[O]> {
-    const res = await this.#channel.call(encodeMessage({ v: DMEMO_VERSION, op, ...fields }));
-    return decodeResponse(res, op);
+    if (KEY_CHANGING_OPS.has(op)) this.#forgetKeys();
+    try {
+      const res = await this.#channel.call(encodeMessage({ v: DMEMO_VERSION, op, ...fields }));
+      return decodeResponse(res, op);
+    } catch (err) {
+      this.#forgetKeys(); // locked, a worker that failed, a refusal: the next list is read again
+      throw err;
+    }
+  }
+
+  #forgetKeys(): void {
+    this.#keys = null;
+    this.#epoch++;
+  }
+
+  /**
+   * Whether the vault cannot have locked itself since it last answered unlocked: its idle time runs
+   * from the latest request it received, and one sent less than KEY_LIST_REUSE_SHARE of the auto-lock
+   * time ago came after that request at the earliest.
+   */
+  #unlockedStill(): boolean {
+    return performance.now() - this.#activeAt < this.#autoLockMs * KEY_LIST_REUSE_SHARE;
   }
 
   /**
@@ -165,8 +197,26 @@ export class Vault {
     return (await this.#call('discard_key', { key: publicKey })).publicKey;
   }
 
-  async listKeys(): Promise<KeyInfo[]> {
-    return (await this.#call('list_keys')).keys;
+  /**
+   * The vault's public keys. With `recent`, the list this facade read last, as long as nothing since
+   * can have changed it: every signature's reply carries the version of the vault's key list and a
+   * different one drops the copy, as does any other request (lock, unlock, key changes) and any
+   * failure, and the copy is kept only while the vault cannot have locked itself by idleness. The
+   * transaction service reads the keys this way on every push: it saves a dMemo round trip, and a
+   * vault that locked or changed its keys still refuses before a user verification is asked (see
+   * docs/vault.md, "The key list").
+   */
+  async listKeys(opts: { recent?: boolean } = {}): Promise<KeyInfo[]> {
+    const kept = this.#keys;
+    if (opts.recent && kept && this.#unlockedStill()) return [...kept.list];
+    const epoch = this.#epoch;
+    const sent = performance.now();
+    const r = await this.#call('list_keys');
+    if (epoch === this.#epoch) {
+      this.#keys = { list: r.keys, keySet: r.keySet };
+      this.#activeAt = Math.max(this.#activeAt, sent);
+    }
+    return r.keys;
   }
 
   /** Runs the vault's half of an approved request and tells the verifier how the vault answered. */
@@ -271,8 +321,9 @@ export class Vault {
       },
     };
     const assertion = await this.#verify(request);
-    return this.#settle(request, () =>
-      this.#call('sign', {
+    return this.#settle(request, async () => {
+      const sent = performance.now();
+      const r = await this.#call('sign', {
         chainId,
         transaction,
         ...(cfd ? { contextFreeData: cfd } : {}),
@@ -280,8 +331,12 @@ export class Vault {
         app,
         ...(o.identity !== undefined ? { identity: o.identity } : {}),
         assertion,
-      }),
-    );
+      });
+      const { keySet, ...result } = r;
+      if (keySet === this.#keys?.keySet) this.#activeAt = Math.max(this.#activeAt, sent);
+      else this.#forgetKeys();
+      return result;
+    });
   }
 
   /**

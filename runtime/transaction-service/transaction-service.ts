@@ -380,8 +380,22 @@ export class TransactionService {
     }
   }
 
+  /**
+   * The vault keys that satisfy the session's permission. The vault's key list is the copy read on
+   * an earlier push while the vault says it is unchanged (Vault.listKeys `recent`); a key imported
+   * since by another process is not in that copy, so a pick that fails is tried once on a fresh list.
+   */
   async #keys(hybrid: HybridApi, session: Session): Promise<string[]> {
-    const vaultKeys = (await this.#o.vault.listKeys()).map((k) => k.publicKey);
+    try {
+      return await this.#pickKeys(hybrid, session, true);
+    } catch (err) {
+      if (!(err instanceof TransactionServiceError && err.code === 'NO_MATCHING_KEY')) throw err;
+      return this.#pickKeys(hybrid, session, false);
+    }
+  }
+
+  async #pickKeys(hybrid: HybridApi, session: Session, recent: boolean): Promise<string[]> {
+    const vaultKeys = (await this.#o.vault.listKeys({ recent })).map((k) => k.publicKey);
     try {
       return await pickKeys(
         async (n) => (await hybrid.getAccount(n)).value,
