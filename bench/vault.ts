@@ -8,7 +8,7 @@
  *   (`eosio.token::transfer` on this chain, at most 10.0000 EOS per transaction and a daily cap),
  *   set the way an install does it (`Vault.setGrant`: the user's approval, the `set_grant` dMemo op
  *   with its assertion). The round trip includes the facade, the verifier assertion, msgpack, the
- *   piscina hop, the digest, the cross-process vault lock, re-reading the keystore if another
+ *   hop to the vault worker over its port, the digest, the cross-process vault lock, re-reading the keystore if another
  *   process changed it, the grant and identity check, the scope check of the transfer against the
  *   caps, canonical K1 signing, and the fsynced write of the spend ledger (the daily cap counts
  *   every signature), then the reply. Excludes building the transaction (done before timing).

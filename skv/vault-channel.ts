@@ -1,16 +1,25 @@
 /**
- * The main thread's end of dMemo: one piscina pool with exactly one worker thread running
- * `worker.js`, carrying msgpack bytes both ways. This is the raw channel (tests and benchmarks use it
- * to speak the protocol directly); `Vault` is the typed facade over it.
+ * The main thread's end of dMemo: one worker thread running `worker.js`, carrying msgpack bytes both
+ * ways over the worker's message port. This is the raw channel (tests and benchmarks use it to
+ * speak the protocol directly); `Vault` is the typed facade over it.
  *
- * `atomics: 'disabled'`: the worker must keep its event loop running between tasks, or the
- * auto-lock timer inside it could not fire while the vault is idle.
+ * A plain port, not a pool: the vault is exactly one thread with one state, so a pool's task
+ * objects, async resources and queue were pure overhead on the main thread (about a sixth of its
+ * work per transfer, docs/performance.md). The wire is `ChannelRequest` / `ChannelReply` below:
+ * a call id and the dMemo bytes, which the worker decodes and validates exactly as before
+ * (`skv/protocol.ts`); a reply to no pending call is ignored.
+ *
+ * At most MAX_REQUESTS_IN_FLIGHT requests are in the worker at once (it orders them itself,
+ * worker.ts; several in flight let app signatures share a ledger write); later ones wait here.
+ * The worker keeps its own event loop running between requests, so the auto-lock timer inside it
+ * fires while the vault is idle. It does not hold the process open while no call is pending.
  *
  * A worker that fails before it ever answered (it could not load its modules, e.g. while files are
  * being replaced) is replaced once, after a short pause; later failures are reported: a worker that
- * dies after answering held a session, and a fresh one would be a different, locked vault.
+ * dies after answering held a session, and the fresh one the next call starts is a different,
+ * locked vault.
  */
-import { Piscina } from 'piscina';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { VaultError } from './error.js';
 import type { VaultConfig } from './vault-core.js';
@@ -20,61 +29,138 @@ export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.met
 
 const START_RETRY_DELAY_MS = 250; // long enough for a file being rewritten to be whole again
 
+/** Main thread → vault worker: one dMemo request. */
+export interface ChannelRequest {
+  id: number;
+  message: Uint8Array;
+}
+/** Vault worker → main thread: the dMemo response to request `id`. */
+export interface ChannelReply {
+  id: number;
+  reply: Uint8Array;
+}
+
+interface Pending {
+  message: Uint8Array;
+  resolve: (reply: Uint8Array) => void;
+  reject: (err: unknown) => void;
+}
+
+/** One started worker and the calls it holds. */
+interface Live {
+  worker: Worker;
+  inFlight: Map<number, Pending>;
+  /** Set once it died: its calls were failed, the next call starts another. */
+  dead: boolean;
+}
+
 export class VaultChannel {
-  #pool: Piscina<Uint8Array, Uint8Array> | null;
-  #answered = false;
   readonly #config: VaultConfig;
+  #live: Live | null = null;
+  #closed = false;
+  #answered = false;
+  /** Whether a worker that never answered was replaced already (once only). */
+  #retried = false;
+  #nextId = 1;
+  /** Calls waiting for a place in the worker (beyond MAX_REQUESTS_IN_FLIGHT), in order. */
+  readonly #waiting: Pending[] = [];
 
   constructor(config: VaultConfig) {
     this.#config = config;
-    this.#pool = this.#newPool();
+    this.#live = this.#start();
   }
 
-  #newPool(): Piscina<Uint8Array, Uint8Array> {
-    return new Piscina<Uint8Array, Uint8Array>({
-      filename: VAULT_WORKER_PATH,
-      name: 'default',
-      minThreads: 1,
-      maxThreads: 1,
-      // the worker orders them itself (worker.ts); several in flight let app signatures share a ledger write
-      concurrentTasksPerWorker: MAX_REQUESTS_IN_FLIGHT,
-      atomics: 'disabled',
-      workerData: { vault: this.#config },
-    });
+  #start(): Live {
+    const worker = new Worker(VAULT_WORKER_PATH, { workerData: { vault: this.#config } });
+    const live: Live = { worker, inFlight: new Map(), dead: false };
+    worker.on('message', (m: ChannelReply) => this.#onReply(live, m));
+    worker.on('error', (err) => this.#onDeath(live, err));
+    worker.on('exit', (code) => this.#onDeath(live, new Error(`the vault worker exited with code ${code}`)));
+    worker.unref(); // referenced only while calls are pending (#send)
+    return live;
   }
 
   /** Sends one dMemo message (msgpack bytes) and resolves to the response bytes. */
-  async call(message: Uint8Array): Promise<Uint8Array> {
-    let pool = this.#pool;
-    if (!pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
-    try {
-      const res = await pool.run(message);
-      this.#answered = true;
-      return res;
-    } catch (err) {
-      if (!this.#answered && this.#pool === pool) {
-        await pool.destroy().catch(() => {});
-        await new Promise((r) => setTimeout(r, START_RETRY_DELAY_MS));
-        if (this.#pool !== pool) throw new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one');
-        pool = this.#pool = this.#newPool();
-        try {
-          const res = await pool.run(message);
-          this.#answered = true;
-          return res;
-        } catch (again) {
-          // biome-ignore lint/suspicious/noCatchAssign: the retry's failure is the one to report
-          err = again;
-        }
-      }
-      // the worker died (it never throws on its own): piscina starts a fresh one, which is locked
-      throw new VaultError('INTERNAL', `the vault worker failed (${(err as Error)?.message ?? err}); it restarts locked — unlock again`);
-    }
+  call(message: Uint8Array): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const p: Pending = { message, resolve, reject };
+      const live = this.#current();
+      if (live.inFlight.size < MAX_REQUESTS_IN_FLIGHT) this.#send(live, p);
+      else this.#waiting.push(p);
+    });
   }
 
-  /** Ends the worker thread; every decrypted key dies with it. */
+  /** The live worker, or a fresh (locked) one when the last died. */
+  #current(): Live {
+    if (!this.#live || this.#live.dead) this.#live = this.#start();
+    return this.#live;
+  }
+
+  #send(live: Live, p: Pending): void {
+    const id = this.#nextId++;
+    live.inFlight.set(id, p);
+    if (live.inFlight.size === 1) live.worker.ref();
+    const req: ChannelRequest = { id, message: p.message };
+    live.worker.postMessage(req);
+  }
+
+  #onReply(live: Live, m: ChannelReply): void {
+    const p = typeof m?.id === 'number' ? live.inFlight.get(m.id) : undefined;
+    if (!p || !(m.reply instanceof Uint8Array)) return; // not a reply to a call of ours: the worker speaks out of protocol
+    live.inFlight.delete(m.id);
+    this.#answered = true;
+    this.#release(live);
+    p.resolve(m.reply);
+  }
+
+  /** One place in the worker is free: the next waiting call takes it. */
+  #release(live: Live): void {
+    const next = live === this.#live && !live.dead ? this.#waiting.shift() : undefined;
+    if (next) this.#send(live, next);
+    else if (live.inFlight.size === 0) live.worker.unref();
+  }
+
+  #onDeath(live: Live, err: unknown): void {
+    if (live.dead) return;
+    live.dead = true;
+    const calls = [...live.inFlight.values()];
+    live.inFlight.clear();
+    if (this.#closed) {
+      for (const p of calls) p.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
+      return;
+    }
+    if (!this.#answered && !this.#retried) {
+      // it never answered: it could not start (files being replaced?); one fresh worker after a pause
+      this.#retried = true;
+      setTimeout(() => {
+        if (this.#closed) {
+          for (const p of calls) p.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
+          return;
+        }
+        const fresh = this.#current();
+        this.#waiting.unshift(...calls);
+        this.#fill(fresh);
+      }, START_RETRY_DELAY_MS);
+      return;
+    }
+    const message = (err as Error)?.message ?? String(err);
+    for (const p of calls) p.reject(new VaultError('INTERNAL', `the vault worker failed (${message}); it restarts locked — unlock again`));
+    if (this.#waiting.length > 0) this.#fill(this.#current());
+  }
+
+  /** Moves waiting calls into the worker up to its limit. */
+  #fill(live: Live): void {
+    while (this.#waiting.length > 0 && live.inFlight.size < MAX_REQUESTS_IN_FLIGHT) this.#send(live, this.#waiting.shift()!);
+  }
+
+  /** Ends the worker thread; every decrypted key dies with it. Pending calls fail VAULT_CLOSED. */
   async close(): Promise<void> {
-    const pool = this.#pool;
-    this.#pool = null;
-    if (pool) await pool.destroy();
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.#waiting.splice(0)) p.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
+    const live = this.#live;
+    this.#live = null;
+    if (live && !live.dead) await live.worker.terminate();
   }
 }

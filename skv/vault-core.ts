@@ -51,7 +51,7 @@ import { GroupCommit, type Committed } from '../lib/group-commit.js';
 import { VaultSigner, type SignJob } from './vault-signer.js';
 import type { DailySpend } from './signing-scope.js';
 
-/** Fixed for the life of a worker (passed as piscina `workerData`); dMemo cannot change it. */
+/** Fixed for the life of a worker (passed as its `workerData`); dMemo cannot change it. */
 export interface VaultConfig {
   home: string;
   autoLockMs: number;
@@ -63,6 +63,8 @@ export interface VaultConfig {
   threads?: number;
   /** Tests only: the first signing thread ends itself in the middle of its Nth batch (skv/signer-thread.ts). */
   testSignerExitAtBatch?: number;
+  /** Tests only: the vault worker ends itself at its Nth request, before answering it (skv/worker.ts). */
+  testWorkerExitAtRequest?: number;
 }
 
 interface Unlocked {

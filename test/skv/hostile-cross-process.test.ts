@@ -14,7 +14,7 @@ import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
 import { tempHome, removeHome, openTestVault, packTransaction, transfer, autoApprove, CHAIN_ID, PASS } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./vault-racer.child.js', import.meta.url));
-/** Child start-up on a loaded 2-core machine: node, a piscina worker, a test-KDF unlock. */
+/** Child start-up on a loaded 2-core machine: node, the vault worker, a test-KDF unlock. */
 const READY_TIMEOUT_MS = 120_000;
 
 interface Racer {
