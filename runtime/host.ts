@@ -12,7 +12,11 @@ import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
 import {
+  APP_IDLE_MS,
+  LIVE_APP_WORKERS,
+  MAX_APP_IDLE_MS,
   MAX_DECODED_VALUES,
+  MAX_LIVE_APP_WORKERS,
   MAX_WARM_APPS,
   MAX_WARM_WORKERS,
   WARM_APPS,
@@ -67,6 +71,17 @@ export interface HostOptions {
    * counted at its cap.
    */
   warmApps?: number;
+  /**
+   * An app with no call for this long goes idle, as by {@link Host.stopWorker} (never while a call
+   * of it is running or queued): default APP_IDLE_MS (60 s), at most MAX_APP_IDLE_MS, 0: never.
+   */
+  appIdleMs?: number;
+  /**
+   * Most apps with a live worker at once (prepared apps not counted): default LIVE_APP_WORKERS, 1 to
+   * MAX_LIVE_APP_WORKERS. Past it the least recently used app that is not busy goes idle; when all
+   * are busy, a call waits up to LIVE_WORKER_WAIT_MS, then fails with LIMIT_EXCEEDED.
+   */
+  liveAppWorkers?: number;
 }
 
 export type { InstallOptions, InstallResult } from './app-install.js';
@@ -118,7 +133,15 @@ export class Host {
     if (!Number.isInteger(apps) || apps < 0 || apps > MAX_WARM_APPS) {
       throw new RangeError(`warmApps must be an integer from 0 to ${MAX_WARM_APPS}, not ${apps}`);
     }
-    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm, { apps, pages: WARM_APPS_MEMORY_PAGES });
+    const idleMs = opts.appIdleMs ?? APP_IDLE_MS;
+    if (!Number.isInteger(idleMs) || idleMs < 0 || idleMs > MAX_APP_IDLE_MS) {
+      throw new RangeError(`appIdleMs must be an integer from 0 to ${MAX_APP_IDLE_MS}, not ${idleMs}`);
+    }
+    const live = opts.liveAppWorkers ?? LIVE_APP_WORKERS;
+    if (!Number.isInteger(live) || live < 1 || live > MAX_LIVE_APP_WORKERS) {
+      throw new RangeError(`liveAppWorkers must be an integer from 1 to ${MAX_LIVE_APP_WORKERS}, not ${live}`);
+    }
+    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm, { apps, pages: WARM_APPS_MEMORY_PAGES }, { max: live, idleMs });
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
     else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
@@ -178,7 +201,6 @@ export class Host {
       });
     }
     if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
-    const proc = this.#pool.get(spec, key);
     let argBytes: Uint8Array;
     try {
       argBytes = pack(args);
@@ -189,7 +211,7 @@ export class Host {
         { app, command },
       );
     }
-    const result = await proc.call(command, argBytes);
+    const result = await this.#pool.run(spec, key, command, argBytes);
     let value: unknown;
     try {
       // The worker scanned these bytes inside the app's deadline; scanned again here (defence in
@@ -257,7 +279,9 @@ export class Host {
   }
 
   /**
-   * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached. The stopped
+   * Stops `app`'s worker, as the idle policy does for an app with no call for `appIdleMs` (which
+   * waits for its calls to settle; this does not: a running call rejects with CLOSED). Its compiled
+   * module stays cached. The stopped
    * worker is terminated (never reused) and the warm pool is filled; then, within the prepared
    * apps' bounds (`warmApps`), a new worker is started for the app in the background, taking a warm
    * worker and instantiating the module afresh, so the next call is one call round trip (the bench's
@@ -280,6 +304,15 @@ export class Host {
   get warmApps(): { apps: number; pages: number; evicted: number } {
     const p = this.#pool.prepared;
     return { apps: p.size, pages: p.pages, evicted: p.evicted };
+  }
+
+  /**
+   * The live app workers (diagnostics, tests, the bench): how many apps hold one, the bound, how many
+   * went idle by the idle clock and how many were stopped to make room, so far.
+   */
+  get liveApps(): { live: number; max: number; idleStops: number; evicted: number } {
+    const l = this.#pool.live;
+    return { live: l.size, max: l.max, idleStops: l.idleStops, evicted: l.evicted };
   }
 
   /** Terminates every app worker and every warm worker. */
