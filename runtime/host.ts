@@ -300,6 +300,11 @@ export class Host {
     return { idle: w.idle, started: w.started, taken: w.taken };
   }
 
+  /** Warm workers waiting that have booted and run their warm-up (diagnostics, the bench: the host's background work is done). */
+  get warmWorkersBooted(): number {
+    return this.#pool.warm.booted;
+  }
+
   /** The prepared apps (diagnostics and tests): how many, the guest memory pages they may hold, evictions so far. */
   get warmApps(): { apps: number; pages: number; evicted: number } {
     const p = this.#pool.prepared;

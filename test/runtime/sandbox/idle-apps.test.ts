@@ -68,13 +68,15 @@ test.before(async () => {
 test.after(() => cleanup(home));
 
 test('an app with no call for appIdleMs is stopped and prepared; its next call keeps its storage, not its wasm memory', async () => {
-  const host = open({ appIdleMs: 150 });
+  // 1 s: far more than the gap between two calls of the test even on a loaded machine
+  const host = open({ appIdleMs: 1000 });
   try {
     assert.equal(bytesOf(await host.run('stash', 'go', args(0x41))), ZEROS);
     assert.equal(bytesOf(await host.run('stash', 'go', args(0x42))).subarray(2), args(0x41), 'a running instance keeps its memory');
-    assert.is(await host.run('isa-probe', 'storage.set', { key: 'probe/kept', value: 'across idle' }), null);
     const before = host.process('stash')!;
     const beforeThread = before.threadId;
+    assert.is(host.liveApps.idleStops, 0);
+    assert.is(await host.run('isa-probe', 'storage.set', { key: 'probe/kept', value: 'across idle' }), null);
     await until(() => host.liveApps.idleStops >= 2, 'both apps went idle');
     assert.equal(host.liveApps.live, 0, 'no app holds a live worker');
     assert.is(before.threadId, undefined, 'the idle worker was terminated');
