@@ -13,6 +13,8 @@ import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { ROOT } from '../../e2e/world.js';
 import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
+import { HostBridge } from '../../../runtime/host-bridge/index.js';
+import { AppScreens, type SafeNode, type ScreenResult } from '../../../runtime/ui/index.js';
 
 const home = tempHome('idle-apps');
 const open = (o: { appIdleMs?: number; liveAppWorkers?: number; warmApps?: number } = {}) =>
@@ -62,6 +64,14 @@ test.before(async () => {
   await host.install(writeApp(home, 'spin', M.infiniteLoop(), { limits: { cpuMs: 300 } }), grantAll);
   await host.install(writeApp(home, 'longspin', M.infiniteLoop(), { limits: { cpuMs: LIVE_WORKER_WAIT_MS * 3 } }), grantAll);
   for (const name of many) await host.install(writeApp(home, name, M.appModule({ result: pack(name) })), grantAll);
+  await host.install(
+    writeApp(home, 'reader', M.forwardResult('chain', 'get-info', ['i32'], []), {
+      capabilities: { 'chain.read': { contracts: [] } },
+      limits: { cpuMs: 200 },
+    }),
+    grantAll,
+  );
+  await host.install(join(ROOT, 'apps/calculator'), grantAll);
   await host.close();
 });
 
@@ -108,6 +118,61 @@ test('a call running past appIdleMs is never cut by the idle policy, nor one que
     await until(() => host.liveApps.idleStops === 1, 'the looping app went idle');
     assert.is(host.process('spin'), undefined, 'its process is gone (warmApps 0: not prepared)');
     assert.equal(host.liveApps.live, 0);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a call waiting on the main thread (a bridged chain read) keeps its app busy: not stopped however long the wait', async () => {
+  let release: (() => void) | undefined;
+  let asked = 0;
+  const bridge = new HostBridge(async (_app, op) => {
+    asked++;
+    await new Promise<void>((r) => {
+      release = r;
+    });
+    return op === 'chain.get-info' ? pack({ head_block_num: 9 }) : pack(null);
+  });
+  const host = new Host({ home, onLog: () => {}, bridge, appIdleMs: 50, warmApps: 0 });
+  try {
+    const call = host.run('reader', 'go');
+    await until(() => asked === 1, 'the app waits on the main thread');
+    const thread = host.process('reader')!.threadId;
+    // ten idle times (and the app's 200 ms CPU deadline) pass while the app waits
+    await new Promise((r) => setTimeout(r, 500));
+    assert.is(host.liveApps.idleStops, 0, 'not stopped while its call waits');
+    assert.is(host.process('reader')!.threadId, thread, 'the same worker');
+    release!();
+    assert.equal(await call, { head_block_num: 9 }, 'the waiting call was answered, nothing lost');
+    await until(() => host.liveApps.idleStops === 1, 'it goes idle once the call settled');
+  } finally {
+    await host.close();
+    bridge.close();
+  }
+});
+
+test("an app's screen works across idle stops: its state is the form's, not the worker's", async () => {
+  const host = open({ appIdleMs: 100 });
+  const screens = new AppScreens(host);
+  const view = (r: ScreenResult): SafeNode => {
+    if ('error' in r) throw new Error(`frame error ${r.error.code}: ${r.error.message}`);
+    return r.view;
+  };
+  const all = (n: SafeNode): SafeNode[] => [n, ...((n.children as SafeNode[] | undefined) ?? []).flatMap(all)];
+  try {
+    const keys = all(view(await screens.render('calculator'))).filter((n) => n.kind === 'button');
+    let expr = '';
+    for (const key of ['1', '+', '2']) {
+      const stops = host.liveApps.idleStops;
+      await until(() => host.liveApps.idleStops > stops, 'the calculator went idle between two keys');
+      const b = keys.find((x) => x.label === key)!;
+      const next = view(await screens.event('calculator', { id: b.id, value: b.value, form: { expr } }));
+      expr = all(next).find((n) => n.id === 'expr')!.value as string;
+    }
+    assert.is(expr, '1+2');
+    const result = all(view(await screens.event('calculator', { id: 'equals', form: { expr } })));
+    assert.ok(result.some((n) => n.text === '= 3'));
+    assert.ok(host.liveApps.idleStops >= 3);
   } finally {
     await host.close();
   }
