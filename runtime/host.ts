@@ -14,6 +14,7 @@ import { HostError } from './errors.js';
 import {
   APP_IDLE_MS,
   LIVE_APP_WORKERS,
+  LIVE_APPS_MEMORY_PAGES,
   MAX_APP_IDLE_MS,
   MAX_DECODED_VALUES,
   MAX_LIVE_APP_WORKERS,
@@ -78,8 +79,9 @@ export interface HostOptions {
   appIdleMs?: number;
   /**
    * Most apps with a live worker at once (prepared apps not counted): default LIVE_APP_WORKERS, 1 to
-   * MAX_LIVE_APP_WORKERS. Past it the least recently used app that is not busy goes idle; when all
-   * are busy, a call waits up to LIVE_WORKER_WAIT_MS, then fails with LIMIT_EXCEEDED.
+   * MAX_LIVE_APP_WORKERS; together they may hold LIVE_APPS_MEMORY_PAGES of guest memory, each
+   * counted at its cap. Past either the least recently used app that is not busy goes idle; when
+   * all are busy, a call waits up to LIVE_WORKER_WAIT_MS, then fails with LIMIT_EXCEEDED.
    */
   liveAppWorkers?: number;
 }
@@ -141,7 +143,12 @@ export class Host {
     if (!Number.isInteger(live) || live < 1 || live > MAX_LIVE_APP_WORKERS) {
       throw new RangeError(`liveAppWorkers must be an integer from 1 to ${MAX_LIVE_APP_WORKERS}, not ${live}`);
     }
-    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm, { apps, pages: WARM_APPS_MEMORY_PAGES }, { max: live, idleMs });
+    this.#pool = new WorkerPool(
+      opts.onLog ?? defaultLog,
+      warm,
+      { apps, pages: WARM_APPS_MEMORY_PAGES },
+      { max: live, pages: LIVE_APPS_MEMORY_PAGES, idleMs },
+    );
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
     else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
@@ -312,12 +319,13 @@ export class Host {
   }
 
   /**
-   * The live app workers (diagnostics, tests, the bench): how many apps hold one, the bound, how many
-   * went idle by the idle clock and how many were stopped to make room, so far.
+   * The live app workers (diagnostics, tests, the bench): how many apps hold one, the bound, the
+   * guest memory pages they may hold (each at its cap), how many went idle by the idle clock and
+   * how many were stopped to make room, so far.
    */
-  get liveApps(): { live: number; max: number; idleStops: number; evicted: number } {
+  get liveApps(): { live: number; max: number; pages: number; idleStops: number; evicted: number } {
     const l = this.#pool.live;
-    return { live: l.size, max: l.max, idleStops: l.idleStops, evicted: l.evicted };
+    return { live: l.size, max: l.max, pages: l.pages, idleStops: l.idleStops, evicted: l.evicted };
   }
 
   /** Terminates every app worker and every warm worker. */

@@ -172,6 +172,13 @@ export const LIVE_APP_WORKERS = 8;
 /** Most live app workers a host may be configured with: 64. */
 export const MAX_LIVE_APP_WORKERS = 64;
 /**
+ * Guest memory the live apps may hold together, counted at each app's cap (`limits.memoryPages`):
+ * 8192 pages, 512 MiB — one app at the host maximum (MAX_MEMORY_PAGES) with sixteen at the default
+ * cap beside it, so one busy app, however large, never keeps the others waiting. Past it the least
+ * recently used idle apps go idle to make room, as for LIVE_APP_WORKERS.
+ */
+export const LIVE_APPS_MEMORY_PAGES = 8192;
+/**
  * How long a call waits for a place among the live workers when all LIVE_APP_WORKERS are busy
  * before it fails with LIMIT_EXCEEDED: 5 s — several default CPU deadlines (1 s), so a burst of
  * calls waits rather than fails; a call held by a user's approval can take longer, and then the

@@ -9,8 +9,9 @@
  * - An app with no call for `idleMs` is handed to `onIdle` (the pool stops its worker the way
  *   `Host.stopWorker` does, so the prepared apps' bounds apply); the clock starts again at every
  *   call's end. `idleMs` 0: never.
- * - At most `max` apps hold a live worker; a new one takes the place of the least recently used
- *   app that is not busy ({@link victim}), or waits ({@link waitForRoom}).
+ * - At most `max` apps hold a live worker, holding together at most `maxPages` of guest memory
+ *   counted at each app's cap; a new one takes the place of the least recently used apps that are
+ *   not busy ({@link victim}), or waits ({@link waitForRoom}).
  *
  * Nothing else keeps an app busy because nothing else of an app runs: the ISA has no timers,
  * subscriptions or streams, and an app cannot call itself or another app; every host function
@@ -20,6 +21,8 @@
 interface Entry {
   /** Calls handed over and not settled yet. */
   busy: number;
+  /** The app's memory cap in pages (what its instance may grow to). */
+  pages: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -30,6 +33,7 @@ export class LiveApps {
   /** App → its entry; insertion order is use order (least recently used first). */
   #apps = new Map<string, Entry>();
   #waiters = new Set<() => void>();
+  #pages = 0;
   /** Apps handed to `onIdle` by their idle clock so far (tests, diagnostics, the bench). */
   idleStops = 0;
   /** Apps stopped to make room for another one so far. */
@@ -38,6 +42,8 @@ export class LiveApps {
   constructor(
     /** Most apps with a live worker (limits.ts LIVE_APP_WORKERS). */
     readonly max: number,
+    /** Most guest memory pages they may hold together, each at its cap (limits.ts LIVE_APPS_MEMORY_PAGES). */
+    readonly maxPages: number,
     /** No call for this long: the app goes idle (limits.ts APP_IDLE_MS); 0: never. */
     readonly idleMs: number,
     /** Called when an app's idle clock runs out while it is not busy. */
@@ -53,16 +59,28 @@ export class LiveApps {
     return this.#apps.has(app);
   }
 
+  /** Guest memory pages the live apps may hold together (each at its cap). */
+  get pages(): number {
+    return this.#pages;
+  }
+
+  /** Whether an app that is not live, with a cap of `pages`, fits beside the live ones. */
+  fits(pages: number): boolean {
+    return this.#apps.size < this.max && this.#pages + pages <= this.maxPages;
+  }
+
   /** Whether `app` has a call handed over and not settled. */
   busy(app: string): boolean {
     return (this.#apps.get(app)?.busy ?? 0) > 0;
   }
 
-  /** A call of `app` is handed over: counted busy, most recently used, its idle clock stopped. */
-  begin(app: string): LiveCall {
+  /** A call of `app` (memory cap `pages`) is handed over: counted busy, most recently used, its idle clock stopped. */
+  begin(app: string, pages: number): LiveCall {
     let e = this.#apps.get(app);
     if (e) this.#apps.delete(app);
-    else e = { busy: 0, timer: undefined };
+    else e = { busy: 0, pages: 0, timer: undefined };
+    this.#pages += pages - e.pages; // a reinstall may change the cap
+    e.pages = pages;
     this.#apps.set(app, e);
     e.busy++;
     clearTimeout(e.timer);
@@ -110,6 +128,7 @@ export class LiveApps {
     if (!e) return;
     clearTimeout(e.timer);
     this.#apps.delete(app);
+    this.#pages -= e.pages;
     this.#wake();
   }
 
@@ -134,6 +153,7 @@ export class LiveApps {
   clear(): void {
     for (const e of this.#apps.values()) clearTimeout(e.timer);
     this.#apps.clear();
+    this.#pages = 0;
     this.#wake();
   }
 }

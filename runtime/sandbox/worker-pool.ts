@@ -15,9 +15,10 @@
  * never while a call of it is handed over and unsettled. An app's successive processes share the
  * count of its terminated workers still exiting, so stopping and starting it again never puts a
  * new worker beside such a thread (app-process.ts, MAX_TERMINATING_WORKERS). At
- * most `maxLive` apps hold a live worker (prepared ones are bounded apart, by warm-apps.ts); a call
- * of another app makes the least recently used one that is not busy go idle, or, when every one is
- * busy, waits up to LIVE_WORKER_WAIT_MS for one to finish and then fails with LIMIT_EXCEEDED.
+ * most `max` apps hold a live worker, with at most `pages` of guest memory together, each counted
+ * at its cap (prepared ones are bounded apart, by warm-apps.ts); a call of another app makes the
+ * least recently used ones that are not busy go idle until it fits, or, when every one is busy,
+ * waits up to LIVE_WORKER_WAIT_MS for one to finish and then fails with LIMIT_EXCEEDED.
  */
 import type { Worker } from 'node:worker_threads';
 import { AppProcess, type LogHandler } from './app-process.js';
@@ -45,12 +46,12 @@ export class WorkerPool {
     warmWorkers = 0,
     /** Idle apps to keep prepared, and the guest memory pages they may hold (limits.ts WARM_APPS*); 0: none. */
     warmApps: { apps: number; pages: number } = { apps: 0, pages: 0 },
-    /** Most apps with a live worker, and how long an app may go without a call before it goes idle (limits.ts LIVE_APP_WORKERS, APP_IDLE_MS; 0: never). */
-    live: { max: number; idleMs: number } = { max: Number.MAX_SAFE_INTEGER, idleMs: 0 },
+    /** Most apps with a live worker, the guest memory pages they may hold together, and how long an app may go without a call before it goes idle (limits.ts LIVE_APP_WORKERS, LIVE_APPS_MEMORY_PAGES, APP_IDLE_MS; 0: never). */
+    live: { max: number; pages: number; idleMs: number } = { max: Number.MAX_SAFE_INTEGER, pages: Number.MAX_SAFE_INTEGER, idleMs: 0 },
   ) {
     this.warm = new WarmWorkers(warmWorkers);
     this.prepared = new WarmApps(warmApps.apps, warmApps.pages);
-    this.live = new LiveApps(live.max, live.idleMs, (app) => this.#idleClock(app));
+    this.live = new LiveApps(live.max, live.pages, live.idleMs, (app) => this.#idleClock(app));
   }
 
   /** Starts warm workers up to the pool's size (in the background). */
@@ -67,7 +68,7 @@ export class WorkerPool {
     // the common case takes no turn of the event loop: a live process of the same key
     const { proc, call } =
       cur && cur.key === key && this.live.has(spec.app)
-        ? { proc: cur.proc, call: this.live.begin(spec.app) }
+        ? { proc: cur.proc, call: this.live.begin(spec.app, spec.limits.memoryPages) }
         : await this.#acquire(spec, key, command);
     try {
       return await proc.call(command, args);
@@ -86,9 +87,9 @@ export class WorkerPool {
     const until = Date.now() + LIVE_WORKER_WAIT_MS;
     for (;;) {
       if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
-      if (this.live.has(app) || this.live.size < this.live.max) {
+      if (this.live.has(app) || this.live.fits(spec.limits.memoryPages)) {
         const proc = this.#get(spec, key);
-        return { proc, call: this.live.begin(app) };
+        return { proc, call: this.live.begin(app, spec.limits.memoryPages) };
       }
       const victim = this.live.victim(app);
       if (victim !== undefined) {
@@ -100,7 +101,7 @@ export class WorkerPool {
       if (left <= 0) {
         throw new HostError(
           'LIMIT_EXCEEDED',
-          `app '${app}': all ${this.live.max} live app workers (LIVE_APP_WORKERS) stayed busy for ${LIVE_WORKER_WAIT_MS} ms (LIVE_WORKER_WAIT_MS); try again later`,
+          `app '${app}': the live app workers (at most ${this.live.max}, LIVE_APP_WORKERS, holding at most ${this.live.maxPages} pages of guest memory, LIVE_APPS_MEMORY_PAGES) stayed busy for ${LIVE_WORKER_WAIT_MS} ms (LIVE_WORKER_WAIT_MS); try again later`,
           { app, command },
         );
       }

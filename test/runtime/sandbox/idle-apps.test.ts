@@ -8,7 +8,15 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Host, type HostError } from '../../../runtime/index.js';
-import { APP_IDLE_MS, LIVE_APP_WORKERS, LIVE_WORKER_WAIT_MS, MAX_APP_IDLE_MS, MAX_LIVE_APP_WORKERS } from '../../../runtime/limits.js';
+import {
+  APP_IDLE_MS,
+  LIVE_APP_WORKERS,
+  LIVE_APPS_MEMORY_PAGES,
+  LIVE_WORKER_WAIT_MS,
+  MAX_APP_IDLE_MS,
+  MAX_LIVE_APP_WORKERS,
+  MAX_MEMORY_PAGES,
+} from '../../../runtime/limits.js';
 import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { ROOT } from '../../e2e/world.js';
@@ -37,6 +45,8 @@ const args = (fill: number) => new Uint8Array(14).fill(fill);
 const ZEROS = new Uint8Array(16);
 const bytesOf = (v: unknown) => new Uint8Array(v as Uint8Array);
 const MANY = 12;
+/** Half the live apps' memory budget: the cap of the two big apps. */
+const HALF = LIVE_APPS_MEMORY_PAGES / 2;
 const many = Array.from({ length: MANY }, (_, i) => `app${i}`);
 
 test.before(async () => {
@@ -72,6 +82,8 @@ test.before(async () => {
     grantAll,
   );
   await host.install(join(ROOT, 'apps/calculator'), grantAll);
+  for (const name of ['big0', 'big1'])
+    await host.install(writeApp(home, name, M.appModule({ result: pack(name) }), { limits: { memoryPages: HALF } }), grantAll);
   await host.close();
 });
 
@@ -221,6 +233,30 @@ test('with many apps at most liveAppWorkers hold a worker; the least recently us
     const all = await Promise.all(many.map((app) => host.run(app, 'go')));
     assert.equal(all, many);
     assert.ok(running().length <= 3);
+  } finally {
+    await host.close();
+  }
+});
+
+test('the live apps hold at most LIVE_APPS_MEMORY_PAGES of guest memory, each counted at its cap', async () => {
+  assert.ok(
+    MAX_MEMORY_PAGES + 16 * 256 <= LIVE_APPS_MEMORY_PAGES,
+    'one app at the host maximum leaves room for sixteen at the default cap',
+  );
+  const host = open({ appIdleMs: 0, warmApps: 0 });
+  try {
+    assert.is(await host.run('big0', 'go'), 'big0');
+    assert.is(await host.run('big1', 'go'), 'big1');
+    assert.is(host.liveApps.pages, LIVE_APPS_MEMORY_PAGES);
+    assert.is(await host.run('app0', 'go'), 'app0');
+    assert.is(host.process('big0'), undefined, 'big0, least recently used, made room (2 of 8 workers, but the pages were spent)');
+    assert.ok(host.process('big1')?.threadId !== undefined);
+    assert.is(host.liveApps.pages, HALF + 256);
+    assert.is(await host.run('big0', 'go'), 'big0');
+    assert.is(host.process('big1'), undefined, 'big1 made room in turn; app0 (256 pages) fits beside big0');
+    assert.ok(host.process('app0')?.threadId !== undefined);
+    assert.ok(host.liveApps.pages <= LIVE_APPS_MEMORY_PAGES);
+    assert.is(host.liveApps.evicted, 2);
   } finally {
     await host.close();
   }
