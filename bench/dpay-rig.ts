@@ -42,7 +42,7 @@ export interface DpayRig {
    * Another host over the same home and services, with its own workers and pools (the first-call
    * figures compare pool settings); closed with the rig.
    */
-  openHost(opts: Pick<HostOptions, 'warmWorkers' | 'warmApps'>): Host;
+  openHost(opts: Pick<HostOptions, 'warmWorkers' | 'warmApps' | 'appIdleMs'>): Host;
   close(): Promise<void>;
 }
 
@@ -124,7 +124,7 @@ export async function openDpayRig(opts: { apps?: number } = {}): Promise<DpayRig
       return out.block!;
     };
     const bridge = services.bridge;
-    const openHost = (o: Pick<HostOptions, 'warmWorkers' | 'warmApps'>) => {
+    const openHost = (o: Pick<HostOptions, 'warmWorkers' | 'warmApps' | 'appIdleMs'>) => {
       const other = new Host({ home, bridge, onLog: () => {}, ...o });
       others.push(other);
       return other;

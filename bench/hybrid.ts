@@ -16,10 +16,12 @@
  *   hybrid.first-call.p50 / .p99       ms, the first call (dPay's `whoami`: the session file, no chain,
  *                                      no storage; a command whose own cost does not grow with the app's
  *                                      recorded history, unlike `history`) of an installed idle app: its
- *                                      worker was stopped (Host.stopWorker) IDLE_MS before, its compiled
- *                                      module is cached; with the host's defaults the app was prepared
- *                                      behind the stop (runtime/sandbox/warm-apps.ts: a worker of its
- *                                      own, the module instantiated afresh), so this is the warm case:
+ *                                      worker was stopped by the host's idle policy (`appIdleMs`
+ *                                      BENCH_APP_IDLE_MS after its last call; runtime/sandbox/live-apps.ts),
+ *                                      the host's background work after that stop is done (SETTLE_MS),
+ *                                      its compiled module is cached; with the host's defaults the app
+ *                                      was prepared behind the stop (runtime/sandbox/warm-apps.ts: a
+ *                                      worker of its own, the module instantiated afresh), so this is the warm case:
  *                                      one call round trip to a worker that has never run a call
  *   hybrid.first-call.pooled.p50/.p99  the same with no prepared apps (warmApps 0): a warm, app-less
  *                                      worker taken from the pool (warm-workers.ts), the app's spec
@@ -33,6 +35,7 @@
  */
 import { openDpayRig } from './dpay-rig.js';
 import type { Host } from '../runtime/index.js';
+import { WARM_WORKERS } from '../runtime/limits.js';
 import { summarize, percentile, type BenchResult } from './result.js';
 
 /** Transfers per run for the latency percentiles. */
@@ -42,30 +45,54 @@ const RATE_SAMPLES = 100;
 /** Apps pushing at once for hybrid.concurrent-8.rate, and the transfers each makes per run. */
 const CONCURRENT_APPS = 8;
 const CONCURRENT_EACH = 20;
-/** First calls per run (each after stopping the app's worker). */
+/** First calls per run (each after the app went idle). */
 const FIRST_CALL_SAMPLES = 10;
 /**
- * How long the app stays idle before its first call: 300 ms, outside the timing. An idle app is
- * idle for seconds or more; this is enough for the app to have been prepared behind its stop (a
- * booted warm worker and an instantiation: about a millisecond) and for the host's warm pool to
- * have refilled behind that (a thread start is about 100 ms on a quiet machine; on a loaded one
- * longer, and then it competes with the measured call), and far less than real idleness.
+ * The first-call hosts' idle time (`HostOptions.appIdleMs`): 100 ms instead of APP_IDLE_MS (60 s),
+ * so the policy stops the app's worker between samples as it would after a minute without a call.
  */
-const IDLE_MS = 300;
+const BENCH_APP_IDLE_MS = 100;
+/**
+ * After the stop, the bench waits until the host's background work is done (the app prepared, when
+ * it is; the warm pool refilled, each worker booted and warmed up: a thread start is 100-400 ms on
+ * a 2-core machine, and would otherwise compete with the measured call), then SETTLE_MS more,
+ * outside the timing. A real idle app is idle for a minute or more; by then all of this is long done.
+ */
+const SETTLE_MS = 100;
+/** Longest wait for the idle policy to stop the app and for the host's background work (generous bounds). */
+const WENT_IDLE_WAIT_MS = 60_000;
 
 /** The first-call figures: name prefix and the host's pool settings. */
 const FIRST_CALL_KINDS = [
-  { name: 'hybrid.first-call', pools: undefined },
+  { name: 'hybrid.first-call', pools: {} },
   { name: 'hybrid.first-call.pooled', pools: { warmApps: 0 } },
   { name: 'hybrid.first-call.cold', pools: { warmApps: 0, warmWorkers: 0 } },
 ] as const;
 
-/** `samples` first calls of dPay's `whoami` on `host`, each after stopping its worker and IDLE_MS idle (ms). */
-async function firstCalls(host: Host, samples: number): Promise<number[]> {
+/** Polls (every 5 ms) until `done`; throws after WENT_IDLE_WAIT_MS. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + WENT_IDLE_WAIT_MS; !done(); ) {
+    if (Date.now() > end) throw new Error(`bench: ${what} did not happen within ${WENT_IDLE_WAIT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * `samples` first calls of dPay's `whoami` on `host` (ms), each after its idle policy stopped the
+ * app (BENCH_APP_IDLE_MS after the call before) and the host's background work was done (`warm`
+ * warm workers booted; `prepared`: the app prepared), then SETTLE_MS.
+ */
+async function firstCalls(host: Host, samples: number, warm: number, prepared: boolean): Promise<number[]> {
+  await host.run('dpay', 'whoami'); // the call the first sample's idle time counts from
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
-    await host.stopWorker('dpay');
-    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const stops = host.liveApps.idleStops;
+    await until(() => host.liveApps.idleStops > stops, `dpay going idle (appIdleMs ${BENCH_APP_IDLE_MS})`);
+    await until(
+      () => (!prepared || host.process('dpay')?.ready === true) && host.warmWorkersBooted === warm,
+      'the host settling after the idle stop',
+    );
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const t0 = performance.now();
     await host.run('dpay', 'whoami');
     out.push(performance.now() - t0);
@@ -96,16 +123,15 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
       concurrent: number[] = [];
     const firstKinds = FIRST_CALL_KINDS.filter((k) => want(k.name)).map((k) => ({
       name: k.name,
-      host: k.pools ? rig.openHost(k.pools) : rig.host,
+      host: rig.openHost({ ...k.pools, appIdleMs: BENCH_APP_IDLE_MS }),
+      warm: 'warmWorkers' in k.pools ? k.pools.warmWorkers : WARM_WORKERS,
+      prepared: !('warmApps' in k.pools),
       p50: [] as number[],
       p99: [] as number[],
     }));
     // each host's first load of the app, then one idle cycle not counted (its pools start filling
     // at the first stop: the first cycle may wait for a thread still booting)
-    for (const k of firstKinds) {
-      await k.host.run('dpay', 'whoami');
-      await firstCalls(k.host, 1);
-    }
+    for (const k of firstKinds) await firstCalls(k.host, 1, k.warm, k.prepared);
     if (rig.apps.length > 1) for (const app of rig.apps) await rig.transfer(app); // warm up each worker
     /** One run of the transfer figures. */
     const transferRun = async (): Promise<void> => {
@@ -140,7 +166,7 @@ export async function benchHybrid(opts: { runs: number; only?: string }): Promis
     for (let r = 0; r < opts.runs; r++) {
       if (transfers) await transferRun();
       for (const k of firstKinds) {
-        const first = await firstCalls(k.host, FIRST_CALL_SAMPLES);
+        const first = await firstCalls(k.host, FIRST_CALL_SAMPLES, k.warm, k.prepared);
         k.p50.push(percentile(first, 50));
         k.p99.push(percentile(first, 99));
       }

@@ -12,7 +12,12 @@ import { BoundaryError } from '../abi/boundary-errors.js';
 import { peerosHome } from '../lib/home.js';
 import { HostError } from './errors.js';
 import {
+  APP_IDLE_MS,
+  LIVE_APP_WORKERS,
+  LIVE_APPS_MEMORY_PAGES,
+  MAX_APP_IDLE_MS,
   MAX_DECODED_VALUES,
+  MAX_LIVE_APP_WORKERS,
   MAX_WARM_APPS,
   MAX_WARM_WORKERS,
   WARM_APPS,
@@ -67,6 +72,18 @@ export interface HostOptions {
    * counted at its cap.
    */
   warmApps?: number;
+  /**
+   * An app with no call for this long goes idle, as by {@link Host.stopWorker} (never while a call
+   * of it is running or queued): default APP_IDLE_MS (60 s), at most MAX_APP_IDLE_MS, 0: never.
+   */
+  appIdleMs?: number;
+  /**
+   * Most apps with a live worker at once (prepared apps not counted): default LIVE_APP_WORKERS, 1 to
+   * MAX_LIVE_APP_WORKERS; together they may hold LIVE_APPS_MEMORY_PAGES of guest memory, each
+   * counted at its cap. Past either the least recently used app that is not busy goes idle; when
+   * all are busy, a call waits up to LIVE_WORKER_WAIT_MS, then fails with LIMIT_EXCEEDED.
+   */
+  liveAppWorkers?: number;
 }
 
 export type { InstallOptions, InstallResult } from './app-install.js';
@@ -118,7 +135,20 @@ export class Host {
     if (!Number.isInteger(apps) || apps < 0 || apps > MAX_WARM_APPS) {
       throw new RangeError(`warmApps must be an integer from 0 to ${MAX_WARM_APPS}, not ${apps}`);
     }
-    this.#pool = new WorkerPool(opts.onLog ?? defaultLog, warm, { apps, pages: WARM_APPS_MEMORY_PAGES });
+    const idleMs = opts.appIdleMs ?? APP_IDLE_MS;
+    if (!Number.isInteger(idleMs) || idleMs < 0 || idleMs > MAX_APP_IDLE_MS) {
+      throw new RangeError(`appIdleMs must be an integer from 0 to ${MAX_APP_IDLE_MS}, not ${idleMs}`);
+    }
+    const live = opts.liveAppWorkers ?? LIVE_APP_WORKERS;
+    if (!Number.isInteger(live) || live < 1 || live > MAX_LIVE_APP_WORKERS) {
+      throw new RangeError(`liveAppWorkers must be an integer from 1 to ${MAX_LIVE_APP_WORKERS}, not ${live}`);
+    }
+    this.#pool = new WorkerPool(
+      opts.onLog ?? defaultLog,
+      warm,
+      { apps, pages: WARM_APPS_MEMORY_PAGES },
+      { max: live, pages: LIVE_APPS_MEMORY_PAGES, idleMs },
+    );
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
     else this.#bridge = opts.bridge ?? opts.services?.bridge ?? undefined;
@@ -178,7 +208,6 @@ export class Host {
       });
     }
     if (this.#closed) throw new HostError('CLOSED', 'the host is closed', { app, command });
-    const proc = this.#pool.get(spec, key);
     let argBytes: Uint8Array;
     try {
       argBytes = pack(args);
@@ -189,7 +218,7 @@ export class Host {
         { app, command },
       );
     }
-    const result = await proc.call(command, argBytes);
+    const result = await this.#pool.run(spec, key, command, argBytes);
     let value: unknown;
     try {
       // The worker scanned these bytes inside the app's deadline; scanned again here (defence in
@@ -257,7 +286,9 @@ export class Host {
   }
 
   /**
-   * Stops `app`'s worker, as for an app gone idle; its compiled module stays cached. The stopped
+   * Stops `app`'s worker, as the idle policy does for an app with no call for `appIdleMs` (which
+   * waits for its calls to settle; this does not: a running call rejects with CLOSED). Its compiled
+   * module stays cached. The stopped
    * worker is terminated (never reused) and the warm pool is filled; then, within the prepared
    * apps' bounds (`warmApps`), a new worker is started for the app in the background, taking a warm
    * worker and instantiating the module afresh, so the next call is one call round trip (the bench's
@@ -276,10 +307,25 @@ export class Host {
     return { idle: w.idle, started: w.started, taken: w.taken };
   }
 
+  /** Warm workers waiting that have booted and run their warm-up (diagnostics, the bench: the host's background work is done). */
+  get warmWorkersBooted(): number {
+    return this.#pool.warm.booted;
+  }
+
   /** The prepared apps (diagnostics and tests): how many, the guest memory pages they may hold, evictions so far. */
   get warmApps(): { apps: number; pages: number; evicted: number } {
     const p = this.#pool.prepared;
     return { apps: p.size, pages: p.pages, evicted: p.evicted };
+  }
+
+  /**
+   * The live app workers (diagnostics, tests, the bench): how many apps hold one, the bound, the
+   * guest memory pages they may hold (each at its cap), how many went idle by the idle clock and
+   * how many were stopped to make room, so far.
+   */
+  get liveApps(): { live: number; max: number; pages: number; idleStops: number; evicted: number } {
+    const l = this.#pool.live;
+    return { live: l.size, max: l.max, pages: l.pages, idleStops: l.idleStops, evicted: l.evicted };
   }
 
   /** Terminates every app worker and every warm worker. */

@@ -152,6 +152,40 @@ export const MAX_WARM_APPS = 16;
  */
 export const WARM_APPS_MEMORY_PAGES = 1024;
 
+/**
+ * An app whose worker has had no call for this long goes idle (worker-pool.ts, live-apps.ts): its
+ * worker is stopped, its guest memory given back, and it is prepared again within WARM_APPS: 60 s.
+ * Long beside a user's pause between two clicks on an app's screen (every call after it would pay
+ * the prepared first call, ~1-2 ms, instead of ~0.3 ms), short beside how long a console stays
+ * open. `HostOptions.appIdleMs`; 0: never.
+ */
+export const APP_IDLE_MS = 60_000;
+/** Longest idle time a host may be configured with: 24 h (setTimeout holds at most 2^31-1 ms). */
+export const MAX_APP_IDLE_MS = 86_400_000;
+/**
+ * Apps that may hold a live worker at once (prepared apps are bounded apart, by WARM_APPS): 8. Each
+ * is a thread with up to 80 MiB of JS heap and the app's guest memory (16 MiB by default); a call
+ * of a ninth app makes the least recently used one that is not busy go idle. Eight covers the
+ * stock apps a console user has open and the bench's eight concurrent apps. `HostOptions.liveAppWorkers`.
+ */
+export const LIVE_APP_WORKERS = 8;
+/** Most live app workers a host may be configured with: 64. */
+export const MAX_LIVE_APP_WORKERS = 64;
+/**
+ * Guest memory the live apps may hold together, counted at each app's cap (`limits.memoryPages`):
+ * 8192 pages, 512 MiB — one app at the host maximum (MAX_MEMORY_PAGES) with sixteen at the default
+ * cap beside it, so one busy app, however large, never keeps the others waiting. Past it the least
+ * recently used idle apps go idle to make room, as for LIVE_APP_WORKERS.
+ */
+export const LIVE_APPS_MEMORY_PAGES = 8192;
+/**
+ * How long a call waits for a place among the live workers when all LIVE_APP_WORKERS are busy
+ * before it fails with LIMIT_EXCEEDED: 5 s — several default CPU deadlines (1 s), so a burst of
+ * calls waits rather than fails; a call held by a user's approval can take longer, and then the
+ * caller hears the bound instead of hanging behind it.
+ */
+export const LIVE_WORKER_WAIT_MS = 5_000;
+
 /** Time a worker gets to start and instantiate its app before the call fails: 10 s. */
 export const WORKER_START_MS = 10_000;
 

@@ -12,7 +12,8 @@
  * A terminated worker is counted until its thread has exited: while MAX_TERMINATING_WORKERS of
  * them are still exiting, a new worker for the app waits up to TERMINATING_WORKER_WAIT_MS for one
  * of them, then the call fails with LIMIT_EXCEEDED, so an app that outlives its termination cannot
- * stack up busy threads by being called again.
+ * stack up busy threads by being called again — nor by being stopped and started again: the app's
+ * successive processes share that count (`exiting`).
  *
  * Given a source of warm workers (warm-workers.ts), a start takes a pre-started app-less worker when
  * one is waiting and hands it this app's spec, instead of starting a thread on the call path; the
@@ -47,8 +48,8 @@ export class AppProcess {
   /** Shared with the current worker (see call-clock.ts). */
   #clock: Float64Array | undefined;
   #closed = false;
-  /** Terminated workers whose threads have not exited yet, with a promise of their exit. */
-  #terminating = new Map<Worker, Promise<void>>();
+  /** Terminated workers whose threads have not exited yet, with a promise of their exit (shared by the app's successive processes). */
+  #terminating: Map<Worker, Promise<void>>;
   /** How many workers this process has started or taken warm (tests check respawning). */
   spawns = 0;
   /** Of {@link spawns}, how many were warm workers taken from the pool. */
@@ -65,7 +66,14 @@ export class AppProcess {
     readonly workerUrl: URL = APP_WORKER_URL,
     /** Where pre-started workers wait (only for the standard worker script); refilled after the first answer. */
     readonly warm?: { take(): WarmWorker | undefined; fill(): void },
-  ) {}
+    /**
+     * The app's terminated workers still exiting, shared with the app's earlier and later processes
+     * (worker-pool.ts), so a process started after one was stopped still counts them.
+     */
+    exiting: Map<Worker, Promise<void>> = new Map(),
+  ) {
+    this.#terminating = exiting;
+  }
 
   /** The current worker's thread id, if one runs (tests check that apps never share a thread). */
   get threadId(): number | undefined {
@@ -214,6 +222,9 @@ export class AppProcess {
   async prepare(): Promise<boolean> {
     if (this.#closed) return false;
     try {
+      // a worker of this app still exiting (maybe of an earlier process): waited for as a call would
+      if (!this.#ready) await this.#awaitTerminating('(prepare)');
+      if (this.#closed) return false;
       await this.#spawn();
       return true;
     } catch {

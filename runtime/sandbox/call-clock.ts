@@ -20,9 +20,14 @@ export const clockNow = (): number => performance.timeOrigin + performance.now()
 
 let clock: Float64Array | undefined;
 
-/** Worker side: binds the clock the host passed in `workerData`. */
+/**
+ * Worker side: binds the clock the host passed in `workerData`, and reads the time once: a
+ * worker's first use of `performance` loads it (0.8 ms on a loaded 2-core machine), which must not
+ * land on the first call's path (a prepared app's first call, warm-apps.ts).
+ */
 export function bindCallClock(buffer: SharedArrayBuffer): void {
   clock = new Float64Array(buffer);
+  clockNow();
 }
 
 /** Worker side: stamps the start of call `id` (the time first, then the id that validates it). */

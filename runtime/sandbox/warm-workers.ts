@@ -46,6 +46,11 @@ export class WarmWorkers {
     return this.#idle.length;
   }
 
+  /** Of {@link idle}, those that have booted and run their warm-up. */
+  get booted(): number {
+    return this.#idle.filter((i) => i.booted).length;
+  }
+
   /** Starts workers until `size` are waiting; no-op when closed or disabled (size 0). */
   fill(): void {
     while (!this.#closed && this.#idle.length < this.size) this.#start();

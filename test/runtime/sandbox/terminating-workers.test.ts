@@ -1,7 +1,8 @@
 // Issue 8, class 4, defence in depth: a worker terminated at its deadline that does not exit (stuck
 // where V8 does not check for termination) is counted; while it is still exiting, a new call of the
 // same app waits TERMINATING_WORKER_WAIT_MS for it, then fails with LIMIT_EXCEEDED instead of
-// starting another busy thread. Once it exits, the app runs again. Uses a stand-in worker that
+// starting another busy thread. Once it exits, the app runs again. A later process of the same app
+// (the idle policy stopped and restarted it) counts it too. Uses a stand-in worker that
 // blocks in native code (test/fixtures/workers/stuck-worker.ts) through the real AppProcess.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -54,6 +55,36 @@ test('a worker that outlives its termination blocks a second one (LIMIT_EXCEEDED
     assert.is(proc.spawns, 2);
   } finally {
     await proc.close();
+  }
+});
+
+test("a later process of the app (the idle policy stopped the earlier one) counts the earlier one's stuck worker: no thread beside it", async () => {
+  // the pool hands every process of one app the same map (worker-pool.ts #newProcess)
+  const exiting = new Map();
+  const earlier = new AppProcess(spec, () => {}, WORKER, undefined, exiting);
+  const later = new AppProcess(spec, () => {}, WORKER, undefined, exiting);
+  const t0 = Date.now();
+  try {
+    const first = await earlier.call('go', new Uint8Array([STUCK_S])).then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.is(first?.code, 'DEADLINE_EXCEEDED');
+    await earlier.close(); // as the idle policy stops an app
+    assert.is(later.terminatingWorkers, 1, "the later process sees the earlier one's exiting worker");
+    assert.is(await later.prepare(), false, 'not prepared beside it (after the same bounded wait as a call)');
+    const second = await later.call('go', new Uint8Array([0])).then(
+      () => undefined,
+      (e: HostError) => e,
+    );
+    assert.is(second?.code, 'LIMIT_EXCEEDED', second?.message);
+    assert.is(later.spawns, 0, 'no worker was started beside the stuck one');
+    while (exiting.size > 0 && Date.now() - t0 < STUCK_S * 1000 + 20_000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok((await later.call('go', new Uint8Array([0]))).ok, 'it runs once the stuck worker exited');
+    assert.is(later.spawns, 1);
+  } finally {
+    await earlier.close();
+    await later.close();
   }
 });
 
