@@ -336,6 +336,7 @@ function loadSections(st: ChainState, head: SnapshotHead, sections: Array<{ tag:
       acct.abiSequence = a.abiSequence;
       acct.recvSequence = a.recvSequence;
       acct.authSequence = a.authSequence;
+      acct.auth = null;
       acct.permissions.clear();
       for (const p of a.permissions) acct.permissions.set(p.name, p);
       acct.links.clear();
