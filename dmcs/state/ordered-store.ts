@@ -31,15 +31,6 @@ interface LmdbView extends StoreView {
 /** Entries read per range batch (`range` yields between batches; no read transaction spans them). */
 export const STORE_RANGE_BATCH = 256;
 
-/**
- * A plain `Uint8Array` over the bytes lmdb returned, without copying them: with binary encodings
- * lmdb-js already hands out a copy per key and value (`getBinary`, its cursor's reads), never its
- * reused buffer, and a `Buffer`'s `slice` would be a view where callers expect a copy.
- */
-function plain(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
 export class OrderedStore {
   private readonly db: Database<Uint8Array, Uint8Array>;
   private closed = false;
@@ -57,7 +48,7 @@ export class OrderedStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     const v = this.db.get(key);
-    return v === undefined ? undefined : plain(v);
+    return v === undefined ? undefined : new Uint8Array(v);
   }
 
   /**
@@ -110,7 +101,10 @@ export class OrderedStore {
           limit: STORE_RANGE_BATCH,
           ...(transaction ? { transaction } : {}),
         }),
-      ].map((e) => ({ key: plain(e.key), value: plain(e.value) }));
+      ].map((e) => ({
+        key: new Uint8Array(e.key),
+        value: new Uint8Array(e.value),
+      }));
       yield* batch;
       if (batch.length < STORE_RANGE_BATCH) return;
       from = batch[batch.length - 1]!.key;
