@@ -198,7 +198,7 @@ export class AccountStore {
    */
   *stored(view: StoreView): Generator<StoredAccount> {
     if (this.store === null) return;
-    for (const { value } of this.store.range(KEY_FIRST, KEY_END, view)) yield splitStored(value);
+    for (const value of this.store.values(KEY_FIRST, KEY_END, view)) yield splitStored(value);
   }
 
   /**
