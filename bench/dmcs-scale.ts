@@ -22,6 +22,8 @@
  *   `dmcs.scale.restart_ready_ratio` the same for ready;
  * - `dmcs.scale.replay.blocks_per_s` / `….transfers_per_s`: a restart without snapshot (the whole
  *   log replayed), at the big size.
+ * With `PEEROS_BENCH_SCALE_NO_RESTART=1` the restarts are skipped (their figures are left out): the
+ * transfer figures alone, sooner.
  * With `PEEROS_BENCH_SCALE_STATE_CACHE=N` every node of the run keeps at most N accounts and N
  * tables in memory between blocks (the state lives in the state store, `stateCache`), and the figure
  * names say so; the restart then opens the store at the clean stop's commit (no snapshot read, no
@@ -50,6 +52,8 @@ const envInt = (name: string, dflt: number): number => {
 /** The nodes' state cache (`PEEROS_BENCH_SCALE_STATE_CACHE`); 0 = the whole state in memory. */
 const STATE_CACHE = envInt('PEEROS_BENCH_SCALE_STATE_CACHE', 0);
 const cacheOpt = (): { stateCache?: number } => (STATE_CACHE > 0 ? { stateCache: STATE_CACHE } : {});
+/** `PEEROS_BENCH_SCALE_NO_RESTART=1`: no restart after the transfers (no restart or replay figures). */
+const NO_RESTART = process.env.PEEROS_BENCH_SCALE_NO_RESTART === '1';
 
 /** A valid account name per holder: `h` + 5 base-26 letters. */
 function holderName(i: number): string {
@@ -230,8 +234,9 @@ interface SizeFigures {
   /** Transfers per second of this process's CPU time in the transfer blocks (all threads). */
   cpuTps: number;
   rssPerHolder: number;
-  restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number };
-  replay: { ms: number; blocks: number; transfers: number };
+  /** Null with `PEEROS_BENCH_SCALE_NO_RESTART`. */
+  restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number } | null;
+  replay: { ms: number; blocks: number; transfers: number } | null;
 }
 
 async function measureSize(holders: number, blocks: number, perBlock: number): Promise<SizeFigures | null> {
@@ -267,10 +272,10 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
           `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.num % SNAPSHOT_EVERY === 0 ? ', snapshot started' : ''}\n`,
         );
     }
-    const fromSnapshot = await restart(env.dir, SNAPSHOT_EVERY);
+    const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);
     // the whole log: with a state store, from an emptied one (it would open at its last commit)
-    rmSync(join(env.dir, STATE_STORE_DIR), { recursive: true, force: true });
-    const full = await restart(env.dir, 0);
+    if (!NO_RESTART) rmSync(join(env.dir, STATE_STORE_DIR), { recursive: true, force: true });
+    const full = NO_RESTART ? null : await restart(env.dir, 0);
     const setupTransfers = holders;
     return {
       holders,
@@ -283,7 +288,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       cpuTps,
       rssPerHolder,
       restart: fromSnapshot,
-      replay: { ms: full.replayMs, blocks: full.blocks, transfers: setupTransfers + blocks * perBlock },
+      replay: full && { ms: full.replayMs, blocks: full.blocks, transfers: setupTransfers + blocks * perBlock },
     };
   } finally {
     rmSync(env.dir, { recursive: true, force: true });
@@ -313,25 +318,29 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
     one(`dmcs.scale.transfers_per_cpu_s (${h}, per second of the process's CPU time)`, 'ops/s', f.cpuTps);
     one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
-    one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
-    one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
-    // where a restart's time goes: the block log's open (before HTTP listens), the state's open
-    one(`dmcs.scale.restart.log_open_ms (${h})`, 'ms', f.restart.logOpenMs);
-    one(`dmcs.scale.restart.state_open_ms (${h}, ${from})`, 'ms', f.restart.openMs);
-    one(`dmcs.scale.replay.blocks_per_s (${h}, whole log)`, 'ops/s', f.replay.blocks / (f.replay.ms / 1000));
-    one(`dmcs.scale.replay.transfers_per_s (${h}, whole log)`, 'ops/s', f.replay.transfers / (f.replay.ms / 1000));
+    if (f.restart && f.replay) {
+      one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
+      one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
+      // where a restart's time goes: the block log's open (before HTTP listens), the state's open
+      one(`dmcs.scale.restart.log_open_ms (${h})`, 'ms', f.restart.logOpenMs);
+      one(`dmcs.scale.restart.state_open_ms (${h}, ${from})`, 'ms', f.restart.openMs);
+      one(`dmcs.scale.replay.blocks_per_s (${h}, whole log)`, 'ops/s', f.replay.blocks / (f.replay.ms / 1000));
+      one(`dmcs.scale.replay.transfers_per_s (${h}, whole log)`, 'ops/s', f.replay.transfers / (f.replay.ms / 1000));
+    }
   }
   const [s, b] = sizes as [SizeFigures, SizeFigures];
-  one(
-    `dmcs.scale.restart_ratio (first get_info, ${b.holders} / ${s.holders} holders${cacheTag})`,
-    'x',
-    b.restart.firstInfoMs / s.restart.firstInfoMs,
-  );
-  one(
-    `dmcs.scale.restart_ready_ratio (ready ${from}, ${b.holders} / ${s.holders} holders${cacheTag})`,
-    'x',
-    b.restart.readyMs / s.restart.readyMs,
-  );
+  if (s.restart && b.restart) {
+    one(
+      `dmcs.scale.restart_ratio (first get_info, ${b.holders} / ${s.holders} holders${cacheTag})`,
+      'x',
+      b.restart.firstInfoMs / s.restart.firstInfoMs,
+    );
+    one(
+      `dmcs.scale.restart_ready_ratio (ready ${from}, ${b.holders} / ${s.holders} holders${cacheTag})`,
+      'x',
+      b.restart.readyMs / s.restart.readyMs,
+    );
+  }
   one(`dmcs.scale.transfers_per_s_ratio (${b.holders} / ${s.holders} holders${cacheTag})`, 'x', b.tps / s.tps);
   // the same in CPU time: what the state's size costs, without the other load of a shared machine
   one(`dmcs.scale.transfers_per_cpu_s_ratio (${b.holders} / ${s.holders} holders${cacheTag})`, 'x', b.cpuTps / s.cpuTps);

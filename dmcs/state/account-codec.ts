@@ -5,6 +5,7 @@
  * changing it while a snapshot is written) and the snapshot format share it.
  */
 import { BinaryWriter, type BinaryReader } from '../../abi/antelope/index.js';
+import { readAuthRecord, writeAuthRecord } from './account-auth.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
 
 /** An account as decoded from a snapshot. */
@@ -25,39 +26,48 @@ export interface AccountImage {
   links: Array<[string, string]>;
 }
 
-const w = new BinaryWriter(4096);
+/** An account's fields before its permissions and links. */
+export type AccountHead = Omit<AccountImage, 'permissions' | 'links'>;
 
-function optionalBytes(b: Uint8Array | null): void {
+const shared = new BinaryWriter(4096);
+
+function optionalBytes(w: BinaryWriter, b: Uint8Array | null): void {
   w.bool(b !== null);
   if (b) w.bytes(b);
 }
 
 /** The account's record (a copy: safe to keep). */
 export function encodeAccount(a: AccountRecord): Uint8Array {
-  w.reset();
+  writeAccount(shared.reset(), a);
+  return shared.finish();
+}
+
+/** Appends the account's record to `w`; its permissions and links from `a.auth` when it has them. */
+export function writeAccount(w: BinaryWriter, a: AccountRecord): void {
   w.string(a.name);
   w.i64(BigInt(a.creation));
   w.bool(a.privileged);
-  optionalBytes(a.code);
+  optionalBytes(w, a.code);
   w.raw(a.codeHash);
   w.i64(BigInt(a.lastCodeUpdate));
   w.u32(a.codeSequence);
-  optionalBytes(a.abi);
+  optionalBytes(w, a.abi);
   w.u32(a.abiSequence);
   w.i64(BigInt(a.ramUsage));
   w.u32(a.recvSequence);
   w.u32(a.authSequence);
-  w.varuint32(a.permissions.size);
-  for (const p of a.permissions.values()) w.string(JSON.stringify(p));
-  w.varuint32(a.links.size);
-  for (const [k, v] of a.links) {
-    w.string(k);
-    w.string(v);
-  }
-  return w.finish();
+  if (a.auth) w.raw(a.auth.record);
+  else writeAuthRecord(w, a);
 }
 
 export function decodeAccount(r: BinaryReader): AccountImage {
+  const head = decodeAccountHead(r);
+  const { permissions, links } = readAuthRecord(r);
+  return { ...head, permissions, links };
+}
+
+/** The fields before the permissions and links (`r` is then at them: the rest of the record). */
+export function decodeAccountHead(r: BinaryReader): AccountHead {
   const name = r.string();
   const creation = Number(r.i64());
   const privileged = r.bool();
@@ -70,10 +80,6 @@ export function decodeAccount(r: BinaryReader): AccountImage {
   const ramUsage = Number(r.i64());
   const recvSequence = r.u32();
   const authSequence = r.u32();
-  const permissions: PermissionRecord[] = [];
-  for (let i = r.varuint32(); i > 0; i--) permissions.push(JSON.parse(r.string()) as PermissionRecord);
-  const links: Array<[string, string]> = [];
-  for (let i = r.varuint32(); i > 0; i--) links.push([r.string(), r.string()]);
   return {
     name,
     creation,
@@ -87,7 +93,5 @@ export function decodeAccount(r: BinaryReader): AccountImage {
     ramUsage,
     recvSequence,
     authSequence,
-    permissions,
-    links,
   };
 }

@@ -5,18 +5,22 @@
  *
  *   key   'A' ‖ u64 name value, big-endian (so the store's order is Antelope's name order)
  *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
- *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ account record (account-codec.ts)
+ *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ bytes permissions and links in the
+ *         digest's form (account-auth.ts) ‖ account record (account-codec.ts)
  *
  * Objects the chain may still hold are never dropped: accounts changed since the last flush are
  * pinned, so are those written by a commit that has not landed yet (the store does not hold them
  * until it does: `commitStarted`, `landed`), and so are accounts an undo closure still refers to (changed in a block that is not
  * irreversible yet, or in the pending block: pinned until the journal releases that position);
  * `trim` runs only between blocks (no action holds an account) with no snapshot capture open. A
- * read of an account that is not cached costs one store read and a decode.
+ * read of an account that is not cached costs one store read and a decode of its fixed fields: its
+ * permissions and links stay encoded (both forms, `AccountRecord.auth`) until something uses them,
+ * and while unchanged they are written back and rehashed from those bytes.
  */
 import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
-import { decodeAccount, encodeAccount } from './account-codec.js';
-import type { AccountRecord } from './account-record.js';
+import { decodeAccountHead, writeAccount } from './account-codec.js';
+import { authBytesOf, readAuthRecord } from './account-auth.js';
+import type { AccountRecord, AuthBytes, PermissionRecord } from './account-record.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
@@ -28,6 +32,7 @@ export const TRIM_TO = 0.75;
 
 /** What the store holds for an account at the last flush. */
 export interface StoredAccount {
+  /** The account's name when it has limits ('' otherwise: a snapshot needs it only beside them). */
   readonly name: string;
   /** The account record as snapshots encode it. */
   readonly record: Uint8Array;
@@ -168,9 +173,10 @@ export class AccountStore {
       return;
     }
     for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
-      const name = Name.fromU64(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)).toString();
+      const v = new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1);
+      const name = Name.fromU64(v).toString();
       if (this.unsettled(name)) continue; // yielded below from memory, or gone
-      yield this.hot.get(name) ?? this.decode(value);
+      yield this.hot.get(name) ?? this.decode(value, v);
     }
     const seen = new Set<string>();
     for (const names of [...this.landing, this.changed])
@@ -192,7 +198,7 @@ export class AccountStore {
    */
   *stored(view: StoreView): Generator<StoredAccount> {
     if (this.store === null) return;
-    for (const { value } of this.store.range(KEY_FIRST, KEY_END, view)) yield splitStored(value);
+    for (const value of this.store.values(KEY_FIRST, KEY_END, view)) yield splitStored(value);
   }
 
   /**
@@ -244,23 +250,32 @@ export class AccountStore {
   private load(value: bigint): AccountRecord | undefined {
     const bytes = this.store!.get(keyOf(value));
     if (bytes === undefined) return undefined;
-    const a = this.decode(bytes);
+    const a = this.decode(bytes, value);
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     return a;
   }
 
-  /** An account object from its stored form; its limits go back to the state. */
-  private decode(v: Uint8Array): AccountRecord {
-    const stored = splitStored(v);
-    this.limitsLoaded(stored.name, stored.limits);
-    return decodeStored(stored);
+  /** An account object from its stored form (`value`: its name's, when known); its limits go back to the state. */
+  private decode(v: Uint8Array, value?: bigint): AccountRecord {
+    const r = new BinaryReader(v);
+    const hash = r.raw(32).slice();
+    const limits = readLimits(r);
+    const authHash = r.bytes();
+    const head = decodeAccountHead(r);
+    const a = new StoredAccountRecord(head, value, hash, { record: v.subarray(r.pos), hash: authHash });
+    this.limitsLoaded(a.name, limits);
+    return a;
   }
+
+  private readonly w = new BinaryWriter(512);
 
   private encodeStored(a: AccountRecord): Uint8Array {
     if (!a.recordHash) throw new Error(`AccountStore.flush: account ${a.name} has no record hash (digest first)`);
+    // permissions and links unchanged since encoded are copied, else encoded now and kept
+    a.auth ??= authBytesOf(a);
     const limits = this.limitsOf(a.name);
-    const w = new BinaryWriter(256);
+    const w = this.w.reset();
     w.raw(a.recordHash);
     w.bool(limits !== undefined);
     if (limits) {
@@ -268,41 +283,89 @@ export class AccountStore {
       w.i64(limits.netWeight);
       w.i64(limits.cpuWeight);
     }
-    w.raw(encodeAccount(a));
+    w.bytes(a.auth.hash);
+    writeAccount(w, a);
     return w.finish();
   }
 }
 
-function splitStored(v: Uint8Array): StoredAccount & { hash: Uint8Array } {
-  const r = new BinaryReader(v);
-  const hash = r.raw(32).slice();
-  const limits = r.bool() ? { ramBytes: r.i64(), netWeight: r.i64(), cpuWeight: r.i64() } : null;
-  const record = v.subarray(r.pos);
-  const name = new BinaryReader(record).string();
-  return { name, record, limits, hash };
+function readLimits(r: BinaryReader): AccountResourceLimits | null {
+  return r.bool() ? { ramBytes: r.i64(), netWeight: r.i64(), cpuWeight: r.i64() } : null;
 }
 
-/** An account object from its stored form (split). */
-function decodeStored({ record, hash }: { record: Uint8Array; hash: Uint8Array }): AccountRecord {
-  const img = decodeAccount(new BinaryReader(record));
-  return {
-    name: img.name,
-    value: Name.from(img.name).value,
-    creation: img.creation,
-    privileged: img.privileged,
-    code: img.code,
-    codeHash: img.codeHash,
-    codeHashHex: img.code === null ? '' : bytesToHex(img.codeHash),
-    lastCodeUpdate: img.lastCodeUpdate,
-    codeSequence: img.codeSequence,
-    abi: img.abi,
-    abiSequence: img.abiSequence,
-    ramUsage: img.ramUsage,
-    recvSequence: img.recvSequence,
-    authSequence: img.authSequence,
-    permissions: new Map(img.permissions.map((p) => [p.name, p])),
-    links: new Map(img.links),
-    snapshotEpoch: 0,
-    recordHash: hash,
-  };
+/** A stored value's parts a snapshot needs: the account record as it is and the limits (the name only with them). */
+function splitStored(v: Uint8Array): StoredAccount {
+  const r = new BinaryReader(v);
+  r.raw(32);
+  const limits = readLimits(r);
+  r.raw(r.varuint32()); // the digest's form of the permissions and links
+  const record = v.subarray(r.pos);
+  return { name: limits ? r.string() : '', record, limits };
+}
+
+/**
+ * An account read back from the store: its fixed fields decoded, its permissions and links decoded
+ * from `auth.record` only when first used (an authorization check, a change, an API read).
+ */
+class StoredAccountRecord implements AccountRecord {
+  readonly name: string;
+  readonly value: bigint;
+  readonly creation: number;
+  privileged: boolean;
+  code: Uint8Array | null;
+  codeHash: Uint8Array;
+  codeHashHex: string;
+  lastCodeUpdate: number;
+  codeSequence: number;
+  abi: Uint8Array | null;
+  abiSequence: number;
+  ramUsage: number;
+  recvSequence: number;
+  authSequence: number;
+  snapshotEpoch = 0;
+  recordHash: Uint8Array;
+  auth: AuthBytes | null;
+  /** The snapshot form of the permissions and links until they are decoded (then null). */
+  private encoded: Uint8Array | null;
+  private perms: Map<string, PermissionRecord> | null = null;
+  private linkMap: Map<string, string> | null = null;
+
+  constructor(h: ReturnType<typeof decodeAccountHead>, value: bigint | undefined, hash: Uint8Array, auth: AuthBytes) {
+    this.name = h.name;
+    this.value = value ?? Name.from(h.name).value;
+    this.creation = h.creation;
+    this.privileged = h.privileged;
+    this.code = h.code;
+    this.codeHash = h.codeHash;
+    this.codeHashHex = h.code === null ? '' : bytesToHex(h.codeHash);
+    this.lastCodeUpdate = h.lastCodeUpdate;
+    this.codeSequence = h.codeSequence;
+    this.abi = h.abi;
+    this.abiSequence = h.abiSequence;
+    this.ramUsage = h.ramUsage;
+    this.recvSequence = h.recvSequence;
+    this.authSequence = h.authSequence;
+    this.recordHash = hash;
+    this.auth = auth;
+    this.encoded = auth.record;
+  }
+
+  get permissions(): Map<string, PermissionRecord> {
+    if (this.perms === null) this.decodeAuth();
+    return this.perms!;
+  }
+
+  get links(): Map<string, string> {
+    if (this.linkMap === null) this.decodeAuth();
+    return this.linkMap!;
+  }
+
+  private decodeAuth(): void {
+    const r = new BinaryReader(this.encoded!);
+    const { permissions, links } = readAuthRecord(r);
+    if (r.remaining !== 0) throw new Error(`state store: account ${this.name} has ${r.remaining} byte(s) after its links`);
+    this.perms = new Map(permissions.map((p) => [p.name, p]));
+    this.linkMap = new Map(links);
+    this.encoded = null;
+  }
 }

@@ -16,6 +16,7 @@ import { UndoLog } from './undo-log.js';
 import { TableStore, type StateCapture } from './table-store.js';
 import { SnapshotCapture } from './snapshot-capture.js';
 import { encodeAccount } from './account-codec.js';
+import { writeAuthHash } from './account-auth.js';
 import {
   HashAccumulator,
   accountRecordWriter,
@@ -423,6 +424,7 @@ export class ChainState {
       permissions: new Map(),
       links: new Map(),
       snapshotEpoch: 0,
+      auth: null,
     };
     const capture = this.tables.capture;
     if (capture) capture.stamp(acct); // born after the snapshot's block: not in it
@@ -471,8 +473,10 @@ export class ChainState {
   setPermission(acct: AccountRecord, perm: PermissionRecord): void {
     const old = acct.permissions.get(perm.name);
     this.changing(acct);
+    acct.auth = null;
     acct.permissions.set(perm.name, perm);
     this.undo.record(() => {
+      acct.auth = null;
       if (old) acct.permissions.set(perm.name, old);
       else acct.permissions.delete(perm.name);
     });
@@ -486,8 +490,10 @@ export class ChainState {
     const old = acct.permissions.get(name);
     if (!old) return;
     this.changing(acct);
+    acct.auth = null;
     acct.permissions.delete(name);
     this.undo.record(() => {
+      acct.auth = null;
       acct.permissions.set(name, old);
     });
     this.addRam(acct.name, -(PERMISSION_RAM_BYTES + authorityBillableSize(old.auth)));
@@ -498,9 +504,11 @@ export class ChainState {
     const key = `${code}:${type}`;
     const old = acct.links.get(key);
     this.changing(acct);
+    acct.auth = null;
     if (requirement === null) acct.links.delete(key);
     else acct.links.set(key, requirement);
     this.undo.record(() => {
+      acct.auth = null;
       if (old === undefined) acct.links.delete(key);
       else acct.links.set(key, old);
     });
@@ -545,7 +553,7 @@ export class ChainState {
   /** The same digest computed from scratch over every record (tests and audits; O(state)). */
   recomputeDigest(): Uint8Array {
     const acc = new HashAccumulator();
-    for (const a of this.accounts.values()) acc.add(accountRecordHash(a, this.resourceLimits.find(a.name)));
+    for (const a of this.accounts.values()) acc.add(accountRecordHash(a, this.resourceLimits.find(a.name), true));
     for (const t of this.tables.allTables()) {
       acc.add(tableRecordHash(t));
       for (const k of t.keys()) acc.add(rowRecordHash(t, t.rows.get(k)!));
@@ -569,10 +577,12 @@ function abiHashOf(abi: Uint8Array | null): Uint8Array {
   return h;
 }
 
-const byKey = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
-
-/** An account record: its fields, its permissions and links in name order, then its resource limits when set. */
-function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | undefined): Uint8Array {
+/**
+ * An account record: its fields, its permissions and links in name order, then its resource limits
+ * when set. The permissions and links come from `a.auth` when it has them (unchanged since encoded,
+ * account-auth.ts), or, with `fromMaps` (a recompute), always from the maps.
+ */
+function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | undefined, fromMaps = false): Uint8Array {
   const w = accountRecordWriter();
   w.string(a.name);
   w.bool(a.privileged);
@@ -585,35 +595,8 @@ function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | und
   w.u32(a.abiSequence);
   w.i64(BigInt(a.creation));
   w.i64(BigInt(a.lastCodeUpdate));
-  w.varuint32(a.permissions.size);
-  for (const name of byKey(a.permissions)) {
-    const p = a.permissions.get(name)!;
-    w.string(p.name);
-    w.string(p.parent);
-    w.i64(BigInt(p.lastUpdated));
-    w.u32(p.auth.threshold);
-    w.varuint32(p.auth.keys.length);
-    for (const k of p.auth.keys) {
-      w.string(k.key);
-      w.u16(k.weight);
-    }
-    w.varuint32(p.auth.accounts.length);
-    for (const l of p.auth.accounts) {
-      w.string(l.permission.actor);
-      w.string(l.permission.permission);
-      w.u16(l.weight);
-    }
-    w.varuint32(p.auth.waits.length);
-    for (const x of p.auth.waits) {
-      w.u32(x.wait_sec);
-      w.u16(x.weight);
-    }
-  }
-  w.varuint32(a.links.size);
-  for (const l of byKey(a.links)) {
-    w.string(l);
-    w.string(a.links.get(l)!);
-  }
+  if (a.auth && !fromMaps) w.raw(a.auth.hash);
+  else writeAuthHash(w, a);
   if (limits) {
     w.i64(limits.ramBytes);
     w.i64(limits.netWeight);

@@ -112,6 +112,35 @@ export class OrderedStore {
     }
   }
 
+  /**
+   * The values alone of `range(start, end, view)`, as lmdb-js hands them out: each already its own
+   * copy (a Node `Buffer`), not copied again and without its key; for a reader that copies them on
+   * (a snapshot writer), where the second copy was a third of the walk's cost.
+   */
+  *values(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<Uint8Array> {
+    const transaction = (view as LmdbView | undefined)?.txn;
+    let from = start;
+    let exclusive = false;
+    for (;;) {
+      const batch: Uint8Array[] = [];
+      let last: Uint8Array = from;
+      for (const e of this.db.getRange({
+        start: from,
+        end,
+        exclusiveStart: exclusive,
+        limit: STORE_RANGE_BATCH,
+        ...(transaction ? { transaction } : {}),
+      })) {
+        batch.push(e.value);
+        last = e.key;
+      }
+      yield* batch;
+      if (batch.length < STORE_RANGE_BATCH) return;
+      from = last;
+      exclusive = true;
+    }
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;

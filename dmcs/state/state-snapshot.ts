@@ -121,13 +121,13 @@ export class StateSnapshot {
     this.started = true;
     const c = this.capture;
     const hash = fileChecksum();
-    let out = new BinaryWriter(chunkBytes + 4096);
+    const out = new BinaryWriter(chunkBytes + 4096);
     let sliceStart = performance.now();
     let objects = 0;
     const flush = (): Uint8Array => {
-      const bytes = out.finish();
+      const bytes = out.finish(); // a copy: the writer is reused for the next slice
       hash.update(bytes);
-      out = new BinaryWriter(chunkBytes + 4096);
+      out.reset();
       return bytes;
     };
     /** Whether the slice is full: by size, or (checked every 32 objects) by time. */
@@ -336,6 +336,7 @@ function loadSections(st: ChainState, head: SnapshotHead, sections: Array<{ tag:
       acct.abiSequence = a.abiSequence;
       acct.recvSequence = a.recvSequence;
       acct.authSequence = a.authSequence;
+      acct.auth = null;
       acct.permissions.clear();
       for (const p of a.permissions) acct.permissions.set(p.name, p);
       acct.links.clear();

@@ -21,8 +21,12 @@ import { CodedError } from '../../lib/coded-error.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
 import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
 
-/** The commit record's layout version; another version is not used (the state is rebuilt). */
-export const STORE_FORMAT = 1;
+/**
+ * The layout version of the commit record and the records beside it; another version is not used
+ * (the state is rebuilt). 2: an account's value carries its permissions and links in the digest's
+ * form (account-store.ts).
+ */
+export const STORE_FORMAT = 2;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

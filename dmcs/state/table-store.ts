@@ -346,7 +346,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** The tables in the store as `view` sees it, in (code, scope, table) order: each one's TABLE section payload. */
   *stored(view: StoreView): Generator<Uint8Array> {
     if (this.store === null) return;
-    for (const { value } of this.store.range(TABLE_KEY_FIRST, TABLE_KEY_END, view)) yield value;
+    yield* this.store.values(TABLE_KEY_FIRST, TABLE_KEY_END, view);
   }
 
   /** Removes `t` from memory only (it is in the store). */
