@@ -14,8 +14,15 @@
  * after another with `pushPacked` (recovery inline, no wait for the journal). Run 0 warms up. The
  * thread's CPU is counted in clock ticks (10 ms), so a run of 3,000 transfers reads to about ±3 µs.
  * On a shared machine compare trees run alternately, back to back, and read the medians.
+ *
+ * Each run also prints the main thread's event-loop utilization (the share of the run it was not
+ * idle: near 1, the thread never waited for recovery, the journal or a block; the time it was
+ * runnable but preempted counts as busy) and the CPU per transfer of the other threads: the busiest
+ * one (the recovery worker when pooled) and the rest together (V8's platform threads: GC and JIT;
+ * libuv's pool). On two cores the process's total bounds the pooled rate at 2 / total.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -39,6 +46,20 @@ const IN_FLIGHT = 256;
 function mainTicks() {
   const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Every thread's CPU in clock ticks, by thread id. */
+function threadTicks() {
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }
 
 const { tokenNode, makeTrx, signed } = await imp('bench/dmcs.js');
@@ -68,6 +89,8 @@ try {
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
     const m0 = mainTicks();
+    const th0 = threadTicks();
+    const elu0 = performance.eventLoopUtilization();
     if (mode === 'sync') {
       for (let i = 0; i < N; i++) {
         node.pushPacked(batch[i]);
@@ -93,10 +116,18 @@ try {
     if (node.chain.pendingCount) await node.produceBlock();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
+    const elu = performance.eventLoopUtilization(elu0).utilization;
     const main = ((mainTicks() - m0) * 1e4) / N; // a tick is 10 ms
+    const others = [...threadTicks()]
+      .filter(([tid]) => tid !== String(process.pid))
+      .map(([tid, t]) => ((t - (th0.get(tid) ?? 0)) * 1e4) / N)
+      .sort((a, b) => b - a);
+    const busiest = others[0] ?? 0;
+    const rest = others.slice(1).reduce((a, b) => a + b, 0);
     if (r > 0) mainUs.push(main);
     process.stdout.write(
-      `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s\n`,
+      `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer (event loop busy ${elu.toFixed(2)}), ` +
+        `busiest other thread ${busiest.toFixed(1)}, the rest ${rest.toFixed(1)}, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s\n`,
     );
   }
   mainUs.sort((a, b) => a - b);
