@@ -551,9 +551,10 @@ export class EmbeddedNode {
   private async recoverJournal(): Promise<void> {
     const dataDir = this.opts.dataDir;
     const path = join(dataDir, ACCEPTED_JOURNAL_FILE);
-    const { journal, carried, cutBytes } = await AcceptedJournal.open(path);
-    if (cutBytes > 0) this.onError(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
     const chain = this.chain;
+    // entries of blocks the log holds are obsolete (the journal keeps them until its cut)
+    const { journal, carried, cutBytes } = await AcceptedJournal.open(path, { durable: chain.head.num });
+    if (cutBytes > 0) this.onError(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
     let reapplied = 0;
     let alreadyInBlock = 0;
     const failed: Array<{ error: string; trx: unknown }> = [];

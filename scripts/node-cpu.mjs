@@ -14,8 +14,18 @@
  * after another with `pushPacked` (recovery inline, no wait for the journal). Run 0 warms up. The
  * thread's CPU is counted in clock ticks (10 ms), so a run of 3,000 transfers reads to about ±3 µs.
  * On a shared machine compare trees run alternately, back to back, and read the medians.
+ *
+ * Each run also prints the main thread's event-loop utilization (the share of the run it was not
+ * idle: near 1, the thread never waited for recovery, the journal or a block; the time it was
+ * runnable but preempted counts as busy) and the CPU per transfer of the other threads: the busiest
+ * one (the recovery worker when pooled) and the rest together (V8's platform threads: GC and JIT;
+ * libuv's pool). On two cores the process's total bounds the pooled rate at 2 / total. And the
+ * main thread's garbage collection: the scavenges in the run and their pauses in µs per transfer
+ * (fewer scavenges in a run is less garbage, whatever the machine's load), the mark-compacts and
+ * theirs (wall time from start to end, concurrent marking included).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -41,6 +51,20 @@ function mainTicks() {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** Every thread's CPU in clock ticks, by thread id. */
+function threadTicks() {
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 const { tokenNode, makeTrx, signed } = await imp('bench/dmcs.js');
 const { Action } = await imp('abi/antelope/index.js');
 const env = await tokenNode({ http: false });
@@ -50,6 +74,21 @@ if (!env) {
 }
 const { node, sign, dev, token } = env;
 const mainUs = [];
+/** This run's GC on the main thread: scavenges and their pauses (ms), mark-compacts and theirs (from start to end, incremental steps between included). */
+const gc = { minorMs: 0, minor: 0, majorMs: 0, major: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = e.detail?.kind;
+    if (kind === perf.NODE_PERFORMANCE_GC_MINOR) {
+      gc.minor++;
+      gc.minorMs += e.duration;
+    } else if (kind === perf.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.major++;
+      gc.majorMs += e.duration;
+    }
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 let seq = 0;
 process.stdout.write(
   `node-cpu: ${mode}, ${N} transfers per run, load average ${loadavg()
@@ -68,6 +107,9 @@ try {
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
     const m0 = mainTicks();
+    const th0 = threadTicks();
+    const elu0 = performance.eventLoopUtilization();
+    gc.minorMs = gc.minor = gc.majorMs = gc.major = 0;
     if (mode === 'sync') {
       for (let i = 0; i < N; i++) {
         node.pushPacked(batch[i]);
@@ -93,15 +135,27 @@ try {
     if (node.chain.pendingCount) await node.produceBlock();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+    await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
+    const gcRun = { ...gc };
     const main = ((mainTicks() - m0) * 1e4) / N; // a tick is 10 ms
+    const others = [...threadTicks()]
+      .filter(([tid]) => tid !== String(process.pid))
+      .map(([tid, t]) => ((t - (th0.get(tid) ?? 0)) * 1e4) / N)
+      .sort((a, b) => b - a);
+    const busiest = others[0] ?? 0;
+    const rest = others.slice(1).reduce((a, b) => a + b, 0);
     if (r > 0) mainUs.push(main);
     process.stdout.write(
-      `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s\n`,
+      `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer (event loop busy ${elu.toFixed(2)}), ` +
+        `busiest other thread ${busiest.toFixed(1)}, the rest ${rest.toFixed(1)}, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s; ` +
+        `${gcRun.minor} scavenges (${((gcRun.minorMs * 1e3) / N).toFixed(1)} µs/transfer), ${gcRun.major} mark-compacts (${((gcRun.majorMs * 1e3) / N).toFixed(1)})\n`,
     );
   }
   mainUs.sort((a, b) => a - b);
   process.stdout.write(`median main thread: ${mainUs[mainUs.length >> 1].toFixed(1)} µs/transfer\n`);
 } finally {
+  gcObserver.disconnect();
   await node.close();
   const { rmSync } = await import('node:fs');
   rmSync(env.dir, { recursive: true, force: true });

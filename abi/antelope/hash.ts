@@ -10,12 +10,16 @@ import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
 
 export function sha256(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  sha256Into(data, out, 0);
+  return out;
+}
+/** sha256 of `data` written into `out[at … at + 32)` (no result array: for callers that keep digests in one buffer). */
+export function sha256Into(data: Uint8Array, out: Uint8Array, at: number): void {
   // the digest as a one-byte ('binary', i.e. latin1) string (an ordinary heap string) copied into 32 bytes: about twice as
   // fast as a Buffer result, whose own backing store each call allocates outside the heap
   const s = hash('sha256', data, 'binary');
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = s.charCodeAt(i);
-  return out;
+  for (let i = 0; i < 32; i++) out[at + i] = s.charCodeAt(i);
 }
 export function sha512(data: Uint8Array): Uint8Array {
   return nobleSha512(data);

@@ -4,7 +4,7 @@
  * set; an odd level repeats its last node. Used for transaction_mroot, action_mroot and (through
  * incremental-merkle.ts) the merkle of previous block ids that a block signature commits to.
  */
-import { sha256Parts } from './hash.js';
+import { sha256Into, sha256Parts } from './hash.js';
 
 const leftScratch = new Uint8Array(32);
 const rightScratch = new Uint8Array(32);
@@ -18,15 +18,41 @@ export function canonicalPairHash(left: Uint8Array, right: Uint8Array): Uint8Arr
   return sha256Parts(leftScratch, rightScratch);
 }
 
-/** Leap `merkle(ids)`: 32 zero bytes for no leaves, the leaf itself for one. */
+/** Nodes of one level, 32 bytes each, reused across roots (hashing is synchronous, so nothing interleaves). */
+let levelScratch = new Uint8Array(32 * 64);
+/** The canonical pair being hashed. */
+const pairScratch = new Uint8Array(64);
+
+/**
+ * Leap `merkle(ids)`: 32 zero bytes for no leaves, the leaf itself for one. The levels are
+ * computed in place in one reused buffer (node i of a level overwrites node i of the one below,
+ * already read), so a root of n leaves allocates one result and n − 1 digest strings, not an array
+ * and a digest per node.
+ */
 export function legacyMerkleRoot(ids: readonly Uint8Array[]): Uint8Array {
   if (ids.length === 0) return new Uint8Array(32);
-  let level = ids.slice();
-  while (level.length > 1) {
-    if (level.length % 2) level.push(level[level.length - 1]!);
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(canonicalPairHash(level[i]!, level[i + 1]!));
-    level = next;
+  let n = ids.length;
+  const bytes = 32 * (n + 1);
+  if (levelScratch.length < bytes) levelScratch = new Uint8Array(2 ** Math.ceil(Math.log2(bytes)));
+  const level = levelScratch;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    if (id.length !== 32) throw new RangeError(`merkle leaf ${i} is ${id.length} bytes, not 32`);
+    level.set(id, 32 * i);
   }
-  return level[0]!;
+  while (n > 1) {
+    if (n % 2) {
+      level.copyWithin(32 * n, 32 * (n - 1), 32 * n);
+      n++;
+    }
+    for (let i = 0; i < n; i += 2) {
+      // copied by hand: a subarray view per node is the garbage this avoids
+      for (let b = 0, at = 32 * i; b < 64; b++) pairScratch[b] = level[at + b]!;
+      pairScratch[0]! &= 0x7f;
+      pairScratch[32]! |= 0x80;
+      sha256Into(pairScratch, level, 16 * i);
+    }
+    n /= 2;
+  }
+  return level.slice(0, 32);
 }

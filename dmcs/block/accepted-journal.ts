@@ -4,14 +4,20 @@
  * A pushed transaction executes into the pending block, which reaches the block log only when it
  * is sealed (up to `BLOCK_INTERVAL_MS` later). Before the node replies "executed", the
  * transaction is appended here and fdatasynced; pushes that arrive while a sync is in flight share
- * the next one (group commit), so many clients cost one sync per batch, not one each. Once a block
- * is in the log, the entries of that block and older ones are dropped (the file is cut back or
- * rewritten atomically). On start, the entries still here were acknowledged but never reached a
- * block: the node pushes them again into the first block it seals.
+ * the next one (group commit), so many clients cost one sync per batch, not one each.
+ *
+ * Once a block is in the log, the entries of that block and older ones are obsolete. They are left
+ * in the file (cutting it after every block put a rewrite — temp file, two syncs, rename — or a
+ * truncate in front of the next appends on the serial queue): each frame names the pending block it
+ * entered, so the open skips those at or below the log's head. The file is cut only once its
+ * obsolete bytes reach `ACCEPTED_JOURNAL_OBSOLETE_BYTES` (truncated in place when nothing in it is
+ * still needed, else rewritten atomically), which bounds it to that plus the entries not yet in a
+ * block. On start, the entries after the head were acknowledged but never reached a block: the node
+ * pushes them again into the first block it seals.
  *
  *     file  = MAGIC (8 bytes, "PEEROSA1") frame*   (the CRC framing of lib/crc-frames.ts)
- *     payload = block (u32 LE, the pending block it entered) compression (u8) n (u8)
- *               n × signature cfd length (u32 LE) cfd packed_trx (the rest)
+ *     payload = block (u32 LE, the pending block it entered; 0: unknown, always carried)
+ *               compression (u8) n (u8) n × signature cfd length (u32 LE) cfd packed_trx (the rest)
  *     signature = u8 key type (0 K1, 1 R1) ‖ 65 bytes  |  u8 2 (WA) ‖ length (u32 LE) ‖ WA payload
  *
  * Binary, not JSON: signature strings cost a base58 + RIPEMD-160 each, a third of a transfer's CPU.
@@ -31,6 +37,13 @@ export const ACCEPTED_JOURNAL_FILE = 'accepted.log';
 const MAGIC = Buffer.from('PEEROSA1', 'latin1');
 /** A frame longer than this is corruption, not a transaction: 8 MiB, far above Leap's 512 KiB max transaction. */
 const MAX_FRAME_BYTES = 8 << 20;
+/**
+ * Bytes of entries already in a block (obsolete) the file may hold before a block's `durable` cuts
+ * it: 4 MiB, about 19,000 transfers. A cut costs a truncate, or a rewrite of the entries still
+ * needed when there are any; this makes it one per that many bytes instead of one per block, and
+ * bounds what a start reads and checks.
+ */
+export const ACCEPTED_JOURNAL_OBSOLETE_BYTES = 4 << 20;
 
 interface Entry {
   blockNum: number;
@@ -110,18 +123,44 @@ function decodePayload(p: Buffer): PackedTrx {
   return { signatures, compression, packedContextFreeData, packedTrx: new Uint8Array(p.subarray(o + cfd)) };
 }
 
-/** The whole, valid frames of `data` (decoded) and where they end. */
-function scan(data: Buffer): { trxs: PackedTrx[]; goodLength: number } {
-  const trxs: PackedTrx[] = [];
-  const { goodLength } = scanFrames(data, { magic: MAGIC, maxPayloadBytes: MAX_FRAME_BYTES, what: 'accepted journal' }, (payload) => {
+/** The block number a payload names (0: unknown). */
+const blockOf = (payload: Buffer): number => payload.readUInt32LE(0);
+
+/**
+ * The whole, valid frames of `data` that name a block after `durable` (or none), decoded with their
+ * frames, where the valid frames end, and how many obsolete ones were skipped (not decoded: their
+ * checksum vouches for their bytes, and nothing of them is used).
+ */
+function scan(data: Buffer, durable: number): { carried: Array<{ trx: PackedTrx; frame: Buffer }>; goodLength: number; obsolete: number } {
+  const carried: Array<{ trx: PackedTrx; frame: Buffer }> = [];
+  let obsolete = 0;
+  const opts = { magic: MAGIC, maxPayloadBytes: MAX_FRAME_BYTES, what: 'accepted journal' };
+  const { goodLength } = scanFrames(data, opts, (payload, offset, frameBytes) => {
+    if (payload.length < 6) return 'malformed record';
+    const block = blockOf(payload);
+    if (block !== 0 && block <= durable) {
+      obsolete++;
+      return undefined;
+    }
     try {
-      trxs.push(decodePayload(payload));
+      carried.push({ trx: decodePayload(payload), frame: Buffer.from(data.subarray(offset, offset + frameBytes)) });
       return undefined;
     } catch {
       return 'malformed record';
     }
   });
-  return { trxs, goodLength };
+  return { carried, goodLength, obsolete };
+}
+
+export interface AcceptedJournalOptions {
+  /**
+   * The last block known to be in the log (the head after the replay): entries of it and older ones
+   * are not carried. Default 0: every entry is carried (the chain refuses those already in a block as
+   * duplicates).
+   */
+  durable?: number;
+  /** The obsolete bytes that trigger a cut; default `ACCEPTED_JOURNAL_OBSOLETE_BYTES` (tests lower it). */
+  obsoleteBytes?: number;
 }
 
 export class AcceptedJournal {
@@ -132,27 +171,43 @@ export class AcceptedJournal {
   #waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   #scheduled = false;
   #tail: Promise<void> = Promise.resolve();
-  /** The datasync of the last cut, running beside later appends (awaited before the handle closes). */
+  /** The datasync of the last truncate, running beside later appends (awaited before the handle closes). */
   #trimSync: Promise<void> | undefined;
+  /** Bytes in the file (magic and written frames); changed only by operations on the serial queue. */
+  #fileBytes: number;
+  readonly #obsoleteLimit: number;
+  /** A cut is queued or running. */
+  #cutting = false;
+  /** Set when the file could not be reopened after a rewrite: every later append is refused. */
+  #broken: Error | undefined;
+  /** Cuts done since open (tests and measurements). */
+  cuts = 0;
 
-  private constructor(path: string, fh: FileHandle) {
+  private constructor(path: string, fh: FileHandle, fileBytes: number, obsoleteLimit: number) {
     this.path = path;
     this.#fh = fh;
+    this.#fileBytes = fileBytes;
+    this.#obsoleteLimit = obsoleteLimit;
   }
 
   /**
    * Opens the journal at `path` (created when missing); returns the transactions it still holds
-   * (acknowledged, not known to be in a block) in acceptance order, and the bytes of a torn tail
-   * that were cut off.
+   * after block `opts.durable` (acknowledged, not known to be in a block) in acceptance order, how
+   * many entries it skipped as obsolete, and the bytes of a torn tail that were cut off.
    */
-  static async open(path: string): Promise<{ journal: AcceptedJournal; carried: PackedTrx[]; cutBytes: number }> {
+  static async open(
+    path: string,
+    opts: AcceptedJournalOptions = {},
+  ): Promise<{ journal: AcceptedJournal; carried: PackedTrx[]; obsolete: number; cutBytes: number }> {
     if (!existsSync(path)) await writeFileAtomic(path, MAGIC, 0o600);
     const data = readFileSync(path);
-    const { trxs, goodLength } = scan(data);
+    const { carried, goodLength, obsolete } = scan(data, opts.durable ?? 0);
     let cutBytes = 0;
+    let fileBytes = goodLength;
     if (goodLength === 0) {
       await writeFileAtomic(path, MAGIC, 0o600); // not a journal: nothing in it was ever acknowledged
       cutBytes = data.length;
+      fileBytes = MAGIC.length;
     } else if (goodLength < data.length) {
       cutBytes = data.length - goodLength;
       const fh = await open(path, 'r+');
@@ -163,10 +218,17 @@ export class AcceptedJournal {
         await fh.close();
       }
     }
-    const journal = new AcceptedJournal(path, await open(path, 'a', 0o600));
-    // carried entries are obsolete once the first block after the restart is in the log
-    journal.#entries = trxs.map((t) => ({ blockNum: 0, frame: encodeFrame(0, t), written: true }));
-    return { journal, carried: trxs, cutBytes };
+    const limit = opts.obsoleteBytes ?? ACCEPTED_JOURNAL_OBSOLETE_BYTES;
+    const journal = new AcceptedJournal(path, await open(path, 'a', 0o600), fileBytes, limit);
+    // carried entries are obsolete once the first block after the restart is in the log (block 0
+    // here); their frames keep the block they name, so until then a second restart carries them again
+    journal.#entries = carried.map((c) => ({ blockNum: 0, frame: c.frame, written: true }));
+    return { journal, carried: carried.map((c) => c.trx), obsolete, cutBytes };
+  }
+
+  /** Bytes the file holds now (magic and written entries, obsolete ones included). */
+  get fileBytes(): number {
+    return this.#fileBytes;
   }
 
   /**
@@ -186,13 +248,21 @@ export class AcceptedJournal {
     });
   }
 
-  /** Block `num` is in the log: drops the entries of blocks up to it. */
+  /**
+   * Block `num` is in the log: its entries and older ones become obsolete. The file is cut only once
+   * its obsolete bytes reach the limit; until then nothing is queued, so no append waits.
+   */
   durable(num: number): void {
-    if (!this.#entries.some((e) => e.blockNum <= num)) return;
-    this.#entries = this.#entries.filter((e) => e.blockNum > num);
-    this.#enqueue(() => this.#rewrite()).catch((e: Error) => {
-      process.stderr.write(`peeros node: cannot trim the accepted-transaction journal ${this.path}: ${e.message}\n`);
-    });
+    if (this.#entries.some((e) => e.blockNum <= num)) this.#entries = this.#entries.filter((e) => e.blockNum > num);
+    if (this.#cutting || this.#obsoleteInFile() < this.#obsoleteLimit) return;
+    this.#cutting = true;
+    this.#enqueue(() => this.#cut())
+      .catch((e: Error) => {
+        process.stderr.write(`peeros node: cannot cut the accepted-transaction journal ${this.path}: ${e.message}\n`);
+      })
+      .finally(() => {
+        this.#cutting = false;
+      });
   }
 
   /** Writes what is still batched, then closes the file. */
@@ -200,6 +270,13 @@ export class AcceptedJournal {
     await this.#enqueue(() => this.#flush());
     await this.#trimSync;
     await this.#fh.close();
+  }
+
+  /** Bytes of the file that hold entries no longer needed. */
+  #obsoleteInFile(): number {
+    let live = 0;
+    for (const e of this.#entries) if (e.written) live += e.frame.length;
+    return this.#fileBytes - MAGIC.length - live;
   }
 
   #enqueue(op: () => Promise<void>): Promise<void> {
@@ -216,11 +293,16 @@ export class AcceptedJournal {
     this.#waiters = [];
     if (batch.length === 0) return;
     try {
-      const body = Buffer.concat(batch.map((e) => e.frame));
+      if (this.#broken) throw this.#broken;
+      const body = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((e) => e.frame));
       // the write is page-cache work, done here; only the datasync goes to libuv's pool (one thread
       // hand-off per batch instead of two, on the path of every push's reply)
       let off = 0;
-      while (off < body.length) off += writeSync(this.#fh.fd, body, off, body.length - off);
+      try {
+        while (off < body.length) off += writeSync(this.#fh.fd, body, off, body.length - off);
+      } finally {
+        this.#fileBytes += off; // what reached the file, even when a write failed part way
+      }
       await this.#fh.datasync();
       for (const e of batch) e.written = true;
       for (const w of waiters) w.resolve();
@@ -232,14 +314,19 @@ export class AcceptedJournal {
     }
   }
 
-  /** Replaces the file with the entries still needed (only those already written: the rest follow in their batch). */
-  async #rewrite(): Promise<void> {
+  /**
+   * Drops the obsolete entries from the file: a truncate when none of its entries is still needed
+   * (those not yet written follow in their batch), else a rewrite of the ones that are.
+   */
+  async #cut(): Promise<void> {
+    this.cuts++;
     const keep = this.#entries.filter((e) => e.written);
     if (keep.length === 0) {
-      // The cut is synced beside the next appends, not before them: nothing waits on it (a journal
-      // whose cut a crash undid only holds transactions already in a block: `tx_duplicate` on restart),
+      // The truncate is synced beside the next appends, not before them: nothing waits on it (a
+      // journal whose cut a crash undid only holds entries of blocks in the log, skipped on open),
       // and the next append's own datasync makes the cut durable with it.
       await this.#fh.truncate(MAGIC.length);
+      this.#fileBytes = MAGIC.length;
       const fh = this.#fh;
       const synced = fh.datasync().catch((e: Error) => {
         process.stderr.write(`peeros node: cannot sync the trimmed accepted-transaction journal ${this.path}: ${e.message}\n`);
@@ -251,22 +338,32 @@ export class AcceptedJournal {
       return;
     }
     await this.#trimSync; // the handle is replaced below: its sync first
+    const body = Buffer.concat([MAGIC, ...keep.map((e) => e.frame)]);
     const tmp = `${this.path}.trim.tmp`;
     const fh = await open(tmp, 'w', 0o600);
     try {
-      await fh.writeFile(Buffer.concat([MAGIC, ...keep.map((e) => e.frame)]));
+      await fh.writeFile(body);
       await fh.sync();
     } finally {
       await fh.close();
     }
     await rename(tmp, this.path);
+    // from here on the path names the new file: appends go there even if the directory's sync fails
+    // (kept on the old handle, they would land in an unlinked file)
+    const old = this.#fh;
+    try {
+      this.#fh = await open(this.path, 'a', 0o600);
+    } catch (e) {
+      this.#broken = e as Error; // the old handle's file is unlinked: nothing more may be acknowledged
+      throw e;
+    }
+    this.#fileBytes = body.length;
+    await old.close().catch(() => {});
     const dir = await open(dirname(this.path), 'r');
     try {
       await dir.sync();
     } finally {
       await dir.close();
     }
-    await this.#fh.close();
-    this.#fh = await open(this.path, 'a', 0o600);
   }
 }

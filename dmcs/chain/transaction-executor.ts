@@ -197,6 +197,14 @@ function sortedActors(act: ExecAction): string[] {
   return [...new Set(auth.map((l) => l.actor))].sort((a, b) => (valueOf(a) < valueOf(b) ? -1 : 1));
 }
 
+/** The return value of an action that returned none (shared: zero bytes cannot be written). */
+const NO_RETURN_VALUE = new Uint8Array(0);
+
+function inOrdinalOrder(traces: readonly ActionTrace[]): boolean {
+  for (let i = 1; i < traces.length; i++) if (traces[i - 1]!.actionOrdinal > traces[i]!.actionOrdinal) return false;
+  return true;
+}
+
 const NO_DB: ContractDatabase = {
   findTable() {
     throw new ChainError('unaccessible_api', 'context-free actions cannot access contract tables');
@@ -376,6 +384,8 @@ export class TransactionExecutor {
   private cpuUnits = 0;
   private cpuLimit = TRANSACTION_CPU_UNITS;
   private blockTime = 0;
+  /** RAM deltas of the action run in progress (one map reused: runs do not nest, inline actions run after). */
+  private readonly deltas = new Map<string, number>();
   /** Accounts whose RAM grew in this transaction (Leap's `validate_ram_usage`), checked against their limits at the end. */
   private ramGrew = new Set<string>();
 
@@ -433,7 +443,8 @@ export class TransactionExecutor {
       throw toChainError(e);
     }
     this.state.undo.commit(mark);
-    this.traces.sort((a, b) => a.actionOrdinal - b.actionOrdinal);
+    // in ordinal order already unless an action sent inline actions (then its notifications ran first)
+    if (!inOrdinalOrder(this.traces)) this.traces.sort((a, b) => a.actionOrdinal - b.actionOrdinal);
     return {
       id: trx.id,
       traces: this.traces,
@@ -471,7 +482,8 @@ export class TransactionExecutor {
     const acct = this.state.getAccount(receiver);
     if (!acct)
       throw new ChainError('action_validate_exception', `account '${receiver}' does not exist (receiver of ${act.account}::${act.name})`);
-    const deltas = new Map<string, number>();
+    const deltas = this.deltas;
+    deltas.clear();
     this.state.ramDeltas = deltas;
     let result: { console: string; returnValue: Uint8Array } | undefined;
     try {
@@ -480,7 +492,7 @@ export class TransactionExecutor {
       this.state.ramDeltas = null;
     }
     const console = result?.console ?? '';
-    const returnValue = result?.returnValue ?? new Uint8Array(0);
+    const returnValue = result?.returnValue ?? NO_RETURN_VALUE;
     this.checkRamDeltas(scope, acct, deltas);
     for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
     const receipt = this.receipt(acct, scope, scope.digester.digest(returnValue));

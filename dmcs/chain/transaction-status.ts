@@ -22,23 +22,43 @@ export interface TrackedTransaction {
 
 export class TransactionStatus {
   readonly #byId = new Map<string, TrackedTransaction>();
+  /** block number → ids applied for it and not yet in a sealed or applied block, so `included` costs the block, not every tracked transaction. */
+  readonly #unsealed = new Map<number, Set<string>>();
 
   /** Applied into the pending block `blockNum`. */
   applied(id: string, expiration: number, blockNum: number): void {
-    this.#byId.delete(id); // re-insert: the map stays in application order
+    this.#drop(id); // re-insert: the map stays in application order
     this.#byId.set(id, { expiration, blockNum });
-    if (this.#byId.size > MAX_TRACKED_TRANSACTIONS) this.#byId.delete(this.#byId.keys().next().value!);
+    let ids = this.#unsealed.get(blockNum);
+    if (!ids) this.#unsealed.set(blockNum, (ids = new Set()));
+    ids.add(id);
+    if (this.#byId.size > MAX_TRACKED_TRANSACTIONS) this.#drop(this.#byId.keys().next().value!);
   }
 
   /** Block `num` (id, time) now holds the transactions applied for it; `ids` names those applied elsewhere (a replayed or received block). */
   included(num: number, id: Uint8Array, timeMs: number, ids: Iterable<[string, number]> = []): void {
     for (const [txid, expiration] of ids) this.applied(txid, expiration, num);
-    for (const t of this.#byId.values()) if (t.blockNum === num && !t.block) t.block = { id, timeMs };
+    const unsealed = this.#unsealed.get(num);
+    if (unsealed) {
+      this.#unsealed.delete(num);
+      for (const txid of unsealed) this.#byId.get(txid)!.block = { id, timeMs };
+    }
     // forget transactions whose block is older than the retention, oldest first
     for (const [txid, t] of this.#byId) {
       if (!t.block || t.block.timeMs > timeMs - STATUS_RETENTION_MS) break;
       this.#byId.delete(txid);
     }
+  }
+
+  /** Stops tracking `id` (and takes it out of its block's unsealed set). */
+  #drop(id: string): void {
+    const t = this.#byId.get(id);
+    if (!t) return;
+    this.#byId.delete(id);
+    if (t.block) return;
+    const ids = this.#unsealed.get(t.blockNum)!;
+    ids.delete(id);
+    if (ids.size === 0) this.#unsealed.delete(t.blockNum);
   }
 
   get(id: string): TrackedTransaction | undefined {

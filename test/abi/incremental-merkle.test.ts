@@ -3,7 +3,15 @@
 // and survive its binary and JSON forms (snapshots).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BinaryReader, BinaryWriter, bytesToHex, IncrementalMerkle, legacyMerkleRoot, sha256 } from '../../abi/antelope/index.js';
+import {
+  BinaryReader,
+  BinaryWriter,
+  bytesToHex,
+  canonicalPairHash,
+  IncrementalMerkle,
+  legacyMerkleRoot,
+  sha256,
+} from '../../abi/antelope/index.js';
 
 const leaf = (i: number) => sha256(new TextEncoder().encode(`leaf ${i}`));
 
@@ -17,6 +25,31 @@ test('root equals the legacy merkle of all leaves for 0..300 leaves', () => {
     assert.is(bytesToHex(root), bytesToHex(legacyMerkleRoot(leaves)), `${i + 1} leaves`);
     assert.ok(m.toJSON()._active_nodes.length <= 10);
   }
+});
+
+test('the in-place legacy merkle matches the tree built node by node; its leaves and earlier roots stay untouched', () => {
+  // the tree as Leap's merkle() builds it: one array per level, the last node repeated on an odd level
+  const byNodes = (ids: Uint8Array[]) => {
+    let level = ids.slice();
+    while (level.length > 1) {
+      if (level.length % 2) level.push(level[level.length - 1]!);
+      const next: Uint8Array[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(canonicalPairHash(level[i]!, level[i + 1]!));
+      level = next;
+    }
+    return level[0]!;
+  };
+  const leaves = Array.from({ length: 1_537 }, (_, i) => leaf(i));
+  const copies = leaves.map((l) => l.slice());
+  const roots: [Uint8Array, string][] = [];
+  for (const n of [1, 2, 3, 5, 64, 65, 500, 1_537, 7]) {
+    const root = legacyMerkleRoot(leaves.slice(0, n));
+    assert.is(bytesToHex(root), bytesToHex(byNodes(leaves.slice(0, n))), `${n} leaves`);
+    roots.push([root, bytesToHex(root)]);
+  }
+  for (const [root, hex] of roots) assert.is(bytesToHex(root), hex, 'a root is its own array, not the reused scratch');
+  assert.equal(leaves, copies, 'leaves not modified');
+  assert.throws(() => legacyMerkleRoot([leaf(0), new Uint8Array(31)]), /merkle leaf 1 is 31 bytes/);
 });
 
 test('binary and JSON forms round-trip and keep appending identically', () => {

@@ -7,6 +7,7 @@ import { ApplyContext } from '../../../dmcs/vm/apply-context.js';
 import { GuestMemory } from '../../../dmcs/vm/guest-memory.js';
 import { ContractError } from '../../../dmcs/vm/contract-error.js';
 import { createIntrinsics, type ContextSlot } from '../../../dmcs/vm/intrinsics.js';
+import { SCANNED_ROWS, SCANNED_TABLES } from '../../../dmcs/vm/iterator-cache.js';
 import { MemoryHost, n } from './memory-host.js';
 
 type Env = Record<string, (...args: any[]) => any>;
@@ -114,6 +115,48 @@ test('removing the last row removes the table: later finds answer -1', () => {
   assert.is(host.db.findTable(me, scope, tbl), undefined);
   assert.is(env.db_find_i64!(me, scope, tbl, 1n), -1);
   assert.ok(store(1n, 9) >= 0, 'the table can be created again');
+});
+
+test(`past SCANNED_TABLES (${SCANNED_TABLES}) tables and SCANNED_ROWS (${SCANNED_ROWS}) rows the numbers stay the same`, () => {
+  const { env, me, tbl, mem } = setup();
+  const tables = 3 * SCANNED_TABLES;
+  const perTable = 3 * SCANNED_ROWS;
+  mem()[100] = 1;
+  const its: number[][] = [];
+  const ends: number[] = [];
+  for (let s = 0; s < tables; s++) {
+    its.push([]);
+    for (let k = 0; k < perTable; k++) its[s]!.push(env.db_store_i64!(BigInt(s + 1), tbl, me, BigInt(k), 100, 1) as number);
+    ends.push(env.db_end_i64!(me, BigInt(s + 1), tbl) as number);
+  }
+  assert.equal(its.flat(), [...Array(tables * perTable).keys()], 'numbered in the order handed out');
+  assert.equal(
+    ends,
+    [...Array(tables).keys()].map((i) => -(i + 2)),
+    'one end iterator per table, in order',
+  );
+  for (let s = 0; s < tables; s++) {
+    assert.is(env.db_end_i64!(me, BigInt(s + 1), tbl), ends[s]);
+    for (let k = 0; k < perTable; k++) assert.is(env.db_find_i64!(me, BigInt(s + 1), tbl, BigInt(k)), its[s]![k]);
+  }
+  // a removed row's number stays dead; the row stored again gets a new one, found from then on
+  const last = tables - 1;
+  env.db_remove_i64!(its[last]![perTable - 1]!);
+  env.db_remove_i64!(its[0]![0]!);
+  assert.is(env.db_find_i64!(me, BigInt(last + 1), tbl, BigInt(perTable - 1)), ends[last]);
+  assert.is(env.db_find_i64!(me, 1n, tbl, 0n), ends[0]);
+  const again = env.db_store_i64!(BigInt(last + 1), tbl, me, BigInt(perTable - 1), 100, 1);
+  assert.is(again, tables * perTable);
+  assert.is(env.db_find_i64!(me, BigInt(last + 1), tbl, BigInt(perTable - 1)), again);
+  assert.is(env.db_find_i64!(me, BigInt(last + 1), tbl, 0n), its[last]![0]);
+  // a table emptied is gone (-1); created again, it gets a new end iterator
+  for (let k = 1; k < perTable; k++) env.db_remove_i64!(its[0]![k]!);
+  assert.is(env.db_find_i64!(me, 1n, tbl, 1n), -1);
+  assert.is(env.db_end_i64!(me, 1n, tbl), -1);
+  const reborn = env.db_store_i64!(1n, tbl, me, 1n, 100, 1);
+  assert.is(reborn, tables * perTable + 1);
+  assert.is(env.db_end_i64!(me, 1n, tbl), -(tables + 2));
+  assert.is(env.db_find_i64!(me, 2n, tbl, 0n), its[1]![0], 'other tables unchanged');
 });
 
 test("writes: duplicates, zero payer, other contracts' tables are refused", () => {
