@@ -4,7 +4,8 @@
  * the issue's figures use 100000) of the dPay token, one table scope per holder, created by real
  * transactions (25 newaccount + 25 transfer actions each) so the block log holds them. Then
  * `PEEROS_BENCH_SCALE_BLOCKS` blocks (default 200) of `PEEROS_BENCH_SCALE_TRANSFERS` transfers
- * (default 20) between random holders, a state snapshot started every `SNAPSHOT_EVERY` blocks.
+ * (default 20) between random holders, a state snapshot due every `SNAPSHOT_EVERY` blocks (with a
+ * state cache, taken only once enough of the state changed since the last: SNAPSHOT_WALK_SHARE).
  * - `dmcs.scale.stall_ratio (H holders)`: the longest block (pushing its transfers + sealing +
  *   appending, with the snapshot writer's slices running in between) over the median block;
  *   `….stall_ratio.cpu`: the same over this process's CPU time per block (without the waits of a
@@ -122,6 +123,8 @@ interface BlockTime {
   cpuMs: number;
   /** Garbage collection pauses that ended during the block. */
   gcMs: number;
+  /** Whether the block started a snapshot (with a state store, only once enough changed: SNAPSHOT_WALK_SHARE). */
+  snapshot: boolean;
 }
 
 /** `blocks` blocks of `perBlock` transfers between random holders; per-block wall times. */
@@ -151,9 +154,11 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     }
     const w0 = { ...work };
     const cpu0 = process.cpuUsage();
+    const capture0 = node.chain.state.tables.capture;
     const t0 = performance.now();
     for (const p of batch) node.pushPacked(p);
     const { num } = await node.produceBlock();
+    const capture = node.chain.state.tables.capture;
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     times.push({
@@ -168,6 +173,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       waitMs: work.waitMs - w0.waitMs,
       writes: work.flushWrites - w0.flushWrites,
       dropped: work.dropped - w0.dropped,
+      snapshot: capture !== null && capture !== capture0,
     });
   }
   await new Promise((r) => setImmediate(r)); // the last gc entries
@@ -264,12 +270,12 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     if (process.env.PEEROS_BENCH_SCALE_TRACE) {
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
-        `scale ${holders}: cpu per block median ${cpuSorted[cpuSorted.length >> 1]!.toFixed(1)} ms; most: ${byCpu.map((t) => `${t.num} ${t.cpuMs.toFixed(1)} ms (store ${t.storeMs.toFixed(1)}, ${t.writes} writes, gc ${t.gcMs.toFixed(1)})`).join('; ')}\n`,
+        `scale ${holders}: ${times.filter((t) => t.snapshot).length} snapshot(s) started; cpu per block median ${cpuSorted[cpuSorted.length >> 1]!.toFixed(1)} ms; most: ${byCpu.map((t) => `${t.num} ${t.cpuMs.toFixed(1)} ms (store ${t.storeMs.toFixed(1)}, ${t.writes} writes, gc ${t.gcMs.toFixed(1)})`).join('; ')}\n`,
       );
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.num % SNAPSHOT_EVERY === 0 ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);

@@ -81,7 +81,9 @@ export interface NodeOptions {
   recoveryWorkers?: number;
   /**
    * Save a state snapshot every this many blocks and on close, so restarts replay only the blocks
-   * after it (default `SNAPSHOT_EVERY_BLOCKS`; 0 = never, always replay the whole log).
+   * after it (default `SNAPSHOT_EVERY_BLOCKS`; 0 = never, always replay the whole log). With
+   * `stateCache` a restart opens the store instead, and a multiple of this is skipped until enough
+   * of the state changed since the last snapshot (chain-state.ts `SNAPSHOT_WALK_SHARE`).
    */
   snapshotEvery?: number;
   /**
@@ -689,6 +691,12 @@ export class EmbeddedNode {
   /** The `--producer` names this node signs for, with their public block signing keys. */
   get producers(): Array<{ name: string; key: string }> {
     return [...this.source.producerKeys].map(([name, k]) => ({ name, key: k.toPublic().toString() }));
+  }
+
+  /** Waits for the snapshots being written; the block number of the last one written (0 = none, or snapshots off). */
+  async snapshotsSettled(): Promise<number> {
+    await this.snapshots?.settled();
+    return this.snapshots?.lastWritten ?? 0;
   }
 
   private live(): void {

@@ -164,7 +164,10 @@ export interface ChainOptions {
   snapshot?: Uint8Array | null | (() => Promise<Uint8Array | null>);
   /** The block number of that snapshot, read cheaply (a state store older than it is not used). */
   snapshotBlock?: () => Promise<number | null>;
-  /** Take a snapshot every this many blocks (0 = never). */
+  /**
+   * Take a snapshot every this many blocks (0 = never); with a state store, at such a block only once
+   * enough changed since the last (chain-state.ts `SNAPSHOT_WALK_SHARE`).
+   */
   snapshotEvery?: number;
   /** Who hears what happens to transactions and blocks (the node: its journal, timer, snapshots). */
   events?: ChainEvents;
@@ -1271,7 +1274,9 @@ export class Chain {
     this.transactionStatus.included(p.num, id, slotToMs(p.timestamp));
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
-    const snap = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot ? this.takeSnapshot() : null;
+    // with a state store, only once enough changed since the last one (SNAPSHOT_WALK_SHARE)
+    const due = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot && this.state.snapshotWorthWalking;
+    const snap = due ? this.takeSnapshot() : null;
     try {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);

@@ -69,6 +69,18 @@ export const STATE_COMMITS_IN_FLIGHT = 1;
 /** Records changed since the last commit started beyond which a block waits for the one in flight (see `STATE_COMMITS_IN_FLIGHT`). */
 export const STATE_COMMIT_BACKLOG = 4 * STATE_COMMIT_MAX_CHANGES;
 
+/**
+ * With a store, a snapshot at a multiple of the chain's `snapshotEvery` is taken only once the
+ * records its commits wrote since the last snapshot began (accounts, tables and indexes, each
+ * counted once per commit that wrote it), with those changed since the last commit, are at least
+ * the state's records (the digest's count) over this share (`snapshotWorthWalking`). A snapshot
+ * walks every record of the store, so it then costs at most this many record reads per record
+ * written: spread over the transfers, a cost that does not grow with the state (issue 19). A restart
+ * opens the store, not the snapshot (the fallback and the portable file), so its spacing can follow
+ * the state's size. All in memory (no store) a restart reads the snapshot: every multiple is taken.
+ */
+export const SNAPSHOT_WALK_SHARE = 8;
+
 /** Why the state store's commit failed: the store is behind memory and the chain must stop (a restart replays from its last commit). */
 export class StateCommitError extends CodedError<'STATE_COMMIT_FAILED'> {
   override readonly name = 'StateCommitError';
@@ -178,6 +190,19 @@ export class ChainState {
    */
   readonly work = { flushes: 0, flushMs: 0, writeMs: 0, flushWrites: 0, trimMs: 0, dropped: 0, waits: 0, waitMs: 0, landMs: 0 };
 
+  /** With a store: records that commits wrote since the last snapshot capture began (see `SNAPSHOT_WALK_SHARE`). */
+  private writtenSinceCapture = 0;
+
+  /**
+   * Whether a snapshot now is worth its walk over the whole state (`SNAPSHOT_WALK_SHARE`): always
+   * without a store; with one, once enough records changed since the last snapshot began.
+   */
+  get snapshotWorthWalking(): boolean {
+    if (this.store === null) return true;
+    const changed = this.writtenSinceCapture + this.accounts.changedCount + this.tables.changedCount;
+    return changed * SNAPSHOT_WALK_SHARE >= this.records.count;
+  }
+
   /** Commits queued and not landed yet. */
   private inFlight = 0;
   /** Settles once every commit queued so far landed (or one failed); commits land in order. */
@@ -226,6 +251,7 @@ export class ChainState {
     if (this.failure) throw this.failure;
     const t0 = performance.now();
     const digest = this.digest();
+    this.writtenSinceCapture += this.accounts.changedCount + this.tables.changedCount;
     const out: StoreWrite[] = [];
     this.accounts.writes(out);
     this.tables.writes(out);
@@ -326,6 +352,7 @@ export class ChainState {
     if (this.store !== null) {
       const store = this.store;
       const landing = this.flush(commit);
+      this.writtenSinceCapture = 0;
       this.viewPending = true;
       this.captureView = landing.then(() => {
         this.viewPending = false;

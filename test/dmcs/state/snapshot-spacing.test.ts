@@ -1,0 +1,159 @@
+// Snapshots spaced by the state's size (chain-state.ts `SNAPSHOT_WALK_SHARE`, issue 19): with a
+// state store, a snapshot at a multiple of `snapshotEvery` is taken only once the records written
+// since the last one are at least the state's records over the share. A real dev node (real LMDB
+// store, real snapshot writer, real file): a small state snapshots at every multiple; a state of
+// some 250 accounts with one account created per block skips multiples until enough changed, and
+// the snapshot it then takes holds exactly the state at its block (its digest is the live digest
+// recorded after that block, and a restart without the store loads it and checks it against it).
+// All in memory (no store) the same big state still snapshots at every multiple.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AbiSerializer, Action, EOSIO_ABI, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { DEV_PRIVATE_KEY, startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { STATE_STORE_DIR } from '../../../dmcs/node.js';
+import { SNAPSHOT_WALK_SHARE } from '../../../dmcs/state/chain-state.js';
+import { SNAPSHOT_FILE, readSnapshotBlock } from '../../../dmcs/state/snapshot-file.js';
+import { parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { authority, makeTrx, signed } from '../../../bench/dmcs.js';
+import { removeDir, tempDir } from '../helpers.js';
+
+const EVERY = 2;
+/** Accounts created before the one-change blocks: a state far larger than a few blocks' changes. */
+const BIG = 240;
+const PER_TRX = 20;
+const dev = PrivateKey.from(DEV_PRIVATE_KEY);
+const sign = (k: PrivateKey, d: Uint8Array) => k.sign(d);
+const eosio = new AbiSerializer(EOSIO_ABI);
+
+/** A valid account name per index: `spc` + 4 letters. */
+function nameOf(i: number): string {
+  let s = '';
+  for (let k = 0; k < 4; k++) {
+    s = String.fromCharCode(97 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  }
+  return `spc${s}`;
+}
+
+const newaccount = (name: string) =>
+  Action.from({
+    account: 'eosio',
+    name: 'newaccount',
+    authorization: [{ actor: 'eosio', permission: 'active' }],
+    data: eosio.encodeAction('newaccount', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }),
+  });
+
+/** Produces a block creating accounts `from`..`to`-1, then waits until a snapshot it started is written. */
+async function block(node: EmbeddedNode, from: number, to: number): Promise<void> {
+  for (let first = from; first < to; first += PER_TRX) {
+    const actions: Action[] = [];
+    for (let i = first; i < Math.min(to, first + PER_TRX); i++) actions.push(newaccount(nameOf(i)));
+    node.pushPacked(signed(node, makeTrx(node, actions, first), sign, dev));
+  }
+  await node.produceBlock();
+  await node.snapshotsSettled();
+}
+
+const open = (dir: string, stateCache?: number) =>
+  startNode({
+    dev: true,
+    dataDir: dir,
+    autoProduce: false,
+    snapshotEvery: EVERY,
+    recoveryWorkers: 0,
+    ...(stateCache !== undefined ? { stateCache } : {}),
+  });
+
+const snapshotBlock = async (dir: string) => (await readSnapshotBlock(join(dir, SNAPSHOT_FILE))) ?? 0;
+
+test('with a store, a small state snapshots at every multiple of snapshotEvery', async () => {
+  const dir = tempDir('snap-spacing');
+  const node = await open(dir, 16);
+  try {
+    for (let i = 0; i < 6; i++) {
+      await block(node, i, i + 1);
+      const head = node.chain.head.num;
+      if (head % EVERY === 0) assert.is(await snapshotBlock(dir), head, `block ${head}: snapshot taken`);
+    }
+  } finally {
+    await node.close();
+    removeDir(dir);
+  }
+});
+
+test('with a store, a big state with few changes skips multiples until enough changed; the snapshot is exact', async () => {
+  assert.is(SNAPSHOT_WALK_SHARE, 8);
+  const dir = tempDir('snap-spacing');
+  let node = await open(dir, 16);
+  const digests = new Map<number, string>();
+  try {
+    // the big state: BIG accounts, a tenth of them per block (each block changes more than 1/8),
+    // ending on a multiple
+    let created = 0;
+    while (created < BIG || node.chain.head.num % EVERY !== 0) {
+      await block(node, created, created + BIG / 10);
+      created += BIG / 10;
+    }
+    const setup = await snapshotBlock(dir);
+    assert.is(setup, node.chain.head.num, 'the setup blocks snapshot');
+    // one account a block: at most 2 records written (it and eosio) against some 250 in the state
+    let taken = 0;
+    let skipped = 0;
+    for (let b = 0; b < 80 && taken === 0; b++) {
+      await block(node, created, created + 1);
+      created++;
+      const head = node.chain.head.num;
+      digests.set(head, bytesToHex(node.chain.state.digest()));
+      const at = await snapshotBlock(dir);
+      if (at !== setup) taken = at;
+      else if (head % EVERY === 0) skipped++;
+    }
+    assert.ok(skipped >= 8, `${skipped} multiples skipped before enough changed`);
+    assert.ok(taken > 0, 'a snapshot once enough changed');
+    assert.is(taken % EVERY, 0, 'at a multiple of snapshotEvery');
+    const records = node.chain.state.recordSum.count;
+    assert.ok(
+      (taken - setup) * 2 * SNAPSHOT_WALK_SHARE >= records,
+      `not before enough changed: taken after ${taken - setup} blocks of at most 2 writes, ${records} records`,
+    );
+    const bytes = await readFile(join(dir, SNAPSHOT_FILE));
+    const file = parseSnapshot(new Uint8Array(bytes));
+    assert.is(file.head.blockNum, taken);
+    assert.is(bytesToHex(file.head.stateDigest), digests.get(taken), 'the digest of the state at its block');
+    const head = node.chain.head.num;
+    const headDigest = digests.get(head);
+    await node.close();
+    // that snapshot (not the clean stop's) without the store: the restart loads it, checks it
+    // against its digest and replays the blocks after it
+    await writeFile(join(dir, SNAPSHOT_FILE), bytes);
+    await rm(join(dir, STATE_STORE_DIR), { recursive: true, force: true });
+    node = await open(dir, 16);
+    assert.is(node.chain.startedFromSnapshot, taken, 'restarted from the spaced snapshot');
+    assert.is(node.chain.head.num, head);
+    assert.is(bytesToHex(node.chain.state.digest()), headDigest);
+    assert.is(bytesToHex(node.chain.state.recomputeDigest()), headDigest);
+  } finally {
+    await node.close();
+    removeDir(dir);
+  }
+});
+
+test('all in memory, the same big state snapshots at every multiple', async () => {
+  const dir = tempDir('snap-spacing');
+  const node = await open(dir);
+  try {
+    for (let i = 0; i < BIG; i += BIG / 10) await block(node, i, i + BIG / 10);
+    for (let b = 0; b < 6; b++) {
+      await block(node, BIG + b, BIG + b + 1);
+      const head = node.chain.head.num;
+      if (head % EVERY === 0) assert.is(await snapshotBlock(dir), head, `block ${head}: snapshot taken`);
+    }
+  } finally {
+    await node.close();
+    removeDir(dir);
+  }
+});
+
+test.run();
