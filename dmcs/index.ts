@@ -10,6 +10,7 @@ export {
   BLOCK_INTERVAL_MS,
   STALE_AFTER_MS,
   SNAPSHOT_EVERY_BLOCKS,
+  STATE_STORE_DIR,
   type NodeOptions,
 } from './node.js';
 export { Chain, type PushResult } from './chain/chain.js';

@@ -131,6 +131,7 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
       'replication',
       'slotClock',
       'snapshotBlock',
+      'stateCache',
     ]);
     assert.match(String(doc.chainId), /^[0-9a-f]{64}$/);
     assert.match(String(doc.endpoint), /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -138,6 +139,7 @@ test('node --json prints one JSON line once it listens, and stops cleanly on SIG
     assert.is(doc.genesisKey, true);
     assert.equal(doc.producers, []);
     assert.is(doc.slotClock, null, 'wall time unless --slot-clock manual');
+    assert.is(doc.stateCache, null, 'all in memory unless --state-cache');
     const info = (await (await fetch(`${doc.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
     assert.is(info.chain_id, doc.chainId);
   } catch (e) {

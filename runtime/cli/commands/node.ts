@@ -8,10 +8,14 @@ import { UsageError } from '../command.js';
 import { parseArgs, repeatedValues } from '../args.js';
 import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { JSON_FLAG, toJson } from '../json-output.js';
-import { hostPortArg } from '../arg-checks.js';
+import { hostPortArg, integerArg } from '../arg-checks.js';
 import { peerosHome } from '../../../lib/home.js';
-import { startNode, DEV_PUBLIC_KEY, type EmbeddedNode } from '../../../dmcs/index.js';
+import { startNode, DEV_PUBLIC_KEY, STATE_STORE_DIR, type EmbeddedNode } from '../../../dmcs/index.js';
 import { LOG_LEVELS, NodeLog, type LogLevel } from '../node-log.js';
+
+/** `--state-cache` bounds: below the minimum every block would trim; above the maximum the cache is no bound. */
+export const STATE_CACHE_MIN = 16;
+export const STATE_CACHE_MAX = 4_194_304;
 
 const definition: CommandDefinition = {
   name: 'node',
@@ -91,9 +95,15 @@ const definition: CommandDefinition = {
         'wall (default): produce at every 500 ms slot boundary; manual (tests and development, needs --dev): produce only when a slot is driven over a control endpoint on 127.0.0.1 (POST /slot {"slot":N}, GET /head; its address is printed), whose latest slot is also the node\'s time',
     },
     {
+      name: 'state-cache',
+      type: 'string',
+      value: 'N',
+      description: `keep the state in an on-disk store (DATA/${STATE_STORE_DIR}) with at most N accounts and N tables in memory between blocks (${STATE_CACHE_MIN} to ${STATE_CACHE_MAX}), so memory follows N, not the state's size; a restart opens the store and replays only the blocks after its last commit. Without it the whole state lives in memory`,
+    },
+    {
       ...JSON_FLAG,
       description:
-        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers","slotClock"} (slotClock: HOST:PORT of the manual slot clock or null; genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys) instead of the start-up text',
+        'once it listens, print one JSON line {"chainId","endpoint","data","replication","p2p","follow","headBlock","snapshotBlock","dev","genesisKey","producers","slotClock","stateCache"} (slotClock: HOST:PORT of the manual slot clock or null; genesisKey: whether this node holds the genesis key; producers: [{name, key}] of its --producer block signing keys; stateCache: N of --state-cache or null) instead of the start-up text',
     },
   ],
   notes: `State is rebuilt on start from the last state snapshot (snapshot.bin in the data folder) and the
@@ -178,6 +188,10 @@ const command: CliCommand = {
     const level = typeof flags['log-level'] === 'string' ? flags['log-level'] : 'info';
     if (!(LOG_LEVELS as readonly string[]).includes(level))
       throw new UsageError(`--log-level: one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+    const stateCache =
+      typeof flags['state-cache'] === 'string'
+        ? integerArg(flags['state-cache'], '--state-cache', STATE_CACHE_MIN, STATE_CACHE_MAX)
+        : undefined;
     const log = new NodeLog((line) => io.err(line), { level: level as LogLevel, json: flags['log-json'] === true });
     const node = await startNode({
       onError: (err) => log.error(err),
@@ -191,6 +205,7 @@ const command: CliCommand = {
       ...(p2pListen !== undefined ? { p2pListen } : {}),
       ...(peers.length ? { peers } : {}),
       ...(slotClock === 'manual' ? { slotClock } : {}),
+      ...(stateCache !== undefined ? { stateCache } : {}),
     });
     if (flags.json) {
       io.out(
@@ -207,12 +222,14 @@ const command: CliCommand = {
           genesisKey: node.holdsGenesisKey,
           producers: node.producers,
           slotClock: node.slotClockAddress ?? null,
+          stateCache: stateCache ?? null,
         }),
       );
     } else {
       io.out(`chain id: ${node.chainId}`);
       io.out(`endpoint: ${node.endpoint}`);
       io.out(`data: ${dataDir}`);
+      if (stateCache !== undefined) io.out(`state: on disk (${join(dataDir, STATE_STORE_DIR)}), ${stateCache} accounts and tables cached`);
       if (node.replicationAddress) io.out(`replicating block log on: ${node.replicationAddress}`);
       if (follow) io.out(`following: ${follow} (read-only replica)`);
       if (node.p2pAddress) io.out(`p2p: listening on ${node.p2pAddress}`);

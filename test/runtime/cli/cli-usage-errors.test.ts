@@ -27,6 +27,8 @@ const CASES: [string[], RegExp][] = [
   [['key', 'export', 'PUB_K1_xyz'], /PUBKEY: "PUB_K1_xyz" is not a public key/],
   [['dmcs', 'add', 'x', 'notaurl'], /URL: not a URL: "notaurl"/],
   [['node', '--http', '127.0.0.1:99999'], /--http: expected HOST:PORT with a port from 0 to 65535/],
+  [['node', '--state-cache', '8'], /--state-cache: expected a whole number from 16 to 4194304, got "8"/],
+  [['node', '--state-cache', '1e3'], /--state-cache: expected a whole number/],
 ];
 
 for (const [args, message] of CASES) {
