@@ -13,7 +13,13 @@
  *   commits (on this thread: the digest, encoding and queueing; the transaction runs on the store's
  *   writer thread), trims and waits for commits to land (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
  *   with their CPU, GC and store time to stderr;
- * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)`;
+ * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)` (the process's
+ *   RSS after creating the holders minus before the node started, over the holders: it includes the
+ *   node's fixed cost); on Linux split into `….rss_anon_per_holder` (private memory: JS heap, native
+ *   allocations such as the block log's RocksDB memtables) and `….rss_file_per_holder` (file pages
+ *   mapped into the process, mostly the state store's LMDB file: the kernel's page cache, given back
+ *   under memory pressure); `….heap_used_per_holder` (the V8 heap in use, after a full GC when the
+ *   bench runs with --expose-gc);
  *   `dmcs.scale.transfers_per_cpu_s (H holders)`: the same transfers per second of this process's
  *   CPU time (all threads), and `….transfers_per_cpu_s_ratio` big over small: the state's size's
  *   cost without the waits of a loaded machine;
@@ -30,7 +36,7 @@
  * names say so; the restart then opens the store at the clean stop's commit (no snapshot read, no
  * block replayed), and the whole-log replay starts from an emptied store.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -240,20 +246,46 @@ interface SizeFigures {
   /** Transfers per second of this process's CPU time in the transfer blocks (all threads). */
   cpuTps: number;
   rssPerHolder: number;
+  /** Of it, private (anonymous) and file-backed pages per holder (null off Linux). */
+  rssKinds: { anon: number; file: number } | null;
+  /** The V8 heap in use per holder. */
+  heapPerHolder: number;
   /** Null with `PEEROS_BENCH_SCALE_NO_RESTART`. */
   restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number } | null;
   replay: { ms: number; blocks: number; transfers: number } | null;
 }
 
+/** This process's resident memory by kind, from /proc/self/status (Linux; null elsewhere). */
+function rssByKind(): { anon: number; file: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (field: string): number | null => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  const anon = kb('RssAnon');
+  const file = kb('RssFile');
+  return anon === null || file === null ? null : { anon, file };
+}
+
 async function measureSize(holders: number, blocks: number, perBlock: number): Promise<SizeFigures | null> {
   globalThis.gc?.();
   const rss0 = process.memoryUsage().rss;
+  const kinds0 = rssByKind();
+  const heap0 = process.memoryUsage().heapUsed;
   const env = await tokenNode({ http: false, snapshotEvery: SNAPSHOT_EVERY, recoveryWorkers: 0, ...cacheOpt() });
   if (!env) return null;
   try {
     await addHolders(env, holders);
     globalThis.gc?.();
     const rssPerHolder = (process.memoryUsage().rss - rss0) / holders;
+    const kinds = rssByKind();
+    const heapPerHolder = (process.memoryUsage().heapUsed - heap0) / holders;
+    const rssKinds = kinds && kinds0 && { anon: (kinds.anon - kinds0.anon) / holders, file: (kinds.file - kinds0.file) / holders };
     const t0 = performance.now();
     const times = await transferBlocks(env, holders, blocks, perBlock);
     const tps = (blocks * perBlock) / ((performance.now() - t0) / 1000);
@@ -293,6 +325,8 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       tps,
       cpuTps,
       rssPerHolder,
+      rssKinds,
+      heapPerHolder,
       restart: fromSnapshot,
       replay: full && { ms: full.replayMs, blocks: full.blocks, transfers: setupTransfers + blocks * perBlock },
     };
@@ -324,6 +358,11 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
     one(`dmcs.scale.transfers_per_cpu_s (${h}, per second of the process's CPU time)`, 'ops/s', f.cpuTps);
     one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
+    if (f.rssKinds) {
+      one(`dmcs.scale.rss_anon_per_holder (${h}, private memory)`, 'B', f.rssKinds.anon);
+      one(`dmcs.scale.rss_file_per_holder (${h}, mapped file pages)`, 'B', f.rssKinds.file);
+    }
+    one(`dmcs.scale.heap_used_per_holder (${h})`, 'B', f.heapPerHolder);
     if (f.restart && f.replay) {
       one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
       one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
