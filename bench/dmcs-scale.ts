@@ -63,7 +63,7 @@ const cacheOpt = (): { stateCache?: number } => (STATE_CACHE > 0 ? { stateCache:
 const NO_RESTART = process.env.PEEROS_BENCH_SCALE_NO_RESTART === '1';
 
 /** A valid account name per holder: `h` + 5 base-26 letters. */
-function holderName(i: number): string {
+export function holderName(i: number): string {
   let s = '';
   for (let k = 0; k < 5; k++) {
     s = String.fromCharCode(97 + (i % 26)) + s;
@@ -75,14 +75,17 @@ function holderName(i: number): string {
 const act = (account: string, name: string, actor: string, data: Uint8Array) =>
   Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data });
 
-/** Creates `count` holders, each with an account and a balance (its own scope of `accounts`). */
-async function addHolders(env: TokenNode, count: number): Promise<void> {
+/**
+ * Creates holders `from` to `to - 1` (by `holderName`), each with an account and a balance (its own
+ * scope of `accounts`), then seals the last block.
+ */
+export async function addHolders(env: TokenNode, to: number, from = 0): Promise<void> {
   const { node, sign, dev, token } = env;
   const eosio = new AbiSerializer(EOSIO_ABI);
   let inBlock = 0;
-  for (let first = 0; first < count; first += HOLDERS_PER_TRX) {
+  for (let first = from; first < to; first += HOLDERS_PER_TRX) {
     const actions: Action[] = [];
-    for (let i = first; i < Math.min(count, first + HOLDERS_PER_TRX); i++) {
+    for (let i = first; i < Math.min(to, first + HOLDERS_PER_TRX); i++) {
       const name = holderName(i);
       actions.push(
         act(

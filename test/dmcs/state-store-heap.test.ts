@@ -9,8 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Action, AbiSerializer, EOSIO_ABI } from '../../abi/antelope/index.js';
-import { tokenNode, makeTrx, signed, authority, type TokenNode } from '../../bench/dmcs.js';
+import { tokenNode } from '../../bench/dmcs.js';
+import { addHolders, holderName } from '../../bench/dmcs-scale.js';
 import { removeDir } from './helpers.js';
 
 const CACHE = 64;
@@ -20,8 +20,6 @@ const WARM = 2_000;
 const MORE = 10_000;
 /** Bytes of JS heap in use per holder added, at most (with the cache: -50 to 610 over five runs, heap used after a GC moving by a few MB between runs; all in memory ≈ 2,900). */
 const HEAP_PER_HOLDER_MAX = 1_000;
-const PER_TRX = 25;
-const TRXS_PER_BLOCK = 20;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -31,51 +29,6 @@ const heapUsed = (): number => {
   return process.memoryUsage().heapUsed;
 };
 
-/** A valid account name per holder: `h` + 5 base-26 letters (as the scale bench names them). */
-function holderName(i: number): string {
-  let s = '';
-  for (let k = 0; k < 5; k++) {
-    s = String.fromCharCode(97 + (i % 26)) + s;
-    i = Math.floor(i / 26);
-  }
-  return `h${s}`;
-}
-
-const act = (account: string, name: string, actor: string, data: Uint8Array) =>
-  Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data });
-
-async function addHolders(env: TokenNode, from: number, to: number): Promise<void> {
-  const { node, sign, dev, token } = env;
-  const eosio = new AbiSerializer(EOSIO_ABI);
-  let inBlock = 0;
-  for (let first = from; first < to; first += PER_TRX) {
-    const actions: Action[] = [];
-    for (let i = first; i < Math.min(to, first + PER_TRX); i++) {
-      const name = holderName(i);
-      actions.push(
-        act(
-          'eosio',
-          'newaccount',
-          'eosio',
-          eosio.encodeAction('newaccount', { creator: 'eosio', name, owner: authority(dev), active: authority(dev) }),
-        ),
-        act(
-          'bench.token',
-          'transfer',
-          'alice',
-          token.encodeAction('transfer', { from: 'alice', to: name, quantity: '1.0000 BNC', memo: '' }),
-        ),
-      );
-    }
-    node.pushPacked(signed(node, makeTrx(node, actions, first), sign, dev));
-    if (++inBlock === TRXS_PER_BLOCK) {
-      inBlock = 0;
-      await node.produceBlock();
-    }
-  }
-  await node.produceBlock();
-}
-
 test(`the JS heap grows by less than ${HEAP_PER_HOLDER_MAX} bytes per holder with a cache of ${CACHE}`, async () => {
   const env = await tokenNode({ http: false, snapshotEvery: 0, recoveryWorkers: 0, stateCache: CACHE });
   if (!env) {
@@ -83,9 +36,9 @@ test(`the JS heap grows by less than ${HEAP_PER_HOLDER_MAX} bytes per holder wit
     return;
   }
   try {
-    await addHolders(env, 0, WARM);
+    await addHolders(env, WARM);
     const before = heapUsed();
-    await addHolders(env, WARM, WARM + MORE);
+    await addHolders(env, WARM + MORE, WARM);
     const after = heapUsed();
     const state = env.node.chain.state;
     assert.ok(state.accounts.persistent, 'the accounts live in the state store');
