@@ -3,18 +3,7 @@
 // user's other keys cannot be deleted through it, so a host gains no way to destroy keys.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { VaultError } from '../../skv/index.js';
-import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, PASS, autoApprove } from './helpers.js';
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof VaultError) return err.code;
-    throw err;
-  }
-}
+import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, PASS, autoApprove, vaultErrorCode } from './helpers.js';
 
 test('a key created in this session and never used is discarded, from memory and from the keystore', async () => {
   const home = tempHome();
@@ -41,14 +30,14 @@ test('a key that signed, a key of an earlier session and an imported key are ref
     const { vault, pub } = await openTestVault(home);
     const used = (await vault.createKey('used')).publicKey;
     await vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [used] });
-    assert.is(await code(vault.discardKey(used)), 'SCOPE_DENIED');
+    assert.is(await vaultErrorCode(vault.discardKey(used)), 'SCOPE_DENIED');
     const earlier = (await vault.createKey('earlier')).publicKey;
     await vault.lock();
     await vault.unlock(PASS, { verifier: autoApprove() });
-    assert.is(await code(vault.discardKey(earlier)), 'SCOPE_DENIED', 'a new unlock is a new session');
+    assert.is(await vaultErrorCode(vault.discardKey(earlier)), 'SCOPE_DENIED', 'a new unlock is a new session');
     const imported = (await vault.importKey('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3')).publicKey;
-    assert.is(await code(vault.discardKey(imported)), 'SCOPE_DENIED');
-    assert.is(await code(vault.discardKey('not a key')), 'INVALID_KEY');
+    assert.is(await vaultErrorCode(vault.discardKey(imported)), 'SCOPE_DENIED');
+    assert.is(await vaultErrorCode(vault.discardKey('not a key')), 'INVALID_KEY');
     const keys = (await vault.listKeys()).map((k) => k.publicKey);
     for (const k of [pub, used, earlier, imported]) assert.ok(keys.includes(k));
     await vault.close();

@@ -23,6 +23,17 @@ export const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943
 export const OTHER_CHAIN = '8a34ec7df1b8cd06ff4a8abbaa7cc50300823350cadc59ab296cb00d104d2b8f';
 export const PASS = 'correct horse battery staple';
 
+/** The vault error code `p` rejects with, or 'OK' when it resolves (any other error is rethrown). */
+export async function vaultErrorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (err) {
+    if (err instanceof VaultError) return err.code;
+    throw err;
+  }
+}
+
 export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'peeros-skv-'));
 }
@@ -116,14 +127,8 @@ export class RawVault {
   }
 
   /** The error code of a call, or 'OK'. */
-  async code(op: DmemoOp, fields: Record<string, unknown> = {}): Promise<string> {
-    try {
-      await this.call(op, fields);
-      return 'OK';
-    } catch (err) {
-      if (err instanceof VaultError) return err.code;
-      throw err;
-    }
+  code(op: DmemoOp, fields: Record<string, unknown> = {}): Promise<string> {
+    return vaultErrorCode(this.call(op, fields));
   }
 
   async unlock(create = true): Promise<void> {

@@ -6,9 +6,9 @@
 // vault, which then answers for itself (LOCKED before any verifier is asked).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Vault, VaultChannel, VaultError } from '../../skv/index.js';
+import { Vault, VaultChannel } from '../../skv/index.js';
 import { limits } from '../../skv/index.js';
-import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, PASS, autoApprove } from './helpers.js';
+import { tempHome, removeHome, openTestVault, packTransaction, transfer, CHAIN_ID, PASS, autoApprove, vaultErrorCode } from './helpers.js';
 
 /** Counts the dMemo messages every vault of this process sends (through the real channel). */
 function countCalls(): { readonly n: number; restore(): void } {
@@ -19,16 +19,6 @@ function countCalls(): { readonly n: number; restore(): void } {
     return orig.call(this, message);
   };
   return counter;
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof VaultError) return err.code;
-    throw err;
-  }
 }
 
 const keysOf = async (v: Vault, recent: boolean) => (await v.listKeys({ recent })).map((k) => k.publicKey).sort();
@@ -99,7 +89,7 @@ test('after a lock the recent list is not answered from the copy: LOCKED, and af
     const { vault, pub } = await openTestVault(home);
     assert.equal(await keysOf(vault, true), [pub]);
     await vault.lock();
-    assert.is(await code(vault.listKeys({ recent: true })), 'LOCKED');
+    assert.is(await vaultErrorCode(vault.listKeys({ recent: true })), 'LOCKED');
     await vault.unlock(PASS, { verifier: autoApprove() });
     assert.equal(await keysOf(vault, true), [pub]);
     await vault.close();
@@ -120,7 +110,7 @@ test('a vault that locked itself by idleness is asked again (LOCKED), never answ
       if (Date.now() > deadline) assert.unreachable('the vault never locked itself');
       await new Promise((r) => setTimeout(r, 20));
     }
-    assert.is(await code(vault.listKeys({ recent: true })), 'LOCKED');
+    assert.is(await vaultErrorCode(vault.listKeys({ recent: true })), 'LOCKED');
     assert.is(limits.KEY_LIST_REUSE_SHARE < 1, true, 'the copy expires before the vault can lock by idleness');
     await vault.close();
   } finally {

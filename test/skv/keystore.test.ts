@@ -6,17 +6,7 @@ import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { Vault, VaultError, vaultPaths, KEYSTORE_VERSION } from '../../skv/index.js';
-import { tempHome, removeHome, autoApprove, PASS } from './helpers.js';
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VaultError) return err.code;
-    throw err;
-  }
-  return 'OK';
-}
+import { tempHome, removeHome, autoApprove, PASS, vaultErrorCode } from './helpers.js';
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -56,7 +46,7 @@ test('a test-KDF keystore is refused by a vault without the explicit test option
     await v.unlock(PASS, { verifier: autoApprove(), create: true });
     await v.close();
     const v2 = Vault.open({ home });
-    assert.is(await code(v2.unlock(PASS, { verifier: autoApprove() })), 'KDF_OUT_OF_RANGE');
+    assert.is(await vaultErrorCode(v2.unlock(PASS, { verifier: autoApprove() })), 'KDF_OUT_OF_RANGE');
     await v2.close();
   } finally {
     removeHome(home);
@@ -84,7 +74,7 @@ test('one flipped byte anywhere in the keystore → refused, and the file is lef
       writeFileSync(path, bad);
       const v2 = Vault.open({ home, insecureTestKdf: true, backoffBaseMs: 1 });
       try {
-        const c = await code(v2.unlock(PASS, { verifier: autoApprove(), create: true }));
+        const c = await vaultErrorCode(v2.unlock(PASS, { verifier: autoApprove(), create: true }));
         assert.ok(['KEYSTORE_CORRUPT', 'KEYSTORE_TAMPERED', 'UNSUPPORTED_KEYSTORE_VERSION'].includes(c), `byte ${pos}: ${c}`);
         assert.ok(Buffer.compare(readFileSync(path), bad) === 0, `byte ${pos}: the damaged file must not be replaced`);
         assert.is((await v2.status()).keystore, 'corrupt');

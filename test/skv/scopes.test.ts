@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Name, signingDigest } from '../../abi/antelope/index.js';
-import { VaultError, mintAssertion, grantDigest, validateGrant, USER_APP, type SigningGrant } from '../../skv/index.js';
+import { type VaultError, mintAssertion, grantDigest, validateGrant, USER_APP, type SigningGrant } from '../../skv/index.js';
 import {
   tempHome,
   removeHome,
@@ -15,6 +15,7 @@ import {
   OTHER_CHAIN,
   RawVault,
   type TestAction,
+  vaultErrorCode,
 } from './helpers.js';
 
 const GRANT: SigningGrant = {
@@ -25,23 +26,13 @@ const GRANT: SigningGrant = {
   maxAmountPerDay: '150.0000 RSN',
 };
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof VaultError) return err.code;
-    throw err;
-  }
-}
-
 test('facade: an app signs inside its grant; outside it is SCOPE_DENIED though the verifier approved; revoked is denied again', async () => {
   const home = tempHome();
   try {
     const { vault, pub } = await openTestVault(home);
     await vault.setGrant(GRANT);
     const sign = (actions: TestAction[], o: { app?: string; chain?: string; cfa?: TestAction[] } = {}) =>
-      code(
+      vaultErrorCode(
         vault.sign({
           chainId: o.chain ?? CHAIN_ID,
           transaction: packTransaction(actions, o.cfa ? { cfa: o.cfa } : {}),
@@ -57,7 +48,7 @@ test('facade: an app signs inside its grant; outside it is SCOPE_DENIED though t
       'only named actions',
     );
     assert.is(
-      await code(vault.setGrant({ ...GRANT, contracts: { 'dpay.memo': ['*'] } })),
+      await vaultErrorCode(vault.setGrant({ ...GRANT, contracts: { 'dpay.memo': ['*'] } })),
       'INVALID_ARGUMENT',
       'a wildcard grants nothing and is refused',
     );
@@ -99,7 +90,7 @@ test('per-day cap accumulates, survives a restart, and is checked before signing
     let { vault, pub } = await openTestVault(home);
     await vault.setGrant(GRANT);
     const sign = (q: string) =>
-      code(vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer(q)]), keys: [pub], app: 'dpay' }));
+      vaultErrorCode(vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer(q)]), keys: [pub], app: 'dpay' }));
     assert.is(await sign('100.0000 RSN'), 'OK');
     assert.is(await sign('40.0000 RSN'), 'OK');
     assert.is(await sign('20.0000 RSN'), 'SCOPE_DENIED', '160 > 150 per day');
@@ -117,7 +108,7 @@ test('per-day cap accumulates, survives a restart, and is checked before signing
     const ledger = vaultPaths(home).spend;
     writeFileSync(ledger, readFileSync(ledger, 'utf8').replace(/"units":"\d+"/, '"units":"0"'));
     vault = Vault.open({ home, insecureTestKdf: true });
-    assert.is(await code(vault.unlock(PASS, { verifier: autoApprove() })), 'KEYSTORE_TAMPERED');
+    assert.is(await vaultErrorCode(vault.unlock(PASS, { verifier: autoApprove() })), 'KEYSTORE_TAMPERED');
     await vault.close();
   } finally {
     removeHome(home);
@@ -238,7 +229,7 @@ test('Object.prototype names that are valid account names are plain accounts in 
   try {
     const { vault, pub } = await openTestVault(home);
     const sign = (account: string, name: string) =>
-      code(
+      vaultErrorCode(
         vault.sign({
           chainId: CHAIN_ID,
           transaction: packTransaction([{ account, name, actor: 'alice', data: new Uint8Array(0) }]),

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { VaultChannel, VaultError, encodeMessage, decodeResponse, limits, type DmemoOp, type DmemoResults } from '../../skv/index.js';
-import { tempHome, removeHome, PASS } from './helpers.js';
+import { tempHome, removeHome, PASS, vaultErrorCode } from './helpers.js';
 
 function channel(home: string, extra: { testWorkerExitAtRequest?: number } = {}): VaultChannel {
   return new VaultChannel({
@@ -20,16 +20,6 @@ function channel(home: string, extra: { testWorkerExitAtRequest?: number } = {})
 
 async function call<O extends DmemoOp>(c: VaultChannel, op: O, fields: Record<string, unknown> = {}): Promise<DmemoResults[O]> {
   return decodeResponse(await c.call(encodeMessage({ v: 1, op, ...fields })), op);
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof VaultError) return err.code;
-    throw err;
-  }
 }
 
 test('more calls at once than the worker holds: every one answered with its own reply', async () => {
@@ -64,7 +54,7 @@ test('a worker that dies after answering: its calls fail INTERNAL, the next call
     assert.is((e as VaultError).code, 'INTERNAL');
     assert.match((e as VaultError).message, /restarts locked/);
     assert.is((await call(c, 'status')).unlocked, false, 'the new worker holds no session');
-    assert.is(await code(call(c, 'list_keys')), 'LOCKED');
+    assert.is(await vaultErrorCode(call(c, 'list_keys')), 'LOCKED');
   } finally {
     await c.close();
     removeHome(home);
@@ -75,7 +65,7 @@ test('a worker that never answers is replaced once, then the failure is reported
   const home = tempHome();
   const c = channel(home, { testWorkerExitAtRequest: 1 });
   try {
-    assert.is(await code(call(c, 'status')), 'INTERNAL');
+    assert.is(await vaultErrorCode(call(c, 'status')), 'INTERNAL');
   } finally {
     await c.close();
     removeHome(home);
@@ -86,10 +76,10 @@ test('a closed channel refuses every call with VAULT_CLOSED; a call in flight at
   const home = tempHome();
   const c = channel(home);
   try {
-    const inFlight = code(call(c, 'status'));
+    const inFlight = vaultErrorCode(call(c, 'status'));
     await c.close();
     assert.ok(['OK', 'VAULT_CLOSED'].includes(await inFlight));
-    assert.is(await code(call(c, 'status')), 'VAULT_CLOSED');
+    assert.is(await vaultErrorCode(call(c, 'status')), 'VAULT_CLOSED');
     await c.close(); // twice is fine
   } finally {
     removeHome(home);
