@@ -485,7 +485,8 @@ export class Chain {
   /**
    * Between blocks (nothing pending): the state's cache is trimmed when over budget, and with a store
    * the state is committed with the head when `STATE_COMMIT_BLOCKS` blocks (`stateCommitEvery`)
-   * passed since the last commit (or `force`, at a clean stop). Every write to the store is a commit
+   * passed since the last commit (or `force`, at a clean stop), or sooner when the state asks
+   * (many changes, or a cache still over budget after its trim: chain-state.ts `atSafePoint`). Every write to the store is a commit
    * (a trim's too), so the store is always the state after one block, whole.
    */
   private atSafePoint(force = false): void {

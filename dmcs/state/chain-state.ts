@@ -157,11 +157,15 @@ export class ChainState {
 
   /**
    * Between blocks (no action holds an account or a table), with a store: when more accounts or
-   * tables are cached than their budget, `STATE_COMMIT_MAX_CHANGES` records changed since the last
-   * commit, or `due`, starts a commit of the changed records, and `commit`'s writes (the chain's
-   * commit record, store-commit.ts), in one store transaction on the store's writer thread (unless
-   * `STATE_COMMITS_IN_FLIGHT` are in flight: then it is owed to a later safe point); then drops the
-   * least recently used that no undo closure refers to and the store holds as they are. Also while a
+   * tables are cached than their budget, first drops the least recently used that no undo closure
+   * refers to and the store holds as they are (down to `TRIM_TO` of the budget). Then, when the
+   * cache is still over its budget (what it holds is mostly changed since the last commit),
+   * `STATE_COMMIT_MAX_CHANGES` records changed since the last commit, or `due`, starts a commit of
+   * the changed records, and `commit`'s writes (the chain's commit record, store-commit.ts), in one
+   * store transaction on the store's writer thread (unless `STATE_COMMITS_IN_FLIGHT` are in flight:
+   * then it is owed to a later safe point); a later safe point drops them once it landed. So a full
+   * cache does not make every block commit: the changes of many blocks share one commit and its
+   * fixed cost (the commit record, the store transaction), as they do below the budget. Also while a
    * snapshot is being written: its writer reads the store through a view of its block
    * (`captureView`). With `commit.ready` false no commit starts (owed: the chain's commit record
    * cannot be written yet). Returns how many were dropped. Throws `StateCommitError` once a commit failed.
@@ -169,10 +173,19 @@ export class ChainState {
   atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[]; ready?: boolean }): number {
     if (this.store === null) return 0;
     if (this.failure) throw this.failure;
-    const over = this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
+    const dropped = this.overBudget ? this.trim() : 0;
     const many = this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_MAX_CHANGES;
-    if (!over && !many && !commit?.due) return 0;
-    if (this.canStartCommit && commit?.ready !== false) this.flush(commit?.writes);
+    if ((this.overBudget || many || commit?.due) && this.canStartCommit && commit?.ready !== false) this.flush(commit?.writes);
+    return dropped;
+  }
+
+  /** Whether more accounts or tables are cached than their budget. */
+  private get overBudget(): boolean {
+    return this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
+  }
+
+  /** Drops cached accounts and tables the store holds as they are, least recently used first, down to `TRIM_TO` of the budget. */
+  private trim(): number {
     const t0 = performance.now();
     const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO);
     this.work.trimMs += performance.now() - t0;

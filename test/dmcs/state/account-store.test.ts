@@ -4,7 +4,7 @@
 // equal (and equal to a full recompute), the cache stays within its budget, an evicted account
 // reads back whole, and a snapshot taken from the store (with writes, commits and trims between
 // its slices) loads to the state at its block; a commit is due once STATE_COMMIT_MAX_CHANGES
-// records changed, so none writes a pile.
+// records changed, so none writes a pile; a full cache does not commit every block.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -195,6 +195,62 @@ test('a commit is due once STATE_COMMIT_MAX_CHANGES records changed: no safe poi
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
     void st.close().then(() => rmSync(dir, { recursive: true, force: true }));
+  }
+});
+
+test('a full cache does not commit every block: misses evict unchanged accounts, changes of many blocks share a commit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  const CACHE = 64;
+  const HOLDERS = 2000;
+  const BLOCKS = 150;
+  const st = new ChainState({ store: new OrderedStore(dir), accountCache: CACHE });
+  const mem = new ChainState();
+  const r1 = rng(11);
+  const r2 = rng(11);
+  try {
+    for (const s of [st, mem]) {
+      const mark = s.undo.checkpoint();
+      for (let i = 0; i < HOLDERS; i++) s.createAccount(nameOf(i), auth, auth, 0);
+      s.undo.commit(mark);
+    }
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    const before = { ...st.work };
+    let mostCached = 0;
+    for (let block = 0; block < BLOCKS; block++) {
+      // a block as the scale bench's transfers at a million holders: reads of random holders, almost
+      // all misses (the cache is over its budget after every block), two of them changed
+      for (const [s, rand] of [
+        [st, r1],
+        [mem, r2],
+      ] as const) {
+        const mark = s.undo.checkpoint();
+        for (let i = 0; i < 20; i++) {
+          const a = s.getAccount(nameOf(Math.floor(rand() * HOLDERS)))!;
+          if (i < 2) s.nextRecvSequence(a);
+        }
+        s.undo.commit(mark);
+      }
+      // each block's end waits for commits in flight to land (as the 500 ms between blocks lets
+      // them), so the count below does not depend on the writer thread's speed
+      await blockEnd(st, { due: false, writes: () => [] }, true);
+      mostCached = Math.max(mostCached, st.accounts.cached);
+    }
+    const commits = st.work.flushes - before.flushes;
+    // about two accounts changed per block: a commit once the changed ones alone fill the cache,
+    // not one per block as when any block over budget committed
+    assert.ok(commits >= 1, `${commits} commits`);
+    assert.ok(commits <= BLOCKS / 10, `${commits} commits in ${BLOCKS} blocks`);
+    assert.ok(st.work.dropped - before.dropped > BLOCKS * 10, `${st.work.dropped - before.dropped} dropped`);
+    // bounded all the same
+    assert.ok(mostCached <= CACHE, `at most ${mostCached} cached`);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    assert.is(hex(st.recomputeDigest()), hex(mem.digest()));
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    assert.ok(st.accounts.cached <= CACHE, `${st.accounts.cached} cached after the last commit landed`);
+    for (let i = 0; i < HOLDERS; i += 7) assert.equal(accountFields(st.getAccount(nameOf(i))!), accountFields(mem.getAccount(nameOf(i))!));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
