@@ -290,8 +290,13 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const heapPerHolder = (process.memoryUsage().heapUsed - heap0) / holders;
     const rssKinds = kinds && kinds0 && { anon: (kinds.anon - kinds0.anon) / holders, file: (kinds.file - kinds0.file) / holders };
     const t0 = performance.now();
+    const mono0 = process.hrtime.bigint() / 1000n;
     const times = await transferBlocks(env, holders, blocks, perBlock);
     const tps = (blocks * perBlock) / ((performance.now() - t0) / 1000);
+    // under `node --cpu-prof`, the transfer blocks' window on the profiles' clock (monotonic µs), so a
+    // profile of them can leave out creating the holders (diagnosis, stderr only)
+    if (process.env.PEEROS_BENCH_SCALE_TRACE)
+      process.stderr.write(`scale ${holders}: transfer blocks' window (monotonic µs) ${mono0} ${process.hrtime.bigint() / 1000n}\n`);
     await env.node.close();
     const sorted = [...times].sort((a, b) => a.ms - b.ms);
     const medianMs = sorted[sorted.length >> 1]!.ms;

@@ -78,8 +78,12 @@ export const STATE_COMMIT_BACKLOG = 4 * STATE_COMMIT_MAX_CHANGES;
  * written: spread over the transfers, a cost that does not grow with the state (issue 19). A restart
  * opens the store, not the snapshot (the fallback and the portable file), so its spacing can follow
  * the state's size. All in memory (no store) a restart reads the snapshot: every multiple is taken.
+ * 2: the walk costs about what the commits of the records it covers cost (a record read and
+ * encoded against one hashed, encoded and written); a fallback restart from the snapshot replays
+ * blocks that wrote at most half the state's records. (8 spent a fifth of a 20,000-holder node's
+ * CPU per transfer on walks; docs/dmcs.md, "Snapshots spaced by the state's size".)
  */
-export const SNAPSHOT_WALK_SHARE = 8;
+export const SNAPSHOT_WALK_SHARE = 2;
 
 /** Why the state store's commit failed: the store is behind memory and the chain must stop (a restart replays from its last commit). */
 export class StateCommitError extends CodedError<'STATE_COMMIT_FAILED'> {
