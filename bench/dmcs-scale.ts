@@ -46,6 +46,7 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
 import { summarize, type BenchResult } from './result.js';
+import { cpuMsByThreadName, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
 const HOLDERS_PER_TRX = 25;
@@ -291,12 +292,20 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const rssKinds = kinds && kinds0 && { anon: (kinds.anon - kinds0.anon) / holders, file: (kinds.file - kinds0.file) / holders };
     const t0 = performance.now();
     const mono0 = process.hrtime.bigint() / 1000n;
+    const threads0 = threadTicks();
     const times = await transferBlocks(env, holders, blocks, perBlock);
     const tps = (blocks * perBlock) / ((performance.now() - t0) / 1000);
-    // under `node --cpu-prof`, the transfer blocks' window on the profiles' clock (monotonic µs), so a
-    // profile of them can leave out creating the holders (diagnosis, stderr only)
-    if (process.env.PEEROS_BENCH_SCALE_TRACE)
-      process.stderr.write(`scale ${holders}: transfer blocks' window (monotonic µs) ${mono0} ${process.hrtime.bigint() / 1000n}\n`);
+    if (process.env.PEEROS_BENCH_SCALE_TRACE) {
+      // which threads the transfer blocks' CPU went to (the per-CPU figure counts them all), and,
+      // under `node --cpu-prof`, their window on the profiles' clock (monotonic µs), so a profile of
+      // them can leave out creating the holders (diagnosis, stderr only)
+      const perThread = cpuMsByThreadName(threads0, threadTicks());
+      const us = (ms: number) => ((ms * 1000) / (blocks * perBlock)).toFixed(1);
+      process.stderr.write(
+        `scale ${holders}: CPU µs per transfer by thread: ${perThread.map(([name, ms]) => `${name} ${us(ms)}`).join(', ')}\n` +
+          `scale ${holders}: transfer blocks' window (monotonic µs) ${mono0} ${process.hrtime.bigint() / 1000n}\n`,
+      );
+    }
     await env.node.close();
     const sorted = [...times].sort((a, b) => a.ms - b.ms);
     const medianMs = sorted[sorted.length >> 1]!.ms;

@@ -24,7 +24,6 @@
  * (fewer scavenges in a run is less garbage, whatever the machine's load), the mark-compacts and
  * theirs (wall time from start to end, concurrent marking included).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 
@@ -45,27 +44,10 @@ if (!['pooled', 'sync'].includes(mode) || !(runs >= 2) || !(N >= 500)) {
 const BLOCK = 500;
 const IN_FLIGHT = 256;
 
-/** This thread's CPU in clock ticks (utime + stime of the main task). */
-function mainTicks() {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-/** Every thread's CPU in clock ticks, by thread id. */
-function threadTicks() {
-  const out = new Map();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(tid, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
-}
-
 const { tokenNode, makeTrx, signed } = await imp('bench/dmcs.js');
+const { threadTicks } = await imp('bench/thread-cpu.js');
+/** This thread's CPU in clock ticks (utime + stime of the main task). */
+const mainTicks = () => threadTicks().get(String(process.pid))?.ticks ?? 0;
 const { Action } = await imp('abi/antelope/index.js');
 const env = await tokenNode({ http: false });
 if (!env) {
@@ -141,7 +123,7 @@ try {
     const main = ((mainTicks() - m0) * 1e4) / N; // a tick is 10 ms
     const others = [...threadTicks()]
       .filter(([tid]) => tid !== String(process.pid))
-      .map(([tid, t]) => ((t - (th0.get(tid) ?? 0)) * 1e4) / N)
+      .map(([tid, t]) => ((t.ticks - (th0.get(tid)?.ticks ?? 0)) * 1e4) / N)
       .sort((a, b) => b - a);
     const busiest = others[0] ?? 0;
     const rest = others.slice(1).reduce((a, b) => a + b, 0);

@@ -22,18 +22,7 @@
  * `transaction service`, which is inside `app call`. The fsync figures at the end are the file
  * system's own costs, measured in the same run the way each store writes.
  */
-import {
-  closeSync,
-  fdatasyncSync,
-  readdirSync,
-  readFileSync,
-  fsyncSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -83,16 +72,7 @@ wrap(AcceptedJournal.prototype, 'append', '    node accept journal (fdatasync, g
 
 // CPU time (user + system, clock ticks) of each thread of this process: the main thread is the
 // process id; workers and libuv's pool threads are unnamed, so they are told apart by their size
-const threadTicks = () => {
-  const out = new Map();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(tid, Number(f[11]) + Number(f[12]));
-    } catch {} // the thread ended
-  }
-  return out;
-};
+const { threadTicks } = await imp('bench/thread-cpu.js');
 
 const rig = await openDpayRig({ apps: APPS });
 try {
@@ -147,7 +127,7 @@ try {
   );
   // clock ticks are 10 ms: over a few hundred transfers each thread's share is exact enough
   const perThread = [...ticks1]
-    .map(([tid, t]) => [tid, ((t - (ticks0.get(tid) ?? 0)) * 10) / N])
+    .map(([tid, t]) => [tid, ((t.ticks - (ticks0.get(tid)?.ticks ?? 0)) * 10) / N])
     .filter(([, ms]) => ms > 0.01)
     .sort((a, b) => b[1] - a[1]);
   console.log(

@@ -1,0 +1,49 @@
+/**
+ * CPU time per thread of this process, from `/proc/self/task/<tid>/stat` (Linux; empty elsewhere):
+ * diagnosis for the benches and scripts that say which thread a figure's CPU went to (the main
+ * thread, V8's platform threads, libuv's pool, workers, native threads such as LMDB's writer).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Clock ticks per second of `/proc`'s utime and stime (USER_HZ, 100 on Linux). */
+export const TICKS_PER_S = 100;
+
+export interface ThreadTicks {
+  /** The thread's name (`comm`: e.g. `node`, `V8 Worker`, `libuv-worker`, `DedicatedWorker`). */
+  name: string;
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+}
+
+/** Every live thread's CPU so far, by thread id (a thread that ends while read is left out). */
+export function threadTicks(): Map<string, ThreadTicks> {
+  const out = new Map<string, ThreadTicks>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(tid, { name: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU milliseconds per thread name between two readings (threads born meanwhile from 0), most first. */
+export function cpuMsByThreadName(before: Map<string, ThreadTicks>, after: Map<string, ThreadTicks>): Array<[string, number]> {
+  const byName = new Map<string, number>();
+  for (const [tid, t] of after) {
+    const ms = ((t.ticks - (before.get(tid)?.ticks ?? 0)) * 1000) / TICKS_PER_S;
+    const name = tid === String(process.pid) ? 'main' : t.name;
+    byName.set(name, (byName.get(name) ?? 0) + ms);
+  }
+  return [...byName].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+}
