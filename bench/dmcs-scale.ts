@@ -46,7 +46,7 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
 import { summarize, type BenchResult } from './result.js';
-import { cpuMsByThreadName, threadTicks } from './thread-cpu.js';
+import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
 const HOLDERS_PER_TRX = 25;
@@ -299,7 +299,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // which threads the transfer blocks' CPU went to (the per-CPU figure counts them all), and,
       // under `node --cpu-prof`, their window on the profiles' clock (monotonic µs), so a profile of
       // them can leave out creating the holders (diagnosis, stderr only)
-      const perThread = cpuMsByThreadName(threads0, threadTicks());
+      const perThread = cpuMsByThread(threads0, threadTicks());
       const us = (ms: number) => ((ms * 1000) / (blocks * perBlock)).toFixed(1);
       process.stderr.write(
         `scale ${holders}: CPU µs per transfer by thread: ${perThread.map(([name, ms]) => `${name} ${us(ms)}`).join(', ')}\n` +

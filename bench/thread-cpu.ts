@@ -37,13 +37,17 @@ export function threadTicks(): Map<string, ThreadTicks> {
   return out;
 }
 
-/** CPU milliseconds per thread name between two readings (threads born meanwhile from 0), most first. */
-export function cpuMsByThreadName(before: Map<string, ThreadTicks>, after: Map<string, ThreadTicks>): Array<[string, number]> {
-  const byName = new Map<string, number>();
+/**
+ * CPU milliseconds per thread between two readings (threads born meanwhile from 0), most first, each
+ * labelled by its name and, past the main thread, its id's offset from the process id (Node names
+ * every thread `node`; V8's platform threads come first, then libuv's pool, workers and native
+ * threads such as LMDB's writer in the order they started).
+ */
+export function cpuMsByThread(before: Map<string, ThreadTicks>, after: Map<string, ThreadTicks>): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
   for (const [tid, t] of after) {
     const ms = ((t.ticks - (before.get(tid)?.ticks ?? 0)) * 1000) / TICKS_PER_S;
-    const name = tid === String(process.pid) ? 'main' : t.name;
-    byName.set(name, (byName.get(name) ?? 0) + ms);
+    if (ms > 0) out.push([tid === String(process.pid) ? 'main' : `${t.name}+${Number(tid) - process.pid}`, ms]);
   }
-  return [...byName].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+  return out.sort((a, b) => b[1] - a[1]);
 }
