@@ -40,7 +40,7 @@ import {
   encodeCommit,
   recentEntry,
   recentKey,
-  recentValue,
+  RECENT_VALUE,
   type StoreCommit,
 } from '../state/store-commit.js';
 import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
@@ -405,7 +405,7 @@ export class Chain {
     this.startedFromStore = -1;
     try {
       this.state.openAtCommit(c);
-      for (const { key, value } of store.range(RECENT_KEY_FIRST, RECENT_KEY_END)) this.recent.add(...recentEntry(key, value));
+      for (const { key } of store.range(RECENT_KEY_FIRST, RECENT_KEY_END)) this.recent.add(...recentEntry(key));
     } catch (e) {
       return `state store: ${(e as Error).message}`;
     }
@@ -451,7 +451,7 @@ export class Chain {
   /** The writes that go with the records at a commit: the ids changed since the last one and the commit record. */
   private readonly commitWrites = (digest: Uint8Array): StoreWrite[] => {
     const out: StoreWrite[] = [];
-    for (const [id, exp] of this.recent.takeChanges()) out.push([recentKey(id), exp === null ? null : recentValue(exp)]);
+    for (const c of this.recent.takeChanges()) out.push([recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null]);
     const { sum, count } = this.state.recordSum;
     const commit: StoreCommit = {
       chainId: this.chainId,

@@ -15,6 +15,13 @@
 /** How many stale heap entries (beyond the live ids) are tolerated before the heap is rebuilt. */
 export const HEAP_COMPACT_SLACK = 4096;
 
+/** An id added to (`present`) or removed from the set, with its expiration (seconds). */
+export interface RecentChange {
+  readonly id: string;
+  readonly exp: number;
+  readonly present: boolean;
+}
+
 interface Entry {
   readonly id: string;
   readonly exp: number;
@@ -71,19 +78,27 @@ export class RecentTransactions {
   /** Min-heap by `exp` (may hold stale entries, see the file comment). */
   private heap: Entry[] = [];
   private capture: RecentCapture | null = null;
-  /** With a state store: ids added (their expiration) or removed (null) since the last `takeChanges`. */
-  private changes: Map<string, number | null> | null = null;
+  /**
+   * With a state store: the (id, expiration) pairs added (present) or removed since the last
+   * `takeChanges`, the last change of each pair winning (the store keys ids by expiration first).
+   */
+  private changes: Map<string, RecentChange> | null = null;
 
   /** Starts keeping the changes a state store writes at its next commit (`takeChanges`). */
   trackChanges(): void {
     this.changes ??= new Map();
   }
 
-  /** The ids added (with their expiration) and removed (null) since the last call; O(those). */
-  takeChanges(): Map<string, number | null> {
-    const c = this.changes ?? new Map<string, number | null>();
-    if (this.changes) this.changes = new Map();
-    return c;
+  /** The ids added and removed since the last call, each with its expiration; O(those). */
+  takeChanges(): Iterable<RecentChange> {
+    const c = this.changes;
+    if (c === null) return [];
+    this.changes = new Map();
+    return c.values();
+  }
+
+  private changed(id: string, exp: number, present: boolean): void {
+    this.changes?.set(`${exp} ${id}`, { id, exp, present });
   }
 
   /** Live ids. */
@@ -107,10 +122,13 @@ export class RecentTransactions {
   /** Adds (or replaces) `id` expiring at `exp` seconds. */
   add(id: string, exp: number): void {
     const old = this.byId.get(id);
-    if (old) this.forget(old);
+    if (old) {
+      this.forget(old);
+      this.changed(id, old.exp, false);
+    }
     const e: Entry = { id, exp, epoch: this.capture?.epoch ?? 0 };
     this.byId.set(id, e);
-    this.changes?.set(id, exp);
+    this.changed(id, exp, true);
     this.push(e);
     if (this.heap.length > 2 * this.byId.size + HEAP_COMPACT_SLACK) this.rebuild();
   }
@@ -121,7 +139,7 @@ export class RecentTransactions {
     if (!e) return false;
     this.forget(e);
     this.byId.delete(id);
-    this.changes?.set(id, null);
+    this.changed(id, e.exp, false);
     return true;
   }
 
@@ -134,7 +152,7 @@ export class RecentTransactions {
       if (this.byId.get(e.id) !== e) continue; // stale: removed or replaced already
       this.forget(e);
       this.byId.delete(e.id);
-      this.changes?.set(e.id, null);
+      this.changed(e.id, e.exp, false);
       n++;
     }
     return n;

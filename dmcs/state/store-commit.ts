@@ -10,7 +10,10 @@
  *                the last `SNAPSHOT_SUMMARIES` blocks (TaPoS) ‖ u8 has block ‖ [bytes the head
  *                block, when the commit ran before its append to the log completed] ‖ sha256 of
  *                every byte before it
- *   'x' ‖ id     u32 expiration (seconds), one key per unexpired transaction id (the duplicate check)
+ *   'x' ‖ u32 expiration (seconds, big-endian) ‖ id    (empty value) one key per unexpired
+ *                transaction id (the duplicate check), in expiry order: ids expire oldest first, so
+ *                their removals touch the same few pages of the store instead of one random page
+ *                each, and ids with a common lifetime are added near the end
  *
  * A restart opens the store at this block when the log holds it (chain.ts `openStore`) and replays
  * only the blocks after it.
@@ -24,9 +27,9 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
 /**
  * The layout version of the commit record and the records beside it; another version is not used
  * (the state is rebuilt). 2: an account's value carries its permissions and links in the digest's
- * form (account-store.ts).
+ * form (account-store.ts). 3: transaction ids keyed by expiration first.
  */
-export const STORE_FORMAT = 2;
+export const STORE_FORMAT = 3;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a
@@ -129,22 +132,21 @@ export function decodeCommit(bytes: Uint8Array): StoreCommit {
   }
 }
 
-/** 'x' ‖ the 32-byte transaction id. */
-export function recentKey(idHex: string): Uint8Array {
-  const k = new Uint8Array(33);
+const RECENT_KEY_BYTES = 1 + 4 + 32;
+/** An id's key has no value: the key says all. */
+export const RECENT_VALUE = new Uint8Array(0);
+
+/** 'x' ‖ u32 expiration ‖ the 32-byte transaction id. */
+export function recentKey(idHex: string, exp: number): Uint8Array {
+  const k = new Uint8Array(RECENT_KEY_BYTES);
   k[0] = RECENT_TAG;
-  k.set(hexToBytes(idHex), 1);
+  new DataView(k.buffer).setUint32(1, exp);
+  k.set(hexToBytes(idHex), 5);
   return k;
 }
 
-export function recentValue(exp: number): Uint8Array {
-  const v = new Uint8Array(4);
-  new DataView(v.buffer).setUint32(0, exp);
-  return v;
-}
-
-/** An id key and its value back as [id hex, expiration]. */
-export function recentEntry(key: Uint8Array, value: Uint8Array): [string, number] {
-  if (key.length !== 33 || value.length !== 4) throw new StoreFormatError('a transaction id entry is malformed');
-  return [bytesToHex(key.subarray(1)), new DataView(value.buffer, value.byteOffset, 4).getUint32(0)];
+/** An id's key back as [id hex, expiration]. */
+export function recentEntry(key: Uint8Array): [string, number] {
+  if (key.length !== RECENT_KEY_BYTES) throw new StoreFormatError('a transaction id entry is malformed');
+  return [bytesToHex(key.subarray(5)), new DataView(key.buffer, key.byteOffset, 5).getUint32(1)];
 }

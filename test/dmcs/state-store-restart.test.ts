@@ -184,10 +184,14 @@ test('with a cache no block fills, the state commits every STATE_COMMIT_BLOCKS b
       const lag = node.chain.head.num - node.chain.stateCommittedAt;
       assert.ok(lag < STATE_COMMIT_BLOCKS || node.chain.state.commitsInFlight > 0, `block ${node.chain.head.num}`);
     }
+    // the commit due at 3 × STATE_COMMIT_BLOCKS started there, or, owed while the one before was
+    // still landing (a slow fsync on a loaded machine), at the first block after that landed: at the
+    // latest the block after this wait
     await node.chain.state.settle();
     await node.produceBlock();
     const at = node.chain.stateCommittedAt;
-    assert.ok(at >= 3 * STATE_COMMIT_BLOCKS && at < 3 * STATE_COMMIT_BLOCKS + 6, `committed at ${at}`);
+    assert.ok(at >= 3 * STATE_COMMIT_BLOCKS && at <= node.chain.head.num, `committed at ${at}, head ${node.chain.head.num}`);
+    assert.ok(node.chain.head.num - at < STATE_COMMIT_BLOCKS, 'no commit owed for a whole interval');
   } finally {
     await node.close();
   }

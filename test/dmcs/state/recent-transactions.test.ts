@@ -1,13 +1,26 @@
 // The unexpired transaction ids: expiring walks only what expired (in expiration order, checked
 // against a brute-force model over random adds, rollbacks and expiries), the lazy heap stays within
 // HEAP_COMPACT_SLACK of the live ids, and a snapshot's copy-on-write view of the ids is the set at
-// its block however the live ids change between its slices.
+// its block however the live ids change between its slices; the changes a state store commits
+// (keys by expiration first) leave the store holding exactly the live ids, in expiry order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HEAP_COMPACT_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { StateSnapshot, SNAPSHOT_RECENT_BATCH, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { Section } from '../../../dmcs/state/snapshot-format.js';
+import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
+import {
+  RECENT_KEY_END,
+  RECENT_KEY_FIRST,
+  RECENT_VALUE,
+  StoreFormatError,
+  recentEntry,
+  recentKey,
+} from '../../../dmcs/state/store-commit.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A deterministic PRNG (mulberry32), so a failure replays. */
 function rng(seed: number): () => number {
@@ -132,6 +145,47 @@ test('a snapshot with no unexpired ids still has one (empty) RECENT section', as
     at += 5 + len;
   }
   assert.is(sections, 1);
+});
+
+test('the changes a store commits leave it holding exactly the live ids, keyed in expiry order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-recent-store-'));
+  const store = new OrderedStore(dir);
+  const r = new RecentTransactions();
+  r.trackChanges();
+  const rand = rng(23);
+  let now = 1000;
+  try {
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50; i++) {
+        const x = rand();
+        const id = idOf(Math.floor(rand() * 400));
+        // adds (some replacing a live id with another expiration), rollbacks, expiries
+        if (x < 0.7) r.add(id, now + 1 + Math.floor(rand() * 300));
+        else if (x < 0.9) r.delete(id);
+        else r.expire((now += Math.floor(rand() * 20)));
+      }
+      if (round % 3 === 2) continue; // changes of several rounds go into one commit
+      await store.commit([...r.takeChanges()].map((c) => [recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null] as const));
+    }
+    await store.commit([...r.takeChanges()].map((c) => [recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null] as const));
+    const back = [...store.range(RECENT_KEY_FIRST, RECENT_KEY_END)].map(({ key }) => recentEntry(key));
+    assert.equal(new Map(back), new Map(r.entries()), 'the store holds the live ids with their expirations');
+    assert.is(back.length, r.size, 'no id twice (a replaced expiration was removed)');
+    const exps = back.map(([, exp]) => exp);
+    assert.equal(
+      exps,
+      [...exps].sort((a, b) => a - b),
+      'in expiry order',
+    );
+    assert.ok(r.size > 50, `${r.size} live ids`);
+    assert.throws(
+      () => recentEntry(new Uint8Array(33)),
+      (e: unknown) => e instanceof StoreFormatError,
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
