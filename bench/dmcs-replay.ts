@@ -38,6 +38,7 @@ import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, type TokenNode } from './dmcs.js';
 import { addHolders, holderName } from './dmcs-scale.js';
 import { summarize, type BenchResult } from './result.js';
+import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 /** Transfers per block (the issue's figure). */
 export const REPLAY_TRANSFERS_PER_BLOCK = 500;
@@ -47,6 +48,11 @@ const IN_FLIGHT = 256;
 const PROGRESS_EVERY_BLOCKS = 500;
 /** A progress line on stderr at most this often while replaying. */
 const REPLAY_PROGRESS_MS = 5000;
+/**
+ * `PEEROS_BENCH_REPLAY_TRACE=1`: the restart's CPU per thread and, for `node --cpu-prof`, its window
+ * on the profiles' clock (monotonic µs), so a profile of it can leave out building the log (stderr).
+ */
+const TRACE = process.env.PEEROS_BENCH_REPLAY_TRACE === '1';
 
 const envInt = (name: string, dflt: number): number => {
   const v = Number(process.env[name]);
@@ -151,6 +157,8 @@ interface Replay {
 /** Starts a node on `dir` (HTTP on loopback, for the progress lines) and closes it once it is ready. */
 async function replayOn(dir: string, stateCache: number): Promise<Replay> {
   const port = await freePort();
+  const threads0 = TRACE ? threadTicks() : null;
+  const mono0 = process.hrtime.bigint() / 1000n;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let ready = false;
@@ -184,6 +192,13 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
   const node = await starting;
   const readyMs = performance.now() - t0;
   const c = process.cpuUsage(cpu0);
+  if (threads0) {
+    const perThread = cpuMsByThread(threads0, threadTicks());
+    process.stderr.write(
+      `dmcs.replay: restart CPU ms by thread: ${perThread.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')}\n` +
+        `dmcs.replay: restart window (monotonic µs) ${mono0} ${process.hrtime.bigint() / 1000n}\n`,
+    );
+  }
   await progress;
   try {
     return {
