@@ -62,6 +62,8 @@ test('a prefix another module owns more precisely runs that module alone', () =>
   assert.ok(moduleRuns('dmcs-replay', 'dmcs.replay.'));
   assert.not.ok(moduleRuns('dmcs', 'dmcs.replay.'));
   assert.not.ok(moduleRuns('dmcs', 'dmcs.scale.stall'));
+  assert.not.ok(moduleRuns('dmcs', 'dmcs.replay'), 'a module prefix without its dot');
+  assert.ok(moduleRuns('dmcs-replay', 'dmcs.replay'));
   assert.ok(moduleRuns('dmcs-scale', 'dmcs.scale.stall'));
   assert.not.ok(moduleRuns('dmcs-scale', 'dmcs.replay.'));
   // a broader prefix still runs every module it covers

@@ -129,15 +129,17 @@ export function moduleMatches(prefixes: readonly string[], only: string | undefi
 
 /**
  * Whether `peeros bench --only only` runs the module `file`: it can produce such a figure, and no
- * other module owns `only` by a longer prefix inside this one's (`--only dmcs.scale.` runs the scale
- * module, not the whole `dmcs.` one).
+ * other module owns `only` by a longer prefix inside this one's (`--only dmcs.scale.`, or
+ * `dmcs.scale`, runs the scale module, not the whole `dmcs.` one).
  */
 export function moduleRuns(file: string, only: string | undefined): boolean {
   const m = MODULES.find((x) => x.file === file);
   if (!m || !moduleMatches(m.prefixes, only)) return false;
   if (only === undefined) return true;
   return !MODULES.some(
-    (o) => o !== m && o.prefixes.some((p) => only.startsWith(p) && m.prefixes.some((q) => p.length > q.length && p.startsWith(q))),
+    (o) =>
+      o !== m &&
+      o.prefixes.some((p) => (only.startsWith(p) || p === `${only}.`) && m.prefixes.some((q) => p.length > q.length && p.startsWith(q))),
   );
 }
 
