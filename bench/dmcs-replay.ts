@@ -42,6 +42,8 @@ import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 /** Transfers per block (the issue's figure). */
 export const REPLAY_TRANSFERS_PER_BLOCK = 500;
+/** Each holder's starting balance: millions of 0.0001 transfers between random holders never overdraw one. */
+const HOLDER_BALANCE = '100000.0000 BNC';
 /** Pushes in flight while building the log (as bench/dmcs.ts's pooled figure). */
 const IN_FLIGHT = 256;
 /** A progress line on stderr every this many blocks built. */
@@ -96,10 +98,12 @@ export interface ReplayBenchOptions {
 /** `blocks` blocks of `REPLAY_TRANSFERS_PER_BLOCK` transfers between random holders, each block sealed and logged. */
 async function buildLog(env: TokenNode, holders: number, blocks: number): Promise<void> {
   const { node, sign, dev, token } = env;
+  // a 32-bit LCG (Math.imul keeps it exact) read from its high bits: its low bits repeat with short
+  // periods, which would make some holders mostly senders and overdraw them over millions of transfers
   let seed = 19;
   const random = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % holders;
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 12) % holders;
   };
   let memo = 0;
   const t0 = performance.now();
@@ -222,7 +226,7 @@ export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): P
   if (!env) return []; // no built contract
   let closed = false;
   try {
-    await addHolders(env, holders);
+    await addHolders(env, holders, 0, HOLDER_BALANCE);
     await buildLog(env, holders, blocks);
     const before = chainPoint(env.node);
     closed = true;
