@@ -110,9 +110,9 @@ async function buildLog(env: TokenNode, holders: number, blocks: number): Promis
   for (let b = 0; b < blocks; b++) {
     const batch: PackedTrx[] = [];
     for (let i = 0; i < REPLAY_TRANSFERS_PER_BLOCK; i++) {
-      const from = holderName(random());
-      let to = holderName(random());
-      if (to === from) to = holderName((random() + 1) % holders);
+      const f = random();
+      const from = holderName(f);
+      const to = holderName((f + 1 + (random() % (holders - 1))) % holders); // never the sender
       const data = token.encodeAction('transfer', { from, to, quantity: '0.0001 BNC', memo: `r${memo++}` });
       const action = Action.from({
         account: 'bench.token',
@@ -221,6 +221,7 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
 export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): Promise<BenchResult[]> {
   const blocks = opts.blocks ?? envInt('PEEROS_BENCH_REPLAY_BLOCKS', 40);
   const holders = opts.holders ?? envInt('PEEROS_BENCH_REPLAY_HOLDERS', 400);
+  if (holders < 2) throw new Error(`dmcs.replay: transfers need at least 2 holders, not ${holders}`);
   const stateCache = envInt('PEEROS_BENCH_REPLAY_STATE_CACHE', 0);
   const env = await tokenNode({ http: false, ...(stateCache > 0 ? { stateCache } : {}) });
   if (!env) return []; // no built contract
