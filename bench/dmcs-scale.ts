@@ -77,10 +77,10 @@ const act = (account: string, name: string, actor: string, data: Uint8Array) =>
   Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data });
 
 /**
- * Creates holders `from` to `to - 1` (by `holderName`), each with an account and a balance (its own
- * scope of `accounts`), then seals the last block.
+ * Creates holders `from` to `to - 1` (by `holderName`), each with an account and a balance of
+ * `quantity` (its own scope of `accounts`), then seals the last block.
  */
-export async function addHolders(env: TokenNode, to: number, from = 0): Promise<void> {
+export async function addHolders(env: TokenNode, to: number, from = 0, quantity = '1.0000 BNC'): Promise<void> {
   const { node, sign, dev, token } = env;
   const eosio = new AbiSerializer(EOSIO_ABI);
   let inBlock = 0;
@@ -97,12 +97,7 @@ export async function addHolders(env: TokenNode, to: number, from = 0): Promise<
         ),
       );
       actions.push(
-        act(
-          'bench.token',
-          'transfer',
-          'alice',
-          token.encodeAction('transfer', { from: 'alice', to: name, quantity: '1.0000 BNC', memo: '' }),
-        ),
+        act('bench.token', 'transfer', 'alice', token.encodeAction('transfer', { from: 'alice', to: name, quantity, memo: '' })),
       );
     }
     node.pushPacked(signed(node, makeTrx(node, actions, first), sign, dev));

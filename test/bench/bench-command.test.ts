@@ -4,7 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { checks, moduleMatches, INSTANTIATE_COLD_TARGET_US, INSTANTIATE_WARM_TARGET_US } from '../../runtime/cli/commands/bench.js';
+import {
+  checks,
+  moduleMatches,
+  moduleRuns,
+  INSTANTIATE_COLD_TARGET_US,
+  INSTANTIATE_WARM_TARGET_US,
+} from '../../runtime/cli/commands/bench.js';
 import type { BenchResult } from '../../bench/result.js';
 
 function peeros(...args: string[]) {
@@ -50,6 +56,21 @@ test('module selection by prefix', () => {
   assert.not.ok(moduleMatches(['dmcs.'], 'v8.'));
   assert.not.ok(moduleMatches(['vault.'], 'hybrid.'));
   assert.ok(moduleMatches(['vault.'], 'vault.sign.app-capped'));
+});
+
+test('a prefix another module owns more precisely runs that module alone', () => {
+  assert.ok(moduleRuns('dmcs-replay', 'dmcs.replay.'));
+  assert.not.ok(moduleRuns('dmcs', 'dmcs.replay.'));
+  assert.not.ok(moduleRuns('dmcs', 'dmcs.scale.stall'));
+  assert.not.ok(moduleRuns('dmcs', 'dmcs.replay'), 'a module prefix without its dot');
+  assert.ok(moduleRuns('dmcs-replay', 'dmcs.replay'));
+  assert.ok(moduleRuns('dmcs-scale', 'dmcs.scale.stall'));
+  assert.not.ok(moduleRuns('dmcs-scale', 'dmcs.replay.'));
+  // a broader prefix still runs every module it covers
+  for (const m of ['dmcs', 'dmcs-scale', 'dmcs-replay']) assert.ok(moduleRuns(m, 'dmcs.'), m);
+  assert.ok(moduleRuns('dmcs', 'dmcs.transfer'));
+  assert.not.ok(moduleRuns('vault', 'vault.webauthn.'));
+  assert.ok(moduleRuns('vault', undefined));
 });
 
 test('checks: a missed target is pass=false, a met one true, an unmeasured one null', () => {

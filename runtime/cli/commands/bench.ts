@@ -115,6 +115,7 @@ const MODULES: BenchModule[] = [
   { file: 'vault-webauthn', fn: 'benchVaultWebAuthn', prefixes: ['vault.webauthn.'] },
   { file: 'dmcs', fn: 'benchDmcs', prefixes: ['dmcs.'] },
   { file: 'dmcs-scale', fn: 'benchDmcsScale', prefixes: ['dmcs.scale.'] },
+  { file: 'dmcs-replay', fn: 'benchDmcsReplay', prefixes: ['dmcs.replay.'] },
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
   { file: 'packages', fn: 'benchPackages', prefixes: ['packages.'] },
@@ -124,6 +125,22 @@ const MODULES: BenchModule[] = [
 /** Whether a module whose figures start with `prefixes` can produce a figure starting with `only`. */
 export function moduleMatches(prefixes: readonly string[], only: string | undefined): boolean {
   return only === undefined || prefixes.some((p) => p.startsWith(only) || only.startsWith(p));
+}
+
+/**
+ * Whether `peeros bench --only only` runs the module `file`: it can produce such a figure, and no
+ * other module owns `only` by a longer prefix inside this one's (`--only dmcs.scale.`, or
+ * `dmcs.scale`, runs the scale module, not the whole `dmcs.` one).
+ */
+export function moduleRuns(file: string, only: string | undefined): boolean {
+  const m = MODULES.find((x) => x.file === file);
+  if (!m || !moduleMatches(m.prefixes, only)) return false;
+  if (only === undefined) return true;
+  return !MODULES.some(
+    (o) =>
+      o !== m &&
+      o.prefixes.some((p) => (only.startsWith(p) || p === `${only}.`) && m.prefixes.some((q) => p.length > q.length && p.startsWith(q))),
+  );
 }
 
 export interface BenchCheck {
@@ -305,7 +322,7 @@ const command: CliCommand = {
 
     const results: BenchResult[] = [];
     for (const m of MODULES) {
-      const matching = onlyList?.filter((p) => moduleMatches(m.prefixes, p));
+      const matching = onlyList?.filter((p) => moduleRuns(m.file, p));
       if (matching && matching.length === 0) continue;
       // a module told one prefix may skip its other figures; told several, it runs whole
       const only = matching?.length === 1 ? matching[0] : undefined;
