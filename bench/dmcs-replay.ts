@@ -36,7 +36,7 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import { SNAPSHOT_FILE } from '../dmcs/state/snapshot-file.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, type TokenNode } from './dmcs.js';
-import { addHolders, holderName } from './dmcs-scale.js';
+import { addHolders, holderName, holderPicker } from './dmcs-scale.js';
 import { summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
@@ -98,13 +98,9 @@ export interface ReplayBenchOptions {
 /** `blocks` blocks of `REPLAY_TRANSFERS_PER_BLOCK` transfers between random holders, each block sealed and logged. */
 async function buildLog(env: TokenNode, holders: number, blocks: number): Promise<void> {
   const { node, sign, dev, token } = env;
-  // a 32-bit LCG (Math.imul keeps it exact) read from its high bits: its low bits repeat with short
-  // periods, which would make some holders mostly senders and overdraw them over millions of transfers
-  let seed = 19;
-  const random = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return (seed >>> 12) % holders;
-  };
+  // uniform draws: a skewed generator makes some holders mostly senders and overdraws them over
+  // millions of transfers
+  const random = holderPicker(holders);
   let memo = 0;
   const t0 = performance.now();
   for (let b = 0; b < blocks; b++) {
