@@ -29,14 +29,13 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { Action, bytesToHex } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
 import { SNAPSHOT_FILE } from '../dmcs/state/snapshot-file.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, type TokenNode } from './dmcs.js';
-import { addHolders, holderName, holderPicker } from './dmcs-scale.js';
+import { addHolders, freePort, holderName, holderPicker } from './dmcs-scale.js';
 import { summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
@@ -135,14 +134,6 @@ async function buildLog(env: TokenNode, holders: number, blocks: number): Promis
       );
     }
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 interface Replay {

@@ -202,7 +202,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
   return times;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free right now (the restarts' HTTP servers). */
+export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const port = (srv.address() as { port: number }).port;
