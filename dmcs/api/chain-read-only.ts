@@ -137,10 +137,8 @@ export class ChainReadOnly {
     const lower = typeof b.lower_bound === 'string' && b.lower_bound !== '' ? Name.from(b.lower_bound).value : 0n;
     const upper = typeof b.upper_bound === 'string' && b.upper_bound !== '' ? Name.from(b.upper_bound).value : 2n ** 64n - 1n;
     const limit = b.limit === undefined ? 10 : Math.min(Math.max(0, Number(b.limit) | 0), 1000);
-    const tables = [...this.chain.state.tables.tablesOf(code)]
-      .filter((t) => (table === null || t.table === table) && t.scope >= lower && t.scope <= upper)
-      .sort((x, y) => (x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
-    if (b.reverse === true) tables.reverse();
+    // one more than the page: its scope is where the next page starts
+    const tables = this.chain.state.tables.tablePage(code, { lower, upper, table, limit: limit + 1, reverse: b.reverse === true });
     const rows = tables.slice(0, limit).map((t) => ({
       code: Name.fromU64(t.code).toString(),
       scope: Name.fromU64(t.scope).toString(),

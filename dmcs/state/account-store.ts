@@ -3,7 +3,7 @@
  * in memory (a `Map`). With an `OrderedStore` underneath, memory holds a bounded cache: at most
  * `budget` accounts after a `trim`, least recently used first out; the rest live on disk as
  *
- *   key   'A' ‖ u64 name value, big-endian (so the store's order is Antelope's name order)
+ *   key   'S' ‖ u64 name value ‖ 0x00 (store-keys.ts: the account's tables follow it)
  *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
  *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ bytes permissions and links in the
  *         digest's form (account-auth.ts) ‖ account record (account-codec.ts)
@@ -21,7 +21,8 @@ import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope
 import { decodeAccountHead, writeAccount } from './account-codec.js';
 import { authBytesOf, readAuthRecord } from './account-auth.js';
 import type { AccountRecord, AuthBytes, PermissionRecord } from './account-record.js';
-import type { OrderedStore, StoreView } from './ordered-store.js';
+import type { OrderedStore } from './ordered-store.js';
+import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -37,18 +38,6 @@ export interface StoredAccount {
   /** The account record as snapshots encode it. */
   readonly record: Uint8Array;
   readonly limits: AccountResourceLimits | null;
-}
-
-/** The accounts' key tag in the store (tables use another, table-store.ts). */
-const ACCOUNT_TAG = 0x41;
-const KEY_FIRST = new Uint8Array([ACCOUNT_TAG]);
-const KEY_END = new Uint8Array([ACCOUNT_TAG + 1]);
-
-function keyOf(value: bigint): Uint8Array {
-  const k = new Uint8Array(9);
-  k[0] = ACCOUNT_TAG;
-  new DataView(k.buffer).setBigUint64(1, value);
-  return k;
 }
 
 export class AccountStore {
@@ -172,8 +161,9 @@ export class AccountStore {
       yield* this.hot.values();
       return;
     }
-    for (const { key, value } of this.store.range(KEY_FIRST, KEY_END)) {
-      const v = new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1);
+    for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
+      if (scopeKeyKind(key) !== ACCOUNT_KIND) continue; // a table
+      const v = accountOfKey(key);
       const name = Name.fromU64(v).toString();
       if (this.unsettled(name)) continue; // yielded below from memory, or gone
       yield this.hot.get(name) ?? this.decode(value, v);
@@ -193,15 +183,6 @@ export class AccountStore {
   }
 
   /**
-   * The accounts in the store as `view` sees it, in name order (a snapshot writer walks them
-   * through the view taken at its block, while later commits go on).
-   */
-  *stored(view: StoreView): Generator<StoredAccount> {
-    if (this.store === null) return;
-    for (const value of this.store.values(KEY_FIRST, KEY_END, view)) yield splitStored(value);
-  }
-
-  /**
    * The store writes for every account changed since the last flush (a null value removes it), to
    * commit with the rest of the state (chain-state.ts); `commitStarted()` once queued. Each one's
    * `recordHash` must be current (the state runs its digest first).
@@ -210,8 +191,8 @@ export class AccountStore {
     if (this.store === null) return;
     for (const name of this.changed) {
       const a = this.hot.get(name);
-      if (a) out.push([keyOf(a.value), this.encodeStored(a)]);
-      else out.push([keyOf(Name.from(name).value), null]);
+      if (a) out.push([accountKey(a.value), this.encodeStored(a)]);
+      else out.push([accountKey(Name.from(name).value), null]);
     }
   }
 
@@ -248,7 +229,7 @@ export class AccountStore {
   }
 
   private load(value: bigint): AccountRecord | undefined {
-    const bytes = this.store!.get(keyOf(value));
+    const bytes = this.store!.get(accountKey(value));
     if (bytes === undefined) return undefined;
     const a = this.decode(bytes, value);
     this.hot.set(a.name, a);
@@ -294,7 +275,7 @@ function readLimits(r: BinaryReader): AccountResourceLimits | null {
 }
 
 /** A stored value's parts a snapshot needs: the account record as it is and the limits (the name only with them). */
-function splitStored(v: Uint8Array): StoredAccount {
+export function splitStored(v: Uint8Array): StoredAccount {
   const r = new BinaryReader(v);
   r.raw(32);
   const limits = readLimits(r);

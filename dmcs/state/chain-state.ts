@@ -31,7 +31,8 @@ import { authorityBillableSize, type Authority } from '../authority.js';
 import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
-import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO } from './account-store.js';
+import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
+import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, scopeKeyKind } from './store-keys.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
 import { CodedError } from '../../lib/coded-error.js';
 
@@ -384,6 +385,19 @@ export class ChainState {
 
   /** With a store, while a capture is open: the store as it was at the capture's block, once its commit landed. */
   captureView: Promise<StoreView> | null = null;
+
+  /**
+   * The accounts and tables in the store as `view` sees it, in one walk of the store's order: each
+   * account, then the tables of its scope (store-keys.ts); a snapshot writer reads them through the
+   * view taken at its block while later commits go on.
+   */
+  *stored(view: StoreView): Generator<{ account: StoredAccount; table?: undefined } | { account?: undefined; table: Uint8Array }> {
+    if (this.store === null) return;
+    for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
+      if (scopeKeyKind(key) === TABLE_KIND) yield { table: value };
+      else yield { account: splitStored(value) };
+    }
+  }
 
   /** Closes `c` and drops its preimages (and the store view). */
   endCapture(c: StateCapture): void {

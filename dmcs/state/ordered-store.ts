@@ -86,17 +86,20 @@ export class OrderedStore {
 
   /**
    * Entries with keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time; through
-   * `view` when given (the store as it was then), else as it is at each batch.
+   * `view` when given (the store as it was then), else as it is at each batch. `reverse` walks
+   * down from `end` to `start`, both left out: give bounds that are no entry's keys (a prefix, a
+   * key just past a prefix).
    */
-  *range(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
+  *range(start: Uint8Array, end: Uint8Array, view?: StoreView, reverse = false): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
-    let from = start;
+    let from = reverse ? end : start;
     let exclusive = false;
     for (;;) {
       const batch = [
         ...this.db.getRange({
           start: from,
-          end,
+          end: reverse ? start : end,
+          reverse,
           exclusiveStart: exclusive,
           limit: STORE_RANGE_BATCH,
           ...(transaction ? { transaction } : {}),
@@ -113,30 +116,27 @@ export class OrderedStore {
   }
 
   /**
-   * The values alone of `range(start, end, view)`, as lmdb-js hands them out: each already its own
-   * copy (a Node `Buffer`), not copied again and without its key; for a reader that copies them on
-   * (a snapshot writer), where the second copy was a third of the walk's cost.
+   * `range(start, end, view)` as lmdb-js hands the entries out: each key and value already its own
+   * copy (a Node `Buffer`), not copied again; for a reader that copies them on (a snapshot writer),
+   * where the second copy was a third of the walk's cost.
    */
-  *values(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<Uint8Array> {
+  *entries(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
     let from = start;
     let exclusive = false;
     for (;;) {
-      const batch: Uint8Array[] = [];
-      let last: Uint8Array = from;
+      const batch: Array<{ key: Uint8Array; value: Uint8Array }> = [];
       for (const e of this.db.getRange({
         start: from,
         end,
         exclusiveStart: exclusive,
         limit: STORE_RANGE_BATCH,
         ...(transaction ? { transaction } : {}),
-      })) {
-        batch.push(e.value);
-        last = e.key;
-      }
+      }))
+        batch.push({ key: e.key, value: e.value });
       yield* batch;
       if (batch.length < STORE_RANGE_BATCH) return;
-      from = last;
+      from = batch[batch.length - 1]!.key;
       exclusive = true;
     }
   }

@@ -146,12 +146,17 @@ export class StateSnapshot {
       out.u32(SNAPSHOT_VERSION);
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
-      // with a store, the accounts at N are the store's, read through the view of the commit made
-      // when the capture began (taken as it landed); without one, the live accounts and the capture's preimages
+      // with a store, the accounts and tables at N are the store's, read through the view of the
+      // commit made when the capture began (taken as it landed), each account followed by the
+      // tables of its scope (the reader takes sections in any order); without one, the live
+      // accounts and tables and the capture's preimages
       const view = this.state.captureView ? await this.state.captureView : null;
-      for (const a of view ? this.state.accounts.stored(view) : []) {
-        writeSection(out, Section.account, a.record);
-        if (a.limits) writeSection(out, Section.limits, encodeLimits(w, a.name, a.limits));
+      for (const r of view ? this.state.stored(view) : []) {
+        if (r.table) writeSection(out, Section.table, r.table);
+        else {
+          writeSection(out, Section.account, r.account.record);
+          if (r.account.limits) writeSection(out, Section.limits, encodeLimits(w, r.account.name, r.account.limits));
+        }
         if (sliceDone()) yield nextSlice();
       }
       for (const a of this.state.accounts.persistent ? [] : this.state.accounts.values()) {
@@ -165,10 +170,6 @@ export class StateSnapshot {
       for (const [name, saved] of c.accounts) {
         writeSection(out, Section.account, saved.record);
         if (saved.limits) writeSection(out, Section.limits, encodeLimits(w, name, saved.limits));
-      }
-      for (const payload of view ? this.state.tables.stored(view) : []) {
-        writeSection(out, Section.table, payload);
-        if (sliceDone()) yield nextSlice();
       }
       for (const t of this.state.tables.persistent ? [] : this.state.tables.allTables()) {
         if (c.handled(t)) continue;

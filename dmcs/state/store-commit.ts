@@ -1,5 +1,5 @@
 /**
- * What the state store holds besides the records (accounts, tables, indexes): the commit record and
+ * What the state store holds besides the records (accounts, tables, indexes: store-keys.ts): the commit record and
  * the unexpired transaction ids, written in the same LMDB transaction as the records they go with
  * (chain-state.ts `atSafePoint`), so a reopened store is the state after one block, whole.
  *
@@ -27,9 +27,10 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
 /**
  * The layout version of the commit record and the records beside it; another version is not used
  * (the state is rebuilt). 2: an account's value carries its permissions and links in the digest's
- * form (account-store.ts). 3: transaction ids keyed by expiration first.
+ * form (account-store.ts). 3: transaction ids keyed by expiration first. 4: accounts and tables
+ * keyed by account (or scope) first, each account's tables right after it (store-keys.ts).
  */
-export const STORE_FORMAT = 3;
+export const STORE_FORMAT = 4;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

@@ -10,7 +10,9 @@
  * With an `OrderedStore` underneath, memory holds a bounded cache of tables (a table is one unit:
  * its header and all its rows), the rest live on disk as
  *
- *   key   'T' ‖ u64 code ‖ u64 scope ‖ u64 table, big-endian (the store's order is (code, scope, table))
+ *   key   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table (store-keys.ts: right after the scope's
+ *         account, whose page a transfer dirties anyway), and an empty 'D' ‖ code ‖ scope ‖ table
+ *         while the table exists (the tables of a code in order, for `tablesOf`)
  *   value the snapshot's TABLE section payload (code, scope, table, payer, rows)
  *
  * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
@@ -32,7 +34,21 @@ import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
-import type { OrderedStore, StoreView } from './ordered-store.js';
+import type { OrderedStore } from './ordered-store.js';
+import {
+  INDEX_KEYS_END,
+  INDEX_KEYS_FIRST,
+  SCOPE_KEYS_END,
+  SCOPE_KEYS_FIRST,
+  TABLE_KIND,
+  indexKey,
+  scopeKeyKind,
+  tableDirectoryKey,
+  tableDirectoryBounds,
+  tableKey,
+  tableOfDirectoryKey,
+  tableOfKey,
+} from './store-keys.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
@@ -40,6 +56,7 @@ import type { RamCharge } from './ram-charge.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+const MAX_U64 = 0xffffffffffffffffn;
 
 /** A frozen view of tables, indexes and accounts while a snapshot is written. */
 export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
@@ -47,6 +64,11 @@ export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
+  /**
+   * With a store: whether the store holds this table's directory entry for sure (read from the
+   * store, or written by a commit since it was last attached); when not, the next commit writes it.
+   */
+  inStore = false;
   /** Primary keys in ascending order. */
   private readonly order = new SortedChunks<bigint>(compareKeys);
   readonly rows = new Map<bigint, DbRow>();
@@ -233,7 +255,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Reads every index back from the store (a state reopened at its last commit); O(entries). */
   loadIndexes(): void {
     if (this.store === null) return;
-    for (const { value } of this.store.range(INDEX_KEY_FIRST, INDEX_KEY_END)) {
+    for (const { value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
       const { header, entries } = decodeIndex(value);
       const ix = SecondaryIndex.hydrate(header, this, entries);
       this.indexes.set(indexKeyString(ix), ix);
@@ -243,12 +265,12 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** With a store: tables in access order, least recent first (the cached ones). */
   private readonly recent = new Map<string, Table>();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
-  private changed = new Map<string, TableKey>();
+  private changed = new Map<string, Table>();
   /**
    * With a store: the tables each commit still in flight writes, oldest first (pinned; the store
    * holds them only once it landed, so one here and not in memory was removed).
    */
-  private readonly landing: Array<Map<string, TableKey>> = [];
+  private readonly landing: Array<Map<string, Table>> = [];
 
   /** Whether the store may not hold the table `key` as memory does: changed since the last flush, or written by a commit in flight. */
   private unsettled(key: string): boolean {
@@ -303,11 +325,19 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const w = new BinaryWriter(4096);
     for (const { code, scope, table } of this.changed.values()) {
       const t = this.byCode.get(code)?.get(scope)?.get(table);
-      out.push([tableKey(code, scope, table), t ? encodeStoredTable(w, t) : null]);
+      if (t) {
+        out.push([tableKey(code, scope, table), encodeStoredTable(w, t)]);
+        if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
+        t.inStore = true;
+      } else {
+        out.push([tableKey(code, scope, table), null]);
+        out.push([tableDirectoryKey(code, scope, table), null]);
+      }
     }
     for (const [k, ix] of this.changedIndexes) {
       const live = this.indexes.get(k);
-      out.push([indexKey(ix), live ? encodeIndex(w, live, live.entries(), live.size).slice() : null]);
+      const key = indexKey(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
+      out.push([key, live ? encodeIndex(w, live, live.entries(), live.size).slice() : null]);
     }
   }
 
@@ -341,12 +371,6 @@ export class TableStore implements ContractDatabase, IndexOwner {
       dropped++;
     }
     return dropped;
-  }
-
-  /** The tables in the store as `view` sees it, in (code, scope, table) order: each one's TABLE section payload. */
-  *stored(view: StoreView): Generator<Uint8Array> {
-    if (this.store === null) return;
-    yield* this.store.values(TABLE_KEY_FIRST, TABLE_KEY_END, view);
   }
 
   /** Removes `t` from memory only (it is in the store). */
@@ -411,34 +435,76 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.charge(t.payer, -TABLE_BILLABLE_BYTES);
   }
 
-  /** Every table of `code`, for get_table_by_scope-like queries and tests (with a store: in scope order). */
+  /** Every table of `code` (with a store: in scope order, then those changed since the last landed commit). */
   *tablesOf(code: bigint): Iterable<Table> {
-    if (this.store !== null) {
-      yield* this.storedAndChanged(tableKey(code, 0n, 0n), tableKey(code, 0xffffffffffffffffn, 0xffffffffffffffffn, true), code);
+    if (this.store === null) {
+      const scopes = this.byCode.get(code);
+      if (scopes) for (const tables of scopes.values()) yield* tables.values();
       return;
     }
-    const scopes = this.byCode.get(code);
-    if (!scopes) return;
-    for (const tables of scopes.values()) yield* tables.values();
+    yield* this.storedOf(code, 0n, MAX_U64, null, false);
+    yield* this.changedSinceLanded(code);
+  }
+
+  /**
+   * get_table_by_scope's page: `code`'s tables with scopes in [lower, upper] (named `table`, when
+   * given) in (scope, table) order, or the reverse, at most `limit`. With a store it reads the
+   * directory from the page's first scope and stops after `limit` matches: O(limit + tables changed
+   * since the last landed commit + skipped entries of other table names), not O(tables of `code`).
+   */
+  tablePage(code: bigint, q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean }): Table[] {
+    const fits = (t: Table): boolean => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table);
+    const page: Table[] = [];
+    if (this.store === null) {
+      for (const t of this.tablesOf(code)) if (fits(t)) page.push(t);
+    } else {
+      for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse)) {
+        if (page.length >= q.limit) break; // the changed ones below may still come first
+        page.push(t);
+      }
+      for (const t of this.changedSinceLanded(code)) if (fits(t)) page.push(t);
+    }
+    const order = q.reverse ? -1 : 1;
+    page.sort((x, y) => order * (x.scope !== y.scope ? compareKeys(x.scope, y.scope) : compareKeys(x.table, y.table)));
+    return page.slice(0, q.limit);
+  }
+
+  /** The store's tables of `code` in the scope range (named `table`, when given), by the directory, skipping those changed since the last landed commit. */
+  private *storedOf(code: bigint, lower: bigint, upper: bigint, table: bigint | null, reverse: boolean): IterableIterator<Table> {
+    const [first, end] = tableDirectoryBounds(code, lower, upper);
+    for (const { key } of this.store!.range(first, end, undefined, reverse)) {
+      const id = tableOfDirectoryKey(key);
+      if (table !== null && id.table !== table) continue;
+      const k = tableKeyString(id.code, id.scope, id.table);
+      if (this.unsettled(k)) continue; // in memory (changedSinceLanded), or gone
+      const cached = this.recent.get(k);
+      if (cached) {
+        yield cached;
+        continue;
+      }
+      const bytes = this.store!.get(tableKey(id.code, id.scope, id.table));
+      if (bytes) yield decodeStoredTable(bytes, this);
+    }
   }
 
   /** Every table, in no particular order (with a store: those not cached are read back, not cached). */
   *allTables(): IterableIterator<Table> {
     if (this.store !== null) {
-      yield* this.storedAndChanged(TABLE_KEY_FIRST, TABLE_KEY_END, null);
+      for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
+        if (scopeKeyKind(key) !== TABLE_KIND) continue; // an account
+        const id = tableOfKey(key);
+        const k = tableKeyString(id.code, id.scope, id.table);
+        if (this.unsettled(k)) continue; // yielded below from memory, or gone
+        yield this.recent.get(k) ?? decodeStoredTable(value, this);
+      }
+      yield* this.changedSinceLanded(null);
       return;
     }
     for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tables.values();
   }
 
-  /** The store's tables in [start, end) as they are now: cached objects first, changed ones from memory. */
-  private *storedAndChanged(start: Uint8Array, end: Uint8Array, code: bigint | null): IterableIterator<Table> {
-    for (const { key, value } of this.store!.range(start, end)) {
-      const v = new DataView(key.buffer, key.byteOffset, 25);
-      const k = tableKeyString(v.getBigUint64(1), v.getBigUint64(9), v.getBigUint64(17));
-      if (this.unsettled(k)) continue; // yielded below from memory, or gone
-      yield this.recent.get(k) ?? decodeStoredTable(value, this);
-    }
+  /** The live tables (of `code`, or all) that changed since the last landed commit: the store does not hold them as they are. */
+  private *changedSinceLanded(code: bigint | null): IterableIterator<Table> {
     const seen = new Set<string>();
     for (const m of [...this.landing, this.changed])
       for (const [k, { code: c, scope, table }] of m) {
@@ -450,6 +516,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   private attach(t: Table): void {
+    t.inStore = false; // a table put back by an undo may have been removed from the store meanwhile
     this.records.add(tableRecordHash(t));
     this.remember(t);
     this.markChanged(t);
@@ -467,49 +534,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 }
 
-/** The tables' key tag in the store (accounts use another, account-store.ts). */
-const TABLE_TAG = 0x54;
-const TABLE_KEY_FIRST = new Uint8Array([TABLE_TAG]);
-const TABLE_KEY_END = new Uint8Array([TABLE_TAG + 1]);
-
-/** 'T' ‖ code ‖ scope ‖ table, big-endian; `past` = just after every key with that prefix. */
-function tableKey(code: bigint, scope: bigint, table: bigint, past = false): Uint8Array {
-  const k = new Uint8Array(past ? 26 : 25);
-  k[0] = TABLE_TAG;
-  const v = new DataView(k.buffer);
-  v.setBigUint64(1, code);
-  v.setBigUint64(9, scope);
-  v.setBigUint64(17, table);
-  if (past) k[25] = 0xff;
-  return k;
-}
-
-/** The indexes' key tag. */
-const INDEX_TAG = 0x49;
-const INDEX_KEY_FIRST = new Uint8Array([INDEX_TAG]);
-const INDEX_KEY_END = new Uint8Array([INDEX_TAG + 1]);
-
-/** 'I' ‖ u8 kind (its place in SECONDARY_KINDS) ‖ code ‖ scope ‖ table, big-endian. */
-function indexKey(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint }): Uint8Array {
-  const k = new Uint8Array(26);
-  k[0] = INDEX_TAG;
-  k[1] = SECONDARY_KINDS.indexOf(ix.kind);
-  const v = new DataView(k.buffer);
-  v.setBigUint64(2, ix.code);
-  v.setBigUint64(10, ix.scope);
-  v.setBigUint64(18, ix.table);
-  return k;
-}
+/** The empty value of a directory entry. */
+const NOTHING = new Uint8Array(0);
 
 function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; table: bigint }): string {
   return `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
-}
-
-/** A table's (code, scope, table). */
-interface TableKey {
-  code: bigint;
-  scope: bigint;
-  table: bigint;
 }
 
 function tableKeyString(code: bigint, scope: bigint, table: bigint): string {
@@ -541,5 +570,7 @@ function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
   const payer = r.u64();
   const rows: DbRow[] = [];
   for (let i = r.varuint32(); i > 0; i--) rows.push({ primary: r.u64(), payer: r.u64(), value: r.bytes() });
-  return Table.hydrate(code, scope, table, payer, owner, rows);
+  const t = Table.hydrate(code, scope, table, payer, owner, rows);
+  t.inStore = true;
+  return t;
 }

@@ -1,5 +1,5 @@
-// The state store's two range reads agree: `values` (a snapshot writer's, lmdb's copies as they
-// come) yields exactly the values `range` does, in key order, across several batches, and through a
+// The state store's two range reads agree: `entries` (a snapshot writer's, lmdb's copies as they
+// come) yields exactly the keys and values `range` does, in key order, across several batches, and through a
 // view it sees the store as it was when the view was taken, not a commit made after.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,8 +12,15 @@ import { bytesToHex } from '../../../abi/antelope/index.js';
 const key = (i: number): Uint8Array => new Uint8Array([0x41, i >> 8, i & 0xff]);
 const value = (i: number, gen: number): Uint8Array => new Uint8Array(10 + (i % 90)).fill((i + gen) & 0xff);
 const hexes = (it: Iterable<Uint8Array>): string[] => [...it].map((v) => bytesToHex(v));
+/** The values of `entries`, each checked to come with its own key. */
+const values = (it: Iterable<{ key: Uint8Array; value: Uint8Array }>): Uint8Array[] =>
+  [...it].map(({ key: k, value: v }) => {
+    const i = (k[1]! << 8) | k[2]!;
+    assert.is(v.length, 10 + (i % 90), `key ${i} with its own value`);
+    return v;
+  });
 
-test('values() yields what range() does, across batches and through a view', async () => {
+test('entries() yields what range() does, across batches and through a view', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
   const store = new OrderedStore(dir);
   const n = 3 * STORE_RANGE_BATCH + 5;
@@ -25,16 +32,16 @@ test('values() yields what range() does, across batches and through a view', asy
     const start = new Uint8Array([0x41]);
     const end = new Uint8Array([0x42]);
     const expected = Array.from({ length: n }, (_, i) => bytesToHex(value(i, 0)));
-    assert.equal(hexes(store.values(start, end)), expected);
+    assert.equal(hexes(values(store.entries(start, end))), expected);
     assert.equal(hexes([...store.range(start, end)].map((e) => e.value)), expected);
     // a view taken now, then every value rewritten and one removed: the view still sees the first
     const view = store.view();
     const rewrite: Array<[Uint8Array, Uint8Array | null]> = [];
     for (let i = 0; i < n; i++) rewrite.push([key(i), i === 7 ? null : value(i, 1)]);
     await store.commit(rewrite);
-    assert.equal(hexes(store.values(start, end, view)), expected);
+    assert.equal(hexes(values(store.entries(start, end, view))), expected);
     view.done();
-    const now = hexes(store.values(start, end));
+    const now = hexes(values(store.entries(start, end)));
     assert.is(now.length, n - 1);
     assert.is(now[0], bytesToHex(value(0, 1)));
     assert.equal(hexes([...store.range(start, end)].map((e) => e.value)), now);

@@ -2,8 +2,9 @@
 // same seeded row writes (stores, updates, removals that empty and drop tables; a fifth of the
 // blocks rolled back) as an all-in-memory twin, dropping tables at every safe point: equal digests
 // (and full recomputes), the cache within its budget, every table reading back with the same rows
-// in order, `tablesOf` agreeing; and a snapshot taken from the store with writes between its
-// slices loads to the state at its block.
+// in order, `tablesOf` and get_table_by_scope's pages agreeing; a table whose removal landed and that a rollback puts back is
+// listed again (its directory entry rewritten); and a snapshot taken from the store with writes
+// between its slices loads to the state at its block.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,6 +89,33 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
     assert.ok(all.length > 50, `${all.length} tables`);
     assert.equal(dump(spill.tables.allTables()), all);
     for (const code of CODES) assert.equal(dump(spill.tables.tablesOf(code)), dump(mem.tables.tablesOf(code)));
+    // get_table_by_scope's pages: the store's directory walk (either way, stopping at the limit) and
+    // the all-in-memory filter and sort agree, with a commit in flight and changes not committed
+    const pages = rng(5);
+    const pageOf = (st: ChainState, q: Parameters<ChainState['tables']['tablePage']>[1]) =>
+      st.tables.tablePage(11n, q).map((t) => `${tableId(t)}=${rowsOf(t)}`);
+    const check = (label: string) => {
+      for (let i = 0; i < 40; i++) {
+        const lower = BigInt(Math.floor(pages() * 40));
+        const q = {
+          lower,
+          upper: lower + BigInt(Math.floor(pages() * 30)),
+          table: pages() < 0.8 ? 7n : pages() < 0.5 ? null : 8n,
+          limit: 1 + Math.floor(pages() * 12),
+          reverse: pages() < 0.5,
+        };
+        assert.equal(pageOf(spill, q), pageOf(mem, q), `${label}: ${JSON.stringify(q, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+      }
+    };
+    check('settled');
+    for (let i = 0; i < 12; i++) {
+      write(spill, r1);
+      write(mem, r2);
+    }
+    check('changed since the last commit');
+    spill.atSafePoint({ due: true, writes: () => [] });
+    check('a commit in flight');
+    await spill.settle();
     // point reads through the cache, including tables dropped from it
     for (let scope = 0n; scope < 60n; scope++) {
       const a = spill.tables.findTable(11n, scope, 7n);
@@ -97,6 +125,29 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
     }
   } finally {
     await spill.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a table removed by a landed commit and put back by a rollback is listed again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-table-spill-'));
+  const st = new ChainState({ store: new OrderedStore(dir), tableCache: BUDGET });
+  const due = { due: true, writes: () => [] };
+  try {
+    st.tables.createTable(11n, 1n, 7n, 5n).store(5n, 0n, new Uint8Array([1]));
+    st.tables.createTable(11n, 2n, 7n, 5n).store(5n, 0n, new Uint8Array([2]));
+    await blockEnd(st, due, true); // both tables and their directory entries are in the store
+    const reversible = st.undo.checkpoint(); // a block not irreversible yet
+    const t = st.tables.findTable(11n, 1n, 7n)!;
+    t.remove(t.find(0n)!); // the table empties and is dropped
+    await blockEnd(st, due, true); // its removal landed
+    assert.equal(dump(st.tables.tablesOf(11n)), ['11/2/7/5=0:5:02']);
+    st.undo.rollback(reversible); // a fork switch pops the block: the same table object is back
+    await blockEnd(st, due, true);
+    assert.equal(dump(st.tables.tablesOf(11n)), ['11/1/7/5=0:5:01', '11/2/7/5=0:5:02']);
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,118 @@
+/**
+ * The state store's keys for accounts, tables and indexes (one byte-ordered LMDB keyspace; the
+ * commit record and the transaction ids are in store-commit.ts):
+ *
+ *   'S' ‖ u64 name ‖ 0x00                              an account (account-store.ts)
+ *   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table      a contract table (table-store.ts)
+ *   'D' ‖ u64 code ‖ u64 scope ‖ u64 table             nothing: the tables of each code, in
+ *                                                      (code, scope, table) order
+ *   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table   a secondary index (table-store.ts)
+ *
+ * all big-endian, so names sort in Antelope's order. Why an account's tables sit right after it,
+ * keyed by scope first: a B+tree commit copies every page it changes, and with random keys over a
+ * large state each record written dirties a page of its own. A token transfer changes the sender's
+ * and the receiver's account (their sequences) and each one's balance row, which lives in a table
+ * scoped by that account; side by side they share a page, so a transfer dirties two pages, not
+ * four. The `'D'` directory answers "the tables of this code" (get_table_by_scope) and changes
+ * only when a table is created or removed, not at each write to it.
+ */
+
+/** Accounts and tables, keyed by account (or scope) first. */
+const SCOPE_TAG = 0x53;
+export const SCOPE_KEYS_FIRST = new Uint8Array([SCOPE_TAG]);
+export const SCOPE_KEYS_END = new Uint8Array([SCOPE_TAG + 1]);
+/** The byte after the name in a `'S'` key: what the record is. */
+export const ACCOUNT_KIND = 0;
+export const TABLE_KIND = 1;
+
+const DIRECTORY_TAG = 0x44;
+const INDEX_TAG = 0x49;
+export const INDEX_KEYS_FIRST = new Uint8Array([INDEX_TAG]);
+export const INDEX_KEYS_END = new Uint8Array([INDEX_TAG + 1]);
+
+/** A table's (code, scope, table). */
+export interface TableId {
+  code: bigint;
+  scope: bigint;
+  table: bigint;
+}
+
+export function accountKey(name: bigint): Uint8Array {
+  const k = new Uint8Array(10);
+  k[0] = SCOPE_TAG;
+  new DataView(k.buffer).setBigUint64(1, name);
+  k[9] = ACCOUNT_KIND;
+  return k;
+}
+
+export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
+  const k = new Uint8Array(26);
+  const v = new DataView(k.buffer);
+  k[0] = SCOPE_TAG;
+  v.setBigUint64(1, scope);
+  k[9] = TABLE_KIND;
+  v.setBigUint64(10, code);
+  v.setBigUint64(18, table);
+  return k;
+}
+
+/** What a `'S'` key holds (`ACCOUNT_KIND`, `TABLE_KIND`). */
+export function scopeKeyKind(key: Uint8Array): number {
+  return key[9]!;
+}
+
+/** The name of an account key. */
+export function accountOfKey(key: Uint8Array): bigint {
+  return new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1);
+}
+
+/** The table of a table key. */
+export function tableOfKey(key: Uint8Array): TableId {
+  const v = new DataView(key.buffer, key.byteOffset, 26);
+  return { code: v.getBigUint64(10), scope: v.getBigUint64(1), table: v.getBigUint64(18) };
+}
+
+/** The directory entry of a table. */
+export function tableDirectoryKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
+  const k = new Uint8Array(25);
+  const v = new DataView(k.buffer);
+  k[0] = DIRECTORY_TAG;
+  v.setBigUint64(1, code);
+  v.setBigUint64(9, scope);
+  v.setBigUint64(17, table);
+  return k;
+}
+
+/**
+ * Bounds around the directory entries of `code`'s tables with scopes in [lower, upper]: a prefix
+ * just before the first and a key just past the last, neither one an entry's (so a walk either
+ * way, `OrderedStore.range` with `reverse`, takes every entry between them).
+ */
+export function tableDirectoryBounds(code: bigint, lower: bigint, upper: bigint): [Uint8Array, Uint8Array] {
+  const first = new Uint8Array(17);
+  const end = new Uint8Array(26).fill(0xff);
+  first[0] = end[0] = DIRECTORY_TAG;
+  new DataView(first.buffer).setBigUint64(1, code);
+  new DataView(first.buffer).setBigUint64(9, lower);
+  new DataView(end.buffer).setBigUint64(1, code);
+  new DataView(end.buffer).setBigUint64(9, upper);
+  return [first, end];
+}
+
+/** The table of a directory key. */
+export function tableOfDirectoryKey(key: Uint8Array): TableId {
+  const v = new DataView(key.buffer, key.byteOffset, 25);
+  return { code: v.getBigUint64(1), scope: v.getBigUint64(9), table: v.getBigUint64(17) };
+}
+
+/** An index's key; `kind` is its place in SECONDARY_KINDS (index-codec.ts). */
+export function indexKey(kind: number, code: bigint, scope: bigint, table: bigint): Uint8Array {
+  const k = new Uint8Array(26);
+  const v = new DataView(k.buffer);
+  k[0] = INDEX_TAG;
+  k[1] = kind;
+  v.setBigUint64(2, code);
+  v.setBigUint64(10, scope);
+  v.setBigUint64(18, table);
+  return k;
+}
