@@ -5,7 +5,8 @@
 // changed (its undo refers to those), its incremental digest equals a full recompute
 // over the store, balances read back through the contract's tables, and restarts reach the same
 // digest: from the store's last commit (the clean stop's: no block replayed), from the snapshot
-// once the store is gone, and all in memory with a full replay. Runs when the
+// once the store is gone, and all in memory with a full replay. get_table_by_scope pages alike
+// from the store's table directory and all in memory. Runs when the
 // dPay contract is built (build/contracts/dpay), like the bench it borrows the setup from.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,6 +25,32 @@ const holder = (i: number) => `holder${'abcdefghijklmnopqrstuvwxyz'[Math.floor(i
 const act = (account: string, name: string, actor: string, data: Uint8Array) =>
   Action.from({ account, name, authorization: [{ actor, permission: 'active' }], data });
 
+/** get_table_by_scope's answers to a few pages, and every scope of the token paged through 7 at a time. */
+async function scopePages(n: EmbeddedNode): Promise<unknown[]> {
+  type Page = { rows: Array<{ scope: string }>; more: string };
+  const call = async (b: Record<string, unknown>) => (await n.api.endpoints.get_table_by_scope!({ code: 'bench.token', ...b })) as Page;
+  const out: unknown[] = [];
+  for (const reverse of [false, true])
+    for (const q of [
+      {},
+      { table: 'accounts', limit: 5 },
+      { lower_bound: holder(10), upper_bound: holder(40), limit: 9 },
+      { table: 'stat' },
+    ])
+      out.push(await call({ ...q, reverse }));
+  const all: string[] = [];
+  for (let lower = '', pages = 0; pages < 100; pages++) {
+    const page = await call({ table: 'accounts', lower_bound: lower, limit: 7 });
+    all.push(...page.rows.map((r) => r.scope));
+    if (page.more === '') break;
+    lower = page.more;
+  }
+  assert.ok(all.length > HOLDERS, `${all.length} scopes paged through`);
+  assert.is(new Set(all).size, all.length, 'no scope twice');
+  out.push(all);
+  return out;
+}
+
 test('a token node caching 4 accounts and 4 tables agrees with itself restarted and with a full replay', async () => {
   const env = await tokenNode({ http: false, snapshotEvery: 5, recoveryWorkers: 0, stateCache: CACHE });
   if (!env) {
@@ -32,6 +59,7 @@ test('a token node caching 4 accounts and 4 tables agrees with itself restarted 
   }
   const { node, sign, dev, token, dir } = env;
   let digest = '';
+  let pages: unknown[] = [];
   try {
     const eosio = new AbiSerializer(EOSIO_ABI);
     for (let first = 0; first < HOLDERS; first += 10) {
@@ -119,6 +147,7 @@ test('a token node caching 4 accounts and 4 tables agrees with itself restarted 
         Name.from('accounts').value,
       );
       assert.ok(t?.last(), 'a balance reads back from the reopened store');
+      pages = await scopePages(reopened);
     } finally {
       await reopened.close();
     }
@@ -138,6 +167,7 @@ test('a token node caching 4 accounts and 4 tables agrees with itself restarted 
     const replayed = await startNode({ dev: true, dataDir: dir, autoProduce: false, snapshotEvery: 0, recoveryWorkers: 0 });
     try {
       assert.is(digestOf(replayed), digest, 'full replay, all in memory');
+      assert.equal(await scopePages(replayed), pages, 'get_table_by_scope from the directory and from memory');
     } finally {
       await replayed.close();
     }

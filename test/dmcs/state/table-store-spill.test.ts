@@ -108,6 +108,7 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
       }
     };
     check('settled');
+    for (const reverse of [false, true]) assert.equal(pageOf(spill, { lower: 30n, upper: 10n, table: null, limit: 5, reverse }), []);
     for (let i = 0; i < 12; i++) {
       write(spill, r1);
       write(mem, r2);
