@@ -35,8 +35,8 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import { SNAPSHOT_FILE } from '../dmcs/state/snapshot-file.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, type TokenNode } from './dmcs.js';
-import { addHolders, freePort, holderName, holderPicker } from './dmcs-scale.js';
-import { summarize, type BenchResult } from './result.js';
+import { addHolders, freePort, holderName, holderPair, holderPicker } from './dmcs-scale.js';
+import { benchEnvInt, summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 /** Transfers per block (the issue's figure). */
@@ -54,11 +54,6 @@ const REPLAY_PROGRESS_MS = 5000;
  * on the profiles' clock (monotonic µs), so a profile of it can leave out building the log (stderr).
  */
 const TRACE = process.env.PEEROS_BENCH_REPLAY_TRACE === '1';
-
-const envInt = (name: string, dflt: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : dflt;
-};
 
 /** What must come out of the replay the same as it went in. */
 export interface ChainPoint {
@@ -105,9 +100,9 @@ async function buildLog(env: TokenNode, holders: number, blocks: number): Promis
   for (let b = 0; b < blocks; b++) {
     const batch: PackedTrx[] = [];
     for (let i = 0; i < REPLAY_TRANSFERS_PER_BLOCK; i++) {
-      const f = random();
+      const [f, t] = holderPair(random, holders);
       const from = holderName(f);
-      const to = holderName((f + 1 + (random() % (holders - 1))) % holders); // never the sender
+      const to = holderName(t);
       const data = token.encodeAction('transfer', { from, to, quantity: '0.0001 BNC', memo: `r${memo++}` });
       const action = Action.from({
         account: 'bench.token',
@@ -206,10 +201,10 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
 }
 
 export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): Promise<BenchResult[]> {
-  const blocks = opts.blocks ?? envInt('PEEROS_BENCH_REPLAY_BLOCKS', 40);
-  const holders = opts.holders ?? envInt('PEEROS_BENCH_REPLAY_HOLDERS', 400);
+  const blocks = opts.blocks ?? benchEnvInt('PEEROS_BENCH_REPLAY_BLOCKS', 40);
+  const holders = opts.holders ?? benchEnvInt('PEEROS_BENCH_REPLAY_HOLDERS', 400, 2);
   if (holders < 2) throw new Error(`dmcs.replay: transfers need at least 2 holders, not ${holders}`);
-  const stateCache = envInt('PEEROS_BENCH_REPLAY_STATE_CACHE', 0);
+  const stateCache = benchEnvInt('PEEROS_BENCH_REPLAY_STATE_CACHE', 0, 0);
   const env = await tokenNode({ http: false, ...(stateCache > 0 ? { stateCache } : {}) });
   if (!env) return []; // no built contract
   let closed = false;

@@ -45,20 +45,15 @@ import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
-import { summarize, type BenchResult } from './result.js';
+import { benchEnvInt, summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
 const HOLDERS_PER_TRX = 25;
 const TRXS_PER_SETUP_BLOCK = 20;
 
-const envInt = (name: string, dflt: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : dflt;
-};
-
 /** The nodes' state cache (`PEEROS_BENCH_SCALE_STATE_CACHE`); 0 = the whole state in memory. */
-const STATE_CACHE = envInt('PEEROS_BENCH_SCALE_STATE_CACHE', 0);
+const STATE_CACHE = benchEnvInt('PEEROS_BENCH_SCALE_STATE_CACHE', 0, 0);
 const cacheOpt = (): { stateCache?: number } => (STATE_CACHE > 0 ? { stateCache: STATE_CACHE } : {});
 /** `PEEROS_BENCH_SCALE_NO_RESTART=1`: no restart after the transfers (no restart or replay figures). */
 const NO_RESTART = process.env.PEEROS_BENCH_SCALE_NO_RESTART === '1';
@@ -147,6 +142,12 @@ export function holderPicker(holders: number, seed = 19): () => number {
   };
 }
 
+/** A transfer's sender and receiver, two distinct holders drawn with `random` (a `holderPicker`) out of `holders` (at least 2). */
+export function holderPair(random: () => number, holders: number): [number, number] {
+  const from = random();
+  return [from, (from + 1 + (random() % (holders - 1))) % holders];
+}
+
 /** `blocks` blocks of `perBlock` transfers between random holders; per-block wall times. */
 async function transferBlocks(env: TokenNode, holders: number, blocks: number, perBlock: number): Promise<BlockTime[]> {
   const { node, sign, dev, token } = env;
@@ -162,9 +163,9 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
   for (let b = 0; b < blocks; b++) {
     const batch: PackedTrx[] = [];
     for (let i = 0; i < perBlock; i++) {
-      const from = holderName(random());
-      let to = holderName(random());
-      if (to === from) to = holderName((random() + 1) % holders);
+      const [f, t] = holderPair(random, holders);
+      const from = holderName(f);
+      const to = holderName(t);
       const data = token.encodeAction('transfer', { from, to, quantity: '0.0001 BNC', memo: `s${memo++}` });
       batch.push(signed(node, makeTrx(node, [act('bench.token', 'transfer', from, data)], i), sign, dev));
     }
@@ -360,10 +361,10 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
 }
 
 export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Promise<BenchResult[]> {
-  const big = envInt('PEEROS_BENCH_SCALE_HOLDERS', 2000);
+  const big = benchEnvInt('PEEROS_BENCH_SCALE_HOLDERS', 2000, 2);
   const small = Math.max(20, Math.min(1000, Math.floor(big / 100)));
-  const blocks = envInt('PEEROS_BENCH_SCALE_BLOCKS', 200);
-  const perBlock = envInt('PEEROS_BENCH_SCALE_TRANSFERS', 20);
+  const blocks = benchEnvInt('PEEROS_BENCH_SCALE_BLOCKS', 200);
+  const perBlock = benchEnvInt('PEEROS_BENCH_SCALE_TRANSFERS', 20);
   const out: BenchResult[] = [];
   const one = (name: string, unit: string, v: number) => out.push(summarize(name, unit, [v]));
   const sizes: SizeFigures[] = [];

@@ -47,3 +47,15 @@ export async function rateAsync(name: string, fn: () => Promise<void>, opts: { r
   }
   return summarize(name, 'ops/s', samples);
 }
+
+/**
+ * A bench's integer setting from the environment: `dflt` when unset or empty; a value that is not
+ * an integer of at least `min` is an error (a typo must not run the default size silently).
+ */
+export function benchEnvInt(name: string, dflt: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} expects an integer of at least ${min}, got '${raw}'`);
+  return v;
+}

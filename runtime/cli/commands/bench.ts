@@ -60,9 +60,16 @@ const definition: CommandDefinition = {
   name: 'bench',
   summary: 'run the ABI and host benchmarks (--json for machines)',
   description: `Measures the ABI and host: each figure is the median of N runs (default 7, at least 5 recommended)
-measured in this one process, with min and max. Progress goes to stderr.`,
+measured in this one process, with min and max. Progress goes to stderr. A module that fails (a
+bad PEEROS_BENCH_* setting, an error while measuring) is named on stderr and in --json's "failed",
+the other modules still run, and the exit status is 1.`,
   flags: [
-    { name: 'json', type: 'boolean', description: 'print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}' },
+    {
+      name: 'json',
+      type: 'boolean',
+      description:
+        'print one JSON object {"results":[{name,unit,median,min,max,runs}…],"checks":[…]}, plus "failed":[{module,error}…] when a module failed',
+    },
     { name: 'runs', type: 'string', value: 'N', description: 'runs per figure (default 7)' },
     {
       name: 'only',
@@ -321,6 +328,8 @@ const command: CliCommand = {
     const wanted = (name: string) => !onlyList || onlyList.some((p) => name.startsWith(p));
 
     const results: BenchResult[] = [];
+    /** Modules that threw: the run goes on, but exits 1 and says so (a record missing figures is not a record). */
+    const failures: Array<{ module: string; error: string }> = [];
     for (const m of MODULES) {
       const matching = onlyList?.filter((p) => moduleRuns(m.file, p));
       if (matching && matching.length === 0) continue;
@@ -336,6 +345,7 @@ const command: CliCommand = {
           io.err(`bench: skipping ${m.file} (bench/${m.file}.ts is not there yet)`);
         } else {
           io.err(`bench: ${m.file} failed to load: ${e.message}`);
+          failures.push({ module: m.file, error: e.message });
         }
         continue;
       }
@@ -356,15 +366,17 @@ const command: CliCommand = {
         io.err(`bench: ${m.file} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       } catch (err) {
         io.err(`bench: ${m.file} failed: ${(err as Error).message}`);
+        failures.push({ module: m.file, error: (err as Error).message });
       }
     }
     const cs = checks(results);
     const failed = cs.filter((c) => c.pass === false && c.open === undefined);
-    const status = flags.check && failed.length > 0 ? 1 : 0;
+    const status = (flags.check && failed.length > 0) || failures.length > 0 ? 1 : 0;
     if (flags.check && failed.length > 0)
       io.err(`bench: ${failed.length} target(s) missed: ${failed.map((c) => `${c.name} = ${c.value} (target ${c.target})`).join('; ')}`);
+    if (failures.length > 0) io.err(`bench: ${failures.length} module(s) failed: ${failures.map((f) => f.module).join(', ')}`);
     if (flags.json) {
-      io.out(JSON.stringify({ results, checks: cs }));
+      io.out(JSON.stringify(failures.length > 0 ? { results, checks: cs, failed: failures } : { results, checks: cs }));
       return status;
     }
     const w = Math.max(20, ...results.map((r) => r.name.length));
