@@ -18,8 +18,8 @@
  *   node's fixed cost); on Linux split into `….rss_anon_per_holder` (private memory: JS heap, native
  *   allocations such as the block log's RocksDB memtables) and `….rss_file_per_holder` (file pages
  *   mapped into the process, mostly the state store's LMDB file: the kernel's page cache, given back
- *   under memory pressure); `….heap_used_per_holder` (the V8 heap in use, after a full GC when the
- *   bench runs with --expose-gc);
+ *   under memory pressure); `….heap_used_per_holder` (the V8 heap in use, after a full GC: `fullGc`,
+ *   also under `--only`, which before measured it without one);
  *   `dmcs.scale.transfers_per_cpu_s (H holders)`: the same transfers per second of this process's
  *   CPU time (all threads), and `….transfers_per_cpu_s_ratio` big over small: the state's size's
  *   cost without the waits of a loaded machine;
@@ -45,7 +45,7 @@ import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
-import { benchEnvInt, summarize, type BenchResult } from './result.js';
+import { benchEnvInt, fullGc, summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
@@ -285,7 +285,7 @@ function rssByKind(): { anon: number; file: number } | null {
 }
 
 async function measureSize(holders: number, blocks: number, perBlock: number): Promise<SizeFigures | null> {
-  globalThis.gc?.();
+  fullGc();
   const rss0 = process.memoryUsage().rss;
   const kinds0 = rssByKind();
   const heap0 = process.memoryUsage().heapUsed;
@@ -293,7 +293,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
   if (!env) return null;
   try {
     await addHolders(env, holders);
-    globalThis.gc?.();
+    fullGc();
     const rssPerHolder = (process.memoryUsage().rss - rss0) / holders;
     const kinds = rssByKind();
     const heapPerHolder = (process.memoryUsage().heapUsed - heap0) / holders;

@@ -31,7 +31,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pack } from '../abi/msgpack/codec.js';
-import { summarize, percentile, type BenchResult } from './result.js';
+import { fullGc, summarize, percentile, type BenchResult } from './result.js';
 import { validateManifest } from '../runtime/manifest.js';
 import { resolveLimits, WORKER_HEAP_MB, WORKER_STACK_MB, WORKER_YOUNG_HEAP_MB } from '../runtime/limits.js';
 import { prepareModule } from '../runtime/sandbox/module-loader.js';
@@ -39,21 +39,7 @@ import { planImports } from '../runtime/sandbox/linker.js';
 import { AppInstance } from '../runtime/sandbox/instance.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
-
-/**
- * A full GC, run between timed runs (never inside one). Each wasm memory reserves ~10 GiB of
- * address space until collected; without a collection between runs, a run pays for reclaiming the
- * instances of the runs before it, and the figure measures V8's garbage, not instantiation.
- */
-function collectGarbage(): void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g();
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
 
 const FIXTURE = new URL('../../test/fixtures/apps/bench/', import.meta.url);
 
@@ -249,7 +235,9 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
     results.push(summarize('instantiate.cold', 'µs/op', samples));
   }
   if (['instantiate.after-gc', 'instantiate.warm'].some(want)) {
-    // 32 instantiations per run, a GC before each run outside the timing (see collectGarbage).
+    // 32 instantiations per run, a GC before each run outside the timing: each wasm memory reserves
+    // ~10 GiB of address space until collected, and without a collection a run pays for reclaiming
+    // the instances of the runs before it (the figure would measure V8's garbage, not instantiation)
     const N = 32;
     const afterGc: number[] = [],
       warm: number[] = [],
@@ -257,7 +245,7 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
       warmP99: number[] = [];
     for (let r = -1; r < runs; r++) {
       // run -1 warms up
-      collectGarbage();
+      fullGc();
       let t0 = process.hrtime.bigint();
       AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
       const first = Number(process.hrtime.bigint() - t0) / 1000;

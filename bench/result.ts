@@ -2,6 +2,8 @@
  * One benchmark figure as `peeros bench --json` prints it, and the helpers every bench module
  * uses to produce one: repeat a measurement `runs` times and keep median, min and max.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { BenchFigure } from '../runtime/cli/bench-module.js';
 
 /** The CLI owns the shape (runtime/cli/bench-module.ts); bench modules produce it. */
@@ -58,4 +60,16 @@ export function benchEnvInt(name: string, dflt: number, min = 1): number {
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min) throw new Error(`${name} expects an integer of at least ${min}, got '${raw}'`);
   return v;
+}
+
+/**
+ * A full garbage collection, outside any timed run (a figure of memory in use, or a run that must
+ * not pay for the garbage of the ones before it): `gc` when node runs with --expose-gc, else
+ * exposed at run time (`peeros bench` does not pass the flag).
+ */
+export function fullGc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g();
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
 }
