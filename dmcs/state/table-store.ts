@@ -210,6 +210,8 @@ export class Table implements ContractTable {
 export class TableStore implements ContractDatabase, IndexOwner {
   /** code → scope → table name → table. */
   private readonly byCode = new Map<bigint, Map<bigint, Map<bigint, Table>>>();
+  /** Without a store: each code's scopes in order (get_table_by_scope's pages; the store has its directory). */
+  private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
   /** `kind:code:scope:table` → secondary index. */
   readonly indexes = new Map<string, SecondaryIndex>();
 
@@ -389,7 +391,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
     let scopes = this.byCode.get(t.code);
     if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
     let tables = scopes.get(t.scope);
-    if (!tables) scopes.set(t.scope, (tables = new Map()));
+    if (!tables) {
+      scopes.set(t.scope, (tables = new Map()));
+      if (this.store === null) {
+        let order = this.scopeOrder.get(t.code);
+        if (!order) this.scopeOrder.set(t.code, (order = new SortedChunks<bigint>(compareKeys)));
+        order.insert(t.scope);
+      }
+    }
     tables.set(t.table, t);
     if (this.store !== null) this.recent.set(tableKeyString(t.code, t.scope, t.table), t);
   }
@@ -448,24 +457,35 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /**
    * get_table_by_scope's page: `code`'s tables with scopes in [lower, upper] (named `table`, when
-   * given) in (scope, table) order, or the reverse, at most `limit`. With a store it reads the
-   * directory from the page's first scope and stops after `limit` matches: O(limit + tables changed
-   * since the last landed commit + skipped entries of other table names), not O(tables of `code`).
+   * given) in (scope, table) order, or the reverse, at most `limit`. From the page's first scope on,
+   * stopping after `limit` matches: with a store through its directory, O(limit + tables changed
+   * since the last landed commit + skipped entries of other table names); without one through the
+   * code's scopes in order, O((limit + scopes skipped) × log scopes). Never O(tables of `code`).
    */
   tablePage(code: bigint, q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean }): Table[] {
-    const fits = (t: Table): boolean => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table);
+    const dir = q.reverse ? -1 : 1;
+    const byScopeTable = (x: Table, y: Table): number =>
+      dir * (x.scope !== y.scope ? compareKeys(x.scope, y.scope) : compareKeys(x.table, y.table));
     const page: Table[] = [];
     if (this.store === null) {
-      for (const t of this.tablesOf(code)) if (fits(t)) page.push(t);
-    } else {
-      for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse)) {
-        if (page.length >= q.limit) break; // the changed ones below may still come first
-        page.push(t);
+      const order = this.scopeOrder.get(code);
+      const scopes = this.byCode.get(code);
+      let scope = q.reverse ? order?.lastBelow((x) => x <= q.upper) : order?.first((x) => x < q.lower);
+      while (scope !== undefined && scopes && (q.reverse ? scope >= q.lower : scope <= q.upper) && page.length < q.limit) {
+        const tables = [...scopes.get(scope)!.values()].filter((t) => q.table === null || t.table === q.table).sort(byScopeTable);
+        page.push(...tables.slice(0, q.limit - page.length));
+        const at = scope;
+        scope = q.reverse ? order!.lastBelow((x) => x < at) : order!.first((x) => x <= at);
       }
-      for (const t of this.changedSinceLanded(code)) if (fits(t)) page.push(t);
+      return page;
     }
-    const order = q.reverse ? -1 : 1;
-    page.sort((x, y) => order * (x.scope !== y.scope ? compareKeys(x.scope, y.scope) : compareKeys(x.table, y.table)));
+    const fits = (t: Table): boolean => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table);
+    for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse)) {
+      if (page.length >= q.limit) break; // the changed ones below may still come first
+      page.push(t);
+    }
+    for (const t of this.changedSinceLanded(code)) if (fits(t)) page.push(t);
+    page.sort(byScopeTable);
     return page.slice(0, q.limit);
   }
 
@@ -527,8 +547,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const tables = scopes?.get(t.scope);
     if (!tables?.delete(t.table)) return;
     this.records.remove(tableRecordHash(t));
-    if (tables.size === 0) scopes!.delete(t.scope);
-    if (scopes!.size === 0) this.byCode.delete(t.code);
+    if (tables.size === 0) {
+      scopes!.delete(t.scope);
+      this.scopeOrder.get(t.code)?.delete(t.scope);
+    }
+    if (scopes!.size === 0) {
+      this.byCode.delete(t.code);
+      this.scopeOrder.delete(t.code);
+    }
     if (this.store !== null) this.recent.delete(tableKeyString(t.code, t.scope, t.table));
     this.markChanged(t);
   }

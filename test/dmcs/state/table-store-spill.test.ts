@@ -36,7 +36,7 @@ function rng(seed: number): () => number {
 function write(st: ChainState, rand: () => number): void {
   const code = CODES[Math.floor(rand() * CODES.length)]!;
   const scope = BigInt(Math.floor(rand() * 60));
-  const name = 7n;
+  const name = rand() < 0.3 ? 9n : 7n; // two tables in some scopes
   const primary = BigInt(Math.floor(rand() * 12));
   const value = new Uint8Array([Math.floor(rand() * 256), 1, 2]);
   const t = st.tables.findTable(code, scope, name);
@@ -89,8 +89,9 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
     assert.ok(all.length > 50, `${all.length} tables`);
     assert.equal(dump(spill.tables.allTables()), all);
     for (const code of CODES) assert.equal(dump(spill.tables.tablesOf(code)), dump(mem.tables.tablesOf(code)));
-    // get_table_by_scope's pages: the store's directory walk (either way, stopping at the limit) and
-    // the all-in-memory filter and sort agree, with a commit in flight and changes not committed
+    // get_table_by_scope's pages: the store's directory walk and the in-memory walk of the code's
+    // scopes in order (either way, stopping at the limit) both give the page by definition, with a
+    // commit in flight and with changes not committed
     const pages = rng(5);
     const pageOf = (st: ChainState, q: Parameters<ChainState['tables']['tablePage']>[1]) =>
       st.tables.tablePage(11n, q).map((t) => `${tableId(t)}=${rowsOf(t)}`);
@@ -100,11 +101,20 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
         const q = {
           lower,
           upper: lower + BigInt(Math.floor(pages() * 30)),
-          table: pages() < 0.8 ? 7n : pages() < 0.5 ? null : 8n,
+          table: [7n, 9n, null, null, 8n][Math.floor(pages() * 5)]!,
           limit: 1 + Math.floor(pages() * 12),
           reverse: pages() < 0.5,
         };
-        assert.equal(pageOf(spill, q), pageOf(mem, q), `${label}: ${JSON.stringify(q, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+        const what = `${label}: ${JSON.stringify(q, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`;
+        // the page by definition: every table of the code filtered, sorted, cut
+        const order = q.reverse ? -1 : 1;
+        const expected = [...mem.tables.tablesOf(11n)]
+          .filter((t) => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table))
+          .sort((x, y) => order * (x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0))
+          .slice(0, q.limit)
+          .map((t) => `${tableId(t)}=${rowsOf(t)}`);
+        assert.equal(pageOf(mem, q), expected, `all in memory, ${what}`);
+        assert.equal(pageOf(spill, q), expected, `over the store, ${what}`);
       }
     };
     check('settled');
