@@ -137,8 +137,15 @@ export class ChainReadOnly {
     const lower = typeof b.lower_bound === 'string' && b.lower_bound !== '' ? Name.from(b.lower_bound).value : 0n;
     const upper = typeof b.upper_bound === 'string' && b.upper_bound !== '' ? Name.from(b.upper_bound).value : 2n ** 64n - 1n;
     const limit = b.limit === undefined ? 10 : Math.min(Math.max(0, Number(b.limit) | 0), 1000);
-    // one more than the page: its scope is where the next page starts
-    const tables = this.chain.state.tables.tablePage(code, { lower, upper, table, limit: limit + 1, reverse: b.reverse === true });
+    // one more than the page: its scope is where the next page starts (or, when the walk was cut
+    // short, the scope it stopped at)
+    const { tables, resume } = this.chain.state.tables.tablePage(code, {
+      lower,
+      upper,
+      table,
+      limit: limit + 1,
+      reverse: b.reverse === true,
+    });
     const rows = tables.slice(0, limit).map((t) => ({
       code: Name.fromU64(t.code).toString(),
       scope: Name.fromU64(t.scope).toString(),
@@ -146,8 +153,8 @@ export class ChainReadOnly {
       payer: Name.fromU64(t.payer).toString(),
       count: t.size,
     }));
-    const next = tables[limit];
-    return { rows, more: next ? Name.fromU64(next.scope).toString() : '' };
+    const next = tables[limit]?.scope ?? resume;
+    return { rows, more: next !== null ? Name.fromU64(next).toString() : '' };
   }
 
   /** Leap's get_transaction_id: the id of a transaction given as JSON (action data as hex). */

@@ -58,6 +58,13 @@ export type { RamCharge } from './ram-charge.js';
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const MAX_U64 = 0xffffffffffffffffn;
 
+/**
+ * Scopes one get_table_by_scope page looks at, at most: past it the page ends early and names the
+ * scope the next one starts at (a table name found in few of a code's many scopes would otherwise
+ * walk them all in one call).
+ */
+export const TABLE_PAGE_SCOPES_MAX = 10_000;
+
 /** A frozen view of tables, indexes and accounts while a snapshot is written. */
 export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
 
@@ -457,43 +464,74 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /**
    * get_table_by_scope's page: `code`'s tables with scopes in [lower, upper] (named `table`, when
-   * given) in (scope, table) order, or the reverse, at most `limit`. From the page's first scope on,
-   * stopping after `limit` matches: with a store through its directory, O(limit + tables changed
-   * since the last landed commit + skipped entries of other table names); without one through the
-   * code's scopes in order, O((limit + scopes skipped) × log scopes). Never O(tables of `code`).
+   * given) in (scope, table) order, or the reverse, at most `limit`, looking at no more than
+   * `scopes` scopes (default `TABLE_PAGE_SCOPES_MAX`; Leap stops on a deadline instead): a walk cut
+   * there ends at a scope boundary and returns `resume`, the scope the next page starts at. So a
+   * call costs O(limit + scopes looked at), never O(tables of `code`): with a store through its
+   * directory (plus the tables changed since the last landed commit, in memory), without one through
+   * the code's scopes kept in order.
    */
-  tablePage(code: bigint, q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean }): Table[] {
+  tablePage(
+    code: bigint,
+    q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean; scopes?: number },
+  ): { tables: Table[]; resume: bigint | null } {
     const dir = q.reverse ? -1 : 1;
     const byScopeTable = (x: Table, y: Table): number =>
       dir * (x.scope !== y.scope ? compareKeys(x.scope, y.scope) : compareKeys(x.table, y.table));
+    const walk = { scopesLeft: q.scopes ?? TABLE_PAGE_SCOPES_MAX, resume: null as bigint | null };
     const page: Table[] = [];
     if (this.store === null) {
       const order = this.scopeOrder.get(code);
       const scopes = this.byCode.get(code);
       let scope = q.reverse ? order?.lastBelow((x) => x <= q.upper) : order?.first((x) => x < q.lower);
       while (scope !== undefined && scopes && (q.reverse ? scope >= q.lower : scope <= q.upper) && page.length < q.limit) {
+        if (walk.scopesLeft-- <= 0) {
+          walk.resume = scope;
+          break;
+        }
         const tables = [...scopes.get(scope)!.values()].filter((t) => q.table === null || t.table === q.table).sort(byScopeTable);
         page.push(...tables.slice(0, q.limit - page.length));
         const at = scope;
         scope = q.reverse ? order!.lastBelow((x) => x < at) : order!.first((x) => x <= at);
       }
-      return page;
+      return { tables: page, resume: walk.resume };
     }
-    const fits = (t: Table): boolean => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table);
-    for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse)) {
+    for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse, walk)) {
       if (page.length >= q.limit) break; // the changed ones below may still come first
       page.push(t);
     }
-    for (const t of this.changedSinceLanded(code)) if (fits(t)) page.push(t);
+    // the changed tables within what the walk covered (a cut walk leaves the scopes from `resume` on)
+    const covered = (scope: bigint): boolean => walk.resume === null || (q.reverse ? scope > walk.resume : scope < walk.resume);
+    for (const t of this.changedSinceLanded(code))
+      if (t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table) && covered(t.scope)) page.push(t);
     page.sort(byScopeTable);
-    return page.slice(0, q.limit);
+    return { tables: page.slice(0, q.limit), resume: walk.resume };
   }
 
-  /** The store's tables of `code` in the scope range (named `table`, when given), by the directory, skipping those changed since the last landed commit. */
-  private *storedOf(code: bigint, lower: bigint, upper: bigint, table: bigint | null, reverse: boolean): IterableIterator<Table> {
+  /**
+   * The store's tables of `code` in the scope range (named `table`, when given), by the directory,
+   * skipping those changed since the last landed commit; with `walk`, looking at no more than its
+   * `scopesLeft` scopes and setting its `resume` to the first one it left.
+   */
+  private *storedOf(
+    code: bigint,
+    lower: bigint,
+    upper: bigint,
+    table: bigint | null,
+    reverse: boolean,
+    walk: { scopesLeft: number; resume: bigint | null } = { scopesLeft: Number.POSITIVE_INFINITY, resume: null },
+  ): IterableIterator<Table> {
     const [first, end] = tableDirectoryBounds(code, lower, upper);
+    let scope: bigint | null = null;
     for (const { key } of this.store!.range(first, end, undefined, reverse)) {
       const id = tableOfDirectoryKey(key);
+      if (id.scope !== scope) {
+        if (walk.scopesLeft-- <= 0) {
+          walk.resume = id.scope;
+          return;
+        }
+        scope = id.scope;
+      }
       if (table !== null && id.table !== table) continue;
       const k = tableKeyString(id.code, id.scope, id.table);
       if (this.unsettled(k)) continue; // in memory (changedSinceLanded), or gone

@@ -91,10 +91,24 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
     for (const code of CODES) assert.equal(dump(spill.tables.tablesOf(code)), dump(mem.tables.tablesOf(code)));
     // get_table_by_scope's pages: the store's directory walk and the in-memory walk of the code's
     // scopes in order (either way, stopping at the limit) both give the page by definition, with a
-    // commit in flight and with changes not committed
+    // commit in flight and with changes not committed; walks cut after a few scopes and resumed
+    // where they stopped give the same tables
     const pages = rng(5);
-    const pageOf = (st: ChainState, q: Parameters<ChainState['tables']['tablePage']>[1]) =>
-      st.tables.tablePage(11n, q).map((t) => `${tableId(t)}=${rowsOf(t)}`);
+    type Query = Parameters<ChainState['tables']['tablePage']>[1];
+    const pageOf = (st: ChainState, q: Query) => st.tables.tablePage(11n, q).tables.map((t) => `${tableId(t)}=${rowsOf(t)}`);
+    /** Every page, each walk cut after `scopes` scopes, following `resume` as a client follows `more`. */
+    const cutPages = (st: ChainState, q: Query, scopes: number) => {
+      const out: string[] = [];
+      let bound = q.reverse ? q.upper : q.lower;
+      for (let calls = 0; calls < 100; calls++) {
+        const r = st.tables.tablePage(11n, { ...q, ...(q.reverse ? { upper: bound } : { lower: bound }), limit: 1000, scopes });
+        out.push(...r.tables.map((t) => `${tableId(t)}=${rowsOf(t)}`));
+        if (r.resume === null) return out;
+        assert.ok(q.reverse ? r.resume < bound || calls === 0 : r.resume > bound || calls === 0, 'each call moves on');
+        bound = r.resume;
+      }
+      throw new Error('more than 100 pages');
+    };
     const check = (label: string) => {
       for (let i = 0; i < 40; i++) {
         const lower = BigInt(Math.floor(pages() * 40));
@@ -115,6 +129,11 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
           .map((t) => `${tableId(t)}=${rowsOf(t)}`);
         assert.equal(pageOf(mem, q), expected, `all in memory, ${what}`);
         assert.equal(pageOf(spill, q), expected, `over the store, ${what}`);
+        // walks cut every few scopes and resumed give the same tables, in the same order
+        const whole = pageOf(mem, { ...q, limit: 1000 });
+        const scopes = 1 + Math.floor(pages() * 4);
+        assert.equal(cutPages(mem, q, scopes), whole, `all in memory, cut every ${scopes} scopes, ${what}`);
+        assert.equal(cutPages(spill, q, scopes), whole, `over the store, cut every ${scopes} scopes, ${what}`);
       }
     };
     check('settled');
