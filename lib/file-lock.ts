@@ -72,7 +72,7 @@ function stale(owner: Owner | null, now: number, byAge = true): boolean {
 
 /** Creates `path` holding `text` only if it does not exist; false when it does. */
 function createExclusive(path: string, text: string): boolean {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${uniqueToken()}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
     writeSync(fd, text);
@@ -94,8 +94,18 @@ function createExclusive(path: string, text: string): boolean {
   }
 }
 
+/** This thread's random prefix of every token it writes; a counter makes each acquisition's token its own. */
+const TOKEN_PREFIX = randomBytes(8).toString('hex');
+let tokenCount = 0;
+
+/** A token no other acquisition (of any thread or process) writes: drawn once per thread, then counted (no entropy read per lock). */
+function uniqueToken(): string {
+  tokenCount = (tokenCount + 1) % 0x1_0000_0000;
+  return `${TOKEN_PREFIX}${tokenCount.toString(16).padStart(8, '0')}`;
+}
+
 function ownerText(): string {
-  return `${process.pid} ${Date.now()} ${randomBytes(8).toString('hex')}\n`;
+  return `${process.pid} ${Date.now()} ${uniqueToken()}\n`;
 }
 
 /** Removes the lock `path` if it still holds `expected` (a stale owner); serialised by `path.break`. */

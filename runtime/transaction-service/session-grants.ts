@@ -13,8 +13,14 @@
  *
  * Approvals of concurrent pushes (several apps of one host) share one lock and one append
  * (lib/group-commit.ts): each `consume` resolves only after the write holding its use is synced.
+ *
+ * Under the lock, the grants are read again only when a file changed since this store last read
+ * or wrote them (`fileStamp`: inode, size, modification time; the keystore's rule). Every other
+ * writer holds the lock too, and each of its writes shows in a stamp: a fold replaces the JSON file
+ * (a new inode), and an approval grows the uses log. Reading both files on every approval cost more
+ * than the approval's own work (issue 15).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
@@ -54,6 +60,12 @@ interface FileBody {
   version: 1;
   grants: Record<string, SessionGrant>;
   used: Record<string, Use>;
+}
+
+/** Which file, at which write (inode, size, modification time), or `absent`. */
+function fileStamp(path: string): string {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : 'absent';
 }
 
 /** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
@@ -103,6 +115,9 @@ export class SessionGrantStore {
   readonly path: string;
   readonly #uses: SessionGrantUses;
   readonly #now: () => number;
+  /** The body as this store last read or wrote it under the lock, with both files' stamps then. */
+  #known: { body: FileBody; json: string; uses: string } | undefined;
+  #dirMade = false;
   /** Approvals waiting for, or riding on, the next write of the file. */
   readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch, decide) => this.#consumeBatch(batch, decide), {
     maxBatch: SESSION_GRANTS_MAX_BATCH,
@@ -144,6 +159,36 @@ export class SessionGrantStore {
     return { version: 1, grants: {}, used: {} };
   }
 
+  /**
+   * Under the lock: the body as the files hold it now, the one read or written here last when
+   * neither file changed since (two stats), else read again. The caller may change it: it must then
+   * write it (`#wrote`) or forget it (`#known = undefined`).
+   */
+  #loadLocked(): FileBody {
+    const json = fileStamp(this.path);
+    const uses = fileStamp(this.#uses.path);
+    const known = this.#known;
+    if (known && known.json === json && known.uses === uses) return known.body;
+    this.#known = undefined;
+    const body = this.#load();
+    this.#known = { body, json, uses };
+    return body;
+  }
+
+  /** `body`, just written under the lock, is what the files hold: remembered with their new stamps. */
+  #wrote(body: FileBody): void {
+    this.#known = { body, json: fileStamp(this.path), uses: fileStamp(this.#uses.path) };
+  }
+
+  /** Read → change → write under the lock; a change that fails to be written is forgotten, so the next read comes from the files. */
+  async #changeLocked<T>(change: (body: FileBody) => Promise<T>): Promise<T> {
+    const body = this.#loadLocked();
+    this.#known = undefined; // changed from here on, until written
+    const result = await change(body);
+    this.#wrote(body);
+    return result;
+  }
+
   /** Writes `body` (grants and every use) to the JSON file, then empties the uses log it now holds. */
   async #fold(body: FileBody): Promise<void> {
     await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
@@ -156,17 +201,21 @@ export class SessionGrantStore {
 
   /** Read → change → write of the grants (the uses folded in), under the cross-process lock. */
   #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
-    return this.#locked(async () => {
-      const body = this.#load();
-      const { result, write } = change(body);
-      if (write) await this.#fold(body);
-      return result;
-    });
+    return this.#locked(() =>
+      this.#changeLocked(async (body) => {
+        const { result, write } = change(body);
+        if (write) await this.#fold(body);
+        return result;
+      }),
+    );
   }
 
   /** `fn` under the cross-process lock of the session grants. */
   async #locked<T>(fn: () => Promise<T>): Promise<T> {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    if (!this.#dirMade) {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      this.#dirMade = true;
+    }
     try {
       return await withFileLock(`${this.path}.lock`, fn, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
     } catch (err) {
@@ -244,25 +293,26 @@ export class SessionGrantStore {
    * whose use changed, one datasync; the log folded into the JSON file once it is full.
    */
   #consumeBatch(batch: readonly ConsumeRequest[], decide: (answers: Committed<boolean>[]) => void): Promise<Committed<boolean>[]> {
-    return this.#locked(async () => {
-      const body = this.#load();
-      const changed = new Set<string>();
-      const result = batch.map((r): Committed<boolean> => {
-        try {
-          const used = this.#consumeOne(body, r);
-          if (used) changed.add(r.app);
-          return { ok: true, value: used };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      });
-      decide(result);
-      const records: UseRecord[] = [...changed].map((app) => ({ app, setAt: own(body.grants, app)!.setAt, use: body.used[app]! }));
-      await this.#uses.append(records);
-      // appended first, so a crash during the fold leaves the same uses readable (session-grant-uses.ts)
-      if (this.#uses.full) await this.#fold(body);
-      return result;
-    });
+    return this.#locked(() =>
+      this.#changeLocked(async (body) => {
+        const changed = new Set<string>();
+        const result = batch.map((r): Committed<boolean> => {
+          try {
+            const used = this.#consumeOne(body, r);
+            if (used) changed.add(r.app);
+            return { ok: true, value: used };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        });
+        decide(result);
+        const records: UseRecord[] = [...changed].map((app) => ({ app, setAt: own(body.grants, app)!.setAt, use: body.used[app]! }));
+        await this.#uses.append(records);
+        // appended first, so a crash during the fold leaves the same uses readable (session-grant-uses.ts)
+        if (this.#uses.full) await this.#fold(body);
+        return result;
+      }),
+    );
   }
 
   /** Records one approval in `body` if it fits the grant; answers whether it did. */

@@ -141,6 +141,43 @@ test('a store parses only past what it read, yet sees another writer rewrite the
   assert.is(store.remaining('dpay')!.count, 10, 'every record after the damaged one is a torn tail: none counts');
 });
 
+test('a store keeps what it read under the lock, yet every write of another store is seen by its next approval', async () => {
+  const h = home();
+  const a = new SessionGrantStore(h);
+  const b = new SessionGrantStore(h);
+  await a.set(validateSessionGrant({ app: 'dpay', maxCount: 5 }));
+  assert.ok(await a.consume('dpay', new Map()));
+  assert.ok(await a.consume('dpay', new Map()));
+  // b appends two uses: a's next approvals must count them (it kept count 2 in memory)
+  assert.ok(await b.consume('dpay', new Map()));
+  assert.ok(await b.consume('dpay', new Map()));
+  assert.ok(await a.consume('dpay', new Map()), 'the fifth');
+  assert.not.ok(await a.consume('dpay', new Map()), 'a sixth is refused: the other store used two');
+  assert.not.ok(await b.consume('dpay', new Map()));
+  // b revokes (the JSON file replaced, the log emptied): a approves nothing more
+  assert.ok(await b.revoke('dpay'));
+  assert.not.ok(await a.consume('dpay', new Map()), 'revoked by the other store');
+  // b sets a new grant of 1: a approves exactly one under it
+  await b.set(validateSessionGrant({ app: 'dpay', maxCount: 1 }));
+  assert.ok(await a.consume('dpay', new Map()));
+  assert.not.ok(await b.consume('dpay', new Map()), 'b counts the use a made');
+  assert.not.ok(await a.consume('dpay', new Map()));
+  // a log folded by b once full: a still counts from the folded file
+  await b.set(validateSessionGrant({ app: 'dpay', maxCount: 100_000 }));
+  assert.ok(await a.consume('dpay', new Map()), 'a reads the new grant');
+  let used = 1;
+  const json = statSync(join(h, SESSION_GRANTS_FILE)).ino;
+  do {
+    assert.ok(await b.consume('dpay', new Map()));
+    used++;
+    assert.ok(used < SESSION_GRANT_USES_MAX_BYTES / 16, 'the log is folded long before this');
+  } while (statSync(join(h, SESSION_GRANT_USES_FILE)).size > 8);
+  assert.is.not(statSync(join(h, SESSION_GRANTS_FILE)).ino, json, 'b folded the log into a new JSON file');
+  assert.ok(await a.consume('dpay', new Map()));
+  used++;
+  assert.is(new SessionGrantStore(h).remaining('dpay')!.count, 100_000 - used);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test.run();
