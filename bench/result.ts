@@ -4,6 +4,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { terminalQuoted } from '../lib/terminal-text.js';
 import type { BenchFigure } from '../runtime/cli/bench-module.js';
 
 /** The CLI owns the shape (runtime/cli/bench-module.ts); bench modules produce it. */
@@ -58,7 +59,7 @@ export function benchEnvInt(name: string, dflt: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return dflt;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${name} expects an integer of at least ${min}, got '${raw}'`);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} expects an integer of at least ${min}, got ${terminalQuoted(raw, 40)}`);
   return v;
 }
 

@@ -54,9 +54,11 @@ test('the default sizes run to the end with their figures', () => {
 });
 
 test('a bad setting fails the module, named on stderr and in --json, and the run exits 1', () => {
-  const r = bench({ PEEROS_BENCH_SCALE_HOLDERS: '1e3x' });
+  // the value is quoted and escaped: a terminal control sequence in it is shown, not obeyed
+  const r = bench({ PEEROS_BENCH_SCALE_HOLDERS: '1e3\x1b[2Jx' });
   assert.is(r.code, 1, r.err);
-  assert.match(r.err, /bench: dmcs-scale failed: PEEROS_BENCH_SCALE_HOLDERS expects an integer of at least 2, got '1e3x'/);
+  assert.match(r.err, /bench: dmcs-scale failed: PEEROS_BENCH_SCALE_HOLDERS expects an integer of at least 2, got "1e3\\x1b\[2Jx"/);
+  assert.not.ok(r.err.includes('\x1b'), 'no raw escape character on stderr');
   assert.match(r.err, /bench: 1 module\(s\) failed: dmcs-scale/);
   const run = JSON.parse(r.out) as { results: unknown[]; failed: Array<{ module: string; error: string }> };
   assert.equal(run.results, []);
