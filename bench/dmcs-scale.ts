@@ -109,6 +109,8 @@ interface BlockTime {
   num: number;
   /** performance.now() at its start. */
   start: number;
+  /** The same on the monotonic clock of CPU profiles (µs), for `PEEROS_BENCH_SCALE_TRACE`'s lines. */
+  startUs: bigint;
   ms: number;
   /** Commits (with the digest each runs first) and trims during the block. */
   storeMs: number;
@@ -172,6 +174,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const w0 = { ...work };
     const cpu0 = process.cpuUsage();
     const capture0 = node.chain.state.tables.capture;
+    const startUs = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     for (const p of batch) node.pushPacked(p);
     const { num } = await node.produceBlock();
@@ -180,6 +183,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const cpu = process.cpuUsage(cpu0);
     times.push({
       start: t0,
+      startUs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcMs: 0,
       num,
@@ -332,7 +336,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);

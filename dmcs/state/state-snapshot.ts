@@ -11,7 +11,7 @@
  * by the capture), the producer schedules and Leap's block header state at N (both small, taken
  * when the snapshot starts).
  */
-import { BinaryReader, BinaryWriter, bytesToHex, hexToBytes } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, bytesToHex } from '../../abi/antelope/index.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
 import type { DbRow } from '../vm/contract-host.js';
@@ -43,8 +43,13 @@ export const SNAPSHOT_SUMMARIES = 1024;
 
 /** Bytes gathered before a slice is handed to the writer (and the event loop gets a turn). */
 export const SNAPSHOT_CHUNK_BYTES = 256 * 1024;
-/** Most transaction ids per RECENT section (fewer when a slice is smaller): written in slices, like the records. */
-export const SNAPSHOT_RECENT_BATCH = 4096;
+/**
+ * Most transaction ids per RECENT section (fewer when a slice is smaller): written in slices, like
+ * the records. A batch is encoded whole before the slice's clock is looked at, so this bounds a
+ * slice: 512 ids take well under a millisecond, where 4,096 once made the blocks they ran between
+ * the slowest of a run (issue 19's stall).
+ */
+export const SNAPSHOT_RECENT_BATCH = 512;
 /** Bytes one id takes in a RECENT section (id and expiration). */
 const RECENT_ID_BYTES = 36;
 /** A slice also ends after this long, so a block waits at most about this for the writer. */
@@ -260,11 +265,18 @@ function encodeTable(w: BinaryWriter, t: Table, rows: DbRow[]): Uint8Array {
   return w.peek();
 }
 
+/** One id's bytes, reused: each id is copied into the section at once. */
+const idBytes = Buffer.alloc(32);
+
 function encodeRecent(w: BinaryWriter, recent: ReadonlyArray<readonly [string, number]>): Uint8Array {
   w.reset();
   w.varuint32(recent.length);
   for (const [id, exp] of recent) {
-    w.raw(hexToBytes(id));
+    // the node's own ids (hex of a digest): decoded in place, without the strict parser's pattern
+    // and a buffer per id, yet still refused unless 64 hex digits
+    if (id.length !== 64 || idBytes.write(id, 0, 32, 'hex') !== 32)
+      throw new Error(`snapshot: not a transaction id: ${JSON.stringify(id.slice(0, 80))}`);
+    w.raw(idBytes);
     w.u32(exp);
   }
   return w.peek();

@@ -90,7 +90,7 @@ test('expiring costs what expired: nothing expired touches nothing; stale heap e
 test("a snapshot's view of the ids is the set at its block, whatever changes between its slices", async () => {
   const r = new RecentTransactions();
   const st = new ChainState();
-  const n = SNAPSHOT_RECENT_BATCH * 3 + 17;
+  const n = Math.max(SNAPSHOT_RECENT_BATCH * 3, 4000) + 17;
   for (let i = 0; i < n; i++) r.add(idOf(i), 5000 + (i % 100));
   const atBlock = new Map(r.entries());
   const capture = r.beginCapture()!;
@@ -185,6 +185,27 @@ test('the changes a store commits leave it holding exactly the live ids, keyed i
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a snapshot refuses an id that is not 64 hex digits rather than write a wrong one', async () => {
+  const st = new ChainState();
+  for (const bad of ['ab'.repeat(31), 'zz'.repeat(32), `${'ab'.repeat(31)}a`, 'ab'.repeat(33)]) {
+    const meta = {
+      blockNum: 7,
+      blockId: new Uint8Array(32),
+      stateDigest: st.digest(),
+      globalSequence: 0,
+      recent: [[idOf(1), 5000] as const, [bad, 5000] as const],
+      summaries: [],
+    };
+    const snap = new StateSnapshot(meta, st, st.beginCapture()!);
+    try {
+      await snap.bytes();
+      assert.unreachable(`${bad} was written`);
+    } catch (e) {
+      assert.match((e as Error).message, /not a transaction id/);
+    }
   }
 });
 
