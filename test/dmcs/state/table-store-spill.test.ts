@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import type { Table } from '../../../dmcs/state/table-store.js';
+import { TABLE_PAGE_SCOPES_MAX, type Table } from '../../../dmcs/state/table-store.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 
@@ -227,6 +227,63 @@ test('a snapshot of tables over the store is the state at its block, whatever ha
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
     await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a page looks at no more than TABLE_PAGE_SCOPES_MAX scopes, then names where the next one starts (store and memory)', async () => {
+  // a table name found only in the first and the last of a code's many scopes: without the bound,
+  // one call would walk them all (an HTTP request an attacker can repeat)
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-table-page-'));
+  const scopes = TABLE_PAGE_SCOPES_MAX + 50;
+  const stored = new ChainState({ store: new OrderedStore(dir), tableCache: 64 });
+  const mem = new ChainState();
+  try {
+    for (const st of [stored, mem]) {
+      const mark = st.undo.checkpoint();
+      for (let i = 0; i < scopes; i++) {
+        const name = i === 0 || i === scopes - 1 ? 9n : 7n;
+        st.tables.createTable(11n, BigInt(i), name, 5n).store(5n, 1n, new Uint8Array([1]));
+      }
+      st.undo.commit(mark);
+      if (st === stored) {
+        await blockEnd(st, undefined, true);
+        assert.ok(st.tables.cached <= 64, 'the tables are in the store, not the cache');
+      }
+    }
+    for (const [what, st] of [
+      ['store', stored],
+      ['memory', mem],
+    ] as const) {
+      const all = { lower: 0n, upper: 2n ** 64n - 1n, table: 9n, limit: 11, reverse: false };
+      const first = st.tables.tablePage(11n, all);
+      assert.equal(
+        first.tables.map((t) => t.scope),
+        [0n],
+        `${what}: the walk stopped before the last scope`,
+      );
+      assert.is(first.resume, BigInt(TABLE_PAGE_SCOPES_MAX), `${what}: resumes at the first scope not looked at`);
+      const next = st.tables.tablePage(11n, { ...all, lower: first.resume! });
+      assert.equal(
+        next.tables.map((t) => t.scope),
+        [BigInt(scopes - 1)],
+        what,
+      );
+      assert.is(next.resume, null, `${what}: nothing after`);
+      const back = st.tables.tablePage(11n, { ...all, reverse: true });
+      assert.equal(
+        back.tables.map((t) => t.scope),
+        [BigInt(scopes - 1)],
+        `${what}: reverse`,
+      );
+      assert.is(back.resume, BigInt(scopes - 1 - TABLE_PAGE_SCOPES_MAX), `${what}: reverse resumes below`);
+      // a page that fills its limit within the bound says nothing of a cut
+      const full = st.tables.tablePage(11n, { ...all, table: 7n, limit: 5 });
+      assert.is(full.tables.length, 5);
+      assert.is(full.resume, null);
+    }
+  } finally {
+    await stored.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
