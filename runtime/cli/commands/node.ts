@@ -112,7 +112,10 @@ the state is current get_info answers "replaying": true with replay_progress whi
 refuse. Transactions acknowledged before a crash but not yet in a block are re-applied from the
 data folder's journal. A data folder copied with
 cp -a (a backup) starts where the copy was taken; one held by a running node is refused.
-Stop with Ctrl-C (SIGINT) or SIGTERM.`,
+Stop with Ctrl-C (SIGINT) or SIGTERM.
+On a 2-core machine, NODE_OPTIONS=--v8-pool-size=1 shortens the slowest blocks (V8's background
+threads then leave block production a core; docs/dmcs.md, "The slowest blocks are the same at every
+size").`,
 };
 
 /** How often the log looks for new blocks: a fraction of the block interval, so lines come as blocks do. */
