@@ -6,11 +6,14 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200] [--per-block] [--apps K]   (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--per-block] [--gap MS] [--apps K]   (after `node scripts/build.mjs`)
  *
  * `--per-block` waits after each transfer until its block is produced, as the latency loop of
  * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
  * reference, the node's post-block work) instead of back to back.
+ *
+ * `--gap MS` pauses MS milliseconds after each serial transfer (no block between): how much slower
+ * the same transfer is after the process sat idle that long (threads asleep, caches cold).
  *
  * `--apps K` installs K copies of dPay and has them push back to back at once (N in all), as
  * `hybrid.concurrent-8.rate` does: the stages overlap then, so only the rate and the CPU are printed.
@@ -40,7 +43,14 @@ const args = process.argv.slice(2);
 const perBlock = args.includes('--per-block');
 const appsAt = args.indexOf('--apps');
 const APPS = appsAt >= 0 ? Number(args[appsAt + 1]) : 1;
-const n0 = Number(args.find((a, i) => !a.startsWith('--') && (appsAt < 0 || i !== appsAt + 1)) ?? 200);
+const gapAt = args.indexOf('--gap');
+const GAP_MS = gapAt >= 0 ? Number(args[gapAt + 1]) : 0;
+if (!Number.isInteger(GAP_MS) || GAP_MS < 0) {
+  process.stderr.write('transfer-breakdown: --gap expects whole milliseconds, such as --gap 50\n');
+  process.exit(2);
+}
+const flagValues = new Set([appsAt, gapAt].filter((at) => at >= 0).map((at) => at + 1));
+const n0 = Number(args.find((a, i) => !a.startsWith('--') && !flagValues.has(i)) ?? 200);
 const N = Math.ceil(n0 / APPS) * APPS;
 let sample = null; // stage → ms of the transfer being measured
 const order = [];
@@ -102,6 +112,7 @@ try {
     if (perBlock) {
       while (rig.node.getInfo().head_block_num < block) await new Promise((r) => setTimeout(r, 1));
     } else if (i % 50 === 49) await rig.node.produceBlock();
+    if (GAP_MS > 0) await new Promise((r) => setTimeout(r, GAP_MS));
   }
   const cpu = process.cpuUsage(cpu0);
   const ticks1 = threadTicks();
@@ -116,7 +127,7 @@ try {
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}${GAP_MS > 0 ? `, ${GAP_MS} ms apart` : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   );
