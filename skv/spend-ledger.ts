@@ -20,8 +20,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, statSync, writeSync, type BigIntStats } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, writeSync, type BigIntStats } from 'node:fs';
 import { writeFileAtomic } from '../lib/atomic-file.js';
+import { fileStamp, stampOf } from '../lib/file-stamp.js';
 import { VaultError } from './error.js';
 import { MAX_SPEND_LEDGER_BYTES } from './limits.js';
 import type { DailySpend } from './signing-scope.js';
@@ -110,7 +111,7 @@ export class SpendLedger {
       // a synchronous stat: a few µs of syscall, where a thread-pool hop costs far more on a busy machine
       let now: string | null = null;
       try {
-        now = stampOf(statSync(this.path, { bigint: true }));
+        now = fileStamp(this.path);
       } catch {
         /* gone or unreadable: load says which */
       }
@@ -183,9 +184,4 @@ export class SpendLedger {
     }
     this.validBytes = this.fileBytes = at + record.length;
   }
-}
-
-/** Which file, at which write: inode, size and modification time (ns). */
-function stampOf(st: BigIntStats): string {
-  return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }

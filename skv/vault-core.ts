@@ -5,8 +5,8 @@
  * auto-lock deadline by wall clock; a timer enforces it too while no request comes.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { PrivateKey, PublicKey, signCanonical, signingDigest, signingPreimage } from '../abi/antelope/index.js';
+import { fileStamp } from '../lib/file-stamp.js';
 import { VaultError } from './error.js';
 import type {
   DmemoRequest,
@@ -805,16 +805,6 @@ function openKey(derived: DerivedKeys, keystoreId: string, entry: SealedKey): Pr
     );
   }
   return key;
-}
-
-/**
- * Which version of a file this is: every atomic write replaces the inode. Synchronous: it runs at
- * every request, and a stat is a few µs of syscall where a thread-pool hop costs far more on a
- * busy machine (and serialises the vault's admissions behind the pool).
- */
-function fileStamp(path: string): string {
-  const st = statSync(path, { bigint: true });
-  return `${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 
 /** Random bytes from node:crypto, copied out and the source buffer wiped. */

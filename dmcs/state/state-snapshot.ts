@@ -12,6 +12,7 @@
  * when the snapshot starts).
  */
 import { BinaryReader, BinaryWriter, bytesToHex } from '../../abi/antelope/index.js';
+import { terminalQuoted } from '../../lib/terminal-text.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
 import type { DbRow } from '../vm/contract-host.js';
@@ -275,7 +276,7 @@ function encodeRecent(w: BinaryWriter, recent: ReadonlyArray<readonly [string, n
     // the node's own ids (hex of a digest): decoded in place, without the strict parser's pattern
     // and a buffer per id, yet still refused unless 64 hex digits
     if (id.length !== 64 || idBytes.write(id, 0, 32, 'hex') !== 32)
-      throw new Error(`snapshot: not a transaction id: ${JSON.stringify(id.slice(0, 80))}`);
+      throw new Error(`snapshot: not a transaction id: ${terminalQuoted(id, 80)}`);
     w.raw(idBytes);
     w.u32(exp);
   }

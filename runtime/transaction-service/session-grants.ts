@@ -20,11 +20,12 @@
  * (a new inode), and an approval grows the uses log. Reading both files on every approval cost more
  * than the approval's own work (issue 15).
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
+import { fileStampOrAbsent } from '../../lib/file-stamp.js';
 import { GroupCommit, type Committed } from '../../lib/group-commit.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 import { SessionGrantUses, SESSION_GRANT_USES_FILE, type Use, type UseRecord } from './session-grant-uses.js';
@@ -60,12 +61,6 @@ interface FileBody {
   version: 1;
   grants: Record<string, SessionGrant>;
   used: Record<string, Use>;
-}
-
-/** Which file, at which write (inode, size, modification time), or `absent`. */
-function fileStamp(path: string): string {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : 'absent';
 }
 
 /** `24h`, `30m`, `7d`, `3600s` → milliseconds. */
@@ -118,6 +113,8 @@ export class SessionGrantStore {
   /** The body as this store last read or wrote it under the lock, with both files' stamps then. */
   #known: { body: FileBody; json: string; uses: string } | undefined;
   #dirMade = false;
+  /** Folds started by this store (the JSON file replaced): `#changeLocked` stats it again only after one. */
+  #folds = 0;
   /** Approvals waiting for, or riding on, the next write of the file. */
   readonly #consumes = new GroupCommit<ConsumeRequest, boolean>((batch, decide) => this.#consumeBatch(batch, decide), {
     maxBatch: SESSION_GRANTS_MAX_BATCH,
@@ -161,12 +158,11 @@ export class SessionGrantStore {
 
   /**
    * Under the lock: the body as the files hold it now, the one read or written here last when
-   * neither file changed since (two stats), else read again. The caller may change it: it must then
-   * write it (`#wrote`) or forget it (`#known = undefined`).
+   * neither file changed since (two stats), else read again. `#changeLocked` is its one caller.
    */
   #loadLocked(): FileBody {
-    const json = fileStamp(this.path);
-    const uses = fileStamp(this.#uses.path);
+    const json = fileStampOrAbsent(this.path);
+    const uses = fileStampOrAbsent(this.#uses.path);
     const known = this.#known;
     if (known && known.json === json && known.uses === uses) return known.body;
     this.#known = undefined;
@@ -175,22 +171,28 @@ export class SessionGrantStore {
     return body;
   }
 
-  /** `body`, just written under the lock, is what the files hold: remembered with their new stamps. */
-  #wrote(body: FileBody): void {
-    this.#known = { body, json: fileStamp(this.path), uses: fileStamp(this.#uses.path) };
-  }
-
-  /** Read → change → write under the lock; a change that fails to be written is forgotten, so the next read comes from the files. */
+  /**
+   * Read → change → write under the lock; `body`, once written, is what the files hold and is
+   * remembered with their new stamps (the JSON file's taken again only when a fold replaced it). A
+   * change that fails to be written is forgotten, so the next read comes from the files.
+   */
   async #changeLocked<T>(change: (body: FileBody) => Promise<T>): Promise<T> {
     const body = this.#loadLocked();
+    const json = this.#known!.json;
+    const folds = this.#folds;
     this.#known = undefined; // changed from here on, until written
     const result = await change(body);
-    this.#wrote(body);
+    this.#known = {
+      body,
+      json: this.#folds === folds ? json : fileStampOrAbsent(this.path),
+      uses: fileStampOrAbsent(this.#uses.path),
+    };
     return result;
   }
 
   /** Writes `body` (grants and every use) to the JSON file, then empties the uses log it now holds. */
   async #fold(body: FileBody): Promise<void> {
+    this.#folds++;
     await writeFileAtomic(this.path, `${JSON.stringify(body, null, 2)}\n`);
     await this.#uses.clear();
   }
