@@ -6,7 +6,7 @@ export { AntelopeError, ANTELOPE_ERROR_CODES, ANTELOPE_ISA_CODES, type AntelopeE
 export { hexToBytes, bytesToHex, concatBytes, bytesEqual } from './bytes.js';
 export { BinaryWriter, encodeWith } from './binary-writer.js';
 export { BinaryReader } from './binary-reader.js';
-export { sha256, sha512, ripemd160, sha256Parts } from './hash.js';
+export { sha256, sha256Into, sha512, ripemd160, sha256Parts } from './hash.js';
 export { base58Encode, base58Decode } from './base58.js';
 export { Checksum160, Checksum256, Checksum512, type Checksum160Type, type Checksum256Type, type Checksum512Type } from './checksum.js';
 export { Name, ACCOUNT_NAME_PATTERN, type NameType } from './name.js';

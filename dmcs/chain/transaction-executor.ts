@@ -579,17 +579,19 @@ export class TransactionExecutor {
 
   private receipt(acct: AccountRecord, scope: ApplyScope, actDigest: Uint8Array): ActionReceipt {
     const st = this.state;
-    const authSequence: Array<[string, number]> = [];
     const actors = (scope.actors ??= sortedActors(scope.act));
+    const authorizers: AccountRecord[] = [];
     for (const actor of actors) {
       const a = st.getAccount(actor);
-      if (a) authSequence.push([actor, st.nextAuthSequence(a)]);
+      if (a) authorizers.push(a);
     }
+    const globalSequence = st.receiptSequences(acct, authorizers);
+    const authSequence: Array<[string, number]> = authorizers.map((a) => [a.name, a.authSequence]);
     return {
       receiver: acct.name,
       actDigest,
-      globalSequence: st.nextGlobalSequence(),
-      recvSequence: st.nextRecvSequence(acct),
+      globalSequence,
+      recvSequence: acct.recvSequence,
       authSequence,
       codeSequence: acct.codeSequence,
       abiSequence: acct.abiSequence,

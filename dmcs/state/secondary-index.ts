@@ -12,7 +12,7 @@ import type { UndoLog } from './undo-log.js';
 import type { RamCharge } from './ram-charge.js';
 import { SortedChunks } from './sorted-chunks.js';
 import type { CaptureStamped, SnapshotCapture } from './snapshot-capture.js';
-import { indexEntryRecordHash, type HashAccumulator } from './state-digest.js';
+import { indexEntryRecordHash, transientRecordHash, type HashAccumulator } from './state-digest.js';
 
 export interface IndexOwner {
   readonly undo: UndoLog;
@@ -152,7 +152,7 @@ export class SecondaryIndex implements SecondaryTable {
     this.owner.indexChanged(this);
     this.order.insert(row);
     this.byPrimary.set(row.primary, row);
-    this.owner.records.add(indexEntryRecordHash(this, row));
+    this.owner.records.add(indexEntryRecordHash(this, row, transientRecordHash));
   }
 
   private delete(row: SecondaryRow): void {
@@ -160,6 +160,6 @@ export class SecondaryIndex implements SecondaryTable {
     if (!this.order.delete(row)) return;
     this.owner.indexChanged(this);
     this.byPrimary.delete(row.primary);
-    this.owner.records.remove(indexEntryRecordHash(this, row));
+    this.owner.records.remove(indexEntryRecordHash(this, row, transientRecordHash));
   }
 }

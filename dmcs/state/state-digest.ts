@@ -13,7 +13,7 @@
  * generalized birthday), so it must not become a consensus value without moving to a
  * lattice hash (LtHash, 2048 bytes) or a merkle tree. A merkle root can be added beside it.
  */
-import { BinaryWriter, sha256 } from '../../abi/antelope/index.js';
+import { BinaryWriter, sha256, sha256Into } from '../../abi/antelope/index.js';
 import type { DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import type { Schedule } from './producer-schedule.js';
 
@@ -95,6 +95,20 @@ export class HashAccumulator {
 /** One reused writer: hashing is synchronous, nothing interleaves. */
 const w = new BinaryWriter(1024);
 
+/** One buffer for a record hash added to or removed from an accumulator at once (never kept). */
+export const transientRecordHash = new Uint8Array(32);
+
+/**
+ * sha256 of what `w` holds: into `out` when given (a caller that adds or removes the hash at once
+ * passes one reused buffer: a transfer changes two rows, four record hashes, and each new array was
+ * garbage a moment later), else a new array.
+ */
+function digestOf(out: Uint8Array | undefined): Uint8Array {
+  if (out === undefined) return sha256(w.peek());
+  sha256Into(w.peek(), out, 0);
+  return out;
+}
+
 /** What identifies a table or an index. */
 interface TableName {
   readonly code: bigint;
@@ -102,17 +116,17 @@ interface TableName {
   readonly table: bigint;
 }
 
-export function tableRecordHash(t: TableName & { readonly payer: bigint }): Uint8Array {
+export function tableRecordHash(t: TableName & { readonly payer: bigint }, out?: Uint8Array): Uint8Array {
   w.reset();
   w.u8(RecordTag.table);
   w.u64(t.code);
   w.u64(t.scope);
   w.u64(t.table);
   w.u64(t.payer);
-  return sha256(w.peek());
+  return digestOf(out);
 }
 
-export function rowRecordHash(t: TableName, r: DbRow): Uint8Array {
+export function rowRecordHash(t: TableName, r: DbRow, out?: Uint8Array): Uint8Array {
   w.reset();
   w.u8(RecordTag.row);
   w.u64(t.code);
@@ -121,10 +135,10 @@ export function rowRecordHash(t: TableName, r: DbRow): Uint8Array {
   w.u64(r.primary);
   w.u64(r.payer);
   w.bytes(r.value);
-  return sha256(w.peek());
+  return digestOf(out);
 }
 
-export function indexRecordHash(ix: TableName & { readonly kind: SecondaryKind; readonly payer: bigint }): Uint8Array {
+export function indexRecordHash(ix: TableName & { readonly kind: SecondaryKind; readonly payer: bigint }, out?: Uint8Array): Uint8Array {
   w.reset();
   w.u8(RecordTag.index);
   w.string(ix.kind);
@@ -132,10 +146,10 @@ export function indexRecordHash(ix: TableName & { readonly kind: SecondaryKind; 
   w.u64(ix.scope);
   w.u64(ix.table);
   w.u64(ix.payer);
-  return sha256(w.peek());
+  return digestOf(out);
 }
 
-export function indexEntryRecordHash(ix: TableName & { readonly kind: SecondaryKind }, e: SecondaryRow): Uint8Array {
+export function indexEntryRecordHash(ix: TableName & { readonly kind: SecondaryKind }, e: SecondaryRow, out?: Uint8Array): Uint8Array {
   w.reset();
   w.u8(RecordTag.indexEntry);
   w.string(ix.kind);
@@ -145,7 +159,7 @@ export function indexEntryRecordHash(ix: TableName & { readonly kind: SecondaryK
   w.u64(e.primary);
   secondaryKey(e.secondary);
   w.u64(e.payer);
-  return sha256(w.peek());
+  return digestOf(out);
 }
 
 function secondaryKey(k: SecondaryKey): void {

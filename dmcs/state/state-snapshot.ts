@@ -21,7 +21,7 @@ import { decodeIndexEntries, decodeIndexHeader, encodeIndex } from './index-code
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { Schedule } from './producer-schedule.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
-import type { RecentCapture } from './recent-transactions.js';
+import type { RecentCapture, RecentId } from './recent-transactions.js';
 import {
   Section,
   SNAPSHOT_MAGIC,
@@ -104,10 +104,10 @@ export class StateSnapshot {
   }
 
   /** The ids at N in batches (one batch, maybe empty, when there are none: a RECENT section is always written). */
-  private *recentBatches(chunkBytes: number): Generator<ReadonlyArray<readonly [string, number]>> {
+  private *recentBatches(chunkBytes: number): Generator<readonly RecentId[]> {
     const r = this.meta.recent;
     if (Array.isArray(r)) {
-      yield r;
+      yield (r as ReadonlyArray<readonly [string, number]>).map(([id, exp]) => ({ id, exp }));
       return;
     }
     let any = false;
@@ -269,10 +269,10 @@ function encodeTable(w: BinaryWriter, t: Table, rows: DbRow[]): Uint8Array {
 /** One id's bytes, reused: each id is copied into the section at once. */
 const idBytes = Buffer.alloc(32);
 
-function encodeRecent(w: BinaryWriter, recent: ReadonlyArray<readonly [string, number]>): Uint8Array {
+function encodeRecent(w: BinaryWriter, recent: readonly RecentId[]): Uint8Array {
   w.reset();
   w.varuint32(recent.length);
-  for (const [id, exp] of recent) {
+  for (const { id, exp } of recent) {
     // the node's own ids (hex of a digest): decoded in place, without the strict parser's pattern
     // and a buffer per id, yet still refused unless 64 hex digits
     if (id.length !== 64 || idBytes.write(id, 0, 32, 'hex') !== 32)

@@ -33,7 +33,7 @@ import { SortedChunks } from './sorted-chunks.js';
 import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
-import { indexRecordHash, rowRecordHash, tableRecordHash, type HashAccumulator } from './state-digest.js';
+import { indexRecordHash, rowRecordHash, tableRecordHash, transientRecordHash, type HashAccumulator } from './state-digest.js';
 import type { OrderedStore } from './ordered-store.js';
 import {
   INDEX_KEYS_END,
@@ -192,7 +192,7 @@ export class Table implements ContractTable {
     this.store_.markChanged(this);
     this.order.insert(row.primary);
     this.rows.set(row.primary, row);
-    this.store_.records.add(rowRecordHash(this, row));
+    this.store_.records.add(rowRecordHash(this, row, transientRecordHash));
   }
 
   private removeRow(primary: bigint): void {
@@ -202,15 +202,15 @@ export class Table implements ContractTable {
     this.store_.markChanged(this);
     this.order.delete(primary);
     this.rows.delete(primary);
-    this.store_.records.remove(rowRecordHash(this, row));
+    this.store_.records.remove(rowRecordHash(this, row, transientRecordHash));
   }
 
   private replaceRow(old: DbRow, next: DbRow): void {
     this.beforeChange();
     this.store_.markChanged(this);
     this.rows.set(old.primary, next);
-    this.store_.records.remove(rowRecordHash(this, old));
-    this.store_.records.add(rowRecordHash(this, next));
+    this.store_.records.remove(rowRecordHash(this, old, transientRecordHash));
+    this.store_.records.add(rowRecordHash(this, next, transientRecordHash));
   }
 }
 
@@ -244,13 +244,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   private attachIndex(ix: SecondaryIndex): void {
     this.indexes.set(indexKeyString(ix), ix);
-    this.records.add(indexRecordHash(ix));
+    this.records.add(indexRecordHash(ix, transientRecordHash));
     this.indexChanged(ix);
   }
 
   private detachIndex(ix: SecondaryIndex): void {
     this.indexes.delete(indexKeyString(ix));
-    this.records.remove(indexRecordHash(ix));
+    this.records.remove(indexRecordHash(ix, transientRecordHash));
     this.indexChanged(ix);
   }
 
@@ -575,7 +575,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   private attach(t: Table): void {
     t.inStore = false; // a table put back by an undo may have been removed from the store meanwhile
-    this.records.add(tableRecordHash(t));
+    this.records.add(tableRecordHash(t, transientRecordHash));
     this.remember(t);
     this.markChanged(t);
   }
@@ -584,7 +584,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const scopes = this.byCode.get(t.code);
     const tables = scopes?.get(t.scope);
     if (!tables?.delete(t.table)) return;
-    this.records.remove(tableRecordHash(t));
+    this.records.remove(tableRecordHash(t, transientRecordHash));
     if (tables.size === 0) {
       scopes!.delete(t.scope);
       this.scopeOrder.get(t.code)?.delete(t.scope);

@@ -85,8 +85,14 @@ function randomWrite(st: ChainState, r: () => number, blockNum: number): void {
       else st.producers.propose([{ producerName: who, authority: auth }], blockNum);
       break;
     default:
-      st.nextRecvSequence(acct);
-      st.nextGlobalSequence();
+      if (r() < 0.5) {
+        st.nextRecvSequence(acct);
+        st.nextGlobalSequence();
+      } else {
+        // one receipt: its authorizers distinct, maybe the receiver among them (a notified actor)
+        const authorizers = [...new Set([pick(ACCOUNTS), pick(ACCOUNTS)])].map((a) => st.getAccount(a)).filter((a) => a !== undefined);
+        st.receiptSequences(acct, authorizers);
+      }
       st.addRam(who, Math.floor(r() * 100) - 50);
   }
 }
@@ -164,6 +170,43 @@ test('the accumulator adds and removes modulo 2^256', () => {
   acc.remove(a);
   assert.is(hex(acc.sum()), '00'.repeat(32));
   assert.is(acc.count, 0);
+});
+
+test('one receipt bumps the sequences one at a time would, and one rollback undoes them all', () => {
+  const make = () => {
+    const st = new ChainState();
+    for (const a of ['tok', 'alice', 'bob']) st.createAccount(a, auth, auth, 0);
+    return st;
+  };
+  const stepwise = make();
+  const once = make();
+  const before = hex(once.digest());
+  // a transfer's three receipts: the contract, then the notified sender (also the authorizer) and receiver
+  const mark = once.undo.checkpoint();
+  for (const receiver of ['tok', 'alice', 'bob']) {
+    const s = stepwise.getAccount(receiver)!;
+    const auth1 = stepwise.nextAuthSequence(stepwise.getAccount('alice')!);
+    const global1 = stepwise.nextGlobalSequence();
+    const recv1 = stepwise.nextRecvSequence(s);
+    const o = once.getAccount(receiver)!;
+    const alice = once.getAccount('alice')!;
+    const global2 = once.receiptSequences(o, [alice]);
+    assert.equal([global2, o.recvSequence, alice.authSequence], [global1, recv1, auth1], receiver);
+  }
+  assert.is(hex(once.digest()), hex(stepwise.digest()), 'the same state as the single steps');
+  assert.is(hex(once.digest()), hex(once.recomputeDigest()));
+  assert.is(once.undo.end - mark, 3, 'one undo closure per receipt');
+  once.undo.rollback(mark);
+  assert.is(hex(once.digest()), before, 'the rollback restores the digest');
+  assert.equal(
+    ['tok', 'alice', 'bob'].map((a) => [once.getAccount(a)!.recvSequence, once.getAccount(a)!.authSequence]),
+    [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ],
+  );
+  assert.is(once.globalSequence, 0);
 });
 
 test.run();
