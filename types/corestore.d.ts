@@ -7,8 +7,14 @@ declare module 'corestore' {
     valueEncoding?: string;
     exclusive?: boolean;
   }
+  /** hypercore-storage 3's CorestoreStorage, as far as the block log uses it. */
+  export interface CorestoreStorage {
+    /** The RocksDB column family session the cores are written to. */
+    db: { flush(): Promise<void> };
+  }
   export default class Corestore {
     constructor(storage: string, opts?: object);
+    readonly storage: CorestoreStorage;
     ready(): Promise<void>;
     close(): Promise<void>;
     get(opts: CorestoreGetOptions | Uint8Array): Hypercore;

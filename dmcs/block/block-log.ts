@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { bytesToHex } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import { DataFolderError } from './data-folder-error.js';
-import { openBlockStore, releasePidFile } from './block-store.js';
+import { closeBlockStore, openBlockStore, releasePidFile } from './block-store.js';
 
 /** Told about repairs made while opening (a copied data folder adopted); default stderr. */
 export type OnWarning = (message: string) => void;
@@ -225,7 +225,7 @@ export class BlockLog {
     await this.appending;
     await this.markerWrite;
     await this.core.close();
-    await this.store.close();
+    await closeBlockStore(this.store);
     releasePidFile(this.dataDir);
   }
 }

@@ -61,6 +61,30 @@ export async function openBlockStore(
   }
 }
 
+/**
+ * Closes the store after its cores closed, first flushing RocksDB's memtables to its table and blob
+ * files. Without it, whatever the write buffers held (up to two of 64 MB) stays only in the
+ * write-ahead log, and the next open replays it before the node can answer: 260-300 ms for 189 MB
+ * of blocks on this 2-core machine, against 15-23 ms after the flush (the 0.9 s it costs moves to a
+ * clean shutdown; a crash still leaves the log to replay, bounded by the buffers). The column
+ * family is flushed itself: hypercore-storage 3's own `flush()` flushes RocksDB's default family,
+ * which holds nothing (checked on the pinned version; test/dmcs/block/block-log-flush.test.ts).
+ */
+export async function closeBlockStore(store: Corestore): Promise<void> {
+  // a flush that fails (the folder was removed, the disk is full) loses nothing: the write-ahead
+  // log still holds the blocks and the next open replays it. RocksDB then reports the same error
+  // again from close, which is not a new failure: the close goes on as it did before the flush.
+  let flushed = true;
+  await store.storage.db.flush().catch(() => {
+    flushed = false;
+  });
+  try {
+    await store.close();
+  } catch (e) {
+    if (flushed) throw e;
+  }
+}
+
 /** Forgets the pid file when the node that wrote it stops. */
 export function releasePidFile(dataDir: string): void {
   const path = join(dataDir, PID_FILE);
