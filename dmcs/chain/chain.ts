@@ -33,12 +33,10 @@ import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState, type StateStoreOptions, type StoreWrite } from '../state/chain-state.js';
 import {
   COMMIT_KEY,
-  RECENT_KEY_END,
-  RECENT_KEY_FIRST,
   STATE_COMMIT_BLOCKS,
   decodeCommit,
   encodeCommit,
-  recentEntry,
+  restoreRecent,
   recentKey,
   RECENT_VALUE,
   type StoreCommit,
@@ -405,11 +403,11 @@ export class Chain {
     this.startedFromStore = -1;
     try {
       this.state.openAtCommit(c);
-      for (const { key } of store.range(RECENT_KEY_FIRST, RECENT_KEY_END)) this.recent.add(...recentEntry(key));
+      // the HTTP server already answers get_info ("replaying") while the chain opens: a turn between slices
+      await restoreRecent(store, this.recent, () => new Promise<void>((resolve) => setImmediate(resolve)));
     } catch (e) {
       return `state store: ${(e as Error).message}`;
     }
-    this.recent.takeChanges(); // they are the store's already
     if (!bytesEqual(this.state.digest(), c.stateDigest)) return 'state store: the reopened state does not hash to its recorded digest';
     if (opts.verifyStateStore && !bytesEqual(this.state.recomputeDigest(), c.stateDigest))
       return 'state store: its records do not hash to the recorded digest';

@@ -116,6 +116,23 @@ export class OrderedStore {
   }
 
   /**
+   * The keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time (each lmdb-js's own
+   * copy, values not read): for a reader that needs the keys alone (the transaction ids a restart
+   * reloads).
+   */
+  *keys(start: Uint8Array, end: Uint8Array): Generator<Uint8Array> {
+    let from = start;
+    let exclusive = false;
+    for (;;) {
+      const batch = [...this.db.getKeys({ start: from, end, exclusiveStart: exclusive, limit: STORE_RANGE_BATCH })];
+      yield* batch;
+      if (batch.length < STORE_RANGE_BATCH) return;
+      from = batch[batch.length - 1]!;
+      exclusive = true;
+    }
+  }
+
+  /**
    * `range(start, end, view)` as lmdb-js hands the entries out: each key and value already its own
    * copy (a Node `Buffer`), not copied again; for a reader that copies them on (a snapshot writer),
    * where the second copy was a third of the walk's cost.

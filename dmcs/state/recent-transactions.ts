@@ -140,6 +140,17 @@ export class RecentTransactions {
     if (this.heap.length > 2 * this.byId.size + HEAP_COMPACT_SLACK) this.rebuild();
   }
 
+  /**
+   * Adds `id`, expiring at `exp`, as the state store already holds it (a restart at the store's
+   * commit): no change is kept for the next commit. Given oldest first (the store's key order), each
+   * joins the heap at its end.
+   */
+  restore(id: string, exp: number): void {
+    const e: Entry = { id, exp, epoch: 0 };
+    this.byId.set(id, e);
+    this.push(e);
+  }
+
   /** Removes `id` (a rollback); its heap entry goes stale. */
   delete(id: string): boolean {
     const e = this.byId.get(id);

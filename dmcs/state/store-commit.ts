@@ -19,10 +19,12 @@
  * only the blocks after it.
  */
 import { createHash } from 'node:crypto';
-import { BinaryReader, BinaryWriter, hexToBytes, bytesToHex } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, hexToBytes } from '../../abi/antelope/index.js';
 import { CodedError } from '../../lib/coded-error.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
 import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
+import type { OrderedStore } from './ordered-store.js';
+import type { RecentTransactions } from './recent-transactions.js';
 
 /**
  * The layout version of the commit record and the records beside it; another version is not used
@@ -146,8 +148,30 @@ export function recentKey(idHex: string, exp: number): Uint8Array {
   return k;
 }
 
+/** Transaction ids `restoreRecent` reloads between two turns (about 2.5 ms of work on a 2-core machine). */
+export const RECENT_RESTORE_SLICE = 1024;
+
+/**
+ * Reloads the unexpired transaction ids the store holds into `recent` (a restart at the store's
+ * commit: the duplicate check), oldest first (the keys' order), awaiting `turn()` after every
+ * `RECENT_RESTORE_SLICE`: at a high transaction rate they number tens of thousands (up to an hour
+ * of expirations), and the caller may serve meanwhile. Returns how many. Throws
+ * `StoreFormatError` on a malformed key.
+ */
+export async function restoreRecent(store: OrderedStore, recent: RecentTransactions, turn: () => Promise<void>): Promise<number> {
+  let n = 0;
+  for (const key of store.keys(RECENT_KEY_FIRST, RECENT_KEY_END)) {
+    const [id, exp] = recentEntry(key);
+    recent.restore(id, exp);
+    if (++n % RECENT_RESTORE_SLICE === 0) await turn();
+  }
+  return n;
+}
+
 /** An id's key back as [id hex, expiration]. */
 export function recentEntry(key: Uint8Array): [string, number] {
   if (key.length !== RECENT_KEY_BYTES) throw new StoreFormatError('a transaction id entry is malformed');
-  return [bytesToHex(key.subarray(5)), new DataView(key.buffer, key.byteOffset, 5).getUint32(1)];
+  // read in place (a restart reloads tens of thousands: a view and a DataView per key were a third of it)
+  const id = Buffer.from(key.buffer, key.byteOffset + 5, 32).toString('hex');
+  return [id, ((key[1]! << 24) | (key[2]! << 16) | (key[3]! << 8) | key[4]!) >>> 0];
 }

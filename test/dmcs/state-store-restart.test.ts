@@ -46,18 +46,21 @@ function start(dir: string, notes: string[], opts: Partial<NodeOptions> & { inMe
   });
 }
 
-/** `blocks` blocks of two new accounts each. */
-async function grow(node: EmbeddedNode, blocks: number): Promise<void> {
+/** `blocks` blocks of two new accounts each; returns the transactions pushed (as pushed). */
+async function grow(node: EmbeddedNode, blocks: number): Promise<object[]> {
   const client = new APIClient({ url: node.endpoint! });
+  const pushed: object[] = [];
   for (let b = 0; b < blocks; b++) {
     for (let i = 0; i < 2; i++) {
       const n = seq++;
       const name = `rest${letters[Math.floor(n / 676) % 26]}${letters[Math.floor(n / 26) % 26]}${letters[n % 26]}`;
       const { packed } = await buildSigned(client, [newAccountAction(name, String(k.toPublic()))]);
-      node.pushTransaction(Serializer.objectify(packed));
+      pushed.push(Serializer.objectify(packed));
+      node.pushTransaction(pushed[pushed.length - 1]!);
     }
     await node.produceBlock();
   }
+  return pushed;
 }
 
 test("a damaged store, another chain's store, a store older than the snapshot: refused with the reason, the state rebuilt", async () => {
@@ -65,17 +68,26 @@ test("a damaged store, another chain's store, a store older than the snapshot: r
   dirs.push(dir);
   const notes: string[] = [];
   let node = await start(dir, notes);
-  await grow(node, 7);
+  const pushed = await grow(node, 7);
   const stopped = digestOf(node);
   const chainId = node.chainId;
   await node.close();
 
-  // the clean stop committed the head: the restart opens there and replays nothing
+  // the clean stop committed the head: the restart opens there and replays nothing, and the
+  // unexpired transaction ids came back from the store (each pushed again is a duplicate)
   node = await start(dir, notes);
   assert.is(node.chain.startedFromStore, stopped.head_block_num);
   assert.is(node.chain.replayedBlocks, 0);
   assert.is(digestOf(node).state_digest, stopped.state_digest);
-  await node.close();
+  try {
+    for (const p of [pushed[0]!, pushed[pushed.length - 1]!])
+      assert.throws(
+        () => node.pushTransaction(p),
+        (e: unknown) => (e as { code?: string }).code === 'tx_duplicate',
+      );
+  } finally {
+    await node.close();
+  }
 
   // the log one block short of the store's commit, as a kill right after the commit leaves it: the
   // commit record keeps the block then, and the restart appends it
