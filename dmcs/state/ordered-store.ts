@@ -92,27 +92,22 @@ export class OrderedStore {
    */
   *range(start: Uint8Array, end: Uint8Array, view?: StoreView, reverse = false): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
-    let from = reverse ? end : start;
-    let exclusive = false;
-    for (;;) {
-      const batch = [
-        ...this.db.getRange({
-          start: from,
-          end: reverse ? start : end,
-          reverse,
-          exclusiveStart: exclusive,
-          limit: STORE_RANGE_BATCH,
-          ...(transaction ? { transaction } : {}),
-        }),
-      ].map((e) => ({
-        key: new Uint8Array(e.key),
-        value: new Uint8Array(e.value),
-      }));
-      yield* batch;
-      if (batch.length < STORE_RANGE_BATCH) return;
-      from = batch[batch.length - 1]!.key;
-      exclusive = true;
-    }
+    yield* paged(
+      reverse ? end : start,
+      (e) => e.key,
+      (from, exclusiveStart) =>
+        Array.from(
+          this.db.getRange({
+            start: from,
+            end: reverse ? start : end,
+            reverse,
+            exclusiveStart,
+            limit: STORE_RANGE_BATCH,
+            ...(transaction ? { transaction } : {}),
+          }),
+          (e) => ({ key: new Uint8Array(e.key), value: new Uint8Array(e.value) }),
+        ),
+    );
   }
 
   /**
@@ -121,15 +116,11 @@ export class OrderedStore {
    * reloads).
    */
   *keys(start: Uint8Array, end: Uint8Array): Generator<Uint8Array> {
-    let from = start;
-    let exclusive = false;
-    for (;;) {
-      const batch = [...this.db.getKeys({ start: from, end, exclusiveStart: exclusive, limit: STORE_RANGE_BATCH })];
-      yield* batch;
-      if (batch.length < STORE_RANGE_BATCH) return;
-      from = batch[batch.length - 1]!;
-      exclusive = true;
-    }
+    yield* paged(
+      start,
+      (k) => k,
+      (from, exclusiveStart) => Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH })),
+    );
   }
 
   /**
@@ -139,28 +130,37 @@ export class OrderedStore {
    */
   *entries(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
-    let from = start;
-    let exclusive = false;
-    for (;;) {
-      const batch: Array<{ key: Uint8Array; value: Uint8Array }> = [];
-      for (const e of this.db.getRange({
-        start: from,
-        end,
-        exclusiveStart: exclusive,
-        limit: STORE_RANGE_BATCH,
-        ...(transaction ? { transaction } : {}),
-      }))
-        batch.push({ key: e.key, value: e.value });
-      yield* batch;
-      if (batch.length < STORE_RANGE_BATCH) return;
-      from = batch[batch.length - 1]!.key;
-      exclusive = true;
-    }
+    yield* paged(
+      start,
+      (e) => e.key,
+      (from, exclusiveStart) =>
+        Array.from(
+          this.db.getRange({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, ...(transaction ? { transaction } : {}) }),
+          (e): { key: Uint8Array; value: Uint8Array } => ({ key: e.key, value: e.value }),
+        ),
+    );
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     return this.db.close();
+  }
+}
+
+/**
+ * A walk read a batch at a time: `read(from, exclusive)` gives up to `STORE_RANGE_BATCH` items
+ * from `from` on (past it when `exclusive`), the next batch starts after the last item's key, and
+ * a short batch ends the walk (no read transaction spans two batches).
+ */
+function* paged<T>(first: Uint8Array, keyOf: (item: T) => Uint8Array, read: (from: Uint8Array, exclusive: boolean) => T[]): Generator<T> {
+  let from = first;
+  let exclusive = false;
+  for (;;) {
+    const batch = read(from, exclusive);
+    yield* batch;
+    if (batch.length < STORE_RANGE_BATCH) return;
+    from = keyOf(batch[batch.length - 1]!);
+    exclusive = true;
   }
 }
