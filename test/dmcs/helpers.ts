@@ -29,8 +29,9 @@ export function tempDir(tag = 'dmcs'): string {
   return mkdtempSync(join(tmpdir(), `peeros-${tag}-`));
 }
 
+/** Removes `dir`, retrying while a thread still writes into it (RocksDB's and LMDB's own threads can add a file mid-removal: ENOTEMPTY). */
 export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 }
 
 export interface DevNode {
