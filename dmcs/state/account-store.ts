@@ -1,7 +1,8 @@
 /**
  * The accounts of the chain state, by name and by u64 value. Without a store every account stays
  * in memory (a `Map`). With an `OrderedStore` underneath, memory holds a bounded cache: at most
- * `budget` accounts after a `trim`, least recently used first out; the rest live on disk as
+ * `budget` accounts after a `trim`, least recently used first out (by use stamps: use-stamps.ts);
+ * the rest live on disk as
  *
  *   key   'S' ‖ u64 name value ‖ 0x00 (store-keys.ts: the account's tables follow it)
  *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
@@ -25,6 +26,7 @@ import type { OrderedStore } from './ordered-store.js';
 import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
+import { UseClock, oldestCut } from './use-stamps.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -41,8 +43,9 @@ export interface StoredAccount {
 }
 
 export class AccountStore {
-  /** Cached accounts, least recently used first (with a store); every account (without one). */
+  /** Cached accounts, each stamped at its last use (with a store); every account (without one). */
   private readonly hot = new Map<string, AccountRecord>();
+  private readonly clock = new UseClock();
   private readonly byValue = new Map<bigint, AccountRecord>();
   /** Names created, changed or removed since the last flush (pinned in `hot` when they exist). */
   private changed = new Set<string>();
@@ -88,10 +91,7 @@ export class AccountStore {
   get(name: string): AccountRecord | undefined {
     const a = this.hot.get(name);
     if (a !== undefined) {
-      if (this.store !== null) {
-        this.hot.delete(name); // most recently used last
-        this.hot.set(name, a);
-      }
+      if (this.store !== null) a.cacheUse = this.clock.tick();
       return a;
     }
     if (this.store === null || this.unsettled(name)) return undefined;
@@ -113,6 +113,7 @@ export class AccountStore {
 
   /** Adds a new account object (creation, or the undo of its removal). */
   set(a: AccountRecord): void {
+    if (this.store !== null) a.cacheUse = this.clock.tick();
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     this.markChanged(a.name);
@@ -216,12 +217,16 @@ export class AccountStore {
     const keep = Math.floor(this.budget * TRIM_TO);
     const released = this.undo.released;
     for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
+    // droppable: what the store holds as it is, and no undo closure of a reversible block refers to
+    const droppable: AccountRecord[] = [];
+    for (const [name, a] of this.hot) if (!this.pins.has(name) && !this.unsettled(name)) droppable.push(a);
+    const stamps = new Float64Array(droppable.length);
+    for (let i = 0; i < droppable.length; i++) stamps[i] = droppable[i]!.cacheUse!;
+    const cut = oldestCut(stamps, this.hot.size - keep);
     let dropped = 0;
-    for (const [name, a] of this.hot) {
-      if (this.hot.size <= keep) break;
-      if (this.pins.has(name)) continue; // an undo closure of a reversible block refers to it
-      if (this.unsettled(name)) continue; // the store does not hold it as it is (yet)
-      this.hot.delete(name);
+    for (const a of droppable) {
+      if (a.cacheUse! > cut) continue;
+      this.hot.delete(a.name);
       this.byValue.delete(a.value);
       dropped++;
     }
@@ -232,6 +237,7 @@ export class AccountStore {
     const bytes = this.store!.get(accountKey(value));
     if (bytes === undefined) return undefined;
     const a = this.decode(bytes, value);
+    a.cacheUse = this.clock.tick();
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     return a;
@@ -304,6 +310,7 @@ class StoredAccountRecord implements AccountRecord {
   recvSequence: number;
   authSequence: number;
   snapshotEpoch = 0;
+  cacheUse = 0;
   recordHash: Uint8Array;
   auth: AuthBytes | null;
   /** The snapshot form of the permissions and links until they are decoded (then null). */

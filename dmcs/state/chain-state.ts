@@ -513,6 +513,7 @@ export class ChainState {
       permissions: new Map(),
       links: new Map(),
       snapshotEpoch: 0,
+      cacheUse: 0,
       auth: null,
     };
     const capture = this.tables.capture;

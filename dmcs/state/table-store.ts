@@ -17,8 +17,8 @@
  *
  * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
  * written by a commit that has not landed yet, or that an undo closure of a reversible block still
- * refers to, are pinned, and `trim` drops the least
- * recently used only between blocks. A table
+ * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts)
+ * only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
  * indexes stay in memory, and each one changed since the last flush is written whole under
  *
@@ -53,6 +53,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
+import { UseClock, oldestCut } from './use-stamps.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -71,6 +72,8 @@ export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
+  /** With a store: the table cache's stamp of its last use (use-stamps.ts). */
+  cacheUse = 0;
   /**
    * With a store: whether the store holds this table's directory entry for sure (read from the
    * store, or written by a commit since it was last attached); when not, the next commit writes it.
@@ -271,8 +274,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
     }
   }
 
-  /** With a store: tables in access order, least recent first (the cached ones). */
+  /** With a store: the cached tables by key, each stamped at its last use. */
   private readonly recent = new Map<string, Table>();
+  private readonly clock = new UseClock();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
   /**
@@ -371,11 +375,15 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const keep = Math.floor(this.budget * keepShare);
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
+    // droppable: what the store holds as it is, and no undo closure of a reversible block refers to
+    const droppable: Table[] = [];
+    for (const [key, t] of this.recent) if (!this.pins.has(key) && !this.unsettled(key)) droppable.push(t);
+    const stamps = new Float64Array(droppable.length);
+    for (let i = 0; i < droppable.length; i++) stamps[i] = droppable[i]!.cacheUse;
+    const cut = oldestCut(stamps, this.recent.size - keep);
     let dropped = 0;
-    for (const [key, t] of this.recent) {
-      if (this.recent.size <= keep) break;
-      if (this.pins.has(key)) continue; // an undo closure of a reversible block refers to it
-      if (this.unsettled(key)) continue; // the store does not hold it as it is (yet)
+    for (const t of droppable) {
+      if (t.cacheUse > cut) continue;
       this.forget(t);
       dropped++;
     }
@@ -407,7 +415,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
       }
     }
     tables.set(t.table, t);
-    if (this.store !== null) this.recent.set(tableKeyString(t.code, t.scope, t.table), t);
+    if (this.store === null) return;
+    t.cacheUse = this.clock.tick();
+    this.recent.set(tableKeyString(t.code, t.scope, t.table), t);
   }
 
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
@@ -427,9 +437,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const t = this.byCode.get(code)?.get(scope)?.get(table);
     if (this.store === null) return t;
     if (t) {
-      const key = tableKeyString(code, scope, table);
-      this.recent.delete(key); // most recently used last
-      this.recent.set(key, t);
+      t.cacheUse = this.clock.tick();
       return t;
     }
     return this.load(code, scope, table);
