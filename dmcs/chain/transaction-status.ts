@@ -16,8 +16,8 @@ export interface TrackedTransaction {
   expiration: number;
   /** The block it is in (or the pending block's number while LOCALLY_APPLIED). */
   blockNum: number;
-  /** Set once the block is sealed or applied. */
-  block?: { id: Uint8Array; timeMs: number };
+  /** Set once the block is sealed or applied (one object per block, shared: never changed). */
+  block?: { readonly id: Uint8Array; readonly timeMs: number };
 }
 
 export class TransactionStatus {
@@ -41,7 +41,8 @@ export class TransactionStatus {
     const unsealed = this.#unsealed.get(num);
     if (unsealed) {
       this.#unsealed.delete(num);
-      for (const txid of unsealed) this.#byId.get(txid)!.block = { id, timeMs };
+      const block = { id, timeMs }; // one per block, shared by its transactions (kept 180 s each)
+      for (const txid of unsealed) this.#byId.get(txid)!.block = block;
     }
     // forget transactions whose block is older than the retention, oldest first
     for (const [txid, t] of this.#byId) {
