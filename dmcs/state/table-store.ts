@@ -376,23 +376,22 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
     // droppable: what the store holds as it is, and no undo closure of a reversible block refers to
-    const droppable: Table[] = [];
-    for (const [key, t] of this.recent) if (!this.pins.has(key) && !this.unsettled(key)) droppable.push(t);
+    const droppable: Array<[string, Table]> = [];
+    for (const entry of this.recent) if (!this.pins.has(entry[0]) && !this.unsettled(entry[0])) droppable.push(entry);
     const stamps = new Float64Array(droppable.length);
-    for (let i = 0; i < droppable.length; i++) stamps[i] = droppable[i]!.cacheUse;
+    for (let i = 0; i < droppable.length; i++) stamps[i] = droppable[i]![1].cacheUse;
     const cut = oldestCut(stamps, this.recent.size - keep);
     let dropped = 0;
-    for (const t of droppable) {
+    for (const [key, t] of droppable) {
       if (t.cacheUse > cut) continue;
-      this.forget(t);
+      this.forget(t, key);
       dropped++;
     }
     return dropped;
   }
 
-  /** Removes `t` from memory only (it is in the store). */
-  private forget(t: Table): void {
-    const key = tableKeyString(t.code, t.scope, t.table);
+  /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
+  private forget(t: Table, key: string): void {
     this.recent.delete(key);
     const scopes = this.byCode.get(t.code);
     const tables = scopes?.get(t.scope);
