@@ -53,7 +53,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
-import { UseClock, oldestCut } from './use-stamps.js';
+import { HELD, UseClock, oldestCut } from './use-stamps.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -375,18 +375,29 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const keep = Math.floor(this.budget * keepShare);
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
-    // droppable: what the store holds as it is, and no undo closure of a reversible block refers to
-    const droppable: Array<[string, Table]> = [];
-    for (const entry of this.recent) if (!this.pins.has(entry[0]) && !this.unsettled(entry[0])) droppable.push(entry);
-    const stamps = new Float64Array(droppable.length);
-    for (let i = 0; i < droppable.length; i++) stamps[i] = droppable[i]![1].cacheUse;
+    // held whatever their stamps (marked on the few objects, as account-store.ts does): changed
+    // since the last flush, in a commit in flight, or referred to by an undo closure
+    const held: Array<[Table, number]> = [];
+    const hold = (key: string) => {
+      const t = this.recent.get(key);
+      if (t === undefined || t.cacheUse === HELD) return;
+      held.push([t, t.cacheUse]);
+      t.cacheUse = HELD;
+    };
+    for (const key of this.pins.keys()) hold(key);
+    for (const key of this.changed.keys()) hold(key);
+    for (const m of this.landing) for (const key of m.keys()) hold(key);
+    const stamps = new Float64Array(this.recent.size - held.length);
+    let n = 0;
+    for (const t of this.recent.values()) if (t.cacheUse !== HELD) stamps[n++] = t.cacheUse;
     const cut = oldestCut(stamps, this.recent.size - keep);
     let dropped = 0;
-    for (const [key, t] of droppable) {
-      if (t.cacheUse > cut) continue;
+    for (const [key, t] of this.recent) {
+      if (t.cacheUse === HELD || t.cacheUse > cut) continue;
       this.forget(t, key);
       dropped++;
     }
+    for (const [t, use] of held) t.cacheUse = use;
     return dropped;
   }
 

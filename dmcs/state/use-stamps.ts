@@ -6,6 +6,9 @@
  * selecting the oldest of the stamps of the entries it may drop.
  */
 
+/** A trim's mark on an entry it must keep whatever its stamp (restored after the trim). */
+export const HELD = -1;
+
 /** Hands out use stamps: 1, 2, 3, ... (never 0, so an entry stamped once is newer than none). */
 export class UseClock {
   private ticks = 0;
