@@ -25,6 +25,10 @@
  *   (`instantiate.cached`, the name of this figure until issue 16, is no longer produced.)
  * - `instantiate.warm.p50` / `.p99` — the same 32 instantiations timed one by one, µs: the spread
  *   (issue 15 asks p99 / p50 <= 4, so that an instantiation does not depend on the GC's mood).
+ * - `instantiate.v8.p50` — the baseline of the same run: V8's own `new WebAssembly.Instance` of the
+ *   same compiled module with do-nothing imports, timed as `instantiate.warm.p50` is. Both pay the
+ *   machine's price for the fresh pages a new memory touches (on a VM whose first touch of a page
+ *   costs 15-30 µs, about 150 µs each), so their ratio is what the host adds.
  *
  * The fixture is `test/fixtures/apps/bench` (commands `null {n}` and `echo {n, size}`), run in
  * process through {@link AppInstance} — the same path an app worker runs.
@@ -193,7 +197,11 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
     results.push(measure('v8.import.noop', 'ns/op', runs, () => nsPerOp(() => loop(N), N)));
   }
 
-  if (!['isa.null', 'isa.echo.64', 'isa.echo.4096', 'instantiate.cold', 'instantiate.after-gc', 'instantiate.warm'].some(want))
+  if (
+    !['isa.null', 'isa.echo.64', 'isa.echo.4096', 'instantiate.cold', 'instantiate.after-gc', 'instantiate.warm', 'instantiate.v8'].some(
+      want,
+    )
+  )
     return results;
   const manifest = validateManifest(JSON.parse(await readFile(new URL('peeros.json', FIXTURE), 'utf8')));
   const wasm = await readFile(new URL(manifest.entry, FIXTURE));
@@ -268,6 +276,28 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
     if (want('instantiate.warm')) results.push(summarize('instantiate.warm', 'µs/op', warm));
     if (want('instantiate.warm.p50')) results.push(summarize('instantiate.warm.p50', 'µs/op', warmP50));
     if (want('instantiate.warm.p99')) results.push(summarize('instantiate.warm.p99', 'µs/op', warmP99));
+  }
+  if (want('instantiate.v8')) {
+    // V8 alone, on the same module and with the same rhythm as instantiate.warm (a GC before each run)
+    const stubs: Record<string, Record<string, () => number>> = {};
+    for (const i of WebAssembly.Module.imports(prepared.module)) {
+      if (i.kind !== 'function')
+        throw new Error(`instantiate.v8: the fixture imports a ${i.kind} (${i.module}.${i.name}); only functions are stubbed`);
+      (stubs[i.module] ??= {})[i.name] = () => 0;
+    }
+    const N = 32;
+    const p50s: number[] = [];
+    for (let r = -1; r < runs; r++) {
+      fullGc();
+      const one: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const t1 = process.hrtime.bigint();
+        new WebAssembly.Instance(prepared.module, stubs);
+        one.push(Number(process.hrtime.bigint() - t1) / 1000);
+      }
+      if (r >= 0) p50s.push(percentile(one, 50));
+    }
+    results.push(summarize('instantiate.v8.p50', 'µs/op', p50s));
   }
   return results;
 }
