@@ -243,61 +243,86 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
     results.push(summarize('instantiate.cold', 'µs/op', samples));
   }
   if (['instantiate.after-gc', 'instantiate.warm'].some(want)) {
-    // 32 instantiations per run, a GC before each run outside the timing: each wasm memory reserves
-    // ~10 GiB of address space until collected, and without a collection a run pays for reclaiming
-    // the instances of the runs before it (the figure would measure V8's garbage, not instantiation)
-    const N = 32;
-    const afterGc: number[] = [],
-      warm: number[] = [],
-      warmP50: number[] = [],
-      warmP99: number[] = [];
-    for (let r = -1; r < runs; r++) {
-      // run -1 warms up
-      fullGc();
-      let t0 = process.hrtime.bigint();
-      AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
-      const first = Number(process.hrtime.bigint() - t0) / 1000;
-      const one: number[] = [];
-      t0 = process.hrtime.bigint();
-      for (let i = 0; i < N; i++) {
-        const t1 = process.hrtime.bigint();
-        AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env);
-        one.push(Number(process.hrtime.bigint() - t1) / 1000);
-      }
-      const each = Number(process.hrtime.bigint() - t0) / N / 1000;
-      if (r >= 0) {
-        afterGc.push(first);
-        warm.push(each);
-        warmP50.push(percentile(one, 50));
-        warmP99.push(percentile(one, 99));
-      }
-    }
-    if (want('instantiate.after-gc')) results.push(summarize('instantiate.after-gc', 'µs/op', afterGc));
-    if (want('instantiate.warm')) results.push(summarize('instantiate.warm', 'µs/op', warm));
-    if (want('instantiate.warm.p50')) results.push(summarize('instantiate.warm.p50', 'µs/op', warmP50));
-    if (want('instantiate.warm.p99')) results.push(summarize('instantiate.warm.p99', 'µs/op', warmP99));
+    const rs = instantiationRuns(runs, () => AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env));
+    if (want('instantiate.after-gc'))
+      results.push(
+        summarize(
+          'instantiate.after-gc',
+          'µs/op',
+          rs.map((r) => r.afterGc),
+        ),
+      );
+    if (want('instantiate.warm'))
+      results.push(
+        summarize(
+          'instantiate.warm',
+          'µs/op',
+          rs.map((r) => r.each),
+        ),
+      );
+    if (want('instantiate.warm.p50'))
+      results.push(
+        summarize(
+          'instantiate.warm.p50',
+          'µs/op',
+          rs.map((r) => r.p50),
+        ),
+      );
+    if (want('instantiate.warm.p99'))
+      results.push(
+        summarize(
+          'instantiate.warm.p99',
+          'µs/op',
+          rs.map((r) => r.p99),
+        ),
+      );
   }
   if (want('instantiate.v8')) {
-    // V8 alone, on the same module and with the same rhythm as instantiate.warm (a GC before each run)
+    // V8 alone, on the same module and with the same rhythm as instantiate.warm
     const stubs: Record<string, Record<string, () => number>> = {};
     for (const i of WebAssembly.Module.imports(prepared.module)) {
       if (i.kind !== 'function')
         throw new Error(`instantiate.v8: the fixture imports a ${i.kind} (${i.module}.${i.name}); only functions are stubbed`);
       (stubs[i.module] ??= {})[i.name] = () => 0;
     }
-    const N = 32;
-    const p50s: number[] = [];
-    for (let r = -1; r < runs; r++) {
-      fullGc();
-      const one: number[] = [];
-      for (let i = 0; i < N; i++) {
-        const t1 = process.hrtime.bigint();
-        new WebAssembly.Instance(prepared.module, stubs);
-        one.push(Number(process.hrtime.bigint() - t1) / 1000);
-      }
-      if (r >= 0) p50s.push(percentile(one, 50));
-    }
-    results.push(summarize('instantiate.v8.p50', 'µs/op', p50s));
+    const rs = instantiationRuns(runs, () => new WebAssembly.Instance(prepared.module, stubs));
+    results.push(
+      summarize(
+        'instantiate.v8.p50',
+        'µs/op',
+        rs.map((r) => r.p50),
+      ),
+    );
   }
   return results;
+}
+
+/** Instantiations timed one by one in each run of `instantiationRuns`. */
+const INSTANTIATIONS_PER_RUN = 32;
+
+/**
+ * `runs` runs (after one that warms up), each: a full GC outside the timing, one instantiation
+ * right after it (`afterGc`), then INSTANTIATIONS_PER_RUN back to back, each timed (`each`: their
+ * mean; `p50`, `p99`), all in µs. The GC comes first because each wasm memory reserves ~10 GiB of
+ * address space until collected: without it a run pays for reclaiming the instances of the runs
+ * before it (the figure would measure V8's garbage, not instantiation).
+ */
+function instantiationRuns(runs: number, create: () => unknown): Array<{ afterGc: number; each: number; p50: number; p99: number }> {
+  const out: Array<{ afterGc: number; each: number; p50: number; p99: number }> = [];
+  for (let r = -1; r < runs; r++) {
+    fullGc();
+    let t0 = process.hrtime.bigint();
+    create();
+    const afterGc = Number(process.hrtime.bigint() - t0) / 1000;
+    const one: number[] = [];
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < INSTANTIATIONS_PER_RUN; i++) {
+      const t1 = process.hrtime.bigint();
+      create();
+      one.push(Number(process.hrtime.bigint() - t1) / 1000);
+    }
+    const each = Number(process.hrtime.bigint() - t0) / INSTANTIATIONS_PER_RUN / 1000;
+    if (r >= 0) out.push({ afterGc, each, p50: percentile(one, 50), p99: percentile(one, 99) });
+  }
+  return out;
 }

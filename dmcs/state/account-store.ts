@@ -26,7 +26,7 @@ import type { OrderedStore } from './ordered-store.js';
 import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
-import { HELD, UseClock, oldestCut } from './use-stamps.js';
+import { UseClock, dropOldest } from './use-stamps.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -217,32 +217,12 @@ export class AccountStore {
     const keep = Math.floor(this.budget * TRIM_TO);
     const released = this.undo.released;
     for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
-    // held whatever their stamps: what the store does not hold as it is (changed since the last
-    // flush, or in a commit in flight) and what an undo closure of a reversible block refers to.
-    // They are marked on the objects (few), so the walks below look nothing up per cached account.
-    const held: Array<[AccountRecord, number]> = [];
-    const hold = (name: string) => {
-      const a = this.hot.get(name);
-      if (a === undefined || a.cacheUse === HELD) return;
-      held.push([a, a.cacheUse!]);
-      a.cacheUse = HELD;
-    };
-    for (const name of this.pins.keys()) hold(name);
-    for (const name of this.changed) hold(name);
-    for (const names of this.landing) for (const name of names) hold(name);
-    const stamps = new Float64Array(this.hot.size - held.length);
-    let n = 0;
-    for (const a of this.hot.values()) if (a.cacheUse !== HELD) stamps[n++] = a.cacheUse!;
-    const cut = oldestCut(stamps, this.hot.size - keep);
-    let dropped = 0;
-    for (const a of this.hot.values()) {
-      if (a.cacheUse === HELD || a.cacheUse! > cut) continue;
-      this.hot.delete(a.name);
+    // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
+    // to by an undo closure of a reversible block
+    return dropOldest(this.hot, [this.pins.keys(), this.changed, ...this.landing], keep, (name, a) => {
+      this.hot.delete(name);
       this.byValue.delete(a.value);
-      dropped++;
-    }
-    for (const [a, use] of held) a.cacheUse = use;
-    return dropped;
+    });
   }
 
   private load(value: bigint): AccountRecord | undefined {

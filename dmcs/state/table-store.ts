@@ -53,7 +53,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
-import { HELD, UseClock, oldestCut } from './use-stamps.js';
+import { UseClock, dropOldest } from './use-stamps.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -375,30 +375,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const keep = Math.floor(this.budget * keepShare);
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
-    // held whatever their stamps (marked on the few objects, as account-store.ts does): changed
-    // since the last flush, in a commit in flight, or referred to by an undo closure
-    const held: Array<[Table, number]> = [];
-    const hold = (key: string) => {
-      const t = this.recent.get(key);
-      if (t === undefined || t.cacheUse === HELD) return;
-      held.push([t, t.cacheUse]);
-      t.cacheUse = HELD;
-    };
-    for (const key of this.pins.keys()) hold(key);
-    for (const key of this.changed.keys()) hold(key);
-    for (const m of this.landing) for (const key of m.keys()) hold(key);
-    const stamps = new Float64Array(this.recent.size - held.length);
-    let n = 0;
-    for (const t of this.recent.values()) if (t.cacheUse !== HELD) stamps[n++] = t.cacheUse;
-    const cut = oldestCut(stamps, this.recent.size - keep);
-    let dropped = 0;
-    for (const [key, t] of this.recent) {
-      if (t.cacheUse === HELD || t.cacheUse > cut) continue;
-      this.forget(t, key);
-      dropped++;
-    }
-    for (const [t, use] of held) t.cacheUse = use;
-    return dropped;
+    // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
+    // to by an undo closure of a reversible block
+    const landing = this.landing.map((m) => m.keys());
+    return dropOldest(this.recent, [this.pins.keys(), this.changed.keys(), ...landing], keep, (key, t) => this.forget(t, key));
   }
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */

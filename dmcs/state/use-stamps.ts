@@ -7,7 +7,7 @@
  */
 
 /** A trim's mark on an entry it must keep whatever its stamp (restored after the trim). */
-export const HELD = -1;
+const HELD = -1;
 
 /** Hands out use stamps: 1, 2, 3, ... (never 0, so an entry stamped once is newer than none). */
 export class UseClock {
@@ -54,4 +54,38 @@ function select(a: Float64Array, k: number): number {
     else return a[k]!;
   }
   return a[k]!;
+}
+
+/**
+ * Drops from `cache` the least recently used entries beyond `keep`, never one of `held` (keys the
+ * store does not hold as memory does, or that an undo closure refers to), calling `drop` for each
+ * (which must delete it from `cache`). The held entries are marked on their objects for the length
+ * of the trim (few), so the walks over the cache look nothing up per entry. Returns how many it dropped.
+ */
+export function dropOldest<K, V extends { cacheUse?: number }>(
+  cache: Map<K, V>,
+  held: Iterable<Iterable<K>>,
+  keep: number,
+  drop: (key: K, v: V) => void,
+): number {
+  const marked: Array<[V, number]> = [];
+  for (const keys of held)
+    for (const key of keys) {
+      const v = cache.get(key);
+      if (v === undefined || v.cacheUse === HELD) continue;
+      marked.push([v, v.cacheUse!]);
+      v.cacheUse = HELD;
+    }
+  const stamps = new Float64Array(cache.size - marked.length);
+  let n = 0;
+  for (const v of cache.values()) if (v.cacheUse !== HELD) stamps[n++] = v.cacheUse!;
+  const cut = oldestCut(stamps, cache.size - keep);
+  let dropped = 0;
+  for (const [key, v] of cache) {
+    if (v.cacheUse === HELD || v.cacheUse! > cut) continue;
+    drop(key, v);
+    dropped++;
+  }
+  for (const [v, use] of marked) v.cacheUse = use;
+  return dropped;
 }

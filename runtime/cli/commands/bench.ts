@@ -23,7 +23,7 @@ export const INSTANTIATE_WARM_TARGET_US = 80;
  * of the same module, in one run. This gates `--check`; the absolute bounds above and issue 15's
  * 50 µs do not, since on 2026-12-04 this machine's first touch of a fresh page cost 15-30 µs (a VM
  * whose guest memory is backed lazily), which made V8 alone take 127-154 µs per instance and the
- * host 137-182 µs (ratio 1.2-1.3), against 26 µs for the host on 2026-12-03.
+ * host 137-182 µs (ratio 0.95-1.3), against 26 µs for the host on 2026-12-03.
  */
 export const INSTANTIATE_OVER_V8_TARGET = 3;
 const QUIET_ONLY = 'a bound for a quiet machine of normal memory: instantiate.warm.p50 / instantiate.v8.p50 gates';
@@ -106,8 +106,9 @@ DMCS and contract VM figures.
 Targets checked: isa.null <= 3x v8.import.noop; jco.echo.64 >= 10x isa.echo.64; invoke.string.64
 <= ${INVOKE_STRING_TARGET_RATIO}x isa.echo.64 (ratios measured in the same run); instantiate.warm.p50 <= ${INSTANTIATE_OVER_V8_TARGET}x instantiate.v8.p50 (V8 alone,
 same module, same run); reported without gating (quiet machine of normal memory): instantiate.cold <= ${INSTANTIATE_COLD_TARGET_US} µs, instantiate.warm <= ${INSTANTIATE_WARM_TARGET_US} µs.
-The two instantiate targets are absolute, set from what a 2-core development machine measures (cold ~240 µs, warm
-~32-38 µs, 2026-12-02, under load) with about 2x margin: a regression, not noise, fails them.
+The two absolute instantiate bounds were set from what a 2-core development machine measured (cold ~240 µs, warm
+~32-38 µs, 2026-12-02, under load) with about 2x margin; a VM whose fresh pages are slow misses them with no
+regression of the host, so they are reported and the ratio to V8 alone gates.
 The whole path (issue 15, docs/performance.md): hybrid.transfer.rate >= ${PATH_TARGETS.transferRateOfVault}x
 vault.sign.app-capped.per-s.1-thread; hybrid.transfer.ack.p50 <= ${PATH_TARGETS.ackOfVaultRoundTrip}x vault.sign.app-capped.p50;
 hybrid.concurrent-8.rate >= ${PATH_TARGETS.concurrentOfVault}x vault.sign.app-capped.per-s.2-threads; instantiate.warm.p99 <=
