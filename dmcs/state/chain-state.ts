@@ -31,7 +31,7 @@ import { authorityBillableSize, type Authority } from '../authority.js';
 import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
-import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
+import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_PACE, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
 import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, scopeKeyKind } from './store-keys.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
 import { CodedError } from '../../lib/coded-error.js';
@@ -163,8 +163,9 @@ export class ChainState {
   /**
    * Between blocks (no action holds an account or a table), with a store: when more accounts or
    * tables are cached than their budget, first drops the least recently used that no undo closure
-   * refers to and the store holds as they are (down to `TRIM_TO` of the budget). Then, when the
-   * cache is still over its budget (what it holds is mostly changed since the last commit),
+   * refers to and the store holds as they are (down to `TRIM_TO` of the budget, in slices over this
+   * and the next safe points: `trim`). Then, when the cache is still over its budget with no trim
+   * under way (what it holds is mostly changed since the last commit),
    * `STATE_COMMIT_MAX_CHANGES` records changed since the last commit, or `due`, starts a commit of
    * the changed records, and `commit`'s writes (the chain's commit record, store-commit.ts), in one
    * store transaction on the store's writer thread (unless `STATE_COMMITS_IN_FLIGHT` are in flight:
@@ -178,21 +179,27 @@ export class ChainState {
   atSafePoint(commit?: { due: boolean; writes: (digest: Uint8Array) => StoreWrite[]; ready?: boolean }): number {
     if (this.store === null) return 0;
     if (this.failure) throw this.failure;
-    const dropped = this.overBudget ? this.trim() : 0;
+    const dropped = this.trim();
     const many = this.accounts.changedCount + this.tables.changedCount >= STATE_COMMIT_MAX_CHANGES;
     if ((this.overBudget || many || commit?.due) && this.canStartCommit && commit?.ready !== false) this.flush(commit?.writes);
     return dropped;
   }
 
-  /** Whether more accounts or tables are cached than their budget. */
+  /** Whether more accounts or tables are cached than their budget, with no trim under way to bring them back. */
   private get overBudget(): boolean {
-    return this.accounts.cached > this.accounts.budget || this.tables.cached > this.tables.budget;
+    const { accounts: a, tables: t } = this;
+    return (a.cached > a.budget && !a.trimming) || (t.cached > t.budget && !t.trimming);
   }
 
-  /** Drops cached accounts and tables the store holds as they are, least recently used first, down to `TRIM_TO` of the budget. */
+  /**
+   * A step of the trims: drops cached accounts and tables the store holds as they are, least
+   * recently used first, down to `TRIM_TO` of the budget, at `TRIM_PACE` per safe point (the excess
+   * over the budget at once when it is more than a slice), so a trim never holds one block long
+   * (issue 19's stall).
+   */
   private trim(): number {
     const t0 = performance.now();
-    const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO);
+    const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO, TRIM_PACE);
     this.work.trimMs += performance.now() - t0;
     this.work.dropped += dropped;
     return dropped;
@@ -620,7 +627,7 @@ export class ChainState {
     for (const name of this.dirty) {
       const old = this.accounts.summedHash(name);
       if (old) this.records.remove(old);
-      const a = this.accounts.get(name);
+      const a = this.accounts.peek(name);
       if (a) {
         const h = accountRecordHash(a, this.resourceLimits.find(name));
         this.records.add(h);

@@ -28,6 +28,18 @@ interface LmdbView extends StoreView {
   readonly txn: ReturnType<Database<Uint8Array, Uint8Array>['useReadTransaction']>;
 }
 
+/**
+ * The address space the store's file is mapped into, reserved at open (virtual only: the file grows
+ * with what it holds, and only touched pages take memory). lmdb-js otherwise starts the map at
+ * 128 KiB and doubles it whenever the file outgrows it, and each resize maps the file anew: every
+ * page read afterwards faults again (this VM pays 15-30 µs a first touch). Measured: 200 random
+ * reads right after a resize took 7.7-8.9 ms against 0.65-0.95 ms with the map reserved, and the
+ * reads of 400 growing commits (to 200 MB) 428 against 361 ms. 256 GiB: a state many times a
+ * million holders' (about 2 GB), and room for hundreds of stores in a 128 TiB address space. Past
+ * it, lmdb-js still grows the map.
+ */
+export const STORE_MAP_BYTES = 2 ** 38;
+
 /** Entries read per range batch (`range` yields between batches; no read transaction spans them). */
 export const STORE_RANGE_BATCH = 256;
 
@@ -38,7 +50,18 @@ export class OrderedStore {
   /** Opens the store in `dir` (created when missing), as it was left. */
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.db = open<Uint8Array, Uint8Array>({ path: dir, keyEncoding: 'binary', encoding: 'binary', compression: false });
+    this.db = open<Uint8Array, Uint8Array>({
+      path: dir,
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      compression: false,
+      mapSize: STORE_MAP_BYTES,
+    });
+  }
+
+  /** The bytes of address space the store's file is mapped into now (`STORE_MAP_BYTES` unless it outgrew them). */
+  get mapBytes(): number {
+    return (this.db.getStats() as { mapSize: number }).mapSize;
   }
 
   /** Removes every entry, in one transaction (the state is about to be rebuilt from the log or a snapshot). */

@@ -53,7 +53,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
-import { UseClock, dropOldest } from './use-stamps.js';
+import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -367,19 +367,30 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   /**
-   * Drops the least recently used tables down to `keepShare` of the budget, at a safe point; never
+   * A step of a trim (use-stamps.ts's `TrimRun`): once the cache holds more than its budget, drops
+   * the least recently used tables down to `keepShare` of it, at `pace`; never
    * one the store does not hold as it is (changed since the last flush, or in a commit in flight).
+   * Returns how many it dropped.
    */
-  trim(keepShare: number): number {
-    if (this.store === null || this.recent.size <= this.budget) return 0;
-    const keep = Math.floor(this.budget * keepShare);
+  trim(keepShare: number, pace: TrimPace): number {
+    if (this.store === null || (!this.trimRun.running && this.recent.size <= this.budget)) return 0;
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
+    return this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
+  }
+
+  /** Whether a trim is under way (it goes on at the next safe points). */
+  get trimming(): boolean {
+    return this.trimRun.running;
+  }
+
+  private readonly trimRun = new TrimRun(
+    this.recent,
     // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
     // to by an undo closure of a reversible block
-    const landing = this.landing.map((m) => m.keys());
-    return dropOldest(this.recent, [this.pins.keys(), this.changed.keys(), ...landing], keep, (key, t) => this.forget(t, key));
-  }
+    (key: string) => this.pins.has(key) || this.unsettled(key),
+    (key: string, t: Table) => this.forget(t, key),
+  );
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {

@@ -6,9 +6,6 @@
  * selecting the oldest of the stamps of the entries it may drop.
  */
 
-/** A trim's mark on an entry it must keep whatever its stamp (restored after the trim). */
-const HELD = -1;
-
 /** Hands out use stamps: 1, 2, 3, ... (never 0, so an entry stamped once is newer than none). */
 export class UseClock {
   private ticks = 0;
@@ -56,36 +53,105 @@ function select(a: Float64Array, k: number): number {
   return a[k]!;
 }
 
+/** How much of a trim's work one safe point does (per cache): entries visited, entries dropped. */
+export interface TrimPace {
+  /** Entries read (their stamps while choosing, then to find the chosen). */
+  visits: number;
+  /** Entries dropped (more only to bring the cache back to its budget). */
+  slice: number;
+}
+
 /**
- * Drops from `cache` the least recently used entries beyond `keep`, never one of `held` (keys the
- * store does not hold as memory does, or that an undo closure refers to), calling `drop` for each
- * (which must delete it from `cache`). The held entries are marked on their objects for the length
- * of the trim (few), so the walks over the cache look nothing up per entry. Returns how many it dropped.
+ * A trim of a cache in steps, one a safe point. When the cache first holds more than its budget, a
+ * run reads the stamps of its entries, finds the cut below which the least recently used beyond
+ * `keep` lie, then walks the cache again dropping those that are not held (`held`: the store does
+ * not hold them as memory does, or an undo closure refers to them), each step visiting at most
+ * `pace.visits` entries and dropping at most `pace.slice`. Issue 19's stall: at 100,000 holders a
+ * trim of ~8,200 entries in one safe point held a block for 20-40 ms; its parts, measured there, are
+ * the walk over 16,384 accounts to read their stamps (8-14 ms: objects spread over the heap, a
+ * cache miss each), marking the ~1,500 held (1-3 ms) and the drops (2-4 µs each). A cache over its
+ * budget by more than a slice (a burst) has its run done in the step that finds it so: the excess
+ * goes at once. Approximate, by at most a run's worth: an entry used while the stamps are read
+ * counts with its older stamp; a held entry's stamp counts in the cut (held entries are the
+ * recently changed, so mostly the newest); entries used after the cut and before their turn stay.
+ * The walks follow the `Map`'s live iterators, which skip deleted entries and visit those added
+ * since (newer than the cut: kept).
  */
-export function dropOldest<K, V extends { cacheUse?: number }>(
-  cache: Map<K, V>,
-  held: Iterable<Iterable<K>>,
-  keep: number,
-  drop: (key: K, v: V) => void,
-): number {
-  const marked: Array<[V, number]> = [];
-  for (const keys of held)
-    for (const key of keys) {
-      const v = cache.get(key);
-      if (v === undefined || v.cacheUse === HELD) continue;
-      marked.push([v, v.cacheUse!]);
-      v.cacheUse = HELD;
-    }
-  const stamps = new Float64Array(cache.size - marked.length);
-  let n = 0;
-  for (const v of cache.values()) if (v.cacheUse !== HELD) stamps[n++] = v.cacheUse!;
-  const cut = oldestCut(stamps, cache.size - keep);
-  let dropped = 0;
-  for (const [key, v] of cache) {
-    if (v.cacheUse === HELD || v.cacheUse! > cut) continue;
-    drop(key, v);
-    dropped++;
+export class TrimRun<K, V extends { cacheUse?: number }> {
+  /** 'read': reading stamps; 'drop': dropping those at or below the cut; null: no run. */
+  private phase: 'read' | 'drop' | null = null;
+  private walk: Iterator<[K, V]> | null = null;
+  private stamps = new Float64Array(0);
+  private read = 0;
+  /** Entries beyond `keep` when the run started. */
+  private excess = 0;
+  private cut = 0;
+
+  constructor(
+    private readonly cache: Map<K, V>,
+    /** Whether an entry must stay whatever its stamp. */
+    private readonly held: (key: K) => boolean,
+    /** Removes an entry from the cache (and every map beside it). */
+    private readonly drop: (key: K, v: V) => void,
+  ) {}
+
+  /** Whether a run is under way (it goes on at the next steps). */
+  get running(): boolean {
+    return this.phase !== null;
   }
-  for (const [v, use] of marked) v.cacheUse = use;
-  return dropped;
+
+  /**
+   * One safe point's share of the run, starting one when the cache holds more than `budget` and none
+   * is running (down to `keep`). Returns how many entries it dropped.
+   */
+  step(budget: number, keep: number, pace: TrimPace): number {
+    const cache = this.cache;
+    if (this.phase === null) {
+      if (cache.size <= budget) return 0;
+      this.phase = 'read';
+      this.walk = cache.entries();
+      this.stamps = new Float64Array(cache.size);
+      this.read = 0;
+      this.excess = cache.size - keep;
+    }
+    const over = cache.size - budget;
+    let visits = over > pace.slice ? Number.POSITIVE_INFINITY : pace.visits;
+    if (this.phase === 'read') visits = this.readStamps(visits);
+    if (this.phase !== 'drop') return 0;
+    const most = Math.max(pace.slice, over);
+    const walk = this.walk!;
+    let dropped = 0;
+    for (; visits > 0 && dropped < most; visits--) {
+      const next = walk.next();
+      if (next.done) {
+        this.phase = null;
+        this.walk = null;
+        break;
+      }
+      const [key, v] = next.value;
+      if (v.cacheUse! > this.cut || this.held(key)) continue;
+      this.drop(key, v);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** Reads up to `visits` stamps; at the end of the cache, finds the cut and turns to dropping. Returns the visits left. */
+  private readStamps(visits: number): number {
+    const walk = this.walk!;
+    const stamps = this.stamps;
+    for (; visits > 0; visits--) {
+      const next = walk.next();
+      // entries added since the run started are newer than all it read: not needed for the cut
+      if (next.done || this.read === stamps.length) {
+        this.cut = oldestCut(stamps.subarray(0, this.read), this.excess);
+        this.phase = 'drop';
+        this.walk = this.cache.entries();
+        this.stamps = new Float64Array(0);
+        return visits;
+      }
+      stamps[this.read++] = next.value[1].cacheUse!;
+    }
+    return 0;
+  }
 }

@@ -1,12 +1,15 @@
 // The state store's two range reads agree: `entries` (a snapshot writer's, lmdb's copies as they
 // come) yields exactly the keys and values `range` does, in key order, across several batches, and through a
-// view it sees the store as it was when the view was taken, not a commit made after.
+// view it sees the store as it was when the view was taken, not a commit made after. The store's map
+// is reserved whole at open and does not move as the file grows past many doublings (each resize
+// would map the file anew, and every page read after it fault again), while the file stays the
+// size of what it holds.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrderedStore, STORE_RANGE_BATCH } from '../../../dmcs/state/ordered-store.js';
+import { OrderedStore, STORE_MAP_BYTES, STORE_RANGE_BATCH } from '../../../dmcs/state/ordered-store.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 
 const key = (i: number): Uint8Array => new Uint8Array([0x41, i >> 8, i & 0xff]);
@@ -45,6 +48,26 @@ test('entries() yields what range() does, across batches and through a view', as
     assert.is(now.length, n - 1);
     assert.is(now[0], bytesToHex(value(0, 1)));
     assert.equal(hexes([...store.range(start, end)].map((e) => e.value)), now);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the map is reserved at open and stays put as the file grows; the file holds only what it holds', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
+  const store = new OrderedStore(dir);
+  try {
+    assert.is(store.mapBytes, STORE_MAP_BYTES);
+    // 8 MiB in 20 commits: 64 times lmdb-js's first map of 128 KiB, six doublings without the reservation
+    for (let c = 0; c < 20; c++) {
+      const entries: Array<[Uint8Array, Uint8Array | null]> = [];
+      for (let i = 0; i < 200; i++) entries.push([new Uint8Array([0x43, c, i]), new Uint8Array(2048).fill(c)]);
+      await store.commit(entries);
+    }
+    assert.is(store.mapBytes, STORE_MAP_BYTES, 'no resize');
+    const bytes = statSync(join(dir, 'data.mdb')).size;
+    assert.ok(bytes >= 8 * 2 ** 20 && bytes < 64 * 2 ** 20, `data.mdb is ${bytes} bytes`);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
