@@ -220,15 +220,15 @@ export class AccountStore {
 
   /**
    * A step of a trim (use-stamps.ts's `TrimRun`): once the cache holds more than its budget, drops
-   * the least recently used accounts down to `TRIM_TO` of it, at `TRIM_PACE`; never one
+   * the least recently used accounts down to `keepShare` of it, at `pace`; never one
    * the store does not hold as it is (changed since the last flush, or in a commit in flight).
    * Returns how many it dropped.
    */
-  trim(): number {
+  trim(keepShare: number, pace: TrimPace): number {
     if (this.store === null || (!this.trimRun.running && this.hot.size <= this.budget)) return 0;
     const released = this.undo.released;
     for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
-    return this.trimRun.step(this.budget, Math.floor(this.budget * TRIM_TO), TRIM_PACE);
+    return this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
   }
 
   /** Whether a trim is under way (it goes on at the next safe points). */

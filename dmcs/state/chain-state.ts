@@ -199,7 +199,7 @@ export class ChainState {
    */
   private trim(): number {
     const t0 = performance.now();
-    const dropped = this.accounts.trim() + this.tables.trim(TRIM_TO, TRIM_PACE);
+    const dropped = this.accounts.trim(TRIM_TO, TRIM_PACE) + this.tables.trim(TRIM_TO, TRIM_PACE);
     this.work.trimMs += performance.now() - t0;
     this.work.dropped += dropped;
     return dropped;
