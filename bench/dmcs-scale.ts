@@ -12,7 +12,7 @@
  *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
  *   commits (on this thread: the digest, encoding and queueing; the transaction runs on the store's
  *   writer thread), trims and waits for commits to land (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
- *   with their CPU, GC and store time to stderr;
+ *   with their CPU, GC and store time and major page faults to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)` (the process's
  *   RSS after creating the holders minus before the node started, over the holders: it includes the
  *   node's fixed cost); on Linux split into `….rss_anon_per_holder` (private memory: JS heap, native
@@ -125,6 +125,11 @@ interface BlockTime {
   cpuMs: number;
   /** Garbage collection pauses that ended during the block. */
   gcMs: number;
+  /**
+   * Page faults of this process during the block that had to read from disk (file pages the kernel
+   * had dropped: on this VM its memory reclaimer pages out what went unused for about a minute).
+   */
+  majorFaults: number;
   /** Whether the block started a snapshot (with a state store, only once enough changed: SNAPSHOT_WALK_SHARE). */
   snapshot: boolean;
 }
@@ -173,6 +178,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     }
     const w0 = { ...work };
     const cpu0 = process.cpuUsage();
+    const faults0 = process.resourceUsage().majorPageFault;
     const capture0 = node.chain.state.tables.capture;
     const startUs = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
@@ -181,11 +187,13 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const capture = node.chain.state.tables.capture;
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const majorFaults = process.resourceUsage().majorPageFault - faults0;
     times.push({
       start: t0,
       startUs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcMs: 0,
+      majorFaults,
       num,
       ms,
       storeMs: work.flushMs + work.trimMs + work.waitMs - w0.flushMs - w0.trimMs - w0.waitMs,
@@ -336,7 +344,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms, ${t.majorFaults} major faults): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);
