@@ -45,7 +45,7 @@ import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
-import { benchEnvInt, fullGc, summarize, type BenchResult } from './result.js';
+import { benchEnvInt, fullGc, gcSettled, summarize, type BenchResult } from './result.js';
 import { cpuMsByThread, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
@@ -310,6 +310,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const kinds = rssByKind();
     const heapPerHolder = (process.memoryUsage().heapUsed - heap0) / holders;
     const rssKinds = kinds && kinds0 && { anon: (kinds.anon - kinds0.anon) / holders, file: (kinds.file - kinds0.file) / holders };
+    await gcSettled(); // the collection above is the bench's, not the first block's
     const t0 = performance.now();
     const mono0 = process.hrtime.bigint() / 1000n;
     const threads0 = threadTicks();

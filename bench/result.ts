@@ -74,3 +74,18 @@ export function fullGc(): void {
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();
 }
+
+/** How long `gcSettled` leaves the process idle after a full collection. */
+export const GC_SETTLE_MS = 200;
+
+/**
+ * Waits `GC_SETTLE_MS` with nothing to run, after a `fullGc` and before a timed run. V8 sweeps the
+ * heap on helper threads after a full collection, and code that must allocate where sweeping has
+ * not reached waits for it: at 30,000 holders the scale bench's first transfer block, right after
+ * its memory figure's `fullGc`, had one read of 1.4-16.6 ms (a deoptimization waiting in V8's
+ * `EnsureSweepingCompleted`, the thread off the CPU meanwhile, seen with `perf`), 0.19-0.28 ms with
+ * this wait first (four runs each).
+ */
+export function gcSettled(): Promise<void> {
+  return new Promise((r) => setTimeout(r, GC_SETTLE_MS));
+}
