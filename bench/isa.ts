@@ -244,38 +244,13 @@ export async function benchIsa(opts: { runs: number; only?: string }): Promise<B
   }
   if (['instantiate.after-gc', 'instantiate.warm'].some(want)) {
     const rs = instantiationRuns(runs, () => AppInstance.create(prepared.module, plan, manifest.name, grants, limits, env));
-    if (want('instantiate.after-gc'))
-      results.push(
-        summarize(
-          'instantiate.after-gc',
-          'µs/op',
-          rs.map((r) => r.afterGc),
-        ),
-      );
-    if (want('instantiate.warm'))
-      results.push(
-        summarize(
-          'instantiate.warm',
-          'µs/op',
-          rs.map((r) => r.each),
-        ),
-      );
-    if (want('instantiate.warm.p50'))
-      results.push(
-        summarize(
-          'instantiate.warm.p50',
-          'µs/op',
-          rs.map((r) => r.p50),
-        ),
-      );
-    if (want('instantiate.warm.p99'))
-      results.push(
-        summarize(
-          'instantiate.warm.p99',
-          'µs/op',
-          rs.map((r) => r.p99),
-        ),
-      );
+    const figures: Array<[string, (r: (typeof rs)[number]) => number]> = [
+      ['instantiate.after-gc', (r) => r.afterGc],
+      ['instantiate.warm', (r) => r.each],
+      ['instantiate.warm.p50', (r) => r.p50],
+      ['instantiate.warm.p99', (r) => r.p99],
+    ];
+    for (const [name, of] of figures) if (want(name)) results.push(summarize(name, 'µs/op', rs.map(of)));
   }
   if (want('instantiate.v8')) {
     // V8 alone, on the same module and with the same rhythm as instantiate.warm
