@@ -46,7 +46,7 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
 import { benchEnvInt, fullGc, gcSettled, summarize, type BenchResult } from './result.js';
-import { cpuMsByThread, threadTicks } from './thread-cpu.js';
+import { cpuMsByThread, mainThreadSched, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
 const HOLDERS_PER_TRX = 25;
@@ -130,6 +130,9 @@ interface BlockTime {
    * had dropped: on this VM its memory reclaimer pages out what went unused for about a minute).
    */
   majorFaults: number;
+  /** The block thread's time on a CPU, and runnable but waiting for one (`mainThreadSched`; -1 when unknown). */
+  mainRunMs: number;
+  mainQueuedMs: number;
   /** Whether the block started a snapshot (with a state store, only once enough changed: SNAPSHOT_WALK_SHARE). */
   snapshot: boolean;
 }
@@ -179,6 +182,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const w0 = { ...work };
     const cpu0 = process.cpuUsage();
     const faults0 = process.resourceUsage().majorPageFault;
+    const sched0 = mainThreadSched();
     const capture0 = node.chain.state.tables.capture;
     const startUs = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
@@ -188,12 +192,15 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const majorFaults = process.resourceUsage().majorPageFault - faults0;
+    const sched = mainThreadSched();
     times.push({
       start: t0,
       startUs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcMs: 0,
       majorFaults,
+      mainRunMs: sched && sched0 ? (sched.runNs - sched0.runNs) / 1e6 : -1,
+      mainQueuedMs: sched && sched0 ? (sched.waitNs - sched0.waitNs) / 1e6 : -1,
       num,
       ms,
       storeMs: work.flushMs + work.trimMs + work.waitMs - w0.flushMs - w0.trimMs - w0.waitMs,
@@ -345,7 +352,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms, ${t.majorFaults} major faults): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms, ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);

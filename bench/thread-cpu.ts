@@ -51,3 +51,17 @@ export function cpuMsByThread(before: Map<string, ThreadTicks>, after: Map<strin
   }
   return out.sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * The main thread's scheduler figures so far, from `/proc/self/schedstat` (Linux; null elsewhere):
+ * nanoseconds on a CPU and nanoseconds runnable but waiting for one (preempted by this process's
+ * other threads or by other processes). Finer than `threadTicks` (10 ms ticks): per block.
+ */
+export function mainThreadSched(): { runNs: number; waitNs: number } | null {
+  try {
+    const [run, wait] = readFileSync('/proc/self/schedstat', 'utf8').split(' ');
+    return { runNs: Number(run), waitNs: Number(wait) };
+  } catch {
+    return null;
+  }
+}

@@ -8,6 +8,9 @@ if (!existsSync(main)) {
   process.stderr.write('peeros: dist/ is missing: inside a clone of the repository, run `npm run build` once (about a minute)\n');
   process.exit(1);
 }
+// Node's own helper threads (V8's GC and compiler threads, libuv's pool) yield to the JS thread,
+// which produces blocks and serves requests; threads started from here on keep its priority.
+(await import('../dist/lib/helper-threads.js')).lowerHelperThreads();
 const [{ main: run }, { terminalText }] = await Promise.all([import(main.href), import('../dist/lib/terminal-text.js')]);
 
 run(process.argv.slice(2)).then(
