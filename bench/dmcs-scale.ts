@@ -39,7 +39,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Action, AbiSerializer, EOSIO_ABI } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode } from '../dmcs/index.js';
 import { STATE_STORE_DIR } from '../dmcs/node.js';
@@ -125,6 +125,8 @@ interface BlockTime {
   cpuMs: number;
   /** Garbage collection pauses that ended during the block. */
   gcMs: number;
+  /** Of `gcMs`, the pauses of major (full) collections. */
+  majorGcMs: number;
   /**
    * Page faults of this process during the block that had to read from disk (file pages the kernel
    * had dropped: on this VM its memory reclaimer pages out what went unused for about a minute).
@@ -164,9 +166,14 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
   const random = holderPicker(holders);
   const times: BlockTime[] = [];
   const work = node.chain.state.work;
-  const gcs: Array<{ start: number; ms: number }> = [];
+  const gcs: Array<{ start: number; ms: number; major: boolean }> = [];
   const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+    for (const e of list.getEntries())
+      gcs.push({
+        start: e.startTime,
+        ms: e.duration,
+        major: (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+      });
   });
   gc.observe({ entryTypes: ['gc'] });
   let memo = 0;
@@ -198,6 +205,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       startUs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcMs: 0,
+      majorGcMs: 0,
       majorFaults,
       mainRunMs: sched && sched0 ? (sched.runNs - sched0.runNs) / 1e6 : -1,
       mainQueuedMs: sched && sched0 ? (sched.waitNs - sched0.waitNs) / 1e6 : -1,
@@ -217,7 +225,10 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
   // each pause to the block it started in
   for (const g of gcs) {
     const t = times.find((b) => g.start >= b.start && g.start < b.start + b.ms);
-    if (t) t.gcMs += g.ms;
+    if (t) {
+      t.gcMs += g.ms;
+      if (g.major) t.majorGcMs += g.ms;
+    }
   }
   return times;
 }
@@ -352,7 +363,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms, ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);

@@ -794,6 +794,7 @@ export class EmbeddedNode {
     await this.pool?.close();
     this.follower?.close();
     await this.following;
+    this.snapshots?.hurry(); // no block to make room for any more: the writer runs at full speed
     if (this.snapshots && this.chain.head && this.chain.pendingCount === 0 && this.chain.durableNum === this.chain.head.num) {
       await this.snapshots.settled(); // one capture at a time
       const snap = this.snapshots.lastWritten === this.chain.head.num ? null : this.chain.takeSnapshot();

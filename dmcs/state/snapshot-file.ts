@@ -2,7 +2,9 @@
  * The node's state snapshot on disk (`<data>/snapshot.bin`, format in snapshot-format.ts): read once
  * at start (a missing or damaged file is only a lost shortcut), written one at a time and in order,
  * streamed slice by slice to a temporary file that is fsynced and renamed over the old one, so a
- * crash leaves the old snapshot or the new one, never a torn file.
+ * crash leaves the old snapshot or the new one, never a torn file. The writer shares the JS thread
+ * with block production: after each slice it rests, so it takes at most `SNAPSHOT_WRITER_SHARE` of
+ * the thread (until `hurry`).
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { BinaryReader } from '../../abi/antelope/index.js';
@@ -48,10 +50,26 @@ export async function readSnapshotBlock(path: string): Promise<number | null> {
   }
 }
 
+/**
+ * The share of the JS thread a snapshot's writer takes at most: after a slice it rests `1 / share
+ * - 1` times as long as the slice took. Unpaced, the writer ran a slice at every turn of the event
+ * loop, so a block awaiting its log append shared its wall time with several slices: at 100,000
+ * holders the walk took 15% of the block thread over 200 blocks and 10.8 ms of one 43 ms block
+ * (docs/dmcs.md, "The snapshot writer's pace"). At a quarter, a block of about 10 ms meets at most
+ * one slice (`SNAPSHOT_SLICE_MS`), and a walk takes four times its CPU time in wall time.
+ */
+export const SNAPSHOT_WRITER_SHARE = 0.25;
+
 export class SnapshotFile {
   private written: Promise<unknown> = Promise.resolve();
   /** Block number of the last snapshot written (0 = none yet). */
   lastWritten = 0;
+  /** Set by `hurry`: no more rests. */
+  private hurried = false;
+  /** Ends the rest under way, if any. */
+  private endRest: (() => void) | null = null;
+  /** The writer's time in slices and in rests since this file was made (ms), and its rests (diagnosis and tests). */
+  readonly pace = { sliceMs: 0, restMs: 0, rests: 0 };
 
   constructor(readonly path: string) {}
 
@@ -75,11 +93,47 @@ export class SnapshotFile {
     return this.written;
   }
 
+  /** From now on slices run back to back (a clean stop: no block is waiting for the thread). */
+  hurry(): void {
+    this.hurried = true;
+    this.endRest?.();
+  }
+
+  /** After a slice of `sliceMs`: rests so the writer keeps to its share of the thread. */
+  private async rest(sliceMs: number): Promise<void> {
+    this.pace.sliceMs += sliceMs;
+    if (this.hurried || sliceMs <= 0) return;
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.endRest = null;
+          resolve();
+        },
+        sliceMs * (1 / SNAPSHOT_WRITER_SHARE - 1),
+      );
+      this.endRest = () => {
+        clearTimeout(timer);
+        this.endRest = null;
+        resolve();
+      };
+    });
+    this.pace.restMs += performance.now() - t0;
+    this.pace.rests++;
+  }
+
   private async stream(snap: StateSnapshot): Promise<void> {
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${randomBytes(6).toString('hex')}.tmp`);
     const fh = await open(tmp, 'wx', 0o644);
     try {
-      for await (const chunk of snap.chunks()) await fh.write(chunk); // each await lets blocks be produced
+      // each await lets blocks be produced; a slice is the generator's time from resume to yield
+      let resumed = performance.now();
+      for await (const chunk of snap.chunks()) {
+        const sliceMs = performance.now() - resumed;
+        await fh.write(chunk);
+        await this.rest(sliceMs);
+        resumed = performance.now();
+      }
       await fh.sync();
     } catch (e) {
       await fh.close().catch(() => {});
