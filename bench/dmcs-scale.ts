@@ -112,8 +112,10 @@ interface BlockTime {
   /** The same on the monotonic clock of CPU profiles (µs), for `PEEROS_BENCH_SCALE_TRACE`'s lines. */
   startUs: bigint;
   ms: number;
-  /** Commits (with the digest each runs first) and trims during the block. */
+  /** Commits (with the digest each runs first), trims and the work prepared ahead of commits during the block. */
   storeMs: number;
+  /** Of `storeMs`, the work prepared ahead of commits (`ChainState.prepare`). */
+  prepareMs: number;
   flushes: number;
   /** Of `storeMs`, queueing the commits' writes (the transaction and its fsync run on the store's writer thread). */
   writeMs: number;
@@ -211,7 +213,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       mainQueuedMs: sched && sched0 ? (sched.waitNs - sched0.waitNs) / 1e6 : -1,
       num,
       ms,
-      storeMs: work.flushMs + work.trimMs + work.waitMs - w0.flushMs - w0.trimMs - w0.waitMs,
+      storeMs: work.flushMs + work.trimMs + work.waitMs + work.prepareMs - w0.flushMs - w0.trimMs - w0.waitMs - w0.prepareMs,
+      prepareMs: work.prepareMs - w0.prepareMs,
       flushes: work.flushes - w0.flushes,
       writeMs: work.writeMs - w0.writeMs,
       waitMs: work.waitMs - w0.waitMs,
@@ -356,6 +359,10 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const cpuStall = cpuSorted[cpuSorted.length - 1]! / Math.max(0.001, cpuSorted[cpuSorted.length >> 1]!);
     const cpuTps = (blocks * perBlock) / (cpuSorted.reduce((a, b) => a + b, 0) / 1000);
     if (process.env.PEEROS_BENCH_SCALE_TRACE) {
+      const sum = (f: (t: BlockTime) => number) => times.reduce((a, t) => a + f(t), 0).toFixed(1);
+      process.stderr.write(
+        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes\n`,
+      );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
         `scale ${holders}: ${times.filter((t) => t.snapshot).length} snapshot(s) started; cpu per block median ${cpuSorted[cpuSorted.length >> 1]!.toFixed(1)} ms; most: ${byCpu.map((t) => `${t.num} ${t.cpuMs.toFixed(1)} ms (store ${t.storeMs.toFixed(1)}, ${t.writes} writes, gc ${t.gcMs.toFixed(1)})`).join('; ')}\n`,

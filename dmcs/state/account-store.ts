@@ -63,6 +63,14 @@ export class AccountStore {
   private readonly summedBefore = new Map<string, Uint8Array | null>();
   /** Undo journal position each recently changed account waits for (UndoLog.pinFor). */
   private readonly pins = new Map<string, number>();
+  /**
+   * Changed accounts' stored encodings made ahead of the commit (`prepare`, at safe points that
+   * start none), by name; a change since drops one. So a commit block encodes only what changed
+   * since the last safe point (issue 19's stall: the commit's encoding on the block thread).
+   */
+  private readonly prepared = new Map<string, Uint8Array>();
+  /** Changed since the last `prepare` (or flush). */
+  private readonly unprepared = new Set<string>();
 
   constructor(
     private readonly undo: UndoLog,
@@ -143,6 +151,8 @@ export class AccountStore {
   markChanged(name: string): void {
     if (this.store === null) return;
     this.changed.add(name);
+    this.prepared.delete(name);
+    this.unprepared.add(name);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(name) ?? 0)) this.pins.set(name, pin);
   }
@@ -202,7 +212,7 @@ export class AccountStore {
     if (this.store === null) return;
     for (const name of this.changed) {
       const a = this.hot.get(name);
-      if (a) out.push([accountKey(a.value), this.encodeStored(a)]);
+      if (a) out.push([accountKey(a.value), this.prepared.get(name) ?? this.encodeStored(a)]);
       else out.push([accountKey(Name.from(name).value), null]);
     }
   }
@@ -211,6 +221,25 @@ export class AccountStore {
   commitStarted(): void {
     this.landing.push(this.changed);
     this.changed = new Set();
+    this.prepared.clear();
+    this.unprepared.clear();
+  }
+
+  /**
+   * Encodes, ahead of the commit, the accounts changed since the last call whose `recordHash` is
+   * current (`hashed`: the state rehashed them since their last change); `writes` then copies
+   * these. Returns how many it encoded.
+   */
+  prepare(hashed: (name: string) => boolean): number {
+    let n = 0;
+    for (const name of this.unprepared) {
+      const a = this.hot.get(name);
+      if (a === undefined || !hashed(name)) continue; // removed (written as such), or hashed at the commit
+      this.prepared.set(name, this.encodeStored(a));
+      n++;
+    }
+    this.unprepared.clear();
+    return n;
   }
 
   /** The oldest commit in flight landed: the store holds what it wrote. */

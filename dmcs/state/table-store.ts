@@ -69,6 +69,12 @@ export const TABLE_PAGE_SCOPES_MAX = 10_000;
 /** A frozen view of tables, indexes and accounts while a snapshot is written. */
 export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
 
+/**
+ * Tables of at most this many rows are encoded ahead of the commit (`TableStore.prepare`); a larger
+ * one changed in many blocks would be encoded again at each, so it is encoded once, at the commit.
+ */
+export const PREPARE_ROWS_MAX = 256;
+
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
@@ -279,6 +285,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly clock = new UseClock();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
+  /** Changed tables' stored encodings made ahead of the commit (`prepare`), by key; a change since drops one. */
+  private readonly prepared = new Map<string, Uint8Array>();
+  /** Changed since the last `prepare` (or flush). */
+  private readonly unprepared = new Set<string>();
   /**
    * With a store: the tables each commit still in flight writes, oldest first (pinned; the store
    * holds them only once it landed, so one here and not in memory was removed).
@@ -325,6 +335,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     this.changed.set(key, t);
+    this.prepared.delete(key);
+    this.unprepared.add(key);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
   }
@@ -336,10 +348,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
   writes(out: Array<[Uint8Array, Uint8Array | null]>): void {
     if (this.store === null) return;
     const w = new BinaryWriter(4096);
-    for (const { code, scope, table } of this.changed.values()) {
+    for (const [key, { code, scope, table }] of this.changed) {
       const t = this.byCode.get(code)?.get(scope)?.get(table);
       if (t) {
-        out.push([tableKey(code, scope, table), encodeStoredTable(w, t)]);
+        out.push([tableKey(code, scope, table), this.prepared.get(key) ?? encodeStoredTable(w, t)]);
         if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
         t.inStore = true;
       } else {
@@ -359,7 +371,30 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.landing.push(this.changed);
     this.changed = new Map();
     this.changedIndexes.clear();
+    this.prepared.clear();
+    this.unprepared.clear();
   }
+
+  /**
+   * Encodes, ahead of the commit, the tables changed since the last call that are attached (one
+   * removed since is written as a removal) and hold at most `PREPARE_ROWS_MAX` rows; `writes` then
+   * copies these, so a commit block encodes only what changed since the last safe point. Returns
+   * how many it encoded.
+   */
+  prepare(): number {
+    const w = this.prepareWriter;
+    let n = 0;
+    for (const key of this.unprepared) {
+      const id = this.changed.get(key);
+      const t = id && this.byCode.get(id.code)?.get(id.scope)?.get(id.table);
+      if (!t || t.size > PREPARE_ROWS_MAX) continue; // removed, or encoded once at the commit
+      this.prepared.set(key, encodeStoredTable(w, t));
+      n++;
+    }
+    this.unprepared.clear();
+    return n;
+  }
+  private readonly prepareWriter = new BinaryWriter(4096);
 
   /** The oldest commit in flight landed: the store holds what it wrote. */
   landed(): void {
