@@ -361,7 +361,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     if (process.env.PEEROS_BENCH_SCALE_TRACE) {
       const sum = (f: (t: BlockTime) => number) => times.reduce((a, t) => a + f(t), 0).toFixed(1);
       process.stderr.write(
-        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes\n`,
+        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms\n`,
       );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(

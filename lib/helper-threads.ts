@@ -10,9 +10,10 @@
  *
  * Only the threads that exist when this runs are lowered: at the process's entry these are Node's
  * own (V8's platform threads, its delayed-task and signal threads, libuv's pool, started by the
- * module loader). Threads started later keep the priority of the thread that starts them: the
- * worker threads the host starts itself (signature recovery, the vault's signers) and native
- * threads such as the state store's writer compete as equals.
+ * module loader). Threads started later take the priority of the thread that starts them: the
+ * worker threads the host starts itself (signature recovery, the vault's signers) compete with the
+ * JS thread as equals; native threads started from the pool (hypercore's RocksDB threads) are
+ * lowered with it, and so is the state store's writing, which runs on the pool.
  */
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';

@@ -79,7 +79,7 @@ test('a process already below normal priority: helpers go lower still, never abo
   for (const [main, nice] of JSON.parse(r.stdout) as Array<[boolean, number]>) assert.is(nice, main ? 15 : 19);
 });
 
-test('`peeros node`: the JS thread at normal priority, the threads Node started lowered, the ones the node started not', async () => {
+test('`peeros node`: the JS thread at normal priority, the threads Node started lowered, the workers the node started not', async () => {
   if (!linux) return;
   const dir = mkdtempSync(join(tmpdir(), 'peeros-helper-threads-'));
   const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', join(dir, 'node')], {
@@ -101,7 +101,7 @@ test('`peeros node`: the JS thread at normal priority, the threads Node started 
     assert.ok(values.filter((n) => n === HELPER_NICE_STEP).length >= 4, `Node's helpers lowered: ${values}`);
     assert.ok(
       values.some((n) => n === 0),
-      `threads the node started (its store, its workers) keep normal priority: ${values}`,
+      `threads the JS thread started (the node's recovery workers) keep normal priority: ${values}`,
     );
   } finally {
     child.kill('SIGKILL');
