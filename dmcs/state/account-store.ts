@@ -71,6 +71,11 @@ export class AccountStore {
   private readonly prepared = new Map<string, Uint8Array>();
   /** Changed since the last `prepare` (or flush). */
   private readonly unprepared = new Set<string>();
+  /**
+   * Prepared, then changed again, since the last flush: encoded at the commit only, so a record
+   * changed in every block (a contract's account, with its code) is encoded at most twice per commit.
+   */
+  private readonly preparedStale = new Set<string>();
 
   constructor(
     private readonly undo: UndoLog,
@@ -151,8 +156,8 @@ export class AccountStore {
   markChanged(name: string): void {
     if (this.store === null) return;
     this.changed.add(name);
-    this.prepared.delete(name);
-    this.unprepared.add(name);
+    if (this.prepared.delete(name)) this.preparedStale.add(name);
+    else if (!this.preparedStale.has(name)) this.unprepared.add(name);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(name) ?? 0)) this.pins.set(name, pin);
   }
@@ -223,12 +228,13 @@ export class AccountStore {
     this.changed = new Set();
     this.prepared.clear();
     this.unprepared.clear();
+    this.preparedStale.clear();
   }
 
   /**
    * Encodes, ahead of the commit, the accounts changed since the last call whose `recordHash` is
-   * current (`hashed`: the state rehashed them since their last change); `writes` then copies
-   * these. Returns how many it encoded.
+   * current (`hashed`: the state rehashed them since their last change) and that were not prepared
+   * before since the last flush (`preparedStale`); `writes` then copies these. Returns how many it encoded.
    */
   prepare(hashed: (name: string) => boolean): number {
     let n = 0;

@@ -289,6 +289,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly prepared = new Map<string, Uint8Array>();
   /** Changed since the last `prepare` (or flush). */
   private readonly unprepared = new Set<string>();
+  /** Prepared, then changed again, since the last flush: encoded at the commit only (as the accounts). */
+  private readonly preparedStale = new Set<string>();
+  private readonly prepareWriter = new BinaryWriter(4096);
   /**
    * With a store: the tables each commit still in flight writes, oldest first (pinned; the store
    * holds them only once it landed, so one here and not in memory was removed).
@@ -335,8 +338,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     this.changed.set(key, t);
-    this.prepared.delete(key);
-    this.unprepared.add(key);
+    if (this.prepared.delete(key)) this.preparedStale.add(key);
+    else if (!this.preparedStale.has(key)) this.unprepared.add(key);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
   }
@@ -373,11 +376,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.changedIndexes.clear();
     this.prepared.clear();
     this.unprepared.clear();
+    this.preparedStale.clear();
   }
 
   /**
    * Encodes, ahead of the commit, the tables changed since the last call that are attached (one
-   * removed since is written as a removal) and hold at most `PREPARE_ROWS_MAX` rows; `writes` then
+   * removed since is written as a removal), hold at most `PREPARE_ROWS_MAX` rows and were not
+   * prepared before since the last flush; `writes` then
    * copies these, so a commit block encodes only what changed since the last safe point. Returns
    * how many it encoded.
    */
@@ -394,7 +399,6 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.unprepared.clear();
     return n;
   }
-  private readonly prepareWriter = new BinaryWriter(4096);
 
   /** The oldest commit in flight landed: the store holds what it wrote. */
   landed(): void {

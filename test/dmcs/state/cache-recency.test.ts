@@ -4,16 +4,14 @@
 // store read; the stamps behind the order (use-stamps.ts) pick exactly the oldest at a trim.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
-import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { TRIM_TO } from '../../../dmcs/state/account-store.js';
 import { oldestCut } from '../../../dmcs/state/use-stamps.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { PrivateKey } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
+import { countingStore } from './counting-store.js';
 
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
 const BUDGET = 8;
@@ -22,16 +20,9 @@ const nameOf = (i: number) => `acct${String.fromCharCode(97 + Math.floor(i / 26)
 
 /** A state over a fresh store whose reads are counted. */
 function counted(): { st: ChainState; reads: () => number; done: () => Promise<void> } {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-cache-recency-'));
-  const store = new OrderedStore(dir);
-  let n = 0;
-  const get = store.get.bind(store);
-  store.get = (key) => {
-    n++;
-    return get(key);
-  };
+  const { store, dir, reads } = countingStore('peeros-cache-recency-');
   const st = new ChainState({ store, accountCache: BUDGET, tableCache: BUDGET });
-  return { st, reads: () => n, done: () => st.close().then(() => rmSync(dir, { recursive: true, force: true })) };
+  return { st, reads, done: () => st.close().then(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
 /** Loads 10..17, reads 10, 11, 12 again, loads 18 and 19, trims: the 6 used last are 19, 18, 12, 11, 10, 17. */

@@ -16,6 +16,7 @@ import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
 import { accountFields } from './account-fields.js';
 import { blockEnd } from './block-end.js';
+import { countingStore } from './counting-store.js';
 
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
 const n = (s: string) => Name.from(s).value;
@@ -43,16 +44,9 @@ function rows(s: ChainState, scope: string): Array<[bigint, string]> | null {
 }
 
 test('records prepared, then changed, removed or recreated before the commit are stored as they are at the commit', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-commit-prepare-'));
   // within a cache of 16 no safe point below commits on its own; after the last commit, reading
   // 40 other accounts and tables evicts the records under test, so they are read back from the store
-  const store = new OrderedStore(dir);
-  let storeReads = 0;
-  const get = store.get.bind(store);
-  store.get = (key) => {
-    storeReads++;
-    return get(key);
-  };
+  const { store, dir, reads } = countingStore('peeros-commit-prepare-');
   const st = new ChainState({ store, accountCache: 16, tableCache: 16 });
   const mem = new ChainState();
   const filler = (i: number) => `fill${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}`;
@@ -126,11 +120,42 @@ test('records prepared, then changed, removed or recreated before the commit are
       }
       await blockEnd(st, none, true); // the trims drop the least recently used: the records under test
     }
-    storeReads = 0;
+    const readsBefore = reads();
     for (const name of [...NAMES, 'prepe']) assert.equal(accountFields(st.getAccount(name)!), accountFields(mem.getAccount(name)!), name);
     for (const scope of [...NAMES, 'prepe']) assert.equal(rows(st, scope), rows(mem, scope), scope);
+    const storeReads = reads() - readsBefore;
     assert.ok(storeReads >= 2 * (NAMES.length + 1), `${storeReads} store reads: the records were read back from the store`);
     assert.is(rows(st, 'prepb'), null, 'the emptied table is gone');
+    assert.is(bytesToHex(st.digest()), bytesToHex(mem.digest()));
+    assert.is(bytesToHex(st.recomputeDigest()), bytesToHex(mem.digest()));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a record changed in block after block is prepared once per commit, then left to the commit', async () => {
+  const { store, dir } = countingStore('peeros-commit-prepare-');
+  const st = new ChainState({ store, accountCache: 16, tableCache: 16 });
+  const mem = new ChainState();
+  try {
+    block([st, mem], (s) => {
+      s.createAccount('hota', auth, auth, 0);
+      s.tables.createTable(CODE, n('hota'), ROWS, n('hota')).store(n('hota'), 1n, bytes(0));
+    });
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    const prepared = st.work.prepared;
+    for (let b = 1; b <= 5; b++) {
+      block([st, mem], (s) => {
+        s.setAbi(s.getAccount('hota')!, bytes(b));
+        const t = s.tables.findTable(CODE, n('hota'), ROWS)!;
+        t.update(t.find(1n)!, n('hota'), bytes(b));
+      });
+      await blockEnd(st, { due: false, writes: () => [] });
+    }
+    assert.is(st.work.prepared - prepared, 2, 'the account and its table, each prepared once');
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    assert.equal(accountFields(st.getAccount('hota')!), accountFields(mem.getAccount('hota')!));
     assert.is(bytesToHex(st.digest()), bytesToHex(mem.digest()));
     assert.is(bytesToHex(st.recomputeDigest()), bytesToHex(mem.digest()));
   } finally {
