@@ -116,6 +116,10 @@ interface BlockTime {
   storeMs: number;
   /** Of `storeMs`, the work prepared ahead of commits (`ChainState.prepare`). */
   prepareMs: number;
+  /** Of `storeMs`, the cache trims' steps, and starting commits (their digest, encoding and queueing). */
+  trimMs: number;
+  flushMs: number;
+
   flushes: number;
   /** Of `storeMs`, queueing the commits' writes (the transaction and its fsync run on the store's writer thread). */
   writeMs: number;
@@ -215,6 +219,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       ms,
       storeMs: work.flushMs + work.trimMs + work.waitMs + work.prepareMs - w0.flushMs - w0.trimMs - w0.waitMs - w0.prepareMs,
       prepareMs: work.prepareMs - w0.prepareMs,
+      trimMs: work.trimMs - w0.trimMs,
+      flushMs: work.flushMs - w0.flushMs,
       flushes: work.flushes - w0.flushes,
       writeMs: work.writeMs - w0.writeMs,
       waitMs: work.waitMs - w0.waitMs,
@@ -359,9 +365,11 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
     const cpuStall = cpuSorted[cpuSorted.length - 1]! / Math.max(0.001, cpuSorted[cpuSorted.length >> 1]!);
     const cpuTps = (blocks * perBlock) / (cpuSorted.reduce((a, b) => a + b, 0) / 1000);
     if (process.env.PEEROS_BENCH_SCALE_TRACE) {
+      // neither on a CPU nor waiting for one: blocked (a lock, a collector's helper thread) or awaiting I/O
+      const asleep = (t: BlockTime) => (t.mainRunMs < 0 ? 0 : t.ms - t.mainRunMs - t.mainQueuedMs);
       const sum = (f: (t: BlockTime) => number) => times.reduce((a, t) => a + f(t), 0).toFixed(1);
       process.stderr.write(
-        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms\n`,
+        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
       );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
@@ -370,7 +378,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms, asleep ${asleep(t).toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (trims ${t.trimMs.toFixed(1)}, preparing ${t.prepareMs.toFixed(1)}, commits ${t.flushMs.toFixed(1)} of which queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);
