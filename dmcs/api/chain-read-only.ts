@@ -11,7 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import { slotToMs } from '../chain/chain.js';
 import { keyIdOf, publicKeyOfId } from '../authority.js';
 import type { AccountRecord } from '../state/chain-state.js';
-import { ZERO_HASH } from '../state/chain-state.js';
+import { ZERO_HASH } from '../state/account-record.js';
 import type { SignedBlock } from '../block.js';
 import { packedTrxFromJson } from '../packed-transaction.js';
 import { queryTableRows, type TableRowsParams } from './table-query.js';

@@ -8,7 +8,7 @@ import { ChainError } from '../chain-error.js';
 import { isValidAuthority } from '../../abi/antelope/index.js';
 import type { Authority, PermissionLevel } from '../authority.js';
 import type { ChainState } from '../state/chain-state.js';
-import { ZERO_HASH } from '../state/chain-state.js';
+import { ZERO_HASH } from '../state/account-record.js';
 import { nativeArgs } from './native-action-args.js';
 import { bytesEqual } from '../../abi/antelope/index.js';
 

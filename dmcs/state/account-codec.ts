@@ -6,7 +6,7 @@
  */
 import { BinaryWriter, type BinaryReader } from '../../abi/antelope/index.js';
 import { readAuthRecord, writeAuthRecord } from './account-auth.js';
-import type { AccountRecord, PermissionRecord } from './account-record.js';
+import { ZERO_HASH, type AccountRecord, type PermissionRecord } from './account-record.js';
 
 /** An account as decoded from a snapshot. */
 export interface AccountImage {
@@ -66,13 +66,22 @@ export function decodeAccount(r: BinaryReader): AccountImage {
   return { ...head, permissions, links };
 }
 
+/**
+ * A code hash read from a record (a view into it): the shared `ZERO_HASH` when it is all zeros (an
+ * account without code, most of a large state: no array of its own per account read back), else a copy.
+ */
+function codeHashOf(h: Uint8Array): Uint8Array {
+  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return h.slice();
+  return ZERO_HASH;
+}
+
 /** The fields before the permissions and links (`r` is then at them: the rest of the record). */
 export function decodeAccountHead(r: BinaryReader): AccountHead {
   const name = r.string();
   const creation = Number(r.i64());
   const privileged = r.bool();
   const code = r.bool() ? r.bytes() : null;
-  const codeHash = r.raw(32).slice();
+  const codeHash = codeHashOf(r.raw(32));
   const lastCodeUpdate = Number(r.i64());
   const codeSequence = r.u32();
   const abi = r.bool() ? r.bytes() : null;

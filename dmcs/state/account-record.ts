@@ -4,6 +4,9 @@
  */
 import type { Authority } from '../authority.js';
 
+/** The code hash of an account without code (and the hash of no ABI): one array, shared, never written into. */
+export const ZERO_HASH = new Uint8Array(32);
+
 export interface PermissionRecord {
   readonly name: string;
   /** The parent permission's name; '' for `owner`. */

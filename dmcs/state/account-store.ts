@@ -295,9 +295,11 @@ export class AccountStore {
   /** An account object from its stored form (`value`: its name's, when known); its limits go back to the state. */
   private decode(v: Uint8Array, value?: bigint): AccountRecord {
     const r = new BinaryReader(v);
-    const hash = r.raw(32).slice();
+    // views, not copies: `v` stays alive anyway (the permissions' bytes below are a view of it), and
+    // neither hash is ever written into (a change replaces them)
+    const hash = r.raw(32);
     const limits = readLimits(r);
-    const authHash = r.bytes();
+    const authHash = r.raw(r.varuint32());
     const head = decodeAccountHead(r);
     const a = new StoredAccountRecord(head, value, hash, { record: v.subarray(r.pos), hash: authHash });
     this.limitsLoaded(a.name, limits);

@@ -30,7 +30,7 @@ import {
 import { authorityBillableSize, type Authority } from '../authority.js';
 import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js';
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
-import type { AccountRecord, PermissionRecord } from './account-record.js';
+import { ZERO_HASH, type AccountRecord, type PermissionRecord } from './account-record.js';
 import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_PACE, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
 import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, scopeKeyKind } from './store-keys.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
@@ -46,8 +46,6 @@ export const PERMISSION_LINK_RAM_BYTES = 136;
 export const SETCODE_RAM_MULTIPLIER = 10;
 
 export type { AccountRecord, PermissionRecord } from './account-record.js';
-
-export const ZERO_HASH = new Uint8Array(32);
 
 /**
  * With a store, a commit is also due once this many accounts, tables and indexes changed since the

@@ -23,9 +23,9 @@ interface Spot {
 }
 
 export class SortedChunks<T> {
-  private readonly chunks: T[][] = [];
+  private chunks: T[][] = [];
   /** The last (greatest) value of each chunk. */
-  private readonly maxes: T[] = [];
+  private maxes: T[] = [];
   /** Values before chunk i; null after a write until the next positional read. */
   private prefix: number[] | null = null;
   private count = 0;
@@ -44,8 +44,10 @@ export class SortedChunks<T> {
     this.count++;
     const n = this.chunks.length;
     if (n === 0) {
-      this.chunks.push([v]);
-      this.maxes.push(v);
+      // arrays of one, not pushes onto empty ones (which reserve 17 slots each): most tables of a
+      // large state hold one row (a holder's balance), and a state store's cache holds thousands
+      this.chunks = [[v]];
+      this.maxes = [v];
       return;
     }
     let c = this.chunkOfFirst((x) => cmp(x, v) < 0);

@@ -15,7 +15,8 @@ import { OrderedStore, STORE_RANGE_BATCH } from '../../../dmcs/state/ordered-sto
 import { TRIM_TO } from '../../../dmcs/state/account-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
-import { PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { PrivateKey, bytesToHex, sha256 } from '../../../abi/antelope/index.js';
+import { ZERO_HASH } from '../../../dmcs/state/account-record.js';
 import { blockEnd } from './block-end.js';
 import { accountFields } from './account-fields.js';
 
@@ -304,6 +305,37 @@ test('an account read back from the store is written back and rehashed without d
     assert.is(hex(st.recomputeDigest()), hex(mem.digest()));
   } finally {
     JSON.parse = parse;
+    void st.close().then(() => rmSync(dir, { recursive: true, force: true }));
+  }
+});
+
+test('accounts read back share the zero code hash (no array each); one with code keeps its own, and setcode replaces it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-account-store-'));
+  const st = new ChainState({ store: new OrderedStore(dir), accountCache: 2 });
+  const mem = new ChainState();
+  const code = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  const hash = sha256(code);
+  try {
+    for (const s of [st, mem]) {
+      for (let i = 0; i < 12; i++) s.createAccount(nameOf(i), auth, auth, 1);
+      s.setCode(s.getAccount(nameOf(1))!, code, hash, 2);
+    }
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    assert.ok(st.accounts.cached <= 2, `${st.accounts.cached} cached`);
+    const plain = st.getAccount(nameOf(5))!;
+    assert.ok(plain.codeHash === ZERO_HASH, 'an account without code read back with an array of its own');
+    const coded = st.getAccount(nameOf(1))!;
+    assert.ok(coded.codeHash !== ZERO_HASH);
+    assert.is(hex(coded.codeHash), hex(hash));
+    assert.is(coded.codeHashHex, hex(hash));
+    // setcode on a read-back account replaces its code hash, never writes into the shared one
+    for (const s of [st, mem]) s.setCode(s.getAccount(nameOf(5))!, code, hash, 3);
+    assert.is(hex(st.getAccount(nameOf(5))!.codeHash), hex(hash));
+    assert.ok(ZERO_HASH.every((b) => b === 0));
+    await blockEnd(st, { due: true, writes: () => [] }, true);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    assert.is(hex(st.recomputeDigest()), hex(mem.digest()));
+  } finally {
     void st.close().then(() => rmSync(dir, { recursive: true, force: true }));
   }
 });
