@@ -12,7 +12,8 @@
  *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
  *   commits (on this thread: the digest, encoding and queueing; the transaction runs on the store's
  *   writer thread), trims and waits for commits to land (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
- *   with their CPU, GC and store time and major page faults to stderr;
+ *   with their CPU, GC and store time (trims, preparing, commits), major page faults and the block
+ *   thread's time on a CPU, waiting for one and asleep (neither) to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)` (the process's
  *   RSS after creating the holders minus before the node started, over the holders: it includes the
  *   node's fixed cost); on Linux split into `….rss_anon_per_holder` (private memory: JS heap, native
@@ -369,7 +370,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       const asleep = (t: BlockTime) => (t.mainRunMs < 0 ? 0 : t.ms - t.mainRunMs - t.mainQueuedMs);
       const sum = (f: (t: BlockTime) => number) => times.reduce((a, t) => a + f(t), 0).toFixed(1);
       process.stderr.write(
-        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
+        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits, ${sum((t) => t.trimMs)} ms trimming the caches, the longest step ${Math.max(...times.map((t) => t.trimMs)).toFixed(1)} ms), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
       );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
