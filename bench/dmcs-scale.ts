@@ -117,10 +117,10 @@ interface BlockTime {
   storeMs: number;
   /** Of `storeMs`, the work prepared ahead of commits (`ChainState.prepare`). */
   prepareMs: number;
-  /** Of `storeMs`, the cache trims' steps, and starting commits (their digest, encoding and queueing). */
+  /** Of `storeMs`, the cache trims' steps. */
   trimMs: number;
+  /** Of `storeMs`, starting commits (their digest, encoding and queueing). */
   flushMs: number;
-
   flushes: number;
   /** Of `storeMs`, queueing the commits' writes (the transaction and its fsync run on the store's writer thread). */
   writeMs: number;
