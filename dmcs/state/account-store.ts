@@ -27,6 +27,7 @@ import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKe
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
 import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
+import { PreparedRecords } from './prepared-records.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -63,19 +64,8 @@ export class AccountStore {
   private readonly summedBefore = new Map<string, Uint8Array | null>();
   /** Undo journal position each recently changed account waits for (UndoLog.pinFor). */
   private readonly pins = new Map<string, number>();
-  /**
-   * Changed accounts' stored encodings made ahead of the commit (`prepare`, at safe points that
-   * start none), by name; a change since drops one. So a commit block encodes only what changed
-   * since the last safe point (issue 19's stall: the commit's encoding on the block thread).
-   */
-  private readonly prepared = new Map<string, Uint8Array>();
-  /** Changed since the last `prepare` (or flush). */
-  private readonly unprepared = new Set<string>();
-  /**
-   * Prepared, then changed again, since the last flush: encoded at the commit only, so a record
-   * changed in every block (a contract's account, with its code) is encoded at most twice per commit.
-   */
-  private readonly preparedStale = new Set<string>();
+  /** Changed accounts' stored encodings made ahead of the commit (`prepare`, at safe points that start none). */
+  private readonly prepared = new PreparedRecords<string>();
 
   constructor(
     private readonly undo: UndoLog,
@@ -156,8 +146,7 @@ export class AccountStore {
   markChanged(name: string): void {
     if (this.store === null) return;
     this.changed.add(name);
-    if (this.prepared.delete(name)) this.preparedStale.add(name);
-    else if (!this.preparedStale.has(name)) this.unprepared.add(name);
+    this.prepared.changed(name);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(name) ?? 0)) this.pins.set(name, pin);
   }
@@ -227,25 +216,18 @@ export class AccountStore {
     this.landing.push(this.changed);
     this.changed = new Set();
     this.prepared.clear();
-    this.unprepared.clear();
-    this.preparedStale.clear();
   }
 
   /**
    * Encodes, ahead of the commit, the accounts changed since the last call whose `recordHash` is
    * current (`hashed`: the state rehashed them since their last change) and that were not prepared
-   * before since the last flush (`preparedStale`); `writes` then copies these. Returns how many it encoded.
+   * before since the last flush (`PreparedRecords`); `writes` then copies these. Returns how many it encoded.
    */
   prepare(hashed: (name: string) => boolean): number {
-    let n = 0;
-    for (const name of this.unprepared) {
+    return this.prepared.encodePending((name) => {
       const a = this.hot.get(name);
-      if (a === undefined || !hashed(name)) continue; // removed (written as such), or hashed at the commit
-      this.prepared.set(name, this.encodeStored(a));
-      n++;
-    }
-    this.unprepared.clear();
-    return n;
+      return a === undefined || !hashed(name) ? null : this.encodeStored(a); // removed (written as such), or hashed at the commit
+    });
   }
 
   /** The oldest commit in flight landed: the store holds what it wrote. */

@@ -54,6 +54,7 @@ import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
+import { PreparedRecords } from './prepared-records.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -285,12 +286,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly clock = new UseClock();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
-  /** Changed tables' stored encodings made ahead of the commit (`prepare`), by key; a change since drops one. */
-  private readonly prepared = new Map<string, Uint8Array>();
-  /** Changed since the last `prepare` (or flush). */
-  private readonly unprepared = new Set<string>();
-  /** Prepared, then changed again, since the last flush: encoded at the commit only (as the accounts). */
-  private readonly preparedStale = new Set<string>();
+  /** Changed tables' stored encodings made ahead of the commit (`prepare`), by key. */
+  private readonly prepared = new PreparedRecords<string>();
   private readonly prepareWriter = new BinaryWriter(4096);
   /**
    * With a store: the tables each commit still in flight writes, oldest first (pinned; the store
@@ -338,8 +335,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     this.changed.set(key, t);
-    if (this.prepared.delete(key)) this.preparedStale.add(key);
-    else if (!this.preparedStale.has(key)) this.unprepared.add(key);
+    this.prepared.changed(key);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
   }
@@ -375,8 +371,6 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.changed = new Map();
     this.changedIndexes.clear();
     this.prepared.clear();
-    this.unprepared.clear();
-    this.preparedStale.clear();
   }
 
   /**
@@ -388,16 +382,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
    */
   prepare(): number {
     const w = this.prepareWriter;
-    let n = 0;
-    for (const key of this.unprepared) {
+    return this.prepared.encodePending((key) => {
       const id = this.changed.get(key);
       const t = id && this.byCode.get(id.code)?.get(id.scope)?.get(id.table);
-      if (!t || t.size > PREPARE_ROWS_MAX) continue; // removed, or encoded once at the commit
-      this.prepared.set(key, encodeStoredTable(w, t));
-      n++;
-    }
-    this.unprepared.clear();
-    return n;
+      return !t || t.size > PREPARE_ROWS_MAX ? null : encodeStoredTable(w, t); // removed, or encoded once at the commit
+    });
   }
 
   /** The oldest commit in flight landed: the store holds what it wrote. */
