@@ -28,6 +28,7 @@ import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
 import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
 import { PreparedRecords } from './prepared-records.js';
+import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -47,9 +48,9 @@ export interface StoredAccount {
 
 export class AccountStore {
   /** Cached accounts, each stamped at its last use (with a store); every account (without one). */
-  private readonly hot = new Map<string, AccountRecord>();
+  private readonly hot: ShardedMap<string, AccountRecord>;
   private readonly clock = new UseClock();
-  private readonly byValue = new Map<bigint, AccountRecord>();
+  private readonly byValue: ShardedMap<bigint, AccountRecord>;
   /** Names created, changed or removed since the last flush (pinned in `hot` when they exist). */
   private changed = new Set<string>();
   /**
@@ -76,7 +77,23 @@ export class AccountStore {
     private readonly limitsOf: (name: string) => AccountResourceLimits | undefined,
     /** An account was read back from the store with these limits (the state's home for them is the store). */
     private readonly limitsLoaded: (name: string, limits: AccountResourceLimits | null) => void = () => {},
-  ) {}
+  ) {
+    // a bounded cache churns: sharded, so no map rebuild holds a block (sharded-map.ts); without a
+    // store every account stays, in insertion order (a snapshot's order)
+    const bits = store === null ? 0 : SHARD_BITS;
+    this.hot = new ShardedMap(stringHash, bits);
+    this.byValue = new ShardedMap(u64Hash, bits);
+    this.trimRun = new TrimRun(
+      this.hot,
+      // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
+      // to by an undo closure of a reversible block
+      (name: string) => this.pins.has(name) || this.unsettled(name),
+      (name: string, a: AccountRecord) => {
+        this.hot.delete(name);
+        this.byValue.delete(a.value);
+      },
+    );
+  }
 
   /** Whether the accounts live in a store (a bounded cache) rather than all in memory. */
   get persistent(): boolean {
@@ -253,16 +270,7 @@ export class AccountStore {
     return this.trimRun.running;
   }
 
-  private readonly trimRun = new TrimRun(
-    this.hot,
-    // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
-    // to by an undo closure of a reversible block
-    (name: string) => this.pins.has(name) || this.unsettled(name),
-    (name: string, a: AccountRecord) => {
-      this.hot.delete(name);
-      this.byValue.delete(a.value);
-    },
-  );
+  private readonly trimRun: TrimRun<string, AccountRecord>;
 
   private load(value: bigint): AccountRecord | undefined {
     const bytes = this.store!.get(accountKey(value));

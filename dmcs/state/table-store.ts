@@ -54,6 +54,7 @@ import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
+import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
 export type { RamCharge } from './ram-charge.js';
 
@@ -225,8 +226,8 @@ export class Table implements ContractTable {
 }
 
 export class TableStore implements ContractDatabase, IndexOwner {
-  /** code → scope → table name → table. */
-  private readonly byCode = new Map<bigint, Map<bigint, Map<bigint, Table>>>();
+  /** code → scope → table name → table (a contract's scopes: one per holder of a token, so sharded). */
+  private readonly byCode = new Map<bigint, ShardedMap<bigint, Map<bigint, Table>>>();
   /** Without a store: each code's scopes in order (get_table_by_scope's pages; the store has its directory). */
   private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
   /** `kind:code:scope:table` → secondary index. */
@@ -282,7 +283,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   /** With a store: the cached tables by key, each stamped at its last use. */
-  private readonly recent = new Map<string, Table>();
+  private readonly recent = new ShardedMap<string, Table>(stringHash);
   private readonly clock = new UseClock();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
@@ -433,7 +434,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Puts `t` in the in-memory maps (no digest change: attach adds its record). */
   private remember(t: Table): void {
     let scopes = this.byCode.get(t.code);
-    if (!scopes) this.byCode.set(t.code, (scopes = new Map()));
+    // sharded only as a cache (sharded-map.ts); without a store, in insertion order (a snapshot's order)
+    if (!scopes) this.byCode.set(t.code, (scopes = new ShardedMap(u64Hash, this.store === null ? 0 : SHARD_BITS)));
     let tables = scopes.get(t.scope);
     if (!tables) {
       scopes.set(t.scope, (tables = new Map()));

@@ -74,9 +74,15 @@ export interface TrimPace {
  * goes at once. Approximate, by at most a run's worth: an entry used while the stamps are read
  * counts with its older stamp; a held entry's stamp counts in the cut (held entries are the
  * recently changed, so mostly the newest); entries used after the cut and before their turn stay.
- * The walks follow the `Map`'s live iterators, which skip deleted entries and visit those added
- * since (newer than the cut: kept).
+ * The walks follow the cache's live iterators, which skip deleted entries (and may visit some of
+ * those added since: newer than the cut, kept).
  */
+/** What a trim walks: a `Map`, or a `ShardedMap` (sharded-map.ts). */
+export interface TrimmedCache<K, V> {
+  readonly size: number;
+  entries(): Iterator<[K, V]>;
+}
+
 export class TrimRun<K, V extends { cacheUse?: number }> {
   /** 'read': reading stamps; 'drop': dropping those at or below the cut; null: no run. */
   private phase: 'read' | 'drop' | null = null;
@@ -88,7 +94,7 @@ export class TrimRun<K, V extends { cacheUse?: number }> {
   private cut = 0;
 
   constructor(
-    private readonly cache: Map<K, V>,
+    private readonly cache: TrimmedCache<K, V>,
     /** Whether an entry must stay whatever its stamp. */
     private readonly held: (key: K) => boolean,
     /** Removes an entry from the cache (and every map beside it). */

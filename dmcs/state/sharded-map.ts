@@ -1,0 +1,111 @@
+/**
+ * A `Map` split into shards by a hash of the key, for the state's caches. V8 rebuilds a `Map`'s
+ * whole hash table when it grows, when a deletion leaves it under a quarter full, and when deleted
+ * entries fill it (compaction): work linear in the table, done inside the one `set` or `delete`
+ * that crosses the line. The caches hold a budget's worth of entries (16,384 at 100,000 holders)
+ * and churn them every block, and four of their maps change in lockstep (accounts by name and by
+ * value, tables by key, a contract's scopes), so at stop 23 all four rebuilt in the same block,
+ * 3.5-9 ms each (issue 19's stall; docs/dmcs.md). Split in 64 shards, a rebuild is a shard's size
+ * and the shards, each filled by the keys hashing to it, cross their lines at different blocks.
+ * A lookup pays for the key's hash: tens of nanoseconds.
+ *
+ * Iteration goes shard after shard (not in insertion order across shards): live like a `Map`'s
+ * within a shard, so an entry deleted before its turn is skipped; one added to a shard already
+ * passed is not visited.
+ */
+
+/** log2 of the shards per map: 64 keeps a shard of a 16,384-entry cache at ~256 entries (a rebuild of ~0.05 ms). */
+export const SHARD_BITS = 6;
+
+/** A string's 32-bit hash: FNV-1a, mixed once more so that the last characters reach the top bits a shard takes. */
+export function stringHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
+}
+
+/**
+ * A u64's 32-bit hash (names as values: a short name has only its high bits set, a long one differs
+ * in its low ones, so both halves are mixed in).
+ */
+export function u64Hash(key: bigint): number {
+  const lo = Number(BigInt.asUintN(32, key));
+  const hi = Number(BigInt.asUintN(32, key >> 32n));
+  return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0;
+}
+
+export class ShardedMap<K, V> {
+  /** Created at the first entry of each (a contract with few scopes does not pay for 64 maps). */
+  private readonly shards: Array<Map<K, V> | undefined>;
+  /** A hash's bits past those that pick the shard. */
+  private readonly shift: number;
+  private count = 0;
+
+  constructor(
+    /** A key's 32-bit unsigned hash (its top `bits` pick the shard). */
+    private readonly hash: (key: K) => number,
+    /**
+     * log2 of the shards. 0 makes one `Map`, iterated in insertion order, with no hashing: a state
+     * without a store keeps that order in its snapshots.
+     */
+    bits: number = SHARD_BITS,
+  ) {
+    if (!Number.isInteger(bits) || bits < 0 || bits > 16) throw new RangeError(`shard bits ${bits}: 0 to 16`);
+    this.shards = new Array<Map<K, V> | undefined>(1 << bits).fill(undefined);
+    this.shift = 32 - bits;
+  }
+
+  /** The index of `key`'s shard. */
+  private shardOf(key: K): number {
+    return this.shift === 32 ? 0 : this.hash(key) >>> this.shift;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(key: K): V | undefined {
+    return this.shards[this.shardOf(key)]?.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.shards[this.shardOf(key)]?.has(key) ?? false;
+  }
+
+  set(key: K, value: V): this {
+    const i = this.shardOf(key);
+    let shard = this.shards[i];
+    if (shard === undefined) this.shards[i] = shard = new Map();
+    const before = shard.size;
+    shard.set(key, value);
+    this.count += shard.size - before;
+    return this;
+  }
+
+  delete(key: K): boolean {
+    const deleted = this.shards[this.shardOf(key)]?.delete(key) ?? false;
+    if (deleted) this.count--;
+    return deleted;
+  }
+
+  clear(): void {
+    this.shards.fill(undefined);
+    this.count = 0;
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    for (const shard of this.shards) if (shard !== undefined) yield* shard.entries();
+  }
+
+  *keys(): IterableIterator<K> {
+    for (const shard of this.shards) if (shard !== undefined) yield* shard.keys();
+  }
+
+  *values(): IterableIterator<V> {
+    for (const shard of this.shards) if (shard !== undefined) yield* shard.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+}
