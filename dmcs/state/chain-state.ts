@@ -436,7 +436,8 @@ export class ChainState {
    */
   *stored(view: StoreView): Generator<{ account: StoredAccount; table?: undefined } | { account?: undefined; table: Uint8Array }> {
     if (this.store === null) return;
-    for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
+    // values read in place: the consumer (a snapshot writer) copies each before its next step
+    for (const { key, value } of this.store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
       if (scopeKeyKind(key) === TABLE_KIND) yield { table: value };
       else yield { account: splitStored(value) };
     }

@@ -15,6 +15,11 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database } from 'lmdb';
 
+/** lmdb-js's read into its shared buffer, which its types leave out of the options it takes. */
+interface FastReads {
+  getBinaryFast(key: Uint8Array, options?: { transaction: LmdbView['txn'] }): Uint8Array | undefined;
+}
+
 /**
  * A consistent read of the store as it was when the view was taken (an LMDB read transaction):
  * commits made afterwards are not seen through it. `done()` releases it (a view held open keeps
@@ -70,8 +75,20 @@ export class OrderedStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const v = this.db.get(key);
+    // one copy out of lmdb-js's read buffer (`get` would copy it into a Buffer, and that again here)
+    const v = this.readInPlace(key);
     return v === undefined ? undefined : new Uint8Array(v);
+  }
+
+  /**
+   * The value of `key` (through `view` when given) as a view of lmdb-js's read buffer, which the
+   * store's next read overwrites (a value too large for that buffer may come in one of its own).
+   */
+  private readInPlace(key: Uint8Array, view?: StoreView): Uint8Array | undefined {
+    const transaction = (view as LmdbView | undefined)?.txn;
+    const v = (this.db as unknown as FastReads).getBinaryFast(key, transaction ? { transaction } : undefined);
+    // the shared buffer's own `length` says the value's size, not its bytes': a view of just those
+    return v?.subarray(0, v.length);
   }
 
   /**
@@ -162,6 +179,26 @@ export class OrderedStore {
           (e): { key: Uint8Array; value: Uint8Array } => ({ key: e.key, value: e.value }),
         ),
     );
+  }
+
+  /**
+   * `range(start, end, view)` with each value a view of lmdb-js's read buffer, valid only until
+   * the walk's next step; for a reader that copies the bytes on at once (a snapshot writer). The
+   * keys come a batch at a time (short: on the JS heap), each value read in place, so no value
+   * gets a buffer of its own. Issue 19: a value copied out is a backing store of its own, and
+   * 200,000 of them a snapshot at 100,000 holders made the allocator's slow moments the block's:
+   * a slice of the walk held one block for 73 ms of CPU inside those copies.
+   */
+  *scan(start: Uint8Array, end: Uint8Array, view: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
+    const transaction = (view as LmdbView).txn;
+    for (const key of paged<Uint8Array>(
+      start,
+      (k) => k,
+      (from, exclusiveStart) => Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, transaction })),
+    )) {
+      const value = this.readInPlace(key, view);
+      if (value !== undefined) yield { key, value }; // always, within one view
+    }
   }
 
   close(): Promise<void> {

@@ -1,6 +1,8 @@
-// The state store's two range reads agree: `entries` (a snapshot writer's, lmdb's copies as they
-// come) yields exactly the keys and values `range` does, in key order, across several batches, and through a
-// view it sees the store as it was when the view was taken, not a commit made after. The store's map
+// The state store's range reads agree: `entries` (lmdb's copies as they come) and `scan` (a snapshot
+// writer's: each value read in place, valid until its next step) yield exactly the keys and values
+// `range` does, in key order, across several batches, and through a view they see the store as it
+// was when the view was taken, not a commit made after; a value larger than lmdb-js's read buffer
+// comes whole through `scan` and `get`. The store's map
 // is reserved whole at open and does not move as the file grows past many doublings (each resize
 // would map the file anew, and every page read after it fault again), while the file stays the
 // size of what it holds.
@@ -22,6 +24,14 @@ const values = (it: Iterable<{ key: Uint8Array; value: Uint8Array }>): Uint8Arra
     assert.is(v.length, 10 + (i % 90), `key ${i} with its own value`);
     return v;
   });
+/** Whether `a` and `b` hold the same bytes (no hex of megabytes in a failure's message). */
+const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0;
+/** The hex of each value `scan` yields, taken at its step (the view is overwritten by the next). */
+const scanned = (it: Iterable<{ key: Uint8Array; value: Uint8Array }>): string[] => {
+  const out: string[] = [];
+  for (const e of it) out.push(...hexes(values([e])));
+  return out;
+};
 
 test('entries() yields what range() does, across batches and through a view', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
@@ -43,11 +53,43 @@ test('entries() yields what range() does, across batches and through a view', as
     for (let i = 0; i < n; i++) rewrite.push([key(i), i === 7 ? null : value(i, 1)]);
     await store.commit(rewrite);
     assert.equal(hexes(values(store.entries(start, end, view))), expected);
+    assert.equal(scanned(store.scan(start, end, view)), expected);
     view.done();
+    const later = store.view();
+    assert.equal(scanned(store.scan(start, end, later)), hexes(values(store.entries(start, end))));
+    later.done();
     const now = hexes(values(store.entries(start, end)));
     assert.is(now.length, n - 1);
     assert.is(now[0], bytesToHex(value(0, 1)));
     assert.equal(hexes([...store.range(start, end)].map((e) => e.value)), now);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a value larger than the read buffer comes whole through scan and get', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
+  const store = new OrderedStore(dir);
+  try {
+    const big = (n: number, fill: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + fill) & 0xff);
+    const sizes = [3, 300_000, 40, 5_000_000, 1];
+    await store.commit(sizes.map((n, i) => [new Uint8Array([0x44, i]), big(n, i)] as const));
+    const view = store.view();
+    const seen: number[] = [];
+    for (const { key: k, value: v } of store.scan(new Uint8Array([0x44]), new Uint8Array([0x45]), view)) {
+      const i = k[1]!;
+      assert.ok(same(v, big(sizes[i]!, i)), `scan: value ${i} of ${sizes[i]} bytes whole (${v.length} read)`);
+      seen.push(i);
+    }
+    view.done();
+    assert.equal(seen, [0, 1, 2, 3, 4]);
+    for (const [i, n] of sizes.entries()) {
+      const got = store.get(new Uint8Array([0x44, i]));
+      assert.ok(got !== undefined && same(got, big(n, i)), `get: value ${i} of ${n} bytes whole (${got?.length} read)`);
+      assert.is(got!.buffer.byteLength, n, 'a buffer of its own, of its size');
+    }
+    assert.is(store.get(new Uint8Array([0x44, 9])), undefined);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
