@@ -19,21 +19,11 @@ import { PrivateKey, bytesToHex, sha256 } from '../../../abi/antelope/index.js';
 import { ZERO_HASH } from '../../../dmcs/state/account-record.js';
 import { blockEnd } from './block-end.js';
 import { accountFields } from './account-fields.js';
+import { rng } from './seeded-random.js';
 
 const hex = bytesToHex;
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
 const BUDGET = 8;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A valid account name per index: `acct` + 4 base-26 letters. */
 function nameOf(i: number): string {

@@ -9,17 +9,7 @@ import * as assert from 'uvu/assert';
 import { Name } from '../../../abi/antelope/index.js';
 import { holderName } from '../../../bench/dmcs-scale.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../../dmcs/state/sharded-map.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './seeded-random.js';
 
 const holder = holderName;
 

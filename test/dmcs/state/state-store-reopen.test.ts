@@ -17,21 +17,11 @@ import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { accountFields } from './account-fields.js';
+import { rng } from './seeded-random.js';
 
 const hex = bytesToHex;
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
 const KINDS: SecondaryKind[] = ['idx64', 'idx128', 'idx256', 'idx_double'];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const nameOf = (i: number) => `acct${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`;
 

@@ -16,21 +16,11 @@ import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot
 import { TABLE_PAGE_SCOPES_MAX, type Table } from '../../../dmcs/state/table-store.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
+import { rng } from './seeded-random.js';
 
 const hex = bytesToHex;
 const BUDGET = 8;
 const CODES = [11n, 12n];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One seeded row write on `st` (the same on both twins). */
 function write(st: ChainState, rand: () => number): void {
