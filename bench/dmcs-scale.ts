@@ -139,6 +139,11 @@ interface BlockTime {
    * had dropped: on this VM its memory reclaimer pages out what went unused for about a minute).
    */
   majorFaults: number;
+  /**
+   * Page faults served without a disk read: a page of the store's map touched for the first time
+   * since the kernel unmapped it, or a fresh page of memory (each a trap into the kernel).
+   */
+  minorFaults: number;
   /** The block thread's time on a CPU, and runnable but waiting for one (`mainThreadSched`; -1 when unknown). */
   mainRunMs: number;
   mainQueuedMs: number;
@@ -195,7 +200,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     }
     const w0 = { ...work };
     const cpu0 = process.cpuUsage();
-    const faults0 = process.resourceUsage().majorPageFault;
+    const usage0 = process.resourceUsage();
     const sched0 = mainThreadSched();
     const capture0 = node.chain.state.tables.capture;
     const startUs = process.hrtime.bigint() / 1000n;
@@ -205,7 +210,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const capture = node.chain.state.tables.capture;
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const majorFaults = process.resourceUsage().majorPageFault - faults0;
+    const usage = process.resourceUsage();
     const sched = mainThreadSched();
     times.push({
       start: t0,
@@ -213,7 +218,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcMs: 0,
       majorGcMs: 0,
-      majorFaults,
+      majorFaults: usage.majorPageFault - usage0.majorPageFault,
+      minorFaults: usage.minorPageFault - usage0.minorPageFault,
       mainRunMs: sched && sched0 ? (sched.runNs - sched0.runNs) / 1e6 : -1,
       mainQueuedMs: sched && sched0 ? (sched.waitNs - sched0.waitNs) / 1e6 : -1,
       num,
@@ -370,7 +376,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       const asleep = (t: BlockTime) => (t.mainRunMs < 0 ? 0 : t.ms - t.mainRunMs - t.mainQueuedMs);
       const sum = (f: (t: BlockTime) => number) => times.reduce((a, t) => a + f(t), 0).toFixed(1);
       process.stderr.write(
-        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits, ${sum((t) => t.trimMs)} ms trimming the caches, the longest step ${Math.max(...times.map((t) => t.trimMs)).toFixed(1)} ms), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
+        `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits, ${sum((t) => t.trimMs)} ms trimming the caches, the longest step ${Math.max(...times.map((t) => t.trimMs)).toFixed(1)} ms), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes, ${sum((t) => t.minorFaults)} minor page faults; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
       );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
@@ -379,7 +385,7 @@ async function measureSize(holders: number, blocks: number, perBlock: number): P
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms, asleep ${asleep(t).toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (trims ${t.trimMs.toFixed(1)}, preparing ${t.prepareMs.toFixed(1)}, commits ${t.flushMs.toFixed(1)} of which queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major and ${t.minorFaults} minor faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms, asleep ${asleep(t).toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (trims ${t.trimMs.toFixed(1)}, preparing ${t.prepareMs.toFixed(1)}, commits ${t.flushMs.toFixed(1)} of which queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
         );
     }
     const fromSnapshot = NO_RESTART ? null : await restart(env.dir, SNAPSHOT_EVERY);
