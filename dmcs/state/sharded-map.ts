@@ -14,12 +14,23 @@
  * passed is not visited.
  */
 
+import { randomInt } from 'node:crypto';
+
 /** log2 of the shards per map: 64 keeps a shard of a 16,384-entry cache at ~256 entries (a rebuild of ~0.05 ms). */
 export const SHARD_BITS = 6;
 
-/** A string's 32-bit hash: FNV-1a, mixed once more so that the last characters reach the top bits a shard takes. */
+/**
+ * This process's seed for the shard hashes. Keys come from outside (account names, scopes chosen by
+ * whoever sends transactions); with a public, unseeded hash they could be chosen to fall in one
+ * shard, which would bring back the whole map's rebuilds (not a keyed hash: a seed unknown to the
+ * sender is enough to make that guesswork). A shard's place is never visible: it orders only
+ * a trim's walk, which drops by use stamps.
+ */
+const SEED = randomInt(2 ** 32);
+
+/** A string's 32-bit hash: FNV-1a from the seed, mixed once more so that the last characters reach the top bits a shard takes. */
 export function stringHash(key: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 ^ SEED;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
 }
@@ -31,7 +42,7 @@ export function stringHash(key: string): number {
 export function u64Hash(key: bigint): number {
   const lo = Number(BigInt.asUintN(32, key));
   const hi = Number(BigInt.asUintN(32, key >> 32n));
-  return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  return Math.imul(lo ^ Math.imul(hi ^ SEED, 0x9e3779b1), 0x85ebca6b) >>> 0;
 }
 
 export class ShardedMap<K, V> {

@@ -1,10 +1,12 @@
 // The state caches' sharded map (sharded-map.ts) answers as a `Map` does under a seeded mix of sets,
-// overwrites and deletes (size, get, has, the entries iterated), with no shard bits it keeps a
-// `Map`'s insertion order, its iteration is live (an entry deleted before its turn is skipped,
-// which a trim relies on), and its hashes spread what the caches
-// key by (account names, their u64 values, table keys) over every shard, none holding more than
-// twice its share: a rebuild of one shard stays small.
+// overwrites and deletes (size, get, has, the entries iterated); with no shard bits it keeps a
+// `Map`'s insertion order; its iteration is live (an entry deleted before its turn is skipped,
+// which a trim relies on); its hashes spread what the caches key by (account names, their u64
+// values, table keys) over every shard, none holding more than twice its share, so a rebuild of one
+// shard stays small; and each process seeds the hashes, so keys chosen from outside cannot be aimed
+// at one shard.
 import { test } from 'uvu';
+import { execFileSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
 import { Name } from '../../../abi/antelope/index.js';
 import { holderName } from '../../../bench/dmcs-scale.js';
@@ -130,6 +132,24 @@ test('names, their values and table keys spread over every shard', () => {
   }
   // short names (only the high half of the value set) do not all land in one shard
   assert.ok(new Set(short.map((n) => u64Hash(Name.from(n).value) >>> (32 - SHARD_BITS))).size >= 5);
+});
+
+test('each process seeds its hashes: the same keys hash apart in two processes', () => {
+  const url = new URL('../../../dmcs/state/sharded-map.js', import.meta.url).href;
+  const script = `const { stringHash, u64Hash } = await import(${JSON.stringify(url)});
+const names = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank', 'grace', 'heidi'];
+console.log(JSON.stringify([...names.map((n) => stringHash(n)), ...names.map((n, i) => u64Hash(BigInt(i) << 59n))]));`;
+  const run = (): number[] => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  const [a, b] = [run(), run()];
+  assert.is(a.length, 16);
+  assert.ok(
+    a.slice(0, 8).some((h, i) => h !== b[i]),
+    'string hashes differ',
+  );
+  assert.ok(
+    a.slice(8).some((h, i) => h !== b[8 + i]),
+    'u64 hashes differ',
+  );
 });
 
 test.run();
