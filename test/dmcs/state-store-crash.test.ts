@@ -129,7 +129,11 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
   const dir = tempDir('state-store-inflight');
   dirs.push(dir);
   let inFlightKills = 0;
-  for (let round = 0; round < ROUNDS; round++) {
+  const missed: string[] = [];
+  // a round whose child saw no commit in flight (on a loaded machine the burst's pushes can all be
+  // refused, so nothing commits) still checks its restart, and another round is run in its place:
+  // at most two more than ROUNDS
+  for (let round = 0; inFlightKills < ROUNDS && round < ROUNDS + 2; round++) {
     // the child kills itself while a commit of this run is in flight (the first that is still in
     // flight a seeded number of event loop turns after it was queued)
     const nth = 1;
@@ -146,19 +150,24 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
       Array.from({ length: BURST }, (_, i) => accountName('flight', round, i)),
     );
     const pushes = signed.map((p) => push(url, p).catch(() => null));
-    // bounded: a child that never reached its nth commit is killed here (and the count below fails)
-    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    // bounded: a child that never reached its nth commit is killed here (and the round is missed)
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     await exited;
     await outClosed;
     clearTimeout(guard);
-    await Promise.all(pushes);
+    const answers = await Promise.all(pushes);
     if (/killed with commit \d+ in flight/.test(out)) inFlightKills++;
+    else {
+      const refused = answers.filter((r) => r !== null && !r.ok).length;
+      const cut = answers.filter((r) => r === null).length;
+      missed.push(`round ${round}: of ${BURST} pushes ${refused} refused, ${cut} cut off; child said ${JSON.stringify(out.slice(0, 300))}`);
+    }
 
     await restartEqualsReplay(dir, round, 0, (cached, notes) => {
       assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
     });
   }
-  assert.is(inFlightKills, ROUNDS, 'every kill landed with a commit in flight');
+  assert.is(inFlightKills, ROUNDS, `${ROUNDS} kills landed with a commit in flight (${missed.join('; ')})`);
 });
 
 test("a restart replays only the blocks after the store's last commit", async () => {
