@@ -164,18 +164,17 @@ export class OrderedStore {
   }
 
   /**
-   * `range(start, end, view)` as lmdb-js hands the entries out: each key and value already its own
-   * copy (a Node `Buffer`), not copied again; for a reader that copies them on (a snapshot writer),
-   * where the second copy was a third of the walk's cost.
+   * `range(start, end)` as lmdb-js hands the entries out: each key and value already its own copy
+   * (a Node `Buffer`), not copied again; for a reader that keeps them (an account or a table
+   * decoded from its bytes). A reader that copies them on at once uses `scan`.
    */
-  *entries(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<{ key: Uint8Array; value: Uint8Array }> {
-    const transaction = (view as LmdbView | undefined)?.txn;
+  *entries(start: Uint8Array, end: Uint8Array): Generator<{ key: Uint8Array; value: Uint8Array }> {
     yield* paged(
       start,
       (e) => e.key,
       (from, exclusiveStart) =>
         Array.from(
-          this.db.getRange({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, ...(transaction ? { transaction } : {}) }),
+          this.db.getRange({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH }),
           (e): { key: Uint8Array; value: Uint8Array } => ({ key: e.key, value: e.value }),
         ),
     );

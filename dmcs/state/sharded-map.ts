@@ -9,7 +9,8 @@
  * and the shards, each filled by the keys hashing to it, cross their lines at different blocks.
  * A lookup pays for the key's hash: tens of nanoseconds.
  *
- * Iteration goes shard after shard (not in insertion order across shards): live like a `Map`'s
+ * Only what the caches use: get, set, delete, size, and iteration (a trim's walk, a store-less
+ * state's listing). Iteration goes shard after shard (not in insertion order across shards): live like a `Map`'s
  * within a shard, so an entry deleted before its turn is skipped; one added to a shard already
  * passed is not visited.
  */
@@ -79,10 +80,6 @@ export class ShardedMap<K, V> {
     return this.shards[this.shardOf(key)]?.get(key);
   }
 
-  has(key: K): boolean {
-    return this.shards[this.shardOf(key)]?.has(key) ?? false;
-  }
-
   set(key: K, value: V): this {
     const i = this.shardOf(key);
     let shard = this.shards[i];
@@ -99,24 +96,11 @@ export class ShardedMap<K, V> {
     return deleted;
   }
 
-  clear(): void {
-    this.shards.fill(undefined);
-    this.count = 0;
-  }
-
   *entries(): IterableIterator<[K, V]> {
     for (const shard of this.shards) if (shard !== undefined) yield* shard.entries();
   }
 
-  *keys(): IterableIterator<K> {
-    for (const shard of this.shards) if (shard !== undefined) yield* shard.keys();
-  }
-
   *values(): IterableIterator<V> {
     for (const shard of this.shards) if (shard !== undefined) yield* shard.values();
-  }
-
-  [Symbol.iterator](): IterableIterator<[K, V]> {
-    return this.entries();
   }
 }

@@ -1,5 +1,5 @@
 // The state caches' sharded map (sharded-map.ts) answers as a `Map` does under a seeded mix of sets,
-// overwrites and deletes (size, get, has, the entries iterated); with no shard bits it keeps a
+// overwrites and deletes (size, get, the entries and values iterated); with no shard bits it keeps a
 // `Map`'s insertion order; its iteration is live (an entry deleted before its turn is skipped,
 // which a trim relies on); its hashes spread what the caches key by (account names, their u64
 // values, table keys) over every shard, none holding more than twice its share, so a rebuild of one
@@ -29,7 +29,6 @@ test('answers as a Map does under seeded sets, overwrites and deletes', () => {
       assert.is(map.delete(key), model.delete(key), `delete ${key}`);
     } else {
       assert.is(map.get(key), model.get(key), `get ${key}`);
-      assert.is(map.has(key), model.has(key), `has ${key}`);
     }
     assert.is(map.size, model.size);
   }
@@ -38,13 +37,10 @@ test('answers as a Map does under seeded sets, overwrites and deletes', () => {
     entries,
     [...model.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  assert.equal(new Set(map.keys()), new Set(model.keys()));
-  assert.is([...map.values()].length, model.size);
-  assert.is([...map].length, model.size);
-  map.clear();
-  assert.is(map.size, 0);
-  assert.is([...map.values()].length, 0);
-  assert.is(map.get(entries[0]![0]), undefined);
+  assert.equal(
+    [...map.values()].sort((a, b) => a - b),
+    [...model.values()].sort((a, b) => a - b),
+  );
 });
 
 test('with no shard bits it is one Map: insertion order, as a state without a store snapshots', () => {
