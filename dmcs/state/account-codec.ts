@@ -1,11 +1,12 @@
 /**
- * An account record in binary, as snapshots store it: every field of `AccountRecord` except the
- * derived ones (u64 value, code hash hex), permissions as JSON (their authorities hold key ids,
- * plain strings) and links as pairs. Its own file so the state (which saves an account before
- * changing it while a snapshot is written) and the snapshot format share it.
+ * An account record in binary, as the state store and snapshots hold it: every field of
+ * `AccountRecord` except the derived ones (u64 value, code hash hex), then its permissions and links
+ * (account-auth.ts; their authorities hold key ids, plain strings). Its own file so the state store,
+ * the state (which saves an account before changing it while a snapshot is written) and the snapshot
+ * format share it.
  */
 import { BinaryWriter, type BinaryReader } from '../../abi/antelope/index.js';
-import { readAuthRecord, writeAuthRecord } from './account-auth.js';
+import { readAuth, readAuthJson, writeAuth } from './account-auth.js';
 import { ZERO_HASH, type AccountRecord, type PermissionRecord } from './account-record.js';
 
 /** An account as decoded from a snapshot. */
@@ -56,13 +57,14 @@ export function writeAccount(w: BinaryWriter, a: AccountRecord): void {
   w.i64(BigInt(a.ramUsage));
   w.u32(a.recvSequence);
   w.u32(a.authSequence);
-  if (a.auth) w.raw(a.auth.record);
-  else writeAuthRecord(w, a);
+  if (a.auth) w.raw(a.auth);
+  else writeAuth(w, a);
 }
 
-export function decodeAccount(r: BinaryReader): AccountImage {
+/** An account record of a snapshot of `version` (2: its permissions as JSON). */
+export function decodeAccount(r: BinaryReader, version: number): AccountImage {
   const head = decodeAccountHead(r);
-  const { permissions, links } = readAuthRecord(r);
+  const { permissions, links } = version === 2 ? readAuthJson(r) : readAuth(r);
   return { ...head, permissions, links };
 }
 

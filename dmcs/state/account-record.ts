@@ -16,15 +16,6 @@ export interface PermissionRecord {
   readonly lastUpdated: number;
 }
 
-/**
- * An account's permissions and links encoded (account-auth.ts), kept while they are unchanged:
- * `record` the snapshot form (the account record's tail), `hash` the digest form.
- */
-export interface AuthBytes {
-  readonly record: Uint8Array;
-  readonly hash: Uint8Array;
-}
-
 export interface AccountRecord {
   readonly name: string;
   readonly value: bigint;
@@ -55,9 +46,9 @@ export interface AccountRecord {
   /** The record hash summed for this account in the state digest (set by `digest()`). */
   recordHash?: Uint8Array;
   /**
-   * With a state store: `permissions` and `links` encoded, while they are unchanged (chain-state.ts
-   * sets it to null before changing either, and in the undo of the change); null or absent: encode
-   * them from the maps.
+   * With a state store: `permissions` and `links` encoded (account-auth.ts: the record's tail and
+   * the digest's input), while they are unchanged (chain-state.ts sets it to null before changing
+   * either, and in the undo of the change); null or absent: encode them from the maps.
    */
-  auth?: AuthBytes | null;
+  auth?: Uint8Array | null;
 }

@@ -6,8 +6,8 @@
  *
  *   key   'S' ‖ u64 name value ‖ 0x00 (store-keys.ts: the account's tables follow it)
  *   value 32 record hash (the account's hash summed in the state digest) ‖ u8 has limits ‖
- *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ bytes permissions and links in the
- *         digest's form (account-auth.ts) ‖ account record (account-codec.ts)
+ *         [i64 ram bytes ‖ i64 net weight ‖ i64 cpu weight] ‖ account record (account-codec.ts;
+ *         its tail, the permissions and links, is also the tail of the record hash's input)
  *
  * Objects the chain may still hold are never dropped: accounts changed since the last flush are
  * pinned, so are those written by a commit that has not landed yet (the store does not hold them
@@ -15,13 +15,13 @@
  * irreversible yet, or in the pending block: pinned until the journal releases that position);
  * `trim` runs only between blocks (no action holds an account), a step at each (use-stamps.ts's `TrimRun`). A
  * read of an account that is not cached costs one store read and a decode of its fixed fields: its
- * permissions and links stay encoded (both forms, `AccountRecord.auth`) until something uses them,
+ * permissions and links stay encoded (`AccountRecord.auth`, a view of the stored bytes) until something uses them,
  * and while unchanged they are written back and rehashed from those bytes.
  */
 import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
 import { decodeAccountHead, writeAccount } from './account-codec.js';
-import { authBytesOf, readAuthRecord } from './account-auth.js';
-import type { AccountRecord, AuthBytes, PermissionRecord } from './account-record.js';
+import { authBytesOf, readAuth } from './account-auth.js';
+import type { AccountRecord, PermissionRecord } from './account-record.js';
 import type { OrderedStore } from './ordered-store.js';
 import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
 import type { AccountResourceLimits } from './resource-limits.js';
@@ -286,12 +286,11 @@ export class AccountStore {
   private decode(v: Uint8Array, value?: bigint): AccountRecord {
     const r = new BinaryReader(v);
     // views, not copies: `v` stays alive anyway (the permissions' bytes below are a view of it), and
-    // neither hash is ever written into (a change replaces them)
+    // neither is ever written into (a change replaces them)
     const hash = r.raw(32);
     const limits = readLimits(r);
-    const authHash = r.raw(r.varuint32());
     const head = decodeAccountHead(r);
-    const a = new StoredAccountRecord(head, value, hash, { record: v.subarray(r.pos), hash: authHash });
+    const a = new StoredAccountRecord(head, value, hash, v.subarray(r.pos));
     this.limitsLoaded(a.name, limits);
     return a;
   }
@@ -311,7 +310,6 @@ export class AccountStore {
       w.i64(limits.netWeight);
       w.i64(limits.cpuWeight);
     }
-    w.bytes(a.auth.hash);
     writeAccount(w, a);
     return w.finish();
   }
@@ -326,14 +324,18 @@ export function splitStored(v: Uint8Array): StoredAccount {
   const r = new BinaryReader(v);
   r.raw(32);
   const limits = readLimits(r);
-  r.raw(r.varuint32()); // the digest's form of the permissions and links
   const record = v.subarray(r.pos);
   return { name: limits ? r.string() : '', record, limits };
 }
 
+/** Whether the account's permissions and links are decoded (always, but for one read back from a store and not yet used). */
+export function permissionsDecoded(a: AccountRecord): boolean {
+  return !(a instanceof StoredAccountRecord) || a.decoded;
+}
+
 /**
  * An account read back from the store: its fixed fields decoded, its permissions and links decoded
- * from `auth.record` only when first used (an authorization check, a change, an API read).
+ * from `auth` only when first used (an authorization check, a change, an API read).
  */
 class StoredAccountRecord implements AccountRecord {
   readonly name: string;
@@ -353,13 +355,13 @@ class StoredAccountRecord implements AccountRecord {
   snapshotEpoch = 0;
   cacheUse = 0;
   recordHash: Uint8Array;
-  auth: AuthBytes | null;
-  /** The snapshot form of the permissions and links until they are decoded (then null). */
+  auth: Uint8Array | null;
+  /** The permissions and links as stored until they are decoded (then null). */
   private encoded: Uint8Array | null;
   private perms: Map<string, PermissionRecord> | null = null;
   private linkMap: Map<string, string> | null = null;
 
-  constructor(h: ReturnType<typeof decodeAccountHead>, value: bigint | undefined, hash: Uint8Array, auth: AuthBytes) {
+  constructor(h: ReturnType<typeof decodeAccountHead>, value: bigint | undefined, hash: Uint8Array, auth: Uint8Array) {
     this.name = h.name;
     this.value = value ?? Name.from(h.name).value;
     this.creation = h.creation;
@@ -376,7 +378,11 @@ class StoredAccountRecord implements AccountRecord {
     this.authSequence = h.authSequence;
     this.recordHash = hash;
     this.auth = auth;
-    this.encoded = auth.record;
+    this.encoded = auth;
+  }
+
+  get decoded(): boolean {
+    return this.encoded === null;
   }
 
   get permissions(): Map<string, PermissionRecord> {
@@ -391,7 +397,7 @@ class StoredAccountRecord implements AccountRecord {
 
   private decodeAuth(): void {
     const r = new BinaryReader(this.encoded!);
-    const { permissions, links } = readAuthRecord(r);
+    const { permissions, links } = readAuth(r);
     if (r.remaining !== 0) throw new Error(`state store: account ${this.name} has ${r.remaining} byte(s) after its links`);
     this.perms = new Map(permissions.map((p) => [p.name, p]));
     this.linkMap = new Map(links);

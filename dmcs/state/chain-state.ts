@@ -16,7 +16,7 @@ import { UndoLog } from './undo-log.js';
 import { TableStore, type StateCapture } from './table-store.js';
 import { SnapshotCapture } from './snapshot-capture.js';
 import { encodeAccount } from './account-codec.js';
-import { writeAuthHash } from './account-auth.js';
+import { writeAuth } from './account-auth.js';
 import {
   HashAccumulator,
   accountRecordWriter,
@@ -726,8 +726,8 @@ function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | und
   w.u32(a.abiSequence);
   w.i64(BigInt(a.creation));
   w.i64(BigInt(a.lastCodeUpdate));
-  if (a.auth && !fromMaps) w.raw(a.auth.hash);
-  else writeAuthHash(w, a);
+  if (a.auth && !fromMaps) w.raw(a.auth);
+  else writeAuth(w, a);
   if (limits) {
     w.i64(limits.ramBytes);
     w.i64(limits.netWeight);

@@ -8,7 +8,7 @@
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { BinaryReader } from '../../abi/antelope/index.js';
-import { Section, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, SECTION_HEADER_BYTES } from './snapshot-format.js';
+import { Section, SNAPSHOT_MAGIC, SECTION_HEADER_BYTES, snapshotVersionRead } from './snapshot-format.js';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { StateSnapshot } from './state-snapshot.js';
@@ -40,7 +40,7 @@ export async function readSnapshotBlock(path: string): Promise<number | null> {
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (bytesRead < buf.length || !SNAPSHOT_MAGIC.every((b, i) => buf[i] === b)) return null;
     const r = new BinaryReader(buf.subarray(SNAPSHOT_MAGIC.length));
-    if (r.u32() !== SNAPSHOT_VERSION || r.u8() !== Section.head) return null;
+    if (!snapshotVersionRead(r.u32()) || r.u8() !== Section.head) return null;
     r.u32(); // the section's length
     return r.u32();
   } catch {

@@ -1,5 +1,6 @@
 /**
- * The state snapshot file format, version 2 (binary; version 1 was JSON). Layout:
+ * The state snapshot file format, version 3 (binary; version 1 was JSON; version 2 held an
+ * account's permissions as JSON, and is still read). Layout:
  *
  *   magic "PEEROSST" (8 bytes) ‖ u32 version ‖ section* ‖ END section
  *   section = u8 tag ‖ u32 payload length ‖ payload
@@ -31,7 +32,15 @@ import type { AccountResourceLimits } from './resource-limits.js';
 import { CodedError } from '../../lib/coded-error.js';
 
 export const SNAPSHOT_MAGIC = new TextEncoder().encode('PEEROSST');
-export const SNAPSHOT_VERSION = 2;
+/** The version written. */
+export const SNAPSHOT_VERSION = 3;
+/** The oldest version read (2: ACCOUNT's permissions as JSON, account-auth.ts `readAuthJson`). */
+export const SNAPSHOT_VERSION_OLDEST = 2;
+
+/** Whether this node reads snapshots of `version`. */
+export function snapshotVersionRead(version: number): boolean {
+  return version >= SNAPSHOT_VERSION_OLDEST && version <= SNAPSHOT_VERSION;
+}
 
 /** Section tags. Add at the end; never reuse a number. */
 export const Section = {
@@ -131,17 +140,24 @@ export interface SnapshotSection {
   payload: Uint8Array;
 }
 
+/** A whole file's version and sections. */
+export interface SnapshotSections {
+  version: number;
+  sections: SnapshotSection[];
+}
+
 /**
- * Checks magic, version and the END checksum of a whole file; returns its sections (views into
- * `bytes`) without decoding them.
+ * Checks magic, version and the END checksum of a whole file; returns its version and sections
+ * (views into `bytes`) without decoding them.
  */
-export function splitSections(bytes: Uint8Array): SnapshotSection[] {
+export function splitSections(bytes: Uint8Array): SnapshotSections {
   const r = new BinaryReader(bytes);
   try {
     const magic = r.raw(SNAPSHOT_MAGIC.length);
     if (!magic.every((b, i) => b === SNAPSHOT_MAGIC[i])) throw new SnapshotFormatError('not a snapshot file (bad magic)');
     const version = r.u32();
-    if (version !== SNAPSHOT_VERSION) throw new SnapshotFormatError(`version ${version}, this node reads ${SNAPSHOT_VERSION}`);
+    if (!snapshotVersionRead(version))
+      throw new SnapshotFormatError(`version ${version}, this node reads ${SNAPSHOT_VERSION_OLDEST}-${SNAPSHOT_VERSION}`);
     const out: SnapshotSection[] = [];
     for (;;) {
       const at = r.pos;
@@ -156,7 +172,7 @@ export function splitSections(bytes: Uint8Array): SnapshotSection[] {
         throw new SnapshotFormatError('checksum mismatch (damaged file)');
       if (r.remaining !== 0) throw new SnapshotFormatError('bytes after the end section');
       if (out[0]?.tag !== Section.head) throw new SnapshotFormatError('no head section');
-      return out;
+      return { version, sections: out };
     }
   } catch (e) {
     if (e instanceof SnapshotFormatError) throw e;

@@ -33,6 +33,7 @@ import {
   encodeLimits,
   fileChecksum,
   splitSections,
+  type SnapshotSection,
   writeSection,
   type SnapshotHead,
 } from './snapshot-format.js';
@@ -305,9 +306,9 @@ export interface SnapshotFile {
   loadInto(st: ChainState): void;
 }
 
-/** Parses a snapshot file; throws `SnapshotFormatError` when it is not a sound version-2 file. */
+/** Parses a snapshot file; throws `SnapshotFormatError` when it is not a sound file of a version this node reads. */
 export function parseSnapshot(bytes: Uint8Array): SnapshotFile {
-  const sections = splitSections(bytes);
+  const { version, sections } = splitSections(bytes);
   const head = decodeHead(new BinaryReader(sections[0]!.payload));
   const recent: Array<[string, number]> = [];
   const summaries: Array<[number, Uint8Array, number]> = [];
@@ -320,7 +321,7 @@ export function parseSnapshot(bytes: Uint8Array): SnapshotFile {
   }
   const loadInto = (st: ChainState): void => {
     try {
-      loadSections(st, head, sections);
+      loadSections(st, head, version, sections);
     } catch (e) {
       throw e instanceof SnapshotFormatError ? e : new SnapshotFormatError(`malformed section (${(e as Error).message})`);
     }
@@ -328,14 +329,14 @@ export function parseSnapshot(bytes: Uint8Array): SnapshotFile {
   return { head, recent, summaries, blockHeaderState, loadInto };
 }
 
-function loadSections(st: ChainState, head: SnapshotHead, sections: Array<{ tag: number; payload: Uint8Array }>): void {
+function loadSections(st: ChainState, head: SnapshotHead, version: number, sections: SnapshotSection[]): void {
   const rams: Array<[AccountRecord, number]> = [];
   const limits: Array<[string, AccountResourceLimits]> = [];
   let producers: SnapshotProducers | null = null;
   for (const s of sections) {
     const r = new BinaryReader(s.payload);
     if (s.tag === Section.account) {
-      const a = decodeAccount(r);
+      const a = decodeAccount(r, version);
       const owner = a.permissions.find((p) => p.name === 'owner');
       const active = a.permissions.find((p) => p.name === 'active');
       if (!owner || !active) throw new SnapshotFormatError(`account ${a.name} lacks owner or active`);

@@ -30,9 +30,10 @@ import type { RecentTransactions } from './recent-transactions.js';
  * The layout version of the commit record and the records beside it; another version is not used
  * (the state is rebuilt). 2: an account's value carries its permissions and links in the digest's
  * form (account-store.ts). 3: transaction ids keyed by expiration first. 4: accounts and tables
- * keyed by account (or scope) first, each account's tables right after it (store-keys.ts).
+ * keyed by account (or scope) first, each account's tables right after it (store-keys.ts). 5: an
+ * account's permissions and links held once, in one form for the record and the digest (account-auth.ts).
  */
-export const STORE_FORMAT = 4;
+export const STORE_FORMAT = 5;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

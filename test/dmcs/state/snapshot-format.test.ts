@@ -1,5 +1,6 @@
-// The binary snapshot format (version 2) is pinned by a committed fixture: it still loads, to the
-// recorded state digest, and the same state still encodes to the same bytes. And a snapshot is a
+// The binary snapshot format (version 3) is pinned by a committed fixture: it still loads, to the
+// recorded state digest, and the same state still encodes to the same bytes; the version-2 fixture
+// (permissions as JSON) still loads to the same digest. And a snapshot is a
 // frozen view: writes made between two of its slices (new, changed, removed rows, index entries and
 // accounts, resource limits, producer schedules, and rolled-back ones) do not leak into it — it
 // loads to the state at its block. Limits, schedules and Leap's block header state travel in it.
@@ -21,8 +22,10 @@ const auth = singleKeyAuthority(pub);
 /** Block 1's header state of a fixed genesis (JSON inside the HEADER section). */
 const headerState = BlockHeaderState.genesis(GenesisState.from(newGenesis(pub, 1_577_836_800_000))).toJSON();
 // dist/test/dmcs/state → the source tree's test/vectors
-const FIXTURE = join(import.meta.dirname, '../../../../test/vectors/dmcs/state-snapshot-v2.bin');
-/** The state digest of the fixture's state (the digest scheme of state-digest.ts). */
+const VECTORS = join(import.meta.dirname, '../../../../test/vectors/dmcs');
+const FIXTURE = join(VECTORS, 'state-snapshot-v3.bin');
+const FIXTURE_V2 = join(VECTORS, 'state-snapshot-v2.bin');
+/** The state digest of the fixtures' state (the digest scheme of state-digest.ts). */
 const FIXTURE_DIGEST = 'f63f1f8f1ebde78c2728022bb38eab5c9096ed548258f333b326b425ba065e4f';
 
 /**
@@ -71,13 +74,8 @@ function snapshotOf(st: ChainState, blockNum = 42): StateSnapshot {
   return new StateSnapshot(meta, st, st.beginCapture()!);
 }
 
-test('the version-2 fixture loads to its digest, and the same state encodes to the same bytes', async () => {
-  const bytes = await snapshotOf(fixtureState()).bytes();
-  if (process.env.PEEROS_WRITE_FIXTURES || !existsSync(FIXTURE)) {
-    writeFileSync(FIXTURE, bytes);
-    console.log(`  wrote ${FIXTURE}: digest ${hex(fixtureState().digest())}`);
-  }
-  const fixture = new Uint8Array(readFileSync(FIXTURE));
+/** Loads a fixture file and checks every section came back. */
+function checkFixture(fixture: Uint8Array): void {
   const file = parseSnapshot(fixture);
   assert.is(hex(file.head.stateDigest), FIXTURE_DIGEST);
   assert.is(file.head.blockNum, 42);
@@ -93,7 +91,23 @@ test('the version-2 fixture loads to its digest, and the same state encodes to t
   assert.is(st.producers.active.producers[0]?.producerName, 'eosio');
   assert.equal(file.blockHeaderState, headerState);
   assert.is(st.tables.findIndex('idx_double', n('eosio.token'), n('eosio.token'), n('stat') | 3n)!.last()!.secondary, 1e300);
+  const hot = st.getAccount('alice')!.permissions.get('hot')!;
+  assert.equal(hot, { name: 'hot', parent: 'active', auth, lastUpdated: 1_577_836_803_000 });
+}
+
+test('the version-3 fixture loads to its digest, and the same state encodes to the same bytes', async () => {
+  const bytes = await snapshotOf(fixtureState()).bytes();
+  if (process.env.PEEROS_WRITE_FIXTURES || !existsSync(FIXTURE)) {
+    writeFileSync(FIXTURE, bytes);
+    console.log(`  wrote ${FIXTURE}: digest ${hex(fixtureState().digest())}`);
+  }
+  const fixture = new Uint8Array(readFileSync(FIXTURE));
+  checkFixture(fixture);
   assert.is(hex(bytes), hex(fixture), 'the format is unchanged');
+});
+
+test('the version-2 fixture (permissions as JSON) still loads to the same digest', () => {
+  checkFixture(new Uint8Array(readFileSync(FIXTURE_V2)));
 });
 
 test('writes between slices do not leak into the snapshot: it loads to the state at its block', async () => {

@@ -17,7 +17,7 @@ const SNAP = 'snapshot.bin';
 
 /** Re-frames a snapshot file after `mutate` changed its sections, with a valid checksum. */
 function reframe(bytes: Uint8Array, mutate: (sections: Array<{ tag: number; payload: Uint8Array }>) => void): Uint8Array {
-  const sections = splitSections(bytes).map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
+  const sections = splitSections(bytes).sections.map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
   mutate(sections);
   const w = new BinaryWriter(bytes.length + 64);
   w.raw(SNAPSHOT_MAGIC);
@@ -51,7 +51,7 @@ test('periodic and closing snapshots; a restart resumes from one with the identi
     return digest(n);
   });
   assert.ok(existsSync(join(dir, SNAP)));
-  const head = splitSections(new Uint8Array(readFileSync(join(dir, SNAP))))[0]!;
+  const head = splitSections(new Uint8Array(readFileSync(join(dir, SNAP)))).sections[0]!;
   assert.is(Buffer.from(head.payload).readUInt32LE(0), before.head_block_num);
   await withNode(async (n, c) => {
     assert.is(n.chain.startedFromSnapshot, before.head_block_num);
@@ -160,7 +160,7 @@ test('resource limits come back from a snapshot; without the header state or wit
     const before = digest(n);
     await n.close(); // the closing snapshot
     const saved = new Uint8Array(readFileSync(join(limitsDir, SNAP)));
-    assert.ok(splitSections(saved).some((s) => s.tag === Section.limits));
+    assert.ok(splitSections(saved).sections.some((s) => s.tag === Section.limits));
 
     n = await open();
     try {
