@@ -151,6 +151,15 @@ export class BinaryWriter {
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
   }
+  /** Raw bytes held as a latin1 string (one char per byte, each below 256), no length prefix. */
+  rawLatin1(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < n; i++) b[at + i] = s.charCodeAt(i);
+    this.pos = at + n;
+  }
   /** varuint32 length followed by the bytes. */
   bytes(bytes: Uint8Array): void {
     this.varuint32(bytes.length);

@@ -94,8 +94,18 @@ function readLinks(r: BinaryReader): Array<[string, string]> {
 
 const scratch = new BinaryWriter(1024);
 
-/** The bytes, encoded from the account's maps now (a copy: safe to keep). */
-export function authBytesOf(a: Pick<AccountRecord, 'permissions' | 'links'>): Uint8Array {
+/** The bytes, encoded from the account's maps now, as a latin1 string (`AccountRecord.auth`). */
+export function authBytesOf(a: Pick<AccountRecord, 'permissions' | 'links'>): string {
   writeAuth(scratch.reset(), a);
-  return scratch.finish();
+  return latin1Of(scratch.peek());
+}
+
+/** Bytes as a latin1 string, one char per byte (a copy: safe to keep when `b` is not). */
+export function latin1Of(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+}
+
+/** A latin1 string's bytes back (a copy). */
+export function bytesOfLatin1(s: string): Uint8Array {
+  return Buffer.from(s, 'latin1');
 }

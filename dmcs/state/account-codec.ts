@@ -57,7 +57,7 @@ export function writeAccount(w: BinaryWriter, a: AccountRecord): void {
   w.i64(BigInt(a.ramUsage));
   w.u32(a.recvSequence);
   w.u32(a.authSequence);
-  if (a.auth) w.raw(a.auth);
+  if (a.auth) w.rawLatin1(a.auth);
   else writeAuth(w, a);
 }
 

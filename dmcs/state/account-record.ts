@@ -48,7 +48,9 @@ export interface AccountRecord {
   /**
    * With a state store: `permissions` and `links` encoded (account-auth.ts: the record's tail and
    * the digest's input), while they are unchanged (chain-state.ts sets it to null before changing
-   * either, and in the undo of the change); null or absent: encode them from the maps.
+   * either, and in the undo of the change); null or absent: encode them from the maps. The bytes
+   * are held as a latin1 string, one char per byte: on V8's heap, where an array of that size would
+   * get a backing store of its own (account-auth.ts `authBytesOf`).
    */
-  auth?: Uint8Array | null;
+  auth?: string | null;
 }

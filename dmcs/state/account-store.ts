@@ -15,12 +15,12 @@
  * irreversible yet, or in the pending block: pinned until the journal releases that position);
  * `trim` runs only between blocks (no action holds an account), a step at each (use-stamps.ts's `TrimRun`). A
  * read of an account that is not cached costs one store read and a decode of its fixed fields: its
- * permissions and links stay encoded (`AccountRecord.auth`, a view of the stored bytes) until something uses them,
+ * permissions and links stay encoded (`AccountRecord.auth`, the stored bytes) until something uses them,
  * and while unchanged they are written back and rehashed from those bytes.
  */
 import { BinaryReader, BinaryWriter, Name, bytesToHex } from '../../abi/antelope/index.js';
 import { decodeAccountHead, writeAccount } from './account-codec.js';
-import { authBytesOf, readAuth } from './account-auth.js';
+import { authBytesOf, bytesOfLatin1, latin1Of, readAuth } from './account-auth.js';
 import type { AccountRecord, PermissionRecord } from './account-record.js';
 import type { OrderedStore } from './ordered-store.js';
 import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
@@ -273,24 +273,24 @@ export class AccountStore {
   private readonly trimRun: TrimRun<string, AccountRecord>;
 
   private load(value: bigint): AccountRecord | undefined {
-    const bytes = this.store!.get(accountKey(value));
-    if (bytes === undefined) return undefined;
-    const a = this.decode(bytes, value);
+    const a = this.store!.read(accountKey(value), (v) => this.decode(v, value));
+    if (a === undefined) return undefined;
     a.cacheUse = this.clock.tick();
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     return a;
   }
 
-  /** An account object from its stored form (`value`: its name's, when known); its limits go back to the state. */
+  /**
+   * An account object from its stored form (`value`: its name's, when known; `v` may be the store's
+   * read buffer: nothing kept is a view of it); its limits go back to the state.
+   */
   private decode(v: Uint8Array, value?: bigint): AccountRecord {
     const r = new BinaryReader(v);
-    // views, not copies: `v` stays alive anyway (the permissions' bytes below are a view of it), and
-    // neither is ever written into (a change replaces them)
-    const hash = r.raw(32);
+    const hash = r.raw(32).slice(); // 32 bytes: an array on V8's heap
     const limits = readLimits(r);
     const head = decodeAccountHead(r);
-    const a = new StoredAccountRecord(head, value, hash, v.subarray(r.pos));
+    const a = new StoredAccountRecord(head, value, hash, latin1Of(v.subarray(r.pos)));
     this.limitsLoaded(a.name, limits);
     return a;
   }
@@ -355,13 +355,13 @@ class StoredAccountRecord implements AccountRecord {
   snapshotEpoch = 0;
   cacheUse = 0;
   recordHash: Uint8Array;
-  auth: Uint8Array | null;
-  /** The permissions and links as stored until they are decoded (then null). */
-  private encoded: Uint8Array | null;
+  auth: string | null;
+  /** The permissions and links as stored (latin1) until they are decoded (then null). */
+  private encoded: string | null;
   private perms: Map<string, PermissionRecord> | null = null;
   private linkMap: Map<string, string> | null = null;
 
-  constructor(h: ReturnType<typeof decodeAccountHead>, value: bigint | undefined, hash: Uint8Array, auth: Uint8Array) {
+  constructor(h: ReturnType<typeof decodeAccountHead>, value: bigint | undefined, hash: Uint8Array, auth: string) {
     this.name = h.name;
     this.value = value ?? Name.from(h.name).value;
     this.creation = h.creation;
@@ -396,7 +396,7 @@ class StoredAccountRecord implements AccountRecord {
   }
 
   private decodeAuth(): void {
-    const r = new BinaryReader(this.encoded!);
+    const r = new BinaryReader(bytesOfLatin1(this.encoded!));
     const { permissions, links } = readAuth(r);
     if (r.remaining !== 0) throw new Error(`state store: account ${this.name} has ${r.remaining} byte(s) after its links`);
     this.perms = new Map(permissions.map((p) => [p.name, p]));

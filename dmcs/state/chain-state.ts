@@ -726,7 +726,7 @@ function accountRecordHash(a: AccountRecord, limits: AccountResourceLimits | und
   w.u32(a.abiSequence);
   w.i64(BigInt(a.creation));
   w.i64(BigInt(a.lastCodeUpdate));
-  if (a.auth && !fromMaps) w.raw(a.auth);
+  if (a.auth && !fromMaps) w.rawLatin1(a.auth);
   else writeAuth(w, a);
   if (limits) {
     w.i64(limits.ramBytes);

@@ -81,14 +81,27 @@ export class OrderedStore {
   }
 
   /**
+   * `decode` of the value of `key`, read in place: the bytes it gets are lmdb-js's read buffer,
+   * valid only until the store's next read, so it copies what it keeps. A cache miss of the state
+   * thus makes no array of its own for the whole value: over 64 bytes, a copy gets a backing store
+   * outside V8's heap, which cost 3-4 µs per 729-byte account read (in a loop over 100,000
+   * accounts kept in a 16,384-entry cache: 1.4-1.6 µs a read in place, 4.8-5.2 with the copy).
+   */
+  read<T>(key: Uint8Array, decode: (value: Uint8Array) => T): T | undefined {
+    const v = this.readInPlace(key);
+    return v === undefined ? undefined : decode(v);
+  }
+
+  /**
    * The value of `key` (through `view` when given) as a view of lmdb-js's read buffer, which the
    * store's next read overwrites (a value too large for that buffer may come in one of its own).
    */
   private readInPlace(key: Uint8Array, view?: StoreView): Uint8Array | undefined {
     const transaction = (view as LmdbView | undefined)?.txn;
     const v = (this.db as unknown as FastReads).getBinaryFast(key, transaction ? { transaction } : undefined);
-    // the shared buffer's own `length` says the value's size, not its bytes': a view of just those
-    return v?.subarray(0, v.length);
+    // the shared buffer's own `length` says the value's size, not its bytes': a view of just those,
+    // a plain Uint8Array (a Buffer's `slice` is a view, not the copy a reader's `slice` means)
+    return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.length);
   }
 
   /**

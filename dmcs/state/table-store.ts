@@ -454,9 +454,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
     const key = tableKeyString(code, scope, table);
     if (this.unsettled(key)) return undefined; // removed since the store's last landed commit
-    const bytes = this.store!.get(tableKey(code, scope, table));
-    if (bytes === undefined) return undefined;
-    const t = decodeStoredTable(bytes, this);
+    const t = this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this));
+    if (t === undefined) return undefined;
     this.remember(t);
     return t;
   }
@@ -579,8 +578,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
         yield cached;
         continue;
       }
-      const bytes = this.store!.get(tableKey(id.code, id.scope, id.table));
-      if (bytes) yield decodeStoredTable(bytes, this);
+      const t = this.store!.read(tableKey(id.code, id.scope, id.table), (v) => decodeStoredTable(v, this));
+      if (t) yield t;
     }
   }
 
@@ -665,6 +664,7 @@ function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
   return w.finish();
 }
 
+/** A table from its stored form (`bytes` may be the store's read buffer: its rows' values are copies). */
 function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
   const r = new BinaryReader(bytes);
   const code = r.u64();

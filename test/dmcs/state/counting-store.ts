@@ -1,4 +1,4 @@
-// A state store over a fresh folder whose reads (`get`) are counted: for tests that must see a
+// A state store over a fresh folder whose reads of one key (`get`, `read`) are counted: for tests that must see a
 // record come back from the store rather than from the cache.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,11 @@ export function countingStore(prefix: string): { store: OrderedStore; dir: strin
   store.get = (key) => {
     n++;
     return get(key);
+  };
+  const read = store.read.bind(store);
+  store.read = (key, decode) => {
+    n++;
+    return read(key, decode);
   };
   return { store, dir, reads: () => n };
 }

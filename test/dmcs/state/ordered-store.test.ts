@@ -68,7 +68,7 @@ test('entries() yields what range() does, across batches and through a view', as
   }
 });
 
-test('a value larger than the read buffer comes whole through scan and get', async () => {
+test('a value larger than the read buffer comes whole through scan, get and read', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
   const store = new OrderedStore(dir);
   try {
@@ -90,6 +90,16 @@ test('a value larger than the read buffer comes whole through scan and get', asy
       assert.is(got!.buffer.byteLength, n, 'a buffer of its own, of its size');
     }
     assert.is(store.get(new Uint8Array([0x44, 9])), undefined);
+    // read: decode sees the whole value in place; undefined for a missing key, without decoding
+    for (const [i, n] of sizes.entries())
+      assert.ok(
+        store.read(new Uint8Array([0x44, i]), (v) => same(v, big(n, i))),
+        `read: value ${i} of ${n} bytes whole`,
+      );
+    assert.is(
+      store.read(new Uint8Array([0x44, 9]), () => assert.unreachable('decoded a missing key')),
+      undefined,
+    );
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
