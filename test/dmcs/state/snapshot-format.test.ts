@@ -10,6 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { Section, SnapshotFormatError } from '../../../dmcs/state/snapshot-format.js';
+import { reframe } from './reframe-snapshot.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { GenesisState, Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
 import { BlockHeaderState } from '../../../dmcs/block/block-header-state.js';
@@ -108,6 +110,35 @@ test('the version-3 fixture loads to its digest, and the same state encodes to t
 
 test('the version-2 fixture (permissions as JSON) still loads to the same digest', () => {
   checkFixture(new Uint8Array(readFileSync(FIXTURE_V2)));
+});
+
+test('versions outside 2-3, and an ACCOUNT section whose counts run past its bytes, are refused as SNAPSHOT_FORMAT', () => {
+  const fixture = new Uint8Array(readFileSync(FIXTURE));
+  for (const version of [1, 4, 0xffffffff]) {
+    let e: unknown = null;
+    try {
+      parseSnapshot(reframe(fixture, () => {}, version));
+    } catch (err) {
+      e = err;
+    }
+    assert.instance(e, SnapshotFormatError, `version ${version} refused`);
+    assert.match((e as Error).message, `version ${version}, this node reads 2-3`);
+  }
+  // the first account's permission count claims 2^32 - 1 permissions: the load stops at the
+  // section's end (no allocation by the count) and refuses the file
+  const hostile = reframe(fixture, (sections) => {
+    const s = sections.find((x) => x.tag === Section.account)!;
+    const name = s.payload[0]!; // the account's name: varuint32 length (< 128) and its bytes
+    const headBytes = 1 + name + 8 + 1 + 1 + 32 + 8 + 4 + 1 + 4 + 8 + 4 + 4; // eosio: no code, no ABI
+    s.payload = new Uint8Array([...s.payload.subarray(0, headBytes), 0xff, 0xff, 0xff, 0xff, 0x0f, 5, 0x6f]);
+  });
+  const file = parseSnapshot(hostile);
+  const started = performance.now();
+  assert.throws(
+    () => file.loadInto(new ChainState()),
+    (e: unknown) => e instanceof SnapshotFormatError && /malformed section/.test(e.message),
+  );
+  assert.ok(performance.now() - started < 1000, 'refused at once');
 });
 
 test('writes between slices do not leak into the snapshot: it loads to the state at its block', async () => {

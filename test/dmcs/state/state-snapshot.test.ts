@@ -9,23 +9,11 @@ import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { tempDir, removeDir, transact, newAccountAction, testKey } from '../helpers.js';
 import { APIClient, Bytes, Name, Serializer } from '@wharfkit/antelope';
-import { BinaryWriter, sha256 } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
-import { Section, splitSections, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, writeSection } from '../../../dmcs/state/snapshot-format.js';
+import { Section, splitSections } from '../../../dmcs/state/snapshot-format.js';
+import { reframe } from './reframe-snapshot.js';
 
 const SNAP = 'snapshot.bin';
-
-/** Re-frames a snapshot file after `mutate` changed its sections, with a valid checksum. */
-function reframe(bytes: Uint8Array, mutate: (sections: Array<{ tag: number; payload: Uint8Array }>) => void): Uint8Array {
-  const sections = splitSections(bytes).sections.map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
-  mutate(sections);
-  const w = new BinaryWriter(bytes.length + 64);
-  w.raw(SNAPSHOT_MAGIC);
-  w.u32(SNAPSHOT_VERSION);
-  for (const s of sections) writeSection(w, s.tag, s.payload);
-  writeSection(w, Section.end, sha256(w.peek()));
-  return w.finish();
-}
 
 const dir = tempDir('snapshot');
 const k = testKey('snapshot');
