@@ -36,7 +36,11 @@ export function stringHash(key: string): number {
   return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
 }
 
-/** A u64 seen as its two 32-bit halves (writing a bigint there allocates nothing, unlike `BigInt.asUintN` and `>>`). */
+/**
+ * A u64 seen as its two 32-bit halves (writing a bigint there allocates nothing, unlike `BigInt.asUintN`
+ * and `>>`). Low half first on a little-endian machine; on a big-endian one the halves swap, which
+ * changes only this process's shard placement.
+ */
 const U64 = new BigUint64Array(1);
 const HALVES = new Uint32Array(U64.buffer);
 

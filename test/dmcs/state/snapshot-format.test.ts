@@ -13,7 +13,8 @@ import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot
 import { Section, SnapshotFormatError } from '../../../dmcs/state/snapshot-format.js';
 import { reframe } from './reframe-snapshot.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
-import { GenesisState, Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { BinaryReader, GenesisState, Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { decodeAccountHead } from '../../../dmcs/state/account-codec.js';
 import { BlockHeaderState } from '../../../dmcs/block/block-header-state.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
 
@@ -128,8 +129,9 @@ test('versions outside 2-3, and an ACCOUNT section whose counts run past its byt
   // section's end (no allocation by the count) and refuses the file
   const hostile = reframe(fixture, (sections) => {
     const s = sections.find((x) => x.tag === Section.account)!;
-    const name = s.payload[0]!; // the account's name: varuint32 length (< 128) and its bytes
-    const headBytes = 1 + name + 8 + 1 + 1 + 32 + 8 + 4 + 1 + 4 + 8 + 4 + 4; // eosio: no code, no ABI
+    const r = new BinaryReader(s.payload);
+    decodeAccountHead(r); // the fields before the permissions, read by the node's own decoder
+    const headBytes = r.pos;
     s.payload = new Uint8Array([...s.payload.subarray(0, headBytes), 0xff, 0xff, 0xff, 0xff, 0x0f, 5, 0x6f]);
   });
   const file = parseSnapshot(hostile);
