@@ -16,6 +16,7 @@ import { BUILD_HEAP_MB, BUILD_STACK_MB, BUILD_WORKER_IDLE_MS, BUILD_YOUNG_HEAP_M
 import { AppBuildError } from './app-build-error.js';
 import { isStackOverflow } from '../lib/foreign-errors.js';
 import type { CompileRequest, CompileWorkerReply } from './app-compile-worker.js';
+import { terminateWorker, unrefWorker } from '../lib/worker-stop.js';
 
 const WORKER_URL = new URL('./app-compile-worker.js', import.meta.url);
 
@@ -37,7 +38,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function stopWorker(w: Worker): void {
   if (worker === w) worker = undefined;
-  void w.terminate();
+  void terminateWorker(w);
 }
 
 function currentWorker(): Worker {
@@ -54,7 +55,7 @@ function currentWorker(): Worker {
     w.on('exit', () => {
       if (worker === w) worker = undefined;
     });
-    w.unref();
+    unrefWorker(w);
     worker = w;
   }
   return worker;

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { VaultError } from './error.js';
 import type { VaultConfig } from './vault-core.js';
 import { MAX_REQUESTS_IN_FLIGHT } from './limits.js';
+import { terminateWorker, unrefWorker } from '../lib/worker-stop.js';
 
 export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -76,7 +77,7 @@ export class VaultChannel {
     worker.on('message', (m: ChannelReply) => this.#onReply(live, m));
     worker.on('error', (err) => this.#onDeath(live, err));
     worker.on('exit', (code) => this.#onDeath(live, new Error(`the vault worker exited with code ${code}`)));
-    worker.unref(); // referenced only while calls are pending (#send)
+    unrefWorker(worker); // referenced only while calls are pending (#send)
     return live;
   }
 
@@ -118,7 +119,7 @@ export class VaultChannel {
   #release(live: Live): void {
     const next = live === this.#live && !live.dead ? this.#waiting.shift() : undefined;
     if (next) this.#send(live, next);
-    else if (live.inFlight.size === 0) live.worker.unref();
+    else if (live.inFlight.size === 0) unrefWorker(live.worker);
   }
 
   #onDeath(live: Live, err: unknown): void {
@@ -161,6 +162,6 @@ export class VaultChannel {
     for (const p of this.#waiting.splice(0)) p.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
     const live = this.#live;
     this.#live = null;
-    if (live && !live.dead) await live.worker.terminate();
+    if (live && !live.dead) await terminateWorker(live.worker);
   }
 }

@@ -13,6 +13,7 @@ import type { PrivateKey } from '../abi/antelope/index.js';
 import { VaultError } from './error.js';
 import { SIGNER_EXIT_WAIT_MS } from './limits.js';
 import type { SignerConfig, SignerItem, SignerKey, SignerMessage, SignerReply } from './signer-thread.js';
+import { terminateWorker, unrefWorker } from '../lib/worker-stop.js';
 
 export const SIGNER_THREAD_PATH = new URL('./signer-thread.js', import.meta.url);
 
@@ -44,7 +45,7 @@ export class VaultSigner {
     const signer: SignerConfig = this.started === 0 ? this.firstThread : {};
     const w = new Worker(SIGNER_THREAD_PATH, { workerData: { signer } });
     this.started++;
-    w.unref(); // the vault worker's own channel keeps it alive; this thread must not
+    unrefWorker(w); // the vault worker's own channel keeps it alive; this thread must not
     w.on('message', (m: SignerReply) => {
       const p = this.#pending.get(m.id);
       if (!p) return;
@@ -122,7 +123,7 @@ export class VaultSigner {
     this.#failAll(VaultError.locked('signing'));
     if (!w) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void w.terminate().catch(() => {}), SIGNER_EXIT_WAIT_MS);
+      const timer = setTimeout(() => void terminateWorker(w).catch(() => {}), SIGNER_EXIT_WAIT_MS);
       timer.unref();
       w.once('exit', () => {
         clearTimeout(timer);

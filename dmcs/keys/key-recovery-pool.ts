@@ -10,6 +10,7 @@ import type { Signature } from '../../abi/antelope/index.js';
 import { ChainError, CHAIN_EXCEPTIONS } from '../chain-error.js';
 import { codeOf } from '../../lib/coded-error.js';
 import { packRecoverItems, type RecoverReply, type RecoverRequest } from './recover-batch.js';
+import { terminateWorker, unrefWorker } from '../../lib/worker-stop.js';
 
 /** How long `close` lets a worker finish its batch before terminating it. */
 const STOP_WAIT_MS = 2_000;
@@ -47,7 +48,7 @@ export class KeyRecoveryPool {
   constructor(size = Math.max(1, Math.min(4, cpus().length - 1))) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./key-recovery-worker.js', import.meta.url));
-      w.unref();
+      unrefWorker(w);
       w.on('message', (m: RecoverReply) => this.onReply(m));
       w.on('error', (e) => this.failAll(e));
       this.workers.push(w);
@@ -134,7 +135,7 @@ export class KeyRecoveryPool {
             if (w.threadId < 0) return resolve(); // already gone
             const timer = setTimeout(
               () =>
-                void w.terminate().then(
+                void terminateWorker(w).then(
                   () => resolve(),
                   () => resolve(),
                 ),

@@ -28,6 +28,7 @@ import type { HostToWorker, WorkerData, WorkerSpec, WorkerToHost } from './worke
 import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now } from './call-clock.js';
 import { APP_WORKER_URL, startAppWorker } from './worker-thread.js';
 import type { WarmWorker } from './warm-workers.js';
+import { terminateWorker, unrefWorker } from '../../lib/worker-stop.js';
 
 interface Pending {
   id: number;
@@ -160,7 +161,7 @@ export class AppProcess {
           case 'ready':
             clearTimeout(timer);
             this.#readyWorker = worker;
-            if (!this.#pending) worker.unref(); // a pipelined first call may already be waiting on it
+            if (!this.#pending) unrefWorker(worker); // a pipelined first call may already be waiting on it
             resolve();
             break;
           case 'fatal':
@@ -239,7 +240,7 @@ export class AppProcess {
     if (!p || p.id !== id) return;
     this.#pending = undefined;
     clearTimeout(p.timer);
-    this.#worker?.unref(); // an idle worker does not keep the process alive
+    if (this.#worker) unrefWorker(this.#worker); // an idle worker does not keep the process alive
     f(p);
     this.#refillWarm();
   }
@@ -268,7 +269,7 @@ export class AppProcess {
       this.#terminating.set(worker, exited);
       void exited.then(() => this.#terminating.delete(worker));
     }
-    void worker.terminate();
+    void terminateWorker(worker);
   }
 
   async #callNow(command: string, args: Uint8Array): Promise<CallResult> {
@@ -346,6 +347,6 @@ export class AppProcess {
     const w = this.#worker;
     this.#worker = undefined;
     this.#ready = undefined;
-    if (w) await w.terminate();
+    if (w) await terminateWorker(w);
   }
 }

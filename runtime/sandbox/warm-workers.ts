@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { CALL_CLOCK_BYTES } from './call-clock.js';
 import { startAppWorker } from './worker-thread.js';
 import type { WorkerToHost } from './worker-protocol.js';
+import { terminateWorker, unrefWorker } from '../../lib/worker-stop.js';
 
 export interface WarmWorker {
   worker: Worker;
@@ -82,7 +83,7 @@ export class WarmWorkers {
     this.started++;
     const clock = new SharedArrayBuffer(CALL_CLOCK_BYTES);
     const worker = startAppWorker({ clock });
-    worker.unref();
+    unrefWorker(worker);
     const idle: Idle = {
       worker,
       clock,
@@ -108,6 +109,6 @@ export class WarmWorkers {
     this.#closed = true;
     const all = this.#idle;
     this.#idle = [];
-    await Promise.all(all.map((w) => w.worker.terminate()));
+    await Promise.all(all.map((w) => terminateWorker(w.worker)));
   }
 }
