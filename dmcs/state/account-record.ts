@@ -41,8 +41,8 @@ export interface AccountRecord {
   readonly links: Map<string, string>;
   /** The last snapshot capture that handled this account (snapshot-capture.ts). */
   snapshotEpoch?: number;
-  /** With a state store: the account cache's stamp of its last use (account-store.ts, use-stamps.ts). */
-  cacheUse?: number;
+  /** With a state store: the account's slot in the cache's use stamps (account-store.ts, use-stamps.ts; -1: none). */
+  cacheSlot?: number;
   /** The record hash summed for this account in the state digest (set by `digest()`). */
   recordHash?: Uint8Array;
   /**

@@ -26,7 +26,7 @@ import type { OrderedStore } from './ordered-store.js';
 import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKey, scopeKeyKind } from './store-keys.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
-import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
+import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
 import { PreparedRecords } from './prepared-records.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 
@@ -49,7 +49,8 @@ export interface StoredAccount {
 export class AccountStore {
   /** Cached accounts, each stamped at its last use (with a store); every account (without one). */
   private readonly hot: ShardedMap<string, AccountRecord>;
-  private readonly clock = new UseClock();
+  /** The cached accounts' use stamps (with a store). */
+  private readonly stamps = new UseStamps<string, AccountRecord>();
   private readonly byValue: ShardedMap<bigint, AccountRecord>;
   /** Names created, changed or removed since the last flush (pinned in `hot` when they exist). */
   private changed = new Set<string>();
@@ -85,6 +86,7 @@ export class AccountStore {
     this.byValue = new ShardedMap(u64Hash, bits);
     this.trimRun = new TrimRun(
       this.hot,
+      this.stamps,
       // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
       // to by an undo closure of a reversible block
       (name: string) => this.pins.has(name) || this.unsettled(name),
@@ -113,7 +115,7 @@ export class AccountStore {
   get(name: string): AccountRecord | undefined {
     const a = this.hot.get(name);
     if (a !== undefined) {
-      if (this.store !== null) a.cacheUse = this.clock.tick();
+      if (this.store !== null) this.stamps.use(a);
       return a;
     }
     if (this.store === null || this.unsettled(name)) return undefined;
@@ -143,7 +145,11 @@ export class AccountStore {
 
   /** Adds a new account object (creation, or the undo of its removal). */
   set(a: AccountRecord): void {
-    if (this.store !== null) a.cacheUse = this.clock.tick();
+    if (this.store !== null) {
+      const before = this.hot.get(a.name);
+      if (before !== undefined && before !== a) this.stamps.remove(before);
+      this.stamps.add(a.name, a);
+    }
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     this.markChanged(a.name);
@@ -156,6 +162,7 @@ export class AccountStore {
     if (!this.summedBefore.has(name)) this.summedBefore.set(name, a.recordHash ?? null);
     this.hot.delete(name);
     this.byValue.delete(a.value);
+    if (this.store !== null) this.stamps.remove(a);
     this.markChanged(name);
   }
 
@@ -275,7 +282,7 @@ export class AccountStore {
   private load(value: bigint): AccountRecord | undefined {
     const a = this.store!.read(accountKey(value), (v) => this.decode(v, value));
     if (a === undefined) return undefined;
-    a.cacheUse = this.clock.tick();
+    this.stamps.add(a.name, a);
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
     return a;
@@ -353,7 +360,7 @@ class StoredAccountRecord implements AccountRecord {
   recvSequence: number;
   authSequence: number;
   snapshotEpoch = 0;
-  cacheUse = 0;
+  cacheSlot = -1;
   recordHash: Uint8Array;
   auth: string | null;
   /** The permissions and links as stored (latin1) until they are decoded (then null). */

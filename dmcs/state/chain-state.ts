@@ -549,7 +549,7 @@ export class ChainState {
       permissions: new Map(),
       links: new Map(),
       snapshotEpoch: 0,
-      cacheUse: 0,
+      cacheSlot: -1,
       auth: null,
     };
     const capture = this.tables.capture;

@@ -53,7 +53,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
-import { TrimRun, UseClock, type TrimPace } from './use-stamps.js';
+import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
 export type { RamCharge } from './ram-charge.js';
@@ -80,8 +80,8 @@ export const PREPARE_ROWS_MAX = 256;
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
-  /** With a store: the table cache's stamp of its last use (use-stamps.ts). */
-  cacheUse = 0;
+  /** With a store: the table's slot in the cache's use stamps (use-stamps.ts; -1: none). */
+  cacheSlot = -1;
   /**
    * With a store: whether the store holds this table's directory entry for sure (read from the
    * store, or written by a commit since it was last attached); when not, the next commit writes it.
@@ -284,7 +284,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** With a store: the cached tables by key, each stamped at its last use. */
   private readonly recent = new ShardedMap<string, Table>(stringHash);
-  private readonly clock = new UseClock();
+  /** The cached tables' use stamps (with a store). */
+  private readonly stamps = new UseStamps<string, Table>();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
   /** Changed tables' stored encodings made ahead of the commit (`prepare`), by key. */
@@ -415,6 +416,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   private readonly trimRun = new TrimRun(
     this.recent,
+    this.stamps,
     // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
     // to by an undo closure of a reversible block
     (key: string) => this.pins.has(key) || this.unsettled(key),
@@ -447,8 +449,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     }
     tables.set(t.table, t);
     if (this.store === null) return;
-    t.cacheUse = this.clock.tick();
-    this.recent.set(tableKeyString(t.code, t.scope, t.table), t);
+    const key = tableKeyString(t.code, t.scope, t.table);
+    const before = this.recent.get(key);
+    if (before !== undefined && before !== t) this.stamps.remove(before);
+    this.stamps.add(key, t);
+    this.recent.set(key, t);
   }
 
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
@@ -467,7 +472,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const t = this.byCode.get(code)?.get(scope)?.get(table);
     if (this.store === null) return t;
     if (t) {
-      t.cacheUse = this.clock.tick();
+      this.stamps.use(t);
       return t;
     }
     return this.load(code, scope, table);
@@ -631,7 +636,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
       this.byCode.delete(t.code);
       this.scopeOrder.delete(t.code);
     }
-    if (this.store !== null) this.recent.delete(tableKeyString(t.code, t.scope, t.table));
+    if (this.store !== null) {
+      this.recent.delete(tableKeyString(t.code, t.scope, t.table));
+      this.stamps.remove(t);
+    }
     this.markChanged(t);
   }
 }

@@ -1,26 +1,118 @@
 /**
  * Least recently used order by stamps, for the state's bounded caches (accounts, tables). A cache
- * stamps an entry with the next tick of its clock on every use, one field write, instead of moving
- * it to the end of a `Map` (a delete and a set on every read: at a million holders the account
- * cache's reordering alone cost 17 µs of a transfer's CPU). A trim pays for the order once, by
- * selecting the oldest of the stamps of the entries it may drop.
+ * stamps an entry with the next tick of its clock on every use, one write, instead of moving it to
+ * the end of a `Map` (a delete and a set on every read: at a million holders the account cache's
+ * reordering alone cost 17 µs of a transfer's CPU). A trim pays for the order once, by selecting
+ * the oldest of the stamps of the entries it may drop.
+ *
+ * The stamps live in one typed array, a slot per cached entry (the entry knows its slot,
+ * `cacheSlot`), beside the slot's key and entry: a trim reads 16,384 stamps in one contiguous copy
+ * and touches only the entries it drops. Before stop 27 the stamps were a field of each entry, and a
+ * trim walked the whole cache twice (once to read every stamp, once to find the oldest again):
+ * about eight entry visits per entry dropped, each likely a CPU cache miss (at a million holders,
+ * 34 µs of a transfer's block-thread time in trims).
  */
 
-/** Hands out use stamps: 1, 2, 3, ... (never 0, so an entry stamped once is newer than none). */
-export class UseClock {
-  private ticks = 0;
+/** An entry of a bounded cache: its slot in the cache's {@link UseStamps} (-1 or absent: none). */
+export interface Stamped {
+  cacheSlot?: number;
+}
 
-  tick(): number {
-    return ++this.ticks;
+/**
+ * The use stamps of one cache's entries. Every entry that enters the cache is {@link add}ed, every
+ * use {@link use}d, every entry that leaves it {@link remove}d (a trim removes the ones it drops).
+ * Ticks are 1, 2, 3, ... (a free slot holds 0, older than any entry).
+ */
+export class UseStamps<K, V extends Stamped> {
+  private ticks = 0;
+  /** Per slot: the entry's last use, 0 when the slot is free. */
+  private stamps = new Float64Array(256);
+  private readonly keys: Array<K | undefined> = [];
+  private readonly entries: Array<V | undefined> = [];
+  /** Free slots below `top`. */
+  private readonly free: number[] = [];
+  /** Slots handed out so far (the used part of the arrays). */
+  private top = 0;
+
+  /** Entries holding a slot. */
+  get size(): number {
+    return this.top - this.free.length;
+  }
+
+  /** `v` entered the cache under `key`; it counts as used now. */
+  add(key: K, v: V): void {
+    let s = v.cacheSlot ?? -1;
+    if (s < 0 || this.entries[s] !== v) {
+      s = this.free.pop() ?? this.top++;
+      if (s === this.stamps.length) {
+        const grown = new Float64Array(s * 2);
+        grown.set(this.stamps);
+        this.stamps = grown;
+      }
+      this.entries[s] = v;
+      v.cacheSlot = s;
+    }
+    this.keys[s] = key;
+    this.stamps[s] = ++this.ticks;
+  }
+
+  /** `v` (in the cache) was used now. */
+  use(v: V): void {
+    const s = v.cacheSlot ?? -1;
+    if (s >= 0) this.stamps[s] = ++this.ticks;
+  }
+
+  /** `v` left the cache. */
+  remove(v: V): void {
+    const s = v.cacheSlot ?? -1;
+    if (s < 0 || this.entries[s] !== v) return;
+    this.stamps[s] = 0;
+    this.keys[s] = undefined;
+    this.entries[s] = undefined;
+    this.free.push(s);
+    v.cacheSlot = -1;
+  }
+
+  /** The stamp of slot `s` (0: free). */
+  stampAt(s: number): number {
+    return this.stamps[s]!;
+  }
+
+  keyAt(s: number): K {
+    return this.keys[s]!;
+  }
+
+  entryAt(s: number): V {
+    return this.entries[s]!;
+  }
+
+  /** How many slots a walk over them covers (free ones included). */
+  get slots(): number {
+    return this.top;
+  }
+
+  /**
+   * The stamp at or below which the `excess` least recently used entries lie: every one of them when
+   * there are no more than `excess`, none when `excess` is 0 or less. `scratch` is reused between
+   * calls (returned grown when too small). Stamps of one clock are distinct, so exactly
+   * min(excess, size) entries are at or below it.
+   */
+  cut(excess: number, scratch: Float64Array): { cut: number; scratch: Float64Array } {
+    if (excess <= 0) return { cut: 0, scratch };
+    if (excess >= this.size) return { cut: Number.POSITIVE_INFINITY, scratch };
+    const buf = scratch.length >= this.top ? scratch : new Float64Array(this.top);
+    const view = buf.subarray(0, this.top);
+    view.set(this.stamps.subarray(0, this.top));
+    // the free slots' zeros are the smallest: the cut lies `excess` past them
+    return { cut: oldestCut(view, this.free.length + excess), scratch: buf };
   }
 }
 
 /**
- * The stamp at or below which the `excess` least recently used of `stamps` lie: every one of them
- * when there are no more than `excess`, none when `excess` is 0 or less. Stamps of one clock are
- * distinct, so exactly min(excess, stamps.length) are at or below it. Reorders `stamps`: a
- * selection in place, linear on average (0.1-0.2 ms for 16,384 stamps where a sort takes 1.3, and
- * a trim runs inside a block's safe point).
+ * The stamp at or below which the `excess` smallest of `stamps` lie: every one of them when there
+ * are no more than `excess`, none when `excess` is 0 or less. Reorders `stamps`: a selection in
+ * place, linear on average (0.1-0.2 ms for 16,384 stamps where a sort takes 1.3, and a trim runs
+ * inside a block's safe point).
  */
 export function oldestCut(stamps: Float64Array, excess: number): number {
   if (excess <= 0) return 0;
@@ -55,55 +147,51 @@ function select(a: Float64Array, k: number): number {
 
 /** How much of a trim's work one safe point does (per cache): entries visited, entries dropped. */
 export interface TrimPace {
-  /** Entries read (their stamps while choosing, then to find the chosen). */
+  /** Entries looked at (those whose stamps lie at or below the cut: held or dropped). */
   visits: number;
   /** Entries dropped (more only to bring the cache back to its budget). */
   slice: number;
 }
 
-/**
- * A trim of a cache in steps, one a safe point. When the cache first holds more than its budget, a
- * run reads the stamps of its entries, finds the cut below which the least recently used beyond
- * `keep` lie, then walks the cache again dropping those that are not held (`held`: the store does
- * not hold them as memory does, or an undo closure refers to them), each step visiting at most
- * `pace.visits` entries and dropping at most `pace.slice`. Issue 19's stall: at 100,000 holders a
- * trim of ~8,200 entries in one safe point held a block for 20-40 ms; its parts, measured there, are
- * the walk over 16,384 accounts to read their stamps (8-14 ms: objects spread over the heap, a
- * cache miss each), marking the ~1,500 held (1-3 ms) and the drops (2-4 µs each). A cache over its
- * budget by more than a slice (a burst) has its run done in the step that finds it so: the excess
- * goes at once. Approximate, by at most a run's worth: an entry used while the stamps are read
- * counts with its older stamp; a held entry's stamp counts in the cut (held entries are the
- * recently changed, so mostly the newest); entries used after the cut and before their turn stay.
- * The walks follow the cache's live iterators, which skip deleted entries (and may visit some of
- * those added since: newer than the cut, kept).
- */
-/** What a trim walks: a `Map`, or a `ShardedMap` (sharded-map.ts). */
+/** What a trim drops from: the cache's entries by key (a `Map`, or a `ShardedMap`: sharded-map.ts). */
 export interface TrimmedCache<K, V> {
   readonly size: number;
-  entries(): Iterator<[K, V]>;
+  get(key: K): V | undefined;
 }
 
-export class TrimRun<K, V extends { cacheUse?: number }> {
-  /** 'read': reading stamps; 'drop': dropping those at or below the cut; null: no run. */
-  private phase: 'read' | 'drop' | null = null;
-  private walk: Iterator<[K, V]> | null = null;
-  private stamps = new Float64Array(0);
-  private read = 0;
-  /** Entries beyond `keep` when the run started. */
-  private excess = 0;
-  private cut = 0;
+/**
+ * A trim of a cache in steps, one a safe point. When the cache first holds more than its budget, a
+ * run selects the cut below which the least recently used beyond `keep` lie (a copy of the stamps
+ * and a selection: 0.1-0.3 ms for 16,384 entries), then walks the slots in order, dropping those at
+ * or below the cut that are not held (`held`: the store does not hold them as memory does, or an
+ * undo closure refers to them), each step looking at most at `pace.visits` such entries and
+ * dropping at most `pace.slice`. A slot whose stamp lies above the cut costs a read of the typed
+ * array, not a visit of its entry. Issue 19's stall: at 100,000 holders a trim of ~8,200 entries in
+ * one safe point held a block for 20-40 ms. A cache over its budget by more than a slice (a burst)
+ * has its run done in the step that finds it so: the excess goes at once. Approximate, by at most a
+ * run's worth: a held entry's stamp counts in the cut (held entries are the recently changed, so
+ * mostly the newest); entries used after the cut stay (their stamps are read as the walk reaches
+ * them). Entries added during the run take free slots or new ones, with stamps above the cut: kept.
+ */
+export class TrimRun<K, V extends Stamped> {
+  private running_ = false;
+  /** The next slot the run looks at. */
+  private at = 0;
+  private cutStamp = 0;
+  private scratch: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly cache: TrimmedCache<K, V>,
+    private readonly stamps: UseStamps<K, V>,
     /** Whether an entry must stay whatever its stamp. */
     private readonly held: (key: K) => boolean,
-    /** Removes an entry from the cache (and every map beside it). */
+    /** Removes an entry from the cache (and every map beside it; the run removes its stamp). */
     private readonly drop: (key: K, v: V) => void,
   ) {}
 
   /** Whether a run is under way (it goes on at the next steps). */
   get running(): boolean {
-    return this.phase !== null;
+    return this.running_;
   }
 
   /**
@@ -112,52 +200,38 @@ export class TrimRun<K, V extends { cacheUse?: number }> {
    */
   step(budget: number, keep: number, pace: TrimPace): number {
     const cache = this.cache;
-    if (this.phase === null) {
+    if (!this.running_) {
       if (cache.size <= budget) return 0;
-      this.phase = 'read';
-      this.walk = cache.entries();
-      this.stamps = new Float64Array(cache.size);
-      this.read = 0;
-      this.excess = cache.size - keep;
+      const { cut, scratch } = this.stamps.cut(cache.size - keep, this.scratch);
+      this.scratch = scratch;
+      this.cutStamp = cut;
+      this.at = 0;
+      this.running_ = true;
     }
     const over = cache.size - budget;
     let visits = over > pace.slice ? Number.POSITIVE_INFINITY : pace.visits;
-    if (this.phase === 'read') visits = this.readStamps(visits);
-    if (this.phase !== 'drop') return 0;
     const most = Math.max(pace.slice, over);
-    const walk = this.walk!;
+    const stamps = this.stamps;
+    const cut = this.cutStamp;
     let dropped = 0;
-    for (; visits > 0 && dropped < most; visits--) {
-      const next = walk.next();
-      if (next.done) {
-        this.phase = null;
-        this.walk = null;
+    for (; visits > 0 && dropped < most; this.at++) {
+      if (this.at >= stamps.slots) {
+        this.running_ = false;
         break;
       }
-      const [key, v] = next.value;
-      if (v.cacheUse! > this.cut || this.held(key)) continue;
-      this.drop(key, v);
-      dropped++;
+      const stamp = stamps.stampAt(this.at);
+      if (stamp === 0 || stamp > cut) continue; // free, or used since the cut
+      visits--;
+      const key = stamps.keyAt(this.at);
+      if (this.held(key)) continue;
+      const v = stamps.entryAt(this.at);
+      // an entry that left the cache by a path that did not remove its stamp: only the slot goes
+      if (cache.get(key) === v) {
+        this.drop(key, v);
+        dropped++;
+      }
+      stamps.remove(v);
     }
     return dropped;
-  }
-
-  /** Reads up to `visits` stamps; at the end of the cache, finds the cut and turns to dropping. Returns the visits left. */
-  private readStamps(visits: number): number {
-    const walk = this.walk!;
-    const stamps = this.stamps;
-    for (; visits > 0; visits--) {
-      const next = walk.next();
-      // entries added since the run started are newer than all it read: not needed for the cut
-      if (next.done || this.read === stamps.length) {
-        this.cut = oldestCut(stamps.subarray(0, this.read), this.excess);
-        this.phase = 'drop';
-        this.walk = this.cache.entries();
-        this.stamps = new Float64Array(0);
-        return visits;
-      }
-      stamps[this.read++] = next.value[1].cacheUse!;
-    }
-    return 0;
   }
 }
