@@ -1031,14 +1031,8 @@ export class Chain {
     return this.pending?.receipts.map((r) => r.trx) ?? [];
   }
 
-  /** Leap's input checks that need no signature, then those of the accounts it refers to. */
+  /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
   private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
-    this.validateShape(d, blockTimeMs);
-    this.validateAccounts(d);
-  }
-
-  /** Leap's input checks that need neither a signature nor an account (duplicates, expiration, TaPoS, shape). */
-  private validateShape(d: DecodedTransaction, blockTimeMs: number): void {
     const trx = d.trx;
     if (this.recent.has(d.idHex)) throw new ChainError('tx_duplicate', `duplicate transaction ${d.idHex}`);
     const exp = trx.expiration.seconds;
@@ -1074,15 +1068,6 @@ export class Chain {
       );
     }
     if (d.actions.length === 0) throw new ChainError('tx_no_action', 'transaction must have at least one action');
-  }
-
-  /**
-   * Leap's `validate_referenced_accounts`: context-free actions carry no authorization; each action's
-   * code account, authorizing actor and permission exist; one authorization at least. A push runs
-   * it after recovering the keys, as Leap does (its keys are recovered before `init_for_input_trx`),
-   * so that the actors' records are read while the signatures are recovered (`prefetchActors`).
-   */
-  private validateAccounts(d: DecodedTransaction): void {
     for (const a of d.contextFreeActions) {
       if (a.authorization.length) throw new ChainError('cfa_irrelevant_auth', 'context-free actions cannot have authorizations');
     }
@@ -1102,17 +1087,6 @@ export class Chain {
       }
     }
     if (!oneAuth) throw new ChainError('tx_no_auths', 'transaction must have at least one authorization');
-  }
-
-  /**
-   * Starts reading the records of the transaction's authorizing actors that are not cached, on
-   * another thread (AccountStore.prefetch), while this one recovers the keys: the actors' reads in
-   * `validateAccounts` then find their pages mapped.
-   */
-  private prefetchActors(d: DecodedTransaction): void {
-    const names: string[] = [];
-    for (const a of d.actions) for (const l of a.authorization) names.push(l.actor);
-    this.state.accounts.prefetch(names);
   }
 
   /** Keys recovered from the signatures; a key signing twice is `tx_duplicate_sig`. */
@@ -1146,30 +1120,21 @@ export class Chain {
   pushTransaction(packed: PackedTrx): PushResult {
     this.requireProducer();
     const d = decodePackedTrx(packed);
-    this.validateShape(d, this.pendingBlockTime());
-    this.prefetchActors(d);
-    const keys = this.recoverKeys(d);
-    this.validateAccounts(d);
-    return this.applyInput(d, keys);
+    this.validateInput(d, this.pendingBlockTime());
+    return this.applyInput(d, this.recoverKeys(d));
   }
 
   /**
    * The same with the keys recovered on `pool`'s worker threads while this thread keeps executing
-   * other transactions (a lone push recovers inline, see `KeyRecoveryPool.inlineNow`). The input
-   * checks that need no account run before recovery (cheap refusals stay cheap) and, with those of
-   * the accounts, after it, since the pending block and the set of known ids may have changed meanwhile.
+   * other transactions (a lone push recovers inline, see `KeyRecoveryPool.inlineNow`). Input checks run before recovery (cheap refusals stay cheap) and again
+   * after it, since the pending block and the set of known ids may have changed meanwhile.
    */
   async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool): Promise<PushResult> {
     this.requireProducer();
     const d = decodePackedTrx(packed);
-    this.validateShape(d, this.pendingBlockTime());
-    this.prefetchActors(d);
+    this.validateInput(d, this.pendingBlockTime());
     // a lone push (the pool idle, no other push just before) is not worth a hand-off when recovery is native
-    if (this.recovery.name === 'native-libsecp256k1' && pool.inlineNow()) {
-      const keys = this.recoverKeys(d);
-      this.validateAccounts(d);
-      return this.applyInput(d, keys);
-    }
+    if (this.recovery.name === 'native-libsecp256k1' && pool.inlineNow()) return this.applyInput(d, this.recoverKeys(d));
     const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
     const sigs = d.packed.signatures;
     // one signature (the common case): no array of promises to gather

@@ -143,29 +143,6 @@ export class AccountStore {
     return this.unsettled(name) ? undefined : this.load(value);
   }
 
-  /**
-   * Starts reading, on another thread, the stored records of those of `names` that are not cached
-   * (OrderedStore.prefetch), so that a `get` of them soon after pays no page faults for them: a
-   * pushed transaction's actors, while its signatures are recovered. At a million holders a fifth of
-   * the account reads took a minor fault (55 µs), and they cost 27.6 µs on average against 3.2 for
-   * the table read right after (docs/dmcs.md, stop 26).
-   */
-  prefetch(names: Iterable<string>): void {
-    if (this.store === null) return;
-    let keys: Uint8Array[] | undefined;
-    for (const name of names) {
-      if (this.hot.get(name) !== undefined || this.unsettled(name)) continue;
-      let value: bigint;
-      try {
-        value = Name.from(name).value;
-      } catch {
-        continue; // not a name: the checks refuse it
-      }
-      (keys ??= []).push(accountKey(value));
-    }
-    if (keys !== undefined) this.store.prefetch(keys);
-  }
-
   /** Adds a new account object (creation, or the undo of its removal). */
   set(a: AccountRecord): void {
     if (this.store !== null) {

@@ -105,17 +105,6 @@ export class OrderedStore {
   }
 
   /**
-   * Starts reading `keys` on a thread of libuv's pool (lmdb-js `prefetch`) and returns at once: the
-   * B-tree pages on their paths are faulted into this process there, so a read of them on the
-   * calling thread soon after finds them mapped (and likely in the CPU's cache). Nothing is
-   * returned; a store being closed waits for it.
-   */
-  prefetch(keys: Uint8Array[]): void {
-    if (this.closed || keys.length === 0) return;
-    void this.db.prefetch(keys, PREFETCHED);
-  }
-
-  /**
    * Writes every entry (a null value removes the key) in one transaction, all or none, on LMDB's
    * writer thread: the entries are queued now (one batch), the promise resolves once the transaction
    * is committed (visible to reads) and flushed to disk (durable), and rejects when it failed.
@@ -230,9 +219,6 @@ export class OrderedStore {
     return this.db.close();
   }
 }
-
-/** A prefetch's completion: nothing to do (what it read stays mapped). */
-const PREFETCHED = (): void => {};
 
 /**
  * A walk read a batch at a time: `read(from, exclusive)` gives up to `STORE_RANGE_BATCH` items

@@ -75,12 +75,6 @@ test('an unknown permission is refused', async () => {
   assert.is(await errorName(transact(dn.client, [act])), 'transaction_exception');
 });
 
-test('the referenced accounts are checked after the keys are recovered, as Leap: an unknown actor signed twice by one key is tx_duplicate_sig', async () => {
-  const act = { ...newAccountAction('twicesig', String(k.toPublic())), authorization: 'nosuchactor@active' };
-  assert.is(await errorName(transact(dn.client, [act], { keys: [DEV_KEY, DEV_KEY] })), 'tx_duplicate_sig');
-  assert.is(await errorName(transact(dn.client, [act], { keys: [DEV_KEY] })), 'transaction_exception', 'once signed: the actor');
-});
-
 test('a valid but non-canonical (high-S) signature is refused', async () => {
   const { trx } = await buildSigned(dn.client, [newAccountAction('highs', String(k.toPublic()))]);
   const info = await dn.client.v1.chain.get_info();

@@ -106,26 +106,6 @@ test('a value larger than the read buffer comes whole through scan, get and read
   }
 });
 
-test('prefetch returns at once and changes nothing; a store closed with one outstanding closes; a closed store ignores it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-store-prefetch-'));
-  const store = new OrderedStore(dir);
-  try {
-    await store.commit(Array.from({ length: 500 }, (_, i) => [key(i), value(i, 0)] as const));
-    const keys = Array.from({ length: 500 }, (_, i) => key(i));
-    for (let i = 0; i < 20; i++) store.prefetch(keys);
-    store.prefetch([key(9999)]); // absent: nothing to map
-    store.prefetch([]);
-    for (let i = 0; i < 500; i += 37) assert.ok(same(store.get(key(i))!, value(i, 0)), `key ${i}`);
-    assert.is(store.get(key(9999)), undefined);
-    store.prefetch(keys);
-    await store.close(); // lmdb-js waits for the outstanding prefetch
-    store.prefetch(keys);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 test('the map is reserved at open and stays put as the file grows; the file holds only what it holds', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-ordered-store-'));
   const store = new OrderedStore(dir);
