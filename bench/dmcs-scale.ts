@@ -9,6 +9,8 @@
  * The blocks are timed once the snapshot that creating the holders started has been written. The
  * big size is built and timed first and the small one right after, so that the two timed windows
  * (whose ratio is a target) lie minutes apart, not a big build apart; the restarts of both follow.
+ * The memory figures are the big size's only (the small one runs in a process still giving back the
+ * big one's pages).
  * - `dmcs.scale.stall_ratio (H holders)`: the longest block (pushing its transfers + sealing +
  *   appending, with the snapshot writer's slices running in between) over the median block;
  *   `….stall_ratio.cpu`: the same over this process's CPU time per block (without the waits of a
@@ -306,11 +308,17 @@ interface SizeFigures {
   tps: number;
   /** Transfers per second of this process's CPU time in the transfer blocks (all threads). */
   cpuTps: number;
-  rssPerHolder: number;
-  /** Of it, private (anonymous) and file-backed pages per holder (null off Linux). */
-  rssKinds: { anon: number; file: number } | null;
-  /** The V8 heap in use per holder. */
-  heapPerHolder: number;
+  /**
+   * Memory per holder (null for a size timed after a bigger one in the same process: its RSS still
+   * gives back the bigger state's pages meanwhile, so a difference would mean nothing).
+   */
+  memory: {
+    rssPerHolder: number;
+    /** Of it, private (anonymous) and file-backed pages per holder (null off Linux). */
+    rssKinds: { anon: number; file: number } | null;
+    /** The V8 heap in use per holder. */
+    heapPerHolder: number;
+  } | null;
   /** Null with `PEEROS_BENCH_SCALE_NO_RESTART`. */
   restart: { firstInfoMs: number; readyMs: number; logOpenMs: number; openMs: number } | null;
   replay: { ms: number; blocks: number; transfers: number } | null;
@@ -337,7 +345,12 @@ function rssByKind(): { anon: number; file: number } | null {
  * Creates `holders` holders on a new node and times the transfer blocks; the node is closed and its
  * folder kept for {@link restartFigures} (removed by the caller).
  */
-async function timeSize(holders: number, blocks: number, perBlock: number): Promise<{ f: SizeFigures; dir: string } | null> {
+async function timeSize(
+  holders: number,
+  blocks: number,
+  perBlock: number,
+  measureMemory: boolean,
+): Promise<{ f: SizeFigures; dir: string } | null> {
   fullGc();
   const rss0 = process.memoryUsage().rss;
   const kinds0 = rssByKind();
@@ -408,9 +421,7 @@ async function timeSize(holders: number, blocks: number, perBlock: number): Prom
       medianMs,
       tps,
       cpuTps,
-      rssPerHolder,
-      rssKinds,
-      heapPerHolder,
+      memory: measureMemory ? { rssPerHolder, rssKinds, heapPerHolder } : null,
       restart: null,
       replay: null,
     };
@@ -447,7 +458,7 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
   const dirs: string[] = [];
   try {
     for (const holders of [big, small]) {
-      const timed = await timeSize(holders, blocks, perBlock);
+      const timed = await timeSize(holders, blocks, perBlock, holders === big);
       if (!timed) return out; // no built contract
       dirs.push(timed.dir);
       sizes.unshift(timed.f);
@@ -466,12 +477,14 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
     one(`dmcs.scale.block_ms.median (${h})`, 'ms', f.medianMs);
     one(`dmcs.scale.transfers_per_s (${h})`, 'ops/s', f.tps);
     one(`dmcs.scale.transfers_per_cpu_s (${h}, per second of the process's CPU time)`, 'ops/s', f.cpuTps);
-    one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.rssPerHolder);
-    if (f.rssKinds) {
-      one(`dmcs.scale.rss_anon_per_holder (${h}, private memory)`, 'B', f.rssKinds.anon);
-      one(`dmcs.scale.rss_file_per_holder (${h}, mapped file pages)`, 'B', f.rssKinds.file);
+    if (f.memory) {
+      one(`dmcs.scale.rss_per_holder (${h})`, 'B', f.memory.rssPerHolder);
+      if (f.memory.rssKinds) {
+        one(`dmcs.scale.rss_anon_per_holder (${h}, private memory)`, 'B', f.memory.rssKinds.anon);
+        one(`dmcs.scale.rss_file_per_holder (${h}, mapped file pages)`, 'B', f.memory.rssKinds.file);
+      }
+      one(`dmcs.scale.heap_used_per_holder (${h})`, 'B', f.memory.heapPerHolder);
     }
-    one(`dmcs.scale.heap_used_per_holder (${h})`, 'B', f.heapPerHolder);
     if (f.restart && f.replay) {
       one(`dmcs.scale.restart.first_get_info_ms (${h})`, 'ms', f.restart.firstInfoMs);
       one(`dmcs.scale.restart.ready_ms (${h}, ${from})`, 'ms', f.restart.readyMs);
