@@ -83,3 +83,20 @@ export async function refusalCode(call: Promise<unknown>, what = 'the call'): Pr
   }
   throw new Error(`${what} was not refused`);
 }
+
+/**
+ * The spec of an app whose worker is a stand-in script (test/fixtures/workers/): an empty module, no
+ * grants, `cpuMs` of deadline, `home` as its home and data folder.
+ */
+export function standInSpec(app: string, cpuMs: number, home = '/tmp') {
+  return {
+    app,
+    module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
+    plan: [],
+    grants: {},
+    limits: resolveLimits({ cpuMs }),
+    home,
+    dataDir: home,
+    logLevel: 2,
+  };
+}

@@ -3,21 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppProcess } from '../../../runtime/sandbox/app-process.js';
-import { WORKER_START_MS, resolveLimits } from '../../../runtime/limits.js';
+import { WORKER_START_MS } from '../../../runtime/limits.js';
+import { standInSpec } from '../helpers.js';
 import type { HostError } from '../../../runtime/index.js';
 
 const WORKER = new URL('../../fixtures/workers/waiting-worker.js', import.meta.url);
 const LATE_WORKER = new URL('../../fixtures/workers/late-worker.js', import.meta.url);
-const spec = (cpuMs: number) => ({
-  app: 'waiter',
-  module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
-  plan: [],
-  grants: {},
-  limits: resolveLimits({ cpuMs }),
-  home: '/tmp',
-  dataDir: '/tmp',
-  logLevel: 2,
-});
+const spec = (cpuMs: number) => standInSpec('waiter', cpuMs);
 
 test('a declared wait longer than cpuMs is not charged', async () => {
   const proc = new AppProcess(spec(150), () => {}, WORKER);

@@ -10,21 +10,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess } from '../../../runtime/sandbox/app-process.js';
-import { resolveLimits } from '../../../runtime/limits.js';
+import { standInSpec } from '../helpers.js';
 import type { HostError } from '../../../runtime/index.js';
 
 const WORKER = new URL('../../fixtures/workers/ready-then-busy-worker.js', import.meta.url);
 const home = mkdtempSync(join(tmpdir(), 'peeros-close-race-'));
-const spec = {
-  app: 'racer',
-  module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
-  plan: [],
-  grants: {},
-  limits: resolveLimits({ cpuMs: 1000 }),
-  home,
-  dataDir: home,
-  logLevel: 2,
-};
+const spec = standInSpec('racer', 1000, home);
 
 /** Blocks this thread (its queued messages stay queued) until `file` exists, at most `ms`. */
 function blockUntil(file: string, ms: number): boolean {

@@ -7,22 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppProcess } from '../../../runtime/sandbox/app-process.js';
-import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS, resolveLimits } from '../../../runtime/limits.js';
+import { MAX_TERMINATING_WORKERS, TERMINATING_WORKER_WAIT_MS } from '../../../runtime/limits.js';
+import { standInSpec } from '../helpers.js';
 import type { HostError } from '../../../runtime/index.js';
 
 const WORKER = new URL('../../fixtures/workers/stuck-worker.js', import.meta.url);
 /** How long the first call stays stuck: well past the worker's start-up, its deadline and the wait, even on a loaded machine. */
 const STUCK_S = 20;
-const spec = {
-  app: 'stuck',
-  module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
-  plan: [],
-  grants: {},
-  limits: resolveLimits({ cpuMs: 200 }),
-  home: '/tmp',
-  dataDir: '/tmp',
-  logLevel: 2,
-};
+const spec = standInSpec('stuck', 200);
 
 test('a worker that outlives its termination blocks a second one (LIMIT_EXCEEDED after the wait); the app runs once it exits', async () => {
   assert.is(MAX_TERMINATING_WORKERS, 1);
