@@ -448,25 +448,24 @@ export async function benchDmcsScale(_opts: { runs: number } = { runs: 1 }): Pro
   const perBlock = benchEnvInt('PEEROS_BENCH_SCALE_TRANSFERS', 20);
   const out: BenchResult[] = [];
   const one = (name: string, unit: string, v: number) => out.push(summarize(name, unit, [v]));
-  const sizes: SizeFigures[] = [];
   const cacheTag = STATE_CACHE > 0 ? `, state cache ${STATE_CACHE}` : '';
   const from = STATE_CACHE > 0 ? 'from the state store' : 'from snapshot';
   // The big size is timed first and the small one right after (its build takes seconds to a minute),
   // so the two timed windows share the machine's state: with the small one first, a million holders'
   // build (some fifteen minutes) lay between them, and the ratio moved with the machine (docs/dmcs.md,
   // stop 27). The restarts come after both.
-  const dirs: string[] = [];
+  const timed: Array<{ f: SizeFigures; dir: string }> = [];
   try {
     for (const holders of [big, small]) {
-      const timed = await timeSize(holders, blocks, perBlock, holders === big);
-      if (!timed) return out; // no built contract
-      dirs.push(timed.dir);
-      sizes.unshift(timed.f);
+      const t = await timeSize(holders, blocks, perBlock, holders === big);
+      if (!t) return out; // no built contract
+      timed.unshift(t); // small first, as the figures are listed
     }
-    if (!NO_RESTART) for (const [i, f] of sizes.entries()) await restartFigures(f, dirs[dirs.length - 1 - i]!, blocks, perBlock);
+    if (!NO_RESTART) for (const { f, dir } of timed) await restartFigures(f, dir, blocks, perBlock);
   } finally {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const { dir } of timed) rmSync(dir, { recursive: true, force: true });
   }
+  const sizes = timed.map((t) => t.f);
   for (const f of sizes) {
     const holders = f.holders;
     const h = `${holders} holders${cacheTag}`;

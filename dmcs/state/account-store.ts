@@ -34,7 +34,7 @@ import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
 /** A trim leaves the cache at this share of its budget, so the next one is not due at the next block. */
 export const TRIM_TO = 0.75;
-/** A trim's work per safe point and cache (use-stamps.ts's `TrimRun`): 1-2 ms at 16,384 entries of 100,000 holders. */
+/** A trim's work per safe point and cache (use-stamps.ts's `TrimRun`): entries at or below the cut looked at, entries dropped. */
 export const TRIM_PACE: TrimPace = { visits: 2048, slice: 512 };
 
 /** What the store holds for an account at the last flush. */
