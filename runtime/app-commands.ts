@@ -8,6 +8,7 @@
 import { HostError } from './errors.js';
 import type { Manifest } from './manifest.js';
 import { validateCommands } from './manifest.js';
+import { wasmName, wasmSection } from './sandbox/wasm-encode.js';
 
 export const COMMANDS_SECTION = 'peeros:commands';
 /** Largest command table read from a module: 64 KiB, like a whole peeros.json (MAX_MANIFEST_BYTES). */
@@ -15,26 +16,12 @@ export const MAX_COMMANDS_SECTION_BYTES = 64 * 1024;
 
 const utf8 = new TextEncoder();
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
 /** `wasm` with the command table appended as a custom section. */
 export function appendCommandsSection(wasm: Uint8Array, commands: Record<string, unknown>): Uint8Array {
-  const name = utf8.encode(COMMANDS_SECTION);
-  const body = [...leb(name.length), ...name, ...utf8.encode(JSON.stringify(commands))];
-  const head = [0, ...leb(body.length)];
-  const out = new Uint8Array(wasm.length + head.length + body.length);
+  const section = wasmSection(0, [...wasmName(COMMANDS_SECTION), ...utf8.encode(JSON.stringify(commands))]);
+  const out = new Uint8Array(wasm.length + section.length);
   out.set(wasm, 0);
-  out.set(head, wasm.length);
-  out.set(body, wasm.length + head.length);
+  out.set(section, wasm.length);
   return out;
 }
 

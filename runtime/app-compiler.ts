@@ -47,6 +47,7 @@ import { codeOf } from '../lib/coded-error.js';
 import type { CompileReply } from './app-compile-worker.js';
 import { appendCommandsSection } from './app-commands.js';
 import type { CommandSpec } from './manifest.js';
+import { u32Leb } from './sandbox/wasm-encode.js';
 
 export { AppBuildError, type AppBuildErrorCode, type CompileDiagnostic } from './app-build-error.js';
 
@@ -322,17 +323,6 @@ function readLeb(b: Uint8Array, pos: number): [number, number] {
   }
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -381,12 +371,12 @@ export function renameExports(b: Uint8Array, renames: Readonly<Record<string, st
   const sec = secs.find((s) => s.id === 7);
   if (!sec) return b.slice();
   let [count, pos] = readLeb(b, sec.bodyStart);
-  const body: number[] = leb(count);
+  const body: number[] = u32Leb(count);
   while (count-- > 0) {
     const [len, p] = readLeb(b, pos);
     const name = fromUtf8.decode(b.subarray(p, p + len));
     const newName = utf8.encode(Object.hasOwn(renames, name) ? renames[name]! : name);
-    body.push(...leb(newName.length), ...newName);
+    body.push(...u32Leb(newName.length), ...newName);
     pos = p + len;
     const kind = b[pos++]!;
     const [, after] = readLeb(b, pos);
@@ -394,7 +384,7 @@ export function renameExports(b: Uint8Array, renames: Readonly<Record<string, st
     pos = after;
   }
   if (pos !== sec.end) throw new AppBuildError('INTERNAL', 'malformed wasm: export section has trailing bytes');
-  const head = [7, ...leb(body.length)];
+  const head = [7, ...u32Leb(body.length)];
   const out = new Uint8Array(sec.start + head.length + body.length + (b.length - sec.end));
   out.set(b.subarray(0, sec.start), 0);
   out.set(head, sec.start);

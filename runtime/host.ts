@@ -267,6 +267,7 @@ export class Host {
       spec: {
         app,
         module: prepared.module,
+        memory: prepared.memory,
         plan: plan.map((p) => ({ ...p, params: [...p.params], core: { params: [...p.core.params], results: [...p.core.results] } })),
         grants,
         limits,

@@ -1,8 +1,9 @@
 /**
  * Worker thread entry: runs one app. It instantiates the module it was given, then serves calls
  * one at a time. A call that throws poisons the instance; the next call instantiates afresh (the
- * module is already compiled, so that costs tens of µs). The host enforces the deadline by
- * terminating this thread: wasm cannot be pre-empted any other way.
+ * module is already compiled, and the new instance reuses the old one's memory, zeroed: tens of
+ * µs). The host enforces the deadline by terminating this thread: wasm cannot be pre-empted any
+ * other way.
  *
  * Started warm (warm-workers.ts), the thread has loaded this code and run the call path once on a
  * host-made module (warm-up.ts) but knows no app: it waits for one `assign` message, then runs that
@@ -14,6 +15,7 @@ import { AppInstance } from './instance.js';
 import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
 import { BridgeClient } from './bridge-client.js';
 import { warmUp } from './warm-up.js';
+import { MemoryReuse } from './memory-reuse.js';
 import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
 import type { HostToWorker, WarmWorkerData, WorkerData, WorkerToHost } from './worker-protocol.js';
 
@@ -46,7 +48,14 @@ function serve(spec: WorkerData): void {
   }
 
   let instance: AppInstance | undefined;
-  const fresh = () => AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env);
+  const memories = spec.memory && new MemoryReuse(spec.memory);
+  // the next instance reuses the memory of the one it replaces (retired: it never runs again)
+  const fresh = () => {
+    const old = instance;
+    instance = undefined;
+    if (old && memories) memories.give(old.retire());
+    return AppInstance.create(spec.module, spec.plan, spec.app, spec.grants, spec.limits, env, memories?.take());
+  };
 
   send({ type: 'booted' });
   try {

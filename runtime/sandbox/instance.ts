@@ -27,6 +27,7 @@ import { endLogCall } from '../isa/log.js';
 import { buildImports, MEMORY_EXPORT, REALLOC_EXPORT } from './linker.js';
 import { ABORT_RECORD_EXPORT, readAbortRecord } from './abort-record.js';
 import { abortError } from './as-env.js';
+import { memoryImport } from './host-memory.js';
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
 type Run = (namePtr: number, nameLen: number, argsPtr: number, argsLen: number) => number;
@@ -62,7 +63,9 @@ export class AppInstance {
 
   /**
    * Instantiates `module` (already inspected and linked by the loader) with the planned imports bound
-   * to a fresh context. Synchronous: a cached module instantiates in tens of µs.
+   * to a fresh context, and `memory` as its memory when the loader made the memory the host's
+   * (host-memory.ts; zeroed, from memory-reuse.ts). Synchronous: a cached module instantiates in
+   * tens of µs.
    */
   static create(
     module: WebAssembly.Module,
@@ -71,9 +74,11 @@ export class AppInstance {
     grants: Grants,
     limits: AppLimits,
     env: IsaEnvironment,
+    memory?: WebAssembly.Memory,
   ): AppInstance {
     const ctx = new IsaContext(app, grants, limits, env);
     const imports = buildImports(plan, ctx);
+    if (memory) Object.assign(imports, memoryImport(memory));
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(module, imports);
@@ -132,6 +137,15 @@ export class AppInstance {
     } finally {
       endLogCall(ctx);
     }
+  }
+
+  /**
+   * Ends this instance for good (it refuses every later call) and hands back its memory, for a
+   * next instance of the same app to reuse once zeroed (memory-reuse.ts).
+   */
+  retire(): WebAssembly.Memory {
+    this.poisoned = true;
+    return this.ctx.mem.memory;
   }
 
   /** The guest's current linear memory size in 64 KiB pages. */

@@ -23,17 +23,7 @@
 import { HostError } from '../errors.js';
 import { EAGER_MEMORY_PAGES } from '../limits.js';
 import type { ModuleInfo } from './wasm-sections.js';
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
+import { u32Leb } from './wasm-encode.js';
 
 export interface ClampResult {
   bytes: Uint8Array;
@@ -76,8 +66,8 @@ export function clampMemory(bytes: Uint8Array, info: ModuleInfo, maxPages: numbe
   if (!clamped && !eager) return { bytes, declaredMax: mem.max, clamped: false, eager: false };
 
   const section = info.sections.find((s) => s.id === 5)!;
-  const body = [...leb(1), 0x01, ...leb(eager ? max : mem.min), ...leb(max)];
-  const head = [5, ...leb(body.length)];
+  const body = [...u32Leb(1), 0x01, ...u32Leb(eager ? max : mem.min), ...u32Leb(max)];
+  const head = [5, ...u32Leb(body.length)];
   const out = new Uint8Array(bytes.length - (section.end - section.start) + head.length + body.length);
   out.set(bytes.subarray(0, section.start), 0);
   out.set(head, section.start);

@@ -1,7 +1,8 @@
 /**
  * Loading an app module: size check, sha256, structure (wasm-sections), memory cap
- * (memory-limits: clamp or refuse), export and import checks (linker), then compilation.
- * The result is what the module cache keeps and what workers receive.
+ * (memory-limits: clamp or refuse), export and import checks (linker), then the memory made the
+ * host's (host-memory) and compilation. The result is what the module cache keeps and what workers
+ * receive.
  */
 import { createHash } from 'node:crypto';
 import { HostError } from '../errors.js';
@@ -9,6 +10,7 @@ import { MAX_MODULE_BYTES } from '../limits.js';
 import type { Grants } from '../capabilities.js';
 import { readModuleInfo, type ModuleInfo } from './wasm-sections.js';
 import { clampMemory } from './memory-limits.js';
+import { importMemory, type MemoryShape } from './host-memory.js';
 import { checkExports, planImports } from './linker.js';
 import type { IsaImport } from '../../isa/generated/imports.js';
 
@@ -21,6 +23,8 @@ export interface PreparedModule {
   memoryMaxPages: number;
   /** True when the memory section was rewritten to the cap. */
   clamped: boolean;
+  /** The memory the module imports from the host (host-memory.ts): every instance must be given one of this shape. */
+  memory: MemoryShape;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -47,11 +51,12 @@ export function inspectModule(
 /** Inspects and compiles a module. */
 export async function prepareModule(bytes: Uint8Array, app: string, grants: Grants, memoryPages: number): Promise<PreparedModule> {
   const x = inspectModule(bytes, app, grants, memoryPages);
+  const owned = importMemory(x.bytes, x.bytes === bytes ? x.info : readModuleInfo(x.bytes), app);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(x.bytes);
+    module = await WebAssembly.compile(owned.bytes);
   } catch (err) {
     throw new HostError('INVALID_MODULE', `app '${app}': the module does not compile: ${(err as Error).message}`, { app });
   }
-  return { sha256: x.sha256, module, info: x.info, memoryMaxPages: memoryPages, clamped: x.clamped };
+  return { sha256: x.sha256, module, info: x.info, memoryMaxPages: memoryPages, clamped: x.clamped, memory: owned.shape };
 }

@@ -10,6 +10,7 @@ import { COMMAND_EXPORT } from '../../isa/generated/imports.js';
 import { resolveLimits } from '../limits.js';
 import { AppInstance } from './instance.js';
 import { MEMORY_EXPORT, REALLOC_EXPORT } from './linker.js';
+import { u32Leb, wasmName } from './wasm-encode.js';
 
 /** Calls made by the warm-up (a few, so the path is past V8's first, interpreted runs). */
 export const WARM_UP_CALLS = 3;
@@ -19,31 +20,19 @@ const RESULT = 64;
 const MSGPACK_NIL = 0xc0;
 
 const u32le = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
-/** Unsigned LEB128 (sizes, counts, indices). */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 /** `i32.const n` for 0 <= n < 8192 (signed LEB128). */
 function i32Const(n: number): number[] {
   return n < 64 ? [0x41, n] : [0x41, (n & 0x7f) | 0x80, n >>> 7];
 }
-const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...u32Leb(body.length), ...body];
+const vec = (items: number[][]) => [...u32Leb(items.length), ...items.flat()];
 
 /** The warm-up module's bytes (tests validate them). */
 export function warmUpModuleBytes(): Uint8Array {
   const I32 = 0x7f;
   const body = (code: number[]) => {
     const b = [0x00, ...code, 0x0b]; // no locals; code; end
-    return [...leb(b.length), ...b];
+    return [...u32Leb(b.length), ...b];
   };
   const area = [0, 0, 0, 0, ...u32le(RESULT), ...u32le(1)]; // tag 0 (ok), pad, ptr, len
   return new Uint8Array([
@@ -61,16 +50,16 @@ export function warmUpModuleBytes(): Uint8Array {
     ...section(
       7,
       vec([
-        [...name(MEMORY_EXPORT), 0x02, 0],
-        [...name(REALLOC_EXPORT), 0x00, 0],
-        [...name(COMMAND_EXPORT), 0x00, 1],
+        [...wasmName(MEMORY_EXPORT), 0x02, 0],
+        [...wasmName(REALLOC_EXPORT), 0x00, 0],
+        [...wasmName(COMMAND_EXPORT), 0x00, 1],
       ]),
     ),
     ...section(10, vec([body(i32Const(1024)), body(i32Const(RET_AREA))])),
     ...section(
       11,
       vec([
-        [0x00, ...i32Const(RET_AREA), 0x0b, ...leb(area.length), ...area],
+        [0x00, ...i32Const(RET_AREA), 0x0b, ...u32Leb(area.length), ...area],
         [0x00, ...i32Const(RESULT), 0x0b, 1, MSGPACK_NIL],
       ]),
     ),

@@ -7,12 +7,19 @@ import type { Grants } from '../capabilities.js';
 import type { AppLimits } from '../limits.js';
 import type { HostErrorData } from '../errors.js';
 import type { BridgeEndpoint } from '../host-bridge/bridge-protocol.js';
+import type { MemoryShape } from './host-memory.js';
 
 /** `workerData` of an app worker. */
 export interface WorkerSpec {
   app: string;
   /** Compiled (and memory-clamped) module; V8 shares compiled code with the worker. */
   module: WebAssembly.Module;
+  /**
+   * The memory the module imports from the host (module-loader.ts, host-memory.ts): the worker gives
+   * each instance one (memory-reuse.ts). Absent: the module defines its own (`peeros invoke`'s
+   * modules, the tests' stand-ins).
+   */
+  memory?: MemoryShape;
   plan: IsaImport[];
   grants: Grants;
   limits: AppLimits;
