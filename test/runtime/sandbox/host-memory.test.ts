@@ -8,7 +8,7 @@ import { pack } from '../../../abi/boundary.js';
 import { readModuleInfo } from '../../../runtime/sandbox/wasm-sections.js';
 import { HOST_MEMORY_MODULE, HOST_MEMORY_NAME, importMemory } from '../../../runtime/sandbox/host-memory.js';
 import { MemoryReuse } from '../../../runtime/sandbox/memory-reuse.js';
-import { prepareModule } from '../../../runtime/sandbox/module-loader.js';
+import { inspectModule, prepareModule } from '../../../runtime/sandbox/module-loader.js';
 import { AppInstance } from '../../../runtime/sandbox/instance.js';
 import { appendCommandsSection } from '../../../runtime/app-commands.js';
 import { REUSED_MEMORY_MAX_PAGES, resolveLimits } from '../../../runtime/limits.js';
@@ -51,6 +51,13 @@ test('the rewrite imports the one memory with its limits and changes nothing els
       before.sections.filter((s) => s.id !== 2 && s.id !== 5).map((s) => s.id),
     );
   }
+});
+
+test('an app cannot ask for the host memory import itself', () => {
+  assert.throws(
+    () => inspectModule(M.importedMemory(HOST_MEMORY_MODULE), 'x', {}, 16),
+    (e: HostError) => e.code === 'LINK_ERROR' && /peeros:sandbox::memory/.test(e.message),
+  );
 });
 
 test('only a capped module with one defined memory is rewritten', () => {
