@@ -14,6 +14,8 @@ export interface BenchCheckRecord {
   note?: string;
   /** The open issue that owns a target not met yet (it does not fail `--check` until the issue closes). */
   open?: string;
+  /** Set on a bound for a quiet machine (why it does not fail `--check`). */
+  quietOnly?: string;
 }
 
 export interface BenchRecord {
@@ -29,6 +31,15 @@ function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const a = Math.abs(n);
   return a >= 1000 ? Math.round(n).toLocaleString('en-US') : a >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+/** A check's result as the table says it: a missed quiet-machine bound is not a failure of `--check`. */
+function checkResult(c: BenchCheckRecord): string {
+  if (c.pass === null) return `n/a${c.note ? ` (${c.note})` : ''}`;
+  if (c.pass) return 'pass';
+  if (c.open) return `not met yet (${c.open})`;
+  if (c.quietOnly) return 'missed (a bound for a quiet machine: reported, not gating)';
+  return '**FAIL**';
 }
 
 /** docs/benchmarks.md for `record`. */
@@ -49,14 +60,11 @@ export function renderBenchmarks(record: BenchRecord): string {
     '|---|---:|---:|---:|---|---:|',
     ...record.results.map((r) => `| \`${r.name}\` | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit} | ${r.runs} |`),
     '',
-    '## Targets (`peeros bench --check` exits 1 when one fails; a target of an open issue not met yet is listed as such and does not fail it)',
+    '## Targets (`peeros bench --check` exits 1 when one fails; a target of an open issue not met yet, or a bound for a quiet machine missed, is listed as such and does not fail it)',
     '',
     '| target | value | wanted | result |',
     '|---|---:|---|---|',
-    ...record.checks.map(
-      (c) =>
-        `| ${c.name} | ${c.value === null ? '–' : fmt(c.value)} | ${c.target} | ${c.pass === null ? `n/a${c.note ? ` (${c.note})` : ''}` : c.pass ? 'pass' : c.open ? `not met yet (${c.open})` : '**FAIL**'} |`,
-    ),
+    ...record.checks.map((c) => `| ${c.name} | ${c.value === null ? '–' : fmt(c.value)} | ${c.target} | ${checkResult(c)} |`),
     '',
   ];
   return lines.join('\n');

@@ -1,8 +1,8 @@
 /**
  * The linear-memory cap of an app. Policy (decided here, documented in docs/runtime.md):
  *
- * - The module must define exactly one memory (imported memories are refused: the host does not
- *   hand out memory), 32-bit, not shared.
+ * - The module must define exactly one memory (an app may not import one: the memory it gets is
+ *   the one it defines, which the loader then makes the host's, host-memory.ts), 32-bit, not shared.
  * - A memory with **no maximum, or a maximum above the app's `memoryPages`, is clamped**: the
  *   memory section is rewritten so that its maximum is `memoryPages`. `memory.grow` past it then
  *   returns -1 inside the guest, as the spec says, and the guest decides what to do.

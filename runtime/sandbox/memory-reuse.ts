@@ -8,10 +8,8 @@
  * `give` takes the memory of an instance that can never run again (`AppInstance.retire`): two
  * live instances never share one.
  */
-import { REUSED_MEMORY_MAX_PAGES } from '../limits.js';
+import { REUSED_MEMORY_MAX_PAGES, WASM_PAGE_BYTES } from '../limits.js';
 import type { MemoryShape } from './host-memory.js';
-
-const PAGE = 65536;
 
 export class MemoryReuse {
   #spare: WebAssembly.Memory | undefined;
@@ -29,6 +27,6 @@ export class MemoryReuse {
 
   /** Keeps `memory` (taken from here, its instance retired) for the next `take`, if it is small enough. */
   give(memory: WebAssembly.Memory): void {
-    if (memory.buffer.byteLength <= REUSED_MEMORY_MAX_PAGES * PAGE) this.#spare = memory;
+    if (memory.buffer.byteLength <= REUSED_MEMORY_MAX_PAGES * WASM_PAGE_BYTES) this.#spare = memory;
   }
 }

@@ -33,6 +33,16 @@ test('no other page quotes a number next to a recorded figure', () => {
   assert.equal(found, [], `quote these from docs/benchmarks.md instead:\n${found.join('\n')}`);
 });
 
+test('a missed bound for a quiet machine is not rendered as a failure', () => {
+  const check = { name: 'x (µs)', target: '<= 1', value: 2, pass: false };
+  const render = (c: BenchRecord['checks'][number]) => renderBenchmarks({ ...record, checks: [c] });
+  assert.match(render(check), '| x (µs) | 2.00 | <= 1 | **FAIL** |');
+  assert.match(
+    render({ ...check, quietOnly: 'quiet' }),
+    '| x (µs) | 2.00 | <= 1 | missed (a bound for a quiet machine: reported, not gating) |',
+  );
+});
+
 test('the detector finds a quoted figure and ignores a named one', () => {
   assert.equal(quotedFigures('| `isa.null` | 5.28 ns |\nthe `isa.null` figure\n', ['isa.null']), ['1: | `isa.null` | 5.28 ns |']);
 });
