@@ -9,10 +9,10 @@
  * and the shards, each filled by the keys hashing to it, cross their lines at different blocks.
  * A lookup pays for the key's hash: tens of nanoseconds.
  *
- * Only what the caches use: get, set, delete, size, and iteration (a store-less state's listing;
- * since stop 27 a trim walks its stamps' slots, use-stamps.ts, not the map). Iteration goes shard after shard (not in insertion order across shards): live like a `Map`'s
- * within a shard, so an entry deleted before its turn is skipped; one added to a shard already
- * passed is not visited.
+ * Only what the caches use: get, set, delete, size, and iteration (a store-less state's listing; a
+ * trim walks its stamps' slots, use-stamps.ts, not the map). Iteration goes shard after shard (not
+ * in insertion order across shards): live like a `Map`'s within a shard, so an entry deleted before
+ * its turn is skipped; one added to a shard already passed is not visited.
  */
 
 import { randomInt } from 'node:crypto';

@@ -11,7 +11,7 @@
  * by the capture), the producer schedules and Leap's block header state at N (both small, taken
  * when the snapshot starts).
  */
-import { BinaryReader, BinaryWriter, bytesToHex } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, bytesToHex, concatBytes } from '../../abi/antelope/index.js';
 import { terminalQuoted } from '../../lib/terminal-text.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
@@ -202,7 +202,7 @@ export class StateSnapshot {
       const last = flush();
       const end = new BinaryWriter(64);
       writeSection(end, Section.end, hash.digest());
-      yield concat(last, end.finish());
+      yield concatBytes(last, end.finish());
     } finally {
       this.state.endCapture(c);
       this.closeRecent();
@@ -213,18 +213,8 @@ export class StateSnapshot {
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for await (const p of this.chunks()) parts.push(p);
-    return concat(...parts);
+    return concatBytes(...parts);
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function jsonBytes(v: unknown): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * The host owns every app's linear memory. After the checks and the cap (memory-limits.ts), the
  * module's one defined memory is rewritten into an import, `peeros:sandbox`::`memory`, with the
- * same limits; the worker then hands each new instance its memory (memory-reuse.ts). After a call
+ * capped limits; the worker then hands each new instance its memory (memory-reuse.ts). After a call
  * threw, the next instance gets the dropped instance's memory, zeroed, instead of a fresh one whose
  * pages the kernel maps on first touch (15-30 µs per 4 KiB page on some VMs: most of an
  * instantiation's time there). This is Wasmtime's pooling allocator, done from JS.
@@ -11,9 +11,11 @@
  * memory instructions refer to it as before, and it starts all zeroes. One difference is allowed by
  * the spec and harmless: a reused memory that had grown starts at that size, never above the cap.
  *
- * Only the import and memory sections change; every other section is copied as is, in order.
+ * Only the import and memory sections change; every other section is copied as is, in order. The
+ * rewrite starts from the bytes as installed: the capped memory section it replaces is not needed.
  */
 import { HostError } from '../errors.js';
+import { concatBytes } from '../../abi/antelope/bytes.js';
 import { WasmReader, type ModuleInfo } from './wasm-sections.js';
 import { u32Leb, wasmName, wasmSection } from './wasm-encode.js';
 
@@ -32,21 +34,20 @@ export function memoryImport(memory: WebAssembly.Memory): WebAssembly.Imports {
 }
 
 /**
- * `bytes` (whose structure is `info`, already capped: one defined 32-bit unshared memory with a
- * maximum, no imported memory) with that memory imported instead; and its shape.
+ * `bytes` (whose structure is `info`: one defined memory, checked and capped by memory-limits.ts,
+ * which gave `shape`) with that memory imported from the host instead, with `shape`'s limits.
  */
-export function importMemory(bytes: Uint8Array, info: ModuleInfo, app = '(module)'): { bytes: Uint8Array; shape: MemoryShape } {
-  const mem = info.memories[0];
-  if (
-    info.memories.length !== 1 ||
-    !mem ||
-    mem.max === undefined ||
-    mem.shared ||
-    mem.memory64 ||
-    info.imports.some((i) => i.kind === 'memory')
-  )
-    throw new HostError('INTERNAL', `app '${app}': only a capped module's one defined memory can be made the host's`);
-  const entry = [...wasmName(HOST_MEMORY_MODULE), ...wasmName(HOST_MEMORY_NAME), 0x02, 0x01, ...u32Leb(mem.min), ...u32Leb(mem.max)];
+export function importMemory(bytes: Uint8Array, info: ModuleInfo, shape: MemoryShape, app = '(module)'): Uint8Array {
+  if (info.memories.length !== 1 || info.imports.some((i) => i.kind === 'memory'))
+    throw new HostError('INTERNAL', `app '${app}': only a module's one defined memory can be made the host's`);
+  const entry = [
+    ...wasmName(HOST_MEMORY_MODULE),
+    ...wasmName(HOST_MEMORY_NAME),
+    0x02,
+    0x01,
+    ...u32Leb(shape.initial),
+    ...u32Leb(shape.maximum),
+  ];
   const old = info.sections.find((s) => s.id === 2);
   let body: number[];
   if (old) {
@@ -67,11 +68,5 @@ export function importMemory(bytes: Uint8Array, info: ModuleInfo, app = '(module
     }
     if (s.id !== 2 && s.id !== 5) parts.push(bytes.subarray(s.start, s.end));
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return { bytes: out, shape: { initial: mem.min, maximum: mem.max } };
+  return concatBytes(...parts);
 }

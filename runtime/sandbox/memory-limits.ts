@@ -24,6 +24,7 @@ import { HostError } from '../errors.js';
 import { EAGER_MEMORY_PAGES } from '../limits.js';
 import type { ModuleInfo } from './wasm-sections.js';
 import { u32Leb } from './wasm-encode.js';
+import type { MemoryShape } from './host-memory.js';
 
 export interface ClampResult {
   bytes: Uint8Array;
@@ -33,6 +34,8 @@ export interface ClampResult {
   clamped: boolean;
   /** True when the memory now starts at its maximum (above {@link EAGER_MEMORY_PAGES}). */
   eager: boolean;
+  /** The memory's limits after the cap: what the host creates when it owns the memory (host-memory.ts). */
+  memory: MemoryShape;
 }
 
 /** Checks the module's memory against `maxPages` and clamps it if needed. */
@@ -63,15 +66,16 @@ export function clampMemory(bytes: Uint8Array, info: ModuleInfo, maxPages: numbe
   const clamped = mem.max === undefined || mem.max > maxPages;
   const max = clamped ? maxPages : mem.max!;
   const eager = max > EAGER_MEMORY_PAGES && mem.min < max;
-  if (!clamped && !eager) return { bytes, declaredMax: mem.max, clamped: false, eager: false };
+  const memory = { initial: eager ? max : mem.min, maximum: max };
+  if (!clamped && !eager) return { bytes, declaredMax: mem.max, clamped: false, eager: false, memory };
 
   const section = info.sections.find((s) => s.id === 5)!;
-  const body = [...u32Leb(1), 0x01, ...u32Leb(eager ? max : mem.min), ...u32Leb(max)];
+  const body = [...u32Leb(1), 0x01, ...u32Leb(memory.initial), ...u32Leb(memory.maximum)];
   const head = [5, ...u32Leb(body.length)];
   const out = new Uint8Array(bytes.length - (section.end - section.start) + head.length + body.length);
   out.set(bytes.subarray(0, section.start), 0);
   out.set(head, section.start);
   out.set(body, section.start + head.length);
   out.set(bytes.subarray(section.end), section.start + head.length + body.length);
-  return { bytes: out, declaredMax: mem.max, clamped, eager };
+  return { bytes: out, declaredMax: mem.max, clamped, eager, memory };
 }

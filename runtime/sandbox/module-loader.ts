@@ -37,7 +37,7 @@ export function inspectModule(
   app: string,
   grants: Grants,
   memoryPages: number,
-): { bytes: Uint8Array; info: ModuleInfo; plan: IsaImport[]; clamped: boolean; sha256: string } {
+): { bytes: Uint8Array; info: ModuleInfo; plan: IsaImport[]; clamped: boolean; memory: MemoryShape; sha256: string } {
   if (bytes.length > MAX_MODULE_BYTES)
     throw HostError.limit(`app '${app}': module is ${bytes.length} bytes, above the host maximum of ${MAX_MODULE_BYTES}`, { app });
   const info = readModuleInfo(bytes);
@@ -45,18 +45,19 @@ export function inspectModule(
   checkExports(info, app);
   const plan = planImports(info, grants, app);
   const clamp = clampMemory(bytes, info, memoryPages, app);
-  return { bytes: clamp.bytes, info, plan, clamped: clamp.clamped, sha256 };
+  return { bytes: clamp.bytes, info, plan, clamped: clamp.clamped, memory: clamp.memory, sha256 };
 }
 
 /** Inspects and compiles a module. */
 export async function prepareModule(bytes: Uint8Array, app: string, grants: Grants, memoryPages: number): Promise<PreparedModule> {
   const x = inspectModule(bytes, app, grants, memoryPages);
-  const owned = importMemory(x.bytes, x.bytes === bytes ? x.info : readModuleInfo(x.bytes), app);
+  // the memory section goes away with the rewrite, so it starts from the bytes as installed
+  const owned = importMemory(bytes, x.info, x.memory, app);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(owned.bytes);
+    module = await WebAssembly.compile(owned);
   } catch (err) {
     throw new HostError('INVALID_MODULE', `app '${app}': the module does not compile: ${(err as Error).message}`, { app });
   }
-  return { sha256: x.sha256, module, info: x.info, memoryMaxPages: memoryPages, clamped: x.clamped, memory: owned.shape };
+  return { sha256: x.sha256, module, info: x.info, memoryMaxPages: memoryPages, clamped: x.clamped, memory: x.memory };
 }

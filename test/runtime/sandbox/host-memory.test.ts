@@ -11,7 +11,8 @@ import { MemoryReuse } from '../../../runtime/sandbox/memory-reuse.js';
 import { inspectModule, prepareModule } from '../../../runtime/sandbox/module-loader.js';
 import { AppInstance } from '../../../runtime/sandbox/instance.js';
 import { appendCommandsSection } from '../../../runtime/app-commands.js';
-import { REUSED_MEMORY_MAX_PAGES, resolveLimits } from '../../../runtime/limits.js';
+import { EAGER_MEMORY_PAGES, REUSED_MEMORY_MAX_PAGES, resolveLimits } from '../../../runtime/limits.js';
+import { clampMemory } from '../../../runtime/sandbox/memory-limits.js';
 import { wasmSection, wasmName } from '../../../runtime/sandbox/wasm-encode.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp, quietHost, grantAll } from '../helpers.js';
@@ -34,13 +35,14 @@ test('the rewrite imports the one memory with its limits and changes nothing els
   const cases = [M.appModule({ memory: [3, 9] }), withImports, customFirst(appendCommandsSection(withImports, { go: {} }))];
   for (const bytes of cases) {
     const before = readModuleInfo(bytes);
-    const { bytes: out, shape } = importMemory(bytes, before);
+    const { memory: shape } = clampMemory(bytes, before, 16);
+    const out = importMemory(bytes, before, shape);
     assert.ok(WebAssembly.validate(out));
     const after = readModuleInfo(out);
     assert.equal(after.memories, []);
     const mem = after.imports.at(-1)!;
     assert.equal([mem.module, mem.name, mem.kind], [HOST_MEMORY_MODULE, HOST_MEMORY_NAME, 'memory']);
-    assert.equal(mem.memory, before.memories[0]);
+    assert.equal(mem.memory, { min: shape.initial, max: shape.maximum, shared: false, memory64: false });
     assert.equal(shape, { initial: before.memories[0]!.min, maximum: before.memories[0]!.max! });
     // the function imports keep their order, so every function index is unchanged
     assert.equal(after.imports.slice(0, -1), before.imports);
@@ -60,10 +62,17 @@ test('an app cannot ask for the host memory import itself', () => {
   );
 });
 
-test('only a capped module with one defined memory is rewritten', () => {
+test('the cap decides the imported limits; only a module with one defined memory is rewritten', () => {
+  // no maximum: capped at the app's pages; capped above the eager bound: it starts at its cap
   const uncapped = M.appModule({ memory: [1, undefined] });
+  assert.equal(clampMemory(uncapped, readModuleInfo(uncapped), 8).memory, { initial: 1, maximum: 8 });
+  const eager = clampMemory(uncapped, readModuleInfo(uncapped), EAGER_MEMORY_PAGES + 1).memory;
+  assert.equal(eager, { initial: EAGER_MEMORY_PAGES + 1, maximum: EAGER_MEMORY_PAGES + 1 });
+  const out = importMemory(uncapped, readModuleInfo(uncapped), { initial: 1, maximum: 8 });
+  assert.equal(readModuleInfo(out).imports.at(-1)!.memory, { min: 1, max: 8, shared: false, memory64: false });
+  const imported = M.importedMemory();
   assert.throws(
-    () => importMemory(uncapped, readModuleInfo(uncapped)),
+    () => importMemory(imported, readModuleInfo(imported), { initial: 1, maximum: 2 }),
     (e: HostError) => e.code === 'INTERNAL',
   );
 });
