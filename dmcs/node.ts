@@ -41,6 +41,7 @@ import { decodeBlock, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
 import { ManualSlotClock } from './net/manual-slot-clock.js';
 import { PEER_LIMITS, type PeerLimits } from './net/peer-limits.js';
+import { STATE_STORE_DIR } from './state/store-dir.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
@@ -814,8 +815,7 @@ function positiveInt(what: string, n: number): number {
   return n;
 }
 
-/** The state's on-disk store under the data folder (`stateCache`). */
-export const STATE_STORE_DIR = 'state';
+export { STATE_STORE_DIR };
 
 /** Starts an embedded node (see `NodeOptions`). */
 export function startNode(opts: NodeOptions): Promise<EmbeddedNode> {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Writes docs/cli.md from the CLI's command definitions (dist/runtime/cli/commands/*.js, the same
+// Writes docs/cli.md from the CLI's command definitions (dist/runtime/cli/definitions/*.js, the same
 // ones `--help` prints) and the prose in scripts/cli-docs/ (preamble.md; NAME.md for a command's
 // details). `--check` writes nothing and exits 1 when docs/cli.md differs (test/runtime/cli/cli-docs).
 // Run after a build: `npm run docs:cli`.
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCommands } from '../dist/runtime/cli/main.js';
+import { loadDefinitions } from '../dist/runtime/cli/main.js';
 import { cliReference } from '../dist/runtime/cli/cli-reference.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,7 +17,7 @@ const details = {};
 for (const f of readdirSync(PROSE)) {
   if (f.endsWith('.md') && f !== 'preamble.md') details[f.slice(0, -3)] = readFileSync(join(PROSE, f), 'utf8');
 }
-const text = cliReference(await loadCommands(), { preamble: readFileSync(join(PROSE, 'preamble.md'), 'utf8'), details });
+const text = cliReference(await loadDefinitions(), { preamble: readFileSync(join(PROSE, 'preamble.md'), 'utf8'), details });
 
 if (process.argv.includes('--check')) {
   let current = '';

@@ -19,9 +19,9 @@ import {
 } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 
-/** The EOSIO development key pair (public in every EOSIO/Antelope tutorial; never use it for value). */
-export const DEV_PUBLIC_KEY = 'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV';
-export const DEV_PRIVATE_KEY = '5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3';
+import { DEV_PRIVATE_KEY, DEV_PUBLIC_KEY } from './dev-keys.js';
+
+export { DEV_PRIVATE_KEY, DEV_PUBLIC_KEY };
 
 export interface Genesis {
   /** ISO time of block 1, on a 500 ms slot (Leap's form has no zone suffix; a trailing Z is accepted). */

@@ -4,11 +4,10 @@
  * else the registry's default). Everything is closed when the command ends.
  */
 import type { CliIO } from './command.js';
-import type { FlagDefinition } from './command-definition.js';
 import { peerosHome } from '../../lib/home.js';
 import { Vault } from '../../skv/index.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
-import { unlockVault, VAULT_FLAGS, type CliFlags } from './vault-unlock.js';
+import { unlockVault, type CliFlags } from './vault-unlock.js';
 
 export type { CliFlags };
 
@@ -18,12 +17,6 @@ export interface CliContext {
   dispatcher: Dispatcher;
   backend: ChainCheckedBackend;
 }
-
-/** Flags every session command accepts. */
-export const CONTEXT_FLAGS: FlagDefinition[] = [
-  { name: 'dmcs', type: 'string', value: 'NAME', description: "the DMCS to use (default: the registry's default; see 'peeros dmcs list')" },
-  ...VAULT_FLAGS,
-];
 
 export async function withCliContext<T>(io: CliIO, flags: CliFlags, fn: (c: CliContext) => Promise<T>): Promise<T> {
   const home = peerosHome(io.env);

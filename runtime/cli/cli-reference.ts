@@ -3,8 +3,7 @@
  * hand-written prose that is not per-flag reference: a preamble and, per command, its details.
  * `scripts/gen-cli-docs.mjs` writes it (`npm run docs:cli`) and checks it (`--check`, run by a test).
  */
-import type { CliCommand } from './command.js';
-import { markdownSection } from './command-definition.js';
+import { markdownSection, type CommandDefinition } from './command-definition.js';
 
 export interface CliReferenceProse {
   /** Opens the page (its title included). */
@@ -13,8 +12,8 @@ export interface CliReferenceProse {
   details: Record<string, string>;
 }
 
-export function cliReference(commands: CliCommand[], prose: CliReferenceProse): string {
-  const defs = commands.map((c) => c.definition).sort((a, b) => a.name.localeCompare(b.name));
+export function cliReference(definitions: CommandDefinition[], prose: CliReferenceProse): string {
+  const defs = [...definitions].sort((a, b) => a.name.localeCompare(b.name));
   const out = [prose.preamble.trimEnd(), '', '## Commands', '', '| command | what it does |', '|---|---|'];
   for (const d of defs) out.push(`| [\`${d.name}\`](#peeros-${d.name}) | ${d.summary.replace(/\|/g, '\\|')} |`);
   out.push('');

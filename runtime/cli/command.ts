@@ -1,7 +1,8 @@
 /**
- * The shape of one `peeros` sub-command. Each lives in its own file under `runtime/cli/commands/`
- * and default-exports a `CliCommand`; `main.ts` discovers them, so adding a command touches no
- * shared file.
+ * The shape of one `peeros` sub-command. Each is two files of the same name: its definition (data:
+ * name, flags, help) under `runtime/cli/definitions/`, and its code under `runtime/cli/commands/`,
+ * default-exporting a `CliCommand` that carries that definition. `main.ts` discovers them, so adding
+ * a command touches no shared file; help and the command list read the definitions only.
  */
 import { CodedError } from '../../lib/coded-error.js';
 import type { CommandDefinition } from './command-definition.js';

@@ -8,9 +8,9 @@
 import { BLOCK_INTERVAL_MS, BLOCK_TIMESTAMP_EPOCH_MS, bytesToHex } from '../../abi/antelope/index.js';
 import { CodedError } from '../../lib/coded-error.js';
 import { terminalText } from '../../lib/terminal-text.js';
+import { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 export interface BlockFacts {
   num: number;

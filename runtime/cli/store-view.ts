@@ -5,19 +5,11 @@
  * registry (a yank, a newer release) may be behind.
  */
 import type { CliIO } from './command.js';
-import type { FlagDefinition } from './command-definition.js';
 import { peerosHome } from '../../lib/home.js';
 import { Dispatcher, DmcsRegistry, type ChainCheckedBackend } from '../dispatch/index.js';
 import { DEFAULT_STORE_ACCOUNT, StoreRegistry } from '../store/store-registry.js';
 import type { CliFlags } from './vault-unlock.js';
 import { staleWarning } from '../store/stale-view.js';
-
-export const STORE_FLAG: FlagDefinition = {
-  name: 'store',
-  type: 'string',
-  value: 'ACCOUNT',
-  description: `the account of the dAppStore contract (default: ${DEFAULT_STORE_ACCOUNT})`,
-};
 
 export async function withStore<T>(
   io: CliIO,

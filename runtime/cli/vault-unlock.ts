@@ -7,7 +7,6 @@
  * A wrong passphrase is the vault's typed error (with its backoff), passed on unchanged.
  */
 import type { CliIO } from './command.js';
-import type { FlagDefinition } from './command-definition.js';
 import { peerosHome } from '../../lib/home.js';
 import {
   Vault,
@@ -22,21 +21,6 @@ import { readPassphrase } from '../../skv/passphrase-source.js';
 import { PendingRevocations } from '../transaction-service/pending-revocations.js';
 
 export type CliFlags = Record<string, string | boolean | undefined>;
-
-/** The flags that say how to unlock the vault: every command that unlocks it takes them. */
-export const VAULT_FLAGS: FlagDefinition[] = [
-  {
-    name: 'passphrase-file',
-    type: 'string',
-    value: 'PATH',
-    description: 'read the vault passphrase from the first line of PATH (else $PEEROS_PASSPHRASE, else the terminal asks)',
-  },
-  {
-    name: 'yes',
-    type: 'boolean',
-    description: 'DANGEROUS: approve without asking (auto-approve verifier for this one command); for scripts only',
-  },
-];
 
 export interface UnlockOptions {
   /** Create the keystore when there is none (`key create`, `key import`). */

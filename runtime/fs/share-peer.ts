@@ -21,6 +21,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import Hypercore, { type HypercorePeer } from 'hypercore';
 import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
+import { DEFAULT_SHARE_PORT } from './share-port.js';
 import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share-proof.js';
 
 /** Connections a sharing host keeps open at once; more are closed on arrival (a peer may not exhaust its sockets). */
@@ -28,8 +29,7 @@ export const MAX_SHARE_CONNECTIONS = 64;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
-/** The port `peeros share serve` listens on when not told (on loopback). */
-export const DEFAULT_SHARE_PORT = 7447;
+export { DEFAULT_SHARE_PORT };
 
 export interface PeerAddress {
   host: string;

@@ -7,9 +7,10 @@ import type { DmcsBackend } from '../dispatch/index.js';
 import { HostError } from '../errors.js';
 import { APP_NAME, VERSION } from '../manifest.js';
 import { appKey } from './app-key.js';
+import { DEFAULT_STORE_ACCOUNT } from './store-account.js';
 
-/** The account the store contract lives on unless `--store` names another. */
-export const DEFAULT_STORE_ACCOUNT = 'dappstore';
+export { DEFAULT_STORE_ACCOUNT };
+
 /** Rows read per request (the node caps it too). */
 const PAGE = 100;
 /** Apps or releases listed at most: 10,000 — a listing is for people; a flood stops here. */

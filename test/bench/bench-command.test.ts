@@ -4,15 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { checks, moduleMatches, moduleRuns, gatingFailures } from '../../runtime/cli/commands/bench.js';
 import {
-  checks,
-  moduleMatches,
-  moduleRuns,
+  CLI_HELP_OVER_BARE_TARGET,
   INSTANTIATE_COLD_TARGET_US,
   INSTANTIATE_OVER_V8_TARGET,
-  gatingFailures,
   INSTANTIATE_WARM_TARGET_US,
-} from '../../runtime/cli/commands/bench.js';
+} from '../../runtime/cli/bench-targets.js';
 import type { BenchResult } from '../../bench/result.js';
 
 function peeros(...args: string[]) {
@@ -86,22 +84,23 @@ test('checks: a missed target is pass=false, a met one true, an unmeasured one n
     fig('instantiate.warm', INSTANTIATE_WARM_TARGET_US - 1, 'µs/op'),
   ]);
   assert.equal(
-    cs.slice(0, 5).map((c) => c.name),
+    cs.slice(0, 6).map((c) => c.name),
     [
       'isa.null / v8.import.noop',
       'jco.echo.64 / isa.echo.64',
       'invoke.string.64 / isa.echo.64',
+      'cli.help.node / cli.node-bare',
       'instantiate.cold (µs)',
       'instantiate.warm (µs)',
     ],
   );
   assert.equal(
-    cs.slice(0, 5).map((c) => c.pass),
-    [false, true, false, false, true],
+    cs.slice(0, 6).map((c) => c.pass),
+    [false, true, false, null, false, true],
   );
   // the absolute instantiation bounds are reported; what gates is the host's share over V8 alone
   assert.equal(
-    cs.slice(3, 5).map((c) => c.quietOnly !== undefined),
+    cs.slice(4, 6).map((c) => c.quietOnly !== undefined),
     [true, true],
   );
   assert.equal(
@@ -119,7 +118,7 @@ test('checks: a missed target is pass=false, a met one true, an unmeasured one n
     1,
     'a host that adds more than the target to V8 fails --check',
   );
-  const none = Array(15).fill(null);
+  const none = Array(16).fill(null);
   assert.equal(
     checks([]).map((c) => c.pass),
     none,
@@ -128,6 +127,18 @@ test('checks: a missed target is pass=false, a met one true, an unmeasured one n
   assert.equal(
     checks([fig('instantiate.cached', 10, 'µs/op')]).map((c) => c.pass),
     none,
+  );
+});
+
+test('checks: peeros node --help against a bare node process, gating', () => {
+  const cli = (help: number) =>
+    checks([fig('cli.help.node', help, 'ms'), fig('cli.node-bare', 100, 'ms')]).find((c) => c.name === 'cli.help.node / cli.node-bare')!;
+  assert.equal([cli(180).value, cli(180).pass], [1.8, true]);
+  const slow = cli(CLI_HELP_OVER_BARE_TARGET * 100 + 10);
+  assert.is(slow.pass, false);
+  assert.equal(
+    gatingFailures([slow]).map((c) => c.name),
+    ['cli.help.node / cli.node-bare'],
   );
 });
 
@@ -146,7 +157,7 @@ test('checks of the whole path (issue 15): ratios of rates and latencies across 
     fig('vault.noble.k1-sign', 400, 'ops/s'), // 240 / 400 = 0.6 < 1.8: fails
     fig('dmcs.transfer.in-process.pooled (recovery on worker threads, journal synced)', 9000, 'ops/s'),
     fig('dmcs.recover.native', 20000, 'ops/s'), // 0.45 < 0.9: fails
-  ]).slice(6);
+  ]).slice(7);
   assert.equal(
     cs.map((c) => [c.name, c.value, c.pass]),
     [

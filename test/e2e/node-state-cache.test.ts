@@ -10,7 +10,7 @@ import { APIClient } from '@wharfkit/antelope';
 import { ROOT, tempHome } from './world.js';
 import { transact, newAccountAction, testKey } from '../dmcs/helpers.js';
 import { STATE_STORE_DIR } from '../../dmcs/index.js';
-import { STATE_CACHE_MIN } from '../../runtime/cli/commands/node.js';
+import { STATE_CACHE_MIN } from '../../runtime/cli/definitions/node.js';
 
 const BIN = join(ROOT, 'bin/peeros.js');
 const WAIT_MS = 60_000;

@@ -3,33 +3,13 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import type { CommandDefinition } from '../command-definition.js';
 import { flagSpec } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { accountNameArg, publicKeyArg } from '../arg-checks.js';
 import { createAccount } from '../../transaction-service/account-creator.js';
-import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
-
-const definition: CommandDefinition = {
-  name: 'account',
-  summary: 'create an account on the current DMCS',
-  subcommands: [
-    {
-      name: 'create',
-      args: 'NAME',
-      description:
-        "creates the Antelope account NAME on the DMCS with eosio::newaccount, signed by the creator's active keys from the vault (default creator: eosio — on a --dev node, import the well-known dev key into the vault first). Owner and active of NAME are the one key --key (PUB_K1_… or EOS…); without --key the vault creates a new key, labelled NAME, and uses it.",
-      flags: [
-        { name: 'key', type: 'string', value: 'PUB', description: 'public key for owner and active' },
-        { name: 'creator', type: 'string', value: 'ACCOUNT', description: 'who creates and pays (default eosio)' },
-        { ...JSON_FLAG, description: 'print {"account","key","creator","transactionId","blockNum"} as JSON (the full transaction id)' },
-      ],
-      sharedFlags: true,
-    },
-  ],
-  flags: CONTEXT_FLAGS,
-};
+import { withCliContext } from '../cli-context.js';
+import { printJson } from '../json-output.js';
+import { definition } from '../definitions/account.js';
 
 const command: CliCommand = {
   definition,

@@ -12,41 +12,20 @@ import { join } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { hostPortArg, integerArg } from '../arg-checks.js';
-import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
-import { VAULT_FLAGS, unlockVault, verifierFor } from '../vault-unlock.js';
+import { chainBackend } from '../chain-target.js';
+import { unlockVault, verifierFor } from '../vault-unlock.js';
 import { peerosHome } from '../../../lib/home.js';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { Vault } from '../../../skv/index.js';
 import { WalletAgent, WalletApiError } from '../wallet-agent.js';
 import { untilInterrupted } from '../watch-folder.js';
+import { definition } from '../definitions/agent.js';
 
 /** Wallet API requests carry one transaction: 1 MiB is far above any Antelope transaction. */
 const MAX_REQUEST_BYTES = 1 << 20;
 const TOKEN_HEADER = 'x-peeros-agent-token';
-
-const definition: CommandDefinition = {
-  name: 'agent',
-  summary: 'serve the vault to Antelope tools with the keosd wallet API (cleos --wallet-url)',
-  description: `Unlocks the vault and serves keosd's /v1/wallet/* API until Ctrl-C. Point cleos at it:
-  cleos --wallet-url unix://$PEEROS_HOME/agent.sock push action …
-Every sign_transaction is shown decoded and asked on this terminal (--yes: approve all, for tests).
-The vault is one wallet named "peeros"; list_keys, create and import_key are refused (keys never
-leave the vault; manage them with 'peeros key').`,
-  flags: [
-    { name: 'socket', type: 'string', value: 'PATH', description: 'the Unix socket (default $PEEROS_HOME/agent.sock, mode 0600)' },
-    {
-      name: 'listen',
-      type: 'string',
-      value: 'HOST:PORT',
-      description: `also serve loopback TCP; requests need the token of $PEEROS_HOME/agent.token in the X-Peeros-Agent-Token header`,
-    },
-    { name: 'unlock-timeout', type: 'string', value: 'S', description: 'lock the vault after S idle seconds (default 900)' },
-    ...CHAIN_FLAGS,
-    ...VAULT_FLAGS,
-  ],
-};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,6 @@
 import { join, resolve } from 'node:path';
 import { UsageError, type CliIO } from '../command.js';
 import { parseArgs } from '../args.js';
-import type { SubcommandDefinition } from '../command-definition.js';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { HostError } from '../../errors.js';
 import { readAppPackage } from '../../app-package.js';
@@ -16,14 +15,6 @@ import { MAX_SIGNATURE_FILE_BYTES } from '../../app-identity/limits.js';
 import { SIGNATURE_FILE } from '../../app-identity/package-signature.js';
 import { packPackage, packageFileName } from '../../package-archive/package-file.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-
-export const packSubcommand: SubcommandDefinition = {
-  name: 'pack',
-  args: 'DIR',
-  description:
-    'write the app in DIR (peeros.json, its built module, icon.png and assets/, and peeros.sig when DIR is signed) as one package file, NAME-VERSION.peeros in the current directory. The file is deterministic (sorted entries, no times or modes): the same folder always packs to the same bytes. A peeros.sig that does not match the files is refused (re-sign first). Format: docs/packages.md',
-  flags: [{ name: 'out', type: 'string', value: 'FILE', description: 'write the package to FILE instead (also -o FILE)' }],
-};
 
 /** `-o FILE` is `--out FILE` (the CLI parser has no short options). */
 function shortOut(argv: string[]): string[] {

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, type CliIO } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition, type SubcommandDefinition } from '../command-definition.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { withCliContext } from '../cli-context.js';
 import { HostError } from '../../errors.js';
 import { VaultError } from '../../../skv/index.js';
@@ -19,26 +19,7 @@ import { publishRelease, yankRelease } from '../../store/store-publish.js';
 import { parseAppRef } from '../../store/store-install.js';
 import { APP_NAME, VERSION } from '../../manifest.js';
 import { DEFAULT_STORE_ACCOUNT } from '../../store/store-registry.js';
-import { STORE_FLAG } from '../store-view.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-
-export const publishSubcommand: SubcommandDefinition = {
-  name: 'publish',
-  args: 'FILE',
-  description:
-    "record the package FILE.peeros in the dAppStore registry as ACCOUNT (its active authority signs, in the vault): app, version, package hash, size, capabilities hash and where hosts fetch it (--location; default FILE's absolute path). The first publish of an app name claims it for ACCOUNT; a version is published once. Hosts then install it with 'peeros app install APP[@VERSION]'",
-  flags: [
-    { name: 'account', type: 'string', value: 'ACCOUNT', description: 'the publisher account (required)' },
-    {
-      name: 'location',
-      type: 'string',
-      value: 'URL|PATH',
-      description: "where hosts fetch the file: an http(s) URL or a path (default: FILE's absolute path)",
-    },
-    STORE_FLAG,
-  ],
-  sharedFlags: true,
-};
 
 export async function publish(argv: string[], io: CliIO, definition: CommandDefinition): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'publish'), 'app publish');
@@ -69,15 +50,6 @@ export async function publish(argv: string[], io: CliIO, definition: CommandDefi
     return 1;
   }
 }
-
-export const yankSubcommand: SubcommandDefinition = {
-  name: 'yank',
-  args: 'APP@VERSION',
-  description:
-    "mark the release APP@VERSION in the dAppStore as yanked, as its publisher ACCOUNT (signed in the vault): hosts refuse to install it from then on, and 'app update' skips it. Installed copies stay installed",
-  flags: [{ name: 'account', type: 'string', value: 'ACCOUNT', description: 'the publisher account (required)' }, STORE_FLAG],
-  sharedFlags: true,
-};
 
 export async function yank(argv: string[], io: CliIO, definition: CommandDefinition): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'yank'), 'app yank');

@@ -5,23 +5,14 @@
  */
 import { UsageError, type CliIO } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition, type SubcommandDefinition } from '../command-definition.js';
+import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { AppRegistry } from '../../app-registry.js';
 import { HostError } from '../../errors.js';
 import { peerosHome } from '../../../lib/home.js';
 import { chooseRelease } from '../../store/store-install.js';
 import { compareVersions } from '../../store/version-order.js';
-import { STORE_FLAG, withStore } from '../store-view.js';
+import { withStore } from '../store-view.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-
-export const updateSubcommand: SubcommandDefinition = {
-  name: 'update',
-  args: '[APP]',
-  description:
-    'install the newest release of APP (default: every installed app) from the dAppStore when it is newer than the installed one, each through app install APP@VERSION (hash checked, capability changes shown, consent asked; --yes grants from scripts)',
-  flags: [STORE_FLAG],
-  sharedFlags: true,
-};
 
 export async function update(
   argv: string[],

@@ -6,8 +6,8 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
-import { JSON_FLAG, printJson, toJson } from '../json-output.js';
+import { flagSpec } from '../command-definition.js';
+import { printJson, toJson } from '../json-output.js';
 import { withUnlockedVault } from '../vault-unlock.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Host } from '../../host.js';
@@ -15,7 +15,7 @@ import { HostError } from '../../errors.js';
 import type { Grants } from '../../capabilities.js';
 import { AppRegistry, readAppPackage, type AppPackage } from '../../app-registry.js';
 import { installSigningGrant } from '../../transaction-service/app-signing-grant.js';
-import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
+import { withCliContext } from '../cli-context.js';
 import { raisedLimits, describeRaisedLimit } from '../../limit-request.js';
 import { terminalText, terminalQuoted, terminalWrap } from '../../../lib/terminal-text.js';
 import { existsSync } from 'node:fs';
@@ -24,120 +24,16 @@ import { describeIdentity, type PackageProof } from '../../app-identity/app-iden
 import { signPackage, pickPublisherKey } from '../../app-identity/package-signer.js';
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 import { installConsentLines, MAX_DESCRIPTION_CHARS } from '../../store/install-consent.js';
-import { pack, packSubcommand } from './app-pack.js';
+import { pack } from './app-pack.js';
 import { installSource } from './app-install-source.js';
-import { publish, publishSubcommand, yank, yankSubcommand } from './app-publish.js';
-import { update, updateSubcommand } from './app-update.js';
-import { STORE_FLAG } from '../store-view.js';
+import { publish, yank } from './app-publish.js';
+import { update } from './app-update.js';
 import { APP_NAME, RESERVED_APP_NAMES } from '../../manifest.js';
 import { accountNameArg } from '../arg-checks.js';
 import { scaffold, templatesDir } from '../scaffold.js';
 import { loopOnChanges } from '../watch-folder.js';
 import { join } from 'node:path';
-
-const INSTALL_JSON_KEYS =
-  '{"name","version","identity","verified","packageHash","previousIdentity","memoryClamped","capabilities","signingGrant"}';
-
-const definition: CommandDefinition = {
-  name: 'app',
-  summary: 'build, install, list, run and remove sandboxed apps',
-  subcommands: [
-    {
-      name: 'init',
-      args: 'NAME',
-      description:
-        'create a new app folder NAME (or --dir) from a template: peeros.json, assembly/index.ts importing the SDK by package path ("peeros/sdk-as/app"), an editor tsconfig.json, a package.json (npm run build|dev|test) and a test that builds, installs and runs it',
-      flags: [
-        {
-          name: 'template',
-          type: 'string',
-          value: 'T',
-          description: 'counter (default), todo or token-app (transfers on a token contract)',
-        },
-        { name: 'dir', type: 'string', value: 'DIR', description: 'the folder to create (default: ./NAME); must not exist or be empty' },
-        { name: 'publisher', type: 'string', value: 'ACCOUNT', description: "the manifest's publisher account (default dev)" },
-        { name: 'contract', type: 'string', value: 'ACCOUNT', description: 'token-app: the token contract (default eosio.token)' },
-      ],
-    },
-    {
-      name: 'build',
-      args: 'DIR',
-      description:
-        'compile the AssemblyScript app in DIR (its peeros.json "source") into its "entry" module; prints the path, size and sha256. The host sets every compiler option (DIR\'s asconfig.json is ignored) and reads only regular .ts files inside DIR and the SDK (imported by package path, "peeros/sdk-as/app", it is always the SDK of this peeros). The app\'s @command functions become its command table, stored in the module (peeros.json then lists no commands). Warns when the module imports an ISA function whose capability peeros.json does not ask for (the install would refuse it)',
-      flags: [
-        {
-          name: 'print-commands',
-          type: 'boolean',
-          description: 'also print the command table generated from the @command functions (name, arguments, description)',
-        },
-        { name: 'watch', type: 'boolean', description: 'rebuild whenever a .ts file or peeros.json in DIR changes, until Ctrl-C' },
-      ],
-    },
-    {
-      name: 'dev',
-      args: 'DIR',
-      description:
-        'the edit loop: build DIR, install it (granting what it asks, replacing the installed copy and keeping its data), run --run COMMAND, and again on every change of a .ts file or peeros.json, until Ctrl-C. For apps on your own machine only: it grants without asking',
-      flags: [
-        { name: 'run', type: 'string', value: 'COMMAND', description: 'the command to run after each install (default: none)' },
-        { name: 'args', type: 'string', value: 'JSON', description: 'its JSON arguments (default {})' },
-      ],
-    },
-    {
-      name: 'sign',
-      args: 'DIR',
-      description:
-        "sign DIR's package (manifest, module, icon.png and assets/) as its publisher with a vault key (default: the vault's only key); writes DIR/peeros.sig. The key becomes the app's identity: installs show it as verified",
-      flags: [{ name: 'key', type: 'string', value: 'PUB', description: "the publisher key (default: the vault's only key)" }],
-      sharedFlags: true,
-    },
-    packSubcommand,
-    publishSubcommand,
-    yankSubcommand,
-    {
-      name: 'install',
-      args: 'DIR|FILE.peeros|APP[@VERSION]',
-      description:
-        'install an app from its folder DIR, a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md), or the dAppStore: APP[@VERSION] (when no folder of that name is here) installs the newest release (or VERSION) after checking the fetched file against the registry\'s package hash; yanked releases and downgrades are refused, what changed in capabilities and limits since the installed version is shown, and a stale DMCS view is warned about. Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
-      flags: [
-        { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
-        STORE_FLAG,
-        {
-          ...JSON_FLAG,
-          description: `print ${INSTALL_JSON_KEYS} as JSON; the consent goes to stderr. "signingGrant" is null (no dmcs.push), {"installed":true,"contracts"} or {"installed":false,"error"}`,
-        },
-      ],
-      sharedFlags: true,
-    },
-    updateSubcommand,
-    {
-      name: 'list',
-      description: 'installed apps: name, version, identity (verified publisher key or unverified), capabilities, commands, raised limits',
-      flags: [{ ...JSON_FLAG, description: 'print {"apps":[…]} as JSON' }],
-    },
-    {
-      name: 'remove',
-      args: 'APP',
-      description:
-        "uninstall APP and revoke its grants: the session grant at once, the vault's signing grant now if the vault opens (passphrase as below), else at the next command that unlocks it",
-      flags: [{ name: 'purge', type: 'boolean', description: 'also delete its data ($PEEROS_HOME/data/APP)' }],
-      sharedFlags: true,
-    },
-    {
-      name: 'run',
-      args: 'APP COMMAND [JSON]',
-      description:
-        'run COMMAND of APP with JSON arguments (default {}); prints the JSON result. An app error or a sandbox failure prints one line on stderr with its code (e.g. APP_ERROR, DEADLINE_EXCEEDED) and exits 1',
-    },
-  ],
-  flags: CONTEXT_FLAGS,
-  flagsHeading: 'options of install, sign, publish, update and remove:',
-  notes: `Apps are installed into $PEEROS_HOME/apps/NAME (their data: $PEEROS_HOME/data/NAME).
-Set PEEROS_LOG=trace|debug|info|warn|error to choose which app log messages are shown (stderr).
-Text an app or its manifest chose (descriptions, log lines, error messages, results) is printed
-with control, bidi and invisible characters escaped (\\x1b, \\n, \\u202e); the host's own consent
-lines start with 'peeros:' and app text inside them is quoted.`,
-};
+import { definition } from '../definitions/app.js';
 
 function fail(io: CliIO, sub: string, err: unknown): number {
   if (err instanceof HostError) {

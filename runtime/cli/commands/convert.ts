@@ -5,36 +5,12 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { accountNameArg } from '../arg-checks.js';
-import { CHAIN_FLAGS } from '../chain-target.js';
 import { printJson } from '../json-output.js';
 import { bytesToHex, hexToBytes } from '../../../abi/antelope/index.js';
 import { serializerFor } from '../action-summary.js';
-
-const ABI_FLAG = { name: 'abi', type: 'string', value: 'FILE', description: "the contract's ABI (JSON) instead of the chain's" } as const;
-
-const definition: CommandDefinition = {
-  name: 'convert',
-  summary: "pack and unpack action data with a contract's ABI, as cleos convert does",
-  subcommands: [
-    {
-      name: 'pack_action_data',
-      args: 'CONTRACT ACTION JSON',
-      description: 'the action data JSON → hex',
-      flags: [ABI_FLAG],
-      sharedFlags: true,
-    },
-    {
-      name: 'unpack_action_data',
-      args: 'CONTRACT ACTION HEX',
-      description: 'hex → the action data as JSON',
-      flags: [ABI_FLAG],
-      sharedFlags: true,
-    },
-  ],
-  flags: CHAIN_FLAGS,
-};
+import { definition } from '../definitions/convert.js';
 
 async function convert(sub: 'pack_action_data' | 'unpack_action_data', argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals: p } = parseArgs(argv, flagSpec(definition, sub), `convert ${sub}`);

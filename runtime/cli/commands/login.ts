@@ -3,23 +3,13 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { accountNameArg } from '../arg-checks.js';
 import { login } from '../../session/login.js';
-import { withCliContext, CONTEXT_FLAGS } from '../cli-context.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
-
-const definition: CommandDefinition = {
-  name: 'login',
-  summary: 'log in as an account (single account model): prove control of ACCOUNT@active',
-  args: 'ACCOUNT',
-  description: `Logs this host in as ACCOUNT (single account model): every app then runs as ACCOUNT. The vault
-signs a fresh challenge with the keys that satisfy ACCOUNT@active on the DMCS (after you approve
-it), and the host checks those signatures against the account's authority as the DMCS reports it.
-The session lasts until 'peeros logout'. The challenge cannot execute on any chain.`,
-  flags: [...CONTEXT_FLAGS, { ...JSON_FLAG, description: 'print {"account","permission","dmcs","chainId","keys","loggedInAt"} as JSON' }],
-};
+import { withCliContext } from '../cli-context.js';
+import { printJson } from '../json-output.js';
+import { definition } from '../definitions/login.js';
 
 const command: CliCommand = {
   definition,

@@ -3,17 +3,11 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { peerosHome } from '../../../lib/home.js';
 import { clearSession, readSession } from '../../session/session-file.js';
-
-const definition: CommandDefinition = {
-  name: 'logout',
-  summary: 'end the session: apps no longer run as an account',
-  description: `Ends the session started by 'peeros login'. Apps then get "no-session" from the ual ISA and
-cannot push transactions until someone logs in again. Keys stay in the vault.`,
-};
+import { definition } from '../definitions/logout.js';
 
 const command: CliCommand = {
   definition,

@@ -6,61 +6,20 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
-import { unlockVault, VAULT_FLAGS } from '../vault-unlock.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
+import { flagSpec } from '../command-definition.js';
+import { unlockVault } from '../vault-unlock.js';
+import { printJson } from '../json-output.js';
 import { peerosHome } from '../../../lib/home.js';
 import { Dispatcher, DmcsRegistry } from '../../dispatch/index.js';
 import { OfflineQueue, QueueError, queueLimits, type QueueEntry } from '../../offline-queue/index.js';
 import { Vault } from '../../../skv/index.js';
 import { vaultResigner } from '../../vault-resigner.js';
 import { terminalJson, terminalText } from '../../../lib/terminal-text.js';
+import { definition } from '../definitions/queue.js';
 
 /** How long \`queue flush\` waits for acknowledged transactions to appear in a block: several
  * Antelope block intervals (500 ms), short enough for a person waiting at the terminal. */
 const CONFIRM_WAIT_MS = 5_000;
-
-const definition: CommandDefinition = {
-  name: 'queue',
-  summary: 'the offline queue of signed transactions: list, flush, resign',
-  description: 'Signed transactions that could not reach their DMCS wait here, on disk, until they are sent.',
-  subcommands: [
-    {
-      name: 'list',
-      description:
-        'every entry: id, status, app, DMCS, expiration, attempts, and why it waits or failed. Status: pending (waiting to be sent), sent (the node acknowledged it; waiting for its block), done, expired, failed (the chain refused it)',
-      flags: [
-        { ...JSON_FLAG, description: 'print the entries as a JSON array (without their signed bodies; "signatures" is their count)' },
-      ],
-    },
-    {
-      name: 'flush',
-      description:
-        'send every pending entry now and confirm acknowledged ones (waiting up to 5 s for their blocks); exits 1 when a DMCS cannot be reached (the entries stay queued)',
-      flags: [
-        {
-          ...JSON_FLAG,
-          description:
-            'print {"sent","done","expired","failed","waiting":[full transaction ids],"unreachable","error"} as JSON (same exit codes)',
-        },
-      ],
-    },
-    {
-      name: 'resign',
-      args: 'ID',
-      description:
-        're-sign an expired entry (ID: at least 8 hex digits of its transaction id) with a fresh expiration and TaPoS, using the same keys from the vault, after you approve it; the new transaction is queued in its place',
-      flags: [
-        { name: 'force', type: 'boolean', description: 're-sign an entry that may already have executed (a push that got no answer)' },
-      ],
-      sharedFlags: true,
-    },
-  ],
-  flags: VAULT_FLAGS,
-  flagsHeading: 'vault options of resign:',
-  notes: `Nothing is marked sent without the node's acknowledgement, and a transaction the node already has
-(tx_duplicate) is marked done, never sent twice.`,
-};
 
 function row(e: QueueEntry): string {
   // a contract's assertion message is the contract author's text: one escaped line

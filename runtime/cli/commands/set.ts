@@ -10,34 +10,16 @@ import { basename, join } from 'node:path';
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { accountNameArg } from '../arg-checks.js';
-import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
-import { VAULT_FLAGS, withUnlockedVault } from '../vault-unlock.js';
+import { chainBackend } from '../chain-target.js';
+import { printJson } from '../json-output.js';
+import { withUnlockedVault } from '../vault-unlock.js';
 import { Abi, Action, eosioSerializer } from '../../../abi/antelope/index.js';
 import { pushActions } from '../../transaction-service/action-pusher.js';
 import { MAX_ABI_BYTES, MAX_CODE_BYTES } from '../../transaction-service/contract-deployer.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-
-const definition: CommandDefinition = {
-  name: 'set',
-  summary: 'deploy contract code and ABI, as cleos set does',
-  subcommands: [
-    {
-      name: 'contract',
-      args: 'ACCOUNT DIR|WASM [ABI]',
-      description:
-        "setcode and setabi in one transaction. DIR: its build/ (what 'peeros contract build' writes) or DIR itself holds the .wasm and .abi, named after DIR or ACCOUNT when there are several; or name the WASM and ABI files",
-      flags: [JSON_FLAG],
-      sharedFlags: true,
-    },
-    { name: 'code', args: 'ACCOUNT WASM', description: 'setcode only', flags: [JSON_FLAG], sharedFlags: true },
-    { name: 'abi', args: 'ACCOUNT ABI', description: 'setabi only (the ABI as JSON)', flags: [JSON_FLAG], sharedFlags: true },
-  ],
-  flags: [...CHAIN_FLAGS, ...VAULT_FLAGS],
-  notes: 'Differences from cleos: no -p (the ACCOUNT@active keys are taken from the vault); --json prints the node reply.',
-};
+import { definition } from '../definitions/set.js';
 
 async function readCapped(path: string, max: number, what: string): Promise<Buffer> {
   if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`${path}: no such ${what} file`);

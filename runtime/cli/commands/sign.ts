@@ -16,42 +16,14 @@ import {
 } from '../../../abi/antelope/index.js';
 import type { CliIO } from '../command.js';
 import type { HttpBackend } from '../../dispatch/index.js';
-import { CHAIN_FLAGS, chainBackend } from '../chain-target.js';
+import { chainBackend } from '../chain-target.js';
 import { RAW_DATA_WARNING, actionSummary, contractSerializer, serializerFor } from '../action-summary.js';
 import { terminalText } from '../../../lib/terminal-text.js';
 import type { CliFlags } from '../vault-unlock.js';
 import { VaultError } from '../../../skv/index.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
-import { withUnlockedVault, VAULT_FLAGS } from '../vault-unlock.js';
-
-const definition: CommandDefinition = {
-  name: 'sign',
-  summary: 'sign a transaction with a vault key; prints the push_transaction body',
-  description: `Signs a transaction with a key held in the vault and prints the push_transaction body as JSON:
-  { "signatures": [...], "compression": 0, "packed_context_free_data": "", "packed_trx": "…" }
-Without --yes the transaction is shown on stderr and you are asked y/N. Each action's data is decoded
-with its contract's ABI: --abi FILE, else the ABI on the DMCS (--url, --dmcs or the default; eosio's
-is built in). When no ABI is known the data is shown as raw hex under a loud warning.`,
-  flags: [
-    { name: 'chain-id', type: 'string', value: 'HEX', description: 'the 32-byte chain id (64 hex characters); required' },
-    { name: 'packed', type: 'string', value: 'HEX', description: 'the serialized transaction (packed_trx), hex; this or --json' },
-    { name: 'json', type: 'string', value: 'TX_JSON', description: 'the transaction as JSON (action data as hex); this or --packed' },
-    {
-      name: 'key',
-      type: 'string',
-      value: 'PUBKEY',
-      description: 'the key to sign with (PUB_K1_… or EOS…); optional when the vault holds one key',
-    },
-    {
-      name: 'abi',
-      type: 'string',
-      value: 'FILE',
-      description: "the ABI (JSON) that decodes the actions' data of contracts other than eosio",
-    },
-    ...CHAIN_FLAGS,
-    ...VAULT_FLAGS,
-  ],
-};
+import { flagSpec } from '../command-definition.js';
+import { withUnlockedVault } from '../vault-unlock.js';
+import { definition } from '../definitions/sign.js';
 
 /** The serializers of the transaction's contracts: eosio built in, --abi FILE, else the chain's; undefined where none is known. */
 async function serializersOf(io: CliIO, flags: CliFlags, trx: Transaction): Promise<Map<string, AbiSerializer | undefined>> {

@@ -5,35 +5,12 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { parseArgs } from '../args.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
+import { flagSpec } from '../command-definition.js';
+import { printJson } from '../json-output.js';
 import { HostError } from '../../errors.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-import { STORE_FLAG, withStore } from '../store-view.js';
-
-const DMCS_FLAG = {
-  name: 'dmcs',
-  type: 'string' as const,
-  value: 'NAME',
-  description: "the DMCS to read (default: the registry's default)",
-};
-
-const definition: CommandDefinition = {
-  name: 'store',
-  summary: 'browse the dAppStore registry: published apps and their releases',
-  subcommands: [
-    { name: 'list', description: 'apps in the store: name, publisher account, latest version, number of releases', sharedFlags: true },
-    {
-      name: 'show',
-      args: 'APP',
-      description:
-        'the releases of APP: version, package hash, size, capabilities hash, locations, and whether its publisher yanked it (a yanked release is never installed)',
-      sharedFlags: true,
-    },
-  ],
-  flags: [DMCS_FLAG, STORE_FLAG, { ...JSON_FLAG, description: 'print the rows as JSON ({"apps":[…]} or {"app","releases":[…]})' }],
-  notes: `Install from the store with: peeros app install APP[@VERSION]; publish with: peeros app publish FILE --account ACCOUNT.`,
-};
+import { withStore } from '../store-view.js';
+import { definition } from '../definitions/store.js';
 
 function fail(io: CliIO, sub: string, err: unknown): number {
   if (err instanceof HostError) {

@@ -4,28 +4,14 @@
  */
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
-import { flagSpec, type CommandDefinition } from '../command-definition.js';
+import { flagSpec } from '../command-definition.js';
 import { parseArgs } from '../args.js';
 import { peerosHome } from '../../../lib/home.js';
 import { readSession, type Session } from '../../session/session-file.js';
 import { DmcsRegistry } from '../../dispatch/index.js';
 import { Vault, vaultPaths } from '../../../skv/index.js';
-import { JSON_FLAG, printJson } from '../json-output.js';
-
-const definition: CommandDefinition = {
-  name: 'whoami',
-  summary: 'the logged-in account, the DMCS it is on, and the state of the vault',
-  description: `Shows the account apps run as (from 'peeros login'; none after 'peeros logout'), the DMCS it
-lives on (else the default DMCS), and the vault's keystore: present, missing or corrupt, how many
-keys, wrong passphrases in a row. Reads files only: no passphrase, no network.`,
-  flags: [
-    {
-      ...JSON_FLAG,
-      description:
-        'print {"account","permission","keys","loggedInAt","sessionError","dmcs","vault"} as JSON; "dmcs" is {"name","url","chainId","default"} or null, "vault" is {"keystore","keystorePath","keyCount","failures","retryAfterMs"}',
-    },
-  ],
-};
+import { printJson } from '../json-output.js';
+import { definition } from '../definitions/whoami.js';
 
 const command: CliCommand = {
   definition,

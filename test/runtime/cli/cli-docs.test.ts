@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadCommands } from '../../../runtime/cli/main.js';
+import { loadDefinitions } from '../../../runtime/cli/main.js';
 
 test('docs/cli.md is what `npm run docs:cli` makes of the definitions', () => {
   const r = spawnSync(process.execPath, ['scripts/gen-cli-docs.mjs', '--check'], { encoding: 'utf8', timeout: 60_000 });
@@ -13,7 +13,7 @@ test('docs/cli.md is what `npm run docs:cli` makes of the definitions', () => {
 
 test('docs/cli.md documents every command, subcommand and flag', async () => {
   const page = readFileSync('docs/cli.md', 'utf8');
-  for (const { definition: d } of await loadCommands()) {
+  for (const d of await loadDefinitions()) {
     assert.ok(page.includes(`## \`peeros ${d.name}\``), `no section for ${d.name}`);
     for (const s of d.subcommands ?? []) {
       assert.ok(page.includes(`- **${s.name}**`), `${d.name} ${s.name} missing`);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCommands } from '../../../runtime/cli/main.js';
+import { loadDefinitions } from '../../../runtime/cli/main.js';
 
 const home = mkdtempSync(join(tmpdir(), 'peeros-help-'));
 const peeros = (...args: string[]) =>
@@ -17,7 +17,7 @@ const peeros = (...args: string[]) =>
     timeout: 60_000,
   });
 
-const commands = (await loadCommands()).map((c) => c.definition);
+const commands = await loadDefinitions();
 
 test('every command is listed by peeros --help', () => {
   const r = peeros('--help');

@@ -1,0 +1,87 @@
+// Help reads the commands' definitions only: `peeros --help`, `peeros CMD --help` and `peeros help
+// CMD SUB` load no command's code (nor the node, vault and store modules behind it), and running a
+// command loads its own code and no other command's. Each case records every module URL the real
+// `peeros` process resolves (test/fixtures/import-log-hooks.ts).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCommands, loadDefinitions } from '../../../runtime/cli/main.js';
+import type { CliCommand } from '../../../runtime/cli/command.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'peeros-lazy-'));
+const hooks = new URL('../../fixtures/import-log-hooks.js', import.meta.url).href;
+const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(hooks)});`;
+let runs = 0;
+
+/** The module URLs `peeros ARGS` resolved (deduplicated), and its exit status. */
+function importsOf(...args: string[]): { urls: string[]; status: number | null; stdout: string } {
+  const log = join(dir, `imports-${runs++}.log`);
+  const r = spawnSync(process.execPath, ['--import', register, 'bin/peeros.js', ...args], {
+    env: { ...process.env, PEEROS_HOME: join(dir, 'home'), PEEROS_IMPORT_LOG: log },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  let text = '';
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    // nothing resolved: the assertions below say so
+  }
+  return { urls: [...new Set(text.split('\n').filter(Boolean))], status: r.status, stdout: r.stdout };
+}
+
+const under = (urls: string[], part: string) => urls.filter((u) => u.includes(part));
+/** The node's modules a help text may read: constants in files of their own. */
+const HELP_CONSTANTS = ['/dist/dmcs/chain/dev-keys.js', '/dist/dmcs/state/store-dir.js'];
+
+for (const args of [['--help'], ['node', '--help'], ['help', 'app', 'publish'], ['key', 'import', '--help']]) {
+  test(`peeros ${args.join(' ')} loads definitions, no command's code`, () => {
+    const { urls, status, stdout } = importsOf(...args);
+    assert.is(status, 0);
+    assert.match(stdout, /usage: peeros/);
+    assert.ok(under(urls, '/runtime/cli/definitions/').length > 0, 'the hook saw no definition: the record is not working');
+    assert.equal(under(urls, '/runtime/cli/commands/'), []);
+    assert.equal(under(urls, '/node_modules/'), [], 'no package (the stores, hypercore, the curves) is loaded for help');
+    assert.equal(under(urls, '/dist/skv/'), []);
+    // of the node, only the constants its help quotes (the development key, the state store's folder)
+    assert.equal(
+      under(urls, '/dist/dmcs/').filter((u) => !HELP_CONSTANTS.some((c) => u.endsWith(c))),
+      [],
+    );
+  });
+}
+
+test('running a command loads its own code and no other command', () => {
+  const { urls, status } = importsOf('whoami', '--json');
+  assert.is(status, 0);
+  assert.equal(
+    under(urls, '/runtime/cli/commands/').map((u) => u.slice(u.lastIndexOf('/') + 1)),
+    ['whoami.js'],
+  );
+});
+
+test('an unknown command still gets its suggestion (every definition read, no command code)', () => {
+  const { urls, status } = importsOf('apq');
+  assert.is(status, 2);
+  assert.equal(under(urls, '/runtime/cli/commands/'), []);
+});
+
+test('each definition has its command, which runs with that very definition, and no command lacks one', async () => {
+  const definitions = await loadDefinitions();
+  const commands = await loadCommands(); // throws for a definition without its command
+  assert.is(commands.length, definitions.length);
+  commands.forEach((c, i) => assert.ok(c.definition === definitions[i], `${c.definition.name}: its own definition object`));
+  const commandsDir = fileURLToPath(new URL('../../../runtime/cli/commands/', import.meta.url));
+  for (const f of readdirSync(commandsDir).filter((n) => n.endsWith('.js'))) {
+    const mod = (await import(new URL(f, `file://${commandsDir}`).href)) as { default?: CliCommand };
+    if (mod.default?.definition) assert.ok(definitions.includes(mod.default.definition), `commands/${f} has no definitions/ file`);
+  }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
