@@ -8,7 +8,7 @@ import { ACCOUNT_NAME } from '../capabilities.js';
 import { Asset, PublicKey } from '../../abi/antelope/index.js';
 import { parsePeriod } from '../transaction-service/session-grants.js';
 import { normaliseEndpoint } from '../dispatch/http-backend.js';
-import { parseHostPort } from '../../dmcs/index.js';
+import { parseHostPort } from '../../dmcs/endpoint.js';
 
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 

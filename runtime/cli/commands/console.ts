@@ -11,7 +11,7 @@ import { flagSpec } from '../command-definition.js';
 import { hostPortArg } from '../arg-checks.js';
 import { untilInterrupted } from '../watch-folder.js';
 import { peerosHome } from '../../../lib/home.js';
-import { parseHostPort } from '../../../dmcs/index.js';
+import { parseHostPort } from '../../../dmcs/endpoint.js';
 import { ConsoleHost, ConsoleServer, isLoopbackHost } from '../../console/index.js';
 import { definition } from '../definitions/console.js';
 

@@ -24,7 +24,7 @@ import { ShareService } from '../../fs/share-service.js';
 import { ShareError } from '../../fs/share-error.js';
 import { ACCOUNT_NAME } from '../../capabilities.js';
 import { hostPortArg } from '../arg-checks.js';
-import { parseHostPort } from '../../../dmcs/index.js';
+import { parseHostPort } from '../../../dmcs/endpoint.js';
 import { DEFAULT_SHARE_PORT, type PeerAddress } from '../../fs/share-peer.js';
 import { listShares } from '../../fs/share-records.js';
 import { serveShares } from './share-serve.js';

@@ -65,6 +65,15 @@ test('running a command loads its own code and no other command', () => {
   );
 });
 
+test('a command that reads a file loads no node: peeros dmcs list opens no store', () => {
+  const { urls, status } = importsOf('dmcs', 'list', '--json');
+  assert.is(status, 0);
+  assert.equal(
+    urls.filter((u) => /\/node_modules\/(lmdb|corestore|hypercore|rocksdb-native)\//.test(u) || u.includes('/dist/dmcs/node.js')),
+    [],
+  );
+});
+
 test('an unknown command still gets its suggestion (every definition read, no command code)', () => {
   const { urls, status } = importsOf('apq');
   assert.is(status, 2);
