@@ -2,7 +2,7 @@
 import type { CommandDefinition } from '../command-definition.js';
 import { CHAIN_FLAGS } from '../shared-flags.js';
 
-export const ABI_FLAG = {
+const ABI_FLAG = {
   name: 'abi',
   type: 'string',
   value: 'FILE',

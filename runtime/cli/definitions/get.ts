@@ -3,7 +3,7 @@ import type { CommandDefinition } from '../command-definition.js';
 import { CHAIN_FLAGS } from '../shared-flags.js';
 import { JSON_FLAG } from '../json-output.js';
 
-export const TABLE_FLAGS = [
+const TABLE_FLAGS = [
   { name: 'lower', type: 'string', value: 'KEY', description: 'lower bound of the index (cleos -L)' },
   { name: 'upper', type: 'string', value: 'KEY', description: 'upper bound of the index (cleos -U)' },
   { name: 'limit', type: 'string', value: 'N', description: 'at most N rows (cleos -l; default 10)' },

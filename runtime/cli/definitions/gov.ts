@@ -3,7 +3,7 @@ import type { CommandDefinition } from '../command-definition.js';
 import { CHAIN_FLAGS, VAULT_FLAGS } from '../shared-flags.js';
 import { JSON_FLAG } from '../json-output.js';
 
-export const PROPOSAL_FLAGS = [
+const PROPOSAL_FLAGS = [
   { name: 'permission', type: 'string', value: 'PROPOSER', description: 'the proposer, as -p (a producer, usually)' },
   {
     name: 'proposal',

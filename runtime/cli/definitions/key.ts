@@ -3,7 +3,7 @@ import type { CommandDefinition, FlagDefinition } from '../command-definition.js
 import { VAULT_FLAGS } from '../shared-flags.js';
 import { JSON_FLAG } from '../json-output.js';
 
-export const LABEL: FlagDefinition = { name: 'label', type: 'string', value: 'L', description: 'a label for the key, shown by list' };
+const LABEL: FlagDefinition = { name: 'label', type: 'string', value: 'L', description: 'a label for the key, shown by list' };
 
 export const definition: CommandDefinition = {
   name: 'key',

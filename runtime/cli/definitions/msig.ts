@@ -4,7 +4,7 @@ import { CHAIN_FLAGS, VAULT_FLAGS } from '../shared-flags.js';
 import { JSON_FLAG } from '../json-output.js';
 
 const P_FLAG = { name: 'permission', type: 'string', value: 'ACTOR[@PERM]', description: 'who signs, as -p (cleos --permission)' } as const;
-export const PUSH_FLAGS = [P_FLAG, { ...JSON_FLAG, description: "print the node's whole reply as JSON" }];
+const PUSH_FLAGS = [P_FLAG, { ...JSON_FLAG, description: "print the node's whole reply as JSON" }];
 
 export const definition: CommandDefinition = {
   name: 'msig',

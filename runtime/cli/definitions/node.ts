@@ -7,7 +7,6 @@ import { LOG_LEVELS } from '../log-levels.js';
 
 /** `--state-cache` bounds: below the minimum every block would trim; above the maximum the cache is no bound. */
 export const STATE_CACHE_MIN = 16;
-
 export const STATE_CACHE_MAX = 4_194_304;
 
 export const definition: CommandDefinition = {

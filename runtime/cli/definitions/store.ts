@@ -3,7 +3,7 @@ import type { CommandDefinition } from '../command-definition.js';
 import { JSON_FLAG } from '../json-output.js';
 import { STORE_FLAG } from '../shared-flags.js';
 
-export const DMCS_FLAG = {
+const DMCS_FLAG = {
   name: 'dmcs',
   type: 'string' as const,
   value: 'NAME',
