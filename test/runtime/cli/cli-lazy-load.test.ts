@@ -74,6 +74,14 @@ test('a command that reads a file loads no node: peeros dmcs list opens no store
   );
 });
 
+test('a typed name is a file name only when it looks like one: a path is an unknown command', () => {
+  for (const name of ['../commands/whoami', 'definitions/node', 'WHOAMI', 'app-pack']) {
+    const { urls, status } = importsOf(name);
+    assert.is(status, 2, name);
+    assert.equal(under(urls, '/runtime/cli/commands/'), [], name);
+  }
+});
+
 test('an unknown command still gets its suggestion (every definition read, no command code)', () => {
   const { urls, status } = importsOf('apq');
   assert.is(status, 2);
