@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarize, type BenchResult } from './result.js';
+import { percentile, summarize, type BenchResult } from './result.js';
 
 const SPAWNS = 7;
 const PEEROS = fileURLToPath(new URL('../../bin/peeros.js', import.meta.url));
@@ -29,7 +29,7 @@ function spawnMs(args: string[], env: NodeJS.ProcessEnv): number {
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0) throw new Error(`bench cli: node ${args.join(' ')} exited with ${r.status ?? r.signal}`);
   }
-  return summarize('', 'ms', samples).median;
+  return percentile(samples, 50);
 }
 
 export async function benchCli(opts: { runs: number }): Promise<BenchResult[]> {

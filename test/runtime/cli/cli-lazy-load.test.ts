@@ -75,7 +75,7 @@ test('a command that reads a file loads no node: peeros dmcs list opens no store
 });
 
 test('a typed name is a file name only when it looks like one: a path is an unknown command', () => {
-  for (const name of ['../commands/whoami', 'definitions/node', 'WHOAMI', 'app-pack']) {
+  for (const name of ['../commands/whoami', 'definitions/node', 'WHOAMI', 'app-pack', 'w'.repeat(40)]) {
     const { urls, status } = importsOf(name);
     assert.is(status, 2, name);
     assert.equal(under(urls, '/runtime/cli/commands/'), [], name);
