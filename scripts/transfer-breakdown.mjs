@@ -69,8 +69,8 @@ function wrap(proto, method, stage) {
 }
 wrap(Host.prototype, 'run', 'app call (total, as the app sees it)');
 wrap(TransactionService.prototype, 'push', 'transaction service (bridge side of dmcs.push)');
-wrap(HybridApi.prototype, 'getInfo', '  TaPoS lookup (get_info, cached by block)');
-wrap(HybridApi.prototype, 'getAccount', '  key lookup (get_account)');
+wrap(HybridApi.prototype, 'getInfo', '  TaPoS lookup (get_info, reused HEAD_REUSE_MS)');
+wrap(HybridApi.prototype, 'getAccount', '  key lookup (get_account, cached per block)');
 wrap(AbiSource.prototype, 'serializer', '  ABI lookup');
 wrap(Vault.prototype, 'sign', '  vault.sign (verifier + vault)');
 wrap(SessionGrantStore.prototype, 'consume', '    session-grant ledger (lock, atomic write)');

@@ -121,7 +121,9 @@ export class CacheStore {
 
   /**
    * Stores an answer. Returns false (and stores nothing) when the value is larger than
-   * `maxValueBytes`. An answer already cached for the same key is kept (answers are immutable).
+   * `maxValueBytes`. An answer cached for the same key is replaced: a node's reads include the
+   * pending block's changes, so a later answer at the same head block can be newer (a caller asks
+   * again, `fresh`, only when told the cached one is out of date).
    */
   put(answer: CachedAnswer): boolean {
     const json = JSON.stringify(answer.value);
@@ -129,11 +131,7 @@ export class CacheStore {
     const bytes = Buffer.byteLength(json) + answer.query.length + answer.chainId.length + 32;
     if (bytes > this.maxValueBytes || bytes > this.maxBytes) return false;
     const key = entryKey(answer.chainId, answer.atBlock, answer.query);
-    const existing = this.#slots.get(key);
-    if (existing) {
-      this.#touch(key, existing);
-      return true;
-    }
+    if (this.#slots.has(key)) this.#evict(key);
     const slot: Slot = { ...answer, value: JSON.parse(json), bytes };
     this.#slots.set(key, slot);
     this.#bytes += bytes;

@@ -3,8 +3,9 @@
  * pinned to the head block it was read at and cached under (chain id, block, query).
  *
  * A read first learns the node's head block (get_info, reused for `INFO_REUSE_MS`). If the answer
- * for that block is cached it is returned without asking the node again (it cannot have changed);
- * otherwise it is fetched and cached. Both are `stale: false`.
+ * for that block is cached it is returned without asking the node again; otherwise it is fetched
+ * and cached. Both are `stale: false`. A get_account answer names its own head, so it is asked
+ * without a get_info first when the head is not known.
  *
  * If the DMCS is unreachable (at get_info or at the read itself), the newest cached answer for the
  * same query is returned with `stale: true`, `atBlock` saying how old it is; with nothing cached,
@@ -77,8 +78,17 @@ export class HybridApi {
     return { value: info, stale: false, atBlock: info.head_block_num, fetchedAt };
   }
 
-  async getAccount(accountName: string): Promise<HybridRead<Record<string, unknown>>> {
-    return this.#read('get_account', { account_name: accountName }, () => this.#backend.getAccount(accountName));
+  /**
+   * get_account, cached per head block. Its answer names the head it was read at (Leap's
+   * `head_block_num`), so once the head is no longer known it is asked straight away (one round
+   * trip, not a get_info and then it). `fresh`: asked of the node whatever is cached (the answer is
+   * cached as usual), for a caller just told its cached view is wrong (a refused push).
+   */
+  async getAccount(accountName: string, opts: { fresh?: boolean } = {}): Promise<HybridRead<Record<string, unknown>>> {
+    return this.#read('get_account', { account_name: accountName }, () => this.#backend.getAccount(accountName), {
+      fresh: opts.fresh === true,
+      headOf: (v) => (Number.isSafeInteger(v.head_block_num) ? (v.head_block_num as number) : undefined),
+    });
   }
 
   async getTableRows(query: TableRowsQuery): Promise<HybridRead<TableRowsResult>> {
@@ -99,23 +109,60 @@ export class HybridApi {
     await this.persist();
   }
 
-  async #read<T>(endpoint: string, params: unknown, fetchIt: () => Promise<T>): Promise<HybridRead<T>> {
+  /**
+   * A read pinned to the head block (see the header). `headOf`: the head an answer names, for a query
+   * whose answer carries it: asked without a get_info first when the head is not known (or `fresh`).
+   */
+  async #read<T>(
+    endpoint: string,
+    params: unknown,
+    fetchIt: () => Promise<T>,
+    opts: { fresh?: boolean; headOf?: (value: T) => number | undefined } = {},
+  ): Promise<HybridRead<T>> {
     const q = queryHash(endpoint, params);
+    const known = this.#knownHead();
+    if (opts.headOf && (opts.fresh || known === undefined)) {
+      const got = await this.#fetch(q, fetchIt);
+      if ('stale' in got) return got;
+      let head = opts.headOf(got.answer);
+      try {
+        head ??= (await this.#headInfo(false)).head_block_num; // a server that does not say
+      } catch (err) {
+        return this.#stale<T>(q, err);
+      }
+      return this.#fetched(q, head, got.answer);
+    }
     let head: number;
     try {
-      head = (await this.#headInfo(false)).head_block_num;
+      head = known ?? (await this.#headInfo(opts.fresh === true)).head_block_num;
     } catch (err) {
       return this.#stale<T>(q, err);
     }
-    const hit = this.#cache.get(this.chainId, head, q);
+    const hit = opts.fresh ? undefined : this.#cache.get(this.chainId, head, q);
     if (hit) return { value: hit.value as T, stale: false, atBlock: hit.atBlock, fetchedAt: hit.fetchedAt };
-    let value: T;
+    const value = await this.#fetch(q, fetchIt);
+    return 'stale' in value ? value : this.#fetched(q, head, value.answer);
+  }
+
+  /** The head block as read less than `infoReuseMs` ago, if it was. */
+  #knownHead(): number | undefined {
+    const i = this.#info;
+    return i && this.#now() - i.at < this.#infoReuseMs ? i.info.head_block_num : undefined;
+  }
+
+  /** The node's answer, or (unreachable) the newest cached one, stale. */
+  async #fetch<T>(q: string, fetchIt: () => Promise<T>): Promise<{ answer: T } | HybridRead<T>> {
     try {
-      value = await fetchIt();
+      const answer = await fetchIt();
+      this.#reachable();
+      return { answer };
     } catch (err) {
       this.#info = undefined;
       return this.#stale<T>(q, err);
     }
+  }
+
+  #fetched<T>(q: string, head: number, value: T): HybridRead<T> {
     const fetchedAt = this.#now();
     this.#store(q, head, value, fetchedAt);
     return { value, stale: false, atBlock: head, fetchedAt };
@@ -153,11 +200,16 @@ export class HybridApi {
       );
     }
     this.#info = { info, at: now };
+    this.#reachable();
+    return info;
+  }
+
+  /** The DMCS answered: if it was unreachable before, say it is back. */
+  #reachable(): void {
     if (this.#down) {
       this.#down = false;
       this.#onReconnect?.();
     }
-    return info;
   }
 
   #stale<T>(q: string, err: unknown): HybridRead<T> {

@@ -26,9 +26,16 @@ export const MAX_GRANT_PERIOD_MS = 30 * 24 * 3600_000;
 /** Default period of a session grant. */
 export const DEFAULT_GRANT_PERIOD_MS = 24 * 3600_000;
 
-/** The head block used for TaPoS is reused this long: any of the last 65,536 blocks is a valid
- * reference, and asking get_info for every push costs a round trip. */
-export const HEAD_REUSE_MS = 500;
+/** The block a transaction references (TaPoS) is reused this long, as ABIs are: any of the last
+ * 65,536 blocks (9 hours at two blocks a second) is a valid reference, and one some seconds old is
+ * more likely irreversible than the head, so a fork cannot void it. Asked again after each block
+ * (500 ms, before), the first push after a block waited for a get_info round trip (issue 15). A chain
+ * that no longer has the block (a dev chain started again) refuses the push, and a refusal drops it. */
+export const HEAD_REUSE_MS = 30_000;
+
+/** Chains and routes whose reads are kept: a host serves a handful; more only makes the oldest be
+ * read again. */
+export const REUSED_READS_MAX = 64;
 
 /** An app's route to its DMCS (the registry file) is re-read at most this often. */
 export const ROUTE_REUSE_MS = 1000;

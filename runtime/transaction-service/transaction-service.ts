@@ -6,8 +6,11 @@
  *   → grant scope: contracts and actions (CAPABILITY_DENIED)
  *   → encode each action with the contract's ABI from the DMCS, authorization = session account
  *   → decode the bytes back with the same ABI; the whole scope rule on the bytes, amount cap included (CAPABILITY_DENIED)
- *   → TaPoS and expiration from the DMCS's head block (the cached one while offline)
- *   → keys: the vault keys satisfying the permission (get_account; the login's keys while offline)
+ *   → TaPoS and expiration from the DMCS's head block, as read up to HEAD_REUSE_MS ago (the cached
+ *     one while offline)
+ *   → keys: the vault keys satisfying the permission (get_account, cached per head block; the
+ *     login's keys while offline); a push the chain refuses drops the reference block, and the next
+ *     one reads the accounts afresh
  *   → confirmation rendered by the host from the decoded actions and the app's identity
  *   → the verifier's assertion (the session-grant policy may approve by itself) → the vault signs,
  *     checking the app's signing grant again
@@ -34,12 +37,14 @@ import { sealRequestOf, sealText, shareRequestOf } from './sealed-fields.js';
 import {
   MAX_ACTIONS_PER_PUSH,
   HEAD_REUSE_MS,
+  REUSED_READS_MAX,
   ROUTE_REUSE_MS,
   DEFAULT_EXPIRATION_S,
   RECENT_IDS,
   MAX_CONFIRMATION_VALUE_CHARS,
 } from './limits.js';
 import { terminalQuoted, terminalText } from '../../lib/terminal-text.js';
+import { TimedCache } from '../../lib/timed-cache.js';
 
 export interface PushRequest {
   app: AppIdentity;
@@ -124,13 +129,19 @@ export class TransactionService {
   readonly #cache: CacheStore;
   readonly #hybrid = new Map<string, HybridApi>();
   readonly #abis = new Map<string, AbiSource>();
-  readonly #heads = new Map<string, { info: ChainInfo; at: number }>();
-  readonly #routes = new Map<string, { backend: ChainCheckedBackend; at: number }>();
+  /** The reference block per chain id (HEAD_REUSE_MS). */
+  readonly #heads: TimedCache<string, ChainInfo>;
+  readonly #routes: TimedCache<string, ChainCheckedBackend>;
+  /** Chains on which a push was refused since keys were last picked: the next pick reads the accounts afresh. */
+  readonly #refusedOn = new Set<string>();
   readonly #recentIds = new Set<string>();
   readonly #submitter: TransactionSubmitter;
 
   constructor(o: TransactionServiceOptions) {
     this.#o = o;
+    const now = o.now ?? Date.now;
+    this.#heads = new TimedCache({ maxAgeMs: HEAD_REUSE_MS, maxEntries: REUSED_READS_MAX, now });
+    this.#routes = new TimedCache({ maxAgeMs: ROUTE_REUSE_MS, maxEntries: REUSED_READS_MAX, now });
     this.#cache = o.cache ?? new CacheStore();
     this.#submitter = new TransactionSubmitter({ queue: o.queue, ...(o.onQueued ? { onQueued: o.onQueued } : {}) });
   }
@@ -175,7 +186,8 @@ export class TransactionService {
     }
     const hybrid = this.hybridFor(backend);
     // the lookups the transaction needs (the vault's keys, a dMemo round trip; the head and the
-    // account, reads of the DMCS after each block) run while the actions are encoded and checked
+    // account, reads of the DMCS: the head every HEAD_REUSE_MS, the account after each block) run
+    // while the actions are encoded and checked
     const infoP = this.#headInfo(hybrid, backend.chainId);
     const keysP = this.#keys(hybrid, session);
     for (const p of [infoP, keysP]) p.catch(() => {}); // awaited below; a refusal before that must not leave them unhandled
@@ -222,6 +234,11 @@ export class TransactionService {
       sent = await this.#submitter.submit(pushBody(trx.bytes, signatures), { app, dmcs: backend.entry.name, backend });
     } catch (err) {
       if (pushFailureOf(err) === 'refused' && err instanceof DmcsError) {
+        // the reference block or the keys may be why (a chain started again; a permission changed
+        // by a transaction of the head block, whose cached reads are of before it): the next push
+        // reads both afresh
+        this.#heads.delete(backend.chainId);
+        this.#refusedOn.add(backend.chainId);
         return { status: 'failed', id: trx.id, error: `${err.antelopeName ?? 'rejected'}: ${err.message}` };
       }
       throw err;
@@ -351,23 +368,21 @@ export class TransactionService {
   /** The app's backend; the registry file is re-read at most every ROUTE_REUSE_MS. */
   async #route(manifest: DmcsRoute): Promise<ChainCheckedBackend> {
     const key = JSON.stringify(manifest.dmcs ?? null);
-    const now = Date.now();
     const hit = this.#routes.get(key);
-    if (hit && now - hit.at < ROUTE_REUSE_MS) return hit.backend;
+    if (hit) return hit;
     const backend = await this.#o.dispatcher.backendFor(manifest);
-    this.#routes.set(key, { backend, at: now });
+    this.#routes.set(key, backend);
     return backend;
   }
 
-  /** The head block for TaPoS: reused for HEAD_REUSE_MS (any recent block is a valid reference). */
+  /** The block TaPoS references: the head as read up to HEAD_REUSE_MS ago (any recent block is a valid reference). */
   async #headInfo(hybrid: HybridApi, chainId: string): Promise<ChainInfo> {
-    const now = Date.now();
     const hit = this.#heads.get(chainId);
-    if (hit && now - hit.at < HEAD_REUSE_MS) return hit.info;
+    if (hit) return hit;
     try {
-      const info = (await hybrid.getInfo()).value;
-      this.#heads.set(chainId, { info, at: now });
-      return info;
+      const read = await hybrid.getInfo();
+      if (!read.stale) this.#heads.set(chainId, read.value); // an offline answer is used once, not kept
+      return read.value;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         throw new TransactionServiceError(
@@ -396,12 +411,17 @@ export class TransactionService {
 
   async #pickKeys(hybrid: HybridApi, session: Session, recent: boolean): Promise<string[]> {
     const vaultKeys = (await this.#o.vault.listKeys({ recent })).map((k) => k.publicKey);
+    // after a refusal, not even the hybrid cache's answer for the head block: a permission changed
+    // by a transaction of that block would still read as before
+    const fresh = this.#refusedOn.has(hybrid.chainId);
     try {
-      return await pickKeys(
-        async (n) => (await hybrid.getAccount(n)).value,
+      const picked = await pickKeys(
+        async (n) => (await hybrid.getAccount(n, { fresh })).value,
         [{ actor: session.account, permission: session.permission }],
         vaultKeys,
       );
+      this.#refusedOn.delete(hybrid.chainId);
+      return picked;
     } catch (err) {
       if (err instanceof DmcsError && err.code === 'UNREACHABLE') {
         const held = session.keys.filter((k) => vaultKeys.includes(k));

@@ -16,6 +16,7 @@ import {
 } from '../../skv/index.js';
 import { TransactionServiceError, installSigningGrant, type PushRequest } from '../../runtime/transaction-service/index.js';
 import { clearSession } from '../../runtime/session/index.js';
+import { INFO_REUSE_MS } from '../../runtime/hybrid-cache/limits.js';
 import type { Grants } from '../../runtime/capabilities.js';
 import { startWorld, newAccount, deployToken, loginAs, balanceOf, type World } from './world.js';
 
@@ -83,6 +84,38 @@ test('two equal pushes in the same second are two transactions, both executed', 
   assert.is(a.status, 'executed');
   assert.is(b.status, 'executed', JSON.stringify(b));
   assert.is.not(a.id, b.id);
+});
+
+test('after a block a push reads the chain once (one get_account, the reference block reused); a refusal drops the reference block', async () => {
+  const backend = w.backend;
+  const { getInfo, getAccount } = backend;
+  const reads = { info: 0, account: 0 };
+  backend.getInfo = () => {
+    reads.info++;
+    return getInfo.call(backend);
+  };
+  backend.getAccount = (name) => {
+    reads.account++;
+    return getAccount.call(backend, name);
+  };
+  try {
+    // a new head, and the hybrid cache's own reuse of the head over: its answers are of the block before
+    await w.node.produceBlock();
+    await new Promise((r) => setTimeout(r, INFO_REUSE_MS + 50));
+    const out = await w.services.transactions.push(req([transfer('0.0001 RSN', 'bob', 'after a block')]));
+    assert.is(out.status, 'executed', JSON.stringify(out));
+    assert.equal(reads, { info: 0, account: 1 }, 'no get_info: the reference block was reused; get_account names its own head');
+    // the chain refuses (the token contract: no such account): the reference block may be why
+    const refused = await w.services.transactions.push(req([transfer('0.0001 RSN', 'nosuchacct', 'refused')]));
+    assert.is(refused.status, 'failed', JSON.stringify(refused));
+    reads.info = 0;
+    const again = await w.services.transactions.push(req([transfer('0.0001 RSN', 'bob', 'head read again')]));
+    assert.is(again.status, 'executed', JSON.stringify(again));
+    assert.is(reads.info, 1, 'the refusal dropped the reference block');
+  } finally {
+    backend.getInfo = getInfo;
+    backend.getAccount = getAccount;
+  }
 });
 
 test('scope violations: an action, a contract or an amount outside the grant', async () => {

@@ -264,4 +264,26 @@ test('concurrent reads after a block share one get_info (sent after they were ma
   assert.is((await h.getAccount('alice')).stale, false);
 });
 
+test('get_account names its head: asked in one round trip when the head is not known; fresh skips the cached answer', async () => {
+  const h = api(new CacheStore(), { infoReuseMs: 60_000 });
+  chain.accounts.set('alice', { account_name: 'alice', ram_quota: 1 });
+  chain.produce();
+  const infos = chain.count('/v1/chain/get_info');
+  const accounts = chain.count('/v1/chain/get_account');
+  const first = await h.getAccount('alice');
+  assert.is(chain.count('/v1/chain/get_info'), infos, 'no get_info before it');
+  assert.is(chain.count('/v1/chain/get_account'), accounts + 1);
+  assert.is(first.atBlock, chain.head);
+  // the head known (a get_info within infoReuseMs): the answer cached for it is served
+  await h.getInfo();
+  chain.accounts.set('alice', { account_name: 'alice', ram_quota: 2 });
+  assert.is((await h.getAccount('alice')).value.ram_quota, 1);
+  assert.is(chain.count('/v1/chain/get_account'), accounts + 1);
+  // fresh: asked again whatever is cached (what a caller does once told its view is wrong)
+  const fresh = await h.getAccount('alice', { fresh: true });
+  assert.is(fresh.value.ram_quota, 2);
+  assert.is(chain.count('/v1/chain/get_account'), accounts + 2);
+  assert.is((await h.getAccount('alice')).value.ram_quota, 2, 'and cached for its head');
+});
+
 test.run();
