@@ -48,6 +48,8 @@ export class HybridApi {
   readonly #persistDelayMs: number;
   readonly #now: () => number;
   #info: { info: ChainInfo; at: number } | undefined;
+  /** The newest head block an answer named (get_info's, or a get_account's) and when it came. */
+  #head: { num: number; at: number } | undefined;
   #infoInFlight: Promise<ChainInfo> | undefined;
   #down = false;
   readonly #onReconnect: (() => void) | undefined;
@@ -125,6 +127,7 @@ export class HybridApi {
       const got = await this.#fetch(q, fetchIt);
       if ('stale' in got) return got;
       let head = opts.headOf(got.answer);
+      if (head !== undefined) this.#sawHead(head);
       try {
         head ??= (await this.#headInfo(false)).head_block_num; // a server that does not say
       } catch (err) {
@@ -144,10 +147,15 @@ export class HybridApi {
     return 'stale' in value ? value : this.#fetched(q, head, value.answer);
   }
 
-  /** The head block as read less than `infoReuseMs` ago, if it was. */
+  /** The head block as an answer named it less than `infoReuseMs` ago, if one did. */
   #knownHead(): number | undefined {
-    const i = this.#info;
-    return i && this.#now() - i.at < this.#infoReuseMs ? i.info.head_block_num : undefined;
+    const h = this.#head;
+    return h && this.#now() - h.at < this.#infoReuseMs ? h.num : undefined;
+  }
+
+  /** An answer named head block `num` now (reads in the next `infoReuseMs` are pinned to it). */
+  #sawHead(num: number, at = this.#now()): void {
+    if (!this.#head || at >= this.#head.at) this.#head = { num, at };
   }
 
   /** The node's answer, or (unreachable) the newest cached one, stale. */
@@ -158,6 +166,7 @@ export class HybridApi {
       return { answer };
     } catch (err) {
       this.#info = undefined;
+      this.#head = undefined;
       return this.#stale<T>(q, err);
     }
   }
@@ -190,6 +199,7 @@ export class HybridApi {
       info = await this.#backend.getInfo();
     } catch (err) {
       this.#info = undefined;
+      this.#head = undefined;
       throw err;
     }
     if (info.chain_id !== this.chainId) {
@@ -200,6 +210,7 @@ export class HybridApi {
       );
     }
     this.#info = { info, at: now };
+    this.#sawHead(info.head_block_num, now);
     this.#reachable();
     return info;
   }

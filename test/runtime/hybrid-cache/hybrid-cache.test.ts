@@ -274,6 +274,9 @@ test('get_account names its head: asked in one round trip when the head is not k
   assert.is(chain.count('/v1/chain/get_info'), infos, 'no get_info before it');
   assert.is(chain.count('/v1/chain/get_account'), accounts + 1);
   assert.is(first.atBlock, chain.head);
+  // the head that answer named is known for infoReuseMs: the next read is served from the cache
+  assert.is((await h.getAccount('alice')).fetchedAt, first.fetchedAt);
+  assert.is(chain.count('/v1/chain/get_account'), accounts + 1, 'no round trip for the same head');
   // the head known (a get_info within infoReuseMs): the answer cached for it is served
   await h.getInfo();
   chain.accounts.set('alice', { account_name: 'alice', ram_quota: 2 });
