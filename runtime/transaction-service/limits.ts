@@ -29,8 +29,8 @@ export const DEFAULT_GRANT_PERIOD_MS = 24 * 3600_000;
 /** The block a transaction references (TaPoS) is reused this long, as ABIs are: any of the last
  * 65,536 blocks (9 hours at two blocks a second) is a valid reference, and one some seconds old is
  * more likely irreversible than the head, so a fork cannot void it. Asked again after each block
- * (500 ms, before), the first push after a block waited for a get_info round trip (issue 15). A chain
- * that no longer has the block (a dev chain started again) refuses the push, and a refusal drops it. */
+ * (500 ms, before), it cost each host a get_info per block on its push path. A chain that no longer
+ * has the block (a dev chain started again) refuses the push, and a refusal drops it. */
 export const HEAD_REUSE_MS = 30_000;
 
 /** Chains and routes whose reads are kept: a host serves a handful; more only makes the oldest be
