@@ -89,7 +89,8 @@ export class HybridApi {
   async getAccount(accountName: string, opts: { fresh?: boolean } = {}): Promise<HybridRead<Record<string, unknown>>> {
     return this.#read('get_account', { account_name: accountName }, () => this.#backend.getAccount(accountName), {
       fresh: opts.fresh === true,
-      headOf: (v) => (Number.isSafeInteger(v.head_block_num) ? (v.head_block_num as number) : undefined),
+      headOf: (v) =>
+        Number.isSafeInteger(v.head_block_num) && (v.head_block_num as number) >= 0 ? (v.head_block_num as number) : undefined,
     });
   }
 

@@ -14,7 +14,13 @@ import {
   VaultError,
   type VerifierRegistration,
 } from '../../skv/index.js';
-import { TransactionServiceError, installSigningGrant, type PushRequest } from '../../runtime/transaction-service/index.js';
+import {
+  TransactionService,
+  TransactionServiceError,
+  installSigningGrant,
+  type PushRequest,
+} from '../../runtime/transaction-service/index.js';
+import { HEAD_REUSE_MS } from '../../runtime/transaction-service/limits.js';
 import { clearSession } from '../../runtime/session/index.js';
 import { INFO_REUSE_MS } from '../../runtime/hybrid-cache/limits.js';
 import type { Grants } from '../../runtime/capabilities.js';
@@ -118,6 +124,38 @@ test('after a block a push reads the chain once (one get_account, the reference 
   } finally {
     backend.getInfo = getInfo;
     backend.getAccount = getAccount;
+  }
+});
+
+test('the reference block is reused for HEAD_REUSE_MS and not a millisecond more', async () => {
+  let offset = 0; // the service's clock runs ahead of the node's by this much (expirations stay valid)
+  const service = new TransactionService({
+    home: w.home,
+    vault: w.vault,
+    dispatcher: w.services.dispatcher,
+    queue: w.services.queue,
+    now: () => Date.now() + offset,
+  });
+  const backend = w.backend;
+  const { getInfo } = backend;
+  let infos = 0;
+  backend.getInfo = () => {
+    infos++;
+    return getInfo.call(backend);
+  };
+  try {
+    const push = async (memo: string) => assert.is((await service.push(req([transfer('0.0001 RSN', 'bob', memo)]))).status, 'executed');
+    await push('reads the head');
+    assert.is(infos, 1);
+    const base = infos;
+    offset = HEAD_REUSE_MS - 1_000;
+    await push('within the reuse');
+    assert.is(infos, base, 'reused');
+    offset = HEAD_REUSE_MS + 1_000;
+    await push('past the reuse');
+    assert.is(infos, base + 1, 'read again');
+  } finally {
+    backend.getInfo = getInfo;
   }
 });
 

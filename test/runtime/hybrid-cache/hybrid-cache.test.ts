@@ -289,4 +289,13 @@ test('get_account names its head: asked in one round trip when the head is not k
   assert.is((await h.getAccount('alice')).value.ram_quota, 2, 'and cached for its head');
 });
 
+test('an answer put again for the same key replaces the cached one (a node reads its pending block; an ABI is set again)', () => {
+  const c = new CacheStore();
+  const query = queryHash('get_abi', { account_name: 'dpay.token' });
+  c.put({ chainId: TEST_CHAIN_ID, atBlock: 0, query, value: { version: 'old' }, fetchedAt: 1 });
+  c.put({ chainId: TEST_CHAIN_ID, atBlock: 0, query, value: { version: 'new' }, fetchedAt: 2 });
+  assert.equal(c.newest(TEST_CHAIN_ID, query)?.value, { version: 'new' });
+  assert.is(c.newest(TEST_CHAIN_ID, query)?.fetchedAt, 2);
+});
+
 test.run();
