@@ -402,6 +402,10 @@ async function timeSize(
       process.stderr.write(
         `scale ${holders}: store upkeep over the blocks: ${sum((t) => t.storeMs)} ms (${sum((t) => t.prepareMs)} ms preparing commits, ${sum((t) => t.trimMs)} ms trimming the caches, the longest step ${Math.max(...times.map((t) => t.trimMs)).toFixed(1)} ms), ${sum((t) => t.flushes)} commits, ${sum((t) => t.writes)} writes, ${sum((t) => t.minorFaults)} minor page faults; the block thread on a CPU ${sum((t) => t.mainRunMs)} ms, waiting for one ${sum((t) => t.mainQueuedMs)} ms, asleep ${sum(asleep)} ms\n`,
       );
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.ms.toFixed(1);
+      process.stderr.write(
+        `scale ${holders}: block ms p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, p99.9 ${at(0.999)}, max ${maxMs.toFixed(1)}; collector pauses in blocks ${sum((t) => t.gcMs - t.majorGcMs)} ms minor, ${sum((t) => t.majorGcMs)} ms major\n`,
+      );
       const byCpu = [...times].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
       process.stderr.write(
         `scale ${holders}: ${times.filter((t) => t.snapshot).length} snapshot(s) started; cpu per block median ${cpuSorted[cpuSorted.length >> 1]!.toFixed(1)} ms; most: ${byCpu.map((t) => `${t.num} ${t.cpuMs.toFixed(1)} ms (store ${t.storeMs.toFixed(1)}, ${t.writes} writes, gc ${t.gcMs.toFixed(1)})`).join('; ')}\n`,

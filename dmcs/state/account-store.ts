@@ -1,7 +1,8 @@
 /**
  * The accounts of the chain state, by name and by u64 value. Without a store every account stays
  * in memory (a `Map`). With an `OrderedStore` underneath, memory holds a bounded cache: at most
- * `budget` accounts after a `trim`, least recently used first out (by use stamps: use-stamps.ts);
+ * `budget` accounts after a `trim`, least recently used first out (by use stamps: use-stamps.ts),
+ * and one read back and not used in a later block leaves at the next safe point (probation.ts);
  * the rest live on disk as
  *
  *   key   'S' ‖ u64 name value ‖ 0x00 (store-keys.ts: the account's tables follow it)
@@ -27,6 +28,7 @@ import { ACCOUNT_KIND, SCOPE_KEYS_END, SCOPE_KEYS_FIRST, accountKey, accountOfKe
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { UndoLog } from './undo-log.js';
 import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
+import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { PreparedRecords } from './prepared-records.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 
@@ -84,16 +86,21 @@ export class AccountStore {
     const bits = store === null ? 0 : SHARD_BITS;
     this.hot = new ShardedMap(stringHash, bits);
     this.byValue = new ShardedMap(u64Hash, bits);
-    this.trimRun = new TrimRun(
+    // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
+    // to by an undo closure of a reversible block
+    const held = (name: string) => this.pins.has(name) || this.unsettled(name);
+    const drop = (name: string, a: AccountRecord) => {
+      this.hot.delete(name);
+      this.byValue.delete(a.value);
+    };
+    this.trimRun = new TrimRun(this.hot, this.stamps, held, drop);
+    this.probation = new Probation(
       this.hot,
       this.stamps,
-      // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
-      // to by an undo closure of a reversible block
-      (name: string) => this.pins.has(name) || this.unsettled(name),
-      (name: string, a: AccountRecord) => {
-        this.hot.delete(name);
-        this.byValue.delete(a.value);
-      },
+      held,
+      drop,
+      Math.floor(budget * PROBATION_SHARE),
+      Math.floor(budget * GHOSTS_SHARE),
     );
   }
 
@@ -260,16 +267,20 @@ export class AccountStore {
   }
 
   /**
-   * A step of a trim (use-stamps.ts's `TrimRun`): once the cache holds more than its budget, drops
-   * the least recently used accounts down to `keepShare` of it, at `pace`; never one
-   * the store does not hold as it is (changed since the last flush, or in a commit in flight).
-   * Returns how many it dropped.
+   * The cache's upkeep at a safe point: first the probation's step (probation.ts: accounts read back
+   * and not used in a later block go, and those read back since the last safe point while the cache
+   * is over its budget), then a step of a trim (use-stamps.ts's `TrimRun`): once the
+   * cache holds more than its budget, drops the least recently used accounts down to `keepShare` of
+   * it, at `pace`; never one the store does not hold as it is (changed since the last flush, or in a
+   * commit in flight). Returns how many it dropped.
    */
   trim(keepShare: number, pace: TrimPace): number {
-    if (this.store === null || (!this.trimRun.running && this.hot.size <= this.budget)) return 0;
+    if (this.store === null) return 0;
     const released = this.undo.released;
     for (const [name, pin] of this.pins) if (pin <= released) this.pins.delete(name);
-    return this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
+    const dropped = this.probation.step(this.hot.size - this.budget);
+    if (!this.trimRun.running && this.hot.size <= this.budget) return dropped;
+    return dropped + this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
   }
 
   /** Whether a trim is under way (it goes on at the next safe points). */
@@ -278,6 +289,7 @@ export class AccountStore {
   }
 
   private readonly trimRun: TrimRun<string, AccountRecord>;
+  private readonly probation: Probation<string, AccountRecord>;
 
   private load(value: bigint): AccountRecord | undefined {
     const a = this.store!.read(accountKey(value), (v) => this.decode(v, value));
@@ -285,6 +297,7 @@ export class AccountStore {
     this.stamps.add(a.name, a);
     this.hot.set(a.name, a);
     this.byValue.set(a.value, a);
+    this.probation.admit(a.name, a);
     return a;
   }
 

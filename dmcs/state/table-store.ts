@@ -17,8 +17,8 @@
  *
  * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
  * written by a commit that has not landed yet, or that an undo closure of a reversible block still
- * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts)
- * only between blocks. A table
+ * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts),
+ * and those read back and not used in a later block (probation.ts), only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
  * indexes stay in memory, and each one changed since the last flush is written whole under
  *
@@ -54,6 +54,7 @@ import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
+import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
 export type { RamCharge } from './ram-charge.js';
@@ -315,7 +316,18 @@ export class TableStore implements ContractDatabase, IndexOwner {
     private readonly store: OrderedStore | null = null,
     /** Tables kept in memory after a trim (ignored without a store). */
     readonly budget = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    const size = Math.min(budget, 1 << 30); // a budget only with a store
+    const drop = (key: string, t: Table) => this.forget(t, key);
+    this.probation = new Probation(
+      this.recent,
+      this.stamps,
+      this.held,
+      drop,
+      Math.floor(size * PROBATION_SHARE),
+      Math.floor(size * GHOSTS_SHARE),
+    );
+  }
 
   /** Whether the tables live in a store (a bounded cache) rather than all in memory. */
   get persistent(): boolean {
@@ -397,16 +409,20 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   /**
-   * A step of a trim (use-stamps.ts's `TrimRun`): once the cache holds more than its budget, drops
-   * the least recently used tables down to `keepShare` of it, at `pace`; never
-   * one the store does not hold as it is (changed since the last flush, or in a commit in flight).
-   * Returns how many it dropped.
+   * The cache's upkeep at a safe point: first the probation's step (probation.ts: tables read back
+   * and not used in a later block go, and those read back since the last safe point while the cache
+   * is over its budget), then a step of a trim (use-stamps.ts's `TrimRun`): once the
+   * cache holds more than its budget, drops the least recently used tables down to `keepShare` of
+   * it, at `pace`; never one the store does not hold as it is (changed since the last flush, or in
+   * a commit in flight). Returns how many it dropped.
    */
   trim(keepShare: number, pace: TrimPace): number {
-    if (this.store === null || (!this.trimRun.running && this.recent.size <= this.budget)) return 0;
+    if (this.store === null) return 0;
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
-    return this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
+    const dropped = this.probation.step(this.recent.size - this.budget);
+    if (!this.trimRun.running && this.recent.size <= this.budget) return dropped;
+    return dropped + this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
   }
 
   /** Whether a trim is under way (it goes on at the next safe points). */
@@ -414,14 +430,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.trimRun.running;
   }
 
-  private readonly trimRun = new TrimRun(
-    this.recent,
-    this.stamps,
-    // kept whatever their stamps: changed since the last flush, in a commit in flight, or referred
-    // to by an undo closure of a reversible block
-    (key: string) => this.pins.has(key) || this.unsettled(key),
-    (key: string, t: Table) => this.forget(t, key),
-  );
+  /**
+   * Kept whatever their stamps: changed since the last flush, in a commit in flight, or referred to
+   * by an undo closure of a reversible block.
+   */
+  private readonly held = (key: string): boolean => this.pins.has(key) || this.unsettled(key);
+  private readonly trimRun = new TrimRun(this.recent, this.stamps, this.held, (key: string, t: Table) => this.forget(t, key));
+  private readonly probation: Probation<string, Table>;
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {
@@ -462,6 +477,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const t = this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this));
     if (t === undefined) return undefined;
     this.remember(t);
+    this.probation.admit(key, t);
     return t;
   }
 

@@ -62,6 +62,17 @@ export class UseStamps<K, V extends Stamped> {
     if (s >= 0) this.stamps[s] = ++this.ticks;
   }
 
+  /** The clock's last tick (the stamp of the last use). */
+  get tick(): number {
+    return this.ticks;
+  }
+
+  /** `v`'s last use (0: not in the cache). */
+  stampOf(v: V): number {
+    const s = v.cacheSlot ?? -1;
+    return s >= 0 && this.entries[s] === v ? this.stamps[s]! : 0;
+  }
+
   /** `v` left the cache. */
   remove(v: V): void {
     const s = v.cacheSlot ?? -1;

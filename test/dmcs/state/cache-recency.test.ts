@@ -1,12 +1,14 @@
-// The state's bounded caches drop the least recently used first: accounts and tables read again
-// after they were loaded outlive those loaded after them and not read since, whatever the order
-// they were loaded in (a cache in load order would keep the wrong ones). A cache hit costs no
-// store read; the stamps behind the order (use-stamps.ts) pick exactly the oldest at a trim.
+// The state's bounded caches keep what is used again: an account or a table read back from the store
+// and used again in a later block stays, and among those the least recently used go first at a
+// trim, whatever the order they were loaded in (a cache in load order would keep the wrong ones).
+// One read back and not used again goes at the next safe point where the store holds it as it is
+// (probation.ts), so a run of one-time reads does not push out the entries used again (a plain
+// least-recently-used cache drops those first). A cache hit costs no store read; the stamps behind
+// the order (use-stamps.ts) pick exactly the oldest at a trim.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
-import { TRIM_TO } from '../../../dmcs/state/account-store.js';
 import { oldestCut } from '../../../dmcs/state/use-stamps.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
 import { PrivateKey } from '../../../abi/antelope/index.js';
@@ -15,67 +17,105 @@ import { countingStore } from './counting-store.js';
 
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
 const BUDGET = 8;
-const KEEP = Math.floor(BUDGET * TRIM_TO); // 6
 const nameOf = (i: number) => `acct${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}`;
+const CODE = 11n;
 
-/** A state over a fresh store whose reads are counted. */
-function counted(): { st: ChainState; reads: () => number; done: () => Promise<void> } {
+/** A state over a fresh store whose reads are counted, holding 40 accounts and 40 tables, committed and trimmed. */
+async function counted(): Promise<{ st: ChainState; reads: () => number; done: () => Promise<void> }> {
   const { store, dir, reads } = countingStore('peeros-cache-recency-');
   const st = new ChainState({ store, accountCache: BUDGET, tableCache: BUDGET });
+  const mark = st.undo.checkpoint();
+  for (let i = 0; i < 40; i++) {
+    st.createAccount(nameOf(i), auth, auth, 0);
+    st.tables.createTable(CODE, BigInt(i), 7n, 5n).store(5n, 1n, new Uint8Array([i]));
+  }
+  st.undo.commit(mark);
+  await blockEnd(st, { due: true, writes: () => [] }, true);
+  assert.ok(st.accounts.cached <= BUDGET, `${st.accounts.cached} accounts cached`);
+  assert.ok(st.tables.cached <= BUDGET, `${st.tables.cached} tables cached`);
   return { st, reads, done: () => st.close().then(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
-/** Loads 10..17, reads 10, 11, 12 again, loads 18 and 19, trims: the 6 used last are 19, 18, 12, 11, 10, 17. */
-const USED_LAST = [10, 11, 12, 17, 18, 19];
-const NOT_USED_SINCE = [13, 14, 15, 16];
+const kinds = {
+  accounts: (st: ChainState, i: number) => st.getAccount(nameOf(i))?.name === nameOf(i),
+  tables: (st: ChainState, i: number) => st.tables.findTable(CODE, BigInt(i), 7n)?.find(1n)?.value[0] === i,
+};
+const cachedOf = (st: ChainState, kind: keyof typeof kinds) => (kind === 'accounts' ? st.accounts.cached : st.tables.cached);
 
-async function touchAndTrim(st: ChainState, use: (i: number) => unknown): Promise<void> {
-  for (let i = 10; i < 18; i++) assert.ok(use(i), `${i} exists`);
-  for (const i of [10, 11, 12]) use(i);
-  for (const i of [18, 19]) use(i);
-  await blockEnd(st, undefined, true);
+/** Reads each of `ids` (all exist) and returns how many store reads that cost. */
+function readAll(st: ChainState, kind: keyof typeof kinds, reads: () => number, ids: number[]): number {
+  const before = reads();
+  for (const i of ids) assert.ok(kinds[kind](st, i), `${kind} ${i}`);
+  return reads() - before;
 }
 
-test('accounts read since they were loaded outlive the ones loaded after them', async () => {
-  const { st, reads, done } = counted();
-  try {
-    const mark = st.undo.checkpoint();
-    for (let i = 0; i < 40; i++) st.createAccount(nameOf(i), auth, auth, 0);
-    st.undo.commit(mark);
-    await blockEnd(st, { due: true, writes: () => [] }, true);
-    assert.ok(st.accounts.cached <= BUDGET, `${st.accounts.cached} cached`);
-    await touchAndTrim(st, (i) => st.getAccount(nameOf(i)));
-    assert.is(st.accounts.cached, KEEP);
-    const before = reads();
-    for (const i of USED_LAST) assert.ok(st.getAccount(nameOf(i)), nameOf(i));
-    assert.is(reads() - before, 0, 'the accounts used last are cached');
-    for (const i of NOT_USED_SINCE) assert.ok(st.getAccount(nameOf(i)), nameOf(i));
-    assert.is(reads() - before, NOT_USED_SINCE.length, 'the others were dropped');
-  } finally {
-    await done();
-  }
-});
+for (const kind of ['accounts', 'tables'] as const) {
+  test(`${kind} used again in a later block: the least recently used of them go first`, async () => {
+    const { st, reads, done } = await counted();
+    try {
+      // 10-15 read back in one block and used again in the next (those that left probation unused
+      // meanwhile come back as entries as any other): all cached from then on
+      readAll(st, kind, reads, [10, 11, 12, 13, 14, 15]);
+      await blockEnd(st);
+      readAll(st, kind, reads, [10, 11, 12, 13, 14, 15]);
+      await blockEnd(st);
+      assert.is(readAll(st, kind, reads, [10, 11, 12, 13, 14, 15]), 0, 'cached once used again');
+      await blockEnd(st);
+      assert.is(cachedOf(st, kind), 6);
+      // 10-12 used again and 16, 17 read back; in the next block 16, 17 used again and 18, 19 read
+      // back: two over the budget, so a trim leaves three quarters of it, the least recently used
+      // (13-15, then 10) gone
+      readAll(st, kind, reads, [10, 11, 12, 16, 17]);
+      await blockEnd(st);
+      assert.is(readAll(st, kind, reads, [16, 17]), 0);
+      assert.is(readAll(st, kind, reads, [18, 19]), 2);
+      await blockEnd(st);
+      assert.is(cachedOf(st, kind), 6);
+      assert.is(readAll(st, kind, reads, [11, 12, 16, 17, 18, 19]), 0, 'the ones used last are cached');
+      assert.is(readAll(st, kind, reads, [10, 13, 14, 15]), 4, 'the others were dropped');
+    } finally {
+      await done();
+    }
+  });
 
-test('tables read since they were loaded outlive the ones loaded after them', async () => {
-  const { st, reads, done } = counted();
-  const CODE = 11n;
-  try {
-    const mark = st.undo.checkpoint();
-    for (let i = 0; i < 40; i++) st.tables.createTable(CODE, BigInt(i), 7n, 5n).store(5n, 1n, new Uint8Array([i]));
-    st.undo.commit(mark);
-    await blockEnd(st, { due: true, writes: () => [] }, true);
-    assert.ok(st.tables.cached <= BUDGET, `${st.tables.cached} cached`);
-    await touchAndTrim(st, (i) => st.tables.findTable(CODE, BigInt(i), 7n));
-    assert.is(st.tables.cached, KEEP);
-    const before = reads();
-    for (const i of USED_LAST) assert.ok(st.tables.findTable(CODE, BigInt(i), 7n), `table ${i}`);
-    assert.is(reads() - before, 0, 'the tables used last are cached');
-    for (const i of NOT_USED_SINCE) assert.is(st.tables.findTable(CODE, BigInt(i), 7n)?.find(1n)?.value[0], i);
-    assert.is(reads() - before, NOT_USED_SINCE.length, 'the others were dropped');
-  } finally {
-    await done();
-  }
-});
+  test(`${kind}: one-time reads go at the next safe points and do not push out the ones used again`, async () => {
+    const { st, reads, done } = await counted();
+    try {
+      const used = [10, 11, 12, 13, 14, 15];
+      readAll(st, kind, reads, used);
+      await blockEnd(st);
+      readAll(st, kind, reads, used);
+      await blockEnd(st);
+      // 20 one-time reads, 5 a block, with the cache over its budget at each block's end
+      for (let b = 0; b < 4; b++) {
+        assert.is(
+          readAll(
+            st,
+            kind,
+            reads,
+            [20, 21, 22, 23, 24].map((i) => i + 5 * b),
+          ),
+          5,
+          'read back',
+        );
+        await blockEnd(st);
+        assert.ok(cachedOf(st, kind) <= BUDGET, `${cachedOf(st, kind)} cached after block ${b}`);
+      }
+      // a block with no reads: the last one-time reads go too (their block is over, unused since)
+      await blockEnd(st);
+      await blockEnd(st);
+      assert.is(cachedOf(st, kind), used.length, 'only the entries used again are cached');
+      assert.is(readAll(st, kind, reads, used), 0, 'the entries used again are all still cached');
+      // read back again soon after it left unused: kept as any other entry this time
+      assert.is(readAll(st, kind, reads, [39]), 1);
+      await blockEnd(st);
+      await blockEnd(st);
+      assert.is(readAll(st, kind, reads, [39]), 0, 'a second read back soon after the first stays');
+    } finally {
+      await done();
+    }
+  });
+}
 
 test('oldestCut: exactly the oldest stamps at or below it, all or none at the edges', () => {
   const stamps = [9, 3, 14, 1, 7, 12, 5];
