@@ -67,4 +67,24 @@ test(`at most MAX_TRACKED_TRANSACTIONS (${MAX_TRACKED_TRANSACTIONS}) are tracked
   assert.is(s.get('t10'), undefined);
 });
 
+test('an id applied again becomes the newest; many applications again keep the order and the cap', () => {
+  const s = new TransactionStatus();
+  s.applied('first', 100, 1);
+  for (let i = 0; i < MAX_TRACKED_TRANSACTIONS - 1; i++) s.applied(`t${i}`, 100, 1);
+  // 'first' applied again 5,000 times (a stale queue entry each): it is the newest, t0 the oldest
+  for (let i = 0; i < 5_000; i++) s.applied('first', 100, 2);
+  s.applied('next', 100, 2);
+  assert.is(s.get('t0'), undefined, 'the oldest went');
+  assert.ok(s.get('t1'));
+  assert.is(s.get('first')?.blockNum, 2);
+  s.included(1, blockId(1), 1);
+  s.included(2, blockId(2), 2);
+  assert.is(s.earliestBlock(), 1);
+  // retention past block 1's time: block 1's transactions go, oldest first, 'first' and 'next' stay
+  s.included(3, blockId(3), STATUS_RETENTION_MS + 1.5);
+  assert.is(s.get('t1'), undefined);
+  assert.ok(s.get('first') && s.get('next'));
+  assert.is(s.earliestBlock(), 2);
+});
+
 test.run();
