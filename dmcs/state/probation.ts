@@ -6,11 +6,11 @@
  * while it is remembered, it goes straight to the least recently used order (use-stamps.ts), as an
  * entry used at a distance the probation window is too short to see.
  *
- * Why (issue 19's stall): with random holders of a state many times the cache, nearly every
- * transfer reads both holders' accounts and tables back, and a cache that keeps them all keeps each
- * long enough to be copied by the young generation's collector, then promoted: at 100,000 holders
- * about 11 KB of such objects per transfer, scavenge pauses of 7-22 ms. An entry dropped a block
- * after its use dies young, at no copy; an entry that is used again stays, as before.
+ * Why: a burst of one-time reads (an airdrop, a client paging through many scopes) would otherwise
+ * push out the entries used again, since a trim drops the least recently used. It was also built
+ * to test a lever for issue 19's stall (what cache misses keep alive long enough for the young
+ * generation's collector to copy): measured, it cuts what a scavenge copies at 100,000 holders by
+ * about 15% and does not move the stall (docs/dmcs.md, "One-time reads leave at the next safe point").
  */
 import type { Stamped, TrimmedCache, UseStamps } from './use-stamps.js';
 
