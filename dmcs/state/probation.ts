@@ -12,6 +12,7 @@
  * generation's collector to copy): measured, it cuts what a scavenge copies at 100,000 holders by
  * about 15% and does not move the stall (docs/dmcs.md, "One-time reads leave at the next safe point").
  */
+import { InsertionOrder } from '../../lib/insertion-order.js';
 import type { Stamped, TrimmedCache, UseStamps } from './use-stamps.js';
 
 /** A cache's probation holds this share of its budget before a cache over its budget drops from it first (2Q's Kin: a quarter). */
@@ -26,14 +27,8 @@ export class Probation<K, V extends Stamped> {
   private entries: V[] = [];
   /** Per entry: the clock's tick at the first safe point after it was read back (0: none yet). */
   private marks: number[] = [];
-  /**
-   * Keys of entries dropped from probation unused (at most `ghostsMax`), each with its number in
-   * the order they were dropped, and that order as a ring: the oldest is forgotten in O(1) (a
-   * `Set`'s first entry costs a walk over the holes its earlier deletions left, up to its capacity).
-   */
-  private readonly ghosts = new Map<K, number>();
-  private readonly ring: K[] = [];
-  private dropsSeen = 0;
+  /** Keys of entries dropped from probation unused, oldest first (at most `ghostsMax`). */
+  private readonly ghosts = new InsertionOrder<K>();
 
   constructor(
     private readonly cache: TrimmedCache<K, V>,
@@ -117,13 +112,7 @@ export class Probation<K, V extends Stamped> {
 
   private remember(key: K): void {
     if (this.ghostsMax <= 0) return;
-    const n = this.dropsSeen++;
-    const at = n % this.ghostsMax;
-    if (n >= this.ghostsMax) {
-      const oldest = this.ring[at]!;
-      if (this.ghosts.get(oldest) === n - this.ghostsMax) this.ghosts.delete(oldest); // not read back nor dropped again since
-    }
-    this.ring[at] = key;
-    this.ghosts.set(key, n);
+    this.ghosts.add(key);
+    if (this.ghosts.size > this.ghostsMax) this.ghosts.delete(this.ghosts.oldest()!);
   }
 }

@@ -5,7 +5,7 @@
 // back again skips probation; the remembered keys and the work of one step are bounded.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Probation } from '../../../dmcs/state/probation.js';
+import { PROBATION_PACE, Probation } from '../../../dmcs/state/probation.js';
 import { UseStamps } from '../../../dmcs/state/use-stamps.js';
 
 interface Entry {
@@ -114,6 +114,14 @@ test('a step looks at no more than its pace, the rest first at the next', () => 
   c.p.step(0, 4);
   c.p.step(0, 4);
   assert.is(c.map.size, 0, 'all gone within two more steps');
+});
+
+test(`by default a step looks at PROBATION_PACE (${PROBATION_PACE}) entries`, () => {
+  const c = cacheOf();
+  for (let id = 0; id < PROBATION_PACE + 10; id++) c.readBack(id);
+  assert.is(c.p.step(), 0, 'marks the first PROBATION_PACE');
+  // the 10 not reached are looked at first, then the marked ones up to the pace
+  assert.is(c.p.step(), PROBATION_PACE - 10);
 });
 
 test.run();
