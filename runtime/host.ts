@@ -145,7 +145,7 @@ export class Host {
     }
     this.#pool = new WorkerPool(
       opts.onLog ?? defaultLog,
-      warm,
+      { workers: warm, home: this.home },
       { apps, pages: WARM_APPS_MEMORY_PAGES },
       { max: live, pages: LIVE_APPS_MEMORY_PAGES, idleMs },
     );

@@ -88,5 +88,5 @@ else {
   };
   port.on('message', assign);
   // the call path compiled before any app needs it (warm-up.ts), off every call's path
-  send({ type: 'warm', warmedUp: warmUp() });
+  send({ type: 'warm', warmedUp: warmUp(data.home) });
 }

@@ -6,7 +6,7 @@
  *
  * Nothing flows back: a worker that ran an app is terminated as before, never returned here, so no
  * state (guest memory, JS globals, its app's bridge or data folder) can reach another app. A warm
- * worker's `workerData` is only its call clock.
+ * worker's `workerData` is only its call clock and the host's home.
  *
  * Idle warm workers are unref'd (they do not keep the process alive) and terminated on {@link close}.
  */
@@ -40,7 +40,11 @@ export class WarmWorkers {
   /** Workers whose warm-up (warm-up.ts) ran without a failure. */
   warmedUp = 0;
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    /** The host's home, for the workers' warm-up (warm-up.ts). */
+    readonly home: string,
+  ) {}
 
   /** Warm workers waiting for an app. */
   get idle(): number {
@@ -82,7 +86,7 @@ export class WarmWorkers {
   #start(): void {
     this.started++;
     const clock = new SharedArrayBuffer(CALL_CLOCK_BYTES);
-    const worker = startAppWorker({ clock });
+    const worker = startAppWorker({ clock, home: this.home });
     unrefWorker(worker);
     const idle: Idle = {
       worker,

@@ -42,14 +42,14 @@ export class WorkerPool {
   readonly live: LiveApps;
   constructor(
     readonly onLog: LogHandler,
-    /** Warm workers to keep (limits.ts WARM_WORKERS); 0: none. */
-    warmWorkers = 0,
+    /** Warm workers to keep (limits.ts WARM_WORKERS; 0: none), and the host's home for their warm-up (warm-up.ts). */
+    warmWorkers: { workers: number; home: string } = { workers: 0, home: '' },
     /** Idle apps to keep prepared, and the guest memory pages they may hold (limits.ts WARM_APPS*); 0: none. */
     warmApps: { apps: number; pages: number } = { apps: 0, pages: 0 },
     /** Most apps with a live worker, the guest memory pages they may hold together, and how long an app may go without a call before it goes idle (limits.ts LIVE_APP_WORKERS, LIVE_APPS_MEMORY_PAGES, APP_IDLE_MS; 0: never). */
     live: { max: number; pages: number; idleMs: number } = { max: Number.MAX_SAFE_INTEGER, pages: Number.MAX_SAFE_INTEGER, idleMs: 0 },
   ) {
-    this.warm = new WarmWorkers(warmWorkers);
+    this.warm = new WarmWorkers(warmWorkers.workers, warmWorkers.home);
     this.prepared = new WarmApps(warmApps.apps, warmApps.pages);
     this.live = new LiveApps(live.max, live.pages, live.idleMs, (app) => this.#idleClock(app));
   }

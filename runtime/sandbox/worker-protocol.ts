@@ -42,6 +42,8 @@ export interface WorkerData extends WorkerSpec {
  */
 export interface WarmWorkerData {
   clock: SharedArrayBuffer;
+  /** The host's home (every app of the host has the same): its warm-up reads the session there (warm-up.ts). */
+  home: string;
 }
 
 /** `assign` goes to a warm worker, once: the app it runs from now on (a worker is never assigned a second app). */

@@ -20,6 +20,7 @@ import {
 } from '../bench-targets.js';
 
 const QUIET_ONLY = 'a bound for a quiet machine of normal memory: instantiate.warm.p50 / instantiate.v8.p50 gates';
+const FIRST_CALL_QUIET = "a bound for a quiet machine: an idle app's first call waits for two thread wake-ups, which other load delays";
 
 /** The node's pooled in-process transfer figure (its name carries what it includes). */
 export const DMCS_POOLED_FIGURE = 'dmcs.transfer.in-process.pooled (recovery on worker threads, journal synced)';
@@ -221,9 +222,12 @@ export function checks(results: BenchResult[]): BenchCheck[] {
     // when a fresh page cost this machine 15-30 µs; 11-32 µs in five runs on 2026-12-05 on that
     // machine, the memory reused: reported, the ratio to V8 above gates
     { ...upTo('instantiate.warm.p50', T.instantiateP50Us), quietOnly: QUIET_ONLY },
-    opened(upTo('hybrid.first-call.p50', T.firstCallP50Ms * 1000)),
-    opened(
-      ratio(
+    // met since the warm-up runs an ISA import (2026-12-05, load about 1: p50 1.77 and 1.79 ms,
+    // p99 / p50 1.4, in runs of 5; 2.0-2.1 ms before); the first call waits for two thread wakes,
+    // which a loaded 2-core machine stretches (p50 3.1-4.1 ms and spreads of 5-71 at load 9-21)
+    { ...upTo('hybrid.first-call.p50', T.firstCallP50Ms * 1000), quietOnly: FIRST_CALL_QUIET },
+    {
+      ...ratio(
         'hybrid.first-call.p99 / hybrid.first-call.p50',
         `<= ${T.firstCallSpread}`,
         get('hybrid.first-call.p99'),
@@ -231,7 +235,8 @@ export function checks(results: BenchResult[]): BenchCheck[] {
         (v) => v <= T.firstCallSpread,
         'hybrid.first-call.p99 or .p50 not measured',
       ),
-    ),
+      quietOnly: FIRST_CALL_QUIET,
+    },
     opened(
       ratio(
         'vault.sign.app-capped.per-s.2-threads / vault.noble.k1-sign',

@@ -4,7 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Host, HostError } from '../../../runtime/index.js';
 import { WARM_WORKERS } from '../../../runtime/limits.js';
-import { pack } from '../../../abi/boundary.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pack, unpack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp, grantAll } from '../helpers.js';
 import { WarmWorkers } from '../../../runtime/sandbox/warm-workers.js';
@@ -144,20 +147,41 @@ test('a first call sent behind the hand-over fails with the start error a fresh 
   }
 });
 
-test('the warm-up module is valid wasm speaking the core ABI, and its call path answers nil', () => {
+test('the warm-up module is valid wasm speaking the core ABI; its run asks ual.account and answers a fixed map', () => {
   assert.ok(WebAssembly.validate(warmUpModuleBytes()));
   const m = new WebAssembly.Module(warmUpModuleBytes());
-  assert.equal(WebAssembly.Module.imports(m), [], 'it imports nothing');
+  assert.equal(WebAssembly.Module.imports(m), [{ module: 'peeros:isa/ual@0.1.0', name: 'account', kind: 'function' }], 'only ual.account');
   assert.equal(
     WebAssembly.Module.exports(m).map((e) => e.name),
     ['memory', 'cabi_realloc', 'peeros:isa/command@0.1.0#run'],
   );
+  // run by hand: it calls the import with a 4-aligned return area, then returns its own area
+  const areas: number[] = [];
+  const inst = new WebAssembly.Instance(m, { 'peeros:isa/ual@0.1.0': { account: (retptr: number) => void areas.push(retptr) } });
+  const run = inst.exports['peeros:isa/command@0.1.0#run'] as (a: number, b: number, c: number, d: number) => number;
+  const ret = run(0, 0, 0, 0);
+  assert.is(areas.length, 1);
+  assert.is(areas[0]! % 4, 0);
+  const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);
+  assert.is(mem.getUint8(ret), 0, 'ok');
+  const bytes = new Uint8Array(mem.buffer, mem.getUint32(ret + 4, true), mem.getUint32(ret + 8, true));
+  assert.equal(unpack(bytes), { account: 'x' });
   assert.ok(WARM_UP_CALLS >= 1);
-  assert.ok(warmUp(), 'AppInstance ran it and got msgpack nil back');
+});
+
+test('warmUp runs the call path through ual.account with a session and without one', () => {
+  const withSession = mkdtempSync(join(tmpdir(), 'peeros-warm-up-'));
+  try {
+    writeFileSync(join(withSession, 'session.json'), JSON.stringify({ account: 'alice' }));
+    assert.ok(warmUp(withSession), 'the ok path (the account copied into the guest)');
+    assert.ok(warmUp(join(withSession, 'absent')), 'the no-session path');
+  } finally {
+    rmSync(withSession, { recursive: true, force: true });
+  }
 });
 
 test('every pooled worker runs the warm-up before it reports warm', async () => {
-  const pool = new WarmWorkers(2);
+  const pool = new WarmWorkers(2, home);
   try {
     pool.fill();
     for (const until = Date.now() + 30_000; pool.warmedUp < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
