@@ -318,12 +318,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     readonly budget = Number.POSITIVE_INFINITY,
   ) {
     const size = Math.min(budget, 1 << 30); // a budget only with a store
-    const drop = (key: string, t: Table) => this.forget(t, key);
     this.probation = new Probation(
       this.recent,
       this.stamps,
       this.held,
-      drop,
+      this.drop,
       Math.floor(size * PROBATION_SHARE),
       Math.floor(size * GHOSTS_SHARE),
     );
@@ -435,7 +434,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
    * by an undo closure of a reversible block.
    */
   private readonly held = (key: string): boolean => this.pins.has(key) || this.unsettled(key);
-  private readonly trimRun = new TrimRun(this.recent, this.stamps, this.held, (key: string, t: Table) => this.forget(t, key));
+  /** Drops a cached table (the trim's and the probation's way out): `forget`. */
+  private readonly drop = (key: string, t: Table): void => this.forget(t, key);
+  private readonly trimRun = new TrimRun(this.recent, this.stamps, this.held, this.drop);
   private readonly probation: Probation<string, Table>;
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
