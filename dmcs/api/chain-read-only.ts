@@ -253,8 +253,8 @@ export class ChainReadOnly {
     if (!type) throw new ChainError('contract_table_query_exception', `Table accounts is not specified in the ABI of ${code}`);
     const t = this.chain.state.tables.findTable(Name.from(code).value, Name.from(account).value, Name.from('accounts').value);
     const out: string[] = [];
-    for (const k of t?.keys() ?? []) {
-      const row = s.decode(type, t!.rows.get(k)!.value) as { balance?: unknown };
+    for (const r of t?.rowsInOrder() ?? []) {
+      const row = s.decode(type, r.value) as { balance?: unknown };
       const bal = String(row.balance ?? '');
       if (!symbol || bal.endsWith(` ${symbol}`)) out.push(bal);
     }

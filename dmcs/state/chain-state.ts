@@ -687,7 +687,7 @@ export class ChainState {
     for (const a of this.accounts.values()) acc.add(accountRecordHash(a, this.resourceLimits.find(a.name), true));
     for (const t of this.tables.allTables()) {
       acc.add(tableRecordHash(t));
-      for (const k of t.keys()) acc.add(rowRecordHash(t, t.rows.get(k)!));
+      for (const r of t.rowsInOrder()) acc.add(rowRecordHash(t, r));
     }
     for (const ix of this.tables.indexes.values()) {
       acc.add(indexRecordHash(ix));

@@ -78,6 +78,13 @@ export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
  */
 export const PREPARE_ROWS_MAX = 256;
 
+/**
+ * Rows a table keeps in one array, in key order (its queries scan it); past this it moves to a key
+ * order and a map (O(log n) each). A one-row table with those took 874 bytes of heap, 519 with the
+ * array (docs/dmcs.md, "Small tables without a map").
+ */
+export const FEW_ROWS_MAX = 8;
+
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
@@ -88,9 +95,15 @@ export class Table implements ContractTable {
    * store, or written by a commit since it was last attached); when not, the next commit writes it.
    */
   inStore = false;
-  /** Primary keys in ascending order. */
-  private readonly order = new SortedChunks<bigint>(compareKeys);
-  readonly rows = new Map<bigint, DbRow>();
+  /**
+   * The rows in key order while there are at most `FEW_ROWS_MAX` of them (null once the table
+   * outgrew that): most tables of a large state hold one row (a holder's balance), and a state
+   * store's cache holds thousands, so they keep one short array instead of a key order and a map.
+   */
+  private few: DbRow[] | null;
+  /** Past `FEW_ROWS_MAX` rows: primary keys in ascending order, and the rows by key. */
+  private order: SortedChunks<bigint> | null = null;
+  private byKey: Map<bigint, DbRow> | null = null;
 
   constructor(
     readonly code: bigint,
@@ -99,50 +112,91 @@ export class Table implements ContractTable {
     /** Who paid for the table object (refunded when it empties). */
     public payer: bigint,
     private readonly store_: TableStore,
-  ) {}
+    /** Rows in ascending key order, adopted (`hydrate`). */
+    rows: DbRow[] = [],
+  ) {
+    if (rows.length <= FEW_ROWS_MAX) this.few = rows;
+    else {
+      this.few = null;
+      this.grow(rows);
+    }
+  }
+
+  /** Moves to a key order and a map (past `FEW_ROWS_MAX` rows; a table never moves back). */
+  private grow(rows: DbRow[]): void {
+    const order = new SortedChunks<bigint>(compareKeys);
+    const byKey = new Map<bigint, DbRow>();
+    for (const r of rows) {
+      order.insert(r.primary);
+      byKey.set(r.primary, r);
+    }
+    this.order = order;
+    this.byKey = byKey;
+    this.few = null;
+  }
 
   get size(): number {
-    return this.order.size;
+    return this.few !== null ? this.few.length : this.order!.size;
   }
 
   /** Position of the first key ≥ `k`. */
   indexOf(k: bigint): number {
-    return this.order.rank((x) => x < k);
+    const few = this.few;
+    if (few === null) return this.order!.rank((x) => x < k);
+    let i = 0;
+    while (i < few.length && few[i]!.primary < k) i++;
+    return i;
   }
 
   /** The key at position `i` (0 = least). */
   keyAt(i: number): bigint | undefined {
-    return this.order.at(i);
+    return this.few !== null ? this.few[i]?.primary : this.order!.at(i);
   }
 
   at(i: number): DbRow | undefined {
-    const k = this.order.at(i);
-    return k === undefined ? undefined : this.rows.get(k);
+    if (this.few !== null) return this.few[i];
+    const k = this.order!.at(i);
+    return k === undefined ? undefined : this.byKey!.get(k);
   }
 
   /** Primary keys in ascending order. */
   keys(): IterableIterator<bigint> {
-    return this.order.values();
+    return this.few === null ? this.order!.values() : keysOf(this.few);
+  }
+
+  /** Rows in ascending key order. */
+  *rowsInOrder(): IterableIterator<DbRow> {
+    if (this.few !== null) yield* this.few;
+    else for (const k of this.order!.values()) yield this.byKey!.get(k)!;
   }
 
   find(primary: bigint): DbRow | undefined {
-    return this.rows.get(primary);
+    const few = this.few;
+    if (few === null) return this.byKey!.get(primary);
+    for (const r of few) if (r.primary === primary) return r;
+    return undefined;
   }
   lowerbound(primary: bigint): DbRow | undefined {
-    return this.rowOf(this.order.first((x) => x < primary));
+    if (this.few !== null) return this.at(this.indexOf(primary));
+    return this.rowOf(this.order!.first((x) => x < primary));
   }
   upperbound(primary: bigint): DbRow | undefined {
-    return this.rowOf(this.order.first((x) => x <= primary));
+    const few = this.few;
+    if (few === null) return this.rowOf(this.order!.first((x) => x <= primary));
+    for (const r of few) if (r.primary > primary) return r;
+    return undefined;
   }
   previous(primary: bigint): DbRow | undefined {
-    return this.rowOf(this.order.lastBelow((x) => x < primary));
+    if (this.few !== null) return this.few[this.indexOf(primary) - 1];
+    return this.rowOf(this.order!.lastBelow((x) => x < primary));
   }
   last(): DbRow | undefined {
-    return this.rowOf(this.order.last());
+    if (this.few !== null) return this.few[this.few.length - 1];
+    return this.rowOf(this.order!.last());
   }
 
   private rowOf(k: bigint | undefined): DbRow | undefined {
-    return k === undefined ? undefined : this.rows.get(k);
+    return k === undefined ? undefined : this.byKey!.get(k);
   }
 
   store(payer: bigint, primary: bigint, value: Uint8Array): DbRow {
@@ -170,16 +224,14 @@ export class Table implements ContractTable {
     this.removeRow(row.primary);
     this.store_.undo.record(() => this.insertRow(row));
     this.store_.charge(row.payer, -(ROW_BILLABLE_BYTES + row.value.length));
-    if (this.order.size === 0) this.store_.dropTable(this);
+    if (this.size === 0) this.store_.dropTable(this);
   }
 
   // the three primitives every write and every undo goes through; each keeps the state digest current
 
   /** Rows in key order (a snapshot's copy). */
   rowList(): DbRow[] {
-    const out: DbRow[] = [];
-    for (const k of this.order.values()) out.push(this.rows.get(k)!);
-    return out;
+    return this.few !== null ? this.few.slice() : [...this.rowsInOrder()];
   }
 
   /** Before a change: a snapshot being written that has not reached this table keeps its rows first. */
@@ -189,46 +241,53 @@ export class Table implements ContractTable {
     if (c !== null && !this.store_.persistent && this.snapshotEpoch !== c.epoch) c.saveTable(this, () => this.rowList());
   }
 
-  /** A table read back from the store: rows in key order, the digest untouched. */
-  static hydrate(code: bigint, scope: bigint, table: bigint, payer: bigint, owner: TableStore, rows: Iterable<DbRow>): Table {
-    const t = new Table(code, scope, table, payer, owner);
-    for (const r of rows) {
-      t.order.insert(r.primary);
-      t.rows.set(r.primary, r);
-    }
-    return t;
+  /** A table read back from the store: `rows` in ascending key order (adopted), the digest untouched. */
+  static hydrate(code: bigint, scope: bigint, table: bigint, payer: bigint, owner: TableStore, rows: DbRow[]): Table {
+    return new Table(code, scope, table, payer, owner, rows);
   }
 
   private insertRow(row: DbRow): void {
     this.beforeChange();
     this.store_.markChanged(this);
-    this.order.insert(row.primary);
-    this.rows.set(row.primary, row);
+    const few = this.few;
+    if (few !== null && few.length < FEW_ROWS_MAX) few.splice(this.indexOf(row.primary), 0, row);
+    else {
+      if (few !== null) this.grow(few);
+      this.order!.insert(row.primary);
+      this.byKey!.set(row.primary, row);
+    }
     this.store_.records.add(rowRecordHash(this, row, transientRecordHash));
   }
 
   private removeRow(primary: bigint): void {
-    const row = this.rows.get(primary);
+    const few = this.few;
+    const i = few === null ? -1 : this.indexOf(primary);
+    const row = few === null ? this.byKey!.get(primary) : few[i]?.primary === primary ? few[i] : undefined;
     if (!row) return;
     this.beforeChange();
     this.store_.markChanged(this);
-    this.order.delete(primary);
-    this.rows.delete(primary);
+    if (few !== null) few.splice(i, 1);
+    else {
+      this.order!.delete(primary);
+      this.byKey!.delete(primary);
+    }
     this.store_.records.remove(rowRecordHash(this, row, transientRecordHash));
   }
 
   private replaceRow(old: DbRow, next: DbRow): void {
     this.beforeChange();
     this.store_.markChanged(this);
-    this.rows.set(old.primary, next);
+    const few = this.few;
+    if (few !== null) few[this.indexOf(old.primary)] = next;
+    else this.byKey!.set(old.primary, next);
     this.store_.records.remove(rowRecordHash(this, old, transientRecordHash));
     this.store_.records.add(rowRecordHash(this, next, transientRecordHash));
   }
 }
 
 export class TableStore implements ContractDatabase, IndexOwner {
-  /** code → scope → table name → table (a contract's scopes: one per holder of a token, so sharded). */
-  private readonly byCode = new Map<bigint, ShardedMap<bigint, Map<bigint, Table>>>();
+  /** code → scope → its tables (a contract's scopes: one per holder of a token, so sharded). */
+  private readonly byCode = new Map<bigint, ShardedMap<bigint, ScopeTables>>();
   /** Without a store: each code's scopes in order (get_table_by_scope's pages; the store has its directory). */
   private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
   /** `kind:code:scope:table` → secondary index. */
@@ -361,7 +420,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const w = new BinaryWriter(4096);
     for (const [key, { code, scope, table }] of this.changed) {
-      const t = this.byCode.get(code)?.get(scope)?.get(table);
+      const t = tableIn(this.byCode.get(code)?.get(scope), table);
       if (t) {
         out.push([tableKey(code, scope, table), this.prepared.get(key) ?? encodeStoredTable(w, t)]);
         if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
@@ -397,7 +456,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const w = this.prepareWriter;
     return this.prepared.encodePending((key) => {
       const id = this.changed.get(key);
-      const t = id && this.byCode.get(id.code)?.get(id.scope)?.get(id.table);
+      const t = id && tableIn(this.byCode.get(id.code)?.get(id.scope), id.table);
       return !t || t.size > PREPARE_ROWS_MAX ? null : encodeStoredTable(w, t); // removed, or encoded once at the commit
     });
   }
@@ -443,9 +502,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private forget(t: Table, key: string): void {
     this.recent.delete(key);
     const scopes = this.byCode.get(t.code);
-    const tables = scopes?.get(t.scope);
-    if (!tables?.delete(t.table)) return;
-    if (tables.size === 0) scopes!.delete(t.scope);
+    const left = scopes && removeFromScope(scopes, t);
+    if (left === undefined) return;
     if (scopes!.size === 0) this.byCode.delete(t.code);
   }
 
@@ -454,16 +512,24 @@ export class TableStore implements ContractDatabase, IndexOwner {
     let scopes = this.byCode.get(t.code);
     // sharded only as a cache (sharded-map.ts); without a store, in insertion order (a snapshot's order)
     if (!scopes) this.byCode.set(t.code, (scopes = new ShardedMap(u64Hash, this.store === null ? 0 : SHARD_BITS)));
-    let tables = scopes.get(t.scope);
-    if (!tables) {
-      scopes.set(t.scope, (tables = new Map()));
+    const tables = scopes.get(t.scope);
+    if (tables === undefined) {
+      scopes.set(t.scope, t);
       if (this.store === null) {
         let order = this.scopeOrder.get(t.code);
         if (!order) this.scopeOrder.set(t.code, (order = new SortedChunks<bigint>(compareKeys)));
         order.insert(t.scope);
       }
-    }
-    tables.set(t.table, t);
+    } else if (!(tables instanceof Table)) tables.set(t.table, t);
+    else if (tables.table === t.table) scopes.set(t.scope, t);
+    else
+      scopes.set(
+        t.scope,
+        new Map([
+          [tables.table, tables],
+          [t.table, t],
+        ]),
+      );
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     const before = this.recent.get(key);
@@ -486,7 +552,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   capture: StateCapture | null = null;
 
   findTable(code: bigint, scope: bigint, table: bigint): Table | undefined {
-    const t = this.byCode.get(code)?.get(scope)?.get(table);
+    const t = tableIn(this.byCode.get(code)?.get(scope), table);
     if (this.store === null) return t;
     if (t) {
       this.stamps.use(t);
@@ -515,7 +581,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   *tablesOf(code: bigint): Iterable<Table> {
     if (this.store === null) {
       const scopes = this.byCode.get(code);
-      if (scopes) for (const tables of scopes.values()) yield* tables.values();
+      if (scopes) for (const tables of scopes.values()) yield* tablesIn(tables);
       return;
     }
     yield* this.storedOf(code, 0n, MAX_U64, null, false);
@@ -549,7 +615,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
           walk.resume = scope;
           break;
         }
-        const tables = [...scopes.get(scope)!.values()].filter((t) => q.table === null || t.table === q.table).sort(byScopeTable);
+        const tables = [...tablesIn(scopes.get(scope)!)].filter((t) => q.table === null || t.table === q.table).sort(byScopeTable);
         page.push(...tables.slice(0, q.limit - page.length));
         const at = scope;
         scope = q.reverse ? order!.lastBelow((x) => x < at) : order!.first((x) => x <= at);
@@ -618,7 +684,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
       yield* this.changedSinceLanded(null);
       return;
     }
-    for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tables.values();
+    for (const scopes of this.byCode.values()) for (const tables of scopes.values()) yield* tablesIn(tables);
   }
 
   /** The live tables (of `code`, or all) that changed since the last landed commit: the store does not hold them as they are. */
@@ -628,7 +694,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
       for (const [k, { code: c, scope, table }] of m) {
         if ((code !== null && c !== code) || seen.has(k)) continue;
         seen.add(k);
-        const t = this.byCode.get(c)?.get(scope)?.get(table);
+        const t = tableIn(this.byCode.get(c)?.get(scope), table);
         if (t) yield t;
       }
   }
@@ -642,13 +708,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   private detach(t: Table): void {
     const scopes = this.byCode.get(t.code);
-    const tables = scopes?.get(t.scope);
-    if (!tables?.delete(t.table)) return;
+    const left = scopes && removeFromScope(scopes, t);
+    if (left === undefined) return;
     this.records.remove(tableRecordHash(t, transientRecordHash));
-    if (tables.size === 0) {
-      scopes!.delete(t.scope);
-      this.scopeOrder.get(t.code)?.delete(t.scope);
-    }
+    if (left === 0) this.scopeOrder.get(t.code)?.delete(t.scope);
     if (scopes!.size === 0) {
       this.byCode.delete(t.code);
       this.scopeOrder.delete(t.code);
@@ -668,6 +731,44 @@ function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; 
   return `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
 }
 
+function* keysOf(rows: DbRow[]): IterableIterator<bigint> {
+  for (const r of rows) yield r.primary;
+}
+
+/**
+ * A scope's tables of one code: the table itself while it is the scope's only one (a holder's
+ * balance table, and so nearly every scope of a token; a map of one entry took about 190 bytes),
+ * else a map by table name.
+ */
+type ScopeTables = Table | Map<bigint, Table>;
+
+function tableIn(tables: ScopeTables | undefined, table: bigint): Table | undefined {
+  if (tables === undefined) return undefined;
+  if (tables instanceof Table) return tables.table === table ? tables : undefined;
+  return tables.get(table);
+}
+
+function tablesIn(tables: ScopeTables): Iterable<Table> {
+  return tables instanceof Table ? [tables] : tables.values();
+}
+
+/**
+ * Takes the table named as `t` out of its scope in `scopes` (the scope goes with its last table);
+ * returns how many tables the scope has left, or undefined when it had none of that name.
+ */
+function removeFromScope(scopes: ShardedMap<bigint, ScopeTables>, t: Table): number | undefined {
+  const tables = scopes.get(t.scope);
+  if (tables === undefined) return undefined;
+  if (tables instanceof Table) {
+    if (tables.table !== t.table) return undefined;
+    scopes.delete(t.scope);
+    return 0;
+  }
+  if (!tables.delete(t.table)) return undefined;
+  if (tables.size === 0) scopes.delete(t.scope);
+  return tables.size;
+}
+
 function tableKeyString(code: bigint, scope: bigint, table: bigint): string {
   return `${code}:${scope}:${table}`;
 }
@@ -680,8 +781,7 @@ function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
   w.u64(t.table);
   w.u64(t.payer);
   w.varuint32(t.size);
-  for (const k of t.keys()) {
-    const r = t.rows.get(k)!;
+  for (const r of t.rowsInOrder()) {
     w.u64(r.primary);
     w.u64(r.payer);
     w.bytes(r.value);
@@ -689,15 +789,36 @@ function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
   return w.finish();
 }
 
-/** A table from its stored form (`bytes` may be the store's read buffer: its rows' values are copies). */
+/**
+ * The code, table name and first primary key of the last table read back: the tables a cache
+ * reads are mostly one contract's one table (a token's balances, each with the same primary key,
+ * the symbol), so a table read back shares these bigints instead of keeping its own.
+ */
+const lastRead = { code: 0n, table: 0n, primary: 0n };
+
+/** `v`, or the equal bigint at `lastRead[field]` (kept: the next read of that field may share it). */
+function shared(field: keyof typeof lastRead, v: bigint): bigint {
+  if (v === lastRead[field]) return lastRead[field];
+  lastRead[field] = v;
+  return v;
+}
+
+/**
+ * A table from its stored form (`bytes` may be the store's read buffer: its rows' values are
+ * copies). Payers equal to the scope (a holder paying for its own balance) share the scope's bigint.
+ */
 function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
   const r = new BinaryReader(bytes);
-  const code = r.u64();
+  const code = shared('code', r.u64());
   const scope = r.u64();
-  const table = r.u64();
-  const payer = r.u64();
+  const table = shared('table', r.u64());
+  const ofScope = (v: bigint) => (v === scope ? scope : v);
+  const payer = ofScope(r.u64());
   const rows: DbRow[] = [];
-  for (let i = r.varuint32(); i > 0; i--) rows.push({ primary: r.u64(), payer: r.u64(), value: r.bytes() });
+  for (let i = r.varuint32(); i > 0; i--) {
+    const primary = rows.length === 0 ? shared('primary', r.u64()) : r.u64();
+    rows.push({ primary, payer: ofScope(r.u64()), value: r.bytes() });
+  }
   const t = Table.hydrate(code, scope, table, payer, owner, rows);
   t.inStore = true;
   return t;

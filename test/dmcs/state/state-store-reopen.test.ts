@@ -70,7 +70,7 @@ const indexDump = (st: ChainState) =>
     )
     .sort();
 const tableDump = (st: ChainState) =>
-  [...st.tables.allTables()].map((t) => `${t.scope}=${[...t.keys()].map((k) => `${k}:${hex(t.rows.get(k)!.value)}`).join(',')}`).sort();
+  [...st.tables.allTables()].map((t) => `${t.scope}=${[...t.rowsInOrder()].map((r) => `${r.primary}:${hex(r.value)}`).join(',')}`).sort();
 
 test('a state reopened from its store at the last commit is the state of that commit', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-store-reopen-'));

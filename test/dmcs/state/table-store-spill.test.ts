@@ -38,7 +38,7 @@ function write(st: ChainState, rand: () => number): void {
   else t.remove(row);
 }
 
-const rowsOf = (t: Table) => [...t.keys()].map((k) => `${k}:${t.rows.get(k)!.payer}:${hex(t.rows.get(k)!.value)}`).join(',');
+const rowsOf = (t: Table) => [...t.rowsInOrder()].map((r) => `${r.primary}:${r.payer}:${hex(r.value)}`).join(',');
 const tableId = (t: Table) => `${t.code}/${t.scope}/${t.table}/${t.payer}`;
 const dump = (ts: Iterable<Table>) => [...ts].map((t) => `${tableId(t)}=${rowsOf(t)}`).sort();
 

@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import { performance } from 'node:perf_hooks';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { CHUNK_SIZE } from '../../../dmcs/state/sorted-chunks.js';
+import { FEW_ROWS_MAX, type Table } from '../../../dmcs/state/table-store.js';
+import { rng } from './seeded-random.js';
 import { Name } from '../../../abi/antelope/index.js';
 
 const n = (s: string) => Name.from(s).value;
@@ -85,6 +87,86 @@ test('removing every other row, then rolling back, restores every row in order',
   assert.equal([...t.keys()].slice(0, 4), [0n, 3n, 6n, 9n]);
   assert.is(t.upperbound(3n)!.primary, 6n);
   assert.is(t.previous(6n)!.primary, 3n);
+});
+
+/** Every query of `t` against the rows a sorted model holds (keys 0..KEYS-1 and one past each end). */
+function sameAsModel(t: Table, model: Map<bigint, Uint8Array>, keys: number, at: string): void {
+  const sorted = [...model.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  assert.is(t.size, sorted.length, `${at}: size`);
+  assert.equal([...t.keys()], sorted, `${at}: keys`);
+  assert.equal(
+    [...t.rowsInOrder()].map((r) => [r.primary, r.value[0]]),
+    sorted.map((k) => [k, model.get(k)![0]]),
+    `${at}: rows`,
+  );
+  assert.equal(
+    t.rowList().map((r) => r.primary),
+    sorted,
+    `${at}: rowList`,
+  );
+  assert.is(t.last()?.primary, sorted[sorted.length - 1], `${at}: last`);
+  for (let i = -1; i <= sorted.length; i++) {
+    assert.is(t.keyAt(i), sorted[i], `${at}: keyAt(${i})`);
+    assert.is(t.at(i)?.primary, sorted[i], `${at}: at(${i})`);
+  }
+  for (let q = -1n; q <= BigInt(keys); q++) {
+    const k = q < 0n ? 0n : q; // u64 keys: probe 0 twice rather than a negative
+    const ge = sorted.findIndex((x) => x >= k);
+    assert.is(t.indexOf(k), ge < 0 ? sorted.length : ge, `${at}: indexOf(${k})`);
+    assert.is(t.find(k)?.primary, model.has(k) ? k : undefined, `${at}: find(${k})`);
+    assert.is(
+      t.lowerbound(k)?.primary,
+      sorted.find((x) => x >= k),
+      `${at}: lowerbound(${k})`,
+    );
+    assert.is(
+      t.upperbound(k)?.primary,
+      sorted.find((x) => x > k),
+      `${at}: upperbound(${k})`,
+    );
+    assert.is(t.previous(k)?.primary, sorted.filter((x) => x < k).pop(), `${at}: previous(${k})`);
+  }
+}
+
+test(`a table of at most ${FEW_ROWS_MAX} rows (one array) and a larger one answer every query as a sorted model does, across the move and its rollback`, () => {
+  const KEYS = 3 * FEW_ROWS_MAX; // enough to cross the bound both ways
+  for (const seed of [1, 2, 3]) {
+    const random = rng(seed);
+    const st = new ChainState();
+    const model = new Map<bigint, Uint8Array>();
+    const t = st.tables.createTable(n('tok'), n('tok'), n('rows'), n('tok'));
+    t.store(n('tok'), 0n, Uint8Array.of(0));
+    model.set(0n, Uint8Array.of(0));
+    for (let round = 0; round < 40; round++) {
+      const mark = st.undo.checkpoint();
+      const before = new Map(model);
+      const digestBefore = st.digest();
+      for (let op = 0; op < 12; op++) {
+        const k = BigInt(Math.floor(random() * KEYS));
+        const v = Uint8Array.of(Math.floor(random() * 256));
+        const row = t.find(k);
+        if (row === undefined) {
+          t.store(n('tok'), k, v);
+          model.set(k, v);
+        } else if (random() < 0.5) {
+          t.update(row, n('tok'), v);
+          model.set(k, v);
+        } else if (t.size > 1) {
+          t.remove(row); // never the last: an emptied table is dropped
+          model.delete(k);
+        }
+        sameAsModel(t, model, KEYS, `seed ${seed} round ${round} op ${op}`);
+      }
+      assert.equal(st.digest(), st.recomputeDigest(), `seed ${seed} round ${round}: digest`);
+      if (random() < 0.3) {
+        st.undo.rollback(mark);
+        sameAsModel(t, before, KEYS, `seed ${seed} round ${round}: rolled back`);
+        model.clear();
+        for (const [k, v] of before) model.set(k, v);
+        assert.equal(st.digest(), digestBefore, `seed ${seed} round ${round}: digest rolled back`);
+      } else st.undo.commit(mark);
+    }
+  }
 });
 
 test.run();
