@@ -30,7 +30,7 @@ import type { UndoLog } from './undo-log.js';
 import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
 import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { PreparedRecords } from './prepared-records.js';
-import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
+import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
 
 /** Accounts kept in memory after a trim, by default (a node option sets it). */
 export const ACCOUNT_CACHE_DEFAULT = 65_536;
@@ -81,7 +81,7 @@ export class AccountStore {
     /** An account was read back from the store with these limits (the state's home for them is the store). */
     private readonly limitsLoaded: (name: string, limits: AccountResourceLimits | null) => void = () => {},
   ) {
-    // a bounded cache churns: sharded, so no map rebuild holds a block (sharded-map.ts); without a
+    // a bounded cache churns: sharded, so no map rebuild holds a block (lib/sharded-map.ts); without a
     // store every account stays, in insertion order (a snapshot's order)
     const bits = store === null ? 0 : SHARD_BITS;
     this.hot = new ShardedMap(stringHash, bits);
@@ -101,6 +101,7 @@ export class AccountStore {
       drop,
       Math.floor(budget * PROBATION_SHARE),
       Math.floor(budget * GHOSTS_SHARE),
+      stringHash,
     );
   }
 

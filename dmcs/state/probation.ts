@@ -28,7 +28,7 @@ export class Probation<K, V extends Stamped> {
   /** Per entry: the clock's tick at the first safe point after it was read back (0: none yet). */
   private marks: number[] = [];
   /** Keys of entries dropped from probation unused, oldest first (at most `ghostsMax`). */
-  private readonly ghosts = new InsertionOrder<K>();
+  private readonly ghosts: InsertionOrder<K>;
 
   constructor(
     private readonly cache: TrimmedCache<K, V>,
@@ -41,7 +41,11 @@ export class Probation<K, V extends Stamped> {
     private readonly share: number,
     /** Keys remembered after their entry was dropped unused. */
     private readonly ghostsMax: number,
-  ) {}
+    /** The keys' seeded hash: the remembered keys churn first in, first out, in a sharded map (lib/insertion-order.ts). */
+    hash?: (key: K) => number,
+  ) {
+    this.ghosts = new InsertionOrder<K>(hash);
+  }
 
   /** Entries on probation now. */
   get size(): number {

@@ -55,7 +55,7 @@ import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
 import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
-import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from './sharded-map.js';
+import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
 export type { RamCharge } from './ram-charge.js';
 
@@ -384,6 +384,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
       this.drop,
       Math.floor(size * PROBATION_SHARE),
       Math.floor(size * GHOSTS_SHARE),
+      stringHash,
     );
   }
 
@@ -510,7 +511,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Puts `t` in the in-memory maps (no digest change: attach adds its record). */
   private remember(t: Table): void {
     let scopes = this.byCode.get(t.code);
-    // sharded only as a cache (sharded-map.ts); without a store, in insertion order (a snapshot's order)
+    // sharded only as a cache (lib/sharded-map.ts); without a store, in insertion order (a snapshot's order)
     if (!scopes) this.byCode.set(t.code, (scopes = new ShardedMap(u64Hash, this.store === null ? 0 : SHARD_BITS)));
     const tables = scopes.get(t.scope);
     if (tables === undefined) {

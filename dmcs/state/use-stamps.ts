@@ -164,7 +164,7 @@ export interface TrimPace {
   slice: number;
 }
 
-/** What a trim drops from: the cache's entries by key (a `Map`, or a `ShardedMap`: sharded-map.ts). */
+/** What a trim drops from: the cache's entries by key (a `Map`, or a `ShardedMap`: lib/sharded-map.ts). */
 export interface TrimmedCache<K, V> {
   readonly size: number;
   get(key: K): V | undefined;

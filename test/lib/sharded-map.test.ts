@@ -1,5 +1,5 @@
-// The state caches' sharded map (sharded-map.ts) answers as a `Map` does under a seeded mix of sets,
-// overwrites and deletes (size, get, the entries and values iterated); with no shard bits it keeps a
+// The sharded map (lib/sharded-map.ts) answers as a `Map` does under a seeded mix of sets,
+// overwrites and deletes (size, get, has, the entries and values iterated); with no shard bits it keeps a
 // `Map`'s insertion order; its iteration is live (an entry deleted before its turn is skipped,
 // which a trim relies on); its hashes spread what the caches key by (account names, their u64
 // values, table keys) over every shard, none holding more than twice its share, so a rebuild of one
@@ -8,10 +8,10 @@
 import { test } from 'uvu';
 import { execFileSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
-import { Name } from '../../../abi/antelope/index.js';
-import { holderName } from '../../../bench/dmcs-scale.js';
-import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../../dmcs/state/sharded-map.js';
-import { rng } from './seeded-random.js';
+import { Name } from '../../abi/antelope/index.js';
+import { holderName } from '../../bench/dmcs-scale.js';
+import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
+import { rng } from '../dmcs/state/seeded-random.js';
 
 const holder = holderName;
 
@@ -29,6 +29,7 @@ test('answers as a Map does under seeded sets, overwrites and deletes', () => {
       assert.is(map.delete(key), model.delete(key), `delete ${key}`);
     } else {
       assert.is(map.get(key), model.get(key), `get ${key}`);
+      assert.is(map.has(key), model.has(key), `has ${key}`);
     }
     assert.is(map.size, model.size);
   }
@@ -131,7 +132,7 @@ test('names, their values and table keys spread over every shard', () => {
 });
 
 test('each process seeds its hashes: the same keys hash apart in two processes', () => {
-  const url = new URL('../../../dmcs/state/sharded-map.js', import.meta.url).href;
+  const url = new URL('../../lib/sharded-map.js', import.meta.url).href;
   const script = `const { stringHash, u64Hash } = await import(${JSON.stringify(url)});
 const names = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank', 'grace', 'heidi'];
 console.log(JSON.stringify([...names.map((n) => stringHash(n)), ...names.map((n, i) => u64Hash(BigInt(i) << 59n))]));`;

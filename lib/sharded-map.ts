@@ -1,5 +1,6 @@
 /**
- * A `Map` split into shards by a hash of the key, for the state's caches. V8 rebuilds a `Map`'s
+ * A `Map` split into shards by a hash of the key, for big maps that churn: the state's caches and
+ * the node's transaction tracking (dmcs/chain/transaction-status.ts). V8 rebuilds a `Map`'s
  * whole hash table when it grows, when a deletion leaves it under a quarter full, and when deleted
  * entries fill it (compaction): work linear in the table, done inside the one `set` or `delete`
  * that crosses the line. The caches hold a budget's worth of entries (16,384 at 100,000 holders)
@@ -9,8 +10,8 @@
  * and the shards, each filled by the keys hashing to it, cross their lines at different blocks.
  * A lookup pays for the key's hash: tens of nanoseconds.
  *
- * Only what the caches use: get, set, delete, size, and iteration (a store-less state's listing; a
- * trim walks its stamps' slots, use-stamps.ts, not the map). Iteration goes shard after shard (not
+ * Only what its users need: get, has, set, delete, size, and iteration (a store-less state's
+ * listing; a trim walks its stamps' slots, dmcs/state/use-stamps.ts, not the map). Iteration goes shard after shard (not
  * in insertion order across shards): live like a `Map`'s within a shard, so an entry deleted before
  * its turn is skipped; one added to a shard already passed is not visited.
  */
@@ -88,6 +89,10 @@ export class ShardedMap<K, V> {
 
   get(key: K): V | undefined {
     return this.shards[this.shardOf(key)]?.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.shards[this.shardOf(key)]?.has(key) ?? false;
   }
 
   set(key: K, value: V): this {
