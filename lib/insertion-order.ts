@@ -4,8 +4,9 @@
  * the holes its earlier deletions left (up to its capacity, until it rehashes): used as a FIFO at
  * 100,000 keys that measured 85 µs per eviction on this project's 2-core machine. Here each key
  * carries the number of its last addition, the order is a queue of (key, number) pairs, and a pair
- * whose key was deleted or added again since is stale: skipped when reached, and dropped when the
- * queue is compacted (once most of it was passed, or once stale pairs outnumber live keys).
+ * whose key was deleted or added again since is stale: skipped when reached (a chunk of the queue
+ * passed whole is dropped), and dropped when the queue is compacted (once stale pairs outnumber
+ * live keys).
  *
  * Given a hash of the keys, the key → number map is a `ShardedMap` (lib/sharded-map.ts): a map of
  * 100,000 keys churned first in, first out rebuilds its table now and then inside one `set` or
@@ -15,14 +16,25 @@
 
 import { ShardedMap } from './sharded-map.js';
 
-/** Queue pairs passed, or stale, beyond which a compaction is worth its copy. */
+/** Stale queue pairs beyond which a compaction is worth its copy. */
 const COMPACT_SLACK = 1024;
+
+/**
+ * Pairs per chunk of the queue. One array of every pair grew by copying itself whole (a new
+ * backing store of a megabyte at 100,000 keys, its fresh pages faulted in: 10 ms inside one `add`
+ * on this machine); chunks grow one at a time, and a chunk passed whole is dropped.
+ */
+const CHUNK = 4096;
 
 export class InsertionOrder<K> {
   readonly #seqOf: ShardedMap<K, number>;
-  #keys: K[] = [];
-  #seqs: number[] = [];
+  /** The queue of (key, number) pairs, oldest first, in chunks of at most `CHUNK`. */
+  #keys: K[][] = [[]];
+  #seqs: number[][] = [[]];
+  /** Pairs of the first chunk already passed. */
   #head = 0;
+  /** Pairs queued from `#head` on. */
+  #queued = 0;
   #next = 0;
 
   /** `hash`: the keys' seeded hash (`stringHash`, `u64Hash`) for a sharded map; without it, one `Map`. */
@@ -42,9 +54,17 @@ export class InsertionOrder<K> {
   add(key: K): void {
     const seq = this.#next++;
     this.#seqOf.set(key, seq);
-    this.#keys.push(key);
-    this.#seqs.push(seq);
-    this.#compact();
+    let keys = this.#keys[this.#keys.length - 1]!;
+    let seqs = this.#seqs[this.#seqs.length - 1]!;
+    if (keys.length === CHUNK) {
+      this.#keys.push((keys = []));
+      this.#seqs.push((seqs = []));
+    }
+    keys.push(key);
+    seqs.push(seq);
+    this.#queued++;
+    // mostly stale (keys added again or deleted, none reached): keep the live pairs, in order
+    if (this.#queued - this.#seqOf.size > this.#seqOf.size + COMPACT_SLACK) this.#compact();
   }
 
   /** Removes `key`; returns whether it was present. */
@@ -54,40 +74,53 @@ export class InsertionOrder<K> {
 
   /** The oldest key, if any. */
   oldest(): K | undefined {
-    for (; this.#head < this.#keys.length; this.#head++) {
-      const key = this.#keys[this.#head]!;
-      if (this.#seqOf.get(key) === this.#seqs[this.#head]) return key;
+    for (;;) {
+      const keys = this.#keys[0]!;
+      const seqs = this.#seqs[0]!;
+      for (; this.#head < keys.length; this.#head++, this.#queued--) {
+        const key = keys[this.#head]!;
+        if (this.#seqOf.get(key) === seqs[this.#head]) return key;
+      }
+      if (this.#keys.length === 1) return undefined;
+      this.#keys.shift(); // a chunk passed whole
+      this.#seqs.shift();
+      this.#head = 0;
     }
-    return undefined;
   }
 
   /** The keys, oldest first. */
   *keys(): IterableIterator<K> {
-    for (let i = this.#head; i < this.#keys.length; i++) {
-      const key = this.#keys[i]!;
-      if (this.#seqOf.get(key) === this.#seqs[i]) yield key;
+    for (let c = 0; c < this.#keys.length; c++) {
+      const keys = this.#keys[c]!;
+      const seqs = this.#seqs[c]!;
+      for (let i = c === 0 ? this.#head : 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (this.#seqOf.get(key) === seqs[i]) yield key;
+      }
     }
   }
 
   #compact(): void {
-    const queued = this.#keys.length - this.#head;
-    if (queued - this.#seqOf.size > this.#seqOf.size + COMPACT_SLACK) {
-      // mostly stale (keys added again or deleted, none reached): keep the live pairs, in order
-      const keys: K[] = [];
-      const seqs: number[] = [];
-      for (let i = this.#head; i < this.#keys.length; i++) {
-        const key = this.#keys[i]!;
-        if (this.#seqOf.get(key) !== this.#seqs[i]) continue;
-        keys.push(key);
-        seqs.push(this.#seqs[i]!);
+    const keys: K[][] = [[]];
+    const seqs: number[][] = [[]];
+    let queued = 0;
+    for (let c = 0; c < this.#keys.length; c++) {
+      const ks = this.#keys[c]!;
+      const ss = this.#seqs[c]!;
+      for (let i = c === 0 ? this.#head : 0; i < ks.length; i++) {
+        if (this.#seqOf.get(ks[i]!) !== ss[i]) continue;
+        if (keys[keys.length - 1]!.length === CHUNK) {
+          keys.push([]);
+          seqs.push([]);
+        }
+        keys[keys.length - 1]!.push(ks[i]!);
+        seqs[seqs.length - 1]!.push(ss[i]!);
+        queued++;
       }
-      this.#keys = keys;
-      this.#seqs = seqs;
-      this.#head = 0;
-    } else if (this.#head > COMPACT_SLACK && this.#head * 2 > this.#keys.length) {
-      this.#keys = this.#keys.slice(this.#head);
-      this.#seqs = this.#seqs.slice(this.#head);
-      this.#head = 0;
     }
+    this.#keys = keys;
+    this.#seqs = seqs;
+    this.#head = 0;
+    this.#queued = queued;
   }
 }

@@ -54,4 +54,28 @@ for (const sharded of [false, true])
     assert.equal([...o.keys()], [...model.keys()]);
   });
 
+test('a queue mostly stale is compacted, keeping the live keys in order, across chunks', () => {
+  for (const sharded of [false, true]) {
+    const o = new InsertionOrder<number>(sharded ? (k) => u64Hash(BigInt(k)) : undefined);
+    const model = new Map<number, true>();
+    for (let i = 0; i < 20_000; i++) {
+      o.add(i);
+      model.set(i, true);
+    }
+    for (let i = 0; i < 20_000; i++)
+      if (i % 7 !== 3) {
+        o.delete(i);
+        model.delete(i);
+      }
+    for (let i = 0; i < 3000; i += 3) {
+      o.add(i); // stale pairs past the live keys: the next add compacts
+      model.delete(i);
+      model.set(i, true);
+    }
+    assert.equal([...o.keys()], [...model.keys()]);
+    assert.is(o.oldest(), model.keys().next().value);
+    assert.is(o.size, model.size);
+  }
+});
+
 test.run();
