@@ -90,12 +90,17 @@ export class InsertionOrder<K> {
 
   /** The keys, oldest first. */
   *keys(): IterableIterator<K> {
+    for (const [key] of this.#live()) yield key;
+  }
+
+  /** The live (key, number) pairs, oldest first. */
+  *#live(): IterableIterator<[K, number]> {
     for (let c = 0; c < this.#keys.length; c++) {
       const keys = this.#keys[c]!;
       const seqs = this.#seqs[c]!;
       for (let i = c === 0 ? this.#head : 0; i < keys.length; i++) {
         const key = keys[i]!;
-        if (this.#seqOf.get(key) === seqs[i]) yield key;
+        if (this.#seqOf.get(key) === seqs[i]) yield [key, seqs[i]!];
       }
     }
   }
@@ -104,19 +109,14 @@ export class InsertionOrder<K> {
     const keys: K[][] = [[]];
     const seqs: number[][] = [[]];
     let queued = 0;
-    for (let c = 0; c < this.#keys.length; c++) {
-      const ks = this.#keys[c]!;
-      const ss = this.#seqs[c]!;
-      for (let i = c === 0 ? this.#head : 0; i < ks.length; i++) {
-        if (this.#seqOf.get(ks[i]!) !== ss[i]) continue;
-        if (keys[keys.length - 1]!.length === CHUNK) {
-          keys.push([]);
-          seqs.push([]);
-        }
-        keys[keys.length - 1]!.push(ks[i]!);
-        seqs[seqs.length - 1]!.push(ss[i]!);
-        queued++;
+    for (const [key, seq] of this.#live()) {
+      if (keys[keys.length - 1]!.length === CHUNK) {
+        keys.push([]);
+        seqs.push([]);
       }
+      keys[keys.length - 1]!.push(key);
+      seqs[seqs.length - 1]!.push(seq);
+      queued++;
     }
     this.#keys = keys;
     this.#seqs = seqs;
