@@ -24,11 +24,11 @@ const COMPACT_SLACK = 1024;
  * backing store of a megabyte at 100,000 keys, its fresh pages faulted in: 10 ms inside one `add`
  * on this machine); chunks grow one at a time, and a chunk passed whole is dropped.
  */
-const CHUNK = 4096;
+export const ORDER_CHUNK = 4096;
 
 export class InsertionOrder<K> {
   readonly #seqOf: ShardedMap<K, number>;
-  /** The queue of (key, number) pairs, oldest first, in chunks of at most `CHUNK`. */
+  /** The queue of (key, number) pairs, oldest first, in chunks of at most `ORDER_CHUNK`. */
   #keys: K[][] = [[]];
   #seqs: number[][] = [[]];
   /** Pairs of the first chunk already passed. */
@@ -56,7 +56,7 @@ export class InsertionOrder<K> {
     this.#seqOf.set(key, seq);
     let keys = this.#keys[this.#keys.length - 1]!;
     let seqs = this.#seqs[this.#seqs.length - 1]!;
-    if (keys.length === CHUNK) {
+    if (keys.length === ORDER_CHUNK) {
       this.#keys.push((keys = []));
       this.#seqs.push((seqs = []));
     }
@@ -110,7 +110,7 @@ export class InsertionOrder<K> {
     const seqs: number[][] = [[]];
     let queued = 0;
     for (const [key, seq] of this.#live()) {
-      if (keys[keys.length - 1]!.length === CHUNK) {
+      if (keys[keys.length - 1]!.length === ORDER_CHUNK) {
         keys.push([]);
         seqs.push([]);
       }

@@ -804,6 +804,11 @@ function shared(field: keyof typeof lastRead, v: bigint): bigint {
   return v;
 }
 
+/** `v`, or `like` when they are equal (a payer that is the scope keeps no bigint of its own). */
+function sameOr(v: bigint, like: bigint): bigint {
+  return v === like ? like : v;
+}
+
 /**
  * A table from its stored form (`bytes` may be the store's read buffer: its rows' values are
  * copies). Payers equal to the scope (a holder paying for its own balance) share the scope's bigint.
@@ -813,12 +818,11 @@ function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
   const code = shared('code', r.u64());
   const scope = r.u64();
   const table = shared('table', r.u64());
-  const ofScope = (v: bigint) => (v === scope ? scope : v);
-  const payer = ofScope(r.u64());
+  const payer = sameOr(r.u64(), scope);
   const rows: DbRow[] = [];
   for (let i = r.varuint32(); i > 0; i--) {
     const primary = rows.length === 0 ? shared('primary', r.u64()) : r.u64();
-    rows.push({ primary, payer: ofScope(r.u64()), value: r.bytes() });
+    rows.push({ primary, payer: sameOr(r.u64(), scope), value: r.bytes() });
   }
   const t = Table.hydrate(code, scope, table, payer, owner, rows);
   t.inStore = true;

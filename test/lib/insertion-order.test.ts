@@ -4,7 +4,7 @@
 // key → number map as one Map and sharded by a hash of the keys.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InsertionOrder } from '../../lib/insertion-order.js';
+import { InsertionOrder, ORDER_CHUNK } from '../../lib/insertion-order.js';
 import { u64Hash } from '../../lib/sharded-map.js';
 
 test('oldest, re-adds, deletes', () => {
@@ -58,11 +58,12 @@ test('a queue mostly stale is compacted, keeping the live keys in order, across 
   for (const sharded of [false, true]) {
     const o = new InsertionOrder<number>(sharded ? (k) => u64Hash(BigInt(k)) : undefined);
     const model = new Map<number, true>();
-    for (let i = 0; i < 20_000; i++) {
+    const N = 5 * ORDER_CHUNK; // the queue spans several chunks
+    for (let i = 0; i < N; i++) {
       o.add(i);
       model.set(i, true);
     }
-    for (let i = 0; i < 20_000; i++)
+    for (let i = 0; i < N; i++)
       if (i % 7 !== 3) {
         o.delete(i);
         model.delete(i);
