@@ -6,7 +6,7 @@
  * memory without bound.
  */
 import { InsertionOrder } from '../../lib/insertion-order.js';
-import { ShardedMap, stringHash } from '../../lib/sharded-map.js';
+import { ShardedMap, idHash } from '../../lib/sharded-map.js';
 
 /** Leap's default `transaction-finality-status-success-duration-sec`. */
 export const STATUS_RETENTION_MS = 180_000;
@@ -27,11 +27,11 @@ export class TransactionStatus {
    * Sharded, as is `#order`'s map: at the cap both churn first in, first out in lockstep, and a
    * plain `Map` of 100,000 ids rebuilt whole inside one call now and then (lib/sharded-map.ts).
    */
-  readonly #byId = new ShardedMap<string, TrackedTransaction>(stringHash);
+  readonly #byId = new ShardedMap<string, TrackedTransaction>(idHash);
   /** block number → ids applied for it and not yet in a sealed or applied block, so `included` costs the block, not every tracked transaction. */
   readonly #unsealed = new Map<number, Set<string>>();
   /** The tracked ids in the order they were applied: the oldest in O(1) at the cap (lib/insertion-order.ts). */
-  readonly #order = new InsertionOrder<string>(stringHash);
+  readonly #order = new InsertionOrder<string>(idHash);
 
   /** Applied into the pending block `blockNum`. */
   applied(id: string, expiration: number, blockNum: number): void {

@@ -1,19 +1,30 @@
 /**
  * The ids of transactions still unexpired (the duplicate check, Leap's `transaction_multi_index`):
- * id → expiration (seconds), plus a binary min-heap ordered by expiration, so expiring costs one
- * heap step per id that expired, not a walk over every id. The heap is lazy: an id removed by a
- * rollback (an aborted pending block, a popped block) leaves its heap entry behind, recognised as
- * stale when it reaches the top (the map no longer holds that very entry); the heap is rebuilt from
- * the map when stale entries outnumber live ones (`HEAP_COMPACT_SLACK`), so it stays O(live ids).
+ * id → entry in a sharded map, and every entry in a bucket of its expiration second, in the order
+ * added, so expiring costs one step per id that expired, not a walk over every id. A bucket is a
+ * list of chunks (`BUCKET_CHUNK`), so neither it nor the map grows by copying itself whole. With
+ * Leap's hour of lifetime, a node at a thousand transactions a second holds 3.6 million ids: kept
+ * in one `Map` and one min-heap array, a block of that flood took up to 1.2-2.1 s outside the
+ * collector's pauses (at 120,000 ids, up to 25 ms); sharded and bucketed, up to 45 and 3.3 ms
+ * (docs/dmcs.md). The buckets are lazy: an id removed by a rollback (an aborted pending block, a
+ * popped block) leaves its entry behind, recognised as stale (the map no longer holds that very
+ * entry) when its bucket expires; the buckets are compacted when stale entries outnumber live
+ * ones by `STALE_SLACK`, so they stay O(live ids).
  *
  * A snapshot does not copy the ids when it starts: `beginCapture` opens a copy-on-write view of the
  * ids at block N, like the state's capture (snapshot-capture.ts). While it is open, ids added are
  * stamped as born after N, and an id removed before the writer reached it (expired or rolled back)
- * is kept for the writer; `capturedBatches` walks the live ids in slices, then those kept.
+ * is kept for the writer; `batches` walks the live ids in slices, by expiration and then in the
+ * order added (so a file's order does not depend on this process's shard hash), then those kept.
  */
 
-/** How many stale heap entries (beyond the live ids) are tolerated before the heap is rebuilt. */
-export const HEAP_COMPACT_SLACK = 4096;
+import { ShardedMap, idHash } from '../../lib/sharded-map.js';
+
+/** How many stale bucket entries (beyond the live ids) are tolerated before the buckets are compacted. */
+export const STALE_SLACK = 4096;
+
+/** Entries per chunk of a bucket: a chunk grows by copying at most this many pointers. */
+export const BUCKET_CHUNK = 1024;
 
 /** An id added to (`present`) or removed from the set, with its expiration (seconds). */
 export interface RecentChange {
@@ -46,20 +57,34 @@ export class RecentCapture {
 
   /**
    * The ids at N in batches of at most `batch`, stamping each as written; ends with the kept ones.
-   * The live map may change between two batches (the caller yields to block production). One array
+   * The live ids may change between two batches (the caller yields to block production). One array
    * is refilled for every batch and holds the entries themselves (no copy per id: a snapshot walks
    * every unexpired id, and the copies were about 5% of the scale bench's garbage): the consumer reads a
    * batch before it asks for the next.
    */
   *batches(batch: number): Generator<readonly RecentId[]> {
     const out: RecentId[] = [];
-    for (const e of this.owner.liveEntries()) {
-      if (e.epoch === this.epoch) continue;
-      e.epoch = this.epoch;
-      out.push(e);
-      if (out.length >= batch) {
-        yield out;
-        out.length = 0;
+    const owner = this.owner;
+    // the seconds with ids now; a bucket made later holds only ids born after N, and the live ids
+    // of one gone by then (expired) were kept
+    for (const sec of owner.secondsInOrder()) {
+      // the chunks as they are at this second's turn: a compaction may replace them meanwhile, but
+      // it drops only stale entries, and ids added later are born after N
+      const chunks = owner.bucketAt(sec);
+      if (chunks === undefined) continue;
+      for (let c = 0; c < chunks.length; c++) {
+        const chunk = chunks[c]!;
+        for (let i = 0; i < chunk.length; i++) {
+          const e = chunk[i]!;
+          // stamped: written, kept or born after N; else not live: removed before N
+          if (e.epoch === this.epoch || !owner.holds(e)) continue;
+          e.epoch = this.epoch;
+          out.push(e);
+          if (out.length >= batch) {
+            yield out;
+            out.length = 0;
+          }
+        }
       }
     }
     // every live id is stamped now, so nothing joins `kept` while it is walked
@@ -81,9 +106,13 @@ export class RecentCapture {
 }
 
 export class RecentTransactions {
-  private readonly byId = new Map<string, Entry>();
-  /** Min-heap by `exp` (may hold stale entries, see the file comment). */
-  private heap: Entry[] = [];
+  private readonly byId = new ShardedMap<string, Entry>(idHash);
+  /** Entries by expiration second, each in chunks in the order added (stale ones included, see the file comment). */
+  private buckets = new Map<number, Entry[][]>();
+  /** Min-heap of the seconds that have a bucket (at most about the lifetime's seconds: thousands). */
+  private seconds: number[] = [];
+  /** Entries in the buckets that the map no longer holds. */
+  private stale = 0;
   private capture: RecentCapture | null = null;
   /**
    * With a state store: the (id, expiration) pairs added (present) or removed since the last
@@ -113,9 +142,11 @@ export class RecentTransactions {
     return this.byId.size;
   }
 
-  /** Heap entries, live and stale (tests check it stays bounded). */
-  get heapSize(): number {
-    return this.heap.length;
+  /** Entries in the buckets, live and stale, counted one by one (tests check it stays bounded). */
+  get slots(): number {
+    let n = 0;
+    for (const chunks of this.buckets.values()) for (const chunk of chunks) n += chunk.length;
+    return n;
   }
 
   has(id: string): boolean {
@@ -132,46 +163,56 @@ export class RecentTransactions {
     if (old) {
       this.forget(old);
       this.changed(id, old.exp, false);
+      this.stale++;
     }
     const e: Entry = { id, exp, epoch: this.capture?.epoch ?? 0 };
     this.byId.set(id, e);
     this.changed(id, exp, true);
-    this.push(e);
-    if (this.heap.length > 2 * this.byId.size + HEAP_COMPACT_SLACK) this.rebuild();
+    this.place(e);
+    if (old) this.compactIfStale();
   }
 
   /**
    * Adds `id`, expiring at `exp`, as the state store already holds it (a restart at the store's
-   * commit): no change is kept for the next commit. Given oldest first (the store's key order), each
-   * joins the heap at its end.
+   * commit): no change is kept for the next commit.
    */
   restore(id: string, exp: number): void {
+    if (this.byId.has(id)) this.stale++;
     const e: Entry = { id, exp, epoch: 0 };
     this.byId.set(id, e);
-    this.push(e);
+    this.place(e);
   }
 
-  /** Removes `id` (a rollback); its heap entry goes stale. */
+  /** Removes `id` (a rollback); its bucket entry goes stale. */
   delete(id: string): boolean {
     const e = this.byId.get(id);
     if (!e) return false;
     this.forget(e);
     this.byId.delete(id);
     this.changed(id, e.exp, false);
+    this.stale++;
+    this.compactIfStale();
     return true;
   }
 
-  /** Removes every id expiring at or before `nowSec`; returns how many. Costs O(log n) per id removed. */
+  /** Removes every id expiring at or before `nowSec`; returns how many. Costs O(ids expired + their seconds' log). */
   expire(nowSec: number): number {
-    const h = this.heap;
     let n = 0;
-    while (h.length > 0 && h[0]!.exp <= nowSec) {
-      const e = this.pop();
-      if (this.byId.get(e.id) !== e) continue; // stale: removed or replaced already
-      this.forget(e);
-      this.byId.delete(e.id);
-      this.changed(e.id, e.exp, false);
-      n++;
+    while (this.seconds.length > 0 && this.seconds[0]! <= nowSec) {
+      const sec = this.popSecond();
+      const chunks = this.buckets.get(sec)!;
+      this.buckets.delete(sec);
+      for (const chunk of chunks)
+        for (const e of chunk) {
+          if (this.byId.get(e.id) !== e) {
+            this.stale--; // removed or replaced already
+            continue;
+          }
+          this.forget(e);
+          this.byId.delete(e.id);
+          this.changed(e.id, e.exp, false);
+          n++;
+        }
     }
     return n;
   }
@@ -181,9 +222,19 @@ export class RecentTransactions {
     for (const e of this.byId.values()) yield [e.id, e.exp];
   }
 
-  /** The live entries (the capture walks them). */
-  liveEntries(): IterableIterator<Entry> {
-    return this.byId.values();
+  /** Whether `e` is the live entry of its id (the capture's walk). */
+  holds(e: Entry): boolean {
+    return this.byId.get(e.id) === e;
+  }
+
+  /** The seconds that have a bucket now, ascending (the capture's walk). */
+  secondsInOrder(): number[] {
+    return this.seconds.slice().sort((a, b) => a - b);
+  }
+
+  /** The chunks of second `sec`'s bucket, if it has one. */
+  bucketAt(sec: number): readonly (readonly Entry[])[] | undefined {
+    return this.buckets.get(sec);
   }
 
   /** Opens a copy-on-write view of the ids as they are now; null while another is open. */
@@ -206,26 +257,59 @@ export class RecentTransactions {
     }
   }
 
-  private rebuild(): void {
-    this.heap = [];
-    for (const e of this.byId.values()) this.push(e);
+  /** Appends `e` to its second's bucket. */
+  private place(e: Entry): void {
+    const chunks = this.buckets.get(e.exp);
+    if (chunks === undefined) {
+      this.buckets.set(e.exp, [[e]]);
+      this.pushSecond(e.exp);
+      return;
+    }
+    const last = chunks[chunks.length - 1]!;
+    if (last.length < BUCKET_CHUNK) last.push(e);
+    else chunks.push([e]);
   }
 
-  private push(e: Entry): void {
-    const h = this.heap;
+  /**
+   * Keeps only the live entries, each bucket's in their order, once stale ones outnumber the live
+   * ones by `STALE_SLACK`: O(entries), paid for by that many removals. New arrays throughout (an
+   * open capture may be walking the old ones).
+   */
+  private compactIfStale(): void {
+    if (this.stale <= this.byId.size + STALE_SLACK) return;
+    const buckets = new Map<number, Entry[][]>();
+    for (const [sec, chunks] of this.buckets) {
+      const kept: Entry[][] = [];
+      let last: Entry[] | null = null;
+      for (const chunk of chunks)
+        for (const e of chunk) {
+          if (this.byId.get(e.id) !== e) continue;
+          if (last === null || last.length >= BUCKET_CHUNK) kept.push((last = []));
+          last.push(e);
+        }
+      if (kept.length > 0) buckets.set(sec, kept);
+    }
+    this.buckets = buckets;
+    // ascending: a valid min-heap
+    this.seconds = [...buckets.keys()].sort((a, b) => a - b);
+    this.stale = 0;
+  }
+
+  private pushSecond(sec: number): void {
+    const h = this.seconds;
     let i = h.length;
-    h.push(e);
+    h.push(sec);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]!.exp <= e.exp) break;
+      if (h[p]! <= sec) break;
       h[i] = h[p]!;
       i = p;
     }
-    h[i] = e;
+    h[i] = sec;
   }
 
-  private pop(): Entry {
-    const h = this.heap;
+  private popSecond(): number {
+    const h = this.seconds;
     const top = h[0]!;
     const last = h.pop()!;
     if (h.length > 0) {
@@ -235,8 +319,8 @@ export class RecentTransactions {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && h[r]!.exp < h[l]!.exp ? r : l;
-        if (h[c]!.exp >= last.exp) break;
+        const c = r < n && h[r]! < h[l]! ? r : l;
+        if (h[c]! >= last) break;
         h[i] = h[c]!;
         i = c;
       }

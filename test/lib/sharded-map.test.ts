@@ -2,7 +2,7 @@
 // overwrites and deletes (size, get, has, the entries and values iterated); with no shard bits it keeps a
 // `Map`'s insertion order; its iteration is live (an entry deleted before its turn is skipped,
 // which a trim relies on); its hashes spread what the caches key by (account names, their u64
-// values, table keys) over every shard, none holding more than twice its share, so a rebuild of one
+// values, table keys, transaction ids by their first 16 hex digits) over every shard, none holding more than twice its share, so a rebuild of one
 // shard stays small; and each process seeds the hashes, so keys chosen from outside cannot be aimed
 // at one shard.
 import { test } from 'uvu';
@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
 import { Name } from '../../abi/antelope/index.js';
 import { holderName } from '../../bench/dmcs-scale.js';
-import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
+import { createHash } from 'node:crypto';
+import { SHARD_BITS, ShardedMap, idHash, stringHash, u64Hash } from '../../lib/sharded-map.js';
 import { rng } from '../dmcs/state/seeded-random.js';
 
 const holder = holderName;
@@ -131,14 +132,31 @@ test('names, their values and table keys spread over every shard', () => {
   assert.ok(new Set(short.map((n) => u64Hash(Name.from(n).value) >>> (32 - SHARD_BITS))).size >= 5);
 });
 
+test('transaction ids spread over every shard by their first 16 digits; a short one is hashed whole', () => {
+  const ids = Array.from({ length: 16_384 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
+  const counts = spread(ids, idHash);
+  const share = ids.length / SHARDS;
+  assert.ok(
+    Math.max(...counts) <= 2 * share && Math.min(...counts) >= share / 2,
+    `shards hold ${Math.min(...counts)}-${Math.max(...counts)}`,
+  );
+  const id = ids[0]!;
+  assert.is(idHash(`${id.slice(0, 16)}${'0'.repeat(48)}`), idHash(id), 'only the first 16 digits count');
+  assert.is.not(idHash(`${id.slice(0, 15)}${id[15] === '0' ? '1' : '0'}${id.slice(16)}`), idHash(id));
+  assert.is(idHash('abc'), stringHash('abc'));
+  const m = new ShardedMap<string, number>(idHash);
+  for (let i = 0; i < ids.length; i++) m.set(ids[i]!, i);
+  assert.is(m.get(ids[77]!), 77);
+});
+
 test('each process seeds its hashes: the same keys hash apart in two processes', () => {
   const url = new URL('../../lib/sharded-map.js', import.meta.url).href;
-  const script = `const { stringHash, u64Hash } = await import(${JSON.stringify(url)});
+  const script = `const { idHash, stringHash, u64Hash } = await import(${JSON.stringify(url)});
 const names = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank', 'grace', 'heidi'];
-console.log(JSON.stringify([...names.map((n) => stringHash(n)), ...names.map((n, i) => u64Hash(BigInt(i) << 59n))]));`;
+console.log(JSON.stringify([...names.map((n) => stringHash(n)), ...names.map((n, i) => u64Hash(BigInt(i) << 59n)), ...names.map((n) => idHash(n.padEnd(64, '0')))]));`;
   const run = (): number[] => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
   const [a, b] = [run(), run()];
-  assert.is(a.length, 16);
+  assert.is(a.length, 24);
   assert.ok(
     a.slice(0, 8).some((h, i) => h !== b[i]),
     'string hashes differ',
@@ -146,6 +164,10 @@ console.log(JSON.stringify([...names.map((n) => stringHash(n)), ...names.map((n,
   assert.ok(
     a.slice(8).some((h, i) => h !== b[8 + i]),
     'u64 hashes differ',
+  );
+  assert.ok(
+    a.slice(16).some((h, i) => h !== b[16 + i]),
+    'id hashes differ',
   );
 });
 

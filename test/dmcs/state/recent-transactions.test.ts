@@ -1,11 +1,11 @@
 // The unexpired transaction ids: expiring walks only what expired (in expiration order, checked
-// against a brute-force model over random adds, rollbacks and expiries), the lazy heap stays within
-// HEAP_COMPACT_SLACK of the live ids, and a snapshot's copy-on-write view of the ids is the set at
+// against a brute-force model over random adds, rollbacks and expiries), the lazy buckets stay within
+// STALE_SLACK of the live ids, and a snapshot's copy-on-write view of the ids is the set at
 // its block however the live ids change between its slices; the changes a state store commits
 // (keys by expiration first) leave the store holding exactly the live ids, in expiry order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HEAP_COMPACT_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
+import { BUCKET_CHUNK, STALE_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { StateSnapshot, SNAPSHOT_RECENT_BATCH, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { Section } from '../../../dmcs/state/snapshot-format.js';
@@ -58,7 +58,7 @@ test('expire removes exactly the ids at or before now, matching a brute-force mo
   for (const [k, e] of model) assert.is(r.expirationOf(k), e);
 });
 
-test('expiring costs what expired: nothing expired touches nothing; stale heap entries stay bounded', () => {
+test('expiring costs what expired: nothing expired touches nothing; stale bucket entries stay bounded', () => {
   const r = new RecentTransactions();
   for (let i = 0; i < 50_000; i++) r.add(idOf(i), 10_000 + (i % 3600));
   assert.is(r.expire(9_999), 0);
@@ -67,16 +67,16 @@ test('expiring costs what expired: nothing expired touches nothing; stale heap e
   for (let i = 0; i < 50_000; i++) if (i % 3600 < 100) due++;
   assert.is(r.expire(10_000 + 99), due);
   assert.is(r.size, 50_000 - due);
-  // rolled back and re-added over and over (an aborted pending block re-applied): the heap is rebuilt
+  // rolled back and re-added over and over (an aborted pending block re-applied): the buckets are compacted
   for (let round = 0; round < 20; round++) {
     for (let i = 0; i < 5000; i++) r.delete(idOf(i));
     for (let i = 0; i < 5000; i++) r.add(idOf(i), 20_000 + i);
-    assert.ok(r.heapSize <= 2 * r.size + HEAP_COMPACT_SLACK + 1, `heap ${r.heapSize} for ${r.size} ids`);
+    assert.ok(r.slots <= 2 * r.size + STALE_SLACK + 1, `slots ${r.slots} for ${r.size} ids`);
   }
   const live = r.size;
   assert.is(r.expire(20_000 + 4999), live);
   assert.is(r.size, 0);
-  assert.is(r.heapSize, 0, 'stale entries go as they reach the top');
+  assert.is(r.slots, 0, 'stale entries go with their second');
 });
 
 test("a snapshot's view of the ids is the set at its block, whatever changes between its slices", async () => {
@@ -113,6 +113,64 @@ test("a snapshot's view of the ids is the set at its block, whatever changes bet
   assert.equal(new Map(file.recent), atBlock);
   // the capture closed with the file: the next snapshot can start
   assert.ok(r.beginCapture());
+});
+
+/** A snapshot of `r`'s ids (an empty state), written in slices with `between` run after each slice. */
+async function snapshotIds(r: RecentTransactions, between: (slice: number) => void = () => {}): Promise<Array<[string, number]>> {
+  const st = new ChainState();
+  const meta = {
+    blockNum: 7,
+    blockId: new Uint8Array(32),
+    stateDigest: st.digest(),
+    globalSequence: 0,
+    recent: r.beginCapture()!,
+    summaries: [],
+  };
+  const parts: Uint8Array[] = [];
+  let slice = 0;
+  for await (const part of new StateSnapshot(meta, st, st.beginCapture()!).chunks(4096)) {
+    parts.push(part);
+    between(slice++);
+  }
+  return parseSnapshot(new Uint8Array(Buffer.concat(parts))).recent;
+}
+
+test("a snapshot lists the ids by expiration, then in the order added, across a second's chunks", async () => {
+  const r = new RecentTransactions();
+  const want: Array<[string, number]> = [];
+  // one second with ids over several chunks, added between the ids of other seconds
+  const big = 3 * BUCKET_CHUNK + 5;
+  for (let i = 0; i < big; i++) {
+    r.add(idOf(10_000 + i), 7000);
+    if (i % 500 === 0) r.add(idOf(20_000 + i), 9000 - i / 500);
+  }
+  for (let i = 0; i < 40; i++) r.add(idOf(30_000 + i), 6000 + (i % 3));
+  r.delete(idOf(10_001)); // a rollback in the middle of the big second
+  for (const sec of [6000, 6001, 6002]) for (let i = 0; i < 40; i++) if (6000 + (i % 3) === sec) want.push([idOf(30_000 + i), sec]);
+  for (let i = 0; i < big; i++) if (i !== 1) want.push([idOf(10_000 + i), 7000]);
+  for (let i = big - 1; i >= 0; i--) if (i % 500 === 0) want.push([idOf(20_000 + i), 9000 - i / 500]);
+  assert.equal(await snapshotIds(r), want);
+  assert.is(r.expire(7000), 120 / 3 + big - 1, 'the big second expires whole, its rolled-back id skipped');
+  assert.is(r.slots, r.size);
+});
+
+test('buckets compacted while a snapshot walks them: the file is still the set at its block', async () => {
+  const r = new RecentTransactions();
+  const n = 3 * STALE_SLACK;
+  for (let i = 0; i < n; i++) r.add(idOf(i), 5000 + (i % 50));
+  const atBlock = new Map(r.entries());
+  let compacted = false;
+  const file = await snapshotIds(r, (slice) => {
+    if (slice !== 2) return;
+    // a rollback of most ids, re-added at a later second: the stale entries pass the slack
+    const before = r.slots;
+    for (let i = 0; i < n - 100; i++) r.delete(idOf(i));
+    for (let i = 0; i < n - 100; i++) r.add(idOf(i), 8000);
+    compacted = r.slots < before + n - 100;
+  });
+  assert.ok(compacted, 'the buckets were compacted during the walk');
+  assert.is(file.length, atBlock.size, 'each id once');
+  assert.equal(new Map(file), atBlock);
 });
 
 test('a snapshot with no unexpired ids still has one (empty) RECENT section', async () => {
