@@ -4,9 +4,9 @@
  * added, so expiring costs one step per id that expired, not a walk over every id. A bucket is a
  * list of chunks (`BUCKET_CHUNK`), so neither it nor the map grows by copying itself whole. With
  * Leap's hour of lifetime, a node at a thousand transactions a second holds 3.6 million ids: kept
- * in one `Map` and one min-heap array, a block of that flood took up to 1.2-2.1 s outside the
- * collector's pauses (at 120,000 ids, up to 25 ms); sharded and bucketed, up to 45 and 3.3 ms
- * (docs/dmcs.md). The buckets are lazy: an id removed by a rollback (an aborted pending block, a
+ * in one `Map` and one min-heap array, a block of that flood took up to 1.5-2.3 s outside the
+ * collector's pauses (at 120,000 ids, 25-27 ms); sharded and bucketed, up to 65 and 7 ms
+ * (`scripts/recent-flood.mjs`, docs/dmcs.md). The buckets are lazy: an id removed by a rollback (an aborted pending block, a
  * popped block) leaves its entry behind, recognised as stale (the map no longer holds that very
  * entry) when its bucket expires; the buckets are compacted when stale entries outnumber live
  * ones by `STALE_SLACK`, so they stay O(live ids).
