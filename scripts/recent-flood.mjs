@@ -17,9 +17,16 @@ import { createHash } from 'node:crypto';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { RecentTransactions } from '../dist/dmcs/state/recent-transactions.js';
 
-const PER_BLOCK = Number(process.argv[2] ?? 500);
-const LIFE = Number(process.argv[3] ?? 3600);
-const BLOCKS = Number(process.argv[4] ?? (10 * LIFE) / 3);
+/** A positive integer argument, or a usage line and exit 2. */
+function count(i, fallback) {
+  const v = Number(process.argv[i] ?? fallback);
+  if (Number.isInteger(v) && v > 0) return v;
+  console.error('usage: node --expose-gc scripts/recent-flood.mjs [PER_BLOCK [LIFE [BLOCKS]]] (positive integers)');
+  process.exit(2);
+}
+const PER_BLOCK = count(2, 500);
+const LIFE = count(3, 3600);
+const BLOCKS = count(4, Math.round((10 * LIFE) / 3));
 const pauses = [];
 const gc = new PerformanceObserver((l) => {
   for (const e of l.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
