@@ -1,15 +1,16 @@
 /**
  * The ids of transactions still unexpired (the duplicate check, Leap's `transaction_multi_index`):
  * id → entry in a sharded map, and every entry in a bucket of its expiration second, in the order
- * added, so expiring costs one step per id that expired, not a walk over every id. A bucket is a
- * list of chunks (`BUCKET_CHUNK`), so neither it nor the map grows by copying itself whole. With
- * Leap's hour of lifetime, a node at a thousand transactions a second holds 3.6 million ids: kept
- * in one `Map` and one min-heap array, a block of that flood took up to 1.5-2.3 s outside the
- * collector's pauses (at 120,000 ids, 25-27 ms); sharded and bucketed, up to 65 and 7 ms
- * (`scripts/recent-flood.mjs`, docs/dmcs.md). The buckets are lazy: an id removed by a rollback (an aborted pending block, a
- * popped block) leaves its entry behind, recognised as stale (the map no longer holds that very
- * entry) when its bucket expires; the buckets are compacted when stale entries outnumber live
- * ones by `STALE_SLACK`, so they stay O(live ids).
+ * added, so expiring costs one step per id that expired, not a walk over every id, and a head
+ * looks at no more than `EXPIRE_STEP` of them (a flood due at one second expires over several).
+ * A bucket is a list of chunks (`BUCKET_CHUNK`), so neither it nor the map grows by copying itself
+ * whole. With Leap's hour of lifetime, a node at a thousand transactions a second holds 3.6
+ * million ids: kept in one `Map` and one min-heap array, a block of that flood took up to 1.5-2.3 s
+ * outside the collector's pauses (at 120,000 ids, 25-27 ms); sharded and bucketed, up to 65 and
+ * 7 ms (`scripts/recent-flood.mjs`, docs/dmcs.md). The buckets are lazy: an id removed by a
+ * rollback (an aborted pending block, a popped block) leaves its entry behind, recognised as stale
+ * (the map no longer holds that very entry) when its bucket expires; the buckets are compacted
+ * when stale entries outnumber live ones by `STALE_SLACK`, so they stay O(live ids).
  *
  * A snapshot does not copy the ids when it starts: `beginCapture` opens a copy-on-write view of the
  * ids at block N, like the state's capture (snapshot-capture.ts). While it is open, ids added are
@@ -25,6 +26,13 @@ export const STALE_SLACK = 4096;
 
 /** Entries per chunk of a bucket: a chunk grows by copying at most this many pointers. */
 export const BUCKET_CHUNK = 1024;
+
+/**
+ * Entries a new head looks at, at most, to expire ids (about 10-20 ms of work): a node expires a
+ * few hundred to a few thousand a block, but every sender may give the same expiration second, and
+ * millions of ids due at once would hold one block for seconds.
+ */
+export const EXPIRE_STEP = 10_000;
 
 /** An id added to (`present`) or removed from the set, with its expiration (seconds). */
 export interface RecentChange {
@@ -195,15 +203,27 @@ export class RecentTransactions {
     return true;
   }
 
-  /** Removes every id expiring at or before `nowSec`; returns how many. Costs O(ids expired + their seconds' log). */
-  expire(nowSec: number): number {
+  /**
+   * Removes the ids expiring at or before `nowSec`, oldest second first, looking at no more than
+   * `max` entries (stale ones count): the rest stay until the next call, as Leap clears expired ids
+   * under a deadline. Returns how many ids it removed. An id left over expired answers `has` until
+   * then, which only a transaction of that id, expired as well, can ask.
+   */
+  expire(nowSec: number, max: number = EXPIRE_STEP): number {
     let n = 0;
+    let looked = 0;
     while (this.seconds.length > 0 && this.seconds[0]! <= nowSec) {
-      const sec = this.popSecond();
+      const sec = this.seconds[0]!;
       const chunks = this.buckets.get(sec)!;
-      this.buckets.delete(sec);
-      for (const chunk of chunks)
-        for (const e of chunk) {
+      for (let c = 0; c < chunks.length; c++) {
+        const chunk = chunks[c]!;
+        for (let i = 0; i < chunk.length; i++) {
+          if (looked++ === max) {
+            // the rest of this second waits for the next call (new arrays: a capture may be walking these)
+            this.buckets.set(sec, [chunk.slice(i), ...chunks.slice(c + 1)]);
+            return n;
+          }
+          const e = chunk[i]!;
           if (this.byId.get(e.id) !== e) {
             this.stale--; // removed or replaced already
             continue;
@@ -213,6 +233,9 @@ export class RecentTransactions {
           this.changed(e.id, e.exp, false);
           n++;
         }
+      }
+      this.popSecond();
+      this.buckets.delete(sec);
     }
     return n;
   }

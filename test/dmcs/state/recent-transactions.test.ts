@@ -5,7 +5,7 @@
 // (keys by expiration first) leave the store holding exactly the live ids, in expiry order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BUCKET_CHUNK, STALE_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
+import { BUCKET_CHUNK, EXPIRE_STEP, STALE_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { StateSnapshot, SNAPSHOT_RECENT_BATCH, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { Section } from '../../../dmcs/state/snapshot-format.js';
@@ -74,7 +74,7 @@ test('expiring costs what expired: nothing expired touches nothing; stale bucket
     assert.ok(r.slots <= 2 * r.size + STALE_SLACK + 1, `slots ${r.slots} for ${r.size} ids`);
   }
   const live = r.size;
-  assert.is(r.expire(20_000 + 4999), live);
+  assert.is(r.expire(20_000 + 4999, Number.POSITIVE_INFINITY), live, 'all at once when not bounded');
   assert.is(r.size, 0);
   assert.is(r.slots, 0, 'stale entries go with their second');
 });
@@ -155,6 +155,36 @@ test('buckets compacted while a snapshot walks them: the file is still the set a
     compacted = r.slots < before + n - 100;
   });
   assert.ok(compacted, 'the buckets were compacted during the walk');
+  assert.is(file.length, atBlock.size, 'each id once');
+  assert.equal(new Map(file), atBlock);
+});
+
+test('a second with more ids than a step expires over several heads; its ids stay known until theirs', () => {
+  const r = new RecentTransactions();
+  const big = Math.floor(2.5 * EXPIRE_STEP);
+  for (let i = 0; i < big; i++) r.add(idOf(i), 5000);
+  for (let i = 0; i < 10; i++) r.add(idOf(1_000_000 + i), 5001);
+  r.delete(idOf(3)); // a stale entry among the first step's
+  assert.is(r.expire(6000), EXPIRE_STEP - 1, 'one step looked at, its stale entry included');
+  assert.not.ok(r.has(idOf(EXPIRE_STEP - 1)));
+  assert.ok(r.has(idOf(EXPIRE_STEP)), 'the rest of the second is still known');
+  assert.is(r.slots, r.size, 'the entries looked at left the bucket');
+  assert.is(r.expire(6000), EXPIRE_STEP);
+  assert.is(r.expire(6000), big - 2 * EXPIRE_STEP + 10, 'the rest, then the next second');
+  assert.is(r.size, 0);
+  assert.is(r.slots, 0);
+});
+
+test('ids expired a few at a time while a snapshot walks them: the file is still the set at its block', async () => {
+  const r = new RecentTransactions();
+  for (let i = 0; i < 6000; i++) r.add(idOf(i), 5000 + (i % 2));
+  const atBlock = new Map(r.entries());
+  // a few heads early in the walk, each expiring further into the second the walk is in than the
+  // walk got: the walk must not lose its place when the rest of that second is cut off
+  const file = await snapshotIds(r, (slice) => {
+    if (slice >= 1 && slice <= 5) r.expire(5000, 400);
+  });
+  assert.is(r.size, 6000 - 5 * 400);
   assert.is(file.length, atBlock.size, 'each id once');
   assert.equal(new Map(file), atBlock);
 });
