@@ -14,6 +14,7 @@
  * rebuild is a 64th of it.
  */
 
+import { pushChunked } from './chunked.js';
 import { ShardedMap } from './sharded-map.js';
 
 /** Stale queue pairs beyond which a compaction is worth its copy. */
@@ -54,14 +55,9 @@ export class InsertionOrder<K> {
   add(key: K): void {
     const seq = this.#next++;
     this.#seqOf.set(key, seq);
-    let keys = this.#keys[this.#keys.length - 1]!;
-    let seqs = this.#seqs[this.#seqs.length - 1]!;
-    if (keys.length === ORDER_CHUNK) {
-      this.#keys.push((keys = []));
-      this.#seqs.push((seqs = []));
-    }
-    keys.push(key);
-    seqs.push(seq);
+    // both lists take the same chunk boundaries: they always have the same length
+    pushChunked(this.#keys, key, ORDER_CHUNK);
+    pushChunked(this.#seqs, seq, ORDER_CHUNK);
     this.#queued++;
     // mostly stale (keys added again or deleted, none reached): keep the live pairs, in order
     if (this.#queued - this.#seqOf.size > this.#seqOf.size + COMPACT_SLACK) this.#compact();
@@ -110,12 +106,8 @@ export class InsertionOrder<K> {
     const seqs: number[][] = [[]];
     let queued = 0;
     for (const [key, seq] of this.#live()) {
-      if (keys[keys.length - 1]!.length === ORDER_CHUNK) {
-        keys.push([]);
-        seqs.push([]);
-      }
-      keys[keys.length - 1]!.push(key);
-      seqs[seqs.length - 1]!.push(seq);
+      pushChunked(keys, key, ORDER_CHUNK);
+      pushChunked(seqs, seq, ORDER_CHUNK);
       queued++;
     }
     this.#keys = keys;

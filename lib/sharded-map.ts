@@ -37,7 +37,7 @@ export function stringHash(key: string): number {
 }
 
 /** How many hex digits of a transaction id `idHash` reads: 64 bits of a SHA-256, more than a sender can make many ids share. */
-const ID_HASH_DIGITS = 16;
+export const ID_HASH_DIGITS = 16;
 
 /**
  * A transaction id's (64 hex digits) 32-bit hash, from its first `ID_HASH_DIGITS`: as unpredictable

@@ -19,6 +19,7 @@
  * order added (so a file's order does not depend on this process's shard hash), then those kept.
  */
 
+import { pushChunked } from '../../lib/chunked.js';
 import { ShardedMap, idHash } from '../../lib/sharded-map.js';
 
 /** How many stale bucket entries (beyond the live ids) are tolerated before the buckets are compacted. */
@@ -288,9 +289,7 @@ export class RecentTransactions {
       this.pushSecond(e.exp);
       return;
     }
-    const last = chunks[chunks.length - 1]!;
-    if (last.length < BUCKET_CHUNK) last.push(e);
-    else chunks.push([e]);
+    pushChunked(chunks, e, BUCKET_CHUNK);
   }
 
   /**
@@ -303,13 +302,7 @@ export class RecentTransactions {
     const buckets = new Map<number, Entry[][]>();
     for (const [sec, chunks] of this.buckets) {
       const kept: Entry[][] = [];
-      let last: Entry[] | null = null;
-      for (const chunk of chunks)
-        for (const e of chunk) {
-          if (this.byId.get(e.id) !== e) continue;
-          if (last === null || last.length >= BUCKET_CHUNK) kept.push((last = []));
-          last.push(e);
-        }
+      for (const chunk of chunks) for (const e of chunk) if (this.byId.get(e.id) === e) pushChunked(kept, e, BUCKET_CHUNK);
       if (kept.length > 0) buckets.set(sec, kept);
     }
     this.buckets = buckets;
