@@ -31,16 +31,7 @@ import { BlockHeaderState } from '../block/block-header-state.js';
 import { betterHead, ForkDatabase, type DoubleSign } from '../block/fork-database.js';
 import { ContractVm, validate as validateWasm } from '../vm/contract-vm.js';
 import { ChainState, type StateStoreOptions, type StoreWrite } from '../state/chain-state.js';
-import {
-  COMMIT_KEY,
-  STATE_COMMIT_BLOCKS,
-  decodeCommit,
-  encodeCommit,
-  restoreRecent,
-  recentKey,
-  RECENT_VALUE,
-  type StoreCommit,
-} from '../state/store-commit.js';
+import { COMMIT_KEY, STATE_COMMIT_BLOCKS, decodeCommit, encodeCommit, type StoreCommit } from '../state/store-commit.js';
 import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
@@ -68,6 +59,7 @@ import { TransactionStatus } from './transaction-status.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
 import { RecentTransactions } from '../state/recent-transactions.js';
+import { StoredRecent } from '../state/stored-recent.js';
 import { createGovernanceAccounts, updateProducersAuthority } from './producers-authority.js';
 import { fromLegacySchedule, toLegacySchedule } from './legacy-schedule.js';
 
@@ -106,6 +98,11 @@ interface PendingBlock {
   ids: string[];
 }
 
+/** The second of a head block's time: ids expiring at or before it are expired once it is the head. */
+function headSecond(head: { timestamp: number }): number {
+  return Math.floor(slotToMs(head.timestamp) / 1000);
+}
+
 /** A block applied on top of the last irreversible one: how to pop it again (Leap's undo session per block). */
 interface ReversibleBlock {
   /** Undo mark opened before the block's changes. */
@@ -115,6 +112,8 @@ interface ReversibleBlock {
   head: HeadBlock;
   /** Ids (hex) of its transactions (taken back out of the duplicate-check set when popped). */
   ids: string[];
+  /** With a state store: the commits queued before it was applied (a later one holds its ids; stored-recent.ts). */
+  commitsBefore: number;
 }
 
 /** The genesis producer schedule: `eosio` signing with the genesis key (version 0). */
@@ -256,8 +255,13 @@ export class Chain {
   private readonly now: () => number;
   private readonly summaries: Array<Uint8Array | undefined> = new Array(TAPOS_WINDOW);
   private readonly summarySlots: number[] = new Array(TAPOS_WINDOW).fill(0);
-  /** Unexpired transaction ids (duplicate checks), expired in expiration order as heads advance. */
+  /**
+   * Unexpired transaction ids (duplicate checks), expired in expiration order as heads advance: all
+   * of them without a state store; with one, those not yet kept for good by the store (`stored`).
+   */
   private readonly recent = new RecentTransactions();
+  /** With a state store: the ids it holds, and which of `recent` may leave memory (stored-recent.ts). */
+  private readonly stored: StoredRecent | null;
   /** Recent transactions and where they are (get_transaction_status). */
   readonly transactionStatus = new TransactionStatus();
   private readonly unflushed = new Map<number, SignedBlock>();
@@ -279,7 +283,7 @@ export class Chain {
 
   private constructor(opts: ChainOptions) {
     this.state = new ChainState(opts.stateStore?.() ?? {});
-    if (this.state.persistent) this.recent.trackChanges();
+    this.stored = this.state.store ? new StoredRecent(this.state.store, this.recent, this.state) : null;
     this.auth = new AuthorizationManager(this.state);
     this.genesis = opts.genesis;
     this.producerKey = opts.producerKey;
@@ -362,7 +366,7 @@ export class Chain {
    * the recorded id and header state, no snapshot is newer, and the recorded sum hashes to the
    * recorded digest (with `verifyStateStore`, also a recompute over the whole store); returns the
    * block number, or why not (then, if loading had begun, `startedFromStore` is -1). Costs the
-   * secondary indexes and the unexpired transaction ids, not the accounts and tables.
+   * secondary indexes, not the accounts, tables and transaction ids (those stay in the store).
    */
   private async openStore(opts: ChainOptions): Promise<number | string> {
     const store = this.state.store!;
@@ -402,9 +406,7 @@ export class Chain {
       return 'state store: its record sum does not hash to its recorded digest';
     this.startedFromStore = -1;
     try {
-      this.state.openAtCommit(c);
-      // the HTTP server already answers get_info ("replaying") while the chain opens: a turn between slices
-      await restoreRecent(store, this.recent, () => new Promise<void>((resolve) => setImmediate(resolve)));
+      this.state.openAtCommit(c); // the transaction ids stay in the store (stored-recent.ts)
     } catch (e) {
       return `state store: ${(e as Error).message}`;
     }
@@ -449,7 +451,7 @@ export class Chain {
   /** The writes that go with the records at a commit: the ids changed since the last one and the commit record. */
   private readonly commitWrites = (digest: Uint8Array): StoreWrite[] => {
     const out: StoreWrite[] = [];
-    for (const c of this.recent.takeChanges()) out.push([recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null]);
+    this.stored?.commitWrites(out, headSecond(this.head));
     const { sum, count } = this.state.recordSum;
     const commit: StoreCommit = {
       chainId: this.chainId,
@@ -496,6 +498,7 @@ export class Chain {
       // flight (blocks sealed back to back) the commit is owed until the log catches up
       ready: this.head.num <= this.log.length + 1,
     });
+    this.stored?.settle();
   }
 
   /**
@@ -582,6 +585,10 @@ export class Chain {
     }
     if (!bytesEqual(this.state.digest(), h.stateDigest)) return 'state snapshot: the loaded state does not hash to its recorded digest';
     for (const [txid, exp] of file.recent) this.recent.add(txid, exp);
+    this.stored?.irreversible(
+      file.recent.map(([txid]) => txid),
+      this.state.commitsQueued,
+    );
     for (const [num, sid, slot] of file.summaries) {
       this.summaries[num & 0xffff] = sid;
       this.summarySlots[num & 0xffff] = slot;
@@ -602,7 +609,8 @@ export class Chain {
     if (this.state.persistent && this.head.num > this.log.length + 1) return null;
     const capture = this.state.beginCapture(this.state.persistent ? this.commitWrites : undefined);
     if (!capture) return null;
-    const recent = this.recent.beginCapture();
+    // with a store, the ids at N are the store's, read through the view of the capture's commit
+    const recent = this.stored ? { stored: this.stored, nowSec: headSecond(this.head) } : this.recent.beginCapture();
     if (!recent) {
       this.state.endCapture(capture);
       return null;
@@ -746,10 +754,11 @@ export class Chain {
   private pushReversible(mark: number, head: HeadBlock, ids: string[]): void {
     const before = this.head;
     this.setHead(head);
-    this.reversible.push({ mark, before, head, ids });
+    this.reversible.push({ mark, before, head, ids, commitsBefore: this.state.commitsQueued });
     const lib = head.state.dposIrreversibleBlocknum;
     while (this.reversible.length > 0 && this.reversible[0]!.head.num <= lib) {
-      this.reversible.shift();
+      const r = this.reversible.shift()!;
+      this.stored?.irreversible(r.ids, r.commitsBefore);
       this.state.undo.releaseOldest(this.reversible[0]?.mark ?? this.pendingMark ?? this.state.undo.end);
     }
     this.forkDb.prune(lib);
@@ -898,6 +907,7 @@ export class Chain {
     if (!top) throw new ChainError('fork_database_exception', `block ${this.head.num} is irreversible and cannot be popped`);
     this.state.undo.rollback(top.mark);
     for (const id of top.ids) this.recent.delete(id);
+    this.stored?.popped(top.ids);
     if (this.summaries[top.head.num & 0xffff] === top.head.id) this.summaries[top.head.num & 0xffff] = undefined;
     this.head = top.before;
     const hs = top.before.state;
@@ -947,8 +957,7 @@ export class Chain {
     this.mirrorSchedules(head);
     this.summaries[head.num & 0xffff] = head.id;
     this.summarySlots[head.num & 0xffff] = head.timestamp;
-    const nowSec = Math.floor(slotToMs(head.timestamp) / 1000);
-    this.recent.expire(nowSec);
+    this.recent.expire(headSecond(head));
   }
 
   /** The head or a reversible block by number, with its header state; undefined once irreversible. */
@@ -1039,7 +1048,8 @@ export class Chain {
     // Leap's producer reports an expiration before the pending block time as expired before it looks
     // for a duplicate: the set may still hold such an id (expiry runs at the head's time, and a head
     // expires at most EXPIRE_STEP ids)
-    if (exp >= nowSec && this.recent.has(d.idHex)) throw new ChainError('tx_duplicate', `duplicate transaction ${d.idHex}`);
+    if (exp >= nowSec && (this.stored ? this.stored.has(d.idHex, exp) : this.recent.has(d.idHex)))
+      throw new ChainError('tx_duplicate', `duplicate transaction ${d.idHex}`);
     const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, -1);
     if (exp <= nowSec) {
       throw new ChainError(

@@ -258,6 +258,13 @@ export class ChainState {
 
   /** Commits queued and not landed yet. */
   private inFlight = 0;
+  /**
+   * Commits queued since the start, and of them landed (in order: commit k landed once
+   * `commitsLanded >= k`). A commit's `more` writes run when it is queued, as commit number
+   * `commitsQueued` (stored-recent.ts keys its ids' eviction to them).
+   */
+  commitsQueued = 0;
+  commitsLanded = 0;
   /** Settles once every commit queued so far landed (or one failed); commits land in order. */
   private lastLanding: Promise<void> = Promise.resolve();
   /** The first commit failure: every later safe point throws it (the store is behind memory). */
@@ -304,6 +311,7 @@ export class ChainState {
     if (this.failure) throw this.failure;
     const t0 = performance.now();
     const digest = this.digest();
+    this.commitsQueued++;
     this.writtenSinceCapture += this.accounts.changedCount + this.tables.changedCount;
     const out: StoreWrite[] = [];
     this.accounts.writes(out);
@@ -320,6 +328,7 @@ export class ChainState {
       .then(() => written)
       .then(
         () => {
+          this.commitsLanded++;
           this.accounts.landed();
           this.tables.landed();
           this.work.landMs += performance.now() - t1;

@@ -80,6 +80,11 @@ export class OrderedStore {
     return v === undefined ? undefined : new Uint8Array(v);
   }
 
+  /** Whether the store holds `key` (its value read in place, not copied). */
+  has(key: Uint8Array): boolean {
+    return this.readInPlace(key) !== undefined;
+  }
+
   /**
    * `decode` of the value of `key`, read in place: the bytes it gets are lmdb-js's read buffer,
    * valid only until the store's next read, so it copies what it keeps. A cache miss of the state
@@ -164,15 +169,19 @@ export class OrderedStore {
   }
 
   /**
-   * The keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time (each lmdb-js's own
-   * copy, values not read): for a reader that needs the keys alone (the transaction ids a restart
-   * reloads).
+   * The keys in [start, end) (through `view` when given), in key order, read `STORE_RANGE_BATCH` at
+   * a time (each lmdb-js's own copy, values not read): for a reader that needs the keys alone (the
+   * transaction ids a commit expires or a snapshot writes).
    */
-  *keys(start: Uint8Array, end: Uint8Array): Generator<Uint8Array> {
+  *keys(start: Uint8Array, end: Uint8Array, view?: StoreView): Generator<Uint8Array> {
+    const transaction = (view as LmdbView | undefined)?.txn;
     yield* paged(
       start,
       (k) => k,
-      (from, exclusiveStart) => Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH })),
+      (from, exclusiveStart) =>
+        Array.from(
+          this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, ...(transaction ? { transaction } : {}) }),
+        ),
     );
   }
 

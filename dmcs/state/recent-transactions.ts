@@ -182,14 +182,22 @@ export class RecentTransactions {
   }
 
   /**
-   * Adds `id`, expiring at `exp`, as the state store already holds it (a restart at the store's
-   * commit): no change is kept for the next commit.
+   * Drops `id` from memory without a change for the store, which keeps it (stored-recent.ts: its
+   * block is irreversible and a commit holding it landed); its bucket entry goes stale.
    */
-  restore(id: string, exp: number): void {
-    if (this.byId.has(id)) this.stale++;
-    const e: Entry = { id, exp, epoch: 0 };
-    this.byId.set(id, e);
-    this.place(e);
+  evict(id: string): boolean {
+    const e = this.byId.get(id);
+    if (!e) return false;
+    this.forget(e);
+    this.byId.delete(id);
+    this.stale++;
+    this.compactIfStale();
+    return true;
+  }
+
+  /** The earliest expiration second with a bucket (live or stale entries), or undefined when none. */
+  get oldestSecond(): number | undefined {
+    return this.seconds[0];
   }
 
   /** Removes `id` (a rollback); its bucket entry goes stale. */

@@ -21,7 +21,8 @@ import { decodeIndexEntries, decodeIndexHeader, encodeIndex } from './index-code
 import type { AccountResourceLimits } from './resource-limits.js';
 import type { Schedule } from './producer-schedule.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
-import type { RecentCapture, RecentId } from './recent-transactions.js';
+import { RecentCapture, type RecentId } from './recent-transactions.js';
+import type { StoreView } from './ordered-store.js';
 import {
   Section,
   SNAPSHOT_MAGIC,
@@ -61,13 +62,32 @@ export const SNAPSHOT_SLICE_MS = 4;
 export interface SnapshotMeta extends SnapshotHead {
   /**
    * Known transaction ids (hex) and their expirations (duplicate checks): a copy-on-write view of
-   * them at N (recent-transactions.ts), walked while the file is written, or a list.
+   * them at N (recent-transactions.ts), walked while the file is written, or a list; with a state
+   * store, the store's, read through the capture's view, those expiring after the block's second
+   * (stored-recent.ts).
    */
-  recent: RecentCapture | ReadonlyArray<readonly [string, number]>;
+  recent: RecentCapture | ReadonlyArray<readonly [string, number]> | StoredRecentAt;
   /** [block number, id, slot] of the last `SNAPSHOT_SUMMARIES` blocks (TaPoS). */
   summaries: Array<[number, Uint8Array, number]>;
   /** Leap's block header state after block N; a snapshot without it is not used by a chain. */
   blockHeaderState?: BlockHeaderStateJSON;
+}
+
+/** An id as the state store keeps it: its 32 bytes and its expiration second. */
+export interface StoredId {
+  readonly id: Uint8Array;
+  readonly exp: number;
+}
+
+/**
+ * The ids of a snapshot with a state store: in the store, expiring after `nowSec` (block N's
+ * second), read through the capture's view (stored-recent.ts `StoredRecent`).
+ */
+export interface StoredRecentAt {
+  readonly stored: {
+    snapshotIds(view: StoreView, nowSec: number, batch: number): Iterable<readonly StoredId[]>;
+  };
+  readonly nowSec: number;
 }
 
 /** The producer schedules as a snapshot stores them (`pending` is recomputed from the header state). */
@@ -101,22 +121,37 @@ export class StateSnapshot {
 
   private closeRecent(): void {
     const r = this.meta.recent;
-    if (!Array.isArray(r)) (r as RecentCapture).close();
+    if (r instanceof RecentCapture) r.close();
   }
 
-  /** The ids at N in batches (one batch, maybe empty, when there are none: a RECENT section is always written). */
-  private *recentBatches(chunkBytes: number): Generator<readonly RecentId[]> {
+  /**
+   * The RECENT sections' payloads at N (at least one, maybe of no id: a RECENT section is always
+   * written); `view` is the capture's store view, with a state store.
+   */
+  private *recentSections(w: BinaryWriter, chunkBytes: number, view: StoreView | null): Generator<Uint8Array> {
     const r = this.meta.recent;
-    if (Array.isArray(r)) {
-      yield (r as ReadonlyArray<readonly [string, number]>).map(([id, exp]) => ({ id, exp }));
-      return;
-    }
+    const batch = Math.max(1, Math.min(SNAPSHOT_RECENT_BATCH, Math.floor(chunkBytes / RECENT_ID_BYTES)));
     let any = false;
-    for (const b of (r as RecentCapture).batches(Math.max(1, Math.min(SNAPSHOT_RECENT_BATCH, Math.floor(chunkBytes / RECENT_ID_BYTES))))) {
+    if (Array.isArray(r)) {
       any = true;
-      yield b;
+      yield encodeRecent(
+        w,
+        (r as ReadonlyArray<readonly [string, number]>).map(([id, exp]) => ({ id, exp })),
+      );
+    } else if (r instanceof RecentCapture) {
+      for (const b of r.batches(batch)) {
+        any = true;
+        yield encodeRecent(w, b);
+      }
+    } else {
+      if (view === null) throw new Error('snapshot: the store view of its ids is missing');
+      const { stored, nowSec } = r as StoredRecentAt;
+      for (const keys of stored.snapshotIds(view, nowSec, batch)) {
+        any = true;
+        yield encodeStoredIds(w, keys);
+      }
     }
-    if (!any) yield [];
+    if (!any) yield encodeRecent(w, []);
   }
 
   /**
@@ -192,8 +227,8 @@ export class StateSnapshot {
         if (sliceDone()) yield nextSlice();
       }
       for (const [ix, entries] of c.indexes) writeSection(out, Section.index, encodeIndex(w, ix, entries, entries.length));
-      for (const batch of this.recentBatches(chunkBytes)) {
-        writeSection(out, Section.recent, encodeRecent(w, batch));
+      for (const payload of this.recentSections(w, chunkBytes, view)) {
+        writeSection(out, Section.recent, payload);
         if (sliceDone()) yield nextSlice();
       }
       writeSection(out, Section.summaries, encodeSummaries(w, this.meta.summaries));
@@ -269,6 +304,17 @@ function encodeRecent(w: BinaryWriter, recent: readonly RecentId[]): Uint8Array 
     if (id.length !== 64 || idBytes.write(id, 0, 32, 'hex') !== 32)
       throw new Error(`snapshot: not a transaction id: ${terminalQuoted(id, 80)}`);
     w.raw(idBytes);
+    w.u32(exp);
+  }
+  return w.peek();
+}
+
+/** A RECENT payload from ids read out of the state store. */
+function encodeStoredIds(w: BinaryWriter, ids: readonly StoredId[]): Uint8Array {
+  w.reset();
+  w.varuint32(ids.length);
+  for (const { id, exp } of ids) {
+    w.raw(id);
     w.u32(exp);
   }
   return w.peek();

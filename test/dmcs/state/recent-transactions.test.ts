@@ -13,12 +13,10 @@ import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import {
   RECENT_KEY_END,
   RECENT_KEY_FIRST,
-  RECENT_RESTORE_SLICE,
   RECENT_VALUE,
   StoreFormatError,
-  recentEntry,
   recentKey,
-  restoreRecent,
+  recentKeyParts,
 } from '../../../dmcs/state/store-commit.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +25,11 @@ import { rng } from './seeded-random.js';
 
 /** A deterministic PRNG (mulberry32), so a failure replays. */
 const idOf = (i: number) => i.toString(16).padStart(64, '0');
+/** A stored id's key back as [id hex, expiration]. */
+const entryOf = (key: Uint8Array): [string, number] => {
+  const { id, exp } = recentKeyParts(key);
+  return [Buffer.from(id).toString('hex'), exp];
+};
 
 test('expire removes exactly the ids at or before now, matching a brute-force model', () => {
   const r = new RecentTransactions();
@@ -234,7 +237,7 @@ test('the changes a store commits leave it holding exactly the live ids, keyed i
       await store.commit([...r.takeChanges()].map((c) => [recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null] as const));
     }
     await store.commit([...r.takeChanges()].map((c) => [recentKey(c.id, c.exp), c.present ? RECENT_VALUE : null] as const));
-    const back = [...store.range(RECENT_KEY_FIRST, RECENT_KEY_END)].map(({ key }) => recentEntry(key));
+    const back = [...store.range(RECENT_KEY_FIRST, RECENT_KEY_END)].map(({ key }) => entryOf(key));
     assert.equal(new Map(back), new Map(r.entries()), 'the store holds the live ids with their expirations');
     assert.is(back.length, r.size, 'no id twice (a replaced expiration was removed)');
     const exps = back.map(([, exp]) => exp);
@@ -245,42 +248,9 @@ test('the changes a store commits leave it holding exactly the live ids, keyed i
     );
     assert.ok(r.size > 50, `${r.size} live ids`);
     assert.throws(
-      () => recentEntry(new Uint8Array(33)),
+      () => recentKeyParts(new Uint8Array(33)),
       (e: unknown) => e instanceof StoreFormatError,
     );
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a restart reloads the ids the store holds, a slice between two turns, and expires them as before', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-recent-restore-'));
-  const store = new OrderedStore(dir);
-  const live = new RecentTransactions();
-  live.trackChanges();
-  const rand = rng(29);
-  const n = Math.floor(2.5 * RECENT_RESTORE_SLICE);
-  try {
-    // expirations up to 2^32 - 1 (the key's u32: none may read back negative)
-    for (let i = 0; i < n; i++) live.add(idOf(i), i % 97 === 0 ? 0xffff_fff0 - i : 1000 + Math.floor(rand() * 5000));
-    await store.commit([...live.takeChanges()].map((c) => [recentKey(c.id, c.exp), RECENT_VALUE] as const));
-    const back = new RecentTransactions();
-    back.trackChanges();
-    const turns: number[] = [];
-    const count = await restoreRecent(store, back, async () => {
-      turns.push(back.size);
-    });
-    assert.is(count, n);
-    assert.equal(
-      turns,
-      Array.from({ length: Math.floor(n / RECENT_RESTORE_SLICE) }, (_, i) => (i + 1) * RECENT_RESTORE_SLICE),
-      'a turn after every slice',
-    );
-    assert.equal(new Map(back.entries()), new Map(live.entries()));
-    assert.equal([...back.takeChanges()], [], 'nothing to write back: the store holds them');
-    for (const now of [1000, 2500, 6000, 0xffff_ffff]) assert.is(back.expire(now), live.expire(now), `expired at ${now}`);
-    assert.is(back.size, 0);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
