@@ -148,22 +148,25 @@ const idScratch = Buffer.alloc(32);
  */
 export function recentKey(idHex: string, exp: number): Uint8Array {
   if (idHex.length !== 64 || idScratch.write(idHex, 0, 32, 'hex') !== 32) throw new StoreFormatError('not a transaction id');
-  const k = new Uint8Array(RECENT_KEY_BYTES);
+  const k = recentPrefix(RECENT_KEY_BYTES, exp);
+  k.set(idScratch, 5);
+  return k;
+}
+
+/** `bytes` bytes starting 'x' ‖ u32 `exp` (big-endian: keys sort by expiration). */
+function recentPrefix(bytes: number, exp: number): Uint8Array {
+  const k = new Uint8Array(bytes);
   k[0] = RECENT_TAG;
   k[1] = exp >>> 24;
   k[2] = (exp >>> 16) & 0xff;
   k[3] = (exp >>> 8) & 0xff;
   k[4] = exp & 0xff;
-  k.set(idScratch, 5);
   return k;
 }
 
 /** The first key of expiration second `sec`: the ids of earlier seconds sort before it. */
 export function recentSecondKey(sec: number): Uint8Array {
-  const k = new Uint8Array(5);
-  k[0] = RECENT_TAG;
-  new DataView(k.buffer).setUint32(1, sec);
-  return k;
+  return recentPrefix(5, sec);
 }
 
 /** An id's key back as its 32 bytes (a view of the key) and its expiration second; `StoreFormatError` when malformed. */

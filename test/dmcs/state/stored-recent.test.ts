@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
 import { StoredRecent } from '../../../dmcs/state/stored-recent.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
-import { RECENT_KEY_END, RECENT_KEY_FIRST, recentKeyParts } from '../../../dmcs/state/store-commit.js';
+import {
+  RECENT_KEY_END,
+  RECENT_KEY_FIRST,
+  StoreFormatError,
+  recentKey,
+  recentKeyParts,
+  recentSecondKey,
+} from '../../../dmcs/state/store-commit.js';
 import type { StoreWrite } from '../../../dmcs/state/chain-state.js';
 import { rng } from './seeded-random.js';
 
@@ -40,20 +47,30 @@ function rig(dir: string) {
   return { store, counts, young, stored, commit, storedIds };
 }
 
-test('has answers as a model of the unexpired ids over commits landing late, lagging irreversibility, pops and expiry', async () => {
+/** Runs `fn` on a rig over a fresh store in a temporary folder, then closes and removes it. */
+async function withRig(fn: (r: ReturnType<typeof rig>) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-stored-recent-'));
-  const { store, counts, young, stored, commit, storedIds } = rig(dir);
-  const rand = rng(41);
-  const model = new Map<string, number>(); // unexpired ids → expiration
-  const everSeen = new Map<string, number>();
-  /** Reversible blocks, oldest first: their ids, and the commits queued before they were applied. */
-  const reversible: Array<{ ids: string[]; before: number }> = [];
-  let now = 10_000;
-  let next = 0;
-  let inFlight: Promise<void> = Promise.resolve();
-  let maxYoung = 0;
-  let pops = 0;
+  const r = rig(dir);
   try {
+    await fn(r);
+  } finally {
+    await r.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('has answers as a model of the unexpired ids over commits landing late, lagging irreversibility, pops and expiry', async () => {
+  await withRig(async ({ counts, young, stored, commit, storedIds }) => {
+    const rand = rng(41);
+    const model = new Map<string, number>(); // unexpired ids → expiration
+    const everSeen = new Map<string, number>();
+    /** Reversible blocks, oldest first: their ids, and the commits queued before they were applied. */
+    const reversible: Array<{ ids: string[]; before: number }> = [];
+    let now = 10_000;
+    let next = 0;
+    let inFlight: Promise<void> = Promise.resolve();
+    let maxYoung = 0;
+    let pops = 0;
     for (let step = 0; step < 400; step++) {
       // sometimes the head block is popped (a fork switch) before it is irreversible: a commit that
       // landed may hold its ids
@@ -121,16 +138,11 @@ test('has answers as a model of the unexpired ids over commits landing late, lag
     young.expire(now);
     await commit(now);
     assert.equal(storedIds(), new Map(), 'the store holds no expired id');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a popped block removes its ids at once though a landed commit wrote them; re-added, they are known again', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-stored-recent-pop-'));
-  const { store, young, stored, commit } = rig(dir);
-  try {
+  await withRig(async ({ store, young, stored, commit }) => {
     const ids = [idOf(1), idOf(2)];
     for (const id of ids) young.add(id, 5000);
     await commit(1000); // the store holds them; the block is still reversible
@@ -146,16 +158,11 @@ test('a popped block removes its ids at once though a landed commit wrote them; 
     assert.ok(stored.has(ids[0]!, 5000), 're-added: known');
     assert.not.ok(stored.has(ids[1]!, 5000), 'the removal landed: the store lacks it');
     assert.not.ok(store.has(new Uint8Array([0x01])), 'a key the store lacks');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("the store's own expiry walks at most EXPIRE_STEP ids a commit and never into a second memory still holds", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-stored-recent-expire-'));
-  const { store, counts, young, stored, commit, storedIds } = rig(dir);
-  try {
+  await withRig(async ({ counts, young, stored, commit, storedIds }) => {
     // 25,000 ids at one second, committed and made irreversible: the store alone holds them
     const n = 25_000;
     const ids = Array.from({ length: n }, (_, i) => idOf(i));
@@ -183,16 +190,11 @@ test("the store's own expiry walks at most EXPIRE_STEP ids a commit and never in
     await commit(3000);
     await commit(3000);
     assert.is(storedIds().size, 0);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a snapshot's ids are its commit's, read through a view, whatever later commits change", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-stored-recent-snap-'));
-  const { store, young, stored, commit } = rig(dir);
-  try {
+  await withRig(async ({ store, young, stored, commit }) => {
     for (let i = 0; i < 600; i++) young.add(idOf(i), 1000 + (i % 50));
     await commit(1010);
     const view = store.view();
@@ -210,10 +212,20 @@ test("a snapshot's ids are its commit's, read through a view, whatever later com
       .filter(([, exp]) => exp > 1010)
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
     assert.equal(got, want, 'the ids at the commit expiring after its second, by expiration then id');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+});
+
+test('a key is built only from 64 hex digits, and sorts by expiration first', () => {
+  for (const bad of ['ab'.repeat(31), 'zz'.repeat(32), `${'ab'.repeat(31)}a`, 'ab'.repeat(33), `${'ab'.repeat(31)}g0`])
+    assert.throws(
+      () => recentKey(bad, 5000),
+      (e: unknown) => e instanceof StoreFormatError,
+      bad,
+    );
+  const k = recentKey(idOf(7), 0x0102_0304);
+  assert.equal(recentKeyParts(k), { id: new Uint8Array(Buffer.from(idOf(7), 'hex')), exp: 0x0102_0304 });
+  assert.equal([...recentSecondKey(0x0102_0304)], [...k.subarray(0, 5)], "a second key is its ids' prefix");
+  assert.ok(Buffer.compare(recentKey(idOf(0xff), 7), recentKey(idOf(0), 8)) < 0, 'by expiration before id');
 });
 
 test.run();
