@@ -1287,7 +1287,11 @@ export class Chain {
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block
     // with a state store, only once enough changed since the last one (SNAPSHOT_WALK_SHARE)
-    const due = this.snapshotEvery > 0 && p.num % this.snapshotEvery === 0 && this.events.snapshot && this.state.snapshotWorthWalking;
+    const due =
+      this.snapshotEvery > 0 &&
+      p.num % this.snapshotEvery === 0 &&
+      this.events.snapshot &&
+      this.state.snapshotWorthWalking(this.stored?.spacing);
     const snap = due ? this.takeSnapshot() : null;
     try {
       await this.log.append(encodeBlock(block), id);

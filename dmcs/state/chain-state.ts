@@ -73,11 +73,14 @@ export const STATE_COMMIT_BACKLOG = 4 * STATE_COMMIT_MAX_CHANGES;
 
 /**
  * With a store, a snapshot at a multiple of the chain's `snapshotEvery` is taken only once the
- * records its commits wrote since the last snapshot began (accounts, tables and indexes, each
- * counted once per commit that wrote it), with those changed since the last commit, are at least
- * the state's records (the digest's count) over this share (`snapshotWorthWalking`). A snapshot
- * walks every record of the store, so it then costs at most this many record reads per record
- * written: spread over the transfers, a cost that does not grow with the state (issue 19). A restart
+ * records its commits wrote since the last snapshot began (every write of a commit: accounts, tables
+ * and indexes, each counted once per commit that wrote it, and the duplicate check's ids added and
+ * removed), with those changed since the last commit, are at least the records a snapshot walks (the
+ * state's, the digest's count, and the ids the last snapshot walked) over this share
+ * (`snapshotWorthWalking`). A snapshot walks every record of the store, so it then costs at most
+ * this many record reads per record written: spread over the transfers, a cost that does not grow
+ * with the state (issue 19). (The ids count on both sides: a node of few accounts and many
+ * transactions holds far more ids than state records, and its snapshots walk them all.) A restart
  * opens the store, not the snapshot (the fallback and the portable file), so its spacing can follow
  * the state's size. All in memory (no store) a restart reads the snapshot: every multiple is taken.
  * 2: the walk costs about what the commits of the records it covers cost (a record read and
@@ -86,6 +89,8 @@ export const STATE_COMMIT_BACKLOG = 4 * STATE_COMMIT_MAX_CHANGES;
  * the CPU per transfer of 20,000 holders with a 328-record cache; docs/dmcs.md.)
  */
 export const SNAPSHOT_WALK_SHARE = 2;
+
+const NO_IDS = { walked: 0, changed: 0 };
 
 /** Why the state store's commit failed: the store is behind memory and the chain must stop (a restart replays from its last commit). */
 export class StateCommitError extends CodedError<'STATE_COMMIT_FAILED'> {
@@ -243,17 +248,19 @@ export class ChainState {
     prepareMs: 0,
   };
 
-  /** With a store: records that commits wrote since the last snapshot capture began (see `SNAPSHOT_WALK_SHARE`). */
+  /** With a store: the writes of the commits queued since the last snapshot capture began (see `SNAPSHOT_WALK_SHARE`). */
   private writtenSinceCapture = 0;
 
   /**
    * Whether a snapshot now is worth its walk over the whole state (`SNAPSHOT_WALK_SHARE`): always
-   * without a store; with one, once enough records changed since the last snapshot began.
+   * without a store; with one, once enough records changed since the last snapshot began. `ids`:
+   * the transaction ids the walk reads besides the state's records, and their changes not
+   * committed yet (stored-recent.ts `spacing`).
    */
-  get snapshotWorthWalking(): boolean {
+  snapshotWorthWalking(ids: { walked: number; changed: number } = NO_IDS): boolean {
     if (this.store === null) return true;
-    const changed = this.writtenSinceCapture + this.accounts.changedCount + this.tables.changedCount;
-    return changed * SNAPSHOT_WALK_SHARE >= this.records.count;
+    const changed = this.writtenSinceCapture + this.accounts.changedCount + this.tables.changedCount + ids.changed;
+    return changed * SNAPSHOT_WALK_SHARE >= this.records.count + ids.walked;
   }
 
   /** Commits queued and not landed yet. */
@@ -316,7 +323,11 @@ export class ChainState {
     const out: StoreWrite[] = [];
     this.accounts.writes(out);
     this.tables.writes(out);
-    if (more) for (const w of more(digest)) out.push(w);
+    if (more) {
+      const extra = more(digest); // the chain's: the commit record and the transaction ids' changes
+      for (const w of extra) out.push(w);
+      this.writtenSinceCapture += extra.length;
+    }
     const t1 = performance.now();
     const written = out.length > 0 ? this.store!.commit(out) : Promise.resolve();
     this.work.writeMs += performance.now() - t1;

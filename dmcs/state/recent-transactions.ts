@@ -129,6 +129,11 @@ export class RecentTransactions {
    */
   private changes: Map<string, RecentChange> | null = null;
 
+  /** Changes kept for the next commit (`takeChanges`). */
+  get changeCount(): number {
+    return this.changes?.size ?? 0;
+  }
+
   /** Starts keeping the changes a state store writes at its next commit (`takeChanges`). */
   trackChanges(): void {
     this.changes ??= new Map();

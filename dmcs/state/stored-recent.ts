@@ -48,6 +48,8 @@ export class StoredRecent {
   private readonly tombstones = new Map<string, number>();
   /** Where the store's walk of expired ids resumes (null: from the first id). */
   private expiredFrom: Uint8Array | null = null;
+  /** The ids the last snapshot read to its end (`snapshotIds`): what the next one will walk, about (0 before the first). */
+  private lastWalked = 0;
 
   constructor(
     private readonly store: OrderedStore,
@@ -111,6 +113,14 @@ export class StoredRecent {
     if (this.tombstones.size > 0) for (const [id, by] of this.tombstones) if (by <= landed) this.tombstones.delete(id);
   }
 
+  /**
+   * The ids' side of a snapshot's spacing (chain-state.ts `SNAPSHOT_WALK_SHARE`): those the next
+   * snapshot walks (as many as the last one read) and the changes not committed yet.
+   */
+  get spacing(): { walked: number; changed: number } {
+    return { walked: this.lastWalked, changed: this.young.changeCount };
+  }
+
   /** Ids in memory now (the rest are in the store alone). */
   get inMemory(): number {
     return this.young.size;
@@ -124,13 +134,16 @@ export class StoredRecent {
   *snapshotIds(view: StoreView, nowSec: number, batch: number): Generator<readonly StoredId[]> {
     if (nowSec >= 0xffff_ffff) return; // every expiration (a u32) is at or before it
     let out: StoredId[] = [];
+    let n = 0;
     for (const key of this.store.keys(recentSecondKey(nowSec + 1), RECENT_KEY_END, view)) {
       out.push(recentKeyParts(key));
+      n++;
       if (out.length >= batch) {
         yield out;
         out = [];
       }
     }
     if (out.length > 0) yield out;
+    this.lastWalked = n;
   }
 }

@@ -5,7 +5,8 @@
 // some 250 accounts with one account created per block skips multiples until enough changed, and
 // the snapshot it then takes holds exactly the state at its block (its digest is the live digest
 // recorded after that block, and a restart without the store loads it and checks it against it).
-// All in memory (no store) the same big state still snapshots at every multiple.
+// The transaction ids a snapshot walks count too: blocks of many transactions over one account
+// space the snapshots further as the ids grow. All in memory (no store) the same big state still snapshots at every multiple.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -101,7 +102,8 @@ test('with a store, a big state with few changes skips multiples until enough ch
     }
     const setup = await snapshotBlock(dir);
     assert.is(setup, node.chain.head.num, 'the setup blocks snapshot');
-    // one account a block: at most 2 records written (it and eosio) against some 250 in the state
+    // one account a block: at most 4 writes (it, eosio, its transaction's id and a commit record)
+    // against some 250 records in the state
     let taken = 0;
     let skipped = 0;
     for (let b = 0; b < 100 * (8 / SNAPSHOT_WALK_SHARE) && taken === 0; b++) {
@@ -118,8 +120,8 @@ test('with a store, a big state with few changes skips multiples until enough ch
     assert.is(taken % EVERY, 0, 'at a multiple of snapshotEvery');
     const records = node.chain.state.recordSum.count;
     assert.ok(
-      (taken - setup) * 2 * SNAPSHOT_WALK_SHARE >= records,
-      `not before enough changed: taken after ${taken - setup} blocks of at most 2 writes, ${records} records`,
+      (taken - setup) * 4 * SNAPSHOT_WALK_SHARE >= records,
+      `not before enough changed: taken after ${taken - setup} blocks of at most 4 writes, ${records} records`,
     );
     const bytes = await readFile(join(dir, SNAPSHOT_FILE));
     const file = parseSnapshot(new Uint8Array(bytes));
@@ -137,6 +139,64 @@ test('with a store, a big state with few changes skips multiples until enough ch
     assert.is(node.chain.head.num, head);
     assert.is(bytesToHex(node.chain.state.digest()), headDigest);
     assert.is(bytesToHex(node.chain.state.recomputeDigest()), headDigest);
+  } finally {
+    await node.close();
+    removeDir(dir);
+  }
+});
+
+/** Transactions per block of `authBlock`. */
+const TRXS = 20;
+/** Store writes a block of `authBlock` makes at most besides its ids: the account, its limits' owner and the commit record, with room to spare. */
+const OTHER_WRITES = 8;
+
+/** Produces a block of `TRXS` transactions that each set the same permission of one account (one record changed, `TRXS` ids). */
+async function authBlock(node: EmbeddedNode, salt: number): Promise<void> {
+  const account = nameOf(0);
+  for (let i = 0; i < TRXS; i++) {
+    const data = eosio.encodeAction('updateauth', { account, permission: 'active', parent: 'owner', auth: authority(dev) });
+    const action = Action.from({
+      account: 'eosio',
+      name: 'updateauth',
+      authorization: [{ actor: account, permission: 'owner' }],
+      data,
+    });
+    node.pushPacked(signed(node, makeTrx(node, [action], salt * TRXS + i), sign, dev));
+  }
+  await node.produceBlock();
+  await node.snapshotsSettled();
+}
+
+test('with a store, the ids count on both sides: many transactions over few records space the snapshots by the ids they walk', async () => {
+  const dir = tempDir('snap-spacing');
+  const node = await open(dir, 16);
+  try {
+    await block(node, 0, 8);
+    const records = node.chain.state.recordSum.count;
+    // every snapshot taken, with the ids it holds (those it walked)
+    const taken: Array<{ at: number; ids: number }> = [];
+    let last = await snapshotBlock(dir);
+    for (let b = 0; b < 80; b++) {
+      await authBlock(node, b);
+      const at = await snapshotBlock(dir);
+      if (at === last) continue;
+      last = at;
+      taken.push({ at, ids: parseSnapshot(new Uint8Array(await readFile(join(dir, SNAPSHOT_FILE)))).recent.length });
+    }
+    assert.ok(taken.length >= 4, `${taken.length} snapshots`);
+    for (let i = 1; i < taken.length; i++) {
+      const gap = taken[i]!.at - taken[i - 1]!.at;
+      // the writes since the last one (at most TRXS ids and a few others a block) reached the
+      // records and the ids that one walked over the share; ids left out, the gap would stay at
+      // the few blocks the records alone need while the ids grow
+      assert.ok(
+        gap * (TRXS + OTHER_WRITES) * SNAPSHOT_WALK_SHARE >= records + taken[i - 1]!.ids,
+        `snapshot at ${taken[i]!.at} after ${gap} blocks: ${records} records and ${taken[i - 1]!.ids} ids walked before`,
+      );
+    }
+    const first = taken[1]!.at - taken[0]!.at;
+    const lastGap = taken[taken.length - 1]!.at - taken[taken.length - 2]!.at;
+    assert.ok(lastGap > 2 * first, `the gaps grow with the ids: ${taken.map((t) => t.at).join(', ')}`);
   } finally {
     await node.close();
     removeDir(dir);
