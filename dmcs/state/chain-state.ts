@@ -13,7 +13,7 @@
  */
 import { Name, sha256, bytesToHex } from '../../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
-import { TableStore, type StateCapture } from './table-store.js';
+import { TableStore, storedTablePayload, type StateCapture } from './table-store.js';
 import { SnapshotCapture } from './snapshot-capture.js';
 import { encodeAccount } from './account-codec.js';
 import { writeAuth } from './account-auth.js';
@@ -32,7 +32,7 @@ import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import { ZERO_HASH, type AccountRecord, type PermissionRecord } from './account-record.js';
 import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_PACE, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
-import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, scopeKeyKind } from './store-keys.js';
+import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, isRowKey, scopeKeyKind } from './store-keys.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
 import { CodedError } from '../../lib/coded-error.js';
 
@@ -457,8 +457,10 @@ export class ChainState {
   *stored(view: StoreView): Generator<{ account: StoredAccount; table?: undefined } | { account?: undefined; table: Uint8Array }> {
     if (this.store === null) return;
     // values read in place: the consumer (a snapshot writer) copies each before its next step
-    for (const { key, value } of this.store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
-      if (scopeKeyKind(key) === TABLE_KIND) yield { table: value };
+    const store = this.store;
+    for (const { key, value } of store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
+      if (isRowKey(key)) continue; // read with its table
+      if (scopeKeyKind(key) === TABLE_KIND) yield { table: storedTablePayload(store, value, view) };
       else yield { account: splitStored(value) };
     }
   }

@@ -20,8 +20,17 @@ export interface IndexHeader {
   readonly payer: bigint;
 }
 
-/** The index's bytes in `w` (reset first); a view into `w`'s buffer until its next use. */
-export function encodeIndex(w: BinaryWriter, ix: IndexHeader, entries: Iterable<SecondaryRow>, count: number): Uint8Array {
+/**
+ * The byte after an empty entry list in an index's stored form: its entries are stored apart, each
+ * under a key of its own (table-store.ts `ROWS_APART_MIN`; never in a snapshot).
+ */
+export const ENTRIES_APART = 1;
+
+/**
+ * The index's bytes in `w` (reset first); a view into `w`'s buffer until its next use. `apart`:
+ * the stored form of an index whose entries are stored apart (no entry, then `ENTRIES_APART`).
+ */
+export function encodeIndex(w: BinaryWriter, ix: IndexHeader, entries: Iterable<SecondaryRow>, count: number, apart = false): Uint8Array {
   w.reset();
   w.string(ix.kind);
   w.u64(ix.code);
@@ -34,7 +43,25 @@ export function encodeIndex(w: BinaryWriter, ix: IndexHeader, entries: Iterable<
     writeSecondaryKey(w, e.secondary);
     w.u64(e.payer);
   }
+  if (apart) w.u8(ENTRIES_APART);
   return w.peek();
+}
+
+/** An entry stored apart (its primary is in its key): secondary key ‖ u64 payer, in `w` (reset first); a view of `w`'s buffer. */
+export function encodeIndexEntry(w: BinaryWriter, e: SecondaryRow): Uint8Array {
+  w.reset();
+  writeSecondaryKey(w, e.secondary);
+  w.u64(e.payer);
+  return w.peek();
+}
+
+/** An entry stored apart, from its primary and its value; `SnapshotFormatError` when malformed. */
+export function decodeIndexEntry(primary: bigint, bytes: Uint8Array): SecondaryRow {
+  const r = new BinaryReader(bytes);
+  const secondary = readSecondaryKey(r);
+  const e = { primary, secondary, payer: r.u64() };
+  if (r.remaining !== 0) throw new SnapshotFormatError(`an index entry has ${r.remaining} byte(s) after its payer`);
+  return e;
 }
 
 /** Reads the header; `SnapshotFormatError` on an unknown kind. */
@@ -53,9 +80,12 @@ export function* decodeIndexEntries(r: BinaryReader): Generator<SecondaryRow> {
   }
 }
 
-/** Header and entries of one encoded index. */
-export function decodeIndex(bytes: Uint8Array): { header: IndexHeader; entries: SecondaryRow[] } {
+/** Header and entries of one encoded index; `apart`: its entries are stored apart (none here). */
+export function decodeIndex(bytes: Uint8Array): { header: IndexHeader; entries: SecondaryRow[]; apart: boolean } {
   const r = new BinaryReader(bytes);
   const header = decodeIndexHeader(r);
-  return { header, entries: [...decodeIndexEntries(r)] };
+  const entries = [...decodeIndexEntries(r)];
+  if (r.remaining === 0) return { header, entries, apart: false };
+  if (r.u8() !== ENTRIES_APART || entries.length > 0 || r.remaining !== 0) throw new SnapshotFormatError('a malformed stored index');
+  return { header, entries, apart: true };
 }

@@ -23,7 +23,8 @@ export interface IndexOwner {
   readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
   dropIndex(ix: SecondaryIndex): void;
   /** An entry was added or removed: with a store, the index is written at the next flush. */
-  indexChanged(ix: SecondaryIndex): void;
+  /** `ix` changed: its entry of `primary`, or (none) the index itself. */
+  indexChanged(ix: SecondaryIndex, primary?: bigint): void;
 }
 
 function cmpKey(a: SecondaryKey, b: SecondaryKey): number {
@@ -39,6 +40,11 @@ function compareRows(a: SecondaryRow, b: SecondaryRow): number {
 export class SecondaryIndex implements SecondaryTable {
   /** The last snapshot capture that handled this index (snapshot-capture.ts). */
   snapshotEpoch = 0;
+  /**
+   * With a store: whether the store holds this index's entries under keys of their own (table-store.ts
+   * `ROWS_APART_MIN`), so a commit writes the entries changed since the last. Kept for its life.
+   */
+  entriesApart = false;
   /** Entries in (secondary, primary) order. */
   private readonly order = new SortedChunks<SecondaryRow>(compareRows);
   private readonly byPrimary = new Map<bigint, SecondaryRow>();
@@ -149,7 +155,7 @@ export class SecondaryIndex implements SecondaryTable {
 
   private insert(row: SecondaryRow): void {
     this.beforeChange();
-    this.owner.indexChanged(this);
+    this.owner.indexChanged(this, row.primary);
     this.order.insert(row);
     this.byPrimary.set(row.primary, row);
     this.owner.records.add(indexEntryRecordHash(this, row, transientRecordHash));
@@ -158,7 +164,7 @@ export class SecondaryIndex implements SecondaryTable {
   private delete(row: SecondaryRow): void {
     this.beforeChange();
     if (!this.order.delete(row)) return;
-    this.owner.indexChanged(this);
+    this.owner.indexChanged(this, row.primary);
     this.byPrimary.delete(row.primary);
     this.owner.records.remove(indexEntryRecordHash(this, row, transientRecordHash));
   }

@@ -4,9 +4,14 @@
  *
  *   'S' ‖ u64 name ‖ 0x00                              an account (account-store.ts)
  *   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table      a contract table (table-store.ts)
+ *   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table ‖ u64 primary
+ *                                                      a row of a table whose rows are stored
+ *                                                      apart (right after its table's key)
  *   'D' ‖ u64 code ‖ u64 scope ‖ u64 table             nothing: the tables of each code, in
  *                                                      (code, scope, table) order
  *   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table   a secondary index (table-store.ts)
+ *   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table ‖ u64 primary
+ *                                                      an entry of an index stored apart
  *
  * all big-endian, so names sort in Antelope's order. Why an account's tables sit right after it,
  * keyed by scope first: a B+tree commit copies every page it changes, and with random keys over a
@@ -24,6 +29,10 @@ export const SCOPE_KEYS_END = new Uint8Array([SCOPE_TAG + 1]);
 /** The byte after the name in a `'S'` key: what the record is. */
 export const ACCOUNT_KIND = 0;
 export const TABLE_KIND = 1;
+/** A table key's length; a row key is one u64 longer. */
+const TABLE_KEY_BYTES = 26;
+/** An index key's length; an entry key is one u64 longer. */
+const INDEX_KEY_BYTES = 26;
 
 const DIRECTORY_TAG = 0x44;
 const INDEX_TAG = 0x49;
@@ -46,7 +55,7 @@ export function accountKey(name: bigint): Uint8Array {
 }
 
 export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
-  const k = new Uint8Array(26);
+  const k = new Uint8Array(TABLE_KEY_BYTES);
   const v = new DataView(k.buffer);
   k[0] = SCOPE_TAG;
   v.setBigUint64(1, scope);
@@ -56,7 +65,32 @@ export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array
   return k;
 }
 
-/** What a `'S'` key holds (`ACCOUNT_KIND`, `TABLE_KIND`). */
+/** The key of a row of a table stored apart: its table's key ‖ u64 primary. */
+export function rowKey(code: bigint, scope: bigint, table: bigint, primary: bigint): Uint8Array {
+  const k = new Uint8Array(TABLE_KEY_BYTES + 8);
+  k.set(tableKey(code, scope, table));
+  new DataView(k.buffer).setBigUint64(TABLE_KEY_BYTES, primary);
+  return k;
+}
+
+/** Bounds around the row keys of a table stored apart: [its first possible row key, a key just past its last). */
+export function rowKeyBounds(code: bigint, scope: bigint, table: bigint): [Uint8Array, Uint8Array] {
+  const end = new Uint8Array(TABLE_KEY_BYTES + 9); // the greatest row key ‖ 0x00
+  end.set(rowKey(code, scope, table, 0xffff_ffff_ffff_ffffn));
+  return [rowKey(code, scope, table, 0n), end];
+}
+
+/** Whether a `'S'` key is a row of a table stored apart (not an account or a table). */
+export function isRowKey(key: Uint8Array): boolean {
+  return key.length === TABLE_KEY_BYTES + 8 && key[9] === TABLE_KIND;
+}
+
+/** The primary key of a row key. */
+export function primaryOfRowKey(key: Uint8Array): bigint {
+  return new DataView(key.buffer, key.byteOffset, key.length).getBigUint64(TABLE_KEY_BYTES);
+}
+
+/** What a `'S'` key holds (`ACCOUNT_KIND`, `TABLE_KIND`; a row key is `TABLE_KIND` too: `isRowKey`). */
 export function scopeKeyKind(key: Uint8Array): number {
   return key[9]!;
 }
@@ -105,9 +139,27 @@ export function tableOfDirectoryKey(key: Uint8Array): TableId {
   return { code: v.getBigUint64(1), scope: v.getBigUint64(9), table: v.getBigUint64(17) };
 }
 
+/** The key of an entry of an index stored apart: its index's key ‖ u64 primary. */
+export function indexEntryKey(kind: number, code: bigint, scope: bigint, table: bigint, primary: bigint): Uint8Array {
+  const k = new Uint8Array(INDEX_KEY_BYTES + 8);
+  k.set(indexKey(kind, code, scope, table));
+  new DataView(k.buffer).setBigUint64(INDEX_KEY_BYTES, primary);
+  return k;
+}
+
+/** Whether an `'I'` key is an entry of an index stored apart (not an index). */
+export function isIndexEntryKey(key: Uint8Array): boolean {
+  return key.length === INDEX_KEY_BYTES + 8;
+}
+
+/** The primary key of an index entry key. */
+export function primaryOfIndexEntryKey(key: Uint8Array): bigint {
+  return new DataView(key.buffer, key.byteOffset, key.length).getBigUint64(INDEX_KEY_BYTES);
+}
+
 /** An index's key; `kind` is its place in SECONDARY_KINDS (index-codec.ts). */
 export function indexKey(kind: number, code: bigint, scope: bigint, table: bigint): Uint8Array {
-  const k = new Uint8Array(26);
+  const k = new Uint8Array(INDEX_KEY_BYTES);
   const v = new DataView(k.buffer);
   k[0] = INDEX_TAG;
   k[1] = kind;

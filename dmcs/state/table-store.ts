@@ -15,6 +15,12 @@
  *         while the table exists (the tables of a code in order, for `tablesOf`)
  *   value the snapshot's TABLE section payload (code, scope, table, payer, rows)
  *
+ * or, for a table that held at least `ROWS_APART_MIN` rows at a commit (then for its life), its
+ * rows apart, so a commit writes the rows it changed and not the whole table again:
+ *
+ *   key   the table's key as above, value: the payload with no row, then `ROWS_APART`
+ *   key   the table's key ‖ u64 primary (right after it), value: u64 payer ‖ the row's bytes
+ *
  * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
  * written by a commit that has not landed yet, or that an undo closure of a reversible block still
  * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts),
@@ -25,32 +31,43 @@
  *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
  *   value the snapshot's INDEX section payload (index-codec.ts)
  *
+ * or, from `ROWS_APART_MIN` entries on, by the entries changed: the payload with no entry then
+ * `ENTRIES_APART` under that key, each entry under the key ‖ u64 primary (secondary key ‖ payer).
+ *
  * so a state reopened from the store reads them all back (`loadIndexes`).
  */
-import type { ContractDatabase, ContractTable, DbRow, SecondaryKind } from '../vm/contract-host.js';
+import type { ContractDatabase, ContractTable, DbRow, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
 import { SortedChunks } from './sorted-chunks.js';
 import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import { indexRecordHash, rowRecordHash, tableRecordHash, transientRecordHash, type HashAccumulator } from './state-digest.js';
-import type { OrderedStore } from './ordered-store.js';
+import type { OrderedStore, StoreView } from './ordered-store.js';
 import {
   INDEX_KEYS_END,
   INDEX_KEYS_FIRST,
   SCOPE_KEYS_END,
   SCOPE_KEYS_FIRST,
   TABLE_KIND,
+  indexEntryKey,
   indexKey,
+  isIndexEntryKey,
+  isRowKey,
+  primaryOfIndexEntryKey,
+  primaryOfRowKey,
+  rowKey,
+  rowKeyBounds,
   scopeKeyKind,
   tableDirectoryKey,
   tableDirectoryBounds,
   tableKey,
   tableOfDirectoryKey,
   tableOfKey,
+  type TableId,
 } from './store-keys.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
-import { SECONDARY_KINDS, decodeIndex, encodeIndex } from './index-codec.js';
+import { SECONDARY_KINDS, decodeIndex, decodeIndexEntry, encodeIndex, encodeIndexEntry, type IndexHeader } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
@@ -79,6 +96,17 @@ export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
 export const PREPARE_ROWS_MAX = 256;
 
 /**
+ * A table of at least this many rows at a commit is stored with each row under a key of its own
+ * (`rowKey`), and stays so: a commit then writes the rows changed since the last, not the whole
+ * table again (a contract keeping all its rows in one scope, such as dSocial's posts, rewrote every
+ * post at each commit that changed one). Smaller tables stay one value (read back in one `get`).
+ * Secondary indexes the same, by entries (`indexEntryKey`; they stay whole in memory).
+ */
+export const ROWS_APART_MIN = 256;
+/** The byte after an empty row list in a stored table's form: its rows are stored apart. */
+const ROWS_APART = 1;
+
+/**
  * Rows a table keeps in one array, in key order (its queries scan it); past this it moves to a key
  * order and a map (O(log n) each). A one-row table with those took 874 bytes of heap, 519 with the
  * array (docs/dmcs.md, "Small tables without a map").
@@ -95,6 +123,12 @@ export class Table implements ContractTable {
    * store, or written by a commit since it was last attached); when not, the next commit writes it.
    */
   inStore = false;
+  /**
+   * With a store: whether the store holds this table's rows under keys of their own (`ROWS_APART_MIN`),
+   * so a commit writes only the rows changed since the last one. Set by the commit that first wrote
+   * them so, or when read back so; kept for the table's life.
+   */
+  rowsApart = false;
   /**
    * The rows in key order while there are at most `FEW_ROWS_MAX` of them (null once the table
    * outgrew that): most tables of a large state hold one row (a holder's balance), and a state
@@ -248,7 +282,7 @@ export class Table implements ContractTable {
 
   private insertRow(row: DbRow): void {
     this.beforeChange();
-    this.store_.markChanged(this);
+    this.store_.markChanged(this, row.primary);
     const few = this.few;
     if (few !== null && few.length < FEW_ROWS_MAX) few.splice(this.indexOf(row.primary), 0, row);
     else {
@@ -265,7 +299,7 @@ export class Table implements ContractTable {
     const row = few === null ? this.byKey!.get(primary) : few[i]?.primary === primary ? few[i] : undefined;
     if (!row) return;
     this.beforeChange();
-    this.store_.markChanged(this);
+    this.store_.markChanged(this, primary);
     if (few !== null) few.splice(i, 1);
     else {
       this.order!.delete(primary);
@@ -276,7 +310,7 @@ export class Table implements ContractTable {
 
   private replaceRow(old: DbRow, next: DbRow): void {
     this.beforeChange();
-    this.store_.markChanged(this);
+    this.store_.markChanged(this, old.primary);
     const few = this.few;
     if (few !== null) few[this.indexOf(old.primary)] = next;
     else this.byKey!.set(old.primary, next);
@@ -327,19 +361,47 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** With a store: indexes created, changed or removed since the last flush, by key. */
   private readonly changedIndexes = new Map<string, SecondaryIndex>();
+  /** Of `changedIndexes`, those stored apart: the primary keys of their entries changed since the last flush. */
+  private readonly changedEntries = new Map<string, Set<bigint>>();
 
-  indexChanged(ix: SecondaryIndex): void {
-    if (this.store !== null) this.changedIndexes.set(indexKeyString(ix), ix);
+  indexChanged(ix: SecondaryIndex, primary?: bigint): void {
+    if (this.store === null) return;
+    const key = indexKeyString(ix);
+    this.changedIndexes.set(key, ix);
+    if (ix.entriesApart && primary !== undefined) {
+      let entries = this.changedEntries.get(key);
+      if (entries === undefined) this.changedEntries.set(key, (entries = new Set()));
+      entries.add(primary);
+    }
   }
 
-  /** Reads every index back from the store (a state reopened at its last commit); O(entries). */
+  /**
+   * Reads every index back from the store (a state reopened at its last commit); O(entries). The
+   * entries of an index stored apart follow its key in the store's order.
+   */
   loadIndexes(): void {
     if (this.store === null) return;
-    for (const { value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
-      const { header, entries } = decodeIndex(value);
+    let apart: { header: IndexHeader; entries: SecondaryRow[] } | null = null;
+    const add = (header: IndexHeader, entries: SecondaryRow[], entriesApart: boolean): void => {
       const ix = SecondaryIndex.hydrate(header, this, entries);
+      ix.entriesApart = entriesApart;
       this.indexes.set(indexKeyString(ix), ix);
+    };
+    for (const { key, value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
+      if (isIndexEntryKey(key)) {
+        if (apart === null) throw new Error('state store: an index entry without its index');
+        apart.entries.push(decodeIndexEntry(primaryOfIndexEntryKey(key), value));
+        continue;
+      }
+      if (apart !== null) add(apart.header, apart.entries, true);
+      const { header, entries, apart: isApart } = decodeIndex(value);
+      if (isApart) apart = { header, entries: [] };
+      else {
+        apart = null;
+        add(header, entries, false);
+      }
     }
+    if (apart !== null) add(apart.header, apart.entries, true);
   }
 
   /** With a store: the cached tables by key, each stamped at its last use. */
@@ -348,6 +410,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly stamps = new UseStamps<string, Table>();
   /** With a store: tables created, changed or removed since the last flush, by key (pinned). */
   private changed = new Map<string, Table>();
+  /** Of `changed`, the tables stored apart: the primary keys of their rows changed since the last flush. */
+  private readonly changedRows = new Map<string, Set<bigint>>();
   /** Changed tables' stored encodings made ahead of the commit (`prepare`), by key. */
   private readonly prepared = new PreparedRecords<string>();
   private readonly prepareWriter = new BinaryWriter(4096);
@@ -403,11 +467,19 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.changed.size + this.changedIndexes.size;
   }
 
-  /** A table's rows changed, or it was attached or detached: write it at the next flush. */
-  markChanged(t: Table): void {
+  /**
+   * A table's rows changed (the row `primary`), or it was attached or detached: write it at the
+   * next flush (of a table stored apart, the rows changed: `changedRows`).
+   */
+  markChanged(t: Table, primary?: bigint): void {
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     this.changed.set(key, t);
+    if (t.rowsApart && primary !== undefined) {
+      let rows = this.changedRows.get(key);
+      if (rows === undefined) this.changedRows.set(key, (rows = new Set()));
+      rows.add(primary);
+    }
     this.prepared.changed(key);
     const pin = this.undo.pinFor();
     if (pin > (this.pins.get(key) ?? 0)) this.pins.set(key, pin);
@@ -422,8 +494,21 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const w = new BinaryWriter(4096);
     for (const [key, { code, scope, table }] of this.changed) {
       const t = tableIn(this.byCode.get(code)?.get(scope), table);
+      // rows stored apart that changed: written one by one (a row gone, or of a table no longer
+      // stored apart, is removed); a table written apart for the first time writes all its rows
+      const rows = this.changedRows.get(key);
+      if (t && !t.rowsApart && t.size >= ROWS_APART_MIN) {
+        t.rowsApart = true;
+        for (const r of t.rowsInOrder()) out.push([rowKey(code, scope, table, r.primary), encodeRow(w, r)]);
+      }
+      if (rows !== undefined)
+        for (const primary of rows) {
+          const r = t?.rowsApart ? t.find(primary) : undefined;
+          out.push([rowKey(code, scope, table, primary), r ? encodeRow(w, r) : null]);
+        }
       if (t) {
-        out.push([tableKey(code, scope, table), this.prepared.get(key) ?? encodeStoredTable(w, t)]);
+        const value = t.rowsApart ? encodeApartHeader(w, t) : (this.prepared.get(key) ?? encodeStoredTable(w, t));
+        out.push([tableKey(code, scope, table), value]);
         if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
         t.inStore = true;
       } else {
@@ -433,8 +518,23 @@ export class TableStore implements ContractDatabase, IndexOwner {
     }
     for (const [k, ix] of this.changedIndexes) {
       const live = this.indexes.get(k);
-      const key = indexKey(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
-      out.push([key, live ? encodeIndex(w, live, live.entries(), live.size).slice() : null]);
+      const kind = SECONDARY_KINDS.indexOf(ix.kind);
+      // as the tables' rows: entries stored apart written one by one, all of them the first time
+      const entries = this.changedEntries.get(k);
+      if (live && !live.entriesApart && live.size >= ROWS_APART_MIN) {
+        live.entriesApart = true;
+        for (const e of live.entries())
+          out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, e.primary), encodeIndexEntry(w, e).slice()]);
+      }
+      if (entries !== undefined)
+        for (const primary of entries) {
+          const e = live?.entriesApart ? live.findPrimary(primary) : undefined;
+          out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), e ? encodeIndexEntry(w, e).slice() : null]);
+        }
+      const key = indexKey(kind, ix.code, ix.scope, ix.table);
+      if (!live) out.push([key, null]);
+      else
+        out.push([key, (live.entriesApart ? encodeIndex(w, live, [], 0, true) : encodeIndex(w, live, live.entries(), live.size)).slice()]);
     }
   }
 
@@ -442,6 +542,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   commitStarted(): void {
     this.landing.push(this.changed);
     this.changed = new Map();
+    this.changedRows.clear();
+    this.changedEntries.clear();
     this.changedIndexes.clear();
     this.prepared.clear();
   }
@@ -458,7 +560,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.prepared.encodePending((key) => {
       const id = this.changed.get(key);
       const t = id && tableIn(this.byCode.get(id.code)?.get(id.scope), id.table);
-      return !t || t.size > PREPARE_ROWS_MAX ? null : encodeStoredTable(w, t); // removed, or encoded once at the commit
+      // removed, or encoded once at the commit (a big one), or written by its rows
+      return !t || t.size > PREPARE_ROWS_MAX || t.rowsApart ? null : encodeStoredTable(w, t);
     });
   }
 
@@ -498,6 +601,12 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly drop = (key: string, t: Table): void => this.forget(t, key);
   private readonly trimRun = new TrimRun(this.recent, this.stamps, this.held, this.drop);
   private readonly probation: Probation<string, Table>;
+
+  /** The table as the store holds it (its rows apart read after it), not cached; undefined when it has none. */
+  private readStored(code: bigint, scope: bigint, table: bigint): Table | undefined {
+    const store = this.store!;
+    return store.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this, (c, s, t) => storedRows(store, c, s, t)));
+  }
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {
@@ -542,7 +651,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
     const key = tableKeyString(code, scope, table);
     if (this.unsettled(key)) return undefined; // removed since the store's last landed commit
-    const t = this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this));
+    const t = this.readStored(code, scope, table);
     if (t === undefined) return undefined;
     this.remember(t);
     this.probation.admit(key, t);
@@ -667,7 +776,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
         yield cached;
         continue;
       }
-      const t = this.store!.read(tableKey(id.code, id.scope, id.table), (v) => decodeStoredTable(v, this));
+      const t = this.readStored(id.code, id.scope, id.table);
       if (t) yield t;
     }
   }
@@ -675,12 +784,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Every table, in no particular order (with a store: those not cached are read back, not cached). */
   *allTables(): IterableIterator<Table> {
     if (this.store !== null) {
-      for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
-        if (scopeKeyKind(key) !== TABLE_KIND) continue; // an account
+      const store = this.store;
+      for (const { key, value } of store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
+        if (scopeKeyKind(key) !== TABLE_KIND || isRowKey(key)) continue; // an account, or a row read with its table
         const id = tableOfKey(key);
         const k = tableKeyString(id.code, id.scope, id.table);
         if (this.unsettled(k)) continue; // yielded below from memory, or gone
-        yield this.recent.get(k) ?? decodeStoredTable(value, this);
+        yield this.recent.get(k) ?? decodeStoredTable(value, this, (c, s, t) => storedRows(store, c, s, t));
       }
       yield* this.changedSinceLanded(null);
       return;
@@ -776,13 +886,17 @@ function tableKeyString(code: bigint, scope: bigint, table: bigint): string {
 
 /** The snapshot's TABLE payload: u64 code, scope, table, payer ‖ varuint32 n ‖ n × (u64 primary ‖ u64 payer ‖ bytes value). */
 function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
+  return encodeTablePayload(w, t, t.size, t.rowsInOrder());
+}
+
+function encodeTablePayload(w: BinaryWriter, id: TableId & { payer: bigint }, count: number, rows: Iterable<DbRow>): Uint8Array {
   w.reset();
-  w.u64(t.code);
-  w.u64(t.scope);
-  w.u64(t.table);
-  w.u64(t.payer);
-  w.varuint32(t.size);
-  for (const r of t.rowsInOrder()) {
+  w.u64(id.code);
+  w.u64(id.scope);
+  w.u64(id.table);
+  w.u64(id.payer);
+  w.varuint32(count);
+  for (const r of rows) {
     w.u64(r.primary);
     w.u64(r.payer);
     w.bytes(r.value);
@@ -810,21 +924,81 @@ function sameOr(v: bigint, like: bigint): bigint {
 }
 
 /**
- * A table from its stored form (`bytes` may be the store's read buffer: its rows' values are
- * copies). Payers equal to the scope (a holder paying for its own balance) share the scope's bigint.
+ * The stored form of a table whose rows are stored apart: the TABLE payload with no row, then
+ * `ROWS_APART` (a snapshot's payload ends after its rows).
  */
-function decodeStoredTable(bytes: Uint8Array, owner: TableStore): Table {
+function encodeApartHeader(w: BinaryWriter, t: Table): Uint8Array {
+  w.reset();
+  w.u64(t.code);
+  w.u64(t.scope);
+  w.u64(t.table);
+  w.u64(t.payer);
+  w.varuint32(0);
+  w.u8(ROWS_APART);
+  return w.finish();
+}
+
+/** A row stored apart: u64 payer ‖ its value (the rest). */
+function encodeRow(w: BinaryWriter, r: DbRow): Uint8Array {
+  w.reset();
+  w.u64(r.payer);
+  w.raw(r.value);
+  return w.finish();
+}
+
+/** The rows of a table stored apart, in key order, as `view` (default: the store now) holds them. */
+function storedRows(store: OrderedStore, code: bigint, scope: bigint, table: bigint, view?: StoreView): DbRow[] {
+  const [first, end] = rowKeyBounds(code, scope, table);
+  const rows: DbRow[] = [];
+  for (const { key, value } of store.range(first, end, view)) {
+    if (value.length < 8) throw new Error(`state store: a row of table ${code}:${scope}:${table} has ${value.length} byte(s)`);
+    const payer = new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0, true); // as BinaryWriter.u64 writes it
+    rows.push({ primary: primaryOfRowKey(key), payer: sameOr(payer, scope), value: value.subarray(8) });
+  }
+  return rows;
+}
+
+/**
+ * The TABLE payload of a snapshot for a table as the store holds it (`value`, read through `view`):
+ * `value` itself, or, for a table stored apart, its header with its rows read after it.
+ */
+export function storedTablePayload(store: OrderedStore, value: Uint8Array, view: StoreView): Uint8Array {
+  const r = new BinaryReader(value);
+  const id = { code: r.u64(), scope: r.u64(), table: r.u64(), payer: r.u64() };
+  if (r.varuint32() !== 0 || r.remaining === 0) return value;
+  const rows = storedRows(store, id.code, id.scope, id.table, view);
+  return encodeTablePayload(new BinaryWriter(4096), id, rows.length, rows);
+}
+
+/**
+ * A table from its stored form (`bytes` may be the store's read buffer: its rows' values are
+ * copies), its rows inline or, stored apart, from `rowsApart` (called once the form is read).
+ * Payers equal to the scope (a holder paying for its own balance) share the scope's bigint.
+ */
+function decodeStoredTable(
+  bytes: Uint8Array,
+  owner: TableStore,
+  rowsApart: (code: bigint, scope: bigint, table: bigint) => DbRow[],
+): Table {
   const r = new BinaryReader(bytes);
   const code = shared('code', r.u64());
   const scope = r.u64();
   const table = shared('table', r.u64());
   const payer = sameOr(r.u64(), scope);
-  const rows: DbRow[] = [];
+  let rows: DbRow[] = [];
   for (let i = r.varuint32(); i > 0; i--) {
     const primary = rows.length === 0 ? shared('primary', r.u64()) : r.u64();
     rows.push({ primary, payer: sameOr(r.u64(), scope), value: r.bytes() });
   }
+  const apart = r.remaining > 0;
+  if (apart) {
+    const flag = r.u8();
+    if (flag !== ROWS_APART || rows.length > 0 || r.remaining !== 0)
+      throw new Error(`state store: table ${code}:${scope}:${table} has a malformed stored form`);
+    rows = rowsApart(code, scope, table);
+  }
   const t = Table.hydrate(code, scope, table, payer, owner, rows);
   t.inStore = true;
+  t.rowsApart = apart;
   return t;
 }

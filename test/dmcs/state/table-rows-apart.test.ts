@@ -1,0 +1,314 @@
+// Big tables over the state store keep each row under a key of its own (table-store.ts
+// `ROWS_APART_MIN`), so a commit writes the rows it changed, not the whole table again. A state
+// caching 2 tables runs the same seeded row writes as an all-in-memory twin (tables that grow past
+// the threshold and shrink back, that empty and are dropped, a fifth of the blocks rolled back),
+// dropping tables at every safe point so they are read back from their rows: equal digests (and full
+// recomputes over the store), every table reading back with the same rows. A commit after one row
+// changed in a table of 600 rows writes a few keys, not 600; a snapshot read from the store holds the
+// rows stored apart (it loads to the state at its block); a state reopened from the store reads them
+// back; and a malformed stored form is refused with a clear error. Secondary indexes past the same
+// size keep their entries apart: a state reopened from the store holds the twin's entries, and one
+// entry removed writes one entry key.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChainState } from '../../../dmcs/state/chain-state.js';
+import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
+import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { ROWS_APART_MIN, type Table } from '../../../dmcs/state/table-store.js';
+import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
+import { bytesToHex } from '../../../abi/antelope/index.js';
+import { blockEnd } from './block-end.js';
+import { rng } from './seeded-random.js';
+
+const hex = bytesToHex;
+const CODE = 11n;
+const TABLE = 7n;
+const due = { due: true, writes: () => [] };
+
+const rowsOf = (t: Table) => [...t.rowsInOrder()].map((r) => `${r.primary}:${r.payer}:${hex(r.value)}`).join(',');
+const dump = (ts: Iterable<Table>) => [...ts].map((t) => `${t.code}/${t.scope}/${t.table}/${t.payer}=${rowsOf(t)}`).sort();
+
+/** A state over a fresh store caching `tables` tables, and its folder. */
+function stored(tables: number): { st: ChainState; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-rows-apart-'));
+  return { st: new ChainState({ store: new OrderedStore(dir), tableCache: tables }), dir };
+}
+
+/**
+ * One seeded burst on `st` (the same on both twins): in one of three scopes, rows stored (many at a
+ * time while the table is small, so it grows past the threshold), updated or removed (runs of
+ * removals, so it shrinks back and sometimes empties and is dropped).
+ */
+function burst(st: ChainState, rand: () => number): void {
+  const scope = BigInt(Math.floor(rand() * 3));
+  let t = st.tables.findTable(CODE, scope, TABLE);
+  const x = rand();
+  const n = 1 + Math.floor(rand() * 120);
+  for (let i = 0; i < n; i++) {
+    const primary = BigInt(Math.floor(rand() * 700));
+    const value = new Uint8Array([Math.floor(rand() * 256), i & 0xff]);
+    if (!t) t = st.tables.createTable(CODE, scope, TABLE, 5n);
+    const row = t.find(primary);
+    if (x < 0.55) {
+      if (row) t.update(row, row.payer, value);
+      else t.store(primary % 5n === 0n ? 6n : 5n, primary, value);
+    } else if (x < 0.7) {
+      if (row) t.update(row, 6n, value);
+    } else if (row) {
+      t.remove(row);
+      if (t.size === 0) return; // dropped with its last row
+    }
+  }
+}
+
+/**
+ * `blocks` blocks of the same seeded `burst` on a state over the store and its all-in-memory twin,
+ * a fifth rolled back, each ended with a commit, every other one waited for (then a trim drops what
+ * it wrote: read back next); `after` runs after each block.
+ */
+async function twinBlocks(
+  st: ChainState,
+  mem: ChainState,
+  seed: number,
+  blocks: number,
+  burst: (st: ChainState, rand: () => number) => void,
+  after: (block: number) => void,
+): Promise<void> {
+  const r1 = rng(seed);
+  const r2 = rng(seed);
+  for (let block = 0; block < blocks; block++) {
+    const m1 = st.undo.checkpoint();
+    const m2 = mem.undo.checkpoint();
+    burst(st, r1);
+    burst(mem, r2);
+    if (block % 5 === 4) {
+      st.undo.rollback(m1);
+      mem.undo.rollback(m2);
+    } else {
+      st.undo.commit(m1);
+      mem.undo.commit(m2);
+    }
+    await blockEnd(st, due, block % 2 === 0);
+    after(block);
+  }
+}
+
+test('tables stored apart keep the digest and rows of an all-in-memory twin, read back after every trim', async () => {
+  const { st: spill, dir } = stored(2);
+  const mem = new ChainState();
+  let apart = 0;
+  try {
+    const bursts = (st: ChainState, rand: () => number) => {
+      for (let i = 0; i < 3; i++) burst(st, rand);
+    };
+    await twinBlocks(spill, mem, 23, 160, bursts, (block) => {
+      for (let scope = 0n; scope < 3n; scope++) {
+        const t = spill.tables.findTable(CODE, scope, TABLE);
+        if (t?.rowsApart) apart++;
+      }
+      if (block % 8 === 7) {
+        assert.is(hex(spill.digest()), hex(mem.digest()), `block ${block}`);
+        assert.is(hex(spill.recomputeDigest()), hex(mem.digest()), `block ${block}: recomputed over the store`);
+        assert.equal(dump(spill.tables.allTables()), dump(mem.tables.allTables()), `block ${block}`);
+      }
+    });
+    assert.ok(apart > 50, `tables stored apart seen ${apart} times`);
+    await blockEnd(spill, due, true);
+    for (let scope = 0n; scope < 3n; scope++) {
+      const a = spill.tables.findTable(CODE, scope, TABLE);
+      const b = mem.tables.findTable(CODE, scope, TABLE);
+      assert.is(a ? rowsOf(a) : null, b ? rowsOf(b) : null, `scope ${scope}`);
+    }
+  } finally {
+    await spill.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a commit after one row changed in a table of 600 rows writes that row, not the table', async () => {
+  const { st, dir } = stored(4);
+  try {
+    const t = st.tables.createTable(CODE, 1n, TABLE, 5n);
+    for (let k = 0n; k < 600n; k++) t.store(5n, k, new Uint8Array(40).fill(Number(k & 0xffn)));
+    await blockEnd(st, due, true);
+    assert.ok(600 >= ROWS_APART_MIN && t.rowsApart, 'stored apart');
+    const writes0 = st.work.flushWrites;
+    const big = st.tables.findTable(CODE, 1n, TABLE)!;
+    big.update(big.find(300n)!, 5n, new Uint8Array([1, 2, 3]));
+    big.remove(big.find(10n)!);
+    await blockEnd(st, due, true);
+    const written = st.work.flushWrites - writes0;
+    // the two rows and the table's own key (whole, it was one value of 600 rows)
+    assert.ok(written <= 4, `${written} keys written`);
+    const store = (st as unknown as { store: OrderedStore }).store;
+    assert.ok(store.get(rowKey(CODE, 1n, TABLE, 300n)), 'the row updated, under its key');
+    assert.is(store.get(rowKey(CODE, 1n, TABLE, 10n)), undefined, 'the row removed, removed from the store');
+    // read back from the store (dropped from the cache by tables of other scopes)
+    for (let s = 2n; s < 12n; s++) st.tables.createTable(CODE, s, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    const back = st.tables.findTable(CODE, 1n, TABLE)!;
+    assert.ok(back !== big, 'read back, not the cached object');
+    assert.ok(back.rowsApart);
+    assert.is(back.size, 599);
+    assert.equal([...back.find(300n)!.value], [1, 2, 3]);
+    assert.is(back.find(10n), undefined);
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a snapshot read from the store and a reopened state hold the rows stored apart', async () => {
+  const { st, dir } = stored(2);
+  const mem = new ChainState();
+  try {
+    for (const s of [st, mem]) {
+      const t = s.tables.createTable(CODE, 1n, TABLE, 5n);
+      for (let k = 0n; k < 400n; k++) t.store(k % 3n === 0n ? 6n : 5n, k * 7n, new Uint8Array([Number(k & 0xffn), 9]));
+      s.tables.createTable(CODE, 2n, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
+    }
+    await blockEnd(st, due, true);
+    const atBlock = hex(st.digest());
+    assert.is(atBlock, hex(mem.digest()));
+    const meta = { blockNum: 9, blockId: new Uint8Array(32), stateDigest: st.digest(), globalSequence: 0, recent: [], summaries: [] };
+    const snap = new StateSnapshot(meta, st, st.beginCapture()!);
+    const parts: Uint8Array[] = [];
+    let slice = 0;
+    for await (const part of snap.chunks(1024)) {
+      parts.push(part);
+      // rows of the big table change between slices: the snapshot keeps those at its block
+      const t = st.tables.findTable(CODE, 1n, TABLE)!;
+      const row = t.find(BigInt(slice * 7));
+      if (row) t.remove(row);
+      await blockEnd(st, due, slice % 2 === 0);
+      slice++;
+    }
+    const restored = new ChainState();
+    parseSnapshot(new Uint8Array(Buffer.concat(parts))).loadInto(restored);
+    assert.is(hex(restored.digest()), atBlock);
+    assert.is(hex(restored.recomputeDigest()), atBlock);
+    assert.equal(dump(restored.tables.allTables()), dump(mem.tables.allTables()));
+    await blockEnd(st, due, true);
+    const digest = hex(st.digest());
+    const { sum, count } = st.recordSum;
+    const committed = { recordSum: sum, recordCount: count, globalSequence: st.globalSequence, producers: st.producers };
+    await st.close();
+    const reopened = new ChainState({ store: new OrderedStore(dir), tableCache: 2 });
+    try {
+      reopened.openAtCommit(committed);
+      assert.is(hex(reopened.digest()), digest);
+      assert.is(hex(reopened.recomputeDigest()), digest, 'recomputed over the reopened store');
+      const t = reopened.tables.findTable(CODE, 1n, TABLE)!;
+      assert.ok(t.rowsApart);
+      assert.is(t.size, 400 - slice);
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const KINDS = ['idx64', 'idx128', 'idx256', 'idx_double'] as const;
+
+const indexDump = (st: ChainState) =>
+  [...st.tables.indexes.values()]
+    .map(
+      (ix) =>
+        `${ix.kind}/${ix.scope}/${ix.payer}=${[...ix.entries()].map((e) => `${e.primary}:${String(e.secondary)}:${e.payer}`).join(',')}`,
+    )
+    .sort();
+
+/** One seeded burst of index entries (the same on both twins): stores, updates, runs of removals. */
+function indexBurst(st: ChainState, rand: () => number): void {
+  const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
+  const scope = BigInt(Math.floor(rand() * 2));
+  let ix = st.tables.findIndex(kind, CODE, scope, TABLE);
+  const x = rand();
+  const n = 1 + Math.floor(rand() * 150);
+  for (let i = 0; i < n; i++) {
+    const primary = BigInt(Math.floor(rand() * 600));
+    const secondary = kind === 'idx_double' ? Math.floor(rand() * 1000) / 7 - 50 : BigInt(Math.floor(rand() * 1e9)) << 40n;
+    if (!ix) ix = st.tables.createIndex(kind, CODE, scope, TABLE, 5n);
+    const e = ix.findPrimary(primary);
+    if (x < 0.6) {
+      if (e) ix.update(e, 6n, secondary);
+      else ix.store(5n, primary, secondary);
+    } else if (e) {
+      ix.remove(e);
+      if (ix.size === 0) return; // dropped with its last entry
+    }
+  }
+}
+
+test('indexes stored apart reopen to the entries of an all-in-memory twin; one entry changed writes one key', async () => {
+  const { st, dir } = stored(2);
+  const mem = new ChainState();
+  let apart = 0;
+  try {
+    await twinBlocks(st, mem, 29, 120, indexBurst, () => {
+      apart += [...st.tables.indexes.values()].filter((ix) => ix.entriesApart).length;
+    });
+    assert.ok(apart > 40, `indexes stored apart seen ${apart} times`);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    // one entry of a big index changed: its key and the index's, not every entry
+    const big = [...st.tables.indexes.values()].find((ix) => ix.entriesApart && ix.size >= ROWS_APART_MIN);
+    assert.ok(big, 'an index of more than ROWS_APART_MIN entries');
+    await blockEnd(st, due, true);
+    const writes0 = st.work.flushWrites;
+    const twin = mem.tables.findIndex(big.kind, big.code, big.scope, big.table)!;
+    const first = [...big.entries()][0]!;
+    big.remove(first);
+    twin.remove(twin.findPrimary(first.primary)!);
+    await blockEnd(st, due, true);
+    assert.ok(st.work.flushWrites - writes0 <= 3, `${st.work.flushWrites - writes0} keys written`);
+    const { sum, count } = st.recordSum;
+    const committed = { recordSum: sum, recordCount: count, globalSequence: st.globalSequence, producers: st.producers };
+    await st.close();
+    const reopened = new ChainState({ store: new OrderedStore(dir), tableCache: 2 });
+    try {
+      reopened.openAtCommit(committed);
+      assert.equal(indexDump(reopened), indexDump(mem), 'the indexes read back');
+      assert.ok([...reopened.tables.indexes.values()].some((ix) => ix.entriesApart));
+      assert.is(hex(reopened.recomputeDigest()), hex(mem.digest()));
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stored table whose form is malformed is refused with the table named', async () => {
+  const { st, dir } = stored(2);
+  try {
+    const t = st.tables.createTable(CODE, 1n, TABLE, 5n);
+    for (let k = 0n; k < 300n; k++) t.store(5n, k, new Uint8Array([1]));
+    await blockEnd(st, due, true);
+    const store = (st as unknown as { store: OrderedStore }).store;
+    const header = store.get(tableKey(CODE, 1n, TABLE))!;
+    const bad = new Uint8Array(header.length + 1);
+    bad.set(header);
+    new DataView(bad.buffer).setBigUint64(8, 3n, true); // the table of scope 3 (u64s little-endian, as Antelope's)
+    bad[header.length] = 7; // a byte after the flag
+    await store.commit([
+      [tableKey(CODE, 3n, TABLE), bad],
+      [rowKey(CODE, 1n, TABLE, 5n), new Uint8Array([1, 2])], // a row shorter than its payer
+    ]);
+    assert.throws(() => st.tables.findTable(CODE, 3n, TABLE), /table 11:3:7 has a malformed stored form/);
+    for (let s = 4n; s < 10n; s++) st.tables.createTable(CODE, s, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    assert.throws(() => st.tables.findTable(CODE, 1n, TABLE), /a row of table 11:1:7 has 2 byte/);
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
