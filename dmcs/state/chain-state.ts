@@ -458,8 +458,8 @@ export class ChainState {
     if (this.store === null) return;
     // values read in place: the consumer (a snapshot writer) copies each before its next step
     const store = this.store;
-    for (const { key, value } of store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view)) {
-      if (isRowKey(key)) continue; // read with its table
+    // rows stored apart are read with their table (`storedTablePayload`)
+    for (const { key, value } of store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view, isRowKey)) {
       if (scopeKeyKind(key) === TABLE_KIND) yield { table: storedTablePayload(store, value, view) };
       else yield { account: splitStored(value) };
     }

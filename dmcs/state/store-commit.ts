@@ -30,8 +30,10 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
  * form (account-store.ts). 3: transaction ids keyed by expiration first. 4: accounts and tables
  * keyed by account (or scope) first, each account's tables right after it (store-keys.ts). 5: an
  * account's permissions and links held once, in one form for the record and the digest (account-auth.ts).
+ * 6: big tables and indexes with their rows and entries under keys of their own (table-store.ts
+ * `ROWS_APART_MIN`), which an older node would read as empty.
  */
-export const STORE_FORMAT = 5;
+export const STORE_FORMAT = 6;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

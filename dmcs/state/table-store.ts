@@ -958,6 +958,11 @@ function storedRows(store: OrderedStore, code: bigint, scope: bigint, table: big
   return rows;
 }
 
+/** A stored table whose form is neither whole nor stored apart as written. */
+function malformedTable(id: TableId): Error {
+  return new Error(`state store: table ${id.code}:${id.scope}:${id.table} has a malformed stored form`);
+}
+
 /**
  * The TABLE payload of a snapshot for a table as the store holds it (`value`, read through `view`):
  * `value` itself, or, for a table stored apart, its header with its rows read after it.
@@ -966,6 +971,7 @@ export function storedTablePayload(store: OrderedStore, value: Uint8Array, view:
   const r = new BinaryReader(value);
   const id = { code: r.u64(), scope: r.u64(), table: r.u64(), payer: r.u64() };
   if (r.varuint32() !== 0 || r.remaining === 0) return value;
+  if (r.u8() !== ROWS_APART || r.remaining !== 0) throw malformedTable(id);
   const rows = storedRows(store, id.code, id.scope, id.table, view);
   return encodeTablePayload(new BinaryWriter(4096), id, rows.length, rows);
 }
@@ -993,8 +999,7 @@ function decodeStoredTable(
   const apart = r.remaining > 0;
   if (apart) {
     const flag = r.u8();
-    if (flag !== ROWS_APART || rows.length > 0 || r.remaining !== 0)
-      throw new Error(`state store: table ${code}:${scope}:${table} has a malformed stored form`);
+    if (flag !== ROWS_APART || rows.length > 0 || r.remaining !== 0) throw malformedTable({ code, scope, table });
     rows = rowsApart(code, scope, table);
   }
   const t = Table.hydrate(code, scope, table, payer, owner, rows);
