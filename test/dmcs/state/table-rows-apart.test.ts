@@ -37,6 +37,16 @@ function stored(tables: number): { st: ChainState; dir: string } {
   return { st: new ChainState({ store: new OrderedStore(dir), tableCache: tables }), dir };
 }
 
+/** Closes `st` (its last commit landed) and opens its store again at that commit, as a restart does. */
+async function reopen(st: ChainState, dir: string): Promise<ChainState> {
+  const { sum, count } = st.recordSum;
+  const committed = { recordSum: sum, recordCount: count, globalSequence: st.globalSequence, producers: st.producers };
+  await st.close();
+  const reopened = new ChainState({ store: new OrderedStore(dir), tableCache: 2 });
+  reopened.openAtCommit(committed);
+  return reopened;
+}
+
 /**
  * One seeded burst on `st` (the same on both twins): in one of three scopes, rows stored (many at a
  * time while the table is small, so it grows past the threshold), updated or removed (runs of
@@ -195,12 +205,8 @@ test('a snapshot read from the store and a reopened state hold the rows stored a
     assert.equal(dump(restored.tables.allTables()), dump(mem.tables.allTables()));
     await blockEnd(st, due, true);
     const digest = hex(st.digest());
-    const { sum, count } = st.recordSum;
-    const committed = { recordSum: sum, recordCount: count, globalSequence: st.globalSequence, producers: st.producers };
-    await st.close();
-    const reopened = new ChainState({ store: new OrderedStore(dir), tableCache: 2 });
+    const reopened = await reopen(st, dir);
     try {
-      reopened.openAtCommit(committed);
       assert.is(hex(reopened.digest()), digest);
       assert.is(hex(reopened.recomputeDigest()), digest, 'recomputed over the reopened store');
       const t = reopened.tables.findTable(CODE, 1n, TABLE)!;
@@ -267,12 +273,8 @@ test('indexes stored apart reopen to the entries of an all-in-memory twin; one e
     twin.remove(twin.findPrimary(first.primary)!);
     await blockEnd(st, due, true);
     assert.ok(st.work.flushWrites - writes0 <= 3, `${st.work.flushWrites - writes0} keys written`);
-    const { sum, count } = st.recordSum;
-    const committed = { recordSum: sum, recordCount: count, globalSequence: st.globalSequence, producers: st.producers };
-    await st.close();
-    const reopened = new ChainState({ store: new OrderedStore(dir), tableCache: 2 });
+    const reopened = await reopen(st, dir);
     try {
-      reopened.openAtCommit(committed);
       assert.equal(indexDump(reopened), indexDump(mem), 'the indexes read back');
       assert.ok([...reopened.tables.indexes.values()].some((ix) => ix.entriesApart));
       assert.is(hex(reopened.recomputeDigest()), hex(mem.digest()));
