@@ -4,20 +4,23 @@
 // which land between commits, inside them, and between a commit and the block's append (the commit
 // record then carries the block, appended to the log at the restart). Restarted with the store it
 // opens at the store's last commit every time, and has the head and state digest of a full replay
-// in memory, with its incremental digest equal to a recompute over the store. A second test counts
-// what a restart replays: only the blocks after the last commit (at most `stateCommitEvery`).
+// in memory, with its incremental digest equal to a recompute over the store. The same with a commit
+// in flight, and with a big table growing (dSocial's posts, stored by their rows: table-store.ts
+// `ROWS_APART_MIN`). A last test counts what a restart replays: only the blocks after the last
+// commit (at most `stateCommitEvery`).
 // Real node in a child process, real LMDB store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIClient, Serializer } from '@wharfkit/antelope';
+import { ABI, APIClient, Serializer } from '@wharfkit/antelope';
+import { readFileSync } from 'node:fs';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
 import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
-import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf } from './helpers.js';
-import { bytesToHex } from '../../abi/antelope/index.js';
+import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf, transact, DEV_KEY, type ActSpec } from './helpers.js';
+import { Name, bytesToHex } from '../../abi/antelope/index.js';
 
 const k = testKey('state-store-crash');
 const children = new Set<ChildProcess>();
@@ -170,6 +173,71 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
   assert.is(inFlightKills, ROUNDS, `${ROUNDS} kills landed with a commit in flight (${missed.join('; ')})`);
 });
 
+test('kill -9 while a table stored by its rows grows: the restart from the store == a full replay', async () => {
+  // dSocial's posts, one table in one scope, past ROWS_APART_MIN rows in the first burst: its rows
+  // are written one by one, its key with them, in the commits the kill lands among
+  const dir = tempDir('state-store-rows');
+  dirs.push(dir);
+  const abi = ABI.from(JSON.parse(readFileSync(new URL('../../../build/contracts/dsocial/dsocial.abi', import.meta.url), 'utf8')));
+  const wasm = readFileSync(new URL('../../../build/contracts/dsocial/dsocial.wasm', import.meta.url));
+  const posts = (round: number, trx: number): ActSpec[] =>
+    Array.from({ length: 25 }, (_, i) => ({
+      account: 'dsocial',
+      name: 'post',
+      authorization: 'dsocial@active',
+      data: { author: 'dsocial', text: `round ${round}, transaction ${trx}, post ${i}` },
+    }));
+  for (let round = 0; round < 3; round++) {
+    const { url, exited, child } = await startCrashChild([dir, String(CACHE)], children);
+    const client = new APIClient({ url });
+    if (round === 0) {
+      await transact(client, [newAccountAction('dsocial', String(DEV_KEY.toPublic()))]);
+      await transact(client, [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          authorization: 'dsocial@active',
+          data: { account: 'dsocial', vmtype: 0, vmversion: 0, code: wasm },
+        },
+        {
+          account: 'eosio',
+          name: 'setabi',
+          authorization: 'dsocial@active',
+          data: { account: 'dsocial', abi: Serializer.encode({ object: abi }) },
+        },
+      ]);
+      await durable(url);
+    }
+    const signed: unknown[] = [];
+    for (let t = 0; t < 20; t++) signed.push(Serializer.objectify((await buildSigned(client, posts(round, t), { abi })).packed));
+    const pushes = signed.map((p) => push(url, p).catch(() => null));
+    await new Promise((r) => setTimeout(r, 50 + random() * 300));
+    child.kill('SIGKILL');
+    await exited;
+    await Promise.all(pushes);
+    await restartEqualsReplay(dir, round, 2, (cached, notes) => {
+      assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
+      const social = Name.from('dsocial').value;
+      const t = cached.chain.state.tables.findTable(social, social, Name.from('posts').value);
+      if (round > 0) assert.ok(t?.rowsApart, `round ${round}: the posts (${t?.size ?? 0}) are stored by their rows`);
+    });
+  }
+});
+
+/** Waits until nothing is pending and the head is in the log (a kill then loses no block). */
+async function durable(url: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const s = (await (await fetch(`${url}/v1/peeros/get_state_digest`, { method: 'POST' })).json()) as {
+      durable_block_num: number;
+      head_block_num: number;
+      pending_transactions: number;
+    };
+    if (s.pending_transactions === 0 && s.durable_block_num === s.head_block_num) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the node never settled');
+}
+
 test("a restart replays only the blocks after the store's last commit", async () => {
   const dir = tempDir('state-store-replay');
   dirs.push(dir);
@@ -189,16 +257,7 @@ test("a restart replays only the blocks after the store's last commit", async ()
     }
   }
   assert.ok(head >= 3 * COMMIT_EVERY, `head ${head}`);
-  // nothing pending, the head in the log: then the kill
-  for (let i = 0; i < 500; i++) {
-    const s = (await (await fetch(`${url}/v1/peeros/get_state_digest`, { method: 'POST' })).json()) as {
-      durable_block_num: number;
-      head_block_num: number;
-      pending_transactions: number;
-    };
-    if (s.pending_transactions === 0 && s.durable_block_num === s.head_block_num) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await durable(url); // nothing pending, the head in the log: then the kill
   child.kill('SIGKILL');
   await exited;
 
