@@ -9,8 +9,9 @@
  * node's full cache has them every few blocks) runs build/contracts/dsocial; alice posts until the
  * `posts` table holds R rows (25 posts a transaction, not timed), then `BLOCKS` blocks of 20 posts
  * (each its own transaction, signed before the block's clock starts) are timed, after
- * `WARMUP_BLOCKS` untimed ones: pushing them, sealing and appending the block. Two sizes in one run, 1,000 rows and `PEEROS_BENCH_BIG_TABLE_ROWS`
- * (default 20,000):
+ * `WARMUP_BLOCKS` untimed ones: pushing them, sealing and appending the block
+ * (`PEEROS_BENCH_BIG_TABLE_BLOCKS`, default 100). Two sizes in one run, 1,000 rows and
+ * `PEEROS_BENCH_BIG_TABLE_ROWS` (default 20,000):
  * - `dmcs.big_table.block_ms (R rows in one scope, …)`: the median block;
  * - `dmcs.big_table.commit_ms (R rows in one scope, …)`: the state store's commits, per commit
  *   started in the timed blocks (on the block thread: digest, encoding and queueing; `ChainState.work`);

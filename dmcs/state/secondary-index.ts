@@ -22,8 +22,10 @@ export interface IndexOwner {
   /** The snapshot being written, if any. */
   readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
   dropIndex(ix: SecondaryIndex): void;
-  /** An entry was added or removed: with a store, the index is written at the next flush. */
-  /** `ix` changed: its entry of `primary`, or (none) the index itself. */
+  /**
+   * An entry (of `primary`) was added or removed, or (none) the index itself: with a store, the index
+   * is written at the next flush (stored apart, its entries changed).
+   */
   indexChanged(ix: SecondaryIndex, primary?: bigint): void;
 }
 
