@@ -88,8 +88,8 @@ export interface NodeOptions {
    */
   snapshotEvery?: number;
   /**
-   * Keep at most this many accounts, and this many contract tables (each with its rows), in memory
-   * between blocks; the state lives in an on-disk store, `<data>/state`, committed at least every
+   * Keep at most this many accounts, and this many contract tables (each with its rows; a big one
+   * counting one per `ROWS_PER_CACHE_UNIT` rows, table-store.ts), in memory between blocks; the state lives in an on-disk store, `<data>/state`, committed at least every
    * `STATE_COMMIT_BLOCKS` blocks and at a clean stop, and a restart opens it at its last commit and
    * replays only the blocks after it (see docs/dmcs.md). Default: none, the whole state in memory.
    */

@@ -109,7 +109,10 @@ export interface StateStoreOptions {
   store?: OrderedStore;
   /** Accounts kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
   accountCache?: number;
-  /** Tables (each with all its rows) kept in memory between blocks (default `ACCOUNT_CACHE_DEFAULT`). */
+  /**
+   * Tables (each with all its rows) kept in memory between blocks, in budget units: a big table
+   * counts by its rows (table-store.ts `ROWS_PER_CACHE_UNIT`; default `ACCOUNT_CACHE_DEFAULT`).
+   */
   tableCache?: number;
 }
 

@@ -8,7 +8,8 @@
  * interface describes.
  *
  * With an `OrderedStore` underneath, memory holds a bounded cache of tables (a table is one unit:
- * its header and all its rows), the rest live on disk as
+ * its header and all its rows; the budget counts a big one by its rows, `ROWS_PER_CACHE_UNIT`), the
+ * rest live on disk as
  *
  *   key   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table (store-keys.ts: right after the scope's
  *         account, whose page a transfer dirties anyway), and an empty 'D' ‖ code ‖ scope ‖ table
@@ -70,7 +71,7 @@ import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { SECONDARY_KINDS, decodeIndex, decodeIndexEntry, encodeIndex, encodeIndexEntry, type IndexHeader } from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
-import { TrimRun, UseStamps, type TrimPace } from './use-stamps.js';
+import { TrimRun, UseStamps, type TrimPace, type TrimmedCache } from './use-stamps.js';
 import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
@@ -107,6 +108,13 @@ export const ROWS_APART_MIN = 256;
 const ROWS_APART = 1;
 
 /**
+ * Rows a cached table holds per unit of the cache's budget beyond its first: a table of n rows
+ * counts 1 + floor(n / this) (`TableStore.cached`), so the budget bounds the rows in memory, not
+ * only the tables (one table of 100,000 rows takes the room of 391 one-row balances).
+ */
+export const ROWS_PER_CACHE_UNIT = 256;
+
+/**
  * Rows a table keeps in one array, in key order (its queries scan it); past this it moves to a key
  * order and a map (O(log n) each). A one-row table with those took 874 bytes of heap, 519 with the
  * array (docs/dmcs.md, "Small tables without a map").
@@ -129,6 +137,8 @@ export class Table implements ContractTable {
    * them so, or when read back so; kept for the table's life.
    */
   rowsApart = false;
+  /** With a store, while cached: the budget units it counts beyond its first (`ROWS_PER_CACHE_UNIT`). */
+  cacheUnits = 0;
   /**
    * The rows in key order while there are at most `FEW_ROWS_MAX` of them (null once the table
    * outgrew that): most tables of a large state hold one row (a holder's balance), and a state
@@ -291,6 +301,7 @@ export class Table implements ContractTable {
       this.byKey!.set(row.primary, row);
     }
     this.store_.records.add(rowRecordHash(this, row, transientRecordHash));
+    this.store_.weigh(this);
   }
 
   private removeRow(primary: bigint): void {
@@ -306,6 +317,7 @@ export class Table implements ContractTable {
       this.byKey!.delete(primary);
     }
     this.store_.records.remove(rowRecordHash(this, row, transientRecordHash));
+    this.store_.weigh(this);
   }
 
   private replaceRow(old: DbRow, next: DbRow): void {
@@ -457,10 +469,35 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.store !== null;
   }
 
-  /** Tables in memory now (with a store). */
+  /** The cache's size in budget units (with a store): its tables, a big one counting more (`ROWS_PER_CACHE_UNIT`). */
   get cached(): number {
-    return this.recent.size;
+    return this.recent.size + this.extraUnits;
   }
+
+  /** Of `cached`, the units of big tables beyond one each. */
+  private extraUnits = 0;
+
+  /** A table's rows changed in number, or it entered the cache: its units now (none while not cached). */
+  weigh(t: Table): void {
+    if (t.cacheSlot < 0) return;
+    const units = Math.floor(t.size / ROWS_PER_CACHE_UNIT);
+    this.extraUnits += units - t.cacheUnits;
+    t.cacheUnits = units;
+  }
+
+  /** `t` left the cache: its units with it. */
+  private unweigh(t: Table): void {
+    this.extraUnits -= t.cacheUnits;
+    t.cacheUnits = 0;
+  }
+
+  /** The cache as its trims see it: the tables by key, its size in units. */
+  private readonly units: TrimmedCache<string, Table> = ((store: TableStore) => ({
+    get size(): number {
+      return store.cached;
+    },
+    get: (key: string) => store.recent.get(key),
+  }))(this);
 
   /** Tables and indexes created, changed or removed since the last flush (written at the next). */
   get changedCount(): number {
@@ -582,8 +619,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return 0;
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
-    const dropped = this.probation.step(this.recent.size - this.budget);
-    if (!this.trimRun.running && this.recent.size <= this.budget) return dropped;
+    const dropped = this.probation.step(this.cached - this.budget);
+    if (!this.trimRun.running && this.cached <= this.budget) return dropped;
     return dropped + this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
   }
 
@@ -599,7 +636,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly held = (key: string): boolean => this.pins.has(key) || this.unsettled(key);
   /** Drops a cached table (the trim's and the probation's way out): `forget`. */
   private readonly drop = (key: string, t: Table): void => this.forget(t, key);
-  private readonly trimRun = new TrimRun(this.recent, this.stamps, this.held, this.drop);
+  private readonly trimRun = new TrimRun(this.units, this.stamps, this.held, this.drop);
   private readonly probation: Probation<string, Table>;
 
   /** The table as the store holds it (its rows apart read after it), not cached; undefined when it has none. */
@@ -611,6 +648,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {
     this.recent.delete(key);
+    this.unweigh(t);
     const scopes = this.byCode.get(t.code);
     const left = scopes && removeFromScope(scopes, t);
     if (left === undefined) return;
@@ -643,9 +681,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const key = tableKeyString(t.code, t.scope, t.table);
     const before = this.recent.get(key);
-    if (before !== undefined && before !== t) this.stamps.remove(before);
+    if (before !== undefined && before !== t) {
+      this.stamps.remove(before);
+      this.unweigh(before);
+    }
     this.stamps.add(key, t);
     this.recent.set(key, t);
+    this.weigh(t);
   }
 
   private load(code: bigint, scope: bigint, table: bigint): Table | undefined {
@@ -830,6 +872,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store !== null) {
       this.recent.delete(tableKeyString(t.code, t.scope, t.table));
       this.stamps.remove(t);
+      this.unweigh(t);
     }
     this.markChanged(t);
   }

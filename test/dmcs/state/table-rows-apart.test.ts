@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { ROWS_APART_MIN, type Table } from '../../../dmcs/state/table-store.js';
+import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
 import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
@@ -216,6 +216,37 @@ test('a snapshot read from the store and a reopened state hold the rows stored a
       await reopened.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the cache's budget counts a big table's rows: a table of 1,000 rows takes the room of four", async () => {
+  const { st, dir } = stored(8);
+  try {
+    for (let scope = 0n; scope < 4n; scope++) {
+      const t = st.tables.createTable(CODE, scope, TABLE, 5n);
+      for (let k = 0n; k < 1000n; k++) t.store(5n, k, new Uint8Array([Number(scope), Number(k & 0xffn)]));
+    }
+    assert.is(1 + Math.floor(1000 / ROWS_PER_CACHE_UNIT), 4);
+    assert.is(st.tables.cached, 16, 'four tables of four units each');
+    await blockEnd(st, due, true);
+    // a budget of 8 units: at most two of them stay in memory (counted by tables alone, all four would)
+    assert.ok(st.tables.cached <= 8, `${st.tables.cached} units cached`);
+    // read back, one counts again; growing it makes it count more; emptying it drops its units
+    const inCache = st.tables.cached;
+    const t = st.tables.findTable(CODE, 0n, TABLE)!;
+    const read = st.tables.cached - inCache;
+    assert.ok(read === 0 || read === 4, `read back: ${read} units`);
+    const before = st.tables.cached;
+    for (let k = 1000n; k < 1100n; k++) t.store(5n, k, new Uint8Array([1]));
+    assert.is(st.tables.cached, before + 1, '1,100 rows: one unit more');
+    for (let k = 0n; k < 1100n; k++) t.remove(t.find(k)!);
+    assert.is(st.tables.cached, before - 4, 'emptied and dropped: its units went with it');
+    await blockEnd(st, due, true);
+    assert.ok(st.tables.cached <= 8);
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
