@@ -544,7 +544,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
           out.push([rowKey(code, scope, table, primary), r ? encodeRow(w, r) : null]);
         }
       if (t) {
-        const value = t.rowsApart ? encodeApartHeader(w, t) : (this.prepared.get(key) ?? encodeStoredTable(w, t));
+        const value = t.rowsApart ? encodeTablePayload(w, t, 0, [], true) : (this.prepared.get(key) ?? encodeStoredTable(w, t));
         out.push([tableKey(code, scope, table), value]);
         if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
         t.inStore = true;
@@ -641,9 +641,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** The table as the store holds it (its rows apart read after it), not cached; undefined when it has none. */
   private readStored(code: bigint, scope: bigint, table: bigint): Table | undefined {
-    const store = this.store!;
-    return store.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this, (c, s, t) => storedRows(store, c, s, t)));
+    return this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this, this.rowsInStore));
   }
+
+  /** The rows of a table stored apart, as the store holds them now (one function, not one per read). */
+  private readonly rowsInStore = (code: bigint, scope: bigint, table: bigint): DbRow[] => storedRows(this.store!, code, scope, table);
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {
@@ -826,13 +828,12 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** Every table, in no particular order (with a store: those not cached are read back, not cached). */
   *allTables(): IterableIterator<Table> {
     if (this.store !== null) {
-      const store = this.store;
-      for (const { key, value } of store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
+      for (const { key, value } of this.store.entries(SCOPE_KEYS_FIRST, SCOPE_KEYS_END)) {
         if (scopeKeyKind(key) !== TABLE_KIND || isRowKey(key)) continue; // an account, or a row read with its table
         const id = tableOfKey(key);
         const k = tableKeyString(id.code, id.scope, id.table);
         if (this.unsettled(k)) continue; // yielded below from memory, or gone
-        yield this.recent.get(k) ?? decodeStoredTable(value, this, (c, s, t) => storedRows(store, c, s, t));
+        yield this.recent.get(k) ?? decodeStoredTable(value, this, this.rowsInStore);
       }
       yield* this.changedSinceLanded(null);
       return;
@@ -932,7 +933,14 @@ function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
   return encodeTablePayload(w, t, t.size, t.rowsInOrder());
 }
 
-function encodeTablePayload(w: BinaryWriter, id: TableId & { payer: bigint }, count: number, rows: Iterable<DbRow>): Uint8Array {
+/** The TABLE payload (`apart`: the stored form of a table whose rows are stored apart, no row then `ROWS_APART`). */
+function encodeTablePayload(
+  w: BinaryWriter,
+  id: TableId & { payer: bigint },
+  count: number,
+  rows: Iterable<DbRow>,
+  apart = false,
+): Uint8Array {
   w.reset();
   w.u64(id.code);
   w.u64(id.scope);
@@ -944,6 +952,7 @@ function encodeTablePayload(w: BinaryWriter, id: TableId & { payer: bigint }, co
     w.u64(r.payer);
     w.bytes(r.value);
   }
+  if (apart) w.u8(ROWS_APART);
   return w.finish();
 }
 
@@ -966,21 +975,6 @@ function sameOr(v: bigint, like: bigint): bigint {
   return v === like ? like : v;
 }
 
-/**
- * The stored form of a table whose rows are stored apart: the TABLE payload with no row, then
- * `ROWS_APART` (a snapshot's payload ends after its rows).
- */
-function encodeApartHeader(w: BinaryWriter, t: Table): Uint8Array {
-  w.reset();
-  w.u64(t.code);
-  w.u64(t.scope);
-  w.u64(t.table);
-  w.u64(t.payer);
-  w.varuint32(0);
-  w.u8(ROWS_APART);
-  return w.finish();
-}
-
 /** A row stored apart: u64 payer ‖ its value (the rest). */
 function encodeRow(w: BinaryWriter, r: DbRow): Uint8Array {
   w.reset();
@@ -995,10 +989,20 @@ function storedRows(store: OrderedStore, code: bigint, scope: bigint, table: big
   const rows: DbRow[] = [];
   for (const { key, value } of store.range(first, end, view)) {
     if (value.length < 8) throw new Error(`state store: a row of table ${code}:${scope}:${table} has ${value.length} byte(s)`);
-    const payer = new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0, true); // as BinaryWriter.u64 writes it
+    const payer = new BinaryReader(value).u64();
     rows.push({ primary: primaryOfRowKey(key), payer: sameOr(payer, scope), value: value.subarray(8) });
   }
   return rows;
+}
+
+/**
+ * After a stored form's rows (`inlineRows` of them): whether the flag says its rows are stored apart
+ * (then there was none inline), or nothing follows; `malformedTable` for anything else.
+ */
+function rowsApartFlag(r: BinaryReader, id: TableId, inlineRows: number): boolean {
+  if (r.remaining === 0) return false;
+  if (inlineRows > 0 || r.u8() !== ROWS_APART || r.remaining !== 0) throw malformedTable(id);
+  return true;
 }
 
 /** A stored table whose form is neither whole nor stored apart as written. */
@@ -1013,8 +1017,7 @@ function malformedTable(id: TableId): Error {
 export function storedTablePayload(store: OrderedStore, value: Uint8Array, view: StoreView): Uint8Array {
   const r = new BinaryReader(value);
   const id = { code: r.u64(), scope: r.u64(), table: r.u64(), payer: r.u64() };
-  if (r.varuint32() !== 0 || r.remaining === 0) return value;
-  if (r.u8() !== ROWS_APART || r.remaining !== 0) throw malformedTable(id);
+  if (r.varuint32() !== 0 || !rowsApartFlag(r, id, 0)) return value;
   const rows = storedRows(store, id.code, id.scope, id.table, view);
   return encodeTablePayload(new BinaryWriter(4096), id, rows.length, rows);
 }
@@ -1039,12 +1042,8 @@ function decodeStoredTable(
     const primary = rows.length === 0 ? shared('primary', r.u64()) : r.u64();
     rows.push({ primary, payer: sameOr(r.u64(), scope), value: r.bytes() });
   }
-  const apart = r.remaining > 0;
-  if (apart) {
-    const flag = r.u8();
-    if (flag !== ROWS_APART || rows.length > 0 || r.remaining !== 0) throw malformedTable({ code, scope, table });
-    rows = rowsApart(code, scope, table);
-  }
+  const apart = rowsApartFlag(r, { code, scope, table }, rows.length);
+  if (apart) rows = rowsApart(code, scope, table);
   const t = Table.hydrate(code, scope, table, payer, owner, rows);
   t.inStore = true;
   t.rowsApart = apart;

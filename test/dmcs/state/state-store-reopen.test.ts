@@ -18,6 +18,7 @@ import { PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { accountFields } from './account-fields.js';
 import { rng } from './seeded-random.js';
+import { indexDump } from './state-dumps.js';
 
 const hex = bytesToHex;
 const auth = singleKeyAuthority(PrivateKey.from('5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3').toPublic());
@@ -62,13 +63,6 @@ function write(st: ChainState, rand: () => number, created: number): number {
   return created;
 }
 
-const indexDump = (st: ChainState) =>
-  [...st.tables.indexes.values()]
-    .map(
-      (ix) =>
-        `${ix.kind}/${ix.scope}/${ix.payer}=${[...ix.entries()].map((e) => `${e.primary}:${String(e.secondary)}:${e.payer}`).join(',')}`,
-    )
-    .sort();
 const tableDump = (st: ChainState) =>
   [...st.tables.allTables()].map((t) => `${t.scope}=${[...t.rowsInOrder()].map((r) => `${r.primary}:${hex(r.value)}`).join(',')}`).sort();
 

@@ -17,19 +17,17 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
+import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT } from '../../../dmcs/state/table-store.js';
 import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { rng } from './seeded-random.js';
+import { dump, indexDump, rowsOf } from './state-dumps.js';
 
 const hex = bytesToHex;
 const CODE = 11n;
 const TABLE = 7n;
 const due = { due: true, writes: () => [] };
-
-const rowsOf = (t: Table) => [...t.rowsInOrder()].map((r) => `${r.primary}:${r.payer}:${hex(r.value)}`).join(',');
-const dump = (ts: Iterable<Table>) => [...ts].map((t) => `${t.code}/${t.scope}/${t.table}/${t.payer}=${rowsOf(t)}`).sort();
 
 /** A state over a fresh store caching `tables` tables, and its folder. */
 function stored(tables: number): { st: ChainState; dir: string } {
@@ -252,14 +250,6 @@ test("the cache's budget counts a big table's rows: a table of 1,000 rows takes 
 });
 
 const KINDS = ['idx64', 'idx128', 'idx256', 'idx_double'] as const;
-
-const indexDump = (st: ChainState) =>
-  [...st.tables.indexes.values()]
-    .map(
-      (ix) =>
-        `${ix.kind}/${ix.scope}/${ix.payer}=${[...ix.entries()].map((e) => `${e.primary}:${String(e.secondary)}:${e.payer}`).join(',')}`,
-    )
-    .sort();
 
 /** One seeded burst of index entries (the same on both twins): stores, updates, runs of removals. */
 function indexBurst(st: ChainState, rand: () => number): void {

@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { TABLE_PAGE_SCOPES_MAX, type Table } from '../../../dmcs/state/table-store.js';
+import { TABLE_PAGE_SCOPES_MAX } from '../../../dmcs/state/table-store.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { rng } from './seeded-random.js';
+import { dump, rowsOf, tableId } from './state-dumps.js';
 
 const hex = bytesToHex;
 const BUDGET = 8;
@@ -37,10 +38,6 @@ function write(st: ChainState, rand: () => number): void {
   else if (x < 0.5) t.update(row, x < 0.1 ? 6n : row.payer, value);
   else t.remove(row);
 }
-
-const rowsOf = (t: Table) => [...t.rowsInOrder()].map((r) => `${r.primary}:${r.payer}:${hex(r.value)}`).join(',');
-const tableId = (t: Table) => `${t.code}/${t.scope}/${t.table}/${t.payer}`;
-const dump = (ts: Iterable<Table>) => [...ts].map((t) => `${tableId(t)}=${rowsOf(t)}`).sort();
 
 test('a cache of 8 tables over the store keeps the digest and rows of an all-in-memory twin', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-table-spill-'));
