@@ -16,7 +16,15 @@
  * - `dmcs.big_table.commit_ms (R rows in one scope, …)`: the state store's commits, per commit
  *   started in the timed blocks (on the block thread: digest, encoding and queueing; `ChainState.work`);
  * - `dmcs.big_table.block_ratio (R / 1000 rows)`: the big size's median block over the small one's
- *   (flat when a block costs what it changed: about 1).
+ *   (flat when a block costs what it changed: about 1);
+ * - `dmcs.big_table.cold.block_ms (R rows …)`: the big size again on a node whose cache holds
+ *   half the units its rows fill (`coldCache`), with as many accounts more plus `COLD_EXTRA` that
+ *   follow a new account each (dSocial's `follows`, a table in each follower's scope) in an untimed
+ *   block before each timed one, and `COLD_GAP` empty blocks for their commit to land: the cache
+ *   lets the posts table go (its least recently used), and the timed block's first post reads it
+ *   back; `….cold.read_backs` the tables read back per timed block (at least 1: the figure is a
+ *   miss's), `dmcs.big_table.cold_ratio (R cold / 1000 rows)` its median block over the small
+ *   size's (cached): what a miss on a big table costs.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +33,7 @@ import { Abi, AbiSerializer, Action, EOSIO_ABI, PrivateKey } from '../abi/antelo
 import { DEV_PRIVATE_KEY, startNode, type EmbeddedNode } from '../dmcs/index.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { authority, makeTrx, signed } from './dmcs.js';
+import { ROWS_PER_CACHE_UNIT } from '../dmcs/state/table-store.js';
 import { benchEnvInt, summarize, type BenchResult } from './result.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -37,6 +46,21 @@ const SETUP_TRXS_PER_BLOCK = 20;
 const TEXT = 'a post of some forty bytes, give or take';
 /** Blocks run before the timed ones at each size (the first size would pay for compiling the block path). */
 const WARMUP_BLOCKS = 10;
+/** The cold run's cache, in units (table-store.ts `ROWS_PER_CACHE_UNIT`): half of what the big table's rows fill. */
+const coldCache = (rows: number): number => Math.max(1, Math.floor(rows / ROWS_PER_CACHE_UNIT / 2));
+/** Followers in the cold run beyond its cache's units (so their tables push the posts table out). */
+const COLD_EXTRA = 8;
+/** Empty blocks after each cold run's follows: their commit lands and the cache's trim lets the posts table go. */
+const COLD_GAP = 4;
+/** Actions per transaction of the cold run's setup (new accounts) and follows. */
+const ACTIONS_PER_TRX = 20;
+
+/** A valid account name for number `i` under `prefix` (five letters: up to 11,881,376). */
+function accountName(prefix: string, i: number): string {
+  let s = '';
+  for (let k = 0; k < 5; k++, i = Math.floor(i / 26)) s = String.fromCharCode(97 + (i % 26)) + s;
+  return prefix + s;
+}
 
 const dev = PrivateKey.from(DEV_PRIVATE_KEY);
 const sign = (k: PrivateKey, d: Uint8Array) => k.sign(d);
@@ -46,10 +70,12 @@ interface SizeFigures {
   rows: number;
   blockMs: number;
   commitMs: number;
+  /** Tables read back from the store per timed block. */
+  readBacks: number;
 }
 
-/** One size: a new node, its table grown to `rows` rows, then `blocks` timed blocks. */
-async function timeSize(rows: number, blocks: number, social: AbiSerializer, abi: Abi): Promise<SizeFigures> {
+/** One size: a new node, its table grown to `rows` rows, then `blocks` timed blocks (`cold`: each with the table out of the cache). */
+async function timeSize(rows: number, blocks: number, social: AbiSerializer, abi: Abi, cold = false): Promise<SizeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-big-table-'));
   const node = await startNode({
     dev: true,
@@ -57,7 +83,7 @@ async function timeSize(rows: number, blocks: number, social: AbiSerializer, abi
     autoProduce: false,
     snapshotEvery: 0,
     recoveryWorkers: 0,
-    stateCache: 16384,
+    stateCache: cold ? coldCache(rows) : 16384,
     stateCommitEvery: 1,
   });
   try {
@@ -91,7 +117,23 @@ async function timeSize(rows: number, blocks: number, social: AbiSerializer, abi
     ]);
     await node.produceBlock();
     await grow(node, rows, push, post);
-    return await timeBlocks(node, rows, blocks, post);
+    if (!cold) return await timeBlocks(node, rows, blocks, post, async () => {});
+    // followers (a follows table each) and the accounts they follow, one more each timed block
+    const followers = Array.from({ length: coldCache(rows) + COLD_EXTRA }, (_, i) => accountName('fol', i));
+    const followees = Array.from({ length: WARMUP_BLOCKS + blocks }, (_, i) => accountName('fee', i));
+    const pushAll = async (actions: Action[]) => {
+      for (let i = 0; i < actions.length; i += ACTIONS_PER_TRX) push(actions.slice(i, i + ACTIONS_PER_TRX));
+      await node.produceBlock();
+    };
+    await pushAll([...followers, ...followees].map(newaccount));
+    let round = 0;
+    const follow = (follower: string) =>
+      act('dsocial', 'follow', follower, social.encodeAction('follow', { follower, followee: followees[round]! }));
+    return await timeBlocks(node, rows, blocks, post, async () => {
+      await pushAll(followers.map(follow));
+      round++;
+      for (let g = 0; g < COLD_GAP; g++) await node.produceBlock();
+    });
   } finally {
     await node.close();
     rmSync(dir, { recursive: true, force: true });
@@ -110,15 +152,25 @@ async function grow(node: EmbeddedNode, rows: number, push: (a: Action[]) => unk
   }
 }
 
-async function timeBlocks(node: EmbeddedNode, rows: number, blocks: number, post: () => Action): Promise<SizeFigures> {
+/** `blocks` timed blocks of posts (after `WARMUP_BLOCKS` untimed ones), each after `before` (untimed). */
+async function timeBlocks(
+  node: EmbeddedNode,
+  rows: number,
+  blocks: number,
+  post: () => Action,
+  before: () => Promise<void>,
+): Promise<SizeFigures> {
   const work = node.chain.state.work;
+  const tables = node.chain.state.tables;
   const times: number[] = [];
   let commits = 0;
   let commitMs = 0;
+  let readBacks = 0;
   for (let b = -WARMUP_BLOCKS; b < blocks; b++) {
+    await before();
     const batch: PackedTrx[] = [];
     for (let i = 0; i < POSTS_PER_BLOCK; i++) batch.push(signed(node, makeTrx(node, [post()], 1000 + i), sign, dev));
-    const w0 = { flushes: work.flushes, flushMs: work.flushMs };
+    const w0 = { flushes: work.flushes, flushMs: work.flushMs, readBacks: tables.readBacks };
     const t0 = performance.now();
     for (const p of batch) node.pushPacked(p);
     await node.produceBlock();
@@ -126,9 +178,10 @@ async function timeBlocks(node: EmbeddedNode, rows: number, blocks: number, post
     times.push(performance.now() - t0);
     commits += work.flushes - w0.flushes;
     commitMs += work.flushMs - w0.flushMs;
+    readBacks += tables.readBacks - w0.readBacks;
   }
   times.sort((a, b) => a - b);
-  return { rows, blockMs: times[times.length >> 1]!, commitMs: commits > 0 ? commitMs / commits : 0 };
+  return { rows, blockMs: times[times.length >> 1]!, commitMs: commits > 0 ? commitMs / commits : 0, readBacks: readBacks / blocks };
 }
 
 /** `rows`, `small`, `blocks`: the sizes and timed blocks (tests; else the environment's and the defaults). */
@@ -143,6 +196,7 @@ export async function benchDmcsBigTable(
   const social = new AbiSerializer(abi);
   const sizes: SizeFigures[] = [];
   for (const rows of [small, big]) sizes.push(await timeSize(rows, blocks, social, abi));
+  const cold = await timeSize(big, blocks, social, abi, true);
   const tag = `${POSTS_PER_BLOCK} posts a block, a commit due every block, state cache 16384`;
   const out: BenchResult[] = [];
   for (const f of sizes) {
@@ -150,5 +204,11 @@ export async function benchDmcsBigTable(
     out.push(summarize(`dmcs.big_table.commit_ms (${f.rows} rows in one scope, per commit)`, 'ms', [f.commitMs]));
   }
   out.push(summarize(`dmcs.big_table.block_ratio (${big} / ${small} rows)`, 'x', [sizes[1]!.blockMs / sizes[0]!.blockMs]));
+  const coldTag = `state cache ${coldCache(big)}, ${coldCache(big) + COLD_EXTRA} follows before each`;
+  out.push(summarize(`dmcs.big_table.cold.block_ms (${big} rows in one scope, out of the cache, ${coldTag})`, 'ms', [cold.blockMs]));
+  out.push(summarize(`dmcs.big_table.cold.read_backs (${big} rows, tables read back per block)`, 'tables', [cold.readBacks]));
+  out.push(
+    summarize(`dmcs.big_table.cold_ratio (${big} rows out of the cache / ${small} rows cached)`, 'x', [cold.blockMs / sizes[0]!.blockMs]),
+  );
   return out;
 }

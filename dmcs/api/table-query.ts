@@ -121,17 +121,17 @@ export function queryTableRows(
   const t = tables.findTable(code, scope, table);
   const out: TableRowsResult = { rows: [], more: false, next_key: '' };
   if (!t || lower > upper) return out;
-  const i0 = t.indexOf(lower);
-  let i1 = t.indexOf(upper);
-  if (t.keyAt(i1) === upper) i1++; // inclusive upper bound
+  // by keys, one step at a time (a big table read back from the store walks only the page): up to
+  // limit + 1 rows in [lower, upper], the one past the page naming the next page's start
   const rows: DbRow[] = [];
-  const n = i1 - i0;
-  const take = Math.min(n, limit);
-  if (!reverse) for (let i = i0; i < i0 + take; i++) rows.push(t.at(i)!);
-  else for (let i = i1 - 1; i >= i1 - take; i--) rows.push(t.at(i)!);
-  if (n > take) {
+  let r = reverse ? (upper === U64_MAX ? t.last() : t.previous(upper + 1n)) : t.lowerbound(lower);
+  while (r !== undefined && (reverse ? r.primary >= lower : r.primary <= upper) && rows.length <= limit) {
+    rows.push(r);
+    r = reverse ? t.previous(r.primary) : t.upperbound(r.primary);
+  }
+  if (rows.length > limit) {
     out.more = true;
-    const next = reverse ? t.keyAt(i1 - take - 1)! : t.keyAt(i0 + take)!;
+    const next = rows.pop()!.primary;
     out.next_key = keyType === 'name' ? nameOf(next) : next.toString();
   }
   for (const r of rows) {

@@ -146,25 +146,33 @@ export class OrderedStore {
    * Entries with keys in [start, end), in key order, read `STORE_RANGE_BATCH` at a time; through
    * `view` when given (the store as it was then), else as it is at each batch. `reverse` walks
    * down from `end` to `start`, both left out: give bounds that are no entry's keys (a prefix, a
-   * key just past a prefix).
+   * key just past a prefix). `firstBatch` reads fewer at first (a reader that may stop at the
+   * first entry: a table's bound), four times more at each batch after, up to `STORE_RANGE_BATCH`.
    */
-  *range(start: Uint8Array, end: Uint8Array, view?: StoreView, reverse = false): Generator<{ key: Uint8Array; value: Uint8Array }> {
+  *range(
+    start: Uint8Array,
+    end: Uint8Array,
+    view?: StoreView,
+    reverse = false,
+    firstBatch = STORE_RANGE_BATCH,
+  ): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
     yield* paged(
       reverse ? end : start,
       (e) => e.key,
-      (from, exclusiveStart) =>
+      (from, exclusiveStart, limit) =>
         Array.from(
           this.db.getRange({
             start: from,
             end: reverse ? start : end,
             reverse,
             exclusiveStart,
-            limit: STORE_RANGE_BATCH,
+            limit,
             ...(transaction ? { transaction } : {}),
           }),
           (e) => ({ key: new Uint8Array(e.key), value: new Uint8Array(e.value) }),
         ),
+      firstBatch,
     );
   }
 
@@ -178,10 +186,8 @@ export class OrderedStore {
     yield* paged(
       start,
       (k) => k,
-      (from, exclusiveStart) =>
-        Array.from(
-          this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, ...(transaction ? { transaction } : {}) }),
-        ),
+      (from, exclusiveStart, limit) =>
+        Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit, ...(transaction ? { transaction } : {}) })),
     );
   }
 
@@ -194,11 +200,11 @@ export class OrderedStore {
     yield* paged(
       start,
       (e) => e.key,
-      (from, exclusiveStart) =>
-        Array.from(
-          this.db.getRange({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH }),
-          (e): { key: Uint8Array; value: Uint8Array } => ({ key: e.key, value: e.value }),
-        ),
+      (from, exclusiveStart, limit) =>
+        Array.from(this.db.getRange({ start: from, end, exclusiveStart, limit }), (e): { key: Uint8Array; value: Uint8Array } => ({
+          key: e.key,
+          value: e.value,
+        })),
     );
   }
 
@@ -221,7 +227,7 @@ export class OrderedStore {
     for (const key of paged<Uint8Array>(
       start,
       (k) => k,
-      (from, exclusiveStart) => Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit: STORE_RANGE_BATCH, transaction })),
+      (from, exclusiveStart, limit) => Array.from(this.db.getKeys({ start: from, end, exclusiveStart, limit, transaction })),
     )) {
       if (skip?.(key)) continue;
       const value = this.readInPlace(key, view);
@@ -237,18 +243,26 @@ export class OrderedStore {
 }
 
 /**
- * A walk read a batch at a time: `read(from, exclusive)` gives up to `STORE_RANGE_BATCH` items
- * from `from` on (past it when `exclusive`), the next batch starts after the last item's key, and
- * a short batch ends the walk (no read transaction spans two batches).
+ * A walk read a batch at a time: `read(from, exclusive, limit)` gives up to `limit` items from
+ * `from` on (past it when `exclusive`), the next batch starts after the last item's key, and a
+ * short batch ends the walk (no read transaction spans two batches). The first batch reads
+ * `firstBatch` items, each next one four times more, up to `STORE_RANGE_BATCH`.
  */
-function* paged<T>(first: Uint8Array, keyOf: (item: T) => Uint8Array, read: (from: Uint8Array, exclusive: boolean) => T[]): Generator<T> {
+function* paged<T>(
+  first: Uint8Array,
+  keyOf: (item: T) => Uint8Array,
+  read: (from: Uint8Array, exclusive: boolean, limit: number) => T[],
+  firstBatch = STORE_RANGE_BATCH,
+): Generator<T> {
   let from = first;
   let exclusive = false;
+  let limit = Math.max(1, Math.min(firstBatch, STORE_RANGE_BATCH));
   for (;;) {
-    const batch = read(from, exclusive);
+    const batch = read(from, exclusive, limit);
     yield* batch;
-    if (batch.length < STORE_RANGE_BATCH) return;
+    if (batch.length < limit) return;
     from = keyOf(batch[batch.length - 1]!);
     exclusive = true;
+    limit = Math.min(limit * 4, STORE_RANGE_BATCH);
   }
 }

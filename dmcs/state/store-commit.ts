@@ -31,9 +31,10 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
  * keyed by account (or scope) first, each account's tables right after it (store-keys.ts). 5: an
  * account's permissions and links held once, in one form for the record and the digest (account-auth.ts).
  * 6: big tables and indexes with their rows and entries under keys of their own (table-store.ts
- * `ROWS_APART_MIN`), which an older node would read as empty.
+ * `ROWS_APART_MIN`), which an older node would read as empty. 7: such a table's stored header
+ * counts its rows, so a miss reads the header and not the rows (stored-rows.ts).
  */
-export const STORE_FORMAT = 6;
+export const STORE_FORMAT = 7;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

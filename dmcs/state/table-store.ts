@@ -8,8 +8,9 @@
  * interface describes.
  *
  * With an `OrderedStore` underneath, memory holds a bounded cache of tables (a table is one unit:
- * its header and all its rows; the budget counts a big one by its rows, `ROWS_PER_CACHE_UNIT`), the
- * rest live on disk as
+ * its header and all its rows, the budget counting a big one by its rows, `ROWS_PER_CACHE_UNIT`;
+ * or, for one stored apart and read back, its header and the rows changed since, its other rows
+ * read from the store when asked for: stored-rows.ts), the rest live on disk as
  *
  *   key   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table (store-keys.ts: right after the scope's
  *         account, whose page a transfer dirties anyway), and an empty 'D' ‖ code ‖ scope ‖ table
@@ -19,7 +20,8 @@
  * or, for a table that held at least `ROWS_APART_MIN` rows at a commit (then for its life), its
  * rows apart, so a commit writes the rows it changed and not the whole table again:
  *
- *   key   the table's key as above, value: the payload with no row, then `ROWS_APART`
+ *   key   the table's key as above, value: the payload with no row, then `ROWS_APART` and the
+ *         table's row count (varuint32: a miss reads this key alone)
  *   key   the table's key ‖ u64 primary (right after it), value: u64 payer ‖ the row's bytes
  *
  * under the same rules as the accounts (account-store.ts): tables changed since the last flush,
@@ -75,6 +77,7 @@ import { TrimRun, UseStamps, type TrimPace, type TrimmedCache } from './use-stam
 import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
+import { StoredRows, type RowSource } from './stored-rows.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -148,6 +151,11 @@ export class Table implements ContractTable {
   /** Past `FEW_ROWS_MAX` rows: primary keys in ascending order, and the rows by key. */
   private order: SortedChunks<bigint> | null = null;
   private byKey: Map<bigint, DbRow> | null = null;
+  /**
+   * A table stored by its rows and read back by its header: its rows stay in the store, memory
+   * holds those changed since (stored-rows.ts). Null for a table whose rows are all in memory.
+   */
+  private fromStore: StoredRows | null = null;
 
   constructor(
     readonly code: bigint,
@@ -166,6 +174,14 @@ export class Table implements ContractTable {
     }
   }
 
+  /** A table stored by its rows, read back by its header (`count` rows, left in the store until asked for). */
+  static readBack(code: bigint, scope: bigint, table: bigint, payer: bigint, owner: TableStore, count: number, source: RowSource): Table {
+    const t = new Table(code, scope, table, payer, owner);
+    t.few = null;
+    t.fromStore = new StoredRows(source, count);
+    return t;
+  }
+
   /** Moves to a key order and a map (past `FEW_ROWS_MAX` rows; a table never moves back). */
   private grow(rows: DbRow[]): void {
     const order = new SortedChunks<bigint>(compareKeys);
@@ -180,62 +196,100 @@ export class Table implements ContractTable {
   }
 
   get size(): number {
-    return this.few !== null ? this.few.length : this.order!.size;
+    if (this.few !== null) return this.few.length;
+    return this.fromStore !== null ? this.fromStore.size : this.order!.size;
   }
 
-  /** Position of the first key ≥ `k`. */
+  /** Rows in memory (what the table counts in the cache's budget): all of them, or for one read back by its header, those changed since. */
+  get residentRows(): number {
+    return this.fromStore !== null ? this.fromStore.resident : this.size;
+  }
+
+  /** Whether the table's rows stay in the store, read when asked for (`readBack`). */
+  get readByRows(): boolean {
+    return this.fromStore !== null;
+  }
+
+  /** Commits up to number `landed` are in the store (a table read back by its header lets their rows go). */
+  landed(landed: number): void {
+    this.fromStore?.settle(landed);
+  }
+
+  /** Position of the first key ≥ `k` (a table read back by its header counts its rows up to it). */
   indexOf(k: bigint): number {
     const few = this.few;
-    if (few === null) return this.order!.rank((x) => x < k);
+    if (few !== null) {
+      let i = 0;
+      while (i < few.length && few[i]!.primary < k) i++;
+      return i;
+    }
+    if (this.fromStore === null) return this.order!.rank((x) => x < k);
     let i = 0;
-    while (i < few.length && few[i]!.primary < k) i++;
+    for (const r of this.fromStore.rowsInOrder()) {
+      if (r.primary >= k) break;
+      i++;
+    }
     return i;
   }
 
   /** The key at position `i` (0 = least). */
   keyAt(i: number): bigint | undefined {
-    return this.few !== null ? this.few[i]?.primary : this.order!.at(i);
+    return this.at(i)?.primary;
   }
 
+  /** The row at position `i` (0 = least; a table read back by its header walks its rows to it). */
   at(i: number): DbRow | undefined {
     if (this.few !== null) return this.few[i];
-    const k = this.order!.at(i);
-    return k === undefined ? undefined : this.byKey!.get(k);
+    if (this.fromStore === null) {
+      const k = this.order!.at(i);
+      return k === undefined ? undefined : this.byKey!.get(k);
+    }
+    if (i < 0) return undefined;
+    for (const r of this.fromStore.rowsInOrder()) if (i-- === 0) return r;
+    return undefined;
   }
 
   /** Primary keys in ascending order. */
-  keys(): IterableIterator<bigint> {
-    return this.few === null ? this.order!.values() : keysOf(this.few);
+  *keys(): IterableIterator<bigint> {
+    if (this.few === null && this.fromStore === null) yield* this.order!.values();
+    else for (const r of this.rowsInOrder()) yield r.primary;
   }
 
   /** Rows in ascending key order. */
   *rowsInOrder(): IterableIterator<DbRow> {
     if (this.few !== null) yield* this.few;
+    else if (this.fromStore !== null) yield* this.fromStore.rowsInOrder();
     else for (const k of this.order!.values()) yield this.byKey!.get(k)!;
   }
 
   find(primary: bigint): DbRow | undefined {
     const few = this.few;
-    if (few === null) return this.byKey!.get(primary);
+    if (few === null) return this.fromStore !== null ? this.fromStore.find(primary) : this.byKey!.get(primary);
     for (const r of few) if (r.primary === primary) return r;
     return undefined;
   }
   lowerbound(primary: bigint): DbRow | undefined {
-    if (this.few !== null) return this.at(this.indexOf(primary));
+    if (this.few !== null) return this.few[this.indexOf(primary)];
+    if (this.fromStore !== null) return this.fromStore.lowerbound(primary);
     return this.rowOf(this.order!.first((x) => x < primary));
   }
   upperbound(primary: bigint): DbRow | undefined {
     const few = this.few;
-    if (few === null) return this.rowOf(this.order!.first((x) => x <= primary));
+    if (few === null) {
+      if (this.fromStore !== null) return this.fromStore.upperbound(primary);
+      return this.rowOf(this.order!.first((x) => x <= primary));
+    }
     for (const r of few) if (r.primary > primary) return r;
     return undefined;
   }
   previous(primary: bigint): DbRow | undefined {
     if (this.few !== null) return this.few[this.indexOf(primary) - 1];
+    if (this.fromStore !== null) return this.fromStore.previous(primary);
     return this.rowOf(this.order!.lastBelow((x) => x < primary));
   }
   last(): DbRow | undefined {
     if (this.few !== null) return this.few[this.few.length - 1];
+    if (this.fromStore !== null) return this.fromStore.last();
     return this.rowOf(this.order!.last());
   }
 
@@ -295,6 +349,7 @@ export class Table implements ContractTable {
     this.store_.markChanged(this, row.primary);
     const few = this.few;
     if (few !== null && few.length < FEW_ROWS_MAX) few.splice(this.indexOf(row.primary), 0, row);
+    else if (this.fromStore !== null) this.fromStore.insert(row, this.store_.nextCommit);
     else {
       if (few !== null) this.grow(few);
       this.order!.insert(row.primary);
@@ -307,11 +362,12 @@ export class Table implements ContractTable {
   private removeRow(primary: bigint): void {
     const few = this.few;
     const i = few === null ? -1 : this.indexOf(primary);
-    const row = few === null ? this.byKey!.get(primary) : few[i]?.primary === primary ? few[i] : undefined;
+    const row = few === null ? this.find(primary) : few[i]?.primary === primary ? few[i] : undefined;
     if (!row) return;
     this.beforeChange();
     this.store_.markChanged(this, primary);
     if (few !== null) few.splice(i, 1);
+    else if (this.fromStore !== null) this.fromStore.remove(primary, this.store_.nextCommit);
     else {
       this.order!.delete(primary);
       this.byKey!.delete(primary);
@@ -325,6 +381,7 @@ export class Table implements ContractTable {
     this.store_.markChanged(this, old.primary);
     const few = this.few;
     if (few !== null) few[this.indexOf(old.primary)] = next;
+    else if (this.fromStore !== null) this.fromStore.replace(next, this.store_.nextCommit);
     else this.byKey!.set(old.primary, next);
     this.store_.records.remove(rowRecordHash(this, old, transientRecordHash));
     this.store_.records.add(rowRecordHash(this, next, transientRecordHash));
@@ -480,7 +537,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** A table's rows changed in number, or it entered the cache: its units now (none while not cached). */
   weigh(t: Table): void {
     if (t.cacheSlot < 0) return;
-    const units = Math.floor(t.size / ROWS_PER_CACHE_UNIT);
+    const units = Math.floor(t.residentRows / ROWS_PER_CACHE_UNIT);
     this.extraUnits += units - t.cacheUnits;
     t.cacheUnits = units;
   }
@@ -544,7 +601,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
           out.push([rowKey(code, scope, table, primary), r ? encodeRow(w, r) : null]);
         }
       if (t) {
-        const value = t.rowsApart ? encodeTablePayload(w, t, 0, [], true) : (this.prepared.get(key) ?? encodeStoredTable(w, t));
+        const value = t.rowsApart ? encodeTablePayload(w, t, 0, [], t.size) : (this.prepared.get(key) ?? encodeStoredTable(w, t));
         out.push([tableKey(code, scope, table), value]);
         if (!t.inStore) out.push([tableDirectoryKey(code, scope, table), NOTHING]);
         t.inStore = true;
@@ -575,8 +632,18 @@ export class TableStore implements ContractDatabase, IndexOwner {
     }
   }
 
+  /** Commits queued, and landed (`landed`), since the start. */
+  private commitsStarted = 0;
+  private commitsLanded = 0;
+
+  /** The number of the commit that will write a change made now. */
+  get nextCommit(): number {
+    return this.commitsStarted + 1;
+  }
+
   /** The writes of `writes()` are queued as a commit (the tables stay pinned until it `landed`; indexes are all in memory). */
   commitStarted(): void {
+    this.commitsStarted++;
     this.landing.push(this.changed);
     this.changed = new Map();
     this.changedRows.clear();
@@ -602,9 +669,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     });
   }
 
-  /** The oldest commit in flight landed: the store holds what it wrote. */
+  /** The oldest commit in flight landed: the store holds what it wrote (tables read back by their header let those rows go). */
   landed(): void {
-    this.landing.shift();
+    const wrote = this.landing.shift();
+    this.commitsLanded++;
+    if (wrote !== undefined) for (const t of wrote.values()) t.landed(this.commitsLanded);
   }
 
   /**
@@ -641,11 +710,29 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** The table as the store holds it (its rows apart read after it), not cached; undefined when it has none. */
   private readStored(code: bigint, scope: bigint, table: bigint): Table | undefined {
-    return this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this, this.rowsInStore));
+    return this.store!.read(tableKey(code, scope, table), (v) => decodeStoredTable(v, this, this.rowSource));
   }
 
-  /** The rows of a table stored apart, as the store holds them now (one function, not one per read). */
-  private readonly rowsInStore = (code: bigint, scope: bigint, table: bigint): DbRow[] => storedRows(this.store!, code, scope, table);
+  /** The store's rows of a table stored apart, as it holds them at each read (`Table.readBack`). */
+  private readonly rowSource = (id: TableId): RowSource => {
+    const store = this.store!;
+    const [, end] = rowKeyBounds(id.code, id.scope, id.table);
+    const header = tableKey(id.code, id.scope, id.table); // right before its rows: a bound left out
+    return {
+      get: (primary) => store.read(rowKey(id.code, id.scope, id.table, primary), (v) => decodeRow(id, primary, v, true)),
+      *from(from) {
+        for (const { key, value } of store.range(rowKey(id.code, id.scope, id.table, from), end, undefined, false, 1))
+          yield decodeRow(id, primaryOfRowKey(key), value, false);
+      },
+      *below(below) {
+        const top = below === null ? end : rowKey(id.code, id.scope, id.table, below);
+        for (const { key, value } of store.range(header, top, undefined, true, 1)) {
+          const primary = primaryOfRowKey(key);
+          if (below === null || primary < below) yield decodeRow(id, primary, value, false); // `top` itself may be a row
+        }
+      },
+    };
+  };
 
   /** Removes `t` from memory only (it is in the store); `key` is its `tableKeyString`. */
   private forget(t: Table, key: string): void {
@@ -697,10 +784,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.unsettled(key)) return undefined; // removed since the store's last landed commit
     const t = this.readStored(code, scope, table);
     if (t === undefined) return undefined;
+    this.readBacks++;
     this.remember(t);
     this.probation.admit(key, t);
     return t;
   }
+
+  /** With a store: tables read back into the cache since the start (its misses that found a table; benches read it). */
+  readBacks = 0;
 
   /** The snapshot being written, if any (see snapshot-capture.ts). */
   capture: StateCapture | null = null;
@@ -833,7 +924,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
         const id = tableOfKey(key);
         const k = tableKeyString(id.code, id.scope, id.table);
         if (this.unsettled(k)) continue; // yielded below from memory, or gone
-        yield this.recent.get(k) ?? decodeStoredTable(value, this, this.rowsInStore);
+        yield this.recent.get(k) ?? decodeStoredTable(value, this, this.rowSource);
       }
       yield* this.changedSinceLanded(null);
       return;
@@ -886,10 +977,6 @@ function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; 
   return `${ix.kind}:${ix.code}:${ix.scope}:${ix.table}`;
 }
 
-function* keysOf(rows: DbRow[]): IterableIterator<bigint> {
-  for (const r of rows) yield r.primary;
-}
-
 /**
  * A scope's tables of one code: the table itself while it is the scope's only one (a holder's
  * balance table, and so nearly every scope of a token; a map of one entry took about 190 bytes),
@@ -933,13 +1020,16 @@ function encodeStoredTable(w: BinaryWriter, t: Table): Uint8Array {
   return encodeTablePayload(w, t, t.size, t.rowsInOrder());
 }
 
-/** The TABLE payload (`apart`: the stored form of a table whose rows are stored apart, no row then `ROWS_APART`). */
+/**
+ * The TABLE payload; with `apartCount`, the stored form of a table whose rows are stored apart (no
+ * row inline, then `ROWS_APART` and its row count, varuint32).
+ */
 function encodeTablePayload(
   w: BinaryWriter,
   id: TableId & { payer: bigint },
   count: number,
   rows: Iterable<DbRow>,
-  apart = false,
+  apartCount: number | null = null,
 ): Uint8Array {
   w.reset();
   w.u64(id.code);
@@ -952,7 +1042,10 @@ function encodeTablePayload(
     w.u64(r.payer);
     w.bytes(r.value);
   }
-  if (apart) w.u8(ROWS_APART);
+  if (apartCount !== null) {
+    w.u8(ROWS_APART);
+    w.varuint32(apartCount);
+  }
   return w.finish();
 }
 
@@ -984,25 +1077,39 @@ function encodeRow(w: BinaryWriter, r: DbRow): Uint8Array {
 }
 
 /** The rows of a table stored apart, in key order, as `view` (default: the store now) holds them. */
-function storedRows(store: OrderedStore, code: bigint, scope: bigint, table: bigint, view?: StoreView): DbRow[] {
-  const [first, end] = rowKeyBounds(code, scope, table);
+function storedRows(store: OrderedStore, id: TableId, view: StoreView): DbRow[] {
+  const [first, end] = rowKeyBounds(id.code, id.scope, id.table);
   const rows: DbRow[] = [];
-  for (const { key, value } of store.range(first, end, view)) {
-    if (value.length < 8) throw new Error(`state store: a row of table ${code}:${scope}:${table} has ${value.length} byte(s)`);
-    const payer = new BinaryReader(value).u64();
-    rows.push({ primary: primaryOfRowKey(key), payer: sameOr(payer, scope), value: value.subarray(8) });
-  }
+  for (const { key, value } of store.range(first, end, view)) rows.push(decodeRow(id, primaryOfRowKey(key), value, false));
   return rows;
 }
 
 /**
- * After a stored form's rows (`inlineRows` of them): whether the flag says its rows are stored apart
- * (then there was none inline), or nothing follows; `malformedTable` for anything else.
+ * A row stored apart from its stored value (u64 payer ‖ bytes); `copy`: `value` is the store's read
+ * buffer, so the row's bytes are copied out of it (else a view of `value`, the walk's own copy).
  */
-function rowsApartFlag(r: BinaryReader, id: TableId, inlineRows: number): boolean {
-  if (r.remaining === 0) return false;
-  if (inlineRows > 0 || r.u8() !== ROWS_APART || r.remaining !== 0) throw malformedTable(id);
-  return true;
+function decodeRow(id: TableId, primary: bigint, value: Uint8Array, copy: boolean): DbRow {
+  if (value.length < 8) throw new Error(`state store: a row of table ${id.code}:${id.scope}:${id.table} has ${value.length} byte(s)`);
+  const payer = new BinaryReader(value).u64();
+  return { primary, payer: sameOr(payer, id.scope), value: copy ? value.slice(8) : value.subarray(8) };
+}
+
+/**
+ * After a stored form's rows (`inlineRows` of them): the row count of a table stored apart (the
+ * flag and the count follow, and there was no row inline), or null when nothing follows;
+ * `malformedTable` for anything else.
+ */
+function rowsApartCount(r: BinaryReader, id: TableId, inlineRows: number): number | null {
+  if (r.remaining === 0) return null;
+  if (inlineRows > 0 || r.u8() !== ROWS_APART) throw malformedTable(id);
+  let count: number;
+  try {
+    count = r.varuint32();
+  } catch {
+    throw malformedTable(id);
+  }
+  if (r.remaining !== 0 || count === 0) throw malformedTable(id); // an emptied table is removed
+  return count;
 }
 
 /** A stored table whose form is neither whole nor stored apart as written. */
@@ -1017,35 +1124,38 @@ function malformedTable(id: TableId): Error {
 export function storedTablePayload(store: OrderedStore, value: Uint8Array, view: StoreView): Uint8Array {
   const r = new BinaryReader(value);
   const id = { code: r.u64(), scope: r.u64(), table: r.u64(), payer: r.u64() };
-  if (r.varuint32() !== 0 || !rowsApartFlag(r, id, 0)) return value;
-  const rows = storedRows(store, id.code, id.scope, id.table, view);
+  if (r.varuint32() !== 0) return value;
+  const count = rowsApartCount(r, id, 0);
+  if (count === null) return value;
+  const rows = storedRows(store, id, view);
+  if (rows.length !== count) throw malformedTable(id); // header and rows of one commit
   return encodeTablePayload(new BinaryWriter(4096), id, rows.length, rows);
 }
 
 /**
  * A table from its stored form (`bytes` may be the store's read buffer: its rows' values are
- * copies), its rows inline or, stored apart, from `rowsApart` (called once the form is read).
- * Payers equal to the scope (a holder paying for its own balance) share the scope's bigint.
+ * copies): its rows inline, or, stored apart, left in the store and read through `source` when
+ * asked for (`Table.readBack`: a miss reads the header, not the rows). Payers equal to the scope
+ * (a holder paying for its own balance) share the scope's bigint.
  */
-function decodeStoredTable(
-  bytes: Uint8Array,
-  owner: TableStore,
-  rowsApart: (code: bigint, scope: bigint, table: bigint) => DbRow[],
-): Table {
+function decodeStoredTable(bytes: Uint8Array, owner: TableStore, source: (id: TableId) => RowSource): Table {
   const r = new BinaryReader(bytes);
   const code = shared('code', r.u64());
   const scope = r.u64();
   const table = shared('table', r.u64());
   const payer = sameOr(r.u64(), scope);
-  let rows: DbRow[] = [];
+  const rows: DbRow[] = [];
   for (let i = r.varuint32(); i > 0; i--) {
     const primary = rows.length === 0 ? shared('primary', r.u64()) : r.u64();
     rows.push({ primary, payer: sameOr(r.u64(), scope), value: r.bytes() });
   }
-  const apart = rowsApartFlag(r, { code, scope, table }, rows.length);
-  if (apart) rows = rowsApart(code, scope, table);
-  const t = Table.hydrate(code, scope, table, payer, owner, rows);
+  const id = { code, scope, table };
+  const apartCount = rowsApartCount(r, id, rows.length);
+  const t =
+    apartCount === null
+      ? Table.hydrate(code, scope, table, payer, owner, rows)
+      : Table.readBack(code, scope, table, payer, owner, apartCount, source(id));
   t.inStore = true;
-  t.rowsApart = apart;
+  t.rowsApart = apartCount !== null;
   return t;
 }

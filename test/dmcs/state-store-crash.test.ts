@@ -18,6 +18,7 @@ import { ABI, APIClient, Serializer } from '@wharfkit/antelope';
 import { readFileSync } from 'node:fs';
 import { startNode, type EmbeddedNode } from '../../dmcs/index.js';
 import { STATE_STORE_DIR } from '../../dmcs/node.js';
+import { ROWS_APART_MIN } from '../../dmcs/state/table-store.js';
 import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
 import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf, transact, DEV_KEY, type ActSpec } from './helpers.js';
 import { Name, bytesToHex } from '../../abi/antelope/index.js';
@@ -174,8 +175,9 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
 });
 
 test('kill -9 while a table stored by its rows grows: the restart from the store == a full replay', async () => {
-  // dSocial's posts, one table in one scope, past ROWS_APART_MIN rows in the first burst: its rows
-  // are written one by one, its key with them, in the commits the kill lands among
+  // dSocial's posts, one table in one scope, past ROWS_APART_MIN rows before the first burst (so
+  // every restart after the first reads it from the store by its rows, wherever a kill lands): its
+  // rows are written one by one, its key with them, in the commits the kill lands among
   const dir = tempDir('state-store-rows');
   dirs.push(dir);
   const abi = ABI.from(JSON.parse(readFileSync(new URL('../../../build/contracts/dsocial/dsocial.abi', import.meta.url), 'utf8')));
@@ -206,6 +208,7 @@ test('kill -9 while a table stored by its rows grows: the restart from the store
           data: { account: 'dsocial', abi: Serializer.encode({ object: abi }) },
         },
       ]);
+      for (let t = 0; t * 25 < ROWS_APART_MIN; t++) await transact(client, posts(round, 100 + t), { abi });
       await durable(url);
     }
     const signed: unknown[] = [];

@@ -8,7 +8,9 @@
 // rows stored apart (it loads to the state at its block); a state reopened from the store reads them
 // back; and a malformed stored form is refused with a clear error. Secondary indexes past the same
 // size keep their entries apart: a state reopened from the store holds the twin's entries, and one
-// entry removed writes one entry key.
+// entry removed writes one entry key. A big table read back from the store reads its header alone,
+// then the rows its queries ask for, and answers every query as its twin while rows change (its
+// changed rows held in memory until their commit lands).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +19,8 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT } from '../../../dmcs/state/table-store.js';
+import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
+import type { DbRow } from '../../../dmcs/vm/contract-host.js';
 import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
@@ -230,17 +233,24 @@ test("the cache's budget counts a big table's rows: a table of 1,000 rows takes 
     await blockEnd(st, due, true);
     // a budget of 8 units: at most two of them stay in memory (counted by tables alone, all four would)
     assert.ok(st.tables.cached <= 8, `${st.tables.cached} units cached`);
-    // read back, one counts again; growing it makes it count more; emptying it drops its units
-    const inCache = st.tables.cached;
-    const t = st.tables.findTable(CODE, 0n, TABLE)!;
-    const read = st.tables.cached - inCache;
-    assert.ok(read === 0 || read === 4, `read back: ${read} units`);
+    // a table's units follow its rows: one more at 1,100 rows, all of them gone once it is emptied
     const before = st.tables.cached;
+    const t = st.tables.createTable(CODE, 9n, TABLE, 5n);
+    for (let k = 0n; k < 1000n; k++) t.store(5n, k, new Uint8Array([1]));
+    assert.is(st.tables.cached, before + 4, '1,000 rows: four units');
     for (let k = 1000n; k < 1100n; k++) t.store(5n, k, new Uint8Array([1]));
-    assert.is(st.tables.cached, before + 1, '1,100 rows: one unit more');
+    assert.is(st.tables.cached, before + 5, '1,100 rows: one unit more');
     for (let k = 0n; k < 1100n; k++) t.remove(t.find(k)!);
-    assert.is(st.tables.cached, before - 4, 'emptied and dropped: its units went with it');
+    assert.is(st.tables.cached, before, 'emptied and dropped: its units went with it');
+    // one read back from the store by its header counts one unit, then the rows it holds in memory
+    const cold = [0n, 1n, 2n].find((scope) => st.tables.findTable(CODE, scope, TABLE)?.readByRows);
+    assert.ok(cold !== undefined, 'a table read back by its header');
+    const back = st.tables.findTable(CODE, cold, TABLE)!;
+    assert.is(back.cacheUnits, 0, 'read back: one unit, no row in memory');
+    for (let k = 2000n; k < 2000n + BigInt(ROWS_PER_CACHE_UNIT); k++) back.store(5n, k, new Uint8Array([1]));
+    assert.is(back.cacheUnits, 1, 'a unit more for the rows written since');
     await blockEnd(st, due, true);
+    assert.is(back.residentRows, 0, 'their commit landed: they left memory');
     assert.ok(st.tables.cached <= 8);
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
@@ -327,7 +337,108 @@ test('a stored table whose form is malformed is refused with the table named', a
     for (let s = 4n; s < 10n; s++) st.tables.createTable(CODE, s, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
     await blockEnd(st, due, true);
     await blockEnd(st, due, true);
-    assert.throws(() => st.tables.findTable(CODE, 1n, TABLE), /a row of table 11:1:7 has 2 byte/);
+    // read back by its header, the short row is found when read
+    const back = st.tables.findTable(CODE, 1n, TABLE)!;
+    assert.ok(back.readByRows);
+    assert.throws(() => back.find(5n), /a row of table 11:1:7 has 2 byte/);
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every answer of `t`'s queries (find, bounds, steps, last, size) at each of `probes`, as text. */
+function answers(t: Table, probes: bigint[]): string[] {
+  const row = (r: DbRow | undefined) => (r ? `${r.primary}:${r.payer}:${hex(r.value)}` : '-');
+  const out = [`size ${t.size}`, `last ${row(t.last())}`];
+  for (const k of probes) out.push(`${k}: ${row(t.find(k))} ${row(t.lowerbound(k))} ${row(t.upperbound(k))} ${row(t.previous(k))}`);
+  return out;
+}
+
+test('a big table read back from the store reads its header, then only the rows asked for, and answers as its twin', async () => {
+  const { st, dir } = stored(2);
+  const mem = new ChainState();
+  const store = (st as unknown as { store: OrderedStore }).store;
+  const reads = { gets: 0, ranges: 0, rows: 0 };
+  const get = store.read.bind(store);
+  const range = store.range.bind(store);
+  store.read = ((key, decode) => {
+    reads.gets++;
+    return get(key, decode);
+  }) as typeof store.read;
+  store.range = function* (...args: Parameters<typeof store.range>) {
+    reads.ranges++;
+    for (const e of range(...args)) {
+      reads.rows++;
+      yield e;
+    }
+  } as typeof store.range;
+  const probes = [0n, 1n, 2n, 3n, 699n, 700n, 701n, 2099n, 2100n, 2101n, 5000n, 0xffffffffffffffffn];
+  try {
+    for (const s of [st, mem]) {
+      const t = s.tables.createTable(CODE, 1n, TABLE, 5n);
+      for (let k = 0n; k < 700n; k++) t.store(5n, k * 3n, new Uint8Array([Number(k & 0xffn)]));
+    }
+    await blockEnd(st, due, true);
+    // pushed out of the cache by one-row tables of other scopes (the twin has them too)
+    for (const x of [st, mem]) for (let s = 2n; s < 12n; s++) x.tables.createTable(CODE, s, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    const cachedBefore = st.tables.cached;
+    const r0 = { ...reads };
+    const back = st.tables.findTable(CODE, 1n, TABLE)!;
+    assert.ok(back.readByRows, 'read back by its header');
+    assert.is(reads.gets - r0.gets, 1, 'one read: the header');
+    assert.is(reads.rows - r0.rows, 0, 'no row read');
+    assert.is(back.size, 700);
+    assert.is(st.tables.cached - cachedBefore, 1, 'one unit in the cache, not three');
+    const r1 = { ...reads };
+    back.find(300n);
+    back.upperbound(300n);
+    assert.ok(
+      reads.gets - r1.gets === 1 && reads.rows - r1.rows <= 2,
+      `a find and a step read ${reads.gets - r1.gets} row(s) and walked ${reads.rows - r1.rows}`,
+    );
+    // rows written, updated and removed since it was read back, a fifth of the blocks rolled back,
+    // the table found again at each block as the VM does at each action (a safe point may drop it)
+    const twin = mem.tables.findTable(CODE, 1n, TABLE)!;
+    const probe = rng(43);
+    let readBack = 0;
+    const writes = (s: ChainState, rand: () => number) => {
+      const t = s.tables.findTable(CODE, 1n, TABLE)!;
+      if (t.readByRows) readBack++;
+      for (let i = 0; i < 40; i++) {
+        const k = BigInt(Math.floor(rand() * 2100));
+        const x = rand();
+        const value = new Uint8Array([Math.floor(rand() * 256), i]);
+        const row = t.find(k);
+        if (x < 0.4) {
+          if (row) t.update(row, 6n, value);
+          else t.store(5n, k, value);
+        } else if (row) t.remove(row);
+      }
+    };
+    await twinBlocks(st, mem, 41, 30, writes, (block) => {
+      const back = st.tables.findTable(CODE, 1n, TABLE)!;
+      const keys = [...probes, ...Array.from({ length: 20 }, () => BigInt(Math.floor(probe() * 2200)))];
+      assert.equal(answers(back, keys), answers(twin, keys), `block ${block}`);
+      assert.is(rowsOf(back), rowsOf(twin), `block ${block}: rows in order`);
+      assert.is(back.keyAt(17), twin.keyAt(17));
+      assert.is(back.indexOf(1000n), twin.indexOf(1000n));
+    });
+    assert.ok(readBack >= 10, `read back by its header at ${readBack} blocks`);
+    await blockEnd(st, due, true);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    assert.is(hex(st.recomputeDigest()), hex(mem.digest()));
+    // read back again (the header's count, the rows the commits wrote)
+    for (const x of [st, mem]) for (let s = 12n; s < 24n; s++) x.tables.createTable(CODE, s, TABLE, 5n).store(5n, 1n, new Uint8Array([1]));
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    const again = st.tables.findTable(CODE, 1n, TABLE)!;
+    assert.ok(again.readByRows);
+    assert.is(rowsOf(again), rowsOf(twin));
+    assert.equal(answers(again, probes), answers(twin, probes));
+    assert.is(hex(st.digest()), hex(mem.digest()));
   } finally {
     await st.close();
     rmSync(dir, { recursive: true, force: true });
