@@ -13,7 +13,7 @@
  */
 import { Name, sha256, bytesToHex } from '../../abi/antelope/index.js';
 import { UndoLog } from './undo-log.js';
-import { TableStore, storedTablePayload, type StateCapture } from './table-store.js';
+import { TableStore, storedIndexPayload, storedTablePayload, type StateCapture } from './table-store.js';
 import { SnapshotCapture } from './snapshot-capture.js';
 import { encodeAccount } from './account-codec.js';
 import { writeAuth } from './account-auth.js';
@@ -32,7 +32,16 @@ import { ResourceLimits, type AccountResourceLimits } from './resource-limits.js
 import { ProducerSchedule, type Schedule } from './producer-schedule.js';
 import { ZERO_HASH, type AccountRecord, type PermissionRecord } from './account-record.js';
 import { ACCOUNT_CACHE_DEFAULT, AccountStore, TRIM_PACE, TRIM_TO, splitStored, type StoredAccount } from './account-store.js';
-import { SCOPE_KEYS_END, SCOPE_KEYS_FIRST, TABLE_KIND, isRowKey, scopeKeyKind } from './store-keys.js';
+import {
+  INDEX_KEYS_END,
+  INDEX_KEYS_FIRST,
+  SCOPE_KEYS_END,
+  SCOPE_KEYS_FIRST,
+  TABLE_KIND,
+  isIndexEntryKey,
+  isRowKey,
+  scopeKeyKind,
+} from './store-keys.js';
 import type { OrderedStore, StoreView } from './ordered-store.js';
 import { CodedError } from '../../lib/coded-error.js';
 
@@ -115,6 +124,12 @@ export interface StateStoreOptions {
    */
   tableCache?: number;
 }
+
+/** One record of the store as a snapshot reads it (`ChainState.stored`): an account, or a table's or an index's snapshot payload. */
+export type StoredRecord =
+  | { account: StoredAccount; table?: undefined; index?: undefined }
+  | { account?: undefined; table: Uint8Array; index?: undefined }
+  | { account?: undefined; table?: undefined; index: Uint8Array };
 
 export class ChainState {
   readonly undo = new UndoLog();
@@ -384,7 +399,6 @@ export class ChainState {
     this.producers.active = active;
     this.producers.proposed = proposed;
     this.hashedSchedules = { active, proposed, hash: producersRecordHash(active, proposed) };
-    this.tables.loadIndexes();
   }
 
   /** The digest's record sum and count as they are now (a commit records them after `digest()`). */
@@ -453,19 +467,21 @@ export class ChainState {
   captureView: Promise<StoreView> | null = null;
 
   /**
-   * The accounts and tables in the store as `view` sees it, in one walk of the store's order: each
-   * account, then the tables of its scope (store-keys.ts); a snapshot writer reads them through the
-   * view taken at its block while later commits go on.
+   * The accounts, tables and secondary indexes in the store as `view` sees it, in one walk of the
+   * store's order: each account, then the tables of its scope (store-keys.ts), then the indexes; a
+   * snapshot writer reads them through the view taken at its block while later commits go on.
    */
-  *stored(view: StoreView): Generator<{ account: StoredAccount; table?: undefined } | { account?: undefined; table: Uint8Array }> {
+  *stored(view: StoreView): Generator<StoredRecord> {
     if (this.store === null) return;
     // values read in place: the consumer (a snapshot writer) copies each before its next step
     const store = this.store;
-    // rows stored apart are read with their table (`storedTablePayload`)
+    // rows and entries stored apart are read with their table or index (`storedTablePayload`, `storedIndexPayload`)
     for (const { key, value } of store.scan(SCOPE_KEYS_FIRST, SCOPE_KEYS_END, view, isRowKey)) {
       if (scopeKeyKind(key) === TABLE_KIND) yield { table: storedTablePayload(store, value, view) };
       else yield { account: splitStored(value) };
     }
+    for (const { value } of store.scan(INDEX_KEYS_FIRST, INDEX_KEYS_END, view, isIndexEntryKey))
+      yield { index: storedIndexPayload(store, value, view) };
   }
 
   /** Closes `c` and drops its preimages (and the store view). */
@@ -714,7 +730,7 @@ export class ChainState {
       acc.add(tableRecordHash(t));
       for (const r of t.rowsInOrder()) acc.add(rowRecordHash(t, r));
     }
-    for (const ix of this.tables.indexes.values()) {
+    for (const ix of this.tables.allIndexes()) {
       acc.add(indexRecordHash(ix));
       for (const e of ix.entries()) acc.add(indexEntryRecordHash(ix, e));
     }

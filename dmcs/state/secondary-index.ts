@@ -21,6 +21,8 @@ export interface IndexOwner {
   readonly records: HashAccumulator;
   /** The snapshot being written, if any. */
   readonly capture: SnapshotCapture<CaptureStamped, SecondaryIndex> | null;
+  /** Whether the indexes live in a store (a snapshot then reads them from it, not from memory). */
+  readonly persistent: boolean;
   dropIndex(ix: SecondaryIndex): void;
   /**
    * An entry (of `primary`) was added or removed, or (none) the index itself: with a store, the index
@@ -34,8 +36,8 @@ function cmpKey(a: SecondaryKey, b: SecondaryKey): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** (secondary, primary) order. */
-function compareRows(a: SecondaryRow, b: SecondaryRow): number {
+/** (secondary, primary) order: an index's, and its snapshot section's. */
+export function compareIndexEntries(a: SecondaryRow, b: SecondaryRow): number {
   return cmpKey(a.secondary, b.secondary) || (a.primary < b.primary ? -1 : a.primary > b.primary ? 1 : 0);
 }
 
@@ -48,7 +50,7 @@ export class SecondaryIndex implements SecondaryTable {
    */
   entriesApart = false;
   /** Entries in (secondary, primary) order. */
-  private readonly order = new SortedChunks<SecondaryRow>(compareRows);
+  private readonly order = new SortedChunks<SecondaryRow>(compareIndexEntries);
   private readonly byPrimary = new Map<bigint, SecondaryRow>();
 
   constructor(
@@ -108,10 +110,10 @@ export class SecondaryIndex implements SecondaryTable {
     return this.order.first((e) => cmpKey(e.secondary, secondary) <= 0);
   }
   next(row: SecondaryRow): SecondaryRow | undefined {
-    return this.order.first((e) => compareRows(e, row) <= 0);
+    return this.order.first((e) => compareIndexEntries(e, row) <= 0);
   }
   previous(row: SecondaryRow): SecondaryRow | undefined {
-    return this.order.lastBelow((e) => compareRows(e, row) < 0);
+    return this.order.lastBelow((e) => compareIndexEntries(e, row) < 0);
   }
   last(): SecondaryRow | undefined {
     return this.order.last();
@@ -152,7 +154,8 @@ export class SecondaryIndex implements SecondaryTable {
   /** Before a change: a snapshot being written that has not reached this index keeps its entries first. */
   private beforeChange(): void {
     const c = this.owner.capture;
-    if (c !== null && this.snapshotEpoch !== c.epoch) c.saveIndex(this, () => [...this.order.values()]);
+    // with a store, a snapshot reads the indexes from it (committed at N, read through a view of N)
+    if (c !== null && !this.owner.persistent && this.snapshotEpoch !== c.epoch) c.saveIndex(this, () => [...this.order.values()]);
   }
 
   private insert(row: SecondaryRow): void {

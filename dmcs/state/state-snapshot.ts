@@ -188,13 +188,14 @@ export class StateSnapshot {
       out.u32(SNAPSHOT_VERSION);
       writeSection(out, Section.head, encodeHead(this.meta));
       const w = new BinaryWriter(4096);
-      // with a store, the accounts and tables at N are the store's, read through the view of the
-      // commit made when the capture began (taken as it landed), each account followed by the
-      // tables of its scope (the reader takes sections in any order); without one, the live
-      // accounts and tables and the capture's preimages
+      // with a store, the accounts, tables and indexes at N are the store's, read through the view
+      // of the commit made when the capture began (taken as it landed), each account followed by
+      // the tables of its scope, then the indexes (the reader takes sections in any order);
+      // without one, the live accounts, tables and indexes and the capture's preimages
       const view = this.state.captureView ? await this.state.captureView : null;
       for (const r of view ? this.state.stored(view) : []) {
         if (r.table) writeSection(out, Section.table, r.table);
+        else if (r.index) writeSection(out, Section.index, r.index);
         else {
           writeSection(out, Section.account, r.account.record);
           if (r.account.limits) writeSection(out, Section.limits, encodeLimits(w, r.account.name, r.account.limits));
@@ -220,7 +221,7 @@ export class StateSnapshot {
         if (sliceDone()) yield nextSlice();
       }
       for (const [t, rows] of c.tables) writeSection(out, Section.table, encodeTable(w, t, rows));
-      for (const ix of this.state.tables.indexes.values()) {
+      for (const ix of this.state.tables.persistent ? [] : this.state.tables.indexes.values()) {
         if (c.handled(ix)) continue;
         c.stamp(ix);
         writeSection(out, Section.index, encodeIndex(w, ix, ix.entries(), ix.size));

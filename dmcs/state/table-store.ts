@@ -29,7 +29,7 @@
  * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts),
  * and those read back and not used in a later block (probation.ts), only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
- * indexes stay in memory, and each one changed since the last flush is written whole under
+ * indexes stay in memory once used, and each one changed since the last flush is written whole under
  *
  *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
  *   value the snapshot's INDEX section payload (index-codec.ts)
@@ -37,10 +37,11 @@
  * or, from `ROWS_APART_MIN` entries on, by the entries changed: the payload with no entry then
  * `ENTRIES_APART` under that key, each entry under the key ‖ u64 primary (secondary key ‖ payer).
  *
- * so a state reopened from the store reads them all back (`loadIndexes`).
+ * A state opened from the store reads no index: `findIndex` reads one back whole at its first use
+ * (`allIndexes` walks them all, for an audit).
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
-import { SecondaryIndex, type IndexOwner } from './secondary-index.js';
+import { SecondaryIndex, compareIndexEntries, type IndexOwner } from './secondary-index.js';
 import { SortedChunks } from './sorted-chunks.js';
 import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
@@ -393,12 +394,61 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly byCode = new Map<bigint, ShardedMap<bigint, ScopeTables>>();
   /** Without a store: each code's scopes in order (get_table_by_scope's pages; the store has its directory). */
   private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
-  /** `kind:code:scope:table` → secondary index. */
+  /**
+   * `kind:code:scope:table` → secondary index, of those in memory: without a store every index;
+   * with one, those created, changed or read back since the state opened (`allIndexes` lists them all).
+   */
   readonly indexes = new Map<string, SecondaryIndex>();
 
+  /** The index, read back from the store on its first use (with a store: a state opens reading none). */
   findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
-    return this.indexes.get(indexKeyString({ kind, code, scope, table }));
+    const key = indexKeyString({ kind, code, scope, table });
+    const ix = this.indexes.get(key);
+    if (ix !== undefined || this.store === null || this.unsettledIndex(key)) return ix;
+    const read = this.readStoredIndex(kind, code, scope, table);
+    if (read !== undefined) this.indexes.set(key, read);
+    return read;
   }
+
+  /** The index as the store holds it (its entries apart read after it), not kept; undefined when it has none. */
+  private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
+    const k = SECONDARY_KINDS.indexOf(kind);
+    const value = this.store!.get(indexKey(k, code, scope, table));
+    return value === undefined ? undefined : this.decodeStoredIndex(value);
+  }
+
+  /** An index from its stored form, its entries inline or, stored apart, read from the store (`view`: as it held them then). */
+  private decodeStoredIndex(value: Uint8Array, view?: StoreView): SecondaryIndex {
+    const { header, entries, apart } = decodeIndex(value);
+    const ix = SecondaryIndex.hydrate(header, this, apart ? storedIndexEntries(this.store!, header, view) : entries);
+    ix.entriesApart = apart;
+    return ix;
+  }
+
+  /**
+   * Every index, in no particular order: those in memory, then (with a store) those only the
+   * store holds, read back and not kept (an audit's walk: O(entries)).
+   */
+  *allIndexes(): IterableIterator<SecondaryIndex> {
+    yield* this.indexes.values();
+    if (this.store === null) return;
+    for (const { key, value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
+      if (isIndexEntryKey(key)) continue; // read with its index
+      const { header } = decodeIndex(value);
+      const k = indexKeyString(header);
+      if (!this.indexes.has(k) && !this.unsettledIndex(k)) yield this.decodeStoredIndex(value);
+    }
+  }
+
+  /** Whether the store may not hold the index `key` as memory does (changed since the last flush, or in a commit in flight). */
+  private unsettledIndex(key: string): boolean {
+    if (this.changedIndexes.has(key)) return true;
+    for (const keys of this.landingIndexes) if (keys.has(key)) return true;
+    return false;
+  }
+
+  /** The keys of the indexes each commit in flight writes, oldest first. */
+  private readonly landingIndexes: Array<Set<string>> = [];
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
@@ -442,35 +492,6 @@ export class TableStore implements ContractDatabase, IndexOwner {
       if (entries === undefined) this.changedEntries.set(key, (entries = new Set()));
       entries.add(primary);
     }
-  }
-
-  /**
-   * Reads every index back from the store (a state reopened at its last commit); O(entries). The
-   * entries of an index stored apart follow its key in the store's order.
-   */
-  loadIndexes(): void {
-    if (this.store === null) return;
-    let apart: { header: IndexHeader; entries: SecondaryRow[] } | null = null;
-    const add = (header: IndexHeader, entries: SecondaryRow[], entriesApart: boolean): void => {
-      const ix = SecondaryIndex.hydrate(header, this, entries);
-      ix.entriesApart = entriesApart;
-      this.indexes.set(indexKeyString(ix), ix);
-    };
-    for (const { key, value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
-      if (isIndexEntryKey(key)) {
-        if (apart === null) throw new Error('state store: an index entry without its index');
-        apart.entries.push(decodeIndexEntry(primaryOfIndexEntryKey(key), value));
-        continue;
-      }
-      if (apart !== null) add(apart.header, apart.entries, true);
-      const { header, entries, apart: isApart } = decodeIndex(value);
-      if (isApart) apart = { header, entries: [] };
-      else {
-        apart = null;
-        add(header, entries, false);
-      }
-    }
-    if (apart !== null) add(apart.header, apart.entries, true);
   }
 
   /** With a store: the cached tables by key, each stamped at its last use. */
@@ -648,6 +669,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     this.changed = new Map();
     this.changedRows.clear();
     this.changedEntries.clear();
+    this.landingIndexes.push(new Set(this.changedIndexes.keys()));
     this.changedIndexes.clear();
     this.prepared.clear();
   }
@@ -672,6 +694,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** The oldest commit in flight landed: the store holds what it wrote (tables read back by their header let those rows go). */
   landed(): void {
     const wrote = this.landing.shift();
+    this.landingIndexes.shift();
     this.commitsLanded++;
     if (wrote !== undefined) for (const t of wrote.values()) t.landed(this.commitsLanded);
   }
@@ -1082,6 +1105,29 @@ function storedRows(store: OrderedStore, id: TableId, view: StoreView): DbRow[] 
   const rows: DbRow[] = [];
   for (const { key, value } of store.range(first, end, view)) rows.push(decodeRow(id, primaryOfRowKey(key), value, false));
   return rows;
+}
+
+/** The entries of an index stored apart, as `view` (default: the store now) holds them (by primary key). */
+function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view?: StoreView): SecondaryRow[] {
+  const kind = SECONDARY_KINDS.indexOf(ix.kind);
+  const first = indexEntryKey(kind, ix.code, ix.scope, ix.table, 0n);
+  const end = new Uint8Array(first.length + 1); // the greatest entry key ‖ 0x00
+  end.set(indexEntryKey(kind, ix.code, ix.scope, ix.table, MAX_U64));
+  const entries: SecondaryRow[] = [];
+  for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(primaryOfIndexEntryKey(key), value));
+  return entries;
+}
+
+/**
+ * The INDEX payload of a snapshot for an index as the store holds it (`value`, read through
+ * `view`): `value` itself, or, for an index stored apart, its header with its entries read after
+ * it, in (secondary, primary) order as a whole index writes them.
+ */
+export function storedIndexPayload(store: OrderedStore, value: Uint8Array, view: StoreView): Uint8Array {
+  const { header, apart } = decodeIndex(value);
+  if (!apart) return value;
+  const entries = storedIndexEntries(store, header, view).sort(compareIndexEntries);
+  return encodeIndex(new BinaryWriter(4096), header, entries, entries.length).slice();
 }
 
 /**

@@ -15,7 +15,7 @@ export const dump = (ts: Iterable<Table>): string[] => [...ts].map((t) => `${tab
 
 /** Each secondary index, its kind, scope, payer and entries in order, sorted. */
 export const indexDump = (st: ChainState): string[] =>
-  [...st.tables.indexes.values()]
+  [...st.tables.allIndexes()]
     .map(
       (ix) =>
         `${ix.kind}/${ix.scope}/${ix.payer}=${[...ix.entries()].map((e) => `${e.primary}:${String(e.secondary)}:${e.payer}`).join(',')}`,

@@ -126,6 +126,7 @@ test('a state reopened from its store at the last commit is the state of that co
     const reopened = new ChainState({ store: new OrderedStore(dir), accountCache: 4, tableCache: 4 });
     try {
       reopened.openAtCommit({ recordSum: committed.sum, recordCount: committed.count, ...committed });
+      assert.is(reopened.tables.indexes.size, 0, 'no index read at open');
       assert.is(hex(reopened.digest()), committed.digest, 'reopened digest');
       assert.is(hex(reopened.recomputeDigest()), committed.digest, 'recomputed over the store');
       assert.is(reopened.getAccount('notcommitted'), undefined);

@@ -307,8 +307,59 @@ test('indexes stored apart reopen to the entries of an all-in-memory twin; one e
     const reopened = await reopen(st, dir);
     try {
       assert.equal(indexDump(reopened), indexDump(mem), 'the indexes read back');
-      assert.ok([...reopened.tables.indexes.values()].some((ix) => ix.entriesApart));
+      assert.ok([...reopened.tables.allIndexes()].some((ix) => ix.entriesApart));
       assert.is(hex(reopened.recomputeDigest()), hex(mem.digest()));
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reopened state reads an index at its first use, not one removed since, and snapshots those it never read', async () => {
+  const { st, dir } = stored(2);
+  const mem = new ChainState();
+  try {
+    await twinBlocks(st, mem, 31, 60, indexBurst, () => {});
+    await blockEnd(st, due, true);
+    assert.ok(mem.tables.indexes.size >= 4, `${mem.tables.indexes.size} indexes`);
+    const reopened = await reopen(st, dir);
+    try {
+      assert.is(reopened.tables.indexes.size, 0, 'none read at open');
+      // a snapshot through the store's view holds every index, none of them read into memory
+      const meta = {
+        blockNum: 9,
+        blockId: new Uint8Array(32),
+        stateDigest: reopened.digest(),
+        globalSequence: 0,
+        recent: [],
+        summaries: [],
+      };
+      const snap = new StateSnapshot(meta, reopened, reopened.beginCapture()!);
+      const parts: Uint8Array[] = [];
+      for await (const part of snap.chunks(1024)) {
+        parts.push(part);
+        await blockEnd(reopened, due, true);
+      }
+      assert.is(reopened.tables.indexes.size, 0, 'the snapshot read none into memory');
+      const restored = new ChainState();
+      parseSnapshot(new Uint8Array(Buffer.concat(parts))).loadInto(restored);
+      assert.is(hex(restored.digest()), hex(mem.digest()));
+      assert.equal(indexDump(restored), indexDump(mem), 'the snapshot holds every index');
+      // the first use reads one back whole, and it is the twin's
+      const big = [...mem.tables.indexes.values()].sort((a, b) => b.size - a.size)[0]!;
+      const back = reopened.tables.findIndex(big.kind, big.code, big.scope, big.table)!;
+      assert.is(reopened.tables.indexes.size, 1);
+      assert.equal([...back.entries()], [...big.entries()]);
+      // emptied (so removed): not read back from the store before or after its removal lands
+      for (const e of [...back.entries()]) back.remove(e);
+      assert.is(reopened.tables.findIndex(big.kind, big.code, big.scope, big.table), undefined, 'removed, not committed');
+      reopened.atSafePoint({ due: true, writes: () => [] });
+      assert.is(reopened.tables.findIndex(big.kind, big.code, big.scope, big.table), undefined, 'removed, in a commit in flight');
+      await blockEnd(reopened, due, true);
+      assert.is(reopened.tables.findIndex(big.kind, big.code, big.scope, big.table), undefined, 'removed, landed');
+      assert.is(hex(reopened.recomputeDigest()), hex(reopened.digest()));
     } finally {
       await reopened.close();
     }
