@@ -44,6 +44,10 @@ export function compareIndexEntries(a: SecondaryRow, b: SecondaryRow): number {
 export class SecondaryIndex implements SecondaryTable {
   /** The last snapshot capture that handled this index (snapshot-capture.ts). */
   snapshotEpoch = 0;
+  /** With a store: the index's slot in the index cache's use stamps (use-stamps.ts; -1: none). */
+  cacheSlot = -1;
+  /** With a store, while cached: the budget units it counts beyond its first (table-store.ts `ROWS_PER_CACHE_UNIT`). */
+  cacheUnits = 0;
   /**
    * With a store: whether the store holds this index's entries under keys of their own (table-store.ts
    * `ROWS_APART_MIN`), so a commit writes the entries changed since the last. Kept for its life.

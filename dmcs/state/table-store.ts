@@ -396,19 +396,81 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
   /**
    * `kind:code:scope:table` → secondary index, of those in memory: without a store every index;
-   * with one, those created, changed or read back since the state opened (`allIndexes` lists them all).
+   * with one, a cache of those used recently (`allIndexes` lists them all).
    */
   readonly indexes = new Map<string, SecondaryIndex>();
 
-  /** The index, read back from the store on its first use (with a store: a state opens reading none). */
+  /**
+   * The index; with a store, read back whole from it on a miss (a state opens reading none) and
+   * kept in the index cache, whose budget is the tables' (`budget` units, an index counting its
+   * entries as a table its rows: `ROWS_PER_CACHE_UNIT`), trimmed as the tables are (`trim`).
+   */
   findIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
     const key = indexKeyString({ kind, code, scope, table });
     const ix = this.indexes.get(key);
-    if (ix !== undefined || this.store === null || this.unsettledIndex(key)) return ix;
+    if (this.store === null) return ix;
+    if (ix !== undefined) {
+      this.indexStamps.use(ix);
+      return ix;
+    }
+    if (this.unsettledIndex(key)) return undefined; // removed since the store's last landed commit
     const read = this.readStoredIndex(kind, code, scope, table);
-    if (read !== undefined) this.indexes.set(key, read);
+    if (read === undefined) return undefined;
+    this.indexReadBacks++;
+    this.rememberIndex(key, read);
     return read;
   }
+
+  /** With a store: indexes read back into the cache since the start (its misses that found one). */
+  indexReadBacks = 0;
+
+  /** The index cache's size in budget units: its indexes, a big one counting more. */
+  get indexesCached(): number {
+    return this.indexes.size + this.indexExtraUnits;
+  }
+
+  private indexExtraUnits = 0;
+  /** The cached indexes' use stamps (with a store). */
+  private readonly indexStamps = new UseStamps<string, SecondaryIndex>();
+  /** With a store: the undo journal position each recently changed index waits for (UndoLog.pinFor). */
+  private readonly indexPins = new Map<string, number>();
+
+  /** Puts `ix` in memory under `key` (with a store: in the index cache, stamped and weighed). */
+  private rememberIndex(key: string, ix: SecondaryIndex): void {
+    this.indexes.set(key, ix);
+    if (this.store === null) return;
+    this.indexStamps.add(key, ix);
+    this.weighIndex(ix);
+  }
+
+  /** Takes `ix` out of memory (with a store: out of the index cache). */
+  private forgetIndex(key: string, ix: SecondaryIndex): void {
+    this.indexes.delete(key);
+    if (this.store === null) return;
+    this.indexStamps.remove(ix);
+    this.indexExtraUnits -= ix.cacheUnits;
+    ix.cacheUnits = 0;
+  }
+
+  /** An index's entries changed in number, or it entered the cache: its units now (none while not cached). */
+  private weighIndex(ix: SecondaryIndex): void {
+    if (ix.cacheSlot < 0) return;
+    const units = Math.floor(ix.size / ROWS_PER_CACHE_UNIT);
+    this.indexExtraUnits += units - ix.cacheUnits;
+    ix.cacheUnits = units;
+  }
+
+  /** The index cache as its trim sees it. */
+  private readonly indexUnits: TrimmedCache<string, SecondaryIndex> = ((store: TableStore) => ({
+    get size(): number {
+      return store.indexesCached;
+    },
+    get: (key: string) => store.indexes.get(key),
+  }))(this);
+
+  /** Kept whatever their stamps: changed since the last flush, in a commit in flight, or referred to by an undo closure. */
+  private readonly indexHeld = (key: string): boolean => this.indexPins.has(key) || this.unsettledIndex(key);
+  private readonly indexTrimRun = new TrimRun(this.indexUnits, this.indexStamps, this.indexHeld, (key, ix) => this.forgetIndex(key, ix));
 
   /** The index as the store holds it (its entries apart read after it), not kept; undefined when it has none. */
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
@@ -467,13 +529,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   private attachIndex(ix: SecondaryIndex): void {
-    this.indexes.set(indexKeyString(ix), ix);
+    this.rememberIndex(indexKeyString(ix), ix);
     this.records.add(indexRecordHash(ix, transientRecordHash));
     this.indexChanged(ix);
   }
 
   private detachIndex(ix: SecondaryIndex): void {
-    this.indexes.delete(indexKeyString(ix));
+    this.forgetIndex(indexKeyString(ix), ix);
     this.records.remove(indexRecordHash(ix, transientRecordHash));
     this.indexChanged(ix);
   }
@@ -487,6 +549,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     const key = indexKeyString(ix);
     this.changedIndexes.set(key, ix);
+    this.weighIndex(ix);
+    const pin = this.undo.pinFor();
+    if (pin > (this.indexPins.get(key) ?? 0)) this.indexPins.set(key, pin);
     if (ix.entriesApart && primary !== undefined) {
       let entries = this.changedEntries.get(key);
       if (entries === undefined) this.changedEntries.set(key, (entries = new Set()));
@@ -711,7 +776,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return 0;
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
-    const dropped = this.probation.step(this.cached - this.budget);
+    for (const [key, pin] of this.indexPins) if (pin <= released) this.indexPins.delete(key);
+    let dropped = this.probation.step(this.cached - this.budget);
+    if (this.indexTrimRun.running || this.indexesCached > this.budget)
+      dropped += this.indexTrimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
     if (!this.trimRun.running && this.cached <= this.budget) return dropped;
     return dropped + this.trimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
   }

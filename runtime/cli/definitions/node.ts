@@ -90,7 +90,7 @@ export const definition: CommandDefinition = {
       name: 'state-cache',
       type: 'string',
       value: 'N',
-      description: `keep the state in an on-disk store (DATA/${STATE_STORE_DIR}) with at most N accounts and N tables in memory between blocks (a table of many rows counting one per 256 rows) (${STATE_CACHE_MIN} to ${STATE_CACHE_MAX}), so memory follows N, not the state's size; a restart opens the store and replays only the blocks after its last commit. Without it the whole state lives in memory`,
+      description: `keep the state in an on-disk store (DATA/${STATE_STORE_DIR}) with at most N accounts, N tables and N secondary indexes in memory between blocks (a table or index counting one more per 256 of its rows in memory) (${STATE_CACHE_MIN} to ${STATE_CACHE_MAX}), so memory follows N, not the state's size; a restart opens the store and replays only the blocks after its last commit. Without it the whole state lives in memory`,
     },
     {
       ...JSON_FLAG,
