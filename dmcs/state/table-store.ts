@@ -29,7 +29,8 @@
  * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts),
  * and those read back and not used in a later block (probation.ts), only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
- * indexes stay in memory once used, and each one changed since the last flush is written whole under
+ * indexes are cached the same way (read back whole on a miss, in a cache with the tables' budget,
+ * trimmed by use stamps; no probation), and each one changed since the last flush is written whole under
  *
  *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
  *   value the snapshot's INDEX section payload (index-codec.ts)
