@@ -223,10 +223,12 @@ export class ChainState {
     this.work.prepareMs += performance.now() - t0;
   }
 
-  /** Whether more accounts or tables are cached than their budget, with no trim under way to bring them back. */
+  /** Whether more accounts, tables or indexes are cached than their budget, with no trim under way to bring them back. */
   private get overBudget(): boolean {
     const { accounts: a, tables: t } = this;
-    return (a.cached > a.budget && !a.trimming) || (t.cached > t.budget && !t.trimming);
+    return (
+      (a.cached > a.budget && !a.trimming) || (t.cached > t.budget && !t.trimming) || (t.indexesCached > t.budget && !t.indexesTrimming)
+    );
   }
 
   /**

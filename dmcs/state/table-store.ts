@@ -790,6 +790,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.trimRun.running;
   }
 
+  /** Whether a trim of the index cache is under way. */
+  get indexesTrimming(): boolean {
+    return this.indexTrimRun.running;
+  }
+
   /**
    * Kept whatever their stamps: changed since the last flush, in a commit in flight, or referred to
    * by an undo closure of a reversible block.

@@ -402,6 +402,22 @@ test('an index that an undo closure of a reversible block refers to stays in the
   }
 });
 
+test('an index cache over its budget with only changed indexes left starts a commit, and then drops them', async () => {
+  const { st, dir } = stored(2);
+  try {
+    for (let scope = 0n; scope < 6n; scope++) st.tables.createIndex('idx64', CODE, scope, TABLE, 5n).store(5n, 1n, scope);
+    const flushes = st.work.flushes;
+    await blockEnd(st, { due: false, writes: () => [] }); // no commit due: the cache's budget asks for one
+    assert.is(st.work.flushes, flushes + 1, 'a commit started');
+    await blockEnd(st, { due: false, writes: () => [] }, true);
+    assert.ok(st.tables.indexesCached <= 2, `${st.tables.indexesCached} units of indexes cached after it landed`);
+    assert.is(hex(st.recomputeDigest()), hex(st.digest()));
+  } finally {
+    await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a stored table whose form is malformed is refused with the table named', async () => {
   const { st, dir } = stored(2);
   try {
