@@ -147,6 +147,13 @@ export function indexEntryKey(kind: number, code: bigint, scope: bigint, table: 
   return k;
 }
 
+/** Bounds around the entry keys of an index stored apart: [its first possible entry key, a key just past its last). */
+export function indexEntryBounds(kind: number, code: bigint, scope: bigint, table: bigint): [Uint8Array, Uint8Array] {
+  const end = new Uint8Array(INDEX_KEY_BYTES + 9); // the greatest entry key ‖ 0x00
+  end.set(indexEntryKey(kind, code, scope, table, 0xffff_ffff_ffff_ffffn));
+  return [indexEntryKey(kind, code, scope, table, 0n), end];
+}
+
 /** Whether an `'I'` key is an entry of an index stored apart (not an index). */
 export function isIndexEntryKey(key: Uint8Array): boolean {
   return key.length === INDEX_KEY_BYTES + 8;

@@ -55,6 +55,7 @@ import {
   SCOPE_KEYS_END,
   SCOPE_KEYS_FIRST,
   TABLE_KIND,
+  indexEntryBounds,
   indexEntryKey,
   indexKey,
   isIndexEntryKey,
@@ -72,7 +73,15 @@ import {
   type TableId,
 } from './store-keys.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
-import { SECONDARY_KINDS, decodeIndex, decodeIndexEntry, encodeIndex, encodeIndexEntry, type IndexHeader } from './index-codec.js';
+import {
+  SECONDARY_KINDS,
+  decodeIndex,
+  decodeIndexEntry,
+  decodeIndexHeader,
+  encodeIndex,
+  encodeIndexEntry,
+  type IndexHeader,
+} from './index-codec.js';
 
 import type { RamCharge } from './ram-charge.js';
 import { TrimRun, UseStamps, type TrimPace, type TrimmedCache } from './use-stamps.js';
@@ -477,13 +486,12 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
     const k = SECONDARY_KINDS.indexOf(kind);
     const value = this.store!.get(indexKey(k, code, scope, table));
-    return value === undefined ? undefined : this.decodeStoredIndex(value);
+    return value === undefined ? undefined : this.hydrateStoredIndex(decodeIndex(value));
   }
 
-  /** An index from its stored form, its entries inline or, stored apart, read from the store (`view`: as it held them then). */
-  private decodeStoredIndex(value: Uint8Array, view?: StoreView): SecondaryIndex {
-    const { header, entries, apart } = decodeIndex(value);
-    const ix = SecondaryIndex.hydrate(header, this, apart ? storedIndexEntries(this.store!, header, view) : entries);
+  /** An index from its decoded stored form, its entries inline or, stored apart, read from the store now. */
+  private hydrateStoredIndex({ header, entries, apart }: ReturnType<typeof decodeIndex>): SecondaryIndex {
+    const ix = SecondaryIndex.hydrate(header, this, apart ? storedIndexEntries(this.store!, header) : entries);
     ix.entriesApart = apart;
     return ix;
   }
@@ -497,9 +505,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     for (const { key, value } of this.store.range(INDEX_KEYS_FIRST, INDEX_KEYS_END)) {
       if (isIndexEntryKey(key)) continue; // read with its index
-      const { header } = decodeIndex(value);
-      const k = indexKeyString(header);
-      if (!this.indexes.has(k) && !this.unsettledIndex(k)) yield this.decodeStoredIndex(value);
+      const stored = decodeIndex(value);
+      const k = indexKeyString(stored.header);
+      if (!this.indexes.has(k) && !this.unsettledIndex(k)) yield this.hydrateStoredIndex(stored);
     }
   }
 
@@ -1183,10 +1191,7 @@ function storedRows(store: OrderedStore, id: TableId, view: StoreView): DbRow[] 
 
 /** The entries of an index stored apart, as `view` (default: the store now) holds them (by primary key). */
 function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view?: StoreView): SecondaryRow[] {
-  const kind = SECONDARY_KINDS.indexOf(ix.kind);
-  const first = indexEntryKey(kind, ix.code, ix.scope, ix.table, 0n);
-  const end = new Uint8Array(first.length + 1); // the greatest entry key ‖ 0x00
-  end.set(indexEntryKey(kind, ix.code, ix.scope, ix.table, MAX_U64));
+  const [first, end] = indexEntryBounds(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
   const entries: SecondaryRow[] = [];
   for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(primaryOfIndexEntryKey(key), value));
   return entries;
@@ -1198,7 +1203,10 @@ function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view?: StoreVi
  * it, in (secondary, primary) order as a whole index writes them.
  */
 export function storedIndexPayload(store: OrderedStore, value: Uint8Array, view: StoreView): Uint8Array {
-  const { header, apart } = decodeIndex(value);
+  const r = new BinaryReader(value);
+  decodeIndexHeader(r);
+  if (r.varuint32() !== 0) return value; // whole: its entries inline (not parsed here)
+  const { header, apart } = decodeIndex(value); // no entry inline: checked as a stored form
   if (!apart) return value;
   const entries = storedIndexEntries(store, header, view).sort(compareIndexEntries);
   return encodeIndex(new BinaryWriter(4096), header, entries, entries.length).slice();
