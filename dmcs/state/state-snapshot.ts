@@ -57,6 +57,13 @@ export const SNAPSHOT_RECENT_BATCH = 512;
 const RECENT_ID_BYTES = 36;
 /** A slice also ends after this long, so a block waits at most about this for the writer. */
 export const SNAPSHOT_SLICE_MS = 4;
+/**
+ * The slice's clock is read every 32 objects or once this many bytes were written since the last
+ * read, whichever comes first: an object of many ids or rows (a batch of 512 ids is 18 KiB) is
+ * checked after it. Counted in objects alone, 32 batches of ids (16,384) ran between two reads,
+ * and a slice of 4 ms took 7-15 ms of a block (issue 19's stall).
+ */
+const SLICE_CHECK_BYTES = 8 * 1024;
 
 /** What a snapshot records besides the state: taken synchronously at block N (all small). */
 export interface SnapshotMeta extends SnapshotHead {
@@ -166,16 +173,21 @@ export class StateSnapshot {
     const out = new BinaryWriter(chunkBytes + 4096);
     let sliceStart = performance.now();
     let objects = 0;
+    /** `out.pos` when the clock was last read. */
+    let checkedAt = 0;
     const flush = (): Uint8Array => {
       const bytes = out.finish(); // a copy: the writer is reused for the next slice
       hash.update(bytes);
       out.reset();
+      checkedAt = 0;
       return bytes;
     };
-    /** Whether the slice is full: by size, or (checked every 32 objects) by time. */
+    /** Whether the slice is full: by size, or by time (read every 32 objects or `SLICE_CHECK_BYTES`). */
     const sliceDone = (): boolean => {
       if (out.pos >= chunkBytes) return true;
-      if (++objects % 32 !== 0 || performance.now() - sliceStart < SNAPSHOT_SLICE_MS) return false;
+      if (++objects % 32 !== 0 && out.pos - checkedAt < SLICE_CHECK_BYTES) return false;
+      checkedAt = out.pos;
+      if (performance.now() - sliceStart < SNAPSHOT_SLICE_MS) return false;
       return out.pos > 0;
     };
     const nextSlice = (): Uint8Array => {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BUCKET_CHUNK, EXPIRE_STEP, STALE_SLACK, RecentTransactions } from '../../../dmcs/state/recent-transactions.js';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
-import { StateSnapshot, SNAPSHOT_RECENT_BATCH, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
+import { StateSnapshot, SNAPSHOT_RECENT_BATCH, SNAPSHOT_SLICE_MS, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { Section } from '../../../dmcs/state/snapshot-format.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import {
@@ -82,8 +82,12 @@ test('expiring costs what expired: nothing expired touches nothing; stale bucket
   assert.is(r.slots, 0, 'stale entries go with their second');
 });
 
-/** A snapshot of `r`'s ids (an empty state), written in slices with `between` run after each slice. */
-async function snapshotIds(r: RecentTransactions, between: (slice: number) => void = () => {}): Promise<Array<[string, number]>> {
+/** The slices of a snapshot of `r`'s ids (an empty state) of at most `chunkBytes`, `between` run after each. */
+async function snapshotSlices(
+  r: RecentTransactions,
+  chunkBytes?: number,
+  between: (slice: number) => void = () => {},
+): Promise<Uint8Array[]> {
   const st = new ChainState();
   const meta = {
     blockNum: 7,
@@ -95,11 +99,16 @@ async function snapshotIds(r: RecentTransactions, between: (slice: number) => vo
   };
   const parts: Uint8Array[] = [];
   let slice = 0;
-  for await (const part of new StateSnapshot(meta, st, st.beginCapture()!).chunks(4096)) {
+  for await (const part of new StateSnapshot(meta, st, st.beginCapture()!).chunks(chunkBytes)) {
     parts.push(part);
     between(slice++);
   }
-  return parseSnapshot(new Uint8Array(Buffer.concat(parts))).recent;
+  return parts;
+}
+
+/** A snapshot of `r`'s ids, written in slices of 4 KiB with `between` run after each slice. */
+async function snapshotIds(r: RecentTransactions, between?: (slice: number) => void): Promise<Array<[string, number]>> {
+  return parseSnapshot(new Uint8Array(Buffer.concat(await snapshotSlices(r, 4096, between)))).recent;
 }
 
 test("a snapshot's view of the ids is the set at its block, whatever changes between its slices", async () => {
@@ -122,6 +131,27 @@ test("a snapshot's view of the ids is the set at its block, whatever changes bet
   assert.equal(new Map(file), atBlock);
   // the capture closed with the file: the next snapshot can start
   assert.ok(r.beginCapture());
+});
+
+test("a snapshot's slice reads its clock after each batch of ids, so a slice holds one batch at most once its time is up", async () => {
+  const r = new RecentTransactions();
+  const n = 20 * SNAPSHOT_RECENT_BATCH;
+  for (let i = 0; i < n; i++) r.add(idOf(i), 5000 + (i % 100));
+  // a clock whose every read finds the slice's time up: a slice ends at the first read after it began
+  const now = performance.now;
+  let t = 0;
+  performance.now = () => (t += SNAPSHOT_SLICE_MS);
+  let sizes: number[];
+  try {
+    sizes = (await snapshotSlices(r)).map((part) => part.length);
+  } finally {
+    performance.now = now;
+  }
+  // 36 bytes an id, a few for the section's header: at the default 256 KiB a slice, read every 32
+  // objects only, the ids' slices held 14 batches each
+  const batchBytes = SNAPSHOT_RECENT_BATCH * 36 + 64;
+  assert.ok(sizes.length >= 20, `${sizes.length} slices for 20 batches of ids`);
+  assert.ok(Math.max(...sizes.slice(1, -1)) <= batchBytes, `a slice of ${Math.max(...sizes)} bytes`);
 });
 
 test("a snapshot lists the ids by expiration, then in the order added, across a second's chunks", async () => {
