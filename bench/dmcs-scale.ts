@@ -52,7 +52,7 @@ import { STATE_STORE_DIR } from '../dmcs/node.js';
 import type { PackedTrx } from '../dmcs/block.js';
 import { tokenNode, makeTrx, signed, authority, type TokenNode } from './dmcs.js';
 import { benchEnvInt, fullGc, gcSettled, summarize, type BenchResult } from './result.js';
-import { cpuMsByThread, mainThreadSched, threadTicks } from './thread-cpu.js';
+import { cpuMsByThread, mainThreadSched, otherThreadsRun, threadRunMs, threadTicks } from './thread-cpu.js';
 
 const SNAPSHOT_EVERY = 50;
 const HOLDERS_PER_TRX = 25;
@@ -154,6 +154,10 @@ interface BlockTime {
   mainQueuedMs: number;
   /** Whether the block started a snapshot (with a state store, only once enough changed: SNAPSHOT_WALK_SHARE). */
   snapshot: boolean;
+  /** The snapshot writer's slices run during the block (on the block thread, ms). */
+  snapshotSliceMs: number;
+  /** With `PEEROS_BENCH_SCALE_TRACE`: the other threads that ran during the block, and how long (`otherThreadsRun`). */
+  others: Array<[string, number]>;
 }
 
 /**
@@ -183,6 +187,7 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
   const random = holderPicker(holders);
   const times: BlockTime[] = [];
   const work = node.chain.state.work;
+  const trace = Boolean(process.env.PEEROS_BENCH_SCALE_TRACE);
   const gcs: Array<{ start: number; ms: number; major: boolean }> = [];
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries())
@@ -208,6 +213,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
     const usage0 = process.resourceUsage();
     const sched0 = mainThreadSched();
     const capture0 = node.chain.state.tables.capture;
+    const slices0 = node.snapshotPace?.sliceMs ?? 0;
+    const threads0 = trace ? threadRunMs() : null;
     const startUs = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     for (const p of batch) node.pushPacked(p);
@@ -239,6 +246,8 @@ async function transferBlocks(env: TokenNode, holders: number, blocks: number, p
       writes: work.flushWrites - w0.flushWrites,
       dropped: work.dropped - w0.dropped,
       snapshot: capture !== null && capture !== capture0,
+      snapshotSliceMs: (node.snapshotPace?.sliceMs ?? 0) - slices0,
+      others: threads0 ? otherThreadsRun(threads0, threadRunMs()) : [],
     });
   }
   await new Promise((r) => setImmediate(r)); // the last gc entries
@@ -413,7 +422,7 @@ async function timeSize(
       // the slowest blocks and what the store's upkeep took of each (diagnosis, stderr only)
       for (const t of sorted.slice(-12).reverse())
         process.stderr.write(
-          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major and ${t.minorFaults} minor faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms, asleep ${asleep(t).toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (trims ${t.trimMs.toFixed(1)}, preparing ${t.prepareMs.toFixed(1)}, commits ${t.flushMs.toFixed(1)} of which queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}\n`,
+          `scale ${holders}: block ${t.num} at ${t.startUs} µs ${t.ms.toFixed(1)} ms (median ${medianMs.toFixed(1)}; cpu ${t.cpuMs.toFixed(1)} ms, gc ${t.gcMs.toFixed(1)} ms (${t.majorGcMs.toFixed(1)} of it major), ${t.majorFaults} major and ${t.minorFaults} minor faults; block thread on a CPU ${t.mainRunMs.toFixed(1)} ms, waiting for one ${t.mainQueuedMs.toFixed(1)} ms, asleep ${asleep(t).toFixed(1)} ms): store ${t.storeMs.toFixed(1)} ms (trims ${t.trimMs.toFixed(1)}, preparing ${t.prepareMs.toFixed(1)}, commits ${t.flushMs.toFixed(1)} of which queueing ${t.writeMs.toFixed(1)} ms), waited ${t.waitMs.toFixed(1)} ms for commits to land, ${t.flushes} commit(s), ${t.writes} writes, ${t.dropped} dropped${t.snapshot ? ', snapshot started' : ''}; snapshot writer ${t.snapshotSliceMs.toFixed(1)} ms; other threads ${t.others.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ') || 'none'}\n`,
         );
     }
     const f: SizeFigures = {

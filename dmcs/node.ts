@@ -694,6 +694,11 @@ export class EmbeddedNode {
     return [...this.source.producerKeys].map(([name, k]) => ({ name, key: k.toPublic().toString() }));
   }
 
+  /** The snapshot writer's time in slices and rests so far (`SnapshotFile.pace`; null without snapshots): diagnosis. */
+  get snapshotPace(): Readonly<{ sliceMs: number; restMs: number; rests: number }> | null {
+    return this.snapshots?.pace ?? null;
+  }
+
   /** Waits for the snapshots being written; the block number of the last one written (0 = none, or snapshots off). */
   async snapshotsSettled(): Promise<number> {
     await this.snapshots?.settled();
