@@ -17,8 +17,9 @@
  *   loaded machine); `dmcs.scale.block_ms.max.store_ms`: of the slowest block, the state store's
  *   commits (on this thread: the digest, encoding and queueing; the transaction runs on the store's
  *   writer thread), trims and waits for commits to land (`ChainState.work`). `PEEROS_BENCH_SCALE_TRACE=1` prints the slowest blocks
- *   with their CPU, GC and store time (trims, preparing, commits), major page faults and the block
- *   thread's time on a CPU, waiting for one and asleep (neither) to stderr;
+ *   with their CPU, GC and store time (trims, preparing, commits), major page faults, the block
+ *   thread's time on a CPU, waiting for one and asleep (neither), the snapshot writer's slices and
+ *   the other threads' time on a CPU during the block to stderr;
  * - `dmcs.scale.transfers_per_s (H holders)`, `dmcs.scale.rss_per_holder (H holders)` (the process's
  *   RSS after creating the holders minus before the node started, over the holders: it includes the
  *   node's fixed cost); on Linux split into `….rss_anon_per_holder` (private memory: JS heap, native
