@@ -48,6 +48,8 @@ export class SecondaryIndex implements SecondaryTable {
   cacheSlot = -1;
   /** With a store, while cached: the budget units it counts beyond its first (table-store.ts `ROWS_PER_CACHE_UNIT`). */
   cacheUnits = 0;
+  /** With a store: set when the index cache dropped this object (a later use reads the index back as another). */
+  evicted = false;
   /**
    * With a store: whether the store holds this index's entries under keys of their own (table-store.ts
    * `ROWS_APART_MIN`), so a commit writes the entries changed since the last. Kept for its life.

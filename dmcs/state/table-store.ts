@@ -73,6 +73,7 @@ import {
   type TableId,
 } from './store-keys.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
+import { CodedError } from '../../lib/coded-error.js';
 import {
   SECONDARY_KINDS,
   decodeIndex,
@@ -135,6 +136,19 @@ export const ROWS_PER_CACHE_UNIT = 256;
  */
 export const FEW_ROWS_MAX = 8;
 
+/**
+ * A change through a table or index object that the cache had dropped: its caller kept the object
+ * across a safe point, where the cache may drop it (the VM finds tables and indexes again per
+ * action). Refused before anything changed, since the commit would write the change of an object
+ * no longer cached as the table's (or index's) removal.
+ */
+export class EvictedChangeError extends CodedError<'STATE_EVICTED_CHANGE'> {
+  override readonly name = 'EvictedChangeError';
+  constructor(what: string) {
+    super('STATE_EVICTED_CHANGE', `state: ${what} changed through an object the cache dropped (kept across a safe point)`);
+  }
+}
+
 export class Table implements ContractTable {
   /** The last snapshot capture that handled this table (snapshot-capture.ts). */
   snapshotEpoch = 0;
@@ -153,6 +167,8 @@ export class Table implements ContractTable {
   rowsApart = false;
   /** With a store, while cached: the budget units it counts beyond its first (`ROWS_PER_CACHE_UNIT`). */
   cacheUnits = 0;
+  /** With a store: set when the cache dropped this object (a later use reads the table back as another). */
+  evicted = false;
   /**
    * The rows in key order while there are at most `FEW_ROWS_MAX` of them (null once the table
    * outgrew that): most tables of a large state hold one row (a holder's balance), and a state
@@ -480,7 +496,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** Kept whatever their stamps: changed since the last flush, in a commit in flight, or referred to by an undo closure. */
   private readonly indexHeld = (key: string): boolean => this.indexPins.has(key) || this.unsettledIndex(key);
-  private readonly indexTrimRun = new TrimRun(this.indexUnits, this.indexStamps, this.indexHeld, (key, ix) => this.forgetIndex(key, ix));
+  private readonly indexTrimRun = new TrimRun(this.indexUnits, this.indexStamps, this.indexHeld, (key, ix) => {
+    ix.evicted = true;
+    this.forgetIndex(key, ix);
+  });
 
   /** The index as the store holds it (its entries apart read after it), not kept; undefined when it has none. */
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
@@ -556,6 +575,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   indexChanged(ix: SecondaryIndex, primary?: bigint): void {
     if (this.store === null) return;
+    if (ix.evicted) throw new EvictedChangeError(`index ${indexKeyString(ix)}`);
     const key = indexKeyString(ix);
     this.changedIndexes.set(key, ix);
     this.weighIndex(ix);
@@ -662,6 +682,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
    */
   markChanged(t: Table, primary?: bigint): void {
     if (this.store === null) return;
+    if (t.evicted) throw new EvictedChangeError(`table ${tableKeyString(t.code, t.scope, t.table)}`);
     const key = tableKeyString(t.code, t.scope, t.table);
     this.changed.set(key, t);
     if (t.rowsApart && primary !== undefined) {
@@ -809,7 +830,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
    */
   private readonly held = (key: string): boolean => this.pins.has(key) || this.unsettled(key);
   /** Drops a cached table (the trim's and the probation's way out): `forget`. */
-  private readonly drop = (key: string, t: Table): void => this.forget(t, key);
+  private readonly drop = (key: string, t: Table): void => {
+    t.evicted = true;
+    this.forget(t, key);
+  };
   private readonly trimRun = new TrimRun(this.units, this.stamps, this.held, this.drop);
   private readonly probation: Probation<string, Table>;
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
+import { EvictedChangeError, ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
 import type { DbRow } from '../../../dmcs/vm/contract-host.js';
 import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
@@ -414,6 +414,45 @@ test('an index cache over its budget with only changed indexes left starts a com
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
     await st.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a table or index the cache dropped refuses a change through a kept object, and the store keeps it as it was', async () => {
+  const { st, dir } = stored(2);
+  let reopened: ChainState | null = null;
+  try {
+    const kept = st.tables.createTable(CODE, 0n, TABLE, 5n);
+    kept.store(5n, 1n, new Uint8Array([1]));
+    const keptIndex = st.tables.createIndex('idx64', CODE, 0n, TABLE, 5n);
+    keptIndex.store(5n, 1n, 1n);
+    // more tables and indexes than the cache's 2 units, committed: the first ones are dropped
+    for (let scope = 1n; scope < 6n; scope++) {
+      st.tables.createTable(CODE, scope, TABLE, 5n).store(5n, 1n, new Uint8Array([2]));
+      st.tables.createIndex('idx64', CODE, scope, TABLE, 5n).store(5n, 1n, scope);
+    }
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    assert.ok(kept.evicted && keptIndex.evicted, 'both dropped by the cache');
+    const digest = hex(st.digest());
+    const refused = (f: () => unknown) =>
+      assert.throws(f, (e: Error) => e instanceof EvictedChangeError && e.code === 'STATE_EVICTED_CHANGE');
+    refused(() => kept.store(5n, 2n, new Uint8Array([3])));
+    refused(() => kept.update(kept.find(1n)!, 5n, new Uint8Array([4])));
+    refused(() => kept.remove(kept.find(1n)!));
+    refused(() => keptIndex.store(5n, 2n, 2n));
+    assert.is(hex(st.digest()), digest, 'nothing changed');
+    // a change written as the dropped objects' removal would lose them here
+    await blockEnd(st, due, true);
+    reopened = await reopen(st, dir);
+    assert.is(rowsOf(reopened.tables.findTable(CODE, 0n, TABLE)!), '1:5:01');
+    assert.equal(
+      [...reopened.tables.findIndex('idx64', CODE, 0n, TABLE)!.entries()].map((e) => [e.primary, e.secondary]),
+      [[1n, 1n]],
+    );
+    assert.is(hex(reopened.recomputeDigest()), digest);
+  } finally {
+    await (reopened ?? st).close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
