@@ -10,7 +10,8 @@
 import { Name, bytesToHex } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { TableStore } from '../state/table-store.js';
-import type { DbRow, SecondaryKey, SecondaryKind } from '../vm/contract-host.js';
+import type { DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
+import { compareSecondary } from '../state/secondary-index.js';
 import { nameOf } from '../chain/transaction-executor.js';
 
 /** Leap's default page size. */
@@ -226,8 +227,6 @@ function querySecondary(
   if (!ix || !primary) return out;
   const lower = secondaryBound(p.lower_bound, kind, keyType, 'lower_bound');
   const upper = secondaryBound(p.upper_bound, kind, keyType, 'upper_bound');
-  const i0 = lower === undefined ? 0 : ix.position(lower, 0n);
-  const i1 = upper === undefined ? ix.size : ix.positionAfter(upper);
   let limit = p.limit === undefined || p.limit === null ? DEFAULT_TABLE_ROWS : Number(p.limit);
   if (!Number.isInteger(limit) || limit < 0)
     throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
@@ -235,10 +234,19 @@ function querySecondary(
   const reverse = p.reverse === true || p.reverse === 'true';
   const json = p.json === true || p.json === 'true';
   const showPayer = p.show_payer === true || p.show_payer === 'true';
-  const n = Math.max(0, i1 - i0);
-  const take = Math.min(n, limit);
-  for (let j = 0; j < take; j++) {
-    const e = ix.entryAt(reverse ? i1 - 1 - j : i0 + j)!;
+  // walked entry by entry from the range's first end (an index read back by its header reads the
+  // store's entries on the way, so a page costs its length, not its position)
+  const inRange = (e: SecondaryRow): boolean =>
+    (lower === undefined || compareSecondary(e.secondary, lower) >= 0) &&
+    (upper === undefined || compareSecondary(e.secondary, upper) <= 0);
+  let e: SecondaryRow | undefined;
+  if (!reverse) e = lower === undefined ? ix.first() : ix.lowerbound(lower);
+  else {
+    const past = upper === undefined ? undefined : ix.upperbound(upper);
+    e = past === undefined ? ix.last() : ix.previous(past);
+  }
+  for (let taken = 0; e !== undefined && inRange(e) && taken < limit; e = reverse ? ix.previous(e) : ix.next(e)) {
+    taken++;
     const r = primary.find(e.primary);
     if (!r) continue;
     let data: unknown = bytesToHex(r.value);
@@ -251,9 +259,8 @@ function querySecondary(
     }
     out.rows.push(showPayer ? { data, payer: nameOf(r.payer) } : data);
   }
-  if (n > take) {
+  if (e !== undefined && inRange(e)) {
     out.more = true;
-    const e = ix.entryAt(reverse ? i1 - take - 1 : i0 + take)!;
     out.next_key = secondaryString(e.secondary, kind, keyType);
   }
   return out;

@@ -28,7 +28,8 @@ export const ENTRIES_APART = 1;
 
 /**
  * The index's bytes in `w` (reset first); a view into `w`'s buffer until its next use. `apart`:
- * the stored form of an index whose entries are stored apart (no entry, then `ENTRIES_APART`).
+ * the stored form of an index whose entries are stored apart (no entry inline, then
+ * `ENTRIES_APART` and `count`, so a miss reads this key alone).
  */
 export function encodeIndex(w: BinaryWriter, ix: IndexHeader, entries: Iterable<SecondaryRow>, count: number, apart = false): Uint8Array {
   w.reset();
@@ -37,13 +38,17 @@ export function encodeIndex(w: BinaryWriter, ix: IndexHeader, entries: Iterable<
   w.u64(ix.scope);
   w.u64(ix.table);
   w.u64(ix.payer);
-  w.varuint32(count);
+  w.varuint32(apart ? 0 : count);
+  if (apart) {
+    w.u8(ENTRIES_APART);
+    w.varuint32(count);
+    return w.peek();
+  }
   for (const e of entries) {
     w.u64(e.primary);
     writeSecondaryKey(w, e.secondary);
     w.u64(e.payer);
   }
-  if (apart) w.u8(ENTRIES_APART);
   return w.peek();
 }
 
@@ -80,12 +85,22 @@ export function* decodeIndexEntries(r: BinaryReader): Generator<SecondaryRow> {
   }
 }
 
-/** Header and entries of one encoded index; `apart`: its entries are stored apart (none here). */
-export function decodeIndex(bytes: Uint8Array): { header: IndexHeader; entries: SecondaryRow[]; apart: boolean } {
+/**
+ * Header and entries of one encoded index; `apart`: the count of its entries when they are stored
+ * apart (none inline then), else null.
+ */
+export function decodeIndex(bytes: Uint8Array): { header: IndexHeader; entries: SecondaryRow[]; apart: number | null } {
   const r = new BinaryReader(bytes);
   const header = decodeIndexHeader(r);
   const entries = [...decodeIndexEntries(r)];
-  if (r.remaining === 0) return { header, entries, apart: false };
-  if (r.u8() !== ENTRIES_APART || entries.length > 0 || r.remaining !== 0) throw new SnapshotFormatError('a malformed stored index');
-  return { header, entries, apart: true };
+  if (r.remaining === 0) return { header, entries, apart: null };
+  if (r.u8() !== ENTRIES_APART || entries.length > 0) throw new SnapshotFormatError('a malformed stored index');
+  let count = 0;
+  try {
+    count = r.varuint32();
+  } catch {
+    /* truncated: malformed below */
+  }
+  if (r.remaining !== 0 || count === 0) throw new SnapshotFormatError('a malformed stored index'); // an emptied index is removed
+  return { header, entries, apart: count };
 }

@@ -148,6 +148,8 @@ export class OrderedStore {
    * down from `end` to `start`, both left out: give bounds that are no entry's keys (a prefix, a
    * key just past a prefix). `firstBatch` reads fewer at first (a reader that may stop at the
    * first entry: a table's bound), four times more at each batch after, up to `STORE_RANGE_BATCH`.
+   * `exclusive`: the walk's first bound (`start`, or `end` in reverse) is left out even when it is
+   * an entry's key (a step past a record: its key is the bound).
    */
   *range(
     start: Uint8Array,
@@ -155,6 +157,7 @@ export class OrderedStore {
     view?: StoreView,
     reverse = false,
     firstBatch = STORE_RANGE_BATCH,
+    exclusive = false,
   ): Generator<{ key: Uint8Array; value: Uint8Array }> {
     const transaction = (view as LmdbView | undefined)?.txn;
     yield* paged(
@@ -173,6 +176,7 @@ export class OrderedStore {
           (e) => ({ key: new Uint8Array(e.key), value: new Uint8Array(e.value) }),
         ),
       firstBatch,
+      exclusive,
     );
   }
 
@@ -244,7 +248,7 @@ export class OrderedStore {
 
 /**
  * A walk read a batch at a time: `read(from, exclusive, limit)` gives up to `limit` items from
- * `from` on (past it when `exclusive`), the next batch starts after the last item's key, and a
+ * `from` on (past it when `exclusive`: `exclusiveFirst` for the first batch), the next batch starts after the last item's key, and a
  * short batch ends the walk (no read transaction spans two batches). The first batch reads
  * `firstBatch` items, each next one four times more, up to `STORE_RANGE_BATCH`.
  */
@@ -253,9 +257,10 @@ function* paged<T>(
   keyOf: (item: T) => Uint8Array,
   read: (from: Uint8Array, exclusive: boolean, limit: number) => T[],
   firstBatch = STORE_RANGE_BATCH,
+  exclusiveFirst = false,
 ): Generator<T> {
   let from = first;
-  let exclusive = false;
+  let exclusive = exclusiveFirst;
   let limit = Math.max(1, Math.min(firstBatch, STORE_RANGE_BATCH));
   for (;;) {
     const batch = read(from, exclusive, limit);

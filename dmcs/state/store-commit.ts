@@ -32,9 +32,11 @@ import { decodeProducers, type SnapshotProducers } from './state-snapshot.js';
  * account's permissions and links held once, in one form for the record and the digest (account-auth.ts).
  * 6: big tables and indexes with their rows and entries under keys of their own (table-store.ts
  * `ROWS_APART_MIN`), which an older node would read as empty. 7: such a table's stored header
- * counts its rows, so a miss reads the header and not the rows (stored-rows.ts).
+ * counts its rows, so a miss reads the header and not the rows (stored-records.ts). 8: such an
+ * index's entries also in its order (`'E'` keys, store-keys.ts) and its header counting them, so a
+ * miss reads the header and a query reads the entries it needs.
  */
-export const STORE_FORMAT = 7;
+export const STORE_FORMAT = 8;
 
 /**
  * A commit of the state to the store is due every this many blocks (and at a clean stop), so a

@@ -11,7 +11,13 @@
  *                                                      (code, scope, table) order
  *   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table   a secondary index (table-store.ts)
  *   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table ‖ u64 primary
- *                                                      an entry of an index stored apart
+ *                                                      an entry of an index stored apart, by
+ *                                                      primary key (findPrimary)
+ *   'E' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table ‖ secondary ‖ u64 primary
+ *                                                      the same entry in the index's order (its
+ *                                                      queries by secondary key are range reads):
+ *                                                      the secondary in an order-preserving form
+ *                                                      (`orderedSecondaryBytes`)
  *
  * all big-endian, so names sort in Antelope's order. Why an account's tables sit right after it,
  * keyed by scope first: a B+tree commit copies every page it changes, and with random keys over a
@@ -35,6 +41,7 @@ const TABLE_KEY_BYTES = 26;
 const INDEX_KEY_BYTES = 26;
 
 const DIRECTORY_TAG = 0x44;
+const ENTRY_ORDER_TAG = 0x45;
 const INDEX_TAG = 0x49;
 export const INDEX_KEYS_FIRST = new Uint8Array([INDEX_TAG]);
 export const INDEX_KEYS_END = new Uint8Array([INDEX_TAG + 1]);
@@ -147,21 +154,9 @@ export function indexEntryKey(kind: number, code: bigint, scope: bigint, table: 
   return k;
 }
 
-/** Bounds around the entry keys of an index stored apart: [its first possible entry key, a key just past its last). */
-export function indexEntryBounds(kind: number, code: bigint, scope: bigint, table: bigint): [Uint8Array, Uint8Array] {
-  const end = new Uint8Array(INDEX_KEY_BYTES + 9); // the greatest entry key ‖ 0x00
-  end.set(indexEntryKey(kind, code, scope, table, 0xffff_ffff_ffff_ffffn));
-  return [indexEntryKey(kind, code, scope, table, 0n), end];
-}
-
 /** Whether an `'I'` key is an entry of an index stored apart (not an index). */
 export function isIndexEntryKey(key: Uint8Array): boolean {
   return key.length === INDEX_KEY_BYTES + 8;
-}
-
-/** The primary key of an index entry key. */
-export function primaryOfIndexEntryKey(key: Uint8Array): bigint {
-  return new DataView(key.buffer, key.byteOffset, key.length).getBigUint64(INDEX_KEY_BYTES);
 }
 
 /** An index's key; `kind` is its place in SECONDARY_KINDS (index-codec.ts). */
@@ -174,4 +169,56 @@ export function indexKey(kind: number, code: bigint, scope: bigint, table: bigin
   v.setBigUint64(10, scope);
   v.setBigUint64(18, table);
   return k;
+}
+
+/** The bytes of a secondary key of `kind` in an index's order key: 8 (idx64, idx_double), 16 (idx128), 32 (idx256). */
+const SECONDARY_KEY_BYTES = [8, 16, 32, 8];
+const IDX_DOUBLE = 3;
+
+/**
+ * The key of an index entry in the index's (secondary, primary) order: 'E' ‖ the index's key
+ * after its tag ‖ secondary ‖ u64 primary. Integers big-endian; a double's bits with the sign bit
+ * flipped when positive and every bit flipped when negative (so byte order is numeric order), -0
+ * as +0 (they compare equal, as the index compares them).
+ */
+export function indexOrderKey(
+  kind: number,
+  code: bigint,
+  scope: bigint,
+  table: bigint,
+  secondary: bigint | number,
+  primary: bigint,
+): Uint8Array {
+  const n = SECONDARY_KEY_BYTES[kind]!;
+  const k = new Uint8Array(INDEX_KEY_BYTES + n + 8);
+  k.set(indexKey(kind, code, scope, table));
+  k[0] = ENTRY_ORDER_TAG;
+  const v = new DataView(k.buffer);
+  if (kind === IDX_DOUBLE) {
+    v.setFloat64(INDEX_KEY_BYTES, (secondary as number) === 0 ? 0 : (secondary as number));
+    const high = v.getUint32(INDEX_KEY_BYTES);
+    if (high & 0x8000_0000) {
+      v.setUint32(INDEX_KEY_BYTES, ~high);
+      v.setUint32(INDEX_KEY_BYTES + 4, ~v.getUint32(INDEX_KEY_BYTES + 4));
+    } else v.setUint32(INDEX_KEY_BYTES, high | 0x8000_0000);
+  } else {
+    let x = secondary as bigint;
+    for (let at = INDEX_KEY_BYTES + n - 8; at >= INDEX_KEY_BYTES; at -= 8, x >>= 64n) v.setBigUint64(at, x & 0xffff_ffff_ffff_ffffn);
+  }
+  v.setBigUint64(INDEX_KEY_BYTES + n, primary);
+  return k;
+}
+
+/** Bounds around the order keys of an index: [a prefix before its first, a key past its last) (either way, as `tableDirectoryBounds`). */
+export function indexOrderBounds(kind: number, code: bigint, scope: bigint, table: bigint): [Uint8Array, Uint8Array] {
+  const first = indexKey(kind, code, scope, table);
+  first[0] = ENTRY_ORDER_TAG;
+  const end = new Uint8Array(INDEX_KEY_BYTES + SECONDARY_KEY_BYTES[kind]! + 9).fill(0xff);
+  end.set(first);
+  return [first, end];
+}
+
+/** The primary key of an index order key (its last 8 bytes). */
+export function primaryOfIndexOrderKey(key: Uint8Array): bigint {
+  return new DataView(key.buffer, key.byteOffset, key.length).getBigUint64(key.length - 8);
 }

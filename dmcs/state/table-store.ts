@@ -10,7 +10,7 @@
  * With an `OrderedStore` underneath, memory holds a bounded cache of tables (a table is one unit:
  * its header and all its rows, the budget counting a big one by its rows, `ROWS_PER_CACHE_UNIT`;
  * or, for one stored apart and read back, its header and the rows changed since, its other rows
- * read from the store when asked for: stored-rows.ts), the rest live on disk as
+ * read from the store when asked for: stored-records.ts), the rest live on disk as
  *
  *   key   'S' ‖ u64 scope ‖ 0x01 ‖ u64 code ‖ u64 table (store-keys.ts: right after the scope's
  *         account, whose page a transfer dirties anyway), and an empty 'D' ‖ code ‖ scope ‖ table
@@ -29,20 +29,23 @@
  * refers to, are pinned, and `trim` drops the least recently used (by use stamps: use-stamps.ts),
  * and those read back and not used in a later block (probation.ts), only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
- * indexes are cached the same way (read back whole on a miss, in a cache with the tables' budget,
+ * indexes are cached the same way (read back on a miss, in a cache with the tables' budget,
  * trimmed by use stamps; no probation), and each one changed since the last flush is written whole under
  *
  *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
  *   value the snapshot's INDEX section payload (index-codec.ts)
  *
  * or, from `ROWS_APART_MIN` entries on, by the entries changed: the payload with no entry then
- * `ENTRIES_APART` under that key, each entry under the key ‖ u64 primary (secondary key ‖ payer).
+ * `ENTRIES_APART` and the entry count under that key, each entry twice, under the key ‖ u64
+ * primary (findPrimary) and under its place in the index's order, `indexOrderKey` (queries by
+ * secondary key), both valued secondary key ‖ payer. Such an index is read back by its header, its
+ * entries read from the store when asked for (stored-records.ts), as a big table's rows.
  *
- * A state opened from the store reads no index: `findIndex` reads one back whole at its first use
+ * A state opened from the store reads no index: `findIndex` reads one back at its first use
  * (`allIndexes` walks them all, for an audit).
  */
-import type { ContractDatabase, ContractTable, DbRow, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
-import { SecondaryIndex, compareIndexEntries, type IndexOwner } from './secondary-index.js';
+import type { ContractDatabase, ContractTable, DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
+import { SecondaryIndex, compareIndexEntries, type EntrySource, type IndexOwner } from './secondary-index.js';
 import { SortedChunks } from './sorted-chunks.js';
 import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
@@ -55,12 +58,13 @@ import {
   SCOPE_KEYS_END,
   SCOPE_KEYS_FIRST,
   TABLE_KIND,
-  indexEntryBounds,
   indexEntryKey,
   indexKey,
+  indexOrderBounds,
+  indexOrderKey,
   isIndexEntryKey,
   isRowKey,
-  primaryOfIndexEntryKey,
+  primaryOfIndexOrderKey,
   primaryOfRowKey,
   rowKey,
   rowKeyBounds,
@@ -89,11 +93,20 @@ import { TrimRun, UseStamps, type TrimPace, type TrimmedCache } from './use-stam
 import { GHOSTS_SHARE, PROBATION_SHARE, Probation } from './probation.js';
 import { SHARD_BITS, ShardedMap, stringHash, u64Hash } from '../../lib/sharded-map.js';
 import { PreparedRecords } from './prepared-records.js';
-import { StoredRows, type RowSource } from './stored-rows.js';
+import { StoredRecords, type RecordOrder, type RecordSource } from './stored-records.js';
 export type { RamCharge } from './ram-charge.js';
 
 const compareKeys = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const MAX_U64 = 0xffffffffffffffffn;
+
+/** A table's rows as the store holds them (stored-records.ts), placed by primary key. */
+type RowSource = RecordSource<DbRow, bigint>;
+/** Rows by primary key, which is also their place. */
+const ROW_ORDER: RecordOrder<DbRow, bigint> = {
+  id: (r) => r.primary,
+  compare: (a, b) => compareKeys(a.primary, b.primary),
+  against: (r, k) => compareKeys(r.primary, k),
+};
 
 /**
  * Scopes one get_table_by_scope page looks at, at most: past it the page ends early and names the
@@ -116,7 +129,7 @@ export const PREPARE_ROWS_MAX = 256;
  * (`rowKey`), and stays so: a commit then writes the rows changed since the last, not the whole
  * table again (a contract keeping all its rows in one scope, such as dSocial's posts, rewrote every
  * post at each commit that changed one). Smaller tables stay one value (read back in one `get`).
- * Secondary indexes the same, by entries (`indexEntryKey`; they stay whole in memory).
+ * Secondary indexes the same, by entries (`indexEntryKey` and `indexOrderKey`).
  */
 export const ROWS_APART_MIN = 256;
 /** The byte after an empty row list in a stored table's form: its rows are stored apart. */
@@ -180,9 +193,9 @@ export class Table implements ContractTable {
   private byKey: Map<bigint, DbRow> | null = null;
   /**
    * A table stored by its rows and read back by its header: its rows stay in the store, memory
-   * holds those changed since (stored-rows.ts). Null for a table whose rows are all in memory.
+   * holds those changed since (stored-records.ts). Null for a table whose rows are all in memory.
    */
-  private fromStore: StoredRows | null = null;
+  private fromStore: StoredRecords<DbRow, bigint> | null = null;
 
   constructor(
     readonly code: bigint,
@@ -205,7 +218,7 @@ export class Table implements ContractTable {
   static readBack(code: bigint, scope: bigint, table: bigint, payer: bigint, owner: TableStore, count: number, source: RowSource): Table {
     const t = new Table(code, scope, table, payer, owner);
     t.few = null;
-    t.fromStore = new StoredRows(source, count);
+    t.fromStore = new StoredRecords(source, ROW_ORDER, count);
     return t;
   }
 
@@ -252,7 +265,7 @@ export class Table implements ContractTable {
     }
     if (this.fromStore === null) return this.order!.rank((x) => x < k);
     let i = 0;
-    for (const r of this.fromStore.rowsInOrder()) {
+    for (const r of this.fromStore.inOrder()) {
       if (r.primary >= k) break;
       i++;
     }
@@ -272,7 +285,7 @@ export class Table implements ContractTable {
       return k === undefined ? undefined : this.byKey!.get(k);
     }
     if (i < 0) return undefined;
-    for (const r of this.fromStore.rowsInOrder()) if (i-- === 0) return r;
+    for (const r of this.fromStore.inOrder()) if (i-- === 0) return r;
     return undefined;
   }
 
@@ -285,7 +298,7 @@ export class Table implements ContractTable {
   /** Rows in ascending key order. */
   *rowsInOrder(): IterableIterator<DbRow> {
     if (this.few !== null) yield* this.few;
-    else if (this.fromStore !== null) yield* this.fromStore.rowsInOrder();
+    else if (this.fromStore !== null) yield* this.fromStore.inOrder();
     else for (const k of this.order!.values()) yield this.byKey!.get(k)!;
   }
 
@@ -297,13 +310,13 @@ export class Table implements ContractTable {
   }
   lowerbound(primary: bigint): DbRow | undefined {
     if (this.few !== null) return this.few[this.indexOf(primary)];
-    if (this.fromStore !== null) return this.fromStore.lowerbound(primary);
+    if (this.fromStore !== null) return this.fromStore.first(primary);
     return this.rowOf(this.order!.first((x) => x < primary));
   }
   upperbound(primary: bigint): DbRow | undefined {
     const few = this.few;
     if (few === null) {
-      if (this.fromStore !== null) return this.fromStore.upperbound(primary);
+      if (this.fromStore !== null) return this.fromStore.first(primary, true);
       return this.rowOf(this.order!.first((x) => x <= primary));
     }
     for (const r of few) if (r.primary > primary) return r;
@@ -311,12 +324,12 @@ export class Table implements ContractTable {
   }
   previous(primary: bigint): DbRow | undefined {
     if (this.few !== null) return this.few[this.indexOf(primary) - 1];
-    if (this.fromStore !== null) return this.fromStore.previous(primary);
+    if (this.fromStore !== null) return this.fromStore.lastBefore(primary);
     return this.rowOf(this.order!.lastBelow((x) => x < primary));
   }
   last(): DbRow | undefined {
     if (this.few !== null) return this.few[this.few.length - 1];
-    if (this.fromStore !== null) return this.fromStore.last();
+    if (this.fromStore !== null) return this.fromStore.lastBefore(null);
     return this.rowOf(this.order!.last());
   }
 
@@ -427,7 +440,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
   readonly indexes = new Map<string, SecondaryIndex>();
 
   /**
-   * The index; with a store, read back whole from it on a miss (a state opens reading none) and
+   * The index; with a store, read back from it on a miss (a state opens reading none; a big one by
+   * its header, `hydrateStoredIndex`) and
    * kept in the index cache, whose budget is the tables' (`budget` units, an index counting its
    * entries as a table its rows: `ROWS_PER_CACHE_UNIT`), trimmed as the tables are (`trim`).
    */
@@ -481,7 +495,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** An index's entries changed in number, or it entered the cache: its units now (none while not cached). */
   private weighIndex(ix: SecondaryIndex): void {
     if (ix.cacheSlot < 0) return;
-    const units = Math.floor(ix.size / ROWS_PER_CACHE_UNIT);
+    const units = Math.floor(ix.residentEntries / ROWS_PER_CACHE_UNIT);
     this.indexExtraUnits += units - ix.cacheUnits;
     ix.cacheUnits = units;
   }
@@ -504,15 +518,39 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** The index as the store holds it (its entries apart read after it), not kept; undefined when it has none. */
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
     const k = SECONDARY_KINDS.indexOf(kind);
-    const value = this.store!.get(indexKey(k, code, scope, table));
-    return value === undefined ? undefined : this.hydrateStoredIndex(decodeIndex(value));
+    // the decode copies what it keeps out of the read buffer (names, keys, no bytes)
+    return this.store!.read(indexKey(k, code, scope, table), (value) => this.hydrateStoredIndex(decodeIndex(value)));
   }
 
-  /** An index from its decoded stored form, its entries inline or, stored apart, read from the store now. */
+  /**
+   * An index from its decoded stored form: its entries inline, or, stored apart, left in the store
+   * and read when asked for (`SecondaryIndex.readBack`: a miss reads the header, not the entries).
+   */
   private hydrateStoredIndex({ header, entries, apart }: ReturnType<typeof decodeIndex>): SecondaryIndex {
-    const ix = SecondaryIndex.hydrate(header, this, apart ? storedIndexEntries(this.store!, header) : entries);
-    ix.entriesApart = apart;
+    if (apart === null) return SecondaryIndex.hydrate(header, this, entries);
+    const ix = SecondaryIndex.readBack(header, this, apart, this.entrySource(header));
+    ix.entriesApart = true;
     return ix;
+  }
+
+  /** The store's entries of an index stored apart, as it holds them at each read (`SecondaryIndex.readBack`). */
+  private entrySource(ix: IndexHeader): EntrySource {
+    const store = this.store!;
+    const kind = SECONDARY_KINDS.indexOf(ix.kind);
+    const [first, end] = indexOrderBounds(kind, ix.code, ix.scope, ix.table);
+    const at = (p: { secondary: SecondaryKey; primary: bigint }): Uint8Array =>
+      indexOrderKey(kind, ix.code, ix.scope, ix.table, p.secondary, p.primary);
+    return {
+      get: (primary) => store.read(indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), (v) => decodeIndexEntry(primary, v)),
+      *from(from, after) {
+        for (const { key, value } of store.range(from === null ? first : at(from), end, undefined, false, 1, after))
+          yield decodeIndexEntry(primaryOfIndexOrderKey(key), value);
+      },
+      *below(below) {
+        for (const { key, value } of store.range(first, below === null ? end : at(below), undefined, true, 1, true))
+          yield decodeIndexEntry(primaryOfIndexOrderKey(key), value);
+      },
+    };
   }
 
   /**
@@ -537,8 +575,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return false;
   }
 
-  /** The keys of the indexes each commit in flight writes, oldest first. */
-  private readonly landingIndexes: Array<Set<string>> = [];
+  /** The indexes each commit in flight writes, by key, oldest first. */
+  private readonly landingIndexes: Array<Map<string, SecondaryIndex>> = [];
 
   createIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint, payer: bigint): SecondaryIndex {
     const ix = new SecondaryIndex(kind, code, scope, table, payer, this);
@@ -570,10 +608,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** With a store: indexes created, changed or removed since the last flush, by key. */
   private readonly changedIndexes = new Map<string, SecondaryIndex>();
-  /** Of `changedIndexes`, those stored apart: the primary keys of their entries changed since the last flush. */
-  private readonly changedEntries = new Map<string, Set<bigint>>();
+  /**
+   * Of `changedIndexes`, those stored apart: the primary keys of their entries changed since the
+   * last flush, each with the entry it held at that flush (what the store holds once the commits
+   * started land; none: it had none), whose order key the next commit removes if it moved.
+   */
+  private readonly changedEntries = new Map<string, Map<bigint, SecondaryRow | undefined>>();
 
-  indexChanged(ix: SecondaryIndex, primary?: bigint): void {
+  indexChanged(ix: SecondaryIndex, primary?: bigint, prior?: SecondaryRow): void {
     if (this.store === null) return;
     if (ix.evicted) throw new EvictedChangeError(`index ${indexKeyString(ix)}`);
     const key = indexKeyString(ix);
@@ -583,8 +625,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (pin > (this.indexPins.get(key) ?? 0)) this.indexPins.set(key, pin);
     if (ix.entriesApart && primary !== undefined) {
       let entries = this.changedEntries.get(key);
-      if (entries === undefined) this.changedEntries.set(key, (entries = new Set()));
-      entries.add(primary);
+      if (entries === undefined) this.changedEntries.set(key, (entries = new Map()));
+      if (!entries.has(primary)) entries.set(primary, prior);
     }
   }
 
@@ -729,22 +771,34 @@ export class TableStore implements ContractDatabase, IndexOwner {
     for (const [k, ix] of this.changedIndexes) {
       const live = this.indexes.get(k);
       const kind = SECONDARY_KINDS.indexOf(ix.kind);
-      // as the tables' rows: entries stored apart written one by one, all of them the first time
+      // as the tables' rows: entries stored apart written one by one (by primary key and in the
+      // index's order), all of them the first time
       const entries = this.changedEntries.get(k);
+      const put = (e: SecondaryRow): void => {
+        const value = encodeIndexEntry(w, e).slice();
+        out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, e.primary), value]);
+        out.push([indexOrderKey(kind, ix.code, ix.scope, ix.table, e.secondary, e.primary), value]);
+      };
       if (live && !live.entriesApart && live.size >= ROWS_APART_MIN) {
         live.entriesApart = true;
-        for (const e of live.entries())
-          out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, e.primary), encodeIndexEntry(w, e).slice()]);
+        for (const e of live.entries()) put(e);
       }
       if (entries !== undefined)
-        for (const primary of entries) {
+        for (const [primary, prior] of entries) {
           const e = live?.entriesApart ? live.findPrimary(primary) : undefined;
-          out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), e ? encodeIndexEntry(w, e).slice() : null]);
+          // the order key the store holds goes unless the entry is still there (a put above may have written it)
+          if (prior !== undefined && (e === undefined || compareIndexEntries(e, prior) !== 0))
+            out.push([indexOrderKey(kind, ix.code, ix.scope, ix.table, prior.secondary, primary), null]);
+          if (e !== undefined) put(e);
+          else out.push([indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), null]);
         }
       const key = indexKey(kind, ix.code, ix.scope, ix.table);
       if (!live) out.push([key, null]);
       else
-        out.push([key, (live.entriesApart ? encodeIndex(w, live, [], 0, true) : encodeIndex(w, live, live.entries(), live.size)).slice()]);
+        out.push([
+          key,
+          (live.entriesApart ? encodeIndex(w, live, [], live.size, true) : encodeIndex(w, live, live.entries(), live.size)).slice(),
+        ]);
     }
   }
 
@@ -757,14 +811,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
     return this.commitsStarted + 1;
   }
 
-  /** The writes of `writes()` are queued as a commit (the tables stay pinned until it `landed`; indexes are all in memory). */
+  /** The writes of `writes()` are queued as a commit (the tables and indexes it writes stay pinned until it `landed`). */
   commitStarted(): void {
     this.commitsStarted++;
     this.landing.push(this.changed);
     this.changed = new Map();
     this.changedRows.clear();
     this.changedEntries.clear();
-    this.landingIndexes.push(new Set(this.changedIndexes.keys()));
+    this.landingIndexes.push(new Map(this.changedIndexes));
     this.changedIndexes.clear();
     this.prepared.clear();
   }
@@ -789,9 +843,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
   /** The oldest commit in flight landed: the store holds what it wrote (tables read back by their header let those rows go). */
   landed(): void {
     const wrote = this.landing.shift();
-    this.landingIndexes.shift();
+    const wroteIndexes = this.landingIndexes.shift();
     this.commitsLanded++;
     if (wrote !== undefined) for (const t of wrote.values()) t.landed(this.commitsLanded);
+    if (wroteIndexes !== undefined) for (const ix of wroteIndexes.values()) ix.landed(this.commitsLanded);
   }
 
   /**
@@ -849,16 +904,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const header = tableKey(id.code, id.scope, id.table); // right before its rows: a bound left out
     return {
       get: (primary) => store.read(rowKey(id.code, id.scope, id.table, primary), (v) => decodeRow(id, primary, v, true)),
-      *from(from) {
-        for (const { key, value } of store.range(rowKey(id.code, id.scope, id.table, from), end, undefined, false, 1))
+      *from(from, after) {
+        for (const { key, value } of store.range(rowKey(id.code, id.scope, id.table, from ?? 0n), end, undefined, false, 1, after))
           yield decodeRow(id, primaryOfRowKey(key), value, false);
       },
       *below(below) {
         const top = below === null ? end : rowKey(id.code, id.scope, id.table, below);
-        for (const { key, value } of store.range(header, top, undefined, true, 1)) {
-          const primary = primaryOfRowKey(key);
-          if (below === null || primary < below) yield decodeRow(id, primary, value, false); // `top` itself may be a row
-        }
+        for (const { key, value } of store.range(header, top, undefined, true, 1, true))
+          yield decodeRow(id, primaryOfRowKey(key), value, false);
       },
     };
   };
@@ -1213,11 +1266,11 @@ function storedRows(store: OrderedStore, id: TableId, view: StoreView): DbRow[] 
   return rows;
 }
 
-/** The entries of an index stored apart, as `view` (default: the store now) holds them (by primary key). */
-function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view?: StoreView): SecondaryRow[] {
-  const [first, end] = indexEntryBounds(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
+/** The entries of an index stored apart, as `view` holds them, in (secondary, primary) order. */
+function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view: StoreView): SecondaryRow[] {
+  const [first, end] = indexOrderBounds(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
   const entries: SecondaryRow[] = [];
-  for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(primaryOfIndexEntryKey(key), value));
+  for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(primaryOfIndexOrderKey(key), value));
   return entries;
 }
 
@@ -1231,8 +1284,10 @@ export function storedIndexPayload(store: OrderedStore, value: Uint8Array, view:
   decodeIndexHeader(r);
   if (r.varuint32() !== 0) return value; // whole: its entries inline (not parsed here)
   const { header, apart } = decodeIndex(value); // no entry inline: checked as a stored form
-  if (!apart) return value;
-  const entries = storedIndexEntries(store, header, view).sort(compareIndexEntries);
+  if (apart === null) return value;
+  const entries = storedIndexEntries(store, header, view);
+  if (entries.length !== apart)
+    throw new Error(`state store: index ${indexKeyString(header)} counts ${apart} entries and holds ${entries.length}`);
   return encodeIndex(new BinaryWriter(4096), header, entries, entries.length).slice();
 }
 

@@ -20,12 +20,14 @@ import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { EvictedChangeError, ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
-import type { DbRow } from '../../../dmcs/vm/contract-host.js';
-import { rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
-import { bytesToHex } from '../../../abi/antelope/index.js';
+import type { DbRow, SecondaryKey } from '../../../dmcs/vm/contract-host.js';
+import { indexOrderBounds, rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
+import type { SecondaryIndex } from '../../../dmcs/state/secondary-index.js';
+import { queryTableRows } from '../../../dmcs/api/table-query.js';
+import { Name, bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { rng } from './seeded-random.js';
-import { dump, indexDump, rowsOf } from './state-dumps.js';
+import { dump, entryOf, indexDump, rowsOf } from './state-dumps.js';
 
 const hex = bytesToHex;
 const CODE = 11n;
@@ -253,6 +255,9 @@ test("the cache's budget counts a big table's rows: a table of 1,000 rows takes 
 const KINDS = ['idx64', 'idx128', 'idx256', 'idx_double'] as const;
 
 /** One seeded burst of index entries (the same on both twins): stores, updates, runs of removals. */
+/** How far up each integer kind's random secondaries are shifted (30 bits of randomness). */
+const SPREAD: Record<(typeof KINDS)[number], bigint> = { idx_double: 0n, idx64: 34n, idx128: 98n, idx256: 226n };
+
 function indexBurst(st: ChainState, rand: () => number): void {
   const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
   const scope = BigInt(Math.floor(rand() * 2));
@@ -261,7 +266,8 @@ function indexBurst(st: ChainState, rand: () => number): void {
   const n = 1 + Math.floor(rand() * 150);
   for (let i = 0; i < n; i++) {
     const primary = BigInt(Math.floor(rand() * 600));
-    const secondary = kind === 'idx_double' ? Math.floor(rand() * 1000) / 7 - 50 : BigInt(Math.floor(rand() * 1e9)) << 40n;
+    // spread over each kind's whole width (its high words too), never past it
+    const secondary = kind === 'idx_double' ? Math.floor(rand() * 1000) / 7 - 50 : BigInt(Math.floor(rand() * 1e9)) << SPREAD[kind];
     if (!ix) ix = st.tables.createIndex(kind, CODE, scope, TABLE, 5n);
     const e = ix.findPrimary(primary);
     if (x < 0.6) {
@@ -442,6 +448,26 @@ test('a stored table whose form is malformed is refused with the table named', (
   }));
 
 /** Every answer of `t`'s queries (find, bounds, steps, last, size) at each of `probes`, as text. */
+/** Counts `st`'s store reads from now on: single keys (`gets`), ranges opened and the records they walked (`rows`). */
+function countReads(st: ChainState): { gets: number; ranges: number; rows: number } {
+  const store = (st as unknown as { store: OrderedStore }).store;
+  const reads = { gets: 0, ranges: 0, rows: 0 };
+  const get = store.read.bind(store);
+  const range = store.range.bind(store);
+  store.read = ((key, decode) => {
+    reads.gets++;
+    return get(key, decode);
+  }) as typeof store.read;
+  store.range = function* (...args: Parameters<typeof store.range>) {
+    reads.ranges++;
+    for (const e of range(...args)) {
+      reads.rows++;
+      yield e;
+    }
+  } as typeof store.range;
+  return reads;
+}
+
 function answers(t: Table, probes: bigint[]): string[] {
   const row = (r: DbRow | undefined) => (r ? `${r.primary}:${r.payer}:${hex(r.value)}` : '-');
   const out = [`size ${t.size}`, `last ${row(t.last())}`];
@@ -452,21 +478,7 @@ function answers(t: Table, probes: bigint[]): string[] {
 test('a big table read back from the store reads its header, then only the rows asked for, and answers as its twin', () =>
   withStored(2, async ({ st }) => {
     const mem = new ChainState();
-    const store = (st as unknown as { store: OrderedStore }).store;
-    const reads = { gets: 0, ranges: 0, rows: 0 };
-    const get = store.read.bind(store);
-    const range = store.range.bind(store);
-    store.read = ((key, decode) => {
-      reads.gets++;
-      return get(key, decode);
-    }) as typeof store.read;
-    store.range = function* (...args: Parameters<typeof store.range>) {
-      reads.ranges++;
-      for (const e of range(...args)) {
-        reads.rows++;
-        yield e;
-      }
-    } as typeof store.range;
+    const reads = countReads(st);
     const probes = [0n, 1n, 2n, 3n, 699n, 700n, 701n, 2099n, 2100n, 2101n, 5000n, 0xffffffffffffffffn];
     for (const s of [st, mem]) {
       const t = s.tables.createTable(CODE, 1n, TABLE, 5n);
@@ -532,6 +544,140 @@ test('a big table read back from the store reads its header, then only the rows 
     assert.is(rowsOf(again), rowsOf(twin));
     assert.equal(answers(again, probes), answers(twin, probes));
     assert.is(hex(st.digest()), hex(mem.digest()));
+  }));
+
+/** An index's answers to every query the VM and get_table_rows make, at `primaries` and `secondaries`. */
+function indexAnswers(ix: SecondaryIndex, primaries: bigint[], secondaries: SecondaryKey[]): string[] {
+  const first = ix.first();
+  const last = ix.last();
+  const out = [
+    `size ${ix.size}`,
+    `first ${entryOf(first)} ${entryOf(first && ix.next(first))}`,
+    `last ${entryOf(last)} ${entryOf(last && ix.previous(last))}`,
+  ];
+  for (const p of primaries) out.push(`primary ${p}: ${entryOf(ix.findPrimary(p))}`);
+  for (const s of secondaries) {
+    const lb = ix.lowerbound(s);
+    const ub = ix.upperbound(s);
+    out.push(
+      `${String(s)}: ${entryOf(lb)} ${entryOf(ub)} ${entryOf(lb && ix.next(lb))} ${entryOf(lb && ix.previous(lb))} ${entryOf(ub && ix.previous(ub))}`,
+    );
+  }
+  return out;
+}
+
+/** Secondary keys of each kind drawn from a few values over the kind's whole width (many entries share one), doubles with -0, +0 and infinities. */
+const SECONDARIES: Record<(typeof KINDS)[number], (rand: () => number) => SecondaryKey> = {
+  idx64: (rand) => BigInt(Math.floor(rand() * 40)) * (2n ** 64n / 40n),
+  idx128: (rand) => BigInt(Math.floor(rand() * 40)) * (2n ** 128n / 40n) + BigInt(Math.floor(rand() * 2)),
+  idx256: (rand) => BigInt(Math.floor(rand() * 40)) * (2n ** 256n / 40n) + (BigInt(Math.floor(rand() * 2)) << 128n),
+  idx_double: (rand) =>
+    [-0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1e300, 5e-324][Math.floor(rand() * 12)] ?? Math.floor(rand() * 30) / 4 - 3,
+};
+/** get_table_rows' key_type of each kind. */
+const KEY_TYPES = { idx64: 'i64', idx128: 'i128', idx256: 'sha256', idx_double: 'float64' } as const;
+const IX_CODE = Name.from('ixtest').value;
+const IX_SCOPE = Name.from('alice').value;
+const IX_TABLE = Name.from('rows').value;
+
+/** A get_table_rows bound for a secondary key of `kind`. */
+function boundText(kind: (typeof KINDS)[number], s: SecondaryKey): string {
+  return kind === 'idx64' || kind === 'idx_double' ? String(s) : `0x${(s as bigint).toString(16)}`;
+}
+
+test('a big index read back from the store reads its header, then only the entries asked for, and answers as its twin', () =>
+  withStored(2, async ({ st }) => {
+    const mem = new ChainState();
+    const reads = countReads(st);
+    const r0 = rng(51);
+    // one index of each kind, 700 entries (many sharing a secondary key), over a primary table
+    const seed = KINDS.map(() => Array.from({ length: 700 }, (_, i) => BigInt(i * 3)));
+    for (const s of [st, mem]) {
+      const rows = s.tables.createTable(IX_CODE, IX_SCOPE, IX_TABLE, 5n);
+      for (let k = 0n; k < 2200n; k++) rows.store(5n, k, new Uint8Array([Number(k & 0xffn)]));
+    }
+    KINDS.forEach((kind, i) => {
+      const values = seed[i]!.map(() => SECONDARIES[kind](r0));
+      for (const s of [st, mem]) {
+        const ix = s.tables.createIndex(kind, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1), 5n);
+        seed[i]!.forEach((primary, j) => ix.store(5n, primary, values[j]!));
+      }
+    });
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true); // the safe point after the commit landed drops them (a budget of 2 units)
+    const find = (s: ChainState, i: number) => s.tables.findIndex(KINDS[i]!, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1))!;
+    const before = { ...reads };
+    const cachedBefore = st.tables.indexesCached;
+    const back = find(st, 0);
+    assert.ok(back.readByEntries, 'read back by its header');
+    assert.is(reads.gets - before.gets, 1, 'one read: the header');
+    assert.is(reads.rows - before.rows, 0, 'no entry read');
+    assert.is(back.size, 700);
+    assert.is(st.tables.indexesCached - cachedBefore, 1, 'one unit in the cache, not three');
+    const b1 = { ...reads };
+    const e300 = back.findPrimary(300n)!;
+    back.next(e300);
+    back.lowerbound(e300.secondary);
+    assert.ok(
+      reads.gets - b1.gets === 1 && reads.rows - b1.rows <= 4,
+      `a find and two steps read ${reads.gets - b1.gets} entries and walked ${reads.rows - b1.rows}`,
+    );
+    // entries stored, moved (a new secondary key) and removed, a fifth of the blocks rolled back,
+    // each index found again at each block as the VM does at each action
+    const probe = rng(53);
+    let readBack = 0;
+    const writes = (s: ChainState, rand: () => number) => {
+      KINDS.forEach((kind, i) => {
+        const ix = find(s, i);
+        if (ix.readByEntries) readBack++;
+        for (let j = 0; j < 15; j++) {
+          const primary = BigInt(Math.floor(rand() * 2200));
+          const x = rand();
+          const secondary = SECONDARIES[kind](rand);
+          const e = ix.findPrimary(primary);
+          if (x < 0.45) {
+            if (e) ix.update(e, 6n, secondary);
+            else ix.store(5n, primary, secondary);
+          } else if (e) ix.remove(e);
+        }
+      });
+    };
+    const check = (what: string) => {
+      KINDS.forEach((kind, i) => {
+        const a = find(st, i);
+        const b = find(mem, i);
+        const primaries = [0n, 3n, 300n, 2199n, ...Array.from({ length: 10 }, () => BigInt(Math.floor(probe() * 2200)))];
+        const secondaries = Array.from({ length: 12 }, () => SECONDARIES[kind](probe));
+        assert.equal(indexAnswers(a, primaries, secondaries), indexAnswers(b, primaries, secondaries), `${what}, ${kind}`);
+        assert.equal([...a.entries()].map(entryOf), [...b.entries()].map(entryOf), `${what}, ${kind}: entries in order`);
+        // get_table_rows through the index, both ways, from a bound and paged
+        const q = (s: ChainState, extra: Record<string, unknown>) =>
+          queryTableRows(
+            s.tables,
+            { code: 'ixtest', scope: 'alice', table: 'rows', index_position: i + 2, key_type: KEY_TYPES[kind], limit: 7, ...extra },
+            null,
+          );
+        const lower = boundText(kind, secondaries[0]!);
+        for (const extra of [{}, { reverse: true }, { lower_bound: lower }, { upper_bound: lower, reverse: true }])
+          assert.equal(q(st, extra), q(mem, extra), `${what}, ${kind}: get_table_rows ${JSON.stringify(extra)}`);
+      });
+    };
+    check('read back');
+    await twinBlocks(st, mem, 55, 30, writes, (block) => check(`block ${block}`));
+    assert.ok(readBack >= 20, `read back by its header at ${readBack} index finds`);
+    await blockEnd(st, due, true);
+    assert.is(hex(st.digest()), hex(mem.digest()));
+    assert.is(hex(st.recomputeDigest()), hex(mem.digest()));
+    // the store holds one order key per entry: none left behind by an entry moved or removed
+    const store = (st as unknown as { store: OrderedStore }).store;
+    KINDS.forEach((kind, i) => {
+      const [first, end] = indexOrderBounds(i, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1));
+      assert.is([...store.range(first, end)].length, find(mem, i).size, `${kind}: order keys`);
+    });
+    // read back again: the header's count, the entries the commits wrote
+    await blockEnd(st, due, true);
+    check('read back again');
+    assert.ok(find(st, 1).readByEntries);
   }));
 
 test.run();

@@ -33,8 +33,9 @@ function build(order: 'asc' | 'desc', rows = ROWS): number {
   assert.is(t.size, rows);
   assert.is(t.keyAt(0), 0n);
   assert.is(t.last()!.primary, BigInt(rows - 1));
-  assert.is(ix.entryAt(0)!.primary, BigInt(rows - 1));
-  assert.is(ix.position(2n ** 64n - 1n - 10n, 0n), rows - 11);
+  assert.is(ix.first()!.primary, BigInt(rows - 1));
+  assert.is(ix.lowerbound(2n ** 64n - 1n - 10n)!.primary, 10n);
+  assert.is(ix.size, rows);
   return ms;
 }
 
