@@ -1,6 +1,6 @@
 /**
- * Scan resistance for the state's bounded caches (accounts, tables): an entry read back from the
- * store on a miss is on probation until a block after the one that read it uses it again. One that
+ * Scan resistance for the state's bounded caches (accounts, tables, indexes): an entry read back
+ * from the store on a miss is on probation until a block after the one that read it uses it again. One that
  * is not is dropped at the first safe point where the store holds it as it is (2Q's admission rule,
  * Johnson and Shasha, VLDB 1994), and its key is remembered among the `ghosts`: read back again
  * while it is remembered, it goes straight to the least recently used order (use-stamps.ts), as an

@@ -30,7 +30,7 @@
  * and those read back and not used in a later block (probation.ts), only between blocks. A table
  * read back is rebuilt without touching the digest (its rows' hashes never left the sum). Secondary
  * indexes are cached the same way (read back on a miss, in a cache with the tables' budget,
- * trimmed by use stamps; no probation), and each one changed since the last flush is written whole under
+ * trimmed by use stamps, with the tables' probation), and each one changed since the last flush is written whole under
  *
  *   key   'I' ‖ u8 kind ‖ u64 code ‖ u64 scope ‖ u64 table
  *   value the snapshot's INDEX section payload (index-codec.ts)
@@ -458,6 +458,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (read === undefined) return undefined;
     this.indexReadBacks++;
     this.rememberIndex(key, read);
+    this.indexProbation.admit(key, read);
     return read;
   }
 
@@ -510,10 +511,14 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** Kept whatever their stamps: changed since the last flush, in a commit in flight, or referred to by an undo closure. */
   private readonly indexHeld = (key: string): boolean => this.indexPins.has(key) || this.unsettledIndex(key);
-  private readonly indexTrimRun = new TrimRun(this.indexUnits, this.indexStamps, this.indexHeld, (key, ix) => {
+  /** Drops a cached index (the trim's and the probation's way out). */
+  private readonly dropIndexFromCache = (key: string, ix: SecondaryIndex): void => {
     ix.evicted = true;
     this.forgetIndex(key, ix);
-  });
+  };
+  private readonly indexTrimRun = new TrimRun(this.indexUnits, this.indexStamps, this.indexHeld, this.dropIndexFromCache);
+  /** Indexes read back and not used since (probation.ts), as the tables'. */
+  private readonly indexProbation: Probation<string, SecondaryIndex>;
 
   /** The index as the store holds it (its entries apart read after it), not kept; undefined when it has none. */
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
@@ -672,6 +677,15 @@ export class TableStore implements ContractDatabase, IndexOwner {
       this.stamps,
       this.held,
       this.drop,
+      Math.floor(size * PROBATION_SHARE),
+      Math.floor(size * GHOSTS_SHARE),
+      stringHash,
+    );
+    this.indexProbation = new Probation(
+      this.indexUnits,
+      this.indexStamps,
+      this.indexHeld,
+      this.dropIndexFromCache,
       Math.floor(size * PROBATION_SHARE),
       Math.floor(size * GHOSTS_SHARE),
       stringHash,
@@ -850,9 +864,9 @@ export class TableStore implements ContractDatabase, IndexOwner {
   }
 
   /**
-   * The cache's upkeep at a safe point: first the probation's step (probation.ts: tables read back
-   * and not used in a later block go, and those read back since the last safe point while the cache
-   * is over its budget), then a step of a trim (use-stamps.ts's `TrimRun`): once the
+   * The cache's upkeep at a safe point: first the probations' steps (probation.ts: tables and
+   * indexes read back and not used in a later block go, and those read back since the last safe
+   * point while their cache is over its budget), then a step of a trim (use-stamps.ts's `TrimRun`): once the
    * cache holds more than its budget, drops the least recently used tables down to `keepShare` of
    * it, at `pace`; never one the store does not hold as it is (changed since the last flush, or in
    * a commit in flight). Returns how many it dropped.
@@ -862,7 +876,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const released = this.undo.released;
     for (const [key, pin] of this.pins) if (pin <= released) this.pins.delete(key);
     for (const [key, pin] of this.indexPins) if (pin <= released) this.indexPins.delete(key);
-    let dropped = this.probation.step(this.cached - this.budget);
+    let dropped = this.probation.step(this.cached - this.budget) + this.indexProbation.step(this.indexesCached - this.budget);
     if (this.indexTrimRun.running || this.indexesCached > this.budget)
       dropped += this.indexTrimRun.step(this.budget, Math.floor(this.budget * keepShare), pace);
     if (!this.trimRun.running && this.cached <= this.budget) return dropped;

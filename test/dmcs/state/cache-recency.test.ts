@@ -1,4 +1,4 @@
-// The state's bounded caches keep what is used again: an account or a table read back from the store
+// The state's bounded caches keep what is used again: an account, a table or an index read back from the store
 // and used again in a later block stays, and among those the least recently used go first at a
 // trim, whatever the order they were loaded in (a cache in load order would keep the wrong ones).
 // One read back and not used again goes at the next safe point where the store holds it as it is
@@ -20,7 +20,7 @@ const BUDGET = 8;
 const nameOf = (i: number) => `acct${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}`;
 const CODE = 11n;
 
-/** A state over a fresh store whose reads are counted, holding 40 accounts and 40 tables, committed and trimmed. */
+/** A state over a fresh store whose reads are counted, holding 40 accounts, 40 tables and 40 indexes, committed and trimmed. */
 async function counted(): Promise<{ st: ChainState; reads: () => number; done: () => Promise<void> }> {
   const { store, dir, reads } = countingStore('peeros-cache-recency-');
   const st = new ChainState({ store, accountCache: BUDGET, tableCache: BUDGET });
@@ -28,19 +28,23 @@ async function counted(): Promise<{ st: ChainState; reads: () => number; done: (
   for (let i = 0; i < 40; i++) {
     st.createAccount(nameOf(i), auth, auth, 0);
     st.tables.createTable(CODE, BigInt(i), 7n, 5n).store(5n, 1n, new Uint8Array([i]));
+    st.tables.createIndex('idx64', CODE, BigInt(i), 7n, 5n).store(5n, 1n, BigInt(i));
   }
   st.undo.commit(mark);
   await blockEnd(st, { due: true, writes: () => [] }, true);
   assert.ok(st.accounts.cached <= BUDGET, `${st.accounts.cached} accounts cached`);
   assert.ok(st.tables.cached <= BUDGET, `${st.tables.cached} tables cached`);
+  assert.ok(st.tables.indexesCached <= BUDGET, `${st.tables.indexesCached} indexes cached`);
   return { st, reads, done: () => st.close().then(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
 const kinds = {
   accounts: (st: ChainState, i: number) => st.getAccount(nameOf(i))?.name === nameOf(i),
   tables: (st: ChainState, i: number) => st.tables.findTable(CODE, BigInt(i), 7n)?.find(1n)?.value[0] === i,
+  indexes: (st: ChainState, i: number) => st.tables.findIndex('idx64', CODE, BigInt(i), 7n)?.findPrimary(1n)?.secondary === BigInt(i),
 };
-const cachedOf = (st: ChainState, kind: keyof typeof kinds) => (kind === 'accounts' ? st.accounts.cached : st.tables.cached);
+const cachedOf = (st: ChainState, kind: keyof typeof kinds) =>
+  kind === 'accounts' ? st.accounts.cached : kind === 'tables' ? st.tables.cached : st.tables.indexesCached;
 
 /** Reads each of `ids` (all exist) and returns how many store reads that cost. */
 function readAll(st: ChainState, kind: keyof typeof kinds, reads: () => number, ids: number[]): number {
@@ -49,7 +53,7 @@ function readAll(st: ChainState, kind: keyof typeof kinds, reads: () => number, 
   return reads() - before;
 }
 
-for (const kind of ['accounts', 'tables'] as const) {
+for (const kind of ['accounts', 'tables', 'indexes'] as const) {
   test(`${kind} used again in a later block: the least recently used of them go first`, async () => {
     const { st, reads, done } = await counted();
     try {
