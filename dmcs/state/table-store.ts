@@ -524,7 +524,17 @@ export class TableStore implements ContractDatabase, IndexOwner {
   private readStoredIndex(kind: SecondaryKind, code: bigint, scope: bigint, table: bigint): SecondaryIndex | undefined {
     const k = SECONDARY_KINDS.indexOf(kind);
     // the decode copies what it keeps out of the read buffer (names, keys, no bytes)
-    return this.store!.read(indexKey(k, code, scope, table), (value) => this.hydrateStoredIndex(decodeIndex(value)));
+    return this.store!.read(indexKey(k, code, scope, table), (value) => {
+      let stored: ReturnType<typeof decodeIndex>;
+      try {
+        stored = decodeIndex(value);
+      } catch (e) {
+        throw new Error(
+          `state store: index ${indexKeyString({ kind, code, scope, table })} has a malformed stored form (${(e as Error).message})`,
+        );
+      }
+      return this.hydrateStoredIndex(stored);
+    });
   }
 
   /**
@@ -545,15 +555,22 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const [first, end] = indexOrderBounds(kind, ix.code, ix.scope, ix.table);
     const at = (p: { secondary: SecondaryKey; primary: bigint }): Uint8Array =>
       indexOrderKey(kind, ix.code, ix.scope, ix.table, p.secondary, p.primary);
+    const entry = (primary: bigint, value: Uint8Array): SecondaryRow => {
+      try {
+        return decodeIndexEntry(primary, value);
+      } catch (e) {
+        throw new Error(`state store: entry ${primary} of index ${indexKeyString(ix)} is malformed (${(e as Error).message})`);
+      }
+    };
     return {
-      get: (primary) => store.read(indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), (v) => decodeIndexEntry(primary, v)),
+      get: (primary) => store.read(indexEntryKey(kind, ix.code, ix.scope, ix.table, primary), (v) => entry(primary, v)),
       *from(from, after) {
         for (const { key, value } of store.range(from === null ? first : at(from), end, undefined, false, 1, after))
-          yield decodeIndexEntry(primaryOfIndexOrderKey(key), value);
+          yield entry(primaryOfIndexOrderKey(key), value);
       },
       *below(below) {
         for (const { key, value } of store.range(first, below === null ? end : at(below), undefined, true, 1, true))
-          yield decodeIndexEntry(primaryOfIndexOrderKey(key), value);
+          yield entry(primaryOfIndexOrderKey(key), value);
       },
     };
   }

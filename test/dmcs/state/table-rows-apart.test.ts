@@ -10,7 +10,9 @@
 // size keep their entries apart: a state reopened from the store holds the twin's entries, and one
 // entry removed writes one entry key. A big table read back from the store reads its header alone,
 // then the rows its queries ask for, and answers every query as its twin while rows change (its
-// changed rows held in memory until their commit lands).
+// changed rows held in memory until their commit lands). A big index the same, by its entries kept
+// in its order too, through every query of the VM and get_table_rows; a malformed stored index or
+// entry is refused with the index named.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
 import { EvictedChangeError, ROWS_APART_MIN, ROWS_PER_CACHE_UNIT, type Table } from '../../../dmcs/state/table-store.js';
 import type { DbRow, SecondaryKey } from '../../../dmcs/vm/contract-host.js';
-import { indexOrderBounds, rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
+import { indexEntryKey, indexKey, indexOrderBounds, indexOrderKey, rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import type { SecondaryIndex } from '../../../dmcs/state/secondary-index.js';
 import { queryTableRows } from '../../../dmcs/api/table-query.js';
 import { Name, bytesToHex } from '../../../abi/antelope/index.js';
@@ -474,6 +476,31 @@ function answers(t: Table, probes: bigint[]): string[] {
   for (const k of probes) out.push(`${k}: ${row(t.find(k))} ${row(t.lowerbound(k))} ${row(t.upperbound(k))} ${row(t.previous(k))}`);
   return out;
 }
+
+test('a stored index whose form is malformed is refused with the index named, and so is a malformed entry', () =>
+  withStored(2, async ({ st }) => {
+    const ix = st.tables.createIndex('idx64', CODE, 1n, TABLE, 5n);
+    for (let k = 0n; k < 300n; k++) ix.store(5n, k, k << 20n);
+    await blockEnd(st, due, true);
+    const store = (st as unknown as { store: OrderedStore }).store;
+    const withByte = (v: Uint8Array): Uint8Array => Uint8Array.from([...v, 7]);
+    const entry = store.get(indexEntryKey(0, CODE, 1n, TABLE, 5n))!;
+    await store.commit([
+      [indexKey(0, CODE, 3n, TABLE), withByte(store.get(indexKey(0, CODE, 1n, TABLE))!)], // a byte after the count
+      [indexEntryKey(0, CODE, 1n, TABLE, 5n), withByte(entry)], // a byte after the payer, in both places
+      [indexOrderKey(0, CODE, 1n, TABLE, 5n << 20n, 5n), withByte(entry)],
+    ]);
+    assert.throws(() => st.tables.findIndex('idx64', CODE, 3n, TABLE), /index idx64:11:3:7 has a malformed stored form/);
+    for (let s = 4n; s < 10n; s++) st.tables.createIndex('idx64', CODE, s, TABLE, 5n).store(5n, 1n, 1n);
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    // read back by its header, the long entry is refused where it is read
+    const back = st.tables.findIndex('idx64', CODE, 1n, TABLE)!;
+    assert.ok(back.readByEntries);
+    assert.is(back.findPrimary(6n)?.secondary, 6n << 20n);
+    assert.throws(() => back.findPrimary(5n), /entry 5 of index idx64:11:1:7 is malformed/);
+    assert.throws(() => back.lowerbound(5n << 20n), /entry 5 of index idx64:11:1:7 is malformed/);
+  }));
 
 test('a big table read back from the store reads its header, then only the rows asked for, and answers as its twin', () =>
   withStored(2, async ({ st }) => {
