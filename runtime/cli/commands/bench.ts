@@ -43,6 +43,7 @@ const MODULES: BenchModule[] = [
   { file: 'dmcs-scale', fn: 'benchDmcsScale', prefixes: ['dmcs.scale.'] },
   { file: 'dmcs-replay', fn: 'benchDmcsReplay', prefixes: ['dmcs.replay.'] },
   { file: 'dmcs-big-table', fn: 'benchDmcsBigTable', prefixes: ['dmcs.big_table.'] },
+  { file: 'dmcs-big-index', fn: 'benchDmcsBigIndex', prefixes: ['dmcs.big_index.'] },
   { file: 'contract-vm', fn: 'benchContractVm', prefixes: ['contract-vm.'] },
   { file: 'hybrid', fn: 'benchHybrid', prefixes: ['hybrid.'] },
   { file: 'packages', fn: 'benchPackages', prefixes: ['packages.'] },
