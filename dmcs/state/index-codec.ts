@@ -6,7 +6,7 @@
  *   n × (u64 primary ‖ secondary key (snapshot-format.ts) ‖ u64 payer)
  */
 import { BinaryReader, type BinaryWriter } from '../../abi/antelope/index.js';
-import type { SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
+import type { SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import { SnapshotFormatError, readSecondaryKey, writeSecondaryKey } from './snapshot-format.js';
 
 export const SECONDARY_KINDS: readonly SecondaryKind[] = ['idx64', 'idx128', 'idx256', 'idx_double'];
@@ -60,10 +60,26 @@ export function encodeIndexEntry(w: BinaryWriter, e: SecondaryRow): Uint8Array {
   return w.peek();
 }
 
+/** The width of each kind's secondary keys in bits (idx_double: a number, no width). */
+const SECONDARY_BITS: Record<SecondaryKind, bigint> = { idx64: 64n, idx128: 128n, idx256: 256n, idx_double: 0n };
+
+/**
+ * A secondary key read for an index of `kind`: a number for idx_double (not NaN, which the VM
+ * refuses and no order holds), an integer that fits the kind's width otherwise (the store's order
+ * keys, store-keys.ts `indexOrderKey`, write it in that width); `SnapshotFormatError` for any other.
+ */
+function secondaryOf(kind: SecondaryKind, r: BinaryReader): SecondaryKey {
+  const k = readSecondaryKey(r);
+  const fits =
+    kind === 'idx_double' ? typeof k === 'number' && !Number.isNaN(k) : typeof k === 'bigint' && k >> SECONDARY_BITS[kind] === 0n;
+  if (!fits) throw new SnapshotFormatError(`an ${kind} entry's secondary key ${String(k).slice(0, 80)} does not fit its kind`);
+  return k;
+}
+
 /** An entry stored apart, from its primary and its value; `SnapshotFormatError` when malformed. */
-export function decodeIndexEntry(primary: bigint, bytes: Uint8Array): SecondaryRow {
+export function decodeIndexEntry(kind: SecondaryKind, primary: bigint, bytes: Uint8Array): SecondaryRow {
   const r = new BinaryReader(bytes);
-  const secondary = readSecondaryKey(r);
+  const secondary = secondaryOf(kind, r);
   const e = { primary, secondary, payer: r.u64() };
   if (r.remaining !== 0) throw new SnapshotFormatError(`an index entry has ${r.remaining} byte(s) after its payer`);
   return e;
@@ -76,11 +92,11 @@ export function decodeIndexHeader(r: BinaryReader): IndexHeader {
   return { kind, code: r.u64(), scope: r.u64(), table: r.u64(), payer: r.u64() };
 }
 
-/** Reads the entries that follow the header, in the order written ((secondary, primary)). */
-export function* decodeIndexEntries(r: BinaryReader): Generator<SecondaryRow> {
+/** Reads the entries that follow the header of an index of `kind`, in the order written ((secondary, primary)). */
+export function* decodeIndexEntries(kind: SecondaryKind, r: BinaryReader): Generator<SecondaryRow> {
   for (let i = r.varuint32(); i > 0; i--) {
     const primary = r.u64();
-    const secondary = readSecondaryKey(r);
+    const secondary = secondaryOf(kind, r);
     yield { primary, secondary, payer: r.u64() };
   }
 }
@@ -92,7 +108,7 @@ export function* decodeIndexEntries(r: BinaryReader): Generator<SecondaryRow> {
 export function decodeIndex(bytes: Uint8Array): { header: IndexHeader; entries: SecondaryRow[]; apart: number | null } {
   const r = new BinaryReader(bytes);
   const header = decodeIndexHeader(r);
-  const entries = [...decodeIndexEntries(r)];
+  const entries = [...decodeIndexEntries(header.kind, r)];
   if (r.remaining === 0) return { header, entries, apart: null };
   if (r.u8() !== ENTRIES_APART || entries.length > 0) throw new SnapshotFormatError('a malformed stored index');
   let count = 0;

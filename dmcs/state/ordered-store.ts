@@ -248,9 +248,10 @@ export class OrderedStore {
 
 /**
  * A walk read a batch at a time: `read(from, exclusive, limit)` gives up to `limit` items from
- * `from` on (past it when `exclusive`: `exclusiveFirst` for the first batch), the next batch starts after the last item's key, and a
- * short batch ends the walk (no read transaction spans two batches). The first batch reads
- * `firstBatch` items, each next one four times more, up to `STORE_RANGE_BATCH`.
+ * `from` on (past it when `exclusive`: `exclusiveFirst` for the first batch), the next batch
+ * starts after the last item's key, and a short batch ends the walk (no read transaction spans two
+ * batches). The first batch reads `firstBatch` items, each next one four times more, up to
+ * `STORE_RANGE_BATCH`.
  */
 function* paged<T>(
   first: Uint8Array,

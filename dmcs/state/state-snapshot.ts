@@ -419,7 +419,7 @@ function loadSections(st: ChainState, head: SnapshotHead, version: number, secti
     } else if (s.tag === Section.index) {
       const h = decodeIndexHeader(r);
       const ix = st.tables.createIndex(h.kind, h.code, h.scope, h.table, h.payer);
-      for (const e of decodeIndexEntries(r)) ix.store(e.payer, e.primary, e.secondary);
+      for (const e of decodeIndexEntries(h.kind, r)) ix.store(e.payer, e.primary, e.secondary);
     } else if (s.tag === Section.limits) {
       limits.push(decodeLimits(r));
     } else if (s.tag === Section.producers) {

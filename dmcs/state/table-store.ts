@@ -557,7 +557,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
       indexOrderKey(kind, ix.code, ix.scope, ix.table, p.secondary, p.primary);
     const entry = (primary: bigint, value: Uint8Array): SecondaryRow => {
       try {
-        return decodeIndexEntry(primary, value);
+        return decodeIndexEntry(ix.kind, primary, value);
       } catch (e) {
         throw new Error(`state store: entry ${primary} of index ${indexKeyString(ix)} is malformed (${(e as Error).message})`);
       }
@@ -1301,7 +1301,7 @@ function storedRows(store: OrderedStore, id: TableId, view: StoreView): DbRow[] 
 function storedIndexEntries(store: OrderedStore, ix: IndexHeader, view: StoreView): SecondaryRow[] {
   const [first, end] = indexOrderBounds(SECONDARY_KINDS.indexOf(ix.kind), ix.code, ix.scope, ix.table);
   const entries: SecondaryRow[] = [];
-  for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(primaryOfIndexOrderKey(key), value));
+  for (const { key, value } of store.range(first, end, view)) entries.push(decodeIndexEntry(ix.kind, primaryOfIndexOrderKey(key), value));
   return entries;
 }
 

@@ -3,7 +3,8 @@
 // (permissions as JSON) still loads to the same digest. And a snapshot is a
 // frozen view: writes made between two of its slices (new, changed, removed rows, index entries and
 // accounts, resource limits, producer schedules, and rolled-back ones) do not leak into it — it
-// loads to the state at its block. Limits, schedules and Leap's block header state travel in it.
+// loads to the state at its block. Limits, schedules and Leap's block header state travel in it. An
+// index entry whose secondary key does not fit its kind is refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot
 import { Section, SnapshotFormatError } from '../../../dmcs/state/snapshot-format.js';
 import { reframe } from './reframe-snapshot.js';
 import { singleKeyAuthority } from '../../../dmcs/authority.js';
-import { BinaryReader, GenesisState, Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, GenesisState, Name, PrivateKey, bytesToHex } from '../../../abi/antelope/index.js';
+import { decodeIndex, encodeIndex } from '../../../dmcs/state/index-codec.js';
 import { decodeAccountHead } from '../../../dmcs/state/account-codec.js';
 import { BlockHeaderState } from '../../../dmcs/block/block-header-state.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
@@ -141,6 +143,37 @@ test('versions outside 2-3, and an ACCOUNT section whose counts run past its byt
     (e: unknown) => e instanceof SnapshotFormatError && /malformed section/.test(e.message),
   );
   assert.ok(performance.now() - started < 1000, 'refused at once');
+});
+
+test("an index entry whose secondary key does not fit its kind (past idx64's width, a NaN double) is refused as SNAPSHOT_FORMAT", () => {
+  const fixture = new Uint8Array(readFileSync(FIXTURE));
+  // the store's order keys write a secondary in its kind's width, and no order holds a NaN
+  for (const [kind, bad] of [
+    ['idx64', 2n ** 64n],
+    ['idx256', 2n ** 256n],
+    ['idx_double', Number.NaN],
+  ] as const) {
+    let found = false;
+    const file = parseSnapshot(
+      reframe(fixture, (sections) => {
+        for (const sec of sections) {
+          if (sec.tag !== Section.index) continue;
+          const { header, entries } = decodeIndex(sec.payload);
+          if (header.kind !== kind || found) continue;
+          found = true;
+          const first = { ...entries[0]!, secondary: bad };
+          sec.payload = encodeIndex(new BinaryWriter(256), header, [first, ...entries.slice(1)], entries.length).slice();
+        }
+      }),
+    );
+    assert.ok(found, `the fixture has an ${kind} index`);
+    assert.throws(
+      () => file.loadInto(new ChainState()),
+      // (past 256 bits the hex is longer than any key's: refused as it is read)
+      (e: unknown) => e instanceof SnapshotFormatError && (kind === 'idx256' ? /not hex/ : /does not fit its kind/).test(e.message),
+      kind,
+    );
+  }
 });
 
 test('writes between slices do not leak into the snapshot: it loads to the state at its block', async () => {

@@ -53,7 +53,8 @@ function write(st: ChainState, rand: () => number, created: number): number {
     const kind = KINDS[Math.floor(rand() * KINDS.length)]!;
     const scope = BigInt(Math.floor(rand() * 4));
     const primary = BigInt(Math.floor(rand() * 8));
-    const secondary = kind === 'idx_double' ? Math.floor(rand() * 1000) / 7 - 50 : BigInt(Math.floor(rand() * 1e9)) << 64n;
+    const secondary =
+      kind === 'idx_double' ? Math.floor(rand() * 1000) / 7 - 50 : BigInt(Math.floor(rand() * 1e9)) << (kind === 'idx64' ? 30n : 64n); // within the kind's width
     const ix = st.tables.findIndex(kind, 9n, scope, 4n) ?? st.tables.createIndex(kind, 9n, scope, 4n, 5n);
     const e = ix.findPrimary(primary);
     if (!e) ix.store(5n, primary, secondary);
