@@ -689,22 +689,17 @@ export class TableStore implements ContractDatabase, IndexOwner {
     readonly budget = Number.POSITIVE_INFINITY,
   ) {
     const size = Math.min(budget, 1 << 30); // a budget only with a store
-    this.probation = new Probation(
-      this.recent,
-      this.stamps,
-      this.held,
-      this.drop,
-      Math.floor(size * PROBATION_SHARE),
-      Math.floor(size * GHOSTS_SHARE),
-      stringHash,
-    );
+    // the tables' and the indexes' caches share the budget, each with a probation of the same shares
+    const share = Math.floor(size * PROBATION_SHARE);
+    const ghosts = Math.floor(size * GHOSTS_SHARE);
+    this.probation = new Probation(this.recent, this.stamps, this.held, this.drop, share, ghosts, stringHash);
     this.indexProbation = new Probation(
       this.indexUnits,
       this.indexStamps,
       this.indexHeld,
       this.dropIndexFromCache,
-      Math.floor(size * PROBATION_SHARE),
-      Math.floor(size * GHOSTS_SHARE),
+      share,
+      ghosts,
       stringHash,
     );
   }
