@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { ChainState } from '../dmcs/state/chain-state.js';
 import { OrderedStore } from '../dmcs/state/ordered-store.js';
 import { benchEnvInt, fullGc, gcSettled, summarize, type BenchResult } from './result.js';
+import { seededUniform } from './dmcs-scale.js';
 
 const INDEXES = 20;
 const SMALL = 100;
@@ -36,15 +37,6 @@ interface SizeFigures {
   pageMs: number[];
   heapPerEntry: number;
   commitMs: number;
-}
-
-/** A seeded random number in [0, 1) (the same indexes and pages at each run). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1103515245 + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 /** A secondary key: 50 random bits, shifted up (spread over the idx64 width). */
@@ -79,7 +71,7 @@ async function build(dir: string, entries: number, rand: () => number): Promise<
 
 async function timeSize(entries: number): Promise<SizeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-big-index-'));
-  const rand = seeded(entries);
+  const rand = seededUniform(entries); // the same indexes and pages at each run
   try {
     const committed = await build(dir, entries, rand);
     fullGc(); // the built state is garbage now: the heap figure counts the reopened one's

@@ -172,10 +172,16 @@ interface BlockTime {
  * million, where uniform draws reach about 55,000 and 77,000.)
  */
 export function holderPicker(holders: number, seed = 19): () => number {
+  const uniform = seededUniform(seed);
+  return () => Math.floor(uniform() * holders);
+}
+
+/** Seeded numbers in [0, 1): the LCG `holderPicker` draws from (the benches' one seeded source). */
+export function seededUniform(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return Math.floor((s / 4294967296) * holders);
+    return s / 4294967296;
   };
 }
 
