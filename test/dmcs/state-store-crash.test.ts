@@ -6,8 +6,10 @@
 // opens at the store's last commit every time, and has the head and state digest of a full replay
 // in memory, with its incremental digest equal to a recompute over the store. The same with a commit
 // in flight, and with a big table growing (dSocial's posts, stored by their rows: table-store.ts
-// `ROWS_APART_MIN`). A last test counts what a restart replays: only the blocks after the last
-// commit (at most `stateCommitEvery`).
+// `ROWS_APART_MIN`), and with a big secondary index changing (stored by its entries, queried through
+// its order keys in the store; its pages through get_table_rows must equal the full replay's). A
+// last test counts what a restart replays: only the blocks after the last commit (at most
+// `stateCommitEvery`).
 // Real node in a child process, real LMDB store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,6 +24,8 @@ import { ROWS_APART_MIN } from '../../dmcs/state/table-store.js';
 import { digestOf, seededRandom, startCrashChild } from './crash-child.js';
 import { tempDir, removeDir, buildSigned, newAccountAction, testKey, abiOf, transact, DEV_KEY, type ActSpec } from './helpers.js';
 import { Name, bytesToHex } from '../../abi/antelope/index.js';
+import { indexOrderBounds } from '../../dmcs/state/store-keys.js';
+import { wat } from './vm/wat.js';
 
 const k = testKey('state-store-crash');
 const children = new Set<ChildProcess>();
@@ -224,6 +228,168 @@ test('kill -9 while a table stored by its rows grows: the restart from the store
       const t = cached.chain.state.tables.findTable(social, social, Name.from('posts').value);
       if (round > 0) assert.ok(t?.rowsApart, `round ${round}: the posts (${t?.size ?? 0}) are stored by their rows`);
     });
+  }
+});
+
+/**
+ * A contract whose `put` action takes (primary, secondary) pairs, each a u64 (little-endian): a new
+ * primary stores a row and its idx64 entry, a known one moves its entry to the new secondary (the
+ * row follows), and the secondary 2^64 - 1 removes both. Every change the order keys of an index
+ * stored by its entries must follow: an entry added, moved or removed.
+ */
+function indexContract(table: bigint): Uint8Array {
+  const t = BigInt.asIntN(64, table);
+  const ix = BigInt.asIntN(64, table | 1n);
+  return wat(`(module
+    (import "env" "action_data_size" (func $size (result i32)))
+    (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
+    (import "env" "db_find_i64" (func $find (param i64 i64 i64 i64) (result i32)))
+    (import "env" "db_store_i64" (func $store (param i64 i64 i64 i64 i32 i32) (result i32)))
+    (import "env" "db_update_i64" (func $update (param i32 i64 i32 i32)))
+    (import "env" "db_remove_i64" (func $remove (param i32)))
+    (import "env" "db_idx64_store" (func $istore (param i64 i64 i64 i64 i32) (result i32)))
+    (import "env" "db_idx64_find_primary" (func $ifind (param i64 i64 i64 i32 i64) (result i32)))
+    (import "env" "db_idx64_update" (func $iupdate (param i32 i64 i32)))
+    (import "env" "db_idx64_remove" (func $iremove (param i32)))
+    (memory 1)
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
+      (local $end i32) (local $p i32) (local $primary i64) (local $it i32) (local $ii i32)
+      (local.set $end (i32.add (i32.const 1024) (call $size)))
+      (drop (call $read (i32.const 1024) (call $size)))
+      (local.set $p (i32.const 1024))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $primary (i64.load (local.get $p)))
+        (local.set $it (call $find (local.get $r) (local.get $r) (i64.const ${t}) (local.get $primary)))
+        (if (i32.lt_s (local.get $it) (i32.const 0))
+          (then
+            (if (i64.ne (i64.load offset=8 (local.get $p)) (i64.const -1))
+              (then
+                (drop (call $store (local.get $r) (i64.const ${t}) (local.get $r) (local.get $primary) (i32.add (local.get $p) (i32.const 8)) (i32.const 8)))
+                (drop (call $istore (local.get $r) (i64.const ${ix}) (local.get $r) (local.get $primary) (i32.add (local.get $p) (i32.const 8)))))))
+          (else
+            (local.set $ii (call $ifind (local.get $r) (local.get $r) (i64.const ${ix}) (i32.const 16) (local.get $primary)))
+            (if (i64.eq (i64.load offset=8 (local.get $p)) (i64.const -1))
+              (then
+                (call $iremove (local.get $ii))
+                (call $remove (local.get $it)))
+              (else
+                (call $iupdate (local.get $ii) (local.get $r) (i32.add (local.get $p) (i32.const 8)))
+                (call $update (local.get $it) (local.get $r) (i32.add (local.get $p) (i32.const 8)) (i32.const 8))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))))`);
+}
+
+/** `put`'s data: the pairs, each primary and secondary a little-endian u64 (secondary null: remove). */
+function putData(pairs: Array<[number, bigint | null]>): string {
+  const b = Buffer.alloc(16 * pairs.length);
+  pairs.forEach(([primary, secondary], i) => {
+    b.writeBigUInt64LE(BigInt(primary), 16 * i);
+    b.writeBigUInt64LE(secondary ?? 2n ** 64n - 1n, 16 * i + 8);
+  });
+  return b.toString('hex');
+}
+
+test('kill -9 while a secondary index stored by its entries changes: the restart from the store == a full replay, and both answer its queries alike', async () => {
+  // one idx64 index past ROWS_APART_MIN entries before the first burst, so every restart reads it
+  // back by its header and answers queries from its order keys in the store; the bursts add, move
+  // and remove entries (40 secondary values shared by many primaries) in the commits the kill lands
+  // among. The full replay holds the index in memory: its pages through the index are the oracle.
+  const dir = tempDir('state-store-index');
+  dirs.push(dir);
+  const ACCOUNT = 'ixcrash';
+  const TABLE = Name.from('items').value;
+  const PRIMARIES = 360;
+  const pick = (n: number) => Math.floor(random() * n);
+  const put = (pairs: Array<[number, bigint | null]>): ActSpec => ({
+    account: ACCOUNT,
+    name: 'put',
+    authorization: `${ACCOUNT}@active`,
+    data: putData(pairs),
+  });
+  const burstPairs = (): Array<[number, bigint | null]> =>
+    Array.from({ length: 10 }, () => [pick(PRIMARIES), random() < 0.15 ? null : BigInt(pick(40))]);
+  /** Every entry through the index, in pages of 37 (each page's next_key the next page's bound). */
+  const pages = (node: EmbeddedNode): string[][] => {
+    const out: string[][] = [];
+    let lower = '';
+    for (let i = 0; i < 100; i++) {
+      const page = node.getTableRows({
+        code: ACCOUNT,
+        scope: ACCOUNT,
+        table: 'items',
+        index_position: 'secondary',
+        key_type: 'i64',
+        limit: 37,
+        json: false,
+        ...(lower ? { lower_bound: lower } : {}),
+      }) as { rows: string[]; more: boolean; next_key: string };
+      out.push(page.rows);
+      if (!page.more) return out;
+      lower = page.next_key;
+    }
+    throw new Error('more than 100 pages');
+  };
+  for (let round = 0; round < 3; round++) {
+    const { url, exited, child } = await startCrashChild([dir, String(CACHE)], children);
+    const client = new APIClient({ url });
+    if (round === 0) {
+      await transact(client, [newAccountAction(ACCOUNT, String(DEV_KEY.toPublic()))]);
+      await transact(client, [
+        {
+          account: 'eosio',
+          name: 'setcode',
+          authorization: `${ACCOUNT}@active`,
+          data: { account: ACCOUNT, vmtype: 0, vmversion: 0, code: bytesToHex(indexContract(TABLE)) },
+        },
+      ]);
+      for (let first = 0; first < ROWS_APART_MIN + 44; first += 50)
+        await transact(client, [put(Array.from({ length: 50 }, (_, i) => [first + i, BigInt(pick(40))]))]);
+      await durable(url);
+    }
+    const signed: unknown[] = [];
+    for (let t = 0; t < 20; t++) signed.push(Serializer.objectify((await buildSigned(client, [put(burstPairs())])).packed));
+    const pushes = signed.map((p) => push(url, p).catch(() => null));
+    await new Promise((r) => setTimeout(r, 50 + random() * 300));
+    child.kill('SIGKILL');
+    await exited;
+    await Promise.all(pushes);
+    let recovered: string[][] = [];
+    await restartEqualsReplay(dir, round, 2, (cached, notes) => {
+      assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
+      recovered = pages(cached);
+    });
+    const replayed = await startNode({ dev: true, dataDir: dir, snapshotEvery: 0, autoProduce: false, recoveryWorkers: 0 });
+    let fromMemory: string[][];
+    try {
+      fromMemory = pages(replayed);
+    } finally {
+      await replayed.close();
+    }
+    assert.equal(recovered, fromMemory, `round ${round}: the recovered node's pages through the index == the full replay's`);
+    assert.ok(fromMemory.flat().length >= ROWS_APART_MIN, `round ${round}: ${fromMemory.flat().length} entries`);
+    // the recovered node's clean stop committed at its head: opened again, nothing is replayed, the
+    // index is read back by its header and the store holds one order key per entry (none left by an
+    // entry moved or removed), and its pages come from those keys alone
+    const reopened = await startNode({
+      dev: true,
+      dataDir: dir,
+      snapshotEvery: 0,
+      autoProduce: false,
+      recoveryWorkers: 0,
+      stateCache: CACHE,
+    });
+    try {
+      assert.is(reopened.chain.replayedBlocks, 0);
+      const account = Name.from(ACCOUNT).value;
+      const index = reopened.chain.state.tables.findIndex('idx64', account, account, TABLE | 1n);
+      assert.ok(index?.readByEntries, `round ${round}: the index (${index?.size ?? 0} entries) is read back by its header`);
+      const [first, end] = indexOrderBounds(0, account, account, TABLE | 1n);
+      assert.is([...reopened.chain.state.store!.range(first, end)].length, index!.size, `round ${round}: order keys`);
+      assert.equal(pages(reopened), fromMemory, `round ${round}: pages from the order keys`);
+    } finally {
+      await reopened.close();
+    }
   }
 });
 
