@@ -196,7 +196,10 @@ function secondaryBound(v: unknown, kind: SecondaryKind, keyType: string, what: 
       return d;
     }
     const hex = s.startsWith('0x') ? s : kind === 'idx256' ? `0x${s}` : s;
-    return BigInt(hex);
+    const key = BigInt(hex);
+    // a key of the kind's width only: an index read back from the store walks order keys of that width
+    if (key < 0n || key >> (kind === 'idx128' ? 128n : 256n) !== 0n) throw new RangeError('out of range');
+    return key;
   } catch (e) {
     if (e instanceof ChainError) throw e;
     throw new ChainError('chain_type_exception', `Could not convert ${what} string '${s}' to a ${keyType || 'i64'} key`);

@@ -26,6 +26,7 @@ import type { DbRow, SecondaryKey } from '../../../dmcs/vm/contract-host.js';
 import { indexEntryKey, indexKey, indexOrderBounds, indexOrderKey, rowKey, tableKey } from '../../../dmcs/state/store-keys.js';
 import type { SecondaryIndex } from '../../../dmcs/state/secondary-index.js';
 import { queryTableRows } from '../../../dmcs/api/table-query.js';
+import { ChainError } from '../../../dmcs/chain-error.js';
 import { Name, bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { rng } from './seeded-random.js';
@@ -708,6 +709,53 @@ test('a big index read back from the store reads its header, then only the entri
     await blockEnd(st, due, true);
     check('read back again');
     assert.ok(find(st, 1).readByEntries);
+  }));
+
+test("get_table_rows bounds outside an index kind's range are refused alike, whether the index is in memory or read back from the store", () =>
+  withStored(2, async ({ st }) => {
+    // an order key is the secondary key in its kind's width: a bound past it (a negative number, a
+    // key of more bits) cannot be one, and must not reach the store's walk as it is
+    const mem = new ChainState();
+    const r0 = rng(57);
+    for (const s of [st, mem]) {
+      const rows = s.tables.createTable(IX_CODE, IX_SCOPE, IX_TABLE, 5n);
+      for (let k = 0n; k < 300n; k++) rows.store(5n, k, new Uint8Array([Number(k & 0xffn)]));
+    }
+    KINDS.forEach((kind, i) => {
+      const values = Array.from({ length: 300 }, () => SECONDARIES[kind](r0));
+      for (const s of [st, mem]) {
+        const ix = s.tables.createIndex(kind, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1), 5n);
+        values.forEach((v, j) => ix.store(5n, BigInt(j), v));
+      }
+    });
+    await blockEnd(st, due, true);
+    await blockEnd(st, due, true);
+    const hostile: Record<(typeof KINDS)[number], string[]> = {
+      idx64: ['-1', '18446744073709551616', '99999999999999999999999999', '0x10', '1e3', ' 5', '1.5'],
+      idx128: ['-1', '-0x1', `0x1${'0'.repeat(32)}`, String(2n ** 128n), `0x${'f'.repeat(32)}`, '0x', '1.5', ' 7 '],
+      idx256: ['-1', `0x1${'0'.repeat(64)}`, `1${'0'.repeat(64)}`, 'f'.repeat(64), 'zz', '0x'],
+      idx_double: ['NaN', '1e400', '-1e400', '-0', '0x10', 'Infinity', ' ', '5e-324'],
+    };
+    const outcome = (s: ChainState, i: number, extra: Record<string, unknown>) => {
+      try {
+        return queryTableRows(
+          s.tables,
+          { code: 'ixtest', scope: 'alice', table: 'rows', index_position: i + 2, key_type: KEY_TYPES[KINDS[i]!], limit: 5, ...extra },
+          null,
+        );
+      } catch (e) {
+        return { refused: e instanceof ChainError ? e.code : `${(e as Error).name}: ${(e as Error).message}` };
+      }
+    };
+    KINDS.forEach((kind, i) => {
+      assert.ok(st.tables.findIndex(kind, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1))!.readByEntries, `${kind}: read back by its header`);
+      for (const bound of hostile[kind])
+        for (const extra of [{ lower_bound: bound }, { upper_bound: bound, reverse: true }, { lower_bound: bound, upper_bound: bound }]) {
+          const a = outcome(st, i, extra);
+          assert.equal(a, outcome(mem, i, extra), `${kind} ${JSON.stringify(extra)}`);
+          if ('refused' in a) assert.is(a.refused, 'chain_type_exception', `${kind} ${JSON.stringify(extra)}`);
+        }
+    });
   }));
 
 test.run();
