@@ -712,24 +712,24 @@ test('a big index read back from the store reads its header, then only the entri
   }));
 
 test("get_table_rows bounds outside an index kind's range are refused alike, whether the index is in memory or read back from the store", () =>
-  withStored(2, async ({ st }) => {
+  withStored(2, async ({ st: made, reopen }) => {
     // an order key is the secondary key in its kind's width: a bound past it (a negative number, a
     // key of more bits) cannot be one, and must not reach the store's walk as it is
     const mem = new ChainState();
     const r0 = rng(57);
-    for (const s of [st, mem]) {
+    for (const s of [made, mem]) {
       const rows = s.tables.createTable(IX_CODE, IX_SCOPE, IX_TABLE, 5n);
       for (let k = 0n; k < 300n; k++) rows.store(5n, k, new Uint8Array([Number(k & 0xffn)]));
     }
     KINDS.forEach((kind, i) => {
       const values = Array.from({ length: 300 }, () => SECONDARIES[kind](r0));
-      for (const s of [st, mem]) {
+      for (const s of [made, mem]) {
         const ix = s.tables.createIndex(kind, IX_CODE, IX_SCOPE, IX_TABLE | BigInt(i + 1), 5n);
         values.forEach((v, j) => ix.store(5n, BigInt(j), v));
       }
     });
-    await blockEnd(st, due, true);
-    await blockEnd(st, due, true);
+    await blockEnd(made, due, true);
+    const st = await reopen(); // the table and the indexes read back by their headers
     const hostile: Record<(typeof KINDS)[number], string[]> = {
       idx64: ['-1', '18446744073709551616', '99999999999999999999999999', '0x10', '1e3', ' 5', '1.5'],
       idx128: ['-1', '-0x1', `0x1${'0'.repeat(32)}`, String(2n ** 128n), `0x${'f'.repeat(32)}`, '0x', '1.5', ' 7 '],
@@ -740,7 +740,9 @@ test("get_table_rows bounds outside an index kind's range are refused alike, whe
       try {
         return queryTableRows(
           s.tables,
-          { code: 'ixtest', scope: 'alice', table: 'rows', index_position: i + 2, key_type: KEY_TYPES[KINDS[i]!], limit: 5, ...extra },
+          i < 0
+            ? { code: 'ixtest', scope: 'alice', table: 'rows', ...extra }
+            : { code: 'ixtest', scope: 'alice', table: 'rows', index_position: i + 2, key_type: KEY_TYPES[KINDS[i]!], limit: 5, ...extra },
           null,
         );
       } catch (e) {
@@ -756,6 +758,23 @@ test("get_table_rows bounds outside an index kind's range are refused alike, whe
           if ('refused' in a) assert.is(a.refused, 'chain_type_exception', `${kind} ${JSON.stringify(extra)}`);
         }
     });
+    // the primary table (stored by its rows) and the indexes with extreme, inverted and odd
+    // parameters: the same answer or the same refusal from both forms
+    const primaryBounds = ['0', '1', '299', '300', String(2n ** 64n - 1n), 'zzzzzzzzzzzzj', '4,BNC', '-1', '1e3'];
+    const params: Array<Record<string, unknown>> = [];
+    for (const lower_bound of [undefined, ...primaryBounds])
+      for (const upper_bound of [undefined, '0', '150', String(2n ** 64n - 1n)])
+        for (const reverse of [false, true]) params.push({ lower_bound, upper_bound, reverse, limit: 7 });
+    for (const limit of [0, 1, '3', 1e9, -1, 1.5, 'x', null]) params.push({ limit }, { limit, reverse: true });
+    assert.ok(st.tables.findTable(IX_CODE, IX_SCOPE, IX_TABLE)!.readByRows, 'the table is read back by its header');
+    for (const extra of params) {
+      assert.equal(outcome(st, -2, extra), outcome(mem, -2, extra), `primary ${JSON.stringify(extra)}`);
+      KINDS.forEach((kind, i) => {
+        const bound = boundText(kind, SECONDARIES[kind](r0));
+        const ex = { ...extra, ...(extra.lower_bound !== undefined ? { lower_bound: bound } : {}) };
+        assert.equal(outcome(st, i, ex), outcome(mem, i, ex), `${kind} ${JSON.stringify(ex)}`);
+      });
+    }
   }));
 
 test.run();
