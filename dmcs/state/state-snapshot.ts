@@ -11,7 +11,7 @@
  * by the capture), the producer schedules and Leap's block header state at N (both small, taken
  * when the snapshot starts).
  */
-import { BinaryReader, BinaryWriter, bytesToHex, concatBytes } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, Name, bytesToHex, concatBytes, publicKeyOfId } from '../../abi/antelope/index.js';
 import { terminalQuoted } from '../../lib/terminal-text.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
@@ -19,7 +19,7 @@ import type { DbRow } from '../vm/contract-host.js';
 import { decodeAccount, encodeAccount } from './account-codec.js';
 import { decodeIndexEntries, decodeIndexHeader, encodeIndex } from './index-codec.js';
 import type { AccountResourceLimits } from './resource-limits.js';
-import type { Schedule } from './producer-schedule.js';
+import { MAX_PRODUCERS, type ProducerAuthority, type Schedule } from './producer-schedule.js';
 import type { BlockHeaderStateJSON } from '../block/block-header-state.js';
 import { RecentCapture, type RecentId } from './recent-transactions.js';
 import type { StoreView } from './ordered-store.js';
@@ -277,9 +277,62 @@ function parseJson(payload: Uint8Array, what: string): unknown {
   }
 }
 
+const isUint = (v: unknown, bits: number): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** bits;
+
+/** Whether `v` parses as an account name's text, as the schedule's producer names must. */
+function isNameText(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    return Name.from(v).toString() === v;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `v` is a key id the schedule can sign with (publicKeyOfId reads it back). */
+function isKeyId(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    publicKeyOfId(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `v` is a producer of a schedule as the state keeps it: a name and a block signing authority
+ * (a u32 threshold, keys as key ids with u16 weights). The digest and block production read every
+ * field, so a section of the right outline with a producer short of one failed there (a TypeError
+ * out of the restart) rather than as a refused snapshot.
+ */
+function isProducer(v: unknown): v is ProducerAuthority {
+  const p = v as ProducerAuthority | null;
+  const a = p?.authority as Partial<ProducerAuthority['authority']> | undefined;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    isNameText(p.producerName) &&
+    typeof a === 'object' &&
+    a !== null &&
+    isUint(a.threshold, 32) &&
+    Array.isArray(a.keys) &&
+    a.keys.every((k) => typeof k === 'object' && k !== null && isKeyId(k.key) && isUint(k.weight, 16)) &&
+    Array.isArray(a.accounts) &&
+    Array.isArray(a.waits)
+  );
+}
+
 function isSchedule(v: unknown): v is Schedule {
   const s = v as Schedule | null;
-  return typeof s === 'object' && s !== null && Number.isInteger(s.version) && Array.isArray(s.producers);
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    isUint(s.version, 32) &&
+    Array.isArray(s.producers) &&
+    s.producers.length <= MAX_PRODUCERS &&
+    s.producers.every(isProducer)
+  );
 }
 
 export function decodeProducers(payload: Uint8Array): SnapshotProducers {
@@ -358,24 +411,30 @@ export interface SnapshotFile {
 /** Parses a snapshot file; throws `SnapshotFormatError` when it is not a sound file of a version this node reads. */
 export function parseSnapshot(bytes: Uint8Array): SnapshotFile {
   const { version, sections } = splitSections(bytes);
-  const head = decodeHead(new BinaryReader(sections[0]!.payload));
   const recent: Array<[string, number]> = [];
   const summaries: Array<[number, Uint8Array, number]> = [];
   let blockHeaderState: BlockHeaderStateJSON | null = null;
-  for (const s of sections) {
-    const r = new BinaryReader(s.payload);
-    if (s.tag === Section.recent) for (let i = r.varuint32(); i > 0; i--) recent.push([bytesToHex(r.raw(32)), r.u32()]);
-    if (s.tag === Section.summaries) for (let i = r.varuint32(); i > 0; i--) summaries.push([r.u32(), r.raw(32).slice(), r.u32()]);
-    if (s.tag === Section.headerState) blockHeaderState = parseJson(s.payload, 'block header state') as BlockHeaderStateJSON;
-  }
-  const loadInto = (st: ChainState): void => {
-    try {
-      loadSections(st, head, version, sections);
-    } catch (e) {
-      throw e instanceof SnapshotFormatError ? e : new SnapshotFormatError(`malformed section (${(e as Error).message})`);
+  const head = asFormatError(() => {
+    const h = decodeHead(new BinaryReader(sections[0]!.payload));
+    for (const s of sections) {
+      const r = new BinaryReader(s.payload);
+      if (s.tag === Section.recent) for (let i = r.varuint32(); i > 0; i--) recent.push([bytesToHex(r.raw(32)), r.u32()]);
+      if (s.tag === Section.summaries) for (let i = r.varuint32(); i > 0; i--) summaries.push([r.u32(), r.raw(32).slice(), r.u32()]);
+      if (s.tag === Section.headerState) blockHeaderState = parseJson(s.payload, 'block header state') as BlockHeaderStateJSON;
     }
-  };
+    return h;
+  });
+  const loadInto = (st: ChainState): void => asFormatError(() => loadSections(st, head, version, sections));
   return { head, recent, summaries, blockHeaderState, loadInto };
+}
+
+/** `f()`, with what a section's decoder throws on bytes that do not decode (a read past its end, a bad varint) refused as `SnapshotFormatError`. */
+function asFormatError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof SnapshotFormatError ? e : new SnapshotFormatError(`malformed section (${(e as Error).message})`);
+  }
 }
 
 function loadSections(st: ChainState, head: SnapshotHead, version: number, sections: SnapshotSection[]): void {

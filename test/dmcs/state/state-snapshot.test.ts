@@ -94,6 +94,28 @@ test('a tampered snapshot is ignored and the log is replayed in full', async () 
     assert.is(n.chain.startedFromSnapshot, 0);
     assert.is(digest(n).state_digest, good.state_digest);
   }, 1000);
+  // a producers section of the right outline whose producers are not producers (no authority, a
+  // threshold that is not a number, a key that is not a string): refused as it loads
+  for (const producer of [
+    { producerName: 'eosio' },
+    { producerName: 'eosio', authority: { threshold: 'x', keys: [], accounts: [], waits: [] } },
+    { producerName: 'eosio', authority: { threshold: 1, keys: [{ key: 5, weight: 1 }], accounts: [], waits: [] } },
+    { producerName: 7, authority: { threshold: 1, keys: [], accounts: [], waits: [] } },
+  ]) {
+    writeFileSync(
+      join(dir, SNAP),
+      reframe(saved, (sections) => {
+        const section = sections.find((s) => s.tag === Section.producers)!;
+        const producers = JSON.parse(new TextDecoder().decode(section.payload));
+        producers.active.producers = [producer];
+        section.payload = new TextEncoder().encode(JSON.stringify(producers));
+      }),
+    );
+    await withNode(async (n) => {
+      assert.is(n.chain.startedFromSnapshot, 0, JSON.stringify(producer));
+      assert.is(digest(n).state_digest, good.state_digest);
+    }, 1000);
+  }
   // one byte flipped: refused by the checksum; cut short: refused as truncated
   const flipped = saved.slice();
   flipped[20]! ^= 1;
