@@ -67,6 +67,16 @@ export function encodeRipemd160Check(data: Uint8Array, suffix: string): string {
   return base58Encode(out);
 }
 
+/**
+ * The most base58 characters `bytes` bytes take: each character carries log2(58) ≈ 5.86 bits, and a
+ * leading zero byte takes one. A longer string cannot decode to that size, and base58's decode is
+ * quadratic in the string's length, so the fixed-size decoders refuse one before decoding it (a
+ * 60 KB `SIG_K1_…` in a pushed transaction took 2 s of the node's thread).
+ */
+export function maxBase58Chars(bytes: number): number {
+  return Math.ceil((bytes * 8) / Math.log2(58));
+}
+
 export function decodeRipemd160Check(
   s: string,
   suffix: string,
@@ -74,6 +84,8 @@ export function decodeRipemd160Check(
   code: 'INVALID_KEY' | 'INVALID_SIGNATURE',
   what: string,
 ): Uint8Array {
+  if (size !== 'variable' && s.length > maxBase58Chars(size + 4))
+    throw new AntelopeError(code, `${what}: ${s.length} base58 characters, more than ${size} bytes + 4 checksum bytes take`);
   const raw = base58Decode(s, what);
   if (size === 'variable' ? raw.length < 4 : raw.length !== size + 4) {
     throw new AntelopeError(code, `${what}: expected ${size} bytes + 4 checksum bytes, got ${raw.length} bytes`);
@@ -93,7 +105,10 @@ export function encodeSha256dCheck(data: Uint8Array): string {
   return base58Encode(out);
 }
 
-export function decodeSha256dCheck(s: string, what: string): Uint8Array {
+/** `maxBytes`: the most bytes (checksum included) the caller reads; a longer string is refused before its decode (`maxBase58Chars`). */
+export function decodeSha256dCheck(s: string, what: string, maxBytes: number): Uint8Array {
+  if (s.length > maxBase58Chars(maxBytes))
+    throw new AntelopeError('INVALID_KEY', `${what}: ${s.length} base58 characters, more than ${maxBytes} bytes take`);
   const raw = base58Decode(s, what);
   if (raw.length < 5) throw new AntelopeError('INVALID_KEY', `${what}: too short`);
   const data = raw.subarray(0, raw.length - 4);

@@ -45,7 +45,8 @@ export class PrivateKey {
       const type = keyTypeFromString(parts[1]!, 'private key');
       return new PrivateKey(type, decodeRipemd160Check(parts[2]!, parts[1]!, KEY_SIZE, 'INVALID_KEY', 'private key'));
     }
-    const raw = decodeSha256dCheck(value, 'WIF private key');
+    // version, key, the optional flag and the checksum: 38 bytes at most
+    const raw = decodeSha256dCheck(value, 'WIF private key', 38);
     // 0x80 ‖ key, optionally ‖ 0x01 (the "compressed" flag some wallets append)
     if (raw[0] !== WIF_VERSION || !(raw.length === 33 || (raw.length === 34 && raw[33] === 0x01))) {
       throw new AntelopeError(

@@ -387,4 +387,43 @@ test('signatures: bad headers, wrong keys, R1 and tampered strings', () => {
   assert.not.ok(notOnCurve.isValid());
 });
 
+test('key and signature strings longer than their bytes can take are refused before base58 decodes them', () => {
+  // base58's decode is quadratic in the string: 60 KB took 2 s, so a string past the most characters
+  // its fixed size takes (maxBase58Chars) is refused at once
+  const long = '2'.repeat(60_000);
+  const started = performance.now();
+  for (const [parse, text, want] of [
+    [Signature.from, `SIG_K1_${long}`, 'INVALID_SIGNATURE'],
+    [Signature.from, `SIG_R1_${long}`, 'INVALID_SIGNATURE'],
+    [PublicKey.from, `PUB_K1_${long}`, 'INVALID_KEY'],
+    [PublicKey.from, `EOS${long}`, 'INVALID_KEY'],
+    [PrivateKey.from, `PVT_K1_${long}`, 'INVALID_KEY'],
+    [PrivateKey.from, `5${long}`, 'INVALID_KEY'],
+  ] as const) {
+    assert.is(
+      code(() => (parse as (v: string) => unknown)(text)),
+      want,
+      text.slice(0, 8),
+    );
+  }
+  assert.ok(performance.now() - started < 200, `${performance.now() - started} ms`);
+  // every string a key or signature prints parses back (the bound leaves room for the longest)
+  for (let i = 0; i < 300; i++) {
+    const type = i % 3 === 0 ? KeyType.R1 : KeyType.K1;
+    const key = PrivateKey.generate(undefined, type);
+    const sig = key.sign(sha256(Uint8Array.of(i)));
+    assert.ok(Signature.from(sig.toString()).equals(sig));
+    assert.ok(PublicKey.from(key.toPublic().toString()).equals(key.toPublic()));
+    assert.ok(PrivateKey.from(key.toString()).toPublic().equals(key.toPublic()));
+    if (type === KeyType.K1) {
+      assert.ok(PrivateKey.from(key.toWif()).toPublic().equals(key.toPublic()));
+      assert.ok(PublicKey.from(key.toPublic().toLegacyString()).equals(key.toPublic()));
+    }
+  }
+  // zeros: the most leading '1's a fixed size has
+  const zeros = new PrivateKey(KeyType.K1, Uint8Array.of(...new Array(31).fill(0), 1));
+  assert.ok(PrivateKey.from(zeros.toString()).toPublic().equals(zeros.toPublic()));
+  assert.ok(PrivateKey.from(zeros.toWif()).toPublic().equals(zeros.toPublic()));
+});
+
 test.run();
