@@ -17,7 +17,7 @@ import { packedTrxFromJson } from '../packed-transaction.js';
 import { queryTableRows, type TableRowsParams } from './table-query.js';
 import type { ContractAbis } from './contract-abis.js';
 import { isoMs, type ChainJson } from './chain-json.js';
-import { nameField, type Body } from './request-body.js';
+import { nameField, paramText, type Body } from './request-body.js';
 
 export const SERVER_VERSION = 'peeros01';
 export const SERVER_VERSION_STRING = 'v0.1.0-peeros-dmcs';
@@ -173,9 +173,10 @@ export class ChainReadOnly {
     const json = p.json === true || p.json === 'true';
     if (json) {
       const s = this.abis.serializerOf(code);
-      const type = s?.tableType(String(p.table));
+      const table = paramText(p.table, 'table');
+      const type = s?.tableType(table);
       if (!s) throw new ChainError('abi_not_found_exception', `No ABI found for ${code}`);
-      if (!type) throw new ChainError('contract_table_query_exception', `Table ${String(p.table)} is not specified in the ABI`);
+      if (!type) throw new ChainError('contract_table_query_exception', `Table ${table} is not specified in the ABI`);
       decode = (bytes) => s.decode(type, bytes);
     }
     return queryTableRows(this.chain.state.tables, p, decode);

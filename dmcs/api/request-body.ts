@@ -26,3 +26,18 @@ export function nameField(b: Body, field: string): string {
     throw new ChainError('name_type_exception', `${field}: ${(e as Error).message}`);
   }
 }
+
+/**
+ * A scalar request parameter as text: a string as it is, a number or boolean as `String` writes it.
+ * An object or array is refused: its `toString` is the sender's to define (or leave out, and then
+ * `String` throws a TypeError that would reach the client untyped).
+ */
+export function paramText(v: unknown, what: string): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const shown = JSON.stringify(v) ?? String(typeof v);
+  throw new ChainError(
+    'invalid_http_request',
+    `${what}: expected a string or a number, got ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`,
+  );
+}

@@ -9,6 +9,7 @@
  */
 import { Name, bytesToHex } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
+import { paramText } from './request-body.js';
 import type { TableStore } from '../state/table-store.js';
 import type { DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import { compareSecondary } from '../state/secondary-index.js';
@@ -85,7 +86,7 @@ function nameParam(value: unknown, what: string): bigint {
 
 function boundParam(value: unknown, keyType: string, what: string): bigint | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (keyType === 'name') return nameParam(String(value), what);
+  if (keyType === 'name') return nameParam(paramText(value, what), what);
   return toUint64(value, what);
 }
 
@@ -108,14 +109,7 @@ export function queryTableRows(
   if (pos > 0) return querySecondary(tables, p, code, scope, table, pos, keyType, decodeRow);
   const lower = boundParam(p.lower_bound, keyType, 'lower_bound') ?? 0n;
   const upper = boundParam(p.upper_bound, keyType, 'upper_bound') ?? U64_MAX;
-  let limit = DEFAULT_TABLE_ROWS;
-  if (p.limit !== undefined && p.limit !== null) {
-    const n = Number(p.limit);
-    if (!Number.isInteger(n) || n < 0)
-      throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
-    limit = n;
-  }
-  limit = Math.min(limit, MAX_TABLE_ROWS);
+  const limit = limitParam(p.limit);
   const json = p.json === true || p.json === 'true';
   const showPayer = p.show_payer === true || p.show_payer === 'true';
   const reverse = p.reverse === true || p.reverse === 'true';
@@ -149,9 +143,18 @@ export function queryTableRows(
   return out;
 }
 
+/** `limit`: a non-negative integer (a number or its text), `DEFAULT_TABLE_ROWS` when absent, at most `MAX_TABLE_ROWS`. */
+function limitParam(v: unknown): number {
+  if (v === undefined || v === null) return DEFAULT_TABLE_ROWS;
+  const n = Number(paramText(v, 'limit'));
+  if (!Number.isInteger(n) || n < 0)
+    throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return Math.min(n, MAX_TABLE_ROWS);
+}
+
 /** Leap's `get_table_index_name` position: 0 = primary, 1 = secondary, 2 = tertiary, … */
 export function indexPosition(v: unknown): number {
-  const p = v === undefined || v === null ? '' : String(v);
+  const p = v === undefined || v === null ? '' : paramText(v, 'index_position');
   if (p === '' || p === 'first' || p === 'primary' || p === 'one') return 0;
   if (p.startsWith('sec') || p === 'two') return 1;
   if (p.startsWith('ter') || p.startsWith('th')) return 2;
@@ -187,7 +190,7 @@ function kindOf(keyType: string): SecondaryKind {
 
 function secondaryBound(v: unknown, kind: SecondaryKind, keyType: string, what: string): SecondaryKey | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const s = String(v);
+  const s = paramText(v, what);
   try {
     if (kind === 'idx64') return keyType === 'name' ? Name.from(s).value : toUint64(s, what);
     if (kind === 'idx_double') {
@@ -230,10 +233,7 @@ function querySecondary(
   if (!ix || !primary) return out;
   const lower = secondaryBound(p.lower_bound, kind, keyType, 'lower_bound');
   const upper = secondaryBound(p.upper_bound, kind, keyType, 'upper_bound');
-  let limit = p.limit === undefined || p.limit === null ? DEFAULT_TABLE_ROWS : Number(p.limit);
-  if (!Number.isInteger(limit) || limit < 0)
-    throw new ChainError('chain_type_exception', `limit: expected a non-negative integer, got ${JSON.stringify(p.limit)}`);
-  limit = Math.min(limit, MAX_TABLE_ROWS);
+  const limit = limitParam(p.limit);
   const reverse = p.reverse === true || p.reverse === 'true';
   const json = p.json === true || p.json === 'true';
   const showPayer = p.show_payer === true || p.show_payer === 'true';

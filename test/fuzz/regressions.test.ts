@@ -123,6 +123,45 @@ test('chain-api-http fuzz seed 20261202 indexes 94 and 2415: get_accounts_by_aut
   }
 });
 
+test('chain-api(-http) fuzz seed 25106: get_table_rows params that are objects are typed refusals; a 60 KB signature is refused at once', async () => {
+  const dev = await startDevNode();
+  try {
+    const post = async (endpoint: string, body: unknown) => {
+      const started = performance.now();
+      const res = await fetch(`${dev.node.endpoint}/v1/chain/${endpoint}`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: res.status, ms: performance.now() - started, reply: (await res.json()) as { error?: { name: string } } };
+    };
+    // indexes 30335, 47600 and 22855: an index_position, a limit and a bound whose toString is not
+    // a function threw String()'s TypeError (the bounds and limit of a secondary index, which the
+    // dev chain lacks, are read as Leap reads them, once the index is found: table-rows-apart.test.ts)
+    const noText = { toString: false, valueOf: 1 };
+    const rows = { code: 'eosio', table: 'accounts', scope: 'eosio' };
+    for (const body of [
+      { ...rows, index_position: noText },
+      { ...rows, limit: noText },
+      { ...rows, key_type: 'name', lower_bound: noText },
+      { ...rows, json: true, table: noText },
+    ]) {
+      const r = await post('get_table_rows', body);
+      assert.is(r.reply.error?.name, 'invalid_http_request', JSON.stringify(body));
+    }
+    // indexes 18776, 20152 and 64853 (compute_transaction, push_transaction): a SIG_K1_ string of
+    // 60 KB went to base58's quadratic decode, 2 s of the node's thread per request
+    const longSig = `SIG_K1_${'2'.repeat(60_000)}`;
+    for (const [endpoint, body] of [
+      ['compute_transaction', { transaction: { signatures: [longSig], compression: 0, packed_trx: '00' } }],
+      ['push_transaction', { signatures: [longSig], compression: 0, packed_trx: '00' }],
+    ] as const) {
+      const r = await post(endpoint, body);
+      assert.ok(r.status >= 400 && typeof r.reply.error?.name === 'string', `${endpoint}: ${JSON.stringify(r.reply).slice(0, 200)}`);
+      assert.ok(r.ms < 500, `${endpoint} answered in ${r.ms} ms`);
+    }
+    assert.is((await post('get_info', {})).status, 200);
+  } finally {
+    await dev.close();
+  }
+});
+
 test('manifest fuzz seed 1 index 993: peeros app install of a manifest whose dmcs nests 10,000 deep (under the 64 KiB size cap) is MANIFEST_INVALID; nothing is installed, another app still installs', () => {
   const home = mkdtempSync(join(tmpdir(), 'peeros-fuzz-cli-'));
   try {

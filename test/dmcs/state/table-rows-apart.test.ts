@@ -758,6 +758,13 @@ test("get_table_rows bounds outside an index kind's range are refused alike, whe
           if ('refused' in a) assert.is(a.refused, 'chain_type_exception', `${kind} ${JSON.stringify(extra)}`);
         }
     });
+    // a bound or limit that is an object with no usable toString (String() of it throws): refused as
+    // a malformed request, not a TypeError out of the query
+    const noText = { toString: false, valueOf: 1 };
+    KINDS.forEach((kind, i) => {
+      for (const extra of [{ lower_bound: noText }, { upper_bound: noText }, { limit: noText }])
+        for (const s of [st, mem]) assert.equal(outcome(s, i, extra), { refused: 'invalid_http_request' }, `${kind} ${Object.keys(extra)}`);
+    });
     // the primary table (stored by its rows) and the indexes with extreme, inverted and odd
     // parameters: the same answer or the same refusal from both forms
     const primaryBounds = ['0', '1', '299', '300', String(2n ** 64n - 1n), 'zzzzzzzzzzzzj', '4,BNC', '-1', '1e3'];
