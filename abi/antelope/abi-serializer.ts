@@ -439,6 +439,14 @@ export class AbiSerializer {
       }
       fields.push({ name: f.name, codec, extension });
     }
+    // a value is an object keyed by field name: two fields of one name (its own or a base's) would
+    // decode to one key, the first value lost, and the object would not encode back
+    const names = new Set<string>();
+    for (const f of fields) {
+      if (names.has(f.name))
+        throw new AntelopeError('INVALID_ABI', `abi: struct ${name} has two fields named ${JSON.stringify(f.name)} (with its bases')`);
+      names.add(f.name);
+    }
     return fields;
   }
 

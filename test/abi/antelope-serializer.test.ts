@@ -113,6 +113,29 @@ test('ABI resolution: unknown, circular, duplicate and badly based types', () =>
     ).code,
     'INVALID_ABI',
   );
+  // two fields of one name (in the struct, or one of them its base's) cannot both be in the object
+  // a value decodes to: refused, where the first value was lost and the object did not encode back
+  // (found by the antelope-action-data fuzz target)
+  const twice = new AbiSerializer({
+    structs: [
+      {
+        name: 'own',
+        base: '',
+        fields: [
+          { name: 'x', type: 'uint8' },
+          { name: 'x', type: 'uint16' },
+        ],
+      },
+      { name: 'base', base: '', fields: [{ name: 'y', type: 'uint8' }] },
+      { name: 'derived', base: 'base', fields: [{ name: 'y', type: 'string' }] },
+    ],
+  });
+  for (const type of ['own', 'derived']) {
+    const e = err(() => twice.decode(type, new Uint8Array([1, 2, 3, 4])));
+    assert.is(e.code, 'INVALID_ABI');
+    assert.match(e.message, /has two fields named/);
+  }
+  assert.equal(twice.decode('base', new Uint8Array([7])), { y: 7 });
   const f = err(() => new AbiSerializer({ structs: [{ name: 's', base: '', fields: [{ name: 'x', type: 'nope' }] }] }).validate());
   assert.is(f.code, 'UNKNOWN_TYPE');
   assert.is(f.path, 's.x');
