@@ -20,26 +20,38 @@ function positionalsOf(argv: string[], sub: string, min: number, max: number, wh
   return parsed;
 }
 
+/**
+ * A field of a node's reply as terminal text: the node is another party (any --url), so every field
+ * is escaped (terminal-text.ts) and may have any shape: an object prints as its JSON, never through a
+ * `toString` of the sender's.
+ */
+function fieldText(v: unknown): string {
+  if (typeof v === 'string') return terminalText(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return terminalText(JSON.stringify(v) ?? '?');
+}
+
+const records = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+
 function describeAccount(io: CliIO, a: Record<string, unknown>): void {
-  io.out(`created: ${terminalText(String(a.created ?? '?'))}`);
+  io.out(`created: ${fieldText(a.created ?? '?')}`);
   io.out('permissions:');
-  const perms = Array.isArray(a.permissions) ? (a.permissions as Record<string, unknown>[]) : [];
-  for (const p of perms) {
-    const auth = (p.required_auth ?? {}) as {
-      threshold?: number;
-      keys?: { key: string; weight: number }[];
-      accounts?: { permission: { actor: string; permission: string }; weight: number }[];
-    };
+  for (const p of records(a.permissions)) {
+    const auth = (typeof p.required_auth === 'object' && p.required_auth !== null ? p.required_auth : {}) as Record<string, unknown>;
     const parts = [
-      ...(auth.keys ?? []).map((k) => `${k.weight} ${k.key}`),
-      ...(auth.accounts ?? []).map((x) => `${x.weight} ${x.permission.actor}@${x.permission.permission}`),
+      ...records(auth.keys).map((k) => `${fieldText(k.weight)} ${fieldText(k.key)}`),
+      ...records(auth.accounts).map((x) => {
+        const level = (typeof x.permission === 'object' && x.permission !== null ? x.permission : {}) as Record<string, unknown>;
+        return `${fieldText(x.weight)} ${fieldText(level.actor)}@${fieldText(level.permission)}`;
+      }),
     ];
     io.out(
-      `  ${terminalText(String(p.perm_name))} (parent ${terminalText(String(p.parent || '-'))}) threshold ${auth.threshold ?? '?'}: ${terminalText(parts.join(', '))}`,
+      `  ${fieldText(p.perm_name)} (parent ${fieldText(p.parent || '-')}) threshold ${fieldText(auth.threshold ?? '?')}: ${parts.join(', ')}`,
     );
   }
   for (const field of ['ram_quota', 'ram_usage', 'core_liquid_balance'])
-    if (a[field] !== undefined) io.out(`${field}: ${terminalText(String(a[field]))}`);
+    if (a[field] !== undefined) io.out(`${field}: ${fieldText(a[field])}`);
 }
 
 /** The id of a transaction given as JSON (transaction fields, or a packed transaction body). */
