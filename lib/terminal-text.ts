@@ -82,6 +82,24 @@ export function terminalText(text: string, maxChars = MAX_TERMINAL_TEXT_CHARS): 
 }
 
 /**
+ * A value from another party (a node's reply, a table row) as one line of printable text: a string
+ * as {@link terminalText} prints it, a number, boolean or bigint as written, anything else as its
+ * JSON, escaped the same way (never through a `toString` the sender chose, which may be missing,
+ * and then `String` throws).
+ */
+export function terminalValue(v: unknown, maxChars = MAX_TERMINAL_TEXT_CHARS): string {
+  if (typeof v === 'string') return terminalText(v, maxChars);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    json = undefined; // a bigint or a cycle inside
+  }
+  return terminalText(json ?? typeof v, maxChars);
+}
+
+/**
  * An untrusted string in double quotes, unambiguously: like {@link terminalText}, and `"` and `\`
  * inside are escaped too, so the string cannot end its quotes early and write past them.
  */

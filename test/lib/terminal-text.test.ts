@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   terminalText,
+  terminalValue,
   terminalQuoted,
   terminalLines,
   terminalJson,
@@ -200,6 +201,23 @@ test('the vault prompt on a 60-column terminal: a padded summary line wraps unde
     assert.ok(row.startsWith('peeros vault │') || row.startsWith('peeros vault ┌') || row.startsWith('peeros vault └'), row);
     assert.ok(maxColumns(row) < 60, row);
   }
+});
+
+test('terminalValue: text escaped, numbers as written, anything else as escaped JSON, never a toString of the sender', () => {
+  assert.is(terminalValue('alice\u001b[2J'), 'alice\\x1b[2J');
+  assert.is(terminalValue(12), '12');
+  assert.is(terminalValue(true), 'true');
+  assert.is(terminalValue(5n), '5');
+  assert.is(terminalValue(null), 'null');
+  assert.is(terminalValue(undefined), 'undefined');
+  // an object whose toString is not a function: String() of it throws
+  assert.is(terminalValue({ toString: false, valueOf: 1 }), '{"toString":false,"valueOf":1}');
+  assert.is(terminalValue({ a: '\u009b31m' }), terminalText(JSON.stringify({ a: '\u009b31m' })));
+  assert.not.ok(/[\u0000-\u001f\u007f-\u009f]/.test(terminalValue({ a: '\u009b31m' })));
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  assert.is(terminalValue(cycle), 'object');
+  assert.is(terminalValue({ n: 1n }), 'object');
 });
 
 test.run();

@@ -10,7 +10,7 @@ import { flagSpec } from '../command-definition.js';
 import { accountNameArg, integerArg } from '../arg-checks.js';
 import { chainBackend } from '../chain-target.js';
 import { printJson } from '../json-output.js';
-import { terminalText } from '../../../lib/terminal-text.js';
+import { terminalValue } from '../../../lib/terminal-text.js';
 import { PackedTransaction, Transaction, bytesToHex, sha256, type PackedTransactionJSON } from '../../../abi/antelope/index.js';
 import { definition } from '../definitions/get.js';
 
@@ -20,38 +20,28 @@ function positionalsOf(argv: string[], sub: string, min: number, max: number, wh
   return parsed;
 }
 
-/**
- * A field of a node's reply as terminal text: the node is another party (any --url), so every field
- * is escaped (terminal-text.ts) and may have any shape: an object prints as its JSON, never through a
- * `toString` of the sender's.
- */
-function fieldText(v: unknown): string {
-  if (typeof v === 'string') return terminalText(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return terminalText(JSON.stringify(v) ?? '?');
-}
-
 const records = (v: unknown): Record<string, unknown>[] =>
   Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 
+/** The node is another party (any --url): every field of its reply is escaped, and odd shapes print as JSON. */
 function describeAccount(io: CliIO, a: Record<string, unknown>): void {
-  io.out(`created: ${fieldText(a.created ?? '?')}`);
+  io.out(`created: ${terminalValue(a.created ?? '?')}`);
   io.out('permissions:');
   for (const p of records(a.permissions)) {
     const auth = (typeof p.required_auth === 'object' && p.required_auth !== null ? p.required_auth : {}) as Record<string, unknown>;
     const parts = [
-      ...records(auth.keys).map((k) => `${fieldText(k.weight)} ${fieldText(k.key)}`),
+      ...records(auth.keys).map((k) => `${terminalValue(k.weight)} ${terminalValue(k.key)}`),
       ...records(auth.accounts).map((x) => {
         const level = (typeof x.permission === 'object' && x.permission !== null ? x.permission : {}) as Record<string, unknown>;
-        return `${fieldText(x.weight)} ${fieldText(level.actor)}@${fieldText(level.permission)}`;
+        return `${terminalValue(x.weight)} ${terminalValue(level.actor)}@${terminalValue(level.permission)}`;
       }),
     ];
     io.out(
-      `  ${fieldText(p.perm_name)} (parent ${fieldText(p.parent || '-')}) threshold ${fieldText(auth.threshold ?? '?')}: ${parts.join(', ')}`,
+      `  ${terminalValue(p.perm_name)} (parent ${terminalValue(p.parent || '-')}) threshold ${terminalValue(auth.threshold ?? '?')}: ${parts.join(', ')}`,
     );
   }
   for (const field of ['ram_quota', 'ram_usage', 'core_liquid_balance'])
-    if (a[field] !== undefined) io.out(`${field}: ${fieldText(a[field])}`);
+    if (a[field] !== undefined) io.out(`${field}: ${terminalValue(a[field])}`);
 }
 
 /** The id of a transaction given as JSON (transaction fields, or a packed transaction body). */

@@ -14,7 +14,7 @@ import { chainBackend } from '../chain-target.js';
 import { printJson } from '../json-output.js';
 import { Action } from '../../../abi/antelope/index.js';
 import { contractSerializer } from '../action-summary.js';
-import { terminalText } from '../../../lib/terminal-text.js';
+import { terminalText, terminalValue } from '../../../lib/terminal-text.js';
 import {
   MAX_EXPIRE_HOURS,
   levelsArg,
@@ -63,20 +63,24 @@ async function propose(argv: string[], io: CliIO): Promise<number> {
 }
 
 function printReview(io: CliIO, p: StoredProposal): void {
-  const t = (v: unknown) => terminalText(typeof v === 'string' ? v : JSON.stringify(v));
-  io.out(`proposal ${p.proposer}/${p.proposal_name}  hash ${p.proposal_hash}  expires ${t(p.transaction.expiration)}`);
+  // the proposal's rows as the node answered them: every field escaped, odd shapes printed as JSON
+  const t = terminalValue;
+  const level = (l: unknown) => {
+    const { actor, permission } = (typeof l === 'object' && l !== null ? l : {}) as { actor?: unknown; permission?: unknown };
+    return `${t(actor)}@${t(permission)}`;
+  };
+  const levels = (ls: unknown, separator: string) => (Array.isArray(ls) ? ls.map(level).join(separator) : '');
+  const count = (ls: unknown): number => (Array.isArray(ls) ? ls.length : 0);
+  io.out(`proposal ${t(p.proposer)}/${t(p.proposal_name)}  hash ${t(p.proposal_hash)}  expires ${t(p.transaction.expiration)}`);
   const show = (trx: Record<string, unknown>, indent: string) => {
-    for (const a of (trx.actions as Array<Record<string, unknown>>) ?? []) {
-      const auth = (a.authorization as Array<{ actor: string; permission: string }>).map((l) => `${l.actor}@${l.permission}`).join(',');
-      io.out(`${indent}${t(a.account)}::${t(a.name)} [${t(auth)}] ${t(a.data ?? a.hex_data)}`);
+    for (const a of Array.isArray(trx.actions) ? (trx.actions as Array<Record<string, unknown>>) : []) {
+      io.out(`${indent}${t(a.account)}::${t(a.name)} [${levels(a.authorization, ',')}] ${t(a.data ?? a.hex_data)}`);
       if (a.wrapped) show(a.wrapped as Record<string, unknown>, `${indent}    wraps: `);
     }
   };
   show(p.transaction, '  ');
-  io.out(`approved (${p.provided_approvals.length}): ${p.provided_approvals.map((l) => `${l.actor}@${l.permission}`).join(', ') || '-'}`);
-  io.out(
-    `requested (${p.requested_approvals.length}): ${p.requested_approvals.map((l) => `${l.actor}@${l.permission}`).join(', ') || '-'}`,
-  );
+  io.out(`approved (${count(p.provided_approvals)}): ${levels(p.provided_approvals, ', ') || '-'}`);
+  io.out(`requested (${count(p.requested_approvals)}): ${levels(p.requested_approvals, ', ') || '-'}`);
 }
 
 async function review(argv: string[], io: CliIO): Promise<number> {

@@ -17,6 +17,7 @@ import { actionSummary, contractSerializer } from '../action-summary.js';
 import { pushActions, type ActionPush } from '../../transaction-service/action-pusher.js';
 import type { HttpBackend } from '../../dispatch/index.js';
 import { definition } from '../definitions/push.js';
+import { terminalValue } from '../../../lib/terminal-text.js';
 
 const SHORT_WITH_VALUE: Record<string, string> = { '-p': 'permission', '-x': 'expiration' };
 const SHORT_SWITCH: Record<string, string> = { '-d': 'dont-broadcast', '-s': 'skip-sign', '-j': 'json' };
@@ -57,12 +58,17 @@ function printResult(io: CliIO, r: ActionPush, json: boolean): void {
     printJson(io, r.reply);
     return;
   }
+  // the node's reply, escaped field by field (any --url node is another party)
   const p = r.reply.processed;
-  io.out(`executed transaction: ${r.reply.transaction_id}${p.block_num !== undefined ? `  (block ${p.block_num})` : ''}`);
+  io.out(
+    `executed transaction: ${terminalValue(r.reply.transaction_id)}${p.block_num !== undefined ? `  (block ${terminalValue(p.block_num)})` : ''}`,
+  );
   const traces = Array.isArray(p.action_traces) ? (p.action_traces as Record<string, unknown>[]) : [];
   for (const t of traces) {
-    const act = (t.act ?? {}) as { account?: string; name?: string; data?: unknown };
-    io.out(`#  ${String(t.receiver ?? act.account)} <= ${String(act.account)}::${String(act.name)}  ${JSON.stringify(act.data ?? {})}`);
+    const act = (typeof t?.act === 'object' && t.act !== null ? t.act : {}) as { account?: unknown; name?: unknown; data?: unknown };
+    io.out(
+      `#  ${terminalValue(t?.receiver ?? act.account)} <= ${terminalValue(act.account)}::${terminalValue(act.name)}  ${terminalValue(act.data ?? {})}`,
+    );
   }
 }
 

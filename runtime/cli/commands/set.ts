@@ -18,7 +18,7 @@ import { withUnlockedVault } from '../vault-unlock.js';
 import { Abi, Action, eosioSerializer } from '../../../abi/antelope/index.js';
 import { pushActions } from '../../transaction-service/action-pusher.js';
 import { MAX_ABI_BYTES, MAX_CODE_BYTES } from '../../transaction-service/contract-deployer.js';
-import { terminalText } from '../../../lib/terminal-text.js';
+import { terminalText, terminalValue } from '../../../lib/terminal-text.js';
 import { definition } from '../definitions/set.js';
 
 async function readCapped(path: string, max: number, what: string): Promise<Buffer> {
@@ -82,7 +82,7 @@ async function deploy(sub: 'contract' | 'code' | 'abi', argv: string[], io: CliI
   const backend = await chainBackend(io, flags);
   const r = await withUnlockedVault(io, flags, {}, ({ vault }) => pushActions({ vault, backend, actions, summary }));
   if (flags.json) printJson(io, r.reply);
-  else io.out(`executed transaction: ${r.reply?.transaction_id ?? r.transaction.id} (${summary.join('; ')})`);
+  else io.out(`executed transaction: ${terminalValue(r.reply?.transaction_id ?? r.transaction.id)} (${summary.join('; ')})`);
   return 0;
 }
 

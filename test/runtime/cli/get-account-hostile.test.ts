@@ -1,5 +1,6 @@
 // `peeros get account` against a node that is another party (--url): every field of its reply is
-// escaped before it reaches the terminal, and odd shapes (objects where text goes, a missing
+// escaped where the command writes it (the terminal's output boundary escapes controls but keeps
+// newlines, so a raw field could forge lines), and odd shapes (objects where text goes, a missing
 // permission level, a toString that is not a function) print as JSON, never crash the command.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,7 +25,7 @@ const hostile = {
       perm_name: `active${ESC}[2J`,
       parent: { toString: false, valueOf: 1 },
       required_auth: {
-        threshold: `${ESC}[31m1`,
+        threshold: `${ESC}[31m1\nram_quota: unlimited`,
         keys: [{ key: `EOS${ESC}[8mhidden`, weight: `${ESC}[1m1` }, null, 'text'],
         accounts: [{ permission: { actor: `bob${ESC}[0m`, permission: { toString: false } }, weight: 1 }, { weight: 2 }],
       },
@@ -65,8 +66,12 @@ test('get account escapes every field of a hostile node and prints odd shapes as
   const text = out.join('\n');
   assert.is(code, 0, err.join('\n'));
   assert.not.ok(text.includes(ESC), `an escape reached the terminal: ${JSON.stringify(text)}`);
+  assert.ok(
+    out.every((line) => !line.includes('\n')),
+    `a field forged a line: ${JSON.stringify(out)}`,
+  );
   assert.match(text, 'active\\x1b[2J');
-  assert.match(text, 'threshold \\x1b[31m1');
+  assert.match(text, 'threshold \\x1b[31m1\\nram_quota: unlimited');
   assert.match(text, '{"toString":false,"valueOf":1}');
   assert.match(text, 'bob\\x1b[0m@{"toString":false}');
   assert.match(text, 'ram_usage: {"toString":false}');
