@@ -94,7 +94,9 @@ export async function activeProducers(backend: HttpBackend): Promise<string[]> {
   const reply = (await backend.call('/v1/chain/get_producer_schedule', {})) as {
     active?: { producers?: Array<{ producer_name?: unknown }> };
   };
-  const names = (reply.active?.producers ?? []).map((p) => String(p.producer_name ?? ''));
+  // the node's reply: a name that is not text counts as none (String() of an object may throw)
+  const producers = Array.isArray(reply.active?.producers) ? reply.active.producers : [];
+  const names = producers.map((p) => (typeof p?.producer_name === 'string' ? p.producer_name : ''));
   if (names.length === 0 || names.some((n) => !n)) throw new UsageError('the chain reports no active producers (get_producer_schedule)');
   return names;
 }
@@ -131,11 +133,13 @@ async function oneRow(
 export async function readProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<StoredProposal> {
   const row = await oneRow(backend, 'proposal', proposer, proposal);
   if (!row) throw new UsageError(`no proposal ${proposal} by ${proposer} on ${MSIG_ACCOUNT}`);
-  const packed = hexToBytes(String(row.packed_transaction ?? ''), 'packed_transaction');
+  const packed = hexToBytes(typeof row.packed_transaction === 'string' ? row.packed_transaction : '', 'packed_transaction');
   const approvals = (await oneRow(backend, 'approvals2', proposer, proposal)) ?? {};
   const level = (a: unknown): Level => {
-    const l = ((a as { level?: unknown }).level ?? a) as { actor?: unknown; permission?: unknown };
-    return { actor: String(l.actor), permission: String(l.permission) };
+    const o = (typeof a === 'object' && a !== null ? a : {}) as { level?: unknown };
+    const l = (typeof o.level === 'object' && o.level !== null ? o.level : o) as { actor?: unknown; permission?: unknown };
+    const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+    return { actor: text(l.actor), permission: text(l.permission) };
   };
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   return {

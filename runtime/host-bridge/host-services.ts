@@ -287,7 +287,9 @@ export class HostServices {
       if (typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
       const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
-      const r: SyncedShare = { id: Number(row.id), from: String(row.from), path: String(row.path) };
+      // the node's row, as any other party's: fields that are not text become '' (then refused by name)
+      const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+      const r: SyncedShare = { id: Number(text(row.id)), from: text(row.from), path: text(row.path) };
       let root: string;
       try {
         const d = parseDescriptor(opened.text);
