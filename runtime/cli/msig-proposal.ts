@@ -148,10 +148,10 @@ export async function readProposal(backend: DmcsBackend, proposer: string, propo
     proposal_hash: bytesToHex(sha256(packed)),
     transaction: await decodeTransaction(backend, packed, new Map()),
     requested_approvals: list(approvals.requested_approvals).map(level),
-    provided_approvals: list(approvals.provided_approvals).map((a) => ({
-      ...level(a),
-      time: String((a as { time?: unknown }).time ?? ''),
-    })),
+    provided_approvals: list(approvals.provided_approvals).map((a) => {
+      const time = typeof a === 'object' && a !== null ? (a as { time?: unknown }).time : undefined;
+      return { ...level(a), time: typeof time === 'string' ? time : '' };
+    }),
   };
 }
 
