@@ -12,8 +12,9 @@
  * surrogates (Cs), private-use (Co) and unassigned (Cn) code points, and the few invisible
  * characters Unicode files under letters or marks (Hangul fillers, variation selectors, U+034F).
  *
- * This module imports nothing of ours: the vault (skv/) and the runtime both use it.
+ * This module imports only lib/scalar-text.ts, which imports nothing: the vault (skv/) and the runtime both use it.
  */
+import { scalarText } from './scalar-text.js';
 
 /** Longest rendering of one untrusted string: 4096 chars — a screenful; more is a flood, not information. */
 export const MAX_TERMINAL_TEXT_CHARS = 4096;
@@ -89,7 +90,8 @@ export function terminalText(text: string, maxChars = MAX_TERMINAL_TEXT_CHARS): 
  */
 export function terminalValue(v: unknown, maxChars = MAX_TERMINAL_TEXT_CHARS): string {
   if (typeof v === 'string') return terminalText(v, maxChars);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  const scalar = scalarText(v);
+  if (scalar !== undefined) return scalar;
   let json: string | undefined;
   try {
     json = JSON.stringify(v);

@@ -86,8 +86,9 @@ export function describe(value: unknown): string {
   if (value instanceof Uint8Array) return `Uint8Array(${value.length})`;
   if (Array.isArray(value)) return `array(${value.length})`;
   if (typeof value === 'object') {
-    const ctor = (value as object).constructor?.name;
-    return ctor && ctor !== 'Object' ? ctor : 'object';
+    // a JSON object may carry a "constructor" key of its own: a name only when it is text
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof ctor === 'string' && ctor !== '' && ctor !== 'Object' ? ctor : 'object';
   }
   return typeof value;
 }

@@ -2,7 +2,7 @@
  * The Antelope protocol core: pure codecs, no I/O. Everything public is re-exported here;
  * import from this module, not from the individual files.
  */
-export { AntelopeError, ANTELOPE_ERROR_CODES, ANTELOPE_ISA_CODES, type AntelopeErrorCode } from './error.js';
+export { AntelopeError, ANTELOPE_ERROR_CODES, ANTELOPE_ISA_CODES, describe, type AntelopeErrorCode } from './error.js';
 export { hexToBytes, bytesToHex, concatBytes, bytesEqual } from './bytes.js';
 export { BinaryWriter, encodeWith } from './binary-writer.js';
 export { BinaryReader } from './binary-reader.js';

@@ -20,6 +20,8 @@ export type PrivateKeyType = PrivateKey | string;
 
 const KEY_SIZE = 32;
 const WIF_VERSION = 0x80;
+/** A WIF string decodes to at most this many bytes: the version, the key, the optional "compressed" flag and 4 checksum bytes. */
+export const MAX_WIF_BYTES = 1 + KEY_SIZE + 1 + 4;
 /** Canonical K1 signing tries at most this many nonces: ~2 expected; 1000 failures means something is broken, not bad luck. */
 export const MAX_SIGN_ATTEMPTS = 1000;
 
@@ -45,8 +47,7 @@ export class PrivateKey {
       const type = keyTypeFromString(parts[1]!, 'private key');
       return new PrivateKey(type, decodeRipemd160Check(parts[2]!, parts[1]!, KEY_SIZE, 'INVALID_KEY', 'private key'));
     }
-    // version, key, the optional flag and the checksum: 38 bytes at most
-    const raw = decodeSha256dCheck(value, 'WIF private key', 38);
+    const raw = decodeSha256dCheck(value, 'WIF private key', MAX_WIF_BYTES);
     // 0x80 ‖ key, optionally ‖ 0x01 (the "compressed" flag some wallets append)
     if (raw[0] !== WIF_VERSION || !(raw.length === 33 || (raw.length === 34 && raw[33] === 0x01))) {
       throw new AntelopeError(

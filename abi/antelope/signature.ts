@@ -9,7 +9,7 @@ import { AntelopeError, describe } from './error.js';
 import { curveFor } from './key-curve.js';
 import { sha256 } from './hash.js';
 import { bytesEqual, toBytes } from './bytes.js';
-import { decodeRipemd160Check, encodeRipemd160Check } from './base58.js';
+import { decodeRipemd160Check, encodeRipemd160Check, maxBase58Chars } from './base58.js';
 import { KeyType, keyTypeFromIndex, keyTypeFromString, keyTypeName } from './key-type.js';
 import { PublicKey, type PublicKeyType } from './public-key.js';
 import { Checksum256 } from './checksum.js';
@@ -29,10 +29,10 @@ export type DigestType = Checksum256 | Uint8Array | string;
 
 const SIG_SIZE = 65;
 /**
- * Longest `SIG_WA_…` string parsed: room for Leap's variable-length maximum in base58 (≈ 1.37
- * characters a byte), refused before base58's quadratic decode would spend on a longer one.
+ * Longest `SIG_WA_…` string parsed: the prefix and the most base58 characters Leap's variable-length
+ * maximum takes (`maxBase58Chars`), refused before base58's quadratic decode would spend on a longer one.
  */
-const MAX_WA_SIGNATURE_CHARS = Math.ceil((SIG_SIZE + 10 + MAX_WEBAUTHN_VARIABLE_BYTES + 4) * 1.37) + 8;
+const MAX_WA_SIGNATURE_CHARS = 'SIG_WA_'.length + maxBase58Chars(SIG_SIZE + 10 + MAX_WEBAUTHN_VARIABLE_BYTES + 4);
 
 function digestBytes(digest: DigestType): Uint8Array {
   const d = digest instanceof Checksum256 ? digest.array : toBytes(digest, 'digest');

@@ -3,7 +3,8 @@
  * checked as Leap's `name` parser does. Failures are `ChainError`s the HTTP server turns into
  * Leap's error JSON.
  */
-import { Name } from '../../abi/antelope/index.js';
+import { Name, describe } from '../../abi/antelope/index.js';
+import { scalarText } from '../../lib/scalar-text.js';
 import { ChainError } from '../chain-error.js';
 
 export type Body = Record<string, unknown>;
@@ -27,17 +28,9 @@ export function nameField(b: Body, field: string): string {
   }
 }
 
-/**
- * A scalar request parameter as text: a string as it is, a number or boolean as `String` writes it.
- * An object or array is refused: its `toString` is the sender's to define (or leave out, and then
- * `String` throws a TypeError that would reach the client untyped).
- */
+/** A scalar request parameter as text (`scalarText`); an object or array is `invalid_http_request`, not String()'s TypeError reaching the client untyped. */
 export function paramText(v: unknown, what: string): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  const shown = JSON.stringify(v) ?? String(typeof v);
-  throw new ChainError(
-    'invalid_http_request',
-    `${what}: expected a string or a number, got ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`,
-  );
+  const text = scalarText(v);
+  if (text === undefined) throw new ChainError('invalid_http_request', `${what}: expected a string or a number, got ${describe(v)}`);
+  return text;
 }

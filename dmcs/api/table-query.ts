@@ -13,6 +13,7 @@ import { paramText } from './request-body.js';
 import type { TableStore } from '../state/table-store.js';
 import type { DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import { compareSecondary } from '../state/secondary-index.js';
+import { secondaryFits } from '../state/index-codec.js';
 import { nameOf } from '../chain/transaction-executor.js';
 
 /** Leap's default page size. */
@@ -201,7 +202,7 @@ function secondaryBound(v: unknown, kind: SecondaryKind, keyType: string, what: 
     const hex = s.startsWith('0x') ? s : kind === 'idx256' ? `0x${s}` : s;
     const key = BigInt(hex);
     // a key of the kind's width only: an index read back from the store walks order keys of that width
-    if (key < 0n || key >> (kind === 'idx128' ? 128n : 256n) !== 0n) throw new RangeError('out of range');
+    if (!secondaryFits(kind, key)) throw new RangeError('out of range');
     return key;
   } catch (e) {
     if (e instanceof ChainError) throw e;

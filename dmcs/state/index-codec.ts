@@ -64,15 +64,23 @@ export function encodeIndexEntry(w: BinaryWriter, e: SecondaryRow): Uint8Array {
 const SECONDARY_BITS: Record<SecondaryKind, bigint> = { idx64: 64n, idx128: 128n, idx256: 256n, idx_double: 0n };
 
 /**
+ * Whether `k` can be a secondary key of an index of `kind`: a number, not NaN, for idx_double; a
+ * non-negative integer of the kind's width otherwise (the store's order keys, store-keys.ts
+ * `indexOrderKey`, write it in that width). Snapshots, the store and get_table_rows' bounds ask it.
+ */
+export function secondaryFits(kind: SecondaryKind, k: SecondaryKey): boolean {
+  return kind === 'idx_double' ? typeof k === 'number' && !Number.isNaN(k) : typeof k === 'bigint' && k >> SECONDARY_BITS[kind] === 0n;
+}
+
+/**
  * A secondary key read for an index of `kind`: a number for idx_double (not NaN, which the VM
  * refuses and no order holds), an integer that fits the kind's width otherwise (the store's order
  * keys, store-keys.ts `indexOrderKey`, write it in that width); `SnapshotFormatError` for any other.
  */
 function secondaryOf(kind: SecondaryKind, r: BinaryReader): SecondaryKey {
   const k = readSecondaryKey(r);
-  const fits =
-    kind === 'idx_double' ? typeof k === 'number' && !Number.isNaN(k) : typeof k === 'bigint' && k >> SECONDARY_BITS[kind] === 0n;
-  if (!fits) throw new SnapshotFormatError(`an ${kind} entry's secondary key ${String(k).slice(0, 80)} does not fit its kind`);
+  if (!secondaryFits(kind, k))
+    throw new SnapshotFormatError(`an ${kind} entry's secondary key ${String(k).slice(0, 80)} does not fit its kind`);
   return k;
 }
 

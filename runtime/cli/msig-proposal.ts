@@ -22,6 +22,7 @@ import { buildTransaction } from '../transaction-service/transaction-builder.js'
 import { contractSerializer } from './action-summary.js';
 import { accountNameArg } from './arg-checks.js';
 import { UsageError } from './command.js';
+import { scalarText } from '../../lib/scalar-text.js';
 
 export const MSIG_ACCOUNT = 'eosio.msig';
 export const WRAP_ACCOUNT = 'eosio.wrap';
@@ -96,7 +97,7 @@ export async function activeProducers(backend: HttpBackend): Promise<string[]> {
   };
   // the node's reply: a name that is not text counts as none (String() of an object may throw)
   const producers = Array.isArray(reply.active?.producers) ? reply.active.producers : [];
-  const names = producers.map((p) => (typeof p?.producer_name === 'string' ? p.producer_name : ''));
+  const names = producers.map((p) => scalarText(p?.producer_name) ?? '');
   if (names.length === 0 || names.some((n) => !n)) throw new UsageError('the chain reports no active producers (get_producer_schedule)');
   return names;
 }
@@ -133,13 +134,12 @@ async function oneRow(
 export async function readProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<StoredProposal> {
   const row = await oneRow(backend, 'proposal', proposer, proposal);
   if (!row) throw new UsageError(`no proposal ${proposal} by ${proposer} on ${MSIG_ACCOUNT}`);
-  const packed = hexToBytes(typeof row.packed_transaction === 'string' ? row.packed_transaction : '', 'packed_transaction');
+  const packed = hexToBytes(scalarText(row.packed_transaction) ?? '', 'packed_transaction');
   const approvals = (await oneRow(backend, 'approvals2', proposer, proposal)) ?? {};
   const level = (a: unknown): Level => {
     const o = (typeof a === 'object' && a !== null ? a : {}) as { level?: unknown };
     const l = (typeof o.level === 'object' && o.level !== null ? o.level : o) as { actor?: unknown; permission?: unknown };
-    const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
-    return { actor: text(l.actor), permission: text(l.permission) };
+    return { actor: scalarText(l.actor) ?? '', permission: scalarText(l.permission) ?? '' };
   };
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   return {
@@ -150,7 +150,7 @@ export async function readProposal(backend: DmcsBackend, proposer: string, propo
     requested_approvals: list(approvals.requested_approvals).map(level),
     provided_approvals: list(approvals.provided_approvals).map((a) => {
       const time = typeof a === 'object' && a !== null ? (a as { time?: unknown }).time : undefined;
-      return { ...level(a), time: typeof time === 'string' ? time : '' };
+      return { ...level(a), time: scalarText(time) ?? '' };
     }),
   };
 }

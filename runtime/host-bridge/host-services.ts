@@ -39,6 +39,7 @@ import { decodeGuestPayload } from './guest-payload.js';
 import type { BridgeOp } from './bridge-protocol.js';
 import { serveInstallRequest, type InstallDialog } from '../app-install-request.js';
 import { readHostState } from './host-state.js';
+import { scalarText } from '../../lib/scalar-text.js';
 
 /**
  * The main thread checks the grant again (its worker only links a granted import): an op of a
@@ -288,8 +289,7 @@ export class HostServices {
       const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
       // the node's row, as any other party's: fields that are not text become '' (then refused by name)
-      const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-      const r: SyncedShare = { id: Number(text(row.id)), from: text(row.from), path: text(row.path) };
+      const r: SyncedShare = { id: Number(scalarText(row.id) ?? ''), from: scalarText(row.from) ?? '', path: scalarText(row.path) ?? '' };
       let root: string;
       try {
         const d = parseDescriptor(opened.text);

@@ -19,6 +19,7 @@ import {
   encodeWith,
   TimePointSec,
   bytesToHex,
+  describe,
   hexToBytes,
   isCanonical,
   sha256,
@@ -420,6 +421,14 @@ test('key and signature strings longer than their bytes can take are refused bef
       assert.ok(PublicKey.from(key.toPublic().toLegacyString()).equals(key.toPublic()));
     }
   }
+  // a JSON object's own "constructor" key is not taken for a class name in error messages
+  assert.is(describe({ constructor: { name: { toString: false } } }), 'object');
+  assert.is(describe({ constructor: { name: 'Forged' } }), 'Forged');
+  assert.is(describe(new Uint8Array(3)), 'Uint8Array(3)');
+  assert.is(
+    code(() => PublicKey.from({ constructor: { name: { toString: false } } } as unknown as string)),
+    'INVALID_KEY',
+  );
   // zeros: the most leading '1's a fixed size has
   const zeros = new PrivateKey(KeyType.K1, Uint8Array.of(...new Array(31).fill(0), 1));
   assert.ok(PrivateKey.from(zeros.toString()).toPublic().equals(zeros.toPublic()));
