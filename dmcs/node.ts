@@ -399,6 +399,8 @@ export class EmbeddedNode {
       producerKey,
       producerKeys: [...producerKeys.values()],
       log,
+      // a replica's log is the followed node's copy: its blocks may be unchecked (a restart replays them checked)
+      logSource: this.opts.follow ? 'peer' : 'own',
       recovery,
       snapshotEvery,
       // read only when used: a restart from the state store never reads the snapshot
@@ -611,7 +613,7 @@ export class EmbeddedNode {
         const bytes = await log.get(next);
         if (this.closed) return;
         if (bytes) {
-          this.chain.applyLoggedBlock(next + 1, bytes);
+          this.chain.applyLoggedBlock(next + 1, bytes, 'peer');
           this.chain.durableNum = next + 1;
           if (this.chain.state.mustWait) await this.chain.settleCommits();
           continue;

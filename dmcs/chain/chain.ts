@@ -151,6 +151,12 @@ export interface ChainOptions {
   /** More block signing keys (of `--producer` names): the node produces in the slots of the producers they sign for. */
   producerKeys?: readonly PrivateKey[];
   log: BlockLog;
+  /**
+   * Whose blocks the log holds: `'own'` (the default: this node wrote each after checking it) or
+   * `'peer'` (a replica's copy of the followed node's log, which it may hold unchecked: replayed
+   * with every transaction checked).
+   */
+  logSource?: BlockSource;
   recovery: KeyRecovery;
   /** Wall clock (ms); tests may pin it. */
   now?: () => number;
@@ -214,6 +220,14 @@ export interface ChainEvents {
 /** What `acceptBlock` did with a peer's block. */
 export type AcceptOutcome = 'known' | 'stored' | 'applied';
 
+/**
+ * Where a block to apply comes from. `'own'`: this node's log, written only after the block was
+ * checked (a replay, as Leap replays irreversible blocks: no signature, authority or input checks).
+ * `'peer'`: anything else (the relay, a followed node's log): every transaction is checked as a
+ * push is, and its receipt as this node would write it (Leap's full validation).
+ */
+export type BlockSource = 'own' | 'peer';
+
 export class Chain {
   readonly state: ChainState;
   readonly vm = new ContractVm({ secondaryIndexes: true });
@@ -222,6 +236,8 @@ export class Chain {
   readonly chainId: Uint8Array;
   readonly chainIdHex: string;
   readonly recovery: KeyRecovery;
+  /** Whose blocks the log holds (`ChainOptions.logSource`): how `replay` applies them. */
+  private readonly logSource: BlockSource;
   head!: HeadBlock;
   /** Highest block known written to the log. */
   durableNum = 0;
@@ -292,6 +308,7 @@ export class Chain {
     this.producerPublicKey = this.genesisState.initialKey;
     this.log = opts.log;
     this.recovery = opts.recovery;
+    this.logSource = opts.logSource ?? 'own';
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
     this.commitEvery = opts.stateCommitEvery ?? STATE_COMMIT_BLOCKS;
@@ -640,7 +657,7 @@ export class Chain {
     for (let i = from; i < n; i++) {
       const bytes = await this.log.get(i);
       if (!bytes) throw new ChainError('block_validate_exception', `block log: block ${i + 1} is missing`);
-      this.applyLoggedBlock(i + 1, bytes);
+      this.applyLoggedBlock(i + 1, bytes, this.logSource);
       if (this.state.mustWait) await this.settleCommits();
       this.replayedBlocks++;
       this.replayProgress.done = i + 1;
@@ -655,10 +672,11 @@ export class Chain {
    * applied unless the block passes Leap's checks: block 1 must be this chain's genesis block; a
    * later block must link to the head, be made by the producer its slot is scheduled to, carry that
    * producer's signature over Leap's legacy digest, and have the transaction_mroot of its
-   * transactions; then they are re-executed at its time (without signature or authority checks,
-   * as Leap replays) and the action_mroot must come out as recorded.
+   * transactions; then they are re-executed at its time and the action_mroot must come out as
+   * recorded. Only a block of this node's own log (`source` `'own'`) skips the checks of its
+   * transactions' signatures, authorities and inputs, as Leap replays (see `BlockSource`).
    */
-  applyLoggedBlock(num: number, bytes: Uint8Array): void {
+  applyLoggedBlock(num: number, bytes: Uint8Array, source: BlockSource = 'peer'): void {
     if (num === 1) {
       const g = this.genesisBlock();
       if (!bytesEqual(bytes, encodeBlock(g.block))) {
@@ -671,7 +689,7 @@ export class Chain {
       return;
     }
     if (num !== this.head.num + 1) throw new ChainError('unlinkable_block_exception', `block ${num} cannot follow head ${this.head.num}`);
-    this.applyBlock(decodeBlock(bytes));
+    this.applyBlock(decodeBlock(bytes), undefined, source);
   }
 
   /**
@@ -697,9 +715,10 @@ export class Chain {
   /**
    * Verifies and executes `block` on top of the head (nothing may be pending) and makes it the
    * head; its changes stay undoable until it is irreversible. `checked` is its header state when
-   * `validateHeader` already ran.
+   * `validateHeader` already ran. A block from a peer (the default) has each transaction checked as
+   * a push is before it runs (`validateBlockTransaction`).
    */
-  applyBlock(block: SignedBlock, checked?: BlockHeaderState): void {
+  applyBlock(block: SignedBlock, checked?: BlockHeaderState, source: BlockSource = 'peer'): void {
     if (this.pendingMark !== null) throw new Error('applyBlock with a pending block: abortBlock() first');
     const num = this.head.num + 1;
     if (block.headerExtensions) {
@@ -719,15 +738,16 @@ export class Chain {
     const digests: Uint8Array[] = [];
     const ids: string[] = [];
     const expirations: Array<[string, number]> = [];
+    const blockTimeMs = slotToMs(block.timestamp);
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
-        ids.push(d.idHex);
+        if (source === 'peer') this.validateBlockTransaction(num, r, d, blockTimeMs);
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute(transactionInputOf(d, num), slotToMs(block.timestamp));
+          trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs);
         } catch (e) {
           throw new ChainError(
             'block_validate_exception',
@@ -735,7 +755,9 @@ export class Chain {
           );
         }
         for (const dg of trace.receiptDigests) digests.push(dg);
+        // listed once added: a refusal removes only what this block added (a duplicate's id is an earlier block's)
         this.recent.add(d.idHex, d.trx.expiration.seconds);
+        ids.push(d.idHex);
         expirations.push([d.idHex, d.trx.expiration.seconds]);
       }
       if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
@@ -747,7 +769,38 @@ export class Chain {
       throw e;
     }
     this.pushReversible(mark, { num, id: state.id, timestamp: block.timestamp, block, state }, ids);
-    this.transactionStatus.included(num, state.id, slotToMs(block.timestamp), expirations);
+    this.transactionStatus.included(num, state.id, blockTimeMs, expirations);
+  }
+
+  /**
+   * A transaction of a peer's block `num`, before it runs: its receipt must say executed (deferred
+   * transactions are disabled, so nothing else is valid) and carry the net usage this node
+   * computes; then the checks of a push at the block's time (expiration, TaPoS, duplicates, shape)
+   * and its signatures against the authorities it declares. A producer's signature covers only
+   * what the producer chose to include: without these, a producer could spend any account's
+   * tokens or replay a user's transaction, and every validating node would follow.
+   */
+  private validateBlockTransaction(num: number, r: TransactionReceipt, d: DecodedTransaction, blockTimeMs: number): void {
+    if (r.status !== 0) {
+      throw new ChainError(
+        'block_validate_exception',
+        `block ${num}: transaction ${d.idHex} has receipt status ${r.status}, only executed (0) is valid for an input transaction`,
+      );
+    }
+    const net = this.netUsageWords(d.packed);
+    if (r.netUsageWords !== net) {
+      throw new ChainError(
+        'block_validate_exception',
+        `block ${num}: the receipt of transaction ${d.idHex} does not match: net_usage_words ${r.netUsageWords}, this node computes ${net}`,
+      );
+    }
+    try {
+      this.validateInput(d, blockTimeMs, 'validating');
+      this.auth.check(d.actions, this.recoverKeys(d), [], false);
+    } catch (e) {
+      const err = toChainError(e);
+      throw new ChainError(err.code, `block ${num}: transaction ${d.idHex}: ${err.message}`);
+    }
   }
 
   /** Makes `head` the head with its undo checkpoint (`mark`) kept open, then releases what became irreversible. */
@@ -811,7 +864,7 @@ export class Chain {
     let failure: unknown = null;
     for (const b of branch) {
       try {
-        this.applyBlock(b.block, b.state);
+        this.applyBlock(b.block, b.state, 'peer');
         applied.push(this.head);
       } catch (e) {
         this.forkDb.removeBranch(b.idHex);
@@ -825,7 +878,8 @@ export class Chain {
         this.popBlock();
         applied.pop();
       }
-      for (const h of popped) this.applyBlock(h.block, h.state);
+      // checked when first applied (or made here): put back as they were
+      for (const h of popped) this.applyBlock(h.block, h.state, 'own');
       this.reapply(unapplied);
       throw failure;
     }
@@ -1040,8 +1094,11 @@ export class Chain {
     return this.pending?.receipts.map((r) => r.trx) ?? [];
   }
 
-  /** Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape). */
-  private validateInput(d: DecodedTransaction, blockTimeMs: number): void {
+  /**
+   * Leap's input checks that need no signature (expiration, TaPoS, duplicates, shape), for the
+   * block this node is building or (`validating`) a peer's block being applied.
+   */
+  private validateInput(d: DecodedTransaction, blockTimeMs: number, role: 'producing' | 'validating' = 'producing'): void {
     const trx = d.trx;
     const exp = trx.expiration.seconds;
     const nowSec = blockTimeMs / 1000;
@@ -1072,8 +1129,13 @@ export class Chain {
     }
     // Leap 5 `init_for_input_trx` with DISABLE_DEFERRED_TRXS_STAGE_1 active, on a producing node
     if (trx.delay_sec !== 0) throw new ChainError('transaction_exception', 'transaction cannot be delayed');
-    if (trx.transaction_extensions.length)
-      throw new ChainError('subjective_block_production_exception', 'no transaction extensions supported yet for input transactions');
+    if (trx.transaction_extensions.length) {
+      // Leap's disallow_transaction_extensions: subjective while producing, a bad block otherwise
+      throw new ChainError(
+        role === 'producing' ? 'subjective_block_production_exception' : 'disallowed_transaction_extensions_bad_block_exception',
+        'no transaction extensions supported yet for input transactions',
+      );
+    }
     if (trx.max_net_usage_words > 0 && this.netUsageWords(d.packed) > trx.max_net_usage_words) {
       throw new ChainError(
         'tx_net_usage_exceeded',
