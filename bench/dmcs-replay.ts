@@ -20,14 +20,21 @@
  * - `….per_cpu_s`: the same per second of this process's CPU time (all threads: the block log's
  *   reads, the state store's writer) from the start call to the node being ready, which other load
  *   on a shared machine does not distort;
- * - `dmcs.replay.ready_ms (…)`: wall time from the start call to the node being ready.
+ * - `dmcs.replay.ready_ms (…)`: wall time from the start call to the node being ready;
+ * - `dmcs.replay.peer_transfers_per_s (…)`: a new node with the same genesis joins the node of that
+ *   log over the block relay on loopback (both in this process) and catches up, from its start to
+ *   the log's head: each block's transactions checked as a peer's (signatures recovered, on the
+ *   worker pool while the blocks before execute, and checked against their authorities; expiration,
+ *   TaPoS, ids) before they run; and `dmcs.replay.peer/own`, that over the replay of the node's own
+ *   log (which skips those checks), in the same run: what checking a producer's work costs.
  * The replayed head (number and id) and state digest must equal what the node had before it closed,
  * and every block of the log must have been replayed; otherwise the module throws (`peeros bench`
  * reports it failed) instead of reporting a speed.
  * Progress goes to stderr every `PROGRESS_EVERY_BLOCKS` blocks while building, and every few seconds
  * while replaying (from get_info's `replay_progress`).
  */
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Action, bytesToHex } from '../abi/antelope/index.js';
 import { startNode, type EmbeddedNode } from '../dmcs/index.js';
@@ -49,6 +56,8 @@ const IN_FLIGHT = 256;
 const PROGRESS_EVERY_BLOCKS = 500;
 /** A progress line on stderr at most this often while replaying. */
 const REPLAY_PROGRESS_MS = 5000;
+/** The peer's catch-up of the log must end within this (10,000 blocks of 500 transfers at 2,000 transfers/s take 42 minutes). */
+const CATCHUP_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 /**
  * `PEEROS_BENCH_REPLAY_TRACE=1`: the restart's CPU per thread and, for `node --cpu-prof`, its window
  * on the profiles' clock (monotonic µs), so a profile of it can leave out building the log (stderr).
@@ -200,6 +209,35 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
   }
 }
 
+/**
+ * A node with the genesis in `dir` and no blocks joins the node that replayed the log in `dir`
+ * (started again, listening for peers on loopback) and catches up over the block relay: ms from its
+ * start to the log's head, and the head and state it reached.
+ */
+async function catchUpFromPeer(dir: string, head: ChainPoint): Promise<{ ms: number; point: ChainPoint; primed: number }> {
+  const quiet = { dev: true, autoProduce: false, snapshotEvery: 0, onError: () => {} } as const;
+  const source = await startNode({ ...quiet, dataDir: dir, p2pListen: '127.0.0.1:0' });
+  const joinDir = mkdtempSync(join(tmpdir(), 'peeros-bench-peer-'));
+  let joined: EmbeddedNode | null = null;
+  try {
+    copyFileSync(join(dir, 'genesis.json'), join(joinDir, 'genesis.json'));
+    const t0 = performance.now();
+    joined = await startNode({ ...quiet, dataDir: joinDir, peers: [source.p2pAddress!] });
+    const node = joined;
+    const deadline = t0 + CATCHUP_TIMEOUT_MS;
+    while (node.chain.head.num < head.num) {
+      if (performance.now() > deadline)
+        throw new Error(`dmcs.replay: the peer caught up to block ${node.chain.head.num} of ${head.num} in ${CATCHUP_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { ms: performance.now() - t0, point: chainPoint(node), primed: node.chain.recovery.hits };
+  } finally {
+    await joined?.close();
+    await source.close();
+    rmSync(joinDir, { recursive: true, force: true });
+  }
+}
+
 export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): Promise<BenchResult[]> {
   const blocks = opts.blocks ?? benchEnvInt('PEEROS_BENCH_REPLAY_BLOCKS', 40);
   const holders = opts.holders ?? benchEnvInt('PEEROS_BENCH_REPLAY_HOLDERS', 400, 2);
@@ -222,12 +260,15 @@ export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): P
     if (r.fromSnapshot !== 0) throw new Error(`dmcs.replay: the restart used a snapshot of block ${r.fromSnapshot}, not the whole log`);
     // the log holds every block from 1 (the genesis block too): all of them are replayed
     checkReplay(before, r.point, r.replayed);
+    const peer = await catchUpFromPeer(env.dir, before);
+    if (peer.point.id !== before.id || peer.point.digest !== before.digest)
+      throw new Error(`dmcs.replay: the peer's catch-up reached block ${peer.point.num}, not the log's head and state`);
     const transfers = blocks * REPLAY_TRANSFERS_PER_BLOCK + holders;
     const tag = `${blocks} blocks of ${REPLAY_TRANSFERS_PER_BLOCK} transfers, ${holders} holders${stateCache > 0 ? `, state cache ${stateCache}` : ''}`;
     const replaySec = r.replayMs / 1000;
     const cpuSec = r.cpuMs / 1000;
     process.stderr.write(
-      `dmcs.replay: ${r.replayed} blocks in ${replaySec.toFixed(1)} s (ready in ${(r.readyMs / 1000).toFixed(1)} s, CPU ${cpuSec.toFixed(1)} s), head and state digest as before the restart\n`,
+      `dmcs.replay: ${r.replayed} blocks in ${replaySec.toFixed(1)} s (ready in ${(r.readyMs / 1000).toFixed(1)} s, CPU ${cpuSec.toFixed(1)} s), head and state digest as before the restart; caught up from a peer in ${(peer.ms / 1000).toFixed(1)} s (${peer.primed} keys recovered ahead on its pool)\n`,
     );
     const one = (name: string, unit: string, v: number) => summarize(name, unit, [v]);
     return [
@@ -236,6 +277,12 @@ export async function benchDmcsReplay(opts: ReplayBenchOptions = { runs: 1 }): P
       one(`dmcs.replay.blocks_per_cpu_s (${tag}, per second of the restart's CPU time)`, 'ops/s', r.replayed / cpuSec),
       one(`dmcs.replay.transfers_per_cpu_s (${tag}, per second of the restart's CPU time)`, 'ops/s', transfers / cpuSec),
       one(`dmcs.replay.ready_ms (${tag})`, 'ms', r.readyMs),
+      one(
+        `dmcs.replay.peer_transfers_per_s (${tag}, a new node catching up from a peer over the relay: signatures, authorities and inputs checked)`,
+        'ops/s',
+        transfers / (peer.ms / 1000),
+      ),
+      one(`dmcs.replay.peer/own (${tag}, transfers/s caught up from a peer over the own log's replay)`, 'x', r.replayMs / peer.ms),
     ];
   } finally {
     if (!closed) await env.node.close().catch(() => {});

@@ -24,7 +24,7 @@ import { parseHostPort, type HttpEndpoint } from './endpoint.js';
 import { ReplayGate } from './api/replay-gate.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
 import { packedTrxFromJson } from './packed-transaction.js';
-import type { PackedTrx } from './block.js';
+import type { PackedTrx, SignedBlock } from './block.js';
 import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
 import { ChainError } from './chain-error.js';
 import { CodedError } from '../lib/coded-error.js';
@@ -45,6 +45,8 @@ import { STATE_STORE_DIR } from './state/store-dir.js';
 
 export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
+/** Blocks a replica reads ahead of its head, their keys recovered on the pool meanwhile (a followed log catching up). */
+export const FOLLOW_READ_AHEAD = 32;
 /** How long a new replica waits for the first block from the node it follows. */
 export const FIRST_BLOCK_TIMEOUT_MS = 15_000;
 
@@ -188,6 +190,8 @@ export class EmbeddedNode {
   private timer: NodeJS.Timeout | null = null;
   private producing: Promise<unknown> = Promise.resolve();
   private following: Promise<unknown> = Promise.resolve();
+  /** Peer blocks in the relay's queue, decoded with their keys' recovery under way (`primeQueued`), by their bytes. */
+  private readonly queuedBlocks = new WeakMap<Uint8Array, { block: SignedBlock; primed: Promise<void> | null }>();
   private closed = false;
   /** Block exchange with peers (`p2pListen` / `peers`). */
   private relay: BlockRelay | null = null;
@@ -272,7 +276,15 @@ export class EmbeddedNode {
         chainId: chain.chainId,
         headNum: () => chain.head.num,
         libNum: () => chain.lastIrreversibleBlockNum,
-        acceptBlock: (bytes) => this.serial(() => chain.acceptBlock(decodeBlock(bytes))),
+        blockQueued: (bytes) => this.primeQueued(bytes),
+        acceptBlock: (bytes) => {
+          const queued = this.queuedBlocks.get(bytes);
+          return this.serial(async () => {
+            // its keys were being recovered on the pool since it arrived (blockQueued)
+            if (queued?.primed) await queued.primed;
+            return chain.acceptBlock(queued?.block ?? decodeBlock(bytes));
+          });
+        },
         blocksFrom: (from, max) =>
           this.serial(async () => {
             const out: Uint8Array[] = [];
@@ -306,6 +318,21 @@ export class EmbeddedNode {
       throw new Error(`cannot listen for peers on ${hostPort(this.opts.p2pListen!)}: ${(e as Error).message}`);
     }
     this.relay = relay;
+  }
+
+  /**
+   * A peer's block waiting in the relay's queue: decoded once, and its keys recovered on the pool
+   * meanwhile (`Chain.primeBlock`: only a block whose header verifies), for `acceptBlock`.
+   */
+  private primeQueued(bytes: Uint8Array): void {
+    let block: SignedBlock;
+    try {
+      block = decodeBlock(bytes);
+    } catch {
+      return; // refused with its error when its turn comes
+    }
+    const primed = this.pool ? this.chain.primeBlock(block, this.pool) : null;
+    this.queuedBlocks.set(bytes, { block, primed });
   }
 
   /** `slotClock: 'manual'`: blocks are produced only when the test clock drives a slot. */
@@ -479,10 +506,10 @@ export class EmbeddedNode {
     this.relay.forwardTransaction(new TextEncoder().encode(JSON.stringify(json)));
   }
 
-  /** Worker threads for key recovery (not on a replica, which recovers no keys, nor with noble). */
+  /** Worker threads for key recovery: pushes, a peer's blocks, a followed log's (not with noble). */
   private startRecoveryPool(): KeyRecoveryPool | null {
     const workers = this.opts.recoveryWorkers ?? (cpus().length >= 2 ? 1 : 0);
-    return !this.source.followed && workers > 0 && this.opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
+    return workers > 0 && this.opts.keyRecovery !== 'noble' ? new KeyRecoveryPool(workers) : null;
   }
 
   /** `--replicate`: serve the block log's corestore to replicas. */
@@ -604,22 +631,43 @@ export class EmbeddedNode {
     this.following = this.followLoop().catch((e: Error) => this.onError(new Error(`stopped following ${this.opts.follow}: ${e.message}`)));
   }
 
-  /** A replica: applies the followed node's blocks as they arrive, until closed. */
+  /**
+   * A replica: applies the followed node's blocks as they arrive, until closed. Up to
+   * `FOLLOW_READ_AHEAD` blocks the log holds past the head are read ahead, their keys recovered on
+   * the pool while the blocks before them execute (`Chain.primeBlock`).
+   */
   private async followLoop(): Promise<void> {
     const log = this.source.log;
+    const ahead: Array<{ index: number; bytes: Uint8Array; primed: Promise<void> | null }> = [];
     while (!this.closed) {
       const next = this.chain.head.num; // hypercore index of the next chain block
-      if (log.length > next) {
-        const bytes = await log.get(next);
+      while (ahead.length > 0 && ahead[0]!.index !== next) ahead.shift();
+      for (let i = next + ahead.length; i < log.length && ahead.length < FOLLOW_READ_AHEAD; i++) {
+        const bytes = await log.get(i);
+        if (!bytes || this.closed) break;
+        ahead.push({ index: i, bytes, primed: this.primeFollowed(bytes) });
+      }
+      if (this.closed) return;
+      const first = ahead.shift();
+      if (first) {
+        if (first.primed) await first.primed;
         if (this.closed) return;
-        if (bytes) {
-          this.chain.applyLoggedBlock(next + 1, bytes, 'peer');
-          this.chain.durableNum = next + 1;
-          if (this.chain.state.mustWait) await this.chain.settleCommits();
-          continue;
-        }
+        this.chain.applyLoggedBlock(next + 1, first.bytes, 'peer');
+        this.chain.durableNum = next + 1;
+        if (this.chain.state.mustWait) await this.chain.settleCommits();
+        continue;
       }
       await log.waitForLength(next, 500);
+    }
+  }
+
+  /** A followed block read ahead: its keys recovered on the pool (null without one, or when its header does not verify). */
+  private primeFollowed(bytes: Uint8Array): Promise<void> | null {
+    if (!this.pool) return null;
+    try {
+      return this.chain.primeBlock(decodeBlock(bytes), this.pool);
+    } catch {
+      return null; // refused with its error when applied
     }
   }
 

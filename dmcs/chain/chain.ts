@@ -55,6 +55,7 @@ import type { BlockLog } from '../block/block-log.js';
 import type { Genesis } from './genesis.js';
 import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
+import { PrimedRecovery, type SignedDigest } from '../keys/primed-recovery.js';
 import { TransactionStatus } from './transaction-status.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
@@ -138,6 +139,9 @@ export function slotToMs(slot: number): number {
 
 /** Blocks replayed between two turns of the event loop (an HTTP reply waits at most this many blocks). */
 export const REPLAY_YIELD_BLOCKS = 64;
+
+/** Header states `primeBlock` keeps for the blocks after them: a catch-up's window in flight (4 × 256 blocks), twice over. */
+export const MAX_PRIMED_HEADERS = 2048;
 
 export interface ChainOptions {
   genesis: Genesis;
@@ -235,7 +239,10 @@ export class Chain {
   readonly executor: TransactionExecutor;
   readonly chainId: Uint8Array;
   readonly chainIdHex: string;
-  readonly recovery: KeyRecovery;
+  /** Key recovery, with what `primeBlock` recovered ahead on the worker pool. */
+  readonly recovery: PrimedRecovery;
+  /** Header states of blocks `primeBlock` verified and that may not be in the fork database yet (a window still arriving), by id; bounded. */
+  private readonly primedHeaders = new Map<string, BlockHeaderState>();
   /** Whose blocks the log holds (`ChainOptions.logSource`): how `replay` applies them. */
   private readonly logSource: BlockSource;
   head!: HeadBlock;
@@ -307,7 +314,7 @@ export class Chain {
     this.genesisState = GenesisState.from(opts.genesis);
     this.producerPublicKey = this.genesisState.initialKey;
     this.log = opts.log;
-    this.recovery = opts.recovery;
+    this.recovery = new PrimedRecovery(opts.recovery);
     this.logSource = opts.logSource ?? 'own';
     this.now = opts.now ?? Date.now;
     this.snapshotEvery = opts.snapshotEvery ?? 0;
@@ -770,6 +777,7 @@ export class Chain {
     }
     this.pushReversible(mark, { num, id: state.id, timestamp: block.timestamp, block, state }, ids);
     this.transactionStatus.included(num, state.id, blockTimeMs, expirations);
+    if (this.primedHeaders.size > 0) this.primedHeaders.delete(bytesToHex(state.id));
   }
 
   /**
@@ -846,6 +854,46 @@ export class Chain {
     const applied = await this.switchToBest();
     if (this.state.mustWait) await this.settleCommits();
     return applied ? 'applied' : 'stored';
+  }
+
+  /**
+   * Starts recovering the keys of `block`'s transaction signatures on `pool`'s threads, so that
+   * applying it later (`acceptBlock`, `applyLoggedBlock` from a peer) finds them ready: blocks that
+   * arrive one after another have their keys recovered while the blocks before them execute. Only
+   * a block whose header verifies (signed by its slot's producer, on a block this node knows or
+   * primed just before) is primed, so a peer cannot make the workers recover what no producer
+   * signed, and a block known here or primed already is not primed again. Nothing else changes:
+   * `acceptBlock` checks the block again in full. Null when the block is not primed (known,
+   * unlinkable, refused: its own checks will say why).
+   */
+  primeBlock(block: SignedBlock, pool: KeyRecoveryPool): Promise<void> | null {
+    if (block.transactions.length === 0) return null;
+    // a block flooded by several peers is primed once
+    const idHex = bytesToHex(blockId(block));
+    if (this.forkDb.has(idHex) || this.primedHeaders.has(idHex)) return null;
+    const prevHex = bytesToHex(block.previous);
+    const prev = this.primedHeaders.get(prevHex) ?? this.forkDb.get(prevHex)?.state;
+    if (!prev) return null;
+    let state: BlockHeaderState;
+    try {
+      state = this.validateHeader(prev, block);
+    } catch {
+      return null;
+    }
+    if (this.primedHeaders.size >= MAX_PRIMED_HEADERS) this.primedHeaders.delete(this.primedHeaders.keys().next().value!);
+    this.primedHeaders.set(idHex, state);
+    const items: SignedDigest[] = [];
+    for (const r of block.transactions) {
+      let d: DecodedTransaction;
+      try {
+        d = decodePackedTrx(r.trx);
+      } catch {
+        continue; // refused when the block applies
+      }
+      const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
+      for (const sig of d.packed.signatures) items.push({ sig, digest });
+    }
+    return this.recovery.prime(items, pool);
   }
 
   /** Moves the head to the fork database's best branch when it is better than the head's; true if it moved. */

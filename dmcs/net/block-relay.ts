@@ -51,6 +51,12 @@ export interface RelayHost {
   libNum(): number;
   /** Verifies and applies a peer's block: 'known' | 'stored' | 'applied', or throws (coded error). */
   acceptBlock(bytes: Uint8Array): Promise<'known' | 'stored' | 'applied'>;
+  /**
+   * A peer's block was admitted and waits behind the link's earlier messages: the host may start
+   * work on it that needs none of them applied (recovering its signatures' keys), then
+   * `acceptBlock` gets the same bytes. Optional; must not throw.
+   */
+  blockQueued?(bytes: Uint8Array): void;
   /** This node's blocks `from`..`from+max-1` (of its current branch), as stored bytes. */
   blocksFrom(from: number, max: number): Promise<Uint8Array[]>;
   /** A transaction forwarded by a peer: true if it was new here and accepted (then it is passed on). */
@@ -225,6 +231,7 @@ export class BlockRelay {
           return;
         }
         const size = messageBytes(m);
+        if (m.type === 'block') this.host.blockQueued?.(m.bytes);
         link.queuedMessages++;
         link.queuedBytes += size;
         queue = queue

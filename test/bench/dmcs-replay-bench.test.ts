@@ -1,5 +1,6 @@
 // bench/dmcs-replay.ts: a tiny log (3 blocks of 500 transfers) gives the replay figures, the replay
-// reproducing the head and the state digest the node had before it closed; a log that lost its last
+// reproducing the head and the state digest the node had before it closed, and the figures of a
+// peer catching up on it (which must reach the same head and state); a log that lost its last
 // block on the way (cut with the block log's own truncate, marker and core) replays to another head,
 // which the module reports as a failure, not as a speed.
 import { test } from 'uvu';
@@ -26,6 +27,8 @@ test('a tiny log: the replay figures, after a replay equal to the state before t
       `dmcs.replay.blocks_per_cpu_s (${tag}, per second of the restart's CPU time)`,
       `dmcs.replay.transfers_per_cpu_s (${tag}, per second of the restart's CPU time)`,
       `dmcs.replay.ready_ms (${tag})`,
+      `dmcs.replay.peer_transfers_per_s (${tag}, a new node catching up from a peer over the relay: signatures, authorities and inputs checked)`,
+      `dmcs.replay.peer/own (${tag}, transfers/s caught up from a peer over the own log's replay)`,
     ],
   );
   assert.ok(results.every((r) => Number.isFinite(r.median) && r.median > 0 && r.runs === 1));

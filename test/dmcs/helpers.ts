@@ -1,5 +1,6 @@
 // Shared test helpers for the embedded node: temp data dirs, a dev node, and wharfkit-signed
 // transactions (wharfkit is the oracle client; the node never imports it).
+import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
   Checksum256,
 } from '@wharfkit/antelope';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
+import { ChainError } from '../../dmcs/chain-error.js';
 
 export const DEV_KEY = PrivateKey.from(DEV_PRIVATE_KEY);
 
@@ -160,6 +162,17 @@ export function newAccountAction(name: string, pub: string, creator = 'eosio'): 
     authorization: `${creator}@active`,
     data: { creator, name, owner: keyAuth(pub), active: keyAuth(pub) },
   };
+}
+
+/** The node's refusal of an in-process call: the `ChainError` code a promise rejects with, or 'accepted'. */
+export async function refusalCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.instance(e, ChainError, (e as Error).stack);
+    return (e as ChainError).code;
+  }
+  return 'accepted';
 }
 
 /** The Antelope exception name of a failed wharfkit call (APIError.error.name). */

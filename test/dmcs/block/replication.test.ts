@@ -1,6 +1,7 @@
 // Block-log replication: a replica follows a producing node's hypercore over TCP, applies its
-// blocks (Leap's producer signature rule and merkle roots checked), reaches the identical state, refuses
-// pushes, and catches up after being offline.
+// blocks (Leap's producer signature rule and merkle roots checked, and each transaction's
+// signatures, authorities and inputs), reaches the identical state, refuses pushes, catches up
+// after being offline, and refuses a block its producer forged, live and on restart.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { APIClient } from '@wharfkit/antelope';
@@ -42,6 +43,8 @@ test('a replica downloads the log and reaches the identical state', async () => 
   assert.is(replica.chainId, writer.chainId);
   await caughtUp(replica);
   assert.is(digest(replica).state_digest, digest(writer).state_digest);
+  // the followed blocks' transactions were checked with keys recovered ahead on the replica's pool
+  assert.ok(replica.chain.recovery.hits >= 1, `${replica.chain.recovery.hits} keys recovered ahead`);
   // GET /v1/peeros/state_digest answers the same on both, with Leap's LIB (the block before the head)
   const stateDigest = async (n: EmbeddedNode) =>
     (await (await fetch(`${n.endpoint}/v1/peeros/state_digest`)).json()) as Record<string, number>;
@@ -132,6 +135,56 @@ test('following a node that does not replicate is a clear error', async () => {
     await plain.close();
     removeDir(pdir);
     removeDir(odir);
+  }
+});
+
+// Last: the writer turns into a producer running modified software (its authority checks gone) and
+// signs a block with a transaction alice never signed. A replica refuses it (it stops following and
+// says why) and stays at the block before; its copy of the log still holds the block, and a restart
+// replays that copy with the same checks, so the block is refused again (the replica does not start,
+// and says which block and why), never applied.
+test("a replica refuses a block whose transaction lacks its authorizer's signature, also when it replays its copy", async () => {
+  const alice = testKey('replication alice');
+  const fdir = tempDir('replica-forged');
+  await transact(wclient, [newAccountAction('alice', String(alice.toPublic()))]);
+  await writer.produceBlock();
+  const errors: string[] = [];
+  const replica = await startNode({ dataDir: fdir, follow: writer.endpoint!, onError: (e) => errors.push(e.message) });
+  try {
+    await caughtUp(replica);
+    const good = digest(replica);
+
+    (writer.chain as unknown as { auth: unknown }).auth = { check() {} };
+    const auth = { threshold: 1, keys: [{ key: String(k.toPublic()), weight: 1 }], accounts: [], waits: [] };
+    await transact(wclient, [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'alice@owner',
+        data: { account: 'alice', permission: 'owner', parent: '', auth },
+      },
+    ]);
+    const forged = await writer.produceBlock();
+    const until = Date.now() + 30_000;
+    while (errors.length === 0) {
+      if (Date.now() > until) throw new Error('the replica did not refuse the block');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.match(errors.join('\n'), /stopped following \S+: block \d+: transaction [0-9a-f]{64}: transaction declares authority/);
+    assert.equal(digest(replica), good, 'the replica stayed at the block before, with its state');
+    await replica.close();
+
+    try {
+      const restarted = await startNode({ dataDir: fdir, follow: writer.endpoint! });
+      await restarted.close();
+      assert.unreachable('the restart replayed the forged block');
+    } catch (e) {
+      assert.match((e as Error).message, new RegExp(`^block ${forged.num}: transaction [0-9a-f]{64}: transaction declares authority`));
+      assert.is((e as { code?: string }).code, 'unsatisfied_authorization');
+    }
+  } finally {
+    await replica.close();
+    removeDir(fdir);
   }
 });
 

@@ -12,7 +12,7 @@ import { bytesToHex } from '../../../abi/antelope/index.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
 import type { DoubleSign } from '../../../dmcs/block/fork-database.js';
 import { startNode } from '../../../dmcs/index.js';
-import { DEV_KEY, newAccountAction, removeDir, startDevNode, tempDir, transact, type DevNode } from '../helpers.js';
+import { DEV_KEY, newAccountAction, refusalCode, removeDir, startDevNode, tempDir, transact, type DevNode } from '../helpers.js';
 
 const pub = DEV_KEY.toPublic().toString();
 const open: DevNode[] = [];
@@ -22,14 +22,6 @@ test.after(async () => {
 
 const idOf = (n: DevNode) => bytesToHex(n.node.chain.head.id);
 const blockAt = async (n: DevNode, num: number): Promise<SignedBlock> => (await n.node.chain.getBlock(num))!.block;
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return 'accepted';
-}
 
 test('a double-signed slot is reported, the longer branch wins, the loser pops its block and keeps its transaction', async () => {
   const a = await startDevNode();
@@ -80,9 +72,9 @@ test('a double-signed slot is reported, the longer branch wins, the loser pops i
   const made: Array<number | undefined> = [];
   for (let i = 0; i < 2; i++) made.push((await a.node.chain.produceSlot(a.node.chain.head.timestamp + 1))?.num);
   assert.equal(made, [5, 6]);
-  assert.is(await codeOf(b.node.chain.acceptBlock(await blockAt(a, 6))), 'unlinkable_block_exception');
+  assert.is(await refusalCode(b.node.chain.acceptBlock(await blockAt(a, 6))), 'unlinkable_block_exception');
   const forged = { ...(await blockAt(a, 5)), actionMroot: new Uint8Array(32).fill(7) };
-  assert.is(await codeOf(b.node.chain.acceptBlock(forged)), 'wrong_signing_key');
+  assert.is(await refusalCode(b.node.chain.acceptBlock(forged)), 'wrong_signing_key');
   assert.is(idOf(b), before);
   assert.is(await b.node.chain.acceptBlock(await blockAt(a, 5)), 'applied');
   assert.is(await b.node.chain.acceptBlock(await blockAt(a, 6)), 'applied');

@@ -10,10 +10,12 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
+import { KeyRecoveryPool } from '../../../dmcs/keys/key-recovery-pool.js';
 import {
   buildSigned,
   DEV_KEY,
   newAccountAction,
+  refusalCode,
   type SignOpts,
   startDevNode,
   tempDir,
@@ -32,14 +34,6 @@ test.after(async () => {
 const idOf = (n: DevNode) => bytesToHex(n.node.chain.head.id);
 const digestOf = (n: DevNode) => bytesToHex(n.node.chain.state.digest());
 const blockAt = async (n: DevNode, num: number): Promise<SignedBlock> => (await n.node.chain.getBlock(num))!.block;
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return 'accepted';
-}
 
 /** The attacker's node `a` (both hold eosio's key, one genesis) and the validator `b`, with alice created on both. */
 async function pair(): Promise<{ a: DevNode; b: DevNode }> {
@@ -66,7 +60,7 @@ async function refused(a: DevNode, b: DevNode, code: string): Promise<void> {
   const made = await a.node.produceBlock();
   const head = idOf(b);
   const digest = digestOf(b);
-  assert.is(await codeOf(b.node.chain.acceptBlock(await blockAt(a, made.num))), code);
+  assert.is(await refusalCode(b.node.chain.acceptBlock(await blockAt(a, made.num))), code);
   assert.is(idOf(b), head, 'the head did not move');
   assert.is(digestOf(b), digest, 'the state did not change');
   // the honest producer's next block (b's own) still applies on b
@@ -157,6 +151,37 @@ test('a transaction with a transaction extension is disallowed_transaction_exten
   const header = { transaction_extensions: [{ type: 1, data: '00' }] } as SignOpts['header'];
   await transact(a.client, [updateauth(pub)], { keys: [alice], ...(header ? { header } : {}) });
   await refused(a, b, 'disallowed_transaction_extensions_bad_block_exception');
+});
+
+test('keys recovered ahead on the pool change no verdict; a block whose header does not verify is not primed', async () => {
+  const { a, b } = await pair();
+  const pool = new KeyRecoveryPool(1);
+  try {
+    const chain = b.node.chain;
+    await transact(a.client, [updateauth(pub)], { keys: [alice] });
+    const honest = await blockAt(a, (await a.node.produceBlock()).num);
+    assert.is(
+      chain.primeBlock({ ...honest, actionMroot: new Uint8Array(32).fill(7) }, pool),
+      null,
+      'a forged header: no work for the pool',
+    );
+    const hits = chain.recovery.hits;
+    await chain.primeBlock(honest, pool);
+    assert.is(await chain.acceptBlock(honest), 'applied');
+    assert.is(chain.recovery.hits, hits + 1, "the transaction's key came from the pool");
+    assert.is(chain.primeBlock(honest, pool), null, 'a known block (flooded by another peer) is not primed again');
+
+    patch(a, 'auth');
+    await transact(a.client, [updateauth(DEV_KEY.toPublic().toString())], { keys: [DEV_KEY] });
+    const forged = await blockAt(a, (await a.node.produceBlock()).num);
+    await chain.primeBlock(forged, pool);
+    const head = idOf(b);
+    assert.is(await refusalCode(chain.acceptBlock(forged)), 'unsatisfied_authorization');
+    assert.is(idOf(b), head);
+    assert.is(chain.recovery.hits, hits + 2);
+  } finally {
+    await pool.close();
+  }
 });
 
 test('the honest transactions of a peer block apply, checked the same way', async () => {
