@@ -65,8 +65,19 @@ export function codeOf<C extends string>(codes: readonly C[] | Readonly<Record<C
   return known ? (value as C) : undefined;
 }
 
+/**
+ * A value from a peer as text, never by calling it: a scalar as `String` writes it, anything else
+ * by its type. `String()` of a peer's object runs its `toString` (a cloned `{ toString: 1 }` makes
+ * that throw).
+ */
+export function peerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined) return String(value);
+  return value === null ? 'null' : `(${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`})`;
+}
+
 /** A message from a peer, bounded and always a string. */
 export function peerMessage(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value);
+  const s = peerText(value);
   return s.length > MAX_ERROR_MESSAGE_CHARS ? `${s.slice(0, MAX_ERROR_MESSAGE_CHARS)}…` : s;
 }

@@ -7,7 +7,7 @@
  * {@link HostError.fromData}, so a caller sees the same class whatever thread failed.
  */
 import { BoundaryError, IsaErrorCode, type BoundaryErrorCode } from '../abi/boundary-errors.js';
-import { CodedError, codeOf, peerMessage } from '../lib/coded-error.js';
+import { CodedError, codeOf, peerMessage, peerText } from '../lib/coded-error.js';
 import { isStackOverflow } from '../lib/foreign-errors.js';
 
 /** Stable codes. Add new ones at the end; never rename. */
@@ -173,7 +173,7 @@ export class HostError extends CodedError<HostErrorCode> {
     const abort = abortFrom(d.abort);
     if (abort) ctx.abort = abort;
     if (code === undefined) {
-      const unknown = JSON.stringify(String(d.code).slice(0, 40));
+      const unknown = JSON.stringify(peerText(d.code).slice(0, 40));
       return new HostError('INTERNAL', `an error with the unknown code ${unknown}: ${peerMessage(d.message)}`, ctx);
     }
     return new HostError(code, peerMessage(d.message), ctx);

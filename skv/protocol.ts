@@ -10,7 +10,7 @@
  */
 import { Packr } from 'msgpackr';
 import { VAULT_ERROR_CODES, VaultError, type VaultErrorCode } from './error.js';
-import { codeOf, peerMessage } from '../lib/coded-error.js';
+import { codeOf, peerMessage, peerText } from '../lib/coded-error.js';
 import { ASSERTION_PURPOSES, type Approval } from './assertion.js';
 import { WEBAUTHN_PURPOSES, type WebAuthnPurpose } from './webauthn-challenge.js';
 import type { SigningGrant } from './signing-grant.js';
@@ -532,7 +532,7 @@ export function vaultErrorFrom(body: unknown): VaultError {
   const code = codeOf(VAULT_ERROR_CODES, b.code);
   const message = peerMessage(b.message ?? '');
   if (code === undefined) {
-    const unknown = JSON.stringify(String(b.code).slice(0, 40));
+    const unknown = JSON.stringify(peerText(b.code).slice(0, 40));
     return new VaultError('INTERNAL', `the vault answered with an unknown error code ${unknown}: ${message}`);
   }
   const retry = b.retryAfterMs;

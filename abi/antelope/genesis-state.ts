@@ -56,6 +56,30 @@ export const DEFAULT_CHAIN_CONFIG: Readonly<ChainConfigV0> = Object.freeze({
 const U16_FIELDS = new Set<keyof ChainConfigV0>(['max_inline_action_depth', 'max_authority_depth']);
 const CONFIG_FIELDS = Object.keys(DEFAULT_CHAIN_CONFIG) as Array<keyof ChainConfigV0>;
 
+/**
+ * A genesis file's `initial_configuration` over Leap's defaults: each field given must be a whole
+ * number its width holds (it is packed into the chain id), other keys are ignored as Leap's reader
+ * ignores them.
+ */
+function chainConfigOf(given: unknown): ChainConfigV0 {
+  const config = { ...DEFAULT_CHAIN_CONFIG };
+  if (given === undefined) return config;
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    throw new AntelopeError('INVALID_VALUE', `genesis: initial_configuration must be an object, got ${describe(given)}`);
+  for (const f of CONFIG_FIELDS) {
+    if (!Object.hasOwn(given, f)) continue;
+    const v = (given as Record<string, unknown>)[f];
+    const max = f === 'max_block_net_usage' ? Number.MAX_SAFE_INTEGER : U16_FIELDS.has(f) ? 0xffff : 0xffffffff;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+      throw new AntelopeError(
+        'INVALID_VALUE',
+        `genesis: initial_configuration.${f} must be a whole number from 0 to ${max}, got ${describe(v)}`,
+      );
+    config[f] = v;
+  }
+  return config;
+}
+
 /** genesis.json as Leap reads it. */
 export interface GenesisStateJSON {
   initial_timestamp: string;
@@ -84,9 +108,16 @@ export class GenesisState {
   /** Missing configuration fields take Leap's defaults, as Leap's JSON reader of a default-constructed genesis does. */
   static from(json: GenesisStateJSON | GenesisState): GenesisState {
     if (json instanceof GenesisState) return json;
-    if (!json || typeof json !== 'object') throw new AntelopeError('INVALID_VALUE', `genesis: expected an object, got ${describe(json)}`);
-    const config = { ...DEFAULT_CHAIN_CONFIG, ...(json.initial_configuration ?? {}) };
-    return new GenesisState(TimePoint.from(json.initial_timestamp), PublicKey.from(json.initial_key), config);
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+      throw new AntelopeError('INVALID_VALUE', `genesis: expected an object, got ${describe(json)}`);
+    for (const f of ['initial_timestamp', 'initial_key'] as const) {
+      if (typeof json[f] !== 'string') throw new AntelopeError('INVALID_VALUE', `genesis: ${f} must be text, got ${describe(json[f])}`);
+    }
+    return new GenesisState(
+      TimePoint.from(json.initial_timestamp),
+      PublicKey.from(json.initial_key),
+      chainConfigOf(json.initial_configuration),
+    );
   }
 
   encode(w: BinaryWriter): void {

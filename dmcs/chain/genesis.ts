@@ -53,16 +53,29 @@ export interface GenesisSetup {
   chainIdHex: string;
 }
 
+/**
+ * A genesis from elsewhere (a file to join, the node a replica follows) as this node keeps it:
+ * `initial_timestamp` and `initial_key` as text, the configuration's fields as whole numbers of
+ * their widths (GenesisState.from), and nothing else of the sender's (an unknown key is not written
+ * to `<data>/genesis.json`). Throws what GenesisState.from throws.
+ */
+export function parseGenesis(value: unknown): Genesis {
+  const g = value as Genesis;
+  const state = GenesisState.from(g);
+  return {
+    initial_timestamp: g.initial_timestamp,
+    initial_key: g.initial_key,
+    ...(g.initial_configuration !== undefined ? { initial_configuration: { ...state.initialConfiguration } } : {}),
+  };
+}
+
 /** Reads a genesis.json (a chain to join): it must parse and give a chain id. */
 export function readGenesisFile(path: string): Genesis {
-  let genesis: Genesis;
   try {
-    genesis = JSON.parse(readFileSync(path, 'utf8')) as Genesis;
-    chainIdOf(genesis);
+    return parseGenesis(JSON.parse(readFileSync(path, 'utf8')));
   } catch (e) {
     throw new Error(`${path}: not a genesis.json (${(e as Error).message})`);
   }
-  return genesis;
 }
 
 /**

@@ -2,7 +2,8 @@
 // every domain's class extends it and keeps its name, so instanceof and printed names stay.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CodedError, codeOf, isCodedError, peerMessage, MAX_ERROR_MESSAGE_CHARS } from '../../lib/coded-error.js';
+import { CodedError, codeOf, isCodedError, peerMessage, peerText, MAX_ERROR_MESSAGE_CHARS } from '../../lib/coded-error.js';
+import { vaultErrorFrom } from '../../skv/protocol.js';
 import { FileLockTimeoutError } from '../../lib/file-lock.js';
 import { AntelopeError } from '../../abi/antelope/index.js';
 import { BoundaryError, IsaErrorCode } from '../../abi/boundary-errors.js';
@@ -52,6 +53,21 @@ test('codeOf accepts only a code of the table: no prototype names, no other type
   }
   assert.is(peerMessage('x'.repeat(MAX_ERROR_MESSAGE_CHARS + 10)).length, MAX_ERROR_MESSAGE_CHARS + 1);
   assert.is(peerMessage(42), '42');
+});
+
+test("a peer's value as text never calls it: an object whose toString is not a function, as a structured clone can carry", () => {
+  const hostile = structuredClone({ toString: 1, valueOf: 1 });
+  assert.throws(() => String(hostile), TypeError);
+  assert.is(peerMessage(hostile), '(a value of type object)');
+  assert.is(peerText([1]), '(an array)');
+  assert.is(peerText(null), 'null');
+  assert.is(peerText(undefined), 'undefined');
+  assert.is(peerText(7n), '7');
+  assert.is(peerText(false), 'false');
+  // the receivers that name an unknown code with it
+  assert.is(HostError.fromData({ code: hostile, message: hostile } as never).code, 'INTERNAL');
+  assert.match(HostError.fromData({ code: hostile, message: 'm' } as never).message, 'unknown code "(a value of type object)"');
+  assert.is(vaultErrorFrom({ code: hostile, message: hostile }).code, 'INTERNAL');
 });
 
 test('every domain error is a CodedError with its own class name and a code', () => {
