@@ -3,13 +3,14 @@
  * closed set (programs and tests branch on it, never on the message), a message for people, and an
  * optional `cause`. Each domain (the vault, the node, the runtime, …) subclasses it once with a
  * const table of its codes; tables elsewhere map those codes to other domains' codes (for example
- * the ISA `error-code` an app hears). Imports nothing of ours.
+ * the ISA `error-code` an app hears). Imports only lib/scalar-text.ts.
  *
  * Crossing a worker or process boundary, an error travels as {@link CodedErrorData} (plain strings:
  * structured-clone and JSON safe) and the receiver rebuilds its own domain's class from the code,
  * after checking the code is one of that domain's ({@link codeOf}): a peer is not trusted to name
  * the class.
  */
+import { scalarText } from './scalar-text.js';
 
 /** The plain form of a coded error: what `JSON.stringify` and `postMessage` carry. */
 export interface CodedErrorData {
@@ -71,9 +72,10 @@ export function codeOf<C extends string>(codes: readonly C[] | Readonly<Record<C
  * that throw).
  */
 export function peerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined) return String(value);
-  return value === null ? 'null' : `(${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`})`;
+  const text = scalarText(value);
+  if (text !== undefined) return text;
+  if (value === undefined || value === null) return String(value);
+  return `(${Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`})`;
 }
 
 /** A message from a peer, bounded and always a string. */
