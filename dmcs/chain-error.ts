@@ -102,6 +102,7 @@ export const CHAIN_EXCEPTIONS = {
   sig_variable_size_limit_exception: [3100011, 'Variable length component of signature too large'],
   fork_database_exception: [3020000, 'Fork database exception'],
   disallowed_transaction_extensions_bad_block_exception: [3040017, 'Transaction includes disallowed extensions (invalid block)'],
+  block_net_usage_exceeded: [3080003, 'Transaction network usage is too much for the remaining allowable usage of the current block'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;

@@ -19,6 +19,7 @@ import { chainIdOf, loadGenesis, readGenesisFile, saveReplicaGenesis, type Genes
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
 import { bytesToHex, hexToBytes, type PrivateKey } from '../abi/antelope/index.js';
 import { ChainApi } from './api/chain-api.js';
+import { pushWhenRoom } from './api/chain-read-write.js';
 import { ChainHttpServer } from './api/http-server.js';
 import { parseHostPort, type HttpEndpoint } from './endpoint.js';
 import { ReplayGate } from './api/replay-gate.js';
@@ -26,6 +27,7 @@ import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-
 import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx, SignedBlock } from './block.js';
 import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
+import { PRIME_AHEAD_KEYS } from './keys/primed-recovery.js';
 import { ChainError } from './chain-error.js';
 import { CodedError } from '../lib/coded-error.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
@@ -47,6 +49,15 @@ export { RELAY_TIMEOUT_MS } from './api/producer-client.js';
 
 /** Blocks a replica reads ahead of its head, their keys recovered on the pool meanwhile (a followed log catching up). */
 export const FOLLOW_READ_AHEAD = 32;
+
+/** Queued peer blocks waiting for room to be primed, at most (the fork database's bound; more than any honest window). */
+const MAX_BLOCKS_TO_PRIME = 4096;
+
+/** A peer's block waiting in the relay's queue: decoded, and the recovery of its keys once started. */
+interface QueuedBlock {
+  readonly block: SignedBlock;
+  primed: Promise<void> | null;
+}
 /** How long a new replica waits for the first block from the node it follows. */
 export const FIRST_BLOCK_TIMEOUT_MS = 15_000;
 
@@ -190,8 +201,10 @@ export class EmbeddedNode {
   private timer: NodeJS.Timeout | null = null;
   private producing: Promise<unknown> = Promise.resolve();
   private following: Promise<unknown> = Promise.resolve();
-  /** Peer blocks in the relay's queue, decoded with their keys' recovery under way (`primeQueued`), by their bytes. */
-  private readonly queuedBlocks = new WeakMap<Uint8Array, { block: SignedBlock; primed: Promise<void> | null }>();
+  /** Peer blocks in the relay's queue, decoded, with their keys' recovery once started (`queueBlock`), by their bytes. */
+  private readonly queuedBlocks = new WeakMap<Uint8Array, QueuedBlock>();
+  /** Queued peer blocks whose keys are not being recovered yet, oldest first (`primeAhead`). */
+  private readonly toPrime: QueuedBlock[] = [];
   private closed = false;
   /** Block exchange with peers (`p2pListen` / `peers`). */
   private relay: BlockRelay | null = null;
@@ -262,6 +275,11 @@ export class EmbeddedNode {
     } else if (this.opts.autoProduce ?? true) this.autoProducing = true;
   }
 
+  /** Whether this node seals its blocks by itself (its timer, or its slots with peers): a push that meets a full block can wait for the next. */
+  private get sealsBlocks(): boolean {
+    return !this.opts.follow && this.opts.slotClock !== 'manual' && (this.opts.autoProduce ?? true);
+  }
+
   private get p2p(): boolean {
     return this.opts.p2pListen !== undefined || (this.opts.peers?.length ?? 0) > 0;
   }
@@ -276,13 +294,18 @@ export class EmbeddedNode {
         chainId: chain.chainId,
         headNum: () => chain.head.num,
         libNum: () => chain.lastIrreversibleBlockNum,
-        blockQueued: (bytes) => this.primeQueued(bytes),
+        blockQueued: (bytes) => this.queueBlock(bytes),
         acceptBlock: (bytes) => {
           const queued = this.queuedBlocks.get(bytes);
           return this.serial(async () => {
-            // its keys were being recovered on the pool since it arrived (blockQueued)
+            this.primeAhead();
+            // its keys are being recovered on the pool since it arrived, or since there was room
             if (queued?.primed) await queued.primed;
-            return chain.acceptBlock(queued?.block ?? decodeBlock(bytes));
+            try {
+              return await chain.acceptBlock(queued?.block ?? decodeBlock(bytes));
+            } finally {
+              this.primeAhead(); // its keys were used: room for the blocks after it
+            }
           });
         },
         blocksFrom: (from, max) =>
@@ -321,18 +344,37 @@ export class EmbeddedNode {
   }
 
   /**
-   * A peer's block waiting in the relay's queue: decoded once, and its keys recovered on the pool
-   * meanwhile (`Chain.primeBlock`: only a block whose header verifies), for `acceptBlock`.
+   * A peer's block waiting in the relay's queue: decoded once, for `acceptBlock`, and its keys
+   * recovered on the pool meanwhile (`primeAhead`).
    */
-  private primeQueued(bytes: Uint8Array): void {
+  private queueBlock(bytes: Uint8Array): void {
     let block: SignedBlock;
     try {
       block = decodeBlock(bytes);
     } catch {
       return; // refused with its error when its turn comes
     }
-    const primed = this.pool ? this.chain.primeBlock(block, this.pool) : null;
-    this.queuedBlocks.set(bytes, { block, primed });
+    const queued: QueuedBlock = { block, primed: null };
+    this.queuedBlocks.set(bytes, queued);
+    if (!this.pool) return;
+    // a peer dropped with blocks queued leaves them here: the oldest go unprimed past the bound
+    if (this.toPrime.length >= MAX_BLOCKS_TO_PRIME) this.toPrime.shift();
+    this.toPrime.push(queued);
+    this.primeAhead();
+  }
+
+  /**
+   * Starts recovering the keys of queued peer blocks on the pool, oldest first, while fewer than
+   * `PRIME_AHEAD_KEYS` are outstanding (`Chain.primeBlock`: only a block whose header verifies).
+   * A block whose turn comes before there was room has its keys recovered as it applies.
+   */
+  private primeAhead(): void {
+    const pool = this.pool;
+    if (!pool) return;
+    while (this.toPrime.length > 0 && this.chain.recovery.outstanding < PRIME_AHEAD_KEYS) {
+      const q = this.toPrime.shift()!;
+      q.primed = this.chain.primeBlock(q.block, pool);
+    }
   }
 
   /** `slotClock: 'manual'`: blocks are produced only when the test clock drives a slot. */
@@ -527,6 +569,7 @@ export class EmbeddedNode {
     const { follow } = this.opts;
     return new ChainApi(this.chain, {
       pool: this.pool,
+      sealsBlocks: this.sealsBlocks,
       relay: follow ? (endpoint, body) => relay(follow, endpoint, body) : null,
       beforeInfo: () => this.freshen(),
       blockLogInfo: () => ({
@@ -592,7 +635,14 @@ export class EmbeddedNode {
     const failed: Array<{ error: string; trx: unknown }> = [];
     for (const packed of carried) {
       try {
-        chain.pushTransaction(packed);
+        try {
+          chain.pushTransaction(packed);
+        } catch (e) {
+          // more than one block holds (two blocks' worth, one sealed but not logged): seal and go on
+          if (!(e instanceof ChainError && e.code === 'block_net_usage_exceeded') || this.p2p || chain.pendingCount === 0) throw e;
+          await chain.produceBlock();
+          chain.pushTransaction(packed);
+        }
         reapplied++;
       } catch (e) {
         if (e instanceof ChainError && e.code === 'tx_duplicate') alreadyInBlock++;
@@ -638,16 +688,23 @@ export class EmbeddedNode {
    */
   private async followLoop(): Promise<void> {
     const log = this.source.log;
-    const ahead: Array<{ index: number; bytes: Uint8Array; primed: Promise<void> | null }> = [];
+    const ahead: Array<{ index: number; bytes: Uint8Array; primed: Promise<void> | null; tried: boolean }> = [];
     while (!this.closed) {
       const next = this.chain.head.num; // hypercore index of the next chain block
       while (ahead.length > 0 && ahead[0]!.index !== next) ahead.shift();
       for (let i = next + ahead.length; i < log.length && ahead.length < FOLLOW_READ_AHEAD; i++) {
         const bytes = await log.get(i);
         if (!bytes || this.closed) break;
-        ahead.push({ index: i, bytes, primed: this.primeFollowed(bytes) });
+        ahead.push({ index: i, bytes, primed: null, tried: false });
       }
       if (this.closed) return;
+      // in order, while there is room (a block primes only after the one it builds on)
+      for (const a of ahead) {
+        if (a.tried) continue;
+        if (this.chain.recovery.outstanding >= PRIME_AHEAD_KEYS) break;
+        a.tried = true;
+        a.primed = this.primeFollowed(a.bytes);
+      }
       const first = ahead.shift();
       if (first) {
         if (first.primed) await first.primed;
@@ -775,7 +832,9 @@ export class EmbeddedNode {
   /** `pushPacked` with the keys recovered on the worker pool (inline when there is none). */
   async pushPackedAsync(packed: PackedTrx): Promise<PushResult> {
     this.live();
-    const r = this.pool ? await this.chain.pushTransactionAsync(packed, this.pool) : this.chain.pushTransaction(packed);
+    const pool = this.pool;
+    const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool) : this.chain.pushTransaction(packed));
+    const r = this.sealsBlocks ? await pushWhenRoom(this.chain, attempt) : await attempt();
     await r.accepted;
     return r;
   }

@@ -21,11 +21,35 @@ export interface ChainReadWriteOptions {
   pool?: KeyRecoveryPool | null;
   /** On a replica: relay pushes to the producer, as Leap API nodes relay transactions to producers. */
   relay?: PushRelay | null;
+  /**
+   * The node seals its blocks by itself (a timer or its slots): a push refused because the pending
+   * block is full waits for the next block and is tried again (`BLOCK_FULL_ATTEMPTS`), as Leap's
+   * producer keeps it for its next block. Otherwise the refusal is the answer.
+   */
+  sealsBlocks?: boolean;
+}
+
+/** Tries of a push that meets full blocks, each after the pending block was sealed (or `BLOCK_FULL_WAIT_MS`). */
+export const BLOCK_FULL_ATTEMPTS = 4;
+/** Most time a push refused by a full block waits for the next block before it is tried again. */
+export const BLOCK_FULL_WAIT_MS = 2_000;
+
+/** Runs `attempt` until it is not refused by a full block, waiting for `chain` to seal one in between. */
+export async function pushWhenRoom(chain: Chain, attempt: () => PushResult | Promise<PushResult>): Promise<PushResult> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof ChainError && e.code === 'block_net_usage_exceeded') || tries >= BLOCK_FULL_ATTEMPTS) throw e;
+      await chain.blockSealed(BLOCK_FULL_WAIT_MS);
+    }
+  }
 }
 
 export class ChainReadWrite {
   private readonly pool: KeyRecoveryPool | null;
   private readonly relay: PushRelay | null;
+  private readonly sealsBlocks: boolean;
 
   constructor(
     private readonly chain: Chain,
@@ -34,6 +58,7 @@ export class ChainReadWrite {
   ) {
     this.pool = opts.pool ?? null;
     this.relay = opts.relay ?? null;
+    this.sealsBlocks = opts.sealsBlocks ?? false;
   }
 
   /** push_transaction answers Leap's nested traces (notifications and inline actions under `inline_traces`). */
@@ -92,7 +117,10 @@ export class ChainReadWrite {
     // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
     const json = (r: PushResult) => this.json.pushResponse(r, nested);
     const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => json(r)) : json(r));
-    if (this.pool) return this.chain.pushTransactionAsync(packed, this.pool).then(reply);
+    const pool = this.pool;
+    const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool) : this.chain.pushTransaction(packed));
+    if (this.sealsBlocks) return pushWhenRoom(this.chain, attempt).then(reply);
+    if (pool) return this.chain.pushTransactionAsync(packed, pool).then(reply);
     return reply(this.chain.pushTransaction(packed));
   }
 }

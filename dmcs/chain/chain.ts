@@ -97,6 +97,8 @@ interface PendingBlock {
   actionDigests: Uint8Array[];
   /** Ids (hex) of the transactions in `receipts`, in order. */
   ids: string[];
+  /** The receipts' net usage words, summed (the block's net usage, bounded by the chain's `max_block_net_usage`). */
+  netWords: number;
 }
 
 /** The second of a head block's time: ids expiring at or before it are expired once it is the head. */
@@ -241,6 +243,8 @@ export class Chain {
   readonly chainIdHex: string;
   /** Key recovery, with what `primeBlock` recovered ahead on the worker pool. */
   readonly recovery: PrimedRecovery;
+  /** Who waits for the pending block to be sealed (`blockSealed`): pushes refused by a full block. */
+  private sealedWaiters: Array<() => void> = [];
   /** Header states of blocks `primeBlock` verified and that may not be in the fork database yet (a window still arriving), by id; bounded. */
   private readonly primedHeaders = new Map<string, BlockHeaderState>();
   /** Whose blocks the log holds (`ChainOptions.logSource`): how `replay` applies them. */
@@ -746,12 +750,14 @@ export class Chain {
     const ids: string[] = [];
     const expirations: Array<[string, number]> = [];
     const blockTimeMs = slotToMs(block.timestamp);
+    let blockWords = 0;
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
-        if (source === 'peer') this.validateBlockTransaction(num, r, d, blockTimeMs);
+        if (source === 'peer') this.validateBlockTransaction(num, r, d, blockTimeMs, blockWords);
+        blockWords += r.netUsageWords;
         let trace: TransactionTrace;
         try {
           trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs);
@@ -783,12 +789,19 @@ export class Chain {
   /**
    * A transaction of a peer's block `num`, before it runs: its receipt must say executed (deferred
    * transactions are disabled, so nothing else is valid) and carry the net usage this node
-   * computes; then the checks of a push at the block's time (expiration, TaPoS, duplicates, shape)
-   * and its signatures against the authorities it declares. A producer's signature covers only
+   * computes, within the chain's net limits with the `blockWords` before it; then the checks of a
+   * push at the block's time (expiration, TaPoS, duplicates, shape) and its signatures against the
+   * authorities it declares. A producer's signature covers only
    * what the producer chose to include: without these, a producer could spend any account's
    * tokens or replay a user's transaction, and every validating node would follow.
    */
-  private validateBlockTransaction(num: number, r: TransactionReceipt, d: DecodedTransaction, blockTimeMs: number): void {
+  private validateBlockTransaction(
+    num: number,
+    r: TransactionReceipt,
+    d: DecodedTransaction,
+    blockTimeMs: number,
+    blockWords: number,
+  ): void {
     if (r.status !== 0) {
       throw new ChainError(
         'block_validate_exception',
@@ -803,6 +816,7 @@ export class Chain {
       );
     }
     try {
+      this.checkNetUsage(net, blockWords);
       this.validateInput(d, blockTimeMs, 'validating');
       this.auth.check(d.actions, this.recoverKeys(d), [], false);
     } catch (e) {
@@ -1093,7 +1107,7 @@ export class Chain {
     if (!this.pending || this.pending.receipts.length === 0) {
       const slot =
         this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0 };
     }
     return this.pending;
   }
@@ -1224,6 +1238,42 @@ export class Chain {
     return keys;
   }
 
+  /**
+   * Resolves once the pending block is sealed (`produceBlock`), or after `timeoutMs`: a push
+   * refused by a full block (`block_net_usage_exceeded`) waits for the next one, as Leap's producer
+   * keeps such a transaction for its next block.
+   */
+  blockSealed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.sealedWaiters.push(done);
+    });
+  }
+
+  /**
+   * Leap's objective net limits, from the chain's configuration: a transaction of `netWords` words
+   * (`max_transaction_net_usage`), and the block it would join, holding `blockWords` already
+   * (`max_block_net_usage`). A producer refuses a push into a full block (it goes into a later
+   * one); a validator refuses a peer's block over the limit.
+   */
+  private checkNetUsage(netWords: number, blockWords: number): void {
+    const cfg = this.genesisState.initialConfiguration;
+    if (netWords * 8 > cfg.max_transaction_net_usage)
+      throw new ChainError(
+        'tx_net_usage_exceeded',
+        `transaction net usage is too high: ${netWords * 8} > ${cfg.max_transaction_net_usage}`,
+      );
+    if ((blockWords + netWords) * 8 > cfg.max_block_net_usage)
+      throw new ChainError(
+        'block_net_usage_exceeded',
+        `not enough space left in block: ${(blockWords + netWords) * 8} > ${cfg.max_block_net_usage}`,
+      );
+  }
+
   private netUsageWords(p: PackedTrx): number {
     let sigBytes = 0;
     for (const s of p.signatures) sigBytes += 1 + s.data.length; // key type ‖ payload (WebAuthn ones are longer)
@@ -1275,17 +1325,20 @@ export class Chain {
   private applyInput(d: DecodedTransaction, keys: Set<string>): PushResult {
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
+    const netWords = this.netUsageWords(d.packed);
+    this.checkNetUsage(netWords, pending.netWords);
     this.auth.check(d.actions, keys, [], false);
     if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
     const receipt: TransactionReceipt = {
       status: 0,
       cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
-      netUsageWords: this.netUsageWords(d.packed),
+      netUsageWords: netWords,
       trx: d.packed,
     };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
+    pending.netWords += netWords;
     pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.add(d.idHex, d.trx.expiration.seconds);
@@ -1374,7 +1427,7 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [] };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0 };
     }
     const p = this.pendingBlock();
     this.pending = null;
@@ -1393,6 +1446,11 @@ export class Chain {
     }
     const { block, id, state } = sealed;
     this.pushReversible(mark, { num: p.num, id, timestamp: p.timestamp, block, state }, p.ids);
+    if (this.sealedWaiters.length > 0) {
+      const waiters = this.sealedWaiters;
+      this.sealedWaiters = [];
+      for (const w of waiters) w();
+    }
     this.transactionStatus.included(p.num, id, slotToMs(p.timestamp));
     this.unflushed.set(p.num, block);
     // taken now, before any later transaction runs, so it is exactly the state after this block

@@ -4,15 +4,27 @@
  * it executes the blocks before, and the block's checks then find each key here instead of
  * recovering it on the chain's thread. Only what the pool recovered is primed, keyed by the whole
  * signature and digest, and each entry is used once; a signature the pool could not recover is not
- * primed, so the inline recovery names its error. The memo is bounded (`MAX_PRIMED_KEYS`, oldest
- * dropped first): primed keys of blocks that never apply cost memory only until then.
+ * primed, so the inline recovery names its error. Callers prime while fewer than
+ * `PRIME_AHEAD_KEYS` are outstanding; keys of blocks that never apply are dropped after
+ * `PRIMED_KEY_TTL_MS`, and the memo never holds more than `MAX_PRIMED_KEYS`.
  */
 import { bytesToHex, type Signature } from '../../abi/antelope/index.js';
 import type { KeyRecovery } from './key-recovery.js';
 import type { KeyRecoveryPool } from './key-recovery-pool.js';
 
-/** Keys kept primed at most: four catch-up windows of 256 blocks of 64 signatures, far more than one window's blocks of a real chain carry. */
+/**
+ * Keys kept primed at most, the oldest dropped first: a safety bound. Callers prime only while
+ * fewer than `PRIME_AHEAD_KEYS` are outstanding, so keys are used before this drops any.
+ */
 export const MAX_PRIMED_KEYS = 65_536;
+/**
+ * How far ahead blocks are primed, in signatures outstanding (primed and not used, or still being
+ * recovered): 32 blocks of 500 transfers, the look-ahead that keeps the pool busy while the chain's
+ * thread applies, and what bounds the pool's queue during a long catch-up.
+ */
+export const PRIME_AHEAD_KEYS = 16_384;
+/** A primed key not used within this long belongs to a block that did not apply: dropped. */
+export const PRIMED_KEY_TTL_MS = 60_000;
 
 /** A signature to recover over its digest. */
 export interface SignedDigest {
@@ -25,7 +37,10 @@ function memoKey(sig: Signature, digest: Uint8Array): string {
 }
 
 export class PrimedRecovery implements KeyRecovery {
-  private readonly primed = new Map<string, string>();
+  /** Recovered keys by signature and digest, with when each was recovered (oldest first). */
+  private readonly primed = new Map<string, { keyId: string; at: number }>();
+  /** Signatures handed to the pool by `prime` and not answered yet. */
+  private inFlight = 0;
   /** Recoveries answered from the memo (tests and measurements). */
   hits = 0;
 
@@ -39,6 +54,20 @@ export class PrimedRecovery implements KeyRecovery {
     return this.primed.size;
   }
 
+  /**
+   * Keys primed and not used yet, plus those still being recovered: what priming more would add
+   * to. Keys primed more than `PRIMED_KEY_TTL_MS` ago are dropped first (their block never applied:
+   * its peer was dropped, its branch lost), so they do not hold the budget forever.
+   */
+  get outstanding(): number {
+    const now = performance.now();
+    for (const [key, v] of this.primed) {
+      if (now - v.at <= PRIMED_KEY_TTL_MS) break;
+      this.primed.delete(key);
+    }
+    return this.primed.size + this.inFlight;
+  }
+
   recover(sig: Signature, digest: Uint8Array): string {
     if (this.primed.size > 0) {
       const key = memoKey(sig, digest);
@@ -46,7 +75,7 @@ export class PrimedRecovery implements KeyRecovery {
       if (hit !== undefined) {
         this.primed.delete(key);
         this.hits++;
-        return hit;
+        return hit.keyId;
       }
     }
     return this.inner.recover(sig, digest);
@@ -54,15 +83,19 @@ export class PrimedRecovery implements KeyRecovery {
 
   /** Recovers `items` on `pool` and keeps the keys for `recover`; settles when all are done (failures are left out). */
   async prime(items: readonly SignedDigest[], pool: KeyRecoveryPool): Promise<void> {
+    this.inFlight += items.length;
     await Promise.all(
       items.map(({ sig, digest }) =>
-        pool.recover(sig, digest).then(
-          (keyId) => {
-            if (this.primed.size >= MAX_PRIMED_KEYS) this.primed.delete(this.primed.keys().next().value!);
-            this.primed.set(memoKey(sig, digest), keyId);
-          },
-          () => {},
-        ),
+        pool
+          .recover(sig, digest)
+          .then(
+            (keyId) => {
+              if (this.primed.size >= MAX_PRIMED_KEYS) this.primed.delete(this.primed.keys().next().value!);
+              this.primed.set(memoKey(sig, digest), { keyId, at: performance.now() });
+            },
+            () => {},
+          )
+          .finally(() => this.inFlight--),
       ),
     );
   }

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { KeyType, PrivateKey, Signature, keyIdOf } from '../../abi/antelope/index.js';
 import { defaultKeyRecovery, type KeyRecovery } from '../../dmcs/keys/key-recovery.js';
 import { KeyRecoveryPool } from '../../dmcs/keys/key-recovery-pool.js';
-import { MAX_PRIMED_KEYS, PrimedRecovery } from '../../dmcs/keys/primed-recovery.js';
+import { MAX_PRIMED_KEYS, PRIME_AHEAD_KEYS, PRIMED_KEY_TTL_MS, PrimedRecovery } from '../../dmcs/keys/primed-recovery.js';
 
 const digestOf = (i: number) => Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j) & 0xff);
 
@@ -85,6 +85,30 @@ test(`the memo keeps at most MAX_PRIMED_KEYS (${MAX_PRIMED_KEYS}), the oldest dr
   assert.is(r.hits, 1);
   r.recover(sig, digest(0)); // dropped: recovered inline (a real key id, not the fake's)
   assert.is(r.hits, 1);
+});
+
+test(`outstanding counts keys in flight and primed; keys unused for PRIMED_KEY_TTL_MS (${PRIMED_KEY_TTL_MS}) are dropped`, async () => {
+  let answer: (() => void) | null = null;
+  const slow = {
+    recover: (_s: Signature, d: Uint8Array) => new Promise<string>((r) => (answer = () => r(`k${d[0]}`))),
+  } as unknown as KeyRecoveryPool;
+  const r = new PrimedRecovery(counting());
+  const sig = PrivateKey.generate().sign(digestOf(0));
+  const done = r.prime([{ sig, digest: digestOf(3) }], slow);
+  assert.is(r.outstanding, 1, 'in flight');
+  assert.is(r.size, 0);
+  answer!();
+  await done;
+  assert.is(r.outstanding, 1, 'primed, not used');
+  const realNow = performance.now.bind(performance);
+  const later = realNow() + PRIMED_KEY_TTL_MS + 1;
+  Object.defineProperty(performance, 'now', { value: () => later, configurable: true, writable: true });
+  try {
+    assert.is(r.outstanding, 0, 'dropped: its block never applied');
+  } finally {
+    Object.defineProperty(performance, 'now', { value: realNow, configurable: true, writable: true });
+  }
+  assert.is(PRIME_AHEAD_KEYS < MAX_PRIMED_KEYS, true, 'the look-ahead stays under the memo bound');
 });
 
 test.run();
