@@ -9,8 +9,22 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex, PublicKey } from '../../../abi/antelope/index.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
+import { ACCEPTED_JOURNAL_FILE, AcceptedJournal } from '../../../dmcs/block/accepted-journal.js';
+import { packedTrxFromJson } from '../../../dmcs/packed-transaction.js';
+import { startNode } from '../../../dmcs/index.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
-import { DEV_KEY, errorName, newAccountAction, refusalCode, startDevNode, tempDir, testKey, transact, type DevNode } from '../helpers.js';
+import {
+  buildSigned,
+  DEV_KEY,
+  errorName,
+  newAccountAction,
+  refusalCode,
+  startDevNode,
+  tempDir,
+  testKey,
+  transact,
+  type DevNode,
+} from '../helpers.js';
 
 const BLOCK_BYTES = 4096;
 const TRX_BYTES = 2048;
@@ -94,6 +108,37 @@ test('on a node that seals its own blocks, pushes that meet a full block wait fo
   }
   assert.is(landed, n, 'every push is in a block');
   assert.ok(a.node.chain.head.num - head0 >= 2, 'they took more than one block');
+});
+
+test("acknowledged transactions the journal carries past one block's limit all land on restart, in blocks within it", async () => {
+  const a = await smallChain();
+  const n = 45;
+  const packed = [];
+  for (let i = 0; i < n; i++)
+    packed.push(packedTrxFromJson(JSON.parse(JSON.stringify((await buildSigned(a.client, [newAccountAction(account(i), pub)])).packed))));
+  const head0 = a.node.chain.head.num;
+  await a.node.close();
+  // what a node that crashed with them acknowledged would hold (more than one block can: a block
+  // sealed and not logged, and the pending one)
+  const { journal } = await AcceptedJournal.open(join(a.dir, ACCEPTED_JOURNAL_FILE), { durable: head0 });
+  await Promise.all(packed.map((p) => journal.append(head0 + 1, p)));
+  await journal.close();
+  const notes: string[] = [];
+  const again = await startNode({ dev: true, dataDir: a.dir, autoProduce: false, onError: (e) => notes.push(e.message) });
+  try {
+    assert.equal(again.recovered, { carried: n, reapplied: n, alreadyInBlock: 0, failed: 0 }, notes.join(' | '));
+    for (let i = 0; i < n; i++) assert.ok(again.chain.state.getAccount(account(i)), account(i));
+    let landed = 0;
+    for (let num = head0 + 1; num <= again.chain.head.num; num++) {
+      const b = (await again.chain.getBlock(num))!.block;
+      assert.ok(b.transactions.reduce((w, r) => w + r.netUsageWords, 0) * 8 <= BLOCK_BYTES, `block ${num} within the limit`);
+      landed += b.transactions.length;
+    }
+    assert.is(landed, n);
+    assert.ok(again.chain.head.num - head0 >= 2, 'more than one block');
+  } finally {
+    await again.close();
+  }
 });
 
 test("a peer's block past max_block_net_usage is refused whole", async () => {
