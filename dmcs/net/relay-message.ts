@@ -79,25 +79,102 @@ function decodeBody(type: number, p: Uint8Array): RelayMessage {
   }
 }
 
-/** Splits a byte stream into messages; `push` returns the complete ones, keeps the rest. */
+/** Chunks smaller than this are copied into a staging buffer of this size rather than kept as they come. */
+const STAGE_BYTES = 64 * 1024;
+
+/**
+ * Splits a byte stream into messages; `push` returns the complete ones, keeps the rest. However the
+ * peer cuts the stream, each byte is copied a bounded number of times and memory follows the bytes
+ * waiting: large chunks are kept as they come, small ones are copied into a staging buffer (a peer
+ * sending a byte at a time makes neither millions of chunk objects nor keeps the socket's read
+ * buffers alive), and a frame is copied out once, when it is whole. (Joining each chunk to all that
+ * waited before it copied a 4 MiB frame sent a byte at a time about 8 TB over.)
+ */
 export class MessageReader {
-  private buf = new Uint8Array(0);
+  /** Large chunks and filled staging buffers, oldest first, from index `first` on (all older than the staged bytes). */
+  private chunks: Uint8Array[] = [];
+  private first = 0;
+  /** Bytes waiting: in `chunks` from `first` on, and staged. */
+  private buffered = 0;
+  /** Small chunks' bytes, live from `stageStart` to `staged`; reused once read to its end. */
+  private stage: Uint8Array | null = null;
+  private stageStart = 0;
+  private staged = 0;
+  /** The length field of the frame being received (null until its 4 bytes are in). */
+  private frameLength: number | null = null;
 
   push(chunk: Uint8Array): RelayMessage[] {
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf, 0);
-    joined.set(chunk, this.buf.length);
+    this.append(chunk);
     const out: RelayMessage[] = [];
-    let at = 0;
-    while (joined.length - at >= 4) {
-      const len = new DataView(joined.buffer, joined.byteOffset + at, 4).getUint32(0, true);
-      if (len < 1 || len > MAX_FRAME_BYTES) throw new RelayProtocolError(`frame of ${len} bytes (1..${MAX_FRAME_BYTES})`);
-      if (joined.length - at - 4 < len) break;
-      const type = joined[at + 4]!;
-      out.push(decodeBody(type, joined.slice(at + 5, at + 4 + len)));
-      at += 4 + len;
+    for (;;) {
+      if (this.frameLength === null) {
+        if (this.buffered < 4) break;
+        const head = this.take(4);
+        const len = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
+        if (len < 1 || len > MAX_FRAME_BYTES) throw new RelayProtocolError(`frame of ${len} bytes (1..${MAX_FRAME_BYTES})`);
+        this.frameLength = len;
+      }
+      if (this.buffered < this.frameLength) break;
+      const frame = this.take(this.frameLength);
+      this.frameLength = null;
+      out.push(decodeBody(frame[0]!, frame.subarray(1)));
     }
-    this.buf = joined.slice(at);
+    return out;
+  }
+
+  private append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.buffered += chunk.length;
+    if (chunk.length >= STAGE_BYTES) {
+      this.flushStage();
+      this.chunks.push(chunk);
+      return;
+    }
+    for (let o = 0; o < chunk.length; ) {
+      this.stage ??= new Uint8Array(STAGE_BYTES);
+      const n = Math.min(STAGE_BYTES - this.staged, chunk.length - o);
+      this.stage.set(chunk.subarray(o, o + n), this.staged);
+      this.staged += n;
+      o += n;
+      if (this.staged === STAGE_BYTES) this.flushStage();
+    }
+  }
+
+  /** The staged bytes join the chunks (a full stage, or before a large chunk that comes after them). */
+  private flushStage(): void {
+    if (this.stage && this.staged > this.stageStart) this.chunks.push(this.stage.subarray(this.stageStart, this.staged));
+    this.stage = null;
+    this.stageStart = 0;
+    this.staged = 0;
+  }
+
+  /** The next `n` bytes (n ≤ buffered), removed: one copy of exactly those bytes. */
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n && this.first < this.chunks.length) {
+      const c = this.chunks[this.first]!;
+      const use = Math.min(c.length, n - filled);
+      out.set(use === c.length ? c : c.subarray(0, use), filled);
+      filled += use;
+      if (use === c.length) this.chunks[this.first++] = EMPTY;
+      else this.chunks[this.first] = c.subarray(use);
+    }
+    if (filled < n) {
+      // the rest is staged
+      const use = n - filled;
+      out.set(this.stage!.subarray(this.stageStart, this.stageStart + use), filled);
+      this.stageStart += use;
+      if (this.stageStart === this.staged) this.stageStart = this.staged = 0; // read to its end: reused
+    }
+    this.buffered -= n;
+    // drop the used slots once they are half the array (amortized: no shift per chunk)
+    if (this.first > 64 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
     return out;
   }
 }
+
+const EMPTY = new Uint8Array(0);
