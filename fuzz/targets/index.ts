@@ -16,6 +16,7 @@ import { webauthnAttestation } from './webauthn-attestation.js';
 import { viewTree } from './view-tree.js';
 import { shareCore } from './share-core.js';
 import { shareProof } from './share-proof.js';
+import { relayStream } from './relay-stream.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   msgpack,
@@ -34,6 +35,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   viewTree,
   shareCore,
   shareProof,
+  relayStream,
 ];
 
 export function targetNamed(name: string): FuzzTarget | undefined {
