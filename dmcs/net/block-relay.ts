@@ -110,6 +110,8 @@ class PeerLink {
   readonly blockRate: RateLimit;
   readonly trxRate: RateLimit;
   readonly requestRate: RateLimit;
+  /** Bytes of blocks served to this peer (`servedBytesPerSecond`): a request past it waits. */
+  readonly serveBudget: RateLimit;
   /** HELLOs share the request rate: an honest peer sends one on connect and one per answer. */
   readonly helloRate: RateLimit;
   refusedBlocks = 0;
@@ -126,6 +128,7 @@ class PeerLink {
     this.blockRate = new RateLimit(limits.unsolicitedBlocksPerSecond);
     this.trxRate = new RateLimit(limits.trxPerSecond);
     this.requestRate = new RateLimit(limits.requestsPerSecond);
+    this.serveBudget = new RateLimit(limits.servedBytesPerSecond);
     this.helloRate = new RateLimit(limits.requestsPerSecond);
     this.ownRequests = new RateLimit(Math.max(1, Math.floor(limits.requestsPerSecond * OWN_REQUEST_SHARE)));
   }
@@ -348,8 +351,17 @@ export class BlockRelay {
         else if (m.libNum > this.host.libNum()) this.forkRequest(link); // not ahead: on another branch
         return;
       case 'request': {
+        // paced, not refused: what was served is paid for after, and the next request waits for it
+        const wait = link.serveBudget.waitMs();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (link.droppedFor || link.socket.destroyed || this.closed) return;
         const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
-        for (const b of blocks) this.sendTo(link, { type: 'block', bytes: b });
+        let bytes = 0;
+        for (const b of blocks) {
+          bytes += b.length;
+          this.sendTo(link, { type: 'block', bytes: b });
+        }
+        link.serveBudget.spend(bytes);
         this.sendTo(link, this.hello());
         return;
       }

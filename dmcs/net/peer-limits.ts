@@ -16,6 +16,13 @@ export const MAX_UNSOLICITED_BLOCKS_PER_SECOND = 1000;
 export const MAX_TRX_PER_SECOND = 2000;
 /** Catch-up requests a peer may send per second; each may cost this node BLOCKS_PER_REQUEST block reads. */
 export const MAX_REQUESTS_PER_SECOND = 50;
+/**
+ * Bytes of blocks this node serves one peer per second (burst: one second's worth); a request past
+ * it is answered once the budget refills, not refused, so an honest catch-up is paced, never
+ * dropped. Without it a peer that reads all it is sent could make the node read and send 50
+ * requests of 256 blocks a second, each block up to 1 MiB, holding the node's chain queue.
+ */
+export const MAX_SERVED_BYTES_PER_SECOND = 32 * 1024 * 1024;
 /** Blocks that fail verification (bad signature, wrong producer, …) before the peer is dropped. */
 export const MAX_REFUSED_BLOCKS = 16;
 /** Messages received and not yet handled (they are handled one at a time, in order). */
@@ -34,6 +41,7 @@ export interface PeerLimits {
   unsolicitedBlocksPerSecond: number;
   trxPerSecond: number;
   requestsPerSecond: number;
+  servedBytesPerSecond: number;
   refusedBlocks: number;
   queuedMessages: number;
   queuedBytes: number;
@@ -46,6 +54,7 @@ export const PEER_LIMITS: PeerLimits = {
   unsolicitedBlocksPerSecond: MAX_UNSOLICITED_BLOCKS_PER_SECOND,
   trxPerSecond: MAX_TRX_PER_SECOND,
   requestsPerSecond: MAX_REQUESTS_PER_SECOND,
+  servedBytesPerSecond: MAX_SERVED_BYTES_PER_SECOND,
   refusedBlocks: MAX_REFUSED_BLOCKS,
   queuedMessages: MAX_QUEUED_MESSAGES,
   queuedBytes: MAX_QUEUED_BYTES,
@@ -67,10 +76,26 @@ export class RateLimit {
     this.at = now;
   }
 
-  /** Takes one token: false when none is left (the caller drops the peer). */
-  take(now = performance.now()): boolean {
+  /** Spends `n` tokens, into debt if need be (what was served is paid for after). */
+  spend(n: number, now = performance.now()): void {
+    this.refill(now);
+    this.tokens -= n;
+  }
+
+  /** Milliseconds until the bucket is out of debt (0 when it is not in debt). */
+  waitMs(now = performance.now()): number {
+    this.refill(now);
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.perSecond);
+  }
+
+  private refill(now: number): void {
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) * this.perSecond) / 1000);
     this.at = now;
+  }
+
+  /** Takes one token: false when none is left (the caller drops the peer). */
+  take(now = performance.now()): boolean {
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { encodeBlock } from '../../../dmcs/block.js';
-import { encodeMessage, MAX_FRAME_BYTES, type RelayMessage } from '../../../dmcs/net/relay-message.js';
+import { encodeMessage, MAX_FRAME_BYTES, MessageReader, type RelayMessage } from '../../../dmcs/net/relay-message.js';
 import {
   MAX_INBOUND_PEERS,
   MAX_REFUSED_BLOCKS,
@@ -246,6 +246,65 @@ test('with lowered limits: a peer silent past the HELLO timeout, and one with to
   await logged(/more than 3 messages waiting \(MAX_QUEUED_MESSAGES\); disconnecting/);
 });
 
+test('with a lowered serving budget: catch-up requests are answered paced, not refused', async () => {
+  const d = tempDir('limits-serve');
+  dirs.push(d);
+  const budget = 2000;
+  const low = await startNode({
+    dev: true,
+    dataDir: d,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    peerLimits: { servedBytesPerSecond: budget },
+    onError: (e) => logs.push(e.message),
+  });
+  others.push(low);
+  for (let i = 0; i < 20; i++) await low.produceBlock();
+  let chainBytes = 0;
+  for (let n = 1; n <= low.chain.head.num; n++) chainBytes += encodeBlock((await low.chain.getBlock(n))!.block).length;
+  assert.ok(chainBytes > budget, `${chainBytes} bytes a request`);
+  const [host, port] = low.p2pAddress!.split(':');
+  const peer = await new Promise<Socket>((resolve) => {
+    const s = connect(Number(port), host!, () => resolve(s));
+    sockets.push(s);
+    s.on('error', () => {});
+  });
+  // the time of each HELLO that ends an answer (the first HELLO is the node's greeting)
+  const reader = new MessageReader();
+  const hellos: number[] = [];
+  let blocks = 0;
+  peer.on('data', (c: Buffer) => {
+    for (const m of reader.push(c)) {
+      if (m.type === 'hello') hellos.push(performance.now());
+      if (m.type === 'block') blocks++;
+    }
+  });
+  const t0 = performance.now();
+  peer.write(
+    frames([
+      { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+      ...Array.from({ length: 3 }, () => ({ type: 'request', fromNum: 1 }) as RelayMessage),
+    ]),
+  );
+  const until = Date.now() + 30_000;
+  while (hellos.length < 4) {
+    if (Date.now() > until) throw new Error(`${hellos.length - 1} answers; ${logs.slice(-2).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.is(blocks, 3 * low.chain.head.num, 'every request answered in full');
+  assert.not.ok(peer.destroyed, 'the peer is not dropped');
+  // the first answer comes out of the burst; each later one waits for what the one before cost
+  // seconds before the third answer, at least: the second waits for (C - B) / B, the third for C / B
+  const owed = (2 * chainBytes - budget) / budget;
+  assert.ok(
+    (hellos[3]! - t0) / 1000 >= owed * 0.9,
+    `third answer after ${((hellos[3]! - t0) / 1000).toFixed(2)} s, owed ${owed.toFixed(2)} s`,
+  );
+  peer.destroy();
+});
+
 test('RateLimit: a bucket of perSecond tokens, refilled continuously', () => {
   const r = new RateLimit(10, 0);
   for (let i = 0; i < 10; i++) assert.ok(r.take(0));
@@ -254,6 +313,13 @@ test('RateLimit: a bucket of perSecond tokens, refilled continuously', () => {
   assert.not.ok(r.take(100));
   for (let i = 0; i < 10; i++) assert.ok(r.take(10_000));
   assert.not.ok(r.take(10_000), 'never more than perSecond at once');
+  // serving: spent after, into debt; the wait is until the debt is paid
+  const b = new RateLimit(1000, 0);
+  assert.is(b.waitMs(0), 0);
+  b.spend(2500, 0);
+  assert.is(b.waitMs(0), 1500, 'owes 1500 bytes at 1000 a second');
+  assert.is(b.waitMs(1000), 500);
+  assert.is(b.waitMs(1500), 0);
 });
 
 test.run();
