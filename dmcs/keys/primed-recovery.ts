@@ -90,8 +90,12 @@ export class PrimedRecovery implements KeyRecovery {
           .recover(sig, digest)
           .then(
             (keyId) => {
+              const key = memoKey(sig, digest);
+              // re-primed (the same transaction in another branch's block): moved to the newest end,
+              // so the entries stay in the order of their times for `outstanding`'s sweep
+              this.primed.delete(key);
               if (this.primed.size >= MAX_PRIMED_KEYS) this.primed.delete(this.primed.keys().next().value!);
-              this.primed.set(memoKey(sig, digest), { keyId, at: performance.now() });
+              this.primed.set(key, { keyId, at: performance.now() });
             },
             () => {},
           )

@@ -353,7 +353,7 @@ export class BlockRelay {
       case 'request': {
         // paced, not refused: what was served is paid for after, and the next request waits for it
         const wait = link.serveBudget.waitMs();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref()); // not what keeps a closing node alive
         if (link.droppedFor || link.socket.destroyed || this.closed) return;
         const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
         let bytes = 0;
