@@ -405,6 +405,11 @@ export class EmbeddedNode {
     return this.relay?.connected ?? 0;
   }
 
+  /** Transactions peers forwarded past the node-wide budget (`MAX_NODE_TRX_PER_SECOND`), dropped unread. */
+  get droppedPeerTransactions(): number {
+    return this.relay?.droppedTransactions ?? 0;
+  }
+
   /**
    * Produces the block of `slot` if it belongs to a producer this node holds the key of (after
    * any blocks from peers being applied), and sends it to the peers. Null when not this node's slot.

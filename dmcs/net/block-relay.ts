@@ -144,12 +144,18 @@ export class BlockRelay {
   private readonly links = new Set<PeerLink>();
   private readonly dialTimers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** Forwarded transactions all peers together may have handled (`nodeTrxPerSecond`). */
+  private readonly trxBudget: RateLimit;
+  /** Forwarded transactions dropped past `trxBudget` (diagnosis and tests). */
+  droppedTransactions = 0;
 
   constructor(
     private readonly host: RelayHost,
     private readonly peers: readonly HttpEndpoint[],
     private readonly limits: PeerLimits = PEER_LIMITS,
-  ) {}
+  ) {
+    this.trxBudget = new RateLimit(limits.nodeTrxPerSecond);
+  }
 
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
   async start(at?: HttpEndpoint): Promise<void> {
@@ -368,6 +374,11 @@ export class BlockRelay {
       case 'block':
         return this.onBlock(link, m.bytes);
       case 'trx':
+        // all peers together: past the node's budget a transaction is dropped unread, not its peer
+        if (!this.trxBudget.take()) {
+          this.droppedTransactions++;
+          return;
+        }
         if (this.host.acceptTransaction(m.bytes)) this.broadcast({ type: 'trx', bytes: m.bytes }, link);
         return;
     }

@@ -14,6 +14,13 @@ export const MAX_UNSOLICITED_BLOCKS_PER_SECOND = 1000;
  * so a higher cap would never be reached while the flood held the event loop.
  */
 export const MAX_TRX_PER_SECOND = 2000;
+/**
+ * Forwarded transactions this node handles per second from all its peers together (burst: one
+ * second's worth); past it they are dropped unread, not their peers. Each may cost a key recovery
+ * before it is refused, and 64 peers at `MAX_TRX_PER_SECOND` each would take the node's thread.
+ * A transaction dropped here still reaches the producers through the other peers that flood it.
+ */
+export const MAX_NODE_TRX_PER_SECOND = 4000;
 /** Catch-up requests a peer may send per second; each may cost this node BLOCKS_PER_REQUEST block reads. */
 export const MAX_REQUESTS_PER_SECOND = 50;
 /**
@@ -40,6 +47,8 @@ export const MAX_INBOUND_PEERS = 64;
 export interface PeerLimits {
   unsolicitedBlocksPerSecond: number;
   trxPerSecond: number;
+  /** All peers together (not per peer): forwarded transactions handled a second. */
+  nodeTrxPerSecond: number;
   requestsPerSecond: number;
   servedBytesPerSecond: number;
   refusedBlocks: number;
@@ -53,6 +62,7 @@ export interface PeerLimits {
 export const PEER_LIMITS: PeerLimits = {
   unsolicitedBlocksPerSecond: MAX_UNSOLICITED_BLOCKS_PER_SECOND,
   trxPerSecond: MAX_TRX_PER_SECOND,
+  nodeTrxPerSecond: MAX_NODE_TRX_PER_SECOND,
   requestsPerSecond: MAX_REQUESTS_PER_SECOND,
   servedBytesPerSecond: MAX_SERVED_BYTES_PER_SECOND,
   refusedBlocks: MAX_REFUSED_BLOCKS,

@@ -305,6 +305,55 @@ test('with a lowered serving budget: catch-up requests are answered paced, not r
   peer.destroy();
 });
 
+test('with a lowered node-wide transaction budget: three peers flooding together have the excess dropped, not themselves', async () => {
+  const d = tempDir('limits-trx');
+  dirs.push(d);
+  const budget = 50;
+  const low = await startNode({
+    dev: true,
+    dataDir: d,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    peerLimits: { nodeTrxPerSecond: budget },
+    onError: (e) => logs.push(e.message),
+  });
+  others.push(low);
+  const [host, port] = low.p2pAddress!.split(':');
+  const each = 200; // under each peer's own rate (MAX_TRX_PER_SECOND), over the node's together
+  const junk = new TextEncoder().encode('{"signatures":["SIG_K1_x"],"compression":0,"packed_trx":"00"}');
+  const peers = await Promise.all(
+    [0, 1, 2].map(
+      () =>
+        new Promise<Socket>((resolve) => {
+          const s = connect(Number(port), host!, () => resolve(s));
+          sockets.push(s);
+          s.on('error', () => {});
+          s.resume();
+        }),
+    ),
+  );
+  const t0 = performance.now();
+  for (const p of peers)
+    p.write(
+      frames([
+        { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+        ...Array.from({ length: each }, () => ({ type: 'trx', bytes: junk }) as RelayMessage),
+      ]),
+    );
+  const until = Date.now() + 20_000;
+  // every transaction is either handled (and refused: junk) or dropped past the budget
+  while (low.droppedPeerTransactions < 3 * each - budget - Math.ceil(((performance.now() - t0) / 1000 + 1) * budget)) {
+    if (Date.now() > until) throw new Error(`${low.droppedPeerTransactions} dropped; ${logs.slice(-2).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  for (const p of peers) assert.not.ok(p.destroyed || p.readableEnded, 'no peer dropped for it');
+  assert.ok(low.connectedPeers >= 3);
+  for (const p of peers) p.destroy();
+});
+
 test('RateLimit: a bucket of perSecond tokens, refilled continuously', () => {
   const r = new RateLimit(10, 0);
   for (let i = 0; i < 10; i++) assert.ok(r.take(0));
