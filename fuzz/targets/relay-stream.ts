@@ -50,16 +50,7 @@ function blockWith(headerAndSig: Uint8Array, packed: readonly Uint8Array[]): Uin
   return Uint8Array.from(parts);
 }
 
-function frames(messages: readonly RelayMessage[]): Uint8Array {
-  const encoded = messages.map(encodeMessage);
-  const out = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
-  let o = 0;
-  for (const e of encoded) {
-    out.set(e, o);
-    o += e.length;
-  }
-  return out;
-}
+const frames = (messages: readonly RelayMessage[]): Uint8Array => Buffer.concat(messages.map(encodeMessage));
 
 /** `stream` cut into chunks by `seed`'s PRNG and fed to a new reader: its messages, or its refusal. */
 function read(stream: Uint8Array, seed: number | null): { messages: RelayMessage[]; refused: string | null } {

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import { startNode, type EmbeddedNode, type NodeOptions } from '../../../dmcs/index.js';
 import { encodeBlock } from '../../../dmcs/block.js';
 import { encodeMessage, MAX_FRAME_BYTES, MessageReader, type RelayMessage } from '../../../dmcs/net/relay-message.js';
 import {
@@ -77,6 +77,35 @@ async function logged(re: RegExp, timeoutMs = 60_000): Promise<string> {
     if (Date.now() > until) throw new Error(`no log line ${re}; last: ${logs.slice(-3).join(' | ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A node of its own with some limits lowered (`NodeOptions.peerLimits`), its log in `logs`. */
+async function lowered(tag: string, peerLimits: NodeOptions['peerLimits']): Promise<EmbeddedNode> {
+  const d = tempDir(tag);
+  dirs.push(d);
+  const n = await startNode({
+    dev: true,
+    dataDir: d,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    ...(peerLimits ? { peerLimits } : {}),
+    onError: (e) => logs.push(e.message),
+  });
+  others.push(n);
+  return n;
+}
+
+/** A raw TCP peer of `n`; reading and dropping what it is sent unless `read` is false. */
+function rawPeer(n: EmbeddedNode, read = true): Promise<Socket> {
+  const [host, port] = n.p2pAddress!.split(':');
+  return new Promise<Socket>((resolve) => {
+    const s = connect(Number(port), host!, () => resolve(s));
+    sockets.push(s);
+    s.on('error', () => {});
+    if (read) s.resume();
+  });
 }
 
 test('start: a node with a relay, and a block it does not have', async () => {
@@ -208,29 +237,10 @@ test('the node still serves honest peers: a peer joins and follows its blocks', 
 });
 
 test('with lowered limits: a peer silent past the HELLO timeout, and one with too many messages waiting, are dropped', async () => {
-  const d = tempDir('limits-low');
-  dirs.push(d);
-  const low = await startNode({
-    dev: true,
-    dataDir: d,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-    // a HELLO timeout long enough that the busy peer's frames (sent on connect) are read before it
-    // fires even when a loaded machine stalls the node's event loop
-    peerLimits: { helloTimeoutMs: 3000, queuedMessages: 3 },
-    onError: (e) => logs.push(e.message),
-  });
-  others.push(low);
-  const [host, port] = low.p2pAddress!.split(':');
-  const open = () =>
-    new Promise<Socket>((resolve) => {
-      const s = connect(Number(port), host!, () => resolve(s));
-      sockets.push(s);
-      s.on('error', () => {});
-      s.resume();
-    });
+  // a HELLO timeout long enough that the busy peer's frames (sent on connect) are read before it
+  // fires even when a loaded machine stalls the node's event loop
+  const low = await lowered('limits-low', { helloTimeoutMs: 3000, queuedMessages: 3 });
+  const open = () => rawPeer(low);
   const silent = await open();
   await closed(silent);
   await logged(/no HELLO within 3000 ms \(HELLO_TIMEOUT_MS\); disconnecting/);
@@ -247,30 +257,13 @@ test('with lowered limits: a peer silent past the HELLO timeout, and one with to
 });
 
 test('with a lowered serving budget: catch-up requests are answered paced, not refused', async () => {
-  const d = tempDir('limits-serve');
-  dirs.push(d);
   const budget = 2000;
-  const low = await startNode({
-    dev: true,
-    dataDir: d,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-    peerLimits: { servedBytesPerSecond: budget },
-    onError: (e) => logs.push(e.message),
-  });
-  others.push(low);
+  const low = await lowered('limits-serve', { servedBytesPerSecond: budget });
   for (let i = 0; i < 20; i++) await low.produceBlock();
   let chainBytes = 0;
   for (let n = 1; n <= low.chain.head.num; n++) chainBytes += encodeBlock((await low.chain.getBlock(n))!.block).length;
   assert.ok(chainBytes > budget, `${chainBytes} bytes a request`);
-  const [host, port] = low.p2pAddress!.split(':');
-  const peer = await new Promise<Socket>((resolve) => {
-    const s = connect(Number(port), host!, () => resolve(s));
-    sockets.push(s);
-    s.on('error', () => {});
-  });
+  const peer = await rawPeer(low, false);
   // the time of each HELLO that ends an answer (the first HELLO is the node's greeting)
   const reader = new MessageReader();
   const hellos: number[] = [];
@@ -306,34 +299,11 @@ test('with a lowered serving budget: catch-up requests are answered paced, not r
 });
 
 test('with a lowered node-wide transaction budget: three peers flooding together have the excess dropped, not themselves', async () => {
-  const d = tempDir('limits-trx');
-  dirs.push(d);
   const budget = 50;
-  const low = await startNode({
-    dev: true,
-    dataDir: d,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-    peerLimits: { nodeTrxPerSecond: budget },
-    onError: (e) => logs.push(e.message),
-  });
-  others.push(low);
-  const [host, port] = low.p2pAddress!.split(':');
+  const low = await lowered('limits-trx', { nodeTrxPerSecond: budget });
   const each = 200; // under each peer's own rate (MAX_TRX_PER_SECOND), over the node's together
   const junk = new TextEncoder().encode('{"signatures":["SIG_K1_x"],"compression":0,"packed_trx":"00"}');
-  const peers = await Promise.all(
-    [0, 1, 2].map(
-      () =>
-        new Promise<Socket>((resolve) => {
-          const s = connect(Number(port), host!, () => resolve(s));
-          sockets.push(s);
-          s.on('error', () => {});
-          s.resume();
-        }),
-    ),
-  );
+  const peers = await Promise.all([0, 1, 2].map(() => rawPeer(low)));
   const t0 = performance.now();
   for (const p of peers)
     p.write(
