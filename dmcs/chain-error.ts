@@ -103,6 +103,7 @@ export const CHAIN_EXCEPTIONS = {
   fork_database_exception: [3020000, 'Fork database exception'],
   disallowed_transaction_extensions_bad_block_exception: [3040017, 'Transaction includes disallowed extensions (invalid block)'],
   block_net_usage_exceeded: [3080003, 'Transaction network usage is too much for the remaining allowable usage of the current block'],
+  block_cpu_usage_exceeded: [3080005, 'Transaction CPU usage is too much for the remaining allowable usage of the current block'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ChainErrorName = keyof typeof CHAIN_EXCEPTIONS;
@@ -159,4 +160,12 @@ export function toChainError(err: unknown, fallback: ChainErrorName = 'transacti
   const named = codeOf(CHAIN_EXCEPTIONS, (err as { antelopeName?: unknown })?.antelopeName);
   if (named !== undefined) return new ChainError(named, msg);
   return new ChainError(fallback, msg);
+}
+
+/**
+ * A refusal only because the pending block is full (its net or CPU budget): the same transaction
+ * may fit in the next block, so a producer keeps it for that one instead of answering with it.
+ */
+export function isBlockFull(err: unknown): boolean {
+  return err instanceof ChainError && (err.code === 'block_net_usage_exceeded' || err.code === 'block_cpu_usage_exceeded');
 }

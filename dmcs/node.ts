@@ -28,7 +28,7 @@ import { packedTrxFromJson } from './packed-transaction.js';
 import type { PackedTrx, SignedBlock } from './block.js';
 import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
 import { PRIME_AHEAD_KEYS } from './keys/primed-recovery.js';
-import { ChainError } from './chain-error.js';
+import { ChainError, isBlockFull } from './chain-error.js';
 import { CodedError } from '../lib/coded-error.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE, packedTrxToJson } from './block/accepted-journal.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
@@ -644,7 +644,7 @@ export class EmbeddedNode {
           chain.pushTransaction(packed);
         } catch (e) {
           // more than one block holds (two blocks' worth, one sealed but not logged): seal and go on
-          if (!(e instanceof ChainError && e.code === 'block_net_usage_exceeded') || this.p2p || chain.pendingCount === 0) throw e;
+          if (!isBlockFull(e) || this.p2p || chain.pendingCount === 0) throw e;
           await chain.produceBlock();
           chain.pushTransaction(packed);
         }

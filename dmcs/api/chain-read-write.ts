@@ -4,7 +4,7 @@
  * "executed" stays true across a kill -9. A replica relays them to its producer instead.
  */
 import type { Chain, PushResult } from '../chain/chain.js';
-import { ChainError, toChainError } from '../chain-error.js';
+import { ChainError, isBlockFull, toChainError } from '../chain-error.js';
 import { decodePackedTrx, packedTrxFromJson } from '../packed-transaction.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { failureResponse, type ChainJson } from './chain-json.js';
@@ -40,7 +40,7 @@ export async function pushWhenRoom(chain: Chain, attempt: () => PushResult | Pro
     try {
       return await attempt();
     } catch (e) {
-      if (!(e instanceof ChainError && e.code === 'block_net_usage_exceeded') || tries >= BLOCK_FULL_ATTEMPTS) throw e;
+      if (!isBlockFull(e) || tries >= BLOCK_FULL_ATTEMPTS) throw e;
       await chain.blockSealed(BLOCK_FULL_WAIT_MS);
     }
   }

@@ -34,7 +34,7 @@ import { ChainState, type StateStoreOptions, type StoreWrite } from '../state/ch
 import { COMMIT_KEY, STATE_COMMIT_BLOCKS, decodeCommit, encodeCommit, type StoreCommit } from '../state/store-commit.js';
 import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
 import { AuthorizationManager } from './authorization-manager.js';
-import { TransactionExecutor, transactionInputOf } from './transaction-executor.js';
+import { CPU_UNITS_PER_US, TransactionExecutor, transactionInputOf, type BlockCpu } from './transaction-executor.js';
 import { ChainError, toChainError } from '../chain-error.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
@@ -99,6 +99,8 @@ interface PendingBlock {
   ids: string[];
   /** The receipts' net usage words, summed (the block's net usage, bounded by the chain's `max_block_net_usage`). */
   netWords: number;
+  /** The receipts' CPU usage (µs), summed (the block's CPU, bounded by the chain's `max_block_cpu_usage`). */
+  cpuUs: number;
 }
 
 /** The second of a head block's time: ids expiring at or before it are expired once it is the head. */
@@ -329,13 +331,19 @@ export class Chain {
     this.producerEndpoint = opts.producerEndpoint;
     this.chainId = this.genesisState.chainId();
     this.chainIdHex = bytesToHex(this.chainId);
-    this.executor = new TransactionExecutor(this.state, this.vm, this.auth, (code) => {
-      try {
-        validateWasm(code, { secondaryIndexes: true });
-      } catch (e) {
-        throw toChainError(e, 'wasm_exception');
-      }
-    });
+    this.executor = new TransactionExecutor(
+      this.state,
+      this.vm,
+      this.auth,
+      (code) => {
+        try {
+          validateWasm(code, { secondaryIndexes: true });
+        } catch (e) {
+          throw toChainError(e, 'wasm_exception');
+        }
+      },
+      this.genesisState.initialConfiguration.max_transaction_cpu_usage * CPU_UNITS_PER_US,
+    );
   }
 
   /**
@@ -751,22 +759,30 @@ export class Chain {
     const expirations: Array<[string, number]> = [];
     const blockTimeMs = slotToMs(block.timestamp);
     let blockWords = 0;
+    // a peer's block runs within the chain's CPU limit, billed as this node computes it, so
+    // validating it costs at most that much whatever its producer put in it and claims; the node's
+    // own log was produced within it
+    let blockUs = 0;
     const mark = this.state.undo.checkpoint();
     try {
       if (expected) this.state.producers.take();
       for (const r of block.transactions) {
         const d = decodePackedTrx(r.trx);
-        if (source === 'peer') this.validateBlockTransaction(num, r, d, blockTimeMs, blockWords);
+        const cpu = source === 'peer' ? this.validateBlockTransaction(num, r, d, blockTimeMs, blockWords, blockUs) : undefined;
         blockWords += r.netUsageWords;
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs);
+          trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs, cpu);
         } catch (e) {
+          const err = toChainError(e);
+          if (err.code === 'block_cpu_usage_exceeded')
+            throw new ChainError(err.code, `block ${num}: transaction ${d.idHex}: ${err.message}`);
           throw new ChainError(
             'block_validate_exception',
             `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`,
           );
         }
+        blockUs += this.billedCpuUs(trace.cpuUnits);
         for (const dg of trace.receiptDigests) digests.push(dg);
         // listed once added: a refusal removes only what this block added (a duplicate's id is an earlier block's)
         this.recent.add(d.idHex, d.trx.expiration.seconds);
@@ -789,9 +805,10 @@ export class Chain {
   /**
    * A transaction of a peer's block `num`, before it runs: its receipt must say executed (deferred
    * transactions are disabled, so nothing else is valid) and carry the net usage this node
-   * computes, within the chain's net limits with the `blockWords` before it; then the checks of a
-   * push at the block's time (expiration, TaPoS, duplicates, shape) and its signatures against the
-   * authorities it declares. A producer's signature covers only
+   * computes, within the chain's net limits with the `blockWords` before it and with CPU left after
+   * the `blockUs` before it (what it may run is returned); then the checks of a push at the block's
+   * time (expiration, TaPoS, duplicates, shape) and its signatures against the authorities it
+   * declares. A producer's signature covers only
    * what the producer chose to include: without these, a producer could spend any account's
    * tokens or replay a user's transaction, and every validating node would follow.
    */
@@ -801,7 +818,8 @@ export class Chain {
     d: DecodedTransaction,
     blockTimeMs: number,
     blockWords: number,
-  ): void {
+    blockUs: number,
+  ): BlockCpu {
     if (r.status !== 0) {
       throw new ChainError(
         'block_validate_exception',
@@ -817,8 +835,10 @@ export class Chain {
     }
     try {
       this.checkNetUsage(net, blockWords);
+      const cpu = this.blockCpu(blockUs);
       this.validateInput(d, blockTimeMs, 'validating');
       this.auth.check(d.actions, this.recoverKeys(d), [], false);
+      return cpu;
     } catch (e) {
       const err = toChainError(e);
       throw new ChainError(err.code, `block ${num}: transaction ${d.idHex}: ${err.message}`);
@@ -1107,7 +1127,7 @@ export class Chain {
     if (!this.pending || this.pending.receipts.length === 0) {
       const slot =
         this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0 };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0, cpuUs: 0 };
     }
     return this.pending;
   }
@@ -1274,6 +1294,33 @@ export class Chain {
       );
   }
 
+  /**
+   * Leap's objective CPU limit of a block, from the chain's configuration: its receipts' CPU usage
+   * (`billedCpuUs`) sums to at most `max_block_cpu_usage` µs. What a transaction may run in a block
+   * whose transactions before it used `usedUs`: what is left, in metered units, as long as at least
+   * the minimum a transaction is billed is left (`block_cpu_usage_exceeded` otherwise). The units are
+   * deterministic, so a validator computes the same usage and holds a producer to the limit.
+   */
+  private blockCpu(usedUs: number): BlockCpu {
+    const cfg = this.genesisState.initialConfiguration;
+    if (usedUs > 0 && cfg.max_block_cpu_usage - usedUs < cfg.min_transaction_cpu_usage)
+      throw new ChainError(
+        'block_cpu_usage_exceeded',
+        `not enough CPU left in block: ${cfg.max_block_cpu_usage - usedUs} us, a transaction is billed at least ${cfg.min_transaction_cpu_usage} us`,
+      );
+    return { budget: cfg.max_block_cpu_usage * CPU_UNITS_PER_US, used: usedUs * CPU_UNITS_PER_US };
+  }
+
+  /**
+   * A transaction's CPU usage (its receipt's `cpu_usage_us`): the metered units it ran, in µs
+   * rounded up, and at least the chain's `min_transaction_cpu_usage` (100 µs), as Leap bills it. The
+   * minimum stands for what every transaction costs beyond its contracts (decoding, signatures,
+   * authorities), so a block of cheap transactions is bounded too (2,000 at Leap's defaults).
+   */
+  private billedCpuUs(units: number): number {
+    return Math.max(this.genesisState.initialConfiguration.min_transaction_cpu_usage, Math.ceil(units / CPU_UNITS_PER_US));
+  }
+
   private netUsageWords(p: PackedTrx): number {
     let sigBytes = 0;
     for (const s of p.signatures) sigBytes += 1 + s.data.length; // key type ‖ payload (WebAuthn ones are longer)
@@ -1329,16 +1376,17 @@ export class Chain {
     this.checkNetUsage(netWords, pending.netWords);
     this.auth.check(d.actions, keys, [], false);
     if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
-    const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
+    const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, this.blockCpu(pending.cpuUs));
     const receipt: TransactionReceipt = {
       status: 0,
-      cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
+      cpuUsageUs: this.billedCpuUs(trace.cpuUnits),
       netUsageWords: netWords,
       trx: d.packed,
     };
     const wasEmpty = pending.receipts.length === 0;
     pending.receipts.push(receipt);
     pending.netWords += netWords;
+    pending.cpuUs += receipt.cpuUsageUs;
     pending.ids.push(d.idHex);
     for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.add(d.idHex, d.trx.expiration.seconds);
@@ -1362,7 +1410,7 @@ export class Chain {
       const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
       const receipt: TransactionReceipt = {
         status: 0,
-        cpuUsageUs: Math.max(100, Math.ceil(trace.cpuUnits / 1000)),
+        cpuUsageUs: this.billedCpuUs(trace.cpuUnits),
         netUsageWords: this.netUsageWords(packed),
         trx: packed,
       };
@@ -1427,7 +1475,7 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0 };
+      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0, cpuUs: 0 };
     }
     const p = this.pendingBlock();
     this.pending = null;

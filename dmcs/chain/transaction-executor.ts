@@ -28,10 +28,25 @@ import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from 
 
 /** Leap `max_inline_action_depth`. */
 export const MAX_INLINE_ACTION_DEPTH = 4;
-/** Per-transaction budget of metered contract CPU units (Leap's default max 150 ms, here deterministic). */
-export const TRANSACTION_CPU_UNITS = 150_000_000;
-/** Metered units per millisecond of the budget above (150 M units ≙ 150 ms): how `max_cpu_usage_ms` converts. */
-export const CPU_UNITS_PER_MS = TRANSACTION_CPU_UNITS / 150;
+/**
+ * Metered units per microsecond of the chain's CPU limits (`max_transaction_cpu_usage`,
+ * `max_block_cpu_usage`, a transaction's `max_cpu_usage_ms`): about one wasm instruction each, so
+ * the limits are deterministic, the same count on every node.
+ */
+export const CPU_UNITS_PER_US = 1000;
+/** The same per millisecond. */
+export const CPU_UNITS_PER_MS = 1000 * CPU_UNITS_PER_US;
+/** Per-transaction budget of metered contract CPU units without a chain configuration (Leap's default, 150 ms). */
+export const TRANSACTION_CPU_UNITS = 150 * CPU_UNITS_PER_MS;
+
+/**
+ * The metered CPU a block's transactions may run in all (`budget`, from the chain's
+ * `max_block_cpu_usage`) and what the ones before this transaction ran (`used`).
+ */
+export interface BlockCpu {
+  readonly budget: number;
+  readonly used: number;
+}
 
 export interface TransactionInput {
   readonly id: string;
@@ -382,7 +397,8 @@ export class TransactionExecutor {
   private digests: Uint8Array[] = [];
   private ordinal = 0;
   private cpuUnits = 0;
-  private cpuLimit = TRANSACTION_CPU_UNITS;
+  private cpuLimit = 0;
+
   private blockTime = 0;
   /** RAM deltas of the action run in progress (one map reused: runs do not nest, inline actions run after). */
   private readonly deltas = new Map<string, number>();
@@ -394,6 +410,8 @@ export class TransactionExecutor {
     readonly vm: ContractVm,
     readonly auth: AuthorizationManager,
     private readonly validateCode: (code: Uint8Array) => void,
+    /** The chain's `max_transaction_cpu_usage` in units: what one transaction may run. */
+    private readonly transactionCpuUnits = TRANSACTION_CPU_UNITS,
   ) {}
 
   /** Leap `apply_context::execute_inline` checks for an action sent by contract `sender`. */
@@ -417,15 +435,22 @@ export class TransactionExecutor {
 
   /**
    * Runs `trx` at `blockTime` (ms). On success the writes stay and the trace is returned; on failure
-   * every write is undone and the error (a `ChainError`) is thrown.
+   * every write is undone and the error (a `ChainError`) is thrown. With `block`, the transaction
+   * also runs within what is left of its block's CPU budget: cut by that, in a block that already
+   * holds others, it is `block_cpu_usage_exceeded` (it may fit in the next block); in an empty block
+   * it is its own limit, `tx_cpu_usage_exceeded`.
    */
-  execute(trx: TransactionInput, blockTime: number): TransactionTrace {
+  execute(trx: TransactionInput, blockTime: number, block?: BlockCpu): TransactionTrace {
     const t0 = performance.now();
     this.traces = [];
     this.digests = [];
     this.ordinal = 0;
     this.cpuUnits = 0;
-    this.cpuLimit = trx.maxCpuUsageMs ? Math.min(TRANSACTION_CPU_UNITS, trx.maxCpuUsageMs * CPU_UNITS_PER_MS) : TRANSACTION_CPU_UNITS;
+    const chain = this.transactionCpuUnits;
+    const own = trx.maxCpuUsageMs ? Math.min(chain, trx.maxCpuUsageMs * CPU_UNITS_PER_MS) : chain;
+    const left = block ? Math.max(0, block.budget - block.used) : own;
+    this.cpuLimit = Math.min(own, left);
+    const cutByBlock = block !== undefined && block.used > 0 && left < own;
     this.ramGrew.clear();
     this.blockTime = blockTime;
     this.host.blockTimeUs = BigInt(blockTime) * 1000n;
@@ -440,7 +465,14 @@ export class TransactionExecutor {
       this.checkRamLimits();
     } catch (e) {
       this.state.undo.rollback(mark);
-      throw toChainError(e);
+      const err = toChainError(e);
+      if (cutByBlock && err.code === 'tx_cpu_usage_exceeded') {
+        throw new ChainError(
+          'block_cpu_usage_exceeded',
+          `not enough CPU left in block: ${left} of its ${block.budget} metered units (${err.message})`,
+        );
+      }
+      throw err;
     }
     this.state.undo.commit(mark);
     // in ordinal order already unless an action sent inline actions (then its notifications ran first)

@@ -19,6 +19,8 @@ import {
 } from '@wharfkit/antelope';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { ChainError } from '../../dmcs/chain-error.js';
+import { ACCEPTED_JOURNAL_FILE, AcceptedJournal } from '../../dmcs/block/accepted-journal.js';
+import { packedTrxFromJson } from '../../dmcs/packed-transaction.js';
 
 export const DEV_KEY = PrivateKey.from(DEV_PRIVATE_KEY);
 
@@ -162,6 +164,28 @@ export function newAccountAction(name: string, pub: string, creator = 'eosio'): 
     authorization: `${creator}@active`,
     data: { creator, name, owner: keyAuth(pub), active: keyAuth(pub) },
   };
+}
+
+/**
+ * Closes `dn` and starts its node again with `transactions` (each a list of actions, signed now)
+ * in its accepted journal, acknowledged and not known to be in a block: what a node that crashed
+ * with them would hold (more than one block can: a block sealed and not logged, and the pending
+ * one). Returns the restarted node (the caller closes it), the head before, and what it reported.
+ */
+export async function restartCarrying(
+  dn: DevNode,
+  transactions: ActSpec[][],
+): Promise<{ node: EmbeddedNode; headBefore: number; notes: string[] }> {
+  const packed = [];
+  for (const acts of transactions) packed.push(packedTrxFromJson(JSON.parse(JSON.stringify((await buildSigned(dn.client, acts)).packed))));
+  const headBefore = dn.node.chain.head.num;
+  await dn.node.close();
+  const { journal } = await AcceptedJournal.open(join(dn.dir, ACCEPTED_JOURNAL_FILE), { durable: headBefore });
+  await Promise.all(packed.map((p) => journal.append(headBefore + 1, p)));
+  await journal.close();
+  const notes: string[] = [];
+  const node = await startNode({ dev: true, dataDir: dn.dir, autoProduce: false, onError: (e) => notes.push(e.message) });
+  return { node, headBefore, notes };
 }
 
 /** The node's refusal of an in-process call: the `ChainError` code a promise rejects with, or 'accepted'. */

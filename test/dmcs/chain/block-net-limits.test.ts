@@ -9,16 +9,13 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex, PublicKey } from '../../../abi/antelope/index.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
-import { ACCEPTED_JOURNAL_FILE, AcceptedJournal } from '../../../dmcs/block/accepted-journal.js';
-import { packedTrxFromJson } from '../../../dmcs/packed-transaction.js';
-import { startNode } from '../../../dmcs/index.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
 import {
-  buildSigned,
   DEV_KEY,
   errorName,
   newAccountAction,
   refusalCode,
+  restartCarrying,
   startDevNode,
   tempDir,
   testKey,
@@ -113,18 +110,14 @@ test('on a node that seals its own blocks, pushes that meet a full block wait fo
 test("acknowledged transactions the journal carries past one block's limit all land on restart, in blocks within it", async () => {
   const a = await smallChain();
   const n = 45;
-  const packed = [];
-  for (let i = 0; i < n; i++)
-    packed.push(packedTrxFromJson(JSON.parse(JSON.stringify((await buildSigned(a.client, [newAccountAction(account(i), pub)])).packed))));
-  const head0 = a.node.chain.head.num;
-  await a.node.close();
-  // what a node that crashed with them acknowledged would hold (more than one block can: a block
-  // sealed and not logged, and the pending one)
-  const { journal } = await AcceptedJournal.open(join(a.dir, ACCEPTED_JOURNAL_FILE), { durable: head0 });
-  await Promise.all(packed.map((p) => journal.append(head0 + 1, p)));
-  await journal.close();
-  const notes: string[] = [];
-  const again = await startNode({ dev: true, dataDir: a.dir, autoProduce: false, onError: (e) => notes.push(e.message) });
+  const {
+    node: again,
+    headBefore: head0,
+    notes,
+  } = await restartCarrying(
+    a,
+    Array.from({ length: n }, (_, i) => [newAccountAction(account(i), pub)]),
+  );
   try {
     assert.equal(again.recovered, { carried: n, reapplied: n, alreadyInBlock: 0, failed: 0 }, notes.join(' | '));
     for (let i = 0; i < n; i++) assert.ok(again.chain.state.getAccount(account(i)), account(i));

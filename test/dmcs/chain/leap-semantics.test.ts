@@ -7,29 +7,13 @@ import * as assert from 'uvu/assert';
 import { Bytes, Checksum256, Name as WName, Serializer, Int64 } from '@wharfkit/antelope';
 import { Name } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
+import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
 import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode } from '../helpers.js';
 
 const spin = testKey('sem.spin');
 const alice = testKey('sem.alice');
 let dn: DevNode;
 const i64 = (n: string) => BigInt.asIntN(64, Name.from(n).value).toString();
-
-/** `spin`: loops N times (N = u32 action data), then returns 7 as its action return value. */
-const spinWasm = () =>
-  wat(`(module
-    (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
-    (import "env" "set_action_return_value" (func $ret (param i32 i32)))
-    (memory 1)
-    (data (i32.const 64) "\\07")
-    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
-      (local $i i32) (local $n i32)
-      (drop (call $read (i32.const 0) (i32.const 4)))
-      (local.set $n (i32.load (i32.const 0)))
-      (block $done (loop $l
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l)))
-      (call $ret (i32.const 64) (i32.const 1))))`);
 
 /** On `eosio` (privileged): `setalimits` calls set_resource_limits(account, ram, net, cpu) from 32 bytes of data. */
 const limitsWasm = () =>
@@ -42,25 +26,17 @@ const limitsWasm = () =>
         (drop (call $read (i32.const 0) (i32.const 32)))
         (call $set (i64.load (i32.const 0)) (i64.load (i32.const 8)) (i64.load (i32.const 16)) (i64.load (i32.const 24)))))))`);
 
-const u32hex = (n: number) => Bytes.from(new Uint8Array(new Uint32Array([n]).buffer)).hexString;
-const setcode = (account: string, code: Uint8Array) => ({
-  account: 'eosio',
-  name: 'setcode',
-  authorization: `${account}@active`,
-  data: { account, vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-});
-
 test.before(async () => {
   dn = await startDevNode();
   await transact(dn.client, [newAccountAction('spin', String(spin.toPublic())), newAccountAction('alice', String(alice.toPublic()))]);
-  await transact(dn.client, [setcode('spin', spinWasm())], { keys: [spin] });
+  await transact(dn.client, [setcodeAction('spin', spinWasm())], { keys: [spin] });
 });
 test.after(async () => {
   await dn.close();
 });
 
 const runSpin = (loops: number, header = {}) =>
-  transact(dn.client, [{ account: 'spin', name: 'go', authorization: 'spin@active', data: u32hex(loops) }], { keys: [spin], header });
+  transact(dn.client, [{ account: 'spin', name: 'go', authorization: 'spin@active', data: loopsHex(loops) }], { keys: [spin], header });
 
 test('max_net_usage_words below the transaction size is tx_net_usage_exceeded', async () => {
   assert.is(await errorName(runSpin(1, { max_net_usage_words: 2 })), 'tx_net_usage_exceeded');
@@ -81,13 +57,13 @@ test('the act digest is generate_action_digest over the action and its return va
   const base = Checksum256.hash(
     Bytes.from(`${enc(WName.from('spin'))}${enc(WName.from('go'))}01${enc(WName.from('spin'))}${enc(WName.from('active'))}`, 'hex'),
   );
-  const rhs = Checksum256.hash(Bytes.from(`04${u32hex(2)}0107`, 'hex'));
+  const rhs = Checksum256.hash(Bytes.from(`04${loopsHex(2)}0107`, 'hex'));
   const expected = Checksum256.hash(Bytes.from(base.hexString + rhs.hexString, 'hex'));
   assert.is(trace.receipt.act_digest, expected.hexString);
 });
 
 test('set_resource_limits from a privileged contract: get_account reports the RAM quota and growth past it is ram_usage_exceeded', async () => {
-  await transact(dn.client, [setcode('eosio', limitsWasm())]);
+  await transact(dn.client, [setcodeAction('eosio', limitsWasm())]);
   const used = Number((await dn.client.v1.chain.get_account('alice')).ram_usage);
   const quota = used + 100;
   const enc = (o: WName | Int64) => Serializer.encode({ object: o }).hexString;

@@ -1,0 +1,31 @@
+// A contract that burns metered CPU on request: `spin`'s action data is a u32 N, it loops N times
+// and returns 7 as its action return value. For tests of CPU limits.
+import { Bytes } from '@wharfkit/antelope';
+import { wat } from '../vm/wat.js';
+
+export const spinWasm = () =>
+  wat(`(module
+    (import "env" "read_action_data" (func $read (param i32 i32) (result i32)))
+    (import "env" "set_action_return_value" (func $ret (param i32 i32)))
+    (memory 1)
+    (data (i32.const 64) "\\07")
+    (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
+      (local $i i32) (local $n i32)
+      (drop (call $read (i32.const 0) (i32.const 4)))
+      (local.set $n (i32.load (i32.const 0)))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (call $ret (i32.const 64) (i32.const 1))))`);
+
+/** The action data of `N` loops (a little-endian u32, hex). */
+export const loopsHex = (n: number) => Bytes.from(new Uint8Array(new Uint32Array([n]).buffer)).hexString;
+
+/** `eosio::setcode` of `code` on `account`, authorized by the account. */
+export const setcodeAction = (account: string, code: Uint8Array) => ({
+  account: 'eosio',
+  name: 'setcode',
+  authorization: `${account}@active`,
+  data: { account, vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
+});
