@@ -35,7 +35,8 @@ import { COMMIT_KEY, STATE_COMMIT_BLOCKS, decodeCommit, encodeCommit, type Store
 import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { CPU_UNITS_PER_US, TransactionExecutor, transactionInputOf, type BlockCpu } from './transaction-executor.js';
-import { ChainError, toChainError } from '../chain-error.js';
+import { ChainError, isBlockFull, toChainError } from '../chain-error.js';
+import { billedAccount, FailedCpuBilling } from './failed-cpu-billing.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
 import {
@@ -243,6 +244,8 @@ export class Chain {
   readonly executor: TransactionExecutor;
   readonly chainId: Uint8Array;
   readonly chainIdHex: string;
+  /** What pushed transactions that failed have cost their signers (failed-cpu-billing.ts). */
+  readonly failedCpu = new FailedCpuBilling();
   /** Key recovery, with what `primeBlock` recovered ahead on the worker pool. */
   readonly recovery: PrimedRecovery;
   /** Who waits for the pending block to be sealed (`blockSealed`): pushes refused by a full block. */
@@ -1341,6 +1344,7 @@ export class Chain {
     this.requireProducer();
     const d = decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
+    this.failedCpu.check(billedAccount(d), this.now());
     return this.applyInput(d, this.recoverKeys(d));
   }
 
@@ -1353,6 +1357,7 @@ export class Chain {
     this.requireProducer();
     const d = decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
+    this.failedCpu.check(billedAccount(d), this.now());
     // a lone push (the pool idle, no other push just before) is not worth a hand-off when recovery is native
     if (this.recovery.name === 'native-libsecp256k1' && pool.inlineNow()) return this.applyInput(d, this.recoverKeys(d));
     const digest = signingDigest(this.chainId, d.trxBytes, d.cfdBytes).array;
@@ -1376,7 +1381,15 @@ export class Chain {
     this.checkNetUsage(netWords, pending.netWords);
     this.auth.check(d.actions, keys, [], false);
     if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
-    const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, this.blockCpu(pending.cpuUs));
+    const cpu = this.blockCpu(pending.cpuUs);
+    let trace: TransactionTrace;
+    try {
+      trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, cpu);
+    } catch (e) {
+      // what it ran is billed to its signer, unless only the block being full stopped it
+      if (!isBlockFull(e)) this.failedCpu.bill(billedAccount(d), this.billedCpuUs(this.executor.failedCpuUnits), this.now());
+      throw e;
+    }
     const receipt: TransactionReceipt = {
       status: 0,
       cpuUsageUs: this.billedCpuUs(trace.cpuUnits),

@@ -398,7 +398,8 @@ export class TransactionExecutor {
   private ordinal = 0;
   private cpuUnits = 0;
   private cpuLimit = 0;
-
+  /** The metered units the last transaction that failed ran before it failed (its subjective bill). */
+  failedCpuUnits = 0;
   private blockTime = 0;
   /** RAM deltas of the action run in progress (one map reused: runs do not nest, inline actions run after). */
   private readonly deltas = new Map<string, number>();
@@ -446,6 +447,7 @@ export class TransactionExecutor {
     this.digests = [];
     this.ordinal = 0;
     this.cpuUnits = 0;
+    this.vm.failedUnits = 0;
     const chain = this.transactionCpuUnits;
     const own = trx.maxCpuUsageMs ? Math.min(chain, trx.maxCpuUsageMs * CPU_UNITS_PER_MS) : chain;
     const left = block ? Math.max(0, block.budget - block.used) : own;
@@ -465,6 +467,8 @@ export class TransactionExecutor {
       this.checkRamLimits();
     } catch (e) {
       this.state.undo.rollback(mark);
+      // the action that failed ran its units too (0 when it failed outside the VM)
+      this.failedCpuUnits = Math.min(this.cpuLimit, this.cpuUnits + this.vm.failedUnits);
       const err = toChainError(e);
       if (cutByBlock && err.code === 'tx_cpu_usage_exceeded') {
         throw new ChainError(

@@ -92,6 +92,8 @@ export class ContractVm {
   private readonly idle = new WeakMap<CompiledContract, PooledInstance>();
   private readonly byBytes = new WeakMap<Uint8Array, CompiledContract>();
   private readonly slot: ContextSlot = { ctx: null };
+  /** The metered units the last `apply` ran before it failed (0 after one that succeeded): what a failed transaction is billed. */
+  failedUnits = 0;
   private readonly imports: WebAssembly.Imports;
 
   private readonly opts: ContractVmOptions;
@@ -151,10 +153,12 @@ export class ContractVm {
     inst.depth.value = 0;
     const ctx = new ApplyContext(action, host, inst.mem, budget);
     this.slot.ctx = ctx;
+    this.failedUnits = 0;
     try {
       ex[EXPORT_START]?.();
       ex.apply(action.receiver, action.account, action.name);
     } catch (e) {
+      this.failedUnits = Math.min(budget, budget - Number(gas.value as bigint) + ctx.hostUnits);
       throw this.trap(e, gas, inst.depth);
     } finally {
       this.slot.ctx = null;
@@ -163,6 +167,7 @@ export class ContractVm {
     const wasmUnits = budget - Number(gas.value as bigint);
     const cpuUnits = wasmUnits + ctx.hostUnits;
     if (cpuUnits > budget) {
+      this.failedUnits = budget;
       throw new ContractError('tx_cpu_usage_exceeded', `action used ${cpuUnits} CPU units; the budget is ${budget}`);
     }
     return { console: ctx.console, returnValue: ctx.returnValue, cpuUnits };

@@ -1,7 +1,10 @@
-// A contract that burns metered CPU on request: `spin`'s action data is a u32 N, it loops N times
-// and returns 7 as its action return value. For tests of CPU limits.
+// A contract that burns metered CPU on request: its action data is a u32 N, it loops N times, then
+// returns 7 as its action return value, or traps when the action is `fail`. For tests of CPU limits.
 import { Bytes } from '@wharfkit/antelope';
+import { Name } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
+
+const FAIL = BigInt.asIntN(64, Name.from('fail').value).toString();
 
 export const spinWasm = () =>
   wat(`(module
@@ -17,6 +20,7 @@ export const spinWasm = () =>
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l)))
+      (if (i64.eq (local.get $a) (i64.const ${FAIL})) (then unreachable))
       (call $ret (i32.const 64) (i32.const 1))))`);
 
 /** The action data of `N` loops (a little-endian u32, hex). */

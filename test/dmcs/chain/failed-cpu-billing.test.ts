@@ -1,0 +1,103 @@
+// What failed transactions cost their signer (Leap's subjective billing): a pushed transaction that
+// fails after running is billed to its first authorizer; an account over its allowance has its
+// next pushes refused before they run (tx_cpu_usage_exceeded) until the bill drains; other
+// accounts, and transactions that succeed, are not affected. Before, anyone with one account's key
+// could have a node run transactions of 150 ms that fail, back to back, taking its thread: they
+// never reach a block, so the block's CPU limit does not count them.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  FAILED_CPU_ALLOWANCE_US,
+  FAILED_CPU_DRAIN_US_PER_S,
+  FailedCpuBilling,
+  MAX_BILLED_ACCOUNTS,
+} from '../../../dmcs/chain/failed-cpu-billing.js';
+import type { TransactionExecutor } from '../../../dmcs/chain/transaction-executor.js';
+import { ChainError } from '../../../dmcs/chain-error.js';
+import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
+import { DEV_KEY, errorName, newAccountAction, startDevNode, transact, type DevNode } from '../helpers.js';
+
+test('a bill drains at its rate; over the allowance the account is refused, with how long to wait', () => {
+  const b = new FailedCpuBilling();
+  b.bill('alice', FAILED_CPU_ALLOWANCE_US - 1, 0);
+  b.check('alice', 0);
+  b.bill('alice', 1001, 0);
+  assert.is(b.owed('alice', 0), FAILED_CPU_ALLOWANCE_US + 1000);
+  try {
+    b.check('alice', 0);
+    assert.unreachable('refused');
+  } catch (e) {
+    assert.instance(e, ChainError);
+    assert.is((e as ChainError).code, 'tx_cpu_usage_exceeded');
+    assert.match((e as Error).message, `try again in ${Math.ceil((1000 * 1000) / FAILED_CPU_DRAIN_US_PER_S) + 1} ms`);
+  }
+  b.check('bob', 0);
+  const drained = Math.ceil((1000 * 1000) / FAILED_CPU_DRAIN_US_PER_S) + 1;
+  b.check('alice', drained);
+  assert.is(b.owed('alice', 1000 * (FAILED_CPU_ALLOWANCE_US / FAILED_CPU_DRAIN_US_PER_S + 1)), 0);
+});
+
+test(`at most MAX_BILLED_ACCOUNTS (${MAX_BILLED_ACCOUNTS}) bills are kept, the one billed longest ago forgotten first`, () => {
+  const b = new FailedCpuBilling();
+  for (let i = 0; i < MAX_BILLED_ACCOUNTS + 5; i++) b.bill(`a${i}`, 10, 0);
+  assert.is(b.size, MAX_BILLED_ACCOUNTS);
+  assert.is(b.owed('a0', 0), 0);
+  assert.is(b.owed(`a${MAX_BILLED_ACCOUNTS + 4}`, 0), 10);
+});
+
+let dn: DevNode;
+const pub = DEV_KEY.toPublic().toString();
+test.before(async () => {
+  dn = await startDevNode();
+  await transact(dn.client, [newAccountAction('spin', pub), newAccountAction('other', pub)]);
+  await transact(dn.client, [setcodeAction('spin', spinWasm())]);
+});
+test.after(async () => {
+  await dn.close();
+});
+
+/** A `spin` action of `loops` loops that fails (`fail`) or returns (`go`), authorized by `actor`. */
+const spin = (name: 'go' | 'fail', loops: number, actor = 'spin') =>
+  transact(dn.client, [{ account: 'spin', name, authorization: `${actor}@active`, data: loopsHex(loops) }]);
+
+test("pushes that fail after running are billed to their signer; past its allowance its next ones are refused before they run, other accounts' are not", async () => {
+  const chain = dn.node.chain;
+  const clock = chain as unknown as { now: () => number };
+  // loops for about 140 ms of metered CPU, from a small run's usage
+  const small = await spin('go', 200_000);
+  const loops = Math.round((140_000 * 200_000) / small.processed.receipt.cpu_usage_us);
+  assert.is(chain.failedCpu.owed('spin', clock.now()), 0, 'a transaction that lands in a block is not billed');
+
+  const executor = (chain as unknown as { executor: TransactionExecutor }).executor;
+  const execute = executor.execute.bind(executor);
+  let ran = 0;
+  executor.execute = (...args) => {
+    ran++;
+    return execute(...args);
+  };
+  let failed = 0;
+  let refused = '';
+  for (let i = 0; i < 20 && !refused; i++) {
+    const before = ran;
+    const name = await errorName(spin('fail', loops + i));
+    if (name === 'wasm_execution_error') failed++;
+    else {
+      refused = name;
+      assert.is(ran, before, 'the refused push did not run');
+    }
+  }
+  assert.is(refused, 'tx_cpu_usage_exceeded');
+  const each = 140_000;
+  assert.ok(failed >= FAILED_CPU_ALLOWANCE_US / each - 1 && failed <= FAILED_CPU_ALLOWANCE_US / each + 2, `${failed} failed before`);
+  assert.ok(chain.failedCpu.owed('spin', clock.now()) >= FAILED_CPU_ALLOWANCE_US);
+
+  // another signer of the same contract is not held back
+  await spin('go', 10, 'other');
+  // once the bill drained, the account's pushes run again
+  const now = clock.now();
+  const later = now + Math.ceil((chain.failedCpu.owed('spin', now) * 1000) / FAILED_CPU_DRAIN_US_PER_S) + 10;
+  clock.now = () => later;
+  await spin('go', 11);
+});
+
+test.run();
