@@ -43,6 +43,11 @@ export const CATCHUP_WINDOW = 4;
 export const OWN_REQUEST_SHARE = 0.5;
 /** Pending transactions handed to a peer when it connects (the rest wait for the next connection or a block). */
 export const MAX_TRX_ON_CONNECT = 1000;
+/**
+ * Blocks of a catch-up answer read from the chain at a time (at most 16 MiB of full blocks): an
+ * answer of BLOCKS_PER_REQUEST full blocks is never held whole.
+ */
+export const SERVE_CHUNK_BLOCKS = 16;
 
 /** What the relay needs from its node; calls that change the chain are serialized by the node. */
 export interface RelayHost {
@@ -361,12 +366,8 @@ export class BlockRelay {
         const wait = link.serveBudget.waitMs();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref()); // not what keeps a closing node alive
         if (link.droppedFor || link.socket.destroyed || this.closed) return;
-        const blocks = await this.host.blocksFrom(Math.max(1, m.fromNum), BLOCKS_PER_REQUEST);
-        let bytes = 0;
-        for (const b of blocks) {
-          bytes += b.length;
-          this.sendTo(link, { type: 'block', bytes: b });
-        }
+        const bytes = await this.serve(link, Math.max(1, m.fromNum));
+        if (bytes === null) return;
         link.serveBudget.spend(bytes);
         this.sendTo(link, this.hello());
         return;
@@ -382,6 +383,34 @@ export class BlockRelay {
         if (this.host.acceptTransaction(m.bytes)) this.broadcast({ type: 'trx', bytes: m.bytes }, link);
         return;
     }
+  }
+
+  /**
+   * Sends `link` up to BLOCKS_PER_REQUEST blocks from `fromNum`, read SERVE_CHUNK_BLOCKS at a time
+   * and written as the peer reads them: an honest peer catching up on full blocks (256 of up to
+   * 1 MiB) is never dropped for leaving an answer unread, and this node never holds the answer
+   * whole. The bytes sent, or null when the peer went away or did not read within
+   * `serveReadTimeoutMs` (SERVE_READ_TIMEOUT_MS; dropped).
+   */
+  private async serve(link: PeerLink, fromNum: number): Promise<number | null> {
+    const highWater = this.limits.unreadBytes / 2;
+    let bytes = 0;
+    for (let next = fromNum; next < fromNum + BLOCKS_PER_REQUEST; ) {
+      const want = Math.min(SERVE_CHUNK_BLOCKS, fromNum + BLOCKS_PER_REQUEST - next);
+      const blocks = await this.host.blocksFrom(next, want);
+      for (const b of blocks) {
+        if (link.socket.writableLength > highWater && !(await drained(link.socket, this.limits.serveReadTimeoutMs))) {
+          this.drop(link, `did not read the blocks it asked for within ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
+          return null;
+        }
+        if (link.droppedFor || link.socket.destroyed || this.closed) return null;
+        bytes += b.length;
+        this.sendTo(link, { type: 'block', bytes: b });
+      }
+      if (blocks.length < want) break; // the head
+      next += blocks.length;
+    }
+    return bytes;
   }
 
   private async onBlock(link: PeerLink, bytes: Uint8Array): Promise<void> {
@@ -507,4 +536,22 @@ function messageBytes(m: RelayMessage): number {
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Resolves true once `socket` has written out what it holds, false after `timeoutMs` or when it closes. */
+function drained(socket: Socket, timeoutMs: number): Promise<boolean> {
+  if (socket.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs).unref();
+    socket.on('drain', onDrain);
+    socket.on('close', onClose);
+  });
 }

@@ -38,6 +38,12 @@ export const MAX_QUEUED_MESSAGES = 4096;
 export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /** Bytes written to a peer that it has not read yet (a peer that asks and does not read is dropped). */
 export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+/**
+ * How long a peer may take to read the blocks it asked for: while more than half of
+ * MAX_UNREAD_BYTES waits unread, the rest of an answer waits for the peer to read it (an honest
+ * peer catching up on full blocks is paced, not dropped); past this time, the peer is dropped.
+ */
+export const SERVE_READ_TIMEOUT_MS = 30_000;
 /** A connection must say HELLO within this time. */
 export const HELLO_TIMEOUT_MS = 10_000;
 /** Inbound connections held at once; more are refused at accept. */
@@ -55,6 +61,7 @@ export interface PeerLimits {
   queuedMessages: number;
   queuedBytes: number;
   unreadBytes: number;
+  serveReadTimeoutMs: number;
   helloTimeoutMs: number;
   inboundPeers: number;
 }
@@ -69,6 +76,7 @@ export const PEER_LIMITS: PeerLimits = {
   queuedMessages: MAX_QUEUED_MESSAGES,
   queuedBytes: MAX_QUEUED_BYTES,
   unreadBytes: MAX_UNREAD_BYTES,
+  serveReadTimeoutMs: SERVE_READ_TIMEOUT_MS,
   helloTimeoutMs: HELLO_TIMEOUT_MS,
   inboundPeers: MAX_INBOUND_PEERS,
 };
