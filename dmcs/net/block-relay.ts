@@ -122,6 +122,12 @@ class PeerLink {
   refusedBlocks = 0;
   queuedMessages = 0;
   queuedBytes = 0;
+  /**
+   * Reading from the peer is paused: more than half of MAX_QUEUED_BYTES waits to be handled (a
+   * catch-up answer arriving faster than its blocks apply). TCP then slows the sender, which waits
+   * for this node to read (SERVE_READ_TIMEOUT_MS), instead of this node dropping an honest peer.
+   */
+  paused = false;
   /** Set once the link is dropped for breaking a limit (the reason is logged once). */
   droppedFor: string | null = null;
   constructor(
@@ -254,7 +260,15 @@ export class BlockRelay {
           .finally(() => {
             link.queuedMessages--;
             link.queuedBytes -= size;
+            if (link.paused && link.queuedBytes <= L.queuedBytes / 4) {
+              link.paused = false;
+              socket.resume();
+            }
           });
+      }
+      if (!link.paused && link.queuedBytes > L.queuedBytes / 2) {
+        link.paused = true;
+        socket.pause();
       }
     });
     socket.on('error', () => {});
@@ -400,7 +414,7 @@ export class BlockRelay {
       const blocks = await this.host.blocksFrom(next, want);
       for (const b of blocks) {
         if (link.socket.writableLength > highWater && !(await drained(link.socket, this.limits.serveReadTimeoutMs))) {
-          this.drop(link, `did not read the blocks it asked for within ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
+          this.drop(link, `read none of the blocks it asked for in ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
           return null;
         }
         if (link.droppedFor || link.socket.destroyed || this.closed) return null;
@@ -538,19 +552,26 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Resolves true once `socket` has written out what it holds, false after `timeoutMs` or when it closes. */
+/**
+ * Resolves true once `socket` has written out what it holds, false when it closes or when the peer
+ * read nothing of it for a whole `timeoutMs` (a slow reader that keeps reading is waited for).
+ */
 function drained(socket: Socket, timeoutMs: number): Promise<boolean> {
   if (socket.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
+    let unread = socket.writableLength;
     const done = (ok: boolean) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       socket.off('drain', onDrain);
       socket.off('close', onClose);
       resolve(ok);
     };
     const onDrain = () => done(true);
     const onClose = () => done(false);
-    const timer = setTimeout(() => done(false), timeoutMs).unref();
+    const timer = setInterval(() => {
+      if (socket.writableLength >= unread) done(false);
+      unread = socket.writableLength;
+    }, timeoutMs).unref();
     socket.on('drain', onDrain);
     socket.on('close', onClose);
   });

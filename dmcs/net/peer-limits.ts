@@ -39,9 +39,10 @@ export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /** Bytes written to a peer that it has not read yet (a peer that asks and does not read is dropped). */
 export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 /**
- * How long a peer may take to read the blocks it asked for: while more than half of
+ * How long a peer may read nothing of the blocks it asked for: while more than half of
  * MAX_UNREAD_BYTES waits unread, the rest of an answer waits for the peer to read it (an honest
- * peer catching up on full blocks is paced, not dropped); past this time, the peer is dropped.
+ * peer catching up on full blocks, or pausing while it applies them, is paced, not dropped); a
+ * peer that reads nothing for this long is dropped.
  */
 export const SERVE_READ_TIMEOUT_MS = 30_000;
 /** A connection must say HELLO within this time. */
