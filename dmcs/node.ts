@@ -308,13 +308,16 @@ export class EmbeddedNode {
             }
           });
         },
-        blocksFrom: (from, max) =>
+        blocksFrom: (from, max, maxBytes) =>
           this.serial(async () => {
             const out: Uint8Array[] = [];
-            for (let n = from; n < from + max && n <= chain.head.num; n++) {
+            let bytes = 0;
+            for (let n = from; n < from + max && n <= chain.head.num && bytes < maxBytes; n++) {
               const b = await chain.getBlock(n);
               if (!b) break;
-              out.push(encodeBlock(b.block));
+              const encoded = encodeBlock(b.block);
+              out.push(encoded);
+              bytes += encoded.length;
             }
             return out;
           }),

@@ -44,10 +44,11 @@ export const OWN_REQUEST_SHARE = 0.5;
 /** Pending transactions handed to a peer when it connects (the rest wait for the next connection or a block). */
 export const MAX_TRX_ON_CONNECT = 1000;
 /**
- * Blocks of a catch-up answer read from the chain at a time (at most 16 MiB of full blocks): an
- * answer of BLOCKS_PER_REQUEST full blocks is never held whole.
+ * Bytes of a catch-up answer read from the chain at a time (one block more at most): an answer of
+ * BLOCKS_PER_REQUEST full blocks (up to 256 MiB) is never held whole, and one of small blocks is
+ * read at once.
  */
-export const SERVE_CHUNK_BLOCKS = 16;
+export const SERVE_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** What the relay needs from its node; calls that change the chain are serialized by the node. */
 export interface RelayHost {
@@ -62,8 +63,11 @@ export interface RelayHost {
    * `acceptBlock` gets the same bytes. Optional; must not throw.
    */
   blockQueued?(bytes: Uint8Array): void;
-  /** This node's blocks `from`..`from+max-1` (of its current branch), as stored bytes. */
-  blocksFrom(from: number, max: number): Promise<Uint8Array[]>;
+  /**
+   * This node's blocks from `from` on (of its current branch), as stored bytes: at most `max`, and
+   * no more once they reach `maxBytes` together (at least one). Empty past the head.
+   */
+  blocksFrom(from: number, max: number, maxBytes: number): Promise<Uint8Array[]>;
   /** A transaction forwarded by a peer: true if it was new here and accepted (then it is passed on). */
   acceptTransaction(bytes: Uint8Array): boolean;
   /**
@@ -400,7 +404,7 @@ export class BlockRelay {
   }
 
   /**
-   * Sends `link` up to BLOCKS_PER_REQUEST blocks from `fromNum`, read SERVE_CHUNK_BLOCKS at a time
+   * Sends `link` up to BLOCKS_PER_REQUEST blocks from `fromNum`, read SERVE_CHUNK_BYTES at a time
    * and written as the peer reads them: an honest peer catching up on full blocks (256 of up to
    * 1 MiB) is never dropped for leaving an answer unread, and this node never holds the answer
    * whole. The bytes sent, or null when the peer went away or did not read within
@@ -410,8 +414,8 @@ export class BlockRelay {
     const highWater = this.limits.unreadBytes / 2;
     let bytes = 0;
     for (let next = fromNum; next < fromNum + BLOCKS_PER_REQUEST; ) {
-      const want = Math.min(SERVE_CHUNK_BLOCKS, fromNum + BLOCKS_PER_REQUEST - next);
-      const blocks = await this.host.blocksFrom(next, want);
+      const blocks = await this.host.blocksFrom(next, fromNum + BLOCKS_PER_REQUEST - next, SERVE_CHUNK_BYTES);
+      if (blocks.length === 0) break; // past the head
       for (const b of blocks) {
         if (link.socket.writableLength > highWater && !(await drained(link.socket, this.limits.serveReadTimeoutMs))) {
           this.drop(link, `read none of the blocks it asked for in ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
@@ -421,7 +425,6 @@ export class BlockRelay {
         bytes += b.length;
         this.sendTo(link, { type: 'block', bytes: b });
       }
-      if (blocks.length < want) break; // the head
       next += blocks.length;
     }
     return bytes;
