@@ -3,7 +3,8 @@
 // next pushes refused before they run (tx_cpu_usage_exceeded) until the bill drains; other
 // accounts, and transactions that succeed, are not affected. Before, anyone with one account's key
 // could have a node run transactions of 150 ms that fail, back to back, taking its thread: they
-// never reach a block, so the block's CPU limit does not count them.
+// never reach a block, so the block's CPU limit does not count them. The same holds for
+// transactions a relay peer forwards.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -15,7 +16,11 @@ import {
 import type { TransactionExecutor } from '../../../dmcs/chain/transaction-executor.js';
 import { ChainError } from '../../../dmcs/chain-error.js';
 import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
-import { DEV_KEY, errorName, newAccountAction, startDevNode, transact, type DevNode } from '../helpers.js';
+import { connect, type Socket } from 'node:net';
+import { APIClient } from '@wharfkit/antelope';
+import { encodeMessage } from '../../../dmcs/net/relay-message.js';
+import { startNode } from '../../../dmcs/index.js';
+import { buildSigned, DEV_KEY, errorName, newAccountAction, removeDir, startDevNode, tempDir, transact, type DevNode } from '../helpers.js';
 
 test('a bill drains at its rate; over the allowance the account is refused, with how long to wait', () => {
   const b = new FailedCpuBilling();
@@ -98,6 +103,59 @@ test("pushes that fail after running are billed to their signer; past its allowa
   const later = now + Math.ceil((chain.failedCpu.owed('spin', now) * 1000) / FAILED_CPU_DRAIN_US_PER_S) + 10;
   clock.now = () => later;
   await spin('go', 11);
+});
+
+test('transactions a relay peer forwards are billed the same: past the allowance they are dropped without running', async () => {
+  const dir = tempDir('failed-cpu-relay');
+  const relayed = await startNode({
+    dev: true,
+    dataDir: dir,
+    autoProduce: false,
+    p2pListen: '127.0.0.1:0',
+    http: '127.0.0.1:0',
+  });
+  const socket = await new Promise<Socket>((resolve) => {
+    const [host, port] = relayed.p2pAddress!.split(':');
+    const s = connect(Number(port), host!, () => resolve(s));
+    s.on('error', () => {});
+    s.resume();
+  });
+  try {
+    const client = new APIClient({ url: relayed.endpoint! });
+    await transact(client, [newAccountAction('spin', pub), newAccountAction('other', pub)]);
+    await transact(client, [setcodeAction('spin', spinWasm())]);
+    const small = await transact(client, [{ account: 'spin', name: 'go', authorization: 'spin@active', data: loopsHex(200_000) }]);
+    const loops = Math.round((140_000 * 200_000) / small.processed.receipt.cpu_usage_us);
+    const forward = async (name: string, n: number, actor = 'spin') => {
+      const { packed } = await buildSigned(client, [{ account: 'spin', name, authorization: `${actor}@active`, data: loopsHex(n) }]);
+      return encodeMessage({ type: 'trx', bytes: new TextEncoder().encode(JSON.stringify(packed)) });
+    };
+    const executor = (relayed.chain as unknown as { executor: TransactionExecutor }).executor;
+    const execute = executor.execute.bind(executor);
+    let ran = 0;
+    executor.execute = (...args) => {
+      ran++;
+      return execute(...args);
+    };
+    const n = 20;
+    const frames = [encodeMessage({ type: 'hello', chainId: relayed.chain.chainId, headNum: 1, libNum: 0 })];
+    for (let i = 0; i < n; i++) frames.push(await forward('fail', loops + i));
+    // a cheap one of another signer last: once it is pending, the link handled every one before it
+    frames.push(await forward('go', 1, 'other'));
+    const pending = relayed.chain.pendingCount;
+    socket.write(Buffer.concat(frames));
+    const end = Date.now() + 20_000;
+    while (relayed.chain.pendingCount === pending) {
+      if (Date.now() > end) throw new Error(`the last forwarded transaction never applied; ${ran} ran`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(ran <= FAILED_CPU_ALLOWANCE_US / 140_000 + 2, `${ran} of ${n + 1} forwarded transactions ran`);
+    assert.ok(relayed.chain.failedCpu.owed('spin', Date.now()) >= FAILED_CPU_ALLOWANCE_US - FAILED_CPU_DRAIN_US_PER_S);
+  } finally {
+    socket.destroy();
+    await relayed.close();
+    removeDir(dir);
+  }
 });
 
 test.run();
