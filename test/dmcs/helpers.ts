@@ -19,6 +19,7 @@ import {
 } from '@wharfkit/antelope';
 import { startNode, DEV_PRIVATE_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { ChainError } from '../../dmcs/chain-error.js';
+import type { TransactionExecutor } from '../../dmcs/chain/transaction-executor.js';
 import { ACCEPTED_JOURNAL_FILE, AcceptedJournal } from '../../dmcs/block/accepted-journal.js';
 import { packedTrxFromJson } from '../../dmcs/packed-transaction.js';
 
@@ -186,6 +187,23 @@ export async function restartCarrying(
   const notes: string[] = [];
   const node = await startNode({ dev: true, dataDir: dn.dir, autoProduce: false, onError: (e) => notes.push(e.message) });
   return { node, headBefore, notes };
+}
+
+/**
+ * Counts what `chain` executes from now on: the transactions it runs (those that fail too), and the
+ * metered units of those that succeed. Read the fields as they change.
+ */
+export function countExecutions(chain: EmbeddedNode['chain']): { transactions: number; units: number } {
+  const count = { transactions: 0, units: 0 };
+  const executor = (chain as unknown as { executor: TransactionExecutor }).executor;
+  const execute = executor.execute.bind(executor);
+  executor.execute = (...args) => {
+    count.transactions++;
+    const trace = execute(...args);
+    count.units += trace.cpuUnits;
+    return trace;
+  };
+  return count;
 }
 
 /** The node's refusal of an in-process call: the `ChainError` code a promise rejects with, or 'accepted'. */

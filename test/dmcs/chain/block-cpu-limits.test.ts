@@ -13,13 +13,14 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex, PublicKey } from '../../../abi/antelope/index.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
-import { CPU_UNITS_PER_US, type TransactionExecutor } from '../../../dmcs/chain/transaction-executor.js';
+import { CPU_UNITS_PER_US } from '../../../dmcs/chain/transaction-executor.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
 import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
 import {
   DEV_KEY,
   errorName,
   newAccountAction,
+  countExecutions,
   refusalCode,
   restartCarrying,
   startDevNode,
@@ -171,15 +172,7 @@ async function forgedBlock(push: (a: DevNode, i: number) => Promise<unknown>, n:
   assert.is(block.transactions.length, n);
   const billedUs = await blockCpuUs(a, made.num);
 
-  const executor = (b.node.chain as unknown as { executor: TransactionExecutor }).executor;
-  const execute = executor.execute.bind(executor);
-  const ran = { transactions: 0, units: 0 };
-  executor.execute = (...args) => {
-    ran.transactions++;
-    const trace = execute(...args);
-    ran.units += trace.cpuUnits;
-    return trace;
-  };
+  const ran = countExecutions(b.node.chain);
   const before = { head: bytesToHex(b.node.chain.head.id), digest: bytesToHex(b.node.chain.state.digest()) };
   const code = await refusalCode(b.node.chain.acceptBlock(block));
   assert.equal({ head: bytesToHex(b.node.chain.head.id), digest: bytesToHex(b.node.chain.state.digest()) }, before, 'nothing applied');

@@ -13,14 +13,24 @@ import {
   FailedCpuBilling,
   MAX_BILLED_ACCOUNTS,
 } from '../../../dmcs/chain/failed-cpu-billing.js';
-import type { TransactionExecutor } from '../../../dmcs/chain/transaction-executor.js';
 import { ChainError } from '../../../dmcs/chain-error.js';
 import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
 import { connect, type Socket } from 'node:net';
 import { APIClient } from '@wharfkit/antelope';
 import { encodeMessage } from '../../../dmcs/net/relay-message.js';
 import { startNode } from '../../../dmcs/index.js';
-import { buildSigned, DEV_KEY, errorName, newAccountAction, removeDir, startDevNode, tempDir, transact, type DevNode } from '../helpers.js';
+import {
+  buildSigned,
+  countExecutions,
+  DEV_KEY,
+  errorName,
+  newAccountAction,
+  removeDir,
+  startDevNode,
+  tempDir,
+  transact,
+  type DevNode,
+} from '../helpers.js';
 
 test('a bill drains at its rate; over the allowance the account is refused, with how long to wait', () => {
   const b = new FailedCpuBilling();
@@ -73,22 +83,16 @@ test("pushes that fail after running are billed to their signer; past its allowa
   const loops = Math.round((140_000 * 200_000) / small.processed.receipt.cpu_usage_us);
   assert.is(chain.failedCpu.owed('spin', clock.now()), 0, 'a transaction that lands in a block is not billed');
 
-  const executor = (chain as unknown as { executor: TransactionExecutor }).executor;
-  const execute = executor.execute.bind(executor);
-  let ran = 0;
-  executor.execute = (...args) => {
-    ran++;
-    return execute(...args);
-  };
+  const ran = countExecutions(chain);
   let failed = 0;
   let refused = '';
   for (let i = 0; i < 20 && !refused; i++) {
-    const before = ran;
+    const before = ran.transactions;
     const name = await errorName(spin('fail', loops + i));
     if (name === 'wasm_execution_error') failed++;
     else {
       refused = name;
-      assert.is(ran, before, 'the refused push did not run');
+      assert.is(ran.transactions, before, 'the refused push did not run');
     }
   }
   assert.is(refused, 'tx_cpu_usage_exceeded');
@@ -130,13 +134,7 @@ test('transactions a relay peer forwards are billed the same: past the allowance
       const { packed } = await buildSigned(client, [{ account: 'spin', name, authorization: `${actor}@active`, data: loopsHex(n) }]);
       return encodeMessage({ type: 'trx', bytes: new TextEncoder().encode(JSON.stringify(packed)) });
     };
-    const executor = (relayed.chain as unknown as { executor: TransactionExecutor }).executor;
-    const execute = executor.execute.bind(executor);
-    let ran = 0;
-    executor.execute = (...args) => {
-      ran++;
-      return execute(...args);
-    };
+    const ran = countExecutions(relayed.chain);
     const n = 20;
     const frames = [encodeMessage({ type: 'hello', chainId: relayed.chain.chainId, headNum: 1, libNum: 0 })];
     for (let i = 0; i < n; i++) frames.push(await forward('fail', loops + i));
@@ -146,10 +144,10 @@ test('transactions a relay peer forwards are billed the same: past the allowance
     socket.write(Buffer.concat(frames));
     const end = Date.now() + 20_000;
     while (relayed.chain.pendingCount === pending) {
-      if (Date.now() > end) throw new Error(`the last forwarded transaction never applied; ${ran} ran`);
+      if (Date.now() > end) throw new Error(`the last forwarded transaction never applied; ${ran.transactions} ran`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    assert.ok(ran <= FAILED_CPU_ALLOWANCE_US / 140_000 + 2, `${ran} of ${n + 1} forwarded transactions ran`);
+    assert.ok(ran.transactions <= FAILED_CPU_ALLOWANCE_US / 140_000 + 2, `${ran.transactions} of ${n + 1} forwarded transactions ran`);
     assert.ok(relayed.chain.failedCpu.owed('spin', Date.now()) >= FAILED_CPU_ALLOWANCE_US - FAILED_CPU_DRAIN_US_PER_S);
   } finally {
     socket.destroy();
