@@ -347,28 +347,32 @@ export class EmbeddedNode {
   }
 
   /**
-   * A peer's block waiting in the relay's queue: decoded once, for `acceptBlock`, and its keys
-   * recovered on the pool meanwhile (`primeAhead`).
+   * A peer's block waiting in the relay's queue: decoded once, for `acceptBlock`, its header
+   * verified now (`Chain.primeHeader`: a refusal is returned, for the relay to count against the
+   * peer at once) and its keys recovered on the pool meanwhile (`primeAhead`).
    */
-  private queueBlock(bytes: Uint8Array): void {
+  private queueBlock(bytes: Uint8Array): Error | null {
     let block: SignedBlock;
     try {
       block = decodeBlock(bytes);
     } catch {
-      return; // refused with its error when its turn comes
+      return null; // refused with its error when its turn comes
     }
     const queued: QueuedBlock = { block, primed: null };
     this.queuedBlocks.set(bytes, queued);
-    if (!this.pool) return;
+    if (!this.pool) return null;
+    const refused = this.chain.primeHeader(block);
+    if (refused) return refused;
     // a peer dropped with blocks queued leaves them here: the oldest go unprimed past the bound
     if (this.toPrime.length >= MAX_BLOCKS_TO_PRIME) this.toPrime.shift();
     this.toPrime.push(queued);
     this.primeAhead();
+    return null;
   }
 
   /**
    * Starts recovering the keys of queued peer blocks on the pool, oldest first, while fewer than
-   * `PRIME_AHEAD_KEYS` are outstanding (`Chain.primeBlock`: only a block whose header verifies).
+   * `PRIME_AHEAD_KEYS` are outstanding (`Chain.primeTransactions`: only a block whose header verified).
    * A block whose turn comes before there was room has its keys recovered as it applies.
    */
   private primeAhead(): void {
@@ -376,7 +380,7 @@ export class EmbeddedNode {
     if (!pool) return;
     while (this.toPrime.length > 0 && this.chain.recovery.outstanding < PRIME_AHEAD_KEYS) {
       const q = this.toPrime.shift()!;
-      q.primed = this.chain.primeBlock(q.block, pool);
+      q.primed = this.chain.primeTransactions(q.block, pool);
     }
   }
 

@@ -885,7 +885,8 @@ export class Chain {
       );
     }
     this.forkDb.checkRoom();
-    const state = this.validateHeader(prev.state, block);
+    // verified as it was queued (its header state follows from the same block before it)
+    const state = this.primedHeaders.get(idHex) ?? this.validateHeader(prev.state, block);
     const double = this.forkDb.add({ idHex, block, state });
     if (double) this.events.doubleSigned?.(double);
     const applied = await this.switchToBest();
@@ -904,8 +905,19 @@ export class Chain {
    * unlinkable, refused: its own checks will say why).
    */
   primeBlock(block: SignedBlock, pool: KeyRecoveryPool): Promise<void> | null {
+    return this.primeHeader(block) ? null : this.primeTransactions(block, pool);
+  }
+
+  /**
+   * The first half of `primeBlock`: verifies the header of a block with transactions, on the block
+   * it builds on (known, or primed just before), and keeps its header state for `primeTransactions`
+   * and `acceptBlock` (which then does not verify it again). The refusal when the header is refused
+   * (its block is refused the same way when its turn comes), else null: verified, or nothing to
+   * verify now (no transactions, known, primed already, unlinkable).
+   */
+  primeHeader(block: SignedBlock): ChainError | null {
     if (block.transactions.length === 0) return null;
-    // a block flooded by several peers is primed once
+    // a block flooded by several peers is verified once
     const idHex = bytesToHex(blockId(block));
     if (this.forkDb.has(idHex) || this.primedHeaders.has(idHex)) return null;
     const prevHex = bytesToHex(block.previous);
@@ -914,11 +926,20 @@ export class Chain {
     let state: BlockHeaderState;
     try {
       state = this.validateHeader(prev, block);
-    } catch {
-      return null;
+    } catch (e) {
+      return toChainError(e);
     }
     if (this.primedHeaders.size >= MAX_PRIMED_HEADERS) this.primedHeaders.delete(this.primedHeaders.keys().next().value!);
     this.primedHeaders.set(idHex, state);
+    return null;
+  }
+
+  /**
+   * The second half of `primeBlock`: starts recovering the keys of a block whose header
+   * `primeHeader` verified (null for any other block, or when it was applied meanwhile).
+   */
+  primeTransactions(block: SignedBlock, pool: KeyRecoveryPool): Promise<void> | null {
+    if (!this.primedHeaders.has(bytesToHex(blockId(block)))) return null;
     const items: SignedDigest[] = [];
     for (const r of block.transactions) {
       let d: DecodedTransaction;

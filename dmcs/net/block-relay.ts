@@ -59,10 +59,12 @@ export interface RelayHost {
   acceptBlock(bytes: Uint8Array): Promise<'known' | 'stored' | 'applied'>;
   /**
    * A peer's block was admitted and waits behind the link's earlier messages: the host may start
-   * work on it that needs none of them applied (recovering its signatures' keys), then
-   * `acceptBlock` gets the same bytes. Optional; must not throw.
+   * work on it that needs none of them applied (verifying its header, recovering its signatures'
+   * keys), then `acceptBlock` gets the same bytes. Returns the block's refusal when that work
+   * already refused it (it counts against the peer at once, see `refused`), else null. Optional;
+   * must not throw.
    */
-  blockQueued?(bytes: Uint8Array): void;
+  blockQueued?(bytes: Uint8Array): Error | null;
   /**
    * This node's blocks from `from` on (of its current branch), as stored bytes: at most `max`, and
    * no more once they reach `maxBytes` together (at least one). Empty past the head.
@@ -255,11 +257,13 @@ export class BlockRelay {
           return;
         }
         const size = messageBytes(m);
-        if (m.type === 'block') this.host.blockQueued?.(m.bytes);
+        // a block refused as it is queued counts now: the verification it cost is spent already
+        const refusal = m.type === 'block' ? (this.host.blockQueued?.(m.bytes) ?? null) : null;
+        if (refusal && this.countRefusal(link)) return;
         link.queuedMessages++;
         link.queuedBytes += size;
         queue = queue
-          .then(() => (link.droppedFor ? undefined : this.handle(link, m)))
+          .then(() => (link.droppedFor ? undefined : refusal ? this.refused(link, refusal) : this.handle(link, m)))
           .catch((e: Error) => this.host.log(`peer ${label}: ${e.message}`))
           .finally(() => {
             link.queuedMessages--;
@@ -444,15 +448,27 @@ export class BlockRelay {
         this.forkRequest(link);
         return;
       }
-      // what the window brings after a refused block builds on it: dropped unread until it is answered
-      if (link.inFlight > 0) link.abandoned = true;
-      this.host.log(`refused a block from ${link.label}: ${code ?? 'error'}: ${(e as Error).message}`);
-      if (++link.refusedBlocks >= this.limits.refusedBlocks)
-        this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
+      this.refused(link, e as Error);
+      this.countRefusal(link);
       return;
     }
     link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOf(bytes));
     if (outcome !== 'known') this.broadcast({ type: 'block', bytes }, link);
+  }
+
+  /** A block of `link` refused (`e`), in its turn: logged, and what the window brings after it is not applied. */
+  private refused(link: PeerLink, e: Error): void {
+    if (link.abandoned) return;
+    // what the window brings after a refused block builds on it: dropped unread until it is answered
+    if (link.inFlight > 0) link.abandoned = true;
+    this.host.log(`refused a block from ${link.label}: ${(e as { code?: string }).code ?? 'error'}: ${e.message}`);
+  }
+
+  /** Counts a refused block of `link`; true when that dropped the peer (MAX_REFUSED_BLOCKS). */
+  private countRefusal(link: PeerLink): boolean {
+    if (++link.refusedBlocks < this.limits.refusedBlocks) return false;
+    this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
+    return true;
   }
 
   /** Asks `link` for its branch from this node's LIB on (in pieces, see `PeerLink.forkSync`). */
