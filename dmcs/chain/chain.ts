@@ -1401,8 +1401,8 @@ export class Chain {
     const netWords = this.netUsageWords(d.packed);
     this.checkNetUsage(netWords, pending.netWords);
     this.auth.check(d.actions, keys, [], false);
-    if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     const cpu = this.blockCpu(pending.cpuUs);
+    if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     let trace: TransactionTrace;
     try {
       trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, cpu);

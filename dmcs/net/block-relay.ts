@@ -422,7 +422,9 @@ export class BlockRelay {
       if (blocks.length === 0) break; // past the head
       for (const b of blocks) {
         if (link.socket.writableLength > highWater && !(await drained(link.socket, this.limits.serveReadTimeoutMs))) {
-          this.drop(link, `read none of the blocks it asked for in ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
+          // closed meanwhile (the peer, or this node shutting down), or it read nothing for that long
+          if (!link.socket.destroyed && !this.closed)
+            this.drop(link, `read none of the blocks it asked for in ${this.limits.serveReadTimeoutMs} ms (SERVE_READ_TIMEOUT_MS)`);
           return null;
         }
         if (link.droppedFor || link.socket.destroyed || this.closed) return null;
