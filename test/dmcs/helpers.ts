@@ -167,6 +167,16 @@ export function newAccountAction(name: string, pub: string, creator = 'eosio'): 
   };
 }
 
+/** `eosio::setcode` of `code` on `account`, authorized by the account. */
+export function setcodeAction(account: string, code: Uint8Array): ActSpec {
+  return {
+    account: 'eosio',
+    name: 'setcode',
+    authorization: `${account}@active`,
+    data: { account, vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
+  };
+}
+
 /**
  * Closes `dn` and starts its node again with `transactions` (each a list of actions, signed now)
  * in its accepted journal, acknowledged and not known to be in a block: what a node that crashed

@@ -2,10 +2,10 @@
 // stand-in for eosio.bios's `setprods`) passes its action data to set_proposed_producers, so the
 // proposal is part of a block and every replica and replay sees it.
 import type { APIClient } from '@wharfkit/antelope';
-import { Bytes, Name, PublicKey, Serializer } from '@wharfkit/antelope';
+import { Name, PublicKey, Serializer } from '@wharfkit/antelope';
 import type { EmbeddedNode } from '../../dmcs/index.js';
 import { wat } from './vm/wat.js';
-import { newAccountAction, transact } from './helpers.js';
+import { newAccountAction, transact, setcodeAction } from './helpers.js';
 
 export function governorWasm(): Uint8Array {
   const setprods = BigInt.asIntN(64, BigInt(Name.from('setprods').value.toString()));
@@ -39,14 +39,7 @@ export function packedProducerKeys(list: readonly ScheduledProducer[]): string {
 
 /** Deploys the governor on eosio (once per chain). */
 export async function deployGovernor(client: APIClient): Promise<void> {
-  await transact(client, [
-    {
-      account: 'eosio',
-      name: 'setcode',
-      authorization: 'eosio@active',
-      data: { account: 'eosio', vmtype: 0, vmversion: 0, code: Bytes.from(governorWasm()).hexString },
-    },
-  ]);
+  await transact(client, [setcodeAction('eosio', governorWasm())]);
 }
 
 /** Creates the producers' accounts (their account key: `accountKey(name)`). */

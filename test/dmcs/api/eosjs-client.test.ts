@@ -3,8 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ABI, Serializer, Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, testKey, keyAuth, DEV_KEY, type DevNode } from '../helpers.js';
+import { ABI, Serializer } from '@wharfkit/antelope';
+import { startDevNode, transact, testKey, keyAuth, DEV_KEY, type DevNode, setcodeAction } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const { Api, JsonRpc } = require('eosjs') as typeof import('eosjs');
@@ -59,12 +59,7 @@ test('eosjs reads the token contract deployed with wharfkit and transfers with i
   await transact(
     dn.client,
     [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'eosjs.token@active',
-        data: { account: 'eosjs.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
-      },
+      setcodeAction('eosjs.token', wasm),
       {
         account: 'eosio',
         name: 'setabi',

@@ -4,8 +4,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, buildSigned, newAccountAction, testKey, errorName, DEV_KEY, type DevNode } from '../helpers.js';
+import {
+  startDevNode,
+  transact,
+  buildSigned,
+  newAccountAction,
+  testKey,
+  errorName,
+  DEV_KEY,
+  type DevNode,
+  setcodeAction,
+} from '../helpers.js';
 import { wat } from '../vm/wat.js';
 import { BUILTIN_PROTOCOL_FEATURES } from '../../../dmcs/chain/protocol-features.js';
 import { Name } from '../../../abi/antelope/index.js';
@@ -33,18 +42,7 @@ const call = <T = any>(path: string, params: unknown): Promise<T> => dn.client.c
 test.before(async () => {
   dn = await startDevNode();
   await transact(dn.client, [newAccountAction('keeper', String(keeper.toPublic()))]);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'keeper@active',
-        data: { account: 'keeper', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-      },
-    ],
-    { keys: [keeper] },
-  );
+  await transact(dn.client, [setcodeAction('keeper', code)], { keys: [keeper] });
   // two scopes of table "keeper": the action name is the scope
   for (const scope of ['alpha', 'beta']) {
     await transact(dn.client, [{ account: 'keeper', name: scope, authorization: 'keeper@active', data: '' }], { keys: [keeper] });

@@ -15,7 +15,7 @@ import { bytesToHex, PublicKey } from '../../../abi/antelope/index.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
 import { CPU_UNITS_PER_US } from '../../../dmcs/chain/transaction-executor.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
-import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
+import { loopsHex, spinWasm } from './spin-contract.js';
 import {
   DEV_KEY,
   errorName,
@@ -27,6 +27,7 @@ import {
   tempDir,
   transact,
   type DevNode,
+  setcodeAction,
 } from '../helpers.js';
 
 const BLOCK_CPU_US = 20_000;

@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { ABI, Serializer, Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces } from '../helpers.js';
+import { ABI, Serializer } from '@wharfkit/antelope';
+import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces, setcodeAction } from '../helpers.js';
 
 const prefix = process.env.PEEROS_CDT_TOKEN;
 
@@ -38,12 +38,7 @@ if (!prefix) {
     await transact(
       dn.client,
       [
-        {
-          account: 'eosio',
-          name: 'setcode',
-          authorization: 'eosio.token@active',
-          data: { account: 'eosio.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
-        },
+        setcodeAction('eosio.token', wasm),
         {
           account: 'eosio',
           name: 'setabi',

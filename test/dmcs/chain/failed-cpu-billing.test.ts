@@ -14,7 +14,7 @@ import {
   MAX_BILLED_ACCOUNTS,
 } from '../../../dmcs/chain/failed-cpu-billing.js';
 import { ChainError } from '../../../dmcs/chain-error.js';
-import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
+import { loopsHex, spinWasm } from './spin-contract.js';
 import { connect, type Socket } from 'node:net';
 import { APIClient } from '@wharfkit/antelope';
 import { encodeMessage } from '../../../dmcs/net/relay-message.js';
@@ -30,6 +30,7 @@ import {
   tempDir,
   transact,
   type DevNode,
+  setcodeAction,
 } from '../helpers.js';
 
 test('a bill drains at its rate; over the allowance the account is refused, with how long to wait', () => {

@@ -2,10 +2,20 @@
 // tiny contract written in WebAssembly text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Action, Serializer, Bytes, ABI } from '@wharfkit/antelope';
+import { Action, Serializer, ABI } from '@wharfkit/antelope';
 import { Name } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
-import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode, flatTraces } from '../helpers.js';
+import {
+  startDevNode,
+  transact,
+  newAccountAction,
+  errorName,
+  testKey,
+  keyAuth,
+  type DevNode,
+  flatTraces,
+  setcodeAction,
+} from '../helpers.js';
 
 const relay = testKey('relay');
 const k1 = testKey('multi1');
@@ -38,18 +48,7 @@ function relayWasm(): Uint8Array {
 test.before(async () => {
   dn = await startDevNode();
   await transact(dn.client, [newAccountAction('relay', String(relay.toPublic()))]);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'relay@active',
-        data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(relayWasm()).hexString },
-      },
-    ],
-    { keys: [relay] },
-  );
+  await transact(dn.client, [setcodeAction('relay', relayWasm())], { keys: [relay] });
 });
 test.after(async () => {
   await dn.close();
@@ -169,18 +168,7 @@ test('a contract charging RAM to an account that did not authorize the action is
     (data (i32.const 64) "payload!")
     (func (export "apply") (param $r i64) (param $c i64) (param $a i64)
       (drop (call $store (local.get $r) (i64.const ${i64('rows')}) (i64.const ${i64('victim')}) (i64.const 1) (i32.const 64) (i32.const 8)))))`);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'ramhog@active',
-        data: { account: 'ramhog', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-      },
-    ],
-    { keys: [hog] },
-  );
+  await transact(dn.client, [setcodeAction('ramhog', code)], { keys: [hog] });
   const before = Number((await dn.client.v1.chain.get_account('victim')).ram_usage);
   assert.is(
     await errorName(transact(dn.client, [{ account: 'ramhog', name: 'hog', authorization: 'ramhog@active', data: '' }], { keys: [hog] })),
@@ -223,18 +211,7 @@ test('secondary indexes: a contract stores rows with an idx64 index; get_table_r
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 1) (i32.const 128)))
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 2) (i32.const 136)))
       (drop (call $istore (local.get $r) (i64.const ${BigInt.asIntN(64, T | 1n)}) (local.get $r) (i64.const 3) (i32.const 144)))))`);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'seccontract@active',
-        data: { account: 'seccontract', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-      },
-    ],
-    { keys: [sec] },
-  );
+  await transact(dn.client, [setcodeAction('seccontract', code)], { keys: [sec] });
   await transact(dn.client, [{ account: 'seccontract', name: 'fill', authorization: 'seccontract@active', data: '' }], { keys: [sec] });
   const rows = (p: Record<string, unknown>) =>
     dn.client.call<{ rows: string[]; more: boolean; next_key: string }>({
@@ -267,12 +244,7 @@ test("action return values come back as hex and decoded with the ABI's action_re
   await transact(
     dn.client,
     [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'retval@active',
-        data: { account: 'retval', vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-      },
+      setcodeAction('retval', code),
       {
         account: 'eosio',
         name: 'setabi',
@@ -290,18 +262,7 @@ test("action return values come back as hex and decoded with the ABI's action_re
 test('setcode with an unknown import is refused naming it', async () => {
   const bad = wat(`(module (import "env" "no_such_intrinsic" (func (param i32))) (func (export "apply") (param i64 i64 i64)))`);
   try {
-    await transact(
-      dn.client,
-      [
-        {
-          account: 'eosio',
-          name: 'setcode',
-          authorization: 'relay@active',
-          data: { account: 'relay', vmtype: 0, vmversion: 0, code: Bytes.from(bad).hexString },
-        },
-      ],
-      { keys: [relay] },
-    );
+    await transact(dn.client, [setcodeAction('relay', bad)], { keys: [relay] });
     assert.unreachable();
   } catch (e) {
     const err = e as { error?: { name: string; details: Array<{ message: string }> } };

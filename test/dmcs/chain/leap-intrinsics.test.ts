@@ -9,7 +9,7 @@ import { Action, Bytes, Checksum256, PublicKey, Serializer, Transaction } from '
 import { BinaryWriter, Name, UserPresence, bytesToHex } from '../../../abi/antelope/index.js';
 import { SoftwareAuthenticator } from '../../fixtures/software-authenticator.js';
 import { wat } from '../vm/wat.js';
-import { startDevNode, transact, newAccountAction, errorName, testKey, buildSigned, type DevNode } from '../helpers.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, buildSigned, type DevNode, setcodeAction } from '../helpers.js';
 
 const probe = testKey('probe');
 const other = testKey('probe.other');
@@ -77,18 +77,7 @@ const hex = (b: { array: Uint8Array } | Uint8Array) => Bytes.from(b instanceof U
 test.before(async () => {
   dn = await startDevNode();
   await transact(dn.client, [newAccountAction('probe', String(probe.toPublic()))]);
-  await transact(
-    dn.client,
-    [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'probe@active',
-        data: { account: 'probe', vmtype: 0, vmversion: 0, code: Bytes.from(probeWasm()).hexString },
-      },
-    ],
-    { keys: [probe] },
-  );
+  await transact(dn.client, [setcodeAction('probe', probeWasm())], { keys: [probe] });
 });
 test.after(async () => {
   await dn.close();

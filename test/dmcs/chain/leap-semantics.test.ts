@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { Bytes, Checksum256, Name as WName, Serializer, Int64 } from '@wharfkit/antelope';
 import { Name } from '../../../abi/antelope/index.js';
 import { wat } from '../vm/wat.js';
-import { loopsHex, setcodeAction, spinWasm } from './spin-contract.js';
-import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode } from '../helpers.js';
+import { loopsHex, spinWasm } from './spin-contract.js';
+import { startDevNode, transact, newAccountAction, errorName, testKey, keyAuth, type DevNode, setcodeAction } from '../helpers.js';
 
 const spin = testKey('sem.spin');
 const alice = testKey('sem.alice');

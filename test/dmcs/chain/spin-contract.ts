@@ -25,11 +25,3 @@ export const spinWasm = () =>
 
 /** The action data of `N` loops (a little-endian u32, hex). */
 export const loopsHex = (n: number) => Bytes.from(new Uint8Array(new Uint32Array([n]).buffer)).hexString;
-
-/** `eosio::setcode` of `code` on `account`, authorized by the account. */
-export const setcodeAction = (account: string, code: Uint8Array) => ({
-  account: 'eosio',
-  name: 'setcode',
-  authorization: `${account}@active`,
-  data: { account, vmtype: 0, vmversion: 0, code: Bytes.from(code).hexString },
-});

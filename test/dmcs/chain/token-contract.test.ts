@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { ABI, Serializer, Bytes } from '@wharfkit/antelope';
-import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces } from '../helpers.js';
+import { ABI, Serializer } from '@wharfkit/antelope';
+import { startDevNode, transact, newAccountAction, errorName, testKey, type DevNode, flatTraces, setcodeAction } from '../helpers.js';
 
 const ROOT = new URL('../../../../', import.meta.url);
 const wasm = readFileSync(new URL('build/contracts/dpay/dpay.wasm', ROOT));
@@ -33,12 +33,7 @@ test('setcode and setabi deploy the contract; get_abi and get_raw_code_and_abi r
   await transact(
     dn.client,
     [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'dpay.token@active',
-        data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
-      },
+      setcodeAction('dpay.token', wasm),
       { account: 'eosio', name: 'setabi', authorization: 'dpay.token@active', data: { account: 'dpay.token', abi: abiBytes } },
     ],
     { keys: [token] },
@@ -55,23 +50,7 @@ test('setcode and setabi deploy the contract; get_abi and get_raw_code_and_abi r
 });
 
 test('setting the same code again is set_exact_code', async () => {
-  assert.is(
-    await errorName(
-      transact(
-        dn.client,
-        [
-          {
-            account: 'eosio',
-            name: 'setcode',
-            authorization: 'dpay.token@active',
-            data: { account: 'dpay.token', vmtype: 0, vmversion: 0, code: Bytes.from(wasm).hexString },
-          },
-        ],
-        { keys: [token] },
-      ),
-    ),
-    'set_exact_code',
-  );
+  assert.is(await errorName(transact(dn.client, [setcodeAction('dpay.token', wasm)], { keys: [token] })), 'set_exact_code');
 });
 
 test('create, issue and transfer; balances and supply via get_table_rows', async () => {

@@ -16,6 +16,7 @@ import { bytesToHex } from '../../../abi/antelope/index.js';
 import { connect, type Socket } from 'node:net';
 import { startNode, type EmbeddedNode, type NodeOptions } from '../../../dmcs/index.js';
 import { encodeMessage } from '../../../dmcs/net/relay-message.js';
+import { SERVE_CHUNK_BYTES, type RelayHost } from '../../../dmcs/net/block-relay.js';
 import { DEV_KEY, newAccountAction, removeDir, tempDir, transact } from '../helpers.js';
 
 const dirs = [tempDir('bigcatchup-src'), tempDir('bigcatchup-join')];
@@ -58,6 +59,15 @@ test('a node joins a chain of big blocks over the relay: the answer is paced by 
   }
   const target = { num: src.chain.head.num, id: bytesToHex(src.chain.head.id), digest: bytesToHex(src.chain.state.digest()) };
 
+  // what the serving node reads from its chain at a time, as it answers
+  const host = (src as unknown as { relay: { host: RelayHost } }).relay.host;
+  const blocksFrom = host.blocksFrom.bind(host);
+  const reads: number[] = [];
+  host.blocksFrom = async (...args) => {
+    const blocks = await blocksFrom(...args);
+    reads.push(blocks.reduce((n, b) => n + b.length, 0));
+    return blocks;
+  };
   copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[1]!, 'genesis.json'));
   const joining = await startNode({
     ...base(1),
@@ -76,6 +86,9 @@ test('a node joins a chain of big blocks over the relay: the answer is paced by 
     { num: joining.chain.head.num, id: bytesToHex(joining.chain.head.id), digest: bytesToHex(joining.chain.state.digest()) },
     target,
   );
+  // the answer of 24 blocks of 800 KiB was read in pieces of SERVE_CHUNK_BYTES (and one block more at most)
+  assert.ok(reads.filter((n) => n > 0).length >= 2, `reads: ${reads.join(', ')}`);
+  assert.ok(Math.max(...reads) < SERVE_CHUNK_BYTES + DATA_BYTES * 3, `reads: ${reads.join(', ')}`);
   assert.not.ok(
     logs.some((l) => /disconnecting|dropped/.test(l)),
     logs.join(' | '),

@@ -29,24 +29,11 @@ test.after(async () => {
 const COPIES = 400;
 
 test(`a burst of forged blocks costs at most MAX_REFUSED_BLOCKS (${MAX_REFUSED_BLOCKS}) header verifications before the peer is dropped`, async () => {
-  const node = await startNode({
-    dev: true,
-    dataDir: dirs[0]!,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    onError: (e) => logs.push(e.message),
-  });
+  const base = { dev: true, autoProduce: false, snapshotEvery: 0 } as const;
+  const node = await startNode({ ...base, dataDir: dirs[0]!, p2pListen: '127.0.0.1:0', onError: (e) => logs.push(e.message) });
   nodes.push(node);
   copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[1]!, 'genesis.json'));
-  const maker = await startNode({
-    dev: true,
-    dataDir: dirs[1]!,
-    http: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    onError: () => {},
-  });
+  const maker = await startNode({ ...base, dataDir: dirs[1]!, http: '127.0.0.1:0', onError: () => {} });
   nodes.push(maker);
   await transact(new APIClient({ url: maker.endpoint! }), [newAccountAction('someone', DEV_KEY.toPublic().toString())]);
   await maker.produceBlock();

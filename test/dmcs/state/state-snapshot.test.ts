@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
-import { tempDir, removeDir, transact, newAccountAction, testKey } from '../helpers.js';
-import { APIClient, Bytes, Name, Serializer } from '@wharfkit/antelope';
+import { tempDir, removeDir, transact, newAccountAction, testKey, setcodeAction } from '../helpers.js';
+import { APIClient, Name, Serializer } from '@wharfkit/antelope';
 import { wat } from '../vm/wat.js';
 import { Section, splitSections } from '../../../dmcs/state/snapshot-format.js';
 import { reframe } from './reframe-snapshot.js';
@@ -157,14 +157,7 @@ test('resource limits come back from a snapshot; without the header state or wit
     let n = await open();
     const c = new APIClient({ url: n.endpoint! });
     await transact(c, [newAccountAction('limited', String(k.toPublic()))]);
-    await transact(c, [
-      {
-        account: 'eosio',
-        name: 'setcode',
-        authorization: 'eosio@active',
-        data: { account: 'eosio', vmtype: 0, vmversion: 0, code: Bytes.from(limitsWasm()).hexString },
-      },
-    ]);
+    await transact(c, [setcodeAction('eosio', limitsWasm())]);
     await transact(c, [{ account: 'eosio', name: 'setlimits', authorization: 'eosio@active', data: limitsData('limited', 5000, 10, 20) }]);
     await n.produceBlock();
     const before = digest(n);
