@@ -148,6 +148,13 @@ export const REPLAY_YIELD_BLOCKS = 64;
 /** Header states `primeBlock` keeps for the blocks after them: a catch-up's window in flight (4 × 256 blocks), twice over. */
 export const MAX_PRIMED_HEADERS = 2048;
 
+/**
+ * Unapplied transactions (a fork switch's popped blocks, an aborted pending block) that met a full
+ * pending block and wait for the next ones: eight blocks of 2,000 (Leap's default CPU limits). Past
+ * it the newest are dropped and reported (`ChainEvents.unappliedDropped`).
+ */
+export const MAX_WAITING_TRANSACTIONS = 16_384;
+
 export interface ChainOptions {
   genesis: Genesis;
   /** The genesis key (`eosio` signs with it); null on a replica and on a node that joined a chain without it. */
@@ -224,6 +231,13 @@ export interface ChainEvents {
   doubleSigned?(d: DoubleSign): void;
   /** The head moved to another branch: `popped` blocks were undone, `applied` applied. */
   forkSwitched?(popped: number, applied: number): void;
+  /**
+   * An unapplied transaction met a full block and waits for block `blockNum` or a later one (its
+   * record must outlive the block it was accepted into, which may be gone or sealed without it).
+   */
+  held?(packed: PackedTrx, blockNum: number): void;
+  /** `count` unapplied transactions were dropped: more than `MAX_WAITING_TRANSACTIONS` waited. */
+  unappliedDropped?(count: number): void;
 }
 
 /** What `acceptBlock` did with a peer's block. */
@@ -306,6 +320,8 @@ export class Chain {
   private pendingMark: number | null = null;
   /** While `produceSlot` re-applies transactions: the slot the pending block is for. */
   private slotOverride: number | null = null;
+  /** Unapplied transactions that met a full block, oldest first; re-applied before anything else as each block is sealed or applied. */
+  private waiting: PackedTrx[] = [];
   /** Applied blocks above the LIB, oldest first, each with its undo checkpoint still open. */
   private readonly reversible: ReversibleBlock[] = [];
   /** Verified reversible blocks of every branch heard of (fork-database.ts). */
@@ -1095,20 +1111,41 @@ export class Chain {
   }
 
   /**
-   * Re-applies unapplied transactions into the pending block; those no longer valid (in the new
-   * head's blocks already, expired, failing) are dropped. Returns how many were kept.
+   * Re-applies unapplied transactions into the pending block, after those still waiting from before;
+   * those no longer valid (in the new head's blocks already, expired, failing) are dropped. From the
+   * first that meets a full block on, they wait, in order, for the next blocks (a fork switch can
+   * hand back several blocks' worth; dropping them lost acknowledged transactions). Returns how many
+   * entered the pending block.
    */
   reapply(unapplied: readonly PackedTrx[]): number {
+    const all = this.waiting.length > 0 ? [...this.waiting, ...unapplied] : unapplied;
+    this.waiting = [];
     let kept = 0;
-    for (const t of unapplied) {
-      try {
-        this.pushTransaction(t);
-        kept++;
-      } catch {
-        // Leap drops an unapplied transaction that fails on the new head, too
+    let full = false;
+    const held: PackedTrx[] = [];
+    for (const t of all) {
+      if (!full) {
+        try {
+          this.pushTransaction(t);
+          kept++;
+          continue;
+        } catch (e) {
+          // Leap drops an unapplied transaction that fails on the new head, too
+          if (!isBlockFull(e) || this.pendingCount === 0) continue;
+          full = true;
+        }
       }
+      held.push(t);
     }
+    if (held.length > MAX_WAITING_TRANSACTIONS) this.events.unappliedDropped?.(held.splice(MAX_WAITING_TRANSACTIONS).length);
+    this.waiting = held;
+    for (const t of held) this.events.held?.(t, this.head.num + 2); // the pending block (head + 1) is full
     return kept;
+  }
+
+  /** Unapplied transactions waiting for a block with room (`reapply`). */
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   private setHead(head: HeadBlock): void {
@@ -1543,6 +1580,8 @@ export class Chain {
       this.events.snapshot &&
       this.state.snapshotWorthWalking(this.stored?.spacing);
     const snap = due ? this.takeSnapshot() : null;
+    // the waiting go first into the next block, before pushes that arrive during the append
+    if (this.waiting.length > 0) this.reapply([]);
     try {
       await this.log.append(encodeBlock(block), id);
       this.durableNum = Math.max(this.durableNum, p.num);

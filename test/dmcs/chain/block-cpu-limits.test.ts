@@ -6,7 +6,9 @@
 // runs no more than the limit (before, a producer could fill a block with transactions that each
 // ran to the transaction limit, and every validator ran them all). The chain here has a block
 // limit of 20 ms, a transaction limit of 15 ms and a minimum of 1 ms (20 transactions a block);
-// each heavy push runs about 8 ms.
+// each heavy push runs about 8 ms. A fork switch that hands back two blocks' worth (a popped block
+// and a full pending one) keeps what does not fit waiting (journaled) for the next blocks instead of
+// dropping it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { bytesToHex, PublicKey } from '../../../abi/antelope/index.js';
 import { newGenesis } from '../../../dmcs/chain/genesis.js';
 import { CPU_UNITS_PER_US } from '../../../dmcs/chain/transaction-executor.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
+import { AcceptedJournal, ACCEPTED_JOURNAL_FILE } from '../../../dmcs/block/accepted-journal.js';
+import { decodePackedTrx } from '../../../dmcs/packed-transaction.js';
 import { loopsHex, spinWasm } from './spin-contract.js';
 import {
   DEV_KEY,
@@ -153,6 +157,53 @@ test("acknowledged heavy transactions the journal carries past one block's budge
   } finally {
     await again.close();
   }
+});
+
+test('a fork switch that hands back more transactions than a block holds keeps the rest waiting, journaled, until each lands', async () => {
+  const a = await smallChain();
+  const b = await smallChain({ genesisFrom: a });
+  await a.node.produceBlock();
+  for (let num = b.node.chain.head.num + 1; num <= a.node.chain.head.num; num++)
+    assert.is(await b.node.chain.acceptBlock((await a.node.chain.getBlock(num))!.block), 'applied');
+  const fit = BLOCK_CPU_US / MIN_CPU_US;
+  const fork = a.node.chain.head.num;
+  const slot = a.node.chain.head.timestamp + 1;
+  // b fills a block of its own and its pending block; a makes two empty blocks for the same slots: a's branch is longer
+  const ids: string[] = [];
+  const push = async (n: number) => {
+    for (let i = 0; i < fit; i++) ids.push(String((await spinFor(b, 200 + n * fit + i, 1)).transaction_id));
+  };
+  await push(0);
+  assert.is((await b.node.chain.produceSlot(slot))?.num, fork + 1);
+  await push(1);
+  assert.is(b.node.chain.pendingCount, fit);
+  for (const k of [0, 1]) assert.is((await a.node.chain.produceSlot(slot + k))?.num, fork + 1 + k);
+  const outcomes = [];
+  for (let num = fork + 1; num <= fork + 2; num++) outcomes.push(await b.node.chain.acceptBlock((await a.node.chain.getBlock(num))!.block));
+  assert.equal(outcomes, ['stored', 'applied']);
+  assert.is(bytesToHex(b.node.chain.head.id), bytesToHex(a.node.chain.head.id), "b is on a's branch");
+  assert.is(b.node.chain.pendingCount, fit, 'one block of them pending again');
+  assert.is(b.node.chain.waitingCount, fit, 'the other block of them waiting (before, dropped)');
+
+  // the journal holds them all past the head: a crash now loses none of the acknowledged transactions
+  await new Promise((r) => setTimeout(r, 100)); // the journal's group sync
+  const copy = join(tempDir(), 'accepted.log');
+  copyFileSync(join(b.dir, ACCEPTED_JOURNAL_FILE), copy);
+  const { journal, carried } = await AcceptedJournal.open(copy, { durable: b.node.chain.head.num });
+  await journal.close();
+  assert.equal(new Set(carried.map((t) => decodePackedTrx(t).idHex)), new Set(ids), 'every one of them is carried by a restart');
+
+  // the waiting enter the next block first, and every one lands, each block within the limit
+  const first = await b.node.produceBlock();
+  assert.is(b.node.chain.waitingCount, 0);
+  assert.is(b.node.chain.pendingCount, fit);
+  await b.node.produceBlock();
+  const landed = new Set<string>();
+  for (let num = first.num; num <= b.node.chain.head.num; num++) {
+    assert.ok((await blockCpuUs(b, num)) <= BLOCK_CPU_US, `block ${num} within the limit`);
+    for (const r of (await b.node.chain.getBlock(num))!.block.transactions) landed.add(decodePackedTrx(r.trx).idHex);
+  }
+  assert.equal(landed, new Set(ids));
 });
 
 /**
