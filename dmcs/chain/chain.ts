@@ -801,7 +801,15 @@ export class Chain {
             `replay of block ${num} diverged: transaction ${d.idHex} failed: ${(e as Error).message}`,
           );
         }
-        blockUs += this.billedCpuUs(trace.cpuUnits);
+        const billedUs = this.billedCpuUs(trace.cpuUnits);
+        // metered units are the same on every node, so the receipt must say what this node billed
+        if (source === 'peer' && r.cpuUsageUs !== billedUs) {
+          throw new ChainError(
+            'block_validate_exception',
+            `block ${num}: the receipt of transaction ${d.idHex} does not match: cpu_usage_us ${r.cpuUsageUs}, this node computes ${billedUs}`,
+          );
+        }
+        blockUs += billedUs;
         for (const dg of trace.receiptDigests) digests.push(dg);
         // listed once added: a refusal removes only what this block added (a duplicate's id is an earlier block's)
         this.recent.add(d.idHex, d.trx.expiration.seconds);
@@ -824,7 +832,7 @@ export class Chain {
   /**
    * A transaction of a peer's block `num`, before it runs: its receipt must say executed (deferred
    * transactions are disabled, so nothing else is valid) and carry the net usage this node
-   * computes, within the chain's net limits with the `blockWords` before it and with CPU left after
+   * computes (its CPU usage is checked once it has run), within the chain's net limits with the `blockWords` before it and with CPU left after
    * the `blockUs` before it (what it may run is returned); then the checks of a push at the block's
    * time (expiration, TaPoS, duplicates, shape) and its signatures against the authorities it
    * declares. A producer's signature covers only

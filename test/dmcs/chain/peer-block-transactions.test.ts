@@ -1,6 +1,6 @@
 // A producer that runs modified software signs blocks whose transactions its own node never
 // checked: a transaction without its authorizer's signature, one included twice, an expired one,
-// one whose TaPoS names no block of this chain, a receipt that misstates its status or net usage.
+// one whose TaPoS names no block of this chain, a receipt that misstates its status, net or CPU usage.
 // Each is a valid block signed by the slot's producer. A validating node (Chain.acceptBlock, what
 // the relay calls) must refuse it as Leap's full validation does, with nothing moved: same head,
 // same state digest, and the next honest block still applies.
@@ -142,6 +142,15 @@ test('a receipt whose status is not executed is block_validate_exception', async
   await transact(a.client, [updateauth(pub)], { keys: [alice] });
   // soft_fail: the producer claims the transaction failed (its changes would be kept regardless)
   (a.node.chain as unknown as { pending: { receipts: Array<{ status: number }> } }).pending.receipts[0]!.status = 1;
+  await refused(a, b, 'block_validate_exception');
+});
+
+test("a receipt whose CPU usage is not what the transaction's metered units bill is block_validate_exception", async () => {
+  const { a, b } = await pair();
+  await transact(a.client, [updateauth(pub)], { keys: [alice] });
+  // units are metered the same on every node: a producer that understates (or inflates) them is caught
+  const receipt = (a.node.chain as unknown as { pending: { receipts: Array<{ cpuUsageUs: number }> } }).pending.receipts[0]!;
+  receipt.cpuUsageUs += 1;
   await refused(a, b, 'block_validate_exception');
 });
 
