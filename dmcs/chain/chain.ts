@@ -36,7 +36,7 @@ import { stateDigestOf, HashAccumulator } from '../state/state-digest.js';
 import { AuthorizationManager } from './authorization-manager.js';
 import { CPU_UNITS_PER_US, TransactionExecutor, transactionInputOf, type BlockCpu } from './transaction-executor.js';
 import { ChainError, isBlockFull, toChainError } from '../chain-error.js';
-import { billedAccount, FailedCpuBilling } from './failed-cpu-billing.js';
+import { billedAccount, COMPUTE_CPU_ALLOWANCE_US, COMPUTE_CPU_DRAIN_US_PER_S, FailedCpuBilling, NODE_WIDE } from './failed-cpu-billing.js';
 import { singleKeyAuthority } from '../authority.js';
 import type { TransactionTrace } from './action-trace.js';
 import {
@@ -260,6 +260,8 @@ export class Chain {
   readonly chainIdHex: string;
   /** What pushed transactions that failed have cost their signers (failed-cpu-billing.ts). */
   readonly failedCpu = new FailedCpuBilling();
+  /** What compute_transaction calls have cost this node, whoever sent them (failed-cpu-billing.ts). */
+  readonly computeCpu = new FailedCpuBilling(COMPUTE_CPU_ALLOWANCE_US, COMPUTE_CPU_DRAIN_US_PER_S, 'compute_transaction');
   /** Key recovery, with what `primeBlock` recovered ahead on the worker pool. */
   readonly recovery: PrimedRecovery;
   /** Who waits for the pending block to be sealed (`blockSealed`): pushes refused by a full block. */
@@ -1477,16 +1479,25 @@ export class Chain {
 
   /**
    * Runs a transaction without keeping it (compute_transaction): input checks and execution, no
-   * signature or authority checks, every write rolled back.
+   * signature or authority checks, every write rolled back. What it runs is billed to the node-wide
+   * compute bill, which refuses the next once over its allowance (`tx_cpu_usage_exceeded`).
    */
   computeTransaction(packed: PackedTrx): PushResult {
     const d = decodePackedTrx(packed);
     const pending = this.pendingBlock();
     const blockTime = slotToMs(pending.timestamp);
     this.validateInput(d, blockTime);
+    this.computeCpu.check(NODE_WIDE, this.now());
     const outer = this.state.undo.checkpoint();
     try {
-      const trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
+      let trace: TransactionTrace;
+      try {
+        trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime);
+      } catch (e) {
+        this.computeCpu.bill(NODE_WIDE, this.billedCpuUs(this.executor.failedCpuUnits), this.now());
+        throw e;
+      }
+      this.computeCpu.bill(NODE_WIDE, this.billedCpuUs(trace.cpuUnits), this.now());
       const receipt: TransactionReceipt = {
         status: 0,
         cpuUsageUs: this.billedCpuUs(trace.cpuUnits),

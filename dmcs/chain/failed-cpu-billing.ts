@@ -8,6 +8,10 @@
  * checked, so no one is billed for what another signed); the bill drains at a steady rate, and an
  * account whose bill is over its allowance has its transactions refused before they run, until it
  * drains. Transactions that land in a block are not billed here: the block's limit holds them.
+ *
+ * compute_transaction (and send_read_only_transaction) runs a transaction that no one signed, to
+ * the same limit, and keeps nothing: billing a named account would let anyone exhaust another's
+ * allowance, so those runs draw on one bill for the whole node (`NODE_WIDE`), succeeded or failed.
  */
 import { ChainError } from '../chain-error.js';
 import type { DecodedTransaction } from '../packed-transaction.js';
@@ -16,6 +20,13 @@ import type { DecodedTransaction } from '../packed-transaction.js';
 export const FAILED_CPU_ALLOWANCE_US = 1_000_000;
 /** How fast a bill drains (µs a second): sustained, an account's failures may take about a twentieth of the metered CPU a second holds. */
 export const FAILED_CPU_DRAIN_US_PER_S = 50_000;
+/** CPU (µs) the node's compute_transaction calls may have run before the next are refused: about 13 that run to the 150 ms limit, or thousands of a few hundred µs (a wallet's estimate). */
+export const COMPUTE_CPU_ALLOWANCE_US = 2_000_000;
+/** How fast the compute bill drains (µs a second): sustained, compute calls may take a quarter of a core. */
+export const COMPUTE_CPU_DRAIN_US_PER_S = 250_000;
+/** The key of a bill kept for the whole node, not for an account. */
+export const NODE_WIDE = '';
+
 /** Accounts with a bill kept at once; past it the one billed longest ago is forgotten (a bill drains within seconds). */
 export const MAX_BILLED_ACCOUNTS = 65_536;
 
@@ -37,6 +48,8 @@ export class FailedCpuBilling {
   constructor(
     readonly allowanceUs = FAILED_CPU_ALLOWANCE_US,
     readonly drainUsPerSecond = FAILED_CPU_DRAIN_US_PER_S,
+    /** What the CPU was spent on, as a refusal names it. */
+    readonly spentOn = 'failed transactions',
   ) {}
 
   /** `account`'s bill at `now` (ms), after what has drained. */
@@ -54,9 +67,10 @@ export class FailedCpuBilling {
       return;
     }
     const waitMs = Math.ceil(((owed - this.allowanceUs) * 1000) / this.drainUsPerSecond) + 1;
+    const who = account === NODE_WIDE ? 'this node' : `account ${account}`;
     throw new ChainError(
       'tx_cpu_usage_exceeded',
-      `account ${account} has used its allowance of CPU for failed transactions (${Math.round(owed)} us billed, ` +
+      `${who} has used its allowance of CPU for ${this.spentOn} (${Math.round(owed)} us billed, ` +
         `${this.allowanceUs} us allowed, ${this.drainUsPerSecond} us drained a second): try again in ${waitMs} ms`,
     );
   }

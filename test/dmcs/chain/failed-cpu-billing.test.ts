@@ -4,14 +4,18 @@
 // accounts, and transactions that succeed, are not affected. Before, anyone with one account's key
 // could have a node run transactions of 150 ms that fail, back to back, taking its thread: they
 // never reach a block, so the block's CPU limit does not count them. The same holds for
-// transactions a relay peer forwards.
+// transactions a relay peer forwards. compute_transaction runs transactions no one signed: its calls
+// draw on one node-wide bill instead, so a public API cannot be made to run them back to back.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  COMPUTE_CPU_ALLOWANCE_US,
+  COMPUTE_CPU_DRAIN_US_PER_S,
   FAILED_CPU_ALLOWANCE_US,
   FAILED_CPU_DRAIN_US_PER_S,
   FailedCpuBilling,
   MAX_BILLED_ACCOUNTS,
+  NODE_WIDE,
 } from '../../../dmcs/chain/failed-cpu-billing.js';
 import { ChainError } from '../../../dmcs/chain-error.js';
 import { loopsHex, spinWasm } from './spin-contract.js';
@@ -108,6 +112,47 @@ test("pushes that fail after running are billed to their signer; past its allowa
   const later = now + Math.ceil((chain.failedCpu.owed('spin', now) * 1000) / FAILED_CPU_DRAIN_US_PER_S) + 10;
   clock.now = () => later;
   await spin('go', 11);
+});
+
+test('compute_transaction calls, signed by no one, draw on one node-wide bill: past it they are refused before they run, pushes are not', async () => {
+  const chain = dn.node.chain;
+  const clock = chain as unknown as { now: () => number };
+  const t0 = clock.now();
+  clock.now = () => t0; // no drain while the calls run
+  const small = await spin('go', 200_001); // not the earlier test's transaction
+  const loops = Math.round((140_000 * 200_001) / small.processed.receipt.cpu_usage_us) + 1_000;
+  const ran = countExecutions(chain);
+  const compute = async (name: 'go' | 'fail', i: number): Promise<string> => {
+    // no signature: compute_transaction checks none, so nobody's account can be made to pay
+    const { packed } = await buildSigned(dn.client, [{ account: 'spin', name, authorization: 'spin@active', data: loopsHex(loops + i) }], {
+      keys: [],
+    });
+    const res = await fetch(`${dn.node.endpoint}/v1/chain/compute_transaction`, {
+      method: 'POST',
+      body: JSON.stringify({ transaction: packed }),
+    });
+    const json = (await res.json()) as { error?: { name: string } };
+    return json.error?.name ?? 'ran';
+  };
+  let done = 0;
+  let refused = '';
+  for (let i = 0; i < 40 && !refused; i++) {
+    const before = ran.transactions;
+    const name = await compute(i % 2 ? 'fail' : 'go', i);
+    if (name === 'ran' || name === 'wasm_execution_error') done++;
+    else {
+      refused = name;
+      assert.is(ran.transactions, before, 'the refused call did not run');
+    }
+  }
+  assert.is(refused, 'tx_cpu_usage_exceeded');
+  const each = 140_000;
+  assert.ok(done >= COMPUTE_CPU_ALLOWANCE_US / each - 1 && done <= COMPUTE_CPU_ALLOWANCE_US / each + 2, `${done} ran before`);
+  assert.is(chain.failedCpu.owed('spin', clock.now()), 0, "the named authorizer's own bill is untouched");
+  await spin('go', 12); // a signed push still runs
+  const later = t0 + Math.ceil((chain.computeCpu.owed(NODE_WIDE, t0) * 1000) / COMPUTE_CPU_DRAIN_US_PER_S) + 10;
+  clock.now = () => later;
+  assert.is(await compute('go', 100), 'ran', 'once drained, calls run again');
 });
 
 test('transactions a relay peer forwards are billed the same: past the allowance they are dropped without running', async () => {
