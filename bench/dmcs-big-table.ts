@@ -50,7 +50,7 @@ const WARMUP_BLOCKS = 10;
 const coldCache = (rows: number): number => Math.max(1, Math.floor(rows / ROWS_PER_CACHE_UNIT / 2));
 /** Followers in the cold run beyond its cache's units (so their tables push the posts table out). */
 const COLD_EXTRA = 8;
-/** Empty blocks after each cold run's follows: their commit lands and the cache's trim lets the posts table go. */
+/** Empty blocks after each cold run's follows, each once the commits in flight landed: the cache's trim lets the posts table go. */
 const COLD_GAP = 4;
 /** Actions per transaction of the cold run's setup (new accounts) and follows. */
 const ACTIONS_PER_TRX = 20;
@@ -132,7 +132,12 @@ async function timeSize(rows: number, blocks: number, social: AbiSerializer, abi
     return await timeBlocks(node, rows, blocks, post, async () => {
       await pushAll(followers.map(follow));
       round++;
-      for (let g = 0; g < COLD_GAP; g++) await node.produceBlock();
+      // each after the commits in flight landed: a trim lets go only what the store holds as it is
+      // (on a loaded machine four blocks could pass before the follows' commit landed)
+      for (let g = 0; g < COLD_GAP; g++) {
+        await node.chain.state.settle();
+        await node.produceBlock();
+      }
     });
   } finally {
     await node.close();
