@@ -49,6 +49,8 @@ export const MAX_TRX_ON_CONNECT = 1000;
  * read at once.
  */
 export const SERVE_CHUNK_BYTES = 8 * 1024 * 1024;
+/** How often an answer waiting for the node's serving budget looks at it again. */
+const SERVE_TURN_POLL_MS = 50;
 
 /** What the relay needs from its node; calls that change the chain are serialized by the node. */
 export interface RelayHost {
@@ -165,6 +167,8 @@ export class BlockRelay {
   private readonly trxBudget: RateLimit;
   /** Forwarded transactions dropped past `trxBudget` (diagnosis and tests). */
   droppedTransactions = 0;
+  /** Bytes of blocks served to all peers together (`nodeServedBytesPerSecond`): a chunk past it waits. */
+  private readonly serveBudget: RateLimit;
 
   constructor(
     private readonly host: RelayHost,
@@ -172,6 +176,7 @@ export class BlockRelay {
     private readonly limits: PeerLimits = PEER_LIMITS,
   ) {
     this.trxBudget = new RateLimit(limits.nodeTrxPerSecond);
+    this.serveBudget = new RateLimit(limits.nodeServedBytesPerSecond);
   }
 
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
@@ -416,9 +421,14 @@ export class BlockRelay {
    */
   private async serve(link: PeerLink, fromNum: number): Promise<number | null> {
     const highWater = this.limits.unreadBytes / 2;
+    const chunk = Math.min(SERVE_CHUNK_BYTES, this.limits.nodeServedBytesPerSecond);
     let bytes = 0;
     for (let next = fromNum; next < fromNum + BLOCKS_PER_REQUEST; ) {
-      const blocks = await this.host.blocksFrom(next, fromNum + BLOCKS_PER_REQUEST - next, SERVE_CHUNK_BYTES);
+      if (!(await this.serveTurn(link, chunk))) return null;
+      const blocks = await this.host.blocksFrom(next, fromNum + BLOCKS_PER_REQUEST - next, chunk);
+      let read = 0;
+      for (const b of blocks) read += b.length;
+      this.serveBudget.spend(read - chunk); // what the chunk's reservation did not use is given back
       if (blocks.length === 0) break; // past the head
       for (const b of blocks) {
         if (link.socket.writableLength > highWater && !(await drained(link.socket, this.limits.serveReadTimeoutMs))) {
@@ -434,6 +444,21 @@ export class BlockRelay {
       next += blocks.length;
     }
     return bytes;
+  }
+
+  /**
+   * Waits until the node's serving budget is out of debt, then reserves `chunk` bytes of it before
+   * the chunk is read: answers to several peers at once take turns instead of all passing a check
+   * made before any of them spent. False when `link` or this node closed meanwhile.
+   */
+  private async serveTurn(link: PeerLink, chunk: number): Promise<boolean> {
+    for (let wait = this.serveBudget.waitMs(); wait > 0; wait = this.serveBudget.waitMs()) {
+      // checked again often: a reservation given back shortens the wait
+      await new Promise((r) => setTimeout(r, Math.min(wait, SERVE_TURN_POLL_MS)).unref());
+      if (link.droppedFor || link.socket.destroyed || this.closed) return false;
+    }
+    this.serveBudget.spend(chunk);
+    return true;
   }
 
   private async onBlock(link: PeerLink, bytes: Uint8Array): Promise<void> {

@@ -30,6 +30,12 @@ export const MAX_REQUESTS_PER_SECOND = 50;
  * requests of 256 blocks a second, each block up to 1 MiB, holding the node's chain queue.
  */
 export const MAX_SERVED_BYTES_PER_SECOND = 32 * 1024 * 1024;
+/**
+ * Bytes of blocks this node serves all its peers together per second (burst: one second's worth):
+ * two peers catching up at their own budget. Without it, 64 peers at `MAX_SERVED_BYTES_PER_SECOND`
+ * each could have the node read and send 2 GiB of blocks a second. Past it, answers are paced too.
+ */
+export const MAX_NODE_SERVED_BYTES_PER_SECOND = 64 * 1024 * 1024;
 /** Blocks that fail verification (bad signature, wrong producer, …) before the peer is dropped. */
 export const MAX_REFUSED_BLOCKS = 16;
 /** Messages received and not yet handled (they are handled one at a time, in order). */
@@ -58,6 +64,8 @@ export interface PeerLimits {
   nodeTrxPerSecond: number;
   requestsPerSecond: number;
   servedBytesPerSecond: number;
+  /** All peers together (not per peer): bytes of blocks served a second. */
+  nodeServedBytesPerSecond: number;
   refusedBlocks: number;
   queuedMessages: number;
   queuedBytes: number;
@@ -73,6 +81,7 @@ export const PEER_LIMITS: PeerLimits = {
   nodeTrxPerSecond: MAX_NODE_TRX_PER_SECOND,
   requestsPerSecond: MAX_REQUESTS_PER_SECOND,
   servedBytesPerSecond: MAX_SERVED_BYTES_PER_SECOND,
+  nodeServedBytesPerSecond: MAX_NODE_SERVED_BYTES_PER_SECOND,
   refusedBlocks: MAX_REFUSED_BLOCKS,
   queuedMessages: MAX_QUEUED_MESSAGES,
   queuedBytes: MAX_QUEUED_BYTES,

@@ -298,6 +298,50 @@ test('with a lowered serving budget: catch-up requests are answered paced, not r
   peer.destroy();
 });
 
+test('with a lowered node-wide serving budget: three peers catching up at once are paced together, none refused', async () => {
+  const budget = 2000;
+  const low = await lowered('limits-serve-node', { nodeServedBytesPerSecond: budget });
+  for (let i = 0; i < 20; i++) await low.produceBlock();
+  let chainBytes = 0;
+  for (let n = 1; n <= low.chain.head.num; n++) chainBytes += encodeBlock((await low.chain.getBlock(n))!.block).length;
+  assert.ok(chainBytes > budget, `${chainBytes} bytes a request`);
+  const peers = await Promise.all([0, 1, 2].map(() => rawPeer(low, false)));
+  // when each answer ends (the HELLO after it; the first HELLO is the node's greeting), and its blocks
+  const done: number[] = [];
+  let blocks = 0;
+  for (const p of peers) {
+    const reader = new MessageReader();
+    let hellos = 0;
+    p.on('data', (c: Buffer) => {
+      for (const m of reader.push(c)) {
+        if (m.type === 'hello' && ++hellos === 2) done.push(performance.now());
+        if (m.type === 'block') blocks++;
+      }
+    });
+  }
+  const t0 = performance.now();
+  for (const p of peers)
+    p.write(
+      frames([
+        { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+        { type: 'request', fromNum: 1 },
+      ]),
+    );
+  const until = Date.now() + 30_000;
+  while (done.length < 3) {
+    if (Date.now() > until) throw new Error(`${done.length} answers; ${logs.slice(-2).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.is(blocks, 3 * low.chain.head.num, 'every request answered in full');
+  for (const p of peers) assert.not.ok(p.destroyed, 'no peer dropped');
+  // each peer's own budget (MAX_SERVED_BYTES_PER_SECOND) would let all three answers out at once;
+  // the node's lets one second's worth out, then the rest as it refills
+  const owed = (3 * chainBytes - budget) / budget;
+  const last = (Math.max(...done) - t0) / 1000;
+  assert.ok(last >= owed * 0.9, `last answer after ${last.toFixed(2)} s, owed ${owed.toFixed(2)} s`);
+  for (const p of peers) p.destroy();
+});
+
 test('with a lowered node-wide transaction budget: three peers flooding together have the excess dropped, not themselves', async () => {
   const budget = 50;
   const low = await lowered('limits-trx', { nodeTrxPerSecond: budget });
