@@ -5,9 +5,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { startNode, type EmbeddedNode, type NodeOptions } from '../../../dmcs/index.js';
+import { Action, AbiSerializer, EOSIO_ABI, PrivateKey } from '../../../abi/antelope/index.js';
+import { DEV_PRIVATE_KEY, startNode, type EmbeddedNode, type NodeOptions } from '../../../dmcs/index.js';
+import { makeTrx, signed } from '../../../bench/dmcs.js';
 import { encodeBlock } from '../../../dmcs/block.js';
 import { encodeMessage, MAX_FRAME_BYTES, MessageReader, type RelayMessage } from '../../../dmcs/net/relay-message.js';
 import {
@@ -254,6 +257,54 @@ test('with lowered limits: a peer silent past the HELLO timeout, and one with to
   );
   await closed(busy);
   await logged(/more than 3 messages waiting \(MAX_QUEUED_MESSAGES\); disconnecting/);
+});
+
+test('with a lowered queued-byte cap: a message larger than what may wait has its peer dropped', async () => {
+  const cap = 64 * 1024;
+  const low = await lowered('limits-bytes', { queuedBytes: cap });
+  const big = await rawPeer(low);
+  // one frame: the pause past half the cap cannot hold it back, the cap itself must
+  big.write(
+    frames([
+      { type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 },
+      { type: 'trx', bytes: new Uint8Array(cap + 1) },
+    ]),
+  );
+  await closed(big);
+  await logged(new RegExp(`more than ${cap} bytes waiting \\(MAX_QUEUED_BYTES\\); disconnecting`));
+  // an honest peer still connects
+  const next = await rawPeer(low);
+  next.write(frames([{ type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 }]));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.not.ok(next.destroyed || next.readableEnded);
+  next.destroy();
+});
+
+test('with a lowered unread cap: a peer that reads none of the transactions and blocks broadcast to it is dropped', async () => {
+  const cap = 4096;
+  const low = await lowered('limits-unread', { unreadBytes: cap });
+  const deaf = await rawPeer(low, false);
+  deaf.write(frames([{ type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 }]));
+  const reader = await rawPeer(low); // reads all it is sent
+  reader.write(frames([{ type: 'hello', chainId: low.chain.chainId, headNum: 1, libNum: 0 }]));
+  await new Promise((r) => setTimeout(r, 100));
+  // each transaction, then its block, goes to both: 400 KB a push (an ABI of random bytes); past the
+  // sockets' kernel buffers (a few MB on loopback), what the deaf one leaves unread piles up
+  const eosio = new AbiSerializer(EOSIO_ABI);
+  const dev = PrivateKey.from(DEV_PRIVATE_KEY);
+  for (let i = 0; i < 40 && !logs.some((l) => /sent and not read \(MAX_UNREAD_BYTES\)/.test(l)); i++) {
+    const abi = Buffer.from(randomBytes(200_000)).toString('hex');
+    const data = eosio.encodeAction('setabi', { account: 'eosio', abi });
+    const action = Action.from({ account: 'eosio', name: 'setabi', authorization: [{ actor: 'eosio', permission: 'active' }], data });
+    low.pushPacked(signed(low, makeTrx(low, [action], i), (k, d) => k.sign(d), dev));
+    await low.produceBlock();
+  }
+  await logged(new RegExp(`more than ${cap} bytes sent and not read \\(MAX_UNREAD_BYTES\\)`));
+  deaf.resume(); // reads now, to see the end the node wrote
+  await closed(deaf);
+  assert.not.ok(reader.destroyed || reader.readableEnded, 'the peer that reads stays');
+  assert.is(low.connectedPeers, 1);
+  reader.destroy();
 });
 
 test('with a lowered serving budget: catch-up requests are answered paced, not refused', async () => {
