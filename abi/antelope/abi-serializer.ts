@@ -3,8 +3,13 @@
  * base structs), type aliases, variants, arrays `T[]`, optionals `T?`, binary extensions `T$` and
  * every builtin. Types are resolved once into a graph of codecs and cached per serializer, so
  * repeated encoding does no name lookups. Decoding untrusted input is bounded: nesting depth is
- * capped, array counts are checked against the bytes left, and every error names the field path
- * (e.g. `transfer.quantity: expected asset …`).
+ * capped, array counts are checked against the bytes left (each element type's fewest bytes,
+ * computed once per codec), the structs, variants and array elements one decode makes are capped
+ * by its input's length (`decodeValueBudget`), and every error names the field path (e.g.
+ * `transfer.quantity: expected asset …`). Anyone can set an ABI, and the chain API decodes with it
+ * what anyone sends: before these bounds a 2 KB ABI made a 1-byte action take seconds (each level
+ * of shared nested structs doubled the fewest-bytes walk) and 301 bytes decode to 650 MB (arrays of
+ * arrays of empty structs).
  */
 import { AntelopeError, describe } from './error.js';
 import { encodeWith, type BinaryWriter } from './binary-writer.js';
@@ -19,12 +24,36 @@ import { KeyType } from './key-type.js';
 export const MAX_DECODE_DEPTH = 32;
 /** Arrays of zero-size elements cannot be bounded by the input length; cap them outright. */
 export const MAX_ZERO_SIZE_ELEMENTS = 65536;
+/**
+ * Structs, variants and array elements one decode may make per byte of its input, beyond
+ * `DECODED_VALUES_ALLOWANCE`: an array element of one byte that is a struct in a struct counts three.
+ */
+export const DECODED_VALUES_PER_BYTE = 4;
+/** What one decode may make whatever its length: one array of the most zero-size structs allowed (each an element and a struct). */
+export const DECODED_VALUES_ALLOWANCE = 2 * MAX_ZERO_SIZE_ELEMENTS;
+
+/** What one decode may still make (structs, variants, array elements); shared by every codec it reaches. */
+export interface DecodeBudget {
+  values: number;
+}
+
+/** The budget of one decode of `bytes` bytes of input. */
+export function decodeValueBudget(bytes: number): DecodeBudget {
+  return { values: DECODED_VALUES_ALLOWANCE + DECODED_VALUES_PER_BYTE * bytes };
+}
+
+/** Spends `n` values of `budget`; throws once it is exhausted. */
+function spendValues(budget: DecodeBudget, n: number, what: string): void {
+  budget.values -= n;
+  if (budget.values < 0)
+    throw new AntelopeError('DECODE_INVALID', `${what}: more values than the input's length allows (DECODED_VALUES_PER_BYTE)`);
+}
 
 /** A resolved type. */
 export abstract class TypeCodec {
   constructor(readonly name: string) {}
   abstract encode(w: BinaryWriter, v: unknown, depth: number): void;
-  abstract decode(r: BinaryReader, depth: number): unknown;
+  abstract decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown;
   /** Fewest bytes a value can take (cycle-safe; used to bound array counts). */
   abstract minSize(seen: Set<TypeCodec>): number;
 }
@@ -70,12 +99,12 @@ class OptionalCodec extends TypeCodec {
     w.u8(1);
     this.inner.encode(w, v, depth + 1);
   }
-  decode(r: BinaryReader, depth: number): unknown {
+  decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown {
     const flag = r.u8();
     if (flag === 0) return null;
     if (flag !== 1) throw new AntelopeError('DECODE_INVALID', `expected optional flag 0 or 1, got ${flag}`);
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
-    return this.inner.decode(r, depth + 1);
+    return this.inner.decode(r, depth + 1, budget);
   }
   minSize(): number {
     return 1;
@@ -110,18 +139,19 @@ class ArrayCodec extends TypeCodec {
       }
     }
   }
-  decode(r: BinaryReader, depth: number): unknown {
+  decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
     const n = r.varuint32();
     const min = this.inner.minSize(new Set());
     if (min === 0 ? n > MAX_ZERO_SIZE_ELEMENTS : n * min > r.remaining) {
       throw new AntelopeError('DECODE_INVALID', `array of ${this.inner.name}: count ${n} does not fit in the ${r.remaining} byte(s) left`);
     }
+    spendValues(budget, n, `array of ${this.inner.name}`);
     const out = new Array<unknown>(n);
     const inner = this.inner;
     for (let i = 0; i < n; i++) {
       try {
-        out[i] = inner.decode(r, depth + 1);
+        out[i] = inner.decode(r, depth + 1, budget);
       } catch (e) {
         throw located(e, `[${i}]`);
       }
@@ -178,27 +208,34 @@ class StructCodec extends TypeCodec {
       }
     }
   }
-  decode(r: BinaryReader, depth: number): unknown {
+  decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
+    spendValues(budget, 1, `struct ${this.name}`);
     const out: Record<string, unknown> = {};
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (f.extension && r.remaining === 0) break;
       try {
-        out[f.name] = f.codec.decode(r, depth + 1);
+        out[f.name] = f.codec.decode(r, depth + 1, budget);
       } catch (e) {
         throw located(e, f.name);
       }
     }
     return out;
   }
+  /** Computed once (a struct shared at many levels was walked once per path: exponential in the levels). */
+  private min: number | undefined;
   minSize(seen: Set<TypeCodec>): number {
+    if (this.min !== undefined) return this.min;
     if (seen.has(this)) return 0;
     seen.add(this);
     let n = 0;
     for (const f of this.fields) if (!f.extension) n += f.codec.minSize(seen);
     seen.delete(this);
+    // inside a cycle the walk stopped at a struct seen before: still a lower bound, which only lets
+    // an array count through that the bytes left then refuse
+    this.min = n;
     return n;
   }
 }
@@ -235,15 +272,16 @@ class VariantCodec extends TypeCodec {
       throw located(e, `<${tag as string}>`);
     }
   }
-  decode(r: BinaryReader, depth: number): unknown {
+  decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown {
     if (depth > MAX_DECODE_DEPTH) throw tooDeep(depth);
+    spendValues(budget, 1, `variant ${this.name}`);
     const i = r.varuint32();
     if (i >= this.types.length) {
       throw new AntelopeError('DECODE_INVALID', `variant ${this.name}: index ${i} out of range (${this.types.length} types)`);
     }
     const name = this.typeNames[i]!;
     try {
-      return [name, this.types[i]!.decode(r, depth + 1)];
+      return [name, this.types[i]!.decode(r, depth + 1, budget)];
     } catch (e) {
       throw located(e, `<${name}>`);
     }
@@ -264,8 +302,8 @@ class ExtensionCodec extends TypeCodec {
   encode(w: BinaryWriter, v: unknown, depth: number): void {
     this.inner.encode(w, v, depth);
   }
-  decode(r: BinaryReader, depth: number): unknown {
-    return this.inner.decode(r, depth);
+  decode(r: BinaryReader, depth: number, budget: DecodeBudget): unknown {
+    return this.inner.decode(r, depth, budget);
   }
   minSize(seen: Set<TypeCodec>): number {
     return this.inner.minSize(seen);
@@ -464,11 +502,11 @@ export class AbiSerializer {
     return encodeWith((w) => this.encodeInto(w, type, value));
   }
 
-  /** Decode one `type` value from `r` (leaves the reader after it). */
-  decodeFrom(r: BinaryReader, type: string): unknown {
+  /** Decode one `type` value from `r` (leaves the reader after it), within `budget` (default: the bytes `r` has left). */
+  decodeFrom(r: BinaryReader, type: string, budget: DecodeBudget = decodeValueBudget(r.remaining)): unknown {
     const codec = this.resolve(type);
     try {
-      return codec.decode(r, 0);
+      return codec.decode(r, 0, budget);
     } catch (e) {
       throw located(e, type);
     }

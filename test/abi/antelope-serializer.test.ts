@@ -11,6 +11,7 @@ import {
   AntelopeError,
   MAX_DECODE_DEPTH,
   MAX_DECOMPRESSED_SIZE,
+  MAX_ZERO_SIZE_ELEMENTS,
   PackedTransaction,
   PrivateKey,
   Transaction,
@@ -81,6 +82,61 @@ test('decoding untrusted input: array counts must fit the bytes left', () => {
   assert.is((z.decode('empty[]', hexToBytes('03')) as unknown[]).length, 3);
   assert.is(err(() => z.decode('empty[]', hexToBytes('ffffffff0f'))).code, 'DECODE_INVALID');
   assert.is(err(() => s.decode('bool?', hexToBytes('02'))).code, 'DECODE_INVALID');
+});
+
+test('decoding untrusted input: a struct shared at every level is sized once, not once per path', () => {
+  // s0 { a: s1, b: s1 } … s19 { a: s20, b: s20 }, s20 { x: uint8 }: 2^20 paths down to s20
+  const levels = 20;
+  const structs = Array.from({ length: levels }, (_, i) => ({
+    name: `s${i}`,
+    base: '',
+    fields: [
+      { name: 'a', type: `s${i + 1}` },
+      { name: 'b', type: `s${i + 1}` },
+    ],
+  }));
+  structs.push({ name: `s${levels}`, base: '', fields: [{ name: 'x', type: 'uint8' }] });
+  const s = new AbiSerializer({ structs });
+  const leaf = s.resolve(`s${levels}`) as unknown as { minSize(seen: Set<unknown>): number };
+  const minSize = leaf.minSize.bind(leaf);
+  let calls = 0;
+  leaf.minSize = (seen) => {
+    calls++;
+    return minSize(seen);
+  };
+  // an empty array of s0: its element's fewest bytes (2^20) are what the count is checked against
+  assert.equal(s.decode('s0[]', hexToBytes('00')), []);
+  assert.equal(s.decode('s0[]', hexToBytes('00')), []);
+  assert.ok(calls <= 2, `the leaf was sized ${calls} times`);
+  assert.is(err(() => s.decode('s0[]', hexToBytes('01'))).code, 'DECODE_INVALID');
+});
+
+test('decoding untrusted input: the values one decode makes are capped by its length', () => {
+  // act { v: w[] }, w { a: e[] }, e {}: each w of 3 bytes is 65,536 empty structs
+  const s = new AbiSerializer({
+    structs: [
+      { name: 'e', base: '', fields: [] },
+      { name: 'w', base: '', fields: [{ name: 'a', type: 'e[]' }] },
+      { name: 'act', base: '', fields: [{ name: 'v', type: 'w[]' }] },
+    ],
+  });
+  const one = hexToBytes('01808004'); // one w of 65,536
+  assert.is((s.decode('act', one) as { v: Array<{ a: unknown[] }> }).v[0]!.a.length, MAX_ZERO_SIZE_ELEMENTS);
+  const many = hexToBytes(`14${'808004'.repeat(20)}`); // 61 bytes, 1.3 million structs before
+  const e = err(() => s.decode('act', many));
+  assert.is(e.code, 'DECODE_INVALID');
+  assert.match(e.message, /more values than the input's length allows/);
+  // what honest input makes stays well inside: 3,000 one-byte elements, two structs deep
+  const deep = new AbiSerializer({
+    structs: [
+      { name: 'in', base: '', fields: [{ name: 'x', type: 'uint8' }] },
+      { name: 'out', base: '', fields: [{ name: 'y', type: 'in' }] },
+    ],
+  });
+  const n = 3000;
+  const bytes = new Uint8Array(2 + n);
+  bytes.set(hexToBytes('b817')); // varuint32 3000
+  assert.is((deep.decode('out[]', bytes) as unknown[]).length, n);
 });
 
 test('ABI resolution: unknown, circular, duplicate and badly based types', () => {
