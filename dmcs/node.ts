@@ -73,6 +73,11 @@ export const BLOCK_INTERVAL_MS = 500;
 export interface NodeOptions {
   /** Use the EOSIO development key for `eosio` and block signing. */
   dev?: boolean;
+  /**
+   * Serve get_accounts_by_authorizers, which walks every account of the state on each request
+   * (Leap's `enable-account-queries`). Default: on for a `dev` node, off otherwise.
+   */
+  accountQueries?: boolean;
   /** Directory of the block log, genesis and producer key (created when missing). */
   dataDir: string;
   /** Serve the chain API at HOST:PORT (port 0 = any free port); omit for in-process only. */
@@ -586,6 +591,7 @@ export class EmbeddedNode {
   private buildApi(): ChainApi {
     const { follow } = this.opts;
     return new ChainApi(this.chain, {
+      accountQueries: this.opts.accountQueries ?? this.opts.dev === true,
       pool: this.pool,
       sealsBlocks: this.sealsBlocks,
       relay: follow ? (endpoint, body) => relay(follow, endpoint, body) : null,

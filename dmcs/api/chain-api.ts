@@ -27,6 +27,8 @@ export interface ChainApiOptions extends ChainReadWriteOptions {
   beforeInfo?: (() => void) | null;
   /** Describes the block log (key, genesis, replication address) for `/v1/peeros/get_block_log`. */
   blockLogInfo?: (() => unknown) | null;
+  /** Serve get_accounts_by_authorizers, which walks every account (default true; `NodeOptions.accountQueries`). */
+  accountQueries?: boolean;
 }
 
 /** A table of handlers without a prototype, so `constructor` or `toString` is no endpoint. */
@@ -49,7 +51,7 @@ export class ChainApi {
   ) {
     this.abis = new ContractAbis(chain);
     this.json = new ChainJson(chain, this.abis);
-    this.readOnly = new ChainReadOnly(chain, this.abis, this.json);
+    this.readOnly = new ChainReadOnly(chain, this.abis, this.json, opts.accountQueries ?? true);
     this.readWrite = new ChainReadWrite(chain, this.json, opts);
     this.protocol = new ProtocolReads(chain);
     this.beforeInfo = opts.beforeInfo ?? null;

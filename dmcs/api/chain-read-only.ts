@@ -22,11 +22,16 @@ import { nameField, paramText, type Body } from './request-body.js';
 export const SERVER_VERSION = 'peeros01';
 export const SERVER_VERSION_STRING = 'v0.1.0-peeros-dmcs';
 
+/** Keys and accounts one get_accounts_by_authorizers request may name. */
+export const MAX_AUTHORIZERS = 1000;
+
 export class ChainReadOnly {
   constructor(
     private readonly chain: Chain,
     private readonly abis: ContractAbis,
     private readonly json: ChainJson,
+    /** Whether get_accounts_by_authorizers is served (it walks every account: `NodeOptions.accountQueries`). */
+    private readonly accountQueries = true,
   ) {}
 
   private account(name: string): AccountRecord {
@@ -185,10 +190,22 @@ export class ChainReadOnly {
   /**
    * Leap's get_accounts_by_authorizers: every permission whose authority names one of `keys` or
    * one of `accounts` (`name` = any permission of it, or `{actor, permission}`), with its weight.
+   * It walks every account of the state (with a state store, every one read back from disk), so a
+   * node serves it only when started for it (Leap's `enable-account-queries`, off by default there
+   * too), and at most `MAX_AUTHORIZERS` keys and accounts a request.
    */
   getAccountsByAuthorizers(b: Body): unknown {
+    if (!this.accountQueries) {
+      throw new ChainError(
+        'unsupported_feature',
+        'get_accounts_by_authorizers walks every account of the state: this node does not serve it (start it with --account-queries)',
+      );
+    }
     const keys = Array.isArray(b.keys) ? b.keys : [];
     const accounts = Array.isArray(b.accounts) ? b.accounts : [];
+    if (keys.length + accounts.length > MAX_AUTHORIZERS) {
+      throw new ChainError('invalid_http_request', `at most ${MAX_AUTHORIZERS} keys and accounts a request (MAX_AUTHORIZERS)`);
+    }
     const keyIds = new Map<string, string>();
     for (const k of keys) {
       try {
@@ -212,11 +229,15 @@ export class ChainReadOnly {
         throw new ChainError('name_type_exception', `accounts[${i}]: ${(e as Error).message}`);
       }
     });
+    // an actor's any permission, or one of them
+    const wanted = new Set(levels.map((l) => (l.permission === '' ? l.actor : `${l.actor}@${l.permission}`)));
     const out: unknown[] = [];
-    const names = [...this.chain.state.accounts.keys()].sort((x, y) => (Name.from(x).value < Name.from(y).value ? -1 : 1));
-    for (const name of names) {
-      const acct = this.chain.state.accounts.get(name)!;
-      for (const perm of [...acct.permissions.values()].sort((x, y) => (Name.from(x.name).value < Name.from(y.name).value ? -1 : 1))) {
+    const byValue = (x: { value: bigint }, y: { value: bigint }) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0);
+    const all = [...this.chain.state.accounts.values()].map((a) => ({ acct: a, value: a.value })).sort(byValue);
+    for (const { acct } of all) {
+      const name = acct.name;
+      const perms = [...acct.permissions.values()].map((p) => ({ perm: p, value: Name.from(p.name).value })).sort(byValue);
+      for (const { perm } of perms) {
         for (const kw of perm.auth.keys) {
           if (keyIds.has(kw.key))
             out.push({
@@ -228,7 +249,8 @@ export class ChainReadOnly {
             });
         }
         for (const aw of perm.auth.accounts) {
-          if (levels.some((l) => l.actor === aw.permission.actor && (l.permission === '' || l.permission === aw.permission.permission))) {
+          const { actor, permission } = aw.permission;
+          if (wanted.has(actor) || wanted.has(`${actor}@${permission}`)) {
             out.push({
               account_name: name,
               permission_name: perm.name,

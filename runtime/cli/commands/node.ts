@@ -105,6 +105,7 @@ const command: CliCommand = {
       ...(peers.length ? { peers } : {}),
       ...(slotClock === 'manual' ? { slotClock } : {}),
       ...(stateCache !== undefined ? { stateCache } : {}),
+      ...(flags['account-queries'] === true ? { accountQueries: true } : {}),
     });
     if (flags.json) {
       io.out(

@@ -87,6 +87,12 @@ export const definition: CommandDefinition = {
         'wall (default): produce at every 500 ms slot boundary; manual (tests and development, needs --dev): produce only when a slot is driven over a control endpoint on 127.0.0.1 (POST /slot {"slot":N}, GET /head; its address is printed), whose latest slot is also the node\'s time',
     },
     {
+      name: 'account-queries',
+      type: 'boolean',
+      description:
+        "serve get_accounts_by_authorizers, which walks every account of the state on each request (Leap's enable-account-queries); on by default with --dev only",
+    },
+    {
       name: 'state-cache',
       type: 'string',
       value: 'N',

@@ -1,7 +1,9 @@
 // Native eosio actions against a dev node over HTTP, driven by @wharfkit/antelope.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startDevNode, transact, newAccountAction, errorName, keyAuth, DEV_KEY, testKey, type DevNode } from '../helpers.js';
+import { startDevNode, transact, newAccountAction, errorName, keyAuth, DEV_KEY, testKey, tempDir, type DevNode } from '../helpers.js';
+import { startNode } from '../../../dmcs/index.js';
+import { MAX_AUTHORIZERS } from '../../../dmcs/api/chain-read-only.js';
 
 let dn: DevNode;
 const alice = testKey('alice');
@@ -169,6 +171,57 @@ test('get_accounts_by_authorizers finds the permissions a key controls', async (
   const rows = res.accounts.map((r) => `${r.account_name}@${r.permission_name}`).sort();
   assert.equal(rows, ['alice@active', 'alice@owner']);
   assert.is(String(res.accounts[0]!.authorizing_key), String(alice.toPublic()));
+});
+
+test('get_accounts_by_authorizers finds the permissions an account controls, by any or one of its permissions', async () => {
+  const carolKey = testKey('carol');
+  await transact(dn.client, [newAccountAction('carol', String(carolKey.toPublic()))]);
+  await transact(
+    dn.client,
+    [
+      {
+        account: 'eosio',
+        name: 'updateauth',
+        authorization: 'carol@owner',
+        data: {
+          account: 'carol',
+          permission: 'active',
+          parent: 'owner',
+          auth: { threshold: 1, keys: [], accounts: [{ permission: { actor: 'alice', permission: 'active' }, weight: 1 }], waits: [] },
+        },
+      },
+    ],
+    { keys: [carolKey] },
+  );
+  const ask = async (accounts: unknown[]) => {
+    const res = await fetch(`${dn.node.endpoint}/v1/chain/get_accounts_by_authorizers`, {
+      method: 'POST',
+      body: JSON.stringify({ accounts }),
+    });
+    const json = (await res.json()) as { accounts: Array<{ account_name: string; permission_name: string }> };
+    return json.accounts.map((r) => `${r.account_name}@${r.permission_name}`);
+  };
+  assert.equal(await ask(['alice']), ['carol@active']);
+  assert.equal(await ask([{ actor: 'alice', permission: 'active' }]), ['carol@active']);
+  assert.equal(await ask([{ actor: 'alice', permission: 'owner' }]), []);
+  assert.equal(await ask(['bob']), []);
+});
+
+test('get_accounts_by_authorizers: at most MAX_AUTHORIZERS names a request; off unless the node serves it (it walks every account)', async () => {
+  const post = async (endpoint: string, body: unknown) =>
+    (await (await fetch(`${endpoint}/v1/chain/get_accounts_by_authorizers`, { method: 'POST', body: JSON.stringify(body) })).json()) as {
+      error?: { name: string; details: Array<{ message: string }> };
+    };
+  const many = await post(dn.node.endpoint!, { accounts: Array.from({ length: MAX_AUTHORIZERS + 1 }, () => 'alice') });
+  assert.is(many.error?.name, 'invalid_http_request');
+  const quiet = await startNode({ dev: true, dataDir: tempDir(), http: '127.0.0.1:0', autoProduce: false, accountQueries: false });
+  try {
+    const off = await post(quiet.endpoint!, { accounts: ['eosio'] });
+    assert.is(off.error?.name, 'unsupported_feature');
+    assert.match(off.error!.details[0]!.message, /--account-queries/);
+  } finally {
+    await quiet.close();
+  }
 });
 
 test.run();
