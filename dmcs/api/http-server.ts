@@ -14,6 +14,13 @@ import type { HttpEndpoint } from '../endpoint.js';
 
 /** Leap's default `max_body_size` (1 MiB): larger requests are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Bytes of request bodies held at once, all connections together (Leap's http-max-bytes-in-flight-mb):
+ * a body is held from its first byte until its reply is sent; one that would take the total past
+ * this is answered 503 and the rest of it dropped unread. Without it, 400 clients sending bodies of
+ * nearly MAX_BODY_BYTES slowly (each within REQUEST_TIMEOUT_MS) took the node from 100 to 515 MB.
+ */
+export const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 /** A request must arrive whole within this time (bounds slow clients holding sockets). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Headers must arrive within this time. */
@@ -82,28 +89,45 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/** The bytes of request bodies the server holds, against `max`; a request's share is `held` until its reply. */
+interface InFlight {
+  bytes: number;
+  readonly max: number;
+}
+
+/**
+ * The body of `req`: 'too-large' past MAX_BODY_BYTES, 'busy' when holding it would take the
+ * server's bodies past `inFlight.max` (either way the rest is read and dropped). What it holds is
+ * added to `inFlight.bytes` and to `held.bytes`, for the caller to give back once it replied.
+ */
+function readBody(req: IncomingMessage, inFlight: InFlight, held: { bytes: number }): Promise<Buffer | 'too-large' | 'busy'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      resolve(null);
+      resolve('too-large');
       req.resume();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let refused: 'too-large' | 'busy' | null = null;
+    const drop = (why: 'too-large' | 'busy') => {
+      refused = why;
+      chunks.length = 0;
+      inFlight.bytes -= held.bytes;
+      held.bytes = 0;
+    };
     req.on('data', (c: Buffer) => {
+      if (refused) return;
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!over) chunks.push(c);
+      if (size > MAX_BODY_BYTES) return drop('too-large');
+      if (inFlight.bytes + c.length > inFlight.max) return drop('busy');
+      inFlight.bytes += c.length;
+      held.bytes += c.length;
+      chunks.push(c);
     });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => resolve(refused ?? Buffer.concat(chunks)));
+    req.on('error', reject); // a client gone mid-body: the caller gives back what it held
   });
 }
 
@@ -111,7 +135,15 @@ export class ChainHttpServer {
   private server: Server | null = null;
   private readonly sockets = new Set<import('node:net').Socket>();
 
-  constructor(private readonly api: Pick<ChainApi, 'endpoints' | 'peerosEndpoints'>) {}
+  private readonly inFlight: InFlight;
+
+  constructor(
+    private readonly api: Pick<ChainApi, 'endpoints' | 'peerosEndpoints'>,
+    /** Bytes of request bodies held at once (tests lower it). */
+    maxBytesInFlight = MAX_BYTES_IN_FLIGHT,
+  ) {
+    this.inFlight = { bytes: 0, max: maxBytesInFlight };
+  }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   async listen(at: HttpEndpoint): Promise<HttpEndpoint> {
@@ -143,6 +175,7 @@ export class ChainHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const held = { bytes: 0 };
     try {
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
@@ -171,10 +204,18 @@ export class ChainHttpServer {
         });
         return;
       }
-      const raw = await readBody(req);
-      if (raw === null) {
+      const raw = await readBody(req, this.inFlight, held);
+      if (raw === 'too-large') {
         const e = new ChainError('invalid_http_request', `request body exceeds the limit of ${MAX_BODY_BYTES} bytes`);
         send(res, 413, errorJson(413, 'Payload Too Large', e));
+        return;
+      }
+      if (raw === 'busy') {
+        const e = new ChainError(
+          'http_request_fail',
+          `the node holds ${this.inFlight.max} bytes of request bodies already (MAX_BYTES_IN_FLIGHT): try again shortly`,
+        );
+        send(res, 503, errorJson(503, 'Service Unavailable', e));
         return;
       }
       let body: unknown;
@@ -191,6 +232,8 @@ export class ChainHttpServer {
       const [status, message] = statusOf(e);
       if (!res.headersSent) send(res, status, errorJson(status, message, e));
       else res.destroy();
+    } finally {
+      this.inFlight.bytes -= held.bytes;
     }
   }
 
