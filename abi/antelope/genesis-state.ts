@@ -53,6 +53,48 @@ export const DEFAULT_CHAIN_CONFIG: Readonly<ChainConfigV0> = Object.freeze({
   max_authority_depth: 6,
 });
 
+/** Leap `config::min_net_usage_delta_between_base_and_max_for_trx`. */
+const MIN_NET_USAGE_DELTA_BETWEEN_BASE_AND_MAX_FOR_TRX = 10 * 1024;
+/** Leap `config::percent_100` (percentages are in hundredths of a percent). */
+const PERCENT_100 = 10_000;
+
+/**
+ * Leap's `chain_config_v0::validate` (libraries/chain/chain_config.cpp): a configuration whose limits
+ * contradict each other is refused (`INVALID_VALUE`, Leap's message). A block that holds no
+ * transaction, a transaction allowed more CPU than a block, or a minimum above the maximum would
+ * otherwise make a chain that takes no transaction or runs one for as long as its genesis says.
+ */
+export function validateChainConfig(c: Readonly<ChainConfigV0>): void {
+  const rules: Array<[boolean, string]> = [
+    [c.target_block_net_usage_pct <= PERCENT_100, 'target block net usage percentage cannot exceed 100%'],
+    [c.target_block_net_usage_pct >= PERCENT_100 / 1000, 'target block net usage percentage must be at least 0.1%'],
+    [c.target_block_cpu_usage_pct <= PERCENT_100, 'target block cpu usage percentage cannot exceed 100%'],
+    [c.target_block_cpu_usage_pct >= PERCENT_100 / 1000, 'target block cpu usage percentage must be at least 0.1%'],
+    [c.max_transaction_net_usage < c.max_block_net_usage, 'max transaction net usage must be less than max block net usage'],
+    [c.max_transaction_cpu_usage < c.max_block_cpu_usage, 'max transaction cpu usage must be less than max block cpu usage'],
+    [
+      c.base_per_transaction_net_usage < c.max_transaction_net_usage,
+      'base net usage per transaction must be less than the max transaction net usage',
+    ],
+    [
+      c.max_transaction_net_usage - c.base_per_transaction_net_usage >= MIN_NET_USAGE_DELTA_BETWEEN_BASE_AND_MAX_FOR_TRX,
+      `max transaction net usage must be at least ${MIN_NET_USAGE_DELTA_BETWEEN_BASE_AND_MAX_FOR_TRX} bytes larger than base net usage per transaction`,
+    ],
+    [c.context_free_discount_net_usage_den > 0, 'net usage discount ratio for context free data cannot have a 0 denominator'],
+    [
+      c.context_free_discount_net_usage_num <= c.context_free_discount_net_usage_den,
+      'net usage discount ratio for context free data cannot exceed 1',
+    ],
+    [c.min_transaction_cpu_usage <= c.max_transaction_cpu_usage, 'min transaction cpu usage cannot exceed max transaction cpu usage'],
+    [
+      c.max_transaction_cpu_usage < c.max_block_cpu_usage - c.min_transaction_cpu_usage,
+      'max transaction cpu usage must be less than the difference between the max block cpu usage and the min transaction cpu usage',
+    ],
+    [c.max_authority_depth >= 1, 'max authority depth should be at least 1'],
+  ];
+  for (const [ok, message] of rules) if (!ok) throw new AntelopeError('INVALID_VALUE', `genesis initial_configuration: ${message}`);
+}
+
 const U16_FIELDS = new Set<keyof ChainConfigV0>(['max_inline_action_depth', 'max_authority_depth']);
 const CONFIG_FIELDS = Object.keys(DEFAULT_CHAIN_CONFIG) as Array<keyof ChainConfigV0>;
 

@@ -110,5 +110,11 @@ export {
   type ProducerScheduleType,
   type ProducerKeyType,
 } from './producer-schedule.js';
-export { GenesisState, DEFAULT_CHAIN_CONFIG, type ChainConfigV0, type GenesisStateJSON } from './genesis-state.js';
+export {
+  GenesisState,
+  DEFAULT_CHAIN_CONFIG,
+  validateChainConfig,
+  type ChainConfigV0,
+  type GenesisStateJSON,
+} from './genesis-state.js';
 export { legacyBlockSigningDigest } from './block-signing-digest.js';

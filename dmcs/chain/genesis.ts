@@ -15,6 +15,7 @@ import {
   GenesisState,
   TimePoint,
   DEFAULT_CHAIN_CONFIG,
+  validateChainConfig,
   type ChainConfigV0,
 } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
@@ -56,17 +57,31 @@ export interface GenesisSetup {
 /**
  * A genesis from elsewhere (a file to join, the node a replica follows) as this node keeps it:
  * `initial_timestamp` and `initial_key` as text, the configuration's fields as whole numbers of
- * their widths (GenesisState.from), and nothing else of the sender's (an unknown key is not written
- * to `<data>/genesis.json`). Throws what GenesisState.from throws.
+ * their widths (GenesisState.from) whose limits agree with each other (Leap's chain_config
+ * validate), and nothing else of the sender's (an unknown key is not written to
+ * `<data>/genesis.json`). Throws what GenesisState.from and validateChainConfig throw.
  */
 export function parseGenesis(value: unknown): Genesis {
   const g = value as Genesis;
   const state = GenesisState.from(g);
+  validateChainConfig(state.initialConfiguration);
   return {
     initial_timestamp: g.initial_timestamp,
     initial_key: g.initial_key,
     ...(g.initial_configuration !== undefined ? { initial_configuration: { ...state.initialConfiguration } } : {}),
   };
+}
+
+/** `<data>/genesis.json` as this node saved it: it must parse and give a chain id (the error names the file). */
+function readSavedGenesis(path: string): Genesis {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+    GenesisState.from(value as Genesis);
+  } catch (e) {
+    throw new Error(`${path}: not a genesis.json (${(e as Error).message})`);
+  }
+  return value as Genesis;
 }
 
 /** Reads a genesis.json (a chain to join): it must parse and give a chain id. */
@@ -89,7 +104,7 @@ export function readGenesisFile(path: string): Genesis {
 export async function loadGenesis(dataDir: string, dev: boolean, join_?: Genesis): Promise<GenesisSetup> {
   const gPath = join(dataDir, 'genesis.json');
   const kPath = join(dataDir, 'producer.key');
-  const have = existsSync(gPath) ? (JSON.parse(readFileSync(gPath, 'utf8')) as Genesis) : null;
+  const have = existsSync(gPath) ? readSavedGenesis(gPath) : null;
   if (join_) {
     if (dev) throw new Error('--dev makes a chain of its own; a node joining a chain takes its genesis.json');
     const id = bytesToHex(chainIdOf(join_));
@@ -132,7 +147,7 @@ export async function loadGenesis(dataDir: string, dev: boolean, join_?: Genesis
 export async function saveReplicaGenesis(dataDir: string, genesis: Genesis): Promise<string> {
   const gPath = join(dataDir, 'genesis.json');
   if (existsSync(gPath)) {
-    const have = JSON.parse(readFileSync(gPath, 'utf8')) as Genesis;
+    const have = readSavedGenesis(gPath);
     if (bytesToHex(chainIdOf(have)) !== bytesToHex(chainIdOf(genesis))) {
       throw new Error(
         `${gPath} belongs to chain ${bytesToHex(chainIdOf(have))}, not to the followed chain ${bytesToHex(chainIdOf(genesis))}`,

@@ -3,7 +3,7 @@
 // folder of another chain is refused; a folder of the development key without --dev is refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateKey } from '../../../abi/antelope/index.js';
 import { DEV_PUBLIC_KEY, loadGenesis, newGenesis, readGenesisFile } from '../../../dmcs/chain/genesis.js';
@@ -57,6 +57,36 @@ test('another chain, a dev-key folder without --dev, --dev with --genesis and a 
   const bad = join(dir('bad'), 'genesis.json');
   writeFileSync(bad, '{"initial_key": "nope"}');
   assert.throws(() => readGenesisFile(bad), /not a genesis.json/);
+});
+
+test("a genesis to join whose limits contradict each other is refused with Leap's rule (chain_config validate)", () => {
+  const file = join(dir('limits'), 'genesis.json');
+  const base = newGenesis(PrivateKey.generate().toPublic());
+  const refusedWith = (config: Record<string, number>, re: RegExp) => {
+    writeFileSync(file, JSON.stringify({ ...base, initial_configuration: { ...base.initial_configuration, ...config } }));
+    assert.throws(() => readGenesisFile(file), re);
+  };
+  // a block that holds no transaction: every push would wait, then fail
+  refusedWith({ max_block_net_usage: 0 }, /max transaction net usage must be less than max block net usage/);
+  refusedWith({ max_block_cpu_usage: 0 }, /max transaction cpu usage must be less than max block cpu usage/);
+  // one transaction allowed the whole block, or a minimum billed above the maximum
+  refusedWith({ max_transaction_cpu_usage: 0xffffffff, max_block_cpu_usage: 0xffffffff }, /must be less than max block cpu usage/);
+  refusedWith({ min_transaction_cpu_usage: 300_000 }, /min transaction cpu usage cannot exceed max transaction cpu usage/);
+  refusedWith({ context_free_discount_net_usage_den: 0 }, /cannot have a 0 denominator/);
+  refusedWith({ target_block_cpu_usage_pct: 10_001 }, /cannot exceed 100%/);
+  refusedWith({ max_authority_depth: 0 }, /max authority depth should be at least 1/);
+  // Leap's defaults, and limits that agree, are taken
+  writeFileSync(file, JSON.stringify({ ...base, initial_configuration: { ...base.initial_configuration, max_block_cpu_usage: 400_000 } }));
+  assert.is(readGenesisFile(file).initial_configuration?.max_block_cpu_usage, 400_000);
+});
+
+test('a saved genesis.json that does not parse, or holds null, is refused naming the file, never written over', async () => {
+  for (const text of ['{"initial_', 'null']) {
+    const d = dir('saved');
+    writeFileSync(join(d, 'genesis.json'), text);
+    await refuses(loadGenesis(d, true), /genesis\.json: not a genesis\.json/);
+    assert.is(readFileSync(join(d, 'genesis.json'), 'utf8'), text);
+  }
 });
 
 test.run();
