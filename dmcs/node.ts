@@ -24,7 +24,7 @@ import { ChainHttpServer } from './api/http-server.js';
 import { parseHostPort, type HttpEndpoint } from './endpoint.js';
 import { ReplayGate } from './api/replay-gate.js';
 import { defaultKeyRecovery, nobleRecovery, type KeyRecovery } from './keys/key-recovery.js';
-import { packedTrxFromJson } from './packed-transaction.js';
+import { decodePackedTrx, inflatedBytes, packedTrxFromJson, type DecodedTransaction } from './packed-transaction.js';
 import type { PackedTrx, SignedBlock } from './block.js';
 import { KeyRecoveryPool } from './keys/key-recovery-pool.js';
 import { PRIME_AHEAD_KEYS } from './keys/primed-recovery.js';
@@ -327,12 +327,20 @@ export class EmbeddedNode {
             return out;
           }),
         acceptTransaction: (bytes) => {
+          let p: PackedTrx;
           try {
-            const p = packedTrxFromJson(JSON.parse(new TextDecoder().decode(bytes)));
-            chain.pushTransaction(p);
-            return true;
+            p = packedTrxFromJson(JSON.parse(new TextDecoder().decode(bytes)));
           } catch {
-            return false; // a duplicate (seen already) or invalid here: not passed on
+            return { accepted: false, inflatedBytes: 0 };
+          }
+          let d: DecodedTransaction | null = null;
+          try {
+            d = decodePackedTrx(p);
+            chain.pushTransaction(p, d);
+            return { accepted: true, inflatedBytes: inflatedBytes(p, d) };
+          } catch {
+            // a duplicate (seen already) or invalid here: not passed on
+            return { accepted: false, inflatedBytes: inflatedBytes(p, d) };
           }
         },
         pendingTransactions: (max) =>

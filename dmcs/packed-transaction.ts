@@ -82,6 +82,16 @@ function protocolForm(packed: PackedTrx): PackedTransaction {
   );
 }
 
+/**
+ * What decoding `packed` inflated (zlib output, 0 for an uncompressed one), for callers that charge
+ * it: an inflation costs about as much as a key recovery per 16 KiB, and 564 bytes can inflate to
+ * the whole limit. `decoded` when it decoded; a compressed one that did not is charged the limit.
+ */
+export function inflatedBytes(packed: PackedTrx, decoded: DecodedTransaction | null): number {
+  if (packed.compression !== 1) return 0;
+  return decoded ? decoded.trxBytes.length + decoded.cfdBytes.length : NODE_PACKED_TRANSACTION_LIMITS.maxInflatedBytes;
+}
+
 export function decodePackedTrx(packed: PackedTrx): DecodedTransaction {
   const p = protocolForm(packed);
   let u;

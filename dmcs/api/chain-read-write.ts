@@ -5,13 +5,19 @@
  */
 import type { Chain, PushResult } from '../chain/chain.js';
 import { ChainError, isBlockFull, toChainError } from '../chain-error.js';
-import { decodePackedTrx, packedTrxFromJson } from '../packed-transaction.js';
+import { decodePackedTrx, inflatedBytes, packedTrxFromJson, type DecodedTransaction } from '../packed-transaction.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { failureResponse, type ChainJson } from './chain-json.js';
 import { obj } from './request-body.js';
 
 /** Leap's cap on push_transactions (`too_many_tx_at_once`). */
 export const MAX_PUSH_TRANSACTIONS = 1000;
+/**
+ * zlib output one push_transactions request may make (its compressed transactions together); past
+ * it the rest are refused uninflated. 564 bytes can inflate to 512 KiB, so a 1 MiB request of such
+ * copies made 380 MB of output, 0.8 s of the node's thread, before each was refused as a duplicate.
+ */
+export const MAX_PUSH_INFLATED_BYTES = 4 * 1024 * 1024;
 
 /** Sends a push to the producing node's chain API and returns its reply (refusals as ChainErrors). */
 export type PushRelay = (endpoint: string, body: unknown) => Promise<unknown>;
@@ -74,9 +80,27 @@ export class ChainReadWrite {
     if (!Array.isArray(body)) throw new ChainError('invalid_http_request', 'expected a JSON array of packed transactions');
     if (body.length > MAX_PUSH_TRANSACTIONS) throw new ChainError('too_many_tx_at_once', 'Attempt to push too many transactions at once');
     const out: unknown[] = [];
+    let inflated = 0;
     for (const t of body) {
       try {
-        out.push(await this.pushTransaction(t));
+        if (this.relay) {
+          out.push(await this.pushTransaction(t));
+          continue;
+        }
+        const packed = packedTrxFromJson(t);
+        if (packed.compression === 1 && inflated >= MAX_PUSH_INFLATED_BYTES) {
+          throw new ChainError(
+            'tx_decompression_error',
+            `this request inflated ${inflated} bytes already (MAX_PUSH_INFLATED_BYTES): push its other compressed transactions in another`,
+          );
+        }
+        let d: DecodedTransaction | null = null;
+        try {
+          d = decodePackedTrx(packed);
+        } finally {
+          inflated += inflatedBytes(packed, d);
+        }
+        out.push(await this.push(null, true, d));
       } catch (e) {
         const err = toChainError(e);
         out.push({ transaction_id: '0'.repeat(64), processed: { error: `${err.antelopeCode} ${err.code}: ${err.message}` } });
@@ -111,16 +135,16 @@ export class ChainReadWrite {
     }
   }
 
-  /** Executes a packed transaction (its JSON form) into the pending block. */
-  private push(body: unknown, nested = false): unknown {
-    const packed = packedTrxFromJson(body);
+  /** Executes a packed transaction (its JSON form, or `decoded` already) into the pending block. */
+  private push(body: unknown, nested = false, decoded?: DecodedTransaction): unknown {
+    const packed = decoded?.packed ?? packedTrxFromJson(body);
     // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
     const json = (r: PushResult) => this.json.pushResponse(r, nested);
     const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => json(r)) : json(r));
     const pool = this.pool;
-    const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool) : this.chain.pushTransaction(packed));
+    const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool, decoded) : this.chain.pushTransaction(packed, decoded));
     if (this.sealsBlocks) return pushWhenRoom(this.chain, attempt).then(reply);
-    if (pool) return this.chain.pushTransactionAsync(packed, pool).then(reply);
-    return reply(this.chain.pushTransaction(packed));
+    if (pool) return this.chain.pushTransactionAsync(packed, pool, decoded).then(reply);
+    return reply(this.chain.pushTransaction(packed, decoded));
   }
 }

@@ -1407,10 +1407,10 @@ export class Chain {
     }
   }
 
-  /** Validates, authorizes and executes a pushed transaction into the pending block. */
-  pushTransaction(packed: PackedTrx): PushResult {
+  /** Validates, authorizes and executes a pushed transaction into the pending block (`decoded`: `packed` decoded already). */
+  pushTransaction(packed: PackedTrx, decoded?: DecodedTransaction): PushResult {
     this.requireProducer();
-    const d = decodePackedTrx(packed);
+    const d = decoded ?? decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
     this.failedCpu.check(billedAccount(d), this.now());
     return this.applyInput(d, this.recoverKeys(d));
@@ -1421,9 +1421,9 @@ export class Chain {
    * other transactions (a lone push recovers inline, see `KeyRecoveryPool.inlineNow`). Input checks run before recovery (cheap refusals stay cheap) and again
    * after it, since the pending block and the set of known ids may have changed meanwhile.
    */
-  async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool): Promise<PushResult> {
+  async pushTransactionAsync(packed: PackedTrx, pool: KeyRecoveryPool, decoded?: DecodedTransaction): Promise<PushResult> {
     this.requireProducer();
-    const d = decodePackedTrx(packed);
+    const d = decoded ?? decodePackedTrx(packed);
     this.validateInput(d, this.pendingBlockTime());
     this.failedCpu.check(billedAccount(d), this.now());
     // a lone push (the pool idle, no other push just before) is not worth a hand-off when recovery is native

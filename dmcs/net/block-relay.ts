@@ -19,7 +19,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
-import { PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
+import { INFLATED_BYTES_PER_TRX, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -72,8 +72,11 @@ export interface RelayHost {
    * no more once they reach `maxBytes` together (at least one). Empty past the head.
    */
   blocksFrom(from: number, max: number, maxBytes: number): Promise<Uint8Array[]>;
-  /** A transaction forwarded by a peer: true if it was new here and accepted (then it is passed on). */
-  acceptTransaction(bytes: Uint8Array): boolean;
+  /**
+   * A transaction forwarded by a peer: `accepted` if it was new here and applied (then it is passed
+   * on), and what decoding it inflated (`inflatedBytes` of packed-transaction.ts), accepted or not.
+   */
+  acceptTransaction(bytes: Uint8Array): { accepted: boolean; inflatedBytes: number };
   /**
    * Transactions this node holds that are not in a block yet (its pending block), as TRX payloads:
    * sent to a peer when it connects, so a push taken while no peer was reachable still reaches a producer.
@@ -407,7 +410,16 @@ export class BlockRelay {
           this.droppedTransactions++;
           return;
         }
-        if (this.host.acceptTransaction(m.bytes)) this.broadcast({ type: 'trx', bytes: m.bytes }, link);
+        {
+          const { accepted, inflatedBytes } = this.host.acceptTransaction(m.bytes);
+          // a compressed one also costs its inflation, in tokens of the peer's rate and the node's
+          const extra = Math.floor(inflatedBytes / INFLATED_BYTES_PER_TRX);
+          if (extra > 0) {
+            link.trxRate.spend(extra);
+            this.trxBudget.spend(extra);
+          }
+          if (accepted) this.broadcast({ type: 'trx', bytes: m.bytes }, link);
+        }
         return;
     }
   }

@@ -21,6 +21,13 @@ export const MAX_TRX_PER_SECOND = 2000;
  * A transaction dropped here still reaches the producers through the other peers that flood it.
  */
 export const MAX_NODE_TRX_PER_SECOND = 4000;
+/**
+ * Bytes of zlib output that cost one more transaction token (of the peer's rate and the node's):
+ * inflating 16 KiB costs about what a key recovery does, and 564 bytes of a forwarded transaction
+ * can inflate to the 512 KiB limit, 32 tokens. Without it, a peer forwarding such transactions at
+ * its rate (each then refused: a duplicate, or invalid) took seconds of the node's thread a second.
+ */
+export const INFLATED_BYTES_PER_TRX = 16 * 1024;
 /** Catch-up requests a peer may send per second; each may cost this node BLOCKS_PER_REQUEST block reads. */
 export const MAX_REQUESTS_PER_SECOND = 50;
 /**
