@@ -498,7 +498,13 @@ export class EmbeddedNode {
       recovery,
       snapshotEvery,
       // read only when used: a restart from the state store never reads the snapshot
-      snapshot: snapshotEvery > 0 ? () => readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE)) : null,
+      snapshot:
+        snapshotEvery > 0
+          ? () =>
+              readSnapshotBytes(join(this.opts.dataDir, SNAPSHOT_FILE), (reason) =>
+                this.onError(new Error(`${reason}; replaying the whole block log`)),
+              )
+          : null,
       snapshotBlock: () => (snapshotEvery > 0 ? readSnapshotBlock(join(this.opts.dataDir, SNAPSHOT_FILE)) : Promise.resolve(null)),
       ...(this.opts.stateCache !== undefined ? { stateStore: this.stateStore(this.opts.stateCache) } : {}),
       ...(this.opts.verifyStateStore ? { verifyStateStore: true } : {}),

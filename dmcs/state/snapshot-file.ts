@@ -18,11 +18,17 @@ export const SNAPSHOT_FILE = 'snapshot.bin';
 /** The version-1 JSON snapshot of older nodes: removed when a new snapshot is written. */
 export const LEGACY_SNAPSHOT_FILE = 'snapshot.json';
 
-/** The file's bytes, or null when there is none (or it cannot be read). */
-export async function readSnapshotBytes(path: string): Promise<Uint8Array | null> {
+/**
+ * The file's bytes, or null when there is none or it cannot be read: then `unreadable` hears why (a
+ * folder in its place, no permission, 2 GiB or more), instead of the node replaying its whole log
+ * without a word.
+ */
+export async function readSnapshotBytes(path: string, unreadable?: (reason: string) => void): Promise<Uint8Array | null> {
   try {
     return new Uint8Array(await readFile(path));
-  } catch {
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') unreadable?.(`${path}: cannot be read (${code ?? (e as Error).message})`);
     return null;
   }
 }

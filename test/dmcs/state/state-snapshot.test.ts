@@ -4,7 +4,7 @@
 // back from the snapshot, and a snapshot whose limits were altered is refused by the digest.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { tempDir, removeDir, transact, newAccountAction, testKey, setcodeAction } from '../helpers.js';
@@ -149,6 +149,33 @@ function limitsData(account: string, ram: number, net: number, cpu: number): str
   const i64 = (v: number) => Serializer.encode({ object: v, type: 'int64' }).hexString;
   return Serializer.encode({ object: Name.from(account) }).hexString + i64(ram) + i64(net) + i64(cpu);
 }
+
+test('a snapshot that cannot be read is reported, and the log is replayed in full', async () => {
+  const good = await withNode(async (n) => digest(n));
+  const at = join(dir, SNAP);
+  rmSync(at);
+  mkdirSync(at); // a folder where the file should be: EISDIR
+  const notes: string[] = [];
+  const n = await startNode({
+    dev: true,
+    dataDir: dir,
+    http: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 1000,
+    onError: (e) => notes.push(e.message),
+  });
+  try {
+    assert.is(n.chain.startedFromSnapshot, 0);
+    assert.is(digest(n).state_digest, good.state_digest);
+    assert.ok(
+      notes.some((m) => m.includes(`${at}: cannot be read (EISDIR); replaying the whole block log`)),
+      notes.join(' | '),
+    );
+  } finally {
+    await n.close();
+    rmSync(at, { recursive: true, force: true });
+  }
+});
 
 test('resource limits come back from a snapshot; without the header state or with altered limits it is not used', async () => {
   const limitsDir = tempDir('snapshot-limits');
