@@ -14,7 +14,7 @@ import type { AccountRecord } from '../state/chain-state.js';
 import { ZERO_HASH } from '../state/account-record.js';
 import type { SignedBlock } from '../block.js';
 import { packedTrxFromJson } from '../packed-transaction.js';
-import { queryTableRows, type TableRowsParams } from './table-query.js';
+import { MAX_TABLE_ROWS, queryTableRows, type TableRowsParams } from './table-query.js';
 import type { ContractAbis } from './contract-abis.js';
 import { isoMs, type ChainJson } from './chain-json.js';
 import { nameField, paramText, type Body } from './request-body.js';
@@ -265,7 +265,11 @@ export class ChainReadOnly {
     return { accounts: out };
   }
 
-  /** Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`. */
+  /**
+   * Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`, decoded
+   * through the contract's ABI; a scope of more than `MAX_TABLE_ROWS` rows is refused (anyone's
+   * contract can hold one, and each row costs a decode: Leap bounds it by time).
+   */
   getCurrencyBalance(b: Body): unknown {
     const code = nameField(b, 'code');
     const account = nameField(b, 'account');
@@ -275,6 +279,12 @@ export class ChainReadOnly {
     const type = s.tableType('accounts');
     if (!type) throw new ChainError('contract_table_query_exception', `Table accounts is not specified in the ABI of ${code}`);
     const t = this.chain.state.tables.findTable(Name.from(code).value, Name.from(account).value, Name.from('accounts').value);
+    if (t && t.size > MAX_TABLE_ROWS) {
+      throw new ChainError(
+        'contract_table_query_exception',
+        `${code}'s accounts table holds ${t.size} rows in scope ${account}, more than ${MAX_TABLE_ROWS} (MAX_TABLE_ROWS): read it with get_table_rows`,
+      );
+    }
     const out: string[] = [];
     for (const r of t?.rowsInOrder() ?? []) {
       const row = s.decode(type, r.value) as { balance?: unknown };

@@ -3,10 +3,12 @@
 // of a few lines whose action is an array of arrays of empty structs made 61 bytes of data decode to
 // 1.3 million objects (301 bytes: 650 MB of heap, 3.9 s of the node's thread). The decoder now
 // caps what one decode makes by its input's length; past it the data prints as hex, as any data
-// that does not decode does, and the node goes on serving.
+// that does not decode does, and the node goes on serving. get_currency_balance, which decodes every
+// row of a scope, refuses a scope of more than MAX_TABLE_ROWS rows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Abi } from '../../../abi/antelope/index.js';
+import { Abi, AbiSerializer, Name } from '../../../abi/antelope/index.js';
+import { MAX_TABLE_ROWS } from '../../../dmcs/api/table-query.js';
 import { DEV_KEY, newAccountAction, startDevNode, transact, buildSigned, type DevNode } from '../helpers.js';
 
 let dn: DevNode;
@@ -69,6 +71,42 @@ test('a pushed action of that kind is in its block, and get_block prints it as h
     [WIDE],
   );
   assert.ok(r.bytes < 20_000, `a reply of ${r.bytes} bytes`);
+});
+
+test('get_currency_balance refuses a scope of more than MAX_TABLE_ROWS rows (each row costs an ABI decode)', async () => {
+  // a token-like contract: its ABI names an accounts table; its rows are put in the state directly
+  await transact(dn.client, [newAccountAction('coin', pub)]);
+  const coinAbi = Abi.from({
+    version: 'eosio::abi/1.1',
+    structs: [{ name: 'account', base: '', fields: [{ name: 'balance', type: 'asset' }] }],
+    tables: [{ name: 'accounts', type: 'account', index_type: 'i64', key_names: [], key_types: [] }],
+  });
+  await transact(dn.client, [
+    {
+      account: 'eosio',
+      name: 'setabi',
+      authorization: 'coin@active',
+      data: { account: 'coin', abi: Buffer.from(coinAbi.toBinary()).toString('hex') },
+    },
+  ]);
+  const tables = dn.node.chain.state.tables;
+  const coin = Name.from('coin').value;
+  const fill = (scope: string, rows: number) => {
+    const t = tables.createTable(coin, Name.from(scope).value, Name.from('accounts').value, coin);
+    for (let i = 0; i < rows; i++)
+      t.store(
+        coin,
+        BigInt(i + 1),
+        new AbiSerializer(coinAbi).encode('account', { balance: `${i}.0000 C${String.fromCharCode(65 + (i % 26))}` }),
+      );
+  };
+  fill('small', 3);
+  fill('huge', MAX_TABLE_ROWS + 1);
+  const ask = (account: string) => post('/v1/chain/get_currency_balance', { code: 'coin', account });
+  assert.equal((await ask('small')).json, ['0.0000 CA', '1.0000 CB', '2.0000 CC']);
+  const huge = await ask('huge');
+  assert.is(huge.json.error.name, 'contract_table_query_exception');
+  assert.match(huge.json.error.details[0].message, /MAX_TABLE_ROWS/);
 });
 
 test.run();
