@@ -76,6 +76,30 @@ test.after(async () => {
   await dn.close();
 });
 
+/**
+ * Runs `attempt(i)` for i = 0, 1, … (at most `max`) until one answers other than `ran` (the names
+ * of a run that happened); returns how many ran and that refusal, which must not have run anything.
+ */
+async function untilRefused(
+  chain: DevNode['node']['chain'],
+  max: number,
+  attempt: (i: number) => Promise<string>,
+  ...ranNames: string[]
+): Promise<{ ran: number; refused: string }> {
+  const count = countExecutions(chain);
+  let ran = 0;
+  for (let i = 0; i < max; i++) {
+    const before = count.transactions;
+    const name = await attempt(i);
+    if (ranNames.includes(name)) ran++;
+    else {
+      assert.is(count.transactions, before, `the refused attempt (${name}) did not run`);
+      return { ran, refused: name };
+    }
+  }
+  return { ran, refused: '' };
+}
+
 /** A `spin` action of `loops` loops that fails (`fail`) or returns (`go`), authorized by `actor`. */
 const spin = (name: 'go' | 'fail', loops: number, actor = 'spin') =>
   transact(dn.client, [{ account: 'spin', name, authorization: `${actor}@active`, data: loopsHex(loops) }]);
@@ -88,18 +112,12 @@ test("pushes that fail after running are billed to their signer; past its allowa
   const loops = Math.round((140_000 * 200_000) / small.processed.receipt.cpu_usage_us);
   assert.is(chain.failedCpu.owed('spin', clock.now()), 0, 'a transaction that lands in a block is not billed');
 
-  const ran = countExecutions(chain);
-  let failed = 0;
-  let refused = '';
-  for (let i = 0; i < 20 && !refused; i++) {
-    const before = ran.transactions;
-    const name = await errorName(spin('fail', loops + i));
-    if (name === 'wasm_execution_error') failed++;
-    else {
-      refused = name;
-      assert.is(ran.transactions, before, 'the refused push did not run');
-    }
-  }
+  const { ran: failed, refused } = await untilRefused(
+    chain,
+    20,
+    async (i) => await errorName(spin('fail', loops + i)),
+    'wasm_execution_error',
+  );
   assert.is(refused, 'tx_cpu_usage_exceeded');
   const each = 140_000;
   assert.ok(failed >= FAILED_CPU_ALLOWANCE_US / each - 1 && failed <= FAILED_CPU_ALLOWANCE_US / each + 2, `${failed} failed before`);
@@ -121,7 +139,6 @@ test('compute_transaction calls, signed by no one, draw on one node-wide bill: p
   clock.now = () => t0; // no drain while the calls run
   const small = await spin('go', 200_001); // not the earlier test's transaction
   const loops = Math.round((140_000 * 200_001) / small.processed.receipt.cpu_usage_us) + 1_000;
-  const ran = countExecutions(chain);
   const compute = async (name: 'go' | 'fail', i: number): Promise<string> => {
     // no signature: compute_transaction checks none, so nobody's account can be made to pay
     const { packed } = await buildSigned(dn.client, [{ account: 'spin', name, authorization: 'spin@active', data: loopsHex(loops + i) }], {
@@ -134,17 +151,7 @@ test('compute_transaction calls, signed by no one, draw on one node-wide bill: p
     const json = (await res.json()) as { error?: { name: string } };
     return json.error?.name ?? 'ran';
   };
-  let done = 0;
-  let refused = '';
-  for (let i = 0; i < 40 && !refused; i++) {
-    const before = ran.transactions;
-    const name = await compute(i % 2 ? 'fail' : 'go', i);
-    if (name === 'ran' || name === 'wasm_execution_error') done++;
-    else {
-      refused = name;
-      assert.is(ran.transactions, before, 'the refused call did not run');
-    }
-  }
+  const { ran: done, refused } = await untilRefused(chain, 40, (i) => compute(i % 2 ? 'fail' : 'go', i), 'ran', 'wasm_execution_error');
   assert.is(refused, 'tx_cpu_usage_exceeded');
   const each = 140_000;
   assert.ok(done >= COMPUTE_CPU_ALLOWANCE_US / each - 1 && done <= COMPUTE_CPU_ALLOWANCE_US / each + 2, `${done} ran before`);

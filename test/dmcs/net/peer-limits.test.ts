@@ -307,13 +307,19 @@ test('with a lowered unread cap: a peer that reads none of the transactions and 
   reader.destroy();
 });
 
-test('with a lowered serving budget: catch-up requests are answered paced, not refused', async () => {
-  const budget = 2000;
-  const low = await lowered('limits-serve', { servedBytesPerSecond: budget });
+/** A node with a serving budget of `budget` bytes a second lowered, and 20 blocks: more bytes (`chainBytes`) than a second's budget. */
+async function servingNode(tag: string, limits: NodeOptions['peerLimits'], budget: number) {
+  const low = await lowered(tag, limits);
   for (let i = 0; i < 20; i++) await low.produceBlock();
   let chainBytes = 0;
   for (let n = 1; n <= low.chain.head.num; n++) chainBytes += encodeBlock((await low.chain.getBlock(n))!.block).length;
   assert.ok(chainBytes > budget, `${chainBytes} bytes a request`);
+  return { low, chainBytes };
+}
+
+test('with a lowered serving budget: catch-up requests are answered paced, not refused', async () => {
+  const budget = 2000;
+  const { low, chainBytes } = await servingNode('limits-serve', { servedBytesPerSecond: budget }, budget);
   const peer = await rawPeer(low, false);
   // the time of each HELLO that ends an answer (the first HELLO is the node's greeting)
   const reader = new MessageReader();
@@ -351,11 +357,7 @@ test('with a lowered serving budget: catch-up requests are answered paced, not r
 
 test('with a lowered node-wide serving budget: three peers catching up at once are paced together, none refused', async () => {
   const budget = 2000;
-  const low = await lowered('limits-serve-node', { nodeServedBytesPerSecond: budget });
-  for (let i = 0; i < 20; i++) await low.produceBlock();
-  let chainBytes = 0;
-  for (let n = 1; n <= low.chain.head.num; n++) chainBytes += encodeBlock((await low.chain.getBlock(n))!.block).length;
-  assert.ok(chainBytes > budget, `${chainBytes} bytes a request`);
+  const { low, chainBytes } = await servingNode('limits-serve-node', { nodeServedBytesPerSecond: budget }, budget);
   const peers = await Promise.all([0, 1, 2].map(() => rawPeer(low, false)));
   // when each answer ends (the HELLO after it; the first HELLO is the node's greeting), and its blocks
   const done: number[] = [];
