@@ -5,7 +5,7 @@
  * returns the reply; JSON shaping of chain objects is chain-json.ts.
  */
 import { blockHeaderStateJson } from './header-state-json.js';
-import { Abi, EOSIO_ABI, Name, PublicKey, Transaction, bytesToHex, sha256 } from '../../abi/antelope/index.js';
+import { EOSIO_ABI, Name, PublicKey, Transaction, bytesToHex, sha256 } from '../../abi/antelope/index.js';
 import { ChainError } from '../chain-error.js';
 import type { Chain } from '../chain/chain.js';
 import { slotToMs } from '../chain/chain.js';
@@ -80,16 +80,14 @@ export class ChainReadOnly {
 
   getAbi(b: Body): unknown {
     const name = nameField(b, 'account_name');
-    const a = this.account(name);
-    if (a.abi) {
-      try {
-        return { account_name: name, abi: Abi.fromBinary(a.abi).toJSON() };
-      } catch (e) {
-        throw new ChainError('abi_type_exception', `the ABI of ${name} cannot be decoded: ${(e as Error).message}`);
-      }
+    this.account(name);
+    let abi: unknown;
+    try {
+      abi = this.abis.jsonOf(name);
+    } catch (e) {
+      throw new ChainError('abi_type_exception', `the ABI of ${name} cannot be decoded: ${(e as Error).message}`);
     }
-    if (name === 'eosio') return { account_name: name, abi: EOSIO_ABI.toJSON() };
-    return { account_name: name };
+    return abi === undefined ? { account_name: name } : { account_name: name, abi };
   }
 
   getRawAbi(b: Body): unknown {
