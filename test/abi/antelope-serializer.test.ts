@@ -11,7 +11,6 @@ import {
   AntelopeError,
   MAX_DECODE_DEPTH,
   MAX_DECOMPRESSED_SIZE,
-  MAX_ZERO_SIZE_ELEMENTS,
   PackedTransaction,
   PrivateKey,
   Transaction,
@@ -120,8 +119,10 @@ test('decoding untrusted input: the values one decode makes are capped by its le
       { name: 'act', base: '', fields: [{ name: 'v', type: 'w[]' }] },
     ],
   });
-  const one = hexToBytes('01808004'); // one w of 65,536
-  assert.is((s.decode('act', one) as { v: Array<{ a: unknown[] }> }).v[0]!.a.length, MAX_ZERO_SIZE_ELEMENTS);
+  const one = hexToBytes('01ff3f'); // one w of 8,191
+  assert.is((s.decode('act', one) as { v: Array<{ a: unknown[] }> }).v[0]!.a.length, 8191);
+  // one of MAX_ZERO_SIZE_ELEMENTS (what one array may count) makes more than 4 bytes may
+  assert.is(err(() => s.decode('act', hexToBytes('01808004'))).code, 'DECODE_INVALID');
   const many = hexToBytes(`14${'808004'.repeat(20)}`); // 61 bytes, 1.3 million structs before
   const e = err(() => s.decode('act', many));
   assert.is(e.code, 'DECODE_INVALID');
