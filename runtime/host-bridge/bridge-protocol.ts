@@ -64,6 +64,21 @@ export const BRIDGE_OPS: readonly BridgeOp[] = [
   'host.state',
 ];
 
+/**
+ * What one command call may spend waiting on the main thread's services other than the user (chain
+ * reads, host.state, …), per millisecond of its CPU deadline: 30 s at the default 1 s. Those waits
+ * stop the call's CPU clock, so without this bound an app could loop on a bridged import within one
+ * call for ever while the main thread did the work (the audit: host.state 873 times in 30 s, the
+ * main thread 40% busy, the call never ended). Past it the call's bridged imports answer
+ * `limit-exceeded` without reaching the main thread, and its own CPU deadline runs again.
+ */
+export const HOST_WAIT_PER_CPU_MS = 30;
+
+/** Whether `op` waits for the user (a dialog), which no host-wait budget counts. */
+export function waitsOnUser(op: BridgeOp): boolean {
+  return op === 'dmcs.push' || op === 'fs.drive-key' || op === 'store.request-install';
+}
+
 export function timeoutOf(op: BridgeOp): number {
   switch (op) {
     case 'dmcs.push':

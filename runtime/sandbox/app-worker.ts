@@ -12,8 +12,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostError } from '../errors.js';
 import { AppInstance } from './instance.js';
-import { bindCallClock, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
+import { bindCallClock, clockNow, startCall, pauseCallClock, resumeCallClock } from './call-clock.js';
 import { BridgeClient } from './bridge-client.js';
+import { IsaErrorCode } from '../../abi/boundary-errors.js';
+import { HOST_WAIT_PER_CPU_MS, timeoutOf, waitsOnUser } from '../host-bridge/bridge-protocol.js';
 import { warmUp } from './warm-up.js';
 import { MemoryReuse } from './memory-reuse.js';
 import type { IsaBridge, IsaEnvironment } from '../isa/index.js';
@@ -24,6 +26,9 @@ bindCallClock(data.clock);
 const port = parentPort!;
 const send = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/** What the current call has waited on the main thread's services other than the user (ms). */
+let hostWaitMs = 0;
+
 function serve(spec: WorkerData): void {
   const env: IsaEnvironment = {
     home: spec.home,
@@ -33,14 +38,21 @@ function serve(spec: WorkerData): void {
   };
   if (spec.bridge) {
     const client = new BridgeClient(spec.bridge);
-    // A bridged call waits on the main thread (network, the user's confirmation): not CPU time.
+    const budget = spec.limits.cpuMs * HOST_WAIT_PER_CPU_MS;
+    // A bridged call waits on the main thread (network, the user's confirmation): not CPU time. Its
+    // waits on anything but the user count against the call's host-wait budget instead.
     const bridge: IsaBridge = {
       call(op, payload) {
+        const charged = !waitsOnUser(op);
+        const left = budget - hostWaitMs;
+        if (charged && left <= 0) return { ok: false, code: IsaErrorCode.LIMIT_EXCEEDED };
+        const t0 = clockNow();
         pauseCallClock();
         try {
-          return client.call(op, payload);
+          return charged ? client.call(op, payload, Math.min(timeoutOf(op), left)) : client.call(op, payload);
         } finally {
           resumeCallClock();
+          if (charged) hostWaitMs += clockNow() - t0;
         }
       },
     };
@@ -68,6 +80,7 @@ function serve(spec: WorkerData): void {
   port.on('message', (msg: HostToWorker) => {
     if (msg.type !== 'call') return;
     startCall(msg.id);
+    hostWaitMs = 0;
     try {
       if (!instance || instance.poisoned) instance = fresh();
       const r = instance.run(msg.command, msg.args);

@@ -1,8 +1,10 @@
 // chain and dmcs through the host bridge: arguments and scope checked in the worker, the call
-// served by the main thread, the answer written into the guest; waits are not charged to cpuMs.
+// served by the main thread, the answer written into the guest; waits are not charged to cpuMs, but
+// a call's waits on anything but the user are bounded (HOST_WAIT_PER_CPU_MS).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HostBridge, BridgeError } from '../../../runtime/host-bridge/index.js';
+import { HOST_WAIT_PER_CPU_MS } from '../../../runtime/host-bridge/bridge-protocol.js';
 import { Host } from '../../../runtime/index.js';
 import { pack, IsaErrorCode } from '../../../abi/boundary.js';
 import { op } from '../../fixtures/wasm-builder.js';
@@ -70,6 +72,40 @@ test("a slow service is not charged to the app's CPU deadline", async () => {
   } finally {
     delayMs = 0;
   }
+});
+
+test('waits on the host other than the user are bounded per call: an app looping on a bridged read ends', async () => {
+  // one call loops on chain.get-info for ever; each answer takes 20 ms of the main thread's time.
+  // Those waits stop the CPU clock, so before, the call never ended and the main thread served it
+  const looper = M.appModule({
+    imports: [['chain', 'get-info', ['i32'], []]],
+    realloc: () => [op.i32_const(8192)],
+    prelude: () => [op.loop(), op.i32_const(512), op.call(0), op.br(0), op.end],
+  });
+  const cpuMs = 100;
+  await host.install(writeApp(home, 'looper', looper, { capabilities: { 'chain.read': { contracts: [] } }, limits: { cpuMs } }), grantAll);
+  const before = seen.length;
+  delayMs = 20;
+  try {
+    let guard: NodeJS.Timeout | undefined;
+    const e = await Promise.race([
+      host.run('looper', 'go').then(
+        () => new Error('the loop returned'),
+        (err: Error) => err,
+      ),
+      new Promise<Error>((resolve) => {
+        guard = setTimeout(() => resolve(new Error('the call did not end within 20 s')), 20_000);
+      }),
+    ]);
+    clearTimeout(guard);
+    assert.is((e as Error & { code?: string }).code, 'DEADLINE_EXCEEDED', e.message);
+  } finally {
+    delayMs = 0;
+  }
+  const served = seen.length - before;
+  // HOST_WAIT_PER_CPU_MS x cpuMs of waiting (3 s) at 20 ms or more each, then no more asked
+  const most = (HOST_WAIT_PER_CPU_MS * cpuMs) / 20 + 2;
+  assert.ok(served > 10 && served <= most, `the main thread served ${served} reads (at most ${most})`);
 });
 
 test.after(async () => {
