@@ -4,3 +4,4 @@ export { ConsoleError, CONSOLE_ERROR_STATUS, type ConsoleErrorCode } from './con
 export { ConsoleSessions, SESSION_COOKIE, CSRF_HEADER } from './console-session.js';
 export { CONTENT_SECURITY_POLICY, isLoopbackHost } from './request-guard.js';
 export { ActivityLog, type ActivityRecord } from './activity-log.js';
+export { writeLaunchPage } from './launch-page.js';

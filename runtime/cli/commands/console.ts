@@ -12,11 +12,16 @@ import { hostPortArg } from '../arg-checks.js';
 import { untilInterrupted } from '../watch-folder.js';
 import { peerosHome } from '../../../lib/home.js';
 import { parseHostPort } from '../../../dmcs/endpoint.js';
-import { ConsoleHost, ConsoleServer, isLoopbackHost } from '../../console/index.js';
+import { ConsoleHost, ConsoleServer, isLoopbackHost, writeLaunchPage } from '../../console/index.js';
+
 import { definition } from '../definitions/console.js';
 
-/** Opens `url` in the desktop's browser when there is a desktop; silently does nothing otherwise. */
-function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
+/**
+ * Opens `url` in the desktop's browser when there is a desktop, through a launch page (its secret
+ * stays off command lines: launch-page.ts); silently does nothing otherwise. Returns what removes
+ * the page.
+ */
+function openBrowser(url: string, env: NodeJS.ProcessEnv): () => void {
   const opener =
     process.platform === 'darwin'
       ? 'open'
@@ -25,10 +30,12 @@ function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
         : env.DISPLAY || env.WAYLAND_DISPLAY
           ? 'xdg-open'
           : undefined;
-  if (!opener) return;
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  if (!opener) return () => {};
+  const page = writeLaunchPage(url);
+  const child = spawn(opener, [page.path], { stdio: 'ignore', detached: true });
   child.on('error', () => {});
   child.unref();
+  return page.remove;
 }
 
 const command: CliCommand = {
@@ -58,13 +65,15 @@ const command: CliCommand = {
       ...(shareAnnounce ? { shareAnnounce } : {}),
     });
     let server: ConsoleServer | undefined;
+    let removePage = () => {};
     try {
       server = await ConsoleServer.start({ host, listenHost, port });
       io.out(`console: ${server.launchUrl}`);
-      if (flags['no-open'] !== true) openBrowser(server.launchUrl, io.env);
+      if (flags['no-open'] !== true) removePage = openBrowser(server.launchUrl, io.env);
       await untilInterrupted();
       return 0;
     } finally {
+      removePage();
       await server?.close();
       await host.close();
     }
