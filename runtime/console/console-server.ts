@@ -112,7 +112,7 @@ export class ConsoleServer {
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.#guard!.check({ host: req.headers.host, origin: req.headers.origin });
-    const path = new URL(req.url ?? '/', 'http://console').pathname;
+    const path = requestPath(req.url);
     const method = req.method ?? 'GET';
     const file = this.#static.get(path);
     if (file) {
@@ -178,6 +178,15 @@ export class ConsoleServer {
   async close(): Promise<void> {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** The path of a request target; one that is no URL (`//[`) is BAD_REQUEST, not a crash logged with its stack. */
+function requestPath(target: string | undefined): string {
+  try {
+    return new URL(target ?? '/', 'http://console').pathname;
+  } catch {
+    throw new ConsoleError('BAD_REQUEST', 'the request target is not a path');
   }
 }
 

@@ -106,6 +106,26 @@ test('the launch secret becomes an HttpOnly SameSite=Strict session cookie, once
   assert.is((await call('GET', '/api/session', { cookie: 'peeros_console=forged' })).status, 401);
 });
 
+test('a request target that is no URL is BAD_REQUEST (400), not an internal error logged with its stack', async () => {
+  const errors: unknown[] = [];
+  const quiet = await ConsoleServer.start({ host, onError: (e) => errors.push(e) });
+  try {
+    const r = await new Promise<{ status: number; json: { error: { code: string } } }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: quiet.port, path: '//[', headers: { host: `127.0.0.1:${quiet.port}` } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal([r.status, r.json.error.code], [400, 'BAD_REQUEST']);
+    assert.equal(errors, []);
+  } finally {
+    await quiet.close();
+  }
+});
+
 test('Host: evil.example (DNS rebinding) and a foreign Origin are refused with 403 before any route', async () => {
   const { cookie, csrf } = await session();
   for (const path of ['/', '/console.js', '/api/status', '/api/nothing']) {
