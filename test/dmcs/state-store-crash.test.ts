@@ -172,7 +172,11 @@ test('kill -9 while a state commit is in flight (queued on the store thread, not
     }
 
     await restartEqualsReplay(dir, round, 0, (cached, notes) => {
-      assert.ok(cached.chain.startedFromStore > 0, `round ${round}: ${notes.join('\n')}`);
+      // the first round's kill can land while the folder's very first commit is in flight (on a
+      // loaded machine nothing else committed before it): then no commit ever landed and the store
+      // is rightly empty; the restart must still equal a full replay
+      const firstCommitCut = round === 0 && notes.some((n) => /state store: empty \(no commit yet\)/.test(n));
+      assert.ok(cached.chain.startedFromStore > 0 || firstCommitCut, `round ${round}: ${notes.join('\n')}`);
     });
   }
   assert.is(inFlightKills, ROUNDS, `${ROUNDS} kills landed with a commit in flight (${missed.join('; ')})`);
