@@ -22,6 +22,10 @@ import { readScreenImage } from './screen-image.js';
 
 /** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The page that runs an app's screen. */
+const APP_SCREEN_PAGE = '/app.html';
+/** Sec-Fetch-Site values of a request another site started (a link, a form, a redirect). */
+const CROSS_SITE = new Set(['cross-site', 'same-site']);
 
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -117,6 +121,10 @@ export class ConsoleServer {
     const file = this.#static.get(path);
     if (file) {
       if (method !== 'GET' && method !== 'HEAD') throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+      // an app screen runs the app (its ui.render) as it loads: only from the console itself or the
+      // address bar, never on a navigation from another site (other localhost ports included)
+      if (path === APP_SCREEN_PAGE && CROSS_SITE.has(String(req.headers['sec-fetch-site'] ?? '')))
+        throw new ConsoleError('FORBIDDEN_ORIGIN', 'an app screen opens from the console itself, not from another site');
       return this.#send(res, 200, file.body, file.type);
     }
     if (path === '/api/session') {

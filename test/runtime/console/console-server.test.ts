@@ -106,6 +106,19 @@ test('the launch secret becomes an HttpOnly SameSite=Strict session cookie, once
   assert.is((await call('GET', '/api/session', { cookie: 'peeros_console=forged' })).status, 401);
 });
 
+test('an app screen page is refused on a navigation from another site (it runs the app as it loads)', async () => {
+  for (const site of ['cross-site', 'same-site']) {
+    const r = await call('GET', '/app.html?app=notes', { 'sec-fetch-site': site });
+    assert.is(r.status, 403, site);
+    assert.is(r.json.error.code, 'FORBIDDEN_ORIGIN');
+  }
+  // from the console itself, or typed in the address bar (and from clients that send no such header)
+  for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}]) {
+    assert.is((await call('GET', '/app.html?app=notes', headers)).status, 200, JSON.stringify(headers));
+  }
+  assert.is((await call('GET', '/', { 'sec-fetch-site': 'cross-site' })).status, 200, 'the launcher runs nothing as it loads');
+});
+
 test('a request target that is no URL is BAD_REQUEST (400), not an internal error logged with its stack', async () => {
   const errors: unknown[] = [];
   const quiet = await ConsoleServer.start({ host, onError: (e) => errors.push(e) });
