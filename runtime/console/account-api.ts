@@ -3,7 +3,7 @@
  * creating an account on the default DMCS (`peeros account create`), logging in (`peeros login`)
  * and re-signing an expired queued transaction (`peeros queue resign`). Each write makes the vault
  * sign, so with a passkey each comes back to the page as the host's signing dialog. Same rules as
- * console-api.ts: reads need the session, writes the CSRF token too; every field is capped here and
+ * console-api.ts: every request needs the session and its token, writes are POSTs; every field is capped here and
  * checked again by the domain (an account name by the session's rule, a key by the ABI's).
  */
 import type { ApiHandler } from './console-api.js';

@@ -1,7 +1,7 @@
 /**
  * The console's JSON API: one handler per route over the console host. Reads are GETs; everything
- * that changes state is a POST (the server has checked the session and CSRF token before a handler
- * runs). App-chosen strings (manifest fields, contract messages, memos in summaries) go out with
+ * that changes state is a POST (the server has checked the session cookie and its token before any
+ * handler runs). App-chosen strings (manifest fields, contract messages, memos in summaries) go out with
  * the terminal's escaping (lib/terminal-text.ts): a bidi override or an invisible character shows
  * as a visible escape in the browser as in the terminal; the page then sets them with textContent,
  * so markup stays text.

@@ -11,7 +11,7 @@ export const CONSOLE_ERROR_STATUS = {
   FORBIDDEN_ORIGIN: 403,
   /** No valid session cookie. */
   NO_SESSION: 401,
-  /** A state-changing request without the session's CSRF token. */
+  /** An API request (read or write) without the session's token (the CSRF token). */
   BAD_CSRF: 403,
   /** The launch secret is wrong or was already exchanged. */
   BAD_SECRET: 403,

@@ -1,8 +1,10 @@
 /**
  * `peeros console`'s HTTP server (node:http, loopback only). Every request passes, in order: the
- * Host/Origin guard (DNS rebinding, other sites), then for the API the session cookie, and for a
- * state-changing request the CSRF token header and a JSON body under its cap. Every answer carries
- * the strict security headers (request-guard.ts). The page is three static files read once at start.
+ * Host/Origin guard (DNS rebinding, other sites), then for the API the session cookie and the
+ * session's token header, on reads as on writes (the cookie alone reaches other localhost ports;
+ * console-session.ts), and for a state-changing request a JSON body under its cap. The one route
+ * with the cookie alone is an app screen's images (an <img> sends no header). Every answer carries
+ * the strict security headers (request-guard.ts). The page is static files read once at start.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -129,19 +131,21 @@ export class ConsoleServer {
     }
     if (path === '/api/session') {
       if (method === 'POST') {
-        // the one POST without a session: it creates one, from the launch secret
+        // the one POST without a session: it creates one, from the launch secret, and is the only
+        // answer that carries the session's token (no GET gives it back: the cookie alone is no session)
         const body = await readJson(req);
         const s = this.#sessions.exchange(body.secret);
         res.setHeader('set-cookie', ConsoleSessions.cookie(s.id));
         return this.#json(res, 200, { csrf: s.csrf });
       }
-      if (method === 'GET') return this.#json(res, 200, { csrf: this.#sessions.session(req.headers.cookie).csrf });
       throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
     }
     if (path === SCREEN_IMAGE_PATH) {
       // an image of an app screen: a file of the app's own package, a raster type by its bytes (screen-image.ts)
       if (method !== 'GET') throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
-      this.#sessions.session(req.headers.cookie);
+      // the cookie alone: an <img> sends no header, and these are files of an installed app's own
+      // package, no secret (a blob: URL would need img-src blob: in the CSP)
+      this.#sessions.checkCookie(req.headers.cookie);
       const q = new URL(req.url ?? '/', 'http://console').searchParams;
       const img = await readScreenImage(this.#host.home, q.get('app') ?? '', q.get('path') ?? '');
       return this.#send(res, 200, Buffer.from(img.bytes), img.type);
@@ -150,15 +154,20 @@ export class ConsoleServer {
     const write = API_WRITES[path] ?? SIGNING_WRITES[path] ?? ACCOUNT_WRITES[path] ?? CONTRACT_WRITES[path] ?? SHARE_WRITES[path];
     if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
     if (method === 'GET' && read) {
-      this.#sessions.session(req.headers.cookie);
+      this.#checkSession(req);
       return this.#json(res, 200, await read(this.#host, {}));
     }
     if (method === 'POST' && write) {
-      const csrf = req.headers[CSRF_HEADER];
-      this.#sessions.checkWrite(req.headers.cookie, typeof csrf === 'string' ? csrf : undefined);
+      this.#checkSession(req);
       return this.#json(res, 200, await write(this.#host, await readJson(req)));
     }
     throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
+  }
+
+  /** The session's cookie and its token header, on every API read and write. */
+  #checkSession(req: IncomingMessage): void {
+    const token = req.headers[CSRF_HEADER];
+    this.#sessions.check(req.headers.cookie, typeof token === 'string' ? token : undefined);
   }
 
   #send(res: ServerResponse, status: number, body: Buffer | string, type: string): void {

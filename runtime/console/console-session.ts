@@ -2,8 +2,11 @@
  * The console's sessions. A launch prints one random secret in the URL fragment (a fragment never
  * reaches a server log or a Referer); the page's script exchanges it once for a session: an HttpOnly,
  * SameSite=Strict cookie that scripts cannot read and other sites cannot make the browser send, and
- * a CSRF token that every state-changing request must echo in a header. After the exchange the
- * secret is spent: a copy of the URL (shell history, a screenshot) opens nothing.
+ * a session token (the CSRF token) that every API request, read or write, must echo in a header.
+ * The cookie alone is no session: cookies are not scoped by port, so a process listening on another
+ * localhost port that the browser visits receives it. The token is handed out by the exchange only,
+ * and the page keeps it in localStorage, which is per origin (port included). After the exchange
+ * the secret is spent: a copy of the URL (shell history, a screenshot) opens nothing.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConsoleError } from './console-error.js';
@@ -34,7 +37,7 @@ export class ConsoleSessions {
     return this.#secret;
   }
 
-  /** Exchanges the launch secret for a session: returns the cookie value and its CSRF token. */
+  /** Exchanges the launch secret for a session: returns the cookie value and its token (given out here only). */
   exchange(secret: unknown): { id: string; csrf: string } {
     const expected = this.#secret;
     if (typeof secret !== 'string' || expected === undefined || !sameText(secret, expected))
@@ -47,19 +50,30 @@ export class ConsoleSessions {
     return { id, csrf: session.csrf };
   }
 
-  /** The session named by the request's cookie header, or NO_SESSION. */
-  session(cookieHeader: string | undefined): Session {
+  /**
+   * An API request, read or write: the session named by its cookie (else NO_SESSION) and that
+   * session's token in the header (else BAD_CSRF). Reads too: the cookie reaches other localhost
+   * ports, the token does not.
+   */
+  check(cookieHeader: string | undefined, csrf: string | undefined): void {
+    const s = this.#session(cookieHeader);
+    if (csrf === undefined || !sameText(csrf, s.csrf))
+      throw new ConsoleError(
+        'BAD_CSRF',
+        `an API request needs the session's token in ${CSRF_HEADER}: open the URL that peeros console printed`,
+      );
+  }
+
+  /** The cookie alone, for the app screen's images only (console-server.ts says why). */
+  checkCookie(cookieHeader: string | undefined): void {
+    this.#session(cookieHeader);
+  }
+
+  #session(cookieHeader: string | undefined): Session {
     const id = cookieValue(cookieHeader, SESSION_COOKIE);
     const s = id === undefined ? undefined : this.#sessions.get(id);
     if (!s) throw new ConsoleError('NO_SESSION', 'no console session: open the URL that peeros console printed');
     return s;
-  }
-
-  /** A state-changing request: the session and its CSRF token in the header, or a refusal. */
-  checkWrite(cookieHeader: string | undefined, csrf: string | undefined): void {
-    const s = this.session(cookieHeader);
-    if (csrf === undefined || !sameText(csrf, s.csrf))
-      throw new ConsoleError('BAD_CSRF', `a state-changing request needs the session's token in ${CSRF_HEADER}`);
   }
 
   static cookie(id: string): string {

@@ -5,7 +5,7 @@
  * vault sign setcode + setabi, so with a passkey it comes back to the page as the signing dialog.
  * An action of a deployed contract (`peeros push action`) goes the same way. The body's cap
  * (MAX_BODY_BYTES) bounds an action's data.
- * Same rules as console-api.ts: reads need the session, writes the CSRF token too.
+ * Same rules as console-api.ts: every request needs the session and its token, writes are POSTs.
  */
 import type { ApiHandler } from './console-api.js';
 import { ConsoleError } from './console-error.js';

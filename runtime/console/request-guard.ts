@@ -3,7 +3,7 @@
  * carries. The console listens on loopback, but a page of any site can still make the browser send
  * it requests: through DNS rebinding (a name of the attacker's that now resolves to 127.0.0.1, so
  * `Host` is the attacker's name) or cross-site (then `Origin` is the other site). Both are refused
- * here, before routing; the session cookie (SameSite=Strict) and the CSRF token do the rest.
+ * here, before routing; the session cookie (SameSite=Strict) and the session's token do the rest.
  */
 import { ConsoleError } from './console-error.js';
 

@@ -4,7 +4,7 @@
  * as `peeros share revoke ID`, and **Sync now**: one share cycle at once (publish, reconcile, sync),
  * as the console runs every 10 s with `--share-listen`.
  *
- * Revoke is a plain write (session cookie, CSRF token, Origin and Host checks), not a vault
+ * Revoke is a plain write (session cookie, session token, Origin and Host checks), not a vault
  * approval: it signs nothing and opens no key, and it only withdraws access (the recipient keeps
  * what it synced, nobody gains anything), as revoking a session grant is; the vault has no approval
  * for it to verify. The page asks for a confirmation, since it cannot be undone.

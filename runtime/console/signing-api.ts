@@ -1,6 +1,6 @@
 /**
  * The console's routes for what the vault must approve, and the dialogs that ask (same rules as
- * console-api.ts: reads need the session, writes the CSRF token too). The page polls
+ * console-api.ts: every request needs the session and its token, writes are POSTs). The page polls
  * `/api/signing` for waiting dialogs and answers each with the assertion its authenticator made or
  * a denial; registers a passkey in two steps (the vault's challenge, then what
  * `navigator.credentials.create` returned); and changes grant limits, exports a key and installs

@@ -2,13 +2,17 @@
 // `peeros console` printed, unlocks the vault on the page, sees the stock app installed with the
 // CLI (publisher verified) and runs one of its commands, and a hostile app whose manifest description is markup — rendered as
 // text, no element made of it, no script run — revokes a session grant, and cannot reuse the
-// address once its secret is spent; on a fresh home, the first run creates the vault and a key.
+// address once its secret is spent; another localhost port the browser visits gets the session
+// cookie but not the token, and the cookie alone opens nothing; on a fresh home, the first run
+// creates the vault and a key.
 // Screenshots of the main screens are saved as PNG artefacts
 // (the folder is printed; PEEROS_CONSOLE_SHOTS names another). Runs when Chromium (PEEROS_CHROMIUM, else Debian's path) and
 // playwright-core are present; prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +20,41 @@ import { ROOT, tempHome } from './world.js';
 import { runCli } from './measured-cli.js';
 import { SessionGrantStore, validateSessionGrant } from '../../runtime/transaction-service/session-grants.js';
 import { chromium } from '../fixtures/chromium.js';
-import { type Browser, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
+import { type Browser, type Page, newPage, openPage, redrawn, until } from '../fixtures/console-page.js';
 import { startConsole } from '../fixtures/console-process.js';
 
 const PASS = 'console e2e passphrase';
+
+/** The Cookie header the browser sends to a server of its own on another localhost port (as a hostile local process would get it). */
+async function cookieOfAnotherPort(page: Page): Promise<string> {
+  let cookie = '';
+  const hostile = createServer((req, res) => {
+    cookie = req.headers.cookie ?? '';
+    res.end('<!doctype html><title>another port</title>');
+  });
+  await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  try {
+    await page.goto(`http://localhost:${(hostile.address() as AddressInfo).port}/`);
+    assert.is(await page.evaluate<string | null>('localStorage.getItem("peeros-console-token")'), null, 'its storage is its own');
+    return cookie;
+  } finally {
+    hostile.closeAllConnections();
+    await new Promise((r) => hostile.close(r));
+  }
+}
+
+/** A GET to the console as a raw HTTP client, which sets Host and Origin as it likes. */
+function rawGet(port: string, path: string, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: Number(port), path, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: JSON.parse(text || '{}').error?.code }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 const HOSTILE = '<img src=x onerror=alert(1)> <b>bold</b> \u202Eevil';
 
 // The few playwright-core calls used here (typed locally: the project compiles without DOM types).
@@ -92,6 +127,7 @@ if ('missing' in browserOrWhy) {
     const t1 = performance.now();
     await redrawn(page, 'apps', () => page.click('#unlock-form button[type=submit]'));
     const unlockMs = performance.now() - t1;
+    const launcher = new URL('/', page.url()).href;
     console.log(
       `  console: unlock form shown ${unlockShownMs.toFixed(0)} ms after navigation; unlock to launcher ${unlockMs.toFixed(0)} ms`,
     );
@@ -128,6 +164,25 @@ if ('missing' in browserOrWhy) {
     await page.waitForSelector('#no-session-grants');
     assert.equal(new SessionGrantStore(home).list(), [], 'revoked on disk');
 
+    // a reload (the secret is spent) finds the session's token where the exchange kept it
+    await page.goto(launcher);
+    await page.waitForSelector('main[data-page="apps"] .app-card[data-app="calculator"]');
+
+    // another localhost port the browser visits receives the session cookie (cookies ignore the
+    // port), but not the token: with the cookie alone, as a raw client, it opens nothing
+    const stolen = await cookieOfAnotherPort(page);
+    assert.match(stolen, /peeros_console=/, 'Chromium sends the console cookie to another port');
+    const port = new URL(launcher).port;
+    const raw = { host: `localhost:${port}`, origin: `http://localhost:${port}`, cookie: stolen };
+    for (const path of ['/api/status', '/api/apps', '/api/keys', '/api/signing']) {
+      const r = await rawGet(port, path, raw);
+      assert.equal([r.status, r.code], [403, 'BAD_CSRF'], path);
+    }
+    const asked = await rawGet(port, '/api/session', raw);
+    assert.is(asked.status, 405, 'GET /api/session gives no token back');
+    await page.goto(launcher);
+    await page.waitForSelector('main[data-page="apps"] .app-card[data-app="calculator"]');
+
     for (const p of ['activity', 'dmcs', 'queue', 'vault']) {
       await openPage(page, p);
       assert.ok(await page.$(`nav button[data-page="${p}"][aria-current="page"]`), `${p} marked in the nav`);
@@ -135,6 +190,7 @@ if ('missing' in browserOrWhy) {
     await page.waitForSelector('#keys');
     assert.match((await page.textContent('#keys')) ?? '', /main/);
     await page.screenshot({ path: join(shots, 'console-vault.png') });
+
     await redrawn(page, 'unlock', () => page.click('#lock'));
     await page.waitForSelector('#unlock-form');
 
@@ -145,6 +201,17 @@ if ('missing' in browserOrWhy) {
     const other = await newPage(await browser.newContext());
     await other.goto(console_.url);
     await other.waitForSelector('text=No console session');
+    // the cookie without its token is no session either, on the launcher and on an app screen
+    await page.evaluate('localStorage.removeItem("peeros-console-token")');
+    await page.goto(launcher);
+    await page.waitForSelector('text=No console session');
+    assert.match((await page.textContent('#message')) ?? '', /NO_SESSION/);
+    await page.goto(new URL('/app.html?app=calculator', launcher).href);
+    await until(async () => ((await page.textContent('#message')) ?? '').match(/No console session/) ?? undefined, 'the screen refused');
+    await page.evaluate('localStorage.setItem("peeros-console-token", "forged")');
+    await page.goto(launcher);
+    await page.waitForSelector('text=No console session');
+    assert.match((await page.textContent('#message')) ?? '', /BAD_CSRF/);
     await context.close();
   });
 

@@ -283,7 +283,8 @@ if ('missing' in browserOrWhy) {
     // a fresh assertion by the same authenticator, but over another challenge (another digest)
     await startTransfer('1.0000 RSN');
     const other = await page.evaluate<Record<string, string>>(`(async () => {
-      const ids = [...(await (await fetch('/api/signing')).json()).dialogs[0].webauthn.credentialIds];
+      const token = { 'x-peeros-csrf': localStorage.getItem('peeros-console-token') };
+      const ids = [...(await (await fetch('/api/signing', { headers: token })).json()).dialogs[0].webauthn.credentialIds];
       const dec = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
       const enc = (b) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
       const got = await navigator.credentials.get({ publicKey: { challenge: crypto.getRandomValues(new Uint8Array(32)), rpId: 'localhost',

@@ -6,7 +6,7 @@
 // properties), never parsed as HTML — nothing here assigns innerHTML or inserts markup. An app's
 // failure (its error, a trap, a refused tree) is drawn inside the frame, never in the chrome.
 
-import { api, el, setCsrf } from './page-tools.js';
+import { api, el, loadToken } from './page-tools.js';
 import { startSigningDialogs } from './signing-dialog.js';
 import { startInstallDialogs } from './install-dialog.js';
 
@@ -185,7 +185,9 @@ async function start() {
   document.getElementById('app-name').textContent = app;
   document.title = `${app} — PeerOS`;
   try {
-    setCsrf((await api('/api/session')).csrf);
+    // the token the launcher kept when it exchanged the launch secret (same origin, same storage)
+    loadToken();
+    await api('/api/status');
   } catch (e) {
     say(`No console session (${e.message}): open the console from the address peeros console printed.`, true);
     return;

@@ -4,7 +4,7 @@
 
 import { passkeySection, startSigningDialogs } from './signing-dialog.js';
 import { exportKeyForm, installForm, limitsForm } from './guarded-actions.js';
-import { api, el, setCsrf } from './page-tools.js';
+import { api, el, loadToken, saveToken } from './page-tools.js';
 import { accountPage } from './account-page.js';
 import { contractsPage } from './contracts-page.js';
 import { startInstallDialogs } from './install-dialog.js';
@@ -28,7 +28,10 @@ async function connect() {
   // the secret works once: take it out of the address bar (and history) before anything else
   if (secret) history.replaceState(null, '', location.pathname);
   try {
-    setCsrf(secret ? (await api('/api/session', { secret })).csrf : (await api('/api/session')).csrf);
+    // the exchange is the only answer with the session's token; a reload finds it where it was kept
+    if (secret) saveToken((await api('/api/session', { secret })).csrf);
+    else loadToken();
+    await api('/api/status'); // a kept token of a session this console no longer has is refused here
   } catch (e) {
     main.replaceChildren(
       el('h1', {}, 'No console session'),

@@ -1,13 +1,25 @@
 // What every console page needs to talk to the console and build DOM: the page's session token
-// and API calls (writes carry the CSRF token), and an element builder. Both pages load it, so the
+// and API calls (every one carries the token), and an element builder. Both pages load it, so the
 // host's signing dialog (signing-dialog.js) runs the same way over the launcher and an app screen.
 // Strings become text nodes, never markup.
 
-let csrf = '';
+/**
+ * Where the session token is kept: localStorage is per origin, port included, so a page of another
+ * localhost port cannot read it (it does receive the session cookie: cookies ignore the port).
+ */
+const TOKEN_KEY = 'peeros-console-token';
+let token = '';
 
-/** Sets the session's CSRF token once the page has its session. */
-export function setCsrf(token) {
-  csrf = token;
+/** Keeps the token the launch exchange answered (the only time the console gives it out). */
+export function saveToken(t) {
+  token = t;
+  localStorage.setItem(TOKEN_KEY, t);
+}
+
+/** The token an earlier exchange kept (a reload, an app screen), or a NO_SESSION refusal. */
+export function loadToken() {
+  token = localStorage.getItem(TOKEN_KEY) ?? '';
+  if (!token) throw new Error('NO_SESSION: this browser holds no console session');
 }
 
 /** Builds an element; string children become text nodes, never markup. */
@@ -22,16 +34,13 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-/** GET `path`, or POST `body` as JSON with the CSRF token; a refusal throws with its code and message. */
+/** GET `path`, or POST `body` as JSON; both with the session token. A refusal throws with its code and message. */
 export async function api(path, body) {
+  const headers = { 'x-peeros-csrf': token };
   const init =
     body === undefined
-      ? {}
-      : {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-peeros-csrf': csrf },
-          body: JSON.stringify(body),
-        };
+      ? { headers }
+      : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
   const r = await fetch(path, { credentials: 'same-origin', ...init });
   const data = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(data.error ? `${data.error.code}: ${data.error.message}` : `HTTP ${r.status}`);

@@ -1,6 +1,7 @@
 // The console server over real HTTP on loopback: the launch secret is exchanged once for an
-// HttpOnly SameSite=Strict cookie; a foreign Host (DNS rebinding) or Origin is refused before any
-// route; every write needs the session and its CSRF token; every answer carries the strict CSP.
+// HttpOnly SameSite=Strict cookie and the session's token; a foreign Host (DNS rebinding) or Origin
+// is refused before any route; every API read and write needs the cookie and the token (the cookie
+// alone reaches other localhost ports); every answer carries the strict CSP.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
@@ -17,6 +18,11 @@ import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
 import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
 import { ROOT } from '../../isa/paths.js';
 import { MAX_SCREEN_IMAGE_BYTES } from '../../../runtime/console/screen-image.js';
+import { API_READS } from '../../../runtime/console/console-api.js';
+import { SIGNING_READS } from '../../../runtime/console/signing-api.js';
+import { ACCOUNT_READS } from '../../../runtime/console/account-api.js';
+import { CONTRACT_READS } from '../../../runtime/console/contract-api.js';
+import { SHARE_READS } from '../../../runtime/console/share-api.js';
 import { MAX_ACCOUNT_FIELD_CHARS } from '../../../runtime/console/account-api.js';
 import { MAX_CONTRACT_PATH_CHARS } from '../../../runtime/console/contract-source.js';
 import { join } from 'node:path';
@@ -59,14 +65,17 @@ function call(method: string, path: string, headers: Record<string, string> = {}
 
 const jsonHeaders = { 'content-type': 'application/json' };
 
-/** A fresh server (a fresh launch secret) and a session from it: cookie and CSRF token. */
-async function session(): Promise<{ cookie: string; csrf: string }> {
+/** A fresh server (a fresh launch secret) and a session from it: cookie, token, and both as the headers of a read. */
+async function session(): Promise<{ cookie: string; csrf: string; auth: Record<string, string> }> {
   const secret = new URL(server.launchUrl).hash.slice(1);
   const r = await call('POST', '/api/session', jsonHeaders, JSON.stringify({ secret }));
   assert.is(r.status, 200);
   const cookie = String(r.headers['set-cookie']).split(';')[0]!;
-  return { cookie, csrf: r.json.csrf };
+  return { cookie, csrf: r.json.csrf, auth: { cookie, [CSRF_HEADER]: r.json.csrf } };
 }
+
+/** Every API read route. */
+const READS = Object.keys({ ...API_READS, ...SIGNING_READS, ...ACCOUNT_READS, ...CONTRACT_READS, ...SHARE_READS });
 
 test.before.each(async () => {
   home = tempHome('console');
@@ -93,7 +102,7 @@ test('the launch secret becomes an HttpOnly SameSite=Strict session cookie, once
   assert.match(setCookie, /SameSite=Strict/);
   assert.type(r.json.csrf, 'string');
   const cookie = setCookie.split(';')[0]!;
-  const status = await call('GET', '/api/status', { cookie });
+  const status = await call('GET', '/api/status', { cookie, [CSRF_HEADER]: r.json.csrf });
   assert.is(status.status, 200);
   assert.equal(status.json, { unlocked: false, keystore: 'missing', keyCount: null, autoLockAt: null });
   // spent: the same secret (a copied URL) opens nothing, and the launch URL no longer carries it
@@ -101,9 +110,48 @@ test('the launch secret becomes an HttpOnly SameSite=Strict session cookie, once
   assert.is(again.status, 403);
   assert.is(again.json.error.code, 'BAD_SECRET');
   assert.ok(server.launchUrl.endsWith('#'));
-  // a reload asks for its CSRF token with the cookie alone
-  assert.is((await call('GET', '/api/session', { cookie })).json.csrf, r.json.csrf);
-  assert.is((await call('GET', '/api/session', { cookie: 'peeros_console=forged' })).status, 401);
+});
+
+// Cookies are not scoped by port: a process on another localhost port that the browser visits
+// receives peeros_console, and as a raw HTTP client it sends any Host and Origin it likes. The
+// cookie alone must open nothing; the token is given out by the exchange only.
+const asAttacker = () => ({ host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` });
+
+test('the cookie alone is no session: every read is refused with BAD_CSRF', async () => {
+  const { cookie, csrf } = await session();
+  assert.ok(READS.length >= 13, READS.join());
+  for (const path of READS) {
+    const r = await call('GET', path, { ...asAttacker(), cookie });
+    assert.is(r.status, 403, path);
+    assert.is(r.json.error.code, 'BAD_CSRF', path);
+    assert.not.ok(r.body.includes(csrf), path);
+  }
+});
+
+test('GET /api/session with the cookie does not give the token back', async () => {
+  const { cookie, csrf, auth } = await session();
+  for (const headers of [{ ...asAttacker(), cookie }, { cookie }, auth]) {
+    const r = await call('GET', '/api/session', headers);
+    assert.is(r.status, 405);
+    assert.is(r.json.error.code, 'METHOD_NOT_ALLOWED');
+    assert.not.ok(r.body.includes(csrf));
+  }
+});
+
+test('reads open with the cookie and its own token only: not a wrong token of the same length, not the token alone', async () => {
+  const { cookie, csrf, auth } = await session();
+  const wrong = `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`;
+  assert.is(wrong.length, csrf.length);
+  for (const path of READS) {
+    const refused = await call('GET', path, { cookie, [CSRF_HEADER]: wrong });
+    assert.is(refused.status, 403, `${path}, a wrong token`);
+    assert.is(refused.json.error.code, 'BAD_CSRF', `${path}, a wrong token`);
+    assert.is((await call('GET', path, { [CSRF_HEADER]: csrf })).json.error.code, 'NO_SESSION', `${path}, the token alone`);
+    const ok = await call('GET', path, auth);
+    assert.ok(!['NO_SESSION', 'BAD_CSRF'].includes(ok.json.error?.code), `${path}: ${ok.body}`);
+  }
+  assert.is((await call('GET', '/api/status', auth)).status, 200);
+  assert.is((await call('GET', '/api/apps', auth)).status, 200);
 });
 
 test('an app screen page is refused on a navigation from another site (it runs the app as it loads)', async () => {
@@ -140,9 +188,9 @@ test('a request target that is no URL is BAD_REQUEST (400), not an internal erro
 });
 
 test('Host: evil.example (DNS rebinding) and a foreign Origin are refused with 403 before any route', async () => {
-  const { cookie, csrf } = await session();
+  const { cookie, csrf, auth } = await session();
   for (const path of ['/', '/console.js', '/api/status', '/api/nothing']) {
-    const r = await call('GET', path, { host: 'evil.example', cookie });
+    const r = await call('GET', path, { host: 'evil.example', ...auth });
     assert.is(r.status, 403, path);
     assert.is(r.json.error.code, 'FORBIDDEN_HOST');
   }
@@ -151,10 +199,10 @@ test('Host: evil.example (DNS rebinding) and a foreign Origin are refused with 4
   const foreign = await call('POST', '/api/lock', { origin: 'http://evil.example', cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, '{}');
   assert.is(foreign.status, 403);
   assert.is(foreign.json.error.code, 'FORBIDDEN_ORIGIN');
-  assert.is((await call('GET', '/api/status', { origin: 'null', cookie })).status, 403, 'an opaque origin (sandboxed frame)');
+  assert.is((await call('GET', '/api/status', { origin: 'null', ...auth })).status, 403, 'an opaque origin (sandboxed frame)');
   // its own names are fine
   assert.is((await call('GET', '/', { host: `localhost:${server.port}` })).status, 200);
-  assert.is((await call('GET', '/api/status', { origin: `http://127.0.0.1:${server.port}`, cookie })).status, 200);
+  assert.is((await call('GET', '/api/status', { origin: `http://127.0.0.1:${server.port}`, ...auth })).status, 200);
 });
 
 test('a state-changing request without the CSRF token, or with another session’s, is refused', async () => {
@@ -183,12 +231,12 @@ test('bodies are JSON objects under the cap', async () => {
 });
 
 test('every answer carries the strict CSP, nosniff and no-referrer; the page has no inline script', async () => {
-  const { cookie } = await session();
+  const { auth } = await session();
   for (const [path, headers] of [
     ['/', {}],
     ['/console.js', {}],
-    ['/api/apps', { cookie }],
-    ['/api/nothing', { cookie }],
+    ['/api/apps', auth],
+    ['/api/nothing', auth],
     ['/', { host: 'evil.example' }],
   ] as const) {
     const r = await call('GET', path, headers);
@@ -204,9 +252,9 @@ test('every answer carries the strict CSP, nosniff and no-referrer; the page has
 });
 
 test('first run from the page: create the vault, unlock, list keys, lock; a wrong passphrase is the vault’s refusal', async () => {
-  const { cookie, csrf } = await session();
+  const { cookie, csrf, auth } = await session();
   const post = (path: string, body: unknown) => call('POST', path, { cookie, [CSRF_HEADER]: csrf, ...jsonHeaders }, JSON.stringify(body));
-  assert.is((await call('GET', '/api/keys', { cookie })).json.error.code, 'LOCKED');
+  assert.is((await call('GET', '/api/keys', auth)).json.error.code, 'LOCKED');
   assert.is((await post('/api/apps/run', { app: 'calculator', command: 'add' })).json.error.code, 'LOCKED', 'apps run unlocked');
   const created = await post('/api/unlock', { passphrase: 'console pass', create: true });
   assert.is(created.status, 200, created.body);
@@ -214,13 +262,13 @@ test('first run from the page: create the vault, unlock, list keys, lock; a wron
   const made = await post('/api/keys/create', { label: 'main' });
   assert.match(made.json.publicKey, /^PUB_K1_/);
   assert.is(made.json.privateKey, undefined);
-  const keys = await call('GET', '/api/keys', { cookie });
+  const keys = await call('GET', '/api/keys', auth);
   assert.equal(
     keys.json.keys.map((k: { label: string }) => k.label),
     ['main'],
   );
   assert.is((await post('/api/lock', {})).status, 200);
-  assert.is((await call('GET', '/api/status', { cookie })).json.unlocked, false);
+  assert.is((await call('GET', '/api/status', auth)).json.unlocked, false);
   const wrong = await post('/api/unlock', { passphrase: 'not it' });
   assert.is(wrong.status, 400);
   assert.is(wrong.json.error.code, 'WRONG_PASSPHRASE');
@@ -229,8 +277,8 @@ test('first run from the page: create the vault, unlock, list keys, lock; a wron
 test('grants: the session grants are listed and revoked through the API', async () => {
   const store = new SessionGrantStore(home);
   await store.set(validateSessionGrant({ app: 'dpay', maxCount: 5 }));
-  const { cookie, csrf } = await session();
-  const listed = await call('GET', '/api/grants', { cookie });
+  const { cookie, csrf, auth } = await session();
+  const listed = await call('GET', '/api/grants', auth);
   assert.equal(
     listed.json.sessionGrants.map((g: { app: string; maxCount: number }) => [g.app, g.maxCount]),
     [['dpay', 5]],
@@ -245,8 +293,8 @@ test('DMCS list and switch; the offline queue listed and flushed', async () => {
   const chainId = (n: number) => String(n).repeat(64);
   await registry.add('local', 'http://127.0.0.1:8888', { probe: async () => ({ chain_id: chainId(1) }) as never });
   await registry.add('other', 'http://127.0.0.1:8889', { probe: async () => ({ chain_id: chainId(2) }) as never });
-  const { cookie, csrf } = await session();
-  const before = await call('GET', '/api/dmcs', { cookie });
+  const { cookie, csrf, auth } = await session();
+  const before = await call('GET', '/api/dmcs', auth);
   assert.is(before.json.default, 'local');
   assert.equal(
     before.json.dmcs.map((d: { name: string }) => d.name),
@@ -258,18 +306,18 @@ test('DMCS list and switch; the offline queue listed and flushed', async () => {
   const unknown = await post('/api/dmcs/use', { name: 'nowhere' });
   assert.is(unknown.status, 400);
   assert.is(unknown.json.error.code, 'NOT_FOUND');
-  assert.equal((await call('GET', '/api/queue', { cookie })).json, { entries: [] });
+  assert.equal((await call('GET', '/api/queue', auth)).json, { entries: [] });
   const flushed = await post('/api/queue/flush', {});
   assert.is(flushed.status, 200, flushed.body);
   assert.equal(flushed.json.sent, []);
 });
 
 test('accounts, login and queue re-sign: the session and CSRF token first, every field capped, refused while locked', async () => {
-  const { cookie, csrf } = await session();
+  const { cookie, csrf, auth } = await session();
   const post = (path: string, body: unknown, token = csrf) =>
     call('POST', path, { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
   assert.is((await call('GET', '/api/account')).status, 401, 'no cookie, no account');
-  assert.equal((await call('GET', '/api/account', { cookie })).json, { session: null }, 'nobody logged in');
+  assert.equal((await call('GET', '/api/account', auth)).json, { session: null }, 'nobody logged in');
   for (const [path, body] of [
     ['/api/account/create', { name: 'carol' }],
     ['/api/login', { account: 'carol' }],
@@ -307,12 +355,12 @@ test('accounts, login and queue re-sign: the session and CSRF token first, every
   assert.is(missing.json.error.code, 'NOT_FOUND');
 });
 
-test('contracts: the stock list with the cookie, a deployment with the CSRF token, one source, every field capped, the domain refusing the rest', async () => {
-  const { cookie, csrf } = await session();
+test('contracts: the stock list with the session, a deployment with the CSRF token, one source, every field capped, the domain refusing the rest', async () => {
+  const { cookie, csrf, auth } = await session();
   const post = (body: unknown, token = csrf) =>
     call('POST', '/api/contracts/deploy', { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
   assert.is((await call('GET', '/api/contracts/stock')).status, 401, 'no cookie, no list');
-  const stock = (await call('GET', '/api/contracts/stock', { cookie })).json.contracts as Array<{ name: string; account: string }>;
+  const stock = (await call('GET', '/api/contracts/stock', auth)).json.contracts as Array<{ name: string; account: string }>;
   assert.equal(
     stock.map((c) => [c.name, c.account]),
     [
@@ -376,14 +424,14 @@ test('contracts: the stock list with the cookie, a deployment with the CSRF toke
   assert.is((await act({ ...fine, actor: 'Not A Name' })).json.error.code, 'BAD_ARGUMENT');
 });
 
-test('install requests: listed with the cookie, answered with the CSRF token and a boolean only', async () => {
-  const { cookie, csrf } = await session();
+test('install requests: listed with the session, answered with the CSRF token and a boolean only', async () => {
+  const { cookie, csrf, auth } = await session();
   const post = (body: unknown, token = csrf) =>
     call('POST', '/api/installs/answer', { cookie, [CSRF_HEADER]: token, ...jsonHeaders }, JSON.stringify(body));
   assert.is((await call('GET', '/api/installs')).status, 401);
-  assert.equal((await call('GET', '/api/installs', { cookie })).json, { requests: [] });
+  assert.equal((await call('GET', '/api/installs', auth)).json, { requests: [] });
   const asked = host.installs.ask({ requestedBy: 'dappstore', app: 'calculator', version: '1.0.0', lines: ['<b>x</b>'] });
-  const [r] = (await call('GET', '/api/installs', { cookie })).json.requests;
+  const [r] = (await call('GET', '/api/installs', auth)).json.requests;
   assert.is(r.app, 'calculator');
   assert.is((await post({ id: r.id, yes: true }, 'wrong')).status, 403, 'no CSRF token, no answer');
   const foreign = await call(
@@ -439,6 +487,7 @@ test('screen images: only raster files of the app`s own package, by their bytes;
   const installer = quietHost(home);
   await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
   await installer.close();
+  // the cookie alone, as an <img> sends it (no header): files of the app's own package
   const { cookie } = await session();
   const img = (path: string, c = cookie) =>
     call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, c ? { cookie: c } : {});

@@ -1,5 +1,5 @@
 // The console's share routes over real HTTP (runtime/console/share-api.ts): reading needs the
-// session; Revoke and Sync now need the session and its CSRF token like every write, and the vault
+// session and its token; Revoke and Sync now need them too like every write, and the vault
 // unlocked; a malformed or unknown id is refused; Sync now on a console without --share-listen says
 // it does not serve (NOT_SERVING); Revoke on such a console opens the share store for the revoke
 // alone (a real share made by a ShareService in the same home), and is SHARE_BUSY while another
@@ -70,6 +70,9 @@ async function exchange(): Promise<{ cookie: string; csrf: string }> {
   });
 }
 
+/** A read with the session: its cookie and its token. */
+const read = (s: { cookie: string; csrf: string }, path: string) => call('GET', path, { cookie: s.cookie, [CSRF_HEADER]: s.csrf });
+
 const post = (s: { cookie: string; csrf: string }, path: string, body: unknown, csrf = true) =>
   call(
     'POST',
@@ -89,10 +92,11 @@ test.after(async () => {
   cleanup(home);
 });
 
-test('reads need the session, writes the CSRF token and the vault unlocked; Sync now without --share-listen is NOT_SERVING', async () => {
+test('reads and writes need the session and its token, writes the vault unlocked; Sync now without --share-listen is NOT_SERVING', async () => {
   assert.is((await call('GET', '/api/shares')).status, 401);
   const s = await session();
-  const empty = await call('GET', '/api/shares', { cookie: s.cookie });
+  assert.is((await call('GET', '/api/shares', { cookie: s.cookie })).json.error.code, 'BAD_CSRF', 'the cookie alone');
+  const empty = await read(s, '/api/shares');
   assert.equal(empty.json, { serving: null, outgoing: [], incoming: [] });
   const id = 'a'.repeat(32);
   assert.is((await post(s, '/api/shares/revoke', { id }, false)).status, 403, 'no CSRF token');
@@ -117,7 +121,7 @@ test('Revoke on a console that does not serve: the store is opened for the revok
   let id: string;
   try {
     id = (await shares.share({ app: 'dbox', account: 'alice', accountKey: key, path: 'files/a.bin', to: 'bob' })).id;
-    const listed = await call('GET', '/api/shares', { cookie: s.cookie });
+    const listed = await read(s, '/api/shares');
     assert.equal(
       listed.json.outgoing.map((x: { id: string; servedHere: boolean; revoked: boolean }) => [x.id, x.servedHere, x.revoked]),
       [[id, false, false]],

@@ -1,6 +1,6 @@
 // The console's routes for dialogs, passkeys, limits, export and install over real HTTP: they sit
-// behind the same guard as every other route (a session for reads; the CSRF token and the
-// console's own Origin for writes), refuse malformed arguments with typed errors, and the page's
+// behind the same guard as every other route (the session cookie and its token for every request;
+// the console's own Origin for writes), refuse malformed arguments with typed errors, and the page's
 // new files are served with the strict headers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -57,8 +57,9 @@ test('the new routes behind the guard: session, CSRF, Origin; typed refusals; th
     call('POST', path, { ...JSON_TYPE, cookie, [CSRF_HEADER]: csrf, ...extra }, JSON.stringify(body));
 
   assert.is((await call('GET', '/api/signing')).status, 401, 'no session, no dialogs');
-  assert.equal((await call('GET', '/api/signing', { cookie })).json, { dialogs: [] });
-  assert.equal((await call('GET', '/api/passkeys', { cookie })).json, { passkeys: 0 });
+  assert.is((await call('GET', '/api/signing', { cookie })).json.error.code, 'BAD_CSRF', 'the cookie alone is no session');
+  assert.equal((await call('GET', '/api/signing', { cookie, [CSRF_HEADER]: csrf })).json, { dialogs: [] });
+  assert.equal((await call('GET', '/api/passkeys', { cookie, [CSRF_HEADER]: csrf })).json, { passkeys: 0 });
 
   const noCsrf = await call('POST', '/api/signing/deny', { ...JSON_TYPE, cookie }, JSON.stringify({ id: 'x' }));
   assert.is(noCsrf.status, 403);
