@@ -197,7 +197,7 @@ export class EmbeddedNode {
   private gate: ReplayGate | null = null;
   /** How long the start's steps took (ms), for benchmarks and logs. */
   readonly startupTimes = { logOpenMs: 0, openMs: 0, replayMs: 0 };
-  /** Set once the carried transactions are re-applied: from then on accepted ones are journaled. */
+  /** Set when the journal is opened at start: from then on accepted transactions are journaled (carried ones re-applied too). */
   private journal: AcceptedJournal | null = null;
   /** Set at the end of the start (when snapshots are on). */
   private snapshots: SnapshotFile | null = null;
@@ -657,8 +657,9 @@ export class EmbeddedNode {
 
   /**
    * Opens the accepted-transaction journal (accepted-journal.ts) and pushes again what it still
-   * holds, sealing it into a block at once; from then on every accepted transaction is journaled
-   * before its HTTP reply. A carried transaction that no longer applies (expired while the node was
+   * holds, journaled again under the block each enters now (their old frames dropped once those are
+   * durable), sealing them into a block at once; from then on every accepted transaction is
+   * journaled before its HTTP reply. A carried transaction that no longer applies (expired while the node was
    * down, say) is reported and kept in `accepted.failed-TIME.json`.
    */
   private async recoverJournal(): Promise<void> {
@@ -671,6 +672,8 @@ export class EmbeddedNode {
     let reapplied = 0;
     let alreadyInBlock = 0;
     const failed: Array<{ error: string; trx: unknown }> = [];
+    // journaled from here on: each carried one re-applied is appended again, under the block it enters now
+    this.journal = journal;
     for (const packed of carried) {
       try {
         try {
@@ -687,20 +690,20 @@ export class EmbeddedNode {
         else failed.push({ error: (e as Error).message, trx: packedTrxToJson(packed) });
       }
     }
-    this.journal = journal; // carried ones are in it already; what is accepted from now on is appended
     if (carried.length === 0) return;
     this.recovered = { carried: carried.length, reapplied, alreadyInBlock, failed: failed.length };
-    if (reapplied > 0 && !this.p2p)
-      await chain.produceBlock(); // with peers they wait for this node's slot
-    else journal.durable(chain.head.num);
+    let aside: string | undefined;
+    if (failed.length > 0) {
+      // kept aside before the journal lets them go
+      aside = join(dataDir, `accepted.failed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      await writeFileAtomic(aside, JSON.stringify(failed, null, 1), 0o600);
+    }
+    await journal.dropCarried();
+    if (reapplied > 0 && !this.p2p) await chain.produceBlock(); // with peers they wait for this node's slot
     let note =
       `${carried.length} transaction(s) acknowledged before the last stop were not known to be in a block: ` +
       `${reapplied} re-applied into block ${chain.head.num}, ${alreadyInBlock} already in a block`;
-    if (failed.length > 0) {
-      const aside = join(dataDir, `accepted.failed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-      await writeFileAtomic(aside, JSON.stringify(failed, null, 1), 0o600);
-      note += `, ${failed.length} no longer apply (first: ${failed[0]!.error}); they are kept in ${aside}`;
-    }
+    if (aside) note += `, ${failed.length} no longer apply (first: ${failed[0]!.error}); they are kept in ${aside}`;
     this.onError(new Error(note));
   }
 

@@ -13,7 +13,8 @@
  * obsolete bytes reach `ACCEPTED_JOURNAL_OBSOLETE_BYTES` (truncated in place when nothing in it is
  * still needed, else rewritten atomically), which bounds it to that plus the entries not yet in a
  * block. On start, the entries after the head were acknowledged but never reached a block: the node
- * pushes them again into the first block it seals.
+ * pushes them again into the first block it seals, journals each again under that block, then drops
+ * the old frames (`dropCarried`).
  *
  *     file  = MAGIC (8 bytes, "PEEROSA1") frame*   (the CRC framing of lib/crc-frames.ts)
  *     payload = block (u32 LE, the pending block it entered; 0: unknown, always carried)
@@ -49,7 +50,12 @@ interface Entry {
   blockNum: number;
   frame: Buffer;
   written: boolean;
+  /** Returned by `open`: its frame names a block of the run before, until `dropCarried` removes it. */
+  carried?: true;
 }
+
+/** The block a carried entry waits for: none, so no `durable` drops it before `dropCarried` does. */
+const NEVER = Number.MAX_SAFE_INTEGER;
 
 export function packedTrxToJson(p: PackedTrx): Record<string, unknown> {
   return {
@@ -220,9 +226,10 @@ export class AcceptedJournal {
     }
     const limit = opts.obsoleteBytes ?? ACCEPTED_JOURNAL_OBSOLETE_BYTES;
     const journal = new AcceptedJournal(path, await open(path, 'a', 0o600), fileBytes, limit);
-    // carried entries are obsolete once the first block after the restart is in the log (block 0
-    // here); their frames keep the block they name, so until then a second restart carries them again
-    journal.#entries = carried.map((c) => ({ blockNum: 0, frame: c.frame, written: true }));
+    // carried entries stay until the caller has journaled again those it re-applied, under the block
+    // each entered now, and calls dropCarried: their frames name blocks of the run before, which
+    // the log may lack for longer than the restart's first block
+    journal.#entries = carried.map((c) => ({ blockNum: NEVER, frame: c.frame, written: true, carried: true }));
     return { journal, carried: carried.map((c) => c.trx), obsolete, cutBytes };
   }
 
@@ -263,6 +270,23 @@ export class AcceptedJournal {
       .finally(() => {
         this.#cutting = false;
       });
+  }
+
+  /**
+   * Removes the entries `open` carried from the file, once what was appended since (the carried ones
+   * re-applied, under the block each entered in this run) is durable; resolves when the file without
+   * them is. Without it their frames keep naming blocks of the run before: when the log lost blocks
+   * in the crash those are above the blocks they land in now, and every later start carried them
+   * again (reported as already in a block, or written aside again once expired). Throws, and keeps
+   * them, when an append failed: the next start carries them again.
+   */
+  dropCarried(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#flush();
+      if (this.#entries.some((e) => !e.written)) throw new Error(`${this.path}: an append failed; the carried entries are kept`);
+      this.#entries = this.#entries.filter((e) => !e.carried);
+      await this.#rewrite(this.#entries);
+    });
   }
 
   /** Writes what is still batched, then closes the file. */
@@ -337,6 +361,11 @@ export class AcceptedJournal {
       });
       return;
     }
+    await this.#rewrite(keep);
+  }
+
+  /** Replaces the file, atomically and durably, by one holding `keep`'s frames (all written). */
+  async #rewrite(keep: Entry[]): Promise<void> {
     await this.#trimSync; // the handle is replaced below: its sync first
     const body = Buffer.concat([MAGIC, ...keep.map((e) => e.frame)]);
     const tmp = `${this.path}.trim.tmp`;

@@ -181,18 +181,21 @@ export function setcodeAction(account: string, code: Uint8Array): ActSpec {
  * Closes `dn` and starts its node again with `transactions` (each a list of actions, signed now)
  * in its accepted journal, acknowledged and not known to be in a block: what a node that crashed
  * with them would hold (more than one block can: a block sealed and not logged, and the pending
- * one). Returns the restarted node (the caller closes it), the head before, and what it reported.
+ * one). Their records name block `lostBlocks + 1` after the head: the log lost that many blocks in
+ * the crash (default 0). Returns the restarted node (the caller closes it), the head before, and
+ * what it reported.
  */
 export async function restartCarrying(
   dn: DevNode,
   transactions: ActSpec[][],
+  lostBlocks = 0,
 ): Promise<{ node: EmbeddedNode; headBefore: number; notes: string[] }> {
   const packed = [];
   for (const acts of transactions) packed.push(packedTrxFromJson(JSON.parse(JSON.stringify((await buildSigned(dn.client, acts)).packed))));
   const headBefore = dn.node.chain.head.num;
   await dn.node.close();
   const { journal } = await AcceptedJournal.open(join(dn.dir, ACCEPTED_JOURNAL_FILE), { durable: headBefore });
-  await Promise.all(packed.map((p) => journal.append(headBefore + 1, p)));
+  await Promise.all(packed.map((p) => journal.append(headBefore + lostBlocks + 1, p)));
   await journal.close();
   const notes: string[] = [];
   const node = await startNode({ dev: true, dataDir: dn.dir, autoProduce: false, onError: (e) => notes.push(e.message) });
