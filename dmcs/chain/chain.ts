@@ -324,6 +324,8 @@ export class Chain {
   private slotOverride: number | null = null;
   /** Unapplied transactions that met a full block, oldest first; re-applied before anything else as each block is sealed or applied. */
   private waiting: PackedTrx[] = [];
+  /** `MAX_WAITING_TRANSACTIONS`; a field so a test can lower it. */
+  private readonly maxWaiting: number = MAX_WAITING_TRANSACTIONS;
   /** Applied blocks above the LIB, oldest first, each with its undo checkpoint still open. */
   private readonly reversible: ReversibleBlock[] = [];
   /** Verified reversible blocks of every branch heard of (fork-database.ts). */
@@ -1147,7 +1149,7 @@ export class Chain {
       }
       held.push(t);
     }
-    if (held.length > MAX_WAITING_TRANSACTIONS) this.events.unappliedDropped?.(held.splice(MAX_WAITING_TRANSACTIONS).length);
+    if (held.length > this.maxWaiting) this.events.unappliedDropped?.(held.splice(this.maxWaiting).length);
     this.waiting = held;
     for (const t of held) this.events.held?.(t, this.head.num + 2); // the pending block (head + 1) is full
     return kept;

@@ -8,7 +8,7 @@
 // limit of 20 ms, a transaction limit of 15 ms and a minimum of 1 ms (20 transactions a block);
 // each heavy push runs about 8 ms. A fork switch that hands back two blocks' worth (a popped block
 // and a full pending one) keeps what does not fit waiting (journaled) for the next blocks instead of
-// dropping it.
+// dropping it, up to a cap past which the newest are dropped and reported.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, writeFileSync } from 'node:fs';
@@ -159,7 +159,12 @@ test("acknowledged heavy transactions the journal carries past one block's budge
   }
 });
 
-test('a fork switch that hands back more transactions than a block holds keeps the rest waiting, journaled, until each lands', async () => {
+/**
+ * `b` fills a block of its own and its pending block (a block's worth each, pushed in `ids`' order),
+ * while `a` makes two empty blocks for the same slots; then `b` takes `a`'s longer branch, which
+ * hands it back both blocks' worth. `before` runs on `b` ahead of the switch.
+ */
+async function forkHandingBackTwoBlocks(before: (b: DevNode) => void = () => {}) {
   const a = await smallChain();
   const b = await smallChain({ genesisFrom: a });
   await a.node.produceBlock();
@@ -168,7 +173,6 @@ test('a fork switch that hands back more transactions than a block holds keeps t
   const fit = BLOCK_CPU_US / MIN_CPU_US;
   const fork = a.node.chain.head.num;
   const slot = a.node.chain.head.timestamp + 1;
-  // b fills a block of its own and its pending block; a makes two empty blocks for the same slots: a's branch is longer
   const ids: string[] = [];
   const push = async (n: number) => {
     for (let i = 0; i < fit; i++) ids.push(String((await spinFor(b, 200 + n * fit + i, 1)).transaction_id));
@@ -178,10 +182,26 @@ test('a fork switch that hands back more transactions than a block holds keeps t
   await push(1);
   assert.is(b.node.chain.pendingCount, fit);
   for (const k of [0, 1]) assert.is((await a.node.chain.produceSlot(slot + k))?.num, fork + 1 + k);
+  before(b);
   const outcomes = [];
   for (let num = fork + 1; num <= fork + 2; num++) outcomes.push(await b.node.chain.acceptBlock((await a.node.chain.getBlock(num))!.block));
   assert.equal(outcomes, ['stored', 'applied']);
   assert.is(bytesToHex(b.node.chain.head.id), bytesToHex(a.node.chain.head.id), "b is on a's branch");
+  return { b, ids, fit };
+}
+
+/** The ids of the transactions in `n`'s blocks from `first` to its head. */
+async function landedIds(n: DevNode, first: number): Promise<Set<string>> {
+  const landed = new Set<string>();
+  for (let num = first; num <= n.node.chain.head.num; num++) {
+    assert.ok((await blockCpuUs(n, num)) <= BLOCK_CPU_US, `block ${num} within the limit`);
+    for (const r of (await n.node.chain.getBlock(num))!.block.transactions) landed.add(decodePackedTrx(r.trx).idHex);
+  }
+  return landed;
+}
+
+test('a fork switch that hands back more transactions than a block holds keeps the rest waiting, journaled, until each lands', async () => {
+  const { b, ids, fit } = await forkHandingBackTwoBlocks();
   assert.is(b.node.chain.pendingCount, fit, 'one block of them pending again');
   assert.is(b.node.chain.waitingCount, fit, 'the other block of them waiting (before, dropped)');
 
@@ -198,12 +218,28 @@ test('a fork switch that hands back more transactions than a block holds keeps t
   assert.is(b.node.chain.waitingCount, 0);
   assert.is(b.node.chain.pendingCount, fit);
   await b.node.produceBlock();
-  const landed = new Set<string>();
-  for (let num = first.num; num <= b.node.chain.head.num; num++) {
-    assert.ok((await blockCpuUs(b, num)) <= BLOCK_CPU_US, `block ${num} within the limit`);
-    for (const r of (await b.node.chain.getBlock(num))!.block.transactions) landed.add(decodePackedTrx(r.trx).idHex);
-  }
-  assert.equal(landed, new Set(ids));
+  assert.equal(await landedIds(b, first.num), new Set(ids));
+});
+
+test('past the cap of waiting transactions the newest are dropped, and the drop is reported', async () => {
+  const cap = 5;
+  const dropped: number[] = [];
+  const { b, ids, fit } = await forkHandingBackTwoBlocks((b) => {
+    const chain = b.node.chain as unknown as { maxWaiting: number; events: { unappliedDropped?: (n: number) => void } };
+    chain.maxWaiting = cap; // MAX_WAITING_TRANSACTIONS, lowered: 16,384 waiting would take minutes here
+    const report = chain.events.unappliedDropped;
+    chain.events.unappliedDropped = (n) => {
+      dropped.push(n);
+      report?.(n);
+    };
+  });
+  assert.is(b.node.chain.pendingCount, fit);
+  assert.is(b.node.chain.waitingCount, cap);
+  assert.equal(dropped, [fit - cap], 'the drop is reported once, with its count');
+  const first = await b.node.produceBlock();
+  assert.is(b.node.chain.waitingCount, 0);
+  await b.node.produceBlock();
+  assert.equal(await landedIds(b, first.num), new Set(ids.slice(0, fit + cap)), 'the oldest land, in order; the newest were dropped');
 });
 
 /**
