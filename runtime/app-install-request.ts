@@ -17,7 +17,7 @@ import { installApp, type InstallResult } from './app-install.js';
 import { HostError } from './errors.js';
 import { APP_NAME, VERSION } from './manifest.js';
 import { installConsentLines } from './store/install-consent.js';
-import { resolveStoreInstall } from './store/store-install.js';
+import { resolveStoreInstall, StoreFetchError } from './store/store-install.js';
 import { staleWarning } from './store/stale-view.js';
 import { DEFAULT_STORE_ACCOUNT, StoreRegistry } from './store/store-registry.js';
 import type { DmcsBackend } from './dispatch/index.js';
@@ -70,7 +70,7 @@ export async function serveInstallRequest(o: {
   requestedBy: string;
   payload: Uint8Array;
   /** The default DMCS, whose registry contract `store` is read. */
-  backend: () => Promise<Pick<DmcsBackend, 'getTableRows' | 'getInfo'>>;
+  backend: () => Promise<Pick<DmcsBackend, 'getTableRows' | 'getInfo'> & { entry?: { url: string } }>;
   /** The store contract account (default DEFAULT_STORE_ACCOUNT). */
   store?: string | undefined;
   dialog: InstallDialog | undefined;
@@ -83,14 +83,16 @@ export async function serveInstallRequest(o: {
   const registry = new AppRegistry(o.home);
   const before = (await registry.record(app)) ? (await registry.load(app)).manifest : undefined;
   const backend = await o.backend();
-  const store = new StoreRegistry(backend, o.store ?? DEFAULT_STORE_ACCOUNT);
+  const store = new StoreRegistry(backend, o.store ?? DEFAULT_STORE_ACCOUNT, backend.entry?.url);
   // read before the registry, as `peeros app install APP` does: the view the consent is drawn from
   const stale = staleWarning((await backend.getInfo()).head_block_time, (o.now ?? Date.now)());
   let resolved: Awaited<ReturnType<typeof resolveStoreInstall>>;
   try {
     resolved = await resolveStoreInstall(store, version ? `${app}@${version}` : app, before);
   } catch (err) {
-    if (err instanceof HostError) return { answer: { status: 'refused', app, reason: refusalReason(err.message) } };
+    // the app hears the registry's refusals, not what the publisher's locations answered
+    if (err instanceof HostError)
+      return { answer: { status: 'refused', app, reason: refusalReason(err instanceof StoreFetchError ? err.summary : err.message) } };
     throw err;
   }
   const dialog = o.dialog;

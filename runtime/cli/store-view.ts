@@ -22,7 +22,7 @@ export async function withStore<T>(
     const backend = await dispatcher.backendFor(typeof flags.dmcs === 'string' ? { dmcs: flags.dmcs } : null);
     const stale = staleWarning((await backend.getInfo()).head_block_time, Date.now());
     if (stale) io.err(`peeros: warning: ${stale}`);
-    const registry = new StoreRegistry(backend, typeof flags.store === 'string' ? flags.store : DEFAULT_STORE_ACCOUNT);
+    const registry = new StoreRegistry(backend, typeof flags.store === 'string' ? flags.store : DEFAULT_STORE_ACCOUNT, backend.entry.url);
     return await fn({ registry, backend, home });
   } finally {
     await dispatcher.close();

@@ -3,7 +3,7 @@
  * must not be installed (an unknown app or version, a yanked release, a version below the installed
  * one), fetches the package from the release's locations, and accepts it only when it hashes to the
  * row's `package_hash` and its capabilities to the row's `capabilities_hash` (and names that app and
- * version). The result is an AppPackage for the usual install path (consent, identity, signature),
+ * version). Which locations are followed depends on where the store is (location-policy.ts). The result is an AppPackage for the usual install path (consent, identity, signature),
  * with what changed in capabilities and limits since the installed version.
  */
 import type { AppPackage } from '../app-package.js';
@@ -73,7 +73,7 @@ export async function resolveStoreInstall(registry: StoreRegistry, ref: string, 
   const failures: string[] = [];
   for (const location of release.locations) {
     try {
-      const bytes = await fetchPackage(location, release.size);
+      const bytes = await fetchPackage(location, release.size, { localLocations: registry.localLocations });
       const pkg = unpackPackage(bytes, location);
       const hash = Buffer.from(hashPackage(pkg)).toString('hex');
       if (hash !== release.packageHash)
@@ -94,9 +94,23 @@ export async function resolveStoreInstall(registry: StoreRegistry, ref: string, 
       failures.push(err.message);
     }
   }
-  throw new HostError(
-    'PACKAGE_INVALID',
-    `no location of ${app} ${release.version} gave the package the registry describes; nothing was installed: ${failures.join('; ')}`,
-    { app },
-  );
+  throw new StoreFetchError(app, release.version, failures);
+}
+
+/**
+ * No location gave the package. The message names each location and why (for the person who
+ * installs); `summary` names none, for an app that asked for the install: what a publisher's
+ * locations answered (a local file's size, an internal server's status) is not the app's to hear.
+ */
+export class StoreFetchError extends HostError {
+  readonly summary: string;
+
+  constructor(app: string, version: string, failures: string[]) {
+    super(
+      'PACKAGE_INVALID',
+      `no location of ${app} ${version} gave the package the registry describes; nothing was installed: ${failures.join('; ')}`,
+      { app },
+    );
+    this.summary = `no location of ${app} ${version} gave the package the registry describes; nothing was installed`;
+  }
 }

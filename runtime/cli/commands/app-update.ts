@@ -25,13 +25,23 @@ export async function update(
   const home = peerosHome(io.env);
   const names = positionals.length ? positionals : (await new AppRegistry(home).list()).map((a) => a.name);
   let plan: { name: string; version: string }[];
+  let unread = 0;
   try {
     plan = await withStore(io, flags, async ({ registry }) => {
       const out: { name: string; version: string }[] = [];
       for (const name of names) {
         const record = await new AppRegistry(home).record(name);
         if (!record) throw HostError.unknownApp(name);
-        const entry = await registry.app(name);
+        let entry: Awaited<ReturnType<typeof registry.app>>;
+        try {
+          entry = await registry.app(name);
+        } catch (err) {
+          // one app's entry the host cannot read stops that app's update, not the others'
+          if (!(err instanceof HostError)) throw err;
+          io.err(`peeros app update: ${name}: ${err.code}: ${terminalText(err.message)}`);
+          unread++;
+          continue;
+        }
         if (!entry) {
           io.out(`${name}: not in the store, left as it is`);
           continue;
@@ -56,7 +66,7 @@ export async function update(
     throw err;
   }
   const passed = argv.filter((a) => !positionals.includes(a));
-  let code = 0;
+  let code = unread > 0 ? 1 : 0;
   for (const p of plan) code = Math.max(code, await install([`${p.name}@${p.version}`, ...passed], io));
   return code;
 }

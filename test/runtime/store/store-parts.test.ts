@@ -12,6 +12,7 @@ import { HostError } from '../../../runtime/errors.js';
 import { compareVersions } from '../../../runtime/store/version-order.js';
 import { chooseRelease, manifestChanges, parseAppRef } from '../../../runtime/store/store-install.js';
 import { fetchPackage } from '../../../runtime/store/package-fetch.js';
+import { dmcsIsLocal, isPublicAddress, publicOnlyLookup } from '../../../runtime/store/location-policy.js';
 import { StoreRegistry, type StoreRelease } from '../../../runtime/store/store-registry.js';
 import { appKey } from '../../../runtime/store/app-key.js';
 import { validateManifest } from '../../../runtime/manifest.js';
@@ -101,6 +102,21 @@ const routes: Record<string, (res: import('node:http').ServerResponse) => void> 
     res.setHeader('content-length', '1000');
     res.end(Buffer.alloc(1000));
   },
+  '/redirect-exact': (res) => {
+    res.statusCode = 302;
+    res.setHeader('location', '/exact');
+    res.end();
+  },
+  '/redirect-loop': (res) => {
+    res.statusCode = 302;
+    res.setHeader('location', '/redirect-loop');
+    res.end();
+  },
+  '/redirect-ftp': (res) => {
+    res.statusCode = 301;
+    res.setHeader('location', 'ftp://example.invalid/p.peeros');
+    res.end();
+  },
   '/missing': (res) => {
     res.statusCode = 404;
     res.end();
@@ -115,21 +131,24 @@ test.after(() => {
   server.close();
 });
 
+const local = { localLocations: true };
+const remote = { localLocations: false };
+
 test('fetching takes exactly the size the registry says, from http or a file, and nothing else', async () => {
-  assert.is((await fetchPackage(`${base}/exact`, 10)).length, 10);
-  await rejects(fetchPackage(`${base}/more`, 10), 'PACKAGE_INVALID', /more than the 10 bytes|announces 16 bytes/);
-  await rejects(fetchPackage(`${base}/less`, 10), 'PACKAGE_INVALID', /sent 4 bytes|announces 4 bytes/);
-  await rejects(fetchPackage(`${base}/announce`, 10), 'PACKAGE_INVALID', /announces 1000 bytes/);
-  await rejects(fetchPackage(`${base}/missing`, 10), 'PACKAGE_INVALID', /HTTP 404/);
-  await rejects(fetchPackage('ftp://example.invalid/x', 10), 'PACKAGE_INVALID', /only http\(s\) URLs and file paths/);
-  await rejects(fetchPackage(`${base}/exact`, 2 ** 40), 'PACKAGE_INVALID', /registry says it has/);
+  assert.is((await fetchPackage(`${base}/exact`, 10, local)).length, 10);
+  await rejects(fetchPackage(`${base}/more`, 10, local), 'PACKAGE_INVALID', /more than the 10 bytes|announces 16 bytes/);
+  await rejects(fetchPackage(`${base}/less`, 10, local), 'PACKAGE_INVALID', /sent 4 bytes|announces 4 bytes/);
+  await rejects(fetchPackage(`${base}/announce`, 10, local), 'PACKAGE_INVALID', /announces 1000 bytes/);
+  await rejects(fetchPackage(`${base}/missing`, 10, local), 'PACKAGE_INVALID', /HTTP 404/);
+  await rejects(fetchPackage('ftp://example.invalid/x', 10, local), 'PACKAGE_INVALID', /only http\(s\) URLs and file paths/);
+  await rejects(fetchPackage(`${base}/exact`, 2 ** 40, local), 'PACKAGE_INVALID', /registry says it has/);
   const dir = mkdtempSync(join(tmpdir(), 'peeros-fetch-'));
   try {
     writeFileSync(join(dir, 'p.peeros'), Buffer.alloc(10));
-    assert.is((await fetchPackage(join(dir, 'p.peeros'), 10)).length, 10);
-    await rejects(fetchPackage(join(dir, 'p.peeros'), 5), 'LIMIT_EXCEEDED', /more than the 5-byte limit/);
-    await rejects(fetchPackage(join(dir, 'p.peeros'), 11), 'PACKAGE_INVALID', /it has 10 bytes, the registry says 11/);
-    await rejects(fetchPackage(join(dir, 'none.peeros'), 11), 'PACKAGE_INVALID', /no such file/);
+    assert.is((await fetchPackage(join(dir, 'p.peeros'), 10, local)).length, 10);
+    await rejects(fetchPackage(join(dir, 'p.peeros'), 5, local), 'LIMIT_EXCEEDED', /more than the 5-byte limit/);
+    await rejects(fetchPackage(join(dir, 'p.peeros'), 11, local), 'PACKAGE_INVALID', /it has 10 bytes, the registry says 11/);
+    await rejects(fetchPackage(join(dir, 'none.peeros'), 11, local), 'PACKAGE_INVALID', /no such file/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -158,16 +177,120 @@ test('registry rows from a hostile node are refused, and a key that names anothe
   const ok = await new StoreRegistry(fakeNode([app], [goodRelease])).app('notes');
   assert.is(ok?.releases[0]?.size, 100);
   assert.is(await new StoreRegistry(fakeNode([{ ...app, app: 'other' }], [])).app('notes'), undefined);
+  // a release row the host does not accept is left out; the app's other releases still read (the
+  // contract takes versions such as 1.0.0.0 or 1.0.0- that no manifest carries: before, one such row
+  // made the whole app unreadable, and `app update` stopped for every app)
   for (const bad of [
     { ...goodRelease, package_hash: 'A'.repeat(64) },
     { ...goodRelease, size: -1 },
     { ...goodRelease, size: '99999999999999999999' },
     { ...goodRelease, version: '1.0' },
+    { ...goodRelease, version: '1.0.0.0' },
+    { ...goodRelease, version: '1.0.0-' },
     { ...goodRelease, locations: [1] },
     { ...goodRelease, yanked: 'no' },
-  ])
-    await rejects(new StoreRegistry(fakeNode([app], [bad])).app('notes'), 'PACKAGE_INVALID', /malformed releases row/);
+  ]) {
+    const read = await new StoreRegistry(fakeNode([app], [bad, { ...goodRelease, id: 2, version: '0.9.0' }])).app('notes');
+    assert.equal(
+      read?.releases.map((r) => r.version),
+      ['0.9.0'],
+      JSON.stringify(bad),
+    );
+  }
   await rejects(new StoreRegistry(fakeNode([{ ...app, app: '../x' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
+});
+
+test('a node whose pages do not advance is refused after a bounded number of requests, not followed for ever', async () => {
+  for (const page of [
+    { rows: [], more: true, next_key: 'x' },
+    { rows: [{ app: 'a' }], more: true, next_key: '' + 'same' },
+  ]) {
+    let requests = 0;
+    const node = {
+      async getTableRows() {
+        requests++;
+        return page;
+      },
+    };
+    await rejects(new StoreRegistry(node as never).apps(), 'PACKAGE_INVALID', /pages do not advance|malformed apps row/);
+    assert.ok(requests <= 102, `${requests} requests`);
+  }
+  // pages that each move on but never end stop at the listing's bound
+  let n = 0;
+  const endless = {
+    async getTableRows() {
+      n++;
+      return { rows: [{ key: '1', app: 'a', publisher: 'p', latest: '1.0.0', releases: 1 }], more: true, next_key: `k${n}` };
+    },
+  };
+  await rejects(new StoreRegistry(endless as never).apps(), 'PACKAGE_INVALID', /pages do not advance/);
+  assert.ok(n <= 102, `${n} requests`);
+});
+
+test('a store on another machine may name only https locations on public addresses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peeros-fetch-'));
+  try {
+    writeFileSync(join(dir, 'p.peeros'), Buffer.alloc(10));
+    for (const location of [
+      join(dir, 'p.peeros'),
+      `${base}/exact`,
+      'https://127.0.0.1/p.peeros',
+      'https://[::1]/p.peeros',
+      'https://[::ffff:127.0.0.1]/p.peeros',
+      'https://[::ffff:a00:1]/p.peeros',
+      'https://169.254.169.254/latest/meta-data',
+      'https://10.0.0.1/p.peeros',
+      'https://192.168.1.1/admin?action=reboot',
+      'https://localhost/p.peeros',
+      'https://x.localhost/p.peeros',
+    ])
+      await rejects(
+        fetchPackage(location, 10, remote),
+        'PACKAGE_INVALID',
+        /only https:\/\/ locations|on this machine or its network|names this machine/,
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // the address connected to is judged, whatever the name: localhost's addresses are refused by the lookup too
+  const looked = await new Promise<{ err: NodeJS.ErrnoException | null }>((r) => publicOnlyLookup('localhost', {}, (err) => r({ err })));
+  assert.is(looked.err?.code, 'ENOTPUBLIC');
+  for (const [address, pub] of [
+    ['8.8.8.8', true],
+    ['2001:4860:4860::8888', true],
+    ['::ffff:8.8.8.8', true],
+    ['127.0.0.1', false],
+    ['10.1.2.3', false],
+    ['100.64.0.1', false],
+    ['172.16.0.1', false],
+    ['192.168.0.1', false],
+    ['169.254.169.254', false],
+    ['0.0.0.0', false],
+    ['::1', false],
+    ['::', false],
+    ['::ffff:127.0.0.1', false],
+    ['::ffff:7f00:1', false],
+    ['::ffff:808:808', true],
+    ['fd00::1', false],
+    ['fe80::1', false],
+    ['not an address', false],
+  ] as const)
+    assert.is(isPublicAddress(address), pub, address);
+  for (const [url, isLocal] of [
+    ['http://127.0.0.1:8888', true],
+    ['http://localhost:8888', true],
+    ['http://[::1]:8888', true],
+    ['https://eos.example.org', false],
+    ['http://192.168.1.5:8888', false],
+    [undefined, false],
+  ] as const)
+    assert.is(dmcsIsLocal(url), isLocal, String(url));
+});
+
+test('redirects are followed a bounded number of times, each judged as a location', async () => {
+  assert.is((await fetchPackage(`${base}/redirect-exact`, 10, local)).length, 10);
+  await rejects(fetchPackage(`${base}/redirect-loop`, 10, local), 'PACKAGE_INVALID', /more than 5 redirects/);
+  await rejects(fetchPackage(`${base}/redirect-ftp`, 10, local), 'PACKAGE_INVALID', /redirects to a location that is not followed/);
 });
 
 test("the package's signing key is compared with the publisher account's keys, in either key spelling", async () => {
