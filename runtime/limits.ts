@@ -84,8 +84,17 @@ export const DEFAULT_STORAGE_MAX_BYTES = 1 << 20;
 export const MAX_STORAGE_MAX_BYTES = 256 << 20;
 /** Storage: `list` returns at most this many keys whatever `limit` says. */
 export const MAX_STORAGE_LIST = 10_000;
-/** Storage: bytes charged per key on top of key + value: 16 ≥ the 11 bytes of framing each record costs on disk, so many tiny keys cannot outgrow the quota on disk. */
-export const STORAGE_RECORD_OVERHEAD_BYTES = 16;
+/**
+ * Storage and fs: bytes charged per key (a drive's file) on top of key + value: 160, what its entry
+ * in the in-memory index costs the host, so the index an app can pin stays below its quota however
+ * tiny its keys (it covers the 11 bytes of framing on disk too). Measured with `--expose-gc` and
+ * `process.memoryUsage().heapUsed` around opening logs of 32,769 to 131,072 empty values (Node 20,
+ * x64): 116-146 bytes per key of 1-4 bytes (the Map entry, its slot object and the key string; the
+ * most just after the Map's table doubles), ~1 more per key byte (charged as key bytes); a drive's
+ * file adds ≤ 8 (its slot in its folder's sorted entries). Was 16: an app could hold ~6 × its quota
+ * (a 16 MiB quota of tiny keys: ~760,000 entries, ~95-110 MiB of index).
+ */
+export const STORAGE_RECORD_OVERHEAD_BYTES = 160;
 /** Storage: the log is compacted once dead bytes exceed live bytes plus this slack: 4 KiB (one page), so a tiny store is not rewritten on every write; bounds the file to ≤ 2 × quota + 4 KiB + one record. */
 export const STORAGE_COMPACT_SLACK_BYTES = 4096;
 
@@ -101,6 +110,14 @@ export const DEFAULT_FS_MAX_BYTES = 16 << 20;
 export const MAX_FS_MAX_BYTES = 1 << 30;
 /** fs: one file is at most 64 MiB: a range write rewrites the file's record, so its cost is bounded by this. */
 export const MAX_FS_FILE_BYTES = 64 << 20;
+/**
+ * fs: bytes charged per folder against the drive's quota: 192, what its node in the drive's folder
+ * index costs (the map entry, its path, its file count and sorted entries), so a tree of deep unique
+ * folders cannot pin more than its quota either. Measured as for `STORAGE_RECORD_OVERHEAD_BYTES`
+ * over 32,769-131,072 files 30 new folders deep each: ~160 bytes per folder. Folders were free: one
+ * 86-byte file could pin ~2.3 KiB of index (27 × its charge).
+ */
+export const FS_FOLDER_CHARGE_BYTES = 192;
 /** fs: `list` returns at most this many entries whatever `limit` says. */
 export const MAX_FS_LIST = 10_000;
 

@@ -5,10 +5,16 @@
  * fdatasynced, a torn tail is cut on the next open, the file stays within 2 × quota + 4 KiB.
  *
  * Folders are implicit (as in hyperdrive and object stores): a folder exists while a file below it
- * does. An in-memory index (folder → number of files below it) answers "is this a folder" in O(1),
- * so a file can never sit where a folder is or below a file. Paths reaching here are already valid
+ * does. An in-memory index (folder → number of files below it and its entries, sorted) answers "is
+ * this a folder" in O(1), so a file can never sit where a folder is or below a file, and lists a
+ * folder in O(its entries), whatever else the drive holds. Paths reaching here are already valid
  * (fs-path.ts) and inside the app's grant (runtime/isa/fs.ts): this class enforces the quota, the
  * file-size cap and the file/folder rules; every refusal is an ISA error code.
+ *
+ * The quota counts what the drive makes the host hold, not only the bytes on disk: each file is
+ * charged the log's per-record charge (`STORAGE_RECORD_OVERHEAD_BYTES`, its index entry) and each
+ * folder `FS_FOLDER_CHARGE_BYTES` (its node in the folder index), so the index an app can pin stays
+ * below its quota however it shapes its tree (many tiny files, deep unique folders).
  *
  * Given a 32-byte drive key, every file is stored encrypted (file-seal.ts: AES-256-GCM, the path as
  * additional data, so a record cannot be moved to another path or altered unnoticed); sizes and the
@@ -16,7 +22,7 @@
  */
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
 import { FILE_SEAL_OVERHEAD, openFile, sealFile } from './file-seal.js';
-import { MAX_FS_FILE_BYTES } from '../limits.js';
+import { FS_FOLDER_CHARGE_BYTES, MAX_FS_FILE_BYTES } from '../limits.js';
 import { join } from 'node:path';
 import { AppStore } from '../storage/app-store.js';
 
@@ -43,10 +49,52 @@ function ancestors(path: string): string[] {
   return out;
 }
 
+/** The parent folder of `path`, undefined at the top. */
+function parentOf(path: string): string | undefined {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? undefined : path.slice(0, i);
+}
+
+/** Where `path` is or would go in the sorted `paths`. */
+function place(paths: string[], path: string): number {
+  let lo = 0;
+  let hi = paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (paths[mid]! < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts `path` into the sorted `paths` unless there. */
+function insert(paths: string[], path: string): void {
+  const i = place(paths, path);
+  if (paths[i] !== path) paths.splice(i, 0, path);
+}
+
+/** Takes `path` out of the sorted `paths` if there. */
+function drop(paths: string[], path: string): void {
+  const i = place(paths, path);
+  if (paths[i] === path) paths.splice(i, 1);
+}
+
+/** One folder of the index. */
+interface Folder {
+  /** Files anywhere below it (a folder's `stat` size). */
+  files: number;
+  /**
+   * The full paths of its entries (files and folders directly inside), sorted: the store's key or
+   * the index's own folder key, the same string, so an entry costs one array slot. Entries share the
+   * folder's prefix, so they sort as their names do.
+   */
+  entries: string[];
+}
+
 export class Drive {
   readonly #store: AppStore;
   readonly #key: Uint8Array | undefined;
-  #folders: Map<string, number> | undefined;
+  #folders: Map<string, Folder> | undefined;
   /** The store's generation the folder index was built from (another process's write makes it stale). */
   #foldersAt = -1;
 
@@ -81,19 +129,78 @@ export class Drive {
     return plain ? { ok: true, value: plain } : fail(IsaErrorCode.INTERNAL);
   }
 
-  /** Bytes charged against the quota. */
+  /** Bytes charged against the quota: the files' records and the folders. */
   get usedBytes(): number {
-    return this.#store.usedBytes;
+    return this.#store.usedBytes + this.#index().size * FS_FOLDER_CHARGE_BYTES;
   }
 
-  #index(): Map<string, number> {
+  #index(): Map<string, Folder> {
     const generation = this.#store.generation;
     if (this.#folders && this.#foldersAt === generation) return this.#folders;
     this.#foldersAt = generation;
-    const folders = new Map<string, number>();
-    for (const key of this.#store.keys()) for (const f of ancestors(key)) folders.set(f, (folders.get(f) ?? 0) + 1);
+    const folders = new Map<string, Folder>();
+    for (const key of this.#store.keys()) {
+      let parent: Folder | undefined;
+      for (const f of ancestors(key)) {
+        let folder = folders.get(f);
+        if (!folder) {
+          folder = { files: 0, entries: [] };
+          folders.set(f, folder);
+          parent?.entries.push(f);
+        }
+        folder.files++;
+        parent = folder;
+      }
+      parent?.entries.push(key);
+    }
+    for (const folder of folders.values()) {
+      // a path both a file and a folder (a log not written through a drive) is listed once
+      folder.entries = [...new Set(folder.entries.sort())];
+    }
     this.#folders = folders;
     return folders;
+  }
+
+  /** Adds the new file `path` to the index: counts above it, the folders it creates, its entry. */
+  #indexFile(path: string): void {
+    const index = this.#index();
+    let parent: Folder | undefined;
+    for (const f of ancestors(path)) {
+      let folder = index.get(f);
+      if (!folder) {
+        folder = { files: 0, entries: [] };
+        index.set(f, folder);
+        if (parent) insert(parent.entries, f);
+      }
+      folder.files++;
+      parent = folder;
+    }
+    if (parent) insert(parent.entries, path);
+  }
+
+  /** Takes the removed file `path` out of the index: counts above it, its entry, the folders it empties. */
+  #unindexFile(path: string): void {
+    const index = this.#index();
+    let gone = path;
+    for (let f = parentOf(path); f !== undefined; f = parentOf(f)) {
+      const folder = index.get(f);
+      if (!folder) continue;
+      if (gone) drop(folder.entries, gone);
+      folder.files--;
+      gone = '';
+      if (folder.files <= 0) {
+        index.delete(f);
+        gone = f; // emptied: its parent loses it too
+      }
+    }
+  }
+
+  /** The folders `path` would create (those above it not in the index yet). */
+  #newFolders(path: string): number {
+    const index = this.#index();
+    let n = 0;
+    for (const f of ancestors(path)) if (!index.has(f)) n++;
+    return n;
   }
 
   /** Whether a new file may be created at `path`: it is not a folder and no folder above it is a file. */
@@ -108,13 +215,11 @@ export class Drive {
     const existed = this.#store.valueBytes(path) !== undefined;
     if (!existed && !this.#creatable(path)) return fail(IsaErrorCode.INVALID_ARGUMENT);
     const stored = this.#key ? FILE_SEAL_OVERHEAD + data.length : data.length;
-    const charge = AppStore.charge(Buffer.byteLength(path, 'utf8'), stored);
-    if (this.#store.usedBytes - this.#store.sizeOf(path) + charge > this.maxBytes) return fail(IsaErrorCode.LIMIT_EXCEEDED);
+    const charge =
+      AppStore.charge(Buffer.byteLength(path, 'utf8'), stored) + (existed ? 0 : this.#newFolders(path) * FS_FOLDER_CHARGE_BYTES);
+    if (this.usedBytes - this.#store.sizeOf(path) + charge > this.maxBytes) return fail(IsaErrorCode.LIMIT_EXCEEDED);
     this.#store.set(path, this.#key ? sealFile(this.#key, path, data) : data);
-    if (!existed) {
-      const index = this.#index();
-      for (const f of ancestors(path)) index.set(f, (index.get(f) ?? 0) + 1);
-    }
+    if (!existed) this.#indexFile(path);
     return { ok: true, value: undefined };
   }
 
@@ -151,39 +256,45 @@ export class Drive {
     return this.#put(path, next);
   }
 
-  /** The entries directly inside `folder`, sorted by name, at most `limit`. */
+  /** The entries directly inside `folder`, sorted by name, at most `limit`: O(limit), whatever else the drive holds. */
   list(folder: string, limit: number): FsResult<FsEntry[]> {
-    if (!this.#index().has(folder))
-      return fail(this.#store.valueBytes(folder) !== undefined ? IsaErrorCode.INVALID_ARGUMENT : IsaErrorCode.NOT_FOUND);
-    const prefix = `${folder}/`;
-    const byName = new Map<string, FsEntry>();
-    for (const key of this.#store.keys()) {
-      if (!key.startsWith(prefix)) continue;
-      const rest = key.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      const name = slash < 0 ? rest : rest.slice(0, slash);
-      if (byName.has(name)) continue;
-      byName.set(name, slash < 0 ? { name, dir: false, size: this.#size(key)! } : { name, dir: true, size: 0 });
+    const node = this.#index().get(folder);
+    if (!node) return fail(this.#store.valueBytes(folder) !== undefined ? IsaErrorCode.INVALID_ARGUMENT : IsaErrorCode.NOT_FOUND);
+    const cut = folder.length + 1;
+    return {
+      ok: true,
+      value: node.entries.slice(0, limit).map((p) => {
+        const size = this.#size(p);
+        return size === undefined ? { name: p.slice(cut), dir: true, size: 0 } : { name: p.slice(cut), dir: false, size };
+      }),
+    };
+  }
+
+  /**
+   * Every file below `folder`, depth first in name order (a folder's files where its name sorts),
+   * from the index: O(the files below it) however many the drive holds; stop early by breaking out.
+   * Nothing when `folder` is no folder.
+   */
+  *files(folder: string): Generator<string> {
+    const node = this.#index().get(folder);
+    if (!node) return;
+    for (const p of [...node.entries]) {
+      if (this.#store.valueBytes(p) !== undefined) yield p;
+      else yield* this.files(p);
     }
-    const names = [...byName.keys()].sort();
-    return { ok: true, value: names.slice(0, limit).map((n) => byName.get(n)!) };
   }
 
   stat(path: string): FsResult<{ dir: boolean; size: number }> {
     const size = this.#size(path);
     if (size !== undefined) return { ok: true, value: { dir: false, size } };
-    const files = this.#index().get(path);
-    return files === undefined ? fail(IsaErrorCode.NOT_FOUND) : { ok: true, value: { dir: true, size: files } };
+    const folder = this.#index().get(path);
+    return folder === undefined ? fail(IsaErrorCode.NOT_FOUND) : { ok: true, value: { dir: true, size: folder.files } };
   }
 
   remove(path: string): FsResult<void> {
+    this.#index(); // current before the delete, so a rebuild cannot happen between it and the update
     if (!this.#store.delete(path)) return fail(IsaErrorCode.NOT_FOUND);
-    const index = this.#index();
-    for (const f of ancestors(path)) {
-      const n = (index.get(f) ?? 1) - 1;
-      if (n === 0) index.delete(f);
-      else index.set(f, n);
-    }
+    this.#unindexFile(path);
     return { ok: true, value: undefined };
   }
 

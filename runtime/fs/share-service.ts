@@ -24,7 +24,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Hypercore from 'hypercore';
 import { ACCOUNT_NAME_PATTERN } from '../../abi/antelope/name.js';
-import { MAX_FS_FILE_BYTES, MAX_FS_LIST, MAX_FS_MAX_BYTES } from '../limits.js';
+import { MAX_FS_FILE_BYTES, MAX_FS_MAX_BYTES } from '../limits.js';
 import { Drive, driveDir } from './drive.js';
 import { driveKey, type DriveKeyVault } from './drive-key.js';
 import { fsPathProblem } from './fs-path.js';
@@ -243,24 +243,19 @@ export class ShareService {
   /** The files of a share's root in the drive now, against what its core holds: what to append. */
   #changes(drive: Drive, s: OutgoingShare): Map<string, Uint8Array | null> {
     const now = new Map<string, Uint8Array>();
-    const walk = (rel: string): void => {
-      const listed = drive.list(rel, MAX_FS_LIST);
-      if (!listed.ok) return;
-      for (const e of listed.value) {
-        const p = `${rel}/${e.name}`;
-        if (e.dir) walk(p);
-        else {
-          const r = drive.read(p, 0, MAX_FS_FILE_BYTES);
-          if (r.ok) now.set(p, r.value);
-        }
-        if (now.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `a shared folder holds at most ${MAX_SHARE_FILES} files`);
+    const take = (p: string): void => {
+      const r = drive.read(p, 0, MAX_FS_FILE_BYTES);
+      if (r.ok) now.set(p, r.value);
+    };
+    // every file below the folder, from the drive's folder index (not a listing: that stops at MAX_FS_LIST entries)
+    const walk = (folder: string): void => {
+      for (const p of drive.files(folder)) {
+        if (now.size >= MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `a shared folder holds at most ${MAX_SHARE_FILES} files`);
+        take(p);
       }
     };
     if (s.folder) walk(s.path);
-    else {
-      const r = drive.read(s.path, 0, MAX_FS_FILE_BYTES);
-      if (r.ok) now.set(s.path, r.value);
-    }
+    else take(s.path);
     const changes = new Map<string, Uint8Array | null>();
     for (const [p, c] of now) if (s.files[p] !== sha256Hex(c)) changes.set(p, c);
     for (const [p, h] of Object.entries(s.files)) if (h !== null && !now.has(p)) changes.set(p, null);

@@ -11,6 +11,7 @@ import { IsaErrorCode } from '../../../abi/boundary-errors.js';
 import { Drive } from '../../../runtime/fs/drive.js';
 import { FILE_SEAL_OVERHEAD } from '../../../runtime/fs/file-seal.js';
 import { AppStore, STORE_LOG_NAME } from '../../../runtime/storage/app-store.js';
+import { FS_FOLDER_CHARGE_BYTES } from '../../../runtime/limits.js';
 import { tempHome, cleanup } from '../helpers.js';
 
 const home = tempHome('drive-encryption');
@@ -35,7 +36,7 @@ test('files are sealed on disk; reads, sizes, listings, ranges and renames are a
   assert.is(text(d.read('docs/moved.txt', 0, 1000)), SECRET.replace('0000', '1234'));
   const disk = readFileSync(join(dir, STORE_LOG_NAME));
   assert.not.ok(disk.includes(Buffer.from('launch code')), 'no plaintext in the log');
-  assert.is(d.usedBytes, AppStore.charge(Buffer.byteLength('docs/moved.txt'), SECRET.length + FILE_SEAL_OVERHEAD));
+  assert.is(d.usedBytes, AppStore.charge(Buffer.byteLength('docs/moved.txt'), SECRET.length + FILE_SEAL_OVERHEAD) + FS_FOLDER_CHARGE_BYTES); // and the folder
 });
 
 test('a restart with the same key reads back; another key answers internal', () => {

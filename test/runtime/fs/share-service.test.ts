@@ -19,6 +19,7 @@ import { MAX_REVOKED_SHARES_KEPT, readOutgoing } from '../../../runtime/fs/share
 import { ShareError } from '../../../runtime/fs/share-error.js';
 import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
 import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
+import { MAX_FS_LIST } from '../../../runtime/limits.js';
 import { tempHome, cleanup } from '../helpers.js';
 import { codeOf } from '../../fixtures/share-code.js';
 
@@ -371,6 +372,22 @@ test('descriptors name the announced address when one is given (a host behind a 
     await s.close();
     cleanup(home);
   }
+});
+
+test('a shared folder is walked whole, past MAX_FS_LIST entries: one more than a share holds is SHARE_TOO_LARGE, never a share missing its last files (was: each folder listed only up to MAX_FS_LIST)', async () => {
+  const d = await drive(alice);
+  const name = (i: number) => `files/many/${String(i).padStart(5, '0')}`;
+  for (let i = 0; i < MAX_FS_LIST; i++) assert.ok(d.writeFile(name(i), Buffer.from([i & 0xff])).ok);
+  const many = await share('files/many', bob);
+  const files = () => Object.keys(readOutgoing(alice.home).find((x) => x.id === many.id)!.files);
+  assert.is(files().length, MAX_FS_LIST);
+  // one more, sorting first: the listing cut off the last file, which publish then sent as removed
+  assert.ok(d.writeFile('files/many/!first', Buffer.from('x')).ok);
+  assert.is(await codeOf(alice.shares.publish()), 'SHARE_TOO_LARGE');
+  assert.is(await codeOf(share('files/many', bob)), 'SHARE_TOO_LARGE');
+  assert.ok(files().includes(name(MAX_FS_LIST - 1)));
+  await alice.shares.revoke(many.id);
+  assert.ok(d.remove('files/many/!first').ok);
 });
 
 test.run();

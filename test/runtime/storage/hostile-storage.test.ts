@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { AppStore, STORE_LOG_NAME } from '../../../runtime/storage/app-store.js';
 import { STORAGE_COMPACT_SLACK_BYTES } from '../../../runtime/limits.js';
 import { ROOT } from '../../isa/paths.js';
-import { tempHome, cleanup } from '../helpers.js';
+import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapUsed = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
 
 const home = tempHome('hostile-storage');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -38,9 +48,9 @@ function setWithinQuota(s: AppStore, quota: number, key: string, value: Uint8Arr
   return true;
 }
 
-test('a 4096-byte quota of tiny keys overwritten 12 times stays within 2 × quota + slack on disk (was 4 KiB per key)', () => {
+test('a 32 KiB quota of tiny keys overwritten 12 times stays within 2 × quota + slack on disk (was 4 KiB per key)', () => {
   const dir = join(home, 'tiny');
-  const quota = 4096;
+  const quota = 32 << 10; // about 200 tiny keys at 160 bytes charged each
   const s = new AppStore(dir, quiet);
   let stored = 0;
   let peak = { bytes: 0, blocks: 0 };
@@ -190,7 +200,7 @@ test('a hostile app flooding its storage through `peeros app run` is refused at 
   assert.is(run.status, 0, run.stderr);
   const r = JSON.parse(run.stdout) as { written: number; refused: number; deleted: number };
   assert.ok(r.refused > 0, 'the quota refused some writes');
-  assert.ok(r.written > 400, `wrote ${r.written}`);
+  assert.ok(r.written > 100, `wrote ${r.written}`); // about 24 keys fit (160 bytes charged each), rewritten each round
   const dir = join(appHome, 'data', 'storage-flood');
   const use = diskUse(dir);
   const quota = 4096;
@@ -205,6 +215,42 @@ test('a hostile app flooding its storage through `peeros app run` is refused at 
   process.stdout.write(
     `  flood: ${r.written} puts, ${r.refused} refused, ${r.deleted} deletes in ${ms} ms; disk ${use.bytes} B (${use.blocks} B of blocks)\n`,
   );
+});
+
+test('an app filling its storage with the smallest keys through the ISA is refused at the count its charge allows (160 bytes a key: the index each key pins)', async () => {
+  const appHome = join(home, 'entries');
+  mkdirSync(appHome, { recursive: true });
+  const host = quietHost(appHome);
+  try {
+    await host.install(join(ROOT, 'test/fixtures/apps/storage-flood'), grantAll);
+    const r = (await host.run('storage-flood', 'flood', { keys: 1000, rounds: 1, valueBytes: 0 })) as { written: number; refused: number };
+    // f/0..f/9: 3 + 160 bytes, f/10..: 4 + 160, within the manifest's 4096 bytes
+    assert.is(r.written, 25, `${r.written} empty keys in a 4096-byte quota (was 200)`);
+    assert.is(r.refused, 975);
+  } finally {
+    await host.close();
+  }
+});
+
+test('a store filled with the smallest keys under the ISA rule pins at most 3 × its quota of index', () => {
+  const dir = join(home, 'entries-heap');
+  const quota = 1 << 20;
+  const s = new AppStore(dir, quiet);
+  let n = 0;
+  while (setWithinQuota(s, quota, n.toString(36), new Uint8Array(0))) n++;
+  let expected = 0;
+  for (let used = 0; ; expected++) {
+    const cost = expected.toString(36).length + 160; // key + the per-key charge of runtime/limits.ts
+    if (used + cost > quota) break;
+    used += cost;
+  }
+  assert.is(n, expected, `${n} empty keys in a ${quota}-byte quota`);
+  const before = heapUsed();
+  const again = new AppStore(dir, quiet);
+  assert.is(again.usedBytes, s.usedBytes);
+  const pinned = heapUsed() - before;
+  assert.ok(pinned <= 3 * quota, `${n} keys pin ${pinned} bytes of index for a ${quota}-byte quota`);
+  process.stdout.write(`  ${n} keys, ${pinned} B of index (${(pinned / quota).toFixed(2)} × quota)\n`);
 });
 
 test.after(() => cleanup(home));
