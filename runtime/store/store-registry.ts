@@ -47,6 +47,10 @@ function bad(store: string, what: string): HostError {
     `the store registry on ${store} returned a malformed ${what}; the node is not a dAppStore this host can trust`,
   );
 }
+/** An Antelope account name, as the contract's `name` type prints it (so it is safe to print as is). */
+const ACCOUNT_NAME = /^[a-z1-5.]{1,13}$/;
+/** A block timestamp as the node prints it. */
+const TIME_POINT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?$/;
 const isHex64 = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 
 export class StoreRegistry {
@@ -91,8 +95,9 @@ export class StoreRegistry {
   }
 
   #app(r: Record<string, unknown>): StoreApp {
-    if (typeof r.app !== 'string' || !APP_NAME.test(r.app) || typeof r.publisher !== 'string' || typeof r.latest !== 'string')
+    if (typeof r.app !== 'string' || !APP_NAME.test(r.app) || typeof r.publisher !== 'string' || !ACCOUNT_NAME.test(r.publisher))
       throw bad(this.store, 'apps row');
+    if (typeof r.latest !== 'string') throw bad(this.store, 'apps row');
     if (typeof r.releases !== 'number') throw bad(this.store, 'apps row');
     return { app: r.app, publisher: r.publisher, latest: r.latest, releases: r.releases };
   }
@@ -132,7 +137,8 @@ function releaseOf(r: Record<string, unknown>): StoreRelease | undefined {
     !Array.isArray(r.locations) ||
     !r.locations.every((l) => typeof l === 'string') ||
     typeof r.yanked !== 'boolean' ||
-    typeof r.published !== 'string'
+    typeof r.published !== 'string' ||
+    !TIME_POINT.test(r.published)
   )
     return undefined;
   const size = Number(r.size);

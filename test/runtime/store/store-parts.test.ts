@@ -189,6 +189,7 @@ test('registry rows from a hostile node are refused, and a key that names anothe
     { ...goodRelease, version: '1.0.0-' },
     { ...goodRelease, locations: [1] },
     { ...goodRelease, yanked: 'no' },
+    { ...goodRelease, published: '\u001b[2J2026-01-01T00:00:00' },
   ]) {
     const read = await new StoreRegistry(fakeNode([app], [bad, { ...goodRelease, id: 2, version: '0.9.0' }])).app('notes');
     assert.equal(
@@ -198,6 +199,7 @@ test('registry rows from a hostile node are refused, and a key that names anothe
     );
   }
   await rejects(new StoreRegistry(fakeNode([{ ...app, app: '../x' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
+  await rejects(new StoreRegistry(fakeNode([{ ...app, publisher: 'al\u001b[2Jice' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
 });
 
 test('a node whose pages do not advance is refused after a bounded number of requests, not followed for ever', async () => {
