@@ -37,7 +37,7 @@ import {
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_STORAGE_KEY_BYTES, STORAGE_COMPACT_SLACK_BYTES, STORAGE_RECORD_OVERHEAD_BYTES } from '../limits.js';
-import { encodeRecord, scanStoreLog, STORE_MAGIC, OP_DELETE, OP_PUT } from './store-log.js';
+import { encodeRecord, scanStoreLog, STORE_MAGIC, OP_DELETE, OP_PUT, type StoreLogScan } from './store-log.js';
 import { readLegacyEntries } from './legacy-kv.js';
 
 /** File name of the log inside the app's data directory. */
@@ -258,48 +258,12 @@ export class AppStore {
     return offset;
   }
 
-  #remember(): void {
-    const st = statSync(this.path);
-    this.#size = st.size;
-    this.#ino = st.ino;
-  }
-
-  /** The index, rebuilt from the log when first used or when the log changed under us. */
-  #load(): Map<string, Slot> {
-    if (this.#index) {
-      const st = statSync(this.path, { throwIfNoEntry: false });
-      if (st && st.ino === this.#ino && st.size === this.#size) return this.#index;
-    }
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    this.#removeTemps();
-    if (!existsSync(this.path)) this.#create();
-    let data = readFileSync(this.path);
-    let scan = scanStoreLog(data, MAX_STORAGE_KEY_BYTES);
-    if (scan.goodLength === 0) {
-      // not a store log at all (never written by us: creation is atomic): keep it aside, start empty
-      const aside = `${this.path}.damaged-${stamp()}`;
-      renameSync(this.path, aside);
-      this.onWarning(`${this.path}: ${scan.reason}; moved to ${aside}, the store starts empty`);
-      this.#create();
-      data = readFileSync(this.path);
-      scan = scanStoreLog(data, MAX_STORAGE_KEY_BYTES);
-    } else if (scan.goodLength < data.length) {
-      const fd = openSync(this.path, 'r+');
-      try {
-        ftruncateSync(fd, scan.goodLength);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      this.onWarning(
-        `${this.path}: cut ${data.length - scan.goodLength} bytes after the last whole record ` +
-          `(${scan.reason}; a write interrupted by a crash, never acknowledged); ${scan.records.length} records kept`,
-      );
-    }
+  /** The index of a log's bytes, built as its records are read (only the live ones are kept). */
+  static #indexOf(data: Buffer): { index: Map<string, Slot>; charged: number; live: number; scan: StoreLogScan } {
     const index = new Map<string, Slot>();
     let charged = 0;
     let live = 0;
-    for (const r of scan.records) {
+    const scan = scanStoreLog(data, MAX_STORAGE_KEY_BYTES, (r) => {
       const old = index.get(r.key);
       if (old) {
         charged -= old.charged;
@@ -318,7 +282,51 @@ export class AppStore {
         charged += slot.charged;
         live += slot.frameBytes;
       }
+    });
+    return { index, charged, live, scan };
+  }
+
+  #remember(): void {
+    const st = statSync(this.path);
+    this.#size = st.size;
+    this.#ino = st.ino;
+  }
+
+  /** The index, rebuilt from the log when first used or when the log changed under us. */
+  #load(): Map<string, Slot> {
+    if (this.#index) {
+      const st = statSync(this.path, { throwIfNoEntry: false });
+      if (st && st.ino === this.#ino && st.size === this.#size) return this.#index;
     }
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.#removeTemps();
+    if (!existsSync(this.path)) this.#create();
+    let data = readFileSync(this.path);
+    let built = AppStore.#indexOf(data);
+    let scan = built.scan;
+    if (scan.goodLength === 0) {
+      // not a store log at all (never written by us: creation is atomic): keep it aside, start empty
+      const aside = `${this.path}.damaged-${stamp()}`;
+      renameSync(this.path, aside);
+      this.onWarning(`${this.path}: ${scan.reason}; moved to ${aside}, the store starts empty`);
+      this.#create();
+      data = readFileSync(this.path);
+      built = AppStore.#indexOf(data);
+      scan = built.scan;
+    } else if (scan.goodLength < data.length) {
+      const fd = openSync(this.path, 'r+');
+      try {
+        ftruncateSync(fd, scan.goodLength);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      this.onWarning(
+        `${this.path}: cut ${data.length - scan.goodLength} bytes after the last whole record ` +
+          `(${scan.reason}; a write interrupted by a crash, never acknowledged); ${scan.count} records kept`,
+      );
+    }
+    const { index, charged, live } = built;
     this.#index = index;
     this.#generation++;
     this.#charged = charged;

@@ -31,7 +31,8 @@ export interface LoggedRecord {
 }
 
 export interface StoreLogScan {
-  records: LoggedRecord[];
+  /** Whole, valid records read. */
+  count: number;
   /** Bytes of the file that hold the magic and whole, valid frames. */
   goodLength: number;
   /** Why scanning stopped before the end of the file, when it did. */
@@ -49,10 +50,15 @@ export function encodeRecord(op: number, key: Uint8Array, value: Uint8Array | nu
   return sealFrame(frame);
 }
 
-/** Reads every whole, valid frame of `data`; stops at the first bad one. */
-export function scanStoreLog(data: Buffer, maxKeyBytes: number): StoreLogScan {
+/**
+ * Reads every whole, valid frame of `data`, handing each record to `onRecord` in file order; stops
+ * at the first bad one. Nothing is kept per record here: a log of millions of tiny records (within
+ * its bound of twice the quota, deletes included) costs what the caller keeps of them, not an
+ * object each.
+ */
+export function scanStoreLog(data: Buffer, maxKeyBytes: number, onRecord: (r: LoggedRecord) => void): StoreLogScan {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  const records: LoggedRecord[] = [];
+  let count = 0;
   // frame lengths are bounded by the file itself; the app's quota bounds the file
   const scan = scanFrames(data, { magic: STORE_MAGIC, maxPayloadBytes: 0xffff_ffff, what: 'store' }, (payload, offset, frameBytes) => {
     const len = payload.length;
@@ -74,7 +80,8 @@ export function scanStoreLog(data: Buffer, maxKeyBytes: number): StoreLogScan {
       return 'record key is not UTF-8';
     }
     const valueOffset = offset + FRAME_HEADER_BYTES + RECORD_HEADER_BYTES + klen;
-    records.push({
+    count++;
+    onRecord({
       op,
       key,
       offset,
@@ -84,5 +91,5 @@ export function scanStoreLog(data: Buffer, maxKeyBytes: number): StoreLogScan {
     });
     return undefined;
   });
-  return { records, ...scan };
+  return { count, ...scan };
 }
