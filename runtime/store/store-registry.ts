@@ -47,6 +47,9 @@ function bad(store: string, what: string): HostError {
     `the store registry on ${store} returned a malformed ${what}; the node is not a dAppStore this host can trust`,
   );
 }
+/** Locations of a release, and bytes of one, as the `dappstore` contract caps them (a node's row with more is no row of it: 8 × 60 s of fetching at most). */
+const MAX_RELEASE_LOCATIONS = 8;
+const MAX_LOCATION_BYTES = 512;
 /** An Antelope account name, as the contract's `name` type prints it (so it is safe to print as is). */
 const ACCOUNT_NAME = /^[a-z1-5.]{1,13}$/;
 /** A block timestamp as the node prints it. */
@@ -135,7 +138,9 @@ function releaseOf(r: Record<string, unknown>): StoreRelease | undefined {
     !isHex64(r.package_hash) ||
     !isHex64(r.capabilities_hash) ||
     !Array.isArray(r.locations) ||
-    !r.locations.every((l) => typeof l === 'string') ||
+    r.locations.length === 0 ||
+    r.locations.length > MAX_RELEASE_LOCATIONS ||
+    !r.locations.every((l) => typeof l === 'string' && Buffer.byteLength(l) <= MAX_LOCATION_BYTES) ||
     typeof r.yanked !== 'boolean' ||
     typeof r.published !== 'string' ||
     !TIME_POINT.test(r.published)

@@ -190,6 +190,9 @@ test('registry rows from a hostile node are refused, and a key that names anothe
     { ...goodRelease, locations: [1] },
     { ...goodRelease, yanked: 'no' },
     { ...goodRelease, published: '\u001b[2J2026-01-01T00:00:00' },
+    { ...goodRelease, locations: [] },
+    { ...goodRelease, locations: Array(9).fill('/x') },
+    { ...goodRelease, locations: ['/'.repeat(513)] },
   ]) {
     const read = await new StoreRegistry(fakeNode([app], [bad, { ...goodRelease, id: 2, version: '0.9.0' }])).app('notes');
     assert.equal(
