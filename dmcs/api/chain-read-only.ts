@@ -14,7 +14,7 @@ import type { AccountRecord } from '../state/chain-state.js';
 import { ZERO_HASH } from '../state/account-record.js';
 import type { SignedBlock } from '../block.js';
 import { packedTrxFromJson } from '../packed-transaction.js';
-import { MAX_TABLE_ROWS, queryTableRows, type TableRowsParams } from './table-query.js';
+import { MAX_TABLE_ROWS, queryTableRows, toUint64, type TableRowsParams } from './table-query.js';
 import type { ContractAbis } from './contract-abis.js';
 import { isoMs, type ChainJson } from './chain-json.js';
 import { nameField, paramText, type Body } from './request-body.js';
@@ -133,31 +133,35 @@ export class ChainReadOnly {
     return { account_name: name, code_hash: bytesToHex(this.account(name).codeHash) };
   }
 
-  /** Leap's get_table_by_scope: the tables of `code` (optionally one table name) by scope, with row counts. */
+  /**
+   * Leap's get_table_by_scope: the tables of `code` (optionally one table name) by scope, with row
+   * counts; bounds as Leap reads them (a number, a name or a symbol code), `limit` tables looked at
+   * (at most 1,000), `more` the scope of the next one, `time_limit_ms` ending the page early
+   * (`TableStore.tablePage`).
+   */
   getTableByScope(b: Body): unknown {
     const code = Name.from(nameField(b, 'code')).value;
     const table = typeof b.table === 'string' && b.table !== '' ? Name.from(b.table).value : null;
-    const lower = typeof b.lower_bound === 'string' && b.lower_bound !== '' ? Name.from(b.lower_bound).value : 0n;
-    const upper = typeof b.upper_bound === 'string' && b.upper_bound !== '' ? Name.from(b.upper_bound).value : 2n ** 64n - 1n;
+    const bound = (v: unknown, what: string, none: bigint): bigint => (v === undefined || v === '' ? none : toUint64(v, what));
     const limit = b.limit === undefined ? 10 : Math.min(Math.max(0, Number(b.limit) | 0), 1000);
-    // one more than the page: its scope is where the next page starts (or, when the walk was cut
-    // short, the scope it stopped at)
-    const { tables, resume } = this.chain.state.tables.tablePage(code, {
-      lower,
-      upper,
+    const ms = b.time_limit_ms;
+    const deadline = typeof ms === 'number' && ms >= 0 ? performance.now() + ms : null;
+    const { tables, more } = this.chain.state.tables.tablePage(code, {
+      lower: bound(b.lower_bound, 'lower_bound scope', 0n),
+      upper: bound(b.upper_bound, 'upper_bound scope', 2n ** 64n - 1n),
       table,
-      limit: limit + 1,
-      reverse: b.reverse === true,
+      limit,
+      reverse: b.reverse === true || b.reverse === 'true',
+      ...(deadline !== null ? { expired: () => performance.now() >= deadline } : {}),
     });
-    const rows = tables.slice(0, limit).map((t) => ({
+    const rows = tables.map((t) => ({
       code: Name.fromU64(t.code).toString(),
       scope: Name.fromU64(t.scope).toString(),
       table: Name.fromU64(t.table).toString(),
       payer: Name.fromU64(t.payer).toString(),
       count: t.size,
     }));
-    const next = tables[limit]?.scope ?? resume;
-    return { rows, more: next !== null ? Name.fromU64(next).toString() : '' };
+    return { rows, more: more !== null ? Name.fromU64(more).toString() : '' };
   }
 
   /** Leap's get_transaction_id: the id of a transaction given as JSON (action data as hex). */

@@ -127,6 +127,29 @@ export class SortedChunks<T> {
     for (const chunk of this.chunks) yield* chunk;
   }
 
+  /**
+   * The values from the first for which `below` is false on, in order, or with `reverse` from the
+   * last for which it is true down: a walk stopped after k values costs O(log n + k), not O(n).
+   * The values must not change while it walks.
+   */
+  *walk(below: (x: T) => boolean, reverse = false): IterableIterator<T> {
+    const s = this.spotOfFirst(below);
+    if (!reverse) {
+      if (!s) return;
+      for (let c = s.c, o = s.o; c < this.chunks.length; c++, o = 0) {
+        const chunk = this.chunks[c]!;
+        for (; o < chunk.length; o++) yield chunk[o]!;
+      }
+      return;
+    }
+    let c = s ? s.c : this.chunks.length - 1;
+    let o = s ? s.o - 1 : (this.chunks[c]?.length ?? 0) - 1;
+    for (; c >= 0; c--, o = (this.chunks[c]?.length ?? 0) - 1) {
+      const chunk = this.chunks[c]!;
+      for (; o >= 0; o--) yield chunk[o]!;
+    }
+  }
+
   /** How many chunks hold the values (tests check they stay compact). */
   get chunkCount(): number {
     return this.chunks.length;

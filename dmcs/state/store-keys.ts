@@ -140,6 +140,23 @@ export function tableDirectoryBounds(code: bigint, lower: bigint, upper: bigint)
   return [first, end];
 }
 
+/** A table's place among its code's: (scope, table). */
+export type TablePlace = Pick<TableId, 'scope' | 'table'>;
+
+/**
+ * Bounds around the directory entries of `code` from (scope, table) `lower` to `upper`, both
+ * taken, neither one an entry's key either (as `tableDirectoryBounds`): an entry's 25 bytes with
+ * one more sort right after it and before the next entry.
+ */
+export function tableDirectorySpan(code: bigint, lower: TablePlace, upper: TablePlace): [Uint8Array, Uint8Array] {
+  const end = new Uint8Array(26);
+  end.set(tableDirectoryKey(code, upper.scope, upper.table));
+  if (lower.table === 0n) return [tableDirectoryKey(code, lower.scope, 0n).subarray(0, 17), end];
+  const first = new Uint8Array(26).fill(0xff);
+  first.set(tableDirectoryKey(code, lower.scope, lower.table - 1n));
+  return [first, end];
+}
+
 /** The table of a directory key. */
 export function tableOfDirectoryKey(key: Uint8Array): TableId {
   const v = new DataView(key.buffer, key.byteOffset, 25);

@@ -71,10 +71,12 @@ import {
   scopeKeyKind,
   tableDirectoryKey,
   tableDirectoryBounds,
+  tableDirectorySpan,
   tableKey,
   tableOfDirectoryKey,
   tableOfKey,
   type TableId,
+  type TablePlace,
 } from './store-keys.js';
 import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import { CodedError } from '../../lib/coded-error.js';
@@ -108,12 +110,9 @@ const ROW_ORDER: RecordOrder<DbRow, bigint> = {
   against: (r, k) => compareKeys(r.primary, k),
 };
 
-/**
- * Scopes one get_table_by_scope page looks at, at most: past it the page ends early and names the
- * scope the next one starts at (a table name found in few of a code's many scopes would otherwise
- * walk them all in one call).
- */
-export const TABLE_PAGE_SCOPES_MAX = 10_000;
+/** Tables by (scope, table): get_table_by_scope's order (Leap's `by_code_scope_table`). */
+const comparePlaces = (a: TablePlace, b: TablePlace): number =>
+  a.scope !== b.scope ? compareKeys(a.scope, b.scope) : compareKeys(a.table, b.table);
 
 /** A frozen view of tables, indexes and accounts while a snapshot is written. */
 export type StateCapture = SnapshotCapture<Table, SecondaryIndex>;
@@ -431,8 +430,15 @@ export class Table implements ContractTable {
 export class TableStore implements ContractDatabase, IndexOwner {
   /** code → scope → its tables (a contract's scopes: one per holder of a token, so sharded). */
   private readonly byCode = new Map<bigint, ShardedMap<bigint, ScopeTables>>();
-  /** Without a store: each code's scopes in order (get_table_by_scope's pages; the store has its directory). */
-  private readonly scopeOrder = new Map<bigint, SortedChunks<bigint>>();
+  /** Without a store: each code's tables in (scope, table) order (get_table_by_scope's pages; the store has its directory). */
+  private readonly tableOrder = new Map<bigint, SortedChunks<Table>>();
+  /**
+   * With a store: each code's tables the directory may not hold as they are (`unsettled`), in
+   * (scope, table) order, so a page merges them into its directory walk without looking at them all.
+   */
+  private readonly unsettledOrder = new Map<bigint, SortedChunks<TableId>>();
+  /** Tables (and directory entries) get_table_by_scope's pages looked at since the start: tests check a page's cost. */
+  pageSteps = 0;
   /**
    * `kind:code:scope:table` → secondary index, of those in memory: without a store every index;
    * with one, a cache of those used recently (`allIndexes` lists them all).
@@ -671,7 +677,10 @@ export class TableStore implements ContractDatabase, IndexOwner {
 
   /** Whether the store may not hold the table `key` as memory does: changed since the last flush, or written by a commit in flight. */
   private unsettled(key: string): boolean {
-    if (this.changed.has(key)) return true;
+    return this.changed.has(key) || this.landingHas(key);
+  }
+
+  private landingHas(key: string): boolean {
     for (const m of this.landing) if (m.has(key)) return true;
     return false;
   }
@@ -752,6 +761,7 @@ export class TableStore implements ContractDatabase, IndexOwner {
     if (this.store === null) return;
     if (t.evicted) throw new EvictedChangeError(`table ${tableKeyString(t.code, t.scope, t.table)}`);
     const key = tableKeyString(t.code, t.scope, t.table);
+    if (!this.changed.has(key) && !this.landingHas(key)) placeIn(this.unsettledOrder, t.code).insert(t);
     this.changed.set(key, t);
     if (t.rowsApart && primary !== undefined) {
       let rows = this.changedRows.get(key);
@@ -871,7 +881,11 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const wrote = this.landing.shift();
     const wroteIndexes = this.landingIndexes.shift();
     this.commitsLanded++;
-    if (wrote !== undefined) for (const t of wrote.values()) t.landed(this.commitsLanded);
+    if (wrote !== undefined)
+      for (const [key, t] of wrote) {
+        t.landed(this.commitsLanded);
+        if (!this.unsettled(key)) unplace(this.unsettledOrder, t); // the directory holds it as it is
+      }
     if (wroteIndexes !== undefined) for (const ix of wroteIndexes.values()) ix.landed(this.commitsLanded);
   }
 
@@ -958,14 +972,13 @@ export class TableStore implements ContractDatabase, IndexOwner {
     // sharded only as a cache (lib/sharded-map.ts); without a store, in insertion order (a snapshot's order)
     if (!scopes) this.byCode.set(t.code, (scopes = new ShardedMap(u64Hash, this.store === null ? 0 : SHARD_BITS)));
     const tables = scopes.get(t.scope);
-    if (tables === undefined) {
-      scopes.set(t.scope, t);
-      if (this.store === null) {
-        let order = this.scopeOrder.get(t.code);
-        if (!order) this.scopeOrder.set(t.code, (order = new SortedChunks<bigint>(compareKeys)));
-        order.insert(t.scope);
-      }
-    } else if (!(tables instanceof Table)) tables.set(t.table, t);
+    if (this.store === null) {
+      const order = placeIn(this.tableOrder, t.code);
+      if (tableIn(tables, t.table) !== undefined) order.delete(t); // replaced: pages give the live one
+      order.insert(t);
+    }
+    if (tables === undefined) scopes.set(t.scope, t);
+    else if (!(tables instanceof Table)) tables.set(t.table, t);
     else if (tables.table === t.table) scopes.set(t.scope, t);
     else
       scopes.set(
@@ -1037,89 +1050,103 @@ export class TableStore implements ContractDatabase, IndexOwner {
       if (scopes) for (const tables of scopes.values()) yield* tablesIn(tables);
       return;
     }
-    yield* this.storedOf(code, 0n, MAX_U64, null, false);
+    yield* this.storedOf(code);
     yield* this.changedSinceLanded(code);
   }
 
   /**
-   * get_table_by_scope's page: `code`'s tables with scopes in [lower, upper] (named `table`, when
-   * given) in (scope, table) order, or the reverse, at most `limit`, looking at no more than
-   * `scopes` scopes (default `TABLE_PAGE_SCOPES_MAX`; Leap stops on a deadline instead): a walk cut
-   * there ends at a scope boundary and returns `resume`, the scope the next page starts at. So a
-   * call costs O(limit + scopes looked at), never O(tables of `code`): with a store through its
-   * directory (plus the tables changed since the last landed commit, in memory), without one through
-   * the code's scopes kept in order.
+   * get_table_by_scope's page as Leap's chain_plugin walks it: `code`'s tables from (`lower`,
+   * `table` or 0) to (`upper`, `table` or max) in (scope, table) order, or the reverse, looking at
+   * `limit` of them and keeping those named `table` (when given: the others count too, as in Leap
+   * since 4.0), then `more`, the scope of the next table in the range (null: none). `expired`,
+   * asked after each table kept, ends the page there with `more` that table's scope (Leap's
+   * `time_limit_ms`). So a call looks at O(limit) tables, never O(tables of `code`): with a store
+   * its directory merged with the tables changed since the last landed commit, without one the
+   * code's tables kept in order.
    */
   tablePage(
     code: bigint,
-    q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean; scopes?: number },
-  ): { tables: Table[]; resume: bigint | null } {
-    const dir = q.reverse ? -1 : 1;
-    const byScopeTable = (x: Table, y: Table): number =>
-      dir * (x.scope !== y.scope ? compareKeys(x.scope, y.scope) : compareKeys(x.table, y.table));
-    const walk = { scopesLeft: q.scopes ?? TABLE_PAGE_SCOPES_MAX, resume: null as bigint | null };
-    const page: Table[] = [];
-    if (this.store === null) {
-      const order = this.scopeOrder.get(code);
-      const scopes = this.byCode.get(code);
-      let scope = q.reverse ? order?.lastBelow((x) => x <= q.upper) : order?.first((x) => x < q.lower);
-      while (scope !== undefined && scopes && (q.reverse ? scope >= q.lower : scope <= q.upper) && page.length < q.limit) {
-        if (walk.scopesLeft-- <= 0) {
-          walk.resume = scope;
-          break;
-        }
-        const tables = [...tablesIn(scopes.get(scope)!)].filter((t) => q.table === null || t.table === q.table).sort(byScopeTable);
-        page.push(...tables.slice(0, q.limit - page.length));
-        const at = scope;
-        scope = q.reverse ? order!.lastBelow((x) => x < at) : order!.first((x) => x <= at);
-      }
-      return { tables: page, resume: walk.resume };
+    q: { lower: bigint; upper: bigint; table: bigint | null; limit: number; reverse: boolean; expired?: () => boolean },
+  ): { tables: Table[]; more: bigint | null } {
+    const from = { scope: q.lower, table: q.table ?? 0n };
+    const to = { scope: q.upper, table: q.table ?? MAX_U64 };
+    const tables: Table[] = [];
+    if (comparePlaces(to, from) < 0) return { tables, more: null };
+    let looked = 0;
+    for (const t of this.store === null ? this.orderedInMemory(code, from, to, q.reverse) : this.orderedStored(code, from, to, q.reverse)) {
+      if (looked++ >= q.limit) return { tables, more: t.scope };
+      if (q.table !== null && t.table !== q.table) continue;
+      const live = t instanceof Table ? t : this.tableAt(t);
+      if (live === undefined) continue; // not expected: the directory lists it and it is settled
+      tables.push(live);
+      if (q.expired?.()) return { tables, more: t.scope };
     }
-    for (const t of this.storedOf(code, q.lower, q.upper, q.table, q.reverse, walk)) {
-      if (page.length >= q.limit) break; // the changed ones below may still come first
-      page.push(t);
+    return { tables, more: null };
+  }
+
+  /** Without a store: `code`'s tables from `from` to `to` (both taken), in order or the reverse. */
+  private *orderedInMemory(code: bigint, from: TablePlace, to: TablePlace, reverse: boolean): IterableIterator<Table> {
+    const order = this.tableOrder.get(code);
+    if (order === undefined) return;
+    const walk = reverse ? order.walk((x) => comparePlaces(x, to) <= 0, true) : order.walk((x) => comparePlaces(x, from) < 0);
+    for (const t of walk) {
+      this.pageSteps++;
+      if (reverse ? comparePlaces(t, from) < 0 : comparePlaces(t, to) > 0) return;
+      yield t;
     }
-    // the changed tables within what the walk covered (a cut walk leaves the scopes from `resume` on)
-    const covered = (scope: bigint): boolean => walk.resume === null || (q.reverse ? scope > walk.resume : scope < walk.resume);
-    for (const t of this.changedSinceLanded(code))
-      if (t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table) && covered(t.scope)) page.push(t);
-    page.sort(byScopeTable);
-    return { tables: page.slice(0, q.limit), resume: walk.resume };
   }
 
   /**
-   * The store's tables of `code` in the scope range (named `table`, when given), by the directory,
-   * skipping those changed since the last landed commit; with `walk`, looking at no more than its
-   * `scopesLeft` scopes and setting its `resume` to the first one it left.
+   * With a store: `code`'s tables from `from` to `to` in order (or the reverse), the directory's
+   * (as ids, read when kept) merged with those changed since the last landed commit (live ones:
+   * the directory's entries of these are skipped, and removed ones are in neither).
    */
-  private *storedOf(
-    code: bigint,
-    lower: bigint,
-    upper: bigint,
-    table: bigint | null,
-    reverse: boolean,
-    walk: { scopesLeft: number; resume: bigint | null } = { scopesLeft: Number.POSITIVE_INFINITY, resume: null },
-  ): IterableIterator<Table> {
-    const [first, end] = tableDirectoryBounds(code, lower, upper);
-    let scope: bigint | null = null;
-    for (const { key } of this.store!.range(first, end, undefined, reverse)) {
+  private *orderedStored(code: bigint, from: TablePlace, to: TablePlace, reverse: boolean): IterableIterator<Table | TableId> {
+    const dir = reverse ? -1 : 1;
+    const [first, end] = tableDirectorySpan(code, from, to);
+    const stored = (function* (self: TableStore): IterableIterator<TableId> {
+      for (const { key } of self.store!.range(first, end, undefined, reverse, 16)) {
+        self.pageSteps++;
+        const id = tableOfDirectoryKey(key);
+        if (!self.unsettled(tableKeyString(id.code, id.scope, id.table))) yield id;
+      }
+    })(this);
+    const changed = (function* (self: TableStore): IterableIterator<Table> {
+      const order = self.unsettledOrder.get(code);
+      if (order === undefined) return;
+      const walk = reverse ? order.walk((x) => comparePlaces(x, to) <= 0, true) : order.walk((x) => comparePlaces(x, from) < 0);
+      for (const id of walk) {
+        self.pageSteps++;
+        if (reverse ? comparePlaces(id, from) < 0 : comparePlaces(id, to) > 0) return;
+        const t = tableIn(self.byCode.get(code)?.get(id.scope), id.table);
+        if (t) yield t; // else removed since the last landed commit
+      }
+    })(this);
+    let a = stored.next();
+    let b = changed.next();
+    while (!a.done || !b.done) {
+      if (b.done || (!a.done && dir * comparePlaces(a.value, b.value) < 0)) {
+        yield a.value as TableId;
+        a = stored.next();
+      } else {
+        yield b.value;
+        b = changed.next();
+      }
+    }
+  }
+
+  /** A settled table of the store, from the cache or read back (not cached). */
+  private tableAt(id: TableId): Table | undefined {
+    return this.recent.get(tableKeyString(id.code, id.scope, id.table)) ?? this.readStored(id.code, id.scope, id.table);
+  }
+
+  /** The store's tables of `code` by its directory, skipping those changed since the last landed commit. */
+  private *storedOf(code: bigint): IterableIterator<Table> {
+    const [first, end] = tableDirectoryBounds(code, 0n, MAX_U64);
+    for (const { key } of this.store!.range(first, end)) {
       const id = tableOfDirectoryKey(key);
-      if (id.scope !== scope) {
-        if (walk.scopesLeft-- <= 0) {
-          walk.resume = id.scope;
-          return;
-        }
-        scope = id.scope;
-      }
-      if (table !== null && id.table !== table) continue;
-      const k = tableKeyString(id.code, id.scope, id.table);
-      if (this.unsettled(k)) continue; // in memory (changedSinceLanded), or gone
-      const cached = this.recent.get(k);
-      if (cached) {
-        yield cached;
-        continue;
-      }
-      const t = this.readStored(id.code, id.scope, id.table);
+      if (this.unsettled(tableKeyString(id.code, id.scope, id.table))) continue; // in memory (changedSinceLanded), or gone
+      const t = this.tableAt(id);
       if (t) yield t;
     }
   }
@@ -1164,11 +1191,8 @@ export class TableStore implements ContractDatabase, IndexOwner {
     const left = scopes && removeFromScope(scopes, t);
     if (left === undefined) return;
     this.records.remove(tableRecordHash(t, transientRecordHash));
-    if (left === 0) this.scopeOrder.get(t.code)?.delete(t.scope);
-    if (scopes!.size === 0) {
-      this.byCode.delete(t.code);
-      this.scopeOrder.delete(t.code);
-    }
+    if (this.store === null) unplace(this.tableOrder, t);
+    if (scopes!.size === 0) this.byCode.delete(t.code);
     if (this.store !== null) {
       this.recent.delete(tableKeyString(t.code, t.scope, t.table));
       this.stamps.remove(t);
@@ -1191,6 +1215,19 @@ function indexKeyString(ix: { kind: SecondaryKind; code: bigint; scope: bigint; 
  * else a map by table name.
  */
 type ScopeTables = Table | Map<bigint, Table>;
+
+/** `code`'s order in `orders`, made when missing. */
+function placeIn<T extends TableId>(orders: Map<bigint, SortedChunks<T>>, code: bigint): SortedChunks<T> {
+  let order = orders.get(code);
+  if (order === undefined) orders.set(code, (order = new SortedChunks<T>(comparePlaces)));
+  return order;
+}
+
+/** Takes the table at `t`'s place out of its code's order in `orders` (the order goes with its last). */
+function unplace<T extends TableId>(orders: Map<bigint, SortedChunks<T>>, t: T): void {
+  const order = orders.get(t.code);
+  if (order?.delete(t) && order.size === 0) orders.delete(t.code);
+}
 
 function tableIn(tables: ScopeTables | undefined, table: bigint): Table | undefined {
   if (tables === undefined) return undefined;

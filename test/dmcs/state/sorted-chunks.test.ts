@@ -65,6 +65,48 @@ test('random inserts and deletes agree with a sorted array on every query', () =
   );
 });
 
+test('walks from any value either way take the values after (or before) it, across chunks', () => {
+  const list = new SortedChunks<number>(cmp);
+  const oracle: number[] = [];
+  const r = rng(7);
+  for (let i = 0; i < 6 * CHUNK_SIZE; i++) {
+    const v = Math.floor(r() * 1e6);
+    if (oracle.includes(v)) continue;
+    list.insert(v);
+    oracle.push(v);
+  }
+  oracle.sort(cmp);
+  assert.ok(list.chunkCount > 3);
+  const take = <T>(it: Iterable<T>, n: number): T[] => {
+    const out: T[] = [];
+    for (const v of it) if (out.push(v) >= n) break;
+    return out;
+  };
+  for (const at of [-1, 0, oracle[0]!, oracle[CHUNK_SIZE]!, oracle[2 * CHUNK_SIZE - 1]! + 1, oracle[oracle.length - 1]!, 2e6]) {
+    const from = oracle.findIndex((x) => x >= at);
+    const fwd = from < 0 ? [] : oracle.slice(from);
+    assert.equal(
+      take(
+        list.walk((x) => x < at),
+        1000,
+      ),
+      fwd.slice(0, 1000),
+      `from ${at}`,
+    );
+    const back = oracle.filter((x) => x <= at).reverse();
+    assert.equal(
+      take(
+        list.walk((x) => x <= at, true),
+        1000,
+      ),
+      back.slice(0, 1000),
+      `down from ${at}`,
+    );
+  }
+  assert.equal([...list.walk(() => true, true)], [...oracle].reverse());
+  assert.equal([...new SortedChunks<number>(cmp).walk(() => true, true)], []);
+});
+
 test('positions outside the list are undefined', () => {
   const list = new SortedChunks<number>(cmp);
   assert.is(list.at(0), undefined);

@@ -2,7 +2,7 @@
 // same seeded row writes (stores, updates, removals that empty and drop tables; a fifth of the
 // blocks rolled back) as an all-in-memory twin, dropping tables at every safe point: equal digests
 // (and full recomputes), the cache within its budget, every table reading back with the same rows
-// in order, `tablesOf` and get_table_by_scope's pages agreeing; a table whose removal landed and that a rollback puts back is
+// in order, `tablesOf` and get_table_by_scope's pages agreeing (with Leap's walk); a table whose removal landed and that a rollback puts back is
 // listed again (its directory entry rewritten); and a snapshot taken from the store with writes
 // between its slices loads to the state at its block.
 import { test } from 'uvu';
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
 import { OrderedStore } from '../../../dmcs/state/ordered-store.js';
 import { StateSnapshot, parseSnapshot } from '../../../dmcs/state/state-snapshot.js';
-import { TABLE_PAGE_SCOPES_MAX } from '../../../dmcs/state/table-store.js';
 import { bytesToHex } from '../../../abi/antelope/index.js';
 import { blockEnd } from './block-end.js';
 import { rng } from './seeded-random.js';
 import { dump, rowsOf, tableId } from './state-dumps.js';
+import { leapScopePage } from './leap-scope-page.js';
 
 const hex = bytesToHex;
 const BUDGET = 8;
@@ -76,25 +76,15 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
     assert.ok(all.length > 50, `${all.length} tables`);
     assert.equal(dump(spill.tables.allTables()), all);
     for (const code of CODES) assert.equal(dump(spill.tables.tablesOf(code)), dump(mem.tables.tablesOf(code)));
-    // get_table_by_scope's pages: the store's directory walk and the in-memory walk of the code's
-    // scopes in order (either way, stopping at the limit) both give the page by definition, with a
-    // commit in flight and with changes not committed; walks cut after a few scopes and resumed
-    // where they stopped give the same tables
+    // get_table_by_scope's pages: the store's directory walk merged with the tables changed since
+    // the last landed commit, and the in-memory walk of the code's tables in order, both give
+    // Leap's page (its walk over every table: `leap-scope-page.ts`), with a commit in flight and
+    // with changes not committed
     const pages = rng(5);
     type Query = Parameters<ChainState['tables']['tablePage']>[1];
-    const pageOf = (st: ChainState, q: Query) => st.tables.tablePage(11n, q).tables.map((t) => `${tableId(t)}=${rowsOf(t)}`);
-    /** Every page, each walk cut after `scopes` scopes, following `resume` as a client follows `more`. */
-    const cutPages = (st: ChainState, q: Query, scopes: number) => {
-      const out: string[] = [];
-      let bound = q.reverse ? q.upper : q.lower;
-      for (let calls = 0; calls < 100; calls++) {
-        const r = st.tables.tablePage(11n, { ...q, ...(q.reverse ? { upper: bound } : { lower: bound }), limit: 1000, scopes });
-        out.push(...r.tables.map((t) => `${tableId(t)}=${rowsOf(t)}`));
-        if (r.resume === null) return out;
-        assert.ok(q.reverse ? r.resume < bound || calls === 0 : r.resume > bound || calls === 0, 'each call moves on');
-        bound = r.resume;
-      }
-      throw new Error('more than 100 pages');
+    const pageOf = (st: ChainState, q: Query) => {
+      const p = st.tables.tablePage(11n, q);
+      return { tables: p.tables.map((t) => `${tableId(t)}=${rowsOf(t)}`), more: p.more };
     };
     const check = (label: string) => {
       for (let i = 0; i < 40; i++) {
@@ -103,28 +93,19 @@ test('a cache of 8 tables over the store keeps the digest and rows of an all-in-
           lower,
           upper: lower + BigInt(Math.floor(pages() * 30)),
           table: [7n, 9n, null, null, 8n][Math.floor(pages() * 5)]!,
-          limit: 1 + Math.floor(pages() * 12),
+          limit: Math.floor(pages() * 12),
           reverse: pages() < 0.5,
         };
         const what = `${label}: ${JSON.stringify(q, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`;
-        // the page by definition: every table of the code filtered, sorted, cut
-        const order = q.reverse ? -1 : 1;
-        const expected = [...mem.tables.tablesOf(11n)]
-          .filter((t) => t.scope >= q.lower && t.scope <= q.upper && (q.table === null || t.table === q.table))
-          .sort((x, y) => order * (x.scope !== y.scope ? (x.scope < y.scope ? -1 : 1) : x.table < y.table ? -1 : x.table > y.table ? 1 : 0))
-          .slice(0, q.limit)
-          .map((t) => `${tableId(t)}=${rowsOf(t)}`);
+        const leap = leapScopePage(mem.tables.tablesOf(11n), q);
+        const expected = { tables: leap.tables.map((t) => `${tableId(t)}=${rowsOf(t)}`), more: leap.more };
         assert.equal(pageOf(mem, q), expected, `all in memory, ${what}`);
         assert.equal(pageOf(spill, q), expected, `over the store, ${what}`);
-        // walks cut every few scopes and resumed give the same tables, in the same order
-        const whole = pageOf(mem, { ...q, limit: 1000 });
-        const scopes = 1 + Math.floor(pages() * 4);
-        assert.equal(cutPages(mem, q, scopes), whole, `all in memory, cut every ${scopes} scopes, ${what}`);
-        assert.equal(cutPages(spill, q, scopes), whole, `over the store, cut every ${scopes} scopes, ${what}`);
       }
     };
     check('settled');
-    for (const reverse of [false, true]) assert.equal(pageOf(spill, { lower: 30n, upper: 10n, table: null, limit: 5, reverse }), []);
+    for (const reverse of [false, true])
+      assert.equal(pageOf(spill, { lower: 30n, upper: 10n, table: null, limit: 5, reverse }), { tables: [], more: null });
     for (let i = 0; i < 12; i++) {
       write(spill, r1);
       write(mem, r2);
@@ -214,63 +195,6 @@ test('a snapshot of tables over the store is the state at its block, whatever ha
     assert.is(hex(st.recomputeDigest()), hex(st.digest()));
   } finally {
     await st.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a page looks at no more than TABLE_PAGE_SCOPES_MAX scopes, then names where the next one starts (store and memory)', async () => {
-  // a table name found only in the first and the last of a code's many scopes: without the bound,
-  // one call would walk them all (an HTTP request an attacker can repeat)
-  const dir = mkdtempSync(join(tmpdir(), 'peeros-table-page-'));
-  const scopes = TABLE_PAGE_SCOPES_MAX + 50;
-  const stored = new ChainState({ store: new OrderedStore(dir), tableCache: 64 });
-  const mem = new ChainState();
-  try {
-    for (const st of [stored, mem]) {
-      const mark = st.undo.checkpoint();
-      for (let i = 0; i < scopes; i++) {
-        const name = i === 0 || i === scopes - 1 ? 9n : 7n;
-        st.tables.createTable(11n, BigInt(i), name, 5n).store(5n, 1n, new Uint8Array([1]));
-      }
-      st.undo.commit(mark);
-      if (st === stored) {
-        await blockEnd(st, undefined, true);
-        assert.ok(st.tables.cached <= 64, 'the tables are in the store, not the cache');
-      }
-    }
-    for (const [what, st] of [
-      ['store', stored],
-      ['memory', mem],
-    ] as const) {
-      const all = { lower: 0n, upper: 2n ** 64n - 1n, table: 9n, limit: 11, reverse: false };
-      const first = st.tables.tablePage(11n, all);
-      assert.equal(
-        first.tables.map((t) => t.scope),
-        [0n],
-        `${what}: the walk stopped before the last scope`,
-      );
-      assert.is(first.resume, BigInt(TABLE_PAGE_SCOPES_MAX), `${what}: resumes at the first scope not looked at`);
-      const next = st.tables.tablePage(11n, { ...all, lower: first.resume! });
-      assert.equal(
-        next.tables.map((t) => t.scope),
-        [BigInt(scopes - 1)],
-        what,
-      );
-      assert.is(next.resume, null, `${what}: nothing after`);
-      const back = st.tables.tablePage(11n, { ...all, reverse: true });
-      assert.equal(
-        back.tables.map((t) => t.scope),
-        [BigInt(scopes - 1)],
-        `${what}: reverse`,
-      );
-      assert.is(back.resume, BigInt(scopes - 1 - TABLE_PAGE_SCOPES_MAX), `${what}: reverse resumes below`);
-      // a page that fills its limit within the bound says nothing of a cut
-      const full = st.tables.tablePage(11n, { ...all, table: 7n, limit: 5 });
-      assert.is(full.tables.length, 5);
-      assert.is(full.resume, null);
-    }
-  } finally {
-    await stored.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
