@@ -667,8 +667,14 @@ export class EmbeddedNode {
     const path = join(dataDir, ACCEPTED_JOURNAL_FILE);
     const chain = this.chain;
     // entries of blocks the log holds are obsolete (the journal keeps them until its cut)
-    const { journal, carried, cutBytes } = await AcceptedJournal.open(path, { durable: chain.head.num });
+    const { journal, carried, cutBytes, malformed } = await AcceptedJournal.open(path, { durable: chain.head.num });
     if (cutBytes > 0) this.onError(new Error(`${path}: cut ${cutBytes} bytes of a record torn by a crash (never acknowledged)`));
+    if (malformed.count > 0)
+      this.onError(
+        new Error(
+          `${path}: skipped ${malformed.count} whole record(s) that do not decode (the first at byte ${malformed.first}); the records after them are kept`,
+        ),
+      );
     let reapplied = 0;
     let alreadyInBlock = 0;
     const failed: Array<{ error: string; trx: unknown }> = [];

@@ -23,15 +23,19 @@
  *
  * Binary, not JSON: signature strings cost a base58 + RIPEMD-160 each, a third of a transfer's CPU.
  *
- * A torn tail (a crash mid-append, never acknowledged) is cut off on open.
+ * A torn tail (a crash mid-append, never acknowledged) is cut off on open. A whole frame whose
+ * payload does not decode is skipped and counted (the frames after it are kept), and a file past
+ * `ACCEPTED_JOURNAL_MAX_BYTES` or carrying more than `ACCEPTED_JOURNAL_MAX_CARRIED` entries is
+ * refused with a `DataFolderError` naming it, not read into memory.
  */
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { allocFrame, FRAME_HEADER_BYTES, scanFrames, sealFrame } from '../../lib/crc-frames.js';
 import { bytesToHex, KeyType, Signature } from '../../abi/antelope/index.js';
 import type { PackedTrx } from '../block.js';
+import { DataFolderError } from './data-folder-error.js';
 
 /** File name inside the node's data folder. */
 export const ACCEPTED_JOURNAL_FILE = 'accepted.log';
@@ -45,6 +49,20 @@ const MAX_FRAME_BYTES = 8 << 20;
  * bounds what a start reads and checks.
  */
 export const ACCEPTED_JOURNAL_OBSOLETE_BYTES = 4 << 20;
+/**
+ * Bytes the file may hold at open, at most: the node leaves in it `ACCEPTED_JOURNAL_OBSOLETE_BYTES`
+ * plus the entries not yet in a block (a block or two, of at most 1 MiB of transactions each), so
+ * a bigger file is none it left (its cuts failed run after run, say); it is refused, not read whole
+ * (past 2 GiB the read itself failed with a bare RangeError).
+ */
+export const ACCEPTED_JOURNAL_MAX_BYTES = 64 << 20;
+/**
+ * Entries not yet in a block the open carries, at most: a block holds at most 2,000 transactions
+ * (`max_block_cpu_usage` over `min_transaction_cpu_usage`), and what a crash leaves is the pending
+ * block and maybe one sealed but not in the log. Millions of tiny frames ran the open out of memory
+ * (each decoded and kept); past this the journal is refused.
+ */
+export const ACCEPTED_JOURNAL_MAX_CARRIED = 20_000;
 
 interface Entry {
   blockNum: number;
@@ -134,28 +152,56 @@ const blockOf = (payload: Buffer): number => payload.readUInt32LE(0);
 
 /**
  * The whole, valid frames of `data` that name a block after `durable` (or none), decoded with their
- * frames, where the valid frames end, and how many obsolete ones were skipped (not decoded: their
- * checksum vouches for their bytes, and nothing of them is used).
+ * frames, where the valid frames end, how many obsolete ones were skipped (not decoded: their
+ * checksum vouches for their bytes, and nothing of them is used), and those whose payload does not
+ * decode (how many, the first's offset): skipped, not an end (the frames after one are whole and were
+ * acknowledged; cutting there lost them). Throws past `ACCEPTED_JOURNAL_MAX_CARRIED` carried.
  */
-function scan(data: Buffer, durable: number): { carried: Array<{ trx: PackedTrx; frame: Buffer }>; goodLength: number; obsolete: number } {
+function scan(
+  path: string,
+  data: Buffer,
+  durable: number,
+): { carried: Array<{ trx: PackedTrx; frame: Buffer }>; goodLength: number; obsolete: number; malformed: Malformed } {
   const carried: Array<{ trx: PackedTrx; frame: Buffer }> = [];
   let obsolete = 0;
+  const malformed: Malformed = { count: 0, first: -1 };
+  const skip = (offset: number): undefined => {
+    if (malformed.count++ === 0) malformed.first = offset;
+    return undefined;
+  };
   const opts = { magic: MAGIC, maxPayloadBytes: MAX_FRAME_BYTES, what: 'accepted journal' };
   const { goodLength } = scanFrames(data, opts, (payload, offset, frameBytes) => {
-    if (payload.length < 6) return 'malformed record';
+    if (payload.length < 6) return skip(offset);
     const block = blockOf(payload);
     if (block !== 0 && block <= durable) {
       obsolete++;
       return undefined;
     }
+    if (carried.length >= ACCEPTED_JOURNAL_MAX_CARRIED)
+      throw tooLarge(path, `more than ${ACCEPTED_JOURNAL_MAX_CARRIED} entries not in a block (the most a crash leaves is about 4,000)`);
     try {
       carried.push({ trx: decodePayload(payload), frame: Buffer.from(data.subarray(offset, offset + frameBytes)) });
-      return undefined;
     } catch {
-      return 'malformed record';
+      skip(offset);
     }
+    return undefined;
   });
-  return { carried, goodLength, obsolete };
+  return { carried, goodLength, obsolete, malformed };
+}
+
+/** Whole frames whose payload does not decode: how many, and the first one's offset in the file (-1: none). */
+export interface Malformed {
+  count: number;
+  first: number;
+}
+
+function tooLarge(path: string, what: string): DataFolderError {
+  return new DataFolderError(
+    'ACCEPTED_JOURNAL_TOO_LARGE',
+    `the accepted-transaction journal ${path} holds ${what}: no node leaves that. To start, move it aside; ` +
+      'the transactions in it that are not in a block are then not pushed again (look for them in the file, or resend them).',
+    path,
+  );
 }
 
 export interface AcceptedJournalOptions {
@@ -199,15 +245,18 @@ export class AcceptedJournal {
   /**
    * Opens the journal at `path` (created when missing); returns the transactions it still holds
    * after block `opts.durable` (acknowledged, not known to be in a block) in acceptance order, how
-   * many entries it skipped as obsolete, and the bytes of a torn tail that were cut off.
+   * many entries it skipped as obsolete, the bytes of a torn tail that were cut off, and the whole
+   * frames skipped as malformed (left in the file: the next cut drops them).
    */
   static async open(
     path: string,
     opts: AcceptedJournalOptions = {},
-  ): Promise<{ journal: AcceptedJournal; carried: PackedTrx[]; obsolete: number; cutBytes: number }> {
+  ): Promise<{ journal: AcceptedJournal; carried: PackedTrx[]; obsolete: number; cutBytes: number; malformed: Malformed }> {
     if (!existsSync(path)) await writeFileAtomic(path, MAGIC, 0o600);
+    const size = statSync(path).size;
+    if (size > ACCEPTED_JOURNAL_MAX_BYTES) throw tooLarge(path, `${size} bytes, more than ${ACCEPTED_JOURNAL_MAX_BYTES}`);
     const data = readFileSync(path);
-    const { carried, goodLength, obsolete } = scan(data, opts.durable ?? 0);
+    const { carried, goodLength, obsolete, malformed } = scan(path, data, opts.durable ?? 0);
     let cutBytes = 0;
     let fileBytes = goodLength;
     if (goodLength === 0) {
@@ -230,7 +279,7 @@ export class AcceptedJournal {
     // each entered now, and calls dropCarried: their frames name blocks of the run before, which
     // the log may lack for longer than the restart's first block
     journal.#entries = carried.map((c) => ({ blockNum: NEVER, frame: c.frame, written: true, carried: true }));
-    return { journal, carried: carried.map((c) => c.trx), obsolete, cutBytes };
+    return { journal, carried: carried.map((c) => c.trx), obsolete, cutBytes, malformed };
   }
 
   /** Bytes the file holds now (magic and written entries, obsolete ones included). */

@@ -9,6 +9,8 @@ export const DATA_FOLDER_ERROR_CODES = [
   'DATA_FOLDER_IN_USE',
   /** `committed.json` is not the marker the node writes. */
   'COMMITTED_MARKER_DAMAGED',
+  /** `accepted.log` is bigger, or carries more entries, than the node ever leaves in it. */
+  'ACCEPTED_JOURNAL_TOO_LARGE',
 ] as const;
 export type DataFolderErrorCode = (typeof DATA_FOLDER_ERROR_CODES)[number];
 
