@@ -26,7 +26,7 @@
  * say) without a new version; changing an existing section's layout needs a new version.
  */
 import { createHash } from 'node:crypto';
-import { BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
+import { type BinaryReader, BinaryWriter } from '../../abi/antelope/index.js';
 import type { SecondaryKey } from '../vm/contract-host.js';
 import type { AccountResourceLimits } from './resource-limits.js';
 import { CodedError } from '../../lib/coded-error.js';
@@ -143,39 +143,63 @@ export interface SnapshotSection {
 /** A whole file's version and sections. */
 export interface SnapshotSections {
   version: number;
-  sections: SnapshotSection[];
+  /** The first section (the HEAD). */
+  head: SnapshotSection;
+  /**
+   * The sections before END in file order, views into the file made as each is reached, again at
+   * each walk: no array of them (a file of millions of empty sections, 5 bytes each, ran an array of
+   * views, ~100 bytes each, out of memory).
+   */
+  sections: Iterable<SnapshotSection>;
+  /** How many sections there are before END. */
+  count: number;
 }
 
+/** Where the sections start: after the magic and the version. */
+const SECTIONS_AT = SNAPSHOT_MAGIC.length + 4;
+
 /**
- * Checks magic, version and the END checksum of a whole file; returns its version and sections
- * (views into `bytes`) without decoding them.
+ * Checks magic, version, the framing of every section and the END checksum of a whole file;
+ * returns its version and sections (walked as views into `bytes`) without decoding them. Holds
+ * nothing per section, so its memory does not grow with their number.
  */
 export function splitSections(bytes: Uint8Array): SnapshotSections {
-  const r = new BinaryReader(bytes);
-  try {
-    const magic = r.raw(SNAPSHOT_MAGIC.length);
-    if (!magic.every((b, i) => b === SNAPSHOT_MAGIC[i])) throw new SnapshotFormatError('not a snapshot file (bad magic)');
-    const version = r.u32();
-    if (!snapshotVersionRead(version))
-      throw new SnapshotFormatError(`version ${version}, this node reads ${SNAPSHOT_VERSION_OLDEST}-${SNAPSHOT_VERSION}`);
-    const out: SnapshotSection[] = [];
-    for (;;) {
-      const at = r.pos;
-      const tag = r.u8();
-      const payload = r.raw(r.u32());
-      if (tag !== Section.end) {
-        out.push({ tag, payload });
-        continue;
-      }
-      const sum = fileChecksum().update(bytes.subarray(0, at)).digest();
-      if (payload.length !== 32 || !payload.every((b, i) => b === sum[i]))
-        throw new SnapshotFormatError('checksum mismatch (damaged file)');
-      if (r.remaining !== 0) throw new SnapshotFormatError('bytes after the end section');
-      if (out[0]?.tag !== Section.head) throw new SnapshotFormatError('no head section');
-      return { version, sections: out };
-    }
-  } catch (e) {
-    if (e instanceof SnapshotFormatError) throw e;
-    throw new SnapshotFormatError(`truncated or malformed (${(e as Error).message})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < SECTIONS_AT) throw new SnapshotFormatError('truncated or malformed (shorter than a header)');
+  if (!SNAPSHOT_MAGIC.every((b, i) => b === bytes[i])) throw new SnapshotFormatError('not a snapshot file (bad magic)');
+  const version = view.getUint32(SNAPSHOT_MAGIC.length, true);
+  if (!snapshotVersionRead(version))
+    throw new SnapshotFormatError(`version ${version}, this node reads ${SNAPSHOT_VERSION_OLDEST}-${SNAPSHOT_VERSION}`);
+  /** The section at `at`: its tag and payload's bounds (throws when it runs past the file). */
+  const sectionAt = (at: number): { tag: number; start: number; end: number } => {
+    if (bytes.length - at < SECTION_HEADER_BYTES) throw new SnapshotFormatError(`truncated or malformed (no section header at byte ${at})`);
+    const start = at + SECTION_HEADER_BYTES;
+    const end = start + view.getUint32(at + 1, true);
+    if (end > bytes.length) throw new SnapshotFormatError(`truncated or malformed (the section at byte ${at} runs past the end)`);
+    return { tag: bytes[at]!, start, end };
+  };
+  let count = 0;
+  let at = SECTIONS_AT;
+  for (let s = sectionAt(at); s.tag !== Section.end; s = sectionAt(at)) {
+    count++;
+    at = s.end;
   }
+  const end = sectionAt(at);
+  const sum = fileChecksum().update(bytes.subarray(0, at)).digest();
+  const payload = bytes.subarray(end.start, end.end);
+  if (payload.length !== 32 || !payload.every((b, i) => b === sum[i])) throw new SnapshotFormatError('checksum mismatch (damaged file)');
+  if (end.end !== bytes.length) throw new SnapshotFormatError('bytes after the end section');
+  if (count === 0 || bytes[SECTIONS_AT] !== Section.head) throw new SnapshotFormatError('no head section');
+  const endAt = at;
+  const sections: Iterable<SnapshotSection> = {
+    *[Symbol.iterator]() {
+      for (let p = SECTIONS_AT; p < endAt; ) {
+        const s = sectionAt(p);
+        yield { tag: s.tag, payload: bytes.subarray(s.start, s.end) };
+        p = s.end;
+      }
+    },
+  };
+  const first = sectionAt(SECTIONS_AT);
+  return { version, head: { tag: first.tag, payload: bytes.subarray(first.start, first.end) }, sections, count };
 }

@@ -410,12 +410,12 @@ export interface SnapshotFile {
 
 /** Parses a snapshot file; throws `SnapshotFormatError` when it is not a sound file of a version this node reads. */
 export function parseSnapshot(bytes: Uint8Array): SnapshotFile {
-  const { version, sections } = splitSections(bytes);
+  const { version, head: headSection, sections } = splitSections(bytes);
   const recent: Array<[string, number]> = [];
   const summaries: Array<[number, Uint8Array, number]> = [];
   let blockHeaderState: BlockHeaderStateJSON | null = null;
   const head = asFormatError(() => {
-    const h = decodeHead(new BinaryReader(sections[0]!.payload));
+    const h = decodeHead(new BinaryReader(headSection.payload));
     for (const s of sections) {
       const r = new BinaryReader(s.payload);
       if (s.tag === Section.recent) for (let i = r.varuint32(); i > 0; i--) recent.push([bytesToHex(r.raw(32)), r.u32()]);
@@ -437,7 +437,7 @@ function asFormatError<T>(f: () => T): T {
   }
 }
 
-function loadSections(st: ChainState, head: SnapshotHead, version: number, sections: SnapshotSection[]): void {
+function loadSections(st: ChainState, head: SnapshotHead, version: number, sections: Iterable<SnapshotSection>): void {
   const rams: Array<[AccountRecord, number]> = [];
   const limits: Array<[string, AccountResourceLimits]> = [];
   let producers: SnapshotProducers | null = null;

@@ -8,7 +8,7 @@ export function reframe(
   mutate: (sections: Array<{ tag: number; payload: Uint8Array }>) => void,
   version = SNAPSHOT_VERSION,
 ): Uint8Array {
-  const sections = splitSections(bytes).sections.map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
+  const sections = [...splitSections(bytes).sections].map((s) => ({ tag: s.tag, payload: s.payload.slice() }));
   mutate(sections);
   const w = new BinaryWriter(bytes.length + 64);
   w.raw(SNAPSHOT_MAGIC);

@@ -39,7 +39,7 @@ test('periodic and closing snapshots; a restart resumes from one with the identi
     return digest(n);
   });
   assert.ok(existsSync(join(dir, SNAP)));
-  const head = splitSections(new Uint8Array(readFileSync(join(dir, SNAP)))).sections[0]!;
+  const head = splitSections(new Uint8Array(readFileSync(join(dir, SNAP)))).head;
   assert.is(Buffer.from(head.payload).readUInt32LE(0), before.head_block_num);
   await withNode(async (n, c) => {
     assert.is(n.chain.startedFromSnapshot, before.head_block_num);
@@ -190,7 +190,7 @@ test('resource limits come back from a snapshot; without the header state or wit
     const before = digest(n);
     await n.close(); // the closing snapshot
     const saved = new Uint8Array(readFileSync(join(limitsDir, SNAP)));
-    assert.ok(splitSections(saved).sections.some((s) => s.tag === Section.limits));
+    assert.ok([...splitSections(saved).sections].some((s) => s.tag === Section.limits));
 
     n = await open();
     try {
