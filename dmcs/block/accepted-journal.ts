@@ -57,12 +57,14 @@ export const ACCEPTED_JOURNAL_OBSOLETE_BYTES = 4 << 20;
  */
 export const ACCEPTED_JOURNAL_MAX_BYTES = 64 << 20;
 /**
- * Entries not yet in a block the open carries, at most: a block holds at most 2,000 transactions
- * (`max_block_cpu_usage` over `min_transaction_cpu_usage`), and what a crash leaves is the pending
- * block and maybe one sealed but not in the log. Millions of tiny frames ran the open out of memory
- * (each decoded and kept); past this the journal is refused.
+ * Entries not yet in a block the open carries, at most: 65,536. A block holds at most 2,000
+ * transactions (`max_block_cpu_usage` over `min_transaction_cpu_usage`), and a crash leaves the
+ * pending block and maybe one sealed but not in the log; after a fork switch, up to
+ * `MAX_WAITING_TRANSACTIONS` (16,384) wait and are journaled again at each block they wait, so a
+ * crash can leave two rounds of them. Millions of tiny frames ran the open out of memory (each
+ * decoded and kept); past this the journal is refused.
  */
-export const ACCEPTED_JOURNAL_MAX_CARRIED = 20_000;
+export const ACCEPTED_JOURNAL_MAX_CARRIED = 65_536;
 
 interface Entry {
   blockNum: number;
@@ -178,7 +180,7 @@ function scan(
       return undefined;
     }
     if (carried.length >= ACCEPTED_JOURNAL_MAX_CARRIED)
-      throw tooLarge(path, `more than ${ACCEPTED_JOURNAL_MAX_CARRIED} entries not in a block (the most a crash leaves is about 4,000)`);
+      throw tooLarge(path, `more than ${ACCEPTED_JOURNAL_MAX_CARRIED} entries not in a block (the most a crash leaves is about 37,000)`);
     try {
       carried.push({ trx: decodePayload(payload), frame: Buffer.from(data.subarray(offset, offset + frameBytes)) });
     } catch {
