@@ -8,6 +8,11 @@
  * the cores whose keys it was given (sealed to it in a share descriptor); the blocks it gets are
  * ciphertext under the content key.
  *
+ * Every connection is hostile until it opens a served core's channel: the server keeps at most
+ * MAX_SHARE_CONNECTIONS_PER_ADDRESS from one address, closes one that has not opened a served
+ * channel by SHARE_HANDSHAKE_TIMEOUT_MS or announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES
+ * before it has, and one silent for SHARE_IDLE_TIMEOUT_MS.
+ *
  * The serving host also proves, on each connection, that it holds each served core's secret key
  * (share-proof.ts), and the receiving host asks nothing of a peer that has not: a relay, a replica
  * or whoever listens at the address now is `SHARE_UNAUTHENTICATED`.
@@ -18,6 +23,7 @@
  * was already replicated in place (offline first: the next sync resumes).
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import Hypercore, { type HypercorePeer } from 'hypercore';
 import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
@@ -26,6 +32,25 @@ import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share
 
 /** Connections a sharing host keeps open at once; more are closed on arrival (a peer may not exhaust its sockets). */
 export const MAX_SHARE_CONNECTIONS = 64;
+/**
+ * Connections one remote address keeps open at once (an IPv6 address counts by its /64); more are
+ * closed on arrival: one address cannot take every one of the MAX_SHARE_CONNECTIONS.
+ */
+export const MAX_SHARE_CONNECTIONS_PER_ADDRESS = 8;
+/**
+ * How long a new connection has to complete the Noise handshake and open the channel of a core this
+ * host serves (which proves it knows the core's key); a connection that has not by then is closed.
+ */
+export const SHARE_HANDSHAKE_TIMEOUT_MS = 5_000;
+/** A connection that sends nothing for this long is closed (recipients send hypercore's keep-alive every 5 s). */
+export const SHARE_IDLE_TIMEOUT_MS = 15_000;
+/**
+ * Largest frame a peer may announce before it has opened a served channel (the Noise handshake, its
+ * header and the channel's open message are far smaller). secret-stream has no frame-size option
+ * and allocates a whole announced frame, up to 16 MiB, when its first bytes arrive: without this
+ * bound each unauthenticated connection could pin 16 MiB until the handshake deadline.
+ */
+export const MAX_SHARE_UNOPENED_FRAME_BYTES = 64 * 1024;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
@@ -39,10 +64,46 @@ export interface PeerAddress {
 type ProtocolStream = NodeJS.ReadWriteStream & { destroy(): void };
 const createProtocolStream = (Hypercore as unknown as { createProtocolStream(initiator: boolean): ProtocolStream }).createProtocolStream;
 
-/** Pipes a socket into a new hypercore protocol stream. */
-function protocolOver(sock: Socket, initiator: boolean): ProtocolStream {
+/**
+ * Reads secret-stream's framing (each frame: a 3-byte little-endian length, then its bytes) in what a
+ * peer sends, and fails on a frame longer than `limit()` allows when its length arrives, before
+ * secret-stream sees (and allocates) it.
+ */
+function frameGuard(limit: () => number): Transform {
+  let lengthBytes = 0;
+  let length = 0;
+  let left = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let at = 0; at < chunk.length; ) {
+        if (left > 0) {
+          const n = Math.min(left, chunk.length - at);
+          left -= n;
+          at += n;
+          continue;
+        }
+        length += chunk[at++]! * 256 ** lengthBytes++;
+        if (lengthBytes < 3) continue;
+        if (length > limit()) {
+          done(new Error(`a frame of ${length} bytes; at most ${limit()} here`));
+          return;
+        }
+        left = length;
+        length = 0;
+        lengthBytes = 0;
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/** Pipes a socket into a new hypercore protocol stream (through `guard` when given). */
+function protocolOver(sock: Socket, initiator: boolean, guard?: Transform): ProtocolStream {
   const proto = createProtocolStream(initiator);
-  sock.pipe(proto).pipe(sock);
+  if (guard) {
+    guard.on('error', () => sock.destroy());
+    sock.pipe(guard).pipe(proto).pipe(sock);
+  } else sock.pipe(proto).pipe(sock);
   proto.on('error', () => sock.destroy());
   sock.on('error', () => proto.destroy());
   sock.on('close', () => proto.destroy());
@@ -68,8 +129,41 @@ function proveOnEveryChannel(core: Hypercore): void {
   for (const peer of core.peers) prove(peer);
 }
 
+/**
+ * The address a connection counts against for MAX_SHARE_CONNECTIONS_PER_ADDRESS: an IPv4 address
+ * (also IPv4-mapped IPv6) as it is, an IPv6 address by its /64 (what one host is usually given).
+ */
+export function addressGroup(address: string): string {
+  const a = address.replace(/%.*$/, '').toLowerCase();
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (v4) return v4[1]!;
+  if (!a.includes(':')) return a;
+  const [head = '', tail] = a.split('::');
+  const parts = (s: string): string[] => (s ? s.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+  const h = parts(head);
+  const t = tail === undefined ? [] : parts(tail);
+  const groups = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+interface Connection {
+  proto: ProtocolStream;
+  group: string;
+  /** Whether the peer opened the channel of a served core. */
+  opened: boolean;
+  /** Closes the connection at SHARE_HANDSHAKE_TIMEOUT_MS unless it opened a served channel by then. */
+  deadline: NodeJS.Timeout;
+}
+
 export class ShareServer {
-  readonly #conns = new Map<Socket, ProtocolStream>();
+  readonly #conns = new Map<Socket, Connection>();
+  /** Each connection by its Noise stream (what a served core's peer names). */
+  readonly #byStream = new Map<unknown, Connection>();
+  /** Open connections per address group (addressGroup). */
+  readonly #perGroup = new Map<string, number>();
   /** The cores already set up to prove themselves (once per core, whatever the number of connections). */
   readonly #proving = new WeakSet<Hypercore>();
 
@@ -96,14 +190,34 @@ export class ShareServer {
   }
 
   private accept(sock: Socket): void {
-    if (this.#conns.size >= MAX_SHARE_CONNECTIONS) {
+    const group = sock.remoteAddress === undefined ? undefined : addressGroup(sock.remoteAddress);
+    const fromGroup = group === undefined ? 0 : (this.#perGroup.get(group) ?? 0);
+    if (group === undefined || this.#conns.size >= MAX_SHARE_CONNECTIONS || fromGroup >= MAX_SHARE_CONNECTIONS_PER_ADDRESS) {
       sock.destroy();
       return;
     }
     sock.setNoDelay(true);
-    const proto = protocolOver(sock, false);
-    this.#conns.set(sock, proto);
-    sock.on('close', () => this.#conns.delete(sock));
+    let c: Connection | undefined;
+    const proto = protocolOver(
+      sock,
+      false,
+      frameGuard(() => (c?.opened ? Number.POSITIVE_INFINITY : MAX_SHARE_UNOPENED_FRAME_BYTES)),
+    );
+    const noise = (proto as unknown as { noiseStream: { setTimeout(ms: number): void } }).noiseStream;
+    noise.setTimeout(SHARE_IDLE_TIMEOUT_MS);
+    c = { proto, group, opened: false, deadline: setTimeout(() => sock.destroy(), SHARE_HANDSHAKE_TIMEOUT_MS) };
+    c.deadline.unref();
+    this.#conns.set(sock, c);
+    this.#byStream.set(noise, c);
+    this.#perGroup.set(group, fromGroup + 1);
+    sock.on('close', () => {
+      clearTimeout(c.deadline);
+      if (this.#conns.get(sock) === c) this.#conns.delete(sock);
+      this.#byStream.delete(noise);
+      const n = (this.#perGroup.get(group) ?? 1) - 1;
+      if (n > 0) this.#perGroup.set(group, n);
+      else this.#perGroup.delete(group);
+    });
     for (const core of this.active()) this.#serve(core, proto);
   }
 
@@ -111,6 +225,13 @@ export class ShareServer {
     if (!this.#proving.has(core)) {
       this.#proving.add(core);
       proveOnEveryChannel(core);
+      // a peer on a served core's channel knows its key: its connection is past the handshake deadline
+      core.on('peer-add', (peer) => {
+        const c = this.#byStream.get(peer.stream);
+        if (!c || c.opened) return;
+        c.opened = true;
+        clearTimeout(c.deadline);
+      });
     }
     core.replicate(proto);
   }
@@ -122,7 +243,7 @@ export class ShareServer {
 
   /** Offers a newly shared core on the connections already open. */
   offer(core: Hypercore): void {
-    for (const proto of this.#conns.values()) this.#serve(core, proto);
+    for (const c of this.#conns.values()) this.#serve(core, c.proto);
   }
 
   /** Drops every connection (after a revocation): redialing peers get only the still-active cores. */
@@ -201,9 +322,11 @@ export async function syncShare(
       'connecting to the sharing peer',
     );
     const proto = protocolOver(sock, true);
+    let onPeer = (): void => {};
     const peered = new Promise<void>((resolve) => {
+      onPeer = () => resolve();
       if (core.peers.length > 0) resolve();
-      else core.once('peer-add', () => resolve());
+      else core.once('peer-add', onPeer);
     });
     // the peer must prove it holds the core's secret key on this connection (share-proof.ts); not
     // when this host holds it itself (a share to oneself: the core is its own, and its serving
@@ -242,6 +365,7 @@ export async function syncShare(
         );
     } finally {
       ext?.destroy();
+      core.off('peer-add', onPeer); // no peer came in time: the listener goes with the sync
     }
     await within(core.update({ wait: true }), deadline, "learning the share's length");
     if (core.length < o.minLength)

@@ -10,7 +10,16 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Hypercore from 'hypercore';
 import { ShareCores, appendToShare, readShare } from '../../../runtime/fs/share-core.js';
-import { MAX_SHARE_CONNECTIONS, ShareServer, positionOf, syncShare } from '../../../runtime/fs/share-peer.js';
+import {
+  MAX_SHARE_CONNECTIONS,
+  MAX_SHARE_CONNECTIONS_PER_ADDRESS,
+  MAX_SHARE_UNOPENED_FRAME_BYTES,
+  SHARE_HANDSHAKE_TIMEOUT_MS,
+  ShareServer,
+  addressGroup,
+  positionOf,
+  syncShare,
+} from '../../../runtime/fs/share-peer.js';
 import { connect, type Socket } from 'node:net';
 import {
   KIND_CHUNK,
@@ -118,8 +127,10 @@ test('a revoked core is no longer served: the reader cannot replicate new data',
   active.delete(core);
   server.dropAll();
   await appendToShare(core, key, new Map([['r/b.txt', Buffer.from('after')]]));
-  assert.is(await codeOf(bobReads(core, key, 'r', true, 1, 1500)), 'SHARE_UNREACHABLE');
   const replica = await bob.incoming(core.key!);
+  const listening = replica.listenerCount('peer-add');
+  assert.is(await codeOf(syncShare(replica, server.address, { minLength: 1, timeoutMs: 1500 })), 'SHARE_UNREACHABLE');
+  assert.is(replica.listenerCount('peer-add'), listening, 'the timed-out sync left no peer-add listener behind');
   assert.is(replica.length, 2, 'bob holds only what was replicated before the revocation');
 });
 
@@ -218,23 +229,83 @@ test(`a share naming more than MAX_SHARE_FILES (${MAX_SHARE_FILES}) files is ref
   assert.is(await codeOf(bobReads(many, key, 'm', true)), 'SHARE_TOO_LARGE');
 });
 
-test(`a sharing host keeps at most MAX_SHARE_CONNECTIONS (${MAX_SHARE_CONNECTIONS}) connections; the next is closed on arrival`, async () => {
+/** An attacker's raw TCP socket to the share port from `from` (a loopback address), sending nothing unless told. */
+function rawSocket(from: string, closed: Set<Socket>): Socket {
+  const s = connect({ port: server.address.port, host: server.address.host, localAddress: from });
+  s.on('error', () => {});
+  s.on('close', () => closed.add(s));
+  return s;
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+}
+
+test(`a sharing host keeps at most MAX_SHARE_CONNECTIONS (${MAX_SHARE_CONNECTIONS}) connections, MAX_SHARE_CONNECTIONS_PER_ADDRESS (${MAX_SHARE_CONNECTIONS_PER_ADDRESS}) from one address; the next is closed on arrival`, async () => {
   server.dropAll();
   const socks: Socket[] = [];
   const closed = new Set<Socket>();
   try {
-    for (let i = 0; i <= MAX_SHARE_CONNECTIONS; i++) {
-      const s = connect(server.address.port, server.address.host);
-      s.on('error', () => {});
-      s.on('close', () => closed.add(s));
-      socks.push(s);
-    }
-    const end = Date.now() + 10_000;
-    while ((server.connections < MAX_SHARE_CONNECTIONS || closed.size < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    // from 9 loopback addresses, 8 each: 72 sockets, 64 kept
+    for (let a = 0; a < 9; a++)
+      for (let i = 0; i < MAX_SHARE_CONNECTIONS_PER_ADDRESS; i++) socks.push(rawSocket(`127.0.1.${a + 1}`, closed));
+    await until(() => server.connections + closed.size >= socks.length, 4000);
     assert.is(server.connections, MAX_SHARE_CONNECTIONS);
-    assert.is(closed.size, 1, 'one connection over the limit was closed');
+    assert.is(closed.size, socks.length - MAX_SHARE_CONNECTIONS, 'the connections over the limit were closed');
   } finally {
     for (const s of socks) s.destroy();
+  }
+  await until(() => server.connections === 0, 4000);
+  assert.is(addressGroup('::ffff:10.1.2.3'), '10.1.2.3');
+  assert.is(addressGroup('2001:db8:1:2:aaaa::1'), addressGroup('2001:db8:1:2::ffff'), 'one IPv6 /64 is one address');
+  assert.is.not(addressGroup('2001:db8:1:2::1'), addressGroup('2001:db8:1:3::1'));
+});
+
+test(`the share port against one address's silent sockets: ${MAX_SHARE_CONNECTIONS_PER_ADDRESS} kept, a recipient still syncs, and each is closed by SHARE_HANDSHAKE_TIMEOUT_MS (${SHARE_HANDSHAKE_TIMEOUT_MS} ms)`, async () => {
+  server.dropAll();
+  const key = randomBytes(32);
+  const core = await served('crowded');
+  await appendToShare(core, key, new Map([['c.txt', Buffer.from('still served')]]));
+  const socks: Socket[] = [];
+  const closed = new Set<Socket>();
+  try {
+    const t0 = Date.now();
+    // the attacker: MAX_SHARE_CONNECTIONS sockets that never send a byte
+    for (let i = 0; i < MAX_SHARE_CONNECTIONS; i++) socks.push(rawSocket('127.0.0.2', closed));
+    await until(() => closed.size >= MAX_SHARE_CONNECTIONS - MAX_SHARE_CONNECTIONS_PER_ADDRESS, 4000);
+    assert.is(closed.size, MAX_SHARE_CONNECTIONS - MAX_SHARE_CONNECTIONS_PER_ADDRESS, 'past its share, one address is closed on arrival');
+    assert.is(server.connections, MAX_SHARE_CONNECTIONS_PER_ADDRESS);
+    // a recipient (from 127.0.0.1) is not locked out
+    assert.equal([...(await bobReads(core, key, 'c.txt', false, 1, 4000)).keys()], ['c.txt']);
+    await until(() => closed.size === socks.length, SHARE_HANDSHAKE_TIMEOUT_MS + 3000);
+    assert.is(
+      closed.size,
+      socks.length,
+      `every silent socket closed within ${SHARE_HANDSHAKE_TIMEOUT_MS} ms + 3 s (${Date.now() - t0} ms)`,
+    );
+    assert.is(server.connections, 0);
+  } finally {
+    for (const s of socks) s.destroy();
+  }
+});
+
+test(`a peer that announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES (${MAX_SHARE_UNOPENED_FRAME_BYTES}) before opening a served channel is closed on its length, not at the deadline`, async () => {
+  server.dropAll();
+  const closed = new Set<Socket>();
+  const silent = rawSocket('127.0.0.3', closed);
+  const big = rawSocket('127.0.0.3', closed);
+  try {
+    // 0xFFFFFF announced (what secret-stream would allocate whole), then 1 MiB of it
+    const head = Buffer.alloc(3 + (1 << 20), 0x41);
+    head.writeUIntLE(0xffffff, 0, 3);
+    big.write(head);
+    await until(() => closed.has(big), SHARE_HANDSHAKE_TIMEOUT_MS + 3000);
+    assert.ok(closed.has(big), 'the oversize frame closed its connection');
+    assert.not.ok(closed.has(silent), 'before the handshake deadline (the silent socket of the same moment is still open)');
+  } finally {
+    silent.destroy();
+    big.destroy();
   }
 });
 
