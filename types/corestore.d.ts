@@ -19,6 +19,10 @@ declare module 'corestore' {
     close(): Promise<void>;
     get(opts: CorestoreGetOptions | Uint8Array): Hypercore;
     namespace(name: string): Corestore;
+    /** The discovery keys of every core in the store. */
+    list(namespace?: Uint8Array): AsyncIterable<Buffer>;
+    /** What the store keeps of a core to open it: its key, and its key pair when this host can write it. */
+    getAuth(discoveryKey: Uint8Array): Promise<{ key: Buffer; keyPair: { publicKey: Buffer; secretKey: Buffer | null } | null } | null>;
     replicate(isInitiatorOrStream: boolean | NodeJS.ReadWriteStream, opts?: object): NodeJS.ReadWriteStream;
   }
 }

@@ -55,6 +55,16 @@ export class ShareCores {
     await core.purge();
   }
 
+  /** The keys of the replicas in the store: the cores this host cannot write. */
+  async replicas(): Promise<Buffer[]> {
+    const keys: Buffer[] = [];
+    for await (const dk of this.store.list()) {
+      const auth = await this.store.getAuth(dk);
+      if (auth?.key && !auth.keyPair?.secretKey) keys.push(Buffer.from(auth.key));
+    }
+    return keys;
+  }
+
   /** Deletes the local replica of the core `key` from disk (its share was unshared). */
   async purgeIncoming(key: Uint8Array): Promise<void> {
     await (await this.incoming(key)).purge();
@@ -93,6 +103,7 @@ export function readShare(
     length: number;
     start?: number;
     prior?: ReadonlyMap<string, number | null>;
+    maxLiveBytes?: number;
   },
 ): Promise<ShareState> {
   return replayShare({ ...o, coreKey: core.key! }, async (i) => {

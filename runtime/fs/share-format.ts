@@ -39,6 +39,12 @@ export const MAX_SHARE_BLOCK_BYTES = SHARE_CHUNK_BYTES + 2 + SHARE_BLOCK_OVERHEA
 export const MAX_SHARE_CORE_BYTES = MAX_FS_MAX_BYTES + 64 * 1024 * 1024;
 /** Most blocks in a share core (a 1 GiB drive in 64 KiB chunks is 16384, plus headers and later writes). */
 export const MAX_SHARE_BLOCKS = 65_536;
+/**
+ * The most bytes a block may hold beyond the file bytes it carries (a whole header, its kind byte and
+ * the seal): a core whose files fit a drive of Q bytes holds at most Q + blocks × this many bytes, less
+ * its history (rewritten and removed files).
+ */
+export const SHARE_BLOCK_FRAMING_BYTES = 1 + MAX_SHARE_HEADER_BYTES + SHARE_BLOCK_OVERHEAD;
 /** Most files one share shows (a drive lists at most MAX_FS_LIST per folder; a share is bounded on its own). */
 export const MAX_SHARE_FILES = 10_000;
 
@@ -126,7 +132,9 @@ export type ShareState = Map<string, Uint8Array | null>;
  *
  * Incremental: with `start` (a verified position, where an earlier replay ended) and `prior` (each
  * path's size, or null once removed, after blocks [0, start)), only blocks [start, length) are read
- * and the answer holds what they changed; the limits still count the whole share.
+ * and the answer holds what they changed; the limits still count the whole share. With
+ * `maxLiveBytes` (the recipient's quota) a share whose files outgrow it is refused as it is read: the
+ * files held in memory never exceed it by more than one file.
  */
 export async function replayShare(
   o: {
@@ -137,6 +145,8 @@ export async function replayShare(
     length: number;
     start?: number;
     prior?: ReadonlyMap<string, number | null>;
+    /** The recipient drive's quota: the share's live bytes may not exceed it (nor MAX_FS_MAX_BYTES). */
+    maxLiveBytes?: number;
   },
   get: (index: number) => Promise<Uint8Array>,
 ): Promise<ShareState> {
@@ -147,6 +157,7 @@ export async function replayShare(
   const state: ShareState = new Map();
   /** Every path's size (null: removed) after the blocks read so far: what the limits count. */
   const sizes = new Map<string, number | null>(o.prior ?? []);
+  const maxLive = Math.min(MAX_FS_MAX_BYTES, o.maxLiveBytes ?? MAX_FS_MAX_BYTES);
   let live = 0;
   for (const n of sizes.values()) live += n ?? 0;
   const liveSize = (p: string): number => sizes.get(p) ?? 0;
@@ -174,7 +185,11 @@ export async function replayShare(
     if (i + 1 + (chunks as number) > o.length)
       throw new ShareError('SHARE_TRUNCATED', `the file at block ${i} ends past the share's length`);
     live += (size as number) - liveSize(path);
-    if (live > MAX_FS_MAX_BYTES) throw new ShareError('SHARE_TOO_LARGE', `the share's files exceed ${MAX_FS_MAX_BYTES} bytes`);
+    if (live > maxLive)
+      throw new ShareError(
+        'SHARE_TOO_LARGE',
+        `the share's files exceed ${maxLive} bytes (the recipient's quota, at most ${MAX_FS_MAX_BYTES})`,
+      );
     const content = Buffer.alloc(size as number);
     let at = 0;
     for (let c = 0; c < (chunks as number); c++) {

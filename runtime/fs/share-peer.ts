@@ -18,14 +18,15 @@
  * or whoever listens at the address now is `SHARE_UNAUTHENTICATED`.
  *
  * The receiving host (`syncShare`) dials, waits for that proof, learns the core's signed length, refuses a core longer or
- * larger than the limits *before* downloading anything, downloads [0, length) and disconnects.
+ * larger than the limits (or than the recipient's drive quota can take) *before* downloading anything,
+ * downloads [0, length) and disconnects.
  * Every wait is bounded by `timeoutMs`; an unreachable peer is `SHARE_UNREACHABLE` and leaves what
- * was already replicated in place (offline first: the next sync resumes).
+ * was already replicated in place (share-service.ts then clears what no record verified).
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import Hypercore, { type HypercorePeer } from 'hypercore';
-import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES } from './share-format.js';
+import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES, SHARE_BLOCK_FRAMING_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
 import { DEFAULT_SHARE_PORT } from './share-port.js';
 import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share-proof.js';
@@ -304,6 +305,12 @@ export async function syncShare(
     timeoutMs?: number;
     limits?: { maxBlocks: number; maxBytes: number };
     verified?: VerifiedPosition;
+    /**
+     * The recipient drive's quota (`maxBytes`) and the core's bytes at `verified` (0 on a first
+     * sync): the blocks to download may hold at most the quota's bytes plus SHARE_BLOCK_FRAMING_BYTES
+     * each, else SHARE_TOO_LARGE before one is downloaded.
+     */
+    quota?: { maxBytes: number; verifiedBytes: number };
   },
 ): Promise<number> {
   const limits = o.limits ?? { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: MAX_SHARE_CORE_BYTES };
@@ -387,6 +394,15 @@ export async function syncShare(
     }
     const length = core.length;
     const from = v?.length ?? 0;
+    if (o.quota) {
+      const fresh = core.byteLength - o.quota.verifiedBytes;
+      const room = o.quota.maxBytes + (length - from) * SHARE_BLOCK_FRAMING_BYTES;
+      if (fresh > room)
+        throw new ShareError(
+          'SHARE_TOO_LARGE',
+          `the share's ${length - from} new blocks hold ${fresh} bytes; a drive of ${o.quota.maxBytes} bytes takes at most ${room}`,
+        );
+    }
     if (length > from) await within(core.download({ start: from, end: length }).done(), deadline, 'downloading the share');
     return length;
   } finally {

@@ -389,16 +389,52 @@ export class ShareService {
     if (rec && (rec.path !== d.path || rec.folder !== d.folder || rec.from !== r.from))
       throw new ShareError('SHARE_BAD_DESCRIPTOR', 'this core was shared before as another path or by another sender');
     const core = await this.cores.incoming(d.core);
+    try {
+      return await this.#syncInto(r, d, core, rec);
+    } catch (e) {
+      await this.#discardUnsaved(core, coreHex);
+      throw e;
+    }
+  }
+
+  /**
+   * After a failed sync, the replica keeps nothing past what its records verified (the files saved):
+   * the blocks downloaded after that are cleared, and a replica no record names is deleted. A sender
+   * whose shares never fit cannot leave its cores on this host's disk (a later sync downloads again).
+   */
+  async #discardUnsaved(core: Hypercore, coreHex: string): Promise<void> {
+    if (this.#isOutgoing(coreHex)) return; // a share to oneself: the core is the one this host serves
+    const recs = this.#incoming.filter((x) => x.core === coreHex);
+    try {
+      if (recs.length === 0) await core.purge();
+      else {
+        const kept = Math.max(...recs.map((x) => x.position.length));
+        if (core.length > kept) await core.clear(kept, core.length);
+      }
+    } catch {
+      // the sync's own error is the one to report; forgetUnlisted deletes what is left
+    }
+  }
+
+  async #syncInto(
+    r: OpenShareRequest,
+    d: ReturnType<typeof parseDescriptor>,
+    core: Hypercore,
+    rec: IncomingShare | undefined,
+  ): Promise<{ saved: string[]; removed: string[] }> {
+    const coreHex = Buffer.from(d.core).toString('hex');
     const length = await syncShare(core, d.at, {
       minLength: d.length,
       ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
       ...(rec ? { verified: rec.position } : {}),
+      quota: { maxBytes: r.maxBytes, verifiedBytes: rec?.bytes ?? 0 },
     });
     const state = await readShare(core, {
       contentKey: d.key,
       root: d.path,
       folder: d.folder,
       length,
+      maxLiveBytes: r.maxBytes,
       ...(rec ? { start: rec.position.length, prior: new Map(Object.entries(rec.files)) } : {}),
     });
     const drive = await this.#drive(r.app, r.account, r.accountKey, r.maxBytes);
@@ -456,16 +492,27 @@ export class ShareService {
   /**
    * Forgets `account`'s incoming shares in `app` whose core is not among `listed` (hex keys of the
    * share rows still in the account's scope): their replicas are deleted from disk and their records
-   * dropped. The files they saved stay in the drive. Answers the cores forgotten.
+   * dropped. The files they saved stay in the drive. Replicas that no record names (of any app)
+   * are deleted too. Answers the cores forgotten.
    */
   forgetUnlisted(o: { app: string; account: string; listed: ReadonlySet<string> }): Promise<string[]> {
     return this.#receiving(async () => {
       const gone = this.#incoming.filter((x) => x.app === o.app && x.account === o.account && !o.listed.has(x.core));
-      if (gone.length === 0) return [];
-      for (const x of gone) this.#incoming.splice(this.#incoming.indexOf(x), 1);
-      await writeIncoming(this.o.home, this.#incoming);
-      for (const x of gone) if (!this.#isOutgoing(x.core)) await this.cores.purgeIncoming(Buffer.from(x.core, 'hex'));
-      return gone.map((x) => x.core);
+      if (gone.length > 0) {
+        for (const x of gone) this.#incoming.splice(this.#incoming.indexOf(x), 1);
+        await writeIncoming(this.o.home, this.#incoming);
+        for (const x of gone) if (!this.#isOutgoing(x.core)) await this.cores.purgeIncoming(Buffer.from(x.core, 'hex'));
+      }
+      // and any replica no record names (a sync that stopped before its record was written): no
+      // sync runs meanwhile (syncs and this run one at a time), so none of them is being filled
+      const orphans: string[] = [];
+      for (const key of await this.cores.replicas()) {
+        const hex = key.toString('hex');
+        if (this.#incoming.some((x) => x.core === hex) || this.#isOutgoing(hex) || gone.some((x) => x.core === hex)) continue;
+        await this.cores.purgeIncoming(key);
+        orphans.push(hex);
+      }
+      return [...gone.map((x) => x.core), ...orphans];
     });
   }
 

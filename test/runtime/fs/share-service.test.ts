@@ -6,6 +6,7 @@
 // and removals reach bob on his next sync, also across either side being offline; a revoked share
 // stops new data; a sync that does not fit bob's drive saves nothing; hostile descriptors are refused.
 import { test } from 'uvu';
+import type Hypercore from 'hypercore';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,10 +15,12 @@ import { AutoApproveVerifier, AUTO_APPROVE_OPT_IN, USER_APP, Vault } from '../..
 import { Drive, driveDir } from '../../../runtime/fs/drive.js';
 import { driveKey } from '../../../runtime/fs/drive-key.js';
 import { ShareService } from '../../../runtime/fs/share-service.js';
-import type { ShareCores } from '../../../runtime/fs/share-core.js';
+import { ShareCores, appendToShare } from '../../../runtime/fs/share-core.js';
+import { ShareServer, syncShare } from '../../../runtime/fs/share-peer.js';
+import { SHARE_BLOCK_FRAMING_BYTES, removeBlock, sealBlock } from '../../../runtime/fs/share-format.js';
 import { MAX_REVOKED_SHARES_KEPT, readOutgoing } from '../../../runtime/fs/share-records.js';
 import { ShareError } from '../../../runtime/fs/share-error.js';
-import { SHARE_DESCRIPTOR_PREFIX, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
+import { SHARE_DESCRIPTOR_PREFIX, descriptorText, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
 import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
 import { MAX_FS_LIST } from '../../../runtime/limits.js';
 import { tempHome, cleanup } from '../helpers.js';
@@ -388,6 +391,88 @@ test('a shared folder is walked whole, past MAX_FS_LIST entries: one more than a
   assert.ok(files().includes(name(MAX_FS_LIST - 1)));
   await alice.shares.revoke(many.id);
   assert.ok(d.remove('files/many/!first').ok);
+});
+
+/** A hostile sender: its own store and share port, serving whatever cores it writes, raw. */
+async function hostileSender(name: string) {
+  const home = tempHome(`share-hostile-${name}`);
+  const cores = await ShareCores.open(join(home, 'store'));
+  const served: Hypercore[] = [];
+  const server = await ShareServer.listen(() => served, { host: '127.0.0.1', port: 0 });
+  return {
+    cores,
+    /** A new served core whose blocks `fill` appends; answers its descriptor (a folder share of `files/h`) and core. */
+    async share(id: string, fill: (core: Hypercore, key: Buffer) => Promise<void>) {
+      const core = await cores.outgoing(id);
+      const key = randomBytes(32);
+      await fill(core, key);
+      served.push(core);
+      server.offer(core);
+      const descriptor = descriptorText({ core: core.key!, key, at: server.address, path: 'files/h', folder: true, length: core.length });
+      return { core, descriptor };
+    },
+    async close() {
+      await server.close();
+      await cores.close();
+      cleanup(home);
+    },
+  };
+}
+
+const bobOpens = (descriptor: string, maxBytes: number) =>
+  bob.shares.open({ app: 'dbox', account: 'bob', accountKey: bob.key, from: 'mallory', descriptor, maxBytes, timeoutMs: 10_000 });
+
+/** Whether bob's store holds a replica of `core` (with any block or tree in it). */
+async function bobHolds(core: Hypercore): Promise<boolean> {
+  return (await coresOf(bob).replicas()).some((k) => k.equals(core.key!));
+}
+
+test('a sender’s share larger than the recipient’s quota is refused before it is downloaded or replayed, and leaves no replica', async () => {
+  const mallory = await hostileSender('quota');
+  try {
+    const quota = 256 << 10;
+    // 8 files of 256 KiB (2 MiB of valid files) for a 256 KiB quota
+    const payload = randomBytes(256 << 10);
+    const big = await mallory.share('big', async (core, key) => {
+      for (let i = 0; i < 8; i++) await appendToShare(core, key, new Map([[`files/h/f${i}.bin`, payload]]));
+    });
+    assert.is(await codeOf(bobOpens(big.descriptor, quota)), 'SHARE_TOO_LARGE');
+    assert.not.ok(await bobHolds(big.core), 'nothing of it stays in bob’s store');
+
+    // padded with removals (each lets the core hold SHARE_BLOCK_FRAMING_BYTES more), a 384 KiB file
+    // passes the download bound, and its replay stops at the quota before the drive is touched
+    const padded = await mallory.share('padded', async (core, key) => {
+      const pad = Math.ceil((128 << 10) / SHARE_BLOCK_FRAMING_BYTES) + 8;
+      await core.append(Array.from({ length: pad }, (_, i) => sealBlock(key, core.key!, i, removeBlock(`files/h/gone${i}`))));
+      await appendToShare(core, key, new Map([['files/h/over.bin', randomBytes(384 << 10)]]));
+    });
+    const used = (await drive(bob)).usedBytes;
+    assert.is(await codeOf(bobOpens(padded.descriptor, quota)), 'SHARE_TOO_LARGE', 'refused by its live bytes, not by the drive');
+    assert.not.ok(await bobHolds(padded.core), 'the blocks downloaded for the refused sync are deleted');
+    assert.is((await drive(bob)).usedBytes, used);
+    assert.equal(
+      bob.shares.listIncoming().filter((x) => x.from === 'mallory'),
+      [],
+    );
+
+    // a replica no record names (a sync cut short by a crash) is deleted by forgetUnlisted
+    const orphan = await mallory.share('orphan', async (core, key) => {
+      await appendToShare(core, key, new Map([['files/h/o.txt', Buffer.from('orphan')]]));
+    });
+    const replica = await coresOf(bob).incoming(orphan.core.key!);
+    await syncShare(replica, parseDescriptor(orphan.descriptor).at, { minLength: 1 });
+    assert.ok(await bobHolds(orphan.core));
+    const forgotten = await bob.shares.forgetUnlisted({
+      app: 'dbox',
+      account: 'bob',
+      listed: new Set(bob.shares.listIncoming().map((x) => x.core)),
+    });
+    assert.ok(forgotten.includes(orphan.core.key!.toString('hex')), 'the orphan replica is forgotten');
+    assert.not.ok(await bobHolds(orphan.core));
+    assert.ok(bob.shares.listIncoming().length > 0, 'the shares bob synced keep their records');
+  } finally {
+    await mallory.close();
+  }
 });
 
 test.run();
