@@ -13,7 +13,8 @@
  * - `CHUNK`: `final (1 byte: 1 on the file's last chunk, else 0) ‖ 1..SHARE_CHUNK_BYTES bytes`; every
  *   chunk but the last is full. The reader checks the count, the final marker, the size and the
  *   SHA-256 before a file counts: a file cut short, padded or reordered never reaches a drive.
- * - `REMOVE`: JSON `{"path"}`: a file of a shared folder was removed.
+ * - `REMOVE`: JSON `{"path"}`: a file of a shared folder was removed (a path the share never named
+ *   removes nothing, and every path a block names counts toward MAX_SHARE_FILES).
  *
  * Paths are relative to the sender's `files/` root (dBox's own paths) and must stay inside the
  * share: the shared file itself, or below the shared folder.
@@ -161,14 +162,23 @@ export async function replayShare(
   let live = 0;
   for (const n of sizes.values()) live += n ?? 0;
   const liveSize = (p: string): number => sizes.get(p) ?? 0;
+  /** Paths removed here that the share never named before: nothing to remove, but each counts toward MAX_SHARE_FILES. */
+  const unknown = new Set<string>();
+  const count = (i: number): void => {
+    if (sizes.size + unknown.size > MAX_SHARE_FILES)
+      throw new ShareError('SHARE_TOO_LARGE', `the share names more than ${MAX_SHARE_FILES} files (block ${i})`);
+  };
   for (let i = start; i < o.length; ) {
     const plain = openBlock(o.contentKey, o.coreKey, i, await get(i));
     const kind = plain[0];
     if (kind === KIND_REMOVE) {
       const path = checkedPath(header(plain, i).path, o.root, o.folder, i);
-      live -= liveSize(path);
-      state.set(path, null);
-      sizes.set(path, null);
+      if (sizes.has(path)) {
+        live -= liveSize(path);
+        state.set(path, null);
+        sizes.set(path, null);
+      } else unknown.add(path);
+      count(i);
       i++;
       continue;
     }
@@ -209,7 +219,8 @@ export async function replayShare(
     if (sha256Hex(content) !== sha256) throw new ShareError('SHARE_MALFORMED', `the file at block ${i} does not match its SHA-256`);
     state.set(path, content);
     sizes.set(path, content.length);
-    if (sizes.size > MAX_SHARE_FILES) throw new ShareError('SHARE_TOO_LARGE', `the share names more than ${MAX_SHARE_FILES} files`);
+    unknown.delete(path);
+    count(i);
     i += 1 + (chunks as number);
   }
   return state;

@@ -59,7 +59,7 @@ export interface IncomingShare {
   core: string;
   /** Where the last sync verified the core up to (its files are saved up to there). */
   position: VerifiedPosition;
-  /** Each path's size after `position` (null once removed): what the share's limits count. */
+  /** Each live path's size after `position` (records written before stop 44 also hold null for a removed path): what the share's limits count. */
   files: Record<string, number | null>;
   /** The core's bytes at `position`. */
   bytes: number;

@@ -466,8 +466,14 @@ export class ShareService {
       }
       throw e;
     }
-    const files = { ...rec?.files };
-    for (const [p, c] of state) files[p] = c === null ? null : c.length;
+    // the record keeps each live path's size (at most MAX_SHARE_FILES): a removed path is dropped
+    // (a later removal of it removes nothing; a later write counts it again)
+    const files: Record<string, number> = {};
+    for (const [p, n] of Object.entries(rec?.files ?? {})) if (n !== null) files[p] = n;
+    for (const [p, c] of state) {
+      if (c === null) delete files[p];
+      else files[p] = c.length;
+    }
     const next: IncomingShare = {
       app: r.app,
       account: r.account,

@@ -17,8 +17,8 @@ import { driveKey } from '../../../runtime/fs/drive-key.js';
 import { ShareService } from '../../../runtime/fs/share-service.js';
 import { ShareCores, appendToShare } from '../../../runtime/fs/share-core.js';
 import { ShareServer, syncShare } from '../../../runtime/fs/share-peer.js';
-import { SHARE_BLOCK_FRAMING_BYTES, removeBlock, sealBlock } from '../../../runtime/fs/share-format.js';
-import { MAX_REVOKED_SHARES_KEPT, readOutgoing } from '../../../runtime/fs/share-records.js';
+import { MAX_SHARE_FILES, SHARE_BLOCK_FRAMING_BYTES, removeBlock, sealBlock } from '../../../runtime/fs/share-format.js';
+import { MAX_REVOKED_SHARES_KEPT, readIncoming, readOutgoing } from '../../../runtime/fs/share-records.js';
 import { ShareError } from '../../../runtime/fs/share-error.js';
 import { SHARE_DESCRIPTOR_PREFIX, descriptorText, parseDescriptor } from '../../../runtime/fs/share-descriptor.js';
 import { openText, sealText } from '../../../runtime/transaction-service/sealed-fields.js';
@@ -470,6 +470,43 @@ test('a sender’s share larger than the recipient’s quota is refused before i
     assert.ok(forgotten.includes(orphan.core.key!.toString('hex')), 'the orphan replica is forgotten');
     assert.not.ok(await bobHolds(orphan.core));
     assert.ok(bob.shares.listIncoming().length > 0, 'the shares bob synced keep their records');
+  } finally {
+    await mallory.close();
+  }
+});
+
+test(`a sender’s removals count toward MAX_SHARE_FILES (${MAX_SHARE_FILES}), and incoming.json records no removal of a path the share never named`, async () => {
+  const mallory = await hostileSender('removals');
+  const incomingJson = (): string => readFileSync(join(bob.home, 'shares', 'incoming.json'), 'utf8');
+  try {
+    // MAX_SHARE_FILES + 1 removals of distinct long paths, nothing else
+    const long = 'x'.repeat(200);
+    const flood = await mallory.share('flood', async (core, key) => {
+      await core.append(
+        Array.from({ length: MAX_SHARE_FILES + 1 }, (_, i) => sealBlock(key, core.key!, i, removeBlock(`files/h/${long}${i}`))),
+      );
+    });
+    assert.is(await codeOf(bobOpens(flood.descriptor, QUOTA)), 'SHARE_TOO_LARGE');
+    assert.not.ok(incomingJson().includes(long), 'none of its paths recorded');
+
+    // a share of one file and 100 removals of paths it never named: the file is saved, and the
+    // record holds that file alone; once removed, not even that path
+    const mixed = await mallory.share('mixed', async (core, key) => {
+      await appendToShare(core, key, new Map([['files/h/kept.txt', Buffer.from('kept')]]));
+      await core.append(
+        Array.from({ length: 100 }, (_, i) => sealBlock(key, core.key!, core.length + i, removeBlock(`files/h/${long}${i}`))),
+      );
+    });
+    assert.equal(await bobOpens(mixed.descriptor, QUOTA), { saved: ['h/kept.txt'], removed: [] });
+    const hex = mixed.core.key!.toString('hex');
+    const record = () => readIncoming(bob.home).find((x) => x.core === hex)!;
+    assert.equal(Object.keys(record().files), ['files/h/kept.txt']);
+    assert.not.ok(incomingJson().includes(long));
+    const key = parseDescriptor(mixed.descriptor).key;
+    await appendToShare(mixed.core, key, new Map([['files/h/kept.txt', null]]));
+    const later = descriptorText({ ...parseDescriptor(mixed.descriptor), length: mixed.core.length });
+    assert.equal(await bobOpens(later, QUOTA), { saved: [], removed: ['h/kept.txt'] });
+    assert.equal(record().files, {}, 'a removed path is not kept');
   } finally {
     await mallory.close();
   }
