@@ -7,11 +7,10 @@
 // hashes, scope maps) fails it. Runs when the dPay contract is built (build/contracts/dpay).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { tokenNode } from '../../bench/dmcs.js';
 import { addHolders, holderName } from '../../bench/dmcs-scale.js';
 import { removeDir } from './helpers.js';
+import { heapUsed } from '../fixtures/heap-used.js';
 
 const CACHE = 64;
 /** Holders created before the first measure (the code and caches of the path warm by then). */
@@ -20,14 +19,6 @@ const WARM = 2_000;
 const MORE = 10_000;
 /** Bytes of JS heap in use per holder added, at most (with the cache: -50 to 610 over five runs, heap used after a GC moving by a few MB between runs; all in memory ≈ 2,900). */
 const HEAP_PER_HOLDER_MAX = 1_000;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapUsed = (): number => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 test(`the JS heap grows by less than ${HEAP_PER_HOLDER_MAX} bytes per holder with a cache of ${CACHE}`, async () => {
   const env = await tokenNode({ http: false, snapshotEvery: 0, recoveryWorkers: 0, stateCache: CACHE });

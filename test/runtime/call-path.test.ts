@@ -9,6 +9,7 @@ import type { HostError } from '../../runtime/index.js';
 import { op } from '../fixtures/wasm-builder.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { instantiate, tempHome, cleanup } from './helpers.js';
+import { STORAGE_RECORD_OVERHEAD_BYTES } from '../../runtime/limits.js';
 
 const home = tempHome('call-path');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -105,7 +106,8 @@ test('chain and dmcs answer unavailable inside their scope, capability-denied ou
 });
 
 test('storage: scope prefixes, quota, not-found, durable set/get/delete', () => {
-  const scope = { storage: { prefixes: ['notes/'], maxBytes: 64 } };
+  // room for one small key and its record charge, not for a second one of 60 bytes
+  const scope = { storage: { prefixes: ['notes/'], maxBytes: STORAGE_RECORD_OVERHEAD_BYTES + 64 } };
   const key = enc('notes/a');
   const other = enc('secret/a');
   const val = enc('hello');

@@ -7,21 +7,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { IsaErrorCode } from '../../../abi/boundary-errors.js';
 import { Drive } from '../../../runtime/fs/drive.js';
 import { AppStore, STORE_LOG_NAME } from '../../../runtime/storage/app-store.js';
 import { encodeRecord, OP_PUT, STORE_MAGIC } from '../../../runtime/storage/store-log.js';
 import { tempHome, cleanup } from '../helpers.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapUsed = (): number => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
+import { heapUsed } from '../../fixtures/heap-used.js';
 
 const home = tempHome('drive-index');
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -12,16 +12,7 @@ import { AppStore, STORE_LOG_NAME } from '../../../runtime/storage/app-store.js'
 import { STORAGE_COMPACT_SLACK_BYTES } from '../../../runtime/limits.js';
 import { ROOT } from '../../isa/paths.js';
 import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapUsed = (): number => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
+import { heapUsed } from '../../fixtures/heap-used.js';
 
 const home = tempHome('hostile-storage');
 const enc = (s: string) => new TextEncoder().encode(s);
