@@ -8,13 +8,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type Hypercore from 'hypercore';
+import Hypercore from 'hypercore';
 import { ShareCores, appendToShare, readShare } from '../../../runtime/fs/share-core.js';
 import {
   MAX_SHARE_CONNECTIONS,
   MAX_SHARE_CONNECTIONS_PER_ADDRESS,
   MAX_SHARE_UNOPENED_FRAME_BYTES,
   SHARE_HANDSHAKE_TIMEOUT_MS,
+  SHARE_IDLE_TIMEOUT_MS,
   ShareServer,
   addressGroup,
   positionOf,
@@ -306,6 +307,34 @@ test(`a peer that announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES (${MAX_S
   } finally {
     silent.destroy();
     big.destroy();
+  }
+});
+
+test(`a peer past the handshake that then goes silent is closed after SHARE_IDLE_TIMEOUT_MS (${SHARE_IDLE_TIMEOUT_MS} ms)`, async () => {
+  server.dropAll();
+  const core = await served('idle');
+  await appendToShare(core, randomBytes(32), new Map([['i.txt', Buffer.from('idle')]]));
+  const replica = await bob.incoming(core.key!);
+  const closed = new Set<Socket>();
+  const sock = rawSocket('127.0.0.4', closed);
+  const proto = (Hypercore as unknown as { createProtocolStream(initiator: boolean): NodeJS.ReadWriteStream }).createProtocolStream(true);
+  proto.on('error', () => {});
+  sock.pipe(proto).pipe(sock);
+  try {
+    replica.replicate(proto);
+    await until(() => replica.peers.length > 0, SHARE_HANDSHAKE_TIMEOUT_MS);
+    assert.ok(replica.peers.length > 0, 'the channel of a served core opened');
+    // from here the peer sends nothing, not even hypercore's keep-alive: its writes stay corked
+    sock.cork();
+    const t0 = Date.now();
+    await until(() => closed.has(sock), SHARE_IDLE_TIMEOUT_MS + 5000);
+    assert.ok(closed.has(sock), `closed after ${Date.now() - t0} ms of silence`);
+    assert.ok(
+      Date.now() - t0 >= SHARE_IDLE_TIMEOUT_MS - 1000,
+      'not before the idle timeout: past the handshake deadline, a served channel keeps it',
+    );
+  } finally {
+    sock.destroy();
   }
 });
 
