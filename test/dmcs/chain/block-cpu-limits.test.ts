@@ -18,9 +18,10 @@ import { newGenesis } from '../../../dmcs/chain/genesis.js';
 import { CPU_UNITS_PER_US } from '../../../dmcs/chain/transaction-executor.js';
 import type { SignedBlock } from '../../../dmcs/block.js';
 import { AcceptedJournal, ACCEPTED_JOURNAL_FILE } from '../../../dmcs/block/accepted-journal.js';
-import { decodePackedTrx } from '../../../dmcs/packed-transaction.js';
+import { decodePackedTrx, packedTrxFromJson } from '../../../dmcs/packed-transaction.js';
 import { loopsHex, spinWasm } from './spin-contract.js';
 import {
+  buildSigned,
   DEV_KEY,
   errorName,
   newAccountAction,
@@ -159,12 +160,7 @@ test("acknowledged heavy transactions the journal carries past one block's budge
   }
 });
 
-/**
- * `b` fills a block of its own and its pending block (a block's worth each, pushed in `ids`' order),
- * while `a` makes two empty blocks for the same slots; then `b` takes `a`'s longer branch, which
- * hands it back both blocks' worth. `before` runs on `b` ahead of the switch.
- */
-async function forkHandingBackTwoBlocks(before: (b: DevNode) => void = () => {}) {
+test('a fork switch that hands back more transactions than a block holds keeps the rest waiting, journaled, until each lands', async () => {
   const a = await smallChain();
   const b = await smallChain({ genesisFrom: a });
   await a.node.produceBlock();
@@ -173,35 +169,21 @@ async function forkHandingBackTwoBlocks(before: (b: DevNode) => void = () => {})
   const fit = BLOCK_CPU_US / MIN_CPU_US;
   const fork = a.node.chain.head.num;
   const slot = a.node.chain.head.timestamp + 1;
+  // b fills a block of its own and its pending block; a makes two empty blocks for the same slots: a's branch is longer
   const ids: string[] = [];
   const push = async (n: number) => {
     for (let i = 0; i < fit; i++) ids.push(String((await spinFor(b, 200 + n * fit + i, 1)).transaction_id));
   };
+  // a's two blocks first, before b's pushes give a's head time to move on (under load it did)
+  for (const k of [0, 1]) assert.is((await a.node.chain.produceSlot(slot + k))?.num, fork + 1 + k);
   await push(0);
   assert.is((await b.node.chain.produceSlot(slot))?.num, fork + 1);
   await push(1);
   assert.is(b.node.chain.pendingCount, fit);
-  for (const k of [0, 1]) assert.is((await a.node.chain.produceSlot(slot + k))?.num, fork + 1 + k);
-  before(b);
   const outcomes = [];
   for (let num = fork + 1; num <= fork + 2; num++) outcomes.push(await b.node.chain.acceptBlock((await a.node.chain.getBlock(num))!.block));
   assert.equal(outcomes, ['stored', 'applied']);
   assert.is(bytesToHex(b.node.chain.head.id), bytesToHex(a.node.chain.head.id), "b is on a's branch");
-  return { b, ids, fit };
-}
-
-/** The ids of the transactions in `n`'s blocks from `first` to its head. */
-async function landedIds(n: DevNode, first: number): Promise<Set<string>> {
-  const landed = new Set<string>();
-  for (let num = first; num <= n.node.chain.head.num; num++) {
-    assert.ok((await blockCpuUs(n, num)) <= BLOCK_CPU_US, `block ${num} within the limit`);
-    for (const r of (await n.node.chain.getBlock(num))!.block.transactions) landed.add(decodePackedTrx(r.trx).idHex);
-  }
-  return landed;
-}
-
-test('a fork switch that hands back more transactions than a block holds keeps the rest waiting, journaled, until each lands', async () => {
-  const { b, ids, fit } = await forkHandingBackTwoBlocks();
   assert.is(b.node.chain.pendingCount, fit, 'one block of them pending again');
   assert.is(b.node.chain.waitingCount, fit, 'the other block of them waiting (before, dropped)');
 
@@ -218,28 +200,49 @@ test('a fork switch that hands back more transactions than a block holds keeps t
   assert.is(b.node.chain.waitingCount, 0);
   assert.is(b.node.chain.pendingCount, fit);
   await b.node.produceBlock();
-  assert.equal(await landedIds(b, first.num), new Set(ids));
+  const landed = new Set<string>();
+  for (let num = first.num; num <= b.node.chain.head.num; num++) {
+    assert.ok((await blockCpuUs(b, num)) <= BLOCK_CPU_US, `block ${num} within the limit`);
+    for (const r of (await b.node.chain.getBlock(num))!.block.transactions) landed.add(decodePackedTrx(r.trx).idHex);
+  }
+  assert.equal(landed, new Set(ids));
 });
 
 test('past the cap of waiting transactions the newest are dropped, and the drop is reported', async () => {
+  const a = await smallChain();
+  await a.node.produceBlock();
+  const fit = BLOCK_CPU_US / MIN_CPU_US;
   const cap = 5;
+  // what a fork switch hands back: two blocks' worth of transactions, in order
+  const handed = [];
+  for (let i = 0; i < 2 * fit; i++) {
+    const signed = await buildSigned(a.client, [
+      { account: 'spin', name: 'go', authorization: 'spin@active', data: loopsHex(1 + 400 + i) },
+    ]);
+    handed.push(packedTrxFromJson(JSON.parse(JSON.stringify(signed.packed))));
+  }
+  const chain = a.node.chain as unknown as { maxWaiting: number; events: { unappliedDropped?: (n: number) => void } };
+  chain.maxWaiting = cap; // MAX_WAITING_TRANSACTIONS, lowered: 16,384 waiting would take minutes here
   const dropped: number[] = [];
-  const { b, ids, fit } = await forkHandingBackTwoBlocks((b) => {
-    const chain = b.node.chain as unknown as { maxWaiting: number; events: { unappliedDropped?: (n: number) => void } };
-    chain.maxWaiting = cap; // MAX_WAITING_TRANSACTIONS, lowered: 16,384 waiting would take minutes here
-    const report = chain.events.unappliedDropped;
-    chain.events.unappliedDropped = (n) => {
-      dropped.push(n);
-      report?.(n);
-    };
-  });
-  assert.is(b.node.chain.pendingCount, fit);
-  assert.is(b.node.chain.waitingCount, cap);
+  const report = chain.events.unappliedDropped;
+  chain.events.unappliedDropped = (n) => {
+    dropped.push(n);
+    report?.(n);
+  };
+  assert.is(a.node.chain.reapply(handed), fit, 'a block of them enters the pending block');
+  assert.is(a.node.chain.waitingCount, cap);
   assert.equal(dropped, [fit - cap], 'the drop is reported once, with its count');
-  const first = await b.node.produceBlock();
-  assert.is(b.node.chain.waitingCount, 0);
-  await b.node.produceBlock();
-  assert.equal(await landedIds(b, first.num), new Set(ids.slice(0, fit + cap)), 'the oldest land, in order; the newest were dropped');
+  const first = await a.node.produceBlock();
+  assert.is(a.node.chain.waitingCount, 0);
+  await a.node.produceBlock();
+  const landed: string[] = [];
+  for (let num = first.num; num <= a.node.chain.head.num; num++)
+    for (const r of (await a.node.chain.getBlock(num))!.block.transactions) landed.push(decodePackedTrx(r.trx).idHex);
+  assert.equal(
+    landed,
+    handed.slice(0, fit + cap).map((t) => decodePackedTrx(t).idHex),
+    'the oldest land, in order; the newest were dropped',
+  );
 });
 
 /**
