@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { Chain, MAX_WAITING_TRANSACTIONS, type ChainEvents, type PushResult } from './chain/chain.js';
+import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
 import { BlockLog } from './block/block-log.js';
 import { chainIdOf, loadGenesis, readGenesisFile, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
@@ -543,10 +543,8 @@ export class EmbeddedNode {
       durable: (num) => this.journal?.durable(num),
       // its record of the block it entered becomes obsolete once a block of that number is in the log
       held: (packed, blockNum) => this.journal?.append(blockNum, packed).catch(() => {}),
-      unappliedDropped: (count) =>
-        this.onError(
-          new Error(`${count} unapplied transaction(s) dropped: more than ${MAX_WAITING_TRANSACTIONS} waited for room in a block`),
-        ),
+      unappliedDropped: (count, cap) =>
+        this.onError(new Error(`${count} unapplied transaction(s) dropped: more than ${cap} waited for room in a block`)),
       snapshot: (snap) => {
         void this.saveSnapshot(snap);
       },

@@ -236,8 +236,8 @@ export interface ChainEvents {
    * record must outlive the block it was accepted into, which may be gone or sealed without it).
    */
   held?(packed: PackedTrx, blockNum: number): void;
-  /** `count` unapplied transactions were dropped: more than `MAX_WAITING_TRANSACTIONS` waited. */
-  unappliedDropped?(count: number): void;
+  /** `count` unapplied transactions were dropped: more than `cap` (`MAX_WAITING_TRANSACTIONS`) waited. */
+  unappliedDropped?(count: number, cap: number): void;
 }
 
 /** What `acceptBlock` did with a peer's block. */
@@ -1149,7 +1149,7 @@ export class Chain {
       }
       held.push(t);
     }
-    if (held.length > this.maxWaiting) this.events.unappliedDropped?.(held.splice(this.maxWaiting).length);
+    if (held.length > this.maxWaiting) this.events.unappliedDropped?.(held.splice(this.maxWaiting).length, this.maxWaiting);
     this.waiting = held;
     for (const t of held) this.events.held?.(t, this.head.num + 2); // the pending block (head + 1) is full
     return kept;

@@ -221,17 +221,17 @@ test('past the cap of waiting transactions the newest are dropped, and the drop 
     ]);
     handed.push(packedTrxFromJson(JSON.parse(JSON.stringify(signed.packed))));
   }
-  const chain = a.node.chain as unknown as { maxWaiting: number; events: { unappliedDropped?: (n: number) => void } };
+  const chain = a.node.chain as unknown as { maxWaiting: number; events: { unappliedDropped?: (n: number, cap: number) => void } };
   chain.maxWaiting = cap; // MAX_WAITING_TRANSACTIONS, lowered: 16,384 waiting would take minutes here
-  const dropped: number[] = [];
+  const dropped: [number, number][] = [];
   const report = chain.events.unappliedDropped;
-  chain.events.unappliedDropped = (n) => {
-    dropped.push(n);
-    report?.(n);
+  chain.events.unappliedDropped = (n, c) => {
+    dropped.push([n, c]);
+    report?.(n, c);
   };
   assert.is(a.node.chain.reapply(handed), fit, 'a block of them enters the pending block');
   assert.is(a.node.chain.waitingCount, cap);
-  assert.equal(dropped, [fit - cap], 'the drop is reported once, with its count');
+  assert.equal(dropped, [[fit - cap, cap]], 'the drop is reported once, with its count and the cap in force');
   const first = await a.node.produceBlock();
   assert.is(a.node.chain.waitingCount, 0);
   await a.node.produceBlock();
