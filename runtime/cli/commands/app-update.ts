@@ -9,8 +9,7 @@ import { flagSpec, type CommandDefinition } from '../command-definition.js';
 import { AppRegistry } from '../../app-registry.js';
 import { HostError } from '../../errors.js';
 import { peerosHome } from '../../../lib/home.js';
-import { chooseRelease } from '../../store/store-install.js';
-import { compareVersions } from '../../store/version-order.js';
+import { planUpdates } from '../../store/update-plan.js';
 import { withStore } from '../store-view.js';
 import { terminalText } from '../../../lib/terminal-text.js';
 
@@ -28,33 +27,23 @@ export async function update(
   let unread = 0;
   try {
     plan = await withStore(io, flags, async ({ registry }) => {
-      const out: { name: string; version: string }[] = [];
+      const installed: { name: string; version: string }[] = [];
       for (const name of names) {
         const record = await new AppRegistry(home).record(name);
         if (!record) throw HostError.unknownApp(name);
-        let entry: Awaited<ReturnType<typeof registry.app>>;
-        try {
-          entry = await registry.app(name);
-        } catch (err) {
+        installed.push({ name, version: record.version });
+      }
+      const out: { name: string; version: string }[] = [];
+      for (const s of await planUpdates(registry, installed)) {
+        if (s.status === 'newer') out.push({ name: s.name, version: s.version });
+        else if (s.status === 'current') io.out(`${s.name} ${terminalText(s.version)} is up to date`);
+        else if (s.status === 'absent') io.out(`${s.name}: not in the store, left as it is`);
+        else if (s.status === 'yanked') io.out(`${s.name}: every release in the store is yanked, left as it is`);
+        else {
           // one app's entry the host cannot read stops that app's update, not the others'
-          if (!(err instanceof HostError)) throw err;
-          io.err(`peeros app update: ${name}: ${err.code}: ${terminalText(err.message)}`);
+          io.err(`peeros app update: ${s.name}: ${s.error.code}: ${terminalText(s.error.message)}`);
           unread++;
-          continue;
         }
-        if (!entry) {
-          io.out(`${name}: not in the store, left as it is`);
-          continue;
-        }
-        let newest: string;
-        try {
-          newest = chooseRelease(name, entry.releases, undefined).version;
-        } catch {
-          io.out(`${name}: every release in the store is yanked, left as it is`);
-          continue;
-        }
-        if (compareVersions(newest, record.version) <= 0) io.out(`${name} ${terminalText(record.version)} is up to date`);
-        else out.push({ name, version: newest });
       }
       return out;
     });

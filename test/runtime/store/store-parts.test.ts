@@ -15,6 +15,7 @@ import { fetchPackage } from '../../../runtime/store/package-fetch.js';
 import { dmcsIsLocal, isPublicAddress, publicOnlyLookup } from '../../../runtime/store/location-policy.js';
 import { StoreRegistry, type StoreRelease } from '../../../runtime/store/store-registry.js';
 import { appKey } from '../../../runtime/store/app-key.js';
+import { planUpdates } from '../../../runtime/store/update-plan.js';
 import { validateManifest } from '../../../runtime/manifest.js';
 import type { TableRowsQuery } from '../../../runtime/dispatch/index.js';
 import { describePublisherKey, permissionsWithKey } from '../../../runtime/store/publisher-key.js';
@@ -203,6 +204,65 @@ test('registry rows from a hostile node are refused, and a key that names anothe
   }
   await rejects(new StoreRegistry(fakeNode([{ ...app, app: '../x' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
   await rejects(new StoreRegistry(fakeNode([{ ...app, publisher: 'al\u001b[2Jice' }], [])).apps(), 'PACKAGE_INVALID', /malformed apps row/);
+});
+
+test('app update plans each app on its own: one entry a hostile node garbles does not stop the others', async () => {
+  const row = (name: string, extra: Record<string, unknown> = {}) => ({
+    key: appKey(name).toString(),
+    app: name,
+    publisher: 'alice',
+    latest: '2.0.0',
+    releases: 1,
+    ...extra,
+  });
+  const apps: Record<string, unknown> = {
+    [appKey('broken').toString()]: row('broken', { publisher: 'al\u001b[2Jice' }),
+    [appKey('notes').toString()]: row('notes'),
+    [appKey('calendar').toString()]: row('calendar'),
+    [appKey('dpay').toString()]: row('dpay'),
+  };
+  const releases: Record<string, unknown[]> = {
+    [appKey('notes').toString()]: [goodRelease, { ...goodRelease, id: 2, version: '2.0.0' }],
+    [appKey('calendar').toString()]: [goodRelease],
+    [appKey('dpay').toString()]: [{ ...goodRelease, yanked: true }],
+  };
+  const node = {
+    async getTableRows(q: TableRowsQuery) {
+      if (q.table === 'apps') return { rows: apps[String(q.lower_bound)] ? [apps[String(q.lower_bound)]] : [], more: false };
+      return { rows: releases[q.scope] ?? [], more: false };
+    },
+  };
+  const plan = await planUpdates(new StoreRegistry(node), [
+    { name: 'broken', version: '1.0.0' },
+    { name: 'notes', version: '1.0.0' },
+    { name: 'calendar', version: '1.0.0' },
+    { name: 'dpay', version: '1.0.0' },
+    { name: 'clock', version: '1.0.0' },
+  ]);
+  assert.equal(
+    plan.map((s) => [s.name, s.status, 'version' in s ? s.version : undefined]),
+    [
+      ['broken', 'unreadable', undefined],
+      ['notes', 'newer', '2.0.0'],
+      ['calendar', 'current', '1.0.0'],
+      ['dpay', 'yanked', undefined],
+      ['clock', 'absent', undefined],
+    ],
+  );
+  const broken = plan[0]!;
+  assert.ok(broken.status === 'unreadable' && broken.error.code === 'PACKAGE_INVALID', JSON.stringify(broken));
+  // an error that is not the host's own is no app's fault: it is not swallowed
+  const failing = {
+    async getTableRows(): Promise<never> {
+      throw new TypeError('bug');
+    },
+  };
+  try {
+    await planUpdates(new StoreRegistry(failing), [{ name: 'notes', version: '1.0.0' }]);
+    assert.unreachable('swallowed');
+  } catch (err) {
+    assert.instance(err, TypeError);
+  }
 });
 
 test('a node whose pages do not advance is refused after a bounded number of requests, not followed for ever', async () => {
