@@ -94,7 +94,15 @@ export const antelopeActionData: FuzzTarget = {
           return false;
         if (hasNaN(v)) return true;
         const again = s.encode(f.type, v);
-        const back = s.decode(f.type, again);
+        let back: unknown;
+        try {
+          back = s.decode(f.type, again);
+        } catch (e) {
+          // the decode's value budget grows with its input: bytes past the value or non-canonical
+          // varuints bought values that the shorter canonical encoding cannot, and that is the bound
+          if (again.length < f.data.length && isAntelopeError(e) && /DECODED_VALUES_PER_BYTE/.test((e as Error).message)) return true;
+          throw e;
+        }
         oracle(sameValue(back, v), `action data: decode(encode(v)) differs from v (${f.type})`);
         oracle(bytesToHex(s.encode(f.type, back)) === bytesToHex(again), `action data: re-encoding is not canonical (${f.type})`);
         return true;
