@@ -6,7 +6,7 @@
  * (skv/signing-scope.ts checks its own copy of the grant again before signing); this file only
  * turns its verdict into this service's error.
  */
-import { Asset, type Action } from '../../abi/antelope/index.js';
+import { Asset, BinaryReader, Name, type Action } from '../../abi/antelope/index.js';
 import { actionsInScope, transactionInScope, type ScopeAction, type ScopeVerdict } from '../../abi/signing-scope.js';
 import { pushSigningScope, type DmcsPushScope } from '../capabilities.js';
 import { TransactionServiceError } from './transaction-service-error.js';
@@ -14,7 +14,10 @@ import { TransactionServiceError } from './transaction-service-error.js';
 export interface ScopedAction {
   account: string;
   name: string;
+  /** The arguments as the contract's ABI (from the DMCS) decodes them. */
   data: unknown;
+  /** The serialized arguments: what is signed, and what the contract reads. */
+  bytes?: Uint8Array;
 }
 
 function denied(app: string, why: string): TransactionServiceError {
@@ -42,19 +45,43 @@ export function checkAmountGranted(app: string, scope: DmcsPushScope, actions: r
 }
 
 /**
- * What the decoded actions move, summed per symbol, for the session-grant policy (it decides only
- * whether the user is asked, never whether the vault may sign): every asset-valued `quantity`
- * field counts, a superset of the transfers the scope rule counts, so it errs towards asking.
+ * The quantity a `transfer` moves, read from the token layout's head (from, to, quantity) in the
+ * bytes, without an ABI: what the token contract reads, whatever field names its ABI on the DMCS
+ * gives. Trailing bytes are allowed (a contract's unpacking ignores them); null when there is no
+ * asset where a token's quantity sits.
+ */
+function transferQuantity(bytes: Uint8Array): Asset | null {
+  try {
+    const r = new BinaryReader(bytes);
+    Name.decode(r);
+    Name.decode(r);
+    return Asset.decode(r);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the actions move, summed per symbol, for the session-grant policy (it decides only whether
+ * the user is asked, never whether the vault may sign). It errs towards asking: every asset-valued
+ * `quantity` field of the decoded data counts, and so does every `transfer`'s quantity read from its
+ * bytes (the one the vault counts), since the decoded names come from an ABI the DMCS serves — one
+ * naming transfer's amount `amount` moved tokens under a grant that approves no transfer of value.
  */
 export function movedAmounts(actions: ScopedAction[]): Map<string, Asset> {
   const out = new Map<string, Asset>();
-  for (const a of actions) {
-    const q = (a.data as { quantity?: unknown } | null)?.quantity;
-    if (typeof q !== 'string') continue;
-    const asset = Asset.from(q);
+  const add = (asset: Asset) => {
     const key = asset.symbol.toString();
     const prev = out.get(key);
     out.set(key, prev ? Asset.fromUnits(prev.units + asset.units, asset.symbol) : asset);
+  };
+  for (const a of actions) {
+    const moved = a.name === 'transfer' && a.bytes ? transferQuantity(a.bytes) : null;
+    if (moved) add(moved);
+    const q = (a.data as { quantity?: unknown } | null)?.quantity;
+    if (typeof q !== 'string') continue;
+    const asset = Asset.from(q);
+    if (!moved?.equals(asset)) add(asset); // the same bytes, decoded twice, count once
   }
   return out;
 }

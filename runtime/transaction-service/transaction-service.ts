@@ -206,7 +206,9 @@ export class TransactionService {
       actions: decoded.map((d, i) => (shown[i] ? { ...d, data: { ...(d.data as Record<string, unknown>), ...shown[i] } } : d)),
     });
     // early: the session grant's use is written while the vault signs; settled before the push
-    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded), req.app.identity, { early: true });
+    this.#o.policy?.expect(trx.digest, app, movedAmounts(decoded.map((d, i) => ({ ...d, bytes: actions[i]!.data }))), req.app.identity, {
+      early: true,
+    });
     let signatures: string[];
     try {
       signatures = (

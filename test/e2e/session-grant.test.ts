@@ -1,7 +1,10 @@
 // Session grants with limits: the verifier policy approves an app's signatures by itself within
 // N per period and X in total, asks the user beyond them, never for other apps or other purposes;
 // the amount is enforced by the vault as well (maxAmountPerDay of the signing grant); the used
-// approvals survive a restart of the store.
+// approvals survive a restart of the store. A token whose ABI on the DMCS renames transfer's quantity
+// still has its transfers counted: the policy reads them from the bytes, as the vault does.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Vault, type VerificationRequest } from '../../skv/index.js';
@@ -18,7 +21,9 @@ import {
 import type { Grants } from '../../runtime/capabilities.js';
 import { HttpBackend } from '../../runtime/dispatch/index.js';
 import { FsTrace, problems } from '../durability/fs-trace.js';
-import { startWorld, newAccount, deployToken, loginAs, PASS, type World } from './world.js';
+import { Action } from '../../abi/antelope/index.js';
+import { deployContract, submitUserTransaction } from '../../runtime/transaction-service/index.js';
+import { startWorld, newAccount, deployToken, loginAs, PASS, TOKEN_ABI, TOKEN_WASM, type World } from './world.js';
 
 let w: World;
 let services: HostServices;
@@ -35,11 +40,39 @@ const req = (quantity: string, app = 'dpay'): PushRequest => ({
   actions: [{ account: 'dpay.token', name: 'transfer', data: { from: 'alice', to: 'bob', quantity, memo: `sg ${n++}` } }],
 });
 
+/**
+ * The dPay token's code at `rename.token`, deployed with an ABI that names transfer's third field
+ * `amount` (a contract's owner sets its ABI; a hostile DMCS serves any): the bytes, and what the
+ * contract does with them, are a token transfer. 1000.0000 RNM issued to alice.
+ */
+async function deployRenamedToken(): Promise<void> {
+  const abi = JSON.parse(readFileSync(TOKEN_ABI, 'utf8')) as { structs: Array<{ name: string; fields: Array<{ name: string }> }> };
+  for (const s of abi.structs) if (s.name === 'transfer') for (const f of s.fields) if (f.name === 'quantity') f.name = 'amount';
+  const abiPath = join(w.home, 'renamed.abi');
+  writeFileSync(abiPath, JSON.stringify(abi));
+  await newAccount(w, 'rename.token');
+  await deployContract({ vault: w.vault, backend: w.backend, account: 'rename.token', wasmPath: TOKEN_WASM, abiPath });
+  const onChain = (await w.backend.getAbi('rename.token')).abi as Parameters<typeof Action.from>[1];
+  const authorization = [{ actor: 'rename.token', permission: 'active' }];
+  const act = (name: string, data: Record<string, unknown>) => Action.from({ account: 'rename.token', name, authorization, data }, onChain);
+  await submitUserTransaction({
+    vault: w.vault,
+    backend: w.backend,
+    summary: ['create and issue RNM'],
+    actions: [
+      act('create', { issuer: 'rename.token', maximum_supply: '1000000.0000 RNM' }),
+      act('issue', { to: 'rename.token', quantity: '1000.0000 RNM', memo: '' }),
+      act('transfer', { from: 'rename.token', to: 'alice', amount: '1000.0000 RNM', memo: '' }),
+    ],
+  });
+}
+
 test.before(async () => {
   w = await startWorld();
   await newAccount(w, 'alice');
   await newAccount(w, 'bob');
   await deployToken(w, ['alice']);
+  await deployRenamedToken();
   await loginAs(w, 'alice');
   await w.services.close();
   await w.vault.close();
@@ -159,6 +192,38 @@ test('the early approval: the grant use is synced before the push leaves the hos
     'the grant use was written',
   );
   assert.is(services.grants.remaining('early')!.count, 4);
+});
+
+test('a transfer whose ABI calls its quantity "amount" still moves value: a grant for no transfers asks the user', async () => {
+  // "approve up to 5 signatures a day, no transfer of value" (no --max-amount); the vault grant has no cap
+  const renamed: Grants = { 'dmcs.push': { contracts: { 'rename.token': ['transfer'] } } };
+  const session = validateSessionGrant({ app: 'renamer', maxCount: 5, periodMs: parsePeriod('24h') });
+  await services.grants.set(session);
+  await installSigningGrant(vault, 'renamer', renamed, [w.backend.chainId], session);
+  answer = false;
+  const before = { asked: asked.length, auto: policy.autoApproved };
+  try {
+    await services.transactions.push({
+      app: { name: 'renamer', version: '0.1.0', publisher: 'peeros' },
+      manifest: {},
+      grants: renamed,
+      actions: [
+        { account: 'rename.token', name: 'transfer', data: { from: 'alice', to: 'bob', amount: '300.0000 RNM', memo: 'sg renamed' } },
+      ],
+    });
+    assert.unreachable('a transfer of 300.0000 RNM was approved by a grant that approves no transfer of value');
+  } catch (err) {
+    assert.instance(err, TransactionServiceError, (err as Error).message);
+    assert.is((err as TransactionServiceError).code, 'NOT_APPROVED');
+  } finally {
+    answer = true;
+  }
+  assert.is(policy.autoApproved, before.auto, 'the policy approved nothing by itself');
+  assert.is(asked.length, before.asked + 1, 'the user was asked');
+  assert.match(asked.at(-1)!.summary.join('\n'), /amount: 300\.0000 RNM/);
+  assert.is(services.grants.remaining('renamer')!.count, 5, 'no approval used');
+  const bob = await w.backend.getTableRows({ code: 'rename.token', scope: 'bob', table: 'accounts', json: true });
+  assert.equal(bob.rows, [], 'bob received nothing');
 });
 
 test('bad grant arguments are refused with the flag named', () => {
