@@ -10,10 +10,18 @@
  * verify a login proof (the keys recovered from the signatures must satisfy the permission).
  * Waits are never satisfied (no delayed transactions). `owner` satisfies `active`, as on chain.
  */
-import { AuthorityChecker, MAX_AUTHORITY_DEPTH, PublicKey, keyIdOf, keyIdToString, type Authority } from '../../abi/antelope/index.js';
+import {
+  AuthorityChecker,
+  MAX_AUTHORITY_DEPTH,
+  Name,
+  PublicKey,
+  keyIdOf,
+  keyIdToString,
+  type Authority,
+} from '../../abi/antelope/index.js';
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import { SessionError } from './session-error.js';
-import { MAX_AUTHORITY_ACCOUNTS } from './limits.js';
+import { MAX_AUTHORITY_ACCOUNTS, MAX_AUTHORITY_ENTRIES, MAX_NAMED_KEYS } from './limits.js';
 
 /** get_account of one account (a backend, the hybrid API, or a test double). */
 export type AccountSource = (account: string) => Promise<Record<string, unknown>>;
@@ -34,10 +42,46 @@ interface PermissionJson {
   };
 }
 
+/** An Antelope name as its canonical text (what a DMCS's JSON must hold where a name goes). */
+function isName(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 13) return false;
+  try {
+    return Name.from(v).toString() === v;
+  } catch {
+    return false;
+  }
+}
+
+const isWeight = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * One permission of a get_account reply, checked field by field (the DMCS is not trusted to answer
+ * Leap's shape); the reason it is not one, or undefined.
+ */
+function malformed(p: unknown): string | undefined {
+  if (!isRecord(p)) return 'is not an object';
+  if (!isName(p.perm_name)) return 'has no perm_name name';
+  if (p.parent !== '' && !isName(p.parent)) return 'has no parent name';
+  const a = p.required_auth;
+  if (!isRecord(a) || !isWeight(a.threshold)) return 'has no required_auth with a threshold';
+  if (!Array.isArray(a.keys) || !Array.isArray(a.accounts) || !Array.isArray(a.waits)) return 'has no keys, accounts and waits lists';
+  for (const k of a.keys as unknown[]) if (!isRecord(k) || typeof k.key !== 'string' || !isWeight(k.weight)) return 'has a malformed key';
+  for (const x of a.accounts as unknown[]) {
+    const level = isRecord(x) ? x.permission : undefined;
+    if (!isRecord(x) || !isWeight(x.weight) || !isRecord(level) || !isName(level.actor) || !isName(level.permission))
+      return 'has a malformed account';
+  }
+  for (const w of a.waits as unknown[]) if (!isRecord(w) || !isWeight(w.wait_sec) || !isWeight(w.weight)) return 'has a malformed wait';
+  return undefined;
+}
+
 /** The permissions of the accounts involved, by `actor@permission`, with key ids. */
 export class PermissionTree {
   readonly #auth = new Map<string, Authority>();
   readonly #parent = new Map<string, string>();
+  /** Permissions, keys, accounts and waits read so far (MAX_AUTHORITY_ENTRIES). */
+  #entries = 0;
 
   lookup = (actor: string, permission: string): Authority | undefined => this.#auth.get(`${actor}@${permission}`);
 
@@ -51,9 +95,30 @@ export class PermissionTree {
     return false;
   }
 
+  /**
+   * Adds `account`'s permissions from its get_account `reply`: every entry checked and counted
+   * before any key is parsed, so a malformed or oversized reply is AUTHORITY_UNRESOLVED at once.
+   */
   add(account: string, reply: Record<string, unknown>): Array<{ actor: string; permission: string }> {
-    const perms = reply.permissions;
+    const perms: unknown = reply.permissions;
     if (!Array.isArray(perms)) throw new SessionError('AUTHORITY_UNRESOLVED', `get_account of ${account} has no permissions list`);
+    // counted first: the lengths cost nothing to read, the entries' checks and key parsing do
+    let entries = this.#entries + perms.length;
+    for (const p of perms as unknown[]) {
+      const a = isRecord(p) && isRecord(p.required_auth) ? p.required_auth : undefined;
+      for (const list of [a?.keys, a?.accounts, a?.waits]) if (Array.isArray(list)) entries += list.length;
+    }
+    if (entries > MAX_AUTHORITY_ENTRIES)
+      throw new SessionError(
+        'AUTHORITY_UNRESOLVED',
+        `the authority of ${account} holds more than ${MAX_AUTHORITY_ENTRIES} permissions, keys, accounts and waits; the host does not resolve it`,
+      );
+    this.#entries = entries;
+    for (const [i, p] of (perms as unknown[]).entries()) {
+      const why = malformed(p);
+      if (why)
+        throw new SessionError('AUTHORITY_UNRESOLVED', `get_account of ${account}: permission ${i} ${why}; the DMCS's reply is not usable`);
+    }
     const referenced: Array<{ actor: string; permission: string }> = [];
     for (const p of perms as PermissionJson[]) {
       const a = p.required_auth;
@@ -155,4 +220,10 @@ export function keysNamedBy(tree: PermissionTree, level: PermissionLevel): strin
   const a = tree.lookup(level.actor, level.permission);
   if (!a) return [];
   return a.keys.map((k) => (k.key.startsWith('unparsable:') ? k.key.slice(11) : keyIdToString(k.key)));
+}
+
+/** `keys` for a message: the first MAX_NAMED_KEYS (each cut; a DMCS chose them), then how many more. */
+export function namedKeysText(keys: readonly string[]): string {
+  const shown = keys.slice(0, MAX_NAMED_KEYS).map((k) => (k.length > 80 ? `${k.slice(0, 80)}…` : k));
+  return keys.length > MAX_NAMED_KEYS ? `${shown.join(', ')} and ${keys.length - MAX_NAMED_KEYS} more` : shown.join(', ');
 }

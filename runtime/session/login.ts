@@ -13,7 +13,14 @@ import { Signature, PublicKey } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
 import { USER_APP } from '../../skv/index.js';
 import { ACCOUNT_NAME } from '../capabilities.js';
-import { loadPermissionTree, satisfyingKeys, keysNamedBy, type AccountSource, type PermissionTree } from './authority-resolver.js';
+import {
+  loadPermissionTree,
+  satisfyingKeys,
+  keysNamedBy,
+  namedKeysText,
+  type AccountSource,
+  type PermissionTree,
+} from './authority-resolver.js';
 import { loginChallenge, type LoginChallenge } from './login-challenge.js';
 import { SessionError } from './session-error.js';
 import { writeSession, type Session } from './session-file.js';
@@ -78,7 +85,7 @@ export async function login(o: LoginOptions): Promise<Session> {
     throw new SessionError(
       'NO_MATCHING_KEY',
       `none of the vault's ${vaultKeys.length} key(s) satisfies ${account}@${permission} on DMCS '${o.dmcs.name}'` +
-        (needed.length ? ` (it names ${needed.join(', ')})` : '') +
+        (needed.length ? ` (it names ${namedKeysText(needed)})` : '') +
         `; import the account's private key with 'peeros key import'`,
     );
   }

@@ -2,7 +2,7 @@
  * Picks the vault keys that satisfy every authorization of a transaction, from the permissions the
  * DMCS reports (runtime/session/authority-resolver.ts: get_account, Leap's authority rules).
  */
-import { loadPermissionTree, satisfyingKeys, keysNamedBy, type AccountSource } from '../session/authority-resolver.js';
+import { loadPermissionTree, satisfyingKeys, keysNamedBy, namedKeysText, type AccountSource } from '../session/authority-resolver.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 
 export async function pickKeys(
@@ -22,7 +22,7 @@ export async function pickKeys(
       const named = keysNamedBy(tree, level);
       throw new TransactionServiceError(
         'NO_MATCHING_KEY',
-        `none of the vault's ${vaultKeys.length} key(s) satisfies ${k}${named.length ? ` (it names ${named.join(', ')})` : ''}; import the account's key with 'peeros key import'`,
+        `none of the vault's ${vaultKeys.length} key(s) satisfies ${k}${named.length ? ` (it names ${namedKeysText(named)})` : ''}; import the account's key with 'peeros key import'`,
       );
     }
     for (const key of keys) picked.add(key);

@@ -26,6 +26,7 @@ import { type Dispatcher, DmcsError, pushFailureOf, type ChainCheckedBackend, ty
 import { HybridApi, CacheStore } from '../hybrid-cache/index.js';
 import { TransactionSubmitter, type OfflineQueue, type SubmitResult } from '../offline-queue/index.js';
 import { readSession, type Session } from '../session/session-file.js';
+import { PermissionTree, keysNamedBy } from '../session/authority-resolver.js';
 import { AbiSource } from './abi-source.js';
 import { renderConfirmation, HostText, type AppIdentity, type DecodedAction } from './confirmation.js';
 import { checkActionsGranted, checkAmountGranted, movedAmounts } from './push-scope.js';
@@ -319,8 +320,10 @@ export class TransactionService {
       if (err instanceof DmcsError && err.code === 'REJECTED') throw badActions(`sealed field: account '${account}' does not exist`);
       throw err;
     }
-    const perms = (reply.permissions ?? []) as Array<{ perm_name: string; required_auth: { keys: Array<{ key: string }> } }>;
-    const key = perms.find((p) => p.perm_name === 'active')?.required_auth.keys[0]?.key;
+    // the DMCS's reply, checked and bounded as every authority the host reads (a SessionError if not)
+    const tree = new PermissionTree();
+    tree.add(account, reply);
+    const key = keysNamedBy(tree, { actor: account, permission: 'active' })[0];
     if (!key) throw badActions(`sealed field: ${account}@active names no key to seal for`);
     return PublicKey.from(key).toString();
   }
