@@ -171,6 +171,17 @@ export interface WebAuthnRegisterRequest {
   assertion?: Approval;
 }
 
+/**
+ * Gives back an issued WebAuthn challenge that no assertion will answer (the host refused the
+ * request before any dialog, or its dialog failed), so refusals do not hold the pending slots
+ * (MAX_PENDING_WEBAUTHN_CHALLENGES) until they expire. The nonce can then never be spent.
+ */
+export interface WebAuthnReleaseRequest {
+  v: 1;
+  op: 'webauthn_release';
+  nonce: Uint8Array;
+}
+
 export type DmemoRequest =
   | UnlockRequest
   | LockRequest
@@ -187,7 +198,8 @@ export type DmemoRequest =
   | OpenMessageRequest
   | SignPackageRequest
   | WebAuthnChallengeRequest
-  | WebAuthnRegisterRequest;
+  | WebAuthnRegisterRequest
+  | WebAuthnReleaseRequest;
 export type DmemoOp = DmemoRequest['op'];
 
 // ── results ────────────────────────────────────────────────────────────────────────────────────
@@ -304,6 +316,8 @@ export interface DmemoResults {
   sign_package: SignPackageResult;
   webauthn_challenge: WebAuthnChallengeResult;
   webauthn_register: WebAuthnCredentialInfo;
+  /** Whether the nonce was pending (false: unknown, spent or expired already). */
+  webauthn_release: { released: boolean };
 }
 
 export interface DmemoErrorBody {
@@ -398,6 +412,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     bytes(m, 'attestationObject', false, 1, MAX_WEBAUTHN_FIELD_BYTES);
     assertion(m);
   },
+  webauthn_release: (m) => bytes(m, 'nonce', false, 16, 16),
 };
 
 const FIELDS: Record<DmemoOp, string[]> = {
@@ -417,6 +432,7 @@ const FIELDS: Record<DmemoOp, string[]> = {
   open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
   webauthn_challenge: ['purpose', 'app', 'identity', 'digest', 'rpId', 'origin'],
   webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject', 'assertion'],
+  webauthn_release: ['nonce'],
 };
 
 function malformed(field: string, expected: string): VaultError {

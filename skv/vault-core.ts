@@ -186,6 +186,8 @@ export class VaultCore {
         return this.issueChallenge(s, req, now);
       case 'webauthn_register':
         return this.registerWebAuthn(s, req, now);
+      case 'webauthn_release':
+        return { released: this.challenges.release(req.nonce) };
       case 'set_grant':
         return this.setGrant(s, req, now);
       case 'seal_message':

@@ -243,7 +243,14 @@ export class Vault {
       ...(request.identity !== undefined ? { identity: request.identity } : {}),
       digest: request.digest,
     });
-    return verifier.verify({ ...request, webauthn }); // a person will read the summary: decoding it now costs nothing extra
+    try {
+      return await verifier.verify({ ...request, webauthn }); // a person will read the summary: decoding it now costs nothing extra
+    } catch (err) {
+      // refused without an assertion: its challenge would hold a pending slot until it expires, and
+      // an app looping on refused requests would fill them all (VAULT_BUSY for the user's own)
+      await this.#call('webauthn_release', { nonce: webauthn.nonce }).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**

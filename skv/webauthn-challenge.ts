@@ -89,6 +89,19 @@ export class ChallengeLedger {
       throw new VaultError('ASSERTION_EXPIRED', `the WebAuthn challenge expired ${now - expiresAt} ms ago; approve the request again`);
   }
 
+  /**
+   * Forgets a pending nonce that no assertion will answer (its request was refused before the
+   * ceremony), freeing its slot; it is remembered as spent, so it can never be used after.
+   */
+  release(nonce: Uint8Array): boolean {
+    const key = Buffer.from(nonce).toString('hex');
+    const expiresAt = this.pending.get(key);
+    if (expiresAt === undefined) return false;
+    this.pending.delete(key);
+    this.spent.set(key, expiresAt);
+    return true;
+  }
+
   private prune(now: number): void {
     for (const [k, exp] of this.pending) if (exp < now) this.pending.delete(k);
     for (const [k, exp] of this.spent) if (exp < now) this.spent.delete(k);

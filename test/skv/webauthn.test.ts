@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Signature, signingDigest } from '../../abi/antelope/index.js';
-import { mintAssertion, exportDigest, grantDigest, Vault, WebAuthnVerifier, type WebAuthnPurpose } from '../../skv/index.js';
+import { mintAssertion, exportDigest, grantDigest, Vault, VaultError, WebAuthnVerifier, type WebAuthnPurpose } from '../../skv/index.js';
+import { MAX_PENDING_WEBAUTHN_CHALLENGES } from '../../skv/limits.js';
 import { BrowserAuthenticator, FLAG_UP, type CeremonyOptions } from '../fixtures/software-authenticator.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID, PASS, RawVault } from './helpers.js';
 
@@ -360,6 +361,51 @@ test('through the Vault facade: WebAuthnVerifier relays the ceremony; sign, expo
   } finally {
     await vault.close();
     removeHome(home);
+  }
+});
+
+test('requests the verifier refuses give their challenges back: an app looping on refusals cannot fill the pending slots', async () => {
+  const home = tempHome();
+  const auth = new BrowserAuthenticator(RP_ID, ORIGIN);
+  let refuse = true;
+  const verifier = new WebAuthnVerifier(async (r) => {
+    // the console's dialog cap, or a dialog it could not build: refused before any ceremony
+    if (refuse) throw new VaultError('NOT_APPROVED', 'refused');
+    return auth.get(r.webauthn.challenge);
+  });
+  const vault = Vault.open({ home, insecureTestKdf: true });
+  try {
+    await vault.unlock(PASS, { verifier, create: true });
+    const { publicKey } = await vault.createKey('k');
+    const ch = await vault.webAuthnRegistrationChallenge(RP_ID, ORIGIN);
+    await vault.registerWebAuthn({ rpId: RP_ID, origin: ORIGIN, nonce: ch.nonce, ...auth.create(ch.challenge) });
+    const sign = () => vault.sign({ chainId: CHAIN_ID, transaction: packTransaction([transfer('1.0000 RSN')]), keys: [publicKey] });
+    for (let i = 0; i < MAX_PENDING_WEBAUTHN_CHALLENGES + 44; i++) {
+      const code = await sign().then(
+        () => 'OK',
+        (e: VaultError) => e.code,
+      );
+      assert.is(code, 'NOT_APPROVED', `refusal ${i}`);
+    }
+    refuse = false;
+    const r = await sign();
+    assert.is(Signature.from(r.signatures[0]!).recover(r.digest).toString(), publicKey, "the user's own request still gets a challenge");
+  } finally {
+    await vault.close();
+    removeHome(home);
+  }
+});
+
+test('a released challenge can never be spent', async () => {
+  const s = await setup();
+  try {
+    const a = await s.assertion();
+    assert.equal(await s.raw.call('webauthn_release', { nonce: a.nonce }), { released: true });
+    assert.equal(await s.raw.call('webauthn_release', { nonce: a.nonce }), { released: false });
+    assert.is(await s.raw.code('sign', s.sign(a)), 'ASSERTION_REPLAYED');
+    assert.is(await s.raw.code('webauthn_release', { nonce: new Uint8Array(3) }), 'MALFORMED_MESSAGE');
+  } finally {
+    await s.done();
   }
 });
 
