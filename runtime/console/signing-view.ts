@@ -16,6 +16,12 @@ import type { VerificationRequest } from '../../skv/index.js';
 
 /** Actions shown one by one; a transaction with more is shown cut and counts as undecodable. */
 export const MAX_DIALOG_ACTIONS = 32;
+/**
+ * An action's fields shown one by one: 64, several times any real action's. The ABI is the DMCS's,
+ * so a struct of 50,000 optional fields (one byte each in the data) made a dialog of 50,000 rows;
+ * past this the rest are counted and the dialog needs the override, as for too many actions.
+ */
+export const MAX_DIALOG_FIELDS = 64;
 /** A field value (JSON or app text) is cut here, as the terminal's confirmation cuts it. */
 export const MAX_DIALOG_VALUE_CHARS = 200;
 /** The raw transaction shown under "raw" is cut at this many bytes (the digest covers all of them). */
@@ -135,14 +141,15 @@ function deploymentFields(contract: string, action: string, record: Record<strin
   return [];
 }
 
-function decodeFields(s: AbiSerializer, contract: string, action: string, data: Uint8Array): DialogField[] {
+/** The action's fields as the dialog lists them, and how many past MAX_DIALOG_FIELDS are left out. */
+function decodeFields(s: AbiSerializer, contract: string, action: string, data: Uint8Array): { fields: DialogField[]; hidden: number } {
   const type = s.actionType(action);
   const decoded = s.decode(type, data);
   const fields = structFields(s, type);
   if (!fields || typeof decoded !== 'object' || decoded === null)
-    return [{ name: '(data)', type: terminalText(type, 64), value: valueText(decoded), appText: false }];
+    return { fields: [{ name: '(data)', type: terminalText(type, 64), value: valueText(decoded), appText: false }], hidden: 0 };
   const record = decoded as Record<string, unknown>;
-  const shown = fields.map((f) => {
+  const shown = fields.slice(0, MAX_DIALOG_FIELDS).map((f) => {
     const v = record[f.name];
     const appText = typeof v === 'string' && (f.type === 'string' || f.type === 'string?');
     return {
@@ -156,7 +163,7 @@ function decodeFields(s: AbiSerializer, contract: string, action: string, data: 
       appText,
     };
   });
-  return [...shown, ...deploymentFields(contract, action, record)];
+  return { fields: [...shown, ...deploymentFields(contract, action, record)], hidden: Math.max(0, fields.length - MAX_DIALOG_FIELDS) };
 }
 
 export async function buildSigningView(r: VerificationRequest, ctx: ViewContext): Promise<SigningView> {
@@ -213,7 +220,12 @@ export async function buildSigningView(r: VerificationRequest, ctx: ViewContext)
       dataHex: Buffer.from(a.data.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
     };
     try {
-      shown.fields = decodeFields(await ctx.abi(chainId, contract), contract, action, a.data);
+      const { fields, hidden } = decodeFields(await ctx.abi(chainId, contract), contract, action, a.data);
+      shown.fields = fields;
+      if (hidden > 0) {
+        view.undecodable = true;
+        view.summary = [`${contract}::${action}: ${hidden} more fields are not shown (at most ${MAX_DIALOG_FIELDS})`, ...view.summary];
+      }
     } catch (err) {
       shown.undecodable = terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS);
       view.undecodable = true;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Abi, AbiSerializer, Action, eosioSerializer, signingDigest } from '../../../abi/antelope/index.js';
 import { createHash } from 'node:crypto';
-import { buildSigningView, MAX_DIALOG_ACTIONS, type ViewContext } from '../../../runtime/console/signing-view.js';
+import { buildSigningView, MAX_DIALOG_ACTIONS, MAX_DIALOG_FIELDS, type ViewContext } from '../../../runtime/console/signing-view.js';
 import { grantLines } from '../../../runtime/console/grant-lines.js';
 import type { VerificationRequest } from '../../../skv/index.js';
 import { Asset } from '../../../abi/antelope/index.js';
@@ -50,6 +50,24 @@ test('a transfer: chain name and id, signer, typed fields, the memo as escaped a
     ],
   );
   assert.equal(v.grants, ['a grant line']);
+});
+
+test("a DMCS's ABI whose action has 20,000 optional fields: the dialog lists MAX_DIALOG_FIELDS, counts the rest and needs the override", async () => {
+  const n = 20_000;
+  const wide = new AbiSerializer(
+    Abi.from({
+      version: 'eosio::abi/1.1',
+      structs: [{ name: 'go', base: '', fields: Array.from({ length: n }, (_, i) => ({ name: `f${i}`, type: 'bool?' })) }],
+      actions: [{ name: 'go', type: 'go', ricardian_contract: '' }],
+    }),
+  );
+  const wideCtx: ViewContext = { ...ctx, abi: async (_chain, account) => (account === 'wide' ? wide : ctx.abi(_chain, account)) };
+  const go = { account: 'wide', name: 'go', actor: 'alice', data: new Uint8Array(n) }; // every field absent: one byte each
+  const v = await buildSigningView(request(packTransaction([go])), wideCtx);
+  assert.is(v.actions[0]!.fields.length, MAX_DIALOG_FIELDS);
+  assert.is(v.undecodable, true);
+  assert.match(v.summary[0]!, `wide::go: ${n - MAX_DIALOG_FIELDS} more fields are not shown`);
+  assert.ok(JSON.stringify(v).length < 64 * 1024, `${JSON.stringify(v).length} bytes of view`);
 });
 
 test('undecodable: no ABI for the contract, data that does not fit it, too many actions, bytes not matching the digest', async () => {
