@@ -4,7 +4,9 @@
  * checked by the view rule and by the package path rule, the file is read only when its real path
  * is inside the app's files (no link out) and it is at most {@link MAX_SCREEN_IMAGE_BYTES}, and it
  * is served only as one of four raster types recognised by its first bytes (never SVG, which can
- * carry script, never a type the app names).
+ * carry script, never a type the app names) whose header declares at most
+ * {@link MAX_SCREEN_IMAGE_PIXELS} pixels (image-size.ts): the browser allocates width × height × 4
+ * bytes to draw an image, whatever its file size.
  */
 import { APP_NAME } from '../manifest.js';
 import { AppRegistry } from '../app-registry.js';
@@ -12,9 +14,16 @@ import { readFolderFile } from '../app-folder.js';
 import { packagePathProblem } from '../package-archive/package-path.js';
 import { MAX_ASSET_BYTES } from '../package-archive/limits.js';
 import { UiError, VIEW_IMAGE_PATH } from '../ui/index.js';
+import { imageSize } from './image-size.js';
 
 /** One image: an asset's own bound (8 MiB). */
 export const MAX_SCREEN_IMAGE_BYTES = MAX_ASSET_BYTES;
+/**
+ * Pixels one image may declare: 4 Mi (2048 × 2048, a full-HD photo fits), 16 MiB decoded. An 8 KiB
+ * PNG can declare 8192 × 8192 (256 MiB decoded); with MAX_VIEW_IMAGES a screen's images then cost
+ * the browser at most 256 MiB.
+ */
+export const MAX_SCREEN_IMAGE_PIXELS = 4 * 1024 * 1024;
 
 /** The raster types served, by their magic bytes. */
 const SIGNATURES: ReadonlyArray<{ type: string; magic: number[]; at?: number; also?: { at: number; magic: number[] } }> = [
@@ -44,5 +53,12 @@ export async function readScreenImage(home: string, app: string, path: string): 
   }
   const type = imageType(bytes);
   if (!type) throw new UiError('IMAGE_UNAVAILABLE', `${path} of app '${app}' is not a PNG, JPEG, GIF or WebP image`);
+  const size = imageSize(bytes, type);
+  if (!size) throw new UiError('IMAGE_UNAVAILABLE', `${path} of app '${app}': its ${type} header does not say its size`);
+  if (size.width * size.height > MAX_SCREEN_IMAGE_PIXELS)
+    throw new UiError(
+      'IMAGE_TOO_LARGE',
+      `${path} of app '${app}' declares ${size.width} x ${size.height} pixels, more than ${MAX_SCREEN_IMAGE_PIXELS} (it would take the page ${Math.round((size.width * size.height * 4) / 2 ** 20)} MiB to draw)`,
+    );
   return { bytes, type };
 }

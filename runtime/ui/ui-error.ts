@@ -9,7 +9,7 @@ import { CodedError } from '../../lib/coded-error.js';
 export const UI_ERROR_CODES = [
   /** Not one well-formed msgpack value (ui.check), or a node that is not a map. */
   'VIEW_MALFORMED',
-  /** More bytes, nodes or text than the view bounds allow (view-tree.ts constants). */
+  /** More bytes, nodes, images or text than the view bounds allow (view-tree.ts constants). */
   'VIEW_TOO_LARGE',
   /** Nested deeper than MAX_VIEW_DEPTH. */
   'VIEW_TOO_DEEP',
@@ -31,6 +31,8 @@ export const UI_ERROR_CODES = [
   'UI_NOT_AVAILABLE',
   /** A screen's image is not in the app's package, too large, or not a PNG, JPEG, GIF or WebP image. */
   'IMAGE_UNAVAILABLE',
+  /** A screen's image declares more pixels than the console draws (runtime/console/screen-image.ts). */
+  'IMAGE_TOO_LARGE',
 ] as const;
 
 export type UiErrorCode = (typeof UI_ERROR_CODES)[number];

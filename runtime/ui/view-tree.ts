@@ -7,8 +7,8 @@
  * The page then sets the strings with `textContent`, so markup in them stays text.
  *
  * Everything is bounded before it is walked: encoded bytes ({@link MAX_VIEW_BYTES}, for
- * `ui.check`), depth, nodes (table cells and select options count), each string by its field, and
- * the text of the whole tree. Anything else (an unknown component or field, `__proto__` included, a
+ * `ui.check`), depth, nodes (table cells and select options count), images, each string by its
+ * field, and the text of the whole tree. Anything else (an unknown component or field, `__proto__` included, a
  * wrong type, a duplicate id, an image outside the package's `assets/`) is a typed {@link UiError}
  * naming the path of the node or field; nothing is cut or guessed.
  */
@@ -53,6 +53,12 @@ export const VIEW_ASSET = /^-?\d{1,20}(\.\d{1,18})? [A-Z]{1,7}$/;
 const VIEW_DECIMAL = /^-?\d{1,40}(\.\d{1,40})?$/;
 /** Images come from the app's own package, under this folder (runtime/package-archive). */
 export const VIEW_IMAGE_DIR = 'assets/';
+/**
+ * Images in one tree: 16 — a gallery screen. Each may decode to 16 MiB in the page
+ * (runtime/console/screen-image.ts bounds its pixels); 2000 image nodes naming a package's many
+ * small files would each cost that again.
+ */
+export const MAX_VIEW_IMAGES = 16;
 /** Characters of an image path: 255 (ASCII only, so bytes: the package path limit). */
 export const MAX_VIEW_IMAGE_PATH_CHARS = 255;
 /**
@@ -115,6 +121,7 @@ const quote = (s: string) => JSON.stringify(terminalText(s, 40));
 class Walk {
   nodes = 0;
   chars = 0;
+  images = 0;
   readonly ids = new Set<string>();
 
   count(n: number, path: string): void {
@@ -140,6 +147,8 @@ class Walk {
     if (!Object.hasOwn(COMPONENTS, kind))
       throw new UiError('VIEW_UNKNOWN_KIND', `${path}.kind: ${quote(kind)} is not a component (${Object.keys(COMPONENTS).join(', ')})`);
     const c = COMPONENTS[kind]!;
+    if (kind === 'image' && ++this.images > MAX_VIEW_IMAGES)
+      throw new UiError('VIEW_TOO_LARGE', `${path}: the view has more than ${MAX_VIEW_IMAGES} images`);
     for (const k of Reflect.ownKeys(v)) {
       if (k === 'kind') continue;
       if (typeof k !== 'string' || !Object.hasOwn(c.fields, k))

@@ -17,7 +17,8 @@ import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transa
 import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
 import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
 import { ROOT } from '../../isa/paths.js';
-import { MAX_SCREEN_IMAGE_BYTES } from '../../../runtime/console/screen-image.js';
+import { MAX_SCREEN_IMAGE_BYTES, MAX_SCREEN_IMAGE_PIXELS } from '../../../runtime/console/screen-image.js';
+import { gifOf, jpegOf, pngOf, webpOf } from '../../fixtures/image-headers.js';
 import { API_READS } from '../../../runtime/console/console-api.js';
 import { SIGNING_READS } from '../../../runtime/console/signing-api.js';
 import { ACCOUNT_READS } from '../../../runtime/console/account-api.js';
@@ -508,6 +509,45 @@ test('screen images: only raster files of the app`s own package, by their bytes;
     assert.is(r.json.error.code, 'IMAGE_UNAVAILABLE', path);
   }
   assert.is((await call('GET', '/api/apps/asset?app=..&path=assets/logo.png', { cookie })).json.error.code, 'IMAGE_UNAVAILABLE');
+});
+
+test('screen images: a tiny file declaring huge pixels (a decompression bomb) is IMAGE_TOO_LARGE, not served to the page', async () => {
+  // the attack: an app's package holds 8 KiB PNGs of 8192 x 8192 black pixels; its screen names
+  // them, and the browser decodes each to 256 MiB (16 of them hung Chromium past 30 s:
+  // /tmp/audit-ui/repro-image-bomb.mjs). The console reads the header and refuses them.
+  const installer = quietHost(home);
+  await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
+  await installer.close();
+  const { cookie } = await session();
+  const files = join(home, 'apps', 'ui-hostile', 'files', 'assets');
+  const img = (path: string) => call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, { cookie });
+  const bombs: Record<string, Buffer> = {
+    'png-bomb.png': pngOf(8192, 8192),
+    'png-one-past.png': pngOf(2049, 2048),
+    'gif-frame-bomb.gif': gifOf([16, 16], [65535, 65535]),
+    'jpeg-bomb.jpg': jpegOf(65535, 65535),
+    'webp-vp8x-bomb.webp': webpOf('VP8X', 1 << 24, 1 << 24),
+    'webp-vp8l-bomb.webp': webpOf('VP8L', 16384, 16384),
+    'webp-vp8-bomb.webp': webpOf('VP8 ', 16383, 16383),
+  };
+  assert.ok(bombs['png-bomb.png']!.length < 16 * 1024, 'the bomb is small on disk');
+  for (const [name, bytes] of Object.entries(bombs)) {
+    writeFileSync(join(files, name), bytes);
+    const r = await img(`assets/${name}`);
+    assert.is(r.status, 400, name);
+    assert.is(r.json.error.code, 'IMAGE_TOO_LARGE', name);
+  }
+  // at the bound: served
+  assert.is(2048 * 2048, MAX_SCREEN_IMAGE_PIXELS);
+  writeFileSync(join(files, 'at-bound.png'), pngOf(2048, 2048));
+  const ok = await img('assets/at-bound.png');
+  assert.is(ok.status, 200);
+  assert.is(ok.headers['content-type'], 'image/png');
+  // a header that does not say its size: refused too (what cannot be measured is not drawn)
+  const noIhdr = pngOf(8, 8);
+  noIhdr.write('IDAT', 12, 'ascii');
+  writeFileSync(join(files, 'no-ihdr.png'), noIhdr);
+  assert.is((await img('assets/no-ihdr.png')).json.error.code, 'IMAGE_UNAVAILABLE');
 });
 
 test.run();

@@ -13,6 +13,7 @@ import {
   MAX_VIEW_BYTES,
   MAX_VIEW_DEPTH,
   MAX_VIEW_NODES,
+  MAX_VIEW_IMAGES,
   MAX_VIEW_TEXT_CHARS,
   MAX_VIEW_LABEL_CHARS,
   MAX_VIEW_TOTAL_CHARS,
@@ -189,6 +190,35 @@ test('nodes: MAX_VIEW_NODES pass, one more (children, cells or options) is VIEW_
   assert.is(
     code(() => validateView(col({ kind: 'select', id: 's', label: 'S', options: ['a'], value: 'b' }))),
     'VIEW_BAD_FIELD',
+  );
+});
+
+test('images: an app naming its package`s many small files in one tree is bounded by MAX_VIEW_IMAGES (each decodes to pixels in the page)', () => {
+  // the attack: 2000 image nodes, each a different 8 KiB file of the package declaring 8192 x 8192
+  // pixels (256 MiB each in the browser); the pixels are bounded by the console (screen-image.ts),
+  // the count here, so a screen's images cost the page a bounded amount
+  const images = (n: number) => col(...Array.from({ length: n }, (_, i) => ({ kind: 'image', src: `assets/b${i}.png` })));
+  validateView(images(MAX_VIEW_IMAGES));
+  assert.is(
+    code(() => validateView(images(MAX_VIEW_IMAGES + 1))),
+    'VIEW_TOO_LARGE',
+  );
+  assert.is(
+    code(() => validateView(images(MAX_VIEW_NODES - 1))),
+    'VIEW_TOO_LARGE',
+  );
+  // nested in rows and lists they count the same
+  const nested = col(
+    ...Array.from({ length: MAX_VIEW_IMAGES + 1 }, (_, i) => ({ kind: 'row', children: [{ kind: 'image', src: `assets/${i}.png` }] })),
+  );
+  assert.is(
+    code(() => validateView(nested)),
+    'VIEW_TOO_LARGE',
+  );
+  assert.is(
+    code(() => validateViewBytes(pack(nested))),
+    'VIEW_TOO_LARGE',
+    'ui.check too',
   );
 });
 
