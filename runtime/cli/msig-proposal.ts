@@ -130,11 +130,16 @@ async function oneRow(
   return r.rows[0] as Record<string, unknown> | undefined;
 }
 
-/** A proposal with its transaction decoded (wrapped transactions too) and the approvals so far. */
-export async function readProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<StoredProposal> {
+/** The proposal's transaction as eosio.msig stores it (its bytes: what the proposal hash is of). */
+async function packedProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<Uint8Array> {
   const row = await oneRow(backend, 'proposal', proposer, proposal);
   if (!row) throw new UsageError(`no proposal ${proposal} by ${proposer} on ${MSIG_ACCOUNT}`);
-  const packed = hexToBytes(scalarText(row.packed_transaction) ?? '', 'packed_transaction');
+  return hexToBytes(scalarText(row.packed_transaction) ?? '', 'packed_transaction');
+}
+
+/** A proposal with its transaction decoded (wrapped transactions too) and the approvals so far. */
+export async function readProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<StoredProposal> {
+  const packed = await packedProposal(backend, proposer, proposal);
   const approvals = (await oneRow(backend, 'approvals2', proposer, proposal)) ?? {};
   const level = (a: unknown): Level => {
     const o = (typeof a === 'object' && a !== null ? a : {}) as { level?: unknown };
@@ -153,6 +158,37 @@ export async function readProposal(backend: DmcsBackend, proposer: string, propo
       return { ...level(a), time: scalarText(time) ?? '' };
     }),
   };
+}
+
+/**
+ * What an approval approves: the proposal's transaction as the chain holds it now, its hash (the
+ * approval pins it, so it counts for these bytes only: a proposer who cancels and proposes other
+ * actions under the same name gets no approval for them), and its actions to show the verifier —
+ * context-free ones too, and after each eosio.wrap::exec the actions it runs.
+ */
+export async function proposalToApprove(
+  backend: DmcsBackend,
+  proposer: string,
+  proposal: string,
+): Promise<{ hash: string; actions: Action[] }> {
+  const packed = await packedProposal(backend, proposer, proposal);
+  return { hash: bytesToHex(sha256(packed)), actions: shownActions(packed, 0) };
+}
+
+function shownActions(packed: Uint8Array, depth: number): Action[] {
+  const trx = Transaction.fromBinary(packed);
+  const out: Action[] = [];
+  for (const a of [...trx.context_free_actions, ...trx.actions]) {
+    out.push(a);
+    if (a.account.toString() === WRAP_ACCOUNT && a.name.toString() === 'exec' && a.data.length > 8 && depth < MAX_WRAP_DEPTH) {
+      try {
+        out.push(...shownActions(a.data.subarray(8), depth + 1));
+      } catch {
+        // not a transaction: the exec's own data is shown
+      }
+    }
+  }
+  return out;
 }
 
 /** How deep wrap-inside-wrap is decoded: a proposal is anyone's bytes, and nesting must not exhaust the stack. */

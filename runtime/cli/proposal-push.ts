@@ -30,13 +30,17 @@ export function withPermission(positionals: string[], flags: CliFlags): { rest: 
   return { rest, flags: out, permission: text === undefined ? undefined : levelArg(text, '-p') };
 }
 
-/** Signs `actions` through the vault and pushes them; `also` are actions shown to the verifier as well (a proposal's content). */
+/**
+ * Signs `actions` through the vault and pushes them; `also` are actions shown to the verifier as
+ * well, under `alsoTitle` (a proposal's content: proposed, or approved).
+ */
 export async function pushThroughVault(
   io: CliIO,
   flags: CliFlags,
   backend: HttpBackend,
   actions: Action[],
   also: Action[] = [],
+  alsoTitle = 'proposed for approval:',
 ): Promise<PushTransactionResult> {
   const serializers = new Map<string, Awaited<ReturnType<typeof contractSerializer>>>();
   for (const a of [...actions, ...also]) {
@@ -44,7 +48,7 @@ export async function pushThroughVault(
     if (!serializers.has(account)) serializers.set(account, await contractSerializer(backend, account).catch(() => undefined));
   }
   const summary = actionSummary(actions, serializers);
-  if (also.length) summary.push('proposed for approval:', ...actionSummary(also, serializers).map((l) => `  ${l}`));
+  if (also.length) summary.push(alsoTitle, ...actionSummary(also, serializers).map((l) => `  ${l}`));
   const r = await withUnlockedVault(io, flags, {}, ({ vault }) => pushActions({ backend, actions, summary, vault }));
   if (!r.reply) throw new Error('the transaction was not pushed');
   return r.reply;

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
-import type { PrivateKey } from '@wharfkit/antelope';
+import { type PrivateKey, Serializer, Transaction } from '@wharfkit/antelope';
 import { KEYS, PRODUCERS, startGovernedChain, type GovernedChain } from '../dmcs/governed-chain.js';
 import { errorName } from '../dmcs/helpers.js';
 import { peerosMeasured } from './measured-cli.js';
@@ -92,6 +92,85 @@ test('gov rekey: the producers give the frozen alice a new key; her old key is r
   assert.is(await errorName(g.transfer('alice', 'bob', '1.0000 RSN', KEYS.alice)), 'unsatisfied_authorization');
   await g.transfer('alice', 'bob', '1.0000 RSN', KEYS.aliceNew);
   assert.is(await g.balance('alice'), '999.0000 RSN');
+});
+
+test('a proposer swaps the proposal after review: approve shows the verifier what it approves, pins its hash, refuses a stale --proposal-hash', async () => {
+  // the attack: producerb proposes a tip from producera, producera reviews it; producerb cancels
+  // and proposes a drain under the same name; producera approves "the proposal it reviewed".
+  // Before, the vault was shown only "eosio.msig::approve producerb swap" and the approval counted
+  // for whatever the proposal held when it landed.
+  const attacker = PRODUCERS[1]!;
+  const transfer = (quantity: string, memo: string) => ({
+    account: 'eosio.token',
+    name: 'transfer',
+    authorization: [{ actor: proposer.name, permission: 'active' }],
+    data: Serializer.encode({ object: { from: proposer.name, to: 'mallory', quantity, memo }, abi: g.token.abi, type: 'transfer' })
+      .hexString,
+  });
+  const proposeSwap = async (quantity: string, memo: string) => {
+    const info = await g.dn.client.v1.chain.get_info();
+    await g.act(
+      'eosio.msig',
+      'propose',
+      `${attacker.name}@active`,
+      {
+        proposer: attacker.name,
+        proposal_name: 'swap',
+        requested: [{ actor: proposer.name, permission: 'active' }],
+        trx: Transaction.from({ ...info.getTransactionHeader(3600), actions: [transfer(quantity, memo)] }),
+      },
+      attacker.key,
+      g.msig.abi,
+    );
+  };
+  await proposeSwap('0.0001 RSN', 'tip');
+  const reviewed = JSON.parse(await ok('msig', 'review', attacker.name, 'swap', '--json'));
+  assert.is(reviewed.transaction.actions[0].data.quantity, '0.0001 RSN');
+  await g.act(
+    'eosio.msig',
+    'cancel',
+    `${attacker.name}@active`,
+    { proposer: attacker.name, proposal_name: 'swap', canceler: attacker.name },
+    attacker.key,
+    g.msig.abi,
+  );
+  await proposeSwap('900.0000 RSN', 'drain');
+  const now = JSON.parse(await ok('msig', 'review', attacker.name, 'swap', '--json'));
+  assert.is.not(now.proposal_hash, reviewed.proposal_hash);
+
+  // the hash of what was reviewed: refused before the vault is asked, naming the change
+  const stale = await peeros([
+    'msig',
+    'approve',
+    attacker.name,
+    'swap',
+    '-p',
+    proposer.name,
+    '--proposal-hash',
+    reviewed.proposal_hash,
+    '--yes',
+  ]);
+  assert.is.not(stale.code, 0);
+  assert.match(stale.err, /PROPOSAL_CHANGED/);
+  assert.match(stale.err, new RegExp(now.proposal_hash));
+
+  // no hash given: the verifier is shown the transaction approved (no terminal here, so it refuses after showing it)
+  const shown = await peeros(['msig', 'approve', attacker.name, 'swap', '-p', proposer.name]);
+  assert.is.not(shown.code, 0);
+  assert.match(shown.err, /approving proposal producerb\/swap \(hash [0-9a-f]{64}\)/);
+  assert.match(shown.err, new RegExp(`hash ${now.proposal_hash}`));
+  assert.match(shown.err, /eosio\.token::transfer by producera@active/);
+  assert.match(shown.err, /quantity: 900\.0000 RSN/);
+  assert.match(shown.err, /memo: drain/);
+
+  // approved: the approval carries the hash of what was shown (the chain refuses it for any other transaction)
+  const approved = await ok('msig', 'approve', attacker.name, 'swap', '-p', proposer.name, '--yes', '--json');
+  assert.ok(approved.includes(now.proposal_hash), 'the pushed approve pins the hash shown');
+  const after = JSON.parse(await ok('msig', 'review', attacker.name, 'swap', '--json'));
+  assert.equal(
+    after.provided_approvals.map((l: { actor: string }) => l.actor),
+    [proposer.name],
+  );
 });
 
 test.run();

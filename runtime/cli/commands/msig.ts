@@ -1,9 +1,10 @@
 /**
  * `peeros msig …`: cleos multisig against eosio.msig (ours from contracts/msig, or Leap's):
  * propose a transaction of one action with the permissions whose approval it needs, review it
- * decoded with the approvals so far, approve (optionally pinning the proposal's hash), unapprove,
- * cancel, exec and invalidate. Every push is signed through the vault, which shows the decoded
- * actions (a proposal's inner action too) before it signs.
+ * decoded with the approvals so far, approve (always pinned to the hash of the transaction the
+ * verifier is shown; `--proposal-hash` must be that hash), unapprove, cancel, exec and invalidate.
+ * Every push is signed through the vault, which shows the decoded actions (a proposal's inner
+ * actions too, on propose and on approve) before it signs.
  */
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
@@ -20,11 +21,13 @@ import {
   levelsArg,
   msigAction,
   proposeAction,
+  proposalToApprove,
   proposedTransaction,
   readProposal,
   type StoredProposal,
 } from '../msig-proposal.js';
 import { printPushed, pushThroughVault, withPermission } from '../proposal-push.js';
+import { ProposalError } from '../proposal-error.js';
 import { definition } from '../definitions/msig.js';
 
 function parsed(sub: string, argv: string[], count: number, usage: string) {
@@ -101,16 +104,31 @@ async function onProposal(sub: 'approve' | 'unapprove' | 'cancel' | 'exec', argv
   if (!permission) throw new UsageError(`msig ${sub} needs -p ACTOR[@PERM]`);
   const base = { proposer, proposal_name: proposal };
   let data: Record<string, unknown>;
-  if (sub === 'approve' || sub === 'unapprove') {
-    data = { ...base, level: permission };
-    if (sub === 'approve' && typeof flags['proposal-hash'] === 'string') {
-      if (!/^[0-9a-fA-F]{64}$/.test(flags['proposal-hash']))
-        throw new UsageError('--proposal-hash: expected 64 hex digits (as msig review prints it)');
-      data.proposal_hash = flags['proposal-hash'].toLowerCase();
-    }
-  } else data = { ...base, [sub === 'cancel' ? 'canceler' : 'executer']: permission.actor };
+  const pinned = typeof flags['proposal-hash'] === 'string' ? flags['proposal-hash'] : undefined;
+  if (sub === 'approve' && pinned !== undefined && !/^[0-9a-fA-F]{64}$/.test(pinned))
+    throw new UsageError('--proposal-hash: expected 64 hex digits (as msig review prints it)');
+  if (sub === 'approve' || sub === 'unapprove') data = { ...base, level: permission };
+  else data = { ...base, [sub === 'cancel' ? 'canceler' : 'executer']: permission.actor };
   const backend = await chainBackend(io, flags);
-  const reply = await pushThroughVault(io, flags, backend, [await msigAction(backend, sub, permission, data)]);
+  let approving: Action[] = [];
+  let title = '';
+  if (sub === 'approve') {
+    // the verifier is shown the transaction approved, and the approval is pinned to its hash: what
+    // the user reads is what the approval counts for, whatever the proposer changes meanwhile
+    const now = await proposalToApprove(backend, proposer, proposal);
+    if (pinned !== undefined && pinned.toLowerCase() !== now.hash) {
+      const err = new ProposalError(
+        'PROPOSAL_CHANGED',
+        `proposal ${proposer}/${proposal} now has hash ${now.hash}, not ${pinned.toLowerCase()}: it changed since it was reviewed; review it again`,
+      );
+      io.err(`peeros msig approve: ${err.code}: ${err.message}`);
+      return 1;
+    }
+    data.proposal_hash = now.hash;
+    approving = now.actions;
+    title = `approving proposal ${proposer}/${proposal} (hash ${now.hash}), whose transaction runs:`;
+  }
+  const reply = await pushThroughVault(io, flags, backend, [await msigAction(backend, sub, permission, data)], approving, title);
   printPushed(io, reply, flags.json === true, `${sub} ${proposer}/${proposal}`);
   return 0;
 }

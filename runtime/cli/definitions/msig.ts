@@ -34,13 +34,15 @@ export const definition: CommandDefinition = {
     {
       name: 'approve',
       args: 'PROPOSER NAME -p ACTOR[@PERM]',
-      description: 'approves the proposal as ACTOR@PERM (one of its requested permissions)',
+      description:
+        "approves the proposal as ACTOR@PERM (one of its requested permissions): the vault is shown the proposal's transaction decoded, and the approval is pinned to its hash, so it counts for that transaction only",
       flags: [
         {
           name: 'proposal-hash',
           type: 'string',
           value: 'HEX',
-          description: "approve only if the proposal's transaction still has this sha256 (as review prints it)",
+          description:
+            "approve only if the proposal's transaction still has this sha256 (as review prints it); else PROPOSAL_CHANGED, before anything is signed",
         },
         ...PUSH_FLAGS,
       ],
