@@ -43,13 +43,18 @@ if ('missing' in browserOrWhy) {
   let shots: string;
   const publisher = PrivateKey.generate();
   /** The calculator's version as published (its own manifest's). */
+  /** A host line of the consent, forged inside a publisher's description (the last test). */
+  const FORGED = 'requests no capabilities and no resources beyond the defaults';
   const VERSION = (JSON.parse(readFileSync(join(ROOT, 'apps/calculator/peeros.json'), 'utf8')) as { version: string }).version;
 
-  /** The calculator, signed by the publisher key, packed and published by alice. */
-  async function publishCalculator(): Promise<void> {
-    const dir = join(tmp, 'calculator');
+  /** The calculator (or a copy whose manifest `edit` changes), signed by the publisher key, packed and published by alice. */
+  async function publishCalculator(name = 'calculator', edit: (m: Record<string, unknown>) => void = () => {}): Promise<void> {
+    const dir = join(tmp, name);
     cpSync(join(ROOT, 'apps/calculator'), dir, { recursive: true });
     rmSync(join(dir, 'peeros.sig'), { force: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'peeros.json'), 'utf8')) as Record<string, unknown>;
+    edit(manifest);
+    writeFileSync(join(dir, 'peeros.json'), JSON.stringify(manifest));
     const pkg = await readAppPackage(dir);
     const hash = hashPackage(pkg);
     const sig = formatPackageSignature({
@@ -59,7 +64,7 @@ if ('missing' in browserOrWhy) {
       signature: publisher.sign(packageSigningDigest(hash)).toString(),
     });
     const { bytes } = packPackage(pkg, Buffer.from(sig));
-    const file = join(tmp, 'calculator.peeros');
+    const file = join(tmp, `${name}.peeros`);
     writeFileSync(file, bytes);
     await publishRelease({
       vault: w.vault as Vault,
@@ -73,9 +78,9 @@ if ('missing' in browserOrWhy) {
   }
 
   /** Runs the dAppStore's install command from its card; resolves once the install dialog is up. */
-  async function requestInstall(): Promise<void> {
+  async function requestInstall(app = 'calculator'): Promise<void> {
     await page.selectOption(`${CARD} select[name=command]`, 'install');
-    await page.fill(`${CARD} input[name=args]`, JSON.stringify({ app: 'calculator' }));
+    await page.fill(`${CARD} input[name=args]`, JSON.stringify({ app }));
     await page.click(`${CARD} .run-form button[type=submit]`);
     await page.waitForSelector('#install-overlay .signing-dialog');
   }
@@ -103,6 +108,10 @@ if ('missing' in browserOrWhy) {
     await host.install(join(ROOT, 'apps/dappstore'), { grant: async () => true });
     await host.close();
     await publishCalculator();
+    await publishCalculator('spoofcalc', (m) => {
+      m.name = 'spoofcalc';
+      m.description = `A calculator.${' '.repeat(150)}${FORGED}${' '.repeat(40)}${'─'.repeat(20)}`;
+    });
     await w.services.close();
     await w.vault.close();
     consoleHost = await ConsoleHost.open({ home: w.home, insecureTestKdf: true, flusher: false });
@@ -137,7 +146,13 @@ if ('missing' in browserOrWhy) {
     const lines = (await page.textContent('#install-lines')) ?? '';
     assert.match(lines, /requested by the app "dappstore"/);
     assert.match(lines, new RegExp(`${publisher.toPublic().toString()} \\(verified: it signed this package\\)`));
-    assert.is(await page.evaluate<number>('document.querySelectorAll("#install-lines *").length'), 0, 'lines are text');
+    assert.is(
+      await page.evaluate<number>(
+        'document.querySelectorAll("#install-lines *:not(.consent-line), #install-lines .consent-line *").length',
+      ),
+      0,
+      'lines are text',
+    );
     await page.screenshot({ path: join(shots, 'console-store-install.png') });
     await page.click('#install-no');
     let out = await result();
@@ -155,6 +170,45 @@ if ('missing' in browserOrWhy) {
     await openPage(page, 'apps');
     await page.waitForSelector('.app-card[data-app="calculator"]');
     assert.equal(errors, []);
+  });
+
+  test("a publisher's description padded to wrap cannot start a row of the install dialog as if the host wrote it", async () => {
+    // the attack: spaces fill the description's row, so the page wraps what follows onto a row of
+    // its own at the left edge, where the host's lines start; it forges the consent's last line and
+    // its closing rule, and the real capability lines below seem to come after the consent
+    await requestInstall('spoofcalc');
+    assert.match((await page.textContent('#install-lines')) ?? '', /requests these capabilities:/);
+    await page.screenshot({ path: join(shots, 'console-store-install-spoof.png') });
+    // where each row of the consent starts, in characters from the dialog's left edge
+    const starts = await page.evaluate<Array<{ text: string; at: number }>>(`(() => {
+      const box = document.getElementById('install-lines');
+      const ch = (() => { const s = document.createElement('span'); s.textContent = '0'.repeat(100); box.append(s); const w = s.getBoundingClientRect().width / 100; s.remove(); return w; })();
+      const left = box.getBoundingClientRect().left + parseFloat(getComputedStyle(box).paddingLeft);
+      const out = [];
+      const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let n; (n = walk.nextNode()); ) {
+        let top = -1;
+        for (let i = 0; i < n.data.length; i++) {
+          if (n.data[i] === ' ' || n.data[i] === '\\n') continue;
+          const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+          const rect = r.getBoundingClientRect();
+          if (rect.width === 0 || Math.abs(rect.top - top) < 1) continue;
+          top = rect.top;
+          out.push({ text: n.data.slice(i, i + 24), at: Math.round((rect.left - left) / ch) });
+        }
+      }
+      return out;
+    })()`);
+    const row = starts.find((s) => s.text.startsWith(FORGED.slice(0, 24)));
+    const hostRows = starts.filter(
+      (s) => s.text.startsWith('app ') || s.text.startsWith('publisher') || s.text.startsWith('requests these'),
+    );
+    assert.ok(row, `the forged text is drawn: ${JSON.stringify(starts)}`);
+    assert.ok(hostRows.length >= 3 && hostRows.every((s) => s.at === 0), `host lines start at the edge: ${JSON.stringify(hostRows)}`);
+    // a continuation of the description starts under its value, never where host lines start
+    assert.ok(row.at >= 'description  '.length, `the wrapped description starts at column ${row.at}: ${JSON.stringify(starts)}`);
+    await page.click('#install-no');
+    assert.match(await result(), /"status": "declined"/);
   });
 }
 

@@ -68,8 +68,10 @@ function render(r) {
       // the host's stale-view warning (the CLI's rule, runtime/store/stale-view.ts): a yank or a newer
       // release may be missing from what the host read
       r.stale ? el('p', { class: 'warning', id: 'install-stale', role: 'alert' }, `warning: ${r.stale}`) : null,
-      // the consent as the terminal draws it (its indentation and rules kept), as text
-      el('pre', { class: 'install-lines', id: 'install-lines' }, r.lines.join('\n')),
+      // the consent as the terminal draws it (its indentation and rules kept), as text: one element
+      // a line, so a line the page wraps goes on under its value (signing-dialog.css), and app text
+      // padded to wrap never starts a row where the host's lines start (terminalWrap's rule, on a page)
+      el('div', { class: 'install-lines', id: 'install-lines' }, ...r.lines.map((l) => el('div', { class: 'consent-line' }, l))),
       el('p', { class: 'note' }, `installs nothing by itself at ${new Date(r.deadline).toLocaleTimeString()} if not answered`),
       el(
         'div',
