@@ -175,6 +175,15 @@ export async function proposalToApprove(
   return { hash: bytesToHex(sha256(packed)), actions: shownActions(packed, 0) };
 }
 
+/**
+ * Whether approve action `a` carries `hash` (hex) as its `proposal_hash`: the binary extension is
+ * its last 32 bytes. An eosio.msig ABI without the field serializes the action without it (the
+ * serializer drops unknown fields), and the approval then counts for whatever the proposal holds.
+ */
+export function approvalPins(a: Action, hash: string): boolean {
+  return a.data.length > 32 && bytesToHex(a.data.subarray(a.data.length - 32)) === hash;
+}
+
 function shownActions(packed: Uint8Array, depth: number): Action[] {
   const trx = Transaction.fromBinary(packed);
   const out: Action[] = [];

@@ -18,6 +18,8 @@ import { contractSerializer } from '../action-summary.js';
 import { terminalText, terminalValue } from '../../../lib/terminal-text.js';
 import {
   MAX_EXPIRE_HOURS,
+  MSIG_ACCOUNT,
+  approvalPins,
   levelsArg,
   msigAction,
   proposeAction,
@@ -116,21 +118,42 @@ async function onProposal(sub: 'approve' | 'unapprove' | 'cancel' | 'exec', argv
     // the verifier is shown the transaction approved, and the approval is pinned to its hash: what
     // the user reads is what the approval counts for, whatever the proposer changes meanwhile
     const now = await proposalToApprove(backend, proposer, proposal);
-    if (pinned !== undefined && pinned.toLowerCase() !== now.hash) {
-      const err = new ProposalError(
-        'PROPOSAL_CHANGED',
-        `proposal ${proposer}/${proposal} now has hash ${now.hash}, not ${pinned.toLowerCase()}: it changed since it was reviewed; review it again`,
+    if (pinned !== undefined && pinned.toLowerCase() !== now.hash)
+      return refuse(
+        io,
+        new ProposalError(
+          'PROPOSAL_CHANGED',
+          `proposal ${proposer}/${proposal} now has hash ${now.hash}, not ${pinned.toLowerCase()}: it changed since it was reviewed; review it again`,
+        ),
       );
-      io.err(`peeros msig approve: ${err.code}: ${err.message}`);
-      return 1;
-    }
     data.proposal_hash = now.hash;
     approving = now.actions;
     title = `approving proposal ${proposer}/${proposal} (hash ${now.hash}), whose transaction runs:`;
   }
-  const reply = await pushThroughVault(io, flags, backend, [await msigAction(backend, sub, permission, data)], approving, title);
+  const action = await msigAction(backend, sub, permission, data);
+  if (sub === 'approve' && !approvalPins(action, data.proposal_hash as string)) {
+    if (pinned !== undefined)
+      return refuse(
+        io,
+        new ProposalError(
+          'PROPOSAL_NOT_PINNED',
+          `${MSIG_ACCOUNT}'s ABI on this chain has no proposal_hash: --proposal-hash cannot be sent`,
+        ),
+      );
+    title = title.replace(
+      /whose transaction runs:$/,
+      `NOT pinned: ${MSIG_ACCOUNT} on this chain takes no proposal_hash, so the approval counts for whatever the proposal holds when it lands; it now runs:`,
+    );
+  }
+  const reply = await pushThroughVault(io, flags, backend, [action], approving, title);
   printPushed(io, reply, flags.json === true, `${sub} ${proposer}/${proposal}`);
   return 0;
+}
+
+/** A proposal refused before anything is signed: its code and message, exit 1. */
+function refuse(io: CliIO, err: ProposalError): number {
+  io.err(`peeros msig approve: ${err.code}: ${err.message}`);
+  return 1;
 }
 
 async function invalidate(argv: string[], io: CliIO): Promise<number> {
