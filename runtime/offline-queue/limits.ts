@@ -14,6 +14,20 @@ export const MAX_INFLATED_TRX_BYTES = 1024 * 1024;
  * past this, enqueue refuses instead of growing the log without bound. */
 export const MAX_LIVE_ENTRIES = 10_000;
 
+/** Most unfinished entries of one app (a tenth of the queue): an app that queues without end (a
+ * session grant lets it sign unattended) fills its own share and hears `APP_FULL`, while every other
+ * app's pushes are still kept; before, one app took all `MAX_LIVE_ENTRIES` and the others' were lost. */
+export const MAX_APP_LIVE_ENTRIES = 1_000;
+
+/** Most bytes of push bodies one app keeps unfinished (32 MiB): room for eight of the largest
+ * requests a DMCS takes (`MAX_REQUEST_BYTES`) or a hundred thousand transfers; the queue holds every
+ * body in memory and in its log, so an app's share of both is bounded, not 10,000 × 4 MiB. */
+export const MAX_APP_LIVE_BYTES = 32 * 1024 * 1024;
+
+/** Most bytes of push bodies unfinished in the whole queue (256 MiB): what the host holds in
+ * memory and rewrites at compaction, whatever many apps queue. */
+export const MAX_LIVE_BYTES = 256 * 1024 * 1024;
+
 /** Finished entries (done, failed, replaced) kept for `queue list` after compaction: enough history
  * to answer "did my transfer go through?", small enough to keep the log short. */
 export const KEEP_FINISHED_ENTRIES = 500;

@@ -24,7 +24,15 @@ import { QueueLock } from './queue-lock.js';
 import { QueueError } from './queue-error.js';
 import { inspectSignedTransaction } from './signed-transaction.js';
 import { isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
-import { COMPACT_SLACK_RECORDS, KEEP_FINISHED_ENTRIES, MAX_LIVE_ENTRIES } from './limits.js';
+import { bodyBytes, usageOf } from './queue-usage.js';
+import {
+  COMPACT_SLACK_RECORDS,
+  KEEP_FINISHED_ENTRIES,
+  MAX_APP_LIVE_BYTES,
+  MAX_APP_LIVE_ENTRIES,
+  MAX_LIVE_BYTES,
+  MAX_LIVE_ENTRIES,
+} from './limits.js';
 
 export const QUEUE_DIR = 'queue';
 export const QUEUE_LOG = 'queue.log';
@@ -39,6 +47,19 @@ export interface OfflineQueueOptions {
   onWarning?: (message: string) => void;
   /** Most unfinished entries; default `MAX_LIVE_ENTRIES`. */
   maxLiveEntries?: number;
+  /** Most push-body bytes of unfinished entries; default `MAX_LIVE_BYTES`. */
+  maxLiveBytes?: number;
+  /** Most unfinished entries of one app; default `MAX_APP_LIVE_ENTRIES`. */
+  maxAppLiveEntries?: number;
+  /** Most push-body bytes of one app's unfinished entries; default `MAX_APP_LIVE_BYTES`. */
+  maxAppLiveBytes?: number;
+}
+
+interface QueueCaps {
+  live: number;
+  liveBytes: number;
+  appLive: number;
+  appLiveBytes: number;
 }
 
 export interface EnqueueOptions {
@@ -97,7 +118,7 @@ export class OfflineQueue {
   readonly #log: RecordLog;
   readonly #lock: QueueLock;
   readonly #now: () => number;
-  readonly #maxLive: number;
+  readonly #caps: QueueCaps;
   readonly #entries = new Map<string, QueueEntry>();
   #records: number;
   #closed = false;
@@ -110,10 +131,10 @@ export class OfflineQueue {
     now: () => number,
     records: unknown[],
     warn: (m: string) => void,
-    maxLive: number,
+    caps: QueueCaps,
   ) {
     this.dir = dir;
-    this.#maxLive = maxLive;
+    this.#caps = caps;
     this.#log = log;
     this.#lock = lock;
     this.#now = now;
@@ -139,7 +160,12 @@ export class OfflineQueue {
     const lock = QueueLock.acquire(join(dir, QUEUE_LOCK));
     try {
       const { log, records } = await RecordLog.open(join(dir, QUEUE_LOG), { onWarning: warn });
-      return new OfflineQueue(dir, log, lock, opts.now ?? Date.now, records, warn, opts.maxLiveEntries ?? MAX_LIVE_ENTRIES);
+      return new OfflineQueue(dir, log, lock, opts.now ?? Date.now, records, warn, {
+        live: opts.maxLiveEntries ?? MAX_LIVE_ENTRIES,
+        liveBytes: opts.maxLiveBytes ?? MAX_LIVE_BYTES,
+        appLive: opts.maxAppLiveEntries ?? MAX_APP_LIVE_ENTRIES,
+        appLiveBytes: opts.maxAppLiveBytes ?? MAX_APP_LIVE_BYTES,
+      });
     } catch (err) {
       lock.release();
       throw err;
@@ -172,7 +198,9 @@ export class OfflineQueue {
 
   /**
    * Adds a signed transaction. Resolves with its entry once it is fsynced; a transaction already
-   * queued resolves with the existing entry (idempotent by id).
+   * queued resolves with the existing entry (idempotent by id). Refused, before anything is written,
+   * past the queue's caps (`FULL`) or the app's share of them (`APP_FULL`): entries already queued
+   * are never dropped to make room.
    */
   async enqueue(body: PushTransactionBody, opts: EnqueueOptions): Promise<QueueEntry> {
     this.#open();
@@ -180,9 +208,7 @@ export class OfflineQueue {
     const info = inspectSignedTransaction(body);
     const existing = this.#entries.get(info.id);
     if (existing) return { ...existing };
-    if (this.#live() >= this.#maxLive) {
-      throw new QueueError('FULL', `the offline queue holds ${this.#maxLive} unfinished transactions; flush it or wait for the DMCS`);
-    }
+    this.#checkRoom(opts.app, bodyBytes(info.body));
     const at = this.#iso();
     const entry: QueueEntry = {
       id: info.id,
@@ -459,10 +485,24 @@ export class OfflineQueue {
     return Date.parse(e.expiration) <= this.#now();
   }
 
-  #live(): number {
-    let n = 0;
-    for (const e of this.#entries.values()) if (!isFinished(e)) n++;
-    return n;
+  /** Refuses an entry of `bytes` for `app` past the queue's caps or the app's share of them. */
+  #checkRoom(app: string, bytes: number): void {
+    const u = usageOf(this.#entries.values(), app);
+    const c = this.#caps;
+    const wait = 'flush the queue or wait for the DMCS';
+    if (u.appLive >= c.appLive || u.appLiveBytes + bytes > c.appLiveBytes) {
+      throw new QueueError(
+        'APP_FULL',
+        `app ${JSON.stringify(app)} holds ${u.appLive} unfinished transactions (${u.appLiveBytes} bytes) in the offline queue; ` +
+          `one app may keep at most ${c.appLive} (${c.appLiveBytes} bytes); ${wait}`,
+      );
+    }
+    if (u.live >= c.live || u.liveBytes + bytes > c.liveBytes) {
+      throw new QueueError(
+        'FULL',
+        `the offline queue holds ${u.live} unfinished transactions (${u.liveBytes} bytes); at most ${c.live} (${c.liveBytes} bytes); ${wait}`,
+      );
+    }
   }
 
   #iso(): string {
