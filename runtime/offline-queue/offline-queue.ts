@@ -338,20 +338,43 @@ export class OfflineQueue {
     this.#lock.release();
   }
 
+  /**
+   * Each DMCS's entries are flushed on their own, all DMCSs at once: a DMCS that answers slowly (or
+   * a hostile one, holding each push until just before the deadline) delays only its own entries,
+   * never another app's on another DMCS (before, one flush went through every entry in turn, so
+   * entries behind a slow DMCS's could expire waiting).
+   */
   async #flush(resolve: BackendResolver): Promise<FlushReport> {
     const report: FlushReport = { sent: [], done: [], expired: [], failed: [], waiting: [], unreachable: false };
     report.expired.push(...(await this.markExpired()));
-    const down = new Set<DmcsBackend>();
-    const order = () => [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-
-    for (const e of order().filter((x) => x.status === 'pending')) {
+    const order = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const groups = new Map<DmcsBackend, QueueEntry[]>();
+    for (const e of order) {
       if (this.#closed) break;
+      if (e.status !== 'pending' && e.status !== 'sent') continue;
       const backend = await this.#resolveFor(e, resolve);
       if (!backend) {
         report.waiting.push(e.id);
         continue;
       }
-      if (down.has(backend)) {
+      let group = groups.get(backend);
+      if (!group) groups.set(backend, (group = []));
+      group.push(e);
+    }
+    await Promise.all([...groups].map(([backend, entries]) => this.#flushTo(backend, entries, report)));
+    await this.#maybeCompact();
+    return report;
+  }
+
+  /** Pushes `entries` (one DMCS's, oldest first) that are pending, stopping at the DMCS's first
+   * failure to answer, then confirms those acknowledged. */
+  async #flushTo(backend: DmcsBackend, entries: QueueEntry[], report: FlushReport): Promise<void> {
+    let down = false;
+    for (const queued of entries) {
+      const e = this.#entries.get(queued.id);
+      if (e?.status !== 'pending') continue;
+      if (this.#closed) return;
+      if (down) {
         report.waiting.push(e.id);
         continue;
       }
@@ -404,36 +427,34 @@ export class OfflineQueue {
           // Unreachable, a reply we cannot trust ('retry'), or not about this transaction (a chain
           // mismatch, 'other'): keep it pending; uncertain unless it certainly never left.
           await this.#update(e, { error: errorOf(err), uncertain: wasUncertain || pushMayHaveRun(err) });
-          down.add(backend);
+          down = true;
           report.unreachable = true;
           report.waiting.push(e.id);
         }
       }
     }
 
-    const heads = new Map<DmcsBackend, number>(); // one get_info per DMCS per flush
-    for (const e of order().filter((x) => x.status === 'sent')) {
-      if (this.#closed) break;
-      const backend = await this.#resolveFor(e, resolve);
-      if (!backend || down.has(backend)) {
+    let head: number | undefined; // one get_info per DMCS per flush
+    for (const queued of entries) {
+      const e = this.#entries.get(queued.id);
+      if (e?.status !== 'sent') continue;
+      if (this.#closed) return;
+      if (down) {
         report.waiting.push(e.id);
         continue;
       }
       try {
-        let head = heads.get(backend);
-        if (head === undefined) heads.set(backend, (head = (await backend.getInfo()).head_block_num));
+        head ??= (await backend.getInfo()).head_block_num;
         const outcome = await this.#confirm(e, backend, head);
         if (outcome === 'done') report.done.push(e.id);
         else report.waiting.push(e.id);
       } catch (err) {
-        down.add(backend);
+        down = true;
         report.unreachable = true;
         report.waiting.push(e.id);
         await this.#update(e, { error: errorOf(err) });
       }
     }
-    await this.#maybeCompact();
-    return report;
   }
 
   /**
