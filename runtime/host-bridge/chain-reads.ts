@@ -3,7 +3,8 @@
  * head block, stale while offline), within the app's `chain.read` scope (tables of its contracts
  * only; info and accounts for any app holding chain.read). A stale answer carries `stale: true`
  * and `stale_at_block`. A table query may name a sealed field to open (`"open": FIELD`, see
- * runtime/transaction-service/sealed-fields.ts); that needs `opener` (the vault).
+ * runtime/transaction-service/sealed-fields.ts); that needs `opener` (the vault), and opens at most
+ * `MAX_SEALED_OPENS_PER_READ` of them, one at a time.
  */
 import { pack } from '../../abi/msgpack/codec.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
@@ -14,6 +15,9 @@ import { BridgeError } from './bridge-error.js';
 import { decodeGuestPayload } from './guest-payload.js';
 import type { AppInfo } from './app-directory.js';
 import type { BridgeOp } from './bridge-protocol.js';
+import { MAX_SEALED_OPENS_PER_READ } from '../transaction-service/limits.js';
+
+const NOT_OPENED = `not opened: one read opens at most ${MAX_SEALED_OPENS_PER_READ} sealed fields; ask for fewer rows`;
 
 /** Opens one sealed blob for the app: its text, or why not. */
 export type SealedOpener = (blob: Uint8Array) => Promise<{ text?: string; error?: string }>;
@@ -52,15 +56,20 @@ export async function readChain(
     if (typeof open === 'string') {
       if (!opener) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'opening sealed fields needs the vault');
       const openOne = await opener();
-      const rows = await Promise.all(
-        (read.value as { rows: unknown[] }).rows.map(async (row) => {
-          const r = row as Record<string, unknown>;
-          const v = r[open];
-          if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v)) return r;
+      // one at a time, at most MAX_SEALED_OPENS_PER_READ: the rows are the DMCS's, their number is not ours to trust
+      const rows: unknown[] = [];
+      let opened = 0;
+      for (const row of (read.value as { rows: unknown[] }).rows) {
+        const r = row as Record<string, unknown>;
+        const v = r[open];
+        if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v)) rows.push(r);
+        else if (opened >= MAX_SEALED_OPENS_PER_READ) rows.push({ ...r, [`${open}_error`]: NOT_OPENED });
+        else {
+          opened++;
           const o = await openOne(new Uint8Array(Buffer.from(v, 'hex')));
-          return o.text !== undefined ? { ...r, [open]: o.text, [`${open}_sealed`]: true } : { ...r, [`${open}_error`]: o.error };
-        }),
-      );
+          rows.push(o.text !== undefined ? { ...r, [open]: o.text, [`${open}_sealed`]: true } : { ...r, [`${open}_error`]: o.error });
+        }
+      }
       read = { ...read, value: { ...(read.value as object), rows } };
     }
   }

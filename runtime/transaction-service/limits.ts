@@ -65,3 +65,11 @@ export const SESSION_GRANTS_MAX_BATCH = 64;
  * every approval reads the whole log under the lock, so it stays small.
  */
 export const SESSION_GRANT_USES_MAX_BYTES = 64 * 1024;
+
+/**
+ * Sealed fields one table read opens in the vault (`"open": FIELD`, runtime/host-bridge/chain-reads.ts):
+ * the stock apps ask for at most 200 rows. The rows come from the DMCS, so without a bound one read
+ * of 16 MiB had the vault run an ECDH per row (tens of thousands), all at once, ahead of every other
+ * app's signing; the opens are made one at a time, and rows past this carry `FIELD_error` instead.
+ */
+export const MAX_SEALED_OPENS_PER_READ = 200;
