@@ -36,6 +36,12 @@ export const KEEP_FINISHED_ENTRIES = 500;
  * record, so a log rewrite every few hundred changes keeps open time and disk use small. */
 export const COMPACT_SLACK_RECORDS = 256;
 
+/** How long past its expiration an acknowledged transaction waits for the node's head to reach the
+ * block the node named: a node that names a block it never reaches (hostile, or stalled) would
+ * otherwise keep the entry `sent` forever, and the flusher asking every `CONFIRM_POLL_MS`. A minute
+ * covers a node catching up after a short stall; no new block takes a transaction once expired. */
+export const ACK_BLOCK_GRACE_MS = 60_000;
+
 /** First retry delay after the DMCS was unreachable; doubles per failure up to the maximum. */
 export const BACKOFF_BASE_MS = 500;
 

@@ -26,6 +26,7 @@ import { inspectSignedTransaction } from './signed-transaction.js';
 import { isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
 import { bodyBytes, usageOf } from './queue-usage.js';
 import {
+  ACK_BLOCK_GRACE_MS,
   COMPACT_SLACK_RECORDS,
   KEEP_FINISHED_ENTRIES,
   MAX_APP_LIVE_BYTES,
@@ -447,6 +448,7 @@ export class OfflineQueue {
         head ??= (await backend.getInfo()).head_block_num;
         const outcome = await this.#confirm(e, backend, head);
         if (outcome === 'done') report.done.push(e.id);
+        else if (outcome === 'expired') report.expired.push(e.id);
         else report.waiting.push(e.id);
       } catch (err) {
         down = true;
@@ -461,14 +463,25 @@ export class OfflineQueue {
    * An acknowledged entry is done once the node's head has reached the block it was acknowledged
    * in and, when the node lists that block's transactions, the id is among them. If the block does
    * not hold it (the node dropped it or forked), it goes back to pending: the next push either
-   * executes it or gets `tx_duplicate`.
+   * executes it or gets `tx_duplicate`. If the head has still not reached that block
+   * `ACK_BLOCK_GRACE_MS` after the transaction expired, it is expired and uncertain.
    */
-  async #confirm(e: QueueEntry, backend: DmcsBackend, headBlockNum: number): Promise<'done' | 'waiting'> {
+  async #confirm(e: QueueEntry, backend: DmcsBackend, headBlockNum: number): Promise<'done' | 'waiting' | 'expired'> {
     if (e.ackBlockNum === undefined) {
       await this.#update(e, { status: 'done', note: 'acknowledged without a block number' });
       return 'done';
     }
-    if (headBlockNum < e.ackBlockNum) return 'waiting';
+    if (headBlockNum < e.ackBlockNum) {
+      if (this.#now() <= Date.parse(e.expiration) + ACK_BLOCK_GRACE_MS) return 'waiting';
+      // The head never reached the block the node named, and the transaction is past its expiration:
+      // stop waiting. It may have run (the node said so), so uncertain: re-signing needs --force.
+      await this.#update(e, {
+        status: 'expired',
+        uncertain: true,
+        note: `acknowledged in block ${e.ackBlockNum}, which the node's head (${headBlockNum}) had not reached when it expired; check whether it ran`,
+      });
+      return 'expired';
+    }
     let block: Record<string, unknown> | undefined;
     try {
       block = await backend.getBlock(e.ackBlockNum);

@@ -8,7 +8,8 @@
  *        └──expiration passed / expired_tx_exception──▶ expired ──resign──▶ (new pending entry)
  *
  * `sent` and `done` are only ever written after the node answered; an unanswered push leaves the
- * entry `pending` with `uncertain: true` (the node may have executed it).
+ * entry `pending` with `uncertain: true` (the node may have executed it). A `sent` entry whose block
+ * the node's head has not reached a minute past its expiration becomes `expired`, `uncertain`.
  */
 import type { PushTransactionBody } from '../dispatch/dmcs-backend.js';
 
