@@ -23,7 +23,7 @@ import { RecordLog, scanLog } from './record-log.js';
 import { QueueLock } from './queue-lock.js';
 import { QueueError } from './queue-error.js';
 import { inspectSignedTransaction } from './signed-transaction.js';
-import { isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
+import { finishedForm, isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
 import { bodyBytes, usageOf } from './queue-usage.js';
 import {
   ACK_BLOCK_GRACE_MS,
@@ -557,7 +557,8 @@ export class OfflineQueue {
   }
 
   /** Appends the entry's new state (fsynced) and only then makes it the state in memory. */
-  async #put(entry: QueueEntry): Promise<void> {
+  async #put(state: QueueEntry): Promise<void> {
+    const entry = finishedForm(state);
     await this.#log.append({ t: 'put', e: entry });
     this.#records++;
     this.#entries.set(entry.id, entry);
@@ -568,9 +569,11 @@ export class OfflineQueue {
     const all = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const finished = all.filter(isFinished);
     const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_ENTRIES)).map((e) => e.id));
-    const keep = all.filter((e) => !drop.has(e.id));
+    // finishedForm again: an older log's finished entries still carry their bodies
+    const keep = all.filter((e) => !drop.has(e.id)).map(finishedForm);
     await this.#log.rewrite(keep.map((e) => ({ t: 'put', e })));
     for (const id of drop) this.#entries.delete(id);
+    for (const e of keep) this.#entries.set(e.id, e);
     this.#records = keep.length;
   }
 }

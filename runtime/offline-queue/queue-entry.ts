@@ -30,7 +30,10 @@ export interface QueueEntry {
   app: string;
   /** Registry name of the DMCS to push to; null means the default at flush time. */
   dmcs: string | null;
-  /** The signed push body, exactly as it will be sent. */
+  /**
+   * The signed push body, exactly as it will be sent; once the entry is finished, its signatures
+   * only (`finishedForm`): it is never sent again.
+   */
   body: PushTransactionBody;
   /** When the chain stops accepting this transaction (ISO). */
   expiration: string;
@@ -58,4 +61,15 @@ export interface QueueEntry {
 /** A finished entry: nothing more will happen to it. */
 export function isFinished(e: QueueEntry): boolean {
   return e.status === 'done' || e.status === 'failed' || (e.status === 'expired' && e.replacedBy !== undefined);
+}
+
+/**
+ * The entry as kept once finished: its body without the transaction bytes, which nothing sends or
+ * shows again (`queue list` shows the signature count). Up to KEEP_FINISHED_ENTRIES finished entries
+ * stay, each body up to the push cap (4 MiB): an app whose DMCS refused what it had queued could
+ * have them hold some 2 GB in memory and in the log.
+ */
+export function finishedForm(e: QueueEntry): QueueEntry {
+  if (!isFinished(e) || (e.body.packed_trx === '' && !e.body.packed_context_free_data)) return e;
+  return { ...e, body: { ...e.body, packed_trx: '', packed_context_free_data: '' } };
 }

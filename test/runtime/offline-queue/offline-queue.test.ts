@@ -182,6 +182,27 @@ test('a chain refusal marks the entry failed with the Antelope name; others go o
   await q.close();
 });
 
+test('a finished entry keeps no transaction bytes, in memory, in the log and after reopening', async () => {
+  const home = fresh();
+  const q = await OfflineQueue.open({ home });
+  // what an app whose DMCS refuses what it queued leaves behind: big bodies, finished
+  const a = await q.enqueue(signedTransfer(TEST_CHAIN_ID, { n: ++n, dataBytes: 256 * 1024 }), { app: 'dpay' });
+  const b = await q.enqueue(signedTransfer(TEST_CHAIN_ID, { n: ++n, dataBytes: 256 * 1024 }), { app: 'dpay' });
+  chain.rejectOnce.set(a.id, 'eosio_assert_message_exception');
+  const r = await q.flush(() => backend);
+  assert.equal(r.failed, [a.id]);
+  assert.equal(r.done, [b.id]);
+  for (const id of [a.id, b.id]) {
+    assert.is(q.get(id).body.packed_trx, '', `${id} in memory`);
+    assert.is(q.get(id).body.signatures.length, 1, 'its signatures stay');
+  }
+  await q.close();
+  const again = await OfflineQueue.open({ home });
+  assert.is(again.get(a.id).status, 'failed');
+  assert.is(again.get(a.id).body.packed_trx, '', 'as the log keeps it');
+  await again.close();
+});
+
 test('DMCS down: entries stay pending (uncertain), nothing marked sent; flushed when it is back', async () => {
   const q = await OfflineQueue.open({ home: fresh() });
   const a = await q.enqueue(tx(), { app: 'dpay' });
