@@ -50,6 +50,10 @@ export const SCRYPT_P = 1;
 export const TEST_SCRYPT_LOG_N = 10;
 /** An app identity: `PUB_K1_…` (≈ 57 chars) or `unverified:` + 32 hex; 128 leaves room, bounds the grant. */
 export const MAX_IDENTITY_LENGTH = 128;
+/** A sealed message's context: the contract account it is bound to, an Antelope name (at most 13 characters), or ''. */
+export const MAX_MESSAGE_CONTEXT_LENGTH = 13;
+/** The alphabet of a message context (Antelope names). */
+export const MESSAGE_CONTEXT_PATTERN = /^[a-z1-5.]*$/;
 
 /** Longest wait for the vault's cross-process lock (`vault/vault.lock`) before VAULT_BUSY: above any hold (one scrypt unlock under load). */
 export const VAULT_LOCK_WAIT_MS = 20_000;

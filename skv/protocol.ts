@@ -20,6 +20,8 @@ import {
   MAX_PASSPHRASE_LENGTH,
   MAX_SIGNING_KEYS,
   MAX_IDENTITY_LENGTH,
+  MAX_MESSAGE_CONTEXT_LENGTH,
+  MESSAGE_CONTEXT_PATTERN,
   MAX_WEBAUTHN_CREDENTIAL_ID_BYTES,
   MAX_WEBAUTHN_FIELD_BYTES,
   MAX_WEBAUTHN_ORIGIN_LENGTH,
@@ -124,6 +126,8 @@ export interface SealMessageRequest {
   plaintext: Uint8Array;
   app: string;
   identity?: string;
+  /** The contract account the message is sealed for ('' or absent: none); it opens only with the same. */
+  context?: string;
 }
 /** Opens a message sealed between `key` (ours) and `peer`. */
 export interface OpenMessageRequest {
@@ -135,6 +139,8 @@ export interface OpenMessageRequest {
   ciphertext: Uint8Array;
   app: string;
   identity?: string;
+  /** The contract account the message was sealed for ('' or absent: none). */
+  context?: string;
 }
 /**
  * Issues a WebAuthn challenge (docs/vault.md, skv/webauthn-challenge.ts) for one request: `digest`
@@ -387,6 +393,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     bytes(m, 'plaintext', false, 0, 4096);
     str(m, 'app', false, 64);
     str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+    messageContext(m);
   },
   open_message: (m) => {
     str(m, 'key', false, 256);
@@ -395,6 +402,7 @@ const OPS: Record<DmemoOp, (m: Record<string, unknown>) => void> = {
     bytes(m, 'ciphertext', false, 16, 4096 + 16);
     str(m, 'app', false, 64);
     str(m, 'identity', true, MAX_IDENTITY_LENGTH);
+    messageContext(m);
   },
   webauthn_challenge: (m) => {
     if (!WEBAUTHN_PURPOSES.includes(m.purpose as never)) throw malformed('purpose', `one of ${WEBAUTHN_PURPOSES.join(', ')}`);
@@ -428,8 +436,8 @@ const FIELDS: Record<DmemoOp, string[]> = {
   export_key: ['key', 'passphrase', 'assertion'],
   set_grant: ['grant', 'assertion'],
   revoke_grant: ['app', 'identity'],
-  seal_message: ['key', 'peer', 'plaintext', 'app', 'identity'],
-  open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity'],
+  seal_message: ['key', 'peer', 'plaintext', 'app', 'identity', 'context'],
+  open_message: ['key', 'peer', 'nonce', 'ciphertext', 'app', 'identity', 'context'],
   webauthn_challenge: ['purpose', 'app', 'identity', 'digest', 'rpId', 'origin'],
   webauthn_register: ['rpId', 'origin', 'nonce', 'clientDataJSON', 'attestationObject', 'assertion'],
   webauthn_release: ['nonce'],
@@ -442,6 +450,12 @@ function str(m: Record<string, unknown>, k: string, optional: boolean, max: numb
   const v = m[k];
   if (v === undefined && optional) return;
   if (typeof v !== 'string' || v.length > max) throw malformed(k, `a string of at most ${max} characters`);
+}
+function messageContext(m: Record<string, unknown>): void {
+  const v = m.context;
+  if (v === undefined) return;
+  if (typeof v !== 'string' || v.length > MAX_MESSAGE_CONTEXT_LENGTH || !MESSAGE_CONTEXT_PATTERN.test(v))
+    throw malformed('context', `an account name (at most ${MAX_MESSAGE_CONTEXT_LENGTH} of a-z, 1-5, '.') or ''`);
 }
 function bool(m: Record<string, unknown>, k: string, optional: boolean): void {
   const v = m[k];

@@ -210,8 +210,8 @@ export class VaultCore {
           throw new VaultError('INVALID_KEY', `peer ${JSON.stringify(req.peer.slice(0, 80))} is not a public key`);
         }
         return req.op === 'seal_message'
-          ? sealMessage(priv, peer, req.plaintext)
-          : { plaintext: openMessage(priv, peer, req.nonce, req.ciphertext) };
+          ? sealMessage(priv, peer, req.plaintext, req.context ?? '')
+          : { plaintext: openMessage(priv, peer, req.nonce, req.ciphertext, req.context ?? '') };
       }
       case 'revoke_grant': {
         const app = checkAppName(req.app);

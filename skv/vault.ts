@@ -400,13 +400,17 @@ export class Vault {
     return (await this.#call('revoke_grant', { app, ...(identity !== undefined ? { identity } : {}) })).revoked;
   }
 
-  /** Seals `plaintext` for `peer` with the key agreed (ECDH, inside the vault) between our `key` and `peer`. */
+  /**
+   * Seals `plaintext` for `peer` with the key agreed (ECDH, inside the vault) between our `key` and
+   * `peer`, bound to `context` (the contract account it is for; '' for none): it opens only with the same.
+   */
   sealMessage(o: {
     key: string;
     peer: string;
     plaintext: Uint8Array;
     app?: string;
     identity?: string;
+    context: string;
   }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }> {
     return this.#call('seal_message', {
       key: o.key,
@@ -414,10 +418,11 @@ export class Vault {
       plaintext: o.plaintext,
       app: o.app ?? USER_APP,
       ...(o.identity !== undefined ? { identity: o.identity } : {}),
+      context: o.context,
     });
   }
 
-  /** Opens a message sealed between our `key` and `peer`. */
+  /** Opens a message sealed between our `key` and `peer` for `context` (the contract account; '' for none). */
   async openMessage(o: {
     key: string;
     peer: string;
@@ -425,6 +430,7 @@ export class Vault {
     ciphertext: Uint8Array;
     app?: string;
     identity?: string;
+    context: string;
   }): Promise<Uint8Array> {
     return (
       await this.#call('open_message', {
@@ -434,6 +440,7 @@ export class Vault {
         ciphertext: o.ciphertext,
         app: o.app ?? USER_APP,
         ...(o.identity !== undefined ? { identity: o.identity } : {}),
+        context: o.context,
       })
     ).plaintext;
   }

@@ -22,10 +22,30 @@ export class DriveKeyError extends CodedError<(typeof DRIVE_KEY_ERROR_CODES)[num
   override readonly name = 'DriveKeyError';
 }
 
+/**
+ * The context the host's own seal-to-self values (drive keys, share content keys) are bound to: none.
+ * They never go on chain nor to an app, and '' keeps the additional data they were sealed with before
+ * contexts existed, so the drive keys already on disk still open.
+ */
+export const HOST_OWN_CONTEXT = '';
+
 /** The vault calls this needs (skv/vault.ts), as the user acting directly (`app: USER_APP`). */
 export interface DriveKeyVault {
-  sealMessage(r: { key: string; peer: string; plaintext: Uint8Array; app: string }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }>;
-  openMessage(r: { key: string; peer: string; nonce: Uint8Array; ciphertext: Uint8Array; app: string }): Promise<Uint8Array>;
+  sealMessage(r: {
+    key: string;
+    peer: string;
+    plaintext: Uint8Array;
+    app: string;
+    context: string;
+  }): Promise<{ nonce: Uint8Array; ciphertext: Uint8Array }>;
+  openMessage(r: {
+    key: string;
+    peer: string;
+    nonce: Uint8Array;
+    ciphertext: Uint8Array;
+    app: string;
+    context: string;
+  }): Promise<Uint8Array>;
 }
 
 interface DriveKeyFile {
@@ -59,12 +79,19 @@ export async function driveKey(vault: DriveKeyVault, userApp: string, dir: strin
       nonce: Buffer.from(f.nonce, 'hex'),
       ciphertext: Buffer.from(f.sealed, 'hex'),
       app: userApp,
+      context: HOST_OWN_CONTEXT,
     });
     if (key.length !== 32) throw new DriveKeyError('DRIVE_KEY_CORRUPT', `${path} opened to ${key.length} bytes, not a 32-byte key`);
     return key;
   }
   const key = randomBytes(32);
-  const { nonce, ciphertext } = await vault.sealMessage({ key: sealTo, peer: sealTo, plaintext: key, app: userApp });
+  const { nonce, ciphertext } = await vault.sealMessage({
+    key: sealTo,
+    peer: sealTo,
+    plaintext: key,
+    app: userApp,
+    context: HOST_OWN_CONTEXT,
+  });
   const file: DriveKeyFile = {
     version: 1,
     key: sealTo,

@@ -26,7 +26,7 @@ import type Hypercore from 'hypercore';
 import { ACCOUNT_NAME_PATTERN } from '../../abi/antelope/name.js';
 import { MAX_FS_FILE_BYTES, MAX_FS_MAX_BYTES } from '../limits.js';
 import { Drive, driveDir } from './drive.js';
-import { driveKey, type DriveKeyVault } from './drive-key.js';
+import { HOST_OWN_CONTEXT, driveKey, type DriveKeyVault } from './drive-key.js';
 import { fsPathProblem } from './fs-path.js';
 import { ShareCores, appendToShare, readShare } from './share-core.js';
 import { descriptorText, parseDescriptor } from './share-descriptor.js';
@@ -176,6 +176,7 @@ export class ShareService {
       nonce: Buffer.from(s.nonce, 'hex'),
       ciphertext: Buffer.from(s.sealedKey, 'hex'),
       app: this.o.userApp,
+      context: HOST_OWN_CONTEXT,
     });
   }
 
@@ -202,6 +203,7 @@ export class ShareService {
       peer: r.accountKey,
       plaintext: contentKey,
       app: this.o.userApp,
+      context: HOST_OWN_CONTEXT,
     });
     const s: OutgoingShare = {
       id,

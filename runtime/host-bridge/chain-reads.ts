@@ -3,12 +3,13 @@
  * head block, stale while offline), within the app's `chain.read` scope (tables of its contracts
  * only; info and accounts for any app holding chain.read). A stale answer carries `stale: true`
  * and `stale_at_block`. A table query may name a sealed field to open (`"open": FIELD`, see
- * runtime/transaction-service/sealed-fields.ts); that needs `opener` (the vault), and opens at most
- * `MAX_SEALED_OPENS_PER_READ` of them, one at a time.
+ * runtime/transaction-service/sealed-fields.ts); that needs `opener` (the vault) and a dmcs.push
+ * grant on the contract read (an app opens only the sealed fields of a contract it may push to),
+ * and opens at most `MAX_SEALED_OPENS_PER_READ` of them, one at a time.
  */
 import { pack } from '../../abi/msgpack/codec.js';
 import { IsaErrorCode } from '../../abi/boundary-errors.js';
-import type { ChainReadScope } from '../capabilities.js';
+import type { ChainReadScope, DmcsPushScope } from '../capabilities.js';
 import type { ChainCheckedBackend, Dispatcher, TableRowsQuery } from '../dispatch/index.js';
 import type { HybridApi, HybridRead } from '../hybrid-cache/index.js';
 import { BridgeError } from './bridge-error.js';
@@ -21,6 +22,20 @@ const NOT_OPENED = `not opened: one read opens at most ${MAX_SEALED_OPENS_PER_RE
 
 /** Opens one sealed blob for the app: its text, or why not. */
 export type SealedOpener = (blob: Uint8Array) => Promise<{ text?: string; error?: string }>;
+
+/**
+ * Refuses to open `contract`'s sealed fields for an app not granted dmcs.push on it. The keys that
+ * open them are the user's, whatever app asks; a sealed field is the business of the app that writes
+ * that contract's actions, not of every app holding some signing grant and a chain.read.
+ */
+export function requireSealedOpen(info: AppInfo, contract: string): void {
+  const push = info.grants['dmcs.push'] as DmcsPushScope | undefined;
+  if (!push || !Object.hasOwn(push.contracts, contract))
+    throw new BridgeError(
+      IsaErrorCode.CAPABILITY_DENIED,
+      `app '${info.name}' may not open sealed fields of ${JSON.stringify(contract)}: opening sealed fields of ${JSON.stringify(contract)} needs a dmcs.push grant on ${JSON.stringify(contract)}`,
+    );
+}
 
 /** The sealed field a table query asks to open, if any. */
 export function openFieldOf(op: BridgeOp, payload: Uint8Array): string | undefined {
@@ -35,7 +50,7 @@ export async function readChain(
   payload: Uint8Array,
   dispatcher: Dispatcher,
   hybridFor: (b: ChainCheckedBackend) => HybridApi,
-  opener?: () => Promise<SealedOpener>,
+  opener?: (contract: string) => Promise<SealedOpener>,
 ): Promise<Uint8Array> {
   const scope = info.grants['chain.read'] as ChainReadScope | undefined;
   if (!scope) throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted chain.read`);
@@ -52,10 +67,11 @@ export async function readChain(
       );
     }
     const { open, ...query } = q as TableRowsQuery & { open?: unknown };
+    if (typeof open === 'string') requireSealedOpen(info, q.code); // before the read: nothing of it answered
     read = await hybrid.getTableRows({ ...query, json: true });
     if (typeof open === 'string') {
       if (!opener) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'opening sealed fields needs the vault');
-      const openOne = await opener();
+      const openOne = await opener(q.code);
       // one at a time, at most MAX_SEALED_OPENS_PER_READ: the rows are the DMCS's, their number is not ours to trust
       const rows: unknown[] = [];
       let opened = 0;

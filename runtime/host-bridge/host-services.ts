@@ -32,7 +32,7 @@ import { installSigningGrant } from '../transaction-service/app-signing-grant.js
 import { SessionGrantStore } from '../transaction-service/session-grants.js';
 import { HostBridge } from './host-bridge.js';
 import { AppDirectory, type AppInfo } from './app-directory.js';
-import { readChain } from './chain-reads.js';
+import { readChain, requireSealedOpen } from './chain-reads.js';
 import { openText } from '../transaction-service/sealed-fields.js';
 import { toBridgeError } from './bridge-error.js';
 import { decodeGuestPayload } from './guest-payload.js';
@@ -216,9 +216,9 @@ export class HostServices {
         payload,
         this.dispatcher,
         (b) => this.transactions.hybridFor(b),
-        async () => {
+        async (contract) => {
           const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
-          return (blob) => openText(this.vault, app, blob, keys, info.identity);
+          return (blob) => openText(this.vault, app, contract, blob, keys, info.identity);
         },
       );
     } catch (err) {
@@ -272,10 +272,12 @@ export class HostServices {
     const scope = info.grants.fs as FsScope | undefined;
     if (!scope?.roots.includes('shared') || scope.rights !== 'rw')
       throw new TransactionServiceError('CAPABILITY_DENIED', `${app} has no writable "shared" root in its fs grant`);
+    const code = o.code ?? app;
+    requireSealedOpen(info, code);
     const installed = await this.#registry.load(app);
     const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
     const reply = await backend.getTableRows({
-      code: o.code ?? app,
+      code,
       scope: session.account,
       table: o.table ?? 'shares',
       json: true,
@@ -286,7 +288,7 @@ export class HostServices {
     const listed = new Set<string>();
     for (const row of reply.rows as Array<{ id: number; from: string; path: string; sealed: string }>) {
       if (typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
-      const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
+      const opened = await openText(this.vault, app, code, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
       // the node's row, as any other party's: fields that are not text become '' (then refused by name)
       const r: SyncedShare = { id: Number(scalarText(row.id) ?? ''), from: scalarText(row.from) ?? '', path: scalarText(row.path) ?? '' };
@@ -330,10 +332,12 @@ export class HostServices {
     const session = readSession(this.home);
     if (!session) throw new BridgeError(IsaErrorCode.NO_SESSION, 'nobody is logged in');
     const info = await this.#apps.get(app);
+    const code = o.code ?? app;
+    requireSealedOpen(info, code);
     const installed = await this.#registry.load(app);
     const backend = await this.dispatcher.backendFor(installed.manifest as { dmcs?: Record<string, unknown> });
     const reply = await backend.getTableRows({
-      code: o.code ?? app,
+      code,
       scope: to,
       table: o.table ?? 'shares',
       json: true,
@@ -344,7 +348,7 @@ export class HostServices {
     const listed = new Set<string>();
     for (const row of reply.rows as Array<{ from: string; sealed: string }>) {
       if (row.from !== session.account || typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
-      const opened = await openText(this.vault, app, Buffer.from(row.sealed, 'hex'), keys, info.identity);
+      const opened = await openText(this.vault, app, code, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
       try {
         listed.add(Buffer.from(parseDescriptor(opened.text).core).toString('hex'));

@@ -12,7 +12,7 @@
  * A failure of one step or one app is reported and the others still run.
  */
 import { AppRegistry } from '../app-registry.js';
-import type { FsScope } from '../capabilities.js';
+import type { DmcsPushScope, FsScope } from '../capabilities.js';
 import type { HostServices, SyncedShare } from './host-services.js';
 
 /** How often a long-running host runs a share cycle. */
@@ -55,8 +55,12 @@ export async function runShareCycle(services: HostServices, o: { graceMs?: numbe
   }
   const registry = new AppRegistry(services.home);
   for (const summary of await registry.list()) {
-    const scope = (await registry.load(summary.name)).record.grants.fs as FsScope | undefined;
+    const { grants } = (await registry.load(summary.name)).record;
+    const scope = grants.fs as FsScope | undefined;
     if (!scope?.roots.includes('shared') || scope.rights !== 'rw') continue;
+    // the registry's sealed descriptors open only for an app that may push to it (chain-reads.ts)
+    const push = grants['dmcs.push'] as DmcsPushScope | undefined;
+    if (!push || !Object.hasOwn(push.contracts, SHARE_REGISTRY_CONTRACT)) continue;
     try {
       report.synced[summary.name] = await services.syncShares(summary.name, {
         code: SHARE_REGISTRY_CONTRACT,

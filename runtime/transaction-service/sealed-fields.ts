@@ -14,13 +14,21 @@
  * becomes its descriptor (core key, content key, address), sealed like a `$seal` text. A host that
  * does not serve shares refuses the push.
  *
- * Blob, version 1: `0x01 ‖ sender key (33) ‖ recipient key (33) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`.
+ * Blob, version 2: `0x02 ‖ sender key (33) ‖ recipient key (33) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`,
+ * sealed for a context: the contract account of the action that carries it. It opens only when read
+ * from that contract's tables (the vault binds the context into the AEAD's additional data), so a
+ * blob copied into another contract's table does not open there; and the host opens a contract's
+ * sealed fields only for an app granted dmcs.push on that contract (host-bridge/chain-reads.ts).
+ * Version 1 (the same bytes, `0x01`, bound to no contract) is no longer opened: any app holding a
+ * signing grant could open it.
  */
 import { PublicKey, KeyType } from '../../abi/antelope/index.js';
 import type { Vault } from '../../skv/index.js';
 import { TransactionServiceError } from './transaction-service-error.js';
 
-export const SEALED_VERSION = 1;
+export const SEALED_VERSION = 2;
+/** The blob version bound to no contract; refused (see above). */
+const UNBOUND_SEALED_VERSION = 1;
 /** Plaintext of one sealed field: the vault's limit. */
 export const MAX_SEALED_TEXT_BYTES = 4096;
 
@@ -55,9 +63,11 @@ export function shareRequestOf(v: unknown): ShareFieldRequest | undefined {
   return { path: o.$share, for: o.for };
 }
 
+/** Seals `text` for the recipient, bound to `contract` (the account of the action whose data holds the field). */
 export async function sealText(
   vault: Vault,
   app: string,
+  contract: string,
   senderKey: string,
   recipientKey: string,
   text: string,
@@ -73,6 +83,7 @@ export async function sealText(
     plaintext: new TextEncoder().encode(text),
     app,
     ...(identity !== undefined ? { identity } : {}),
+    context: contract,
   });
   const out = new Uint8Array(1 + 33 + 33 + nonce.length + ciphertext.length);
   out[0] = SEALED_VERSION;
@@ -83,15 +94,22 @@ export async function sealText(
   return out;
 }
 
-/** Opens a blob if the vault holds either side's key; the text, or an error message. */
+/**
+ * Opens a blob read from `contract`'s tables if the vault holds either side's key; the text, or an
+ * error message. It opens only if it was sealed for that contract.
+ */
 export async function openText(
   vault: Vault,
   app: string,
+  contract: string,
   blob: Uint8Array,
   vaultKeys: readonly string[],
   identity?: string,
 ): Promise<{ text?: string; error?: string }> {
-  if (blob.length < 1 + 33 + 33 + 12 + 16 || blob[0] !== SEALED_VERSION) return { error: 'not a sealed value' };
+  if (blob.length < 1 + 33 + 33 + 12 + 16) return { error: 'not a sealed value' };
+  if (blob[0] === UNBOUND_SEALED_VERSION)
+    return { error: 'sealed before contexts (version 1): no longer opened, since any app could open it' };
+  if (blob[0] !== SEALED_VERSION) return { error: 'not a sealed value' };
   const sender = new PublicKey(KeyType.K1, blob.slice(1, 34)).toString();
   const recipient = new PublicKey(KeyType.K1, blob.slice(34, 67)).toString();
   const [ours, peer] = vaultKeys.includes(recipient)
@@ -108,6 +126,7 @@ export async function openText(
       ciphertext: blob.slice(79),
       app,
       ...(identity !== undefined ? { identity } : {}),
+      context: contract,
     });
     return { text: new TextDecoder().decode(plain) };
   } catch (err) {

@@ -290,7 +290,7 @@ export class TransactionService {
             path: shared.path,
             to: shared.for,
           });
-          r.data[field] = await sealText(this.#o.vault, app, sender, recipient, descriptor, identity);
+          r.data[field] = await sealText(this.#o.vault, app, r.account, sender, recipient, descriptor, identity);
           (show ??= {})[field] = new HostText(
             `[shared peer to peer with ${terminalText(shared.for)}] ${terminalQuoted(shared.path, MAX_CONFIRMATION_VALUE_CHARS)}`,
           );
@@ -300,7 +300,7 @@ export class TransactionService {
         if (!seal) continue;
         const sender = session.keys[0]!;
         const recipient = await this.#activeKey(hybrid, seal.for);
-        r.data[field] = await sealText(this.#o.vault, app, sender, recipient, seal.text, identity);
+        r.data[field] = await sealText(this.#o.vault, app, r.account, sender, recipient, seal.text, identity);
         (show ??= {})[field] = new HostText(
           `[sealed for ${terminalText(seal.for)}] ${terminalQuoted(seal.text, MAX_CONFIRMATION_VALUE_CHARS)}`,
         );

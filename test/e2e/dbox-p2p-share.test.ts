@@ -9,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Host } from '../../runtime/index.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
 import { HostServices } from '../../runtime/host-bridge/index.js';
@@ -177,6 +178,49 @@ test('a $share outside the app’s fs grant, of no file, or on a host without a 
 test('a third account sees nothing and syncs nothing', async () => {
   assert.equal(await carol.host.run('dbox', 'shares'), []);
   assert.equal(await carol.services.syncShares('dbox'), []);
+});
+
+/** `evil` on bob's host: Calendar's module under a manifest with dBox's fs roots and a signing grant only on `evil.game`. */
+async function installEvil(side: Side): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'evil-app-'));
+  const m = JSON.parse(readFileSync(join(ROOT, 'apps/calendar/peeros.json'), 'utf8')) as Record<string, unknown>;
+  m.name = 'evil';
+  m.description = 'a game that would like your shared files';
+  m.capabilities = {
+    fs: { roots: ['files', 'shared'], rights: 'rw', maxBytes: 16777216 },
+    random: {},
+    ual: {},
+    'dmcs.push': { contracts: { 'evil.game': ['play'] } },
+  };
+  mkdirSync(join(dir, 'build'));
+  copyFileSync(join(ROOT, 'apps/calendar', m.entry as string), join(dir, m.entry as string));
+  writeFileSync(join(dir, 'peeros.json'), JSON.stringify(m));
+  await side.host.install(dir, { grant: async () => true });
+  assert.ok(await side.services.installAppGrant('evil'), 'evil holds a signing grant (on evil.game)');
+  return dir;
+}
+
+test('attacker: an app not granted dmcs.push on dbox opens none of its sealed share descriptors (sync, reconcile, the share cycle)', async () => {
+  const dir = await installEvil(bob);
+  try {
+    const refused = async (f: () => Promise<unknown>) =>
+      f().then(
+        (v) => `served: ${JSON.stringify(v)}`,
+        (err: Error & { code?: unknown }) => `${String(err.code)}: ${err.message}`,
+      );
+    const why = /^CAPABILITY_DENIED: .*opening sealed fields of "dbox" needs a dmcs.push grant on "dbox"/;
+    assert.match(await refused(() => bob.services.syncShares('evil', { code: 'dbox' })), why);
+    assert.match(await refused(() => bob.services.reconcileShares('evil', 'alice', { code: 'dbox' })), why);
+    const cycle = await runShareCycle(bob.services, { timeoutMs: 10_000 });
+    assert.is(cycle.synced.evil, undefined, 'the cycle does not sync it');
+    assert.not.ok(
+      cycle.errors.some((e) => e.includes('evil')),
+      cycle.errors.join('; '),
+    );
+  } finally {
+    await bob.host.remove('evil', { purge: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a shared folder: bob sees its files, then alice’s later write after his next sync', async () => {

@@ -160,9 +160,9 @@ test('a third account cannot read it: nothing in carol’s scope, and bob’s ro
   }>;
   const blob = Uint8Array.from(Buffer.from(rows[0]!.sealed, 'hex'));
   const identity = (JSON.parse(readFileSync(join(carol.home, 'apps/dbox/install.json'), 'utf8')) as { identity: string }).identity;
-  assert.match((await openText(carol.vault, 'dbox', blob, [carol.key], identity)).error!, /not for this account/);
+  assert.match((await openText(carol.vault, 'dbox', 'dbox', blob, [carol.key], identity)).error!, /not for this account/);
   blob.set(PublicKey.from(carol.key).data, 34); // the recipient field rewritten to carol's key
-  const forged = await openText(carol.vault, 'dbox', blob, [carol.key], identity);
+  const forged = await openText(carol.vault, 'dbox', 'dbox', blob, [carol.key], identity);
   assert.is(forged.text, undefined);
   assert.match(forged.error!, /does not open/);
 });

@@ -76,12 +76,12 @@ test.after(async () => {
 /** Alice shares `path` with `to`; the descriptor sealed by her vault for `to`'s key: the bytes that go on chain. */
 async function share(path: string, to: Side): Promise<{ id: string; blob: Uint8Array }> {
   const { id, descriptor } = await alice.shares.share({ app: 'dbox', account: 'alice', accountKey: alice.key, path, to: to.account });
-  return { id, blob: await sealText(alice.vault, USER_APP, alice.key, to.key, descriptor) };
+  return { id, blob: await sealText(alice.vault, USER_APP, 'dbox', alice.key, to.key, descriptor) };
 }
 
 /** `who` opens a sealed share with its vault and syncs it into its drive. */
 async function open(who: Side, blob: Uint8Array, o: { maxBytes?: number; timeoutMs?: number } = {}) {
-  const opened = await openText(who.vault, USER_APP, blob, [who.key]);
+  const opened = await openText(who.vault, USER_APP, 'dbox', blob, [who.key]);
   if (opened.text === undefined) throw new Error(`does not open: ${opened.error}`);
   return who.shares.open({
     app: 'dbox',
@@ -124,10 +124,10 @@ test('a 1 MiB file: written on alice’s host, readable on bob’s; only ciphert
 });
 
 test('a third account cannot read it: her vault does not open bob’s descriptor, and without the content key every block fails', async () => {
-  const opened = await openText(carol.vault, USER_APP, bigShare.blob, [carol.key]);
+  const opened = await openText(carol.vault, USER_APP, 'dbox', bigShare.blob, [carol.key]);
   assert.is(opened.text, undefined);
   // carol learns the core key and address (e.g. a leaked descriptor with the content key cut out)
-  const leaked = (await openText(bob.vault, USER_APP, bigShare.blob, [bob.key])).text!;
+  const leaked = (await openText(bob.vault, USER_APP, 'dbox', bigShare.blob, [bob.key])).text!;
   const d = JSON.parse(leaked.slice(SHARE_DESCRIPTOR_PREFIX.length)) as Record<string, unknown>;
   d.key = randomBytes(32).toString('hex');
   const guess = SHARE_DESCRIPTOR_PREFIX + JSON.stringify(d);
@@ -180,7 +180,7 @@ test('bob’s sync is incremental: it starts at the position it verified, saves 
   assert.ok(a.writeFile('files/inc/a.bin', randomBytes(200_000)).ok);
   const inc = await share('files/inc', bob);
   assert.equal(await open(bob, inc.blob), { saved: ['inc/a.bin'], removed: [] });
-  const core = parseDescriptor((await openText(bob.vault, USER_APP, inc.blob, [bob.key])).text!).core;
+  const core = parseDescriptor((await openText(bob.vault, USER_APP, 'dbox', inc.blob, [bob.key])).text!).core;
   const hex = Buffer.from(core).toString('hex');
   const rec1 = bob.shares.listIncoming().find((x) => x.core === hex)!;
   const sent = alice.shares.list().find((x) => x.id === inc.id)!;
@@ -304,7 +304,7 @@ test('a sync that does not fit the recipient’s drive saves nothing (the files 
 });
 
 test('hostile descriptors are refused with SHARE_BAD_DESCRIPTOR before anything is dialled', async () => {
-  const good = (await openText(bob.vault, USER_APP, bigShare.blob, [bob.key])).text!;
+  const good = (await openText(bob.vault, USER_APP, 'dbox', bigShare.blob, [bob.key])).text!;
   const d = JSON.parse(good.slice(SHARE_DESCRIPTOR_PREFIX.length)) as Record<string, unknown>;
   const bad = [
     'hello',
