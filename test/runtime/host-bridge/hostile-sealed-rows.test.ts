@@ -51,7 +51,8 @@ test('a read of many sealed-looking rows opens a bounded number, one at a time; 
       publisher: 'x',
       sha256: '00'.repeat(32),
       manifest: {},
-      grants: { 'chain.read': { contracts: ['evilc'] } },
+      // an app may open only sealed fields of a contract it may push to: its own, here
+      grants: { 'chain.read': { contracts: ['evilc'] }, 'dmcs.push': { contracts: { evilc: ['send'] } } },
     };
     const query = pack({ code: 'evilc', scope: 'evilc', table: 'msgs', json: true, limit: ROWS, open: 'm' });
     const hybrids = new Map<string, HybridApi>();
