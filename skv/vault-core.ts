@@ -193,14 +193,24 @@ export class VaultCore {
       case 'seal_message':
       case 'open_message': {
         // Messages move no value and are not transactions: no assertion; but deny by default — only
-        // the user and apps holding a signing grant may use the keys for messages.
+        // the user, and an app for the contracts its signing grant names (a message's context), may
+        // use the keys for messages: an app cannot open what was sealed for another app's contract,
+        // whatever the host asks.
         const app = checkAppName(req.app);
-        if (app !== USER_APP) await this.refresh(s);
-        if (app !== USER_APP && !s.parsed.body.grants.some((g) => g.app === app && grantMatches(g, req.identity))) {
-          throw new VaultError(
-            'SCOPE_DENIED',
-            `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`,
-          );
+        if (app !== USER_APP) {
+          await this.refresh(s);
+          const context = req.context ?? '';
+          const mine = s.parsed.body.grants.filter((g) => g.app === app && grantMatches(g, req.identity));
+          if (mine.length === 0)
+            throw new VaultError(
+              'SCOPE_DENIED',
+              `app '${app}' has no signing grant in this vault for its identity, so it may not use its keys for messages`,
+            );
+          if (!mine.some((g) => context !== '' && Object.hasOwn(g.contracts, context)))
+            throw new VaultError(
+              'SCOPE_DENIED',
+              `app '${app}' may use its keys only for messages of the contracts its signing grant names, not ${JSON.stringify(context)}`,
+            );
         }
         const [, priv] = this.resolveKey(s, req.key);
         let peer: PublicKey;

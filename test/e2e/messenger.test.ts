@@ -15,7 +15,7 @@ import { Host, HostError } from '../../runtime/index.js';
 import { pack, unpack } from '../../abi/msgpack/codec.js';
 import { deployContract } from '../../runtime/transaction-service/index.js';
 import { openText, sealText } from '../../runtime/transaction-service/sealed-fields.js';
-import { VaultError } from '../../skv/index.js';
+import { USER_APP, VaultError } from '../../skv/index.js';
 import { startWorld, newAccount, loginAs, ROOT, type World } from './world.js';
 
 let w: World;
@@ -160,9 +160,10 @@ test('attacker: a blob sealed for dmessenger, copied to another contract, does n
   const blob = await sealText(w.vault, 'dmessenger', 'dmessenger', keys[0]!, keys[1]!, 'for dmessenger only', identity);
   assert.is(blob[0], 2, 'version 2');
   assert.is((await openText(w.vault, 'dmessenger', 'dmessenger', blob, keys, identity)).text, 'for dmessenger only');
+  // the vault refuses the app a contract its grant does not name, before any key is used
   const copied = await openText(w.vault, 'dmessenger', 'evil.game', blob, keys, identity);
   assert.is(copied.text, undefined);
-  assert.match(copied.error!, /does not open/);
+  assert.match(copied.error!, /may use its keys only for messages of the contracts its signing grant names, not "evil.game"/);
   // and the vault itself, asked directly with another context (or none), does not open it
   for (const context of ['evil.game', '']) {
     try {
@@ -197,8 +198,7 @@ test('attacker: a version-1 blob (bound to no contract) is refused, not opened',
     key: keys[0]!,
     peer: keys[1]!,
     plaintext: new TextEncoder().encode('old'),
-    app: 'dmessenger',
-    identity,
+    app: USER_APP, // the user's keys, no context: what a v1 blob's AAD was
     context: '',
   });
   const v1 = new Uint8Array(79 + ciphertext.length);

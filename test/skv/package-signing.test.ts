@@ -99,9 +99,25 @@ test('grants bound to an identity: another identity (or none) is SCOPE_DENIED; a
         plaintext: new Uint8Array([1]),
         app: 'dpay',
         identity: 'PUB_K1_ownerkey',
+        context: 'dpay.token',
       }),
       'OK',
     );
+    // an app's messages belong to the contracts its grant names: another contract's, or none (the
+    // host's own seal-to-self context), are refused by the vault itself, whatever the host asks
+    for (const context of ['dmessenger', ''])
+      assert.is(
+        await raw.code('seal_message', {
+          key: publicKey,
+          peer: publicKey,
+          plaintext: new Uint8Array([1]),
+          app: 'dpay',
+          identity: 'PUB_K1_ownerkey',
+          context,
+        }),
+        'SCOPE_DENIED',
+        `context '${context}'`,
+      );
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'unverified:00' })).revoked, false);
     assert.is(await signAs('PUB_K1_ownerkey'), 'OK');
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'PUB_K1_ownerkey' })).revoked, true);
