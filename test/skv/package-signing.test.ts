@@ -82,42 +82,13 @@ test('grants bound to an identity: another identity (or none) is SCOPE_DENIED; a
     assert.is(await signAs('PUB_K1_ownerkey'), 'OK');
     assert.is(await signAs('unverified:0123456789abcdef0123456789abcdef'), 'SCOPE_DENIED');
     assert.is(await signAs(undefined), 'SCOPE_DENIED');
-    assert.is(
-      await raw.code('seal_message', {
-        key: publicKey,
-        peer: publicKey,
-        plaintext: new Uint8Array([1]),
-        app: 'dpay',
-        identity: 'unverified:00',
-      }),
-      'SCOPE_DENIED',
-    );
-    assert.is(
-      await raw.code('seal_message', {
-        key: publicKey,
-        peer: publicKey,
-        plaintext: new Uint8Array([1]),
-        app: 'dpay',
-        identity: 'PUB_K1_ownerkey',
-        context: 'dpay.token',
-      }),
-      'OK',
-    );
+    const sealAs = (identity: string, context: string) =>
+      raw.code('seal_message', { key: publicKey, peer: publicKey, plaintext: new Uint8Array([1]), app: 'dpay', identity, context });
+    assert.is(await sealAs('unverified:00', 'dpay.token'), 'SCOPE_DENIED');
+    assert.is(await sealAs('PUB_K1_ownerkey', 'dpay.token'), 'OK');
     // an app's messages belong to the contracts its grant names: another contract's, or none (the
     // host's own seal-to-self context), are refused by the vault itself, whatever the host asks
-    for (const context of ['dmessenger', ''])
-      assert.is(
-        await raw.code('seal_message', {
-          key: publicKey,
-          peer: publicKey,
-          plaintext: new Uint8Array([1]),
-          app: 'dpay',
-          identity: 'PUB_K1_ownerkey',
-          context,
-        }),
-        'SCOPE_DENIED',
-        `context '${context}'`,
-      );
+    for (const context of ['dmessenger', '']) assert.is(await sealAs('PUB_K1_ownerkey', context), 'SCOPE_DENIED', `context '${context}'`);
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'unverified:00' })).revoked, false);
     assert.is(await signAs('PUB_K1_ownerkey'), 'OK');
     assert.is((await raw.call('revoke_grant', { app: 'dpay', identity: 'PUB_K1_ownerkey' })).revoked, true);
