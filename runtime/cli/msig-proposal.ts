@@ -5,17 +5,7 @@
  * proposal read back from the chain with its actions decoded by their contracts' ABIs.
  * Works with Leap's eosio.msig and with ours (contracts/msig): same actions, same tables.
  */
-import {
-  Action,
-  BinaryWriter,
-  Name,
-  PermissionLevel,
-  Transaction,
-  bytesToHex,
-  hexToBytes,
-  sha256,
-  type AbiSerializer,
-} from '../../abi/antelope/index.js';
+import { Action, BinaryWriter, Name, PermissionLevel, Transaction, bytesToHex, type AbiSerializer } from '../../abi/antelope/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import type { HttpBackend } from '../dispatch/index.js';
 import { buildTransaction } from '../transaction-service/transaction-builder.js';
@@ -23,9 +13,18 @@ import { contractSerializer } from './action-summary.js';
 import { accountNameArg } from './arg-checks.js';
 import { UsageError } from './command.js';
 import { scalarText } from '../../lib/scalar-text.js';
+import {
+  MAX_WRAP_DEPTH,
+  MSIG_ACCOUNT,
+  NoProposalError,
+  WRAP_ACCOUNT,
+  msigRow,
+  packedProposal,
+  proposalActions,
+  proposalHash,
+} from '../governance/msig-proposal.js';
 
-export const MSIG_ACCOUNT = 'eosio.msig';
-export const WRAP_ACCOUNT = 'eosio.wrap';
+export { MSIG_ACCOUNT, WRAP_ACCOUNT, approvalPins } from '../governance/msig-proposal.js';
 /** Leap caps a transaction's lifetime; a proposal waits for its approvers far longer (eosio.msig's default is days). */
 export const MAX_EXPIRE_HOURS = 24 * 30;
 
@@ -112,35 +111,10 @@ export interface StoredProposal {
   provided_approvals: Array<Level & { time: string }>;
 }
 
-async function oneRow(
-  backend: DmcsBackend,
-  table: string,
-  proposer: string,
-  proposal: string,
-): Promise<Record<string, unknown> | undefined> {
-  const r = await backend.getTableRows({
-    code: MSIG_ACCOUNT,
-    scope: proposer,
-    table,
-    json: true,
-    lower_bound: proposal,
-    upper_bound: proposal,
-    limit: 1,
-  });
-  return r.rows[0] as Record<string, unknown> | undefined;
-}
-
-/** The proposal's transaction as eosio.msig stores it (its bytes: what the proposal hash is of). */
-async function packedProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<Uint8Array> {
-  const row = await oneRow(backend, 'proposal', proposer, proposal);
-  if (!row) throw new UsageError(`no proposal ${proposal} by ${proposer} on ${MSIG_ACCOUNT}`);
-  return hexToBytes(scalarText(row.packed_transaction) ?? '', 'packed_transaction');
-}
-
 /** A proposal with its transaction decoded (wrapped transactions too) and the approvals so far. */
 export async function readProposal(backend: DmcsBackend, proposer: string, proposal: string): Promise<StoredProposal> {
-  const packed = await packedProposal(backend, proposer, proposal);
-  const approvals = (await oneRow(backend, 'approvals2', proposer, proposal)) ?? {};
+  const packed = await packedOrUsage(backend, proposer, proposal);
+  const approvals = (await msigRow(backend, 'approvals2', proposer, proposal)) ?? {};
   const level = (a: unknown): Level => {
     const o = (typeof a === 'object' && a !== null ? a : {}) as { level?: unknown };
     const l = (typeof o.level === 'object' && o.level !== null ? o.level : o) as { actor?: unknown; permission?: unknown };
@@ -150,7 +124,7 @@ export async function readProposal(backend: DmcsBackend, proposer: string, propo
   return {
     proposer,
     proposal_name: proposal,
-    proposal_hash: bytesToHex(sha256(packed)),
+    proposal_hash: proposalHash(packed),
     transaction: await decodeTransaction(backend, packed, new Map()),
     requested_approvals: list(approvals.requested_approvals).map(level),
     provided_approvals: list(approvals.provided_approvals).map((a) => {
@@ -171,37 +145,19 @@ export async function proposalToApprove(
   proposer: string,
   proposal: string,
 ): Promise<{ hash: string; actions: Action[] }> {
-  const packed = await packedProposal(backend, proposer, proposal);
-  return { hash: bytesToHex(sha256(packed)), actions: shownActions(packed, 0) };
+  const packed = await packedOrUsage(backend, proposer, proposal);
+  return { hash: proposalHash(packed), actions: proposalActions(packed).map((x) => x.action) };
 }
 
-/**
- * Whether approve action `a` carries `hash` (hex) as its `proposal_hash`: the binary extension is
- * its last 32 bytes. An eosio.msig ABI without the field serializes the action without it (the
- * serializer drops unknown fields), and the approval then counts for whatever the proposal holds.
- */
-export function approvalPins(a: Action, hash: string): boolean {
-  return a.data.length > 32 && bytesToHex(a.data.subarray(a.data.length - 32)) === hash;
-}
-
-function shownActions(packed: Uint8Array, depth: number): Action[] {
-  const trx = Transaction.fromBinary(packed);
-  const out: Action[] = [];
-  for (const a of [...trx.context_free_actions, ...trx.actions]) {
-    out.push(a);
-    if (a.account.toString() === WRAP_ACCOUNT && a.name.toString() === 'exec' && a.data.length > 8 && depth < MAX_WRAP_DEPTH) {
-      try {
-        out.push(...shownActions(a.data.subarray(8), depth + 1));
-      } catch {
-        // not a transaction: the exec's own data is shown
-      }
-    }
+/** The stored proposal's bytes; no such proposal is the user's mistake (a usage error). */
+async function packedOrUsage(backend: DmcsBackend, proposer: string, proposal: string): Promise<Uint8Array> {
+  try {
+    return await packedProposal(backend, proposer, proposal);
+  } catch (err) {
+    if (err instanceof NoProposalError) throw new UsageError(err.message);
+    throw err;
   }
-  return out;
 }
-
-/** How deep wrap-inside-wrap is decoded: a proposal is anyone's bytes, and nesting must not exhaust the stack. */
-const MAX_WRAP_DEPTH = 4;
 
 /** The transaction as JSON; each action's data decoded with its contract's ABI where the chain has one. */
 async function decodeTransaction(

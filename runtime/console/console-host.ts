@@ -43,6 +43,7 @@ import { folderContract, stockContract } from './contract-source.js';
 import { submitUserTransaction } from '../transaction-service/user-transaction.js';
 import { Action } from '../../abi/antelope/index.js';
 import { CodedError } from '../../lib/coded-error.js';
+import { packedProposal } from '../governance/msig-proposal.js';
 
 export interface ConsoleHostOptions {
   home: string;
@@ -476,6 +477,11 @@ export class ConsoleHost {
   /** What the signing dialog needs from the host: chain names, contract ABIs (fetched per dialog), the grants that apply. */
   #viewContext(policy: GrantPolicyVerifier): ViewContext {
     const abis = new Map<string, AbiSource>();
+    const backendOf = async (chainId: string) => {
+      const entry = (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId);
+      if (!entry || !this.#running) throw new ConsoleError('NOT_FOUND', `no DMCS of this console is chain ${chainId.slice(0, 12)}…`);
+      return this.#running.services.dispatcher.backendFor({ dmcs: entry.name });
+    };
     return {
       chainName: async (chainId) => (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId)?.name ?? null,
       abi: async (chainId, account): Promise<AbiSerializer> => {
@@ -483,14 +489,14 @@ export class ConsoleHost {
         if (account === LOGIN_CONTRACT) return loginChallengeSerializer();
         let source = abis.get(chainId);
         if (!source) {
-          const entry = (await new DmcsRegistry(this.home).list()).find((d) => d.chainId === chainId);
-          if (!entry || !this.#running) throw new ConsoleError('NOT_FOUND', `no DMCS of this console is chain ${chainId.slice(0, 12)}…`);
-          const backend = await this.#running.services.dispatcher.backendFor({ dmcs: entry.name });
+          const backend = await backendOf(chainId);
           source = new AbiSource((a) => backend.getAbi(a));
           abis.set(chainId, source);
         }
         return source.serializer(account);
       },
+      // an approval's proposal, read now from the chain the transaction is for: one row (the reply caps bound its bytes)
+      proposal: async (chainId, proposer, name) => packedProposal(await backendOf(chainId), proposer, name),
       grants: async (r: VerificationRequest) =>
         grantLines({
           request: r,

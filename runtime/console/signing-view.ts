@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { Abi, Transaction, signingDigest, type AbiSerializer } from '../../abi/antelope/index.js';
 import { terminalJson, terminalText } from '../../lib/terminal-text.js';
 import type { VerificationRequest } from '../../skv/index.js';
+import { MSIG_ACCOUNT, approveTarget, proposalActions, proposalHash } from '../governance/msig-proposal.js';
 
 /** Actions shown one by one; a transaction with more is shown cut and counts as undecodable. */
 export const MAX_DIALOG_ACTIONS = 32;
@@ -47,6 +48,24 @@ export interface DialogAction {
   /** Why the data could not be decoded (then `fields` is empty and `dataHex` is all there is). */
   undecodable?: string;
   dataHex: string;
+  /** For eosio.msig::approve: the proposal it approves, as the chain holds it now. */
+  proposal?: DialogProposal;
+  /** In a proposal: how many eosio.wrap::exec this action runs inside (0: the proposal's own). */
+  wrapped?: number;
+}
+
+/** The proposal an eosio.msig::approve approves: what it would run, and whether the approval is pinned to it. */
+export interface DialogProposal {
+  proposer: string;
+  name: string;
+  /** sha256 of the proposal's stored transaction ('' when it could not be read). */
+  hash: string;
+  /** The approve's `proposal_hash`, or null: not pinned, the proposer can swap the proposal after approval. */
+  pinned: string | null;
+  /** Its actions (context-free ones, and those each eosio.wrap::exec runs), decoded as the dialog's own. */
+  actions: DialogAction[];
+  /** Why this approval needs the override (unreadable, not pinned, pinned to another version). */
+  problem?: string;
 }
 
 export interface SigningView {
@@ -67,10 +86,14 @@ export interface SigningView {
   rawBytes?: number;
 }
 
-/** What the builder needs from the host: the DMCS name of a chain, and a contract's ABI on it. */
+/**
+ * What the builder needs from the host: the DMCS name of a chain, a contract's ABI on it, and an
+ * eosio.msig proposal's stored transaction bytes (its row's `packed_transaction`; throws when none).
+ */
 export interface ViewContext {
   chainName(chainIdHex: string): Promise<string | null>;
   abi(chainIdHex: string, account: string): Promise<AbiSerializer>;
+  proposal(chainIdHex: string, proposer: string, name: string): Promise<Uint8Array>;
   grants(request: VerificationRequest): Promise<string[]>;
 }
 
@@ -166,6 +189,84 @@ function decodeFields(s: AbiSerializer, contract: string, action: string, data: 
   return { fields: [...shown, ...deploymentFields(contract, action, record)], hidden: Math.max(0, fields.length - MAX_DIALOG_FIELDS) };
 }
 
+/** One action as the dialog lists it: its fields decoded with its contract's ABI, or marked undecodable (and the view with it). */
+async function shownAction(
+  ctx: ViewContext,
+  chainId: string,
+  a: Transaction['actions'][number],
+  contextFree: boolean,
+  view: SigningView,
+): Promise<DialogAction> {
+  const contract = a.account.toString();
+  const action = a.name.toString();
+  const shown: DialogAction = {
+    contract,
+    action,
+    authorization: a.authorization.map((p) => `${p.actor.toString()}@${p.permission.toString()}`),
+    contextFree,
+    fields: [],
+    dataHex: Buffer.from(a.data.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
+  };
+  try {
+    const { fields, hidden } = decodeFields(await ctx.abi(chainId, contract), contract, action, a.data);
+    shown.fields = fields;
+    if (hidden > 0) {
+      view.undecodable = true;
+      view.summary = [`${contract}::${action}: ${hidden} more fields are not shown (at most ${MAX_DIALOG_FIELDS})`, ...view.summary];
+    }
+  } catch (err) {
+    shown.undecodable = terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS);
+    view.undecodable = true;
+  }
+  return shown;
+}
+
+/**
+ * The proposal an eosio.msig::approve approves, read from the chain now: its hash and its actions
+ * decoded as the dialog's own. The approval needs the override when the proposal cannot be read or
+ * decoded, when it carries no proposal_hash (the proposer could cancel and propose something else
+ * under the same name, and the approval would count for that), or when its hash is another version's.
+ */
+async function approvedProposal(
+  ctx: ViewContext,
+  chainId: string,
+  data: Uint8Array,
+  view: SigningView,
+  budget: { actions: number },
+): Promise<DialogProposal> {
+  let target: ReturnType<typeof approveTarget>;
+  try {
+    target = approveTarget(data);
+  } catch (err) {
+    const problem = `eosio.msig::approve: ${terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS)}`;
+    return { proposer: '', name: '', hash: '', pinned: null, actions: [], problem };
+  }
+  const out: DialogProposal = { proposer: target.proposer, name: target.proposal, hash: '', pinned: target.hash, actions: [] };
+  const what = `proposal ${target.proposal} by ${target.proposer}`;
+  let listed: ReturnType<typeof proposalActions>;
+  try {
+    const packed = await ctx.proposal(chainId, target.proposer, target.proposal);
+    out.hash = proposalHash(packed);
+    listed = proposalActions(packed);
+  } catch (err) {
+    out.problem = `the ${what} cannot be read or decoded (${terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS)}): what this approval approves is not shown`;
+    return out;
+  }
+  for (const { action, contextFree, wrapped } of listed.slice(0, budget.actions)) {
+    const shown = await shownAction(ctx, chainId, action, contextFree, view);
+    if (wrapped > 0) shown.wrapped = wrapped;
+    out.actions.push(shown);
+  }
+  const hidden = listed.length - out.actions.length;
+  budget.actions -= out.actions.length;
+  if (hidden > 0) out.problem = `the ${what}: ${hidden} more actions are not shown (at most ${MAX_DIALOG_ACTIONS} across proposals)`;
+  if (target.hash === null)
+    out.problem = `the approval of ${what} is not pinned (no proposal_hash): the proposer can cancel it and propose other actions under the same name after approval, and this approval would count for them`;
+  else if (target.hash !== out.hash)
+    out.problem = `the approval of ${what} approves another version (proposal_hash ${target.hash}) than the one shown (${out.hash})`;
+  return out;
+}
+
 export async function buildSigningView(r: VerificationRequest, ctx: ViewContext): Promise<SigningView> {
   const base: SigningView = {
     purpose: r.purpose,
@@ -206,29 +307,17 @@ export async function buildSigningView(r: VerificationRequest, ctx: ViewContext)
   }
   const all = [...trx.context_free_actions.map((a) => ({ a, cf: true })), ...trx.actions.map((a) => ({ a, cf: false }))];
   const signers = new Set<string>();
+  // the proposals' actions together are bounded as the transaction's own
+  const budget = { actions: MAX_DIALOG_ACTIONS };
   for (const { a, cf } of all.slice(0, MAX_DIALOG_ACTIONS)) {
-    const contract = a.account.toString();
-    const action = a.name.toString();
-    const authorization = a.authorization.map((p) => `${p.actor.toString()}@${p.permission.toString()}`);
-    for (const s of authorization) signers.add(s);
-    const shown: DialogAction = {
-      contract,
-      action,
-      authorization,
-      contextFree: cf,
-      fields: [],
-      dataHex: Buffer.from(a.data.subarray(0, MAX_DIALOG_RAW_BYTES)).toString('hex'),
-    };
-    try {
-      const { fields, hidden } = decodeFields(await ctx.abi(chainId, contract), contract, action, a.data);
-      shown.fields = fields;
-      if (hidden > 0) {
+    const shown = await shownAction(ctx, chainId, a, cf, view);
+    for (const s of shown.authorization) signers.add(s);
+    if (shown.contract === MSIG_ACCOUNT && shown.action === 'approve') {
+      shown.proposal = await approvedProposal(ctx, chainId, a.data, view, budget);
+      if (shown.proposal.problem) {
         view.undecodable = true;
-        view.summary = [`${contract}::${action}: ${hidden} more fields are not shown (at most ${MAX_DIALOG_FIELDS})`, ...view.summary];
+        view.summary = [shown.proposal.problem, ...view.summary];
       }
-    } catch (err) {
-      shown.undecodable = terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS);
-      view.undecodable = true;
     }
     view.actions.push(shown);
   }

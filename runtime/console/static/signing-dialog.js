@@ -89,6 +89,36 @@ function fieldRows(a) {
   );
 }
 
+/** What an eosio.msig::approve approves: the proposal as the chain holds it, its hash, its actions (all as text). */
+function proposalPart(p) {
+  const { el } = ui;
+  return el(
+    'div',
+    { class: 'proposal' },
+    el('p', {}, `approves proposal ${p.name} by ${p.proposer}`, el('br'), 'hash ', el('code', {}, p.hash || 'unknown')),
+    p.problem ? el('p', { class: 'warning' }, p.problem) : null,
+    p.actions.length
+      ? el(
+          'ol',
+          { class: 'actions proposal-actions' },
+          p.actions.map((a) =>
+            el(
+              'li',
+              { class: a.undecodable ? 'action-item undecodable' : 'action-item' },
+              a.wrapped ? `${'↳ '.repeat(a.wrapped)}run by eosio.wrap::exec: ` : '',
+              el('strong', {}, `${a.contract}::${a.action}`),
+              a.contextFree ? ' (context-free)' : '',
+              el('span', { class: 'note' }, ` by ${a.authorization.join(', ') || 'no authorization'}`),
+              a.undecodable
+                ? el('p', { class: 'warning' }, `cannot be decoded: ${a.undecodable}`, el('br'), el('code', {}, a.dataHex))
+                : fieldRows(a),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
 function dialog(d) {
   const { el, api, say } = ui;
   const v = d.view;
@@ -185,6 +215,7 @@ function dialog(d) {
               a.undecodable
                 ? el('p', { class: 'warning' }, `cannot be decoded: ${a.undecodable}`, el('br'), el('code', {}, a.dataHex))
                 : fieldRows(a),
+              a.proposal ? proposalPart(a.proposal) : null,
             ),
           ),
         )

@@ -12,7 +12,8 @@ import { buildSigningView, MAX_DIALOG_ACTIONS, MAX_DIALOG_FIELDS, type ViewConte
 import { grantLines } from '../../../runtime/console/grant-lines.js';
 import type { VerificationRequest } from '../../../skv/index.js';
 import { Asset } from '../../../abi/antelope/index.js';
-import { CHAIN_ID, packTransaction, transfer } from '../../skv/helpers.js';
+import { BinaryWriter, Name } from '../../../abi/antelope/index.js';
+import { CHAIN_ID, packTransaction, transfer, transferData } from '../../skv/helpers.js';
 import { ROOT } from '../../e2e/world.js';
 import { loginChallenge, loginChallengeSerializer, LOGIN_TAG } from '../../../runtime/session/login-challenge.js';
 
@@ -25,6 +26,9 @@ const ctx: ViewContext = {
     throw new Error(`no ABI for ${account}`);
   },
   grants: async () => ['a grant line'],
+  proposal: async (_chain, proposer, name) => {
+    throw new Error(`no proposal ${name} by ${proposer}`);
+  },
 };
 
 function request(bytes: Uint8Array, digest = signingDigest(chainId, bytes).array): VerificationRequest {
@@ -170,6 +174,103 @@ test('a deployment: setcode shows the code sha256 and size, setabi the ABI actio
   const broken = await buildSigningView(request(packTransaction([asTest(setabi(new Uint8Array([0xff, 1, 2])))])), withEosio);
   assert.is(broken.undecodable, true);
   assert.match(broken.actions[0]!.undecodable ?? '', /the ABI in setabi does not decode/);
+});
+
+// eosio.msig::approve: an app granted dmcs.push on it asks the vault to approve a proposal; the
+// dialog must show what the proposal would do (read from the chain), and refuse by default an
+// approval that is not pinned to the proposal shown.
+const msig = new AbiSerializer(Abi.from(JSON.parse(readFileSync(join(ROOT, 'build/contracts/msig/msig.abi'), 'utf8'))));
+const drain = packTransaction([
+  { account: 'dpay.token', name: 'transfer', actor: 'alice', data: transferData('alice', 'mallory', '900.0000 RSN', 'drain') },
+]);
+const drainHash = createHash('sha256').update(drain).digest('hex');
+const msigCtx = (proposals: Record<string, Uint8Array>): ViewContext => ({
+  ...ctx,
+  abi: async (c, account) => (account === 'eosio.msig' ? msig : ctx.abi(c, account)),
+  proposal: async (c, proposer, name) => {
+    const p = proposals[`${proposer}/${name}`];
+    if (!p) return ctx.proposal(c, proposer, name);
+    return p;
+  },
+});
+function approve(hash?: string) {
+  const data: Record<string, unknown> = { proposer: 'mallory', proposal_name: 'payday', level: { actor: 'alice', permission: 'active' } };
+  if (hash) data.proposal_hash = hash;
+  const a = Action.from({ account: 'eosio.msig', name: 'approve', authorization: [{ actor: 'alice', permission: 'active' }], data }, msig);
+  return { account: 'eosio.msig', name: 'approve', actor: 'alice', data: a.data };
+}
+
+test("an approve pinned to a proposal that drains 900 RSN: the dialog shows the drain's transfer fields and the proposal's hash", async () => {
+  const v = await buildSigningView(request(packTransaction([approve(drainHash)])), msigCtx({ 'mallory/payday': drain }));
+  assert.is(v.undecodable, false);
+  const p = v.actions[0]!.proposal;
+  assert.ok(p, 'the approve shows the proposal it approves');
+  assert.is(p!.hash, drainHash);
+  assert.is(p!.pinned, drainHash);
+  assert.is(`${p!.proposer}/${p!.name}`, 'mallory/payday');
+  const [t] = p!.actions;
+  assert.is(`${t!.contract}::${t!.action}`, 'dpay.token::transfer');
+  assert.equal(
+    t!.fields.map((f) => [f.name, f.value]),
+    [
+      ['from', 'alice'],
+      ['to', 'mallory'],
+      ['quantity', '900.0000 RSN'],
+      ['memo', 'drain'],
+    ],
+  );
+});
+
+test('an approve without proposal_hash is undecodable: not pinned, the proposer can swap the proposal after approval', async () => {
+  const v = await buildSigningView(request(packTransaction([approve()])), msigCtx({ 'mallory/payday': drain }));
+  assert.is(v.undecodable, true);
+  assert.match(v.summary[0]!, /not pinned/);
+  assert.match(v.actions[0]!.proposal!.problem!, /not pinned/);
+  assert.is(v.actions[0]!.proposal!.actions[0]!.fields[2]!.value, '900.0000 RSN', 'the proposal is still shown');
+});
+
+test('an approve whose proposal_hash is not the proposal shown is undecodable: it approves another version', async () => {
+  const harmless = packTransaction([transfer('0.0001 RSN')]);
+  const pinnedToHarmless = createHash('sha256').update(harmless).digest('hex');
+  const v = await buildSigningView(request(packTransaction([approve(pinnedToHarmless)])), msigCtx({ 'mallory/payday': drain }));
+  assert.is(v.undecodable, true);
+  assert.match(v.summary[0]!, /another version/);
+});
+
+test('an approve whose proposal cannot be read, or does not decode, is undecodable', async () => {
+  const missing = await buildSigningView(request(packTransaction([approve(drainHash)])), msigCtx({}));
+  assert.is(missing.undecodable, true);
+  assert.match(missing.summary[0]!, /payday by mallory cannot be read/);
+  const garbage = await buildSigningView(
+    request(packTransaction([approve(drainHash)])),
+    msigCtx({ 'mallory/payday': new Uint8Array([1, 2, 3]) }),
+  );
+  assert.is(garbage.undecodable, true);
+  assert.match(garbage.summary[0]!, /cannot be read or decoded/);
+});
+
+test("a proposal's actions inside eosio.wrap::exec are shown, and all proposals' actions together are bounded as the dialog's own", async () => {
+  const w = new BinaryWriter();
+  Name.from('eosio.wrap').encode(w);
+  w.raw(drain);
+  const wrapped = packTransaction([{ account: 'eosio.wrap', name: 'exec', actor: 'eosio.wrap', data: w.finish() }]);
+  const v = await buildSigningView(
+    request(packTransaction([approve(createHash('sha256').update(wrapped).digest('hex'))])),
+    msigCtx({ 'mallory/payday': wrapped }),
+  );
+  const shown = v.actions[0]!.proposal!.actions;
+  assert.is(shown.length, 2);
+  assert.is(shown[1]!.wrapped, 1);
+  assert.is(shown[1]!.fields[2]!.value, '900.0000 RSN');
+
+  const many = packTransaction(Array.from({ length: MAX_DIALOG_ACTIONS + 5 }, () => transfer('1.0000 RSN')));
+  const big = await buildSigningView(
+    request(packTransaction([approve(createHash('sha256').update(many).digest('hex'))])),
+    msigCtx({ 'mallory/payday': many }),
+  );
+  assert.is(big.actions[0]!.proposal!.actions.length, MAX_DIALOG_ACTIONS);
+  assert.is(big.undecodable, true);
+  assert.match(big.summary[0]!, /5 more actions are not shown/);
 });
 
 test.run();
