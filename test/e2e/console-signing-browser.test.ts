@@ -17,6 +17,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Host } from '../../runtime/index.js';
+import { createHash } from 'node:crypto';
+import { deployContract } from '../../runtime/transaction-service/contract-deployer.js';
+import { submitUserTransaction } from '../../runtime/transaction-service/user-transaction.js';
+import { proposeAction } from '../../runtime/cli/msig-proposal.js';
 import { Action, PrivateKey } from '../../abi/antelope/index.js';
 import { buildTransaction, pushBody } from '../../runtime/transaction-service/transaction-builder.js';
 import { SessionGrantStore } from '../../runtime/transaction-service/session-grants.js';
@@ -43,6 +47,8 @@ if ('missing' in browserOrWhy) {
   let cdp: Cdp;
   let authenticatorId: string;
   let shots: string;
+  /** sha256 of bob's proposal `payday` (a transfer of 900 RSN from alice to bob). */
+  let drainHash = '';
   /** The body of the first approval relayed (replayed later). */
   let firstApproval = '';
   /** The id of a transfer that expired in the offline queue before the console started. */
@@ -95,6 +101,33 @@ if ('missing' in browserOrWhy) {
     await newAccount(w, 'alice');
     await newAccount(w, 'bob');
     await deployToken(w, ['alice']);
+    // eosio.msig (ours), and a proposal by bob that drains 900 RSN from alice, for alice to approve
+    await newAccount(w, 'eosio.msig');
+    await deployContract({
+      vault: w.vault,
+      backend: w.backend,
+      account: 'eosio.msig',
+      wasmPath: join(ROOT, 'build/contracts/msig/msig.wasm'),
+      abiPath: join(ROOT, 'build/contracts/msig/msig.abi'),
+    });
+    const dpayAbi = (await w.backend.getAbi('dpay.token')).abi as Parameters<typeof Action.from>[1];
+    const drain = Action.from(
+      {
+        account: 'dpay.token',
+        name: 'transfer',
+        authorization: [{ actor: 'alice', permission: 'active' }],
+        data: { from: 'alice', to: 'bob', quantity: '900.0000 RSN', memo: 'payday' },
+      },
+      dpayAbi,
+    );
+    const inner = buildTransaction(await w.backend.getInfo(), [drain], { expireSeconds: 3600 }).bytes;
+    drainHash = createHash('sha256').update(inner).digest('hex');
+    await submitUserTransaction({
+      vault: w.vault,
+      backend: w.backend,
+      actions: [proposeAction('bob', 'payday', [{ actor: 'alice', permission: 'active' }], inner)],
+      summary: ['bob proposes payday'],
+    });
     await loginAs(w, 'alice');
     const host = new Host({ home: w.home, bridge: w.services.bridge, onLog: () => {} });
     const dpay = await host.install(join(ROOT, 'apps/dpay'), { grant: async () => true });
@@ -259,6 +292,44 @@ if ('missing' in browserOrWhy) {
     assert.is(await balanceOf(w, 'bob'), rsn(bobHas));
     assert.is(consoleHost.activity()[0]?.outcome, 'refused');
     assert.is(consoleHost.activity()[0]?.note, 'NOT_APPROVED');
+  });
+
+  test("an approval of bob's multisig proposal: the dialog shows the 900 RSN drain it would run and its hash; unpinned, Approve needs the override", async () => {
+    const approve = (hash?: string) =>
+      consoleHost
+        .pushAction('eosio.msig', 'approve', 'alice', {
+          proposer: 'bob',
+          proposal_name: 'payday',
+          level: { actor: 'alice', permission: 'active' },
+          ...(hash ? { proposal_hash: hash } : {}),
+        })
+        .then(
+          () => 'approved',
+          (err: Error & { code?: string }) => `${err.code ?? ''} ${err.message}`,
+        );
+    const unpinned = approve();
+    await page.waitForSelector('#signing-overlay .signing-dialog');
+    const actions = (await page.textContent('#signing-actions')) ?? '';
+    assert.match(actions, /eosio\.msig::approve/);
+    assert.match(actions, /approves proposal payday by bob/);
+    assert.match(actions, new RegExp(`hash ${drainHash}`));
+    assert.match(actions, /dpay\.token::transfer/);
+    assert.match(actions, /quantityasset900\.0000 RSN/);
+    assert.match(actions, /not pinned/);
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), true, 'refused unless overridden');
+    await page.screenshot({ path: join(shots, 'console-signing-msig-approve.png') });
+    await page.click('#signing-deny');
+    assert.match(await unpinned, /NOT_APPROVED|denied/i);
+    await page.waitForSelector('#signing-overlay .signing-dialog', { state: 'detached' });
+
+    // pinned to the proposal shown: nothing undecodable, Approve enabled (denied here: alice keeps her RSN)
+    const pinned = approve(drainHash);
+    await page.waitForSelector('#signing-overlay .signing-dialog');
+    assert.match((await page.textContent('#signing-actions')) ?? '', /quantityasset900\.0000 RSN/);
+    assert.is(await page.evaluate<boolean>('document.getElementById("signing-approve").disabled'), false, 'pinned: no override needed');
+    assert.not.match((await page.textContent('#signing-actions')) ?? '', /not pinned/);
+    await page.click('#signing-deny');
+    assert.match(await pinned, /NOT_APPROVED|denied/i);
   });
 
   test('the vault refuses assertions altered on the way: tampered, replayed, for another challenge, from another origin', async () => {
