@@ -89,6 +89,23 @@ function fieldRows(a) {
   );
 }
 
+/** One action of the dialog (or of a proposal), all as text: `lead` before its name, `after` under its fields. */
+function actionItem(a, lead, after) {
+  const { el } = ui;
+  return el(
+    'li',
+    { class: a.undecodable ? 'action-item undecodable' : 'action-item' },
+    lead,
+    el('strong', {}, `${a.contract}::${a.action}`),
+    a.contextFree ? ' (context-free)' : '',
+    el('span', { class: 'note' }, ` by ${a.authorization.join(', ') || 'no authorization'}`),
+    a.undecodable
+      ? el('p', { class: 'warning' }, `cannot be decoded: ${a.undecodable}`, el('br'), el('code', {}, a.dataHex))
+      : fieldRows(a),
+    after,
+  );
+}
+
 /** What an eosio.msig::approve approves: the proposal as the chain holds it, its hash, its actions (all as text). */
 function proposalPart(p) {
   const { el } = ui;
@@ -101,19 +118,7 @@ function proposalPart(p) {
       ? el(
           'ol',
           { class: 'actions proposal-actions' },
-          p.actions.map((a) =>
-            el(
-              'li',
-              { class: a.undecodable ? 'action-item undecodable' : 'action-item' },
-              a.wrapped ? `${'↳ '.repeat(a.wrapped)}run by eosio.wrap::exec: ` : '',
-              el('strong', {}, `${a.contract}::${a.action}`),
-              a.contextFree ? ' (context-free)' : '',
-              el('span', { class: 'note' }, ` by ${a.authorization.join(', ') || 'no authorization'}`),
-              a.undecodable
-                ? el('p', { class: 'warning' }, `cannot be decoded: ${a.undecodable}`, el('br'), el('code', {}, a.dataHex))
-                : fieldRows(a),
-            ),
-          ),
+          p.actions.map((a) => actionItem(a, a.wrapped ? `${'↳ '.repeat(a.wrapped)}run by eosio.wrap::exec: ` : '', null)),
         )
       : null,
   );
@@ -205,19 +210,7 @@ function dialog(d) {
       ? el(
           'ol',
           { class: 'actions', id: 'signing-actions' },
-          v.actions.map((a) =>
-            el(
-              'li',
-              { class: a.undecodable ? 'action-item undecodable' : 'action-item' },
-              el('strong', {}, `${a.contract}::${a.action}`),
-              a.contextFree ? ' (context-free)' : '',
-              el('span', { class: 'note' }, ` by ${a.authorization.join(', ') || 'no authorization'}`),
-              a.undecodable
-                ? el('p', { class: 'warning' }, `cannot be decoded: ${a.undecodable}`, el('br'), el('code', {}, a.dataHex))
-                : fieldRows(a),
-              a.proposal ? proposalPart(a.proposal) : null,
-            ),
-          ),
+          v.actions.map((a) => actionItem(a, '', a.proposal ? proposalPart(a.proposal) : null)),
         )
       : null,
     v.undecodable
