@@ -9,7 +9,7 @@ export { BinaryReader } from './binary-reader.js';
 export { sha256, sha256Into, sha512, ripemd160, sha256Parts } from './hash.js';
 export { base58Encode, base58Decode } from './base58.js';
 export { Checksum160, Checksum256, Checksum512, type Checksum160Type, type Checksum256Type, type Checksum512Type } from './checksum.js';
-export { Name, ACCOUNT_NAME_PATTERN, type NameType } from './name.js';
+export { Name, ACCOUNT_NAME_PATTERN, isCanonicalName, type NameType } from './name.js';
 export { KeyType } from './key-type.js';
 export { PublicKey, type PublicKeyType } from './public-key.js';
 export { PrivateKey, type PrivateKeyType } from './private-key.js';

@@ -146,3 +146,17 @@ export class Name {
     w.u64parts(this.lo, this.hi);
   }
 }
+
+/**
+ * Whether `v` is a name's canonical text: it parses and prints back the same (no upper case, no
+ * 13th character past 'j', no trailing dots). The empty string is the empty name. For text from
+ * outside (a DMCS's JSON, a snapshot) where a name must go.
+ */
+export function isCanonicalName(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length > 13) return false;
+  try {
+    return Name.fromString(v).toString() === v;
+  } catch {
+    return false;
+  }
+}

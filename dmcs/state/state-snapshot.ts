@@ -11,7 +11,7 @@
  * by the capture), the producer schedules and Leap's block header state at N (both small, taken
  * when the snapshot starts).
  */
-import { BinaryReader, BinaryWriter, Name, bytesToHex, concatBytes, publicKeyOfId } from '../../abi/antelope/index.js';
+import { BinaryReader, BinaryWriter, bytesToHex, concatBytes, isCanonicalName, publicKeyOfId } from '../../abi/antelope/index.js';
 import { terminalQuoted } from '../../lib/terminal-text.js';
 import type { ChainState, AccountRecord } from './chain-state.js';
 import type { StateCapture, Table } from './table-store.js';
@@ -279,16 +279,6 @@ function parseJson(payload: Uint8Array, what: string): unknown {
 
 const isUint = (v: unknown, bits: number): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** bits;
 
-/** Whether `v` parses as an account name's text, as the schedule's producer names must. */
-function isNameText(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  try {
-    return Name.from(v).toString() === v;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether `v` is a key id the schedule can sign with (publicKeyOfId reads it back). */
 function isKeyId(v: unknown): boolean {
   if (typeof v !== 'string') return false;
@@ -312,7 +302,7 @@ function isProducer(v: unknown): v is ProducerAuthority {
   return (
     typeof p === 'object' &&
     p !== null &&
-    isNameText(p.producerName) &&
+    isCanonicalName(p.producerName) &&
     typeof a === 'object' &&
     a !== null &&
     isUint(a.threshold, 32) &&

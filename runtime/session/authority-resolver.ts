@@ -13,7 +13,7 @@
 import {
   AuthorityChecker,
   MAX_AUTHORITY_DEPTH,
-  Name,
+  isCanonicalName,
   PublicKey,
   keyIdOf,
   keyIdToString,
@@ -42,15 +42,8 @@ interface PermissionJson {
   };
 }
 
-/** An Antelope name as its canonical text (what a DMCS's JSON must hold where a name goes). */
-function isName(v: unknown): v is string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 13) return false;
-  try {
-    return Name.from(v).toString() === v;
-  } catch {
-    return false;
-  }
-}
+/** A non-empty name's canonical text (what a DMCS's JSON must hold where a name goes). */
+const isName = (v: unknown): v is string => v !== '' && isCanonicalName(v);
 
 const isWeight = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
