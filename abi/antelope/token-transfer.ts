@@ -29,3 +29,19 @@ export function decodeTokenTransfer(data: Uint8Array): TokenTransfer | null {
     return null;
   }
 }
+
+/**
+ * The quantity at its place in the token layout's head (from, to, quantity), whatever follows:
+ * what a token contract reads, for a count that must not miss one (the session-grant policy). Null
+ * when no asset sits there. `decodeTokenTransfer` is the exact reading a cap is checked against.
+ */
+export function tokenTransferQuantity(data: Uint8Array): Asset | null {
+  try {
+    const r = new BinaryReader(data);
+    Name.decode(r);
+    Name.decode(r);
+    return Asset.decode(r);
+  } catch {
+    return null;
+  }
+}

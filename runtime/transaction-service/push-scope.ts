@@ -6,7 +6,8 @@
  * (skv/signing-scope.ts checks its own copy of the grant again before signing); this file only
  * turns its verdict into this service's error.
  */
-import { Asset, BinaryReader, Name, type Action } from '../../abi/antelope/index.js';
+import { Asset, type Action } from '../../abi/antelope/index.js';
+import { tokenTransferQuantity } from '../../abi/antelope/token-transfer.js';
 import { actionsInScope, transactionInScope, type ScopeAction, type ScopeVerdict } from '../../abi/signing-scope.js';
 import { pushSigningScope, type DmcsPushScope } from '../capabilities.js';
 import { TransactionServiceError } from './transaction-service-error.js';
@@ -45,23 +46,6 @@ export function checkAmountGranted(app: string, scope: DmcsPushScope, actions: r
 }
 
 /**
- * The quantity a `transfer` moves, read from the token layout's head (from, to, quantity) in the
- * bytes, without an ABI: what the token contract reads, whatever field names its ABI on the DMCS
- * gives. Trailing bytes are allowed (a contract's unpacking ignores them); null when there is no
- * asset where a token's quantity sits.
- */
-function transferQuantity(bytes: Uint8Array): Asset | null {
-  try {
-    const r = new BinaryReader(bytes);
-    Name.decode(r);
-    Name.decode(r);
-    return Asset.decode(r);
-  } catch {
-    return null;
-  }
-}
-
-/**
  * What the actions move, summed per symbol, for the session-grant policy (it decides only whether
  * the user is asked, never whether the vault may sign). It errs towards asking: every asset-valued
  * `quantity` field of the decoded data counts, and so does every `transfer`'s quantity read from its
@@ -76,7 +60,7 @@ export function movedAmounts(actions: ScopedAction[]): Map<string, Asset> {
     out.set(key, prev ? Asset.fromUnits(prev.units + asset.units, asset.symbol) : asset);
   };
   for (const a of actions) {
-    const moved = a.name === 'transfer' && a.bytes ? transferQuantity(a.bytes) : null;
+    const moved = a.name === 'transfer' && a.bytes ? tokenTransferQuantity(a.bytes) : null;
     if (moved) add(moved);
     const q = (a.data as { quantity?: unknown } | null)?.quantity;
     if (typeof q !== 'string') continue;
