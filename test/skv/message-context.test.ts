@@ -9,6 +9,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { VaultError } from '../../skv/index.js';
 import { openMessage, sealMessage } from '../../skv/message-seal.js';
+import { MAX_MESSAGE_CONTEXT_LENGTH } from '../../skv/limits.js';
 import { TAG_MESSAGE_AAD, TAG_MESSAGE_KEY } from '../../skv/domain-tags.js';
 
 const alice = PrivateKey.generate();
@@ -46,13 +47,16 @@ test('a message sealed with no context does not open under a contract (an old bl
 });
 
 test('a context that is no account name is refused before any key is used', () => {
-  for (const bad of ['Evil', 'a b', 'evil.game.toolong', 'six6', 'é']) {
+  for (const bad of ['Evil', 'a b', 'evil.game.toolong', 'a'.repeat(MAX_MESSAGE_CONTEXT_LENGTH + 1), 'six6', 'é']) {
     assert.is(
       code(() => sealMessage(alice, bob.toPublic(), TEXT, bad)),
       'INVALID_ARGUMENT',
       `seal, context ${JSON.stringify(bad)}`,
     );
   }
+  const longest = 'a'.repeat(MAX_MESSAGE_CONTEXT_LENGTH);
+  const sealed = sealMessage(alice, bob.toPublic(), TEXT, longest);
+  assert.equal(openMessage(bob, alice.toPublic(), sealed.nonce, sealed.ciphertext, longest), TEXT, 'the longest context is one');
 });
 
 test('the empty context keeps the additional data of before contexts (drive keys sealed then still open)', () => {
