@@ -8,7 +8,10 @@
  * - an entry becomes `sent` or `done` only on the node's answer; a push without an answer stays
  *   `pending` and is marked `uncertain`;
  * - an expired entry is never pushed; it is listed and can be re-signed through the caller's
- *   `resign` callback (refused for `uncertain` entries unless forced: the old one may have run).
+ *   `resign` callback (refused for `uncertain` entries unless forced: the old one may have run);
+ * - an expired or failed entry can be dropped by the user (`drop`, `dropExpired`): it becomes
+ *   `dropped`, finished, and stops counting toward its app's share. Dropping only forgets the local
+ *   record: an `uncertain` one may still have run, which no drop can undo (nor can it make it run).
  *
  * One process owns the queue at a time (`queue.lock`); the state in memory is the log replayed.
  */
@@ -28,6 +31,7 @@ import { bodyBytes, usageOf } from './queue-usage.js';
 import {
   ACK_BLOCK_GRACE_MS,
   COMPACT_SLACK_RECORDS,
+  DROP_BATCH_ENTRIES,
   KEEP_FINISHED_ENTRIES,
   MAX_APP_LIVE_BYTES,
   MAX_APP_LIVE_ENTRIES,
@@ -331,6 +335,41 @@ export class OfflineQueue {
     return { ...fresh };
   }
 
+  /**
+   * Drops one expired or failed entry (the user gives up on it): it becomes `dropped`, durably, and
+   * no longer counts toward its app's share. Refused (`WRONG_STATUS`) for a pending entry (it would
+   * be sent), a sent one (it may still land in a block), a done one and one already re-signed.
+   * Dropping an entry already dropped returns it unchanged (idempotent). No `force` for an
+   * `uncertain` one: dropping cannot execute anything, and the entry stays listed, uncertain.
+   */
+  async drop(idOrPrefix: string): Promise<QueueEntry> {
+    this.#open();
+    await this.#flushing?.catch(() => {}); // a push in flight could otherwise turn it back to sent
+    const id = this.get(idOrPrefix).id;
+    const e = this.#entries.get(id)!;
+    if (e.status === 'pending' && this.#isExpired(e)) await this.#update(e, { status: 'expired' });
+    const current = this.#entries.get(id)!;
+    if (current.status === 'dropped') return { ...current };
+    const refusal = dropRefusal(current);
+    if (refusal) throw new QueueError('WRONG_STATUS', refusal);
+    const [dropped] = await this.#dropAll([current]);
+    return dropped!;
+  }
+
+  /**
+   * Drops every expired entry not re-signed (of `app`, when given), pending ones past their
+   * expiration included; returns them. Written `DROP_BATCH_ENTRIES` per fsync.
+   */
+  async dropExpired(opts: { app?: string } = {}): Promise<QueueEntry[]> {
+    this.#open();
+    await this.#flushing?.catch(() => {});
+    await this.markExpired();
+    const hits = [...this.#entries.values()].filter(
+      (e) => e.status === 'expired' && !e.replacedBy && (opts.app === undefined || e.app === opts.app),
+    );
+    return this.#dropAll(hits);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#flushing?.catch(() => {});
@@ -528,7 +567,8 @@ export class OfflineQueue {
       throw new QueueError(
         'APP_FULL',
         `app ${JSON.stringify(app)} holds ${u.appLive} unfinished transactions (${u.appLiveBytes} bytes) in the offline queue; ` +
-          `one app may keep at most ${c.appLive} (${c.appLiveBytes} bytes); ${wait}`,
+          `one app may keep at most ${c.appLive} (${c.appLiveBytes} bytes); ${wait}, or drop its expired ones ` +
+          `('peeros queue drop --expired --app ${app}')`,
       );
     }
     if (u.live >= c.live || u.liveBytes + bytes > c.liveBytes) {
@@ -564,6 +604,27 @@ export class OfflineQueue {
     this.#entries.set(entry.id, entry);
   }
 
+  /** Marks `entries` (expired or failed) dropped, `DROP_BATCH_ENTRIES` per synced write. */
+  async #dropAll(entries: QueueEntry[]): Promise<QueueEntry[]> {
+    const out: QueueEntry[] = [];
+    for (let i = 0; i < entries.length; i += DROP_BATCH_ENTRIES) {
+      const at = this.#iso();
+      const states = entries.slice(i, i + DROP_BATCH_ENTRIES).map((e) =>
+        finishedForm({
+          ...e,
+          status: 'dropped',
+          droppedFrom: e.status === 'failed' ? 'failed' : 'expired',
+          updatedAt: at,
+        }),
+      );
+      await this.#log.appendAll(states.map((e) => ({ t: 'put', e })));
+      this.#records += states.length;
+      for (const e of states) this.#entries.set(e.id, e);
+      out.push(...states.map((e) => ({ ...e })));
+    }
+    return out;
+  }
+
   async #maybeCompact(): Promise<void> {
     if (this.#records <= this.#entries.size + COMPACT_SLACK_RECORDS) return;
     const all = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -576,4 +637,18 @@ export class OfflineQueue {
     for (const e of keep) this.#entries.set(e.id, e);
     this.#records = keep.length;
   }
+}
+
+/** Why `e` cannot be dropped, or undefined when it can (expired and not re-signed, or failed). */
+function dropRefusal(e: QueueEntry): string | undefined {
+  const id = e.id.slice(0, 12);
+  if (e.status === 'failed') return undefined;
+  if (e.status === 'expired') {
+    return e.replacedBy ? `transaction ${id} was re-signed as ${e.replacedBy.slice(0, 12)}; it is finished, nothing to drop` : undefined;
+  }
+  if (e.status === 'pending') return `transaction ${id} is pending and will be sent; only expired or failed transactions can be dropped`;
+  if (e.status === 'sent') {
+    return `transaction ${id} was acknowledged by the node and may still land in a block; only expired or failed transactions can be dropped`;
+  }
+  return `transaction ${id} is ${e.status}; only expired or failed transactions can be dropped`;
 }

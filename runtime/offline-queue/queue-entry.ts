@@ -7,15 +7,19 @@
  *        │     never be sent (larger than any DMCS request)──────────────▶ failed
  *        └──expiration passed / expired_tx_exception──▶ expired ──resign──▶ (new pending entry)
  *
+ *     expired or failed ──the user drops it (`peeros queue drop`)──▶ dropped
+ *
  * `sent` and `done` are only ever written after the node answered; an unanswered push leaves the
  * entry `pending` with `uncertain: true` (the node may have executed it). A `sent` entry whose block
  * the node's head has not reached a minute past its expiration becomes `expired`, `uncertain`.
+ * A `dropped` entry is one the user discarded: finished, so it no longer counts toward its app's
+ * share, and kept in the history like the others (with `uncertain` as it was) until compaction.
  */
 import type { PushTransactionBody } from '../dispatch/dmcs-backend.js';
 
-export type QueueStatus = 'pending' | 'sent' | 'done' | 'expired' | 'failed';
+export type QueueStatus = 'pending' | 'sent' | 'done' | 'expired' | 'failed' | 'dropped';
 
-export const QUEUE_STATUSES: readonly QueueStatus[] = ['pending', 'sent', 'done', 'expired', 'failed'];
+export const QUEUE_STATUSES: readonly QueueStatus[] = ['pending', 'sent', 'done', 'expired', 'failed', 'dropped'];
 
 export interface QueueEntryError {
   code: string;
@@ -56,11 +60,13 @@ export interface QueueEntry {
   replaces?: string;
   /** Id of the entry that re-signed this one. */
   replacedBy?: string;
+  /** What the entry was when the user dropped it (`status: 'dropped'`). */
+  droppedFrom?: 'expired' | 'failed';
 }
 
 /** A finished entry: nothing more will happen to it. */
 export function isFinished(e: QueueEntry): boolean {
-  return e.status === 'done' || e.status === 'failed' || (e.status === 'expired' && e.replacedBy !== undefined);
+  return e.status === 'done' || e.status === 'failed' || e.status === 'dropped' || (e.status === 'expired' && e.replacedBy !== undefined);
 }
 
 /**

@@ -109,7 +109,15 @@ export class RecordLog {
 
   /** Appends one record; resolves once it is fsynced. Appends are written in call order. */
   append(record: unknown): Promise<void> {
-    const frame = encodeFrame(record);
+    return this.appendAll([record]);
+  }
+
+  /**
+   * Appends several records with one write and one fsync (a batch of status changes: one sync, not
+   * one per record); resolves once they are all fsynced. A crash mid-write leaves a prefix of them.
+   */
+  appendAll(records: unknown[]): Promise<void> {
+    const frame = Buffer.concat(records.map(encodeFrame));
     const run = this.#tail.then(async () => {
       if (this.#broken) throw this.#broken;
       const fh = this.#handle();

@@ -1,7 +1,7 @@
 /**
  * `peeros queue …`: the offline queue of signed transactions ($PEEROS_HOME/queue/queue.log).
- * `list` reads without taking the queue's lock, so it works while a host runs; `flush` and
- * `resign` take the lock (a running host flushes its queue itself).
+ * `list` reads without taking the queue's lock, so it works while a host runs; `flush`, `resign`
+ * and `drop` take the lock (a running host flushes its queue itself).
  */
 import type { CliCommand, CliIO } from '../command.js';
 import { UsageError } from '../command.js';
@@ -28,6 +28,7 @@ function row(e: QueueEntry): string {
     e.uncertain ? 'uncertain' : '',
     e.replacedBy ? `re-signed as ${e.replacedBy.slice(0, 12)}` : '',
     e.replaces ? `re-signs ${e.replaces.slice(0, 12)}` : '',
+    e.droppedFrom ? `dropped while ${e.droppedFrom}` : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -106,7 +107,10 @@ const command: CliCommand = {
               `flushed: ${r.sent.length} sent, ${r.done.length} done, ${r.expired.length} expired, ${r.failed.length} failed, ${r.waiting.length} waiting`,
             );
             for (const id of r.failed) io.out(`failed: ${row(queue.get(id))}`);
-            for (const id of r.expired) io.out(`expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}'`);
+            for (const id of r.expired)
+              io.out(
+                `expired: ${id.slice(0, 12)} — re-sign it with 'peeros queue resign ${id.slice(0, 12)}' or drop it with 'peeros queue drop ${id.slice(0, 12)}'`,
+              );
             if (r.unreachable) {
               io.err(
                 `a DMCS could not be reached${why ? ` (${why})` : ''}; ${r.waiting.length} transaction(s) stay queued — run 'peeros queue flush' again later`,
@@ -154,10 +158,38 @@ const command: CliCommand = {
           }
         });
       }
+      case 'drop': {
+        const all = flags.expired === true;
+        if (all ? positionals.length !== 0 : positionals.length !== 1) {
+          throw new UsageError("'queue drop' takes one ID, or --expired [--app NAME] (see 'peeros queue list')");
+        }
+        if (flags.app !== undefined && !all) throw new UsageError('--app goes with --expired');
+        return withQueue(io, async (queue) => {
+          const dropped = all
+            ? await queue.dropExpired(typeof flags.app === 'string' ? { app: flags.app } : {})
+            : [await queue.drop(positionals[0]!)];
+          if (flags.json) {
+            printJson(io, {
+              dropped: dropped.map((e) => ({ id: e.id, app: e.app, from: e.droppedFrom ?? null, uncertain: e.uncertain })),
+            });
+            return 0;
+          }
+          if (dropped.length === 0)
+            io.out(`no expired transactions${typeof flags.app === 'string' ? ` of app ${terminalText(flags.app)}` : ''} to drop`);
+          for (const e of dropped) io.out(`dropped ${e.id.slice(0, 12)} (${e.droppedFrom ?? 'dropped'}, app ${terminalText(e.app)})`);
+          const uncertain = dropped.filter((e) => e.uncertain);
+          if (uncertain.length) {
+            io.out(
+              `${uncertain.length} of them may have executed (pushed without an answer): dropping only forgets the local record, it cannot undo them; check the chain: ${uncertain.map((e) => e.id.slice(0, 12)).join(' ')}`,
+            );
+          }
+          return 0;
+        });
+      }
       case undefined:
-        throw new UsageError('missing subcommand: list, flush or resign');
+        throw new UsageError('missing subcommand: list, flush, resign or drop');
       default:
-        throw new UsageError(`unknown subcommand '${sub}': expected list, flush or resign`);
+        throw new UsageError(`unknown subcommand '${sub}': expected list, flush, resign or drop`);
     }
   },
 };

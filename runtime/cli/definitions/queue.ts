@@ -5,7 +5,7 @@ import { JSON_FLAG } from '../json-output.js';
 
 export const definition: CommandDefinition = {
   name: 'queue',
-  summary: 'the offline queue of signed transactions: list, flush, resign',
+  summary: 'the offline queue of signed transactions: list, flush, resign, drop',
   description: 'Signed transactions that could not reach their DMCS wait here, on disk, until they are sent.',
   subcommands: [
     {
@@ -37,6 +37,25 @@ export const definition: CommandDefinition = {
         { name: 'force', type: 'boolean', description: 're-sign an entry that may already have executed (a push that got no answer)' },
       ],
       sharedFlags: true,
+    },
+    {
+      name: 'drop',
+      args: '[ID]',
+      description:
+        "discard an expired or failed entry (ID: at least 8 hex digits of its transaction id), or with --expired every expired one: it is listed as dropped and no longer counts toward its app's share of the queue (an app whose pushes all expired can queue again). Pending entries (they would be sent) and sent ones (they may still land) are refused. Dropping only forgets the local record: an entry marked uncertain may already have executed, and dropping cannot undo that; no --force is needed, since dropping never sends anything. Dropping an entry already dropped changes nothing",
+      flags: [
+        { name: 'expired', type: 'boolean', description: 'drop every expired entry not re-signed (instead of one ID)' },
+        {
+          name: 'app',
+          type: 'string',
+          value: 'NAME',
+          description: 'with --expired: only the entries of this app (as `queue list` shows it)',
+        },
+        {
+          ...JSON_FLAG,
+          description: 'print {"dropped":[{"id","app","from","uncertain"}]} as JSON',
+        },
+      ],
     },
   ],
   flags: VAULT_FLAGS,
