@@ -56,8 +56,10 @@ export async function readChain(
   if (!scope) throw new BridgeError(IsaErrorCode.CAPABILITY_DENIED, `app '${info.name}' was not granted chain.read`);
   const hybrid = hybridFor(await dispatcher.backendFor(info.manifest));
   let read: HybridRead<unknown>;
-  if (op === 'chain.get-info') read = await hybrid.getInfo();
-  else if (op === 'chain.get-account') read = await hybrid.getAccount(new TextDecoder().decode(payload));
+  // what the app's reads store counts toward its own share of the shared cache
+  const owner = { owner: info.name };
+  if (op === 'chain.get-info') read = await hybrid.getInfo(owner);
+  else if (op === 'chain.get-account') read = await hybrid.getAccount(new TextDecoder().decode(payload), owner);
   else {
     const q = decodeGuestPayload(payload, 'chain.get-table-rows query') as TableRowsQuery;
     if (!q || typeof q !== 'object' || typeof q.code !== 'string' || !scope.contracts.includes(q.code)) {
@@ -68,7 +70,7 @@ export async function readChain(
     }
     const { open, ...query } = q as TableRowsQuery & { open?: unknown };
     if (typeof open === 'string') requireSealedOpen(info, q.code); // before the read: nothing of it answered
-    read = await hybrid.getTableRows({ ...query, json: true });
+    read = await hybrid.getTableRows({ ...query, json: true }, owner);
     if (typeof open === 'string') {
       if (!opener) throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'opening sealed fields needs the vault');
       const openOne = await opener(q.code);

@@ -2,6 +2,8 @@
  * Cache keys. A chain read is immutable once pinned to a block: the answer to query Q on chain C
  * at head block N never changes. So the key is (chain id, block number, query), where the query
  * is its endpoint and parameters in canonical JSON (keys sorted), hashed to keep keys short.
+ * No app is in the key: apps asking the same query share one answer. Which app's share of the
+ * cache it counts toward (its owner: the app whose read first stored it) is cache-store.ts's.
  */
 import { createHash } from 'node:crypto';
 

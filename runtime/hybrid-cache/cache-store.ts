@@ -1,13 +1,26 @@
 /**
  * The bounded, persisted store behind the hybrid API: immutable answers keyed by (chain id, block,
- * query), evicted least recently used first when over `MAX_CACHE_ENTRIES` or `MAX_CACHE_BYTES`,
- * and at most `MAX_BLOCKS_PER_QUERY` blocks kept per query.
+ * query), at most `MAX_BLOCKS_PER_QUERY` blocks kept per query.
+ *
+ * Shares. One cache serves every app, and an answer is shared: the key has no app in it, so two
+ * apps asking the same query of the same chain at the same block get the one answer. Each answer
+ * has one owner, the app whose read first stored it under its key (`HOST_CACHE_OWNER` for the
+ * host's own reads); another app reading it, or storing it again, does not make it theirs, so no
+ * app can pull another's answers into its own share and evict them there. An owner holds at most
+ * `MAX_APP_CACHE_ENTRIES` answers and `MAX_APP_CACHE_BYTES`: past that, its own least recently used
+ * answer goes. The whole cache still holds at most `MAX_CACHE_ENTRIES` and `MAX_CACHE_BYTES`: past
+ * that, the owner holding the most gives up its least recently used answer (with one owner, plain
+ * LRU). Before, one LRU for all: an app reading 5,000 distinct queries evicted every other app's
+ * answers, which those apps need while offline.
  *
  * Persistence is a whole snapshot replaced atomically (`writeFileAtomic`):
  *
  *     file = MAGIC ("PEEROSC1", 8 bytes) sha256(body) (32 bytes) body
- *     body = UTF-8 JSON {"version":1,"entries":[{chainId, atBlock, query, value, fetchedAt}, …]}
+ *     body = UTF-8 JSON {"version":2,"entries":[{chainId, atBlock, query, value, fetchedAt, owner}, …]}
  *            in least- to most-recently-used order
+ *
+ * A version-1 snapshot (written before shares, no `owner`) is read as the host's answers: its most
+ * recently used `MAX_APP_CACHE_ENTRIES` stay.
  *
  * A snapshot that is missing, too large, has a wrong magic or checksum, or does not parse is a
  * lost cache, not an error: it is discarded with one warning and the host starts empty.
@@ -16,10 +29,25 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { entryKey, seriesKey } from './cache-key.js';
-import { MAX_BLOCKS_PER_QUERY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES, MAX_SNAPSHOT_FILE_BYTES, MAX_VALUE_BYTES } from './limits.js';
+import { CacheOwners, type OwnerUsage } from './cache-owners.js';
+import {
+  MAX_APP_CACHE_BYTES,
+  MAX_APP_CACHE_ENTRIES,
+  MAX_BLOCKS_PER_QUERY,
+  MAX_CACHE_BYTES,
+  MAX_CACHE_ENTRIES,
+  MAX_SNAPSHOT_FILE_BYTES,
+  MAX_VALUE_BYTES,
+} from './limits.js';
 
 export const SNAPSHOT_MAGIC = Buffer.from('PEEROSC1', 'latin1');
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
+/** The snapshot written before shares: entries without an owner, read as the host's. */
+const SNAPSHOT_VERSION_UNOWNED = 1;
+
+/** The owner of the host's own reads (TaPoS, key lookups), and of a version-1 snapshot's answers:
+ * not an app name (those start with a letter, `APP_NAME`). */
+export const HOST_CACHE_OWNER = '@host';
 const HASH_BYTES = 32;
 
 export interface CachedAnswer {
@@ -35,6 +63,7 @@ export interface CachedAnswer {
 
 interface Slot extends CachedAnswer {
   bytes: number;
+  owner: string;
 }
 
 export interface CacheStoreOptions {
@@ -44,6 +73,10 @@ export interface CacheStoreOptions {
   maxBytes?: number;
   maxValueBytes?: number;
   maxBlocksPerQuery?: number;
+  /** Most answers one owner holds; default `MAX_APP_CACHE_ENTRIES`. */
+  maxAppEntries?: number;
+  /** Most bytes one owner holds; default `MAX_APP_CACHE_BYTES`. */
+  maxAppBytes?: number;
   onWarning?: (message: string) => void;
 }
 
@@ -53,10 +86,13 @@ export class CacheStore {
   readonly maxBytes: number;
   readonly maxValueBytes: number;
   readonly maxBlocksPerQuery: number;
+  readonly maxAppEntries: number;
+  readonly maxAppBytes: number;
   /** Insertion order is recency order: the first key is the least recently used. */
   readonly #slots = new Map<string, Slot>();
   /** series key → keys of that query's answers, across blocks. */
   readonly #series = new Map<string, Set<string>>();
+  readonly #owners = new CacheOwners();
   #bytes = 0;
   #dirty = false;
   readonly #warn: (message: string) => void;
@@ -67,12 +103,16 @@ export class CacheStore {
     this.maxBytes = opts.maxBytes ?? MAX_CACHE_BYTES;
     this.maxValueBytes = opts.maxValueBytes ?? MAX_VALUE_BYTES;
     this.maxBlocksPerQuery = opts.maxBlocksPerQuery ?? MAX_BLOCKS_PER_QUERY;
+    this.maxAppEntries = opts.maxAppEntries ?? MAX_APP_CACHE_ENTRIES;
+    this.maxAppBytes = opts.maxAppBytes ?? MAX_APP_CACHE_BYTES;
     this.#warn = opts.onWarning ?? ((m) => process.stderr.write(`warning: ${m}\n`));
     for (const [k, v] of Object.entries({
       maxEntries: this.maxEntries,
       maxBytes: this.maxBytes,
       maxValueBytes: this.maxValueBytes,
       maxBlocksPerQuery: this.maxBlocksPerQuery,
+      maxAppEntries: this.maxAppEntries,
+      maxAppBytes: this.maxAppBytes,
     })) {
       if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`CacheStore: ${k} must be a positive integer, got ${v}`);
     }
@@ -85,6 +125,11 @@ export class CacheStore {
 
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /** What `owner` holds (answers and their bytes). */
+  usageOf(owner: string): OwnerUsage {
+    return this.#owners.usage(owner);
   }
 
   /** True when there are changes not yet in the snapshot. */
@@ -120,20 +165,31 @@ export class CacheStore {
   }
 
   /**
-   * Stores an answer. Returns false (and stores nothing) when the value is larger than
-   * `maxValueBytes`. An answer cached for the same key is replaced: a node's reads include the
-   * pending block's changes, so a later answer at the same head block can be newer (a caller asks
-   * again, `fresh`, only when told the cached one is out of date).
+   * Stores an answer read for `owner` (an app's name, or `HOST_CACHE_OWNER`). Returns false (and
+   * stores nothing) when the value is larger than `maxValueBytes`. An answer cached for the same key
+   * is replaced, and keeps its owner: a node's reads include the pending block's changes, so a later
+   * answer at the same head block can be newer (a caller asks again, `fresh`, only when told the
+   * cached one is out of date).
    */
-  put(answer: CachedAnswer): boolean {
+  put(answer: CachedAnswer, owner: string = HOST_CACHE_OWNER): boolean {
     const json = JSON.stringify(answer.value);
     if (json === undefined) return false;
     const bytes = Buffer.byteLength(json) + answer.query.length + answer.chainId.length + 32;
-    if (bytes > this.maxValueBytes || bytes > this.maxBytes) return false;
+    if (bytes > this.maxValueBytes || bytes > this.maxBytes || bytes > this.maxAppBytes) return false;
     const key = entryKey(answer.chainId, answer.atBlock, answer.query);
+    const holder = this.#slots.get(key)?.owner ?? owner;
     if (this.#slots.has(key)) this.#evict(key);
-    const slot: Slot = { ...answer, value: JSON.parse(json), bytes };
+    const slot: Slot = {
+      chainId: answer.chainId,
+      atBlock: answer.atBlock,
+      query: answer.query,
+      value: JSON.parse(json),
+      fetchedAt: answer.fetchedAt,
+      bytes,
+      owner: holder,
+    };
     this.#slots.set(key, slot);
+    this.#owners.add(holder, key, bytes);
     this.#bytes += bytes;
     const sk = seriesKey(answer.chainId, answer.query);
     let set = this.#series.get(sk);
@@ -144,9 +200,13 @@ export class CacheStore {
       for (const k of set) if (!oldest || this.#slots.get(k)!.atBlock < this.#slots.get(oldest)!.atBlock) oldest = k;
       this.#evict(oldest!);
     }
-    while (this.#slots.size > this.maxEntries || this.#bytes > this.maxBytes) {
-      this.#evict(this.#slots.keys().next().value!);
+    // over its share: the owner's own least recently used answers go, never another's
+    for (let u = this.#owners.usage(holder); u.entries > this.maxAppEntries || u.bytes > this.maxAppBytes; u = this.#owners.usage(holder)) {
+      this.#evict(this.#owners.oldest(holder)!);
     }
+    // over the whole cache's bounds: the owner holding the most gives up its least recently used
+    while (this.#slots.size > this.maxEntries) this.#evict(this.#owners.oldest(this.#owners.largest('entries')!)!);
+    while (this.#bytes > this.maxBytes) this.#evict(this.#owners.oldest(this.#owners.largest('bytes')!)!);
     this.#dirty = true;
     return true;
   }
@@ -154,6 +214,7 @@ export class CacheStore {
   clear(): void {
     this.#slots.clear();
     this.#series.clear();
+    this.#owners.clear();
     this.#bytes = 0;
     this.#dirty = true;
   }
@@ -176,12 +237,14 @@ export class CacheStore {
   #touch(key: string, slot: Slot): void {
     this.#slots.delete(key);
     this.#slots.set(key, slot);
+    this.#owners.touch(slot.owner, key);
   }
 
   #evict(key: string): void {
     const slot = this.#slots.get(key);
     if (!slot) return;
     this.#slots.delete(key);
+    this.#owners.remove(slot.owner, key);
     this.#bytes -= slot.bytes;
     const sk = seriesKey(slot.chainId, slot.query);
     const set = this.#series.get(sk);
@@ -212,11 +275,12 @@ export class CacheStore {
       return this.#discard(path, 'body is not JSON');
     }
     const p = parsed as { version?: unknown; entries?: unknown };
-    if (typeof parsed !== 'object' || parsed === null || p.version !== SNAPSHOT_VERSION || !Array.isArray(p.entries)) {
+    const owned = p?.version === SNAPSHOT_VERSION;
+    if (typeof parsed !== 'object' || parsed === null || !(owned || p.version === SNAPSHOT_VERSION_UNOWNED) || !Array.isArray(p.entries)) {
       return this.#discard(path, 'unknown snapshot version or shape');
     }
     for (const e of p.entries as unknown[]) {
-      const a = e as Partial<CachedAnswer>;
+      const a = e as Partial<CachedAnswer> & { owner?: unknown };
       if (
         typeof a !== 'object' ||
         a === null ||
@@ -224,12 +288,13 @@ export class CacheStore {
         !Number.isSafeInteger(a.atBlock) ||
         typeof a.query !== 'string' ||
         typeof a.fetchedAt !== 'number' ||
-        !('value' in a)
+        !('value' in a) ||
+        (owned && typeof a.owner !== 'string')
       ) {
         this.clear();
         return this.#discard(path, 'malformed entry');
       }
-      this.put(a as CachedAnswer);
+      this.put(a as CachedAnswer, owned ? (a.owner as string) : HOST_CACHE_OWNER);
     }
     this.#dirty = false;
   }

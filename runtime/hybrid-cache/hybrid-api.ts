@@ -11,11 +11,14 @@
  * same query is returned with `stale: true`, `atBlock` saying how old it is; with nothing cached,
  * the `UNREACHABLE` error is thrown. A refusal by the chain (`REJECTED`) is never papered over with
  * a cached answer: the chain answered, and the caller must hear what it said.
+ *
+ * Each read names who it is for (`owner`: the app's name; the host's own reads when omitted): an
+ * answer it stores counts toward that owner's share of the cache (see cache-store.ts).
  */
 import { DmcsError } from '../dispatch/dmcs-error.js';
 import type { ChainInfo, DmcsBackend, TableRowsQuery, TableRowsResult } from '../dispatch/dmcs-backend.js';
 import { queryHash } from './cache-key.js';
-import type { CacheStore } from './cache-store.js';
+import { HOST_CACHE_OWNER, type CacheStore } from './cache-store.js';
 import { INFO_REUSE_MS, PERSIST_DELAY_MS } from './limits.js';
 import { isChainId } from '../../abi/antelope/index.js';
 
@@ -27,6 +30,12 @@ export interface HybridRead<T> {
   atBlock: number;
   /** When the answer was fetched from the DMCS (ms since 1970). */
   fetchedAt: number;
+}
+
+/** Who a read is for. */
+export interface ReadFor {
+  /** The app's name (its share of the cache); omitted: the host's own read (`HOST_CACHE_OWNER`). */
+  owner?: string;
 }
 
 export interface HybridApiOptions {
@@ -67,7 +76,7 @@ export class HybridApi {
   }
 
   /** get_info, cached per head block. */
-  async getInfo(): Promise<HybridRead<ChainInfo>> {
+  async getInfo(opts: ReadFor = {}): Promise<HybridRead<ChainInfo>> {
     const q = queryHash('get_info', {});
     let info: ChainInfo;
     try {
@@ -76,7 +85,7 @@ export class HybridApi {
       return this.#stale<ChainInfo>(q, err);
     }
     const fetchedAt = this.#info!.at;
-    this.#store(q, info.head_block_num, info, fetchedAt);
+    this.#store(q, info.head_block_num, info, fetchedAt, opts.owner);
     return { value: info, stale: false, atBlock: info.head_block_num, fetchedAt };
   }
 
@@ -86,16 +95,17 @@ export class HybridApi {
    * trip, not a get_info and then it). `fresh`: asked of the node whatever is cached (the answer is
    * cached as usual), for a caller just told its cached view is wrong (a refused push).
    */
-  async getAccount(accountName: string, opts: { fresh?: boolean } = {}): Promise<HybridRead<Record<string, unknown>>> {
+  async getAccount(accountName: string, opts: ReadFor & { fresh?: boolean } = {}): Promise<HybridRead<Record<string, unknown>>> {
     return this.#read('get_account', { account_name: accountName }, () => this.#backend.getAccount(accountName), {
       fresh: opts.fresh === true,
+      owner: opts.owner,
       headOf: (v) =>
         Number.isSafeInteger(v.head_block_num) && (v.head_block_num as number) >= 0 ? (v.head_block_num as number) : undefined,
     });
   }
 
-  async getTableRows(query: TableRowsQuery): Promise<HybridRead<TableRowsResult>> {
-    return this.#read('get_table_rows', query, () => this.#backend.getTableRows(query));
+  async getTableRows(query: TableRowsQuery, opts: ReadFor = {}): Promise<HybridRead<TableRowsResult>> {
+    return this.#read('get_table_rows', query, () => this.#backend.getTableRows(query), { owner: opts.owner });
   }
 
   /** Writes the cache to disk now. */
@@ -120,7 +130,7 @@ export class HybridApi {
     endpoint: string,
     params: unknown,
     fetchIt: () => Promise<T>,
-    opts: { fresh?: boolean; headOf?: (value: T) => number | undefined } = {},
+    opts: { fresh?: boolean; owner?: string | undefined; headOf?: (value: T) => number | undefined } = {},
   ): Promise<HybridRead<T>> {
     const q = queryHash(endpoint, params);
     const known = this.#knownHead();
@@ -134,7 +144,7 @@ export class HybridApi {
       } catch (err) {
         return this.#stale<T>(q, err);
       }
-      return this.#fetched(q, head, got.answer);
+      return this.#fetched(q, head, got.answer, opts.owner);
     }
     let head: number;
     try {
@@ -145,7 +155,7 @@ export class HybridApi {
     const hit = opts.fresh ? undefined : this.#cache.get(this.chainId, head, q);
     if (hit) return { value: hit.value as T, stale: false, atBlock: hit.atBlock, fetchedAt: hit.fetchedAt };
     const value = await this.#fetch(q, fetchIt);
-    return 'stale' in value ? value : this.#fetched(q, head, value.answer);
+    return 'stale' in value ? value : this.#fetched(q, head, value.answer, opts.owner);
   }
 
   /** The head block as an answer named it less than `infoReuseMs` ago, if one did. */
@@ -172,9 +182,9 @@ export class HybridApi {
     }
   }
 
-  #fetched<T>(q: string, head: number, value: T): HybridRead<T> {
+  #fetched<T>(q: string, head: number, value: T, owner: string | undefined): HybridRead<T> {
     const fetchedAt = this.#now();
-    this.#store(q, head, value, fetchedAt);
+    this.#store(q, head, value, fetchedAt, owner);
     return { value, stale: false, atBlock: head, fetchedAt };
   }
 
@@ -237,8 +247,8 @@ export class HybridApi {
     return { value: cached.value as T, stale: true, atBlock: cached.atBlock, fetchedAt: cached.fetchedAt };
   }
 
-  #store(q: string, atBlock: number, value: unknown, fetchedAt: number): void {
-    this.#cache.put({ chainId: this.chainId, atBlock, query: q, value, fetchedAt });
+  #store(q: string, atBlock: number, value: unknown, fetchedAt: number, owner = HOST_CACHE_OWNER): void {
+    this.#cache.put({ chainId: this.chainId, atBlock, query: q, value, fetchedAt }, owner);
     if (this.#cache.dirty && this.#persistDelayMs > 0 && !this.#persistTimer) {
       this.#persistTimer = setTimeout(() => {
         this.#persistTimer = undefined;

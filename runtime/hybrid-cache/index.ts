@@ -9,7 +9,8 @@ import { peerosHome } from '../../lib/home.js';
 
 export { HybridApi, type HybridRead, type HybridApiOptions } from './hybrid-api.js';
 export { HybridReaders, type HybridReadersOptions } from './hybrid-readers.js';
-export { CacheStore, SNAPSHOT_MAGIC, type CachedAnswer, type CacheStoreOptions } from './cache-store.js';
+export { CacheStore, HOST_CACHE_OWNER, SNAPSHOT_MAGIC, type CachedAnswer, type CacheStoreOptions } from './cache-store.js';
+export type { OwnerUsage } from './cache-owners.js';
 export { queryHash, canonicalJson, entryKey } from './cache-key.js';
 export * as cacheLimits from './limits.js';
 

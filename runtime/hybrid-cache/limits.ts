@@ -10,6 +10,15 @@ export const MAX_CACHE_ENTRIES = 4096;
  * second on a slow disk. */
 export const MAX_CACHE_BYTES = 16 * 1024 * 1024;
 
+/** Most answers one app owns (a quarter of the cache, 1,024): an app reading without end (distinct
+ * queries, a session of crawling) evicts only its own answers, and other apps keep theirs for when
+ * the DMCS is down; a quarter still leaves a busy app hundreds of queries over several blocks. */
+export const MAX_APP_CACHE_ENTRIES = MAX_CACHE_ENTRIES / 4;
+
+/** Most bytes of answers one app owns (a quarter of the cache, 4 MiB), for the same reason; four
+ * of the largest answers cached (`MAX_VALUE_BYTES`) fit in it. */
+export const MAX_APP_CACHE_BYTES = MAX_CACHE_BYTES / 4;
+
 /** Largest single answer cached (1 MiB): a get_table_rows page is far smaller; one huge answer
  * must not evict everything else, so bigger ones are served but not kept. */
 export const MAX_VALUE_BYTES = 1024 * 1024;

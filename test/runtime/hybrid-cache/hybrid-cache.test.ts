@@ -150,8 +150,9 @@ test('default bounds are the named limits', async () => {
   const c = new CacheStore();
   assert.is(c.maxEntries, cacheLimits.MAX_CACHE_ENTRIES);
   assert.is(c.maxBytes, cacheLimits.MAX_CACHE_BYTES);
+  // eight apps, each within its share (a quarter): the whole cache's bound is what holds
   for (let i = 0; i < cacheLimits.MAX_CACHE_ENTRIES + 10; i++)
-    c.put({ chainId: TEST_CHAIN_ID, atBlock: 1, query: `q${i}`, value: i, fetchedAt: 0 });
+    c.put({ chainId: TEST_CHAIN_ID, atBlock: 1, query: `q${i}`, value: i, fetchedAt: 0 }, `app${i % 8}`);
   assert.is(c.size, cacheLimits.MAX_CACHE_ENTRIES);
 });
 
