@@ -128,6 +128,12 @@ export class OfflineQueue {
   #records: number;
   #closed = false;
   #flushing: Promise<FlushReport> | undefined;
+  /**
+   * The queue's writes, one after another: each reaches the log and then memory before the next
+   * starts. Compaction rewrites the log from memory, so a write still being synced when it read
+   * the entries would have been appended to the old file and left out of the new one.
+   */
+  #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     dir: string,
@@ -211,24 +217,28 @@ export class OfflineQueue {
     this.#open();
     if (typeof opts?.app !== 'string' || opts.app.length === 0) throw new TypeError('enqueue: opts.app must name the app');
     const info = inspectSignedTransaction(body);
-    const existing = this.#entries.get(info.id);
-    if (existing) return { ...existing };
-    this.#checkRoom(opts.app, bodyBytes(info.body));
-    const at = this.#iso();
-    const entry: QueueEntry = {
-      id: info.id,
-      app: opts.app,
-      dmcs: opts.dmcs ?? null,
-      body: info.body,
-      expiration: info.expiration,
-      createdAt: at,
-      updatedAt: at,
-      attempts: 0,
-      status: 'pending',
-      uncertain: opts.uncertain === true,
-    };
-    await this.#put(entry);
-    return { ...entry };
+    const app = opts.app;
+    // Checked in turn with the other writes, so concurrent pushes cannot pass the caps together.
+    return this.#serial(async () => {
+      const existing = this.#entries.get(info.id);
+      if (existing) return { ...existing };
+      this.#checkRoom(app, bodyBytes(info.body));
+      const at = this.#iso();
+      const entry: QueueEntry = {
+        id: info.id,
+        app,
+        dmcs: opts.dmcs ?? null,
+        body: info.body,
+        expiration: info.expiration,
+        createdAt: at,
+        updatedAt: at,
+        attempts: 0,
+        status: 'pending',
+        uncertain: opts.uncertain === true,
+      };
+      await this.#write(entry);
+      return { ...entry };
+    });
   }
 
   /** Every entry, oldest first (copies). */
@@ -353,7 +363,10 @@ export class OfflineQueue {
     const refusal = dropRefusal(current);
     if (refusal) throw new QueueError('WRONG_STATUS', refusal);
     const [dropped] = await this.#dropAll([current]);
-    return dropped!;
+    if (dropped) return dropped;
+    const now = this.#entries.get(id)!; // changed before the drop's turn came
+    if (now.status === 'dropped') return { ...now };
+    throw new QueueError('WRONG_STATUS', dropRefusal(now) ?? `transaction ${id.slice(0, 12)} changed while it was being dropped`);
   }
 
   /**
@@ -374,6 +387,7 @@ export class OfflineQueue {
     if (this.#closed) return;
     await this.#flushing?.catch(() => {});
     this.#closed = true;
+    await this.#writes;
     await this.#log.close();
     this.#lock.release();
   }
@@ -587,17 +601,34 @@ export class OfflineQueue {
     if (this.#closed) throw new QueueError('CLOSED', 'the offline queue is closed');
   }
 
-  /** Applies `patch` to the entry's current state (not to the possibly stale copy passed in). */
-  /** Applies `patch` to the entry's current state; a field patched to `undefined` is removed. */
-  async #update(e: QueueEntry, patch: { [K in keyof QueueEntry]?: QueueEntry[K] | undefined }): Promise<void> {
-    const current = this.#entries.get(e.id) ?? e;
-    const next = { ...current, ...patch, updatedAt: this.#iso() };
-    for (const k of Object.keys(next) as (keyof QueueEntry)[]) if (next[k] === undefined) delete next[k];
-    await this.#put(next as QueueEntry); // a QueueEntry: its fields come from one, and none is left undefined
+  /** Runs `write` after every write before it has reached the log and memory (see `#writes`). */
+  #serial<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(write);
+    this.#writes = run.catch(() => {});
+    return run;
   }
 
-  /** Appends the entry's new state (fsynced) and only then makes it the state in memory. */
-  async #put(state: QueueEntry): Promise<void> {
+  /**
+   * Applies `patch` to the entry's state when the write's turn comes (not to the possibly stale copy
+   * passed in); a field patched to `undefined` is removed.
+   */
+  #update(e: QueueEntry, patch: { [K in keyof QueueEntry]?: QueueEntry[K] | undefined }): Promise<void> {
+    return this.#serial(async () => {
+      const current = this.#entries.get(e.id) ?? e;
+      const next = { ...current, ...patch, updatedAt: this.#iso() };
+      for (const k of Object.keys(next) as (keyof QueueEntry)[]) if (next[k] === undefined) delete next[k];
+      await this.#write(next as QueueEntry); // a QueueEntry: its fields come from one, and none is left undefined
+    });
+  }
+
+  /** Writes the entry's new state in its turn (see `#write`). */
+  #put(state: QueueEntry): Promise<void> {
+    return this.#serial(() => this.#write(state));
+  }
+
+  /** Appends the entry's new state (fsynced) and only then makes it the state in memory. Only
+   * inside `#serial`. */
+  async #write(state: QueueEntry): Promise<void> {
     const entry = finishedForm(state);
     await this.#log.append({ t: 'put', e: entry });
     this.#records++;
@@ -608,34 +639,37 @@ export class OfflineQueue {
   async #dropAll(entries: QueueEntry[]): Promise<QueueEntry[]> {
     const out: QueueEntry[] = [];
     for (let i = 0; i < entries.length; i += DROP_BATCH_ENTRIES) {
-      const at = this.#iso();
-      const states = entries.slice(i, i + DROP_BATCH_ENTRIES).map((e) =>
-        finishedForm({
-          ...e,
-          status: 'dropped',
-          droppedFrom: e.status === 'failed' ? 'failed' : 'expired',
-          updatedAt: at,
-        }),
-      );
-      await this.#log.appendAll(states.map((e) => ({ t: 'put', e })));
-      this.#records += states.length;
-      for (const e of states) this.#entries.set(e.id, e);
-      out.push(...states.map((e) => ({ ...e })));
+      const batch = entries.slice(i, i + DROP_BATCH_ENTRIES);
+      await this.#serial(async () => {
+        const at = this.#iso();
+        // Their state in this write's turn: one changed meanwhile (re-signed) is left as it is.
+        const states = batch
+          .map((e) => this.#entries.get(e.id) ?? e)
+          .filter((e) => dropRefusal(e) === undefined)
+          .map((e) => finishedForm({ ...e, status: 'dropped', droppedFrom: e.status === 'failed' ? 'failed' : 'expired', updatedAt: at }));
+        await this.#log.appendAll(states.map((e) => ({ t: 'put', e })));
+        this.#records += states.length;
+        for (const e of states) this.#entries.set(e.id, e);
+        out.push(...states.map((e) => ({ ...e })));
+      });
     }
     return out;
   }
 
-  async #maybeCompact(): Promise<void> {
-    if (this.#records <= this.#entries.size + COMPACT_SLACK_RECORDS) return;
-    const all = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    const finished = all.filter(isFinished);
-    const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_ENTRIES)).map((e) => e.id));
-    // finishedForm again: an older log's finished entries still carry their bodies
-    const keep = all.filter((e) => !drop.has(e.id)).map(finishedForm);
-    await this.#log.rewrite(keep.map((e) => ({ t: 'put', e })));
-    for (const id of drop) this.#entries.delete(id);
-    for (const e of keep) this.#entries.set(e.id, e);
-    this.#records = keep.length;
+  /** Rewrites the log with the live entries and the newest finished ones, in the writes' turn. */
+  #maybeCompact(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#records <= this.#entries.size + COMPACT_SLACK_RECORDS) return;
+      const all = [...this.#entries.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const finished = all.filter(isFinished);
+      const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_ENTRIES)).map((e) => e.id));
+      // finishedForm again: an older log's finished entries still carry their bodies
+      const keep = all.filter((e) => !drop.has(e.id)).map(finishedForm);
+      await this.#log.rewrite(keep.map((e) => ({ t: 'put', e })));
+      for (const id of drop) this.#entries.delete(id);
+      for (const e of keep) this.#entries.set(e.id, e);
+      this.#records = keep.length;
+    });
   }
 }
 

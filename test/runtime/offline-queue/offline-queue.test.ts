@@ -397,6 +397,29 @@ test('compaction keeps the log short and every live entry', async () => {
   await q2.close();
 });
 
+test('a push queued while a flush compacts the log is in the compacted log (not lost by the rewrite)', async () => {
+  const home = fresh();
+  let now = Date.now();
+  const q = await OfflineQueue.open({ home, now: () => now });
+  // 150 entries, expired then dropped: 450 records for 150 entries, so the next flush compacts.
+  for (let i = 0; i < 150; i++) await q.enqueue(tx({ expiresIn: 30 }), { app: 'dpay' });
+  now += 60_000;
+  assert.is((await q.dropExpired({ app: 'dpay' })).length, 150);
+  // The app's push arrives in the same tick as the flush: its append is still being synced when the
+  // flush's compaction reads the entries to keep.
+  const flushing = q.flush(() => backend);
+  const late = q.enqueue(tx(), { app: 'other' });
+  const [, entry] = await Promise.all([flushing, late]);
+  assert.is(q.get(entry.id).status, 'pending');
+  await q.close();
+  const q2 = await OfflineQueue.open({ home });
+  assert.ok(
+    q2.list().some((e) => e.id === entry.id),
+    'the acknowledged enqueue survives a restart',
+  );
+  await q2.close();
+});
+
 test('a refused connection never delivered the push: not uncertain (re-signing stays allowed)', async () => {
   const q = await OfflineQueue.open({ home: fresh() });
   const { id } = await q.enqueue(tx(), { app: 'dpay' });
