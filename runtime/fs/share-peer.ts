@@ -11,7 +11,7 @@
  * Every connection is hostile until it opens a served core's channel: the server keeps at most
  * MAX_SHARE_CONNECTIONS_PER_ADDRESS from one address, closes one that has not opened a served
  * channel by SHARE_HANDSHAKE_TIMEOUT_MS or announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES
- * before it has, and one silent for SHARE_IDLE_TIMEOUT_MS.
+ * before it has (over MAX_SHARE_OPENED_FRAME_BYTES after), and one silent for SHARE_IDLE_TIMEOUT_MS.
  *
  * The serving host also proves, on each connection, that it holds each served core's secret key
  * (share-proof.ts), and the receiving host asks nothing of a peer that has not: a relay, a replica
@@ -26,7 +26,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import Hypercore, { type HypercorePeer } from 'hypercore';
-import { MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES, SHARE_BLOCK_FRAMING_BYTES } from './share-format.js';
+import { MAX_SHARE_BLOCK_BYTES, MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES, SHARE_BLOCK_FRAMING_BYTES } from './share-format.js';
 import { ShareError } from './share-error.js';
 import { DEFAULT_SHARE_PORT } from './share-port.js';
 import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share-proof.js';
@@ -52,6 +52,18 @@ export const SHARE_IDLE_TIMEOUT_MS = 15_000;
  * bound each unauthenticated connection could pin 16 MiB until the handshake deadline.
  */
 export const MAX_SHARE_UNOPENED_FRAME_BYTES = 64 * 1024;
+/**
+ * Largest frame a peer may announce once it has opened a served channel (it knows the share's key,
+ * which a share link passes around: still hostile). The largest legitimate message is one data
+ * message: a block of at most MAX_SHARE_BLOCK_BYTES and its Merkle proof. For a core of at most
+ * MAX_SHARE_BLOCKS (2^16) blocks the proof is at most 3 × 17 tree nodes (the block's, the
+ * upgrade's and the additional roots) of ≤ 50 bytes (two varints and a 32-byte hash), a 64-byte
+ * signature and a one-signer manifest: under 4 KiB (~400 bytes measured); 64 KiB more covers it and
+ * the small messages batched with it. A recipient sends only small requests (≤ ~100 bytes measured).
+ * Without this bound secret-stream allocates up to 16 MiB per announced frame: 8 connections of one
+ * address pinned 128 MiB, the 64 allowed ~1 GiB; with it, 64 connections pin at most ~8 MiB.
+ */
+export const MAX_SHARE_OPENED_FRAME_BYTES = MAX_SHARE_BLOCK_BYTES + 64 * 1024;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
@@ -202,7 +214,7 @@ export class ShareServer {
     const proto = protocolOver(
       sock,
       false,
-      frameGuard(() => (c?.opened ? Number.POSITIVE_INFINITY : MAX_SHARE_UNOPENED_FRAME_BYTES)),
+      frameGuard(() => (c?.opened ? MAX_SHARE_OPENED_FRAME_BYTES : MAX_SHARE_UNOPENED_FRAME_BYTES)),
     );
     const noise = (proto as unknown as { noiseStream: { setTimeout(ms: number): void } }).noiseStream;
     noise.setTimeout(SHARE_IDLE_TIMEOUT_MS);

@@ -13,6 +13,7 @@ import { ShareCores, appendToShare, readShare } from '../../../runtime/fs/share-
 import {
   MAX_SHARE_CONNECTIONS,
   MAX_SHARE_CONNECTIONS_PER_ADDRESS,
+  MAX_SHARE_OPENED_FRAME_BYTES,
   MAX_SHARE_UNOPENED_FRAME_BYTES,
   SHARE_HANDSHAKE_TIMEOUT_MS,
   SHARE_IDLE_TIMEOUT_MS,
@@ -33,6 +34,7 @@ import {
   fileBlocks,
   sealBlock,
 } from '../../../runtime/fs/share-format.js';
+import { SHARE_PROOF_EXTENSION } from '../../../runtime/fs/share-proof.js';
 import { tempHome, cleanup } from '../helpers.js';
 import { codeOf } from '../../fixtures/share-code.js';
 
@@ -307,6 +309,56 @@ test(`a peer that announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES (${MAX_S
   } finally {
     silent.destroy();
     big.destroy();
+  }
+});
+
+/**
+ * A peer that knows `core`'s key (a share link passed on): a raw socket from `from` whose served
+ * channel is open, the server's proof received (the server counts it opened by then). What it
+ * writes next on the socket is the attacker's own bytes (one write: a frame of its protocol stream
+ * can only follow them, as more of the frame they announce).
+ */
+async function keyHolder(core: Hypercore, from: string, closed: Set<Socket>): Promise<Socket> {
+  const replica = await bob.incoming(core.key!);
+  const sock = rawSocket(from, closed);
+  const proto = (Hypercore as unknown as { createProtocolStream(initiator: boolean): NodeJS.ReadWriteStream }).createProtocolStream(true);
+  proto.on('error', () => {});
+  sock.pipe(proto).pipe(sock);
+  let proved = false;
+  const ext = replica.registerExtension(SHARE_PROOF_EXTENSION, { onmessage: () => (proved = true) });
+  replica.replicate(proto);
+  await until(() => proved, SHARE_HANDSHAKE_TIMEOUT_MS);
+  ext.destroy();
+  assert.ok(proved, 'the served channel opened');
+  return sock;
+}
+
+test(`a peer holding the key that announces a frame over MAX_SHARE_OPENED_FRAME_BYTES (${MAX_SHARE_OPENED_FRAME_BYTES}) is closed on its length; a share of maximum-size blocks still transfers`, async () => {
+  server.dropAll();
+  const key = randomBytes(32);
+  const core = await served('opened-frames');
+  const content = randomBytes(4 * SHARE_CHUNK_BYTES);
+  const length = await appendToShare(core, key, new Map([['max.bin', content]]));
+  assert.is((await core.get(1))!.length, MAX_SHARE_BLOCK_BYTES, 'a chunk block is a maximum-size block');
+  const closed = new Set<Socket>();
+  const atBound = await keyHolder(core, '127.0.0.6', closed);
+  const over = await keyHolder(core, '127.0.0.6', closed);
+  const announce = (sock: Socket, length: number): void => {
+    const head = Buffer.alloc(3 + 1024, 0x41);
+    head.writeUIntLE(length, 0, 3);
+    sock.write(head);
+  };
+  try {
+    announce(atBound, MAX_SHARE_OPENED_FRAME_BYTES);
+    announce(over, MAX_SHARE_OPENED_FRAME_BYTES + 1);
+    await until(() => closed.has(over), 3000);
+    assert.ok(closed.has(over), 'a frame one byte over the bound closed its connection (before: open until SHARE_IDLE_TIMEOUT_MS)');
+    assert.not.ok(closed.has(atBound), 'a frame at the bound is still being received');
+    // a recipient syncs a share of maximum-size blocks over the bounded server
+    assert.ok(Buffer.from((await bobReads(core, key, 'max.bin', false, length)).get('max.bin')!).equals(content));
+  } finally {
+    atBound.destroy();
+    over.destroy();
   }
 });
 
