@@ -3,7 +3,8 @@
  * main thread. The app names `{app, version}` and nothing else; the host
  *   1. looks the release up in the registry contract of its default DMCS and fetches and checks the
  *      package exactly as `peeros app install APP@VERSION` does (runtime/store/store-install.ts:
- *      yanked, downgrades, hash, capabilities hash, name and version refused);
+ *      yanked, downgrades, another release of the installed precedence, hash, capabilities hash,
+ *      name and version refused);
  *   2. shows its own install consent (runtime/store/install-consent.ts, saying which app asked and
  *      what changes against the installed version, and warning when the DMCS's view may be stale:
  *      runtime/store/stale-view.ts, the CLI's rule) through the host's install dialog, and installs
@@ -81,14 +82,19 @@ export async function serveInstallRequest(o: {
   if (!o.dialog)
     throw new BridgeError(IsaErrorCode.UNAVAILABLE, 'this host has no install dialog to ask the user: an app cannot install apps here');
   const registry = new AppRegistry(o.home);
-  const before = (await registry.record(app)) ? (await registry.load(app)).manifest : undefined;
+  const current = (await registry.record(app)) ? await registry.load(app) : undefined;
+  const before = current?.manifest;
   const backend = await o.backend();
   const store = new StoreRegistry(backend, o.store ?? DEFAULT_STORE_ACCOUNT, backend.entry?.url);
   // read before the registry, as `peeros app install APP` does: the view the consent is drawn from
   const stale = staleWarning((await backend.getInfo()).head_block_time, (o.now ?? Date.now)());
   let resolved: Awaited<ReturnType<typeof resolveStoreInstall>>;
   try {
-    resolved = await resolveStoreInstall(store, version ? `${app}@${version}` : app, before);
+    resolved = await resolveStoreInstall(
+      store,
+      version ? `${app}@${version}` : app,
+      current && { manifest: current.manifest, packageHash: current.record.packageHash },
+    );
   } catch (err) {
     // the app hears the registry's refusals, not what the publisher's locations answered
     if (err instanceof HostError)

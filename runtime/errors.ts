@@ -54,7 +54,7 @@ export const HOST_ERROR_CODES = [
   'ABORT',
   /** A `.peeros` package file is damaged or malformed (bad layout, path, size or checksum); nothing was installed. */
   'PACKAGE_INVALID',
-  /** The dAppStore refuses this install: the app or version is not in the registry, is yanked, or is older than the installed one. */
+  /** The dAppStore refuses this install: the app or version is not in the registry, is yanked, is older than the installed one, or ranks the same as it but is another release. */
   'STORE_REFUSED',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];

@@ -1,8 +1,8 @@
 /**
  * Installing `APP[@VERSION]` from the dAppStore: picks the release in the registry, refuses what
- * must not be installed (an unknown app or version, a yanked release, a version below the installed
- * one), fetches the package from the release's locations, and accepts it only when it hashes to the
- * row's `package_hash` and its capabilities to the row's `capabilities_hash` (and names that app and
+ * must not be installed (an unknown app or version, a yanked release, a downgrade or another release
+ * of the installed version's precedence: release-replacement.ts), fetches the package from the
+ * release's locations, and accepts it only when it hashes to the row's `package_hash` and its capabilities to the row's `capabilities_hash` (and names that app and
  * version). Which locations are followed depends on where the store is (location-policy.ts). The result is an AppPackage for the usual install path (consent, identity, signature),
  * with what changed in capabilities and limits since the installed version.
  */
@@ -13,6 +13,7 @@ import { hashPackage } from '../app-identity/app-identity.js';
 import { unpackPackage } from '../package-archive/package-file.js';
 import type { StoreRegistry, StoreRelease } from './store-registry.js';
 import { compareVersions } from './version-order.js';
+import { checkReplacement } from './release-replacement.js';
 import { capabilitiesHash } from './capabilities-hash.js';
 import { fetchPackage } from './package-fetch.js';
 
@@ -59,17 +60,22 @@ export function manifestChanges(from: Manifest, to: Manifest): string[] {
   return out;
 }
 
-export async function resolveStoreInstall(registry: StoreRegistry, ref: string, installed: Manifest | undefined): Promise<StoreInstall> {
+/** The installed app a store release would replace: its manifest and package hash (absent on a record from before package hashes). */
+export interface InstalledRelease {
+  manifest: Manifest;
+  packageHash: string | undefined;
+}
+
+export async function resolveStoreInstall(
+  registry: StoreRegistry,
+  ref: string,
+  installed: InstalledRelease | undefined,
+): Promise<StoreInstall> {
   const { app, version } = parseAppRef(ref);
   const entry = await registry.app(app);
   if (!entry) throw new HostError('STORE_REFUSED', `the store on ${registry.store} has no app '${app}' (see 'peeros store list')`, { app });
   const release = chooseRelease(app, entry.releases, version);
-  if (installed && compareVersions(release.version, installed.version) < 0)
-    throw new HostError(
-      'STORE_REFUSED',
-      `${app} ${release.version} is older than the installed ${installed.version}; downgrades are refused (remove the app first to go back)`,
-      { app },
-    );
+  if (installed) checkReplacement(app, release, { version: installed.manifest.version, packageHash: installed.packageHash });
   const failures: string[] = [];
   for (const location of release.locations) {
     try {
@@ -88,7 +94,7 @@ export async function resolveStoreInstall(registry: StoreRegistry, ref: string, 
         );
       if (capabilitiesHash(pkg.manifest) !== release.capabilitiesHash)
         throw new HostError('PACKAGE_INVALID', `${location}: its capabilities do not match the registry's capabilities_hash`);
-      return { pkg, release, publisher: entry.app.publisher, changes: installed ? manifestChanges(installed, pkg.manifest) : [] };
+      return { pkg, release, publisher: entry.app.publisher, changes: installed ? manifestChanges(installed.manifest, pkg.manifest) : [] };
     } catch (err) {
       if (!(err instanceof HostError)) throw err;
       failures.push(err.message);

@@ -3,8 +3,8 @@
 // reads the registry row, fetches and checks the package, shows ITS consent (who asked, publisher,
 // capabilities, what changed) in the host's install dialog and installs only on a yes. Refused by
 // test: a declined dialog (nothing installed), a yanked release, a package that no longer matches
-// its row, a downgrade (the dialog is never shown for those), malformed names and versions, and a
-// host with no dialog at all.
+// its row, a downgrade, a release of the installed precedence with other code (the dialog is never
+// shown for those), malformed names and versions, and a host with no dialog at all.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -143,6 +143,12 @@ test('an update shows what changed; a downgrade, a yanked release and a tampered
   const down = (await run('install', { app: 'calculator', version: '1.0.0' })) as Answer;
   assert.is(down.status, 'refused');
   assert.match(down.reason!, /downgrades are refused/);
+
+  // the installed precedence with other code: build metadata does not make it newer
+  await publish('1.1.0+rebuilt', { random: {} });
+  const rebuilt = (await run('install', { app: 'calculator', version: '1.1.0+rebuilt' })) as Answer;
+  assert.is(rebuilt.status, 'refused');
+  assert.match(rebuilt.reason!, /calculator 1\.1\.0\+rebuilt has the same precedence as the installed 1\.1\.0 but is another release/);
 
   await publish('1.2.0');
   await yankRelease({

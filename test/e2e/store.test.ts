@@ -3,8 +3,9 @@
 // (the account's authority, signed in the vault), then discovered (`store list`, `store show`) and
 // installed (`app install APP`) on a second PEEROS_HOME through the real CLI — from a file path and
 // from an HTTP URL. Refused by test: another account publishing the same app, a file whose bytes no
-// longer hash to the registry row, a yanked release, a downgrade. `app update` shows what changed in
-// capabilities and installs the newer release.
+// longer hash to the registry row, a yanked release, a downgrade, a release of the installed version's
+// precedence but other code (`+build` metadata). `app update` shows what changed in capabilities and
+// installs the newer release.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -160,6 +161,25 @@ test('downgrades and yanked releases are refused', async () => {
   assert.is(y.code, 1);
   assert.match(y.err, /STORE_REFUSED: calculator 1\.2\.0 was yanked/);
   assert.match(await ok(['app', 'update', '--yes'], userHome), /calculator 1\.1\.0 is up to date/);
+  assert.is(installedVersion(userHome), '1.1.0');
+});
+
+test('a release of the installed precedence but other code (1.1.0+rebuilt over 1.1.0) is refused by install and by update; the installed release itself reinstalls', async () => {
+  const refusal = /STORE_REFUSED: calculator 1\.1\.0\+rebuilt has the same precedence as the installed 1\.1\.0 but is another release/;
+  const file = await release('1.1.0+rebuilt', { random: {} });
+  await ok(['app', 'publish', file, '--account', 'alice', '--yes'], publisherHome);
+  const same = await cli(['app', 'install', 'calculator@1.1.0+rebuilt', '--yes'], userHome);
+  assert.is(same.code, 1, same.out);
+  assert.match(same.err, refusal);
+  assert.is(installedVersion(userHome), '1.1.0');
+  // the installed release itself (same version, same package hash) is a reinstall
+  assert.match(await ok(['app', 'install', 'calculator@1.1.0', '--yes'], userHome), /installed calculator 1\.1\.0/);
+  // its publisher yanks 1.1.0: the newest live release is 1.1.0+rebuilt, which `app update` refuses as the install does
+  await ok(['app', 'yank', 'calculator@1.1.0', '--account', 'alice', '--yes'], publisherHome);
+  const up = await cli(['app', 'update', '--yes'], userHome);
+  assert.is(up.code, 1, up.out);
+  assert.match(up.err, refusal);
+  assert.not.match(up.out, /is up to date/);
   assert.is(installedVersion(userHome), '1.1.0');
 });
 

@@ -43,8 +43,9 @@ async function fromStore(arg: string, io: CliIO, flags: CliFlags): Promise<AppPa
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   return withStore(io, flags, async ({ registry, home, backend }) => {
     const { app } = parseAppRef(arg);
-    const installed = (await new AppRegistry(home).record(app)) ? (await new AppRegistry(home).load(app)).manifest : undefined;
-    const r = await resolveStoreInstall(registry, arg, installed);
+    const current = (await new AppRegistry(home).record(app)) ? await new AppRegistry(home).load(app) : undefined;
+    const installed = current?.manifest;
+    const r = await resolveStoreInstall(registry, arg, current && { manifest: current.manifest, packageHash: current.record.packageHash });
     show(
       `peeros: from the store ${registry.store}: ${app} ${terminalText(r.release.version)} published by ${r.publisher}, package hash ${r.release.packageHash} (matches)`,
     );

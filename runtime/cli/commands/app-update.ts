@@ -24,14 +24,15 @@ export async function update(
   const home = peerosHome(io.env);
   const names = positionals.length ? positionals : (await new AppRegistry(home).list()).map((a) => a.name);
   let plan: { name: string; version: string }[];
-  let unread = 0;
+  /** Apps whose entry could not be read, or whose newest release the install would refuse: the exit code is 1. */
+  let failed = 0;
   try {
     plan = await withStore(io, flags, async ({ registry }) => {
-      const installed: { name: string; version: string }[] = [];
+      const installed: { name: string; version: string; packageHash: string | undefined }[] = [];
       for (const name of names) {
         const record = await new AppRegistry(home).record(name);
         if (!record) throw HostError.unknownApp(name);
-        installed.push({ name, version: record.version });
+        installed.push({ name, version: record.version, packageHash: record.packageHash });
       }
       const out: { name: string; version: string }[] = [];
       for (const s of await planUpdates(registry, installed)) {
@@ -39,10 +40,14 @@ export async function update(
         else if (s.status === 'current') io.out(`${s.name} ${terminalText(s.version)} is up to date`);
         else if (s.status === 'absent') io.out(`${s.name}: not in the store, left as it is`);
         else if (s.status === 'yanked') io.out(`${s.name}: every release in the store is yanked, left as it is`);
-        else {
+        else if (s.status === 'refused') {
+          // what `app install` would answer; the app stays as it is
+          io.err(`peeros app update: ${s.error.code}: ${terminalText(s.error.message)}`);
+          failed++;
+        } else {
           // one app's entry the host cannot read stops that app's update, not the others'
           io.err(`peeros app update: ${s.name}: ${s.error.code}: ${terminalText(s.error.message)}`);
-          unread++;
+          failed++;
         }
       }
       return out;
@@ -55,7 +60,7 @@ export async function update(
     throw err;
   }
   const passed = argv.filter((a) => !positionals.includes(a));
-  let code = unread > 0 ? 1 : 0;
+  let code = failed > 0 ? 1 : 0;
   for (const p of plan) code = Math.max(code, await install([`${p.name}@${p.version}`, ...passed], io));
   return code;
 }

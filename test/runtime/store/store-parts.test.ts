@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostError } from '../../../runtime/errors.js';
 import { compareVersions } from '../../../runtime/store/version-order.js';
-import { chooseRelease, manifestChanges, parseAppRef } from '../../../runtime/store/store-install.js';
+import { chooseRelease, manifestChanges, parseAppRef, resolveStoreInstall } from '../../../runtime/store/store-install.js';
+import { releaseReplacement, StoreVersionError } from '../../../runtime/store/release-replacement.js';
 import { fetchPackage } from '../../../runtime/store/package-fetch.js';
 import { dmcsIsLocal, isPublicAddress, publicOnlyLookup } from '../../../runtime/store/location-policy.js';
 import { StoreRegistry, type StoreRelease } from '../../../runtime/store/store-registry.js';
@@ -172,6 +173,52 @@ const goodRelease = {
   yanked: false,
   published: '2026-01-01T00:00:00',
 };
+
+test('one rule for install and update: a release of the installed precedence is allowed only as the installed release itself', async () => {
+  const h = (c: string) => c.repeat(64);
+  const installed = { version: '1.0.0+a', packageHash: h('a') };
+  assert.is(releaseReplacement({ version: '1.0.1', packageHash: h('b') }, installed), 'update');
+  assert.is(releaseReplacement({ version: '1.0.0+a', packageHash: h('a') }, installed), 'reinstall');
+  assert.is(releaseReplacement({ version: '1.0.0+a', packageHash: h('A') }, installed), 'reinstall', 'hex in either case');
+  assert.is(releaseReplacement({ version: '1.0.0+b', packageHash: h('b') }, installed), 'other-release', 'build metadata does not rank');
+  assert.is(releaseReplacement({ version: '1.0.0', packageHash: h('b') }, installed), 'other-release');
+  assert.is(releaseReplacement({ version: '1.0.0+a', packageHash: h('b') }, installed), 'other-release', 'the same text, other bytes');
+  assert.is(releaseReplacement({ version: '1.0.0-rc.1', packageHash: h('b') }, installed), 'downgrade');
+  assert.is(
+    releaseReplacement({ version: '1.0.0+a', packageHash: h('b') }, { version: '1.0.0+a' }),
+    'reinstall',
+    'a record without a hash',
+  );
+
+  // the install refuses 1.0.0+b over 1.0.0+a before fetching anything (its location does not exist)
+  const app = { key: appKey('notes').toString(), app: 'notes', publisher: 'alice', latest: '1.0.0+b', releases: 1 };
+  const registry = new StoreRegistry(fakeNode([app], [{ ...goodRelease, version: '1.0.0+b', package_hash: h('b') }]));
+  const manifest = validateManifest({
+    name: 'notes',
+    version: '1.0.0+a',
+    publisher: 'alice',
+    entry: 'a.wasm',
+    capabilities: {},
+    commands: { x: { description: 'x' } },
+  });
+  try {
+    await resolveStoreInstall(registry, 'notes@1.0.0+b', { manifest, packageHash: h('a') });
+    assert.unreachable('accepted');
+  } catch (err) {
+    assert.instance(err, StoreVersionError);
+    const e = err as StoreVersionError;
+    assert.is(e.code, 'STORE_REFUSED');
+    assert.equal([e.version, e.installedVersion, e.replacement], ['1.0.0+b', '1.0.0+a', 'other-release']);
+    assert.match(e.message, 'notes 1.0.0+b has the same precedence as the installed 1.0.0+a but is another release');
+  }
+  // and the plan says the same: not 'current' (before: 'current', while the install accepted it)
+  const [plan] = await planUpdates(registry, [{ name: 'notes', ...installed }]);
+  assert.ok(plan?.status === 'refused' && plan.version === '1.0.0+b', JSON.stringify(plan));
+  assert.is(plan.error.message, new StoreVersionError('notes', '1.0.0+b', '1.0.0+a', 'other-release').message);
+  assert.equal(await planUpdates(registry, [{ name: 'notes', version: '1.0.0+b', packageHash: h('b') }]), [
+    { name: 'notes', status: 'current', version: '1.0.0+b' },
+  ]);
+});
 
 test('registry rows from a hostile node are refused, and a key that names another app is no match', async () => {
   const app = { key: appKey('notes').toString(), app: 'notes', publisher: 'alice', latest: '1.0.0', releases: 1 };
