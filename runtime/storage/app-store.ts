@@ -39,6 +39,7 @@ import { writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_STORAGE_KEY_BYTES, STORAGE_COMPACT_SLACK_BYTES, STORAGE_RECORD_OVERHEAD_BYTES } from '../limits.js';
 import { encodeRecord, scanStoreLog, STORE_MAGIC, OP_DELETE, OP_PUT, type StoreLogScan } from './store-log.js';
 import { readLegacyEntries } from './legacy-kv.js';
+import { SortedChunks } from '../../dmcs/state/sorted-chunks.js';
 
 /** File name of the log inside the app's data directory. */
 export const STORE_LOG_NAME = 'store.log';
@@ -63,6 +64,15 @@ export class AppStore {
 
   readonly path: string;
   #index: Map<string, Slot> | undefined;
+  /**
+   * The index's keys in order, for `list`: built at the first `list` after the index was (re)built,
+   * O(n log n) once, then kept by `set` and `delete` (O(log n) each), so a `list` walks only the keys
+   * it answers. `#sortedOf` is the index it belongs to: a rebuilt index drops it.
+   */
+  #sorted: SortedChunks<string> | undefined;
+  #sortedOf: Map<string, Slot> | undefined;
+  /** Keys `list` looked at since this store was made (binary-search steps and keys walked): tests check a call's cost. */
+  listSteps = 0;
   #generation = 0;
   #charged = 0;
   #liveBytes = 0;
@@ -159,6 +169,7 @@ export class AppStore {
       charged: AppStore.charge(k.length, value.length),
     };
     index.set(key, slot);
+    if (!old) this.#sortedKeys(index, false)?.insert(key);
     this.#charged += slot.charged - (old?.charged ?? 0);
     this.#liveBytes += slot.frameBytes - (old?.frameBytes ?? 0);
     this.#maybeCompact();
@@ -171,18 +182,42 @@ export class AppStore {
     if (!old) return false;
     this.#append(encodeRecord(OP_DELETE, Buffer.from(key, 'utf8'), null));
     index.delete(key);
+    this.#sortedKeys(index, false)?.delete(key);
     this.#charged -= old.charged;
     this.#liveBytes -= old.frameBytes;
     this.#maybeCompact();
     return true;
   }
 
-  /** Keys starting with `prefix`, sorted by UTF-16 code units, at most `limit`. */
+  /**
+   * Keys starting with `prefix`, sorted by UTF-16 code units, at most `limit`: they are consecutive
+   * in that order from the first key not below `prefix`, so this costs O(log n + limit).
+   */
   list(prefix: string, limit: number): string[] {
     const keys: string[] = [];
-    for (const k of this.#load().keys()) if (k.startsWith(prefix)) keys.push(k);
-    keys.sort();
-    return keys.length > limit ? keys.slice(0, limit) : keys;
+    if (limit <= 0) return keys;
+    const below = (k: string): boolean => {
+      this.listSteps++;
+      return k < prefix;
+    };
+    for (const k of this.#sortedKeys(this.#load(), true)!.walk(below)) {
+      this.listSteps++;
+      if (!k.startsWith(prefix)) break;
+      keys.push(k);
+      if (keys.length >= limit) break;
+    }
+    return keys;
+  }
+
+  /** The sorted keys of `index`; built now when `build`, else undefined until a `list` builds them. */
+  #sortedKeys(index: Map<string, Slot>, build: boolean): SortedChunks<string> | undefined {
+    if (this.#sortedOf === index) return this.#sorted;
+    if (!build) return undefined;
+    const sorted = new SortedChunks<string>((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const k of [...index.keys()].sort()) sorted.insert(k);
+    this.#sorted = sorted;
+    this.#sortedOf = index;
+    return sorted;
   }
 
   /** Rewrites the log with only the live records now (normally automatic). */
