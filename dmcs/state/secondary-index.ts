@@ -12,7 +12,7 @@ import type { SecondaryKey, SecondaryKind, SecondaryRow, SecondaryTable } from '
 import { SECONDARY_ROW_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';
 import type { RamCharge } from './ram-charge.js';
-import { SortedChunks } from './sorted-chunks.js';
+import { SortedChunks } from '../../lib/sorted-chunks.js';
 import { StoredRecords, type RecordOrder, type RecordSource } from './stored-records.js';
 import type { CaptureStamped, SnapshotCapture } from './snapshot-capture.js';
 import { indexEntryRecordHash, transientRecordHash, type HashAccumulator } from './state-digest.js';

@@ -18,7 +18,7 @@
  * A record read from the store is a new object at each read, as the store's bytes are copied out;
  * nothing depends on a record's identity (the VM's iterators key rows and entries by primary key).
  */
-import { SortedChunks } from './sorted-chunks.js';
+import { SortedChunks } from '../../lib/sorted-chunks.js';
 
 /** The records as the store holds them. */
 export interface RecordSource<R, P> {

@@ -46,7 +46,7 @@
  */
 import type { ContractDatabase, ContractTable, DbRow, SecondaryKey, SecondaryKind, SecondaryRow } from '../vm/contract-host.js';
 import { SecondaryIndex, compareIndexEntries, type EntrySource, type IndexOwner } from './secondary-index.js';
-import { SortedChunks } from './sorted-chunks.js';
+import { SortedChunks } from '../../lib/sorted-chunks.js';
 import type { SnapshotCapture } from './snapshot-capture.js';
 import { ROW_BILLABLE_BYTES, TABLE_BILLABLE_BYTES } from '../vm/contract-host.js';
 import type { UndoLog } from './undo-log.js';

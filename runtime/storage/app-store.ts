@@ -39,7 +39,7 @@ import { writeFileAtomicSync } from '../../lib/atomic-file.js';
 import { MAX_STORAGE_KEY_BYTES, STORAGE_COMPACT_SLACK_BYTES, STORAGE_RECORD_OVERHEAD_BYTES } from '../limits.js';
 import { encodeRecord, scanStoreLog, STORE_MAGIC, OP_DELETE, OP_PUT, type StoreLogScan } from './store-log.js';
 import { readLegacyEntries } from './legacy-kv.js';
-import { SortedChunks } from '../../dmcs/state/sorted-chunks.js';
+import { SortedChunks } from '../../lib/sorted-chunks.js';
 
 /** File name of the log inside the app's data directory. */
 export const STORE_LOG_NAME = 'store.log';

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { performance } from 'node:perf_hooks';
 import { ChainState } from '../../../dmcs/state/chain-state.js';
-import { CHUNK_SIZE } from '../../../dmcs/state/sorted-chunks.js';
+import { CHUNK_SIZE } from '../../../lib/sorted-chunks.js';
 import { FEW_ROWS_MAX, type Table } from '../../../dmcs/state/table-store.js';
 import { rng } from './seeded-random.js';
 import { Name } from '../../../abi/antelope/index.js';

@@ -2,7 +2,7 @@
 // agrees with a plain sorted array (the oracle) after random operations that split and merge chunks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SortedChunks, CHUNK_SIZE } from '../../../dmcs/state/sorted-chunks.js';
+import { SortedChunks, CHUNK_SIZE } from '../../lib/sorted-chunks.js';
 
 /** Deterministic xorshift32, so a failure replays. */
 function rng(seed: number): () => number {
