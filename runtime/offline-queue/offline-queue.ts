@@ -26,7 +26,7 @@ import { RecordLog, scanLog } from './record-log.js';
 import { QueueLock } from './queue-lock.js';
 import { QueueError } from './queue-error.js';
 import { inspectSignedTransaction } from './signed-transaction.js';
-import { finishedForm, isFinished, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
+import { finishedForm, isFinished, pendingEntry, QUEUE_STATUSES, type QueueEntry, type QueueEntryError } from './queue-entry.js';
 import { bodyBytes, usageOf } from './queue-usage.js';
 import {
   ACK_BLOCK_GRACE_MS,
@@ -223,19 +223,7 @@ export class OfflineQueue {
       const existing = this.#entries.get(info.id);
       if (existing) return { ...existing };
       this.#checkRoom(app, bodyBytes(info.body));
-      const at = this.#iso();
-      const entry: QueueEntry = {
-        id: info.id,
-        app,
-        dmcs: opts.dmcs ?? null,
-        body: info.body,
-        expiration: info.expiration,
-        createdAt: at,
-        updatedAt: at,
-        attempts: 0,
-        status: 'pending',
-        uncertain: opts.uncertain === true,
-      };
+      const entry = pendingEntry(info, this.#iso(), { app, dmcs: opts.dmcs ?? null, uncertain: opts.uncertain === true });
       await this.#write(entry);
       return { ...entry };
     });
@@ -326,20 +314,7 @@ export class OfflineQueue {
     }
     if (this.#entries.has(info.id))
       throw new QueueError('BAD_TRANSACTION', `the re-signed transaction ${info.id.slice(0, 12)} is already queued`);
-    const at = this.#iso();
-    const fresh: QueueEntry = {
-      id: info.id,
-      app: old.app,
-      dmcs: old.dmcs,
-      body: info.body,
-      expiration: info.expiration,
-      createdAt: at,
-      updatedAt: at,
-      attempts: 0,
-      status: 'pending',
-      uncertain: false,
-      replaces: old.id,
-    };
+    const fresh = pendingEntry(info, this.#iso(), { app: old.app, dmcs: old.dmcs, uncertain: false, replaces: old.id });
     await this.#put(fresh);
     await this.#update(old, { replacedBy: fresh.id });
     return { ...fresh };

@@ -64,6 +64,28 @@ export interface QueueEntry {
   droppedFrom?: 'expired' | 'failed';
 }
 
+/** A new entry waiting to be sent: the signed transaction `tx`, queued `at` for `of.app`. */
+export function pendingEntry(
+  tx: { id: string; body: PushTransactionBody; expiration: string },
+  at: string,
+  of: { app: string; dmcs: string | null; uncertain: boolean; replaces?: string },
+): QueueEntry {
+  const entry: QueueEntry = {
+    id: tx.id,
+    app: of.app,
+    dmcs: of.dmcs,
+    body: tx.body,
+    expiration: tx.expiration,
+    createdAt: at,
+    updatedAt: at,
+    attempts: 0,
+    status: 'pending',
+    uncertain: of.uncertain,
+  };
+  if (of.replaces !== undefined) entry.replaces = of.replaces;
+  return entry;
+}
+
 /** A finished entry: nothing more will happen to it. */
 export function isFinished(e: QueueEntry): boolean {
   return e.status === 'done' || e.status === 'failed' || e.status === 'dropped' || (e.status === 'expired' && e.replacedBy !== undefined);
