@@ -6,7 +6,8 @@
  * is served only as one of four raster types recognised by its first bytes (never SVG, which can
  * carry script, never a type the app names) whose header declares at most
  * {@link MAX_SCREEN_IMAGE_PIXELS} pixels (image-size.ts): the browser allocates width × height × 4
- * bytes to draw an image, whatever its file size.
+ * bytes to draw an image, whatever its file size. An animation holds at most
+ * {@link MAX_SCREEN_IMAGE_FRAMES} frames and {@link MAX_SCREEN_ANIMATION_PIXELS} pixels in all.
  */
 import { APP_NAME } from '../manifest.js';
 import { AppRegistry } from '../app-registry.js';
@@ -24,6 +25,18 @@ export const MAX_SCREEN_IMAGE_BYTES = MAX_ASSET_BYTES;
  * the browser at most 256 MiB.
  */
 export const MAX_SCREEN_IMAGE_PIXELS = 4 * 1024 * 1024;
+/**
+ * Frames one animation may hold (APNG, GIF, animated WebP): 256, ten seconds at 25 frames a second.
+ * Chromium decodes and composites each frame on the whole canvas, and cannot keep thousands of them
+ * decoded: four copies of a 115 KiB GIF of 5,000 1x1 frames on a 1024 x 1024 canvas kept a core
+ * busy (9.8 s of CPU in 10 s) and took +516 MiB, for as long as the screen was open.
+ */
+export const MAX_SCREEN_IMAGE_FRAMES = 256;
+/**
+ * Frames × canvas pixels of one animation: 16 Mi (64 MiB decoded if the browser keeps every frame,
+ * so it can loop from memory): 4 frames of 2048 x 2048, 16 of 1024 x 1024, 256 of 256 x 256.
+ */
+export const MAX_SCREEN_ANIMATION_PIXELS = 16 * 1024 * 1024;
 
 /** The raster types served, by their magic bytes. */
 const SIGNATURES: ReadonlyArray<{ type: string; magic: number[]; at?: number; also?: { at: number; magic: number[] } }> = [
@@ -59,6 +72,11 @@ export async function readScreenImage(home: string, app: string, path: string): 
     throw new UiError(
       'IMAGE_TOO_LARGE',
       `${path} of app '${app}' declares ${size.width} x ${size.height} pixels, more than ${MAX_SCREEN_IMAGE_PIXELS} (it would take the page ${Math.round((size.width * size.height * 4) / 2 ** 20)} MiB to draw)`,
+    );
+  if (size.frames > MAX_SCREEN_IMAGE_FRAMES || size.frames * size.width * size.height > MAX_SCREEN_ANIMATION_PIXELS)
+    throw new UiError(
+      'IMAGE_TOO_LARGE',
+      `${path} of app '${app}' is an animation of ${size.frames} frames of ${size.width} x ${size.height} pixels: at most ${MAX_SCREEN_IMAGE_FRAMES} frames and ${MAX_SCREEN_ANIMATION_PIXELS} pixels in all (the page decodes every frame on the whole canvas, again at each loop)`,
     );
   return { bytes, type };
 }

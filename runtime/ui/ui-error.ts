@@ -31,7 +31,7 @@ export const UI_ERROR_CODES = [
   'UI_NOT_AVAILABLE',
   /** A screen's image is not in the app's package, too large, or not a PNG, JPEG, GIF or WebP image. */
   'IMAGE_UNAVAILABLE',
-  /** A screen's image declares more pixels than the console draws (runtime/console/screen-image.ts). */
+  /** A screen's image declares more pixels, or an animation more frames, than the console draws (runtime/console/screen-image.ts). */
   'IMAGE_TOO_LARGE',
 ] as const;
 

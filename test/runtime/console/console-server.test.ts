@@ -17,8 +17,13 @@ import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transa
 import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
 import { tempHome, cleanup, quietHost, grantAll } from '../helpers.js';
 import { ROOT } from '../../isa/paths.js';
-import { MAX_SCREEN_IMAGE_BYTES, MAX_SCREEN_IMAGE_PIXELS } from '../../../runtime/console/screen-image.js';
-import { gifOf, jpegOf, pngOf, webpOf } from '../../fixtures/image-headers.js';
+import {
+  MAX_SCREEN_ANIMATION_PIXELS,
+  MAX_SCREEN_IMAGE_BYTES,
+  MAX_SCREEN_IMAGE_FRAMES,
+  MAX_SCREEN_IMAGE_PIXELS,
+} from '../../../runtime/console/screen-image.js';
+import { animatedGifOf, animatedWebpOf, apngOf, gifOf, jpegOf, pngOf, webpOf } from '../../fixtures/image-headers.js';
 import { API_READS } from '../../../runtime/console/console-api.js';
 import { SIGNING_READS } from '../../../runtime/console/signing-api.js';
 import { ACCOUNT_READS } from '../../../runtime/console/account-api.js';
@@ -548,6 +553,46 @@ test('screen images: a tiny file declaring huge pixels (a decompression bomb) is
   noIhdr.write('IDAT', 12, 'ascii');
   writeFileSync(join(files, 'no-ihdr.png'), noIhdr);
   assert.is((await img('assets/no-ihdr.png')).json.error.code, 'IMAGE_UNAVAILABLE');
+});
+
+test('screen images: an animation of thousands of frames (a CPU bomb) is IMAGE_TOO_LARGE, not served to the page', async () => {
+  // the attack: a 115 KiB GIF of 5,000 one-pixel frames on a 1024 x 1024 canvas, looping for ever;
+  // Chromium decodes and composites every frame on the whole canvas (four on a screen: 9.8 s of CPU
+  // in 10 s, +516 MiB, for as long as the screen is open: /tmp/audit-console/frames/repro-frames.mjs)
+  const installer = quietHost(home);
+  await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
+  await installer.close();
+  const { cookie } = await session();
+  const files = join(home, 'apps', 'ui-hostile', 'files', 'assets');
+  const img = (path: string) => call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, { cookie });
+  const side = Math.sqrt(MAX_SCREEN_ANIMATION_PIXELS / 16); // 1024: sixteen frames of it are the whole budget
+  const bombs: Record<string, Buffer> = {
+    'gif-frames.gif': animatedGifOf(1024, 5000),
+    'gif-one-frame-past.gif': animatedGifOf(64, MAX_SCREEN_IMAGE_FRAMES + 1),
+    'gif-pixels-past.gif': animatedGifOf(side, 17),
+    'apng-declared.png': apngOf(64, 64, 100_000, 1),
+    'apng-controls.png': apngOf(64, 64, 1, MAX_SCREEN_IMAGE_FRAMES + 1),
+    'webp-frames.webp': animatedWebpOf(1024, 1024, 3000),
+  };
+  for (const [name, bytes] of Object.entries(bombs)) {
+    writeFileSync(join(files, name), bytes);
+    const r = await img(`assets/${name}`);
+    assert.is(r.status, 400, name);
+    assert.is(r.json.error.code, 'IMAGE_TOO_LARGE', name);
+    assert.match(r.json.error.message, /frames/, name);
+  }
+  // at the bounds: served
+  const atBound: Record<string, Buffer> = {
+    'gif-frames-at-bound.gif': animatedGifOf(64, MAX_SCREEN_IMAGE_FRAMES),
+    'gif-pixels-at-bound.gif': animatedGifOf(side, 16),
+    'apng-at-bound.png': apngOf(256, 256, MAX_SCREEN_IMAGE_FRAMES, MAX_SCREEN_IMAGE_FRAMES),
+    'webp-at-bound.webp': animatedWebpOf(side, side, 16),
+  };
+  for (const [name, bytes] of Object.entries(atBound)) {
+    writeFileSync(join(files, name), bytes);
+    const r = await img(`assets/${name}`);
+    assert.is(r.status, 200, name);
+  }
 });
 
 test.run();
