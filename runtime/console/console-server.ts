@@ -21,6 +21,7 @@ import { CONTRACT_READS, CONTRACT_WRITES } from './contract-api.js';
 import { SHARE_READS, SHARE_WRITES } from './share-api.js';
 import type { ConsoleHost } from './console-host.js';
 import { readScreenImage } from './screen-image.js';
+import { ConnectionLimit } from './connection-limit.js';
 
 /** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -66,6 +67,7 @@ export class ConsoleServer {
   readonly #sessions = new ConsoleSessions();
   readonly #static = new Map<string, { body: Buffer; type: string }>();
   readonly #onError: (err: unknown) => void;
+  readonly #connections: ConnectionLimit;
   #guard: RequestGuard | undefined;
   #url = '';
 
@@ -80,6 +82,7 @@ export class ConsoleServer {
     });
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 30_000;
+    this.#connections = new ConnectionLimit(this.#server);
   }
 
   /** Starts listening on loopback; refuses any other host with NOT_LOOPBACK. */
@@ -110,6 +113,11 @@ export class ConsoleServer {
   /** The URL to open: the address with the launch secret in the fragment (until it is exchanged). */
   get launchUrl(): string {
     return `${this.#url}#${this.#sessions.secret ?? ''}`;
+  }
+
+  /** Connections open now (at most MAX_CONSOLE_CONNECTIONS, connection-limit.ts). */
+  get connections(): number {
+    return this.#connections.open;
   }
 
   get port(): number {
@@ -146,6 +154,7 @@ export class ConsoleServer {
       // the cookie alone: an <img> sends no header, and these are files of an installed app's own
       // package, no secret (a blob: URL would need img-src blob: in the CSP)
       this.#sessions.checkCookie(req.headers.cookie);
+      this.#connections.protect(res);
       const q = new URL(req.url ?? '/', 'http://console').searchParams;
       const img = await readScreenImage(this.#host.home, q.get('app') ?? '', q.get('path') ?? '');
       return this.#send(res, 200, Buffer.from(img.bytes), img.type);
@@ -154,20 +163,21 @@ export class ConsoleServer {
     const write = API_WRITES[path] ?? SIGNING_WRITES[path] ?? ACCOUNT_WRITES[path] ?? CONTRACT_WRITES[path] ?? SHARE_WRITES[path];
     if (!read && !write) throw new ConsoleError('NOT_FOUND', `no such page: ${path}`);
     if (method === 'GET' && read) {
-      this.#checkSession(req);
+      this.#checkSession(req, res);
       return this.#json(res, 200, await read(this.#host, {}));
     }
     if (method === 'POST' && write) {
-      this.#checkSession(req);
+      this.#checkSession(req, res);
       return this.#json(res, 200, await write(this.#host, await readJson(req)));
     }
     throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} ${path}`);
   }
 
-  /** The session's cookie and its token header, on every API read and write. */
-  #checkSession(req: IncomingMessage): void {
+  /** The session's cookie and its token header, on every API read and write; the session's requests keep their connection (connection-limit.ts). */
+  #checkSession(req: IncomingMessage, res: ServerResponse): void {
     const token = req.headers[CSRF_HEADER];
     this.#sessions.check(req.headers.cookie, typeof token === 'string' ? token : undefined);
+    this.#connections.protect(res);
   }
 
   #send(res: ServerResponse, status: number, body: Buffer | string, type: string): void {

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
+import { type Socket, connect } from 'node:net';
 import {
   ConsoleHost,
   ConsoleServer,
@@ -12,6 +13,7 @@ import {
   CONTENT_SECURITY_POLICY,
   CSRF_HEADER,
   MAX_BODY_BYTES,
+  MAX_CONSOLE_CONNECTIONS,
 } from '../../../runtime/console/index.js';
 import { SessionGrantStore, validateSessionGrant } from '../../../runtime/transaction-service/session-grants.js';
 import { DmcsRegistry } from '../../../runtime/dispatch/index.js';
@@ -487,6 +489,51 @@ test('app screens over HTTP: writes with the CSRF token, refused while locked, t
   assert.is(bad.json.error.code, 'EVENT_INVALID');
   const none = await post('/api/apps/screen', { app: 'nosuchapp' });
   assert.is(none.json.error.code, 'UI_NOT_AVAILABLE');
+});
+
+test('connections: a flood of idle ones is bounded, the session`s request in flight keeps its own, the user gets answers', async () => {
+  // the attack: a local process opens thousands of connections and sends nothing; each held a file
+  // descriptor for 30-40 s, and 4,200 filled a 4,096-descriptor process: the browser was refused and
+  // the host could open no file (/tmp/audit-console/conns/repro-conns.mjs)
+  const { auth } = await session();
+  const opened = (): Promise<{ socket: Socket; closed: Promise<void> }> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => resolve({ socket, closed }));
+      const closed = new Promise<void>((done) => socket.once('close', () => done()));
+      socket.once('error', reject);
+    });
+  // a request of the session in flight: its headers sent, its body not yet
+  const inFlight = await opened();
+  inFlight.socket.on('error', () => {});
+  let answer = '';
+  inFlight.socket.on('data', (c: Buffer) => {
+    answer += c.toString('latin1');
+  });
+  const headers = { host: `127.0.0.1:${server.port}`, 'content-type': 'application/json', 'content-length': '2', ...auth };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+  inFlight.socket.write(`POST /api/lock HTTP/1.1\r\n${head.join('')}\r\n{`);
+  await new Promise((r) => setTimeout(r, 100));
+  const flood: Array<{ socket: Socket; closed: Promise<void> }> = [];
+  for (let i = 0; i < MAX_CONSOLE_CONNECTIONS * 4; i++) {
+    const c = await opened();
+    c.socket.on('error', () => {});
+    flood.push(c);
+  }
+  // every flood connection past the bound is closed by the server, oldest first (waited for 5 s at most)
+  const pastBound = flood.slice(0, MAX_CONSOLE_CONNECTIONS * 3 + 1);
+  let closed = 0;
+  for (const c of pastBound) c.closed.then(() => closed++);
+  await Promise.race([Promise.all(pastBound.map((c) => c.closed)), new Promise((r) => setTimeout(r, 5000))]);
+  assert.is(closed, pastBound.length, 'the connections past the bound are closed');
+  assert.ok(server.connections <= MAX_CONSOLE_CONNECTIONS, `${server.connections} open`);
+  assert.ok(!inFlight.socket.destroyed, 'the session`s request in flight keeps its connection');
+  inFlight.socket.write('}');
+  for (let i = 0; i < 50 && !answer.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.match(answer, /^HTTP\/1\.1 200 /, 'and it is answered');
+  // the user's next requests are answered (each new connection makes room)
+  for (let i = 0; i < 3; i++) assert.is((await call('GET', '/api/status', auth)).status, 200);
+  assert.ok(server.connections <= MAX_CONSOLE_CONNECTIONS);
+  for (const c of [inFlight, ...flood]) c.socket.destroy();
 });
 
 test('screen images: only raster files of the app`s own package, by their bytes; no way out, no SVG, bounded', async () => {
