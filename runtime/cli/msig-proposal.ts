@@ -146,7 +146,7 @@ export async function proposalToApprove(
   proposal: string,
 ): Promise<{ hash: string; actions: Action[] }> {
   const packed = await packedOrUsage(backend, proposer, proposal);
-  return { hash: proposalHash(packed), actions: proposalActions(packed).map((x) => x.action) };
+  return { hash: proposalHash(packed), actions: proposalActions(packed).actions.map((x) => x.action) };
 }
 
 /** The stored proposal's bytes; no such proposal is the user's mistake (a usage error). */

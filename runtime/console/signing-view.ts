@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { Abi, Transaction, signingDigest, type AbiSerializer } from '../../abi/antelope/index.js';
 import { terminalJson, terminalText } from '../../lib/terminal-text.js';
 import type { VerificationRequest } from '../../skv/index.js';
-import { MSIG_ACCOUNT, approveTarget, proposalActions, proposalHash } from '../governance/msig-proposal.js';
+import { MSIG_ACCOUNT, type ProposalListing, approveTarget, proposalActions, proposalHash } from '../governance/msig-proposal.js';
 
 /** Actions shown one by one; a transaction with more is shown cut and counts as undecodable. */
 export const MAX_DIALOG_ACTIONS = 32;
@@ -221,6 +221,31 @@ async function shownAction(
   return shown;
 }
 
+/** A proposal as one dialog read it: its hash and its first MAX_DIALOG_ACTIONS actions (the most any approve shows). */
+interface ReadProposal {
+  hash: string;
+  listing: ProposalListing;
+}
+
+/**
+ * Reads each proposal (proposer, name) once per dialog: up to MAX_DIALOG_ACTIONS approves may name
+ * the same one, and each read is a chain request and a walk over up to a reply's worth of bytes.
+ */
+function proposalReader(ctx: ViewContext, chainId: string): (proposer: string, name: string) => Promise<ReadProposal> {
+  const read = new Map<string, Promise<ReadProposal>>();
+  return (proposer, name) => {
+    const key = `${proposer}/${name}`;
+    let p = read.get(key);
+    if (!p) {
+      p = ctx
+        .proposal(chainId, proposer, name)
+        .then((packed) => ({ hash: proposalHash(packed), listing: proposalActions(packed, MAX_DIALOG_ACTIONS) }));
+      read.set(key, p);
+    }
+    return p;
+  };
+}
+
 /**
  * The proposal an eosio.msig::approve approves, read from the chain now: its hash and its actions
  * decoded as the dialog's own. The approval needs the override when the proposal cannot be read or
@@ -233,6 +258,7 @@ async function approvedProposal(
   data: Uint8Array,
   view: SigningView,
   budget: { actions: number },
+  readProposal: ReturnType<typeof proposalReader>,
 ): Promise<DialogProposal> {
   let target: ReturnType<typeof approveTarget>;
   try {
@@ -243,21 +269,21 @@ async function approvedProposal(
   }
   const out: DialogProposal = { proposer: target.proposer, name: target.proposal, hash: '', pinned: target.hash, actions: [] };
   const what = `proposal ${target.proposal} by ${target.proposer}`;
-  let listed: ReturnType<typeof proposalActions>;
+  let listing: ProposalListing;
   try {
-    const packed = await ctx.proposal(chainId, target.proposer, target.proposal);
-    out.hash = proposalHash(packed);
-    listed = proposalActions(packed);
+    const read = await readProposal(target.proposer, target.proposal);
+    out.hash = read.hash;
+    listing = read.listing;
   } catch (err) {
     out.problem = `the ${what} cannot be read or decoded (${terminalText((err as Error).message, MAX_DIALOG_VALUE_CHARS)}): what this approval approves is not shown`;
     return out;
   }
-  for (const { action, contextFree, wrapped } of listed.slice(0, budget.actions)) {
+  for (const { action, contextFree, wrapped } of listing.actions.slice(0, budget.actions)) {
     const shown = await shownAction(ctx, chainId, action, contextFree, view);
     if (wrapped > 0) shown.wrapped = wrapped;
     out.actions.push(shown);
   }
-  const hidden = listed.length - out.actions.length;
+  const hidden = listing.actions.length - out.actions.length + listing.notShown;
   budget.actions -= out.actions.length;
   if (hidden > 0) out.problem = `the ${what}: ${hidden} more actions are not shown (at most ${MAX_DIALOG_ACTIONS} across proposals)`;
   if (target.hash === null)
@@ -309,11 +335,12 @@ export async function buildSigningView(r: VerificationRequest, ctx: ViewContext)
   const signers = new Set<string>();
   // the proposals' actions together are bounded as the transaction's own
   const budget = { actions: MAX_DIALOG_ACTIONS };
+  const readProposal = proposalReader(ctx, chainId);
   for (const { a, cf } of all.slice(0, MAX_DIALOG_ACTIONS)) {
     const shown = await shownAction(ctx, chainId, a, cf, view);
     for (const s of shown.authorization) signers.add(s);
     if (shown.contract === MSIG_ACCOUNT && shown.action === 'approve') {
-      shown.proposal = await approvedProposal(ctx, chainId, a.data, view, budget);
+      shown.proposal = await approvedProposal(ctx, chainId, a.data, view, budget, readProposal);
       if (shown.proposal.problem) {
         view.undecodable = true;
         view.summary = [shown.proposal.problem, ...view.summary];

@@ -6,7 +6,7 @@
  * eosio.wrap::exec the actions that exec runs), and the proposal an approve action names with the
  * hash it pins, if any. One home for these rules: the CLI and the console both import it.
  */
-import { type Action, BinaryReader, Name, Transaction, bytesToHex, hexToBytes, sha256 } from '../../abi/antelope/index.js';
+import { Action, AntelopeError, BinaryReader, Name, TransactionHeader, bytesToHex, hexToBytes, sha256 } from '../../abi/antelope/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import { scalarText } from '../../lib/scalar-text.js';
 
@@ -52,25 +52,76 @@ export function proposalHash(packed: Uint8Array): string {
   return bytesToHex(sha256(packed));
 }
 
+/** One action a proposal would run: context-free or not, and how many eosio.wrap::exec it runs inside. */
+export interface ProposalAction {
+  action: Action;
+  contextFree: boolean;
+  wrapped: number;
+}
+
+/** A proposal's actions as far as they were decoded, and how many more it holds (inside a wrap too). */
+export interface ProposalListing {
+  actions: ProposalAction[];
+  /** Actions past `max`, walked over without being decoded (those a skipped exec would run are not counted). */
+  notShown: number;
+}
+
+/** Walks over one action's bytes without copying them: account and name, authorizations (16 bytes each), data. */
+function skipAction(r: BinaryReader): void {
+  r.need(16, 'action account and name');
+  r.pos += 16;
+  const auths = r.varuint32();
+  r.need(auths * 16, `${auths} authorizations`);
+  r.pos += auths * 16;
+  const data = r.varuint32();
+  r.need(data, 'action data');
+  r.pos += data;
+}
+
 /**
  * The actions a proposal's transaction would run, in the order shown: context-free ones first, and
- * after each eosio.wrap::exec the actions it runs (`wrapped` > 0). Throws when the bytes are no
- * transaction; an exec whose data is not one is shown as itself.
+ * after each eosio.wrap::exec the actions it runs (`wrapped` > 0). At most `max` are decoded (a
+ * proposal is anyone's bytes, as large as the chain's reply allows): the rest are walked over, to
+ * count them and to check the bytes are one transaction. Throws when they are not; an exec whose
+ * data is not one is shown as itself.
  */
-export function proposalActions(packed: Uint8Array, depth = 0): Array<{ action: Action; contextFree: boolean; wrapped: number }> {
-  const trx = Transaction.fromBinary(packed);
-  const out: Array<{ action: Action; contextFree: boolean; wrapped: number }> = [];
-  const all = [...trx.context_free_actions.map((a) => ({ a, cf: true })), ...trx.actions.map((a) => ({ a, cf: false }))];
-  for (const { a, cf } of all) {
-    out.push({ action: a, contextFree: cf, wrapped: depth });
-    if (a.account.toString() === WRAP_ACCOUNT && a.name.toString() === 'exec' && a.data.length > 8 && depth < MAX_WRAP_DEPTH) {
-      try {
-        out.push(...proposalActions(a.data.subarray(8), depth + 1));
-      } catch {
-        // not a transaction: the exec's own data is shown
+export function proposalActions(packed: Uint8Array, max = Number.POSITIVE_INFINITY, depth = 0): ProposalListing {
+  const r = new BinaryReader(packed);
+  TransactionHeader.decodeValues(r);
+  const out: ProposalListing = { actions: [], notShown: 0 };
+  for (const contextFree of [true, false]) {
+    const n = r.varuint32();
+    if (n * 17 > r.remaining) throw new AntelopeError('DECODE_INVALID', `${n} actions do not fit in ${r.remaining} byte(s)`, 'transaction');
+    for (let i = 0; i < n; i++) {
+      if (out.actions.length >= max) {
+        skipAction(r);
+        out.notShown += 1;
+        continue;
+      }
+      const action = Action.decode(r);
+      out.actions.push({ action, contextFree, wrapped: depth });
+      if (
+        action.account.toString() === WRAP_ACCOUNT &&
+        action.name.toString() === 'exec' &&
+        action.data.length > 8 &&
+        depth < MAX_WRAP_DEPTH
+      ) {
+        try {
+          const inner = proposalActions(action.data.subarray(8), max - out.actions.length, depth + 1);
+          out.actions.push(...inner.actions);
+          out.notShown += inner.notShown;
+        } catch {
+          // not a transaction: the exec's own data is shown
+        }
       }
     }
   }
+  const extensions = r.varuint32();
+  for (let i = 0; i < extensions; i++) {
+    r.u16();
+    r.raw(r.varuint32());
+  }
+  if (r.remaining) throw new AntelopeError('DECODE_TRAILING', `transaction: ${r.remaining} unexpected trailing byte(s)`);
   return out;
 }
 

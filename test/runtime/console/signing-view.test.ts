@@ -273,4 +273,115 @@ test("a proposal's actions inside eosio.wrap::exec are shown, and all proposals'
   assert.match(big.summary[0]!, /5 more actions are not shown/);
 });
 
+test('a dialog of 32 approves of one proposal of 10,000 actions: the proposal is read once, and only the shown actions are decoded', async () => {
+  // the attack: a proposal of 10,000 small actions (670 KB, within a DMCS reply), and a request of
+  // MAX_DIALOG_ACTIONS approves of it: each approve read the row again and decoded every action
+  // before keeping 32 (32 rows, 320,032 actions decoded, 693 ms: /tmp/audit-console/proposal/repro.mjs)
+  const n = 10_000;
+  const huge = packTransaction(Array.from({ length: n }, () => transfer('0.0001 RSN')));
+  const hash = createHash('sha256').update(huge).digest('hex');
+  let rows = 0;
+  const counting: ViewContext = {
+    ...msigCtx({ 'mallory/payday': huge }),
+    proposal: async (c, proposer, name) => {
+      rows++;
+      return msigCtx({ 'mallory/payday': huge }).proposal(c, proposer, name);
+    },
+  };
+  let decoded = 0;
+  const decode = Action.decode;
+  Action.decode = (r) => {
+    decoded++;
+    return decode(r);
+  };
+  try {
+    const v = await buildSigningView(request(packTransaction(Array.from({ length: MAX_DIALOG_ACTIONS }, () => approve(hash)))), counting);
+    assert.is(rows, 1, 'one read of the proposal for the whole dialog');
+    assert.ok(decoded <= 2 * MAX_DIALOG_ACTIONS, `${decoded} actions decoded`);
+    const shown = v.actions.map((a) => a.proposal!.actions.length);
+    assert.is(shown[0], MAX_DIALOG_ACTIONS, 'the first approve shows the cap');
+    assert.ok(
+      shown.slice(1).every((k) => k === 0),
+      'the others share the same budget',
+    );
+    assert.is(v.undecodable, true);
+    assert.match(v.actions[0]!.proposal!.problem!, `${n - MAX_DIALOG_ACTIONS} more actions are not shown`);
+    assert.match(v.actions[1]!.proposal!.problem!, `${n} more actions are not shown`);
+    assert.is(v.actions[0]!.proposal!.hash, hash);
+  } finally {
+    Action.decode = decode;
+  }
+});
+
+test('proposals read once each: two proposals, each approved twice, are two reads; a bad one is refused at every approve', async () => {
+  const calls: string[] = [];
+  const other = packTransaction([transfer('0.0001 RSN')]);
+  const proposals: Record<string, Uint8Array> = {
+    'mallory/payday': drain,
+    'mallory/other': other,
+    'mallory/bad': new Uint8Array([1, 2, 3]),
+  };
+  const counting: ViewContext = {
+    ...msigCtx(proposals),
+    proposal: async (c, proposer, name) => {
+      calls.push(`${proposer}/${name}`);
+      return msigCtx(proposals).proposal(c, proposer, name);
+    },
+  };
+  const named = (proposal: string, bytes: Uint8Array) => {
+    const data = {
+      proposer: 'mallory',
+      proposal_name: proposal,
+      level: { actor: 'alice', permission: 'active' },
+      proposal_hash: createHash('sha256').update(bytes).digest('hex'),
+    };
+    const a = Action.from(
+      { account: 'eosio.msig', name: 'approve', authorization: [{ actor: 'alice', permission: 'active' }], data },
+      msig,
+    );
+    return { account: 'eosio.msig', name: 'approve', actor: 'alice', data: a.data };
+  };
+  const list = [
+    named('payday', drain),
+    named('other', other),
+    named('payday', drain),
+    named('other', other),
+    named('bad', drain),
+    named('bad', drain),
+  ];
+  const v = await buildSigningView(request(packTransaction(list)), counting);
+  assert.equal(calls.sort(), ['mallory/bad', 'mallory/other', 'mallory/payday']);
+  assert.is(v.actions[2]!.proposal!.actions[0]!.fields[2]!.value, '900.0000 RSN', 'a proposal read before is shown again');
+  assert.match(v.actions[4]!.proposal!.problem!, /cannot be read or decoded/);
+  assert.match(v.actions[5]!.proposal!.problem!, /cannot be read or decoded/);
+});
+
+test('a proposal whose bytes past the shown actions are not a transaction is still refused (walked, not trusted)', async () => {
+  const many = packTransaction(Array.from({ length: MAX_DIALOG_ACTIONS + 3 }, () => transfer('1.0000 RSN')));
+  for (const broken of [Buffer.concat([many, Buffer.from([0])]), many.subarray(0, many.length - 10)]) {
+    const v = await buildSigningView(
+      request(packTransaction([approve(createHash('sha256').update(broken).digest('hex'))])),
+      msigCtx({ 'mallory/payday': broken }),
+    );
+    assert.is(v.undecodable, true);
+    assert.match(v.summary[0]!, /cannot be read or decoded/);
+  }
+});
+
+test('a proposal wrapped in eosio.wrap::exec past the cap: the wrapped actions not shown are counted too', async () => {
+  const inner = packTransaction(Array.from({ length: MAX_DIALOG_ACTIONS + 5 }, () => transfer('1.0000 RSN')));
+  const w = new BinaryWriter();
+  Name.from('eosio.wrap').encode(w);
+  w.raw(inner);
+  const wrapped = packTransaction([{ account: 'eosio.wrap', name: 'exec', actor: 'eosio.wrap', data: w.finish() }]);
+  const v = await buildSigningView(
+    request(packTransaction([approve(createHash('sha256').update(wrapped).digest('hex'))])),
+    msigCtx({ 'mallory/payday': wrapped }),
+  );
+  const p = v.actions[0]!.proposal!;
+  assert.is(p.actions.length, MAX_DIALOG_ACTIONS);
+  assert.is(p.actions[1]!.wrapped, 1);
+  assert.match(p.problem!, /6 more actions are not shown/);
+});
+
 test.run();
