@@ -3,20 +3,21 @@
  * query), at most `MAX_BLOCKS_PER_QUERY` blocks kept per query.
  *
  * Shares. One cache serves every app, and an answer is shared: the key has no app in it, so two
- * apps asking the same query of the same chain at the same block get the one answer. Each answer
- * has one owner, the app whose read first stored it under its key (`HOST_CACHE_OWNER` for the
- * host's own reads); another app reading it, or storing it again, does not make it theirs, so no
- * app can pull another's answers into its own share and evict them there. An owner holds at most
- * `MAX_APP_CACHE_ENTRIES` answers and `MAX_APP_CACHE_BYTES`: past that, its own least recently used
- * answer goes. The whole cache still holds at most `MAX_CACHE_ENTRIES` and `MAX_CACHE_BYTES`: past
- * that, the owner holding the most gives up its least recently used answer (with one owner, plain
- * LRU). Before, one LRU for all: an app reading 5,000 distinct queries evicted every other app's
- * answers, which those apps need while offline.
+ * apps asking the same query of the same chain at the same block get the one answer. Each app that
+ * stored or read an answer holds a claim on it (`HOST_CACHE_OWNER` for the host's own reads), and
+ * the answer stays while any claim does. An app holds claims on at most `MAX_APP_CACHE_ENTRIES`
+ * answers and `MAX_APP_CACHE_BYTES`: past that, it gives up its own least recently used claim. So no
+ * app can evict another's answers, neither by flooding the cache with its own (before, with one LRU
+ * for all, an app reading 5,000 distinct queries evicted every other app's answers, which those
+ * apps need while offline) nor by storing another app's query first and then dropping it: the
+ * other app's read of it is a claim of its own. The whole cache still holds at most
+ * `MAX_CACHE_ENTRIES` and `MAX_CACHE_BYTES`: past that, the app holding the most claims gives up its
+ * least recently used (with one app, plain LRU).
  *
  * Persistence is a whole snapshot replaced atomically (`writeFileAtomic`):
  *
  *     file = MAGIC ("PEEROSC1", 8 bytes) sha256(body) (32 bytes) body
- *     body = UTF-8 JSON {"version":2,"entries":[{chainId, atBlock, query, value, fetchedAt, owner}, …]}
+ *     body = UTF-8 JSON {"version":2,"entries":[{chainId, atBlock, query, value, fetchedAt, owners}, …]}
  *            in least- to most-recently-used order
  *
  * A version-1 snapshot (written before shares, no `owner`) is read as the host's answers: its most
@@ -63,7 +64,8 @@ export interface CachedAnswer {
 
 interface Slot extends CachedAnswer {
   bytes: number;
-  owner: string;
+  /** The apps (and the host) holding a claim on it; never empty while it is cached. */
+  owners: Set<string>;
 }
 
 export interface CacheStoreOptions {
@@ -137,17 +139,21 @@ export class CacheStore {
     return this.#dirty;
   }
 
-  /** The answer to `query` on `chainId` at exactly `atBlock`, marking it recently used. */
-  get(chainId: string, atBlock: number, query: string): CachedAnswer | undefined {
+  /**
+   * The answer to `query` on `chainId` at exactly `atBlock`, marking it recently used; a `reader`
+   * (an app's name, or `HOST_CACHE_OWNER`) takes a claim on it, counted in its share.
+   */
+  get(chainId: string, atBlock: number, query: string, reader?: string): CachedAnswer | undefined {
     const key = entryKey(chainId, atBlock, query);
     const slot = this.#slots.get(key);
     if (!slot) return undefined;
-    this.#touch(key, slot);
+    this.#touch(key, slot, reader);
     return publicView(slot);
   }
 
-  /** The answer to `query` on `chainId` at the highest block cached, marking it recently used. */
-  newest(chainId: string, query: string): CachedAnswer | undefined {
+  /** The answer to `query` on `chainId` at the highest block cached, marking it recently used (and
+   * claimed by `reader`, as `get`). */
+  newest(chainId: string, query: string, reader?: string): CachedAnswer | undefined {
     const keys = this.#series.get(seriesKey(chainId, query));
     if (!keys) return undefined;
     let best: Slot | undefined;
@@ -160,16 +166,16 @@ export class CacheStore {
       }
     }
     if (!best) return undefined;
-    this.#touch(bestKey, best);
+    this.#touch(bestKey, best, reader);
     return publicView(best);
   }
 
   /**
-   * Stores an answer read for `owner` (an app's name, or `HOST_CACHE_OWNER`). Returns false (and
-   * stores nothing) when the value is larger than `maxValueBytes`. An answer cached for the same key
-   * is replaced, and keeps its owner: a node's reads include the pending block's changes, so a later
-   * answer at the same head block can be newer (a caller asks again, `fresh`, only when told the
-   * cached one is out of date).
+   * Stores an answer read for `owner` (an app's name, or `HOST_CACHE_OWNER`), who takes a claim on
+   * it. Returns false (and stores nothing) when the value is larger than `maxValueBytes`. An answer
+   * cached for the same key is replaced, and its claims stay: a node's reads include the pending
+   * block's changes, so a later answer at the same head block can be newer (a caller asks again,
+   * `fresh`, only when told the cached one is out of date).
    */
   put(answer: CachedAnswer, owner: string = HOST_CACHE_OWNER): boolean {
     const json = JSON.stringify(answer.value);
@@ -177,7 +183,8 @@ export class CacheStore {
     const bytes = Buffer.byteLength(json) + answer.query.length + answer.chainId.length + 32;
     if (bytes > this.maxValueBytes || bytes > this.maxBytes || bytes > this.maxAppBytes) return false;
     const key = entryKey(answer.chainId, answer.atBlock, answer.query);
-    const holder = this.#slots.get(key)?.owner ?? owner;
+    const owners = new Set(this.#slots.get(key)?.owners);
+    owners.add(owner);
     if (this.#slots.has(key)) this.#evict(key);
     const slot: Slot = {
       chainId: answer.chainId,
@@ -186,10 +193,10 @@ export class CacheStore {
       value: JSON.parse(json),
       fetchedAt: answer.fetchedAt,
       bytes,
-      owner: holder,
+      owners,
     };
     this.#slots.set(key, slot);
-    this.#owners.add(holder, key, bytes);
+    for (const o of owners) this.#owners.add(o, key, bytes);
     this.#bytes += bytes;
     const sk = seriesKey(answer.chainId, answer.query);
     let set = this.#series.get(sk);
@@ -200,15 +207,30 @@ export class CacheStore {
       for (const k of set) if (!oldest || this.#slots.get(k)!.atBlock < this.#slots.get(oldest)!.atBlock) oldest = k;
       this.#evict(oldest!);
     }
-    // over its share: the owner's own least recently used answers go, never another's
-    for (let u = this.#owners.usage(holder); u.entries > this.maxAppEntries || u.bytes > this.maxAppBytes; u = this.#owners.usage(holder)) {
-      this.#evict(this.#owners.oldest(holder)!);
-    }
-    // over the whole cache's bounds: the owner holding the most gives up its least recently used
-    while (this.#slots.size > this.maxEntries) this.#evict(this.#owners.oldest(this.#owners.largest('entries')!)!);
-    while (this.#bytes > this.maxBytes) this.#evict(this.#owners.oldest(this.#owners.largest('bytes')!)!);
+    for (const o of owners) this.#keepShare(o);
+    this.#fitCache();
     this.#dirty = true;
     return true;
+  }
+
+  /** Over its share, `owner` gives up its own least recently used claims, never another's. */
+  #keepShare(owner: string): void {
+    for (let u = this.#owners.usage(owner); u.entries > this.maxAppEntries || u.bytes > this.maxAppBytes; u = this.#owners.usage(owner)) {
+      this.#release(this.#owners.oldest(owner)!, owner);
+    }
+  }
+
+  /** Over the whole cache's bounds, the owner holding the most gives up its least recently used
+   * claim (each step drops one claim, so this ends). */
+  #fitCache(): void {
+    while (this.#slots.size > this.maxEntries) {
+      const owner = this.#owners.largest('entries')!;
+      this.#release(this.#owners.oldest(owner)!, owner);
+    }
+    while (this.#bytes > this.maxBytes) {
+      const owner = this.#owners.largest('bytes')!;
+      this.#release(this.#owners.oldest(owner)!, owner);
+    }
   }
 
   clear(): void {
@@ -223,7 +245,7 @@ export class CacheStore {
   async persist(): Promise<void> {
     if (!this.path || !this.#dirty) return;
     this.#dirty = false;
-    const entries = [...this.#slots.values()].map(({ bytes: _b, ...a }) => a);
+    const entries = [...this.#slots.values()].map(({ bytes: _b, owners, ...a }) => ({ ...a, owners: [...owners] }));
     const body = Buffer.from(JSON.stringify({ version: SNAPSHOT_VERSION, entries }), 'utf8');
     const hash = createHash('sha256').update(body).digest();
     try {
@@ -234,17 +256,38 @@ export class CacheStore {
     }
   }
 
-  #touch(key: string, slot: Slot): void {
+  #touch(key: string, slot: Slot, reader: string | undefined): void {
     this.#slots.delete(key);
     this.#slots.set(key, slot);
-    this.#owners.touch(slot.owner, key);
+    if (reader === undefined) {
+      for (const o of slot.owners) this.#owners.touch(o, key); // a read for no one in particular
+      return;
+    }
+    if (slot.owners.has(reader)) {
+      this.#owners.touch(reader, key);
+      return;
+    }
+    slot.owners.add(reader);
+    this.#owners.add(reader, key, slot.bytes);
+    this.#keepShare(reader);
+    this.#dirty = true;
+  }
+
+  /** `owner` gives up its claim on `key`; the answer goes with the last claim. */
+  #release(key: string, owner: string): void {
+    const slot = this.#slots.get(key);
+    if (!slot) return;
+    slot.owners.delete(owner);
+    this.#owners.remove(owner, key);
+    if (slot.owners.size === 0) this.#evict(key);
+    else this.#dirty = true;
   }
 
   #evict(key: string): void {
     const slot = this.#slots.get(key);
     if (!slot) return;
     this.#slots.delete(key);
-    this.#owners.remove(slot.owner, key);
+    for (const o of slot.owners) this.#owners.remove(o, key);
     this.#bytes -= slot.bytes;
     const sk = seriesKey(slot.chainId, slot.query);
     const set = this.#series.get(sk);
@@ -280,7 +323,7 @@ export class CacheStore {
       return this.#discard(path, 'unknown snapshot version or shape');
     }
     for (const e of p.entries as unknown[]) {
-      const a = e as Partial<CachedAnswer> & { owner?: unknown };
+      const a = e as Partial<CachedAnswer> & { owners?: unknown };
       if (
         typeof a !== 'object' ||
         a === null ||
@@ -289,12 +332,13 @@ export class CacheStore {
         typeof a.query !== 'string' ||
         typeof a.fetchedAt !== 'number' ||
         !('value' in a) ||
-        (owned && typeof a.owner !== 'string')
+        (owned && !(Array.isArray(a.owners) && a.owners.length > 0 && a.owners.every((o) => typeof o === 'string')))
       ) {
         this.clear();
         return this.#discard(path, 'malformed entry');
       }
-      this.put(a as CachedAnswer, owned ? (a.owner as string) : HOST_CACHE_OWNER);
+      const answer: CachedAnswer = { chainId: a.chainId, atBlock: a.atBlock!, query: a.query, value: a.value, fetchedAt: a.fetchedAt };
+      for (const o of owned ? (a.owners as string[]) : [HOST_CACHE_OWNER]) this.put(answer, o);
     }
     this.#dirty = false;
   }

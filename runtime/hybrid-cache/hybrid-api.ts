@@ -82,7 +82,7 @@ export class HybridApi {
     try {
       info = await this.#headInfo(true);
     } catch (err) {
-      return this.#stale<ChainInfo>(q, err);
+      return this.#stale<ChainInfo>(q, err, opts.owner);
     }
     const fetchedAt = this.#info!.at;
     this.#store(q, info.head_block_num, info, fetchedAt, opts.owner);
@@ -135,14 +135,14 @@ export class HybridApi {
     const q = queryHash(endpoint, params);
     const known = this.#knownHead();
     if (opts.headOf && (opts.fresh || known === undefined)) {
-      const got = await this.#fetch(q, fetchIt);
+      const got = await this.#fetch(q, fetchIt, opts.owner);
       if ('stale' in got) return got;
       let head = opts.headOf(got.answer);
       if (head !== undefined) this.#sawHead(head);
       try {
         head ??= (await this.#headInfo(false)).head_block_num; // a server that does not say
       } catch (err) {
-        return this.#stale<T>(q, err);
+        return this.#stale<T>(q, err, opts.owner);
       }
       return this.#fetched(q, head, got.answer, opts.owner);
     }
@@ -150,11 +150,11 @@ export class HybridApi {
     try {
       head = known ?? (await this.#headInfo(opts.fresh === true)).head_block_num;
     } catch (err) {
-      return this.#stale<T>(q, err);
+      return this.#stale<T>(q, err, opts.owner);
     }
-    const hit = opts.fresh ? undefined : this.#cache.get(this.chainId, head, q);
+    const hit = opts.fresh ? undefined : this.#cache.get(this.chainId, head, q, opts.owner ?? HOST_CACHE_OWNER);
     if (hit) return { value: hit.value as T, stale: false, atBlock: hit.atBlock, fetchedAt: hit.fetchedAt };
-    const value = await this.#fetch(q, fetchIt);
+    const value = await this.#fetch(q, fetchIt, opts.owner);
     return 'stale' in value ? value : this.#fetched(q, head, value.answer, opts.owner);
   }
 
@@ -170,7 +170,7 @@ export class HybridApi {
   }
 
   /** The node's answer, or (unreachable) the newest cached one, stale. */
-  async #fetch<T>(q: string, fetchIt: () => Promise<T>): Promise<{ answer: T } | HybridRead<T>> {
+  async #fetch<T>(q: string, fetchIt: () => Promise<T>, owner: string | undefined): Promise<{ answer: T } | HybridRead<T>> {
     try {
       const answer = await fetchIt();
       this.#reachable();
@@ -178,7 +178,7 @@ export class HybridApi {
     } catch (err) {
       this.#info = undefined;
       this.#head = undefined;
-      return this.#stale<T>(q, err);
+      return this.#stale<T>(q, err, owner);
     }
   }
 
@@ -234,10 +234,10 @@ export class HybridApi {
     }
   }
 
-  #stale<T>(q: string, err: unknown): HybridRead<T> {
+  #stale<T>(q: string, err: unknown, owner = HOST_CACHE_OWNER): HybridRead<T> {
     if (!(err instanceof DmcsError && err.code === 'UNREACHABLE')) throw err;
     this.#down = true;
-    const cached = this.#cache.newest(this.chainId, q);
+    const cached = this.#cache.newest(this.chainId, q, owner);
     if (!cached) {
       throw new DmcsError('UNREACHABLE', `${err.message}; and no cached answer to this query exists yet`, {
         dmcs: err.dmcs,

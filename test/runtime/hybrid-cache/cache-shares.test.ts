@@ -1,7 +1,8 @@
 // Each app's share of the one hybrid cache: an app over its share evicts its own least recently
 // used answers, never another's; one app alone still uses its whole share; the whole cache's
-// entries and bytes bounds still hold (the owner holding the most gives up first); another app's
-// read or re-store of an answer does not make it theirs; the owner survives the snapshot, and a
+// entries and bytes bounds still hold (the owner holding the most gives up first); an answer read
+// or stored by several apps stays while one of them holds it, so storing another app's query first
+// and flooding does not evict it; the owners survive the snapshot, and a
 // version-1 snapshot (before shares) loads as the host's. The attack through the real path (wasm,
 // bridge, dev node): test/e2e/hostile-cache-flood.test.ts.
 import { test } from 'uvu';
@@ -63,15 +64,31 @@ test("the whole cache's bounds hold whatever many apps read; the biggest holder 
   assert.ok(bytes.bytes <= 10_000, `bytes bounded: ${bytes.bytes}`);
 });
 
-test('another app reading or storing the same answer does not take it into its share', () => {
+test("an answer is shared: each app's claim keeps it, and giving up one claim leaves the others'", () => {
   const c = new CacheStore({ maxAppEntries: 5 });
   c.put(answer('shared'), 'dpay');
-  assert.ok(c.get(CHAIN, 1, 'shared'));
+  assert.ok(c.get(CHAIN, 1, 'shared', 'dpay'));
   c.put(answer('shared', { rows: ['newer'] }), 'flood');
   assert.equal(c.get(CHAIN, 1, 'shared')!.value, { rows: ['newer'] }, 'the newer answer replaces it');
+  assert.equal(c.usageOf('flood').entries, 1, 'the app that stored it again holds a claim too');
   for (let i = 0; i < 50; i++) c.put(answer(`f${i}`), 'flood');
-  assert.ok(c.get(CHAIN, 1, 'shared'), "still dPay's: the flood could not evict it");
+  assert.equal(c.usageOf('flood').entries, 5, "the flood gave up its claim (its share's oldest)");
+  assert.ok(c.get(CHAIN, 1, 'shared'), "dPay's claim keeps it");
   assert.equal(c.usageOf('dpay').entries, 1);
+});
+
+test("an app that stores another app's query first cannot evict it once that app has read it", () => {
+  const c = new CacheStore({ maxAppEntries: 5 });
+  // the flooder polls dPay's balance query at each block, so it stores each answer before dPay reads it
+  c.put(answer('dpay-balance'), 'flood');
+  assert.ok(c.get(CHAIN, 1, 'dpay-balance', 'dpay'), "dPay's read is served from the cache");
+  assert.equal(c.usageOf('dpay').entries, 1, "and counts in dPay's share");
+  for (let i = 0; i < 50; i++) c.put(answer(`f${i}`), 'flood');
+  assert.ok(c.newest(CHAIN, 'dpay-balance', 'dpay'), 'dPay still has its answer offline');
+  // a claim taken by reading is bounded by the reader's share like any other
+  for (let i = 0; i < 5; i++) c.put(answer(`own${i}`), 'dpay');
+  assert.equal(c.usageOf('dpay').entries, 5);
+  assert.is(c.get(CHAIN, 1, 'dpay-balance'), undefined, 'once dPay and the flooder both gave it up, it is gone');
 });
 
 test('owners survive the snapshot; a version-1 snapshot loads as the host’s answers', async () => {
