@@ -14,7 +14,7 @@ import type { AccountRecord } from '../state/chain-state.js';
 import { ZERO_HASH } from '../state/account-record.js';
 import type { SignedBlock } from '../block.js';
 import { packedTrxFromJson } from '../packed-transaction.js';
-import { MAX_TABLE_ROWS, queryTableRows, toUint64, type TableRowsParams } from './table-query.js';
+import { MAX_TABLE_ROWS, MAX_TABLE_ROWS_BYTES, queryTableRows, toUint64, type TableRowsParams } from './table-query.js';
 import type { ContractAbis } from './contract-abis.js';
 import { isoMs, type ChainJson } from './chain-json.js';
 import { nameField, paramText, type Body } from './request-body.js';
@@ -269,8 +269,9 @@ export class ChainReadOnly {
 
   /**
    * Leap's get_currency_balance: the `balance` of each `accounts` row in scope `account`, decoded
-   * through the contract's ABI; a scope of more than `MAX_TABLE_ROWS` rows is refused (anyone's
-   * contract can hold one, and each row costs a decode: Leap bounds it by time).
+   * through the contract's ABI; a scope of more than `MAX_TABLE_ROWS` rows, or of more than
+   * `MAX_TABLE_ROWS_BYTES` of rows, is refused (anyone's contract can hold one, and each row costs
+   * a decode of its size: Leap bounds it by time).
    */
   getCurrencyBalance(b: Body): unknown {
     const code = nameField(b, 'code');
@@ -285,6 +286,14 @@ export class ChainReadOnly {
       throw new ChainError(
         'contract_table_query_exception',
         `${code}'s accounts table holds ${t.size} rows in scope ${account}, more than ${MAX_TABLE_ROWS} (MAX_TABLE_ROWS): read it with get_table_rows`,
+      );
+    }
+    let bytes = 0;
+    for (const r of t?.rowsInOrder() ?? []) bytes += r.value.length;
+    if (bytes > MAX_TABLE_ROWS_BYTES) {
+      throw new ChainError(
+        'contract_table_query_exception',
+        `${code}'s accounts table holds ${bytes} bytes of rows in scope ${account}, more than ${MAX_TABLE_ROWS_BYTES} (MAX_TABLE_ROWS_BYTES): read it with get_table_rows`,
       );
     }
     const out: string[] = [];

@@ -1,8 +1,8 @@
 /**
  * `get_table_rows` over the primary index, with Leap's parameter parsing: scope and bounds as
  * uint64 numbers, names or symbol codes (`convert_to_type<uint64_t>`), inclusive upper bound,
- * `limit` (default 10, capped), `reverse`, `more`/`next_key`, rows as JSON (decoded with the
- * contract's ABI) or hex, optional payers. Secondary indexes (`index_position` ≥ 2) are read like
+ * `limit` (default 10, capped; a page also ends at MAX_TABLE_ROWS_BYTES of rows), `reverse`,
+ * `more`/`next_key`, rows as JSON (decoded with the contract's ABI) or hex, optional payers. Secondary indexes (`index_position` ≥ 2) are read like
  * Leap's `get_table_rows_by_seckey`: the index table name is the table name with the position in
  * its low 4 bits, `key_type` picks the kind (i64/name → idx64, i128 → idx128, float64 → idx_double,
  * i256/sha256 → idx256), bounds and `next_key` are secondary keys.
@@ -20,6 +20,15 @@ import { nameOf } from '../chain/transaction-executor.js';
 export const DEFAULT_TABLE_ROWS = 10;
 /** Most rows one request returns (Leap bounds a request by time instead; we bound by count). */
 export const MAX_TABLE_ROWS = 1000;
+/**
+ * Bytes of row values one reply carries (as hex or JSON it is about twice that, within the 16 MiB
+ * a host reads of a reply): a page ends early past it, `more` set and `next_key` naming the row
+ * that did not fit, and holds at least one row, so paging always moves on. A contract's row is
+ * bounded only by its memory (33 MiB) and accounts' RAM is unlimited by default: before, one
+ * get_table_rows of 24 rows of 16 MiB held the node's thread 12.9 s, took it from 0.7 to 2.2 GB,
+ * and ended in a 500 (the reply was past V8's longest string).
+ */
+export const MAX_TABLE_ROWS_BYTES = 4 * 1024 * 1024;
 const U64_MAX = 0xffffffffffffffffn;
 
 export interface TableRowsParams {
@@ -118,17 +127,20 @@ export function queryTableRows(
   const out: TableRowsResult = { rows: [], more: false, next_key: '' };
   if (!t || lower > upper) return out;
   // by keys, one step at a time (a big table read back from the store walks only the page): up to
-  // limit + 1 rows in [lower, upper], the one past the page naming the next page's start
+  // limit rows in [lower, upper] within MAX_TABLE_ROWS_BYTES, the first row past the page naming
+  // the next page's start
   const rows: DbRow[] = [];
+  let bytes = 0;
   let r = reverse ? (upper === U64_MAX ? t.last() : t.previous(upper + 1n)) : t.lowerbound(lower);
-  while (r !== undefined && (reverse ? r.primary >= lower : r.primary <= upper) && rows.length <= limit) {
+  while (r !== undefined && (reverse ? r.primary >= lower : r.primary <= upper)) {
+    if (rows.length === limit || !fitsPage(rows.length, bytes, r.value.length)) {
+      out.more = true;
+      out.next_key = keyType === 'name' ? nameOf(r.primary) : r.primary.toString();
+      break;
+    }
     rows.push(r);
+    bytes += r.value.length;
     r = reverse ? t.previous(r.primary) : t.upperbound(r.primary);
-  }
-  if (rows.length > limit) {
-    out.more = true;
-    const next = rows.pop()!.primary;
-    out.next_key = keyType === 'name' ? nameOf(next) : next.toString();
   }
   for (const r of rows) {
     let data: unknown = bytesToHex(r.value);
@@ -142,6 +154,11 @@ export function queryTableRows(
     out.rows.push(showPayer ? { data, payer: nameOf(r.payer) } : data);
   }
   return out;
+}
+
+/** Whether a row of `size` bytes joins a page of `rows` rows holding `bytes`: within MAX_TABLE_ROWS_BYTES, or the page's first row. */
+function fitsPage(rows: number, bytes: number, size: number): boolean {
+  return rows === 0 || bytes + size <= MAX_TABLE_ROWS_BYTES;
 }
 
 /** `limit`: a non-negative integer (a number or its text), `DEFAULT_TABLE_ROWS` when absent, at most `MAX_TABLE_ROWS`. */
@@ -249,10 +266,13 @@ function querySecondary(
     const past = upper === undefined ? undefined : ix.upperbound(upper);
     e = past === undefined ? ix.last() : ix.previous(past);
   }
+  let bytes = 0;
   for (let taken = 0; e !== undefined && inRange(e) && taken < limit; e = reverse ? ix.previous(e) : ix.next(e)) {
-    taken++;
     const r = primary.find(e.primary);
+    if (r && !fitsPage(out.rows.length, bytes, r.value.length)) break; // `e` names the next page
+    taken++;
     if (!r) continue;
+    bytes += r.value.length;
     let data: unknown = bytesToHex(r.value);
     if (json && decodeRow) {
       try {
