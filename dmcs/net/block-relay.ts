@@ -13,13 +13,15 @@
  * in the middle of a window drops the rest of that window unread (it builds on the refused one).
  * Everything a peer sends is bounded: frame size, blocks per request, requests in flight, and
  * the per-peer limits of peer-limits.ts (rates, refused blocks, queued and unread bytes, HELLO
- * first and in time, inbound connections): a peer past one is disconnected with the reason logged.
+ * first and in time, inbound connections): a peer past one is disconnected with the reason logged,
+ * and one dropped for refused blocks is kept away for REFUSED_PEER_BAN_MS (`bans`).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
-import { INFLATED_BYTES_PER_TRX, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
+import { INFLATED_BYTES_PER_TRX, MAX_BANNED_ADDRESSES, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
+import { addressGroup } from '../../lib/address-group.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -141,6 +143,8 @@ class PeerLink {
   paused = false;
   /** Set once the link is dropped for breaking a limit (the reason is logged once). */
   droppedFor: string | null = null;
+  /** Dropped for refused blocks: its address is kept away (REFUSED_PEER_BAN_MS), and it is redialled only then. */
+  banned = false;
   constructor(
     readonly socket: Socket,
     readonly label: string,
@@ -172,6 +176,8 @@ export class BlockRelay {
   droppedTransactions = 0;
   /** Bytes of blocks served to all peers together (`nodeServedBytesPerSecond`): a chunk past it waits. */
   private readonly serveBudget: RateLimit;
+  /** Addresses (`addressGroup`) of peers dropped for refused blocks, with when they may come back; oldest first. */
+  private readonly bans = new Map<string, number>();
 
   constructor(
     private readonly host: RelayHost,
@@ -213,28 +219,55 @@ export class BlockRelay {
     let attached = false;
     s.once('connect', () => {
       attached = true;
-      this.attach(s, `${p.host}:${p.port}`, () => this.redial(p));
+      this.attach(s, `${p.host}:${p.port}`, (banned) => this.redial(p, banned ? this.limits.refusedPeerBanMs : REDIAL_MS));
     });
     s.once('error', () => {
-      if (!attached) this.redial(p);
+      if (!attached) this.redial(p, REDIAL_MS);
     });
   }
 
-  private redial(p: HttpEndpoint): void {
+  private redial(p: HttpEndpoint, afterMs: number): void {
     if (this.closed) return;
     const t = setTimeout(() => {
       this.dialTimers.delete(t);
       this.dial(p);
-    }, REDIAL_MS);
+    }, afterMs);
     this.dialTimers.add(t);
   }
 
-  private attach(socket: Socket, label: string, onClose?: () => void, inbound = false): void {
+  /** Whether `address` is kept away (REFUSED_PEER_BAN_MS); an expired ban is forgotten. */
+  private isBanned(address: string | undefined): boolean {
+    if (address === undefined) return false;
+    const group = addressGroup(address);
+    const until = this.bans.get(group);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.bans.delete(group);
+    return false;
+  }
+
+  /** Keeps `link`'s address away for REFUSED_PEER_BAN_MS, within MAX_BANNED_ADDRESSES. */
+  private ban(link: PeerLink): void {
+    const address = link.socket.remoteAddress;
+    if (address === undefined) return;
+    const group = addressGroup(address);
+    this.bans.delete(group); // re-added last: the map stays oldest first
+    if (this.bans.size >= MAX_BANNED_ADDRESSES) this.bans.delete(this.bans.keys().next().value!);
+    this.bans.set(group, Date.now() + this.limits.refusedPeerBanMs);
+    link.banned = true;
+    this.host.log(`peer ${link.label}: ${group} kept away for ${this.limits.refusedPeerBanMs} ms (REFUSED_PEER_BAN_MS)`);
+  }
+
+  private attach(socket: Socket, label: string, onClose?: (banned: boolean) => void, inbound = false): void {
     if (this.closed) {
       socket.destroy();
       return;
     }
     const L = this.limits;
+    if (inbound && this.isBanned(socket.remoteAddress)) {
+      socket.destroy(); // not logged: a banned peer reconnecting would fill the log instead
+      return;
+    }
     if (inbound && this.inboundCount() >= L.inboundPeers) {
       this.host.log(`peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`);
       socket.destroy();
@@ -292,7 +325,7 @@ export class BlockRelay {
       clearTimeout(helloTimer);
       if (link.pumpTimer) clearTimeout(link.pumpTimer);
       this.links.delete(link);
-      onClose?.();
+      onClose?.(link.banned);
     });
     link.send(this.hello());
   }
@@ -503,9 +536,10 @@ export class BlockRelay {
     this.host.log(`refused a block from ${link.label}: ${(e as { code?: string }).code ?? 'error'}: ${e.message}`);
   }
 
-  /** Counts a refused block of `link`; true when that dropped the peer (MAX_REFUSED_BLOCKS). */
+  /** Counts a refused block of `link`; true when that dropped the peer (MAX_REFUSED_BLOCKS), its address kept away. */
   private countRefusal(link: PeerLink): boolean {
     if (++link.refusedBlocks < this.limits.refusedBlocks) return false;
+    if (!link.droppedFor) this.ban(link);
     this.drop(link, `${link.refusedBlocks} blocks refused by verification (MAX_REFUSED_BLOCKS)`);
     return true;
   }

@@ -30,6 +30,7 @@ import { MAX_SHARE_BLOCK_BYTES, MAX_SHARE_BLOCKS, MAX_SHARE_CORE_BYTES, SHARE_BL
 import { ShareError } from './share-error.js';
 import { DEFAULT_SHARE_PORT } from './share-port.js';
 import { SHARE_PROOF_EXTENSION, signServeProof, verifyServeProof } from './share-proof.js';
+import { addressGroup } from '../../lib/address-group.js';
 
 /** Connections a sharing host keeps open at once; more are closed on arrival (a peer may not exhaust its sockets). */
 export const MAX_SHARE_CONNECTIONS = 64;
@@ -140,26 +141,6 @@ function proveOnEveryChannel(core: Hypercore): void {
   };
   core.on('peer-add', prove);
   for (const peer of core.peers) prove(peer);
-}
-
-/**
- * The address a connection counts against for MAX_SHARE_CONNECTIONS_PER_ADDRESS: an IPv4 address
- * (also IPv4-mapped IPv6) as it is, an IPv6 address by its /64 (what one host is usually given).
- */
-export function addressGroup(address: string): string {
-  const a = address.replace(/%.*$/, '').toLowerCase();
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (v4) return v4[1]!;
-  if (!a.includes(':')) return a;
-  const [head = '', tail] = a.split('::');
-  const parts = (s: string): string[] => (s ? s.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
-  const h = parts(head);
-  const t = tail === undefined ? [] : parts(tail);
-  const groups = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
 }
 
 interface Connection {

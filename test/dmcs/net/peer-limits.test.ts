@@ -37,11 +37,11 @@ test.after(async () => {
   for (const d of dirs) removeDir(d);
 });
 
-/** Connects to the node's relay; resolves once connected. */
-function dial(): Promise<Socket> {
+/** Connects to the node's relay (from `localAddress`, another loopback address, when given); resolves once connected. */
+function dial(localAddress?: string): Promise<Socket> {
   const [host, port] = node.p2pAddress!.split(':');
   return new Promise((resolve, reject) => {
-    const s = connect(Number(port), host!);
+    const s = connect({ port: Number(port), host: host!, ...(localAddress ? { localAddress } : {}) });
     sockets.push(s);
     s.on('error', () => {});
     s.resume(); // reads (and drops) what the node sends, so its FIN is seen
@@ -182,7 +182,7 @@ test('forged blocks: disconnected after MAX_REFUSED_BLOCKS refusals, nothing app
   await maker.produceBlock();
   const forged = encodeBlock(maker.chain.head.block);
   forged[116 + 1 + 10]! ^= 0xff; // header (116 bytes for an empty one) ‖ signature type ‖ r, s
-  const s = await dial();
+  const s = await dial('127.0.0.2'); // its address is then kept away (REFUSED_PEER_BAN_MS): not the one the next tests dial from
   s.write(frames([hello(), ...Array.from({ length: MAX_REFUSED_BLOCKS + 4 }, () => ({ type: 'block', bytes: forged }) as RelayMessage)]));
   await closed(s);
   await logged(/blocks refused by verification \(MAX_REFUSED_BLOCKS\); disconnecting/);

@@ -18,11 +18,11 @@ import {
   SHARE_HANDSHAKE_TIMEOUT_MS,
   SHARE_IDLE_TIMEOUT_MS,
   ShareServer,
-  addressGroup,
   positionOf,
   syncShare,
 } from '../../../runtime/fs/share-peer.js';
 import { connect, type Socket } from 'node:net';
+import { addressGroup } from '../../../lib/address-group.js';
 import {
   KIND_CHUNK,
   KIND_FILE,
