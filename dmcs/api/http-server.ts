@@ -27,6 +27,21 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** Idle keep-alive connections are closed after this time. */
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/**
+ * Connections held at once; more are closed at accept (node:http's `maxConnections`). Each holds a
+ * file descriptor the node's own files, peers and replicas need too: before, any local process
+ * holding 1,200 idle sockets took every descriptor of a node under a limit of 1,024 (its own
+ * files failed with EMFILE, and so did every other client). Ample for a loopback chain API: a
+ * browser opens 6 per host, the console host and the CLI a few.
+ */
+export const MAX_CONNECTIONS = 256;
+/**
+ * How often connections past HEADERS_TIMEOUT_MS or REQUEST_TIMEOUT_MS are looked for and closed:
+ * node:http's default is 30 s, so a request's headers sent in part held a slot up to 40 s, not 10.
+ * (Those deadlines start at a request's first byte; a socket that sends none is closed after
+ * HEADERS_TIMEOUT_MS of silence by the server itself: before, it was held for ever.)
+ */
+export const CONNECTIONS_CHECK_MS = 1000;
 
 /**
  * Deepest JSON nesting accepted in a request body: real requests nest under ten levels; a body of
@@ -152,15 +167,20 @@ export class ChainHttpServer {
         requestTimeout: REQUEST_TIMEOUT_MS,
         headersTimeout: HEADERS_TIMEOUT_MS,
         keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
         maxHeaderSize: 16 * 1024,
       },
       (req, res) => {
+        req.socket.setTimeout(0); // a request arrived: its deadlines and keep-alive's apply from here
         void this.handle(req, res);
       },
     );
+    server.maxConnections = MAX_CONNECTIONS;
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
+      // silent until its first request's headers are whole (node:http's deadlines start at a byte)
+      s.setTimeout(HEADERS_TIMEOUT_MS, () => s.destroy());
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
