@@ -150,6 +150,8 @@ class PeerLink {
     readonly label: string,
     readonly inbound: boolean,
     limits: PeerLimits,
+    /** An inbound peer's address (`addressGroup`), for MAX_INBOUND_PEERS's eviction; null for one this node dialled. */
+    readonly group: string | null = null,
   ) {
     this.blockRate = new RateLimit(limits.unsolicitedBlocksPerSecond);
     this.trxRate = new RateLimit(limits.trxPerSecond);
@@ -268,13 +270,19 @@ export class BlockRelay {
       socket.destroy(); // not logged: a banned peer reconnecting would fill the log instead
       return;
     }
+    const group = inbound && socket.remoteAddress !== undefined ? addressGroup(socket.remoteAddress) : null;
     if (inbound && this.inboundCount() >= L.inboundPeers) {
-      this.host.log(`peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`);
-      socket.destroy();
-      return;
+      const victim = this.evictionCandidate(group);
+      if (!victim) {
+        this.host.log(`peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`);
+        socket.destroy();
+        return;
+      }
+      this.drop(victim, `evicted for ${label}: its address ${victim.group} holds the most inbound peers (MAX_INBOUND_PEERS)`);
+      this.links.delete(victim); // its slot is the newcomer's now, before its close event
     }
     socket.setNoDelay(true);
-    const link = new PeerLink(socket, label, inbound, L);
+    const link = new PeerLink(socket, label, inbound, L, group);
     this.links.add(link);
     const helloTimer = setTimeout(() => {
       if (!link.helloReceived) this.drop(link, `no HELLO within ${L.helloTimeoutMs} ms (HELLO_TIMEOUT_MS)`);
@@ -334,6 +342,24 @@ export class BlockRelay {
     let n = 0;
     for (const l of this.links) if (l.inbound) n++;
     return n;
+  }
+
+  /**
+   * With every inbound slot taken, the peer a newcomer from address `group` replaces: the newest of
+   * the address holding the most inbound peers, when it holds at least two more than the
+   * newcomer's does (so an address never evicts its own, and peers of different addresses keep
+   * theirs); null when none (the newcomer is refused). Without it, 64 sockets of one address that
+   * said HELLO and nothing more held every slot for as long as they stayed open.
+   */
+  private evictionCandidate(group: string | null): PeerLink | null {
+    const count = new Map<string, number>();
+    for (const l of this.links) if (l.inbound && l.group !== null) count.set(l.group, (count.get(l.group) ?? 0) + 1);
+    let most: string | null = null;
+    for (const [g, n] of count) if (most === null || n > count.get(most)!) most = g;
+    if (most === null || count.get(most)! < (group === null ? 0 : (count.get(group) ?? 0)) + 2) return null;
+    let newest: PeerLink | null = null;
+    for (const l of this.links) if (l.inbound && l.group === most) newest = l;
+    return newest;
   }
 
   /**

@@ -69,7 +69,13 @@ export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 export const SERVE_READ_TIMEOUT_MS = 30_000;
 /** A connection must say HELLO within this time. */
 export const HELLO_TIMEOUT_MS = 10_000;
-/** Inbound connections held at once; more are refused at accept. */
+/**
+ * Inbound connections held at once. Past it a newcomer replaces the newest peer of the address
+ * (an IPv6 one by its /64) holding the most, when that address holds at least two more than the
+ * newcomer's; else it is refused at accept. So one address cannot shut out the others: before, 64
+ * sockets from one address that said HELLO and nothing more held every slot for as long as they
+ * stayed open, and an honest node dialling in was refused every 300 ms.
+ */
 export const MAX_INBOUND_PEERS = 64;
 
 /** The limits one relay applies to each of its peers (tests may lower them; nodes use `PEER_LIMITS`). */
