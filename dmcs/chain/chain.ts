@@ -902,16 +902,9 @@ export class Chain {
    */
   async acceptBlock(block: SignedBlock): Promise<AcceptOutcome> {
     if (this.logFailure) throw new ChainError('chain_exception', `the block log cannot be written: ${this.logFailure.message}`);
+    if (this.linkHeader(block) === 'known') return 'known';
     const idHex = bytesToHex(blockId(block));
-    if (this.forkDb.has(idHex)) return 'known';
-    const prev = this.forkDb.get(bytesToHex(block.previous));
-    const num = blockNumOfId(block.previous) + 1;
-    if (!prev) {
-      throw new ChainError(
-        'unlinkable_block_exception',
-        `block ${num} (${idHex.slice(0, 16)}) builds on no block this node knows above its LIB ${this.lastIrreversibleBlockNum}`,
-      );
-    }
+    const prev = this.forkDb.get(bytesToHex(block.previous))!;
     this.forkDb.checkRoom();
     // verified as it was queued (its header state follows from the same block before it)
     const state = this.primedHeaders.get(idHex) ?? this.validateHeader(prev.state, block);
@@ -920,6 +913,34 @@ export class Chain {
     const applied = await this.switchToBest();
     if (this.state.mustWait) await this.settleCommits();
     return applied ? 'applied' : 'stored';
+  }
+
+  /**
+   * What `acceptBlock` answers from a block's header alone, so a peer's block is decoded whole only
+   * past it: 'known' when the fork database holds it, `unlinkable_block_exception` when it builds
+   * on no block there, else 'links'.
+   */
+  linkHeader(header: BlockHeader): 'known' | 'links' {
+    const idHex = bytesToHex(blockId(header));
+    if (this.forkDb.has(idHex)) return 'known';
+    if (!this.forkDb.get(bytesToHex(header.previous))) {
+      throw new ChainError(
+        'unlinkable_block_exception',
+        `block ${blockNumOfId(header.previous) + 1} (${idHex.slice(0, 16)}) builds on no block this node knows above its LIB ${this.lastIrreversibleBlockNum}`,
+      );
+    }
+    return 'links';
+  }
+
+  /**
+   * Whether `primeHeader` could verify a block of this header now: neither it nor the block it
+   * builds on is unknown here (known, or primed just before), and it is not known or primed itself.
+   */
+  canPrime(header: BlockHeader): boolean {
+    const idHex = bytesToHex(blockId(header));
+    if (this.forkDb.has(idHex) || this.primedHeaders.has(idHex)) return false;
+    const prevHex = bytesToHex(header.previous);
+    return this.primedHeaders.has(prevHex) || this.forkDb.has(prevHex);
   }
 
   /**
