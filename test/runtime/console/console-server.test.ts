@@ -563,16 +563,22 @@ test('screen images: only raster files of the app`s own package, by their bytes;
   assert.is((await call('GET', '/api/apps/asset?app=..&path=assets/logo.png', { cookie })).json.error.code, 'IMAGE_UNAVAILABLE');
 });
 
-test('screen images: a tiny file declaring huge pixels (a decompression bomb) is IMAGE_TOO_LARGE, not served to the page', async () => {
-  // the attack: an app's package holds 8 KiB PNGs of 8192 x 8192 black pixels; its screen names
-  // them, and the browser decodes each to 256 MiB (16 of them hung Chromium past 30 s:
-  // /tmp/audit-ui/repro-image-bomb.mjs). The console reads the header and refuses them.
+/** The ui-hostile app installed, its assets folder, and a GET of one of its assets with a session. */
+async function hostileAssets() {
   const installer = quietHost(home);
   await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
   await installer.close();
   const { cookie } = await session();
   const files = join(home, 'apps', 'ui-hostile', 'files', 'assets');
   const img = (path: string) => call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, { cookie });
+  return { files, img };
+}
+
+test('screen images: a tiny file declaring huge pixels (a decompression bomb) is IMAGE_TOO_LARGE, not served to the page', async () => {
+  // the attack: an app's package holds 8 KiB PNGs of 8192 x 8192 black pixels; its screen names
+  // them, and the browser decodes each to 256 MiB (16 of them hung Chromium past 30 s:
+  // /tmp/audit-ui/repro-image-bomb.mjs). The console reads the header and refuses them.
+  const { files, img } = await hostileAssets();
   const bombs: Record<string, Buffer> = {
     'png-bomb.png': pngOf(8192, 8192),
     'png-one-past.png': pngOf(2049, 2048),
@@ -606,12 +612,7 @@ test('screen images: an animation of thousands of frames (a CPU bomb) is IMAGE_T
   // the attack: a 115 KiB GIF of 5,000 one-pixel frames on a 1024 x 1024 canvas, looping for ever;
   // Chromium decodes and composites every frame on the whole canvas (four on a screen: 9.8 s of CPU
   // in 10 s, +516 MiB, for as long as the screen is open: /tmp/audit-console/frames/repro-frames.mjs)
-  const installer = quietHost(home);
-  await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
-  await installer.close();
-  const { cookie } = await session();
-  const files = join(home, 'apps', 'ui-hostile', 'files', 'assets');
-  const img = (path: string) => call('GET', `/api/apps/asset?app=ui-hostile&path=${encodeURIComponent(path)}`, { cookie });
+  const { files, img } = await hostileAssets();
   const side = Math.sqrt(MAX_SCREEN_ANIMATION_PIXELS / 16); // 1024: sixteen frames of it are the whole budget
   const bombs: Record<string, Buffer> = {
     'gif-frames.gif': animatedGifOf(1024, 5000),
