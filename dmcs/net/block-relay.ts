@@ -22,6 +22,7 @@ import { encodeMessage, MessageReader, type RelayMessage } from './relay-message
 import { blockNumOfId } from '../block.js';
 import { INFLATED_BYTES_PER_TRX, MAX_BANNED_ADDRESSES, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
 import { addressGroup } from '../../lib/address-group.js';
+import { LogLineLimit } from '../../lib/log-line-limit.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -180,6 +181,8 @@ export class BlockRelay {
   private readonly serveBudget: RateLimit;
   /** Addresses (`addressGroup`) of peers dropped for refused blocks, with when they may come back; oldest first. */
   private readonly bans = new Map<string, number>();
+  /** What peers make this node log, rate-limited by kind (LOG_LINES_PER_KIND): a peer can cause these lines at will. */
+  private readonly log: LogLineLimit;
 
   constructor(
     private readonly host: RelayHost,
@@ -188,6 +191,7 @@ export class BlockRelay {
   ) {
     this.trxBudget = new RateLimit(limits.nodeTrxPerSecond);
     this.serveBudget = new RateLimit(limits.nodeServedBytesPerSecond);
+    this.log = new LogLineLimit((line) => host.log(line), limits.logLinesPerKind, limits.logLinesIntervalMs);
   }
 
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
@@ -257,7 +261,10 @@ export class BlockRelay {
     if (this.bans.size >= MAX_BANNED_ADDRESSES) this.bans.delete(this.bans.keys().next().value!);
     this.bans.set(group, Date.now() + this.limits.refusedPeerBanMs);
     link.banned = true;
-    this.host.log(`peer ${link.label}: ${group} kept away for ${this.limits.refusedPeerBanMs} ms (REFUSED_PEER_BAN_MS)`);
+    this.log.line(
+      'peers kept away (REFUSED_PEER_BAN_MS)',
+      `peer ${link.label}: ${group} kept away for ${this.limits.refusedPeerBanMs} ms (REFUSED_PEER_BAN_MS)`,
+    );
   }
 
   private attach(socket: Socket, label: string, onClose?: (banned: boolean) => void, inbound = false): void {
@@ -274,7 +281,10 @@ export class BlockRelay {
     if (inbound && this.inboundCount() >= L.inboundPeers) {
       const victim = this.evictionCandidate(group);
       if (!victim) {
-        this.host.log(`peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`);
+        this.log.line(
+          'peers refused at accept (MAX_INBOUND_PEERS)',
+          `peer ${label}: refused, already ${L.inboundPeers} inbound peers (MAX_INBOUND_PEERS)`,
+        );
         socket.destroy();
         return;
       }
@@ -313,7 +323,7 @@ export class BlockRelay {
         link.queuedBytes += size;
         queue = queue
           .then(() => (link.droppedFor ? undefined : refusal ? this.refused(link, refusal) : this.handle(link, m)))
-          .catch((e: Error) => this.host.log(`peer ${label}: ${e.message}`))
+          .catch((e: Error) => this.log.line('peer messages failed', `peer ${label}: ${e.message}`))
           .finally(() => {
             link.queuedMessages--;
             link.queuedBytes -= size;
@@ -391,7 +401,9 @@ export class BlockRelay {
   private drop(link: PeerLink, reason: string): void {
     if (link.droppedFor) return;
     link.droppedFor = reason;
-    this.host.log(`peer ${link.label}: ${reason}; disconnecting`);
+    // by the limit broken: the reason's constant, when it names one
+    const limit = /\(([A-Z_]+)\)$/.exec(reason)?.[1] ?? 'protocol';
+    this.log.line(`peers disconnected (${limit})`, `peer ${link.label}: ${reason}; disconnecting`);
     link.socket.destroy();
   }
 
@@ -413,7 +425,7 @@ export class BlockRelay {
     switch (m.type) {
       case 'hello':
         if (!equalBytes(m.chainId, this.host.chainId)) {
-          this.host.log(`peer ${link.label} is on another chain; disconnecting`);
+          this.log.line('peers on another chain', `peer ${link.label} is on another chain; disconnecting`);
           link.socket.destroy();
           return;
         }
@@ -559,7 +571,7 @@ export class BlockRelay {
     if (link.abandoned) return;
     // what the window brings after a refused block builds on it: dropped unread until it is answered
     if (link.inFlight > 0) link.abandoned = true;
-    this.host.log(`refused a block from ${link.label}: ${(e as { code?: string }).code ?? 'error'}: ${e.message}`);
+    this.log.line('blocks refused', `refused a block from ${link.label}: ${(e as { code?: string }).code ?? 'error'}: ${e.message}`);
   }
 
   /** Counts a refused block of `link`; true when that dropped the peer (MAX_REFUSED_BLOCKS), its address kept away. */
@@ -648,6 +660,7 @@ export class BlockRelay {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.log.close(); // the counts of lines not written
     for (const t of this.dialTimers) clearTimeout(t);
     for (const l of this.links) l.socket.destroy();
     this.links.clear();

@@ -77,6 +77,16 @@ export const HELLO_TIMEOUT_MS = 10_000;
  * stayed open, and an honest node dialling in was refused every 300 ms.
  */
 export const MAX_INBOUND_PEERS = 64;
+/**
+ * Log lines of one kind (a refusal at accept, a drop for one limit, a refused block, …) written per
+ * LOG_LINES_INTERVAL_MS; past it they are counted, and one line per interval gives the count. 20:
+ * one peer's whole MAX_REFUSED_BLOCKS burst is seen line by line. Without it connection churn from
+ * one address (about 2,300 refused connections a second on loopback) wrote a line each: 320 KB of
+ * log a second, 28 GB a day, on the operator's disk (the node's log is its stderr, not rotated).
+ */
+export const LOG_LINES_PER_KIND = 20;
+/** The interval of LOG_LINES_PER_KIND: at most 21 lines of one kind a minute. */
+export const LOG_LINES_INTERVAL_MS = 60_000;
 
 /** The limits one relay applies to each of its peers (tests may lower them; nodes use `PEER_LIMITS`). */
 export interface PeerLimits {
@@ -96,6 +106,8 @@ export interface PeerLimits {
   serveReadTimeoutMs: number;
   helloTimeoutMs: number;
   inboundPeers: number;
+  logLinesPerKind: number;
+  logLinesIntervalMs: number;
 }
 
 export const PEER_LIMITS: PeerLimits = {
@@ -113,6 +125,8 @@ export const PEER_LIMITS: PeerLimits = {
   serveReadTimeoutMs: SERVE_READ_TIMEOUT_MS,
   helloTimeoutMs: HELLO_TIMEOUT_MS,
   inboundPeers: MAX_INBOUND_PEERS,
+  logLinesPerKind: LOG_LINES_PER_KIND,
+  logLinesIntervalMs: LOG_LINES_INTERVAL_MS,
 };
 
 /** A token bucket: `perSecond` tokens a second, holding at most `perSecond`. */
