@@ -437,6 +437,11 @@ export class EmbeddedNode {
     return this.relay?.droppedTransactions ?? 0;
   }
 
+  /** Unrequested blocks peers sent past the node-wide budget (`MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND`), dropped unread. */
+  get droppedPeerBlocks(): number {
+    return this.relay?.droppedBlocks ?? 0;
+  }
+
   /**
    * Produces the block of `slot` if it belongs to a producer this node holds the key of (after
    * any blocks from peers being applied), and sends it to the peers. Null when not this node's slot.

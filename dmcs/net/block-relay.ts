@@ -18,11 +18,12 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
-import { encodeMessage, MessageReader, type RelayMessage } from './relay-message.js';
+import { encodeMessage, MessageReader, MessageType, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
 import { INFLATED_BYTES_PER_TRX, MAX_BANNED_ADDRESSES, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
 import { addressGroup } from '../../lib/address-group.js';
 import { LogLineLimit } from '../../lib/log-line-limit.js';
+import { SenderRate, UnsolicitedBlockBudget } from './unsolicited-block-budget.js';
 
 /** Blocks sent for one REQUEST (the requester asks again from where it got to). */
 export const BLOCKS_PER_REQUEST = 256;
@@ -127,6 +128,8 @@ class PeerLink {
   /** Blocks this node asked for and has not received yet: they do not count against `blockRate`. */
   requestCredit = 0;
   readonly blockRate: RateLimit;
+  /** How many unrequested blocks it sends a second: its share of the node's `blockBudget`. */
+  readonly unsolicitedRate = new SenderRate();
   readonly trxRate: RateLimit;
   readonly requestRate: RateLimit;
   /** Bytes of blocks served to this peer (`servedBytesPerSecond`): a request past it waits. */
@@ -177,6 +180,8 @@ export class BlockRelay {
   private readonly trxBudget: RateLimit;
   /** Forwarded transactions dropped past `trxBudget` (diagnosis and tests). */
   droppedTransactions = 0;
+  /** Unrequested blocks of all peers together (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND); past it they are dropped unread. */
+  private readonly blockBudget: UnsolicitedBlockBudget;
   /** Bytes of blocks served to all peers together (`nodeServedBytesPerSecond`): a chunk past it waits. */
   private readonly serveBudget: RateLimit;
   /** Addresses (`addressGroup`) of peers dropped for refused blocks, with when they may come back; oldest first. */
@@ -190,6 +195,7 @@ export class BlockRelay {
     private readonly limits: PeerLimits = PEER_LIMITS,
   ) {
     this.trxBudget = new RateLimit(limits.nodeTrxPerSecond);
+    this.blockBudget = new UnsolicitedBlockBudget(limits.nodeUnsolicitedBlocksPerSecond);
     this.serveBudget = new RateLimit(limits.nodeServedBytesPerSecond);
     this.log = new LogLineLimit((line) => host.log(line), limits.logLinesPerKind, limits.logLinesIntervalMs);
   }
@@ -210,6 +216,11 @@ export class BlockRelay {
   get address(): HttpEndpoint | null {
     const a = this.server?.address();
     return a && typeof a === 'object' ? { host: a.address, port: a.port } : null;
+  }
+
+  /** Unrequested blocks dropped past the node's budget (diagnosis and tests). */
+  get droppedBlocks(): number {
+    return this.blockBudget.dropped;
   }
 
   /** Peers with a live, greeted connection. */
@@ -304,23 +315,20 @@ export class BlockRelay {
       if (link.droppedFor) return;
       let msgs: RelayMessage[];
       try {
-        msgs = link.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        // each frame is admitted at its header, in order: a peer past a limit is dropped (the
+        // error), an unrequested block past the node's budget is skipped unread
+        msgs = link.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), (type, length) =>
+          this.admit(link, type, length),
+        );
       } catch (e) {
         this.drop(link, (e as Error).message);
         return;
       }
       for (const m of msgs) {
-        const over = this.admit(link, m);
-        if (over) {
-          this.drop(link, over);
-          return;
-        }
-        const size = messageBytes(m);
+        const size = messageBytes(m); // counted as waiting since its header was admitted
         // a block refused as it is queued counts now: the verification it cost is spent already
         const refusal = m.type === 'block' ? (this.host.blockQueued?.(m.bytes) ?? null) : null;
         if (refusal && this.countRefusal(link)) return;
-        link.queuedMessages++;
-        link.queuedBytes += size;
         queue = queue
           .then(() => (link.droppedFor ? undefined : refusal ? this.refused(link, refusal) : this.handle(link, m)))
           .catch((e: Error) => this.log.line('peer messages failed', `peer ${label}: ${e.message}`))
@@ -373,26 +381,48 @@ export class BlockRelay {
   }
 
   /**
-   * The per-peer limits checked as a message arrives (before it waits in the queue): null when
-   * it may be handled, else why the peer is dropped.
+   * A frame of `link` at its header (`type`, `length` counting the type byte), before its body is
+   * read: true when it is received and waits its turn (counted as waiting from now on), false when
+   * it is skipped unread (an unrequested block past the node's budget); throws, with the reason,
+   * when the peer broke one of its limits (it is dropped).
    */
-  private admit(link: PeerLink, m: RelayMessage): string | null {
-    if (m.type === 'hello') link.helloReceived = true;
-    else if (!link.helloReceived) return `${m.type.toUpperCase()} before HELLO`;
+  private admit(link: PeerLink, type: number, length: number): boolean {
+    const name = TYPE_NAMES[type];
+    if (name === undefined) return true; // refused once whole, as a malformed frame
+    const over = this.peerLimitBroken(link, name, frameBytes(type, length));
+    if (over) throw new Error(over);
+    if (type === MessageType.BLOCK && link.requestCredit > 0)
+      link.requestCredit--; // asked for: under no rate
+    else if (type === MessageType.BLOCK && !this.blockBudget.admit(link.unsolicitedRate, this.links.size)) {
+      this.log.line(
+        'unrequested blocks dropped (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)',
+        `an unrequested block from ${link.label} dropped unread: the node's budget of ${this.limits.nodeUnsolicitedBlocksPerSecond} a second is spent (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)`,
+      );
+      return false;
+    }
+    link.queuedMessages++;
+    link.queuedBytes += frameBytes(type, length);
+    return true;
+  }
+
+  /** The per-peer limits of a frame at its header: null when it keeps within them, else why the peer is dropped. */
+  private peerLimitBroken(link: PeerLink, name: (typeof TYPE_NAMES)[number], bytes: number): string | null {
+    if (name === 'HELLO') link.helloReceived = true;
+    else if (!link.helloReceived) return `${name} before HELLO`;
     const L = this.limits;
     if (link.queuedMessages >= L.queuedMessages) return `more than ${L.queuedMessages} messages waiting (MAX_QUEUED_MESSAGES)`;
-    if (link.queuedBytes + messageBytes(m) > L.queuedBytes) return `more than ${L.queuedBytes} bytes waiting (MAX_QUEUED_BYTES)`;
-    switch (m.type) {
-      case 'block':
-        if (link.requestCredit > 0) link.requestCredit--;
-        else if (!link.blockRate.take())
+    if (link.queuedBytes + bytes > L.queuedBytes) return `more than ${L.queuedBytes} bytes waiting (MAX_QUEUED_BYTES)`;
+    switch (name) {
+      case 'BLOCK':
+        // a block this node asked for spends its credit in `admit`
+        if (link.requestCredit === 0 && !link.blockRate.take())
           return `more than ${L.unsolicitedBlocksPerSecond} unrequested blocks a second (MAX_UNSOLICITED_BLOCKS_PER_SECOND)`;
         return null;
-      case 'trx':
+      case 'TRX':
         return link.trxRate.take() ? null : `more than ${L.trxPerSecond} transactions a second (MAX_TRX_PER_SECOND)`;
-      case 'request':
+      case 'REQUEST':
         return link.requestRate.take() ? null : `more than ${L.requestsPerSecond} requests a second (MAX_REQUESTS_PER_SECOND)`;
-      case 'hello':
+      case 'HELLO':
         return link.helloRate.take() ? null : `more than ${L.requestsPerSecond} HELLOs a second (MAX_REQUESTS_PER_SECOND)`;
     }
   }
@@ -678,6 +708,19 @@ function blockNumOf(bytes: Uint8Array): number {
 function messageBytes(m: RelayMessage): number {
   return m.type === 'block' || m.type === 'trx' ? m.bytes.length : 40;
 }
+
+/** `messageBytes` of a frame, from its header: its payload for a block or transaction. */
+function frameBytes(type: number, length: number): number {
+  return type === MessageType.BLOCK || type === MessageType.TRX ? length - 1 : 40;
+}
+
+/** The message types by their type byte, as the log names them. */
+const TYPE_NAMES: Record<number, 'HELLO' | 'BLOCK' | 'REQUEST' | 'TRX'> = {
+  [MessageType.HELLO]: 'HELLO',
+  [MessageType.BLOCK]: 'BLOCK',
+  [MessageType.REQUEST]: 'REQUEST',
+  [MessageType.TRX]: 'TRX',
+};
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

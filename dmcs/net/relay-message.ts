@@ -79,6 +79,13 @@ function decodeBody(type: number, p: Uint8Array): RelayMessage {
   }
 }
 
+/**
+ * Asked at each frame's header, in stream order, once its length and type byte are in (`length`
+ * counts the type byte and the payload): false skips the frame, whose bytes are then discarded as
+ * they arrive, never copied or decoded. It may throw: the error leaves `push` (the stream is refused).
+ */
+export type FrameFilter = (type: number, length: number) => boolean;
+
 /** Chunks smaller than this are copied into a staging buffer of this size rather than kept as they come. */
 const STAGE_BYTES = 64 * 1024;
 
@@ -102,11 +109,22 @@ export class MessageReader {
   private staged = 0;
   /** The length field of the frame being received (null until its 4 bytes are in). */
   private frameLength: number | null = null;
+  /** The frame being received has been through the filter (and is kept). */
+  private filtered = false;
+  /** Bytes of a skipped frame still to discard. */
+  private skipping = 0;
 
-  push(chunk: Uint8Array): RelayMessage[] {
+  /** The messages `chunk` completes; frames `filter` refuses are skipped. */
+  push(chunk: Uint8Array, filter?: FrameFilter): RelayMessage[] {
     this.append(chunk);
     const out: RelayMessage[] = [];
     for (;;) {
+      if (this.skipping > 0) {
+        const n = Math.min(this.skipping, this.buffered);
+        this.consume(n, null);
+        this.skipping -= n;
+        if (this.skipping > 0) break;
+      }
       if (this.frameLength === null) {
         if (this.buffered < 4) break;
         const head = this.take(4);
@@ -114,12 +132,27 @@ export class MessageReader {
         if (len < 1 || len > MAX_FRAME_BYTES) throw new RelayProtocolError(`frame of ${len} bytes (1..${MAX_FRAME_BYTES})`);
         this.frameLength = len;
       }
+      if (filter && !this.filtered) {
+        if (this.buffered < 1) break;
+        if (!filter(this.peek(), this.frameLength)) {
+          this.skipping = this.frameLength;
+          this.frameLength = null;
+          continue;
+        }
+        this.filtered = true;
+      }
       if (this.buffered < this.frameLength) break;
       const frame = this.take(this.frameLength);
       this.frameLength = null;
+      this.filtered = false;
       out.push(decodeBody(frame[0]!, frame.subarray(1)));
     }
     return out;
+  }
+
+  /** The next byte (buffered ≥ 1), left in place. */
+  private peek(): number {
+    return this.first < this.chunks.length ? this.chunks[this.first]![0]! : this.stage![this.stageStart]!;
   }
 
   private append(chunk: Uint8Array): void {
@@ -151,11 +184,17 @@ export class MessageReader {
   /** The next `n` bytes (n ≤ buffered), removed: one copy of exactly those bytes. */
   private take(n: number): Uint8Array {
     const out = new Uint8Array(n);
+    this.consume(n, out);
+    return out;
+  }
+
+  /** Removes the next `n` bytes (n ≤ buffered), copied into `out` when given, else discarded. */
+  private consume(n: number, out: Uint8Array | null): void {
     let filled = 0;
     while (filled < n && this.first < this.chunks.length) {
       const c = this.chunks[this.first]!;
       const use = Math.min(c.length, n - filled);
-      out.set(use === c.length ? c : c.subarray(0, use), filled);
+      out?.set(use === c.length ? c : c.subarray(0, use), filled);
       filled += use;
       if (use === c.length) this.chunks[this.first++] = EMPTY;
       else this.chunks[this.first] = c.subarray(use);
@@ -163,7 +202,7 @@ export class MessageReader {
     if (filled < n) {
       // the rest is staged
       const use = n - filled;
-      out.set(this.stage!.subarray(this.stageStart, this.stageStart + use), filled);
+      out?.set(this.stage!.subarray(this.stageStart, this.stageStart + use), filled);
       this.stageStart += use;
       if (this.stageStart === this.staged) this.stageStart = this.staged = 0; // read to its end: reused
     }
@@ -173,7 +212,6 @@ export class MessageReader {
       this.chunks = this.chunks.slice(this.first);
       this.first = 0;
     }
-    return out;
   }
 }
 

@@ -48,6 +48,42 @@ test('large and small messages round-trip under seeded random cuts, chunks of on
   }
 });
 
+test('frames a filter skips at their header are discarded, under seeded random cuts, and the rest arrive whole', () => {
+  let seed = 43;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const mixed: RelayMessage[] = [0, 1, 100, 65_536, 300_000, 5, 70_000].map((n, i) => ({
+    type: i % 2 ? 'block' : 'trx',
+    bytes: Uint8Array.from({ length: n }, (_, j) => (j * 29 + i) & 0xff),
+  }));
+  mixed.push(messages[0]!, messages[2]!);
+  const stream = Buffer.concat(mixed.map(encodeMessage));
+  // blocks are skipped (the relay's unrequested blocks past the node's budget)
+  const kept = mixed.filter((m) => m.type !== 'block');
+  for (const max of [1, 5, 4096, 70_000, 200_000]) {
+    const r = new MessageReader();
+    const got: RelayMessage[] = [];
+    const seen: Array<[number, number]> = [];
+    for (let at = 0; at < stream.length; ) {
+      const n = max === 1 ? 1 : 1 + rand(max);
+      const skipBlocks = (type: number, length: number) => {
+        seen.push([type, length]);
+        return type !== 2;
+      };
+      got.push(...r.push(stream.subarray(at, at + n), skipBlocks));
+      at += n;
+    }
+    assert.equal(got, kept, `chunks of up to ${max}`);
+    assert.equal(
+      seen,
+      mixed.map((m) => [encodeMessage(m)[4]!, encodeMessage(m).length - 4]),
+      'each header asked once, in order',
+    );
+  }
+});
+
 test('a frame sent a byte at a time costs time linear in its size', () => {
   // the reader that joined each chunk to what waited copied this frame about 500 GB over
   const frame = encodeMessage({ type: 'block', bytes: new Uint8Array(1024 * 1024).fill(3) });
