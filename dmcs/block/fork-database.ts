@@ -12,6 +12,18 @@ import { ChainError } from '../chain-error.js';
 
 /** Reversible blocks kept at most: 21 producers · 12 slots · 2 rounds of LIB lag, with room for forks. */
 export const MAX_FORK_BLOCKS = 4096;
+/**
+ * Bytes of reversible blocks kept at most (their transactions, as `heldBytes` counts them): past it
+ * a peer's block is refused (`fork_database_exception`), this node's own heads are still added. A
+ * producer in the schedule can sign as many blocks as it likes, each of another slot on the LIB,
+ * each tying with the head and so only stored: before, MAX_FORK_BLOCKS of them of 1 MiB held about
+ * 4 GiB (500 held 530 MiB). 512 MiB: two rounds of 21 producers (504 blocks, about the LIB's lag)
+ * of full 1 MiB blocks.
+ */
+export const MAX_FORK_DATABASE_BYTES = 512 * 1024 * 1024;
+/** What a block holds besides its transactions' bytes (header, ids, header state), and each signature. */
+const BLOCK_OVERHEAD_BYTES = 1024;
+const SIGNATURE_BYTES = 128;
 
 export interface ForkBlock {
   idHex: string;
@@ -38,6 +50,10 @@ export class ForkDatabase {
   private readonly byId = new Map<string, ForkBlock>();
   /** `producer@slot` → id of the first block seen for it. */
   private readonly bySlot = new Map<string, string>();
+  /** `heldBytes` of the blocks in `byId`. */
+  private bytes = 0;
+  /** `MAX_FORK_DATABASE_BYTES`; a field so a test can lower it. */
+  private readonly maxBytes: number = MAX_FORK_DATABASE_BYTES;
 
   get size(): number {
     return this.byId.size;
@@ -51,10 +67,21 @@ export class ForkDatabase {
     return this.byId.get(idHex);
   }
 
-  /** Refuses a peer's block when the database is full (this node's own heads are always added). */
-  checkRoom(): void {
+  /** Bytes of the blocks held (`heldBytes`). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Refuses a peer's `block` when the database is full, by count or by bytes (this node's own heads are always added). */
+  checkRoom(block: SignedBlock): void {
     if (this.byId.size >= MAX_FORK_BLOCKS) {
       throw new ChainError('fork_database_exception', `fork database full (${MAX_FORK_BLOCKS} reversible blocks): block refused`);
+    }
+    if (this.bytes + heldBytes(block) > this.maxBytes) {
+      throw new ChainError(
+        'fork_database_exception',
+        `fork database full (${this.bytes} of ${this.maxBytes} bytes of reversible blocks, MAX_FORK_DATABASE_BYTES): block of ${heldBytes(block)} bytes refused`,
+      );
     }
   }
 
@@ -62,6 +89,7 @@ export class ForkDatabase {
   add(b: ForkBlock): DoubleSign | undefined {
     if (this.byId.has(b.idHex)) return undefined;
     this.byId.set(b.idHex, b);
+    this.bytes += heldBytes(b.block);
     const key = `${b.block.producer}@${b.block.timestamp}`;
     const first = this.bySlot.get(key);
     if (first === undefined) this.bySlot.set(key, b.idHex);
@@ -75,17 +103,24 @@ export class ForkDatabase {
   removeBranch(idHex: string): void {
     const doomed = new Set([idHex]);
     for (const [id, b] of this.byId) if (doomed.has(bytesToHex(b.block.previous))) doomed.add(id);
-    for (const id of doomed) this.byId.delete(id);
+    for (const id of doomed) this.forget(id);
   }
 
   /** Forgets blocks below the last irreversible block `libNum` (the LIB block itself stays: new blocks link to it). */
   prune(libNum: number): void {
     for (const [id, b] of this.byId) {
       if (b.state.blockNum < libNum) {
-        this.byId.delete(id);
+        this.forget(id);
         this.bySlot.delete(`${b.block.producer}@${b.block.timestamp}`);
       }
     }
+  }
+
+  private forget(idHex: string): void {
+    const b = this.byId.get(idHex);
+    if (!b) return;
+    this.byId.delete(idHex);
+    this.bytes -= heldBytes(b.block);
   }
 
   /** The best head among the blocks built on `libNum` (Leap's legacy choice; the first seen wins ties). */
@@ -113,4 +148,13 @@ export class ForkDatabase {
     }
     return out.reverse();
   }
+}
+
+/** What a block holds in memory, about: its transactions' bytes and signatures, and a fixed overhead. */
+export function heldBytes(block: SignedBlock): number {
+  let n = BLOCK_OVERHEAD_BYTES;
+  for (const r of block.transactions) {
+    n += r.trx.packedTrx.length + r.trx.packedContextFreeData.length + r.trx.signatures.length * SIGNATURE_BYTES;
+  }
+  return n;
 }

@@ -905,7 +905,7 @@ export class Chain {
     if (this.linkHeader(block) === 'known') return 'known';
     const idHex = bytesToHex(blockId(block));
     const prev = this.forkDb.get(bytesToHex(block.previous))!;
-    this.forkDb.checkRoom();
+    this.forkDb.checkRoom(block);
     // verified as it was queued (its header state follows from the same block before it)
     const state = this.primedHeaders.get(idHex) ?? this.validateHeader(prev.state, block);
     const double = this.forkDb.add({ idHex, block, state });
