@@ -589,7 +589,9 @@ export class BlockRelay {
         return;
       }
       this.refused(link, e as Error);
-      this.countRefusal(link);
+      // a full fork database is this node's room, not the peer's fault: an honest peer is not dropped
+      // (nor banned) for it, and its blocks come again once the LIB frees the room
+      if (code !== 'fork_database_exception') this.countRefusal(link);
       return;
     }
     link.receivedUpTo = Math.max(link.receivedUpTo, blockNumOf(bytes));

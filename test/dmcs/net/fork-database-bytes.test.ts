@@ -17,7 +17,7 @@ import { removeDir, tempDir } from '../helpers.js';
 const CAP = 8 * 1024 * 1024;
 const BLOCK_BYTES = 1024 * 1024 - 4096;
 const SENT = 14;
-const dirs = [tempDir('forkbytes')];
+const dirs = [tempDir('forkbytes'), tempDir('forkbytes-room')];
 const nodes: EmbeddedNode[] = [];
 let attacker: Socket | null = null;
 test.after(async () => {
@@ -25,6 +25,46 @@ test.after(async () => {
   for (const n of nodes) await n.close();
   for (const d of dirs) removeDir(d);
 });
+
+/** `count` blocks on the node's LIB, each of another slot and `bytes` of transaction data, signed by the dev producer. */
+function forkBlocks(chain: EmbeddedNode['chain'], count: number, bytes: number): Uint8Array[] {
+  const head = chain.head.block;
+  const lib = chain.forkDb.get(bytesToHex(head.previous))!;
+  const key = PrivateKey.from(DEV_PRIVATE_KEY);
+  const forks: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const receipt: TransactionReceipt = {
+      status: 0,
+      cpuUsageUs: 100,
+      netUsageWords: bytes / 8,
+      trx: { signatures: [], compression: 0, packedContextFreeData: new Uint8Array(0), packedTrx: new Uint8Array(bytes).fill(i) },
+    };
+    const b = {
+      ...head,
+      timestamp: head.timestamp + 1 + i,
+      confirmed: 0,
+      transactions: [receipt],
+      transactionMroot: merkleRoot([receiptDigest(receipt)]),
+    };
+    const signed: SignedBlock = { ...b, producerSignature: key.sign(lib.state.next(b).sigDigest()) };
+    forks.push(encodeBlock(signed));
+  }
+  return forks;
+}
+
+/** Connects to the node's relay from 127.0.0.2, says hello and sends `blocks`. */
+async function sendBlocks(node: EmbeddedNode, blocks: Uint8Array[]): Promise<Socket> {
+  const chain = node.chain;
+  const [host, port] = node.p2pAddress!.split(':');
+  const socket = await new Promise<Socket>((resolve) => {
+    const s = connect({ port: Number(port), host: host!, localAddress: '127.0.0.2' }, () => resolve(s));
+    s.on('error', () => {});
+    s.resume();
+  });
+  const hello = encodeMessage({ type: 'hello', chainId: chain.chainId, headNum: chain.head.num, libNum: chain.lastIrreversibleBlockNum });
+  socket.write(Buffer.concat([hello, ...blocks.map((bytes) => encodeMessage({ type: 'block', bytes }))]));
+  return socket;
+}
 
 const until = async (ok: () => boolean, ms = 20_000) => {
   for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
@@ -46,36 +86,9 @@ test(`${SENT} forked blocks of 1 MiB from a scheduled producer: the fork databas
   const chain = node.chain;
   (chain.forkDb as unknown as { maxBytes: number }).maxBytes = CAP;
   for (let i = 0; i < 3; i++) await node.produceBlock();
-  const head = chain.head.block;
-  const lib = chain.forkDb.get(bytesToHex(head.previous))!;
-  const key = PrivateKey.from(DEV_PRIVATE_KEY);
-  const forks: Uint8Array[] = [];
-  for (let i = 0; i < SENT; i++) {
-    const receipt: TransactionReceipt = {
-      status: 0,
-      cpuUsageUs: 100,
-      netUsageWords: BLOCK_BYTES / 8,
-      trx: { signatures: [], compression: 0, packedContextFreeData: new Uint8Array(0), packedTrx: new Uint8Array(BLOCK_BYTES).fill(i) },
-    };
-    const b = {
-      ...head,
-      timestamp: head.timestamp + 1 + i,
-      confirmed: 0,
-      transactions: [receipt],
-      transactionMroot: merkleRoot([receiptDigest(receipt)]),
-    };
-    const signed: SignedBlock = { ...b, producerSignature: key.sign(lib.state.next(b).sigDigest()) };
-    forks.push(encodeBlock(signed));
-  }
+  const forks = forkBlocks(chain, SENT, BLOCK_BYTES);
 
-  const [host, port] = node.p2pAddress!.split(':');
-  attacker = await new Promise<Socket>((resolve) => {
-    const s = connect({ port: Number(port), host: host!, localAddress: '127.0.0.2' }, () => resolve(s));
-    s.on('error', () => {});
-    s.resume();
-  });
-  const hello = encodeMessage({ type: 'hello', chainId: chain.chainId, headNum: chain.head.num, libNum: chain.lastIrreversibleBlockNum });
-  attacker.write(Buffer.concat([hello, ...forks.map((bytes) => encodeMessage({ type: 'block', bytes }))]));
+  attacker = await sendBlocks(node, forks);
   const refusedFull = () => logs.filter((l) => /fork_database_exception: .*MAX_FORK_DATABASE_BYTES/.test(l)).length;
   const stored = () => chain.forkDb.size - 2; // the LIB block and the head
   assert.ok(
@@ -91,6 +104,39 @@ test(`${SENT} forked blocks of 1 MiB from a scheduled producer: the fork databas
   await node.produceBlock();
   assert.is(chain.head.num, 6);
   assert.ok(chain.forkDb.heldBytes < 1024 * 1024, `${chain.forkDb.heldBytes} bytes held after the LIB moved`);
+});
+
+test("a peer whose valid blocks find the fork database full is not dropped: the room is this node's, not its fault", async () => {
+  const logs: string[] = [];
+  const node = await startNode({
+    dev: true,
+    dataDir: dirs[1]!,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    onError: (e) => logs.push(e.message),
+  });
+  nodes.push(node);
+  const chain = node.chain;
+  for (let i = 0; i < 3; i++) await node.produceBlock();
+  (chain.forkDb as unknown as { maxBytes: number }).maxBytes = chain.forkDb.heldBytes + 1; // full for any block
+  const peer = await sendBlocks(node, forkBlocks(chain, 24, 1024)); // past MAX_REFUSED_BLOCKS (16)
+  let closed = false;
+  peer.on('close', () => {
+    closed = true;
+  });
+  assert.ok(await until(() => logs.filter((l) => /fork_database_exception/.test(l)).length >= 16), logs.slice(-2).join(' | '));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.is(
+    closed,
+    false,
+    `the peer was dropped: ${logs
+      .filter((l) => /drop|refused/.test(l))
+      .slice(-2)
+      .join(' | ')}`,
+  );
+  peer.destroy();
 });
 
 test.run();
