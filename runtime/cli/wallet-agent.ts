@@ -5,7 +5,8 @@
  *   - `list_keys` answers no private keys (they never leave the vault): it is refused;
  *   - every `sign_transaction` still goes through the vault's verifier, with each action decoded by
  *     its contract's ABI (raw hex under a warning when none is known), as `peeros sign` does;
- *   - `create`, `import_key`, `create_key`, `remove_key` are refused: keys are managed with `peeros key`.
+ *   - `create`, `import_key`, `create_key`, `remove_key` are refused: keys are managed with `peeros key`;
+ *   - approvals are asked one at a time, at most MAX_PENDING_SIGNS waiting (wallet-agent-limits.ts).
  * Errors are keosd's JSON shape (`{code, message, error: {code, name, what, details}}`).
  */
 import { Transaction, PublicKey, type AbiSerializer, eosioSerializer } from '../../abi/antelope/index.js';
@@ -13,6 +14,7 @@ import type { Vault, Verifier } from '../../skv/index.js';
 import { VaultError } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import { actionSummary, contractSerializer } from './action-summary.js';
+import { MAX_PENDING_SIGNS } from './wallet-agent-limits.js';
 
 /** The one wallet's name, as `list_wallets` shows it. */
 export const WALLET_NAME = 'peeros';
@@ -59,6 +61,9 @@ function params(body: unknown, n: number, what: string): unknown[] {
 export class WalletAgent {
   readonly #o: WalletAgentOptions;
   #unlocked = false;
+  /** The sign requests in the approval queue (the one being asked included); each waits for the one before. */
+  #signing = 0;
+  #approvals: Promise<unknown> = Promise.resolve();
 
   constructor(o: WalletAgentOptions, unlocked: boolean) {
     this.#o = o;
@@ -92,7 +97,7 @@ export class WalletAgent {
       case 'set_timeout':
         return {}; // the vault's own idle lock (peeros agent --unlock-timeout) applies
       case 'sign_transaction':
-        return this.#sign(body);
+        return this.#oneAtATime(() => this.#sign(body));
       case 'list_keys':
         throw new WalletApiError(500, 'wallet_exception', 'the PeerOS vault never hands out private keys; use get_public_keys');
       case 'create':
@@ -104,6 +109,20 @@ export class WalletAgent {
       default:
         throw new WalletApiError(404, 'unknown_endpoint', `no wallet method '${method}'`);
     }
+  }
+
+  /**
+   * Runs one sign request after the ones before it: the verifier asks the user one transaction at a
+   * time (two terminal prompts at once both took the user's one answer), and past MAX_PENDING_SIGNS
+   * waiting a request is refused at once rather than queueing prompts for the user.
+   */
+  #oneAtATime<T>(sign: () => Promise<T>): Promise<T> {
+    if (this.#signing > MAX_PENDING_SIGNS)
+      throw new WalletApiError(503, 'wallet_busy_exception', `${MAX_PENDING_SIGNS} sign requests already wait for approval; retry later`);
+    this.#signing++;
+    const run = this.#approvals.then(sign).finally(() => this.#signing--);
+    this.#approvals = run.catch(() => undefined);
+    return run;
   }
 
   async #isUnlocked(): Promise<boolean> {

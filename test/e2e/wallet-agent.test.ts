@@ -6,44 +6,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { Signature, Transaction as WharfTransaction } from '@wharfkit/antelope';
 import { DEV_PRIVATE_KEY } from '../../dmcs/index.js';
 import { ROOT, tempHome } from './world.js';
+import { AGENT_PASSPHRASE, CHAIN_ID, call } from './wallet-agent-process.js';
 
 const BIN = join(ROOT, 'bin/peeros.js');
-const PASSPHRASE = 'agent passphrase';
-const CHAIN_ID = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
-
-function call(
-  where: { socketPath: string } | { port: number; token?: string },
-  method: string,
-  body: unknown,
-): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if ('token' in where && where.token) headers['x-peeros-agent-token'] = where.token;
-    const req = request(
-      {
-        ...('socketPath' in where ? { socketPath: where.socketPath } : { host: '127.0.0.1', port: where.port }),
-        path: `/v1/wallet/${method}`,
-        method: 'POST',
-        headers,
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => {
-          text += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const PASSPHRASE = AGENT_PASSPHRASE;
 
 test('keosd wallet API over the vault: keys, a signature wharfkit recovers, list_keys refused, lock/unlock, token on TCP', async () => {
   const home = tempHome('agent');

@@ -20,11 +20,10 @@ import { peerosHome } from '../../../lib/home.js';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { Vault } from '../../../skv/index.js';
 import { WalletAgent, WalletApiError } from '../wallet-agent.js';
+import { MAX_REQUEST_BYTES } from '../wallet-agent-limits.js';
 import { untilInterrupted } from '../watch-folder.js';
 import { definition } from '../definitions/agent.js';
 
-/** Wallet API requests carry one transaction: 1 MiB is far above any Antelope transaction. */
-const MAX_REQUEST_BYTES = 1 << 20;
 const TOKEN_HEADER = 'x-peeros-agent-token';
 
 function readBody(req: IncomingMessage): Promise<string> {
