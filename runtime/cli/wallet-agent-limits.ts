@@ -10,3 +10,18 @@ export const MAX_REQUEST_BYTES = 1 << 20;
  * and a process sending more gets `wallet_busy_exception` at once instead of queueing prompts.
  */
 export const MAX_PENDING_SIGNS = 8;
+
+/**
+ * Connections open at once on each listener (Unix socket, loopback TCP). Any local user can connect
+ * to the TCP port: before, 1,200 silent sockets without the token took all 1,024 descriptors of the
+ * agent, for ever, and the user's own cleos got EPIPE. Past it, a new connection closes the oldest
+ * one not serving a request that showed the token (lib/connection-limit.ts). cleos and the wharfkit
+ * plugin open one connection a call; 16 leaves room for several tools at once.
+ */
+export const MAX_AGENT_CONNECTIONS = 16;
+/** A request's headers must arrive within 10 s of its first byte, as the console's and chain API's. */
+export const AGENT_HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request body (at most MAX_REQUEST_BYTES) within 30 s; the wait for the user's approval is not counted. */
+export const AGENT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections close after Node's 5 s, said here so it is one decision. */
+export const AGENT_KEEP_ALIVE_MS = 5_000;

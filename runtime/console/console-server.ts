@@ -21,7 +21,8 @@ import { CONTRACT_READS, CONTRACT_WRITES } from './contract-api.js';
 import { SHARE_READS, SHARE_WRITES } from './share-api.js';
 import type { ConsoleHost } from './console-host.js';
 import { readScreenImage } from './screen-image.js';
-import { ConnectionLimit } from './connection-limit.js';
+import { ConnectionLimit } from '../../lib/connection-limit.js';
+import { CONSOLE_KEEP_ALIVE_MS, MAX_CONSOLE_CONNECTIONS } from './connection-limit.js';
 
 /** Request bodies are a passphrase or a name: 64 KiB is far above any of them. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -82,7 +83,8 @@ export class ConsoleServer {
     });
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 30_000;
-    this.#connections = new ConnectionLimit(this.#server);
+    this.#server.keepAliveTimeout = CONSOLE_KEEP_ALIVE_MS;
+    this.#connections = new ConnectionLimit(this.#server, MAX_CONSOLE_CONNECTIONS);
   }
 
   /** Starts listening on loopback; refuses any other host with NOT_LOOPBACK. */

@@ -5,9 +5,9 @@
  * --listen, on loopback TCP where every request must carry the per-user token of
  * $PEEROS_HOME/agent.token (mode 0600) in the `X-Peeros-Agent-Token` header.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmod, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
@@ -19,58 +19,10 @@ import { unlockVault, verifierFor } from '../vault-unlock.js';
 import { peerosHome } from '../../../lib/home.js';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { Vault } from '../../../skv/index.js';
-import { WalletAgent, WalletApiError } from '../wallet-agent.js';
-import { MAX_REQUEST_BYTES } from '../wallet-agent-limits.js';
+import { WalletAgent } from '../wallet-agent.js';
+import { walletApiServer } from '../wallet-agent-http.js';
 import { untilInterrupted } from '../watch-folder.js';
 import { definition } from '../definitions/agent.js';
-
-const TOKEN_HEADER = 'x-peeros-agent-token';
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new WalletApiError(500, 'invalid_arg_exception', `request larger than ${MAX_REQUEST_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function handler(agent: WalletAgent, token: Buffer | undefined) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const reply = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(value));
-    };
-    try {
-      if (token) {
-        const given = Buffer.from(String(req.headers[TOKEN_HEADER] ?? ''));
-        if (given.length !== token.length || !timingSafeEqual(given, token))
-          throw new WalletApiError(401, 'unauthorized', `the ${TOKEN_HEADER} header must carry the token of agent.token`);
-      }
-      const m = /^\/v1\/wallet\/([a-z_]+)$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !m) throw new WalletApiError(404, 'unknown_endpoint', `no such endpoint: ${req.method} ${req.url}`);
-      const text = await readBody(req);
-      let body: unknown;
-      try {
-        body = text.trim() === '' ? undefined : JSON.parse(text);
-      } catch {
-        throw new WalletApiError(500, 'parse_error_exception', 'the body is not JSON');
-      }
-      reply(201, await agent.call(m[1]!, body));
-    } catch (err) {
-      const e =
-        err instanceof WalletApiError ? err : new WalletApiError(500, 'wallet_exception', err instanceof Error ? err.message : String(err));
-      reply(e.status, e.toJSON());
-    }
-  };
-}
 
 function listen(server: Server, where: string | { host: string; port: number }): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -107,7 +59,7 @@ const command: CliCommand = {
         true,
       );
       await rm(socket, { force: true }); // a socket left by an agent that died
-      const local = createServer(handler(agent, undefined));
+      const local = walletApiServer(agent, undefined);
       servers.push(local);
       await listen(local, socket);
       await chmod(socket, 0o600);
@@ -116,7 +68,7 @@ const command: CliCommand = {
         const token = randomBytes(32).toString('hex');
         const tokenFile = join(home, 'agent.token');
         await writeFileAtomic(tokenFile, `${token}\n`, 0o600);
-        const remote = createServer(handler(agent, Buffer.from(token)));
+        const remote = walletApiServer(agent, Buffer.from(token));
         servers.push(remote);
         await listen(remote, tcp);
         const addr = remote.address();
