@@ -25,3 +25,12 @@ export const AGENT_HEADERS_TIMEOUT_MS = 10_000;
 export const AGENT_REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections close after Node's 5 s, said here so it is one decision. */
 export const AGENT_KEEP_ALIVE_MS = 5_000;
+
+/**
+ * Actions (context-free ones included) of one sign_transaction. Each is shown to the user (about 3
+ * lines) and each contract's ABI is fetched from the chain: a 1 MiB request held 7,900 actions of
+ * 7,900 contracts (16,000 prompt lines for 700 KB, one hostile action hidden among them, and a
+ * chain lookup each). 100 actions is about 300 lines, the most a person can review in one prompt;
+ * a tool sending more splits them into several transactions.
+ */
+export const MAX_SIGN_ACTIONS = 100;

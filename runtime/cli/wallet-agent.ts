@@ -14,7 +14,7 @@ import type { Vault, Verifier } from '../../skv/index.js';
 import { VaultError } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
 import { actionSummary, contractSerializer } from './action-summary.js';
-import { MAX_PENDING_SIGNS } from './wallet-agent-limits.js';
+import { MAX_PENDING_SIGNS, MAX_SIGN_ACTIONS } from './wallet-agent-limits.js';
 
 /** The one wallet's name, as `list_wallets` shows it. */
 export const WALLET_NAME = 'peeros';
@@ -150,6 +150,13 @@ export class WalletAgent {
     } catch (err) {
       throw new WalletApiError(500, 'invalid_arg_exception', `the transaction does not decode: ${(err as Error).message}`);
     }
+    const actionCount = trx.context_free_actions.length + trx.actions.length;
+    if (actionCount > MAX_SIGN_ACTIONS)
+      throw new WalletApiError(
+        500,
+        'invalid_arg_exception',
+        `the transaction has ${actionCount} actions; at most ${MAX_SIGN_ACTIONS} are asked in one approval: split it`,
+      );
     const held = new Set((await this.#o.vault.listKeys()).map((k) => k.publicKey));
     const wanted = (keys as string[]).map((k) => {
       try {
@@ -163,13 +170,21 @@ export class WalletAgent {
       throw new WalletApiError(500, 'wallet_missing_pub_key_exception', 'the vault holds none of the requested keys');
     const serializers = new Map<string, AbiSerializer | undefined>();
     const chain = await this.#o.chain().catch(() => undefined);
-    for (const a of trx.actions) {
+    for (const a of [...trx.context_free_actions, ...trx.actions]) {
       const contract = a.account.toString();
       if (serializers.has(contract)) continue;
       if (contract === 'eosio') serializers.set(contract, eosioSerializer());
       else serializers.set(contract, chain ? await contractSerializer(chain, contract).catch(() => undefined) : undefined);
     }
-    const summary = actionSummary([...trx.actions], serializers);
+    // context-free actions are signed too: shown first, as the vault's own summary does
+    const contextFree = trx.context_free_actions.length
+      ? [
+          'context-free actions (they run without any authorization):',
+          ...actionSummary([...trx.context_free_actions], serializers),
+          'actions:',
+        ]
+      : [];
+    const summary = [...contextFree, ...actionSummary([...trx.actions], serializers)];
     try {
       const r = await this.#o.vault.sign({ chainId, transaction: trx.toBinary(), keys: usable, summary });
       for (const line of summary) this.#o.log?.(`signed ${trx.id.toString().slice(0, 16)}…: ${line}`);
