@@ -65,6 +65,16 @@ export const MAX_SHARE_UNOPENED_FRAME_BYTES = 64 * 1024;
  * address pinned 128 MiB, the 64 allowed ~1 GiB; with it, 64 connections pin at most ~8 MiB.
  */
 export const MAX_SHARE_OPENED_FRAME_BYTES = MAX_SHARE_BLOCK_BYTES + 64 * 1024;
+/**
+ * Largest frame a recipient accepts from the sharing peer (a share link can point anywhere: still
+ * hostile). The largest legitimate one is the same data message MAX_SHARE_OPENED_FRAME_BYTES
+ * allows: a block and its proof, with the small messages batched with it (protomux could batch up
+ * to 8 MiB, but real syncs of maximum-size blocks measured at most 65,957 bytes a frame, here
+ * 65,747 over test/runtime/fs/share-service.test.ts: 2× headroom). Without it secret-stream allocated each announced frame
+ * whole, up to 16 MiB: 16 syncs from one hostile peer held 261 MiB for the 30 s of
+ * SHARE_SYNC_TIMEOUT_MS, and each sync ran to that deadline; now the sync ends at the frame's length.
+ */
+export const MAX_SHARE_RECIPIENT_FRAME_BYTES = MAX_SHARE_OPENED_FRAME_BYTES;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
 
@@ -321,7 +331,16 @@ export async function syncShare(
       deadline,
       'connecting to the sharing peer',
     );
-    const proto = protocolOver(sock, true);
+    // a frame over the bound ends the sync at its length (not at the deadline)
+    const guard = frameGuard(() => MAX_SHARE_RECIPIENT_FRAME_BYTES);
+    const broken = new Promise<never>((_, reject) =>
+      guard.once('error', (e) =>
+        reject(new ShareError('SHARE_MALFORMED', `the sharing peer at ${at.host}:${at.port} sent ${e.message} (frame bound)`)),
+      ),
+    );
+    broken.catch(() => undefined);
+    const step = <T>(p: Promise<T>, what: string): Promise<T> => within(Promise.race([p, broken]), deadline, what);
+    const proto = protocolOver(sock, true, guard);
     let onPeer = (): void => {};
     const peered = new Promise<void>((resolve) => {
       onPeer = () => resolve();
@@ -349,10 +368,11 @@ export async function syncShare(
     try {
       core.replicate(proto);
       // a peer that does not serve this core (never shared, or revoked) never opens its channel
-      await within(peered, deadline, 'waiting for the peer to offer the share');
+      await step(peered, 'waiting for the peer to offer the share');
       const ok =
         own ||
-        (await within(proof, deadline, 'waiting for the peer to prove it is the share’s sender').catch((e: ShareError) => {
+        (await step(proof, 'waiting for the peer to prove it is the share’s sender').catch((e: ShareError) => {
+          if (e.code === 'SHARE_MALFORMED') throw e; // an oversize frame, not a missing proof
           throw new ShareError(
             'SHARE_UNAUTHENTICATED',
             `the peer at ${at.host}:${at.port} offers the share but did not prove it holds its key (${e.message})`,
@@ -367,7 +387,7 @@ export async function syncShare(
       ext?.destroy();
       core.off('peer-add', onPeer); // no peer came in time: the listener goes with the sync
     }
-    await within(core.update({ wait: true }), deadline, "learning the share's length");
+    await step(core.update({ wait: true }), "learning the share's length");
     if (core.length < o.minLength)
       throw new ShareError(
         'SHARE_TRUNCATED',
@@ -382,7 +402,7 @@ export async function syncShare(
       if (core.length < v.length)
         throw new ShareError('SHARE_FORKED', `the share's core shrank to ${core.length} blocks from the ${v.length} already verified`);
       if (core.fork !== v.fork) throw new ShareError('SHARE_FORKED', `the share's core moved to fork ${core.fork} from ${v.fork}`);
-      if ((await within(positionOf(core, v.length), deadline, 'checking the verified position')).treeHash !== v.treeHash)
+      if ((await step(positionOf(core, v.length), 'checking the verified position')).treeHash !== v.treeHash)
         throw new ShareError('SHARE_FORKED', `the share's core no longer extends the ${v.length} blocks already verified`);
     }
     const length = core.length;
@@ -396,7 +416,7 @@ export async function syncShare(
           `the share's ${length - from} new blocks hold ${fresh} bytes; a drive of ${o.quota.maxBytes} bytes takes at most ${room}`,
         );
     }
-    if (length > from) await within(core.download({ start: from, end: length }).done(), deadline, 'downloading the share');
+    if (length > from) await step(core.download({ start: from, end: length }).done(), 'downloading the share');
     return length;
   } finally {
     sock.destroy();

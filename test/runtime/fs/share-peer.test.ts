@@ -14,6 +14,7 @@ import {
   MAX_SHARE_CONNECTIONS,
   MAX_SHARE_CONNECTIONS_PER_ADDRESS,
   MAX_SHARE_OPENED_FRAME_BYTES,
+  MAX_SHARE_RECIPIENT_FRAME_BYTES,
   MAX_SHARE_UNOPENED_FRAME_BYTES,
   SHARE_HANDSHAKE_TIMEOUT_MS,
   SHARE_IDLE_TIMEOUT_MS,
@@ -21,7 +22,7 @@ import {
   positionOf,
   syncShare,
 } from '../../../runtime/fs/share-peer.js';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { addressGroup } from '../../../lib/address-group.js';
 import {
   KIND_CHUNK,
@@ -360,6 +361,37 @@ test(`a peer holding the key that announces a frame over MAX_SHARE_OPENED_FRAME_
     atBound.destroy();
     over.destroy();
   }
+});
+
+test(`a sharing peer that announces a frame over MAX_SHARE_RECIPIENT_FRAME_BYTES (${MAX_SHARE_RECIPIENT_FRAME_BYTES}) ends the sync at its length (SHARE_MALFORMED); a share of maximum-size blocks still syncs`, async () => {
+  // the hostile peer a share link points at: announces one frame (what secret-stream would allocate
+  // whole: 16 MiB) and sends 1 MiB of it; or one byte over the bound
+  const hostile = (announced: number) =>
+    createServer((s) => {
+      s.on('error', () => {});
+      const head = Buffer.alloc(3 + (1 << 20), 0x41);
+      head.writeUIntLE(announced, 0, 3);
+      s.write(head);
+    });
+  for (const announced of [0xffffff, MAX_SHARE_RECIPIENT_FRAME_BYTES + 1]) {
+    const peer = hostile(announced);
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (peer.address() as { port: number }).port;
+      const started = Date.now();
+      const replica = await bob.incoming(randomBytes(32));
+      assert.is(await codeOf(syncShare(replica, { host: '127.0.0.1', port }, { minLength: 1, timeoutMs: 10_000 })), 'SHARE_MALFORMED');
+      assert.ok(Date.now() - started < 3000, `ended at the frame's length, not at the deadline (${Date.now() - started} ms)`);
+    } finally {
+      await new Promise((r) => peer.close(r));
+    }
+  }
+  const key = randomBytes(32);
+  const core = await served('recipient-frames');
+  const content = randomBytes(4 * SHARE_CHUNK_BYTES);
+  const length = await appendToShare(core, key, new Map([['max.bin', content]]));
+  assert.is((await core.get(1))!.length, MAX_SHARE_BLOCK_BYTES);
+  assert.ok(Buffer.from((await bobReads(core, key, 'max.bin', false, length)).get('max.bin')!).equals(content));
 });
 
 test(`a peer past the handshake that then goes silent is closed after SHARE_IDLE_TIMEOUT_MS (${SHARE_IDLE_TIMEOUT_MS} ms)`, async () => {
