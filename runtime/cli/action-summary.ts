@@ -31,6 +31,26 @@ function valueText(v: unknown): string {
   return terminalText(text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (cut)` : text);
 }
 
+/**
+ * The summary lines of a whole transaction: its context-free actions first, under their own
+ * heading (they are signed with the rest and run without any authorization), then its actions. A
+ * caller's summary replaces the vault's own decoding, so leaving a kind of action out hides it from
+ * the user.
+ */
+export function transactionSummary(
+  trx: { context_free_actions: readonly Action[]; actions: readonly Action[] },
+  serializers: ReadonlyMap<string, AbiSerializer | undefined>,
+): string[] {
+  const actions = actionSummary([...trx.actions], serializers);
+  if (trx.context_free_actions.length === 0) return actions;
+  return [
+    'context-free actions (they run without any authorization):',
+    ...actionSummary([...trx.context_free_actions], serializers),
+    'actions:',
+    ...actions,
+  ];
+}
+
 /** The summary lines of `actions`, decoded with `serializers` (by contract) where one is known. */
 export function actionSummary(actions: Action[], serializers: ReadonlyMap<string, AbiSerializer | undefined>): string[] {
   const lines: string[] = [];

@@ -13,7 +13,7 @@ import { Transaction, PublicKey, type AbiSerializer, eosioSerializer } from '../
 import type { Vault, Verifier } from '../../skv/index.js';
 import { VaultError } from '../../skv/index.js';
 import type { DmcsBackend } from '../dispatch/dmcs-backend.js';
-import { actionSummary, contractSerializer } from './action-summary.js';
+import { contractSerializer, transactionSummary } from './action-summary.js';
 import { MAX_PENDING_SIGNS, MAX_SIGN_ACTIONS } from './wallet-agent-limits.js';
 
 /** The one wallet's name, as `list_wallets` shows it. */
@@ -176,15 +176,7 @@ export class WalletAgent {
       if (contract === 'eosio') serializers.set(contract, eosioSerializer());
       else serializers.set(contract, chain ? await contractSerializer(chain, contract).catch(() => undefined) : undefined);
     }
-    // context-free actions are signed too: shown first, as the vault's own summary does
-    const contextFree = trx.context_free_actions.length
-      ? [
-          'context-free actions (they run without any authorization):',
-          ...actionSummary([...trx.context_free_actions], serializers),
-          'actions:',
-        ]
-      : [];
-    const summary = [...contextFree, ...actionSummary([...trx.actions], serializers)];
+    const summary = transactionSummary(trx, serializers);
     try {
       const r = await this.#o.vault.sign({ chainId, transaction: trx.toBinary(), keys: usable, summary });
       for (const line of summary) this.#o.log?.(`signed ${trx.id.toString().slice(0, 16)}…: ${line}`);

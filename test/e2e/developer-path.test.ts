@@ -166,6 +166,32 @@ test('sign: data of a contract without an ABI is shown as raw hex, loudly; with 
   ]);
   assert.is(decoded.code, 0, decoded.err);
   assert.not.match(decoded.err, /RAW HEX/);
+  // a context-free action is signed with the rest, so it is summarized too (before, only the
+  // actions were: this one, of a contract without an ABI, went unseen and without the warning)
+  const withContextFree = {
+    ...trx,
+    context_free_actions: [{ ...trx.actions[0], authorization: [] }],
+    actions: [
+      {
+        account: 'eosio',
+        name: 'deleteauth',
+        authorization: [{ actor: 'eosio', permission: 'active' }],
+        data: '0000000000855c3400000000a8ed3232',
+      },
+    ],
+  };
+  const cf = await peeros([
+    'sign',
+    '--chain-id',
+    info.chain_id,
+    '--json',
+    JSON.stringify(withContextFree),
+    '--key',
+    DEV_PUBLIC_KEY,
+    '--yes',
+  ]);
+  assert.is(cf.code, 0, cf.err);
+  assert.match(cf.err, /RAW HEX/, 'the context-free action is in the summary');
 });
 
 test.run();

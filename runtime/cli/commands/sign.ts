@@ -17,7 +17,7 @@ import {
 import type { CliIO } from '../command.js';
 import type { HttpBackend } from '../../dispatch/index.js';
 import { chainBackend } from '../chain-target.js';
-import { RAW_DATA_WARNING, actionSummary, contractSerializer, serializerFor } from '../action-summary.js';
+import { RAW_DATA_WARNING, contractSerializer, serializerFor, transactionSummary } from '../action-summary.js';
 import { terminalText } from '../../../lib/terminal-text.js';
 import type { CliFlags } from '../vault-unlock.js';
 import { VaultError } from '../../../skv/index.js';
@@ -30,7 +30,7 @@ async function serializersOf(io: CliIO, flags: CliFlags, trx: Transaction): Prom
   const out = new Map<string, AbiSerializer | undefined>();
   const fromFile = typeof flags.abi === 'string' ? await serializerFor(io, { abi: flags.abi }, '') : undefined;
   let backend: HttpBackend | undefined;
-  for (const a of trx.actions) {
+  for (const a of [...trx.context_free_actions, ...trx.actions]) {
     const contract = a.account.toString();
     if (out.has(contract)) continue;
     if (contract === 'eosio') out.set(contract, eosioSerializer());
@@ -76,7 +76,7 @@ const command: CliCommand = {
           throw new UsageError(`the vault holds ${keys.length} keys; choose one with --key PUBKEY (see 'peeros key list')`);
         key = keys[0]!.publicKey;
       }
-      const summary = actionSummary([...trx.actions], await serializersOf(io, flags, trx));
+      const summary = transactionSummary(trx, await serializersOf(io, flags, trx));
       if (summary.some((l) => l.includes(RAW_DATA_WARNING))) io.err(`peeros sign: ${RAW_DATA_WARNING}`);
       let res;
       try {
