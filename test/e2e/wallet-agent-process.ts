@@ -100,6 +100,15 @@ export function call(where: AgentAddress, method: string, body: unknown): Promis
   });
 }
 
+/** Waits until `cond` holds, failing the test after `ms` with `what` it was waiting for. */
+export async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** An unsigned transaction of one eosio::updateauth whose data ends with `tag` (hex), so each tag is another digest. */
 export function updateauthTx(tag = ''): Record<string, unknown> {
   return {

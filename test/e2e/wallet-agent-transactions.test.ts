@@ -5,47 +5,38 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_SIGN_ACTIONS } from '../../runtime/cli/wallet-agent-limits.js';
-import { CHAIN_ID, call, haveTerminal, startAgent, updateauthTx } from './wallet-agent-process.js';
+import { CHAIN_ID, call, haveTerminal, startAgent, until, updateauthTx } from './wallet-agent-process.js';
 
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+(haveTerminal() ? test : test.skip)(
+  'context-free actions are shown before approval; too many actions are refused without a prompt',
+  async () => {
+    const agent = await startAgent({ terminal: true });
+    try {
+      const sock = { socketPath: agent.socketPath };
+      const keys = (await call(sock, 'get_public_keys', {})).json as string[];
+      const base = updateauthTx();
+      const action = (base.actions as Record<string, unknown>[])[0]!;
 
-test('context-free actions are shown before approval; too many actions are refused without a prompt', async () => {
-  if (!haveTerminal()) {
-    console.log('  (skipped: no `script` to give the agent a terminal)');
-    return;
-  }
-  const agent = await startAgent({ terminal: true });
-  try {
-    const sock = { socketPath: agent.socketPath };
-    const keys = (await call(sock, 'get_public_keys', {})).json as string[];
-    const base = updateauthTx();
-    const action = (base.actions as Record<string, unknown>[])[0]!;
+      const tooMany = { ...base, actions: Array(MAX_SIGN_ACTIONS + 1).fill(action) };
+      const refused = await Promise.race([
+        call(sock, 'sign_transaction', [tooMany, keys, CHAIN_ID]),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s: the user was asked')), 5000)),
+      ]);
+      assert.is(refused.json.error?.name, 'invalid_arg_exception');
+      assert.match(refused.json.error.what, /at most 100/);
+      assert.not.match(agent.output(), /Sign this transaction\?/, 'no prompt for a transaction nobody can review');
 
-    const tooMany = { ...base, actions: Array(MAX_SIGN_ACTIONS + 1).fill(action) };
-    const refused = await Promise.race([
-      call(sock, 'sign_transaction', [tooMany, keys, CHAIN_ID]),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s: the user was asked')), 5000)),
-    ]);
-    assert.is(refused.json.error?.name, 'invalid_arg_exception');
-    assert.match(refused.json.error.what, /at most 100/);
-    assert.not.match(agent.output(), /Sign this transaction\?/, 'no prompt for a transaction nobody can review');
-
-    const hidden = { ...base, context_free_actions: [{ ...action, account: 'hiddencfa', name: 'drain', authorization: [] }] };
-    const answer = call(sock, 'sign_transaction', [hidden, keys, CHAIN_ID]);
-    await until('the prompt', () => /Sign this transaction\?/.test(agent.output()));
-    assert.match(agent.output(), /context-free actions/);
-    assert.match(agent.output(), /hiddencfa::drain/, 'the context-free action the user signs is shown');
-    agent.child.stdin!.write('n\r');
-    assert.is((await answer).json.error?.name, 'tx_not_approved');
-  } finally {
-    await agent.stop();
-  }
-});
+      const hidden = { ...base, context_free_actions: [{ ...action, account: 'hiddencfa', name: 'drain', authorization: [] }] };
+      const answer = call(sock, 'sign_transaction', [hidden, keys, CHAIN_ID]);
+      await until('the prompt', () => /Sign this transaction\?/.test(agent.output()));
+      assert.match(agent.output(), /context-free actions/);
+      assert.match(agent.output(), /hiddencfa::drain/, 'the context-free action the user signs is shown');
+      agent.child.stdin!.write('n\r');
+      assert.is((await answer).json.error?.name, 'tx_not_approved');
+    } finally {
+      await agent.stop();
+    }
+  },
+);
 
 test.run();
