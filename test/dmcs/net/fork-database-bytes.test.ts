@@ -52,6 +52,21 @@ function forkBlocks(chain: EmbeddedNode['chain'], count: number, bytes: number):
   return forks;
 }
 
+/** A dev node producing only when told, its relay on loopback, what it reports kept in `logs`. */
+async function relayNode(dataDir: string, logs: string[]): Promise<EmbeddedNode> {
+  const node = await startNode({
+    dev: true,
+    dataDir,
+    p2pListen: '127.0.0.1:0',
+    autoProduce: false,
+    snapshotEvery: 0,
+    recoveryWorkers: 0,
+    onError: (e) => logs.push(e.message),
+  });
+  nodes.push(node);
+  return node;
+}
+
 /** Connects to the node's relay from 127.0.0.2, says hello and sends `blocks`. */
 async function sendBlocks(node: EmbeddedNode, blocks: Uint8Array[]): Promise<Socket> {
   const chain = node.chain;
@@ -73,16 +88,7 @@ const until = async (ok: () => boolean, ms = 20_000) => {
 
 test(`${SENT} forked blocks of 1 MiB from a scheduled producer: the fork database keeps at most its bytes`, async () => {
   const logs: string[] = [];
-  const node = await startNode({
-    dev: true,
-    dataDir: dirs[0]!,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-    onError: (e) => logs.push(e.message),
-  });
-  nodes.push(node);
+  const node = await relayNode(dirs[0]!, logs);
   const chain = node.chain;
   (chain.forkDb as unknown as { maxBytes: number }).maxBytes = CAP;
   for (let i = 0; i < 3; i++) await node.produceBlock();
@@ -108,16 +114,7 @@ test(`${SENT} forked blocks of 1 MiB from a scheduled producer: the fork databas
 
 test("a peer whose valid blocks find the fork database full is not dropped: the room is this node's, not its fault", async () => {
   const logs: string[] = [];
-  const node = await startNode({
-    dev: true,
-    dataDir: dirs[1]!,
-    p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
-    onError: (e) => logs.push(e.message),
-  });
-  nodes.push(node);
+  const node = await relayNode(dirs[1]!, logs);
   const chain = node.chain;
   for (let i = 0; i < 3; i++) await node.produceBlock();
   (chain.forkDb as unknown as { maxBytes: number }).maxBytes = chain.forkDb.heldBytes + 1; // full for any block

@@ -44,6 +44,8 @@ function fromOtherAddress(p2p: string, chainId: Uint8Array, hold: boolean): Prom
   });
 }
 
+const base = { dev: true, autoProduce: false, snapshotEvery: 0, recoveryWorkers: 0 } as const;
+
 test(`a 'peeros node' process: ${CHURN} refused connections write ${LOG_LINES_PER_KIND} lines, and their count when it stops`, async () => {
   const n = await cluster.start('flooded', ['--dev', '--data', dirs[0]!, '--p2p-listen', '127.0.0.1:0', '--slot-clock', 'manual']);
   const info = (await (await fetch(`${n.endpoint}/v1/chain/get_info`)).json()) as { chain_id: string };
@@ -63,12 +65,9 @@ test(`a 'peeros node' process: ${CHURN} refused connections write ${LOG_LINES_PE
 test('the count is written at the end of the interval, and the next interval writes lines again', async () => {
   const logs: string[] = [];
   const node = await startNode({
-    dev: true,
+    ...base,
     dataDir: dirs[1]!,
     p2pListen: '127.0.0.1:0',
-    autoProduce: false,
-    snapshotEvery: 0,
-    recoveryWorkers: 0,
     peerLimits: { inboundPeers: 2, logLinesPerKind: 3, logLinesIntervalMs: 1000 },
     onError: (e) => logs.push(e.message),
   });
