@@ -3,7 +3,9 @@
  * links), from the last irreversible block up, on every branch a peer sent. It picks the best
  * branch by Leap's legacy rule (highest dpos LIB, then highest block number; on a tie the head
  * seen first stays) and notices a producer that signed two different blocks for one slot. Blocks
- * are pruned as the LIB passes them; its size is capped so a peer cannot make it grow unbounded.
+ * are pruned as the LIB passes them; its size is capped so a peer cannot make it grow unbounded,
+ * and when it is full the producer holding the most gives way first (`checkRoom`, `makeRoom`), so
+ * one producer's forks cannot shut out the others' blocks.
  */
 import { bytesToHex } from '../../abi/antelope/index.js';
 import type { SignedBlock } from '../block.js';
@@ -21,6 +23,12 @@ export const MAX_FORK_BLOCKS = 4096;
  * of full 1 MiB blocks.
  */
 export const MAX_FORK_DATABASE_BYTES = 512 * 1024 * 1024;
+/** What one producer holds in the database: its blocks and their `heldBytes`. */
+interface ProducerShare {
+  count: number;
+  bytes: number;
+}
+
 /** What a block holds besides its transactions' bytes (header, ids, header state), and each signature. */
 const BLOCK_OVERHEAD_BYTES = 1024;
 const SIGNATURE_BYTES = 128;
@@ -54,6 +62,12 @@ export class ForkDatabase {
   private bytes = 0;
   /** `MAX_FORK_DATABASE_BYTES`; a field so a test can lower it. */
   private readonly maxBytes: number = MAX_FORK_DATABASE_BYTES;
+  /** The id each block builds on (hex), kept so walking branches decodes no id. */
+  private readonly parents = new Map<string, string>();
+  /** Blocks and bytes held per producer (the one that gives way when the database is full). */
+  private readonly shares = new Map<string, ProducerShare>();
+  /** Blocks evicted to make room for another producer's block, or a block extending the head (diagnosis and tests). */
+  evicted = 0;
 
   get size(): number {
     return this.byId.size;
@@ -72,24 +86,108 @@ export class ForkDatabase {
     return this.bytes;
   }
 
-  /** Refuses a peer's `block` when the database is full, by count or by bytes (this node's own heads are always added). */
-  checkRoom(block: SignedBlock): void {
-    if (this.byId.size >= MAX_FORK_BLOCKS) {
-      throw new ChainError('fork_database_exception', `fork database full (${MAX_FORK_BLOCKS} reversible blocks): block refused`);
+  /**
+   * Whether a peer's `block` may go in, before its header is verified (cheap, so a block refused
+   * for room costs no key recovery): when the database is full, by count or by bytes, it is
+   * refused (`fork_database_exception`) when its producer already holds the most and it does not
+   * extend the head `headIdHex` (a producer's own forks do not push out others'). Otherwise
+   * `makeRoom` evicts the fullest producer's blocks off the head's branch once it is verified.
+   */
+  checkRoom(block: SignedBlock, headIdHex: string): void {
+    const short = this.shortOf(block);
+    if (short === null || bytesToHex(block.previous) === headIdHex) return;
+    if (this.fullest(short, () => true) === block.producer) throw this.fullError(block, short);
+  }
+
+  /**
+   * Makes room for a peer's verified `block` (see `checkRoom`): while the database is full, the
+   * newest block off the head's branch of the producer holding the most there is evicted (with
+   * what builds on it), never one `block` builds on. Refused (`fork_database_exception`) when that
+   * producer is `block`'s own and `block` does not extend the head, or nothing is left to evict.
+   * Without it, one producer in the schedule filled the database with tied forks and every other
+   * producer's block was refused until the LIB passed them.
+   */
+  makeRoom(block: SignedBlock, headIdHex: string): void {
+    const short = this.shortOf(block);
+    if (short === null) return;
+    const extendsHead = bytesToHex(block.previous) === headIdHex;
+    const kept = this.ancestry(headIdHex);
+    for (const id of this.ancestry(bytesToHex(block.previous))) kept.add(id);
+    for (let need: 'count' | 'bytes' | null = short; need !== null; need = this.shortOf(block)) {
+      // what each producer holds off the kept branches, and its newest block there
+      const off = new Map<string, ProducerShare & { newest: ForkBlock }>();
+      for (const [id, b] of this.byId) {
+        if (kept.has(id)) continue;
+        const o = off.get(b.block.producer);
+        if (!o) off.set(b.block.producer, { count: 1, bytes: heldBytes(b.block), newest: b });
+        else {
+          o.count++;
+          o.bytes += heldBytes(b.block);
+          if (b.state.blockNum >= o.newest.state.blockNum) o.newest = b;
+        }
+      }
+      const victim = this.fullest(need, (p) => off.has(p), off);
+      if (victim === null || (victim === block.producer && !extendsHead)) throw this.fullError(block, need);
+      const before = this.byId.size;
+      this.removeBranch(off.get(victim)!.newest.idHex);
+      this.evicted += before - this.byId.size;
     }
-    if (this.bytes + heldBytes(block) > this.maxBytes) {
-      throw new ChainError(
-        'fork_database_exception',
-        `fork database full (${this.bytes} of ${this.maxBytes} bytes of reversible blocks, MAX_FORK_DATABASE_BYTES): block of ${heldBytes(block)} bytes refused`,
-      );
+  }
+
+  /** What the database lacks for `block`: 'count' or 'bytes', or null when it has room. */
+  private shortOf(block: SignedBlock): 'count' | 'bytes' | null {
+    if (this.byId.size >= MAX_FORK_BLOCKS) return 'count';
+    if (this.bytes + heldBytes(block) > this.maxBytes) return 'bytes';
+    return null;
+  }
+
+  /** The producer holding the most by `by` among those `eligible` (in `shares`, or in `from`); null when none. */
+  private fullest(
+    by: 'count' | 'bytes',
+    eligible: (producer: string) => boolean,
+    from: Map<string, ProducerShare> = this.shares,
+  ): string | null {
+    let most: string | null = null;
+    let mostHeld = -1;
+    for (const [p, s] of from) {
+      if (eligible(p) && s[by] > mostHeld) {
+        most = p;
+        mostHeld = s[by];
+      }
     }
+    return most;
+  }
+
+  /** `idHex` and the blocks it builds on, as far as the database holds them. */
+  private ancestry(idHex: string): Set<string> {
+    const out = new Set<string>();
+    for (let at: string | undefined = idHex; at !== undefined && this.byId.has(at) && !out.has(at); at = this.parents.get(at)) out.add(at);
+    return out;
+  }
+
+  private fullError(block: SignedBlock, short: 'count' | 'bytes'): ChainError {
+    return short === 'count'
+      ? new ChainError(
+          'fork_database_exception',
+          `fork database full (${MAX_FORK_BLOCKS} reversible blocks, MAX_FORK_BLOCKS; ${block.producer} holds the most): block refused`,
+        )
+      : new ChainError(
+          'fork_database_exception',
+          `fork database full (${this.bytes} of ${this.maxBytes} bytes of reversible blocks, MAX_FORK_DATABASE_BYTES; ${block.producer} holds the most): block of ${heldBytes(block)} bytes refused`,
+        );
   }
 
   /** Adds a verified block; returns the double signing it reveals, if any. */
   add(b: ForkBlock): DoubleSign | undefined {
     if (this.byId.has(b.idHex)) return undefined;
     this.byId.set(b.idHex, b);
+    this.parents.set(b.idHex, bytesToHex(b.block.previous));
     this.bytes += heldBytes(b.block);
+    const share = this.shares.get(b.block.producer);
+    if (share) {
+      share.count++;
+      share.bytes += heldBytes(b.block);
+    } else this.shares.set(b.block.producer, { count: 1, bytes: heldBytes(b.block) });
     const key = `${b.block.producer}@${b.block.timestamp}`;
     const first = this.bySlot.get(key);
     if (first === undefined) this.bySlot.set(key, b.idHex);
@@ -102,7 +200,7 @@ export class ForkDatabase {
   /** Drops `idHex` and every block built on it (a block that failed to apply). */
   removeBranch(idHex: string): void {
     const doomed = new Set([idHex]);
-    for (const [id, b] of this.byId) if (doomed.has(bytesToHex(b.block.previous))) doomed.add(id);
+    for (const [id, prev] of this.parents) if (doomed.has(prev)) doomed.add(id);
     for (const id of doomed) this.forget(id);
   }
 
@@ -120,7 +218,12 @@ export class ForkDatabase {
     const b = this.byId.get(idHex);
     if (!b) return;
     this.byId.delete(idHex);
+    this.parents.delete(idHex);
     this.bytes -= heldBytes(b.block);
+    const share = this.shares.get(b.block.producer)!;
+    share.count--;
+    share.bytes -= heldBytes(b.block);
+    if (share.count === 0) this.shares.delete(b.block.producer);
   }
 
   /** The best head among the blocks built on `libNum` (Leap's legacy choice; the first seen wins ties). */

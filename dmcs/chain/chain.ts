@@ -905,9 +905,12 @@ export class Chain {
     if (this.linkHeader(block) === 'known') return 'known';
     const idHex = bytesToHex(blockId(block));
     const prev = this.forkDb.get(bytesToHex(block.previous))!;
-    this.forkDb.checkRoom(block);
+    const headHex = bytesToHex(this.head.id);
+    this.forkDb.checkRoom(block, headHex);
     // verified as it was queued (its header state follows from the same block before it)
     const state = this.primedHeaders.get(idHex) ?? this.validateHeader(prev.state, block);
+    // only a verified block makes another producer's give way
+    this.forkDb.makeRoom(block, headHex);
     const double = this.forkDb.add({ idHex, block, state });
     if (double) this.events.doubleSigned?.(double);
     const applied = await this.switchToBest();

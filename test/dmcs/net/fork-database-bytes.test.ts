@@ -4,10 +4,13 @@
 // only stores it in its fork database. Before, only the count bounded the database
 // (MAX_FORK_BLOCKS, 4096): 500 such blocks held 530 MiB, 4096 about 4 GiB. Now its bytes are
 // bounded too (MAX_FORK_DATABASE_BYTES, lowered to 8 MiB here): past it a block is refused with
-// fork_database_exception, and room comes back as the LIB passes the forks.
+// fork_database_exception, and room comes back as the LIB passes the forks. While it is full, a
+// block extending the head (here, another node's next block) makes the forks give way: before, it
+// was refused until the LIB passed them, so one producer's forks stalled everyone's blocks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Socket } from 'node:net';
+import { cpSync } from 'node:fs';
 import { bytesToHex, PrivateKey } from '../../../abi/antelope/index.js';
 import { DEV_PRIVATE_KEY, startNode, type EmbeddedNode } from '../../../dmcs/index.js';
 import { encodeBlock, merkleRoot, receiptDigest, type SignedBlock, type TransactionReceipt } from '../../../dmcs/block.js';
@@ -17,7 +20,7 @@ import { removeDir, tempDir } from '../helpers.js';
 const CAP = 8 * 1024 * 1024;
 const BLOCK_BYTES = 1024 * 1024 - 4096;
 const SENT = 14;
-const dirs = [tempDir('forkbytes'), tempDir('forkbytes-room')];
+const dirs = [tempDir('forkbytes'), tempDir('forkbytes-room'), tempDir('forkbytes-share'), tempDir('forkbytes-honest')];
 const nodes: EmbeddedNode[] = [];
 let attacker: Socket | null = null;
 test.after(async () => {
@@ -53,11 +56,11 @@ function forkBlocks(chain: EmbeddedNode['chain'], count: number, bytes: number):
 }
 
 /** A dev node producing only when told, its relay on loopback, what it reports kept in `logs`. */
-async function relayNode(dataDir: string, logs: string[]): Promise<EmbeddedNode> {
+async function relayNode(dataDir: string, logs: string[], peers?: string[]): Promise<EmbeddedNode> {
   const node = await startNode({
     dev: true,
     dataDir,
-    p2pListen: '127.0.0.1:0',
+    ...(peers ? { peers } : { p2pListen: '127.0.0.1:0' }),
     autoProduce: false,
     snapshotEvery: 0,
     recoveryWorkers: 0,
@@ -134,6 +137,40 @@ test("a peer whose valid blocks find the fork database full is not dropped: the 
       .join(' | ')}`,
   );
   peer.destroy();
+});
+
+test("a full fork database makes a producer's forks give way to a block extending the head: they cannot stall the chain", async () => {
+  // the honest node: a copy of the same chain at the same head, to produce the next block elsewhere
+  const first = await relayNode(dirs[2]!, []);
+  for (let i = 0; i < 3; i++) await first.produceBlock();
+  await first.close();
+  nodes.splice(nodes.indexOf(first), 1);
+  cpSync(dirs[2]!, dirs[3]!, { recursive: true });
+
+  const logs: string[] = [];
+  const node = await relayNode(dirs[2]!, logs);
+  const chain = node.chain;
+  // full after exactly 8 forks: no room is left for even an empty block
+  const forks = forkBlocks(chain, 8, BLOCK_BYTES);
+  (chain.forkDb as unknown as { maxBytes: number }).maxBytes = chain.forkDb.heldBytes + 8 * (BLOCK_BYTES + 1024);
+  attacker = await sendBlocks(node, forks);
+  assert.ok(await until(() => chain.forkDb.size === 10), `${chain.forkDb.size} blocks held`);
+  attacker.write(encodeMessage({ type: 'block', bytes: forkBlocks(chain, 9, BLOCK_BYTES)[8]! }));
+  assert.ok(await until(() => logs.some((l) => /fork_database_exception/.test(l))), 'the ninth fork is refused: the forger holds the most');
+
+  const honest = await relayNode(dirs[3]!, [], [node.p2pAddress!]);
+  assert.ok(await until(() => honest.connectedPeers === 1 && node.connectedPeers === 2), 'the honest node connects');
+  const made = await honest.produceSlot(chain.head.block.timestamp + 20);
+  assert.ok(made, 'the honest node produced');
+  assert.ok(
+    await until(() => chain.head.num === 5, 5000),
+    `the honest block was not applied: head ${chain.head.num}; ${logs
+      .filter((l) => /refused/.test(l))
+      .slice(-1)
+      .join('')}`,
+  );
+  assert.ok(chain.forkDb.heldBytes <= (chain.forkDb as unknown as { maxBytes: number }).maxBytes);
+  assert.ok(chain.forkDb.evicted >= 1, `${chain.forkDb.evicted} forks evicted`);
 });
 
 test.run();
