@@ -11,7 +11,8 @@
  * and applies the last one, in order; a node's own requests are paced below the request rate it
  * allows its peers (OWN_REQUEST_SHARE), so its catch-up never trips a peer's limit. A block refused
  * in the middle of a window drops the rest of that window unread (it builds on the refused one).
- * Everything a peer sends is bounded: frame size, blocks per request, requests in flight, and
+ * Everything a peer sends is bounded: frame size, blocks per request, requests in flight (their
+ * answers' blocks, and only the numbers asked for, pass outside the unsolicited rates), and
  * the per-peer limits of peer-limits.ts (rates, refused blocks, queued and unread bytes, HELLO
  * first and in time, inbound connections): a peer past one is disconnected with the reason logged,
  * and one dropped for refused blocks is kept away for REFUSED_PEER_BAN_MS (`bans`).
@@ -125,8 +126,18 @@ class PeerLink {
   greeted = false;
   /** A HELLO has arrived (it may not be handled yet): other messages may follow it. */
   helloReceived = false;
-  /** Blocks this node asked for and has not received yet: they do not count against `blockRate`. */
+  /**
+   * Blocks this node asked for and has not received yet: they do not count against `blockRate` nor
+   * the node's `blockBudget` (a catch-up is paced by this node's own requests). At most
+   * BLOCKS_PER_REQUEST per answer still pending: what an answer left unspent ends with its HELLO.
+   */
   requestCredit = 0;
+  /** Requests sent whose answer (its closing HELLO) has not arrived yet, counted as frames arrive. */
+  answersPending = 0;
+  /** The number the next block spent on credit must have: answers are runs of consecutive blocks from what was asked. */
+  creditNext = 0;
+  /** Whether each block frame admitted and not yet handled was admitted on credit, in order. */
+  readonly credited: boolean[] = [];
   readonly blockRate: RateLimit;
   /** How many unrequested blocks it sends a second: its share of the node's `blockBudget`. */
   readonly unsolicitedRate = new SenderRate();
@@ -326,6 +337,13 @@ export class BlockRelay {
       }
       for (const m of msgs) {
         const size = messageBytes(m); // counted as waiting since its header was admitted
+        // a block spent on credit must be one asked for (`spendsCredit`)
+        if (m.type === 'block' && link.credited.shift() && !this.spendsCredit(link, m.bytes)) {
+          link.queuedMessages--;
+          link.queuedBytes -= size;
+          if (link.droppedFor) return;
+          continue;
+        }
         // a block refused as it is queued counts now: the verification it cost is spent already
         const refusal = m.type === 'block' ? (this.host.blockQueued?.(m.bytes) ?? null) : null;
         if (refusal && this.countRefusal(link)) return;
@@ -391,18 +409,55 @@ export class BlockRelay {
     if (name === undefined) return true; // refused once whole, as a malformed frame
     const over = this.peerLimitBroken(link, name, frameBytes(type, length));
     if (over) throw new Error(over);
-    if (type === MessageType.BLOCK && link.requestCredit > 0)
-      link.requestCredit--; // asked for: under no rate
-    else if (type === MessageType.BLOCK && !this.blockBudget.admit(link.unsolicitedRate, this.links.size)) {
-      this.log.line(
-        'unrequested blocks dropped (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)',
-        `an unrequested block from ${link.label} dropped unread: the node's budget of ${this.limits.nodeUnsolicitedBlocksPerSecond} a second is spent (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)`,
-      );
-      return false;
+    if (type === MessageType.HELLO && link.answersPending > 0) {
+      // an answer ends with a HELLO: what it left of its credit is not carried over
+      link.answersPending--;
+      link.requestCredit = Math.min(link.requestCredit, link.answersPending * BLOCKS_PER_REQUEST);
+    }
+    if (type === MessageType.BLOCK) {
+      const credited = link.requestCredit > 0;
+      if (credited)
+        link.requestCredit--; // asked for: under no rate (its number is checked once read, `spendsCredit`)
+      else if (!this.admitUnrequested(link)) return false;
+      link.credited.push(credited);
     }
     link.queuedMessages++;
     link.queuedBytes += frameBytes(type, length);
     return true;
+  }
+
+  /**
+   * Whether the node's budget of unrequested blocks (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND) lets
+   * one more of `link`'s be handled; logged when not (the block is dropped unread).
+   */
+  private admitUnrequested(link: PeerLink): boolean {
+    if (this.blockBudget.admit(link.unsolicitedRate, this.links.size)) return true;
+    this.log.line(
+      'unrequested blocks dropped (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)',
+      `an unrequested block from ${link.label} dropped unread: the node's budget of ${this.limits.nodeUnsolicitedBlocksPerSecond} a second is spent (MAX_NODE_UNSOLICITED_BLOCKS_PER_SECOND)`,
+    );
+    return false;
+  }
+
+  /**
+   * A block of `link` admitted on its request credit, now read: true when it is the next one this
+   * node asked for (by number); any other is charged as an unrequested block after the fact (the
+   * peer's rate, which drops it past MAX_UNSOLICITED_BLOCKS_PER_SECOND, and the node's budget),
+   * false when that refuses it (it is skipped). So credit buys only the blocks asked for.
+   */
+  private spendsCredit(link: PeerLink, bytes: Uint8Array): boolean {
+    if (blockNumOf(bytes) === link.creditNext) {
+      link.creditNext++;
+      return true;
+    }
+    if (!link.blockRate.take()) {
+      this.drop(
+        link,
+        `more than ${this.limits.unsolicitedBlocksPerSecond} unrequested blocks a second (MAX_UNSOLICITED_BLOCKS_PER_SECOND)`,
+      );
+      return false;
+    }
+    return this.admitUnrequested(link);
   }
 
   /** The per-peer limits of a frame at its header: null when it keeps within them, else why the peer is dropped. */
@@ -640,6 +695,7 @@ export class BlockRelay {
     link.requestedAt = now;
     link.requestedFrom = fromNum;
     link.syncNext = fromNum;
+    link.creditNext = fromNum;
     link.firstPending = true;
     this.pump(link);
   }
@@ -669,6 +725,7 @@ export class BlockRelay {
       }
       link.firstPending = false;
       link.inFlight++;
+      link.answersPending++;
       link.requestCredit = Math.min(CATCHUP_WINDOW * BLOCKS_PER_REQUEST, link.requestCredit + BLOCKS_PER_REQUEST);
       this.sendTo(link, { type: 'request', fromNum: link.syncNext });
       link.syncNext += BLOCKS_PER_REQUEST;
