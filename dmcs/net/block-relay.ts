@@ -14,14 +14,23 @@
  * Everything a peer sends is bounded: frame size, blocks per request, requests in flight (their
  * answers' blocks, and only the numbers asked for, pass outside the unsolicited rates), and
  * the per-peer limits of peer-limits.ts (rates, refused blocks, queued and unread bytes, HELLO
- * first and in time, inbound connections): a peer past one is disconnected with the reason logged,
+ * first and in time, inbound connections, and connections accepted per address: accept-rate.ts):
+ * a peer past one is disconnected with the reason logged,
  * and one dropped for refused blocks is kept away for REFUSED_PEER_BAN_MS (`bans`).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HttpEndpoint } from '../endpoint.js';
 import { encodeMessage, MessageReader, MessageType, type RelayMessage } from './relay-message.js';
 import { blockNumOfId } from '../block.js';
-import { INFLATED_BYTES_PER_TRX, MAX_BANNED_ADDRESSES, PEER_LIMITS, RateLimit, type PeerLimits } from './peer-limits.js';
+import {
+  INFLATED_BYTES_PER_TRX,
+  MAX_ACCEPT_RATE_ADDRESSES,
+  MAX_BANNED_ADDRESSES,
+  PEER_LIMITS,
+  RateLimit,
+  type PeerLimits,
+} from './peer-limits.js';
+import { AcceptRate } from './accept-rate.js';
 import { addressGroup } from '../../lib/address-group.js';
 import { LogLineLimit } from '../../lib/log-line-limit.js';
 import { SenderRate, UnsolicitedBlockBudget } from './unsolicited-block-budget.js';
@@ -197,6 +206,8 @@ export class BlockRelay {
   private readonly serveBudget: RateLimit;
   /** Addresses (`addressGroup`) of peers dropped for refused blocks, with when they may come back; oldest first. */
   private readonly bans = new Map<string, number>();
+  /** Inbound connections accepted per address (MAX_ACCEPTS_PER_ADDRESS_PER_SECOND): past it closed at accept. */
+  private readonly accepts: AcceptRate;
   /** What peers make this node log, rate-limited by kind (LOG_LINES_PER_KIND): a peer can cause these lines at will. */
   private readonly log: LogLineLimit;
 
@@ -208,13 +219,25 @@ export class BlockRelay {
     this.trxBudget = new RateLimit(limits.nodeTrxPerSecond);
     this.blockBudget = new UnsolicitedBlockBudget(limits.nodeUnsolicitedBlocksPerSecond);
     this.serveBudget = new RateLimit(limits.nodeServedBytesPerSecond);
+    this.accepts = new AcceptRate(limits.acceptsPerSecond, limits.acceptBurst, MAX_ACCEPT_RATE_ADDRESSES);
     this.log = new LogLineLimit((line) => host.log(line), limits.logLinesPerKind, limits.logLinesIntervalMs);
   }
 
   /** Listens at `at` (port 0: any) when given, and starts dialling the peers. */
   async start(at?: HttpEndpoint): Promise<void> {
     if (at) {
-      const server = createServer((s) => this.attach(s, `${s.remoteAddress}:${s.remotePort}`, undefined, true));
+      const server = createServer((s) => {
+        // connection churn from one address: closed before any relay work
+        if (s.remoteAddress !== undefined && !this.accepts.take(addressGroup(s.remoteAddress))) {
+          this.log.line(
+            'peers refused at accept (MAX_ACCEPTS_PER_ADDRESS_PER_SECOND)',
+            `peer ${s.remoteAddress}: refused, more than ${this.limits.acceptsPerSecond} connections a second from its address (MAX_ACCEPTS_PER_ADDRESS_PER_SECOND)`,
+          );
+          s.destroy();
+          return;
+        }
+        this.attach(s, `${s.remoteAddress}:${s.remotePort}`, undefined, true);
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(at.port, at.host, () => resolve());

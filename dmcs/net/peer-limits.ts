@@ -87,6 +87,24 @@ export const HELLO_TIMEOUT_MS = 10_000;
  */
 export const MAX_INBOUND_PEERS = 64;
 /**
+ * Inbound connections accepted per address (an IPv6 one by its /64) per second, after a burst of
+ * ACCEPT_BURST_PER_ADDRESS (accept-rate.ts); past it a connection is closed as it is accepted,
+ * before any relay work. An honest peer connects once and stays; a node redials a dropped link every
+ * REDIAL_MS (about 3 a second). Before, each connection of a loopback client opening and closing
+ * them as fast as it could was taken in as a peer: about 340 us of the node's CPU each (20% of a
+ * core at 600 a second on a loaded machine; the client can reach 3,800 a second); now 180-230 us,
+ * the rest being the accept itself.
+ */
+export const MAX_ACCEPTS_PER_ADDRESS_PER_SECOND = 10;
+/**
+ * Connections one address may open at once before MAX_ACCEPTS_PER_ADDRESS_PER_SECOND applies:
+ * MAX_INBOUND_PEERS, so a host running many nodes (a loopback test network: 21 nodes dialling each
+ * other from 127.0.0.1, all redialling when a partition heals) gets them all in at once.
+ */
+export const ACCEPT_BURST_PER_ADDRESS = 64;
+/** Addresses whose accept rate is remembered at once: past it the least recently seen is forgotten (a full burst again). */
+export const MAX_ACCEPT_RATE_ADDRESSES = 4096;
+/**
  * Log lines of one kind (a refusal at accept, a drop for one limit, a refused block, …) written per
  * LOG_LINES_INTERVAL_MS; past it they are counted, and one line per interval gives the count. 20:
  * one peer's whole MAX_REFUSED_BLOCKS burst is seen line by line. Without it connection churn from
@@ -117,6 +135,9 @@ export interface PeerLimits {
   serveReadTimeoutMs: number;
   helloTimeoutMs: number;
   inboundPeers: number;
+  /** Per address (`addressGroup`): connections accepted a second, and at once. */
+  acceptsPerSecond: number;
+  acceptBurst: number;
   logLinesPerKind: number;
   logLinesIntervalMs: number;
 }
@@ -137,6 +158,8 @@ export const PEER_LIMITS: PeerLimits = {
   serveReadTimeoutMs: SERVE_READ_TIMEOUT_MS,
   helloTimeoutMs: HELLO_TIMEOUT_MS,
   inboundPeers: MAX_INBOUND_PEERS,
+  acceptsPerSecond: MAX_ACCEPTS_PER_ADDRESS_PER_SECOND,
+  acceptBurst: ACCEPT_BURST_PER_ADDRESS,
   logLinesPerKind: LOG_LINES_PER_KIND,
   logLinesIntervalMs: LOG_LINES_INTERVAL_MS,
 };

@@ -4,6 +4,8 @@
 // nor rotates): about 2,300 connections and 320 KB of log a second from loopback, 28 GB a day.
 // Now a kind of line is written LOG_LINES_PER_KIND times an interval, and the rest are counted:
 // one line at the end of the interval (or when the node stops) says how many more there were.
+// (Past its accept rate, MAX_ACCEPTS_PER_ADDRESS_PER_SECOND, the churn is refused before the slot
+// check, a kind of line of its own, bounded the same way.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Socket } from 'node:net';
@@ -27,6 +29,8 @@ test.after(async () => {
 
 const refusal = /refused, already \d+ inbound peers \(MAX_INBOUND_PEERS\)/;
 const summary = /peers refused at accept \(MAX_INBOUND_PEERS\): (\d+) more in the last \d+ s/;
+const rateRefusal = /refused, more than \d+ connections a second from its address \(MAX_ACCEPTS_PER_ADDRESS_PER_SECOND\)/;
+const rateSummary = /peers refused at accept \(MAX_ACCEPTS_PER_ADDRESS_PER_SECOND\): (\d+) more in the last \d+ s/;
 
 /** Connects to `p2p` from 127.0.0.2; `hold`: says HELLO and stays, else resolves once the node has closed it. */
 function fromOtherAddress(p2p: string, chainId: Uint8Array, hold: boolean): Promise<Socket | null> {
@@ -55,11 +59,20 @@ test(`a 'peeros node' process: ${CHURN} refused connections write ${LOG_LINES_PE
   for (let i = 0; i < CHURN; i++) await fromOtherAddress(n.p2p!, chainId, false);
   await cluster.kill(n, 'SIGTERM'); // a stopping node writes the counts not written yet
   const lines = n.stderr().split('\n');
-  const written = lines.filter((l) => refusal.test(l)).length;
-  assert.is(written, LOG_LINES_PER_KIND, `${written} refusals logged one by one`);
-  const counted = lines.map((l) => summary.exec(l)).filter((m) => m !== null);
-  assert.is(counted.length, 1, lines.slice(-3).join('\n'));
-  assert.is(written + Number(counted[0]![1]), CHURN, 'every refusal is in the log, one by one or in the count');
+  // two kinds: refused for the slots (MAX_INBOUND_PEERS), and, once the address's burst is spent, for its accept rate
+  let total = 0;
+  for (const [line, count] of [
+    [refusal, summary],
+    [rateRefusal, rateSummary],
+  ] as const) {
+    const written = lines.filter((l) => line.test(l)).length;
+    assert.ok(written <= LOG_LINES_PER_KIND, `${written} refusals of one kind logged one by one`);
+    const counted = lines.map((l) => count.exec(l)).filter((m) => m !== null);
+    assert.ok(counted.length <= 1, lines.slice(-3).join('\n'));
+    total += written + Number(counted[0]?.[1] ?? 0);
+  }
+  assert.is(lines.filter((l) => rateRefusal.test(l)).length, LOG_LINES_PER_KIND, 'the churn is refused past its accept rate');
+  assert.is(total, CHURN, 'every refusal is in the log, one by one or in the count');
 });
 
 test('the count is written at the end of the interval, and the next interval writes lines again', async () => {

@@ -119,6 +119,8 @@ test('start: a node with a relay, and a block it does not have', async () => {
     autoProduce: false,
     snapshotEvery: 0,
     recoveryWorkers: 0,
+    // every test here dials it from 127.0.0.1, past ACCEPT_BURST_PER_ADDRESS in all (accept-rate.test.ts tests that limit)
+    peerLimits: { acceptBurst: 1000 },
     onError: (e) => logs.push(e.message),
   });
   assert.is(node.chain.head.num, 1);
