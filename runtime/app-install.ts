@@ -2,8 +2,9 @@
  * Installing one app package: the module must link against the capabilities its manifest requests
  * (an import of a capability it does not request fails here, naming both), the package's identity
  * is proven (a publisher key that signed it, or unverified), an app of another identity never takes
- * over an installed one (unless it is unverified and `replace` says so), `grant` is asked, and only
- * then is the install recorded. The one install path: `Host.install` (the CLI, tests) and an app's
+ * over an installed one (unless it is unverified and `replace` says so), a package replaces the
+ * installed app only as an update or as the installed release itself (runtime/store/release-replacement.ts,
+ * unless `anyVersion`), `grant` is asked, and only then is the install recorded. The one install path: `Host.install` (the CLI, tests) and an app's
  * install request (runtime/host-bridge/install-request.ts) both come here.
  */
 import type { Grants } from './capabilities.js';
@@ -13,18 +14,33 @@ import { readAppPackage, type AppPackage, type AppRegistry, type InstallRecord }
 import { inspectModule } from './sandbox/module-loader.js';
 import { provePackage, identityForInstall, isVerifiedIdentity, type PackageProof } from './app-identity/app-identity.js';
 import { SessionGrantStore } from './transaction-service/session-grants.js';
+import { InstallVersionError, releaseReplacement, type ReleaseReplacement } from './store/release-replacement.js';
+import { manifestChanges } from './store/store-install.js';
+
+/** The installed app a package would replace: its version, what the package is to it, and what changes in capabilities and limits. */
+export interface Replacing {
+  installedVersion: string;
+  replacement: ReleaseReplacement;
+  changes: string[];
+}
 
 export interface InstallOptions {
   /**
    * Asked to grant the requested capabilities (name → scope); resolve true to grant all of them.
    * Without it nothing is granted and install fails with NOT_GRANTED.
    */
-  grant?: (capabilities: Grants, pkg: AppPackage, proof: PackageProof) => boolean | Promise<boolean>;
+  grant?: (capabilities: Grants, pkg: AppPackage, proof: PackageProof, replacing?: Replacing) => boolean | Promise<boolean>;
   /**
    * Allow this package to take over an installed UNVERIFIED app of the same name (and its data and
    * grants). Never lets anything take over an app whose identity is a publisher key.
    */
   replace?: boolean;
+  /**
+   * Let this package replace the installed app whatever its version: an older one, or another
+   * package of the same precedence (a developer's rebuild: `peeros app install --any-version`,
+   * `peeros app dev`). Without it those are VERSION_REFUSED; with it `grant` hears which it is.
+   */
+  anyVersion?: boolean;
 }
 
 export interface InstallResult extends InstallRecord {
@@ -61,7 +77,10 @@ export async function installApp(
     installed?.identity === owner &&
     installed.packageHash === proof.packageHash;
   const identity = sameUnsigned ? owner : identityForInstall(m.name, proof, owner, opts.replace === true);
-  const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof) : false;
+  const replacing = installed && (await replacingOf(registry, installed, pkg, proof.packageHash));
+  if (replacing && !opts.anyVersion && (replacing.replacement === 'downgrade' || replacing.replacement === 'other-release'))
+    throw new InstallVersionError(m.name, m.version, replacing.installedVersion, replacing.replacement);
+  const granted = opts.grant ? await opts.grant(m.capabilities, pkg, proof, replacing) : false;
   if (!granted) {
     throw new HostError('NOT_GRANTED', `app '${m.name}' was not installed: the grant was declined (nothing was recorded)`, {
       app: m.name,
@@ -77,5 +96,21 @@ export async function installApp(
     verified: isVerifiedIdentity(identity),
     ...(owner !== undefined ? { previousIdentity: owner } : {}),
     memoryClamped: checked.clamped,
+  };
+}
+
+async function replacingOf(registry: AppRegistry, installed: InstallRecord, pkg: AppPackage, packageHash: string): Promise<Replacing> {
+  let changes: string[];
+  try {
+    changes = manifestChanges((await registry.load(installed.name)).manifest, pkg.manifest);
+  } catch (err) {
+    // a damaged install (its module no longer matches its record) must stay reinstallable
+    if (!(err instanceof HostError)) throw err;
+    changes = [`the installed app cannot be read (${err.code}): what changes is not known`];
+  }
+  return {
+    installedVersion: installed.version,
+    replacement: releaseReplacement({ version: pkg.manifest.version, packageHash }, installed),
+    changes,
   };
 }

@@ -56,6 +56,8 @@ export const HOST_ERROR_CODES = [
   'PACKAGE_INVALID',
   /** The dAppStore refuses this install: the app or version is not in the registry, is yanked, is older than the installed one, or ranks the same as it but is another release. */
   'STORE_REFUSED',
+  /** A package file or folder is older than the installed app, or ranks the same as it but is another package (runtime/store/release-replacement.ts); nothing was installed. */
+  'VERSION_REFUSED',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
@@ -92,6 +94,7 @@ export const HOST_ISA_CODES: Record<HostErrorCode, IsaErrorCode> = {
   ABORT: IsaErrorCode.INTERNAL,
   PACKAGE_INVALID: IsaErrorCode.INTERNAL,
   STORE_REFUSED: IsaErrorCode.INTERNAL,
+  VERSION_REFUSED: IsaErrorCode.INTERNAL,
 };
 
 /** Where and why a guest aborted, as AssemblyScript reported it (text bounded by the reader, escaped when printed). */

@@ -1,7 +1,9 @@
 /**
- * Whether a store release may replace the installed app: the one rule that `app install APP[@V]`,
- * an app's install request (both through store-install.ts) and `app update`'s plan
- * (update-plan.ts) follow.
+ * Whether a release may replace the installed app: the one rule that `app install APP[@V]`,
+ * an app's install request (both through store-install.ts), `app update`'s plan (update-plan.ts)
+ * and every install of a package file or folder (runtime/app-install.ts: the CLI's, the console's)
+ * follow. A file or folder install may be told to take any version (`peeros app install --any-version`,
+ * which `peeros app dev` passes for the developer's own rebuilds); its consent then says what it replaces.
  *
  * - `update`: the release ranks above the installed version (semver precedence, version-order.ts).
  * - `reinstall`: it is the installed release itself (the same version text and package hash).
@@ -45,6 +47,28 @@ export class StoreVersionError extends HostError {
       replacement === 'downgrade'
         ? `${app} ${version} is older than the installed ${installedVersion}; downgrades are refused (remove the app first to go back)`
         : `${app} ${version} has the same precedence as the installed ${installedVersion} but is another release (build metadata does not order releases); it is refused: its publisher must publish a higher version`,
+      { app },
+    );
+  }
+}
+
+/**
+ * A package file or folder refused by releaseReplacement (VERSION_REFUSED): an older version than the
+ * installed one (perhaps one with a known hole, signed by the same publisher), or another package of
+ * the installed version's precedence (new code, new capabilities, under a version that says nothing moved).
+ */
+export class InstallVersionError extends HostError {
+  constructor(
+    app: string,
+    readonly version: string,
+    readonly installedVersion: string,
+    readonly replacement: 'downgrade' | 'other-release',
+  ) {
+    super(
+      'VERSION_REFUSED',
+      replacement === 'downgrade'
+        ? `${app} ${version} is older than the installed ${installedVersion}; downgrades are refused, nothing was installed (remove the app first to go back; a developer's own build: --any-version)`
+        : `${app} ${version} has the same precedence as the installed ${installedVersion} but is another package (another hash); it is refused, nothing was installed (a new release needs a higher version; a developer's own rebuild: --any-version)`,
       { app },
     );
   }

@@ -88,11 +88,16 @@ test('an app error that is not a {code, message} map is INVALID_VALUE', async ()
 });
 
 test('reinstalling (an unverified app: with replace) replaces the module; the next run uses the new one', async () => {
-  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } }), {
+  // another module under the installed version is another package: only as a developer's build (anyVersion)
+  const rebuilt = writeApp(home, 'alpha', M.appModule({ result: pack(2) }), { capabilities: { log: {} } });
+  assert.is(await code(host.install(rebuilt, { ...grantAll, replace: true })), 'VERSION_REFUSED');
+  await host.install(rebuilt, { ...grantAll, replace: true, anyVersion: true });
+  assert.is(await host.run('alpha', 'go'), 2);
+  await host.install(writeApp(home, 'alpha', M.appModule({ result: pack(3) }), { version: '0.2.0', capabilities: { log: {} } }), {
     ...grantAll,
     replace: true,
   });
-  assert.is(await host.run('alpha', 'go'), 2);
+  assert.is(await host.run('alpha', 'go'), 3);
 });
 
 test('another package cannot install over an unverified app without replace (it would inherit its data); remove keeps data unless purged', async () => {

@@ -25,7 +25,8 @@ import { signPackage, pickPublisherKey } from '../../app-identity/package-signer
 import { PendingRevocations } from '../../transaction-service/pending-revocations.js';
 import { installConsentLines, MAX_DESCRIPTION_CHARS } from '../../store/install-consent.js';
 import { pack } from './app-pack.js';
-import { installSource } from './app-install-source.js';
+import { installSource, isStoreRef } from './app-install-source.js';
+import type { Replacing } from '../../app-install.js';
 import { publish, yank } from './app-publish.js';
 import { update } from './app-update.js';
 import { APP_NAME, RESERVED_APP_NAMES } from '../../manifest.js';
@@ -112,7 +113,8 @@ async function dev(argv: string[], io: CliIO): Promise<number> {
     } catch (err) {
       return fail(io, 'dev', err);
     }
-    if ((await install([dir, '--yes', '--replace'], io)) !== 0) return;
+    // the developer's own rebuilds share one version: --any-version, which the consent names
+    if ((await install([dir, '--yes', '--replace', '--any-version'], io)) !== 0) return;
     if (runCommand !== undefined) await run([pkg.manifest.name, runCommand, args], io);
   });
 }
@@ -184,6 +186,20 @@ async function sign(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** What the package does to the installed app, under the consent: a downgrade or a rebuild only with --any-version, said so. */
+function replacingLines(version: string, r: Replacing): string[] {
+  const what = {
+    update: 'an update',
+    reinstall: 'the installed package itself',
+    downgrade: 'OLDER: a downgrade, installed only because of --any-version',
+    'other-release': 'ANOTHER PACKAGE of the same version, installed only because of --any-version',
+  }[r.replacement];
+  return [
+    `installed now: ${terminalText(r.installedVersion)}; this package ${terminalText(version)} is ${what}`,
+    ...(r.changes.length ? r.changes.map((c) => `  ${terminalText(c)}`) : ['  no change in capabilities or limits']),
+  ];
+}
+
 async function install(argv: string[], io: CliIO): Promise<number> {
   const { flags, positionals } = parseArgs(argv, flagSpec(definition, 'install'), 'app install');
   if (positionals.length !== 1) throw new UsageError('app install takes one argument: the app directory or package file');
@@ -192,8 +208,12 @@ async function install(argv: string[], io: CliIO): Promise<number> {
   try {
     // The consent is drawn from the very package the host then installs (handed to `grant`), not
     // from a first read of DIR that the directory could change before the install reads it again.
+    const anyVersion = flags['any-version'] === true;
+    const storeRef = isStoreRef(dir); // a store install says what it replaces itself (app-install-source.ts)
+    if (anyVersion && storeRef)
+      throw new UsageError('--any-version is for a folder or package file; a store install takes only a newer release');
     let consented: AppPackage | undefined;
-    const grant = async (_caps: Grants, pkg: AppPackage, proof: PackageProof): Promise<boolean> => {
+    const grant = async (_caps: Grants, pkg: AppPackage, proof: PackageProof, replacing?: Replacing): Promise<boolean> => {
       consented = pkg;
       const m = pkg.manifest;
       const raised = raisedLimits(m.limits);
@@ -201,6 +221,8 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       // with --json stdout carries only the result document: the consent goes to stderr
       const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
       for (const line of installConsentLines(pkg, proof)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
+      if (replacing && !storeRef)
+        for (const line of replacingLines(m.version, replacing)) show(terminalWrap(HOST_PREFIX, line, columns, `${HOST_PREFIX}    `));
       const asked = [Object.keys(m.capabilities).length ? 'capabilities' : '', raised.length ? 'resources' : '']
         .filter(Boolean)
         .join(' and ');
@@ -216,7 +238,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         `${HOST_PREFIX}${asked ? `Grant these ${asked} to ${terminalQuoted(m.name)} and install it?` : `Install ${terminalQuoted(m.name)}?`}`,
       );
     };
-    const r = await host.install(await installSource(dir, io, flags), { grant, replace: flags.replace === true });
+    const r = await host.install(await installSource(dir, io, flags), { grant, replace: flags.replace === true, anyVersion });
     // a replaced identity's vault grant goes at the next unlock (below, or later): it is no longer this app's
     if (r.previousIdentity !== undefined && r.previousIdentity !== r.identity)
       await new PendingRevocations(peerosHome(io.env)).add(r.name, r.previousIdentity);

@@ -89,7 +89,7 @@ export const definition: CommandDefinition = {
       name: 'dev',
       args: 'DIR',
       description:
-        'the edit loop: build DIR, install it (granting what it asks, replacing the installed copy and keeping its data), run --run COMMAND, and again on every change of a .ts file or peeros.json, until Ctrl-C. For apps on your own machine only: it grants without asking',
+        'the edit loop: build DIR, install it (granting what it asks, replacing the installed copy whatever its version, as install --any-version, and keeping its data), run --run COMMAND, and again on every change of a .ts file or peeros.json, until Ctrl-C. For apps on your own machine only: it grants without asking',
       flags: [
         { name: 'run', type: 'string', value: 'COMMAND', description: 'the command to run after each install (default: none)' },
         { name: 'args', type: 'string', value: 'JSON', description: 'its JSON arguments (default {})' },
@@ -110,9 +110,15 @@ export const definition: CommandDefinition = {
       name: 'install',
       args: 'DIR|FILE.peeros|APP[@VERSION]',
       description:
-        'install an app from its folder DIR, a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md), or the dAppStore: APP[@VERSION] (when no folder of that name is here) installs the newest release (or VERSION) after checking the fetched file against the registry\'s package hash; yanked releases, downgrades and another release of the installed version\'s precedence (1.0.0+b over 1.0.0+a: build metadata does not order releases) are refused, what changed in capabilities and limits since the installed version is shown, and a stale DMCS view is warned about. Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
+        'install an app from its folder DIR, a package file FILE.peeros (verified whole before anything is written: layout, paths, sizes, checksum, hash and signature; docs/packages.md), or the dAppStore: APP[@VERSION] (when no folder of that name is here) installs the newest release (or VERSION) after checking the fetched file against the registry\'s package hash; yanked releases, downgrades and another release of the installed version\'s precedence (1.0.0+b over 1.0.0+a: build metadata does not order releases) are refused, what changed in capabilities and limits since the installed version is shown, and a stale DMCS view is warned about. Show the capabilities (and their scopes) the app requests, the resources it asks for beyond the defaults (CPU, memory, data per host call, nesting depth) and its publisher (the key that signed it, verified, or "unverified"), and install it if you grant them. --yes grants them without asking (for scripts); without a terminal and without --yes nothing is installed. A package whose peeros.sig does not match is refused (SIGNATURE_INVALID). An app of another identity never takes over an installed app (or its data) of the same name: INSTALL_CONFLICT, even with --yes; remove the old one first. A folder or package file replaces the installed app only with a higher version or the very same package (the rule of store installs): an older version, or another package of the installed version, is VERSION_REFUSED unless --any-version. Replacing an UNVERIFIED app (unsigned) needs --replace. An app asking for dmcs.push also gets its signing grant installed in the vault (which then refuses anything outside it); that needs the vault passphrase and a DMCS, see the options below',
       flags: [
         { name: 'replace', type: 'boolean', description: 'replace an installed UNVERIFIED app of the same name' },
+        {
+          name: 'any-version',
+          type: 'boolean',
+          description:
+            'for developers: let a folder or package file replace the installed app even when it is older (a downgrade) or another package of the same version (a rebuild); without it both are VERSION_REFUSED. The consent says which it is. `app dev` passes it; not for store installs',
+        },
         STORE_FLAG,
         {
           ...JSON_FLAG,

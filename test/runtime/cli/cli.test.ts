@@ -26,7 +26,7 @@ const demo = writeApp(home, 'demo', M.appModule({ result: pack({ answer: 42 }) }
 test('--help works for app and bench', () => {
   const a = peeros('app', '--help');
   assert.is(a.code, 0);
-  assert.match(a.out, /install DIR\|FILE\.peeros\|APP\[@VERSION\] \[--replace\] \[--store ACCOUNT\] \[--json\]/);
+  assert.match(a.out, /install DIR\|FILE\.peeros\|APP\[@VERSION\] \[--replace\] \[--any-version\] \[--store ACCOUNT\] \[--json\]/);
   assert.match(a.out, /--yes +DANGEROUS/);
   const b = peeros('bench', '--help');
   assert.is(b.code, 0);

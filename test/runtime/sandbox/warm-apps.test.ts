@@ -144,7 +144,10 @@ test('a prepared app is evicted when it is reinstalled or removed; the next call
     await until(isReady(host, 'delta'), 'delta is prepared');
     const old = host.process('delta')!;
     const oldThread = old.threadId;
-    await host.install(writeApp(home, 'delta', M.appModule({ result: pack('delta 2') })), { ...grantAll, replace: true });
+    await host.install(writeApp(home, 'delta', M.appModule({ result: pack('delta 2') }), { version: '0.2.0' }), {
+      ...grantAll,
+      replace: true,
+    });
     assert.is(host.process('delta'), undefined, 'the worker prepared for the old install is stopped');
     assert.is(old.threadId, undefined);
     assert.equal(host.warmApps.apps, 0);
