@@ -29,6 +29,8 @@ export const SHARE_ERROR_CODES = [
   'SHARE_DRIVE',
   /** The peer at the descriptor's address did not prove it holds the share core's secret key (share-proof.ts): nothing was asked of it. */
   'SHARE_UNAUTHENTICATED',
+  /** Not dialled this round: the sender's shares already went unanswered MAX_UNANSWERED_SYNCS_PER_SENDER times in it (host-services.ts); tried again next round. */
+  'SHARE_DEFERRED',
 ] as const;
 export type ShareErrorCode = (typeof SHARE_ERROR_CODES)[number];
 
@@ -49,4 +51,5 @@ export const SHARE_ISA_CODES: Record<ShareErrorCode, IsaErrorCode> = {
   SHARE_NOT_FOUND: IsaErrorCode.NOT_FOUND,
   SHARE_DRIVE: IsaErrorCode.NOT_FOUND,
   SHARE_UNAUTHENTICATED: IsaErrorCode.UNAVAILABLE,
+  SHARE_DEFERRED: IsaErrorCode.UNAVAILABLE,
 };

@@ -20,7 +20,8 @@
  * The receiving host (`syncShare`) dials, waits for that proof, learns the core's signed length, refuses a core longer or
  * larger than the limits (or than the recipient's drive quota can take) *before* downloading anything,
  * downloads [0, length) and disconnects.
- * Every wait is bounded by `timeoutMs`; an unreachable peer is `SHARE_UNREACHABLE` and leaves what
+ * Every wait is bounded by `timeoutMs`, and the peer's answer up to its proof by SHARE_ANSWER_TIMEOUT_MS
+ * (a silent peer costs 5 s, not the whole sync's); an unreachable peer is `SHARE_UNREACHABLE` and leaves what
  * was already replicated in place (share-service.ts then clears what no record verified).
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -77,6 +78,15 @@ export const MAX_SHARE_OPENED_FRAME_BYTES = MAX_SHARE_BLOCK_BYTES + 64 * 1024;
 export const MAX_SHARE_RECIPIENT_FRAME_BYTES = MAX_SHARE_OPENED_FRAME_BYTES;
 /** Default bound of one sync (dial, learn the length, download). */
 export const SHARE_SYNC_TIMEOUT_MS = 30_000;
+/**
+ * How long the peer a recipient dials has to answer: accept the connection, complete the Noise
+ * handshake, offer the share's channel and prove it is the share's sender. A serving host closes a
+ * connection that has not opened a served channel by SHARE_HANDSHAKE_TIMEOUT_MS, the same 5 s, so
+ * an honest one answers well within it (on loopback in milliseconds). Syncs run one at a time
+ * (share-service.ts), so each silent peer a share row names held every other share for the whole
+ * SHARE_SYNC_TIMEOUT_MS; now for 5 s.
+ */
+export const SHARE_ANSWER_TIMEOUT_MS = SHARE_HANDSHAKE_TIMEOUT_MS;
 
 export { DEFAULT_SHARE_PORT };
 
@@ -318,6 +328,7 @@ export async function syncShare(
 ): Promise<number> {
   const limits = o.limits ?? { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: MAX_SHARE_CORE_BYTES };
   const deadline = Date.now() + (o.timeoutMs ?? SHARE_SYNC_TIMEOUT_MS);
+  const answerBy = Math.min(deadline, Date.now() + SHARE_ANSWER_TIMEOUT_MS);
   const sock = connect(at.port, at.host);
   sock.setNoDelay(true);
   try {
@@ -328,7 +339,7 @@ export async function syncShare(
           reject(new ShareError('SHARE_UNREACHABLE', `cannot reach the sharing peer at ${at.host}:${at.port}: ${e.message}`)),
         );
       }),
-      deadline,
+      answerBy,
       'connecting to the sharing peer',
     );
     // a frame over the bound ends the sync at its length (not at the deadline)
@@ -339,7 +350,7 @@ export async function syncShare(
       ),
     );
     broken.catch(() => undefined);
-    const step = <T>(p: Promise<T>, what: string): Promise<T> => within(Promise.race([p, broken]), deadline, what);
+    const step = <T>(p: Promise<T>, what: string, by = deadline): Promise<T> => within(Promise.race([p, broken]), by, what);
     const proto = protocolOver(sock, true, guard);
     let onPeer = (): void => {};
     const peered = new Promise<void>((resolve) => {
@@ -368,10 +379,10 @@ export async function syncShare(
     try {
       core.replicate(proto);
       // a peer that does not serve this core (never shared, or revoked) never opens its channel
-      await step(peered, 'waiting for the peer to offer the share');
+      await step(peered, 'waiting for the peer to offer the share', answerBy);
       const ok =
         own ||
-        (await step(proof, 'waiting for the peer to prove it is the share’s sender').catch((e: ShareError) => {
+        (await step(proof, 'waiting for the peer to prove it is the share’s sender', answerBy).catch((e: ShareError) => {
           if (e.code === 'SHARE_MALFORMED') throw e; // an oversize frame, not a missing proof
           throw new ShareError(
             'SHARE_UNAUTHENTICATED',

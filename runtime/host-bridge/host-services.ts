@@ -77,6 +77,21 @@ export interface HostServicesOptions {
 /** Most share rows one `syncShares` reads from the contract's table. */
 export const MAX_SYNCED_SHARE_ROWS = 200;
 
+/**
+ * A sender's shares that may go unanswered (SHARE_UNREACHABLE, SHARE_UNAUTHENTICATED: a silent,
+ * absent or pretending peer) in one `syncShares` round; its other shares there are then
+ * SHARE_DEFERRED without being dialled, and tried again next round. Syncs run one at a time, so
+ * before, one sender's MAX_SYNCED_SHARE_ROWS rows naming a silent peer held every other sender's
+ * shares for 200 × SHARE_SYNC_TIMEOUT_MS (100 min) a round; now for 4 × SHARE_ANSWER_TIMEOUT_MS
+ * (20 s) per sender account. 4: a sender that moved hosts keeps rows naming its old addresses
+ * (and a share it revoked but did not unshare is not offered); the newest rows, most likely at
+ * its address now, are dialled first.
+ */
+export const MAX_UNANSWERED_SYNCS_PER_SENDER = 4;
+
+/** The codes of a sync whose peer did not answer as the share's sender (counted by MAX_UNANSWERED_SYNCS_PER_SENDER). */
+const UNANSWERED = new Set(['SHARE_UNREACHABLE', 'SHARE_UNAUTHENTICATED']);
+
 export interface SyncedShare {
   id: number;
   from: string;
@@ -263,6 +278,8 @@ export class HostServices {
    * go to Calendar, `files/…` to dBox) is replicated, checked and saved under `shared/<from>/`. A share
    * that fails (its peer offline, revoked, hostile) is reported and leaves the drive as it was. The
    * replicas of `app`'s shares no row names any more are deleted (share-service.ts `forgetUnlisted`).
+   * A sender whose shares went unanswered MAX_UNANSWERED_SYNCS_PER_SENDER times has its other shares
+   * SHARE_DEFERRED in this round, so one sender's silent peers cannot hold everyone else's syncs.
    */
   async syncShares(app: string, o: { code?: string; table?: string; timeoutMs?: number } = {}): Promise<SyncedShare[]> {
     if (!this.shares) throw new ShareError('SHARE_UNREACHABLE', 'this host has no share service');
@@ -286,7 +303,9 @@ export class HostServices {
     const keys = (await this.vault.listKeys()).map((k) => k.publicKey);
     const out: SyncedShare[] = [];
     const listed = new Set<string>();
-    for (const row of reply.rows as Array<{ id: number; from: string; path: string; sealed: string }>) {
+    const unanswered = new Map<string, number>(); // sender → its syncs unanswered this round
+    // newest first (a sender's newest rows most likely name where it is now); reported in row order
+    for (const row of [...(reply.rows as Array<{ id: number; from: string; path: string; sealed: string }>)].reverse()) {
       if (typeof row.sealed !== 'string' || !/^([0-9a-f]{2})+$/.test(row.sealed)) continue;
       const opened = await openText(this.vault, app, code, Buffer.from(row.sealed, 'hex'), keys, info.identity);
       if (opened.text === undefined || !opened.text.startsWith(SHARE_DESCRIPTOR_PREFIX)) continue;
@@ -302,6 +321,10 @@ export class HostServices {
         continue;
       }
       if (!fsPathAllowed(scope, root)) continue; // another app's share (a calendar's events are not dBox's files)
+      if ((unanswered.get(r.from) ?? 0) >= MAX_UNANSWERED_SYNCS_PER_SENDER) {
+        out.push({ ...r, error: 'SHARE_DEFERRED' });
+        continue;
+      }
       try {
         const done = await this.shares.open({
           app,
@@ -314,9 +337,12 @@ export class HostServices {
         });
         out.push({ ...r, ...done });
       } catch (err) {
-        out.push({ ...r, error: err instanceof ShareError ? err.code : String((err as Error).message) });
+        const code = err instanceof ShareError ? err.code : String((err as Error).message);
+        if (UNANSWERED.has(code)) unanswered.set(r.from, (unanswered.get(r.from) ?? 0) + 1);
+        out.push({ ...r, error: code });
       }
     }
+    out.reverse();
     // the replicas of shares no row names any more (unshared) are deleted; not when some rows went unread
     if (!reply.more) await this.shares.forgetUnlisted({ app, account: session.account, listed });
     return out;

@@ -23,6 +23,9 @@ import { runCli } from './measured-cli.js';
 import { runShareCycle } from '../../runtime/host-bridge/share-cycle.js';
 import { pack } from '../../abi/msgpack/codec.js';
 import { BridgeError } from '../../runtime/host-bridge/bridge-error.js';
+import { MAX_UNANSWERED_SYNCS_PER_SENDER } from '../../runtime/host-bridge/host-services.js';
+import { SHARE_ANSWER_TIMEOUT_MS } from '../../runtime/fs/share-peer.js';
+import { createServer } from 'node:net';
 
 let w: World;
 interface Side {
@@ -38,7 +41,7 @@ let alice: Side;
 let bob: Side;
 let carol: Side;
 
-async function openSide(account: string, serve: boolean): Promise<Side> {
+async function openSide(account: string, serve: boolean, announce?: { host: string; port: number }): Promise<Side> {
   const home = tempHome(`p2p-${account}`);
   await new DmcsRegistry(home).add('local', w.node.endpoint!);
   const vault = Vault.open({ home, insecureTestKdf: true });
@@ -46,7 +49,13 @@ async function openSide(account: string, serve: boolean): Promise<Side> {
   await vault.unlock(PASS, { verifier, create: true });
   const key = (await vault.createKey(account)).publicKey;
   await newAccount(w, account, key);
-  const shares = await ShareService.open({ home, vault, userApp: USER_APP, ...(serve ? { serve: { host: '127.0.0.1', port: 0 } } : {}) });
+  const shares = await ShareService.open({
+    home,
+    vault,
+    userApp: USER_APP,
+    ...(serve ? { serve: { host: '127.0.0.1', port: 0 } } : {}),
+    ...(announce ? { announce } : {}),
+  });
   const services = await HostServices.open({ home, vault, memoryCache: true, flusher: false, shares });
   const { backend } = await services.defaultBackend();
   await login({
@@ -349,6 +358,61 @@ test('a share cycle (what a long-running host runs on a timer): alice’s publis
   );
   const titles = ((await bob.host.run('calendar', 'list', { owner: 'alice' })) as Array<{ title: string }>).map((e) => e.title);
   assert.ok(titles.includes('cycle'), titles.join());
+});
+
+test(`attacker: a sender's shares naming a silent peer hold bob's round for at most ${MAX_UNANSWERED_SYNCS_PER_SENDER} × SHARE_ANSWER_TIMEOUT_MS (${SHARE_ANSWER_TIMEOUT_MS} ms); the rest are SHARE_DEFERRED, alice's still sync`, async () => {
+  // mallory's host announces a peer that accepts connections and never answers
+  let dialled = 0;
+  let open = 0;
+  let maxOpen = 0;
+  const silent = createServer((sock) => {
+    dialled++;
+    maxOpen = Math.max(maxOpen, ++open);
+    sock.resume();
+    sock.on('error', () => {});
+    sock.on('close', () => open--);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const mallory = await openSide('mallory', true, { host: '127.0.0.1', port });
+  try {
+    const ROWS = MAX_UNANSWERED_SYNCS_PER_SENDER + 3;
+    for (let i = 0; i < ROWS; i++) {
+      // over the chain's 4 KiB: shared peer to peer
+      await mallory.host.run('dbox', 'put', { path: `bait/${i}.txt`, data: Buffer.alloc(5000, i) });
+      const out = (await mallory.host.run('dbox', 'share', { path: `bait/${i}.txt`, to: 'bob' })) as { status: string };
+      assert.is(out.status, 'executed', JSON.stringify(out));
+    }
+    await alice.host.run('dbox', 'put', { path: 'late.txt', data: Buffer.alloc(5000, 'after the bait') });
+    const late = (await alice.host.run('dbox', 'share', { path: 'late.txt', to: 'bob' })) as { status: string };
+    assert.is(late.status, 'executed', JSON.stringify(late));
+    const t0 = performance.now();
+    const synced = await bob.services.syncShares('dbox');
+    const ms = performance.now() - t0;
+    process.stdout.write(`  bob's round with ${ROWS} rows naming a silent peer: ${ms.toFixed(0)} ms, ${dialled} dialled\n`);
+    const bait = synced.filter((s) => s.from === 'mallory');
+    assert.is(bait.length, ROWS);
+    // the newest rows are dialled first: the oldest ones wait for the next round
+    assert.equal(
+      bait.map((s) => s.error),
+      [
+        ...Array(ROWS - MAX_UNANSWERED_SYNCS_PER_SENDER).fill('SHARE_DEFERRED'),
+        ...Array(MAX_UNANSWERED_SYNCS_PER_SENDER).fill('SHARE_UNREACHABLE'),
+      ],
+    );
+    assert.is(dialled, MAX_UNANSWERED_SYNCS_PER_SENDER, 'a deferred share is not dialled');
+    assert.is(maxOpen, 1, 'one sync at a time');
+    assert.ok(ms < MAX_UNANSWERED_SYNCS_PER_SENDER * SHARE_ANSWER_TIMEOUT_MS + 10_000, `${ms} ms`);
+    const fromAlice = synced.filter((s) => s.from === 'alice');
+    assert.equal(
+      fromAlice.filter((s) => s.error !== undefined),
+      [],
+    );
+    assert.ok(fromAlice.some((s) => s.path === 'late.txt' && s.saved?.includes('late.txt')));
+  } finally {
+    await closeSide(mallory);
+    silent.close();
+  }
 });
 
 test('the recipient syncs from the command line: `peeros share sync` in its own process, then `peeros app run dbox get`', async () => {

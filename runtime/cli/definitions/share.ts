@@ -14,7 +14,7 @@ export const definition: CommandDefinition = {
       name: 'sync',
       args: '[APP]',
       description:
-        "replicate every peer-to-peer share in your scope of the contract's shares table from its sender, check it, and save it into APP's drive (default dbox) under shared/<from>/: all of a share's files or none. A share whose sender is unreachable, revoked or hostile is reported and the others still sync; exits 1 when any failed",
+        "replicate every peer-to-peer share in your scope of the contract's shares table from its sender, check it, and save it into APP's drive (default dbox) under shared/<from>/: all of a share's files or none. A share whose sender is unreachable, revoked or hostile is reported and the others still sync (a sender's peer must answer within 5 s; after 4 of its shares went unanswered, its others are SHARE_DEFERRED to the next sync, not dialled); exits 1 when any failed",
       flags: [
         {
           name: 'code',
