@@ -98,7 +98,7 @@ export { isChainId, normalizeChainId } from './chain-id.js';
 export { keyIdOf, publicKeyOfId, keyIdToString } from './key-id.js';
 export { isValidAuthority } from './authority-validity.js';
 export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';
-export { canonicalPairHash, legacyMerkleRoot } from './merkle.js';
+export { canonicalPairHash, legacyMerkleRoot, legacyMerkleRootOfFlat } from './merkle.js';
 export { IncrementalMerkle, type IncrementalMerkleJSON } from './incremental-merkle.js';
 export {
   ProducerSchedule,

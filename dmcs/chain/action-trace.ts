@@ -43,8 +43,6 @@ export interface TransactionTrace {
   /** Hex transaction id. */
   id: string;
   traces: ActionTrace[];
-  /** Digests of the action receipts, for the block's action_mroot. */
-  receiptDigests: Uint8Array[];
   elapsedUs: number;
   /** Metered contract CPU units (deterministic). */
   cpuUnits: number;

@@ -58,6 +58,7 @@ import type { KeyRecovery } from '../keys/key-recovery.js';
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { PrimedRecovery, type SignedDigest } from '../keys/primed-recovery.js';
 import { TransactionStatus } from './transaction-status.js';
+import { DigestList } from './digest-list.js';
 import { parseSnapshot, SNAPSHOT_SUMMARIES, StateSnapshot, type SnapshotFile } from '../state/state-snapshot.js';
 import type { Schedule } from '../state/producer-schedule.js';
 import { RecentTransactions } from '../state/recent-transactions.js';
@@ -95,7 +96,8 @@ interface PendingBlock {
   num: number;
   timestamp: number;
   receipts: TransactionReceipt[];
-  actionDigests: Uint8Array[];
+  /** The action receipt digests, back to back (kept until the block is sealed; see digest-list.ts). */
+  actionDigests: DigestList;
   /** Ids (hex) of the transactions in `receipts`, in order. */
   ids: string[];
   /** The receipts' net usage words, summed (the block's net usage, bounded by the chain's `max_block_net_usage`). */
@@ -777,7 +779,7 @@ export class Chain {
         `block ${num}: new_producers is not the schedule this chain has waiting to be announced`,
       );
     }
-    const digests: Uint8Array[] = [];
+    const digests = new DigestList();
     const ids: string[] = [];
     const expirations: Array<[string, number]> = [];
     const blockTimeMs = slotToMs(block.timestamp);
@@ -795,7 +797,7 @@ export class Chain {
         blockWords += r.netUsageWords;
         let trace: TransactionTrace;
         try {
-          trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs, cpu);
+          trace = this.executor.execute(transactionInputOf(d, num), blockTimeMs, cpu, digests);
         } catch (e) {
           const err = toChainError(e);
           if (err.code === 'block_cpu_usage_exceeded')
@@ -814,13 +816,12 @@ export class Chain {
           );
         }
         blockUs += billedUs;
-        for (const dg of trace.receiptDigests) digests.push(dg);
         // listed once added: a refusal removes only what this block added (a duplicate's id is an earlier block's)
         this.recent.add(d.idHex, d.trx.expiration.seconds);
         ids.push(d.idHex);
         expirations.push([d.idHex, d.trx.expiration.seconds]);
       }
-      if (!bytesEqual(merkleRoot(digests), block.actionMroot)) {
+      if (!bytesEqual(digests.merkleRoot(), block.actionMroot)) {
         throw new ChainError('block_validate_exception', `replay of block ${num} diverged: action_mroot differs from the one recorded`);
       }
     } catch (e) {
@@ -1224,7 +1225,15 @@ export class Chain {
     if (!this.pending || this.pending.receipts.length === 0) {
       const slot =
         this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0, cpuUs: 0 };
+      this.pending = {
+        num: this.head.num + 1,
+        timestamp: slot,
+        receipts: [],
+        actionDigests: new DigestList(),
+        ids: [],
+        netWords: 0,
+        cpuUs: 0,
+      };
     }
     return this.pending;
   }
@@ -1478,7 +1487,7 @@ export class Chain {
     if (this.pendingMark === null) this.pendingMark = this.state.undo.checkpoint();
     let trace: TransactionTrace;
     try {
-      trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, cpu);
+      trace = this.executor.execute(transactionInputOf(d, pending.num), blockTime, cpu, pending.actionDigests);
     } catch (e) {
       // what it ran is billed to its signer, unless only the block being full stopped it
       if (!isBlockFull(e)) this.failedCpu.bill(billedAccount(d), this.billedCpuUs(this.executor.failedCpuUnits), this.now());
@@ -1495,7 +1504,6 @@ export class Chain {
     pending.netWords += netWords;
     pending.cpuUs += receipt.cpuUsageUs;
     pending.ids.push(d.idHex);
-    for (const dg of trace.receiptDigests) pending.actionDigests.push(dg);
     this.recent.add(d.idHex, d.trx.expiration.seconds);
     this.transactionStatus.applied(d.idHex, d.trx.expiration.seconds, pending.num);
     const accepted = this.events.accepted?.(d.packed, pending.num);
@@ -1554,7 +1562,7 @@ export class Chain {
       confirmed: last !== undefined && last < head.blockNum ? Math.min(0xffff, head.blockNum - last) : 0,
       previous: head.id,
       transactionMroot: merkleRoot(p.receipts.map(receiptDigest)),
-      actionMroot: merkleRoot(p.actionDigests),
+      actionMroot: p.actionDigests.merkleRoot(),
       scheduleVersion: head.activeSchedule.version,
       ...(announce ? { newProducers: announce } : {}),
     };
@@ -1591,7 +1599,15 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: [], ids: [], netWords: 0, cpuUs: 0 };
+      this.pending = {
+        num: this.head.num + 1,
+        timestamp: slot,
+        receipts: [],
+        actionDigests: new DigestList(),
+        ids: [],
+        netWords: 0,
+        cpuUs: 0,
+      };
     }
     const p = this.pendingBlock();
     this.pending = null;

@@ -22,6 +22,7 @@ import type { AccountRecord, ChainState } from '../state/chain-state.js';
 import { NATIVE_ACTIONS, type NativeContext } from './native-actions.js';
 import type { AuthorizationManager } from './authorization-manager.js';
 import type { ActionReceipt, ActionTrace, ExecAction, TransactionTrace } from './action-trace.js';
+import type { DigestList } from './digest-list.js';
 import type { DecodedTransaction } from '../packed-transaction.js';
 import { isFeatureActivated, preactivateFeature } from './protocol-features.js';
 import { decodeProducerAuthorities, decodeProducerKeys, proposeProducers } from './proposed-producers.js';
@@ -188,8 +189,8 @@ class ActionDigester {
   }
 }
 
-/** Leap `action_receipt::digest`. */
-export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
+/** The action receipt serialized as Leap's `action_receipt::digest` hashes it (a view valid until the next digest). */
+function packActionReceipt(r: ActionReceipt): Uint8Array {
   const w = digestWriter.reset();
   Name.from(r.receiver).encode(w);
   w.raw(r.actDigest);
@@ -202,7 +203,7 @@ export function actionReceiptDigest(r: ActionReceipt): Uint8Array {
   }
   w.varuint32(r.codeSequence);
   w.varuint32(r.abiSequence);
-  return sha256(w.peek());
+  return w.peek();
 }
 
 /** An action's distinct authorizing actors in name order. */
@@ -394,7 +395,8 @@ function runningTransaction(trx: TransactionInput): RunningTransaction | undefin
 export class TransactionExecutor {
   private readonly host = new TransactionHost(this);
   private traces: ActionTrace[] = [];
-  private digests: Uint8Array[] = [];
+  /** Where the running transaction's action receipt digests go (none: not computed, e.g. compute_transaction). */
+  private digests: DigestList | undefined;
   private ordinal = 0;
   private cpuUnits = 0;
   private cpuLimit = 0;
@@ -439,12 +441,14 @@ export class TransactionExecutor {
    * every write is undone and the error (a `ChainError`) is thrown. With `block`, the transaction
    * also runs within what is left of its block's CPU budget: cut by that, in a block that already
    * holds others, it is `block_cpu_usage_exceeded` (it may fit in the next block); in an empty block
-   * it is its own limit, `tx_cpu_usage_exceeded`.
+   * it is its own limit, `tx_cpu_usage_exceeded`. With `digests`, the digests of its action receipts
+   * (its block's action_mroot leaves) are appended there on success; on failure it is left as it was.
    */
-  execute(trx: TransactionInput, blockTime: number, block?: BlockCpu): TransactionTrace {
+  execute(trx: TransactionInput, blockTime: number, block?: BlockCpu, digests?: DigestList): TransactionTrace {
     const t0 = performance.now();
     this.traces = [];
-    this.digests = [];
+    this.digests = digests;
+    const digestsBefore = digests?.length ?? 0;
     this.ordinal = 0;
     this.cpuUnits = 0;
     this.vm.failedUnits = 0;
@@ -467,6 +471,7 @@ export class TransactionExecutor {
       this.checkRamLimits();
     } catch (e) {
       this.state.undo.rollback(mark);
+      digests?.truncate(digestsBefore);
       // the action that failed ran its units too (0 when it failed outside the VM)
       this.failedCpuUnits = Math.min(this.cpuLimit, this.cpuUnits + this.vm.failedUnits);
       const err = toChainError(e);
@@ -484,7 +489,6 @@ export class TransactionExecutor {
     return {
       id: trx.id,
       traces: this.traces,
-      receiptDigests: this.digests,
       elapsedUs: Math.round((performance.now() - t0) * 1000),
       cpuUnits: this.cpuUnits,
     };
@@ -532,7 +536,7 @@ export class TransactionExecutor {
     this.checkRamDeltas(scope, acct, deltas);
     for (const [account, delta] of deltas) if (delta > 0) this.ramGrew.add(account);
     const receipt = this.receipt(acct, scope, scope.digester.digest(returnValue));
-    this.digests.push(actionReceiptDigest(receipt));
+    this.digests?.pushSha256(packActionReceipt(receipt));
     this.traces.push({
       actionOrdinal: ordinal,
       creatorActionOrdinal: creator,
@@ -616,11 +620,16 @@ export class TransactionExecutor {
   private receipt(acct: AccountRecord, scope: ApplyScope, actDigest: Uint8Array): ActionReceipt {
     const st = this.state;
     const actors = (scope.actors ??= sortedActors(scope.act));
-    const authorizers: AccountRecord[] = [];
+    // sized to fit, not grown by push (which leaves room for 16): the undo record of the sequences
+    // keeps this array until the block is sealed, so its spare slots would be copied by every
+    // scavenge in between (docs/performance.md, fourteenth round)
+    const authorizers: AccountRecord[] = new Array(actors.length);
+    let found = 0;
     for (const actor of actors) {
       const a = st.getAccount(actor);
-      if (a) authorizers.push(a);
+      if (a) authorizers[found++] = a;
     }
+    if (found < actors.length) authorizers.length = found;
     const globalSequence = st.receiptSequences(acct, authorizers);
     const authSequence: Array<[string, number]> = authorizers.map((a) => [a.name, a.authSequence]);
     return {

@@ -10,6 +10,7 @@ import {
   canonicalPairHash,
   IncrementalMerkle,
   legacyMerkleRoot,
+  legacyMerkleRootOfFlat,
   sha256,
 } from '../../abi/antelope/index.js';
 
@@ -50,6 +51,18 @@ test('the in-place legacy merkle matches the tree built node by node; its leaves
   for (const [root, hex] of roots) assert.is(bytesToHex(root), hex, 'a root is its own array, not the reused scratch');
   assert.equal(leaves, copies, 'leaves not modified');
   assert.throws(() => legacyMerkleRoot([leaf(0), new Uint8Array(31)]), /merkle leaf 1 is 31 bytes/);
+});
+
+test('the root over leaves stored back to back equals the root over the same leaves as arrays, and reads them without changing them', () => {
+  const leaves = Array.from({ length: 1_025 }, (_, i) => leaf(i));
+  for (const n of [0, 1, 2, 3, 7, 64, 65, 1_025]) {
+    const flat = new Uint8Array(32 * n + 5).subarray(3, 3 + 32 * n); // a view at an offset, as a list's used part is
+    leaves.slice(0, n).forEach((l, i) => flat.set(l, 32 * i));
+    const copy = flat.slice();
+    assert.is(bytesToHex(legacyMerkleRootOfFlat(flat)), bytesToHex(legacyMerkleRoot(leaves.slice(0, n))), `${n} leaves`);
+    assert.equal(flat, copy, 'leaves not modified');
+  }
+  assert.throws(() => legacyMerkleRootOfFlat(new Uint8Array(33)), /not 32-byte leaves/);
 });
 
 test('binary and JSON forms round-trip and keep appending identically', () => {
