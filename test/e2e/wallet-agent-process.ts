@@ -29,13 +29,28 @@ export function haveTerminal(): boolean {
   return spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts `peeros agent --listen 127.0.0.1:0 ARGS`; `terminal`: under `script`, its stdin the terminal's keyboard. */
-export async function startAgent(opts: { args?: string[]; terminal?: boolean } = {}): Promise<AgentProcess> {
+/** A fresh home whose vault holds the dev key, and the environment that unlocks it. */
+export function agentHome(): { home: string; env: NodeJS.ProcessEnv } {
   const home = tempHome('agent');
   const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: AGENT_PASSPHRASE };
   const imported = spawnSync(process.execPath, [BIN, 'key', 'import', '--label', 'dev'], { env, input: DEV_PRIVATE_KEY, encoding: 'utf8' });
   assert.is(imported.status, 0, imported.stderr);
-  const argv = [process.execPath, BIN, 'agent', '--listen', '127.0.0.1:0', ...(opts.args ?? [])];
+  return { home, env };
+}
+
+/** Runs `peeros agent ARGS` in `env` to its end (one that refuses to start): exit code and stderr. */
+export function runAgent(env: NodeJS.ProcessEnv, args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, 'agent', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/**
+ * Starts `peeros agent --listen 127.0.0.1:0 ARGS`; `terminal`: under `script`, its stdin the
+ * terminal's keyboard; `nodeArgs`: options of its node (a preloaded probe).
+ */
+export async function startAgent(opts: { args?: string[]; terminal?: boolean; nodeArgs?: string[] } = {}): Promise<AgentProcess> {
+  const { home, env } = agentHome();
+  const argv = [process.execPath, ...(opts.nodeArgs ?? []), BIN, 'agent', '--listen', '127.0.0.1:0', ...(opts.args ?? [])];
   const child = opts.terminal
     ? spawn('script', ['-qec', argv.map((a) => `'${a}'`).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,12 +1,12 @@
 /**
  * `peeros agent`: a long-running vault agent with keosd's wallet API (runtime/cli/wallet-agent.ts),
  * so cleos and other Antelope tools sign through the vault. It listens on a Unix socket that only
- * its user may open ($PEEROS_HOME/agent.sock, mode 0600: `cleos --wallet-url unix://…`), and, with
+ * its user may open ($PEEROS_HOME/agent.sock, 0600 from its creation, agent-socket.ts: `cleos --wallet-url unix://…`), and, with
  * --listen, on loopback TCP where every request must carry the per-user token of
  * $PEEROS_HOME/agent.token (mode 0600) in the `X-Peeros-Agent-Token` header.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { CliCommand } from '../command.js';
@@ -20,15 +20,15 @@ import { peerosHome } from '../../../lib/home.js';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { Vault } from '../../../skv/index.js';
 import { WalletAgent } from '../wallet-agent.js';
+import { listenOnPrivateSocket } from '../agent-socket.js';
 import { walletApiServer } from '../wallet-agent-http.js';
 import { untilInterrupted } from '../watch-folder.js';
 import { definition } from '../definitions/agent.js';
 
-function listen(server: Server, where: string | { host: string; port: number }): Promise<void> {
+function listen(server: Server, where: { host: string; port: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    if (typeof where === 'string') server.listen(where, resolve);
-    else server.listen(where.port, where.host, resolve);
+    server.listen(where.port, where.host, resolve);
   });
 }
 
@@ -52,17 +52,17 @@ const command: CliCommand = {
     }
     const vault = Vault.open({ home, autoLockMs });
     const servers: Server[] = [];
+    let socketBound = false;
     try {
       await unlockVault(vault, home, io, flags);
       const agent = new WalletAgent(
         { vault, verifier: () => verifierFor(flags, io), chain: () => chainBackend(io, flags), log: (l) => io.err(`peeros agent: ${l}`) },
         true,
       );
-      await rm(socket, { force: true }); // a socket left by an agent that died
       const local = walletApiServer(agent, undefined);
+      await listenOnPrivateSocket(local, socket); // 0600 from its creation; replaces only a dead agent's socket
+      socketBound = true;
       servers.push(local);
-      await listen(local, socket);
-      await chmod(socket, 0o600);
       io.out(`wallet API on unix://${socket}`);
       if (tcp) {
         const token = randomBytes(32).toString('hex');
@@ -80,7 +80,7 @@ const command: CliCommand = {
       return 0;
     } finally {
       for (const s of servers) await new Promise((r) => s.close(r));
-      await rm(socket, { force: true });
+      if (socketBound) await rm(socket, { force: true });
       await vault.close();
     }
   },

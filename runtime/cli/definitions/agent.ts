@@ -11,7 +11,12 @@ Every sign_transaction is shown decoded and asked on this terminal (--yes: appro
 The vault is one wallet named "peeros"; list_keys, create and import_key are refused (keys never
 leave the vault; manage them with 'peeros key').`,
   flags: [
-    { name: 'socket', type: 'string', value: 'PATH', description: 'the Unix socket (default $PEEROS_HOME/agent.sock, mode 0600)' },
+    {
+      name: 'socket',
+      type: 'string',
+      value: 'PATH',
+      description: 'the Unix socket, 0600 (default $PEEROS_HOME/agent.sock); not in a folder others may write in without the sticky bit',
+    },
     {
       name: 'listen',
       type: 'string',
