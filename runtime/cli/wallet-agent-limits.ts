@@ -2,6 +2,13 @@
 
 /** Wallet API requests carry one transaction: 1 MiB is far above any Antelope transaction. */
 export const MAX_REQUEST_BYTES = 1 << 20;
+/**
+ * Bytes of a refused request's body read and dropped after its answer (413 past MAX_REQUEST_BYTES,
+ * 401, …), so that a client writing its whole request before reading the answer gets it: closing
+ * at once gave cleos-like clients EPIPE or a reset instead. 16 MiB covers any body a tool sends by
+ * mistake and costs the agent about 10 ms of reading on loopback; past it the connection is closed.
+ */
+export const MAX_DISCARDED_BYTES = 16 << 20;
 
 /**
  * sign_transaction requests waiting for the user's approval behind the one being asked. Approvals are

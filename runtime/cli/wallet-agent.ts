@@ -31,7 +31,7 @@ export class WalletApiError extends Error {
   toJSON() {
     return {
       code: this.status,
-      message: this.status === 404 ? 'Not Found' : 'Internal Service Error',
+      message: this.status === 404 ? 'Not Found' : this.status === 413 ? 'Payload Too Large' : 'Internal Service Error',
       error: {
         code: 3120000,
         name: this.exception,
