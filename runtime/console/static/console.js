@@ -18,6 +18,30 @@ function say(text, isError = false) {
   message.className = isError ? 'error' : '';
 }
 
+/**
+ * Tries of the session start, the first 100 ms apart and doubling (3.1 s in all). The console keeps
+ * at most 32 connections and closes the oldest one that has shown no session (connection-limit.ts):
+ * under a flood of connections from another local process, this page's first request, made before
+ * it has a session, can be closed before it is read (9 in 1,000 under 64 flood sockets churning
+ * 5,400 connections a second).
+ * The secret was then not spent: the server spends it and sends the answer in one turn of its
+ * event loop, so a request that lost its connection (fetch's TypeError) is sent again; an answer (a
+ * wrong or spent secret) is final.
+ */
+const SESSION_START_TRIES = 6;
+const SESSION_RETRY_FIRST_MS = 100;
+
+async function startSession(secret) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api('/api/session', { secret });
+    } catch (e) {
+      if (!(e instanceof TypeError) || attempt >= SESSION_START_TRIES) throw e;
+      await new Promise((r) => setTimeout(r, SESSION_RETRY_FIRST_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 async function connect() {
   // passkeys need a host name (rp id `localhost`), not an address: same console, same port
   if (location.hostname === '127.0.0.1') {
@@ -29,7 +53,7 @@ async function connect() {
   if (secret) history.replaceState(null, '', location.pathname);
   try {
     // the exchange is the only answer with the session's token; a reload finds it where it was kept
-    if (secret) saveToken((await api('/api/session', { secret })).csrf);
+    if (secret) saveToken((await startSession(secret)).csrf);
     else loadToken();
     await api('/api/status'); // a kept token of a session this console no longer has is refused here
   } catch (e) {

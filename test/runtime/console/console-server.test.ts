@@ -536,6 +536,34 @@ test('connections: a flood of idle ones is bounded, the session`s request in fli
   for (const c of [inFlight, ...flood]) c.socket.destroy();
 });
 
+test('connections: a session start closed for room before it is read leaves the secret good, for the page`s retry', async () => {
+  // a local process's flood cannot be told from the page's first request (no session yet): the
+  // limit may close it; the page sends it again (static/console.js), which is sound only because
+  // the secret is not spent by a request that lost its connection
+  const secret = new URL(server.launchUrl).hash.slice(1);
+  const page = connect(server.port, '127.0.0.1');
+  page.on('error', () => {});
+  const pageClosed = new Promise<void>((r) => page.once('close', () => r()));
+  await new Promise<void>((r) => page.once('connect', () => r()));
+  const body = JSON.stringify({ secret });
+  page.write(
+    `POST /api/session HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  const flood: Socket[] = [];
+  for (let i = 0; i <= MAX_CONSOLE_CONNECTIONS; i++) {
+    const s = connect(server.port, '127.0.0.1');
+    s.on('error', () => {});
+    flood.push(s);
+  }
+  const lost = await Promise.race([pageClosed.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+  assert.ok(lost, 'the flood closed the session start`s connection');
+  const again = await call('POST', '/api/session', jsonHeaders, body);
+  assert.is(again.status, 200, 'the same secret starts the session on the retry');
+  assert.type(again.json.csrf, 'string');
+  for (const s of flood) s.destroy();
+});
+
 test('screen images: only raster files of the app`s own package, by their bytes; no way out, no SVG, bounded', async () => {
   const installer = quietHost(home);
   await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
