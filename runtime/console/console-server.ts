@@ -192,6 +192,11 @@ export class ConsoleServer {
   }
 
   #fail(res: ServerResponse, err: unknown): void {
+    // the client closed its connection before its request was read (a flood churning connections,
+    // or the connection limit closing one for room): nobody to answer and nothing failed here. Each
+    // was reported as an unexpected failure, 5 lines of stack on the console's terminal: a local
+    // process wrote 41 KB there with 200 half-sent requests
+    if ((err as NodeJS.ErrnoException)?.code === 'ECONNRESET' && (res.socket?.destroyed ?? true)) return;
     if (res.headersSent) {
       res.destroy();
       return;

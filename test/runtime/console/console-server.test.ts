@@ -564,6 +564,32 @@ test('connections: a session start closed for room before it is read leaves the 
   for (const s of flood) s.destroy();
 });
 
+test('connections: requests closed half-sent (a churning flood) write nothing on the console`s terminal', async () => {
+  // each was reported as an unexpected failure: 5 lines of stack a request, 41 KB for 200
+  const reported: unknown[] = [];
+  const watched = await ConsoleServer.start({ host, onError: (err) => reported.push(err) });
+  try {
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve) => {
+        const s = connect(watched.port, '127.0.0.1', () => {
+          s.write(
+            `POST /api/session HTTP/1.1\r\nhost: 127.0.0.1:${watched.port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"sec`,
+          );
+          setTimeout(() => {
+            s.destroy();
+            resolve();
+          }, 5);
+        });
+        s.on('error', () => resolve());
+      });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(reported.map(String), [], 'nothing reported as a failure');
+  } finally {
+    await watched.close();
+  }
+});
+
 test('screen images: only raster files of the app`s own package, by their bytes; no way out, no SVG, bounded', async () => {
   const installer = quietHost(home);
   await installer.install(join(ROOT, 'test/fixtures/apps/ui-hostile'), grantAll);
