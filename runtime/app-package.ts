@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { HostError } from './errors.js';
 import { readManifestFile, type Manifest } from './manifest.js';
 import { withModuleCommands } from './app-commands.js';
-import { sha256Hex } from './sandbox/module-loader.js';
+import { sha256Hex } from '../lib/sha256-hex.js';
 import { readFolderFile } from './app-folder.js';
 import { MAX_MODULE_BYTES } from './limits.js';
 import type { PackageFile } from './app-identity/package-hash.js';

@@ -25,7 +25,7 @@ import type { AppPackage } from './app-package.js';
 // the package reader lives in app-package.ts; re-exported for the callers that import it from here
 export { readAppPackage, type AppPackage } from './app-package.js';
 import type { Grants } from './capabilities.js';
-import { sha256Hex } from './sandbox/module-loader.js';
+import { sha256Hex } from '../lib/sha256-hex.js';
 import { raisedLimits, type RaisedLimit } from './limit-request.js';
 import { UNVERIFIED_PREFIX, isVerifiedIdentity } from './app-identity/app-identity.js';
 

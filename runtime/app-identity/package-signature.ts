@@ -8,7 +8,7 @@
  * for people and tools; verification recomputes it from the files and refuses a mismatch.
  */
 import { PublicKey, Signature } from '../../abi/antelope/index.js';
-import { packageSigningDigest } from '../../skv/index.js';
+import { packageSigningDigest } from '../../skv/package-digest.js';
 import { HostError } from '../errors.js';
 
 export const SIGNATURE_FILE = 'peeros.sig';

@@ -13,7 +13,7 @@ import { HostError } from '../errors.js';
 import type { AppPackage } from '../app-package.js';
 import { readFolderFile } from '../app-folder.js';
 import { parseManifestBytes } from '../manifest.js';
-import { sha256Hex } from '../sandbox/module-loader.js';
+import { sha256Hex } from '../../lib/sha256-hex.js';
 import { hashPackage } from '../app-identity/app-identity.js';
 import { parsePackageSignature, verifyPackageSignature } from '../app-identity/package-signature.js';
 import { decodeArchive, encodeArchive, type ArchiveEntry } from './archive-codec.js';

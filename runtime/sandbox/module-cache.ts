@@ -6,7 +6,8 @@
  */
 import { MODULE_CACHE_ENTRIES } from '../limits.js';
 import type { Grants } from '../capabilities.js';
-import { prepareModule, sha256Hex, type PreparedModule } from './module-loader.js';
+import { prepareModule, type PreparedModule } from './module-loader.js';
+import { sha256Hex } from '../../lib/sha256-hex.js';
 
 export class ModuleCache {
   #entries = new Map<string, Promise<PreparedModule>>();

@@ -4,7 +4,7 @@
  * host's (host-memory) and compilation. The result is what the module cache keeps and what workers
  * receive.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../lib/sha256-hex.js';
 import { HostError } from '../errors.js';
 import { MAX_MODULE_BYTES } from '../limits.js';
 import type { Grants } from '../capabilities.js';
@@ -25,10 +25,6 @@ export interface PreparedModule {
   clamped: boolean;
   /** The memory the module imports from the host (host-memory.ts): every instance must be given one of this shape. */
   memory: MemoryShape;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Validates everything that can be checked without running the module. Returns the sanitized bytes. */

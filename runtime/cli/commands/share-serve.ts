@@ -8,12 +8,17 @@
  * ends, a running cycle finishes, the server, the store and the vault close, and it exits 0.
  */
 import type { CliIO } from '../command.js';
+import { UsageError } from '../command.js';
+import { unlockVault } from '../vault-unlock.js';
+import { hostPortArg } from '../arg-checks.js';
+import { peerosHome } from '../../../lib/home.js';
+import { parseHostPort } from '../../../dmcs/endpoint.js';
 import { terminalText } from '../../../lib/terminal-text.js';
-import { USER_APP, type Vault } from '../../../skv/index.js';
+import { USER_APP, Vault } from '../../../skv/index.js';
 import { HostServices } from '../../host-bridge/index.js';
 import { runShareCycle, SHARE_CYCLE_MS, type ShareCycleReport } from '../../host-bridge/share-cycle.js';
 import { ShareService } from '../../fs/share-service.js';
-import type { PeerAddress } from '../../fs/share-peer.js';
+import { DEFAULT_SHARE_PORT, type PeerAddress } from '../../fs/share-peer.js';
 import { untilInterrupted } from '../watch-folder.js';
 
 /** What one cycle did, as lines for the terminal (app text escaped); nothing when it did nothing. */
@@ -84,5 +89,27 @@ export async function serveShares(
     return 0;
   } finally {
     await shares.close();
+  }
+}
+
+/** `peeros share serve [--listen HOST:PORT] [--announce HOST:PORT]`: its flags checked, the vault unlocked, then `serveShares`. */
+export async function serve(positionals: string[], flags: Record<string, string | boolean | undefined>, io: CliIO): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${terminalText(positionals[0]!)}'`);
+  const hostPort = (flag: string): PeerAddress | undefined => {
+    const v = flags[flag];
+    if (typeof v !== 'string') return undefined;
+    const e = parseHostPort(hostPortArg(v, `--${flag}`));
+    return { host: e.host, port: e.port };
+  };
+  const listen = hostPort('listen') ?? { host: '127.0.0.1', port: DEFAULT_SHARE_PORT };
+  const announce = hostPort('announce');
+  if (announce && announce.port === 0) throw new UsageError('--announce names a port peers dial: not 0');
+  const home = peerosHome(io.env);
+  const vault = Vault.open({ home });
+  try {
+    await unlockVault(vault, home, io, flags);
+    return await serveShares({ home, vault, listen, ...(announce ? { announce } : {}) }, io);
+  } finally {
+    await vault.close();
   }
 }

@@ -74,6 +74,58 @@ test('a command that reads a file loads no node: peeros dmcs list opens no store
   );
 });
 
+/** The modules of `app install`, `app run`, `app build`, `share sync` or `queue flush` that a listing never needs. */
+const HEAVY = [
+  ['the host (sandbox, worker pool)', /\/dist\/runtime\/(host|sandbox\/worker-pool|sandbox\/module-loader)\.js$/],
+  ['the compiler client', /\/dist\/runtime\/app-compiler/],
+  ['the app store client', /\/dist\/runtime\/store\/store-(install|publish|registry)\.js$/],
+  ['the identity signer', /\/dist\/runtime\/app-identity\/package-signer\.js$/],
+  ['the vault and its worker', /\/dist\/skv\/(vault|vault-channel|vault-worker|index)\.js$/],
+  ['a DMCS client', /\/dist\/runtime\/dispatch\/(index|dispatcher|dmcs-registry|http-backend|http-client)\.js$/],
+  ['the node', /\/dist\/dmcs\//],
+  ['host services', /\/dist\/runtime\/host-bridge\//],
+  ['a store package', /\/node_modules\/(lmdb|corestore|hypercore|hyperswarm|msgpackr|rocksdb-native)\//],
+] as const;
+
+// A listing is the commonest CLI call (and the tests make hundreds): each subcommand's code is
+// imported when it runs, so a static import of a heavy module in commands/app.ts (or share.ts,
+// queue.ts) fails here.
+for (const [cmd, files] of [
+  ['app', ['app.js', 'app-list.js']],
+  ['share', ['share.js', 'share-list.js']],
+  ['queue', ['queue.js', 'queue-list.js', 'queue-entries.js']],
+] as const) {
+  test(`peeros ${cmd} list loads its own subcommand only, and none of the host, vault, node or store`, () => {
+    const { urls, status } = importsOf(cmd, 'list', '--json');
+    assert.is(status, 0);
+    assert.equal(
+      under(urls, '/runtime/cli/commands/').map((u) => u.slice(u.lastIndexOf('/') + 1)),
+      [...files],
+    );
+    for (const [what, pattern] of HEAVY)
+      assert.equal(
+        urls.filter((u) => pattern.test(u)),
+        [],
+        `${cmd} list loads ${what}`,
+      );
+  });
+}
+
+test('an unknown or inherited subcommand name loads no subcommand: `app constructor` is a usage error', () => {
+  for (const [cmd, sub] of [
+    ['app', 'constructor'],
+    ['share', '__proto__'],
+    ['queue', 'toString'],
+  ]) {
+    const { urls, status } = importsOf(cmd!, sub!);
+    assert.is(status, 2, `${cmd} ${sub}`);
+    assert.equal(
+      under(urls, '/runtime/cli/commands/').map((u) => u.slice(u.lastIndexOf('/') + 1)),
+      [`${cmd}.js`],
+    );
+  }
+});
+
 test('a typed name is a file name only when it looks like one: a path is an unknown command', () => {
   for (const name of ['../commands/whoami', 'definitions/node', 'WHOAMI', 'app-pack', 'w'.repeat(40)]) {
     const { urls, status } = importsOf(name);
