@@ -1221,19 +1221,16 @@ export class Chain {
     return slotToMs(this.pendingBlock().timestamp);
   }
 
+  /** A block with nothing in it yet, after the head, at `slot`. */
+  private emptyBlockAt(slot: number): PendingBlock {
+    return { num: this.head.num + 1, timestamp: slot, receipts: [], actionDigests: new DigestList(), ids: [], netWords: 0, cpuUs: 0 };
+  }
+
   private pendingBlock(): PendingBlock {
     if (!this.pending || this.pending.receipts.length === 0) {
       const slot =
         this.slotOverride ?? this.nextOwnSlot(Math.max(this.head.timestamp + 1, BlockTimestamp.fromMilliseconds(this.now()).slot));
-      this.pending = {
-        num: this.head.num + 1,
-        timestamp: slot,
-        receipts: [],
-        actionDigests: new DigestList(),
-        ids: [],
-        netWords: 0,
-        cpuUs: 0,
-      };
+      this.pending = this.emptyBlockAt(slot);
     }
     return this.pending;
   }
@@ -1599,15 +1596,7 @@ export class Chain {
   async produceBlock(atSlot?: number): Promise<{ num: number; id: string }> {
     if (atSlot !== undefined && this.pendingCount === 0) {
       const slot = this.nextOwnSlot(Math.max(this.head.timestamp + 1, atSlot));
-      this.pending = {
-        num: this.head.num + 1,
-        timestamp: slot,
-        receipts: [],
-        actionDigests: new DigestList(),
-        ids: [],
-        netWords: 0,
-        cpuUs: 0,
-      };
+      this.pending = this.emptyBlockAt(slot);
     }
     const p = this.pendingBlock();
     this.pending = null;

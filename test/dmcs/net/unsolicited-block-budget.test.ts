@@ -8,14 +8,13 @@
 // a peer relaying a block is no attacker by that alone.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
-import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
+import type { EmbeddedNode } from '../../../dmcs/index.js';
 import { encodeBlock } from '../../../dmcs/block.js';
 import { encodeMessage } from '../../../dmcs/net/relay-message.js';
 import { SenderRate, UnsolicitedBlockBudget } from '../../../dmcs/net/unsolicited-block-budget.js';
 import { removeDir, tempDir } from '../helpers.js';
+import { startFloodedNode, until } from './flooded-node.js';
 
 const BUDGET = 300;
 const FLOODERS = 4;
@@ -31,38 +30,8 @@ test.after(async () => {
   for (const d of dirs) removeDir(d);
 });
 
-const until = async (ok: () => boolean, ms = 5000) => {
-  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-  return ok();
-};
-
 test(`${FLOODERS} peers flooding a known block: at most the node's budget is handled, and an honest peer's blocks still apply`, async () => {
-  const base = { dev: true, autoProduce: false, snapshotEvery: 0, recoveryWorkers: 0 } as const;
-  const logs: string[] = [];
-  const node = await startNode({
-    ...base,
-    dataDir: dirs[0]!,
-    p2pListen: '127.0.0.1:0',
-    peerLimits: { nodeUnsolicitedBlocksPerSecond: BUDGET },
-    onError: (e) => logs.push(e.message),
-  });
-  nodes.push(node);
-  copyFileSync(join(dirs[0]!, 'genesis.json'), join(dirs[1]!, 'genesis.json'));
-  const honest = await startNode({ ...base, dataDir: dirs[1]!, peers: [node.p2pAddress!], onError: () => {} });
-  nodes.push(honest);
-  await honest.produceBlock();
-  assert.ok(await until(() => node.chain.head.num === 2), 'the node has block 2 from its honest peer');
-
-  // every copy the node handles (not skipped at its header) has its header looked up by the chain
-  const chain = node.chain;
-  let handled = 0;
-  const linkHeader = chain.linkHeader.bind(chain);
-  chain.linkHeader = (header) => {
-    handled++;
-    return linkHeader(header);
-  };
-
-  const [host, port] = node.p2pAddress!.split(':');
+  const { node, honest, logs, host, port, handled: handledNow } = await startFloodedNode(BUDGET, [dirs[0]!, dirs[1]!], nodes);
   const hello = encodeMessage({ type: 'hello', chainId: node.chain.chainId, headNum: 2, libNum: 1 });
   // copies of the honest peer's newest block: one the node has (an older one would no longer link
   // once it is irreversible, and an unlinkable block has the node ask its sender for its branch)
@@ -72,7 +41,7 @@ test(`${FLOODERS} peers flooding a known block: at most the node's budget is han
   };
   let sent = 0;
   for (let i = 0; i < FLOODERS; i++) {
-    const s = connect({ port: Number(port), host: host!, localAddress: '127.0.0.2' }, () => s.write(hello));
+    const s = connect({ port, host, localAddress: '127.0.0.2' }, () => s.write(hello));
     s.on('error', () => {});
     s.resume();
     sockets.push(s);
@@ -100,14 +69,14 @@ test(`${FLOODERS} peers flooding a known block: at most the node's budget is han
   const seconds = (performance.now() - started) / 1000;
   // every copy sent is read: handled, or dropped unread
   assert.ok(
-    await until(() => handled + node.droppedPeerBlocks >= sent),
-    `${handled} handled, ${node.droppedPeerBlocks} dropped of ${sent}`,
+    await until(() => handledNow() + node.droppedPeerBlocks >= sent),
+    `${handledNow()} handled, ${node.droppedPeerBlocks} dropped of ${sent}`,
   );
   assert.is(late, 0, 'every honest block applied within 2 s of being made');
   assert.is(node.chain.head.num, honest.chain.head.num);
   // the budget's burst (one second's worth) and its refill, the honest blocks and a margin for timers
   const allowed = BUDGET * (seconds + 1.5) + 20;
-  assert.ok(handled <= allowed, `${handled} of ${sent} copies handled, allowed ${Math.round(allowed)}`);
+  assert.ok(handledNow() <= allowed, `${handledNow()} of ${sent} copies handled, allowed ${Math.round(allowed)}`);
   assert.ok(node.droppedPeerBlocks >= sent - allowed, `${node.droppedPeerBlocks} of ${sent} dropped unread`);
   assert.is(node.connectedPeers, FLOODERS + 1, 'the flooders are not disconnected for it');
   // (the honest peer's blocks come under the credit of the node's catch-up request at connect: the
