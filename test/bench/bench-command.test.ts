@@ -3,7 +3,6 @@
 // exit status 1 while a target whose figures were not measured stays n/a.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { checks, moduleMatches, moduleRuns, gatingFailures } from '../../runtime/cli/commands/bench.js';
 import {
   CLI_HELP_OVER_BARE_TARGET,
@@ -12,15 +11,9 @@ import {
   INSTANTIATE_WARM_TARGET_US,
 } from '../../runtime/cli/bench-targets.js';
 import type { BenchResult } from '../../bench/result.js';
+import { runPeerosSync } from '../e2e/run-cli.js';
 
-function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const peeros = (...args: string[]) => runPeerosSync(args, { timeoutMs: 120_000 });
 
 const fig = (name: string, median: number, unit = 'ns/op'): BenchResult => ({ name, unit, median, min: median, max: median, runs: 1 });
 

@@ -6,7 +6,6 @@
 // package-tarball.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,43 +13,23 @@ import { join } from 'node:path';
 import { startNode, DEV_PRIVATE_KEY, DEV_PUBLIC_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { DmcsRegistry } from '../../runtime/dispatch/index.js';
 import { Transaction } from '../../abi/antelope/index.js';
-import { ROOT, tempHome } from './world.js';
+import { tempHome } from './world.js';
+import { okPeeros, runPeeros, type PeerosOptions, type PeerosRun } from './run-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = 'developer path passphrase';
 let home: string;
 let work: string;
 let node: EmbeddedNode;
 
-function peeros(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: work,
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end(stdin);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code: code ?? -1, out, err });
-    });
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await peeros(args);
-  assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
-  return r.out;
-}
+/** The real CLI as this test's user, in its work folder; `stdin` piped then closed; killed after 90 s. */
+const asUser = (stdin = ''): PeerosOptions => ({
+  cwd: work,
+  env: { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE },
+  stdin,
+  timeoutMs: 90_000,
+});
+const peeros = (args: string[], stdin = ''): Promise<PeerosRun> => runPeeros(args, asUser(stdin));
+const ok = (...args: string[]): Promise<string> => okPeeros(args, asUser());
 
 test.before(async () => {
   home = tempHome('developer-path');

@@ -6,45 +6,19 @@
 // Before: both installed (exit 0), the consent naming only the package's own version.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempHome } from './world.js';
+import { okPeeros, runPeeros, type PeerosOptions, type PeerosRun } from './run-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASS = 'downgrade passphrase';
 let home: string;
 let publisher = '';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-function peeros(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: home,
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end('');
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
-async function ok(args: string[]): Promise<string> {
-  const r = await peeros(args);
-  assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
-  return r.out;
-}
+/** The real CLI as this test's user: in its home, vault passphrase set, stdin closed. */
+const asUser = (): PeerosOptions => ({ cwd: home, env: { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS }, stdin: '' });
+const peeros = (args: string[]): Promise<PeerosRun> => runPeeros(args, asUser());
+const ok = (args: string[]): Promise<string> => okPeeros(args, asUser());
 
 /** notes at `version` (asking `extra` too), signed by the publisher key, as a folder and as a package file. */
 async function release(label: string, version: string, extra?: string): Promise<{ dir: string; file: string }> {

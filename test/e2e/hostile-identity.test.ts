@@ -7,7 +7,6 @@
 // vault grant is bound to the identity, so a new app of the same name never inherits it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,42 +19,18 @@ import { readAppPackage } from '../../runtime/app-registry.js';
 import { provePackage } from '../../runtime/app-identity/app-identity.js';
 import { packTransaction, transfer } from '../skv/helpers.js';
 import { ROOT, tempHome } from './world.js';
+import { okPeeros, runPeeros, type PeerosOptions, type PeerosRun } from './run-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASS = 'identity passphrase';
 let home: string;
 let node: EmbeddedNode;
 let alice = ''; // the real publisher's key
 let mallory = ''; // another publisher's key (same vault: two publishers on one machine)
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-function peeros(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdin.end('');
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
-async function ok(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const r = await peeros(args, env);
-  assert.is(r.code, 0, `peeros ${args.join(' ')}: ${r.err}`);
-  return r.out;
-}
+/** The real CLI as this test's user (home and vault passphrase set, `env` over them), stdin closed. */
+const asUser = (env: Record<string, string>): PeerosOptions => ({ env: { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...env }, stdin: '' });
+const peeros = (args: string[], env: Record<string, string> = {}): Promise<PeerosRun> => runPeeros(args, asUser(env));
+const ok = (args: string[], env: Record<string, string> = {}): Promise<string> => okPeeros(args, asUser(env));
 /** The vault refused to open: no passphrase at hand (PEEROS_PASSPHRASE empty, no terminal). */
 const NO_VAULT = { PEEROS_PASSPHRASE: '' };
 

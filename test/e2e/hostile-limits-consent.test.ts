@@ -7,25 +7,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { pack } from '../../abi/msgpack/codec.js';
 import * as M from '../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp } from '../runtime/helpers.js';
 import { HOST_MAXIMA, DEFAULT_LIMITS } from '../../runtime/limits.js';
-import { ROOT } from './world.js';
+import { PEEROS_BIN, runPeerosSync } from './run-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const home = tempHome('limits-consent');
 
-function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PEEROS_HOME: home },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** The real CLI with this test's home, no stdin. */
+const peeros = (...args: string[]) => runPeerosSync(args, { env: { PEEROS_HOME: home }, timeoutMs: 60_000 });
 
 const greedy = writeApp(home, 'greedy', M.appModule({ memory: [2, 4096], result: pack({ ok: 'greedy' }) }), { limits: { ...HOST_MAXIMA } });
 const modest = writeApp(home, 'modest', M.appModule({ result: pack({ ok: 'modest' }) }), { limits: { cpuMs: 200, memoryPages: 64 } });
@@ -90,7 +81,7 @@ test('capabilities and a raised limit together: both listed, only the raised one
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `answer`; the transcript is what the user's terminal received. */
 function peerosOnTty(answer: string, ...args: string[]): { code: number | null; transcript: string } | undefined {
   if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const cmd = [process.execPath, PEEROS_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
     input: answer,
     env: { ...process.env, PEEROS_HOME: home },

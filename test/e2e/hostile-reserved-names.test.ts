@@ -5,34 +5,18 @@
 // gets no bypass) is in test/skv/scopes.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RESERVED_APP_NAMES } from '../../runtime/manifest.js';
 import { ROOT, tempHome } from './world.js';
+import { runPeeros, type PeerosRun } from './run-cli.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 /** CLI processes at once: 2 cores shared with others. */
 const PARALLEL = 3;
 
-function peeros(home: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PEEROS_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
+/** The real CLI with `home`, no stdin. */
+const peeros = (home: string, args: string[]): Promise<PeerosRun> => runPeeros(args, { env: { PEEROS_HOME: home } });
 
 /** A copy of the stock notes app under another manifest name. */
 function appNamed(root: string, name: string): string {

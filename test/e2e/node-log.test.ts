@@ -3,45 +3,36 @@
 // one transaction).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIClient } from '@wharfkit/antelope';
-import { ROOT, tempHome } from './world.js';
+import { tempHome } from './world.js';
+import { startPeeros } from './run-cli.js';
 import { transact, newAccountAction, testKey } from '../dmcs/helpers.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const WAIT_MS = 60_000;
 
 test('a block made by a pushed transaction is logged as produced_block with its number, id and transaction count', async () => {
   const home = tempHome('node-log');
-  const child = spawn(process.execPath, [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', join(home, 'node'), '--log-json'], {
-    env: { ...process.env, PEEROS_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const node = startPeeros(['node', '--dev', '--http', '127.0.0.1:0', '--data', join(home, 'node'), '--log-json'], {
+    env: { PEEROS_HOME: home },
   });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
+  const { child } = node;
   const until = async (ok: () => boolean, what: string) => {
     const end = Date.now() + WAIT_MS;
     while (!ok()) {
-      if (Date.now() > end || child.exitCode !== null) assert.unreachable(`${what}; stdout:\n${out}\nstderr:\n${err}`);
+      if (Date.now() > end || child.exitCode !== null) assert.unreachable(`${what}; stdout:\n${node.out}\nstderr:\n${node.err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
   try {
-    await until(() => /endpoint: http/.test(out), 'the node did not start');
-    const url = /endpoint: (\S+)/.exec(out)![1]!;
+    await until(() => /endpoint: http/.test(node.out), 'the node did not start');
+    const url = /endpoint: (\S+)/.exec(node.out)![1]!;
     const client = new APIClient({ url });
     const reply = await transact(client, [newAccountAction('alice', testKey('alice').toPublic().toString())]);
     const num = reply.processed.block_num as number;
     const produced = () =>
-      err
+      node.err
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>)

@@ -3,16 +3,16 @@
 // restart with the same flag answers every one of them from the store at the same head.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIClient } from '@wharfkit/antelope';
-import { ROOT, tempHome } from './world.js';
+import { tempHome } from './world.js';
+import { startPeeros } from './run-cli.js';
 import { transact, newAccountAction, testKey } from '../dmcs/helpers.js';
 import { STATE_STORE_DIR } from '../../dmcs/index.js';
 import { STATE_CACHE_MIN } from '../../runtime/cli/definitions/node.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const WAIT_MS = 60_000;
 /** More accounts than the cache holds, so answering them needs the store. */
 const ACCOUNTS = STATE_CACHE_MIN * 3;
@@ -24,31 +24,19 @@ interface Running {
 }
 
 async function start(home: string, data: string): Promise<Running> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'node', '--dev', '--http', '127.0.0.1:0', '--data', data, '--state-cache', String(STATE_CACHE_MIN), '--json'],
-    {
-      env: { ...process.env, PEEROS_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
+  const node = startPeeros(['node', '--dev', '--http', '127.0.0.1:0', '--data', data, '--state-cache', String(STATE_CACHE_MIN), '--json'], {
+    env: { PEEROS_HOME: home },
   });
-  child.stderr!.on('data', (d) => {
-    err += d;
-  });
+  const { child } = node;
   const end = Date.now() + WAIT_MS;
-  while (!out.includes('\n')) {
+  while (!node.out.includes('\n')) {
     if (Date.now() > end || child.exitCode !== null) {
       child.kill('SIGKILL');
-      assert.unreachable(`the node did not start; stdout:\n${out}\nstderr:\n${err}`);
+      assert.unreachable(`the node did not start; stdout:\n${node.out}\nstderr:\n${node.err}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, doc: JSON.parse(out.split('\n')[0]!), stderr: () => err };
+  return { child, doc: JSON.parse(node.out.split('\n')[0]!), stderr: () => node.err };
 }
 
 async function stop(r: Running): Promise<void> {

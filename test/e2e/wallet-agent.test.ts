@@ -4,38 +4,30 @@
 // lock and unlock. Over loopback TCP: nothing without the per-user token.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Signature, Transaction as WharfTransaction } from '@wharfkit/antelope';
 import { DEV_PRIVATE_KEY } from '../../dmcs/index.js';
-import { ROOT, tempHome } from './world.js';
+import { tempHome } from './world.js';
+import { runPeerosSync, startPeeros } from './run-cli.js';
 import { AGENT_PASSPHRASE, CHAIN_ID, call } from './wallet-agent-process.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = AGENT_PASSPHRASE;
 
 test('keosd wallet API over the vault: keys, a signature wharfkit recovers, list_keys refused, lock/unlock, token on TCP', async () => {
   const home = tempHome('agent');
-  const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
-  const imported = spawnSync(process.execPath, [BIN, 'key', 'import', '--label', 'dev'], { env, input: DEV_PRIVATE_KEY, encoding: 'utf8' });
-  assert.is(imported.status, 0, imported.stderr);
-  const child = spawn(process.execPath, [BIN, 'agent', '--yes', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
+  const env = { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
+  const imported = runPeerosSync(['key', 'import', '--label', 'dev'], { env, stdin: DEV_PRIVATE_KEY });
+  assert.is(imported.code, 0, imported.err);
+  const agent = startPeeros(['agent', '--yes', '--listen', '127.0.0.1:0'], { env });
+  const { child } = agent;
   try {
     const end = Date.now() + 60_000;
-    while (!/wallet API on http/.test(out)) {
-      if (Date.now() > end || child.exitCode !== null) assert.unreachable(`the agent did not start:\n${out}\n${err}`);
+    while (!/wallet API on http/.test(agent.out)) {
+      if (Date.now() > end || child.exitCode !== null) assert.unreachable(`the agent did not start:\n${agent.out}\n${agent.err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const socketPath = /unix:\/\/(\S+)/.exec(out)![1]!;
+    const socketPath = /unix:\/\/(\S+)/.exec(agent.out)![1]!;
     assert.is(statSync(socketPath).mode & 0o777, 0o600, 'only its user may open the socket');
     const sock = { socketPath };
 
@@ -80,7 +72,7 @@ test('keosd wallet API over the vault: keys, a signature wharfkit recovers, list
     assert.is(unlocked.status, 201, JSON.stringify(unlocked.json));
     assert.equal((await call(sock, 'get_public_keys', {})).json, keys);
 
-    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
+    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)/.exec(agent.out)![1]);
     assert.is((await call({ port }, 'get_public_keys', {})).status, 401, 'no token, no answer');
     const token = readFileSync(join(home, 'agent.token'), 'utf8').trim();
     assert.is(statSync(join(home, 'agent.token')).mode & 0o777, 0o600);

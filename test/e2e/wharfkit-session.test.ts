@@ -7,17 +7,16 @@
 // prints a skip line otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ABI, APIClient, Serializer } from '@wharfkit/antelope';
 import { startNode, DEV_PRIVATE_KEY, DEV_PUBLIC_KEY, type EmbeddedNode } from '../../dmcs/index.js';
 import { PeerosWalletPlugin } from '../../runtime/wharfkit/wallet-plugin.js';
-import { ROOT, TOKEN_ABI, TOKEN_WASM, tempHome } from './world.js';
+import { TOKEN_ABI, TOKEN_WASM, tempHome } from './world.js';
+import { runPeerosSync, startPeeros } from './run-cli.js';
 import { transact, newAccountAction } from '../dmcs/helpers.js';
 
-const BIN = join(ROOT, 'bin/peeros.js');
 const PASSPHRASE = 'wharfkit session passphrase';
 
 interface WharfSession {
@@ -94,20 +93,12 @@ if (!session)
 test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and agent; SessionKit logs in, transacts and restores', async () => {
   if (!session) return;
   const home = tempHome('wharfkit');
-  const env = { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
+  const env = { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASSPHRASE };
   let node: EmbeddedNode | undefined;
-  const imported = spawnSync(process.execPath, [BIN, 'key', 'import', '--label', 'dev'], { env, input: DEV_PRIVATE_KEY, encoding: 'utf8' });
-  assert.is(imported.status, 0, imported.stderr);
+  const imported = runPeerosSync(['key', 'import', '--label', 'dev'], { env, stdin: DEV_PRIVATE_KEY });
+  assert.is(imported.code, 0, imported.err);
   node = await startNode({ dev: true, dataDir: join(home, 'node'), http: '127.0.0.1:0', blockIntervalMs: 100 });
-  const agent = spawn(process.execPath, [BIN, 'agent', '--yes', '--url', node.endpoint!], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  agent.stdout.on('data', (d) => {
-    out += d;
-  });
-  agent.stderr.on('data', (d) => {
-    err += d;
-  });
+  const agent = startPeeros(['agent', '--yes', '--url', node.endpoint!], { env });
   try {
     // the chain, set up by an outside client (wharfkit with the dev key): accounts and a funded token
     const client = new APIClient({ url: node.endpoint! });
@@ -140,11 +131,11 @@ test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and ag
     ]);
 
     const end = Date.now() + 60_000;
-    while (!/wallet API on unix:\/\//.test(out)) {
-      if (Date.now() > end || agent.exitCode !== null) assert.unreachable(`the agent did not start:\n${out}\n${err}`);
+    while (!/wallet API on unix:\/\//.test(agent.out)) {
+      if (Date.now() > end || agent.child.exitCode !== null) assert.unreachable(`the agent did not start:\n${agent.out}\n${agent.err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const socketPath = /unix:\/\/(\S+)/.exec(out)![1]!;
+    const socketPath = /unix:\/\/(\S+)/.exec(agent.out)![1]!;
 
     // the application: plain @wharfkit/session, PeerOS only as its walletPlugin
     const s = new session.Session({
@@ -164,9 +155,9 @@ test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and ag
     const balance = await client.v1.chain.get_currency_balance('dpay.token', 'bob', 'RSN');
     assert.equal(balance.map(String), ['1.2500 RSN']);
     const logged = Date.now() + 60_000; // stderr is another channel than the reply: let it arrive
-    while (!/quantity: 1\.2500 RSN/.test(err) && Date.now() < logged) await new Promise((r) => setTimeout(r, 50));
-    assert.match(err, /dpay\.token::transfer by alice@active/, `the agent recorded the decoded transfer; stderr:\n${err}`);
-    assert.match(err, /quantity: 1\.2500 RSN/);
+    while (!/quantity: 1\.2500 RSN/.test(agent.err) && Date.now() < logged) await new Promise((r) => setTimeout(r, 50));
+    assert.match(agent.err, /dpay\.token::transfer by alice@active/, `the agent recorded the decoded transfer; stderr:\n${agent.err}`);
+    assert.match(agent.err, /quantity: 1\.2500 RSN/);
 
     // the login flow: SessionKit with PeerOS as its one wallet plugin, logging in as the plugin's actor
     const storage = new MemoryStorage();
@@ -203,9 +194,9 @@ test('@wharfkit/session transfers tokens through the PeerOS wallet plugin and ag
     });
     assert.equal((await client.v1.chain.get_currency_balance('dpay.token', 'bob', 'RSN')).map(String), ['3.0000 RSN']);
   } finally {
-    if (agent.exitCode === null && agent.signalCode === null) {
-      const closed = new Promise((r) => agent.once('close', r));
-      agent.kill('SIGINT');
+    if (agent.child.exitCode === null && agent.child.signalCode === null) {
+      const closed = new Promise((r) => agent.child.once('close', r));
+      agent.child.kill('SIGINT');
       await closed;
     }
     await node?.close();

@@ -4,25 +4,18 @@
 // and say so; the key is never in a file in clear.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as wharf from '@wharfkit/antelope';
 import { PrivateKey } from '../../abi/antelope/index.js';
 import { tempHome, removeHome, packTransaction, transfer, CHAIN_ID } from './helpers.js';
+import { runPeerosSync } from '../e2e/run-cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/peeros.js', import.meta.url));
 const PASS = 'cli passphrase';
 
-function peeros(home: string, args: string[], o: { input?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...o.env },
-    input: o.input ?? '',
-    encoding: 'utf8',
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** The real CLI as this test's user (`o.env` over home and passphrase); stdin `o.input`, else closed at once. */
+const peeros = (home: string, args: string[], o: { input?: string; env?: Record<string, string> } = {}) =>
+  runPeerosSync(args, { env: { PEEROS_HOME: home, PEEROS_PASSPHRASE: PASS, ...o.env }, stdin: o.input ?? '' });
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -1,22 +1,14 @@
 // The `peeros app` and `peeros bench` commands, spawned as a user would run them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { pack } from '../../../abi/boundary.js';
 import * as M from '../../fixtures/hostile/modules.js';
 import { tempHome, cleanup, writeApp } from '../helpers.js';
 import { checks } from '../../../runtime/cli/commands/bench.js';
+import { runPeerosSync } from '../../e2e/run-cli.js';
 
 const home = tempHome('cli');
-function peeros(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/peeros.js', ...args], {
-    env: { ...process.env, PEEROS_HOME: home },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const peeros = (...args: string[]) => runPeerosSync(args, { env: { PEEROS_HOME: home }, timeoutMs: 60_000 });
 
 const demo = writeApp(home, 'demo', M.appModule({ result: pack({ answer: 42 }) }), {
   capabilities: { log: {}, storage: { prefixes: ['d/'], maxBytes: 4096 } },
