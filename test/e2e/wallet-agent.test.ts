@@ -10,7 +10,7 @@ import { Signature, Transaction as WharfTransaction } from '@wharfkit/antelope';
 import { DEV_PRIVATE_KEY } from '../../dmcs/index.js';
 import { tempHome } from './world.js';
 import { runPeerosSync, startPeeros } from './run-cli.js';
-import { AGENT_PASSPHRASE, CHAIN_ID, call } from './wallet-agent-process.js';
+import { AGENT_PASSPHRASE, CHAIN_ID, call, updateauthTx } from './wallet-agent-process.js';
 
 const PASSPHRASE = AGENT_PASSPHRASE;
 
@@ -35,25 +35,11 @@ test('keosd wallet API over the vault: keys, a signature wharfkit recovers, list
     const keys = (await call(sock, 'get_public_keys', {})).json as string[];
     assert.is(keys.length, 1);
 
-    const tx = {
-      expiration: '2030-01-01T00:00:00',
-      ref_block_num: 1,
-      ref_block_prefix: 2,
-      max_net_usage_words: 0,
-      max_cpu_usage_ms: 0,
-      delay_sec: 0,
-      context_free_actions: [],
-      actions: [
-        { account: 'eosio', name: 'updateauth', authorization: [{ actor: 'alice', permission: 'active' }], data: '0000000000855c34' },
-      ],
-      transaction_extensions: [],
-      signatures: [],
-      context_free_data: [],
-    };
+    const tx = updateauthTx();
     const signed = await call(sock, 'sign_transaction', [tx, keys, CHAIN_ID]);
     assert.is(signed.status, 201, JSON.stringify(signed.json));
     assert.is(signed.json.signatures.length, 1);
-    const digest = WharfTransaction.from(tx).signingDigest(CHAIN_ID);
+    const digest = WharfTransaction.from(tx as unknown as Parameters<typeof WharfTransaction.from>[0]).signingDigest(CHAIN_ID);
     assert.is(
       Signature.from(signed.json.signatures[0]).recoverDigest(digest).toLegacyString(),
       'EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV',
