@@ -6,14 +6,11 @@
  * recently seen forgotten first (it starts again with a full burst).
  */
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
+import { RateLimit } from './peer-limits.js';
 
 export class AcceptRate {
   /** By address group, least recently seen first. */
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, RateLimit>();
 
   constructor(
     readonly perSecond: number,
@@ -26,15 +23,11 @@ export class AcceptRate {
     let b = this.buckets.get(group);
     if (b) {
       this.buckets.delete(group); // re-added last: the map stays least recently seen first
-      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) * this.perSecond) / 1000);
-      b.at = now;
     } else {
-      b = { tokens: this.burst, at: now };
+      b = new RateLimit(this.perSecond, now, this.burst);
       if (this.buckets.size >= this.maxAddresses) this.buckets.delete(this.buckets.keys().next().value!);
     }
     this.buckets.set(group, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return b.take(now);
   }
 }

@@ -164,7 +164,7 @@ export const PEER_LIMITS: PeerLimits = {
   logLinesIntervalMs: LOG_LINES_INTERVAL_MS,
 };
 
-/** A token bucket: `perSecond` tokens a second, holding at most `perSecond`. */
+/** A token bucket: `perSecond` tokens a second, holding at most `burst` (by default one second's worth). */
 export class RateLimit {
   private tokens: number;
   private at: number;
@@ -172,8 +172,9 @@ export class RateLimit {
   constructor(
     readonly perSecond: number,
     now = performance.now(),
+    readonly burst = perSecond,
   ) {
-    this.tokens = perSecond;
+    this.tokens = burst;
     this.at = now;
   }
 
@@ -196,7 +197,7 @@ export class RateLimit {
   }
 
   private refill(now: number): void {
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000);
     this.at = now;
   }
 
