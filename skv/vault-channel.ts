@@ -25,6 +25,7 @@ import { VaultError } from './error.js';
 import type { VaultConfig } from './vault-core.js';
 import { MAX_REQUESTS_IN_FLIGHT } from './limits.js';
 import { terminateWorker, unrefWorker } from '../lib/worker-stop.js';
+import { ownBytes } from '../lib/own-bytes.js';
 
 export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -102,8 +103,10 @@ export class VaultChannel {
     const id = this.#nextId++;
     live.inFlight.set(id, p);
     if (live.inFlight.size === 1) live.worker.ref();
-    const req: ChannelRequest = { id, message: p.message };
-    live.worker.postMessage(req);
+    // p.message stays whole for a resend to a replaced worker (#onDeath); the worker gets a copy
+    const message = ownBytes(p.message);
+    const req: ChannelRequest = { id, message };
+    live.worker.postMessage(req, [message.buffer]);
   }
 
   #onReply(live: Live, m: ChannelReply): void {

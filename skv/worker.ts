@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VaultCore, type VaultConfig } from './vault-core.js';
 import { decodeRequest, encodeError, encodeResult } from './protocol.js';
 import { asVaultError } from './error.js';
+import { ownBytes } from '../lib/own-bytes.js';
 import type { ChannelReply, ChannelRequest } from './vault-channel.js';
 
 const config = (workerData as { vault: VaultConfig }).vault;
@@ -43,7 +44,8 @@ parentPort?.on('message', (m: ChannelRequest) => {
   // tests only (VaultConfig.testWorkerExitAtRequest): the worker dies as a crash would, mid-request
   if (config.testWorkerExitAtRequest !== undefined && ++requests >= config.testWorkerExitAtRequest) process.exit(70);
   void handleDmemo(m?.message).then((reply) => {
-    const out: ChannelReply = { id, reply };
-    parentPort!.postMessage(out);
+    const own = ownBytes(reply); // not the codec's buffer, which holds earlier replies
+    const out: ChannelReply = { id, reply: own };
+    parentPort!.postMessage(out, [own.buffer]);
   });
 });

@@ -29,6 +29,7 @@ import { CALL_CLOCK_BYTES, CLOCK_ID, CLOCK_PAUSED, CLOCK_START, clockNow as now 
 import { APP_WORKER_URL, startAppWorker } from './worker-thread.js';
 import type { WarmWorker } from './warm-workers.js';
 import { terminateWorker, unrefWorker } from '../../lib/worker-stop.js';
+import { ownBytes } from '../../lib/own-bytes.js';
 
 interface Pending {
   id: number;
@@ -327,9 +328,11 @@ export class AppProcess {
         );
       };
       p.timer = setTimeout(expire, ms);
-      const msg: HostToWorker = { type: 'call', id, command, args };
+      // the app's own bytes only: `args` may be a window of the host's codec buffer (other apps' data)
+      const own = ownBytes(args);
+      const msg: HostToWorker = { type: 'call', id, command, args: own };
       worker.ref(); // a busy worker does (the deadline timer also does)
-      worker.postMessage(msg);
+      worker.postMessage(msg, [own.buffer]);
     });
   }
 

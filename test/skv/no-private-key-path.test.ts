@@ -90,6 +90,11 @@ test('no response of any operation but export_key carries the private key', asyn
       assertion: mintAssertion(raw.registration!, { purpose: 'export', app: '@user', digest: exportDigest(pub) }),
     });
     assert.is(ok.privateKey, key.toString());
+    // the export's reply was packed into the worker's codec buffer: no later reply may carry it,
+    // in its bytes or in the buffer behind them (postMessage clones a window's whole buffer)
+    const after = await raw.channel.call(encodeMessage({ v: 1, op: 'status' }));
+    assert.not.ok(holds(after, key), 'the status reply after an export');
+    assert.not.ok(holds(new Uint8Array(after.buffer), key), 'the buffer behind the status reply after an export holds the exported key');
   } finally {
     await raw.close();
     removeHome(home);
