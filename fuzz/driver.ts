@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newMirror, readMirror, type Finding, type RunStats } from './runner.js';
+import { emptyStats, newMirror, readMirror, type Finding, type RunStats } from './runner.js';
 import { TARGETS } from './targets/index.js';
 import type { FuzzTarget } from './target.js';
 import { MIN_HANG_MS, SETUP_TIMEOUT_MS, WORKER_MAX_OLD_GENERATION_MB } from './limits.js';
@@ -43,19 +43,7 @@ const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 function runInChild(target: FuzzTarget, opts: FuzzOptions): Promise<RunStats> {
   const child = fork(CHILD, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { onProgress, ...plain } = opts;
-  let latest: RunStats = {
-    target: target.name,
-    seed: opts.seed,
-    inputs: 0,
-    accepted: 0,
-    seconds: 0,
-    inputsPerSecond: 0,
-    maxInputMs: 0,
-    maxInputIndex: -1,
-    heapGrowthBytes: 0,
-    peakHeapBytes: 0,
-    findings: [],
-  };
+  let latest = emptyStats(target.name, opts.seed);
   return new Promise((resolve) => {
     let done = false;
     child.on('message', (m: { type: string; stats: RunStats }) => {
@@ -105,19 +93,7 @@ export function runInWorker(target: FuzzTarget, opts: FuzzOptions, targetModule?
   return new Promise((resolve) => {
     let settled = false;
     let last = { index: -1, at: Date.now() };
-    const empty = (): RunStats => ({
-      target: target.name,
-      seed: opts.seed,
-      inputs: 0,
-      accepted: 0,
-      seconds: 0,
-      inputsPerSecond: 0,
-      maxInputMs: 0,
-      maxInputIndex: -1,
-      heapGrowthBytes: 0,
-      peakHeapBytes: 0,
-      findings: [],
-    });
+    const empty = () => emptyStats(target.name, opts.seed);
     let latest = empty();
     const finish = (stats: RunStats, extra?: Finding) => {
       if (settled) return;

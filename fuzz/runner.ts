@@ -35,6 +35,23 @@ export interface RunStats {
   findings: Finding[];
 }
 
+/** The figures of a run that has not run an input yet. */
+export function emptyStats(target: string, seed: number): RunStats {
+  return {
+    target,
+    seed,
+    inputs: 0,
+    accepted: 0,
+    seconds: 0,
+    inputsPerSecond: 0,
+    maxInputMs: 0,
+    maxInputIndex: -1,
+    heapGrowthBytes: 0,
+    peakHeapBytes: 0,
+    findings: [],
+  };
+}
+
 export interface RunOptions {
   seed: number;
   /** Stop after this many inputs (default: unbounded, then `seconds` must be set). */
@@ -81,19 +98,7 @@ export async function runTarget(target: FuzzTarget, opts: RunOptions): Promise<R
   const session = await target.open();
   const head = opts.mirror ? new Int32Array(opts.mirror, 0, 2) : null;
   const body = opts.mirror ? new Uint8Array(opts.mirror, 8, MIRROR_BYTES) : null;
-  const stats: RunStats = {
-    target: target.name,
-    seed: opts.seed,
-    inputs: 0,
-    accepted: 0,
-    seconds: 0,
-    inputsPerSecond: 0,
-    maxInputMs: 0,
-    maxInputIndex: -1,
-    heapGrowthBytes: 0,
-    peakHeapBytes: 0,
-    findings: [],
-  };
+  const stats = emptyStats(target.name, opts.seed);
   const finding = (kind: Finding['kind'], index: number, message: string, input: Uint8Array) => {
     if (stats.findings.length < MAX_FINDINGS)
       stats.findings.push({ kind, target: target.name, seed: opts.seed, index, message, input: Uint8Array.from(input) });
