@@ -168,8 +168,14 @@ interface Connection {
   group: string;
   /** Whether the peer opened the channel of a served core. */
   opened: boolean;
-  /** Closes the connection at SHARE_HANDSHAKE_TIMEOUT_MS unless it opened a served channel by then. */
+  /** Closes the connection at the handshake deadline (SHARE_HANDSHAKE_TIMEOUT_MS) unless it opened a served channel by then. */
   deadline: NodeJS.Timeout;
+}
+
+/** A server's two connection deadlines; tests pass shorter ones to see them fire without waiting out the real ones. */
+export interface ShareServerTimeouts {
+  handshakeMs: number;
+  idleMs: number;
 }
 
 export class ShareServer {
@@ -185,10 +191,15 @@ export class ShareServer {
     private readonly server: Server,
     private readonly active: () => Hypercore[],
     readonly address: PeerAddress,
+    readonly timeouts: ShareServerTimeouts,
   ) {}
 
   /** Serves the cores `active()` answers, on `at` (port 0: any free port). */
-  static async listen(active: () => Hypercore[], at: PeerAddress): Promise<ShareServer> {
+  static async listen(
+    active: () => Hypercore[],
+    at: PeerAddress,
+    timeouts: ShareServerTimeouts = { handshakeMs: SHARE_HANDSHAKE_TIMEOUT_MS, idleMs: SHARE_IDLE_TIMEOUT_MS },
+  ): Promise<ShareServer> {
     let self: ShareServer | undefined;
     const server = createServer((sock) => self?.accept(sock));
     await new Promise<void>((resolve, reject) => {
@@ -199,7 +210,7 @@ export class ShareServer {
       });
     });
     const a = server.address() as AddressInfo;
-    self = new ShareServer(server, active, { host: a.address, port: a.port });
+    self = new ShareServer(server, active, { host: a.address, port: a.port }, timeouts);
     return self;
   }
 
@@ -218,8 +229,8 @@ export class ShareServer {
       frameGuard(() => (c?.opened ? MAX_SHARE_OPENED_FRAME_BYTES : MAX_SHARE_UNOPENED_FRAME_BYTES)),
     );
     const noise = (proto as unknown as { noiseStream: { setTimeout(ms: number): void } }).noiseStream;
-    noise.setTimeout(SHARE_IDLE_TIMEOUT_MS);
-    c = { proto, group, opened: false, deadline: setTimeout(() => sock.destroy(), SHARE_HANDSHAKE_TIMEOUT_MS) };
+    noise.setTimeout(this.timeouts.idleMs);
+    c = { proto, group, opened: false, deadline: setTimeout(() => sock.destroy(), this.timeouts.handshakeMs) };
     c.deadline.unref();
     this.#conns.set(sock, c);
     this.#byStream.set(noise, c);
@@ -316,6 +327,8 @@ export async function syncShare(
   o: {
     minLength: number;
     timeoutMs?: number;
+    /** How long the peer has to answer, up to its proof (default SHARE_ANSWER_TIMEOUT_MS; tests that wait it out pass a shorter one). */
+    answerTimeoutMs?: number;
     limits?: { maxBlocks: number; maxBytes: number };
     verified?: VerifiedPosition;
     /**
@@ -328,7 +341,7 @@ export async function syncShare(
 ): Promise<number> {
   const limits = o.limits ?? { maxBlocks: MAX_SHARE_BLOCKS, maxBytes: MAX_SHARE_CORE_BYTES };
   const deadline = Date.now() + (o.timeoutMs ?? SHARE_SYNC_TIMEOUT_MS);
-  const answerBy = Math.min(deadline, Date.now() + SHARE_ANSWER_TIMEOUT_MS);
+  const answerBy = Math.min(deadline, Date.now() + (o.answerTimeoutMs ?? SHARE_ANSWER_TIMEOUT_MS));
   const sock = connect(at.port, at.host);
   sock.setNoDelay(true);
   try {

@@ -90,6 +90,8 @@ export interface OpenShareRequest {
   descriptor: string;
   maxBytes: number;
   timeoutMs?: number;
+  /** The peer's time to answer (syncShare's `answerTimeoutMs`). */
+  answerTimeoutMs?: number;
 }
 
 export class ShareService {
@@ -428,6 +430,7 @@ export class ShareService {
     const length = await syncShare(core, d.at, {
       minLength: d.length,
       ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+      ...(r.answerTimeoutMs !== undefined ? { answerTimeoutMs: r.answerTimeoutMs } : {}),
       ...(rec ? { verified: rec.position } : {}),
       quota: { maxBytes: r.maxBytes, verifiedBytes: rec?.bytes ?? 0 },
     });

@@ -281,7 +281,10 @@ export class HostServices {
    * A sender whose shares went unanswered MAX_UNANSWERED_SYNCS_PER_SENDER times has its other shares
    * SHARE_DEFERRED in this round, so one sender's silent peers cannot hold everyone else's syncs.
    */
-  async syncShares(app: string, o: { code?: string; table?: string; timeoutMs?: number } = {}): Promise<SyncedShare[]> {
+  async syncShares(
+    app: string,
+    o: { code?: string; table?: string; timeoutMs?: number; answerTimeoutMs?: number } = {},
+  ): Promise<SyncedShare[]> {
     if (!this.shares) throw new ShareError('SHARE_UNREACHABLE', 'this host has no share service');
     const session = readSession(this.home);
     if (!session) throw new BridgeError(IsaErrorCode.NO_SESSION, 'nobody is logged in');
@@ -334,6 +337,7 @@ export class HostServices {
           descriptor: opened.text,
           maxBytes: scope.maxBytes,
           ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+          ...(o.answerTimeoutMs !== undefined ? { answerTimeoutMs: o.answerTimeoutMs } : {}),
         });
         out.push({ ...r, ...done });
       } catch (err) {
