@@ -14,6 +14,7 @@ import { HostError } from './errors.js';
 import {
   APP_IDLE_MS,
   LIVE_APP_WORKERS,
+  LIVE_WORKER_WAIT_MS,
   LIVE_APPS_MEMORY_PAGES,
   MAX_APP_IDLE_MS,
   MAX_DECODED_VALUES,
@@ -84,6 +85,8 @@ export interface HostOptions {
    * all are busy, a call waits up to LIVE_WORKER_WAIT_MS, then fails with LIMIT_EXCEEDED.
    */
   liveAppWorkers?: number;
+  /** That wait: default LIVE_WORKER_WAIT_MS, 1 to it (only shorter: tests that wait it out). */
+  liveWorkerWaitMs?: number;
 }
 
 export type { InstallOptions, InstallResult } from './app-install.js';
@@ -143,11 +146,15 @@ export class Host {
     if (!Number.isInteger(live) || live < 1 || live > MAX_LIVE_APP_WORKERS) {
       throw new RangeError(`liveAppWorkers must be an integer from 1 to ${MAX_LIVE_APP_WORKERS}, not ${live}`);
     }
+    const waitMs = opts.liveWorkerWaitMs ?? LIVE_WORKER_WAIT_MS;
+    if (!Number.isInteger(waitMs) || waitMs < 1 || waitMs > LIVE_WORKER_WAIT_MS) {
+      throw new RangeError(`liveWorkerWaitMs must be an integer from 1 to ${LIVE_WORKER_WAIT_MS}, not ${waitMs}`);
+    }
     this.#pool = new WorkerPool(
       opts.onLog ?? defaultLog,
       { workers: warm, home: this.home },
       { apps, pages: WARM_APPS_MEMORY_PAGES },
-      { max: live, pages: LIVE_APPS_MEMORY_PAGES, idleMs },
+      { max: live, pages: LIVE_APPS_MEMORY_PAGES, idleMs, waitMs },
     );
     this.#logLevel = opts.logLevel ?? envLogLevel();
     if (opts.bridge === undefined && opts.services === undefined) this.#bridge = this.#ownServices = new OnDemandServices(this.home);
@@ -322,11 +329,11 @@ export class Host {
   /**
    * The live app workers (diagnostics, tests, the bench): how many apps hold one, the bound, the
    * guest memory pages they may hold (each at its cap), how many went idle by the idle clock and
-   * how many were stopped to make room, so far.
+   * how many were stopped to make room, so far, and how long a call waits for a place.
    */
-  get liveApps(): { live: number; max: number; pages: number; idleStops: number; evicted: number } {
+  get liveApps(): { live: number; max: number; pages: number; idleStops: number; evicted: number; waitMs: number } {
     const l = this.#pool.live;
-    return { live: l.size, max: l.max, pages: l.pages, idleStops: l.idleStops, evicted: l.evicted };
+    return { live: l.size, max: l.max, pages: l.pages, idleStops: l.idleStops, evicted: l.evicted, waitMs: this.#pool.liveWaitMs };
   }
 
   /** Terminates every app worker and every warm worker. */

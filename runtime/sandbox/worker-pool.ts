@@ -40,18 +40,25 @@ export class WorkerPool {
   readonly prepared: WarmApps;
   /** The apps with a live worker: busy counts, idle clocks, the bound. */
   readonly live: LiveApps;
+  /** How long a call waits for a place among the live workers (LIVE_WORKER_WAIT_MS). */
+  readonly liveWaitMs: number;
   constructor(
     readonly onLog: LogHandler,
     /** Warm workers to keep (limits.ts WARM_WORKERS; 0: none), and the host's home for their warm-up (warm-up.ts). */
     warmWorkers: { workers: number; home: string } = { workers: 0, home: '' },
     /** Idle apps to keep prepared, and the guest memory pages they may hold (limits.ts WARM_APPS*); 0: none. */
     warmApps: { apps: number; pages: number } = { apps: 0, pages: 0 },
-    /** Most apps with a live worker, the guest memory pages they may hold together, and how long an app may go without a call before it goes idle (limits.ts LIVE_APP_WORKERS, LIVE_APPS_MEMORY_PAGES, APP_IDLE_MS; 0: never). */
-    live: { max: number; pages: number; idleMs: number } = { max: Number.MAX_SAFE_INTEGER, pages: Number.MAX_SAFE_INTEGER, idleMs: 0 },
+    /** Most apps with a live worker, the guest memory pages they may hold together, how long an app may go without a call before it goes idle (limits.ts LIVE_APP_WORKERS, LIVE_APPS_MEMORY_PAGES, APP_IDLE_MS; 0: never), and how long a call waits for a place (LIVE_WORKER_WAIT_MS). */
+    live: { max: number; pages: number; idleMs: number; waitMs?: number } = {
+      max: Number.MAX_SAFE_INTEGER,
+      pages: Number.MAX_SAFE_INTEGER,
+      idleMs: 0,
+    },
   ) {
     this.warm = new WarmWorkers(warmWorkers.workers, warmWorkers.home);
     this.prepared = new WarmApps(warmApps.apps, warmApps.pages);
     this.live = new LiveApps(live.max, live.pages, live.idleMs, (app) => this.#idleClock(app));
+    this.liveWaitMs = live.waitMs ?? LIVE_WORKER_WAIT_MS;
   }
 
   /** Starts warm workers up to the pool's size (in the background). */
@@ -84,7 +91,7 @@ export class WorkerPool {
    */
   async #acquire(spec: WorkerSpec, key: string, command: string): Promise<{ proc: AppProcess; call: LiveCall }> {
     const app = spec.app;
-    const until = Date.now() + LIVE_WORKER_WAIT_MS;
+    const until = Date.now() + this.liveWaitMs;
     for (;;) {
       if (this.#closed) throw new HostError('CLOSED', `app '${app}': the host is closed`, { app, command });
       if (this.live.has(app) || this.live.fits(spec.limits.memoryPages)) {
@@ -101,7 +108,7 @@ export class WorkerPool {
       if (left <= 0) {
         throw new HostError(
           'LIMIT_EXCEEDED',
-          `app '${app}': the live app workers (at most ${this.live.max}, LIVE_APP_WORKERS, holding at most ${this.live.maxPages} pages of guest memory, LIVE_APPS_MEMORY_PAGES) stayed busy for ${LIVE_WORKER_WAIT_MS} ms (LIVE_WORKER_WAIT_MS); try again later`,
+          `app '${app}': the live app workers (at most ${this.live.max}, LIVE_APP_WORKERS, holding at most ${this.live.maxPages} pages of guest memory, LIVE_APPS_MEMORY_PAGES) stayed busy for ${this.liveWaitMs} ms (LIVE_WORKER_WAIT_MS); try again later`,
           { app, command },
         );
       }
