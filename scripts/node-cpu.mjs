@@ -22,7 +22,8 @@
  * libuv's pool). On two cores the process's total bounds the pooled rate at 2 / total. And the
  * main thread's garbage collection: the scavenges in the run and their pauses in µs per transfer
  * (fewer scavenges in a run is less garbage, whatever the machine's load), the mark-compacts and
- * theirs (wall time from start to end, concurrent marking included).
+ * theirs (wall time from start to end, concurrent marking included); and the run's window on the
+ * clock of `--cpu-prof` profiles (monotonic µs), so a profile can be summed over the runs only.
  */
 import { PerformanceObserver, constants as perf, performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
@@ -115,7 +116,8 @@ try {
       await blocks;
     }
     if (node.chain.pendingCount) await node.produceBlock();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const t1 = process.hrtime.bigint();
+    const s = Number(t1 - t0) / 1e9;
     const c = process.cpuUsage(c0);
     const elu = performance.eventLoopUtilization(elu0).utilization;
     await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
@@ -131,7 +133,8 @@ try {
     process.stdout.write(
       `run ${r}${r === 0 ? ' (warm-up)' : ''}: main thread ${main.toFixed(1)} µs/transfer (event loop busy ${elu.toFixed(2)}), ` +
         `busiest other thread ${busiest.toFixed(1)}, the rest ${rest.toFixed(1)}, process ${((c.user + c.system) / N).toFixed(1)} µs/transfer, ${Math.round(N / s)} transfers/s; ` +
-        `${gcRun.minor} scavenges (${((gcRun.minorMs * 1e3) / N).toFixed(1)} µs/transfer), ${gcRun.major} mark-compacts (${((gcRun.majorMs * 1e3) / N).toFixed(1)})\n`,
+        `${gcRun.minor} scavenges (${((gcRun.minorMs * 1e3) / N).toFixed(1)} µs/transfer), ${gcRun.major} mark-compacts (${((gcRun.majorMs * 1e3) / N).toFixed(1)}); ` +
+        `profile window (monotonic µs) ${t0 / 1000n} ${t1 / 1000n}\n`,
     );
   }
   mainUs.sort((a, b) => a - b);
