@@ -14,6 +14,7 @@ export {
   type NodeOptions,
 } from './node.js';
 export { Chain, type PushResult } from './chain/chain.js';
+export type { PushAcknowledgement } from './chain/push-acknowledgement.js';
 export { MAX_TRANSACTION_LIFETIME_SEC } from '../abi/antelope/index.js';
 export { ChainError, CHAIN_EXCEPTIONS, type ChainErrorName } from './chain-error.js';
 export { DataFolderError, type DataFolderErrorCode } from './block/data-folder-error.js';

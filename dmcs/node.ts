@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Chain, type ChainEvents, type PushResult } from './chain/chain.js';
+import { acknowledgedWhenDurable, type PushAcknowledgement } from './chain/push-acknowledgement.js';
 import { BlockLog } from './block/block-log.js';
 import { chainIdOf, loadGenesis, readGenesisFile, saveReplicaGenesis, type Genesis } from './chain/genesis.js';
 import { ReplicationClient, ReplicationServer } from './block/block-replication.js';
@@ -886,14 +887,16 @@ export class EmbeddedNode {
     return this.chain.pushTransaction(packed);
   }
 
-  /** `pushPacked` with the keys recovered on the worker pool (inline when there is none). */
-  async pushPackedAsync(packed: PackedTrx): Promise<PushResult> {
+  /**
+   * `pushPacked` with the keys recovered on the worker pool (inline when there is none), answered
+   * once the transaction is journaled durably: its acknowledgement, without the trace.
+   */
+  async pushPackedAsync(packed: PackedTrx): Promise<PushAcknowledgement> {
     this.live();
     const pool = this.pool;
     const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool) : this.chain.pushTransaction(packed));
-    const r = this.sealsBlocks ? await pushWhenRoom(this.chain, attempt) : await attempt();
-    await r.accepted;
-    return r;
+    // returned, not awaited here: this frame would keep the result (its trace) until the sync answers
+    return acknowledgedWhenDurable(this.sealsBlocks ? await pushWhenRoom(this.chain, attempt) : await attempt());
   }
 
   getInfo(): unknown {
