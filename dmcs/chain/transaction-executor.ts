@@ -173,19 +173,22 @@ export function actionDigest(a: ExecAction, returnValue: Uint8Array): Uint8Array
 }
 
 /**
- * The halves of one action's digest shared by its receivers (a transfer has three): the base
- * half always, the data half while the receiver returns nothing (the common case). Same bytes as
- * `actionDigest`, one sha256 per receiver instead of three.
+ * The parts of one action's digest shared by its receivers (a transfer has three): the base half
+ * always, and the whole digest while the receiver returns nothing (the common case: it covers
+ * nothing that differs by receiver). Same bytes as `actionDigest`: three sha256 for a transfer's
+ * three receivers instead of five (nine without sharing), and one digest array, which their
+ * receipts share (a receipt lives until its block is sealed: each array was copied by the
+ * scavenges in between).
  */
 class ActionDigester {
   private base: Uint8Array | undefined;
-  private emptyRhs: Uint8Array | undefined;
+  private withoutReturnValue: Uint8Array | undefined;
   constructor(private readonly act: ExecAction) {}
   digest(returnValue: Uint8Array): Uint8Array {
     this.base ??= actionBaseHash(this.act);
     if (returnValue.length !== 0) return combineHalves(this.base, actionDataHash(this.act, returnValue));
-    this.emptyRhs ??= actionDataHash(this.act, returnValue);
-    return combineHalves(this.base, this.emptyRhs);
+    this.withoutReturnValue ??= combineHalves(this.base, actionDataHash(this.act, returnValue));
+    return this.withoutReturnValue;
   }
 }
 
