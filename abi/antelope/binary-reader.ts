@@ -10,6 +10,11 @@ export class BinaryReader {
   readonly buf: Uint8Array;
   private readonly view: DataView;
   pos = 0;
+  /**
+   * varuint32s read so far in a longer spelling than needed (`80 00` for 0): accepted, as Leap
+   * accepts them, but their bytes are not what re-serializing writes (the id covers the latter).
+   */
+  nonMinimalVaruints = 0;
 
   constructor(bytes: Uint8Array) {
     this.buf = bytes;
@@ -113,7 +118,10 @@ export class BinaryReader {
       const b = this.u8();
       v += (b & 0x7f) * 2 ** shift;
       shift += 7;
-      if (!(b & 0x80)) break;
+      if (!(b & 0x80)) {
+        if (b === 0 && shift > 7) this.nonMinimalVaruints++; // a last byte of zero bits after the first
+        break;
+      }
     }
     if (v > 0xffffffff) throw new AntelopeError('DECODE_INVALID', `varuint32 out of range: ${v}`);
     return v;

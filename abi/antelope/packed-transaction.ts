@@ -41,7 +41,7 @@ const COMPRESSIONS: CompressionType[] = ['none', 'zlib'];
 /** A packed transaction read once: the decoded transaction and what is hashed for it. */
 export interface UnpackedTransaction {
   readonly transaction: Transaction;
-  /** The transaction re-serialized (what Leap hashes for the id and the signing digest). */
+  /** The transaction re-serialized (what Leap hashes for the id and the signing digest): the raw bytes themselves when they are canonical already. */
   readonly bytes: Uint8Array;
   readonly contextFreeData: Uint8Array[];
   /** The context-free data re-serialized (vector<bytes>); empty when there is none. */
@@ -234,8 +234,7 @@ export class PackedTransaction {
    * after decoding, so a packed_trx with a non-minimal varuint still gets the id every node computes.
    */
   unpack(): UnpackedTransaction {
-    const transaction = this.getTransaction();
-    const bytes = transaction.toBinary();
+    const { transaction, canonical: bytes } = Transaction.fromBinaryCanonical(this.rawTransaction);
     const contextFreeData = this.getContextFreeData();
     const packedContextFreeData = contextFreeData.length ? packContextFreeData(contextFreeData) : new Uint8Array(0);
     return { transaction, bytes, contextFreeData, packedContextFreeData, id: new Checksum256(sha256(bytes)) };

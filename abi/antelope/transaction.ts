@@ -168,10 +168,20 @@ export class Transaction extends TransactionHeader {
 
   /** Decode exactly one transaction from `bytes` (trailing bytes are an error). */
   static fromBinary(bytes: Uint8Array | string): Transaction {
-    const r = new BinaryReader(typeof bytes === 'string' ? hexToBytes(bytes, 'packed_trx') : bytes);
-    const t = Transaction.decode(r);
+    return Transaction.fromBinaryCanonical(typeof bytes === 'string' ? hexToBytes(bytes, 'packed_trx') : bytes).transaction;
+  }
+
+  /**
+   * The same, with the transaction's canonical serialization (what its id and signing digest
+   * cover): `bytes` themselves when every varuint in them was minimal, since that is the only field
+   * of a transaction with two spellings (names, integers and data are fixed or copied as they are);
+   * re-serialized otherwise. A pushed transaction is nearly always canonical: one encoding saved.
+   */
+  static fromBinaryCanonical(bytes: Uint8Array): { transaction: Transaction; canonical: Uint8Array } {
+    const r = new BinaryReader(bytes);
+    const transaction = Transaction.decode(r);
     if (r.remaining) throw new AntelopeError('DECODE_TRAILING', `transaction: ${r.remaining} unexpected trailing byte(s)`);
-    return t;
+    return { transaction, canonical: r.nonMinimalVaruints === 0 ? bytes : transaction.toBinary() };
   }
 
   override encode(w: BinaryWriter): void {

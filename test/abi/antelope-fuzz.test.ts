@@ -103,4 +103,42 @@ test('transactions, packed transactions and abi_def from mutated bytes', () => {
   }
 });
 
+test("a transaction's canonical bytes are its re-serialization, whatever spelling of its varuints arrived", () => {
+  const r = new Prng(SEED ^ 0x1515);
+  const trx = Transaction.from({
+    expiration: '2026-11-27T12:00:00',
+    ref_block_num: 7,
+    ref_block_prefix: 9,
+    max_net_usage_words: 300,
+    delay_sec: 0,
+    actions: [
+      { account: 'eosio.token', name: 'transfer', authorization: [{ actor: 'alice', permission: 'active' }], data: 'beef'.repeat(8) },
+    ],
+  });
+  const raw = trx.toBinary();
+  /** `raw` with the varuint at `at` (one byte long there) spelled with `extra` more bytes. */
+  const longer = (at: number, extra: number) => {
+    const v = raw[at]!;
+    const spelled = [v | 0x80, ...Array<number>(extra - 1).fill(0x80), 0x00];
+    return Uint8Array.from([...raw.subarray(0, at), ...spelled, ...raw.subarray(at + 1)]);
+  };
+  // max_net_usage_words (offset 10) is 300, two bytes; delay_sec (offset 13) is 0, one byte
+  assert.is(raw[13], 0);
+  let nonMinimal = 0;
+  let decoded = 0;
+  for (let i = 0; i < 2000; i++) {
+    const input = i % 4 === 0 ? longer(13, 1 + r.int(3)) : mutate(r, raw);
+    onlyAntelopeErrors(i, () => {
+      const { transaction, canonical } = Transaction.fromBinaryCanonical(input);
+      decoded++;
+      const again = transaction.toBinary();
+      assert.is(bytesToHex(canonical), bytesToHex(again), `input ${bytesToHex(input)}`);
+      if (bytesToHex(again) !== bytesToHex(input)) nonMinimal++;
+      else assert.ok(canonical === input, 'canonical input is returned as it is, not re-serialized');
+    });
+  }
+  assert.ok(nonMinimal >= 400, `${nonMinimal} inputs with a longer spelling`);
+  assert.ok(decoded > 1000);
+});
+
 test.run();
