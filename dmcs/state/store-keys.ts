@@ -53,30 +53,48 @@ export interface TableId {
   table: bigint;
 }
 
+/**
+ * The key builders write each u64 through this scratch, not a `DataView` of the key: a small typed
+ * array's `.buffer` makes V8 move its bytes off the heap into an `ArrayBuffer` of their own (about
+ * 0.2 µs a key on this machine against 0.05, and more for the collector), and a cache miss builds
+ * one key per read (stop 48).
+ */
+const U64_BYTES = new Uint8Array(8);
+const U64_VIEW = new DataView(U64_BYTES.buffer);
+
+/** Writes `v` big-endian (modulo 2^64, as `DataView.setBigUint64`) at `at` of `k`. */
+function putU64(k: Uint8Array, at: number, v: bigint): void {
+  U64_VIEW.setBigUint64(0, v);
+  for (let i = 0; i < 8; i++) k[at + i] = U64_BYTES[i]!;
+}
+
 export function accountKey(name: bigint): Uint8Array {
   const k = new Uint8Array(10);
   k[0] = SCOPE_TAG;
-  new DataView(k.buffer).setBigUint64(1, name);
+  putU64(k, 1, name);
   k[9] = ACCOUNT_KIND;
   return k;
 }
 
 export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
   const k = new Uint8Array(TABLE_KEY_BYTES);
-  const v = new DataView(k.buffer);
   k[0] = SCOPE_TAG;
-  v.setBigUint64(1, scope);
+  putU64(k, 1, scope);
   k[9] = TABLE_KIND;
-  v.setBigUint64(10, code);
-  v.setBigUint64(18, table);
+  putU64(k, 10, code);
+  putU64(k, 18, table);
   return k;
 }
 
 /** The key of a row of a table stored apart: its table's key ‖ u64 primary. */
 export function rowKey(code: bigint, scope: bigint, table: bigint, primary: bigint): Uint8Array {
   const k = new Uint8Array(TABLE_KEY_BYTES + 8);
-  k.set(tableKey(code, scope, table));
-  new DataView(k.buffer).setBigUint64(TABLE_KEY_BYTES, primary);
+  k[0] = SCOPE_TAG;
+  putU64(k, 1, scope);
+  k[9] = TABLE_KIND;
+  putU64(k, 10, code);
+  putU64(k, 18, table);
+  putU64(k, TABLE_KEY_BYTES, primary);
   return k;
 }
 
@@ -116,11 +134,10 @@ export function tableOfKey(key: Uint8Array): TableId {
 /** The directory entry of a table. */
 export function tableDirectoryKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
   const k = new Uint8Array(25);
-  const v = new DataView(k.buffer);
   k[0] = DIRECTORY_TAG;
-  v.setBigUint64(1, code);
-  v.setBigUint64(9, scope);
-  v.setBigUint64(17, table);
+  putU64(k, 1, code);
+  putU64(k, 9, scope);
+  putU64(k, 17, table);
   return k;
 }
 
@@ -167,7 +184,7 @@ export function tableOfDirectoryKey(key: Uint8Array): TableId {
 export function indexEntryKey(kind: number, code: bigint, scope: bigint, table: bigint, primary: bigint): Uint8Array {
   const k = new Uint8Array(INDEX_KEY_BYTES + 8);
   k.set(indexKey(kind, code, scope, table));
-  new DataView(k.buffer).setBigUint64(INDEX_KEY_BYTES, primary);
+  putU64(k, INDEX_KEY_BYTES, primary);
   return k;
 }
 
@@ -179,12 +196,11 @@ export function isIndexEntryKey(key: Uint8Array): boolean {
 /** An index's key; `kind` is its place in SECONDARY_KINDS (index-codec.ts). */
 export function indexKey(kind: number, code: bigint, scope: bigint, table: bigint): Uint8Array {
   const k = new Uint8Array(INDEX_KEY_BYTES);
-  const v = new DataView(k.buffer);
   k[0] = INDEX_TAG;
   k[1] = kind;
-  v.setBigUint64(2, code);
-  v.setBigUint64(10, scope);
-  v.setBigUint64(18, table);
+  putU64(k, 2, code);
+  putU64(k, 10, scope);
+  putU64(k, 18, table);
   return k;
 }
 
