@@ -93,8 +93,8 @@ export class Probation<K, V extends Stamped> {
    * probation, it walks past held entries and also drops entries read back since the last safe
    * point (oldest first), as 2Q bounds its probation queue: a burst of one-time reads then leaves
    * before the entries used again (a trim drops the least recently used, which the burst would make
-   * the entries used again). Looks at no more than `pace` entries (those it did not reach come
-   * first at the next step).
+   * the entries used again). Either way it looks at no more than `pace` entries (the rest wait for
+   * the next step, in their order).
    */
   step(over = 0, pace: number = PROBATION_PACE): number {
     const dropped = over > 0 && this.size > this.share ? this.sweep(over, pace) : this.walkHead(pace);
