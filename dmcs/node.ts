@@ -43,6 +43,7 @@ import { BlockRelay } from './net/block-relay.js';
 import { decodeBlock, decodeSignedHeader, encodeBlock } from './block.js';
 import { BlockTimestamp } from '../abi/antelope/index.js';
 import { ManualSlotClock } from './net/manual-slot-clock.js';
+import { ProductionGate, type ProductionGateLimits, type ProductionGateReason } from './net/production-gate.js';
 import { PEER_LIMITS, type PeerLimits } from './net/peer-limits.js';
 import { STATE_STORE_DIR } from './state/store-dir.js';
 
@@ -150,6 +151,8 @@ export interface NodeOptions {
    * node's time; nothing is produced on a timer.
    */
   slotClock?: 'wall' | 'manual';
+  /** How long the slot timer waits for peers after a start (tests only; default net/production-gate.ts's). */
+  productionGateLimits?: ProductionGateLimits;
   /** Lower per-peer relay limits (tests only; default `PEER_LIMITS`, net/peer-limits.ts). */
   peerLimits?: Partial<PeerLimits>;
 }
@@ -217,6 +220,8 @@ export class EmbeddedNode {
   /** Chain changes from peers and slot production, one at a time. */
   private chainQueue: Promise<unknown> = Promise.resolve();
   private slotTimer: NodeJS.Timeout | null = null;
+  /** With peers and autoProduce, made at the end of the start: when the slot timer may start producing. */
+  private productionGate: ProductionGate | null = null;
   private readonly forwarded = new Set<string>();
   /** `slotClock: 'manual'`: the test clock that drives production (and the node's time). */
   private manualClock: ManualSlotClock | null = null;
@@ -277,7 +282,10 @@ export class EmbeddedNode {
     if (this.opts.slotClock === 'manual') await this.startManualClock();
     else if (this.source.followed) this.startFollowing();
     else if (this.relay) {
-      if (this.opts.autoProduce ?? true) this.armSlotTimer();
+      if (this.opts.autoProduce ?? true) {
+        this.productionGate = new ProductionGate(Date.now(), this.opts.productionGateLimits);
+        this.armSlotTimer();
+      }
     } else if (this.opts.autoProduce ?? true) this.autoProducing = true;
   }
 
@@ -422,6 +430,11 @@ export class EmbeddedNode {
     return run;
   }
 
+  /** Why the slot timer started producing after this start (net/production-gate.ts); null while it waits, or without peers. */
+  get productionStartedBy(): ProductionGateReason | null {
+    return this.productionGate?.openedBy ?? null;
+  }
+
   /** HOST:PORT where peers reach this node's block relay. */
   get p2pAddress(): string | undefined {
     const a = this.relay?.address;
@@ -457,7 +470,23 @@ export class EmbeddedNode {
     });
   }
 
-  /** With peers and autoProduce: a timer at every slot boundary produces this node's slots. */
+  /** The slot timer's gate after a start (net/production-gate.ts): caught up with the peers, or why it produces anyway. */
+  private mayProduce(): boolean {
+    const gate = this.productionGate;
+    if (!gate) return true;
+    const { open, openedNow } = gate.check(this.chain.head.num, this.relay?.peerHeads() ?? [], Date.now());
+    if (openedNow === 'alone' || openedNow === 'timeout')
+      this.onError(
+        new Error(
+          openedNow === 'alone'
+            ? `no peer answered within ${gate.limits.aloneMs} ms of the start: producing from head ${this.chain.head.num} alone`
+            : `peers stayed ahead of head ${this.chain.head.num} for ${gate.limits.behindMs} ms: producing anyway`,
+        ),
+      );
+    return open;
+  }
+
+  /** With peers and autoProduce: a timer at every slot boundary produces this node's slots (once the production gate opens). */
   private armSlotTimer(): void {
     if (this.closed) return;
     const interval = BLOCK_INTERVAL_MS;
@@ -465,6 +494,10 @@ export class EmbeddedNode {
     this.slotTimer = setTimeout(() => {
       this.slotTimer = null;
       if (this.closed) return;
+      if (!this.mayProduce()) {
+        this.armSlotTimer();
+        return;
+      }
       this.produceSlot(BlockTimestamp.fromMilliseconds(Date.now()).slot)
         .catch((e: Error) => this.onError(new Error(`block production failed: ${e.message}`)))
         .finally(() => this.armSlotTimer());

@@ -264,6 +264,13 @@ export class BlockRelay {
     return n;
   }
 
+  /** The head each greeted peer announced last (its latest HELLO). */
+  peerHeads(): number[] {
+    const heads: number[] = [];
+    for (const l of this.links) if (l.greeted) heads.push(l.peerHead);
+    return heads;
+  }
+
   private dial(p: HttpEndpoint): void {
     if (this.closed) return;
     const s = connect(p.port, p.host);
