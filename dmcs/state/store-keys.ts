@@ -76,8 +76,8 @@ export function accountKey(name: bigint): Uint8Array {
   return k;
 }
 
-export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
-  const k = new Uint8Array(TABLE_KEY_BYTES);
+/** Writes a table's key at the start of `k` (a table key, or a row key before its primary). */
+function writeTableKey(k: Uint8Array, code: bigint, scope: bigint, table: bigint): Uint8Array {
   k[0] = SCOPE_TAG;
   putU64(k, 1, scope);
   k[9] = TABLE_KIND;
@@ -86,14 +86,13 @@ export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array
   return k;
 }
 
+export function tableKey(code: bigint, scope: bigint, table: bigint): Uint8Array {
+  return writeTableKey(new Uint8Array(TABLE_KEY_BYTES), code, scope, table);
+}
+
 /** The key of a row of a table stored apart: its table's key ‖ u64 primary. */
 export function rowKey(code: bigint, scope: bigint, table: bigint, primary: bigint): Uint8Array {
-  const k = new Uint8Array(TABLE_KEY_BYTES + 8);
-  k[0] = SCOPE_TAG;
-  putU64(k, 1, scope);
-  k[9] = TABLE_KIND;
-  putU64(k, 10, code);
-  putU64(k, 18, table);
+  const k = writeTableKey(new Uint8Array(TABLE_KEY_BYTES + 8), code, scope, table);
   putU64(k, TABLE_KEY_BYTES, primary);
   return k;
 }
