@@ -9,6 +9,7 @@ import { decodePackedTrx, inflatedBytes, packedTrxFromJson, type DecodedTransact
 import type { KeyRecoveryPool } from '../keys/key-recovery-pool.js';
 import { failureResponse, type ChainJson } from './chain-json.js';
 import { obj } from './request-body.js';
+import { RenderedJson, renderJson } from './rendered-json.js';
 
 /** Leap's cap on push_transactions (`too_many_tx_at_once`). */
 export const MAX_PUSH_TRANSACTIONS = 1000;
@@ -100,7 +101,7 @@ export class ChainReadWrite {
         } finally {
           inflated += inflatedBytes(packed, d);
         }
-        out.push(await this.push(null, true, d));
+        out.push(await this.push(null, true, d, false)); // objects: the array is rendered whole
       } catch (e) {
         const err = toChainError(e);
         out.push({ transaction_id: '0'.repeat(64), processed: { error: `${err.antelopeCode} ${err.code}: ${err.message}` } });
@@ -135,12 +136,20 @@ export class ChainReadWrite {
     }
   }
 
-  /** Executes a packed transaction (its JSON form, or `decoded` already) into the pending block. */
-  private push(body: unknown, nested = false, decoded?: DecodedTransaction): unknown {
+  /**
+   * Executes a packed transaction (its JSON form, or `decoded` already) into the pending block. An
+   * executed one is answered once journaled, `asText` as its rendered reply (`RenderedJson`).
+   */
+  private push(body: unknown, nested = false, decoded?: DecodedTransaction, asText = true): unknown {
     const packed = decoded?.packed ?? packedTrxFromJson(body);
     // the reply waits until the transaction is journaled: "executed" stays true across a kill -9
     const json = (r: PushResult) => this.json.pushResponse(r, nested);
-    const reply = (r: PushResult) => (r.accepted ? r.accepted.then(() => json(r)) : json(r));
+    const reply = (r: PushResult) => {
+      if (!r.accepted) return json(r);
+      // rendered before the wait for the journal: only the text is held through it, not the trace
+      const rendered = asText ? new RenderedJson(renderJson(json(r))) : json(r);
+      return r.accepted.then(() => rendered);
+    };
     const pool = this.pool;
     const attempt = () => (pool ? this.chain.pushTransactionAsync(packed, pool, decoded) : this.chain.pushTransaction(packed, decoded));
     if (this.sealsBlocks) return pushWhenRoom(this.chain, attempt).then(reply);

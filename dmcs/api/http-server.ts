@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ChainError, toChainError } from '../chain-error.js';
 import type { ChainApi } from './chain-api.js';
+import { RenderedJson, renderJson } from './rendered-json.js';
 import { jsonDepth } from '../../lib/json-depth.js';
 import type { HttpEndpoint } from '../endpoint.js';
 
@@ -95,7 +96,7 @@ function statusOf(e: ChainError): [number, string] {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  const text = body instanceof RenderedJson ? body.text : renderJson(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
