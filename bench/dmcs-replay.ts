@@ -89,7 +89,7 @@ export function checkReplay(before: ChainPoint, after: ChainPoint, replayed: num
 
 export interface ReplayBenchOptions {
   runs: number;
-  only?: string;
+  only?: readonly string[];
   /** Transfer blocks in the log (default `PEEROS_BENCH_REPLAY_BLOCKS`, else 40). */
   blocks?: number;
   /** Holders (default `PEEROS_BENCH_REPLAY_HOLDERS`, else 400). */

@@ -59,6 +59,7 @@ import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
 import { summarize, type BenchResult } from './result.js';
 import { leapBlockBench } from './leap-blocks.js';
 import { p2pBench } from './p2p-network.js';
+import { figureWanted } from '../runtime/cli/bench-module.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const WASM = new URL('build/contracts/dpay/dpay.wasm', ROOT);
@@ -426,21 +427,31 @@ async function httpBench(node: EmbeddedNode, runs: number, table: { code: string
   }
 }
 
-export async function benchDmcs(opts: { runs: number }): Promise<BenchResult[]> {
+export async function benchDmcs(opts: { runs: number; only?: readonly string[] }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
+  // each part runs only when a prefix asks for its figures (`--only dmcs.transfer.in-process.pooled`
+  // needs neither the HTTP nor the P2P parts)
+  const want = (name: string) => figureWanted(opts.only, name);
+  const wantHttpReads = want('dmcs.http.');
   const results: BenchResult[] = [];
-  const env = await tokenNode();
+  const onTokenNode = [
+    want('dmcs.transfer.in-process'),
+    want('dmcs.transfer.http ('),
+    want('dmcs.transfer.http.64-in-flight'),
+    wantHttpReads,
+  ];
+  const env = onTokenNode.some(Boolean) ? await tokenNode() : null;
   if (env) {
     try {
-      results.push(...(await transferBench(env, runs)));
-      results.push(...(await httpTransferBench(env, runs, 8)));
-      results.push(...(await httpTransferBench(env, runs, 64)));
-      results.push(...(await httpBench(env.node, runs, { code: 'bench.token', scope: 'alice', table: 'accounts' })));
+      if (onTokenNode[0]) results.push(...(await transferBench(env, runs)));
+      if (onTokenNode[1]) results.push(...(await httpTransferBench(env, runs, 8)));
+      if (onTokenNode[2]) results.push(...(await httpTransferBench(env, runs, 64)));
+      if (wantHttpReads) results.push(...(await httpBench(env.node, runs, { code: 'bench.token', scope: 'alice', table: 'accounts' })));
     } finally {
       await env.node.close();
       rmSync(env.dir, { recursive: true, force: true });
     }
-  } else {
+  } else if (wantHttpReads) {
     // no built contract: the HTTP figures on a bare dev node (an empty table still runs the query path)
     const dir = mkdtempSync(join(tmpdir(), 'peeros-bench-http-'));
     const node = await startNode({ dev: true, dataDir: dir, http: '127.0.0.1:0', autoProduce: false });
@@ -451,8 +462,8 @@ export async function benchDmcs(opts: { runs: number }): Promise<BenchResult[]> 
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  results.push(...recoverBench(runs));
-  results.push(...leapBlockBench(runs));
-  results.push(...(await p2pBench(Math.min(runs, 3))));
+  if (want('dmcs.recover.')) results.push(...recoverBench(runs));
+  if (want('dmcs.block.')) results.push(...leapBlockBench(runs));
+  if (want('dmcs.p2p.')) results.push(...(await p2pBench(Math.min(runs, 3))));
   return results;
 }

@@ -37,6 +37,7 @@ import { openDpayRig } from './dpay-rig.js';
 import type { Host } from '../runtime/index.js';
 import { WARM_WORKERS } from '../runtime/limits.js';
 import { summarize, percentile, type BenchResult } from './result.js';
+import { figureWanted } from '../runtime/cli/bench-module.js';
 
 /** Transfers per run for the latency percentiles. */
 const LATENCY_SAMPLES = 12;
@@ -100,8 +101,8 @@ async function firstCalls(host: Host, samples: number, warm: number, prepared: b
   return out;
 }
 
-export async function benchHybrid(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
-  const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
+export async function benchHybrid(opts: { runs: number; only?: readonly string[] }): Promise<BenchResult[]> {
+  const want = (name: string) => figureWanted(opts.only, name);
   const rig = await openDpayRig({ apps: want('hybrid.concurrent-8.rate') ? CONCURRENT_APPS : 1 });
   const { node } = rig;
   try {

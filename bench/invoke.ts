@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { summarize, type BenchResult } from './result.js';
 import { resolveLimits } from '../runtime/limits.js';
 import { InvokeInstance, type InvokeCall } from '../runtime/sandbox/invoke-instance.js';
+import { figureWanted } from '../runtime/cli/bench-module.js';
 
 const FIXTURE = new URL('../../test/fixtures/invoke/build/plain.wasm', import.meta.url);
 
@@ -33,9 +34,9 @@ function measure(name: string, runs: number, fn: () => number): BenchResult {
   return summarize(name, 'ns/op', samples);
 }
 
-export async function benchInvoke(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
+export async function benchInvoke(opts: { runs: number; only?: readonly string[] }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
-  const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
+  const want = (name: string) => figureWanted(opts.only, name);
   const results: BenchResult[] = [];
   const module = await WebAssembly.compile(await readFile(FIXTURE));
   const instance = InvokeInstance.create(module, 'plain.wasm', resolveLimits(undefined), () => {});

@@ -52,6 +52,7 @@ import { MemoryReuse } from '../runtime/sandbox/memory-reuse.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { figureWanted } from '../runtime/cli/bench-module.js';
 
 const FIXTURE = new URL('../../test/fixtures/apps/bench/', import.meta.url);
 
@@ -192,9 +193,9 @@ function measure(name: string, unit: string, runs: number, fn: () => number): Be
   return summarize(name, unit, samples);
 }
 
-export async function benchIsa(opts: { runs: number; only?: string }): Promise<BenchResult[]> {
+export async function benchIsa(opts: { runs: number; only?: readonly string[] }): Promise<BenchResult[]> {
   const runs = Math.max(1, opts.runs);
-  const want = (name: string) => !opts.only || name.startsWith(opts.only) || opts.only.startsWith(name);
+  const want = (name: string) => figureWanted(opts.only, name);
   const results: BenchResult[] = [];
 
   if (want('v8.import.noop')) {

@@ -15,5 +15,16 @@ export interface BenchFigure {
   runs: number;
 }
 
-/** What a bench module exports under its function name; `only` lets it skip other figures. */
-export type BenchFunction = (options: { runs: number; only?: string }) => Promise<BenchFigure[]>;
+/**
+ * What a bench module exports under its function name; `only` (the `--only` prefixes that concern
+ * it) lets it skip work whose figures none of them asks for (`figureWanted`).
+ */
+export type BenchFunction = (options: { runs: number; only?: readonly string[] }) => Promise<BenchFigure[]>;
+
+/**
+ * Whether a figure named `name` (or any figure under it, when `name` is a prefix such as
+ * `dmcs.p2p.`) is asked for by one of the `only` prefixes; every figure without `only`.
+ */
+export function figureWanted(only: readonly string[] | undefined, name: string): boolean {
+  return !only || only.some((p) => name.startsWith(p) || p.startsWith(name));
+}

@@ -11,6 +11,8 @@ import {
   INSTANTIATE_WARM_TARGET_US,
 } from '../../runtime/cli/bench-targets.js';
 import type { BenchResult } from '../../bench/result.js';
+import { benchDmcs } from '../../bench/dmcs.js';
+import { figureWanted } from '../../runtime/cli/bench-module.js';
 import { runPeerosSync } from '../e2e/run-cli.js';
 
 const peeros = (...args: string[]) => runPeerosSync(args, { timeoutMs: 120_000 });
@@ -235,6 +237,22 @@ test('contract-vm: the like-for-like node path and the VM-only figure are separa
   assert.ok(
     j.results.find((x) => x.name.startsWith('contract-vm.transfer.vm-only/vert'))!.name.includes('not like for like'),
     'the VM-only ratio says it is not like for like',
+  );
+});
+
+test('a module runs only the parts some --only prefix asks for', async () => {
+  assert.ok(figureWanted(undefined, 'dmcs.p2p.'));
+  assert.ok(figureWanted(['dmcs.'], 'dmcs.p2p.'), 'a shorter prefix asks for the part');
+  assert.ok(figureWanted(['dmcs.p2p.catchup'], 'dmcs.p2p.'), 'a longer one too');
+  assert.not.ok(figureWanted(['dmcs.transfer.http.64'], 'dmcs.transfer.http ('), 'the 64-in-flight figure is not the 8-in-flight one');
+  assert.ok(figureWanted(['dmcs.transfer.http'], 'dmcs.transfer.http ('));
+  // what the module returns is what it ran (the CLI filters afterwards): no transfer, HTTP, block or P2P figure
+  const rs = await benchDmcs({ runs: 1, only: ['dmcs.recover.native', 'dmcs.block.merkle'] });
+  const names = rs.map((r) => r.name.replace(/ \(.*\)$/, ''));
+  assert.ok(names.includes('dmcs.recover.native') && names.includes('dmcs.block.merkle.append'), names.join(', '));
+  assert.equal(
+    names.filter((n) => !n.startsWith('dmcs.recover.') && !n.startsWith('dmcs.block.')),
+    [],
   );
 });
 

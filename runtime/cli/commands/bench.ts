@@ -290,8 +290,6 @@ const command: CliCommand = {
     for (const m of MODULES) {
       const matching = onlyList?.filter((p) => moduleRuns(m.file, p));
       if (matching && matching.length === 0) continue;
-      // a module told one prefix may skip its other figures; told several, it runs whole
-      const only = matching?.length === 1 ? matching[0] : undefined;
       const url = new URL(`../../../bench/${m.file}.js`, import.meta.url);
       let mod: Record<string, unknown>;
       try {
@@ -314,7 +312,7 @@ const command: CliCommand = {
       io.err(`bench: ${m.file} …`);
       const t0 = Date.now();
       try {
-        const rs = await fn(only ? { runs, only } : { runs });
+        const rs = await fn(matching ? { runs, only: matching } : { runs }); // it may skip what no prefix asks for
         for (const r of rs) {
           if (!m.prefixes.some((p) => r.name.startsWith(p)))
             io.err(`bench: ${m.file} produced '${r.name}', outside its declared prefixes ${m.prefixes.join(', ')}`);

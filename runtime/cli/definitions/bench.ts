@@ -29,7 +29,7 @@ the other modules still run, and the exit status is 1.`,
       type: 'string',
       value: 'PREFIX',
       description:
-        'only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that produce no such figure are not run',
+        'only figures whose name starts with PREFIX (e.g. isa., jco.; several separated by commas: v8.,isa.,jco.,instantiate. are the figures the targets need); modules that produce no such figure are not run, and a module skips its parts whose figures no prefix asks for',
     },
     {
       name: 'check',
