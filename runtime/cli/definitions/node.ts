@@ -71,7 +71,7 @@ export const definition: CommandDefinition = {
       type: 'string',
       value: 'HOST:PORT',
       description:
-        "exchange blocks and transactions with other producing nodes: accept peers on this TCP address (see docs/network.md); the node then produces in its producers' slots every 500 ms",
+        "exchange blocks and transactions with other producing nodes: accept peers on this TCP address (see docs/network.md); the node then produces in its producers' slots every 500 ms, once it has caught up with its peers after a start (or when none answered within 3 s)",
     },
     {
       name: 'peer',
