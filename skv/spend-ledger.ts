@@ -16,13 +16,17 @@
  * it last read or wrote (same inode, size and modification time, as the keystore's refresh checks
  * it), else the file loaded and authenticated again. A write by another vault or process (under the
  * vault lock, like every write) changes the size (an append) or the inode (a replace), so it is
- * always read; a failed write forgets the stamp, so the next signature reads the file.
+ * always read; a failed write forgets the stamp, so the next signature reads the file. While the
+ * vault worker kept the vault lock without a break since this object last read or wrote the file
+ * (a lease, lib/file-lock.ts: `fresh(hold)`), nobody else can have written it, and it is not even
+ * stat'ed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, writeSync, type BigIntStats } from 'node:fs';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { fileStamp, stampOf } from '../lib/file-stamp.js';
+import type { FileLockHold, FileLockMark } from '../lib/file-lock.js';
 import { VaultError } from './error.js';
 import { MAX_SPEND_LEDGER_BYTES } from './limits.js';
 import type { DailySpend } from './signing-scope.js';
@@ -43,6 +47,8 @@ export class SpendLedger {
   private fileBytes = 0;
   /** The file as this object last read or wrote it (`stampOf`); null: not known, read it again. */
   private stamp: string | null = null;
+  /** The vault lock's hold under which `stamp` was last confirmed or written (see `fresh`). */
+  private mark: FileLockMark | undefined;
 
   private constructor(
     private readonly path: string,
@@ -50,8 +56,10 @@ export class SpendLedger {
     private readonly keystoreId: string,
   ) {}
 
-  static async load(path: string, macKey: Buffer, keystoreId: string): Promise<SpendLedger> {
+  /** The ledger the file holds; `hold`: the vault lock's hold it is read under. */
+  static async load(path: string, macKey: Buffer, keystoreId: string, hold?: FileLockHold): Promise<SpendLedger> {
     const ledger = new SpendLedger(path, macKey, keystoreId);
+    ledger.mark = hold?.mark;
     let data: Buffer;
     let st: BigIntStats;
     try {
@@ -105,8 +113,15 @@ export class SpendLedger {
     return ledger;
   }
 
-  /** This ledger when the file is still the one it read or wrote last (one stat), else the file loaded again. */
-  async fresh(): Promise<SpendLedger> {
+  /**
+   * This ledger when the file is still the one it read or wrote last, else the file loaded again.
+   * Under `hold` (the vault lock) held without a break since then: no syscall; otherwise one stat.
+   */
+  async fresh(hold?: FileLockHold): Promise<SpendLedger> {
+    if (this.stamp !== null && hold?.unbrokenSince(this.mark)) {
+      this.mark = hold.mark;
+      return this;
+    }
     if (this.stamp !== null) {
       // a synchronous stat: a few µs of syscall, where a thread-pool hop costs far more on a busy machine
       let now: string | null = null;
@@ -115,9 +130,12 @@ export class SpendLedger {
       } catch {
         /* gone or unreadable: load says which */
       }
-      if (now === this.stamp) return this;
+      if (now === this.stamp) {
+        this.mark = hold?.mark;
+        return this;
+      }
     }
-    return SpendLedger.load(this.path, this.macKey, this.keystoreId);
+    return SpendLedger.load(this.path, this.macKey, this.keystoreId, hold);
   }
 
   private mac(body: string | Buffer): Buffer {
@@ -144,14 +162,18 @@ export class SpendLedger {
     await this.save();
   }
 
-  /** Writes every entry as one record (appended and datasynced, or the file replaced): one write for any number of `put`s. */
-  async save(): Promise<void> {
+  /**
+   * Writes every entry as one record (appended and datasynced, or the file replaced): one write for
+   * any number of `put`s. `hold`: the vault lock's hold it is written under.
+   */
+  async save(hold?: FileLockHold): Promise<void> {
     const body: LedgerBody = { version: 1, keystoreId: this.keystoreId, entries: {} };
     for (const [a, e] of this.entries)
       body.entries[a] = { day: e.day, units: e.units.toString(), symbol: e.symbol, ...(e.count !== undefined ? { count: e.count } : {}) };
     const text = JSON.stringify(body);
     const record = Buffer.from(`${text}\nmac=${this.mac(text).toString('hex')}\n`, 'utf8');
     this.stamp = null; // unknown until the write is whole and synced
+    this.mark = hold?.mark;
     if (this.validBytes === 0 || this.validBytes + record.length > MAX_SPEND_LEDGER_BYTES) {
       await writeFileAtomic(this.path, record);
       this.validBytes = this.fileBytes = record.length;

@@ -18,6 +18,10 @@
  * being replaced) is replaced once, after a short pause; later failures are reported: a worker that
  * dies after answering held a session, and the fresh one the next call starts is a different,
  * locked vault.
+ *
+ * The worker leases the vault lock between its operations (vault-lock.ts). A worker ended from here
+ * (`close`, terminate) or by a crash cannot let go of it, and the lock names this live process: so
+ * when a worker exits, the lock is removed if that thread still holds it.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +30,8 @@ import type { VaultConfig } from './vault-core.js';
 import { MAX_REQUESTS_IN_FLIGHT } from './limits.js';
 import { terminateWorker, unrefWorker } from '../lib/worker-stop.js';
 import { ownBytes } from '../lib/own-bytes.js';
+import { releaseEndedThreadLock } from '../lib/file-lock.js';
+import { vaultPaths } from './keystore-file.js';
 
 export const VAULT_WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -51,6 +57,8 @@ interface Pending {
 /** One started worker and the calls it holds. */
 interface Live {
   worker: Worker;
+  /** The worker's thread id, kept: `worker.threadId` is -1 once it has exited. */
+  threadId: number;
   inFlight: Map<number, Pending>;
   /** Set once it died: its calls were failed, the next call starts another. */
   dead: boolean;
@@ -74,10 +82,13 @@ export class VaultChannel {
 
   #start(): Live {
     const worker = new Worker(VAULT_WORKER_PATH, { workerData: { vault: this.#config } });
-    const live: Live = { worker, inFlight: new Map(), dead: false };
+    const live: Live = { worker, threadId: worker.threadId, inFlight: new Map(), dead: false };
     worker.on('message', (m: ChannelReply) => this.#onReply(live, m));
     worker.on('error', (err) => this.#onDeath(live, err));
-    worker.on('exit', (code) => this.#onDeath(live, new Error(`the vault worker exited with code ${code}`)));
+    worker.on('exit', (code) => {
+      this.#releaseLock(live);
+      this.#onDeath(live, new Error(`the vault worker exited with code ${code}`));
+    });
     unrefWorker(worker); // referenced only while calls are pending (#send)
     return live;
   }
@@ -158,6 +169,15 @@ export class VaultChannel {
     while (this.#waiting.length > 0 && live.inFlight.size < MAX_REQUESTS_IN_FLIGHT) this.#send(live, this.#waiting.shift()!);
   }
 
+  /** The vault lock, if the ended worker `live` still holds it (a lease it could not let go of). */
+  #releaseLock(live: Live): void {
+    try {
+      releaseEndedThreadLock(vaultPaths(this.#config.home).lock, live.threadId);
+    } catch {
+      /* unreadable: it goes stale by age, as a crash would leave it */
+    }
+  }
+
   /** Ends the worker thread; every decrypted key dies with it. Pending calls fail VAULT_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -165,6 +185,9 @@ export class VaultChannel {
     for (const p of this.#waiting.splice(0)) p.reject(new VaultError('VAULT_CLOSED', 'the vault was closed; open a new one'));
     const live = this.#live;
     this.#live = null;
-    if (live && !live.dead) await terminateWorker(live.worker);
+    if (live && !live.dead) {
+      await terminateWorker(live.worker);
+      this.#releaseLock(live); // before close() returns: a vault opened next finds the lock free
+    }
   }
 }

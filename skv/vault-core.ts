@@ -7,6 +7,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { PrivateKey, PublicKey, signCanonical, signingDigest, signingPreimage } from '../abi/antelope/index.js';
 import { fileStamp } from '../lib/file-stamp.js';
+import { fileLockUnbrokenSince, type FileLockHold, type FileLockMark } from '../lib/file-lock.js';
 import { VaultError } from './error.js';
 import type {
   DmemoRequest,
@@ -77,6 +78,8 @@ interface Unlocked {
   session: string;
   /** Identity of the keystore file this state was read from (inode, size, mtime): another process's write changes it. */
   stamp: string;
+  /** The vault lock's hold under which `stamp` was last confirmed or written: while this worker keeps the lock since, nobody else wrote. */
+  mark: FileLockMark | undefined;
   /** The spend ledger as this session last read or wrote it (`SpendLedger.fresh` reads it again when the file changed). */
   ledger: SpendLedger;
   /** Wall clock (advances while the machine sleeps) and monotonic clock (immune to clock changes). */
@@ -342,10 +345,10 @@ export class VaultCore {
     ensureVaultDir(this.paths);
     // one attempt at a time across processes: each sees the backoff the previous one recorded,
     // and two creators cannot both write a keystore
-    return withVaultLock(this.paths, () => this.unlockHeld(req, Date.now()));
+    return withVaultLock(this.paths, (hold) => this.unlockHeld(req, Date.now(), hold));
   }
 
-  private async unlockHeld(req: UnlockRequest, now: number): Promise<DmemoResults['unlock']> {
+  private async unlockHeld(req: UnlockRequest, now: number, hold: FileLockHold): Promise<DmemoResults['unlock']> {
     let parsed = await this.loadParsed();
     let created = false;
     let derived: DerivedKeys;
@@ -387,7 +390,7 @@ export class VaultCore {
     try {
       for (const entry of parsed.body.keys) keys.set(entry.publicKey, openKey(derived, parsed.body.id, entry));
       // checked now so a tampered ledger is reported at unlock; every capped signature checks it again
-      ledger = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id);
+      ledger = await SpendLedger.load(this.paths.spend, derived.spendMac, parsed.body.id, hold);
       stamp = fileStamp(this.paths.keystore);
     } catch (err) {
       for (const k of keys.values()) k.clear();
@@ -404,6 +407,7 @@ export class VaultCore {
       secret,
       session,
       stamp,
+      mark: hold.mark,
       ledger,
       lastActivity: Date.now(),
       lastActivityMono: performance.now(),
@@ -422,16 +426,26 @@ export class VaultCore {
   // ── keystore changes ───────────────────────────────────────────────────────────────────────
   /**
    * Adopts what another process wrote to the keystore since this vault read it (keys, grants), so a
-   * grant revoked elsewhere stops here too. Cheap when nothing changed: one stat.
+   * grant revoked elsewhere stops here too. Cheap when nothing changed: one stat; none while this
+   * worker kept the vault lock without a break since it last read or wrote the keystore (every
+   * writer holds the lock). `hold`: the hold this runs under, if any.
    */
-  private async refresh(s: Unlocked): Promise<void> {
+  private async refresh(s: Unlocked, hold?: FileLockHold): Promise<void> {
+    if (hold ? hold.unbrokenSince(s.mark) : fileLockUnbrokenSince(this.paths.lock, s.mark)) {
+      if (hold) s.mark = hold.mark;
+      return;
+    }
+    s.mark = undefined; // confirmed again below, under a hold
     let stamp = '';
     try {
       stamp = fileStamp(this.paths.keystore);
     } catch {
       /* removed: read below says so */
     }
-    if (stamp === s.stamp) return;
+    if (stamp === s.stamp) {
+      s.mark = hold?.mark;
+      return;
+    }
     const changed = (why: string) =>
       new VaultError(
         'KEYSTORE_CHANGED',
@@ -453,16 +467,19 @@ export class VaultCore {
       this.keySetGeneration++;
     }
     s.stamp = stamp;
+    s.mark = hold?.mark;
   }
 
   /** Read (with what other processes wrote) → change → write, under the vault lock: no update is lost. */
   private async persist(s: Unlocked, change: (body: KeystoreBody) => KeystoreBody): Promise<void> {
-    await withVaultLock(this.paths, async () => {
-      await this.refresh(s);
+    await withVaultLock(this.paths, async (hold) => {
+      await this.refresh(s, hold);
       const text = serializeKeystore(change(s.parsed.body), s.derived);
+      s.mark = undefined; // unknown until written and stat'ed
       await writeKeystoreFile(this.paths.keystore, text);
       s.parsed = parseKeystore(new TextEncoder().encode(text));
       s.stamp = fileStamp(this.paths.keystore);
+      s.mark = hold.mark;
       this.keySetGeneration++;
     });
   }
@@ -721,10 +738,10 @@ export class VaultCore {
   private async signBatch(batch: readonly AppSign[]): Promise<Committed<string[]>[]> {
     const s = this.state;
     const signer = this.signer;
-    return withVaultLock(this.paths, async () => {
-      if (s) await this.refresh(s);
-      // as every process left it: re-read when another wrote it since (one stat when none did)
-      const ledger = s ? (s.ledger = await s.ledger.fresh()) : undefined;
+    return withVaultLock(this.paths, async (hold) => {
+      if (s) await this.refresh(s, hold);
+      // as every process left it: re-read when another wrote it since (one stat when none did, none under an unbroken lease)
+      const ledger = s ? (s.ledger = await s.ledger.fresh(hold)) : undefined;
       let spent = false;
       /** Each app's spend before this batch, to take the batch back out if the signing thread fails. */
       const before = new Map<string, DailySpend | undefined>();
@@ -763,15 +780,15 @@ export class VaultCore {
             answers[i] = { ok: true, value: batch[i]!.keys.map(([, k]) => signCanonical(k, batch[i]!.digest).toString()) };
           signer.warm(); // an app signs: its next group should not wait for the thread to start
         }
-        if (spent) await ledger!.save();
+        if (spent) await ledger!.save(hold);
         return answers;
       }
-      const [signed, saved] = await Promise.allSettled([signer.sign(jobs), spent ? ledger!.save() : Promise.resolve()]);
+      const [signed, saved] = await Promise.allSettled([signer.sign(jobs), spent ? ledger!.save(hold) : Promise.resolve()]);
       if (saved.status === 'rejected') throw saved.reason; // nothing of this batch is answered
       if (signed.status === 'rejected') {
         if (spent) {
           for (const [app, spend] of before) ledger!.restore(app, spend);
-          await ledger!.save();
+          await ledger!.save(hold);
         }
         for (const i of passed) answers[i] = { ok: false, error: signed.reason };
         return answers;

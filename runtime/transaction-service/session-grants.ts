@@ -19,12 +19,19 @@
  * writer holds the lock too, and each of its writes shows in a stamp: a fold replaces the JSON file
  * (a new inode), and an approval grows the uses log. Reading both files on every approval cost more
  * than the approval's own work (issue 15).
+ *
+ * The store leases the lock (lib/file-lock.ts): it keeps it for LOCK_LEASE_IDLE_MS after each
+ * change, so serial approvals take it without creating and removing the lock file, and while it was
+ * kept without a break since the store last read or wrote the files, nobody else can have written
+ * them: they are not even stat'ed. After any break (another process's turn, an idle pause, the
+ * lease's bound) the stamps decide as above. Another process (`peeros grant`, a second host) gets
+ * the lock at this thread's next approval or LOCK_LEASE_IDLE_MS after its last one.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Asset } from '../../abi/antelope/index.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
-import { withFileLock, FileLockTimeoutError } from '../../lib/file-lock.js';
+import { withFileLock, FileLockTimeoutError, type FileLockHold, type FileLockMark } from '../../lib/file-lock.js';
 import { fileStampOrAbsent } from '../../lib/file-stamp.js';
 import { GroupCommit, type Committed } from '../../lib/group-commit.js';
 import { TransactionServiceError } from './transaction-service-error.js';
@@ -110,8 +117,8 @@ export class SessionGrantStore {
   readonly path: string;
   readonly #uses: SessionGrantUses;
   readonly #now: () => number;
-  /** The body as this store last read or wrote it under the lock, with both files' stamps then. */
-  #known: { body: FileBody; json: string; uses: string } | undefined;
+  /** The body as this store last read or wrote it under the lock, with both files' stamps then and the hold that last confirmed them. */
+  #known: { body: FileBody; json: string; uses: string; mark: FileLockMark } | undefined;
   #dirMade = false;
   /** Folds started by this store (the JSON file replaced): `#changeLocked` stats it again only after one. */
   #folds = 0;
@@ -157,17 +164,25 @@ export class SessionGrantStore {
   }
 
   /**
-   * Under the lock: the body as the files hold it now, the one read or written here last when
-   * neither file changed since (two stats), else read again. `#changeLocked` is its one caller.
+   * Under the lock: the body as the files hold it now, the one read or written here last when the
+   * lock was kept without a break since (no syscall) or neither file changed since (two stats),
+   * else read again. `#changeLocked` is its one caller.
    */
-  #loadLocked(): FileBody {
+  #loadLocked(hold: FileLockHold): FileBody {
+    const known = this.#known;
+    if (known && hold.unbrokenSince(known.mark)) {
+      known.mark = hold.mark;
+      return known.body;
+    }
     const json = fileStampOrAbsent(this.path);
     const uses = fileStampOrAbsent(this.#uses.path);
-    const known = this.#known;
-    if (known && known.json === json && known.uses === uses) return known.body;
+    if (known && known.json === json && known.uses === uses) {
+      known.mark = hold.mark;
+      return known.body;
+    }
     this.#known = undefined;
     const body = this.#load();
-    this.#known = { body, json, uses };
+    this.#known = { body, json, uses, mark: hold.mark };
     return body;
   }
 
@@ -176,8 +191,8 @@ export class SessionGrantStore {
    * remembered with their new stamps (the JSON file's taken again only when a fold replaced it). A
    * change that fails to be written is forgotten, so the next read comes from the files.
    */
-  async #changeLocked<T>(change: (body: FileBody) => Promise<T>): Promise<T> {
-    const body = this.#loadLocked();
+  async #changeLocked<T>(hold: FileLockHold, change: (body: FileBody) => Promise<T>): Promise<T> {
+    const body = this.#loadLocked(hold);
     const json = this.#known!.json;
     const folds = this.#folds;
     this.#known = undefined; // changed from here on, until written
@@ -186,6 +201,7 @@ export class SessionGrantStore {
       body,
       json: this.#folds === folds ? json : fileStampOrAbsent(this.path),
       uses: fileStampOrAbsent(this.#uses.path),
+      mark: hold.mark,
     };
     return result;
   }
@@ -203,8 +219,8 @@ export class SessionGrantStore {
 
   /** Read → change → write of the grants (the uses folded in), under the cross-process lock. */
   #update<T>(change: (body: FileBody) => { result: T; write: boolean }): Promise<T> {
-    return this.#locked(() =>
-      this.#changeLocked(async (body) => {
+    return this.#locked((hold) =>
+      this.#changeLocked(hold, async (body) => {
         const { result, write } = change(body);
         if (write) await this.#fold(body);
         return result;
@@ -213,13 +229,13 @@ export class SessionGrantStore {
   }
 
   /** `fn` under the cross-process lock of the session grants. */
-  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+  async #locked<T>(fn: (hold: FileLockHold) => Promise<T>): Promise<T> {
     if (!this.#dirMade) {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       this.#dirMade = true;
     }
     try {
-      return await withFileLock(`${this.path}.lock`, fn, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS });
+      return await withFileLock(`${this.path}.lock`, fn, { waitMs: SESSION_GRANTS_LOCK_WAIT_MS, lease: true });
     } catch (err) {
       if (!(err instanceof FileLockTimeoutError)) throw err;
       throw new TransactionServiceError(
@@ -295,8 +311,8 @@ export class SessionGrantStore {
    * whose use changed, one datasync; the log folded into the JSON file once it is full.
    */
   #consumeBatch(batch: readonly ConsumeRequest[], decide: (answers: Committed<boolean>[]) => void): Promise<Committed<boolean>[]> {
-    return this.#locked(() =>
-      this.#changeLocked(async (body) => {
+    return this.#locked((hold) =>
+      this.#changeLocked(hold, async (body) => {
         const changed = new Set<string>();
         const result = batch.map((r): Committed<boolean> => {
           try {

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Vault, vaultPaths, USER_APP, type SigningGrant } from '../../skv/index.js';
@@ -77,7 +78,10 @@ async function race(home: string, mode: string, args: string[]): Promise<string[
   const rs = args.map((a) => racer(home, mode, a));
   await Promise.all(rs.map((r) => r.wait(/^ready$/)));
   for (const r of rs) r.child.stdin.end('go\n');
-  return Promise.all(rs.map(async (r) => (JSON.parse(await r.wait(/^\{/)) as { code: string }).code));
+  const codes = await Promise.all(rs.map(async (r) => (JSON.parse(await r.wait(/^\{/)) as { code: string }).code));
+  // ended: a racer keeps the vault lock for its lease after its operation (lib/file-lock.ts) until it closes its vault
+  await Promise.all(rs.map((r) => (r.child.exitCode !== null || r.child.signalCode !== null ? undefined : once(r.child, 'exit'))));
+  return codes;
 }
 
 const count = (codes: string[], code: string) => codes.filter((c) => c === code).length;

@@ -7,6 +7,8 @@
 //                          sign a dpay.memo action (moves nothing) as APP
 //   unlock PASSPHRASE      locked vault: try to unlock with PASSPHRASE (backoff base 60 s)
 //   hold LOCKPATH          take the file lock LOCKPATH, print "held", keep it until killed
+//   revoke APP             unlocked vault: revoke APP's signing grant; the outcome line also has
+//                          "start" and "done" (ms since epoch, when the revoke was asked and returned)
 import { createInterface } from 'node:readline';
 import { signingDigest } from '../../abi/antelope/index.js';
 import { Vault, VaultError, type Verifier } from '../../skv/index.js';
@@ -53,6 +55,13 @@ try {
     process.stdout.write('ready\n');
     await go();
     await outcome(vault.unlock(arg, { verifier: autoApprove() }));
+  } else if (mode === 'revoke') {
+    await vault.unlock(PASS, { verifier: autoApprove() });
+    process.stdout.write('ready\n');
+    await go();
+    const start = Date.now();
+    const revoked = await vault.revokeGrant(arg);
+    process.stdout.write(`${JSON.stringify({ code: revoked ? 'OK' : 'NOT_REVOKED', start, done: Date.now() })}\n`);
   } else {
     let verifier: Verifier = autoApprove();
     let policy: GrantPolicyVerifier | undefined;

@@ -14,6 +14,7 @@ import { SESSION_GRANT_USES_MAX_BYTES } from '../../../runtime/transaction-servi
 import { TransactionServiceError } from '../../../runtime/transaction-service/transaction-service-error.js';
 import { Asset } from '../../../abi/antelope/index.js';
 import { frameOf } from '../../../lib/crc-frames.js';
+import { withFileLock } from '../../../lib/file-lock.js';
 
 const root = mkdtempSync(join(tmpdir(), 'peeros-grant-uses-'));
 let n = 0;
@@ -99,7 +100,10 @@ test('a whole frame that is not a use record: the uses are refused as damaged', 
   const store = new SessionGrantStore(h);
   await store.set(validateSessionGrant({ app: 'dpay', maxCount: 10 }));
   assert.ok(await store.consume('dpay', new Map()));
-  appendFileSync(join(h, SESSION_GRANT_USES_FILE), frameOf(Buffer.from('{"app":"dpay","use":"lots"}')));
+  // written under the lock, as every writer of the store does (the store's lease would not see a write without it)
+  await withFileLock(`${join(h, SESSION_GRANTS_FILE)}.lock`, async () =>
+    appendFileSync(join(h, SESSION_GRANT_USES_FILE), frameOf(Buffer.from('{"app":"dpay","use":"lots"}'))),
+  );
   const err = await store.consume('dpay', new Map()).then(
     () => undefined,
     (e: unknown) => e,
