@@ -13,7 +13,7 @@
  */
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ownerText, readOwner, removeIfHolds, uniqueToken, writtenHere } from './lock-file.js';
+import { ownerText, readOwner, removeIfHolds, uniqueToken, writtenHere, type Owner } from './lock-file.js';
 
 /** A waiter rewrites its announcement this often while it waits (it wakes at least every poll, LOCK_POLL_MAX_MS). */
 const LOCK_WANT_REFRESH_MS = 200;
@@ -32,7 +32,7 @@ export function wantPath(lock: string): string {
 export function announceWant(lock: string, last: string | undefined): string | undefined {
   const path = wantPath(lock);
   const now = Date.now();
-  const there = readOwner(path);
+  const there = readAnnouncement(path);
   if (there !== 'gone' && there !== null && Math.abs(now - there.at) < LOCK_WANT_REFRESH_MS) return last;
   const text = ownerText();
   const tmp = join(dirname(path), `.${basename(path)}.${uniqueToken()}.tmp`);
@@ -50,6 +50,15 @@ export function announceWant(lock: string, last: string | undefined): string | u
   }
 }
 
+/** The announcement's owner line; anything that cannot be read as one (a directory, no permission) counts as none. */
+function readAnnouncement(path: string): Owner | null | 'gone' {
+  try {
+    return readOwner(path);
+  } catch {
+    return 'gone';
+  }
+}
+
 /** Removes the announcement this thread wrote last (`mine`), unless another waiter's replaced it. */
 export function withdrawWant(lock: string, mine: string): void {
   removeIfHolds(wantPath(lock), mine);
@@ -62,8 +71,12 @@ export function withdrawWant(lock: string, mine: string): void {
  */
 export function wantedByOther(lock: string, now: number): boolean {
   const path = wantPath(lock);
-  if (!statSync(path, { throwIfNoEntry: false })) return false;
-  const there = readOwner(path);
+  try {
+    if (!statSync(path, { throwIfNoEntry: false })) return false;
+  } catch {
+    return false; // cannot be looked at: the lease's bound still lets go
+  }
+  const there = readAnnouncement(path);
   if (there === 'gone') return false;
   if (there !== null && !writtenHere(there.text) && Math.abs(now - there.at) < LOCK_WANT_FRESH_MS) return true;
   if (there === null) {

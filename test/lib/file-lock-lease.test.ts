@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +121,18 @@ test('a fresh announcement of a waiter makes the holder let go and stand back; a
   writeFileSync(`${path}.want`, `${process.pid} ${Date.now() - 60_000} 00ff00ff00ff00ff\n`); // a waiter gone a minute ago
   await withFileLock(path, async (hold) => assert.ok(hold.unbrokenSince(before), 'a stale announcement is ignored'), lease);
   assert.not.ok(existsSync(`${path}.want`), 'and removed');
+});
+
+test('something unreadable where the announcement goes (a directory) stops neither the holder nor a waiter', async () => {
+  const path = join(dir, 'odd-want.lock');
+  mkdirSync(`${path}.want`);
+  await withFileLock(path, async () => undefined, lease);
+  assert.is(await withFileLock(path, async () => 'held again', lease), 'held again', 'the holder looked and went on');
+  // a waiter: the lock held as by another live process, released a moment later
+  assert.ok(await until(() => !existsSync(path), 5_000), 'the lease let go when idle');
+  writeFileSync(path, `${process.pid} ${Date.now()} 00ff00ff00ff00ff\n`, { flag: 'wx' });
+  setTimeout(() => unlinkSync(path), 50);
+  assert.is(await withFileLock(path, async () => 'waited', { waitMs: 10_000 }), 'waited');
 });
 
 test('a process killed with SIGKILL during its lease leaves a lock another process takes over', async () => {
