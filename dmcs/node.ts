@@ -283,7 +283,7 @@ export class EmbeddedNode {
     else if (this.source.followed) this.startFollowing();
     else if (this.relay) {
       if (this.opts.autoProduce ?? true) {
-        this.productionGate = new ProductionGate(Date.now(), this.opts.productionGateLimits);
+        this.productionGate = new ProductionGate(Date.now(), (this.opts.peers?.length ?? 0) > 0, this.opts.productionGateLimits);
         this.armSlotTimer();
       }
     } else if (this.opts.autoProduce ?? true) this.autoProducing = true;

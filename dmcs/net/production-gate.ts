@@ -6,8 +6,10 @@
  * the slot timer produces only once the node has caught up with its peers:
  *
  * - `synced`: at least one peer greeted this node and none announced a head above this node's;
- * - `genesis`: no peer greeted it yet and its head is the genesis block (a new chain: nothing to
- *   catch up on; the node that starts a network produces at once);
+ * - `genesis`: its head is the genesis block and it has no peer to dial (a new chain: nothing to
+ *   catch up on; the node that starts a network produces at once). A node that dials peers waits
+ *   for them even at genesis: a producer's folder started empty on a chain that went on must not
+ *   sign its first slot on the genesis block before a peer's greeting arrives;
  * - `alone`: no peer greeted it within `aloneMs` (nobody to sync with: producing alone is better
  *   than a chain that stands still);
  * - `timeout`: peers stayed ahead for `behindMs` (e.g. on a branch this node does not switch to).
@@ -33,8 +35,16 @@ export class ProductionGate {
   readonly limits: ProductionGateLimits;
   #openedBy: ProductionGateReason | null = null;
 
-  constructor(now: number, limits: ProductionGateLimits = { aloneMs: PRODUCE_ALONE_AFTER_MS, behindMs: PRODUCE_BEHIND_AFTER_MS }) {
+  readonly #dialsPeers: boolean;
+
+  /** `dialsPeers`: the node has peers to dial (`--peer`), not only a port peers may come to. */
+  constructor(
+    now: number,
+    dialsPeers: boolean,
+    limits: ProductionGateLimits = { aloneMs: PRODUCE_ALONE_AFTER_MS, behindMs: PRODUCE_BEHIND_AFTER_MS },
+  ) {
     this.#since = now;
+    this.#dialsPeers = dialsPeers;
     this.limits = limits;
   }
 
@@ -54,7 +64,7 @@ export class ProductionGate {
     if (peerHeads.some((h) => h > headNum)) {
       if (waited >= this.limits.behindMs) reason = 'timeout';
     } else if (peerHeads.length > 0) reason = 'synced';
-    else if (headNum <= 1) reason = 'genesis';
+    else if (headNum <= 1 && !this.#dialsPeers) reason = 'genesis';
     else if (waited >= this.limits.aloneMs) reason = 'alone';
     if (!reason) return { open: false, openedNow: null };
     this.#openedBy = reason;

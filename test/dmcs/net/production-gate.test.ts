@@ -125,20 +125,24 @@ test('a node whose peers never answer produces alone after the wait, and says so
   );
 });
 
-test('the gate: a new chain and a caught-up node open it at once, a peer ahead keeps it shut until the limit, and it stays open', () => {
+test('the gate: a new chain (no peer to dial) and a caught-up node open it at once, a peer ahead keeps it shut until the limit, and it stays open', () => {
   const limits = { aloneMs: 100, behindMs: 1000 };
-  assert.equal(new ProductionGate(0, limits).check(1, [], 0), { open: true, openedNow: 'genesis' });
-  assert.equal(new ProductionGate(0, limits).check(1, [50], 0), { open: false, openedNow: null }, 'a new node joining a chain');
-  assert.equal(new ProductionGate(0, limits).check(40, [40, 12], 0), { open: true, openedNow: 'synced' });
+  assert.equal(new ProductionGate(0, false, limits).check(1, [], 0), { open: true, openedNow: 'genesis' });
+  assert.equal(new ProductionGate(0, false, limits).check(1, [50], 0), { open: false, openedNow: null }, 'a new node joining a chain');
+  assert.equal(new ProductionGate(0, false, limits).check(40, [40, 12], 0), { open: true, openedNow: 'synced' });
 
-  const behind = new ProductionGate(0, limits);
+  const behind = new ProductionGate(0, false, limits);
   assert.equal(behind.check(40, [41], 500), { open: false, openedNow: null }, 'a peer one block ahead');
   assert.equal(behind.check(40, [], 50), { open: false, openedNow: null }, 'no peer yet, inside the wait');
   assert.equal(behind.check(40, [41], 1000), { open: true, openedNow: 'timeout' });
   assert.equal(behind.check(40, [900], 1001), { open: true, openedNow: null }, 'stays open');
   assert.is(behind.openedBy, 'timeout');
 
-  const alone = new ProductionGate(0, limits);
+  const dialling = new ProductionGate(0, true, limits);
+  assert.equal(dialling.check(1, [], 50), { open: false, openedNow: null }, 'a node with peers to dial waits for them even at genesis');
+  assert.equal(dialling.check(1, [1], 60), { open: true, openedNow: 'synced' });
+
+  const alone = new ProductionGate(0, false, limits);
   assert.equal(alone.check(40, [], 99), { open: false, openedNow: null });
   assert.equal(alone.check(40, [], 100), { open: true, openedNow: 'alone' });
 });
