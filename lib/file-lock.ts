@@ -284,7 +284,7 @@ export function fileLockUnbrokenSince(path: string, mark: FileLockMark | undefin
  */
 export function releaseEndedThreadLock(path: string, threadId: number): void {
   const owner = readOwner(path);
-  if (owner !== 'gone' && owner !== null && heldByThread(owner.text, threadId)) removeIfHolds(path, owner.text);
+  if (owner !== 'gone' && owner !== null && heldByThread(owner, threadId)) removeIfHolds(path, owner.text);
 }
 
 /** What `holdFileLock` got: the lock (release it when done) or the live process that holds it. */

@@ -18,6 +18,8 @@ export const LOCK_STALE_MS = 120_000;
 export interface Owner {
   pid: number;
   at: number;
+  /** The token (`uniqueToken`); empty on a legacy pid-only line. */
+  token: string;
   text: string;
 }
 
@@ -30,11 +32,11 @@ export function readOwner(path: string): Owner | null | 'gone' {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;
   }
-  const m = /^(\d+) (\d+) [0-9a-f]+\n$/.exec(text);
-  if (m) return { pid: Number(m[1]), at: Number(m[2]), text };
+  const m = /^(\d+) (\d+) ([0-9a-f]+)\n$/.exec(text);
+  if (m) return { pid: Number(m[1]), at: Number(m[2]), token: m[3]!, text };
   // the offline queue's lock before it moved here held only the pid: its age is unknown, so not stale by age
   const legacy = /^(\d+)\n$/.exec(text);
-  return legacy ? { pid: Number(legacy[1]), at: Date.now(), text } : null;
+  return legacy ? { pid: Number(legacy[1]), at: Date.now(), token: '', text } : null;
 }
 
 export function stale(owner: Owner | null, now: number, byAge = true): boolean {
@@ -80,22 +82,14 @@ export function ownerText(): string {
   return `${process.pid} ${Date.now()} ${uniqueToken()}\n`;
 }
 
-/** The pid and token of an owner line, or undefined when it is not one. */
-function pidAndToken(text: string): { pid: string; token: string } | undefined {
-  const [pid, , token] = text.trimEnd().split(' ');
-  return pid !== undefined && token !== undefined ? { pid, token } : undefined;
-}
-
 /** Whether an owner line was written by this thread. */
-export function writtenHere(text: string): boolean {
-  const o = pidAndToken(text);
-  return o !== undefined && o.pid === String(process.pid) && o.token.startsWith(TOKEN_PREFIX);
+export function writtenHere(owner: Owner): boolean {
+  return owner.pid === process.pid && owner.token.startsWith(TOKEN_PREFIX);
 }
 
 /** Whether an owner line was written by the thread `id` of this process (its token starts with that id). */
-export function heldByThread(text: string, id: number): boolean {
-  const o = pidAndToken(text);
-  return o !== undefined && o.pid === String(process.pid) && o.token.startsWith(id.toString(16).padStart(8, '0'));
+export function heldByThread(owner: Owner, id: number): boolean {
+  return owner.pid === process.pid && owner.token.startsWith(id.toString(16).padStart(8, '0'));
 }
 
 /** Removes `path` if it still holds `text`; false when it held something else or nothing. */

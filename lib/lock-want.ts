@@ -78,7 +78,7 @@ export function wantedByOther(lock: string, now: number): boolean {
   }
   const there = readAnnouncement(path);
   if (there === 'gone') return false;
-  if (there !== null && !writtenHere(there.text) && Math.abs(now - there.at) < LOCK_WANT_FRESH_MS) return true;
+  if (there !== null && !writtenHere(there) && Math.abs(now - there.at) < LOCK_WANT_FRESH_MS) return true;
   if (there === null) {
     try {
       unlinkSync(path);

@@ -25,6 +25,19 @@ const dir = mkdtempSync(join(tmpdir(), 'peeros-file-lock-lease-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lease = { lease: true };
 
+/** One empty leased hold of `path`: its mark. */
+async function leasedMark(path: string): Promise<FileLockMark> {
+  let mark: FileLockMark | undefined;
+  await withFileLock(
+    path,
+    async (hold) => {
+      mark = hold.mark;
+    },
+    lease,
+  );
+  return mark!;
+}
+
 /** Waits until `cond` holds, up to `ms`. */
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(5)) if (cond()) return true;
@@ -33,14 +46,7 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
 
 test('a leased lock stays between operations, is taken again without a new lock file, and goes after LOCK_LEASE_IDLE_MS', async () => {
   const path = join(dir, 'kept.lock');
-  let first: FileLockMark | undefined;
-  await withFileLock(
-    path,
-    async (hold) => {
-      first = hold.mark;
-    },
-    lease,
-  );
+  const first = await leasedMark(path);
   assert.ok(existsSync(path), 'kept after the operation');
   const owner = readFileSync(path, 'utf8');
   assert.ok(fileLockUnbrokenSince(path, first), 'between holds: kept without a break');
@@ -61,14 +67,7 @@ test('a leased lock stays between operations, is taken again without a new lock 
 
 test("another hold of the lock in this thread (another store's) breaks the chain of the one before it", async () => {
   const path = join(dir, 'two-stores.lock');
-  let mine: FileLockMark | undefined;
-  await withFileLock(
-    path,
-    async (hold) => {
-      mine = hold.mark;
-    },
-    lease,
-  );
+  const mine = await leasedMark(path);
   await withFileLock(path, async () => undefined, lease); // another store of this thread, which may have written
   assert.not.ok(fileLockUnbrokenSince(path, mine));
   await withFileLock(path, async (hold) => assert.not.ok(hold.unbrokenSince(mine)), lease);
@@ -97,29 +96,16 @@ test('a stretch ends at LOCK_LEASE_MAX_MS: the lock file is created again, none 
 
 test('a fresh announcement of a waiter makes the holder let go and stand back; a stale one is removed and ignored', async () => {
   const path = join(dir, 'wanted.lock');
-  let before: FileLockMark | undefined;
-  await withFileLock(
-    path,
-    async (hold) => {
-      before = hold.mark;
-    },
-    lease,
-  );
+  const before = await leasedMark(path);
   // announced by another process (a token that is not this thread's)
   writeFileSync(`${path}.want`, `${process.pid} ${Date.now()} 00ff00ff00ff00ff\n`);
   const t0 = Date.now();
   await withFileLock(path, async (hold) => assert.not.ok(hold.unbrokenSince(before), 'let go for the waiter: a new stretch'), lease);
   assert.ok(Date.now() - t0 >= LOCK_WANT_DEFER_MS - 5, 'stood back for the waiter first');
   unlinkSync(`${path}.want`); // the waiter withdraws
-  await withFileLock(
-    path,
-    async (hold) => {
-      before = hold.mark;
-    },
-    lease,
-  );
+  const after = await leasedMark(path);
   writeFileSync(`${path}.want`, `${process.pid} ${Date.now() - 60_000} 00ff00ff00ff00ff\n`); // a waiter gone a minute ago
-  await withFileLock(path, async (hold) => assert.ok(hold.unbrokenSince(before), 'a stale announcement is ignored'), lease);
+  await withFileLock(path, async (hold) => assert.ok(hold.unbrokenSince(after), 'a stale announcement is ignored'), lease);
   assert.not.ok(existsSync(`${path}.want`), 'and removed');
 });
 
