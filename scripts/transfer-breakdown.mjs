@@ -6,7 +6,11 @@
  * (main thread only: nothing inside the app or vault worker is touched), and prints the median and
  * p90 per transfer of each stage over N serial transfers, with the load average.
  *
- *   node scripts/transfer-breakdown.mjs [N=200] [--per-block] [--gap MS] [--apps K]   (after `node scripts/build.mjs`)
+ *   node scripts/transfer-breakdown.mjs [N=200] [--warm W=1000] [--per-block] [--gap MS] [--apps K]   (after `node scripts/build.mjs`)
+ *
+ * `--warm W` runs W transfers before the measured ones (1,000 by default, as the hybrid bench's
+ * WARM_UP_TRANSFERS): V8 optimizes the path only after hundreds of transfers, and before that the
+ * process spends up to three times the CPU per transfer. `--warm 10` measures the path cold.
  *
  * `--per-block` waits after each transfer until its block is produced, as the latency loop of
  * `hybrid.transfer.ack` does: every transfer then starts right after a block (a new head to
@@ -44,12 +48,18 @@ const perBlock = args.includes('--per-block');
 const appsAt = args.indexOf('--apps');
 const APPS = appsAt >= 0 ? Number(args[appsAt + 1]) : 1;
 const gapAt = args.indexOf('--gap');
+const warmAt = args.indexOf('--warm');
+const WARM = warmAt >= 0 ? Number(args[warmAt + 1]) : 1000;
+if (!Number.isInteger(WARM) || WARM < 1) {
+  process.stderr.write('transfer-breakdown: --warm expects a whole number of transfers, such as --warm 1000\n');
+  process.exit(2);
+}
 const GAP_MS = gapAt >= 0 ? Number(args[gapAt + 1]) : 0;
 if (!Number.isInteger(GAP_MS) || GAP_MS < 0) {
   process.stderr.write('transfer-breakdown: --gap expects whole milliseconds, such as --gap 50\n');
   process.exit(2);
 }
-const flagValues = new Set([appsAt, gapAt].filter((at) => at >= 0).map((at) => at + 1));
+const flagValues = new Set([appsAt, gapAt, warmAt].filter((at) => at >= 0).map((at) => at + 1));
 const n0 = Number(args.find((a, i) => !a.startsWith('--') && !flagValues.has(i)) ?? 200);
 const N = Math.ceil(n0 / APPS) * APPS;
 let sample = null; // stage → ms of the transfer being measured
@@ -86,7 +96,10 @@ const { threadTicks } = await imp('bench/thread-cpu.js');
 
 const rig = await openDpayRig({ apps: APPS });
 try {
-  for (let i = 0; i < 10; i++) await rig.transfer(); // warm up
+  for (let i = 0; i < WARM; i++) {
+    await rig.transfer(); // warm up: the JIT settles after hundreds of transfers (--warm)
+    if (i % 500 === 499) await rig.node.produceBlock();
+  }
   for (const app of rig.apps) await rig.transfer(app);
   const load0 = loadavg();
   const mono0 = process.hrtime.bigint() / 1000n;
@@ -127,7 +140,7 @@ try {
   };
   const rows = order.map((stage) => [stage, samples.map((s) => s[stage] ?? 0)]);
   console.log(
-    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}${GAP_MS > 0 ? `, ${GAP_MS} ms apart` : ''}, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
+    `transfers: ${N} ${APPS > 1 ? `from ${APPS} apps at once (${((N / wall) * 1000).toFixed(0)}/s)` : 'serial'}${perBlock ? ', each after its block' : ''}${GAP_MS > 0 ? `, ${GAP_MS} ms apart` : ''}, after ${WARM} warm-up transfers, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   );
