@@ -32,6 +32,29 @@ export function keyIdOf(key: PublicKey): string {
   return bytesToHex(b);
 }
 
+/** Key texts whose ids `keyIdOfText` remembers (then it forgets them all and starts again). */
+export const KEY_TEXTS_REMEMBERED = 1024;
+/** Longer texts are parsed every time (a WA key with a long rp id; nothing an account normally holds). */
+const KEY_TEXT_REMEMBERED_MAX_CHARS = 256;
+const idsOfTexts = new Map<string, string>();
+
+/**
+ * The key id of a public key in any text form Antelope uses (`PUB_K1_…`, `EOS…`, `PUB_R1_…`,
+ * `PUB_WA_…`); throws as `PublicKey.from` does. A host resolves the same account's keys at every
+ * push, and parsing one (base58, a RIPEMD-160 check) costs far more than a lookup, so the ids of
+ * texts that parsed are remembered, a bounded number of them.
+ */
+export function keyIdOfText(text: string): string {
+  const known = idsOfTexts.get(text);
+  if (known !== undefined) return known;
+  const id = keyIdOf(PublicKey.from(text));
+  if (text.length <= KEY_TEXT_REMEMBERED_MAX_CHARS) {
+    if (idsOfTexts.size >= KEY_TEXTS_REMEMBERED) idsOfTexts.clear();
+    idsOfTexts.set(text, id);
+  }
+  return id;
+}
+
 export function publicKeyOfId(id: string): PublicKey {
   const b = hexToBytes(id, 'key id');
   if (b[0] !== KeyType.WA) return new PublicKey(b[0] as KeyType, b.slice(1));

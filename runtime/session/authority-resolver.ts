@@ -14,8 +14,7 @@ import {
   AuthorityChecker,
   MAX_AUTHORITY_DEPTH,
   isCanonicalName,
-  PublicKey,
-  keyIdOf,
+  keyIdOfText,
   keyIdToString,
   type Authority,
 } from '../../abi/antelope/index.js';
@@ -117,7 +116,7 @@ export class PermissionTree {
       const a = p.required_auth;
       const keys = a.keys.map((k) => {
         try {
-          return { key: keyIdOf(PublicKey.from(k.key)), weight: k.weight };
+          return { key: keyIdOfText(k.key), weight: k.weight };
         } catch {
           return { key: `unparsable:${k.key}`, weight: k.weight };
         }
@@ -187,7 +186,7 @@ export function satisfyingKeys(tree: PermissionTree, level: PermissionLevel, ava
   const byId = new Map<string, string>();
   for (const k of available) {
     try {
-      byId.set(keyIdOf(PublicKey.from(k)), k);
+      byId.set(keyIdOfText(k), k);
     } catch {
       /* not a key: ignore */
     }
