@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { cpSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startNode, type EmbeddedNode } from '../../../dmcs/index.js';
-import { ProductionGate } from '../../../dmcs/net/production-gate.js';
+import { PRODUCE_ALONE_AFTER_MS, PRODUCE_BEHIND_AFTER_MS, ProductionGate } from '../../../dmcs/net/production-gate.js';
 import { removeDir, tempDir } from '../helpers.js';
 
 const dirP = tempDir('gate-p');
@@ -145,6 +145,20 @@ test('the gate: a new chain (no peer to dial) and a caught-up node open it at on
   const alone = new ProductionGate(0, false, limits);
   assert.equal(alone.check(40, [], 99), { open: false, openedNow: null });
   assert.equal(alone.check(40, [], 100), { open: true, openedNow: 'alone' });
+});
+
+test('without limits given, the gate waits PRODUCE_ALONE_AFTER_MS for a first peer and PRODUCE_BEHIND_AFTER_MS behind one', () => {
+  assert.ok(
+    PRODUCE_ALONE_AFTER_MS >= 1000 && PRODUCE_ALONE_AFTER_MS <= 10_000,
+    'long enough for a peer on a LAN to answer, short enough to start a network',
+  );
+  assert.ok(PRODUCE_BEHIND_AFTER_MS > PRODUCE_ALONE_AFTER_MS);
+  const alone = new ProductionGate(1_000, false);
+  assert.is(alone.check(40, [], 1_000 + PRODUCE_ALONE_AFTER_MS - 1).open, false);
+  assert.equal(alone.check(40, [], 1_000 + PRODUCE_ALONE_AFTER_MS), { open: true, openedNow: 'alone' });
+  const behind = new ProductionGate(1_000, true);
+  assert.is(behind.check(40, [41], 1_000 + PRODUCE_BEHIND_AFTER_MS - 1).open, false);
+  assert.equal(behind.check(40, [41], 1_000 + PRODUCE_BEHIND_AFTER_MS), { open: true, openedNow: 'timeout' });
 });
 
 test.run();
