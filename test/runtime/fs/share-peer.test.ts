@@ -45,18 +45,22 @@ import { codeOf } from '../../fixtures/share-code.js';
 const home = tempHome('share-peer');
 let alice: ShareCores;
 let bob: ShareCores;
+/** The attackers' own host: a replica of theirs is never one of bob's, so their stuck connections cannot stall bob's syncs. */
+let mallory: ShareCores;
 let server: ShareServer;
 const active = new Set<Hypercore>();
 
 test.before(async () => {
   alice = await ShareCores.open(join(home, 'alice'));
   bob = await ShareCores.open(join(home, 'bob'));
+  mallory = await ShareCores.open(join(home, 'mallory'));
   server = await ShareServer.listen(() => [...active], { host: '127.0.0.1', port: 0 });
 });
 test.after(async () => {
   await server?.close();
   await alice?.close();
   await bob?.close();
+  await mallory?.close();
   cleanup(home);
 });
 
@@ -351,10 +355,12 @@ test(`a peer that announces a frame over MAX_SHARE_UNOPENED_FRAME_BYTES (${MAX_S
  * A peer that knows `core`'s key (a share link passed on): a raw socket from `from` whose served
  * channel is open, the server's proof received (the server counts it opened by then). What it
  * writes next on the socket is the attacker's own bytes (one write: a frame of its protocol stream
- * can only follow them, as more of the frame they announce).
+ * can only follow them, as more of the frame they announce). Its replica is mallory's, not bob's:
+ * hypercore sends a core's one length request to any of its peers, and on a replica of bob's it
+ * could go to this peer, whose next frames the server never reads (stalling bob's sync to its deadline).
  */
 async function keyHolder(core: Hypercore, from: string, closed: Set<Socket>): Promise<Socket> {
-  const replica = await bob.incoming(core.key!);
+  const replica = await mallory.incoming(core.key!);
   const sock = rawSocket(from, closed);
   const proto = (Hypercore as unknown as { createProtocolStream(initiator: boolean): NodeJS.ReadWriteStream }).createProtocolStream(true);
   proto.on('error', () => {});
