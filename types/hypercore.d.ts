@@ -43,6 +43,8 @@ declare module 'hypercore' {
   export interface HypercorePeer {
     /** The connection's encrypted stream: its Noise handshake hash is the same on both ends. */
     readonly stream: { readonly handshakeHash: Buffer | null };
+    /** Messages of this peer hypercore is still verifying and writing (internal; they land even after the peer left). */
+    readonly dataProcessing: number;
   }
   export interface HypercoreExtension {
     send(message: Uint8Array, peer: HypercorePeer): void;

@@ -22,7 +22,10 @@
  * downloads [0, length) and disconnects.
  * Every wait is bounded by `timeoutMs`, and the peer's answer up to its proof by SHARE_ANSWER_TIMEOUT_MS
  * (a silent peer costs 5 s, not the whole sync's); an unreachable peer is `SHARE_UNREACHABLE` and leaves what
- * was already replicated in place (share-service.ts then clears what no record verified).
+ * was already replicated in place (share-service.ts then clears what no record verified). So is a peer
+ * that closes the connection, at once rather than at a deadline; only this connection's peer counts
+ * (the core's others are not this peer), and the blocks that arrived before the close are written
+ * first, so a close after the last one ends a complete sync.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Transform } from 'node:stream';
@@ -300,6 +303,15 @@ function within<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   });
 }
 
+/**
+ * Waits until hypercore has verified and written what `peer` sent before its connection went: a
+ * block that arrived just before the close is still being processed when the peer leaves, and
+ * lands after. Hypercore has no event for it, so its count is polled (only after a close).
+ */
+async function settled(peer: HypercorePeer | undefined, by: number): Promise<void> {
+  while (peer && peer.dataProcessing > 0 && Date.now() < by) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** Where a recipient's earlier sync of a share ended: the core's length then, its fork id and its tree hash (hex) at that length. */
 export interface VerifiedPosition {
   length: number;
@@ -344,6 +356,7 @@ export async function syncShare(
   const answerBy = Math.min(deadline, Date.now() + (o.answerTimeoutMs ?? SHARE_ANSWER_TIMEOUT_MS));
   const sock = connect(at.port, at.host);
   sock.setNoDelay(true);
+  let onRemove = (_peer: HypercorePeer): void => {};
   try {
     await within(
       new Promise<void>((resolve, reject) => {
@@ -363,14 +376,43 @@ export async function syncShare(
       ),
     );
     broken.catch(() => undefined);
-    const step = <T>(p: Promise<T>, what: string, by = deadline): Promise<T> => within(Promise.race([p, broken]), by, what);
     const proto = protocolOver(sock, true, guard);
-    let onPeer = (): void => {};
+    const noise = (proto as unknown as { noiseStream: unknown }).noiseStream;
+    // this connection's peer on the core (the core may have others: only this one was dialled here)
+    let ours: HypercorePeer | undefined;
+    let onPeer = (_peer: HypercorePeer): void => {};
     const peered = new Promise<void>((resolve) => {
-      onPeer = () => resolve();
-      if (core.peers.length > 0) resolve();
-      else core.once('peer-add', onPeer);
+      onPeer = (peer) => {
+        if (peer.stream !== noise) return;
+        ours = peer;
+        resolve();
+      };
+      core.on('peer-add', onPeer);
+      for (const peer of core.peers) onPeer(peer);
     });
+    // the connection is gone once its peer left the core (no more of what it sent can arrive), or
+    // once the socket closed before a peer came: a step that waits on it would wait out the deadline
+    let isGone = false;
+    const gone = new Promise<void>((resolve) => {
+      const end = (): void => {
+        isGone = true;
+        resolve();
+      };
+      onRemove = (peer) => {
+        if (peer === ours) end();
+      };
+      core.on('peer-remove', onRemove);
+      sock.once('close', () => {
+        if (!ours) end();
+      });
+    });
+    const closed = (what: string): ShareError =>
+      new ShareError('SHARE_UNREACHABLE', `the sharing peer at ${at.host}:${at.port} closed the connection (${what})`);
+    const ended = (what: string): Promise<never> =>
+      gone.then(() => {
+        throw closed(what);
+      });
+    const step = <T>(p: Promise<T>, what: string, by = deadline): Promise<T> => within(Promise.race([p, broken, ended(what)]), by, what);
     // the peer must prove it holds the core's secret key on this connection (share-proof.ts); not
     // when this host holds it itself (a share to oneself: the core is its own, and its serving
     // session already answers the proof extension on this core)
@@ -385,8 +427,7 @@ export async function syncShare(
           // only this connection's proof counts (the core may have other peers): its peer's stream
           // is the Noise stream under the protocol stream dialled here
           onmessage: (message, peer) => {
-            if (peer.stream === (proto as unknown as { noiseStream: unknown }).noiseStream)
-              proved(verifyServeProof(message, core.key!, peer.stream.handshakeHash));
+            if (peer.stream === noise) proved(verifyServeProof(message, core.key!, peer.stream.handshakeHash));
           },
         });
     try {
@@ -396,7 +437,7 @@ export async function syncShare(
       const ok =
         own ||
         (await step(proof, 'waiting for the peer to prove it is the share’s sender', answerBy).catch((e: ShareError) => {
-          if (e.code === 'SHARE_MALFORMED') throw e; // an oversize frame, not a missing proof
+          if (e.code === 'SHARE_MALFORMED' || isGone) throw e; // an oversize frame, or a close: not a missing proof
           throw new ShareError(
             'SHARE_UNAUTHENTICATED',
             `the peer at ${at.host}:${at.port} offers the share but did not prove it holds its key (${e.message})`,
@@ -411,7 +452,9 @@ export async function syncShare(
       ext?.destroy();
       core.off('peer-add', onPeer); // no peer came in time: the listener goes with the sync
     }
-    await step(core.update({ wait: true }), "learning the share's length");
+    // a core whose last peer left answers "no newer length": after a close that is no answer
+    const learning = "learning the share's length";
+    if (!(await step(core.update({ wait: true }), learning)) && isGone) throw closed(learning);
     if (core.length < o.minLength)
       throw new ShareError(
         'SHARE_TRUNCATED',
@@ -440,9 +483,18 @@ export async function syncShare(
           `the share's ${length - from} new blocks hold ${fresh} bytes; a drive of ${o.quota.maxBytes} bytes takes at most ${room}`,
         );
     }
-    if (length > from) await step(core.download({ start: from, end: length }).done(), 'downloading the share');
+    if (length > from) {
+      // a close after the last block arrived is no failure: what arrived is written, then counted
+      const downloading = 'downloading the share';
+      const complete = gone.then(async () => {
+        await settled(ours, deadline);
+        if (!(await core.has(from, length))) throw closed(downloading);
+      });
+      await within(Promise.race([core.download({ start: from, end: length }).done(), broken, complete]), deadline, downloading);
+    }
     return length;
   } finally {
+    core.off('peer-remove', onRemove);
     sock.destroy();
   }
 }

@@ -41,6 +41,7 @@ import {
 import { SHARE_PROOF_EXTENSION } from '../../../runtime/fs/share-proof.js';
 import { tempHome, cleanup } from '../helpers.js';
 import { codeOf } from '../../fixtures/share-code.js';
+import { ShareError } from '../../../runtime/fs/share-error.js';
 
 const home = tempHome('share-peer');
 let alice: ShareCores;
@@ -484,6 +485,112 @@ test(`a peer that accepts the connection and never answers ends the sync at SHAR
     assert.is(accepted.length, 1, 'the peer was reached');
     assert.ok(ms >= SHARE_ANSWER_TIMEOUT_MS - 100 && ms < SHARE_ANSWER_TIMEOUT_MS + 5000, `gave up after ${ms} ms`);
   } finally {
+    for (const s of accepted) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
+/** The ShareError a sync fails with (a resolved sync fails the test). */
+async function failureOf(p: Promise<unknown>): Promise<ShareError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.instance(e, ShareError, 'the sync failed with a ShareError');
+  return e as ShareError;
+}
+
+test('a sharing peer that closes the connection ends the sync at once (SHARE_UNREACHABLE), not at the deadline; a close after every block was sent keeps the sync that arrived', async () => {
+  const slow = { timeoutMs: 20_000, answerTimeoutMs: 20_000 }; // what a close must not wait out
+  const quickly = (t0: number) => `ended after ${Date.now() - t0} ms, not at the ${slow.timeoutMs} ms deadline`;
+  // closed on arrival, before it offers the share
+  const closing = createServer((sock) => sock.destroy());
+  await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+  try {
+    const replica = await bob.incoming((await alice.outgoing('closed-on-arrival')).key!);
+    const t0 = Date.now();
+    const e = await failureOf(
+      syncShare(replica, { host: '127.0.0.1', port: (closing.address() as AddressInfo).port }, { minLength: 1, ...slow }),
+    );
+    assert.is(e.code, 'SHARE_UNREACHABLE', e.message);
+    assert.match(e.message, 'closed the connection (waiting for the peer to offer the share)');
+    assert.ok(Date.now() - t0 < slow.timeoutMs / 2, quickly(t0));
+  } finally {
+    await new Promise<void>((resolve) => closing.close(() => resolve()));
+  }
+  // closed in the middle of the download (the sender revoked a share: ShareServer.dropAll)
+  const key = randomBytes(32);
+  const mid = await served('closed-mid-download');
+  const length = await appendToShare(mid, key, new Map([['m.bin', randomBytes(40 * SHARE_CHUNK_BYTES)]]));
+  const midReplica = await bob.incoming(mid.key!);
+  midReplica.once('download', () => server.dropAll());
+  const t0 = Date.now();
+  const e = await failureOf(syncShare(midReplica, server.address, { minLength: length, ...slow }));
+  assert.is(e.code, 'SHARE_UNREACHABLE', e.message);
+  assert.match(e.message, 'closed the connection (downloading the share)');
+  assert.ok(Date.now() - t0 < slow.timeoutMs / 2, quickly(t0));
+  assert.not.ok(await midReplica.has(0, length), 'the download was cut');
+  // closed right after the last block was sent: blocks still being verified when the peer left
+  // land afterwards, and the sync reports what arrived (the whole share, on loopback)
+  const last = await served('closed-after-last-block');
+  const lastLength = await appendToShare(last, key, new Map([['l.bin', randomBytes(40 * SHARE_CHUNK_BYTES)]]));
+  const sent = new Set<number>();
+  const onUpload = (index: number): void => {
+    sent.add(index);
+    if (sent.size === lastLength) setImmediate(() => server.dropAll());
+  };
+  last.on('upload', onUpload);
+  try {
+    const lastReplica = await bob.incoming(last.key!);
+    const outcome = await syncShare(lastReplica, server.address, { minLength: lastLength, ...slow }).then(
+      (n) => `synced ${n} blocks`,
+      (err: ShareError) => `${err.code}: ${err.message}`,
+    );
+    // a failed sync gets 2 s for blocks still being verified to land: all of them landing means a
+    // complete transfer was reported as failed (a sync that succeeds must hold them all at once)
+    let complete = await lastReplica.has(0, lastLength);
+    for (const end = Date.now() + 2000; !complete && !outcome.startsWith('synced') && Date.now() < end; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      complete = await lastReplica.has(0, lastLength);
+    }
+    process.stdout.write(`  closed after every block was sent: ${outcome}\n`);
+    if (complete) assert.is(outcome, `synced ${lastLength} blocks`, 'every block arrived: the close is no failure');
+    else assert.match(outcome, /^SHARE_UNREACHABLE: .*closed the connection/, 'a block did not arrive: the close fails the sync');
+  } finally {
+    last.off('upload', onUpload);
+  }
+});
+
+test("a peer on another connection of the replica is not this connection's offer", async () => {
+  // bob's replica already has a peer (a connection to the sharing host); the dialled address never answers
+  const core = await served('another-connection');
+  await appendToShare(core, randomBytes(32), new Map([['o.txt', Buffer.from('other')]]));
+  const replica = await bob.incoming(core.key!);
+  const other = rawSocket('127.0.0.7', new Set());
+  const otherProto = (Hypercore as unknown as { createProtocolStream(initiator: boolean): NodeJS.ReadWriteStream }).createProtocolStream(
+    true,
+  );
+  otherProto.on('error', () => {});
+  other.pipe(otherProto).pipe(other);
+  replica.replicate(otherProto);
+  const accepted: Socket[] = [];
+  const silent = createServer((sock) => {
+    accepted.push(sock);
+    sock.resume();
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    await until(() => replica.peers.length > 0, SHARE_HANDSHAKE_TIMEOUT_MS);
+    assert.ok(replica.peers.length > 0, 'the replica has a peer on the other connection');
+    const e = await failureOf(
+      syncShare(replica, { host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, { minLength: 1, answerTimeoutMs: 1000 }),
+    );
+    // before: the other connection's peer counted as the offer, and the sync waited for a proof
+    assert.is(e.code, 'SHARE_UNREACHABLE', e.message);
+    assert.match(e.message, 'waiting for the peer to offer the share');
+  } finally {
+    other.destroy();
     for (const s of accepted) s.destroy();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
