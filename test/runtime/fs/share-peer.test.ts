@@ -518,8 +518,18 @@ test('a sharing peer that closes the connection ends the sync at once (SHARE_UNR
   } finally {
     await new Promise<void>((resolve) => closing.close(() => resolve()));
   }
-  // closed in the middle of the download (the sender revoked a share: ShareServer.dropAll)
+  // closed right after its proof, before it answers the length request (before: SHARE_TRUNCATED,
+  // "0 blocks": hypercore answers "no newer length" once the core's last peer left)
   const key = randomBytes(32);
+  const proven = await served('closed-after-proof');
+  const provenLength = await appendToShare(proven, key, new Map([['p.txt', Buffer.from('proven')]]));
+  proven.once('peer-add', () => setImmediate(() => server.dropAll()));
+  const t1 = Date.now();
+  const early = await failureOf(syncShare(await bob.incoming(proven.key!), server.address, { minLength: provenLength, ...slow }));
+  assert.is(early.code, 'SHARE_UNREACHABLE', early.message);
+  assert.match(early.message, 'closed the connection');
+  assert.ok(Date.now() - t1 < slow.timeoutMs / 2, quickly(t1));
+  // closed in the middle of the download (the sender revoked a share: ShareServer.dropAll)
   const mid = await served('closed-mid-download');
   const length = await appendToShare(mid, key, new Map([['m.bin', randomBytes(40 * SHARE_CHUNK_BYTES)]]));
   const midReplica = await bob.incoming(mid.key!);
