@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { ownerText, readOwner, removeIfHolds, uniqueToken, writtenHere, type Owner } from './lock-file.js';
 
 /** A waiter rewrites its announcement this often while it waits (it wakes at least every poll, LOCK_POLL_MAX_MS). */
-const LOCK_WANT_REFRESH_MS = 200;
+export const LOCK_WANT_REFRESH_MS = 200;
 /** An announcement not rewritten for this long has no waiter behind it. */
 export const LOCK_WANT_FRESH_MS = 1_000;
 

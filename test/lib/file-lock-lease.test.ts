@@ -20,6 +20,8 @@ import {
   type FileLockMark,
 } from '../../lib/file-lock.js';
 
+import { LOCK_WANT_FRESH_MS, LOCK_WANT_REFRESH_MS, announceWant, wantPath } from '../../lib/lock-want.js';
+
 const CHILD = fileURLToPath(new URL('./file-lock-lease.child.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'peeros-file-lock-lease-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,6 +109,22 @@ test('a fresh announcement of a waiter makes the holder let go and stand back; a
   writeFileSync(`${path}.want`, `${process.pid} ${Date.now() - 60_000} 00ff00ff00ff00ff\n`); // a waiter gone a minute ago
   await withFileLock(path, async (hold) => assert.ok(hold.unbrokenSince(after), 'a stale announcement is ignored'), lease);
   assert.not.ok(existsSync(`${path}.want`), 'and removed');
+});
+
+test('a waiter rewrites its announcement once it is LOCK_WANT_REFRESH_MS old, so a long wait never looks stale', async () => {
+  // a waiter wakes at least every LOCK_POLL_MAX_MS (16 ms): rewritten at REFRESH, it is never near FRESH
+  assert.ok(LOCK_WANT_REFRESH_MS * 2 <= LOCK_WANT_FRESH_MS);
+  const path = join(dir, 'refreshed.lock');
+  const first = announceWant(path, undefined);
+  assert.ok(first, 'announced');
+  assert.is(readFileSync(wantPath(path), 'utf8'), first);
+  assert.is(announceWant(path, first), first, 'fresh: not rewritten');
+  assert.is(readFileSync(wantPath(path), 'utf8'), first);
+  await sleep(LOCK_WANT_REFRESH_MS + 20);
+  const second = announceWant(path, first);
+  assert.ok(second && second !== first, 'rewritten once it was LOCK_WANT_REFRESH_MS old');
+  assert.is(readFileSync(wantPath(path), 'utf8'), second);
+  unlinkSync(wantPath(path));
 });
 
 test('something unreadable where the announcement goes (a directory) stops neither the holder nor a waiter', async () => {
