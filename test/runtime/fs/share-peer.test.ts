@@ -25,7 +25,7 @@ import {
   positionOf,
   syncShare,
 } from '../../../runtime/fs/share-peer.js';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { addressGroup } from '../../../lib/address-group.js';
 import {
   KIND_CHUNK,
@@ -465,7 +465,8 @@ test(`a peer past the handshake that then goes silent is closed after the idle d
   });
 });
 
-test(`a peer that accepts the connection and never answers ends the sync at SHARE_ANSWER_TIMEOUT_MS (${SHARE_ANSWER_TIMEOUT_MS} ms), not SHARE_SYNC_TIMEOUT_MS (${SHARE_SYNC_TIMEOUT_MS} ms)`, async () => {
+/** A server on loopback that accepts connections, reads them and never answers (closed by the caller, with its sockets). */
+async function silentServer(): Promise<{ silent: Server; accepted: Socket[] }> {
   const accepted: Socket[] = [];
   const silent = createServer((sock) => {
     accepted.push(sock);
@@ -473,6 +474,11 @@ test(`a peer that accepts the connection and never answers ends the sync at SHAR
     sock.on('error', () => {});
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  return { silent, accepted };
+}
+
+test(`a peer that accepts the connection and never answers ends the sync at SHARE_ANSWER_TIMEOUT_MS (${SHARE_ANSWER_TIMEOUT_MS} ms), not SHARE_SYNC_TIMEOUT_MS (${SHARE_SYNC_TIMEOUT_MS} ms)`, async () => {
+  const { silent, accepted } = await silentServer();
   try {
     const core = await alice.outgoing('unanswered');
     const replica = await bob.incoming(core.key!);
@@ -583,13 +589,7 @@ test("a peer on another connection of the replica is not this connection's offer
   otherProto.on('error', () => {});
   other.pipe(otherProto).pipe(other);
   replica.replicate(otherProto);
-  const accepted: Socket[] = [];
-  const silent = createServer((sock) => {
-    accepted.push(sock);
-    sock.resume();
-    sock.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { silent, accepted } = await silentServer();
   try {
     await until(() => replica.peers.length > 0, SHARE_HANDSHAKE_TIMEOUT_MS);
     assert.ok(replica.peers.length > 0, 'the replica has a peer on the other connection');
