@@ -49,6 +49,9 @@ function corrupt(path: string, why: string): SessionError {
  */
 const lastRead = new Map<string, { stamp: string; session: Session }>();
 
+/** Homes whose session is remembered at once (a host has one; tests open many). */
+const MAX_SESSIONS_REMEMBERED = 16;
+
 /** The session, or undefined when nobody is logged in. A damaged file is an error, never a login. */
 export function readSession(home: string): Session | undefined {
   const path = sessionPath(home);
@@ -76,9 +79,6 @@ export function readSession(home: string): Session | undefined {
   lastRead.set(path, { stamp, session });
   return session;
 }
-
-/** Homes whose session is remembered at once (a host has one; tests open many). */
-const MAX_SESSIONS_REMEMBERED = 16;
 
 /** The checked, frozen session of `text` (read from `path`). */
 function parseSession(path: string, text: string): Session {
