@@ -6,8 +6,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fuzz } from '../../fuzz/driver.js';
 import { TARGETS } from '../../fuzz/targets/index.js';
+import { TARGET_LOADERS } from '../../fuzz/targets/loaders.js';
 
 const SEED = Number(process.env.PEEROS_FUZZ_SEED ?? 1);
+
+// a target's thread imports its target through the loaders, not the registry: both must agree,
+// or a target would run (or fail to load) as another than the one listed
+test("the loaders load exactly the registry's targets", async () => {
+  assert.equal(Object.keys(TARGET_LOADERS).sort(), TARGETS.map((t) => t.name).sort());
+  for (const t of TARGETS) assert.is(await TARGET_LOADERS[t.name]!(), t, t.name);
+});
 
 for (const t of TARGETS) {
   test(`fuzz ${t.name}: ${t.smokeInputs} inputs, seed ${SEED}, no crash, hang, slow input or heap growth`, async () => {
