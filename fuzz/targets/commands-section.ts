@@ -23,6 +23,7 @@ const SEEDS: Record<string, unknown>[] = [
   },
 ];
 const MANIFEST = validateManifest({ name: 'fuzz', version: '0.1.0', publisher: 'peeros', entry: 'build/fuzz.wasm', capabilities: {} });
+const SECTION_NAME = new TextEncoder().encode('peeros:commands');
 const REFUSALS = new Set(['MANIFEST_INVALID', 'INVALID_MODULE', 'LIMIT_EXCEEDED']);
 
 export const commandsSection: FuzzTarget = {
@@ -38,15 +39,26 @@ export const commandsSection: FuzzTarget = {
         const table = mutateJson(r, r.pick(SEEDS));
         // any JSON value goes in as the section's text (not only objects): the reader must refuse the rest
         const json = jsonBytes(table);
-        const name = new TextEncoder().encode('peeros:commands');
-        const body = [name.length, ...name, ...json];
+        const bodyLength = 1 + SECTION_NAME.length + json.length;
         const len: number[] = [];
-        let n = body.length;
+        let n = bodyLength;
         do {
           len.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
           n >>>= 7;
         } while (n > 0);
-        return new Uint8Array([...EMPTY_MODULE, 0, ...len, ...body]);
+        // module, custom section id 0, LEB128 length, name length, name, text; written in place
+        // (spreading megabytes of mutated JSON through number arrays was most of this target's time)
+        const out = new Uint8Array(EMPTY_MODULE.length + 1 + len.length + bodyLength);
+        let at = 0;
+        out.set(EMPTY_MODULE, at);
+        at += EMPTY_MODULE.length;
+        out[at++] = 0;
+        out.set(len, at);
+        at += len.length;
+        out[at++] = SECTION_NAME.length;
+        out.set(SECTION_NAME, at);
+        out.set(json, at + SECTION_NAME.length);
+        return out;
       },
       run(input) {
         let commands: unknown;
