@@ -33,6 +33,9 @@
  * - `dmcs.block.*`: the cost of Leap's block rule per applied block and of the incremental merkle
  *   (bench/leap-blocks.ts).
  * - `dmcs.p2p.*`: block propagation between producing nodes and catch-up over the relay (bench/p2p-network.ts).
+
+ * Transfers per run: `PEEROS_BENCH_TRANSFERS_IN_PROCESS` (3,000) in process and pooled,
+ * `PEEROS_BENCH_TRANSFERS_HTTP` (2,000) over HTTP; tests that check names, not speed, use one block's.
  */
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +59,7 @@ import { startNode, type EmbeddedNode, type KeyRecovery, DEV_PRIVATE_KEY } from 
 import { packedTrxToJson } from '../dmcs/block/accepted-journal.js';
 import { nobleRecovery, loadNativeSecp256k1, nativeRecovery } from '../dmcs/keys/key-recovery.js';
 import { refBlockPrefix, type PackedTrx } from '../dmcs/block.js';
-import { summarize, type BenchResult } from './result.js';
+import { benchEnvInt, summarize, type BenchResult } from './result.js';
 import { leapBlockBench } from './leap-blocks.js';
 import { p2pBench } from './p2p-network.js';
 import { figureWanted } from '../runtime/cli/bench-module.js';
@@ -185,7 +188,7 @@ export async function tokenNode(
 
 export async function transferBench(env: TokenNode, runs: number): Promise<BenchResult[]> {
   const { node, sign, dev, token } = env;
-  const N = 3000;
+  const N = benchEnvInt('PEEROS_BENCH_TRANSFERS_IN_PROCESS', 3000);
   const BLOCK = 500;
   const samples: number[] = [];
   const cpuSamples: number[] = [];
@@ -302,7 +305,7 @@ export async function httpTransferBench(env: TokenNode, runs: number, inFlight: 
       req.on('error', reject);
       req.end(body);
     });
-  const N = 2000;
+  const N = benchEnvInt('PEEROS_BENCH_TRANSFERS_HTTP', 2000);
   const BLOCK = 500;
   const out: number[] = [];
   let seq = 0;
