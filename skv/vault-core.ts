@@ -317,6 +317,12 @@ export class VaultCore {
       out.lastLockReason = this.lastLock.reason;
     }
     if (this.state) {
+      // what other processes wrote since (a grant `app remove` revoked, a key imported): a
+      // long-lived vault (the console's) reported the grants it read at its unlock. A keystore
+      // replaced or rewritten under another passphrase is refused by the next operation, not here.
+      await this.refresh(this.state).catch((err: unknown) => {
+        if (!(err instanceof VaultError)) throw err;
+      });
       out.keystore = 'present';
       out.formatVersion = this.state.parsed.body.version;
       out.keyCount = this.state.keys.size;

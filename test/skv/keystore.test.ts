@@ -135,6 +135,27 @@ test('two vaults over one keystore: each write merges what the other wrote (unde
   }
 });
 
+test('status of an unlocked vault: the grants and keys another process changed since, not those of its unlock', async () => {
+  const home = tempHome();
+  try {
+    const a = Vault.open({ home, insecureTestKdf: true });
+    await a.unlock(PASS, { verifier: autoApprove(), create: true });
+    await a.setGrant({ app: 'dpay', chainIds: ['00'.repeat(32)], contracts: { 'dpay.token': ['transfer'] } });
+    const b = Vault.open({ home, insecureTestKdf: true });
+    await b.unlock(PASS, { verifier: autoApprove() });
+    assert.equal((await b.status()).grants, ['dpay']);
+    // a (another process: `peeros app remove --purge`) revokes; b has not touched the keystore since
+    assert.ok(await a.revokeGrant('dpay'));
+    await a.createKey('from a');
+    const st = await b.status();
+    assert.equal(st.grants, [], 'the revoked grant is not reported');
+    assert.is(st.keyCount, 1, "a's new key is counted");
+    await Promise.all([a.close(), b.close()]);
+  } finally {
+    removeHome(home);
+  }
+});
+
 test('no file under $PEEROS_HOME holds a private key in clear (raw bytes, hex, WIF, PVT_K1)', async () => {
   const home = tempHome();
   try {
