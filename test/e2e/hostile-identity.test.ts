@@ -67,15 +67,20 @@ const sessionGrants = () =>
     ? Object.keys(JSON.parse(readFileSync(join(home, 'session-grants.json'), 'utf8')).grants)
     : [];
 
-/** Opens the keystore in this process (real scrypt) and runs `fn` with it unlocked. */
+let vault: Vault | null = null;
+/**
+ * Runs `fn` with the keystore opened in this process (real scrypt), unlocked at the first call and
+ * kept so: a vault worker and its unlock cost about 0.6 s, a dozen times in this file. It reads the
+ * keystore again whenever another process (the CLI) changed it, as a long-lived host's vault does,
+ * so what it answers is what a fresh unlock would.
+ */
 async function withVault<T>(fn: (v: Vault) => Promise<T>): Promise<T> {
-  const v = Vault.open({ home });
-  try {
+  if (!vault) {
+    const v = Vault.open({ home });
     await v.unlock(PASS, { verifier: new AutoApproveVerifier({ optIn: AUTO_APPROVE_OPT_IN }) });
-    return await fn(v);
-  } finally {
-    await v.close();
+    vault = v;
   }
+  return fn(vault);
 }
 
 /** A raw sign request as the host makes it for `app` (its identity from its install record). */
@@ -113,6 +118,7 @@ test.before(async () => {
   await new DmcsRegistry(home).add('local', node.endpoint!);
 });
 test.after(async () => {
+  await vault?.close();
   await node?.close();
   rmSync(home, { recursive: true, force: true });
 });
