@@ -8,7 +8,7 @@
 import { HostError } from './errors.js';
 import type { Manifest } from './manifest.js';
 import { validateCommands } from './manifest.js';
-import { wasmName, wasmSection } from './sandbox/wasm-encode.js';
+import { wasmCustomSection, withSectionAppended } from './sandbox/wasm-encode.js';
 
 export const COMMANDS_SECTION = 'peeros:commands';
 /** Largest command table read from a module: 64 KiB, like a whole peeros.json (MAX_MANIFEST_BYTES). */
@@ -18,11 +18,7 @@ const utf8 = new TextEncoder();
 
 /** `wasm` with the command table appended as a custom section. */
 export function appendCommandsSection(wasm: Uint8Array, commands: Record<string, unknown>): Uint8Array {
-  const section = wasmSection(0, [...wasmName(COMMANDS_SECTION), ...utf8.encode(JSON.stringify(commands))]);
-  const out = new Uint8Array(wasm.length + section.length);
-  out.set(wasm, 0);
-  out.set(section, wasm.length);
-  return out;
+  return withSectionAppended(wasm, wasmCustomSection(COMMANDS_SECTION, utf8.encode(JSON.stringify(commands))));
 }
 
 function readLeb(b: Uint8Array, pos: number): [number, number] {

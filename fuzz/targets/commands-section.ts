@@ -7,7 +7,8 @@
  * into a fresh module, reads back to the same value.
  */
 import { HostError } from '../../runtime/errors.js';
-import { appendCommandsSection, readCommandsSection, withModuleCommands } from '../../runtime/app-commands.js';
+import { COMMANDS_SECTION, appendCommandsSection, readCommandsSection, withModuleCommands } from '../../runtime/app-commands.js';
+import { wasmCustomSection, withSectionAppended } from '../../runtime/sandbox/wasm-encode.js';
 import { validateManifest } from '../../runtime/manifest.js';
 import { jsonBytes, mutateJson } from '../json-mutate.js';
 import { mutate } from '../mutate.js';
@@ -23,7 +24,6 @@ const SEEDS: Record<string, unknown>[] = [
   },
 ];
 const MANIFEST = validateManifest({ name: 'fuzz', version: '0.1.0', publisher: 'peeros', entry: 'build/fuzz.wasm', capabilities: {} });
-const SECTION_NAME = new TextEncoder().encode('peeros:commands');
 const REFUSALS = new Set(['MANIFEST_INVALID', 'INVALID_MODULE', 'LIMIT_EXCEEDED']);
 
 export const commandsSection: FuzzTarget = {
@@ -39,26 +39,7 @@ export const commandsSection: FuzzTarget = {
         const table = mutateJson(r, r.pick(SEEDS));
         // any JSON value goes in as the section's text (not only objects): the reader must refuse the rest
         const json = jsonBytes(table);
-        const bodyLength = 1 + SECTION_NAME.length + json.length;
-        const len: number[] = [];
-        let n = bodyLength;
-        do {
-          len.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-          n >>>= 7;
-        } while (n > 0);
-        // module, custom section id 0, LEB128 length, name length, name, text; written in place
-        // (spreading megabytes of mutated JSON through number arrays was most of this target's time)
-        const out = new Uint8Array(EMPTY_MODULE.length + 1 + len.length + bodyLength);
-        let at = 0;
-        out.set(EMPTY_MODULE, at);
-        at += EMPTY_MODULE.length;
-        out[at++] = 0;
-        out.set(len, at);
-        at += len.length;
-        out[at++] = SECTION_NAME.length;
-        out.set(SECTION_NAME, at);
-        out.set(json, at + SECTION_NAME.length);
-        return out;
+        return withSectionAppended(EMPTY_MODULE, wasmCustomSection(COMMANDS_SECTION, json));
       },
       run(input) {
         let commands: unknown;

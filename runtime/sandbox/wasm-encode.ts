@@ -31,3 +31,20 @@ export function wasmSection(id: number, body: ArrayLike<number>): Uint8Array {
   out.set(body, head.length);
   return out;
 }
+
+/** A custom section (id 0): `name`, then `payload` as it is (copied, never spread through a number array). */
+export function wasmCustomSection(name: string, payload: Uint8Array): Uint8Array {
+  const head = wasmName(name);
+  const body = new Uint8Array(head.length + payload.length);
+  body.set(head, 0);
+  body.set(payload, head.length);
+  return wasmSection(0, body);
+}
+
+/** `wasm` with `section` appended (a custom section may come last). */
+export function withSectionAppended(wasm: Uint8Array, section: Uint8Array): Uint8Array {
+  const out = new Uint8Array(wasm.length + section.length);
+  out.set(wasm, 0);
+  out.set(section, wasm.length);
+  return out;
+}
