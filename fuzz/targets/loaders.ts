@@ -1,8 +1,8 @@
 /**
  * Each target's module by name, loaded alone: a target's process and thread import only the decoder
  * they fuzz, not every target's dependencies (the whole registry took about 1 s to import, twice
- * per target: a third of the CI smoke run). `targets/index.ts` is the registry; the smoke test
- * checks that both name the same targets.
+ * per target: a third of the CI smoke run). The list of targets (`targets/index.ts`) is every
+ * loader's target; the smoke test checks that each is filed under its own name.
  */
 import type { FuzzTarget } from '../target.js';
 
