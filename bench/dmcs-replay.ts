@@ -157,9 +157,6 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let ready = false;
-  // the progress loop's pause, cut short when the node is ready: waiting out the pause after it
-  // idled up to REPLAY_PROGRESS_MS per restart (5 of every 7 s of a small log's run)
-  let pause: { timer: NodeJS.Timeout; end: () => void } | null = null;
   const starting = startNode({
     dev: true,
     dataDir: dir,
@@ -168,18 +165,17 @@ async function replayOn(dir: string, stateCache: number): Promise<Replay> {
     ...(stateCache > 0 ? { stateCache } : {}),
   }).finally(() => {
     ready = true;
-    if (pause) {
-      clearTimeout(pause.timer);
-      pause.end();
-    }
   });
+  // the progress loop's pause ends when the node is ready: waiting it out idled up to
+  // REPLAY_PROGRESS_MS per restart (5 of every 7 s of a small log's run)
+  const settled = starting.then(
+    () => undefined,
+    () => undefined,
+  );
   // progress from get_info's replay_progress while the node replays (its HTTP answers meanwhile)
   const progress = (async () => {
     while (!ready) {
-      await new Promise<void>((end) => {
-        pause = { timer: setTimeout(end, REPLAY_PROGRESS_MS), end };
-      });
-      pause = null;
+      await Promise.race([settled, new Promise((r) => setTimeout(r, REPLAY_PROGRESS_MS).unref())]);
       if (ready) return;
       try {
         const res = await fetch(`http://127.0.0.1:${port}/v1/chain/get_info`, { method: 'POST', body: '{}' });
