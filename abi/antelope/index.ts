@@ -95,7 +95,7 @@ export {
 } from './eosio-abi.js';
 export { BlockId, type BlockIdType, type Tapos } from './block-id.js';
 export { isChainId, normalizeChainId } from './chain-id.js';
-export { keyIdOf, keyIdOfText, publicKeyOfId, keyIdToString, KEY_TEXTS_REMEMBERED } from './key-id.js';
+export { keyIdOf, keyIdOfText, publicKeyOfId, keyIdToString, KEY_TEXTS_REMEMBERED, KEY_TEXT_REMEMBERED_MAX_CHARS } from './key-id.js';
 export { isValidAuthority } from './authority-validity.js';
 export { AuthorityChecker, MAX_AUTHORITY_DEPTH, type PermissionLookup } from './authority-checker.js';
 export { canonicalPairHash, legacyMerkleRoot, legacyMerkleRootOfFlat } from './merkle.js';

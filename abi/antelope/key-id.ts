@@ -35,7 +35,7 @@ export function keyIdOf(key: PublicKey): string {
 /** Key texts whose ids `keyIdOfText` remembers (then it forgets them all and starts again). */
 export const KEY_TEXTS_REMEMBERED = 1024;
 /** Longer texts are parsed every time (a WA key with a long rp id; nothing an account normally holds). */
-const KEY_TEXT_REMEMBERED_MAX_CHARS = 256;
+export const KEY_TEXT_REMEMBERED_MAX_CHARS = 256;
 const idsOfTexts = new Map<string, string>();
 
 /**

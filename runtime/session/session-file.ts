@@ -50,7 +50,7 @@ function corrupt(path: string, why: string): SessionError {
 const lastRead = new Map<string, { stamp: string; session: Session }>();
 
 /** Homes whose session is remembered at once (a host has one; tests open many). */
-const MAX_SESSIONS_REMEMBERED = 16;
+export const MAX_SESSIONS_REMEMBERED = 16;
 
 /** The session, or undefined when nobody is logged in. A damaged file is an error, never a login. */
 export function readSession(home: string): Session | undefined {

@@ -2,7 +2,15 @@
 // the same as parsing it each time, in every form, before and after the memory is full.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KEY_TEXTS_REMEMBERED, KeyType, PrivateKey, PublicKey, keyIdOf, keyIdOfText } from '../../abi/antelope/index.js';
+import {
+  KEY_TEXTS_REMEMBERED,
+  KEY_TEXT_REMEMBERED_MAX_CHARS,
+  KeyType,
+  PrivateKey,
+  PublicKey,
+  keyIdOf,
+  keyIdOfText,
+} from '../../abi/antelope/index.js';
 
 const k1 = new PrivateKey(KeyType.K1, new Uint8Array(32).fill(7)).toPublic();
 const r1 = new PrivateKey(KeyType.R1, new Uint8Array(32).fill(9)).toPublic();
@@ -22,6 +30,13 @@ test('a text that is not a key throws every time, and is not remembered as one',
   const bad = `${k1.toString().slice(0, -1)}${k1.toString().endsWith('A') ? 'B' : 'A'}`; // checksum broken
   for (let i = 0; i < 2; i++) assert.throws(() => keyIdOfText(bad));
   assert.throws(() => keyIdOfText('PUB_K1_'));
+});
+
+test('a text longer than KEY_TEXT_REMEMBERED_MAX_CHARS (a WA key with a long rp id) is parsed each time, to the same id', () => {
+  const long = PublicKey.fromWebAuthn({ point: r1.data, presence: 1, rpid: `${'a'.repeat(200)}.peeros.local` });
+  const text = long.toString();
+  assert.ok(text.length > KEY_TEXT_REMEMBERED_MAX_CHARS);
+  for (let i = 0; i < 2; i++) assert.is(keyIdOfText(text), keyIdOf(long));
 });
 
 test('past KEY_TEXTS_REMEMBERED distinct keys the ids stay right (the memory starts again, bounded)', () => {

@@ -8,7 +8,14 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearSession, readSession, sessionPath, writeSession, type Session } from '../../../runtime/session/session-file.js';
+import {
+  MAX_SESSIONS_REMEMBERED,
+  clearSession,
+  readSession,
+  sessionPath,
+  writeSession,
+  type Session,
+} from '../../../runtime/session/session-file.js';
 import { SessionError } from '../../../runtime/session/session-error.js';
 
 const CHAIN = 'aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906';
@@ -73,6 +80,18 @@ test('the session kept for every caller cannot be changed in place by one of the
     assert.is(readSession(home)?.keys.length, 1);
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('more homes than MAX_SESSIONS_REMEMBERED each read their own session, then and after', async () => {
+  const homes = Array.from({ length: MAX_SESSIONS_REMEMBERED + 2 }, () => mkdtempSync(join(tmpdir(), 'peeros-session-')));
+  try {
+    const name = (i: number) => `user${String.fromCharCode(97 + i)}`; // usera, userb, … (valid names)
+    for (const [i, home] of homes.entries()) await writeSession(home, session(name(i)));
+    for (let round = 0; round < 2; round++)
+      for (const [i, home] of homes.entries()) assert.is(readSession(home)?.account, name(i), `home ${i}, round ${round}`);
+  } finally {
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
   }
 });
 
